@@ -13,10 +13,16 @@ const MONGO_CLIENTS = 'mongo(?:sh|dump|restore|export|import|stat|top|files)?';
 /** Oracle's tools that take a logon, `user/password` (`sqlplus -s scott/tiger`, `rman target sys/pw`, `expdp userid=app/pw`). */
 const ORACLE_TOOLS = 'sqlplus|rman|expdp|impdp|sqlldr|dgmgrl';
 /**
+ * How many options a container tool takes before its subcommand, at most (`docker --config /tmp/ci --debug login`):
+ * a bound, since an option's value may be any word, another `docker` too, from which the options were read again to the
+ * line's end (`docker --x docker --x ...`: quadratic).
+ */
+const MAX_GLOBAL_OPTIONS = 6;
+/**
  * A container tool's options before its subcommand, each with its value or not (`docker --config /tmp/ci login`,
  * `podman --log-level debug login`): a value is a word that is no option, so each word is read once.
  */
-const GLOBAL_OPTIONS = '(?:[ \\t]+--?[A-Za-z][\\w-]*(?:=\\S*|[ \\t]+[^\\s-]\\S*)?)*?';
+const GLOBAL_OPTIONS = `(?:[ \\t]+--?[A-Za-z][\\w-]*(?:=\\S*|[ \\t]+[^\\s-]\\S*)?){0,${MAX_GLOBAL_OPTIONS}}?`;
 
 /**
  * Clients that take a password on their command line, where no name says it is one: MySQL's and
@@ -89,7 +95,7 @@ function clientAt(words: readonly unknown[], i: number): Client | undefined {
  */
 function loginProgramAt(words: readonly unknown[], i: number): number {
   let j = i - 1;
-  for (;;) {
+  for (let options = 0; options <= MAX_GLOBAL_OPTIONS; options++) {
     const w = words[j];
     if (typeof w !== 'string') return -1;
     if (LOGIN_PROGRAMS.test(programOf(w))) return w === 'registry' && words[j - 1] === 'helm' ? j - 1 : j;
@@ -98,6 +104,7 @@ function loginProgramAt(words: readonly unknown[], i: number): number {
     else if (typeof before === 'string' && isFlag(before) && !before.includes('=')) j -= 2;
     else return -1;
   }
+  return -1;
 }
 
 /** Words after which the next word is a command (`sudo mysql`, `xargs curl`, `kubectl exec db -- mysql`, a shell's `-c`, `then`). */
