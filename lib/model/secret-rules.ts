@@ -38,6 +38,7 @@ export {
 export { isFileSource } from './setting-secret-rules.js';
 export {
   NOT_SECRET_SETTING_HINT,
+  entryName,
   isSecretAnnotation,
   isSecretField,
   isSecretName,

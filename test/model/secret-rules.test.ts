@@ -13,6 +13,7 @@ import {
   maskValue,
 } from '../../lib/model/secret-rules.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
+import { secretStrings } from '../../lib/checks/secret-strings.js';
 import { isSecretFlag } from '../../lib/model/command-line-secrets.js';
 import { isSecretParameter } from '../../lib/model/secret-names.js';
 import { listFiles } from '../helpers/cli.js';
@@ -24,6 +25,16 @@ function expectRule(id: string, found: readonly string[], passed: readonly strin
   for (const text of found) expect(detectSecret(text)?.rule.id, text).toBe(id);
   for (const text of passed) expect(detectSecret(text), text).toBeUndefined();
 }
+
+/** Parameters whose value is no secret: a Secret's name or key under a name that says so (Tekton's), a template Helm fills in. */
+const PARAMETERS_NOT_SECRET: readonly (readonly [string, string])[] = [
+  ['docker-password-secret', 'regcred'],
+  ['git-token-secret', 'github-token'],
+  ['GITHUB_TOKEN_SECRET_KEY', 'token'],
+  ['tokenSecretName', 'my-token'],
+  // a Helm template, as a values file writes it
+  ['API_TOKEN', 'Bearer {{ .Values.token }}'],
+];
 
 /** A unit to repeat, or a head and the unit repeated after it (`['- name: a\n  value: x', ' ']`: a run of blanks after a value). */
 type Unit = string | readonly [head: string, unit: string];
@@ -336,6 +347,9 @@ describe('the secret rules', () => {
         'extraEnv:\n  - name: DB_PASSWORD\n    value: Hunter2xyz\n  - name: LOG_LEVEL\n    value: info\n',
         'parameters:\n- name: auth.rootPassword\n  value: "Hunter2xyz"\n',
         '{"parameters": [{"key": "api_token", "value": "Xk3q9vLm2pQ7wZ8r"}]}',
+        // CloudFormation's Environment list; a GitLab pipeline variable, named by its key, not its type
+        'Environment:\n  - Name: DB_PASSWORD\n    Value: Hunter2xyz\n',
+        '{"type":"pipeline_variable","key":"DB_PASSWORD","value":"Hunter2xyz"}',
       ],
       [
         // biome-ignore lint/suspicious/noTemplateCurlyInString: references as realm imports and values files write them
@@ -345,8 +359,20 @@ describe('the secret rules', () => {
         '{"options": [{"selected": true, "text": "prod", "value": "prod"}], "name": "env"}',
         // a value at another column belongs to another mapping (the line after the name's: the pattern matches, the column decides)
         'outer:\n  - name: DB_PASSWORD\nvalue: hunter-two\n',
+        ...PARAMETERS_NOT_SECRET.map(([name, value]) => `params:\n  - name: ${name}\n    value: ${JSON.stringify(value)}\n`),
+        '{name: docker-password-secret, value: regcred}',
+        // Jenkins' JCasC env: a credential's id names it
+        'env:\n  - key: "SONAR_TOKEN_CREDENTIALS_ID"\n    value: "sonar-token"\n',
       ],
     );
+  });
+
+  it("judge a name and value pair written as text as a custom resource's parameter is judged (a Secret's name, a template)", () => {
+    for (const [name, value] of [...PARAMETERS_NOT_SECRET, ['DB_PASSWORD', 'Hunter2xyz'], ['git-token-secret', 'Xk3q9vLm2pQ7wZ8r']]) {
+      const task = { apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { name: 't' }, spec: { params: [{ name, value }] } };
+      const text = `params:\n  - name: ${name}\n    value: ${JSON.stringify(value)}\n`;
+      expect(detectSecret(text) !== undefined, text).toBe(secretStrings(task).length > 0);
+    }
   });
 
   it('find Logstash\'s password => "...", and leave a JavaScript arrow function alone', () => {
