@@ -208,18 +208,27 @@ function positionalPassword(client: PositionalClient, words: readonly unknown[],
       if (POSITIONAL_VALUE_FLAGS[client].test(w)) i++;
     } else positions.push(i);
   }
-  // an Oracle tool's logon is its first word, or the one after rman's `target`, `catalog` or `auxiliary`
-  const place =
-    client === 'oracle'
-      ? Number(/^(?:target|catalog|auxiliary)$/i.test(String(words[positions[0] ?? -1])))
-      : client === 'mc'
-        ? 3
-        : flags.includes('b') && !/[Di]/.test(flags)
-          ? flags.includes('n')
-            ? 1
-            : 2
-          : -1;
+  if (client === 'oracle') return oracleLogon(words, positions);
+  const place = client === 'mc' ? 3 : flags.includes('b') && !/[Di]/.test(flags) ? (flags.includes('n') ? 1 : 2) : -1;
   return place >= 0 && place < positions.length ? positions[place]! : -1;
+}
+
+/** The words of rman that its logon follows (`rman target / catalog rcat/pw@catdb`), and the parameters that hold one (`userid=scott/tiger`). */
+const LOGON_WORD = /^(?:target|catalog|auxiliary)$/i;
+const LOGON_PARAMETER = /^(?:userid|target|catalog|auxiliary)=/i;
+
+/**
+ * The index of the word that gives an Oracle tool's logon a password, among the words at `positions` (its flags
+ * aside), or -1: the first word (`sqlplus scott/tiger`), one after rman's `target`, `catalog` or `auxiliary`, or a
+ * `userid=` parameter anywhere among Data Pump's and SQL*Loader's (`expdp directory=DP userid=system/pw`).
+ */
+function oracleLogon(words: readonly unknown[], positions: readonly number[]): number {
+  const logon = positions.find(
+    (p, k) =>
+      (k === 0 || LOGON_WORD.test(String(words[positions[k - 1]!])) || LOGON_PARAMETER.test(String(words[p]))) &&
+      logonPassword(words[p]) !== undefined,
+  );
+  return logon ?? -1;
 }
 
 const isPositional = (client: Client): client is PositionalClient => client === 'htpasswd' || client === 'mc' || client === 'oracle';
@@ -253,6 +262,9 @@ export function pipedPassword(word: string): boolean {
   const password = given(word);
   return password !== undefined && password.length >= 4 && isSecretSetting('password', password);
 }
+
+/** The words of a command in a shell's text, a quoted word whole (`sqlplus -M "HTML ON" scott/tiger`: `"HTML ON"` is one). */
+export const shellWords = (text: string): string[] => text.match(/(?:[^\s"']+|"[^"]*"?|'[^']*'?)+/g) ?? [];
 
 /** Whether a command's words (the client's name first; a registry login's program, then `login`) give the client a password. */
 export function commandPassword(words: readonly string[]): boolean {

@@ -24,6 +24,7 @@ import {
   flagBefore,
   isArgvEntry,
   pipedPassword,
+  shellWords,
 } from './command-line-secrets.js';
 
 export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry, isSecretFlag } from './command-line-secrets.js';
@@ -212,7 +213,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // or `&`): each command is read once, and judged word by word (`passwordGiven`)
     // (not a host of that name, `psql -h mysql -p5432`: only the blanks just before a name are read again)
     pattern: new RegExp(`(?<![^\\s/'"(\`])(?<!(?:^|\\s)(?:-h|-H|--host)\\s+)(?:${PASSWORD_CLIENTS})(?![^\\s'"])[^\\n;|&]*`, 'g'),
-    accept: (s, m) => atShellCommandStart(m.input, m.index) && commandPassword(s.split(/\s+/)),
+    accept: (s, m) => atShellCommandStart(m.input, m.index) && commandPassword(shellWords(s)),
   },
   {
     id: 'piped-password',

@@ -160,9 +160,16 @@ describe('the secret rules', () => {
         'sqlplus -s scott/Tiger123 @report.sql',
         'rman target sys/Tiger123 nocatalog',
         'expdp userid=app/Tiger123 schemas=app',
+        // a userid= after other parameters, rman's catalog after target /, a flag's quoted value before the logon
+        'expdp directory=DP dumpfile=x.dmp userid=system/Manager1',
+        'sqlldr control=load.ctl userid=scott/tiger',
+        'rman target / catalog rcat/Rc4tPass@catdb',
+        'sqlplus -s -M "HTML ON" scott/tiger@db',
       ],
       [
         'sqlplus / as sysdba',
+        'rman target / catalog /@catdb',
+        'sqlplus -s -M "HTML ON" /nolog @report.sql',
         'sqlplus -s /nolog @report.sql',
         'sqlplus -s "app/$APP_PASSWORD" @report.sql',
         'rman target / cmdfile=/opt/backup/full.rman',
