@@ -179,10 +179,10 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'webhook-url',
     description: "a chat's incoming webhook URL (Discord, Microsoft Teams), whose path is its credential",
-    // anyone holding the URL posts to the channel: Discord's `/api/webhooks/<id>/<token>`, a Teams connector's
+    // anyone holding the URL posts to the channel: Discord's `/api/webhooks/<id>/<token>` (or `/api/v10/webhooks/...`), a Teams connector's
     // `webhookb2/<guid>@<guid>/IncomingWebhook/<hex>/<guid>`
     pattern:
-      /\bdiscord(?:app)?\.com\/api\/webhooks\/[0-9]{5,20}\/[A-Za-z0-9_-]{16,}|\.office\.com\/webhook(?:b2)?\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[0-9a-f]{16,}/,
+      /\bdiscord(?:app)?\.com\/api\/(?:v[0-9]{1,2}\/)?webhooks\/[0-9]{5,20}\/[A-Za-z0-9_-]{16,}|\.office\.com\/webhook(?:b2)?\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[0-9a-f]{16,}/,
   },
   {
     id: 'service-token',

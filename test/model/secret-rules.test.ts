@@ -625,6 +625,8 @@ describe('the secret rules', () => {
       [
         'webhook_configs:\n  - url: https://discord.com/api/webhooks/1234567890123456789/Xk3q9vLm2pQ7wZ8rTb4Nq6Yc1Hs5Ud0Jf-Ae8Ru0Tz3Iv_kR3x9vLm2pQ7wZ8rTb4Nq6Yc1Hs5',
         'DISCORD_HOOK=https://discordapp.com/api/webhooks/123456789012/abcdefghijklmnopqrstuvwxyz',
+        // the API's version in the path, as Discord's own documentation writes it
+        'DISCORD_HOOK=https://discord.com/api/v10/webhooks/123456789012/abcdefghijklmnopqrstuvwxyz',
         'https://contoso.webhook.office.com/webhookb2/0f8fad5b-d9cb-469f-a165-70867728950e@7c9e6679-7425-40de-944b-e07fc1f90ae7/IncomingWebhook/3f9a1c2b4d5e6f708192a3b4c5d6e7f8/0f8fad5b-d9cb-469f-a165-70867728950e',
       ],
       ['https://discord.com/invite/kubernetes', 'https://discord.com/api/webhooks', 'https://outlook.office.com/mail/inbox'],
