@@ -37,7 +37,7 @@ const GLOBAL_OPTIONS = `(?:[ \\t]+--?[A-Za-z][\\w-]*(?:=\\S*|[ \\t]+[^\\s-]\\S*)
  * `-p 3306` is a port to many other tools, `docker run -p 8080:80` a port too: only these clients' flags count.
  */
 export const PASSWORD_CLIENTS =
-  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:docker|podman|nerdctl|buildah|skopeo|oras)${GLOBAL_OPTIONS}[ \\t]+login|helm[ \\t]+registry[ \\t]+login|` +
+  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:docker|podman|nerdctl|buildah|skopeo|oras)${GLOBAL_OPTIONS}[ \\t]+login|helm${GLOBAL_OPTIONS}[ \\t]+registry[ \\t]+login|` +
   `keytool|jarsigner|htpasswd|mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)|${ORACLE_TOOLS}`;
 
 /** How each client takes its password: joined to a flag (`-phunter2`: group 1), or as the word after a flag alone. */
@@ -91,14 +91,22 @@ function clientAt(words: readonly unknown[], i: number): Client | undefined {
 
 /**
  * Where the program of a registry login at `i` is (`docker login`: i - 1; `docker --config /tmp/ci login`: i - 3;
- * `helm registry login`: i - 2), back over the program's options and their values; -1 when no such program is before it.
+ * `helm registry login`: i - 2, `helm --debug registry login`: i - 3), back over the program's options and their values;
+ * -1 when no such program is before it.
  */
 function loginProgramAt(words: readonly unknown[], i: number): number {
+  const j = programBefore(words, i, LOGIN_PROGRAMS);
+  const helm = j >= 0 && words[j] === 'registry' ? programBefore(words, j, /^helm$/) : -1;
+  return helm >= 0 ? helm : j;
+}
+
+/** Where a program of `programs` is before the word `i`, back over its options and their values (MAX_GLOBAL_OPTIONS at most); -1 when none is. */
+function programBefore(words: readonly unknown[], i: number, programs: RegExp): number {
   let j = i - 1;
   for (let options = 0; options <= MAX_GLOBAL_OPTIONS; options++) {
     const w = words[j];
     if (typeof w !== 'string') return -1;
-    if (LOGIN_PROGRAMS.test(programOf(w))) return w === 'registry' && words[j - 1] === 'helm' ? j - 1 : j;
+    if (programs.test(programOf(w))) return j;
     const before = words[j - 1];
     if (isFlag(w)) j--;
     else if (typeof before === 'string' && isFlag(before) && !before.includes('=')) j -= 2;
@@ -252,10 +260,12 @@ function given(word: unknown): string | undefined {
 /**
  * A password a shell command pipes to a login that reads it from standard input (`echo hunter2 | docker login -u ci
  * --password-stdin`, `printf '%s' hunter2 | helm registry login ...`): the word echoed (group 1), before a `|` and a
- * command with `--password-stdin`; read from each `echo` or `printf` to the end of the command after it.
+ * command with `--password-stdin`; read from each `echo` or `printf` to the end of the command after it. Or given it
+ * as a here-string (`docker login --password-stdin <<< hunter2`: group 2), at most 4 words after `--password-stdin`
+ * (a bound: from each `--password-stdin` of a line the rest of it was read again).
  */
 export const PIPED_PASSWORD =
-  /(?<![^\s'"(`;&|])(?:echo|printf)(?:[ \t]+-[a-zA-Z]+)*(?:[ \t]+(?:'%s[^'\n]*'|"%s[^"\n]*"))?[ \t]+("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)[ \t]*\|[^\n;|&]*?[ \t]--password-stdin(?![\w-])/g;
+  /(?<![^\s'"(`;&|])(?:echo|printf)(?:[ \t]+-[a-zA-Z]+)*(?:[ \t]+(?:'%s[^'\n]*'|"%s[^"\n]*"))?[ \t]+("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)[ \t]*\|[^\n;|&]*?[ \t]--password-stdin(?![\w-])|(?<![\w-])--password-stdin(?![\w-])(?:[ \t]+[^\s;|&<]+){0,4}?[ \t]*<<<[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)/g;
 
 /** Whether the word a `PIPED_PASSWORD` match echoes is a password: not a reference the shell expands (`"$CI_REGISTRY_PASSWORD"`, `$(cat /run/pw)`). */
 export function pipedPassword(word: string): boolean {

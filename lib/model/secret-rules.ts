@@ -217,9 +217,10 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'piped-password',
-    description: 'a password piped to a login that reads it from standard input (echo <password> | docker login --password-stdin)',
+    description:
+      'a password piped to a login that reads it from standard input (echo <password> | docker login --password-stdin, or <<< <password>)',
     pattern: PIPED_PASSWORD,
-    accept: (_s, m) => pipedPassword(m[1]!),
+    accept: (_s, m) => pipedPassword(m[1] ?? m[2]!),
   },
   ...SETTING_RULES,
   {

@@ -134,6 +134,8 @@ describe('the secret rules', () => {
         'docker --config /tmp/ci login -u ci -p hunter2k registry.example.com',
         'docker --config=/tmp/ci --debug login -phunter2k registry.example.com',
         'podman --log-level debug login -u ci -p hunter2k quay.io',
+        'helm --debug registry login -u ci -p hunter2k registry.example.com',
+        'helm --kube-context prod registry login -p hunter2k registry.example.com',
       ],
       ['docker --config /tmp/ci login -u ci --password-stdin registry.example.com', 'docker --context prod run -p 8080:80 login'],
     );
@@ -143,8 +145,10 @@ describe('the secret rules', () => {
         'echo hunter2k | docker login -u ci --password-stdin registry.example.com',
         "set -e; echo 'hunter2k' | podman login --username ci --password-stdin quay.io",
         "printf '%s' hunter2k | helm registry login -u ci --password-stdin registry.example.com",
+        'docker login -u ci --password-stdin <<< "hunter2k" registry.example.com',
       ],
       [
+        'docker login -u ci --password-stdin <<< "$CI_REGISTRY_PASSWORD"',
         'echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"',
         'cat /run/secrets/registry | docker login -u ci --password-stdin registry.example.com',
         'echo $(cat /run/pw) | docker login --password-stdin; echo done | tee /tmp/log',
@@ -801,6 +805,9 @@ describe('the secret rules', () => {
       ['echo x', ' \t'],
       ['docker', ' \t'],
       ['docker --a', ' \t'],
+      ['docker login', ' --password-stdin'],
+      ['--password-stdin', ' \t<'],
+      ['helm', ' --x registry'],
     ];
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
