@@ -13,6 +13,7 @@ import {
   SECRET_RULES,
   clientPassword,
   detectSecret,
+  entryName as nameOfEntry,
   flagBefore,
   isArgvEntry,
   isFileSource,
@@ -21,7 +22,6 @@ import {
   isSecretAnnotation,
   isSecretField,
   isSecretFlag,
-  isSecretName,
   isSecretParameter,
   isSecretSetting,
   type SecretMatch,
@@ -125,18 +125,10 @@ const isApiObject = (o: KubeObject) => !(o.apiVersion === 'v1' && o.kind === 'Co
  */
 const isCustomResource = (o: KubeObject) => typeof o.apiVersion === 'string' && isCustomGroup(o.apiVersion);
 
-/** The name of the `{ name, value }` entry that holds the value at `path` (its `value` field), if the entry has one. */
+/** The name of the `{ name, value }` entry that holds the value at `path` (its `value` field), if the entry has one (`nameOfEntry`). */
 function entryName(path: FieldPath, parent: unknown): string | undefined {
   if (path[path.length - 1] !== 'value' || !parent || typeof parent !== 'object') return undefined;
-  const name = (parent as { name?: unknown }).name;
-  return typeof name === 'string' ? name : undefined;
-}
-
-/** The type of a `{ type: password, value }` entry that holds the value at `path` (a Keycloak realm's user `credentials`), when a secret's name. */
-function credentialType(path: FieldPath, parent: unknown): string | undefined {
-  if (path[path.length - 1] !== 'value' || !parent || typeof parent !== 'object') return undefined;
-  const type = (parent as { type?: unknown }).type;
-  return typeof type === 'string' && isSecretName(type) ? type : undefined;
+  return nameOfEntry((field) => (parent as Record<string, unknown>)[field]);
 }
 
 /**
@@ -255,7 +247,7 @@ function findSecretStrings(o: KubeObject): SecretString[] {
       } else if (isCustomResource(o) && path[0] !== 'metadata') {
         // a parameter of a list by its entry's name (`{ name: db.password, value: ... }`: Argo CD's Helm
         // `parameters`, Tekton's `params`) or a credential's type (`{ type: password, value: ... }`), any other field by its own
-        const entry = typeof path[path.length - 2] === 'number' ? (entryName(path, parent) ?? credentialType(path, parent)) : undefined;
+        const entry = typeof path[path.length - 2] === 'number' ? entryName(path, parent) : undefined;
         const field = path[path.length - 1];
         if (entry !== undefined) judge(path, node, entry, false, isSecretParameter);
         else judge(path, node, typeof field === 'string' ? field : undefined, false, isSecretField);

@@ -13,10 +13,16 @@ const MONGO_CLIENTS = 'mongo(?:sh|dump|restore|export|import|stat|top|files)?';
 /** Oracle's tools that take a logon, `user/password` (`sqlplus -s scott/tiger`, `rman target sys/pw`, `expdp userid=app/pw`). */
 const ORACLE_TOOLS = 'sqlplus|rman|expdp|impdp|sqlldr|dgmgrl';
 /**
+ * How many options a container tool takes before its subcommand, at most (`docker --config /tmp/ci --debug login`):
+ * a bound, since an option's value may be any word, another `docker` too, from which the options were read again to the
+ * line's end (`docker --x docker --x ...`: quadratic).
+ */
+const MAX_GLOBAL_OPTIONS = 6;
+/**
  * A container tool's options before its subcommand, each with its value or not (`docker --config /tmp/ci login`,
  * `podman --log-level debug login`): a value is a word that is no option, so each word is read once.
  */
-const GLOBAL_OPTIONS = '(?:[ \\t]+--?[A-Za-z][\\w-]*(?:=\\S*|[ \\t]+[^\\s-]\\S*)?)*?';
+const GLOBAL_OPTIONS = `(?:[ \\t]+--?[A-Za-z][\\w-]*(?:=\\S*|[ \\t]+[^\\s-]\\S*)?){0,${MAX_GLOBAL_OPTIONS}}?`;
 
 /**
  * Clients that take a password on their command line, where no name says it is one: MySQL's and
@@ -31,7 +37,7 @@ const GLOBAL_OPTIONS = '(?:[ \\t]+--?[A-Za-z][\\w-]*(?:=\\S*|[ \\t]+[^\\s-]\\S*)
  * `-p 3306` is a port to many other tools, `docker run -p 8080:80` a port too: only these clients' flags count.
  */
 export const PASSWORD_CLIENTS =
-  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:docker|podman|nerdctl|buildah|skopeo|oras)${GLOBAL_OPTIONS}[ \\t]+login|helm[ \\t]+registry[ \\t]+login|` +
+  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:docker|podman|nerdctl|buildah|skopeo|oras)${GLOBAL_OPTIONS}[ \\t]+login|helm${GLOBAL_OPTIONS}[ \\t]+registry[ \\t]+login|` +
   `keytool|jarsigner|htpasswd|mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)|${ORACLE_TOOLS}`;
 
 /** How each client takes its password: joined to a flag (`-phunter2`: group 1), or as the word after a flag alone. */
@@ -85,19 +91,28 @@ function clientAt(words: readonly unknown[], i: number): Client | undefined {
 
 /**
  * Where the program of a registry login at `i` is (`docker login`: i - 1; `docker --config /tmp/ci login`: i - 3;
- * `helm registry login`: i - 2), back over the program's options and their values; -1 when no such program is before it.
+ * `helm registry login`: i - 2, `helm --debug registry login`: i - 3), back over the program's options and their values;
+ * -1 when no such program is before it.
  */
 function loginProgramAt(words: readonly unknown[], i: number): number {
+  const j = programBefore(words, i, LOGIN_PROGRAMS);
+  const helm = j >= 0 && words[j] === 'registry' ? programBefore(words, j, /^helm$/) : -1;
+  return helm >= 0 ? helm : j;
+}
+
+/** Where a program of `programs` is before the word `i`, back over its options and their values (MAX_GLOBAL_OPTIONS at most); -1 when none is. */
+function programBefore(words: readonly unknown[], i: number, programs: RegExp): number {
   let j = i - 1;
-  for (;;) {
+  for (let options = 0; options <= MAX_GLOBAL_OPTIONS; options++) {
     const w = words[j];
     if (typeof w !== 'string') return -1;
-    if (LOGIN_PROGRAMS.test(programOf(w))) return w === 'registry' && words[j - 1] === 'helm' ? j - 1 : j;
+    if (programs.test(programOf(w))) return j;
     const before = words[j - 1];
     if (isFlag(w)) j--;
     else if (typeof before === 'string' && isFlag(before) && !before.includes('=')) j -= 2;
     else return -1;
   }
+  return -1;
 }
 
 /** Words after which the next word is a command (`sudo mysql`, `xargs curl`, `kubectl exec db -- mysql`, a shell's `-c`, `then`). */
@@ -201,18 +216,27 @@ function positionalPassword(client: PositionalClient, words: readonly unknown[],
       if (POSITIONAL_VALUE_FLAGS[client].test(w)) i++;
     } else positions.push(i);
   }
-  // an Oracle tool's logon is its first word, or the one after rman's `target`, `catalog` or `auxiliary`
-  const place =
-    client === 'oracle'
-      ? Number(/^(?:target|catalog|auxiliary)$/i.test(String(words[positions[0] ?? -1])))
-      : client === 'mc'
-        ? 3
-        : flags.includes('b') && !/[Di]/.test(flags)
-          ? flags.includes('n')
-            ? 1
-            : 2
-          : -1;
+  if (client === 'oracle') return oracleLogon(words, positions);
+  const place = client === 'mc' ? 3 : flags.includes('b') && !/[Di]/.test(flags) ? (flags.includes('n') ? 1 : 2) : -1;
   return place >= 0 && place < positions.length ? positions[place]! : -1;
+}
+
+/** The words of rman that its logon follows (`rman target / catalog rcat/pw@catdb`), and the parameters that hold one (`userid=scott/tiger`). */
+const LOGON_WORD = /^(?:target|catalog|auxiliary)$/i;
+const LOGON_PARAMETER = /^(?:userid|target|catalog|auxiliary)=/i;
+
+/**
+ * The index of the word that gives an Oracle tool's logon a password, among the words at `positions` (its flags
+ * aside), or -1: the first word (`sqlplus scott/tiger`), one after rman's `target`, `catalog` or `auxiliary`, or a
+ * `userid=` parameter anywhere among Data Pump's and SQL*Loader's (`expdp directory=DP userid=system/pw`).
+ */
+function oracleLogon(words: readonly unknown[], positions: readonly number[]): number {
+  const logon = positions.find(
+    (p, k) =>
+      (k === 0 || LOGON_WORD.test(String(words[positions[k - 1]!])) || LOGON_PARAMETER.test(String(words[p]))) &&
+      logonPassword(words[p]) !== undefined,
+  );
+  return logon ?? -1;
 }
 
 const isPositional = (client: Client): client is PositionalClient => client === 'htpasswd' || client === 'mc' || client === 'oracle';
@@ -236,16 +260,21 @@ function given(word: unknown): string | undefined {
 /**
  * A password a shell command pipes to a login that reads it from standard input (`echo hunter2 | docker login -u ci
  * --password-stdin`, `printf '%s' hunter2 | helm registry login ...`): the word echoed (group 1), before a `|` and a
- * command with `--password-stdin`; read from each `echo` or `printf` to the end of the command after it.
+ * command with `--password-stdin`; read from each `echo` or `printf` to the end of the command after it. Or given it
+ * as a here-string (`docker login --password-stdin <<< hunter2`: group 2), at most 4 words after `--password-stdin`
+ * (a bound: from each `--password-stdin` of a line the rest of it was read again).
  */
 export const PIPED_PASSWORD =
-  /(?<![^\s'"(`;&|])(?:echo|printf)(?:[ \t]+-[a-zA-Z]+)*(?:[ \t]+(?:'%s[^'\n]*'|"%s[^"\n]*"))?[ \t]+("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)[ \t]*\|[^\n;|&]*?[ \t]--password-stdin(?![\w-])/g;
+  /(?<![^\s'"(`;&|])(?:echo|printf)(?:[ \t]+-[a-zA-Z]+)*(?:[ \t]+(?:'%s[^'\n]*'|"%s[^"\n]*"))?[ \t]+("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)[ \t]*\|[^\n;|&]*?[ \t]--password-stdin(?![\w-])|(?<![\w-])--password-stdin(?![\w-])(?:[ \t]+[^\s;|&<]+){0,4}?[ \t]*<<<[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)/g;
 
 /** Whether the word a `PIPED_PASSWORD` match echoes is a password: not a reference the shell expands (`"$CI_REGISTRY_PASSWORD"`, `$(cat /run/pw)`). */
 export function pipedPassword(word: string): boolean {
   const password = given(word);
   return password !== undefined && password.length >= 4 && isSecretSetting('password', password);
 }
+
+/** The words of a command in a shell's text, a quoted word whole (`sqlplus -M "HTML ON" scott/tiger`: `"HTML ON"` is one). */
+export const shellWords = (text: string): string[] => text.match(/(?:[^\s"']+|"[^"]*"?|'[^']*'?)+/g) ?? [];
 
 /** Whether a command's words (the client's name first; a registry login's program, then `login`) give the client a password. */
 export function commandPassword(words: readonly string[]): boolean {

@@ -10,6 +10,7 @@ import { BoundedMap } from './bounded-map.js';
 import {
   COMMAND,
   ENV_NAME,
+  ID,
   NAME,
   PATH,
   PATH_OR_NAME,
@@ -185,11 +186,17 @@ function judgeName(name: string): NameVerdict {
   // a key's id names the key and is no secret (Gradle's `signing.keyId`, a service account's `private_key_id`,
   // `AWS_ACCESS_KEY_ID`, whose `AKIA...` the content rules find): the words before it decide (`SECRET_KEY_ID` holds one)
   if (w.length > 2 && w[w.length - 1] === 'id' && w[w.length - 2] === 'key') return judgeName(w.slice(0, -2).join('_'));
+  // so does a credential's id, in the store that holds it (Jenkins' `credentialsId: nexus-creds`, a JCasC env's
+  // `SONAR_TOKEN_CREDENTIALS_ID: sonar-token`): a name or a UUID is the id; any other value the secret after all
+  if (w.length > 1 && w[w.length - 1] === 'id' && CREDENTIAL_WORDS.has(w[w.length - 2]!)) return ID;
   const property = NOT_SECRET_LAST_WORDS.get(w[w.length - 1]!);
   if (property) return w.length > 1 && namesSecret(w.slice(0, -1)) ? property : false;
   if (!namesSecret(w)) return false;
   return w.some((x) => BOUND_WORDS.has(x)) ? QUANTITY : true;
 }
+
+/** The words of a credential (before `id`, its id: `credentialsId`). */
+const CREDENTIAL_WORDS: ReadonlySet<string> = new Set(['credential', 'credentials', 'creds']);
 
 /** Words that name a secret as a name's last word only: `REDIS_AUTH`, `DB_PW`. */
 const LAST_WORD_SECRETS = new Set(['auth', 'pw']);
@@ -277,6 +284,20 @@ function namesASecret(name: string): boolean {
 export function isSecretParameter(name: string, value: string): boolean {
   if (isTemplated(value) || (NAME(value) && namesASecret(name))) return false;
   return isSecretSetting(name, value);
+}
+
+/**
+ * The name of a `{ name, value }` entry, by its fields (`field`: an entry's field, or undefined): its `name`
+ * (an env var, Argo CD's and Tekton's parameters), its `key` (GitLab's variables, Jenkins' JCasC env), or a
+ * credential's `type` when a secret's name (a Keycloak realm's `{ type: password, value: ... }`; not
+ * `{ type: pipeline_variable, key: DB_PASSWORD }`'s, whose key names it). One idea of it for an object's entry
+ * (lib/checks/secret-strings.ts) and for one written as text (the `named-value` rule).
+ */
+export function entryName(field: (name: 'name' | 'key' | 'type') => unknown): string | undefined {
+  const name = field('name') ?? field('key');
+  if (typeof name === 'string') return name;
+  const type = field('type');
+  return typeof type === 'string' && isSecretName(type) ? type : undefined;
 }
 
 /** Whether an annotation's name is a secret's, by name: every object of an app repeats its annotations. */

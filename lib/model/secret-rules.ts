@@ -24,6 +24,7 @@ import {
   flagBefore,
   isArgvEntry,
   pipedPassword,
+  shellWords,
 } from './command-line-secrets.js';
 
 export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry, isSecretFlag } from './command-line-secrets.js';
@@ -38,6 +39,7 @@ export {
 export { isFileSource } from './setting-secret-rules.js';
 export {
   NOT_SECRET_SETTING_HINT,
+  entryName,
   isSecretAnnotation,
   isSecretField,
   isSecretName,
@@ -177,10 +179,10 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'webhook-url',
     description: "a chat's incoming webhook URL (Discord, Microsoft Teams), whose path is its credential",
-    // anyone holding the URL posts to the channel: Discord's `/api/webhooks/<id>/<token>`, a Teams connector's
+    // anyone holding the URL posts to the channel: Discord's `/api/webhooks/<id>/<token>` (or `/api/v10/webhooks/...`), a Teams connector's
     // `webhookb2/<guid>@<guid>/IncomingWebhook/<hex>/<guid>`
     pattern:
-      /\bdiscord(?:app)?\.com\/api\/webhooks\/[0-9]{5,20}\/[A-Za-z0-9_-]{16,}|\.office\.com\/webhook(?:b2)?\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[0-9a-f]{16,}/,
+      /\bdiscord(?:app)?\.com\/api\/(?:v[0-9]{1,2}\/)?webhooks\/[0-9]{5,20}\/[A-Za-z0-9_-]{16,}|\.office\.com\/webhook(?:b2)?\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[0-9a-f]{16,}/,
   },
   {
     id: 'service-token',
@@ -211,13 +213,14 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // or `&`): each command is read once, and judged word by word (`passwordGiven`)
     // (not a host of that name, `psql -h mysql -p5432`: only the blanks just before a name are read again)
     pattern: new RegExp(`(?<![^\\s/'"(\`])(?<!(?:^|\\s)(?:-h|-H|--host)\\s+)(?:${PASSWORD_CLIENTS})(?![^\\s'"])[^\\n;|&]*`, 'g'),
-    accept: (s, m) => atShellCommandStart(m.input, m.index) && commandPassword(s.split(/\s+/)),
+    accept: (s, m) => atShellCommandStart(m.input, m.index) && commandPassword(shellWords(s)),
   },
   {
     id: 'piped-password',
-    description: 'a password piped to a login that reads it from standard input (echo <password> | docker login --password-stdin)',
+    description:
+      'a password piped to a login that reads it from standard input (echo <password> | docker login --password-stdin, or <<< <password>)',
     pattern: PIPED_PASSWORD,
-    accept: (_s, m) => pipedPassword(m[1]!),
+    accept: (_s, m) => pipedPassword(m[1] ?? m[2]!),
   },
   ...SETTING_RULES,
   {

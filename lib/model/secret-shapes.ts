@@ -51,6 +51,9 @@ export const NAME: Shape = (v) =>
   v.length <= 200 &&
   v.split(/[\s,]+/).every((item) => item === '' || URL(item) || item.split(/[-_.:/@]+/).every((w) => w === '' || WORD.test(w)));
 
+/** An identifier in a store: a name (`NAME`: `nexus-creds`) or a UUID, as Jenkins makes a credential's id. */
+export const ID: Shape = (v) => NAME(v) || /^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(v);
+
 /** A URL, a host and port or an absolute path (`http://api:8080`, `127.0.0.1:3031`), or a Unix socket (`unix:/run/php.sock`): where a request goes. */
 export const isAddress = (v: string): boolean => URL(v) || /^unix:\/\S*$/.test(v);
 

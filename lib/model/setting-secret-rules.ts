@@ -8,7 +8,7 @@
  * and synchronous.
  */
 import { JVM_OPTION, isSecretFlag } from './command-line-secrets.js';
-import { isSecretSetting, nameVerdict, words } from './secret-names.js';
+import { entryName, isSecretParameter, isSecretSetting, nameVerdict, words } from './secret-names.js';
 import { NAME, PATH, QUANTITY, isAddress } from './secret-shapes.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
@@ -95,10 +95,11 @@ export const SETTING_RULES: readonly SecretRule[] = [
       'a value in a name and value pair whose name is a secret\'s ({"name": "DB_PASSWORD", "value": "..."}, a credential\'s {"type": "password", "value": "..."})',
     // an env list or Helm parameters written as text (a values file in a ConfigMap, an Argo CD Application's
     // `helm.values`), a Keycloak realm's user credentials: the name in one field (`name`, `type`, `key`), the
-    // secret in `value`. A JSON or flow object, read from each `{` to the next brace; or a YAML entry's two
-    // lines, `- name: ...` and `value: ...` at its column
+    // secret in `value` (or CloudFormation's `Name` and `Value`). A JSON or flow object, read from each `{` to the next brace; or a YAML entry's two
+    // lines, `- name: ...` and `value: ...` at its column. A value not quoted runs to the line's end, blanks and all
+    // (`pairName` trims them): a lazy value before `[ \t]*$` read a run of blanks again from each of its characters
     pattern:
-      /\{([^{}]{0,2048})\}|^([ \t]*(?:-[ \t]+)?)["']?(?:name|type|key)["']?[ \t]*:[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*\r?\n([ \t]*)["']?value["']?[ \t]*:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#][^\n]*?))[ \t]*\r?$/gm,
+      /\{([^{}]{0,2048})\}|^([ \t]*(?:-[ \t]+)?)["']?([Nn]ame|[Tt]ype|[Kk]ey)["']?[ \t]*:[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*\r?\n([ \t]*)["']?[Vv]alue["']?[ \t]*:[ \t]*(?:"([^"\n]*)"[ \t]*|'([^'\n]*)'[ \t]*|([^\s#][^\n]*))\r?$/gm,
     accept: (_s, m) => pairName(m) !== undefined,
     setting: pairName,
   },
@@ -233,25 +234,27 @@ function spacedSetting(name: string, value: string, ended: boolean): boolean {
 /** nginx's directives that pass a request on (`proxy_pass`, `fastcgi_pass`...): their value is where it goes. */
 const NGINX_PASS = /^(?:proxy|fastcgi|uwsgi|scgi|grpc|memcached)_pass$/;
 
-/** A field of a JSON or flow object and its value: the fields of a name and value pair. */
-const PAIR_FIELD = /(?:^|[\s{,])["']?(name|type|key|value)["']?[ \t]*:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s,}"']+))/g;
+/** A field of a JSON or flow object and its value: the fields of a name and value pair (CloudFormation's capitalized). */
+const PAIR_FIELD = /(?:^|[\s{,])["']?([Nn]ame|[Tt]ype|[Kk]ey|[Vv]alue)["']?[ \t]*:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s,}"']+))/g;
 
 /**
- * The secret name of a `named-value` match's pair, when its value is that setting's secret (`secretSetting`): an
- * object's `name`, `type` or `key` and its `value`, or a YAML entry's two lines, the value's at the name's column.
+ * The secret name of a `named-value` match's pair, when its value is that entry's secret: the entry's name
+ * (`entryName`: its `name`, `key` or a credential's `type`) and its `value`, of an object or of a YAML entry's two
+ * lines, the value's at the name's column; judged as an object's parameter is (`isSecretParameter`: not a Secret's
+ * name under `docker-password-secret`, nor a template), with `secretSetting`'s checks of the value.
  */
 function pairName(m: RegExpExecArray): string | undefined {
-  let name: string | undefined;
-  let value: string | undefined;
-  if (m[1] !== undefined) {
-    const fields = new Map([...m[1].matchAll(PAIR_FIELD)].map((f) => [f[1]!, f[2] ?? f[3] ?? f[4]!]));
-    name = fields.get('name') ?? fields.get('type') ?? fields.get('key');
-    value = fields.get('value');
-  } else if (m[4]!.length === m[2]!.length) {
-    name = m[3];
-    value = m[5] ?? m[6] ?? m[7];
-  }
-  return name !== undefined && value !== undefined && secretSetting(name, value.trim()) ? name : undefined;
+  let fields: ReadonlyMap<string, string>;
+  if (m[1] !== undefined) fields = new Map([...m[1].matchAll(PAIR_FIELD)].map((f) => [f[1]!.toLowerCase(), f[2] ?? f[3] ?? f[4]!]));
+  else if (m[5]!.length === m[2]!.length)
+    fields = new Map([
+      [m[3]!.toLowerCase(), m[4]!],
+      ['value', m[6] ?? m[7] ?? m[8]!],
+    ]);
+  else return undefined;
+  const name = entryName((f) => fields.get(f));
+  const value = fields.get('value');
+  return name !== undefined && value !== undefined && secretSetting(name, value.trim(), isSecretParameter) ? name : undefined;
 }
 
 /** An XML attribute and its quoted value. */
@@ -270,14 +273,14 @@ const FILE_PATH = /^(?:~|\.{1,2})?(?:\/[\w.-]+){2,}\/?$/;
 const PASSWORD_WORD = /^(?:pass|pwd|pw|passphrase)$|passw(?:or)?d$/;
 
 /**
- * Whether `value` is what the setting `name` holds as a secret, by the rule of a key
- * (`isSecretSetting`: a reference, a switch, a Secret's name under `existingSecret` are none), and
+ * Whether `value` is what the setting `name` holds as a secret, by the rule of a key (`byName`, by default
+ * `isSecretSetting`: a reference, a switch, a Secret's name under `existingSecret` are none), and
  * the value is not a reference of a template (`{{ .Values.pw }}`, `%(pw)s`), a number other than a
  * password's own (`password_max_age: 90`, `token_limit: 4096`; not `password=123456`), a path
  * (`FILE_PATH`) nor a structure that follows (`password:` then an indented block).
  */
-export function secretSetting(name: string, value: string): boolean {
+export function secretSetting(name: string, value: string, byName: (name: string, value: string) => boolean = isSecretSetting): boolean {
   if (value.length < 4 || /^[${%<|>*&![]/.test(value) || FILE_PATH.test(value)) return false;
   if (/^[-+]?[0-9.]+$/.test(value) && !(/^[0-9]+$/.test(value) && PASSWORD_WORD.test(words(name).at(-1) ?? ''))) return false;
-  return isSecretSetting(name, value);
+  return byName(name, value);
 }

@@ -160,6 +160,13 @@ const NOT_SECRET: Settings = {
     ['private_key_id', '0123456789abcdef0123456789abcdef01234567'],
     ['AZURE_CLIENT_KEY_ID', 'kid-2024-01'],
   ],
+  "a credential by its id (Jenkins' credentials store)": [
+    // a JCasC env and a pipeline's credentialsId: the id of the credential Jenkins holds, a name or the UUID Jenkins made
+    ['SONAR_TOKEN_CREDENTIALS_ID', 'sonar-token'],
+    ['NEXUS_CREDENTIALS_ID', 'nexus-creds'],
+    ['credentialsId', 'github-app-creds'],
+    ['GIT_CREDENTIALS_ID', '6f1c2d3e-4a5b-4c7d-8e9f-0a1b2c3d4e5f'],
+  ],
 };
 
 /** Secrets, by the software that reads them. */
@@ -274,6 +281,7 @@ const SECRET: Settings = {
     ['GOOGLE_SERVICE_ACCOUNT_KEY', 'sa-key-Hunter2'],
     ['SECRET_KEY_ID', 'Hunter2!xyz'],
   ],
+  'a secret under a credential id, of no id': [['DB_CREDENTIALS_ID', 'Hunter2!xyz']],
   'a secret under a name with a bound word, of no quantity': [
     ['MAX_TOKENS', 'x9Kq2LmP7vRt4WzY'],
     ['TOKEN_LIMIT', 'hunter2-Xk9#pLm2qZ'],

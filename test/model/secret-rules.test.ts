@@ -13,6 +13,7 @@ import {
   maskValue,
 } from '../../lib/model/secret-rules.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
+import { secretStrings } from '../../lib/checks/secret-strings.js';
 import { isSecretFlag } from '../../lib/model/command-line-secrets.js';
 import { isSecretParameter } from '../../lib/model/secret-names.js';
 import { listFiles } from '../helpers/cli.js';
@@ -25,10 +26,30 @@ function expectRule(id: string, found: readonly string[], passed: readonly strin
   for (const text of passed) expect(detectSecret(text), text).toBeUndefined();
 }
 
+/** Parameters whose value is no secret: a Secret's name or key under a name that says so (Tekton's), a template Helm fills in. */
+const PARAMETERS_NOT_SECRET: readonly (readonly [string, string])[] = [
+  ['docker-password-secret', 'regcred'],
+  ['git-token-secret', 'github-token'],
+  ['GITHUB_TOKEN_SECRET_KEY', 'token'],
+  ['tokenSecretName', 'my-token'],
+  // a Helm template, as a values file writes it
+  ['API_TOKEN', 'Bearer {{ .Values.token }}'],
+];
+
+/** A unit to repeat, or a head and the unit repeated after it (`['- name: a\n  value: x', ' ']`: a run of blanks after a value). */
+type Unit = string | readonly [head: string, unit: string];
+
 /** The rule that finds a secret in each unit repeated to 8 MiB, or `none`: screened in a process of its own, which is stopped after 60 s. */
-function screenedAlone(units: readonly string[]): string[] {
-  const script = `import { detectSecret } from ${JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'))};
-    for (const unit of ${JSON.stringify(units)}) console.log(detectSecret(unit.repeat(Math.ceil(2 ** 23 / unit.length)) + 'x')?.rule.id ?? 'none');`;
+function screenedAlone(units: readonly Unit[]): string[] {
+  return runAlone(`import { detectSecret } from ${JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'))};
+    for (const u of ${JSON.stringify(units)}) {
+      const [head, unit] = typeof u === 'string' ? ['', u] : u;
+      console.log(detectSecret(head + unit.repeat(Math.ceil(2 ** 23 / unit.length)) + 'x')?.rule.id ?? 'none');
+    }`);
+}
+
+/** The lines a module's `script` prints, run in a process of its own, which is stopped after 60 s. */
+function runAlone(script: string): string[] {
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: REPO,
     encoding: 'utf8',
@@ -113,6 +134,8 @@ describe('the secret rules', () => {
         'docker --config /tmp/ci login -u ci -p hunter2k registry.example.com',
         'docker --config=/tmp/ci --debug login -phunter2k registry.example.com',
         'podman --log-level debug login -u ci -p hunter2k quay.io',
+        'helm --debug registry login -u ci -p hunter2k registry.example.com',
+        'helm --kube-context prod registry login -p hunter2k registry.example.com',
       ],
       ['docker --config /tmp/ci login -u ci --password-stdin registry.example.com', 'docker --context prod run -p 8080:80 login'],
     );
@@ -122,8 +145,10 @@ describe('the secret rules', () => {
         'echo hunter2k | docker login -u ci --password-stdin registry.example.com',
         "set -e; echo 'hunter2k' | podman login --username ci --password-stdin quay.io",
         "printf '%s' hunter2k | helm registry login -u ci --password-stdin registry.example.com",
+        'docker login -u ci --password-stdin <<< "hunter2k" registry.example.com',
       ],
       [
+        'docker login -u ci --password-stdin <<< "$CI_REGISTRY_PASSWORD"',
         'echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"',
         'cat /run/secrets/registry | docker login -u ci --password-stdin registry.example.com',
         'echo $(cat /run/pw) | docker login --password-stdin; echo done | tee /tmp/log',
@@ -139,9 +164,16 @@ describe('the secret rules', () => {
         'sqlplus -s scott/Tiger123 @report.sql',
         'rman target sys/Tiger123 nocatalog',
         'expdp userid=app/Tiger123 schemas=app',
+        // a userid= after other parameters, rman's catalog after target /, a flag's quoted value before the logon
+        'expdp directory=DP dumpfile=x.dmp userid=system/Manager1',
+        'sqlldr control=load.ctl userid=scott/tiger',
+        'rman target / catalog rcat/Rc4tPass@catdb',
+        'sqlplus -s -M "HTML ON" scott/tiger@db',
       ],
       [
         'sqlplus / as sysdba',
+        'rman target / catalog /@catdb',
+        'sqlplus -s -M "HTML ON" /nolog @report.sql',
         'sqlplus -s /nolog @report.sql',
         'sqlplus -s "app/$APP_PASSWORD" @report.sql',
         'rman target / cmdfile=/opt/backup/full.rman',
@@ -326,6 +358,9 @@ describe('the secret rules', () => {
         'extraEnv:\n  - name: DB_PASSWORD\n    value: Hunter2xyz\n  - name: LOG_LEVEL\n    value: info\n',
         'parameters:\n- name: auth.rootPassword\n  value: "Hunter2xyz"\n',
         '{"parameters": [{"key": "api_token", "value": "Xk3q9vLm2pQ7wZ8r"}]}',
+        // CloudFormation's Environment list; a GitLab pipeline variable, named by its key, not its type
+        'Environment:\n  - Name: DB_PASSWORD\n    Value: Hunter2xyz\n',
+        '{"type":"pipeline_variable","key":"DB_PASSWORD","value":"Hunter2xyz"}',
       ],
       [
         // biome-ignore lint/suspicious/noTemplateCurlyInString: references as realm imports and values files write them
@@ -333,10 +368,22 @@ describe('the secret rules', () => {
         'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: { name: db, key: password }\n  - name: TOKEN\n    value: $(API_TOKEN)\n',
         '{"templating": {"list": [{"name": "datasource", "type": "datasource", "current": {"text": "Prometheus", "value": "prom"}}]}}',
         '{"options": [{"selected": true, "text": "prod", "value": "prod"}], "name": "env"}',
-        // a value at another column belongs to another mapping
-        'items:\n  - name: DB_PASSWORD\n    spec:\n      value: hunter-two\n',
+        // a value at another column belongs to another mapping (the line after the name's: the pattern matches, the column decides)
+        'outer:\n  - name: DB_PASSWORD\nvalue: hunter-two\n',
+        ...PARAMETERS_NOT_SECRET.map(([name, value]) => `params:\n  - name: ${name}\n    value: ${JSON.stringify(value)}\n`),
+        '{name: docker-password-secret, value: regcred}',
+        // Jenkins' JCasC env: a credential's id names it
+        'env:\n  - key: "SONAR_TOKEN_CREDENTIALS_ID"\n    value: "sonar-token"\n',
       ],
     );
+  });
+
+  it("judge a name and value pair written as text as a custom resource's parameter is judged (a Secret's name, a template)", () => {
+    for (const [name, value] of [...PARAMETERS_NOT_SECRET, ['DB_PASSWORD', 'Hunter2xyz'], ['git-token-secret', 'Xk3q9vLm2pQ7wZ8r']]) {
+      const task = { apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { name: 't' }, spec: { params: [{ name, value }] } };
+      const text = `params:\n  - name: ${name}\n    value: ${JSON.stringify(value)}\n`;
+      expect(detectSecret(text) !== undefined, text).toBe(secretStrings(task).length > 0);
+    }
   });
 
   it('find Logstash\'s password => "...", and leave a JavaScript arrow function alone', () => {
@@ -582,6 +629,8 @@ describe('the secret rules', () => {
       [
         'webhook_configs:\n  - url: https://discord.com/api/webhooks/1234567890123456789/Xk3q9vLm2pQ7wZ8rTb4Nq6Yc1Hs5Ud0Jf-Ae8Ru0Tz3Iv_kR3x9vLm2pQ7wZ8rTb4Nq6Yc1Hs5',
         'DISCORD_HOOK=https://discordapp.com/api/webhooks/123456789012/abcdefghijklmnopqrstuvwxyz',
+        // the API's version in the path, as Discord's own documentation writes it
+        'DISCORD_HOOK=https://discord.com/api/v10/webhooks/123456789012/abcdefghijklmnopqrstuvwxyz',
         'https://contoso.webhook.office.com/webhookb2/0f8fad5b-d9cb-469f-a165-70867728950e@7c9e6679-7425-40de-944b-e07fc1f90ae7/IncomingWebhook/3f9a1c2b4d5e6f708192a3b4c5d6e7f8/0f8fad5b-d9cb-469f-a165-70867728950e',
       ],
       ['https://discord.com/invite/kubernetes', 'https://discord.com/api/webhooks', 'https://outlook.office.com/mail/inbox'],
@@ -742,6 +791,36 @@ describe('the secret rules', () => {
     ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
+  });
+
+  // a run of blanks after what starts a match: the value of a name and value pair (each blank was read again to the
+  // run's end: 21 s for 64K blanks), the words of a private key's header, an echo before a pipe, a registry login's options
+  it("read 8 MiB of blanks after a name and value pair, a private key's header, an echo or a registry login's options in one pass", () => {
+    const units: Unit[] = [
+      ['- name: a\n  value: x', ' \t'],
+      ['params:\n  - name: AUTH_MODE\n    value: oidc', ' '],
+      ['- name: mode\n  value: "x"', ' \t'],
+      ['-----BEGIN', ' \tA'],
+      ['echo', ' \t'],
+      ['echo x', ' \t'],
+      ['docker', ' \t'],
+      ['docker --a', ' \t'],
+      ['docker login', ' --password-stdin'],
+      ['--password-stdin', ' \t<'],
+      ['helm', ' --x registry'],
+    ];
+    expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
+  });
+
+  // an option's value may be any word, `docker` too: each `docker` read its options again to the line's end (2.7 s for
+  // 64K, hours for 8 MiB), and each `login` of a list walked back over every option before it (76 s for 20,000 pairs)
+  it("read 8 MiB of a registry login's options in one pass, in a shell command and in a command or args list", () => {
+    expect(screenedAlone([['token', ' docker --x']])).toEqual(['none']);
+    const lib = JSON.stringify(join(REPO, 'lib/model/command-line-secrets.ts'));
+    const found = runAlone(`import { clientPassword } from ${lib};
+      const args = Array.from({ length: 2 ** 20 }, (_, i) => (i % 2 === 0 ? '--x' : 'login'));
+      console.log(args.filter((_, i) => clientPassword(args, i) !== undefined).length);`);
+    expect(found).toEqual(['0']);
   });
 
   it("read 8 MiB of settings within settings' values and of registry logins', redis-cli's, htpasswd's, mc's and keytool's command lines in one pass", () => {
