@@ -76,8 +76,8 @@ function unicodeClass(name: string, negated: boolean, inClass: boolean): string 
 function re2Escape(source: string, i: number, inClass: boolean): { text: string; end: number } | undefined {
   const n = source[i + 1];
   if ('AzCQ'.includes(n) && inClass) throw new SyntaxError(`\\${n} in a class`);
-  if (n === 'A') return { text: '(?<![^])', end: i + 2 };
-  if (n === 'z') return { text: '(?![^])', end: i + 2 };
+  if (n === 'A') return { text: '^', end: i + 2 };
+  if (n === 'z') return { text: '$', end: i + 2 };
   if (n === 'C') throw new SyntaxError('\\C matches a byte, which JavaScript has no expression for');
   if (n === 'Q') {
     const close = source.indexOf('\\E', i + 2);
@@ -156,7 +156,7 @@ function re2Source(source: string, flags: Flags, fold: boolean): string {
       const translated = re2Escape(source, i, inClass);
       if (translated) {
         // literal text (\Q...\E) whose case is ignored: each of its letters folded
-        out += folding ? foldedText(source.slice(i + 2, translated.end).replace(/\\E$/, '')) : translated.text;
+        out += folding && source[i + 1] === 'Q' ? foldedText(source.slice(i + 2, translated.end).replace(/\\E$/, '')) : translated.text;
         // a '-' after a set is a '-' to RE2 (CLASS_ESCAPES), no range
         classEscape = inClass && 'pP'.includes(source[i + 1]);
         i = translated.end - 1;
@@ -212,8 +212,8 @@ function re2Source(source: string, flags: Flags, fold: boolean): string {
       i += (repeat?.length ?? 1) - 1;
     } else if (c === '}' || c === ']') out += `\\${c}`;
     else if (c === '.') out += flags.s ? '[^]' : '[^\\n]';
-    else if (flags.m && c === '^') out += '(?<![^\\n])';
-    else if (flags.m && c === '$') out += '(?![^\\n])';
+    else if (flags.m && c === '^') out += '(?<=^|\\n)';
+    else if (flags.m && c === '$') out += '(?=$|\\n)';
     else if (folding && orbitOf(source.codePointAt(i)!).length > 1) {
       // a letter whose case is ignored (any other character, `+` or `|`, means what it means)
       const text = String.fromCodePoint(source.codePointAt(i)!);
@@ -234,12 +234,14 @@ function re2Source(source: string, flags: Flags, fold: boolean): string {
  */
 export function goRegExp(pattern: string): RegExp {
   const leading = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
-  const source = (leading ? leading[1] + pattern.slice(leading[0].length) : pattern).replaceAll('(?P<', '(?<');
+  const source = (leading ? pattern.slice(leading[0].length) : pattern).replaceAll('(?P<', '(?<');
   const inline = leading?.[2] ?? '';
   const flags = { i: inline.includes('i'), s: inline.includes('s'), m: inline.includes('m') };
   // a flag group within the pattern that sets or clears i: case is ignored in a part only
-  const fold = [...source.matchAll(/\(\?([imsU]*)(?:-([imsU]*))?[:)]/g)].some((g) => `${g[1]}${g[2] ?? ''}`.includes('i'));
-  return new RegExp(re2Source(source, flags, fold), flags.i && !fold ? 'iu' : 'u');
+  const fold =
+    (flags.i && /\\[PbB]|\\p\{\^|\[:\^/.test(source)) ||
+    [...source.matchAll(/\(\?([imsU]*)(?:-([imsU]*))?[:)]/g)].some((g) => `${g[1]}${g[2] ?? ''}`.includes('i'));
+  return new RegExp((leading?.[1] ?? '') + re2Source(source, flags, fold), flags.i && !fold ? 'iu' : 'u');
 }
 goRegExp.code = 'goRegExp';
 
