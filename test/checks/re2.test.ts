@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goRegExp, readsPattern } from '../../lib/checks/re2.js';
+import { goRegExp, patternReading } from '../../lib/checks/re2.js';
 
 /** Whether the pattern, read as Go reads it, finds a match in `text` (as the API server's regexp.MatchString). */
 const matches = (pattern: string, text: string) => goRegExp(pattern).test(text);
@@ -34,10 +34,27 @@ describe('goRegExp', () => {
       ['^(?i)[[:^lower:]]$', 'a'],
       ['(?i)\\PL', 'ι'],
     ])
-      expect(readsPattern(pattern) && matches(pattern, text)).toBe(false);
+      expect(patternReading(pattern) === 'read' && matches(pattern, text)).toBe(false);
     // \b and \B are ASCII to Go: the Kelvin sign is no word character
     expect(matches('(?i)\\bk', '\u212a')).toBe(false);
     expect(matches('(?i)\\Bk', 'a\u212a')).toBe(false);
     expect(matches('(?i)\\bk', 'K')).toBe(true);
+  });
+
+  it('refuses what Go 1.19 refuses, (?<name>, lookarounds and more than 1000 repetitions, rather than reading it or leaving it unchecked', () => {
+    expect(patternReading('^(?<year>\\d{4})$')).toEqual({ refused: expect.stringContaining('(?<name> came in Go 1.22') });
+    expect(patternReading('^a(?=b)')).toMatchObject({ refused: expect.any(String) });
+    expect(patternReading('^a{1001}$')).toEqual({ refused: expect.stringContaining('{1001}: Go repeats from 0 to 1000 times') });
+    expect(patternReading('^a{2,1001}$')).toMatchObject({ refused: expect.any(String) });
+    expect(patternReading('^a{3,2}$')).toMatchObject({ refused: expect.any(String) });
+    // what Go reads
+    expect(patternReading('^(?P<year>\\d{4})-a{1000}b{2,}$')).toBe('read');
+    expect(matches('^(?P<year>\\d{4})$', '2024')).toBe(true);
+    expect(patternReading('^\\x{1F600}$')).toBe('read');
+    expect(matches('^\\x{1F600}$', '😀')).toBe(true);
+    // \C, RE2's any byte, is no escape to Go
+    expect(patternReading('^a\\C$')).toEqual({ refused: '\\C is no escape Go 1.19 knows' });
+    // what JavaScript cannot read is not a refusal
+    expect(patternReading('^a(?U)b+$')).toBe('unread');
   });
 });
