@@ -20,6 +20,7 @@ import { objectsIn, type OutputReader } from './live-edits.js';
 import { includedPlaces } from './checks/manifests.js';
 import { formatFieldPath } from './model/field-path.js';
 import { describeObject, kubectlTarget, type KubeObject } from './model/object.js';
+import { STAGE_LABEL } from './model/labels.js';
 import { DIST_DIR } from './synth/disk.js';
 import { fileText, type StageFileTree } from './synth/file-content.js';
 import {
@@ -311,9 +312,17 @@ function refused(
     now.kind === 'Job' && engine
       ? `; or, so that ${engineName(engine)} deletes and creates it anew whenever its update is refused, annotate it in its file ${FORCE_ANNOTATION[engine]}`
       : '';
-  const hint =
-    instead?.hint ??
-    `${change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${COST[now.kind] ?? ''}`}${forced}`;
+  // a team's Job whose template lost the labels stagecraft wrote into it before (an upgrade past
+  // adopt3, which keeps templates as written): the old value is no file's to keep
+  const unlabelled =
+    now.kind === 'Job' &&
+    change.path[1] === 'template' &&
+    `${change.path.join()}${JSON.stringify(change.before)}`.includes(STAGE_LABEL) &&
+    !JSON.stringify(change.after ?? null).includes(STAGE_LABEL);
+  const hint = unlabelled
+    ? `stagecraft no longer writes its labels (nor, on amd64, its node selector) into an included pod template, so there is no old value to keep: delete the Job before this apply (kubectl delete ${kubectlTarget(now)}); applied, it runs again${forced}`
+    : (instead?.hint ??
+      `${change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${COST[now.kind] ?? ''}`}${forced}`);
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
     : { code, severity: 'warning', subject: describeObject(now), message: body, hint };

@@ -502,6 +502,22 @@ describe('fields the API server will not change', () => {
     );
   });
 
+  it('tells an upgrader to delete a Job whose template lost the labels the previous release wrote into it, since there is no old value to keep', () => {
+    // dist/ as the release before adopt3 wrote it: the standard labels on the included Job's template too
+    const labelled = OBJECTS.replace(
+      'metadata: { name: migrate }\nspec:\n  template:\n',
+      'metadata: { name: migrate }\nspec:\n  template:\n    metadata: { labels: { app.kubernetes.io/managed-by: stagecraft, stagecraft.dev/stage: data } }\n',
+    );
+    expect(labelled).not.toBe(OBJECTS);
+    const warning = changes(MANIFESTS, MANIFESTS, { was: labelled }).find((w) => w.includes('Job data/migrate'));
+    expect(warning).toContain('Job data/migrate: spec.template.metadata changes from');
+    expect(warning).toContain(
+      '  hint: stagecraft no longer writes its labels (nor, on amd64, its node selector) into an included pod template, so there is no old value to keep: ' +
+        'delete the Job before this apply (kubectl delete job migrate -n data); applied, it runs again',
+    );
+    expect(warning).not.toContain('keep the old value');
+  });
+
   it("does not warn about a default the API server fills in, now written out: a claim's, a volume's or a claim template's volumeMode: Filesystem, a Job's completions: 1", () => {
     const was = `${WITH_CLAIM_TEMPLATES}${VOLUME}`;
     const written = was

@@ -9,7 +9,8 @@
  *   "did you mean", because a misspelled field is silently dropped there);
  * - `x-kubernetes-int-or-string` is an integer or a string; `nullable: true` also accepts null;
  * - `pattern` is a Go (RE2) expression, translated to the JavaScript RegExp that reads it alike
- *   (`goRegExp`); one JavaScript has no expression for is left out, with a warning on the CRD;
+ *   (`goRegExp`); one JavaScript has no expression for is left out, with a warning on the CRD, and
+ *   one Go 1.19 refuses (the 1.25 API server's: `(?<name>`, `a{1001}`) too, with an error;
  * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
  * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
  * - defaults are not applied (a missing required field is missing, default or not);
@@ -22,7 +23,7 @@
 import type { ErrorObject } from 'ajv';
 import AjvModule from 'ajv';
 import { didYouMean } from '../model/did-you-mean.js';
-import { goRegExp, readsPattern } from './re2.js';
+import { goRegExp, patternReading, readsPattern } from './re2.js';
 import type { FieldPath, Finding, finder } from './finding.js';
 
 // ajv is published as CommonJS with a default export
@@ -215,7 +216,17 @@ export function structuralProblems(
   if (asObj(s.properties) && s.additionalProperties !== undefined && s.additionalProperties !== false) {
     out.push(emit('crd/structural', path, 'properties and additionalProperties are exclusive in a structural schema', 'keep one of them'));
   }
-  if (typeof s.pattern === 'string' && !readsPattern(s.pattern)) {
+  const reading = typeof s.pattern === 'string' ? patternReading(s.pattern) : 'read';
+  if (typeof reading === 'object')
+    out.push(
+      emit(
+        'crd/definition',
+        [...path, 'pattern'],
+        `the pattern ${JSON.stringify(s.pattern)} is no Go 1.19 regular expression: ${reading.refused}; the 1.25 API server refuses the CRD`,
+        'write it as Go 1.19 reads it (https://pkg.go.dev/regexp/syntax@go1.19)',
+      ),
+    );
+  if (reading === 'unread') {
     out.push({
       ...emit(
         'crd/pattern-not-checked',

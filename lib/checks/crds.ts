@@ -191,7 +191,8 @@ function definitionProblems(
     );
   }
   const storage = versions.flatMap((v) => (v?.storage === true && typeof v.name === 'string' ? [v.name] : []));
-  if (storage.length !== 1) {
+  // a version with no boolean storage is the CRD schema's schema/required (or schema/type): one finding for it
+  if (storage.length !== 1 && versions.every((v) => typeof v?.storage === 'boolean')) {
     out.push(
       emit(
         'crd/definition',

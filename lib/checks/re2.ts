@@ -3,7 +3,9 @@
  * JavaScript RegExps that read them alike (`goRegExp`): what RE2 means by a construct JavaScript
  * reads otherwise (`.`, `\s`, `\A`, `[[:alpha:]]`, `\pL`, leading flags...) is written out as
  * JavaScript says it, and what JavaScript has no expression for throws (`readsPattern` is false),
- * so that the CRD's checks leave that pattern out rather than check it otherwise. Pure.
+ * so that the CRD's checks leave that pattern out rather than check it otherwise; what Go 1.19's
+ * regexp itself refuses (`(?<name>`, `a{1001}`) is told apart (`patternReading`): the API server
+ * refuses that CRD. Pure.
  */
 
 import {
@@ -38,6 +40,14 @@ const GO_CATEGORIES: ReadonlySet<string> = new Set(
 const GO_OTHER = '\\p{Cc}\\p{Cf}\\p{Co}\\p{Cs}';
 /** Every code point, as the body of a class. */
 const ANY = '\\0-\\u{10ffff}';
+/** The most times Go's regexp repeats (`a{1000}`; `a{1001}` is an error). */
+const MAX_REPEAT = 1000;
+
+/**
+ * What Go 1.19's regexp, the 1.25 API server's, refuses (`(?<name>`, which came in Go 1.22;
+ * `a{1001}`), as against what JavaScript cannot read: the API server refuses the CRD.
+ */
+class GoRefusal extends SyntaxError {}
 
 /** A POSIX class (`alpha`, or `^alpha`, its complement) as the body of a `u` class. */
 function posixClass(name: string): string {
@@ -71,14 +81,15 @@ function unicodeClass(name: string, negated: boolean, inClass: boolean): string 
  * The escape at `i` of `source` (a backslash and what follows) that RE2 reads otherwise than
  * JavaScript, translated; `undefined` for the others. `\A` and `\z` are the start and end of the
  * text, `\Q...\E` its characters as they are, `\x{41}` a code point, `\pL` and `\p{Greek}` Unicode
- * sets (unicodeClass). Throws for `\C` (any byte: no code point) and for what no class may hold.
+ * sets (unicodeClass). Throws for `\C` (RE2's any byte, which Go refuses) and for what no class may hold.
  */
 function re2Escape(source: string, i: number, inClass: boolean): { text: string; end: number } | undefined {
   const n = source[i + 1];
   if ('AzCQ'.includes(n) && inClass) throw new SyntaxError(`\\${n} in a class`);
-  if (n === 'A') return { text: '(?<![^])', end: i + 2 };
-  if (n === 'z') return { text: '(?![^])', end: i + 2 };
-  if (n === 'C') throw new SyntaxError('\\C matches a byte, which JavaScript has no expression for');
+  if (n === 'A') return { text: '^', end: i + 2 };
+  if (n === 'z') return { text: '$', end: i + 2 };
+  // RE2's any byte, which Go's regexp has not
+  if (n === 'C') throw new GoRefusal('\\C is no escape Go 1.19 knows');
   if (n === 'Q') {
     const close = source.indexOf('\\E', i + 2);
     const end = close < 0 ? source.length : close;
@@ -87,9 +98,8 @@ function re2Escape(source: string, i: number, inClass: boolean): { text: string;
     return { text, end: close < 0 ? end : end + 2 };
   }
   if (n === 'x' && source[i + 2] === '{') {
-    const digits = /^\{([0-9A-Fa-f]{1,8})\}/.exec(source.slice(i + 2));
-    if (!digits || Number.parseInt(digits[1], 16) > 0x10ffff) throw new SyntaxError('an invalid \\x{...} escape');
-    return { text: hex(Number.parseInt(digits[1], 16)), end: i + 2 + digits[0].length };
+    const { cp, end } = foldEscape(source, i + 1);
+    return { text: hex(cp!), end };
   }
   if (n === 'p' || n === 'P') {
     const braced = source[i + 2] === '{' ? /^\{(\^?)([A-Za-z_]+)\}/.exec(source.slice(i + 2)) : undefined;
@@ -110,6 +120,8 @@ interface Flags {
 
 /** A flag group, `(?i)`, `(?s-m)`, `(?i:`, or `(?:`: the flags set, those cleared, and whether it opens a group (`:`). */
 const FLAG_GROUP = /^\(\?([imsU]*)(?:-([imsU]*))?([:)])/;
+/** Every FLAG_GROUP of a pattern. */
+const FLAG_GROUPS = new RegExp(FLAG_GROUP.source.slice(1), 'g');
 
 /** The flags after a FLAG_GROUP match. Throws for `U` (ungreedy), which JavaScript has no flag for. */
 function withFlags(flags: Flags, set: string, cleared: string): Flags {
@@ -156,7 +168,7 @@ function re2Source(source: string, flags: Flags, fold: boolean): string {
       const translated = re2Escape(source, i, inClass);
       if (translated) {
         // literal text (\Q...\E) whose case is ignored: each of its letters folded
-        out += folding ? foldedText(source.slice(i + 2, translated.end).replace(/\\E$/, '')) : translated.text;
+        out += folding && source[i + 1] === 'Q' ? foldedText(source.slice(i + 2, translated.end).replace(/\\E$/, '')) : translated.text;
         // a '-' after a set is a '-' to RE2 (CLASS_ESCAPES), no range
         classEscape = inClass && 'pP'.includes(source[i + 1]);
         i = translated.end - 1;
@@ -186,12 +198,16 @@ function re2Source(source: string, flags: Flags, fold: boolean): string {
       inClass = classStart = true;
       out += source[i + 1] === '^' ? '[^' : '[';
       if (source[i + 1] === '^') i++;
-    } else if (c === '(' && source.startsWith('(?<', i)) {
-      // a named group, its name as it is
-      const name = /^\(\?<\w+>/.exec(source.slice(i))?.[0] ?? '(';
+    } else if (c === '(' && source[i + 1] === '?' && !FLAG_GROUP.test(source.slice(i, i + 16))) {
+      // a named group, (?P<name>, its name as it is; Go 1.19 has no other `(?` group
+      const name = /^\(\?P<(\w+)>/.exec(source.slice(i));
+      if (!name)
+        throw new GoRefusal(
+          `${source.slice(i, i + 3)} is no group Go 1.19 knows (a named group is (?P<name>...); (?<name> came in Go 1.22, lookarounds never)`,
+        );
       groups.push(flags);
-      out += name;
-      i += name.length - 1;
+      out += `(?<${name[1]}>`;
+      i += name[0].length - 1;
     } else if (c === '(') {
       const group = FLAG_GROUP.exec(source.slice(i, i + 16));
       if (group && group[3] === ')' && !group[1] && !group[2]) throw new SyntaxError('(?) sets no flag');
@@ -207,13 +223,17 @@ function re2Source(source: string, flags: Flags, fold: boolean): string {
       out += c;
     } else if (c === '{') {
       // a repetition, {2} {2,} {2,5}, as it is; another brace is a brace to RE2 (a{,3}), an error to `u` mode
-      const repeat = /^\{\d+(?:,\d*)?\}/.exec(source.slice(i, i + 24))?.[0];
+      const counted = /^\{(\d+)(?:,(\d*))?\}/.exec(source.slice(i, i + 24));
+      const [min, max] = [Number(counted?.[1]), counted?.[2] ? Number(counted[2]) : undefined];
+      if (min > MAX_REPEAT || (max ?? 0) > MAX_REPEAT || (max ?? min) < min)
+        throw new GoRefusal(`${counted![0]}: Go repeats from 0 to ${MAX_REPEAT} times, the smaller count first`);
+      const repeat = counted?.[0];
       out += repeat ?? '\\{';
       i += (repeat?.length ?? 1) - 1;
     } else if (c === '}' || c === ']') out += `\\${c}`;
     else if (c === '.') out += flags.s ? '[^]' : '[^\\n]';
-    else if (flags.m && c === '^') out += '(?<![^\\n])';
-    else if (flags.m && c === '$') out += '(?![^\\n])';
+    else if (flags.m && c === '^') out += '(?<=^|\\n)';
+    else if (flags.m && c === '$') out += '(?=$|\\n)';
     else if (folding && orbitOf(source.codePointAt(i)!).length > 1) {
       // a letter whose case is ignored (any other character, `+` or `|`, means what it means)
       const text = String.fromCodePoint(source.codePointAt(i)!);
@@ -230,25 +250,38 @@ function re2Source(source: string, flags: Flags, fold: boolean): string {
  * Operator's `^(?i)(abort|warn)?$`), which JavaScript has no inline syntax for, are read as
  * re2Source reads them, and `(?P<name>` is a named group. Case ignored in a part of the pattern
  * only (`a(?i)b`, `(?i:b)`, `(?i)a(?-i)b`) is written out (re2Source's `fold`); ignored in the
- * whole, it is the RegExp's `i` flag. Throws where JavaScript has no such expression (re2Source).
+ * whole, it is the RegExp's `i` flag. Throws where JavaScript has no such expression (re2Source),
+ * and a GoRefusal where Go 1.19 has none (patternReading tells them apart).
  */
 export function goRegExp(pattern: string): RegExp {
   const leading = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
-  const source = (leading ? leading[1] + pattern.slice(leading[0].length) : pattern).replaceAll('(?P<', '(?<');
+  const source = leading ? pattern.slice(leading[0].length) : pattern;
   const inline = leading?.[2] ?? '';
   const flags = { i: inline.includes('i'), s: inline.includes('s'), m: inline.includes('m') };
-  // a flag group within the pattern that sets or clears i: case is ignored in a part only
-  const fold = [...source.matchAll(/\(\?([imsU]*)(?:-([imsU]*))?[:)]/g)].some((g) => `${g[1]}${g[2] ?? ''}`.includes('i'));
-  return new RegExp(re2Source(source, flags, fold), flags.i && !fold ? 'iu' : 'u');
+  // a flag group within the pattern that sets or clears i: case is ignored in a part only; or a
+  // negated set, \b or \B under a whole (?i), which the i flag reads otherwise than Go (\P{Lu}, the Kelvin sign)
+  const fold =
+    (flags.i && /\\[PbB]|\\p\{\^|\[:\^/.test(source)) ||
+    [...source.matchAll(FLAG_GROUPS)].some((g) => `${g[1]}${g[2] ?? ''}`.includes('i'));
+  return new RegExp((leading?.[1] ?? '') + re2Source(source, flags, fold), flags.i && !fold ? 'iu' : 'u');
 }
 goRegExp.code = 'goRegExp';
 
 /** Whether goRegExp reads `pattern`. */
 export function readsPattern(pattern: string): boolean {
+  return patternReading(pattern) === 'read';
+}
+
+/**
+ * How a CRD's pattern is read: `read` (goRegExp reads it as Go does), `unread` (JavaScript has no
+ * expression for it: the API server alone checks it), or why Go 1.19, the 1.25 API server's,
+ * refuses it (`refused`): the API server refuses the CRD.
+ */
+export function patternReading(pattern: string): 'read' | 'unread' | { readonly refused: string } {
   try {
     goRegExp(pattern);
-    return true;
-  } catch {
-    return false;
+    return 'read';
+  } catch (e) {
+    return e instanceof GoRefusal ? { refused: e.message } : 'unread';
   }
 }

@@ -209,12 +209,23 @@ const depthProblem = (location: SourceLocation): Problem => ({
 const TEMPLATE_HINT =
   'this is template syntax ({{ ... }}, as in a Helm chart), not YAML: render the template first (helm template) and read its output';
 
-/** Whether the line of `offset` in `text`, or the one before it (where a YAML error often starts), holds template syntax (`{{`). */
+/** A quoted scalar on one line, `"..."` or `'...'`. */
+const QUOTED = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'/g;
+
+/**
+ * Whether the YAML error at `offset` of `text` is a template's: template syntax (`{{`) at it, or
+ * outside quotes on its line or the one before it (where a YAML error often starts). A quoted
+ * `{{` is a string's text, which YAML reads (a Prometheus rule's `summary: "{{ $labels.instance }} down"`).
+ */
 function templateAt(text: string, offset: number): boolean {
+  if (text.slice(Math.max(0, offset - 1), offset + 2).includes('{{')) return true;
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const lineEnd = text.indexOf('\n', offset);
   const before = text.lastIndexOf('\n', Math.max(0, lineStart - 2)) + 1;
-  return text.slice(before, lineEnd < 0 ? text.length : lineEnd).includes('{{');
+  return text
+    .slice(before, lineEnd < 0 ? text.length : lineEnd)
+    .replace(QUOTED, '')
+    .includes('{{');
 }
 
 /** Reads every document of `text` (shown as `file`), within the bounds of lib/model/limits.ts. */
@@ -266,9 +277,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
                 location: at(d.offset),
                 message: 'a key here is a list or a mapping; keys are plain names',
                 // `name: {{ .Values.name }}` reads as a mapping whose key is a mapping (placed at either brace)
-                hint: text.slice(Math.max(0, d.offset - 1), d.offset + 2).includes('{{')
-                  ? TEMPLATE_HINT
-                  : 'write the key as a plain name (quoted if it holds special characters)',
+                hint: templateAt(text, d.offset) ? TEMPLATE_HINT : 'write the key as a plain name (quoted if it holds special characters)',
               }
             : {
                 code: 'yaml/duplicate-key',

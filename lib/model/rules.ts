@@ -93,7 +93,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'crd/definition': {
     short: 'A CustomResourceDefinition the API server refuses',
-    help: 'Its name must be spec.names.plural, a dot and spec.group (widgets.example.com), its group a domain name (with a dot), and exactly one of its versions must be the storage version (storage: true). kubectl apply fails on it, and on every custom resource of it.',
+    help: 'Its name must be spec.names.plural, a dot and spec.group (widgets.example.com), its group a domain name (with a dot), and exactly one of its versions must be the storage version (storage: true); its patterns must be Go 1.19 regular expressions (no (?<name>, which came in Go 1.22: (?P<name>; no lookaround, no \\C, at most 1000 repetitions). kubectl apply fails on it, and on every custom resource of it.',
     mirrors: 'apiextensions-apiserver ValidateCustomResourceDefinition',
   },
   'crd/cel-not-evaluated': {
@@ -103,7 +103,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'crd/pattern-not-checked': {
     short: 'A pattern of a CRD that JavaScript cannot read is not checked (warning)',
-    help: "A CRD's patterns are Go (RE2) expressions; flags such as (?i) (leading, or within the pattern: a(?i)b, (?s:.)), named groups (?P<name>), \\A, \\z, \\Q...\\E, \\x{41}, POSIX classes such as [[:alpha:]] and Unicode classes such as \\pL or \\p{Greek} are translated to what JavaScript reads alike, but one that uses what JavaScript has no expression for (\\C, a byte; (?U), ungreedy) is left out, and the values of its field are checked by the API server only: test such resources with kubectl apply --dry-run=server.",
+    help: "A CRD's patterns are Go (RE2) expressions; flags such as (?i) (leading, or within the pattern: a(?i)b, (?s:.)), named groups (?P<name>), \\A, \\z, \\Q...\\E, \\x{41}, POSIX classes such as [[:alpha:]] and Unicode classes such as \\pL or \\p{Greek} are translated to what JavaScript reads alike, but one that uses what JavaScript has no expression for ((?U), ungreedy) is left out, and the values of its field are checked by the API server only: test such resources with kubectl apply --dry-run=server.",
     mirrors: 'CRD structural schema (pattern, RE2)',
   },
   'api/name': {

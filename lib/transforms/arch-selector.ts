@@ -15,8 +15,9 @@ export interface ArchSelectorOptions {
   readonly stageName: string;
   /**
    * Whether a template that selects no architecture gets the stage's. False for a team's own
-   * manifests (`Stack.podTemplatesAsWritten`), which ran without it: a template that changes
-   * replaces every pod at the first apply, and a Job's cannot change at all (the apply fails).
+   * manifests (`Stack.podTemplatesAsWritten`) on an amd64 stage, which ran without it: a template
+   * that changes replaces every pod at the first apply, and a Job's cannot change at all (the apply
+   * fails). Off amd64 their images are the architecture's, so they are pinned all the same.
    * @default true
    */
   readonly pin?: boolean;

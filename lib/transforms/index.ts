@@ -59,12 +59,19 @@ export const TRANSFORMS: readonly Transform[] = [
     name: 'images',
     run: (objects, c) => substituteImages(objects, { architecture: c.stage.architecture, stage: c.stage.images, stageName: c.stage.name }),
   },
-  // static pods run on the node whose manifest directory holds them: no scheduler to steer
+  // static pods run on the node whose manifest directory holds them: no scheduler to steer. A
+  // team's own template is pinned too off amd64, where its images are the architecture's (the
+  // images transform may have swapped them): on a mixed cluster an unpinned pod would start an ARM
+  // image on an amd64 node (exec format error)
   {
     name: 'arch-selector',
     nodeFiles: false,
     run: (objects, c) =>
-      selectArchitecture(objects, { architecture: c.stage.architecture, stageName: c.stage.name, pin: !c.podTemplatesAsWritten }),
+      selectArchitecture(objects, {
+        architecture: c.stage.architecture,
+        stageName: c.stage.name,
+        pin: !c.podTemplatesAsWritten || c.stage.architecture !== 'amd64',
+      }),
   },
   // after namespace, which places the store in the stage's namespace; node files are applied by no engine
   {

@@ -3,10 +3,10 @@ import { compileStages, type StageSource } from '../../lib/compile.js';
 import type { KubeObject } from '../../lib/model/object.js';
 
 /** A stage of one manifests app (`settings` below `stack: manifests`) whose included folder `in` holds `files`. */
-const stage = (files: Record<string, string>, settings = ''): StageSource => ({
+const stage = (files: Record<string, string>, settings = '', top = ''): StageSource => ({
   stage: 'imported',
   file: 'environments/imported.yaml',
-  text: `apps:\n  legacy:\n    stack: manifests\n    include: [in]\n${settings}`,
+  text: `${top}apps:\n  legacy:\n    stack: manifests\n    include: [in]\n${settings}`,
   readSource: (p) => {
     const found = Object.entries(files).filter(([f]) => f === p || f.startsWith(`${p}/`));
     return found.length ? new Map(found) : undefined;
@@ -75,5 +75,26 @@ spec:
     const next = deploymentOf(stage({ 'in/web.yaml': WEB }, '    version: "1.1"\n'));
     expect(next.metadata.labels?.['app.kubernetes.io/version']).toBe('1.1');
     expect(templateOf(next)).toEqual(templateOf(first));
+  });
+
+  it("is pinned to the stage's nodes on an arm stage, whose image substitution swapped its image: an ARM image never starts on an amd64 node", () => {
+    const flannel = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: kube-flannel-ds, namespace: kube-system }
+spec:
+  selector:
+    matchLabels: { app: flannel }
+  template:
+    metadata:
+      labels: { app: flannel }
+    spec:
+      containers: [{ name: kube-flannel, image: "quay.io/coreos/flannel:v0.12.0-amd64" }]
+`;
+    const objects = compileStages([stage({ 'in/flannel.yaml': flannel }, '', 'architecture: arm\n')]).stages[0].charts.flatMap(
+      (c) => c.objects,
+    );
+    const spec = (objects.find((o) => o.kind === 'DaemonSet')!.spec as { template: { spec: Record<string, unknown> } }).template.spec;
+    expect(spec.containers).toMatchObject([{ image: 'quay.io/coreos/flannel:v0.12.0-arm' }]);
+    expect(spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm' });
   });
 });

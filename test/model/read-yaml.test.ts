@@ -89,6 +89,18 @@ describe('readYaml', () => {
     expect(problems('a: [1, 2]]\nb: "{{ x }}"\n')[0]).toContain('hint: correct the YAML at this place');
   });
 
+  it("does not take a quoted {{ for a template: rendered Prometheus text before an unrelated error keeps the error's own hint", () => {
+    const rule = 'annotations:\n  summary: "Instance {{ $labels.instance }} down"\n  labels: [1, 2]]\n';
+    const [problem] = problems(rule);
+    expect(problem).toContain('hint: correct the YAML at this place');
+    expect(problem).not.toContain('template syntax');
+    expect(problems("annotations:\n  summary: 'Instance {{ $labels.instance }} down'\n  labels: [1, 2]]\n")[0]).not.toContain(
+      'template syntax',
+    );
+    // unquoted, it is a template's
+    expect(problems(rule.replace('"Instance {{ $labels.instance }} down"', '{{ .Values.summary }}'))[0]).toContain('template syntax');
+  });
+
   describe('merge keys (<<), which kubectl and kustomize expand', () => {
     const read = (text: string, options = manifests) => readYaml(text, 'f.yaml', options);
 
