@@ -109,9 +109,14 @@ export const PRUNE_ALLOWLIST: readonly string[] = sortAllowlist(
   KINDS.filter((k) => k.prunable).map((k) => allowlistEntry(k.apiVersion, k.kind)),
 );
 
-/** Path from the object to its pod template, per workload kind; `[]` means the object is the pod. */
-export const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  KINDS.flatMap((k) => (k.podTemplate ? [[k.kind, k.podTemplate]] : [])),
+/**
+ * Path from the object to its pod template, per workload kind; `[]` means the object is the pod.
+ * Without a prototype, since it is read with any object's kind: a kind named like a property every
+ * object has (`constructor`, `toString`, `__proto__`) has no path, rather than a function's.
+ */
+export const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = Object.assign(
+  Object.create(null) as Record<string, readonly string[]>,
+  Object.fromEntries(KINDS.flatMap((k) => (k.podTemplate ? [[k.kind, k.podTemplate]] : []))),
 );
 
 /**

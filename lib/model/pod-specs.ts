@@ -26,8 +26,13 @@ export interface PlacedContainer {
  * is at its place. None when `list` is no list.
  */
 export function mappingItems(list: unknown): [index: number, item: Record<string, unknown>][] {
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((item: unknown, index) => (isRecord(item) ? [[index, item] as [number, Record<string, unknown>]] : []));
+  const items: [number, Record<string, unknown>][] = [];
+  if (!Array.isArray(list)) return items;
+  for (let index = 0; index < list.length; index++) {
+    const item: unknown = list[index];
+    if (isRecord(item)) items.push([index, item]);
+  }
+  return items;
 }
 
 /**
@@ -36,8 +41,10 @@ export function mappingItems(list: unknown): [index: number, item: Record<string
  * index in its list, counting the entries that are not. The one walk over a pod's containers.
  */
 export function placedContainers(spec: unknown, lists: readonly string[] = CONTAINER_LISTS): PlacedContainer[] {
-  if (!isRecord(spec)) return [];
-  return lists.flatMap((list) => mappingItems(spec[list]).map(([index, container]) => ({ container, list, index })));
+  const placed: PlacedContainer[] = [];
+  if (!isRecord(spec)) return placed;
+  for (const list of lists) for (const [index, container] of mappingItems(spec[list])) placed.push({ container, list, index });
+  return placed;
 }
 
 /** The containers of a pod spec, init containers first: the entries of its CONTAINER_LISTS that are mappings. */

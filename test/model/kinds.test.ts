@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ApiObject, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
+import { checkObjects } from '../../lib/checks/index.js';
 import { StageLoader } from '../../lib/config/load.js';
 import { Settings } from '../../lib/config/types.js';
 import { ProblemsError } from '../../lib/errors.js';
@@ -103,5 +104,20 @@ describe('the kind table', () => {
       Deployment: ['spec', 'template'],
       CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
     });
+  });
+
+  it('gives no pod template to a kind named like a property every object has (constructor, toString, __proto__)', () => {
+    for (const kind of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'])
+      expect(POD_TEMPLATE_PATHS[kind]).toBeUndefined();
+  });
+
+  it('lets the checks run over custom objects of such kinds, as over any custom kind: no internal error', () => {
+    const objects = ['constructor', 'toString'].map((kind) => ({
+      apiVersion: 'example.com/v1',
+      kind,
+      metadata: { name: 'x', namespace: 'qa' },
+      spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } } },
+    }));
+    expect(() => checkObjects(objects)).not.toThrow();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containersOf, mapContainers, placedContainers } from '../../lib/model/pod-specs.js';
+import { containersOf, mapContainers, mappingItems, placedContainers } from '../../lib/model/pod-specs.js';
 
 describe("a pod spec's containers", () => {
   const spec = { initContainers: [{ name: 'init', image: 'busybox:1.36' }], containers: [{ name: 'web', image: 'nginx:1.25' }, null] };
@@ -35,5 +35,21 @@ describe("a pod spec's containers", () => {
     });
     expect(spec.containers[0]).toEqual({ name: 'web', image: 'nginx:1.25' });
     expect(mapContainers({ containers: 'none' }, () => 1)).toEqual({ containers: 'none' });
+  });
+});
+
+describe('the mappings of a list', () => {
+  it('are its items that are mappings, each with its index in the list, counting nulls, scalars, lists and holes', () => {
+    const first = { name: 'a' };
+    const last = { name: 'b' };
+    // biome-ignore lint/suspicious/noSparseArray: a hole is one of the entries that are not mappings
+    expect(mappingItems([first, null, 'x', [{ name: 'in a list' }], , last])).toEqual([
+      [0, first],
+      [5, last],
+    ]);
+  });
+
+  it('are none for what is no list, even one that looks like one', () => {
+    for (const value of [undefined, null, 'containers', { 0: { name: 'a' }, length: 1 }]) expect(mappingItems(value)).toEqual([]);
   });
 });
