@@ -17,7 +17,8 @@ import type { PromotionDeclaration } from './promotion-order.js';
 import { DELIVERY_DIR } from './delivery/index.js';
 import { unknownRemoteKeys } from './constructs/external-secrets.js';
 import { PLACED_SETTINGS, deliveredStage, placesOf, type DeliveredStage } from './delivery/stage.js';
-import { resolvedSync, type Engine, type StageDelivery } from './config/delivery.js';
+import type { Engine, StageDelivery } from './config/delivery.js';
+import { resolvedSync } from './config/sync-policy.js';
 import { ProblemsError, type Problem } from './errors.js';
 import type { CheckResult } from './checks/index.js';
 import { checkStage } from './checks/stage.js';
@@ -303,7 +304,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     outcome.notices = [...liveImageEdits(loaded, source.readOutput), ...compared.problems];
     if (compared.changes) outcome.changes = compared.changes;
     // a node port that moves under a backend taking traffic, against the haproxy.cfg of dist/<stage> as it was
-    outcome.notices = [...outcome.notices, ...placedWarnings(movedNodePortWarnings(source.readOutput, edge.files))];
+    outcome.notices = [...outcome.notices, ...placedWarnings(movedNodePortWarnings(source.readOutput, edge))];
     outcome.checks = result;
     outcome.allowedSecrets = screened.allowed;
     if (screened.problems.length) problems.push(...screened.problems);

@@ -335,11 +335,11 @@ const COST: Readonly<Record<string, string>> = {
   Service: ': its clients cannot reach it in between',
 };
 
-/** How an engine deletes a claim it recreates, by when (a claim in use is deleted only once no pod uses it). */
-const CLAIM_RECREATED: Readonly<Record<Recreation['when'], (engine: string, by: string) => string>> = {
+/** How an engine deletes and creates anew an object it recreates, by when; one phrase per case, for every kind. */
+const RECREATED: Readonly<Record<Recreation['when'], (engine: string, by: string) => string>> = {
   hook: (engine) => `${engine} deletes it before each sync creates it again`,
-  refused: (engine, by) => `${engine} deletes it (${by}) and creates it anew`,
-  'every-sync': (engine, by) => `${engine} replaces it at every sync, changed or not (${by}): it is deleted, and created anew`,
+  refused: (engine, by) => `${engine} deletes and recreates it (${by})`,
+  'every-sync': (engine, by) => `${engine} deletes and recreates it at every sync, changed or not (${by})`,
 };
 
 /** The kinds whose pods go with them when they are deleted with background (or foreground) propagation, as the engines delete. */
@@ -361,16 +361,12 @@ function recreated(
 ): { outcome: string; hint: string } {
   const name = engineName(engine);
   const { by } = recreation;
-  const deletes =
-    recreation.when === 'hook'
-      ? `${name} deletes it before each sync creates it again`
-      : recreation.when === 'every-sync'
-        ? `${name} deletes and recreates it at every sync, changed or not (${by})`
-        : `${name} deletes and recreates it (${by})`;
+  const deletes = RECREATED[recreation.when](name, by);
   if (now.kind === 'PersistentVolumeClaim' || now.kind === 'PersistentVolume') {
+    // a claim in use is deleted only once no pod uses it
     const data =
       now.kind === 'PersistentVolumeClaim'
-        ? `${CLAIM_RECREATED[recreation.when](name, by)}, empty, once no pod uses it: its data goes with it`
+        ? `${deletes}, empty, once no pod uses it: its data goes with it`
         : `${deletes}: its data goes with it unless copied first`;
     const remove = recreation.when === 'hook' ? 'make it no hook' : `remove ${by}`;
     return {

@@ -386,10 +386,10 @@ describe('fields the API server will not change', () => {
     });
     expect(warnings).toEqual([
       `objects/all.yaml:53:17: warning: PersistentVolumeClaim data/cache: spec.accessModes[0] changes from ReadWriteOnce to ReadWriteMany, which the API server refuses (a claim's spec cannot change once it is created, only its storage request grow): ` +
-        'Flux deletes it (the annotation kustomize.toolkit.fluxcd.io/force: enabled) and creates it anew, empty, once no pod uses it: its data goes with it\n' +
+        'Flux deletes and recreates it (the annotation kustomize.toolkit.fluxcd.io/force: enabled), empty, once no pod uses it: its data goes with it\n' +
         '  hint: keep the old value, and remove the annotation kustomize.toolkit.fluxcd.io/force: enabled, so that Flux never deletes it with its data; to change it on purpose, copy the data first',
     ]);
-    // Argo CD's Force=true,Replace=true replaces it at every sync, changed or not
+    // Argo CD's Force=true,Replace=true deletes and recreates it at every sync, changed or not
     const replaced = OBJECTS.replace(
       'metadata: { name: cache }',
       'metadata: { name: cache, annotations: { argocd.argoproj.io/sync-options: "Force=true,Replace=true" } }',
@@ -401,7 +401,7 @@ describe('fields the API server will not change', () => {
         env: { engine: 'argocd' },
       }).join('\n'),
     ).toContain(
-      'Argo CD replaces it at every sync, changed or not (the annotation argocd.argoproj.io/sync-options: Force=true,Replace=true): it is deleted, and created anew, empty, once no pod uses it: its data goes with it',
+      'Argo CD deletes and recreates it at every sync, changed or not (the annotation argocd.argoproj.io/sync-options: Force=true,Replace=true), empty, once no pod uses it: its data goes with it',
     );
   });
 

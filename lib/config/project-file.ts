@@ -11,10 +11,9 @@ import {
   REPOSITORY_URL,
   repositoryCredentials,
   repositoryMismatches,
-  resolvedSync,
-  syncMismatches,
   type ProjectFile,
 } from './delivery.js';
+import { resolvedSync, syncMismatches } from './sync-policy.js';
 import { locateKey, locateValue } from './locate.js';
 import { SchemaValidator } from './validate.js';
 import { formatFieldPath as dotted } from '../model/field-path.js';

@@ -10,16 +10,8 @@ import { normalRepositoryUrl } from './urls.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import type { DeliveryPlan } from './delivery-plan.js';
 import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
-import {
-  ignoredSyncSettings,
-  repositoryCredentials,
-  repositoryMismatches,
-  resolvedSync,
-  shortFluxTimeout,
-  syncMismatches,
-  unreadProjectTimeout,
-  type ProjectFile,
-} from '../config/delivery.js';
+import { repositoryCredentials, repositoryMismatches, type ProjectFile } from '../config/delivery.js';
+import { ignoredSyncSettings, resolvedSync, shortFluxTimeout, syncMismatches, unreadProjectTimeout } from '../config/sync-policy.js';
 
 /** What a stage writes in its own `sync:` in place of a project file's setting its engine cannot honour. */
 const INHERITED_FIX: Readonly<Record<'selfHeal' | 'timeout', string>> = {

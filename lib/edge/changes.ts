@@ -5,10 +5,9 @@
  * operator does at the edge after a switch. Pure.
  */
 import { HAPROXY_ADMIN_SOCKET, HAPROXY_FILE } from './haproxy.js';
-import { EDGE_DIR } from './index.js';
+import { EDGE_DIR, type StageEdge } from './index.js';
 import type { EdgeSettings } from './settings.js';
 import type { EdgeProblem } from './publish.js';
-import type { EdgeFile } from '../synth/output.js';
 
 /** `edge/haproxy.cfg` followed by its removed (`- `) and added (`+ `) lines, for each edge file that differs. */
 export function edgeChangeLines(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
@@ -54,38 +53,64 @@ function backendsOf(config: string): { ports: Map<string, BackendPorts>; hosts: 
 const MOVE_HINT =
   "apply and reload back to back, in a quiet moment (of a blue/green app, move the idle color's node port, then switch to it, and no request fails)";
 
+/** A node port that moves under a backend taking traffic: what happens and what to do, and the node port it moves to (none when it goes). */
+interface NodePortMove {
+  readonly message: string;
+  readonly hint: string;
+  /** The Service, as haproxy.cfg names it (`Service lab/nginx`). */
+  readonly service: string;
+  /** The node port it moves to, whose setting in the stage file moved it; undefined when a check port goes. */
+  readonly to?: number;
+}
+
 /**
  * What a node port that moves under a backend taking traffic costs, for each such backend: what
  * happened and what to do. A Service has one node port per port, so from the kubectl apply that
  * moves it (the old port closes on every node) to the reload of the new haproxy.cfg on every edge
  * machine (or, reloaded first, until the apply opens the new port), either every server is refused
  * (the port it serves at moved) or every check fails and takes its server out (the port its
- * readiness probe is checked at moved): the backend's hosts answer 503. A backend takes traffic when
+ * readiness probe is checked at moved): the backend's hosts answer 503. A check port that comes
+ * (checked where it serves before) or goes (checked where it serves after) breaks in one order only:
+ * the port it is checked at before stays open until the apply (one that comes), or the one after is
+ * open already (one that goes), so the message names the safe order. A backend takes traffic when
  * hosts go to it before or after (a switch to a color whose port moves in the same change); an idle
  * color's backend takes none, and moves freely: which is the way without an outage.
  */
-function movedNodePorts(before: string, after: string): { message: string; hint: string }[] {
+function movedNodePorts(before: string, after: string): NodePortMove[] {
   const [old, now] = [backendsOf(before), backendsOf(after)];
-  return [...now.ports].flatMap(([name, { service, nodePort, checkPort }]) => {
+  return [...now.ports].flatMap(([name, { service, nodePort, checkPort }]): NodePortMove[] => {
     const was = old.ports.get(name);
     const hosts = [...new Set([...(old.hosts.get(name) ?? []), ...(now.hosts.get(name) ?? [])])];
     if (!was || hosts.length === 0) return [];
-    const during = `while backend ${name} takes traffic (${hosts.join(', ')}): from the kubectl apply that moves it until the new haproxy.cfg is reloaded on every edge machine (or the other way round)`;
+    const traffic = `while backend ${name} takes traffic (${hosts.join(', ')})`;
+    const during = `${traffic}: from the kubectl apply that moves it until the new haproxy.cfg is reloaded on every edge machine (or the other way round)`;
+    const outage = `every check of ${name} fails, its servers are taken out and its hosts answer 503`;
     if (was.nodePort !== nodePort) {
+      const message = `${service} moves from node port ${was.nodePort} to ${nodePort} ${during}, every server of ${name} refuses connections and its hosts answer 503`;
+      return [{ message, hint: MOVE_HINT, service, to: Number(nodePort) }];
+    }
+    if (was.checkPort === checkPort) return [];
+    if (was.checkPort === nodePort) {
       return [
         {
-          message: `${service} moves from node port ${was.nodePort} to ${nodePort} ${during}, every server of ${name} refuses connections and its hosts answer 503`,
-          hint: MOVE_HINT,
+          message: `${service} is checked at a new node port ${checkPort} (where its readiness probe is), no longer at node port ${nodePort} where it serves, ${traffic}: reloaded on an edge machine before the kubectl apply opens node port ${checkPort}, ${outage}`,
+          hint: `kubectl apply first, then reload the new haproxy.cfg on every edge machine: until then the old one checks node port ${nodePort}, which stays open, and no check fails`,
+          service,
+          to: Number(checkPort),
         },
       ];
     }
-    if (was.checkPort === checkPort) return [];
-    return [
-      {
-        message: `${service} moves the node port its readiness probe is checked at from ${was.checkPort} to ${checkPort} ${during}, every check of ${name} fails, its servers are taken out and its hosts answer 503`,
-        hint: MOVE_HINT,
-      },
-    ];
+    if (checkPort === nodePort) {
+      return [
+        {
+          message: `${service} is no longer checked at node port ${was.checkPort} (where its readiness probe was), but at node port ${nodePort} where it serves, ${traffic}: applied with kubectl before the new haproxy.cfg is reloaded on every edge machine, which closes node port ${was.checkPort}, ${outage}`,
+          hint: `reload the new haproxy.cfg on every edge machine first, then kubectl apply: the new one checks node port ${nodePort}, open before and after, and no check fails`,
+          service,
+        },
+      ];
+    }
+    const message = `${service} moves the node port its readiness probe is checked at from ${was.checkPort} to ${checkPort} ${during}, ${outage}`;
+    return [{ message, hint: MOVE_HINT, service, to: Number(checkPort) }];
   });
 }
 
@@ -95,20 +120,27 @@ export function movedNodePortLines(before: string, after: string): string[] {
 }
 
 /**
- * What `movedNodePorts` says, as warnings of a synthesis at `edge:` in the stage file: the stage's
- * haproxy.cfg as it was in its output (`readOutput`: `dist/<stage>/<file>`) and as `files` write it.
+ * What `movedNodePorts` says, as warnings of a synthesis: the stage's haproxy.cfg as it was in its
+ * output (`readOutput`: `dist/<stage>/<file>`) and as the edge's `files` write it. Each is placed at
+ * the setting of the stage file that gives the node port moved to (`nodePortSettings`, keyed by
+ * `Service namespace/name:port`, as node-ports.ts knows them), else at `edge:`.
  * Only about this change (the next synthesis compares with what this one wrote), as release/live-image.
  */
 export function movedNodePortWarnings(
   readOutput: ((file: string) => string | undefined) | undefined,
-  files: readonly EdgeFile[],
+  { files, nodePortSettings }: Pick<StageEdge, 'files' | 'nodePortSettings'>,
 ): EdgeProblem[] {
   const path = `${EDGE_DIR}/${HAPROXY_FILE}`;
   // a stage without an edge reads no file of its output for it
   const after = files.find((f) => f.path === path)?.content;
   const before = after === undefined ? undefined : readOutput?.(path);
   if (before === undefined || after === undefined) return [];
-  return movedNodePorts(before, after).map((m) => ({ code: 'edge/node-port-move', path: ['edge'], ...m }));
+  return movedNodePorts(before, after).map(({ message, hint, service, to }) => ({
+    code: 'edge/node-port-move',
+    path: (to === undefined ? undefined : nodePortSettings.get(`${service}:${to}`)) ?? ['edge'],
+    message,
+    hint,
+  }));
 }
 
 /**

@@ -11,7 +11,7 @@ import type { EdgeFile } from '../synth/output.js';
 import type { RenderedChart } from '../synth/render.js';
 import { HAPROXY_FILE, haproxyConfig } from './haproxy.js';
 import { keepalivedConfigs } from './keepalived.js';
-import { nodePortProblems } from './node-ports.js';
+import { nodePortProblems, nodePortSettings } from './node-ports.js';
 import { planEdge, type EdgeProblem } from './publish.js';
 import type { EdgeSettings } from './settings.js';
 import type { Finding } from '../checks/finding.js';
@@ -30,6 +30,8 @@ export interface StageEdge {
   readonly placedWarnings: readonly EdgeProblem[];
   /** The Services whose node-port clash a problem above says at its settings (`Kind namespace/name`): the checks' finding on them says it again, without the place. */
   readonly clashingServices: ReadonlySet<string>;
+  /** The setting of the stage file that gives each node port, keyed by `Service namespace/name:port` (node-ports.ts), to place a warning of changes.ts at. */
+  readonly nodePortSettings: ReadonlyMap<string, readonly (string | number)[]>;
 }
 
 /**
@@ -44,14 +46,13 @@ export function stageEdge(
 ): StageEdge {
   // a node port taken twice, edge or not, at the settings that gave it (a cached app whose summary
   // is plain has no node port: its objects are not read again)
-  const { problems: clashes, services: clashingServices } = nodePortProblems(
-    stage.name,
-    charts.filter((c) => !c.summary?.plain),
-  );
-  if (!edge) return { files: [], problems: clashes, warnings: [], placedWarnings: [], clashingServices };
+  const read = charts.filter((c) => !c.summary?.plain);
+  const { problems: clashes, services: clashingServices } = nodePortProblems(stage.name, read);
+  const nodePorts = { clashingServices, nodePortSettings: edge ? nodePortSettings(read) : new Map() };
+  if (!edge) return { files: [], problems: clashes, warnings: [], placedWarnings: [], ...nodePorts };
   const { plan, problems, warnings, placedWarnings } = planEdge(stage, source, edge, charts);
   if (!plan || problems.length || clashes.length) {
-    return { files: [], problems: [...clashes, ...problems], warnings, placedWarnings, clashingServices };
+    return { files: [], problems: [...clashes, ...problems], warnings, placedWarnings, ...nodePorts };
   }
   const keepalived = [...keepalivedConfigs(stage.name, source, edge)].map(([file, content]) => ({ path: `${EDGE_DIR}/${file}`, content }));
   return {
@@ -59,6 +60,6 @@ export function stageEdge(
     problems: [],
     warnings,
     placedWarnings,
-    clashingServices,
+    ...nodePorts,
   };
 }

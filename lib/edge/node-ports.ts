@@ -90,6 +90,18 @@ function declaredNodePorts(app: string, objects: readonly KubeObject[]): Declare
 }
 
 /**
+ * The setting of the stage file (from `apps`) that gives each node port of the rendered apps'
+ * Services, keyed by `Kind namespace/name:port` (as haproxy.cfg names a backend's Service), where it is known.
+ * @param charts the rendered apps, by app name
+ */
+export function nodePortSettings(
+  charts: readonly { name: string; objects: readonly KubeObject[] }[],
+): Map<string, readonly (string | number)[]> {
+  const declared = charts.flatMap((c) => declaredNodePorts(c.name, c.objects));
+  return new Map(declared.map((d) => [`${describeObject(d.service)}:${d.port}`, d.setting]));
+}
+
+/**
  * A node port two settings of the stage file give to two Services (or twice to one), at the later
  * setting, with a port that is free in the stage: a node port is open on every node for one Service,
  * so the API server refuses the second. The same clash is also a finding of the checks

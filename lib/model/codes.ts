@@ -420,7 +420,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'edge/node-port-move',
     'A node port moves under a backend that takes traffic (warning)',
-    "Between the kubectl apply that moves it and the reload of the new haproxy.cfg on every edge machine, every server of the backend is refused (or fails its check, for the port its readiness probe is checked at) and its hosts answer 503: apply and reload back to back, in a quiet moment; of a blue/green app, move the idle color's node port, then switch to it.",
+    "Between the kubectl apply that moves it and the reload of the new haproxy.cfg on every edge machine, every server of the backend is refused (or fails its check, for the port its readiness probe is checked at) and its hosts answer 503: apply and reload back to back, in a quiet moment; of a blue/green app, move the idle color's node port, then switch to it. A check port that comes is safe applied first, then reloaded; one that goes, reloaded first (the warning says which).",
   ),
   row(
     'config/missing-file',

@@ -4,7 +4,7 @@
  * hosts answer 503 between the kubectl apply and the edge's reload) and the way without an outage.
  */
 import { describe, expect, it } from 'vitest';
-import { edgeChangeLines } from '../../lib/edge/changes.js';
+import { edgeChangeLines, movedNodePortWarnings } from '../../lib/edge/changes.js';
 import { haproxyConfig } from '../../lib/edge/haproxy.js';
 import type { EdgePlan } from '../../lib/edge/publish.js';
 import { compileStages } from '../../lib/compile.js';
@@ -79,6 +79,22 @@ describe('edgeChangeLines', () => {
     ]);
   });
 
+  it('says of a check port that comes (as the edge/readiness-port hint asks) to apply first, then reload: the old haproxy.cfg checks the serving port, which stays open', () => {
+    expect(edgeChangeLines(config(), config({ check: 30041 })).filter((l) => l.startsWith('  !'))).toEqual([
+      '  ! Service lab/web-blue is checked at a new node port 30041 (where its readiness probe is), no longer at node port 30031 where it serves, while backend web-blue takes traffic (www.example.com): ' +
+        'reloaded on an edge machine before the kubectl apply opens node port 30041, every check of web-blue fails, its servers are taken out and its hosts answer 503; ' +
+        'kubectl apply first, then reload the new haproxy.cfg on every edge machine: until then the old one checks node port 30031, which stays open, and no check fails',
+    ]);
+  });
+
+  it('says of a check port that goes to reload first, then apply: the new haproxy.cfg checks the serving port, open before and after', () => {
+    expect(edgeChangeLines(config({ check: 30041 }), config()).filter((l) => l.startsWith('  !'))).toEqual([
+      '  ! Service lab/web-blue is no longer checked at node port 30041 (where its readiness probe was), but at node port 30031 where it serves, while backend web-blue takes traffic (www.example.com): ' +
+        'applied with kubectl before the new haproxy.cfg is reloaded on every edge machine, which closes node port 30041, every check of web-blue fails, its servers are taken out and its hosts answer 503; ' +
+        'reload the new haproxy.cfg on every edge machine first, then kubectl apply: the new one checks node port 30031, open before and after, and no check fails',
+    ]);
+  });
+
   it('says it of the color switched to while its node port moves, which takes the traffic once the new haproxy.cfg is reloaded', () => {
     const lines = edgeChangeLines(config(), config({ live: 'green', green: 30033 }));
     expect(lines.filter((l) => l.startsWith('  !'))).toEqual([
@@ -104,11 +120,28 @@ describe('a synthesis that moves a node port under a backend taking traffic', ()
     return compileStages([{ stage: 'edge', file: FILE, text: stage(nodePort), readOutput }]).notices.map(formatProblem);
   };
 
-  it('warns at edge: in the stage file, comparing with the haproxy.cfg of dist/<stage> as it was, as diff does', () => {
+  it('warns at the setting that moved the port (apps.nginx.service.nodePort), comparing with the haproxy.cfg of dist/<stage> as it was, as diff does', () => {
+    const line =
+      stage(30101)
+        .split('\n')
+        .findIndex((l) => l.includes('nodePort: 30101')) + 1;
+    const column = stage(30101).split('\n')[line - 1]!.indexOf('30101') + 1;
     expect(notices(30100, 30101)).toEqual([
-      'environments/edge.yaml:4:3: warning: Service edge/nginx moves from node port 30100 to 30101 while backend nginx takes traffic (www.example.com): ' +
+      `environments/edge.yaml:${line}:${column}: warning: ` +
+        'Service edge/nginx moves from node port 30100 to 30101 while backend nginx takes traffic (www.example.com): ' +
         'from the kubectl apply that moves it until the new haproxy.cfg is reloaded on every edge machine (or the other way round), every server of nginx refuses connections and its hosts answer 503\n' +
         "  hint: apply and reload back to back, in a quiet moment (of a blue/green app, move the idle color's node port, then switch to it, and no request fails)",
+    ]);
+  });
+
+  it('warns at edge: when no setting of the stage file gives the node port moved to', () => {
+    const files = [{ path: 'edge/haproxy.cfg', content: config({ blue: 30033 }).get('edge/haproxy.cfg')! }];
+    const readOutput = (file: string) => config().get(file);
+    const at = (nodePortSettings: Map<string, readonly (string | number)[]>) =>
+      movedNodePortWarnings(readOutput, { files, nodePortSettings }).map((w) => w.path);
+    expect(at(new Map())).toEqual([['edge']]);
+    expect(at(new Map([['Service lab/web-blue:30033', ['apps', 'web', 'service', 'colorNodePorts', 'blue']]]))).toEqual([
+      ['apps', 'web', 'service', 'colorNodePorts', 'blue'],
     ]);
   });
 

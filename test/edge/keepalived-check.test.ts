@@ -62,7 +62,7 @@ describe('keepalived -t', () => {
     const config = compileEdge(FIXTURE).files.get('edge/keepalived-lb1.conf')!;
     expect(config.split('\n').slice(2, 4)).toEqual([
       '# For the edge machine lb1 (10.0.0.5), once the new haproxy.cfg answers on every machine: check a copy',
-      '# with keepalived -t -f, install it as /etc/keepalived/keepalived.conf, then systemctl reload keepalived (see the README, "The edge").',
+      '# with keepalived -t -f, install it as /etc/keepalived/keepalived.conf, then systemctl reload-or-restart keepalived (see the README, "The edge").',
     ]);
   });
 

@@ -30,24 +30,35 @@ function readmeCommands(marker: string, after: string, before?: string): string 
 /** The lines that copy, check, install and reload haproxy.cfg on every edge machine: between the certificate, put in place once, and the reload without systemd. */
 const haproxyCommands = () => readmeCommands('systemctl reload haproxy', 'cat traininglab.com.crt', '# without systemd');
 /** The lines that ask haproxy's monitor, then copy, check, install and reload keepalived.conf on every edge machine. */
-const keepalivedCommands = () => readmeCommands('systemctl reload keepalived', 'sudo apt-get install keepalived');
+const keepalivedCommands = () => readmeCommands('systemctl reload-or-restart keepalived', 'sudo apt-get install keepalived');
 
 /**
  * Runs `commands`; `fail` names the machine whose monitor (curl), check (`haproxy -c`, `keepalived -t`)
- * or reload fails. The calls made and what was printed.
+ * or reload fails, and `stopped` the one whose service does not run yet (a first install of keepalived:
+ * Debian's unit does not start without a keepalived.conf), where `systemctl reload` fails and
+ * `reload-or-restart` starts it. The calls made and what was printed.
  */
-function run(commands: string, fail: { monitor?: string; check?: string; reload?: string } = {}): { calls: string[]; out: string } {
+function run(
+  commands: string,
+  fail: { monitor?: string; check?: string; reload?: string; stopped?: string } = {},
+): { calls: string[]; out: string } {
   const stubs = [
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion (the machine of scp's target)
     'scp() { echo "call copy ${2%%:*}"; }',
     // ssh runs the machine's command here, with curl and sudo logging each step and failing on the machine the test says
     'ssh() { M=$1; eval "$2"; }',
     'curl() { echo "call monitor $M"; [ "$M" != "$FAIL_MONITOR" ]; }',
-    'sudo() { case "$1" in haproxy|keepalived) echo "call check $M"; [ "$M" != "$FAIL_CHECK" ];; install) echo "call install $M";; systemctl) echo "call reload $M"; [ "$M" != "$FAIL_RELOAD" ];; esac; }',
+    'sudo() { case "$1" in haproxy|keepalived) echo "call check $M"; [ "$M" != "$FAIL_CHECK" ];; install) echo "call install $M";; systemctl) echo "call reload $M"; [ "$M" != "$FAIL_RELOAD" ] && { [ "$2" = reload-or-restart ] || [ "$M" != "$STOPPED" ]; };; esac; }',
   ];
   const r = spawnSync('bash', ['-c', `${stubs.join('\n')}\n${commands}`], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, FAIL_MONITOR: fail.monitor ?? '', FAIL_CHECK: fail.check ?? '', FAIL_RELOAD: fail.reload ?? '' },
+    env: {
+      PATH: process.env.PATH,
+      FAIL_MONITOR: fail.monitor ?? '',
+      FAIL_CHECK: fail.check ?? '',
+      FAIL_RELOAD: fail.reload ?? '',
+      STOPPED: fail.stopped ?? '',
+    },
   });
   expect(r.error).toBeUndefined();
   const lines = r.stdout.split('\n').filter(Boolean);
@@ -94,6 +105,19 @@ describe("the README's reload of keepalived.conf on the edge machines", () => {
     const { calls, out } = run(keepalivedCommands(), { monitor: 'haproxy2' });
     expect(calls.filter((c) => c.includes('install') || c.includes('reload'))).toEqual([]);
     expect(out).toMatch(/haproxy on haproxy2 does not answer its monitor .*: reload the new haproxy\.cfg on every machine first/);
+  });
+
+  it('starts keepalived on a machine where it does not run yet (a first install), printing no failure', () => {
+    const { calls, out } = run(keepalivedCommands(), { stopped: 'haproxy2' });
+    expect(calls.slice(-4)).toEqual(INSTALLED);
+    expect(out).toBe('');
+  });
+
+  it('names the machine whose reload or start fails, without claiming it runs an old keepalived.conf (on a first install it runs none)', () => {
+    const { calls, out } = run(keepalivedCommands(), { reload: 'haproxy1' });
+    expect(calls.filter((c) => c.includes('reload'))).toEqual(['call reload haproxy1', 'call reload haproxy2']);
+    expect(out).toMatch(/failed on haproxy1: see sudo systemctl status keepalived there/);
+    expect(out).not.toMatch(/old keepalived\.conf/);
   });
 
   it('installs it on no machine when keepalived -t refuses it on one, naming it', () => {
