@@ -16,7 +16,7 @@ import { KEPT_ON_UPDATE, POD_FIXED, POD_UPDATABLE, podSpecCompared } from './mod
 import { narrowed, specOf, type FieldChange } from './field-changes.js';
 import { recreate, replicationControllerSelector } from './selector-changes.js';
 import { chartClasses } from './synth/app-summary.js';
-import type { RenderedChart } from './synth/render.js';
+import type { RenderedChart } from './synth/rendered.js';
 import { firstPin, movedDataHint } from './volume-nodes.js';
 
 /** The fields of a PersistentVolume's spec that are not its volume source (the others are: hostPath, nfs, csi...). */

@@ -36,7 +36,7 @@ import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
 import { chartHeads } from './synth/app-summary.js';
 import { IMMUTABLE_SPEC, immutableChanges } from './immutable-fields.js';
 import type { FieldChange } from './field-changes.js';
-import type { RenderedChart } from './synth/render.js';
+import type { RenderedChart } from './synth/rendered.js';
 import { DATA_KINDS, engineName, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
 import { SCALED_KINDS } from './model/kinds.js';

@@ -12,7 +12,7 @@ import { SCALED_KINDS, dropLastAppliedReplicas, scaleTargetKey, scaleTargetOf } 
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { placeOf } from './setting-places.js';
 import { chartHeads, chartScaleTargets } from './synth/app-summary.js';
-import type { RenderedChart } from './synth/render.js';
+import type { RenderedChart } from './synth/rendered.js';
 
 /**
  * How to keep a server-side apply that no longer writes `spec.replicas` (Flux's) from removing it: a

@@ -14,7 +14,7 @@ import { requiredSecretsOf, secretsMadeOutside } from './required-secrets.js';
 import { secretVariable, secretsFile } from './secrets.js';
 import { DIST_DIR } from './synth/disk.js';
 import { chartHeads } from './synth/app-summary.js';
-import type { RenderedChart } from './synth/render.js';
+import type { RenderedChart } from './synth/rendered.js';
 
 /** The Ingress of the output that serves TLS with the Secret `name` (who reads a TLS Secret of an app), if one does. */
 function tlsOf(charts: readonly RenderedChart[], name: string): KubeObject | undefined {

@@ -11,7 +11,7 @@ import type { Problem } from './errors.js';
 import { formatFieldPath as dotted, valueAt, type FieldPath } from './model/field-path.js';
 import { describeObject, type KubeObject } from './model/object.js';
 import { compareCodePoints } from './model/order.js';
-import type { RenderedStage } from './synth/render.js';
+import type { RenderedStage } from './synth/rendered.js';
 import { noBuildReason, resolveImage, stageEntryCovers, writtenImages, type StageImageEntry } from './transforms/images.js';
 
 const NO_BUILD = 'images/no-build-for-architecture';

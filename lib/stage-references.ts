@@ -18,7 +18,7 @@ import { CONTAINER_LISTS } from './model/pod-specs.js';
 import { describeObject, type KubeObject } from './model/object.js';
 import type { Stack } from './stack.js';
 import { groupOf } from './k8s.js';
-import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from './synth/render.js';
+import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from './synth/rendered.js';
 import { chartHeads } from './synth/app-summary.js';
 
 /** Codes of the checks' findings about an object a pod names that the stage lacks (lib/checks/references-pods.ts). */

@@ -10,7 +10,7 @@ import { describeObject, isRecord, kubectlTarget, type KubeObject } from './mode
 import { podTemplateOf } from './model/pod-specs.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { chartHeads } from './synth/app-summary.js';
-import type { RenderedChart } from './synth/render.js';
+import type { RenderedChart } from './synth/rendered.js';
 import { HOSTNAME_LABEL } from './constructs/host-path-volume-claim.js';
 
 /** A volume pinned for the first time, as lib/immutable-fields.ts words a change the API server takes. */

@@ -20,7 +20,7 @@ import {
   type InventoryEntry,
 } from '../synth/inventory.js';
 import { KUSTOMIZATION_FILE } from '../synth/output.js';
-import { serializeObjects } from '../synth/render.js';
+import { serializeObjects } from '../synth/rendered.js';
 import { toYaml, withHeader } from '../synth/serialize.js';
 import { MANAGED_BY } from '../transforms/labels.js';
 import { ARGOCD_NAMESPACE, appProject, application } from './argocd.js';

@@ -8,7 +8,7 @@
  */
 import type { StageContext } from '../stack.js';
 import type { EdgeFile } from '../synth/output.js';
-import type { RenderedChart } from '../synth/render.js';
+import type { RenderedChart } from '../synth/rendered.js';
 import { HAPROXY_FILE, haproxyConfig } from './haproxy.js';
 import { keepalivedConfigs } from './keepalived.js';
 import { nodePortProblems, nodePortSettings } from './node-ports.js';

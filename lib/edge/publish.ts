@@ -9,7 +9,7 @@ import type { Finding } from '../checks/finding.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { COLORS, colorName, type Color } from '../release.js';
 import type { StageContext } from '../stack.js';
-import type { RenderedChart } from '../synth/render.js';
+import type { RenderedChart } from '../synth/rendered.js';
 import { describeValue, shorten } from '../model/limits.js';
 import { nodePortDeclaration, nodePortsOf, suggestNodePort } from './node-ports.js';
 import {

@@ -36,20 +36,6 @@ import {
   type RenderedStage,
 } from './rendered.js';
 
-// what rendering gives, for the modules that import it from here (lib/synth/rendered.ts)
-export {
-  NAMESPACE_CHART,
-  chartFileHeader,
-  objectsReport,
-  serializeObjects,
-  withObjects,
-  type CachedApp,
-  type KeptApp,
-  type RenderCache,
-  type RenderedChart,
-  type RenderedStage,
-} from './rendered.js';
-
 /** Orders objects for `kubectl apply`: by kind (in the kind table's apply order), then namespace and name by code point (a total order, the same on every machine). */
 export function compareForApply(a: KubeObject, b: KubeObject): number {
   const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}/${o.apiVersion}`;
