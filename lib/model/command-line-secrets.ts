@@ -2,16 +2,24 @@
  * Secrets on a command line: the password a client takes on its command line where no name says it
  * is one (`mysql -p<password>`, `curl -u user:password`), in a shell command (the content rule
  * `command-password`, secret-rules.ts) or as entries of a `command` or `args` list; and the flag
- * whose value an entry is (`--password`, `hunter2`). Pure and synchronous.
+ * whose value an entry is (`--password`, `hunter2`). The clients that take it by its position (htpasswd, mc, Oracle's
+ * tools) are positional-passwords.ts. Pure and synchronous.
  */
 import { isSecretSetting } from './secret-names.js';
 import { NAME } from './secret-shapes.js';
+import {
+  ORACLE_TOOLS,
+  type PositionalClient,
+  given,
+  isPositional,
+  positionalGiven,
+  positionalPassword,
+  unquote,
+} from './positional-passwords.js';
 
 /** MySQL's and MariaDB's clients, and MongoDB's tools, by their programs' names. */
 const MYSQL_CLIENTS = 'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?';
 const MONGO_CLIENTS = 'mongo(?:sh|dump|restore|export|import|stat|top|files)?';
-/** Oracle's tools that take a logon, `user/password` (`sqlplus -s scott/tiger`, `rman target sys/pw`, `expdp userid=app/pw`). */
-const ORACLE_TOOLS = 'sqlplus|rman|expdp|impdp|sqlldr|dgmgrl';
 /**
  * How many options a container tool takes before its subcommand, at most (`docker --config /tmp/ci --debug login`):
  * a bound, since an option's value may be any word, another `docker` too, from which the options were read again to the
@@ -54,9 +62,6 @@ const CLIENT_FLAGS = {
   login: { joined: /^(?:-p|--password=)(.+)$/s, next: /^-p$/ },
   keytool: { next: /^-(?:src|dest)?(?:store|key)pass$|^-new$/ },
 } satisfies Record<string, ClientFlags>;
-
-/** Clients that take the password as a word in its place after the other words (`positionalPassword`). */
-type PositionalClient = 'htpasswd' | 'mc' | 'oracle';
 
 type Client = keyof typeof CLIENT_FLAGS | PositionalClient;
 
@@ -157,9 +162,6 @@ export function atShellCommandStart(text: string, at: number): boolean {
   return atCommandStart([...words, ''], words.length);
 }
 
-/** A word without the quotes around it (`'hunter2'`, `"$PW"`, `-p'hunter2'` is not unquoted: its value is). */
-const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/s, '$2');
-
 /**
  * The password that `word` gives `client` on its command line (`before`: the word before it), or
  * `undefined`: none, a prompt (`-p`, `-u admin`, `-p --authenticationDatabase admin`), or a reference
@@ -186,76 +188,6 @@ const JDK_TRUSTSTORE_PASSWORD = 'changeit';
 /** Whether a keytool command works on the JDK's truststore (`-cacerts`, `-keystore $JAVA_HOME/lib/security/cacerts`), whose password is no secret. */
 const onJdkTruststore = (words: readonly unknown[]) =>
   words.some((w, i) => w === '-cacerts' || (typeof w === 'string' && /cacerts['"]?$/.test(w) && words[i - 1] === '-keystore'));
-
-/** htpasswd's flags (`-C` bcrypt's cost, `-r` rounds), mc's (`--api`, `--path`) and sqlplus' (`-M`, `-R`) that take the next word as their value. */
-const POSITIONAL_VALUE_FLAGS: Readonly<Record<PositionalClient, RegExp>> = {
-  htpasswd: /^-[Cr]$/,
-  mc: /^--(?:api|path)$/,
-  oracle: /^-(?:M|R|C|MARKUP|RESTRICT|COMPATIBILITY)$/i,
-};
-
-/**
- * The index in `words` of the password that a client taking it by its position (`words[at]`) is
- * given, or -1: htpasswd's third word after its flags (`-b <file> <user> <password>`), its second with
- * `-n` (`-nb <user> <password>`), only with `-b` (it prompts otherwise), not deleting (`-D`) nor reading
- * standard input (`-i`); mc's fourth after `alias set` or `config host add` (`<alias> <url> <access key> <secret key>`).
- */
-function positionalPassword(client: PositionalClient, words: readonly unknown[], at: number): number {
-  let from = at + 1;
-  if (client === 'mc') {
-    if (words[at + 1] === 'alias' && words[at + 2] === 'set') from = at + 3;
-    else if (words[at + 1] === 'config' && words[at + 2] === 'host' && words[at + 3] === 'add') from = at + 4;
-    else return -1;
-  }
-  const positions: number[] = [];
-  let flags = '';
-  for (let i = from; i < words.length; i++) {
-    const w = words[i];
-    if (typeof w === 'string' && w.length > 1 && w.startsWith('-') && positions.length === 0) {
-      if (!w.startsWith('--')) flags += w.slice(1);
-      if (POSITIONAL_VALUE_FLAGS[client].test(w)) i++;
-    } else positions.push(i);
-  }
-  if (client === 'oracle') return oracleLogon(words, positions);
-  const place = client === 'mc' ? 3 : flags.includes('b') && !/[Di]/.test(flags) ? (flags.includes('n') ? 1 : 2) : -1;
-  return place >= 0 && place < positions.length ? positions[place]! : -1;
-}
-
-/** The words of rman that its logon follows (`rman target / catalog rcat/pw@catdb`), and the parameters that hold one (`userid=scott/tiger`). */
-const LOGON_WORD = /^(?:target|catalog|auxiliary)$/i;
-const LOGON_PARAMETER = /^(?:userid|target|catalog|auxiliary)=/i;
-
-/**
- * The index of the word that gives an Oracle tool's logon a password, among the words at `positions` (its flags
- * aside), or -1: the first word (`sqlplus scott/tiger`), one after rman's `target`, `catalog` or `auxiliary`, or a
- * `userid=` parameter anywhere among Data Pump's and SQL*Loader's (`expdp directory=DP userid=system/pw`).
- */
-function oracleLogon(words: readonly unknown[], positions: readonly number[]): number {
-  const logon = positions.find(
-    (p, k) =>
-      (k === 0 || LOGON_WORD.test(String(words[positions[k - 1]!])) || LOGON_PARAMETER.test(String(words[p]))) &&
-      logonPassword(words[p]) !== undefined,
-  );
-  return logon ?? -1;
-}
-
-const isPositional = (client: Client): client is PositionalClient => client === 'htpasswd' || client === 'mc' || client === 'oracle';
-
-/**
- * The password of an Oracle logon (`scott/tiger`, `scott/tiger@db`, `userid=scott/tiger`): none for the operating
- * system's authentication (`/`, `/ as sysdba`), `/nolog`, a wallet's `/@db` or a password the shell expands.
- */
-const logonPassword = (word: unknown) =>
-  given(/^(?:(?:userid|target|catalog|auxiliary)=)?['"]?[A-Za-z][\w$#]*\/([^\s/@'"]+)(?:@\S*)?['"]?$/i.exec(String(word))?.[1]);
-
-/** The password that a client taking it by its position is given in `word`: the word, or an Oracle logon's password. */
-const positionalGiven = (client: PositionalClient, word: unknown) => (client === 'oracle' ? logonPassword(word) : given(word));
-
-/** A password as given (quotes aside), or `undefined` for none or a reference the shell expands (`"$PW"`, `$(cat /run/pw)`). */
-function given(word: unknown): string | undefined {
-  const p = typeof word === 'string' ? unquote(word) : '';
-  return p === '' || /^['"]?[$`]/.test(p) ? undefined : p;
-}
 
 /**
  * A password a shell command pipes to a login that reads it from standard input (`echo hunter2 | docker login -u ci
