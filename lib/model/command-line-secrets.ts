@@ -163,23 +163,40 @@ export function atShellCommandStart(text: string, at: number): boolean {
 }
 
 /**
- * The password that `word` gives `client` on its command line (`before`: the word before it), or
- * `undefined`: none, a prompt (`-p`, `-u admin`, `-p --authenticationDatabase admin`), or a reference
- * the shell or the kubelet expands (`-p"$MYSQL_PWD"`, `-u "admin:$(PASS)"`, `-a "$REDIS_PASSWORD"`).
+ * A password given to a client, and how: the client's name and flag with placeholders for what they take
+ * (`redis-cli -a <password>`, `mysql -p<password>`, `curl -u <user>:<password>`, `htpasswd -nb <user> <password>`):
+ * words of the client's own, never the command's, for messages to say where the password is.
  */
-function passwordGiven(client: keyof typeof CLIENT_FLAGS, word: string, before: string | undefined): string | undefined {
-  let password: string | undefined;
+export interface ClientPassword {
+  readonly password: string;
+  readonly form: string;
+}
+
+/**
+ * The password that `word` gives `client` on its command line (`before`: the word before it), with its flag as the
+ * form (`-p<password>`, `-a <password>`), or `undefined`: none, a prompt (`-p`, `-u admin`, `-p --authenticationDatabase admin`),
+ * or a reference the shell or the kubelet expands (`-p"$MYSQL_PWD"`, `-u "admin:$(PASS)"`, `-a "$REDIS_PASSWORD"`).
+ */
+function passwordGiven(client: keyof typeof CLIENT_FLAGS, word: string, before: string | undefined): ClientPassword | undefined {
+  // the flag is the word before (matched whole by a flag's pattern), or the part of the word before its value
+  let value: string | undefined;
+  let flag = `${before} `;
+  let placeholder = '<password>';
   if (client === 'curl') {
-    const credentials =
-      /^(?:-[uU]|--(?:proxy-)?user=)(.+)$/s.exec(word)?.[1] ?? (before !== undefined && CURL_USER_FLAG.test(before) ? word : undefined);
+    const joined = /^(?:-[uU]|--(?:proxy-)?user=)(.+)$/s.exec(word)?.[1];
+    const credentials = joined ?? (before !== undefined && CURL_USER_FLAG.test(before) ? word : undefined);
+    if (joined !== undefined) flag = word.slice(0, word.length - joined.length);
     const user = credentials === undefined ? undefined : unquote(credentials);
-    password = user?.includes(':') ? user.slice(user.indexOf(':') + 1) : undefined;
+    value = user?.includes(':') ? user.slice(user.indexOf(':') + 1) : undefined;
+    placeholder = '<user>:<password>';
   } else {
     const flags: ClientFlags = CLIENT_FLAGS[client];
-    password = flags.joined?.exec(word)?.[1];
-    if (password === undefined && before !== undefined && flags.next?.test(before) && !word.startsWith('-')) password = word;
+    value = flags.joined?.exec(word)?.[1];
+    if (value !== undefined) flag = word.slice(0, word.length - value.length);
+    else if (before !== undefined && flags.next?.test(before) && !word.startsWith('-')) value = word;
   }
-  return given(password);
+  const password = given(value);
+  return password === undefined ? undefined : { password, form: `${flag}${placeholder}` };
 }
 
 /** The JDK's own password of its truststore, `cacerts`: published with the JDK, and what it keeps are public certificates. */
@@ -208,18 +225,42 @@ export function pipedPassword(word: string): boolean {
 /** The words of a command in a shell's text, a quoted word whole (`sqlplus -M "HTML ON" scott/tiger`: `"HTML ON"` is one). */
 export const shellWords = (text: string): string[] => text.match(/(?:[^\s"']+|"[^"]*"?|'[^']*'?)+/g) ?? [];
 
-/** Whether a command's words (the client's name first; a registry login's program, then `login`) give the client a password. */
-export function commandPassword(words: readonly string[]): boolean {
+/**
+ * The name of the client at `at` in `words`, as messages say it: its program's (`mysql` for `/usr/bin/mysql`), a
+ * registry login's with its program's (`docker login`, `helm registry login`).
+ */
+function clientName(words: readonly unknown[], at: number, client: Client): string {
+  if (client !== 'login') return programOf(String(words[at]));
+  const program = programOf(String(words[loginProgramAt(words, at)]));
+  return program === 'helm' ? 'helm registry login' : `${program} login`;
+}
+
+/** A password `found` for the client at `at` of `words`, its form after the client's name; none for the JDK truststore's published one. */
+function givenTo(words: readonly unknown[], at: number, client: Client, found: ClientPassword | undefined): ClientPassword | undefined {
+  if (found === undefined || (found.password === JDK_TRUSTSTORE_PASSWORD && client === 'keytool' && onJdkTruststore(words)))
+    return undefined;
+  return { password: found.password, form: `${clientName(words, at, client)} ${found.form}` };
+}
+
+/**
+ * How a command's words (the client's name first; a registry login's program, then `login`) give the client a
+ * password (`redis-cli -a <password>`: ClientPassword's form), or `undefined` when they give it none.
+ */
+export function commandPassword(words: readonly string[]): string | undefined {
   // the client's name is the first word, or a registry login's `login` after its program and the program's options
   const at = words.findIndex((_, i) => (i === 0 || clientAt(words, 0) === undefined) && clientAt(words, i) !== undefined);
   const client = clientAt(words, at);
-  if (!client) return false;
-  if (isPositional(client)) return positionalGiven(client, words[positionalPassword(client, words, at)]) !== undefined;
-  for (let i = at + 1; i < words.length; i++) {
-    const password = passwordGiven(client, words[i]!, words[i - 1]);
-    if (password !== undefined && !(password === JDK_TRUSTSTORE_PASSWORD && client === 'keytool' && onJdkTruststore(words))) return true;
+  if (!client) return undefined;
+  if (isPositional(client)) {
+    const [index, form] = positionalPassword(client, words, at);
+    const password = positionalGiven(client, words[index]);
+    return password === undefined ? undefined : givenTo(words, at, client, { password, form })?.form;
   }
-  return false;
+  for (let i = at + 1; i < words.length; i++) {
+    const found = givenTo(words, at, client, passwordGiven(client, words[i]!, words[i - 1]));
+    if (found) return found.form;
+  }
+  return undefined;
 }
 
 /**
@@ -305,23 +346,26 @@ function firstClient(argv: readonly unknown[]): number {
 /**
  * The password that the entry `index` of a `command` or `args` list gives a client named before it
  * (`[mysql, -uroot, -phunter2]`, `[curl, -u, admin:hunter2, ...]`, `[htpasswd, -Bbn, admin, hunter2]`), or,
- * for an args list, named in `command()` (the container's command); `undefined` when it gives none.
+ * for an args list, named in `command()` (the container's command), and how (ClientPassword's form); `undefined` when it gives none.
  */
 export function clientPassword(
   argv: readonly unknown[],
   index: number,
   command?: () => readonly unknown[] | undefined,
-): string | undefined {
+): ClientPassword | undefined {
   const entry = argv[index];
   const before = argv[index - 1];
   if (typeof entry !== 'string') return undefined;
   // one test for most entries: a password is given in a flag (`-p...`, `--user=...`) or after one (`-u`), or by a
   // client that takes it by its position, known once per list
   const flagged = entry.charCodeAt(0) === 45 || (typeof before === 'string' && before.charCodeAt(0) === 45);
-  const [positional, positionalClient] = positionalEntry(argv, command);
-  if (positionalClient) return positional === index ? positionalGiven(positionalClient, entry) : undefined;
+  const [positional, positionalClient, positionalForm] = positionalEntry(argv, command);
+  if (positionalClient) {
+    const password = positional === index ? positionalGiven(positionalClient, entry) : undefined;
+    return password === undefined ? undefined : { password, form: positionalForm! };
+  }
   if (!flagged) return undefined;
-  const at = firstClient(argv);
+  let at = firstClient(argv);
   let client = at >= 0 && at < index ? clientAt(argv, at) : undefined;
   let words = argv;
   if (!client) {
@@ -329,20 +373,19 @@ export function clientPassword(
     const list = command?.();
     if (list && list !== argv) {
       words = [...list, ...argv];
-      const from = firstClient(words);
-      client = from >= 0 && from < list.length + index ? clientAt(words, from) : undefined;
+      at = firstClient(words);
+      client = at >= 0 && at < list.length + index ? clientAt(words, at) : undefined;
     }
   }
   if (!client || isPositional(client)) return undefined;
-  const password = passwordGiven(client, entry, typeof before === 'string' ? before : undefined);
-  return password === JDK_TRUSTSTORE_PASSWORD && client === 'keytool' && onJdkTruststore(words) ? undefined : password;
+  return givenTo(words, at, client, passwordGiven(client, entry, typeof before === 'string' ? before : undefined));
 }
 
 /** For each command or args list, the index of the entry that is a positional client's password (-1: none), found once. */
 const positionalEntries = new WeakMap<readonly unknown[], PositionalEntry>();
 
-/** The index of a positional client's password in a list (-1: none), and the client, when one is named. */
-type PositionalEntry = readonly [index: number, client?: PositionalClient];
+/** The index of a positional client's password in a list (-1: none), the client, when one is named, and how it takes it (ClientPassword's form). */
+type PositionalEntry = readonly [index: number, client?: PositionalClient, form?: string];
 
 /** The index in `argv` of a positional client's password (`htpasswd -nb user <password>`), its client in `argv` or in `command()` before it; -1 for none. */
 function positionalEntry(argv: readonly unknown[], command?: () => readonly unknown[] | undefined): PositionalEntry {
@@ -354,7 +397,10 @@ function positionalEntry(argv: readonly unknown[], command?: () => readonly unkn
     const words = list && list !== argv && firstClient(list) >= 0 ? [...list, ...argv] : argv;
     const from = words === argv ? at : firstClient(list!);
     const client = from >= 0 ? clientAt(words, from) : undefined;
-    if (client && isPositional(client)) found = [positionalPassword(client, words, from) - (words.length - argv.length), client];
+    if (client && isPositional(client)) {
+      const [index, form] = positionalPassword(client, words, from);
+      found = [index - (words.length - argv.length), client, `${clientName(words, from, client)} ${form}`];
+    }
     positionalEntries.set(argv, found);
   }
   return found;

@@ -32,17 +32,26 @@ const POSITIONAL_VALUE_FLAGS: Readonly<Record<PositionalClient, RegExp>> = {
 };
 
 /**
- * The index in `words` of the password that a client taking it by its position (`words[at]`) is
- * given, or -1: htpasswd's third word after its flags (`-b <file> <user> <password>`), its second with
- * `-n` (`-nb <user> <password>`), only with `-b` (it prompts otherwise), not deleting (`-D`) nor reading
- * standard input (`-i`); mc's fourth after `alias set` or `config host add` (`<alias> <url> <access key> <secret key>`).
+ * Where a positional client's password is in its words (-1 and '': none), and how the client takes it, its words
+ * after the program's name with placeholders for what they are (`-nb <user> <password>`, `catalog <user>/<password>`):
+ * words of its own, never the command's, for messages.
  */
-export function positionalPassword(client: PositionalClient, words: readonly unknown[], at: number): number {
+export type PositionalPassword = readonly [index: number, form: string];
+
+const NONE: PositionalPassword = [-1, ''];
+
+/**
+ * The password that a client taking it by its position (`words[at]`) is given: htpasswd's third word after its
+ * flags (`-b <file> <user> <password>`), its second with `-n` (`-nb <user> <password>`), only with `-b` (it prompts
+ * otherwise), not deleting (`-D`) nor reading standard input (`-i`); mc's fourth after `alias set` or `config host
+ * add` (`<alias> <url> <access key> <secret key>`); an Oracle tool's logon (`oracleLogon`).
+ */
+export function positionalPassword(client: PositionalClient, words: readonly unknown[], at: number): PositionalPassword {
   let from = at + 1;
   if (client === 'mc') {
     if (words[at + 1] === 'alias' && words[at + 2] === 'set') from = at + 3;
     else if (words[at + 1] === 'config' && words[at + 2] === 'host' && words[at + 3] === 'add') from = at + 4;
-    else return -1;
+    else return NONE;
   }
   const positions: number[] = [];
   let flags = '';
@@ -55,25 +64,38 @@ export function positionalPassword(client: PositionalClient, words: readonly unk
   }
   if (client === 'oracle') return oracleLogon(words, positions);
   const place = client === 'mc' ? 3 : flags.includes('b') && !/[Di]/.test(flags) ? (flags.includes('n') ? 1 : 2) : -1;
-  return place >= 0 && place < positions.length ? positions[place]! : -1;
+  if (place < 0 || place >= positions.length) return NONE;
+  const form =
+    client === 'mc'
+      ? `${from === at + 3 ? 'alias set' : 'config host add'} <alias> <url> <access key> <secret key>`
+      : place === 1
+        ? '-nb <user> <password>'
+        : '-b <file> <user> <password>';
+  return [positions[place]!, form];
 }
 
 /** The words of rman that its logon follows (`rman target / catalog rcat/pw@catdb`), and the parameters that hold one (`userid=scott/tiger`). */
 const LOGON_WORD = /^(?:target|catalog|auxiliary)$/i;
-const LOGON_PARAMETER = /^(?:userid|target|catalog|auxiliary)=/i;
+const LOGON_PARAMETER = /^(userid|target|catalog|auxiliary)=/i;
 
 /**
- * The index of the word that gives an Oracle tool's logon a password, among the words at `positions` (its flags
- * aside), or -1: the first word (`sqlplus scott/tiger`), one after rman's `target`, `catalog` or `auxiliary`, or a
- * `userid=` parameter anywhere among Data Pump's and SQL*Loader's (`expdp directory=DP userid=system/pw`).
+ * The word that gives an Oracle tool's logon a password, among the words at `positions` (its flags aside): the first
+ * word (`sqlplus scott/tiger`: `<user>/<password>`), one after rman's `target`, `catalog` or `auxiliary` (`catalog
+ * <user>/<password>`), or a `userid=` parameter anywhere among Data Pump's and SQL*Loader's (`expdp directory=DP
+ * userid=system/pw`: `userid=<user>/<password>`); `@<database>` after it when the logon names one.
  */
-function oracleLogon(words: readonly unknown[], positions: readonly number[]): number {
-  const logon = positions.find(
+function oracleLogon(words: readonly unknown[], positions: readonly number[]): PositionalPassword {
+  const k = positions.findIndex(
     (p, k) =>
       (k === 0 || LOGON_WORD.test(String(words[positions[k - 1]!])) || LOGON_PARAMETER.test(String(words[p]))) &&
       logonPassword(words[p]) !== undefined,
   );
-  return logon ?? -1;
+  if (k < 0) return NONE;
+  const word = String(words[positions[k]!]);
+  const before = k > 0 && LOGON_WORD.exec(String(words[positions[k - 1]!]));
+  const parameter = LOGON_PARAMETER.exec(word)?.[1];
+  const prefix = parameter !== undefined ? `${parameter.toLowerCase()}=` : before ? `${before[0].toLowerCase()} ` : '';
+  return [positions[k]!, `${prefix}<user>/<password>${word.includes('@') ? '@<database>' : ''}`];
 }
 
 /**

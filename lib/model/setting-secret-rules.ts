@@ -23,6 +23,11 @@ export interface SecretRule {
   readonly accept?: (secret: string, match: RegExpExecArray) => boolean;
   /** The name of the setting a match read (`requirepass`), for a rule that reads one: messages say it, never the value. */
   readonly setting?: (match: RegExpExecArray) => string | undefined;
+  /**
+   * How the secret of a match is given, for a rule that reads it (`redis-cli -a <password>`): words of the rule's
+   * own with placeholders, never the value's, which messages say in place of the examples of `description`.
+   */
+  readonly given?: (match: RegExpExecArray) => string | undefined;
 }
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
