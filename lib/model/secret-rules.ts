@@ -2,7 +2,7 @@
  * What counts as a secret value: rules over the text of a value (a private key, a URL with a
  * password, an authorization header, a cloud or service token, a long high-entropy string) and
  * over the name of the key that holds it (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`: secret-names.ts, whose
- * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts;
+ * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts, secret-flags.ts;
  * the rules of settings written as text are setting-secret-rules.ts, a part of this table).
 Shared by every
  * layer: the stacks' refine steps, the stage-file validation (to mask values in messages) and the
@@ -21,13 +21,13 @@ import {
   PIPED_PASSWORD,
   atShellCommandStart,
   commandPassword,
-  flagBefore,
-  isArgvEntry,
   pipedPassword,
   shellWords,
 } from './command-line-secrets.js';
+import { flagBefore, isArgvEntry } from './secret-flags.js';
 
-export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry, isSecretFlag } from './command-line-secrets.js';
+export { clientPassword } from './command-line-secrets.js';
+export { FLAG_WITH_VALUE, flagBefore, isArgvEntry, isSecretFlag } from './secret-flags.js';
 export {
   ENTROPY_MIN_LENGTH,
   ENTROPY_THRESHOLD,

@@ -7,7 +7,7 @@
  * attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
  * and synchronous.
  */
-import { JVM_OPTION, isSecretFlag } from './command-line-secrets.js';
+import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
 import { entryName, isSecretParameter, isSecretSetting, nameVerdict, words } from './secret-names.js';
 import { NAME, PATH, QUANTITY, isAddress } from './secret-shapes.js';
 

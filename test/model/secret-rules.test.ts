@@ -14,7 +14,8 @@ import {
 } from '../../lib/model/secret-rules.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { secretStrings } from '../../lib/checks/secret-strings.js';
-import { clientPassword, isSecretFlag } from '../../lib/model/command-line-secrets.js';
+import { clientPassword } from '../../lib/model/command-line-secrets.js';
+import { isSecretFlag } from '../../lib/model/secret-flags.js';
 import { isSecretParameter } from '../../lib/model/secret-names.js';
 import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
