@@ -53,6 +53,8 @@ export interface SecretSetting {
   readonly rule: SecretRule;
   /** A key that is a secret (a token pasted as a key), not a value. */
   readonly atKey: boolean;
+  /** How a client on a command line is given it (`redis-cli -a <password>`: SecretMatch's `given`); never the value. */
+  readonly given?: string;
 }
 
 /**
@@ -65,7 +67,14 @@ export function secretSettings(data: unknown): SecretSetting[] {
     data,
     (value, path) => {
       const secret = detectSecret(value);
-      if (secret) found.push({ path: [...path], value, rule: secret.rule, atKey: false });
+      if (secret)
+        found.push({
+          path: [...path],
+          value,
+          rule: secret.rule,
+          atKey: false,
+          ...(secret.given !== undefined ? { given: secret.given } : {}),
+        });
     },
     (key, path) => {
       const secret = detectSecret(key);

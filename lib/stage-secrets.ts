@@ -16,7 +16,7 @@ import { SECRET_ALLOW_ANNOTATION } from './checks/secret-exceptions.js';
 import { locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
-import { detectSecret, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
+import { describeSecret, detectSecret, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
 import { EXTENSION_KEY } from './config/stage-schema.js';
 import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/delivery.js';
 import { eachSettingString, secretSettings, secretsFile } from './secrets.js';
@@ -83,6 +83,8 @@ interface Hit {
   readonly path: KeyPath;
   readonly value: string;
   rule?: SecretRule;
+  /** How a client on a command line is given it (`redis-cli -a <password>`), with `rule`. */
+  given?: string;
   key?: string;
   readonly into: Set<string>;
 }
@@ -116,7 +118,8 @@ export function screenStageSecrets(
   /** Keys that are secrets (a token pasted as a key), with where they are: reported without being printed, and never excused. */
   const secretKeys = new Map<string, { path: KeyPath; rule: SecretRule; into: Set<string> }>();
   for (const found of secretSettings(data)) {
-    if (!found.atKey) hits.set(dotted(found.path), { path: found.path, value: found.value, rule: found.rule, into: new Set() });
+    if (!found.atKey)
+      hits.set(dotted(found.path), { path: found.path, value: found.value, rule: found.rule, given: found.given, into: new Set() });
     else if (!secretKeys.has(found.value)) secretKeys.set(found.value, { path: found.path, rule: found.rule, into: new Set() });
   }
   for (const { path, value, key } of extensionSecrets(data)) {
@@ -146,7 +149,10 @@ export function screenStageSecrets(
     }
     const key = dotted(origin.path);
     const hit = hits.get(key) ?? { path: origin.path, value: origin.value, into: new Set<string>() };
-    hit.rule ??= secret.rule;
+    if (hit.rule === undefined) {
+      hit.rule = secret.rule;
+      hit.given = secret.given;
+    }
     hit.key ??= secret.key;
     hit.into.add(`${describeHolder(f.object)} (${at})`);
     hits.set(key, hit);
@@ -190,7 +196,9 @@ export function screenStageSecrets(
     const hit = hits.get(a.path);
     if (hit) {
       allowedPaths.add(a.path);
-      allowed.push(`secret allowed: ${a.path} (${hit.rule?.description ?? `the value of '${hit.key}'`}): ${a.reason}`);
+      allowed.push(
+        `secret allowed: ${a.path} (${hit.rule ? describeSecret(hit.rule, hit.given) : `the value of '${hit.key}'`}): ${a.reason}`,
+      );
     } else if (isValuePath(a.path)) {
       problems.push({
         code: 'secrets/allow-unused',
@@ -224,7 +232,7 @@ export function screenStageSecrets(
       continue;
     }
     if (allowedPaths.has(key)) continue;
-    const what = hit.rule ? hit.rule.description : `the value of '${hit.key}', whose name says it is secret`;
+    const what = hit.rule ? describeSecret(hit.rule, hit.given) : `the value of '${hit.key}', whose name says it is secret`;
     const place = placeOf(hit);
     const into = [...hit.into].sort();
     const allowHint = `if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`;

@@ -85,6 +85,8 @@ export interface SecretString {
   readonly valueLine?: number;
   /** The name of the setting that holds it in such a value (`requirepass`), when the rule read one and it is a plain name. */
   readonly setting?: string;
+  /** How a client on a command line is given it (`redis-cli -a <password>`: SecretMatch's `given`); never the value. */
+  readonly given?: string;
 }
 
 /** A setting's name that a message may say: a plain name, no secret. */
@@ -195,7 +197,16 @@ function findSecretStrings(o: KubeObject): SecretString[] {
     // most strings: no match and no telling name, passed over after one test each
     if ((!found && !named) || value === '' || isPlaceholder(value)) return;
     if (found && !(decoded && ENTROPY_RULES.has(found.rule.id))) {
-      out.push({ path: [...at], value, secret: found.secret, rule: found.rule, ...(named ? { key } : {}), ...placeIn(value, found) });
+      const given = found.given !== undefined ? { given: found.given } : {};
+      out.push({
+        path: [...at],
+        value,
+        secret: found.secret,
+        rule: found.rule,
+        ...(named ? { key } : {}),
+        ...placeIn(value, found),
+        ...given,
+      });
     } else if (named) {
       out.push({ path: [...at], value, secret: value, key });
     }
@@ -221,7 +232,8 @@ function findSecretStrings(o: KubeObject): SecretString[] {
         // `[mysql, -phunter2]`, `[curl, -u, admin:hunter2]`: a client's password, in no flag named like one
         const password = clientPassword(list, index, () => argsCommand(o, path));
         const flag = FLAG_WITH_VALUE.exec(node);
-        if (password !== undefined) out.push({ path: [...path], value: node, secret: password, rule: COMMAND_PASSWORD });
+        if (password !== undefined)
+          out.push({ path: [...path], value: node, secret: password.password, rule: COMMAND_PASSWORD, given: password.form });
         else if (flag) {
           // kubectl's `--from-file=password=./password.txt` names the file a key is read from
           if (!isFileSource(flag[1]!, flag[2]!)) judge(path, flag[2]!, flag[1], false, isSecretFlag);

@@ -11,7 +11,7 @@
  * (`maskSecrets`).
  */
 import type { KubeObject } from '../model/object.js';
-import { countSecrets, detectSecret, maskValue } from '../model/secret-rules.js';
+import { countSecrets, describeSecret, detectSecret, maskValue } from '../model/secret-rules.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import {
   SECRET_ALLOW_ANNOTATION,
@@ -141,7 +141,7 @@ export function checkSecretContent(
           control: 'secrets',
           code: s.rule ? 'secrets/value' : 'secrets/key-name',
           reason: entry.reason,
-          allows: `${field}: ${s.rule?.description ?? 'a value under a secret-looking name'}`,
+          allows: `${field}: ${s.rule ? describeSecret(s.rule, s.given) : 'a value under a secret-looking name'}`,
         });
         return;
       }
@@ -154,7 +154,7 @@ export function checkSecretContent(
         s.atKey
           ? `has a key that is ${s.rule!.description} ${maskValue(s.value, 'key')}; secret values must not be in manifests, which are committed`
           : s.rule
-            ? `holds ${s.rule.description}${s.line !== undefined ? ` on line ${s.line}` : ''}${withinValue(s)} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
+            ? `holds ${describeSecret(s.rule, s.given)}${s.line !== undefined ? ` on line ${s.line}` : ''}${withinValue(s)} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
             : `is the value of '${detectSecret(s.key!) ? maskValue(s.key, 'key') : s.key}', whose name says it is secret ${maskValue(s.value)}; secret values must not be in manifests, which are committed`,
         s.line !== undefined
           ? ALLOW_TEXT_HINT

@@ -1,17 +1,24 @@
 /**
  * Secrets on a command line: the password a client takes on its command line where no name says it
  * is one (`mysql -p<password>`, `curl -u user:password`), in a shell command (the content rule
- * `command-password`, secret-rules.ts) or as entries of a `command` or `args` list; and the flag
- * whose value an entry is (`--password`, `hunter2`). Pure and synchronous.
+ * `command-password`, secret-rules.ts) or as entries of a `command` or `args` list (a flag's value, judged by the
+ * flag's name: secret-flags.ts). The clients that take it by its position (htpasswd, mc, Oracle's
+ * tools) are positional-passwords.ts. Pure and synchronous.
  */
 import { isSecretSetting } from './secret-names.js';
-import { NAME } from './secret-shapes.js';
+import {
+  ORACLE_TOOLS,
+  type PositionalClient,
+  given,
+  isPositional,
+  positionalGiven,
+  positionalPassword,
+  unquote,
+} from './positional-passwords.js';
 
 /** MySQL's and MariaDB's clients, and MongoDB's tools, by their programs' names. */
 const MYSQL_CLIENTS = 'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?';
 const MONGO_CLIENTS = 'mongo(?:sh|dump|restore|export|import|stat|top|files)?';
-/** Oracle's tools that take a logon, `user/password` (`sqlplus -s scott/tiger`, `rman target sys/pw`, `expdp userid=app/pw`). */
-const ORACLE_TOOLS = 'sqlplus|rman|expdp|impdp|sqlldr|dgmgrl';
 /**
  * How many options a container tool takes before its subcommand, at most (`docker --config /tmp/ci --debug login`):
  * a bound, since an option's value may be any word, another `docker` too, from which the options were read again to the
@@ -54,9 +61,6 @@ const CLIENT_FLAGS = {
   login: { joined: /^(?:-p|--password=)(.+)$/s, next: /^-p$/ },
   keytool: { next: /^-(?:src|dest)?(?:store|key)pass$|^-new$/ },
 } satisfies Record<string, ClientFlags>;
-
-/** Clients that take the password as a word in its place after the other words (`positionalPassword`). */
-type PositionalClient = 'htpasswd' | 'mc' | 'oracle';
 
 type Client = keyof typeof CLIENT_FLAGS | PositionalClient;
 
@@ -157,27 +161,41 @@ export function atShellCommandStart(text: string, at: number): boolean {
   return atCommandStart([...words, ''], words.length);
 }
 
-/** A word without the quotes around it (`'hunter2'`, `"$PW"`, `-p'hunter2'` is not unquoted: its value is). */
-const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/s, '$2');
+/**
+ * A password given to a client, and how: the client's name and flag with placeholders for what they take
+ * (`redis-cli -a <password>`, `mysql -p<password>`, `curl -u <user>:<password>`, `htpasswd -nb <user> <password>`):
+ * words of the client's own, never the command's, for messages to say where the password is.
+ */
+export interface ClientPassword {
+  readonly password: string;
+  readonly form: string;
+}
 
 /**
- * The password that `word` gives `client` on its command line (`before`: the word before it), or
- * `undefined`: none, a prompt (`-p`, `-u admin`, `-p --authenticationDatabase admin`), or a reference
- * the shell or the kubelet expands (`-p"$MYSQL_PWD"`, `-u "admin:$(PASS)"`, `-a "$REDIS_PASSWORD"`).
+ * The password that `word` gives `client` on its command line (`before`: the word before it), with its flag as the
+ * form (`-p<password>`, `-a <password>`), or `undefined`: none, a prompt (`-p`, `-u admin`, `-p --authenticationDatabase admin`),
+ * or a reference the shell or the kubelet expands (`-p"$MYSQL_PWD"`, `-u "admin:$(PASS)"`, `-a "$REDIS_PASSWORD"`).
  */
-function passwordGiven(client: keyof typeof CLIENT_FLAGS, word: string, before: string | undefined): string | undefined {
-  let password: string | undefined;
+function passwordGiven(client: keyof typeof CLIENT_FLAGS, word: string, before: string | undefined): ClientPassword | undefined {
+  // the flag is the word before (matched whole by a flag's pattern), or the part of the word before its value
+  let value: string | undefined;
+  let flag = `${before} `;
+  let placeholder = '<password>';
   if (client === 'curl') {
-    const credentials =
-      /^(?:-[uU]|--(?:proxy-)?user=)(.+)$/s.exec(word)?.[1] ?? (before !== undefined && CURL_USER_FLAG.test(before) ? word : undefined);
+    const joined = /^(?:-[uU]|--(?:proxy-)?user=)(.+)$/s.exec(word)?.[1];
+    const credentials = joined ?? (before !== undefined && CURL_USER_FLAG.test(before) ? word : undefined);
+    if (joined !== undefined) flag = word.slice(0, word.length - joined.length);
     const user = credentials === undefined ? undefined : unquote(credentials);
-    password = user?.includes(':') ? user.slice(user.indexOf(':') + 1) : undefined;
+    value = user?.includes(':') ? user.slice(user.indexOf(':') + 1) : undefined;
+    placeholder = '<user>:<password>';
   } else {
     const flags: ClientFlags = CLIENT_FLAGS[client];
-    password = flags.joined?.exec(word)?.[1];
-    if (password === undefined && before !== undefined && flags.next?.test(before) && !word.startsWith('-')) password = word;
+    value = flags.joined?.exec(word)?.[1];
+    if (value !== undefined) flag = word.slice(0, word.length - value.length);
+    else if (before !== undefined && flags.next?.test(before) && !word.startsWith('-')) value = word;
   }
-  return given(password);
+  const password = given(value);
+  return password === undefined ? undefined : { password, form: `${flag}${placeholder}` };
 }
 
 /** The JDK's own password of its truststore, `cacerts`: published with the JDK, and what it keeps are public certificates. */
@@ -186,76 +204,6 @@ const JDK_TRUSTSTORE_PASSWORD = 'changeit';
 /** Whether a keytool command works on the JDK's truststore (`-cacerts`, `-keystore $JAVA_HOME/lib/security/cacerts`), whose password is no secret. */
 const onJdkTruststore = (words: readonly unknown[]) =>
   words.some((w, i) => w === '-cacerts' || (typeof w === 'string' && /cacerts['"]?$/.test(w) && words[i - 1] === '-keystore'));
-
-/** htpasswd's flags (`-C` bcrypt's cost, `-r` rounds), mc's (`--api`, `--path`) and sqlplus' (`-M`, `-R`) that take the next word as their value. */
-const POSITIONAL_VALUE_FLAGS: Readonly<Record<PositionalClient, RegExp>> = {
-  htpasswd: /^-[Cr]$/,
-  mc: /^--(?:api|path)$/,
-  oracle: /^-(?:M|R|C|MARKUP|RESTRICT|COMPATIBILITY)$/i,
-};
-
-/**
- * The index in `words` of the password that a client taking it by its position (`words[at]`) is
- * given, or -1: htpasswd's third word after its flags (`-b <file> <user> <password>`), its second with
- * `-n` (`-nb <user> <password>`), only with `-b` (it prompts otherwise), not deleting (`-D`) nor reading
- * standard input (`-i`); mc's fourth after `alias set` or `config host add` (`<alias> <url> <access key> <secret key>`).
- */
-function positionalPassword(client: PositionalClient, words: readonly unknown[], at: number): number {
-  let from = at + 1;
-  if (client === 'mc') {
-    if (words[at + 1] === 'alias' && words[at + 2] === 'set') from = at + 3;
-    else if (words[at + 1] === 'config' && words[at + 2] === 'host' && words[at + 3] === 'add') from = at + 4;
-    else return -1;
-  }
-  const positions: number[] = [];
-  let flags = '';
-  for (let i = from; i < words.length; i++) {
-    const w = words[i];
-    if (typeof w === 'string' && w.length > 1 && w.startsWith('-') && positions.length === 0) {
-      if (!w.startsWith('--')) flags += w.slice(1);
-      if (POSITIONAL_VALUE_FLAGS[client].test(w)) i++;
-    } else positions.push(i);
-  }
-  if (client === 'oracle') return oracleLogon(words, positions);
-  const place = client === 'mc' ? 3 : flags.includes('b') && !/[Di]/.test(flags) ? (flags.includes('n') ? 1 : 2) : -1;
-  return place >= 0 && place < positions.length ? positions[place]! : -1;
-}
-
-/** The words of rman that its logon follows (`rman target / catalog rcat/pw@catdb`), and the parameters that hold one (`userid=scott/tiger`). */
-const LOGON_WORD = /^(?:target|catalog|auxiliary)$/i;
-const LOGON_PARAMETER = /^(?:userid|target|catalog|auxiliary)=/i;
-
-/**
- * The index of the word that gives an Oracle tool's logon a password, among the words at `positions` (its flags
- * aside), or -1: the first word (`sqlplus scott/tiger`), one after rman's `target`, `catalog` or `auxiliary`, or a
- * `userid=` parameter anywhere among Data Pump's and SQL*Loader's (`expdp directory=DP userid=system/pw`).
- */
-function oracleLogon(words: readonly unknown[], positions: readonly number[]): number {
-  const logon = positions.find(
-    (p, k) =>
-      (k === 0 || LOGON_WORD.test(String(words[positions[k - 1]!])) || LOGON_PARAMETER.test(String(words[p]))) &&
-      logonPassword(words[p]) !== undefined,
-  );
-  return logon ?? -1;
-}
-
-const isPositional = (client: Client): client is PositionalClient => client === 'htpasswd' || client === 'mc' || client === 'oracle';
-
-/**
- * The password of an Oracle logon (`scott/tiger`, `scott/tiger@db`, `userid=scott/tiger`): none for the operating
- * system's authentication (`/`, `/ as sysdba`), `/nolog`, a wallet's `/@db` or a password the shell expands.
- */
-const logonPassword = (word: unknown) =>
-  given(/^(?:(?:userid|target|catalog|auxiliary)=)?['"]?[A-Za-z][\w$#]*\/([^\s/@'"]+)(?:@\S*)?['"]?$/i.exec(String(word))?.[1]);
-
-/** The password that a client taking it by its position is given in `word`: the word, or an Oracle logon's password. */
-const positionalGiven = (client: PositionalClient, word: unknown) => (client === 'oracle' ? logonPassword(word) : given(word));
-
-/** A password as given (quotes aside), or `undefined` for none or a reference the shell expands (`"$PW"`, `$(cat /run/pw)`). */
-function given(word: unknown): string | undefined {
-  const p = typeof word === 'string' ? unquote(word) : '';
-  return p === '' || /^['"]?[$`]/.test(p) ? undefined : p;
-}
 
 /**
  * A password a shell command pipes to a login that reads it from standard input (`echo hunter2 | docker login -u ci
@@ -276,83 +224,42 @@ export function pipedPassword(word: string): boolean {
 /** The words of a command in a shell's text, a quoted word whole (`sqlplus -M "HTML ON" scott/tiger`: `"HTML ON"` is one). */
 export const shellWords = (text: string): string[] => text.match(/(?:[^\s"']+|"[^"]*"?|'[^']*'?)+/g) ?? [];
 
-/** Whether a command's words (the client's name first; a registry login's program, then `login`) give the client a password. */
-export function commandPassword(words: readonly string[]): boolean {
+/**
+ * The name of the client at `at` in `words`, as messages say it: its program's (`mysql` for `/usr/bin/mysql`), a
+ * registry login's with its program's (`docker login`, `helm registry login`).
+ */
+function clientName(words: readonly unknown[], at: number, client: Client): string {
+  if (client !== 'login') return programOf(String(words[at]));
+  const program = programOf(String(words[loginProgramAt(words, at)]));
+  return program === 'helm' ? 'helm registry login' : `${program} login`;
+}
+
+/** A password `found` for the client at `at` of `words`, its form after the client's name; none for the JDK truststore's published one. */
+function givenTo(words: readonly unknown[], at: number, client: Client, found: ClientPassword | undefined): ClientPassword | undefined {
+  if (found === undefined || (found.password === JDK_TRUSTSTORE_PASSWORD && client === 'keytool' && onJdkTruststore(words)))
+    return undefined;
+  return { password: found.password, form: `${clientName(words, at, client)} ${found.form}` };
+}
+
+/**
+ * How a command's words (the client's name first; a registry login's program, then `login`) give the client a
+ * password (`redis-cli -a <password>`: ClientPassword's form), or `undefined` when they give it none.
+ */
+export function commandPassword(words: readonly string[]): string | undefined {
   // the client's name is the first word, or a registry login's `login` after its program and the program's options
   const at = words.findIndex((_, i) => (i === 0 || clientAt(words, 0) === undefined) && clientAt(words, i) !== undefined);
   const client = clientAt(words, at);
-  if (!client) return false;
-  if (isPositional(client)) return positionalGiven(client, words[positionalPassword(client, words, at)]) !== undefined;
-  for (let i = at + 1; i < words.length; i++) {
-    const password = passwordGiven(client, words[i]!, words[i - 1]);
-    if (password !== undefined && !(password === JDK_TRUSTSTORE_PASSWORD && client === 'keytool' && onJdkTruststore(words))) return true;
+  if (!client) return undefined;
+  if (isPositional(client)) {
+    const [index, form] = positionalPassword(client, words, at);
+    const password = positionalGiven(client, words[index]);
+    return password === undefined ? undefined : givenTo(words, at, client, { password, form })?.form;
   }
-  return false;
-}
-
-/**
- * A flag that takes no value: it turns a password off or reads it from standard input
- * (`--no-password`, `mysqldump --skip-password`, `docker login --password-stdin`), so the word after it is no password.
- */
-const NO_VALUE_FLAG = /^(?:no|skip|without)[-_]|[-_]stdin$/i;
-
-/** A flag's value that says where the secret is read from, not the secret (openssl's `-pass stdin`, `env:PW`, `file:/run/pw`, `fd:3`). */
-const SECRET_SOURCE = /^(?:stdin|env:[A-Za-z_][A-Za-z0-9_]*|file:\S+|fd:[0-9]+)$/;
-
-/** A flag that names a secret of a secret manager (`gcloud secrets versions access 1 --secret my-secret`, `podman run --secret db`, `docker build --secret id=npm,src=...`). */
-const SECRET_NAME_FLAG = /^secrets?$/i;
-/**
- * A flag that names a secret by its id (`aws secretsmanager get-secret-value --secret-id prod/db`): as
- * a flag only, since a setting's `*_TOKEN_ID` or `secret_id` is the token itself (Vault's dev root
- * token, an AppRole's secret id).
- */
-const SECRET_ID_FLAG = /[-_]id$/i;
-
-/**
- * Whether `value`, given to the flag `flag` (`--requirepass hunter2`, in a shell command or as the
- * next entry of a `command` or `args` list; `--flag=value`), is a secret: by `setting`, the rule of a
- * key (`isSecretSetting`) or of a setting in a file's text, but not after a flag that takes no value
- * (`--password-stdin`), nor a source of the secret (`-pass stdin`), nor the name of a secret that a
- * secret manager's flag takes (`--secret my-secret`, `--secret id=npm,src=/run/npmrc`) or its id (`--secret-id prod/db`).
- */
-export function isSecretFlag(flag: string, value: string, setting: (name: string, value: string) => boolean = isSecretSetting): boolean {
-  // the name first: most flags are no secret's, a verdict known by name
-  if (!setting(flag, value) || NO_VALUE_FLAG.test(flag) || SECRET_SOURCE.test(value)) return false;
-  if (SECRET_NAME_FLAG.test(flag) && (NAME(value) || value.startsWith('id='))) return false;
-  return !(SECRET_ID_FLAG.test(flag) && NAME(value));
-}
-
-/**
- * A JVM option's `-D`, before the property it sets (`-Ddb.password=x`, `-DDB_PASSWORD=x`): a capital after it
- * starts the property when a name character follows (`-DB_PASSWORD=x` is a flag named `DB_PASSWORD`).
- */
-export const JVM_OPTION = /^-D(?=[a-z]|[A-Z][A-Za-z0-9])/;
-
-/** An argv entry that is a flag with its value: `--db-password=hunter2`, `-token=x`; a JVM option by the property it sets (`-Ddb.password=x`: `db.password`). */
-export const FLAG_WITH_VALUE = new RegExp(`(?:${JVM_OPTION.source}|^--?)([A-Za-z][A-Za-z0-9_.-]*)=([\\s\\S]*)$`);
-/** An argv entry that is a flag alone, whose value may be the next entry: `--password`, `-token`. */
-const FLAG_ALONE = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/;
-/** An argv entry that is no flag's value: a flag (`-v`, `--db-token=x`), `--` (the end of flags) or `-` (standard input). */
-const FLAG_LIKE = /^--?([A-Za-z]|$)/;
-
-/** Whether `path` is an entry of a `command` or `args` list (a container's, a kubeconfig exec's, a stack's setting). */
-export const isArgvEntry = (path: readonly (string | number)[]): boolean =>
-  typeof path[path.length - 1] === 'number' && (path[path.length - 2] === 'command' || path[path.length - 2] === 'args');
-
-/**
- * The name of the flag whose value the entry `index` of `argv` is, when it is written as two
- * entries (`--password`, `hunter2`: `password`); `undefined` when the entry before is no flag
- * alone, or the entry is itself a flag (`--password --verbose`: a prompt, not a value), or the flag
- * takes no value (`--password-stdin`, `--no-password`).
- */
-export function flagBefore(argv: readonly unknown[], index: number): string | undefined {
-  const before = argv[index - 1];
-  // one test of the entry before: most entries follow no flag, and the patterns are not run for them
-  if (typeof before !== 'string' || before.charCodeAt(0) !== 45 /* - */) return undefined;
-  const entry = argv[index];
-  if (typeof entry === 'string' && FLAG_LIKE.test(entry)) return undefined;
-  const flag = FLAG_ALONE.exec(before)?.[1];
-  return flag !== undefined && NO_VALUE_FLAG.test(flag) ? undefined : flag;
+  for (let i = at + 1; i < words.length; i++) {
+    const found = givenTo(words, at, client, passwordGiven(client, words[i]!, words[i - 1]));
+    if (found) return found.form;
+  }
+  return undefined;
 }
 
 /** For each command or args list, the index of its first entry that names a client of PASSWORD_CLIENTS (-1: none), found once. */
@@ -373,23 +280,26 @@ function firstClient(argv: readonly unknown[]): number {
 /**
  * The password that the entry `index` of a `command` or `args` list gives a client named before it
  * (`[mysql, -uroot, -phunter2]`, `[curl, -u, admin:hunter2, ...]`, `[htpasswd, -Bbn, admin, hunter2]`), or,
- * for an args list, named in `command()` (the container's command); `undefined` when it gives none.
+ * for an args list, named in `command()` (the container's command), and how (ClientPassword's form); `undefined` when it gives none.
  */
 export function clientPassword(
   argv: readonly unknown[],
   index: number,
   command?: () => readonly unknown[] | undefined,
-): string | undefined {
+): ClientPassword | undefined {
   const entry = argv[index];
   const before = argv[index - 1];
   if (typeof entry !== 'string') return undefined;
   // one test for most entries: a password is given in a flag (`-p...`, `--user=...`) or after one (`-u`), or by a
   // client that takes it by its position, known once per list
   const flagged = entry.charCodeAt(0) === 45 || (typeof before === 'string' && before.charCodeAt(0) === 45);
-  const [positional, positionalClient] = positionalEntry(argv, command);
-  if (positionalClient) return positional === index ? positionalGiven(positionalClient, entry) : undefined;
+  const [positional, positionalClient, positionalForm] = positionalEntry(argv, command);
+  if (positionalClient) {
+    const password = positional === index ? positionalGiven(positionalClient, entry) : undefined;
+    return password === undefined ? undefined : { password, form: positionalForm! };
+  }
   if (!flagged) return undefined;
-  const at = firstClient(argv);
+  let at = firstClient(argv);
   let client = at >= 0 && at < index ? clientAt(argv, at) : undefined;
   let words = argv;
   if (!client) {
@@ -397,20 +307,19 @@ export function clientPassword(
     const list = command?.();
     if (list && list !== argv) {
       words = [...list, ...argv];
-      const from = firstClient(words);
-      client = from >= 0 && from < list.length + index ? clientAt(words, from) : undefined;
+      at = firstClient(words);
+      client = at >= 0 && at < list.length + index ? clientAt(words, at) : undefined;
     }
   }
   if (!client || isPositional(client)) return undefined;
-  const password = passwordGiven(client, entry, typeof before === 'string' ? before : undefined);
-  return password === JDK_TRUSTSTORE_PASSWORD && client === 'keytool' && onJdkTruststore(words) ? undefined : password;
+  return givenTo(words, at, client, passwordGiven(client, entry, typeof before === 'string' ? before : undefined));
 }
 
 /** For each command or args list, the index of the entry that is a positional client's password (-1: none), found once. */
 const positionalEntries = new WeakMap<readonly unknown[], PositionalEntry>();
 
-/** The index of a positional client's password in a list (-1: none), and the client, when one is named. */
-type PositionalEntry = readonly [index: number, client?: PositionalClient];
+/** The index of a positional client's password in a list (-1: none), the client, when one is named, and how it takes it (ClientPassword's form). */
+type PositionalEntry = readonly [index: number, client?: PositionalClient, form?: string];
 
 /** The index in `argv` of a positional client's password (`htpasswd -nb user <password>`), its client in `argv` or in `command()` before it; -1 for none. */
 function positionalEntry(argv: readonly unknown[], command?: () => readonly unknown[] | undefined): PositionalEntry {
@@ -422,7 +331,10 @@ function positionalEntry(argv: readonly unknown[], command?: () => readonly unkn
     const words = list && list !== argv && firstClient(list) >= 0 ? [...list, ...argv] : argv;
     const from = words === argv ? at : firstClient(list!);
     const client = from >= 0 ? clientAt(words, from) : undefined;
-    if (client && isPositional(client)) found = [positionalPassword(client, words, from) - (words.length - argv.length), client];
+    if (client && isPositional(client)) {
+      const [index, form] = positionalPassword(client, words, from);
+      found = [index - (words.length - argv.length), client, `${clientName(words, from, client)} ${form}`];
+    }
     positionalEntries.set(argv, found);
   }
   return found;

@@ -2,7 +2,7 @@
  * What counts as a secret value: rules over the text of a value (a private key, a URL with a
  * password, an authorization header, a cloud or service token, a long high-entropy string) and
  * over the name of the key that holds it (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`: secret-names.ts, whose
- * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts;
+ * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts, secret-flags.ts;
  * the rules of settings written as text are setting-secret-rules.ts, a part of this table).
 Shared by every
  * layer: the stacks' refine steps, the stage-file validation (to mask values in messages) and the
@@ -21,13 +21,13 @@ import {
   PIPED_PASSWORD,
   atShellCommandStart,
   commandPassword,
-  flagBefore,
-  isArgvEntry,
   pipedPassword,
   shellWords,
 } from './command-line-secrets.js';
+import { flagBefore, isArgvEntry } from './secret-flags.js';
 
-export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry, isSecretFlag } from './command-line-secrets.js';
+export { clientPassword } from './command-line-secrets.js';
+export { FLAG_WITH_VALUE, flagBefore, isArgvEntry, isSecretFlag } from './secret-flags.js';
 export {
   ENTROPY_MIN_LENGTH,
   ENTROPY_THRESHOLD,
@@ -213,7 +213,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // or `&`): each command is read once, and judged word by word (`passwordGiven`)
     // (not a host of that name, `psql -h mysql -p5432`: only the blanks just before a name are read again)
     pattern: new RegExp(`(?<![^\\s/'"(\`])(?<!(?:^|\\s)(?:-h|-H|--host)\\s+)(?:${PASSWORD_CLIENTS})(?![^\\s'"])[^\\n;|&]*`, 'g'),
-    accept: (s, m) => atShellCommandStart(m.input, m.index) && commandPassword(shellWords(s)),
+    accept: (s, m) => atShellCommandStart(m.input, m.index) && commandPassword(shellWords(s)) !== undefined,
+    given: (m) => commandPassword(shellWords(m[0])),
   },
   {
     id: 'piped-password',
@@ -295,7 +296,16 @@ export interface SecretMatch {
   readonly index: number;
   /** The name of the setting that holds the secret, for a rule that reads one (`requirepass`, `db.password`). */
   readonly setting?: string;
+  /** How the secret is given, for a rule that says (`redis-cli -a <password>`: SecretRule's `given`); never the value. */
+  readonly given?: string;
 }
+
+/**
+ * What a secret found is, for messages: its rule's description, or, when the match says how the secret is given, the
+ * description with that in place of its examples (`a password on a command line (redis-cli -a <password>)`).
+ */
+export const describeSecret = (rule: SecretRule, given?: string): string =>
+  given === undefined ? rule.description : `${rule.description.replace(/ \(.*$/s, '')} (${given})`;
 
 /**
  * What every match of every rule contains: a run of 16 token characters (the shortest token,
@@ -356,7 +366,14 @@ function matchIn(value: string): SecretMatch | undefined {
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (!rule.accept || rule.accept(m[0], m)) {
         const setting = rule.setting?.(m);
-        return { rule, secret: m[0], index: m.index, ...(setting !== undefined ? { setting } : {}) };
+        const given = rule.given?.(m);
+        return {
+          rule,
+          secret: m[0],
+          index: m.index,
+          ...(setting !== undefined ? { setting } : {}),
+          ...(given !== undefined ? { given } : {}),
+        };
       }
     }
   }

@@ -7,7 +7,7 @@
  * attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
  * and synchronous.
  */
-import { JVM_OPTION, isSecretFlag } from './command-line-secrets.js';
+import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
 import { entryName, isSecretParameter, isSecretSetting, nameVerdict, words } from './secret-names.js';
 import { NAME, PATH, QUANTITY, isAddress } from './secret-shapes.js';
 
@@ -23,6 +23,11 @@ export interface SecretRule {
   readonly accept?: (secret: string, match: RegExpExecArray) => boolean;
   /** The name of the setting a match read (`requirepass`), for a rule that reads one: messages say it, never the value. */
   readonly setting?: (match: RegExpExecArray) => string | undefined;
+  /**
+   * How the secret of a match is given, for a rule that reads it (`redis-cli -a <password>`): words of the rule's
+   * own with placeholders, never the value's, which messages say in place of the examples of `description`.
+   */
+  readonly given?: (match: RegExpExecArray) => string | undefined;
 }
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */

@@ -25,8 +25,8 @@ function refused(text: string): string[] {
   }
 }
 
-const COMMAND_PASSWORD =
-  'a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set)';
+/** The command-password rule's finding, naming the client and flag that took the password (`form`). */
+const commandPassword = (form: string) => `a password on a command line (${form})`;
 
 describe('secret values of a service app', () => {
   it("refuses a password in an env var named like REDIS_AUTH, AUTH or DB_AUTH, at its setting (the stack, by the screen's rule), without printing it", () => {
@@ -53,26 +53,48 @@ describe('secret values of a service app', () => {
     expect(refused(service(`env: { ${env.join(', ')} }`))).toEqual([]);
   });
 
-  it("refuses a password given to mysql's -p or curl's -u in a command or its args, at its setting", () => {
+  it("refuses a password given to mysql's -p or curl's -u in a command or its args, at its setting, naming the client and its flag", () => {
     expect(refused(service("command: ['sh', '-c', 'mysql -uroot -phunter2k db']"))).toEqual([
-      'environments/svc.yaml:5:27: apps.api.command[2] holds a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set)',
+      `environments/svc.yaml:5:27: apps.api.command[2] holds ${commandPassword('mysql -p<password>')}`,
     ]);
     expect(refused(service('command: [mysql]', "args: ['-phunter2k']"))).toEqual([
-      'environments/svc.yaml:6:12: apps.api.args[0] holds a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set)',
+      `environments/svc.yaml:6:12: apps.api.args[0] holds ${commandPassword('mysql -p<password>')}`,
     ]);
     expect(refused(service("command: ['sh', '-c', 'curl -u admin:hunter1w http://x']"))).toEqual([
-      'environments/svc.yaml:5:27: apps.api.command[2] holds a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set)',
+      `environments/svc.yaml:5:27: apps.api.command[2] holds ${commandPassword('curl -u <user>:<password>')}`,
     ]);
   });
 
-  it("refuses a password given by its position (htpasswd, mc) or to keytool, in a command or its args, at its setting; not the JDK truststore's changeit", () => {
-    const holds = (at: string) => `environments/svc.yaml:${at} holds ${COMMAND_PASSWORD}`;
-    expect(refused(service('command: [htpasswd]', "args: ['-Bbn', 'admin', 'hunter2k']"))).toEqual([holds('6:29: apps.api.args[2]')]);
+  it('names the client and flag of a password in a script of many lines and in a list, never the password nor the user', () => {
+    const script = [
+      'set -e',
+      'echo waiting for redis',
+      'until redis-cli -h redis ping; do sleep 1; done',
+      'redis-cli -h redis -a Hunter2sq SET ready 1',
+    ];
+    const lines = [
+      ...refused(service(`command: ['sh', '-c', ${JSON.stringify(script.join('\n'))}]`)),
+      ...refused(service('command: [podman]', "args: [login, -u, ciuser, -p, 'Hunter2sq', registry.example.com]")),
+      ...refused(service("command: [sqlplus, -s, 'scott/Hunter2sq@ORCL']")),
+    ];
+    expect(lines).toEqual([
+      `environments/svc.yaml:5:27: apps.api.command[2] holds ${commandPassword('redis-cli -a <password>')} on line 4 of the value`,
+      `environments/svc.yaml:6:35: apps.api.args[4] holds ${commandPassword('podman login -p <password>')}`,
+      `environments/svc.yaml:5:28: apps.api.command[2] holds ${commandPassword('sqlplus <user>/<password>@<database>')}`,
+    ]);
+    expect(lines.join('\n')).not.toMatch(/Hunter2sq|ciuser|scott/);
+  });
+
+  it("refuses a password given by its position (htpasswd, mc) or to keytool, in a command or its args, at its setting, naming how; not the JDK truststore's changeit", () => {
+    const holds = (at: string, form: string) => `environments/svc.yaml:${at} holds ${commandPassword(form)}`;
+    expect(refused(service('command: [htpasswd]', "args: ['-Bbn', 'admin', 'hunter2k']"))).toEqual([
+      holds('6:29: apps.api.args[2]', 'htpasswd -nb <user> <password>'),
+    ]);
     expect(refused(service("command: [mc, alias, set, minio, 'http://minio:9000', minioadmin, 'minio-Secret123']"))).toEqual([
-      holds('5:71: apps.api.command[6]'),
+      holds('5:71: apps.api.command[6]', 'mc alias set <alias> <url> <access key> <secret key>'),
     ]);
     expect(refused(service("command: [keytool, -importcert, -keystore, /tmp/ts.p12, -storepass, 'hunter2k']"))).toEqual([
-      holds('5:73: apps.api.command[5]'),
+      holds('5:73: apps.api.command[5]', 'keytool -storepass <password>'),
     ]);
     expect(
       refused(service('command: [keytool]', 'args: [-importcert, -cacerts, -storepass, changeit, -noprompt, -file, /certs/ca.crt]')),

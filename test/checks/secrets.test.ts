@@ -350,6 +350,28 @@ describe('secret values in objects', () => {
     ]);
   });
 
+  it("says which client and flag a password on a command line is given to, in a script or a list, never the password; so does the exception's line", () => {
+    const script = 'set -e\nuntil redis-cli -h redis ping; do sleep 1; done\nredis-cli -h redis -a Qz7pass9 SET ready 1\n';
+    const o = deployment({ command: ['sh', '-c', script] });
+    const messages = (x: KubeObject) => checkSecretContent(x).findings.map((f) => formatProblem(toProblem(f)));
+    const inScript = messages(o);
+    expect(inScript).toHaveLength(1);
+    expect(inScript[0]).toContain(
+      'holds a password on a command line (redis-cli -a <password>) on line 3 of the value (a 98-character value, hidden)',
+    );
+    const list = messages(deployment({ command: ['sshpass'], args: ['-p', 'Qz7pass9', 'ssh', 'backup@host'] }));
+    expect(list).toHaveLength(1);
+    expect(list[0]).toContain('args[1]: holds a password on a command line (sshpass -p <password>) (a 8-character value, hidden)');
+    expect([...inScript, ...list].join('\n')).not.toContain('Qz7pass9');
+    const excused = deployment({ command: ['sshpass'], args: ['-p', 'Qz7pass9', 'ssh', 'backup@host'] });
+    excused.metadata.annotations = {
+      'secrets.stagecraft.dev/allow': 'spec.template.spec.containers[0].args[1] (command-password): a test password',
+    };
+    expect(checkSecretContent(excused).exceptions.map((e) => e.allows)).toEqual([
+      'spec.template.spec.containers[0].args[1]: a password on a command line (sshpass -p <password>)',
+    ]);
+  });
+
   it('finds secrets in command lines, annotations, labels and decoded binaryData', () => {
     expect(found(deployment({ command: ['sh', '-c', `curl -H 'Authorization: ${SECRET_SAMPLES['bearer-token']}' http://x`] }))).toEqual([
       'spec.template.spec.containers[0].command[2]: secrets/value',

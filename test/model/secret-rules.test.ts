@@ -14,7 +14,8 @@ import {
 } from '../../lib/model/secret-rules.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { secretStrings } from '../../lib/checks/secret-strings.js';
-import { isSecretFlag } from '../../lib/model/command-line-secrets.js';
+import { clientPassword } from '../../lib/model/command-line-secrets.js';
+import { isSecretFlag } from '../../lib/model/secret-flags.js';
 import { isSecretParameter } from '../../lib/model/secret-names.js';
 import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
@@ -211,6 +212,46 @@ describe('the secret rules', () => {
         'mc alias list; mc cp file.txt minio/bucket/file with many more words',
       ],
     );
+  });
+
+  it("say how a command line gives its client the password, with the client's name and flag and placeholders, never a word it was given", () => {
+    // a shell command's text, the form the finding says
+    const text: readonly (readonly [string, string])[] = [
+      ['mysql -uroot -pQz7pass9 shop', 'mysql -p<password>'],
+      ['/usr/bin/mysqldump --password=Qz7pass9 shop', 'mysqldump --password=<password>'],
+      ['curl -sS -u ciuser:Qz7pass9 https://x', 'curl -u <user>:<password>'],
+      ['curl --proxy-user=ciuser:Qz7pass9 https://x', 'curl --proxy-user=<user>:<password>'],
+      ['until redis-cli -h redis -a "Qz7pass9" ping; do sleep 1; done', 'redis-cli -a <password>'],
+      ["sshpass -p 'Qz7pass9' ssh ciuser@host", 'sshpass -p <password>'],
+      ['docker --config /tmp/ci login -u ciuser -p Qz7pass9 registry.example.com', 'docker login -p <password>'],
+      ['helm --debug registry login -u ciuser -p Qz7pass9 registry.example.com', 'helm registry login -p <password>'],
+      ['keytool -importcert -keystore ts.p12 -storepass Qz7pass9', 'keytool -storepass <password>'],
+      ['htpasswd -Bbn ciuser Qz7pass9', 'htpasswd -nb <user> <password>'],
+      ['htpasswd -b /etc/nginx/.htpasswd ciuser Qz7pass9', 'htpasswd -b <file> <user> <password>'],
+      ['mc alias set s3 https://s3.example.com ciuser Qz7pass9', 'mc alias set <alias> <url> <access key> <secret key>'],
+      ['sqlplus -s ciuser/Qz7pass9@ORCL @report.sql', 'sqlplus <user>/<password>@<database>'],
+      ['rman target / catalog ciuser/Qz7pass9@catdb', 'rman catalog <user>/<password>@<database>'],
+      ['expdp directory=DP userid=ciuser/Qz7pass9 schemas=app', 'expdp userid=<user>/<password>'],
+    ];
+    for (const [line, form] of text) {
+      const found = detectSecret(`set -e\n${line}`);
+      expect([found?.rule.id, found?.given], line).toEqual(['command-password', form]);
+    }
+    // the entries of a command or args list (an args list's client in its command)
+    const lists: readonly (readonly [readonly string[], readonly string[] | undefined, string])[] = [
+      [['mysql', '-uroot', '-pQz7pass9'], undefined, 'mysql -p<password>'],
+      [['-a', 'Qz7pass9', 'ping'], ['redis-cli'], 'redis-cli -a <password>'],
+      [['login', '-u', 'ciuser', '-p', 'Qz7pass9', 'quay.io'], ['podman'], 'podman login -p <password>'],
+      [['curl', '-u', 'ciuser:Qz7pass9', 'https://x'], undefined, 'curl -u <user>:<password>'],
+      [['-Bbn', 'ciuser', 'Qz7pass9'], ['htpasswd'], 'htpasswd -nb <user> <password>'],
+      [['ciuser/Qz7pass9@ORCL'], ['sqlplus', '-s'], 'sqlplus <user>/<password>@<database>'],
+    ];
+    for (const [argv, command, form] of lists) {
+      const given = argv.flatMap((_, i) => clientPassword(argv, i, () => command) ?? []);
+      expect(given, argv.join(' ')).toEqual([{ password: 'Qz7pass9', form }]);
+    }
+    const forms = [...text, ...lists].map((t) => t[t.length - 1]).join('\n');
+    expect(forms).not.toMatch(/Qz7pass9|ciuser|report|catdb|ORCL|nginx|registry\.example|s3\.example|quay/);
   });
 
   it('find a password hash of htpasswd, bcrypt, crypt or argon2 (a weak password is found from it offline), and leave $1 and the like alone', () => {
