@@ -30,8 +30,24 @@ const INT64_FIELDS = new Set([
   'generation',
   'gracePeriodSeconds',
 ]);
-/** Where free-form strings and numbers live (no integer there is an API field). */
-const FREE_FORM = new Set(['data', 'stringData', 'binaryData', 'annotations', 'labels', 'openAPIV3Schema', 'value']);
+/**
+ * Where a number is a resource.Quantity, of any size (memory: 4294967296 is 4Gi; cpu: 1e21), not an
+ * int32: resource requirements, capacities, quotas, limit ranges, pod overhead, an emptyDir's sizeLimit.
+ */
+const QUANTITY_FIELDS = [
+  'requests',
+  'limits',
+  'capacity',
+  'allocatable',
+  'hard',
+  'used',
+  'overhead',
+  'podFixed',
+  'sizeLimit',
+  'maximumVolumeSize',
+];
+/** Where free-form strings and numbers live, and quantities (no integer there is an int32 field). */
+const FREE_FORM = new Set(['data', 'stringData', 'binaryData', 'annotations', 'labels', 'openAPIV3Schema', 'value', ...QUANTITY_FIELDS]);
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** The distribution reference grammar, as the kubelet parses it. */
