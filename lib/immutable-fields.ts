@@ -9,7 +9,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
-import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
+import { isRecord, type KubeObject, kubectlTarget, ownEntry } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
 import { podTemplateWithDefaults, resourcesByValue, type ClassPriority } from './model/pod-defaults.js';
 import { KEPT_ON_UPDATE, POD_FIXED, POD_UPDATABLE, podSpecCompared } from './model/pod-updates.js';
@@ -66,7 +66,7 @@ const SPEC_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>>
  */
 function withDefaults(o: KubeObject, created: KubeObject, classes: ReadonlyMap<string, ClassPriority>): KubeObject {
   const spec: Record<string, unknown> = { ...specOf(o) };
-  for (const [k, v] of Object.entries(SPEC_DEFAULTS[o.kind] ?? {})) spec[k] ??= v;
+  for (const [k, v] of Object.entries(ownEntry(SPEC_DEFAULTS, o.kind) ?? {})) spec[k] ??= v;
   if (o.kind === 'StatefulSet' && Array.isArray(spec.volumeClaimTemplates))
     spec.volumeClaimTemplates = spec.volumeClaimTemplates.map((t: unknown) =>
       isRecord(t) && isRecord(t.spec)
@@ -128,7 +128,7 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
       for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
         if (k === 'resources') continue;
         const why = "a claim's spec cannot change once it is created, only its storage request grow";
-        const given = CLUSTER_GIVEN[k];
+        const given = ownEntry(CLUSTER_GIVEN, k);
         if (given && a[k] === undefined && typeof b[k] === 'string') {
           const value = b[k];
           const ref = kubectlTarget(now);
@@ -208,7 +208,7 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
       const after = specOf(newValues);
       const className = a.priorityClassName;
       for (const k of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
-        const updatable = POD_UPDATABLE[k];
+        const updatable = ownEntry(POD_UPDATABLE, k);
         if (KEPT_ON_UPDATE.includes(k) && before[k] === undefined && after[k] !== undefined) {
           // the Pod's class is not the stage's: what it gave the Pod is not known here
           const ref = kubectlTarget(now);
@@ -243,7 +243,7 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
           );
       break;
     default:
-      for (const k of IMMUTABLE_SPEC[old.kind] ?? [])
+      for (const k of ownEntry(IMMUTABLE_SPEC, old.kind) ?? [])
         differs(
           ['spec', k],
           `a ${old.kind}'s spec.${k} cannot change once it is created`,

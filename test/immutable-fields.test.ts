@@ -291,6 +291,19 @@ describe("a claim's resources, of which only the storage request may change (Val
     expect(changes({ requests, limits: { storage: '2Gi' } }, { requests, limits: { storage: '2048Mi' } })).toEqual([]);
     expect(changes({ requests: { storage: '1Gi' } }, { requests: { storage: '1024Mi' } })).toEqual([]);
   });
+
+  it('compares sizes written as exponent numbers (YAML 1e21, 1e-7) by value, as strings are: no internal error', () => {
+    expect(changes({ requests: { storage: 1e21 } }, { requests: { storage: '1e21' } })).toEqual([]);
+    expect(changes({ requests: { storage: 1e21 } }, { requests: { storage: 1e-7 } })).toEqual([
+      `spec.resources.requests.storage: 1e+21 -> 1e-7 (a claim never shrinks)`,
+    ]);
+    expect(
+      changes({ requests: { storage: '1Gi' }, limits: { storage: 1e21 } }, { requests: { storage: '1Gi' }, limits: { storage: '1000E' } }),
+    ).toEqual([]);
+    const resources = (cpu: unknown) => ({ containers: [{ name: 'web', image: 'nginx:1.25', resources: { requests: { cpu } } }] });
+    expect(immutableChanges(pod(resources(1e-7)), pod(resources('100n')), [])).toEqual([]);
+    expect(immutableChanges(pod(resources(1.5e3)), pod(resources('1.5k')), [])).toEqual([]);
+  });
 });
 
 describe("a Job's pod template, fixed once the Job is created", () => {

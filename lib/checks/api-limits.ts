@@ -4,7 +4,7 @@
  * ConfigMap binaryData and Secret data, image references (the kubelet's grammar: the API server takes any image but an empty one), NodePorts unique in a cluster, and strings that kubectl kustomize cannot carry. What the API server refuses, the checks refuse first, at synth.
  * And what it takes but surely is a mistake: a container's cpu or memory quantity off by its unit (warnings, lib/checks/quantity.ts).
  */
-import { describeObject, isRecord, type KubeObject } from '../model/object.js';
+import { describeObject, isRecord, type KubeObject, ownEntry } from '../model/object.js';
 import { placedContainers, podTemplateOf, POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
 import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { carelessQuantities } from './quantity.js';
@@ -30,8 +30,24 @@ const INT64_FIELDS = new Set([
   'generation',
   'gracePeriodSeconds',
 ]);
-/** Where free-form strings and numbers live (no integer there is an API field). */
-const FREE_FORM = new Set(['data', 'stringData', 'binaryData', 'annotations', 'labels', 'openAPIV3Schema', 'value']);
+/**
+ * Where a number is a resource.Quantity, of any size (memory: 4294967296 is 4Gi; cpu: 1e21), not an
+ * int32: resource requirements, capacities, quotas, limit ranges, pod overhead, an emptyDir's sizeLimit.
+ */
+const QUANTITY_FIELDS = [
+  'requests',
+  'limits',
+  'capacity',
+  'allocatable',
+  'hard',
+  'used',
+  'overhead',
+  'podFixed',
+  'sizeLimit',
+  'maximumVolumeSize',
+];
+/** Where free-form strings and numbers live, and quantities (no integer there is an int32 field). */
+const FREE_FORM = new Set(['data', 'stringData', 'binaryData', 'annotations', 'labels', 'openAPIV3Schema', 'value', ...QUANTITY_FIELDS]);
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** The distribution reference grammar, as the kubelet parses it. */
@@ -140,8 +156,9 @@ const BASE64_FIELDS: Readonly<Record<string, string>> = { ConfigMap: 'binaryData
 
 /** A finding for each value of a ConfigMap's binaryData or a Secret's data that is not base64, at its key. */
 function checkBase64(o: KubeObject, emit: ReturnType<typeof finder>): Finding[] {
-  const field = BASE64_FIELDS[o.kind];
-  const d = field === undefined ? undefined : o[field];
+  const field = ownEntry(BASE64_FIELDS, o.kind);
+  if (field === undefined) return [];
+  const d = o[field];
   if (!isRecord(d)) return [];
   return Object.entries(d).flatMap(([k, v]) => {
     const why = typeof v === 'string' ? base64Problem(v) : undefined;

@@ -6,7 +6,7 @@
  * NetworkPolicy CIDRs and port ranges. Dispatched by kind, so an object of another kind costs one
  * lookup. Called by `checkApiRules` (api-rules.ts); data in, findings out.
  */
-import { isRecord, type KubeObject } from '../model/object.js';
+import { isRecord, type KubeObject, ownEntry } from '../model/object.js';
 import { parseQuantity } from '../model/quantity.js';
 import { DNS1123_SUBDOMAIN } from '../model/object-names.js';
 import { hostPathBackstep } from './api-rules-pods.js';
@@ -374,7 +374,7 @@ const SPEC_RULES: Readonly<Record<string, Rule>> = {
 
 /** The per-kind rules of one object. */
 export function checkKindRules(emit: Emit, o: KubeObject, out: Finding[]): void {
-  const rule = SPEC_RULES[o.kind];
+  const rule = ownEntry(SPEC_RULES, o.kind);
   if (rule) {
     if (isRecord(o.spec)) rule(emit, o.spec, out);
     return;

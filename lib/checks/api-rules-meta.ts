@@ -18,7 +18,7 @@ import {
   nameRuleOf,
   type NameRule,
 } from '../model/object-names.js';
-import type { KubeObject } from '../model/object.js';
+import { type KubeObject, ownEntry } from '../model/object.js';
 import type { Engine } from '../model/engines.js';
 import { finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
@@ -59,7 +59,7 @@ function helmHookFinding(o: KubeObject, annotation: string, engine: Engine | und
   const at = ['metadata', 'annotations', HELM_HOOK];
   const what = `makes the ${o.kind} a Helm hook ('${annotation}')`;
   if (engine === 'argocd') {
-    if (hooks.some((h) => ARGOCD_HOOKS[h] !== undefined)) return undefined;
+    if (hooks.some((h) => ownEntry(ARGOCD_HOOKS, h) !== undefined)) return undefined;
     return warn(
       'api/helm-hook',
       at,

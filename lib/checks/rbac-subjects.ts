@@ -4,7 +4,7 @@
  * subject's kind, its apiGroup per kind, and the namespace a ServiceAccount of a
  * ClusterRoleBinding needs (a cluster-wide binding has no namespace of its own to default it to).
  */
-import type { KubeObject } from '../model/object.js';
+import { type KubeObject, ownEntry } from '../model/object.js';
 import { finder, type Finding } from './finding.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -18,13 +18,13 @@ type Subject = { kind?: unknown; apiGroup?: unknown; namespace?: unknown; name?:
 function subjectProblems(s: NonNullable<Subject>, clusterWide: boolean): { field?: string; message: string; hint: string }[] {
   const kind = s.kind;
   if (typeof kind !== 'string') return []; // the schema reports a missing or mistyped kind
-  if (!(kind in SUBJECT_GROUPS)) {
+  const group = ownEntry(SUBJECT_GROUPS, kind);
+  if (group === undefined) {
     return [
       { field: 'kind', message: `subject kind '${kind}' is not ServiceAccount, User or Group`, hint: 'use ServiceAccount, User or Group' },
     ];
   }
   const out: { field?: string; message: string; hint: string }[] = [];
-  const group = SUBJECT_GROUPS[kind];
   if (typeof s.apiGroup === 'string' && s.apiGroup !== '' && s.apiGroup !== group) {
     out.push({
       field: 'apiGroup',

@@ -20,6 +20,7 @@ import {
   orbitOf,
   rangesText,
 } from './re2-sets.js';
+import { ownEntry } from '../model/object.js';
 
 /** RE2's `\s` as the body of a class: ASCII space, tab, newline, form feed and carriage return; not JavaScript's vertical tab, no-break and other Unicode spaces. */
 const RE2_SPACE = '\\t\\n\\f\\r ';
@@ -52,7 +53,7 @@ class GoRefusal extends SyntaxError {}
 /** A POSIX class (`alpha`, or `^alpha`, its complement) as the body of a `u` class. */
 function posixClass(name: string): string {
   const negated = name.startsWith('^');
-  const ranges = POSIX_CLASSES[negated ? name.slice(1) : name];
+  const ranges = ownEntry(POSIX_CLASSES, negated ? name.slice(1) : name);
   if (!ranges) throw new SyntaxError(`[:${name}:] is no POSIX class`);
   return rangesText(negated ? complement(ranges) : ranges);
 }

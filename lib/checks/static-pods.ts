@@ -8,7 +8,7 @@
  * do that is data, below. Lives in `lib/checks/`: pure checks over synthesized objects, no I/O.
  */
 import type { Problem } from '../errors.js';
-import { describeObject, isRecord, type KubeObject } from '../model/object.js';
+import { describeObject, isRecord, type KubeObject, ownEntry } from '../model/object.js';
 import { ENV_FROM, ENV_VALUE_FROM, placedContainers } from '../model/pod-specs.js';
 
 export const STATIC_POD_HINT =
@@ -85,14 +85,16 @@ export function staticPodProblems(pod: KubeObject, subject = describeObject(pod)
     const at = `spec.volumes[${i}]`;
     for (const [source, value] of Object.entries(volume)) {
       if (source === 'name' || !isRecord(value)) continue;
-      if (source in VOLUME_SOURCES) {
-        const [what, found] = VOLUME_SOURCES[source];
+      const known = ownEntry(VOLUME_SOURCES, source);
+      if (known) {
+        const [what, found] = known;
         refer(`${at}.${source}`, what, found(value));
       } else if (source === 'projected') {
         for (const [s, j] of entries(value.sources)) {
           for (const [kind, v] of Object.entries(s)) {
-            if (kind in PROJECTED_SOURCES && isRecord(v)) {
-              const [what, found] = PROJECTED_SOURCES[kind];
+            const projected = ownEntry(PROJECTED_SOURCES, kind);
+            if (projected && isRecord(v)) {
+              const [what, found] = projected;
               refer(`${at}.projected.sources[${j}].${kind}`, what, found(v));
             }
           }

@@ -7,7 +7,7 @@
  */
 import { ARGOCD_HOOKS, HELM_HOOK, helmHooks } from '../checks/api-rules-meta.js';
 import type { Engine } from '../model/engines.js';
-import type { KubeObject } from '../model/object.js';
+import { type KubeObject, ownEntry } from '../model/object.js';
 
 /** Argo CD's sync hook annotation (PreSync, Sync, PostSync, SyncFail, Skip...). */
 const ARGOCD_HOOK = 'argocd.argoproj.io/hook';
@@ -82,7 +82,7 @@ function argoHook(annotations: Readonly<Record<string, string>>): boolean {
   const argo = annotations[ARGOCD_HOOK]?.split(',').map((h) => h.trim());
   const helm = helmHooks(annotations[HELM_HOOK] ?? '');
   // Argo CD's own annotation rules over Helm's (gitops-engine reads Helm's only without it)
-  const never = argo ? argo.every((h) => h === 'Skip') : helm.length > 0 && !helm.some((h) => ARGOCD_HOOKS[h] !== undefined);
+  const never = argo ? argo.every((h) => h === 'Skip') : helm.length > 0 && !helm.some((h) => ownEntry(ARGOCD_HOOKS, h) !== undefined);
   return never || ((argo !== undefined || helm.length > 0) && deletedBeforeCreation(annotations));
 }
 

@@ -16,6 +16,14 @@ export interface KubeObject {
 export const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
+ * `table[key]` when the table has `key` itself, else undefined: for a table read with a key from
+ * input (a kind, a field's name, an annotation's value), so that one named like a property every
+ * object has (`constructor`, `__proto__`, `valueOf`) finds nothing, not Object.prototype's.
+ */
+export const ownEntry = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
+
+/**
  * An object as reports and lookups name it, and no more: apiVersion, kind, and the name and
  * namespace it has (an absent one stays absent). The stand-ins of cached apps' objects
  * (lib/synth/app-summary.ts) and the objects findings keep once a stage is written (lib/cli/staging.ts).

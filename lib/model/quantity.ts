@@ -38,11 +38,16 @@ const SUFFIX: Readonly<Record<string, number>> = {
   Ei: 2 ** 60,
 };
 
-/** A quantity's number as written and its suffix (`512m` -> 512, m), or undefined when it is not one. */
+/**
+ * A quantity's number as written and its suffix (`512m` -> 512, m), or undefined when it is not one.
+ * A number is read from its text, as the API server reads a JSON number (Quantity.UnmarshalJSON
+ * parses its text): kubectl sends YAML's 1e21 as `1e+21` and 1e-7 as `1e-7`, as JavaScript writes
+ * them, so the number 1 with the exponent e+21, not `1e+21` with no suffix.
+ */
 function quantityParts(q: unknown): { number: string; suffix: string } | undefined {
-  if (typeof q === 'number') return Number.isFinite(q) ? { number: String(q), suffix: '' } : undefined;
-  if (typeof q !== 'string' || !QUANTITY.test(q)) return undefined;
-  const m = PARTS.exec(q)!;
+  const text = typeof q === 'number' && Number.isFinite(q) ? String(q) : q;
+  if (typeof text !== 'string' || !QUANTITY.test(text)) return undefined;
+  const m = PARTS.exec(text)!;
   return { number: m[1], suffix: m[2] };
 }
 

@@ -44,6 +44,33 @@ describe('the API server limits and grammars', () => {
     ]);
   });
 
+  it('takes a quantity written as a number beyond int32 (memory 4294967296 is 4Gi, cpu 1e21): a quantity has no int32 range', () => {
+    const big = { cpu: 1e21, memory: 4294967296, 'ephemeral-storage': 10737418240 };
+    const objects: KubeObject[] = [
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p' },
+        spec: { overhead: big, containers: [container({ resources: { requests: big, limits: big } })] },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'c' },
+        spec: { resources: { requests: { storage: 10737418240 } } },
+      },
+      { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'v' }, spec: { capacity: { storage: 10737418240 } } },
+      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard: { 'requests.memory': 4294967296 } } },
+      {
+        apiVersion: 'v1',
+        kind: 'LimitRange',
+        metadata: { name: 'l' },
+        spec: { limits: [{ type: 'Container', max: { memory: 4294967296 } }] },
+      },
+    ];
+    expect(lines(objects).filter((l) => l.startsWith('api/int32'))).toEqual([]);
+  });
+
   it('refuses requests above limits and a nodeName that is not a DNS-1123 subdomain', () => {
     expect(
       lines([

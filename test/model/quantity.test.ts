@@ -1,4 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { checkObjects } from '../../lib/checks/index.js';
+import { parseManifests } from '../../lib/checks/manifests.js';
+import { resourcesProblems } from '../../lib/config/workload.js';
 import {
   QUANTITY_PATTERN,
   carelessAmount,
@@ -143,5 +146,64 @@ describe('a quantity written by its value alone', () => {
   it('rounds up to a nano, as the API server does, and leaves what is not a quantity as it is', () => {
     expect(['0.1n', '1e-12'].map(quantityByValue)).toEqual(['1n', '1n']);
     expect(['2Gib', null, 'one', '1e999999'].map(quantityByValue)).toEqual(['2Gib', null, 'one', '1e999999']);
+  });
+});
+
+describe('quantities written as exponent numbers (YAML 1e21, which kubectl sends as the JSON number 1e+21)', () => {
+  // YAML numbers as the parser gives them: 1e21 and 1e308 are written with an exponent (1e+21), as
+  // Go's encoding/json writes them for kubectl, and the API server parses that text as a quantity
+  const numbers = [1e21, 1e-7, 1.5e3, -1e3, 0.1, 1e308];
+
+  it('are read as the number and its exponent: 1e21 is 10^21, 1e-7 is 100n (exact, not rounded)', () => {
+    expect(numbers.map(parseQuantity)).toEqual(numbers);
+    expect(compareQuantities(1e21, '1e21')).toBe(0);
+    expect(compareQuantities(1e21, '1000E')).toBe(0);
+    expect(compareQuantities(1e21, '999E')).toBe(1);
+    expect(compareQuantities(1e-7, '100n')).toBe(0);
+    expect(compareQuantities(1e308, '1e307')).toBe(1);
+    expect(compareQuantities(-1e3, '-1k')).toBe(0);
+    expect(compareQuantities(0.1, '100m')).toBe(0);
+    expect(compareQuantities('1E', 1e18)).toBe(0);
+    expect([1e21, 1e-7, 1.5e3, -1e3, 0.1].map(quantityByValue)).toEqual(['953674316406250Mi', '100n', '1500', '-1k', '100m']);
+    expect(quantityByValue(1e-10)).toBe('1n');
+  });
+
+  it('are judged as their strings are: cpu 1e21 is too many cores, memory 1e-7 too few bytes, with no unit to suggest', () => {
+    expect(carelessQuantity('cpu', 1e21)).toMatchObject({ code: 'quantity/cpu-large', amount: '1e+21 CPU cores', meant: undefined });
+    expect(carelessQuantity('memory', 1e-7)).toMatchObject({ code: 'quantity/memory-small', amount: '1e-7 bytes', meant: undefined });
+    expect(carelessQuantity('cpu', 1e308)).toMatchObject({ code: 'quantity/cpu-large', meant: undefined });
+    expect(carelessQuantity('cpu', 1.5e3)).toMatchObject({ code: 'quantity/cpu-large', meant: '1500m' });
+    expect(carelessQuantity('cpu', -1e3)).toBeUndefined();
+  });
+
+  it('compare a request with its limit, as a stage file setting of that shape would', () => {
+    expect(requestsAboveLimits({ requests: { cpu: 1e21, memory: 1e-7 }, limits: { cpu: '1000E', memory: 1e-8 } })).toEqual([
+      { resource: 'memory', request: 1e-7, limit: 1e-8 },
+    ]);
+    expect(resourcesProblems({ requests: { cpu: 1e21 }, limits: { cpu: 1e308 } } as never, ['resources']).map((p) => p.code)).toEqual([
+      'quantity/cpu-large',
+      'quantity/cpu-large',
+    ]);
+  });
+
+  it('reach the checks of `npm run check -- f.yaml` as warnings and errors at their lines, not as an internal error', () => {
+    const quantities = ['1e21', '1e-7', '1.5e3', '-1e3', '0.1', '1e308', "'1e3'", "'1E'"];
+    const text = quantities
+      .map(
+        (q, i) =>
+          `apiVersion: v1\nkind: Pod\nmetadata: { name: p${i}, namespace: shop }\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25\n` +
+          `    resources: { requests: { cpu: ${q}, memory: ${q} }, limits: { cpu: ${q}, memory: ${q} } }\n`,
+      )
+      .join('---\n');
+    const manifests = parseManifests([{ file: 'f.yaml', text }]);
+    const codes = (name: string) =>
+      checkObjects(manifests.objects)
+        .findings.filter((f) => f.object?.metadata.name === name && /^(quantity|api\/workload)/.test(f.code))
+        .map((f) => `${f.code} ${f.path.join('.').replace('spec.containers.0.resources.', '')}`)
+        .sort();
+    expect(codes('p0')).toEqual(['quantity/cpu-large limits.cpu', 'quantity/cpu-large requests.cpu']);
+    expect(codes('p1')).toEqual(['quantity/memory-small limits.memory', 'quantity/memory-small requests.memory']);
+    expect(codes('p3')).toEqual(['limits.cpu', 'limits.memory', 'requests.cpu', 'requests.memory'].map((at) => `api/workload ${at}`));
+    expect(codes('p7')).toEqual(['quantity/cpu-large limits.cpu', 'quantity/cpu-large requests.cpu']);
   });
 });
