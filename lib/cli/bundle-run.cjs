@@ -12,9 +12,10 @@ const { ReplacedBundle, readBundle, readCodeCache, writeCodeCache } = require('.
 
 /**
  * Runs the bundle `name` (its text and identity, `readBundle`) in the directory `dir` through
- * `vm.Script`, with its code cache when `cached`, and with `require`: its exports, and a function
- * that keeps V8's code cache of it when there was none (or V8 rejected it). `compile(f)` runs the
- * compilation `f` (a worker's puts the start flags back around it: `runInWorker`).
+ * `vm.Script`, with its code cache when `cached`, and with `require`: its exports, a function
+ * that keeps V8's code cache of it when there was none (or V8 rejected it), and whether it was
+ * compiled from its text (no cache found, or V8 rejected it). `compile(f)` runs the compilation `f`
+ * (a worker's puts the start flags back around it: `runInWorker`).
  */
 function run(dir, name, { text, identity }, { cached, require, compile = (f) => f() }) {
   const out = join(dir, `${name}.cjs`);
@@ -29,15 +30,15 @@ function run(dir, name, { text, identity }, { cached, require, compile = (f) => 
     // after the command ran: the cache holds every function compiled so far, not only the top level
     if (cached && (!cachedData || script.cachedDataRejected)) writeCodeCache(dir, name, identity, script.createCachedData());
   };
-  return { exports: bundled.exports, keepCodeCache, rejected: cachedData !== undefined && script.cachedDataRejected === true };
+  return { exports: bundled.exports, keepCodeCache, fromText: cachedData === undefined || script.cachedDataRejected === true };
 }
 
 /**
  * Runs the bundles `bundles` describes (`{ dir, name, sources, packages }`: their directory, the
  * command's name, and the manifests of both, whose build ids `readBundle` checks): the exports, a
- * function that keeps V8's code caches of them when there were none, and the names of those whose
- * cache V8 rejected. `cached`: whether `dir` is the checkout's cache directory, where the code
- * caches are (a process's own directory has none).
+ * function that keeps V8's code caches of them when there were none, and the names of those
+ * compiled from their text (no code cache found, or V8 rejected it). `cached`: whether `dir` is
+ * the checkout's cache directory, where the code caches are (a process's own directory has none).
  */
 function runBundles({ dir, name, sources, packages }, { cached, compile }) {
   const packagesName = `${name}.packages`;
@@ -51,7 +52,7 @@ function runBundles({ dir, name, sources, packages }, { cached, compile }) {
   const sourcesRun = run(dir, name, sourcesText, { cached, require, compile });
   return {
     exports: sourcesRun.exports,
-    rejected: [packagesRun.rejected && packagesName, sourcesRun.rejected && name].filter(Boolean),
+    fromText: [packagesRun.fromText && packagesName, sourcesRun.fromText && name].filter(Boolean),
     keepCodeCache() {
       packagesRun.keepCodeCache();
       sourcesRun.keepCodeCache();
@@ -62,8 +63,8 @@ function runBundles({ dir, name, sources, packages }, { cached, compile }) {
 /**
  * In a stage worker: runs the main thread's bundles (`bundles`, as `runBundles` takes them) with
  * their code caches, which the main thread keeps and this thread never writes; the names of those
- * whose cache V8 rejected. V8 takes a cache only under the flags it was made under, and the flags
- * set while a command runs (`flags`: what lib/model/runtime-flags.ts set, each `{ flag, undo }`,
+ * compiled from their text (no cache found, or V8 rejected it). V8 takes a cache only under the
+ * flags it was made under, and the flags set while a command runs (`flags`: what lib/model/runtime-flags.ts set, each `{ flag, undo }`,
  * in order: a large compilation's heap growth, `scavengeAlone`; V8's flags are the process's) had
  * it rejected, so they are undone around each compilation, as lib/model/runtime-flags.ts does for
  * the validators' caches. A cache rejected all the same is compiled from the text, as without
@@ -81,7 +82,7 @@ function runInWorker(bundles, flags, fallback) {
     }
   };
   try {
-    return runBundles(bundles, { cached: true, compile }).rejected;
+    return runBundles(bundles, { cached: true, compile }).fromText;
   } catch (e) {
     if (!(e instanceof ReplacedBundle)) throw e;
     fallback();
