@@ -283,10 +283,14 @@ export function scavengeAlone(
   return setRuntimeFlag({ flag: '--no-parallel-scavenge', undo: '--parallel-scavenge' }, setFlags);
 }
 
-/** Where lib/cli/run.cjs ran the command's bundles from, for a worker to run the same (lib/cli/bundle-run.cjs, `runInWorker`). */
+/**
+ * Where lib/cli/run.cjs ran the command's bundles from, for a worker to run the same
+ * (lib/cli/bundle-run.cjs, `forWorkers` and `runInWorker`): with the start flags of the main
+ * thread, which name their code caches (the worker takes the launcher's only in `serve`).
+ */
 interface RanBundles {
   readonly loader: string;
-  readonly bundles: { readonly dir: string; readonly name: string };
+  readonly bundles: { readonly dir: string; readonly name: string; readonly flags: string };
 }
 
 /**
