@@ -6,8 +6,8 @@
 'use strict';
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
-const { setFlagsFromString } = require('node:v8');
 const vm = require('node:vm');
+const { underFlagsUndone } = require('../model/flags-undone.cjs');
 const { ReplacedBundle, readBundle, readCodeCache, writeCodeCache } = require('./bundle-files.cjs');
 const { startFlags } = require('./start-flags.cjs');
 
@@ -90,14 +90,7 @@ function forWorkers({ dir, name, sources, packages }) {
  * lib/cli/stage-workers.ts).
  */
 function runInWorker(bundles, flags, fallback) {
-  const compile = (f) => {
-    for (let i = flags.length - 1; i >= 0; i--) setFlagsFromString(flags[i].undo);
-    try {
-      return f();
-    } finally {
-      for (const { flag } of flags) setFlagsFromString(flag);
-    }
-  };
+  const compile = (f) => underFlagsUndone(flags, f);
   try {
     return runBundles(bundles, { cached: true, compile }).fromText;
   } catch (e) {
