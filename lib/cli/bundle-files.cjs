@@ -99,22 +99,23 @@ function builtAs(out, bytes) {
 const sha256 = (data) => createHash('sha256').update(data).digest();
 
 /**
- * Where V8's code cache of the bundle `name` is kept: named for the start flags (check and synth
- * run the fast path's bundle under different flags), taken once the launcher set its own.
+ * Where V8's code cache of the bundle `name` is kept: named for the start flags `flags` (check and
+ * synth run the fast path's bundle under different flags), by default this thread's, taken once
+ * the launcher set its own.
  */
-const codeCacheFile = (dir, name) => join(dir, `${name}.${startFlags()}.v8`);
+const codeCacheFile = (dir, name, flags = startFlags()) => join(dir, `${name}.${flags}.v8`);
 
 /**
  * V8's code cache of the bundle `name` in the directory `dir`, in `<name>.<start flags>.v8`: the SHA-256 of the rest (32 bytes), the identity
  * of the bundle file it was made from (`bundleIdentity`) and a newline, then the data. Used only
  * when all of it matches (a truncated, edited or stale file is no cache): V8 rejects data of
  * another V8 version or other flags itself, but takes damaged data, or data made from another
- * source of the same length, and runs it.
+ * source of the same length, and runs it. `flags`: the start flags it is named for (`codeCacheFile`).
  */
-function readCodeCache(dir, name, identity) {
+function readCodeCache(dir, name, identity, flags) {
   let bytes;
   try {
-    bytes = readFileSync(codeCacheFile(dir, name));
+    bytes = readFileSync(codeCacheFile(dir, name, flags));
   } catch {
     return undefined;
   }

@@ -29,7 +29,7 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { LARGE_COMPILATION_BYTES, givenAtStart, setLauncherFlags } = require('../model/launcher-flags.cjs');
 const { ReplacedBundle, UnwritableCache, buildBanner, buildMark, current } = require('./bundle-files.cjs');
-const { runBundles } = require('./bundle-run.cjs');
+const { forWorkers, runBundles } = require('./bundle-run.cjs');
 const { rootCacheDir, useRootCache } = require('./root-cache.cjs');
 
 const ROOT = join(__dirname, '..', '..');
@@ -161,15 +161,9 @@ async function bundlesIn(dir, name, contents) {
  * code caches (lib/cli/stage-workers.ts): where they are is left for it (`stagecraft.bundles`).
  */
 function runBundlesHere(bundles) {
-  const { dir, name, sources, packages } = bundles;
-  const cached = dir === CACHE;
+  const cached = bundles.dir === CACHE;
   const ran = runBundles(bundles, { cached });
-  globalThis[Symbol.for('stagecraft.bundles')] = cached
-    ? {
-        loader: join(__dirname, 'bundle-run.cjs'),
-        bundles: { dir, name, sources: { build: sources.build }, packages: { build: packages.build } },
-      }
-    : undefined;
+  globalThis[Symbol.for('stagecraft.bundles')] = cached ? forWorkers(bundles) : undefined;
   return ran;
 }
 

@@ -25,9 +25,7 @@
  * stage's outcome (lib/cli/render-cache.ts).
  */
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { compileStage, inSequence, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
 import type { Engine, StageDelivery } from '../config/delivery.js';
 import { type ExitCode, ProblemsError, type Problem } from '../errors.js';
@@ -47,6 +45,7 @@ import {
 } from './render-cache.js';
 import { diskValidatorStore } from './validator-store.js';
 import { MIN_WORKER_BYTES, workerPlan } from './worker-plan.js';
+import { startWorker } from './worker-start.js';
 import { stageOutcome, withoutObjects, type OutputTarget, type StagedOutcome, type StagingOutput } from './staging.js';
 import { CRASH_ENV } from '../synth/write.js';
 import { inMemoryTree } from '../synth/file-content.js';
@@ -67,13 +66,6 @@ const bundleBuild = (): unknown => (globalThis as Record<symbol, unknown>)[Symbo
  * compiled at once. A late outcome is the same one.
  */
 const NO_WORKER_MS = 60_000;
-/**
- * The young generation of a worker's heap, in MiB: V8's default (48 MiB on 64-bit machines) cost
- * about 60 MiB of peak RSS more for a worker compiling two stages of 1,000 apps, and was no faster
- * (bench/README.md). A large `npm run synth` that renders most apps gives the main thread the same
- * (`--max-semi-space-size=4`, lib/cli/run.cjs: a young generation is three semi-spaces).
- */
-const WORKER_YOUNG_GENERATION_MB = 12;
 /**
  * Slots of the shared counter: the next stage to take, messages posted, workers that ended
  * mid-stage, whether the main thread stopped waiting for workers, workers staging files now.
@@ -191,7 +183,10 @@ export function stageWorkers({ root, cache, output, objects = true, setting }: S
           flags: runtimeFlags(),
           launcherFlags: launcherFlags(),
         };
-        const worker = startWorker(input, [port2]);
+        // this module's URL at run time; written so that lib/cli/run.cjs, which writes each source's
+        // own path in place of `import.meta.url`, leaves it alone: inside the bundle it is the bundle's
+        const { url: self } = import.meta;
+        const worker = startWorker(self, input, [port2]);
         // a worker that fails before taking a stage leaves its stages to the others; one that
         // fails while compiling one sends the error (see serve)
         worker.on('error', () => {});
@@ -281,37 +276,6 @@ export function scavengeAlone(
 ): () => void {
   if (threads < cores || givenAtStart('parallel-scavenge', startArgs)) return () => {};
   return setRuntimeFlag({ flag: '--no-parallel-scavenge', undo: '--parallel-scavenge' }, setFlags);
-}
-
-/** Where lib/cli/run.cjs ran the command's bundles from, for a worker to run the same (lib/cli/bundle-run.cjs, `runInWorker`). */
-interface RanBundles {
-  readonly loader: string;
-  readonly bundles: { readonly dir: string; readonly name: string };
-}
-
-/**
- * Starts a worker on the code that runs now: the command's bundles as lib/cli/run.cjs ran them,
- * with their code caches (loading the bundle file as Node.js does compiled every function the
- * worker ran again: 0.15-0.4 s of a cold fleet's worker), or this file through tsx.
- */
-function startWorker(input: WorkerInput, transfer: MessagePort[]): Worker {
-  const options = { workerData: input, transferList: transfer, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
-  // this module's URL at run time; written so that lib/cli/run.cjs, which writes each source's
-  // own path in place of `import.meta.url`, leaves it alone: inside the bundle it is the bundle's
-  const { url: self } = import.meta;
-  if (!self.endsWith('.ts')) {
-    const ran = (globalThis as { [key: symbol]: RanBundles | undefined })[Symbol.for('stagecraft.bundles')];
-    const file = fileURLToPath(self);
-    if (ran?.bundles && join(ran.bundles.dir, `${ran.bundles.name}.cjs`) === file) {
-      // the runtime flags to undo around each compilation are the ones the worker takes (input.flags)
-      const code = `require(${JSON.stringify(ran.loader)}).runInWorker(${JSON.stringify(ran.bundles)}, require('node:worker_threads').workerData.flags, () => require(${JSON.stringify(file)}));\n`;
-      return new Worker(code, { ...options, eval: true });
-    }
-    return new Worker(new URL(self), options);
-  }
-  // TypeScript (node --import tsx, vitest): tsx's loader, registered in the worker, loads this file
-  const code = `const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});\nregister();\nawait import(${JSON.stringify(self)});\n`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), options);
 }
 
 /**

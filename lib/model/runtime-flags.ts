@@ -7,6 +7,7 @@
  * written again (bench/README.md).
  */
 import { setFlagsFromString } from 'node:v8';
+import { underFlagsUndone } from './flags-undone.cjs';
 
 export { givenAtStart } from './launcher-flags.cjs';
 
@@ -48,11 +49,5 @@ export function adoptRuntimeFlags(flags: readonly RuntimeFlag[]): void {
  * at worst has its own cache rejected (then compiled as without one).
  */
 export function underStartFlags<T>(f: () => T): T {
-  if (changed.length === 0) return f();
-  for (let i = changed.length - 1; i >= 0; i--) changed[i].set(changed[i].undo);
-  try {
-    return f();
-  } finally {
-    for (const c of changed) c.set(c.flag);
-  }
+  return underFlagsUndone(changed, f);
 }

@@ -40,9 +40,9 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
-import { withFs } from '../fs-problems.js';
+import { errnoCode, withFs } from '../fs-problems.js';
 import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
@@ -213,7 +213,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
         renames.push({ from: join(target, rel), to: join(into, rel) });
       }
       if (p.old) {
-        mkdirSync(abs(join(tx, 'old')), { recursive: true });
+        makeStagingDirectory(o, join(tx, 'old'));
         renames.push({ from: target, to: join(tx, 'old', p.stage) });
       }
       if (p.filled) renames.push({ from: into, to: target });
@@ -327,8 +327,10 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
   const foreign = scan.foreign.map((f) => `${o.distDir}/${stage}/${f}`);
   if (problems.length) return { problems, foreign };
   const target = join(o.distDir, stage);
+  const filled = files.size > 0 || scan.foreign.length > 0;
+  if (filled) makeStagingDirectory(o, into);
   // each directory made once, not once per file (a stage of a large project has thousands)
-  const made = new Set<string>();
+  const made = new Set<string>([abs(into)]);
   for (const [rel, content] of files) {
     const parent = dirname(abs(join(into, rel)));
     if (!made.has(parent)) mkdirSync(parent, { recursive: true });
@@ -336,8 +338,6 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
     if (unchanged.has(rel)) reuse(abs(join(target, rel)), abs(join(into, rel)));
     else withFs(`${target}/${rel}`, 'writing', () => writeContent(abs(join(into, rel)), content));
   }
-  const filled = files.size > 0 || scan.foreign.length > 0;
-  if (filled) mkdirSync(abs(into), { recursive: true });
   // the other stages may still be compiling: a crash here leaves only ignored files (a rollback)
   crashPoint(`staged-${stage}`);
   const changed = {
@@ -345,6 +345,27 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
     gone: scan.owned.filter((rel) => !files.has(rel)).sort(compareCodePoints),
   };
   return { plan: { stage, old: exists, foreign: scan.foreign, filled, changed }, problems, foreign };
+}
+
+/**
+ * Makes the directory `dir` of the staging directory (a path from the root, below `o.distDir`),
+ * and those above it from `o.distDir` down, one mkdir(2) at a time, as any thread staging a stage
+ * may at once (one made meanwhile is there). Node.js's recursive mkdir says ENOENT for a directory
+ * on a read-only file system (read as 'the directory it goes in does not exist'); mkdir(2) itself
+ * says EROFS, or EACCES where this user may not write `dist/`, of `o.distDir`.
+ */
+function makeStagingDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, dir: string): void {
+  withFs(o.distDir, 'writing', () => {
+    let path = o.distDir;
+    for (const part of ['', ...relative(o.distDir, dir).split(sep)]) {
+      path = join(path, part);
+      try {
+        mkdirSync(join(o.root, path));
+      } catch (e) {
+        if (errnoCode(e) !== 'EEXIST') throw e;
+      }
+    }
+  });
 }
 
 /** Writes `content` to a new file at `path`, piece by piece (none copied into one string or buffer first). */

@@ -21,18 +21,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** A flag set at run time as a large compilation sets it (lib/cli/project.ts, `tightHeap`), and what undoes it. */
 const HEAP_GROWTH = { flag: '--heap-growing-percent=50', undo: '--heap-growing-percent=0' };
 
+/** The flags lib/cli/run.cjs sets for a synthesis before the command loads (SYNTH_FLAGS), which name its code caches. */
+const SYNTH_FLAGS = ['--interrupt-budget=1000000', '--always-sparkplug'];
+
 /**
  * Makes two bundles in `dir` (`cmd` and `cmd.packages`, the first requiring the second) and their
- * code caches, as lib/cli/run.cjs does, in a new Node.js process; then runs `main` there, where
- * `inWorker(body)` resolves to what `body` gives in a new worker thread (a new isolate, whose
- * compilations V8 has not kept as the main thread's); what `main` prints (JSON).
+ * code caches, as lib/cli/run.cjs does, in a new Node.js process (after setting `launcherFlags`
+ * there as run.cjs does, when given); then runs `main` there, where `inWorker(body)` resolves to
+ * what `body` gives in a new worker thread (a new isolate, whose compilations V8 has not kept as
+ * the main thread's, and which has not taken the launcher's flags); what `main` prints (JSON).
  */
-function inProcess(main: string): unknown {
+function inProcess(main: string, launcherFlags: readonly string[] = []): unknown {
   const head = `
 const fs = require('node:fs');
 const { join } = require('node:path');
 const { buildBanner } = require(${JSON.stringify(join(REPO, 'lib/cli/bundle-files.cjs'))});
-const { runBundles, runInWorker } = require(${JSON.stringify(join(REPO, 'lib/cli/bundle-run.cjs'))});
+const { forWorkers, runBundles, runInWorker } = require(${JSON.stringify(join(REPO, 'lib/cli/bundle-run.cjs'))});
 const dir = ${JSON.stringify(dir)};
 const bundles = { dir, name: 'cmd', sources: { build: 'b1' }, packages: { build: 'b2' } };
 `;
@@ -40,6 +44,7 @@ const bundles = { dir, name: 'cmd', sources: { build: 'b1' }, packages: { build:
 fs.writeFileSync(join(dir, 'cmd.packages.cjs'), buildBanner('b2') + 'module.exports = { twice: (n) => n * 2 };\\n');
 fs.writeFileSync(join(dir, 'cmd.cjs'), buildBanner('b1') + 'const { twice } = require("./cmd.packages.cjs");\\nexports.answer = () => twice(21);\\n');
 for (const f of fs.readdirSync(dir)) if (f.endsWith('.v8')) fs.rmSync(join(dir, f));
+require(${JSON.stringify(join(REPO, 'lib/model/launcher-flags.cjs'))}).setLauncherFlags(${JSON.stringify(launcherFlags)});
 const made = runBundles(bundles, { cached: true });
 made.exports.answer();
 made.keepCodeCache();
@@ -61,16 +66,30 @@ describe("a stage worker's run of the command's bundles", () => {
   it('takes their code caches although a flag was set at run time, which V8 rejects them for otherwise', async () => {
     const out = inProcess(`
 v8.setFlagsFromString(${JSON.stringify(HEAP_GROWTH.flag)});
-// the premise: compiled under the flag, both caches are rejected
-const plain = await inWorker('return runBundles(bundles, { cached: true }).rejected;');
+// the premise: compiled under the flag, both caches are rejected (compiled from their text)
+const plain = await inWorker('return runBundles(bundles, { cached: true }).fromText;');
 const taken = await inWorker(\`
-const rejected = runInWorker(bundles, [${JSON.stringify(HEAP_GROWTH)}], () => { throw new Error('no fallback expected'); });
-return { rejected, answer: runBundles(bundles, { cached: false }).exports.answer() };\`);
+const fromText = runInWorker(bundles, [${JSON.stringify(HEAP_GROWTH)}], () => { throw new Error('no fallback expected'); });
+return { fromText, answer: runBundles(bundles, { cached: false }).exports.answer() };\`);
 // the flag is set again once the bundles are compiled
-const flagged = await inWorker('return runBundles(bundles, { cached: true }).rejected;');
+const flagged = await inWorker('return runBundles(bundles, { cached: true }).fromText;');
 console.log(JSON.stringify({ plain, taken, flagged }));
 `);
-    expect(out).toEqual({ plain: ['cmd.packages', 'cmd'], taken: { rejected: [], answer: 42 }, flagged: ['cmd.packages', 'cmd'] });
+    expect(out).toEqual({ plain: ['cmd.packages', 'cmd'], taken: { fromText: [], answer: 42 }, flagged: ['cmd.packages', 'cmd'] });
+  });
+
+  it('takes the code caches the main thread keeps under the flags lib/cli/run.cjs set, which the worker takes only later', () => {
+    const out = inProcess(
+      `
+// what the main thread leaves for its workers (lib/cli/run.cjs, \`stagecraft.bundles\`)
+const ran = forWorkers(bundles).bundles;
+const run = (b) => inWorker(\`return runInWorker(\${JSON.stringify(b)}, [], () => { throw new Error('no fallback expected'); });\`);
+// the premise: looked for under this thread's own flags, which lack the launcher's, neither cache is found
+console.log(JSON.stringify({ own: await run(bundles), main: await run(ran) }));
+`,
+      SYNTH_FLAGS,
+    );
+    expect(out).toEqual({ own: ['cmd.packages', 'cmd'], main: [] });
   });
 
   it('runs them all the same when V8 rejects a cache (made under other flags): compiled from their text', () => {
@@ -84,8 +103,8 @@ console.log(JSON.stringify(await inWorker("return runInWorker(bundles, [], () =>
   it('leaves a bundle replaced since the main thread read it to the fallback, which loads the file as Node.js does', () => {
     const out = inProcess(`
 fs.writeFileSync(join(dir, 'cmd.cjs'), buildBanner('another-build') + 'exports.answer = () => 0;\\n');
-console.log(JSON.stringify(await inWorker('let fallback = false; const rejected = runInWorker(bundles, [], () => { fallback = true; }); return { rejected, fallback };')));
+console.log(JSON.stringify(await inWorker('let fallback = false; const fromText = runInWorker(bundles, [], () => { fallback = true; }); return { fromText, fallback };')));
 `);
-    expect(out).toEqual({ rejected: [], fallback: true });
+    expect(out).toEqual({ fromText: [], fallback: true });
   });
 });

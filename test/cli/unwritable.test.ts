@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type Command } from '../../lib/cli/main.js';
 import { noteWritten } from '../../lib/cli/print.js';
-import { REPO, RUN_SCRIPT, compilerCopy, listFiles, repoStage, tempProject } from '../helpers/cli.js';
+import { REPO, RUN_SCRIPT, compilerCopy, listFiles, repoStage, snapshotDir, tempProject } from '../helpers/cli.js';
 
 const NOBODY = 65534;
 /**
@@ -252,11 +252,9 @@ describe.skipIf(!asRoot)('as a user who cannot write node_modules/.cache/stagecr
 const canMount = process.getuid?.() === 0 && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
 
 describe.skipIf(!canMount)('on a read-only file system (a bind mount remounted read-only, in a mount namespace of its own)', () => {
-  it('a write into environments/ is refused as the file system refuses it, not as a permission this user lacks (which even root would then be told to chmod)', () => {
-    const dir = tempProject({ lab: repoStage('lab') });
-    const schema = join(dir, 'environments', 'stage.schema.json');
-    writeFileSync(schema, '{}\n');
-    const r = spawnSync(
+  /** `npm run synth` in `dir` with its directory `readOnly` mounted read-only (`env` added to the environment). */
+  const synthWithReadOnly = (dir: string, readOnly: string, env: Record<string, string> = {}) =>
+    spawnSync(
       'unshare',
       [
         '-m',
@@ -264,12 +262,18 @@ describe.skipIf(!canMount)('on a read-only file system (a bind mount remounted r
         'private',
         'sh',
         '-c',
-        'mount --bind environments environments && mount -o remount,bind,ro environments && exec "$0" "$1" synth',
+        `mount --bind ${readOnly} ${readOnly} && mount -o remount,bind,ro ${readOnly} && exec "$0" "$1" synth`,
         process.execPath,
         RUN_SCRIPT,
       ],
-      { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+      { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } },
     );
+
+  it('a write into environments/ is refused as the file system refuses it, not as a permission this user lacks (which even root would then be told to chmod)', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    const schema = join(dir, 'environments', 'stage.schema.json');
+    writeFileSync(schema, '{}\n');
+    const r = synthWithReadOnly(dir, 'environments');
     expect(r.stderr).toBe(
       'error: writing environments: it is on a read-only file system\n  hint: run where the project can be written\n1 problem; nothing was written.\n',
     );
@@ -277,6 +281,27 @@ describe.skipIf(!canMount)('on a read-only file system (a bind mount remounted r
     expect(readFileSync(schema, 'utf8')).toBe('{}\n');
     expect(existsSync(join(dir, '.stagecraft', 'journal.json'))).toBe(false);
   });
+
+  it.each([
+    ['by this thread', '0'],
+    ['by a worker', '1'],
+  ])(
+    'a stage staged %s into a read-only dist/ is refused as the file system refuses it, not as a directory that does not exist',
+    (_, workers) => {
+      const dir = tempProject({ lab: repoStage('lab') });
+      expect(spawnSync(process.execPath, [RUN_SCRIPT, 'synth'], { cwd: dir }).status).toBe(0);
+      const before = snapshotDir(join(dir, 'dist'));
+      writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 4'));
+      const r = synthWithReadOnly(dir, 'dist', { STAGECRAFT_WORKERS: workers });
+      // after the stage's warnings
+      expect(r.stderr.slice(r.stderr.indexOf('error: '))).toBe(
+        'error: writing dist: it is on a read-only file system\n  hint: run where the project can be written\n1 problem; nothing was written.\n',
+      );
+      expect(r.status).toBe(2);
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+      expect(existsSync(join(dir, '.stagecraft', 'journal.json'))).toBe(false);
+    },
+  );
 });
 
 describe('under a file size limit that the fingerprint exceeds (ulimit -f)', () => {
