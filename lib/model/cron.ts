@@ -11,6 +11,7 @@
  * JAN-DEC, day of week 0-6 or SUN-SAT), each a comma-separated list of `*`, `?`, `n` or `n-m`,
  * with an optional `/step`. Pure; the messages are the library's, which `kubectl apply` shows.
  */
+import { ownEntry } from './object.js';
 
 /** The bounds and names of one field (robfig/cron spec.go). */
 interface Bounds {
@@ -193,7 +194,7 @@ export function goDuration(text: string): bigint | string {
     if (i === 0) return `time: missing unit in duration ${goQuote(text)}`;
     const unitName = s.slice(0, i);
     s = s.slice(i);
-    const unit = Object.hasOwn(NANOSECONDS, unitName) ? NANOSECONDS[unitName] : undefined;
+    const unit = ownEntry(NANOSECONDS, unitName);
     if (unit === undefined) return `time: unknown unit ${goQuote(unitName)} in duration ${goQuote(text)}`;
     if (v > TWO_63 / unit) return invalid;
     v *= unit;

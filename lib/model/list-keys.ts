@@ -7,6 +7,7 @@
  * (lib/checks/api-rules.ts `unique`): those are rules at places in a kind, every key of a list
  * at once; these say how to match, by the first key that works, under a field name anywhere.
  */
+import { ownEntry } from './object.js';
 
 /**
  * One way of keying a list: the fields whose values, joined, are an item's key. A field written
@@ -73,7 +74,7 @@ export function listItemKey(item: unknown, key: ListKey): string | undefined {
  */
 export function keyOfLists(field: string | undefined, lists: readonly (readonly unknown[])[]): ListKey | undefined {
   if (lists.every((l) => l.length === 0)) return undefined;
-  const candidates = (field !== undefined && Object.hasOwn(LIST_KEYS, field) ? LIST_KEYS[field] : undefined) ?? [DEFAULT_LIST_KEY];
+  const candidates = (field !== undefined ? ownEntry(LIST_KEYS, field) : undefined) ?? [DEFAULT_LIST_KEY];
   return candidates.find((key) =>
     lists.every((list) => {
       const keys = list.map((item) => listItemKey(item, key));

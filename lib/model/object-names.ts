@@ -5,6 +5,7 @@
  * (lib/checks/api-rules-meta.ts); the stage loader refuses app names whose objects' names it would
  * refuse (lib/config/names.ts).
  */
+import { ownEntry } from './object.js';
 
 /** The grammars of names: DNS-1123 label or subdomain, DNS-1035 label, or any path segment. */
 export type NameRule = 'label' | 'dns1035' | 'path-segment' | 'subdomain';
@@ -59,7 +60,7 @@ const KIND_NAME_RULES: Readonly<Record<string, KindNameRule>> = {
 };
 
 /** The name rule of a kind. */
-export const nameRuleOf = (kind: string): KindNameRule => (Object.hasOwn(KIND_NAME_RULES, kind) ? KIND_NAME_RULES[kind] : SUBDOMAIN);
+export const nameRuleOf = (kind: string): KindNameRule => ownEntry(KIND_NAME_RULES, kind) ?? SUBDOMAIN;
 
 /** The most characters a name of `kind` may have; undefined when only the object's size bounds it. */
 export function maxNameLength(kind: string): number | undefined {

@@ -12,7 +12,7 @@
  * 1Gi` is `1024Mi`: Quantity.Cmp), so each is written by its value alone (quantityByValue).
  */
 import { imageParts } from './image.js';
-import { isRecord } from './object.js';
+import { isRecord, ownEntry } from './object.js';
 import { mapContainers } from './pod-specs.js';
 import { quantityByValue } from './quantity.js';
 import { EVICTING_EFFECT } from './tolerations.js';
@@ -240,8 +240,7 @@ export function podSpecAsCreated(spec: unknown, classes: ReadonlyMap<string, Cla
     className === undefined
       ? POD_ADMITTED.unclassed
       : typeof className === 'string'
-        ? ((Object.hasOwn(POD_ADMITTED.systemClasses, className) ? POD_ADMITTED.systemClasses[className] : undefined) ??
-          classes.get(className))
+        ? (ownEntry(POD_ADMITTED.systemClasses, className) ?? classes.get(className))
         : undefined;
   if (given) {
     out.priority ??= given.priority;
