@@ -195,6 +195,13 @@ describe('a stage file edited after the command that was replacing it was interr
     },
   );
 
+  it('prints the command a journal names with its control characters escaped (a journal committed to a repository)', () => {
+    const dir = interruptedPromote();
+    const path = join(dir, JOURNAL_FILE);
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), command: 'npm run x\x1b[2J\rok' }));
+    expect(runCli('check', [], dir).stderr).toMatch(/^recovered: 'npm run x\\x1b\[2J\\rok' \(pid /m);
+  });
+
   it('a file not edited since is replaced as the journal says', () => {
     const dir = interruptedPromote();
     const r = runCli('check', [], dir);
