@@ -111,7 +111,9 @@ function takeOver(root: string, raw: string): boolean {
     fd = openSync(guard, 'wx');
   } catch {
     const st = statSync(guard, { throwIfNoEntry: false });
-    if (!st || Date.now() - st.mtimeMs <= TAKEOVER_STALE_MS) return false;
+    // stale too when made "in the future": a clock set back since (or a copied file) would otherwise
+    // keep it fresh, and every writer waiting, for as long as the clock is behind
+    if (!st || Math.abs(Date.now() - st.mtimeMs) <= TAKEOVER_STALE_MS) return false;
     rmSync(guard, { force: true });
     return true;
   }
@@ -222,7 +224,21 @@ export function acquireLock(root: string, command: string, log: (line: string) =
               : `stagecraft: taking over ${LOCK_FILE}, which holds no lock a command wrote (emptied by a crash of the machine, or edited)`,
           );
         takingOver = other;
-        if (!takeOver(root, other)) sleep(POLL_MS);
+        if (takeOver(root, other)) continue;
+        // a quick look (`wait: false`) waits for it too: it lasts microseconds, unless its process was killed
+        if (Date.now() >= deadline) {
+          throw new ProblemsError(
+            [
+              {
+                code: 'cli/locked',
+                message: `another command is taking over the lock left by ${holder ? describe(holder) : 'a command'} (${TAKEOVER_FILE} is there)`,
+                hint: `run the command again in a moment; if no other stagecraft command runs, remove ${TAKEOVER_FILE}`,
+              },
+            ],
+            ExitCode.checkFailed,
+          );
+        }
+        sleep(POLL_MS);
         continue;
       }
       if (!wait || Date.now() >= deadline) {

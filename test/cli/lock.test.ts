@@ -229,6 +229,35 @@ describe('acquireLock', () => {
     );
   });
 
+  it("takes a dead holder's lock over when a killed takeover left its guard dated in the future (a clock set back since), rather than wait until the clock gets there", () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    writeLock(dir, deadPid());
+    const guard = join(dir, '.stagecraft', 'lock.takeover');
+    writeFileSync(guard, '');
+    const future = new Date(Date.now() + 3_600_000);
+    utimesSync(guard, future, future);
+    // in a process of its own, ended if it waits: the wait would otherwise hold this one for an hour
+    const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), 'synth'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal).toBe(null);
+    expect(r.status).toBe(0);
+    expect(existsSync(guard)).toBe(false);
+  });
+
+  it("gives up at STAGECRAFT_LOCK_WAIT while another process's takeover is under way, naming its guard, rather than wait past it", () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    const pid = deadPid();
+    writeLock(dir, pid);
+    writeFileSync(join(dir, '.stagecraft', 'lock.takeover'), '');
+    const started = Date.now();
+    const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0.5' });
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `error: another command is taking over the lock left by pid ${pid} (npm run synth, since 2026-12-01T10:00:00.000Z) (.stagecraft/lock.takeover is there)\n` +
+        '  hint: run the command again in a moment; if no other stagecraft command runs, remove .stagecraft/lock.takeover\n',
+    );
+  });
+
   it("waits, without spinning, while another process's takeover of a dead holder's lock is under way, and says it takes the lock over once", () => {
     const dir = tempProject({});
     writeLock(dir, deadPid());
