@@ -103,10 +103,32 @@ export class ProblemsError extends Error {
   }
 }
 
-/** Where a problem is, as `file:line:col` or the subject. */
+/**
+ * The control characters a terminal acts on (C0 but the tab and the line feed, DEL, C1): ESC starts
+ * a sequence that moves the cursor, clears the screen or sets the window's title, CR writes over
+ * the line. Each may come from a repository (a file name, a YAML key) or a state file.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters to escape
+const TERMINAL_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+/** The same, with the tab and the line feed: in a name, which a message prints on one line. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters to escape
+const NAME_CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
+const ESCAPES: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * `text` with the control characters a terminal acts on written as escapes (`\x1b`, `\r`), as git
+ * quotes a path, so that a hostile name prints as what it is and never rewrites the terminal;
+ * `name` escapes the line feed and the tab too (a file name, a command: text meant for one line).
+ */
+export function escapeControls(text: string, { name = false } = {}): string {
+  return text.replace(name ? NAME_CONTROLS : TERMINAL_CONTROLS, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Where a problem is, as `file:line:col` or the subject (its control characters escaped: `escapeControls`). */
 export function formatPlace(p: Problem): string | undefined {
   const l = p.location;
-  return l ? `${l.file}:${l.line}:${l.column}` : p.subject;
+  const place = l ? `${l.file}:${l.line}:${l.column}` : p.subject;
+  return place === undefined ? undefined : escapeControls(place, { name: true });
 }
 
 /**
@@ -125,8 +147,8 @@ export function formatLabelledProblem(p: Problem): string {
 function renderProblem(p: Problem, labelErrors: boolean): string {
   const place = formatPlace(p);
   const label = p.severity === 'warning' ? 'warning: ' : labelErrors ? 'error: ' : '';
-  const head = `${place ? `${place}: ` : ''}${label}${p.message}`;
-  return p.hint ? `${head}\n  hint: ${p.hint}` : head;
+  const head = `${place ? `${place}: ` : ''}${label}${escapeControls(p.message)}`;
+  return p.hint ? `${head}\n  hint: ${escapeControls(p.hint)}` : head;
 }
 
 /**

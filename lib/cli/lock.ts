@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, ProblemsError } from '../errors.js';
+import { ExitCode, ProblemsError, escapeControls } from '../errors.js';
 import { shorten } from '../model/limits.js';
 import { STATE_DIR, readRegularFile } from '../synth/disk.js';
 import { processAlive } from './stale-files.cjs';
@@ -111,7 +111,9 @@ function takeOver(root: string, raw: string): boolean {
     fd = openSync(guard, 'wx');
   } catch {
     const st = statSync(guard, { throwIfNoEntry: false });
-    if (!st || Date.now() - st.mtimeMs <= TAKEOVER_STALE_MS) return false;
+    // stale too when made "in the future": a clock set back since (or a copied file) would otherwise
+    // keep it fresh, and every writer waiting, for as long as the clock is behind
+    if (!st || Math.abs(Date.now() - st.mtimeMs) <= TAKEOVER_STALE_MS) return false;
     rmSync(guard, { force: true });
     return true;
   }
@@ -125,7 +127,9 @@ function takeOver(root: string, raw: string): boolean {
 }
 
 function describe(h: Holder): string {
-  return `pid ${h.pid}${h.host && h.host !== hostname() ? ` on ${h.host}` : ''} (${h.command}, since ${h.since})`;
+  // what the lock file says is printed as text, whoever wrote it (a lock committed to a repository)
+  const host = h.host && h.host !== hostname() ? ` on ${escapeControls(h.host, { name: true })}` : '';
+  return `pid ${h.pid}${host} (${escapeControls(h.command, { name: true })}, since ${escapeControls(h.since, { name: true })})`;
 }
 
 export const LOCK_WAIT_ENV = 'STAGECRAFT_LOCK_WAIT';
@@ -220,7 +224,21 @@ export function acquireLock(root: string, command: string, log: (line: string) =
               : `stagecraft: taking over ${LOCK_FILE}, which holds no lock a command wrote (emptied by a crash of the machine, or edited)`,
           );
         takingOver = other;
-        if (!takeOver(root, other)) sleep(POLL_MS);
+        if (takeOver(root, other)) continue;
+        // a quick look (`wait: false`) waits for it too: it lasts microseconds, unless its process was killed
+        if (Date.now() >= deadline) {
+          throw new ProblemsError(
+            [
+              {
+                code: 'cli/locked',
+                message: `another command is taking over the lock left by ${holder ? describe(holder) : 'a command'} (${TAKEOVER_FILE} is there)`,
+                hint: `run the command again in a moment; if no other stagecraft command runs, remove ${TAKEOVER_FILE}`,
+              },
+            ],
+            ExitCode.checkFailed,
+          );
+        }
+        sleep(POLL_MS);
         continue;
       }
       if (!wait || Date.now() >= deadline) {

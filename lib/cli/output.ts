@@ -43,6 +43,8 @@ export interface WriteOutputOptions {
   readonly files?: ReadonlyMap<string, string>;
   /** Stages whose output stays as it is, not compiled (lib/cli/reuse.ts): never removed. @default [] */
   readonly keep?: readonly string[];
+  /** Throws when a file the command read changed since, checked just before the renames (lib/synth/write.ts). @default - no check */
+  readonly unchanged?: () => void;
 }
 
 export interface WrittenOutput {
@@ -90,7 +92,7 @@ export interface OutputInProgress extends StagingOutput {
  * Starts writing output into `dist/` (see `OutputInProgress`). The project must be opened as a writer.
  * @throws Error when the project was not opened as a writer (it must hold the lock)
  */
-export function beginOutput(project: Project, { removeOthers, stageTexts, files, keep }: WriteOutputOptions): OutputInProgress {
+export function beginOutput(project: Project, { removeOthers, stageTexts, files, keep, unchanged }: WriteOutputOptions): OutputInProgress {
   if (!project.writer) throw new Error('writeOutput: open the project with openProject(root, { writer }) first, which takes the lock');
   const projectFiles = new Map([
     ...(files ?? []),
@@ -99,7 +101,16 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
   const command = project.writer;
   // `files` are stagecraft's own (the schema), `stageTexts` the team's sources
   const generated = new Set(files?.keys());
-  const tx = beginTransaction({ root: project.root, distDir: DIST_DIR, removeOthers, keep, files: projectFiles, generated, command });
+  const tx = beginTransaction({
+    root: project.root,
+    distDir: DIST_DIR,
+    removeOthers,
+    keep,
+    files: projectFiles,
+    generated,
+    command,
+    unchanged,
+  });
   const target: OutputTarget = { root: project.root };
   const staged = new Map<string, StagedStage>();
   /** Digests of the files written (path below the root -> SHA-256), for the fingerprint (lib/cli/fingerprint.ts). */
@@ -276,8 +287,10 @@ export function rewriteStage(project: Project, stage: string, edit: { from: stri
   const { tree, manifests: before } = asIs ?? readStageOutput(project, stage);
   // the stage file keeps a byte-order mark it had (reading drops it): only the values edited change
   const file = startsWithByteOrderMark(stagePath(project, stage)) ? `${BYTE_ORDER_MARK}${text}` : text;
-  // read again last, so that the window for an edit to be lost is the write's alone
-  if (readStageFile(project, stage) !== edit.from) {
+  // read again last, once the journal is written and just before the file's rename: an edit is lost
+  // only when saved between that read and the rename (rename(2) cannot be made conditional)
+  const unchanged = () => {
+    if (readStageFile(project, stage) === edit.from) return;
     throw new ProblemsError(
       [
         {
@@ -290,8 +303,8 @@ export function rewriteStage(project: Project, stage: string, edit: { from: stri
       ],
       ExitCode.checkFailed,
     );
-  }
-  const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, file]]) }).stages;
+  };
+  const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, file]]), unchanged }).stages;
   const changes = diffManifests(before, manifestsOf(compiled.tree.get(stage)!));
   return [
     writtenLines(written)[0],

@@ -16,9 +16,11 @@
  *    removes (a rollback).
  * 2. `journal`: `.stagecraft/journal.json` lists every rename still to do, in order (written beside
  *    it and flushed first, `journal-flushed`: a journal that could not be written whole is removed).
- * 3. `rename-<n>`: the renames. Per stage: its foreign entries move into the new directory, the old
- *    directory moves to `dist/.stagecraft-tx/old/`, the new one takes its place; then the project
- *    files. From the journal on, the next command completes the renames (a roll forward:
+ * 3. `rename-<n>`: the renames. First the project files, each just after the command checked that
+ *    the files it read are as it read them (`unchanged`: an editor's save would be undone, so the
+ *    journal is removed and nothing replaced); then per stage: its foreign entries move into the
+ *    new directory, the old directory moves to `dist/.stagecraft-tx/old/`, the new one takes its
+ *    place. From the journal on, the next command completes the renames (a roll forward:
  *    lib/synth/journal.ts, `recover`).
  * 4. `cleanup`: the transaction directory is removed; then the journal.
  *
@@ -47,7 +49,7 @@ import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
 import { GENERATED_MARK, TX_DIR, holdsBytes, present, scanDir, tmpPath, type DistTree, type WriteOptions } from './disk.js';
-import { finish, unmovable, writeJournal, type Journal, type Rename } from './journal.js';
+import { JOURNAL_FILE, finish, unmovable, writeJournal, type Journal, type Rename } from './journal.js';
 import { planProjectFiles, stageProjectFiles } from './project-files.js';
 
 /** The crash tests' hook (lib/model/crash-point.cjs), shared with lib/cli/run.cjs. */
@@ -69,6 +71,12 @@ export interface TransactionOptions extends WriteOptions {
   readonly command: string;
   /** Stage directories not in the tree that stay as they are even when `removeOthers` (kept, not compiled). @default [] */
   readonly keep?: readonly string[];
+  /**
+   * Called once the journal is written, just before the first rename (that of a project file):
+   * throws when a file the command read has changed since (a stage file saved from an editor, which
+   * takes no lock), and the transaction is then undone, nothing replaced. @default - no check
+   */
+  readonly unchanged?: () => void;
 }
 
 export interface TransactionResult {
@@ -176,6 +184,14 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
   /** Per stage directory, in the order staged: its plan, or the problems that stop the transaction. */
   const staged = new Map<string, StagedDirectory>();
   let done = false;
+  /** Removes what the transaction staged: nothing users see. */
+  const removeStaged = () => {
+    rmSync(abs(tx), { recursive: true, force: true });
+    // only the new texts this transaction wrote: a directory in their place is not ours to remove
+    for (const path of o.files?.keys() ?? []) {
+      if (!lstatSync(abs(tmpPath(path)), { throwIfNoEntry: false })?.isDirectory()) rmSync(abs(tmpPath(path)), { force: true });
+    }
+  };
 
   const stage = (stage: string, files: StageFileTree): void => {
     if (done) throw new Error('beginTransaction: stage() after commit()');
@@ -227,7 +243,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     const refused = [...plan.problems, ...unmovable(o.root, [...renames, ...plan.renames])];
     if (refused.length) throw new ProblemsError(refused);
     const projectFiles = stageProjectFiles(o.root, files, plan);
-    renames.push(...projectFiles.renames);
+    // the project files first, so that nothing moves between the check of what the command read and their renames
+    renames.unshift(...projectFiles.renames);
     targets.push(...projectFiles.targets);
     crashPoint('staged');
 
@@ -245,6 +262,14 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     writeJournal(o.root, journal);
     done = true;
     crashPoint('journal');
+    try {
+      o.unchanged?.();
+    } catch (e) {
+      // no rename done: without its journal the transaction never happened (a crash from here on is a rollback)
+      rmSync(abs(JOURNAL_FILE), { force: true });
+      removeStaged();
+      throw e;
+    }
 
     // 3. and 4.
     finish(o.root, journal, 0);
@@ -262,11 +287,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     abort() {
       if (done) return;
       done = true;
-      rmSync(abs(tx), { recursive: true, force: true });
-      // only the new texts this transaction wrote: a directory in their place is not ours to remove
-      for (const path of o.files?.keys() ?? []) {
-        if (!lstatSync(abs(tmpPath(path)), { throwIfNoEntry: false })?.isDirectory()) rmSync(abs(tmpPath(path)), { force: true });
-      }
+      removeStaged();
     },
   };
 }

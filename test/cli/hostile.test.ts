@@ -158,6 +158,26 @@ describe('hostile stage files get located messages', () => {
     expect(out[0]).toMatch(/^environments\/x\.yaml:2:3: k+…k+ \(1048576 characters\) is not a known setting/);
   });
 
+  it('prints a key with ESC sequences and a CR as escapes, which cannot rewrite the terminal', () => {
+    const out = problems('apps: {}\n"x\\e[2J\\e]0;owned\\a\\rz": 1\n');
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^environments\/x\.yaml:2:1: x\\x1b\[2J\\x1b\]0;owned\\x07\\rz is not a known setting/);
+  });
+
+  it('names a stage file whose name holds ESC sequences and a CR with them escaped, in the command-line and the file problems', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    writeFileSync(join(dir, 'environments', 'x\x1b[2Jy\rz.yaml'), repoStage('lab'));
+    const r = runCli('synth', ['la\x1b[31mb'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "error: there is no stage 'la\\x1b[31mb' (no environments/la\\x1b[31mb.yaml)\n  hint: the stages are: lab, x\\x1b[2Jy\\rz\n",
+    );
+    expect(runCli('synth', [], dir).stderr).toContain(
+      "environments/x\\x1b[2Jy\\rz.yaml:1:1: error: the stage name 'x\\x1b[2Jy\\rz' (the file name)",
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('reports duplicate keys at the second one, in linear time', () => {
     expect(problems('apps: {}\nnamespace: a\nnamespace: b\n')).toEqual([
       "environments/x.yaml:3:1: duplicate key 'namespace'; each setting may appear once per mapping\n  hint: keep the one you mean and remove the other",

@@ -137,6 +137,16 @@ describe('the project lock', () => {
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
 
+  it('names its holder with the control characters of what the lock file says escaped (a lock committed to a repository), never rewriting the terminal', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    writeLock(dir, process.pid, 'npm run synth\x1b[2J\x1b]0;owned\x07\rfine');
+    const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `error: another command is writing this project: pid ${process.pid} (npm run synth\\x1b[2J\\x1b]0;owned\\x07\\rfine, since 2026-12-01T10:00:00.000Z) holds .stagecraft/lock`,
+    );
+  });
+
   it('is taken over when it holds no lock a command wrote (emptied by a crash of the machine), saying so rather than naming a holder', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     mkdirSync(join(dir, '.stagecraft'));
@@ -216,6 +226,35 @@ describe('acquireLock', () => {
       'error: writing .stagecraft/lock.takeover: it is a directory, not a file\n' +
         '  hint: move or rename the directory, or remove it (rm -r .stagecraft/lock.takeover), then run the command again\n' +
         '1 problem; nothing was written.\n',
+    );
+  });
+
+  it("takes a dead holder's lock over when a killed takeover left its guard dated in the future (a clock set back since), rather than wait until the clock gets there", () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    writeLock(dir, deadPid());
+    const guard = join(dir, '.stagecraft', 'lock.takeover');
+    writeFileSync(guard, '');
+    const future = new Date(Date.now() + 3_600_000);
+    utimesSync(guard, future, future);
+    // in a process of its own, ended if it waits: the wait would otherwise hold this one for an hour
+    const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), 'synth'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal).toBe(null);
+    expect(r.status).toBe(0);
+    expect(existsSync(guard)).toBe(false);
+  });
+
+  it("gives up at STAGECRAFT_LOCK_WAIT while another process's takeover is under way, naming its guard, rather than wait past it", () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    const pid = deadPid();
+    writeLock(dir, pid);
+    writeFileSync(join(dir, '.stagecraft', 'lock.takeover'), '');
+    const started = Date.now();
+    const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0.5' });
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `error: another command is taking over the lock left by pid ${pid} (npm run synth, since 2026-12-01T10:00:00.000Z) (.stagecraft/lock.takeover is there)\n` +
+        '  hint: run the command again in a moment; if no other stagecraft command runs, remove .stagecraft/lock.takeover\n',
     );
   });
 

@@ -287,6 +287,15 @@ describe('promote while the stage file is saved from an editor', () => {
     // the plan, made without it, must not be applied to it
     expectRefusedWhenSavedMeanwhile(dir, 'qa', `${STAGES.qa}# saved from an editor\n`, 'promote', ['test', 'qa', '--app', 'web']);
   });
+
+  it.each(['staged', 'journal'])(
+    'refuses an edit saved at its write step %s too (the last one just before the stage file is renamed), keeping it and writing nothing',
+    (step) => {
+      const dir = tempProject(STAGES);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      expectRefusedWhenSavedMeanwhile(dir, 'qa', `${STAGES.qa}# saved from an editor\n`, 'promote', ['test', 'qa', '--app', 'web'], step);
+    },
+  );
 });
 
 describe('promote out of order', () => {

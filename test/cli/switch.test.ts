@@ -13,6 +13,18 @@ describe('switch', () => {
     const saved = production.replace('green: demoapp:1.1 }', 'green: demoapp:9 }');
     expectRefusedWhenSavedMeanwhile(dir, 'production', saved, 'switch', ['production', 'demoapp']);
   });
+
+  it.each(['staged', 'journal'])(
+    'refuses an edit saved at its write step %s too (the last one just before the stage file is renamed), keeping it and writing nothing',
+    (step) => {
+      const production = repoStage('production').replace('green: demoapp:1 }', 'green: demoapp:1.1 }');
+      const dir = tempProject({ dev: repoStage('dev'), test: repoStage('test'), qa: repoStage('qa'), production });
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const saved = production.replace('green: demoapp:1.1 }', 'green: demoapp:9 }');
+      expectRefusedWhenSavedMeanwhile(dir, 'production', saved, 'switch', ['production', 'demoapp'], step);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  );
 });
 
 describe("switch's word on when to apply it", () => {

@@ -192,12 +192,24 @@ export function writeTree(distDir: string, tree: ReadonlyMap<string, ReadonlyMap
 
 /**
  * Runs `command` in this process, saving `saved` into `stage`'s file (as an editor would, taking no
- * lock) once the command has planned its edit (its crash point `edit-planned`), and checks that it
- * refuses (exit 1, `edit/changed`) and writes nothing: the saved file stays, and dist/ is as it was.
+ * lock) at its write step `step` (by default once it has planned its edit, `edit-planned`; `journal`:
+ * once its journal is written, just before its renames), and checks that it refuses (exit 1,
+ * `edit/changed`) and writes nothing: the saved file stays, dist/ is as it was, nothing is left staged.
  */
-export function expectRefusedWhenSavedMeanwhile(dir: string, stage: string, saved: string, command: string, args: readonly string[]): void {
+export function expectRefusedWhenSavedMeanwhile(
+  dir: string,
+  stage: string,
+  saved: string,
+  command: string,
+  args: readonly string[],
+  step = 'edit-planned',
+): void {
   const file = join(dir, 'environments', `${stage}.yaml`);
-  const cancel = atStep('edit-planned', () => writeFileSync(file, saved));
+  let reached = false;
+  const cancel = atStep(step, () => {
+    reached = true;
+    writeFileSync(file, saved);
+  });
   try {
     const before = snapshotDir(join(dir, 'dist'));
     expect(runCli(command, args, dir)).toMatchObject({
@@ -207,8 +219,11 @@ export function expectRefusedWhenSavedMeanwhile(dir: string, stage: string, save
         '  hint: run the command again, which reads the file as it is now\n' +
         '1 problem; nothing was written.\n',
     });
+    expect(reached, step).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe(saved);
     expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+    expect(readdirSync(join(dir, 'environments')).filter((f) => f.startsWith('.'))).toEqual([]);
+    expect(existsSync(join(dir, '.stagecraft', 'journal.json'))).toBe(false);
   } finally {
     cancel();
   }

@@ -175,21 +175,31 @@ describe('a stage file edited after the command that was replacing it was interr
     expect(runCli('check', [], dir).code).toBe(0);
   });
 
-  it('keeps it when the recovery itself is killed once it set the edit aside: the next one completes dist/, and the staged outputs are not removed unused', () => {
-    // dist/qa/ moved aside, the new output not yet in its place
-    const dir = interruptedPromote('rename-1');
-    const qa = join(dir, 'environments', 'qa.yaml');
-    const edited = `${readFileSync(qa, 'utf8')}# a note\n`;
-    writeFileSync(qa, edited);
-    interrupted('recover-kept', 'check', [], dir);
-    const r = runCli('check', [], dir);
-    expect(r.stderr).not.toContain('missing: ');
-    expect(readFileSync(join(dir, 'dist', 'qa', '10-demoapp.yaml'), 'utf8')).toContain('image: demoapp:1.2');
-    expect(r.stderr).toContain('its change is now complete: dist/qa/, but for environments/qa.yaml, edited since, which keeps that edit');
-    expect(readFileSync(qa, 'utf8')).toBe(edited);
-    expect(readdirSync(join(dir, 'environments')).filter((f) => f.startsWith('.'))).toEqual([]);
-    expect(existsSync(join(dir, 'dist', '.stagecraft-tx'))).toBe(false);
-    expect(existsSync(join(dir, JOURNAL_FILE))).toBe(false);
+  it.each(['recover-kept', 'rename-1'])(
+    'keeps it when the recovery itself is killed at %s, once it set the edit aside: the next one completes dist/, and the staged outputs are not removed unused',
+    (step) => {
+      const dir = interruptedPromote();
+      const qa = join(dir, 'environments', 'qa.yaml');
+      const edited = `${readFileSync(qa, 'utf8')}# a note\n`;
+      writeFileSync(qa, edited);
+      // at rename-1: dist/qa/ moved aside, the new output not yet in its place
+      interrupted(step, 'check', [], dir);
+      const r = runCli('check', [], dir);
+      expect(r.stderr).not.toContain('missing: ');
+      expect(readFileSync(join(dir, 'dist', 'qa', '10-demoapp.yaml'), 'utf8')).toContain('image: demoapp:1.2');
+      expect(r.stderr).toContain('its change is now complete: dist/qa/, but for environments/qa.yaml, edited since, which keeps that edit');
+      expect(readFileSync(qa, 'utf8')).toBe(edited);
+      expect(readdirSync(join(dir, 'environments')).filter((f) => f.startsWith('.'))).toEqual([]);
+      expect(existsSync(join(dir, 'dist', '.stagecraft-tx'))).toBe(false);
+      expect(existsSync(join(dir, JOURNAL_FILE))).toBe(false);
+    },
+  );
+
+  it('prints the command a journal names with its control characters escaped (a journal committed to a repository)', () => {
+    const dir = interruptedPromote();
+    const path = join(dir, JOURNAL_FILE);
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), command: 'npm run x\x1b[2J\rok' }));
+    expect(runCli('check', [], dir).stderr).toMatch(/^recovered: 'npm run x\\x1b\[2J\\rok' \(pid /m);
   });
 
   it('a file not edited since is replaced as the journal says', () => {
