@@ -36,6 +36,7 @@ import { screenStageSecrets } from './stage-secrets.js';
 import { placedReferences, unsaidAtSettings } from './stage-references.js';
 import { DIST_DIR } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
+import { stageClaims, type StageClaims } from './edge/across-stages.js';
 import { movedNodePortWarnings } from './edge/changes.js';
 import type { EdgeProblem } from './edge/publish.js';
 import { liveImageEdits, type OutputReader } from './live-edits.js';
@@ -92,6 +93,8 @@ export interface StageDeclarations {
   readonly from?: string;
   /** What the delivery plan needs of the stage, once it rendered, when it declares `delivery:`. */
   readonly delivery?: DeliveredStage;
+  /** What it takes that no other stage may take too (edge addresses, node ports), once it rendered (lib/edge/across-stages.ts). */
+  readonly claims?: StageClaims;
 }
 
 /** Step 1: a stage file, loaded and validated against the schema and the stacks' refine rules. */
@@ -275,6 +278,15 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     if (stageProblems.length) throw new ProblemsError(stageProblems);
     // the edge load balancer (and the node ports it relies on), from the rendered Services
     const edge = stageEdge(r.stage, r.source, loaded.file.edge, r.charts);
+    // and what it takes that another stage may not (its edge's addresses, its node ports), checked across stages by lib/compile.ts
+    const claims = stageClaims({
+      ...r.stage,
+      edge: loaded.file.edge,
+      delivery,
+      charts: r.charts.filter((c) => !c.summary?.plain),
+      locate: loaded.locate,
+    });
+    outcome.declaration = { ...outcome.declaration, claims };
     // the stage's files now, so that its serialized documents need not be kept (nor sent by a worker)
     const provenance = { sourceDigest: digest(source.text), compilerVersion: COMPILER_VERSION, distDir: DIST_DIR };
     outcome.files = stageFiles(r, provenance, edge.files);

@@ -20,6 +20,7 @@ import type { RenderCache, RenderedStage } from './synth/rendered.js';
 import { textTree, type FileTree } from './synth/file-content.js';
 import { digest, type InventoryChanges } from './synth/inventory.js';
 import type { DistTree } from './synth/disk.js';
+import { claimProblems } from './edge/across-stages.js';
 import {
   COMPILER_VERSION,
   compileStage,
@@ -114,6 +115,8 @@ export interface Compiled {
 /** A stage whose output is kept without compiling it (lib/cli/reuse.ts): what it declares across stages, as last compiled. */
 export interface KeptStage extends PromotionDeclaration {
   readonly delivery?: DeliveredStage;
+  /** What it takes that no other stage may take too (lib/edge/across-stages.ts); a record without it is not compared. */
+  readonly claims?: unknown;
 }
 
 /**
@@ -198,6 +201,8 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   // with the kept stages', in the order of the project's stages, as a compilation of every stage plans them (the
   // files do not depend on it; the planner's messages list stages in it)
   const rank = new Map((options.stages ?? sources.map((s) => s.stage)).map((s, i) => [s, i]));
+  // what two stages may not both take (an edge machine, a floating IP, a node port on one cluster), the kept ones' as recorded
+  problems.push(...claimProblems(declarations, kept, rank, project.delivery?.cluster));
   delivered.push(...kept.flatMap((k) => (k.delivery ? [k.delivery] : [])));
   delivered.sort((a, b) => (rank.get(a.stage) ?? rank.size) - (rank.get(b.stage) ?? rank.size));
   let deliveryTree: Map<string, string> | undefined;

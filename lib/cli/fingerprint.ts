@@ -75,6 +75,8 @@ export interface StageRecord {
   readonly from?: string;
   /** What dist/delivery/ is planned from, when it declares `delivery:` (a synthesis that keeps the stage plans with it). */
   readonly delivery?: DeliveredStage;
+  /** What it takes that no other stage may take too (lib/edge/across-stages.ts), compared with the stages a synthesis compiles. */
+  readonly claims?: unknown;
 }
 
 /**

@@ -133,7 +133,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const fingerprint = all || reuse ? startFingerprint(root, reuse?.inputs) : undefined;
     // else a synthesis of some stages plans dist/delivery/ with what the last full one recorded of the others, while that holds
     const others = all || reuse ? undefined : recorded?.kept;
-    const kept = [...(reuse?.kept ?? others ?? [])].map(([s, r]) => ({ stage: s, from: r.from, delivery: r.delivery }));
+    const kept = [...(reuse?.kept ?? others ?? [])].map(([s, r]) => ({ stage: s, from: r.from, delivery: r.delivery, claims: r.claims }));
     const onStage = (s: string, i: number, n: number) => line.update(`synth: compiling ${s} (${i + 1}/${n})`);
     /**
      * Compiles `stages`, writing each stage's files into the staging directory as soon as it is

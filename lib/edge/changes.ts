@@ -72,7 +72,9 @@ interface NodePortMove {
  * readiness probe is checked at moved): the backend's hosts answer 503. A check port that comes
  * (checked where it serves before) or goes (checked where it serves after) breaks in one order only:
  * the port it is checked at before stays open until the apply (one that comes), or the one after is
- * open already (one that goes), so the message names the safe order. A backend takes traffic when
+ * open already (one that goes), so the message names the safe order; one that moves from a node
+ * port to another breaks in both, so the message names the two changes, each safe in its order,
+ * through the serving port. A backend takes traffic when
  * hosts go to it before or after (a switch to a color whose port moves in the same change); an idle
  * color's backend takes none, and moves freely: which is the way without an outage.
  */
@@ -109,8 +111,14 @@ function movedNodePorts(before: string, after: string): NodePortMove[] {
         },
       ];
     }
+    // neither order is safe: reloaded first, the new haproxy.cfg checks a port the apply has not opened yet;
+    // applied first, the old one checks a port the apply closed. Through the serving port, each step has a safe order
     const message = `${service} moves the node port its readiness probe is checked at from ${was.checkPort} to ${checkPort} ${during}, ${outage}`;
-    return [{ message, hint: MOVE_HINT, service, to: Number(checkPort) }];
+    const hint =
+      `no order of kubectl apply and reload avoids it when the apply closes node port ${was.checkPort} and opens ${checkPort}; move it in two changes, each safe in its order: ` +
+      `first the probe's port without a nodePort, so that it is checked where it serves, at node port ${nodePort} (reload, then kubectl apply), ` +
+      `then its new node port ${checkPort} (kubectl apply, then reload); or ${MOVE_HINT}`;
+    return [{ message, hint, service, to: Number(checkPort) }];
   });
 }
 

@@ -43,12 +43,20 @@ export const HAPROXY_MONITOR_URL = `http://127.0.0.1:${HAPROXY_MONITOR.port}${HA
 
 /**
  * Timeouts: long enough for a slow page, short enough that a dead node or client frees its slot
- * soon; `http-request` bounds how long a client may take to send its headers (slowloris).
+ * soon; `http-request` bounds how long a client may take to send its headers (slowloris). Once a
+ * connection is upgraded (a websocket: 101 Switching Protocols), `tunnel` replaces `client` and
+ * `server`: a websocket may stay quiet for up to an hour (an app's pings need not come every 30s),
+ * and one whose client or server has closed its side (`client-fin`, `server-fin`) goes after 30s,
+ * not after the hour, so that half-closed tunnels do not hold the frontend's connections
+ * (FRONTEND_MAXCONN). A reload still ends the old process's tunnels at `hard-stop-after`.
  */
 const TIMEOUTS = [
   ['connect', '5s'],
   ['client', '30s'],
   ['server', '30s'],
+  ['tunnel', '1h'],
+  ['client-fin', '30s'],
+  ['server-fin', '30s'],
   ['http-request', '10s'],
   ['http-keep-alive', '5s'],
   ['queue', '30s'],

@@ -3,7 +3,7 @@
  * front of the published apps' NodePort Services. What lives here: the `edge:` schema
  * (settings.ts), its load-time rules (refine.ts), node ports and their clashes (node-ports.ts), the plan drawn from
  * the rendered Services (publish.ts, with which of their ports serves in service-ports.ts), haproxy.cfg (haproxy.ts) and, for a floating IP,
- * keepalived.conf per machine (keepalived.ts). All pure: lib/synth/output.ts
+ * keepalived.conf per machine (keepalived.ts), and what two stages may not both take (across-stages.ts). All pure: lib/synth/output.ts
  * puts the files in the stage's output plan, lib/cli/ writes them.
  */
 import type { StageContext } from '../stack.js';

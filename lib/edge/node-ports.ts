@@ -66,6 +66,36 @@ export function nodePortDeclaration(
   return { setting, yaml: type === 'NodePort' || type === 'LoadBalancer' ? declared : `service: { type: NodePort }, ${declared}` };
 }
 
+/** Where a node port of a published Service is written (below apps.<app>), and the YAML; or, when its stack has no such setting, what to do instead. */
+export interface NodePortHint {
+  readonly setting: readonly string[];
+  readonly yaml: string;
+  /** The whole hint, when there is no setting to write the YAML at. @default - declare the YAML at the setting */
+  readonly hint?: string;
+}
+
+/**
+ * The hint for a published Service whose stack has no node port setting (nodePortDeclaration
+ * knows those that have one), at apps.<app>: a manifests app's Service takes it in the file it
+ * comes from; another stack's cannot, so the app goes to a stack that has one.
+ */
+export function stackWithoutNodePort(
+  app: string,
+  service: KubeObject,
+  port: { readonly name?: string } | undefined,
+  free: number,
+  stage: string,
+): NodePortHint {
+  const stack = service.metadata.labels?.['app.kubernetes.io/name'] ?? '';
+  const on = port?.name ? ` on its port '${port.name}'` : '';
+  const hint =
+    stack === 'manifests'
+      ? `give ${describeObject(service)}, in the files apps.${app} includes, type: NodePort and${on} a nodePort, e.g. ${free} (free in stage ${stage}; written down once, it never moves)`
+      : `the ${stack} stack of apps.${app} has no node port setting: publish the app through a stack that has one (nginx or demoapp: service: { type: NodePort, nodePort: ${free} }; service: ports.<port>.nodePort), or from a manifests app whose Service has type NodePort and that nodePort (free in stage ${stage})`;
+  // no setting to place it at or YAML to write there: the app's own place, and the hint alone
+  return { setting: [], yaml: '', hint };
+}
+
 /** A node port as the stage file gives it: the Service, and the path of the setting (from `apps`). */
 interface DeclaredNodePort {
   readonly service: KubeObject;

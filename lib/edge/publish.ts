@@ -11,7 +11,7 @@ import { COLORS, colorName, type Color } from '../release.js';
 import type { StageContext } from '../stack.js';
 import type { RenderedChart } from '../synth/rendered.js';
 import { describeValue, shorten } from '../model/limits.js';
-import { nodePortDeclaration, nodePortsOf, suggestNodePort } from './node-ports.js';
+import { nodePortDeclaration, nodePortsOf, stackWithoutNodePort, suggestNodePort, type NodePortHint } from './node-ports.js';
 import {
   READINESS_SETTING,
   appContainerGuess,
@@ -175,7 +175,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
     app: string,
     objects: readonly KubeObject[],
     name: string,
-    declare: (service?: KubeObject, port?: ServicePort) => { readonly setting: readonly string[]; readonly yaml: string },
+    declare: (service?: KubeObject, port?: ServicePort) => NodePortHint,
     color?: Color,
   ): string | undefined => {
     const known = backends.get(name);
@@ -227,14 +227,16 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       return undefined;
     }
     if (nodePort === undefined || type === 'ClusterIP') {
-      const { setting, yaml } = declare(service, published);
+      const { setting, yaml, hint } = declare(service, published);
       // of several ports, which one lacks it: the one that serves, which another port's nodePort does not replace
       const which = portsOfService(service).length > 1 && published ? ` on its port '${published.name}', which serves` : '';
       problems.push({
         code: 'edge/node-port',
         path: ['apps', app, ...setting],
         message: `Service ${service.metadata.namespace}/${name} is published at the edge, so it needs type NodePort and a fixed nodePort${which} (found type ${type}${nodePort === undefined ? ', no nodePort' : ''}); a port the API server picks could not be written into haproxy.cfg`,
-        hint: `declare it under apps.${app} in ${source}: ${yaml} (ports free in stage ${stage.name}; written down once, they never move)`,
+        hint:
+          hint ??
+          `declare it under apps.${app} in ${source}: ${yaml} (ports free in stage ${stage.name}; written down once, they never move)`,
       });
       return undefined;
     }
@@ -308,7 +310,9 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
         objects,
         app,
         (service, port) =>
-          (service && port && nodePortDeclaration(service, port, free)) ?? {
+          (service && port && nodePortDeclaration(service, port, free)) ??
+          // a stack without a node port setting: none to name, the hint says where a node port can be written
+          (service && stackWithoutNodePort(app, service, port, free, stage.name)) ?? {
             setting: ['service', 'nodePort'],
             yaml: `service: { type: NodePort, nodePort: ${free} }`,
           },

@@ -386,6 +386,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "keepalived moves the address between two or more machines on one network: declare a second machine, and give an address of the machines' network that is none of theirs (nor its network or broadcast address).",
   ),
   row('edge/duplicate-machine', 'Two edge machines with one address', 'Each machine needs its own address: fix or remove the second one.'),
+  row(
+    'edge/shared-address',
+    'An edge machine or floating IP of two stages',
+    "Each stage's haproxy.cfg and keepalived.conf are the whole files of its machines, and a floating IP is held by one machine: give each stage's edge machines and floating IP of their own.",
+  ),
   row('edge/machine-address', 'An edge machine without an IPv4 address', "keepalived needs each machine's IPv4 address."),
   row(
     'edge/no-service',

@@ -273,7 +273,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'pkg/apis/rbac/validation ValidateRoleBindingSubject',
   },
   'api/node-port': {
-    short: 'A nodePort used twice in a stage',
+    short: 'A nodePort used twice in a stage, or by two stages on one cluster',
     help: 'Each nodePort is allocated once per cluster: give every Service its own.',
     mirrors: 'Service nodePort allocation',
   },

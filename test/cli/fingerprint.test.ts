@@ -21,7 +21,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO, repoStage, runCli, tempProject, type CliResult } from '../helpers/cli.js';
+import { REPO, repoStage, runCli, tempProject, type CliResult, labElsewhere } from '../helpers/cli.js';
 import { compilerDigests } from '../../lib/cli/digests.js';
 import { FINGERPRINT_FILE, unchangedSinceRecorded } from '../../lib/cli/fingerprint.js';
 
@@ -123,7 +123,7 @@ describe('npm run check from the digests of the last synth', () => {
 
   it('a stage file added, and the project file changed', () => {
     const dir = synthesized(REPO);
-    writeFileSync(join(dir, 'environments', 'other.yaml'), repoStage('lab'));
+    writeFileSync(join(dir, 'environments', 'other.yaml'), labElsewhere());
     expect(checkBothWays(REPO, dir).code).toBe(1);
     const again = synthesized(REPO);
     appendFileSync(join(again, 'stagecraft.yaml'), '\n# a comment\n');

@@ -70,12 +70,15 @@ describe('edgeChangeLines', () => {
     expect(edgeChangeLines(config(), config({ green: 30033 })).filter((l) => l.startsWith('  !'))).toEqual([]);
   });
 
-  it('says that the hosts of a backend taking traffic answer 503 when the node port its readiness probe is checked at moves: every check fails and takes its server out', () => {
+  it('says that the hosts of a backend taking traffic answer 503 when the node port its readiness probe is checked at moves, in either order, and names the two changes through the serving port that are each safe in their order', () => {
     const lines = edgeChangeLines(config({ check: 30041 }), config({ check: 30045 }));
     expect(lines.filter((l) => l.startsWith('  !'))).toEqual([
       '  ! Service lab/web-blue moves the node port its readiness probe is checked at from 30041 to 30045 while backend web-blue takes traffic (www.example.com): ' +
         'from the kubectl apply that moves it until the new haproxy.cfg is reloaded on every edge machine (or the other way round), every check of web-blue fails, its servers are taken out and its hosts answer 503; ' +
-        "apply and reload back to back, in a quiet moment (of a blue/green app, move the idle color's node port, then switch to it, and no request fails)",
+        'no order of kubectl apply and reload avoids it when the apply closes node port 30041 and opens 30045; move it in two changes, each safe in its order: ' +
+        "first the probe's port without a nodePort, so that it is checked where it serves, at node port 30031 (reload, then kubectl apply), " +
+        'then its new node port 30045 (kubectl apply, then reload); ' +
+        "or apply and reload back to back, in a quiet moment (of a blue/green app, move the idle color's node port, then switch to it, and no request fails)",
     ]);
   });
 

@@ -253,6 +253,71 @@ describe('haproxy running a generated haproxy.cfg', () => {
     expect(streamed.body).toMatch(/^(tick\n){10,}$/);
   }, 30_000);
 
+  it('keeps a websocket open while it is quiet for longer than the client and server timeouts (timeout tunnel), and closes one that its client half-closed while the server did not (timeout server-fin)', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    await stopProxies();
+    // a node that upgrades /ws to a websocket and echoes what it receives, as an app's websocket endpoint does
+    const ws = node();
+    ws.on('upgrade', (_req, sock: Socket) => {
+      sock.write(
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n',
+      );
+      sock.on('data', (d) => sock.write(d));
+      sock.on('end', () => undefined); // half-closed by the client: the node keeps its side open
+    });
+    nodes.push(ws);
+    const nodePort = await listen(ws, '127.0.0.1', 0);
+    const httpPort = await freePort();
+    const config = runnable(nodePort, httpPort).replace(/^ {4}server n2 .*\n/m, '');
+    expect(config).toMatch(/^ {4}timeout tunnel 1h$/m);
+    expect(config).toMatch(/^ {4}timeout client-fin 30s$/m);
+    expect(config).toMatch(/^ {4}timeout server-fin 30s$/m);
+    const path = join(dir, 'tunnel.cfg');
+    // the client and server timeouts (and the half-closed one) made short for the test; the tunnel's as generated
+    writeFileSync(
+      path,
+      config.replace(/^( {4}timeout (?:client|server)) 30s$/gm, '$1 1s').replace(/^( {4}timeout (?:client|server)-fin) 30s$/gm, '$1 1s'),
+    );
+    proxies.push(spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' }));
+    let ready = false;
+    for (let i = 0; i < 100 && !ready; i++) {
+      ready = (await status(httpPort).catch(() => 0)) === 200;
+      if (!ready) await sleep(100);
+    }
+    expect(ready, 'haproxy did not answer 200 within 10s').toBe(true);
+    /** A websocket through the edge: what it received, and whether it was closed. */
+    const open = () =>
+      new Promise<{ sock: Socket; got: () => string; closed: () => boolean }>((resolve, reject) => {
+        let got = '';
+        let closed = false;
+        const sock = connect(httpPort, '127.0.0.1', () =>
+          sock.write(
+            'GET /ws HTTP/1.1\r\nHost: a.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+          ),
+        );
+        sock.on('data', (d) => {
+          got += d;
+          if (got.includes('\r\n\r\n')) resolve({ sock, got: () => got, closed: () => closed });
+        });
+        sock.on('close', () => {
+          closed = true;
+        });
+        sock.on('error', reject);
+      });
+    const quiet = await open();
+    expect(quiet.got()).toMatch(/^HTTP\/1\.1 101 /);
+    await sleep(2500);
+    expect(quiet.closed(), 'the quiet websocket was closed at the client or server timeout').toBe(false);
+    quiet.sock.write('ping');
+    await sleep(300);
+    expect(quiet.got()).toMatch(/ping$/);
+    quiet.sock.destroy();
+    const halfClosed = await open();
+    halfClosed.sock.end();
+    await sleep(2500);
+    expect(halfClosed.closed(), 'a websocket half-closed by its client stayed open past timeout server-fin').toBe(true);
+  }, 30_000);
+
   it("lets keepalived's check of a machine fail when its haproxy no longer answers (a process stopped: a hung one keeps its pid, which pidof finds)", async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
     await stopProxies();

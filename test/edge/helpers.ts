@@ -17,8 +17,7 @@ export function compileEdge(
   text: string,
   included: Readonly<Record<string, Readonly<Record<string, string>>>> = {},
 ): { files: FileTree; warnings: string[] } {
-  const readSource = (path: string) => (Object.hasOwn(included, path) ? new Map(Object.entries(included[path]!)) : undefined);
-  const compiled = compileStages([{ stage: 'edge', file: FILE, text, readSource }]);
+  const compiled = compileStages([{ stage: 'edge', file: FILE, text, readSource: readerOf(included) }]);
   const findings = compiled.checks.get('edge')?.findings ?? [];
   const placed = compiled.warnings.get('edge') ?? [];
   return {
@@ -42,9 +41,13 @@ edge:
 apps:
 `;
 
-/** The problems compiling `text` fails with, formatted (`file:line:col: message` and hint). */
-export function edgeProblems(text: string): string[] {
-  const problems = problemsThrownBy(() => compileStages([{ stage: 'edge', file: FILE, text }]));
+/** The files a `manifests` app includes (`included`: by the path it includes, the files there by path and text), read as `readSource` reads them. */
+const readerOf = (included: Readonly<Record<string, Readonly<Record<string, string>>>>) => (path: string) =>
+  Object.hasOwn(included, path) ? new Map(Object.entries(included[path]!)) : undefined;
+
+/** The problems compiling `text` (with the files a `manifests` app includes, as `compileEdge` takes them) fails with, formatted (`file:line:col: message` and hint). */
+export function edgeProblems(text: string, included: Readonly<Record<string, Readonly<Record<string, string>>>> = {}): string[] {
+  const problems = problemsThrownBy(() => compileStages([{ stage: 'edge', file: FILE, text, readSource: readerOf(included) }]));
   if (problems.length === 0) throw new Error('the stage compiled without a problem');
   return problems.map(formatProblem);
 }

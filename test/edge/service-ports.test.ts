@@ -178,3 +178,26 @@ describe("the Host header of a published app's health check", () => {
     expect(checkLine('[{ name: Host, value: "" }]')).toContain(' hdr Host api.example.com');
   });
 });
+
+describe('a published Service without a node port, of a stack that has no node port setting', () => {
+  it('is not told to declare a setting its stack does not have (private-app): the hint names the stacks that have one', () => {
+    const [problem] = edgeProblems(stage('obraz', ['stack: private-app', 'image: localhost:5000/zyxist/moj-obraz', 'port: 5050']));
+    expect(problem).toMatch(
+      /^environments\/edge\.yaml:12:5: Service edge\/obraz is published at the edge, so it needs type NodePort and a fixed nodePort \(found type ClusterIP, no nodePort\); .*\n {2}hint: the private-app stack of apps\.obraz has no node port setting: publish the app through a stack that has one \(nginx or demoapp: service: \{ type: NodePort, nodePort: 3\d{4} \}; service: ports\.<port>\.nodePort\), or from a manifests app whose Service has type NodePort and that nodePort \(free in stage edge\)$/,
+    );
+    expect(problem).not.toContain('declare it under apps.obraz');
+  });
+
+  it('is told, of a manifests app, to write them in the files it includes, and compiles once they are there', () => {
+    const manifest = legacy([PROBED_WEB], '[{ name: web, port: 8080, targetPort: web }]').replace('type: NodePort, ', '');
+    const [problem] = edgeProblems(stage('legacy', ['stack: manifests', 'include: [in]']), { in: { 'in/legacy.yaml': manifest } });
+    const port = /nodePort, e\.g\. (\d+) \(free in stage edge; written down once, it never moves\)$/.exec(problem ?? '')?.[1];
+    expect(problem).toContain(
+      "hint: give Service edge/legacy, in the files apps.legacy includes, type: NodePort and on its port 'web' a nodePort, e.g. ",
+    );
+    expect(servers(legacyConfig(legacy([PROBED_WEB], `[{ name: web, port: 8080, targetPort: web, nodePort: ${port} }]`)))).toEqual([
+      port,
+      port,
+    ]);
+  });
+});

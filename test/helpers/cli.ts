@@ -156,6 +156,13 @@ export function repoStage(name: string): string {
   return readFileSync(join(REPO, 'test', 'fixtures', 'examples', `${name}.yaml`), 'utf8');
 }
 
+/**
+ * The example stage lab on a cluster and edge machines of its own (192.168.123.x for 192.168.122.x),
+ * for a second stage beside lab: two stages on lab's nodes and edge machines are refused
+ * (lib/edge/across-stages.ts).
+ */
+export const labElsewhere = (): string => repoStage('lab').replaceAll('192.168.122.', '192.168.123.');
+
 /** A synthesized project where `npm run promote -- test qa` has a release to promote (test's demoapp:1.2 over qa's demoapp:1). */
 export function promotableProject(): string {
   const dir = tempProject({

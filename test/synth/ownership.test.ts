@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { repoStage, runCli, snapshotDir, tempProject, labElsewhere } from '../helpers/cli.js';
 import { scanDir } from '../../lib/synth/disk.js';
 
 const run = runCli;
@@ -67,7 +67,7 @@ describe('files in dist/ that stagecraft did not write', () => {
   });
 
   it("a stage's output is removed with its stage file, but not the files beside it that stagecraft did not write", () => {
-    const dir = tempProject({ lab: repoStage('lab'), other: repoStage('lab') });
+    const dir = tempProject({ lab: repoStage('lab'), other: labElsewhere() });
     expect(run('synth', [], dir).code).toBe(0);
     addForeign(dir);
     rmSync(join(dir, 'environments', 'lab.yaml'));

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schemaText } from '../../lib/cli/project.js';
-import { RUN_SCRIPT, promotableProject, runCli, snapshotDir, tempProject, repoStage } from '../helpers/cli.js';
+import { RUN_SCRIPT, promotableProject, runCli, snapshotDir, tempProject, repoStage, labElsewhere } from '../helpers/cli.js';
 
 const brokenStage = 'apps:\n  nginx:\n    replicas: three\n';
 /** A file as stagecraft writes them (its header), which synth may replace or remove. */
@@ -69,7 +69,7 @@ describe('npm run synth writes dist/ atomically', () => {
   });
 
   it('with --stage, writes only that stage and leaves the others alone', () => {
-    const dir = tempProject({ lab: repoStage('lab'), other: repoStage('lab') });
+    const dir = tempProject({ lab: repoStage('lab'), other: labElsewhere() });
     mkdirSync(join(dir, 'dist', 'other'), { recursive: true });
     writeFileSync(join(dir, 'dist', 'other', 'keep.yaml'), 'x');
     const r = runCli('synth', ['--stage', 'lab'], dir);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { atStep } from '../../../lib/model/crash-point.cjs';
-import { repoStage, runCli, snapshotDir, tempProject } from '../../helpers/cli.js';
+import { repoStage, runCli, snapshotDir, tempProject, labElsewhere } from '../../helpers/cli.js';
 
 /** Stage files and dist/: what users see (.stagecraft/ left out). */
 const state = (dir: string) => Object.fromEntries(Object.entries(snapshotDir(dir)).filter(([p]) => !p.startsWith('.stagecraft/')));
@@ -16,7 +16,7 @@ const diskFull = () => Object.assign(new Error('ENOSPC: no space left on device,
 const errors = (stderr: string) => stderr.split('\n').filter((l) => l !== '' && !/warning/.test(l));
 
 describe('a full disk at each write step of synth', () => {
-  const base = tempProject({ lab: repoStage('lab'), zoo: repoStage('lab') });
+  const base = tempProject({ lab: repoStage('lab'), zoo: labElsewhere() });
   expect(runCli('synth', [], base).code).toBe(0);
   writeFileSync(join(base, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
   const before = state(base);

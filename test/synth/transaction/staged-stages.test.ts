@@ -11,7 +11,7 @@ import { TX_DIR } from '../../../lib/synth/disk.js';
 import { compile, openProject } from '../../../lib/cli/project.js';
 import { beginOutput } from '../../../lib/cli/output.js';
 import { releaseHeldLocks } from '../../../lib/cli/lock.js';
-import { repoStage, snapshotDir, tempProject } from '../../helpers/cli.js';
+import { repoStage, snapshotDir, tempProject, labElsewhere } from '../../helpers/cli.js';
 import { run } from '../../helpers/crash.js';
 
 /** What users see: stage files and dist/, without the ignored state and staging directories. */
@@ -21,10 +21,10 @@ function state(dir: string): Record<string, string> {
 
 describe('synth staging stage by stage', () => {
   it('a problem in a stage compiled after another was staged: nothing in dist/ changes, nothing staged is left', () => {
-    const dir = tempProject({ a: repoStage('lab'), b: repoStage('lab') });
+    const dir = tempProject({ a: repoStage('lab'), b: labElsewhere() });
     expect(run('synth', [], dir).code).toBe(0);
     writeFileSync(join(dir, 'environments', 'a.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 4'));
-    writeFileSync(join(dir, 'environments', 'b.yaml'), `${repoStage('lab')}\nnotASetting: 1\n`);
+    writeFileSync(join(dir, 'environments', 'b.yaml'), `${labElsewhere()}\nnotASetting: 1\n`);
     const before = state(dir);
     const r = run('synth', ['--no-cache'], dir);
     expect(r.code).toBe(2);
@@ -34,10 +34,10 @@ describe('synth staging stage by stage', () => {
   });
 
   it('killed once the first stage is staged, before the next is compiled: the next command rolls back', () => {
-    const dir = tempProject({ a: repoStage('lab'), b: repoStage('lab') });
+    const dir = tempProject({ a: repoStage('lab'), b: labElsewhere() });
     expect(run('synth', [], dir).code).toBe(0);
     writeFileSync(join(dir, 'environments', 'a.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 4'));
-    writeFileSync(join(dir, 'environments', 'b.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
+    writeFileSync(join(dir, 'environments', 'b.yaml'), labElsewhere().replace('replicas: 3', 'replicas: 5'));
     const before = state(dir);
     const crashed = run('synth', ['--no-cache'], dir, { STAGECRAFT_CRASH_AT: 'staged-a', STAGECRAFT_WORKERS: '0' });
     expect(crashed.signal).toBe('SIGKILL');
@@ -55,7 +55,7 @@ describe('synth staging stage by stage', () => {
 
 describe('beginOutput', () => {
   it('stages each compiled stage, keeps neither its files nor its objects, and writes what a whole compilation writes', () => {
-    const stages = { a: repoStage('lab'), b: repoStage('lab').replace('replicas: 3', 'replicas: 5') };
+    const stages = { a: repoStage('lab'), b: labElsewhere().replace('replicas: 3', 'replicas: 5') };
     const whole = tempProject(stages);
     expect(run('synth', ['--no-cache'], whole).code).toBe(0);
     const dir = tempProject(stages);

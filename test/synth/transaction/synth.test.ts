@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../../lib/cli/lock.js';
 import { JOURNAL_FILE } from '../../../lib/synth/journal.js';
-import { REPO, repoStage, tempProject } from '../../helpers/cli.js';
+import { REPO, repoStage, tempProject, labElsewhere } from '../../helpers/cli.js';
 import { crashEverywhere, run } from '../../helpers/crash.js';
 
 describe('a command killed between any two write steps', () => {
   it('synth: the next command completes or rolls back the change, and hand-written files survive', () => {
-    const base = tempProject({ lab: repoStage('lab'), old: repoStage('lab') });
+    const base = tempProject({ lab: repoStage('lab'), old: labElsewhere() });
     expect(run('synth', [], base).code).toBe(0);
     rmSync(join(base, 'environments', 'old.yaml'));
     writeFileSync(join(base, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));

@@ -1,0 +1,142 @@
+/**
+ * What two stages may not both take (lib/edge/across-stages.ts): an edge machine or a floating IP,
+ * and a node port on one cluster; refused at the later stage's setting, naming the earlier's place.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileStages } from '../../lib/compile.js';
+import { formatProblem } from '../../lib/errors.js';
+import { problemsThrownBy } from '../helpers/problems.js';
+import { runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { reusableStages } from '../../lib/cli/reuse.js';
+
+interface Fixture {
+  readonly node?: string;
+  readonly machines?: readonly string[];
+  readonly floatingIp?: string;
+  readonly nodePort?: number;
+  readonly delivery?: string;
+}
+
+/** A stage with one node, an edge of `machines` (and a floating IP) and nginx published at `nodePort`. */
+function stage({ node = '10.0.0.1', machines = ['10.0.0.5'], floatingIp, nodePort = 30080, delivery }: Fixture): string {
+  return [
+    'nodes:',
+    `  a: { address: ${node} }`,
+    'edge:',
+    `  machines: { ${machines.map((m, i) => `lb${i + 1}: { address: "${m}" }`).join(', ')} }`,
+    ...(floatingIp ? [`  floatingIp: { address: ${floatingIp}, interface: eth0, routerId: 51 }`] : []),
+    '  frontends:',
+    '    web:',
+    '      certificates: [/etc/haproxy/certs/example.com.pem]',
+    '      hosts: { www.example.com: nginx }',
+    'apps:',
+    `  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: ${nodePort} } }`,
+    ...(delivery ? [delivery] : []),
+    '',
+  ].join('\n');
+}
+
+const sources = (stages: Record<string, string>) =>
+  Object.entries(stages).map(([s, text]) => ({ stage: s, file: `environments/${s}.yaml`, text }));
+
+/** The problems compiling `stages` together fails with, formatted. */
+const problems = (stages: Record<string, string>) => problemsThrownBy(() => compileStages(sources(stages))).map(formatProblem);
+
+describe('two stages on one edge machine', () => {
+  it("are refused at the later stage's machine, naming the earlier's file:line:col", () => {
+    const found = problems({ blue: stage({}), red: stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.0.5'], nodePort: 30081 }) });
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^environments\/red\.yaml:4:61: edge\.machines\.lb2\.address 10\.0\.0\.5 of stage red is edge\.machines\.lb1\.address of stage blue too \(environments\/blue\.yaml:4:31\): each stage's edge writes the whole haproxy\.cfg and keepalived\.conf of its machines, so the one copied there last replaces the other's and its hosts answer 503/,
+      ),
+    ]);
+    expect(found[0]).toContain("hint: give each stage's edge machines and floating IP addresses of their own");
+  });
+
+  it('are refused when one names the machine by an address written in capitals (an IPv6 one)', () => {
+    const found = problems({
+      blue: stage({ machines: ['fd00::5'] }),
+      red: stage({ node: '10.0.1.1', machines: ['FD00::5'], nodePort: 30081 }),
+    });
+    expect(found).toEqual([
+      expect.stringContaining('edge.machines.lb1.address fd00::5 of stage red is edge.machines.lb1.address of stage blue too'),
+    ]);
+  });
+
+  it("refuse a floating IP that another stage's edge holds, at edge.floatingIp.address", () => {
+    const found = problems({
+      blue: stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.0.100/24' }),
+      red: stage({ node: '10.0.1.1', machines: ['10.0.0.7', '10.0.0.8'], floatingIp: '10.0.0.100/24', nodePort: 30081 }),
+    });
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^environments\/red\.yaml:5:26: edge\.floatingIp\.address 10\.0\.0\.100 of stage red is edge\.floatingIp\.address of stage blue too \(environments\/blue\.yaml:5:26\)/,
+      ),
+    ]);
+  });
+
+  it('compile with one VRRP router id on disjoint machines: keepalived speaks unicast to its own peers only', () => {
+    const compiled = compileStages(
+      sources({
+        blue: stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.0.100/24' }),
+        red: stage({ node: '10.0.1.1', machines: ['10.0.0.7', '10.0.0.8'], floatingIp: '10.0.0.101/24', nodePort: 30081 }),
+      }),
+    );
+    for (const s of ['blue', 'red']) expect(compiled.tree.get(s)!.get('edge/keepalived-lb1.conf')).toContain('virtual_router_id 51');
+  });
+});
+
+describe('a node port two stages take', () => {
+  it('is refused on one cluster (a node both name), at the later setting, with a port free in every stage', () => {
+    const found = problems({ blue: stage({}), red: stage({ machines: ['10.0.1.5'] }) });
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^environments\/red\.yaml:10:80: Service red\/nginx \(apps\.nginx\.service\.nodePort\) of stage red takes node port 30080, which Service blue\/nginx \(apps\.nginx\.service\.nodePort\) of stage blue takes too \(environments\/blue\.yaml:10:80\), on one cluster \(both name node address 10\.0\.0\.1\): a node port is open on every node of a cluster for one port of one Service, so the API server refuses the second stage's\n {2}hint: give it a node port free in every stage, e\.g\. 3\d{4} \(30000-32767\)$/,
+      ),
+    ]);
+  });
+
+  it('is refused on one cluster that both stages are delivered to', () => {
+    const project = {
+      file: 'stagecraft.yaml',
+      text: 'delivery:\n  engine: argocd\n  repository: { url: https://git.example.com/app.git }\n  clusters: { nonprod: { server: "https://10.9.0.1:6443" } }\n',
+    };
+    const delivered = 'delivery: { cluster: nonprod }';
+    const thrown = problemsThrownBy(() =>
+      compileStages(
+        sources({ blue: stage({ delivery: delivered }), red: stage({ node: '10.0.1.1', machines: ['10.0.1.5'], delivery: delivered }) }),
+        { project },
+      ),
+    ).map(formatProblem);
+    expect(thrown).toEqual([expect.stringContaining('on one cluster (both are delivered to cluster nonprod)')]);
+  });
+
+  it('is taken by each of two stages on clusters of their own', () => {
+    const compiled = compileStages(sources({ blue: stage({}), red: stage({ node: '10.0.1.1', machines: ['10.0.1.5'] }) }));
+    expect([...compiled.tree.keys()]).toEqual(['blue', 'red']);
+  });
+});
+
+describe('a synthesis that keeps the stages whose file did not change', () => {
+  it("refuses a changed stage's node port that a kept stage takes, naming the kept stage's place, and writes nothing", () => {
+    const dir = tempProject({ blue: stage({}), red: stage({ machines: ['10.0.1.5'], nodePort: 30081 }) });
+    try {
+      rmSync(join(dir, 'stagecraft.yaml'), { force: true });
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const before = snapshotDir(join(dir, 'dist'));
+      writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ machines: ['10.0.1.5'] }));
+      // blue is kept as it is, compiled no more: its claims are those recorded
+      expect([...(reusableStages(dir, 'dist', ['blue', 'red'])?.kept.keys() ?? [])]).toEqual(['blue']);
+      const r = runCli('synth', [], dir);
+      expect(r.stderr).toContain(
+        'environments/red.yaml:10:80: error: Service red/nginx (apps.nginx.service.nodePort) of stage red takes node port 30080, which Service blue/nginx (apps.nginx.service.nodePort) of stage blue takes too (environments/blue.yaml:10:80)',
+      );
+      expect(r.code).toBe(2);
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
