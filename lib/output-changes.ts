@@ -304,7 +304,9 @@ function refused(
   const keep = place.setting && !secret ? `set ${place.setting} back to ${show(change.before)}` : 'keep the old value';
   // (a change the API server takes, or refuses only at times, is said as it is: change.outcome)
   const instead = recreation && engine && !change.outcome ? recreated(old, now, change, engine, recreation, keep) : undefined;
-  const body = `${formatFieldPath(change.path)} ${what}, ${change.outcome ?? `which the API server refuses (${change.why}): ${instead?.outcome ?? 'kubectl apply fails on it'}`}`;
+  const fails = REFUSED_APPLY[engine ?? 'kubectl'];
+  const outcome = typeof change.outcome === 'function' ? change.outcome(fails) : change.outcome;
+  const body = `${formatFieldPath(change.path)} ${what}, ${outcome ?? `which the API server refuses (${change.why}): ${instead?.outcome ?? fails}`}`;
   const location =
     (place.setting ? undefined : included({ code, severity: 'warning', message: body, object: now, path: change.path })) ?? place.location;
   // a Job (of an included manifest: no stack makes one) that is to run again at each release: the engine can recreate it itself
@@ -322,11 +324,43 @@ function refused(
   const hint = unlabelled
     ? `stagecraft no longer writes its labels (nor, on amd64, its node selector) into an included pod template, so there is no old value to keep: delete the Job before this apply (kubectl delete ${kubectlTarget(now)}); applied, it runs again${forced}`
     : (instead?.hint ??
-      `${change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${ownEntry(COST, now.kind) ?? ''}`}${forced}`);
+      `${change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${ownEntry(COST, now.kind) ?? ''}`}${engine ? DELETED_BY_HAND[engine] : ''}${forced}`);
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
     : { code, severity: 'warning', subject: describeObject(now), message: body, hint };
 }
+
+/**
+ * What a refused update does where the stage is applied. Argo CD applies wave by wave: the object's
+ * wave fails, so the waves after it and the PostSync hooks are not applied, and an automated sync
+ * whose retries are spent is not tried again for that commit (gitops-engine, appcontroller
+ * autoSync). Flux's server-side dry-run of every object comes before any apply (fluxcd/pkg ssa
+ * ApplyAll): nothing of the stage is applied but its Namespaces and CRDs (ApplyAllStaged's first
+ * stage), and the Kustomization is tried again at its retryInterval (lib/delivery/flux.ts).
+ */
+const REFUSED_APPLY: Readonly<Record<Engine | 'kubectl', string>> = {
+  kubectl: 'kubectl apply fails on it',
+  argocd:
+    'Argo CD\'s sync of the stage fails on it ("field is immutable"): the Application stays OutOfSync, what comes in later sync waves is not applied, ' +
+    'and once its retries are spent Argo CD does not sync that commit again by itself',
+  flux:
+    'Flux\'s apply of the stage fails on it (its dry-run: "field is immutable"), so nothing of the stage is applied but its Namespaces and CRDs: ' +
+    'the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait',
+};
+
+/**
+ * In a stage an engine delivers, when to delete by hand an object whose update is refused, and what
+ * applies it anew: deleted before the commit is pushed, the engine's next sync (a self-heal, Flux's
+ * interval) makes it again from the commit before, as it was.
+ */
+const DELETED_BY_HAND: Readonly<Record<Engine, string>> = {
+  argocd:
+    '; Argo CD delivers the stage: delete it only once this commit is pushed and its sync has failed (deleted before, a sync of the commit before makes it again as it was), ' +
+    'then sync the stage by hand (argocd app sync <its Application>), since Argo CD does not sync that commit again by itself',
+  flux:
+    '; Flux delivers the stage: delete it only once this commit is pushed and its apply has failed (deleted before, an apply of the commit before makes it again as it was); ' +
+    'Flux applies it anew at its next try, within 2 minutes (flux reconcile kustomization <its Kustomization> does it at once)',
+};
 
 /** What deleting an object costs, by kind: the data of a claim or volume, a Service's clients for a while. */
 const COST: Readonly<Record<string, string>> = {

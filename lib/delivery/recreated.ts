@@ -67,7 +67,8 @@ export interface Recreation {
 /**
  * Whether a hook's object is deleted before the next sync creates it again: Argo CD's
  * `BeforeHookCreation` (Helm's `before-hook-creation`), also its policy when the hook names no
- * valid one (gitops-engine `pkg/sync/hook` DeletePolicies); with `HookSucceeded` or `HookFailed`
+ * valid one (gitops-engine `pkg/sync/hook` DeletePolicies, in Argo CD 2.x and in the copy now kept in
+ * argo-cd's own repository alike; its docs say so again since argo-cd#25170); with `HookSucceeded` or `HookFailed`
  * alone, a hook that ended the other way stays, and the next sync updates it.
  */
 function deletedBeforeCreation(annotations: Readonly<Record<string, string>>): boolean {
