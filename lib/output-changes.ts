@@ -321,10 +321,15 @@ function refused(
     change.path[1] === 'template' &&
     `${change.path.join()}${JSON.stringify(change.before)}`.includes(STAGE_LABEL) &&
     !JSON.stringify(change.after ?? null).includes(STAGE_LABEL);
+  const fix =
+    change.hint?.(keep) ??
+    `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${ownEntry(COST, now.kind) ?? ''}`;
+  // where the fix deletes the object by hand and the engine's sync is refused (not a change the API server takes): when to delete it
+  const byHand =
+    engine && typeof change.outcome !== 'string' && fix.includes(`kubectl delete ${kubectlTarget(now)}`) ? DELETED_BY_HAND[engine] : '';
   const hint = unlabelled
     ? `stagecraft no longer writes its labels (nor, on amd64, its node selector) into an included pod template, so there is no old value to keep: delete the Job before this apply (kubectl delete ${kubectlTarget(now)}); applied, it runs again${forced}`
-    : (instead?.hint ??
-      `${change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${ownEntry(COST, now.kind) ?? ''}`}${engine ? DELETED_BY_HAND[engine] : ''}${forced}`);
+    : (instead?.hint ?? `${fix}${byHand}${forced}`);
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
     : { code, severity: 'warning', subject: describeObject(now), message: body, hint };
@@ -341,10 +346,10 @@ function refused(
 const REFUSED_APPLY: Readonly<Record<Engine | 'kubectl', string>> = {
   kubectl: 'kubectl apply fails on it',
   argocd:
-    'Argo CD\'s sync of the stage fails on it ("field is immutable"): the Application stays OutOfSync, what comes in later sync waves is not applied, ' +
+    "Argo CD's sync of the stage fails on it, refused by the API server: the Application stays OutOfSync, what comes in later sync waves is not applied, " +
     'and once its retries are spent Argo CD does not sync that commit again by itself',
   flux:
-    'Flux\'s apply of the stage fails on it (its dry-run: "field is immutable"), so nothing of the stage is applied but its Namespaces and CRDs: ' +
+    "Flux's apply of the stage fails on it (its dry-run is refused), so nothing of the stage is applied but its Namespaces and CRDs: " +
     'the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait',
 };
 

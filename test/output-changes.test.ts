@@ -362,7 +362,7 @@ describe('fields the API server will not change', () => {
     const [argo, argoHint] = warning(delivered, { engine: 'argocd' }).split('\n  hint: ');
     expect(argo).toBe(
       "objects/all.yaml:21:14: warning: Service data/db: spec.clusterIP changes from 10.96.0.50 to 10.96.0.51, which the API server refuses (a Service's clusterIP cannot change): " +
-        'Argo CD\'s sync of the stage fails on it ("field is immutable"): the Application stays OutOfSync, what comes in later sync waves is not applied, ' +
+        "Argo CD's sync of the stage fails on it, refused by the API server: the Application stays OutOfSync, what comes in later sync waves is not applied, " +
         'and once its retries are spent Argo CD does not sync that commit again by itself',
     );
     expect(argoHint).toBe(
@@ -372,11 +372,22 @@ describe('fields the API server will not change', () => {
     );
     const [flux, fluxHint] = warning(delivered, { engine: 'flux' }).split('\n  hint: ');
     expect(flux).toMatch(
-      /: Flux's apply of the stage fails on it \(its dry-run: "field is immutable"\), so nothing of the stage is applied but its Namespaces and CRDs: the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait$/,
+      /: Flux's apply of the stage fails on it \(its dry-run is refused\), so nothing of the stage is applied but its Namespaces and CRDs: the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait$/,
     );
     expect(fluxHint).toMatch(
       /; Flux delivers the stage: delete it only once this commit is pushed and its apply has failed .*flux reconcile kustomization/,
     );
+    // a fix that deletes nothing (a claim that shrinks: copy the data to a new claim) says nothing of when to delete
+    const shrunk = OBJECTS.replace(
+      'resources: { requests: { storage: 1Gi } }\n---\napiVersion: v1\nkind: Pod',
+      'resources: { requests: { storage: 512Mi } }\n---\napiVersion: v1\nkind: Pod',
+    );
+    expect(shrunk).not.toBe(OBJECTS);
+    const claim = changes(delivered, delivered, { objects: shrunk, env: { engine: 'argocd' } }).find((w) =>
+      w.includes('PersistentVolumeClaim data/cache'),
+    )!;
+    expect(claim).toContain("(a claim never shrinks): Argo CD's sync of the stage fails on it, refused by the API server");
+    expect(claim).toMatch(/\n {2}hint: keep the old value, or copy the data to a new claim of the new size$/);
     // kubectl: the apply fails, and nothing about pushing
     expect(warning(MANIFESTS, {})).toMatch(
       /: kubectl apply fails on it\n {2}hint: keep the old value, or delete it and apply again on purpose \(kubectl delete service db -n data\): its clients cannot reach it in between$/,
@@ -390,7 +401,7 @@ describe('fields the API server will not change', () => {
     const warning = (stage: string, env: StageEnvironment) =>
       changes(stage, stage, { was, objects: OBJECTS, env }).find((w) => w.includes('spec.storageClassName'))!;
     expect(warning(delivered, { engine: 'flux' })).toContain(
-      'which is not known at synth time: Flux\'s apply of the stage fails on it (its dry-run: "field is immutable"), so nothing of the stage is applied but its Namespaces and CRDs: the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait (a claim\'s spec cannot change once it is created, only its storage request grow) unless that is fixed',
+      "which is not known at synth time: Flux's apply of the stage fails on it (its dry-run is refused), so nothing of the stage is applied but its Namespaces and CRDs: the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait (a claim's spec cannot change once it is created, only its storage request grow) unless that is fixed",
     );
     expect(warning(MANIFESTS, {})).toContain('which is not known at synth time: kubectl apply fails on it (a claim');
   });
