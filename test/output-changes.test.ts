@@ -766,9 +766,11 @@ describe('what applying a change does besides refusing it', () => {
         `echo '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api","namespace":"data"},"spec":{"replicas":3}}' | kubectl apply --server-side --field-manager=handover-to-hpa --validate=false -f - ` +
         "(a conflict there means that the autoscaler's manager owns the field already: push as usual, and do not force it, which would set the pods back to 3); then push as usual",
     ]);
-    // Argo CD applies client-side, with kubectl's last-applied configuration
-    expect(changes(delivered, autoscaled, { env: { engine: 'argocd' } }).join('\n')).toContain(
-      'kubectl apply edit-last-applied deployment/api -n data',
+    // Argo CD applies client-side, with kubectl's last-applied configuration, as soon as the commit is pushed
+    const [argo] = changes(delivered, autoscaled, { env: { engine: 'argocd' } });
+    expect(argo).toContain("spec.replicas: 3 is no longer written, so Argo CD's sync (a client-side kubectl apply) removes it");
+    expect(argo.split('\n  hint: ')[1]).toBe(
+      'before pushing, remove the field from what kubectl last applied, which changes no pod count: kubectl apply edit-last-applied deployment/api -n data, delete spec.replicas and save; then push as usual',
     );
   });
 
