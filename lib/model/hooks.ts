@@ -32,20 +32,37 @@ export const ARGOCD_HOOKS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The steps of a sync at which Argo CD runs an object, by its annotations: its own hooks as written
+ * (`PreSync`, `Sync`, `PostSync`, `SyncFail`, `Skip`...), else the Helm hooks it maps (a pre-install
+ * hook is a PreSync one; a Helm hook of another step, a test, is none); [] for no hook. Its own
+ * annotation rules over Helm's (gitops-engine reads Helm's only without it).
+ */
+function argoCdSteps(annotations: Readonly<Record<string, unknown>>): {
+  readonly argo: boolean;
+  readonly steps: readonly string[];
+  readonly helm: number;
+} {
+  // (an object not yet checked may have an annotation that is no string: the schema check says so)
+  const text = (key: string) => (typeof annotations[key] === 'string' ? annotations[key] : undefined);
+  const argo = text(ARGOCD_HOOK);
+  if (argo !== undefined) return { argo: true, steps: argo.split(',').map((h) => h.trim()), helm: 0 };
+  const helm = helmHooks(text(HELM_HOOK) ?? '');
+  return { argo: false, steps: helm.flatMap((h) => ownEntry(ARGOCD_HOOKS, h) ?? []), helm: helm.length };
+}
+
+/**
  * How Argo CD takes an object by its annotations: `runs`, a sync hook it creates at its step of
  * every sync and leaves out of its comparison (so a hook the cluster deleted is no drift); `never`,
  * one it never applies (`Skip` alone, or a Helm hook of another step, a test); undefined, no hook:
- * applied and compared as any object. Its own annotation rules over Helm's (gitops-engine reads
- * Helm's only without it).
+ * applied and compared as any object.
  */
 export function argoCdHook(annotations: Readonly<Record<string, unknown>>): 'runs' | 'never' | undefined {
-  // (an object not yet checked may have an annotation that is no string: the schema check says so)
-  const text = (key: string) => (typeof annotations[key] === 'string' ? annotations[key] : undefined);
-  const argo = text(ARGOCD_HOOK)
-    ?.split(',')
-    .map((h) => h.trim());
-  if (argo) return argo.every((h) => h === 'Skip') ? 'never' : 'runs';
-  const helm = helmHooks(text(HELM_HOOK) ?? '');
-  if (helm.length === 0) return undefined;
-  return helm.some((h) => ownEntry(ARGOCD_HOOKS, h) !== undefined) ? 'runs' : 'never';
+  const { argo, steps, helm } = argoCdSteps(annotations);
+  if (argo) return steps.every((h) => h === 'Skip') ? 'never' : 'runs';
+  if (helm === 0) return undefined;
+  return steps.length ? 'runs' : 'never';
 }
+
+/** Whether Argo CD runs an object as a PreSync hook: before it applies anything else of the stage, at every sync. */
+export const argoCdPreSync = (annotations: Readonly<Record<string, unknown>>): boolean =>
+  argoCdSteps(annotations).steps.includes('PreSync');
