@@ -15,13 +15,14 @@ export interface FieldChange {
   /** The fix, given how to keep the old value. @default - keep the old value, or delete the object and apply again on purpose */
   readonly hint?: (keep: string) => string;
   /**
-   * What `kubectl apply` does with the change, when that is not simply a refusal: the API server
-   * takes the update but not the change (a headless Service's clusterIP None, kept when no
-   * clusterIP is given), or refuses it unless the cluster gave the field the same value (a claim's
-   * storageClassName, newly written).
-   * @default - the API server refuses the update: kubectl apply fails on it
+   * What the apply does with the change, when that is not simply a refusal: the API server takes
+   * the update but not the change (a headless Service's clusterIP None, kept when no clusterIP is
+   * given), or refuses it unless the cluster gave the field the same value (a claim's
+   * storageClassName, newly written: then given what a refusal does where the stage is applied,
+   * `kubectl apply fails on it` or the engine's failed sync).
+   * @default - the API server refuses the update: the apply fails on it
    */
-  readonly outcome?: string;
+  readonly outcome?: string | ((fails: string) => string);
 }
 
 /** An object's spec, or an empty one when it has none (or not a mapping). */

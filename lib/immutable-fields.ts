@@ -109,7 +109,7 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
   const oldValues = withDefaults(old, old, classes);
   const newValues = withDefaults(now, old, classes);
   const changes: FieldChange[] = [];
-  const differs = (path: FieldPath, why: string, hint?: (keep: string) => string, outcome?: string) => {
+  const differs = (path: FieldPath, why: string, hint?: (keep: string) => string, outcome?: FieldChange['outcome']) => {
     if (isDeepStrictEqual(valueAt(oldValues, path), valueAt(newValues, path))) return;
     // narrowed where the values differ as the API server sees them, shown as written
     const at = narrowed(oldValues, newValues, path);
@@ -138,7 +138,8 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
             (keep) =>
               `see which it has (kubectl get ${ref} -o jsonpath='{.spec.${k}}'): if it is ${value}, nothing changes; else ${keep}, ` +
               `or delete it and apply again on purpose (kubectl delete ${ref}): the claim goes once no pod uses it, and its data with it unless copied first`,
-            `but the claim has ${given.what}, which is not known at synth time: kubectl apply fails on it (${why}) unless that is ${value}${given.unless ?? ''}`,
+            (fails) =>
+              `but the claim has ${given.what}, which is not known at synth time: ${fails} (${why}) unless that is ${value}${given.unless ?? ''}`,
           );
         } else differs(['spec', k], why);
       }
@@ -218,8 +219,9 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
             (keep) =>
               `see which it has (kubectl get ${ref} -o jsonpath='{.spec.${k}}'): if it is ${String(after[k])}, nothing changes; else ${keep}, ` +
               `or delete the Pod and apply again on purpose (kubectl delete ${ref}): it does not run in between`,
-            `but the Pod has the ${k} its PriorityClass '${String(className)}' gave it when it was made, which is not known at synth time: ` +
-              `kubectl apply fails on it (${POD_FIXED}) unless that is ${String(after[k])}`,
+            (fails) =>
+              `but the Pod has the ${k} its PriorityClass '${String(className)}' gave it when it was made, which is not known at synth time: ` +
+              `${fails} (${POD_FIXED}) unless that is ${String(after[k])}`,
           );
         } else if (updatable === undefined) differs(['spec', k], POD_FIXED, hint);
         else if (!updatable.allowed(before[k], after[k])) differs(['spec', k], updatable.why, hint);

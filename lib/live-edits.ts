@@ -26,6 +26,10 @@ export type OutputReader = (file: string) => string | undefined;
 export function liveImageEdits(loaded: LoadedStage, readOutput: OutputReader | undefined): Problem[] {
   if (!readOutput) return [];
   const problems: Problem[] = [];
+  // a stage that declares delivery: is applied by Argo CD or Flux as its commit is pushed: the push is the apply,
+  // and a switch goes in a commit of its own once the engine has synced the idle color's image
+  const delivered = (loaded.file as { delivery?: unknown }).delivery !== undefined;
+  const stage = loaded.context.name;
   for (const app of loaded.apps) {
     const path = STACKS[app.stack as keyof typeof STACKS].release?.blueGreen;
     const colors = path && (settingAt(app.settings, path) as BlueGreenSettings | undefined);
@@ -51,11 +55,15 @@ export function liveImageEdits(loaded: LoadedStage, readOutput: OutputReader | u
       ...(wasLive === live
         ? {
             message: `${setting.join('.')}: the ${live} color is live, and ${change}: its pods are replaced while they serve traffic, which blue/green deployment avoids`,
-            hint: `give the new image to the idle color instead (${idleColor(live)}; npm run promote writes it there), apply, then npm run switch -- ${loaded.context.name} ${app.name}`,
+            hint: delivered
+              ? `give the new image to the idle color instead (${idleColor(live)}; npm run promote writes it there), commit and push it; once the engine that delivers ${stage} has synced it, npm run switch -- ${stage} ${app.name}, then commit and push that`
+              : `give the new image to the idle color instead (${idleColor(live)}; npm run promote writes it there), apply, then npm run switch -- ${stage} ${app.name}`,
           }
         : {
             message: `${setting.join('.')}: traffic switches to the ${live} color while ${change}: it goes to pods being replaced, not to a release that runs`,
-            hint: `apply the new image with ${String(wasLive)} still live, then switch (npm run switch -- ${loaded.context.name} ${app.name} checks that the idle color runs it)`,
+            hint: delivered
+              ? `push the new image with ${String(wasLive)} still live, and switch in a commit of its own once the engine that delivers ${stage} has synced it (npm run switch -- ${stage} ${app.name} checks that the idle color runs it)`
+              : `apply the new image with ${String(wasLive)} still live, then switch (npm run switch -- ${stage} ${app.name} checks that the idle color runs it)`,
           }),
     });
   }

@@ -3,7 +3,7 @@
  * object that holds data leaves the output (a PersistentVolumeClaim, or a PersistentVolume with a
  * volume source: `kubectl apply --prune` deletes it, and a renamed claim starts empty), or a field
  * the API server will not change is changed (a claim's volumeName, a Deployment's selector, a
- * Job's template...: the apply is refused), or a workload no longer writes spec.replicas (the apply
+ * Job's template...: the apply is refused, said by lib/refused-changes.ts), or a workload no longer writes spec.replicas (the apply
  * drops it to one pod), or its autoscaler leaves while it writes none (lib/replica-changes.ts). Found by comparing the new output with the stage's
  * output as it is (`dist/<stage>/`), as lib/live-edits.ts does: the two inventories say which
  * objects changed, and only the files that hold changed objects of the kinds below are read and
@@ -18,9 +18,7 @@ import type { Engine } from './model/engines.js';
 import type { Problem } from './errors.js';
 import { objectsIn, type OutputReader } from './live-edits.js';
 import { includedPlaces } from './checks/manifests.js';
-import { formatFieldPath } from './model/field-path.js';
-import { describeObject, type KubeObject, kubectlTarget, ownEntry } from './model/object.js';
-import { STAGE_LABEL } from './model/labels.js';
+import type { KubeObject } from './model/object.js';
 import { DIST_DIR } from './synth/disk.js';
 import { fileText, type StageFileTree } from './synth/file-content.js';
 import {
@@ -35,16 +33,15 @@ import {
 import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
 import { chartHeads } from './synth/app-summary.js';
 import { IMMUTABLE_SPEC, immutableChanges } from './immutable-fields.js';
-import type { FieldChange } from './field-changes.js';
 import type { RenderedChart } from './synth/rendered.js';
-import { DATA_KINDS, engineName, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
-import { placeOf } from './setting-places.js';
+import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
 import { SCALED_KINDS } from './model/kinds.js';
 import { autoscalersLeaving, replicasReset } from './replica-changes.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
 import { configNotRolled, rollsOut, templateNotRolled } from './config-rollouts.js';
-import { FORCE_ANNOTATION, recreatedAtSync, type Recreation } from './delivery/recreated.js';
-import { recreate } from './selector-changes.js';
+import { recreatedAtSync } from './delivery/recreated.js';
+import { refused } from './refused-changes.js';
+import { hooksBeforeTheirNamespace, mayHoldPreSyncHook } from './delivery/first-sync.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
@@ -94,8 +91,49 @@ export function outputChanges(
   pruner?: Engine,
   engine?: Engine,
 ): OutputComparison {
-  const newInventory = files.get(INVENTORY_FILE);
   const base = comparedOutput(loaded, readOutput, readSource);
+  const compared = comparedChanges(loaded, charts, files, base, pruner, engine);
+  // a PreSync hook in a Namespace that Argo CD makes at this sync: said once, as the output that makes it is written
+  const inventory = files.get(INVENTORY_FILE);
+  const first =
+    engine === 'argocd' && readOutput && inventory !== undefined ? firstSyncHooks(loaded, files, fileText(inventory), base?.inventory) : [];
+  return first.length ? { ...compared, problems: [...first, ...compared.problems] } : compared;
+}
+
+/**
+ * The PreSync hooks Argo CD runs before it makes their Namespace (lib/delivery/first-sync.ts): in a
+ * Namespace the new inventory has and the old one (`before`, when there is one) had not. Only the
+ * output files that may hold such a hook are parsed, and only when a Namespace is new.
+ */
+function firstSyncHooks(loaded: LoadedStage, files: StageFileTree, after: string, before: string | undefined): Problem[] {
+  const namespaces = (text: string) =>
+    new Set(
+      [...parseInventory(text).keys()].map(keyParts).flatMap((k) => (k.kind === 'Namespace' && k.namespace === undefined ? [k.name] : [])),
+    );
+  const had = before === undefined ? new Set<string>() : namespaces(before);
+  const fresh = new Set([...namespaces(after)].filter((n) => !had.has(n)));
+  if (fresh.size === 0) return [];
+  const objects = [...files].flatMap(([file, content]) => {
+    if (!file.endsWith('.yaml')) return [];
+    const text = fileText(content);
+    return mayHoldPreSyncHook(text) ? objectsIn(text) : [];
+  });
+  const included = includedPlaces(loaded.context.files, loaded.context.namespace);
+  return hooksBeforeTheirNamespace(objects, fresh, (object, path) =>
+    included({ code: 'delivery/first-sync-hook', severity: 'warning', message: '', object, path }),
+  );
+}
+
+/** What `outputChanges` compares with the stage's output as it is (`base`): its warnings, and the summary line's changes. */
+function comparedChanges(
+  loaded: LoadedStage,
+  charts: readonly RenderedChart[],
+  files: StageFileTree,
+  base: ComparedOutput | undefined,
+  pruner: Engine | undefined,
+  engine: Engine | undefined,
+): OutputComparison {
+  const newInventory = files.get(INVENTORY_FILE);
   if (!base || newInventory === undefined) return { problems: [] };
   const { read: readOld, inventory: oldInventory, dir, own } = base;
   const newText = fileText(newInventory);
@@ -277,110 +315,4 @@ const keyOf = (o: KubeObject) =>
 function oldResources(readOutput: OutputReader): string[] {
   const text = readOutput(KUSTOMIZATION_FILE);
   return text ? [...text.matchAll(/^ {2}- (\S+)$/gm)].map((m) => m[1]) : [];
-}
-
-/**
- * A change the API server refuses, at the setting that gave the new value when there is one, else
- * at the field in the included file the object came from (a manifests app's), else at the app. In
- * a stage an engine delivers that deletes and creates the object anew (`recreation`), what that
- * does instead.
- */
-function refused(
-  loaded: LoadedStage,
-  old: KubeObject,
-  now: KubeObject,
-  change: FieldChange,
-  app: string | undefined,
-  included: ReturnType<typeof includedPlaces>,
-  engine: Engine | undefined,
-  recreation: Recreation | undefined,
-): Problem {
-  const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' && v !== '' ? v : JSON.stringify(v));
-  const code = 'output/immutable-field';
-  // a Secret's values are never shown, nor looked for among the settings
-  const secret = now.kind === 'Secret';
-  const what = secret ? 'changes' : `changes from ${show(change.before)} to ${show(change.after)}`;
-  const place = placeOf(loaded, app, secret ? undefined : change.after, change.path);
-  const keep = place.setting && !secret ? `set ${place.setting} back to ${show(change.before)}` : 'keep the old value';
-  // (a change the API server takes, or refuses only at times, is said as it is: change.outcome)
-  const instead = recreation && engine && !change.outcome ? recreated(old, now, change, engine, recreation, keep) : undefined;
-  const body = `${formatFieldPath(change.path)} ${what}, ${change.outcome ?? `which the API server refuses (${change.why}): ${instead?.outcome ?? 'kubectl apply fails on it'}`}`;
-  const location =
-    (place.setting ? undefined : included({ code, severity: 'warning', message: body, object: now, path: change.path })) ?? place.location;
-  // a Job (of an included manifest: no stack makes one) that is to run again at each release: the engine can recreate it itself
-  const forced =
-    now.kind === 'Job' && engine
-      ? `; or, so that ${engineName(engine)} deletes and creates it anew whenever its update is refused, annotate it in its file ${FORCE_ANNOTATION[engine]}`
-      : '';
-  // a team's Job whose template lost the labels stagecraft wrote into it before (an upgrade past
-  // adopt3, which keeps templates as written): the old value is no file's to keep
-  const unlabelled =
-    now.kind === 'Job' &&
-    change.path[1] === 'template' &&
-    `${change.path.join()}${JSON.stringify(change.before)}`.includes(STAGE_LABEL) &&
-    !JSON.stringify(change.after ?? null).includes(STAGE_LABEL);
-  const hint = unlabelled
-    ? `stagecraft no longer writes its labels (nor, on amd64, its node selector) into an included pod template, so there is no old value to keep: delete the Job before this apply (kubectl delete ${kubectlTarget(now)}); applied, it runs again${forced}`
-    : (instead?.hint ??
-      `${change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${ownEntry(COST, now.kind) ?? ''}`}${forced}`);
-  return location
-    ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
-    : { code, severity: 'warning', subject: describeObject(now), message: body, hint };
-}
-
-/** What deleting an object costs, by kind: the data of a claim or volume, a Service's clients for a while. */
-const COST: Readonly<Record<string, string>> = {
-  PersistentVolumeClaim: ': the claim goes once no pod uses it, and its data with it unless copied first',
-  PersistentVolume: ': its data goes with it unless copied first',
-  Service: ': its clients cannot reach it in between',
-};
-
-/** How an engine deletes and creates anew an object it recreates, by when; one phrase per case, for every kind. */
-const RECREATED: Readonly<Record<Recreation['when'], (engine: string, by: string) => string>> = {
-  hook: (engine) => `${engine} deletes it before each sync creates it again`,
-  refused: (engine, by) => `${engine} deletes and recreates it (${by})`,
-  'every-sync': (engine, by) => `${engine} deletes and recreates it at every sync, changed or not (${by})`,
-};
-
-/** The kinds whose pods go with them when they are deleted with background (or foreground) propagation, as the engines delete. */
-const POD_OWNERS = new Set([...SCALED_KINDS, 'DaemonSet']);
-
-/**
- * What the engine does in place of the refused update of `now`, which it deletes and creates anew
- * (Flux, with background propagation: a workload's pods all go at once, fluxcd/pkg#603), and how
- * to avoid what that costs: a workload's pods kept by deleting it by hand with `--cascade=orphan`
- * once the annotation that forces it is gone; a claim's data kept by removing that annotation.
- */
-function recreated(
-  old: KubeObject,
-  now: KubeObject,
-  change: FieldChange,
-  engine: Engine,
-  recreation: Recreation,
-  keep: string,
-): { outcome: string; hint: string } {
-  const name = engineName(engine);
-  const { by } = recreation;
-  const deletes = RECREATED[recreation.when](name, by);
-  if (now.kind === 'PersistentVolumeClaim' || now.kind === 'PersistentVolume') {
-    // a claim in use is deleted only once no pod uses it
-    const data =
-      now.kind === 'PersistentVolumeClaim'
-        ? `${deletes}, empty, once no pod uses it: its data goes with it`
-        : `${deletes}: its data goes with it unless copied first`;
-    const remove = recreation.when === 'hook' ? 'make it no hook' : `remove ${by}`;
-    return {
-      outcome: data,
-      hint: `${keep}, and ${remove}, so that ${name} never deletes it with its data; to change it on purpose, copy the data first`,
-    };
-  }
-  if (POD_OWNERS.has(now.kind)) {
-    const field = String(change.path[1] ?? '');
-    return {
-      outcome: `${deletes}; its pods are deleted with it, all at once`,
-      hint: `${keep}; or, so that its pods keep running, remove ${by} in this commit (${name}'s apply is then refused, deleting nothing) and, once it is pushed, ${recreate(old, now, field)}`,
-    };
-  }
-  const cost = now.kind === 'Pod' ? ': the pod stops, and starts anew' : (ownEntry(COST, now.kind) ?? '');
-  return { outcome: `${deletes}${cost}`, hint: `${keep}; or let ${name} recreate it${cost ? ` (${cost.slice(2)})` : ''}` };
 }

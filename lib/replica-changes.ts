@@ -9,7 +9,7 @@ import type { Problem } from './errors.js';
 import type { Engine } from './model/engines.js';
 import type { includedPlaces } from './checks/manifests.js';
 import { SCALED_KINDS, dropLastAppliedReplicas, scaleTargetKey, scaleTargetOf } from './model/kinds.js';
-import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
+import { describeObject, isRecord, kubectlTarget, type KubeObject, ownEntry } from './model/object.js';
 import { placeOf } from './setting-places.js';
 import { chartHeads, chartScaleTargets } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/rendered.js';
@@ -36,6 +36,19 @@ function handOverReplicas(o: KubeObject, replicas: number, to = 'the autoscaler'
     `(a conflict there means that ${to === 'the autoscaler' ? "the autoscaler's" : 'another'} manager owns the field already: push as usual, and do not force it, which would set the pods back to ${replicas})`
   );
 }
+
+/**
+ * What removes a `spec.replicas` no longer written, by who applies the stage: kubectl's client-side
+ * apply and Argo CD's sync (a client-side apply too, with kubectl's last-applied configuration,
+ * as stagecraft's Applications set no ServerSideApply=true) remove what they applied before; Flux's
+ * server-side apply, what it owns. Argo CD syncs as soon as the commit is pushed: the remedy comes
+ * before the push.
+ */
+const REMOVED_BY: Readonly<Record<Engine | 'kubectl', string>> = {
+  kubectl: 'kubectl apply removes it',
+  argocd: "Argo CD's sync (a client-side kubectl apply) removes it",
+  flux: "Flux's server-side apply removes it (while it owns the field)",
+};
 
 /** The HorizontalPodAutoscaler among `objects` that scales the workload `kind` `name` in namespace `ns`. */
 function autoscalerOf(objects: readonly KubeObject[], kind: string, name: string, ns: unknown): KubeObject | undefined {
@@ -84,7 +97,7 @@ export function replicasReset(
   const message =
     (after === null
       ? `spec.replicas${before === undefined ? ' is now null' : ` changes from ${before} to null`}, which kubectl apply sends to remove the field, and the API server sets the default, 1: `
-      : `spec.replicas: ${before} is no longer written, so ${engine === 'flux' ? "Flux's server-side apply removes it (while it owns the field)" : 'kubectl apply removes it'} and the API server sets the default, 1: `) +
+      : `spec.replicas: ${before} is no longer written, so ${ownEntry(REMOVED_BY, engine ?? 'kubectl')} and the API server sets the default, 1: `) +
     (scaled
       ? `the ${now.kind} drops to 1 pod from the number ${describeObject(scaled)} scaled it to`
       : `the ${now.kind} goes from ${before} pods to 1`) +
@@ -95,7 +108,9 @@ export function replicasReset(
       : autoscaler
         ? engine === 'flux'
           ? `before pushing, ${handOverReplicas(now, before!)}; then push as usual`
-          : `before applying, ${dropLastAppliedReplicas(now)}; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
+          : engine === 'argocd'
+            ? `before pushing, ${dropLastAppliedReplicas(now)}; then push as usual`
+            : `before applying, ${dropLastAppliedReplicas(now)}; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
         : `write spec.replicas: ${before} again; or, if something else sets the number of pods, first ${engine === 'flux' ? handOverReplicas(now, before!, 'what sets it') : dropLastAppliedReplicas(now)}`;
   const instance = loaded.apps.find((a) => a.name === app);
   const setting =

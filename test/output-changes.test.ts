@@ -354,6 +354,58 @@ describe('fields the API server will not change', () => {
     expect(warned(undefined, job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(true);
   });
 
+  it('says what the engine that delivers the stage does with a refused update, and to delete the object by hand only once the commit is pushed', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const objects = OBJECTS.replace('10.96.0.50', '10.96.0.51');
+    const warning = (stage: string, env: StageEnvironment) =>
+      changes(stage, stage, { objects, env }).find((w) => w.includes('Service data/db'))!;
+    const [argo, argoHint] = warning(delivered, { engine: 'argocd' }).split('\n  hint: ');
+    expect(argo).toBe(
+      "objects/all.yaml:21:14: warning: Service data/db: spec.clusterIP changes from 10.96.0.50 to 10.96.0.51, which the API server refuses (a Service's clusterIP cannot change): " +
+        "Argo CD's sync of the stage fails on it, refused by the API server: the Application stays OutOfSync, what comes in later sync waves is not applied, " +
+        'and once its retries are spent Argo CD does not sync that commit again by itself',
+    );
+    expect(argoHint).toBe(
+      'keep the old value, or delete it and apply again on purpose (kubectl delete service db -n data): its clients cannot reach it in between; ' +
+        'Argo CD delivers the stage: delete it only once this commit is pushed and its sync has failed (deleted before, a sync of the commit before makes it again as it was), ' +
+        'then sync the stage by hand (argocd app sync <its Application>), since Argo CD does not sync that commit again by itself',
+    );
+    const [flux, fluxHint] = warning(delivered, { engine: 'flux' }).split('\n  hint: ');
+    expect(flux).toMatch(
+      /: Flux's apply of the stage fails on it \(its dry-run is refused\), so nothing of the stage is applied but its Namespaces and CRDs: the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait$/,
+    );
+    expect(fluxHint).toMatch(
+      /; Flux delivers the stage: delete it only once this commit is pushed and its apply has failed .*flux reconcile kustomization/,
+    );
+    // a fix that deletes nothing (a claim that shrinks: copy the data to a new claim) says nothing of when to delete
+    const shrunk = OBJECTS.replace(
+      'resources: { requests: { storage: 1Gi } }\n---\napiVersion: v1\nkind: Pod',
+      'resources: { requests: { storage: 512Mi } }\n---\napiVersion: v1\nkind: Pod',
+    );
+    expect(shrunk).not.toBe(OBJECTS);
+    const claim = changes(delivered, delivered, { objects: shrunk, env: { engine: 'argocd' } }).find((w) =>
+      w.includes('PersistentVolumeClaim data/cache'),
+    )!;
+    expect(claim).toContain("(a claim never shrinks): Argo CD's sync of the stage fails on it, refused by the API server");
+    expect(claim).toMatch(/\n {2}hint: keep the old value, or copy the data to a new claim of the new size$/);
+    // kubectl: the apply fails, and nothing about pushing
+    expect(warning(MANIFESTS, {})).toMatch(
+      /: kubectl apply fails on it\n {2}hint: keep the old value, or delete it and apply again on purpose \(kubectl delete service db -n data\): its clients cannot reach it in between$/,
+    );
+  });
+
+  it("says what the engine does with a claim's newly written storageClassName, refused unless the cluster gave it that class", () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const was = OBJECTS.replace('metadata: { name: cache }\nspec:\n  storageClassName: fixed\n', 'metadata: { name: cache }\nspec:\n');
+    expect(was).not.toBe(OBJECTS);
+    const warning = (stage: string, env: StageEnvironment) =>
+      changes(stage, stage, { was, objects: OBJECTS, env }).find((w) => w.includes('spec.storageClassName'))!;
+    expect(warning(delivered, { engine: 'flux' })).toContain(
+      "which is not known at synth time: Flux's apply of the stage fails on it (its dry-run is refused), so nothing of the stage is applied but its Namespaces and CRDs: the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait (a claim's spec cannot change once it is created, only its storage request grow) unless that is fixed",
+    );
+    expect(warning(MANIFESTS, {})).toContain('which is not known at synth time: kubectl apply fails on it (a claim');
+  });
+
   it("gives, for a Job's new template in a stage an engine delivers, the annotation that has the engine recreate it at each change", () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
     const objects = OBJECTS.replace('migrate:1.0', 'migrate:1.1');
@@ -363,6 +415,8 @@ describe('fields the API server will not change', () => {
         .split('\n  hint: ')[1];
     expect(hint(delivered, { engine: 'flux' })).toBe(
       'keep the old value, or delete the Job and apply again on purpose (kubectl delete job migrate -n data): it then runs again, with the new spec; ' +
+        'Flux delivers the stage: delete it only once this commit is pushed and its apply has failed (deleted before, an apply of the commit before makes it again as it was); ' +
+        'Flux applies it anew at its next try, within 2 minutes (flux reconcile kustomization <its Kustomization> does it at once); ' +
         'or, so that Flux deletes and creates it anew whenever its update is refused, annotate it in its file kustomize.toolkit.fluxcd.io/force: enabled',
     );
     // Force=true alone: with Replace=true, Argo CD would replace the Job, running it again, at every sync of the stage
@@ -712,9 +766,11 @@ describe('what applying a change does besides refusing it', () => {
         `echo '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api","namespace":"data"},"spec":{"replicas":3}}' | kubectl apply --server-side --field-manager=handover-to-hpa --validate=false -f - ` +
         "(a conflict there means that the autoscaler's manager owns the field already: push as usual, and do not force it, which would set the pods back to 3); then push as usual",
     ]);
-    // Argo CD applies client-side, with kubectl's last-applied configuration
-    expect(changes(delivered, autoscaled, { env: { engine: 'argocd' } }).join('\n')).toContain(
-      'kubectl apply edit-last-applied deployment/api -n data',
+    // Argo CD applies client-side, with kubectl's last-applied configuration, as soon as the commit is pushed
+    const [argo] = changes(delivered, autoscaled, { env: { engine: 'argocd' } });
+    expect(argo).toContain("spec.replicas: 3 is no longer written, so Argo CD's sync (a client-side kubectl apply) removes it");
+    expect(argo.split('\n  hint: ')[1]).toBe(
+      'before pushing, remove the field from what kubectl last applied, which changes no pod count: kubectl apply edit-last-applied deployment/api -n data, delete spec.replicas and save; then push as usual',
     );
   });
 

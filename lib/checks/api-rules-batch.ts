@@ -1,17 +1,68 @@
 /**
  * The API server's rules of Jobs and CronJobs (pkg/apis/batch/validation) that JSON Schema does
  * not express: the pods' restart policy, a CronJob's schedule (robfig/cron, lib/model/cron.ts) and
- * time zone; and a Job the cluster deletes once finished, which the next kubectl apply makes and
- * runs again. Called by `checkApiRules` (api-rules.ts); data in, findings out.
+ * time zone; and a Job the cluster deletes once finished, which whoever applies the stage (kubectl,
+ * Flux, Argo CD) makes and runs again, or an Argo CD sync hook deleted before Argo CD saw it finish. Called by `checkApiRules` (api-rules.ts); data in, findings out.
  */
 import { BoundedMap } from '../model/bounded-map.js';
 import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../model/cron.js';
+import type { Engine } from '../model/engines.js';
+import { argoCdHook } from '../model/hooks.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import type { PodTemplate } from '../model/pod-specs.js';
 import { finder, type Emit, type Finding } from './finding.js';
 
 /** Whether a Job picks its pods itself (`spec.manualSelector: true`): then the API server does not label them with its name. */
 export const manualSelector = (o: KubeObject) => (o.spec as { manualSelector?: unknown } | undefined)?.manualSelector === true;
+
+/**
+ * The shortest ttlSecondsAfterFinished of an Argo CD sync hook that leaves Argo CD time to see the
+ * Job finish before the cluster deletes it: with a shorter one, Argo CD 2.x may wait for the hook
+ * for ever (argo-cd#18884, #21055; 3.0 holds hooks with a finalizer, gitops-engine#646, which
+ * reports since say not every case).
+ * Argo CD's own Helm chart gives its hook Job 60 s for this reason (argo-helm#2861).
+ */
+const HOOK_TTL_SEEN = 60;
+
+/**
+ * A Job the cluster deletes once it has finished: whoever applies the stage finds it missing and
+ * creates it again, and it runs again (kubectl at the next apply, Flux at every interval of its
+ * Kustomization, Argo CD at its next sync, at once with selfHeal); not an Argo CD sync hook, which
+ * Argo CD leaves out of its comparison and runs at every sync anyway, unless its TTL is short
+ * enough to hang the sync (HOOK_TTL_SEEN), nor one Argo CD never applies.
+ */
+function jobTtlFinding(o: KubeObject, ttl: number, engine: Engine | undefined): Finding | undefined {
+  const warn = finder(o, 'warning');
+  const at = ['spec', 'ttlSecondsAfterFinished'];
+  const deleted = `the cluster deletes the Job ${ttl} s after it finishes`;
+  const annotations = o.metadata.annotations;
+  const hook = engine === 'argocd' && isRecord(annotations) ? argoCdHook(annotations) : undefined;
+  if (hook === 'never' || (hook === 'runs' && ttl >= HOOK_TTL_SEEN)) return undefined;
+  if (hook === 'runs')
+    return warn(
+      'api/job-ttl',
+      at,
+      `${deleted}, which may be before Argo CD, which runs it as a sync hook, has seen it finish: Argo CD 2.x then waits for the hook for ever (the sync stays at "waiting for completion of hook")`,
+      `remove ttlSecondsAfterFinished and let the hook's deletion policy remove the Job (argocd.argoproj.io/hook-delete-policy: HookSucceeded; without one, Argo CD deletes it before the next sync creates it again); or give it ${HOOK_TTL_SEEN} s or more`,
+    );
+  const [again, hint] =
+    engine === 'argocd'
+      ? [
+          'so Argo CD finds it missing (the Application OutOfSync) and creates it again at its next sync (at once with selfHeal), and it runs again',
+          'remove ttlSecondsAfterFinished, so that the finished Job stays and the next sync leaves it alone; or make it a sync hook (argocd.argoproj.io/hook: PreSync, say), which Argo CD runs at every sync and leaves out of its comparison; for a task that repeats, make it a CronJob',
+        ]
+      : engine === 'flux'
+        ? [
+            "so Flux creates it again at its next apply of the stage (every interval of the stage's Kustomization, 10 minutes), and it runs again",
+            'remove ttlSecondsAfterFinished, so that the finished Job stays and Flux leaves it alone (to run it again when its template changes, annotate it kustomize.toolkit.fluxcd.io/force: enabled); for a task that repeats, make it a CronJob',
+          ]
+        : [
+            'so every later kubectl apply of these manifests creates it again, and it runs again',
+            'remove ttlSecondsAfterFinished, so that the finished Job stays and a later apply leaves it alone; for a task that repeats, make it a CronJob; ' +
+              'or deliver the Job once, apart from the manifests applied again and again (kubectl create -f <file>)',
+          ];
+  return warn('api/job-ttl', at, `${deleted}, ${again}`, hint);
+}
 
 /** What robfig/cron said of each schedule: a fleet's CronJobs repeat a few. */
 const schedules = new BoundedMap<string, string | undefined>(1000);
@@ -26,6 +77,7 @@ export function checkBatch(
   template: PodTemplate | undefined,
   templatePath: readonly string[],
   out: Finding[],
+  engine: Engine | undefined,
 ): void {
   const spec = template?.spec;
   if (spec && typeof spec === 'object') {
@@ -45,17 +97,10 @@ export function checkBatch(
     }
   }
   const ttl = o.kind === 'Job' && isRecord(o.spec) ? o.spec.ttlSecondsAfterFinished : undefined;
+  // a CronJob's jobTemplate may set it: the CronJob, which kubectl apply knows, stays
   if (typeof ttl === 'number') {
-    // a CronJob's jobTemplate may set it: the CronJob, which kubectl apply knows, stays
-    out.push(
-      finder(o, 'warning')(
-        'api/job-ttl',
-        ['spec', 'ttlSecondsAfterFinished'],
-        `the cluster deletes the Job ${ttl} s after it finishes, so every later kubectl apply of these manifests creates it again, and it runs again`,
-        'remove ttlSecondsAfterFinished, so that the finished Job stays and a later apply leaves it alone; for a task that repeats, make it a CronJob; ' +
-          'or deliver the Job once, apart from the manifests applied again and again (kubectl create -f <file>)',
-      ),
-    );
+    const finding = jobTtlFinding(o, ttl, engine);
+    if (finding) out.push(finding);
   }
   if (o.kind !== 'CronJob' || !o.spec || typeof o.spec !== 'object') return;
   const { schedule, timeZone } = o.spec as { schedule?: unknown; timeZone?: unknown };

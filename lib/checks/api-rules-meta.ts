@@ -20,31 +20,11 @@ import {
 } from '../model/object-names.js';
 import { type KubeObject, ownEntry } from '../model/object.js';
 import type { Engine } from '../model/engines.js';
+import { ARGOCD_HOOKS, HELM_HOOK, helmHooks } from '../model/hooks.js';
 import { finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
 import { manualSelector } from './api-rules-batch.js';
-
-/** The annotation that makes an object a Helm hook: created by Helm at a step of a release, not installed with the chart. */
-export const HELM_HOOK = 'helm.sh/hook';
-
-/** Helm 2's hook for a CRD, which Helm 3, kubectl and Argo CD all take for an ordinary object. */
-const CRD_INSTALL = 'crd-install';
-
-/** The hooks a `helm.sh/hook` annotation names, but `crd-install`, which is no hook to anyone: none for an ordinary object. */
-export const helmHooks = (annotation: string): string[] =>
-  annotation
-    .split(',')
-    .map((h) => h.trim())
-    .filter((h) => h !== '' && h !== CRD_INSTALL);
-
-/** The Helm hooks Argo CD runs as sync hooks (gitops-engine `pkg/sync/hook/helm`); it applies an object of any other hook never. */
-export const ARGOCD_HOOKS: Readonly<Record<string, string>> = {
-  'pre-install': 'PreSync',
-  'pre-upgrade': 'PreSync',
-  'post-install': 'PostSync',
-  'post-upgrade': 'PostSync',
-};
 
 /**
  * What the stage's applier does with a Helm hook that `helm template` rendered (a test Pod, a

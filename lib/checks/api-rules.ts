@@ -316,7 +316,7 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
       checkPodSpecValues(emit, template.spec, [...templatePath, 'spec'], out);
     }
   }
-  if (templatePath && (o.kind === 'Job' || o.kind === 'CronJob')) checkBatch(emit, o, template, templatePath, out);
+  if (templatePath && (o.kind === 'Job' || o.kind === 'CronJob')) checkBatch(emit, o, template, templatePath, out, engine);
   const selector = workloadSelector(o);
   if (selector) {
     if (o.kind === 'ReplicationController') checkLabels(emit, selector.matchLabels, selector.path, out);

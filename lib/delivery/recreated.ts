@@ -5,12 +5,9 @@
  * them again, or never applies; and an object the engine is told to force: deleted and created anew
  * when the API server refuses its update, or, for Argo CD's `Replace=true`, at every sync. Pure.
  */
-import { ARGOCD_HOOKS, HELM_HOOK, helmHooks } from '../checks/api-rules-meta.js';
 import type { Engine } from '../model/engines.js';
-import { type KubeObject, ownEntry } from '../model/object.js';
-
-/** Argo CD's sync hook annotation (PreSync, Sync, PostSync, SyncFail, Skip...). */
-const ARGOCD_HOOK = 'argocd.argoproj.io/hook';
+import { ARGOCD_HOOK, argoCdHook } from '../model/hooks.js';
+import type { KubeObject } from '../model/object.js';
 
 /**
  * The deletion policies of a hook, by annotation, each spelled exactly as the engine reads it (any
@@ -67,7 +64,8 @@ export interface Recreation {
 /**
  * Whether a hook's object is deleted before the next sync creates it again: Argo CD's
  * `BeforeHookCreation` (Helm's `before-hook-creation`), also its policy when the hook names no
- * valid one (gitops-engine `pkg/sync/hook` DeletePolicies); with `HookSucceeded` or `HookFailed`
+ * valid one (gitops-engine `pkg/sync/hook` DeletePolicies, in Argo CD 2.x and in the copy now kept in
+ * argo-cd's own repository alike; its docs say so again since argo-cd#25170); with `HookSucceeded` or `HookFailed`
  * alone, a hook that ended the other way stays, and the next sync updates it.
  */
 function deletedBeforeCreation(annotations: Readonly<Record<string, string>>): boolean {
@@ -79,11 +77,8 @@ function deletedBeforeCreation(annotations: Readonly<Record<string, string>>): b
 
 /** Whether Argo CD never updates `o` in place as a hook: one deleted before each creation, or one it never applies. */
 function argoHook(annotations: Readonly<Record<string, string>>): boolean {
-  const argo = annotations[ARGOCD_HOOK]?.split(',').map((h) => h.trim());
-  const helm = helmHooks(annotations[HELM_HOOK] ?? '');
-  // Argo CD's own annotation rules over Helm's (gitops-engine reads Helm's only without it)
-  const never = argo ? argo.every((h) => h === 'Skip') : helm.length > 0 && !helm.some((h) => ownEntry(ARGOCD_HOOKS, h) !== undefined);
-  return never || ((argo !== undefined || helm.length > 0) && deletedBeforeCreation(annotations));
+  const hook = argoCdHook(annotations);
+  return hook === 'never' || (hook === 'runs' && deletedBeforeCreation(annotations));
 }
 
 /**

@@ -524,6 +524,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "A Kustomization leaves dist/delivery/flux/ and, as applied by an older stagecraft, has no deletionPolicy: Orphan, so Flux deletes the stage's objects once the delivery apply prunes it: run the kubectl patch of the hint first.",
   ),
   row(
+    'delivery/first-sync-hook',
+    'PreSync hook in a Namespace Argo CD has not made yet',
+    "Argo CD runs a stage's PreSync hooks (its own, or a Helm chart's pre-install and pre-upgrade hooks) before it applies anything else, the Namespace included, whatever the sync waves; a hook in a Namespace the stage makes for the first time is refused on the first sync, and so is every retry: the stage is never applied. Said once, as the output that first makes the Namespace is written: create the Namespace (and what the hook reads from it) before pushing, or, once the sync failed, then run argocd app sync.",
+  ),
+  row(
     'delivery/moves-cluster',
     'Stage delivered to another cluster',
     "A stage's Application or Kustomization now applies it to another cluster, or names its cluster another way (another server URL, a name for a server URL, another kubeconfig Secret), which may be the same one; the engine leaves what it applied in the old one: its objects stay at work there, its claims with their data, and the new cluster starts on empty claims. Copy what is to be kept, then delete the stage from the old cluster with the command of the hint; unless two Argo CD names say it is another, first make sure it is: on the same cluster, the command would delete the stage at work.",

@@ -137,9 +137,10 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'Helm chart hooks (helm.sh/hook), which kubectl apply does not know; gitops-engine pkg/sync/hook/helm (Argo CD)',
   },
   'api/job-ttl': {
-    short: 'A Job deleted once it finishes, among manifests for kubectl apply (warning)',
-    help: 'ttlSecondsAfterFinished has the cluster delete a finished Job (and its pods); the manifest still holds it, so every later kubectl apply of the manifests creates the Job again, and it runs again. Remove the field (the finished Job stays, and applying it unchanged does nothing), make a task that repeats a CronJob, or deliver a one-off Job apart from the manifests applied again and again (kubectl create -f).',
-    mirrors: 'Job spec.ttlSecondsAfterFinished (the TTL-after-finished controller) and kubectl apply, which creates what is missing',
+    short: 'A Job deleted once it finishes, which whoever applies the stage creates again (warning)',
+    help: "ttlSecondsAfterFinished has the cluster delete a finished Job (and its pods); the manifest still holds it, so whoever applies the stage creates the Job again, and it runs again: every later kubectl apply of the manifests, Flux at every interval of the stage's Kustomization (10 minutes), Argo CD at its next sync (at once with selfHeal). Remove the field (the finished Job stays, and applying it unchanged does nothing), make a task that repeats a CronJob, or deliver a one-off Job apart from the manifests applied again and again (kubectl create -f). An Argo CD sync hook (argocd.argoproj.io/hook, or a Helm install or upgrade hook) is left out of Argo CD's comparison and runs at every sync anyway: it is warned of only with a TTL under 60 s, which may delete it before Argo CD saw it finish, so that Argo CD 2.x waits for the hook for ever; its hook-delete-policy removes it instead. A hook Argo CD never applies (Skip, a Helm test) is not warned of.",
+    mirrors:
+      "Job spec.ttlSecondsAfterFinished (the TTL-after-finished controller); kubectl apply, Flux and Argo CD, which create what is missing; Argo CD's sync hooks (argo-cd#21055)",
   },
   'api/server-set': {
     short: 'A manifest carries metadata the API server sets',

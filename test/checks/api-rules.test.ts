@@ -63,6 +63,31 @@ describe("the API server's rules", () => {
     expect(findingsIn(['api/job-ttl.yaml'])).toEqual([]);
   });
 
+  it('warns of a Job deleted once finished as its engine recreates it: Flux at every interval, Argo CD at its next sync', () => {
+    const ttl = (engine: 'argocd' | 'flux') =>
+      findingsIn(['api/job-ttl.yaml'], { engine }, 'warning').filter((f) => f.includes('ttlSecondsAfterFinished'));
+    expect(ttl('flux')).toEqual([
+      "api/job-ttl.yaml:9:28: Job default/seed: spec.ttlSecondsAfterFinished: the cluster deletes the Job 600 s after it finishes, so Flux creates it again at its next apply of the stage (every interval of the stage's Kustomization, 10 minutes), and it runs again",
+    ]);
+    expect(ttl('argocd')).toEqual([
+      'api/job-ttl.yaml:9:28: Job default/seed: spec.ttlSecondsAfterFinished: the cluster deletes the Job 600 s after it finishes, so Argo CD finds it missing (the Application OutOfSync) and creates it again at its next sync (at once with selfHeal), and it runs again',
+    ]);
+  });
+
+  it('warns of an Argo CD sync hook Job only when it is deleted too soon after it finishes for Argo CD to see it, not of one it never applies', () => {
+    // Argo CD leaves hooks out of its comparison and runs them at every sync: a TTL of 60 s or more changes nothing
+    expect(
+      findingsIn(['api/job-ttl-hooks.yaml'], { engine: 'argocd' }, 'warning').filter((f) => f.includes('ttlSecondsAfterFinished')),
+    ).toEqual([
+      'api/job-ttl-hooks.yaml:10:28: Job default/migrate: spec.ttlSecondsAfterFinished: the cluster deletes the Job 0 s after it finishes, which may be before Argo CD, which runs it as a sync hook, has seen it finish: Argo CD 2.x then waits for the hook for ever (the sync stays at "waiting for completion of hook")',
+    ]);
+    // kubectl and Flux know no hook: each of them is applied and deleted, and applied again
+    expect(
+      findingsIn(['api/job-ttl-hooks.yaml'], { engine: 'flux' }, 'warning').filter((f) => f.includes('ttlSecondsAfterFinished')),
+    ).toHaveLength(3);
+    expect(findingsIn(['api/job-ttl-hooks.yaml'], {}, 'warning').filter((f) => f.includes('ttlSecondsAfterFinished'))).toHaveLength(3);
+  });
+
   it('warns of Service ports of one number and two protocols, which client-side kubectl apply merges by number alone', () => {
     expect(findingsIn(['api/port-merge-key.yaml'], {}, 'warning').filter((f) => f.includes('merges'))).toEqual([
       'api/port-merge-key.yaml:11:30: Service default/dns: spec.ports[1].port: port 53/TCP has the number of ports[0] (53/UDP): ' +

@@ -133,7 +133,9 @@ describe('a release from dev to production', () => {
     expect(r.stderr).toContain(
       'environments/production.yaml:8:36: warning: apps.demoapp.blueGreen.blue: the blue color is live, and its image changes from demoapp:1 to demoapp:1.2: ' +
         'its pods are replaced while they serve traffic, which blue/green deployment avoids\n' +
-        '  hint: give the new image to the idle color instead (green; npm run promote writes it there), apply, then npm run switch -- production demoapp\n',
+        // production declares delivery: (Argo CD applies it as its commit is pushed): the push is the apply, the switch a commit of its own
+        '  hint: give the new image to the idle color instead (green; npm run promote writes it there), commit and push it; ' +
+        'once the engine that delivers production has synced it, npm run switch -- production demoapp, then commit and push that\n',
     );
     // said once: the output now has that image
     expect(runCli('synth', [], dir).stderr).not.toContain('is live');
@@ -146,7 +148,18 @@ describe('a release from dev to production', () => {
     setStageFile('production', before.replace('live: blue', 'live: green').replace('green: demoapp:1.1 }', 'green: demoapp:1.4 }'));
     expect(runCli('synth', [], dir).stderr).toContain(
       'warning: apps.demoapp.blueGreen.green: traffic switches to the green color while its image changes from demoapp:1.3 to demoapp:1.4: ' +
-        'it goes to pods being replaced, not to a release that runs\n',
+        'it goes to pods being replaced, not to a release that runs\n' +
+        '  hint: push the new image with blue still live, and switch in a commit of its own once the engine that delivers production has synced it ' +
+        '(npm run switch -- production demoapp checks that the idle color runs it)\n',
+    );
+    setStageFile('production', before);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    // a stage no engine delivers is applied by hand: apply, then switch
+    const undelivered = live.replace(/^delivery: .*\n/m, '');
+    expect(undelivered).not.toBe(live);
+    setStageFile('production', undelivered);
+    expect(runCli('synth', [], dir).stderr).toContain(
+      '  hint: give the new image to the idle color instead (green; npm run promote writes it there), apply, then npm run switch -- production demoapp\n',
     );
     setStageFile('production', before);
     expect(runCli('synth', [], dir).code).toBe(0);

@@ -1,0 +1,166 @@
+/**
+ * What a synthesis says of a field the API server refuses to change (lib/immutable-fields.ts finds
+ * it, lib/output-changes.ts calls this): where (the setting that gave the new value, else the field
+ * in an included manifest, else the app), what the refusal does where the stage is applied
+ * (kubectl's apply fails; Argo CD's sync or Flux's apply fails, and what follows), or what the
+ * engine does instead when it deletes and creates the object anew, and the fix, with when to delete
+ * by hand in a stage an engine delivers. Pure.
+ */
+import type { LoadedStage } from './config/load.js';
+import type { Problem } from './errors.js';
+import type { Engine } from './model/engines.js';
+import type { includedPlaces } from './checks/manifests.js';
+import { formatFieldPath } from './model/field-path.js';
+import { describeObject, type KubeObject, kubectlTarget, ownEntry } from './model/object.js';
+import { STAGE_LABEL } from './model/labels.js';
+import { SCALED_KINDS } from './model/kinds.js';
+import type { FieldChange } from './field-changes.js';
+import { engineName } from './data-leaves.js';
+import { placeOf } from './setting-places.js';
+import { FORCE_ANNOTATION, type Recreation } from './delivery/recreated.js';
+import { recreate } from './selector-changes.js';
+
+/**
+ * A change the API server refuses, at the setting that gave the new value when there is one, else
+ * at the field in the included file the object came from (a manifests app's), else at the app. In
+ * a stage an engine delivers that deletes and creates the object anew (`recreation`), what that
+ * does instead.
+ */
+export function refused(
+  loaded: LoadedStage,
+  old: KubeObject,
+  now: KubeObject,
+  change: FieldChange,
+  app: string | undefined,
+  included: ReturnType<typeof includedPlaces>,
+  engine: Engine | undefined,
+  recreation: Recreation | undefined,
+): Problem {
+  const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' && v !== '' ? v : JSON.stringify(v));
+  const code = 'output/immutable-field';
+  // a Secret's values are never shown, nor looked for among the settings
+  const secret = now.kind === 'Secret';
+  const what = secret ? 'changes' : `changes from ${show(change.before)} to ${show(change.after)}`;
+  const place = placeOf(loaded, app, secret ? undefined : change.after, change.path);
+  const keep = place.setting && !secret ? `set ${place.setting} back to ${show(change.before)}` : 'keep the old value';
+  // (a change the API server takes, or refuses only at times, is said as it is: change.outcome)
+  const instead = recreation && engine && !change.outcome ? recreated(old, now, change, engine, recreation, keep) : undefined;
+  const fails = REFUSED_APPLY[engine ?? 'kubectl'];
+  const outcome = typeof change.outcome === 'function' ? change.outcome(fails) : change.outcome;
+  const body = `${formatFieldPath(change.path)} ${what}, ${outcome ?? `which the API server refuses (${change.why}): ${instead?.outcome ?? fails}`}`;
+  const location =
+    (place.setting ? undefined : included({ code, severity: 'warning', message: body, object: now, path: change.path })) ?? place.location;
+  // a Job (of an included manifest: no stack makes one) that is to run again at each release: the engine can recreate it itself
+  const forced =
+    now.kind === 'Job' && engine
+      ? `; or, so that ${engineName(engine)} deletes and creates it anew whenever its update is refused, annotate it in its file ${FORCE_ANNOTATION[engine]}`
+      : '';
+  // a team's Job whose template lost the labels stagecraft wrote into it before (an upgrade past
+  // adopt3, which keeps templates as written): the old value is no file's to keep
+  const unlabelled =
+    now.kind === 'Job' &&
+    change.path[1] === 'template' &&
+    `${change.path.join()}${JSON.stringify(change.before)}`.includes(STAGE_LABEL) &&
+    !JSON.stringify(change.after ?? null).includes(STAGE_LABEL);
+  const fix =
+    change.hint?.(keep) ??
+    `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${ownEntry(COST, now.kind) ?? ''}`;
+  // where the fix deletes the object by hand and the engine's sync is refused (not a change the API server takes): when to delete it
+  const byHand =
+    engine && typeof change.outcome !== 'string' && fix.includes(`kubectl delete ${kubectlTarget(now)}`) ? DELETED_BY_HAND[engine] : '';
+  const hint = unlabelled
+    ? `stagecraft no longer writes its labels (nor, on amd64, its node selector) into an included pod template, so there is no old value to keep: delete the Job before this apply (kubectl delete ${kubectlTarget(now)}); applied, it runs again${forced}`
+    : (instead?.hint ?? `${fix}${byHand}${forced}`);
+  return location
+    ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
+    : { code, severity: 'warning', subject: describeObject(now), message: body, hint };
+}
+
+/**
+ * What a refused update does where the stage is applied. Argo CD applies wave by wave: the object's
+ * wave fails, so the waves after it and the PostSync hooks are not applied, and an automated sync
+ * whose retries are spent is not tried again for that commit (gitops-engine, appcontroller
+ * autoSync). Flux's server-side dry-run of every object comes before any apply (fluxcd/pkg ssa
+ * ApplyAll): nothing of the stage is applied but its Namespaces and CRDs (ApplyAllStaged's first
+ * stage), and the Kustomization is tried again at its retryInterval (lib/delivery/flux.ts).
+ */
+const REFUSED_APPLY: Readonly<Record<Engine | 'kubectl', string>> = {
+  kubectl: 'kubectl apply fails on it',
+  argocd:
+    "Argo CD's sync of the stage fails on it, refused by the API server: the Application stays OutOfSync, what comes in later sync waves is not applied, " +
+    'and once its retries are spent Argo CD does not sync that commit again by itself',
+  flux:
+    "Flux's apply of the stage fails on it (its dry-run is refused), so nothing of the stage is applied but its Namespaces and CRDs: " +
+    'the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait',
+};
+
+/**
+ * In a stage an engine delivers, when to delete by hand an object whose update is refused, and what
+ * applies it anew: deleted before the commit is pushed, the engine's next sync (a self-heal, Flux's
+ * interval) makes it again from the commit before, as it was.
+ */
+const DELETED_BY_HAND: Readonly<Record<Engine, string>> = {
+  argocd:
+    '; Argo CD delivers the stage: delete it only once this commit is pushed and its sync has failed (deleted before, a sync of the commit before makes it again as it was), ' +
+    'then sync the stage by hand (argocd app sync <its Application>), since Argo CD does not sync that commit again by itself',
+  flux:
+    '; Flux delivers the stage: delete it only once this commit is pushed and its apply has failed (deleted before, an apply of the commit before makes it again as it was); ' +
+    'Flux applies it anew at its next try, within 2 minutes (flux reconcile kustomization <its Kustomization> does it at once)',
+};
+
+/** What deleting an object costs, by kind: the data of a claim or volume, a Service's clients for a while. */
+const COST: Readonly<Record<string, string>> = {
+  PersistentVolumeClaim: ': the claim goes once no pod uses it, and its data with it unless copied first',
+  PersistentVolume: ': its data goes with it unless copied first',
+  Service: ': its clients cannot reach it in between',
+};
+
+/** How an engine deletes and creates anew an object it recreates, by when; one phrase per case, for every kind. */
+const RECREATED: Readonly<Record<Recreation['when'], (engine: string, by: string) => string>> = {
+  hook: (engine) => `${engine} deletes it before each sync creates it again`,
+  refused: (engine, by) => `${engine} deletes and recreates it (${by})`,
+  'every-sync': (engine, by) => `${engine} deletes and recreates it at every sync, changed or not (${by})`,
+};
+
+/** The kinds whose pods go with them when they are deleted with background (or foreground) propagation, as the engines delete. */
+const POD_OWNERS = new Set([...SCALED_KINDS, 'DaemonSet']);
+
+/**
+ * What the engine does in place of the refused update of `now`, which it deletes and creates anew
+ * (Flux, with background propagation: a workload's pods all go at once, fluxcd/pkg#603), and how
+ * to avoid what that costs: a workload's pods kept by deleting it by hand with `--cascade=orphan`
+ * once the annotation that forces it is gone; a claim's data kept by removing that annotation.
+ */
+function recreated(
+  old: KubeObject,
+  now: KubeObject,
+  change: FieldChange,
+  engine: Engine,
+  recreation: Recreation,
+  keep: string,
+): { outcome: string; hint: string } {
+  const name = engineName(engine);
+  const { by } = recreation;
+  const deletes = RECREATED[recreation.when](name, by);
+  if (now.kind === 'PersistentVolumeClaim' || now.kind === 'PersistentVolume') {
+    // a claim in use is deleted only once no pod uses it
+    const data =
+      now.kind === 'PersistentVolumeClaim'
+        ? `${deletes}, empty, once no pod uses it: its data goes with it`
+        : `${deletes}: its data goes with it unless copied first`;
+    const remove = recreation.when === 'hook' ? 'make it no hook' : `remove ${by}`;
+    return {
+      outcome: data,
+      hint: `${keep}, and ${remove}, so that ${name} never deletes it with its data; to change it on purpose, copy the data first`,
+    };
+  }
+  if (POD_OWNERS.has(now.kind)) {
+    const field = String(change.path[1] ?? '');
+    return {
+      outcome: `${deletes}; its pods are deleted with it, all at once`,
+      hint: `${keep}; or, so that its pods keep running, remove ${by} in this commit (${name}'s apply is then refused, deleting nothing) and, once it is pushed, ${recreate(old, now, field)}`,
+    };
+  }
+  const cost = now.kind === 'Pod' ? ': the pod stops, and starts anew' : (ownEntry(COST, now.kind) ?? '');
+  return { outcome: `${deletes}${cost}`, hint: `${keep}; or let ${name} recreate it${cost ? ` (${cost.slice(2)})` : ''}` };
+}

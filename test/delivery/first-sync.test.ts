@@ -1,0 +1,66 @@
+/** Argo CD's first sync of a Namespace a stage makes: its PreSync hooks run before the Namespace exists. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileStage, type StageEnvironment } from '../../lib/compile-stage.js';
+import { formatProblem } from '../../lib/errors.js';
+import { textTree } from '../../lib/synth/file-content.js';
+import { REPO } from '../helpers/cli.js';
+
+const OBJECTS_FILE = 'objects/all.yaml';
+const OBJECTS = readFileSync(join(REPO, 'test/fixtures/manifests/immutable/objects.yaml'), 'utf8');
+const STAGE = `apps:\n  legacy:\n    stack: manifests\n    include: [${OBJECTS_FILE}]\ndelivery: { cluster: nonprod }\n`;
+/** The migration Job of the included objects, made a hook by `annotations`. */
+const hooked = (annotations: string) =>
+  OBJECTS.replace('metadata: { name: migrate }', `metadata: { name: migrate, annotations: { ${annotations} } }`);
+
+/** The delivery/first-sync-hook warnings of compiling stage `data` over `dist` (file -> text; none: a new stage). */
+function warnings(objects: string, env: StageEnvironment, dist: ReadonlyMap<string, string> = new Map()): string[] {
+  const outcome = compileStage(
+    {
+      stage: 'data',
+      file: 'environments/data.yaml',
+      text: STAGE,
+      readSource: (p) => (p === OBJECTS_FILE ? new Map([[p, objects]]) : undefined),
+      readOutput: (f) => dist.get(f),
+    },
+    env,
+  );
+  expect(outcome.problems).toEqual([]);
+  return (outcome.notices ?? []).filter((p) => p.code === 'delivery/first-sync-hook').map(formatProblem);
+}
+
+describe('a PreSync hook in a Namespace the stage makes for the first time', () => {
+  it('is warned about, at its hook annotation, where Argo CD delivers the stage: its first sync is refused before the Namespace is made', () => {
+    const objects = hooked('argocd.argoproj.io/hook: PreSync');
+    expect(warnings(objects, { engine: 'argocd' })).toEqual([
+      `${OBJECTS_FILE}:27:68: warning: Job data/migrate: Argo CD runs this PreSync hook before it applies anything else of the stage, and the Namespace data is new: on its first sync ` +
+        'the hook is refused (namespaces "data" not found), and so is every retry, since the Namespace comes after it: the stage is never applied\n' +
+        '  hint: before pushing this commit, create the Namespace in the cluster (kubectl create namespace data), with what the hook reads from it ' +
+        '(its Secrets, ConfigMaps and ServiceAccount: the first sync makes them after it too); Argo CD applies the rest over them. ' +
+        'If the sync failed already, do so, then argocd app sync the stage, since Argo CD does not sync that commit again by itself',
+    ]);
+    // a Helm chart's pre-install hook is one Argo CD runs as a PreSync hook
+    expect(warnings(hooked('helm.sh/hook: "pre-install,pre-upgrade"'), { engine: 'argocd' })).toHaveLength(1);
+  });
+
+  it('is not warned about once the Namespace is there (the output that made it), nor for a hook of another step, nor by Flux or kubectl', () => {
+    const objects = hooked('argocd.argoproj.io/hook: PreSync');
+    const outcome = compileStage(
+      {
+        stage: 'data',
+        file: 'environments/data.yaml',
+        text: STAGE,
+        readSource: (p) => (p === OBJECTS_FILE ? new Map([[p, objects]]) : undefined),
+      },
+      { engine: 'argocd' },
+    );
+    const dist = textTree(outcome.files!);
+    expect(warnings(objects, { engine: 'argocd' }, dist)).toEqual([]);
+    expect(warnings(objects.replace('migrate:1.0', 'migrate:1.1'), { engine: 'argocd' }, dist)).toEqual([]);
+    expect(warnings(hooked('argocd.argoproj.io/hook: PostSync'), { engine: 'argocd' })).toEqual([]);
+    expect(warnings(hooked('helm.sh/hook: post-install'), { engine: 'argocd' })).toEqual([]);
+    expect(warnings(objects, { engine: 'flux' })).toEqual([]);
+    expect(warnings(objects, {})).toEqual([]);
+  });
+});
