@@ -85,7 +85,7 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
  * The fields of metadata the API server sets, which `kubectl get -o yaml` prints; `creationTimestamp: null`,
  * which `kubectl create --dry-run -o yaml` writes, is none.
  */
-const SERVER_SET_METADATA = [
+const SERVER_SET: ReadonlySet<string> = new Set([
   'uid',
   'resourceVersion',
   'generation',
@@ -94,7 +94,7 @@ const SERVER_SET_METADATA = [
   'deletionGracePeriodSeconds',
   'managedFields',
   'selfLink',
-] as const;
+]);
 
 /** What each grammar of names takes, as a hint. */
 export const NAME_HINT: Record<NameRule, string> = {
@@ -318,7 +318,8 @@ export function checkMetadata(
   if (typeof md.namespace === 'string' && nameProblem(md.namespace, 'label')) {
     out.push(emit('api/name', ['metadata', 'namespace'], `namespace '${md.namespace}' is not a DNS-1123 label`, NAME_HINT.label));
   }
-  const serverSet = SERVER_SET_METADATA.filter((f) => md[f] !== undefined && md[f] !== null);
+  // in the order the manifest writes them: the finding stands at the first, where the user starts removing
+  const serverSet = Object.keys(md).filter((f) => SERVER_SET.has(f) && md[f] !== undefined && md[f] !== null);
   if (serverSet.length) {
     out.push(
       emit(

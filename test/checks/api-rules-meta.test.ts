@@ -88,3 +88,25 @@ describe('a label or annotation value that is no string', () => {
     ]);
   });
 });
+
+describe('metadata the API server sets, in an object exported from a cluster', () => {
+  const serverSet = (o: KubeObject) => checkObjects([o]).findings.filter((f) => f.code === 'api/server-set');
+
+  it('stands at the first such field the manifest writes and names them in its order, as kubectl get -o yaml prints them', () => {
+    // kubectl get -o yaml sorts metadata's keys: creationTimestamp comes first, uid last
+    const exported = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { creationTimestamp: '2024-03-01T10:00:00Z', name: 'web', namespace: 'shop', resourceVersion: '12345', uid: '0b5d1f0a' },
+      data: { a: 'b' },
+    };
+    expect(serverSet(exported as KubeObject).map((f) => `${f.path.join('.')}: ${f.message}`)).toEqual([
+      'metadata.creationTimestamp: metadata the API server sets, not a manifest: creationTimestamp, resourceVersion and uid; this ConfigMap was exported from a cluster (kubectl get -o yaml)',
+    ]);
+  });
+
+  it('passes the null creationTimestamp that kubectl create --dry-run=client -o yaml writes', () => {
+    const dryRun = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { creationTimestamp: null, name: 'web' }, data: { a: 'b' } };
+    expect(serverSet(dryRun as unknown as KubeObject)).toEqual([]);
+  });
+});

@@ -87,7 +87,7 @@ describe("the API server's rules", () => {
 
   it('rejects the metadata a cluster sets, as an object exported with kubectl get -o yaml has, once per object', () => {
     expect(findingsIn(['api/exported.yaml'])).toEqual([
-      'api/exported.yaml:14:8: Deployment default/web: metadata.uid: metadata the API server sets, not a manifest: uid, resourceVersion, generation and creationTimestamp; this Deployment was exported from a cluster (kubectl get -o yaml)',
+      'api/exported.yaml:8:22: Deployment default/web: metadata.creationTimestamp: metadata the API server sets, not a manifest: creationTimestamp, generation, resourceVersion and uid; this Deployment was exported from a cluster (kubectl get -o yaml)',
     ]);
   });
 
