@@ -1,6 +1,6 @@
 /**
  * The API server's rules of single kinds that their schema does not say (pkg/apis/{core,networking,apps,...}/validation):
- * Ingress hosts, paths and backends; claim and volume sizes, access modes and hostPaths;
+ * Ingress hosts, paths, backends and class (not both ways); claim and volume sizes, access modes and hostPaths;
  * workloads' replicas, rolling-update strategy and pod restart policy; autoscaler bounds;
  * NodePorts of ClusterIP Services; PodDisruptionBudgets; RBAC role references and verbs;
  * NetworkPolicy CIDRs and port ranges. Dispatched by kind, so an object of another kind costs one
@@ -372,11 +372,37 @@ const SPEC_RULES: Readonly<Record<string, Rule>> = {
   NetworkPolicy: networkPolicy,
 };
 
+/** The annotation that named an Ingress's class before `spec.ingressClassName` (Kubernetes 1.18). */
+const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+
+/**
+ * An Ingress that names its class both ways: the API server refuses to create it, whatever the
+ * two values (networking ValidateIngressCreate: "can not be set when the class field is also set";
+ * an update of one that has both passes, but a stage's namespace is new to it).
+ */
+function ingressClassTwice(emit: Emit, o: KubeObject, out: Finding[]): void {
+  const annotation = o.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION];
+  const field = isRecord(o.spec) ? o.spec.ingressClassName : undefined;
+  if (annotation === undefined || annotation === null || field === undefined || field === null) return;
+  const same = annotation === field;
+  out.push(
+    emit(
+      'api/ingress',
+      ['metadata', 'annotations', INGRESS_CLASS_ANNOTATION],
+      `annotation ${INGRESS_CLASS_ANNOTATION} (${JSON.stringify(annotation)}) is set beside spec.ingressClassName (${JSON.stringify(field)}): the API server refuses to create an Ingress that names its class both ways ("can not be set when the class field is also set"), ${same ? 'even with one value' : 'and the two name different classes'}`,
+      same
+        ? `remove the annotation and keep ingressClassName: ${String(field)}`
+        : 'keep the class the Ingress is meant for in spec.ingressClassName and remove the annotation',
+    ),
+  );
+}
+
 /** The per-kind rules of one object. */
 export function checkKindRules(emit: Emit, o: KubeObject, out: Finding[]): void {
   const rule = ownEntry(SPEC_RULES, o.kind);
   if (rule) {
     if (isRecord(o.spec)) rule(emit, o.spec, out);
+    if (o.kind === 'Ingress' && String(o.apiVersion).startsWith('networking.k8s.io/')) ingressClassTwice(emit, o, out);
     return;
   }
   if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') roleRef(emit, o, out);

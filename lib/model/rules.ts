@@ -218,9 +218,10 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'apimachinery: API groups and versions are lowercase (IsDNS1123Subdomain, DNS-1035 versions)',
   },
   'api/ingress': {
-    short: 'An Ingress host, path or backend port the API server refuses',
-    help: "A rule's host is a DNS name (a DNS-1123 subdomain, '*.' allowed in front), not an IP address; an Exact or Prefix path starts with '/' and has no '//', '/./', '/../' or '%2F' and does not end in '/.' or '/..'; a backend names its Service port by number or by name, not both.",
-    mirrors: 'pkg/apis/networking/validation (validateIngressRules, validateHTTPIngressRuleValue, validateIngressBackend)',
+    short: 'An Ingress host, path, backend port or class the API server refuses',
+    help: "A rule's host is a DNS name (a DNS-1123 subdomain, '*.' allowed in front), not an IP address; an Exact or Prefix path starts with '/' and has no '//', '/./', '/../' or '%2F' and does not end in '/.' or '/..'; a backend names its Service port by number or by name, not both; the class is named by spec.ingressClassName or the kubernetes.io/ingress.class annotation, not both (refused on create, whatever the values).",
+    mirrors:
+      'pkg/apis/networking/validation (validateIngressRules, validateHTTPIngressRuleValue, validateIngressBackend, ValidateIngressCreate)',
   },
   'api/storage': {
     short: 'A storage size, access mode list or hostPath the API server refuses',
