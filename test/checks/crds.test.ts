@@ -318,6 +318,49 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     ]);
   });
 
+  it('takes a required property with a default as present, since the API server defaults it before it validates (a kubebuilder default on a required field)', () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        names: { kind: 'Widget', plural: 'widgets' },
+        scope: 'Namespaced',
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: {
+                    type: 'object',
+                    required: ['mode', 'replicas', 'size'],
+                    properties: {
+                      mode: { type: 'string', enum: ['fast', 'slow'], default: 'fast' },
+                      replicas: { type: 'integer', format: 'int32', default: 1 },
+                      size: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    };
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: {} };
+    // only the property without a default is missing; a null in one with a default is defaulted too
+    expect(checkCustomResource(widget, crdRegistry([crd])).map((f) => `${f.code} ${f.path.join('.')}: ${f.message}`)).toEqual([
+      "schema/required spec: required field 'size' is missing",
+    ]);
+    const nulls = { ...widget, spec: { mode: null, size: 'm' } };
+    expect(checkCustomResource(nulls as unknown as typeof widget, crdRegistry([crd]))).toEqual([]);
+  });
+
   it('maps nullable and int-or-string to JSON Schema types', () => {
     expect(toJsonSchema({ type: 'string', nullable: true })).toEqual({ type: ['string', 'null'] });
     expect(toJsonSchema({ 'x-kubernetes-int-or-string': true })).toEqual({ type: ['integer', 'string'] });
