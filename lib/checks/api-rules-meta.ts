@@ -2,7 +2,7 @@
  * The API server's rules of metadata that JSON Schema does not express (k8s.io/apimachinery
  * ValidateObjectMeta, ValidateLabels, ValidateAnnotations and the per-kind name validation): an
  * object's name per kind (lib/model/object-names.ts) and namespace, no metadata the API server
- * sets, and label and annotation syntax wherever the kind's schema puts an ObjectMeta or a
+ * sets nor owners named by their uid, and label and annotation syntax wherever the kind's schema puts an ObjectMeta or a
  * LabelSelector (`label-fields.ts`), a pod's nodeSelector included. Called by `checkApiRules`
  * (api-rules.ts); data in, findings out.
  */
@@ -95,6 +95,35 @@ const SERVER_SET: ReadonlySet<string> = new Set([
   'managedFields',
   'selfLink',
 ]);
+
+/**
+ * An object whose metadata names its owners (`ownerReferences`, which a controller writes and
+ * `kubectl get -o yaml` prints: a ReplicaSet of a Deployment, a Pod of a ReplicaSet, a Job of a
+ * CronJob, an EndpointSlice of a Service). An owner is named by its uid, which no manifest can
+ * know: where no object has it (another cluster, another namespace) the garbage collector deletes
+ * the object as soon as it is created; where it does, the owner's controller manages the object,
+ * and each apply of it fights that controller (a ReplicaSet scaled back up, beside the Deployment's).
+ */
+function ownerFinding(emit: Emit, o: KubeObject, refs: unknown): Finding | undefined {
+  if (!Array.isArray(refs) || refs.length === 0) return undefined;
+  const owners = refs.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null);
+  const controller = owners.find((r) => r.controller === true);
+  const name = (r: Record<string, unknown>) => `${String(r.kind)} ${String(r.name)}`;
+  const uid = "the garbage collector deletes it at once where no object has its owner's uid (in any other cluster or namespace)";
+  return controller
+    ? emit(
+        'api/owner-reference',
+        ['metadata', 'ownerReferences'],
+        `this ${o.kind} is made and managed by ${name(controller)}, its controller (ownerReferences): ${uid}, and where one does, each apply fights that controller; it was exported from a cluster (kubectl get -o yaml)`,
+        `remove the ${o.kind} from the manifests: ${name(controller)} makes it (keep ${name(controller)} itself)`,
+      )
+    : emit(
+        'api/owner-reference',
+        ['metadata', 'ownerReferences'],
+        `names its owners (${owners.map(name).join(', ')}) by the uids they had in the cluster it was exported from: ${uid}`,
+        'remove ownerReferences: the owner is named by a uid the cluster gives it, which no manifest can know',
+      );
+}
 
 /** What each grammar of names takes, as a hint. */
 export const NAME_HINT: Record<NameRule, string> = {
@@ -330,6 +359,8 @@ export function checkMetadata(
       ),
     );
   }
+  const owned = ownerFinding(emit, o, md.ownerReferences);
+  if (owned) out.push(owned);
   const hook = md.annotations?.[HELM_HOOK];
   if (typeof hook === 'string') {
     const finding = helmHookFinding(o, hook, engine);

@@ -146,6 +146,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'uid, resourceVersion, generation, creationTimestamp, managedFields and the like are what `kubectl get -o yaml` prints of an object in a cluster: the API server refuses to create an object with a resourceVersion, and a uid or resourceVersion of another cluster makes kubectl apply fail or conflict. Remove them (and status).',
     mirrors: 'apiserver: resourceVersion must not be set on create; uid and resourceVersion preconditions on update',
   },
+  'api/owner-reference': {
+    short: 'A manifest names its owners by uid (ownerReferences)',
+    help: "ownerReferences are written by controllers and printed by `kubectl get -o yaml`: an owner is named by the uid it has in one cluster, so where no object has that uid (any other cluster or namespace) the garbage collector deletes the object as soon as it is created, and where one does, the owner's controller manages the object, and each apply fights it. Remove the objects a controller makes (a Deployment's ReplicaSets and their Pods, a CronJob's Jobs) and the ownerReferences of the others.",
+    mirrors: 'garbage collector: dependents whose owners are all absent are deleted; controllers own what they make (controller: true)',
+  },
   'api/label-key': {
     short: 'A label or annotation key with invalid syntax',
     help: 'Keys are an optional DNS-1123 prefix and a name of at most 63 characters.',

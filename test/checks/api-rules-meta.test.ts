@@ -110,3 +110,34 @@ describe('metadata the API server sets, in an object exported from a cluster', (
     expect(serverSet(dryRun as unknown as KubeObject)).toEqual([]);
   });
 });
+
+describe('an object that names its owners by uid, as kubectl get -o yaml prints a namespace', () => {
+  const owned = (o: KubeObject) =>
+    checkObjects([o])
+      .findings.filter((f) => f.code === 'api/owner-reference')
+      .map((f) => `${f.severity} ${f.path.join('.')}: ${f.message} (${f.hint})`);
+  const owner = (controller: boolean) => ({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: '1b5d1f0a', controller });
+  const replicaSet = (ownerReferences: unknown[]) =>
+    ({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web-7d9c6b8f5', labels: { app: 'web' }, ownerReferences },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'team/web:1.4.2' }] } },
+      },
+    }) as unknown as KubeObject;
+
+  it('is an error saying which controller makes it, to be removed from the manifests with its owner kept', () => {
+    expect(owned(replicaSet([owner(true)]))).toEqual([
+      "error metadata.ownerReferences: this ReplicaSet is made and managed by Deployment web, its controller (ownerReferences): the garbage collector deletes it at once where no object has its owner's uid (in any other cluster or namespace), and where one does, each apply fights that controller; it was exported from a cluster (kubectl get -o yaml) (remove the ReplicaSet from the manifests: Deployment web makes it (keep Deployment web itself))",
+    ]);
+  });
+
+  it('is an error naming the owners when none is its controller, with ownerReferences to remove', () => {
+    expect(owned(replicaSet([owner(false)]))).toEqual([
+      "error metadata.ownerReferences: names its owners (Deployment web) by the uids they had in the cluster it was exported from: the garbage collector deletes it at once where no object has its owner's uid (in any other cluster or namespace) (remove ownerReferences: the owner is named by a uid the cluster gives it, which no manifest can know)",
+    ]);
+    expect(owned(replicaSet([]))).toEqual([]);
+  });
+});
