@@ -146,6 +146,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'uid, resourceVersion, generation, creationTimestamp, managedFields and the like are what `kubectl get -o yaml` prints of an object in a cluster: the API server refuses to create an object with a resourceVersion, and a uid or resourceVersion of another cluster makes kubectl apply fail or conflict. Remove them (and status).',
     mirrors: 'apiserver: resourceVersion must not be set on create; uid and resourceVersion preconditions on update',
   },
+  'api/file-mode': {
+    short: 'A volume file mode outside 0-0777',
+    help: "The mode of the files a secret, configMap, downwardAPI or projected volume makes (defaultMode, an item's mode) is a number from 0 to 0777 (511). JSON has no octal numbers: write it in decimal (420 for 0644); 644, the octal digits written as they are, is refused. (A 0644 with its leading zero is refused earlier, as YAML 1.1: kubectl reads it as 420, stagecraft as 644.)",
+    mirrors: 'pkg/apis/core/validation (fileModeErrorMsg: must be a number between 0 and 0777 (octal), both inclusive)',
+  },
   'api/owner-reference': {
     short: 'A manifest names its owners by uid (ownerReferences)',
     help: "ownerReferences are written by controllers and printed by `kubectl get -o yaml`: an owner is named by the uid it has in one cluster, so where no object has that uid (any other cluster or namespace) the garbage collector deletes the object as soon as it is created, and where one does, the owner's controller manages the object, and each apply fights it. Remove the objects a controller makes (a Deployment's ReplicaSets and their Pods, a CronJob's Jobs) and the ownerReferences of the others.",
