@@ -146,6 +146,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'uid, resourceVersion, generation, creationTimestamp, managedFields and the like are what `kubectl get -o yaml` prints of an object in a cluster: the API server refuses to create an object with a resourceVersion, and a uid or resourceVersion of another cluster makes kubectl apply fail or conflict. Remove them (and status).',
     mirrors: 'apiserver: resourceVersion must not be set on create; uid and resourceVersion preconditions on update',
   },
+  'api/cluster-ip': {
+    short: "A Service's cluster IP as exported from a cluster",
+    help: 'kubectl get -o yaml prints the address a cluster gave a Service as clusterIP and clusterIPs. Applied elsewhere, the API server refuses it where another Service has it (the exported one, in another namespace of that cluster: provided IP is already allocated) and where the service range does not hold it. Remove clusterIP and clusterIPs; keep clusterIP alone for an address clients are configured with (kube-dns).',
+    mirrors: 'pkg/registry/core/service/ipallocator (provided IP is already allocated, not in the valid range)',
+  },
   'api/file-mode': {
     short: 'A volume file mode outside 0-0777',
     help: "The mode of the files a secret, configMap, downwardAPI or projected volume makes (defaultMode, an item's mode) is a number from 0 to 0777 (511). JSON has no octal numbers: write it in decimal (420 for 0644); 644, the octal digits written as they are, is refused. (A 0644 with its leading zero is refused earlier, as YAML 1.1: kubectl reads it as 420, stagecraft as 644.)",
