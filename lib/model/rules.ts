@@ -68,7 +68,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'schema/status': {
     short: 'A manifest carries status',
-    help: 'status is written by the cluster; a manifest carrying it was exported, not written. Remove it. The zero status that kubectl create --dry-run=client -o yaml writes ({}, or loadBalancer: {} on a Service) passes on a kind that has a status.',
+    help: "status is written by the cluster; a manifest carrying it was exported, not written. Remove it. The zero status that kubectl create --dry-run=client -o yaml writes ({}, or loadBalancer: {} on a Service) passes on a kind that has a status. A custom resource's status is refused so where its CRD has the status subresource (the API server drops it), and checked as any field where it has none.",
     mirrors: 'API server ignores status on create',
   },
   'schema/unknown-kind': {

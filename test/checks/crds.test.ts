@@ -361,6 +361,51 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     expect(checkCustomResource(nulls as unknown as typeof widget, crdRegistry([crd]))).toEqual([]);
   });
 
+  it("refuses the status of a custom resource whose CRD has the status subresource, as a built-in kind's, and checks the rest without it", () => {
+    const crd = (subresources?: Record<string, unknown>) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'rollouts.argoproj.io' },
+      spec: {
+        group: 'argoproj.io',
+        names: { kind: 'Rollout', plural: 'rollouts' },
+        scope: 'Namespaced',
+        versions: [
+          {
+            name: 'v1alpha1',
+            served: true,
+            storage: true,
+            ...(subresources ? { subresources } : {}),
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: { type: 'object', properties: { replicas: { type: 'integer' } } },
+                  status: { type: 'object', properties: { phase: { type: 'string' } } },
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
+    // what kubectl get rollout web -o yaml prints: a status field this (trimmed) schema lacks is no second finding
+    const exported = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'web' },
+      spec: { replicas: 2 },
+      status: { phase: 'Healthy', HPAReplicas: 2 },
+    };
+    const found = (c: ReturnType<typeof crd>, o: typeof exported | Record<string, unknown>) =>
+      checkCustomResource(o as typeof exported, crdRegistry([c])).map((f) => `${f.code} ${f.path.join('.')}: ${f.message}`);
+    expect(found(crd({ status: {} }), exported)).toEqual(['schema/status status: status is written by the cluster, not by manifests']);
+    // an empty status passes, as kubectl create --dry-run=client writes it
+    expect(found(crd({ status: {} }), { ...exported, status: {} })).toEqual([]);
+    // without the subresource, status is a field of the object like any other, which the API server keeps
+    expect(found(crd(), exported)).toEqual(["schema/unknown-field status.HPAReplicas: unknown field 'HPAReplicas'"]);
+  });
+
   it('maps nullable and int-or-string to JSON Schema types', () => {
     expect(toJsonSchema({ type: 'string', nullable: true })).toEqual({ type: ['string', 'null'] });
     expect(toJsonSchema({ 'x-kubernetes-int-or-string': true })).toEqual({ type: ['integer', 'string'] });
