@@ -69,11 +69,18 @@ function helmHookFinding(o: KubeObject, annotation: string, engine: Engine | und
         : 'if the object belongs with the rest, remove the annotation; to run it at a sync, annotate it argocd.argoproj.io/hook (PreSync, PostSync...)',
     );
   }
-  // `helm template` renders hooks beside the chart; kubectl apply knows no hook
+  // `helm template` renders hooks beside the chart; kubectl apply knows no hook. What a later apply
+  // cannot change, of the kinds hooks usually are (a migration Job, a test Pod)
+  const fixed =
+    o.kind === 'Job'
+      ? ", and an apply that changes the Job's template fails (a Job's template cannot be changed)"
+      : o.kind === 'Pod'
+        ? ", and an apply that changes the Pod's spec fails (but for its images and a few fields, a Pod's spec cannot be changed)"
+        : '';
   return warn(
     'api/helm-hook',
     at,
-    `${what}: Helm creates it only at that step of a release (${hooks.some((h) => h.startsWith('test')) ? 'helm test' : 'before or after an install, upgrade, rollback or delete'}), but kubectl apply creates it with everything else, once: it does not run again at the next release, and an apply that changes a Job's template fails (a Job's template cannot be changed)`,
+    `${what}: Helm creates it only at that step of a release (${hooks.some((h) => h.startsWith('test')) ? 'helm test' : 'before or after an install, upgrade, rollback or delete'}), but kubectl apply creates it with everything else, once: it does not run again at the next release${fixed}`,
     'leave hooks out of what helm template renders (--skip-tests for tests, --no-hooks for the others); or, if the object belongs with the rest, remove the annotation',
   );
 }
