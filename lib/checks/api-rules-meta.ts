@@ -2,7 +2,7 @@
  * The API server's rules of metadata that JSON Schema does not express (k8s.io/apimachinery
  * ValidateObjectMeta, ValidateLabels, ValidateAnnotations and the per-kind name validation): an
  * object's name per kind (lib/model/object-names.ts) and namespace, no metadata the API server
- * sets nor owners named by their uid, and label and annotation syntax wherever the kind's schema puts an ObjectMeta or a
+ * sets nor owners named by their uid, no object the cluster makes (cluster-made.ts), and label and annotation syntax wherever the kind's schema puts an ObjectMeta or a
  * LabelSelector (`label-fields.ts`), a pod's nodeSelector included. Called by `checkApiRules`
  * (api-rules.ts); data in, findings out.
  */
@@ -24,6 +24,7 @@ import { finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
 import { manualSelector } from './api-rules-batch.js';
+import { clusterMadeFinding } from './cluster-made.js';
 
 /** The annotation that makes an object a Helm hook: created by Helm at a step of a release, not installed with the chart. */
 export const HELM_HOOK = 'helm.sh/hook';
@@ -366,7 +367,7 @@ export function checkMetadata(
       ),
     );
   }
-  const owned = ownerFinding(emit, o, md.ownerReferences);
+  const owned = ownerFinding(emit, o, md.ownerReferences) ?? clusterMadeFinding(emit, o);
   if (owned) out.push(owned);
   const hook = md.annotations?.[HELM_HOOK];
   if (typeof hook === 'string') {

@@ -146,6 +146,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'uid, resourceVersion, generation, creationTimestamp, managedFields and the like are what `kubectl get -o yaml` prints of an object in a cluster: the API server refuses to create an object with a resourceVersion, and a uid or resourceVersion of another cluster makes kubectl apply fail or conflict. Remove them (and status).',
     mirrors: 'apiserver: resourceVersion must not be set on create; uid and resourceVersion preconditions on update',
   },
+  'api/cluster-made': {
+    short: 'An object the cluster makes itself, exported with the rest',
+    help: "An export of a namespace holds what the cluster made beside the team's objects: the ConfigMap kube-root-ca.crt of every namespace (its cluster's CA), a ServiceAccount's token Secret as the token controller filled it (the account's uid in kubernetes.io/service-account.uid), the Endpoints the endpoints controller writes for a Service with a selector (its pods by uid). Applied, each carries another cluster's CA, token or pod addresses, and fights the controller that keeps it. Remove them from the manifests.",
+    mirrors: 'kube-controller-manager: root-ca-cert-publisher, serviceaccount-token and endpoint controllers',
+  },
   'api/cluster-ip': {
     short: "A Service's cluster IP as exported from a cluster",
     help: 'kubectl get -o yaml prints the address a cluster gave a Service as clusterIP and clusterIPs. Applied elsewhere, the API server refuses it where another Service has it (the exported one, in another namespace of that cluster: provided IP is already allocated) and where the service range does not hold it. Remove clusterIP and clusterIPs; keep clusterIP alone for an address clients are configured with (kube-dns).',
