@@ -1,8 +1,8 @@
 /**
  * The API server's rules of single kinds that their schema does not say (pkg/apis/{core,networking,apps,...}/validation):
- * Ingress hosts, paths and backends; claim and volume sizes, access modes and hostPaths;
+ * Ingress hosts, paths, backends and class (not both ways); claim and volume sizes, access modes and hostPaths;
  * workloads' replicas, rolling-update strategy and pod restart policy; autoscaler bounds;
- * NodePorts of ClusterIP Services; PodDisruptionBudgets; RBAC role references and verbs;
+ * NodePorts of ClusterIP Services, and cluster IPs exported with them (a warning); PodDisruptionBudgets; RBAC role references and verbs;
  * NetworkPolicy CIDRs and port ranges. Dispatched by kind, so an object of another kind costs one
  * lookup. Called by `checkApiRules` (api-rules.ts); data in, findings out.
  */
@@ -215,7 +215,28 @@ const autoscaler: Rule = (emit, spec, out) => {
   }
 };
 
+/**
+ * A Service's cluster IP as `kubectl get -o yaml` prints the one a cluster gave it (`clusterIP`
+ * and `clusterIPs`, which manifests rarely write): where another Service has that address (the one
+ * exported, when this is applied to another namespace of its cluster) the API server refuses it
+ * ("provided IP is already allocated"), and so does a cluster whose service range does not hold it.
+ */
+function exportedClusterIp(emit: Emit, spec: Record<string, unknown>, out: Finding[]): void {
+  const ip = spec.clusterIP;
+  if (typeof ip !== 'string' || ip === '' || ip === 'None' || !Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0) return;
+  out.push({
+    ...emit(
+      'api/cluster-ip',
+      ['spec', 'clusterIP'],
+      `fixes the cluster IP ${ip} (with clusterIPs), as kubectl get -o yaml prints the address a cluster gave: the API server refuses it where another Service has it ("provided IP is already allocated": the exported Service, when this one goes to another namespace of that cluster) and where the service range does not hold it (another cluster)`,
+      'remove clusterIP and clusterIPs, so that the cluster gives the Service an address; keep clusterIP alone for an address clients are configured with (kube-dns)',
+    ),
+    severity: 'warning',
+  });
+}
+
 const service: Rule = (emit, spec, out) => {
+  exportedClusterIp(emit, spec, out);
   if ((spec.type ?? 'ClusterIP') !== 'ClusterIP' || !Array.isArray(spec.ports)) return;
   spec.ports.forEach((p: unknown, i) => {
     if (isRecord(p) && typeof p.nodePort === 'number' && p.nodePort !== 0) {
@@ -372,11 +393,37 @@ const SPEC_RULES: Readonly<Record<string, Rule>> = {
   NetworkPolicy: networkPolicy,
 };
 
+/** The annotation that named an Ingress's class before `spec.ingressClassName` (Kubernetes 1.18). */
+const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+
+/**
+ * An Ingress that names its class both ways: the API server refuses to create it, whatever the
+ * two values (networking ValidateIngressCreate: "can not be set when the class field is also set";
+ * an update of one that has both passes, but a stage's namespace is new to it).
+ */
+function ingressClassTwice(emit: Emit, o: KubeObject, out: Finding[]): void {
+  const annotation = o.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION];
+  const field = isRecord(o.spec) ? o.spec.ingressClassName : undefined;
+  if (annotation === undefined || annotation === null || field === undefined || field === null) return;
+  const same = annotation === field;
+  out.push(
+    emit(
+      'api/ingress',
+      ['metadata', 'annotations', INGRESS_CLASS_ANNOTATION],
+      `annotation ${INGRESS_CLASS_ANNOTATION} (${JSON.stringify(annotation)}) is set beside spec.ingressClassName (${JSON.stringify(field)}): the API server refuses to create an Ingress that names its class both ways ("can not be set when the class field is also set"), ${same ? 'even with one value' : 'and the two name different classes'}`,
+      same
+        ? `remove the annotation and keep ingressClassName: ${String(field)}`
+        : 'keep the class the Ingress is meant for in spec.ingressClassName and remove the annotation',
+    ),
+  );
+}
+
 /** The per-kind rules of one object. */
 export function checkKindRules(emit: Emit, o: KubeObject, out: Finding[]): void {
   const rule = ownEntry(SPEC_RULES, o.kind);
   if (rule) {
     if (isRecord(o.spec)) rule(emit, o.spec, out);
+    if (o.kind === 'Ingress' && String(o.apiVersion).startsWith('networking.k8s.io/')) ingressClassTwice(emit, o, out);
     return;
   }
   if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') roleRef(emit, o, out);

@@ -2,7 +2,7 @@
  * The API server's rules of metadata that JSON Schema does not express (k8s.io/apimachinery
  * ValidateObjectMeta, ValidateLabels, ValidateAnnotations and the per-kind name validation): an
  * object's name per kind (lib/model/object-names.ts) and namespace, no metadata the API server
- * sets, and label and annotation syntax wherever the kind's schema puts an ObjectMeta or a
+ * sets nor owners named by their uid, no object the cluster makes (cluster-made.ts), and label and annotation syntax wherever the kind's schema puts an ObjectMeta or a
  * LabelSelector (`label-fields.ts`), a pod's nodeSelector included. Called by `checkApiRules`
  * (api-rules.ts); data in, findings out.
  */
@@ -25,6 +25,7 @@ import { finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
 import { manualSelector } from './api-rules-batch.js';
+import { clusterMadeFinding } from './cluster-made.js';
 
 /**
  * What the stage's applier does with a Helm hook that `helm template` rendered (a test Pod, a
@@ -49,11 +50,18 @@ function helmHookFinding(o: KubeObject, annotation: string, engine: Engine | und
         : 'if the object belongs with the rest, remove the annotation; to run it at a sync, annotate it argocd.argoproj.io/hook (PreSync, PostSync...)',
     );
   }
-  // `helm template` renders hooks beside the chart; kubectl apply knows no hook
+  // `helm template` renders hooks beside the chart; kubectl apply knows no hook. What a later apply
+  // cannot change, of the kinds hooks usually are (a migration Job, a test Pod)
+  const fixed =
+    o.kind === 'Job'
+      ? ", and an apply that changes the Job's template fails (a Job's template cannot be changed)"
+      : o.kind === 'Pod'
+        ? ", and an apply that changes the Pod's spec fails (but for its images and a few fields, a Pod's spec cannot be changed)"
+        : '';
   return warn(
     'api/helm-hook',
     at,
-    `${what}: Helm creates it only at that step of a release (${hooks.some((h) => h.startsWith('test')) ? 'helm test' : 'before or after an install, upgrade, rollback or delete'}), but kubectl apply creates it with everything else, once: it does not run again at the next release, and an apply that changes a Job's template fails (a Job's template cannot be changed)`,
+    `${what}: Helm creates it only at that step of a release (${hooks.some((h) => h.startsWith('test')) ? 'helm test' : 'before or after an install, upgrade, rollback or delete'}), but kubectl apply creates it with everything else, once: it does not run again at the next release${fixed}`,
     'leave hooks out of what helm template renders (--skip-tests for tests, --no-hooks for the others); or, if the object belongs with the rest, remove the annotation',
   );
 }
@@ -65,7 +73,7 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
  * The fields of metadata the API server sets, which `kubectl get -o yaml` prints; `creationTimestamp: null`,
  * which `kubectl create --dry-run -o yaml` writes, is none.
  */
-const SERVER_SET_METADATA = [
+const SERVER_SET: ReadonlySet<string> = new Set([
   'uid',
   'resourceVersion',
   'generation',
@@ -74,7 +82,36 @@ const SERVER_SET_METADATA = [
   'deletionGracePeriodSeconds',
   'managedFields',
   'selfLink',
-] as const;
+]);
+
+/**
+ * An object whose metadata names its owners (`ownerReferences`, which a controller writes and
+ * `kubectl get -o yaml` prints: a ReplicaSet of a Deployment, a Pod of a ReplicaSet, a Job of a
+ * CronJob, an EndpointSlice of a Service). An owner is named by its uid, which no manifest can
+ * know: where no object has it (another cluster, another namespace) the garbage collector deletes
+ * the object as soon as it is created; where it does, the owner's controller manages the object,
+ * and each apply of it fights that controller (a ReplicaSet scaled back up, beside the Deployment's).
+ */
+function ownerFinding(emit: Emit, o: KubeObject, refs: unknown): Finding | undefined {
+  if (!Array.isArray(refs) || refs.length === 0) return undefined;
+  const owners = refs.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null);
+  const controller = owners.find((r) => r.controller === true);
+  const name = (r: Record<string, unknown>) => `${String(r.kind)} ${String(r.name)}`;
+  const uid = "the garbage collector deletes it at once where no object has its owner's uid (in any other cluster or namespace)";
+  return controller
+    ? emit(
+        'api/owner-reference',
+        ['metadata', 'ownerReferences'],
+        `this ${o.kind} is made and managed by ${name(controller)}, its controller (ownerReferences): ${uid}, and where one does, each apply fights that controller; it was exported from a cluster (kubectl get -o yaml)`,
+        `remove the ${o.kind} from the manifests: ${name(controller)} makes it (keep ${name(controller)} itself)`,
+      )
+    : emit(
+        'api/owner-reference',
+        ['metadata', 'ownerReferences'],
+        `names its owners (${owners.map(name).join(', ')}) by the uids they had in the cluster it was exported from: ${uid}`,
+        'remove ownerReferences: the owner is named by a uid the cluster gives it, which no manifest can know',
+      );
+}
 
 /** What each grammar of names takes, as a hint. */
 export const NAME_HINT: Record<NameRule, string> = {
@@ -298,7 +335,8 @@ export function checkMetadata(
   if (typeof md.namespace === 'string' && nameProblem(md.namespace, 'label')) {
     out.push(emit('api/name', ['metadata', 'namespace'], `namespace '${md.namespace}' is not a DNS-1123 label`, NAME_HINT.label));
   }
-  const serverSet = SERVER_SET_METADATA.filter((f) => md[f] !== undefined && md[f] !== null);
+  // in the order the manifest writes them: the finding stands at the first, where the user starts removing
+  const serverSet = Object.keys(md).filter((f) => SERVER_SET.has(f) && md[f] !== undefined && md[f] !== null);
   if (serverSet.length) {
     out.push(
       emit(
@@ -309,6 +347,8 @@ export function checkMetadata(
       ),
     );
   }
+  const owned = ownerFinding(emit, o, md.ownerReferences) ?? clusterMadeFinding(emit, o);
+  if (owned) out.push(owned);
   const hook = md.annotations?.[HELM_HOOK];
   if (typeof hook === 'string') {
     const finding = helmHookFinding(o, hook, engine);

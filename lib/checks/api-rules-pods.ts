@@ -9,6 +9,7 @@
 import { isRecord } from '../model/object.js';
 import { placedContainers } from '../model/pod-specs.js';
 import { parseQuantity } from '../model/quantity.js';
+import { checkFileModes } from './file-modes.js';
 import type { Emit, FieldPath, Finding } from './finding.js';
 import { isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
@@ -135,6 +136,7 @@ function checkVolumes(emit: Emit, volumes: unknown, at: FieldPath, out: Finding[
     if (!isRecord(v)) return;
     const hp = v.hostPath;
     if (isRecord(hp)) hostPathBackstep(emit, hp.path, [...at, i, 'hostPath', 'path'], out);
+    checkFileModes(emit, v, [...at, i], out);
     for (const source of ['configMap', 'secret']) {
       const s = v[source];
       if (isRecord(s)) itemKeys(emit, s.items, [...at, i, source, 'items'], out);

@@ -13,7 +13,8 @@
  *   one Go 1.19 refuses (the 1.25 API server's: `(?<name>`, `a{1001}`) too, with an error;
  * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
  * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
- * - defaults are not applied (a missing required field is missing, default or not);
+ * - defaults are not applied, but a required property that has one is never missing, since the API
+ *   server defaults it before it validates (the default itself is the CRD's to get right);
  * - a null in a field that is not `nullable` is dropped before validation, as the API server
  *   drops it (`withoutNonNullableNulls`);
  * - the root `metadata` is Kubernetes' ObjectMeta, checked by api-rules-meta.ts like any object's.
@@ -107,6 +108,10 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   // an invalid type is the CRD's finding (crd/structural); its custom resources are checked without it
   else if (typeof s.type === 'string' && TYPES.includes(s.type)) out.type = s.nullable === true ? [s.type, 'null'] : s.type;
   for (const k of VALUE_KEYWORDS) if (s[k] !== undefined) out[k] = s[k];
+  // the API server defaults a missing property before it validates (structural defaulting, as it
+  // decodes the request): a required property with a default is never missing
+  if (Array.isArray(s.required))
+    out.required = s.required.filter((name) => asObj(asObj(s.properties)?.[String(name)])?.default === undefined);
   // a pattern JavaScript cannot read is left out (crd/pattern-not-checked): the rest of the schema still checks
   if (typeof s.pattern === 'string' && readsPattern(s.pattern)) out.pattern = s.pattern;
   // OpenAPI v3 marks exclusive bounds with booleans, JSON Schema with the bound itself

@@ -18,6 +18,7 @@ import type { Trace } from '../model/kept-checks.js';
 import { finder, type Finding } from './finding.js';
 import { selectorMatches, type Selector } from './selectors.js';
 import { sha256Hex } from '../model/sha256.js';
+import { customPodTemplate } from './custom-workloads.js';
 
 /** The namespace objects without `metadata.namespace` land in when applied with kubectl's default context. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -144,26 +145,37 @@ export class ObjectIndex {
         this.byKey.set(key, o);
         this.firsts.add(o);
       }
-      // a custom kind named like a workload (an example.com/v1 Deployment) runs no pods that
-      // Services select or that use the stage's Secrets: only a built-in kind of its group does
-      if (POD_TEMPLATE_PATHS[o.kind] === undefined || builtInClusterScoped(o.apiVersion, o.kind) !== false) continue;
+      // a custom kind named like a workload (an example.com/v1 Deployment) is no built-in workload:
+      // only a built-in kind of its group is checked as one (its references, its policy)
+      if (POD_TEMPLATE_PATHS[o.kind] === undefined || builtInClusterScoped(o.apiVersion, o.kind) !== false) {
+        // but one that runs pods of a template of its own (an Argo Rollout) has them selected by Services
+        const template = customPodTemplate(o);
+        if (template) this.file(ns, { object: o, labels: template.metadata?.labels ?? {}, workload: { object: o, template } });
+        continue;
+      }
       const standIn = this.standIn?.(o);
       const template = standIn ? undefined : podTemplateOf(o);
       const labels = standIn ? standIn.labels : template && (template.metadata?.labels ?? {});
       if (labels) {
         const w: Slot = { object: o, labels, ...(template ? { workload: { object: o, template } } : {}) };
         this.workloadOf.set(o, w);
-        const ws = this.workloads.get(ns);
-        if (ws) ws.push(w);
-        else this.workloads.set(ns, [w]);
-        for (const k in labels) {
-          if (!Object.hasOwn(labels, k)) continue;
-          const key = `${ns}\0${k}=${labels[k]}`;
-          const list = this.byLabel.get(key);
-          if (list) list.push(w);
-          else this.byLabel.set(key, [w]);
-        }
+        this.file(ns, w);
       }
+    }
+  }
+
+  /** Files a workload's pods in `ns` by their labels, for the selectors of that namespace. */
+  private file(ns: string, w: Slot): void {
+    const ws = this.workloads.get(ns);
+    if (ws) ws.push(w);
+    else this.workloads.set(ns, [w]);
+    const { labels } = w;
+    for (const k in labels) {
+      if (!Object.hasOwn(labels, k)) continue;
+      const key = `${ns}\0${k}=${labels[k]}`;
+      const list = this.byLabel.get(key);
+      if (list) list.push(w);
+      else this.byLabel.set(key, [w]);
     }
   }
 

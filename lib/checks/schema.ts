@@ -314,16 +314,7 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
     // `kubectl create --dry-run=client -o yaml` writes on a kind that has one passes.
     const { status, ...rest } = object;
     subject = rest as KubeObject;
-    if (!(isZeroStatus(status) && kindInfo(object.kind)?.status)) {
-      out.push(
-        finder(object)(
-          'schema/status',
-          ['status'],
-          'status is written by the cluster, not by manifests',
-          'remove status from the manifest',
-        ),
-      );
-    }
+    if (!(isZeroStatus(status) && kindInfo(object.kind)?.status)) out.push(statusFinding(object));
   }
   subject = withoutNulls(subject) as KubeObject;
   if (validate(subject)) return out;
@@ -339,11 +330,21 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
   return out;
 }
 
+/** The finding on an object that carries a status (a built-in kind's, or a custom kind's with the status subresource). */
+export function statusFinding(object: KubeObject): Finding {
+  return finder(object)(
+    'schema/status',
+    ['status'],
+    'status is written by the cluster, not by manifests',
+    'remove status from the manifest',
+  );
+}
+
 /**
  * Whether `status` is a status type's zero value as Go prints it, which is what `kubectl create
  * --dry-run=client -o yaml` writes: `{}`, a Service's `{ loadBalancer: {} }`, a PodDisruptionBudget's
  * counts at 0.
  */
-function isZeroStatus(status: unknown): boolean {
+export function isZeroStatus(status: unknown): boolean {
   return isRecord(status) && Object.values(status).every((v) => v === 0 || isZeroStatus(v));
 }

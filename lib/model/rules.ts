@@ -68,7 +68,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'schema/status': {
     short: 'A manifest carries status',
-    help: 'status is written by the cluster; a manifest carrying it was exported, not written. Remove it. The zero status that kubectl create --dry-run=client -o yaml writes ({}, or loadBalancer: {} on a Service) passes on a kind that has a status.',
+    help: "status is written by the cluster; a manifest carrying it was exported, not written. Remove it. The zero status that kubectl create --dry-run=client -o yaml writes ({}, or loadBalancer: {} on a Service) passes on a kind that has a status. A custom resource's status is refused so where its CRD has the status subresource (the API server drops it), and checked as any field where it has none.",
     mirrors: 'API server ignores status on create',
   },
   'schema/unknown-kind': {
@@ -147,6 +147,26 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'uid, resourceVersion, generation, creationTimestamp, managedFields and the like are what `kubectl get -o yaml` prints of an object in a cluster: the API server refuses to create an object with a resourceVersion, and a uid or resourceVersion of another cluster makes kubectl apply fail or conflict. Remove them (and status).',
     mirrors: 'apiserver: resourceVersion must not be set on create; uid and resourceVersion preconditions on update',
   },
+  'api/cluster-made': {
+    short: 'An object the cluster makes itself, exported with the rest',
+    help: "An export of a namespace holds what the cluster made beside the team's objects: the ConfigMap kube-root-ca.crt of every namespace (its cluster's CA), a ServiceAccount's token Secret as the token controller filled it (the account's uid in kubernetes.io/service-account.uid), the Endpoints the endpoints controller writes for a Service with a selector (its pods by uid). Applied, each carries another cluster's CA, token or pod addresses, and fights the controller that keeps it. Remove them from the manifests.",
+    mirrors: 'kube-controller-manager: root-ca-cert-publisher, serviceaccount-token and endpoint controllers',
+  },
+  'api/cluster-ip': {
+    short: "A Service's cluster IP as exported from a cluster",
+    help: 'kubectl get -o yaml prints the address a cluster gave a Service as clusterIP and clusterIPs. Applied elsewhere, the API server refuses it where another Service has it (the exported one, in another namespace of that cluster: provided IP is already allocated) and where the service range does not hold it. Remove clusterIP and clusterIPs; keep clusterIP alone for an address clients are configured with (kube-dns).',
+    mirrors: 'pkg/registry/core/service/ipallocator (provided IP is already allocated, not in the valid range)',
+  },
+  'api/file-mode': {
+    short: 'A volume file mode outside 0-0777',
+    help: "The mode of the files a secret, configMap, downwardAPI or projected volume makes (defaultMode, an item's mode) is a number from 0 to 0777 (511). JSON has no octal numbers: write it in decimal (420 for 0644); 644, the octal digits written as they are, is refused. (A 0644 with its leading zero is refused earlier, as YAML 1.1: kubectl reads it as 420, stagecraft as 644.)",
+    mirrors: 'pkg/apis/core/validation (fileModeErrorMsg: must be a number between 0 and 0777 (octal), both inclusive)',
+  },
+  'api/owner-reference': {
+    short: 'A manifest names its owners by uid (ownerReferences)',
+    help: "ownerReferences are written by controllers and printed by `kubectl get -o yaml`: an owner is named by the uid it has in one cluster, so where no object has that uid (any other cluster or namespace) the garbage collector deletes the object as soon as it is created, and where one does, the owner's controller manages the object, and each apply fights it. Remove the objects a controller makes (a Deployment's ReplicaSets and their Pods, a CronJob's Jobs) and the ownerReferences of the others.",
+    mirrors: 'garbage collector: dependents whose owners are all absent are deleted; controllers own what they make (controller: true)',
+  },
   'api/label-key': {
     short: 'A label or annotation key with invalid syntax',
     help: 'Keys are an optional DNS-1123 prefix and a name of at most 63 characters.',
@@ -219,9 +239,10 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'apimachinery: API groups and versions are lowercase (IsDNS1123Subdomain, DNS-1035 versions)',
   },
   'api/ingress': {
-    short: 'An Ingress host, path or backend port the API server refuses',
-    help: "A rule's host is a DNS name (a DNS-1123 subdomain, '*.' allowed in front), not an IP address; an Exact or Prefix path starts with '/' and has no '//', '/./', '/../' or '%2F' and does not end in '/.' or '/..'; a backend names its Service port by number or by name, not both.",
-    mirrors: 'pkg/apis/networking/validation (validateIngressRules, validateHTTPIngressRuleValue, validateIngressBackend)',
+    short: 'An Ingress host, path, backend port or class the API server refuses',
+    help: "A rule's host is a DNS name (a DNS-1123 subdomain, '*.' allowed in front), not an IP address; an Exact or Prefix path starts with '/' and has no '//', '/./', '/../' or '%2F' and does not end in '/.' or '/..'; a backend names its Service port by number or by name, not both; the class is named by spec.ingressClassName or the kubernetes.io/ingress.class annotation, not both (refused on create, whatever the values).",
+    mirrors:
+      'pkg/apis/networking/validation (validateIngressRules, validateHTTPIngressRuleValue, validateIngressBackend, ValidateIngressCreate)',
   },
   'api/storage': {
     short: 'A storage size, access mode list or hostPath the API server refuses',

@@ -88,3 +88,56 @@ describe('a label or annotation value that is no string', () => {
     ]);
   });
 });
+
+describe('metadata the API server sets, in an object exported from a cluster', () => {
+  const serverSet = (o: KubeObject) => checkObjects([o]).findings.filter((f) => f.code === 'api/server-set');
+
+  it('stands at the first such field the manifest writes and names them in its order, as kubectl get -o yaml prints them', () => {
+    // kubectl get -o yaml sorts metadata's keys: creationTimestamp comes first, uid last
+    const exported = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { creationTimestamp: '2024-03-01T10:00:00Z', name: 'web', namespace: 'shop', resourceVersion: '12345', uid: '0b5d1f0a' },
+      data: { a: 'b' },
+    };
+    expect(serverSet(exported as KubeObject).map((f) => `${f.path.join('.')}: ${f.message}`)).toEqual([
+      'metadata.creationTimestamp: metadata the API server sets, not a manifest: creationTimestamp, resourceVersion and uid; this ConfigMap was exported from a cluster (kubectl get -o yaml)',
+    ]);
+  });
+
+  it('passes the null creationTimestamp that kubectl create --dry-run=client -o yaml writes', () => {
+    const dryRun = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { creationTimestamp: null, name: 'web' }, data: { a: 'b' } };
+    expect(serverSet(dryRun as unknown as KubeObject)).toEqual([]);
+  });
+});
+
+describe('an object that names its owners by uid, as kubectl get -o yaml prints a namespace', () => {
+  const owned = (o: KubeObject) =>
+    checkObjects([o])
+      .findings.filter((f) => f.code === 'api/owner-reference')
+      .map((f) => `${f.severity} ${f.path.join('.')}: ${f.message} (${f.hint})`);
+  const owner = (controller: boolean) => ({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: '1b5d1f0a', controller });
+  const replicaSet = (ownerReferences: unknown[]) =>
+    ({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web-7d9c6b8f5', labels: { app: 'web' }, ownerReferences },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'team/web:1.4.2' }] } },
+      },
+    }) as unknown as KubeObject;
+
+  it('is an error saying which controller makes it, to be removed from the manifests with its owner kept', () => {
+    expect(owned(replicaSet([owner(true)]))).toEqual([
+      "error metadata.ownerReferences: this ReplicaSet is made and managed by Deployment web, its controller (ownerReferences): the garbage collector deletes it at once where no object has its owner's uid (in any other cluster or namespace), and where one does, each apply fights that controller; it was exported from a cluster (kubectl get -o yaml) (remove the ReplicaSet from the manifests: Deployment web makes it (keep Deployment web itself))",
+    ]);
+  });
+
+  it('is an error naming the owners when none is its controller, with ownerReferences to remove', () => {
+    expect(owned(replicaSet([owner(false)]))).toEqual([
+      "error metadata.ownerReferences: names its owners (Deployment web) by the uids they had in the cluster it was exported from: the garbage collector deletes it at once where no object has its owner's uid (in any other cluster or namespace) (remove ownerReferences: the owner is named by a uid the cluster gives it, which no manifest can know)",
+    ]);
+    expect(owned(replicaSet([]))).toEqual([]);
+  });
+});

@@ -49,8 +49,8 @@ describe("the API server's rules", () => {
 
   it('warns of a Helm hook that helm template rendered, which kubectl apply creates with the rest, once; not of crd-install, an ordinary object', () => {
     expect(findingsIn(['api/helm-hook.yaml'], {}, 'warning').filter((f) => f.includes('helm.sh/hook'))).toEqual([
-      "api/helm-hook.yaml:9:21: Pod default/web-test-connection: metadata.annotations.helm.sh/hook: makes the Pod a Helm hook ('test'): Helm creates it only at that step of a release (helm test), but kubectl apply creates it with everything else, once: it does not run again at the next release, and an apply that changes a Job's template fails (a Job's template cannot be changed)",
-      "api/helm-hook.yaml:25:21: Job default/web-migrate: metadata.annotations.helm.sh/hook: makes the Job a Helm hook ('pre-install,pre-upgrade'): Helm creates it only at that step of a release (before or after an install, upgrade, rollback or delete), but kubectl apply creates it with everything else, once: it does not run again at the next release, and an apply that changes a Job's template fails (a Job's template cannot be changed)",
+      "api/helm-hook.yaml:9:21: Pod default/web-test-connection: metadata.annotations.helm.sh/hook: makes the Pod a Helm hook ('test'): Helm creates it only at that step of a release (helm test), but kubectl apply creates it with everything else, once: it does not run again at the next release, and an apply that changes the Pod's spec fails (but for its images and a few fields, a Pod's spec cannot be changed)",
+      "api/helm-hook.yaml:25:21: Job default/web-migrate: metadata.annotations.helm.sh/hook: makes the Job a Helm hook ('pre-install,pre-upgrade'): Helm creates it only at that step of a release (before or after an install, upgrade, rollback or delete), but kubectl apply creates it with everything else, once: it does not run again at the next release, and an apply that changes the Job's template fails (a Job's template cannot be changed)",
     ]);
     expect(findingsIn(['api/helm-hook.yaml'])).toEqual([]);
   });
@@ -112,7 +112,7 @@ describe("the API server's rules", () => {
 
   it('rejects the metadata a cluster sets, as an object exported with kubectl get -o yaml has, once per object', () => {
     expect(findingsIn(['api/exported.yaml'])).toEqual([
-      'api/exported.yaml:14:8: Deployment default/web: metadata.uid: metadata the API server sets, not a manifest: uid, resourceVersion, generation and creationTimestamp; this Deployment was exported from a cluster (kubectl get -o yaml)',
+      'api/exported.yaml:8:22: Deployment default/web: metadata.creationTimestamp: metadata the API server sets, not a manifest: creationTimestamp, generation, resourceVersion and uid; this Deployment was exported from a cluster (kubectl get -o yaml)',
     ]);
   });
 

@@ -13,6 +13,22 @@ import { readFileSync } from 'node:fs';
 const SHARED_CRDS = join(REPO, '../shared/crds');
 const certManager = objectsIn(join(SHARED_CRDS, 'cert-manager'));
 
+/** A CRD of one namespaced kind (plural: the kind in lowercase, with an s) and one version, with `schema` and the version's `extra` fields. */
+const crdObject = (group: string, kind: string, version: string, schema: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+  const plural = `${kind.toLowerCase()}s`;
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      names: { kind, plural },
+      scope: 'Namespaced',
+      versions: [{ name: version, served: true, storage: true, ...extra, schema: { openAPIV3Schema: schema } }],
+    },
+  };
+};
+
 describe('custom resources against their CustomResourceDefinitions', () => {
   it("validates cert-manager's resources with its pinned CRDs: missing and misspelled fields, enums, types, versions", () => {
     expect(
@@ -316,6 +332,57 @@ describe('custom resources against their CustomResourceDefinitions', () => {
       'crd/cel-not-evaluated clusterissuers.cert-manager.io',
       'crd/cel-not-evaluated issuers.cert-manager.io',
     ]);
+  });
+
+  it('takes a required property with a default as present, since the API server defaults it before it validates (a kubebuilder default on a required field)', () => {
+    const crd = crdObject('example.com', 'Widget', 'v1', {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          required: ['mode', 'replicas', 'size'],
+          properties: {
+            mode: { type: 'string', enum: ['fast', 'slow'], default: 'fast' },
+            replicas: { type: 'integer', format: 'int32', default: 1 },
+            size: { type: 'string' },
+          },
+        },
+      },
+    });
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: {} };
+    // only the property without a default is missing; a null in one with a default is defaulted too
+    expect(checkCustomResource(widget, crdRegistry([crd])).map((f) => `${f.code} ${f.path.join('.')}: ${f.message}`)).toEqual([
+      "schema/required spec: required field 'size' is missing",
+    ]);
+    const nulls = { ...widget, spec: { mode: null, size: 'm' } };
+    expect(checkCustomResource(nulls as unknown as typeof widget, crdRegistry([crd]))).toEqual([]);
+  });
+
+  it("refuses the status of a custom resource whose CRD has the status subresource, as a built-in kind's, and checks the rest without it", () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        spec: { type: 'object', properties: { replicas: { type: 'integer' } } },
+        status: { type: 'object', properties: { phase: { type: 'string' } } },
+      },
+    };
+    const crd = (subresources?: Record<string, unknown>) =>
+      crdObject('argoproj.io', 'Rollout', 'v1alpha1', schema, subresources ? { subresources } : {});
+    // what kubectl get rollout web -o yaml prints: a status field this (trimmed) schema lacks is no second finding
+    const exported = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'web' },
+      spec: { replicas: 2 },
+      status: { phase: 'Healthy', HPAReplicas: 2 },
+    };
+    const found = (c: ReturnType<typeof crd>, o: typeof exported | Record<string, unknown>) =>
+      checkCustomResource(o as typeof exported, crdRegistry([c])).map((f) => `${f.code} ${f.path.join('.')}: ${f.message}`);
+    expect(found(crd({ status: {} }), exported)).toEqual(['schema/status status: status is written by the cluster, not by manifests']);
+    // an empty status passes, as kubectl create --dry-run=client writes it
+    expect(found(crd({ status: {} }), { ...exported, status: {} })).toEqual([]);
+    // without the subresource, status is a field of the object like any other, which the API server keeps
+    expect(found(crd(), exported)).toEqual(["schema/unknown-field status.HPAReplicas: unknown field 'HPAReplicas'"]);
   });
 
   it('maps nullable and int-or-string to JSON Schema types', () => {
