@@ -52,16 +52,20 @@ const ExternalSecret = Type.Unsafe<string | { name: string; keys?: string[] }>({
   if: { type: 'string' },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword; a schema is data, never awaited
   then: SecretName,
-  else: Settings({
-    name: SecretName,
-    keys: Type.Optional(
-      Type.Array(ConfigKey('a Secret key'), {
-        minItems: 1,
-        uniqueItems: true,
-        description: 'The keys pods may read; a pod reading another is refused (refs/secret-key). @default - not listed: any key',
-      }),
-    ),
-  }),
+  else: Settings(
+    {
+      name: SecretName,
+      keys: Type.Optional(
+        Type.Array(ConfigKey('a Secret key'), {
+          minItems: 1,
+          uniqueItems: true,
+          description: 'The keys pods may read; a pod reading another is refused (refs/secret-key). @default - not listed: any key',
+        }),
+      ),
+    },
+    // a value of neither form (`- 5`, `- [a, b]`) is told both, not only the form it was not
+    { expected: 'a Secret name, or a mapping { name, keys } that lists the keys pods may read' },
+  ),
 });
 
 /** A top-level key that stagecraft leaves to the file (`x-defaults:`): anything goes under it, and it configures nothing. */

@@ -40,7 +40,7 @@ export function describeSchema(s: Record<string, unknown>): string {
     case 'boolean':
       return 'true or false';
     case 'array':
-      return s.minItems ? `a list of at least ${s.minItems}` : 'a list';
+      return s.minItems ? `a list of at least ${plural(Number(s.minItems), 'item')}` : 'a list';
     case 'object':
       return 'a mapping';
     case 'string':
@@ -94,6 +94,15 @@ export class SchemaValidator {
     );
     const seen = new Set<string>();
     const out: PathProblem[] = [];
+    // a required setting misspelt (`maxReplica:`) is one problem, the unknown key with its did-you-mean, not also a missing setting
+    const misspelt = new Set(
+      errors
+        .filter((e) => e.keyword === 'additionalProperties')
+        .flatMap((e) => {
+          const guess = didYouMean((e.params as { additionalProperty: string }).additionalProperty, knownKeys(e));
+          return guess === undefined ? [] : [`${e.instancePath}|${guess}`];
+        }),
+    );
     // a key whose name is invalid is the one problem reported about it (not also what its value lacks)
     const badNames = new Set(
       errors
@@ -102,6 +111,8 @@ export class SchemaValidator {
     );
     for (const e of errors) {
       if (badNames.size && [...ancestors(e.instancePath)].some((p) => badNames.has(p))) continue;
+      if (e.keyword === 'required' && misspelt.has(`${e.instancePath}|${(e.params as { missingProperty: string }).missingProperty}`))
+        continue;
       const p = this.toProblem(e, data, at, written);
       const id = `${dotted(p.path)}|${p.key ?? ''}|${p.code}`;
       if (!seen.has(id)) {
@@ -119,7 +130,7 @@ export class SchemaValidator {
     const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
     if (e.keyword === 'additionalProperties') {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
-      const known = Object.keys((parent.properties as object) ?? {});
+      const known = knownKeys(e);
       const hints = parent.unknownKeyHints as Record<string, unknown> | undefined;
       // a key that looks like a secret (a token pasted as a key) is not printed
       const secret = detectSecret(key) !== undefined;
@@ -184,6 +195,20 @@ export class SchemaValidator {
         hint: 'give what it is for, or remove it',
       };
     }
+    if (e.keyword === 'minItems') {
+      // an empty list (`preStop: []`): 'must be a list of at least 1 (found a list)' would not tell why
+      const limit = (e.params as { limit: number }).limit;
+      const items = Array.isArray(e.data) ? e.data.length : 0;
+      return {
+        code: 'config/minItems',
+        path,
+        message:
+          items === 0
+            ? `${where} is empty: it needs at least ${plural(limit, 'item')}`
+            : `${where} has ${plural(items, 'item')}: it needs at least ${limit}`,
+        hint: items === 0 ? 'give what it is for, or remove it' : 'add the items it needs',
+      };
+    }
     if (e.keyword === 'uniqueItems') {
       // ajv's params: the two items that are equal (j the earlier); the later one is where to look
       const { i, j } = e.params as { i: number; j: number };
@@ -225,6 +250,16 @@ export class SchemaValidator {
       ...(hint ? { hint } : {}),
     };
   }
+}
+
+/** The settings a mapping knows, for the did-you-mean of a key it does not (an `additionalProperties` error). */
+function knownKeys(e: ErrorObject): string[] {
+  return Object.keys(((e.parentSchema ?? {}) as { properties?: object }).properties ?? {});
+}
+
+/** `1 item`, `2 items`. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /**

@@ -173,7 +173,7 @@ describe('the shutdown of a service', () => {
 
   it('refuses an empty preStop and a negative grace period at their place', () => {
     expect(problems(serviceStage([IMAGE, 'preStop: []', 'terminationGracePeriodSeconds: -1']))).toEqual([
-      'environments/x.yaml:5:14: apps.api.preStop must be a list of at least 1 (found a list)',
+      'environments/x.yaml:5:14: apps.api.preStop is empty: it needs at least 1 item\n  hint: give what it is for, or remove it',
       'environments/x.yaml:6:36: apps.api.terminationGracePeriodSeconds must be an integer from 0 to 2147483647 (found -1)',
     ]);
   });

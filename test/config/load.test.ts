@@ -50,10 +50,8 @@ describe('loading a broken stage file reports every problem with file:line:col',
     ['wrong-type', [`${f('wrong-type')}:4:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found "three")`]],
     [
       'unknown-key',
-      [
-        `${f('unknown-key')}:3:5: apps.nginx is missing the required setting 'replicas'`,
-        `${f('unknown-key')}:4:5: apps.nginx.replcas is not a known setting; did you mean 'replicas'?`,
-      ],
+      // one problem: the did-you-mean names the required setting misspelt (test/config/validate.test.ts)
+      [`${f('unknown-key')}:4:5: apps.nginx.replcas is not a known setting; did you mean 'replicas'?`],
     ],
     [
       'unknown-app',

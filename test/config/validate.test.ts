@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { problems, serviceStage } from '../helpers/stage.js';
+
+describe('a misspelt setting that is required', () => {
+  it('is one problem, the unknown key with its did-you-mean, not also the required setting it misses', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'autoscaling: { minReplicas: 2, maxReplica: 5 }']))).toEqual([
+      "environments/x.yaml:5:36: apps.api.autoscaling.maxReplica is not a known setting; did you mean 'maxReplicas'?",
+    ]);
+  });
+
+  it('still misses the required setting when the unknown key is not near it', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'autoscaling: { minReplicas: 2, most: 5 }']))).toEqual([
+      "environments/x.yaml:5:18: apps.api.autoscaling is missing the required setting 'maxReplicas'",
+      'environments/x.yaml:5:36: apps.api.autoscaling.most is not a known setting (known: minReplicas, maxReplicas, cpuUtilization)',
+    ]);
+  });
+});
+
+describe('a list that needs items', () => {
+  it('is told, when empty, that it is empty and how many items it needs, not that it must be a list', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'preStop: []']))).toEqual([
+      'environments/x.yaml:5:14: apps.api.preStop is empty: it needs at least 1 item\n  hint: give what it is for, or remove it',
+    ]);
+  });
+
+  it('is described as a list of at least 1 item when another value stands there', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'command: ./run']))[0]).toMatch(
+      /^environments\/x\.yaml:5:14: apps\.api\.command must be a list of at least 1 item \(found "\.\/run"\)/,
+    );
+  });
+});
