@@ -20,6 +20,7 @@ import {
   type TSchema,
   DNS_SUBDOMAIN_PATTERN,
   ConfigKey,
+  SubdomainName,
 } from './types.js';
 import { SecretStoreSettings, StageDeliverySettings } from './delivery.js';
 import { edgeSettings } from '../edge/settings.js';
@@ -40,11 +41,7 @@ export const APP_NAME = {
 } as const;
 
 /** A Secret's name: a DNS-1123 subdomain, as the API server takes it (cert-manager's are often dotted: www.example.com-tls). */
-const SecretName = Type.String({
-  pattern: DNS_SUBDOMAIN_PATTERN,
-  maxLength: 253,
-  expected: "a Secret name (labels of lowercase letters, digits and '-', joined by '.'), of at most 253 characters",
-});
+const SecretName = SubdomainName('a Secret name');
 
 /** A Secret made outside stagecraft: its name, or its name and the keys pods may read. */
 const ExternalSecret = Type.Unsafe<string | { name: string; keys?: string[] }>({
