@@ -238,10 +238,13 @@ export class SchemaValidator {
       e.keyword === 'type' && (['object', 'array'].includes(String(parent.type)) || (typeof value === 'object' && value !== null));
     // a number or true/false where a string goes (`PORT: 8080`): the same characters, quoted, as written in the file;
     // not a secret's value, which goes in a Secret instead (the secret screen says so once it is a string)
+    // and nothing where a string goes (`EMPTY:`): the empty string, written out, when the setting takes it
     const quote =
       e.keyword === 'type' && parent.type === 'string' && !secret && (typeof value === 'number' || typeof value === 'boolean')
         ? quoteHint(path, parent, written?.(path, value) ?? String(value))
-        : undefined;
+        : e.keyword === 'type' && parent.type === 'string' && value === null
+          ? quoteHint(path, parent, '', 'for an empty value, write')
+          : undefined;
     const hint = yamlTagOf(value)?.hint ?? (shape && where ? settingHint(where, parent.description) : undefined) ?? quote;
     return {
       code: `config/${e.keyword}`,
@@ -265,13 +268,17 @@ function plural(n: number, noun: string): string {
 /**
  * `quote it: PORT: "8080"`: what to write for the scalar at `path`, written as `written` (a list
  * item without its key), when that string is one the setting's `schema` takes (`architecture: 64`
- * is no architecture quoted either).
+ * is no architecture quoted either); `say` what comes before it.
  */
-function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: string): string | undefined {
-  if (Array.isArray(schema.enum) || (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(written)))
+function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: string, say = 'quote it:'): string | undefined {
+  if (
+    Array.isArray(schema.enum) ||
+    (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(written)) ||
+    written.length < Number(schema.minLength ?? 0)
+  )
     return undefined;
   const key = path[path.length - 1];
-  return `quote it: ${typeof key === 'string' && detectSecret(key) === undefined ? `${shorten(key)}: ` : ''}${JSON.stringify(shorten(written))}`;
+  return `${say} ${typeof key === 'string' && detectSecret(key) === undefined ? `${shorten(key)}: ` : ''}${JSON.stringify(shorten(written))}`;
 }
 
 const LOWERCASE_HINT = 'write the registry and repository in lowercase; a tag may keep its capitals (nginx:1.25-Alpine)';

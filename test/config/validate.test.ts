@@ -29,3 +29,17 @@ describe('a list that needs items', () => {
     );
   });
 });
+
+describe('nothing where a string goes (`EMPTY:`)', () => {
+  it('is told how to write the empty string, when the setting takes it', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'env: { EMPTY: }']))).toEqual([
+      'environments/x.yaml:5:19: apps.api.env.EMPTY must be a string (found nothing)\n  hint: for an empty value, write EMPTY: ""',
+    ]);
+  });
+
+  it('is told no empty string when the setting takes none', () => {
+    expect(problems(serviceStage(['image:']))).toEqual([
+      expect.stringMatching(/^environments\/x\.yaml:4:11: apps\.api\.image must be .* \(found nothing\)$/),
+    ]);
+  });
+});
