@@ -12,6 +12,7 @@ import { describeValue, shorten, yamlTagOf } from '../model/limits.js';
 import { detectSecret, isSecretKey, maskValue } from '../model/secret-rules.js';
 import { compileValidator } from '../model/validator-code.js';
 import { lowercaseName } from '../model/image.js';
+import { ownEntry } from '../model/object.js';
 import { IMAGE_PATTERNS } from './types.js';
 
 // ajv is published as CommonJS with a default export
@@ -245,7 +246,8 @@ export class SchemaValidator {
         : e.keyword === 'type' && parent.type === 'string' && value === null
           ? quoteHint(path, parent, '', 'for an empty value, write')
           : undefined;
-    const hint = yamlTagOf(value)?.hint ?? (shape && where ? settingHint(where, parent.description) : undefined) ?? quote;
+    const boolean = e.keyword === 'type' && parent.type === 'boolean' ? booleanHint(path, value) : undefined;
+    const hint = yamlTagOf(value)?.hint ?? (shape && where ? settingHint(where, parent.description) : undefined) ?? quote ?? boolean;
     return {
       code: `config/${e.keyword}`,
       path,
@@ -279,6 +281,24 @@ function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: stri
     return undefined;
   const key = path[path.length - 1];
   return `${say} ${typeof key === 'string' && detectSecret(key) === undefined ? `${shorten(key)}: ` : ''}${JSON.stringify(shorten(written))}`;
+}
+
+/** YAML 1.1's words for true and false, which YAML 1.2 (the stage file's) reads as strings. */
+const YAML11_BOOLEANS: Readonly<Record<string, boolean>> = { y: true, yes: true, on: true, n: false, no: false, off: false };
+
+/**
+ * `write suspend: true`: for a YAML 1.1 boolean (`yes`, `off`) or a quoted `"true"` where true or
+ * false goes, the value meant; undefined for any other value.
+ */
+function booleanHint(path: KeyPath, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const word = value.toLowerCase();
+  const quoted = word === 'true' || word === 'false';
+  const meant = quoted ? word === 'true' : ownEntry(YAML11_BOOLEANS, word);
+  if (meant === undefined) return undefined;
+  const key = path[path.length - 1];
+  const why = quoted ? 'without quotes: quoted, it is a string' : `YAML 1.2, which stagecraft reads, takes ${value} for a string`;
+  return `write ${typeof key === 'string' ? `${shorten(key)}: ` : ''}${meant} (${why})`;
 }
 
 const LOWERCASE_HINT = 'write the registry and repository in lowercase; a tag may keep its capitals (nginx:1.25-Alpine)';

@@ -43,3 +43,26 @@ describe('nothing where a string goes (`EMPTY:`)', () => {
     ]);
   });
 });
+
+describe('a word for true or false where true or false goes', () => {
+  it('is told the value meant, for the YAML 1.1 words and a quoted true or false', () => {
+    const text = ['apps:', '  job:', '    stack: cron', '    image: team/job:1', '    schedule: "@daily"', '    suspend: yes', ''].join(
+      '\n',
+    );
+    expect(problems(text)).toEqual([
+      'environments/x.yaml:6:14: apps.job.suspend must be true or false (found "yes")\n' +
+        '  hint: write suspend: true (YAML 1.2, which stagecraft reads, takes yes for a string)',
+    ]);
+    expect(problems(text.replace('suspend: yes', 'suspend: "false"'))).toEqual([
+      'environments/x.yaml:6:14: apps.job.suspend must be true or false (found "false")\n' +
+        '  hint: write suspend: false (without quotes: quoted, it is a string)',
+    ]);
+  });
+
+  it('is told no value meant for any other word', () => {
+    const text = ['apps:', '  job:', '    stack: cron', '    image: team/job:1', '    schedule: "@daily"', '    suspend: sure', ''].join(
+      '\n',
+    );
+    expect(problems(text)).toEqual(['environments/x.yaml:6:14: apps.job.suspend must be true or false (found "sure")']);
+  });
+});
