@@ -246,8 +246,8 @@ export class SchemaValidator {
         : e.keyword === 'type' && parent.type === 'string' && value === null
           ? quoteHint(path, parent, '', 'for an empty value, write')
           : undefined;
-    const boolean = e.keyword === 'type' && parent.type === 'boolean' ? booleanHint(path, value) : undefined;
-    const hint = yamlTagOf(value)?.hint ?? (shape && where ? settingHint(where, parent.description) : undefined) ?? quote ?? boolean;
+    const unquote = e.keyword === 'type' && !secret ? unquoteHint(path, String(parent.type), value) : undefined;
+    const hint = yamlTagOf(value)?.hint ?? (shape && where ? settingHint(where, parent.description) : undefined) ?? quote ?? unquote;
     return {
       code: `config/${e.keyword}`,
       path,
@@ -285,16 +285,19 @@ function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: stri
 
 /** YAML 1.1's words for true and false, which YAML 1.2 (the stage file's) reads as strings. */
 const YAML11_BOOLEANS: Readonly<Record<string, boolean>> = { y: true, yes: true, on: true, n: false, no: false, off: false };
+/** A number quoted, by the type of setting that takes it unquoted. */
+const QUOTED_NUMBER: Readonly<Record<string, RegExp>> = { integer: /^-?[0-9]+$/, number: /^-?[0-9]+(\.[0-9]+)?$/ };
 
 /**
- * `write suspend: true`: for a YAML 1.1 boolean (`yes`, `off`) or a quoted `"true"` where true or
- * false goes, the value meant; undefined for any other value.
+ * `write suspend: true`: for a string where true or false goes, a YAML 1.1 boolean (`yes`, `off`)
+ * or a quoted `"true"`, and for a quoted number where a number goes (`"3"`), the value meant;
+ * undefined for any other value.
  */
-function booleanHint(path: KeyPath, value: unknown): string | undefined {
+function unquoteHint(path: KeyPath, type: string, value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const word = value.toLowerCase();
-  const quoted = word === 'true' || word === 'false';
-  const meant = quoted ? word === 'true' : ownEntry(YAML11_BOOLEANS, word);
+  const quoted = type === 'boolean' ? word === 'true' || word === 'false' : (ownEntry(QUOTED_NUMBER, type)?.test(value) ?? false);
+  const meant = quoted ? word : type === 'boolean' ? ownEntry(YAML11_BOOLEANS, word) : undefined;
   if (meant === undefined) return undefined;
   const key = path[path.length - 1];
   const why = quoted ? 'without quotes: quoted, it is a string' : `YAML 1.2, which stagecraft reads, takes ${value} for a string`;

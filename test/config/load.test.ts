@@ -210,8 +210,10 @@ describe('scalars that YAML parsers read differently', () => {
     expect(problemsOf(api('    ingress: { host: api.example.com, tlsSecret: 1.5 }\n    ports: { http: { port: 80 } }\n'))[0]).not.toContain(
       'hint',
     );
+    // a number quoted where a number goes is told the other way round (test/config/validate.test.ts)
     expect(problemsOf('apps:\n  nginx:\n    replicas: "2"\n')).toEqual([
-      'environments/dev.yaml:3:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found "2")',
+      'environments/dev.yaml:3:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found "2")\n' +
+        '  hint: write replicas: 2 (without quotes: quoted, it is a string)',
     ]);
   });
 

@@ -59,10 +59,49 @@ describe('a word for true or false where true or false goes', () => {
     ]);
   });
 
+  it('is told nothing under a name that looks secret, whose value is never echoed', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'automountServiceAccountToken: yes']))).toEqual([
+      'environments/x.yaml:5:35: apps.api.automountServiceAccountToken must be true or false (found (a 3-character value, hidden))',
+    ]);
+  });
+
   it('is told no value meant for any other word', () => {
     const text = ['apps:', '  job:', '    stack: cron', '    image: team/job:1', '    schedule: "@daily"', '    suspend: sure', ''].join(
       '\n',
     );
     expect(problems(text)).toEqual(['environments/x.yaml:6:14: apps.job.suspend must be true or false (found "sure")']);
+  });
+});
+
+describe('a quoted number where a number goes', () => {
+  it('is told to drop the quotes', () => {
+    const text = [
+      'apps:',
+      '  job:',
+      '    stack: cron',
+      '    image: team/job:1',
+      '    schedule: "@daily"',
+      '    successfulJobsHistoryLimit: "3"',
+      '',
+    ].join('\n');
+    expect(problems(text)).toEqual([
+      'environments/x.yaml:6:33: apps.job.successfulJobsHistoryLimit must be an integer from 0 to 2147483647 (found "3")\n' +
+        '  hint: write successfulJobsHistoryLimit: 3 (without quotes: quoted, it is a string)',
+    ]);
+  });
+
+  it('is told nothing when the quoted value is no number of the kind the setting takes', () => {
+    const text = [
+      'apps:',
+      '  job:',
+      '    stack: cron',
+      '    image: team/job:1',
+      '    schedule: "@daily"',
+      '    successfulJobsHistoryLimit: "3.5"',
+      '',
+    ].join('\n');
+    expect(problems(text)).toEqual([
+      'environments/x.yaml:6:33: apps.job.successfulJobsHistoryLimit must be an integer from 0 to 2147483647 (found "3.5")',
+    ]);
   });
 });
