@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { problems, serviceStage } from '../helpers/stage.js';
 
+/** A stage file with one cron app `job`, daily, with one more setting given as a YAML line (line 6). */
+const cronStage = (setting: string) =>
+  ['apps:', '  job:', '    stack: cron', '    image: team/job:1', '    schedule: "@daily"', `    ${setting}`, ''].join('\n');
+
 describe('a misspelt setting that is required', () => {
   it('is one problem, the unknown key with its did-you-mean, not also the required setting it misses', () => {
     expect(problems(serviceStage(['image: team/api:1.0', 'autoscaling: { minReplicas: 2, maxReplica: 5 }']))).toEqual([
@@ -46,9 +50,7 @@ describe('nothing where a string goes (`EMPTY:`)', () => {
 
 describe('a word for true or false where true or false goes', () => {
   it('is told the value meant, for the YAML 1.1 words and a quoted true or false', () => {
-    const text = ['apps:', '  job:', '    stack: cron', '    image: team/job:1', '    schedule: "@daily"', '    suspend: yes', ''].join(
-      '\n',
-    );
+    const text = cronStage('suspend: yes');
     expect(problems(text)).toEqual([
       'environments/x.yaml:6:14: apps.job.suspend must be true or false (found "yes")\n' +
         '  hint: write suspend: true (YAML 1.2, which stagecraft reads, takes yes for a string)',
@@ -66,24 +68,14 @@ describe('a word for true or false where true or false goes', () => {
   });
 
   it('is told no value meant for any other word', () => {
-    const text = ['apps:', '  job:', '    stack: cron', '    image: team/job:1', '    schedule: "@daily"', '    suspend: sure', ''].join(
-      '\n',
-    );
+    const text = cronStage('suspend: sure');
     expect(problems(text)).toEqual(['environments/x.yaml:6:14: apps.job.suspend must be true or false (found "sure")']);
   });
 });
 
 describe('a quoted number where a number goes', () => {
   it('is told to drop the quotes', () => {
-    const text = [
-      'apps:',
-      '  job:',
-      '    stack: cron',
-      '    image: team/job:1',
-      '    schedule: "@daily"',
-      '    successfulJobsHistoryLimit: "3"',
-      '',
-    ].join('\n');
+    const text = cronStage('successfulJobsHistoryLimit: "3"');
     expect(problems(text)).toEqual([
       'environments/x.yaml:6:33: apps.job.successfulJobsHistoryLimit must be an integer from 0 to 2147483647 (found "3")\n' +
         '  hint: write successfulJobsHistoryLimit: 3 (without quotes: quoted, it is a string)',
@@ -91,15 +83,7 @@ describe('a quoted number where a number goes', () => {
   });
 
   it('is told nothing when the quoted value is no number of the kind the setting takes', () => {
-    const text = [
-      'apps:',
-      '  job:',
-      '    stack: cron',
-      '    image: team/job:1',
-      '    schedule: "@daily"',
-      '    successfulJobsHistoryLimit: "3.5"',
-      '',
-    ].join('\n');
+    const text = cronStage('successfulJobsHistoryLimit: "3.5"');
     expect(problems(text)).toEqual([
       'environments/x.yaml:6:33: apps.job.successfulJobsHistoryLimit must be an integer from 0 to 2147483647 (found "3.5")',
     ]);
