@@ -15,6 +15,7 @@ import {
   PortNumber,
   Settings,
   StringEnum,
+  SubdomainName,
   Type,
   type Static,
 } from '../../lib/config/types.js';
@@ -134,7 +135,9 @@ export const demoappSettings = Settings({
           expected: 'a host name such as demoapp.example.com (not an IP address)',
           description: 'Host name of the app.',
         }),
-        tlsSecret: Name('The TLS Secret (certificate and key) for the host, by name; the ingress terminates TLS.'),
+        tlsSecret: SubdomainName('a Secret name', {
+          description: 'The TLS Secret (certificate and key) for the host, by name; the ingress terminates TLS.',
+        }),
         paths: Type.Optional(
           Type.Array(
             Type.String({
@@ -147,7 +150,7 @@ export const demoappSettings = Settings({
             },
           ),
         ),
-        className: Type.Optional(Name('IngressClass. @default - the cluster default')),
+        className: Type.Optional(SubdomainName('an IngressClass name', { description: 'IngressClass. @default - the cluster default' })),
       },
       { description: 'An Ingress with TLS for the app. @default - none' },
     ),

@@ -13,6 +13,7 @@ import {
   QualifiedKey,
   Settings,
   StringEnum,
+  SubdomainName,
   Type,
   type Static,
 } from '../../lib/config/types.js';
@@ -175,12 +176,17 @@ export const serviceSettings = Settings({
     'When the node pulls the image: IfNotPresent suits release tags, which are never rebuilt; Always a tag that moves. @default IfNotPresent',
   ),
   imagePullSecrets: Type.Optional(
-    Type.Array(Name('A Secret of type kubernetes.io/dockerconfigjson (kubectl create secret docker-registry), by name.'), {
-      minItems: 1,
-      uniqueItems: true,
-      description:
-        'Secrets with the credentials of private registries, by name (made outside stagecraft; the Namespace lists them as required). @default - none',
-    }),
+    Type.Array(
+      SubdomainName('a Secret name', {
+        description: 'A Secret of type kubernetes.io/dockerconfigjson (kubectl create secret docker-registry), by name.',
+      }),
+      {
+        minItems: 1,
+        uniqueItems: true,
+        description:
+          'Secrets with the credentials of private registries, by name (made outside stagecraft; the Namespace lists them as required). @default - none',
+      },
+    ),
   ),
   labels: Type.Optional(
     Mapping(QualifiedKey('a label key such as team.example.com/owner'), LabelValue('The value of the label.'), {
@@ -269,7 +275,7 @@ export const serviceSettings = Settings({
     Settings(
       {
         host: HostName,
-        tlsSecret: Name('The TLS Secret for the host, by name (made outside stagecraft).'),
+        tlsSecret: SubdomainName('a Secret name', { description: 'The TLS Secret for the host, by name (made outside stagecraft).' }),
         port: Type.Optional(PortName),
         paths: Type.Optional(
           Type.Array(Type.String({ pattern: INGRESS_PATH_PATTERN, expected: INGRESS_PATH_EXPECTED }), {
@@ -277,7 +283,7 @@ export const serviceSettings = Settings({
             description: 'Path prefixes. @default [/]',
           }),
         ),
-        className: Type.Optional(Name('IngressClass. @default - the cluster default')),
+        className: Type.Optional(SubdomainName('an IngressClass name', { description: 'IngressClass. @default - the cluster default' })),
         annotations: Annotations('the Ingress', 'cert-manager.io/cluster-issuer: letsencrypt'),
       },
       { description: "An Ingress with TLS to one port (`port`, @default the first port: the app's, else a sidecar's). @default - none" },
@@ -288,7 +294,11 @@ export const serviceSettings = Settings({
       {
         mountPath: AbsolutePath('Where the container mounts the volume.'),
         size: Size('Size of the claim, e.g. 1Gi.', '1Gi'),
-        storageClass: Type.Optional(Name('Storage class that provisions the volume. @default - a hostPath PersistentVolume instead')),
+        storageClass: Type.Optional(
+          SubdomainName('a StorageClass name', {
+            description: 'Storage class that provisions the volume. @default - a hostPath PersistentVolume instead',
+          }),
+        ),
         hostPath: Type.Optional(
           Type.String({
             pattern: HOST_PATH_PATTERN,

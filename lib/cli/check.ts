@@ -40,6 +40,7 @@ import { comparingStages } from './output.js';
 import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
 import { currentLine, reportCurrent } from './fast.js';
 import { YAML_FILE, readInputFile } from './read-file.js';
+import { ENVIRONMENTS_DIR } from './digests.js';
 import { withFs } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
@@ -124,6 +125,20 @@ function yamlFiles(cwd: string, paths: readonly string[]): string[] {
   return files;
 }
 
+/** A stage file, as `npm run check -- <paths>` names the files it reads (from the project directory). */
+const STAGE_FILE = new RegExp(`^${ENVIRONMENTS_DIR}/([^/]+)\\.ya?ml$`);
+
+/** `environments/dev.yaml` given to check as a manifest: what checks a stage file, and its output. */
+function stageFileGiven(file: string): Problem {
+  const stage = STAGE_FILE.exec(file)![1];
+  return {
+    code: 'input/not-kubernetes',
+    location: { file, line: 1, column: 1 },
+    message: 'this is a stage file, not Kubernetes manifests: npm run check -- <paths> checks manifests',
+    hint: `npm run check (without paths) checks every stage file and whether dist/ is what they make; npm run diff -- ${stage} shows what this one would change in dist/${stage}/, and npm run check -- dist/${stage} checks that output`,
+  };
+}
+
 /** What --crds takes, for the hints of its problems. */
 const CRDS_HINT =
   "without one no custom resource is validated: give --crds a file or folder of CustomResourceDefinitions (kind: CustomResourceDefinition), such as an operator's crds.yaml; a relative path is read from the directory you run npm in";
@@ -185,6 +200,9 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: Option
   const level = (opts['pod-security'] ?? 'baseline') as PodSecurityLevel;
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
   const files = yamlFiles(io.cwd, paths);
+  // a stage file is no manifest: told what checks it, rather than that its first document lacks an apiVersion
+  const stageFiles = files.filter((f) => STAGE_FILE.test(f));
+  if (stageFiles.length) throw new ProblemsError(stageFiles.map(stageFileGiven));
   const line = progress(io);
   const manifests = line.during(() =>
     parseManifests(

@@ -16,7 +16,7 @@ import { refineEdge } from '../edge/refine.js';
 import { externalSecretProblems, secretKindConflicts, secretsMadeOutside } from '../required-secrets.js';
 import { refineStageImages } from './images.js';
 import { readStage, writtenScalars, type LoadOptions } from './read-stage.js';
-import { appNameProblems, isAppName, stackNamedApps, stageNameProblems, unknownStack } from './names.js';
+import { appNameProblems, isAppName, otherStackSetting, stackNamedApps, stageNameProblems, unknownStack } from './names.js';
 
 export { MAX_ALIAS_COUNT, type LoadOptions } from './read-stage.js';
 
@@ -83,6 +83,11 @@ export class StageLoader<S extends StackMap> {
     return v;
   }
 
+  /** The names of the settings of `stack`. */
+  private settingNames(stack: string): readonly string[] {
+    return Object.keys((this.stacks[stack].settings as { properties?: object }).properties ?? {});
+  }
+
   /** The apps of a stage file, with the problems in the settings of apps that name their stack with `stack:`. */
   private instances(apps: unknown, written: WrittenAt): { apps: AppInstance[]; problems: PathProblem[] } {
     const problems: PathProblem[] = [];
@@ -130,22 +135,32 @@ export class StageLoader<S extends StackMap> {
     };
     const written = writtenScalars(text, locate);
     const stageFile = data as Static<typeof this.schema>;
-    const schemaProblems = stackNamedApps(
-      this.validator.problems(data, [], written).map((p) => unknownStack(p, Object.keys(this.stacks))),
-      stageFile.apps,
-      Object.keys(this.stacks),
-    );
+    const stacks = Object.keys(this.stacks);
     const instances = this.instances(stageFile.apps, written);
-    // a stack names the objects of an app whose settings are valid (it reads no others)
-    const invalid = appsWithProblems([...schemaProblems, ...instances.problems]);
     const byName = new Map(instances.apps.map((a) => [a.name, a]));
+    // `schedule:` on a service app: the stack that takes it is named (lib/config/names.ts)
+    const otherStack = (p: PathProblem) =>
+      otherStackSetting(
+        p,
+        (s) => this.settingNames(s),
+        stacks,
+        (app) => byName.get(app)?.stack,
+      );
+    const schemaProblems = stackNamedApps(
+      this.validator.problems(data, [], written).map((p) => otherStack(unknownStack(p, stacks))),
+      stageFile.apps,
+      stacks,
+    );
+    const instanceProblems = instances.problems.map(otherStack);
+    // a stack names the objects of an app whose settings are valid (it reads no others)
+    const invalid = appsWithProblems([...schemaProblems, ...instanceProblems]);
     const objectNames = (name: string): readonly ObjectName[] => {
       const app = byName.get(name);
       return app && !invalid.has(name) ? (this.stacks[app.stack].objectNames?.(name, app.settings as never, stageName) ?? []) : [];
     };
     // a stage name too long for its own Namespace's label is reported once, not again for every app
     const names = nameProblems.length ? [] : appNameProblems(stageFile.apps, stageName, objectNames);
-    const problems = [...nameProblems, ...[...schemaProblems, ...instances.problems, ...names].map(place)];
+    const problems = [...nameProblems, ...[...schemaProblems, ...instanceProblems, ...names].map(place)];
     if (problems.length) fail(problems);
     const namespace = stageFile.namespace ?? stageName;
     const context: StageContext = {

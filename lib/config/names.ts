@@ -208,6 +208,32 @@ export function unknownStack(p: PathProblem, stacks: readonly string[]): PathPro
 }
 
 /**
+ * An unknown setting of an app that another stack takes (`schedule:` on a `service` app, from a
+ * newcomer who wants the service's nightly job): the hint names that stack, since what it makes is
+ * an app of its own, not a setting of this one. `settings` gives each stack's setting names,
+ * `stackOf` an app's stack. A key near one of the app's own settings keeps its did-you-mean alone.
+ */
+export function otherStackSetting(
+  p: PathProblem,
+  settings: (stack: string) => readonly string[],
+  stacks: readonly string[],
+  stackOf: (app: string) => string | undefined,
+): PathProblem {
+  if (p.code !== 'config/unknown-key' || p.key === undefined || p.hint !== undefined || p.path.length !== 2 || p.path[0] !== 'apps')
+    return p;
+  const own = stackOf(String(p.path[1]));
+  const key = p.key;
+  if (own === undefined || didYouMean(key, settings(own)) !== undefined) return p;
+  const others = stacks.filter((s) => s !== own && settings(s).includes(key));
+  if (others.length === 0) return p;
+  const which = others.map((s) => `'${s}'`).join(', ');
+  return {
+    ...p,
+    hint: `'${shorten(key)}' is a setting of the ${which} stack${others.length > 1 ? 's' : ''}, not of '${own}': what ${others.length > 1 ? 'they make' : 'it makes'} is an app of its own, another key under apps: with ${others.map((s) => `stack: ${s}`).join(' or ')}`,
+  };
+}
+
+/**
  * An app named after a stack is that stack's instance, whose settings are the stack's: a `stack:`
  * in it cannot make it another stack's (`flannel: { stack: manifests, include: [...] }`, as a team
  * bringing its kube-flannel.yml would write). Said once at `stack:`, in place of what the stack's

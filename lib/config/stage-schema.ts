@@ -20,6 +20,7 @@ import {
   type TSchema,
   DNS_SUBDOMAIN_PATTERN,
   ConfigKey,
+  SubdomainName,
 } from './types.js';
 import { SecretStoreSettings, StageDeliverySettings } from './delivery.js';
 import { edgeSettings } from '../edge/settings.js';
@@ -40,11 +41,7 @@ export const APP_NAME = {
 } as const;
 
 /** A Secret's name: a DNS-1123 subdomain, as the API server takes it (cert-manager's are often dotted: www.example.com-tls). */
-const SecretName = Type.String({
-  pattern: DNS_SUBDOMAIN_PATTERN,
-  maxLength: 253,
-  expected: "a Secret name (labels of lowercase letters, digits and '-', joined by '.'), of at most 253 characters",
-});
+const SecretName = SubdomainName('a Secret name');
 
 /** A Secret made outside stagecraft: its name, or its name and the keys pods may read. */
 const ExternalSecret = Type.Unsafe<string | { name: string; keys?: string[] }>({
@@ -52,16 +49,20 @@ const ExternalSecret = Type.Unsafe<string | { name: string; keys?: string[] }>({
   if: { type: 'string' },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword; a schema is data, never awaited
   then: SecretName,
-  else: Settings({
-    name: SecretName,
-    keys: Type.Optional(
-      Type.Array(ConfigKey('a Secret key'), {
-        minItems: 1,
-        uniqueItems: true,
-        description: 'The keys pods may read; a pod reading another is refused (refs/secret-key). @default - not listed: any key',
-      }),
-    ),
-  }),
+  else: Settings(
+    {
+      name: SecretName,
+      keys: Type.Optional(
+        Type.Array(ConfigKey('a Secret key'), {
+          minItems: 1,
+          uniqueItems: true,
+          description: 'The keys pods may read; a pod reading another is refused (refs/secret-key). @default - not listed: any key',
+        }),
+      ),
+    },
+    // a value of neither form (`- 5`, `- [a, b]`) is told both, not only the form it was not
+    { expected: 'a Secret name, or a mapping { name, keys } that lists the keys pods may read' },
+  ),
 });
 
 /** A top-level key that stagecraft leaves to the file (`x-defaults:`): anything goes under it, and it configures nothing. */

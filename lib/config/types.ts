@@ -107,6 +107,18 @@ export const NodeName = (options: SchemaOptions = {}) =>
 
 /** A DNS-1123 subdomain: a node's name, a host (`a..b` is none). */
 export const DNS_SUBDOMAIN_PATTERN = DNS1123_SUBDOMAIN.source;
+/**
+ * The name of an object the stage refers to and does not make (a Secret made outside stagecraft, an
+ * IngressClass, a StorageClass): a DNS-1123 subdomain, as the API server names them (cert-manager's
+ * Secrets are often dotted: www.example.com-tls); `what` it is in messages.
+ */
+export const SubdomainName = (what: string, options: SchemaOptions = {}) =>
+  Type.String({
+    pattern: DNS_SUBDOMAIN_PATTERN,
+    maxLength: 253,
+    expected: `${what} (labels of lowercase letters, digits and '-', joined by '.'), of at most 253 characters`,
+    ...options,
+  });
 /** Not an IPv4 address: the lookahead of an Ingress host's pattern (a rule's host is a DNS name). */
 const NOT_IPV4 = '(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)';
 /**

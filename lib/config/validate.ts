@@ -12,6 +12,7 @@ import { describeValue, shorten, yamlTagOf } from '../model/limits.js';
 import { detectSecret, isSecretKey, maskValue } from '../model/secret-rules.js';
 import { compileValidator } from '../model/validator-code.js';
 import { lowercaseName } from '../model/image.js';
+import { ownEntry } from '../model/object.js';
 import { IMAGE_PATTERNS } from './types.js';
 
 // ajv is published as CommonJS with a default export
@@ -40,7 +41,7 @@ export function describeSchema(s: Record<string, unknown>): string {
     case 'boolean':
       return 'true or false';
     case 'array':
-      return s.minItems ? `a list of at least ${s.minItems}` : 'a list';
+      return s.minItems ? `a list of at least ${plural(Number(s.minItems), 'item')}` : 'a list';
     case 'object':
       return 'a mapping';
     case 'string':
@@ -94,6 +95,15 @@ export class SchemaValidator {
     );
     const seen = new Set<string>();
     const out: PathProblem[] = [];
+    // a required setting misspelt (`maxReplica:`) is one problem, the unknown key with its did-you-mean, not also a missing setting
+    const misspelt = new Set(
+      errors
+        .filter((e) => e.keyword === 'additionalProperties')
+        .flatMap((e) => {
+          const guess = didYouMean((e.params as { additionalProperty: string }).additionalProperty, knownKeys(e));
+          return guess === undefined ? [] : [`${e.instancePath}|${guess}`];
+        }),
+    );
     // a key whose name is invalid is the one problem reported about it (not also what its value lacks)
     const badNames = new Set(
       errors
@@ -102,6 +112,8 @@ export class SchemaValidator {
     );
     for (const e of errors) {
       if (badNames.size && [...ancestors(e.instancePath)].some((p) => badNames.has(p))) continue;
+      if (e.keyword === 'required' && misspelt.has(`${e.instancePath}|${(e.params as { missingProperty: string }).missingProperty}`))
+        continue;
       const p = this.toProblem(e, data, at, written);
       const id = `${dotted(p.path)}|${p.key ?? ''}|${p.code}`;
       if (!seen.has(id)) {
@@ -119,7 +131,7 @@ export class SchemaValidator {
     const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
     if (e.keyword === 'additionalProperties') {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
-      const known = Object.keys((parent.properties as object) ?? {});
+      const known = knownKeys(e);
       const hints = parent.unknownKeyHints as Record<string, unknown> | undefined;
       // a key that looks like a secret (a token pasted as a key) is not printed
       const secret = detectSecret(key) !== undefined;
@@ -184,6 +196,20 @@ export class SchemaValidator {
         hint: 'give what it is for, or remove it',
       };
     }
+    if (e.keyword === 'minItems') {
+      // an empty list (`preStop: []`): 'must be a list of at least 1 (found a list)' would not tell why
+      const limit = (e.params as { limit: number }).limit;
+      const items = Array.isArray(e.data) ? e.data.length : 0;
+      return {
+        code: 'config/minItems',
+        path,
+        message:
+          items === 0
+            ? `${where} is empty: it needs at least ${plural(limit, 'item')}`
+            : `${where} has ${plural(items, 'item')}: it needs at least ${limit}`,
+        hint: items === 0 ? 'give what it is for, or remove it' : 'add the items it needs',
+      };
+    }
     if (e.keyword === 'uniqueItems') {
       // ajv's params: the two items that are equal (j the earlier); the later one is where to look
       const { i, j } = e.params as { i: number; j: number };
@@ -213,11 +239,15 @@ export class SchemaValidator {
       e.keyword === 'type' && (['object', 'array'].includes(String(parent.type)) || (typeof value === 'object' && value !== null));
     // a number or true/false where a string goes (`PORT: 8080`): the same characters, quoted, as written in the file;
     // not a secret's value, which goes in a Secret instead (the secret screen says so once it is a string)
+    // and nothing where a string goes (`EMPTY:`): the empty string, written out, when the setting takes it
     const quote =
       e.keyword === 'type' && parent.type === 'string' && !secret && (typeof value === 'number' || typeof value === 'boolean')
         ? quoteHint(path, parent, written?.(path, value) ?? String(value))
-        : undefined;
-    const hint = yamlTagOf(value)?.hint ?? (shape && where ? settingHint(where, parent.description) : undefined) ?? quote;
+        : e.keyword === 'type' && parent.type === 'string' && value === null
+          ? quoteHint(path, parent, '', 'for an empty value, write')
+          : undefined;
+    const unquote = e.keyword === 'type' && !secret ? unquoteHint(path, String(parent.type), value) : undefined;
+    const hint = yamlTagOf(value)?.hint ?? (shape && where ? settingHint(where, parent.description) : undefined) ?? quote ?? unquote;
     return {
       code: `config/${e.keyword}`,
       path,
@@ -227,16 +257,51 @@ export class SchemaValidator {
   }
 }
 
+/** The settings a mapping knows, for the did-you-mean of a key it does not (an `additionalProperties` error). */
+function knownKeys(e: ErrorObject): string[] {
+  return Object.keys(((e.parentSchema ?? {}) as { properties?: object }).properties ?? {});
+}
+
+/** `1 item`, `2 items`. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /**
  * `quote it: PORT: "8080"`: what to write for the scalar at `path`, written as `written` (a list
  * item without its key), when that string is one the setting's `schema` takes (`architecture: 64`
- * is no architecture quoted either).
+ * is no architecture quoted either); `say` what comes before it.
  */
-function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: string): string | undefined {
-  if (Array.isArray(schema.enum) || (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(written)))
+function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: string, say = 'quote it:'): string | undefined {
+  if (
+    Array.isArray(schema.enum) ||
+    (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(written)) ||
+    written.length < Number(schema.minLength ?? 0)
+  )
     return undefined;
   const key = path[path.length - 1];
-  return `quote it: ${typeof key === 'string' && detectSecret(key) === undefined ? `${shorten(key)}: ` : ''}${JSON.stringify(shorten(written))}`;
+  return `${say} ${typeof key === 'string' && detectSecret(key) === undefined ? `${shorten(key)}: ` : ''}${JSON.stringify(shorten(written))}`;
+}
+
+/** YAML 1.1's words for true and false, which YAML 1.2 (the stage file's) reads as strings. */
+const YAML11_BOOLEANS: Readonly<Record<string, boolean>> = { y: true, yes: true, on: true, n: false, no: false, off: false };
+/** A number quoted, by the type of setting that takes it unquoted. */
+const QUOTED_NUMBER: Readonly<Record<string, RegExp>> = { integer: /^-?[0-9]+$/, number: /^-?[0-9]+(\.[0-9]+)?$/ };
+
+/**
+ * `write suspend: true`: for a string where true or false goes, a YAML 1.1 boolean (`yes`, `off`)
+ * or a quoted `"true"`, and for a quoted number where a number goes (`"3"`), the value meant;
+ * undefined for any other value.
+ */
+function unquoteHint(path: KeyPath, type: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const word = value.toLowerCase();
+  const quoted = type === 'boolean' ? word === 'true' || word === 'false' : (ownEntry(QUOTED_NUMBER, type)?.test(value) ?? false);
+  const meant = quoted ? word : type === 'boolean' ? ownEntry(YAML11_BOOLEANS, word) : undefined;
+  if (meant === undefined) return undefined;
+  const key = path[path.length - 1];
+  const why = quoted ? 'without quotes: quoted, it is a string' : `YAML 1.2, which stagecraft reads, takes ${value} for a string`;
+  return `write ${typeof key === 'string' ? `${shorten(key)}: ` : ''}${meant} (${why})`;
 }
 
 const LOWERCASE_HINT = 'write the registry and repository in lowercase; a tag may keep its capitals (nginx:1.25-Alpine)';

@@ -20,7 +20,7 @@ describe('a service pulling from a private registry', () => {
 
   it('refuses a name that is no Secret name, and a name given twice, at their place', () => {
     expect(problems(serviceStage([IMAGE, 'imagePullSecrets: [RegCred]']))).toEqual([
-      "environments/x.yaml:5:24: apps.api.imagePullSecrets[0] must be a DNS-1123 label (lowercase letters, digits and '-') (found (a 7-character value, hidden))",
+      "environments/x.yaml:5:24: apps.api.imagePullSecrets[0] must be a Secret name (labels of lowercase letters, digits and '-', joined by '.'), of at most 253 characters (found (a 7-character value, hidden))",
     ]);
     expect(problems(serviceStage([IMAGE, 'imagePullSecrets: [regcred, regcred]']))[0]).toMatch(
       /^environments\/x\.yaml:5:33: apps\.api\.imagePullSecrets lists one item twice \(items 0 and 1\)/,
@@ -173,7 +173,7 @@ describe('the shutdown of a service', () => {
 
   it('refuses an empty preStop and a negative grace period at their place', () => {
     expect(problems(serviceStage([IMAGE, 'preStop: []', 'terminationGracePeriodSeconds: -1']))).toEqual([
-      'environments/x.yaml:5:14: apps.api.preStop must be a list of at least 1 (found a list)',
+      'environments/x.yaml:5:14: apps.api.preStop is empty: it needs at least 1 item\n  hint: give what it is for, or remove it',
       'environments/x.yaml:6:36: apps.api.terminationGracePeriodSeconds must be an integer from 0 to 2147483647 (found -1)',
     ]);
   });

@@ -116,6 +116,17 @@ describe('npm run check -- <paths>', () => {
     );
   });
 
+  it('tells a stage file given as a manifest that it is a stage file, and what checks it (exit 2)', () => {
+    expect(runCli('check', ['environments/qa.yaml', 'dist/qa'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'environments/qa.yaml:1:1: error: this is a stage file, not Kubernetes manifests: npm run check -- <paths> checks manifests\n' +
+        '  hint: npm run check (without paths) checks every stage file and whether dist/ is what they make; npm run diff -- qa shows what this one would change in dist/qa/, and npm run check -- dist/qa checks that output\n' +
+        '1 problem.\n',
+    });
+  });
+
   it('fails with exit code 2 on a directory without YAML, a missing path or a bad option', () => {
     expect(runCli('check', ['lib/checks'])).toMatchObject({
       code: 2,

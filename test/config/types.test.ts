@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { demoappSettings } from '../../apps/demoapp/settings.js';
 import { ingressSettings } from '../../apps/ingress.js';
 import { serviceSettings } from '../../apps/service/settings.js';
+import { checkErrors, find, problems, render, serviceStage } from '../helpers/stage.js';
 
 /*
  * The three stacks' host patterns are built from DNS_SUBDOMAIN_PATTERN (ingressHostPattern); each
@@ -77,5 +79,54 @@ describe('the host patterns of the ingress, demoapp and service stacks', () => {
       expect(takes(stack)).toContain('demoapp.example.com');
       expect(takes(stack)).not.toContain('10.0.0.1');
     }
+  });
+});
+
+/*
+ * Names of objects a stage refers to and does not make (SubdomainName): the API server names a
+ * Secret, an IngressClass and a StorageClass by DNS-1123 subdomain, and cert-manager's Secrets are
+ * often dotted (www.example.com-tls), so a stage file must be able to name them as they are.
+ */
+describe('the names of Secrets, IngressClasses and StorageClasses made outside stagecraft', () => {
+  const dotted = [
+    'image: team/api:1.0',
+    'ports: { http: { port: 8080 } }',
+    'imagePullSecrets: [registry.example.com-creds]',
+    'ingress: { host: api.example.com, tlsSecret: api.example.com-tls, className: nginx.internal }',
+    'storage: { mountPath: /data, size: 1Gi, storageClass: ebs.gp3 }',
+  ];
+
+  it('may be dotted in the service stack, as the API server takes them, and reach the output as written', () => {
+    expect(checkErrors(serviceStage(dotted))).toEqual([]);
+    const objects = render(serviceStage(dotted));
+    expect(find(objects, 'Ingress').spec.tls).toEqual([{ hosts: ['api.example.com'], secretName: 'api.example.com-tls' }]);
+    expect(find(objects, 'Ingress').spec.ingressClassName).toBe('nginx.internal');
+    expect(find(objects, 'PersistentVolumeClaim').spec.storageClassName).toBe('ebs.gp3');
+    expect(find(objects, 'Deployment').spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry.example.com-creds' }]);
+  });
+
+  it("may be dotted in demoapp's ingress", () => {
+    const example = readFileSync(new URL('../fixtures/examples/dev.yaml', import.meta.url), 'utf8');
+    const text = example.replace('tlsSecret: demoapp-tls }', 'tlsSecret: demoapp.dev.example.com-tls, className: nginx.internal }');
+    expect(text).not.toBe(example);
+    expect(checkErrors(text)).toEqual([]);
+    expect(find(render(text), 'Ingress').spec.tls[0].secretName).toBe('demoapp.dev.example.com-tls');
+  });
+
+  it('are refused, with what such a name is, when the API server would refuse them', () => {
+    expect(
+      problems(
+        serviceStage([
+          'image: team/api:1.0',
+          'ports: { http: { port: 8080 } }',
+          'ingress: { host: api.example.com, tlsSecret: Api-TLS, className: -x }',
+        ]),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^environments\/x\.yaml:6:50: apps\.api\.ingress\.tlsSecret must be a Secret name \(labels of lowercase letters, digits and '-', joined by '\.'\), of at most 253 characters \(found /,
+      ),
+      "environments/x.yaml:6:70: apps.api.ingress.className must be an IngressClass name (labels of lowercase letters, digits and '-', joined by '.'), of at most 253 characters (found \"-x\")",
+    ]);
   });
 });

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { problems, serviceStage } from '../helpers/stage.js';
+
+/** A stage file with one cron app `job`, daily, with one more setting given as a YAML line (line 6). */
+const cronStage = (setting: string) =>
+  ['apps:', '  job:', '    stack: cron', '    image: team/job:1', '    schedule: "@daily"', `    ${setting}`, ''].join('\n');
+
+describe('a misspelt setting that is required', () => {
+  it('is one problem, the unknown key with its did-you-mean, not also the required setting it misses', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'autoscaling: { minReplicas: 2, maxReplica: 5 }']))).toEqual([
+      "environments/x.yaml:5:36: apps.api.autoscaling.maxReplica is not a known setting; did you mean 'maxReplicas'?",
+    ]);
+  });
+
+  it('still misses the required setting when the unknown key is not near it', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'autoscaling: { minReplicas: 2, most: 5 }']))).toEqual([
+      "environments/x.yaml:5:18: apps.api.autoscaling is missing the required setting 'maxReplicas'",
+      'environments/x.yaml:5:36: apps.api.autoscaling.most is not a known setting (known: minReplicas, maxReplicas, cpuUtilization)',
+    ]);
+  });
+});
+
+describe('a list that needs items', () => {
+  it('is told, when empty, that it is empty and how many items it needs, not that it must be a list', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'preStop: []']))).toEqual([
+      'environments/x.yaml:5:14: apps.api.preStop is empty: it needs at least 1 item\n  hint: give what it is for, or remove it',
+    ]);
+  });
+
+  it('is described as a list of at least 1 item when another value stands there', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'command: ./run']))[0]).toMatch(
+      /^environments\/x\.yaml:5:14: apps\.api\.command must be a list of at least 1 item \(found "\.\/run"\)/,
+    );
+  });
+});
+
+describe('nothing where a string goes (`EMPTY:`)', () => {
+  it('is told how to write the empty string, when the setting takes it', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'env: { EMPTY: }']))).toEqual([
+      'environments/x.yaml:5:19: apps.api.env.EMPTY must be a string (found nothing)\n  hint: for an empty value, write EMPTY: ""',
+    ]);
+  });
+
+  it('is told no empty string when the setting takes none', () => {
+    expect(problems(serviceStage(['image:']))).toEqual([
+      expect.stringMatching(/^environments\/x\.yaml:4:11: apps\.api\.image must be .* \(found nothing\)$/),
+    ]);
+  });
+});
+
+describe('a word for true or false where true or false goes', () => {
+  it('is told the value meant, for the YAML 1.1 words and a quoted true or false', () => {
+    const text = cronStage('suspend: yes');
+    expect(problems(text)).toEqual([
+      'environments/x.yaml:6:14: apps.job.suspend must be true or false (found "yes")\n' +
+        '  hint: write suspend: true (YAML 1.2, which stagecraft reads, takes yes for a string)',
+    ]);
+    expect(problems(text.replace('suspend: yes', 'suspend: "false"'))).toEqual([
+      'environments/x.yaml:6:14: apps.job.suspend must be true or false (found "false")\n' +
+        '  hint: write suspend: false (without quotes: quoted, it is a string)',
+    ]);
+  });
+
+  it('is told nothing under a name that looks secret, whose value is never echoed', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'automountServiceAccountToken: yes']))).toEqual([
+      'environments/x.yaml:5:35: apps.api.automountServiceAccountToken must be true or false (found (a 3-character value, hidden))',
+    ]);
+  });
+
+  it('is told no value meant for any other word', () => {
+    const text = cronStage('suspend: sure');
+    expect(problems(text)).toEqual(['environments/x.yaml:6:14: apps.job.suspend must be true or false (found "sure")']);
+  });
+});
+
+describe('a quoted number where a number goes', () => {
+  it('is told to drop the quotes', () => {
+    const text = cronStage('successfulJobsHistoryLimit: "3"');
+    expect(problems(text)).toEqual([
+      'environments/x.yaml:6:33: apps.job.successfulJobsHistoryLimit must be an integer from 0 to 2147483647 (found "3")\n' +
+        '  hint: write successfulJobsHistoryLimit: 3 (without quotes: quoted, it is a string)',
+    ]);
+  });
+
+  it('is told nothing when the quoted value is no number of the kind the setting takes', () => {
+    const text = cronStage('successfulJobsHistoryLimit: "3.5"');
+    expect(problems(text)).toEqual([
+      'environments/x.yaml:6:33: apps.job.successfulJobsHistoryLimit must be an integer from 0 to 2147483647 (found "3.5")',
+    ]);
+  });
+});
