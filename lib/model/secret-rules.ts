@@ -3,9 +3,8 @@
  * password, an authorization header, a cloud or service token, a long high-entropy string) and
  * over the name of the key that holds it (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`: secret-names.ts, whose
  * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts, secret-flags.ts;
- * the rules of settings written as text are setting-secret-rules.ts, a part of this table).
-Shared by every
- * layer: the stacks' refine steps, the stage-file validation (to mask values in messages) and the
+ * the rules of settings written as text are setting-secret-rules.ts, and those of URLs and connect strings
+ * url-secret-rules.ts, parts of this table). Shared by every layer: the stacks' refine steps, the stage-file validation (to mask values in messages) and the
  * checks over synthesized objects. Pure and synchronous.
  *
  * A detector library was considered (@secretlint/core 13 with its recommended preset): its API
@@ -14,8 +13,9 @@ Shared by every
  */
 import { BoundedMap } from './bounded-map.js';
 import { isSecretName, nameVerdict } from './secret-names.js';
-import { NAME, REFERENCE, highEntropy, isPlaceholderCredential, isTokenUser, namesOracle, randomBase64 } from './secret-shapes.js';
-import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
+import { highEntropy, isPlaceholderCredential, randomBase64 } from './secret-shapes.js';
+import { SETTING_RULES, type SecretRule } from './setting-secret-rules.js';
+import { URL_RULES, URL_TOKEN_USER } from './url-secret-rules.js';
 import {
   PASSWORD_CLIENTS,
   PIPED_PASSWORD,
@@ -65,68 +65,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern:
       /-----(?:BEGIN|END)[ \t\r\n]+(?:[A-Z0-9]+[ \t\r\n]+)*PRIVATE[ \t\r\n]+KEY(?:[ \t\r\n]+BLOCK)?-----|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----|\bPuTTY-User-Key-File-[0-9]+:|\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b/,
   },
-  {
-    id: 'url-credentials',
-    description: 'a URL with a user and password (scheme://user:password@host)',
-    // a scheme starts where no scheme character is before it (not at every `\b` of `a-a-a-...`,
-    // each read again to the end of the run: quadratic, minutes for a megabyte)
-    // the user may be empty: Redis URLs carry a password alone (`redis://:password@host:6379`)
-    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^\s/:@]*):([^\s/@]+)@[^\s/@]+/,
-    accept: (_s, m) => !REFERENCE.test(m[2]!),
-  },
-  {
-    id: 'host-credentials',
-    description: "a user and password before a host, without a scheme (user:password@host, Go's user:password@tcp(host)/db)",
-    // a proxy (`HTTPS_PROXY=user:password@proxy:3128`), a Go MySQL DSN, an image pulled with them
-    // (`user:password@registry.example.com/team/app:1`). Not an image's digest (`app:1.2@sha256:...`:
-    // no host is followed by a colon and hex), an address of a scheme without `//`
-    // (`mailto:ops@example.com`, `acct:alice@example.com`, a mail header's `From:alerts@example.com`), a
-    // package's version (`npm:lodash@4.17.21`, Gradle's `com.android.support:appcompat@aar`: a host of
-    // digits that is no IPv4 address, or one word with no port, path or Go protocol after it), nor a time
-    // (`10:30@office`). Read from each `:` (a pattern that started with the user would be tried at every
-    // character); the user is the word before it. A Go DSN's password may hold `/` and `@` (the driver
-    // splits at the last `@`): one is taken into it when `@tcp(` (or `@unix(`...) follows within 64 characters
-    pattern: /:((?:[^\s/:@'"]|[/@](?=[^\s'":]{0,64}?@(?:tcp6?|udp6?|unix)\())+)@([A-Za-z0-9][A-Za-z0-9.-]*)(:[0-9]{1,5})?(?=[/(\s'",;]|$)/g,
-    accept: (_s, m) => {
-      const user = userBefore(m.input, m.index);
-      return (
-        user !== undefined &&
-        !/^(?:mailto|sips?|tel|xmpp|im|pres|acct|npm|from|to|cc|bcc|reply-to|sender)$/i.test(user) &&
-        !REFERENCE.test(m[1]!) &&
-        !/^[0-9]+:[0-9]+$/.test(`${user}:${m[1]}`) &&
-        isHost(m[2]!, m[3] !== undefined, m.input[m.index + m[0].length], m[1]!)
-      );
-    },
-  },
-  {
-    id: 'oracle-credentials',
-    description: 'an Oracle user and password (user/password@//host:1521/service, jdbc:oracle:thin:user/password@...)',
-    // Oracle's connect strings put the password after a `/`: in a JDBC URL (`jdbc:oracle:thin:scott/tiger@host:1521:SID`,
-    // any connect descriptor after it), or before an Easy Connect address (`@//host`, `@host:1521/service`,
-    // `@host:1521:SID`, `@(DESCRIPTION=...)`) in sqlplus' or a driver's string. A user starts where no
-    // path, address or user character is before it (not `team/app@sha256:...`, `@scope/pkg@1.2.3`, a URL's path)
-    pattern:
-      /jdbc:oracle:[a-z0-9]+:([A-Za-z][\w$#]*)\/([^\s/@'"]+)@|(?<![\w$#./@:-])([A-Za-z][\w$#]*)\/([^\s/@'"]+)@(?:\/\/|\(DESCRIPTION|[A-Za-z0-9][\w.-]*:[0-9]{1,5}[/:][A-Za-z])/gi,
-    // the host and port form without `//`, with a plain lower-case word for the password, is Easy Connect only beside an
-    // Oracle tool or at a listener's port (1521-1529, TCPS' 2484): not `backup/nightly@nas01:22/volume1`, `groups/admin@example.com:8080/x`
-    accept: (_s, m) =>
-      secretSetting('password', m[2] ?? m[4]!) &&
-      (m[2] !== undefined ||
-        !/:[0-9]+[/:][A-Za-z]$/.test(m[0]) ||
-        !/^[a-z]+$/.test(m[4]!) ||
-        /:(?:152[0-9]|2484)[/:]/.test(m[0]) ||
-        namesOracle(m.input)),
-  },
-  {
-    id: 'url-parameter',
-    description: 'a URL with a secret in its query string (?token=..., &password=...)',
-    // a parameter named like a secret (`?access_token=`, `&api_key=`), or a signed URL's signature
-    // (Azure's `sig=`, AWS's `X-Amz-Signature=`): the secret-setting rule reads `https:` and its value
-    // to the first `&`, so a URL's first parameter was never judged. Each `?` or `&` starts one match
-    pattern: /[?&]([A-Za-z_][A-Za-z0-9_.-]*)=([^\s&#"'<>]+)/g,
-    setting: (m) => m[1],
-    accept: (_s, m) => (/^sig$|signature$/i.test(m[1]!) && m[2]!.length >= 8) || secretSetting(m[1]!, decodeParameter(m[2]!)),
-  },
+  ...URL_RULES,
   {
     id: 'basic-auth',
     description: "a 'Basic' authorization value",
@@ -194,17 +133,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern:
       /(?:\b|(?<=\/bot))(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|dckr_pat_[A-Za-z0-9_-]{27}|hf_[A-Za-z]{34}\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|[0-9]{8,10}:AA[A-Za-z0-9_-]{33}\b|npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
   },
-  {
-    id: 'url-token-user',
-    description: 'a URL whose user is a token (https://<token>@github.com/...)',
-    // after the format rules, so that a known token keeps its id (`https://ghp_...@github.com`: github-token).
-    // Git hosts take a token as the user of an HTTPS URL (a git credential line, a clone URL, `git config
-    // url."https://<token>@github.com/".insteadOf`): 40 hex digits or more (GitHub's classic tokens), or
-    // letters and digits mixed at random (Azure DevOps' personal access tokens); not a user of words,
-    // `git`, `deploy-bot`, `alice.smith`, nor a Sentry DSN's public key of 32 hex digits
-    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([A-Za-z0-9_-]{20,})@[A-Za-z0-9][^\s/@]*/g,
-    accept: (_s, m) => isTokenUser(m[1]!),
-  },
+  URL_TOKEN_USER,
   {
     id: 'command-password',
     description:
@@ -248,38 +177,6 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: highEntropy,
   },
 ];
-
-/** How far before a `:` the user of `user:password@host` is looked for: a longer word is no user. */
-const USER_CHARS = 256;
-
-/** The user that ends at `at` (the word before `user:password@host`'s colon), when a word of its own starts it. */
-function userBefore(text: string, at: number): string | undefined {
-  const before = text.slice(Math.max(0, at - USER_CHARS), at);
-  const user = /[A-Za-z0-9._%+~-]+$/.exec(before)?.[0];
-  if (user === undefined || (user.length === before.length && at > before.length)) return undefined;
-  const start = at - user.length;
-  return start === 0 || /[\s'"=(,;]/.test(text[start - 1]!) ? user : undefined;
-}
-
-/**
- * Whether what follows `user:password@` is a host (`after`: the character after it, and its port): not
- * a version (`4.17.21`: digits that are no IPv4 address), nor, after a "password" that is a plain
- * word, one word with no port, path or Go protocol after it (`appcompat@aar`, a Gradle artifact's
- * type); a Service's one-label name is a host (`app:Xk3q9vLm2pQ7wZ8r@mysql`).
- */
-function isHost(host: string, port: boolean, after: string | undefined, password: string): boolean {
-  if (/^[0-9.]+$/.test(host)) return /^(?:[0-9]{1,3}\.){3}[0-9]{1,3}$/.test(host);
-  return port || host.includes('.') || after === '/' || after === '(' || !NAME(password);
-}
-
-/** A query parameter's value as the server reads it (`%24%28TOKEN%29` is `$(TOKEN)`); as it is when it is no valid encoding. */
-function decodeParameter(value: string): string {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
-  } catch {
-    return value;
-  }
-}
 
 /** Rules that judge randomness alone (not a known format). */
 export const ENTROPY_RULES: ReadonlySet<string> = new Set(['high-entropy', 'aws-secret-access-key']);
