@@ -52,6 +52,8 @@ const SECRET_WORDS = new Set([
   // Redis's passwords, by the names of its own settings and flags (`--requirepass`, `--masterauth`)
   'requirepass',
   'masterauth',
+  // the password sshpass reads from its environment (`SSHPASS=... sshpass -e ssh ...`)
+  'sshpass',
 ]);
 /**
  * A word that ends in one of these is a secret word run together with another
@@ -80,7 +82,20 @@ const KEY_QUALIFIERS = new Set([
   'unseal',
   // an Azure storage account's key (`AZURE_STORAGE_ACCOUNT_KEY`, a connection string's `AccountKey=`), a cloud service account's
   'account',
+  // a PagerDuty integration's key (`PAGERDUTY_KEY`), with which anyone pages the service's on-call
+  'pagerduty',
 ]);
+/**
+ * `<word>_KEY` that holds a key for one program and names a thing for another: PagerDuty's `routing_key`,
+ * `service_key` and `integration_key` (Alertmanager's `pagerduty_configs`: 32 hex digits, an MD5's length, which
+ * the randomness rule leaves to digests), RabbitMQ's `routing_key` (`orders.created`, `user.*`, `#`), a service's
+ * name under `SERVICE_KEY`. A key only when the value is one (`KEY_VALUE`).
+ */
+const KEY_OR_NAME_QUALIFIERS: ReadonlySet<string> = new Set(['routing', 'service', 'integration']);
+/** A key's value: 32 letters and digits or more, mixed (PagerDuty's are 32); not a name, a pattern, nor Duo's integration key of 20. */
+const KEY_VALUE = /^(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32,}$/;
+/** The verdict of a name that holds a key only when its value is one: the property's shape is any other value. */
+const NOT_A_KEY: Shape = (v) => !KEY_VALUE.test(v);
 /**
  * A key whose last word is one of these names a property of a secret, not the secret itself,
  * when its value has the property's shape: where it is or comes from (`PASSWORD_FILE: /run/pw`,
@@ -191,7 +206,7 @@ function judgeName(name: string): NameVerdict {
   if (w.length > 1 && w[w.length - 1] === 'id' && CREDENTIAL_WORDS.has(w[w.length - 2]!)) return ID;
   const property = NOT_SECRET_LAST_WORDS.get(w[w.length - 1]!);
   if (property) return w.length > 1 && namesSecret(w.slice(0, -1)) ? property : false;
-  if (!namesSecret(w)) return false;
+  if (!namesSecret(w)) return w.length > 1 && w[w.length - 1] === 'key' && KEY_OR_NAME_QUALIFIERS.has(w[w.length - 2]!) ? NOT_A_KEY : false;
   return w.some((x) => BOUND_WORDS.has(x)) ? QUANTITY : true;
 }
 
