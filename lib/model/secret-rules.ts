@@ -155,12 +155,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
   ...SETTING_RULES,
   {
     id: 'password-hash',
-    description: "a password hash (htpasswd's $apr1$ or {SHA}, bcrypt's $2y$, crypt's $6$, argon2), which is cracked offline",
+    description:
+      "a password hash (htpasswd's $apr1$ or {SHA}, bcrypt's $2y$, crypt's $6$, argon2, PostgreSQL's md5 or SCRAM verifier), which is cracked offline",
     // an htpasswd file, Prometheus' or Traefik's basic-auth users, a shadow line: not the password, but a
     // weak one is found from its hash, offline and at leisure, as from the SHA-512 crypt and bcrypt hashes that
-    // the randomness rule found before (an apr1 hash's 22 characters are too few for it). Read from each `$` or `{`
+    // the randomness rule found before (an apr1 hash's 22 characters are too few for it). PostgreSQL's verifiers (`PASSWORD 'md5<32 hex>'`,
+    // a PgBouncer userlist's `"app" "SCRAM-SHA-256$4096:<salt>$<stored key>:<server key>"`): an md5 one logs in as it is, since
+    // the server's challenge is answered with the hash itself. Read from each `$`, `{`, `md5` or `SCRAM`
     pattern:
-      /(?<![A-Za-z0-9./$])(?:\$(?:apr1|1|5|6)\$(?:rounds=[0-9]+\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{22,86}|\$2[abxy]?\$[0-9]{2}\$[./0-9A-Za-z]{53}|\$y\$[./0-9A-Za-z]+\$[./0-9A-Za-z]+\$[./0-9A-Za-z]{43}|\$argon2(?:id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]{16,}|\{S?SHA\}[A-Za-z0-9+/]{27,}={0,2})(?![./0-9A-Za-z])/g,
+      /(?<![A-Za-z0-9./$])(?:\$(?:apr1|1|5|6)\$(?:rounds=[0-9]+\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{22,86}|\$2[abxy]?\$[0-9]{2}\$[./0-9A-Za-z]{53}|\$y\$[./0-9A-Za-z]+\$[./0-9A-Za-z]+\$[./0-9A-Za-z]{43}|\$argon2(?:id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]{16,}|\{S?SHA\}[A-Za-z0-9+/]{27,}={0,2}|md5[0-9a-f]{32}|SCRAM-SHA-(?:1|256)\$[0-9]+:[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}:[A-Za-z0-9+/]+={0,2})(?![./0-9A-Za-z])/g,
     // not a shell line's `$1$dir$/usr/local/share/...`: a hash is no lower-case absolute path
     accept: (_s, m) => !/\$(?:\/[a-z0-9_.-]+){2,}\/?$/.test(m[0]),
   },
@@ -206,12 +209,12 @@ export const describeSecret = (rule: SecretRule, given?: string): string =>
 
 /**
  * What every match of every rule contains: a run of 16 token characters (the shortest token,
- * `AKIA` and 16 more, has 20), `://`, `:...@` or a Go DSN's `@tcp(` (`host-credentials`), a PEM header, an authorization scheme, a part of a
+ * `AKIA` and 16 more, has 20), `://`, `:...@` or a Go DSN's `@tcp(` (`host-credentials`), a PEM header, two quoted words (`userlist-password`), an authorization scheme, a part of a
  * secret's name (`pass`, `token`, `key`...: `secret-setting`) or a client's (`command-password`). Most values of a manifest have
  * none, and are passed over with this one test.
  */
 const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login|sqlplus|rman|expdp|impdp|sqlldr|dgmgrl/i;
+  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|"[ \t]+"|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login|sqlplus|rman|expdp|impdp|sqlldr|dgmgrl/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [

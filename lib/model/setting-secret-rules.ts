@@ -37,11 +37,21 @@ const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
 const SETTING_TEXT =
   /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
 
+/** What ends a Logstash setting's bare value on its line: the line's end, a comment, the block's `}` or the next setting. */
+const SETTING_END = /[ \t]*(?:\r?\n|$|[#}]|[A-Za-z_][A-Za-z0-9_]*[ \t]*=>)/y;
+
 /**
  * Whether a setting of `SETTING_TEXT` is code: a name, `=>` and a value not quoted, a JavaScript arrow function
- * (`password => password.trim()`); a quoted value after `=>` is a setting, as Logstash's `password => "..."` and Ruby's hashes write one.
+ * (`password => password.trim()`, `token => token`, `.filter(token => valid)`): a call, the name again, or code after it on
+ * its line. A quoted value after `=>` is a setting, as Logstash's `password => "..."` and Ruby's hashes write one, and so is
+ * a bare word that ends its line, its block or comes before the next setting (Logstash's `password => Hunter2xyz`).
  */
-const isArrowFunction = (m: RegExpMatchArray) => m[4] !== undefined && /^[^=]*=>/.test(m[0]);
+function isArrowFunction(m: RegExpMatchArray): boolean {
+  if (m[4] === undefined || !/^[^=]*=>/.test(m[0])) return false;
+  if (/[()]/.test(m[4]) || m[4] === m[1]) return true;
+  SETTING_END.lastIndex = m.index! + m[0].length;
+  return !SETTING_END.test(m.input!);
+}
 
 /** The rules of settings as text, in the order the table tries them. */
 export const SETTING_RULES: readonly SecretRule[] = [
@@ -128,6 +138,21 @@ export const SETTING_RULES: readonly SecretRule[] = [
     pattern: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;]+))(;?)[ \t]*(?:[#;][^\n]*)?\r?$/gm,
     accept: (_s, m) => spacedSetting(m[1]!, m[2] ?? m[3] ?? m[4]!, m[5] === ';'),
     setting: (m) => m[1],
+  },
+  {
+    id: 'sentinel-password',
+    description: 'a password in a Redis Sentinel line (sentinel auth-pass <master> <password>)',
+    // sentinel.conf's password of the master it watches, after the master's name: one more word than spaced-setting reads
+    pattern: /^[ \t]*sentinel[ \t]+auth-pass[ \t]+\S+[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#]+))[ \t]*(?:#[^\n]*)?\r?$/gm,
+    accept: (_s, m) => secretSetting('password', m[1] ?? m[2] ?? m[3]!),
+  },
+  {
+    id: 'userlist-password',
+    description: 'a password or its verifier in a PgBouncer userlist line ("user" "password")',
+    // userlist.txt: a user and its password, each quoted, alone on a line, or its verifier (`md5...`, `SCRAM-SHA-256$...`: as
+    // a password hash elsewhere). Not two quoted words of a table (`"ru" "Russian"`): a name is no password here
+    pattern: /^[ \t]*"[^"\n]+"[ \t]+"([^"\n]*)"[ \t]*\r?$/gm,
+    accept: (_s, m) => !NAME(m[1]!) && secretSetting('password', m[1]!),
   },
   {
     id: 'flag-argument',

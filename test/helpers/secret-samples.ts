@@ -39,6 +39,8 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'flag-argument': 'exec redis-server --port 6379 --requirepass S3cr3tP4ssw0rd! --appendonly yes',
   'netrc-password': 'machine git.example.com\n  login deploy\n  password S3cr3tP4ssw0rd!\n',
   'pgpass-password': 'db.example.com:5432:shop:app:S3cr3tP4ssw0rd!\n',
+  'sentinel-password': 'sentinel monitor mymaster redis-0 6379 2\nsentinel auth-pass mymaster S3cr3tP4ssw0rd!\n',
+  'userlist-password': '"app" "S3cr3tP4ssw0rd!"\n',
   'named-value': '{"users": [{"username": "alice", "credentials": [{"type": "password", "value": "S3cr3tP4ssw0rd!"}]}]}',
   'keyed-setting': '<appSettings><add key="DbPassword" value="S3cr3tP4ssw0rd!"/></appSettings>',
   'oracle-credentials': 'sqlplus -s scott/Tiger123@//db.example.com:1521/ORCLPDB1 @report.sql',

@@ -433,13 +433,48 @@ describe('the secret rules', () => {
       [
         'output {\n  elasticsearch {\n    hosts => ["http://es:9200"]\n    user => "elastic"\n    password => "Hunter2xyz"\n  }\n}\n',
         "{ :password => 'Hunter2xyz' }",
+        // a bare word, as Logstash takes one: ending its line, before the block's end or the next setting
+        'output {\n  elasticsearch {\n    user => elastic\n    password => Hunter2xyz\n  }\n}\n',
+        'output { elasticsearch { hosts => ["es:9200"] password => Hunter2xyz } }',
+        'output { elasticsearch { password => Hunter2xyz user => elastic } }',
       ],
       [
         'const check = (password) => password.length > 8;\nconst mask = token => token.slice(0, 4);',
+        'users.filter(token => valid);\nconst same = password => password\nconst f = secret => secretOf;',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as Logstash writes one
         'output { elasticsearch { user => "elastic" password => "${ES_PASSWORD}" } }',
       ],
     );
+  });
+
+  it("find the password of a Redis Sentinel's master (sentinel auth-pass <master> <password>), and leave a reference alone", () => {
+    expectRule(
+      'sentinel-password',
+      [
+        'port 26379\nsentinel monitor mymaster redis-0 6379 2\nsentinel auth-pass mymaster Hunter2xyz\n',
+        '  sentinel auth-pass mymaster "Hunter 2xyz" # set by hand',
+      ],
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as an entrypoint fills it in
+        'sentinel monitor mymaster redis-0 6379 2\nsentinel auth-pass mymaster ${REDIS_PASSWORD}\nsentinel down-after-milliseconds mymaster 5000',
+      ],
+    );
+  });
+
+  it("find a password or its verifier in a PgBouncer userlist, and PostgreSQL's verifiers anywhere; leave two quoted words of a table alone", () => {
+    expectRule(
+      'userlist-password',
+      [
+        '"app" "Hunter2xyz"\n"report" "R3port-pw"\n',
+        '"app" "md5d2a6b2e1d5a03b38e5f0f39c3bcd4e2f"',
+        '"app" "SCRAM-SHA-256$4096:c2FsdHNhbHRzYWx0$c3RvcmVka2V5c3RvcmVka2V5c3RvcmVka2V5c3RvcmVrZXk=:c2VydmVya2V5c2VydmVya2V5c2VydmVya2V5c2VydmU="',
+      ],
+      ['"ru" "Russian"\n"en" "English"', '"app" ""', '"app" "secret"'],
+    );
+    expectRule('password-hash', [
+      "CREATE ROLE app LOGIN PASSWORD 'md5d2a6b2e1d5a03b38e5f0f39c3bcd4e2f';",
+      "ALTER ROLE app PASSWORD 'SCRAM-SHA-256$4096:c2FsdHNhbHRzYWx0$c3RvcmVka2V5c3RvcmVka2V5c3RvcmVka2V5c3RvcmVrZXk=:c2VydmVya2V5c2VydmVya2V5c2VydmVya2V5c2VydmU=';",
+    ]);
   });
 
   it('find a setting written as its name, a blank and its value: a line of a Redis or keepalived file, a flag and its value in a shell command', () => {
@@ -828,8 +863,11 @@ describe('the secret rules', () => {
         'jdbc:oracle:thin:a/',
         ' a/hunter@h:1/x',
         '$1$a$/b/c/d/e/f/g/h/i/j/k/l ',
+        'md5',
+        'SCRAM-SHA-256$1:a$a:',
       ],
     ],
+    ['Sentinel lines, userlists and bare Logstash values', ['sentinel auth-pass m ', '"a" "', '"a" "b', 'password => x ', 'token => a(']],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
