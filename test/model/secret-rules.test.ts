@@ -128,6 +128,36 @@ describe('the secret rules', () => {
     ).toBe(1);
   });
 
+  it("find a password given to SQL Server's sqlcmd, OpenLDAP's clients, ipmitool, rabbitmqctl, mosquitto_passwd and the oc, cf and az logins; not a prompt, a reference or a file", () => {
+    expectRule(
+      'command-password',
+      [
+        'sqlcmd -S db -U sa -P Hunter2pw -i /scripts/init.sql',
+        'bcp shop.dbo.orders out /tmp/o.dat -S db -U sa -PHunter2pw -c',
+        'ldapadd -x -D cn=admin,dc=example,dc=org -w Hunter2pw -f /init.ldif',
+        'ldapsearch -x -wHunter2pw -b dc=example,dc=org',
+        'ipmitool -I lanplus -H 10.0.0.5 -U admin -P Hunter2pw power status',
+        'rabbitmqctl add_user admin Hunter2pw && rabbitmqctl set_user_tags admin administrator',
+        'rabbitmqctl -n rabbit@rabbitmq-0 change_password admin Hunter2pw',
+        'mosquitto_passwd -b /mosquitto/config/passwd admin Hunter2pw',
+        'oc login -u admin -p Hunter2pw https://api.example.com:6443',
+        'cf login -a https://api.cf.example.com -u admin -p Hunter2pw',
+        'az login --service-principal -u 3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8 -p Hunter2pw~xyz --tenant example.onmicrosoft.com',
+      ],
+      [
+        'sqlcmd -S db -U sa -P "$SA_PASSWORD" -Q "SELECT 1"; sqlcmd -S db -E -Q "SELECT 1"',
+        'bcp shop.dbo.orders out /tmp/o.dat -S db -T -c',
+        'ldapsearch -x -H ldap://ldap -b dc=example,dc=org -W; ldapadd -x -D cn=admin -w "$LDAP_ADMIN_PASSWORD" -f /init.ldif',
+        'ipmitool -I lanplus -H 10.0.0.5 -U admin -E power status',
+        'rabbitmqctl add_user admin "$RABBITMQ_PASSWORD"; rabbitmqctl list_users; rabbitmqctl -p shop list_queues',
+        'mosquitto_passwd -U /mosquitto/config/passwd; mosquitto_passwd -c /m/passwd admin',
+        'oc login --token=$(cat /var/run/secrets/kubernetes.io/serviceaccount/token) https://api:6443; oc login -u admin https://api:6443',
+        // a service principal's certificate, as older az takes it
+        'az login --service-principal -u app -p /certs/sp.pem --tenant t; cf login --sso; oc get pods -p 8080',
+      ],
+    );
+  });
+
   it("find a registry login's password after the program's options (docker --config <dir> login -p), and one piped to --password-stdin", () => {
     expectRule(
       'command-password',
@@ -232,6 +262,11 @@ describe('the secret rules', () => {
       ['sqlplus -s ciuser/Qz7pass9@ORCL @report.sql', 'sqlplus <user>/<password>@<database>'],
       ['rman target / catalog ciuser/Qz7pass9@catdb', 'rman catalog <user>/<password>@<database>'],
       ['expdp directory=DP userid=ciuser/Qz7pass9 schemas=app', 'expdp userid=<user>/<password>'],
+      ['/opt/mssql-tools18/bin/sqlcmd -C -S localhost -U sa -P Qz7pass9 -Q "SELECT 1"', 'sqlcmd -P <password>'],
+      ['ldapsearch -x -D cn=admin,dc=example,dc=org -w Qz7pass9 -b dc=example,dc=org', 'ldapsearch -w <password>'],
+      ['rabbitmqctl -p shop add_user ciuser Qz7pass9', 'rabbitmqctl add_user <user> <password>'],
+      ['mosquitto_passwd -b /mosquitto/config/passwd ciuser Qz7pass9', 'mosquitto_passwd -b <file> <user> <password>'],
+      ['oc login -u ciuser -p Qz7pass9 https://api.example.com:6443', 'oc login -p <password>'],
     ];
     for (const [line, form] of text) {
       const found = detectSecret(`set -e\n${line}`);
@@ -245,13 +280,17 @@ describe('the secret rules', () => {
       [['curl', '-u', 'ciuser:Qz7pass9', 'https://x'], undefined, 'curl -u <user>:<password>'],
       [['-Bbn', 'ciuser', 'Qz7pass9'], ['htpasswd'], 'htpasswd -nb <user> <password>'],
       [['ciuser/Qz7pass9@ORCL'], ['sqlplus', '-s'], 'sqlplus <user>/<password>@<database>'],
+      [['-S', 'localhost', '-U', 'sa', '-P', 'Qz7pass9', '-Q', 'SELECT 1'], ['/opt/mssql-tools/bin/sqlcmd'], 'sqlcmd -P <password>'],
+      [['change_password', 'ciuser', 'Qz7pass9'], ['rabbitmqctl'], 'rabbitmqctl change_password <user> <password>'],
     ];
     for (const [argv, command, form] of lists) {
       const given = argv.flatMap((_, i) => clientPassword(argv, i, () => command) ?? []);
       expect(given, argv.join(' ')).toEqual([{ password: 'Qz7pass9', form }]);
     }
     const forms = [...text, ...lists].map((t) => t[t.length - 1]).join('\n');
-    expect(forms).not.toMatch(/Qz7pass9|ciuser|report|catdb|ORCL|nginx|registry\.example|s3\.example|quay/);
+    expect(forms).not.toMatch(
+      /Qz7pass9|ciuser|report|catdb|ORCL|nginx|registry\.example|s3\.example|quay|localhost|mosquitto\/|shop|example\.org/,
+    );
   });
 
   it('find a password hash of htpasswd, bcrypt, crypt or argon2 (a weak password is found from it offline), and leave $1 and the like alone', () => {
@@ -904,6 +943,10 @@ describe('the secret rules', () => {
 
   it("read 8 MiB of settings within settings' values and of registry logins', redis-cli's, htpasswd's, mc's and keytool's command lines in one pass", () => {
     const units = [
+      'sqlcmd -P -',
+      'ldapsearch -w $',
+      'rabbitmqctl list_users ',
+      'oc --a b ',
       'x="a=',
       'a=\'b="c=',
       '--a=b=',
