@@ -164,10 +164,16 @@ export function atCommandStart(words: readonly unknown[], i: number): boolean {
   }
 }
 
-/** Whether the text before `at` in `text`, back to the start of its command (a line break, `;`, `|`, `&`, `(`, a backquote), puts a command at `at`. */
-export function atShellCommandStart(text: string, at: number): boolean {
+/** Where the command that `at` is in starts in `text`: after the last line break, `;`, `|`, `&`, `(` or backquote before it. */
+function commandStart(text: string, at: number): number {
   let start = at;
   while (start > 0 && !'\n;|&(`'.includes(text[start - 1]!)) start--;
+  return start;
+}
+
+/** Whether the text before `at` in `text`, back to the start of its command (a line break, `;`, `|`, `&`, `(`, a backquote), puts a command at `at`. */
+export function atShellCommandStart(text: string, at: number): boolean {
+  const start = commandStart(text, at);
   // the word glued to the client (`/usr/bin/`, an opening quote) is part of its own word
   const words = text.slice(start, at).replace(/\S*$/, '').split(/\s+/).filter(Boolean);
   return atCommandStart([...words, ''], words.length);
@@ -233,6 +239,20 @@ export const PIPED_PASSWORD =
 export function pipedPassword(word: string): boolean {
   const password = given(word);
   return password !== undefined && password.length >= 4 && isSecretSetting('password', password);
+}
+
+/**
+ * How a `PIPED_PASSWORD` match gives the password, for messages: the login it is piped to by its client's name
+ * (`echo <password> | docker login --password-stdin`, `helm registry login --password-stdin <<< <password>`), `<command>`
+ * for another; words of the client's own, never the command's. The login of a here-string is before the match, in its command.
+ */
+export function pipedGiven(m: RegExpExecArray): string {
+  const piped = m[1] !== undefined;
+  const command = piped ? m[0].slice(m[0].indexOf('|') + 1) : m.input.slice(commandStart(m.input, m.index), m.index);
+  const words = shellWords(command);
+  const at = words.findIndex((_, i) => clientAt(words, i) === 'login');
+  const login = `${at >= 0 ? clientName(words, at, 'login') : '<command>'} --password-stdin`;
+  return piped ? `echo <password> | ${login}` : `${login} <<< <password>`;
 }
 
 /** The words of a command in a shell's text, a quoted word whole (`sqlplus -M "HTML ON" scott/tiger`: `"HTML ON"` is one). */

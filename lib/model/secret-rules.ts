@@ -21,6 +21,7 @@ import {
   PIPED_PASSWORD,
   atShellCommandStart,
   commandPassword,
+  pipedGiven,
   pipedPassword,
   shellWords,
 } from './command-line-secrets.js';
@@ -151,6 +152,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
       'a password piped to a login that reads it from standard input (echo <password> | docker login --password-stdin, or <<< <password>)',
     pattern: PIPED_PASSWORD,
     accept: (_s, m) => pipedPassword(m[1] ?? m[2]!),
+    given: pipedGiven,
   },
   ...SETTING_RULES,
   {

@@ -287,7 +287,21 @@ describe('the secret rules', () => {
       const given = argv.flatMap((_, i) => clientPassword(argv, i, () => command) ?? []);
       expect(given, argv.join(' ')).toEqual([{ password: 'Qz7pass9', form }]);
     }
-    const forms = [...text, ...lists].map((t) => t[t.length - 1]).join('\n');
+    // a password piped to a login: the login by its client's name
+    const piped: readonly (readonly [string, string])[] = [
+      ['echo Qz7pass9 | docker login -u ciuser --password-stdin registry.example.com', 'echo <password> | docker login --password-stdin'],
+      [
+        "printf '%s' Qz7pass9 | helm registry login -u ciuser --password-stdin registry.example.com",
+        'echo <password> | helm registry login --password-stdin',
+      ],
+      ['set -e; podman login -u ciuser --password-stdin <<< "Qz7pass9" quay.io', 'podman login --password-stdin <<< <password>'],
+      ['echo Qz7pass9 | ciuser-login --password-stdin', 'echo <password> | <command> --password-stdin'],
+    ];
+    for (const [line, form] of piped) {
+      const found = detectSecret(`set -e\n${line}`);
+      expect([found?.rule.id, found?.given], line).toEqual(['piped-password', form]);
+    }
+    const forms = [...text, ...lists, ...piped].map((t) => t[t.length - 1]).join('\n');
     expect(forms).not.toMatch(
       /Qz7pass9|ciuser|report|catdb|ORCL|nginx|registry\.example|s3\.example|quay|localhost|mosquitto\/|shop|example\.org/,
     );
