@@ -14,9 +14,14 @@ export const URL_RULES: readonly SecretRule[] = [
     description: 'a URL with a user and password (scheme://user:password@host)',
     // a scheme starts where no scheme character is before it (not at every `\b` of `a-a-a-...`,
     // each read again to the end of the run: quadratic, minutes for a megabyte)
-    // the user may be empty: Redis URLs carry a password alone (`redis://:password@host:6379`)
-    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^\s/:@]*):([^\s/@]+)@[^\s/@]+/,
-    accept: (_s, m) => !REFERENCE.test(m[2]!),
+    // the user may be empty: Redis URLs carry a password alone (`redis://:password@host:6379`). A generated password may
+    // hold `/` (base64's, `openssl rand -base64`), written unencoded: a few pieces after a `/`, each of 64 characters at most
+    // (so that each scheme is read a bounded length ahead); not a port before a path with `@` in it (`http://nexus:8081/npm/@scope/pkg`)
+    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^\s/:@]*):([^\s/@]+(?:\/[^\s/@]{0,64}){0,4})@[^\s/@]+/,
+    accept: (_s, m) => {
+      const first = m[2]!.slice(0, m[2]!.includes('/') ? m[2]!.indexOf('/') : undefined);
+      return !REFERENCE.test(first) && !(m[2]!.includes('/') && (/^[0-9]*$/.test(first) || first.startsWith('$')));
+    },
   },
   {
     id: 'host-credentials',

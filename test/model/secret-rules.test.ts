@@ -790,6 +790,19 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find a URL's password that holds a / unencoded (a generated base64 password), and leave a port before a path with @ alone", () => {
+    expectRule(
+      'url-credentials',
+      ['postgres://app:Hun/ter2pw@db:5432/shop', 'DATABASE_URL=postgres://app:kR3x/9vLm+2pQ==@db.internal:5432/shop?sslmode=require'],
+      [
+        'http://nexus:8081/repository/npm/@scope/pkg',
+        'https://host:8443/users/@alice/profile; http://localhost:3000/@vite/client',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a config file writes it
+        'http://api:${API_PORT}/users/@me',
+      ],
+    );
+  });
+
   it('find a secret inside a longer value', () => {
     expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
     // a password without a user, as Redis URLs carry one
@@ -902,7 +915,10 @@ describe('the secret rules', () => {
       'XML attributes, .netrc and .pgpass',
       ['<a key="password"><![CDATA[', '<entry key="token">x', 'machine a login b ', 'default account ', 'h:5432:d:u:', 'h:1:d:u:$P\n'],
     ],
-    ['escapes, flags, spaced settings, blocks and users', ['a\\:', '--token v ', ' -a-', 'pass v\n', ' token: |\n', ':a/b@c']],
+    [
+      'escapes, flags, spaced settings, blocks and users',
+      ['a\\:', '--token v ', ' -a-', 'pass v\n', ' token: |\n', ':a/b@c', 'a://b:c/', 'a://b:c/d/'],
+    ],
     ['name and value pairs', ['{"name": "password", "value": "x', '{a', '- name: token\n  value: $X\n', 'key: pw\n', '"value": "a", ']],
     [
       'password hashes and Oracle users',
