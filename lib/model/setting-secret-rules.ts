@@ -3,8 +3,8 @@
  * table, in which these come after the command-line rule): a properties, .env, INI, TOML, YAML,
  * JSON or XML file in a ConfigMap (`password=...`, `"token": "..."`, `<password>...</password>`),
  * a setting written with a blank (`requirepass ...`) and a flag followed by its value in a shell
- * command (`--requirepass ...`), a .netrc entry, a .pgpass line and an XML setting named by an
- * attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
+ * command (`--requirepass ...`), a .netrc entry, a .pgpass line, a Redis Sentinel's and a PgBouncer userlist's password, a
+ * Consul agent's tokens and an XML setting named by an attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
  * and synchronous.
  */
 import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
@@ -155,6 +155,16 @@ export const SETTING_RULES: readonly SecretRule[] = [
     accept: (_s, m) => !NAME(m[1]!) && secretSetting('password', m[1]!),
   },
   {
+    id: 'consul-token',
+    description: 'a Consul ACL token in an agent\'s tokens block (acl { tokens { agent = "<token>" } })',
+    // a Consul agent's configuration (HCL or JSON): its tokens by their role's name (`agent`, `default`, `initial_management`...),
+    // which no secret's word names, each a UUID (Consul's secret ids are); read from each `tokens` to its block's end, 2,048
+    // characters at most. Not design tokens' `"tokens": {"default": "#0055ff"}`, nor a reference
+    pattern: /\btokens["']?[ \t]*[:=]?[ \t]*\{([^{}]{0,2048})\}/g,
+    accept: (_s, m) => consulToken(m[1]!) !== undefined,
+    setting: (m) => consulToken(m[1]!),
+  },
+  {
     id: 'flag-argument',
     description: "a flag with a secret's name and its value as the next word of a command line (--requirepass ..., --db-password ...)",
     // `redis-server --requirepass ...` in a shell command, as `[--requirepass, ...]` is in a command
@@ -286,6 +296,13 @@ function pairName(m: RegExpExecArray): string | undefined {
   const value = fields.get('value');
   return name !== undefined && value !== undefined && secretSetting(name, value.trim(), isSecretParameter) ? name : undefined;
 }
+
+/** A token of a Consul agent's `tokens` block, by its role's name, and the UUID it holds. */
+const CONSUL_TOKEN =
+  /(?<![\w-])["']?(initial_management|master|default|agent|agent_recovery|agent_master|replication|config_file_service_registration|dns)["']?[ \t]*[:=][ \t]*["'][0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}["']/;
+
+/** The name of the first token a Consul agent's `tokens` block (its text) holds (`agent`), if it holds one. */
+const consulToken = (block: string): string | undefined => CONSUL_TOKEN.exec(block)?.[1];
 
 /** An XML attribute and its quoted value. */
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;

@@ -514,6 +514,21 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find a Consul agent's ACL tokens in its tokens block (HCL or JSON), and leave design tokens and references alone", () => {
+    expectRule(
+      'consul-token',
+      [
+        'acl {\n  enabled = true\n  default_policy = "deny"\n  tokens {\n    agent = "3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8"\n  }\n}\n',
+        '{"acl": {"enabled": true, "tokens": {"initial_management": "3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8"}}}',
+      ],
+      [
+        '{"tokens": {"default": "#0055ff", "agent": "spacing-8"}, "build": "123e4567-e89b-12d3-a456-426614174000"}',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as an entrypoint fills it in
+        'acl {\n  tokens {\n    agent = "${CONSUL_AGENT_TOKEN}"\n  }\n}\nnode_id = "3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8"',
+      ],
+    );
+  });
+
   it("find a password or its verifier in a PgBouncer userlist, and PostgreSQL's verifiers anywhere; leave two quoted words of a table alone", () => {
     expectRule(
       'userlist-password',
@@ -936,7 +951,19 @@ describe('the secret rules', () => {
         'SCRAM-SHA-256$1:a$a:',
       ],
     ],
-    ['Sentinel lines, userlists and bare Logstash values', ['sentinel auth-pass m ', '"a" "', '"a" "b', 'password => x ', 'token => a(']],
+    [
+      'Sentinel lines, userlists, bare Logstash values and Consul tokens',
+      [
+        'sentinel auth-pass m ',
+        '"a" "',
+        '"a" "b',
+        'password => x ',
+        'token => a(',
+        'tokens {',
+        'tokens { agent = "a',
+        '"tokens": {"dns": "0-',
+      ],
+    ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
