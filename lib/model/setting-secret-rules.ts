@@ -4,12 +4,13 @@
  * JSON or XML file in a ConfigMap (`password=...`, `"token": "..."`, `<password>...</password>`),
  * a setting written with a blank (`requirepass ...`) and a flag followed by its value in a shell
  * command (`--requirepass ...`), a .netrc entry, a .pgpass line, a Redis Sentinel's and a PgBouncer userlist's password, a
- * Consul agent's tokens and an XML setting named by an attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
+ * Consul agent's tokens, a tool's `config set <name> <value>` and an XML setting named by an attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
  * and synchronous.
  */
 import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
 import { entryName, isSecretParameter, isSecretSetting, nameVerdict, words } from './secret-names.js';
 import { NAME, PATH, QUANTITY, isAddress } from './secret-shapes.js';
+import { unquote } from './positional-passwords.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
 export interface SecretRule {
@@ -163,6 +164,16 @@ export const SETTING_RULES: readonly SecretRule[] = [
     pattern: /\btokens["']?[ \t]*[:=]?[ \t]*\{([^{}]{0,2048})\}/g,
     accept: (_s, m) => consulToken(m[1]!) !== undefined,
     setting: (m) => consulToken(m[1]!),
+  },
+  {
+    id: 'config-set',
+    description:
+      "a setting with a secret's name given to a tool's config set (aws configure set aws_secret_access_key ..., CONFIG SET requirepass ...)",
+    // `aws configure set <name> <value>`, `npm config set <name> <value>`, `kubectl config set users.ci.token <token>`, Redis's
+    // `CONFIG SET requirepass <password>`: the value judged by the name, as a setting in a file is; read from each `config set`
+    pattern: /(?<![\w-])config(?:ure)?[ \t]+set[ \t]+([A-Za-z_/@][^\s=]*)[ \t]+("[^"\n]*"|'[^'\n]*'|[^\s"';|&]+)/gi,
+    accept: (_s, m) => secretSetting(m[1]!, unquote(m[2]!)),
+    setting: (m) => m[1],
   },
   {
     id: 'flag-argument',

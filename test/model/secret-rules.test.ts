@@ -529,6 +529,24 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find a value given to a tool's config set under a secret's name (aws configure set, npm config set, Redis's CONFIG SET), and leave references and other settings alone", () => {
+    expectRule(
+      'config-set',
+      [
+        'aws configure set aws_secret_access_key Hunter2pwSecret --profile ci',
+        'redis-cli -h redis CONFIG SET requirepass Hunter2pw',
+        'npm config set //registry.npmjs.org/:_authToken npm-Hunter2pw',
+        "kubectl config set users.ci.token 'Hunter2pwToken'",
+      ],
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a CI script writes it
+        'aws configure set aws_secret_access_key "${AWS_SECRET}"; aws configure set region eu-west-1',
+        'gcloud config set auth/disable_credential_file_storage true; npm config set registry https://nexus.example.com/npm/',
+        'kubectl config set-credentials ci --exec-command=aws; redis-cli CONFIG SET maxmemory 2gb',
+      ],
+    );
+  });
+
   it("find a password or its verifier in a PgBouncer userlist, and PostgreSQL's verifiers anywhere; leave two quoted words of a table alone", () => {
     expectRule(
       'userlist-password',
@@ -952,7 +970,7 @@ describe('the secret rules', () => {
       ],
     ],
     [
-      'Sentinel lines, userlists, bare Logstash values and Consul tokens',
+      'Sentinel lines, userlists, bare Logstash values, Consul tokens and config set',
       [
         'sentinel auth-pass m ',
         '"a" "',
@@ -962,6 +980,8 @@ describe('the secret rules', () => {
         'tokens {',
         'tokens { agent = "a',
         '"tokens": {"dns": "0-',
+        'config set ',
+        'configure set a "',
       ],
     ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
