@@ -13,7 +13,7 @@
  */
 import { BoundedMap } from './bounded-map.js';
 import { isSecretName, nameVerdict } from './secret-names.js';
-import { highEntropy, isPlaceholderCredential, randomBase64 } from './secret-shapes.js';
+import { encodedText, highEntropy, isPlaceholderCredential, randomBase64 } from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule } from './setting-secret-rules.js';
 import { URL_RULES, URL_TOKEN_USER } from './url-secret-rules.js';
 import {
@@ -236,6 +236,17 @@ export function detectSecret(value: string): SecretMatch | undefined {
   const known = verdicts.get(value);
   if (known !== undefined) return known ?? undefined;
   return verdicts.remember(value, firstMatch(value) ?? null) ?? undefined;
+}
+
+/**
+ * A secret a value holds encoded, in base64 or hex (an annotation's `cGFzc3dvcmQ9SHVudGVyMnB3`, `password=Hunter2pw`): found by a
+ * rule of its format in the text it decodes to, not by randomness, which decoded text does not have; how it is given says the
+ * encoding (`in base64`), never the value.
+ */
+export function detectEncodedSecret(value: string): SecretMatch | undefined {
+  const encoded = value.length >= 12 ? encodedText(value) : undefined;
+  const found = encoded === undefined ? undefined : detectSecret(encoded.text);
+  return found === undefined || ENTROPY_RULES.has(found.rule.id) ? undefined : { ...found, given: `in ${encoded!.encoding}` };
 }
 
 /** The part of a value screened at once when the whole is too much for the regular expressions. */
