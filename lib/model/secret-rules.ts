@@ -38,15 +38,8 @@ export {
   isPlaceholderCredential,
 } from './secret-shapes.js';
 export { isFileSource } from './setting-secret-rules.js';
-export {
-  NOT_SECRET_SETTING_HINT,
-  entryName,
-  isSecretAnnotation,
-  isSecretField,
-  isSecretName,
-  isSecretParameter,
-  isSecretSetting,
-} from './secret-names.js';
+export { NOT_SECRET_SETTING_HINT, isSecretName, isSecretSetting } from './secret-names.js';
+export { entryName, isSecretAnnotation, isSecretField, isSecretParameter } from './secret-field-names.js';
 
 export type { SecretRule } from './setting-secret-rules.js';
 

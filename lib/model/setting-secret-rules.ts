@@ -8,7 +8,8 @@
  * and synchronous.
  */
 import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
-import { entryName, isSecretParameter, isSecretSetting, nameVerdict, words } from './secret-names.js';
+import { isSecretSetting, nameVerdict, words } from './secret-names.js';
+import { entryName, isSecretParameter } from './secret-field-names.js';
 import { NAME, PATH, QUANTITY, isAddress } from './secret-shapes.js';
 import { unquote } from './positional-passwords.js';
 

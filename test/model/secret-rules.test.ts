@@ -16,7 +16,7 @@ import { parseManifests } from '../../lib/checks/manifests.js';
 import { secretStrings } from '../../lib/checks/secret-strings.js';
 import { clientPassword } from '../../lib/model/command-line-secrets.js';
 import { isSecretFlag } from '../../lib/model/secret-flags.js';
-import { isSecretParameter } from '../../lib/model/secret-names.js';
+import { isSecretParameter } from '../../lib/model/secret-field-names.js';
 import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
 import { NGINX_CONF, PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
