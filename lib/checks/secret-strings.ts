@@ -12,6 +12,7 @@ import {
   FLAG_WITH_VALUE,
   SECRET_RULES,
   clientPassword,
+  detectEncodedSecret,
   detectSecret,
   entryName as nameOfEntry,
   flagBefore,
@@ -194,6 +195,11 @@ function findSecretStrings(o: KubeObject): SecretString[] {
   const judge = (at: FieldPath, value: string, key: string | undefined, decoded = false, byName = isSecretSetting) => {
     const named = key !== undefined && byName(key, value);
     const found = detectSecret(value);
+    if (!found && !named && !decoded) {
+      // a secret written encoded (an annotation's base64 of `password=...`): found in its text, the encoded value hidden whole
+      const inner = detectEncodedSecret(value);
+      if (inner) out.push({ path: [...at], value, secret: value, rule: inner.rule, given: inner.given! });
+    }
     // most strings: no match and no telling name, passed over after one test each
     if ((!found && !named) || value === '' || isPlaceholder(value)) return;
     if (found && !(decoded && ENTROPY_RULES.has(found.rule.id))) {

@@ -19,6 +19,10 @@ import {
 /** MySQL's and MariaDB's clients, and MongoDB's tools, by their programs' names. */
 const MYSQL_CLIENTS = 'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?';
 const MONGO_CLIENTS = 'mongo(?:sh|dump|restore|export|import|stat|top|files)?';
+/** Microsoft SQL Server's clients and ipmitool, whose `-P` is the password. */
+const DASH_CAPITAL_P_CLIENTS = 'sqlcmd|bcp|ipmitool';
+/** OpenLDAP's clients, whose `-w` is the bind password (`-W` prompts for it). */
+const LDAP_CLIENTS = 'ldap(?:search|add|modify|delete|modrdn|passwd|whoami|compare|exop)';
 /**
  * How many options a container tool takes before its subcommand, at most (`docker --config /tmp/ci --debug login`):
  * a bound, since an option's value may be any word, another `docker` too, from which the options were read again to the
@@ -37,15 +41,18 @@ const GLOBAL_OPTIONS = `(?:[ \\t]+--?[A-Za-z][\\w-]*(?:=\\S*|[ \\t]+[^\\s-]\\S*)
  * takes no next word), curl (`-u user:password`, `--user`, and the proxy's `-U`, `--proxy-user`;
  * a user alone prompts), redis-cli (`-a <password>`), sshpass and MongoDB's tools (`-p <password>`,
  * `-p<password>`; a mongo tool's `-p` before a flag prompts), a registry login (`docker login -p
- * <password>`, podman's, nerdctl's, buildah's, skopeo's, oras', `helm registry login`), the JDK's
+ * <password>`, podman's, nerdctl's, buildah's, skopeo's, oras', `helm registry login`; OpenShift's, Cloud Foundry's and
+ * Azure's, `oc login -p <password>`), SQL Server's sqlcmd and bcp and ipmitool (`-P <password>`), OpenLDAP's clients
+ * (`ldapsearch -w <password>`), the JDK's
  * keytool and jarsigner (`-storepass <password>`, `-keypass`, `-srcstorepass`...; not `-storepass:env
- * VAR`, a source), and two that take it by its position: `htpasswd -b <file> <user> <password>`
- * (`-nb <user> <password>`) and MinIO's `mc alias set <alias> <url> <access key> <secret key>`.
+ * VAR`, a source), and those that take it by its position: `htpasswd -b <file> <user> <password>`
+ * (`-nb <user> <password>`, and mosquitto_passwd's), MinIO's `mc alias set <alias> <url> <access key> <secret key>` and
+ * `rabbitmqctl add_user <user> <password>`.
  * `-p 3306` is a port to many other tools, `docker run -p 8080:80` a port too: only these clients' flags count.
  */
 export const PASSWORD_CLIENTS =
-  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:docker|podman|nerdctl|buildah|skopeo|oras)${GLOBAL_OPTIONS}[ \\t]+login|helm${GLOBAL_OPTIONS}[ \\t]+registry[ \\t]+login|` +
-  `keytool|jarsigner|htpasswd|mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)|${ORACLE_TOOLS}`;
+  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:docker|podman|nerdctl|buildah|skopeo|oras|oc|cf|az)${GLOBAL_OPTIONS}[ \\t]+login|helm${GLOBAL_OPTIONS}[ \\t]+registry[ \\t]+login|` +
+  `keytool|jarsigner|htpasswd|mosquitto_passwd|rabbitmqctl|mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)|${ORACLE_TOOLS}|${DASH_CAPITAL_P_CLIENTS}|${LDAP_CLIENTS}`;
 
 /** How each client takes its password: joined to a flag (`-phunter2`: group 1), or as the word after a flag alone. */
 interface ClientFlags {
@@ -58,6 +65,8 @@ const CLIENT_FLAGS = {
   curl: {},
   redis: { next: /^-a$/ },
   'dash-p': { joined: /^-p(.+)$/s, next: /^-p$/ },
+  'dash-P': { joined: /^-P(.+)$/s, next: /^-P$/ },
+  ldap: { joined: /^-w(.+)$/s, next: /^-w$/ },
   login: { joined: /^(?:-p|--password=)(.+)$/s, next: /^-p$/ },
   keytool: { next: /^-(?:src|dest)?(?:store|key)pass$|^-new$/ },
 } satisfies Record<string, ClientFlags>;
@@ -70,14 +79,17 @@ const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [
   [/^curl$/, 'curl'],
   [/^redis-cli$/, 'redis'],
   [new RegExp(`^(?:sshpass|${MONGO_CLIENTS})$`), 'dash-p'],
+  [new RegExp(`^(?:${DASH_CAPITAL_P_CLIENTS})$`), 'dash-P'],
+  [new RegExp(`^(?:${LDAP_CLIENTS})$`), 'ldap'],
   [/^login$/, 'login'],
   [/^(?:keytool|jarsigner)$/, 'keytool'],
-  [/^htpasswd$/, 'htpasswd'],
+  [/^(?:htpasswd|mosquitto_passwd)$/, 'htpasswd'],
+  [/^rabbitmqctl$/, 'rabbitmqctl'],
   [/^mc$/, 'mc'],
   [new RegExp(`^(?:${ORACLE_TOOLS})$`), 'oracle'],
 ];
 /** The programs whose `login` takes a registry's password (`helm registry login`: the word before `login` is `registry`). */
-const LOGIN_PROGRAMS = /^(?:docker|podman|nerdctl|buildah|skopeo|oras|registry)$/;
+const LOGIN_PROGRAMS = /^(?:docker|podman|nerdctl|buildah|skopeo|oras|oc|cf|az|registry)$/;
 const CURL_USER_FLAG = /^(?:-[uU]|--(?:proxy-)?user)$/;
 
 /** The program a word of a command line names (`mysql`, `/usr/bin/curl`, `"mysql"`). */
@@ -152,10 +164,16 @@ export function atCommandStart(words: readonly unknown[], i: number): boolean {
   }
 }
 
-/** Whether the text before `at` in `text`, back to the start of its command (a line break, `;`, `|`, `&`, `(`, a backquote), puts a command at `at`. */
-export function atShellCommandStart(text: string, at: number): boolean {
+/** Where the command that `at` is in starts in `text`: after the last line break, `;`, `|`, `&`, `(` or backquote before it. */
+function commandStart(text: string, at: number): number {
   let start = at;
   while (start > 0 && !'\n;|&(`'.includes(text[start - 1]!)) start--;
+  return start;
+}
+
+/** Whether the text before `at` in `text`, back to the start of its command (a line break, `;`, `|`, `&`, `(`, a backquote), puts a command at `at`. */
+export function atShellCommandStart(text: string, at: number): boolean {
+  const start = commandStart(text, at);
   // the word glued to the client (`/usr/bin/`, an opening quote) is part of its own word
   const words = text.slice(start, at).replace(/\S*$/, '').split(/\s+/).filter(Boolean);
   return atCommandStart([...words, ''], words.length);
@@ -193,6 +211,8 @@ function passwordGiven(client: keyof typeof CLIENT_FLAGS, word: string, before: 
     value = flags.joined?.exec(word)?.[1];
     if (value !== undefined) flag = word.slice(0, word.length - value.length);
     else if (before !== undefined && flags.next?.test(before) && !word.startsWith('-')) value = word;
+    // a file is no password: `az login --service-principal -p /certs/sp.pem` gives its certificate
+    if (client === 'login' && value !== undefined && /^(?:~|\.{0,2})\/\S|\.pem$/i.test(unquote(value))) value = undefined;
   }
   const password = given(value);
   return password === undefined ? undefined : { password, form: `${flag}${placeholder}` };
@@ -219,6 +239,20 @@ export const PIPED_PASSWORD =
 export function pipedPassword(word: string): boolean {
   const password = given(word);
   return password !== undefined && password.length >= 4 && isSecretSetting('password', password);
+}
+
+/**
+ * How a `PIPED_PASSWORD` match gives the password, for messages: the login it is piped to by its client's name
+ * (`echo <password> | docker login --password-stdin`, `helm registry login --password-stdin <<< <password>`), `<command>`
+ * for another; words of the client's own, never the command's. The login of a here-string is before the match, in its command.
+ */
+export function pipedGiven(m: RegExpExecArray): string {
+  const piped = m[1] !== undefined;
+  const command = piped ? m[0].slice(m[0].indexOf('|') + 1) : m.input.slice(commandStart(m.input, m.index), m.index);
+  const words = shellWords(command);
+  const at = words.findIndex((_, i) => clientAt(words, i) === 'login');
+  const login = `${at >= 0 ? clientName(words, at, 'login') : '<command>'} --password-stdin`;
+  return piped ? `echo <password> | ${login}` : `${login} <<< <password>`;
 }
 
 /** The words of a command in a shell's text, a quoted word whole (`sqlplus -M "HTML ON" scott/tiger`: `"HTML ON"` is one). */

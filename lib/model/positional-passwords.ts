@@ -1,7 +1,7 @@
 /**
  * Passwords that a client takes by their position among its words, where no flag says what they are
- * (`htpasswd -nb <user> <password>`, `mc alias set <alias> <url> <access key> <secret key>`, an Oracle tool's
- * logon, `sqlplus scott/<password>`), and what every command-line client is given: a word with its quotes aside,
+ * (`htpasswd -nb <user> <password>`, `mc alias set <alias> <url> <access key> <secret key>`, `rabbitmqctl add_user
+ * <user> <password>`, an Oracle tool's logon, `sqlplus scott/<password>`), and what every command-line client is given: a word with its quotes aside,
  * not a reference the shell expands (`given`). A part of command-line-secrets.ts, which finds the client. Pure and
  * synchronous.
  */
@@ -10,10 +10,11 @@
 export const ORACLE_TOOLS = 'sqlplus|rman|expdp|impdp|sqlldr|dgmgrl';
 
 /** Clients that take the password as a word in its place after the other words (`positionalPassword`). */
-export type PositionalClient = 'htpasswd' | 'mc' | 'oracle';
+export type PositionalClient = 'htpasswd' | 'mc' | 'oracle' | 'rabbitmqctl';
 
 /** Whether a client takes its password by its position (`positionalPassword`), not after a flag. */
-export const isPositional = (client: string): client is PositionalClient => client === 'htpasswd' || client === 'mc' || client === 'oracle';
+export const isPositional = (client: string): client is PositionalClient =>
+  client === 'htpasswd' || client === 'mc' || client === 'oracle' || client === 'rabbitmqctl';
 
 /** A word without the quotes around it (`'hunter2'`, `"$PW"`, `-p'hunter2'` is not unquoted: its value is). */
 export const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/s, '$2');
@@ -29,7 +30,11 @@ const POSITIONAL_VALUE_FLAGS: Readonly<Record<PositionalClient, RegExp>> = {
   htpasswd: /^-[Cr]$/,
   mc: /^--(?:api|path)$/,
   oracle: /^-(?:M|R|C|MARKUP|RESTRICT|COMPATIBILITY)$/i,
+  rabbitmqctl: /^(?:-n|--node|-t|--timeout|-p|--vhost)$/,
 };
+
+/** rabbitmqctl's commands that take a user and its password (`add_user <user> <password>`). */
+const RABBITMQ_PASSWORD_COMMANDS = /^(?:add_user|change_password|authenticate_user)$/;
 
 /**
  * Where a positional client's password is in its words (-1 and '': none), and how the client takes it, its words
@@ -44,7 +49,8 @@ const NONE: PositionalPassword = [-1, ''];
  * The password that a client taking it by its position (`words[at]`) is given: htpasswd's third word after its
  * flags (`-b <file> <user> <password>`), its second with `-n` (`-nb <user> <password>`), only with `-b` (it prompts
  * otherwise), not deleting (`-D`) nor reading standard input (`-i`); mc's fourth after `alias set` or `config host
- * add` (`<alias> <url> <access key> <secret key>`); an Oracle tool's logon (`oracleLogon`).
+ * add` (`<alias> <url> <access key> <secret key>`); rabbitmqctl's second after `add_user`, `change_password` or
+ * `authenticate_user` (`<user> <password>`); an Oracle tool's logon (`oracleLogon`).
  */
 export function positionalPassword(client: PositionalClient, words: readonly unknown[], at: number): PositionalPassword {
   let from = at + 1;
@@ -63,6 +69,12 @@ export function positionalPassword(client: PositionalClient, words: readonly unk
     } else positions.push(i);
   }
   if (client === 'oracle') return oracleLogon(words, positions);
+  if (client === 'rabbitmqctl') {
+    const command = words[positions[0]!];
+    return typeof command === 'string' && RABBITMQ_PASSWORD_COMMANDS.test(command) && positions.length > 2
+      ? [positions[2]!, `${command} <user> <password>`]
+      : NONE;
+  }
   const place = client === 'mc' ? 3 : flags.includes('b') && !/[Di]/.test(flags) ? (flags.includes('n') ? 1 : 2) : -1;
   if (place < 0 || place >= positions.length) return NONE;
   const form =

@@ -2,25 +2,13 @@
  * What the name of a setting says of its value: whether a key (an env var, a ConfigMap key, a flag,
  * a setting in a config file, an annotation) names a secret (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`) or a
  * property of one (`TOKEN_AUDIENCE`, `PASSWORD_MIN`), and which values under such a name are no
- * secret all the same (a reference, a switch, an authentication method). Data tables first, each
+ * secret all the same (a reference, a switch, an authentication method); those of a custom resource's fields, its
+ * `{ name, value }` parameters and annotations are secret-field-names.ts. Data tables first, each
  * measured on real configuration (test/model/secret-corpus.test.ts). Pure and synchronous; the rules
  * over a value's text are in secret-rules.ts, the shapes of values in secret-shapes.ts.
  */
 import { BoundedMap } from './bounded-map.js';
-import {
-  COMMAND,
-  ENV_NAME,
-  ID,
-  NAME,
-  PATH,
-  PATH_OR_NAME,
-  PUBLIC,
-  QUANTITY,
-  type Shape,
-  URL,
-  isPlaceholder,
-  isTemplated,
-} from './secret-shapes.js';
+import { COMMAND, ENV_NAME, ID, NAME, PATH, PATH_OR_NAME, PUBLIC, QUANTITY, type Shape, URL, isPlaceholder } from './secret-shapes.js';
 
 /** Words of a key name: `DB_PASSWORD` -> db, password; `sshKey` -> ssh, key; `tls.key` -> tls, key. */
 export function words(name: string): string[] {
@@ -52,14 +40,16 @@ const SECRET_WORDS = new Set([
   // Redis's passwords, by the names of its own settings and flags (`--requirepass`, `--masterauth`)
   'requirepass',
   'masterauth',
+  // the password sshpass reads from its environment (`SSHPASS=... sshpass -e ssh ...`)
+  'sshpass',
 ]);
 /**
  * A word that ends in one of these is a secret word run together with another
  * (`ROOTPASSWORD`, `--authtoken`, `clientsecret`); `pass` is left out (`bypass`, `compass`).
  */
-const SECRET_SUFFIXES = ['password', 'passwd', 'passphrase', 'secret', 'token'];
+export const SECRET_SUFFIXES = ['password', 'passwd', 'passphrase', 'secret', 'token'];
 /** `<word>_KEY` holds a key when the word says which: `SSH_KEY`, `TLS_KEY`, `API_KEY`, `tls.key`. */
-const KEY_QUALIFIERS = new Set([
+export const KEY_QUALIFIERS: ReadonlySet<string> = new Set([
   'api',
   'private',
   'secret',
@@ -80,7 +70,20 @@ const KEY_QUALIFIERS = new Set([
   'unseal',
   // an Azure storage account's key (`AZURE_STORAGE_ACCOUNT_KEY`, a connection string's `AccountKey=`), a cloud service account's
   'account',
+  // a PagerDuty integration's key (`PAGERDUTY_KEY`), with which anyone pages the service's on-call
+  'pagerduty',
 ]);
+/**
+ * `<word>_KEY` that holds a key for one program and names a thing for another: PagerDuty's `routing_key`,
+ * `service_key` and `integration_key` (Alertmanager's `pagerduty_configs`: 32 hex digits, an MD5's length, which
+ * the randomness rule leaves to digests), RabbitMQ's `routing_key` (`orders.created`, `user.*`, `#`), a service's
+ * name under `SERVICE_KEY`. A key only when the value is one (`KEY_VALUE`).
+ */
+const KEY_OR_NAME_QUALIFIERS: ReadonlySet<string> = new Set(['routing', 'service', 'integration']);
+/** A key's value: 32 letters and digits or more, mixed (PagerDuty's are 32); not a name, a pattern, nor Duo's integration key of 20. */
+const KEY_VALUE = /^(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32,}$/;
+/** The verdict of a name that holds a key only when its value is one: the property's shape is any other value. */
+const NOT_A_KEY: Shape = (v) => !KEY_VALUE.test(v);
 /**
  * A key whose last word is one of these names a property of a secret, not the secret itself,
  * when its value has the property's shape: where it is or comes from (`PASSWORD_FILE: /run/pw`,
@@ -191,7 +194,7 @@ function judgeName(name: string): NameVerdict {
   if (w.length > 1 && w[w.length - 1] === 'id' && CREDENTIAL_WORDS.has(w[w.length - 2]!)) return ID;
   const property = NOT_SECRET_LAST_WORDS.get(w[w.length - 1]!);
   if (property) return w.length > 1 && namesSecret(w.slice(0, -1)) ? property : false;
-  if (!namesSecret(w)) return false;
+  if (!namesSecret(w)) return w.length > 1 && w[w.length - 1] === 'key' && KEY_OR_NAME_QUALIFIERS.has(w[w.length - 2]!) ? NOT_A_KEY : false;
   return w.some((x) => BOUND_WORDS.has(x)) ? QUANTITY : true;
 }
 
@@ -209,118 +212,6 @@ function namesSecret(w: readonly string[]): boolean {
   return w.some(
     (x, i) => SECRET_WORDS.has(x) || SECRET_SUFFIXES.some((s) => x.endsWith(s)) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(w[i - 1]!)),
   );
-}
-
-/**
- * The last words of an annotation's name that say it holds the secret itself (`vault.example.com/token`,
- * `.../password`, `.../api-key`, `.../auth-token`); not `secret`, `secrets`, `credentials` or `auth`, whose
- * annotations name a Secret or a method (`nginx.ingress.kubernetes.io/auth-secret: basic-auth`).
- */
-const ANNOTATION_SECRET_WORDS = new Set([
-  'password',
-  'passwd',
-  'pass',
-  'pwd',
-  'passphrase',
-  'token',
-  'apikey',
-  'privatekey',
-  'secretkey',
-  'accesskey',
-]);
-
-/**
- * Whether the last of a name's words is a secret's own (ANNOTATION_SECRET_WORDS, a word ending in
- * `password`, `passphrase` or `token`, or `key` after one of `qualifiers`: `api-key`), not a word
- * that names a Secret or a method (`secret`, `credentials`, `auth`).
- */
-function endsInSecretWord(w: readonly string[], qualifiers: ReadonlySet<string>): boolean {
-  const last = w[w.length - 1] ?? '';
-  return (
-    ANNOTATION_SECRET_WORDS.has(last) ||
-    SECRET_SUFFIXES.some((x) => x !== 'secret' && last.endsWith(x)) ||
-    (last === 'key' && w.length > 1 && qualifiers.has(w[w.length - 2]!))
-  );
-}
-
-/** The words before `key` in a custom resource's field that hold a key: not `secret`, since `secretKey` names a Secret's key (an ExternalSecret's `secretKey: password`). */
-const FIELD_KEY_QUALIFIERS: ReadonlySet<string> = new Set([...KEY_QUALIFIERS].filter((q) => q !== 'secret'));
-
-/**
- * Whether a field of a custom resource holds a secret by its name and value (a HelmRelease's
- * `values.auth.rootPassword`, a Datadog agent's `credentials.apiKey`): its name ends in a secret's
- * word (`endsInSecretWord`), and the value is one by the rule of a key (`isSecretSetting`). Its
- * authors name fields that refer to a Secret otherwise (`passwordSecret`, `tokenSecretRef`, `secretKey`).
- */
-/**
- * A Secret's name of words with kustomize's secretGenerator's hash (`basic-auth-5g7h9k2m4t`: ten
- * characters of its alphabet, without vowels); not `admin-pa55w0rd` nor `grafana-oauth-x7k9q2m4`.
- */
-const GENERATED_NAME = /^[a-z]+(?:-[a-z]+)*-[2456789bcdfghkmt]{10}$/;
-
-export function isSecretField(name: string, value: string): boolean {
-  const w = words(name);
-  // a field ending in `secret` names a Secret (`secret: basic-auth`, Traefik's), unless its value is random letters and
-  // digits, no name of words: a client's secret (a Keycloak realm's `clients[].secret`, `clientSecret`), as for a parameter
-  const named =
-    endsInSecretWord(w, FIELD_KEY_QUALIFIERS) ||
-    (w[w.length - 1] === 'secret' && !NAME(value.trim()) && !GENERATED_NAME.test(value.trim()));
-  return named && !isTemplated(value) && !PATH(value.trim()) && isSecretSetting(name, value);
-}
-
-/** Whether a parameter's name ends in words that say its value is a Secret's name or key (`docker-password-secret`, `GITHUB_TOKEN_SECRET_KEY`, `tokenSecretName`). */
-function namesASecret(name: string): boolean {
-  const w = words(name);
-  const last = w[w.length - 1];
-  return last === 'secret' || ((last === 'key' || last === 'name') && w[w.length - 2] === 'secret');
-}
-
-/**
- * Whether the `value` of a custom resource's `{ name, value }` parameter holds a secret, by the rule
- * of a key (`isSecretSetting`): but a parameter whose name ends in `secret`, `secret-key` or
- * `secret-name` names a Secret or its key (Tekton's `{ name: docker-password-secret, value: regcred }`),
- * when its value is a name of words (not a client secret's hex or random letters and digits); and a template is filled in by a controller (`isTemplated`).
- */
-export function isSecretParameter(name: string, value: string): boolean {
-  if (isTemplated(value) || (NAME(value) && namesASecret(name))) return false;
-  return isSecretSetting(name, value);
-}
-
-/**
- * The name of a `{ name, value }` entry, by its fields (`field`: an entry's field, or undefined): its `name`
- * (an env var, Argo CD's and Tekton's parameters), its `key` (GitLab's variables, Jenkins' JCasC env), or a
- * credential's `type` when a secret's name (a Keycloak realm's `{ type: password, value: ... }`; not
- * `{ type: pipeline_variable, key: DB_PASSWORD }`'s, whose key names it). One idea of it for an object's entry
- * (lib/checks/secret-strings.ts) and for one written as text (the `named-value` rule).
- */
-export function entryName(field: (name: 'name' | 'key' | 'type') => unknown): string | undefined {
-  const name = field('name') ?? field('key');
-  if (typeof name === 'string') return name;
-  const type = field('type');
-  return typeof type === 'string' && isSecretName(type) ? type : undefined;
-}
-
-/** Whether an annotation's name is a secret's, by name: every object of an app repeats its annotations. */
-const secretAnnotations = new BoundedMap<string, boolean>(50_000);
-
-/**
- * Whether an annotation (`name`: its key, prefix and all) holds a secret by its name and value: the
- * name after its prefix ends in a secret's word (ANNOTATION_SECRET_WORDS, a word ending in
- * `password`, `passphrase` or `token`, or `key` after a word that says which: `api-key`), and the value
- * looks like one: a single word of 8 characters or more that mixes two kinds of character (letters
- * of both cases, digits, symbols), and no reference, switch, number, path or URL. Annotations carry
- * settings of every tool, so a word (`required`, `vault-agent`) is taken for a setting, not a password.
- */
-export function isSecretAnnotation(name: string, value: string): boolean {
-  let named = secretAnnotations.get(name);
-  if (named === undefined) {
-    const w = words(name.slice(name.lastIndexOf('/') + 1));
-    named = secretAnnotations.remember(name, endsInSecretWord(w, KEY_QUALIFIERS));
-  }
-  if (!named || !/^\S{8,}$/.test(value) || isPlaceholder(value) || /^[-+]?[0-9.]+$/.test(value)) return false;
-  if (/^[/.~${%<|>*&![]/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return false;
-  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9._-]/].filter((k) => k.test(value)).length;
-  return kinds >= 2;
 }
 
 /**

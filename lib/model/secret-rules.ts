@@ -3,9 +3,8 @@
  * password, an authorization header, a cloud or service token, a long high-entropy string) and
  * over the name of the key that holds it (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`: secret-names.ts, whose
  * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts, secret-flags.ts;
- * the rules of settings written as text are setting-secret-rules.ts, a part of this table).
-Shared by every
- * layer: the stacks' refine steps, the stage-file validation (to mask values in messages) and the
+ * the rules of settings written as text are setting-secret-rules.ts, and those of URLs and connect strings
+ * url-secret-rules.ts, parts of this table). Shared by every layer: the stacks' refine steps, the stage-file validation (to mask values in messages) and the
  * checks over synthesized objects. Pure and synchronous.
  *
  * A detector library was considered (@secretlint/core 13 with its recommended preset): its API
@@ -14,13 +13,15 @@ Shared by every
  */
 import { BoundedMap } from './bounded-map.js';
 import { isSecretName, nameVerdict } from './secret-names.js';
-import { NAME, REFERENCE, highEntropy, isPlaceholderCredential, isTokenUser, namesOracle, randomBase64 } from './secret-shapes.js';
-import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
+import { encodedText, highEntropy, isPlaceholderCredential, randomBase64 } from './secret-shapes.js';
+import { SETTING_RULES, type SecretRule } from './setting-secret-rules.js';
+import { URL_RULES, URL_TOKEN_USER } from './url-secret-rules.js';
 import {
   PASSWORD_CLIENTS,
   PIPED_PASSWORD,
   atShellCommandStart,
   commandPassword,
+  pipedGiven,
   pipedPassword,
   shellWords,
 } from './command-line-secrets.js';
@@ -37,15 +38,8 @@ export {
   isPlaceholderCredential,
 } from './secret-shapes.js';
 export { isFileSource } from './setting-secret-rules.js';
-export {
-  NOT_SECRET_SETTING_HINT,
-  entryName,
-  isSecretAnnotation,
-  isSecretField,
-  isSecretName,
-  isSecretParameter,
-  isSecretSetting,
-} from './secret-names.js';
+export { NOT_SECRET_SETTING_HINT, isSecretName, isSecretSetting } from './secret-names.js';
+export { entryName, isSecretAnnotation, isSecretField, isSecretParameter } from './secret-field-names.js';
 
 export type { SecretRule } from './setting-secret-rules.js';
 
@@ -65,68 +59,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern:
       /-----(?:BEGIN|END)[ \t\r\n]+(?:[A-Z0-9]+[ \t\r\n]+)*PRIVATE[ \t\r\n]+KEY(?:[ \t\r\n]+BLOCK)?-----|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----|\bPuTTY-User-Key-File-[0-9]+:|\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b/,
   },
-  {
-    id: 'url-credentials',
-    description: 'a URL with a user and password (scheme://user:password@host)',
-    // a scheme starts where no scheme character is before it (not at every `\b` of `a-a-a-...`,
-    // each read again to the end of the run: quadratic, minutes for a megabyte)
-    // the user may be empty: Redis URLs carry a password alone (`redis://:password@host:6379`)
-    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^\s/:@]*):([^\s/@]+)@[^\s/@]+/,
-    accept: (_s, m) => !REFERENCE.test(m[2]!),
-  },
-  {
-    id: 'host-credentials',
-    description: "a user and password before a host, without a scheme (user:password@host, Go's user:password@tcp(host)/db)",
-    // a proxy (`HTTPS_PROXY=user:password@proxy:3128`), a Go MySQL DSN, an image pulled with them
-    // (`user:password@registry.example.com/team/app:1`). Not an image's digest (`app:1.2@sha256:...`:
-    // no host is followed by a colon and hex), an address of a scheme without `//`
-    // (`mailto:ops@example.com`, `acct:alice@example.com`, a mail header's `From:alerts@example.com`), a
-    // package's version (`npm:lodash@4.17.21`, Gradle's `com.android.support:appcompat@aar`: a host of
-    // digits that is no IPv4 address, or one word with no port, path or Go protocol after it), nor a time
-    // (`10:30@office`). Read from each `:` (a pattern that started with the user would be tried at every
-    // character); the user is the word before it. A Go DSN's password may hold `/` and `@` (the driver
-    // splits at the last `@`): one is taken into it when `@tcp(` (or `@unix(`...) follows within 64 characters
-    pattern: /:((?:[^\s/:@'"]|[/@](?=[^\s'":]{0,64}?@(?:tcp6?|udp6?|unix)\())+)@([A-Za-z0-9][A-Za-z0-9.-]*)(:[0-9]{1,5})?(?=[/(\s'",;]|$)/g,
-    accept: (_s, m) => {
-      const user = userBefore(m.input, m.index);
-      return (
-        user !== undefined &&
-        !/^(?:mailto|sips?|tel|xmpp|im|pres|acct|npm|from|to|cc|bcc|reply-to|sender)$/i.test(user) &&
-        !REFERENCE.test(m[1]!) &&
-        !/^[0-9]+:[0-9]+$/.test(`${user}:${m[1]}`) &&
-        isHost(m[2]!, m[3] !== undefined, m.input[m.index + m[0].length], m[1]!)
-      );
-    },
-  },
-  {
-    id: 'oracle-credentials',
-    description: 'an Oracle user and password (user/password@//host:1521/service, jdbc:oracle:thin:user/password@...)',
-    // Oracle's connect strings put the password after a `/`: in a JDBC URL (`jdbc:oracle:thin:scott/tiger@host:1521:SID`,
-    // any connect descriptor after it), or before an Easy Connect address (`@//host`, `@host:1521/service`,
-    // `@host:1521:SID`, `@(DESCRIPTION=...)`) in sqlplus' or a driver's string. A user starts where no
-    // path, address or user character is before it (not `team/app@sha256:...`, `@scope/pkg@1.2.3`, a URL's path)
-    pattern:
-      /jdbc:oracle:[a-z0-9]+:([A-Za-z][\w$#]*)\/([^\s/@'"]+)@|(?<![\w$#./@:-])([A-Za-z][\w$#]*)\/([^\s/@'"]+)@(?:\/\/|\(DESCRIPTION|[A-Za-z0-9][\w.-]*:[0-9]{1,5}[/:][A-Za-z])/gi,
-    // the host and port form without `//`, with a plain lower-case word for the password, is Easy Connect only beside an
-    // Oracle tool or at a listener's port (1521-1529, TCPS' 2484): not `backup/nightly@nas01:22/volume1`, `groups/admin@example.com:8080/x`
-    accept: (_s, m) =>
-      secretSetting('password', m[2] ?? m[4]!) &&
-      (m[2] !== undefined ||
-        !/:[0-9]+[/:][A-Za-z]$/.test(m[0]) ||
-        !/^[a-z]+$/.test(m[4]!) ||
-        /:(?:152[0-9]|2484)[/:]/.test(m[0]) ||
-        namesOracle(m.input)),
-  },
-  {
-    id: 'url-parameter',
-    description: 'a URL with a secret in its query string (?token=..., &password=...)',
-    // a parameter named like a secret (`?access_token=`, `&api_key=`), or a signed URL's signature
-    // (Azure's `sig=`, AWS's `X-Amz-Signature=`): the secret-setting rule reads `https:` and its value
-    // to the first `&`, so a URL's first parameter was never judged. Each `?` or `&` starts one match
-    pattern: /[?&]([A-Za-z_][A-Za-z0-9_.-]*)=([^\s&#"'<>]+)/g,
-    setting: (m) => m[1],
-    accept: (_s, m) => (/^sig$|signature$/i.test(m[1]!) && m[2]!.length >= 8) || secretSetting(m[1]!, decodeParameter(m[2]!)),
-  },
+  ...URL_RULES,
   {
     id: 'basic-auth',
     description: "a 'Basic' authorization value",
@@ -194,21 +127,11 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern:
       /(?:\b|(?<=\/bot))(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|dckr_pat_[A-Za-z0-9_-]{27}|hf_[A-Za-z]{34}\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|[0-9]{8,10}:AA[A-Za-z0-9_-]{33}\b|npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
   },
-  {
-    id: 'url-token-user',
-    description: 'a URL whose user is a token (https://<token>@github.com/...)',
-    // after the format rules, so that a known token keeps its id (`https://ghp_...@github.com`: github-token).
-    // Git hosts take a token as the user of an HTTPS URL (a git credential line, a clone URL, `git config
-    // url."https://<token>@github.com/".insteadOf`): 40 hex digits or more (GitHub's classic tokens), or
-    // letters and digits mixed at random (Azure DevOps' personal access tokens); not a user of words,
-    // `git`, `deploy-bot`, `alice.smith`, nor a Sentry DSN's public key of 32 hex digits
-    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([A-Za-z0-9_-]{20,})@[A-Za-z0-9][^\s/@]*/g,
-    accept: (_s, m) => isTokenUser(m[1]!),
-  },
+  URL_TOKEN_USER,
   {
     id: 'command-password',
     description:
-      'a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set)',
+      'a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set, sqlcmd -P, ldapsearch -w)',
     // a client's name, as a word of its own, then the rest of its command (to a line break, `;`, `|`
     // or `&`): each command is read once, and judged word by word (`passwordGiven`)
     // (not a host of that name, `psql -h mysql -p5432`: only the blanks just before a name are read again)
@@ -222,16 +145,20 @@ export const SECRET_RULES: readonly SecretRule[] = [
       'a password piped to a login that reads it from standard input (echo <password> | docker login --password-stdin, or <<< <password>)',
     pattern: PIPED_PASSWORD,
     accept: (_s, m) => pipedPassword(m[1] ?? m[2]!),
+    given: pipedGiven,
   },
   ...SETTING_RULES,
   {
     id: 'password-hash',
-    description: "a password hash (htpasswd's $apr1$ or {SHA}, bcrypt's $2y$, crypt's $6$, argon2), which is cracked offline",
+    description:
+      "a password hash (htpasswd's $apr1$ or {SHA}, bcrypt's $2y$, crypt's $6$, argon2, PostgreSQL's md5 or SCRAM verifier), which is cracked offline",
     // an htpasswd file, Prometheus' or Traefik's basic-auth users, a shadow line: not the password, but a
     // weak one is found from its hash, offline and at leisure, as from the SHA-512 crypt and bcrypt hashes that
-    // the randomness rule found before (an apr1 hash's 22 characters are too few for it). Read from each `$` or `{`
+    // the randomness rule found before (an apr1 hash's 22 characters are too few for it). PostgreSQL's verifiers (`PASSWORD 'md5<32 hex>'`,
+    // a PgBouncer userlist's `"app" "SCRAM-SHA-256$4096:<salt>$<stored key>:<server key>"`): an md5 one logs in as it is, since
+    // the server's challenge is answered with the hash itself. Read from each `$`, `{`, `md5` or `SCRAM`
     pattern:
-      /(?<![A-Za-z0-9./$])(?:\$(?:apr1|1|5|6)\$(?:rounds=[0-9]+\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{22,86}|\$2[abxy]?\$[0-9]{2}\$[./0-9A-Za-z]{53}|\$y\$[./0-9A-Za-z]+\$[./0-9A-Za-z]+\$[./0-9A-Za-z]{43}|\$argon2(?:id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]{16,}|\{S?SHA\}[A-Za-z0-9+/]{27,}={0,2})(?![./0-9A-Za-z])/g,
+      /(?<![A-Za-z0-9./$])(?:\$(?:apr1|1|5|6)\$(?:rounds=[0-9]+\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{22,86}|\$2[abxy]?\$[0-9]{2}\$[./0-9A-Za-z]{53}|\$y\$[./0-9A-Za-z]+\$[./0-9A-Za-z]+\$[./0-9A-Za-z]{43}|\$argon2(?:id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]{16,}|\{S?SHA\}[A-Za-z0-9+/]{27,}={0,2}|md5[0-9a-f]{32}|SCRAM-SHA-(?:1|256)\$[0-9]+:[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}:[A-Za-z0-9+/]+={0,2})(?![./0-9A-Za-z])/g,
     // not a shell line's `$1$dir$/usr/local/share/...`: a hash is no lower-case absolute path
     accept: (_s, m) => !/\$(?:\/[a-z0-9_.-]+){2,}\/?$/.test(m[0]),
   },
@@ -248,38 +175,6 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: highEntropy,
   },
 ];
-
-/** How far before a `:` the user of `user:password@host` is looked for: a longer word is no user. */
-const USER_CHARS = 256;
-
-/** The user that ends at `at` (the word before `user:password@host`'s colon), when a word of its own starts it. */
-function userBefore(text: string, at: number): string | undefined {
-  const before = text.slice(Math.max(0, at - USER_CHARS), at);
-  const user = /[A-Za-z0-9._%+~-]+$/.exec(before)?.[0];
-  if (user === undefined || (user.length === before.length && at > before.length)) return undefined;
-  const start = at - user.length;
-  return start === 0 || /[\s'"=(,;]/.test(text[start - 1]!) ? user : undefined;
-}
-
-/**
- * Whether what follows `user:password@` is a host (`after`: the character after it, and its port): not
- * a version (`4.17.21`: digits that are no IPv4 address), nor, after a "password" that is a plain
- * word, one word with no port, path or Go protocol after it (`appcompat@aar`, a Gradle artifact's
- * type); a Service's one-label name is a host (`app:Xk3q9vLm2pQ7wZ8r@mysql`).
- */
-function isHost(host: string, port: boolean, after: string | undefined, password: string): boolean {
-  if (/^[0-9.]+$/.test(host)) return /^(?:[0-9]{1,3}\.){3}[0-9]{1,3}$/.test(host);
-  return port || host.includes('.') || after === '/' || after === '(' || !NAME(password);
-}
-
-/** A query parameter's value as the server reads it (`%24%28TOKEN%29` is `$(TOKEN)`); as it is when it is no valid encoding. */
-function decodeParameter(value: string): string {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
-  } catch {
-    return value;
-  }
-}
 
 /** Rules that judge randomness alone (not a known format). */
 export const ENTROPY_RULES: ReadonlySet<string> = new Set(['high-entropy', 'aws-secret-access-key']);
@@ -309,12 +204,12 @@ export const describeSecret = (rule: SecretRule, given?: string): string =>
 
 /**
  * What every match of every rule contains: a run of 16 token characters (the shortest token,
- * `AKIA` and 16 more, has 20), `://`, `:...@` or a Go DSN's `@tcp(` (`host-credentials`), a PEM header, an authorization scheme, a part of a
+ * `AKIA` and 16 more, has 20), `://`, `:...@` or a Go DSN's `@tcp(` (`host-credentials`), a PEM header, two quoted words (`userlist-password`), an authorization scheme, a part of a
  * secret's name (`pass`, `token`, `key`...: `secret-setting`) or a client's (`command-password`). Most values of a manifest have
  * none, and are passed over with this one test.
  */
 const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login|sqlplus|rman|expdp|impdp|sqlldr|dgmgrl/i;
+  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|"[ \t]+"|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login|sqlplus|rman|expdp|impdp|sqlldr|dgmgrl|sqlcmd|bcp|ipmitool|ldap|rabbitmq/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [
@@ -334,6 +229,17 @@ export function detectSecret(value: string): SecretMatch | undefined {
   const known = verdicts.get(value);
   if (known !== undefined) return known ?? undefined;
   return verdicts.remember(value, firstMatch(value) ?? null) ?? undefined;
+}
+
+/**
+ * A secret a value holds encoded, in base64 or hex (an annotation's `cGFzc3dvcmQ9SHVudGVyMnB3`, `password=Hunter2pw`): found by a
+ * rule of its format in the text it decodes to, not by randomness, which decoded text does not have; how it is given says the
+ * encoding (`in base64`), never the value.
+ */
+export function detectEncodedSecret(value: string): SecretMatch | undefined {
+  const encoded = value.length >= 12 ? encodedText(value) : undefined;
+  const found = encoded === undefined ? undefined : detectSecret(encoded.text);
+  return found === undefined || ENTROPY_RULES.has(found.rule.id) ? undefined : { ...found, given: `in ${encoded!.encoding}` };
 }
 
 /** The part of a value screened at once when the whole is too much for the regular expressions. */

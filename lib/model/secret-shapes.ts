@@ -104,6 +104,24 @@ export function isPlaceholder(value: string): boolean {
   return REFERENCE.test(v) || /^(true|false|yes|no|on|off)$/i.test(v) || TEMPLATE.test(v);
 }
 
+/** Base64 of 12 characters or more, padded to whole quads: `cGFzc3dvcmQ9SHVudGVyMnB3` (of `password=Hunter2pw`). */
+const BASE64_TEXT = /^(?:[A-Za-z0-9+/]{4}){3,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** Hex of 16 digits or more, whole bytes. */
+const HEX_TEXT = /^(?:[0-9a-fA-F]{2}){8,}$/;
+/** Text as people and config files write it: printable ASCII, blanks and line breaks (not a digest's or a key's bytes). */
+const PRINTABLE = /^[\t\n\r\x20-\x7e]+$/;
+
+/**
+ * The text a value encodes in base64 or hex, and which (`password=Hunter2pw` in `cGFzc3dvcmQ9SHVudGVyMnB3`), when it is
+ * printable text; `undefined` for any other value (a digest, a git commit, a key's random bytes decode to no text).
+ */
+export function encodedText(value: string): { readonly text: string; readonly encoding: 'base64' | 'hex' } | undefined {
+  const encoding = HEX_TEXT.test(value) ? 'hex' : BASE64_TEXT.test(value) ? 'base64' : undefined;
+  if (encoding === undefined) return undefined;
+  const text = Buffer.from(value, encoding).toString('latin1');
+  return PRINTABLE.test(text) ? { text, encoding } : undefined;
+}
+
 /** Bits of information per character of `s` (Shannon entropy of its characters). */
 export function entropy(s: string): number {
   const counts = new Map<string, number>();

@@ -3,13 +3,15 @@
  * table, in which these come after the command-line rule): a properties, .env, INI, TOML, YAML,
  * JSON or XML file in a ConfigMap (`password=...`, `"token": "..."`, `<password>...</password>`),
  * a setting written with a blank (`requirepass ...`) and a flag followed by its value in a shell
- * command (`--requirepass ...`), a .netrc entry, a .pgpass line and an XML setting named by an
- * attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
+ * command (`--requirepass ...`), a .netrc entry, a .pgpass line, a Redis Sentinel's and a PgBouncer userlist's password, a
+ * Consul agent's tokens, a tool's `config set <name> <value>` and an XML setting named by an attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
  * and synchronous.
  */
 import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
-import { entryName, isSecretParameter, isSecretSetting, nameVerdict, words } from './secret-names.js';
+import { isSecretSetting, nameVerdict, words } from './secret-names.js';
+import { entryName, isSecretParameter } from './secret-field-names.js';
 import { NAME, PATH, QUANTITY, isAddress } from './secret-shapes.js';
+import { unquote } from './positional-passwords.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
 export interface SecretRule {
@@ -37,11 +39,21 @@ const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
 const SETTING_TEXT =
   /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
 
+/** What ends a Logstash setting's bare value on its line: the line's end, a comment, the block's `}` or the next setting. */
+const SETTING_END = /[ \t]*(?:\r?\n|$|[#}]|[A-Za-z_][A-Za-z0-9_]*[ \t]*=>)/y;
+
 /**
  * Whether a setting of `SETTING_TEXT` is code: a name, `=>` and a value not quoted, a JavaScript arrow function
- * (`password => password.trim()`); a quoted value after `=>` is a setting, as Logstash's `password => "..."` and Ruby's hashes write one.
+ * (`password => password.trim()`, `token => token`, `.filter(token => valid)`): a call, the name again, or code after it on
+ * its line. A quoted value after `=>` is a setting, as Logstash's `password => "..."` and Ruby's hashes write one, and so is
+ * a bare word that ends its line, its block or comes before the next setting (Logstash's `password => Hunter2xyz`).
  */
-const isArrowFunction = (m: RegExpMatchArray) => m[4] !== undefined && /^[^=]*=>/.test(m[0]);
+function isArrowFunction(m: RegExpMatchArray): boolean {
+  if (m[4] === undefined || !/^[^=]*=>/.test(m[0])) return false;
+  if (/[()]/.test(m[4]) || m[4] === m[1]) return true;
+  SETTING_END.lastIndex = m.index! + m[0].length;
+  return !SETTING_END.test(m.input!);
+}
 
 /** The rules of settings as text, in the order the table tries them. */
 export const SETTING_RULES: readonly SecretRule[] = [
@@ -127,6 +139,41 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // group 5); read from each line's start
     pattern: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;]+))(;?)[ \t]*(?:[#;][^\n]*)?\r?$/gm,
     accept: (_s, m) => spacedSetting(m[1]!, m[2] ?? m[3] ?? m[4]!, m[5] === ';'),
+    setting: (m) => m[1],
+  },
+  {
+    id: 'sentinel-password',
+    description: 'a password in a Redis Sentinel line (sentinel auth-pass <master> <password>)',
+    // sentinel.conf's password of the master it watches, after the master's name: one more word than spaced-setting reads
+    pattern: /^[ \t]*sentinel[ \t]+auth-pass[ \t]+\S+[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#]+))[ \t]*(?:#[^\n]*)?\r?$/gm,
+    accept: (_s, m) => secretSetting('password', m[1] ?? m[2] ?? m[3]!),
+  },
+  {
+    id: 'userlist-password',
+    description: 'a password or its verifier in a PgBouncer userlist line ("user" "password")',
+    // userlist.txt: a user and its password, each quoted, alone on a line, or its verifier (`md5...`, `SCRAM-SHA-256$...`: as
+    // a password hash elsewhere). Not two quoted words of a table (`"ru" "Russian"`): a name is no password here
+    pattern: /^[ \t]*"[^"\n]+"[ \t]+"([^"\n]*)"[ \t]*\r?$/gm,
+    accept: (_s, m) => !NAME(m[1]!) && secretSetting('password', m[1]!),
+  },
+  {
+    id: 'consul-token',
+    description: 'a Consul ACL token in an agent\'s tokens block (acl { tokens { agent = "<token>" } })',
+    // a Consul agent's configuration (HCL or JSON): its tokens by their role's name (`agent`, `default`, `initial_management`...),
+    // which no secret's word names, each a UUID (Consul's secret ids are); read from each `tokens` to its block's end, 2,048
+    // characters at most. Not design tokens' `"tokens": {"default": "#0055ff"}`, nor a reference
+    pattern: /\btokens["']?[ \t]*[:=]?[ \t]*\{([^{}]{0,2048})\}/g,
+    accept: (_s, m) => consulToken(m[1]!) !== undefined,
+    setting: (m) => consulToken(m[1]!),
+  },
+  {
+    id: 'config-set',
+    description:
+      "a setting with a secret's name given to a tool's config set (aws configure set aws_secret_access_key ..., CONFIG SET requirepass ...)",
+    // `aws configure set <name> <value>`, `npm config set <name> <value>`, `kubectl config set users.ci.token <token>`, Redis's
+    // `CONFIG SET requirepass <password>`: the value judged by the name, as a setting in a file is; read from each `config set`
+    pattern: /(?<![\w-])config(?:ure)?[ \t]+set[ \t]+([A-Za-z_/@][^\s=]*)[ \t]+("[^"\n]*"|'[^'\n]*'|[^\s"';|&]+)/gi,
+    accept: (_s, m) => secretSetting(m[1]!, unquote(m[2]!)),
     setting: (m) => m[1],
   },
   {
@@ -261,6 +308,13 @@ function pairName(m: RegExpExecArray): string | undefined {
   const value = fields.get('value');
   return name !== undefined && value !== undefined && secretSetting(name, value.trim(), isSecretParameter) ? name : undefined;
 }
+
+/** A token of a Consul agent's `tokens` block, by its role's name, and the UUID it holds. */
+const CONSUL_TOKEN =
+  /(?<![\w-])["']?(initial_management|master|default|agent|agent_recovery|agent_master|replication|config_file_service_registration|dns)["']?[ \t]*[:=][ \t]*["'][0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}["']/;
+
+/** The name of the first token a Consul agent's `tokens` block (its text) holds (`agent`), if it holds one. */
+const consulToken = (block: string): string | undefined => CONSUL_TOKEN.exec(block)?.[1];
 
 /** An XML attribute and its quoted value. */
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;

@@ -43,6 +43,38 @@ describe('secret values in objects', () => {
     }
   });
 
+  it('finds a secret written in base64 or hex (an annotation, an env value), says the encoding and never the value; digests, commits and keys pass', () => {
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const hex = (t: string) => Buffer.from(t).toString('hex');
+    const annotated = (annotations: Record<string, string>, env: Record<string, string> = {}): KubeObject => {
+      const o = deployment({ env: Object.entries(env).map(([name, value]) => ({ name, value })) });
+      return { ...o, metadata: { ...o.metadata, annotations } };
+    };
+    const o = annotated(
+      { 'backup.example.com/config': b64('password=Hunter2pw'), 'backup.example.com/target': hex('mysql://a:Hunter2pw@db') },
+      { BACKUP_ARGS: b64('--requirepass Hunter2pw') },
+    );
+    const { findings } = checkSecretContent(o);
+    expect(findings.map((f) => `${fieldPath(f.path)}: ${f.code}`)).toEqual([
+      'metadata.annotations.backup.example.com/config: secrets/value',
+      'metadata.annotations.backup.example.com/target: secrets/value',
+      'spec.template.spec.containers[0].env[0].value: secrets/value',
+    ]);
+    expect(findings[0]!.message).toMatch(/\(in base64\) \(a 24-character value, hidden\)/);
+    expect(findings[1]!.message).toMatch(/^holds a URL with a user and password \(in hex\)/);
+    for (const f of findings) expect(formatProblem(toProblem(f))).not.toMatch(/Hunter2pw|cGFzc3dvcmQ9|6d7973716c|LS1yZXF1aXJlcGFzcw/);
+    expect(
+      found(
+        annotated({
+          'checksum/config': '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+          'git.example.com/commit': '7f69361c2d4b8e0a1f3e5d6c7b8a9f0e1d2c3b4a',
+          'example.com/profile': b64('region=eu tier=gold'),
+          'example.com/name': b64('some-config'),
+        }),
+      ),
+    ).toEqual([]);
+  });
+
   it('finds values under secret-looking names: ConfigMap keys, env vars, flags, kubeconfig fields', () => {
     expect(found(configMap({ DB_PASS: 'hunter2', LOG_LEVEL: 'info', CA_CERT: PUBLIC_CERTIFICATE }))).toEqual([
       'data.DB_PASS: secrets/key-name',

@@ -167,6 +167,15 @@ const NOT_SECRET: Settings = {
     ['credentialsId', 'github-app-creds'],
     ['GIT_CREDENTIALS_ID', '6f1c2d3e-4a5b-4c7d-8e9f-0a1b2c3d4e5f'],
   ],
+  // a binding's routing key, a key that names a service or an integration: words and patterns, no key
+  "rabbitmq and the like: a routing key, a service's or an integration's name": [
+    ['routing_key', 'orders.created'],
+    ['ROUTING_KEY', 'user.*.v1'],
+    ['SERVICE_KEY', 'payments'],
+    ['INTEGRATION_KEY', 'slack'],
+    // Duo's integration key is an identifier (its secret is the skey)
+    ['DUO_INTEGRATION_KEY', 'DIWJ8X6AEYOR5OMC6TQ1'],
+  ],
 };
 
 /** Secrets, by the software that reads them. */
@@ -282,6 +291,14 @@ const SECRET: Settings = {
     ['SECRET_KEY_ID', 'Hunter2!xyz'],
   ],
   'a secret under a credential id, of no id': [['DB_CREDENTIALS_ID', 'Hunter2!xyz']],
+  // an Alertmanager receiver's key (pagerduty_configs), or one in an app's environment: 32 hex digits, an MD5's length
+  pagerduty: [
+    ['routing_key', '3f9a1c2b4d5e6f708192a3b4c5d6e7f8'],
+    ['service_key', '3f9a1c2b4d5e6f708192a3b4c5d6e7f8'],
+    ['PAGERDUTY_INTEGRATION_KEY', 'e93facc04764012d7bfb002500d5d1a6'],
+    ['PAGERDUTY_KEY', 'pd-key-Hunter2'],
+  ],
+  sshpass: [['SSHPASS', 'Hunter2!xyz']],
   'a secret under a name with a bound word, of no quantity': [
     ['MAX_TOKENS', 'x9Kq2LmP7vRt4WzY'],
     ['TOKEN_LIMIT', 'hunter2-Xk9#pLm2qZ'],

@@ -16,7 +16,7 @@ import { parseManifests } from '../../lib/checks/manifests.js';
 import { secretStrings } from '../../lib/checks/secret-strings.js';
 import { clientPassword } from '../../lib/model/command-line-secrets.js';
 import { isSecretFlag } from '../../lib/model/secret-flags.js';
-import { isSecretParameter } from '../../lib/model/secret-names.js';
+import { isSecretParameter } from '../../lib/model/secret-field-names.js';
 import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
 import { NGINX_CONF, PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
@@ -128,6 +128,36 @@ describe('the secret rules', () => {
     ).toBe(1);
   });
 
+  it("find a password given to SQL Server's sqlcmd, OpenLDAP's clients, ipmitool, rabbitmqctl, mosquitto_passwd and the oc, cf and az logins; not a prompt, a reference or a file", () => {
+    expectRule(
+      'command-password',
+      [
+        'sqlcmd -S db -U sa -P Hunter2pw -i /scripts/init.sql',
+        'bcp shop.dbo.orders out /tmp/o.dat -S db -U sa -PHunter2pw -c',
+        'ldapadd -x -D cn=admin,dc=example,dc=org -w Hunter2pw -f /init.ldif',
+        'ldapsearch -x -wHunter2pw -b dc=example,dc=org',
+        'ipmitool -I lanplus -H 10.0.0.5 -U admin -P Hunter2pw power status',
+        'rabbitmqctl add_user admin Hunter2pw && rabbitmqctl set_user_tags admin administrator',
+        'rabbitmqctl -n rabbit@rabbitmq-0 change_password admin Hunter2pw',
+        'mosquitto_passwd -b /mosquitto/config/passwd admin Hunter2pw',
+        'oc login -u admin -p Hunter2pw https://api.example.com:6443',
+        'cf login -a https://api.cf.example.com -u admin -p Hunter2pw',
+        'az login --service-principal -u 3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8 -p Hunter2pw~xyz --tenant example.onmicrosoft.com',
+      ],
+      [
+        'sqlcmd -S db -U sa -P "$SA_PASSWORD" -Q "SELECT 1"; sqlcmd -S db -E -Q "SELECT 1"',
+        'bcp shop.dbo.orders out /tmp/o.dat -S db -T -c',
+        'ldapsearch -x -H ldap://ldap -b dc=example,dc=org -W; ldapadd -x -D cn=admin -w "$LDAP_ADMIN_PASSWORD" -f /init.ldif',
+        'ipmitool -I lanplus -H 10.0.0.5 -U admin -E power status',
+        'rabbitmqctl add_user admin "$RABBITMQ_PASSWORD"; rabbitmqctl list_users; rabbitmqctl -p shop list_queues',
+        'mosquitto_passwd -U /mosquitto/config/passwd; mosquitto_passwd -c /m/passwd admin',
+        'oc login --token=$(cat /var/run/secrets/kubernetes.io/serviceaccount/token) https://api:6443; oc login -u admin https://api:6443',
+        // a service principal's certificate, as older az takes it
+        'az login --service-principal -u app -p /certs/sp.pem --tenant t; cf login --sso; oc get pods -p 8080',
+      ],
+    );
+  });
+
   it("find a registry login's password after the program's options (docker --config <dir> login -p), and one piped to --password-stdin", () => {
     expectRule(
       'command-password',
@@ -232,6 +262,11 @@ describe('the secret rules', () => {
       ['sqlplus -s ciuser/Qz7pass9@ORCL @report.sql', 'sqlplus <user>/<password>@<database>'],
       ['rman target / catalog ciuser/Qz7pass9@catdb', 'rman catalog <user>/<password>@<database>'],
       ['expdp directory=DP userid=ciuser/Qz7pass9 schemas=app', 'expdp userid=<user>/<password>'],
+      ['/opt/mssql-tools18/bin/sqlcmd -C -S localhost -U sa -P Qz7pass9 -Q "SELECT 1"', 'sqlcmd -P <password>'],
+      ['ldapsearch -x -D cn=admin,dc=example,dc=org -w Qz7pass9 -b dc=example,dc=org', 'ldapsearch -w <password>'],
+      ['rabbitmqctl -p shop add_user ciuser Qz7pass9', 'rabbitmqctl add_user <user> <password>'],
+      ['mosquitto_passwd -b /mosquitto/config/passwd ciuser Qz7pass9', 'mosquitto_passwd -b <file> <user> <password>'],
+      ['oc login -u ciuser -p Qz7pass9 https://api.example.com:6443', 'oc login -p <password>'],
     ];
     for (const [line, form] of text) {
       const found = detectSecret(`set -e\n${line}`);
@@ -245,13 +280,31 @@ describe('the secret rules', () => {
       [['curl', '-u', 'ciuser:Qz7pass9', 'https://x'], undefined, 'curl -u <user>:<password>'],
       [['-Bbn', 'ciuser', 'Qz7pass9'], ['htpasswd'], 'htpasswd -nb <user> <password>'],
       [['ciuser/Qz7pass9@ORCL'], ['sqlplus', '-s'], 'sqlplus <user>/<password>@<database>'],
+      [['-S', 'localhost', '-U', 'sa', '-P', 'Qz7pass9', '-Q', 'SELECT 1'], ['/opt/mssql-tools/bin/sqlcmd'], 'sqlcmd -P <password>'],
+      [['change_password', 'ciuser', 'Qz7pass9'], ['rabbitmqctl'], 'rabbitmqctl change_password <user> <password>'],
     ];
     for (const [argv, command, form] of lists) {
       const given = argv.flatMap((_, i) => clientPassword(argv, i, () => command) ?? []);
       expect(given, argv.join(' ')).toEqual([{ password: 'Qz7pass9', form }]);
     }
-    const forms = [...text, ...lists].map((t) => t[t.length - 1]).join('\n');
-    expect(forms).not.toMatch(/Qz7pass9|ciuser|report|catdb|ORCL|nginx|registry\.example|s3\.example|quay/);
+    // a password piped to a login: the login by its client's name
+    const piped: readonly (readonly [string, string])[] = [
+      ['echo Qz7pass9 | docker login -u ciuser --password-stdin registry.example.com', 'echo <password> | docker login --password-stdin'],
+      [
+        "printf '%s' Qz7pass9 | helm registry login -u ciuser --password-stdin registry.example.com",
+        'echo <password> | helm registry login --password-stdin',
+      ],
+      ['set -e; podman login -u ciuser --password-stdin <<< "Qz7pass9" quay.io', 'podman login --password-stdin <<< <password>'],
+      ['echo Qz7pass9 | ciuser-login --password-stdin', 'echo <password> | <command> --password-stdin'],
+    ];
+    for (const [line, form] of piped) {
+      const found = detectSecret(`set -e\n${line}`);
+      expect([found?.rule.id, found?.given], line).toEqual(['piped-password', form]);
+    }
+    const forms = [...text, ...lists, ...piped].map((t) => t[t.length - 1]).join('\n');
+    expect(forms).not.toMatch(
+      /Qz7pass9|ciuser|report|catdb|ORCL|nginx|registry\.example|s3\.example|quay|localhost|mosquitto\/|shop|example\.org/,
+    );
   });
 
   it('find a password hash of htpasswd, bcrypt, crypt or argon2 (a weak password is found from it offline), and leave $1 and the like alone', () => {
@@ -433,13 +486,81 @@ describe('the secret rules', () => {
       [
         'output {\n  elasticsearch {\n    hosts => ["http://es:9200"]\n    user => "elastic"\n    password => "Hunter2xyz"\n  }\n}\n',
         "{ :password => 'Hunter2xyz' }",
+        // a bare word, as Logstash takes one: ending its line, before the block's end or the next setting
+        'output {\n  elasticsearch {\n    user => elastic\n    password => Hunter2xyz\n  }\n}\n',
+        'output { elasticsearch { hosts => ["es:9200"] password => Hunter2xyz } }',
+        'output { elasticsearch { password => Hunter2xyz user => elastic } }',
       ],
       [
         'const check = (password) => password.length > 8;\nconst mask = token => token.slice(0, 4);',
+        'users.filter(token => valid);\nconst same = password => password\nconst f = secret => secretOf;',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as Logstash writes one
         'output { elasticsearch { user => "elastic" password => "${ES_PASSWORD}" } }',
       ],
     );
+  });
+
+  it("find the password of a Redis Sentinel's master (sentinel auth-pass <master> <password>), and leave a reference alone", () => {
+    expectRule(
+      'sentinel-password',
+      [
+        'port 26379\nsentinel monitor mymaster redis-0 6379 2\nsentinel auth-pass mymaster Hunter2xyz\n',
+        '  sentinel auth-pass mymaster "Hunter 2xyz" # set by hand',
+      ],
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as an entrypoint fills it in
+        'sentinel monitor mymaster redis-0 6379 2\nsentinel auth-pass mymaster ${REDIS_PASSWORD}\nsentinel down-after-milliseconds mymaster 5000',
+      ],
+    );
+  });
+
+  it("find a Consul agent's ACL tokens in its tokens block (HCL or JSON), and leave design tokens and references alone", () => {
+    expectRule(
+      'consul-token',
+      [
+        'acl {\n  enabled = true\n  default_policy = "deny"\n  tokens {\n    agent = "3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8"\n  }\n}\n',
+        '{"acl": {"enabled": true, "tokens": {"initial_management": "3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8"}}}',
+      ],
+      [
+        '{"tokens": {"default": "#0055ff", "agent": "spacing-8"}, "build": "123e4567-e89b-12d3-a456-426614174000"}',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as an entrypoint fills it in
+        'acl {\n  tokens {\n    agent = "${CONSUL_AGENT_TOKEN}"\n  }\n}\nnode_id = "3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8"',
+      ],
+    );
+  });
+
+  it("find a value given to a tool's config set under a secret's name (aws configure set, npm config set, Redis's CONFIG SET), and leave references and other settings alone", () => {
+    expectRule(
+      'config-set',
+      [
+        'aws configure set aws_secret_access_key Hunter2pwSecret --profile ci',
+        'redis-cli -h redis CONFIG SET requirepass Hunter2pw',
+        'npm config set //registry.npmjs.org/:_authToken npm-Hunter2pw',
+        "kubectl config set users.ci.token 'Hunter2pwToken'",
+      ],
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a CI script writes it
+        'aws configure set aws_secret_access_key "${AWS_SECRET}"; aws configure set region eu-west-1',
+        'gcloud config set auth/disable_credential_file_storage true; npm config set registry https://nexus.example.com/npm/',
+        'kubectl config set-credentials ci --exec-command=aws; redis-cli CONFIG SET maxmemory 2gb',
+      ],
+    );
+  });
+
+  it("find a password or its verifier in a PgBouncer userlist, and PostgreSQL's verifiers anywhere; leave two quoted words of a table alone", () => {
+    expectRule(
+      'userlist-password',
+      [
+        '"app" "Hunter2xyz"\n"report" "R3port-pw"\n',
+        '"app" "md5d2a6b2e1d5a03b38e5f0f39c3bcd4e2f"',
+        '"app" "SCRAM-SHA-256$4096:c2FsdHNhbHRzYWx0$c3RvcmVka2V5c3RvcmVka2V5c3RvcmVka2V5c3RvcmVrZXk=:c2VydmVya2V5c2VydmVya2V5c2VydmVya2V5c2VydmU="',
+      ],
+      ['"ru" "Russian"\n"en" "English"', '"app" ""', '"app" "secret"'],
+    );
+    expectRule('password-hash', [
+      "CREATE ROLE app LOGIN PASSWORD 'md5d2a6b2e1d5a03b38e5f0f39c3bcd4e2f';",
+      "ALTER ROLE app PASSWORD 'SCRAM-SHA-256$4096:c2FsdHNhbHRzYWx0$c3RvcmVka2V5c3RvcmVka2V5c3RvcmVka2V5c3RvcmVrZXk=:c2VydmVya2V5c2VydmVya2V5c2VydmVya2V5c2VydmU=';",
+    ]);
   });
 
   it('find a setting written as its name, a blank and its value: a line of a Redis or keepalived file, a flag and its value in a shell command', () => {
@@ -702,6 +823,19 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find a URL's password that holds a / unencoded (a generated base64 password), and leave a port before a path with @ alone", () => {
+    expectRule(
+      'url-credentials',
+      ['postgres://app:Hun/ter2pw@db:5432/shop', 'DATABASE_URL=postgres://app:kR3x/9vLm+2pQ==@db.internal:5432/shop?sslmode=require'],
+      [
+        'http://nexus:8081/repository/npm/@scope/pkg',
+        'https://host:8443/users/@alice/profile; http://localhost:3000/@vite/client',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a config file writes it
+        'http://api:${API_PORT}/users/@me',
+      ],
+    );
+  });
+
   it('find a secret inside a longer value', () => {
     expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
     // a password without a user, as Redis URLs carry one
@@ -814,7 +948,10 @@ describe('the secret rules', () => {
       'XML attributes, .netrc and .pgpass',
       ['<a key="password"><![CDATA[', '<entry key="token">x', 'machine a login b ', 'default account ', 'h:5432:d:u:', 'h:1:d:u:$P\n'],
     ],
-    ['escapes, flags, spaced settings, blocks and users', ['a\\:', '--token v ', ' -a-', 'pass v\n', ' token: |\n', ':a/b@c']],
+    [
+      'escapes, flags, spaced settings, blocks and users',
+      ['a\\:', '--token v ', ' -a-', 'pass v\n', ' token: |\n', ':a/b@c', 'a://b:c/', 'a://b:c/d/'],
+    ],
     ['name and value pairs', ['{"name": "password", "value": "x', '{a', '- name: token\n  value: $X\n', 'key: pw\n', '"value": "a", ']],
     [
       'password hashes and Oracle users',
@@ -828,6 +965,23 @@ describe('the secret rules', () => {
         'jdbc:oracle:thin:a/',
         ' a/hunter@h:1/x',
         '$1$a$/b/c/d/e/f/g/h/i/j/k/l ',
+        'md5',
+        'SCRAM-SHA-256$1:a$a:',
+      ],
+    ],
+    [
+      'Sentinel lines, userlists, bare Logstash values, Consul tokens and config set',
+      [
+        'sentinel auth-pass m ',
+        '"a" "',
+        '"a" "b',
+        'password => x ',
+        'token => a(',
+        'tokens {',
+        'tokens { agent = "a',
+        '"tokens": {"dns": "0-',
+        'config set ',
+        'configure set a "',
       ],
     ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
@@ -866,6 +1020,10 @@ describe('the secret rules', () => {
 
   it("read 8 MiB of settings within settings' values and of registry logins', redis-cli's, htpasswd's, mc's and keytool's command lines in one pass", () => {
     const units = [
+      'sqlcmd -P -',
+      'ldapsearch -w $',
+      'rabbitmqctl list_users ',
+      'oc --a b ',
       'x="a=',
       'a=\'b="c=',
       '--a=b=',
