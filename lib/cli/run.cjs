@@ -168,14 +168,28 @@ function runBundlesHere(bundles) {
 }
 
 /**
- * The V8 flags of a synthesis. For all of it: Sparkplug's code for every function, and an
- * interrupt budget that keeps the optimizing compiler off code a second of work would not pay
- * back (lib/cli/stage-workers.ts puts V8's own back for a large compilation in one thread). Set by
- * this file at run time, after the built-in modules a synthesis loads: Node.js made their code
- * caches under V8's default flags, and a flag on the command line makes each compile from its
- * source (about 6 % of a synthesis with one app changed: bench/README.md).
+ * The V8 flags of a synthesis. For all of it: Sparkplug's code for every function, an interrupt
+ * budget that keeps the optimizing compiler off code a second of work would not pay back
+ * (lib/cli/stage-workers.ts puts V8's own back for a large compilation in one thread), and that
+ * compiler making each function's code alone, without inlining the functions it calls: most of
+ * what it compiles runs for well under a second after, and with inlining each compilation costs
+ * more than its faster code saves (one app changed in a 1,000-app x 4 fleet: x0.83 CPU and wall
+ * time in 8 ABBA pairs; the committed stages' cold synth x0.93 CPU in 4; a cold 1,000 x 4 fleet the
+ * same, x0.99 CPU in 4 rounds; the same bytes). Set by this file at run time, after the built-in
+ * modules a synthesis loads: Node.js made their code caches under V8's default flags, and a flag
+ * on the command line makes each compile from its source (about 6 % of a synthesis with one app
+ * changed: bench/README.md).
+ *
+ * Measured and not taken, on a cold 1,000 x 4 fleet with a worker (each thread's CPU per step read
+ * from /proc/thread-self/schedstat, which other processes on the machine do not inflate as they do
+ * `--cpu-prof`'s samples of wall time): a lower budget makes the threads' own steps faster, but V8's
+ * compiler threads work more than it saves (500,000: 2.2 s on them instead of 1.5, 12.1-12.4 s of
+ * CPU in all against 11.8-12.0; 250,000: 3.1 s, 12.4-13.2 s). `--no-lazy-feedback-allocation`
+ * (12.6-12.9 s) and `--max-lazy` (12.0-12.6 s) were within the noise of runs without them
+ * (11.8-13.1 s): Sparkplug's code needs a function's feedback, so `--always-sparkplug` allocates it
+ * when the function is first compiled, and the functions come from the code cache.
  */
-const SYNTH_FLAGS = ['--interrupt-budget=1000000', '--always-sparkplug'];
+const SYNTH_FLAGS = ['--interrupt-budget=1000000', '--always-sparkplug', '--no-turbo-inlining'];
 /**
  * For a large synthesis that renders most of its apps, also a young generation of 12 MiB instead
  * of 48 (three semi-spaces; a worker thread's is the same): its peak RSS. Only the command line
@@ -184,9 +198,14 @@ const SYNTH_FLAGS = ['--interrupt-budget=1000000', '--always-sparkplug'];
 const HEAP_FLAG = '--max-semi-space-size=4';
 /** The built-in modules the synth bundles load (their requires), loaded before SYNTH_FLAGS are set. */
 const SYNTH_BUILTINS = ['node:child_process', 'node:net', 'node:os', 'node:util', 'node:worker_threads'];
-/** The flags of `flags` that the command line and NODE_OPTIONS do not set already (a choice made there stays). */
-const notGiven = (flags) =>
-  flags.filter((f) => !givenAtStart(f.slice(2).replace(/=.*/, ''), [...process.execArgv, process.env.NODE_OPTIONS ?? '']));
+/** A V8 flag's name, which its value or `no-` does not change: `--no-turbo-inlining` -> `turbo-inlining`. */
+const flagName = (flag) =>
+  flag
+    .slice(2)
+    .replace(/=.*/, '')
+    .replace(/^no[-_]/, '');
+/** The flags of `flags` that the command line and NODE_OPTIONS do not set already, either way (a choice made there stays). */
+const notGiven = (flags) => flags.filter((f) => !givenAtStart(flagName(f), [...process.execArgv, process.env.NODE_OPTIONS ?? '']));
 
 /**
  * Whether a synthesis in the project in the current directory renders most of a large project:

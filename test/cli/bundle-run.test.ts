@@ -22,7 +22,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const HEAP_GROWTH = { flag: '--heap-growing-percent=50', undo: '--heap-growing-percent=0' };
 
 /** The flags lib/cli/run.cjs sets for a synthesis before the command loads (SYNTH_FLAGS), which name its code caches. */
-const SYNTH_FLAGS = ['--interrupt-budget=1000000', '--always-sparkplug'];
+const SYNTH_FLAGS = ['--interrupt-budget=1000000', '--always-sparkplug', '--no-turbo-inlining'];
 
 /**
  * Makes two bundles in `dir` (`cmd` and `cmd.packages`, the first requiring the second) and their

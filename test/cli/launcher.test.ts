@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRASH_ENV } from '../../lib/synth/write.js';
 import { compilerCopy, repoStage, rootCache } from '../helpers/cli.js';
 
-const SYNTH_FLAGS = ['--interrupt-budget=1000000', '--always-sparkplug'];
+const SYNTH_FLAGS = ['--interrupt-budget=1000000', '--always-sparkplug', '--no-turbo-inlining'];
 const HEAP_FLAG = '--max-semi-space-size=4';
 
 let base: string;
@@ -99,6 +99,22 @@ describe('the flags of npm run synth', () => {
     });
     expect(r.status).toBe(0);
     expect(synthCaches()).toContain(flagsName(own, SYNTH_FLAGS));
+  });
+
+  it('leave an option the command line turns on as it is: with --turbo-inlining given, the launcher does not turn inlining off', () => {
+    // a synthesis that renders little (the stage file is small, or the run above left a render cache): its launcher sets the flags
+    const own = ['--turbo-inlining'];
+    const r = spawnSync(process.execPath, [...own, join(project, 'lib', 'cli', 'run.cjs'), 'synth', 'lab'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(synthCaches()).toContain(
+      flagsName(
+        own,
+        SYNTH_FLAGS.filter((f) => f !== '--no-turbo-inlining'),
+      ),
+    );
   });
 
   it('end as the Node.js started again ends: its exit code and problems, or the signal that killed it', () => {
