@@ -38,6 +38,12 @@ function stage({ node = '10.0.0.1', machines = ['10.0.0.5'], floatingIp, nodePor
   ].join('\n');
 }
 
+/** A project file with two clusters, site-a and site-b. */
+const twoSites = {
+  file: 'stagecraft.yaml',
+  text: 'delivery:\n  engine: argocd\n  repository: { url: https://git.example.com/app.git }\n  clusters:\n    site-a: { server: "https://10.9.0.1:6443" }\n    site-b: { server: "https://10.8.0.1:6443" }\n',
+};
+
 const sources = (stages: Record<string, string>) =>
   Object.entries(stages).map(([s, text]) => ({ stage: s, file: `environments/${s}.yaml`, text }));
 
@@ -53,6 +59,16 @@ describe('two stages on one edge machine', () => {
       ),
     ]);
     expect(found[0]).toContain("hint: give each stage's edge machines and floating IP addresses of their own");
+  });
+
+  it('are refused when one names the machine by another spelling of its IPv6 address (fd00:0::5 is fd00::5)', () => {
+    const found = problems({
+      blue: stage({ machines: ['fd00::5'] }),
+      red: stage({ node: '10.0.1.1', machines: ['fd00:0:0::0005'], nodePort: 30081 }),
+    });
+    expect(found).toEqual([
+      expect.stringContaining('edge.machines.lb1.address fd00::5 of stage red is edge.machines.lb1.address of stage blue too'),
+    ]);
   });
 
   it('are refused when one names the machine by an address written in capitals (an IPv6 one)', () => {
@@ -93,9 +109,71 @@ describe('a node port two stages take', () => {
     const found = problems({ blue: stage({}), red: stage({ machines: ['10.0.1.5'] }) });
     expect(found).toEqual([
       expect.stringMatching(
-        /^environments\/red\.yaml:10:80: Service red\/nginx \(apps\.nginx\.service\.nodePort\) of stage red takes node port 30080, which Service blue\/nginx \(apps\.nginx\.service\.nodePort\) of stage blue takes too \(environments\/blue\.yaml:10:80\), on one cluster \(both name node address 10\.0\.0\.1\): a node port is open on every node of a cluster for one port of one Service, so the API server refuses the second stage's\n {2}hint: give it a node port free in every stage, e\.g\. 3\d{4} \(30000-32767\)$/,
+        /^environments\/red\.yaml:10:80: Service red\/nginx \(apps\.nginx\.service\.nodePort\) of stage red takes node port 30080, which Service blue\/nginx \(apps\.nginx\.service\.nodePort\) of stage blue takes too \(environments\/blue\.yaml:10:80\), on one cluster \(both name node address 10\.0\.0\.1\): a node port is open on every node of a cluster for one port of one Service, so the API server refuses it to the stage that takes it newly, whichever of the two is applied second\n {2}hint: give it a node port free in every stage, e\.g\. 3\d{4} \(30000-32767\)$/,
       ),
     ]);
+  });
+
+  it('is refused on one cluster when the stages name one node by two spellings of its IPv6 address', () => {
+    const found = problems({ blue: stage({ node: '"fd00::1"' }), red: stage({ node: '"fd00:0::1"', machines: ['10.0.1.5'] }) });
+    expect(found).toEqual([expect.stringContaining('on one cluster (both name node address fd00::1)')]);
+  });
+
+  it('is taken by each of two stages delivered to clusters of their own, though they name one node address (a private one, reused across sites)', () => {
+    const compiled = compileStages(
+      sources({
+        blue: stage({ delivery: 'delivery: { cluster: site-a }' }),
+        red: stage({ machines: ['10.0.1.5'], delivery: 'delivery: { cluster: site-b }' }),
+      }),
+      { project: twoSites },
+    );
+    expect([...compiled.tree.keys()]).toEqual(['blue', 'red']);
+  });
+
+  it('is refused on one node address when the cluster of one of the stages is not known', () => {
+    const thrown = problemsThrownBy(() =>
+      compileStages(sources({ blue: stage({ delivery: 'delivery: { cluster: site-a }' }), red: stage({ machines: ['10.0.1.5'] }) }), {
+        project: twoSites,
+      }),
+    ).map(formatProblem);
+    expect(thrown).toEqual([expect.stringContaining('on one cluster (both name node address 10.0.0.1)')]);
+  });
+
+  it('is refused at the stage that takes it newly, not at the one whose output in dist/ takes it already', () => {
+    // red's output (dist/red/10-nginx.yaml) has its Service on node port 30080 already; blue, sorted first, is new
+    const running =
+      'apiVersion: v1\nkind: Service\nmetadata: { name: nginx, namespace: red }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30080 }] }\n';
+    const readOutput = (file: string) => (file === '10-nginx.yaml' ? running : undefined);
+    const [blue, red] = sources({ blue: stage({}), red: stage({ machines: ['10.0.1.5'] }) });
+    const found = problemsThrownBy(() => compileStages([blue!, { ...red!, readOutput }])).map(formatProblem);
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^environments\/blue\.yaml:10:80: Service blue\/nginx \(apps\.nginx\.service\.nodePort\) of stage blue takes node port 30080, which Service red\/nginx \(apps\.nginx\.service\.nodePort\) of stage red takes too \(environments\/red\.yaml:10:80\), on one cluster \(both name node address 10\.0\.0\.1\): .* so the API server refuses it to the stage that takes it newly, stage blue \(stage red's output takes it already\)\n {2}hint: give it a node port free in every stage/,
+      ),
+    ]);
+  });
+
+  it("is placed at a manifests app, whatever stack its Service's upstream app.kubernetes.io/name label names", () => {
+    const service =
+      'apiVersion: v1\nkind: Service\nmetadata: { name: legacy, labels: { app.kubernetes.io/name: nginx } }\nspec: { type: NodePort, selector: { app: legacy }, ports: [{ port: 80, nodePort: 30090 }] }\n';
+    const readSource = (path: string) => (path === 'in' ? new Map([['in/legacy.yaml', service]]) : undefined);
+    const manifests = ['  legacy: { stack: manifests, include: [in] }', ''].join('\n');
+    const found = problemsThrownBy(() =>
+      compileStages(
+        sources({ blue: `${stage({})}${manifests}`, red: `${stage({ machines: ['10.0.1.5'], nodePort: 30081 })}${manifests}` }).map(
+          (s) => ({
+            ...s,
+            readSource,
+          }),
+        ),
+      ),
+    ).map(formatProblem);
+    expect(found).toContainEqual(
+      expect.stringContaining(
+        'environments/red.yaml:11:11: Service red/legacy (apps.legacy) of stage red takes node port 30090, which Service blue/legacy (apps.legacy) of stage blue takes too (environments/blue.yaml:11:11)',
+      ),
+    );
+    expect(found.join('\n')).not.toContain('apps.legacy.service');
   });
 
   it('is refused on one cluster that both stages are delivered to', () => {
