@@ -12,38 +12,15 @@
  * machines never read each other's adverts. Pure.
  */
 import type { Problem, SourceLocation } from '../errors.js';
-import { describeObject, isRecord, type KubeObject } from '../model/object.js';
+import { describeObject, type KubeObject } from '../model/object.js';
 import type { StageNode } from '../stack.js';
 import { parseManifests } from '../checks/manifests.js';
 import { chartFileName } from '../synth/output.js';
 import { NODE_PORT_MAX, NODE_PORT_MIN, nodePortSettings, nodePortsOf, suggestNodePort, type AppStacks } from './node-ports.js';
 import type { EdgeSettings } from './settings.js';
+import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 
-/** One thing a stage takes, at the setting of its stage file that takes it. */
-export interface Claim {
-  /** What is taken: an address (`canonicalAddress`) or a node port. */
-  readonly value: string;
-  /** The setting that takes it (`edge.machines.edge1.address`), or the object and its setting (`Service dev/nginx (apps.nginx.service.nodePort)`). */
-  readonly what: string;
-  readonly at: SourceLocation;
-  /** Of a node port: its Service (`Service dev/nginx`) and the file of the stage's output that holds it (`10-nginx.yaml`), to tell whether `dist/<stage>/` takes it already. @default - not looked for */
-  readonly object?: string;
-  readonly file?: string;
-}
-
-/** What a stage takes that another stage may not take too (see the module's comment). */
-export interface StageClaims {
-  /** The cluster its stage file delivers it to (`delivery.cluster`). @default - the project file's, when it declares `delivery:` */
-  readonly cluster?: string;
-  /** Whether it declares `delivery:` (a stage that does not has no known cluster but by its nodes). */
-  readonly delivered: boolean;
-  /** Its nodes' addresses: two stages that name one node share its cluster. */
-  readonly nodes: readonly Claim[];
-  /** The node ports of its Services. */
-  readonly nodePorts: readonly Claim[];
-  /** Its edge machines' addresses and its floating IP's (without the prefix length). */
-  readonly addresses: readonly Claim[];
-}
+export { isStageClaims, type Claim, type StageClaims } from './claims.js';
 
 /** What `stageClaims` reads of a compiled stage. */
 export interface ClaimSource {
@@ -103,23 +80,6 @@ export function stageClaims({ nodes, edge, delivery, charts, stacks, locate }: C
     nodePorts,
     addresses,
   };
-}
-
-const isLocation = (v: unknown): v is SourceLocation =>
-  isRecord(v) && typeof v.file === 'string' && Number.isInteger(v.line) && Number.isInteger(v.column);
-const isClaimList = (v: unknown): v is Claim[] =>
-  Array.isArray(v) && v.every((c) => isRecord(c) && typeof c.value === 'string' && typeof c.what === 'string' && isLocation(c.at));
-
-/** Whether `v` is a stage's claims as `stageClaims` makes them (a record read back from the fingerprint file). */
-export function isStageClaims(v: unknown): v is StageClaims {
-  return (
-    isRecord(v) &&
-    (v.cluster === undefined || typeof v.cluster === 'string') &&
-    typeof v.delivered === 'boolean' &&
-    isClaimList(v.nodes) &&
-    isClaimList(v.nodePorts) &&
-    isClaimList(v.addresses)
-  );
 }
 
 const where = (c: Claim) => `${c.at.file}:${c.at.line}:${c.at.column}`;
@@ -208,6 +168,25 @@ export function crossStageProblems(
     }
   });
   return problems;
+}
+
+/**
+ * The warning of a synthesis of the `named` stages that could not compare what they take with what
+ * the stages `unchecked` take: no record of those that still holds (their stage file changed since
+ * the last full synthesis, or another input did, or `noCache` uses none).
+ */
+export function claimsNotChecked(named: readonly string[], unchecked: readonly string[], noCache?: boolean): Problem {
+  const list = (stages: readonly string[]) => stages.join(', ');
+  const why = noCache
+    ? '--no-cache uses no record of them'
+    : 'there is no record of them that still holds (since the last full synthesis, their stage file or another input changed, or dist/ was written)';
+  return {
+    code: 'synth/claims-not-checked',
+    severity: 'warning',
+    subject: list(named),
+    message: `node ports and edge addresses not compared with those of stage${unchecked.length === 1 ? '' : 's'} ${list(unchecked)}: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but ${why}`,
+    hint: 'run npm run synth (every stage) to compare every stage with every other',
+  };
 }
 
 /**

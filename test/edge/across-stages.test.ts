@@ -2,7 +2,7 @@
  * What two stages may not both take (lib/edge/across-stages.ts): an edge machine or a floating IP,
  * and a node port on one cluster; refused at the later stage's setting, naming the earlier's place.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileStages } from '../../lib/compile.js';
@@ -10,6 +10,7 @@ import { formatProblem } from '../../lib/errors.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 import { runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { reusableStages } from '../../lib/cli/reuse.js';
+import { FINGERPRINT_FILE } from '../../lib/cli/fingerprint.js';
 
 interface Fixture {
   readonly node?: string;
@@ -213,6 +214,77 @@ describe('a synthesis that keeps the stages whose file did not change', () => {
       );
       expect(r.code).toBe(2);
       expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('compiles a kept stage recorded without its claims again, rather than compare nothing with it', () => {
+    const dir = tempProject({ blue: stage({}), red: stage({ machines: ['10.0.1.5'], nodePort: 30081 }) });
+    try {
+      rmSync(join(dir, 'stagecraft.yaml'), { force: true });
+      expect(runCli('synth', [], dir).code).toBe(0);
+      // a record from before claims were recorded, or edited: blue's says nothing of what it takes
+      const file = join(dir, FINGERPRINT_FILE);
+      const fingerprint = JSON.parse(readFileSync(file, 'utf8'));
+      delete fingerprint.synthStages.blue.claims;
+      writeFileSync(file, JSON.stringify(fingerprint));
+      writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ machines: ['10.0.1.5'] }));
+      const r = runCli('synth', [], dir);
+      expect(r.stderr).toContain(
+        'environments/red.yaml:10:80: error: Service red/nginx (apps.nginx.service.nodePort) of stage red takes node port 30080',
+      );
+      expect(r.code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a synthesis of some stages', () => {
+  const stages = () => ({
+    blue: stage({}),
+    red: stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30081 }),
+    zed: stage({ machines: ['10.0.2.5'], nodePort: 30082 }),
+  });
+
+  it("compares the named stage with the recorded stages whose file did not change, while another stage's file changed, and writes nothing on a clash", () => {
+    const dir = tempProject(stages());
+    try {
+      rmSync(join(dir, 'stagecraft.yaml'), { force: true });
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const before = snapshotDir(join(dir, 'dist'));
+      // zed takes blue's node port (one node: one cluster), and red changes too, so no record keeps every other stage
+      writeFileSync(join(dir, 'environments', 'zed.yaml'), stage({ machines: ['10.0.2.5'] }));
+      writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30083 }));
+      const r = runCli('synth', ['--stage', 'zed'], dir);
+      expect(r.stderr).toContain(
+        'environments/zed.yaml:10:80: error: Service zed/nginx (apps.nginx.service.nodePort) of stage zed takes node port 30080, which Service blue/nginx (apps.nginx.service.nodePort) of stage blue takes too (environments/blue.yaml:10:80)',
+      );
+      expect(r.code).toBe(2);
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('warns that it compared the named stage with none of the stages whose file changed, naming them', () => {
+    const dir = tempProject(stages());
+    try {
+      rmSync(join(dir, 'stagecraft.yaml'), { force: true });
+      expect(runCli('synth', [], dir).code).toBe(0);
+      writeFileSync(join(dir, 'environments', 'zed.yaml'), stage({ machines: ['10.0.2.5'], nodePort: 30084 }));
+      writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30083 }));
+      const r = runCli('synth', ['--stage', 'zed'], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        "zed: warning: node ports and edge addresses not compared with those of stage red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but there is no record of them that still holds",
+      );
+      expect(r.stderr).toContain('hint: run npm run synth (every stage) to compare every stage with every other');
+      // with --no-cache, no record at all: every other stage
+      expect(runCli('synth', ['--stage', 'zed', '--no-cache'], dir).stderr).toContain(
+        "node ports and edge addresses not compared with those of stages blue, red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but --no-cache uses no record of them",
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
