@@ -48,6 +48,18 @@ const twoSites = {
 const sources = (stages: Record<string, string>) =>
   Object.entries(stages).map(([s, text]) => ({ stage: s, file: `environments/${s}.yaml`, text }));
 
+/** Runs `test` in a project of `stages` (without a project file) once a full synthesis wrote its dist/, then removes it. */
+function afterFullSynth(stages: Record<string, string>, test: (dir: string) => void): void {
+  const dir = tempProject(stages);
+  try {
+    rmSync(join(dir, 'stagecraft.yaml'), { force: true });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    test(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The problems compiling `stages` together fails with, formatted. */
 const problems = (stages: Record<string, string>) => problemsThrownBy(() => compileStages(sources(stages))).map(formatProblem);
 
@@ -62,20 +74,13 @@ describe('two stages on one edge machine', () => {
     expect(found[0]).toContain("hint: give each stage's edge machines and floating IP addresses of their own");
   });
 
-  it('are refused when one names the machine by another spelling of its IPv6 address (fd00:0::5 is fd00::5)', () => {
+  it.each([
+    ['in capitals', 'FD00::5'],
+    ['with the zeros it may leave out (fd00:0::5 is fd00::5)', 'fd00:0:0::0005'],
+  ])('are refused when one names the machine by its IPv6 address written %s', (_, spelled) => {
     const found = problems({
       blue: stage({ machines: ['fd00::5'] }),
-      red: stage({ node: '10.0.1.1', machines: ['fd00:0:0::0005'], nodePort: 30081 }),
-    });
-    expect(found).toEqual([
-      expect.stringContaining('edge.machines.lb1.address fd00::5 of stage red is edge.machines.lb1.address of stage blue too'),
-    ]);
-  });
-
-  it('are refused when one names the machine by an address written in capitals (an IPv6 one)', () => {
-    const found = problems({
-      blue: stage({ machines: ['fd00::5'] }),
-      red: stage({ node: '10.0.1.1', machines: ['FD00::5'], nodePort: 30081 }),
+      red: stage({ node: '10.0.1.1', machines: [spelled], nodePort: 30081 }),
     });
     expect(found).toEqual([
       expect.stringContaining('edge.machines.lb1.address fd00::5 of stage red is edge.machines.lb1.address of stage blue too'),
@@ -200,10 +205,7 @@ describe('a node port two stages take', () => {
 
 describe('a synthesis that keeps the stages whose file did not change', () => {
   it("refuses a changed stage's node port that a kept stage takes, naming the kept stage's place, and writes nothing", () => {
-    const dir = tempProject({ blue: stage({}), red: stage({ machines: ['10.0.1.5'], nodePort: 30081 }) });
-    try {
-      rmSync(join(dir, 'stagecraft.yaml'), { force: true });
-      expect(runCli('synth', [], dir).code).toBe(0);
+    afterFullSynth({ blue: stage({}), red: stage({ machines: ['10.0.1.5'], nodePort: 30081 }) }, (dir) => {
       const before = snapshotDir(join(dir, 'dist'));
       writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ machines: ['10.0.1.5'] }));
       // blue is kept as it is, compiled no more: its claims are those recorded
@@ -214,16 +216,11 @@ describe('a synthesis that keeps the stages whose file did not change', () => {
       );
       expect(r.code).toBe(2);
       expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('compiles a kept stage recorded without its claims again, rather than compare nothing with it', () => {
-    const dir = tempProject({ blue: stage({}), red: stage({ machines: ['10.0.1.5'], nodePort: 30081 }) });
-    try {
-      rmSync(join(dir, 'stagecraft.yaml'), { force: true });
-      expect(runCli('synth', [], dir).code).toBe(0);
+    afterFullSynth({ blue: stage({}), red: stage({ machines: ['10.0.1.5'], nodePort: 30081 }) }, (dir) => {
       // a record from before claims were recorded, or edited: blue's says nothing of what it takes
       const file = join(dir, FINGERPRINT_FILE);
       const fingerprint = JSON.parse(readFileSync(file, 'utf8'));
@@ -235,9 +232,7 @@ describe('a synthesis that keeps the stages whose file did not change', () => {
         'environments/red.yaml:10:80: error: Service red/nginx (apps.nginx.service.nodePort) of stage red takes node port 30080',
       );
       expect(r.code).toBe(2);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -249,10 +244,7 @@ describe('a synthesis of some stages', () => {
   });
 
   it("compares the named stage with the recorded stages whose file did not change, while another stage's file changed, and writes nothing on a clash", () => {
-    const dir = tempProject(stages());
-    try {
-      rmSync(join(dir, 'stagecraft.yaml'), { force: true });
-      expect(runCli('synth', [], dir).code).toBe(0);
+    afterFullSynth(stages(), (dir) => {
       const before = snapshotDir(join(dir, 'dist'));
       // zed takes blue's node port (one node: one cluster), and red changes too, so no record keeps every other stage
       writeFileSync(join(dir, 'environments', 'zed.yaml'), stage({ machines: ['10.0.2.5'] }));
@@ -263,16 +255,11 @@ describe('a synthesis of some stages', () => {
       );
       expect(r.code).toBe(2);
       expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('warns that it compared the named stage with none of the stages whose file changed, naming them', () => {
-    const dir = tempProject(stages());
-    try {
-      rmSync(join(dir, 'stagecraft.yaml'), { force: true });
-      expect(runCli('synth', [], dir).code).toBe(0);
+    afterFullSynth(stages(), (dir) => {
       writeFileSync(join(dir, 'environments', 'zed.yaml'), stage({ machines: ['10.0.2.5'], nodePort: 30084 }));
       writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30083 }));
       const r = runCli('synth', ['--stage', 'zed'], dir);
@@ -285,8 +272,6 @@ describe('a synthesis of some stages', () => {
       expect(runCli('synth', ['--stage', 'zed', '--no-cache'], dir).stderr).toContain(
         "node ports and edge addresses not compared with those of stages blue, red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but --no-cache uses no record of them",
       );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
