@@ -36,6 +36,7 @@ import { screenStageSecrets } from './stage-secrets.js';
 import { placedReferences, unsaidAtSettings } from './stage-references.js';
 import { DIST_DIR } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
+import { appStacks } from './edge/node-ports.js';
 import { stageClaims, type StageClaims } from './edge/across-stages.js';
 import { movedNodePortWarnings } from './edge/changes.js';
 import type { EdgeProblem } from './edge/publish.js';
@@ -277,13 +278,15 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     if (env.cache) keepApps(r, env.cache, kept);
     if (stageProblems.length) throw new ProblemsError(stageProblems);
     // the edge load balancer (and the node ports it relies on), from the rendered Services
-    const edge = stageEdge(r.stage, r.source, loaded.file.edge, r.charts);
+    const stacks = appStacks(loaded.apps);
+    const edge = stageEdge(r.stage, r.source, loaded.file.edge, r.charts, stacks);
     // and what it takes that another stage may not (its edge's addresses, its node ports), checked across stages by lib/compile.ts
     const claims = stageClaims({
       ...r.stage,
       edge: loaded.file.edge,
       delivery,
       charts: r.charts.filter((c) => !c.summary?.plain),
+      stacks,
       locate: loaded.locate,
     });
     outcome.declaration = { ...outcome.declaration, claims };

@@ -201,8 +201,10 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   // with the kept stages', in the order of the project's stages, as a compilation of every stage plans them (the
   // files do not depend on it; the planner's messages list stages in it)
   const rank = new Map((options.stages ?? sources.map((s) => s.stage)).map((s, i) => [s, i]));
-  // what two stages may not both take (an edge machine, a floating IP, a node port on one cluster), the kept ones' as recorded
-  problems.push(...claimProblems(declarations, kept, rank, project.delivery?.cluster));
+  // what two stages may not both take (an edge machine, a floating IP, a node port on one cluster), the kept ones' as recorded;
+  // a node port is refused to the stage that takes it newly, told from the one whose output (dist/<stage>/) takes it already
+  const outputOf = (stage: string) => sources.find((s) => s.stage === stage)?.readOutput;
+  problems.push(...claimProblems(declarations, kept, rank, project.delivery?.cluster, outputOf));
   delivered.push(...kept.flatMap((k) => (k.delivery ? [k.delivery] : [])));
   delivered.sort((a, b) => (rank.get(a.stage) ?? rank.size) - (rank.get(b.stage) ?? rank.size));
   let deliveryTree: Map<string, string> | undefined;

@@ -12,6 +12,9 @@
  *   delivery settings and where its file writes them, its namespaces and kinds) is recorded with it, and planned from again with
  *   the compiled stages' when it is kept; a delivered stage recorded without it is never kept
  *   while another stage changed;
+ * - what two stages may not both take (lib/edge/across-stages.ts: edge addresses, node ports) is
+ *   recorded with each stage, and compared with the compiled stages'; a stage recorded without it
+ *   is never kept while another stage changed;
  * - a stage added or removed changes the set of stages: every stage is compiled.
  * Anything else that differs (a stack's code, stagecraft.yaml, crds/, a file a stack includes,
  * the schema file, a generated file edited by hand outside the changed stages, a foreign file)
@@ -21,6 +24,7 @@ import { ENVIRONMENTS_DIR, compilerDigests, distDigests, projectDigests, project
 import { ENGINES } from '../model/engines.js';
 import type { DeliveredStage, GroupKind } from '../delivery/stage.js';
 import { isRecord } from '../model/object.js';
+import { isStageClaims } from '../edge/claims.js';
 import { readFingerprint, type Fingerprint, type InputDigests, type StageRecord } from './fingerprint.js';
 
 export interface Reuse {
@@ -60,13 +64,19 @@ const stageKey = (stage: string) => `${ENVIRONMENTS_DIR}/${stage}.yaml`;
  * crds/) are as recorded, so that compiling the others now would give what was recorded of them;
  * with `keptDist` when their output is as recorded too. Else undefined (there is no such record:
  * every write forgets it, lib/cli/output.ts, and only a synthesis that keeps the other stages
- * records it again).
+ * records it again). With `unchanged` too, while only other stage files changed besides: the records of
+ * the stages whose file did not change (the others are in `changed`, and `keptDist` is undefined), for a
+ * synthesis of some stages to compare what they take with (lib/edge/across-stages.ts), and nothing else.
  */
 export function reusableStages(
   root: string,
   distDir: string,
   stages: readonly string[],
-  { allOrNothing = false, compile }: { readonly allOrNothing?: boolean; readonly compile?: readonly string[] } = {},
+  {
+    allOrNothing = false,
+    compile,
+    unchanged = false,
+  }: { readonly allOrNothing?: boolean; readonly compile?: readonly string[]; readonly unchanged?: boolean } = {},
 ): Reuse | undefined {
   const fingerprint = readFingerprint(root);
   const records = fingerprint?.synthStages;
@@ -107,14 +117,16 @@ export function reusableStages(
   if (allOrNothing && changed.size) return undefined;
   if (compile) {
     // a synthesis of some stages keeps every other one, so none of them may have changed
-    if ([...changed].some((s) => !compile.includes(s))) return undefined;
+    const others = [...changed].some((s) => !compile.includes(s));
+    // with `unchanged`, only when another stage changed: some stage is then neither compiled nor kept, so dist/delivery/ is not planned
+    if (others !== unchanged) return undefined;
     for (const s of compile) changed.add(s);
   }
   const kept = new Map(stages.filter((s) => !changed.has(s)).map((s) => [s, records[s]]));
   // dist/delivery/ is planned from every delivered stage: a kept one's part of the plan is its record's
-  if (changed.size && ![...kept].every(plannable)) return undefined;
+  if (changed.size && !unchanged && ![...kept].every(plannable)) return undefined;
   const reuse = { fingerprint, kept, changed: [...changed].sort(), inputs: { project, compiler } };
-  if (!proved) return reuse;
+  if (!proved || unchanged) return reuse;
   const changedDirs = new Set([...changed].map((s) => `${distDir}/${s}`));
   // the output of changed stages is compiled and compared by the writer; every other file must be as recorded
   const dist = distDigests(root, distDir, (rel) => changedDirs.has(rel));
@@ -132,8 +144,30 @@ export function reusableStages(
   return compile ? reuse : undefined;
 }
 
-/** Whether a stage's record holds what the delivery plan needs of it: its part of the plan when it is delivered. */
-const plannable = ([s, r]: [string, StageRecord]) => (r.delivered ? isDeliveredStage(r.delivery, s) : r.delivery === undefined);
+/**
+ * What a synthesis of the `named` stages compares what they take across stages with (lib/edge/across-stages.ts):
+ * `recorded`, the other stages' records it keeps, else (but with `noCache`) those of the other stages whose file
+ * did not change since the last full synthesis, while no other input did; and the stages it compares with nothing.
+ */
+export function recordedClaims(
+  root: string,
+  distDir: string,
+  stages: readonly string[],
+  named: readonly string[],
+  recorded: ReadonlyMap<string, StageRecord> | undefined,
+  noCache?: boolean,
+): { readonly kept: ReadonlyMap<string, StageRecord>; readonly unchecked: readonly string[] } {
+  const unchanged = () => (noCache ? undefined : reusableStages(root, distDir, stages, { compile: named, unchanged: true })?.kept);
+  const kept = recorded ?? unchanged() ?? new Map<string, StageRecord>();
+  return { kept, unchecked: stages.filter((s) => !named.includes(s) && !isStageClaims(kept.get(s)?.claims)) };
+}
+
+/**
+ * Whether a stage's record holds what the delivery plan needs of it (its part of the plan when it is
+ * delivered), and what it takes that another stage may not (its claims, compared with the compiled stages').
+ */
+const plannable = ([s, r]: [string, StageRecord]) =>
+  isStageClaims(r.claims) && (r.delivered ? isDeliveredStage(r.delivery, s) : r.delivery === undefined);
 
 function sameDigests(a: Digests, b: Digests): boolean {
   const ka = Object.keys(a);

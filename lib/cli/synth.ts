@@ -42,7 +42,8 @@ import {
   renamedProjects,
 } from './delivery-left.js';
 import { startFingerprint } from './fingerprint.js';
-import { keepsOutput, reusableStages } from './reuse.js';
+import { keepsOutput, recordedClaims, reusableStages } from './reuse.js';
+import { claimsNotChecked } from '../edge/across-stages.js';
 import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/rendered.js';
@@ -133,7 +134,14 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const fingerprint = all || reuse ? startFingerprint(root, reuse?.inputs) : undefined;
     // else a synthesis of some stages plans dist/delivery/ with what the last full one recorded of the others, while that holds
     const others = all || reuse ? undefined : recorded?.kept;
-    const kept = [...(reuse?.kept ?? others ?? [])].map(([s, r]) => ({ stage: s, from: r.from, delivery: r.delivery, claims: r.claims }));
+    // and compares what they take across stages with those records, else with those of the stages whose file did not change
+    const claimed = all ? undefined : recordedClaims(root, DIST_DIR, project.stages, named, reuse?.kept ?? others, noCache);
+    const kept = [...(claimed?.kept ?? reuse?.kept ?? [])].map(([s, r]) => ({
+      stage: s,
+      from: r.from,
+      delivery: r.delivery,
+      claims: r.claims,
+    }));
     const onStage = (s: string, i: number, n: number) => line.update(`synth: compiling ${s} (${i + 1}/${n})`);
     /**
      * Compiles `stages`, writing each stage's files into the staging directory as soon as it is
@@ -150,7 +158,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         keep: partial ? kept.map((k) => k.stage) : [],
       });
       try {
-        const compiled = compile(project, stages, { onStage, noCache, kept: partial || others ? kept : [], output });
+        const compiled = compile(project, stages, { onStage, noCache, kept: partial || !all ? kept : [], output });
         // planned with the others, and no stage is delivered any more: dist/delivery/ goes, as in a full synthesis
         if (!all && (others || partial) && !compiled.tree.has(DELIVERY_DIR) && existsSync(join(root, DIST_DIR, DELIVERY_DIR)))
           compiled.tree.set(DELIVERY_DIR, new Map());
@@ -216,6 +224,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       !reuse &&
       (existsSync(join(root, DIST_DIR, DELIVERY_DIR)) || [...compiled.declarations.values()].some((d) => d.delivered));
     if (deliveryStale) io.stderr.write(`${printProblem(deliveryNotUpdated(named, noCache), useColor(io))}\n`);
+    if (claimed?.unchecked.length) io.stderr.write(`${printProblem(claimsNotChecked(named, claimed.unchecked, noCache), useColor(io))}\n`);
     // when dist/delivery/ was planned (else it is as it was), the engines whose directory it no longer has
     const delivery = compiled.tree.get(DELIVERY_DIR);
     const planned = delivery !== undefined || gone.includes(DELIVERY_DIR);
@@ -261,7 +270,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         : []),
     ];
     if (pruned.length) io.stderr.write(`${pruned.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
-    printTotal(io, reports, verbose, compiled.notices.length + pruned.length + (deliveryStale ? 1 : 0) + (written.foreignFiles ? 1 : 0));
+    printTotal(
+      io,
+      reports,
+      verbose,
+      compiled.notices.length + pruned.length + [deliveryStale, claimed?.unchecked.length, written.foreignFiles].filter(Boolean).length,
+    );
     return ExitCode.ok;
   },
 };

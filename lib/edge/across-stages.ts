@@ -12,33 +12,15 @@
  * machines never read each other's adverts. Pure.
  */
 import type { Problem, SourceLocation } from '../errors.js';
-import { describeObject, isRecord, type KubeObject } from '../model/object.js';
+import { describeObject, type KubeObject } from '../model/object.js';
 import type { StageNode } from '../stack.js';
-import { NODE_PORT_MAX, NODE_PORT_MIN, nodePortSettings, nodePortsOf, suggestNodePort } from './node-ports.js';
+import { parseManifests } from '../checks/manifests.js';
+import { chartFileName } from '../synth/output.js';
+import { NODE_PORT_MAX, NODE_PORT_MIN, nodePortSettings, nodePortsOf, suggestNodePort, type AppStacks } from './node-ports.js';
 import type { EdgeSettings } from './settings.js';
+import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 
-/** One thing a stage takes, at the setting of its stage file that takes it. */
-export interface Claim {
-  /** What is taken: an address (lowercase) or a node port. */
-  readonly value: string;
-  /** The setting that takes it (`edge.machines.edge1.address`), or the object and its setting (`Service dev/nginx (apps.nginx.service.nodePort)`). */
-  readonly what: string;
-  readonly at: SourceLocation;
-}
-
-/** What a stage takes that another stage may not take too (see the module's comment). */
-export interface StageClaims {
-  /** The cluster its stage file delivers it to (`delivery.cluster`). @default - the project file's, when it declares `delivery:` */
-  readonly cluster?: string;
-  /** Whether it declares `delivery:` (a stage that does not has no known cluster but by its nodes). */
-  readonly delivered: boolean;
-  /** Its nodes' addresses: two stages that name one node share its cluster. */
-  readonly nodes: readonly Claim[];
-  /** The node ports of its Services. */
-  readonly nodePorts: readonly Claim[];
-  /** Its edge machines' addresses and its floating IP's (without the prefix length). */
-  readonly addresses: readonly Claim[];
-}
+export { isStageClaims, type Claim, type StageClaims } from './claims.js';
 
 /** What `stageClaims` reads of a compiled stage. */
 export interface ClaimSource {
@@ -47,77 +29,109 @@ export interface ClaimSource {
   readonly delivery?: { readonly cluster?: string };
   /** The rendered apps whose objects were read (a cached app with no node port may be left out), by app name. */
   readonly charts: readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
+  /** The stack of each app (`apps.<app>.stack`, else the app's name). */
+  readonly stacks: AppStacks;
   readonly locate: (path: readonly (string | number)[]) => SourceLocation;
 }
 
 const dotted = (path: readonly (string | number)[]) => path.join('.');
 
+/**
+ * An address as the machine it names: an IPv6 address in its canonical form (`fd00:0::5` and
+ * `FD00::5` are `fd00::5`, as the URL parser writes it), any other lower-cased (a host name's case
+ * names no other machine).
+ */
+export function canonicalAddress(address: string): string {
+  const lower = address.toLowerCase();
+  if (!lower.includes(':')) return lower;
+  try {
+    return new URL(`http://[${lower}]/`).hostname.slice(1, -1);
+  } catch {
+    return lower;
+  }
+}
+
 /** The claims of one compiled stage, at their places in its stage file. */
-export function stageClaims({ nodes, edge, delivery, charts, locate }: ClaimSource): StageClaims {
-  const at = (value: string, path: readonly (string | number)[]): Claim => ({ value, what: dotted(path), at: locate(path) });
-  const settings = nodePortSettings(charts);
+export function stageClaims({ nodes, edge, delivery, charts, stacks, locate }: ClaimSource): StageClaims {
+  const at = (value: string, path: readonly (string | number)[]): Claim => ({
+    value: canonicalAddress(value),
+    what: dotted(path),
+    at: locate(path),
+  });
+  const settings = nodePortSettings(charts, stacks);
   const nodePorts = charts.flatMap((c) =>
     c.objects.flatMap((o) =>
       nodePortsOf(o).map((port) => {
         const object = describeObject(o);
         // a manifests app's Service has its port in the files it includes: placed at the app
         const path = settings.get(`${object}:${port}`) ?? ['apps', c.name];
-        return { value: String(port), what: `${object} (${dotted(path)})`, at: locate(path) };
+        return { value: String(port), what: `${object} (${dotted(path)})`, at: locate(path), object, file: chartFileName(c.name) };
       }),
     ),
   );
   const addresses = [
-    ...Object.entries(edge?.machines ?? {}).map(([name, m]) => at(m.address.toLowerCase(), ['edge', 'machines', name, 'address'])),
+    ...Object.entries(edge?.machines ?? {}).map(([name, m]) => at(m.address, ['edge', 'machines', name, 'address'])),
     ...(edge?.floatingIp ? [at(edge.floatingIp.address.split('/')[0]!, ['edge', 'floatingIp', 'address'])] : []),
   ];
   return {
     ...(delivery?.cluster === undefined ? {} : { cluster: delivery.cluster }),
     delivered: delivery !== undefined,
-    nodes: nodes.flatMap((n) => (n.address === undefined ? [] : [at(n.address.toLowerCase(), ['nodes', n.name, 'address'])])),
+    nodes: nodes.flatMap((n) => (n.address === undefined ? [] : [at(n.address, ['nodes', n.name, 'address'])])),
     nodePorts,
     addresses,
   };
 }
 
-const isLocation = (v: unknown): v is SourceLocation =>
-  isRecord(v) && typeof v.file === 'string' && Number.isInteger(v.line) && Number.isInteger(v.column);
-const isClaimList = (v: unknown): v is Claim[] =>
-  Array.isArray(v) && v.every((c) => isRecord(c) && typeof c.value === 'string' && typeof c.what === 'string' && isLocation(c.at));
-
-/** Whether `v` is a stage's claims as `stageClaims` makes them (a record read back from the fingerprint file). */
-export function isStageClaims(v: unknown): v is StageClaims {
-  return (
-    isRecord(v) &&
-    (v.cluster === undefined || typeof v.cluster === 'string') &&
-    typeof v.delivered === 'boolean' &&
-    isClaimList(v.nodes) &&
-    isClaimList(v.nodePorts) &&
-    isClaimList(v.addresses)
-  );
-}
-
 const where = (c: Claim) => `${c.at.file}:${c.at.line}:${c.at.column}`;
 
 /**
- * Why stages `a` and `b` are on one cluster (a node address both name, or one `delivery.cluster`),
- * or undefined when nothing says they are. `defaultCluster` is the project file's, for a delivered
- * stage that names none.
+ * Why stages `a` and `b` are on one cluster, or undefined when nothing says they are. Their
+ * `delivery.cluster`s decide when both are known (`defaultCluster` is the project file's, for a
+ * delivered stage that names none): private addresses (10.0.0.1) and host names (kubemaster) are
+ * reused from one site to the next, so a node address both name says one cluster only when at least
+ * one of their clusters is unknown.
  */
 function sharedCluster(a: StageClaims, b: StageClaims, defaultCluster: string | undefined): string | undefined {
-  const node = a.nodes.find((n) => b.nodes.some((m) => m.value === n.value));
-  if (node) return `both name node address ${node.value}`;
   const cluster = (c: StageClaims) => (c.delivered ? (c.cluster ?? defaultCluster) : undefined);
   const [x, y] = [cluster(a), cluster(b)];
-  return x !== undefined && x === y ? `both are delivered to cluster ${x}` : undefined;
+  if (x !== undefined && y !== undefined) return x === y ? `both are delivered to cluster ${x}` : undefined;
+  const node = a.nodes.find((n) => b.nodes.some((m) => m.value === n.value));
+  return node ? `both name node address ${node.value}` : undefined;
+}
+
+/** Whether a stage's claim is one its output in `dist/` takes already (its Service there has that node port), not one it takes newly. */
+type Held = (stage: string, claim: Claim) => boolean;
+
+/**
+ * Of a node port that two stages take, the one reported (the one that takes it newly, whose hint
+ * moves it) and the one named: the later stage's, unless only the later one's output takes it already.
+ */
+function newlyTaken(later: readonly [string, Claim], earlier: readonly [string, Claim], held: Held) {
+  const [laterHeld, earlierHeld] = [held(...later), held(...earlier)];
+  const swap = laterHeld && !earlierHeld;
+  const [claim, other] = swap ? [earlier, later] : [later, earlier];
+  // both new: either is refused, whichever is applied second; both in dist/ already: one of them was never applied there
+  const which =
+    laterHeld !== earlierHeld
+      ? `, stage ${claim[0]} (stage ${other[0]}'s output takes it already)`
+      : laterHeld
+        ? ` (both stages' outputs take it already: one of the two was refused, or was not on this cluster)`
+        : ', whichever of the two is applied second';
+  return { claim, other, which };
 }
 
 /**
  * The problems of `stages` (stage name and its claims, in the project's order of stages): each
- * address, or node port on one cluster, that a stage takes after an earlier stage took it, at the
- * later one's setting, naming the earlier one's file:line:col.
+ * address that a stage takes after an earlier stage took it, at the later one's setting, naming the
+ * earlier one's file:line:col; and each node port two stages on one cluster take, at the setting of
+ * the stage that takes it newly (`held`: not one its output takes already; else the later one's).
  * @param defaultCluster the project file's `delivery.cluster`, for a delivered stage that names none
  */
-export function crossStageProblems(stages: readonly (readonly [string, StageClaims])[], defaultCluster?: string): Problem[] {
+export function crossStageProblems(
+  stages: readonly (readonly [string, StageClaims])[],
+  defaultCluster?: string,
+  held: Held = () => false,
+): Problem[] {
   const problems: Problem[] = [];
   // a suggested port is free in every stage, and suggested once
   const used = new Set(stages.flatMap(([, c]) => c.nodePorts.map((p) => Number(p.value))));
@@ -138,15 +152,17 @@ export function crossStageProblems(stages: readonly (readonly [string, StageClai
       const found = earlier.flatMap(([s, o]) => {
         const taken = o.nodePorts.find((p) => p.value === c.value);
         const why = taken && sharedCluster(claims, o, defaultCluster);
-        return taken && why ? [{ s, o, taken, why }] : [];
+        return taken && why ? [{ s, taken, why }] : [];
       })[0];
       if (!found) continue;
-      const free = suggestNodePort(`${stage}/${c.what}`, used);
+      const { claim, other, which } = newlyTaken([stage, c], [found.s, found.taken], held);
+      const [at, taken] = [claim[1], other[1]];
+      const free = suggestNodePort(`${claim[0]}/${at.what}`, used);
       used.add(free);
       problems.push({
         code: 'api/node-port',
-        location: c.at,
-        message: `${c.what} of stage ${stage} takes node port ${c.value}, which ${found.taken.what} of stage ${found.s} takes too (${where(found.taken)}), on one cluster (${found.why}): a node port is open on every node of a cluster for one port of one Service, so the API server refuses the second stage's`,
+        location: at.at,
+        message: `${at.what} of stage ${claim[0]} takes node port ${at.value}, which ${taken.what} of stage ${other[0]} takes too (${where(taken)}), on one cluster (${found.why}): a node port is open on every node of a cluster for one port of one Service, so the API server refuses it to the stage that takes it newly${which}`,
         hint: `give it a node port free in every stage, e.g. ${free} (${NODE_PORT_MIN}-${NODE_PORT_MAX})`,
       });
     }
@@ -155,21 +171,62 @@ export function crossStageProblems(stages: readonly (readonly [string, StageClai
 }
 
 /**
+ * The warning of a synthesis of the `named` stages that could not compare what they take with what
+ * the stages `unchecked` take: no record of those that still holds (their stage file changed since
+ * the last full synthesis, or another input did, or `noCache` uses none).
+ */
+export function claimsNotChecked(named: readonly string[], unchecked: readonly string[], noCache?: boolean): Problem {
+  const list = (stages: readonly string[]) => stages.join(', ');
+  const why = noCache
+    ? '--no-cache uses no record of them'
+    : 'there is no record of them that still holds (since the last full synthesis, their stage file or another input changed, or dist/ was written)';
+  return {
+    code: 'synth/claims-not-checked',
+    severity: 'warning',
+    subject: list(named),
+    message: `node ports and edge addresses not compared with those of stage${unchecked.length === 1 ? '' : 's'} ${list(unchecked)}: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but ${why}`,
+    hint: 'run npm run synth (every stage) to compare every stage with every other',
+  };
+}
+
+/**
+ * Whether `claim`, a node port of a compiled stage, is one its output as it is (`read`, the files of
+ * `dist/<stage>/`) takes already: the Service in the file that holds it has that node port. Read only
+ * for a node port two stages take.
+ */
+function heldInOutput(read: ((file: string) => string | undefined) | undefined, claim: Claim): boolean {
+  const { file } = claim;
+  const text = file === undefined ? undefined : read?.(file);
+  if (file === undefined || text === undefined) return false;
+  try {
+    const { objects } = parseManifests([{ file, text }]);
+    return objects.some((o) => describeObject(o) === claim.object && nodePortsOf(o).includes(Number(claim.value)));
+  } catch {
+    // an output that does not parse takes nothing that can be told
+    return false;
+  }
+}
+
+/**
  * `crossStageProblems` of the stages compiled (`declarations`, by stage) and of those kept as
- * recorded (`kept`: a record whose claims are not as `stageClaims` makes them is not compared), in
- * the order of `rank` (the project's stages), so the same stages give the same problems however
- * many were compiled.
+ * recorded (`kept`, whose claims their output takes already), in the order of `rank` (the project's
+ * stages), so the same stages give the same problems however many were compiled. A kept stage's
+ * record without claims as `stageClaims` makes them is not compared: lib/cli/reuse.ts keeps no such
+ * stage, and a synthesis of some stages says which it did not compare with.
+ * @param output each compiled stage's output as it is (the files of `dist/<stage>/`), to tell a node port it takes already from one it takes newly
  */
 export function claimProblems(
   declarations: ReadonlyMap<string, { readonly claims?: StageClaims }>,
   kept: readonly { readonly stage: string; readonly claims?: unknown }[],
   rank: ReadonlyMap<string, number>,
   defaultCluster?: string,
+  output?: (stage: string) => ((file: string) => string | undefined) | undefined,
 ): Problem[] {
   const stages: [string, StageClaims][] = [
     ...[...declarations].flatMap(([stage, d]) => (d.claims ? [[stage, d.claims] as [string, StageClaims]] : [])),
     ...kept.flatMap((k) => (isStageClaims(k.claims) && !declarations.has(k.stage) ? [[k.stage, k.claims] as [string, StageClaims]] : [])),
   ];
   stages.sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || (a < b ? -1 : a > b ? 1 : 0));
-  return crossStageProblems(stages, defaultCluster);
+  const held: Held = (stage, claim) => !declarations.has(stage) || heldInOutput(output?.(stage), claim);
+  return crossStageProblems(stages, defaultCluster, held);
 }

@@ -116,7 +116,7 @@ function movedNodePorts(before: string, after: string): NodePortMove[] {
     const message = `${service} moves the node port its readiness probe is checked at from ${was.checkPort} to ${checkPort} ${during}, ${outage}`;
     const hint =
       `no order of kubectl apply and reload avoids it when the apply closes node port ${was.checkPort} and opens ${checkPort}; move it in two changes, each safe in its order: ` +
-      `first the probe's port without a nodePort, so that it is checked where it serves, at node port ${nodePort} (reload, then kubectl apply), ` +
+      `first the probe's port without a nodePort (reload, then kubectl apply), which until the second change leaves HAProxy only a TCP check of node port ${nodePort}, whether it accepts connections, not a GET of the readiness path (synth warns edge/readiness-port), ` +
       `then its new node port ${checkPort} (kubectl apply, then reload); or ${MOVE_HINT}`;
     return [{ message, hint, service, to: Number(checkPort) }];
   });

@@ -11,7 +11,7 @@ import type { EdgeFile } from '../synth/output.js';
 import type { RenderedChart } from '../synth/rendered.js';
 import { HAPROXY_FILE, haproxyConfig } from './haproxy.js';
 import { keepalivedConfigs } from './keepalived.js';
-import { nodePortProblems, nodePortSettings } from './node-ports.js';
+import { nodePortProblems, nodePortSettings, type AppStacks } from './node-ports.js';
 import { planEdge, type EdgeProblem } from './publish.js';
 import type { EdgeSettings } from './settings.js';
 import type { Finding } from '../checks/finding.js';
@@ -37,20 +37,22 @@ export interface StageEdge {
 /**
  * The edge files of a rendered stage (none without `edge:`), and the problems that prevent them;
  * with or without `edge:`, a node port two settings give (node-ports.ts).
+ * @param stacks the stack of each app, as the stage file says (its objects' labels may say another: a manifests app's upstream ones)
  */
 export function stageEdge(
   stage: StageContext,
   source: string,
   edge: EdgeSettings | undefined,
   charts: readonly RenderedChart[],
+  stacks: AppStacks,
 ): StageEdge {
   // a node port taken twice, edge or not, at the settings that gave it (a cached app whose summary
   // is plain has no node port: its objects are not read again)
   const read = charts.filter((c) => !c.summary?.plain);
-  const { problems: clashes, services: clashingServices } = nodePortProblems(stage.name, read);
-  const nodePorts = { clashingServices, nodePortSettings: edge ? nodePortSettings(read) : new Map() };
+  const { problems: clashes, services: clashingServices } = nodePortProblems(stage.name, read, stacks);
+  const nodePorts = { clashingServices, nodePortSettings: edge ? nodePortSettings(read, stacks) : new Map() };
   if (!edge) return { files: [], problems: clashes, warnings: [], placedWarnings: [], ...nodePorts };
-  const { plan, problems, warnings, placedWarnings } = planEdge(stage, source, edge, charts);
+  const { plan, problems, warnings, placedWarnings } = planEdge(stage, source, edge, charts, stacks);
   if (!plan || problems.length || clashes.length) {
     return { files: [], problems: [...clashes, ...problems], warnings, placedWarnings, ...nodePorts };
   }

@@ -36,8 +36,21 @@ export function suggestNodePort(key: string, used: ReadonlySet<number>): number 
 }
 
 /**
- * Where the stacks take a Service's node port from, below apps.<app>, by stack (the label
- * `app.kubernetes.io/name`): for the Service named after the app (by the name of its port), and
+ * The stack of each app of a stage, by app name: `apps.<app>.stack` in the stage file, which a
+ * stack's objects do not say (a manifests app's Service keeps the `app.kubernetes.io/name` label its
+ * upstream files give it, such as `nginx`).
+ */
+export type AppStacks = ReadonlyMap<string, string>;
+
+/** The stack of app `app`: as the stage file says, else its name (an app under a stack's name is that stack's). */
+export const stackOf = (stacks: AppStacks, app: string): string => stacks.get(app) ?? app;
+
+/** The stacks of `apps` (a loaded stage file's), as `AppStacks`. */
+export const appStacks = (apps: readonly { readonly name: string; readonly stack: string }[]): AppStacks =>
+  new Map(apps.map((a) => [a.name, a.stack]));
+
+/**
+ * Where the stacks take a Service's node port from, below apps.<app>, by stack (`stackOf`): for the Service named after the app (by the name of its port), and
  * for a color's Service `<app>-<color>`. Another stack's Services (e.g. `manifests`, whose ports
  * are in the files it includes) are left to the check api/node-port, which places them there.
  */
@@ -48,16 +61,16 @@ const NODE_PORT_SETTING: Readonly<Record<string, (port: string | undefined) => r
 };
 
 /**
- * How the stage file declares node port `nodePort` for port `port` of the Service named after app
- * (`Service`), by its stack: the setting (below apps.<app>, as `NODE_PORT_SETTING` says) and the
+ * How the stage file declares node port `nodePort` for port `port` of the Service named after an
+ * app of stack `stack` (`Service`): the setting (below apps.<app>, as `NODE_PORT_SETTING` says) and the
  * YAML to write there, with type NodePort when the Service has another; undefined for another stack.
  */
 export function nodePortDeclaration(
+  stack: string,
   service: KubeObject,
   port: { readonly name?: string; readonly port?: number },
   nodePort: number,
 ): { readonly setting: readonly string[]; readonly yaml: string } | undefined {
-  const stack = service.metadata.labels?.['app.kubernetes.io/name'] ?? '';
   if (!Object.hasOwn(NODE_PORT_SETTING, stack)) return undefined;
   const setting = NODE_PORT_SETTING[stack]!(port.name);
   if (stack !== 'service') return { setting, yaml: `service: { type: NodePort, nodePort: ${nodePort} }` };
@@ -75,23 +88,29 @@ export interface NodePortHint {
 }
 
 /**
- * The hint for a published Service whose stack has no node port setting (nodePortDeclaration
- * knows those that have one), at apps.<app>: a manifests app's Service takes it in the file it
- * comes from; another stack's cannot, so the app goes to a stack that has one.
+ * The hint for a published Service of an app of stack `stack` that has no node port setting
+ * (nodePortDeclaration knows those that have one), at apps.<app>: a manifests app's Service takes
+ * it in the file it comes from; another stack's cannot, so the app goes to a stack that has one.
  */
 export function stackWithoutNodePort(
+  stack: string,
   app: string,
   service: KubeObject,
   port: { readonly name?: string } | undefined,
   free: number,
   stage: string,
 ): NodePortHint {
-  const stack = service.metadata.labels?.['app.kubernetes.io/name'] ?? '';
   const on = port?.name ? ` on its port '${port.name}'` : '';
+  // each stack's whole setting, as the stage file writes it below apps.<app>
+  const ways = [
+    `an nginx or demoapp app with service: { type: NodePort, nodePort: ${free} }`,
+    `a service app with service: { type: NodePort } and ports: { <port>: { port: <port>, nodePort: ${free} } }`,
+    `a manifests app whose Service has type: NodePort and nodePort: ${free}`,
+  ];
   const hint =
     stack === 'manifests'
       ? `give ${describeObject(service)}, in the files apps.${app} includes, type: NodePort and${on} a nodePort, e.g. ${free} (free in stage ${stage}; written down once, it never moves)`
-      : `the ${stack} stack of apps.${app} has no node port setting: publish the app through a stack that has one (nginx or demoapp: service: { type: NodePort, nodePort: ${free} }; service: ports.<port>.nodePort), or from a manifests app whose Service has type NodePort and that nodePort (free in stage ${stage})`;
+      : `the ${stack} stack of apps.${app} has no node port setting: publish the app through a stack that has one, as ${ways.join('; or ')} (${free} is free in stage ${stage})`;
   // no setting to place it at or YAML to write there: the app's own place, and the hint alone
   return { setting: [], yaml: '', hint };
 }
@@ -103,10 +122,9 @@ interface DeclaredNodePort {
   readonly setting: readonly (string | number)[];
 }
 
-/** The node ports of app `app`'s Services whose setting in the stage file is known. */
-function declaredNodePorts(app: string, objects: readonly KubeObject[]): DeclaredNodePort[] {
+/** The node ports of app `app`'s Services (of stack `stack`) whose setting in the stage file is known. */
+function declaredNodePorts(app: string, stack: string, objects: readonly KubeObject[]): DeclaredNodePort[] {
   return objects.flatMap((o) => {
-    const stack = o.metadata.labels?.['app.kubernetes.io/name'] ?? '';
     if (o.kind !== 'Service' || !Object.hasOwn(NODE_PORT_SETTING, stack)) return [];
     const color = COLORS.find((c) => o.metadata.name === colorName(app, c));
     if (o.metadata.name !== app && !color) return [];
@@ -123,11 +141,13 @@ function declaredNodePorts(app: string, objects: readonly KubeObject[]): Declare
  * The setting of the stage file (from `apps`) that gives each node port of the rendered apps'
  * Services, keyed by `Kind namespace/name:port` (as haproxy.cfg names a backend's Service), where it is known.
  * @param charts the rendered apps, by app name
+ * @param stacks the stack of each app
  */
 export function nodePortSettings(
   charts: readonly { name: string; objects: readonly KubeObject[] }[],
+  stacks: AppStacks,
 ): Map<string, readonly (string | number)[]> {
-  const declared = charts.flatMap((c) => declaredNodePorts(c.name, c.objects));
+  const declared = charts.flatMap((c) => declaredNodePorts(c.name, stackOf(stacks, c.name), c.objects));
   return new Map(declared.map((d) => [`${describeObject(d.service)}:${d.port}`, d.setting]));
 }
 
@@ -138,12 +158,14 @@ export function nodePortSettings(
  * (api/node-port, lib/checks/api-limits.ts), which says which objects, not which settings: `services`
  * names the Services of the clashes said here (`Kind namespace/name`), whose findings the compiler drops.
  * @param charts the rendered apps, by app name
+ * @param stacks the stack of each app
  */
 export function nodePortProblems(
   stage: string,
   charts: readonly { name: string; objects: readonly KubeObject[] }[],
+  stacks: AppStacks,
 ): { readonly problems: PathProblem[]; readonly services: ReadonlySet<string> } {
-  const declared = charts.flatMap((c) => declaredNodePorts(c.name, c.objects));
+  const declared = charts.flatMap((c) => declaredNodePorts(c.name, stackOf(stacks, c.name), c.objects));
   const used = new Set(charts.flatMap((c) => c.objects.flatMap(nodePortsOf)));
   const first = new Map<number, DeclaredNodePort>();
   const problems: PathProblem[] = [];

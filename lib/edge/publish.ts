@@ -11,7 +11,15 @@ import { COLORS, colorName, type Color } from '../release.js';
 import type { StageContext } from '../stack.js';
 import type { RenderedChart } from '../synth/rendered.js';
 import { describeValue, shorten } from '../model/limits.js';
-import { nodePortDeclaration, nodePortsOf, stackWithoutNodePort, suggestNodePort, type NodePortHint } from './node-ports.js';
+import {
+  nodePortDeclaration,
+  nodePortsOf,
+  stackOf,
+  stackWithoutNodePort,
+  suggestNodePort,
+  type AppStacks,
+  type NodePortHint,
+} from './node-ports.js';
 import {
   READINESS_SETTING,
   appContainerGuess,
@@ -120,11 +128,10 @@ function colorNodePortsYaml(stage: string, app: string, used: ReadonlySet<number
  * (READINESS_SETTING, else apps.<app>): a path, else a Host header, that haproxy.cfg cannot hold as
  * it is; undefined when it can hold both.
  */
-function probeValueProblem(app: string, probe: ReadinessProbe): EdgeProblem | undefined {
+function probeValueProblem(app: string, stack: string, probe: ReadinessProbe): EdgeProblem | undefined {
   const pathProblem = httpPathProblem(probe.path);
   const hostProblem = probe.host === undefined ? undefined : hostHeaderProblem(probe.host);
   if (!pathProblem && !hostProblem) return undefined;
-  const stack = probe.workload.metadata.labels?.['app.kubernetes.io/name'] ?? '';
   const where = `${describeObject(probe.workload)}, container ${probe.container}`;
   const [what, value, hint] = pathProblem
     ? [
@@ -152,8 +159,15 @@ const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1
 /**
  * The edge of a stage: its plan, or the problems that prevent it.
  * @param edge the stage file's `edge:` (already checked by refineEdge)
+ * @param stacks the stack of each app, as the stage file says (node-ports.ts `AppStacks`)
  */
-export function planEdge(stage: StageContext, source: string, edge: EdgeSettings, charts: readonly RenderedChart[]): EdgeResult {
+export function planEdge(
+  stage: StageContext,
+  source: string,
+  edge: EdgeSettings,
+  charts: readonly RenderedChart[],
+  stacks: AppStacks,
+): EdgeResult {
   const problems: EdgeProblem[] = [];
   const warnings: Finding[] = [];
   const placedWarnings: EdgeProblem[] = [];
@@ -215,7 +229,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
     }
     const type = (service.spec as { type?: string } | undefined)?.type ?? 'ClusterIP';
     const sidecar = published && nodePort === undefined && !color ? sidecarOfPort(service, objects, published) : undefined;
-    if (sidecar !== undefined && service.metadata.labels?.['app.kubernetes.io/name'] === 'service') {
+    if (sidecar !== undefined && stackOf(stacks, app) === 'service') {
       // a proxy in front of the app: the service stack declares node ports on the app container's ports only,
       // and writing the proxy's port there too would put one port on two containers of one network
       problems.push({
@@ -242,12 +256,12 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
     }
     const { checkPort, unreachable, undeclared } = checkPortOf(service, published!, probe);
     const healthPath = unreachable ? undefined : probe?.path;
-    const valueProblem = probe && probeValueProblem(app, probe);
+    const valueProblem = probe && probeValueProblem(app, stackOf(stacks, app), probe);
     if (probe && unreachable) {
       // once per app, at its probe: the colors of a blue/green app share their pods' probe and their Services' port
       if (!placedWarnings.some((w) => w.path[1] === app)) {
         const free = undeclared && suggestNodePort(`${stage.name}/${name}/${undeclared.name}`, used);
-        placedWarnings.push(readinessPortWarning(app, service, published!, probe, { undeclared, free, color }));
+        placedWarnings.push(readinessPortWarning(app, stackOf(stacks, app), service, published!, probe, { undeclared, free, color }));
       }
     } else if (valueProblem) {
       // once per app: the colors of a blue/green app share their pods' probe
@@ -310,9 +324,9 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
         objects,
         app,
         (service, port) =>
-          (service && port && nodePortDeclaration(service, port, free)) ??
+          (service && port && nodePortDeclaration(stackOf(stacks, app), service, port, free)) ??
           // a stack without a node port setting: none to name, the hint says where a node port can be written
-          (service && stackWithoutNodePort(app, service, port, free, stage.name)) ?? {
+          (service && stackWithoutNodePort(stackOf(stacks, app), app, service, port, free, stage.name)) ?? {
             setting: ['service', 'nodePort'],
             yaml: `service: { type: NodePort, nodePort: ${free} }`,
           },

@@ -278,12 +278,13 @@ function readinessPortSetting(stack: string): readonly string[] {
 }
 
 /**
- * The warning edge/readiness-port, at the probe's port in the stage file: HAProxy cannot GET the
+ * The warning edge/readiness-port of app `app` (of stack `stack`), at the probe's port in the stage file: HAProxy cannot GET the
  * readiness path where the probe checks it, since the port that reaches it has no declared nodePort
  * (`undeclared`, with a `free` node port to suggest), or a color's Service does not expose it.
  */
 export function readinessPortWarning(
   app: string,
+  stack: string,
   service: KubeObject,
   published: ServicePort,
   probe: ReadinessProbe,
@@ -291,13 +292,12 @@ export function readinessPortWarning(
 ): PathProblem {
   const byName = typeof probe.port === 'string' ? probe.ports.find((c) => c.name === probe.port)?.containerPort : undefined;
   const probed = typeof probe.port === 'string' ? `'${probe.port}'${byName === undefined ? '' : ` (${byName})`}` : `${probe.port}`;
-  const stack = probe.workload.metadata.labels?.['app.kubernetes.io/name'] ?? '';
   const why = undeclared
     ? `which its port '${undeclared.name}' reaches, with no declared nodePort (Kubernetes opens one of its choosing, which haproxy.cfg cannot name)`
     : color
       ? `which it does not expose (each color's Service has the port that serves alone)`
       : 'which no port of it reaches';
-  const declare = undeclared && free !== undefined ? nodePortDeclaration(service, undeclared, free)?.yaml : undefined;
+  const declare = undeclared && free !== undefined ? nodePortDeclaration(stack, service, undeclared, free)?.yaml : undefined;
   const give = undeclared ? `declare its nodePort (${declare ?? 'a fixed one'}; HAProxy then checks ${probe.path} there), or ` : '';
   const { nodePort } = published;
   return {

@@ -329,6 +329,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'dist/delivery/ depends on every stage; a synthesis of some stages updates it only while the last full synthesis still holds for the others: run npm run synth.',
   ),
   row(
+    'synth/claims-not-checked',
+    'Node ports and edge addresses not compared across stages by a synthesis of some stages',
+    'A synthesis of some stages compares what they take with what the last full synthesis recorded of the others, for the stages whose file did not change since: run npm run synth to compare every stage.',
+  ),
+  row(
     'synth/journal',
     'A journal that cannot be completed here',
     'The journal of an interrupted write is damaged while its staged files are left, or is another checkout sharing .stagecraft/: do what the hint says.',

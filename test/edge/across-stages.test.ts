@@ -2,7 +2,7 @@
  * What two stages may not both take (lib/edge/across-stages.ts): an edge machine or a floating IP,
  * and a node port on one cluster; refused at the later stage's setting, naming the earlier's place.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileStages } from '../../lib/compile.js';
@@ -10,6 +10,7 @@ import { formatProblem } from '../../lib/errors.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 import { runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { reusableStages } from '../../lib/cli/reuse.js';
+import { FINGERPRINT_FILE } from '../../lib/cli/fingerprint.js';
 
 interface Fixture {
   readonly node?: string;
@@ -38,8 +39,26 @@ function stage({ node = '10.0.0.1', machines = ['10.0.0.5'], floatingIp, nodePor
   ].join('\n');
 }
 
+/** A project file with two clusters, site-a and site-b. */
+const twoSites = {
+  file: 'stagecraft.yaml',
+  text: 'delivery:\n  engine: argocd\n  repository: { url: https://git.example.com/app.git }\n  clusters:\n    site-a: { server: "https://10.9.0.1:6443" }\n    site-b: { server: "https://10.8.0.1:6443" }\n',
+};
+
 const sources = (stages: Record<string, string>) =>
   Object.entries(stages).map(([s, text]) => ({ stage: s, file: `environments/${s}.yaml`, text }));
+
+/** Runs `test` in a project of `stages` (without a project file) once a full synthesis wrote its dist/, then removes it. */
+function afterFullSynth(stages: Record<string, string>, test: (dir: string) => void): void {
+  const dir = tempProject(stages);
+  try {
+    rmSync(join(dir, 'stagecraft.yaml'), { force: true });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    test(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** The problems compiling `stages` together fails with, formatted. */
 const problems = (stages: Record<string, string>) => problemsThrownBy(() => compileStages(sources(stages))).map(formatProblem);
@@ -55,10 +74,13 @@ describe('two stages on one edge machine', () => {
     expect(found[0]).toContain("hint: give each stage's edge machines and floating IP addresses of their own");
   });
 
-  it('are refused when one names the machine by an address written in capitals (an IPv6 one)', () => {
+  it.each([
+    ['in capitals', 'FD00::5'],
+    ['with the zeros it may leave out (fd00:0::5 is fd00::5)', 'fd00:0:0::0005'],
+  ])('are refused when one names the machine by its IPv6 address written %s', (_, spelled) => {
     const found = problems({
       blue: stage({ machines: ['fd00::5'] }),
-      red: stage({ node: '10.0.1.1', machines: ['FD00::5'], nodePort: 30081 }),
+      red: stage({ node: '10.0.1.1', machines: [spelled], nodePort: 30081 }),
     });
     expect(found).toEqual([
       expect.stringContaining('edge.machines.lb1.address fd00::5 of stage red is edge.machines.lb1.address of stage blue too'),
@@ -93,9 +115,71 @@ describe('a node port two stages take', () => {
     const found = problems({ blue: stage({}), red: stage({ machines: ['10.0.1.5'] }) });
     expect(found).toEqual([
       expect.stringMatching(
-        /^environments\/red\.yaml:10:80: Service red\/nginx \(apps\.nginx\.service\.nodePort\) of stage red takes node port 30080, which Service blue\/nginx \(apps\.nginx\.service\.nodePort\) of stage blue takes too \(environments\/blue\.yaml:10:80\), on one cluster \(both name node address 10\.0\.0\.1\): a node port is open on every node of a cluster for one port of one Service, so the API server refuses the second stage's\n {2}hint: give it a node port free in every stage, e\.g\. 3\d{4} \(30000-32767\)$/,
+        /^environments\/red\.yaml:10:80: Service red\/nginx \(apps\.nginx\.service\.nodePort\) of stage red takes node port 30080, which Service blue\/nginx \(apps\.nginx\.service\.nodePort\) of stage blue takes too \(environments\/blue\.yaml:10:80\), on one cluster \(both name node address 10\.0\.0\.1\): a node port is open on every node of a cluster for one port of one Service, so the API server refuses it to the stage that takes it newly, whichever of the two is applied second\n {2}hint: give it a node port free in every stage, e\.g\. 3\d{4} \(30000-32767\)$/,
       ),
     ]);
+  });
+
+  it('is refused on one cluster when the stages name one node by two spellings of its IPv6 address', () => {
+    const found = problems({ blue: stage({ node: '"fd00::1"' }), red: stage({ node: '"fd00:0::1"', machines: ['10.0.1.5'] }) });
+    expect(found).toEqual([expect.stringContaining('on one cluster (both name node address fd00::1)')]);
+  });
+
+  it('is taken by each of two stages delivered to clusters of their own, though they name one node address (a private one, reused across sites)', () => {
+    const compiled = compileStages(
+      sources({
+        blue: stage({ delivery: 'delivery: { cluster: site-a }' }),
+        red: stage({ machines: ['10.0.1.5'], delivery: 'delivery: { cluster: site-b }' }),
+      }),
+      { project: twoSites },
+    );
+    expect([...compiled.tree.keys()]).toEqual(['blue', 'red']);
+  });
+
+  it('is refused on one node address when the cluster of one of the stages is not known', () => {
+    const thrown = problemsThrownBy(() =>
+      compileStages(sources({ blue: stage({ delivery: 'delivery: { cluster: site-a }' }), red: stage({ machines: ['10.0.1.5'] }) }), {
+        project: twoSites,
+      }),
+    ).map(formatProblem);
+    expect(thrown).toEqual([expect.stringContaining('on one cluster (both name node address 10.0.0.1)')]);
+  });
+
+  it('is refused at the stage that takes it newly, not at the one whose output in dist/ takes it already', () => {
+    // red's output (dist/red/10-nginx.yaml) has its Service on node port 30080 already; blue, sorted first, is new
+    const running =
+      'apiVersion: v1\nkind: Service\nmetadata: { name: nginx, namespace: red }\nspec: { type: NodePort, ports: [{ port: 80, nodePort: 30080 }] }\n';
+    const readOutput = (file: string) => (file === '10-nginx.yaml' ? running : undefined);
+    const [blue, red] = sources({ blue: stage({}), red: stage({ machines: ['10.0.1.5'] }) });
+    const found = problemsThrownBy(() => compileStages([blue!, { ...red!, readOutput }])).map(formatProblem);
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^environments\/blue\.yaml:10:80: Service blue\/nginx \(apps\.nginx\.service\.nodePort\) of stage blue takes node port 30080, which Service red\/nginx \(apps\.nginx\.service\.nodePort\) of stage red takes too \(environments\/red\.yaml:10:80\), on one cluster \(both name node address 10\.0\.0\.1\): .* so the API server refuses it to the stage that takes it newly, stage blue \(stage red's output takes it already\)\n {2}hint: give it a node port free in every stage/,
+      ),
+    ]);
+  });
+
+  it("is placed at a manifests app, whatever stack its Service's upstream app.kubernetes.io/name label names", () => {
+    const service =
+      'apiVersion: v1\nkind: Service\nmetadata: { name: legacy, labels: { app.kubernetes.io/name: nginx } }\nspec: { type: NodePort, selector: { app: legacy }, ports: [{ port: 80, nodePort: 30090 }] }\n';
+    const readSource = (path: string) => (path === 'in' ? new Map([['in/legacy.yaml', service]]) : undefined);
+    const manifests = ['  legacy: { stack: manifests, include: [in] }', ''].join('\n');
+    const found = problemsThrownBy(() =>
+      compileStages(
+        sources({ blue: `${stage({})}${manifests}`, red: `${stage({ machines: ['10.0.1.5'], nodePort: 30081 })}${manifests}` }).map(
+          (s) => ({
+            ...s,
+            readSource,
+          }),
+        ),
+      ),
+    ).map(formatProblem);
+    expect(found).toContainEqual(
+      expect.stringContaining(
+        'environments/red.yaml:11:11: Service red/legacy (apps.legacy) of stage red takes node port 30090, which Service blue/legacy (apps.legacy) of stage blue takes too (environments/blue.yaml:11:11)',
+      ),
+    );
+    expect(found.join('\n')).not.toContain('apps.legacy.service');
   });
 
   it('is refused on one cluster that both stages are delivered to', () => {
@@ -121,10 +205,7 @@ describe('a node port two stages take', () => {
 
 describe('a synthesis that keeps the stages whose file did not change', () => {
   it("refuses a changed stage's node port that a kept stage takes, naming the kept stage's place, and writes nothing", () => {
-    const dir = tempProject({ blue: stage({}), red: stage({ machines: ['10.0.1.5'], nodePort: 30081 }) });
-    try {
-      rmSync(join(dir, 'stagecraft.yaml'), { force: true });
-      expect(runCli('synth', [], dir).code).toBe(0);
+    afterFullSynth({ blue: stage({}), red: stage({ machines: ['10.0.1.5'], nodePort: 30081 }) }, (dir) => {
       const before = snapshotDir(join(dir, 'dist'));
       writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ machines: ['10.0.1.5'] }));
       // blue is kept as it is, compiled no more: its claims are those recorded
@@ -135,8 +216,62 @@ describe('a synthesis that keeps the stages whose file did not change', () => {
       );
       expect(r.code).toBe(2);
       expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
+  });
+
+  it('compiles a kept stage recorded without its claims again, rather than compare nothing with it', () => {
+    afterFullSynth({ blue: stage({}), red: stage({ machines: ['10.0.1.5'], nodePort: 30081 }) }, (dir) => {
+      // a record from before claims were recorded, or edited: blue's says nothing of what it takes
+      const file = join(dir, FINGERPRINT_FILE);
+      const fingerprint = JSON.parse(readFileSync(file, 'utf8'));
+      delete fingerprint.synthStages.blue.claims;
+      writeFileSync(file, JSON.stringify(fingerprint));
+      writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ machines: ['10.0.1.5'] }));
+      const r = runCli('synth', [], dir);
+      expect(r.stderr).toContain(
+        'environments/red.yaml:10:80: error: Service red/nginx (apps.nginx.service.nodePort) of stage red takes node port 30080',
+      );
+      expect(r.code).toBe(2);
+    });
+  });
+});
+
+describe('a synthesis of some stages', () => {
+  const stages = () => ({
+    blue: stage({}),
+    red: stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30081 }),
+    zed: stage({ machines: ['10.0.2.5'], nodePort: 30082 }),
+  });
+
+  it("compares the named stage with the recorded stages whose file did not change, while another stage's file changed, and writes nothing on a clash", () => {
+    afterFullSynth(stages(), (dir) => {
+      const before = snapshotDir(join(dir, 'dist'));
+      // zed takes blue's node port (one node: one cluster), and red changes too, so no record keeps every other stage
+      writeFileSync(join(dir, 'environments', 'zed.yaml'), stage({ machines: ['10.0.2.5'] }));
+      writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30083 }));
+      const r = runCli('synth', ['--stage', 'zed'], dir);
+      expect(r.stderr).toContain(
+        'environments/zed.yaml:10:80: error: Service zed/nginx (apps.nginx.service.nodePort) of stage zed takes node port 30080, which Service blue/nginx (apps.nginx.service.nodePort) of stage blue takes too (environments/blue.yaml:10:80)',
+      );
+      expect(r.code).toBe(2);
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+    });
+  });
+
+  it('warns that it compared the named stage with none of the stages whose file changed, naming them', () => {
+    afterFullSynth(stages(), (dir) => {
+      writeFileSync(join(dir, 'environments', 'zed.yaml'), stage({ machines: ['10.0.2.5'], nodePort: 30084 }));
+      writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30083 }));
+      const r = runCli('synth', ['--stage', 'zed'], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        "zed: warning: node ports and edge addresses not compared with those of stage red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but there is no record of them that still holds",
+      );
+      expect(r.stderr).toContain('hint: run npm run synth (every stage) to compare every stage with every other');
+      // with --no-cache, no record at all: every other stage
+      expect(runCli('synth', ['--stage', 'zed', '--no-cache'], dir).stderr).toContain(
+        "node ports and edge addresses not compared with those of stages blue, red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but --no-cache uses no record of them",
+      );
+    });
   });
 });

@@ -76,7 +76,7 @@ describe('edgeChangeLines', () => {
       '  ! Service lab/web-blue moves the node port its readiness probe is checked at from 30041 to 30045 while backend web-blue takes traffic (www.example.com): ' +
         'from the kubectl apply that moves it until the new haproxy.cfg is reloaded on every edge machine (or the other way round), every check of web-blue fails, its servers are taken out and its hosts answer 503; ' +
         'no order of kubectl apply and reload avoids it when the apply closes node port 30041 and opens 30045; move it in two changes, each safe in its order: ' +
-        "first the probe's port without a nodePort, so that it is checked where it serves, at node port 30031 (reload, then kubectl apply), " +
+        "first the probe's port without a nodePort (reload, then kubectl apply), which until the second change leaves HAProxy only a TCP check of node port 30031, whether it accepts connections, not a GET of the readiness path (synth warns edge/readiness-port), " +
         'then its new node port 30045 (kubectl apply, then reload); ' +
         "or apply and reload back to back, in a quiet moment (of a blue/green app, move the idle color's node port, then switch to it, and no request fails)",
     ]);

@@ -183,10 +183,25 @@ describe('a published Service without a node port, of a stack that has no node p
   it('is not told to declare a setting its stack does not have (private-app): the hint names the stacks that have one', () => {
     const [problem] = edgeProblems(stage('obraz', ['stack: private-app', 'image: localhost:5000/zyxist/moj-obraz', 'port: 5050']));
     expect(problem).toMatch(
-      /^environments\/edge\.yaml:12:5: Service edge\/obraz is published at the edge, so it needs type NodePort and a fixed nodePort \(found type ClusterIP, no nodePort\); .*\n {2}hint: the private-app stack of apps\.obraz has no node port setting: publish the app through a stack that has one \(nginx or demoapp: service: \{ type: NodePort, nodePort: 3\d{4} \}; service: ports\.<port>\.nodePort\), or from a manifests app whose Service has type NodePort and that nodePort \(free in stage edge\)$/,
+      /^environments\/edge\.yaml:12:5: Service edge\/obraz is published at the edge, so it needs type NodePort and a fixed nodePort \(found type ClusterIP, no nodePort\); .*\n {2}hint: the private-app stack of apps\.obraz has no node port setting: publish the app through a stack that has one, as an nginx or demoapp app with service: \{ type: NodePort, nodePort: (3\d{4}) \}; or a service app with service: \{ type: NodePort \} and ports: \{ <port>: \{ port: <port>, nodePort: \1 \} \}; or a manifests app whose Service has type: NodePort and nodePort: \1 \(\1 is free in stage edge\)$/,
     );
     expect(problem).not.toContain('declare it under apps.obraz');
   });
+
+  it.each(['legacy', 'nginx'])(
+    "is told, of a manifests app whose Service upstream labels app.kubernetes.io/name: %s, to write them in the files it includes: the stack is the stage file's",
+    (label) => {
+      const manifest = legacy([PROBED_WEB], '[{ name: web, port: 8080, targetPort: web }]')
+        .replace('type: NodePort, ', '')
+        .replace('metadata: { name: legacy }', `metadata: { name: legacy, labels: { app.kubernetes.io/name: ${label} } }`);
+      const [problem] = edgeProblems(stage('legacy', ['stack: manifests', 'include: [in]']), { in: { 'in/legacy.yaml': manifest } });
+      expect(problem).toContain(
+        "hint: give Service edge/legacy, in the files apps.legacy includes, type: NodePort and on its port 'web' a nodePort",
+      );
+      expect(problem).not.toContain('stack of apps.legacy has no node port setting');
+      expect(problem).not.toContain('declare it under apps.legacy');
+    },
+  );
 
   it('is told, of a manifests app, to write them in the files it includes, and compiles once they are there', () => {
     const manifest = legacy([PROBED_WEB], '[{ name: web, port: 8080, targetPort: web }]').replace('type: NodePort, ', '');
