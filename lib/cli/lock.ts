@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, ProblemsError, escapeControls } from '../errors.js';
+import { ExitCode, ProblemsError, escapeName } from '../errors.js';
 import { shorten } from '../model/limits.js';
 import { STATE_DIR, readRegularFile } from '../synth/disk.js';
 import { processAlive } from './stale-files.cjs';
@@ -128,8 +128,8 @@ function takeOver(root: string, raw: string): boolean {
 
 function describe(h: Holder): string {
   // what the lock file says is printed as text, whoever wrote it (a lock committed to a repository)
-  const host = h.host && h.host !== hostname() ? ` on ${escapeControls(h.host, { name: true })}` : '';
-  return `pid ${h.pid}${host} (${escapeControls(h.command, { name: true })}, since ${escapeControls(h.since, { name: true })})`;
+  const host = h.host && h.host !== hostname() ? ` on ${escapeName(h.host)}` : '';
+  return `pid ${h.pid}${host} (${escapeName(h.command)}, since ${escapeName(h.since)})`;
 }
 
 export const LOCK_WAIT_ENV = 'STAGECRAFT_LOCK_WAIT';

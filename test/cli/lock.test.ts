@@ -139,11 +139,11 @@ describe('the project lock', () => {
 
   it('names its holder with the control characters of what the lock file says escaped (a lock committed to a repository), never rewriting the terminal', () => {
     const dir = tempProject({ lab: repoStage('lab') });
-    writeLock(dir, process.pid, 'npm run synth\x1b[2J\x1b]0;owned\x07\rfine');
+    writeLock(dir, process.pid, 'npm run synth\x1b[2J\x1b]0;owned\x07\rfine\n\\x1b');
     const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n')[0]).toBe(
-      `error: another command is writing this project: pid ${process.pid} (npm run synth\\x1b[2J\\x1b]0;owned\\x07\\rfine, since 2026-12-01T10:00:00.000Z) holds .stagecraft/lock`,
+      `error: another command is writing this project: pid ${process.pid} (npm run synth\\x1b[2J\\x1b]0;owned\\x07\\rfine\\n\\\\x1b, since 2026-12-01T10:00:00.000Z) holds .stagecraft/lock`,
     );
   });
 
