@@ -106,29 +106,53 @@ export class ProblemsError extends Error {
 /**
  * The control characters a terminal acts on (C0 but the tab and the line feed, DEL, C1): ESC starts
  * a sequence that moves the cursor, clears the screen or sets the window's title, CR writes over
- * the line. Each may come from a repository (a file name, a YAML key) or a state file.
+ * the line. Each may come from a repository (a file name, a YAML key) or a state file. A line feed
+ * too, unless it starts an indented line: the lines a message lists under it are indented, so
+ * every line at the margin starts a problem, and a name holding a line feed cannot forge one.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters to escape
-const TERMINAL_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-/** The same, with the tab and the line feed: in a name, which a message prints on one line. */
+const TEXT_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]|\n(?! {2})/g;
+/** In a name (a file name, a key, a command), printed on one line: every control character, and the backslash that escapes them. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters to escape
-const NAME_CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
-const ESCAPES: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const NAME_CONTROLS = /[\x00-\x1f\x7f-\x9f\\]/g;
+const ESCAPES: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' };
 
-/**
- * `text` with the control characters a terminal acts on written as escapes (`\x1b`, `\r`), as git
- * quotes a path, so that a hostile name prints as what it is and never rewrites the terminal;
- * `name` escapes the line feed and the tab too (a file name, a command: text meant for one line).
- */
-export function escapeControls(text: string, { name = false } = {}): string {
-  return text.replace(name ? NAME_CONTROLS : TERMINAL_CONTROLS, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/** `c` as the escape a C string or YAML's double quotes write it in: `\x1b`, `\u2028`. */
+export function hexEscape(c: string): string {
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** Where a problem is, as `file:line:col` or the subject (its control characters escaped: `escapeControls`). */
+const escapeChar = (c: string) => ESCAPES[c] ?? hexEscape(c);
+
+/**
+ * `text` (a message, a hint) with the control characters a terminal acts on written as escapes
+ * (`\x1b`, `\r`, `\n` but before an indented line), as git quotes a path, so that what a name in it
+ * holds prints as what it is and never rewrites the terminal nor starts a line of its own.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(TEXT_CONTROLS, escapeChar);
+}
+
+/**
+ * A name (a file name, a YAML key, an object's name, a command) as a line prints it: every control
+ * character escaped, the tab and the line feed too, and the backslash as `\\`, as git quotes a path,
+ * so that a name holding `\x1b` as text prints otherwise than one holding ESC.
+ */
+export function escapeName(name: string): string {
+  return name.replace(NAME_CONTROLS, escapeChar);
+}
+
+/** Names as a message lists them: `a, b`, each `escapeName`d. */
+export function nameList(names: readonly string[]): string {
+  return names.map(escapeName).join(', ');
+}
+
+/** Where a problem is, as `file:line:col` or the subject (`escapeName`). */
 export function formatPlace(p: Problem): string | undefined {
   const l = p.location;
   const place = l ? `${l.file}:${l.line}:${l.column}` : p.subject;
-  return place === undefined ? undefined : escapeControls(place, { name: true });
+  return place === undefined ? undefined : escapeName(place);
 }
 
 /**

@@ -8,7 +8,7 @@
  * exceptions it used are listed in the synth summary. No message prints a value. Pure.
  */
 import { LineCounter, Scalar, isScalar, parseDocument, type Document } from 'yaml';
-import type { Problem, SourceLocation } from './errors.js';
+import { escapeName, type Problem, type SourceLocation } from './errors.js';
 import type { Finding } from './checks/finding.js';
 import { SECRET_CODES } from './checks/secrets.js';
 import { placeIn, secretStrings, withinValue, type SecretString, type ValuePlace } from './checks/secret-strings.js';
@@ -197,7 +197,9 @@ export function screenStageSecrets(
     if (hit) {
       allowedPaths.add(a.path);
       allowed.push(
-        `secret allowed: ${a.path} (${hit.rule ? describeSecret(hit.rule, hit.given) : `the value of '${hit.key}'`}): ${a.reason}`,
+        escapeName(
+          `secret allowed: ${a.path} (${hit.rule ? describeSecret(hit.rule, hit.given) : `the value of '${hit.key}'`}): ${a.reason}`,
+        ),
       );
     } else if (isValuePath(a.path)) {
       problems.push({

@@ -1,6 +1,6 @@
 /** Problems as text (lib/errors.ts): what a hostile name in one prints. */
 import { describe, expect, it } from 'vitest';
-import { escapeControls, formatProblem } from '../lib/errors.js';
+import { escapeControls, escapeName, formatLabelledProblem, formatProblem, hexEscape } from '../lib/errors.js';
 
 describe('formatProblem', () => {
   it('escapes the control characters a terminal acts on in the place, the message and the hint, keeping the lines it was written with', () => {
@@ -14,11 +14,42 @@ describe('formatProblem', () => {
       "environments/x\\x1b[2J\\ny.yaml:1:1: the key 'a\\x1b]0;owned\\x07b' is unknown:\n  a\\rb\\x9b\n  hint: rename \\x1b[31mit",
     );
   });
+
+  it('escapes a line feed that does not start an indented line, so that a key holding one cannot forge a problem line of its own', () => {
+    const text = formatLabelledProblem({
+      code: 'config/unknown-key',
+      location: { file: 'environments/x.yaml', line: 2, column: 1 },
+      message: 'a\nenvironments/x.yaml:9:9: error: forged\nb is not a known setting',
+      hint: 'the stages are: lab, x\ny',
+    });
+    expect(text).toBe(
+      'environments/x.yaml:2:1: error: a\\nenvironments/x.yaml:9:9: error: forged\\nb is not a known setting\n  hint: the stages are: lab, x\\ny',
+    );
+    expect(text.split('\n')).toHaveLength(2);
+  });
 });
 
 describe('escapeControls', () => {
-  it('leaves text without control characters as it is, and a name on one line', () => {
-    expect(escapeControls('dist/qa/10-demoapp.yaml: ünïcode\ttab')).toBe('dist/qa/10-demoapp.yaml: ünïcode\ttab');
-    expect(escapeControls('npm run synth -- a\tb\nc\x7f', { name: true })).toBe('npm run synth -- a\\tb\\nc\\x7f');
+  it('leaves text without control characters as it is, backslashes and tabs included', () => {
+    expect(escapeControls('dist/qa/10-demoapp.yaml: ünïcode\ttab, a \\ as \\\\')).toBe(
+      'dist/qa/10-demoapp.yaml: ünïcode\ttab, a \\ as \\\\',
+    );
+  });
+});
+
+describe('escapeName', () => {
+  it('writes a name on one line, the tab, the line feed and DEL escaped', () => {
+    expect(escapeName('npm run synth -- a\tb\nc\x7f')).toBe('npm run synth -- a\\tb\\nc\\x7f');
+  });
+
+  it('escapes a backslash as \\\\, so that a name holding the text \\x1b prints otherwise than one holding ESC (as git quotes a path)', () => {
+    expect(escapeName('x\\x1b')).toBe('x\\\\x1b');
+    expect(escapeName('x\x1b')).toBe('x\\x1b');
+  });
+});
+
+describe('hexEscape', () => {
+  it('writes a character as \\xNN up to 0xff, else as \\uNNNN', () => {
+    expect([hexEscape('\x1b'), hexEscape('\x9b'), hexEscape('\u2028')]).toEqual(['\\x1b', '\\x9b', '\\u2028']);
   });
 });

@@ -99,6 +99,12 @@ describe('secret values in stage files', () => {
       'secret allowed: apps.demoapp.config.MAPS_KEY (a Google API key): a browser key, public by design',
     ]);
 
+    // the reason is the team's text, printed by synth: its control characters as escapes, on one line
+    const hostile = allowed.replace('"a browser key, public by design"', '"ok\\e[2J\\e]0;owned\\a\\rX\\nqa: fake line"');
+    expect(compileStages([{ stage: 'qa', file: 'environments/qa.yaml', text: hostile }]).allowedSecrets.get('qa')).toEqual([
+      'secret allowed: apps.demoapp.config.MAPS_KEY (a Google API key): ok\\x1b[2J\\x1b]0;owned\\x07\\rX\\nqa: fake line',
+    ]);
+
     const stale = qaWithConfig(
       [],
       'secrets:\n  allow:\n    - { path: apps.demoapp.config.LOG_LEVEL, reason: x }\n    - { path: apps.demoapp.config.NOPE, reason: x }\n',

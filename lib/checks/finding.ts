@@ -3,7 +3,7 @@
  * Checks produce findings about plain objects; where the objects came from (a synthesized
  * stage, a YAML file) only matters when findings are turned into problems (`toProblem`).
  */
-import type { Finding, Problem, SourceLocation } from '../errors.js';
+import { escapeName, type Finding, type Problem, type SourceLocation } from '../errors.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { formatFieldPath as fieldPath, type FieldPath } from '../model/field-path.js';
 import type { ExceptionUse } from '../model/kept-checks.js';
@@ -44,7 +44,7 @@ export function toProblem(f: Finding, location?: SourceLocation): Problem {
   return {
     code: f.code,
     severity: f.severity,
-    message: `${describeObject(f.object)}: ${field ? `${field}: ` : ''}${f.message}`,
+    message: `${escapeName(describeObject(f.object))}: ${field ? `${field}: ` : ''}${f.message}`,
     ...(location ? { location } : {}),
     ...(f.hint ? { hint: f.hint } : {}),
   };
@@ -52,5 +52,5 @@ export function toProblem(f: Finding, location?: SourceLocation): Problem {
 
 /** The synth summary's lines for declared exceptions: `exception: DaemonSet kube-system/x: host-namespaces (hostNetwork: true): <reason>`. */
 export function exceptionLines(exceptions: readonly UsedException[]): string[] {
-  return exceptions.map((e) => `exception: ${describeObject(e.object)}: ${e.control} (${e.allows}): ${e.reason}`).sort();
+  return exceptions.map((e) => escapeName(`exception: ${describeObject(e.object)}: ${e.control} (${e.allows}): ${e.reason}`)).sort();
 }

@@ -10,23 +10,24 @@
  * here a dead holder is known at once from its PID, and a synchronous command needs no timer.
  *
  * Taking over is race-free: the lock appears whole by link(2) (never half written), and only the
- * process holding `.stagecraft/lock.takeover` (created with O_EXCL) may delete a lock, and only
- * after reading it again and finding the very lock it found stale (same PID, start time, token).
+ * process holding `.stagecraft/lock.takeover` (its guard, which appears whole by link(2) too) may
+ * delete a lock, and only after reading it again and finding the very lock it found stale (same
+ * PID, start time, token). The guard says who holds it, as the lock does, and is judged as the lock
+ * is: one whose process is gone (killed during a takeover) is removed, whatever its time says.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, ProblemsError, escapeControls } from '../errors.js';
+import { ExitCode, ProblemsError, escapeName } from '../errors.js';
 import { shorten } from '../model/limits.js';
 import { STATE_DIR, readRegularFile } from '../synth/disk.js';
 import { processAlive } from './stale-files.cjs';
+import { crashPoint } from '../model/crash-point.cjs';
 import { writeNew } from '../model/flushed-file.cjs';
 
 export const LOCK_FILE = join(STATE_DIR, 'lock');
 const TAKEOVER_FILE = join(STATE_DIR, 'lock.takeover');
-/** A takeover lasts microseconds; one older than this was left by a process killed during it. */
-const TAKEOVER_STALE_MS = 10_000;
 const DEFAULT_WAIT_S = 30;
 const POLL_MS = 100;
 
@@ -100,36 +101,79 @@ function sleep(ms: number): void {
 }
 
 /**
- * Deletes the lock if it still is `raw` (a dead holder's); see the module comment. Returns false
- * when another process's takeover is under way (its guard is there, or was left by a process
- * killed during one, until it is TAKEOVER_STALE_MS old): the caller waits before it looks again.
+ * Deletes the lock if it still is `raw` (a dead holder's), holding the takeover's guard, which
+ * says who holds it (`mine`: this process's lock text); see the module comment. `taken` once the
+ * lock is deleted; `again` when the caller is to look at the lock again (it changed, or a guard left
+ * by a process killed during a takeover was removed); `busy` while another process's takeover is
+ * under way (its guard is there and its process runs): it lasts microseconds.
  */
-function takeOver(root: string, raw: string): boolean {
+function takeOver(root: string, raw: string, mine: string): 'taken' | 'again' | 'busy' {
   const guard = join(root, TAKEOVER_FILE);
-  let fd: number;
+  const tmp = `${guard}.${process.pid}.tmp`;
+  // created only, then linked: never written through a link, and never seen half written
+  writeNew(tmp, mine);
   try {
-    fd = openSync(guard, 'wx');
-  } catch {
-    const st = statSync(guard, { throwIfNoEntry: false });
-    // stale too when made "in the future": a clock set back since (or a copied file) would otherwise
-    // keep it fresh, and every writer waiting, for as long as the clock is behind
-    if (!st || Math.abs(Date.now() - st.mtimeMs) <= TAKEOVER_STALE_MS) return false;
+    linkSync(tmp, guard);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return removeStaleGuard(guard) ? 'again' : 'busy';
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  try {
+    if (read(join(root, LOCK_FILE)) !== raw) return 'again';
+    unlinkSync(join(root, LOCK_FILE));
+    return 'taken';
+  } finally {
+    unlinkSync(guard);
+  }
+}
+
+/**
+ * Removes the guard at `guard` when its process is gone (or it is no guard a command wrote: emptied
+ * by a crash of the machine); false while its process runs. Two waiters may judge one stale guard
+ * at once, and the first may then have made its own: the guard is moved aside under a name of this
+ * process's and checked to be the one judged, or put back.
+ */
+function removeStaleGuard(guard: string): boolean {
+  const found = read(guard);
+  if (found === undefined) return true;
+  // a directory in its place is refused (what to remove is the user's to decide); a FIFO replaced
+  if (found === null) {
     rmSync(guard, { force: true });
     return true;
   }
+  const holder = parse(found);
+  if (holder && alive(holder)) return false;
+  crashPoint('takeover-judged');
+  const aside = `${guard}.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
-    if (read(join(root, LOCK_FILE)) === raw) unlinkSync(join(root, LOCK_FILE));
-  } finally {
-    closeSync(fd);
-    unlinkSync(guard);
+    renameSync(guard, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true; // removed meanwhile
+    throw e;
   }
+  // another waiter's, made since: back in its place (unless yet another was made meanwhile, which holds it then)
+  if (read(aside) !== found) {
+    try {
+      linkSync(aside, guard);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  rmSync(aside, { force: true });
   return true;
+}
+
+/** `cli/locked`: the lock is another command's, or cannot be read as one (exit 1, a refusal). */
+function locked(message: string, hint: string): ProblemsError {
+  return new ProblemsError([{ code: 'cli/locked', message, hint }], ExitCode.checkFailed);
 }
 
 function describe(h: Holder): string {
   // what the lock file says is printed as text, whoever wrote it (a lock committed to a repository)
-  const host = h.host && h.host !== hostname() ? ` on ${escapeControls(h.host, { name: true })}` : '';
-  return `pid ${h.pid}${host} (${escapeControls(h.command, { name: true })}, since ${escapeControls(h.since, { name: true })})`;
+  const host = h.host && h.host !== hostname() ? ` on ${escapeName(h.host)}` : '';
+  return `pid ${h.pid}${host} (${escapeName(h.command)}, since ${escapeName(h.since)})`;
 }
 
 export const LOCK_WAIT_ENV = 'STAGECRAFT_LOCK_WAIT';
@@ -158,12 +202,10 @@ export function lockWaitSeconds(setting: string | undefined): number {
 /**
  * Takes the project's lock for `command`, waiting for another writer at most `STAGECRAFT_LOCK_WAIT`
  * seconds; held until `release()` or the process exits. Taking it again in the same process
- * only counts.
+ * only counts. `wait: false` gives up at once while a running command holds the lock or takes a
+ * dead holder's over (a dead holder's lock is still taken over): for a quick look that the command
+ * itself repeats, waiting and saying so once.
  * @throws ProblemsError naming the holder when it is still held after the wait
- */
-/**
- * `wait: false` gives up at once while a running command holds the lock (a dead holder's lock is
- * still taken over): for a quick look that the command itself repeats, waiting and saying so once.
  */
 export function acquireLock(root: string, command: string, log: (line: string) => void, { wait = true } = {}): () => void {
   const path = join(root, LOCK_FILE);
@@ -187,8 +229,6 @@ export function acquireLock(root: string, command: string, log: (line: string) =
   const tmp = `${path}.${process.pid}.tmp`;
   const deadline = Date.now() + waitS * 1000;
   let told = false;
-  /** The dead holder's lock this process said it takes over. */
-  let takingOver: string | undefined;
   // created only: never written through a link or into a FIFO left in its place
   writeNew(tmp, raw);
   try {
@@ -203,54 +243,37 @@ export function acquireLock(root: string, command: string, log: (line: string) =
       if (other === undefined) continue; // released meanwhile
       // not a lock any command wrote: waiting would never end (it was a busy loop)
       if (other === null) {
-        throw new ProblemsError(
-          [
-            {
-              code: 'cli/locked',
-              message: `${LOCK_FILE} cannot be read as a lock (a directory, a FIFO or a device is in its place, or it is not readable)`,
-              hint: `remove ${LOCK_FILE} (stagecraft only ever writes a regular file there), then run the command again`,
-            },
-          ],
-          ExitCode.checkFailed,
+        throw locked(
+          `${LOCK_FILE} cannot be read as a lock (a directory, a FIFO or a device is in its place, or it is not readable)`,
+          `remove ${LOCK_FILE} (stagecraft only ever writes a regular file there), then run the command again`,
         );
       }
       const holder = parse(other);
       if (!holder || !alive(holder)) {
-        // once per lock, not at each look while another process's takeover is under way
-        if (other !== takingOver)
+        const outcome = takeOver(root, other, raw);
+        // said once it is done, not at each look while another process's takeover is under way
+        if (outcome === 'taken')
           log(
             holder
               ? `stagecraft: taking over the lock left by ${describe(holder)}, which is no longer running`
               : `stagecraft: taking over ${LOCK_FILE}, which holds no lock a command wrote (emptied by a crash of the machine, or edited)`,
           );
-        takingOver = other;
-        if (takeOver(root, other)) continue;
-        // a quick look (`wait: false`) waits for it too: it lasts microseconds, unless its process was killed
-        if (Date.now() >= deadline) {
-          throw new ProblemsError(
-            [
-              {
-                code: 'cli/locked',
-                message: `another command is taking over the lock left by ${holder ? describe(holder) : 'a command'} (${TAKEOVER_FILE} is there)`,
-                hint: `run the command again in a moment; if no other stagecraft command runs, remove ${TAKEOVER_FILE}`,
-              },
-            ],
-            ExitCode.checkFailed,
+        if (outcome !== 'busy') continue;
+        // a quick look (`wait: false`) leaves the wait to the command, which waits once
+        if (!wait || Date.now() >= deadline) {
+          throw locked(
+            `another command is taking over the lock left by ${holder ? describe(holder) : 'a command'} (${TAKEOVER_FILE} is there)`,
+            `run the command again in a moment; if no other stagecraft command runs, remove ${TAKEOVER_FILE}`,
           );
         }
+        crashPoint('takeover-busy');
         sleep(POLL_MS);
         continue;
       }
       if (!wait || Date.now() >= deadline) {
-        throw new ProblemsError(
-          [
-            {
-              code: 'cli/locked',
-              message: `another command is writing this project: ${describe(holder)} holds ${LOCK_FILE}`,
-              hint: `wait for it to finish and run the command again (or set ${LOCK_WAIT_ENV} to wait longer than ${waitS} s); if that process is gone, the next command takes its lock over`,
-            },
-          ],
-          ExitCode.checkFailed,
+        throw locked(
+          `another command is writing this project: ${describe(holder)} holds ${LOCK_FILE}`,
+          `wait for it to finish and run the command again (or set ${LOCK_WAIT_ENV} to wait longer than ${waitS} s); if that process is gone, the next command takes its lock over`,
         );
       }
       if (!told) log(`stagecraft: waiting for ${describe(holder)} to finish writing this project`);

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DIST_DIR, readRegularFile } from '../synth/disk.js';
 import { PROJECT_FILE } from '../config/project-file.js';
-import { ProblemsError, escapeControls } from '../errors.js';
+import { ProblemsError } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { needsRecovery, recover } from '../synth/journal.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
@@ -62,9 +62,8 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
     // a reader takes the lock only to recover, and not from a writer that is still at work
     const release = command ? undefined : acquireLock(root, 'recovery', log);
     try {
-      // a journal's command and paths are printed as text, whoever wrote it (one committed to a repository)
-      for (const line of recover(root, DIST_DIR, { stageDir: ENVIRONMENTS_DIR, generated: [SCHEMA_FILE] }))
-        log(escapeControls(line, { name: true }));
+      // its lines print a journal's command and paths escaped, whoever wrote it (one committed to a repository)
+      for (const line of recover(root, DIST_DIR, { stageDir: ENVIRONMENTS_DIR, generated: [SCHEMA_FILE] })) log(line);
     } finally {
       release?.();
     }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
-import { ExitCode, ProblemsError, type Problem } from '../errors.js';
+import { ExitCode, ProblemsError, escapeName, type Problem } from '../errors.js';
 import { exceptionLines, type Finding } from '../checks/finding.js';
 import { placedProblems } from '../checks/manifests.js';
 import { describeObject } from '../model/object.js';
@@ -232,7 +232,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const unorphaned = planned ? kustomizationsLeaving(applied, delivery) : [];
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
-      io.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);
+      io.stdout.write(`${escapeName(`${d}: removed ${DIST_DIR}/${d}/ (${why})`)}\n`);
       if (d === DELIVERY_DIR) {
         for (const e of engineGone) io.stdout.write(engineLeft(e, engines.get(e)!, `its ${e} objects`, unorphaned));
         continue;
@@ -245,7 +245,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       const delivered = removedStageDelivery(d, targets.targets, delivery);
       if (command)
         io.stdout.write(
-          `  its objects stay in ${delivered?.where ?? 'its cluster'}; ${delivered?.first ?? ''}${applyFirst(d, holding)}delete them with: ${command}\n`,
+          `  ${escapeName(`its objects stay in ${delivered?.where ?? 'its cluster'}; ${delivered?.first ?? ''}${applyFirst(d, holding)}delete them with: ${command}`)}\n`,
         );
       const data = command && deletedData(inventory!, holdings.get(d), keptByHolding(project, holding, compiled.tree));
       if (data) io.stdout.write(`  ${data}\n`);

@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { ProblemsError, type Problem } from '../errors.js';
+import { ProblemsError, escapeName, nameList, type Problem } from '../errors.js';
 import { errnoCode, fsProblem, isFsError, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, stagedFor } from './disk.js';
@@ -204,19 +204,17 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     const kept = journal.kept ?? [];
     const complete = journal.targets.filter((t) => !kept.includes(t));
     lines.push(
-      `recovered: '${read.command}' (pid ${read.pid}, started ${read.started}) was interrupted while it replaced files; ` +
-        `its change is now complete: ${complete.join(', ')}` +
+      `recovered: '${escapeName(read.command)}' (pid ${read.pid}, started ${escapeName(read.started)}) was interrupted while it replaced files; ` +
+        `its change is now complete: ${nameList(complete)}` +
         (kept.length
-          ? `, but for ${kept.join(', ')}, edited since, which keep${kept.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
+          ? `, but for ${nameList(kept)}, edited since, which keep${kept.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
           : ''),
     );
   } else {
     const found = leftovers();
     for (const p of found) rmSync(abs(p), { recursive: true, force: true });
     if (found.length) {
-      lines.push(
-        `recovered: an interrupted command had not replaced anything yet; its change is rolled back (removed ${found.join(', ')})`,
-      );
+      lines.push(`recovered: an interrupted command had not replaced anything yet; its change is rolled back (removed ${nameList(found)})`);
     }
   }
   return lines;
@@ -333,10 +331,10 @@ function damagedJournal(reason: string, staged: readonly string[], distDir: stri
   return new ProblemsError([
     {
       code: 'synth/journal',
-      message: `${JOURNAL_FILE} is not a journal stagecraft can follow (${reason}), and an interrupted write left ${staged.join(', ')}: which of its renames were done is unknown`,
+      message: `${JOURNAL_FILE} is not a journal stagecraft can follow (${reason}), and an interrupted write left ${nameList(staged)}: which of its renames were done is unknown`,
       hint:
         `${tx}/new/<stage>/ holds a stage's new output, ${tx}/old/<stage>/ its old one, and .<name>${TMP_SUFFIX} a file's new text: ` +
-        `put back a dist/<stage>/ or a stage file that is missing, remove ${JOURNAL_FILE} and ${staged.join(', ')}, then run npm run synth`,
+        `put back a dist/<stage>/ or a stage file that is missing, remove ${JOURNAL_FILE} and ${nameList(staged)}, then run npm run synth`,
     },
   ]);
 }
@@ -359,8 +357,8 @@ function refuseOthersJournal(root: string, journal: Journal): void {
   throw new ProblemsError([
     {
       code: 'synth/journal',
-      message: `${JOURNAL_FILE} is the journal of '${journal.command}' in ${journal.root}, which shares this ${STATE_DIR}/ (a symbolic link), and its renames are of that checkout's files`,
-      hint: `run a command there (cd ${journal.root} && npm run check) to complete its change, then run this one again; give each checkout a ${STATE_DIR}/ of its own`,
+      message: `${JOURNAL_FILE} is the journal of '${escapeName(journal.command)}' in ${escapeName(journal.root)}, which shares this ${STATE_DIR}/ (a symbolic link), and its renames are of that checkout's files`,
+      hint: `run a command there (cd ${escapeName(journal.root)} && npm run check) to complete its change, then run this one again; give each checkout a ${STATE_DIR}/ of its own`,
     },
   ]);
 }

@@ -14,6 +14,7 @@
  */
 import { Document } from 'yaml';
 import { BoundedMap } from '../model/bounded-map.js';
+import { hexEscape } from '../errors.js';
 
 /** Thrown inside the emitter when a value is outside the fast path; never escapes this module. */
 const UNSUPPORTED = Symbol('unsupported');
@@ -81,10 +82,7 @@ export function mustQuote(s: string): boolean {
  * Only double-quoted scalars can hold them (every string holding one was forced to be one).
  */
 export function escapeForEveryReader(text: string): string {
-  return text.replace(UNSAFE_CHARS_GLOBAL, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+  return text.replace(UNSAFE_CHARS_GLOBAL, hexEscape);
 }
 
 /** Whether the library takes the string for another type's value (`<<` is the merge key) and writes it its own way. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
@@ -178,6 +178,24 @@ describe('hostile stage files get located messages', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('escapes a line feed in a key, so that the key cannot forge a problem line of its own', () => {
+    const out = problems('apps: {}\n"a\\nenvironments/x.yaml:9:9: error: forged\\nb": 1\n');
+    expect(out).toHaveLength(1);
+    expect(out[0].split('\n')[0]).toMatch(
+      /^environments\/x\.yaml:2:1: a\\nenvironments\/x\.yaml:9:9: error: forged\\nb is not a known setting/,
+    );
+  });
+
+  it('names a stage file whose name holds a line feed on one line, in the hint that lists the stages', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    writeFileSync(join(dir, 'environments', 'x\ny.yaml'), repoStage('lab'));
+    const r = runCli('synth', ['nope'], dir);
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.stderr).toBe(
+      "error: there is no stage 'nope' (no environments/nope.yaml)\n  hint: the stages are: lab, x\\ny\n1 problem; nothing was written.\n",
+    );
+  });
+
   it('reports duplicate keys at the second one, in linear time', () => {
     expect(problems('apps: {}\nnamespace: a\nnamespace: b\n')).toEqual([
       "environments/x.yaml:3:1: duplicate key 'namespace'; each setting may appear once per mapping\n  hint: keep the one you mean and remove the other",
@@ -315,5 +333,54 @@ describe('every file-system failure is a message, exit 2, nothing written, no st
     expect(r.stderr).toBe(
       `error: ${path} is ${what}, not a regular file\n  hint: name a YAML file; devices, FIFOs and sockets are never read\n1 problem.\n`,
     );
+  });
+});
+
+describe('names in the lines of dist/ and of the checks print their control characters as escapes', () => {
+  /** A project with lab synthesized, and a copy of a generated file of it at `dist/<path>`. */
+  function withCopy(path: string): string {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    mkdirSync(join(dir, 'dist', path, '..'), { recursive: true });
+    writeFileSync(join(dir, 'dist', path), readFileSync(join(dir, 'dist', 'lab', '10-nginx.yaml')));
+    return dir;
+  }
+
+  it('check names a generated file copied under a name with ESC and CR escaped, and synth names it so as it removes it', () => {
+    const dir = withCopy('lab/x\x1b[2J\ry.yaml');
+    const check = runCli('check', [], dir);
+    expect(check.stderr).toBe('not produced by the sources: dist/lab/x\\x1b[2J\\ry.yaml\n1 file(s) out of date; run: npm run synth\n');
+    expect(runCli('synth', [], dir).stdout).toContain(
+      'lab: 8 objects in 8 files -> dist/lab/ (objects unchanged; 1 file removed: x\\x1b[2J\\ry.yaml)\n',
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('synth names a directory of dist/ that holds generated files, and the stage it was, with ESC escaped as it removes it', () => {
+    const dir = withCopy('x\x1b[2Jy/10-nginx.yaml');
+    cpSync(join(dir, 'dist', 'lab', 'inventory.txt'), join(dir, 'dist', 'x\x1b[2Jy', 'inventory.txt'));
+    const out = runCli('synth', [], dir).stdout;
+    rmSync(dir, { recursive: true, force: true });
+    expect(out).toContain('x\\x1b[2Jy: removed dist/x\\x1b[2Jy/ (there is no environments/x\\x1b[2Jy.yaml)\n');
+    expect(out).toContain("carry x\\x1b[2Jy's labels");
+    expect(out).not.toContain('\x1b');
+  });
+
+  it("check names an object whose name holds ESC and a line feed on one line, and a declared exception's reason with its control characters escaped", () => {
+    const dir = tempProject({});
+    writeFileSync(
+      join(dir, 'a.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "x\\e[2J\\ny"\n  namespace: default\ndata: {}\n---\n' +
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: proxy\n  namespace: default\n' +
+        '  annotations: { policy.stagecraft.dev/host-namespaces: "ok\\e[2J\\rX\\nexception: forged" }\n' +
+        'spec:\n  hostNetwork: true\n  containers: [{ name: proxy, image: "proxy:0.4" }]\n',
+    );
+    const out = runCli('check', ['a.yaml'], dir).stdout;
+    rmSync(dir, { recursive: true, force: true });
+    expect(out).toContain(
+      "a.yaml:4:9: error: ConfigMap default/x\\x1b[2J\\ny: metadata.name: name 'x\\x1b[2J\\ny' is not a DNS-1123 subdomain\n",
+    );
+    expect(out).toContain('exception: Pod default/proxy: host-namespaces (hostNetwork: true): ok\\x1b[2J\\rX\\nexception: forged\n');
+    expect(out).not.toContain('\x1b');
   });
 });

@@ -1,10 +1,11 @@
 /** One writer at a time: .stagecraft/lock. */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_FILE, acquireLock, lockWaitSeconds, processStart } from '../../lib/cli/lock.js';
+import { atStep } from '../../lib/model/crash-point.cjs';
 import { REPO, repoStage, snapshotDir, tempProject } from '../helpers/cli.js';
 
 interface Result {
@@ -47,6 +48,22 @@ function writeLock(dir: string, pid: number, command = 'npm run synth', start?: 
   mkdirSync(join(dir, '.stagecraft'), { recursive: true });
   writeFileSync(join(dir, LOCK_FILE), raw);
   return raw;
+}
+
+const GUARD = join('.stagecraft', 'lock.takeover');
+
+/** The guard of a takeover as the process `pid` writes it (what its lock would say); returns its path. */
+function writeGuard(dir: string, pid: number, start?: string): string {
+  const raw = JSON.stringify({
+    pid,
+    host: hostname(),
+    command: 'npm run synth',
+    since: new Date().toISOString(),
+    token: `t${pid}`,
+    ...(start ? { start } : {}),
+  });
+  writeFileSync(join(dir, GUARD), raw);
+  return join(dir, GUARD);
 }
 
 /** The PID of a process that has exited. */
@@ -139,11 +156,11 @@ describe('the project lock', () => {
 
   it('names its holder with the control characters of what the lock file says escaped (a lock committed to a repository), never rewriting the terminal', () => {
     const dir = tempProject({ lab: repoStage('lab') });
-    writeLock(dir, process.pid, 'npm run synth\x1b[2J\x1b]0;owned\x07\rfine');
+    writeLock(dir, process.pid, 'npm run synth\x1b[2J\x1b]0;owned\x07\rfine\n\\x1b');
     const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n')[0]).toBe(
-      `error: another command is writing this project: pid ${process.pid} (npm run synth\\x1b[2J\\x1b]0;owned\\x07\\rfine, since 2026-12-01T10:00:00.000Z) holds .stagecraft/lock`,
+      `error: another command is writing this project: pid ${process.pid} (npm run synth\\x1b[2J\\x1b]0;owned\\x07\\rfine\\n\\\\x1b, since 2026-12-01T10:00:00.000Z) holds .stagecraft/lock`,
     );
   });
 
@@ -216,10 +233,7 @@ describe('acquireLock', () => {
   it("refuses a directory left where a takeover's guard goes, saying a directory is there and how to remove it (not what a stage file is)", () => {
     const dir = tempProject({ lab: repoStage('lab') });
     writeLock(dir, deadPid());
-    const guard = join(dir, '.stagecraft', 'lock.takeover');
-    mkdirSync(guard);
-    // older than a takeover lasts, so that it is removed as a guard left by a killed process would be
-    utimesSync(guard, new Date(0), new Date(0));
+    mkdirSync(join(dir, GUARD));
     const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
@@ -229,53 +243,105 @@ describe('acquireLock', () => {
     );
   });
 
-  it("takes a dead holder's lock over when a killed takeover left its guard dated in the future (a clock set back since), rather than wait until the clock gets there", () => {
+  it("takes a dead holder's lock over when a takeover killed meanwhile left its guard, however its time is dated (a clock set back since)", () => {
     const dir = tempProject({ lab: repoStage('lab') });
     writeLock(dir, deadPid());
-    const guard = join(dir, '.stagecraft', 'lock.takeover');
-    writeFileSync(guard, '');
+    const guard = writeGuard(dir, deadPid());
     const future = new Date(Date.now() + 3_600_000);
     utimesSync(guard, future, future);
-    // in a process of its own, ended if it waits: the wait would otherwise hold this one for an hour
+    // in a process of its own, ended if it waits
     const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), 'synth'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
     expect(r.signal).toBe(null);
     expect(r.status).toBe(0);
     expect(existsSync(guard)).toBe(false);
   });
 
-  it("gives up at STAGECRAFT_LOCK_WAIT while another process's takeover is under way, naming its guard, rather than wait past it", () => {
+  it("leaves the guard of a takeover whose process runs in place, however its time is dated (a file system's clock ahead of this one)", () => {
+    const dir = tempProject({});
+    writeLock(dir, deadPid());
+    const guard = writeGuard(dir, process.pid, processStart(process.pid));
+    const text = readFileSync(guard, 'utf8');
+    const future = new Date(Date.now() + 60_000);
+    utimesSync(guard, future, future);
+    expect(() => acquireLock(dir, 'npm run synth', () => {}, { wait: false })).toThrow(
+      /another command is taking over the lock left by pid/,
+    );
+    expect(readFileSync(guard, 'utf8')).toBe(text);
+  });
+
+  it('never removes the fresh guard of another waiter that removed the stale guard both judged, and made its own, before this one moved it', () => {
+    const dir = tempProject({});
+    writeLock(dir, deadPid());
+    const guard = writeGuard(dir, deadPid());
+    let fresh = '';
+    // judged stale here; meanwhile another waiter removes it and makes its own guard
+    const cancel = atStep('takeover-judged', () => {
+      rmSync(guard);
+      fresh = readFileSync(writeGuard(dir, process.pid, processStart(process.pid)), 'utf8');
+    });
+    try {
+      expect(() => acquireLock(dir, 'npm run synth', () => {}, { wait: false })).toThrow(/another command is taking over/);
+    } finally {
+      cancel();
+    }
+    expect(fresh).not.toBe('');
+    expect(readFileSync(guard, 'utf8')).toBe(fresh);
+    expect(readdirSync(join(dir, '.stagecraft')).sort()).toEqual(['lock', 'lock.takeover']);
+  });
+
+  it("gives up at STAGECRAFT_LOCK_WAIT while another process's takeover is under way, naming its guard, and says nothing else (the quick look of synth's fast path does not wait)", () => {
     const dir = tempProject({ lab: repoStage('lab') });
     const pid = deadPid();
     writeLock(dir, pid);
-    writeFileSync(join(dir, '.stagecraft', 'lock.takeover'), '');
-    const started = Date.now();
+    writeGuard(dir, process.pid, processStart(process.pid));
     const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0.5' });
-    expect(Date.now() - started).toBeLessThan(8_000);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(
+    expect(r.stderr).toBe(
       `error: another command is taking over the lock left by pid ${pid} (npm run synth, since 2026-12-01T10:00:00.000Z) (.stagecraft/lock.takeover is there)\n` +
-        '  hint: run the command again in a moment; if no other stagecraft command runs, remove .stagecraft/lock.takeover\n',
+        '  hint: run the command again in a moment; if no other stagecraft command runs, remove .stagecraft/lock.takeover\n' +
+        '1 problem; nothing was written.\n',
     );
   });
 
-  it("waits, without spinning, while another process's takeover of a dead holder's lock is under way, and says it takes the lock over once", () => {
+  it('gives up at once, in a quick look (wait: false), while another process takes the lock over, leaving the wait to the command', () => {
     const dir = tempProject({});
     writeLock(dir, deadPid());
-    // the guard of a takeover, left by a process killed during it: stale once TAKEOVER_STALE_MS (10 s) old
-    const guard = join(dir, '.stagecraft', 'lock.takeover');
-    writeFileSync(guard, '');
-    const age = new Date(Date.now() - 9_200);
-    utimesSync(guard, age, age);
+    writeGuard(dir, process.pid, processStart(process.pid));
+    const log: string[] = [];
+    const started = Date.now();
+    // STAGECRAFT_LOCK_WAIT is 30 s by default: a quick look that waited it would double the command's wait
+    expect(() => acquireLock(dir, 'npm run synth', (l) => log.push(l), { wait: false })).toThrow(/another command is taking over/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(log).toEqual([]);
+  });
+
+  it("waits, without spinning, while another process's takeover of a dead holder's lock is under way, and says it takes the lock over once, once it has", () => {
+    const dir = tempProject({});
+    writeLock(dir, deadPid());
+    writeGuard(dir, process.pid, processStart(process.pid));
+    // the takeover's process is killed after 5 looks: its guard is then stale
+    let looks = 0;
+    const look = () => {
+      if (++looks === 5) writeGuard(dir, deadPid());
+      else cancel = atStep('takeover-busy', look);
+    };
+    let cancel = atStep('takeover-busy', look);
     const log: string[] = [];
     const started = Date.now();
     const cpu = process.cpuUsage();
-    const release = acquireLock(dir, 'npm run synth', (l) => log.push(l));
+    try {
+      const release = acquireLock(dir, 'npm run synth', (l) => log.push(l));
+      release();
+    } finally {
+      cancel();
+    }
     const used = process.cpuUsage(cpu);
-    release();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+    expect(looks).toBe(5);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
     expect(log).toEqual([
       expect.stringMatching(/^stagecraft: taking over the lock left by pid \d+ \(npm run synth, since .*\), which is no longer running$/),
     ]);
+    expect(existsSync(join(dir, GUARD))).toBe(false);
     // a busy loop would use about as much CPU time as it waited
     expect((used.user + used.system) / 1000).toBeLessThan(300);
   });

@@ -1,10 +1,11 @@
 /** `npm run promote` where stage files merge one app's settings into another's, a stage pulls from its own registry, or a stage file has changes not yet synthesized. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readStageOutput, rewriteStage } from '../../lib/cli/output.js';
 import { openProject } from '../../lib/cli/project.js';
 import { releaseHeldLocks } from '../../lib/cli/lock.js';
+import { atStep } from '../../lib/model/crash-point.cjs';
 import { expectRefusedWhenSavedMeanwhile, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 import { formatProblem } from '../../lib/errors.js';
@@ -296,6 +297,27 @@ describe('promote while the stage file is saved from an editor', () => {
       expectRefusedWhenSavedMeanwhile(dir, 'qa', `${STAGES.qa}# saved from an editor\n`, 'promote', ['test', 'qa', '--app', 'web'], step);
     },
   );
+
+  it('keeps an edit saved once the stage file is renamed, the first of its renames (rename-1), and promotes dist/qa all the same', () => {
+    const dir = tempProject(STAGES);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const qa = join(dir, 'environments', 'qa.yaml');
+    let saved = '';
+    const cancel = atStep('rename-1', () => {
+      saved = `${readFileSync(qa, 'utf8')}# saved from an editor\n`;
+      writeFileSync(qa, saved);
+    });
+    try {
+      expect(runCli('promote', ['test', 'qa', '--app', 'web'], dir).code).toBe(0);
+    } finally {
+      cancel();
+    }
+    // renamed after the others, the stage file's new text would have undone the edit
+    expect(readFileSync(qa, 'utf8')).toBe(saved);
+    expect(saved).toContain('team/web:2.0');
+    const qaOutput = readdirSync(join(dir, 'dist', 'qa')).map((f) => readFileSync(join(dir, 'dist', 'qa', f), 'utf8'));
+    expect(qaOutput.join('')).toContain('image: team/web:2.0');
+  });
 });
 
 describe('promote out of order', () => {

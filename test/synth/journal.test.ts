@@ -195,11 +195,16 @@ describe('a stage file edited after the command that was replacing it was interr
     },
   );
 
-  it('prints the command a journal names with its control characters escaped (a journal committed to a repository)', () => {
+  it('prints the command a journal names on one line, its control characters and backslashes escaped (a journal committed to a repository)', () => {
     const dir = interruptedPromote();
     const path = join(dir, JOURNAL_FILE);
-    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), command: 'npm run x\x1b[2J\rok' }));
-    expect(runCli('check', [], dir).stderr).toMatch(/^recovered: 'npm run x\\x1b\[2J\\rok' \(pid /m);
+    writeFileSync(
+      path,
+      JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), command: 'npm run x\x1b[2J\rok\nrecovered: forged \\x1b' }),
+    );
+    const { stderr } = runCli('check', [], dir);
+    expect(stderr).toMatch(/^recovered: 'npm run x\\x1b\[2J\\rok\\nrecovered: forged \\\\x1b' \(pid /m);
+    expect(stderr).not.toMatch(/^recovered: forged/m);
   });
 
   it('a file not edited since is replaced as the journal says', () => {

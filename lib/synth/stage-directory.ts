@@ -1,0 +1,190 @@
+/**
+ * Step 1 of a write (lib/synth/write.ts) for one stage: its new directory written below
+ * `dist/.stagecraft-tx/new/<stage>/`, the files that did not change hard-linked from the old one,
+ * its foreign entries found, and how it will replace `dist/<stage>`. Any thread may stage a stage
+ * while the transaction is open; nothing users see changes.
+ */
+import { closeSync, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Problem } from '../errors.js';
+import { errnoCode, withFs } from '../fs-problems.js';
+import { crashPoint } from '../model/crash-point.cjs';
+import { compareCodePoints } from '../model/order.js';
+import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
+import { GENERATED_MARK, TX_DIR, holdsBytes, present, scanDir } from './disk.js';
+
+/** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
+export interface StagingPlace {
+  readonly root: string;
+  readonly distDir: string;
+}
+
+/** A stage directory staged (`stageDirectory`): how it replaces `dist/<stage>`, or the problems that stop the transaction. Plain data. */
+export interface StagedDirectory {
+  readonly plan?: StagePlan;
+  readonly problems: readonly Problem[];
+  /** Its foreign entries, by path from the root (`dist/lab/NOTES.md`). */
+  readonly foreign: readonly string[];
+}
+
+/** The files of a stage that are not the old ones, each list sorted (paths below `dist/<stage>/`). */
+export interface ChangedFiles {
+  /** Written anew: changed or added. */
+  readonly written: readonly string[];
+  /** Gone: generated files the stage no longer has (a hand-made copy of one, which carries its header, too). */
+  readonly gone: readonly string[];
+}
+
+export interface StagePlan {
+  readonly stage: string;
+  /** Whether `dist/<stage>` exists now (it moves to the old directory). */
+  readonly old: boolean;
+  readonly foreign: readonly string[];
+  /** Whether the new directory has anything in it. */
+  readonly filled: boolean;
+  readonly changed: ChangedFiles;
+}
+
+/** Whether `a` (a file or a directory with a trailing `/`) and `b` (a file) are the same path or one holds the other. */
+function overlaps(foreign: string, file: string): boolean {
+  const f = foreign.replace(/\/$/, '');
+  return f === file || file.startsWith(`${f}/`) || f.startsWith(`${file}/`);
+}
+
+/**
+ * Step 1 for one stage: writes `files` below `dist/.stagecraft-tx/new/<stage>/` (the staging
+ * directory a transaction started; any thread may call this while it is open) and says how the
+ * stage directory will be replaced, or the problems that stop the transaction. Nothing users see changes.
+ */
+export function stageDirectory(o: StagingPlace, stage: string, files: StageFileTree): StagedDirectory {
+  const abs = (p: string) => join(o.root, p);
+  const dist = abs(o.distDir);
+  const tx = join(o.distDir, TX_DIR);
+  const dir = join(dist, stage);
+  const into = join(tx, 'new', stage);
+  const exists = present(dir);
+  if (exists && !lstatSync(dir).isDirectory()) {
+    return {
+      problems: [
+        {
+          code: 'synth/foreign-file',
+          message: `${o.distDir}/${stage} is not a directory that stagecraft wrote (it is a ${lstatSync(dir).isSymbolicLink() ? 'symbolic link' : 'file'}), and the output of stage '${stage}' goes there`,
+          hint: `move ${o.distDir}/${stage} away, then run the command again`,
+        },
+      ],
+      foreign: [],
+    };
+  }
+  const problems: Problem[] = [];
+  // the old files whose bytes are the new ones (compared once, while the directory is scanned)
+  const unchanged = new Set<string>();
+  const scan = scanDir(dir, (rel, path, size) => {
+    const content = files.get(rel);
+    if (content === undefined || size !== fileSize(content) || !holdsBytes(path, content, size)) return false;
+    unchanged.add(rel);
+    return true;
+  });
+  // rename(2) cannot move a mount point or across file systems (EXDEV): refuse before anything moves
+  const device = lstatSync(dist, { throwIfNoEntry: false })?.dev;
+  const mounted = [...(exists ? [''] : []), ...scan.foreign].filter((f) => lstatSync(join(dir, f)).dev !== device);
+  for (const f of mounted) {
+    problems.push({
+      code: 'synth/mount-point',
+      message: `${o.distDir}/${stage}/${f} is on another file system than ${o.distDir}/, so it cannot be moved aside when the output of stage '${stage}' is replaced`,
+      hint: `mount the file system at ${o.distDir}/ itself (stagecraft stages its writes inside ${o.distDir}/), or move ${o.distDir}/${stage}/${f} elsewhere`,
+    });
+  }
+  for (const f of scan.foreign) {
+    const clash = [...files.keys()].find((file) => overlaps(f, file));
+    if (clash) {
+      problems.push({
+        code: 'synth/foreign-file',
+        message: `${o.distDir}/${stage}/${f} was not written by stagecraft (${whyForeign(join(dir, f))}), and the output of stage '${stage}' now has ${o.distDir}/${stage}/${clash}`,
+        hint: `move ${o.distDir}/${stage}/${f} out of ${o.distDir}/${stage}/, then run the command again`,
+      });
+    }
+  }
+  const foreign = scan.foreign.map((f) => `${o.distDir}/${stage}/${f}`);
+  if (problems.length) return { problems, foreign };
+  const target = join(o.distDir, stage);
+  const filled = files.size > 0 || scan.foreign.length > 0;
+  if (filled) makeStagingDirectory(o, into);
+  // each directory made once, not once per file (a stage of a large project has thousands)
+  const made = new Set<string>([abs(into)]);
+  for (const [rel, content] of files) {
+    const parent = dirname(abs(join(into, rel)));
+    if (!made.has(parent)) mkdirSync(parent, { recursive: true });
+    made.add(parent);
+    if (unchanged.has(rel)) reuse(abs(join(target, rel)), abs(join(into, rel)));
+    else withFs(`${target}/${rel}`, 'writing', () => writeContent(abs(join(into, rel)), content));
+  }
+  // the other stages may still be compiling: a crash here leaves only ignored files (a rollback)
+  crashPoint(`staged-${stage}`);
+  const changed = {
+    written: [...files.keys()].filter((rel) => !unchanged.has(rel)).sort(compareCodePoints),
+    gone: scan.owned.filter((rel) => !files.has(rel)).sort(compareCodePoints),
+  };
+  return { plan: { stage, old: exists, foreign: scan.foreign, filled, changed }, problems, foreign };
+}
+
+/**
+ * Makes the directory `dir` of the staging directory (a path from the root, below `o.distDir`),
+ * and those above it from `o.distDir` down, one mkdir(2) at a time, as any thread staging a stage
+ * may at once (one made meanwhile is there). Node.js's recursive mkdir says ENOENT for a directory
+ * on a read-only file system (read as 'the directory it goes in does not exist'); mkdir(2) itself
+ * says EROFS, or EACCES where this user may not write `dist/`, of `o.distDir`.
+ */
+export function makeStagingDirectory(o: StagingPlace, dir: string): void {
+  withFs(o.distDir, 'writing', () => {
+    let path = o.distDir;
+    for (const part of ['', ...relative(o.distDir, dir).split(sep)]) {
+      path = join(path, part);
+      try {
+        mkdirSync(join(o.root, path));
+      } catch (e) {
+        if (errnoCode(e) !== 'EEXIST') throw e;
+      }
+    }
+  });
+}
+
+/** Writes `content` to a new file at `path`, piece by piece (none copied into one string or buffer first). */
+function writeContent(path: string, content: FileContent): void {
+  const fd = openSync(path, 'w');
+  try {
+    const all = (bytes: Uint8Array) => {
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    };
+    everyPiece(content, (p) => {
+      if (typeof p !== 'string') return all(p);
+      // text as it is; the rest as bytes, should the file system take less of it
+      const n = writeSync(fd, p);
+      if (n < Buffer.byteLength(p)) all(Buffer.from(p).subarray(n));
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Why the entry at `path` of a stage directory is not one stagecraft wrote, for a message. */
+function whyForeign(path: string): string {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (st?.isSymbolicLink()) return 'it is a symbolic link; stagecraft writes only regular files';
+  if (st?.isDirectory()) return 'it is a directory holding no file stagecraft wrote';
+  if (st && !st.isFile()) return 'it is not a regular file';
+  return `it has no '${GENERATED_MARK.trim()}' header`;
+}
+
+/**
+ * Puts the generated file `from`, whose bytes are those of the new file, at `to` (a path in the
+ * staging directory): a hard link, so the file keeps its inode and modification time, or a copy
+ * where the file system has no links. Nothing ever writes into a file in place (every write goes
+ * to a new staging file), so the old and the new directory can share it.
+ */
+function reuse(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
+}
