@@ -313,7 +313,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const sync = delivery && resolvedSync({ ...env.sync, ...delivery.sync });
     const pruner = sync?.automated && sync.prune ? engine : undefined;
     const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, pruner, engine);
-    outcome.notices = [...liveImageEdits(loaded, source.readOutput), ...compared.problems];
+    outcome.notices = [...liveImageEdits(loaded, source.readOutput, engine), ...compared.problems];
     if (compared.changes) outcome.changes = compared.changes;
     // a node port that moves under a backend taking traffic, against the haproxy.cfg of dist/<stage> as it was
     outcome.notices = [...outcome.notices, ...placedWarnings(movedNodePortWarnings(source.readOutput, edge))];
