@@ -309,10 +309,10 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     problems.push(...placed.problems);
     const result = { ...checked, findings: [...placed.findings, ...edge.warnings] };
     // what the cluster cannot take from this output: read only where an object of a watched kind changed
-    // an engine that syncs and prunes on its own deletes what leaves the output as soon as the commit syncs
+    // (what deletes what leaves it, and what applies it, is the engine's sync policy's: on each push, by hand, suspended)
     const sync = delivery && resolvedSync({ ...env.sync, ...delivery.sync });
-    const pruner = sync?.automated && sync.prune ? engine : undefined;
-    const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, pruner, engine);
+    const by = sync && engine ? { engine, automated: sync.automated, prune: sync.prune } : undefined;
+    const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, by);
     outcome.notices = [...liveImageEdits(loaded, source.readOutput, engine), ...compared.problems];
     if (compared.changes) outcome.changes = compared.changes;
     // a node port that moves under a backend taking traffic, against the haproxy.cfg of dist/<stage> as it was

@@ -14,7 +14,7 @@
  * neither again.
  */
 import type { LoadedStage } from './config/load.js';
-import type { Engine } from './model/engines.js';
+import type { DeliveredBy } from './model/engines.js';
 import type { Problem } from './errors.js';
 import { objectsIn, type OutputReader } from './live-edits.js';
 import { includedPlaces } from './checks/manifests.js';
@@ -79,8 +79,7 @@ export interface OutputComparison {
  * fields the API server will not update; and how its objects changed, for the summary line. The
  * inventories are compared once, for both: the warnings look only at the objects of the watched
  * kinds among those that changed.
- * @param pruner the engine that delivers the stage, when it prunes on its own as a commit syncs
- * @param engine the engine that delivers the stage, whatever its sync policy
+ * @param delivery the engine that delivers the stage and its sync policy, when one does
  */
 export function outputChanges(
   loaded: LoadedStage,
@@ -88,15 +87,16 @@ export function outputChanges(
   files: StageFileTree,
   readOutput: OutputReader | undefined,
   readSource?: SourceReader,
-  pruner?: Engine,
-  engine?: Engine,
+  delivery?: DeliveredBy,
 ): OutputComparison {
   const base = comparedOutput(loaded, readOutput, readSource);
-  const compared = comparedChanges(loaded, charts, files, base, pruner, engine);
+  const compared = comparedChanges(loaded, charts, files, base, delivery);
   // a PreSync hook in a Namespace that Argo CD makes at this sync: said once, as the output that makes it is written
   const inventory = files.get(INVENTORY_FILE);
   const first =
-    engine === 'argocd' && readOutput && inventory !== undefined ? firstSyncHooks(loaded, files, fileText(inventory), base?.inventory) : [];
+    delivery?.engine === 'argocd' && readOutput && inventory !== undefined
+      ? firstSyncHooks(loaded, files, fileText(inventory), base?.inventory)
+      : [];
   return first.length ? { ...compared, problems: [...first, ...compared.problems] } : compared;
 }
 
@@ -130,9 +130,9 @@ function comparedChanges(
   charts: readonly RenderedChart[],
   files: StageFileTree,
   base: ComparedOutput | undefined,
-  pruner: Engine | undefined,
-  engine: Engine | undefined,
+  delivery: DeliveredBy | undefined,
 ): OutputComparison {
+  const engine = delivery?.engine;
   const newInventory = files.get(INVENTORY_FILE);
   if (!base || newInventory === undefined) return { problems: [] };
   const { read: readOld, inventory: oldInventory, dir, own } = base;
@@ -217,10 +217,10 @@ function comparedChanges(
           old.file,
           [...oldObjects.values()].map((o) => o.object),
           dir,
-          pruner,
+          delivery,
         ),
       );
-    else if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir, pruner));
+    else if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir, delivery));
   }
   // the workloads replicasReset warned about
   const resetWorkloads = new Set<string>();
@@ -233,7 +233,7 @@ function comparedChanges(
     const recreation = recreatedAtSync(engine, now);
     if (!recreation || holdsData(now) || (recreation.when !== 'hook' && now.kind !== 'Job'))
       for (const change of immutableChanges(old, now, charts))
-        problems.push(refused(loaded, old, now, change, chartOf.get(key), included, engine, recreation));
+        problems.push(refused(loaded, old, now, change, chartOf.get(key), included, delivery, recreation));
     const reset = replicasReset(
       loaded,
       old,
