@@ -41,7 +41,9 @@ import { requiredSecretChanges } from './required-secret-changes.js';
 import { configNotRolled, rollsOut, templateNotRolled } from './config-rollouts.js';
 import { recreatedAtSync } from './delivery/recreated.js';
 import { refused } from './refused-changes.js';
-import { hooksBeforeTheirNamespace, mayHoldPreSyncHook } from './delivery/first-sync.js';
+import { hooksBeforeTheirNamespace, mayHoldPreSyncHook, movedFrom } from './delivery/first-sync.js';
+import { DELIVERY_DIR } from './delivery/index.js';
+import type { ClusterSpec } from './config/delivery.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
@@ -80,6 +82,7 @@ export interface OutputComparison {
  * inventories are compared once, for both: the warnings look only at the objects of the watched
  * kinds among those that changed.
  * @param delivery the engine that delivers the stage and its sync policy, when one does
+ * @param cluster the cluster the engine applies the stage to, as the project file names it, when one does
  */
 export function outputChanges(
   loaded: LoadedStage,
@@ -88,24 +91,25 @@ export function outputChanges(
   readOutput: OutputReader | undefined,
   readSource?: SourceReader,
   delivery?: DeliveredBy,
+  cluster?: ClusterSpec,
 ): OutputComparison {
   const base = comparedOutput(loaded, readOutput, readSource);
   const compared = comparedChanges(loaded, charts, files, base, delivery);
-  // a PreSync hook in a Namespace that Argo CD makes at this sync: said once, as the output that makes it is written
+  // a PreSync hook in a Namespace that Argo CD makes at this sync: said once, as the output that makes it (or moves it to another cluster) is written
   const inventory = files.get(INVENTORY_FILE);
-  const first =
-    delivery?.engine === 'argocd' && readOutput && inventory !== undefined
-      ? firstSyncHooks(loaded, files, fileText(inventory), base?.inventory)
-      : [];
+  const argocd = delivery?.engine === 'argocd' && readOutput && inventory !== undefined;
+  const from = argocd ? movedFrom((f) => readOutput(`../${DELIVERY_DIR}/${f}`), loaded.context.name, cluster) : undefined;
+  const first = argocd ? firstSyncHooks(loaded, files, fileText(inventory), from === undefined ? base?.inventory : undefined, from) : [];
   return first.length ? { ...compared, problems: [...first, ...compared.problems] } : compared;
 }
 
 /**
  * The PreSync hooks Argo CD runs before it makes their Namespace (lib/delivery/first-sync.ts): in a
- * Namespace the new inventory has and the old one (`before`, when there is one) had not. Only the
- * output files that may hold such a hook are parsed, and only when a Namespace is new.
+ * Namespace the new inventory has and the old one (`before`, when there is one) had not; in any,
+ * when the stage moves to another cluster (`from`). Only the output files that may hold such a hook
+ * are parsed, and only when a Namespace is new.
  */
-function firstSyncHooks(loaded: LoadedStage, files: StageFileTree, after: string, before: string | undefined): Problem[] {
+function firstSyncHooks(loaded: LoadedStage, files: StageFileTree, after: string, before: string | undefined, from?: string): Problem[] {
   const namespaces = (text: string) =>
     new Set(
       [...parseInventory(text).keys()].map(keyParts).flatMap((k) => (k.kind === 'Namespace' && k.namespace === undefined ? [k.name] : [])),
@@ -119,8 +123,11 @@ function firstSyncHooks(loaded: LoadedStage, files: StageFileTree, after: string
     return mayHoldPreSyncHook(text) ? objectsIn(text) : [];
   });
   const included = includedPlaces(loaded.context.files, loaded.context.namespace);
-  return hooksBeforeTheirNamespace(objects, fresh, (object, path) =>
-    included({ code: 'delivery/first-sync-hook', severity: 'warning', message: '', object, path }),
+  return hooksBeforeTheirNamespace(
+    objects,
+    fresh,
+    (object, path) => included({ code: 'delivery/first-sync-hook', severity: 'warning', message: '', object, path }),
+    from,
   );
 }
 
