@@ -14,8 +14,13 @@ const STAGE = `apps:\n  legacy:\n    stack: manifests\n    include: [${OBJECTS_F
 const hooked = (annotations: string) =>
   OBJECTS.replace('metadata: { name: migrate }', `metadata: { name: migrate, annotations: { ${annotations} } }`);
 
-/** The delivery/first-sync-hook warnings of compiling stage `data` over `dist` (file -> text; none: a new stage). */
-function warnings(objects: string, env: StageEnvironment, dist: ReadonlyMap<string, string> = new Map()): string[] {
+/** The output of compiling stage `data` with `objects` included, delivered by Argo CD, by file. */
+function output(objects: string): Map<string, string> {
+  return textTree(compiled(objects, { engine: 'argocd' }).files!);
+}
+
+/** The outcome of compiling stage `data` with `objects` included, over `dist` (file -> text; none: a new stage). */
+function compiled(objects: string, env: StageEnvironment, dist: ReadonlyMap<string, string> = new Map()) {
   const outcome = compileStage(
     {
       stage: 'data',
@@ -27,7 +32,12 @@ function warnings(objects: string, env: StageEnvironment, dist: ReadonlyMap<stri
     env,
   );
   expect(outcome.problems).toEqual([]);
-  return (outcome.notices ?? []).filter((p) => p.code === 'delivery/first-sync-hook').map(formatProblem);
+  return outcome;
+}
+
+/** The delivery/first-sync-hook warnings of compiling stage `data` over `dist` (file -> text; none: a new stage). */
+function warnings(objects: string, env: StageEnvironment, dist: ReadonlyMap<string, string> = new Map()): string[] {
+  return (compiled(objects, env, dist).notices ?? []).filter((p) => p.code === 'delivery/first-sync-hook').map(formatProblem);
 }
 
 describe('a PreSync hook in a Namespace the stage makes for the first time', () => {
@@ -48,16 +58,7 @@ describe('a PreSync hook in a Namespace the stage makes for the first time', () 
 
   it('is not warned about once the Namespace is there (the output that made it), nor for a hook of another step, nor by Flux or kubectl', () => {
     const objects = hooked('argocd.argoproj.io/hook: PreSync');
-    const outcome = compileStage(
-      {
-        stage: 'data',
-        file: 'environments/data.yaml',
-        text: STAGE,
-        readSource: (p) => (p === OBJECTS_FILE ? new Map([[p, objects]]) : undefined),
-      },
-      { engine: 'argocd' },
-    );
-    const dist = textTree(outcome.files!);
+    const dist = output(objects);
     expect(warnings(objects, { engine: 'argocd' }, dist)).toEqual([]);
     expect(warnings(objects.replace('migrate:1.0', 'migrate:1.1'), { engine: 'argocd' }, dist)).toEqual([]);
     expect(warnings(hooked('argocd.argoproj.io/hook: PostSync'), { engine: 'argocd' })).toEqual([]);
@@ -68,19 +69,10 @@ describe('a PreSync hook in a Namespace the stage makes for the first time', () 
 
   it('is warned about, for every Namespace of the stage, when the stage now goes to another cluster than dist/delivery/ named', () => {
     const objects = hooked('argocd.argoproj.io/hook: PreSync');
-    const outcome = compileStage(
-      {
-        stage: 'data',
-        file: 'environments/data.yaml',
-        text: STAGE,
-        readSource: (p) => (p === OBJECTS_FILE ? new Map([[p, objects]]) : undefined),
-      },
-      { engine: 'argocd' },
-    );
     const application = (server: string) =>
       'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: stagecraft-data, namespace: argocd }\n' +
       `spec:\n  destination: { namespace: data, server: '${server}' }\n  project: stagecraft\n  source: { path: dist/data, repoURL: 'https://git.example.com/p.git', targetRevision: main }\n`;
-    const dist = (server: string) => new Map([...textTree(outcome.files!), ['../delivery/argocd/10-data.yaml', application(server)]]);
+    const dist = (server: string) => new Map([...output(objects), ['../delivery/argocd/10-data.yaml', application(server)]]);
     const env = { engine: 'argocd' as const, clusters: { nonprod: { server: 'https://nonprod.example.com:6443' } } };
     const moved = warnings(objects, env, dist('https://old.example.com:6443'));
     expect(moved).toHaveLength(1);
