@@ -17,7 +17,7 @@ import type { PromotionDeclaration } from './promotion-order.js';
 import { DELIVERY_DIR } from './delivery/index.js';
 import { unknownRemoteKeys } from './constructs/external-secrets.js';
 import { PLACED_SETTINGS, deliveredStage, placesOf, type DeliveredStage } from './delivery/stage.js';
-import type { Engine, StageDelivery } from './config/delivery.js';
+import type { ClusterSpec, Engine, StageDelivery } from './config/delivery.js';
 import { resolvedSync } from './config/sync-policy.js';
 import { ProblemsError, type Problem } from './errors.js';
 import type { CheckResult } from './checks/index.js';
@@ -156,6 +156,10 @@ export interface StageEnvironment {
   readonly engine?: Engine;
   /** The project file's sync policy, for the settings a stage's `delivery.sync` does not write. @default - the engine's defaults */
   readonly sync?: StageDelivery['sync'];
+  /** The project file's clusters, by name, for where a stage's engine applies it now. @default - none known */
+  readonly clusters?: Readonly<Record<string, ClusterSpec>>;
+  /** The project file's cluster, for a stage whose `delivery:` names none. */
+  readonly cluster?: string;
   readonly crds?: readonly KubeObject[];
   readonly cache?: RenderCache;
 }
@@ -312,11 +316,13 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     problems.push(...placed.problems);
     const result = { ...checked, findings: [...placed.findings, ...edge.warnings] };
     // what the cluster cannot take from this output: read only where an object of a watched kind changed
-    // an engine that syncs and prunes on its own deletes what leaves the output as soon as the commit syncs
+    // (what deletes what leaves it, and what applies it, is the engine's sync policy's: on each push, by hand, suspended)
     const sync = delivery && resolvedSync({ ...env.sync, ...delivery.sync });
-    const pruner = sync?.automated && sync.prune ? engine : undefined;
-    const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, pruner, engine);
-    outcome.notices = [...liveImageEdits(loaded, source.readOutput), ...compared.problems];
+    const by = sync && engine ? { engine, automated: sync.automated, prune: sync.prune } : undefined;
+    const named = delivery && (delivery.cluster ?? env.cluster);
+    const cluster = named !== undefined && env.clusters && Object.hasOwn(env.clusters, named) ? env.clusters[named] : undefined;
+    const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, by, cluster);
+    outcome.notices = [...liveImageEdits(loaded, source.readOutput, engine), ...compared.problems];
     if (compared.changes) outcome.changes = compared.changes;
     // a node port that moves under a backend taking traffic, against the haproxy.cfg of dist/<stage> as it was
     outcome.notices = [...outcome.notices, ...placedWarnings(movedNodePortWarnings(source.readOutput, edge))];

@@ -164,6 +164,8 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const env: StageEnvironment = {
     engine: project.delivery?.engine,
     sync: project.delivery?.sync,
+    clusters: project.delivery?.clusters,
+    cluster: project.delivery?.cluster,
     crds: options.crds,
     cache: options.cache,
   };

@@ -7,7 +7,7 @@
  */
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
-import type { Engine } from './model/engines.js';
+import { APPLIED_BY_HAND, type DeliveredBy, type Engine } from './model/engines.js';
 import { formatFieldPath } from './model/field-path.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import type { ObjectName } from './stack.js';
@@ -35,24 +35,70 @@ const KEPT_FROM_PRUNE: Readonly<Record<Engine, string>> = {
 };
 
 /**
- * What to do before pushing a commit whose output drops `objects` (`kubectl annotate` arguments:
- * `namespace qa`, `pvc mysql -n qa`) when `pruner`, the engine that delivers the stage, prunes on
- * its own as the commit syncs: nothing is left to copy from afterwards. '' when no engine prunes.
+ * How what leaves a stage's output is deleted, by who applies the stage and its sync policy:
+ * `kubectl` by `kubectl apply --prune`; `push`, the engine's prune as soon as the commit syncs;
+ * `sync`, an Argo CD sync with prune (by hand, or for an automated stage that does not prune);
+ * `resume`, Flux's prune once its suspended Kustomization is resumed; `never`, Flux without prune.
  */
-function beforePushing(pruner: Engine | undefined, objects: readonly string[]): string {
-  if (!pruner) return '';
-  const annotate = objects.map((o) => `kubectl annotate ${o} ${KEPT_FROM_PRUNE[pruner]}`).join('; ');
-  return `${engineName(pruner)} prunes it as soon as the commit syncs, so before pushing, keep it from the prune (${annotate}), or write delivery: { sync: { prune: false } } in that commit; then `;
+type Pruning = 'kubectl' | 'push' | 'sync' | 'resume' | 'never';
+
+function pruning(delivery: DeliveredBy | undefined): Pruning {
+  if (!delivery) return 'kubectl';
+  if (delivery.automated && delivery.prune) return 'push';
+  // an Application synced by hand writes no prune: the sync command says it
+  if (delivery.engine === 'argocd') return 'sync';
+  return delivery.prune ? 'resume' : 'never';
+}
+
+/** Argo CD's sync that prunes what left the stage's output. */
+const PRUNING_SYNC = `${APPLIED_BY_HAND.argocd} --prune`;
+
+/** What deletes an object that leaves a stage's output, by `pruning`. */
+function deletedBy(delivery: DeliveredBy | undefined): string {
+  const how = pruning(delivery);
+  const name = delivery && engineName(delivery.engine);
+  switch (how) {
+    case 'kubectl':
+      return 'kubectl apply --prune deletes it';
+    case 'push':
+      return `${name}, which delivers the stage and prunes, deletes it as soon as the commit syncs`;
+    case 'sync':
+      return `${name}, which delivers the stage ${delivery!.automated ? 'without prune' : 'synced by hand'}, deletes it at a sync with prune (${PRUNING_SYNC})`;
+    case 'resume':
+      return `${name}, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (${APPLIED_BY_HAND.flux})`;
+    case 'never':
+      return `${name}, which delivers the stage without prune, leaves it in the cluster until it is deleted by hand`;
+  }
+}
+
+/** The step before which what leaves is copied or backed up, by `pruning`. */
+const PRUNED_AT: Readonly<Record<Pruning, string>> = {
+  kubectl: 'applying with --prune',
+  push: 'pushing the commit (its engine prunes it as the commit syncs)',
+  sync: `syncing with prune (${PRUNING_SYNC})`,
+  resume: `resuming the stage (${APPLIED_BY_HAND.flux}), which prunes it`,
+  never: 'deleting it by hand',
+};
+
+/**
+ * What to do before the step that deletes `objects` (`kubectl annotate` arguments: `namespace qa`,
+ * `pvc mysql -n qa`) as the stage is applied, so that it is left while the data is copied: keep it
+ * from the engine's prune (as the commit syncs, or as the stage is resumed), sync or apply without
+ * prune; '' when nothing deletes it.
+ */
+function beforePruned(delivery: DeliveredBy | undefined, stage: string, objects: readonly string[]): string {
+  const how = pruning(delivery);
+  if (how === 'never') return '';
+  if (how === 'kubectl') return `apply it without --prune first (kubectl apply -k ${DIST_DIR}/${stage}), `;
+  if (how === 'sync') return `sync it without --prune first (${APPLIED_BY_HAND.argocd}), `;
+  const { engine } = delivery!;
+  const annotate = objects.map((o) => `kubectl annotate ${o} ${KEPT_FROM_PRUNE[engine]}`).join('; ');
+  const when = how === 'push' ? 'as soon as the commit syncs, so before pushing' : 'once the stage is resumed, so before resuming it';
+  return `${engineName(engine)} prunes it ${when}, keep it from the prune (${annotate}), or write delivery: { sync: { prune: false } } in that commit; then `;
 }
 
 /** An engine as messages name it. */
 export const engineName = (engine: Engine) => (engine === 'argocd' ? 'Argo CD' : 'Flux');
-
-/** What deletes an object that leaves a stage's output: the engine that delivers the stage and prunes on its own (`pruner`), else the stage's own apply command. */
-const deletedBy = (pruner: Engine | undefined) =>
-  pruner
-    ? `${engineName(pruner)}, which delivers the stage and prunes, deletes it as soon as the commit syncs`
-    : 'kubectl apply --prune deletes it';
 
 /** The app a chart file is of (`10-shop.yaml` -> `shop`). */
 const appOfFile = (file: string) => /^10-(.+)\.yaml$/.exec(file)?.[1];
@@ -68,7 +114,7 @@ export function leaves(
   file: string,
   added: ReadonlySet<string>,
   dir: string,
-  pruner?: Engine,
+  delivery?: DeliveredBy,
 ): Problem {
   const what = describeObject(old);
   const name = String(old.metadata.name);
@@ -103,7 +149,7 @@ export function leaves(
       : '';
   const body =
     dir === `${DIST_DIR}/${loaded.context.name}/`
-      ? `leaves ${dir}: ${deletedBy(pruner)}, ${lost}${instead}`
+      ? `leaves ${dir}: ${deletedBy(delivery)}, ${lost}${instead}`
       : `is in ${dir}, the output of namespace ${loaded.context.namespace}, which stage ${loaded.context.name} now makes, but not in this stage's output: once it is deleted, ${lost.replace(/^and /, '')}${instead}`;
   const code = 'output/data-leaves';
   if (successor) {
@@ -115,7 +161,7 @@ export function leaves(
       severity: 'warning',
       location: loaded.locate(setting),
       message: `${what}${dataAt} ${body}`,
-      hint: `to keep the data, set ${keep.join(' and ')}; to move it on purpose, copy the data over before applying with --prune`,
+      hint: `to keep the data, set ${keep.join(' and ')}; to move it on purpose, copy the data over before ${PRUNED_AT[pruning(delivery)]}`,
     };
   }
   if (moved)
@@ -125,14 +171,14 @@ export function leaves(
       location: loaded.locate(['namespace']),
       message: `${what}${dataAt} ${body}`,
       hint: `to keep the data, keep the stage's namespace (namespace: ${old.metadata.namespace}); to move it on purpose, ${
-        pruner
-          ? `${beforePushing(pruner, [kubectlTarget(old)])}copy the data over, then delete it by hand`
-          : 'copy the data over before applying with --prune'
+        pruning(delivery) === 'kubectl' || pruning(delivery) === 'never'
+          ? `copy the data over before ${PRUNED_AT[pruning(delivery)]}`
+          : `${beforePruned(delivery, loaded.context.name, [kubectlTarget(old)])}copy the data over, then delete it by hand`
       }`,
     };
   const app = appOfFile(file);
   const place = placeOf(loaded, app, undefined);
-  const hint = `to keep the data, keep the object in the stage (${app ? `apps.${app}, ` : ''}with its names: a renamed app keeps them through its stack's settings, e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before applying with --prune`;
+  const hint = `to keep the data, keep the object in the stage (${app ? `apps.${app}, ` : ''}with its names: a renamed app keeps them through its stack's settings, e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before ${PRUNED_AT[pruning(delivery)]}`;
   return place.location
     ? { code, severity: 'warning', location: place.location, message: `${what}${dataAt} ${body}`, hint }
     : { code, severity: 'warning', subject: what, message: `it${dataAt} ${body}`, hint };
@@ -146,7 +192,7 @@ export function leaves(
  * StatefulSets made from their volumeClaimTemplates, with their data.
  * @param file the file of the output it is in
  * @param objects the objects of the output it leaves
- * @param pruner the engine that delivers the stage when it prunes on its own as a commit syncs
+ * @param delivery the engine that delivers the stage and its sync policy, when one does
  */
 export function namespaceLeaves(
   loaded: LoadedStage,
@@ -154,7 +200,7 @@ export function namespaceLeaves(
   file: string,
   objects: Iterable<KubeObject>,
   dir: string,
-  pruner?: Engine,
+  delivery?: DeliveredBy,
 ): Problem {
   const name = String(old.metadata.name);
   // the stage's own (00-namespace.yaml), not one a manifests app includes (10-<app>.yaml)
@@ -169,20 +215,18 @@ export function namespaceLeaves(
   const now = loaded.context.namespace;
   const moved = own && name !== now ? ` (the stage's namespace is ${now} now)` : '';
   const message =
-    `${describeObject(old)} leaves ${dir}${moved}: ${deletedBy(pruner)}, and with it everything in it` +
+    `${describeObject(old)} leaves ${dir}${moved}: ${deletedBy(delivery)}, and with it everything in it` +
     (lost.length ? `, also what no file of ${DIST_DIR}/ holds: ${lost.join('; ')}` : '');
   // an engine that prunes deletes the claims of dist/ in it too, one by one
   const kept = [
     kubectlTarget(old),
     ...(inside.some((o) => o.kind === 'PersistentVolumeClaim') ? [`persistentvolumeclaim --all -n ${name}`] : []),
   ];
-  const first = pruner
-    ? beforePushing(pruner, kept)
-    : `apply it without --prune first (kubectl apply -k ${DIST_DIR}/${loaded.context.name}), `;
+  const first = beforePruned(delivery, loaded.context.name, kept);
   // one a manifests app included: at that app (else, the app gone, at apps:)
   const hint = moved
     ? `to keep them, set namespace: ${name} back; to move the stage on purpose, ${first}make the Secrets in namespace ${now} and copy the data over, then delete namespace ${name} by hand`
-    : `to keep them, keep Namespace ${name} in the stage${app ? ` (among the files apps.${app} includes)` : ''}; to remove it on purpose, back up what it holds before ${pruner ? 'pushing the commit (its engine prunes it as the commit syncs)' : 'applying with --prune'}`;
+    : `to keep them, keep Namespace ${name} in the stage${app ? ` (among the files apps.${app} includes)` : ''}; to remove it on purpose, back up what it holds before ${PRUNED_AT[pruning(delivery)]}`;
   const location = moved ? loaded.locate(['namespace']) : (placeOf(loaded, app, undefined).location ?? loaded.locate(['apps']));
   return { code: 'output/data-leaves', severity: 'warning', location, message, hint };
 }

@@ -11,6 +11,8 @@
 import { STACKS } from '../apps/index.js';
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
+import type { Engine } from './model/engines.js';
+import { engineName } from './data-leaves.js';
 import { parseManifests } from './checks/manifests.js';
 import type { KubeObject } from './model/object.js';
 import { COLOR_LABEL, colorName, idleColor, settingAt, type BlueGreenSettings } from './release.js';
@@ -22,13 +24,14 @@ export type OutputReader = (file: string) => string | undefined;
 /**
  * A warning for each blue/green app of `loaded` whose live color (kept, or switched to) runs
  * another image than the output has: the live pods are replaced while they serve traffic.
+ * @param engine the engine that delivers the stage (its `delivery:`, else the project file's), when one does
  */
-export function liveImageEdits(loaded: LoadedStage, readOutput: OutputReader | undefined): Problem[] {
+export function liveImageEdits(loaded: LoadedStage, readOutput: OutputReader | undefined, engine?: Engine): Problem[] {
   if (!readOutput) return [];
   const problems: Problem[] = [];
-  // a stage that declares delivery: is applied by Argo CD or Flux as its commit is pushed: the push is the apply,
+  // a stage an engine delivers is applied by it from the pushed commit: the push is the apply,
   // and a switch goes in a commit of its own once the engine has synced the idle color's image
-  const delivered = (loaded.file as { delivery?: unknown }).delivery !== undefined;
+  const delivered = engine && engineName(engine);
   const stage = loaded.context.name;
   for (const app of loaded.apps) {
     const path = STACKS[app.stack as keyof typeof STACKS].release?.blueGreen;
@@ -56,13 +59,13 @@ export function liveImageEdits(loaded: LoadedStage, readOutput: OutputReader | u
         ? {
             message: `${setting.join('.')}: the ${live} color is live, and ${change}: its pods are replaced while they serve traffic, which blue/green deployment avoids`,
             hint: delivered
-              ? `give the new image to the idle color instead (${idleColor(live)}; npm run promote writes it there), commit and push it; once the engine that delivers ${stage} has synced it, npm run switch -- ${stage} ${app.name}, then commit and push that`
+              ? `give the new image to the idle color instead (${idleColor(live)}; npm run promote writes it there), commit and push it; once ${delivered} has synced it, npm run switch -- ${stage} ${app.name}, then commit and push that`
               : `give the new image to the idle color instead (${idleColor(live)}; npm run promote writes it there), apply, then npm run switch -- ${stage} ${app.name}`,
           }
         : {
             message: `${setting.join('.')}: traffic switches to the ${live} color while ${change}: it goes to pods being replaced, not to a release that runs`,
             hint: delivered
-              ? `push the new image with ${String(wasLive)} still live, and switch in a commit of its own once the engine that delivers ${stage} has synced it (npm run switch -- ${stage} ${app.name} checks that the idle color runs it)`
+              ? `push the new image with ${String(wasLive)} still live, and switch in a commit of its own once ${delivered} has synced it (npm run switch -- ${stage} ${app.name} checks that the idle color runs it)`
               : `apply the new image with ${String(wasLive)} still live, then switch (npm run switch -- ${stage} ${app.name} checks that the idle color runs it)`,
           }),
     });

@@ -14,7 +14,7 @@
  * neither again.
  */
 import type { LoadedStage } from './config/load.js';
-import type { Engine } from './model/engines.js';
+import type { DeliveredBy } from './model/engines.js';
 import type { Problem } from './errors.js';
 import { objectsIn, type OutputReader } from './live-edits.js';
 import { includedPlaces } from './checks/manifests.js';
@@ -41,7 +41,9 @@ import { requiredSecretChanges } from './required-secret-changes.js';
 import { configNotRolled, rollsOut, templateNotRolled } from './config-rollouts.js';
 import { recreatedAtSync } from './delivery/recreated.js';
 import { refused } from './refused-changes.js';
-import { hooksBeforeTheirNamespace, mayHoldPreSyncHook } from './delivery/first-sync.js';
+import { hooksBeforeTheirNamespace, mayHoldPreSyncHook, movedFrom } from './delivery/first-sync.js';
+import { DELIVERY_DIR } from './delivery/index.js';
+import type { ClusterSpec } from './config/delivery.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
@@ -79,8 +81,8 @@ export interface OutputComparison {
  * fields the API server will not update; and how its objects changed, for the summary line. The
  * inventories are compared once, for both: the warnings look only at the objects of the watched
  * kinds among those that changed.
- * @param pruner the engine that delivers the stage, when it prunes on its own as a commit syncs
- * @param engine the engine that delivers the stage, whatever its sync policy
+ * @param delivery the engine that delivers the stage and its sync policy, when one does
+ * @param cluster the cluster the engine applies the stage to, as the project file names it, when one does
  */
 export function outputChanges(
   loaded: LoadedStage,
@@ -88,24 +90,26 @@ export function outputChanges(
   files: StageFileTree,
   readOutput: OutputReader | undefined,
   readSource?: SourceReader,
-  pruner?: Engine,
-  engine?: Engine,
+  delivery?: DeliveredBy,
+  cluster?: ClusterSpec,
 ): OutputComparison {
   const base = comparedOutput(loaded, readOutput, readSource);
-  const compared = comparedChanges(loaded, charts, files, base, pruner, engine);
-  // a PreSync hook in a Namespace that Argo CD makes at this sync: said once, as the output that makes it is written
+  const compared = comparedChanges(loaded, charts, files, base, delivery);
+  // a PreSync hook in a Namespace that Argo CD makes at this sync: said once, as the output that makes it (or moves it to another cluster) is written
   const inventory = files.get(INVENTORY_FILE);
-  const first =
-    engine === 'argocd' && readOutput && inventory !== undefined ? firstSyncHooks(loaded, files, fileText(inventory), base?.inventory) : [];
+  const argocd = delivery?.engine === 'argocd' && readOutput && inventory !== undefined;
+  const from = argocd ? movedFrom((f) => readOutput(`../${DELIVERY_DIR}/${f}`), loaded.context.name, cluster) : undefined;
+  const first = argocd ? firstSyncHooks(loaded, files, fileText(inventory), from === undefined ? base?.inventory : undefined, from) : [];
   return first.length ? { ...compared, problems: [...first, ...compared.problems] } : compared;
 }
 
 /**
  * The PreSync hooks Argo CD runs before it makes their Namespace (lib/delivery/first-sync.ts): in a
- * Namespace the new inventory has and the old one (`before`, when there is one) had not. Only the
- * output files that may hold such a hook are parsed, and only when a Namespace is new.
+ * Namespace the new inventory has and the old one (`before`, when there is one) had not; in any,
+ * when the stage moves to another cluster (`from`). Only the output files that may hold such a hook
+ * are parsed, and only when a Namespace is new.
  */
-function firstSyncHooks(loaded: LoadedStage, files: StageFileTree, after: string, before: string | undefined): Problem[] {
+function firstSyncHooks(loaded: LoadedStage, files: StageFileTree, after: string, before: string | undefined, from?: string): Problem[] {
   const namespaces = (text: string) =>
     new Set(
       [...parseInventory(text).keys()].map(keyParts).flatMap((k) => (k.kind === 'Namespace' && k.namespace === undefined ? [k.name] : [])),
@@ -119,8 +123,11 @@ function firstSyncHooks(loaded: LoadedStage, files: StageFileTree, after: string
     return mayHoldPreSyncHook(text) ? objectsIn(text) : [];
   });
   const included = includedPlaces(loaded.context.files, loaded.context.namespace);
-  return hooksBeforeTheirNamespace(objects, fresh, (object, path) =>
-    included({ code: 'delivery/first-sync-hook', severity: 'warning', message: '', object, path }),
+  return hooksBeforeTheirNamespace(
+    objects,
+    fresh,
+    (object, path) => included({ code: 'delivery/first-sync-hook', severity: 'warning', message: '', object, path }),
+    from,
   );
 }
 
@@ -130,9 +137,9 @@ function comparedChanges(
   charts: readonly RenderedChart[],
   files: StageFileTree,
   base: ComparedOutput | undefined,
-  pruner: Engine | undefined,
-  engine: Engine | undefined,
+  delivery: DeliveredBy | undefined,
 ): OutputComparison {
+  const engine = delivery?.engine;
   const newInventory = files.get(INVENTORY_FILE);
   if (!base || newInventory === undefined) return { problems: [] };
   const { read: readOld, inventory: oldInventory, dir, own } = base;
@@ -217,10 +224,10 @@ function comparedChanges(
           old.file,
           [...oldObjects.values()].map((o) => o.object),
           dir,
-          pruner,
+          delivery,
         ),
       );
-    else if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir, pruner));
+    else if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir, delivery));
   }
   // the workloads replicasReset warned about
   const resetWorkloads = new Set<string>();
@@ -231,9 +238,10 @@ function comparedChanges(
     // what the engine deletes and creates anew (a hook, an object it is told to force) has no update to refuse: harmless
     // for a hook and a Job (it runs again), not for a workload's pods, a Service's clients, a claim's data (refused says so)
     const recreation = recreatedAtSync(engine, now);
-    if (!recreation || holdsData(now) || (recreation.when !== 'hook' && now.kind !== 'Job'))
+    // (a hook of no written deletion policy may be updated, and refused, by Argo CD past 2.x: said too)
+    if (!recreation || holdsData(now) || recreation.unwritten || (recreation.when !== 'hook' && now.kind !== 'Job'))
       for (const change of immutableChanges(old, now, charts))
-        problems.push(refused(loaded, old, now, change, chartOf.get(key), included, engine, recreation));
+        problems.push(refused(loaded, old, now, change, chartOf.get(key), included, delivery, recreation));
     const reset = replicasReset(
       loaded,
       old,

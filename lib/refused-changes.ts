@@ -8,7 +8,7 @@
  */
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
-import type { Engine } from './model/engines.js';
+import { APPLIED_BY_HAND, type DeliveredBy, type Engine } from './model/engines.js';
 import type { includedPlaces } from './checks/manifests.js';
 import { formatFieldPath } from './model/field-path.js';
 import { describeObject, type KubeObject, kubectlTarget, ownEntry } from './model/object.js';
@@ -17,7 +17,7 @@ import { SCALED_KINDS } from './model/kinds.js';
 import type { FieldChange } from './field-changes.js';
 import { engineName } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
-import { FORCE_ANNOTATION, type Recreation } from './delivery/recreated.js';
+import { BEFORE_HOOK_CREATION, FORCE_ANNOTATION, type Recreation } from './delivery/recreated.js';
 import { recreate } from './selector-changes.js';
 
 /**
@@ -33,9 +33,10 @@ export function refused(
   change: FieldChange,
   app: string | undefined,
   included: ReturnType<typeof includedPlaces>,
-  engine: Engine | undefined,
+  delivery: DeliveredBy | undefined,
   recreation: Recreation | undefined,
 ): Problem {
+  const engine = delivery?.engine;
   const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' && v !== '' ? v : JSON.stringify(v));
   const code = 'output/immutable-field';
   // a Secret's values are never shown, nor looked for among the settings
@@ -44,8 +45,16 @@ export function refused(
   const place = placeOf(loaded, app, secret ? undefined : change.after, change.path);
   const keep = place.setting && !secret ? `set ${place.setting} back to ${show(change.before)}` : 'keep the old value';
   // (a change the API server takes, or refuses only at times, is said as it is: change.outcome)
-  const instead = recreation && engine && !change.outcome ? recreated(old, now, change, engine, recreation, keep) : undefined;
-  const fails = REFUSED_APPLY[engine ?? 'kubectl'];
+  const found = recreation && engine && !change.outcome ? recreated(old, now, change, engine, recreation, keep) : undefined;
+  // a hook of no written deletion policy: Argo CD 2.x recreates it, a newer release may update it, refused; the policy written out is right on both
+  const instead =
+    found && recreation?.unwritten
+      ? {
+          outcome: `${found.outcome}, taking BeforeHookCreation as the hook names no hook-delete-policy; a newer release may not, and then ${refusedApply(delivery)}`,
+          hint: `annotate it in its file ${BEFORE_HOOK_CREATION}, which every Argo CD release reads alike; ${found.hint}`,
+        }
+      : found;
+  const fails = refusedApply(delivery);
   const outcome = typeof change.outcome === 'function' ? change.outcome(fails) : change.outcome;
   const body = `${formatFieldPath(change.path)} ${what}, ${outcome ?? `which the API server refuses (${change.why}): ${instead?.outcome ?? fails}`}`;
   const location =
@@ -67,9 +76,10 @@ export function refused(
     `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${ownEntry(COST, now.kind) ?? ''}`;
   // where the fix deletes the object by hand and the engine's sync is refused (not a change the API server takes): when to delete it
   const byHand =
-    engine && typeof change.outcome !== 'string' && fix.includes(`kubectl delete ${kubectlTarget(now)}`) ? DELETED_BY_HAND[engine] : '';
+    delivery && typeof change.outcome !== 'string' && fix.includes(`kubectl delete ${kubectlTarget(now)}`) ? deletedByHand(delivery) : '';
+  // (deleted before a push, the engine's sync of the commit before would make it again: when to delete it is the engine's)
   const hint = unlabelled
-    ? `stagecraft no longer writes its labels (nor, on amd64, its node selector) into an included pod template, so there is no old value to keep: delete the Job before this apply (kubectl delete ${kubectlTarget(now)}); applied, it runs again${forced}`
+    ? `stagecraft no longer writes its labels (nor, on amd64, its node selector) into an included pod template, so there is no old value to keep: delete the Job${delivery ? '' : ' before this apply'} (kubectl delete ${kubectlTarget(now)})${delivery ? deletedByHand(delivery) : ''}; applied, it runs again${forced}`
     : (instead?.hint ?? `${fix}${byHand}${forced}`);
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
@@ -81,32 +91,43 @@ export function refused(
  * wave fails, so the waves after it and the PostSync hooks are not applied, and an automated sync
  * whose retries are spent is not tried again for that commit (gitops-engine, appcontroller
  * autoSync). Flux's server-side dry-run of every object comes before any apply (fluxcd/pkg ssa
- * ApplyAll): nothing of the stage is applied but its Namespaces and CRDs (ApplyAllStaged's first
- * stage), and the Kustomization is tried again at its retryInterval (lib/delivery/flux.ts).
+ * ApplyAll): nothing of the stage is applied but its Namespaces, CRDs and `*Class` objects
+ * (ApplyAllStaged's first stages: kustomize-controller's classStage), and the Kustomization is tried
+ * again at its retryInterval (lib/delivery/flux.ts), but for a suspended one, which nothing applies
+ * until it is resumed.
  */
-const REFUSED_APPLY: Readonly<Record<Engine | 'kubectl', string>> = {
-  kubectl: 'kubectl apply fails on it',
-  argocd:
-    "Argo CD's sync of the stage fails on it, refused by the API server: the Application stays OutOfSync, what comes in later sync waves is not applied, " +
-    'and once its retries are spent Argo CD does not sync that commit again by itself',
-  flux:
-    "Flux's apply of the stage fails on it (its dry-run is refused), so nothing of the stage is applied but its Namespaces and CRDs: " +
-    'the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait',
-};
+function refusedApply(delivery: DeliveredBy | undefined): string {
+  if (!delivery) return 'kubectl apply fails on it';
+  const flux =
+    "Flux's apply of the stage fails on it (its dry-run is refused), so nothing of the stage is applied but its Namespaces, CRDs and *Class objects: " +
+    'the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait';
+  if (delivery.engine === 'flux')
+    return delivery.automated
+      ? flux
+      : `its Kustomization is suspended, so Flux applies nothing until it is resumed (${APPLIED_BY_HAND.flux}); then ${flux}`;
+  return delivery.automated
+    ? "Argo CD's sync of the stage fails on it, refused by the API server: the Application stays OutOfSync, what comes in later sync waves is not applied, " +
+        'and once its retries are spent Argo CD does not sync that commit again by itself'
+    : `Argo CD's sync of the stage, which is synced by hand (${APPLIED_BY_HAND.argocd}), fails on it, refused by the API server: the Application stays OutOfSync, and what comes in later sync waves is not applied`;
+}
 
 /**
  * In a stage an engine delivers, when to delete by hand an object whose update is refused, and what
- * applies it anew: deleted before the commit is pushed, the engine's next sync (a self-heal, Flux's
- * interval) makes it again from the commit before, as it was.
+ * applies it anew: where the engine follows the commits, deleted before the commit is pushed, the
+ * engine's next sync (a self-heal, Flux's interval) makes it again from the commit before, as it
+ * was; where it does not, nothing applies the stage until the command that applies it by hand.
  */
-const DELETED_BY_HAND: Readonly<Record<Engine, string>> = {
-  argocd:
-    '; Argo CD delivers the stage: delete it only once this commit is pushed and its sync has failed (deleted before, a sync of the commit before makes it again as it was), ' +
-    'then sync the stage by hand (argocd app sync <its Application>), since Argo CD does not sync that commit again by itself',
-  flux:
-    '; Flux delivers the stage: delete it only once this commit is pushed and its apply has failed (deleted before, an apply of the commit before makes it again as it was); ' +
-    'Flux applies it anew at its next try, within 2 minutes (flux reconcile kustomization <its Kustomization> does it at once)',
-};
+function deletedByHand({ engine, automated }: DeliveredBy): string {
+  if (!automated)
+    return engine === 'argocd'
+      ? `; Argo CD syncs the stage only by hand: once this commit is pushed, delete it, then sync the stage (${APPLIED_BY_HAND.argocd})`
+      : `; Flux's Kustomization of the stage is suspended: once this commit is pushed, delete it, then resume the stage (${APPLIED_BY_HAND.flux}), which applies it anew`;
+  return engine === 'argocd'
+    ? '; Argo CD delivers the stage: delete it only once this commit is pushed and its sync has failed (deleted before, a sync of the commit before makes it again as it was), ' +
+        `then sync the stage by hand (${APPLIED_BY_HAND.argocd}), since Argo CD does not sync that commit again by itself`
+    : '; Flux delivers the stage: delete it only once this commit is pushed and its apply has failed (deleted before, an apply of the commit before makes it again as it was); ' +
+        'Flux applies it anew at its next try, within 2 minutes (flux reconcile kustomization <its Kustomization> does it at once)';
+}
 
 /** What deleting an object costs, by kind: the data of a claim or volume, a Service's clients for a while. */
 const COST: Readonly<Record<string, string>> = {
@@ -141,7 +162,8 @@ function recreated(
 ): { outcome: string; hint: string } {
   const name = engineName(engine);
   const { by } = recreation;
-  const deletes = RECREATED[recreation.when](name, by);
+  // (a hook of no written deletion policy: only Argo CD 2.x is known to delete it)
+  const deletes = RECREATED[recreation.when](recreation.unwritten ? `${name} 2.x` : name, by);
   if (now.kind === 'PersistentVolumeClaim' || now.kind === 'PersistentVolume') {
     // a claim in use is deleted only once no pod uses it
     const data =

@@ -219,10 +219,45 @@ describe('data that leaves the output', () => {
         'keep it from the prune (kubectl annotate persistentvolumeclaim mysql -n data argocd.argoproj.io/sync-options=Prune=false), ' +
         'or write delivery: { sync: { prune: false } } in that commit; then copy the data over, then delete it by hand',
     );
-    // Flux's annotation; and a stage synced by hand (or without prune) is applied as the hint of kubectl says
+    // Flux's annotation; and a stage Argo CD syncs by hand (or without prune) is synced without --prune first
     expect(changes(before, after, { env: { engine: 'flux' } }).join('\n')).toContain('kustomize.toolkit.fluxcd.io/prune=disabled');
     for (const sync of [{ automated: false }, { prune: false }])
-      expect(moving(sync)[0]).toContain('apply it without --prune first (kubectl apply -k dist/data), make the Secrets');
+      expect(moving(sync)[0]).toContain('sync it without --prune first (argocd app sync <its Application>), make the Secrets');
+    expect(changes(before, after).join('\n')).toContain('apply it without --prune first (kubectl apply -k dist/data), make the Secrets');
+  });
+
+  it('when the stage is delivered by an engine that does not prune as each commit syncs, says what deletes the Namespace and claims, and what to do before it', () => {
+    const before = `${STAGE}${MANIFESTS.replace('apps:\n', '')}delivery: { cluster: nonprod }\n`;
+    const after = `namespace: data2\n${before}`;
+    const namespace = (env: StageEnvironment) =>
+      changes(before, after, { env }).find((w) => w.includes('Namespace data leaves dist/data/'))!;
+    // a suspended Kustomization prunes when it is resumed; flux reconcile refuses a suspended one
+    const suspended = namespace({ engine: 'flux', sync: { automated: false } });
+    expect(suspended).toContain(
+      ': Flux, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (flux resume kustomization <its Kustomization>), and with it everything in it',
+    );
+    expect(suspended).toContain(
+      '  hint: to keep them, set namespace: data back; to move the stage on purpose, Flux prunes it once the stage is resumed, so before resuming it, keep it from the prune ' +
+        '(kubectl annotate namespace data kustomize.toolkit.fluxcd.io/prune=disabled; kubectl annotate persistentvolumeclaim --all -n data kustomize.toolkit.fluxcd.io/prune=disabled), ' +
+        'or write delivery: { sync: { prune: false } } in that commit; then make the Secrets',
+    );
+    expect(namespace({ engine: 'argocd', sync: { automated: false } })).toContain(
+      ': Argo CD, which delivers the stage synced by hand, deletes it at a sync with prune (argocd app sync <its Application> --prune), and with it',
+    );
+    expect(namespace({ engine: 'argocd', sync: { prune: false } })).toContain(
+      ': Argo CD, which delivers the stage without prune, deletes it at a sync with prune (argocd app sync <its Application> --prune), and with it',
+    );
+    const kept = namespace({ engine: 'flux', sync: { prune: false } });
+    expect(kept).toContain(
+      ': Flux, which delivers the stage without prune, leaves it in the cluster until it is deleted by hand, and with it',
+    );
+    expect(kept).toContain('to move the stage on purpose, make the Secrets in namespace data2');
+    // a claim that leaves with the namespace: kept from the prune that resuming the stage does
+    expect(changes(before, after, { env: { engine: 'flux', sync: { automated: false } } })).toContainEqual(
+      expect.stringContaining(
+        'PersistentVolumeClaim data/mysql leaves dist/data/: Flux, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (flux resume kustomization <its Kustomization>), and the volume bound to it is released',
+      ),
+    );
   });
 
   it('when the stage is delivered by an engine that prunes as it syncs, says that the engine deletes the Namespace and claims, not kubectl apply --prune', () => {
@@ -244,8 +279,10 @@ describe('data that leaves the output', () => {
     expect(messages({ engine: 'flux' })[0]).toContain(
       ': Flux, which delivers the stage and prunes, deletes it as soon as the commit syncs, and with it',
     );
-    // synced by hand: applied as kubectl applies it
-    expect(messages({ engine: 'argocd', sync: { automated: false } })[0]).toContain(': kubectl apply --prune deletes it, and with it');
+    // synced by hand: by a sync with prune
+    expect(messages({ engine: 'argocd', sync: { automated: false } })[0]).toContain(
+      ': Argo CD, which delivers the stage synced by hand, deletes it at a sync with prune (argocd app sync <its Application> --prune), and with it',
+    );
   });
 
   it('is warned about at the manifests app when a Namespace it included leaves, naming it', () => {
@@ -322,12 +359,16 @@ describe('fields the API server will not change', () => {
       );
     };
     const preSync = job('argocd.argoproj.io/hook: PreSync');
-    // Argo CD deletes a hook before it creates it again (BeforeHookCreation, its default), and never applies a skipped one or a Helm test
-    expect(warned('argocd', preSync)).toBe(false);
+    const recreated = job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: BeforeHookCreation');
+    // Argo CD deletes a hook before it creates it again (BeforeHookCreation written), and never applies a skipped one or a Helm test
+    expect(warned('argocd', recreated)).toBe(false);
+    expect(warned('argocd', job('helm.sh/hook: pre-upgrade, helm.sh/hook-delete-policy: before-hook-creation'))).toBe(false);
+    // with no deletion policy written, only Argo CD 2.x takes BeforeHookCreation: warned (below)
+    expect(warned('argocd', preSync)).toBe(true);
     expect(
       warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: "BeforeHookCreation,HookSucceeded"')),
     ).toBe(false);
-    expect(warned('argocd', job('helm.sh/hook: pre-upgrade'))).toBe(false);
+    expect(warned('argocd', job('helm.sh/hook: pre-upgrade'))).toBe(true);
     expect(warned('argocd', job('helm.sh/hook: test'))).toBe(false);
     expect(warned('argocd', job('argocd.argoproj.io/hook: Skip'))).toBe(false);
     expect(warned('argocd', job('argocd.argoproj.io/sync-options: "Force=true,Replace=true"'))).toBe(false);
@@ -336,10 +377,10 @@ describe('fields the API server will not change', () => {
     // Flux reads the value in any case (strings.EqualFold); Argo CD's client-side apply --force recreates what is refused
     expect(warned('flux', job('kustomize.toolkit.fluxcd.io/force: Enabled'))).toBe(false);
     expect(warned('argocd', job('argocd.argoproj.io/sync-options: Force=true'))).toBe(false);
-    // Argo CD drops a deletion policy it does not spell exactly, and with none left deletes the hook before creation
-    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: hooksucceeded'))).toBe(false);
-    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookSucceded'))).toBe(false);
-    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, helm.sh/hook-delete-policy: HookSucceeded'))).toBe(false);
+    // Argo CD drops a deletion policy it does not spell exactly, and with none left the hook names none: warned as that
+    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: hooksucceeded'))).toBe(true);
+    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookSucceded'))).toBe(true);
+    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, helm.sh/hook-delete-policy: HookSucceeded'))).toBe(true);
     // a hook that stays once it succeeded (or failed) is updated at the next sync; Replace=true alone is an update too
     expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookFailed'))).toBe(true);
     expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, helm.sh/hook-delete-policy: hook-succeeded'))).toBe(true);
@@ -348,8 +389,8 @@ describe('fields the API server will not change', () => {
     expect(warned('argocd', job('argocd.argoproj.io/sync-options: "Force=true,ServerSideApply=true"'))).toBe(true);
     expect(warned('flux', job('kustomize.toolkit.fluxcd.io/force: disabled'))).toBe(true);
     // kubectl, and the other engine, know neither annotation
-    expect(warned(undefined, preSync)).toBe(true);
-    expect(warned('flux', preSync)).toBe(true);
+    expect(warned(undefined, recreated)).toBe(true);
+    expect(warned('flux', recreated)).toBe(true);
     expect(warned('argocd', job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(true);
     expect(warned(undefined, job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(true);
   });
@@ -372,7 +413,7 @@ describe('fields the API server will not change', () => {
     );
     const [flux, fluxHint] = warning(delivered, { engine: 'flux' }).split('\n  hint: ');
     expect(flux).toMatch(
-      /: Flux's apply of the stage fails on it \(its dry-run is refused\), so nothing of the stage is applied but its Namespaces and CRDs: the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait$/,
+      /: Flux's apply of the stage fails on it \(its dry-run is refused\), so nothing of the stage is applied but its Namespaces, CRDs and \*Class objects: the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait$/,
     );
     expect(fluxHint).toMatch(
       /; Flux delivers the stage: delete it only once this commit is pushed and its apply has failed .*flux reconcile kustomization/,
@@ -401,7 +442,7 @@ describe('fields the API server will not change', () => {
     const warning = (stage: string, env: StageEnvironment) =>
       changes(stage, stage, { was, objects: OBJECTS, env }).find((w) => w.includes('spec.storageClassName'))!;
     expect(warning(delivered, { engine: 'flux' })).toContain(
-      "which is not known at synth time: Flux's apply of the stage fails on it (its dry-run is refused), so nothing of the stage is applied but its Namespaces and CRDs: the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait (a claim's spec cannot change once it is created, only its storage request grow) unless that is fixed",
+      "which is not known at synth time: Flux's apply of the stage fails on it (its dry-run is refused), so nothing of the stage is applied but its Namespaces, CRDs and *Class objects: the Kustomization is not ready, tried again every 2 minutes, and the stages that depend on it wait (a claim's spec cannot change once it is created, only its storage request grow) unless that is fixed",
     );
     expect(warning(MANIFESTS, {})).toContain('which is not known at synth time: kubectl apply fails on it (a claim');
   });
@@ -425,6 +466,28 @@ describe('fields the API server will not change', () => {
     );
     // kubectl knows neither
     expect(hint(MANIFESTS, {})).not.toContain('annotate');
+  });
+
+  it('warns about a new template of an Argo CD hook Job that names no deletion policy, which only Argo CD 2.x deletes before the next sync, with the policy to write', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const was = OBJECTS.replace(
+      'metadata: { name: migrate }',
+      'metadata: { name: migrate, annotations: { argocd.argoproj.io/hook: PreSync } }',
+    );
+    const [message, hint] = changes(delivered, delivered, {
+      was,
+      objects: was.replace('migrate:1.0', 'migrate:1.1'),
+      env: { engine: 'argocd' },
+    })
+      .find((w) => w.includes('Job data/migrate'))!
+      .split('\n  hint: ');
+    expect(message).toContain(
+      "which the API server refuses (a Job's spec.template cannot change once it is created): Argo CD 2.x deletes it before each sync creates it again, " +
+        "taking BeforeHookCreation as the hook names no hook-delete-policy; a newer release may not, and then Argo CD's sync of the stage fails on it",
+    );
+    expect(hint).toMatch(
+      /^annotate it in its file argocd\.argoproj\.io\/hook-delete-policy: BeforeHookCreation, which every Argo CD release reads alike; /,
+    );
   });
 
   it('still warns about a claim an engine is told to force: deleted and made anew, empty, it takes the data with it', () => {
@@ -570,6 +633,53 @@ describe('fields the API server will not change', () => {
         'delete the Job before this apply (kubectl delete job migrate -n data); applied, it runs again',
     );
     expect(warning).not.toContain('keep the old value');
+  });
+
+  it('tells an upgrader whose stage an engine delivers to delete that Job only once the commit is pushed, as the engine takes it', () => {
+    const labelled = OBJECTS.replace(
+      'metadata: { name: migrate }\nspec:\n  template:\n',
+      'metadata: { name: migrate }\nspec:\n  template:\n    metadata: { labels: { app.kubernetes.io/managed-by: stagecraft, stagecraft.dev/stage: data } }\n',
+    );
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const hint = (env: StageEnvironment) =>
+      changes(delivered, delivered, { was: labelled, env })
+        .find((w) => w.includes('Job data/migrate'))!
+        .split('\n  hint: ')[1];
+    const argo = hint({ engine: 'argocd' });
+    // deleted before the push, the engine's sync of the commit before makes it again
+    expect(argo).not.toContain('before this apply');
+    expect(argo).toContain(
+      'so there is no old value to keep: delete the Job (kubectl delete job migrate -n data); Argo CD delivers the stage: delete it only once this commit is pushed and its sync has failed',
+    );
+    expect(hint({ engine: 'flux' })).toContain(
+      '(kubectl delete job migrate -n data); Flux delivers the stage: delete it only once this commit is pushed and its apply has failed',
+    );
+    expect(hint({ engine: 'flux', sync: { automated: false } })).toContain(
+      "(kubectl delete job migrate -n data); Flux's Kustomization of the stage is suspended: once this commit is pushed, delete it, then resume the stage (flux resume kustomization <its Kustomization>), which applies it anew; applied, it runs again",
+    );
+  });
+
+  it('says, in a stage its engine does not sync at each push, that nothing applies it until it is synced or resumed by hand, and not that it is tried again', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const objects = OBJECTS.replace('10.96.0.50', '10.96.0.51');
+    const warning = (env: StageEnvironment) => changes(delivered, delivered, { objects, env }).find((w) => w.includes('Service data/db'))!;
+    const [flux, fluxHint] = warning({ engine: 'flux', sync: { automated: false } }).split('\n  hint: ');
+    expect(flux).toContain(
+      "(a Service's clusterIP cannot change): its Kustomization is suspended, so Flux applies nothing until it is resumed (flux resume kustomization <its Kustomization>); " +
+        "then Flux's apply of the stage fails on it",
+    );
+    expect(fluxHint).toMatch(
+      /; Flux's Kustomization of the stage is suspended: once this commit is pushed, delete it, then resume the stage \(flux resume kustomization <its Kustomization>\), which applies it anew$/,
+    );
+    expect(fluxHint).not.toContain('flux reconcile');
+    const [argo, argoHint] = warning({ engine: 'argocd', sync: { automated: false } }).split('\n  hint: ');
+    expect(argo).toMatch(
+      /: Argo CD's sync of the stage, which is synced by hand \(argocd app sync <its Application>\), fails on it, refused by the API server: the Application stays OutOfSync, and what comes in later sync waves is not applied$/,
+    );
+    expect(argoHint).toMatch(
+      /; Argo CD syncs the stage only by hand: once this commit is pushed, delete it, then sync the stage \(argocd app sync <its Application>\)$/,
+    );
+    expect(argoHint).not.toContain('its sync has failed');
   });
 
   it("does not warn about a default the API server fills in, now written out: a claim's, a volume's or a claim template's volumeMode: Filesystem, a Job's completions: 1", () => {

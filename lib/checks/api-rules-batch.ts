@@ -7,7 +7,7 @@
 import { BoundedMap } from '../model/bounded-map.js';
 import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../model/cron.js';
 import type { Engine } from '../model/engines.js';
-import { argoCdHook } from '../model/hooks.js';
+import { UNWRITTEN_POLICY, argoCdHook } from '../model/hooks.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import type { PodTemplate } from '../model/pod-specs.js';
 import { finder, type Emit, type Finding } from './finding.js';
@@ -43,7 +43,7 @@ function jobTtlFinding(o: KubeObject, ttl: number, engine: Engine | undefined): 
       'api/job-ttl',
       at,
       `${deleted}, which may be before Argo CD, which runs it as a sync hook, has seen it finish: Argo CD 2.x then waits for the hook for ever (the sync stays at "waiting for completion of hook")`,
-      `remove ttlSecondsAfterFinished and let the hook's deletion policy remove the Job (argocd.argoproj.io/hook-delete-policy: HookSucceeded; without one, Argo CD deletes it before the next sync creates it again); or give it ${HOOK_TTL_SEEN} s or more`,
+      `remove ttlSecondsAfterFinished and let the hook's deletion policy remove the Job, written out (argocd.argoproj.io/hook-delete-policy: HookSucceeded, or BeforeHookCreation to keep it until the next sync): ${UNWRITTEN_POLICY}; or give it ${HOOK_TTL_SEEN} s or more`,
     );
   const [again, hint] =
     engine === 'argocd'
@@ -53,7 +53,7 @@ function jobTtlFinding(o: KubeObject, ttl: number, engine: Engine | undefined): 
         ]
       : engine === 'flux'
         ? [
-            "so Flux creates it again at its next apply of the stage (every interval of the stage's Kustomization, 10 minutes), and it runs again",
+            "so Flux creates it again at its next apply of the stage (every interval of the stage's Kustomization, 10 minutes; a suspended one's, once it is resumed), and it runs again",
             'remove ttlSecondsAfterFinished, so that the finished Job stays and Flux leaves it alone (to run it again when its template changes, annotate it kustomize.toolkit.fluxcd.io/force: enabled); for a task that repeats, make it a CronJob',
           ]
         : [

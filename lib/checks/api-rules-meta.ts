@@ -18,9 +18,9 @@ import {
   nameRuleOf,
   type NameRule,
 } from '../model/object-names.js';
-import { type KubeObject, ownEntry } from '../model/object.js';
+import type { KubeObject } from '../model/object.js';
 import type { Engine } from '../model/engines.js';
-import { ARGOCD_HOOKS, HELM_HOOK, helmHooks } from '../model/hooks.js';
+import { HELM_HOOK, argoCdHook, helmHooks } from '../model/hooks.js';
 import { finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
@@ -31,7 +31,8 @@ import { clusterMadeFinding } from './cluster-made.js';
  * What the stage's applier does with a Helm hook that `helm template` rendered (a test Pod, a
  * migration Job): kubectl apply (and Flux, which applies as it does) creates it with everything
  * else, once; Argo CD runs the install and upgrade hooks as its own sync hooks (no finding) and
- * never applies the others. `crd-install` is no hook to any of them.
+ * never applies the others, unless its own hook annotation, which rules over Helm's, says otherwise
+ * (lib/model/hooks.ts `argoCdHook`). `crd-install` is no hook to any of them.
  */
 function helmHookFinding(o: KubeObject, annotation: string, engine: Engine | undefined): Finding | undefined {
   const hooks = helmHooks(annotation);
@@ -40,7 +41,8 @@ function helmHookFinding(o: KubeObject, annotation: string, engine: Engine | und
   const at = ['metadata', 'annotations', HELM_HOOK];
   const what = `makes the ${o.kind} a Helm hook ('${annotation}')`;
   if (engine === 'argocd') {
-    if (hooks.some((h) => ownEntry(ARGOCD_HOOKS, h) !== undefined)) return undefined;
+    // Argo CD's own hook annotation rules over Helm's (a Helm test that is a PostSync hook to Argo CD runs)
+    if (argoCdHook(o.metadata.annotations ?? {}) !== 'never') return undefined;
     return warn(
       'api/helm-hook',
       at,

@@ -36,7 +36,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { compileStage, inSequence, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
-import type { Engine, StageDelivery } from '../config/delivery.js';
+import type { ClusterSpec, Engine, StageDelivery } from '../config/delivery.js';
 import { type ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { isFsError } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
@@ -94,6 +94,8 @@ interface WorkerInput {
   readonly sources: readonly { readonly stage: string; readonly file: string; readonly text: string }[];
   readonly engine?: Engine;
   readonly sync?: StageDelivery['sync'];
+  readonly clusters?: Readonly<Record<string, ClusterSpec>>;
+  readonly cluster?: string;
   readonly crds?: readonly KubeObject[];
   readonly cache?: SharedRenderCache;
   /** Output in progress: the worker stages each stage's files itself and sends what `adopt` takes. */
@@ -183,6 +185,8 @@ export function stageWorkers({ root, cache, output, objects = true, setting }: S
           sources: plain,
           engine: env.engine,
           sync: env.sync,
+          clusters: env.clusters,
+          cluster: env.cluster,
           crds: env.crds,
           cache: shared,
           output: output?.target,
@@ -312,7 +316,7 @@ function serveStage(input: WorkerInput, i: number, counter: Int32Array, cache?: 
   let message: WorkerMessage;
   try {
     if (process.env[CRASH_ENV] === `worker-throw-${input.sources[i].stage}`) throw new Error(`${CRASH_ENV}: a bug in a worker`);
-    const env = { engine: input.engine, sync: input.sync, crds: input.crds, cache };
+    const env = { engine: input.engine, sync: input.sync, clusters: input.clusters, cluster: input.cluster, crds: input.crds, cache };
     const source = input.sources[i];
     const readSource = (path: string) => readProjectSource(input.root, path);
     const entries = diskStageEntries(input.root, source.stage);

@@ -5,13 +5,21 @@
  * chart's pre-install hook, which Argo CD runs as one) is then refused ("namespaces ... not found"),
  * the sync fails before the Namespace is made, and so does every retry: the stage is never applied
  * (argo-cd#3762). The Application's `CreateNamespace=true` would not help: Argo CD makes no Namespace
- * that the manifests hold (gitops-engine autoCreateNamespace). Pure: lib/output-changes.ts finds
- * the Namespaces that are new in a stage's output and the hooks in them, and places the warning.
+ * that the manifests hold (gitops-engine autoCreateNamespace). Unless that Namespace is itself a
+ * PreSync hook of an earlier wave, which Argo CD creates first. Whether a Namespace is in the cluster
+ * no output tells: one new in the stage's output may be there already (adopted), and every one may
+ * be missing from a cluster the stage moves to. Pure: lib/output-changes.ts finds the Namespaces
+ * that are new in a stage's output and the hooks in them, and places the warning.
  */
 import type { Problem, SourceLocation } from '../errors.js';
 import type { FieldPath } from '../model/field-path.js';
+import type { ClusterSpec } from '../config/delivery.js';
+import { parseManifests } from '../checks/manifests.js';
 import { ARGOCD_HOOK, HELM_HOOK, argoCdPreSync } from '../model/hooks.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
+import { SYNC_WAVE_ANNOTATION } from '../model/sync-waves.js';
+import { ENGINES } from '../model/engines.js';
+import { argoCdTarget, sameCluster, targetOf } from './target.js';
 
 const CODE = 'delivery/first-sync-hook';
 
@@ -21,25 +29,76 @@ const PRE_SYNC_MARKERS = ['PreSync', 'pre-install', 'pre-upgrade'];
 /** Whether the text of an output file may hold a PreSync hook: only such a file is parsed. */
 export const mayHoldPreSyncHook = (text: string): boolean => PRE_SYNC_MARKERS.some((m) => text.includes(m));
 
+/** An object's sync wave as Argo CD reads it: an integer, else 0. */
+function waveOf(o: KubeObject): number {
+  const wave = o.metadata.annotations?.[SYNC_WAVE_ANNOTATION];
+  return typeof wave === 'string' && /^\s*[-+]?\d+\s*$/.test(wave) ? Number.parseInt(wave, 10) : 0;
+}
+
+/**
+ * The cluster that `dist/delivery/` as it is (`readDelivery`: a file of it by its path there) has
+ * an engine apply `stage` to, in words, when it may be another than `cluster`, the one Argo CD now
+ * applies it to (as the project file names it): there every Namespace of the stage may be missing.
+ * Undefined when it is the same, or no engine delivered the stage.
+ */
+export function movedFrom(
+  readDelivery: (path: string) => string | undefined,
+  stage: string,
+  cluster: ClusterSpec | undefined,
+): string | undefined {
+  const now = cluster && argoCdTarget(stage, cluster);
+  if (!now) return undefined;
+  for (const engine of ENGINES) {
+    const text = readDelivery(`${engine}/10-${stage}.yaml`);
+    if (text === undefined) continue;
+    let objects: readonly KubeObject[];
+    try {
+      objects = parseManifests([{ file: `${engine}/10-${stage}.yaml`, text }]).objects;
+    } catch {
+      // a file that is no longer YAML (a merge conflict): nothing known of where the stage was
+      continue;
+    }
+    const was = objects.map(targetOf).find((t) => t?.stage === stage);
+    if (was) return sameCluster(was, now, [cluster]) === 'same' ? undefined : was.cluster;
+  }
+  return undefined;
+}
+
 /**
  * A warning for each of `objects` that Argo CD runs as a PreSync hook in a Namespace of `fresh`
- * (the Namespaces the stage's output makes that its output did not make before), placed by `place`
- * at its hook annotation (an included manifest's object), else named.
+ * (the Namespaces the stage's output makes that its output did not make before; every one when the
+ * stage moves to another cluster, `from`), placed by `place` at its hook annotation (an included
+ * manifest's object), else named; not for a hook whose Namespace is a PreSync hook of an earlier wave.
+ * @param from the cluster the stage was applied to, in words, when it moves to another
  */
 export function hooksBeforeTheirNamespace(
   objects: readonly KubeObject[],
   fresh: ReadonlySet<string>,
   place: (o: KubeObject, path: FieldPath) => SourceLocation | undefined,
+  from?: string,
 ): Problem[] {
+  // the Namespaces Argo CD itself creates in the PreSync phase, by wave
+  const early = new Map(
+    objects.flatMap((o) =>
+      o.kind === 'Namespace' && isRecord(o.metadata.annotations) && argoCdPreSync(o.metadata.annotations)
+        ? [[String(o.metadata.name), waveOf(o)] as const]
+        : [],
+    ),
+  );
   const problems: Problem[] = [];
   for (const o of objects) {
     const ns = o.metadata?.namespace;
     if (typeof ns !== 'string' || !fresh.has(ns) || !isRecord(o.metadata.annotations) || !argoCdPreSync(o.metadata.annotations)) continue;
+    const before = early.get(ns);
+    if (before !== undefined && before < waveOf(o)) continue;
+    const why = from
+      ? `the stage now goes to another cluster than ${from}, where the Namespace ${ns} may not exist yet`
+      : `the Namespace ${ns} is new to the stage's output, so it may not exist in the cluster yet`;
     const message =
-      `Argo CD runs this PreSync hook before it applies anything else of the stage, and the Namespace ${ns} is new: on its first sync ` +
+      `Argo CD runs this PreSync hook before it applies anything else of the stage, and ${why}: if it does not, on its first sync ` +
       `the hook is refused (namespaces "${ns}" not found), and so is every retry, since the Namespace comes after it: the stage is never applied`;
     const hint =
-      `before pushing this commit, create the Namespace in the cluster (kubectl create namespace ${ns}), with what the hook reads from it ` +
+      `if Namespace ${ns} does not exist in the cluster yet (kubectl get namespace ${ns}), create it there before pushing this commit (kubectl create namespace ${ns}), with what the hook reads from it ` +
       '(its Secrets, ConfigMaps and ServiceAccount: the first sync makes them after it too); Argo CD applies the rest over them. ' +
       'If the sync failed already, do so, then argocd app sync the stage, since Argo CD does not sync that commit again by itself';
     const location = place(o, ['metadata', 'annotations', ARGOCD_HOOK in o.metadata.annotations ? ARGOCD_HOOK : HELM_HOOK]);

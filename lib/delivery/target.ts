@@ -57,6 +57,16 @@ export function targetOf(o: unknown): StageTarget | undefined {
   return { subject, stage, cluster: 'the cluster Flux runs in', form: 'own', id: '' };
 }
 
+/**
+ * Where Argo CD applies `stage` to `cluster` of the project file, as `targetOf` reads the
+ * Application lib/delivery/argocd.ts writes for it (its server, else its name).
+ */
+export const argoCdTarget = (stage: string, cluster: ClusterSpec): StageTarget | undefined =>
+  targetOf({
+    kind: 'Application',
+    spec: { source: { path: `dist/${stage}` }, destination: cluster.server ? { server: cluster.server } : { name: cluster.name } },
+  });
+
 /** Whether the cluster `c` of the project file is what `t` names (its server, Argo CD name or kubeconfig Secret). */
 function declares(c: ClusterSpec, t: StageTarget): boolean {
   if (t.form === 'server') return c.server !== undefined && normalUrl(c.server) === t.id;

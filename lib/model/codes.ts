@@ -531,7 +531,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/first-sync-hook',
     'PreSync hook in a Namespace Argo CD has not made yet',
-    "Argo CD runs a stage's PreSync hooks (its own, or a Helm chart's pre-install and pre-upgrade hooks) before it applies anything else, the Namespace included, whatever the sync waves; a hook in a Namespace the stage makes for the first time is refused on the first sync, and so is every retry: the stage is never applied. Said once, as the output that first makes the Namespace is written: create the Namespace (and what the hook reads from it) before pushing, or, once the sync failed, then run argocd app sync.",
+    "Argo CD runs a stage's PreSync hooks (its own, or a Helm chart's pre-install and pre-upgrade hooks) before it applies anything else, the Namespace included, whatever the sync waves; a hook in a Namespace the stage makes for the first time (or that the cluster the stage moves to lacks) is refused on the first sync, and so is every retry: the stage is never applied. Said once, as the output that first makes the Namespace (or moves the stage to another cluster) is written, unless the Namespace is itself a PreSync hook of an earlier wave: if the Namespace does not exist in the cluster yet (kubectl get namespace), create it (and what the hook reads from it) before pushing, or, once the sync failed, then run argocd app sync.",
   ),
   row(
     'delivery/moves-cluster',

@@ -1,3 +1,25 @@
 /** The GitOps engines that deliver a stage (lib/delivery/): here, so that lib/cli/reuse.ts reads them before the compiler loads. */
 export const ENGINES = ['argocd', 'flux'] as const;
 export type Engine = (typeof ENGINES)[number];
+
+/**
+ * How an engine delivers a stage, as far as the warnings about its output go: the engine and its
+ * sync policy, resolved (lib/config/sync-policy.ts `resolvedSync`). `automated: false` is an Argo CD
+ * Application synced by hand, or a Flux Kustomization written `suspend: true`, which nothing applies
+ * until `flux resume` (lib/delivery/flux.ts).
+ */
+export interface DeliveredBy {
+  readonly engine: Engine;
+  readonly automated: boolean;
+  readonly prune: boolean;
+}
+
+/**
+ * The command that applies a stage whose engine does not follow its commits (`automated: false`):
+ * Argo CD's sync by hand; Flux's resume of the suspended Kustomization (`flux reconcile` refuses a
+ * suspended one). Its Application or Kustomization is `<project>-<stage>`.
+ */
+export const APPLIED_BY_HAND: Readonly<Record<Engine, string>> = {
+  argocd: 'argocd app sync <its Application>',
+  flux: 'flux resume kustomization <its Kustomization>',
+};

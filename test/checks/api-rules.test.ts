@@ -67,7 +67,7 @@ describe("the API server's rules", () => {
     const ttl = (engine: 'argocd' | 'flux') =>
       findingsIn(['api/job-ttl.yaml'], { engine }, 'warning').filter((f) => f.includes('ttlSecondsAfterFinished'));
     expect(ttl('flux')).toEqual([
-      "api/job-ttl.yaml:9:28: Job default/seed: spec.ttlSecondsAfterFinished: the cluster deletes the Job 600 s after it finishes, so Flux creates it again at its next apply of the stage (every interval of the stage's Kustomization, 10 minutes), and it runs again",
+      "api/job-ttl.yaml:9:28: Job default/seed: spec.ttlSecondsAfterFinished: the cluster deletes the Job 600 s after it finishes, so Flux creates it again at its next apply of the stage (every interval of the stage's Kustomization, 10 minutes; a suspended one's, once it is resumed), and it runs again",
     ]);
     expect(ttl('argocd')).toEqual([
       'api/job-ttl.yaml:9:28: Job default/seed: spec.ttlSecondsAfterFinished: the cluster deletes the Job 600 s after it finishes, so Argo CD finds it missing (the Application OutOfSync) and creates it again at its next sync (at once with selfHeal), and it runs again',
@@ -108,6 +108,47 @@ describe("the API server's rules", () => {
     expect(findingsIn(['api/helm-hook.yaml'], { engine: 'argocd' }, 'warning').filter((f) => f.includes('helm.sh/hook'))).toEqual([
       "api/helm-hook.yaml:9:21: Pod default/web-test-connection: metadata.annotations.helm.sh/hook: makes the Pod a Helm hook ('test'), which Argo CD never applies: it runs pre-install and pre-upgrade hooks as PreSync hooks and post-install and post-upgrade hooks as PostSync hooks, at every sync, and leaves the others out",
     ]);
+  });
+
+  it("for a stage Argo CD delivers, takes a Helm hook as Argo CD's own hook annotation says when it has one: a Helm test it runs as a PostSync hook is no hook it never applies", () => {
+    const job = (annotations: Record<string, string>) => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'smoke', namespace: 'default', annotations },
+      spec: {
+        ttlSecondsAfterFinished: 0,
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'smoke', image: 'busybox:1.36' }] } },
+      },
+    });
+    const codes = (annotations: Record<string, string>) =>
+      checkApiRules(job(annotations), { engine: 'argocd' })
+        .filter((f) => f.severity === 'warning')
+        .map((f) => f.code);
+    // Argo CD runs it (api/job-ttl says so): not a hook "which Argo CD never applies"
+    expect(codes({ 'helm.sh/hook': 'test', 'argocd.argoproj.io/hook': 'PostSync' })).toEqual(['api/job-ttl']);
+    // skipped, it never applies it, whatever Helm's hook
+    expect(codes({ 'helm.sh/hook': 'pre-install', 'argocd.argoproj.io/hook': 'Skip' })).toEqual(['api/helm-hook']);
+    expect(codes({ 'helm.sh/hook': 'test' })).toEqual(['api/helm-hook']);
+  });
+
+  it("gives, for an Argo CD sync hook deleted too soon, the deletion policy to write out, not Argo CD's default as certain (newer releases have none)", () => {
+    const [finding] = checkApiRules(
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'migrate', namespace: 'default', annotations: { 'argocd.argoproj.io/hook': 'PreSync' } },
+        spec: {
+          ttlSecondsAfterFinished: 0,
+          template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'busybox:1.36' }] } },
+        },
+      },
+      { engine: 'argocd' },
+    ).filter((f) => f.code === 'api/job-ttl');
+    expect(finding.hint).toBe(
+      "remove ttlSecondsAfterFinished and let the hook's deletion policy remove the Job, written out (argocd.argoproj.io/hook-delete-policy: HookSucceeded, " +
+        'or BeforeHookCreation to keep it until the next sync): without one, Argo CD 2.x deletes the hook before the next sync creates it again, but newer releases may leave it; ' +
+        'or give it 60 s or more',
+    );
   });
 
   it('rejects the metadata a cluster sets, as an object exported with kubectl get -o yaml has, once per object', () => {

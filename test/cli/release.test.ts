@@ -135,7 +135,7 @@ describe('a release from dev to production', () => {
         'its pods are replaced while they serve traffic, which blue/green deployment avoids\n' +
         // production declares delivery: (Argo CD applies it as its commit is pushed): the push is the apply, the switch a commit of its own
         '  hint: give the new image to the idle color instead (green; npm run promote writes it there), commit and push it; ' +
-        'once the engine that delivers production has synced it, npm run switch -- production demoapp, then commit and push that\n',
+        'once Argo CD has synced it, npm run switch -- production demoapp, then commit and push that\n',
     );
     // said once: the output now has that image
     expect(runCli('synth', [], dir).stderr).not.toContain('is live');
@@ -149,7 +149,7 @@ describe('a release from dev to production', () => {
     expect(runCli('synth', [], dir).stderr).toContain(
       'warning: apps.demoapp.blueGreen.green: traffic switches to the green color while its image changes from demoapp:1.3 to demoapp:1.4: ' +
         'it goes to pods being replaced, not to a release that runs\n' +
-        '  hint: push the new image with blue still live, and switch in a commit of its own once the engine that delivers production has synced it ' +
+        '  hint: push the new image with blue still live, and switch in a commit of its own once Argo CD has synced it ' +
         '(npm run switch -- production demoapp checks that the idle color runs it)\n',
     );
     setStageFile('production', before);

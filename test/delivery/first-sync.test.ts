@@ -14,8 +14,13 @@ const STAGE = `apps:\n  legacy:\n    stack: manifests\n    include: [${OBJECTS_F
 const hooked = (annotations: string) =>
   OBJECTS.replace('metadata: { name: migrate }', `metadata: { name: migrate, annotations: { ${annotations} } }`);
 
-/** The delivery/first-sync-hook warnings of compiling stage `data` over `dist` (file -> text; none: a new stage). */
-function warnings(objects: string, env: StageEnvironment, dist: ReadonlyMap<string, string> = new Map()): string[] {
+/** The output of compiling stage `data` with `objects` included, delivered by Argo CD, by file. */
+function output(objects: string): Map<string, string> {
+  return textTree(compiled(objects, { engine: 'argocd' }).files!);
+}
+
+/** The outcome of compiling stage `data` with `objects` included, over `dist` (file -> text; none: a new stage). */
+function compiled(objects: string, env: StageEnvironment, dist: ReadonlyMap<string, string> = new Map()) {
   const outcome = compileStage(
     {
       stage: 'data',
@@ -27,16 +32,23 @@ function warnings(objects: string, env: StageEnvironment, dist: ReadonlyMap<stri
     env,
   );
   expect(outcome.problems).toEqual([]);
-  return (outcome.notices ?? []).filter((p) => p.code === 'delivery/first-sync-hook').map(formatProblem);
+  return outcome;
+}
+
+/** The delivery/first-sync-hook warnings of compiling stage `data` over `dist` (file -> text; none: a new stage). */
+function warnings(objects: string, env: StageEnvironment, dist: ReadonlyMap<string, string> = new Map()): string[] {
+  return (compiled(objects, env, dist).notices ?? []).filter((p) => p.code === 'delivery/first-sync-hook').map(formatProblem);
 }
 
 describe('a PreSync hook in a Namespace the stage makes for the first time', () => {
   it('is warned about, at its hook annotation, where Argo CD delivers the stage: its first sync is refused before the Namespace is made', () => {
     const objects = hooked('argocd.argoproj.io/hook: PreSync');
     expect(warnings(objects, { engine: 'argocd' })).toEqual([
-      `${OBJECTS_FILE}:27:68: warning: Job data/migrate: Argo CD runs this PreSync hook before it applies anything else of the stage, and the Namespace data is new: on its first sync ` +
+      `${OBJECTS_FILE}:27:68: warning: Job data/migrate: Argo CD runs this PreSync hook before it applies anything else of the stage, and the Namespace data is new to the stage's output, ` +
+        'so it may not exist in the cluster yet: if it does not, on its first sync ' +
         'the hook is refused (namespaces "data" not found), and so is every retry, since the Namespace comes after it: the stage is never applied\n' +
-        '  hint: before pushing this commit, create the Namespace in the cluster (kubectl create namespace data), with what the hook reads from it ' +
+        // a Namespace new to the output may be there already (adopted): kubectl create would fail on it
+        '  hint: if Namespace data does not exist in the cluster yet (kubectl get namespace data), create it there before pushing this commit (kubectl create namespace data), with what the hook reads from it ' +
         '(its Secrets, ConfigMaps and ServiceAccount: the first sync makes them after it too); Argo CD applies the rest over them. ' +
         'If the sync failed already, do so, then argocd app sync the stage, since Argo CD does not sync that commit again by itself',
     ]);
@@ -46,21 +58,46 @@ describe('a PreSync hook in a Namespace the stage makes for the first time', () 
 
   it('is not warned about once the Namespace is there (the output that made it), nor for a hook of another step, nor by Flux or kubectl', () => {
     const objects = hooked('argocd.argoproj.io/hook: PreSync');
-    const outcome = compileStage(
-      {
-        stage: 'data',
-        file: 'environments/data.yaml',
-        text: STAGE,
-        readSource: (p) => (p === OBJECTS_FILE ? new Map([[p, objects]]) : undefined),
-      },
-      { engine: 'argocd' },
-    );
-    const dist = textTree(outcome.files!);
+    const dist = output(objects);
     expect(warnings(objects, { engine: 'argocd' }, dist)).toEqual([]);
     expect(warnings(objects.replace('migrate:1.0', 'migrate:1.1'), { engine: 'argocd' }, dist)).toEqual([]);
     expect(warnings(hooked('argocd.argoproj.io/hook: PostSync'), { engine: 'argocd' })).toEqual([]);
     expect(warnings(hooked('helm.sh/hook: post-install'), { engine: 'argocd' })).toEqual([]);
     expect(warnings(objects, { engine: 'flux' })).toEqual([]);
     expect(warnings(objects, {})).toEqual([]);
+  });
+
+  it('is warned about, for every Namespace of the stage, when the stage now goes to another cluster than dist/delivery/ named', () => {
+    const objects = hooked('argocd.argoproj.io/hook: PreSync');
+    const application = (server: string) =>
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: stagecraft-data, namespace: argocd }\n' +
+      `spec:\n  destination: { namespace: data, server: '${server}' }\n  project: stagecraft\n  source: { path: dist/data, repoURL: 'https://git.example.com/p.git', targetRevision: main }\n`;
+    const dist = (server: string) => new Map([...output(objects), ['../delivery/argocd/10-data.yaml', application(server)]]);
+    const env = { engine: 'argocd' as const, clusters: { nonprod: { server: 'https://nonprod.example.com:6443' } } };
+    const moved = warnings(objects, env, dist('https://old.example.com:6443'));
+    expect(moved).toHaveLength(1);
+    expect(moved[0]).toContain(
+      'Argo CD runs this PreSync hook before it applies anything else of the stage, and the stage now goes to another cluster than https://old.example.com:6443, where the Namespace data may not exist yet',
+    );
+    expect(moved[0]).toContain('hint: if Namespace data does not exist in the cluster yet (kubectl get namespace data)');
+    // the same cluster (its URL written another way): the Namespace is there
+    expect(warnings(objects, env, dist('https://NONPROD.example.com:6443/'))).toEqual([]);
+    // the project file's default cluster, for a stage that names none
+    const defaulted = { engine: 'argocd' as const, cluster: 'nonprod', clusters: env.clusters };
+    expect(warnings(objects, defaulted, dist('https://old.example.com:6443'))).toHaveLength(1);
+  });
+
+  it('is not warned about when the Namespace is itself a PreSync hook of an earlier wave, which Argo CD creates first', () => {
+    const namespace = (wave: string) =>
+      `---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: jobs\n  annotations: { argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/sync-wave: "${wave}" }\n`;
+    const objects = (wave: string) =>
+      OBJECTS.replace(
+        'metadata: { name: migrate }',
+        'metadata: { name: migrate, namespace: jobs, annotations: { argocd.argoproj.io/hook: PreSync } }',
+      ) + namespace(wave);
+    expect(warnings(objects('-1'), { engine: 'argocd' })).toEqual([]);
+    // in the same wave (or a later one), Argo CD applies both at once (or the Job first)
+    expect(warnings(objects('0'), { engine: 'argocd' })).toHaveLength(1);
+    expect(warnings(objects('2'), { engine: 'argocd' })).toHaveLength(1);
   });
 });
