@@ -257,9 +257,14 @@ export class SchemaValidator {
   }
 }
 
+/** The names of the settings of a mapping's `schema` (its `properties`), for a did-you-mean. */
+export function settingNames(schema: unknown): string[] {
+  return Object.keys(((schema ?? {}) as { properties?: object }).properties ?? {});
+}
+
 /** The settings a mapping knows, for the did-you-mean of a key it does not (an `additionalProperties` error). */
 function knownKeys(e: ErrorObject): string[] {
-  return Object.keys(((e.parentSchema ?? {}) as { properties?: object }).properties ?? {});
+  return settingNames(e.parentSchema);
 }
 
 /** `1 item`, `2 items`. */
