@@ -124,7 +124,7 @@ export const serviceSettings = Settings({
   envFrom: EnvFrom,
   secretFiles: Type.Optional(
     Mapping(
-      Name('Name of the Secret.'),
+      SubdomainName('a Secret name', { description: 'Name of the Secret.' }),
       Settings(
         {
           mountPath: AbsolutePath(
