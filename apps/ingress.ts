@@ -12,6 +12,7 @@ import {
   ingressHostPattern,
   PortNumber,
   Settings,
+  SubdomainName,
   Type,
 } from '../lib/config/types.js';
 import { defineStack } from '../lib/stack.js';
@@ -24,7 +25,9 @@ export const ingressSettings = Settings({
       description: 'Host name the rules apply to. @default - every host',
     }),
   ),
-  className: Type.Optional(DnsLabel({ description: "IngressClass that serves it. @default - the cluster's default IngressClass" })),
+  className: Type.Optional(
+    SubdomainName('an IngressClass name', { description: "IngressClass that serves it. @default - the cluster's default IngressClass" }),
+  ),
   paths: Mapping(
     Type.String({
       pattern: INGRESS_PATH_PATTERN,

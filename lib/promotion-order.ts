@@ -44,7 +44,8 @@ export function promotionProblems(stages: readonly PromotionDeclaration[], exist
         hint: 'name the stage whose releases come here, e.g. promotion: { from: qa }',
       });
     } else if (!existing.includes(from)) {
-      const guess = didYouMean(from, chainCandidates(stage, order, existing));
+      // a stage name is often shortened (`prod` for production), as on the command line
+      const guess = didYouMean(from, chainCandidates(stage, order, existing), { prefix: true });
       problems.push({
         ...at,
         message: `promotion.from names no stage of the project (found '${from}')${guess ? `; did you mean '${guess}'?` : ''}`,

@@ -80,6 +80,10 @@ describe('the promotion order', () => {
     expect(promotionProblems([...chain.slice(0, 2), { stage: 'production', from: 'stagin' }], existing)[0].message).toBe(
       "promotion.from names no stage of the project (found 'stagin'); did you mean 'staging'?",
     );
+    // a stage shortened, as on the command line
+    expect(promotionProblems([{ stage: 'dr', from: 'prod' }], ['dev', 'dr', 'production'])[0].message).toBe(
+      "promotion.from names no stage of the project (found 'prod'); did you mean 'production'?",
+    );
     // a stage the releases of the stage reach would make a cycle
     expect(
       promotionProblems(

@@ -143,7 +143,7 @@ export function secretFileVolumes(s: Pick<ServiceSettings, 'secretFiles'>): {
 } {
   const files = Object.entries(s.secretFiles ?? {});
   return {
-    // by position, not by name: a volume's name has at most 63 characters, as a Secret's has
+    // by position, not by name: a volume's name is a DNS label of at most 63 characters, a Secret's a subdomain of 253 (www.example.com-tls)
     volumes: files.map(([secret, f], i) => ({
       name: `secret-${i}`,
       secret: { secretName: secret, defaultMode: SECRET_FILE_MODE, items: f.keys.map((key) => ({ key, path: key })) },

@@ -2,8 +2,7 @@
  * The schemas of a container's environment in the service stack's settings (the cron stack's too):
  * variable names, variables from keys of Secrets and ConfigMaps, and environments read whole.
  */
-import { ConfigKey, Mapping, Settings, Type } from '../../lib/config/types.js';
-import { Name } from '../../lib/config/workload.js';
+import { ConfigKey, Mapping, Settings, SubdomainName, Type } from '../../lib/config/types.js';
 import { MAX_CONFIG_KEY } from '../../lib/model/config-key.js';
 
 const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
@@ -15,9 +14,13 @@ export const KeyName = ConfigKey('a key');
 /** Environment variables read from keys of an object the stage declares (a Secret) or has (a ConfigMap). */
 export const KeyRefs = (what: string) =>
   Type.Optional(
-    Mapping(Name(`Name of the ${what}.`), Mapping(EnvName, KeyName, { description: 'Environment variable -> key.' }), {
-      description: `Environment variables from keys of ${what}s, by ${what} name: { <${what}>: { <VARIABLE>: <key> } }. @default - none`,
-    }),
+    Mapping(
+      SubdomainName(`a ${what} name`, { description: `Name of the ${what}.` }),
+      Mapping(EnvName, KeyName, { description: 'Environment variable -> key.' }),
+      {
+        description: `Environment variables from keys of ${what}s, by ${what} name: { <${what}>: { <VARIABLE>: <key> } }. @default - none`,
+      },
+    ),
   );
 
 /**
@@ -30,7 +33,7 @@ export const EnvFrom = Type.Optional(
     {
       secrets: Type.Optional(
         Mapping(
-          Name('Name of the Secret.'),
+          SubdomainName('a Secret name', { description: 'Name of the Secret.' }),
           Type.Array(
             Type.String({
               pattern: ENV_NAME_PATTERN,
@@ -47,7 +50,7 @@ export const EnvFrom = Type.Optional(
         ),
       ),
       configMaps: Type.Optional(
-        Type.Array(Name("A ConfigMap the stage has (a manifests app's), by name."), {
+        Type.Array(SubdomainName('a ConfigMap name', { description: "A ConfigMap the stage has (a manifests app's), by name." }), {
           minItems: 1,
           uniqueItems: true,
           description: 'ConfigMaps read whole, by name; each must be in the stage. @default - none',

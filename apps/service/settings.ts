@@ -2,21 +2,7 @@
  * The settings of the generic `service` stack under `apps.<name>` in a stage file: a team's own
  * service described in YAML alone. Defaults live here, once (`DEFAULTS`).
  */
-import {
-  Count,
-  HOST_PATH_PATTERN,
-  INGRESS_PATH_EXPECTED,
-  INGRESS_PATH_PATTERN,
-  ImageRef,
-  Mapping,
-  ingressHostPattern,
-  QualifiedKey,
-  Settings,
-  StringEnum,
-  SubdomainName,
-  Type,
-  type Static,
-} from '../../lib/config/types.js';
+import { Count, ImageRef, Mapping, QualifiedKey, Settings, StringEnum, SubdomainName, Type, type Static } from '../../lib/config/types.js';
 import {
   Autoscaling,
   ImagePullPolicy,
@@ -26,7 +12,6 @@ import {
   PodAntiAffinity,
   PriorityClassName,
   Resources,
-  Size,
   Tolerations,
   TopologySpread,
 } from '../../lib/config/workload.js';
@@ -34,25 +19,9 @@ import type { TOptional, TString } from '@sinclair/typebox';
 import { EnvFrom, EnvName, KeyName, KeyRefs } from './environment-settings.js';
 import { PORT_DESCRIPTION, PORT_PROPERTIES, PortName, ServiceProbe } from './port-probe-settings.js';
 import { Sidecars } from './sidecar-settings.js';
+import { AbsolutePath, Annotations, IngressSettings, StorageSettings } from './ingress-storage-settings.js';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts, servingPort } from '../../lib/release.js';
-
-/** A host an Ingress rule takes: a DNS name, or a wildcard for one level of subdomains (`*.example.com`). */
-const HostName = Type.String({
-  pattern: ingressHostPattern({ dotted: true, wildcard: true }),
-  maxLength: 253,
-  expected: 'a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address)',
-  description: 'Host name of the service, or a wildcard such as *.example.com (one level of subdomains; the certificate must cover it).',
-});
-const AnnotationKey = QualifiedKey('an annotation key such as prometheus.io/scrape');
-const Annotations = (where: string, example: string) =>
-  Type.Optional(
-    Mapping(AnnotationKey, Type.String(), {
-      description: `Annotations of ${where}, e.g. ${example}; values are screened for secrets like every value of the stage file. @default - none`,
-    }),
-  );
-
-const AbsolutePath = (description: string) => Type.String({ pattern: '^/', expected: 'an absolute path', description });
 
 export const serviceSettings = Settings({
   image: Type.Optional(
@@ -124,7 +93,7 @@ export const serviceSettings = Settings({
   envFrom: EnvFrom,
   secretFiles: Type.Optional(
     Mapping(
-      Name('Name of the Secret.'),
+      SubdomainName('a Secret name', { description: 'Name of the Secret.' }),
       Settings(
         {
           mountPath: AbsolutePath(
@@ -271,54 +240,8 @@ export const serviceSettings = Settings({
       { description: 'The Service in front of the ports. @default - ClusterIP' },
     ),
   ),
-  ingress: Type.Optional(
-    Settings(
-      {
-        host: HostName,
-        tlsSecret: SubdomainName('a Secret name', { description: 'The TLS Secret for the host, by name (made outside stagecraft).' }),
-        port: Type.Optional(PortName),
-        paths: Type.Optional(
-          Type.Array(Type.String({ pattern: INGRESS_PATH_PATTERN, expected: INGRESS_PATH_EXPECTED }), {
-            minItems: 1,
-            description: 'Path prefixes. @default [/]',
-          }),
-        ),
-        className: Type.Optional(SubdomainName('an IngressClass name', { description: 'IngressClass. @default - the cluster default' })),
-        annotations: Annotations('the Ingress', 'cert-manager.io/cluster-issuer: letsencrypt'),
-      },
-      { description: "An Ingress with TLS to one port (`port`, @default the first port: the app's, else a sidecar's). @default - none" },
-    ),
-  ),
-  storage: Type.Optional(
-    Settings(
-      {
-        mountPath: AbsolutePath('Where the container mounts the volume.'),
-        size: Size('Size of the claim, e.g. 1Gi.', '1Gi'),
-        storageClass: Type.Optional(
-          SubdomainName('a StorageClass name', {
-            description: 'Storage class that provisions the volume. @default - a hostPath PersistentVolume instead',
-          }),
-        ),
-        hostPath: Type.Optional(
-          Type.String({
-            pattern: HOST_PATH_PATTERN,
-            expected: "an absolute path without '..'",
-            description: 'Node directory of the hostPath PersistentVolume (no storageClass). @default /data/volumes/<name>-<stage>',
-          }),
-        ),
-        accessMode: Type.Optional(
-          StringEnum(['ReadWriteOnce', 'ReadWriteMany'], {
-            description:
-              'ReadWriteOnce: one node mounts the volume, so the app runs one pod, replaced with strategy Recreate; ReadWriteMany (a storageClass that provides it, such as NFS or CephFS): any number of pods, rolling. @default ReadWriteOnce',
-          }),
-        ),
-      },
-      {
-        description:
-          'A PersistentVolumeClaim mounted in the container: on a storage class, or bound to a hostPath PersistentVolume as in the articles. ReadWriteOnce (the default) allows one pod: no replicas above 1, autoscaling, blueGreen or rollout. @default - none',
-      },
-    ),
-  ),
+  ingress: IngressSettings,
+  storage: StorageSettings,
   security: Type.Optional(
     Settings(
       {

@@ -4,7 +4,7 @@
  * lib/checks/ on the YAML manifests there (written by hand or by other tools).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { isCrd } from '../checks/crds.js';
 import { checkObjects, type UsedException } from '../checks/index.js';
@@ -32,6 +32,7 @@ import {
   compile,
   flushRenderCache,
   openProject,
+  stagePath,
   projectCrds,
   schemaOnDisk,
   schemaText,
@@ -40,7 +41,6 @@ import { comparingStages } from './output.js';
 import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
 import { currentLine, reportCurrent } from './fast.js';
 import { YAML_FILE, readInputFile } from './read-file.js';
-import { ENVIRONMENTS_DIR } from './digests.js';
 import { withFs } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
@@ -125,12 +125,18 @@ function yamlFiles(cwd: string, paths: readonly string[]): string[] {
   return files;
 }
 
-/** A stage file, as `npm run check -- <paths>` names the files it reads (from the project directory). */
-const STAGE_FILE = new RegExp(`^${ENVIRONMENTS_DIR}/([^/]+)\\.ya?ml$`);
+/**
+ * The stage whose stage file `file` is, as `npm run check -- <paths>` was given it (relative to `cwd`,
+ * the project directory npm runs in, or absolute), or undefined: only `environments/<stage>.yaml`
+ * is one, as the project reads them (not `environments/x.yml`).
+ */
+function stageOfFile(cwd: string, file: string): string | undefined {
+  const stage = basename(file, '.yaml');
+  return resolve(cwd, file) === stagePath({ root: cwd }, stage) ? stage : undefined;
+}
 
-/** `environments/dev.yaml` given to check as a manifest: what checks a stage file, and its output. */
-function stageFileGiven(file: string): Problem {
-  const stage = STAGE_FILE.exec(file)![1];
+/** `environments/dev.yaml` (the stage file of `stage`) given to check as a manifest: what checks a stage file, and its output. */
+function stageFileGiven(file: string, stage: string): Problem {
   return {
     code: 'input/not-kubernetes',
     location: { file, line: 1, column: 1 },
@@ -201,8 +207,11 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: Option
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
   const files = yamlFiles(io.cwd, paths);
   // a stage file is no manifest: told what checks it, rather than that its first document lacks an apiVersion
-  const stageFiles = files.filter((f) => STAGE_FILE.test(f));
-  if (stageFiles.length) throw new ProblemsError(stageFiles.map(stageFileGiven));
+  const stageFiles = files.flatMap((f) => {
+    const stage = stageOfFile(io.cwd, f);
+    return stage === undefined ? [] : [stageFileGiven(f, stage)];
+  });
+  if (stageFiles.length) throw new ProblemsError(stageFiles);
   const line = progress(io);
   const manifests = line.during(() =>
     parseManifests(

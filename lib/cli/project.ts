@@ -53,7 +53,8 @@ export function readStageFile(project: Project, stage: string): string {
   return readInputFile(stagePath(project, stage), relative(project.root, stagePath(project, stage))).text;
 }
 
-export function stagePath(project: Project, stage: string): string {
+/** The stage file of `stage` in the project at `project.root`. */
+export function stagePath(project: Pick<Project, 'root'>, stage: string): string {
   return join(project.root, ENVIRONMENTS_DIR, `${stage}.yaml`);
 }
 

@@ -83,11 +83,6 @@ export class StageLoader<S extends StackMap> {
     return v;
   }
 
-  /** The names of the settings of `stack`. */
-  private settingNames(stack: string): readonly string[] {
-    return Object.keys((this.stacks[stack].settings as { properties?: object }).properties ?? {});
-  }
-
   /** The apps of a stage file, with the problems in the settings of apps that name their stack with `stack:`. */
   private instances(apps: unknown, written: WrittenAt): { apps: AppInstance[]; problems: PathProblem[] } {
     const problems: PathProblem[] = [];
@@ -142,7 +137,7 @@ export class StageLoader<S extends StackMap> {
     const otherStack = (p: PathProblem) =>
       otherStackSetting(
         p,
-        (s) => this.settingNames(s),
+        (s) => this.stacks[s].settings,
         stacks,
         (app) => byName.get(app)?.stack,
       );

@@ -14,7 +14,7 @@ import { APP_NAME, NAMESPACE_CHART } from './stage-schema.js';
 import { formatFieldPath as dotted } from '../model/field-path.js';
 import { MAX_QUOTED_CHARS, shorten } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import type { PathProblem } from './validate.js';
+import { settingNames, type PathProblem } from './validate.js';
 
 /**
  * The problems of the stage name `stageName` (the name of the stage file `file`), placed at the file's start.
@@ -208,14 +208,16 @@ export function unknownStack(p: PathProblem, stacks: readonly string[]): PathPro
 }
 
 /**
- * An unknown setting of an app that another stack takes (`schedule:` on a `service` app, from a
- * newcomer who wants the service's nightly job): the hint names that stack, since what it makes is
- * an app of its own, not a setting of this one. `settings` gives each stack's setting names,
- * `stackOf` an app's stack. A key near one of the app's own settings keeps its did-you-mean alone.
+ * An unknown setting of an app that its own stack takes nested (`host:` on a `service` app, which
+ * has `ingress.host`), or that another stack takes (`schedule:` on a `service` app, from a newcomer
+ * who wants the service's nightly job). The hint says the nested setting, or else names the other
+ * stack, since what it makes is an app of its own, not a setting of this one; a key that more than
+ * MAX_OTHER_STACKS stacks take (`image:`) says nothing of them. `schemaOf` gives each stack's settings
+ * schema, `stackOf` an app's stack. A key near one of the app's own settings keeps its did-you-mean alone.
  */
 export function otherStackSetting(
   p: PathProblem,
-  settings: (stack: string) => readonly string[],
+  schemaOf: (stack: string) => unknown,
   stacks: readonly string[],
   stackOf: (app: string) => string | undefined,
 ): PathProblem {
@@ -223,14 +225,68 @@ export function otherStackSetting(
     return p;
   const own = stackOf(String(p.path[1]));
   const key = p.key;
-  if (own === undefined || didYouMean(key, settings(own)) !== undefined) return p;
-  const others = stacks.filter((s) => s !== own && settings(s).includes(key));
-  if (others.length === 0) return p;
+  if (own === undefined || didYouMean(key, settingNames(schemaOf(own))) !== undefined) return p;
+  const nested = nestedSettings(schemaOf(own) as SettingsSchema, key);
+  if (nested.length) {
+    const shown = nested.slice(0, MAX_NESTED_SHOWN);
+    const more = nested.length > shown.length ? `, ${shown.pop()} or another` : shown.length > 1 ? ` or ${shown.pop()}` : '';
+    return { ...p, hint: `'${own}' takes '${shorten(key)}' under another setting: did you mean ${shown.join(', ')}${more}?` };
+  }
+  const others = stacks.filter((s) => s !== own && settingNames(schemaOf(s)).includes(key));
+  if (others.length === 0 || others.length > MAX_OTHER_STACKS) return p;
   const which = others.map((s) => `'${s}'`).join(', ');
   return {
     ...p,
     hint: `'${shorten(key)}' is a setting of the ${which} stack${others.length > 1 ? 's' : ''}, not of '${own}': what ${others.length > 1 ? 'they make' : 'it makes'} is an app of its own, another key under apps: with ${others.map((s) => `stack: ${s}`).join(' or ')}`,
   };
+}
+
+/** More stacks than this taking a key (`image:`) make a hint that names them a list to read past, not a lead. */
+const MAX_OTHER_STACKS = 2;
+/** The nested settings a hint names at most (`demoapp`'s `command` is in three probes). */
+const MAX_NESTED_SHOWN = 3;
+/** How deep below an app's settings a key is looked for (the demoapp's `database.backup.schedule` is 3). */
+const MAX_NESTED_DEPTH = 5;
+
+/** A settings schema as JSON Schema reads it: the keywords that lead to the settings below a setting. */
+type SettingsSchema = {
+  readonly properties?: Readonly<Record<string, SettingsSchema>>;
+  readonly patternProperties?: Readonly<Record<string, SettingsSchema>>;
+  readonly additionalProperties?: SettingsSchema | boolean;
+  readonly items?: SettingsSchema;
+  readonly anyOf?: readonly SettingsSchema[];
+  readonly oneOf?: readonly SettingsSchema[];
+  readonly then?: SettingsSchema;
+  readonly else?: SettingsSchema;
+};
+
+/**
+ * Where `key` is a setting below the top of `schema`, shallowest first, as dotted paths
+ * (`ingress.host`; `ports.<name>.nodePort` under a mapping's keys, `sidecars[].image` under a list's items).
+ */
+function nestedSettings(schema: SettingsSchema, key: string): string[] {
+  const found: string[] = [];
+  let level: (readonly [string, SettingsSchema])[] = [['', schema]];
+  for (let depth = 0; depth < MAX_NESTED_DEPTH && level.length; depth++) {
+    level = level.flatMap(([path, node]) => {
+      if (depth > 0 && node.properties && Object.hasOwn(node.properties, key)) found.push(`${path}.${key}`);
+      const join = (k: string) => (path ? `${path}.${k}` : k);
+      const values = [
+        ...Object.values(node.patternProperties ?? {}),
+        ...(typeof node.additionalProperties === 'object' ? [node.additionalProperties] : []),
+      ];
+      return [
+        ...Object.entries(node.properties ?? {}).map(([k, v]) => [join(k), v] as const),
+        ...values.map((v) => [join('<name>'), v] as const),
+        ...(node.items ? [[`${path}[]`, node.items] as const] : []),
+        // the forms a setting may take (a name, or a mapping): their settings are the setting's own
+        ...[...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.then ? [node.then] : []), ...(node.else ? [node.else] : [])].map(
+          (v) => [path, v] as const,
+        ),
+      ];
+    });
+  }
+  return [...new Set(found)];
 }
 
 /**

@@ -13,6 +13,7 @@ import { detectSecret, isSecretKey, maskValue } from '../model/secret-rules.js';
 import { compileValidator } from '../model/validator-code.js';
 import { lowercaseName } from '../model/image.js';
 import { ownEntry } from '../model/object.js';
+import { yaml11Boolean } from '../model/yaml11.js';
 import { IMAGE_PATTERNS } from './types.js';
 
 // ajv is published as CommonJS with a default export
@@ -233,20 +234,25 @@ export class SchemaValidator {
     }
     const list = local.length ? valueAt(data, local.slice(0, -1)) : undefined;
     const secret = isSecretKey(path, value, list);
-    const found = secret ? maskValue(value) : describeValue(value);
+    // nothing written hides nothing: `DB_PASSWORD:` is said to be empty, not a 4-character value
+    const found = secret && value !== null ? maskValue(value) : describeValue(value);
     // a value of the wrong shape (a list where a mapping goes, a mapping where a value goes): what the setting is, from its description
     const shape =
       e.keyword === 'type' && (['object', 'array'].includes(String(parent.type)) || (typeof value === 'object' && value !== null));
     // a number or true/false where a string goes (`PORT: 8080`): the same characters, quoted, as written in the file;
     // not a secret's value, which goes in a Secret instead (the secret screen says so once it is a string)
-    // and nothing where a string goes (`EMPTY:`): the empty string, written out, when the setting takes it
+    // and nothing where a string goes (`EMPTY:`): the empty string, written out, when the setting takes it, and
+    // under a secret's name (`DB_PASSWORD:`), where the empty string is refused as a secret's value too, a Secret
     const quote =
       e.keyword === 'type' && parent.type === 'string' && !secret && (typeof value === 'number' || typeof value === 'boolean')
         ? quoteHint(path, parent, written?.(path, value) ?? String(value))
         : e.keyword === 'type' && parent.type === 'string' && value === null
-          ? quoteHint(path, parent, '', 'for an empty value, write')
+          ? secret
+            ? EMPTY_SECRET_HINT
+            : quoteHint(path, parent, '', 'for an empty value, write')
           : undefined;
-    const unquote = e.keyword === 'type' && !secret ? unquoteHint(path, String(parent.type), value) : undefined;
+    // true or false is all a boolean's hint prints, so a secret-looking name (automountServiceAccountToken) gets it too
+    const unquote = e.keyword === 'type' && (!secret || parent.type === 'boolean') ? unquoteHint(path, parent, value) : undefined;
     const hint = yamlTagOf(value)?.hint ?? (shape && where ? settingHint(where, parent.description) : undefined) ?? quote ?? unquote;
     return {
       code: `config/${e.keyword}`,
@@ -257,9 +263,14 @@ export class SchemaValidator {
   }
 }
 
+/** The names of the settings of a mapping's `schema` (its `properties`), for a did-you-mean. */
+export function settingNames(schema: unknown): string[] {
+  return Object.keys(((schema ?? {}) as { properties?: object }).properties ?? {});
+}
+
 /** The settings a mapping knows, for the did-you-mean of a key it does not (an `additionalProperties` error). */
 function knownKeys(e: ErrorObject): string[] {
-  return Object.keys(((e.parentSchema ?? {}) as { properties?: object }).properties ?? {});
+  return settingNames(e.parentSchema);
 }
 
 /** `1 item`, `2 items`. */
@@ -283,25 +294,37 @@ function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: stri
   return `${say} ${typeof key === 'string' && detectSecret(key) === undefined ? `${shorten(key)}: ` : ''}${JSON.stringify(shorten(written))}`;
 }
 
-/** YAML 1.1's words for true and false, which YAML 1.2 (the stage file's) reads as strings. */
-const YAML11_BOOLEANS: Readonly<Record<string, boolean>> = { y: true, yes: true, on: true, n: false, no: false, off: false };
 /** A number quoted, by the type of setting that takes it unquoted. */
 const QUOTED_NUMBER: Readonly<Record<string, RegExp>> = { integer: /^-?[0-9]+$/, number: /^-?[0-9]+(\.[0-9]+)?$/ };
 
+/** For a setting left empty under a secret's name (`DB_PASSWORD:`): not `""`, which is refused as a secret's value. */
+const EMPTY_SECRET_HINT =
+  "its name says it holds a secret, whose value never goes in a stage file (not even an empty one): read it from a Secret the app declares (a service app's secrets:), or remove it";
+
 /**
  * `write suspend: true`: for a string where true or false goes, a YAML 1.1 boolean (`yes`, `off`)
- * or a quoted `"true"`, and for a quoted number where a number goes (`"3"`), the value meant;
- * undefined for any other value.
+ * or a quoted `"true"`, and for a quoted number where a number goes (`"3"`) that the setting's
+ * `schema` takes unquoted (not `"-1"` for a count), the value meant; undefined for any other value.
  */
-function unquoteHint(path: KeyPath, type: string, value: unknown): string | undefined {
+function unquoteHint(path: KeyPath, schema: Record<string, unknown>, value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  const type = String(schema.type);
   const word = value.toLowerCase();
-  const quoted = type === 'boolean' ? word === 'true' || word === 'false' : (ownEntry(QUOTED_NUMBER, type)?.test(value) ?? false);
-  const meant = quoted ? word : type === 'boolean' ? ownEntry(YAML11_BOOLEANS, word) : undefined;
+  const quoted =
+    type === 'boolean'
+      ? word === 'true' || word === 'false'
+      : (ownEntry(QUOTED_NUMBER, type)?.test(value) ?? false) && inRange(Number(value), schema);
+  // YAML 1.1's words for true and false (`yes`, `Off`), which YAML 1.2, the stage file's, reads as strings
+  const meant = quoted ? word : type === 'boolean' ? yaml11Boolean(value) : undefined;
   if (meant === undefined) return undefined;
   const key = path[path.length - 1];
   const why = quoted ? 'without quotes: quoted, it is a string' : `YAML 1.2, which stagecraft reads, takes ${value} for a string`;
   return `write ${typeof key === 'string' ? `${shorten(key)}: ` : ''}${meant} (${why})`;
+}
+
+/** Whether `n` is within the `minimum` and `maximum` of a number's `schema` (those it has). */
+function inRange(n: number, schema: Record<string, unknown>): boolean {
+  return !(typeof schema.minimum === 'number' && n < schema.minimum) && !(typeof schema.maximum === 'number' && n > schema.maximum);
 }
 
 const LOWERCASE_HINT = 'write the registry and repository in lowercase; a tag may keep its capitals (nginx:1.25-Alpine)';

@@ -34,6 +34,7 @@ export { isMergeKey } from './yaml-aliases.js';
 import type { FieldPath } from './field-path.js';
 import { MAX_DEPTH, shorten } from './limits.js';
 import { hasConflictMarkers } from './conflict-markers.js';
+import { explained } from './yaml-mistakes.js';
 
 export interface ReadYamlOptions {
   /** Alias expansions allowed per document. */
@@ -261,6 +262,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
             message: yamlMessage(e.message),
             // `name: {{ .Release.Name }}-config` left unrendered is no YAML: say so, rather than how to quote
             hint: templateAt(text, e.pos[0]) ? TEMPLATE_HINT : yamlHint(e.code),
+            ...explained(e, text, at),
           },
     ),
   );

@@ -40,6 +40,11 @@ const GO_BOOLS = new Map<string, boolean>([
   ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'].map((s) => [s, false] as const),
 ]);
 const GO_NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
+
+/** The boolean go-yaml (YAML 1.1) reads the plain scalar `s` as (`yes`, `Off`, `TRUE`), or undefined when it reads none. */
+export function yaml11Boolean(s: string): boolean | undefined {
+  return GO_BOOLS.get(s);
+}
 const GO_NOT_FINITE = new Map<string, number>([
   ...['.nan', '.NaN', '.NAN'].map((s) => [s, Number.NaN] as const),
   ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map((s) => [s, Number.POSITIVE_INFINITY] as const),

@@ -127,6 +127,18 @@ describe('npm run check -- <paths>', () => {
     });
   });
 
+  it('tells a stage file given by its absolute path that it is one, and takes environments/x.yml for a manifest', () => {
+    expect(runCli('check', [join(REPO, 'environments/qa.yaml')])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`${join(REPO, 'environments/qa.yaml')}:1:1: error: this is a stage file, not Kubernetes manifests`),
+    });
+    const dir = tempProject({});
+    writeFileSync(join(dir, 'environments', 'notes.yml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: notes }\n');
+    const r = runCli('check', ['environments/notes.yml'], dir);
+    expect(r.stderr).not.toContain('stage file');
+    expect(r.code).toBe(0);
+  });
+
   it('fails with exit code 2 on a directory without YAML, a missing path or a bad option', () => {
     expect(runCli('check', ['lib/checks'])).toMatchObject({
       code: 2,

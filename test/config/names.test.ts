@@ -31,6 +31,29 @@ describe('a setting of another stack under an app (otherStackSetting)', () => {
     );
   });
 
+  it("says the app's own nested setting rather than another stack's: host on a service app, schedule on a demoapp", () => {
+    const text = [
+      ...serviceStage(['image: team/api:1.0', 'host: api.example.com']).trimEnd().split('\n'),
+      '  demoapp:',
+      '    image: demoapp:1',
+      '    schedule: "@daily"',
+      '  control-plane:',
+      '    image: k8s.gcr.io/etcd:3.4.3-0',
+      '',
+    ].join('\n');
+    const unknown = problems(text).filter((p) => p.includes('is not a known setting'));
+    expect(unknown.map((p) => p.split('\n')[1])).toEqual([
+      "  hint: 'service' takes 'host' under another setting: did you mean ingress.host?",
+      "  hint: 'demoapp' takes 'schedule' under another setting: did you mean database.backup.schedule?",
+      "  hint: 'control-plane' takes 'image' under another setting: did you mean etcd.image or apiServer.image?",
+    ]);
+  });
+
+  it('names no other stack when more than two take the key: image on a manifests app', () => {
+    const text = ['apps:', '  web:', '    stack: manifests', '    include: [web.yaml]', '    image: nginx:1.25', ''].join('\n');
+    expect(problems(text)).toEqual(['environments/x.yaml:5:5: apps.web.image is not a known setting (known: include, version, secrets)']);
+  });
+
   it("keeps the did-you-mean alone for a key near one of the app's own settings", () => {
     expect(problems(serviceStage(['image: team/api:1.0', 'port: 80']))).toEqual([
       "environments/x.yaml:5:5: apps.api.port is not a known setting; did you mean 'ports'?",

@@ -105,6 +105,37 @@ describe('the names of Secrets, IngressClasses and StorageClasses made outside s
     expect(find(objects, 'Deployment').spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry.example.com-creds' }]);
   });
 
+  it('may be dotted where a service app reads a Secret declared in secrets.external: secretFiles, secrets: and envFrom', () => {
+    const external = 'secrets: { external: [www.example.com-tls, app.example.com-env] }';
+    const mounted = serviceStage([
+      'image: team/api:1.0',
+      'secretFiles: { www.example.com-tls: { mountPath: /etc/tls, keys: [tls.crt, tls.key] } }',
+      'secrets: { app.example.com-env: { API_TOKEN: token } }',
+    ]);
+    expect(checkErrors(`${external}\n${mounted}`)).toEqual([]);
+    const pod = find(render(`${external}\n${mounted}`), 'Deployment').spec.template.spec;
+    expect(pod.volumes.find((v: { secret?: object }) => v.secret).secret.secretName).toBe('www.example.com-tls');
+    expect(pod.containers[0].env).toContainEqual({
+      name: 'API_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'app.example.com-env', key: 'token' } },
+    });
+    const whole = serviceStage(['image: team/api:1.0', 'envFrom: { secrets: { app.example.com-env: [API_TOKEN] } }']);
+    expect(checkErrors(`${external}\n${whole}`)).toEqual([]);
+    expect(find(render(`${external}\n${whole}`), 'Deployment').spec.template.spec.containers[0].envFrom).toEqual([
+      { secretRef: { name: 'app.example.com-env' } },
+    ]);
+  });
+
+  it("may be dotted in the ingress stack's className", () => {
+    const text = [
+      'apps:',
+      '  nginx: { replicas: 1 }',
+      '  ingress: { className: nginx.internal, paths: { /: { service: nginx, port: 80 } } }',
+      '',
+    ].join('\n');
+    expect(find(render(text), 'Ingress').spec.ingressClassName).toBe('nginx.internal');
+  });
+
   it("may be dotted in demoapp's ingress", () => {
     const example = readFileSync(new URL('../fixtures/examples/dev.yaml', import.meta.url), 'utf8');
     const text = example.replace('tlsSecret: demoapp-tls }', 'tlsSecret: demoapp.dev.example.com-tls, className: nginx.internal }');

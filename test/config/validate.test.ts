@@ -41,6 +41,13 @@ describe('nothing where a string goes (`EMPTY:`)', () => {
     ]);
   });
 
+  it('is told, under a secret\'s name, that it was left empty and to read the value from a Secret, not to write ""', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'env: { DB_PASSWORD: }']))).toEqual([
+      'environments/x.yaml:5:25: apps.api.env.DB_PASSWORD must be a string (found nothing)\n' +
+        "  hint: its name says it holds a secret, whose value never goes in a stage file (not even an empty one): read it from a Secret the app declares (a service app's secrets:), or remove it",
+    ]);
+  });
+
   it('is told no empty string when the setting takes none', () => {
     expect(problems(serviceStage(['image:']))).toEqual([
       expect.stringMatching(/^environments\/x\.yaml:4:11: apps\.api\.image must be .* \(found nothing\)$/),
@@ -61,9 +68,10 @@ describe('a word for true or false where true or false goes', () => {
     ]);
   });
 
-  it('is told nothing under a name that looks secret, whose value is never echoed', () => {
+  it('is told the value meant under a name that looks secret too, since the hint can print only true or false', () => {
     expect(problems(serviceStage(['image: team/api:1.0', 'automountServiceAccountToken: yes']))).toEqual([
-      'environments/x.yaml:5:35: apps.api.automountServiceAccountToken must be true or false (found (a 3-character value, hidden))',
+      'environments/x.yaml:5:35: apps.api.automountServiceAccountToken must be true or false (found (a 3-character value, hidden))\n' +
+        '  hint: write automountServiceAccountToken: true (YAML 1.2, which stagecraft reads, takes yes for a string)',
     ]);
   });
 
@@ -79,6 +87,12 @@ describe('a quoted number where a number goes', () => {
     expect(problems(text)).toEqual([
       'environments/x.yaml:6:33: apps.job.successfulJobsHistoryLimit must be an integer from 0 to 2147483647 (found "3")\n' +
         '  hint: write successfulJobsHistoryLimit: 3 (without quotes: quoted, it is a string)',
+    ]);
+  });
+
+  it('is told nothing when the number, unquoted, would be refused too (replicas: "-1")', () => {
+    expect(problems(serviceStage(['image: team/api:1.0', 'replicas: "-1"']))).toEqual([
+      'environments/x.yaml:5:15: apps.api.replicas must be an integer from 0 to 2147483647 (found "-1")',
     ]);
   });
 

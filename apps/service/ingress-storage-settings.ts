@@ -1,0 +1,89 @@
+/**
+ * The settings of a `service` app's Ingress (`ingress:`) and volume (`storage:`), and the shapes the
+ * other settings share with them (annotations, absolute paths); apps/service/settings.ts holds them.
+ */
+import {
+  HOST_PATH_PATTERN,
+  INGRESS_PATH_EXPECTED,
+  INGRESS_PATH_PATTERN,
+  Mapping,
+  ingressHostPattern,
+  QualifiedKey,
+  Settings,
+  StringEnum,
+  SubdomainName,
+  Type,
+} from '../../lib/config/types.js';
+import { Size } from '../../lib/config/workload.js';
+import { PortName } from './port-probe-settings.js';
+
+/** A host an Ingress rule takes: a DNS name, or a wildcard for one level of subdomains (`*.example.com`). */
+const HostName = Type.String({
+  pattern: ingressHostPattern({ dotted: true, wildcard: true }),
+  maxLength: 253,
+  expected: 'a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address)',
+  description: 'Host name of the service, or a wildcard such as *.example.com (one level of subdomains; the certificate must cover it).',
+});
+const AnnotationKey = QualifiedKey('an annotation key such as prometheus.io/scrape');
+/** Annotations of `where` (the Deployment, the Service, the Ingress, the pods), with an example. */
+export const Annotations = (where: string, example: string) =>
+  Type.Optional(
+    Mapping(AnnotationKey, Type.String(), {
+      description: `Annotations of ${where}, e.g. ${example}; values are screened for secrets like every value of the stage file. @default - none`,
+    }),
+  );
+
+/** An absolute path in the container, described by `description`. */
+export const AbsolutePath = (description: string) => Type.String({ pattern: '^/', expected: 'an absolute path', description });
+
+/** `ingress:` of a service app. */
+export const IngressSettings = Type.Optional(
+  Settings(
+    {
+      host: HostName,
+      tlsSecret: SubdomainName('a Secret name', { description: 'The TLS Secret for the host, by name (made outside stagecraft).' }),
+      port: Type.Optional(PortName),
+      paths: Type.Optional(
+        Type.Array(Type.String({ pattern: INGRESS_PATH_PATTERN, expected: INGRESS_PATH_EXPECTED }), {
+          minItems: 1,
+          description: 'Path prefixes. @default [/]',
+        }),
+      ),
+      className: Type.Optional(SubdomainName('an IngressClass name', { description: 'IngressClass. @default - the cluster default' })),
+      annotations: Annotations('the Ingress', 'cert-manager.io/cluster-issuer: letsencrypt'),
+    },
+    { description: "An Ingress with TLS to one port (`port`, @default the first port: the app's, else a sidecar's). @default - none" },
+  ),
+);
+
+/** `storage:` of a service app. */
+export const StorageSettings = Type.Optional(
+  Settings(
+    {
+      mountPath: AbsolutePath('Where the container mounts the volume.'),
+      size: Size('Size of the claim, e.g. 1Gi.', '1Gi'),
+      storageClass: Type.Optional(
+        SubdomainName('a StorageClass name', {
+          description: 'Storage class that provisions the volume. @default - a hostPath PersistentVolume instead',
+        }),
+      ),
+      hostPath: Type.Optional(
+        Type.String({
+          pattern: HOST_PATH_PATTERN,
+          expected: "an absolute path without '..'",
+          description: 'Node directory of the hostPath PersistentVolume (no storageClass). @default /data/volumes/<name>-<stage>',
+        }),
+      ),
+      accessMode: Type.Optional(
+        StringEnum(['ReadWriteOnce', 'ReadWriteMany'], {
+          description:
+            'ReadWriteOnce: one node mounts the volume, so the app runs one pod, replaced with strategy Recreate; ReadWriteMany (a storageClass that provides it, such as NFS or CephFS): any number of pods, rolling. @default ReadWriteOnce',
+        }),
+      ),
+    },
+    {
+      description:
+        'A PersistentVolumeClaim mounted in the container: on a storage class, or bound to a hostPath PersistentVolume as in the articles. ReadWriteOnce (the default) allows one pod: no replicas above 1, autoscaling, blueGreen or rollout. @default - none',
+    },
+  ),
+);
