@@ -15,7 +15,17 @@ import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { findingFromAjv, isZeroStatus, statusFinding } from './schema.js';
 import { kubernetesSchemas } from './k8s-schema.js';
-import { LIST_MAP_KEYS, ajv, asObj, hasCel, structuralProblems, toJsonSchema, withoutNonNullableNulls, type Schema } from './crd-schema.js';
+import {
+  LIST_MAP_KEYS,
+  ajv,
+  asObj,
+  hasCel,
+  structuralProblems,
+  toJsonSchema,
+  withDefaults,
+  withoutNonNullableNulls,
+  type Schema,
+} from './crd-schema.js';
 
 /** One version of one custom kind. */
 export interface CustomKind {
@@ -325,7 +335,8 @@ export function checkCustomResource(
     if (!isZeroStatus(status)) out.push(statusFinding(o));
   }
   const validate = custom.validator();
-  if (!validate || validate(withoutNonNullableNulls(subject, custom.schema))) return out;
+  // nulls dropped, then defaults filled in, as the API server does before it validates
+  if (!validate || validate(withDefaults(withoutNonNullableNulls(subject, custom.schema), custom.schema))) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
     const f =
