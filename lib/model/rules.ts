@@ -164,7 +164,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/owner-reference': {
     short: 'A manifest names its owners by uid (ownerReferences)',
-    help: "ownerReferences are written by controllers and printed by `kubectl get -o yaml`: an owner is named by the uid it has in one cluster, so where no object has that uid (any other cluster or namespace) the garbage collector deletes the object as soon as it is created, and where one does, the owner's controller manages the object, and each apply fights it. Remove the objects a controller makes (a Deployment's ReplicaSets and their Pods, a CronJob's Jobs) and the ownerReferences of the others.",
+    help: "ownerReferences are written by controllers and printed by `kubectl get -o yaml`: an owner is named by the uid it has in one cluster, so where no object has that uid (any other cluster; any other namespace too, for an owner in a namespace) the garbage collector deletes the object as soon as it is created, and where one does, the owner's controller manages the object, and each apply fights it. Remove the objects a controller makes (a Deployment's ReplicaSets and their Pods, a CronJob's Jobs and theirs) and the ownerReferences of the others.",
     mirrors: 'garbage collector: dependents whose owners are all absent are deleted; controllers own what they make (controller: true)',
   },
   'api/label-key': {
