@@ -22,6 +22,16 @@ export const CUSTOM_POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[
   'apps.kruise.io/DaemonSet': TEMPLATE,
 };
 
+/**
+ * The kinds of CUSTOM_POD_TEMPLATE_PATHS whose `spec.replicas` is the number of pods they run, 1
+ * when it is not given, which an autoscaler may set instead (as SCALED_KINDS, lib/model/kinds.ts).
+ */
+export const CUSTOM_SCALED_KINDS: ReadonlySet<string> = new Set([
+  'argoproj.io/Rollout',
+  'apps.kruise.io/CloneSet',
+  'apps.kruise.io/StatefulSet',
+]);
+
 /** The pod template of a custom resource of CUSTOM_POD_TEMPLATE_PATHS (a mapping with a `spec`), else undefined. */
 export function customPodTemplate(o: KubeObject): PodTemplate | undefined {
   if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') return undefined;
