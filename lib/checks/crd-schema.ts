@@ -146,6 +146,16 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   return out;
 }
 
+/** `list` with each item replaced by `update(item)`: a copy when one changes, else `list` itself. */
+function itemsChanged(list: readonly unknown[], update: (item: unknown) => unknown): readonly unknown[] {
+  let copy: unknown[] | undefined;
+  list.forEach((item, i) => {
+    const updated = update(item);
+    if (updated !== item) (copy ??= [...list])[i] = updated;
+  });
+  return copy ?? list;
+}
+
 /** The default of a field's schema: none when it has none or `default: null` (Go's nil). */
 const defaultOf = (field: Schema | undefined): unknown => (field?.default === null ? undefined : field?.default);
 
@@ -165,12 +175,7 @@ export function withoutNonNullableNulls(value: unknown, s: Schema | undefined): 
   if (!s || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const items = asObj(s.items);
-    let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const pruned = withoutNonNullableNulls(item, items);
-      if (pruned !== item) (copy ??= [...value])[i] = pruned;
-    });
-    return copy ?? value;
+    return itemsChanged(value, (item) => withoutNonNullableNulls(item, items));
   }
   const properties = asObj(s.properties);
   const additional = asObj(s.additionalProperties);
@@ -205,12 +210,7 @@ export function withDefaults(value: unknown, s: Schema | undefined): unknown {
   if (!s || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const items = asObj(s.items);
-    let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const defaulted = withDefaults(defaultedNull(item, items) ? defaultOf(items) : item, items);
-      if (defaulted !== item) (copy ??= [...value])[i] = defaulted;
-    });
-    return copy ?? value;
+    return itemsChanged(value, (item) => withDefaults(defaultedNull(item, items) ? defaultOf(items) : item, items));
   }
   const properties = asObj(s.properties);
   const additional = asObj(s.additionalProperties);
