@@ -6,6 +6,7 @@
  * LabelSelector (`label-fields.ts`), a pod's nodeSelector included. Called by `checkApiRules`
  * (api-rules.ts); data in, findings out.
  */
+import { builtInClusterScoped } from '../k8s.js';
 import { BoundedMap } from '../model/bounded-map.js';
 import { MAX_LABEL_VALUE } from '../model/labels.js';
 import { andList, describeValue } from '../model/limits.js';
@@ -86,6 +87,9 @@ const SERVER_SET: ReadonlySet<string> = new Set([
   'selfLink',
 ]);
 
+/** The owner kinds a controller makes in turn, as an export holds them: a Deployment's ReplicaSets, a CronJob's Jobs. */
+const CONTROLLER_MADE: ReadonlySet<string> = new Set(['ReplicaSet', 'Job']);
+
 /**
  * An object whose metadata names its owners (`ownerReferences`, which a controller writes and
  * `kubectl get -o yaml` prints: a ReplicaSet of a Deployment, a Pod of a ReplicaSet, a Job of a
@@ -99,13 +103,17 @@ function ownerFinding(emit: Emit, o: KubeObject, refs: unknown): Finding | undef
   const owners = refs.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null);
   const controller = owners.find((r) => r.controller === true);
   const name = (r: Record<string, unknown>) => `${String(r.kind)} ${String(r.name)}`;
-  const uid = "the garbage collector deletes it at once where no object has its owner's uid (in any other cluster or namespace)";
+  // a cluster-scoped owner (a Node) is in every namespace of its cluster
+  const where = owners.some((r) => builtInClusterScoped(r.apiVersion, r.kind) === true) ? 'cluster' : 'cluster or namespace';
+  const uid = `the garbage collector deletes it at once where no object has its owner's uid (in any other ${where})`;
+  // an owner that a controller makes in turn (a Deployment's ReplicaSet) is to be removed too: no 'keep' for it
+  const keep = controller && !CONTROLLER_MADE.has(String(controller.kind)) ? ` (keep ${name(controller)} itself)` : '';
   return controller
     ? emit(
         'api/owner-reference',
         ['metadata', 'ownerReferences'],
         `this ${o.kind} is made and managed by ${name(controller)}, its controller (ownerReferences): ${uid}, and where one does, each apply fights that controller; it was exported from a cluster (kubectl get -o yaml)`,
-        `remove the ${o.kind} from the manifests: ${name(controller)} makes it (keep ${name(controller)} itself)`,
+        `remove the ${o.kind} from the manifests: ${name(controller)} makes it${keep}`,
       )
     : emit(
         'api/owner-reference',

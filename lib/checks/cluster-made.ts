@@ -28,6 +28,17 @@ const namesPodsByUid = (subsets: unknown): boolean =>
       ),
   );
 
+/**
+ * Whether `o` is a ServiceAccount's token Secret as the token controller filled it (the account's
+ * uid in its annotation): its data (token, ca.crt, namespace) is the cluster's, never to be moved
+ * under `secrets:` (secrets.ts leaves it to this check's finding).
+ */
+export const isFilledTokenSecret = (o: KubeObject): boolean =>
+  o.apiVersion === 'v1' &&
+  o.kind === 'Secret' &&
+  o.type === 'kubernetes.io/service-account-token' &&
+  typeof o.metadata?.annotations?.[ACCOUNT_UID] === 'string';
+
 /** The finding on an object of the core group that the cluster makes, if `o` is one. */
 export function clusterMadeFinding(emit: Emit, o: KubeObject): Finding | undefined {
   if (o.apiVersion !== 'v1') return undefined;
@@ -40,14 +51,14 @@ export function clusterMadeFinding(emit: Emit, o: KubeObject): Finding | undefin
       `remove the ConfigMap from the manifests: every namespace has ${ROOT_CA}`,
     );
   }
-  const uid = md?.annotations?.[ACCOUNT_UID];
-  if (o.kind === 'Secret' && o.type === 'kubernetes.io/service-account-token' && typeof uid === 'string') {
+  if (isFilledTokenSecret(o)) {
     const account = md?.annotations?.[ACCOUNT_NAME];
+    const named = typeof account === 'string';
     return emit(
       'api/cluster-made',
       ['metadata', 'annotations', ACCOUNT_UID],
-      `the token controller made this Secret for ServiceAccount ${String(account)} (the annotation is the account's uid in the cluster it was exported from), with a token signed by that cluster`,
-      `remove the Secret from the manifests; for a token Secret, write one of type kubernetes.io/service-account-token with only the annotation ${ACCOUNT_NAME}: ${String(account)}, and the token controller fills it`,
+      `the token controller made this Secret for ${named ? `ServiceAccount ${account}` : 'a ServiceAccount'} (the annotation is the account's uid in the cluster it was exported from), with a token signed by that cluster`,
+      `remove the Secret from the manifests; for a token Secret, write one of type kubernetes.io/service-account-token with only the annotation ${ACCOUNT_NAME}: ${named ? account : "<the account's name>"}, and the token controller fills it`,
     );
   }
   if (o.kind === 'Endpoints' && namesPodsByUid(o.subsets)) {

@@ -13,10 +13,12 @@
  *   one Go 1.19 refuses (the 1.25 API server's: `(?<name>`, `a{1001}`) too, with an error;
  * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
  * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
- * - defaults are not applied, but a required property that has one is never missing, since the API
- *   server defaults it before it validates (the default itself is the CRD's to get right);
  * - a null in a field that is not `nullable` is dropped before validation, as the API server
  *   drops it (`withoutNonNullableNulls`);
+ * - then the defaults are filled in where a property is missing, at every level where the object
+ *   exists (`withDefaults`), as the API server defaults before it validates: a required property
+ *   with a default is never missing, and counts for `minProperties` and in `anyOf`/`oneOf` branches
+ *   (the default itself is the CRD's to get right);
  * - the root `metadata` is Kubernetes' ObjectMeta, checked by api-rules-meta.ts like any object's.
  *
  * Pure.
@@ -108,10 +110,6 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   // an invalid type is the CRD's finding (crd/structural); its custom resources are checked without it
   else if (typeof s.type === 'string' && TYPES.includes(s.type)) out.type = s.nullable === true ? [s.type, 'null'] : s.type;
   for (const k of VALUE_KEYWORDS) if (s[k] !== undefined) out[k] = s[k];
-  // the API server defaults a missing property before it validates (structural defaulting, as it
-  // decodes the request): a required property with a default is never missing
-  if (Array.isArray(s.required))
-    out.required = s.required.filter((name) => asObj(asObj(s.properties)?.[String(name)])?.default === undefined);
   // a pattern JavaScript cannot read is left out (crd/pattern-not-checked): the rest of the schema still checks
   if (typeof s.pattern === 'string' && readsPattern(s.pattern)) out.pattern = s.pattern;
   // OpenAPI v3 marks exclusive bounds with booleans, JSON Schema with the bound itself
@@ -148,9 +146,27 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   return out;
 }
 
+/** `list` with each item replaced by `update(item)`: a copy when one changes, else `list` itself. */
+function itemsChanged(list: readonly unknown[], update: (item: unknown) => unknown): readonly unknown[] {
+  let copy: unknown[] | undefined;
+  list.forEach((item, i) => {
+    const updated = update(item);
+    if (updated !== item) (copy ??= [...list])[i] = updated;
+  });
+  return copy ?? list;
+}
+
+/** The default of a field's schema: none when it has none or `default: null` (Go's nil). */
+const defaultOf = (field: Schema | undefined): unknown => (field?.default === null ? undefined : field?.default);
+
+/** Whether `v` is a null the API server replaces with the default of `field`, which is not `nullable` and has one. */
+const defaultedNull = (v: unknown, field: Schema | undefined): boolean =>
+  v === null && field?.nullable !== true && defaultOf(field) !== undefined;
+
 /**
  * A custom resource as the API server validates it: a null in a field whose schema is not
- * `nullable` is dropped first (its PruneNonNullableNullsWithoutDefaults), so that an optional
+ * `nullable` and has no default is dropped first (its PruneNonNullableNullsWithoutDefaults; one
+ * with a default takes it, `withDefaults`), so that an optional
  * field left empty (`duration:`, as a template renders an empty value) is simply absent, and a
  * required one is missing. A null item of a list, or a null where the schema does not say what
  * the field is, stays. The value itself when nothing is dropped: most objects hold no null.
@@ -159,12 +175,7 @@ export function withoutNonNullableNulls(value: unknown, s: Schema | undefined): 
   if (!s || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const items = asObj(s.items);
-    let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const pruned = withoutNonNullableNulls(item, items);
-      if (pruned !== item) (copy ??= [...value])[i] = pruned;
-    });
-    return copy ?? value;
+    return itemsChanged(value, (item) => withoutNonNullableNulls(item, items));
   }
   const properties = asObj(s.properties);
   const additional = asObj(s.additionalProperties);
@@ -174,13 +185,47 @@ export function withoutNonNullableNulls(value: unknown, s: Schema | undefined): 
     const field = asObj(properties?.[key]) ?? additional;
     if (!field) continue;
     const v = object[key];
-    if (v === null && field.nullable !== true) {
+    // one with a default is replaced by it (withDefaults)
+    if (v === null && field.nullable !== true && defaultOf(field) === undefined) {
       copy ??= { ...object };
       delete copy[key];
       continue;
     }
     const pruned = withoutNonNullableNulls(v, field);
     if (pruned !== v) (copy ??= { ...object })[key] = pruned;
+  }
+  return copy ?? value;
+}
+
+/**
+ * A custom resource as the API server defaults it once it has dropped its nulls
+ * (`withoutNonNullableNulls`), before it validates (apiextensions-apiserver structuraldefaulting
+ * `Default`): in every object the resource has, each property of the schema it lacks (or holds as
+ * a null that is not `nullable`) takes the schema's default, and the defaults within that default
+ * in turn; so does a null item of a list. Only `properties`, `additionalProperties` and `items`
+ * default (a structural schema has no default under `anyOf`, `oneOf`, `allOf` or `not`). Copies
+ * only what it changes: the value itself when nothing is defaulted.
+ */
+export function withDefaults(value: unknown, s: Schema | undefined): unknown {
+  if (!s || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const items = asObj(s.items);
+    return itemsChanged(value, (item) => withDefaults(defaultedNull(item, items) ? defaultOf(items) : item, items));
+  }
+  const properties = asObj(s.properties);
+  const additional = asObj(s.additionalProperties);
+  const object = value as Schema;
+  let copy: Schema | undefined;
+  for (const [key, field] of Object.entries(properties ?? {})) {
+    const fallback = defaultOf(asObj(field));
+    if (fallback !== undefined && !Object.hasOwn(object, key)) (copy ??= { ...object })[key] = fallback;
+  }
+  const filled = copy ?? object;
+  for (const key of Object.keys(filled)) {
+    const field = asObj(properties?.[key]) ?? additional;
+    const v = filled[key];
+    const defaulted = withDefaults(defaultedNull(v, field) ? defaultOf(field) : v, field);
+    if (defaulted !== v) (copy ??= { ...object })[key] = defaulted;
   }
   return copy ?? value;
 }

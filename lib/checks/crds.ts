@@ -13,9 +13,19 @@ import type { ValidateFunction } from 'ajv';
 import { groupOf } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
-import { findingFromAjv, isZeroStatus, statusFinding } from './schema.js';
+import { findingFromAjv, withoutStatus } from './schema.js';
 import { kubernetesSchemas } from './k8s-schema.js';
-import { LIST_MAP_KEYS, ajv, asObj, hasCel, structuralProblems, toJsonSchema, withoutNonNullableNulls, type Schema } from './crd-schema.js';
+import {
+  LIST_MAP_KEYS,
+  ajv,
+  asObj,
+  hasCel,
+  structuralProblems,
+  toJsonSchema,
+  withDefaults,
+  withoutNonNullableNulls,
+  type Schema,
+} from './crd-schema.js';
 
 /** One version of one custom kind. */
 export interface CustomKind {
@@ -317,15 +327,11 @@ export function checkCustomResource(
     ];
   }
   const out: Finding[] = [];
-  let subject = o;
-  if (custom.statusSubresource && 'status' in o) {
-    // the API server drops it, as a built-in kind's (schema.ts): a manifest carrying one was exported
-    const { status, ...rest } = o;
-    subject = rest as KubeObject;
-    if (!isZeroStatus(status)) out.push(statusFinding(o));
-  }
+  // the API server drops the status where the CRD has the subresource, as a built-in kind's (schema.ts)
+  const subject = custom.statusSubresource ? withoutStatus(o, out, true) : o;
   const validate = custom.validator();
-  if (!validate || validate(withoutNonNullableNulls(subject, custom.schema))) return out;
+  // nulls dropped, then defaults filled in, as the API server does before it validates
+  if (!validate || validate(withDefaults(withoutNonNullableNulls(subject, custom.schema), custom.schema))) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
     const f =

@@ -3,23 +3,47 @@
  * configMap, downwardAPI and projected volumes), which the API server takes from 0 to 0777
  * (pkg/apis/core/validation: "must be a number between 0 and 0777 (octal), both inclusive"). JSON
  * has no octal numbers, and YAML 1.2 none written with a leading 0: a mode is written in decimal
- * (420 is 0644), and `644`, the octal digits written as they are, is refused. Pure.
+ * (420 is 0644), and `644`, the octal digits written as they are, is refused; `400` (0620) passes
+ * the API server, and lets the group write what 0400 would not: a warning. Pure.
  */
 import { isRecord } from '../model/object.js';
+import { FILE_SOURCES } from '../model/pod-defaults.js';
 import type { Emit, FieldPath, Finding } from './finding.js';
 
 /** The largest mode: 0777. */
 const MAX_MODE = 0o777;
-/** The volume sources whose files take modes, with the sources a projected volume may hold. */
-const MODED_SOURCES = ['secret', 'configMap', 'downwardAPI'] as const;
 
-/** A mode outside 0-0777, with the decimal to write when its digits read as octal (644 -> 420). */
+/** The permission bits that let the group and others write (0022). */
+const GROUP_OTHER_WRITE = 0o022;
+
+/** `mode`'s permissions as ls prints them: `rw-r--r--` for 0644. */
+const permissions = (mode: number): string =>
+  [6, 3, 0].map((shift) => ['r', 'w', 'x'].map((c, i) => ((mode >> shift) & (4 >> i) ? c : '-')).join('')).join('');
+
+/**
+ * A mode outside 0-0777, with the decimal to write when its digits read as octal (644 -> 420); or,
+ * a warning, one from 0 to 511 whose digits are octal ones meant as octal (400 for 0400): read as
+ * the decimal it is, it lets the group or others write (400 is 0620), which the octal it looks
+ * like would not. 420 (0644), 256 (0400), 493 (0755) are what kubectl get -o yaml prints.
+ */
 function modeFinding(emit: Emit, mode: unknown, at: FieldPath): Finding | undefined {
-  if (typeof mode !== 'number' || (mode >= 0 && mode <= MAX_MODE)) return undefined;
+  if (typeof mode !== 'number') return undefined;
   const field = String(at[at.length - 1]);
   const digits = String(mode);
   // the octal digits of a mode written as they are (644), when they make one
-  const octal = /^[0-7]{3}$/.test(digits) ? Number.parseInt(digits, 8) : undefined;
+  const octal = /^[0-7]{1,3}$/.test(digits) ? Number.parseInt(digits, 8) : undefined;
+  if (mode >= 0 && mode <= MAX_MODE) {
+    if (octal === undefined || !(mode & GROUP_OTHER_WRITE) || octal & GROUP_OTHER_WRITE) return undefined;
+    return {
+      ...emit(
+        'api/file-mode',
+        at,
+        `${field} ${mode} is a decimal number here, mode 0${mode.toString(8).padStart(3, '0')} (${permissions(mode)}), which lets ${mode & 0o020 ? 'the group' : 'others'}${(mode & GROUP_OTHER_WRITE) === GROUP_OTHER_WRITE ? ' and others' : ''} write the files; the octal digits of 0${digits} written without their 0 (which would not) were likely meant`,
+        `write ${field}: ${octal} (the decimal of 0${digits}, ${permissions(octal)})`,
+      ),
+      severity: 'warning',
+    };
+  }
   return emit(
     'api/file-mode',
     at,
@@ -43,7 +67,7 @@ function sourceModes(emit: Emit, source: Record<string, unknown>, at: FieldPath,
 
 /** The file modes of one pod volume (`volume`, at `at`). */
 export function checkFileModes(emit: Emit, volume: Record<string, unknown>, at: FieldPath, out: Finding[]): void {
-  for (const kind of MODED_SOURCES) {
+  for (const kind of FILE_SOURCES) {
     const source = volume[kind];
     if (isRecord(source)) sourceModes(emit, source, [...at, kind], out, true);
   }
@@ -55,7 +79,7 @@ export function checkFileModes(emit: Emit, volume: Record<string, unknown>, at: 
   projected.sources.forEach((s: unknown, j) => {
     if (!isRecord(s)) return;
     // a projected source has no defaultMode of its own: the volume's
-    for (const kind of MODED_SOURCES) {
+    for (const kind of FILE_SOURCES) {
       const source = s[kind];
       if (isRecord(source)) sourceModes(emit, source, [...at, 'projected', 'sources', j, kind], out, false);
     }

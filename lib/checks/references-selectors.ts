@@ -7,7 +7,8 @@
 import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
-import { groupOf } from '../k8s.js';
+import { groupKind, groupOf } from '../k8s.js';
+import { CUSTOM_SCALED_KINDS } from './custom-workloads.js';
 import { SCALED_KINDS } from '../model/kinds.js';
 import { formatLabels, formatSelector, selectorMatches, type Requirement, type Selector } from './selectors.js';
 
@@ -72,14 +73,16 @@ function checkNetworkPolicy(o: KubeObject, ns: string, index: ObjectIndex, out: 
   }
 }
 
-/** Replicas a workload runs, or undefined when it depends on the cluster (DaemonSets) or runs to completion. */
 /**
  * The pods a workload runs, at least: its replicas; without them, the fewest an autoscaler that
  * scales it keeps (its minReplicas, which owns the count then), else Kubernetes's default of 1.
+ * Undefined when it depends on the cluster (DaemonSets) or the workload runs to completion. A
+ * custom workload that scales (an Argo Rollout: CUSTOM_SCALED_KINDS) counts as a Deployment.
  */
 function replicasOf(w: Workload, ns: string, index: ObjectIndex): number | undefined {
-  if (w.object.kind === 'Pod') return 1;
-  if (!SCALED_KINDS.includes(w.object.kind)) return undefined;
+  const { kind, apiVersion } = w.object;
+  if (kind === 'Pod') return 1;
+  if (!SCALED_KINDS.includes(kind) && !CUSTOM_SCALED_KINDS.has(groupKind(String(apiVersion), kind))) return undefined;
   const r = asObj(w.object.spec)?.replicas;
   if (typeof r === 'number') return r;
   for (const name of index.namesOf(KINDS.HorizontalPodAutoscaler, ns)) {

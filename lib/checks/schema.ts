@@ -307,16 +307,7 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
     ];
   }
   const out: Finding[] = [];
-  let subject = object;
-  if ('status' in object) {
-    // what `kubectl get -o yaml` prints; the API server ignores it on create, but a manifest
-    // carrying it was exported, not written: say so specifically. The zero status that
-    // `kubectl create --dry-run=client -o yaml` writes on a kind that has one passes.
-    const { status, ...rest } = object;
-    subject = rest as KubeObject;
-    if (!(isZeroStatus(status) && kindInfo(object.kind)?.status)) out.push(statusFinding(object));
-  }
-  subject = withoutNulls(subject) as KubeObject;
+  const subject = withoutNulls(withoutStatus(object, out, kindInfo(object.kind)?.status === true)) as KubeObject;
   if (validate(subject)) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
@@ -330,14 +321,21 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
   return out;
 }
 
-/** The finding on an object that carries a status (a built-in kind's, or a custom kind's with the status subresource). */
-export function statusFinding(object: KubeObject): Finding {
-  return finder(object)(
-    'schema/status',
-    ['status'],
-    'status is written by the cluster, not by manifests',
-    'remove status from the manifest',
-  );
+/**
+ * `object` without its status, which the API server drops on create (a built-in kind's, a custom
+ * kind's with the status subresource), with a finding in `out` when it has one: what `kubectl get
+ * -o yaml` prints was exported, not written. The zero status that `kubectl create --dry-run=client
+ * -o yaml` writes passes where the kind has a status (`hasStatus`). `object` itself when it has none.
+ */
+export function withoutStatus(object: KubeObject, out: Finding[], hasStatus: boolean): KubeObject {
+  if (!('status' in object)) return object;
+  const { status, ...rest } = object;
+  if (!(hasStatus && isZeroStatus(status))) {
+    out.push(
+      finder(object)('schema/status', ['status'], 'status is written by the cluster, not by manifests', 'remove status from the manifest'),
+    );
+  }
+  return rest as KubeObject;
 }
 
 /**
@@ -345,6 +343,6 @@ export function statusFinding(object: KubeObject): Finding {
  * --dry-run=client -o yaml` writes: `{}`, a Service's `{ loadBalancer: {} }`, a PodDisruptionBudget's
  * counts at 0.
  */
-export function isZeroStatus(status: unknown): boolean {
+function isZeroStatus(status: unknown): boolean {
   return isRecord(status) && Object.values(status).every((v) => v === 0 || isZeroStatus(v));
 }

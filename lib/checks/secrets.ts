@@ -11,6 +11,7 @@
  * (`maskSecrets`).
  */
 import type { KubeObject } from '../model/object.js';
+import { isFilledTokenSecret } from './cluster-made.js';
 import { countSecrets, describeSecret, detectSecret, maskValue } from '../model/secret-rules.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import {
@@ -53,7 +54,8 @@ export interface SecretValueOptions {
 export function checkSecretValues(o: KubeObject, { written = false }: SecretValueOptions = {}): Finding[] {
   if (o.kind !== 'Secret') return [];
   const out: Finding[] = [];
-  for (const field of ['data', 'stringData']) {
+  // a token Secret the cluster filled is removed, not moved under secrets: (api/cluster-made says so)
+  for (const field of isFilledTokenSecret(o) ? [] : ['data', 'stringData']) {
     const values = o[field];
     if (!values || typeof values !== 'object') continue;
     for (const [key, value] of Object.entries(values)) {

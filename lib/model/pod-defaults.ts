@@ -55,8 +55,11 @@ const EMPTY_IS_NONE = {
   metadata: ['labels', 'annotations'],
 } as const;
 
+/** The volume sources that make files with modes (`defaultMode`, an item's `mode`), which a projected volume may hold too. */
+export const FILE_SOURCES = ['secret', 'configMap', 'downwardAPI'] as const;
+
 /** The volume sources whose files get `defaultMode` 0644. */
-const MODED_SOURCES = ['secret', 'configMap', 'downwardAPI', 'projected'];
+const MODED_SOURCES = [...FILE_SOURCES, 'projected'];
 
 /**
  * `o` with `defaults` under what it leaves out, without its nulls, its empty lists, its plain bools

@@ -4,6 +4,7 @@
  */
 import { isRecord, type KubeObject } from './object.js';
 import { POD_TEMPLATE_PATHS } from './kinds.js';
+import { builtInClusterScoped } from '../k8s.js';
 
 export { POD_TEMPLATE_PATHS };
 
@@ -78,13 +79,21 @@ export interface PodTemplate {
   spec?: Record<string, unknown>;
 }
 
-/** The pod template of a workload, or undefined for other kinds (and workloads without one). */
+/** The mapping at `path` from `o` (a pod template, where a kind keeps one), or undefined when there is none. */
+export function templateAt(o: KubeObject, path: readonly string[]): PodTemplate | undefined {
+  let node: unknown = o;
+  for (const key of path) node = isRecord(node) ? node[key] : undefined;
+  return isRecord(node) ? (node as PodTemplate) : undefined;
+}
+
+/**
+ * The pod template of a built-in workload, or undefined for other kinds (and workloads without
+ * one). By group and kind: a kind of another group named like a workload (OpenKruise's
+ * apps.kruise.io StatefulSet, an example.com Deployment) is none.
+ */
 export function podTemplateOf(o: KubeObject): PodTemplate | undefined {
   const path = POD_TEMPLATE_PATHS[o.kind];
-  if (!path) return undefined;
-  let node: unknown = o;
-  for (const key of path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
-  return node && typeof node === 'object' ? (node as PodTemplate) : undefined;
+  return path && builtInClusterScoped(o.apiVersion, o.kind) === false ? templateAt(o, path) : undefined;
 }
 
 /**

@@ -158,13 +158,13 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'pkg/registry/core/service/ipallocator (provided IP is already allocated, not in the valid range)',
   },
   'api/file-mode': {
-    short: 'A volume file mode outside 0-0777',
-    help: "The mode of the files a secret, configMap, downwardAPI or projected volume makes (defaultMode, an item's mode) is a number from 0 to 0777 (511). JSON has no octal numbers: write it in decimal (420 for 0644); 644, the octal digits written as they are, is refused. (A 0644 with its leading zero is refused earlier, as YAML 1.1: kubectl reads it as 420, stagecraft as 644.)",
+    short: 'A volume file mode outside 0-0777, or octal digits that grant write as a decimal',
+    help: "The mode of the files a secret, configMap, downwardAPI or projected volume makes (defaultMode, an item's mode) is a number from 0 to 0777 (511). JSON has no octal numbers: write it in decimal (420 for 0644); 644, the octal digits written as they are, is refused; and 400, 440, 444 or 500 (each 511 or less), which read as the decimals they are let the group write (400 is 0620) while the octal they look like would not, are warned of (write 256 for 0400). (A 0644 with its leading zero is refused earlier, as YAML 1.1: kubectl reads it as 420, stagecraft as 644.)",
     mirrors: 'pkg/apis/core/validation (fileModeErrorMsg: must be a number between 0 and 0777 (octal), both inclusive)',
   },
   'api/owner-reference': {
     short: 'A manifest names its owners by uid (ownerReferences)',
-    help: "ownerReferences are written by controllers and printed by `kubectl get -o yaml`: an owner is named by the uid it has in one cluster, so where no object has that uid (any other cluster or namespace) the garbage collector deletes the object as soon as it is created, and where one does, the owner's controller manages the object, and each apply fights it. Remove the objects a controller makes (a Deployment's ReplicaSets and their Pods, a CronJob's Jobs) and the ownerReferences of the others.",
+    help: "ownerReferences are written by controllers and printed by `kubectl get -o yaml`: an owner is named by the uid it has in one cluster, so where no object has that uid (any other cluster; any other namespace too, for an owner in a namespace) the garbage collector deletes the object as soon as it is created, and where one does, the owner's controller manages the object, and each apply fights it. Remove the objects a controller makes (a Deployment's ReplicaSets and their Pods, a CronJob's Jobs and theirs) and the ownerReferences of the others.",
     mirrors: 'garbage collector: dependents whose owners are all absent are deleted; controllers own what they make (controller: true)',
   },
   'api/label-key': {

@@ -140,4 +140,30 @@ describe('an object that names its owners by uid, as kubectl get -o yaml prints 
     ]);
     expect(owned(replicaSet([]))).toEqual([]);
   });
+
+  it("keeps no owner that a controller makes in turn (a Deployment's ReplicaSet, a CronJob's Job): the Pod's hint does not keep what the ReplicaSet's removes", () => {
+    const pod = (kind: string, name: string) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `${name}-x2x9q`, ownerReferences: [{ apiVersion: 'apps/v1', kind, name, uid: '2c6e', controller: true }] },
+        spec: { containers: [{ name: 'web', image: 'team/web:1.4.2' }] },
+      }) as unknown as KubeObject;
+    const hint = (o: KubeObject) => checkObjects([o]).findings.find((f) => f.code === 'api/owner-reference')?.hint;
+    expect(hint(pod('ReplicaSet', 'web-7d9c6b8f5'))).toBe('remove the Pod from the manifests: ReplicaSet web-7d9c6b8f5 makes it');
+    expect(hint(pod('Job', 'backup-28911'))).toBe('remove the Pod from the manifests: Job backup-28911 makes it');
+    expect(hint(pod('StatefulSet', 'db'))).toBe('remove the Pod from the manifests: StatefulSet db makes it (keep StatefulSet db itself)');
+  });
+
+  it('says the object is deleted in any other cluster, not namespace, when an owner is cluster-scoped (a Node)', () => {
+    const lease = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'node-1', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'node-1', uid: '9a1c' }] },
+      spec: { holderIdentity: 'node-1' },
+    } as unknown as KubeObject;
+    expect(owned(lease)).toEqual([
+      "error metadata.ownerReferences: names its owners (Node node-1) by the uids they had in the cluster it was exported from: the garbage collector deletes it at once where no object has its owner's uid (in any other cluster) (remove ownerReferences: the owner is named by a uid the cluster gives it, which no manifest can know)",
+    ]);
+  });
 });

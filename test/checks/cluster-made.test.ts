@@ -61,4 +61,43 @@ describe('the objects the cluster makes, in an export of a namespace', () => {
     ).toEqual([]);
     expect(made({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'root-ca' }, data: {} })).toEqual([]);
   });
+
+  it('say only what to do with a filled token Secret: remove it, with no finding on each of its keys to move under secrets: (an Opaque Secret)', () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const exported = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/service-account-token',
+      metadata: {
+        name: 'default-token-x2x9q',
+        annotations: { 'kubernetes.io/service-account.name': 'default', 'kubernetes.io/service-account.uid': '7b5d1f0a' },
+      },
+      data: { token: b64('eyJhbGciOiJSUzI1NiJ9.e30.c2ln'), 'ca.crt': b64('-----BEGIN CERTIFICATE-----'), namespace: b64('qa') },
+    };
+    const codes = (o: Record<string, unknown>) => checkObjects([o as KubeObject]).findings.map((f) => `${f.code} ${f.path.join('.')}`);
+    expect(codes(exported).filter((c) => !c.startsWith('refs/'))).toEqual([
+      'api/cluster-made metadata.annotations.kubernetes.io/service-account.uid',
+    ]);
+    // a token Secret that carries values without being the controller's keeps its findings on them
+    const handWritten = { ...exported, metadata: { name: 'ci-token', annotations: { 'kubernetes.io/service-account.name': 'ci' } } };
+    expect(codes(handWritten).filter((c) => c.startsWith('policy/'))).toEqual([
+      'policy/secret-value data.ca.crt',
+      'policy/secret-value data.namespace',
+      'policy/secret-value data.token',
+    ]);
+  });
+
+  it('name no ServiceAccount when the token Secret has only its uid annotation', () => {
+    const found = checkObjects([
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/service-account-token',
+        metadata: { name: 'sa-token', annotations: { 'kubernetes.io/service-account.uid': '7b5d1f0a' } },
+      } as unknown as KubeObject,
+    ]).findings.filter((f) => f.code === 'api/cluster-made');
+    expect(found.map((f) => `${f.message} (${f.hint})`)).toEqual([
+      "the token controller made this Secret for a ServiceAccount (the annotation is the account's uid in the cluster it was exported from), with a token signed by that cluster (remove the Secret from the manifests; for a token Secret, write one of type kubernetes.io/service-account-token with only the annotation kubernetes.io/service-account.name: <the account's name>, and the token controller fills it)",
+    ]);
+  });
 });

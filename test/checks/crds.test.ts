@@ -9,6 +9,7 @@ import { widgetCrd } from '../helpers/widget-crd.js';
 import { MANIFESTS, codedFindingsIn, objectsIn } from './helpers.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { readFileSync } from 'node:fs';
+import type { KubeObject } from '../../lib/model/object.js';
 
 const SHARED_CRDS = join(REPO, '../shared/crds');
 const certManager = objectsIn(join(SHARED_CRDS, 'cert-manager'));
@@ -356,6 +357,45 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     ]);
     const nulls = { ...widget, spec: { mode: null, size: 'm' } };
     expect(checkCustomResource(nulls as unknown as typeof widget, crdRegistry([crd]))).toEqual([]);
+  });
+
+  it('fills in the defaults before it validates, as the API server does: a defaulted property counts for minProperties and in anyOf branches', () => {
+    const crd = crdObject('example.com', 'Backup', 'v1', {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          minProperties: 1,
+          properties: {
+            interval: { type: 'string', default: '5m' },
+            cron: { type: 'string' },
+            retention: {
+              type: 'object',
+              required: ['days'],
+              properties: { days: { type: 'integer', default: 7 }, copies: { type: 'integer', minimum: 1 } },
+              default: {},
+            },
+            targets: {
+              type: 'array',
+              items: { type: 'object', required: ['kind'], properties: { kind: { type: 'string', default: 'db' } } },
+            },
+          },
+          anyOf: [{ required: ['interval'] }, { required: ['cron'] }],
+        },
+      },
+    });
+    const backup = (spec: unknown) => ({ apiVersion: 'example.com/v1', kind: 'Backup', metadata: { name: 'b' }, spec });
+    const found = (spec: unknown) =>
+      checkCustomResource(backup(spec) as KubeObject, crdRegistry([crd])).map((f) => `${f.code} ${f.path.join('.')}: ${f.message}`);
+    // spec: {} is spec: {interval: 5m, retention: {days: 7}} to the API server: one property at least, a branch of anyOf taken
+    expect(found({})).toEqual([]);
+    // in every object the resource has (an item of a list, a default object's own defaults), and only there
+    expect(found({ targets: [{}, { kind: 'web' }], retention: { copies: 2 } })).toEqual([]);
+    // a default never hides a value that is wrong
+    expect(found({ interval: 5, retention: { copies: 0 } })).toEqual([
+      'schema/type spec.interval: must be a string (found 5)',
+      'schema/minimum spec.retention.copies: must be >= 1 (found 0)',
+    ]);
   });
 
   it("refuses the status of a custom resource whose CRD has the status subresource, as a built-in kind's, and checks the rest without it", () => {

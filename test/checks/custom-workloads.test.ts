@@ -53,4 +53,22 @@ describe("a custom resource's pods, made from a pod template of its own", () => 
       "refs/service-selector Service spec.selector: selects app=web, but no pod template in namespace 'shop' has these labels; the workloads there are: none",
     ]);
   });
+
+  it('count their replicas for a PodDisruptionBudget: one over a Rollout of 4 with minAvailable 4 blocks every drain', () => {
+    const pdb = (minAvailable: number): KubeObject =>
+      ({
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { minAvailable, selector: { matchLabels: { app: 'web' } } },
+      }) as unknown as KubeObject;
+    const blocking = (...objects: KubeObject[]) => refs(...objects).filter((f) => f.startsWith('refs/pdb-blocks-drain'));
+    expect(blocking(rollout, pdb(4))).toEqual([
+      'refs/pdb-blocks-drain PodDisruptionBudget spec.minAvailable: minAvailable 4 is at least the 4 replicas it covers (Rollout web): no pod it covers can ever be evicted, so draining a node for maintenance waits forever',
+    ]);
+    expect(blocking(rollout, pdb(3))).toEqual([]);
+    // a Rollout without replicas runs 1, as a Deployment
+    const { replicas: _, ...unscaled } = rollout.spec as Record<string, unknown>;
+    expect(blocking({ ...rollout, spec: unscaled } as KubeObject, pdb(1))).toHaveLength(1);
+  });
 });

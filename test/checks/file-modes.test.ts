@@ -42,4 +42,36 @@ describe('the file modes of a pod volume', () => {
       modes(pod([{ name: 'conf', configMap: { name: 'conf', defaultMode: 420, items: [{ key: 'a', path: 'a', mode: 256 }] } }])),
     ).toEqual([]);
   });
+
+  it('warn of octal digits without their 0 that, read as the decimal they are, let the group or others write (400 is 0620), with the decimal of the octal', () => {
+    const warned = checkObjects([
+      pod([
+        { name: 'key', secret: { secretName: 'key', defaultMode: 400 } },
+        {
+          name: 'conf',
+          configMap: {
+            name: 'conf',
+            items: [
+              { key: 'a', path: 'a', mode: 440 },
+              { key: 'b', path: 'b', mode: 444 },
+            ],
+          },
+        },
+        { name: 'run', projected: { defaultMode: 500, sources: [] } },
+      ]),
+    ]).findings.filter((f) => f.code === 'api/file-mode');
+    expect(warned.map((f) => `${f.severity} ${f.path.join('.')}: ${f.message} (${f.hint})`)).toEqual([
+      'warning spec.volumes.0.secret.defaultMode: defaultMode 400 is a decimal number here, mode 0620 (rw--w----), which lets the group write the files; the octal digits of 0400 written without their 0 (which would not) were likely meant (write defaultMode: 256 (the decimal of 0400, r--------))',
+      'warning spec.volumes.1.configMap.items.0.mode: mode 440 is a decimal number here, mode 0670 (rw-rwx---), which lets the group write the files; the octal digits of 0440 written without their 0 (which would not) were likely meant (write mode: 288 (the decimal of 0440, r--r-----))',
+      'warning spec.volumes.1.configMap.items.1.mode: mode 444 is a decimal number here, mode 0674 (rw-rwxr--), which lets the group write the files; the octal digits of 0444 written without their 0 (which would not) were likely meant (write mode: 292 (the decimal of 0444, r--r--r--))',
+      'warning spec.volumes.2.projected.defaultMode: defaultMode 500 is a decimal number here, mode 0764 (rwxrw-r--), which lets the group write the files; the octal digits of 0500 written without their 0 (which would not) were likely meant (write defaultMode: 320 (the decimal of 0500, r-x------))',
+    ]);
+    // the decimals kubectl get -o yaml prints pass: 0644, 0400, 0440, 0600, 0755
+    const modes = [420, 256, 288, 384, 493];
+    expect(
+      checkObjects([
+        pod([{ name: 'conf', configMap: { name: 'conf', items: modes.map((mode, i) => ({ key: `${i}`, path: `${i}`, mode })) } }]),
+      ]).findings.filter((f) => f.code === 'api/file-mode'),
+    ).toEqual([]);
+  });
 });

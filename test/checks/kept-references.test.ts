@@ -266,3 +266,63 @@ describe('one app of a stage changed', () => {
     expect(slimChecks(compiled.checks.get('dev')!)).toEqual(slimChecks(plain.checks.get('dev')!));
   });
 });
+
+describe("a cached app's custom workload (an Argo Rollout)", () => {
+  const crd: KubeObject = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'rollouts.argoproj.io' },
+    spec: {
+      group: 'argoproj.io',
+      names: { kind: 'Rollout', plural: 'rollouts' },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v1alpha1',
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        },
+      ],
+    },
+  };
+  const rollout: KubeObject[] = [
+    {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'web', namespace: 'dev' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'registry.example.com/web:1.0.0', ports: [{ name: 'http', containerPort: 8080 }] }] },
+        },
+      },
+    },
+  ];
+  const service = (targetPort: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'dev' },
+    spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort }] },
+  });
+  const selection = (r: RenderedStage) =>
+    reported(r, {})
+      .findings.filter((f) => f.code === 'refs/service-selector' || f.code === 'refs/target-port')
+      .map((f) => `${f.code}: ${f.message}`);
+
+  it("has its pods selected by another app's Service recompiled beside it, as a run without the cache has them", () => {
+    const apps = (svc: KubeObject, web: RenderedChart) => stage([renderedChart('crds', [crd]), web, renderedChart('svc', [svc])]);
+    const kept = checkStage(apps(service('http'), renderedChart('web', rollout)), {}).kept;
+    const reads = { count: 0 };
+    const cached = () => cachedChart('web', rollout, kept.get('web')!, reads);
+    // (a custom resource's results are never kept, since they depend on the CRDs around it: its app is
+    // read rather than taken as stand-ins, whose summary knows the templates of built-in kinds only)
+    expect(selection(apps(service('http'), cached()))).toEqual([]);
+    // the Service changed: its ports are checked against the Rollout's containers, cached or not
+    const cold = selection(apps(service('htpp'), renderedChart('web', rollout)));
+    expect(cold).toEqual([expect.stringMatching(/^refs\/target-port: port 80 targets the port named 'htpp'/)]);
+    expect(selection(apps(service('htpp'), cached()))).toEqual(cold);
+  });
+});

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { containersOf, mapContainers, mappingItems, placedContainers } from '../../lib/model/pod-specs.js';
+import { checkObjects } from '../../lib/checks/index.js';
+import type { KubeObject } from '../../lib/model/object.js';
+import { containersOf, mapContainers, mappingItems, placedContainers, podTemplateOf } from '../../lib/model/pod-specs.js';
 
 describe("a pod spec's containers", () => {
   const spec = { initContainers: [{ name: 'init', image: 'busybox:1.36' }], containers: [{ name: 'web', image: 'nginx:1.25' }, null] };
@@ -51,5 +53,32 @@ describe('the mappings of a list', () => {
 
   it('are none for what is no list, even one that looks like one', () => {
     for (const value of [undefined, null, 'containers', { 0: { name: 'a' }, length: 1 }]) expect(mappingItems(value)).toEqual([]);
+  });
+});
+
+describe("a workload's pod template", () => {
+  const workload = (apiVersion: string, kind: string): KubeObject =>
+    ({
+      apiVersion,
+      kind,
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } },
+      },
+    }) as unknown as KubeObject;
+  const podChecks = (o: KubeObject) =>
+    checkObjects([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, o])
+      .findings.filter((f) => f.code === 'policy/image-tag')
+      .map((f) => `${f.object.kind} ${f.path.join('.')}`);
+
+  it("is a built-in kind's, by group and kind: OpenKruise's StatefulSet and DaemonSet (apps.kruise.io) get no pod checks, as its CloneSet", () => {
+    for (const kind of ['StatefulSet', 'DaemonSet']) {
+      expect(podTemplateOf(workload('apps/v1', kind))?.metadata?.labels).toEqual({ app: 'web' });
+      expect(podChecks(workload('apps/v1', kind))).toEqual([`${kind} spec.template.spec.containers.0.image`]);
+      expect(podTemplateOf(workload('apps.kruise.io/v1beta1', kind))).toBeUndefined();
+      expect(podChecks(workload('apps.kruise.io/v1beta1', kind))).toEqual([]);
+    }
+    expect(podTemplateOf(workload('example.com/v1', 'Deployment'))).toBeUndefined();
   });
 });
