@@ -9,7 +9,8 @@
  *
  * A detector library was considered (@secretlint/core 13 with its recommended preset): its API
  * is asynchronous (`lintSource` returns a Promise, rules are async), while the compiler is one
- * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
+ * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts, and beside it a file
+ * for each family: command-line-secrets, setting-secret-rules, url-secret-rules, secret-names).
  */
 import { BoundedMap } from './bounded-map.js';
 import { isSecretName, nameVerdict } from './secret-names.js';
