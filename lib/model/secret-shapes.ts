@@ -185,15 +185,23 @@ export function highEntropy(s: string, m: RegExpExecArray): boolean {
  */
 export const randomBase64 = (s: string): boolean => hasClasses(s) && entropy(s) >= ENTROPY_THRESHOLD && !(s.includes('/') && NAME(s));
 
+/**
+ * A judgement of a whole text that a rule asks of each of its matches, made once per text: the last text's verdict is
+ * kept, so that however many matches a text holds (8 MiB of them), it is read once and the screen stays linear.
+ */
+export function oncePerText(judge: (text: string) => boolean): (text: string) => boolean {
+  let last: string | undefined;
+  let verdict = false;
+  return (text) => {
+    if (text !== last) {
+      last = text;
+      verdict = judge(text);
+    }
+    return verdict;
+  };
+}
+
 /** An Oracle tool or driver named in the text (`cx_Oracle`): a `user/password@host:port/service` beside it is Easy Connect, as at a listener's port (152x). */
 const ORACLE_CONTEXT = /(?<![a-z])(?:sqlplus|sqlldr|rman|expdp|impdp|oracle|tnsnames|ojdbc)(?![a-z])/i;
-let oracleText: string | undefined;
-let oracleNamed = false;
-/** Whether `text` names an Oracle tool (`ORACLE_CONTEXT`), read once per text however many addresses it holds (8 MiB of them stay linear). */
-export function namesOracle(text: string): boolean {
-  if (text !== oracleText) {
-    oracleText = text;
-    oracleNamed = ORACLE_CONTEXT.test(text);
-  }
-  return oracleNamed;
-}
+/** Whether `text` names an Oracle tool (`ORACLE_CONTEXT`), read once per text however many addresses it holds. */
+export const namesOracle = oncePerText((text) => ORACLE_CONTEXT.test(text));

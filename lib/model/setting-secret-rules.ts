@@ -10,7 +10,7 @@
 import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
 import { isSecretSetting, nameVerdict, words } from './secret-names.js';
 import { entryName, isSecretParameter } from './secret-field-names.js';
-import { NAME, PATH, QUANTITY, isAddress } from './secret-shapes.js';
+import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
 import { unquote } from './positional-passwords.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
@@ -152,9 +152,11 @@ export const SETTING_RULES: readonly SecretRule[] = [
     id: 'userlist-password',
     description: 'a password or its verifier in a PgBouncer userlist line ("user" "password")',
     // userlist.txt: a user and its password, each quoted, alone on a line, or its verifier (`md5...`, `SCRAM-SHA-256$...`: as
-    // a password hash elsewhere). Not two quoted words of a table (`"ru" "Russian"`): a name is no password here
+    // a password hash elsewhere); only in a text that is a userlist (`isUserlist`), since two quoted words are many things
+    // (a bash array's `"--retry" "5"`, a translation's `"en" "Hello, world!"`, a header's `"Content-Type" "application/json;
+    // charset=utf-8"`). Not two quoted words of a table (`"ru" "Russian"`): a name is no password here, nor words with a blank
     pattern: /^[ \t]*"[^"\n]+"[ \t]+"([^"\n]*)"[ \t]*\r?$/gm,
-    accept: (_s, m) => !NAME(m[1]!) && secretSetting('password', m[1]!),
+    accept: (_s, m) => !NAME(m[1]!) && !/[ \t]/.test(m[1]!) && secretSetting('password', m[1]!) && isUserlist(m.input),
   },
   {
     id: 'consul-token',
@@ -315,6 +317,12 @@ const CONSUL_TOKEN =
 
 /** The name of the first token a Consul agent's `tokens` block (its text) holds (`agent`), if it holds one. */
 const consulToken = (block: string): string | undefined => CONSUL_TOKEN.exec(block)?.[1];
+
+/** A line of a PgBouncer userlist: a user, not a flag (`"-Xmx512m"`) nor a shell's or a format's reference (`"$@"`, `"%s"`), then its password, each quoted. */
+const USERLIST_LINE = /^[ \t]*"[^-$%"][^"]*"[ \t]+"[^"]*"[ \t]*\r?$/;
+
+/** Whether a text is a PgBouncer userlist: each line a user and its password (`USERLIST_LINE`), blank, or a comment (`;`); read once per text. */
+const isUserlist = oncePerText((text) => text.split('\n').every((line) => USERLIST_LINE.test(line) || /^[ \t]*(?:;|\r?$)/.test(line)));
 
 /** An XML attribute and its quoted value. */
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;

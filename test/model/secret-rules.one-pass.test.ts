@@ -52,6 +52,8 @@ describe('the secret rules on 8 MiB of text', () => {
         'sentinel auth-pass m ',
         '"a" "',
         '"a" "b',
+        // a userlist's line in a text that is none: the text is judged once, not at each line
+        '"a" "b!cd"\nx\n',
         'password => x ',
         'token => a(',
         'tokens {',

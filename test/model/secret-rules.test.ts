@@ -224,6 +224,13 @@ describe('the secret rules', () => {
         '"service_account_impersonation_url": "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/ci@proj.iam.gserviceaccount.com:generateAccessToken"}',
     ],
     ['a path of words of 40 characters', 'locations/global/workloadIdentityPools42'],
+    // two quoted words on a line, as a PgBouncer userlist writes a user and its password, in what is no userlist
+    ["a bash array's options", 'curl_opts=(\n  "--retry" "5"\n  "--user-agent" "ci-bot/1.0 (+https://example.com)"\n)'],
+    ["a bash array's option and its value alone", '"--user-agent" "ci-bot/1.0 (+https://example.com)"'],
+    ['JVM options', '"-Xmx512m" "-Dspring.profiles.active=prod"'],
+    ["a translation's line", '"en" "Hello, world!"'],
+    ["an HTTP header's name and value", '"Content-Type" "application/json; charset=utf-8"'],
+    ["a shell's arguments and one more", '"$@" "--extra-vars=@vars.yml"'],
   ])('do not take %s for a secret', (_what, value) => {
     expect(detectSecret(value)).toBeUndefined();
   });

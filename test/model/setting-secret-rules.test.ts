@@ -177,15 +177,23 @@ describe('the secret rules of settings written as text', () => {
     );
   });
 
-  it("find a password or its verifier in a PgBouncer userlist, and PostgreSQL's verifiers anywhere; leave two quoted words of a table alone", () => {
+  it("find a password or its verifier in a PgBouncer userlist, and PostgreSQL's verifiers anywhere; leave two quoted words of a table, or of a text that is no userlist, alone", () => {
     expectRule(
       'userlist-password',
       [
         '"app" "Hunter2xyz"\n"report" "R3port-pw"\n',
+        // its comments and blank lines
+        '; the pool\'s users\n"app" "Hunter2xyz"\n\n"report" "R3port-pw"\r\n',
         '"app" "md5d2a6b2e1d5a03b38e5f0f39c3bcd4e2f"',
         '"app" "SCRAM-SHA-256$4096:c2FsdHNhbHRzYWx0$c3RvcmVka2V5c3RvcmVka2V5c3RvcmVka2V5c3RvcmVrZXk=:c2VydmVya2V5c2VydmVya2V5c2VydmVya2V5c2VydmU="',
       ],
-      ['"ru" "Russian"\n"en" "English"', '"app" ""', '"app" "secret"'],
+      [
+        '"ru" "Russian"\n"en" "English"',
+        '"app" ""',
+        '"app" "secret"',
+        // a userlist's line among other lines is no userlist: a bash array
+        'opts=(\n  "--user" "Hunter2xyz"\n)',
+      ],
     );
     expectRule('password-hash', [
       "CREATE ROLE app LOGIN PASSWORD 'md5d2a6b2e1d5a03b38e5f0f39c3bcd4e2f';",
