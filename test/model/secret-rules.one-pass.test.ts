@@ -115,4 +115,15 @@ describe('the secret rules on 8 MiB of text', () => {
     ];
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
+
+  // base64 told by a repeated group of four overflowed the regular expression's stack above 4 MiB (a RangeError, an internal error)
+  it('read 8 MiB of base64 or hex in one pass, decoding its first 64 KiB: a secret there is found, said with its encoding', () => {
+    const lib = JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'));
+    const found = runAlone(`import { detectEncodedSecret } from ${lib};
+      const n = 2 ** 23;
+      const text = 'password=Hunter2pw\\n' + 'a=b\\n'.repeat(n / 4);
+      for (const v of ['Q'.repeat(n), 'A'.repeat(n), 'A'.repeat(n + 1), 'QUFB'.repeat(n / 4) + '==', Buffer.from(text).toString('base64'), Buffer.from(text).toString('hex')])
+        console.log(detectEncodedSecret(v)?.given ?? 'none');`);
+    expect(found).toEqual(['none', 'none', 'none', 'none', 'in base64', 'in hex']);
+  });
 });
