@@ -6,6 +6,7 @@
  * tools) are positional-passwords.ts. Pure and synchronous.
  */
 import { isSecretSetting } from './secret-names.js';
+import { FILE_PATH } from './secret-shapes.js';
 import {
   ORACLE_TOOLS,
   type PositionalClient,
@@ -211,8 +212,6 @@ function passwordGiven(client: keyof typeof CLIENT_FLAGS, word: string, before: 
     value = flags.joined?.exec(word)?.[1];
     if (value !== undefined) flag = word.slice(0, word.length - value.length);
     else if (before !== undefined && flags.next?.test(before) && !word.startsWith('-')) value = word;
-    // a file is no password: `az login --service-principal -p /certs/sp.pem` gives its certificate
-    if (client === 'login' && value !== undefined && /^(?:~|\.{0,2})\/\S|\.pem$/i.test(unquote(value))) value = undefined;
   }
   const password = given(value);
   return password === undefined ? undefined : { password, form: `${flag}${placeholder}` };
@@ -268,11 +267,22 @@ function clientName(words: readonly unknown[], at: number, client: Client): stri
   return program === 'helm' ? 'helm registry login' : `${program} login`;
 }
 
-/** A password `found` for the client at `at` of `words`, its form after the client's name; none for the JDK truststore's published one. */
+/**
+ * Whether `az login`'s `-p` is given a file (`az login --service-principal -p /certs/sp.pem`): a service principal's
+ * certificate, as older az takes it, not a password. Only az's: `docker login -p /9vLm+2pQ==x`, `podman login -p ~/Hunter2pw`
+ * are passwords that start with a slash or a tilde.
+ */
+const isCertificateFile = (name: string, password: string) => name === 'az login' && (FILE_PATH.test(password) || /\.pem$/i.test(password));
+
+/**
+ * A password `found` for the client at `at` of `words`, its form after the client's name; none for the JDK truststore's
+ * published one, nor for az's certificate file.
+ */
 function givenTo(words: readonly unknown[], at: number, client: Client, found: ClientPassword | undefined): ClientPassword | undefined {
   if (found === undefined || (found.password === JDK_TRUSTSTORE_PASSWORD && client === 'keytool' && onJdkTruststore(words)))
     return undefined;
-  return { password: found.password, form: `${clientName(words, at, client)} ${found.form}` };
+  const name = clientName(words, at, client);
+  return isCertificateFile(name, found.password) ? undefined : { password: found.password, form: `${name} ${found.form}` };
 }
 
 /**

@@ -57,6 +57,12 @@ export const ID: Shape = (v) => NAME(v) || /^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9
 /** A URL, a host and port or an absolute path (`http://api:8080`, `127.0.0.1:3031`), or a Unix socket (`unix:/run/php.sock`): where a request goes. */
 export const isAddress = (v: string): boolean => URL(v) || /^unix:\/\S*$/.test(v);
 
+/**
+ * A path of two segments or more (`/tmp/pw`, `~/.secrets/db`): where a secret is kept, as kubectl's
+ * `--from-file=password=/tmp/pw` names one, not the secret.
+ */
+export const FILE_PATH = /^(?:~|\.{1,2})?(?:\/[\w.-]+){2,}\/?$/;
+
 /** A path or a short lower-case name: a Vault mount (`secret`), a key store (`classpath:keystore.p12`). */
 export const PATH_OR_NAME: Shape = (v) => PATH(v) || /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/.test(v);
 

@@ -10,7 +10,7 @@
 import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
 import { isSecretSetting, nameVerdict, words } from './secret-names.js';
 import { entryName, isSecretParameter } from './secret-field-names.js';
-import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
+import { FILE_PATH, NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
 import { unquote } from './positional-passwords.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
@@ -326,12 +326,6 @@ const isUserlist = oncePerText((text) => text.split('\n').every((line) => USERLI
 
 /** An XML attribute and its quoted value. */
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-
-/**
- * A path of two segments or more (`/tmp/pw`, `~/.secrets/db`): where a secret is kept, as kubectl's
- * `--from-file=password=/tmp/pw` names one, not the secret.
- */
-const FILE_PATH = /^(?:~|\.{1,2})?(?:\/[\w.-]+){2,}\/?$/;
 
 /**
  * The last word of a setting's name that is a password's own (`spring.datasource.password`, `auth_pass`,

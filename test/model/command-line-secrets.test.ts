@@ -40,7 +40,7 @@ describe('the secret rules of command lines', () => {
     );
   });
 
-  it("find a password given to SQL Server's sqlcmd, OpenLDAP's clients, ipmitool, rabbitmqctl, mosquitto_passwd and the oc, cf and az logins; not a prompt, a reference or a file", () => {
+  it("find a password given to SQL Server's sqlcmd, OpenLDAP's clients, ipmitool, rabbitmqctl, mosquitto_passwd and the oc, cf and az logins; not a prompt, a reference or az's certificate file", () => {
     expectRule(
       'command-password',
       [
@@ -55,6 +55,10 @@ describe('the secret rules of command lines', () => {
         'oc login -u admin -p Hunter2pw https://api.example.com:6443',
         'cf login -a https://api.cf.example.com -u admin -p Hunter2pw',
         'az login --service-principal -u 3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8 -p Hunter2pw~xyz --tenant example.onmicrosoft.com',
+        // a password that starts with a slash or a tilde, which is a file only to az
+        'docker login -u ci -p /9vLm+2pQ==x registry.example.com',
+        'podman login -u ci -p ~/Hunter2pw quay.io',
+        'oc login -u admin -p /Hunter2pw/x https://api.example.com:6443',
       ],
       [
         'sqlcmd -S db -U sa -P "$SA_PASSWORD" -Q "SELECT 1"; sqlcmd -S db -E -Q "SELECT 1"',
@@ -66,6 +70,7 @@ describe('the secret rules of command lines', () => {
         'oc login --token=$(cat /var/run/secrets/kubernetes.io/serviceaccount/token) https://api:6443; oc login -u admin https://api:6443',
         // a service principal's certificate, as older az takes it
         'az login --service-principal -u app -p /certs/sp.pem --tenant t; cf login --sso; oc get pods -p 8080',
+        'az login --service-principal -u app -p ~/certs/sp.pem --tenant t; az login --service-principal -u app -p sp.pem --tenant t',
       ],
     );
   });
@@ -195,6 +200,13 @@ describe('the secret rules of command lines', () => {
       [['-S', 'localhost', '-U', 'sa', '-P', 'Qz7pass9', '-Q', 'SELECT 1'], ['/opt/mssql-tools/bin/sqlcmd'], 'sqlcmd -P <password>'],
       [['change_password', 'ciuser', 'Qz7pass9'], ['rabbitmqctl'], 'rabbitmqctl change_password <user> <password>'],
     ];
+    // az's certificate file in a list too, not another login's password that starts with a slash
+    expect(
+      ['login', '--service-principal', '-u', 'app', '-p', '/certs/sp.pem'].flatMap((_, i, a) => clientPassword(a, i, () => ['az']) ?? []),
+    ).toEqual([]);
+    expect(['login', '-u', 'ci', '-p', '/9vLm+2pQ==x'].flatMap((_, i, a) => clientPassword(a, i, () => ['docker']) ?? [])).toEqual([
+      { password: '/9vLm+2pQ==x', form: 'docker login -p <password>' },
+    ]);
     for (const [argv, command, form] of lists) {
       const given = argv.flatMap((_, i) => clientPassword(argv, i, () => command) ?? []);
       expect(given, argv.join(' ')).toEqual([{ password: 'Qz7pass9', form }]);
