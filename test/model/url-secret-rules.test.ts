@@ -107,15 +107,27 @@ describe('the secret rules of URLs and connect strings', () => {
     );
   });
 
-  it("find a URL's password that holds a / unencoded (a generated base64 password), and leave a port before a path with @ alone", () => {
+  it("find a URL's password that holds a / unencoded (a generated base64 password), and leave a port before a path with @ alone, whatever writes it", () => {
     expectRule(
       'url-credentials',
-      ['postgres://app:Hun/ter2pw@db:5432/shop', 'DATABASE_URL=postgres://app:kR3x/9vLm+2pQ==@db.internal:5432/shop?sslmode=require'],
+      [
+        'postgres://app:Hun/ter2pw@db:5432/shop',
+        'DATABASE_URL=postgres://app:kR3x/9vLm+2pQ==@db.internal:5432/shop?sslmode=require',
+        // before an IPv6 address; a password's first piece of a word and digits, or of capitals and digits
+        'postgres://app:kR3x/9vLm@[fd00::10]:5432/shop',
+        'postgres://app:hunter2/x@db/shop',
+        'postgres://app:HUNTER2/x@db/shop',
+      ],
       [
         'http://nexus:8081/repository/npm/@scope/pkg',
         'https://host:8443/users/@alice/profile; http://localhost:3000/@vite/client',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a config file writes it
         'http://api:${API_PORT}/users/@me',
+        // an IPv6 address's colons; a port as a template, a placeholder, a word of capitals or a name
+        'http://[fd00::10]:8081/repository/npm/@types/node',
+        'http://svc:{{.Values.port}}/npm/@scope/pkg',
+        'https://HOST:PORT/api/@me; http://host:<port>/@me',
+        'http://web:http/@x; http://api:grpc-web/users/@me',
       ],
     );
   });
