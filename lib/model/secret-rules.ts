@@ -243,6 +243,12 @@ export function detectEncodedSecret(value: string): SecretMatch | undefined {
   return found === undefined || ENTROPY_RULES.has(found.rule.id) ? undefined : { ...found, given: `in ${encoded!.encoding}` };
 }
 
+/**
+ * The secret a value holds as it is written (`detectSecret`) or encoded in base64 or hex (`detectEncodedSecret`): what a stage
+ * file's values and keys are screened for, and what its messages never print (`replicas: cGFzc3dvcmQ9SHVudGVyMnB3`).
+ */
+export const detectSecretOrEncoded = (value: string): SecretMatch | undefined => detectSecret(value) ?? detectEncodedSecret(value);
+
 /** The part of a value screened at once when the whole is too much for the regular expressions. */
 const WINDOW_CHARS = 1 << 20;
 /** How much windows overlap: a secret shorter than this is whole in one of them. */
@@ -335,7 +341,7 @@ export function isSecretKey(path: readonly (string | number)[], value?: unknown,
   // a name with a bound (`MAX_AUTH_TOKEN`) holds a secret when its value is no count
   const verdict = last === undefined ? false : nameVerdict(last);
   if (verdict === true || (typeof verdict === 'function' && typeof value === 'string' && !verdict(value.trim()))) return true;
-  if (typeof value === 'string' && detectSecret(value) !== undefined) return true;
+  if (typeof value === 'string' && detectSecretOrEncoded(value) !== undefined) return true;
   const flag = Array.isArray(list) && isArgvEntry(path) ? flagBefore(list, path[path.length - 1] as number) : undefined;
   return flag !== undefined && isSecretName(flag);
 }
