@@ -42,17 +42,24 @@ const SETTING_TEXT =
 /** What ends a Logstash setting's bare value on its line: the line's end, a comment, the block's `}` or the next setting. */
 const SETTING_END = /[ \t]*(?:\r?\n|$|[#}]|[A-Za-z_][A-Za-z0-9_]*[ \t]*=>)/y;
 
+/** A section of a Logstash pipeline (`input {`, `filter {`, `output {`): where a bare word after `=>` is a setting's value. */
+const LOGSTASH_SECTION = /(?<![\w-])(?:input|filter|output)[ \t\r\n]*\{/;
+/** Whether a text is a Logstash pipeline (it has a section), read once per text however many `=>` it holds. */
+const isLogstash = oncePerText((text) => LOGSTASH_SECTION.test(text));
+
 /**
  * Whether a setting of `SETTING_TEXT` is code: a name, `=>` and a value not quoted, a JavaScript arrow function
  * (`password => password.trim()`, `token => token`, `.filter(token => valid)`): a call, the name again, or code after it on
- * its line. A quoted value after `=>` is a setting, as Logstash's `password => "..."` and Ruby's hashes write one, and so is
- * a bare word that ends its line, its block or comes before the next setting (Logstash's `password => Hunter2xyz`).
+ * its line; or, outside a Logstash pipeline, an identifier (JSX's `onChange={password => setPassword}`, Ruby's
+ * `:password => db_password`, a variable). A quoted value after `=>` is a setting, as Logstash's `password => "..."` and
+ * Ruby's hashes write one, and so is a bare word that ends its line, its block or comes before the next setting, in a
+ * Logstash pipeline (`password => Hunter2xyz`), or one no identifier is (`password => Hunter2!xyz`).
  */
-function isArrowFunction(m: RegExpMatchArray): boolean {
+function isCode(m: RegExpMatchArray): boolean {
   if (m[4] === undefined || !/^[^=]*=>/.test(m[0])) return false;
   if (/[()]/.test(m[4]) || m[4] === m[1]) return true;
   SETTING_END.lastIndex = m.index! + m[0].length;
-  return !SETTING_END.test(m.input!);
+  return !SETTING_END.test(m.input!) || (/^[A-Za-z_$][\w$]*$/.test(m[4]) && !isLogstash(m.input!));
 }
 
 /** The rules of settings as text, in the order the table tries them. */
@@ -203,7 +210,7 @@ function settingOf(m: RegExpExecArray): string | undefined {
   }
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
-  if (isArrowFunction(m)) return undefined;
+  if (isCode(m)) return undefined;
   if (secretSetting(name, value) && !isSentence(m)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
@@ -258,7 +265,7 @@ function settingWithin(text: string, depth: number): string | undefined {
   // most values hold no `=` or `:`, and are passed over with this one test
   if (!/[:=]/.test(text)) return undefined;
   for (const m of text.matchAll(SETTING_TEXT)) {
-    if (isProse(m) || isArrowFunction(m)) continue;
+    if (isProse(m) || isCode(m)) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? '';
     if (secretSetting(nameOf(m), value)) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;

@@ -56,6 +56,8 @@ describe('the secret rules on 8 MiB of text', () => {
         '"a" "b!cd"\nx\n',
         'password => x ',
         'token => a(',
+        // an identifier after =>: the text is looked at for a Logstash section once, not at each
+        'password => abc\n',
         'tokens {',
         'tokens { agent = "a',
         '"tokens": {"dns": "0-',

@@ -110,7 +110,7 @@ describe('the secret rules of settings written as text', () => {
     }
   });
 
-  it('find Logstash\'s password => "...", and leave a JavaScript arrow function alone', () => {
+  it('find Logstash\'s password => "...", and leave a JavaScript arrow function, a JSX handler and a Ruby variable alone', () => {
     expectRule(
       'secret-setting',
       [
@@ -120,10 +120,16 @@ describe('the secret rules of settings written as text', () => {
         'output {\n  elasticsearch {\n    user => elastic\n    password => Hunter2xyz\n  }\n}\n',
         'output { elasticsearch { hosts => ["es:9200"] password => Hunter2xyz } }',
         'output { elasticsearch { password => Hunter2xyz user => elastic } }',
+        // a bare word no identifier is, wherever it is
+        'password => Hunter2!xyz\n',
       ],
       [
         'const check = (password) => password.length > 8;\nconst mask = token => token.slice(0, 4);',
         'users.filter(token => valid);\nconst same = password => password\nconst f = secret => secretOf;',
+        // an identifier after =>, outside a Logstash pipeline: JSX's handlers, a Ruby hash's variable
+        '<form onSubmit={token => save}>\n<input onChange={password => setPassword} />',
+        'connect(:user => db_user, :password => db_password)\nopts = { :token => api_token }',
+        ':password => db_password\n',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as Logstash writes one
         'output { elasticsearch { user => "elastic" password => "${ES_PASSWORD}" } }',
       ],
