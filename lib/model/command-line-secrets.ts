@@ -113,8 +113,8 @@ function clientAt(words: readonly unknown[], i: number): Client | undefined {
  */
 function loginProgramAt(words: readonly unknown[], i: number): number {
   const j = programBefore(words, i, LOGIN_PROGRAMS);
-  const helm = j >= 0 && words[j] === 'registry' ? programBefore(words, j, /^helm$/) : -1;
-  return helm >= 0 ? helm : j;
+  const registry = j >= 0 && words[j] === 'registry' ? programBefore(words, j, /^(?:helm|oc)$/) : -1;
+  return registry >= 0 ? registry : j;
 }
 
 /** Where a program of `programs` is before the word `i`, back over its options and their values (MAX_GLOBAL_OPTIONS at most); -1 when none is. */
@@ -259,12 +259,14 @@ export const shellWords = (text: string): string[] => text.match(/(?:[^\s"']+|"[
 
 /**
  * The name of the client at `at` in `words`, as messages say it: its program's (`mysql` for `/usr/bin/mysql`), a
- * registry login's with its program's (`docker login`, `helm registry login`).
+ * registry login's with its program's (`docker login`, `helm registry login`, `oc registry login`).
  */
 function clientName(words: readonly unknown[], at: number, client: Client): string {
   if (client !== 'login') return programOf(String(words[at]));
-  const program = programOf(String(words[loginProgramAt(words, at)]));
-  return program === 'helm' ? 'helm registry login' : `${program} login`;
+  const p = loginProgramAt(words, at);
+  const program = programOf(String(words[p]));
+  // `helm registry login`, `oc registry login`: the program's own subcommand between them
+  return program !== 'registry' && words.slice(p + 1, at).includes('registry') ? `${program} registry login` : `${program} login`;
 }
 
 /**

@@ -220,6 +220,7 @@ describe('the secret rules of command lines', () => {
       ],
       ['set -e; podman login -u ciuser --password-stdin <<< "Qz7pass9" quay.io', 'podman login --password-stdin <<< <password>'],
       ['echo Qz7pass9 | ciuser-login --password-stdin', 'echo <password> | <command> --password-stdin'],
+      ['echo Qz7pass9 | oc registry login --password-stdin', 'echo <password> | oc registry login --password-stdin'],
     ];
     for (const [line, form] of piped) {
       const found = detectSecret(`set -e\n${line}`);
