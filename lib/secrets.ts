@@ -7,7 +7,7 @@ import type { Problem, SourceLocation } from './errors.js';
 import { didYouMean } from './model/did-you-mean.js';
 import type { SecretDeclaration } from './stack.js';
 import { compareCodePoints } from './model/order.js';
-import { detectSecret, type SecretRule } from './model/secret-rules.js';
+import { detectSecretOrEncoded, type SecretRule } from './model/secret-rules.js';
 
 /** Where a stage's secret values are kept, relative to the project root (git-ignored). */
 export const secretsFile = (stage: string) => `.secrets/${stage}.env`;
@@ -58,15 +58,15 @@ export interface SecretSetting {
 }
 
 /**
- * Every value and key of a settings file that looks secret, in file order: the one screening of
- * stage files and the project file alike, so that both refuse the same values.
+ * Every value and key of a settings file that looks secret, as written or encoded in base64 or hex, in file order: the one
+ * screening of stage files and the project file alike, so that both refuse the same values.
  */
 export function secretSettings(data: unknown): SecretSetting[] {
   const found: SecretSetting[] = [];
   eachSettingString(
     data,
     (value, path) => {
-      const secret = detectSecret(value);
+      const secret = detectSecretOrEncoded(value);
       if (secret)
         found.push({
           path: [...path],
@@ -77,7 +77,7 @@ export function secretSettings(data: unknown): SecretSetting[] {
         });
     },
     (key, path) => {
-      const secret = detectSecret(key);
+      const secret = detectSecretOrEncoded(key);
       if (secret) found.push({ path: [...path, key], value: key, rule: secret.rule, atKey: true });
     },
   );

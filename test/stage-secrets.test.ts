@@ -181,6 +181,25 @@ describe('secret values in stage files', () => {
     ]);
   });
 
+  it('refuses a secret written in base64 or hex anywhere in the stage file, an x- block too, and never prints it in a schema message', () => {
+    const b64 = Buffer.from('password=Hunter2pw').toString('base64');
+    const hex = Buffer.from('mysql://a:Hunter2pw@db').toString('hex');
+    const noted = qaWithConfig([], `x-notes: { backup: ${b64}, target: ${hex} }\n`);
+    const problems = problemsOf({ qa: noted });
+    expect(problems.map((p) => p.split(' (a ')[0])).toEqual([
+      "environments/qa.yaml:1:20: x-notes.backup holds a setting with a secret's name and its value (in base64)",
+      'environments/qa.yaml:1:54: x-notes.target holds a URL with a user and password (in hex)',
+    ]);
+    // a schema message says the value's length, as of a value that looks secret as it is: not the value, nor a did-you-mean of it
+    const service = (line: string) => `apps:\n  api:\n    stack: service\n    image: team/api:1.4.2\n    ${line}\n`;
+    expect(problemsOf({ svc: service(`replicas: ${b64}`) })).toEqual([
+      'environments/svc.yaml:5:15: apps.api.replicas must be an integer from 0 to 2147483647 (found (a 24-character value, hidden))',
+    ]);
+    const unknown = problemsOf({ svc: service(`${b64}: 1`) });
+    expect(unknown).toEqual([expect.stringContaining('apps.api.(a 24-character key, hidden) is not a known setting')]);
+    expect([...problems, ...unknown].join('\n')).not.toMatch(new RegExp(`${b64}|${hex}|Hunter2pw`));
+  });
+
   it("says a secret in a value of several lines on that line of the value, and in a literal block scalar at the file's own line", () => {
     const files = (head: string) =>
       `apps:\n  web:\n    stack: service\n    image: team/web:1.0\n    ports: { http: { port: 8080 } }\n    config:\n      mountPath: /etc/web\n      files:\n${head}`;

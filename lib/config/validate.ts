@@ -9,7 +9,7 @@ import type { PathProblem } from '../errors.js';
 import type { KeyPath } from './locate.js';
 import { formatFieldPath as dotted, fromAjvPath, valueAt } from '../model/field-path.js';
 import { describeValue, shorten, yamlTagOf } from '../model/limits.js';
-import { detectSecret, isSecretKey, maskValue } from '../model/secret-rules.js';
+import { detectSecretOrEncoded, isSecretKey, maskValue } from '../model/secret-rules.js';
 import { compileValidator } from '../model/validator-code.js';
 import { lowercaseName } from '../model/image.js';
 import { ownEntry } from '../model/object.js';
@@ -135,7 +135,7 @@ export class SchemaValidator {
       const known = knownKeys(e);
       const hints = parent.unknownKeyHints as Record<string, unknown> | undefined;
       // a key that looks like a secret (a token pasted as a key) is not printed
-      const secret = detectSecret(key) !== undefined;
+      const secret = detectSecretOrEncoded(key) !== undefined;
       const guess = secret ? undefined : didYouMean(key, known);
       const full = dotted([...path, secret ? maskValue(key, 'key') : shorten(key)]);
       return {
@@ -175,7 +175,7 @@ export class SchemaValidator {
         path,
         key,
         // a key that looks like a secret (a token pasted as a name) is not printed, as an unknown key is not
-        message: `${where || 'the file'}: ${detectSecret(key) ? maskValue(key, 'key') : `'${shorten(key)}'`} is not a valid name; it must be ${describeSchema(names)}`,
+        message: `${where || 'the file'}: ${detectSecretOrEncoded(key) ? maskValue(key, 'key') : `'${shorten(key)}'`} is not a valid name; it must be ${describeSchema(names)}`,
       };
     }
     if (e.keyword === 'enum' && typeof e.data === 'string' && Array.isArray(parent.enum)) {
@@ -291,7 +291,7 @@ function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: stri
   )
     return undefined;
   const key = path[path.length - 1];
-  return `${say} ${typeof key === 'string' && detectSecret(key) === undefined ? `${shorten(key)}: ` : ''}${JSON.stringify(shorten(written))}`;
+  return `${say} ${typeof key === 'string' && detectSecretOrEncoded(key) === undefined ? `${shorten(key)}: ` : ''}${JSON.stringify(shorten(written))}`;
 }
 
 /** A number quoted, by the type of setting that takes it unquoted. */
@@ -335,7 +335,7 @@ const LOWERCASE_HINT = 'write the registry and repository in lowercase; a tag ma
  * pattern accepts. Undefined for any other value, and for one that looks secret (never echoed).
  */
 function lowercaseImage(value: string, pattern: unknown): string | undefined {
-  if (typeof pattern !== 'string' || !IMAGE_PATTERNS.has(pattern) || detectSecret(value) !== undefined) return undefined;
+  if (typeof pattern !== 'string' || !IMAGE_PATTERNS.has(pattern) || detectSecretOrEncoded(value) !== undefined) return undefined;
   const meant = lowercaseName(value);
   return meant !== undefined && new RegExp(pattern, 'u').test(meant) ? meant : undefined;
 }

@@ -6,6 +6,7 @@
  * tools) are positional-passwords.ts. Pure and synchronous.
  */
 import { isSecretSetting } from './secret-names.js';
+import { FILE_PATH } from './secret-shapes.js';
 import {
   ORACLE_TOOLS,
   type PositionalClient,
@@ -112,8 +113,8 @@ function clientAt(words: readonly unknown[], i: number): Client | undefined {
  */
 function loginProgramAt(words: readonly unknown[], i: number): number {
   const j = programBefore(words, i, LOGIN_PROGRAMS);
-  const helm = j >= 0 && words[j] === 'registry' ? programBefore(words, j, /^helm$/) : -1;
-  return helm >= 0 ? helm : j;
+  const registry = j >= 0 && words[j] === 'registry' ? programBefore(words, j, /^(?:helm|oc)$/) : -1;
+  return registry >= 0 ? registry : j;
 }
 
 /** Where a program of `programs` is before the word `i`, back over its options and their values (MAX_GLOBAL_OPTIONS at most); -1 when none is. */
@@ -211,8 +212,6 @@ function passwordGiven(client: keyof typeof CLIENT_FLAGS, word: string, before: 
     value = flags.joined?.exec(word)?.[1];
     if (value !== undefined) flag = word.slice(0, word.length - value.length);
     else if (before !== undefined && flags.next?.test(before) && !word.startsWith('-')) value = word;
-    // a file is no password: `az login --service-principal -p /certs/sp.pem` gives its certificate
-    if (client === 'login' && value !== undefined && /^(?:~|\.{0,2})\/\S|\.pem$/i.test(unquote(value))) value = undefined;
   }
   const password = given(value);
   return password === undefined ? undefined : { password, form: `${flag}${placeholder}` };
@@ -260,19 +259,32 @@ export const shellWords = (text: string): string[] => text.match(/(?:[^\s"']+|"[
 
 /**
  * The name of the client at `at` in `words`, as messages say it: its program's (`mysql` for `/usr/bin/mysql`), a
- * registry login's with its program's (`docker login`, `helm registry login`).
+ * registry login's with its program's (`docker login`, `helm registry login`, `oc registry login`).
  */
 function clientName(words: readonly unknown[], at: number, client: Client): string {
   if (client !== 'login') return programOf(String(words[at]));
-  const program = programOf(String(words[loginProgramAt(words, at)]));
-  return program === 'helm' ? 'helm registry login' : `${program} login`;
+  const p = loginProgramAt(words, at);
+  const program = programOf(String(words[p]));
+  // `helm registry login`, `oc registry login`: the program's own subcommand between them
+  return program !== 'registry' && words.slice(p + 1, at).includes('registry') ? `${program} registry login` : `${program} login`;
 }
 
-/** A password `found` for the client at `at` of `words`, its form after the client's name; none for the JDK truststore's published one. */
+/**
+ * Whether `az login`'s `-p` is given a file (`az login --service-principal -p /certs/sp.pem`): a service principal's
+ * certificate, as older az takes it, not a password. Only az's: `docker login -p /9vLm+2pQ==x`, `podman login -p ~/Hunter2pw`
+ * are passwords that start with a slash or a tilde.
+ */
+const isCertificateFile = (name: string, password: string) => name === 'az login' && (FILE_PATH.test(password) || /\.pem$/i.test(password));
+
+/**
+ * A password `found` for the client at `at` of `words`, its form after the client's name; none for the JDK truststore's
+ * published one, nor for az's certificate file.
+ */
 function givenTo(words: readonly unknown[], at: number, client: Client, found: ClientPassword | undefined): ClientPassword | undefined {
   if (found === undefined || (found.password === JDK_TRUSTSTORE_PASSWORD && client === 'keytool' && onJdkTruststore(words)))
     return undefined;
-  return { password: found.password, form: `${clientName(words, at, client)} ${found.form}` };
+  const name = clientName(words, at, client);
+  return isCertificateFile(name, found.password) ? undefined : { password: found.password, form: `${name} ${found.form}` };
 }
 
 /**

@@ -9,7 +9,8 @@
  *
  * A detector library was considered (@secretlint/core 13 with its recommended preset): its API
  * is asynchronous (`lintSource` returns a Promise, rules are async), while the compiler is one
- * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
+ * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts, and beside it a file
+ * for each family: command-line-secrets, setting-secret-rules, url-secret-rules, secret-names).
  */
 import { BoundedMap } from './bounded-map.js';
 import { isSecretName, nameVerdict } from './secret-names.js';
@@ -242,6 +243,12 @@ export function detectEncodedSecret(value: string): SecretMatch | undefined {
   return found === undefined || ENTROPY_RULES.has(found.rule.id) ? undefined : { ...found, given: `in ${encoded!.encoding}` };
 }
 
+/**
+ * The secret a value holds as it is written (`detectSecret`) or encoded in base64 or hex (`detectEncodedSecret`): what a stage
+ * file's values and keys are screened for, and what its messages never print (`replicas: cGFzc3dvcmQ9SHVudGVyMnB3`).
+ */
+export const detectSecretOrEncoded = (value: string): SecretMatch | undefined => detectSecret(value) ?? detectEncodedSecret(value);
+
 /** The part of a value screened at once when the whole is too much for the regular expressions. */
 const WINDOW_CHARS = 1 << 20;
 /** How much windows overlap: a secret shorter than this is whole in one of them. */
@@ -334,7 +341,7 @@ export function isSecretKey(path: readonly (string | number)[], value?: unknown,
   // a name with a bound (`MAX_AUTH_TOKEN`) holds a secret when its value is no count
   const verdict = last === undefined ? false : nameVerdict(last);
   if (verdict === true || (typeof verdict === 'function' && typeof value === 'string' && !verdict(value.trim()))) return true;
-  if (typeof value === 'string' && detectSecret(value) !== undefined) return true;
+  if (typeof value === 'string' && detectSecretOrEncoded(value) !== undefined) return true;
   const flag = Array.isArray(list) && isArgvEntry(path) ? flagBefore(list, path[path.length - 1] as number) : undefined;
   return flag !== undefined && isSecretName(flag);
 }

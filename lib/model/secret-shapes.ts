@@ -57,6 +57,12 @@ export const ID: Shape = (v) => NAME(v) || /^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9
 /** A URL, a host and port or an absolute path (`http://api:8080`, `127.0.0.1:3031`), or a Unix socket (`unix:/run/php.sock`): where a request goes. */
 export const isAddress = (v: string): boolean => URL(v) || /^unix:\/\S*$/.test(v);
 
+/**
+ * A path of two segments or more (`/tmp/pw`, `~/.secrets/db`): where a secret is kept, as kubectl's
+ * `--from-file=password=/tmp/pw` names one, not the secret.
+ */
+export const FILE_PATH = /^(?:~|\.{1,2})?(?:\/[\w.-]+){2,}\/?$/;
+
 /** A path or a short lower-case name: a Vault mount (`secret`), a key store (`classpath:keystore.p12`). */
 export const PATH_OR_NAME: Shape = (v) => PATH(v) || /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/.test(v);
 
@@ -104,21 +110,32 @@ export function isPlaceholder(value: string): boolean {
   return REFERENCE.test(v) || /^(true|false|yes|no|on|off)$/i.test(v) || TEMPLATE.test(v);
 }
 
-/** Base64 of 12 characters or more, padded to whole quads: `cGFzc3dvcmQ9SHVudGVyMnB3` (of `password=Hunter2pw`). */
-const BASE64_TEXT = /^(?:[A-Za-z0-9+/]{4}){3,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-/** Hex of 16 digits or more, whole bytes. */
-const HEX_TEXT = /^(?:[0-9a-fA-F]{2}){8,}$/;
+/**
+ * Base64's characters, then its padding (`cGFzc3dvcmQ9SHVudGVyMnB3`, of `password=Hunter2pw`), and hex's digits: whole quads and whole
+ * bytes are told by the length (`encodedText`), not by a repeated group, which overflowed the regular expression's stack above 4 MiB.
+ */
+const BASE64_TEXT = /^[A-Za-z0-9+/]+={0,2}$/;
+const HEX_TEXT = /^[0-9a-fA-F]+$/;
+/** The fewest characters of encoded text (hex of 8 bytes, base64 of 9): shorter, a word or a number is hex or base64 too. */
+const ENCODED_MIN_CHARS = { hex: 16, base64: 12 } as const;
+/**
+ * How much of an encoded value is decoded and screened (64 KiB, whole quads and bytes): a secret in the text of a longer one
+ * is found in its first part, and a file's bytes of megabytes (an image, an archive) are not decoded whole.
+ */
+const ENCODED_CHARS = 1 << 16;
 /** Text as people and config files write it: printable ASCII, blanks and line breaks (not a digest's or a key's bytes). */
 const PRINTABLE = /^[\t\n\r\x20-\x7e]+$/;
 
 /**
  * The text a value encodes in base64 or hex, and which (`password=Hunter2pw` in `cGFzc3dvcmQ9SHVudGVyMnB3`), when it is
- * printable text; `undefined` for any other value (a digest, a git commit, a key's random bytes decode to no text).
+ * printable text (of a long value, its first ENCODED_CHARS decoded); `undefined` for any other value (a digest, a git
+ * commit, a key's random bytes decode to no text).
  */
 export function encodedText(value: string): { readonly text: string; readonly encoding: 'base64' | 'hex' } | undefined {
-  const encoding = HEX_TEXT.test(value) ? 'hex' : BASE64_TEXT.test(value) ? 'base64' : undefined;
-  if (encoding === undefined) return undefined;
-  const text = Buffer.from(value, encoding).toString('latin1');
+  const encoding =
+    value.length % 2 === 0 && HEX_TEXT.test(value) ? 'hex' : value.length % 4 === 0 && BASE64_TEXT.test(value) ? 'base64' : undefined;
+  if (encoding === undefined || value.length < ENCODED_MIN_CHARS[encoding]) return undefined;
+  const text = Buffer.from(value.slice(0, ENCODED_CHARS), encoding).toString('latin1');
   return PRINTABLE.test(text) ? { text, encoding } : undefined;
 }
 
@@ -185,15 +202,23 @@ export function highEntropy(s: string, m: RegExpExecArray): boolean {
  */
 export const randomBase64 = (s: string): boolean => hasClasses(s) && entropy(s) >= ENTROPY_THRESHOLD && !(s.includes('/') && NAME(s));
 
+/**
+ * A judgement of a whole text that a rule asks of each of its matches, made once per text: the last text's verdict is
+ * kept, so that however many matches a text holds (8 MiB of them), it is read once and the screen stays linear.
+ */
+export function oncePerText(judge: (text: string) => boolean): (text: string) => boolean {
+  let last: string | undefined;
+  let verdict = false;
+  return (text) => {
+    if (text !== last) {
+      last = text;
+      verdict = judge(text);
+    }
+    return verdict;
+  };
+}
+
 /** An Oracle tool or driver named in the text (`cx_Oracle`): a `user/password@host:port/service` beside it is Easy Connect, as at a listener's port (152x). */
 const ORACLE_CONTEXT = /(?<![a-z])(?:sqlplus|sqlldr|rman|expdp|impdp|oracle|tnsnames|ojdbc)(?![a-z])/i;
-let oracleText: string | undefined;
-let oracleNamed = false;
-/** Whether `text` names an Oracle tool (`ORACLE_CONTEXT`), read once per text however many addresses it holds (8 MiB of them stay linear). */
-export function namesOracle(text: string): boolean {
-  if (text !== oracleText) {
-    oracleText = text;
-    oracleNamed = ORACLE_CONTEXT.test(text);
-  }
-  return oracleNamed;
-}
+/** Whether `text` names an Oracle tool (`ORACLE_CONTEXT`), read once per text however many addresses it holds. */
+export const namesOracle = oncePerText((text) => ORACLE_CONTEXT.test(text));

@@ -10,7 +10,7 @@
 import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
 import { isSecretSetting, nameVerdict, words } from './secret-names.js';
 import { entryName, isSecretParameter } from './secret-field-names.js';
-import { NAME, PATH, QUANTITY, isAddress } from './secret-shapes.js';
+import { FILE_PATH, NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
 import { unquote } from './positional-passwords.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
@@ -42,17 +42,24 @@ const SETTING_TEXT =
 /** What ends a Logstash setting's bare value on its line: the line's end, a comment, the block's `}` or the next setting. */
 const SETTING_END = /[ \t]*(?:\r?\n|$|[#}]|[A-Za-z_][A-Za-z0-9_]*[ \t]*=>)/y;
 
+/** A section of a Logstash pipeline (`input {`, `filter {`, `output {`): where a bare word after `=>` is a setting's value. */
+const LOGSTASH_SECTION = /(?<![\w-])(?:input|filter|output)[ \t\r\n]*\{/;
+/** Whether a text is a Logstash pipeline (it has a section), read once per text however many `=>` it holds. */
+const isLogstash = oncePerText((text) => LOGSTASH_SECTION.test(text));
+
 /**
  * Whether a setting of `SETTING_TEXT` is code: a name, `=>` and a value not quoted, a JavaScript arrow function
  * (`password => password.trim()`, `token => token`, `.filter(token => valid)`): a call, the name again, or code after it on
- * its line. A quoted value after `=>` is a setting, as Logstash's `password => "..."` and Ruby's hashes write one, and so is
- * a bare word that ends its line, its block or comes before the next setting (Logstash's `password => Hunter2xyz`).
+ * its line; or, outside a Logstash pipeline, an identifier (JSX's `onChange={password => setPassword}`, Ruby's
+ * `:password => db_password`, a variable). A quoted value after `=>` is a setting, as Logstash's `password => "..."` and
+ * Ruby's hashes write one, and so is a bare word that ends its line, its block or comes before the next setting, in a
+ * Logstash pipeline (`password => Hunter2xyz`), or one no identifier is (`password => Hunter2!xyz`).
  */
-function isArrowFunction(m: RegExpMatchArray): boolean {
+function isCode(m: RegExpMatchArray): boolean {
   if (m[4] === undefined || !/^[^=]*=>/.test(m[0])) return false;
   if (/[()]/.test(m[4]) || m[4] === m[1]) return true;
   SETTING_END.lastIndex = m.index! + m[0].length;
-  return !SETTING_END.test(m.input!);
+  return !SETTING_END.test(m.input!) || (/^[A-Za-z_$][\w$]*$/.test(m[4]) && !isLogstash(m.input!));
 }
 
 /** The rules of settings as text, in the order the table tries them. */
@@ -152,9 +159,11 @@ export const SETTING_RULES: readonly SecretRule[] = [
     id: 'userlist-password',
     description: 'a password or its verifier in a PgBouncer userlist line ("user" "password")',
     // userlist.txt: a user and its password, each quoted, alone on a line, or its verifier (`md5...`, `SCRAM-SHA-256$...`: as
-    // a password hash elsewhere). Not two quoted words of a table (`"ru" "Russian"`): a name is no password here
+    // a password hash elsewhere); only in a text that is a userlist (`isUserlist`), since two quoted words are many things
+    // (a bash array's `"--retry" "5"`, a translation's `"en" "Hello, world!"`, a header's `"Content-Type" "application/json;
+    // charset=utf-8"`). Not two quoted words of a table (`"ru" "Russian"`): a name is no password here, nor words with a blank
     pattern: /^[ \t]*"[^"\n]+"[ \t]+"([^"\n]*)"[ \t]*\r?$/gm,
-    accept: (_s, m) => !NAME(m[1]!) && secretSetting('password', m[1]!),
+    accept: (_s, m) => !NAME(m[1]!) && !/[ \t]/.test(m[1]!) && secretSetting('password', m[1]!) && isUserlist(m.input),
   },
   {
     id: 'consul-token',
@@ -201,7 +210,7 @@ function settingOf(m: RegExpExecArray): string | undefined {
   }
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
-  if (isArrowFunction(m)) return undefined;
+  if (isCode(m)) return undefined;
   if (secretSetting(name, value) && !isSentence(m)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
@@ -256,7 +265,7 @@ function settingWithin(text: string, depth: number): string | undefined {
   // most values hold no `=` or `:`, and are passed over with this one test
   if (!/[:=]/.test(text)) return undefined;
   for (const m of text.matchAll(SETTING_TEXT)) {
-    if (isProse(m) || isArrowFunction(m)) continue;
+    if (isProse(m) || isCode(m)) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? '';
     if (secretSetting(nameOf(m), value)) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;
@@ -316,14 +325,14 @@ const CONSUL_TOKEN =
 /** The name of the first token a Consul agent's `tokens` block (its text) holds (`agent`), if it holds one. */
 const consulToken = (block: string): string | undefined => CONSUL_TOKEN.exec(block)?.[1];
 
+/** A line of a PgBouncer userlist: a user, not a flag (`"-Xmx512m"`) nor a shell's or a format's reference (`"$@"`, `"%s"`), then its password, each quoted. */
+const USERLIST_LINE = /^[ \t]*"[^-$%"][^"]*"[ \t]+"[^"]*"[ \t]*\r?$/;
+
+/** Whether a text is a PgBouncer userlist: each line a user and its password (`USERLIST_LINE`), blank, or a comment (`;`); read once per text. */
+const isUserlist = oncePerText((text) => text.split('\n').every((line) => USERLIST_LINE.test(line) || /^[ \t]*(?:;|\r?$)/.test(line)));
+
 /** An XML attribute and its quoted value. */
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-
-/**
- * A path of two segments or more (`/tmp/pw`, `~/.secrets/db`): where a secret is kept, as kubectl's
- * `--from-file=password=/tmp/pw` names one, not the secret.
- */
-const FILE_PATH = /^(?:~|\.{1,2})?(?:\/[\w.-]+){2,}\/?$/;
 
 /**
  * The last word of a setting's name that is a password's own (`spring.datasource.password`, `auth_pass`,

@@ -4,7 +4,7 @@
  * password, a user and password before a host without a scheme (a proxy, a Go DSN, an image), an Oracle logon,
  * a secret in a query string, and a token as a URL's user. Pure and synchronous.
  */
-import { NAME, REFERENCE, isTokenUser, namesOracle } from './secret-shapes.js';
+import { NAME, REFERENCE, isPlaceholder, isTokenUser, namesOracle } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './setting-secret-rules.js';
 
 /** The rules of credentials in a URL or a connect string, in the order the table tries them. */
@@ -16,11 +16,12 @@ export const URL_RULES: readonly SecretRule[] = [
     // each read again to the end of the run: quadratic, minutes for a megabyte)
     // the user may be empty: Redis URLs carry a password alone (`redis://:password@host:6379`). A generated password may
     // hold `/` (base64's, `openssl rand -base64`), written unencoded: a few pieces after a `/`, each of 64 characters at most
-    // (so that each scheme is read a bounded length ahead); not a port before a path with `@` in it (`http://nexus:8081/npm/@scope/pkg`)
+    // (so that each scheme is read a bounded length ahead); not a port before a path with `@` in it (`http://nexus:8081/npm/@scope/pkg`:
+    // `isPort`), nor an IPv6 address's colons (`http://[fd00::10]:8081/npm/@types/node`)
     pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^\s/:@]*):([^\s/@]+(?:\/[^\s/@]{0,64}){0,4})@[^\s/@]+/,
     accept: (_s, m) => {
       const first = m[2]!.slice(0, m[2]!.includes('/') ? m[2]!.indexOf('/') : undefined);
-      return !REFERENCE.test(first) && !(m[2]!.includes('/') && (/^[0-9]*$/.test(first) || first.startsWith('$')));
+      return !m[1]!.startsWith('[') && !REFERENCE.test(first) && !(m[2]!.includes('/') && isPort(first));
     },
   },
   {
@@ -90,6 +91,25 @@ export const URL_TOKEN_USER: SecretRule = {
   pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([A-Za-z0-9_-]{20,})@[A-Za-z0-9][^\s/@]*/g,
   accept: (_s, m) => isTokenUser(m[1]!),
 };
+
+/** How long a named port is at most (Kubernetes' and IANA's service names: 15 characters). */
+const PORT_NAME_CHARS = 15;
+
+/**
+ * Whether what follows a URL's host and its colon, up to a `/`, is a port (`http://nexus:8081/npm/@scope/pkg`), not a password
+ * that holds a `/`: digits, a reference, a template or a placeholder (`$API_PORT`, `{{.Values.port}}`, `<port>`), a word of
+ * capitals a person replaces (`https://HOST:PORT/api/@me`), or a named port, lower-case words (`http://web:http/@x`; a piece
+ * of a generated password mixes in digits or capitals).
+ */
+function isPort(p: string): boolean {
+  return (
+    /^[0-9]*$/.test(p) ||
+    p.startsWith('$') ||
+    isPlaceholder(p) ||
+    /^[A-Z]+(?:_[A-Z]+)*$/.test(p) ||
+    (p.length <= PORT_NAME_CHARS && /^[a-z]+(?:-[a-z]+)*$/.test(p))
+  );
+}
 
 /** How far before a `:` the user of `user:password@host` is looked for: a longer word is no user. */
 const USER_CHARS = 256;

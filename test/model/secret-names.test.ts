@@ -1,0 +1,146 @@
+/** Which names hold a secret (lib/model/secret-names.ts), and which annotations (secret-field-names.ts). */
+import { describe, expect, it } from 'vitest';
+import { detectSecret, isSecretAnnotation, isSecretName, isSecretSetting } from '../../lib/model/secret-rules.js';
+
+describe('secret-looking key names', () => {
+  it.each([
+    'DB_PASSWORD',
+    'DB_PASS',
+    'PWD',
+    'MYSQL_ROOT_PASSWD',
+    'SSH_KEY',
+    'TLS_KEY',
+    'tls.key',
+    'GITHUB_TOKEN',
+    'CLIENT_SECRET',
+    'apiKey',
+    'API_KEY',
+    'AWS_SECRET_ACCESS_KEY',
+    'PRIVATE_KEY',
+    'db-credentials',
+    'signingKey',
+    'passphrase',
+    'token',
+    'requirepass',
+    'masterauth',
+    'MYSQL_ROOTPASSWORD',
+    'authtoken',
+    'clientSecret',
+    'REDIS_AUTH',
+    'AUTH',
+    'DB_AUTH',
+    'basicAuth',
+  ])('%s holds a secret', (name) => {
+    expect(isSecretName(name)).toBe(true);
+  });
+
+  it.each([
+    'LOG_LEVEL',
+    'CERT',
+    'CA_CERT',
+    'tls.crt',
+    'PASSWORD_FILE',
+    'SECRET_NAME',
+    'TOKEN_URL',
+    'KEY',
+    'SORT_KEY',
+    'CACHE_KEY',
+    'PASSENGER_COUNT',
+    'DB_HOST',
+    'secretKeyRef',
+    'APP_ENVIRONMENT',
+    'SSH_KEY_PATH',
+    'bypass',
+    'COMPASS_HEADING',
+    'authtoken-file',
+    'AUTH_URL',
+    'AUTH_MODE',
+    'AUTH_ENABLED',
+    'OAUTH_ENABLED',
+    'OAUTH',
+    'AUTHOR',
+  ])('%s does not', (name) => {
+    expect(isSecretName(name)).toBe(false);
+  });
+
+  it("a value that is a template's reference or a placeholder holds no secret under any name, but a secret beside one does", () => {
+    for (const value of [
+      '{{ .password }}',
+      '((vault:db-password))',
+      '#{DbPassword}#',
+      '__DB_PASSWORD__',
+      '[REDACTED]',
+      '<your password>',
+      '********',
+    ])
+      expect(isSecretSetting('DB_PASSWORD', value), value).toBe(false);
+    for (const value of ['{{ .user }}hunter2kq{{ .host }}', 'Sup3rS3cret', '11111111'])
+      expect(isSecretSetting('DB_PASSWORD', value), value).toBe(true);
+  });
+
+  it('a name ending in AUTH holds a secret unless its value says how to authenticate: a method, a switch, a URL, a reference', () => {
+    for (const name of ['REDIS_AUTH', 'AUTH', 'DB_AUTH']) expect(isSecretSetting(name, 'hunter2u'), name).toBe(true);
+    const notSecret = [
+      'basic',
+      'none',
+      'LOGIN',
+      'scram-sha-256',
+      'true',
+      'off',
+      '1',
+      'https://auth.example.com/login',
+      '$(REDIS_PASSWORD)',
+    ];
+    for (const value of notSecret) expect(isSecretSetting('REDIS_AUTH', value), value).toBe(false);
+    // a method's word under another secret name is a (weak) password all the same
+    expect(isSecretSetting('DB_PASSWORD', 'basic')).toBe(true);
+    expect(detectSecret('[redis]\nauth = hunter2u\n')?.rule.id).toBe('secret-setting');
+    expect(detectSecret('{"auths": {"registry.example.com": {"auth": "YWRtaW46aHVudGVyMg=="}}}')?.rule.id).toBe('secret-setting');
+    expect(detectSecret('smtp_auth = login\nauth_mode: basic\noauth_enabled=true\nauth: none\n')).toBeUndefined();
+  });
+
+  it("1 and 0 are switches only under a switch's name, and request/need/want modes only under a client's or TLS's AUTH", () => {
+    for (const name of ['DB_PASSWORD', 'API_TOKEN', 'REDIS_PASSWORD']) {
+      expect(isSecretSetting(name, '1'), name).toBe(true);
+      expect(isSecretSetting(name, '0'), name).toBe(true);
+    }
+    for (const name of ['MARIADB_ALLOW_EMPTY_ROOT_PASSWORD', 'MARIADB_RANDOM_ROOT_PASSWORD', 'SMTP_AUTH', 'USE_TOKEN'])
+      expect(isSecretSetting(name, '1'), name).toBe(false);
+    expect(isSecretSetting('REDIS_AUTH', 'want')).toBe(true);
+    expect(isSecretSetting('KC_HTTPS_CLIENT_AUTH', 'want')).toBe(false);
+    expect(isSecretSetting('server.ssl.client-auth', 'need')).toBe(false);
+  });
+
+  it('a setting that names a Secret object is judged alike as a key and in a file: existingSecret names one, AUTH_SECRET holds one', () => {
+    expect(isSecretSetting('existingSecret', 'db-creds')).toBe(false);
+    expect(detectSecret('existingSecret: db-creds\n')).toBeUndefined();
+    expect(isSecretSetting('AUTH_SECRET', 'my-nextauth-secret')).toBe(true);
+    expect(detectSecret('AUTH_SECRET=my-nextauth-secret\n')?.rule.id).toBe('secret-setting');
+  });
+
+  it('find an annotation named like a secret only when its value looks like one', () => {
+    for (const [name, value] of [
+      ['vault.example.com/token', 's.Sup3rS3cretTok3n'],
+      ['example.com/password', 'hunter2pw'],
+      ['example.com/api-key', 'Sup3rS3cretK3y'],
+      ['auth-token', 'x9!x9!x9!'],
+    ])
+      expect(isSecretAnnotation(name, value), `${name}: ${value}`).toBe(true);
+    for (const [name, value] of [
+      ['vault.hashicorp.com/agent-inject-token', 'true'],
+      ['vault.hashicorp.com/agent-inject-secret-db', 'database/creds/db-app'],
+      ['nginx.ingress.kubernetes.io/auth-secret', 'basic-auth'],
+      ['example.com/credentials', 'Db-Creds-2024'],
+      ['example.com/token-path', '/var/run/secrets/token'],
+      ['example.com/token', '/var/run/secrets/token'],
+      ['example.com/token', 'required'],
+      ['example.com/token', 'https://auth.example.com/token'],
+      ['example.com/token', '$(TOKEN)'],
+      ['example.com/token', 'short1'],
+      ['example.com/token', '12345678901'],
+      ['example.com/token', 'a word or two'],
+      ['password.example.com/enabled', 'Sup3rS3cret'],
+    ])
+      expect(isSecretAnnotation(name, value), `${name}: ${value}`).toBe(false);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * The secret rules read any text in one pass: 8 MiB (a file's bound) of each shape that once made a rule read it again and
+ * again, each screened in a process of its own that is stopped after 60 s (a hang guard, as for FIFOs: a test's time limit
+ * cannot stop a regular expression).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO } from '../helpers/cli.js';
+import { type Unit, runAlone, screenedAlone } from '../helpers/secret-rules.js';
+
+describe('the secret rules on 8 MiB of text', () => {
+  // each run of name, scheme or token characters is read once, and no rule reads all the text
+  // before a match: such rules took minutes for a megabyte of `a-a-a-...` or of `sha1:<hex> ...`
+  // (a hang guard, as for FIFOs: in a process of its own, since a test's time limit cannot stop
+  // them); a run of megabytes, which overflows the regular expressions' backtracking stack, is read
+  // in windows rather than failing with a RangeError
+  // in four processes, each with its own 60 s: the units took 25-46 s in one on 2 busy cores, and ran out of time at a load of 15 or more
+  it.each([
+    ['names, tokens, schemes and settings', ['a-', 'token-', 'a.b:', 'password ', 'Ab0+', '"key":"v",', `sha1:${'ab'.repeat(25)} `]],
+    [
+      "clients' command lines and XML",
+      ['mysql -p ', 'curl -u a: ', '-h mysql;', '<password>x ', '<a b="', '<token>v</tok>', 'docker --a b ', 'echo a |', 'sqlplus -s '],
+    ],
+    [
+      'XML attributes, .netrc and .pgpass',
+      ['<a key="password"><![CDATA[', '<entry key="token">x', 'machine a login b ', 'default account ', 'h:5432:d:u:', 'h:1:d:u:$P\n'],
+    ],
+    [
+      'escapes, flags, spaced settings, blocks and users',
+      ['a\\:', '--token v ', ' -a-', 'pass v\n', ' token: |\n', ':a/b@c', 'a://b:c/', 'a://b:c/d/'],
+    ],
+    ['name and value pairs', ['{"name": "password", "value": "x', '{a', '- name: token\n  value: $X\n', 'key: pw\n', '"value": "a", ']],
+    [
+      'password hashes and Oracle users',
+      [
+        '$y$a',
+        ' $1$ab$',
+        '{SSHA}',
+        ' $argon2id$v=1$m=1,t=1,p=1$a',
+        ',a/b',
+        ' a/b@',
+        'jdbc:oracle:thin:a/',
+        ' a/hunter@h:1/x',
+        '$1$a$/b/c/d/e/f/g/h/i/j/k/l ',
+        'md5',
+        'SCRAM-SHA-256$1:a$a:',
+      ],
+    ],
+    [
+      'Sentinel lines, userlists, bare Logstash values, Consul tokens and config set',
+      [
+        'sentinel auth-pass m ',
+        '"a" "',
+        '"a" "b',
+        // a userlist's line in a text that is none: the text is judged once, not at each line
+        '"a" "b!cd"\nx\n',
+        'password => x ',
+        'token => a(',
+        // an identifier after =>: the text is looked at for a Logstash section once, not at each
+        'password => abc\n',
+        'tokens {',
+        'tokens { agent = "a',
+        '"tokens": {"dns": "0-',
+        'config set ',
+        'configure set a "',
+      ],
+    ],
+  ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
+    expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
+  });
+
+  // a run of blanks after what starts a match: the value of a name and value pair (each blank was read again to the
+  // run's end: 21 s for 64K blanks), the words of a private key's header, an echo before a pipe, a registry login's options
+  it("read 8 MiB of blanks after a name and value pair, a private key's header, an echo or a registry login's options in one pass", () => {
+    const units: Unit[] = [
+      ['- name: a\n  value: x', ' \t'],
+      ['params:\n  - name: AUTH_MODE\n    value: oidc', ' '],
+      ['- name: mode\n  value: "x"', ' \t'],
+      ['-----BEGIN', ' \tA'],
+      ['echo', ' \t'],
+      ['echo x', ' \t'],
+      ['docker', ' \t'],
+      ['docker --a', ' \t'],
+      ['docker login', ' --password-stdin'],
+      ['--password-stdin', ' \t<'],
+      ['helm', ' --x registry'],
+    ];
+    expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
+  });
+
+  // an option's value may be any word, `docker` too: each `docker` read its options again to the line's end (2.7 s for
+  // 64K, hours for 8 MiB), and each `login` of a list walked back over every option before it (76 s for 20,000 pairs)
+  it("read 8 MiB of a registry login's options in one pass, in a shell command and in a command or args list", () => {
+    expect(screenedAlone([['token', ' docker --x']])).toEqual(['none']);
+    const lib = JSON.stringify(join(REPO, 'lib/model/command-line-secrets.ts'));
+    const found = runAlone(`import { clientPassword } from ${lib};
+      const args = Array.from({ length: 2 ** 20 }, (_, i) => (i % 2 === 0 ? '--x' : 'login'));
+      console.log(args.filter((_, i) => clientPassword(args, i) !== undefined).length);`);
+    expect(found).toEqual(['0']);
+  });
+
+  it("read 8 MiB of settings within settings' values and of registry logins', redis-cli's, htpasswd's, mc's and keytool's command lines in one pass", () => {
+    const units = [
+      'sqlcmd -P -',
+      'ldapsearch -w $',
+      'rabbitmqctl list_users ',
+      'oc --a b ',
+      'x="a=',
+      'a=\'b="c=',
+      '--a=b=',
+      'docker login -p -',
+      'redis-cli -a -',
+      'helm registry ',
+      'htpasswd -b $',
+      'mc alias set ',
+      'keytool -storepass $',
+    ];
+    expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
+  });
+
+  // base64 told by a repeated group of four overflowed the regular expression's stack above 4 MiB (a RangeError, an internal error)
+  it('read 8 MiB of base64 or hex in one pass, decoding its first 64 KiB: a secret there is found, said with its encoding', () => {
+    const lib = JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'));
+    const found = runAlone(`import { detectEncodedSecret } from ${lib};
+      const n = 2 ** 23;
+      const text = 'password=Hunter2pw\\n' + 'a=b\\n'.repeat(n / 4);
+      for (const v of ['Q'.repeat(n), 'A'.repeat(n), 'A'.repeat(n + 1), 'QUFB'.repeat(n / 4) + '==', Buffer.from(text).toString('base64'), Buffer.from(text).toString('hex')])
+        console.log(detectEncodedSecret(v)?.given ?? 'none');`);
+    expect(found).toEqual(['none', 'none', 'none', 'none', 'in base64', 'in hex']);
+  });
+});

@@ -1,0 +1,333 @@
+/** The secret rules that read settings written as text (lib/model/setting-secret-rules.ts). */
+import { describe, expect, it } from 'vitest';
+import { detectSecret } from '../../lib/model/secret-rules.js';
+import { secretStrings } from '../../lib/checks/secret-strings.js';
+import { PUBLIC_CERTIFICATE } from '../helpers/secret-samples.js';
+import { expectRule } from '../helpers/secret-rules.js';
+
+/** Parameters whose value is no secret: a Secret's name or key under a name that says so (Tekton's), a template Helm fills in. */
+const PARAMETERS_NOT_SECRET: readonly (readonly [string, string])[] = [
+  ['docker-password-secret', 'regcred'],
+  ['git-token-secret', 'github-token'],
+  ['GITHUB_TOKEN_SECRET_KEY', 'token'],
+  ['tokenSecretName', 'my-token'],
+  // a Helm template, as a values file writes it
+  ['API_TOKEN', 'Bearer {{ .Values.token }}'],
+];
+
+describe('the secret rules of settings written as text', () => {
+  it('find a secret setting in an XML, INI or properties file: an element, an attribute, pass, pwd, secret', () => {
+    for (const file of [
+      '<config><db><password>hunter2b</password></db></config>',
+      '<secret>hunter2b</secret>',
+      '<auth>\n  <token>\n    hunter2b\n  </token>\n</auth>',
+      '<db:password type="plain">hunter2b</db:password>',
+      '<datasource user="app" password="hunter2b"/>',
+      "<user password = 'hunter2b'/>",
+      '[db]\nuser = app\npass = hunter2e\n',
+      'db.passwd=hunter2e',
+      '[client]\npwd = hunter2e',
+      'secret: hunter2e',
+    ])
+      expect(detectSecret(file)?.rule.id, file).toBe('secret-setting');
+  });
+
+  it('find the password of a .netrc entry or a .pgpass line, and the credentials of the files that name them', () => {
+    for (const file of [
+      'machine git.example.com login deploy password Sup3rS3cret',
+      'machine git.example.com\n  login deploy\n  account ops\n  password Sup3rS3cret\n',
+      'default login deploy password Sup3rS3cret',
+    ])
+      expect(detectSecret(file)?.rule.id, file).toBe('netrc-password');
+    for (const file of ['db.example.com:5432:shop:app:Sup3rS3cret', '# ours\n*:*:*:postgres:Sup3rS3cret\r\n', 'h:5432:d:u:p\\:w0rd2x'])
+      expect(detectSecret(file)?.rule.id, file).toBe('pgpass-password');
+    // the other files that carry credentials name them as settings
+    for (const file of [
+      '//registry.npmjs.org/:_authToken=Sup3rS3cretTok3n',
+      '_auth=ZGVwbG95OlN1cDNyUzNjcmV0',
+      '[pypi]\nusername = __token__\npassword = Sup3rS3cret\n',
+      'export DB_PASSWORD="Sup3rS3cret"',
+      'db:\n  password: Sup3rS3cret\n',
+      '{"db": {"password": "Sup3rS3cret"}}',
+      '{"auths":{"registry.example.com":{"auth":"ZGVwbG95OlN1cDNyUzNjcmV0"}}}',
+      '[default]\naws_secret_access_key = Sup3rS3cretAccessKey\n',
+      'users:\n- name: u\n  user:\n    token: Sup3rS3cretTok3n\n',
+      'users:\n- name: u\n  user:\n    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=\n',
+    ])
+      expect(detectSecret(file)?.rule.id, file).toBe('secret-setting');
+  });
+
+  it('find a secret in a CDATA section of an element named like a secret', () => {
+    expect(detectSecret('<db><password><![CDATA[hunter2b]]></password></db>')?.rule.id).toBe('secret-setting');
+  });
+
+  it("find an XML setting whose key or name attribute is a secret's: Java properties, .NET appSettings, Spring beans", () => {
+    for (const file of [
+      '<properties><entry key="password">hunter2b</entry></properties>',
+      '<appSettings><add key="DbPassword" value="hunter2b"/></appSettings>',
+      "<add value='hunter2b' key='DbPassword' />",
+      '<property name="password" value="hunter2b"/>',
+      '<bean><property name="password">\n  <value>hunter2b</value>\n</property></bean>',
+      '<entry key="api.token"><![CDATA[hunter2b]]></entry>',
+    ])
+      expect(detectSecret(file)?.rule.id, file).toBe('keyed-setting');
+  });
+
+  it("find a name and value pair's secret in text: a Keycloak realm's credential, an env list or Helm parameters in a values file; and leave references alone", () => {
+    expectRule(
+      'named-value',
+      [
+        '{"realm": "shop", "users": [{"username": "alice", "credentials": [{"type": "password", "value": "Alic3Pass!", "temporary": false}]}]}',
+        'extraEnv: [{name: DB_PASSWORD, value: Hunter2xyz}]',
+        'extraEnv:\n  - name: DB_PASSWORD\n    value: Hunter2xyz\n  - name: LOG_LEVEL\n    value: info\n',
+        'parameters:\n- name: auth.rootPassword\n  value: "Hunter2xyz"\n',
+        '{"parameters": [{"key": "api_token", "value": "Xk3q9vLm2pQ7wZ8r"}]}',
+        // CloudFormation's Environment list; a GitLab pipeline variable, named by its key, not its type
+        'Environment:\n  - Name: DB_PASSWORD\n    Value: Hunter2xyz\n',
+        '{"type":"pipeline_variable","key":"DB_PASSWORD","value":"Hunter2xyz"}',
+      ],
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: references as realm imports and values files write them
+        '{"credentials": [{"type": "password", "value": "${ALICE_PASSWORD}", "temporary": true}]}',
+        'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: { name: db, key: password }\n  - name: TOKEN\n    value: $(API_TOKEN)\n',
+        '{"templating": {"list": [{"name": "datasource", "type": "datasource", "current": {"text": "Prometheus", "value": "prom"}}]}}',
+        '{"options": [{"selected": true, "text": "prod", "value": "prod"}], "name": "env"}',
+        // a value at another column belongs to another mapping (the line after the name's: the pattern matches, the column decides)
+        'outer:\n  - name: DB_PASSWORD\nvalue: hunter-two\n',
+        ...PARAMETERS_NOT_SECRET.map(([name, value]) => `params:\n  - name: ${name}\n    value: ${JSON.stringify(value)}\n`),
+        '{name: docker-password-secret, value: regcred}',
+        // Jenkins' JCasC env: a credential's id names it
+        'env:\n  - key: "SONAR_TOKEN_CREDENTIALS_ID"\n    value: "sonar-token"\n',
+      ],
+    );
+  });
+
+  it("judge a name and value pair written as text as a custom resource's parameter is judged (a Secret's name, a template)", () => {
+    for (const [name, value] of [...PARAMETERS_NOT_SECRET, ['DB_PASSWORD', 'Hunter2xyz'], ['git-token-secret', 'Xk3q9vLm2pQ7wZ8r']]) {
+      const task = { apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { name: 't' }, spec: { params: [{ name, value }] } };
+      const text = `params:\n  - name: ${name}\n    value: ${JSON.stringify(value)}\n`;
+      expect(detectSecret(text) !== undefined, text).toBe(secretStrings(task).length > 0);
+    }
+  });
+
+  it('find Logstash\'s password => "...", and leave a JavaScript arrow function, a JSX handler and a Ruby variable alone', () => {
+    expectRule(
+      'secret-setting',
+      [
+        'output {\n  elasticsearch {\n    hosts => ["http://es:9200"]\n    user => "elastic"\n    password => "Hunter2xyz"\n  }\n}\n',
+        "{ :password => 'Hunter2xyz' }",
+        // a bare word, as Logstash takes one: ending its line, before the block's end or the next setting
+        'output {\n  elasticsearch {\n    user => elastic\n    password => Hunter2xyz\n  }\n}\n',
+        'output { elasticsearch { hosts => ["es:9200"] password => Hunter2xyz } }',
+        'output { elasticsearch { password => Hunter2xyz user => elastic } }',
+        // a bare word no identifier is, wherever it is
+        'password => Hunter2!xyz\n',
+      ],
+      [
+        'const check = (password) => password.length > 8;\nconst mask = token => token.slice(0, 4);',
+        'users.filter(token => valid);\nconst same = password => password\nconst f = secret => secretOf;',
+        // an identifier after =>, outside a Logstash pipeline: JSX's handlers, a Ruby hash's variable
+        '<form onSubmit={token => save}>\n<input onChange={password => setPassword} />',
+        'connect(:user => db_user, :password => db_password)\nopts = { :token => api_token }',
+        ':password => db_password\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as Logstash writes one
+        'output { elasticsearch { user => "elastic" password => "${ES_PASSWORD}" } }',
+      ],
+    );
+  });
+
+  it("find the password of a Redis Sentinel's master (sentinel auth-pass <master> <password>), and leave a reference alone", () => {
+    expectRule(
+      'sentinel-password',
+      [
+        'port 26379\nsentinel monitor mymaster redis-0 6379 2\nsentinel auth-pass mymaster Hunter2xyz\n',
+        '  sentinel auth-pass mymaster "Hunter 2xyz" # set by hand',
+      ],
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as an entrypoint fills it in
+        'sentinel monitor mymaster redis-0 6379 2\nsentinel auth-pass mymaster ${REDIS_PASSWORD}\nsentinel down-after-milliseconds mymaster 5000',
+      ],
+    );
+  });
+
+  it("find a Consul agent's ACL tokens in its tokens block (HCL or JSON), and leave design tokens and references alone", () => {
+    expectRule(
+      'consul-token',
+      [
+        'acl {\n  enabled = true\n  default_policy = "deny"\n  tokens {\n    agent = "3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8"\n  }\n}\n',
+        '{"acl": {"enabled": true, "tokens": {"initial_management": "3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8"}}}',
+      ],
+      [
+        '{"tokens": {"default": "#0055ff", "agent": "spacing-8"}, "build": "123e4567-e89b-12d3-a456-426614174000"}',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as an entrypoint fills it in
+        'acl {\n  tokens {\n    agent = "${CONSUL_AGENT_TOKEN}"\n  }\n}\nnode_id = "3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8"',
+      ],
+    );
+  });
+
+  it("find a value given to a tool's config set under a secret's name (aws configure set, npm config set, Redis's CONFIG SET), and leave references and other settings alone", () => {
+    expectRule(
+      'config-set',
+      [
+        'aws configure set aws_secret_access_key Hunter2pwSecret --profile ci',
+        'redis-cli -h redis CONFIG SET requirepass Hunter2pw',
+        'npm config set //registry.npmjs.org/:_authToken npm-Hunter2pw',
+        "kubectl config set users.ci.token 'Hunter2pwToken'",
+      ],
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a CI script writes it
+        'aws configure set aws_secret_access_key "${AWS_SECRET}"; aws configure set region eu-west-1',
+        'gcloud config set auth/disable_credential_file_storage true; npm config set registry https://nexus.example.com/npm/',
+        'kubectl config set-credentials ci --exec-command=aws; redis-cli CONFIG SET maxmemory 2gb',
+      ],
+    );
+  });
+
+  it("find a password or its verifier in a PgBouncer userlist, and PostgreSQL's verifiers anywhere; leave two quoted words of a table, or of a text that is no userlist, alone", () => {
+    expectRule(
+      'userlist-password',
+      [
+        '"app" "Hunter2xyz"\n"report" "R3port-pw"\n',
+        // its comments and blank lines
+        '; the pool\'s users\n"app" "Hunter2xyz"\n\n"report" "R3port-pw"\r\n',
+        '"app" "md5d2a6b2e1d5a03b38e5f0f39c3bcd4e2f"',
+        '"app" "SCRAM-SHA-256$4096:c2FsdHNhbHRzYWx0$c3RvcmVka2V5c3RvcmVka2V5c3RvcmVka2V5c3RvcmVrZXk=:c2VydmVya2V5c2VydmVya2V5c2VydmVya2V5c2VydmU="',
+      ],
+      [
+        '"ru" "Russian"\n"en" "English"',
+        '"app" ""',
+        '"app" "secret"',
+        // a userlist's line among other lines is no userlist: a bash array
+        'opts=(\n  "--user" "Hunter2xyz"\n)',
+      ],
+    );
+    expectRule('password-hash', [
+      "CREATE ROLE app LOGIN PASSWORD 'md5d2a6b2e1d5a03b38e5f0f39c3bcd4e2f';",
+      "ALTER ROLE app PASSWORD 'SCRAM-SHA-256$4096:c2FsdHNhbHRzYWx0$c3RvcmVka2V5c3RvcmVka2V5c3RvcmVka2V5c3RvcmVrZXk=:c2VydmVya2V5c2VydmVya2V5c2VydmVya2V5c2VydmU=';",
+    ]);
+  });
+
+  it('find a setting written as its name, a blank and its value: a line of a Redis or keepalived file, a flag and its value in a shell command', () => {
+    expectRule('spaced-setting', [
+      'bind 0.0.0.0\nrequirepass hunter2kq\n',
+      '  masterauth "hunter2 kq"  # the primary\'s',
+      'vrrp_instance VI_1 {\n  authentication {\n    auth_type PASS\n    auth_pass hunter2kq\n  }\n}',
+    ]);
+    expectRule(
+      'flag-argument',
+      [
+        'redis-server --requirepass hunter2kq --appendonly yes',
+        "sh -c './app --db-password 'hunter2kq' --verbose'",
+        'exec app -api-key hunter2kq',
+        'sh -c "docker login -u ci --password Hunter2kq9 ghcr.io"',
+        'gcloud secrets create db --secret Hunter2kq9!',
+      ],
+      [
+        'PasswordAuthentication no\nPermitEmptyPasswords no',
+        'auth_type md5',
+        // nginx passing a request on, prose, and settings of how a password is stored or checked
+        'proxy_pass http://api:8080;\nproxy_pass http://api:8081;',
+        'fastcgi_pass unix:/run/php/php-fpm.sock;\nuwsgi_pass 127.0.0.1:3031;\ngrpc_pass grpc://backend:50051;',
+        'scgi_pass backend;\nmemcached_pass 127.0.0.1:11211;',
+        'Password required\nToken expired',
+        'TokenAuthentication enabled',
+        'password_encryption scram-sha-256\npassword_encryption = scram-sha-256',
+        'requirepass "$REDIS_PASSWORD"',
+        'app --token-file /run/secrets/token --password-stdin',
+        'app --password $(cat /run/pw) --verbose',
+        'git clone --depth 1 https://example.com/x.git',
+        'helm install x --set existingSecret=db-creds --existing-secret db-creds',
+        // a flag that takes no value, a source of the secret, a secret manager's secret by its name or id
+        'sh -c "docker login -u ci --password-stdin registry.example.com"',
+        'pg_dump --no-password shop; mysqldump --skip-password shop',
+        'aws secretsmanager get-secret-value --secret-id prod/db',
+        'gcloud secrets versions access latest --secret my-secret',
+        'docker build --secret id=npmrc,src=/run/npmrc .',
+        'openssl enc -aes-256-cbc -pass stdin -in x; openssl rsa -passin env:KEY_PW -in k.pem',
+      ],
+    );
+  });
+
+  it("find a YAML block scalar's value under a secret's name, on the lines below it, and leave a reference or a public certificate alone", () => {
+    expectRule(
+      'yaml-block-setting',
+      [
+        'password: |\n  hunter2kq\n',
+        'auth:\n  token: >-\n    hunter2kq\n  user: app\n',
+        'limits:\n  max_auth_token: |\n    a8Fk2LqP9xZ3Wq7\n',
+      ],
+      [
+        'password: |\n  $DB_PASSWORD\n',
+        `tls.crt: |\n  ${PUBLIC_CERTIFICATE.replace(/\n(?=.)/g, '\n  ')}`,
+        'password: |\nnext: value\n',
+        // a block under the name of a secret's property is that property's text
+        'passwordPolicy: |\n  length(8) and digits(1)\n',
+        'tokenCommand: |\n  vault kv get -field=token secret/app\n',
+      ],
+    );
+  });
+
+  it("find a secret setting written within another setting's value, which the outer setting's match took whole", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'JAVA_OPTS=-Ddb.password=hunter2k\n',
+        'JAVA_OPTS="-Xms1g -Ddb.password=hunter2k"\n',
+        "CATALINA_OPTS='-Xms1g -Djavax.net.ssl.keyStorePassword=hunter2k'\n",
+        'env:\n  JAVA_OPTS: "-Ddb.password=hunter2k"\n',
+        'kubectl create secret generic db --from-literal=password=hunter2k',
+        'export OPTS="--db-password=hunter2k"; exec app',
+        '{"env":"DB_PASSWORD=hunter2k"}',
+        '<jvmArgs>-Ddb.password=hunter2k</jvmArgs>',
+        'CONFIG=\'{"password": "hunter2k"}\'\n',
+      ],
+      [
+        'x=a=b=c\n',
+        'JAVA_OPTS="-Xms1g -Xmx2g -Dfile.encoding=UTF-8"\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a .env file writes it
+        'JAVA_OPTS="-Djavax.net.ssl.trustStorePassword=${TRUST_PASSWORD}"\n',
+        '<jvmArgs>-Xmx1g -Dfile.encoding=UTF-8</jvmArgs>',
+      ],
+    );
+    // a JVM option's setting is named without its -D
+    for (const text of [
+      'JAVA_OPTS="-Xms1g -Ddb.password=hunter2k"',
+      'java -Ddb.password=hunter2k -jar app.jar',
+      '<jvmArgs>-Ddb.password=hunter2k</jvmArgs>',
+    ])
+      expect(detectSecret(text)?.setting, text).toBe('db.password');
+  });
+
+  it("take a path under a secret's name for where the secret is kept, not the secret (kubectl's --from-file=password=/tmp/pw)", () => {
+    expectRule(
+      'secret-setting',
+      ['password=/hunter2k', 'password=hunter2/k', '--from-file=password=hunter2k'],
+      [
+        'kubectl create secret generic db --from-file=password=/tmp/pw',
+        '--from-file=ssh-privatekey=~/.ssh/id_rsa',
+        'kubectl create secret generic db --from-file=password=./password.txt --from-file=token=token.txt',
+        'sh -c "kubectl create secret generic db --from-file=password=./password.txt"',
+        '--from-file=password=password.txt',
+        'password: /run/secrets/db',
+      ],
+    );
+  });
+
+  it("find a number of 4 digits or more under a password's own name in a file, and leave other numbers alone", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'spring.datasource.password=123456\n',
+        '[client]\nuser=root\npassword=12345678\n',
+        'spring:\n  redis:\n    password: 4711\n',
+        'DB_PW=987654\n',
+      ],
+      [
+        'password_max_age=90\ntoken_limit: 4096\npassword_min_length: 8\npass=12\n',
+        'max_tokens: 1024\npassword.history=2024\nsecret_version: 2\npassword: 3.14159\n',
+      ],
+    );
+    expectRule('spaced-setting', ['vrrp_instance VI_1 {\n  authentication {\n    auth_type PASS\n    auth_pass 1111\n  }\n}\n']);
+    expectRule('netrc-password', ['machine h login u password 12345678']);
+  });
+});
