@@ -19,6 +19,7 @@ import { chartFileName } from '../synth/output.js';
 import { NODE_PORT_MAX, NODE_PORT_MIN, nodePortSettings, nodePortsOf, suggestNodePort, type AppStacks } from './node-ports.js';
 import type { EdgeSettings } from './settings.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
+import { canonicalAddress } from './address.js';
 
 export { isStageClaims, type Claim, type StageClaims } from './claims.js';
 
@@ -35,21 +36,6 @@ export interface ClaimSource {
 }
 
 const dotted = (path: readonly (string | number)[]) => path.join('.');
-
-/**
- * An address as the machine it names: an IPv6 address in its canonical form (`fd00:0::5` and
- * `FD00::5` are `fd00::5`, as the URL parser writes it), any other lower-cased (a host name's case
- * names no other machine).
- */
-export function canonicalAddress(address: string): string {
-  const lower = address.toLowerCase();
-  if (!lower.includes(':')) return lower;
-  try {
-    return new URL(`http://[${lower}]/`).hostname.slice(1, -1);
-  } catch {
-    return lower;
-  }
-}
 
 /** The claims of one compiled stage, at their places in its stage file. */
 export function stageClaims({ nodes, edge, delivery, charts, stacks, locate }: ClaimSource): StageClaims {
