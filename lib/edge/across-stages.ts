@@ -39,11 +39,10 @@ const dotted = (path: readonly (string | number)[]) => path.join('.');
 
 /** The claims of one compiled stage, at their places in its stage file. */
 export function stageClaims({ nodes, edge, delivery, charts, stacks, locate }: ClaimSource): StageClaims {
-  const at = (value: string, path: readonly (string | number)[]): Claim => ({
-    value: canonicalAddress(value),
-    what: dotted(path),
-    at: locate(path),
-  });
+  const at = (written: string, path: readonly (string | number)[]): Claim => {
+    const value = canonicalAddress(written);
+    return { value, ...(written === value ? {} : { written }), what: dotted(path), at: locate(path) };
+  };
   const settings = nodePortSettings(charts, stacks);
   const nodePorts = charts.flatMap((c) =>
     c.objects.flatMap((o) =>
@@ -69,6 +68,8 @@ export function stageClaims({ nodes, edge, delivery, charts, stacks, locate }: C
 }
 
 const where = (c: Claim) => `${c.at.file}:${c.at.line}:${c.at.column}`;
+/** An address as its stage file writes it, with the machine it names when that is written otherwise: `fd00:0:0::0005 (fd00::5)`. */
+const shown = (c: Claim) => (c.written === undefined ? c.value : `${c.written} (${c.value})`);
 
 /**
  * Why stages `a` and `b` are on one cluster, or undefined when nothing says they are. Their
@@ -82,7 +83,7 @@ function sharedCluster(a: StageClaims, b: StageClaims, defaultCluster: string | 
   const [x, y] = [cluster(a), cluster(b)];
   if (x !== undefined && y !== undefined) return x === y ? `both are delivered to cluster ${x}` : undefined;
   const node = a.nodes.find((n) => b.nodes.some((m) => m.value === n.value));
-  return node ? `both name node address ${node.value}` : undefined;
+  return node ? `both name node address ${shown(node)}` : undefined;
 }
 
 /** Whether a stage's claim is one its output in `dist/` takes already (its Service there has that node port), not one it takes newly. */
@@ -130,7 +131,7 @@ export function crossStageProblems(
       problems.push({
         code: 'edge/shared-address',
         location: c.at,
-        message: `${c.what} ${c.value} of stage ${stage} is ${taken.what} of stage ${other} too (${where(taken)}): each stage's edge writes the whole haproxy.cfg and keepalived.conf of its machines, so the one copied there last replaces the other's and its hosts answer 503; and two floating IPs on one address are two machines answering for it`,
+        message: `${c.what} ${shown(c)} of stage ${stage} is ${taken.what} of stage ${other} too (${where(taken)}): each stage's edge writes the whole haproxy.cfg and keepalived.conf of its machines, so the one copied there last replaces the other's and its hosts answer 503; and two floating IPs on one address are two machines answering for it`,
         hint: `give each stage's edge machines and floating IP addresses of their own`,
       });
     }
