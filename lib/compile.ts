@@ -203,7 +203,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const rank = new Map((options.stages ?? sources.map((s) => s.stage)).map((s, i) => [s, i]));
   // what two stages may not both take (an edge machine, a floating IP, a node port on one cluster), the kept ones' as recorded;
   // a node port is refused to the stage that takes it newly, told from the one whose output (dist/<stage>/) takes it already
-  const outputOf = (stage: string) => sources.find((s) => s.stage === stage)?.readOutput;
+  const outputOf = (stage: string) => sources.find((s) => s.stage === stage);
   problems.push(...claimProblems(declarations, kept, rank, project.delivery?.cluster, outputOf));
   delivered.push(...kept.flatMap((k) => (k.delivery ? [k.delivery] : [])));
   delivered.sort((a, b) => (rank.get(a.stage) ?? rank.size) - (rank.get(b.stage) ?? rank.size));

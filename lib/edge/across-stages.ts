@@ -16,6 +16,7 @@ import { describeObject, type KubeObject } from '../model/object.js';
 import type { StageNode } from '../stack.js';
 import { parseManifests } from '../checks/manifests.js';
 import { chartFileName } from '../synth/output.js';
+import { INVENTORY_FILE, digest } from '../synth/inventory.js';
 import { NODE_PORT_MAX, NODE_PORT_MIN, nodePortSettings, nodePortsOf, suggestNodePort, type AppStacks } from './node-ports.js';
 import type { EdgeSettings } from './settings.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
@@ -86,24 +87,39 @@ function sharedCluster(a: StageClaims, b: StageClaims, defaultCluster: string | 
   return node ? `both name node address ${shown(node)}` : undefined;
 }
 
-/** Whether a stage's claim is one its output in `dist/` takes already (its Service there has that node port), not one it takes newly. */
-type Held = (stage: string, claim: Claim) => boolean;
+/**
+ * How a stage takes a node port, from the stage that takes it most newly: `new`, its output in `dist/`
+ * does not take it; `moved`, its output takes it, but was written from its stage file as it was
+ * before, which may have put the stage on another cluster (its nodes or `delivery.cluster` changed);
+ * `held`, its output takes it, written from its stage file as it is (or a stage kept as recorded).
+ */
+type Holding = 'new' | 'moved' | 'held';
+const HOLDINGS: readonly Holding[] = ['new', 'moved', 'held'];
+
+/** How a stage takes a node port (`Holding`). */
+type Held = (stage: string, claim: Claim) => Holding;
 
 /**
  * Of a node port that two stages take, the one reported (the one that takes it newly, whose hint
- * moves it) and the one named: the later stage's, unless only the later one's output takes it already.
+ * moves it, named in `which`) and the one named: the one that holds it less (`Holding`), else the later.
  */
 function newlyTaken(later: readonly [string, Claim], earlier: readonly [string, Claim], held: Held) {
   const [laterHeld, earlierHeld] = [held(...later), held(...earlier)];
-  const swap = laterHeld && !earlierHeld;
+  const swap = HOLDINGS.indexOf(laterHeld) > HOLDINGS.indexOf(earlierHeld);
   const [claim, other] = swap ? [earlier, later] : [later, earlier];
-  // both new: either is refused, whichever is applied second; both in dist/ already: one of them was never applied there
+  const [mine, theirs] = swap ? [earlierHeld, laterHeld] : [laterHeld, earlierHeld];
+  const output = (s: string) => `dist/${s}/`;
   const which =
-    laterHeld !== earlierHeld
-      ? `, stage ${claim[0]} (stage ${other[0]}'s output takes it already)`
-      : laterHeld
-        ? ` (both stages' outputs take it already: one of the two was refused, or was not on this cluster)`
-        : ', whichever of the two is applied second';
+    mine === theirs
+      ? {
+          // both new: either is refused, whichever is applied second
+          new: ', whichever of the two is applied second',
+          moved: ` (both outputs in dist/ take it already, each written from its stage file as it was before: the stage now on another cluster than then takes it newly)`,
+          held: ` (both outputs in dist/ take it already, each written from its stage file as it is: one of the two was refused)`,
+        }[mine]
+      : mine === 'new'
+        ? `, stage ${claim[0]} (stage ${other[0]}'s output takes it already)`
+        : `, stage ${claim[0]} (both outputs in dist/ take it already, but ${output(claim[0])} was written from stage ${claim[0]}'s file as it was before, which may have put it on another cluster, and ${output(other[0])} from stage ${other[0]}'s file as it is)`;
   return { claim, other, which };
 }
 
@@ -111,13 +127,13 @@ function newlyTaken(later: readonly [string, Claim], earlier: readonly [string, 
  * The problems of `stages` (stage name and its claims, in the project's order of stages): each
  * address that a stage takes after an earlier stage took it, at the later one's setting, naming the
  * earlier one's file:line:col; and each node port two stages on one cluster take, at the setting of
- * the stage that takes it newly (`held`: not one its output takes already; else the later one's).
+ * the stage that takes it newly (`held`: the one whose output holds it less, `Holding`; else the later one's).
  * @param defaultCluster the project file's `delivery.cluster`, for a delivered stage that names none
  */
 export function crossStageProblems(
   stages: readonly (readonly [string, StageClaims])[],
   defaultCluster?: string,
-  held: Held = () => false,
+  held: Held = () => 'new',
 ): Problem[] {
   const problems: Problem[] = [];
   // a suggested port is free in every stage, and suggested once
@@ -176,22 +192,34 @@ export function claimsNotChecked(named: readonly string[], unchecked: readonly s
   };
 }
 
+/** What a compiled stage's node port is judged by: its stage file's text, and its output as it is (the files of `dist/<stage>/`). */
+export interface CompiledOutput {
+  readonly text: string;
+  readonly readOutput?: (file: string) => string | undefined;
+}
+
 /**
- * Whether `claim`, a node port of a compiled stage, is one its output as it is (`read`, the files of
- * `dist/<stage>/`) takes already: the Service in the file that holds it has that node port. Read only
- * for a node port two stages take.
+ * How `claim`, a node port of a compiled stage, is taken (`Holding`): whether the Service in the file
+ * of its output that holds it has that node port, and whether that output was written from the stage
+ * file as it is (inventory.txt's `source:` digest). Read only for a node port two stages take.
  */
-function heldInOutput(read: ((file: string) => string | undefined) | undefined, claim: Claim): boolean {
+function heldInOutput(compiled: CompiledOutput | undefined, claim: Claim): Holding {
   const { file } = claim;
-  const text = file === undefined ? undefined : read?.(file);
-  if (file === undefined || text === undefined) return false;
+  const text = file === undefined ? undefined : compiled?.readOutput?.(file);
+  if (file === undefined || text === undefined) return 'new';
   try {
     const { objects } = parseManifests([{ file, text }]);
-    return objects.some((o) => describeObject(o) === claim.object && nodePortsOf(o).includes(Number(claim.value)));
+    if (!objects.some((o) => describeObject(o) === claim.object && nodePortsOf(o).includes(Number(claim.value)))) return 'new';
   } catch {
     // an output that does not parse takes nothing that can be told
-    return false;
+    return 'new';
   }
+  return writtenFrom(compiled?.readOutput?.(INVENTORY_FILE), compiled!.text) ? 'held' : 'moved';
+}
+
+/** Whether an output's inventory (its text) says it was written from the stage file whose text is `text` (its `source:` line, lib/synth/inventory.ts). */
+export function writtenFrom(inventory: string | undefined, text: string): boolean {
+  return inventory !== undefined && /^source: \S+ (\S+)$/m.exec(inventory)?.[1] === digest(text);
 }
 
 /**
@@ -200,20 +228,21 @@ function heldInOutput(read: ((file: string) => string | undefined) | undefined, 
  * stages), so the same stages give the same problems however many were compiled. A kept stage's
  * record without claims as `stageClaims` makes them is not compared: lib/cli/reuse.ts keeps no such
  * stage, and a synthesis of some stages says which it did not compare with.
- * @param output each compiled stage's output as it is (the files of `dist/<stage>/`), to tell a node port it takes already from one it takes newly
+ * @param output each compiled stage's stage file and output as it is (the files of `dist/<stage>/`), to tell a node port it takes already, from the
+ *   stage file as it is, from one it takes newly or took on the cluster its stage file named before
  */
 export function claimProblems(
   declarations: ReadonlyMap<string, { readonly claims?: StageClaims }>,
   kept: readonly { readonly stage: string; readonly claims?: unknown }[],
   rank: ReadonlyMap<string, number>,
   defaultCluster?: string,
-  output?: (stage: string) => ((file: string) => string | undefined) | undefined,
+  output?: (stage: string) => CompiledOutput | undefined,
 ): Problem[] {
   const stages: [string, StageClaims][] = [
     ...[...declarations].flatMap(([stage, d]) => (d.claims ? [[stage, d.claims] as [string, StageClaims]] : [])),
     ...kept.flatMap((k) => (isStageClaims(k.claims) && !declarations.has(k.stage) ? [[k.stage, k.claims] as [string, StageClaims]] : [])),
   ];
   stages.sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || (a < b ? -1 : a > b ? 1 : 0));
-  const held: Held = (stage, claim) => !declarations.has(stage) || heldInOutput(output?.(stage), claim);
+  const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(output?.(stage), claim) : 'held');
   return crossStageProblems(stages, defaultCluster, held);
 }

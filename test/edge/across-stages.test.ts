@@ -220,6 +220,26 @@ describe('a synthesis that keeps the stages whose file did not change', () => {
     });
   });
 
+  it.each([
+    ['that keeps the other', []],
+    ['of the stage that moved', ['--stage', 'blue']],
+    ['without records', ['--no-cache']],
+  ])(
+    'refuses a node port at the stage that moved onto the cluster of a stage that takes it, not at that stage, in a synthesis %s',
+    (_, args) => {
+      // both outputs take 30080, each on its own cluster; then blue names red's node: blue comes onto red's cluster
+      afterFullSynth({ blue: stage({ node: '10.0.1.1' }), red: stage({ machines: ['10.0.2.5'] }) }, (dir) => {
+        writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({}));
+        const r = runCli('synth', args, dir);
+        expect(r.stderr).toMatch(
+          /^environments\/blue\.yaml:10:80: error: Service blue\/nginx \(apps\.nginx\.service\.nodePort\) of stage blue takes node port 30080, which Service red\/nginx \(apps\.nginx\.service\.nodePort\) of stage red takes too \(environments\/red\.yaml:10:80\), on one cluster \(both name node address 10\.0\.0\.1\): .* refuses it to the stage that takes it newly, stage blue \(/,
+        );
+        expect(r.stderr).not.toContain('environments/red.yaml:10:80: error');
+        expect(r.code).toBe(2);
+      });
+    },
+  );
+
   it('compiles a kept stage recorded without its claims again, rather than compare nothing with it', () => {
     afterFullSynth({ blue: stage({}), red: stage({ machines: ['10.0.1.5'], nodePort: 30081 }) }, (dir) => {
       // a record from before claims were recorded, or edited: blue's says nothing of what it takes
