@@ -26,7 +26,7 @@ export { isStageClaims, type Claim, type StageClaims } from './claims.js';
 
 /** What `stageClaims` reads of a compiled stage. */
 export interface ClaimSource {
-  readonly nodes: readonly StageNode[];
+  readonly nodes: readonly Pick<StageNode, 'name' | 'address'>[];
   readonly edge?: EdgeSettings;
   readonly delivery?: { readonly cluster?: string };
   /** The rendered apps whose objects were read (a cached app with no node port may be left out), by app name. */
@@ -174,20 +174,18 @@ export function crossStageProblems(
 }
 
 /**
- * The warning of a synthesis of the `named` stages that could not compare what they take with what
- * the stages `unchecked` take: no record of those that still holds (their stage file changed since
- * the last full synthesis, or another input did, or `noCache` uses none).
+ * The warning of a compilation of the `named` stages that could not compare what they take with what
+ * the stages `unchecked` take: neither a record of them holds nor their output in dist/ (their stage
+ * file changed since it was written, or there is none).
  */
-export function claimsNotChecked(named: readonly string[], unchecked: readonly string[], noCache?: boolean): Problem {
+export function claimsNotChecked(named: readonly string[], unchecked: readonly string[]): Problem {
   const list = (stages: readonly string[]) => stages.join(', ');
-  const why = noCache
-    ? '--no-cache uses no record of them'
-    : 'there is no record of them that still holds (since the last full synthesis, their stage file or another input changed, or dist/ was written)';
+  const one = unchecked.length === 1;
   return {
     code: 'synth/claims-not-checked',
     severity: 'warning',
     subject: list(named),
-    message: `node ports and edge addresses not compared with those of stage${unchecked.length === 1 ? '' : 's'} ${list(unchecked)}: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but ${why}`,
+    message: `node ports and edge addresses not compared with those of stage${one ? '' : 's'} ${list(unchecked)}: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but ${one ? 'its stage file changed since its output in dist/ was written (or it has none), so what it takes' : 'their stage files changed since their output in dist/ was written (or they have none), so what they take'} is not known without compiling ${one ? 'it' : 'them'}`,
     hint: 'run npm run synth (every stage) to compare every stage with every other',
   };
 }
@@ -227,7 +225,8 @@ export function writtenFrom(inventory: string | undefined, text: string): boolea
  * recorded (`kept`, whose claims their output takes already), in the order of `rank` (the project's
  * stages), so the same stages give the same problems however many were compiled. A kept stage's
  * record without claims as `stageClaims` makes them is not compared: lib/cli/reuse.ts keeps no such
- * stage, and a synthesis of some stages says which it did not compare with.
+ * stage. Every other stage of `rank` is compared as its output in dist/ says (`fromOutput`, output-claims.ts),
+ * else it is one of `unchecked`.
  * @param output each compiled stage's stage file and output as it is (the files of `dist/<stage>/`), to tell a node port it takes already, from the
  *   stage file as it is, from one it takes newly or took on the cluster its stage file named before
  */
@@ -237,12 +236,21 @@ export function claimProblems(
   rank: ReadonlyMap<string, number>,
   defaultCluster?: string,
   output?: (stage: string) => CompiledOutput | undefined,
-): Problem[] {
+  fromOutput?: (stage: string) => StageClaims | undefined,
+): { readonly problems: Problem[]; readonly unchecked: readonly string[] } {
   const stages: [string, StageClaims][] = [
     ...[...declarations].flatMap(([stage, d]) => (d.claims ? [[stage, d.claims] as [string, StageClaims]] : [])),
     ...kept.flatMap((k) => (isStageClaims(k.claims) && !declarations.has(k.stage) ? [[k.stage, k.claims] as [string, StageClaims]] : [])),
   ];
+  // the project's other stages, from their output while it is of their stage file as it is
+  const unchecked: string[] = [];
+  for (const s of rank.keys()) {
+    if (declarations.has(s) || stages.some(([t]) => t === s)) continue;
+    const claims = fromOutput?.(s);
+    if (claims) stages.push([s, claims]);
+    else unchecked.push(s);
+  }
   stages.sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || (a < b ? -1 : a > b ? 1 : 0));
   const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(output?.(stage), claim) : 'held');
-  return crossStageProblems(stages, defaultCluster, held);
+  return { problems: crossStageProblems(stages, defaultCluster, held), unchecked };
 }

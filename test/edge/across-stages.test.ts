@@ -286,13 +286,30 @@ describe('a synthesis of some stages', () => {
       const r = runCli('synth', ['--stage', 'zed'], dir);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(
-        "zed: warning: node ports and edge addresses not compared with those of stage red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but there is no record of them that still holds",
+        "zed: warning: node ports and edge addresses not compared with those of stage red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but its stage file changed since its output in dist/ was written (or it has none), so what it takes is not known without compiling it",
       );
       expect(r.stderr).toContain('hint: run npm run synth (every stage) to compare every stage with every other');
-      // with --no-cache, no record at all: every other stage
-      expect(runCli('synth', ['--stage', 'zed', '--no-cache'], dir).stderr).toContain(
-        "node ports and edge addresses not compared with those of stages blue, red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but --no-cache uses no record of them",
+      // with --no-cache, no record: blue, whose stage file is the one its output was written from, is compared as its output says
+      const uncached = runCli('synth', ['--stage', 'zed', '--no-cache'], dir);
+      expect(uncached.stderr).toContain('not compared with those of stage red:');
+      expect(uncached.code).toBe(0);
+    });
+  });
+
+  it('compares the named stage, a second time in a row, with the stages whose output is of their stage file as it is, though the first write forgot their records', () => {
+    afterFullSynth(stages(), (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30083 }));
+      writeFileSync(join(dir, 'environments', 'zed.yaml'), stage({ machines: ['10.0.2.5'], nodePort: 30084 }));
+      expect(runCli('synth', ['--stage', 'zed'], dir).code).toBe(0);
+      const before = snapshotDir(join(dir, 'dist'));
+      // zed now takes blue's node port on blue's node: dist/blue/ is of blue.yaml as it is, so it says what blue takes
+      writeFileSync(join(dir, 'environments', 'zed.yaml'), stage({ machines: ['10.0.2.5'] }));
+      const r = runCli('synth', ['--stage', 'zed'], dir);
+      expect(r.stderr).toContain(
+        'environments/zed.yaml:10:80: error: Service zed/nginx (apps.nginx.service.nodePort) of stage zed takes node port 30080, which Service blue/nginx (apps.nginx.service.nodePort) of stage blue takes too (environments/blue.yaml:10:80)',
       );
+      expect(r.code).toBe(2);
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
     });
   });
 });
