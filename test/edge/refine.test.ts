@@ -1,19 +1,10 @@
 /** The rules of a stage file's `edge:` that its schema cannot say (lib/edge/refine.ts), as they read one stage. */
 import { describe, expect, it } from 'vitest';
-import { edgeProblems } from './helpers.js';
+import { edgeProblems, oneNodeEdge } from './helpers.js';
 
-/** A stage whose two edge machines have the addresses `a` and `b` (the second on line 4, column 47). */
-const machines = (a: string, b: string) => `nodes:
-  a: { address: 10.1.0.1 }
-edge:
-  machines: { lb1: { address: "${a}" }, lb2: { address: "${b}" } }
-  frontends:
-    web:
-      certificates: [/etc/haproxy/certs/a.pem]
-      hosts: { a.example.com: nginx }
-apps:
-  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }
-`;
+/** A stage whose two edge machines have the addresses `a` and `b`. */
+const machines = (a: string, b: string) =>
+  `${oneNodeEdge('nginx').replace(/machines: .*/, `machines: { lb1: { address: "${a}" }, lb2: { address: "${b}" } }`)}  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }\n`;
 
 describe('two edge machines of one stage', () => {
   it.each([
