@@ -20,7 +20,8 @@ import type { RenderCache, RenderedStage } from './synth/rendered.js';
 import { textTree, type FileTree } from './synth/file-content.js';
 import { digest, type InventoryChanges } from './synth/inventory.js';
 import type { DistTree } from './synth/disk.js';
-import { claimProblems } from './edge/across-stages.js';
+import { claimProblems, claimsNotChecked } from './edge/across-stages.js';
+import { outputClaimsOf } from './edge/output-claims.js';
 import {
   COMPILER_VERSION,
   compileStage,
@@ -205,8 +206,16 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const rank = new Map((options.stages ?? sources.map((s) => s.stage)).map((s, i) => [s, i]));
   // what two stages may not both take (an edge machine, a floating IP, a node port on one cluster), the kept ones' as recorded;
   // a node port is refused to the stage that takes it newly, told from the one whose output (dist/<stage>/) takes it already
-  const outputOf = (stage: string) => sources.find((s) => s.stage === stage)?.readOutput;
-  problems.push(...claimProblems(declarations, kept, rank, project.delivery?.cluster, outputOf));
+  const outputOf = (stage: string) => sources.find((s) => s.stage === stage);
+  const claims = claimProblems(declarations, kept, rank, project.delivery?.cluster, outputOf, outputClaimsOf(sources));
+  problems.push(...claims.problems);
+  if (claims.unchecked.length)
+    notices.push(
+      claimsNotChecked(
+        sources.map((s) => s.stage),
+        claims.unchecked,
+      ),
+    );
   delivered.push(...kept.flatMap((k) => (k.delivery ? [k.delivery] : [])));
   delivered.sort((a, b) => (rank.get(a.stage) ?? rank.size) - (rank.get(b.stage) ?? rank.size));
   let deliveryTree: Map<string, string> | undefined;

@@ -43,7 +43,6 @@ import {
 } from './delivery-left.js';
 import { startFingerprint } from './fingerprint.js';
 import { keepsOutput, recordedClaims, reusableStages } from './reuse.js';
-import { claimsNotChecked } from '../edge/across-stages.js';
 import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/rendered.js';
@@ -224,7 +223,6 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       !reuse &&
       (existsSync(join(root, DIST_DIR, DELIVERY_DIR)) || [...compiled.declarations.values()].some((d) => d.delivered));
     if (deliveryStale) io.stderr.write(`${printProblem(deliveryNotUpdated(named, noCache), useColor(io))}\n`);
-    if (claimed?.unchecked.length) io.stderr.write(`${printProblem(claimsNotChecked(named, claimed.unchecked, noCache), useColor(io))}\n`);
     // when dist/delivery/ was planned (else it is as it was), the engines whose directory it no longer has
     const delivery = compiled.tree.get(DELIVERY_DIR);
     const planned = delivery !== undefined || gone.includes(DELIVERY_DIR);
@@ -274,7 +272,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       io,
       reports,
       verbose,
-      compiled.notices.length + pruned.length + [deliveryStale, claimed?.unchecked.length, written.foreignFiles].filter(Boolean).length,
+      compiled.notices.length + pruned.length + [deliveryStale, written.foreignFiles].filter(Boolean).length,
     );
     return ExitCode.ok;
   },

@@ -16,15 +16,17 @@ import { describeObject, type KubeObject } from '../model/object.js';
 import type { StageNode } from '../stack.js';
 import { parseManifests } from '../checks/manifests.js';
 import { chartFileName } from '../synth/output.js';
+import { INVENTORY_FILE, digest } from '../synth/inventory.js';
 import { NODE_PORT_MAX, NODE_PORT_MIN, nodePortSettings, nodePortsOf, suggestNodePort, type AppStacks } from './node-ports.js';
 import type { EdgeSettings } from './settings.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
+import { canonicalAddress } from './address.js';
 
 export { isStageClaims, type Claim, type StageClaims } from './claims.js';
 
 /** What `stageClaims` reads of a compiled stage. */
 export interface ClaimSource {
-  readonly nodes: readonly StageNode[];
+  readonly nodes: readonly Pick<StageNode, 'name' | 'address'>[];
   readonly edge?: EdgeSettings;
   readonly delivery?: { readonly cluster?: string };
   /** The rendered apps whose objects were read (a cached app with no node port may be left out), by app name. */
@@ -36,28 +38,12 @@ export interface ClaimSource {
 
 const dotted = (path: readonly (string | number)[]) => path.join('.');
 
-/**
- * An address as the machine it names: an IPv6 address in its canonical form (`fd00:0::5` and
- * `FD00::5` are `fd00::5`, as the URL parser writes it), any other lower-cased (a host name's case
- * names no other machine).
- */
-export function canonicalAddress(address: string): string {
-  const lower = address.toLowerCase();
-  if (!lower.includes(':')) return lower;
-  try {
-    return new URL(`http://[${lower}]/`).hostname.slice(1, -1);
-  } catch {
-    return lower;
-  }
-}
-
 /** The claims of one compiled stage, at their places in its stage file. */
 export function stageClaims({ nodes, edge, delivery, charts, stacks, locate }: ClaimSource): StageClaims {
-  const at = (value: string, path: readonly (string | number)[]): Claim => ({
-    value: canonicalAddress(value),
-    what: dotted(path),
-    at: locate(path),
-  });
+  const at = (written: string, path: readonly (string | number)[]): Claim => {
+    const value = canonicalAddress(written);
+    return { value, ...(written === value ? {} : { written }), what: dotted(path), at: locate(path) };
+  };
   const settings = nodePortSettings(charts, stacks);
   const nodePorts = charts.flatMap((c) =>
     c.objects.flatMap((o) =>
@@ -83,6 +69,8 @@ export function stageClaims({ nodes, edge, delivery, charts, stacks, locate }: C
 }
 
 const where = (c: Claim) => `${c.at.file}:${c.at.line}:${c.at.column}`;
+/** An address as its stage file writes it, with the machine it names when that is written otherwise: `fd00:0:0::0005 (fd00::5)`. */
+const shown = (c: Claim) => (c.written === undefined ? c.value : `${c.written} (${c.value})`);
 
 /**
  * Why stages `a` and `b` are on one cluster, or undefined when nothing says they are. Their
@@ -96,27 +84,42 @@ function sharedCluster(a: StageClaims, b: StageClaims, defaultCluster: string | 
   const [x, y] = [cluster(a), cluster(b)];
   if (x !== undefined && y !== undefined) return x === y ? `both are delivered to cluster ${x}` : undefined;
   const node = a.nodes.find((n) => b.nodes.some((m) => m.value === n.value));
-  return node ? `both name node address ${node.value}` : undefined;
+  return node ? `both name node address ${shown(node)}` : undefined;
 }
 
-/** Whether a stage's claim is one its output in `dist/` takes already (its Service there has that node port), not one it takes newly. */
-type Held = (stage: string, claim: Claim) => boolean;
+/**
+ * How a stage takes a node port, from the stage that takes it most newly: `new`, its output in `dist/`
+ * does not take it; `moved`, its output takes it, but was written from its stage file as it was
+ * before, which may have put the stage on another cluster (its nodes or `delivery.cluster` changed);
+ * `held`, its output takes it, written from its stage file as it is (or a stage kept as recorded).
+ */
+type Holding = 'new' | 'moved' | 'held';
+const HOLDINGS: readonly Holding[] = ['new', 'moved', 'held'];
+
+/** How a stage takes a node port (`Holding`). */
+type Held = (stage: string, claim: Claim) => Holding;
 
 /**
  * Of a node port that two stages take, the one reported (the one that takes it newly, whose hint
- * moves it) and the one named: the later stage's, unless only the later one's output takes it already.
+ * moves it, named in `which`) and the one named: the one that holds it less (`Holding`), else the later.
  */
 function newlyTaken(later: readonly [string, Claim], earlier: readonly [string, Claim], held: Held) {
   const [laterHeld, earlierHeld] = [held(...later), held(...earlier)];
-  const swap = laterHeld && !earlierHeld;
+  const swap = HOLDINGS.indexOf(laterHeld) > HOLDINGS.indexOf(earlierHeld);
   const [claim, other] = swap ? [earlier, later] : [later, earlier];
-  // both new: either is refused, whichever is applied second; both in dist/ already: one of them was never applied there
+  const [mine, theirs] = swap ? [earlierHeld, laterHeld] : [laterHeld, earlierHeld];
+  const output = (s: string) => `dist/${s}/`;
   const which =
-    laterHeld !== earlierHeld
-      ? `, stage ${claim[0]} (stage ${other[0]}'s output takes it already)`
-      : laterHeld
-        ? ` (both stages' outputs take it already: one of the two was refused, or was not on this cluster)`
-        : ', whichever of the two is applied second';
+    mine === theirs
+      ? {
+          // both new: either is refused, whichever is applied second
+          new: ', whichever of the two is applied second',
+          moved: ` (both outputs in dist/ take it already, each written from its stage file as it was before: the stage now on another cluster than then takes it newly)`,
+          held: ` (both outputs in dist/ take it already, each written from its stage file as it is: one of the two was refused)`,
+        }[mine]
+      : mine === 'new'
+        ? `, stage ${claim[0]} (stage ${other[0]}'s output takes it already)`
+        : `, stage ${claim[0]} (both outputs in dist/ take it already, but ${output(claim[0])} was written from stage ${claim[0]}'s file as it was before, which may have put it on another cluster, and ${output(other[0])} from stage ${other[0]}'s file as it is)`;
   return { claim, other, which };
 }
 
@@ -124,13 +127,13 @@ function newlyTaken(later: readonly [string, Claim], earlier: readonly [string, 
  * The problems of `stages` (stage name and its claims, in the project's order of stages): each
  * address that a stage takes after an earlier stage took it, at the later one's setting, naming the
  * earlier one's file:line:col; and each node port two stages on one cluster take, at the setting of
- * the stage that takes it newly (`held`: not one its output takes already; else the later one's).
+ * the stage that takes it newly (`held`: the one whose output holds it less, `Holding`; else the later one's).
  * @param defaultCluster the project file's `delivery.cluster`, for a delivered stage that names none
  */
 export function crossStageProblems(
   stages: readonly (readonly [string, StageClaims])[],
   defaultCluster?: string,
-  held: Held = () => false,
+  held: Held = () => 'new',
 ): Problem[] {
   const problems: Problem[] = [];
   // a suggested port is free in every stage, and suggested once
@@ -144,7 +147,7 @@ export function crossStageProblems(
       problems.push({
         code: 'edge/shared-address',
         location: c.at,
-        message: `${c.what} ${c.value} of stage ${stage} is ${taken.what} of stage ${other} too (${where(taken)}): each stage's edge writes the whole haproxy.cfg and keepalived.conf of its machines, so the one copied there last replaces the other's and its hosts answer 503; and two floating IPs on one address are two machines answering for it`,
+        message: `${c.what} ${shown(c)} of stage ${stage} is ${taken.what} of stage ${other} too (${where(taken)}): each stage's edge writes the whole haproxy.cfg and keepalived.conf of its machines, so the one copied there last replaces the other's and its hosts answer 503; and two floating IPs on one address are two machines answering for it`,
         hint: `give each stage's edge machines and floating IP addresses of their own`,
       });
     }
@@ -171,40 +174,50 @@ export function crossStageProblems(
 }
 
 /**
- * The warning of a synthesis of the `named` stages that could not compare what they take with what
- * the stages `unchecked` take: no record of those that still holds (their stage file changed since
- * the last full synthesis, or another input did, or `noCache` uses none).
+ * The warning of a compilation of the `named` stages that could not compare what they take with what
+ * the stages `unchecked` take: neither a record of them holds nor their output in dist/ (their stage
+ * file changed since it was written, or there is none).
  */
-export function claimsNotChecked(named: readonly string[], unchecked: readonly string[], noCache?: boolean): Problem {
+export function claimsNotChecked(named: readonly string[], unchecked: readonly string[]): Problem {
   const list = (stages: readonly string[]) => stages.join(', ');
-  const why = noCache
-    ? '--no-cache uses no record of them'
-    : 'there is no record of them that still holds (since the last full synthesis, their stage file or another input changed, or dist/ was written)';
+  const one = unchecked.length === 1;
   return {
     code: 'synth/claims-not-checked',
     severity: 'warning',
     subject: list(named),
-    message: `node ports and edge addresses not compared with those of stage${unchecked.length === 1 ? '' : 's'} ${list(unchecked)}: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but ${why}`,
+    message: `node ports and edge addresses not compared with those of stage${one ? '' : 's'} ${list(unchecked)}: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but ${one ? 'its stage file changed since its output in dist/ was written (or it has none), so what it takes' : 'their stage files changed since their output in dist/ was written (or they have none), so what they take'} is not known without compiling ${one ? 'it' : 'them'}`,
     hint: 'run npm run synth (every stage) to compare every stage with every other',
   };
 }
 
+/** What a compiled stage's node port is judged by: its stage file's text, and its output as it is (the files of `dist/<stage>/`). */
+export interface CompiledOutput {
+  readonly text: string;
+  readonly readOutput?: (file: string) => string | undefined;
+}
+
 /**
- * Whether `claim`, a node port of a compiled stage, is one its output as it is (`read`, the files of
- * `dist/<stage>/`) takes already: the Service in the file that holds it has that node port. Read only
- * for a node port two stages take.
+ * How `claim`, a node port of a compiled stage, is taken (`Holding`): whether the Service in the file
+ * of its output that holds it has that node port, and whether that output was written from the stage
+ * file as it is (inventory.txt's `source:` digest). Read only for a node port two stages take.
  */
-function heldInOutput(read: ((file: string) => string | undefined) | undefined, claim: Claim): boolean {
+function heldInOutput(compiled: CompiledOutput | undefined, claim: Claim): Holding {
   const { file } = claim;
-  const text = file === undefined ? undefined : read?.(file);
-  if (file === undefined || text === undefined) return false;
+  const text = file === undefined ? undefined : compiled?.readOutput?.(file);
+  if (file === undefined || text === undefined) return 'new';
   try {
     const { objects } = parseManifests([{ file, text }]);
-    return objects.some((o) => describeObject(o) === claim.object && nodePortsOf(o).includes(Number(claim.value)));
+    if (!objects.some((o) => describeObject(o) === claim.object && nodePortsOf(o).includes(Number(claim.value)))) return 'new';
   } catch {
     // an output that does not parse takes nothing that can be told
-    return false;
+    return 'new';
   }
+  return writtenFrom(compiled?.readOutput?.(INVENTORY_FILE), compiled!.text) ? 'held' : 'moved';
+}
+
+/** Whether an output's inventory (its text) says it was written from the stage file whose text is `text` (its `source:` line, lib/synth/inventory.ts). */
+export function writtenFrom(inventory: string | undefined, text: string): boolean {
+  return inventory !== undefined && /^source: \S+ (\S+)$/m.exec(inventory)?.[1] === digest(text);
 }
 
 /**
@@ -212,21 +225,32 @@ function heldInOutput(read: ((file: string) => string | undefined) | undefined, 
  * recorded (`kept`, whose claims their output takes already), in the order of `rank` (the project's
  * stages), so the same stages give the same problems however many were compiled. A kept stage's
  * record without claims as `stageClaims` makes them is not compared: lib/cli/reuse.ts keeps no such
- * stage, and a synthesis of some stages says which it did not compare with.
- * @param output each compiled stage's output as it is (the files of `dist/<stage>/`), to tell a node port it takes already from one it takes newly
+ * stage. Every other stage of `rank` is compared as its output in dist/ says (`fromOutput`, output-claims.ts),
+ * else it is one of `unchecked`.
+ * @param output each compiled stage's stage file and output as it is (the files of `dist/<stage>/`), to tell a node port it takes already, from the
+ *   stage file as it is, from one it takes newly or took on the cluster its stage file named before
  */
 export function claimProblems(
   declarations: ReadonlyMap<string, { readonly claims?: StageClaims }>,
   kept: readonly { readonly stage: string; readonly claims?: unknown }[],
   rank: ReadonlyMap<string, number>,
   defaultCluster?: string,
-  output?: (stage: string) => ((file: string) => string | undefined) | undefined,
-): Problem[] {
+  output?: (stage: string) => CompiledOutput | undefined,
+  fromOutput?: (stage: string) => StageClaims | undefined,
+): { readonly problems: Problem[]; readonly unchecked: readonly string[] } {
   const stages: [string, StageClaims][] = [
     ...[...declarations].flatMap(([stage, d]) => (d.claims ? [[stage, d.claims] as [string, StageClaims]] : [])),
     ...kept.flatMap((k) => (isStageClaims(k.claims) && !declarations.has(k.stage) ? [[k.stage, k.claims] as [string, StageClaims]] : [])),
   ];
+  // the project's other stages, from their output while it is of their stage file as it is
+  const unchecked: string[] = [];
+  for (const s of rank.keys()) {
+    if (declarations.has(s) || stages.some(([t]) => t === s)) continue;
+    const claims = fromOutput?.(s);
+    if (claims) stages.push([s, claims]);
+    else unchecked.push(s);
+  }
   stages.sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || (a < b ? -1 : a > b ? 1 : 0));
-  const held: Held = (stage, claim) => !declarations.has(stage) || heldInOutput(output?.(stage), claim);
-  return crossStageProblems(stages, defaultCluster, held);
+  const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(output?.(stage), claim) : 'held');
+  return { problems: crossStageProblems(stages, defaultCluster, held), unchecked };
 }

@@ -11,6 +11,8 @@ import { isRecord } from '../model/object.js';
 export interface Claim {
   /** What is taken: an address (`canonicalAddress`) or a node port. */
   readonly value: string;
+  /** An address as the stage file writes it, when that is not `value` (`fd00:0:0::0005` for `fd00::5`). @default - `value` */
+  readonly written?: string;
   /** The setting that takes it (`edge.machines.edge1.address`), or the object and its setting (`Service dev/nginx (apps.nginx.service.nodePort)`). */
   readonly what: string;
   readonly at: SourceLocation;
@@ -43,7 +45,7 @@ const isClaimList = (v: unknown): v is Claim[] =>
       typeof c.value === 'string' &&
       typeof c.what === 'string' &&
       isLocation(c.at) &&
-      [c.object, c.file].every((v) => v === undefined || typeof v === 'string'),
+      [c.written, c.object, c.file].every((v) => v === undefined || typeof v === 'string'),
   );
 
 /** Whether `v` is a stage's claims as `stageClaims` makes them (a record read back from the fingerprint file). */

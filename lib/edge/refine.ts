@@ -15,6 +15,7 @@ import type { StageNode } from '../stack.js';
 import { describeValue } from '../model/limits.js';
 import { FRONTEND_DEFAULTS, MAX_FLOATING_MACHINES, MONITOR_PORT, TOP_PRIORITY, type EdgeSettings } from './settings.js';
 import { haproxyWordProblem, plainPath } from './haproxy-words.js';
+import { canonicalAddress } from './address.js';
 
 /** A host name (RFC 1123): labels of letters, digits and '-', joined by '.'. */
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$/;
@@ -208,7 +209,7 @@ function machineProblems(edge: EdgeSettings): PathProblem[] {
       });
       continue;
     }
-    const other = seen.get(m.address.toLowerCase());
+    const other = seen.get(canonicalAddress(m.address));
     if (other !== undefined) {
       problems.push({
         code: 'edge/duplicate-machine',
@@ -218,7 +219,8 @@ function machineProblems(edge: EdgeSettings): PathProblem[] {
       });
       continue;
     }
-    seen.set(m.address.toLowerCase(), name);
+    // one machine however its address is spelt: fd00:0::5 is fd00::5
+    seen.set(canonicalAddress(m.address), name);
     valid.set(name, m.address);
   }
   return edge.floatingIp ? [...problems, ...floatingIpProblems(edge.floatingIp, machines, valid)] : problems;

@@ -261,7 +261,7 @@ export function checkPortOf(
 
 /**
  * Where the stacks that write an HTTP readiness probe take its path from, below apps.<app>, by
- * stack (the label `app.kubernetes.io/name` of the workload). A problem with the path is placed
+ * stack (the app's stack as the stage file says: `stackOf` in node-ports.ts, not a label of the workload). A problem with the path is placed
  * there; for another stack (e.g. `manifests`, whose probes are in the files it includes), or when
  * the stage file does not write it, at the closest setting written (apps.<app>).
  */

@@ -82,8 +82,9 @@ describe('two stages on one edge machine', () => {
       blue: stage({ machines: ['fd00::5'] }),
       red: stage({ node: '10.0.1.1', machines: [spelled], nodePort: 30081 }),
     });
+    // as the file writes it, and the machine it names
     expect(found).toEqual([
-      expect.stringContaining('edge.machines.lb1.address fd00::5 of stage red is edge.machines.lb1.address of stage blue too'),
+      expect.stringContaining(`edge.machines.lb1.address ${spelled} (fd00::5) of stage red is edge.machines.lb1.address of stage blue too`),
     ]);
   });
 
@@ -122,7 +123,7 @@ describe('a node port two stages take', () => {
 
   it('is refused on one cluster when the stages name one node by two spellings of its IPv6 address', () => {
     const found = problems({ blue: stage({ node: '"fd00::1"' }), red: stage({ node: '"fd00:0::1"', machines: ['10.0.1.5'] }) });
-    expect(found).toEqual([expect.stringContaining('on one cluster (both name node address fd00::1)')]);
+    expect(found).toEqual([expect.stringContaining('on one cluster (both name node address fd00:0::1 (fd00::1))')]);
   });
 
   it('is taken by each of two stages delivered to clusters of their own, though they name one node address (a private one, reused across sites)', () => {
@@ -219,6 +220,26 @@ describe('a synthesis that keeps the stages whose file did not change', () => {
     });
   });
 
+  it.each([
+    ['that keeps the other', []],
+    ['of the stage that moved', ['--stage', 'blue']],
+    ['without records', ['--no-cache']],
+  ])(
+    'refuses a node port at the stage that moved onto the cluster of a stage that takes it, not at that stage, in a synthesis %s',
+    (_, args) => {
+      // both outputs take 30080, each on its own cluster; then blue names red's node: blue comes onto red's cluster
+      afterFullSynth({ blue: stage({ node: '10.0.1.1' }), red: stage({ machines: ['10.0.2.5'] }) }, (dir) => {
+        writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({}));
+        const r = runCli('synth', args, dir);
+        expect(r.stderr).toMatch(
+          /^environments\/blue\.yaml:10:80: error: Service blue\/nginx \(apps\.nginx\.service\.nodePort\) of stage blue takes node port 30080, which Service red\/nginx \(apps\.nginx\.service\.nodePort\) of stage red takes too \(environments\/red\.yaml:10:80\), on one cluster \(both name node address 10\.0\.0\.1\): .* refuses it to the stage that takes it newly, stage blue \(/,
+        );
+        expect(r.stderr).not.toContain('environments/red.yaml:10:80: error');
+        expect(r.code).toBe(2);
+      });
+    },
+  );
+
   it('compiles a kept stage recorded without its claims again, rather than compare nothing with it', () => {
     afterFullSynth({ blue: stage({}), red: stage({ machines: ['10.0.1.5'], nodePort: 30081 }) }, (dir) => {
       // a record from before claims were recorded, or edited: blue's says nothing of what it takes
@@ -265,13 +286,30 @@ describe('a synthesis of some stages', () => {
       const r = runCli('synth', ['--stage', 'zed'], dir);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(
-        "zed: warning: node ports and edge addresses not compared with those of stage red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but there is no record of them that still holds",
+        "zed: warning: node ports and edge addresses not compared with those of stage red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but its stage file changed since its output in dist/ was written (or it has none), so what it takes is not known without compiling it",
       );
       expect(r.stderr).toContain('hint: run npm run synth (every stage) to compare every stage with every other');
-      // with --no-cache, no record at all: every other stage
-      expect(runCli('synth', ['--stage', 'zed', '--no-cache'], dir).stderr).toContain(
-        "node ports and edge addresses not compared with those of stages blue, red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but --no-cache uses no record of them",
+      // with --no-cache, no record: blue, whose stage file is the one its output was written from, is compared as its output says
+      const uncached = runCli('synth', ['--stage', 'zed', '--no-cache'], dir);
+      expect(uncached.stderr).toContain('not compared with those of stage red:');
+      expect(uncached.code).toBe(0);
+    });
+  });
+
+  it('compares the named stage, a second time in a row, with the stages whose output is of their stage file as it is, though the first write forgot their records', () => {
+    afterFullSynth(stages(), (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30083 }));
+      writeFileSync(join(dir, 'environments', 'zed.yaml'), stage({ machines: ['10.0.2.5'], nodePort: 30084 }));
+      expect(runCli('synth', ['--stage', 'zed'], dir).code).toBe(0);
+      const before = snapshotDir(join(dir, 'dist'));
+      // zed now takes blue's node port on blue's node: dist/blue/ is of blue.yaml as it is, so it says what blue takes
+      writeFileSync(join(dir, 'environments', 'zed.yaml'), stage({ machines: ['10.0.2.5'] }));
+      const r = runCli('synth', ['--stage', 'zed'], dir);
+      expect(r.stderr).toContain(
+        'environments/zed.yaml:10:80: error: Service zed/nginx (apps.nginx.service.nodePort) of stage zed takes node port 30080, which Service blue/nginx (apps.nginx.service.nodePort) of stage blue takes too (environments/blue.yaml:10:80)',
       );
+      expect(r.code).toBe(2);
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
     });
   });
 });

@@ -1,0 +1,18 @@
+/** The rules of a stage file's `edge:` that its schema cannot say (lib/edge/refine.ts), as they read one stage. */
+import { describe, expect, it } from 'vitest';
+import { edgeProblems, oneNodeEdge } from './helpers.js';
+
+/** A stage whose two edge machines have the addresses `a` and `b`. */
+const machines = (a: string, b: string) =>
+  `${oneNodeEdge('nginx').replace(/machines: .*/, `machines: { lb1: { address: "${a}" }, lb2: { address: "${b}" } }`)}  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }\n`;
+
+describe('two edge machines of one stage', () => {
+  it.each([
+    ['in capitals', 'FD00::5'],
+    ['with the zeros it may leave out (fd00:0::5 is fd00::5)', 'fd00:0::5'],
+  ])('are one machine when the second names the first by its IPv6 address written %s', (_, spelled) => {
+    expect(edgeProblems(machines('fd00::5', spelled))).toEqual([
+      expect.stringContaining(`edge machines 'lb1' and 'lb2' have the same address ${spelled}: they are one machine`),
+    ]);
+  });
+});
