@@ -23,7 +23,7 @@ import {
   type ReportFormat,
 } from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
-import { EXIT_CODES_HELP, givenPath, printProblem, progress, useColor, type Command, type Io } from './main.js';
+import { EXIT_CODES_HELP, commonOptionsHelp, givenPath, printProblem, progress, useColor, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
   COMPILER_VERSION,
@@ -67,8 +67,7 @@ Options:
                                (repeatable; each must hold one) (default: crds/ when there is one)
   --scope-per-dir              check each directory of plain files as its own cluster (a
                                directory with a stage's inventory.txt always is one)
-  -h, --help                   show this help
-  -V, --version                print the version
+${commonOptionsHelp(31)}
 
 ${EXIT_CODES_HELP}`;
 

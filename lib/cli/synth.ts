@@ -15,7 +15,7 @@ import { readInputFile } from './read-file.js';
 import { exceptionLines, type Finding } from '../checks/finding.js';
 import { placedProblems } from '../checks/manifests.js';
 import { describeObject } from '../model/object.js';
-import { EXIT_CODES_HELP, progress, type Command } from './main.js';
+import { EXIT_CODES_HELP, commonOptionsHelp, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { printProblem, useColor } from './print.js';
 import {
@@ -67,8 +67,7 @@ Options:
   --verbose                print every warning, not a summary per check and stage
   --no-cache               compile every stage and render every app again (no
                            .stagecraft/cache/render/, no stage kept as it is)
-  -h, --help               show this help
-  -V, --version            print the version
+${commonOptionsHelp(27)}
 
 ${EXIT_CODES_HELP}`;
 
