@@ -3,6 +3,7 @@
  * stage-file schema) is not exactly what the sources produce. With paths, runs the checks of
  * lib/checks/ on the YAML manifests there (written by hand or by other tools).
  */
+import { counted } from '../model/limits.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
@@ -299,7 +300,7 @@ function checkDist(io: Io): ExitCode {
   const schemaStale = schemaOnDisk(root) !== schemaText();
   const lines = [...comparison.staleFiles(compiled), ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : [])];
   if (lines.length) {
-    io.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
+    io.stderr.write(`${lines.join('\n')}\n${counted(lines.length, 'file')} out of date; run: npm run synth\n`);
     return ExitCode.checkFailed;
   }
   flushRenderCache();

@@ -6,6 +6,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { currentLine, keptReport } from '../../lib/cli/fast.js';
+import { writtenLines } from '../../lib/cli/output.js';
 import { errorLines, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 /** A small stage Argo CD delivers to the cluster `cluster` (stagecraft.yaml declares nonprod and production). */
@@ -54,5 +56,15 @@ describe('a synthesis of some stages with no record of the others', () => {
     expect(partial.stdout).toContain('team: 3 objects in 4 files -> dist/team/ (new)');
     expect(partial.stderr).toContain('dist/delivery/: warning: not updated');
     expect(partial.code).toBe(0);
+  });
+});
+
+describe('the summary lines', () => {
+  it('say one object, one file and one stage in the singular', () => {
+    expect(writtenLines({ stage: 'team', objects: 1, files: 1, images: [] })[0]).toBe('team: 1 object in 1 file -> dist/team/ (new)');
+    expect(keptReport('team', { objects: 1, files: 1, stdout: '', summary: [], warnings: 0, delivered: false }).head).toBe(
+      'team: 1 object in 1 file -> dist/team/ (unchanged)\n',
+    );
+    expect(currentLine(1, 1)).toBe('dist/ is current: 1 stage, 1 file\n');
   });
 });
