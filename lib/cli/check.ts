@@ -3,6 +3,7 @@
  * stage-file schema) is not exactly what the sources produce. With paths, runs the checks of
  * lib/checks/ on the YAML manifests there (written by hand or by other tools).
  */
+import { counted } from '../model/limits.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
@@ -23,7 +24,7 @@ import {
   type ReportFormat,
 } from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
-import { EXIT_CODES_HELP, givenPath, printProblem, progress, useColor, type Command, type Io } from './main.js';
+import { EXIT_CODES_HELP, commonOptionsHelp, givenPath, printProblem, progress, useColor, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
   COMPILER_VERSION,
@@ -67,8 +68,7 @@ Options:
                                (repeatable; each must hold one) (default: crds/ when there is one)
   --scope-per-dir              check each directory of plain files as its own cluster (a
                                directory with a stage's inventory.txt always is one)
-  -h, --help                   show this help
-  -V, --version                print the version
+${commonOptionsHelp(31)}
 
 ${EXIT_CODES_HELP}`;
 
@@ -309,7 +309,7 @@ function checkDist(io: Io): ExitCode {
   const schemaStale = schemaOnDisk(root) !== schemaText();
   const lines = [...comparison.staleFiles(compiled), ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : [])];
   if (lines.length) {
-    io.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
+    io.stderr.write(`${lines.join('\n')}\n${counted(lines.length, 'file')} out of date; run: npm run synth\n`);
     return ExitCode.checkFailed;
   }
   flushRenderCache();

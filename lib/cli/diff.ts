@@ -21,7 +21,7 @@ import { ExitCode, type Problem, ProblemsError } from '../errors.js';
 import { andList } from '../model/limits.js';
 import { printProblem, useColor } from './print.js';
 import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
-import { EXIT_CODES_HELP, type Command } from './main.js';
+import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, openProject, readStageTree, removedStages, requireStages, stagesHolding } from './project.js';
@@ -51,8 +51,7 @@ Writes nothing. Exit 0 (whether or not there are differences), 2 when a stage fi
 problem (another stage's, which keeps the delivery objects from being planned, is a warning).
 
 Options:
-  -h, --help     show this help
-  -V, --version  print the version
+${commonOptionsHelp(17)}
 
 ${EXIT_CODES_HELP}`;
 

@@ -7,6 +7,7 @@
  * interrupted command to recover, the lock held, no fingerprint, or any error; the command then
  * does all of it as before. Imports nothing heavy: Node.js, the fingerprint, the lock, printing.
  */
+import { counted } from '../model/limits.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '../errors.js';
@@ -21,7 +22,7 @@ import type { Problem } from '../errors.js';
 
 /** What check prints when `dist/` is current. */
 export function currentLine(stages: number, files: number): string {
-  return `${DIST_DIR}/ is current: ${stages} stage(s), ${files} files\n`;
+  return `${DIST_DIR}/ is current: ${counted(stages, 'stage')}, ${counted(files, 'file')}\n`;
 }
 
 /** What synth prints about one stage, and the record a later synthesis prints it from when it keeps the stage. */
@@ -37,7 +38,11 @@ export interface StageReport {
 /** The report of a stage whose output was kept: what the synthesis that wrote it printed, `unchanged`. */
 export function keptReport(stage: string, record: StageRecord): StageReport {
   // the summary line of lib/cli/output.ts `writtenLines` for a stage with no change
-  return { stage, head: `${stage}: ${record.objects} objects in ${record.files} files -> ${DIST_DIR}/${stage}/ (unchanged)\n`, record };
+  return {
+    stage,
+    head: `${stage}: ${counted(record.objects, 'object')} in ${counted(record.files, 'file')} -> ${DIST_DIR}/${stage}/ (unchanged)\n`,
+    record,
+  };
 }
 
 /** Each stage's lines on stdout and its warnings on stderr (a summary per check, or every one with `verbose`). */

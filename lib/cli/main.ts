@@ -126,6 +126,17 @@ function wasReading(e: NodeJS.ErrnoException): boolean {
 /** The options every command takes besides its own. */
 const COMMON_OPTIONS = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } } as const;
 
+/** How each command's help says the options of COMMON_OPTIONS: one table, so that no command says them otherwise. */
+const COMMON_OPTIONS_HELP: readonly (readonly [string, string])[] = [
+  ['-h, --help', 'show this help'],
+  ['-V, --version', 'print the version'],
+];
+
+/** The rows of COMMON_OPTIONS_HELP for the end of a command's Options table, whose descriptions start at `column`. */
+export function commonOptionsHelp(column: number): string {
+  return COMMON_OPTIONS_HELP.map(([option, what]) => `  ${option.padEnd(column - 2)}${what}`).join('\n');
+}
+
 /**
  * The command line as options and positional arguments. Parsed by Node.js's parseArgs without its
  * strict mode, whose errors are its own text (an unbalanced quote, advice to pass the option as a

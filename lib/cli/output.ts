@@ -3,6 +3,7 @@
  * side): each stage staged as soon as it is compiled (`beginOutput`), then swapped in at once,
  * and what changed, for the commands' summary lines.
  */
+import { counted } from '../model/limits.js';
 import { join, relative } from 'node:path';
 import type { Compiled, StageOutcome } from '../compile.js';
 import { diffLines, diffManifests, manifestsOf, type Manifest } from '../diff/objects.js';
@@ -210,7 +211,7 @@ export function writtenLines(w: WrittenStage): string[] {
       ? `objects unchanged; ${parts.join('; ')}`
       : changeSummary(w.changes);
   return [
-    `${w.stage}: ${w.objects} objects in ${w.files} files -> ${DIST_DIR}/${w.stage}/ (${what})`,
+    `${w.stage}: ${counted(w.objects, 'object')} in ${counted(w.files, 'file')} -> ${DIST_DIR}/${w.stage}/ (${what})`,
     // each line names objects of the inventory that was there, which a hand may have edited
     ...(w.changes ? changeLines(w.changes).map((l) => `  ${escapeName(l)}`) : []),
   ];

@@ -10,7 +10,7 @@ import { orderProblem } from '../promotion-order.js';
 import { promotionDeclaration } from '../compile-stage.js';
 import { andList } from '../model/limits.js';
 import { STACKS } from '../../apps/index.js';
-import { EXIT_CODES_HELP, type Command } from './main.js';
+import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, loadStage, promotionOrderOf, openProject, readStageFile, requireStages } from './project.js';
 import { INVENTORY_FILE, objectsUnchanged } from '../synth/inventory.js';
@@ -43,8 +43,7 @@ Options:
                  that <to> names differently (<from>'s image is written as it is)
   --rollback     take <to> back to an older release than it runs, on purpose (lifts only that
                  refusal)
-  -h, --help     show this help
-  -V, --version  print the version
+${commonOptionsHelp(17)}
 
 ${EXIT_CODES_HELP}`;
 

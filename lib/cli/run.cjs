@@ -47,6 +47,8 @@ const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const COMMANDS = Object.values(PACKAGE.scripts ?? {}).flatMap(
   (s) => /^(?:NODE_EXTRA_CA_CERTS= )?node (?:--[a-z-]+(?:=\S+)? )*lib\/cli\/run\.cjs ([a-z][a-z-]*)$/.exec(s)?.[1] ?? [],
 );
+/** What `node lib/cli/run.cjs` without a command (or with --help) prints: the commands. */
+const USAGE = `Usage: node lib/cli/run.cjs <command> [arguments]; the commands are: ${COMMANDS.join(', ')}\n`;
 
 /**
  * What a bundle depends on besides its inputs: where the project is (the bundle holds absolute
@@ -304,10 +306,32 @@ if (COMMANDS.includes(command)) {
     );
     process.exitCode = 1;
   });
+} else if (command === '--help' || command === '-h') {
+  // as `npm run` users expect of --help: what to run, not an error
+  process.stdout.write(`${USAGE}\nEach command's --help lists its arguments and options: npm run synth -- --help\n`);
+} else if (command === '--version' || command === '-V') {
+  process.stdout.write(`stagecraft ${PACKAGE.version}\n`);
 } else {
-  process.stderr.write(
-    `error: ${command ? `there is no command '${command}'` : 'no command given'}\n` +
-      `Usage: node lib/cli/run.cjs <command> [arguments]; the commands are: ${COMMANDS.join(', ')}\n`,
-  );
-  process.exitCode = 2;
+  unknownCommand(command).then((text) => {
+    process.stderr.write(text);
+    process.exitCode = 2;
+  });
+}
+
+/**
+ * What a command line without a command says, with the command nearest to one misspelt
+ * (lib/model/did-you-mean.ts, from a bundle of its own: only this error loads it).
+ */
+async function unknownCommand(given) {
+  let guess;
+  if (given) {
+    try {
+      const bundled = await runCurrentBundles('did-you-mean', `export { didYouMean } from './lib/model/did-you-mean.ts';\n`);
+      guess = bundled.exports.didYouMean(given, COMMANDS, { prefix: true });
+    } catch {
+      // no bundle (an unwritable cache): the list of commands below is the hint
+    }
+  }
+  const error = given ? `there is no command '${given}'${guess ? `; did you mean '${guess}'?` : ''}` : 'no command given';
+  return `error: ${error}\n${USAGE}`;
 }

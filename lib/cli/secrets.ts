@@ -9,7 +9,7 @@ import { ExitCode, ProblemsError } from '../errors.js';
 import { parseEnvFile, secretManifests, secretsFile } from '../secrets.js';
 import { toYamlStream } from '../synth/serialize.js';
 import type { KubeObject } from '../model/object.js';
-import { EXIT_CODES_HELP, type Command } from './main.js';
+import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, ENVIRONMENTS_DIR, openProject, requireStages, stageLoader } from './project.js';
 import { readInputFile } from './read-file.js';
@@ -22,11 +22,11 @@ environment or else from .secrets/<stage>.env (git-ignored; lines NAME=value). A
 
   npm run --silent secrets -- <stage> | kubectl apply -f -
 
-Fails (exit code 2), printing nothing, when a declared key has no value.
+Prints nothing and exits 1 when the stage's Secrets come from a secret store (secretStore:, whose
+ExternalSecrets make them), and 2 when a declared key has no value.
 
 Options:
-  -h, --help     show this help
-  -V, --version  print the version
+${commonOptionsHelp(17)}
 
 ${EXIT_CODES_HELP}`;
 

@@ -10,7 +10,7 @@ import { imageVersion, releaseVersion } from '../model/image.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { kubectlTarget } from '../model/object.js';
 import { STACKS } from '../../apps/index.js';
-import { EXIT_CODES_HELP, type Command } from './main.js';
+import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, loadStage, openProject, readStageFile, readStageTree, requireStages } from './project.js';
 import { rewriteStage, staleFiles } from './output.js';
@@ -36,8 +36,7 @@ Options:
                  or a digest (sha256:...)
   --force        switch even when dist/<stage> is not current (the idle color must
                  still run the stage file's images for it)
-  -h, --help     show this help
-  -V, --version  print the version of stagecraft
+${commonOptionsHelp(17)}
 
 ${EXIT_CODES_HELP}`;
 

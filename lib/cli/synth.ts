@@ -6,11 +6,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
-import { ExitCode, ProblemsError, escapeName, type Problem } from '../errors.js';
+import { ExitCode, ProblemsError, compareProblems, escapeName, type Problem } from '../errors.js';
+import { PROJECT_FILE, projectPlaces } from '../config/project-file.js';
+import { planDelivery } from '../delivery/plan.js';
+import { promotionDeclaration } from '../compile-stage.js';
+import { promotionProblems, type PromotionDeclaration } from '../promotion-order.js';
+import { readInputFile } from './read-file.js';
 import { exceptionLines, type Finding } from '../checks/finding.js';
 import { placedProblems } from '../checks/manifests.js';
 import { describeObject } from '../model/object.js';
-import { EXIT_CODES_HELP, progress, type Command } from './main.js';
+import { EXIT_CODES_HELP, commonOptionsHelp, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { printProblem, useColor } from './print.js';
 import {
@@ -19,6 +24,7 @@ import {
   compile,
   deliveryInventories,
   flushRenderCache,
+  loadStage,
   openProject,
   removedStages,
   requireStages,
@@ -26,6 +32,7 @@ import {
   schemaText,
   stagesHolding,
   type Compiled,
+  type Project,
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import type { Engine } from '../model/engines.js';
@@ -60,8 +67,7 @@ Options:
   --verbose                print every warning, not a summary per check and stage
   --no-cache               compile every stage and render every app again (no
                            .stagecraft/cache/render/, no stage kept as it is)
-  -h, --help               show this help
-  -V, --version            print the version
+${commonOptionsHelp(27)}
 
 ${EXIT_CODES_HELP}`;
 
@@ -147,6 +153,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
      * compiled (lib/cli/output.ts, `beginOutput`), then writes dist/ as one transaction; on a
      * problem in any stage, what was staged is removed and nothing users see has changed.
      */
+    // neither a full synthesis nor one that plans dist/delivery/ with the others' records: what depends on every stage is not planned
+    const unplanned = !all && !others && !reuse;
     /** Whether a synthesis got as far as writing: a problem from there on (a full disk) is one a full synthesis meets too. */
     let writing = false;
     const compileAndWrite = (stages: readonly string[], partial: boolean) => {
@@ -158,6 +166,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       });
       try {
         const compiled = compile(project, stages, { onStage, noCache, kept: partial || !all ? kept : [], output });
+        // what a full synthesis refuses of these stages' own files holds without the others' records too
+        const own = unplanned ? unplannedProblems(project, compiled, stages) : [];
+        if (own.length) throw new ProblemsError(own);
         // planned with the others, and no stage is delivered any more: dist/delivery/ goes, as in a full synthesis
         if (!all && (others || partial) && !compiled.tree.has(DELIVERY_DIR) && existsSync(join(root, DIST_DIR, DELIVERY_DIR)))
           compiled.tree.set(DELIVERY_DIR, new Map());
@@ -218,10 +229,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     }
     // not planned: dist/delivery/ is as it was, which may not be what the stage files say now
     const deliveryStale =
-      !all &&
-      !others &&
-      !reuse &&
-      (existsSync(join(root, DIST_DIR, DELIVERY_DIR)) || [...compiled.declarations.values()].some((d) => d.delivered));
+      unplanned && (existsSync(join(root, DIST_DIR, DELIVERY_DIR)) || [...compiled.declarations.values()].some((d) => d.delivered));
     if (deliveryStale) io.stderr.write(`${printProblem(deliveryNotUpdated(named, noCache), useColor(io))}\n`);
     // when dist/delivery/ was planned (else it is as it was), the engines whose directory it no longer has
     const delivery = compiled.tree.get(DELIVERY_DIR);
@@ -306,6 +314,43 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
     },
     verbose: [...own, ...placedProblems(warnings, s.stage)],
   };
+}
+
+/**
+ * What a full synthesis refuses of the stage files of `named` that a synthesis of them alone, with
+ * no record of the other stages (lib/cli/reuse.ts), would not see: their delivery settings (a
+ * cluster the project file does not declare, an engine that cannot honour them), planned with the
+ * compiled stages alone, and a `promotion.from` that makes a cycle through other stages, whose
+ * `promotion.from` are read from their files along the chain.
+ */
+function unplannedProblems(project: Project, compiled: Compiled, named: readonly string[]): Problem[] {
+  const delivered = project.stages.flatMap((s) => compiled.declarations.get(s)?.delivery ?? []);
+  const projectPath = join(project.root, PROJECT_FILE);
+  const text = delivered.length && existsSync(projectPath) ? readInputFile(projectPath, PROJECT_FILE).text : undefined;
+  const places = text === undefined ? undefined : projectPlaces(text, PROJECT_FILE);
+  const problems = delivered.length ? planDelivery(delivered, compiled.projectFile, PROJECT_FILE, new Map(), places).problems : [];
+  // the compilation checked each `promotion.from` against the project's stages; a cycle needs the others' too
+  const declared = (stages: readonly string[]) => stages.map((s) => promotionDeclaration(loadStage(project, s)));
+  const chain: PromotionDeclaration[] = [];
+  const seen = new Set(named);
+  for (const s of named) {
+    for (let from = compiled.declarations.get(s)?.from; from !== undefined && !seen.has(from); ) {
+      seen.add(from);
+      try {
+        const [d] = declared([from]);
+        chain.push(d);
+        from = d.from;
+      } catch (e) {
+        // a stage file with problems of its own: its synthesis says what they are
+        if (!(e instanceof ProblemsError)) throw e;
+        break;
+      }
+    }
+  }
+  const from = (stages: readonly PromotionDeclaration[]) => promotionProblems([...stages, ...chain], project.stages, named);
+  // read again, only for the place of what is wrong
+  const cycles = from(named.map((stage) => ({ stage, from: compiled.declarations.get(stage)?.from }))).length ? from(declared(named)) : [];
+  return [...problems, ...cycles].sort(compareProblems);
 }
 
 /** What a synthesis of the `named` stages says when it could not plan dist/delivery/, which depends on every stage. */

@@ -53,6 +53,11 @@ export function yamlTagOf(v: unknown): { tag: string; hint: string } | undefined
   return found && { tag: found.tag, hint: found.hint };
 }
 
+/** `n` and the noun, plural but for one: `1 object`, `8 stages`. */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** Items as a sentence lists them: `a`, `a and b`, `a, b and c`. */
 export function andList(items: readonly string[]): string {
   return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;

@@ -16,6 +16,22 @@ describe('every command', () => {
     expect(r.stdout).toContain('-V, --version');
   });
 
+  it.each(COMMANDS)('%s: --help ends its options with --help and --version said as every command says them', (command) => {
+    const { stdout } = runCli(command, ['--help']);
+    const [help, version] = stdout.split('\n').filter((l) => /^ {2}-[hV], /.test(l));
+    expect([help, version].map((l) => l.split(/ {2,}/).slice(1))).toEqual([
+      ['-h, --help', 'show this help'],
+      ['-V, --version', 'print the version'],
+    ]);
+    expect(help.indexOf('show')).toBe(version.indexOf('print'));
+  });
+
+  it('secrets: --help states exit 1 for a stage whose Secrets come from a secret store', () => {
+    expect(runCli('secrets', ['--help']).stdout.replace(/\s+/g, ' ')).toContain(
+      "Prints nothing and exits 1 when the stage's Secrets come from a secret store (secretStore:",
+    );
+  });
+
   it.each(COMMANDS)('%s: --version prints stagecraft <version>', (command) => {
     expect(runCli(command, ['--version'])).toEqual({ code: 0, stdout: `stagecraft ${VERSION}\n`, stderr: '' });
     expect(runCli(command, ['-V']).stdout).toBe(`stagecraft ${VERSION}\n`);

@@ -349,7 +349,7 @@ describe('names in the lines of dist/ and of the checks print their control char
   it('check names a generated file copied under a name with ESC and CR escaped, and synth names it so as it removes it', () => {
     const dir = withCopy('lab/x\x1b[2J\ry.yaml');
     const check = runCli('check', [], dir);
-    expect(check.stderr).toBe('not produced by the sources: dist/lab/x\\x1b[2J\\ry.yaml\n1 file(s) out of date; run: npm run synth\n');
+    expect(check.stderr).toBe('not produced by the sources: dist/lab/x\\x1b[2J\\ry.yaml\n1 file out of date; run: npm run synth\n');
     expect(runCli('synth', [], dir).stdout).toContain(
       'lab: 8 objects in 8 files -> dist/lab/ (objects unchanged; 1 file removed: x\\x1b[2J\\ry.yaml)\n',
     );

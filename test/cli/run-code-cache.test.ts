@@ -92,7 +92,7 @@ describe('the code cache of a bundle', () => {
     const file = join(project, 'lib', 'cli', 'output.ts');
     const old = statSync(file);
     const text = readFileSync(file, 'utf8');
-    const edited = text.replace('} objects in ${', '} objects at ${');
+    const edited = text.replace("'object')} in ${", "'object')} at ${");
     expect(edited.length).toBe(text.length);
     writeFileSync(file, edited);
     utimesSync(file, old.atime, old.mtime);

@@ -72,6 +72,21 @@ describe('node lib/cli/run.cjs <command>', () => {
     );
   });
 
+  it('refuses a misspelt command with the command meant', () => {
+    const r = spawnSync(process.execPath, [RUN_SCRIPT, 'snyth'], { cwd: REPO, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe("error: there is no command 'snyth'; did you mean 'synth'?");
+  });
+
+  it.each(['--help', '-h'])('lists the commands for %s, as npm run users expect, with exit 0', (flag) => {
+    const r = spawnSync(process.execPath, [RUN_SCRIPT, flag], { cwd: REPO, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(
+      /^Usage: node lib\/cli\/run\.cjs <command> \[arguments\]; the commands are: synth, check, secrets, diff, promote, switch\n/,
+    );
+    expect(r.status).toBe(0);
+  });
+
   it('still runs a command file started directly with tsx, as cdk8s.yaml does', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join('lib', 'cli', 'secrets.ts'), '--help'], { cwd: REPO, encoding: 'utf8' });
     expect(r.status).toBe(0);

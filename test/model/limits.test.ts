@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { describeValue, yamlTagOf } from '../../lib/model/limits.js';
+import { counted, describeValue, yamlTagOf } from '../../lib/model/limits.js';
 
 describe('describeValue', () => {
   it.each([
@@ -15,5 +15,15 @@ describe('describeValue', () => {
   it('still calls a mapping, a list and a string what they are', () => {
     expect([{ a: 1 }, [1], '2001-12-14'].map(describeValue)).toEqual(['a mapping', 'a list', '"2001-12-14"']);
     expect([{ a: 1 }, [1], '2001-12-14', null].map(yamlTagOf)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe('counted', () => {
+  it.each([
+    [0, 'objects'],
+    [1, 'object'],
+    [8, 'objects'],
+  ])('says %i object in the plural but for one', (n, noun) => {
+    expect(counted(n, 'object')).toBe(`${n} ${noun}`);
   });
 });

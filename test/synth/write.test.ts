@@ -91,7 +91,7 @@ describe('npm run check', () => {
   it('passes on a fresh synthesis and fails listing each file that differs', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     expect(runCli('synth', [], dir).code).toBe(0);
-    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: 'dist/ is current: 1 stage(s), 8 files\n' });
+    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: 'dist/ is current: 1 stage, 8 files\n' });
 
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
     writeFileSync(join(dir, 'dist', 'lab', 'extra.yaml'), GENERATED);
@@ -99,7 +99,7 @@ describe('npm run check', () => {
     const r = runCli('check', [], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'changed: dist/lab/10-nginx.yaml\nchanged: dist/lab/inventory.txt\nnot produced by the sources: dist/lab/extra.yaml\n3 file(s) out of date; run: npm run synth\n',
+      'changed: dist/lab/10-nginx.yaml\nchanged: dist/lab/inventory.txt\nnot produced by the sources: dist/lab/extra.yaml\n3 files out of date; run: npm run synth\n',
     );
   });
 
