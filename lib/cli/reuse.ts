@@ -147,7 +147,8 @@ export function reusableStages(
 /**
  * What a synthesis of the `named` stages compares what they take across stages with (lib/edge/across-stages.ts):
  * `recorded`, the other stages' records it keeps, else (but with `noCache`) those of the other stages whose file
- * did not change since the last full synthesis, while no other input did; and the stages it compares with nothing.
+ * did not change since the last full synthesis, while no other input did (of a stage with no record here,
+ * lib/edge/output-claims.ts reads its output in dist/ while that was written from its stage file as it is).
  */
 export function recordedClaims(
   root: string,
@@ -156,10 +157,9 @@ export function recordedClaims(
   named: readonly string[],
   recorded: ReadonlyMap<string, StageRecord> | undefined,
   noCache?: boolean,
-): { readonly kept: ReadonlyMap<string, StageRecord>; readonly unchecked: readonly string[] } {
+): ReadonlyMap<string, StageRecord> {
   const unchanged = () => (noCache ? undefined : reusableStages(root, distDir, stages, { compile: named, unchanged: true })?.kept);
-  const kept = recorded ?? unchanged() ?? new Map<string, StageRecord>();
-  return { kept, unchecked: stages.filter((s) => !named.includes(s) && !isStageClaims(kept.get(s)?.claims)) };
+  return recorded ?? unchanged() ?? new Map<string, StageRecord>();
 }
 
 /**

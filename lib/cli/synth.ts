@@ -141,7 +141,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const others = all || reuse ? undefined : recorded?.kept;
     // and compares what they take across stages with those records, else with those of the stages whose file did not change
     const claimed = all ? undefined : recordedClaims(root, DIST_DIR, project.stages, named, reuse?.kept ?? others, noCache);
-    const kept = [...(claimed?.kept ?? reuse?.kept ?? [])].map(([s, r]) => ({
+    const kept = [...(claimed ?? reuse?.kept ?? [])].map(([s, r]) => ({
       stage: s,
       from: r.from,
       delivery: r.delivery,
