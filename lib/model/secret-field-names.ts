@@ -44,17 +44,17 @@ function endsInSecretWord(w: readonly string[], qualifiers: ReadonlySet<string>)
 const FIELD_KEY_QUALIFIERS: ReadonlySet<string> = new Set([...KEY_QUALIFIERS].filter((q) => q !== 'secret'));
 
 /**
- * Whether a field of a custom resource holds a secret by its name and value (a HelmRelease's
- * `values.auth.rootPassword`, a Datadog agent's `credentials.apiKey`): its name ends in a secret's
- * word (`endsInSecretWord`), and the value is one by the rule of a key (`isSecretSetting`). Its
- * authors name fields that refer to a Secret otherwise (`passwordSecret`, `tokenSecretRef`, `secretKey`).
- */
-/**
  * A Secret's name of words with kustomize's secretGenerator's hash (`basic-auth-5g7h9k2m4t`: ten
  * characters of its alphabet, without vowels); not `admin-pa55w0rd` nor `grafana-oauth-x7k9q2m4`.
  */
 const GENERATED_NAME = /^[a-z]+(?:-[a-z]+)*-[2456789bcdfghkmt]{10}$/;
 
+/**
+ * Whether a field of a custom resource holds a secret by its name and value (a HelmRelease's
+ * `values.auth.rootPassword`, a Datadog agent's `credentials.apiKey`): its name ends in a secret's
+ * word (`endsInSecretWord`), and the value is one by the rule of a key (`isSecretSetting`). Its
+ * authors name fields that refer to a Secret otherwise (`passwordSecret`, `tokenSecretRef`, `secretKey`).
+ */
 export function isSecretField(name: string, value: string): boolean {
   const w = words(name);
   // a field ending in `secret` names a Secret (`secret: basic-auth`, Traefik's), unless its value is random letters and
