@@ -69,10 +69,18 @@ export interface Recreation {
  * alone, a hook that ended the other way stays, and the next sync updates it.
  */
 function deletedBeforeCreation(annotations: Readonly<Record<string, string>>): boolean {
+  return hookDeletePolicies(annotations).includes('BeforeHookCreation');
+}
+
+/** Argo CD's deletion policy of a hook that names no valid one (gitops-engine `pkg/sync/hook` DeletePolicies). */
+export const DEFAULT_HOOK_DELETE_POLICY = 'BeforeHookCreation';
+
+/** The deletion policies Argo CD takes for a hook, by Argo CD's names: those written as it spells them, else its default. */
+export function hookDeletePolicies(annotations: Readonly<Record<string, string>>): string[] {
   const policies = Object.entries(HOOK_DELETE_POLICIES).flatMap(([annotation, names]) =>
     (annotations[annotation]?.split(',') ?? []).flatMap((p) => (Object.hasOwn(names, p.trim()) ? [names[p.trim()]] : [])),
   );
-  return policies.length === 0 || policies.includes('BeforeHookCreation');
+  return policies.length === 0 ? [DEFAULT_HOOK_DELETE_POLICY] : policies;
 }
 
 /** Whether Argo CD never updates `o` in place as a hook: one deleted before each creation, or one it never applies. */
