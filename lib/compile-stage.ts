@@ -322,7 +322,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const named = delivery && (delivery.cluster ?? env.cluster);
     const cluster = named !== undefined && env.clusters && Object.hasOwn(env.clusters, named) ? env.clusters[named] : undefined;
     const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, by, cluster);
-    outcome.notices = [...liveImageEdits(loaded, source.readOutput, engine), ...compared.problems];
+    outcome.notices = [...liveImageEdits(loaded, source.readOutput, by), ...compared.problems];
     if (compared.changes) outcome.changes = compared.changes;
     // a node port that moves under a backend taking traffic, against the haproxy.cfg of dist/<stage> as it was
     outcome.notices = [...outcome.notices, ...placedWarnings(movedNodePortWarnings(source.readOutput, edge))];

@@ -42,6 +42,12 @@ export interface ProblemData {
   readonly message: string;
   /** What to do about it. */
   readonly hint?: string;
+  /**
+   * The lines the message lists under it (`changed: dist/qa/app.yaml`), printed indented after it, each on its
+   * own line: the one way a problem spans lines, since a line feed in a message or a hint is escaped.
+   * @default - none
+   */
+  readonly lines?: readonly string[];
   /** @default 'error' */
   readonly severity?: 'error' | 'warning';
 }
@@ -104,14 +110,14 @@ export class ProblemsError extends Error {
 }
 
 /**
- * The control characters a terminal acts on (C0 but the tab and the line feed, DEL, C1): ESC starts
- * a sequence that moves the cursor, clears the screen or sets the window's title, CR writes over
- * the line. Each may come from a repository (a file name, a YAML key) or a state file. A line feed
- * too, unless it starts an indented line: the lines a message lists under it are indented, so
- * every line at the margin starts a problem, and a name holding a line feed cannot forge one.
+ * The control characters a terminal acts on (C0 but the tab, DEL, C1): ESC starts a sequence that
+ * moves the cursor, clears the screen or sets the window's title, CR writes over the line. Each may
+ * come from a repository (a file name, a YAML key) or a state file. The line feed too, always: a
+ * problem's own lines (its `hint:`, the `lines` it lists) are the renderer's, so a name holding a
+ * line feed and two spaces cannot forge an indented `hint:` line.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters to escape
-const TEXT_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]|\n(?! {2})/g;
+const TEXT_CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
 /** In a name (a file name, a key, a command), printed on one line: every control character, and the backslash that escapes them. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters to escape
 const NAME_CONTROLS = /[\x00-\x1f\x7f-\x9f\\]/g;
@@ -126,8 +132,8 @@ export function hexEscape(c: string): string {
 const escapeChar = (c: string) => ESCAPES[c] ?? hexEscape(c);
 
 /**
- * `text` (a message, a hint) with the control characters a terminal acts on written as escapes
- * (`\x1b`, `\r`, `\n` but before an indented line), as git quotes a path, so that what a name in it
+ * `text` (a message, a hint, a line a message lists) with the control characters a terminal acts on
+ * written as escapes (`\x1b`, `\r`, `\n`), as git quotes a path, so that what a name in it
  * holds prints as what it is and never rewrites the terminal nor starts a line of its own.
  */
 export function escapeControls(text: string): string {
@@ -171,7 +177,9 @@ export function formatLabelledProblem(p: Problem): string {
 function renderProblem(p: Problem, labelErrors: boolean): string {
   const place = formatPlace(p);
   const label = p.severity === 'warning' ? 'warning: ' : labelErrors ? 'error: ' : '';
-  const head = `${place ? `${place}: ` : ''}${label}${escapeControls(p.message)}`;
+  // the lines listed hold names escapeName'd where they were made (a backslash in them is the escape's own)
+  const listed = (p.lines ?? []).map((l) => `\n  ${escapeControls(l)}`).join('');
+  const head = `${place ? `${place}: ` : ''}${label}${escapeControls(p.message)}${listed}`;
   return p.hint ? `${head}\n  hint: ${escapeControls(p.hint)}` : head;
 }
 

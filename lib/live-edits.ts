@@ -11,7 +11,7 @@
 import { STACKS } from '../apps/index.js';
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
-import type { Engine } from './model/engines.js';
+import { APPLIED_BY_HAND, type DeliveredBy } from './model/engines.js';
 import { engineName } from './data-leaves.js';
 import { parseManifests } from './checks/manifests.js';
 import type { KubeObject } from './model/object.js';
@@ -24,14 +24,15 @@ export type OutputReader = (file: string) => string | undefined;
 /**
  * A warning for each blue/green app of `loaded` whose live color (kept, or switched to) runs
  * another image than the output has: the live pods are replaced while they serve traffic.
- * @param engine the engine that delivers the stage (its `delivery:`, else the project file's), when one does
+ * @param by the engine that delivers the stage (its `delivery:`, else the project file's) and its sync policy, when one does
  */
-export function liveImageEdits(loaded: LoadedStage, readOutput: OutputReader | undefined, engine?: Engine): Problem[] {
+export function liveImageEdits(loaded: LoadedStage, readOutput: OutputReader | undefined, by?: DeliveredBy): Problem[] {
   if (!readOutput) return [];
   const problems: Problem[] = [];
   // a stage an engine delivers is applied by it from the pushed commit: the push is the apply,
-  // and a switch goes in a commit of its own once the engine has synced the idle color's image
-  const delivered = engine && engineName(engine);
+  // and a switch goes in a commit of its own once the engine has synced the idle color's image;
+  // one synced by hand (or a suspended Kustomization) applies a pushed commit only once told to
+  const delivered = by && syncedOnce(by);
   const stage = loaded.context.name;
   for (const app of loaded.apps) {
     const path = STACKS[app.stack as keyof typeof STACKS].release?.blueGreen;
@@ -59,18 +60,27 @@ export function liveImageEdits(loaded: LoadedStage, readOutput: OutputReader | u
         ? {
             message: `${setting.join('.')}: the ${live} color is live, and ${change}: its pods are replaced while they serve traffic, which blue/green deployment avoids`,
             hint: delivered
-              ? `give the new image to the idle color instead (${idleColor(live)}; npm run promote writes it there), commit and push it; once ${delivered} has synced it, npm run switch -- ${stage} ${app.name}, then commit and push that`
+              ? `give the new image to the idle color instead (${idleColor(live)}; npm run promote writes it there), commit and push it; once ${delivered}, npm run switch -- ${stage} ${app.name}, then commit and push that`
               : `give the new image to the idle color instead (${idleColor(live)}; npm run promote writes it there), apply, then npm run switch -- ${stage} ${app.name}`,
           }
         : {
             message: `${setting.join('.')}: traffic switches to the ${live} color while ${change}: it goes to pods being replaced, not to a release that runs`,
             hint: delivered
-              ? `push the new image with ${String(wasLive)} still live, and switch in a commit of its own once ${delivered} has synced it (npm run switch -- ${stage} ${app.name} checks that the idle color runs it)`
+              ? `push the new image with ${String(wasLive)} still live, and switch in a commit of its own once ${delivered} (npm run switch -- ${stage} ${app.name} checks that the idle color runs it)`
               : `apply the new image with ${String(wasLive)} still live, then switch (npm run switch -- ${stage} ${app.name} checks that the idle color runs it)`,
           }),
     });
   }
   return problems;
+}
+
+/** When the engine has applied a pushed commit, in words: once it has synced it, or once it is told to (`APPLIED_BY_HAND`). */
+function syncedOnce({ engine, automated }: DeliveredBy): string {
+  const name = engineName(engine);
+  if (automated) return `${name} has synced it`;
+  return engine === 'flux'
+    ? `${name} has applied it, which it does only once its suspended Kustomization is resumed (${APPLIED_BY_HAND.flux})`
+    : `${name} has synced it, which it does only when the stage is synced by hand (${APPLIED_BY_HAND.argocd})`;
 }
 
 /** The objects of an output file; none when there is no file, or it is not one stagecraft could read. */

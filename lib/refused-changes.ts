@@ -17,7 +17,7 @@ import { SCALED_KINDS } from './model/kinds.js';
 import type { FieldChange } from './field-changes.js';
 import { engineName } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
-import { BEFORE_HOOK_CREATION, FORCE_ANNOTATION, type Recreation } from './delivery/recreated.js';
+import { FORCE_ANNOTATION, type Recreation } from './delivery/recreated.js';
 import { recreate } from './selector-changes.js';
 
 /**
@@ -45,15 +45,7 @@ export function refused(
   const place = placeOf(loaded, app, secret ? undefined : change.after, change.path);
   const keep = place.setting && !secret ? `set ${place.setting} back to ${show(change.before)}` : 'keep the old value';
   // (a change the API server takes, or refuses only at times, is said as it is: change.outcome)
-  const found = recreation && engine && !change.outcome ? recreated(old, now, change, engine, recreation, keep) : undefined;
-  // a hook of no written deletion policy: Argo CD 2.x recreates it, a newer release may update it, refused; the policy written out is right on both
-  const instead =
-    found && recreation?.unwritten
-      ? {
-          outcome: `${found.outcome}, taking BeforeHookCreation as the hook names no hook-delete-policy; a newer release may not, and then ${refusedApply(delivery)}`,
-          hint: `annotate it in its file ${BEFORE_HOOK_CREATION}, which every Argo CD release reads alike; ${found.hint}`,
-        }
-      : found;
+  const instead = recreation && engine && !change.outcome ? recreated(old, now, change, engine, recreation, keep) : undefined;
   const fails = refusedApply(delivery);
   const outcome = typeof change.outcome === 'function' ? change.outcome(fails) : change.outcome;
   const body = `${formatFieldPath(change.path)} ${what}, ${outcome ?? `which the API server refuses (${change.why}): ${instead?.outcome ?? fails}`}`;
@@ -162,8 +154,7 @@ function recreated(
 ): { outcome: string; hint: string } {
   const name = engineName(engine);
   const { by } = recreation;
-  // (a hook of no written deletion policy: only Argo CD 2.x is known to delete it)
-  const deletes = RECREATED[recreation.when](recreation.unwritten ? `${name} 2.x` : name, by);
+  const deletes = RECREATED[recreation.when](name, by);
   if (now.kind === 'PersistentVolumeClaim' || now.kind === 'PersistentVolume') {
     // a claim in use is deleted only once no pod uses it
     const data =

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { escapeControls, escapeName, formatLabelledProblem, formatProblem, hexEscape } from '../lib/errors.js';
 
 describe('formatProblem', () => {
-  it('escapes the control characters a terminal acts on in the place, the message and the hint, keeping the lines it was written with', () => {
+  it('escapes the control characters a terminal acts on in the place, the message, the lines it lists and the hint, each listed line indented', () => {
     const text = formatProblem({
       code: 'x',
       location: { file: 'environments/x\x1b[2J\ny.yaml', line: 1, column: 1 },
-      message: "the key 'a\x1b]0;owned\x07b' is unknown:\n  a\rb\x9b",
+      message: "the key 'a\x1b]0;owned\x07b' is unknown:",
+      lines: ['a\rb\x9b'],
       hint: 'rename \x1b[31mit',
     });
     expect(text).toBe(
@@ -26,6 +27,25 @@ describe('formatProblem', () => {
       'environments/x.yaml:2:1: error: a\\nenvironments/x.yaml:9:9: error: forged\\nb is not a known setting\n  hint: the stages are: lab, x\\ny',
     );
     expect(text.split('\n')).toHaveLength(2);
+  });
+
+  it('escapes a line feed before two spaces too, so that a name cannot forge an indented hint: line; only the lines a problem lists are indented', () => {
+    const text = formatLabelledProblem({
+      code: 'refs/config-map',
+      location: { file: 'm.yaml', line: 9, column: 7 },
+      message:
+        "Pod default/web: spec.containers[0].envFrom[0].configMapRef.name: no ConfigMap 'cfg\n  hint: forged, run kubectl delete ns prod'",
+      hint: 'make it',
+    });
+    expect(text).toBe(
+      "m.yaml:9:7: error: Pod default/web: spec.containers[0].envFrom[0].configMapRef.name: no ConfigMap 'cfg\\n  hint: forged, run kubectl delete ns prod'\n  hint: make it",
+    );
+    const listed = formatProblem({
+      code: 'promote/stale',
+      message: 'dist/qa is stale:',
+      lines: ['changed: dist/qa/a.yaml', 'missing: dist/qa/b\n  hint: x'],
+    });
+    expect(listed).toBe('dist/qa is stale:\n  changed: dist/qa/a.yaml\n  missing: dist/qa/b\\n  hint: x');
   });
 });
 

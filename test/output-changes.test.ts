@@ -359,16 +359,12 @@ describe('fields the API server will not change', () => {
       );
     };
     const preSync = job('argocd.argoproj.io/hook: PreSync');
-    const recreated = job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: BeforeHookCreation');
-    // Argo CD deletes a hook before it creates it again (BeforeHookCreation written), and never applies a skipped one or a Helm test
-    expect(warned('argocd', recreated)).toBe(false);
-    expect(warned('argocd', job('helm.sh/hook: pre-upgrade, helm.sh/hook-delete-policy: before-hook-creation'))).toBe(false);
-    // with no deletion policy written, only Argo CD 2.x takes BeforeHookCreation: warned (below)
-    expect(warned('argocd', preSync)).toBe(true);
+    // Argo CD deletes a hook before it creates it again (BeforeHookCreation, its default), and never applies a skipped one or a Helm test
+    expect(warned('argocd', preSync)).toBe(false);
     expect(
       warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: "BeforeHookCreation,HookSucceeded"')),
     ).toBe(false);
-    expect(warned('argocd', job('helm.sh/hook: pre-upgrade'))).toBe(true);
+    expect(warned('argocd', job('helm.sh/hook: pre-upgrade'))).toBe(false);
     expect(warned('argocd', job('helm.sh/hook: test'))).toBe(false);
     expect(warned('argocd', job('argocd.argoproj.io/hook: Skip'))).toBe(false);
     expect(warned('argocd', job('argocd.argoproj.io/sync-options: "Force=true,Replace=true"'))).toBe(false);
@@ -377,10 +373,10 @@ describe('fields the API server will not change', () => {
     // Flux reads the value in any case (strings.EqualFold); Argo CD's client-side apply --force recreates what is refused
     expect(warned('flux', job('kustomize.toolkit.fluxcd.io/force: Enabled'))).toBe(false);
     expect(warned('argocd', job('argocd.argoproj.io/sync-options: Force=true'))).toBe(false);
-    // Argo CD drops a deletion policy it does not spell exactly, and with none left the hook names none: warned as that
-    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: hooksucceeded'))).toBe(true);
-    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookSucceded'))).toBe(true);
-    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, helm.sh/hook-delete-policy: HookSucceeded'))).toBe(true);
+    // Argo CD drops a deletion policy it does not spell exactly, and with none left deletes the hook before creation
+    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: hooksucceeded'))).toBe(false);
+    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookSucceded'))).toBe(false);
+    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, helm.sh/hook-delete-policy: HookSucceeded'))).toBe(false);
     // a hook that stays once it succeeded (or failed) is updated at the next sync; Replace=true alone is an update too
     expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookFailed'))).toBe(true);
     expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, helm.sh/hook-delete-policy: hook-succeeded'))).toBe(true);
@@ -389,8 +385,8 @@ describe('fields the API server will not change', () => {
     expect(warned('argocd', job('argocd.argoproj.io/sync-options: "Force=true,ServerSideApply=true"'))).toBe(true);
     expect(warned('flux', job('kustomize.toolkit.fluxcd.io/force: disabled'))).toBe(true);
     // kubectl, and the other engine, know neither annotation
-    expect(warned(undefined, recreated)).toBe(true);
-    expect(warned('flux', recreated)).toBe(true);
+    expect(warned(undefined, preSync)).toBe(true);
+    expect(warned('flux', preSync)).toBe(true);
     expect(warned('argocd', job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(true);
     expect(warned(undefined, job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(true);
   });
@@ -468,26 +464,24 @@ describe('fields the API server will not change', () => {
     expect(hint(MANIFESTS, {})).not.toContain('annotate');
   });
 
-  it('warns about a new template of an Argo CD hook Job that names no deletion policy, which only Argo CD 2.x deletes before the next sync, with the policy to write', () => {
+  it('does not warn about a new template of an Argo CD hook Job that names no deletion policy: Argo CD deletes it before the next sync creates it (BeforeHookCreation, its default)', () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
     const was = OBJECTS.replace(
       'metadata: { name: migrate }',
       'metadata: { name: migrate, annotations: { argocd.argoproj.io/hook: PreSync } }',
     );
-    const [message, hint] = changes(delivered, delivered, {
-      was,
-      objects: was.replace('migrate:1.0', 'migrate:1.1'),
-      env: { engine: 'argocd' },
-    })
-      .find((w) => w.includes('Job data/migrate'))!
-      .split('\n  hint: ');
-    expect(message).toContain(
-      "which the API server refuses (a Job's spec.template cannot change once it is created): Argo CD 2.x deletes it before each sync creates it again, " +
-        "taking BeforeHookCreation as the hook names no hook-delete-policy; a newer release may not, and then Argo CD's sync of the stage fails on it",
+    const warnings = changes(delivered, delivered, { was, objects: was.replace('migrate:1.0', 'migrate:1.1'), env: { engine: 'argocd' } });
+    expect(warnings.filter((w) => w.includes('Job data/migrate'))).toEqual([]);
+    // the same change with the hook's policy HookFailed alone is an update of the hook that stayed: refused, warned
+    const kept = was.replace(
+      'argocd.argoproj.io/hook: PreSync',
+      'argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookFailed',
     );
-    expect(hint).toMatch(
-      /^annotate it in its file argocd\.argoproj\.io\/hook-delete-policy: BeforeHookCreation, which every Argo CD release reads alike; /,
-    );
+    expect(
+      changes(delivered, delivered, { was: kept, objects: kept.replace('migrate:1.0', 'migrate:1.1'), env: { engine: 'argocd' } }).some(
+        (w) => w.includes('Job data/migrate'),
+      ),
+    ).toBe(true);
   });
 
   it('still warns about a claim an engine is told to force: deleted and made anew, empty, it takes the data with it', () => {

@@ -43,7 +43,7 @@ function jobTtlFinding(o: KubeObject, ttl: number, engine: Engine | undefined): 
       'api/job-ttl',
       at,
       `${deleted}, which may be before Argo CD, which runs it as a sync hook, has seen it finish: Argo CD 2.x then waits for the hook for ever (the sync stays at "waiting for completion of hook")`,
-      `remove ttlSecondsAfterFinished and let the hook's deletion policy remove the Job, written out (argocd.argoproj.io/hook-delete-policy: HookSucceeded, or BeforeHookCreation to keep it until the next sync): ${UNWRITTEN_POLICY}; or give it ${HOOK_TTL_SEEN} s or more`,
+      `remove ttlSecondsAfterFinished and let the hook's deletion policy remove the Job (argocd.argoproj.io/hook-delete-policy: HookSucceeded, or BeforeHookCreation to keep it until the next sync): ${UNWRITTEN_POLICY}; or give it ${HOOK_TTL_SEEN} s or more`,
     );
   const [again, hint] =
     engine === 'argocd'

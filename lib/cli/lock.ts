@@ -9,14 +9,17 @@
  * the lock's age, refreshed by a timer in the holder, and records no PID or command to name;
  * here a dead holder is known at once from its PID, and a synchronous command needs no timer.
  *
- * Taking over is race-free: the lock appears whole by link(2) (never half written), and only the
- * process holding `.stagecraft/lock.takeover` (its guard, which appears whole by link(2) too) may
- * delete a lock, and only after reading it again and finding the very lock it found stale (same
- * PID, start time, token). The guard says who holds it, as the lock does, and is judged as the lock
- * is: one whose process is gone (killed during a takeover) is removed, whatever its time says.
+ * Taking over: the lock appears whole by link(2) (never half written), and only the process holding
+ * `.stagecraft/lock.takeover` (its guard, which appears whole by link(2) too) may delete a lock, and
+ * only after reading it again and finding the very lock it found stale (same PID, start time,
+ * token). The guard says who holds it, as the lock does, and is judged as the lock is: one whose
+ * process is gone (killed during a takeover) is removed, whatever its time says, by the one waiter
+ * that makes its claim `lock.takeover.<its token>` (link(2) again, so one only) and finds it still
+ * there, unchanged; a claim whose process is gone is judged alike. What a process killed meanwhile
+ * leaves beside them (its claim, its files being linked) goes at the next takeover.
  */
-import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, ProblemsError, escapeName } from '../errors.js';
@@ -109,33 +112,51 @@ function sleep(ms: number): void {
  */
 function takeOver(root: string, raw: string, mine: string): 'taken' | 'again' | 'busy' {
   const guard = join(root, TAKEOVER_FILE);
-  const tmp = `${guard}.${process.pid}.tmp`;
-  // created only, then linked: never written through a link, and never seen half written
-  writeNew(tmp, mine);
+  if (!linkNew(guard, mine)) return removeStaleGuard(guard, mine) ? 'again' : 'busy';
   try {
-    linkSync(tmp, guard);
+    crashPoint('takeover-guarded');
+    if (read(join(root, LOCK_FILE)) !== raw) return 'again';
+    unlinkSync(join(root, LOCK_FILE));
+    cleanTakeoverFiles(root, mine);
+    return 'taken';
+  } finally {
+    removeGone(guard);
+  }
+}
+
+/** Makes `path` hold `text`, whole (created only, then linked: never written through a link, never seen half written); false when it exists. */
+function linkNew(path: string, text: string): boolean {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeNew(tmp, text);
+  try {
+    linkSync(tmp, path);
+    return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    return removeStaleGuard(guard) ? 'again' : 'busy';
+    return false;
   } finally {
     rmSync(tmp, { force: true });
   }
+}
+
+/** Deletes `path`, which may be gone already (a guard a waiter judged stale: this process was taken for gone). */
+function removeGone(path: string): void {
   try {
-    if (read(join(root, LOCK_FILE)) !== raw) return 'again';
-    unlinkSync(join(root, LOCK_FILE));
-    return 'taken';
-  } finally {
-    unlinkSync(guard);
+    unlinkSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
 }
 
 /**
- * Removes the guard at `guard` when its process is gone (or it is no guard a command wrote: emptied
- * by a crash of the machine); false while its process runs. Two waiters may judge one stale guard
- * at once, and the first may then have made its own: the guard is moved aside under a name of this
- * process's and checked to be the one judged, or put back.
+ * Removes the guard (or claim) at `guard` when its process is gone (or it is no guard a command
+ * wrote: emptied by a crash of the machine); false while its process runs. Only the waiter that
+ * makes its claim, `<guard>.<its token>`, removes it, after reading it again: two waiters that
+ * judged one stale guard cannot remove the fresh guard one of them made since. A claim left by a
+ * process killed while it held it is judged alike (a claim of the claim).
+ * @param mine what this process's claim says (its lock text)
  */
-function removeStaleGuard(guard: string): boolean {
+function removeStaleGuard(guard: string, mine: string): boolean {
   const found = read(guard);
   if (found === undefined) return true;
   // a directory in its place is refused (what to remove is the user's to decide); a FIFO replaced
@@ -146,23 +167,38 @@ function removeStaleGuard(guard: string): boolean {
   const holder = parse(found);
   if (holder && alive(holder)) return false;
   crashPoint('takeover-judged');
-  const aside = `${guard}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  // named by what was judged: a guard made since has another token, so another claim
+  const claim = `${guard}.${holder?.token || createHash('sha256').update(found).digest('hex').slice(0, 16)}`;
+  if (!linkNew(claim, mine)) return removeStaleGuard(claim, mine);
   try {
-    renameSync(guard, aside);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true; // removed meanwhile
-    throw e;
+    crashPoint('takeover-claimed');
+    if (read(guard) === found) removeGone(guard);
+  } finally {
+    removeGone(claim);
   }
-  // another waiter's, made since: back in its place (unless yet another was made meanwhile, which holds it then)
-  if (read(aside) !== found) {
+  return true;
+}
+
+/** A file a process names itself by: one being linked (`.<pid>.tmp`), or a guard moved aside by an earlier release (`.<pid>.<8 hex>`). */
+const PROCESS_FILE = /\.(\d+)\.(?:tmp|[0-9a-f]{8})$/;
+
+/**
+ * Removes what processes killed during a takeover left beside the guard: their files being linked
+ * and their claims (`removeStaleGuard`), once their process is gone.
+ */
+function cleanTakeoverFiles(root: string, mine: string): void {
+  const dir = join(root, STATE_DIR);
+  const prefix = `${TAKEOVER_FILE.slice(STATE_DIR.length + 1)}.`;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = PROCESS_FILE.exec(name)?.[1];
     try {
-      linkSync(aside, guard);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (pid === undefined) removeStaleGuard(join(dir, name), mine);
+      else if (!processAlive(Number(pid))) rmSync(join(dir, name), { force: true });
+    } catch {
+      // leftovers only (a directory someone made there): the lock is taken all the same
     }
   }
-  rmSync(aside, { force: true });
-  return true;
 }
 
 /** `cli/locked`: the lock is another command's, or cannot be read as one (exit 1, a refusal). */

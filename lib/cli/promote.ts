@@ -93,7 +93,8 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
           [
             {
               code: 'promote/stale',
-              message: `dist/${from} is not what environments/${from}.yaml produces, so its release has not been reviewed as it would be deployed:\n  ${stale.join('\n  ')}`,
+              message: `dist/${from} is not what environments/${from}.yaml produces, so its release has not been reviewed as it would be deployed:`,
+              lines: stale,
               hint: `run npm run synth -- --stage ${from} and commit, or pass --force`,
             },
           ],
@@ -126,7 +127,8 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
         [
           {
             code: 'promote/stale',
-            message: `dist/${to} is not what ${target.source} produces, so the promotion would also synthesize changes of that file that have not been reviewed as output:\n  ${unsynthesized.join('\n  ')}`,
+            message: `dist/${to} is not what ${target.source} produces, so the promotion would also synthesize changes of that file that have not been reviewed as output:`,
+            lines: unsynthesized,
             hint: `run npm run synth -- --stage ${to}, review and commit it, then promote; or pass --force to synthesize those changes with the release`,
           },
         ],

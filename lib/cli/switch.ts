@@ -122,7 +122,8 @@ export const command: Command<{ release?: string; force?: boolean }> = {
       if (stale.length) {
         problems.push({
           code: 'switch/stale',
-          message: `${DIST_DIR}/${stage} is not what ${loaded.source} produces, so what runs is not what the stage file says:\n  ${stale.join('\n  ')}`,
+          message: `${DIST_DIR}/${stage} is not what ${loaded.source} produces, so what runs is not what the stage file says:`,
+          lines: stale,
           hint: `${deploy} (npm run synth -- --stage ${stage}), then switch; or pass --force`,
         });
       }

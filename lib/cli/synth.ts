@@ -254,9 +254,10 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
           `  ${escapeName(`its objects stay in ${delivered?.where ?? 'its cluster'}; ${delivered?.first ?? ''}${applyFirst(d, holding)}delete them with: ${command}`)}\n`,
         );
       const data = command && deletedData(inventory!, holdings.get(d), keptByHolding(project, holding, compiled.tree));
-      if (data) io.stdout.write(`  ${data}\n`);
+      // names from a hand-editable inventory.txt and edge files: printed as text, as the lines above
+      if (data) io.stdout.write(`  ${escapeName(data)}\n`);
       const edge = edges.get(d);
-      if (edge) io.stdout.write(`  ${edge}\n`);
+      if (edge) io.stdout.write(`  ${escapeName(edge)}\n`);
     }
     if (delivery?.size) {
       for (const e of engineGone) {

@@ -6,7 +6,8 @@
  * the sync fails before the Namespace is made, and so does every retry: the stage is never applied
  * (argo-cd#3762). The Application's `CreateNamespace=true` would not help: Argo CD makes no Namespace
  * that the manifests hold (gitops-engine autoCreateNamespace). Unless that Namespace is itself a
- * PreSync hook of an earlier wave, which Argo CD creates first. Whether a Namespace is in the cluster
+ * PreSync hook of an earlier wave, which Argo CD creates first, but also deletes, with all in it, as
+ * a hook, unless its deletion policy is HookFailed alone. Whether a Namespace is in the cluster
  * no output tells: one new in the stage's output may be there already (adopted), and every one may
  * be missing from a cluster the stage moves to. Pure: lib/output-changes.ts finds the Namespaces
  * that are new in a stage's output and the hooks in them, and places the warning.
@@ -19,6 +20,7 @@ import { ARGOCD_HOOK, HELM_HOOK, argoCdPreSync } from '../model/hooks.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { SYNC_WAVE_ANNOTATION } from '../model/sync-waves.js';
 import { ENGINES } from '../model/engines.js';
+import { hookDeletePolicies } from './recreated.js';
 import { argoCdTarget, sameCluster, targetOf } from './target.js';
 
 const CODE = 'delivery/first-sync-hook';
@@ -29,10 +31,50 @@ const PRE_SYNC_MARKERS = ['PreSync', 'pre-install', 'pre-upgrade'];
 /** Whether the text of an output file may hold a PreSync hook: only such a file is parsed. */
 export const mayHoldPreSyncHook = (text: string): boolean => PRE_SYNC_MARKERS.some((m) => text.includes(m));
 
-/** An object's sync wave as Argo CD reads it: an integer, else 0. */
+/** Helm's order of a hook, which Argo CD takes for the wave of an object that names no valid sync wave. */
+const HELM_HOOK_WEIGHT = 'helm.sh/hook-weight';
+
+/** The 64-bit integers Go's strconv.Atoi reads: a sign, digits, nothing around them (no space). */
+const ATOI = /^[-+]?\d+$/;
+const INT64 = 2n ** 63n;
+
+/** `text` as Go's strconv.Atoi reads it on a 64-bit machine, else undefined. */
+function atoi(text: unknown): number | undefined {
+  if (typeof text !== 'string' || !ATOI.test(text)) return undefined;
+  const value = BigInt(text);
+  return value >= -INT64 && value < INT64 ? Number(value) : undefined;
+}
+
+/**
+ * An object's sync wave as Argo CD reads it (gitops-engine `pkg/sync/syncwaves` Wave): its sync-wave
+ * annotation as an integer, else its Helm hook weight, else 0.
+ */
 function waveOf(o: KubeObject): number {
-  const wave = o.metadata.annotations?.[SYNC_WAVE_ANNOTATION];
-  return typeof wave === 'string' && /^\s*[-+]?\d+\s*$/.test(wave) ? Number.parseInt(wave, 10) : 0;
+  const annotations = o.metadata.annotations;
+  return atoi(annotations?.[SYNC_WAVE_ANNOTATION]) ?? atoi(annotations?.[HELM_HOOK_WEIGHT]) ?? 0;
+}
+
+/**
+ * The warning for a Namespace Argo CD runs as a PreSync hook to make it before the hooks in it: Argo CD
+ * deletes it by its deletion policy like any hook, and everything in it goes with it (argo-cd#3837), unless
+ * that policy is HookFailed alone, which keeps a Namespace once made.
+ */
+function namespaceHook(namespace: KubeObject, place: (o: KubeObject, path: FieldPath) => SourceLocation | undefined): Problem | undefined {
+  const annotations = namespace.metadata.annotations as Readonly<Record<string, string>>;
+  const policies = hookDeletePolicies(annotations);
+  if (policies.every((p) => p === 'HookFailed')) return undefined;
+  const name = String(namespace.metadata.name);
+  const when = policies.includes('BeforeHookCreation') ? 'before each sync creates it again' : "once each sync's PreSync phase succeeded";
+  const message =
+    `Argo CD runs this Namespace as a PreSync hook, so that it exists before the hooks in it, and as a hook deletes it by the deletion policy it takes ` +
+    `(${policies.join(', ')}; BeforeHookCreation when none is written): ${when}, with everything in it (the stage's objects there and their data; argo-cd#3837)`;
+  const hint =
+    `annotate it argocd.argoproj.io/hook-delete-policy: HookFailed, alone, so that Argo CD keeps it once made; or make it an ordinary object of the stage ` +
+    `and create it in the cluster before pushing this commit (kubectl create namespace ${name})`;
+  const location = place(namespace, ['metadata', 'annotations', ARGOCD_HOOK in annotations ? ARGOCD_HOOK : HELM_HOOK]);
+  return location
+    ? { code: CODE, severity: 'warning', location, message: `${describeObject(namespace)}: ${message}`, hint }
+    : { code: CODE, severity: 'warning', subject: describeObject(namespace), message, hint };
 }
 
 /**
@@ -68,7 +110,8 @@ export function movedFrom(
  * A warning for each of `objects` that Argo CD runs as a PreSync hook in a Namespace of `fresh`
  * (the Namespaces the stage's output makes that its output did not make before; every one when the
  * stage moves to another cluster, `from`), placed by `place` at its hook annotation (an included
- * manifest's object), else named; not for a hook whose Namespace is a PreSync hook of an earlier wave.
+ * manifest's object), else named; for a hook whose Namespace is a PreSync hook of an earlier wave, a
+ * warning for that Namespace instead, which Argo CD deletes with everything in it (`namespaceHook`).
  * @param from the cluster the stage was applied to, in words, when it moves to another
  */
 export function hooksBeforeTheirNamespace(
@@ -77,20 +120,27 @@ export function hooksBeforeTheirNamespace(
   place: (o: KubeObject, path: FieldPath) => SourceLocation | undefined,
   from?: string,
 ): Problem[] {
-  // the Namespaces Argo CD itself creates in the PreSync phase, by wave
+  // the Namespaces Argo CD itself creates in the PreSync phase, by name
   const early = new Map(
     objects.flatMap((o) =>
       o.kind === 'Namespace' && isRecord(o.metadata.annotations) && argoCdPreSync(o.metadata.annotations)
-        ? [[String(o.metadata.name), waveOf(o)] as const]
+        ? [[String(o.metadata.name), o] as const]
         : [],
     ),
   );
   const problems: Problem[] = [];
+  const warned = new Set<string>();
   for (const o of objects) {
     const ns = o.metadata?.namespace;
     if (typeof ns !== 'string' || !fresh.has(ns) || !isRecord(o.metadata.annotations) || !argoCdPreSync(o.metadata.annotations)) continue;
-    const before = early.get(ns);
-    if (before !== undefined && before < waveOf(o)) continue;
+    const namespace = early.get(ns);
+    if (namespace && waveOf(namespace) < waveOf(o)) {
+      // made first, but deleted as a hook, once per Namespace
+      const problem = warned.has(ns) ? undefined : namespaceHook(namespace, place);
+      warned.add(ns);
+      if (problem) problems.push(problem);
+      continue;
+    }
     const why = from
       ? `the stage now goes to another cluster than ${from}, where the Namespace ${ns} may not exist yet`
       : `the Namespace ${ns} is new to the stage's output, so it may not exist in the cluster yet`;

@@ -59,34 +59,32 @@ export interface Recreation {
   readonly when: 'hook' | 'refused' | 'every-sync';
   /** What in the object's metadata says so, as written (`the annotation kustomize.toolkit.fluxcd.io/force: Enabled`). */
   readonly by: string;
-  /**
-   * A hook that writes no deletion policy Argo CD reads: Argo CD 2.x deletes it before each
-   * creation, but newer releases may not (`UNWRITTEN_POLICY`), so its update may be refused there.
-   * @default false
-   */
-  readonly unwritten?: boolean;
 }
-
-/** The deletion policy that has every Argo CD release delete a hook before the next sync creates it again, as written in a manifest. */
-export const BEFORE_HOOK_CREATION = 'argocd.argoproj.io/hook-delete-policy: BeforeHookCreation';
 
 /**
  * Whether a hook's object is deleted before the next sync creates it again: Argo CD's
- * `BeforeHookCreation` (Helm's `before-hook-creation`); `unwritten` when the hook names no valid
- * policy, which Argo CD 2.x, the range stagecraft follows, takes as BeforeHookCreation (gitops-engine
- * `pkg/sync/hook` DeletePolicies) while the copy of that code now in argo-cd's own repository says
- * there is no default; with `HookSucceeded` or `HookFailed` alone, a hook that ended the other way
- * stays, and the next sync updates it (false).
+ * `BeforeHookCreation` (Helm's `before-hook-creation`), also its policy when the hook names no
+ * valid one (gitops-engine `pkg/sync/hook` DeletePolicies, in the copy kept in argo-cd's own
+ * repository; its docs say so since argo-cd#25170); with `HookSucceeded` or `HookFailed`
+ * alone, a hook that ended the other way stays, and the next sync updates it.
  */
-function deletedBeforeCreation(annotations: Readonly<Record<string, string>>): boolean | 'unwritten' {
+function deletedBeforeCreation(annotations: Readonly<Record<string, string>>): boolean {
+  return hookDeletePolicies(annotations).includes('BeforeHookCreation');
+}
+
+/** Argo CD's deletion policy of a hook that names no valid one (gitops-engine `pkg/sync/hook` DeletePolicies). */
+export const DEFAULT_HOOK_DELETE_POLICY = 'BeforeHookCreation';
+
+/** The deletion policies Argo CD takes for a hook, by Argo CD's names: those written as it spells them, else its default. */
+export function hookDeletePolicies(annotations: Readonly<Record<string, string>>): string[] {
   const policies = Object.entries(HOOK_DELETE_POLICIES).flatMap(([annotation, names]) =>
     (annotations[annotation]?.split(',') ?? []).flatMap((p) => (Object.hasOwn(names, p.trim()) ? [names[p.trim()]] : [])),
   );
-  return policies.length === 0 ? 'unwritten' : policies.includes('BeforeHookCreation');
+  return policies.length === 0 ? [DEFAULT_HOOK_DELETE_POLICY] : policies;
 }
 
-/** How Argo CD takes `o` as a hook: never updated in place (deleted before each creation, or never applied), maybe (`unwritten`), or updated. */
-function argoHook(annotations: Readonly<Record<string, string>>): boolean | 'unwritten' {
+/** Whether Argo CD never updates `o` in place as a hook: one deleted before each creation, or one it never applies. */
+function argoHook(annotations: Readonly<Record<string, string>>): boolean {
   const hook = argoCdHook(annotations);
   return hook === 'never' || (hook === 'runs' && deletedBeforeCreation(annotations));
 }
@@ -107,8 +105,7 @@ export function recreatedAtSync(engine: Engine | undefined, o: KubeObject): Recr
     return forced(label) ? { when: 'refused', by: `the label ${FLUX_FORCE}: ${label}` } : undefined;
   }
   if (engine !== 'argocd') return undefined;
-  const hook = argoHook(annotations);
-  if (hook) return { when: 'hook', by: `the annotation ${ARGOCD_HOOK}`, ...(hook === 'unwritten' ? { unwritten: true } : {}) };
+  if (argoHook(annotations)) return { when: 'hook', by: `the annotation ${ARGOCD_HOOK}` };
   const written = annotations[ARGOCD_SYNC_OPTIONS] ?? '';
   const options = written.split(',').map((p) => p.trim());
   if (!options.includes('Force=true')) return undefined;

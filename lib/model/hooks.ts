@@ -14,12 +14,10 @@ export const HELM_HOOK = 'helm.sh/hook';
 export const ARGOCD_HOOK = 'argocd.argoproj.io/hook';
 
 /**
- * What a hook with no deletion policy written gets, which is no version's promise: Argo CD 2.x
- * (gitops-engine `pkg/sync/hook` DeletePolicies) takes BeforeHookCreation, but the copy of that
- * code now kept in argo-cd's own repository says "no default deletion policy" and deletes none.
+ * What a hook with no deletion policy written gets: BeforeHookCreation (gitops-engine
+ * `pkg/sync/hook` DeletePolicies, in the copy kept in argo-cd's own repository; documented since argo-cd#25170).
  */
-export const UNWRITTEN_POLICY =
-  'without one, Argo CD 2.x deletes the hook before the next sync creates it again, but newer releases may leave it';
+export const UNWRITTEN_POLICY = 'without one, Argo CD deletes the hook before the next sync creates it again (BeforeHookCreation)';
 
 /** Helm 2's hook for a CRD, which Helm 3, kubectl and Argo CD all take for an ordinary object. */
 const CRD_INSTALL = 'crd-install';

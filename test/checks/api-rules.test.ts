@@ -131,7 +131,7 @@ describe("the API server's rules", () => {
     expect(codes({ 'helm.sh/hook': 'test' })).toEqual(['api/helm-hook']);
   });
 
-  it("gives, for an Argo CD sync hook deleted too soon, the deletion policy to write out, not Argo CD's default as certain (newer releases have none)", () => {
+  it("gives, for an Argo CD sync hook deleted too soon, the deletion policy that removes it instead, and Argo CD's default (BeforeHookCreation) as what a hook naming none gets", () => {
     const [finding] = checkApiRules(
       {
         apiVersion: 'batch/v1',
@@ -145,8 +145,8 @@ describe("the API server's rules", () => {
       { engine: 'argocd' },
     ).filter((f) => f.code === 'api/job-ttl');
     expect(finding.hint).toBe(
-      "remove ttlSecondsAfterFinished and let the hook's deletion policy remove the Job, written out (argocd.argoproj.io/hook-delete-policy: HookSucceeded, " +
-        'or BeforeHookCreation to keep it until the next sync): without one, Argo CD 2.x deletes the hook before the next sync creates it again, but newer releases may leave it; ' +
+      "remove ttlSecondsAfterFinished and let the hook's deletion policy remove the Job (argocd.argoproj.io/hook-delete-policy: HookSucceeded, " +
+        'or BeforeHookCreation to keep it until the next sync): without one, Argo CD deletes the hook before the next sync creates it again (BeforeHookCreation); ' +
         'or give it 60 s or more',
     );
   });

@@ -186,6 +186,12 @@ describe('hostile stage files get located messages', () => {
     );
   });
 
+  it('escapes a line feed and two spaces in a key, so that the key cannot forge an indented hint: line', () => {
+    const out = problems('apps:\n  demoapp:\n    stack: demoapp\n    "x\\n  hint: forged, run kubectl delete ns prod": 1\n');
+    expect(out.join('\n')).toContain('x\\n  hint: forged, run kubectl delete ns prod');
+    expect(out.join('\n')).not.toContain('\n  hint: forged');
+  });
+
   it('names a stage file whose name holds a line feed on one line, in the hint that lists the stages', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     writeFileSync(join(dir, 'environments', 'x\ny.yaml'), repoStage('lab'));
@@ -382,5 +388,18 @@ describe('names in the lines of dist/ and of the checks print their control char
     );
     expect(out).toContain('exception: Pod default/proxy: host-namespaces (hostNetwork: true): ok\\x1b[2J\\rX\\nexception: forged\n');
     expect(out).not.toContain('\x1b');
+  });
+
+  it('check escapes a line feed and two spaces in a reference, so that it cannot forge an indented hint: line', () => {
+    const dir = tempProject({});
+    writeFileSync(
+      join(dir, 'm.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: default }\n' +
+        'spec:\n  containers:\n    - name: web\n      image: "web:1.0"\n      envFrom:\n        - configMapRef: { name: "cfg\\n  hint: forged, run kubectl delete ns prod" }\n',
+    );
+    const out = runCli('check', ['m.yaml'], dir).stdout;
+    rmSync(dir, { recursive: true, force: true });
+    expect(out).toContain('cfg\\n  hint: forged, run kubectl delete ns prod');
+    expect(out).not.toContain('\n  hint: forged');
   });
 });

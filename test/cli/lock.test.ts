@@ -289,6 +289,68 @@ describe('acquireLock', () => {
     expect(readdirSync(join(dir, '.stagecraft')).sort()).toEqual(['lock', 'lock.takeover']);
   });
 
+  it("leaves a stale guard another waiter has claimed (lock.takeover.<its token>) while that waiter runs: only the claim's holder removes it", () => {
+    const dir = tempProject({});
+    writeLock(dir, deadPid());
+    const stale = deadPid();
+    const guard = writeGuard(dir, stale);
+    const text = readFileSync(guard, 'utf8');
+    // judged stale here; meanwhile another waiter (alive: this process) claims it
+    const claim = join(dir, `${GUARD}.t${stale}`);
+    const cancel = atStep('takeover-judged', () =>
+      writeFileSync(
+        claim,
+        JSON.stringify({
+          pid: process.pid,
+          host: hostname(),
+          command: 'npm run synth',
+          since: 'x',
+          token: 'w',
+          start: processStart(process.pid),
+        }),
+      ),
+    );
+    try {
+      expect(() => acquireLock(dir, 'npm run synth', () => {}, { wait: false })).toThrow(/another command is taking over/);
+    } finally {
+      cancel();
+    }
+    expect(readFileSync(guard, 'utf8')).toBe(text);
+    expect(readdirSync(join(dir, '.stagecraft')).sort()).toEqual(['lock', 'lock.takeover', `lock.takeover.t${stale}`]);
+  });
+
+  it('takes the lock over when its own guard was removed meanwhile (this process taken for gone), with no raw ENOENT', () => {
+    const dir = tempProject({});
+    writeLock(dir, deadPid());
+    let removed = false;
+    const cancel = atStep('takeover-guarded', () => {
+      rmSync(join(dir, GUARD));
+      removed = true;
+    });
+    try {
+      acquireLock(dir, 'npm run synth', () => {})();
+    } finally {
+      cancel();
+    }
+    expect(removed).toBe(true);
+    expect(readdirSync(join(dir, '.stagecraft'))).toEqual([]);
+  });
+
+  it('removes, at a takeover, what processes killed during one left: a claim, a file being linked, a guard moved aside by an earlier release', () => {
+    const dir = tempProject({});
+    writeLock(dir, deadPid());
+    const dead = deadPid();
+    const state = join(dir, '.stagecraft');
+    const leftover = JSON.stringify({ pid: dead, host: hostname(), command: 'npm run synth', since: 'x', token: 'k' });
+    writeFileSync(join(state, 'lock.takeover.t1'), leftover);
+    writeFileSync(join(state, `lock.takeover.${dead}.tmp`), leftover);
+    writeFileSync(join(state, `lock.takeover.${dead}.0a1b2c3d`), leftover);
+    // a live process's file being linked (the test runner's PID) stays
+    writeFileSync(join(state, `lock.takeover.${process.ppid}.tmp`), '');
+    acquireLock(dir, 'npm run synth', () => {})();
+    expect(readdirSync(state)).toEqual([`lock.takeover.${process.ppid}.tmp`]);
+  });
+
   it("gives up at STAGECRAFT_LOCK_WAIT while another process's takeover is under way, naming its guard, and says nothing else (the quick look of synth's fast path does not wait)", () => {
     const dir = tempProject({ lab: repoStage('lab') });
     const pid = deadPid();

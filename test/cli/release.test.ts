@@ -154,6 +154,18 @@ describe('a release from dev to production', () => {
     );
     setStageFile('production', before);
     expect(runCli('synth', [], dir).code).toBe(0);
+    // a stage Argo CD syncs only by hand: the push applies nothing until argocd app sync
+    const byHand = (text: string) =>
+      text.replace('delivery: { cluster: production }', 'delivery: { cluster: production, sync: { automated: false } }');
+    setStageFile('production', byHand(before));
+    expect(runCli('synth', [], dir).code).toBe(0);
+    setStageFile('production', byHand(live));
+    expect(runCli('synth', [], dir).stderr).toContain(
+      '  hint: give the new image to the idle color instead (green; npm run promote writes it there), commit and push it; ' +
+        'once Argo CD has synced it, which it does only when the stage is synced by hand (argocd app sync <its Application>), npm run switch -- production demoapp, then commit and push that\n',
+    );
+    setStageFile('production', before);
+    expect(runCli('synth', [], dir).code).toBe(0);
     // a stage no engine delivers is applied by hand: apply, then switch
     const undelivered = live.replace(/^delivery: .*\n/m, '');
     expect(undelivered).not.toBe(live);

@@ -74,6 +74,28 @@ describe('a stage whose file is removed', () => {
     }
   });
 
+  it('prints the data line of a hand-edited inventory.txt as text: a claim named with ESC and CR there is escaped', () => {
+    const dir = tempProject({ data: readFileSync(join(REPO, 'test/fixtures/stages/data-volumes.yaml'), 'utf8') });
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const inventory = join(dir, 'dist', 'data', 'inventory.txt');
+      writeFileSync(
+        inventory,
+        readFileSync(inventory, 'utf8').replace(
+          'PersistentVolumeClaim data/mysql-backup\n',
+          'PersistentVolumeClaim data/mysql\x1b[2J\rbackup\n',
+        ),
+      );
+      rmSync(join(dir, 'environments', 'data.yaml'));
+      const out = runCli('synth', [], dir).stdout;
+      expect(out).toContain('that deletes data too: the claims data/mysql, data/mysql\\x1b[2J\\rbackup (their volumes');
+      expect(out).not.toContain('\x1b');
+      expect(out).not.toContain('\r');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("holding no claim but a namespace with required Secrets and StatefulSets' claims: the line names them, read from its output before it goes", () => {
     const objects = readFileSync(join(REPO, 'test/fixtures/manifests/immutable/objects.yaml'), 'utf8')
       .split('\n---\n')

@@ -87,17 +87,49 @@ describe('a PreSync hook in a Namespace the stage makes for the first time', () 
     expect(warnings(objects, defaulted, dist('https://old.example.com:6443'))).toHaveLength(1);
   });
 
-  it('is not warned about when the Namespace is itself a PreSync hook of an earlier wave, which Argo CD creates first', () => {
-    const namespace = (wave: string) =>
-      `---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: jobs\n  annotations: { argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/sync-wave: "${wave}" }\n`;
+  /** The included objects with the migration Job a PreSync hook in Namespace jobs, itself a PreSync hook with `annotations`. */
+  const inHookNamespace = (annotations: string) =>
+    OBJECTS.replace(
+      'metadata: { name: migrate }',
+      'metadata: { name: migrate, namespace: jobs, annotations: { argocd.argoproj.io/hook: PreSync } }',
+    ) +
+    `---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: jobs\n  annotations: { argocd.argoproj.io/hook: PreSync, ${annotations} }\n`;
+
+  it('is not warned about when the Namespace is itself a PreSync hook of an earlier wave that Argo CD keeps (HookFailed alone)', () => {
     const objects = (wave: string) =>
-      OBJECTS.replace(
-        'metadata: { name: migrate }',
-        'metadata: { name: migrate, namespace: jobs, annotations: { argocd.argoproj.io/hook: PreSync } }',
-      ) + namespace(wave);
+      inHookNamespace(`argocd.argoproj.io/sync-wave: "${wave}", argocd.argoproj.io/hook-delete-policy: HookFailed`);
     expect(warnings(objects('-1'), { engine: 'argocd' })).toEqual([]);
     // in the same wave (or a later one), Argo CD applies both at once (or the Job first)
     expect(warnings(objects('0'), { engine: 'argocd' })).toHaveLength(1);
     expect(warnings(objects('2'), { engine: 'argocd' })).toHaveLength(1);
+    // a Helm hook weight is its wave when it names no sync wave, as Argo CD reads it
+    expect(
+      warnings(inHookNamespace('helm.sh/hook-weight: "-1", argocd.argoproj.io/hook-delete-policy: HookFailed'), { engine: 'argocd' }),
+    ).toEqual([]);
+    // Argo CD reads a wave as Go's strconv.Atoi does: with spaces around it, none (wave 0, the Job's)
+    expect(warnings(objects(' -1'), { engine: 'argocd' })).toHaveLength(1);
+  });
+
+  it('warns, instead, about a Namespace that is a PreSync hook of an earlier wave that Argo CD deletes with everything in it at each sync (no policy, or HookSucceeded)', () => {
+    const [unwritten] = warnings(inHookNamespace('argocd.argoproj.io/sync-wave: "-1"'), { engine: 'argocd' });
+    expect(unwritten).toBe(
+      `${OBJECTS_FILE}:72:43: warning: Namespace jobs: Argo CD runs this Namespace as a PreSync hook, so that it exists before the hooks in it, and as a hook deletes it ` +
+        "by the deletion policy it takes (BeforeHookCreation; BeforeHookCreation when none is written): before each sync creates it again, with everything in it (the stage's objects there and their data; argo-cd#3837)\n" +
+        '  hint: annotate it argocd.argoproj.io/hook-delete-policy: HookFailed, alone, so that Argo CD keeps it once made; or make it an ordinary object of the stage ' +
+        'and create it in the cluster before pushing this commit (kubectl create namespace jobs)',
+    );
+    const succeeded = warnings(
+      inHookNamespace('argocd.argoproj.io/sync-wave: "-1", argocd.argoproj.io/hook-delete-policy: HookSucceeded'),
+      { engine: 'argocd' },
+    );
+    expect(succeeded).toHaveLength(1);
+    expect(succeeded[0]).toContain(
+      "(HookSucceeded; BeforeHookCreation when none is written): once each sync's PreSync phase succeeded, with everything in it",
+    );
+    expect(
+      warnings(inHookNamespace('argocd.argoproj.io/sync-wave: "-1", argocd.argoproj.io/hook-delete-policy: "HookFailed,HookSucceeded"'), {
+        engine: 'argocd',
+      }),
+    ).toHaveLength(1);
   });
 });
