@@ -110,6 +110,8 @@ export function outputChanges(
  * are parsed, and only when a Namespace is new.
  */
 function firstSyncHooks(loaded: LoadedStage, files: StageFileTree, after: string, before: string | undefined, from?: string): Problem[] {
+  // the same inventory (a current stage, the usual check) has no new Namespace: not parsed twice
+  if (before === after) return [];
   const namespaces = (text: string) =>
     new Set(
       [...parseInventory(text).keys()].map(keyParts).flatMap((k) => (k.kind === 'Namespace' && k.namespace === undefined ? [k.name] : [])),

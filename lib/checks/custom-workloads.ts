@@ -15,7 +15,7 @@ import { templateAt, type PodTemplate } from '../model/pod-specs.js';
 const TEMPLATE = ['spec', 'template'];
 
 /** `group/kind` -> the path from the object to its pod template. */
-export const CUSTOM_POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
+const CUSTOM_POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   // Argo Rollouts: a Deployment's spec with canary or blue/green steps (its stable and canary Services select the pods)
   'argoproj.io/Rollout': TEMPLATE,
   // OpenKruise's workloads

@@ -120,7 +120,7 @@ function takeOver(root: string, raw: string, mine: string): 'taken' | 'again' | 
     cleanTakeoverFiles(root, mine);
     return 'taken';
   } finally {
-    removeGone(guard);
+    rmSync(guard, { force: true });
   }
 }
 
@@ -136,15 +136,6 @@ function linkNew(path: string, text: string): boolean {
     return false;
   } finally {
     rmSync(tmp, { force: true });
-  }
-}
-
-/** Deletes `path`, which may be gone already (a guard a waiter judged stale: this process was taken for gone). */
-function removeGone(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
 }
 
@@ -172,9 +163,9 @@ function removeStaleGuard(guard: string, mine: string): boolean {
   if (!linkNew(claim, mine)) return removeStaleGuard(claim, mine);
   try {
     crashPoint('takeover-claimed');
-    if (read(guard) === found) removeGone(guard);
+    if (read(guard) === found) rmSync(guard, { force: true });
   } finally {
-    removeGone(claim);
+    rmSync(claim, { force: true });
   }
   return true;
 }

@@ -10,7 +10,8 @@ import { diffLines, diffManifests, manifestsOf, type Manifest } from '../diff/ob
 import { edgeChangeLines } from '../edge/changes.js';
 import { ExitCode, ProblemsError, escapeName, formatProblem, nameList } from '../errors.js';
 import { changeLines, changeSummary, objectsUnchanged, type InventoryChanges } from '../synth/inventory.js';
-import { beginTransaction, type ChangedFiles } from '../synth/write.js';
+import type { ChangedFiles } from '../synth/stage-directory.js';
+import { beginTransaction } from '../synth/write.js';
 import { JOURNAL_FILE } from '../synth/journal.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
 import { compareDist, compareDistDir, distDirs, mergeDifferences, present, type DistDifference } from '../synth/disk.js';
@@ -193,7 +194,7 @@ const LISTED_FILES = 3;
 function filesPart(files: readonly string[], what: string): string {
   const named =
     files.length > LISTED_FILES ? `${nameList(files.slice(0, LISTED_FILES))} and ${files.length - LISTED_FILES} more` : nameList(files);
-  return `${files.length} file${files.length === 1 ? '' : 's'} ${what}: ${named}`;
+  return `${counted(files.length, 'file')} ${what}: ${named}`;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { CheckResult } from '../checks/index.js';
 import { DIST_DIR, type StageOutcome } from '../compile.js';
 import { namedObject, type KubeObject } from '../model/object.js';
 import { contentDigest, type StageFileTree } from '../synth/file-content.js';
-import { stageDirectory, type StagedDirectory } from '../synth/write.js';
+import { stageDirectory, type StagedDirectory } from '../synth/stage-directory.js';
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/rendered.js';
 

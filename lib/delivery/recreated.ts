@@ -73,7 +73,7 @@ function deletedBeforeCreation(annotations: Readonly<Record<string, string>>): b
 }
 
 /** Argo CD's deletion policy of a hook that names no valid one (gitops-engine `pkg/sync/hook` DeletePolicies). */
-export const DEFAULT_HOOK_DELETE_POLICY = 'BeforeHookCreation';
+const DEFAULT_HOOK_DELETE_POLICY = 'BeforeHookCreation';
 
 /** The deletion policies Argo CD takes for a hook, by Argo CD's names: those written as it spells them, else its default. */
 export function hookDeletePolicies(annotations: Readonly<Record<string, string>>): string[] {

@@ -22,7 +22,7 @@ import type { EdgeSettings } from './settings.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { canonicalAddress } from './address.js';
 
-export { isStageClaims, type Claim, type StageClaims } from './claims.js';
+export type { StageClaims } from './claims.js';
 
 /** What `stageClaims` reads of a compiled stage. */
 export interface ClaimSource {
@@ -130,10 +130,10 @@ function newlyTaken(later: readonly [string, Claim], earlier: readonly [string, 
  * the stage that takes it newly (`held`: the one whose output holds it less, `Holding`; else the later one's).
  * @param defaultCluster the project file's `delivery.cluster`, for a delivered stage that names none
  */
-export function crossStageProblems(
+function crossStageProblems(
   stages: readonly (readonly [string, StageClaims])[],
-  defaultCluster?: string,
-  held: Held = () => 'new',
+  defaultCluster: string | undefined,
+  held: Held,
 ): Problem[] {
   const problems: Problem[] = [];
   // a suggested port is free in every stage, and suggested once
@@ -234,8 +234,8 @@ export function claimProblems(
   declarations: ReadonlyMap<string, { readonly claims?: StageClaims }>,
   kept: readonly { readonly stage: string; readonly claims?: unknown }[],
   rank: ReadonlyMap<string, number>,
-  defaultCluster?: string,
-  output?: (stage: string) => CompiledOutput | undefined,
+  defaultCluster: string | undefined,
+  output: (stage: string) => CompiledOutput | undefined,
   fromOutput?: (stage: string) => StageClaims | undefined,
 ): { readonly problems: Problem[]; readonly unchecked: readonly string[] } {
   const stages: [string, StageClaims][] = [
@@ -251,6 +251,6 @@ export function claimProblems(
     else unchecked.push(s);
   }
   stages.sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || (a < b ? -1 : a > b ? 1 : 0));
-  const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(output?.(stage), claim) : 'held');
+  const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(output(stage), claim) : 'held');
   return { problems: crossStageProblems(stages, defaultCluster, held), unchecked };
 }

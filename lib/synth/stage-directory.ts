@@ -35,7 +35,7 @@ export interface ChangedFiles {
   readonly gone: readonly string[];
 }
 
-export interface StagePlan {
+interface StagePlan {
   readonly stage: string;
   /** Whether `dist/<stage>` exists now (it moves to the old directory). */
   readonly old: boolean;

@@ -42,8 +42,6 @@ import { makeStagingDirectory, stageDirectory, type ChangedFiles, type StagedDir
 
 /** The crash tests' hook (lib/model/crash-point.cjs), shared with lib/cli/run.cjs. */
 export { CRASH_ENV, crashPoint };
-/** Step 1 for one stage, which the stage workers call too (lib/synth/stage-directory.ts). */
-export { stageDirectory, type ChangedFiles, type StagedDirectory };
 
 export interface TransactionOptions extends WriteOptions {
   /** The project root; `distDir` and the keys of `files` are relative to it. */
