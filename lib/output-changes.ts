@@ -239,7 +239,7 @@ function comparedChanges(
     if (!old || !now) continue;
     // what the engine deletes and creates anew (a hook, an object it is told to force) has no update to refuse: harmless
     // for a hook and a Job (it runs again), not for a workload's pods, a Service's clients, a claim's data (refused says so)
-    const recreation = recreatedAtSync(engine, now);
+    const recreation = recreatedAtSync(engine, now, old);
     if (!recreation || holdsData(now) || (recreation.when !== 'hook' && now.kind !== 'Job'))
       for (const change of immutableChanges(old, now, charts))
         problems.push(refused(loaded, old, now, change, chartOf.get(key), included, delivery, recreation));

@@ -526,7 +526,8 @@ describe('fields the API server will not change', () => {
       objects
         .replace('selector: { matchLabels: { app: db } }', 'selector: { matchLabels: { app: db, v: "2" } }')
         .replace('metadata: { labels: { app: db } }', 'metadata: { labels: { app: db, v: "2" } }');
-    expect(changes(delivered, delivered, { was: labelled, objects: selector(labelled), env: { engine: 'flux' } })).toEqual([
+    // labelled in this commit: the object in the cluster is not yet, so removing the label from the commit stops Flux
+    expect(changes(delivered, delivered, { objects: selector(labelled), env: { engine: 'flux' } })).toEqual([
       expect.stringMatching(
         /^objects\/all\.yaml:7:42: warning: StatefulSet data\/db: spec\.selector\.matchLabels\.v changes from \(none\) to 2, which the API server refuses \(.*\): Flux deletes and recreates it \(the label kustomize\.toolkit\.fluxcd\.io\/force: enabled\); its pods are deleted with it, all at once\n {2}hint: keep the old value; or, so that its pods keep running, remove the label kustomize\.toolkit\.fluxcd\.io\/force: enabled in this commit \(Flux's apply is then refused, deleting nothing\) and, once it is pushed, delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; /,
       ),
@@ -550,6 +551,50 @@ describe('fields the API server will not change', () => {
         'Flux deletes and recreates it (the annotation kustomize.toolkit.fluxcd.io/force: Enabled): its clients cannot reach it in between\n' +
         '  hint: keep the old value; or let Flux recreate it (its clients cannot reach it in between)',
     ]);
+  });
+
+  it("takes Flux's force on the object in the cluster as Flux does: a workload applied with it is deleted with its pods even when this commit removes it, so the hint removes it in a commit of its own first", () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const labelled = OBJECTS.replace(
+      'metadata: { name: db }\nspec:\n  serviceName',
+      'metadata: { name: db, labels: { kustomize.toolkit.fluxcd.io/force: enabled } }\nspec:\n  serviceName',
+    );
+    const selector = (objects: string) =>
+      objects
+        .replace('selector: { matchLabels: { app: db } }', 'selector: { matchLabels: { app: db, v: "2" } }')
+        .replace('metadata: { labels: { app: db } }', 'metadata: { labels: { app: db, v: "2" } }');
+    const removal =
+      'hint: keep the old value; or, so that its pods keep running, push the removal of the label kustomize.toolkit.fluxcd.io/force: enabled in a commit of its own first ' +
+      '(Flux reads it on the object in the cluster as well: removed with this change, it still deletes the StatefulSet); once Flux has applied that one, ' +
+      "push this change (Flux's apply is then refused, deleting nothing), then delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; ";
+    // applied with the label and still labelled
+    const [kept] = changes(delivered, delivered, { was: labelled, objects: selector(labelled), env: { engine: 'flux' } });
+    expect(kept).toContain(
+      'Flux deletes and recreates it (the label kustomize.toolkit.fluxcd.io/force: enabled); its pods are deleted with it, all at once',
+    );
+    expect(kept).toContain(removal);
+    // applied with the label, which this commit removes along with the change: Flux still reads it on the StatefulSet in the cluster
+    const [removed] = changes(delivered, delivered, { was: labelled, objects: selector(OBJECTS), env: { engine: 'flux' } });
+    expect(removed).toContain(
+      'Flux deletes and recreates it (the label kustomize.toolkit.fluxcd.io/force: enabled, as applied); its pods are deleted with it, all at once',
+    );
+    expect(removed).toContain(removal);
+    // a Job applied with it runs again, as any Job Flux recreates: no warning
+    const job = OBJECTS.replace(
+      'metadata: { name: migrate }',
+      'metadata: { name: migrate, annotations: { kustomize.toolkit.fluxcd.io/force: enabled } }',
+    );
+    expect(
+      changes(delivered, delivered, { was: job, objects: OBJECTS.replace('migrate:1.0', 'migrate:1.1'), env: { engine: 'flux' } }),
+    ).toEqual([]);
+    // Argo CD reads its Force=true on the manifest alone: removed in this commit, the sync is refused
+    const forced = OBJECTS.replace(
+      'metadata: { name: db }\nspec:\n  serviceName',
+      'metadata: { name: db, annotations: { argocd.argoproj.io/sync-options: Force=true } }\nspec:\n  serviceName',
+    );
+    expect(changes(delivered, delivered, { was: forced, objects: selector(OBJECTS), env: { engine: 'argocd' } }).join('\n')).toContain(
+      "Argo CD's sync of the stage fails on it, refused by the API server",
+    );
   });
 
   it('shows an empty value as "" in an immutable field\'s change, not as nothing', () => {
