@@ -597,6 +597,29 @@ describe('fields the API server will not change', () => {
     );
   });
 
+  it('does not warn about an object Flux never updates (ssa: IfNotPresent, ssa: Ignore or reconcile: disabled, the last two on the object in the cluster too): no update reaches the API server to be refused', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const annotated = (annotation: string) =>
+      OBJECTS.replace(
+        'metadata: { name: db }\nspec:\n  clusterIP',
+        `metadata: { name: db, annotations: { ${annotation} } }\nspec:\n  clusterIP`,
+      );
+    const warned = (engine: 'argocd' | 'flux', was: string, objects: string) =>
+      changes(delivered, delivered, { was, objects: objects.replace('10.96.0.50', '10.96.0.51'), env: { engine } }).some((w) =>
+        w.includes('Service data/db: spec.clusterIP changes'),
+      );
+    const same = (annotation: string) => [annotated(annotation), annotated(annotation)] as const;
+    expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'))).toBe(false);
+    expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: ignore'))).toBe(false);
+    expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/reconcile: disabled'))).toBe(false);
+    // excluded in the cluster, Flux skips it even when this commit removes the annotation; IfNotPresent is read on the manifest alone
+    expect(warned('flux', annotated('kustomize.toolkit.fluxcd.io/reconcile: Disabled'), OBJECTS)).toBe(false);
+    expect(warned('flux', annotated('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'), OBJECTS)).toBe(true);
+    // Flux applies (and has refused) the others; Argo CD and kubectl read none of them
+    expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: Merge'))).toBe(true);
+    expect(warned('argocd', ...same('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'))).toBe(true);
+  });
+
   it('shows an empty value as "" in an immutable field\'s change, not as nothing', () => {
     const before = OBJECTS.replace('{ matchLabels: { app: db } }', '{ matchLabels: { app: db, tier: "" } }').replace(
       'metadata: { labels: { app: db } }',
