@@ -285,6 +285,67 @@ describe('data that leaves the output', () => {
     );
   });
 
+  it('says that the engine never prunes a claim or Namespace applied with its keep-from-prune setting (Argo CD Prune=false, Flux prune or reconcile disabled), which kubectl apply --prune still deletes', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const claim = OBJECTS.indexOf('apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: { name: cache }');
+    const without = OBJECTS.slice(0, claim).replace(/---\n$/, '');
+    const keptBy = (metadata: string) => OBJECTS.replace('metadata: { name: cache }', `metadata: { name: cache, ${metadata} }`);
+    const warning = (engine: 'argocd' | 'flux' | undefined, metadata: string, sync: StageEnvironment['sync'] = {}) =>
+      changes(engine ? delivered : MANIFESTS, engine ? delivered : MANIFESTS, {
+        was: keptBy(metadata),
+        objects: without,
+        env: engine ? { engine, sync } : {},
+      }).find((w) => w.includes('PersistentVolumeClaim data/cache leaves'))!;
+    const argo = warning('argocd', 'annotations: { argocd.argoproj.io/sync-options: "Prune=false,ServerSideApply=true" }');
+    expect(argo.split('\n')[0]).toBe(
+      `${at(MANIFESTS, 'stack: manifests')}: warning: PersistentVolumeClaim data/cache leaves dist/data/: Argo CD, which delivers the stage, never prunes it ` +
+        '(the annotation argocd.argoproj.io/sync-options: Prune=false,ServerSideApply=true, as applied): it stays in the cluster until it is deleted by hand',
+    );
+    expect(argo).toMatch(/to remove it on purpose, back the data up before deleting it by hand$/);
+    // Flux: its own setting (label or annotation, any case), reconcile: disabled too, and whether or not it prunes, synced or suspended
+    for (const [metadata, sync] of [
+      ['annotations: { kustomize.toolkit.fluxcd.io/prune: disabled }', {}],
+      ['labels: { kustomize.toolkit.fluxcd.io/prune: Disabled }', { automated: false }],
+      ['annotations: { kustomize.toolkit.fluxcd.io/reconcile: disabled }', {}],
+    ] as const)
+      expect(warning('flux', metadata, sync)).toContain(
+        `Flux, which delivers the stage, never prunes it (the ${metadata.split(':')[0].slice(0, -1)} `,
+      );
+    // each engine reads its own; kubectl apply --prune reads none
+    expect(warning('flux', 'annotations: { argocd.argoproj.io/sync-options: Prune=false }')).toContain(
+      'Flux, which delivers the stage and prunes, deletes it',
+    );
+    expect(warning('argocd', 'annotations: { kustomize.toolkit.fluxcd.io/prune: disabled }')).toContain(
+      'Argo CD, which delivers the stage and prunes, deletes it',
+    );
+    expect(warning(undefined, 'annotations: { argocd.argoproj.io/sync-options: Prune=false }')).toContain(
+      'kubectl apply --prune deletes it',
+    );
+    // a Namespace applied with it stays, and is not to be kept from the prune again before the stage moves
+    const before = `${STAGE}${MANIFESTS.replace('apps:\n', '')}delivery: { cluster: nonprod }\n`;
+    const outputBefore = output(before);
+    const namespaceFile = [...outputBefore.keys()].find((f) => outputBefore.get(f)!.includes('kind: Namespace'))!;
+    const annotated = new Map(outputBefore);
+    annotated.set(
+      namespaceFile,
+      outputBefore
+        .get(namespaceFile)!
+        .replace(/(kind: Namespace\nmetadata:\n {2}annotations:\n)/, '$1    argocd.argoproj.io/sync-options: Prune=false\n'),
+    );
+    expect(annotated.get(namespaceFile)).not.toBe(outputBefore.get(namespaceFile));
+    const outcome = compileStage(
+      source(`namespace: data2\n${before}`, OBJECTS, (f) => annotated.get(f)),
+      { engine: 'argocd' },
+    );
+    const namespace = (outcome.notices ?? []).map(formatProblem).find((w) => w.includes('Namespace data leaves'))!;
+    expect(namespace).toContain(
+      "Namespace data leaves dist/data/ (the stage's namespace is data2 now): Argo CD, which delivers the stage, never prunes it (the annotation argocd.argoproj.io/sync-options: Prune=false, as applied)",
+    );
+    expect(namespace).toContain(
+      'to move the stage on purpose, make the Secrets in namespace data2 and copy the data over, then delete namespace data by hand',
+    );
+  });
+
   it('is warned about at the manifests app when a Namespace it included leaves, naming it', () => {
     const extra = `${OBJECTS}\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: extra }\n`;
     const warnings = changes(MANIFESTS, MANIFESTS, { was: extra, objects: OBJECTS });
