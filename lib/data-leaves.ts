@@ -69,7 +69,12 @@ function deletedBy({ how, delivery, kept }: Pruning): string {
     case 'never':
       return `${name}, which delivers the stage without prune, leaves it in the cluster until it is deleted by hand`;
     case 'kept':
-      return `${name}, which delivers the stage, never prunes it (${kept}, as applied): it stays in the cluster until it is deleted by hand`;
+      // Argo CD's docs (sync options, "No Prune Resources"): the app is out of sync while it expects a prune
+      return `${name}, which delivers the stage, never prunes it (${kept}, as applied): it stays in the cluster until it is deleted by hand${
+        delivery!.engine === 'argocd'
+          ? ', and the Application is OutOfSync while it is there (unless it is annotated argocd.argoproj.io/compare-options: IgnoreExtraneous)'
+          : ''
+      }`;
   }
 }
 

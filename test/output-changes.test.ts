@@ -299,7 +299,8 @@ describe('data that leaves the output', () => {
     const argo = warning('argocd', 'annotations: { argocd.argoproj.io/sync-options: "Prune=false,ServerSideApply=true" }');
     expect(argo.split('\n')[0]).toBe(
       `${at(MANIFESTS, 'stack: manifests')}: warning: PersistentVolumeClaim data/cache leaves dist/data/: Argo CD, which delivers the stage, never prunes it ` +
-        '(the annotation argocd.argoproj.io/sync-options: Prune=false,ServerSideApply=true, as applied): it stays in the cluster until it is deleted by hand',
+        '(the annotation argocd.argoproj.io/sync-options: Prune=false,ServerSideApply=true, as applied): it stays in the cluster until it is deleted by hand, ' +
+        'and the Application is OutOfSync while it is there (unless it is annotated argocd.argoproj.io/compare-options: IgnoreExtraneous)',
     );
     expect(argo).toMatch(/to remove it on purpose, back the data up before deleting it by hand$/);
     // Flux: its own setting (label or annotation, any case), reconcile: disabled too, and whether or not it prunes, synced or suspended
