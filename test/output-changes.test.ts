@@ -72,6 +72,18 @@ const WITH_CLAIM_TEMPLATES = OBJECTS.replace(
     '  volumeClaimTemplates: [{ metadata: { name: data }, spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } }]\n',
 );
 
+/** The included objects with the StatefulSet labelled for Flux to recreate it when its update is refused. */
+const FORCE_LABELLED = OBJECTS.replace(
+  'metadata: { name: db }\nspec:\n  serviceName',
+  'metadata: { name: db, labels: { kustomize.toolkit.fluxcd.io/force: enabled } }\nspec:\n  serviceName',
+);
+
+/** The included objects with the StatefulSet given a new selector (and template labels), which the API server refuses. */
+const selector = (objects: string) =>
+  objects
+    .replace('selector: { matchLabels: { app: db } }', 'selector: { matchLabels: { app: db, v: "2" } }')
+    .replace('metadata: { labels: { app: db } }', 'metadata: { labels: { app: db, v: "2" } }');
+
 /** A PersistentVolume of the StorageClass 'fixed', for the included objects. */
 const VOLUME =
   '---\napiVersion: v1\nkind: PersistentVolume\nmetadata: { name: local-data }\nspec:\n' +
@@ -580,16 +592,8 @@ describe('fields the API server will not change', () => {
 
   it('still warns about a workload or a Service an engine is told to force: Flux deletes it with its pods, all at once, with the orphan route in the hint', () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
-    const labelled = OBJECTS.replace(
-      'metadata: { name: db }\nspec:\n  serviceName',
-      'metadata: { name: db, labels: { kustomize.toolkit.fluxcd.io/force: enabled } }\nspec:\n  serviceName',
-    );
-    const selector = (objects: string) =>
-      objects
-        .replace('selector: { matchLabels: { app: db } }', 'selector: { matchLabels: { app: db, v: "2" } }')
-        .replace('metadata: { labels: { app: db } }', 'metadata: { labels: { app: db, v: "2" } }');
     // labelled in this commit: the object in the cluster is not yet, so removing the label from the commit stops Flux
-    expect(changes(delivered, delivered, { objects: selector(labelled), env: { engine: 'flux' } })).toEqual([
+    expect(changes(delivered, delivered, { objects: selector(FORCE_LABELLED), env: { engine: 'flux' } })).toEqual([
       expect.stringMatching(
         /^objects\/all\.yaml:7:42: warning: StatefulSet data\/db: spec\.selector\.matchLabels\.v changes from \(none\) to 2, which the API server refuses \(.*\): Flux deletes and recreates it \(the label kustomize\.toolkit\.fluxcd\.io\/force: enabled\); its pods are deleted with it, all at once\n {2}hint: keep the old value; or, so that its pods keep running, remove the label kustomize\.toolkit\.fluxcd\.io\/force: enabled in this commit \(Flux's apply is then refused, deleting nothing\) and, once it is pushed, delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; /,
       ),
@@ -617,26 +621,18 @@ describe('fields the API server will not change', () => {
 
   it("takes Flux's force on the object in the cluster as Flux does: a workload applied with it is deleted with its pods even when this commit removes it, so the hint removes it in a commit of its own first", () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
-    const labelled = OBJECTS.replace(
-      'metadata: { name: db }\nspec:\n  serviceName',
-      'metadata: { name: db, labels: { kustomize.toolkit.fluxcd.io/force: enabled } }\nspec:\n  serviceName',
-    );
-    const selector = (objects: string) =>
-      objects
-        .replace('selector: { matchLabels: { app: db } }', 'selector: { matchLabels: { app: db, v: "2" } }')
-        .replace('metadata: { labels: { app: db } }', 'metadata: { labels: { app: db, v: "2" } }');
     const removal =
       'hint: keep the old value; or, so that its pods keep running, push the removal of the label kustomize.toolkit.fluxcd.io/force: enabled in a commit of its own first ' +
       '(Flux reads it on the object in the cluster as well: removed with this change, it still deletes the StatefulSet); once Flux has applied that one, ' +
       "push this change (Flux's apply is then refused, deleting nothing), then delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; ";
     // applied with the label and still labelled
-    const [kept] = changes(delivered, delivered, { was: labelled, objects: selector(labelled), env: { engine: 'flux' } });
+    const [kept] = changes(delivered, delivered, { was: FORCE_LABELLED, objects: selector(FORCE_LABELLED), env: { engine: 'flux' } });
     expect(kept).toContain(
       'Flux deletes and recreates it (the label kustomize.toolkit.fluxcd.io/force: enabled); its pods are deleted with it, all at once',
     );
     expect(kept).toContain(removal);
     // applied with the label, which this commit removes along with the change: Flux still reads it on the StatefulSet in the cluster
-    const [removed] = changes(delivered, delivered, { was: labelled, objects: selector(OBJECTS), env: { engine: 'flux' } });
+    const [removed] = changes(delivered, delivered, { was: FORCE_LABELLED, objects: selector(OBJECTS), env: { engine: 'flux' } });
     expect(removed).toContain(
       'Flux deletes and recreates it (the label kustomize.toolkit.fluxcd.io/force: enabled, as applied); its pods are deleted with it, all at once',
     );
