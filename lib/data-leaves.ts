@@ -14,6 +14,7 @@ import type { ObjectName } from './stack.js';
 import { DIST_DIR } from './synth/disk.js';
 import type { NamespaceHoldings } from './synth/inventory.js';
 import { volumeSource } from './immutable-fields.js';
+import { KEPT_FROM_PRUNE, keptFromPrune } from './delivery/object-options.js';
 import { namesOf, placeOf } from './setting-places.js';
 import { requiredSecretsOf } from './required-secrets.js';
 
@@ -26,36 +27,35 @@ export function holdsData(o: KubeObject): boolean {
 }
 
 /**
- * The annotation that keeps a live object from the engine's prune, by engine: set on the old
- * objects before the commit that drops them is pushed, since the engine prunes them as it syncs.
- */
-const KEPT_FROM_PRUNE: Readonly<Record<Engine, string>> = {
-  argocd: 'argocd.argoproj.io/sync-options=Prune=false',
-  flux: 'kustomize.toolkit.fluxcd.io/prune=disabled',
-};
-
-/**
  * How what leaves a stage's output is deleted, by who applies the stage and its sync policy:
  * `kubectl` by `kubectl apply --prune`; `push`, the engine's prune as soon as the commit syncs;
  * `sync`, an Argo CD sync with prune (by hand, or for an automated stage that does not prune);
- * `resume`, Flux's prune once its suspended Kustomization is resumed; `never`, Flux without prune.
+ * `resume`, Flux's prune once its suspended Kustomization is resumed; `never`, Flux without prune;
+ * `kept`, an object the engine never prunes by its own metadata as applied (`kept` says which).
  */
-type Pruning = 'kubectl' | 'push' | 'sync' | 'resume' | 'never';
+interface Pruning {
+  readonly how: 'kubectl' | 'push' | 'sync' | 'resume' | 'never' | 'kept';
+  readonly delivery?: DeliveredBy;
+  /** What keeps the object from the engine's prune, in words (lib/delivery/object-options.ts `keptFromPrune`). */
+  readonly kept?: string;
+}
 
-function pruning(delivery: DeliveredBy | undefined): Pruning {
-  if (!delivery) return 'kubectl';
-  if (delivery.automated && delivery.prune) return 'push';
+/** How `old` (as the output before had it, so as applied) is deleted once it leaves the output. */
+function pruning(delivery: DeliveredBy | undefined, old: KubeObject): Pruning {
+  if (!delivery) return { how: 'kubectl' };
+  const kept = keptFromPrune(delivery.engine, old);
+  if (kept) return { how: 'kept', delivery, kept };
+  if (delivery.automated && delivery.prune) return { how: 'push', delivery };
   // an Application synced by hand writes no prune: the sync command says it
-  if (delivery.engine === 'argocd') return 'sync';
-  return delivery.prune ? 'resume' : 'never';
+  if (delivery.engine === 'argocd') return { how: 'sync', delivery };
+  return { how: delivery.prune ? 'resume' : 'never', delivery };
 }
 
 /** Argo CD's sync that prunes what left the stage's output. */
 const PRUNING_SYNC = `${APPLIED_BY_HAND.argocd} --prune`;
 
-/** What deletes an object that leaves a stage's output, by `pruning`. */
-function deletedBy(delivery: DeliveredBy | undefined): string {
-  const how = pruning(delivery);
+/** What deletes an object that leaves a stage's output. */
+function deletedBy({ how, delivery, kept }: Pruning): string {
   const name = delivery && engineName(delivery.engine);
   switch (how) {
     case 'kubectl':
@@ -68,16 +68,24 @@ function deletedBy(delivery: DeliveredBy | undefined): string {
       return `${name}, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (${APPLIED_BY_HAND.flux})`;
     case 'never':
       return `${name}, which delivers the stage without prune, leaves it in the cluster until it is deleted by hand`;
+    case 'kept':
+      // Argo CD's docs (sync options, "No Prune Resources"): the app is out of sync while it expects a prune
+      return `${name}, which delivers the stage, never prunes it (${kept}, as applied): it stays in the cluster until it is deleted by hand${
+        delivery!.engine === 'argocd'
+          ? ', and the Application is OutOfSync while it is there (unless it is annotated argocd.argoproj.io/compare-options: IgnoreExtraneous)'
+          : ''
+      }`;
   }
 }
 
 /** The step before which what leaves is copied or backed up, by `pruning`. */
-const PRUNED_AT: Readonly<Record<Pruning, string>> = {
+const PRUNED_AT: Readonly<Record<Pruning['how'], string>> = {
   kubectl: 'applying with --prune',
   push: 'pushing the commit (its engine prunes it as the commit syncs)',
   sync: `syncing with prune (${PRUNING_SYNC})`,
   resume: `resuming the stage (${APPLIED_BY_HAND.flux}), which prunes it`,
   never: 'deleting it by hand',
+  kept: 'deleting it by hand',
 };
 
 /**
@@ -86,9 +94,8 @@ const PRUNED_AT: Readonly<Record<Pruning, string>> = {
  * from the engine's prune (as the commit syncs, or as the stage is resumed), sync or apply without
  * prune; '' when nothing deletes it.
  */
-function beforePruned(delivery: DeliveredBy | undefined, stage: string, objects: readonly string[]): string {
-  const how = pruning(delivery);
-  if (how === 'never') return '';
+function beforePruned({ how, delivery }: Pruning, stage: string, objects: readonly string[]): string {
+  if (how === 'never' || how === 'kept') return '';
   if (how === 'kubectl') return `apply it without --prune first (kubectl apply -k ${DIST_DIR}/${stage}), `;
   if (how === 'sync') return `sync it without --prune first (${APPLIED_BY_HAND.argocd}), `;
   const { engine } = delivery!;
@@ -147,9 +154,11 @@ export function leaves(
     : moved
       ? `, while ${describeObject({ ...old, metadata: { ...old.metadata, namespace: loaded.context.namespace } })} starts empty`
       : '';
+  // (a claim its engine never prunes keeps its volume bound)
+  const prune = pruning(delivery, old);
   const body =
     dir === `${DIST_DIR}/${loaded.context.name}/`
-      ? `leaves ${dir}: ${deletedBy(delivery)}, ${lost}${instead}`
+      ? `leaves ${dir}: ${deletedBy(prune)}${prune.how === 'kept' ? '' : `, ${lost}`}${instead}`
       : `is in ${dir}, the output of namespace ${loaded.context.namespace}, which stage ${loaded.context.name} now makes, but not in this stage's output: once it is deleted, ${lost.replace(/^and /, '')}${instead}`;
   const code = 'output/data-leaves';
   if (successor) {
@@ -161,7 +170,7 @@ export function leaves(
       severity: 'warning',
       location: loaded.locate(setting),
       message: `${what}${dataAt} ${body}`,
-      hint: `to keep the data, set ${keep.join(' and ')}; to move it on purpose, copy the data over before ${PRUNED_AT[pruning(delivery)]}`,
+      hint: `to keep the data, set ${keep.join(' and ')}; to move it on purpose, copy the data over before ${PRUNED_AT[prune.how]}`,
     };
   }
   if (moved)
@@ -171,14 +180,14 @@ export function leaves(
       location: loaded.locate(['namespace']),
       message: `${what}${dataAt} ${body}`,
       hint: `to keep the data, keep the stage's namespace (namespace: ${old.metadata.namespace}); to move it on purpose, ${
-        pruning(delivery) === 'kubectl' || pruning(delivery) === 'never'
-          ? `copy the data over before ${PRUNED_AT[pruning(delivery)]}`
-          : `${beforePruned(delivery, loaded.context.name, [kubectlTarget(old)])}copy the data over, then delete it by hand`
+        prune.how === 'kubectl' || prune.how === 'never'
+          ? `copy the data over before ${PRUNED_AT[prune.how]}`
+          : `${beforePruned(prune, loaded.context.name, [kubectlTarget(old)])}copy the data over, then delete it by hand`
       }`,
     };
   const app = appOfFile(file);
   const place = placeOf(loaded, app, undefined);
-  const hint = `to keep the data, keep the object in the stage (${app ? `apps.${app}, ` : ''}with its names: a renamed app keeps them through its stack's settings, e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before ${PRUNED_AT[pruning(delivery)]}`;
+  const hint = `to keep the data, keep the object in the stage (${app ? `apps.${app}, ` : ''}with its names: a renamed app keeps them through its stack's settings, e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before ${PRUNED_AT[prune.how]}`;
   return place.location
     ? { code, severity: 'warning', location: place.location, message: `${what}${dataAt} ${body}`, hint }
     : { code, severity: 'warning', subject: what, message: `it${dataAt} ${body}`, hint };
@@ -213,20 +222,21 @@ export function namespaceLeaves(
     ...(claimsOf.length ? [`the claims its StatefulSets made (${claimsOf.join(', ')}) with their data`] : []),
   ];
   const now = loaded.context.namespace;
+  const prune = pruning(delivery, old);
   const moved = own && name !== now ? ` (the stage's namespace is ${now} now)` : '';
   const message =
-    `${describeObject(old)} leaves ${dir}${moved}: ${deletedBy(delivery)}, and with it everything in it` +
+    `${describeObject(old)} leaves ${dir}${moved}: ${deletedBy(prune)}, and with it everything in it` +
     (lost.length ? `, also what no file of ${DIST_DIR}/ holds: ${lost.join('; ')}` : '');
   // an engine that prunes deletes the claims of dist/ in it too, one by one
   const kept = [
     kubectlTarget(old),
     ...(inside.some((o) => o.kind === 'PersistentVolumeClaim') ? [`persistentvolumeclaim --all -n ${name}`] : []),
   ];
-  const first = beforePruned(delivery, loaded.context.name, kept);
+  const first = beforePruned(prune, loaded.context.name, kept);
   // one a manifests app included: at that app (else, the app gone, at apps:)
   const hint = moved
     ? `to keep them, set namespace: ${name} back; to move the stage on purpose, ${first}make the Secrets in namespace ${now} and copy the data over, then delete namespace ${name} by hand`
-    : `to keep them, keep Namespace ${name} in the stage${app ? ` (among the files apps.${app} includes)` : ''}; to remove it on purpose, back up what it holds before ${PRUNED_AT[pruning(delivery)]}`;
+    : `to keep them, keep Namespace ${name} in the stage${app ? ` (among the files apps.${app} includes)` : ''}; to remove it on purpose, back up what it holds before ${PRUNED_AT[prune.how]}`;
   const location = moved ? loaded.locate(['namespace']) : (placeOf(loaded, app, undefined).location ?? loaded.locate(['apps']));
   return { code: 'output/data-leaves', severity: 'warning', location, message, hint };
 }

@@ -40,6 +40,7 @@ import { autoscalersLeaving, replicasReset } from './replica-changes.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
 import { configNotRolled, rollsOut, templateNotRolled } from './config-rollouts.js';
 import { recreatedAtSync } from './delivery/recreated.js';
+import { notUpdated } from './delivery/object-options.js';
 import { refused } from './refused-changes.js';
 import { hooksBeforeTheirNamespace, mayHoldPreSyncHook, movedFrom } from './delivery/first-sync.js';
 import { DELIVERY_DIR } from './delivery/index.js';
@@ -237,9 +238,11 @@ function comparedChanges(
     const old = oldObjects.get(key)?.object;
     const now = newObjects.get(key);
     if (!old || !now) continue;
+    // what Flux never updates (ssa: IfNotPresent or Ignore, reconcile: disabled) has no update to refuse, nor any other change it applies
+    if (notUpdated(engine, now, old)) continue;
     // what the engine deletes and creates anew (a hook, an object it is told to force) has no update to refuse: harmless
     // for a hook and a Job (it runs again), not for a workload's pods, a Service's clients, a claim's data (refused says so)
-    const recreation = recreatedAtSync(engine, now);
+    const recreation = recreatedAtSync(engine, now, old);
     if (!recreation || holdsData(now) || (recreation.when !== 'hook' && now.kind !== 'Job'))
       for (const change of immutableChanges(old, now, charts))
         problems.push(refused(loaded, old, now, change, chartOf.get(key), included, delivery, recreation));

@@ -161,7 +161,7 @@ function recreated(
       now.kind === 'PersistentVolumeClaim'
         ? `${deletes}, empty, once no pod uses it: its data goes with it`
         : `${deletes}: its data goes with it unless copied first`;
-    const remove = recreation.when === 'hook' ? 'make it no hook' : `remove ${by}`;
+    const remove = recreation.when === 'hook' ? 'make it no hook' : `remove ${recreation.inCluster ?? by}`;
     return {
       outcome: data,
       hint: `${keep}, and ${remove}, so that ${name} never deletes it with its data; to change it on purpose, copy the data first`,
@@ -169,9 +169,13 @@ function recreated(
   }
   if (POD_OWNERS.has(now.kind)) {
     const field = String(change.path[1] ?? '');
+    // Flux reads its force on the object in the cluster too: removed with the change, it still deletes it
+    const first = recreation.inCluster
+      ? `push the removal of ${recreation.inCluster} in a commit of its own first (${name} reads it on the object in the cluster as well: removed with this change, it still deletes the ${now.kind}); once ${name} has applied that one, push this change (${name}'s apply is then refused, deleting nothing), then `
+      : `remove ${by} in this commit (${name}'s apply is then refused, deleting nothing) and, once it is pushed, `;
     return {
       outcome: `${deletes}; its pods are deleted with it, all at once`,
-      hint: `${keep}; or, so that its pods keep running, remove ${by} in this commit (${name}'s apply is then refused, deleting nothing) and, once it is pushed, ${recreate(old, now, field)}`,
+      hint: `${keep}; or, so that its pods keep running, ${first}${recreate(old, now, field)}`,
     };
   }
   const cost = now.kind === 'Pod' ? ': the pod stops, and starts anew' : (ownEntry(COST, now.kind) ?? '');

@@ -72,6 +72,18 @@ const WITH_CLAIM_TEMPLATES = OBJECTS.replace(
     '  volumeClaimTemplates: [{ metadata: { name: data }, spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } }]\n',
 );
 
+/** The included objects with the StatefulSet labelled for Flux to recreate it when its update is refused. */
+const FORCE_LABELLED = OBJECTS.replace(
+  'metadata: { name: db }\nspec:\n  serviceName',
+  'metadata: { name: db, labels: { kustomize.toolkit.fluxcd.io/force: enabled } }\nspec:\n  serviceName',
+);
+
+/** The included objects with the StatefulSet given a new selector (and template labels), which the API server refuses. */
+const selector = (objects: string) =>
+  objects
+    .replace('selector: { matchLabels: { app: db } }', 'selector: { matchLabels: { app: db, v: "2" } }')
+    .replace('metadata: { labels: { app: db } }', 'metadata: { labels: { app: db, v: "2" } }');
+
 /** A PersistentVolume of the StorageClass 'fixed', for the included objects. */
 const VOLUME =
   '---\napiVersion: v1\nkind: PersistentVolume\nmetadata: { name: local-data }\nspec:\n' +
@@ -282,6 +294,68 @@ describe('data that leaves the output', () => {
     // synced by hand: by a sync with prune
     expect(messages({ engine: 'argocd', sync: { automated: false } })[0]).toContain(
       ': Argo CD, which delivers the stage synced by hand, deletes it at a sync with prune (argocd app sync <its Application> --prune), and with it',
+    );
+  });
+
+  it('says that the engine never prunes a claim or Namespace applied with its keep-from-prune setting (Argo CD Prune=false, Flux prune or reconcile disabled), which kubectl apply --prune still deletes', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const claim = OBJECTS.indexOf('apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: { name: cache }');
+    const without = OBJECTS.slice(0, claim).replace(/---\n$/, '');
+    const keptBy = (metadata: string) => OBJECTS.replace('metadata: { name: cache }', `metadata: { name: cache, ${metadata} }`);
+    const warning = (engine: 'argocd' | 'flux' | undefined, metadata: string, sync: StageEnvironment['sync'] = {}) =>
+      changes(engine ? delivered : MANIFESTS, engine ? delivered : MANIFESTS, {
+        was: keptBy(metadata),
+        objects: without,
+        env: engine ? { engine, sync } : {},
+      }).find((w) => w.includes('PersistentVolumeClaim data/cache leaves'))!;
+    const argo = warning('argocd', 'annotations: { argocd.argoproj.io/sync-options: "Prune=false,ServerSideApply=true" }');
+    expect(argo.split('\n')[0]).toBe(
+      `${at(MANIFESTS, 'stack: manifests')}: warning: PersistentVolumeClaim data/cache leaves dist/data/: Argo CD, which delivers the stage, never prunes it ` +
+        '(the annotation argocd.argoproj.io/sync-options: Prune=false,ServerSideApply=true, as applied): it stays in the cluster until it is deleted by hand, ' +
+        'and the Application is OutOfSync while it is there (unless it is annotated argocd.argoproj.io/compare-options: IgnoreExtraneous)',
+    );
+    expect(argo).toMatch(/to remove it on purpose, back the data up before deleting it by hand$/);
+    // Flux: its own setting (label or annotation, any case), reconcile: disabled too, and whether or not it prunes, synced or suspended
+    for (const [metadata, sync] of [
+      ['annotations: { kustomize.toolkit.fluxcd.io/prune: disabled }', {}],
+      ['labels: { kustomize.toolkit.fluxcd.io/prune: Disabled }', { automated: false }],
+      ['annotations: { kustomize.toolkit.fluxcd.io/reconcile: disabled }', {}],
+    ] as const)
+      expect(warning('flux', metadata, sync)).toContain(
+        `Flux, which delivers the stage, never prunes it (the ${metadata.split(':')[0].slice(0, -1)} `,
+      );
+    // each engine reads its own; kubectl apply --prune reads none
+    expect(warning('flux', 'annotations: { argocd.argoproj.io/sync-options: Prune=false }')).toContain(
+      'Flux, which delivers the stage and prunes, deletes it',
+    );
+    expect(warning('argocd', 'annotations: { kustomize.toolkit.fluxcd.io/prune: disabled }')).toContain(
+      'Argo CD, which delivers the stage and prunes, deletes it',
+    );
+    expect(warning(undefined, 'annotations: { argocd.argoproj.io/sync-options: Prune=false }')).toContain(
+      'kubectl apply --prune deletes it',
+    );
+    // a Namespace applied with it stays, and is not to be kept from the prune again before the stage moves
+    const before = `${STAGE}${MANIFESTS.replace('apps:\n', '')}delivery: { cluster: nonprod }\n`;
+    const outputBefore = output(before);
+    const namespaceFile = [...outputBefore.keys()].find((f) => outputBefore.get(f)!.includes('kind: Namespace'))!;
+    const annotated = new Map(outputBefore);
+    annotated.set(
+      namespaceFile,
+      outputBefore
+        .get(namespaceFile)!
+        .replace(/(kind: Namespace\nmetadata:\n {2}annotations:\n)/, '$1    argocd.argoproj.io/sync-options: Prune=false\n'),
+    );
+    expect(annotated.get(namespaceFile)).not.toBe(outputBefore.get(namespaceFile));
+    const outcome = compileStage(
+      source(`namespace: data2\n${before}`, OBJECTS, (f) => annotated.get(f)),
+      { engine: 'argocd' },
+    );
+    const namespace = (outcome.notices ?? []).map(formatProblem).find((w) => w.includes('Namespace data leaves'))!;
+    expect(namespace).toContain(
+      "Namespace data leaves dist/data/ (the stage's namespace is data2 now): Argo CD, which delivers the stage, never prunes it (the annotation argocd.argoproj.io/sync-options: Prune=false, as applied)",
+    );
+    expect(namespace).toContain(
+      'to move the stage on purpose, make the Secrets in namespace data2 and copy the data over, then delete namespace data by hand',
     );
   });
 
@@ -518,15 +592,8 @@ describe('fields the API server will not change', () => {
 
   it('still warns about a workload or a Service an engine is told to force: Flux deletes it with its pods, all at once, with the orphan route in the hint', () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
-    const labelled = OBJECTS.replace(
-      'metadata: { name: db }\nspec:\n  serviceName',
-      'metadata: { name: db, labels: { kustomize.toolkit.fluxcd.io/force: enabled } }\nspec:\n  serviceName',
-    );
-    const selector = (objects: string) =>
-      objects
-        .replace('selector: { matchLabels: { app: db } }', 'selector: { matchLabels: { app: db, v: "2" } }')
-        .replace('metadata: { labels: { app: db } }', 'metadata: { labels: { app: db, v: "2" } }');
-    expect(changes(delivered, delivered, { was: labelled, objects: selector(labelled), env: { engine: 'flux' } })).toEqual([
+    // labelled in this commit: the object in the cluster is not yet, so removing the label from the commit stops Flux
+    expect(changes(delivered, delivered, { objects: selector(FORCE_LABELLED), env: { engine: 'flux' } })).toEqual([
       expect.stringMatching(
         /^objects\/all\.yaml:7:42: warning: StatefulSet data\/db: spec\.selector\.matchLabels\.v changes from \(none\) to 2, which the API server refuses \(.*\): Flux deletes and recreates it \(the label kustomize\.toolkit\.fluxcd\.io\/force: enabled\); its pods are deleted with it, all at once\n {2}hint: keep the old value; or, so that its pods keep running, remove the label kustomize\.toolkit\.fluxcd\.io\/force: enabled in this commit \(Flux's apply is then refused, deleting nothing\) and, once it is pushed, delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; /,
       ),
@@ -550,6 +617,65 @@ describe('fields the API server will not change', () => {
         'Flux deletes and recreates it (the annotation kustomize.toolkit.fluxcd.io/force: Enabled): its clients cannot reach it in between\n' +
         '  hint: keep the old value; or let Flux recreate it (its clients cannot reach it in between)',
     ]);
+  });
+
+  it("takes Flux's force on the object in the cluster as Flux does: a workload applied with it is deleted with its pods even when this commit removes it, so the hint removes it in a commit of its own first", () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const removal =
+      'hint: keep the old value; or, so that its pods keep running, push the removal of the label kustomize.toolkit.fluxcd.io/force: enabled in a commit of its own first ' +
+      '(Flux reads it on the object in the cluster as well: removed with this change, it still deletes the StatefulSet); once Flux has applied that one, ' +
+      "push this change (Flux's apply is then refused, deleting nothing), then delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; ";
+    // applied with the label and still labelled
+    const [kept] = changes(delivered, delivered, { was: FORCE_LABELLED, objects: selector(FORCE_LABELLED), env: { engine: 'flux' } });
+    expect(kept).toContain(
+      'Flux deletes and recreates it (the label kustomize.toolkit.fluxcd.io/force: enabled); its pods are deleted with it, all at once',
+    );
+    expect(kept).toContain(removal);
+    // applied with the label, which this commit removes along with the change: Flux still reads it on the StatefulSet in the cluster
+    const [removed] = changes(delivered, delivered, { was: FORCE_LABELLED, objects: selector(OBJECTS), env: { engine: 'flux' } });
+    expect(removed).toContain(
+      'Flux deletes and recreates it (the label kustomize.toolkit.fluxcd.io/force: enabled, as applied); its pods are deleted with it, all at once',
+    );
+    expect(removed).toContain(removal);
+    // a Job applied with it runs again, as any Job Flux recreates: no warning
+    const job = OBJECTS.replace(
+      'metadata: { name: migrate }',
+      'metadata: { name: migrate, annotations: { kustomize.toolkit.fluxcd.io/force: enabled } }',
+    );
+    expect(
+      changes(delivered, delivered, { was: job, objects: OBJECTS.replace('migrate:1.0', 'migrate:1.1'), env: { engine: 'flux' } }),
+    ).toEqual([]);
+    // Argo CD reads its Force=true on the manifest alone: removed in this commit, the sync is refused
+    const forced = OBJECTS.replace(
+      'metadata: { name: db }\nspec:\n  serviceName',
+      'metadata: { name: db, annotations: { argocd.argoproj.io/sync-options: Force=true } }\nspec:\n  serviceName',
+    );
+    expect(changes(delivered, delivered, { was: forced, objects: selector(OBJECTS), env: { engine: 'argocd' } }).join('\n')).toContain(
+      "Argo CD's sync of the stage fails on it, refused by the API server",
+    );
+  });
+
+  it('does not warn about an object Flux never updates (ssa: IfNotPresent, ssa: Ignore or reconcile: disabled, the last two on the object in the cluster too): no update reaches the API server to be refused', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const annotated = (annotation: string) =>
+      OBJECTS.replace(
+        'metadata: { name: db }\nspec:\n  clusterIP',
+        `metadata: { name: db, annotations: { ${annotation} } }\nspec:\n  clusterIP`,
+      );
+    const warned = (engine: 'argocd' | 'flux', was: string, objects: string) =>
+      changes(delivered, delivered, { was, objects: objects.replace('10.96.0.50', '10.96.0.51'), env: { engine } }).some((w) =>
+        w.includes('Service data/db: spec.clusterIP changes'),
+      );
+    const same = (annotation: string) => [annotated(annotation), annotated(annotation)] as const;
+    expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'))).toBe(false);
+    expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: ignore'))).toBe(false);
+    expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/reconcile: disabled'))).toBe(false);
+    // excluded in the cluster, Flux skips it even when this commit removes the annotation; IfNotPresent is read on the manifest alone
+    expect(warned('flux', annotated('kustomize.toolkit.fluxcd.io/reconcile: Disabled'), OBJECTS)).toBe(false);
+    expect(warned('flux', annotated('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'), OBJECTS)).toBe(true);
+    // Flux applies (and has refused) the others; Argo CD and kubectl read none of them
+    expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: Merge'))).toBe(true);
+    expect(warned('argocd', ...same('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'))).toBe(true);
   });
 
   it('shows an empty value as "" in an immutable field\'s change, not as nothing', () => {

@@ -20,6 +20,7 @@ import { ARGOCD_HOOK, HELM_HOOK, argoCdPreSync } from '../model/hooks.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { SYNC_WAVE_ANNOTATION } from '../model/sync-waves.js';
 import { ENGINES } from '../model/engines.js';
+import { goAtoi } from '../model/cron.js';
 import { hookDeletePolicies } from './recreated.js';
 import { argoCdTarget, sameCluster, targetOf } from './target.js';
 
@@ -34,15 +35,10 @@ export const mayHoldPreSyncHook = (text: string): boolean => PRE_SYNC_MARKERS.so
 /** Helm's order of a hook, which Argo CD takes for the wave of an object that names no valid sync wave. */
 const HELM_HOOK_WEIGHT = 'helm.sh/hook-weight';
 
-/** The 64-bit integers Go's strconv.Atoi reads: a sign, digits, nothing around them (no space). */
-const ATOI = /^[-+]?\d+$/;
-const INT64 = 2n ** 63n;
-
-/** `text` as Go's strconv.Atoi reads it on a 64-bit machine, else undefined. */
+/** `text` as Go's strconv.Atoi reads it on a 64-bit machine, else undefined (no number, or none it reads). */
 function atoi(text: unknown): number | undefined {
-  if (typeof text !== 'string' || !ATOI.test(text)) return undefined;
-  const value = BigInt(text);
-  return value >= -INT64 && value < INT64 ? Number(value) : undefined;
+  const value = typeof text === 'string' ? goAtoi(text) : undefined;
+  return typeof value === 'bigint' ? Number(value) : undefined;
 }
 
 /**

@@ -8,6 +8,7 @@
 import type { Engine } from '../model/engines.js';
 import { ARGOCD_HOOK, argoCdHook } from '../model/hooks.js';
 import type { KubeObject } from '../model/object.js';
+import { ARGOCD_SYNC_OPTIONS, argoCdSyncOptions, FLUX_FORCE, fluxMetadata } from './object-options.js';
 
 /**
  * The deletion policies of a hook, by annotation, each spelled exactly as the engine reads it (any
@@ -29,26 +30,27 @@ const HOOK_DELETE_POLICIES: Readonly<Record<string, Readonly<Record<string, stri
 
 /**
  * Flux deletes and creates anew an object whose update the API server refuses (an immutable field)
- * when it carries this annotation or label `enabled`, in any case (kustomize-controller's force
- * selector, read by fluxcd/pkg ssa `AnyInMetadata` with strings.EqualFold), with background
- * propagation: a workload's pods go with it at once (fluxcd/pkg#603).
+ * when it or the object in the cluster carries this annotation or label, in any case
+ * (kustomize-controller's force selector, read by fluxcd/pkg ssa `shouldForceApply` on both), with
+ * background propagation: a workload's pods go with it at once (fluxcd/pkg#603). Argo CD's sync
+ * options, each exact, white space trimmed (gitops-engine HasAnnotationOption, read on the manifest
+ * alone): `Force=true` has its client-side `kubectl apply --force` delete and create the object anew
+ * when its update is refused (with `ServerSideApply=true` it only forces conflicts); with
+ * `Replace=true` too, `kubectl replace --force` deletes and creates it at every sync that applies it,
+ * changed or not (stagecraft's Applications apply every object: no ApplyOutOfSyncOnly). Here: the
+ * annotation that has `engine` delete and create an object anew only when the API server refuses its
+ * update, as written in a manifest.
  */
-const FLUX_FORCE = 'kustomize.toolkit.fluxcd.io/force';
-const FLUX_FORCE_VALUE = 'enabled';
-/**
- * Argo CD's sync options of an object, each exact, white space trimmed (gitops-engine
- * HasAnnotationOption): `Force=true` has its client-side `kubectl apply --force` delete and create
- * the object anew when its update is refused (with `ServerSideApply=true` it only forces conflicts);
- * with `Replace=true` too, `kubectl replace --force` deletes and creates it at every sync that
- * applies it, changed or not (stagecraft's Applications apply every object: no ApplyOutOfSyncOnly).
- */
-const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
-
-/** The annotation that has `engine` delete and create an object anew only when the API server refuses its update, as written in a manifest. */
 export const FORCE_ANNOTATION: Readonly<Record<Engine, string>> = {
   argocd: `${ARGOCD_SYNC_OPTIONS}: Force=true`,
-  flux: `${FLUX_FORCE}: ${FLUX_FORCE_VALUE}`,
+  flux: FLUX_FORCE.written,
 };
+
+/**
+ * The kinds Argo CD never replaces, updating them instead, whatever their sync options (gitops-engine
+ * `applyObject`): `kubectl replace --force` of a CRD or a Namespace would delete what it holds.
+ */
+const NEVER_REPLACED = new Set(['CustomResourceDefinition', 'Namespace']);
 
 /**
  * How an engine deletes and creates an object anew rather than updates it: `hook`, an Argo CD sync
@@ -59,6 +61,11 @@ export interface Recreation {
   readonly when: 'hook' | 'refused' | 'every-sync';
   /** What in the object's metadata says so, as written (`the annotation kustomize.toolkit.fluxcd.io/force: Enabled`). */
   readonly by: string;
+  /**
+   * Flux's force as the object in the cluster carries it (applied from the output before), which Flux
+   * reads as well: removed in the commit that changes the field, it still has the object recreated.
+   */
+  readonly inCluster?: string;
 }
 
 /**
@@ -93,23 +100,24 @@ function argoHook(annotations: Readonly<Record<string, string>>): boolean {
  * How `engine` deletes and creates `o` anew rather than updating it, or undefined when it updates it
  * in place (and has its update refused): for Argo CD, a sync hook (`argocd.argoproj.io/hook`, or a
  * Helm hook, which it runs as one) deleted before each creation or never applied, an object of
- * `Force=true` (client-side apply), or of `Force=true,Replace=true`; for Flux, one of
- * `kustomize.toolkit.fluxcd.io/force: enabled`. kubectl (no engine) updates every object.
+ * `Force=true` (client-side apply), or of `Force=true,Replace=true` (but a CRD or a Namespace); for Flux, one of
+ * `kustomize.toolkit.fluxcd.io/force: enabled`, or whose object in the cluster (`applied`, as the
+ * output before had it) has it. kubectl (no engine) updates every object.
  */
-export function recreatedAtSync(engine: Engine | undefined, o: KubeObject): Recreation | undefined {
+export function recreatedAtSync(engine: Engine | undefined, o: KubeObject, applied?: KubeObject): Recreation | undefined {
   const annotations = o.metadata.annotations ?? {};
   if (engine === 'flux') {
-    const forced = (v: string | undefined) => v !== undefined && v !== '' && v.toLowerCase() === FLUX_FORCE_VALUE;
-    if (forced(annotations[FLUX_FORCE])) return { when: 'refused', by: `the annotation ${FLUX_FORCE}: ${annotations[FLUX_FORCE]}` };
-    const label = o.metadata.labels?.[FLUX_FORCE];
-    return forced(label) ? { when: 'refused', by: `the label ${FLUX_FORCE}: ${label}` } : undefined;
+    const now = fluxMetadata(o, FLUX_FORCE.name, FLUX_FORCE.value);
+    const inCluster = applied && fluxMetadata(applied, FLUX_FORCE.name, FLUX_FORCE.value);
+    if (inCluster) return { when: 'refused', by: now ?? `${inCluster}, as applied`, inCluster };
+    return now ? { when: 'refused', by: now } : undefined;
   }
   if (engine !== 'argocd') return undefined;
   if (argoHook(annotations)) return { when: 'hook', by: `the annotation ${ARGOCD_HOOK}` };
-  const written = annotations[ARGOCD_SYNC_OPTIONS] ?? '';
-  const options = written.split(',').map((p) => p.trim());
+  const { options, written } = argoCdSyncOptions(o);
   if (!options.includes('Force=true')) return undefined;
   const by = `the annotation ${ARGOCD_SYNC_OPTIONS}: ${written}`;
-  if (options.includes('Replace=true')) return { when: 'every-sync', by };
+  // a Namespace or CRD Argo CD updates instead (replaced, it would delete everything in it, or every object of its kind)
+  if (options.includes('Replace=true')) return NEVER_REPLACED.has(o.kind) ? undefined : { when: 'every-sync', by };
   return options.includes('ServerSideApply=true') ? undefined : { when: 'refused', by };
 }

@@ -129,12 +129,20 @@ function intOrName(expr: string, names: Bounds['names']): bigint | string {
   return goUint(expr);
 }
 
+/**
+ * `text` as Go's strconv.Atoi reads it on a 64-bit machine (a sign, digits, nothing around them),
+ * or why it refuses it, in its words. Also Argo CD's reading of a sync wave (lib/delivery/first-sync.ts).
+ */
+export function goAtoi(text: string): bigint | 'invalid syntax' | 'value out of range' {
+  if (!GO_INT.test(text)) return 'invalid syntax';
+  const n = BigInt(text);
+  return n > INT64_MAX || n < -INT64_MAX - 1n ? 'value out of range' : n;
+}
+
 /** robfig/cron's mustParseInt: strconv.Atoi, then no negative number. */
 function goUint(expr: string): bigint | string {
-  if (!GO_INT.test(expr)) return `failed to parse int from ${expr}: strconv.Atoi: parsing ${goQuote(expr)}: invalid syntax`;
-  const n = BigInt(expr);
-  if (n > INT64_MAX || n < -INT64_MAX - 1n)
-    return `failed to parse int from ${expr}: strconv.Atoi: parsing ${goQuote(expr)}: value out of range`;
+  const n = goAtoi(expr);
+  if (typeof n === 'string') return `failed to parse int from ${expr}: strconv.Atoi: parsing ${goQuote(expr)}: ${n}`;
   if (n < 0n) return `negative number (${n}) not allowed: ${expr}`;
   return n;
 }
