@@ -346,8 +346,8 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('synth/dist-not-a-directory', 'dist is not a plain directory', 'dist must be a directory of the project, not a symlink or a file.'),
   row(
     'synth/mount-point',
-    'A mount point inside dist/',
-    'Unmount it: stage directories are replaced by rename, which cannot cross file systems.',
+    'A mount point inside dist/, or a stage file or the schema mounted over',
+    'Unmount it: stage directories and project files are replaced by rename, which cannot cross file systems nor replace a mount point (mount the directory environments/ rather than one file of it).',
   ),
   row(
     'synth/linked-file',

@@ -240,6 +240,33 @@ describe('a project file that a write replaces', () => {
     expect(existsSync(join(dir, '.stagecraft', 'journal.json'))).toBe(false);
   });
 
+  it('is refused, before anything is written, when a file is mounted over it, which no rename can replace (every next command would fail on the journal)', (ctx) => {
+    // a stage file given to a container on its own (docker run -v ./qa.yaml:/work/environments/qa.yaml): a mount point of its own
+    const dir = promotableProject();
+    const qa = join(dir, 'environments', 'qa.yaml');
+    const source = join(dir, 'qa-source.yaml');
+    writeFileSync(source, readFileSync(qa));
+    // mounting takes root (or a user namespace): elsewhere there is nothing to test
+    if (spawnSync('mount', ['--bind', source, qa]).status !== 0) ctx.skip();
+    try {
+      const seen = () => [snapshotDir(join(dir, 'dist')), snapshotDir(join(dir, 'environments'))];
+      const before = seen();
+      const r = runCli('promote', ['test', 'qa'], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        'error: environments/qa.yaml is a mount point (a file mounted over it from elsewhere); stagecraft replaces a file by renaming its new text onto it, which a mount point refuses\n' +
+          '  hint: make the change in the file mounted there by hand, or mount the directory environments/ rather than the file, then run the command again\n' +
+          '1 problem; nothing was written.\n',
+      );
+      expect(seen()).toEqual(before);
+      expect(existsSync(join(dir, '.stagecraft', 'journal.json'))).toBe(false);
+      // and the next command is not stopped by what the promotion left
+      expect(runCli('check', [], dir)).toMatchObject({ code: 0, stderr: '' });
+    } finally {
+      spawnSync('umount', [qa]);
+    }
+  });
+
   it('is written anew when it is the schema, which stagecraft generates, even with another hard link: the other name keeps the old text, as a link to a file of dist/ would', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     const schema = join(dir, 'environments', 'stage.schema.json');
