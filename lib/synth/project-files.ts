@@ -4,7 +4,7 @@
  * `.<name>.stagecraft-tmp`, to be renamed onto it (for a symbolic link, onto the file it leads to).
  */
 import { chmodSync, chownSync, lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { tmpPath } from './disk.js';
@@ -26,7 +26,7 @@ export interface ProjectFilesPlan {
  * the directories of all its renames at once (`unmovable`), before it writes any new text.
  */
 export function planProjectFiles(root: string, files: Iterable<string>, generated: ReadonlySet<string> = new Set()): ProjectFilesPlan {
-  const destinations = [...files].map((path) => writtenThrough(root, path));
+  const destinations = [...files].map((path) => writtenThrough(root, path, generated.has(path)));
   const renames = destinations.map(({ path, to }) => ({ path, from: tmpPath(path), to }));
   // a directory where a project file or its new text goes would stop the renames half done, after
   // the journal (which the next command would then complete): refused before anything is written
@@ -163,9 +163,10 @@ function keepOwner(path: string, old: Stats): void {
  * root (`../shared/qa.yaml`), so that the link stays and what it points at is edited, as an editor
  * does. The new text is still written beside the link (where a rollback looks for it) and renamed
  * onto the file, which rename(2) can do only on the same file system: a file elsewhere is refused
- * before anything is written. A link that leads nowhere is replaced, as a missing file is written.
+ * before anything is written, and so is a link of a `generated` file (the schema) out of the project.
+ * A link that leads nowhere is replaced, as a missing file is written.
  */
-function writtenThrough(root: string, path: string): { path: string; to: string; problems: Problem[] } {
+function writtenThrough(root: string, path: string, generated: boolean): { path: string; to: string; problems: Problem[] } {
   const full = join(root, path);
   if (!lstatSync(full, { throwIfNoEntry: false })?.isSymbolicLink()) return { path, to: path, problems: [] };
   let real: string;
@@ -173,6 +174,22 @@ function writtenThrough(root: string, path: string): { path: string; to: string;
     real = realpathSync(full);
   } catch {
     return { path, to: path, problems: [] };
+  }
+  // a stage file is read as one before its edit, but the schema is written whatever the file holds: a
+  // repository's link out of the project (environments/stage.schema.json -> ~/.bashrc) would have synth write over it
+  const fromRoot = relative(realpathSync(root), real);
+  if (generated && (fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot))) {
+    return {
+      path,
+      to: path,
+      problems: [
+        {
+          code: 'synth/linked-file',
+          message: `${path} is a symbolic link to ${real}, out of the project; stagecraft writes its schema through a link only to a file inside the project, never over a file elsewhere`,
+          hint: `replace the link with the schema of this checkout (rm ${path}; synth writes it), then run the command again`,
+        },
+      ],
+    };
   }
   if (statSync(dirname(real)).dev === lstatSync(dirname(full)).dev) return { path, to: relative(root, real), problems: [] };
   return {
