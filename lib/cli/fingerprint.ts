@@ -4,12 +4,14 @@
  * every input and of every file below `dist/` (lib/cli/digests.ts) at a moment when `dist/` was
  * exactly what those inputs produce. Check recomputes them all and compares: any difference at all
  * (a file changed, added, removed, or a symbolic link retargeted) means a full compilation, as
- * without this file. Deleting it is always safe (the next check compiles in full).
+ * without this file. Deleting it is always safe (the next check compiles in full), and so is keeping it
+ * while `dist/` or the inputs change: a command that writes without recording a new one (promote,
+ * switch, a synthesis of some stages) leaves it, and every use takes the digests again, which differ where they wrote.
  */
 import { lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors.js';
-import { errnoCode, isFsError } from '../fs-problems.js';
+import { isFsError } from '../fs-problems.js';
 import type { DeliveredStage } from '../delivery/stage.js';
 import { sha256Hex } from '../model/sha256.js';
 import { STATE_DIR, isGenerated, readRegularBytes, type DistTree } from '../synth/disk.js';
@@ -210,16 +212,6 @@ function keepingState(write: () => void): boolean {
   } catch (e) {
     if (isFsError(e)) return false;
     throw e;
-  }
-}
-
-/** Removes the fingerprint, before anything that changes `dist/` or the inputs without recording a new one. */
-export function forgetFingerprint(root: string): void {
-  try {
-    rmSync(join(root, FINGERPRINT_FILE), { force: true });
-  } catch (e) {
-    // a directory in its place holds no fingerprint to forget (and none is written there: `record`)
-    if (errnoCode(e) !== 'EISDIR') throw e;
   }
 }
 

@@ -298,9 +298,13 @@ export function acquireLock(root: string, command: string, log: (line: string) =
         continue;
       }
       if (!wait || Date.now() >= deadline) {
+        const longer = `(or set ${LOCK_WAIT_ENV} to wait longer than ${waitS} s)`;
+        // another machine's lock is never judged gone (\`alive\`): only its user can say so
         throw locked(
           `another command is writing this project: ${describe(holder)} holds ${LOCK_FILE}`,
-          `wait for it to finish and run the command again (or set ${LOCK_WAIT_ENV} to wait longer than ${waitS} s); if that process is gone, the next command takes its lock over`,
+          holder.host === hostname()
+            ? `wait for it to finish and run the command again ${longer}; if that process is gone, the next command takes its lock over`
+            : `it was taken on ${holder.host ? escapeName(holder.host) : 'a host it does not name'}, whose processes stagecraft cannot see from here, so it is never taken over: wait for that command to finish ${longer}; if none runs there (a container replaced since, a machine restarted), remove ${LOCK_FILE}, then run the command again`,
         );
       }
       if (!told) log(`stagecraft: waiting for ${describe(holder)} to finish writing this project`);

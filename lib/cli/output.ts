@@ -18,7 +18,6 @@ import { compareDist, compareDistDir, distDirs, mergeDifferences, present, type 
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/rendered.js';
 import type { FileTree } from '../synth/file-content.js';
-import { forgetFingerprint } from './fingerprint.js';
 import { BYTE_ORDER_MARK, startsWithByteOrderMark } from './read-file.js';
 import { noteWritten } from './print.js';
 import { DIST_DIR, compile, readStageFile, readStageTree, stagePath, type Project } from './project.js';
@@ -131,8 +130,9 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
     adopt,
     write(compiled) {
       for (const [stage, tree] of compiled.tree) for (const [path, digest] of fileDigests(stage, tree)) digests.set(path, digest);
-      // what the last full synthesis recorded stops being true now (lib/cli/fingerprint.ts)
-      forgetFingerprint(project.root);
+      // what the last full synthesis recorded (lib/cli/fingerprint.ts) stays: every use of it takes the
+      // digests again, so a stage written since is compiled again and the others keep their records
+      // (the next synthesis of a stage promote or switch rewrote plans dist/delivery/ with them)
       const { removed, foreign, changed } = commitOrSayHalfDone(project.root, () => tx.commit(compiled.tree));
       noteWritten(`${DIST_DIR}/`);
       return { ...report(project, compiled, staged, foreign, changed), removed, digests };

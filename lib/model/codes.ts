@@ -346,13 +346,13 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('synth/dist-not-a-directory', 'dist is not a plain directory', 'dist must be a directory of the project, not a symlink or a file.'),
   row(
     'synth/mount-point',
-    'A mount point inside dist/',
-    'Unmount it: stage directories are replaced by rename, which cannot cross file systems.',
+    'A mount point inside dist/, or a stage file or the schema mounted over',
+    'Unmount it: stage directories and project files are replaced by rename, which cannot cross file systems nor replace a mount point (mount the directory environments/ rather than one file of it).',
   ),
   row(
     'synth/linked-file',
     'A linked stage file that a rename cannot edit',
-    'A stage file or the schema is replaced by a rename: one that is a symbolic link to another file system (which a rename cannot cross), or a stage file that has other hard links (which would keep the old text), is refused: edit that file by hand, or give the name a file of its own.',
+    'A stage file or the schema is replaced by a rename: one that is a symbolic link to another file system (which a rename cannot cross), a stage file that has other hard links (which would keep the old text), or the schema behind a link out of the project (which would write over a file elsewhere), is refused: edit that file by hand, or give the name a file of its own.',
   ),
   row('config/yml-extension', 'A stage file ending in .yml', 'Stage files end in .yaml; rename it as the hint says.'),
   row(

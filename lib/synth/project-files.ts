@@ -3,8 +3,8 @@
  * that promote and switch edit, the schema): each new text is written beside its file as
  * `.<name>.stagecraft-tmp`, to be renamed onto it (for a symbolic link, onto the file it leads to).
  */
-import { chmodSync, chownSync, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { chmodSync, chownSync, lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { tmpPath } from './disk.js';
@@ -15,7 +15,7 @@ import { digestOf, type Rename } from './journal.js';
 export interface ProjectFilesPlan {
   /** Per project file: its path from the root, its new text's (`tmpPath`) and the file that text is renamed onto (`writtenThrough`). */
   readonly renames: readonly (Rename & { readonly path: string })[];
-  /** What stops them: a link to another file system, a source with other hard links, a directory where a file goes. */
+  /** What stops them: a link to another file system, a source with other hard links, a file mounted over one, a directory where a file goes. */
   readonly problems: readonly Problem[];
 }
 
@@ -26,7 +26,7 @@ export interface ProjectFilesPlan {
  * the directories of all its renames at once (`unmovable`), before it writes any new text.
  */
 export function planProjectFiles(root: string, files: Iterable<string>, generated: ReadonlySet<string> = new Set()): ProjectFilesPlan {
-  const destinations = [...files].map((path) => writtenThrough(root, path));
+  const destinations = [...files].map((path) => writtenThrough(root, path, generated.has(path)));
   const renames = destinations.map(({ path, to }) => ({ path, from: tmpPath(path), to }));
   // a directory where a project file or its new text goes would stop the renames half done, after
   // the journal (which the next command would then complete): refused before anything is written
@@ -44,7 +44,39 @@ export function planProjectFiles(root: string, files: Iterable<string>, generate
   // a generated file (the schema) is replaced as dist/'s files are, other hard links or not: there
   // is no hand edit of it to make, and refusing it would stop every synthesis after an upgrade
   const links = destinations.flatMap((d) => [...d.problems, ...(generated.has(d.path) ? [] : otherLinks(root, d.path, d.to))]);
-  return { renames, problems: [...links, ...inTheWay] };
+  // a file mounted over one (rename(2) refuses a mount point, EBUSY) would stop the renames half done, as a directory would
+  const mounted = destinations
+    .filter((d) => mountedOver(join(root, d.to)))
+    .map(
+      ({ to }): Problem => ({
+        code: 'synth/mount-point',
+        message: `${to} is a mount point (a file mounted over it from elsewhere); stagecraft replaces a file by renaming its new text onto it, which a mount point refuses`,
+        hint: `make the change in the file mounted there by hand, or mount the directory ${dirname(to)}/ rather than the file, then run the command again`,
+      }),
+    );
+  return { renames, problems: [...links, ...mounted, ...inTheWay] };
+}
+
+/**
+ * Whether a file is mounted over `path` (`docker run -v ./qa.yaml:/work/environments/qa.yaml`): it
+ * is on another device than its directory or, mounted from the same file system, `/proc/self/mountinfo`
+ * lists it (Linux; where there is no such file, no file is mounted on its own).
+ */
+function mountedOver(path: string): boolean {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (!st?.isFile()) return false;
+  if (st.dev !== lstatSync(dirname(path)).dev) return true;
+  let table: string;
+  try {
+    table = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return false;
+  }
+  const real = realpathSync(path);
+  // the fifth field is where each mount is, with a space, tab, line feed or backslash written in octal (\040)
+  return table
+    .split('\n')
+    .some((line) => line.split(' ')[4]?.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))) === real);
 }
 
 /**
@@ -131,9 +163,10 @@ function keepOwner(path: string, old: Stats): void {
  * root (`../shared/qa.yaml`), so that the link stays and what it points at is edited, as an editor
  * does. The new text is still written beside the link (where a rollback looks for it) and renamed
  * onto the file, which rename(2) can do only on the same file system: a file elsewhere is refused
- * before anything is written. A link that leads nowhere is replaced, as a missing file is written.
+ * before anything is written, and so is a link of a `generated` file (the schema) out of the project.
+ * A link that leads nowhere is replaced, as a missing file is written.
  */
-function writtenThrough(root: string, path: string): { path: string; to: string; problems: Problem[] } {
+function writtenThrough(root: string, path: string, generated: boolean): { path: string; to: string; problems: Problem[] } {
   const full = join(root, path);
   if (!lstatSync(full, { throwIfNoEntry: false })?.isSymbolicLink()) return { path, to: path, problems: [] };
   let real: string;
@@ -141,6 +174,22 @@ function writtenThrough(root: string, path: string): { path: string; to: string;
     real = realpathSync(full);
   } catch {
     return { path, to: path, problems: [] };
+  }
+  // a stage file is read as one before its edit, but the schema is written whatever the file holds: a
+  // repository's link out of the project (environments/stage.schema.json -> ~/.bashrc) would have synth write over it
+  const fromRoot = relative(realpathSync(root), real);
+  if (generated && (fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot))) {
+    return {
+      path,
+      to: path,
+      problems: [
+        {
+          code: 'synth/linked-file',
+          message: `${path} is a symbolic link to ${real}, out of the project; stagecraft writes its schema through a link only to a file inside the project, never over a file elsewhere`,
+          hint: `replace the link with the schema of this checkout (rm ${path}; synth writes it), then run the command again`,
+        },
+      ],
+    };
   }
   if (statSync(dirname(real)).dev === lstatSync(dirname(full)).dev) return { path, to: relative(root, real), problems: [] };
   return {

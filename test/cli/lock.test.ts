@@ -88,6 +88,29 @@ describe('the project lock', () => {
     expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(raw);
   });
 
+  it('refuses a lock taken on another host with a hint that says how to free it, since no next command takes it over', () => {
+    // a checkout shared with another machine, or a container replaced since (a new hostname): its processes cannot be seen from here
+    const dir = tempProject({ lab: repoStage('lab') });
+    mkdirSync(join(dir, '.stagecraft'), { recursive: true });
+    const raw = JSON.stringify({
+      pid: deadPid(),
+      host: 'ci-runner-7f3a',
+      command: 'npm run synth',
+      since: '2026-12-01T10:00:00.000Z',
+      token: 'abc',
+    });
+    writeFileSync(join(dir, LOCK_FILE), raw);
+    const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^error: another command is writing this project: pid \d+ on ci-runner-7f3a \(npm run synth, since 2026-12-01T10:00:00.000Z\) holds .stagecraft\/lock\n/,
+    );
+    expect(r.stderr).toContain(
+      '  hint: it was taken on ci-runner-7f3a, whose processes stagecraft cannot see from here, so it is never taken over: wait for that command to finish (or set STAGECRAFT_LOCK_WAIT to wait longer than 0 s); if none runs there (a container replaced since, a machine restarted), remove .stagecraft/lock, then run the command again\n',
+    );
+    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(raw);
+  });
+
   it('refuses a STAGECRAFT_LOCK_WAIT that is not a number of seconds, naming it, rather than waiting 30 s and hinting "longer than NaN s"', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     try {

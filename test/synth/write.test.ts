@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schemaText } from '../../lib/cli/project.js';
-import { RUN_SCRIPT, promotableProject, runCli, snapshotDir, tempProject, repoStage, labElsewhere } from '../helpers/cli.js';
+import { RUN_SCRIPT, errorLines, promotableProject, runCli, snapshotDir, tempProject, repoStage, labElsewhere } from '../helpers/cli.js';
 
 const brokenStage = 'apps:\n  nginx:\n    replicas: three\n';
 /** A file as stagecraft writes them (its header), which synth may replace or remove. */
@@ -240,6 +240,33 @@ describe('a project file that a write replaces', () => {
     expect(existsSync(join(dir, '.stagecraft', 'journal.json'))).toBe(false);
   });
 
+  it('is refused, before anything is written, when a file is mounted over it, which no rename can replace (every next command would fail on the journal)', (ctx) => {
+    // a stage file given to a container on its own (docker run -v ./qa.yaml:/work/environments/qa.yaml): a mount point of its own
+    const dir = promotableProject();
+    const qa = join(dir, 'environments', 'qa.yaml');
+    const source = join(dir, 'qa-source.yaml');
+    writeFileSync(source, readFileSync(qa));
+    // mounting takes root (or a user namespace): elsewhere there is nothing to test
+    if (spawnSync('mount', ['--bind', source, qa]).status !== 0) ctx.skip();
+    try {
+      const seen = () => [snapshotDir(join(dir, 'dist')), snapshotDir(join(dir, 'environments'))];
+      const before = seen();
+      const r = runCli('promote', ['test', 'qa'], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        'error: environments/qa.yaml is a mount point (a file mounted over it from elsewhere); stagecraft replaces a file by renaming its new text onto it, which a mount point refuses\n' +
+          '  hint: make the change in the file mounted there by hand, or mount the directory environments/ rather than the file, then run the command again\n' +
+          '1 problem; nothing was written.\n',
+      );
+      expect(seen()).toEqual(before);
+      expect(existsSync(join(dir, '.stagecraft', 'journal.json'))).toBe(false);
+      // and the next command is not stopped by what the promotion left
+      expect(runCli('check', [], dir)).toMatchObject({ code: 0, stderr: '' });
+    } finally {
+      spawnSync('umount', [qa]);
+    }
+  });
+
   it('is written anew when it is the schema, which stagecraft generates, even with another hard link: the other name keeps the old text, as a link to a file of dist/ would', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     const schema = join(dir, 'environments', 'stage.schema.json');
@@ -252,6 +279,33 @@ describe('a project file that a write replaces', () => {
     expect(readFileSync(schema, 'utf8')).toBe(schemaText());
     expect(readFileSync(other, 'utf8')).toBe('{}\n');
     expect(statSync(schema).nlink).toBe(1);
+  });
+
+  it("is never the schema written through a symbolic link out of the project (a cloned repository's link to ~/.bashrc): refused, the file it leads to keeps its bytes", () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    const victim = join(mkdtempSync(join(tmpdir(), 'stagecraft-home-')), '.bashrc');
+    writeFileSync(victim, 'export PATH=$HOME/bin:$PATH\n');
+    const schema = join(dir, 'environments', 'stage.schema.json');
+    symlinkSync(victim, schema);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr)).toEqual([
+      `error: environments/stage.schema.json is a symbolic link to ${victim}, out of the project; stagecraft writes its schema through a link only to a file inside the project, never over a file elsewhere`,
+      '1 problem; nothing was written.',
+    ]);
+    expect(r.stderr).toContain(
+      '  hint: replace the link with the schema of this checkout (rm environments/stage.schema.json; synth writes it), then run the command again\n',
+    );
+    expect(readFileSync(victim, 'utf8')).toBe('export PATH=$HOME/bin:$PATH\n');
+    expect(existsSync(join(dir, 'dist', 'lab'))).toBe(false);
+    // inside the project, a link is written through as before
+    rmSync(schema);
+    mkdirSync(join(dir, 'shared'));
+    writeFileSync(join(dir, 'shared', 'stage.schema.json'), '{}\n');
+    symlinkSync('../shared/stage.schema.json', schema);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(lstatSync(schema).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'shared', 'stage.schema.json'), 'utf8')).toBe(schemaText());
   });
 
   it('is written anew where its new text goes (.qa.yaml.stagecraft-tmp), never through a link planted or left there: the file it leads to keeps its bytes', () => {
