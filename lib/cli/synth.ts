@@ -49,7 +49,7 @@ import {
   renamedProjects,
 } from './delivery-left.js';
 import { startFingerprint } from './fingerprint.js';
-import { keepsOutput, recordedClaims, reusableStages } from './reuse.js';
+import { keepsOutput, reusableStages } from './reuse.js';
 import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/rendered.js';
@@ -138,10 +138,10 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // a full synthesis records the digests that let the next check answer without compiling (lib/cli/fingerprint.ts)
     const fingerprint = all || reuse ? startFingerprint(root, reuse?.inputs) : undefined;
     // else a synthesis of some stages plans dist/delivery/ with what the last full one recorded of the others, while that holds
-    const others = all || reuse ? undefined : recorded?.kept;
+    const others = all || reuse || recorded?.othersChanged ? undefined : recorded?.kept;
     // and compares what they take across stages with those records, else with those of the stages whose file did not change
-    const claimed = all ? undefined : recordedClaims(root, DIST_DIR, project.stages, named, reuse?.kept ?? others, noCache);
-    const kept = [...(claimed ?? reuse?.kept ?? [])].map(([s, r]) => ({
+    // (a full synthesis has records only of the stages whose output it keeps)
+    const kept = [...(recorded?.kept ?? [])].map(([s, r]) => ({
       stage: s,
       from: r.from,
       delivery: r.delivery,
