@@ -6,12 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
-import { ExitCode, ProblemsError, compareProblems, escapeName, type Problem } from '../errors.js';
-import { PROJECT_FILE, projectPlaces } from '../config/project-file.js';
-import { planDelivery } from '../delivery/plan.js';
-import { promotionDeclaration } from '../compile-stage.js';
-import { promotionProblems, type PromotionDeclaration } from '../promotion-order.js';
-import { readInputFile } from './read-file.js';
+import { ExitCode, ProblemsError, escapeName, type Problem } from '../errors.js';
+import type { StageDeclarations } from '../compile-stage.js';
 import { exceptionLines, type Finding } from '../checks/finding.js';
 import { placedProblems } from '../checks/manifests.js';
 import { describeObject } from '../model/object.js';
@@ -24,7 +20,6 @@ import {
   compile,
   deliveryInventories,
   flushRenderCache,
-  loadStage,
   openProject,
   removedStages,
   requireStages,
@@ -32,7 +27,6 @@ import {
   schemaText,
   stagesHolding,
   type Compiled,
-  type Project,
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import type { Engine } from '../model/engines.js';
@@ -165,10 +159,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         keep: partial ? kept.map((k) => k.stage) : [],
       });
       try {
-        const compiled = compile(project, stages, { onStage, noCache, kept: partial || !all ? kept : [], output });
-        // what a full synthesis refuses of these stages' own files holds without the others' records too
-        const own = unplanned ? unplannedProblems(project, compiled, stages) : [];
-        if (own.length) throw new ProblemsError(own);
+        // what a full synthesis refuses of these stages' own files holds without the others' records too (`alone`)
+        const compiled = compile(project, stages, { onStage, noCache, kept: partial || !all ? kept : [], output, alone: unplanned });
         // planned with the others, and no stage is delivered any more: dist/delivery/ goes, as in a full synthesis
         if (!all && (others || partial) && !compiled.tree.has(DELIVERY_DIR) && existsSync(join(root, DIST_DIR, DELIVERY_DIR)))
           compiled.tree.set(DELIVERY_DIR, new Map());
@@ -311,48 +303,14 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
       stdout,
       summary,
       warnings: own.length + warnings.length,
-      ...compiled.declarations.get(name)!,
+      // where promotion.from is written places the problems of a compiled stage only: a kept one's are not placed
+      ...withoutLocation(compiled.declarations.get(name)!),
     },
     verbose: [...own, ...placedProblems(warnings, s.stage)],
   };
 }
 
-/**
- * What a full synthesis refuses of the stage files of `named` that a synthesis of them alone, with
- * no record of the other stages (lib/cli/reuse.ts), would not see: their delivery settings (a
- * cluster the project file does not declare, an engine that cannot honour them), planned with the
- * compiled stages alone, and a `promotion.from` that makes a cycle through other stages, whose
- * `promotion.from` are read from their files along the chain.
- */
-function unplannedProblems(project: Project, compiled: Compiled, named: readonly string[]): Problem[] {
-  const delivered = project.stages.flatMap((s) => compiled.declarations.get(s)?.delivery ?? []);
-  const projectPath = join(project.root, PROJECT_FILE);
-  const text = delivered.length && existsSync(projectPath) ? readInputFile(projectPath, PROJECT_FILE).text : undefined;
-  const places = text === undefined ? undefined : projectPlaces(text, PROJECT_FILE);
-  const problems = delivered.length ? planDelivery(delivered, compiled.projectFile, PROJECT_FILE, new Map(), places).problems : [];
-  // the compilation checked each `promotion.from` against the project's stages; a cycle needs the others' too
-  const declared = (stages: readonly string[]) => stages.map((s) => promotionDeclaration(loadStage(project, s)));
-  const chain: PromotionDeclaration[] = [];
-  const seen = new Set(named);
-  for (const s of named) {
-    for (let from = compiled.declarations.get(s)?.from; from !== undefined && !seen.has(from); ) {
-      seen.add(from);
-      try {
-        const [d] = declared([from]);
-        chain.push(d);
-        from = d.from;
-      } catch (e) {
-        // a stage file with problems of its own: its synthesis says what they are
-        if (!(e instanceof ProblemsError)) throw e;
-        break;
-      }
-    }
-  }
-  const from = (stages: readonly PromotionDeclaration[]) => promotionProblems([...stages, ...chain], project.stages, named);
-  // read again, only for the place of what is wrong
-  const cycles = from(named.map((stage) => ({ stage, from: compiled.declarations.get(stage)?.from }))).length ? from(declared(named)) : [];
-  return [...problems, ...cycles].sort(compareProblems);
-}
+const withoutLocation = ({ location: _, ...declarations }: StageDeclarations) => declarations;
 
 /** What a synthesis of the `named` stages says when it could not plan dist/delivery/, which depends on every stage. */
 function deliveryNotUpdated(named: readonly string[], noCache: boolean | undefined): Problem {
