@@ -1,7 +1,7 @@
 /**
  * A synthesis of some stages (`npm run synth -- <stage>`) refuses what a full synthesis refuses of
  * those stages' own files, also when it has no record of the other stages to plan dist/delivery/
- * with (lib/cli/synth.ts, `unplannedProblems`): a fresh project, `--no-cache`, or another input changed.
+ * with (lib/compile.ts, `CompileStagesOptions.alone`): a fresh project, `--no-cache`, or another input changed.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
