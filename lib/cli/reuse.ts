@@ -25,7 +25,7 @@ import { ENGINES } from '../model/engines.js';
 import type { DeliveredStage, GroupKind } from '../delivery/stage.js';
 import { isRecord } from '../model/object.js';
 import { isStageClaims } from '../edge/claims.js';
-import { readFingerprint, type Fingerprint, type InputDigests, type StageRecord } from './fingerprint.js';
+import { readFingerprint, sameDigests, type Fingerprint, type InputDigests, type StageRecord } from './fingerprint.js';
 
 export interface Reuse {
   /** The fingerprint the kept stages' output is proved by (their records only, when `keptDist` is undefined). */
@@ -150,11 +150,6 @@ export function reusableStages(
  */
 const plannable = ([s, r]: [string, StageRecord]) =>
   isStageClaims(r.claims) && (r.delivered ? isDeliveredStage(r.delivery, s) : r.delivery === undefined);
-
-function sameDigests(a: Digests, b: Digests): boolean {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
-}
 
 const isOptional = (v: unknown, type: 'string' | 'boolean') => v === undefined || typeof v === type;
 const isGroupKinds = (v: unknown): v is GroupKind[] =>
