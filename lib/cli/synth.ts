@@ -142,15 +142,15 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       claims: r.claims,
     }));
     const onStage = (s: string, i: number, n: number) => line.update(`synth: compiling ${s} (${i + 1}/${n})`);
+    // neither a full synthesis nor one that plans dist/delivery/ with the others' records: what depends on every stage is not planned
+    const unplanned = !all && !others && !reuse;
+    /** Whether a synthesis got as far as writing: a problem from there on (a full disk) is one a full synthesis meets too. */
+    let writing = false;
     /**
      * Compiles `stages`, writing each stage's files into the staging directory as soon as it is
      * compiled (lib/cli/output.ts, `beginOutput`), then writes dist/ as one transaction; on a
      * problem in any stage, what was staged is removed and nothing users see has changed.
      */
-    // neither a full synthesis nor one that plans dist/delivery/ with the others' records: what depends on every stage is not planned
-    const unplanned = !all && !others && !reuse;
-    /** Whether a synthesis got as far as writing: a problem from there on (a full disk) is one a full synthesis meets too. */
-    let writing = false;
     const compileAndWrite = (stages: readonly string[], partial: boolean) => {
       // a full synthesis removes the output of stages whose stage file is gone, and says so
       const output = beginOutput(project, {
@@ -172,13 +172,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       }
     };
     const { compiled, written, partial } = line.during(() => {
-      if (reuse && !all) return compileAndWrite(reuse.changed, true);
       if (reuse) {
         try {
           return compileAndWrite(reuse.changed, true);
         } catch (e) {
-          // a problem of the stages compiled: compile every stage, so that the messages are those of a full synthesis
-          if (!(e instanceof ProblemsError) || writing) throw e;
+          // a problem of the stages a full synthesis compiled: compile every stage, so that the messages are those of a full synthesis
+          if (!all || !(e instanceof ProblemsError) || writing) throw e;
         }
       }
       return compileAndWrite(all ? project.stages : named, false);
