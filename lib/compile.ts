@@ -91,7 +91,7 @@ export interface CompileStagesOptions {
    * with these stages alone for their problems (a cluster the project file does not declare, an
    * engine that cannot honour them); and a `promotion.from` that makes a cycle through stages not
    * compiled, whose own `promotion.from` `promotedFrom` reads along the chain (undefined when the
-   * stage declares none, or its file does not load: its own compilation says why).
+   * stage declares none, or its file does not load: its own compilation says why). Only with `stages`.
    * @default - neither
    */
   readonly alone?: { readonly promotedFrom: (stage: string) => string | undefined };
@@ -197,8 +197,8 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     if (declaration) {
       promotions.push({ stage, from: declaration.from, location: declaration.location });
       declarations.set(stage, declaration);
+      if (declaration.delivery) delivered.push(declaration.delivery);
     }
-    if (outcome.declaration?.delivery) delivered.push(outcome.declaration.delivery);
     if (outcome.rendered) {
       rendered.push(outcome.rendered);
       if (outcome.files) files.set(outcome.stage, textTree(outcome.files));
@@ -241,16 +241,12 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       new Map(promotions.flatMap((p) => (p.from ? [[p.stage, p.from] as const] : []))),
       options.project ? projectPlaces(options.project.text, projectFile) : undefined,
     );
-  const { alone } = options;
-  if (alone && !problems.length && !failedChecks) {
+  if (options.alone && options.stages && !problems.length && !failedChecks) {
     // these stages' own delivery settings, planned without the others (its files and notices would be of these stages alone)
     const own = delivered.filter((d) => declarations.has(d.stage));
     if (own.length) problems.push(...plan(own).problems);
-    // a kept stage's `promotion.from` is its record's, its file being the one recorded
-    const keptFrom = new Map(kept.map((k) => [k.stage, k.from]));
-    const promotedFrom = (s: string) => (keptFrom.has(s) ? keptFrom.get(s) : alone.promotedFrom(s));
     const compiled = promotions.filter((p) => declarations.has(p.stage));
-    if (options.stages) problems.push(...cyclesThroughOthers(compiled, options.stages, promotedFrom));
+    problems.push(...cyclesThroughOthers(compiled, kept, options.stages, options.alone.promotedFrom));
   }
   let deliveryTree: Map<string, string> | undefined;
   if (options.delivery && delivered.length && !problems.length) {
@@ -280,20 +276,23 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
 
 /**
  * The problems of the compiled stages' `promotion.from` (`compiled`) that make a cycle through stages
- * not compiled, whose `promotion.from` are read along the chain (`promotedFrom`).
+ * not compiled: a kept one's `promotion.from` is its record's (its file being the one recorded), the
+ * others' are read along the chain (`promotedFrom`).
  */
 function cyclesThroughOthers(
   compiled: readonly PromotionDeclaration[],
+  kept: readonly KeptStage[],
   existing: readonly string[],
   promotedFrom: (stage: string) => string | undefined,
 ): Problem[] {
   const named = compiled.map((p) => p.stage);
+  const keptFrom = new Map(kept.map((k) => [k.stage, k.from]));
   const chain: PromotionDeclaration[] = [];
   const seen = new Set(named);
   for (const p of compiled) {
     for (let from = p.from; from !== undefined && !seen.has(from); from = chain[chain.length - 1].from) {
       seen.add(from);
-      chain.push({ stage: from, from: promotedFrom(from) });
+      chain.push({ stage: from, from: keptFrom.has(from) ? keptFrom.get(from) : promotedFrom(from) });
     }
   }
   return chain.length ? promotionProblems([...compiled, ...chain], existing, named) : [];
