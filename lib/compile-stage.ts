@@ -19,7 +19,7 @@ import { unknownRemoteKeys } from './constructs/external-secrets.js';
 import { PLACED_SETTINGS, deliveredStage, placesOf, type DeliveredStage } from './delivery/stage.js';
 import type { ClusterSpec, Engine, StageDelivery } from './config/delivery.js';
 import { resolvedSync } from './config/sync-policy.js';
-import { ProblemsError, type Problem } from './errors.js';
+import { ProblemsError, type Problem, type SourceLocation } from './errors.js';
 import type { CheckResult } from './checks/index.js';
 import { checkStage } from './checks/stage.js';
 import { clusterScopedKinds } from './checks/crds.js';
@@ -91,7 +91,10 @@ export interface StageSource {
 export interface StageDeclarations {
   /** Whether it declares `delivery:` (its objects go into dist/delivery/). */
   readonly delivered: boolean;
+  /** Its `promotion.from`. */
   readonly from?: string;
+  /** Where `from` is written in the stage file, for the problems of the promotion order. */
+  readonly location?: SourceLocation;
   /** What the delivery plan needs of the stage, once it rendered, when it declares `delivery:`. */
   readonly delivery?: DeliveredStage;
   /** What it takes that no other stage may take too (edge addresses, node ports), once it rendered (lib/edge/across-stages.ts). */
@@ -170,7 +173,6 @@ export interface StageEnvironment {
  */
 export interface StageOutcome {
   readonly stage: string;
-  readonly promotion?: PromotionDeclaration;
   /** What the stage file declares that other stages depend on, once it loaded. */
   readonly declaration?: StageDeclarations;
   /**
@@ -218,12 +220,9 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       ]);
     }
     const loaded = withCustomKinds(withSources(loadStage(source), source), env.crds);
-    outcome.promotion = promotionDeclaration(loaded);
     const { delivery, secretStore } = loaded.file;
-    outcome.declaration = {
-      delivered: delivery !== undefined,
-      ...(outcome.promotion.from === undefined ? {} : { from: outcome.promotion.from }),
-    };
+    const { stage: _, ...promotion } = promotionDeclaration(loaded);
+    outcome.declaration = { delivered: delivery !== undefined, ...promotion };
     if (secretStore) {
       // a remoteKeys entry must name a Secret's key that the stage declares (its apps' stacks, asked when it loaded)
       const unknown = unknownRemoteKeys(loaded.secrets, secretStore);

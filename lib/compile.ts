@@ -84,6 +84,17 @@ export interface CompileStagesOptions {
   readonly keep?: (outcome: StageOutcome) => StageOutcome;
   /** Called before each stage is compiled (for a progress line). */
   readonly onStage?: (stage: string, index: number, count: number) => void;
+  /**
+   * A compilation of some stages with no record of the others (neither compiled nor kept, so not
+   * `delivery`): once they compiled without a problem, it refuses what a compilation of every stage
+   * refuses of their files that one of them alone would not see. Their delivery settings, planned
+   * with these stages alone for their problems (a cluster the project file does not declare, an
+   * engine that cannot honour them); and a `promotion.from` that makes a cycle through stages not
+   * compiled, whose own `promotion.from` `promotedFrom` reads along the chain (undefined when the
+   * stage declares none, or its file does not load: its own compilation says why). Only with `stages`.
+   * @default - neither
+   */
+  readonly alone?: { readonly promotedFrom: (stage: string) => string | undefined };
 }
 
 export interface Compiled {
@@ -182,9 +193,12 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   );
   // merged in the order of the sources, whichever thread compiled them: the same output either way
   for (const outcome of outcomes) {
-    if (outcome.promotion) promotions.push(outcome.promotion);
-    if (outcome.declaration) declarations.set(outcome.stage, outcome.declaration);
-    if (outcome.declaration?.delivery) delivered.push(outcome.declaration.delivery);
+    const { stage, declaration } = outcome;
+    if (declaration) {
+      promotions.push({ stage, from: declaration.from, location: declaration.location });
+      declarations.set(stage, declaration);
+      if (declaration.delivery) delivered.push(declaration.delivery);
+    }
     if (outcome.rendered) {
       rendered.push(outcome.rendered);
       if (outcome.files) files.set(outcome.stage, textTree(outcome.files));
@@ -218,16 +232,25 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     );
   delivered.push(...kept.flatMap((k) => (k.delivery ? [k.delivery] : [])));
   delivered.sort((a, b) => (rank.get(a.stage) ?? rank.size) - (rank.get(b.stage) ?? rank.size));
-  let deliveryTree: Map<string, string> | undefined;
-  if (options.delivery && delivered.length && !problems.length) {
-    const projectFile = options.project?.file ?? PROJECT_FILE;
-    const planned = planDelivery(
-      delivered,
+  const projectFile = options.project?.file ?? PROJECT_FILE;
+  const plan = (stages: readonly DeliveredStage[]) =>
+    planDelivery(
+      stages,
       project,
       projectFile,
       new Map(promotions.flatMap((p) => (p.from ? [[p.stage, p.from] as const] : []))),
       options.project ? projectPlaces(options.project.text, projectFile) : undefined,
     );
+  if (options.alone && options.stages && !problems.length && !failedChecks) {
+    // these stages' own delivery settings, planned without the others (its files and notices would be of these stages alone)
+    const own = delivered.filter((d) => declarations.has(d.stage));
+    if (own.length) problems.push(...plan(own).problems);
+    const compiled = promotions.filter((p) => declarations.has(p.stage));
+    problems.push(...cyclesThroughOthers(compiled, kept, options.stages, options.alone.promotedFrom));
+  }
+  let deliveryTree: Map<string, string> | undefined;
+  if (options.delivery && delivered.length && !problems.length) {
+    const planned = plan(delivered);
     problems.push(...planned.problems);
     notices.push(...planned.notices);
     if (!planned.problems.length) {
@@ -249,4 +272,28 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const tree: DistTree = new Map(rendered.flatMap((r) => (files.has(r.stage.name) ? [[r.stage.name, files.get(r.stage.name)!]] : [])));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
   return { stages: rendered, tree, checks, allowedSecrets, declarations, notices, warnings, changes, projectFile: project };
+}
+
+/**
+ * The problems of the compiled stages' `promotion.from` (`compiled`) that make a cycle through stages
+ * not compiled: a kept one's `promotion.from` is its record's (its file being the one recorded), the
+ * others' are read along the chain (`promotedFrom`).
+ */
+function cyclesThroughOthers(
+  compiled: readonly PromotionDeclaration[],
+  kept: readonly KeptStage[],
+  existing: readonly string[],
+  promotedFrom: (stage: string) => string | undefined,
+): Problem[] {
+  const named = compiled.map((p) => p.stage);
+  const keptFrom = new Map(kept.map((k) => [k.stage, k.from]));
+  const chain: PromotionDeclaration[] = [];
+  const seen = new Set(named);
+  for (const p of compiled) {
+    for (let from = p.from; from !== undefined && !seen.has(from); from = chain[chain.length - 1].from) {
+      seen.add(from);
+      chain.push({ stage: from, from: keptFrom.has(from) ? keptFrom.get(from) : promotedFrom(from) });
+    }
+  }
+  return chain.length ? promotionProblems([...compiled, ...chain], existing, named) : [];
 }

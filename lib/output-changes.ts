@@ -26,6 +26,7 @@ import {
   compareInventories,
   entryKey,
   inventoryChanges,
+  inventorySource,
   keyParts,
   parseInventory,
   type InventoryChanges,
@@ -305,7 +306,7 @@ function comparedOutput(
 
 /** Whether the stage file an inventory was made from (its `source:` line) is still in the project. */
 function stageFileKept(inventory: string, readSource: SourceReader | undefined): boolean {
-  const file = /^source: (\S+) /m.exec(inventory)?.[1];
+  const file = inventorySource(inventory)?.file;
   if (!readSource || file === undefined) return false;
   try {
     return readSource(file) !== undefined;

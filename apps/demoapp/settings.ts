@@ -15,6 +15,7 @@ import {
   PortNumber,
   Settings,
   StringEnum,
+  SecretName,
   SubdomainName,
   Type,
   type Static,
@@ -135,7 +136,7 @@ export const demoappSettings = Settings({
           expected: 'a host name such as demoapp.example.com (not an IP address)',
           description: 'Host name of the app.',
         }),
-        tlsSecret: SubdomainName('a Secret name', {
+        tlsSecret: SecretName({
           description: 'The TLS Secret (certificate and key) for the host, by name; the ingress terminates TLS.',
         }),
         paths: Type.Optional(

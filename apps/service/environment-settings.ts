@@ -2,7 +2,7 @@
  * The schemas of a container's environment in the service stack's settings (the cron stack's too):
  * variable names, variables from keys of Secrets and ConfigMaps, and environments read whole.
  */
-import { ConfigKey, Mapping, Settings, SubdomainName, Type } from '../../lib/config/types.js';
+import { ConfigKey, Mapping, Settings, SecretName, SubdomainName, Type } from '../../lib/config/types.js';
 import { MAX_CONFIG_KEY } from '../../lib/model/config-key.js';
 
 const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
@@ -33,7 +33,7 @@ export const EnvFrom = Type.Optional(
     {
       secrets: Type.Optional(
         Mapping(
-          SubdomainName('a Secret name', { description: 'Name of the Secret.' }),
+          SecretName({ description: 'Name of the Secret.' }),
           Type.Array(
             Type.String({
               pattern: ENV_NAME_PATTERN,

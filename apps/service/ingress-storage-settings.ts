@@ -11,6 +11,7 @@ import {
   QualifiedKey,
   Settings,
   StringEnum,
+  SecretName,
   SubdomainName,
   Type,
 } from '../../lib/config/types.js';
@@ -41,7 +42,7 @@ export const IngressSettings = Type.Optional(
   Settings(
     {
       host: HostName,
-      tlsSecret: SubdomainName('a Secret name', { description: 'The TLS Secret for the host, by name (made outside stagecraft).' }),
+      tlsSecret: SecretName({ description: 'The TLS Secret for the host, by name (made outside stagecraft).' }),
       port: Type.Optional(PortName),
       paths: Type.Optional(
         Type.Array(Type.String({ pattern: INGRESS_PATH_PATTERN, expected: INGRESS_PATH_EXPECTED }), {

@@ -2,7 +2,7 @@
  * The settings of the generic `service` stack under `apps.<name>` in a stage file: a team's own
  * service described in YAML alone. Defaults live here, once (`DEFAULTS`).
  */
-import { Count, ImageRef, Mapping, QualifiedKey, Settings, StringEnum, SubdomainName, Type, type Static } from '../../lib/config/types.js';
+import { Count, ImageRef, Mapping, QualifiedKey, Settings, StringEnum, SecretName, Type, type Static } from '../../lib/config/types.js';
 import {
   Autoscaling,
   ImagePullPolicy,
@@ -93,7 +93,7 @@ export const serviceSettings = Settings({
   envFrom: EnvFrom,
   secretFiles: Type.Optional(
     Mapping(
-      SubdomainName('a Secret name', { description: 'Name of the Secret.' }),
+      SecretName({ description: 'Name of the Secret.' }),
       Settings(
         {
           mountPath: AbsolutePath(
@@ -146,7 +146,7 @@ export const serviceSettings = Settings({
   ),
   imagePullSecrets: Type.Optional(
     Type.Array(
-      SubdomainName('a Secret name', {
+      SecretName({
         description: 'A Secret of type kubernetes.io/dockerconfigjson (kubectl create secret docker-registry), by name.',
       }),
       {

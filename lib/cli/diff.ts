@@ -4,7 +4,7 @@
  * `dist/` directory. Compiles in memory and writes nothing.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { edgeChangeLines } from '../edge/changes.js';
@@ -24,14 +24,28 @@ import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/o
 import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { isEntry, runAsProcess } from './process.js';
-import { DIST_DIR, compile, openProject, readStageTree, removedStages, requireStages, stagesHolding } from './project.js';
+import {
+  DIST_DIR,
+  compile,
+  openProject,
+  readStageFile,
+  readStageTree,
+  removedStages,
+  requireStages,
+  stagePath,
+  stagesHolding,
+  type Project,
+} from './project.js';
+import { keepsOutput, reusableStages } from './reuse.js';
+import { readStage } from '../config/read-stage.js';
 import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
 import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>]
 
-With two stages: compiles both from their stage files and shows, object by object and field by
+With two stages: compiles both from their stage files (or reads their dist/ directories, when the
+last full npm run synth proved them current) and shows, object by object and field by
 field, how the second differs from the first. Stage names and namespaces read <stage> in both
 (mysqlvolume-qa and mysqlvolume-production are the same object), and config names their content
 hash as <hash>, so what is shown is what really differs.
@@ -133,10 +147,7 @@ export const command: Command<Record<string, never>> = {
     const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
     if (stages.length === 2) {
       requireStages(project, stages);
-      const compiled = compile(project, stages);
-      const [a, b] = compiled.stages.map((r) =>
-        setStageAside(manifestsOf(compiled.tree.get(r.stage.name)!), { stage: r.stage.name, namespace: r.stage.namespace }),
-      );
+      const [a, b] = stageOutputs(project, stages).map(({ files, ...names }) => setStageAside(manifestsOf(files), names));
       io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
       return ExitCode.ok;
     }
@@ -212,11 +223,36 @@ export const command: Command<Record<string, never>> = {
 
 if (isEntry(import.meta.url)) runAsProcess(command);
 
+/** A stage's output as a compilation gives it: its files, and the names a diff of two stages sets aside. */
+interface StageOutput {
+  readonly stage: string;
+  readonly namespace: string;
+  readonly files: FileTree;
+}
+
+/**
+ * The output of each of `stages`, as `npm run synth` would write it: read from dist/ when the last
+ * full synthesis proved every one of them current, as synth keeps a stage (lib/cli/reuse.ts: the
+ * compiler, every input and the stage's directory as recorded); else compiled (with the render cache).
+ */
+export function stageOutputs(project: Project, stages: readonly string[]): StageOutput[] {
+  const reuse = reusableStages(project.root, DIST_DIR, project.stages);
+  if (keepsOutput(reuse) && stages.every((s) => reuse.kept.has(s))) {
+    return stages.map((stage) => ({ stage, namespace: stageNamespace(project, stage), files: readStageTree(project, stage) }));
+  }
+  const compiled = compile(project, stages);
+  return compiled.stages.map(({ stage }) => ({ stage: stage.name, namespace: stage.namespace, files: compiled.tree.get(stage.name)! }));
+}
+
+/** The namespace of a stage whose file the last full synthesis compiled as it is (so it is valid: read, not validated again). */
+function stageNamespace(project: Project, stage: string): string {
+  const { data } = readStage(readStageFile(project, stage), relative(project.root, stagePath(project, stage)), []);
+  const { namespace } = data as { namespace?: unknown };
+  return typeof namespace === 'string' ? namespace : stage;
+}
+
 /** The output of `stages`, or undefined when one of them does not compile (its own command says why). */
-function compiledQuietly(
-  project: Parameters<typeof compile>[0],
-  stages: readonly string[],
-): ReturnType<typeof compile>['tree'] | undefined {
+function compiledQuietly(project: Project, stages: readonly string[]): ReturnType<typeof compile>['tree'] | undefined {
   try {
     return compile(project, stages).tree;
   } catch (e) {

@@ -89,7 +89,8 @@ const lastFingerprint: { digest?: string; parsed?: unknown } = ((globalThis as {
   Symbol.for(`stagecraft.fingerprint.last.${FORMAT}`)
 ] ??= {});
 
-function same(a: Digests, b: Digests): boolean {
+/** Whether two sets of digests name the same files with the same digests. */
+export function sameDigests(a: Digests, b: Digests): boolean {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
@@ -144,7 +145,7 @@ export function startFingerprint(
       const now = projectDigests(root);
       const schemaDigest = sha256Hex(schema.text);
       const inputsSame = Object.keys({ ...project, ...now }).every((k) => k === schema.file || project[k] === now[k]);
-      if (!inputsSame || now[schema.file] !== schemaDigest || !same(compiler, currentCompilerDigests()) || compilerRecentlyChanged())
+      if (!inputsSame || now[schema.file] !== schemaDigest || !sameDigests(compiler, currentCompilerDigests()) || compilerRecentlyChanged())
         return false;
       // a kept stage's files were proved to be its output by the fingerprint they come from
       const keptDirs = new Set((kept?.stages ?? []).map((s) => `${distDir}/${s}`));
@@ -224,9 +225,9 @@ export function unchangedSinceRecorded(root: string, distDir: string, compilerRo
   const fingerprint = readFingerprint(root);
   if (!fingerprint) return undefined;
   const current =
-    same(fingerprint.project, projectDigests(root)) &&
-    same(fingerprint.dist, distDigests(root, distDir)) &&
-    same(fingerprint.compiler, currentCompilerDigests(compilerRoot));
+    sameDigests(fingerprint.project, projectDigests(root)) &&
+    sameDigests(fingerprint.dist, distDigests(root, distDir)) &&
+    sameDigests(fingerprint.compiler, currentCompilerDigests(compilerRoot));
   return current ? fingerprint : undefined;
 }
 

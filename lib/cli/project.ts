@@ -88,6 +88,12 @@ export interface CompileOptions {
    * their part (`npm run check` compares the stage's files with `dist/` and drops them). @default - nothing
    */
   readonly keep?: (outcome: StageOutcome) => StageOutcome;
+  /**
+   * `stages` are compiled with no record of the other stages (lib/cli/reuse.ts): what a compilation
+   * of every stage refuses of their files is refused too, reading the other stage files along their
+   * promotion chain (`CompileStagesOptions.alone`). @default false
+   */
+  readonly alone?: boolean;
 }
 
 /**
@@ -97,7 +103,7 @@ export interface CompileOptions {
 export function compile(
   project: Project,
   stages: readonly string[] = project.stages,
-  { sources, onStage, noCache = false, kept = [], output, objects = true, keep }: CompileOptions = {},
+  { sources, onStage, noCache = false, kept = [], output, objects = true, keep, alone = false }: CompileOptions = {},
 ): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
   const cache = noCache ? undefined : diskRenderCache(project.root, { warn: project.log });
@@ -126,9 +132,20 @@ export function compile(
       cache,
       runStages: stageWorkers({ root: project.root, cache, output, objects, setting: process.env[WORKERS_ENV] }),
       keep: then(output?.keep ?? (objects ? undefined : withoutObjects), keep),
+      alone: alone ? { promotedFrom: (stage) => promotedFromFile(project, stage) } : undefined,
     });
   } finally {
     restoreHeap();
+  }
+}
+
+/** A stage's `promotion.from`, read from its stage file; undefined when it declares none, or the file does not load (its own command says why). */
+function promotedFromFile(project: Project, stage: string): string | undefined {
+  try {
+    return promotionDeclaration(loadStage(project, stage)).from;
+  } catch (e) {
+    if (!(e instanceof ProblemsError)) throw e;
+    return undefined;
   }
 }
 

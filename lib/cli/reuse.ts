@@ -25,7 +25,7 @@ import { ENGINES } from '../model/engines.js';
 import type { DeliveredStage, GroupKind } from '../delivery/stage.js';
 import { isRecord } from '../model/object.js';
 import { isStageClaims } from '../edge/claims.js';
-import { readFingerprint, type Fingerprint, type InputDigests, type StageRecord } from './fingerprint.js';
+import { readFingerprint, sameDigests, type Fingerprint, type InputDigests, type StageRecord } from './fingerprint.js';
 
 export interface Reuse {
   /** The fingerprint the kept stages' output is proved by (their records only, when `keptDist` is undefined). */
@@ -44,6 +44,15 @@ export interface Reuse {
   readonly keptDist?: Digests;
   /** The inputs' digests as computed now, for the next fingerprint. */
   readonly inputs: InputDigests;
+  /**
+   * With `compile`, whether a stage file other than theirs changed too: `kept` then holds the records
+   * of the stages whose file did not change (the others are in `changed`, and `keptDist` is
+   * undefined), for a synthesis of some stages to compare what they take with
+   * (lib/edge/across-stages.ts; of a stage with no record here, lib/edge/output-claims.ts reads its
+   * output in dist/ while that was written from its stage file as it is), and nothing else: some
+   * stage is then neither compiled nor kept, so dist/delivery/ is not planned with them.
+   */
+  readonly othersChanged: boolean;
 }
 
 /** A `Reuse` whose kept stages keep their output as it is, not only their records. */
@@ -62,21 +71,16 @@ const stageKey = (stage: string) => `${ENVIRONMENTS_DIR}/${stage}.yaml`;
  * With `compile` (a synthesis of only those stages): the other stages' records, when the compiler
  * and every input but those stages' files (the other stage files, the stacks, stagecraft.yaml,
  * crds/) are as recorded, so that compiling the others now would give what was recorded of them;
- * with `keptDist` when their output is as recorded too. Else undefined (there is no such record:
- * every write forgets it, lib/cli/output.ts, and only a synthesis that keeps the other stages
- * records it again). With `unchanged` too, while only other stage files changed besides: the records of
- * the stages whose file did not change (the others are in `changed`, and `keptDist` is undefined), for a
- * synthesis of some stages to compare what they take with (lib/edge/across-stages.ts), and nothing else.
+ * with `keptDist` when their output is as recorded too. While only other stage files changed
+ * besides, the records of the stages whose file did not change (`othersChanged`). Else undefined
+ * (there is no such record: every write forgets it, lib/cli/output.ts, and only a synthesis that
+ * keeps the other stages records it again).
  */
 export function reusableStages(
   root: string,
   distDir: string,
   stages: readonly string[],
-  {
-    allOrNothing = false,
-    compile,
-    unchanged = false,
-  }: { readonly allOrNothing?: boolean; readonly compile?: readonly string[]; readonly unchanged?: boolean } = {},
+  { allOrNothing = false, compile }: { readonly allOrNothing?: boolean; readonly compile?: readonly string[] } = {},
 ): Reuse | undefined {
   const fingerprint = readFingerprint(root);
   const records = fingerprint?.synthStages;
@@ -115,18 +119,14 @@ export function reusableStages(
   }
   // the caller can use nothing less than every stage: spare it the digests of dist/
   if (allOrNothing && changed.size) return undefined;
-  if (compile) {
-    // a synthesis of some stages keeps every other one, so none of them may have changed
-    const others = [...changed].some((s) => !compile.includes(s));
-    // with `unchanged`, only when another stage changed: some stage is then neither compiled nor kept, so dist/delivery/ is not planned
-    if (others !== unchanged) return undefined;
-    for (const s of compile) changed.add(s);
-  }
+  // a synthesis of some stages keeps every other one, unless one of them changed: it then keeps only the records of the others
+  const othersChanged = compile !== undefined && [...changed].some((s) => !compile.includes(s));
+  for (const s of compile ?? []) changed.add(s);
   const kept = new Map(stages.filter((s) => !changed.has(s)).map((s) => [s, records[s]]));
   // dist/delivery/ is planned from every delivered stage: a kept one's part of the plan is its record's
-  if (changed.size && !unchanged && ![...kept].every(plannable)) return undefined;
-  const reuse = { fingerprint, kept, changed: [...changed].sort(), inputs: { project, compiler } };
-  if (!proved || unchanged) return reuse;
+  if (changed.size && !othersChanged && ![...kept].every(plannable)) return undefined;
+  const reuse = { fingerprint, kept, changed: [...changed].sort(), inputs: { project, compiler }, othersChanged };
+  if (!proved || othersChanged) return reuse;
   const changedDirs = new Set([...changed].map((s) => `${distDir}/${s}`));
   // the output of changed stages is compiled and compared by the writer; every other file must be as recorded
   const dist = distDigests(root, distDir, (rel) => changedDirs.has(rel));
@@ -145,34 +145,11 @@ export function reusableStages(
 }
 
 /**
- * What a synthesis of the `named` stages compares what they take across stages with (lib/edge/across-stages.ts):
- * `recorded`, the other stages' records it keeps, else (but with `noCache`) those of the other stages whose file
- * did not change since the last full synthesis, while no other input did (of a stage with no record here,
- * lib/edge/output-claims.ts reads its output in dist/ while that was written from its stage file as it is).
- */
-export function recordedClaims(
-  root: string,
-  distDir: string,
-  stages: readonly string[],
-  named: readonly string[],
-  recorded: ReadonlyMap<string, StageRecord> | undefined,
-  noCache?: boolean,
-): ReadonlyMap<string, StageRecord> {
-  const unchanged = () => (noCache ? undefined : reusableStages(root, distDir, stages, { compile: named, unchanged: true })?.kept);
-  return recorded ?? unchanged() ?? new Map<string, StageRecord>();
-}
-
-/**
  * Whether a stage's record holds what the delivery plan needs of it (its part of the plan when it is
  * delivered), and what it takes that another stage may not (its claims, compared with the compiled stages').
  */
 const plannable = ([s, r]: [string, StageRecord]) =>
   isStageClaims(r.claims) && (r.delivered ? isDeliveredStage(r.delivery, s) : r.delivery === undefined);
-
-function sameDigests(a: Digests, b: Digests): boolean {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
-}
 
 const isOptional = (v: unknown, type: 'string' | 'boolean') => v === undefined || typeof v === type;
 const isGroupKinds = (v: unknown): v is GroupKind[] =>

@@ -35,11 +35,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { compileStage, inSequence, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
-import type { ClusterSpec, Engine, StageDelivery } from '../config/delivery.js';
+import { compileStage, inSequence, type StageEnvironment, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
 import { type ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { isFsError } from '../fs-problems.js';
-import type { KubeObject } from '../model/object.js';
 import { adoptRuntimeFlags, givenAtStart, runtimeFlags, setRuntimeFlag, type RuntimeFlag } from '../model/runtime-flags.js';
 import { adoptLauncherFlags, launcherFlags } from '../model/launcher-flags.cjs';
 import { useValidatorStore } from '../model/validator-code.js';
@@ -92,11 +90,8 @@ interface WorkerInput {
   readonly build: unknown;
   readonly root: string;
   readonly sources: readonly { readonly stage: string; readonly file: string; readonly text: string }[];
-  readonly engine?: Engine;
-  readonly sync?: StageDelivery['sync'];
-  readonly clusters?: Readonly<Record<string, ClusterSpec>>;
-  readonly cluster?: string;
-  readonly crds?: readonly KubeObject[];
+  /** What every stage is compiled with (plain data), but the render cache, which the worker opens from `cache`. */
+  readonly env: Omit<StageEnvironment, 'cache'>;
   readonly cache?: SharedRenderCache;
   /** Output in progress: the worker stages each stage's files itself and sends what `adopt` takes. */
   readonly output?: OutputTarget;
@@ -157,6 +152,8 @@ export function stageWorkers({ root, cache, output, objects = true, setting }: S
     const restoreScavenges = scavengeAlone(plan.workers + (plan.mainTakesStages ? 1 : 0));
     const counter = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
     const shared = cache?.shared();
+    // the main thread's render cache (open packs, functions) is no plain data: each worker opens it from `shared`
+    const { cache: _main, ...plainEnv } = env;
     const plain = sources.map(({ stage, file, text, stages }) => ({ stage, file, text, stages }));
     const ports: MessagePort[] = [];
     const workers: Worker[] = [];
@@ -183,11 +180,7 @@ export function stageWorkers({ root, cache, output, objects = true, setting }: S
           build: bundleBuild(),
           root,
           sources: plain,
-          engine: env.engine,
-          sync: env.sync,
-          clusters: env.clusters,
-          cluster: env.cluster,
-          crds: env.crds,
+          env: plainEnv,
           cache: shared,
           output: output?.target,
           objects,
@@ -316,7 +309,7 @@ function serveStage(input: WorkerInput, i: number, counter: Int32Array, cache?: 
   let message: WorkerMessage;
   try {
     if (process.env[CRASH_ENV] === `worker-throw-${input.sources[i].stage}`) throw new Error(`${CRASH_ENV}: a bug in a worker`);
-    const env = { engine: input.engine, sync: input.sync, clusters: input.clusters, cluster: input.cluster, crds: input.crds, cache };
+    const env = { ...input.env, cache };
     const source = input.sources[i];
     const readSource = (path: string) => readProjectSource(input.root, path);
     const entries = diskStageEntries(input.root, source.stage);

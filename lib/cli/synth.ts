@@ -6,12 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
-import { ExitCode, ProblemsError, compareProblems, escapeName, type Problem } from '../errors.js';
-import { PROJECT_FILE, projectPlaces } from '../config/project-file.js';
-import { planDelivery } from '../delivery/plan.js';
-import { promotionDeclaration } from '../compile-stage.js';
-import { promotionProblems, type PromotionDeclaration } from '../promotion-order.js';
-import { readInputFile } from './read-file.js';
+import { ExitCode, ProblemsError, escapeName, type Problem } from '../errors.js';
+import type { StageDeclarations } from '../compile-stage.js';
 import { exceptionLines, type Finding } from '../checks/finding.js';
 import { placedProblems } from '../checks/manifests.js';
 import { describeObject } from '../model/object.js';
@@ -24,7 +20,6 @@ import {
   compile,
   deliveryInventories,
   flushRenderCache,
-  loadStage,
   openProject,
   removedStages,
   requireStages,
@@ -32,7 +27,6 @@ import {
   schemaText,
   stagesHolding,
   type Compiled,
-  type Project,
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import type { Engine } from '../model/engines.js';
@@ -49,7 +43,7 @@ import {
   renamedProjects,
 } from './delivery-left.js';
 import { startFingerprint } from './fingerprint.js';
-import { keepsOutput, recordedClaims, reusableStages } from './reuse.js';
+import { keepsOutput, reusableStages } from './reuse.js';
 import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/rendered.js';
@@ -138,25 +132,25 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // a full synthesis records the digests that let the next check answer without compiling (lib/cli/fingerprint.ts)
     const fingerprint = all || reuse ? startFingerprint(root, reuse?.inputs) : undefined;
     // else a synthesis of some stages plans dist/delivery/ with what the last full one recorded of the others, while that holds
-    const others = all || reuse ? undefined : recorded?.kept;
+    const others = all || reuse || recorded?.othersChanged ? undefined : recorded?.kept;
     // and compares what they take across stages with those records, else with those of the stages whose file did not change
-    const claimed = all ? undefined : recordedClaims(root, DIST_DIR, project.stages, named, reuse?.kept ?? others, noCache);
-    const kept = [...(claimed ?? reuse?.kept ?? [])].map(([s, r]) => ({
+    // (a full synthesis has records only of the stages whose output it keeps)
+    const kept = [...(recorded?.kept ?? [])].map(([s, r]) => ({
       stage: s,
       from: r.from,
       delivery: r.delivery,
       claims: r.claims,
     }));
     const onStage = (s: string, i: number, n: number) => line.update(`synth: compiling ${s} (${i + 1}/${n})`);
+    // neither a full synthesis nor one that plans dist/delivery/ with the others' records: what depends on every stage is not planned
+    const unplanned = !all && !others && !reuse;
+    /** Whether a synthesis got as far as writing: a problem from there on (a full disk) is one a full synthesis meets too. */
+    let writing = false;
     /**
      * Compiles `stages`, writing each stage's files into the staging directory as soon as it is
      * compiled (lib/cli/output.ts, `beginOutput`), then writes dist/ as one transaction; on a
      * problem in any stage, what was staged is removed and nothing users see has changed.
      */
-    // neither a full synthesis nor one that plans dist/delivery/ with the others' records: what depends on every stage is not planned
-    const unplanned = !all && !others && !reuse;
-    /** Whether a synthesis got as far as writing: a problem from there on (a full disk) is one a full synthesis meets too. */
-    let writing = false;
     const compileAndWrite = (stages: readonly string[], partial: boolean) => {
       // a full synthesis removes the output of stages whose stage file is gone, and says so
       const output = beginOutput(project, {
@@ -165,10 +159,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         keep: partial ? kept.map((k) => k.stage) : [],
       });
       try {
-        const compiled = compile(project, stages, { onStage, noCache, kept: partial || !all ? kept : [], output });
-        // what a full synthesis refuses of these stages' own files holds without the others' records too
-        const own = unplanned ? unplannedProblems(project, compiled, stages) : [];
-        if (own.length) throw new ProblemsError(own);
+        // what a full synthesis refuses of these stages' own files holds without the others' records too (`alone`)
+        const compiled = compile(project, stages, { onStage, noCache, kept: partial || !all ? kept : [], output, alone: unplanned });
         // planned with the others, and no stage is delivered any more: dist/delivery/ goes, as in a full synthesis
         if (!all && (others || partial) && !compiled.tree.has(DELIVERY_DIR) && existsSync(join(root, DIST_DIR, DELIVERY_DIR)))
           compiled.tree.set(DELIVERY_DIR, new Map());
@@ -180,13 +172,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       }
     };
     const { compiled, written, partial } = line.during(() => {
-      if (reuse && !all) return compileAndWrite(reuse.changed, true);
       if (reuse) {
         try {
           return compileAndWrite(reuse.changed, true);
         } catch (e) {
-          // a problem of the stages compiled: compile every stage, so that the messages are those of a full synthesis
-          if (!(e instanceof ProblemsError) || writing) throw e;
+          // a problem of the stages a full synthesis compiled: compile every stage, so that the messages are those of a full synthesis
+          if (!all || !(e instanceof ProblemsError) || writing) throw e;
         }
       }
       return compileAndWrite(all ? project.stages : named, false);
@@ -311,48 +302,14 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
       stdout,
       summary,
       warnings: own.length + warnings.length,
-      ...compiled.declarations.get(name)!,
+      // where promotion.from is written places the problems of a compiled stage only: a kept one's are not placed
+      ...withoutLocation(compiled.declarations.get(name)!),
     },
     verbose: [...own, ...placedProblems(warnings, s.stage)],
   };
 }
 
-/**
- * What a full synthesis refuses of the stage files of `named` that a synthesis of them alone, with
- * no record of the other stages (lib/cli/reuse.ts), would not see: their delivery settings (a
- * cluster the project file does not declare, an engine that cannot honour them), planned with the
- * compiled stages alone, and a `promotion.from` that makes a cycle through other stages, whose
- * `promotion.from` are read from their files along the chain.
- */
-function unplannedProblems(project: Project, compiled: Compiled, named: readonly string[]): Problem[] {
-  const delivered = project.stages.flatMap((s) => compiled.declarations.get(s)?.delivery ?? []);
-  const projectPath = join(project.root, PROJECT_FILE);
-  const text = delivered.length && existsSync(projectPath) ? readInputFile(projectPath, PROJECT_FILE).text : undefined;
-  const places = text === undefined ? undefined : projectPlaces(text, PROJECT_FILE);
-  const problems = delivered.length ? planDelivery(delivered, compiled.projectFile, PROJECT_FILE, new Map(), places).problems : [];
-  // the compilation checked each `promotion.from` against the project's stages; a cycle needs the others' too
-  const declared = (stages: readonly string[]) => stages.map((s) => promotionDeclaration(loadStage(project, s)));
-  const chain: PromotionDeclaration[] = [];
-  const seen = new Set(named);
-  for (const s of named) {
-    for (let from = compiled.declarations.get(s)?.from; from !== undefined && !seen.has(from); ) {
-      seen.add(from);
-      try {
-        const [d] = declared([from]);
-        chain.push(d);
-        from = d.from;
-      } catch (e) {
-        // a stage file with problems of its own: its synthesis says what they are
-        if (!(e instanceof ProblemsError)) throw e;
-        break;
-      }
-    }
-  }
-  const from = (stages: readonly PromotionDeclaration[]) => promotionProblems([...stages, ...chain], project.stages, named);
-  // read again, only for the place of what is wrong
-  const cycles = from(named.map((stage) => ({ stage, from: compiled.declarations.get(stage)?.from }))).length ? from(declared(named)) : [];
-  return [...problems, ...cycles].sort(compareProblems);
-}
+const withoutLocation = ({ location: _, ...declarations }: StageDeclarations) => declarations;
 
 /** What a synthesis of the `named` stages says when it could not plan dist/delivery/, which depends on every stage. */
 function deliveryNotUpdated(named: readonly string[], noCache: boolean | undefined): Problem {

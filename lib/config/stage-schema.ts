@@ -20,7 +20,7 @@ import {
   type TSchema,
   DNS_SUBDOMAIN_PATTERN,
   ConfigKey,
-  SubdomainName,
+  SecretName,
 } from './types.js';
 import { SecretStoreSettings, StageDeliverySettings } from './delivery.js';
 import { edgeSettings } from '../edge/settings.js';
@@ -40,18 +40,15 @@ export const APP_NAME = {
   expected: `a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters) other than '${NAMESPACE_CHART}'`,
 } as const;
 
-/** A Secret's name: a DNS-1123 subdomain, as the API server takes it (cert-manager's are often dotted: www.example.com-tls). */
-const SecretName = SubdomainName('a Secret name');
-
 /** A Secret made outside stagecraft: its name, or its name and the keys pods may read. */
 const ExternalSecret = Type.Unsafe<string | { name: string; keys?: string[] }>({
   // if/then/else, not anyOf: one message for a bad value, whichever form it has
   if: { type: 'string' },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword; a schema is data, never awaited
-  then: SecretName,
+  then: SecretName(),
   else: Settings(
     {
-      name: SecretName,
+      name: SecretName(),
       keys: Type.Optional(
         Type.Array(ConfigKey('a Secret key'), {
           minItems: 1,

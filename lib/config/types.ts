@@ -119,6 +119,8 @@ export const SubdomainName = (what: string, options: SchemaOptions = {}) =>
     expected: `${what} (labels of lowercase letters, digits and '-', joined by '.'), of at most 253 characters`,
     ...options,
   });
+/** A Secret's name (`SubdomainName`): one the stage refers to, made outside stagecraft (cert-manager's are often dotted: www.example.com-tls). */
+export const SecretName = (options: SchemaOptions = {}) => SubdomainName('a Secret name', options);
 /** Not an IPv4 address: the lookahead of an Ingress host's pattern (a rule's host is a DNS name). */
 const NOT_IPV4 = '(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)';
 /**

@@ -96,15 +96,14 @@ export class SchemaValidator {
     );
     const seen = new Set<string>();
     const out: PathProblem[] = [];
-    // a required setting misspelt (`maxReplica:`) is one problem, the unknown key with its did-you-mean, not also a missing setting
-    const misspelt = new Set(
+    // each unknown key's did-you-mean, made once: for its problem, and to tell a required setting misspelt
+    const guesses = new Map(
       errors
         .filter((e) => e.keyword === 'additionalProperties')
-        .flatMap((e) => {
-          const guess = didYouMean((e.params as { additionalProperty: string }).additionalProperty, knownKeys(e));
-          return guess === undefined ? [] : [`${e.instancePath}|${guess}`];
-        }),
+        .map((e) => [e, didYouMean((e.params as { additionalProperty: string }).additionalProperty, knownKeys(e))] as const),
     );
+    // a required setting misspelt (`maxReplica:`) is one problem, the unknown key with its did-you-mean, not also a missing setting
+    const misspelt = new Set([...guesses].flatMap(([e, guess]) => (guess === undefined ? [] : [`${e.instancePath}|${guess}`])));
     // a key whose name is invalid is the one problem reported about it (not also what its value lacks)
     const badNames = new Set(
       errors
@@ -115,7 +114,7 @@ export class SchemaValidator {
       if (badNames.size && [...ancestors(e.instancePath)].some((p) => badNames.has(p))) continue;
       if (e.keyword === 'required' && misspelt.has(`${e.instancePath}|${(e.params as { missingProperty: string }).missingProperty}`))
         continue;
-      const p = this.toProblem(e, data, at, written);
+      const p = this.toProblem(e, data, at, written, guesses.get(e));
       const id = `${dotted(p.path)}|${p.key ?? ''}|${p.code}`;
       if (!seen.has(id)) {
         seen.add(id);
@@ -125,7 +124,8 @@ export class SchemaValidator {
     return out;
   }
 
-  private toProblem(e: ErrorObject, data: unknown, at: KeyPath, written: WrittenAt | undefined): PathProblem {
+  /** @param guess an unknown key's did-you-mean (`additionalProperties`), made by `problems` */
+  private toProblem(e: ErrorObject, data: unknown, at: KeyPath, written: WrittenAt | undefined, guess?: string): PathProblem {
     const local = fromAjvPath(e.instancePath);
     const path = [...at, ...local];
     const where = shorten(dotted(path), 200);
@@ -136,15 +136,15 @@ export class SchemaValidator {
       const hints = parent.unknownKeyHints as Record<string, unknown> | undefined;
       // a key that looks like a secret (a token pasted as a key) is not printed
       const secret = detectSecretOrEncoded(key) !== undefined;
-      const guess = secret ? undefined : didYouMean(key, known);
       const full = dotted([...path, secret ? maskValue(key, 'key') : shorten(key)]);
       return {
         code: 'config/unknown-key',
         path,
         key,
-        message: guess
-          ? `${full} is not a known setting; did you mean '${guess}'?`
-          : `${full} is not a known setting (known: ${known.join(', ') || 'none'})`,
+        message:
+          guess && !secret
+            ? `${full} is not a known setting; did you mean '${guess}'?`
+            : `${full} is not a known setting (known: ${known.join(', ') || 'none'})`,
         // a settings mapping may say why a field Kubernetes has is none of its settings (`unknownKeyHints`, ours as `expected` is)
         ...(typeof hints?.[key] === 'string' ? { hint: hints[key] } : {}),
       };

@@ -16,7 +16,7 @@ import { describeObject, type KubeObject } from '../model/object.js';
 import type { StageNode } from '../stack.js';
 import { parseManifests } from '../checks/manifests.js';
 import { chartFileName } from '../synth/output.js';
-import { INVENTORY_FILE, digest } from '../synth/inventory.js';
+import { INVENTORY_FILE, digest, inventorySource } from '../synth/inventory.js';
 import { NODE_PORT_MAX, NODE_PORT_MIN, nodePortSettings, nodePortsOf, suggestNodePort, type AppStacks } from './node-ports.js';
 import type { EdgeSettings } from './settings.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
@@ -217,7 +217,7 @@ function heldInOutput(compiled: CompiledOutput | undefined, claim: Claim): Holdi
 
 /** Whether an output's inventory (its text) says it was written from the stage file whose text is `text` (its `source:` line, lib/synth/inventory.ts). */
 export function writtenFrom(inventory: string | undefined, text: string): boolean {
-  return inventory !== undefined && /^source: \S+ (\S+)$/m.exec(inventory)?.[1] === digest(text);
+  return inventory !== undefined && inventorySource(inventory)?.digest === digest(text);
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { readStage } from '../config/read-stage.js';
 import { parseManifests } from '../checks/manifests.js';
-import { INVENTORY_FILE } from '../synth/inventory.js';
+import { INVENTORY_FILE, inventorySource } from '../synth/inventory.js';
 import { chartFileName } from '../synth/output.js';
 import { isRecord } from '../model/object.js';
 import { stageClaims, writtenFrom, type StageClaims } from './across-stages.js';
@@ -33,7 +33,7 @@ export function outputClaims(
   readFile: (path: string) => string | undefined,
 ): StageClaims | undefined {
   const inventory = read(INVENTORY_FILE);
-  const file = inventory && /^source: (\S+) /m.exec(inventory)?.[1];
+  const file = inventory && inventorySource(inventory)?.file;
   const text = file ? readFile(file) : undefined;
   if (!file || text === undefined || !writtenFrom(inventory, text)) return undefined;
   try {

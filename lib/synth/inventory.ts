@@ -226,7 +226,6 @@ export interface InventoryInput {
 
 const HEADER = '# ';
 
-/** The text of `inventory.txt`: objects in key order, node files by path. */
 /** The inventory entry of an object whose YAML (as written) has `digest`. */
 export function inventoryEntry({ apiVersion, kind, metadata }: KubeObject, digest: string): InventoryEntry {
   return { apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', digest };
@@ -242,6 +241,7 @@ export function objectLines(entries: readonly InventoryEntry[]): string[] {
   return [`objects: ${keyed.length}`, ...keyed.map((o) => `${o.digest} ${o.key}`)];
 }
 
+/** The text of `inventory.txt`: objects in key order, node files by path. */
 export function inventoryText(i: InventoryInput): string {
   return (
     [
@@ -255,6 +255,15 @@ export function inventoryText(i: InventoryInput): string {
       ...(i.edgeFiles?.length ? [`edge files: ${i.edgeFiles.length}`, ...i.edgeFiles.map((f) => `${f.digest} ${f.path}`)] : []),
     ].join('\n') + '\n'
   );
+}
+
+/**
+ * The stage file an inventory says its output was written from, and the digest of that file's text
+ * (its `source:` line, as `inventoryText` writes it); undefined when it has none.
+ */
+export function inventorySource(text: string): { readonly file: string; readonly digest: string } | undefined {
+  const m = /^source: (\S+) (.*)$/m.exec(text);
+  return m ? { file: m[1], digest: m[2] } : undefined;
 }
 
 /** The objects of an inventory file, by key, with their digests (node and edge files are left out). */

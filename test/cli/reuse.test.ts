@@ -539,6 +539,24 @@ describe('npm run synth -- <stage> and dist/delivery/, which depends on every st
     });
   });
 
+  it("reads the record once when another stage file changed too: the unchanged stages' records, to compare claims with, and no plan", () => {
+    const dir = synthesized(deliveredChain());
+    const stages = readdirStages(dir);
+    edit(dir, 'environments/qa.yaml', (t) => t.replace('LOG_LEVEL: info', 'LOG_LEVEL: debug'));
+    edit(dir, 'environments/dev.yaml', (t) => t.replace(/LOG_LEVEL: \w+/, 'LOG_LEVEL: warn'));
+    const reuse = reusableStages(dir, 'dist', stages, { compile: ['qa'] });
+    expect(
+      reuse && { kept: [...reuse.kept.keys()], changed: reuse.changed, keptDist: reuse.keptDist, others: reuse.othersChanged },
+    ).toEqual({
+      kept: ['production', 'test'],
+      changed: ['dev', 'qa'],
+      keptDist: undefined,
+      others: true,
+    });
+    // dev is neither compiled nor kept: a synthesis of qa does not plan dist/delivery/, and says so
+    expect(runCli('synth', ['qa'], dir).stderr).toMatch(NOT_UPDATED);
+  });
+
   it('removes dist/delivery/ when the stage it synthesizes was the only one delivered, as a full synth does', () => {
     const nginx = 'apps:\n  nginx: { image: nginx:1.25, replicas: 1 }\n';
     const dir = synthesized({ qa: `${nginx}delivery: { cluster: nonprod }\n`, lab: nginx });

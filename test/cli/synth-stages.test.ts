@@ -1,7 +1,7 @@
 /**
  * A synthesis of some stages (`npm run synth -- <stage>`) refuses what a full synthesis refuses of
  * those stages' own files, also when it has no record of the other stages to plan dist/delivery/
- * with (lib/cli/synth.ts, `unplannedProblems`): a fresh project, `--no-cache`, or another input changed.
+ * with (lib/compile.ts, `CompileStagesOptions.alone`): a fresh project, `--no-cache`, or another input changed.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +48,22 @@ describe('a synthesis of some stages with no record of the others', () => {
     ]);
     expect(partial.code).toBe(2);
     expect(existsSync(join(dir, 'dist', 'dev'))).toBe(false);
+  });
+
+  it('refuses a delivery cluster and a cycle together, sorted, as a full synthesis does', () => {
+    const dir = tempProject({
+      team: team('nonprd'),
+      dev: `promotion: { from: qa }\n${repoStage('dev')}`,
+      test: repoStage('test'),
+      qa: repoStage('qa'),
+    });
+    const partial = runCli('synth', ['--', 'team', 'dev'], dir);
+    expect(errorLines(partial.stderr)).toEqual([
+      'environments/dev.yaml:1:20: error: promotion.from makes a cycle: dev -> test -> qa -> dev',
+      "environments/team.yaml:5:22: error: delivery.cluster: names the cluster 'nonprd', which stagecraft.yaml does not declare; did you mean 'nonprod'?",
+      '2 problems; nothing was written.',
+    ]);
+    expect(partial.code).toBe(2);
   });
 
   it('writes the stage when its own file is right, and says dist/delivery/ was not updated', () => {

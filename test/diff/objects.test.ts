@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { diffManifests, formatDiff, manifestsOf, setStageAside, type Manifest } from '../../lib/diff/objects.js';
 import { ExitCode, ProblemsError } from '../../lib/errors.js';
 import { deliveryOf } from '../../lib/cli/diff.js';
+import { keepsOutput, reusableStages } from '../../lib/cli/reuse.js';
 import { fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 const deployment = (name: string, ns: string, replicas: number, image: string): Manifest => ({
@@ -277,6 +278,36 @@ describe('npm run diff', () => {
     // Argo CD creates production's Namespace before its ExternalSecrets (qa has none)
     expect(r.stdout).toContain('Namespace <stage>\n  metadata.annotations.argocd.argoproj.io/sync-wave: (none) -> "-3"\n');
     expect(r.stdout.endsWith('14 changed, 0 only in qa, 1 only in production, 4 the same\n')).toBe(true);
+  });
+
+  it('reads two stages that the last synth proved current from dist/, as synth keeps them: the same output as compiling them', () => {
+    const dir = fixtureProject(['dev', 'test', 'qa', 'production', 'mink8s']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const stages = ['dev', 'mink8s', 'production', 'qa', 'test'];
+    const reuse = reusableStages(dir, 'dist', stages);
+    // the stages are kept: the diff reads their output in dist/
+    expect(keepsOutput(reuse) && [...reuse.kept.keys()]).toEqual(stages);
+    const pairs = [
+      ['qa', 'production'],
+      ['dev', 'test'],
+      ['production', 'dev'],
+      ['mink8s', 'qa'],
+    ];
+    const kept = pairs.map((p) => runCli('diff', p, dir));
+    expect(kept[0].stdout.endsWith('14 changed, 0 only in qa, 1 only in production, 4 the same\n')).toBe(true);
+    // without the fingerprint and the render cache, every stage is compiled and every app rendered
+    rmSync(join(dir, '.stagecraft'), { recursive: true, force: true });
+    expect(pairs.map((p) => runCli('diff', p, dir))).toEqual(kept);
+  });
+
+  it('compiles a stage whose output in dist/ was edited by hand, and shows what its sources give', () => {
+    const dir = fixtureProject(['dev', 'test', 'qa', 'production']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const sources = runCli('diff', ['qa', 'production'], dir);
+    const file = join(dir, 'dist', 'qa', '10-demoapp.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('LOG_LEVEL: info', 'LOG_LEVEL: trace'));
+    expect(keepsOutput(reusableStages(dir, 'dist', ['dev', 'production', 'qa', 'test']))).toBe(false);
+    expect(runCli('diff', ['qa', 'production'], dir)).toEqual(sources);
   });
 
   it('with one stage, shows what the sources would change in its dist/ directory', () => {

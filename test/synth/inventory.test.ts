@@ -8,6 +8,7 @@ import {
   compareInventories,
   digest,
   inventoryChanges,
+  inventorySource,
   inventoryText,
   parseInventory,
   pruneCommand,
@@ -41,6 +42,11 @@ describe('the inventory', () => {
       '',
     ]);
     expect(digest('a')).toMatch(/^sha256:[0-9a-f]{16}$/);
+  });
+
+  it('reads back the stage file it names and the digest of its text, and nothing from a text without a source line', () => {
+    expect(inventorySource(inventoryText(input))).toEqual({ file: 'environments/qa.yaml', digest: digest('apps: {}\n') });
+    expect(inventorySource('compiler: stagecraft 1.2.3\nobjects: 0\n')).toBeUndefined();
   });
 
   it('is the same text for the same objects in any order', () => {
