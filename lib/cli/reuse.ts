@@ -72,9 +72,8 @@ const stageKey = (stage: string) => `${ENVIRONMENTS_DIR}/${stage}.yaml`;
  * and every input but those stages' files (the other stage files, the stacks, stagecraft.yaml,
  * crds/) are as recorded, so that compiling the others now would give what was recorded of them;
  * with `keptDist` when their output is as recorded too. While only other stage files changed
- * besides, the records of the stages whose file did not change (`othersChanged`). Else undefined
- * (there is no such record: every write forgets it, lib/cli/output.ts, and only a synthesis that
- * keeps the other stages records it again).
+ * besides, the records of the stages whose file did not change (`othersChanged`). Else undefined:
+ * what was recorded of the others may no longer be what compiling them would give.
  */
 export function reusableStages(
   root: string,
