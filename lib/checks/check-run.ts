@@ -249,6 +249,15 @@ export class CheckRun {
   private runTracedChecks(checks: readonly TracedCheck[]): void {
     const { subjects, index, reused } = this.tracedPlan();
     const { findings, context, objects } = this;
+    /** What the traced checks find on one object, in their order: one function for every object. */
+    const check = (o: KubeObject): Finding[] => {
+      const found: Finding[] = [];
+      for (let c = 0; c < checks.length; c++) {
+        const made = checks[c].run(o, index, context);
+        for (let k = 0; k < made.length; k++) found.push(made[k]);
+      }
+      return found;
+    };
     for (let i = 0; i < subjects.length; i++) {
       const o = subjects[i];
       const kept = reused[i];
@@ -256,13 +265,12 @@ export class CheckRun {
         this.replay(o, kept.findings);
         continue;
       }
-      const check = () => checks.flatMap((c) => c.run(o, index, context));
       // the Secrets the Namespaces require belong to no app: nothing of theirs is kept
       if (i >= objects.length) {
-        this.add(check());
+        this.add(check(o));
         continue;
       }
-      const { result, traces } = index.traced(check);
+      const { result, traces } = index.traced(check, o);
       // kept only for the first definition of an object: reused only while it is the first (`isFirst`)
       if (traces && index.isFirst(o)) this.traced.push([o, traces, result.map((_, i) => findings.length + i)]);
       this.add(result);
