@@ -65,6 +65,13 @@ const KUSTOMIZE_CANNOT = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?!
 const bytes = (s: unknown) => (typeof s === 'string' ? Buffer.byteLength(s, 'utf8') : 0);
 const KiB = (n: number) => `${Math.round(n / 1024)} KiB`;
 
+/** The UTF-8 bytes of a mapping's keys and values (its strings'), as the API server counts a size: for..in, no entry pairs per key. */
+function entryBytes(m: Readonly<Record<string, unknown>>): number {
+  let n = 0;
+  for (const k in m) if (Object.hasOwn(m, k)) n += bytes(k) + bytes(m[k]);
+  return n;
+}
+
 /** Whether an image reference is one the kubelet can pull: the reference grammar, a digest of the right length. */
 export function imageProblem(image: string): string | undefined {
   if (!IMAGE.test(image)) return 'is not a valid image reference (name[:tag][@algorithm:hex]; the name in lowercase)';
@@ -187,7 +194,7 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
     for (const field of ['data', 'binaryData', 'stringData']) {
       const d = o[field];
       if (!isRecord(d)) continue;
-      for (const [k, v] of Object.entries(d)) total += bytes(k) + bytes(v);
+      total += entryBytes(d);
     }
     if (total > MAX_DATA_BYTES)
       out.push(
@@ -201,7 +208,7 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
   }
   const annotationSize = (path: FieldPath, a: unknown) => {
     if (!isRecord(a)) return;
-    const total = Object.entries(a).reduce((n, [k, v]) => n + bytes(k) + bytes(v), 0);
+    const total = entryBytes(a);
     if (total > MAX_ANNOTATION_BYTES)
       out.push(
         emit(
@@ -216,7 +223,7 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
   // numbers outside free-form fields, then strings anywhere: each in document order
   const walked: Walked = { emit, numbers: [], characters: [] };
   walk(o, [], undefined, false, walked);
-  out.push(...walked.numbers, ...walked.characters);
+  if (walked.numbers.length || walked.characters.length) out.push(...walked.numbers, ...walked.characters);
   const template = podTemplateOf(o);
   const at = POD_TEMPLATE_PATHS[o.kind];
   if (template?.spec && at) {
@@ -232,7 +239,9 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
         ),
       );
     }
-    for (const { container: c, list, index: i } of placedContainers(spec)) {
+    const containers = placedContainers(spec);
+    for (let n = 0; n < containers.length; n++) {
+      const { container: c, list, index: i } = containers[n];
       const cp = [...at, 'spec', list, i];
       if (typeof c.image === 'string' && c.image) {
         const bad = imageProblem(c.image);

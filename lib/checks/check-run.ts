@@ -64,6 +64,9 @@ export interface CheckRunResult {
 /** What one per-object check made on an object to keep: its index, the places of its findings, its exceptions. */
 type Made = [index: number, made: { places: number[]; exceptions: UsedException[] }];
 
+/** What the per-object checks found on an object that has nothing: one list for every such object (kept lists are never changed). */
+const NOTHING_FOUND: KeptObject = [];
+
 /** The traced checks' subjects (the objects, then the Secrets the Namespaces require), their index, and the kept results that hold for each. */
 interface TracedPlan {
   readonly subjects: readonly KubeObject[];
@@ -122,11 +125,13 @@ export class CheckRun {
     if (this.result) return this.result;
     const { all, objects, context } = this;
     const unchecked = this.remembered.size ? objects.filter((o) => !this.remembered.has(o)) : objects;
-    for (const o of all) if (!this.remembered.has(o)) this.runObjectCheck(0, o);
+    // loops by index over the objects: most of this code runs unoptimized, where each step of a
+    // for-of allocates an iterator result (a stage of 15,000 objects, seven times)
+    for (let i = 0; i < all.length; i++) if (!this.remembered.has(all[i])) this.runObjectCheck(0, all[i]);
     numberNameless(objects);
     for (const step of this.plan.steps) {
       if (step.scope === 'objects') this.add(step.check.run(objects, context));
-      else if (step.scope === 'object') for (const o of unchecked) this.runObjectCheck(step.index, o);
+      else if (step.scope === 'object') for (let i = 0; i < unchecked.length; i++) this.runObjectCheck(step.index, unchecked[i]);
       else this.runTracedChecks(step.checks);
     }
     this.result = this.finish();
@@ -188,17 +193,19 @@ export class CheckRun {
   /** Runs the per-object check `index` (of the plan's `objectChecks`) on `o`, noting what it made to keep. */
   private runObjectCheck(index: number, o: KubeObject): void {
     const { findings } = this;
-    const result = this.plan.objectChecks[index].run(this.real(o), this.context);
+    const { findings: found, exceptions } = this.plan.objectChecks[index].run(this.real(o), this.context);
+    // most objects have nothing: nothing allocated for them
+    if (found.length === 0 && !exceptions?.length) return;
     const making = this.made.get(o);
-    if (making !== undefined && (result.findings.length || result.exceptions?.length)) {
-      const entry: Made = [index, { places: result.findings.map((_, i) => findings.length + i), exceptions: result.exceptions ?? [] }];
+    if (making !== undefined) {
+      const entry: Made = [index, { places: found.map((_, i) => findings.length + i), exceptions: exceptions ?? [] }];
       if (making === null) this.made.set(o, [entry]);
       // a check runs once on an object (an object listed twice: its last run counts, as a Map's set would keep)
       else if (making[making.length - 1][0] === index) making[making.length - 1] = entry;
       else making.push(entry);
     }
-    this.add(result.findings);
-    this.addExceptions(o, result.exceptions ?? []);
+    this.add(found);
+    this.addExceptions(o, exceptions ?? []);
   }
 
   /** What the traced checks found on `o` in an earlier run, with its app's lookups, when the memo keeps them. */
@@ -249,6 +256,15 @@ export class CheckRun {
   private runTracedChecks(checks: readonly TracedCheck[]): void {
     const { subjects, index, reused } = this.tracedPlan();
     const { findings, context, objects } = this;
+    /** What the traced checks find on one object, in their order: one function for every object. */
+    const check = (o: KubeObject): Finding[] => {
+      const found: Finding[] = [];
+      for (let c = 0; c < checks.length; c++) {
+        const made = checks[c].run(o, index, context);
+        for (let k = 0; k < made.length; k++) found.push(made[k]);
+      }
+      return found;
+    };
     for (let i = 0; i < subjects.length; i++) {
       const o = subjects[i];
       const kept = reused[i];
@@ -256,13 +272,12 @@ export class CheckRun {
         this.replay(o, kept.findings);
         continue;
       }
-      const check = () => checks.flatMap((c) => c.run(o, index, context));
       // the Secrets the Namespaces require belong to no app: nothing of theirs is kept
       if (i >= objects.length) {
-        this.add(check());
+        this.add(check(o));
         continue;
       }
-      const { result, traces } = index.traced(check);
+      const { result, traces } = index.traced(check, o);
       // kept only for the first definition of an object: reused only while it is the first (`isFirst`)
       if (traces && index.isFirst(o)) this.traced.push([o, traces, result.map((_, i) => findings.length + i)]);
       this.add(result);
@@ -276,22 +291,26 @@ export class CheckRun {
   private finish(): CheckRunResult {
     const { memo, all } = this;
     const reported = maskSecrets(this.findings, this.masked);
-    for (const [o, traces, places] of this.traced) {
+    for (let i = 0; i < this.traced.length; i++) {
+      const [o, traces, places] = this.traced[i];
       memo!.keepReferences?.(o, this.tracedContextText!, { traces, findings: places.map((p) => ({ ...reported[p], object: null })) });
     }
-    // what is kept is what is reported: the findings masked, in the order the checks made them
-    for (const [o, byCheck] of this.made) {
+    // what is kept is what is reported: the findings masked, in the order the checks made them;
+    // forEach, not for-of: no entry array per object (most found nothing, and share one empty result)
+    this.made.forEach((byCheck, o) => {
       memo!.set(
         o,
-        (byCheck ?? []).map(([index, { places, exceptions: used }]) => [
-          index,
-          {
-            findings: places.map((p) => ({ ...reported[p], object: null })),
-            ...(used.length ? { exceptions: used.map((e) => ({ ...e, object: null })) } : {}),
-          },
-        ]),
+        byCheck === null
+          ? NOTHING_FOUND
+          : byCheck.map(([index, { places, exceptions: used }]) => [
+              index,
+              {
+                findings: places.map((p) => ({ ...reported[p], object: null })),
+                ...(used.length ? { exceptions: used.map((e) => ({ ...e, object: null })) } : {}),
+              },
+            ]),
       );
-    }
+    });
     const exceptions: UsedException[] = [];
     if (this.exceptionsOf.size) for (const o of all) exceptions.push(...(this.exceptionsOf.get(o) ?? []));
     return { reported, exceptions };

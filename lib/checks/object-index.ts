@@ -107,6 +107,12 @@ export class ObjectIndex {
   private recording: Trace[] | undefined;
   /** Query -> what it finds, worked out once. */
   private readonly found = new Map<string, string>();
+  /**
+   * `group/kind` -> namespace -> name -> what `get` finds there, worked out on the first lookup:
+   * a stage asks for its Namespace once per object and for a Secret once per reference, and a
+   * lookup asked again builds no key and, traced, records the trace it recorded before.
+   */
+  private readonly gets = new Map<string, Map<string, Map<string, Got>>>();
 
   private readonly identity?: (o: KubeObject) => string;
   private readonly standIn?: (o: KubeObject) => StandIn | undefined;
@@ -185,10 +191,18 @@ export class ObjectIndex {
    * group from its name).
    */
   get(groupKind: string, ns: string, name: string): KubeObject | undefined {
-    const key = `${GET}${groupKind}/${ns}/${name}`;
-    const found = this.byKey.get(key);
+    let byNs = this.gets.get(groupKind);
+    if (!byNs) this.gets.set(groupKind, (byNs = new Map()));
+    let byName = byNs.get(ns);
+    if (!byName) byNs.set(ns, (byName = new Map()));
+    let got = byName.get(name);
+    if (!got) {
+      const key = `${GET}${groupKind}/${ns}/${name}`;
+      byName.set(name, (got = { key, found: this.byKey.get(key) }));
+    }
+    const { found } = got;
     // the commonest lookup is traced as its key: checked again without parsing
-    this.recording?.push([key, found ? this.identityOf(found) : '']);
+    if (this.recording) this.recording.push((got.trace ??= [got.key, found ? this.identityOf(found) : '']));
     return found && this.real(found);
   }
 
@@ -206,14 +220,16 @@ export class ObjectIndex {
 
   /** The workloads in `ns` whose pod template matches a LabelSelector (an empty one matches all). */
   workloadsSelected(ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>): readonly Workload[] {
-    this.note(['selected', ns, { matchLabels: selector.matchLabels, matchExpressions: selector.matchExpressions }]);
-    return this.selected(ns, selector).map(this.resolve);
+    const found = this.selected(ns, selector);
+    this.note(['selected', ns, { matchLabels: selector.matchLabels, matchExpressions: selector.matchExpressions }], found);
+    return found.map(this.resolve);
   }
 
   /** The workloads in `ns` whose pod template has every label of `labels` (which must not be empty). */
   workloadsLabelled(ns: string, labels: Readonly<Record<string, string>>): readonly Workload[] {
-    this.note(['labelled', ns, labels]);
-    return this.labelled(ns, labels).map(this.resolve);
+    const found = this.labelled(ns, labels);
+    this.note(['labelled', ns, labels], found);
+    return found.map(this.resolve);
   }
 
   /** The objects with pod templates (and Pods) in `ns`. */
@@ -335,14 +351,15 @@ export class ObjectIndex {
   };
 
   /**
-   * Runs `check`, recording each lookup it makes and what that found; undefined traces when the
-   * index has no identities (nothing is recorded).
+   * Runs `check` on `subject`, recording each lookup it makes and what that found; undefined traces
+   * when the index has no identities (nothing is recorded). The subject is an argument, so that one
+   * check function serves every object of a run.
    */
-  traced<T>(check: () => T): { result: T; traces?: Trace[] } {
-    if (!this.identity) return { result: check() };
+  traced<S, T>(check: (subject: S) => T, subject: S): { result: T; traces?: Trace[] } {
+    if (!this.identity) return { result: check(subject) };
     this.recording = [];
     try {
-      return { result: check(), traces: this.recording };
+      return { result: check(subject), traces: this.recording };
     } finally {
       this.recording = undefined;
     }
@@ -363,10 +380,16 @@ export class ObjectIndex {
     return this.firsts.has(o);
   }
 
-  private note(query: Query): void {
+  /**
+   * Records `query` and what it finds, when lookups are traced. `found`: the workloads the caller's
+   * lookup found, which are what the query finds (`evaluate`): not looked up a second time.
+   */
+  private note(query: Query, found?: readonly Slot[]): void {
     if (!this.recording) return;
     const text = JSON.stringify(query);
-    this.recording.push([text, this.answer(text)]);
+    let answer = found && this.found.get(text);
+    if (found && answer === undefined) this.found.set(text, (answer = this.slotIdentities(found)));
+    this.recording.push([text, answer ?? this.answer(text)]);
   }
 
   /** What `query` finds, as text: the identities of the objects found (hashed when long), or the names. */
@@ -395,16 +418,21 @@ export class ObjectIndex {
       case 'names':
         return short(JSON.stringify(this.namesOf(q[1], q[2])));
       case 'labelled':
-        return this.identities(this.labelled(q[1], q[2]).map((w) => w.object));
+        return this.slotIdentities(this.labelled(q[1], q[2]));
       case 'selected':
-        return this.identities(this.selected(q[1], q[2]).map((w) => w.object));
+        return this.slotIdentities(this.selected(q[1], q[2]));
       case 'in':
-        return this.identities(this.in(q[1]).map((w) => w.object));
+        return this.slotIdentities(this.in(q[1]));
       case 'kind':
         return this.identities(this.ofKind(q[1], q[2]));
       default:
         throw new Error('unknown query');
     }
+  }
+
+  /** The identities of the workloads `slots` in order. */
+  private slotIdentities(slots: readonly Slot[]): string {
+    return this.identities(slots.map((w) => w.object));
   }
 
   /** The identities of `objects` in order. */
@@ -416,6 +444,15 @@ export class ObjectIndex {
   private identityOf(o: KubeObject): string {
     return typeof o.metadata?.name === 'string' ? this.identity!(o) : `${this.identity!(o)}#${objectHandle(o)}`;
   }
+}
+
+/** What a `get` of one group and kind, namespace and name finds (`ObjectIndex.gets`). */
+interface Got {
+  /** The query of the lookup traced, which is the key the index files the object under. */
+  readonly key: string;
+  readonly found: KubeObject | undefined;
+  /** The lookup as traced, once it was: one tuple for every object that makes it (traces are read, never changed). */
+  trace?: Trace;
 }
 
 /** How a traced `get` starts (the other queries are JSON arrays, starting with `[`). */

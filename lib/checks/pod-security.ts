@@ -7,7 +7,7 @@
  * finding is reported back, so none is silent.
  */
 import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX, declaredExceptions, type PolicyControl } from '../policy.js';
-import type { KubeObject } from '../model/object.js';
+import { isRecord, type KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, mappingItems, placedContainers, podTemplateOf } from '../model/pod-specs.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { FieldPath, Finding, UsedException } from './finding.js';
@@ -102,12 +102,20 @@ export function runsToCompletion(o: KubeObject, podSpec: Readonly<Record<string,
   );
 }
 
+/** The pod spec's fields that share a node's namespaces. */
+const HOST_NAMESPACES = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
+/** Every list of containers a pod spec has, ephemeral containers included: each is checked. */
+const EVERY_CONTAINER_LIST: readonly string[] = [...CONTAINER_LISTS, 'ephemeralContainers'];
+/** An absent mapping, read as empty: one for every absent field (never written). */
+const NONE: Readonly<Obj> = Object.freeze({});
+/** What a container's resources must hold, in the order the warning names them. */
+const REQUIREMENTS: readonly string[] = ['requests', 'limits'];
+
 /** Policy findings of one workload (other kinds have none) and the exceptions that suppressed some. */
 export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'baseline'): PolicyResult {
   const template = podTemplateOf(o);
   const declared = declaredExceptions(o.metadata?.annotations);
   const findings: Finding[] = [];
-  const used = new Map<string, Set<string>>();
   for (const control of declared.keys()) {
     if (!(POLICY_CONTROLS as readonly string[]).includes(control)) {
       const guess = didYouMean(control, POLICY_CONTROLS);
@@ -123,6 +131,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
   }
   const spec = asObj(template?.spec);
   if (!template || !spec) return { findings, exceptions: [] };
+  const used = new Map<string, Set<string>>();
   const at: FieldPath = [...POD_TEMPLATE_PATHS[o.kind], 'spec'];
   const restricted = level === 'restricted';
 
@@ -148,11 +157,12 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
     });
   };
 
-  for (const ns of ['hostNetwork', 'hostPID', 'hostIPC']) {
+  for (let n = 0; n < HOST_NAMESPACES.length; n++) {
+    const ns = HOST_NAMESPACES[n];
     if (spec[ns] === true)
       report('host-namespaces', [...at, ns], `${ns}: true`, `${ns}: true shares the node's namespaces`, `remove ${ns}`);
   }
-  const podSc = asObj(spec.securityContext) ?? {};
+  const podSc = asObj(spec.securityContext) ?? NONE;
   if (asObj(podSc.windowsOptions)?.hostProcess === true)
     report(
       'privileged',
@@ -192,7 +202,10 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
       if (se[f]) report('privileged', [...path, 'seLinuxOptions', f], `SELinux ${f}`, `a custom SELinux ${f} is not allowed`);
   };
   seLinux(podSc, [...at, 'securityContext']);
-  for (const [k, v] of Object.entries(template.metadata?.annotations ?? {})) {
+  const annotations = template.metadata?.annotations ?? {};
+  for (const k in annotations) {
+    if (!Object.hasOwn(annotations, k)) continue;
+    const v = annotations[k];
     if (k.startsWith(APPARMOR_PREFIX) && v !== 'runtime/default' && !v.startsWith('localhost/')) {
       report(
         'privileged',
@@ -221,10 +234,12 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
   // do not apply to pods that declare spec.os.name: windows (Pod Security Standards, 1.25+)
   const linuxOnly = restricted && asObj(spec.os)?.name !== 'windows';
   const finishes = runsToCompletion(o, spec);
-  for (const { container: c, list, index } of placedContainers(spec, [...CONTAINER_LISTS, 'ephemeralContainers'])) {
+  const containers = placedContainers(spec, EVERY_CONTAINER_LIST);
+  for (let n = 0; n < containers.length; n++) {
+    const { container: c, list, index } = containers[n];
     const cp: FieldPath = [...at, list, index];
     const who = `container '${String(c.name)}'`;
-    const sc = asObj(c.securityContext) ?? {};
+    const sc = asObj(c.securityContext) ?? NONE;
     const scp: FieldPath = [...cp, 'securityContext'];
     if (sc.privileged === true)
       report('privileged', [...scp, 'privileged'], 'privileged: true', `${who} is privileged`, 'remove privileged: true');
@@ -233,9 +248,10 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
     if (sc.procMount !== undefined && sc.procMount !== 'Default')
       report('privileged', [...scp, 'procMount'], `procMount ${String(sc.procMount)}`, `${who} unmasks /proc`);
     seLinux(sc, scp);
-    const caps = asObj(sc.capabilities) ?? {};
-    const added = Array.isArray(caps.add) ? caps.add.map(String) : [];
-    const beyond = added.filter((a) => (linuxOnly ? a !== 'NET_BIND_SERVICE' : !BASELINE_CAPABILITIES.has(a)));
+    const caps = asObj(sc.capabilities) ?? NONE;
+    const beyond = Array.isArray(caps.add)
+      ? caps.add.map(String).filter((a) => (linuxOnly ? a !== 'NET_BIND_SERVICE' : !BASELINE_CAPABILITIES.has(a)))
+      : [];
     if (beyond.length)
       report(
         'capabilities',
@@ -264,8 +280,10 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
         `${who} has no seccomp profile`,
         'set securityContext.seccompProfile.type: RuntimeDefault on the pod',
       );
-    mappingItems(c.ports).forEach(([j, p]) => {
-      if (p.hostPort !== undefined && p.hostPort !== 0)
+    const ports = Array.isArray(c.ports) ? c.ports : [];
+    for (let j = 0; j < ports.length; j++) {
+      const p: unknown = ports[j];
+      if (isRecord(p) && p.hostPort !== undefined && p.hostPort !== 0)
         report(
           'host-ports',
           [...cp, 'ports', j, 'hostPort'],
@@ -273,7 +291,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
           `${who} binds hostPort ${String(p.hostPort)} on the node`,
           'remove hostPort and reach the pod through a Service',
         );
-    });
+    }
     if (restricted) {
       if (linuxOnly && sc.allowPrivilegeEscalation !== false)
         report(
@@ -293,13 +311,17 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
           'set securityContext.runAsNonRoot: true',
         );
     }
-    for (const [ctx, path] of [
-      [sc, scp],
-      [podSc, [...at, 'securityContext']],
-    ] as const) {
-      if (ctx.runAsUser === 0)
-        report('run-as-root', [...path, 'runAsUser'], 'runAsUser 0', `${who} runs as user 0 (root)`, 'run as a non-zero user');
-    }
+    // the container's, then the pod's: two tests, not a list of pairs per container
+    if (sc.runAsUser === 0)
+      report('run-as-root', [...scp, 'runAsUser'], 'runAsUser 0', `${who} runs as user 0 (root)`, 'run as a non-zero user');
+    if (podSc.runAsUser === 0)
+      report(
+        'run-as-root',
+        [...at, 'securityContext', 'runAsUser'],
+        'runAsUser 0',
+        `${who} runs as user 0 (root)`,
+        'run as a non-zero user',
+      );
 
     if (list === 'ephemeralContainers') continue;
     const image = typeof c.image === 'string' ? c.image : undefined;
@@ -313,8 +335,8 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
         'pin a version tag, e.g. nginx:1.25',
       );
     }
-    const res = asObj(c.resources) ?? {};
-    const missing = ['requests', 'limits'].filter((k) => !asObj(res[k]) || Object.keys(asObj(res[k])!).length === 0);
+    const res = asObj(c.resources) ?? NONE;
+    const missing = REQUIREMENTS.filter((k) => !asObj(res[k]) || Object.keys(asObj(res[k])!).length === 0);
     if (missing.length)
       report(
         'resources',

@@ -72,6 +72,14 @@ describe('a run of the checks', () => {
     expect(ran).toEqual({ screen: 0, labelled: 0 });
   });
 
+  it('keeps one empty result for every object on which nothing was found, allocating none per object', () => {
+    const memo = nameMemo();
+    run([configMap('good'), configMap('fine'), configMap('worse', { bad: 'yes' })], memo).run();
+    expect(memo.kept.get('good')).toEqual([]);
+    expect(memo.kept.get('fine')).toBe(memo.kept.get('good'));
+    expect(memo.kept.get('worse')).toHaveLength(1);
+  });
+
   it('runs its steps once: a second call of run gives the same result, not every finding twice', () => {
     const memo = nameMemo();
     const checks = run([configMap('worse', { bad: 'yes' })], memo);

@@ -73,3 +73,53 @@ describe('looking an object up by group and kind, namespace and name', () => {
     expect(index.duplicate(v2)?.message).toContain('(as autoscaling/v1 and autoscaling/v2) is defined twice');
   });
 });
+
+describe('traced lookups', () => {
+  const secret = object('v1', 'Secret', 'db', 'qa');
+  const labels = { app: 'web' };
+  const deployment: KubeObject = {
+    ...object('apps/v1', 'Deployment', 'web', 'qa'),
+    spec: {
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'web:1' }] } },
+    },
+  };
+  const identity = (o: KubeObject) => `${o.kind}:${JSON.stringify(o)}`;
+  const lookups = (index: ObjectIndex) => {
+    index.get(KINDS.Secret, 'qa', 'db');
+    index.get(KINDS.Secret, 'qa', 'missing');
+    index.workloadsLabelled('qa', labels);
+    index.workloadsSelected('qa', { matchLabels: {}, matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }] });
+    index.get(KINDS.Secret, 'qa', 'db');
+    index.get(KINDS.Secret, 'qa', 'missing');
+  };
+
+  it('records a lookup asked again as the trace it recorded before: its key is built once per index', () => {
+    const index = new ObjectIndex([secret, deployment], { identity });
+    const { traces } = index.traced(() => lookups(index), undefined);
+    expect(traces?.map(([query]) => query)).toEqual([
+      'get:/Secret/qa/db',
+      'get:/Secret/qa/missing',
+      '["labelled","qa",{"app":"web"}]',
+      '["selected","qa",{"matchLabels":{},"matchExpressions":[{"key":"app","operator":"In","values":["web"]}]}]',
+      'get:/Secret/qa/db',
+      'get:/Secret/qa/missing',
+    ]);
+    expect(traces?.[4]).toBe(traces?.[0]);
+    expect(traces?.[5]).toBe(traces?.[1]);
+    expect(traces?.[0][1]).toBe(identity(secret));
+    expect(traces?.[1][1]).toBe('');
+  });
+
+  it('records what each lookup finds as an index of the same objects evaluates it, and no longer holds once what it found changes', () => {
+    const first = new ObjectIndex([secret, deployment], { identity });
+    const traces = first.traced(() => lookups(first), undefined).traces!;
+    expect(new ObjectIndex([secret, deployment], { identity }).holds(traces)).toBe(true);
+    expect(new ObjectIndex([deployment], { identity }).holds(traces)).toBe(false);
+    const relabelled: KubeObject = {
+      ...deployment,
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels: { app: 'api' } } } },
+    };
+    expect(new ObjectIndex([secret, relabelled], { identity }).holds(traces)).toBe(false);
+  });
+});

@@ -70,6 +70,32 @@ describe('a null item before another in a pod list (ports: [null, ...])', () => 
   });
 });
 
+describe('user 0 set on a container and on its pod', () => {
+  it("is found on each container, the container's setting before the pod's, and the exception lists both", () => {
+    const pod = (annotations?: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'app', namespace: 'default', ...(annotations ? { annotations } : {}) },
+      spec: {
+        securityContext: { runAsUser: 0 },
+        containers: [
+          { name: 'a', image: 'app:1.0', securityContext: { runAsUser: 0 } },
+          { name: 'b', image: 'app:1.0' },
+        ],
+      },
+    });
+    const errors = checkPodSecurity(pod(), 'restricted').findings.filter((f) => f.path.at(-1) === 'runAsUser');
+    expect(errors.map((f) => `${f.path.join('.')}: ${f.message}`)).toEqual([
+      "spec.containers.0.securityContext.runAsUser: container 'a' runs as user 0 (root) (Pod Security Standard 'restricted')",
+      "spec.securityContext.runAsUser: container 'a' runs as user 0 (root) (Pod Security Standard 'restricted')",
+      "spec.securityContext.runAsUser: container 'b' runs as user 0 (root) (Pod Security Standard 'restricted')",
+    ]);
+    const excused = checkPodSecurity(pod({ 'policy.stagecraft.dev/run-as-root': 'the image needs it' }), 'restricted');
+    expect(excused.findings.filter((f) => f.code === 'policy/run-as-root')).toEqual([]);
+    expect(excused.exceptions.map((e) => e.allows)).toEqual(['may run as root, runAsUser 0']);
+  });
+});
+
 describe('declared exceptions in manifests', () => {
   it('are listed with what they allow and why', () => {
     expect(exceptionsIn(['policy/baseline.yaml'])).toEqual([
