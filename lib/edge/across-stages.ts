@@ -17,7 +17,15 @@ import type { StageNode } from '../stack.js';
 import { parseManifests } from '../checks/manifests.js';
 import { chartFileName } from '../synth/output.js';
 import { INVENTORY_FILE, digest } from '../synth/inventory.js';
-import { NODE_PORT_MAX, NODE_PORT_MIN, nodePortSettings, nodePortsOf, suggestNodePort, type AppStacks } from './node-ports.js';
+import {
+  NODE_PORT_MAX,
+  NODE_PORT_MIN,
+  nodePortSettings,
+  nodePortsOf,
+  suggestNodePort,
+  type AppStacks,
+  type NodePortSettings,
+} from './node-ports.js';
 import type { EdgeSettings } from './settings.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { canonicalAddress } from './address.js';
@@ -33,18 +41,20 @@ export interface ClaimSource {
   readonly charts: readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
   /** The stack of each app (`apps.<app>.stack`, else the app's name). */
   readonly stacks: AppStacks;
+  /** The setting that gives each node port of `charts`, when the caller has it already (`StageEdge.nodePortSettings`). @default - read from `charts` */
+  readonly nodePortSettings?: NodePortSettings;
   readonly locate: (path: readonly (string | number)[]) => SourceLocation;
 }
 
 const dotted = (path: readonly (string | number)[]) => path.join('.');
 
 /** The claims of one compiled stage, at their places in its stage file. */
-export function stageClaims({ nodes, edge, delivery, charts, stacks, locate }: ClaimSource): StageClaims {
+export function stageClaims({ nodes, edge, delivery, charts, stacks, nodePortSettings: known, locate }: ClaimSource): StageClaims {
   const at = (written: string, path: readonly (string | number)[]): Claim => {
     const value = canonicalAddress(written);
     return { value, ...(written === value ? {} : { written }), what: dotted(path), at: locate(path) };
   };
-  const settings = nodePortSettings(charts, stacks);
+  const settings = known ?? nodePortSettings(charts, stacks);
   const nodePorts = charts.flatMap((c) =>
     c.objects.flatMap((o) =>
       nodePortsOf(o).map((port) => {
