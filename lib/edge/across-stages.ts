@@ -183,6 +183,8 @@ function crossStageProblems(
   return problems;
 }
 
+const CLAIMS_NOT_CHECKED = 'synth/claims-not-checked';
+
 /**
  * The warning of a compilation of the `named` stages that could not compare what they take with what
  * the stages `unchecked` take: neither a record of them holds nor their output in dist/ (their stage
@@ -192,13 +194,20 @@ export function claimsNotChecked(named: readonly string[], unchecked: readonly s
   const list = (stages: readonly string[]) => stages.join(', ');
   const one = unchecked.length === 1;
   return {
-    code: 'synth/claims-not-checked',
+    code: CLAIMS_NOT_CHECKED,
     severity: 'warning',
     subject: list(named),
     message: `node ports and edge addresses not compared with those of stage${one ? '' : 's'} ${list(unchecked)}: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but ${one ? 'its stage file changed since its output in dist/ was written (or it has none), so what it takes' : 'their stage files changed since their output in dist/ was written (or they have none), so what they take'} is not known without compiling ${one ? 'it' : 'them'}`,
     hint: 'run npm run synth (every stage) to compare every stage with every other',
   };
 }
+
+/**
+ * The `synth/claims-not-checked` warning among the notices of a compilation of some stages: a
+ * command that compiles them without synth (diff, switch, promote) prints it as synth does, since
+ * what it writes or shows was compared with none of those stages.
+ */
+export const claimsNotCheckedIn = (notices: readonly Problem[]): Problem[] => notices.filter((p) => p.code === CLAIMS_NOT_CHECKED);
 
 /** What a compiled stage's node port is judged by: its stage file's text, and its output as it is (the files of `dist/<stage>/`). */
 export interface CompiledOutput {

@@ -313,3 +313,57 @@ describe('a synthesis of some stages', () => {
     });
   });
 });
+
+describe('diff, switch and promote of one stage', () => {
+  /** A stage with api (service stack) blue/green at `image` on both colors, published at node ports `ports` on node `node`, and its own edge machine. */
+  const svc = (node: string, machine: string, ports: readonly [number, number], image: string, from?: string) =>
+    [
+      'nodes:',
+      `  n1: { roles: [worker], address: ${node} }`,
+      'edge:',
+      `  machines: { edge1: { address: ${machine} } }`,
+      '  frontends:',
+      '    public:',
+      '      certificates: [/etc/haproxy/certs/api.pem]',
+      '      hosts: { api.example.com: api }',
+      ...(from ? [`promotion: { from: ${from} }`] : []),
+      'apps:',
+      '  api:',
+      '    stack: service',
+      `    blueGreen: { live: blue, blue: ${image}, green: ${image} }`,
+      '    ports: { http: { port: 8080 } }',
+      '    probes: { readiness: { http: { path: /ready } } }',
+      '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
+      `    service: { colorNodePorts: { blue: ${ports[0]}, green: ${ports[1]} } }`,
+      '',
+    ].join('\n');
+  const warning = (stage: string) =>
+    `${stage}: warning: node ports and edge addresses not compared with those of stage red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but its stage file changed since its output in dist/ was written (or it has none), so what it takes is not known without compiling it`;
+
+  it('warn, as synth does, that they compared the stage with none of the stages whose file changed since their output was written', () => {
+    const stages = {
+      live: svc('10.0.0.11', '10.0.0.5', [30031, 30032], 'team/api:1', 'qa'),
+      qa: svc('10.0.1.11', '10.0.1.5', [30033, 30034], 'team/api:2'),
+      red: stage({ node: '10.0.2.1', machines: ['10.0.2.5'], nodePort: 30081 }),
+    };
+    afterFullSynth(stages, (dir) => {
+      // red's file changes after its output was written: what it takes is not known without compiling it
+      writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ node: '10.0.2.1', machines: ['10.0.2.5'], nodePort: 30083 }));
+      const diff = runCli('diff', ['live'], dir);
+      expect(diff.code).toBe(0);
+      expect(diff.stderr).toContain(warning('live'));
+      expect(runCli('diff', ['live', 'qa'], dir).stderr).toContain(warning('live, qa'));
+      const promote = runCli('promote', ['qa', 'live'], dir);
+      expect(promote.code).toBe(0);
+      expect(promote.stderr).toContain(warning('live'));
+      expect(promote.stderr).toContain('hint: run npm run synth (every stage) to compare every stage with every other');
+      const switched = runCli('switch', ['live', 'api'], dir);
+      expect(switched.code).toBe(0);
+      expect(switched.stderr).toContain(warning('live'));
+      // compared with every stage once red's output is of its file as it is: no warning
+      expect(runCli('synth', [], dir).code).toBe(0);
+      expect(runCli('diff', ['live'], dir).stderr).toBe('');
+      expect(runCli('switch', ['live', 'api'], dir).stderr).toBe('');
+    });
+  });
+});
