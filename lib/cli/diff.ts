@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { edgeChangeLines } from '../edge/changes.js';
-import { claimsNotCheckedIn } from '../edge/across-stages.js';
+import { acrossStagesWarnings } from '../edge/across-stages.js';
 import { objectsIn } from '../live-edits.js';
 import {
   clusterMoves,
@@ -139,7 +139,7 @@ export const command: Command<Record<string, never>> = {
         setStageAside(manifestsOf(compiled.tree.get(r.stage.name)!), { stage: r.stage.name, namespace: r.stage.namespace }),
       );
       io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
-      for (const p of claimsNotCheckedIn(compiled.notices)) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
+      for (const p of acrossStagesWarnings(compiled.notices)) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
       return ExitCode.ok;
     }
     const [stage] = stages;
@@ -189,7 +189,7 @@ export const command: Command<Record<string, never>> = {
     if (edge) io.stdout.write(`${edge}\n`);
     if (notCompared) io.stderr.write(`${printProblem(notCompared, useColor(io))}\n`);
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
-    for (const p of claimsNotCheckedIn(compiled?.notices ?? [])) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
+    for (const p of acrossStagesWarnings(compiled?.notices ?? [])) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
     if (!compiled || !delivers || notCompared) return ExitCode.ok;
     // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
     const [before, after] = deliveryOf(stage, deliveryBefore(), compiled.tree.get(DELIVERY_DIR) ?? new Map());

@@ -16,7 +16,7 @@ import { DIST_DIR, compile, loadStage, openProject, readStageFile, readStageTree
 import { rewriteStage, staleFiles } from './output.js';
 import { crashPoint } from '../synth/write.js';
 import { edgeSwitchLine } from '../edge/changes.js';
-import { claimsNotCheckedIn } from '../edge/across-stages.js';
+import { acrossStagesWarnings } from '../edge/across-stages.js';
 import { printProblem, useColor } from './print.js';
 import type { EdgeSettings } from '../edge/settings.js';
 
@@ -209,7 +209,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
         report.map((l) => `${l}\n`).join(''),
     );
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
-    for (const p of claimsNotCheckedIn(compiled.notices)) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
+    for (const p of acrossStagesWarnings(compiled.notices)) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
     return ExitCode.ok;
   },
 };

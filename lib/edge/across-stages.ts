@@ -11,7 +11,9 @@
  * (keepalived.ts: `unicast_peer`), so two stages' instances with one `virtual_router_id` on disjoint
  * machines never read each other's adverts. Pure.
  */
+import { isIP } from 'node:net';
 import type { Problem, SourceLocation } from '../errors.js';
+import { andList } from '../model/limits.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import type { StageNode } from '../stack.js';
 import { parseManifests } from '../checks/manifests.js';
@@ -202,6 +204,34 @@ function crossStageProblems(
 }
 
 const CLAIMS_NOT_CHECKED = 'synth/claims-not-checked';
+const MACHINE_NAME = 'edge/machine-name';
+
+/**
+ * A warning at the first edge machine of each stage named by host name, when another stage names
+ * its edge machines (or floating IP) by IP address: the two are never compared (a host name is not
+ * resolved at synthesis, which would make the output depend on DNS), so two stages' edges on one
+ * machine, written once by name and once by address, are not refused as `edge/shared-address` says.
+ */
+function machineNameWarnings(stages: readonly (readonly [string, StageClaims])[]): Problem[] {
+  return stages.flatMap(([stage, claims]) => {
+    const named = claims.addresses.find((a) => isIP(a.value) === 0);
+    const others = stages.flatMap(([s, c]) => {
+      const address = s === stage ? undefined : c.addresses.find((a) => isIP(a.value) !== 0);
+      return address ? [[s, address] as const] : [];
+    });
+    if (!named || others.length === 0) return [];
+    const listed = andList(others.map(([s, a]) => `stage ${s} (${a.what} ${shown(a)}, ${where(a)})`));
+    return [
+      {
+        code: MACHINE_NAME,
+        severity: 'warning' as const,
+        location: named.at,
+        message: `${named.what} ${shown(named)} of stage ${stage} is a host name, where ${listed} ${others.length === 1 ? 'names its edge' : 'name their edges'} by IP address: a host name is not resolved at synthesis (the output would depend on DNS), so whether the two are one machine is not checked, and on one machine the haproxy.cfg copied there last would replace the other's, whose hosts would answer 503`,
+        hint: `name every stage's edge machines the same way, by IP address (as stage ${others[0]![0]} does) or all by host name, so that two stages on one machine are refused (edge/shared-address)`,
+      },
+    ];
+  });
+}
 
 /**
  * The warning of a compilation of the `named` stages that could not compare what they take with what
@@ -221,11 +251,12 @@ export function claimsNotChecked(named: readonly string[], unchecked: readonly s
 }
 
 /**
- * The `synth/claims-not-checked` warning among the notices of a compilation of some stages: a
- * command that compiles them without synth (diff, switch, promote) prints it as synth does, since
- * what it writes or shows was compared with none of those stages.
+ * The warnings of the comparison across stages among the notices of a compilation (`synth/claims-not-checked`,
+ * `edge/machine-name`): a command that compiles some stages without synth (diff, switch, promote)
+ * prints them as synth does, since what it writes or shows was compared as they say.
  */
-export const claimsNotCheckedIn = (notices: readonly Problem[]): Problem[] => notices.filter((p) => p.code === CLAIMS_NOT_CHECKED);
+export const acrossStagesWarnings = (notices: readonly Problem[]): Problem[] =>
+  notices.filter((p) => p.code === CLAIMS_NOT_CHECKED || p.code === MACHINE_NAME);
 
 /** What a compiled stage's node port is judged by: its stage file's text, and its output as it is (the files of `dist/<stage>/`). */
 export interface CompiledOutput {
@@ -274,7 +305,8 @@ export function writtenFrom(inventory: string | undefined, text: string): boolea
  * stages), so the same stages give the same problems however many were compiled. A kept stage's
  * record without claims as `stageClaims` makes them is not compared: lib/cli/reuse.ts keeps no such
  * stage. Every other stage of `rank` is compared as its output in dist/ says (`fromOutput`, output-claims.ts),
- * else it is one of `unchecked`.
+ * else it is one of `unchecked`; `warnings` are those of an edge machine named by host name where another
+ * stage's edge is named by address (`machineNameWarnings`), which the two could not be compared for.
  * @param output each compiled stage's stage file and output as it is (the files of `dist/<stage>/`), to tell a node port it takes already, from the
  *   stage file as it is, from one it takes newly or took on the cluster its stage file named before
  */
@@ -285,7 +317,7 @@ export function claimProblems(
   defaultCluster: string | undefined,
   output: (stage: string) => CompiledOutput | undefined,
   fromOutput?: (stage: string) => StageClaims | undefined,
-): { readonly problems: Problem[]; readonly unchecked: readonly string[] } {
+): { readonly problems: Problem[]; readonly warnings: Problem[]; readonly unchecked: readonly string[] } {
   const stages: [string, StageClaims][] = [
     ...[...declarations].flatMap(([stage, d]) => (d.claims ? [[stage, d.claims] as [string, StageClaims]] : [])),
     ...kept.flatMap((k) => (isStageClaims(k.claims) && !declarations.has(k.stage) ? [[k.stage, k.claims] as [string, StageClaims]] : [])),
@@ -300,5 +332,5 @@ export function claimProblems(
   }
   stages.sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || (a < b ? -1 : a > b ? 1 : 0));
   const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(output(stage), claim) : 'held');
-  return { problems: crossStageProblems(stages, defaultCluster, held), unchecked };
+  return { problems: crossStageProblems(stages, defaultCluster, held), warnings: machineNameWarnings(stages), unchecked };
 }

@@ -129,6 +129,24 @@ describe('two stages on one edge machine', () => {
     ]);
   });
 
+  it('are warned of, not compared, when one stage names its edge machine by host name and another names its edge by IP address', () => {
+    const compiled = compileStages(
+      sources({ blue: stage({}), red: stage({ node: '10.0.1.1', machines: ['lb.example.com'], nodePort: 30081 }) }),
+    );
+    expect(compiled.notices.map(formatProblem)).toEqual([
+      "environments/red.yaml:4:31: warning: edge.machines.lb1.address lb.example.com of stage red is a host name, where stage blue (edge.machines.lb1.address 10.0.0.5, environments/blue.yaml:4:31) names its edge by IP address: a host name is not resolved at synthesis (the output would depend on DNS), so whether the two are one machine is not checked, and on one machine the haproxy.cfg copied there last would replace the other's, whose hosts would answer 503\n" +
+        "  hint: name every stage's edge machines the same way, by IP address (as stage blue does) or all by host name, so that two stages on one machine are refused (edge/shared-address)",
+    ]);
+    // named the same way, they are compared: no warning
+    const byName = compileStages(
+      sources({
+        blue: stage({ machines: ['lb0.example.com'] }),
+        red: stage({ node: '10.0.1.1', machines: ['lb.example.com'], nodePort: 30081 }),
+      }),
+    );
+    expect(byName.notices).toEqual([]);
+  });
+
   it('compile with one VRRP router id on disjoint machines: keepalived speaks unicast to its own peers only', () => {
     const compiled = compileStages(
       sources({
