@@ -290,6 +290,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       delivery,
       charts: r.charts.filter((c) => !c.summary?.plain),
       stacks,
+      nodePortSettings: edge.nodePortSettings,
       locate: loaded.locate,
     });
     outcome.declaration = { ...outcome.declaration, claims };

@@ -223,6 +223,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const outputOf = (stage: string) => sources.find((s) => s.stage === stage);
   const claims = claimProblems(declarations, kept, rank, project.delivery?.cluster, outputOf, outputClaimsOf(sources));
   problems.push(...claims.problems);
+  notices.push(...claims.warnings);
   if (claims.unchecked.length)
     notices.push(
       claimsNotChecked(

@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { edgeChangeLines } from '../edge/changes.js';
+import { acrossStagesWarnings } from '../edge/across-stages.js';
 import { objectsIn } from '../live-edits.js';
 import {
   clusterMoves,
@@ -44,8 +45,8 @@ import { fileText, type FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>]
 
-With two stages: compiles both from their stage files (or reads their dist/ directories, when the
-last full npm run synth proved them current) and shows, object by object and field by
+With two stages: compiles both from their stage files (or reads their dist/ directories, when
+nothing changed since the last full npm run synth) and shows, object by object and field by
 field, how the second differs from the first. Stage names and namespaces read <stage> in both
 (mysqlvolume-qa and mysqlvolume-production are the same object), and config names their content
 hash as <hash>, so what is shown is what really differs.
@@ -147,8 +148,10 @@ export const command: Command<Record<string, never>> = {
     const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
     if (stages.length === 2) {
       requireStages(project, stages);
-      const [a, b] = stageOutputs(project, stages).map(({ files, ...names }) => setStageAside(manifestsOf(files), names));
+      const { outputs, notices } = stageOutputs(project, stages);
+      const [a, b] = outputs.map(({ files, ...names }) => setStageAside(manifestsOf(files), names));
       io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
+      for (const p of acrossStagesWarnings(notices)) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
       return ExitCode.ok;
     }
     const [stage] = stages;
@@ -197,6 +200,8 @@ export const command: Command<Record<string, never>> = {
     const edge = removed === undefined ? undefined : removedEdgeLine(project, stage);
     if (edge) io.stdout.write(`${edge}\n`);
     if (notCompared) io.stderr.write(`${printProblem(notCompared, useColor(io))}\n`);
+    // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
+    for (const p of acrossStagesWarnings(compiled?.notices ?? [])) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
     if (!compiled || !delivers || notCompared) return ExitCode.ok;
     // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
     const [before, after] = deliveryOf(stage, deliveryBefore(), compiled.tree.get(DELIVERY_DIR) ?? new Map());
@@ -231,17 +236,25 @@ interface StageOutput {
 }
 
 /**
- * The output of each of `stages`, as `npm run synth` would write it: read from dist/ when the last
- * full synthesis proved every one of them current, as synth keeps a stage (lib/cli/reuse.ts: the
- * compiler, every input and the stage's directory as recorded); else compiled (with the render cache).
+ * The output of each of `stages`, as `npm run synth` would write it, and the compilation's notices:
+ * read from dist/ when the last full synthesis proved every stage current, as synth keeps a
+ * stage (lib/cli/reuse.ts: the compiler, every input and the stage's directory as recorded; that
+ * synthesis printed their notices); else compiled (with the render cache).
  */
-export function stageOutputs(project: Project, stages: readonly string[]): StageOutput[] {
+export function stageOutputs(project: Project, stages: readonly string[]): { outputs: StageOutput[]; notices: readonly Problem[] } {
   const reuse = reusableStages(project.root, DIST_DIR, project.stages);
-  if (keepsOutput(reuse) && stages.every((s) => reuse.kept.has(s))) {
-    return stages.map((stage) => ({ stage, namespace: stageNamespace(project, stage), files: readStageTree(project, stage) }));
+  // every stage kept: no other stage changed, so nothing they take went uncompared (synth/claims-not-checked)
+  if (keepsOutput(reuse) && project.stages.every((s) => reuse.kept.has(s))) {
+    const outputs = stages.map((stage) => ({ stage, namespace: stageNamespace(project, stage), files: readStageTree(project, stage) }));
+    return { outputs, notices: [] };
   }
   const compiled = compile(project, stages);
-  return compiled.stages.map(({ stage }) => ({ stage: stage.name, namespace: stage.namespace, files: compiled.tree.get(stage.name)! }));
+  const outputs = compiled.stages.map(({ stage }) => ({
+    stage: stage.name,
+    namespace: stage.namespace,
+    files: compiled.tree.get(stage.name)!,
+  }));
+  return { outputs, notices: compiled.notices };
 }
 
 /** The namespace of a stage whose file the last full synthesis compiled as it is (so it is valid: read, not validated again). */

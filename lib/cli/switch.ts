@@ -16,6 +16,8 @@ import { DIST_DIR, compile, loadStage, openProject, readStageFile, readStageTree
 import { rewriteStage, staleFiles } from './output.js';
 import { crashPoint } from '../synth/write.js';
 import { edgeSwitchLine } from '../edge/changes.js';
+import { acrossStagesWarnings } from '../edge/across-stages.js';
+import { printProblem, useColor } from './print.js';
 import type { EdgeSettings } from '../edge/settings.js';
 
 const usage = `Usage: npm run switch -- <stage> <app> [--release <version or image>] [--force]
@@ -206,6 +208,8 @@ export const command: Command<{ release?: string; force?: boolean }> = {
         (edge === undefined ? '' : `${edge}\n`) +
         report.map((l) => `${l}\n`).join(''),
     );
+    // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
+    for (const p of acrossStagesWarnings(compiled.notices)) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
     return ExitCode.ok;
   },
 };

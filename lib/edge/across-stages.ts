@@ -11,16 +11,29 @@
  * (keepalived.ts: `unicast_peer`), so two stages' instances with one `virtual_router_id` on disjoint
  * machines never read each other's adverts. Pure.
  */
+import { isIP } from 'node:net';
 import type { Problem, SourceLocation } from '../errors.js';
+import { andList } from '../model/limits.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import type { StageNode } from '../stack.js';
 import { parseManifests } from '../checks/manifests.js';
 import { chartFileName } from '../synth/output.js';
 import { INVENTORY_FILE, digest, inventorySource } from '../synth/inventory.js';
-import { NODE_PORT_MAX, NODE_PORT_MIN, nodePortSettings, nodePortsOf, suggestNodePort, type AppStacks } from './node-ports.js';
+import {
+  NODE_PORT_MAX,
+  NODE_PORT_MIN,
+  nodePortSettings,
+  nodePortsOf,
+  suggestNodePort,
+  type AppStacks,
+  type NodePortSettings,
+} from './node-ports.js';
 import type { EdgeSettings } from './settings.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { canonicalAddress } from './address.js';
+import { HAPROXY_FILE, machineAddressesIn } from './haproxy.js';
+import { floatingAddressIn, keepalivedFile } from './keepalived.js';
+import { EDGE_DIR } from './index.js';
 
 export type { StageClaims } from './claims.js';
 
@@ -33,18 +46,22 @@ export interface ClaimSource {
   readonly charts: readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
   /** The stack of each app (`apps.<app>.stack`, else the app's name). */
   readonly stacks: AppStacks;
+  /** The setting that gives each node port of `charts`, when the caller has it already (`StageEdge.nodePortSettings`). @default - read from `charts` */
+  readonly nodePortSettings?: NodePortSettings;
   readonly locate: (path: readonly (string | number)[]) => SourceLocation;
 }
 
 const dotted = (path: readonly (string | number)[]) => path.join('.');
 
 /** The claims of one compiled stage, at their places in its stage file. */
-export function stageClaims({ nodes, edge, delivery, charts, stacks, locate }: ClaimSource): StageClaims {
-  const at = (written: string, path: readonly (string | number)[]): Claim => {
+export function stageClaims({ nodes, edge, delivery, charts, stacks, nodePortSettings: known, locate }: ClaimSource): StageClaims {
+  // an address; an edge's with the file of the stage's output that has it, to tell which stage takes it newly
+  const at = (written: string, path: readonly (string | number)[], file?: string): Claim => {
     const value = canonicalAddress(written);
-    return { value, ...(written === value ? {} : { written }), what: dotted(path), at: locate(path) };
+    const output = file === undefined ? {} : { file: `${EDGE_DIR}/${file}` };
+    return { value, ...(written === value ? {} : { written }), what: dotted(path), at: locate(path), ...output };
   };
-  const settings = nodePortSettings(charts, stacks);
+  const settings = known ?? nodePortSettings(charts, stacks);
   const nodePorts = charts.flatMap((c) =>
     c.objects.flatMap((o) =>
       nodePortsOf(o).map((port) => {
@@ -55,9 +72,14 @@ export function stageClaims({ nodes, edge, delivery, charts, stacks, locate }: C
       }),
     ),
   );
+  const machines = Object.entries(edge?.machines ?? {});
+  // every machine's keepalived.conf holds the floating IP: the first's by name is read
+  const [first] = machines.map(([name]) => name).sort();
   const addresses = [
-    ...Object.entries(edge?.machines ?? {}).map(([name, m]) => at(m.address, ['edge', 'machines', name, 'address'])),
-    ...(edge?.floatingIp ? [at(edge.floatingIp.address.split('/')[0]!, ['edge', 'floatingIp', 'address'])] : []),
+    ...machines.map(([name, m]) => at(m.address, ['edge', 'machines', name, 'address'], HAPROXY_FILE)),
+    ...(edge?.floatingIp && first !== undefined
+      ? [at(edge.floatingIp.address.split('/')[0]!, ['edge', 'floatingIp', 'address'], keepalivedFile(first))]
+      : []),
   ];
   return {
     ...(delivery?.cluster === undefined ? {} : { cluster: delivery.cluster }),
@@ -88,46 +110,50 @@ function sharedCluster(a: StageClaims, b: StageClaims, defaultCluster: string | 
 }
 
 /**
- * How a stage takes a node port, from the stage that takes it most newly: `new`, its output in `dist/`
- * does not take it; `moved`, its output takes it, but was written from its stage file as it was
- * before, which may have put the stage on another cluster (its nodes or `delivery.cluster` changed);
- * `held`, its output takes it, written from its stage file as it is (or a stage kept as recorded).
+ * How a stage takes a node port or an edge's address, from the stage that takes it most newly: `new`,
+ * its output in `dist/` does not take it; `moved`, its output takes it, but was written from its stage
+ * file as it was before, which may have put the stage on another cluster (its nodes or
+ * `delivery.cluster` changed); `held`, its output takes it, written from its stage file as it is (or a
+ * stage kept as recorded).
  */
 type Holding = 'new' | 'moved' | 'held';
 const HOLDINGS: readonly Holding[] = ['new', 'moved', 'held'];
 
-/** How a stage takes a node port (`Holding`). */
+/** How a stage takes a node port or an address (`Holding`). */
 type Held = (stage: string, claim: Claim) => Holding;
 
 /**
- * Of a node port that two stages take, the one reported (the one that takes it newly, whose hint
- * moves it, named in `which`) and the one named: the one that holds it less (`Holding`), else the later.
+ * Of what two stages take, the one reported (the one that takes it newly, whose hint moves it) and
+ * the one named: the one that holds it less (`Holding`), else the later; with how each holds it.
  */
 function newlyTaken(later: readonly [string, Claim], earlier: readonly [string, Claim], held: Held) {
   const [laterHeld, earlierHeld] = [held(...later), held(...earlier)];
   const swap = HOLDINGS.indexOf(laterHeld) > HOLDINGS.indexOf(earlierHeld);
-  const [claim, other] = swap ? [earlier, later] : [later, earlier];
-  const [mine, theirs] = swap ? [earlierHeld, laterHeld] : [laterHeld, earlierHeld];
+  return swap
+    ? { claim: earlier, other: later, mine: earlierHeld, theirs: laterHeld }
+    : { claim: later, other: earlier, mine: laterHeld, theirs: earlierHeld };
+}
+
+/** Of a node port that two stages take (`newlyTaken`), why the one reported is refused it, for its message. */
+function nodePortWhich({ claim, other, mine, theirs }: ReturnType<typeof newlyTaken>): string {
   const output = (s: string) => `dist/${s}/`;
-  const which =
-    mine === theirs
-      ? {
-          // both new: either is refused, whichever is applied second
-          new: ', whichever of the two is applied second',
-          moved: ` (both outputs in dist/ take it already, each written from its stage file as it was before: the stage now on another cluster than then takes it newly)`,
-          held: ` (both outputs in dist/ take it already, each written from its stage file as it is: one of the two was refused)`,
-        }[mine]
-      : mine === 'new'
-        ? `, stage ${claim[0]} (stage ${other[0]}'s output takes it already)`
-        : `, stage ${claim[0]} (both outputs in dist/ take it already, but ${output(claim[0])} was written from stage ${claim[0]}'s file as it was before, which may have put it on another cluster, and ${output(other[0])} from stage ${other[0]}'s file as it is)`;
-  return { claim, other, which };
+  return mine === theirs
+    ? {
+        // both new: either is refused, whichever is applied second
+        new: ', whichever of the two is applied second',
+        moved: ` (both outputs in dist/ take it already, each written from its stage file as it was before: the stage now on another cluster than then takes it newly)`,
+        held: ` (both outputs in dist/ take it already, each written from its stage file as it is: one of the two was refused)`,
+      }[mine]
+    : mine === 'new'
+      ? `, stage ${claim[0]} (stage ${other[0]}'s output takes it already)`
+      : `, stage ${claim[0]} (both outputs in dist/ take it already, but ${output(claim[0])} was written from stage ${claim[0]}'s file as it was before, which may have put it on another cluster, and ${output(other[0])} from stage ${other[0]}'s file as it is)`;
 }
 
 /**
- * The problems of `stages` (stage name and its claims, in the project's order of stages): each
- * address that a stage takes after an earlier stage took it, at the later one's setting, naming the
- * earlier one's file:line:col; and each node port two stages on one cluster take, at the setting of
- * the stage that takes it newly (`held`: the one whose output holds it less, `Holding`; else the later one's).
+ * The problems of `stages` (stage name and its claims, in the project's order of stages): each edge
+ * address two stages take, and each node port two stages on one cluster take, at the setting of the
+ * stage that takes it newly (`held`: the one whose output holds it less, `Holding`; else the later
+ * one's), naming the other's file:line:col.
  * @param defaultCluster the project file's `delivery.cluster`, for a delivered stage that names none
  */
 function crossStageProblems(
@@ -143,11 +169,14 @@ function crossStageProblems(
     for (const c of claims.addresses) {
       const found = earlier.flatMap(([s, o]) => o.addresses.filter((a) => a.value === c.value).map((a) => [s, a] as const))[0];
       if (!found) continue;
-      const [other, taken] = found;
+      // at the stage that takes it newly, as a node port: the other's edge may run on it already
+      const { claim, other, mine, theirs } = newlyTaken([stage, c], found, held);
+      const [at, taken] = [claim[1], other[1]];
+      const running = mine === 'new' && theirs !== 'new' ? `, whose edge in dist/${other[0]}/ has it already` : '';
       problems.push({
         code: 'edge/shared-address',
-        location: c.at,
-        message: `${c.what} ${shown(c)} of stage ${stage} is ${taken.what} of stage ${other} too (${where(taken)}): each stage's edge writes the whole haproxy.cfg and keepalived.conf of its machines, so the one copied there last replaces the other's and its hosts answer 503; and two floating IPs on one address are two machines answering for it`,
+        location: at.at,
+        message: `${at.what} ${shown(at)} of stage ${claim[0]} is ${taken.what} of stage ${other[0]} too (${where(taken)})${running}: each stage's edge writes the whole haproxy.cfg and keepalived.conf of its machines, so the one copied there last replaces the other's and its hosts answer 503; and two floating IPs on one address are two machines answering for it`,
         hint: `give each stage's edge machines and floating IP addresses of their own`,
       });
     }
@@ -158,7 +187,8 @@ function crossStageProblems(
         return taken && why ? [{ s, taken, why }] : [];
       })[0];
       if (!found) continue;
-      const { claim, other, which } = newlyTaken([stage, c], [found.s, found.taken], held);
+      const taking = newlyTaken([stage, c], [found.s, found.taken], held);
+      const [{ claim, other }, which] = [taking, nodePortWhich(taking)];
       const [at, taken] = [claim[1], other[1]];
       const free = suggestNodePort(`${claim[0]}/${at.what}`, used);
       used.add(free);
@@ -173,6 +203,36 @@ function crossStageProblems(
   return problems;
 }
 
+const CLAIMS_NOT_CHECKED = 'synth/claims-not-checked';
+const MACHINE_NAME = 'edge/machine-name';
+
+/**
+ * A warning at the first edge machine of each stage named by host name, when another stage names
+ * its edge machines (or floating IP) by IP address: the two are never compared (a host name is not
+ * resolved at synthesis, which would make the output depend on DNS), so two stages' edges on one
+ * machine, written once by name and once by address, are not refused as `edge/shared-address` says.
+ */
+function machineNameWarnings(stages: readonly (readonly [string, StageClaims])[]): Problem[] {
+  return stages.flatMap(([stage, claims]) => {
+    const named = claims.addresses.find((a) => isIP(a.value) === 0);
+    const others = stages.flatMap(([s, c]) => {
+      const address = s === stage ? undefined : c.addresses.find((a) => isIP(a.value) !== 0);
+      return address ? [[s, address] as const] : [];
+    });
+    if (!named || others.length === 0) return [];
+    const listed = andList(others.map(([s, a]) => `stage ${s} (${a.what} ${shown(a)}, ${where(a)})`));
+    return [
+      {
+        code: MACHINE_NAME,
+        severity: 'warning' as const,
+        location: named.at,
+        message: `${named.what} ${shown(named)} of stage ${stage} is a host name, where ${listed} ${others.length === 1 ? 'names its edge' : 'name their edges'} by IP address: a host name is not resolved at synthesis (the output would depend on DNS), so whether the two are one machine is not checked, and on one machine the haproxy.cfg copied there last would replace the other's, whose hosts would answer 503`,
+        hint: `name every stage's edge machines the same way, by IP address (as stage ${others[0]![0]} does) or all by host name, so that two stages on one machine are refused (edge/shared-address)`,
+      },
+    ];
+  });
+}
+
 /**
  * The warning of a compilation of the `named` stages that could not compare what they take with what
  * the stages `unchecked` take: neither a record of them holds nor their output in dist/ (their stage
@@ -182,13 +242,21 @@ export function claimsNotChecked(named: readonly string[], unchecked: readonly s
   const list = (stages: readonly string[]) => stages.join(', ');
   const one = unchecked.length === 1;
   return {
-    code: 'synth/claims-not-checked',
+    code: CLAIMS_NOT_CHECKED,
     severity: 'warning',
     subject: list(named),
     message: `node ports and edge addresses not compared with those of stage${one ? '' : 's'} ${list(unchecked)}: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but ${one ? 'its stage file changed since its output in dist/ was written (or it has none), so what it takes' : 'their stage files changed since their output in dist/ was written (or they have none), so what they take'} is not known without compiling ${one ? 'it' : 'them'}`,
     hint: 'run npm run synth (every stage) to compare every stage with every other',
   };
 }
+
+/**
+ * The warnings of the comparison across stages among the notices of a compilation (`synth/claims-not-checked`,
+ * `edge/machine-name`): a command that compiles some stages without synth (diff, switch, promote)
+ * prints them as synth does, since what it writes or shows was compared as they say.
+ */
+export const acrossStagesWarnings = (notices: readonly Problem[]): Problem[] =>
+  notices.filter((p) => p.code === CLAIMS_NOT_CHECKED || p.code === MACHINE_NAME);
 
 /** What a compiled stage's node port is judged by: its stage file's text, and its output as it is (the files of `dist/<stage>/`). */
 export interface CompiledOutput {
@@ -197,22 +265,33 @@ export interface CompiledOutput {
 }
 
 /**
- * How `claim`, a node port of a compiled stage, is taken (`Holding`): whether the Service in the file
- * of its output that holds it has that node port, and whether that output was written from the stage
- * file as it is (inventory.txt's `source:` digest). Read only for a node port two stages take.
+ * How `claim`, a node port or an edge's address of a compiled stage, is taken (`Holding`): whether the
+ * file of its output that would hold it does (`outputTakes`), and whether that output was written from
+ * the stage file as it is (inventory.txt's `source:` digest). Read only for what two stages take.
  */
 function heldInOutput(compiled: CompiledOutput | undefined, claim: Claim): Holding {
   const { file } = claim;
   const text = file === undefined ? undefined : compiled?.readOutput?.(file);
-  if (file === undefined || text === undefined) return 'new';
+  if (file === undefined || text === undefined || !outputTakes(file, text, claim)) return 'new';
+  return writtenFrom(compiled?.readOutput?.(INVENTORY_FILE), compiled!.text) ? 'held' : 'moved';
+}
+
+/**
+ * Whether `text`, file `file` of a stage's output, takes `claim`: a node port, when its Service there
+ * has it; an edge's address, when its haproxy.cfg names the machine or its keepalived.conf moves the floating IP.
+ */
+function outputTakes(file: string, text: string, claim: Claim): boolean {
+  if (claim.object === undefined) {
+    const addresses = file.endsWith(HAPROXY_FILE) ? machineAddressesIn(text) : [floatingAddressIn(text) ?? ''];
+    return addresses.some((a) => canonicalAddress(a) === claim.value);
+  }
   try {
     const { objects } = parseManifests([{ file, text }]);
-    if (!objects.some((o) => describeObject(o) === claim.object && nodePortsOf(o).includes(Number(claim.value)))) return 'new';
+    return objects.some((o) => describeObject(o) === claim.object && nodePortsOf(o).includes(Number(claim.value)));
   } catch {
     // an output that does not parse takes nothing that can be told
-    return 'new';
+    return false;
   }
-  return writtenFrom(compiled?.readOutput?.(INVENTORY_FILE), compiled!.text) ? 'held' : 'moved';
 }
 
 /** Whether an output's inventory (its text) says it was written from the stage file whose text is `text` (its `source:` line, lib/synth/inventory.ts). */
@@ -226,7 +305,8 @@ export function writtenFrom(inventory: string | undefined, text: string): boolea
  * stages), so the same stages give the same problems however many were compiled. A kept stage's
  * record without claims as `stageClaims` makes them is not compared: lib/cli/reuse.ts keeps no such
  * stage. Every other stage of `rank` is compared as its output in dist/ says (`fromOutput`, output-claims.ts),
- * else it is one of `unchecked`.
+ * else it is one of `unchecked`; `warnings` are those of an edge machine named by host name where another
+ * stage's edge is named by address (`machineNameWarnings`), which the two could not be compared for.
  * @param output each compiled stage's stage file and output as it is (the files of `dist/<stage>/`), to tell a node port it takes already, from the
  *   stage file as it is, from one it takes newly or took on the cluster its stage file named before
  */
@@ -237,7 +317,7 @@ export function claimProblems(
   defaultCluster: string | undefined,
   output: (stage: string) => CompiledOutput | undefined,
   fromOutput?: (stage: string) => StageClaims | undefined,
-): { readonly problems: Problem[]; readonly unchecked: readonly string[] } {
+): { readonly problems: Problem[]; readonly warnings: Problem[]; readonly unchecked: readonly string[] } {
   const stages: [string, StageClaims][] = [
     ...[...declarations].flatMap(([stage, d]) => (d.claims ? [[stage, d.claims] as [string, StageClaims]] : [])),
     ...kept.flatMap((k) => (isStageClaims(k.claims) && !declarations.has(k.stage) ? [[k.stage, k.claims] as [string, StageClaims]] : [])),
@@ -252,5 +332,5 @@ export function claimProblems(
   }
   stages.sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || (a < b ? -1 : a > b ? 1 : 0));
   const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(output(stage), claim) : 'held');
-  return { problems: crossStageProblems(stages, defaultCluster, held), unchecked };
+  return { problems: crossStageProblems(stages, defaultCluster, held), warnings: machineNameWarnings(stages), unchecked };
 }

@@ -16,7 +16,11 @@ export interface Claim {
   /** The setting that takes it (`edge.machines.edge1.address`), or the object and its setting (`Service dev/nginx (apps.nginx.service.nodePort)`). */
   readonly what: string;
   readonly at: SourceLocation;
-  /** Of a node port: its Service (`Service dev/nginx`) and the file of the stage's output that holds it (`10-nginx.yaml`), to tell whether `dist/<stage>/` takes it already. @default - not looked for */
+  /**
+   * Of a node port: its Service (`Service dev/nginx`) and the file of the stage's output that holds it (`10-nginx.yaml`); of an
+   * edge's address, no Service and the edge file that holds it (`edge/haproxy.cfg`, `edge/keepalived-<machine>.conf`): to tell
+   * whether `dist/<stage>/` takes it already. @default - not looked for
+   */
   readonly object?: string;
   readonly file?: string;
 }

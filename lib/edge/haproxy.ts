@@ -235,6 +235,18 @@ function backend(b: EdgeBackend): string {
   return section(`backend ${word(b.name, 'the backend')}`, lines);
 }
 
+/** The head of the header line that names the edge machines (`haproxyConfig`), read back by `machineAddressesIn`. */
+const MACHINES_LINE = '# For the edge machines ';
+
+/**
+ * The addresses of the edge machines a haproxy.cfg of `haproxyConfig` was written for, as its header
+ * names them (`name (address)`), to tell whether a stage's output in dist/ has an edge machine already.
+ */
+export function machineAddressesIn(config: string): string[] {
+  const line = config.split('\n', 8).find((l) => l.startsWith(MACHINES_LINE)) ?? '';
+  return [...line.matchAll(/ \(([^()\s]+)\)/g)].map((m) => m[1]!);
+}
+
 /**
  * The text of haproxy.cfg for a plan.
  * @param maxconn the connections each public frontend takes at once (FRONTEND_MAXCONN; a test's is small)
@@ -244,7 +256,7 @@ export function haproxyConfig(plan: EdgePlan, maxconn = FRONTEND_MAXCONN): strin
   const header = [
     `# ${generatedLine(`${plan.source} (stage ${plan.stage})`)}`,
     '# Change the stage file or the stack, then run: npm run synth',
-    `# For the edge machines ${machines}: copy to ${HAPROXY_CONFIG_PATH}, check with`,
+    `${MACHINES_LINE}${machines}: copy to ${HAPROXY_CONFIG_PATH}, check with`,
     `# haproxy -c -f ${HAPROXY_CONFIG_PATH}, then systemctl reload haproxy (see the README, "The edge").`,
   ].map(commentText);
   const global = section('global', [

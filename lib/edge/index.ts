@@ -11,7 +11,7 @@ import type { EdgeFile } from '../synth/output.js';
 import type { RenderedChart } from '../synth/rendered.js';
 import { HAPROXY_FILE, haproxyConfig } from './haproxy.js';
 import { keepalivedConfigs } from './keepalived.js';
-import { nodePortProblems, nodePortSettings, type AppStacks } from './node-ports.js';
+import { nodePortProblems, type AppStacks, type NodePortSettings } from './node-ports.js';
 import { planEdge, type EdgeProblem } from './publish.js';
 import type { EdgeSettings } from './settings.js';
 import type { Finding } from '../checks/finding.js';
@@ -30,8 +30,11 @@ export interface StageEdge {
   readonly placedWarnings: readonly EdgeProblem[];
   /** The Services whose node-port clash a problem above says at its settings (`Kind namespace/name`): the checks' finding on them says it again, without the place. */
   readonly clashingServices: ReadonlySet<string>;
-  /** The setting of the stage file that gives each node port, keyed by `Service namespace/name:port` (node-ports.ts), to place a warning of changes.ts at. */
-  readonly nodePortSettings: ReadonlyMap<string, readonly (string | number)[]>;
+  /**
+   * The setting of the stage file that gives each node port, keyed by `Service namespace/name:port` (node-ports.ts), to place a
+   * warning of changes.ts at, and the claims of the stage (across-stages.ts) at, with or without `edge:`.
+   */
+  readonly nodePortSettings: NodePortSettings;
 }
 
 /**
@@ -49,8 +52,8 @@ export function stageEdge(
   // a node port taken twice, edge or not, at the settings that gave it (a cached app whose summary
   // is plain has no node port: its objects are not read again)
   const read = charts.filter((c) => !c.summary?.plain);
-  const { problems: clashes, services: clashingServices } = nodePortProblems(stage.name, read, stacks);
-  const nodePorts = { clashingServices, nodePortSettings: edge ? nodePortSettings(read, stacks) : new Map() };
+  const { problems: clashes, services: clashingServices, settings } = nodePortProblems(stage.name, read, stacks);
+  const nodePorts = { clashingServices, nodePortSettings: settings };
   if (!edge) return { files: [], problems: clashes, warnings: [], placedWarnings: [], ...nodePorts };
   const { plan, problems, warnings, placedWarnings } = planEdge(stage, source, edge, charts, stacks);
   if (!plan || problems.length || clashes.length) {

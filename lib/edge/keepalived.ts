@@ -12,6 +12,12 @@ import { HAPROXY_MONITOR_URL } from './haproxy.js';
 /** The file of one machine under `dist/<stage>/edge/`. */
 export const keepalivedFile = (machine: string) => `keepalived-${machine}.conf`;
 
+/**
+ * The floating address (without its prefix length) a keepalived.conf of `keepalivedConfigs` moves, as
+ * its `virtual_ipaddress` block says, to tell whether a stage's output in dist/ has it already.
+ */
+export const floatingAddressIn = (config: string): string | undefined => /^ {8}(\S+)\/\d+ dev /m.exec(config)?.[1];
+
 /** Where the file goes on the machine (Debian's keepalived package reads it from there). */
 export const KEEPALIVED_CONFIG_PATH = '/etc/keepalived/keepalived.conf';
 

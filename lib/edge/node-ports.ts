@@ -143,20 +143,27 @@ function declaredNodePorts(app: string, stack: string, objects: readonly KubeObj
  * @param charts the rendered apps, by app name
  * @param stacks the stack of each app
  */
-export function nodePortSettings(
-  charts: readonly { name: string; objects: readonly KubeObject[] }[],
-  stacks: AppStacks,
-): Map<string, readonly (string | number)[]> {
-  const declared = charts.flatMap((c) => declaredNodePorts(c.name, stackOf(stacks, c.name), c.objects));
-  return new Map(declared.map((d) => [`${describeObject(d.service)}:${d.port}`, d.setting]));
+export function nodePortSettings(charts: readonly { name: string; objects: readonly KubeObject[] }[], stacks: AppStacks): NodePortSettings {
+  return settingsOf(stageNodePorts(charts, stacks));
 }
+
+/** The setting that gives each node port, keyed by `Kind namespace/name:port` (`nodePortSettings`). */
+export type NodePortSettings = ReadonlyMap<string, readonly (string | number)[]>;
+
+/** The node ports every app of a stage declares (`declaredNodePorts`), read once for the clashes and the settings. */
+const stageNodePorts = (charts: readonly { name: string; objects: readonly KubeObject[] }[], stacks: AppStacks) =>
+  charts.flatMap((c) => declaredNodePorts(c.name, stackOf(stacks, c.name), c.objects));
+
+const settingsOf = (declared: readonly DeclaredNodePort[]): NodePortSettings =>
+  new Map(declared.map((d) => [`${describeObject(d.service)}:${d.port}`, d.setting]));
 
 /**
  * A node port two settings of the stage file give to two Services (or twice to one), at the later
  * setting, with a port that is free in the stage: a node port is open on every node for one Service,
  * so the API server refuses the second. The same clash is also a finding of the checks
  * (api/node-port, lib/checks/api-limits.ts), which says which objects, not which settings: `services`
- * names the Services of the clashes said here (`Kind namespace/name`), whose findings the compiler drops.
+ * names the Services of the clashes said here (`Kind namespace/name`), whose findings the compiler drops;
+ * `settings` is `nodePortSettings` of the same apps, from the node ports read once for both.
  * @param charts the rendered apps, by app name
  * @param stacks the stack of each app
  */
@@ -164,8 +171,8 @@ export function nodePortProblems(
   stage: string,
   charts: readonly { name: string; objects: readonly KubeObject[] }[],
   stacks: AppStacks,
-): { readonly problems: PathProblem[]; readonly services: ReadonlySet<string> } {
-  const declared = charts.flatMap((c) => declaredNodePorts(c.name, stackOf(stacks, c.name), c.objects));
+): { readonly problems: PathProblem[]; readonly services: ReadonlySet<string>; readonly settings: NodePortSettings } {
+  const declared = stageNodePorts(charts, stacks);
   const used = new Set(charts.flatMap((c) => c.objects.flatMap(nodePortsOf)));
   const first = new Map<number, DeclaredNodePort>();
   const problems: PathProblem[] = [];
@@ -187,5 +194,5 @@ export function nodePortProblems(
       hint: `give it a free node port, e.g. ${free} (free in stage ${stage}; ${NODE_PORT_MIN}-${NODE_PORT_MAX})`,
     });
   }
-  return { problems, services };
+  return { problems, services, settings: settingsOf(declared) };
 }

@@ -396,6 +396,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'An edge machine or floating IP of two stages',
     "Each stage's haproxy.cfg and keepalived.conf are the whole files of its machines, and a floating IP is held by one machine: give each stage's edge machines and floating IP of their own.",
   ),
+  row(
+    'edge/machine-name',
+    'An edge machine named by host name where another stage names its edge by address (warning)',
+    "Host names are not resolved at synthesis, so the two are not compared (edge/shared-address): name every stage's edge machines by IP address, or all by host name.",
+  ),
   row('edge/machine-address', 'An edge machine without an IPv4 address', "keepalived needs each machine's IPv4 address."),
   row(
     'edge/no-service',

@@ -1,187 +1,36 @@
 /**
  * A generated haproxy.cfg run by the real HAProxy (in the foreground, as this user), in front of
  * two "nodes" (HTTP servers on 127.0.0.1 and 127.0.0.2 at one node port), while one of them goes
- * down: what the operator of the edge sees, not only what `haproxy -c` accepts.
+ * down: what the operator of the edge sees, not only what `haproxy -c` accepts (haproxy-run.ts).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, get, type Server } from 'node:http';
-import { type AddressInfo, connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HAPROXY_MONITOR, haproxyConfig } from '../../lib/edge/haproxy.js';
-import { keepalivedConfigs } from '../../lib/edge/keepalived.js';
-import type { EdgePlan } from '../../lib/edge/publish.js';
+import {
+  HAPROXY_MISSING,
+  admin,
+  fetchBody,
+  freePort,
+  haproxy,
+  keepalivedCheck,
+  listen,
+  node,
+  nodes,
+  proxies,
+  runDir,
+  runnable,
+  sleep,
+  startMonitored,
+  status,
+  stopAll,
+  stopProxies,
+  twoNodes,
+} from './haproxy-run.js';
 
-const haproxy = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
-const HAPROXY_MISSING =
-  'haproxy is not installed, so a generated haproxy.cfg cannot be run: apt-get update && apt-get install -y haproxy (.ci/run installs it when missing)';
-
-/** Listens on `host`:`port` (0: any free port); the port. */
-const listen = (server: Server, host: string, port: number) =>
-  new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-  });
-
-/** A port free on 127.0.0.1 (listened on, then closed), for haproxy to listen on. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server, '127.0.0.1', 0);
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** Nodes n1 (127.0.0.1) and n2 (127.0.0.2) listening at one node port, which is returned; closed after the tests. */
-async function twoNodes(n1: Server, n2: Server): Promise<number> {
-  nodes.push(n1, n2);
-  const nodePort = await listen(n1, '127.0.0.1', 0);
-  await listen(n2, '127.0.0.2', nodePort);
-  return nodePort;
-}
-
-/** A node: answers 200 on every path, as a ready pod behind the node port does. */
-const node = () => createServer((_req, res) => res.end('ok\n'));
-
-/** The status of a GET of `/` on the edge's plain HTTP listener, for host a.example.com. */
-const status = (port: number) =>
-  new Promise<number>((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: '/', headers: { host: 'a.example.com' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on('error', reject);
-  });
-
-/** A GET of `path` on the edge's plain HTTP listener for host a.example.com: its status and the body it got before the end or a close. */
-const fetchBody = (port: number, path: string) =>
-  new Promise<{ status: number; body: string }>((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path, headers: { host: 'a.example.com' } }, (res) => {
-      let body = '';
-      res.on('data', (d) => {
-        body += d;
-      });
-      // a connection closed before the end of the body is an 'aborted' response, then 'close'
-      res.on('close', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The plan of one frontend (plain HTTP, no redirect) sending a.example.com to two nodes at `nodePort`, n2 drained if said. */
-const planOf = (nodePort: number, { drainN2 = false } = {}): EdgePlan => ({
-  stage: 'edge',
-  source: 'environments/edge.yaml',
-  machines: [{ name: 'lb1', address: '10.0.0.5' }],
-  frontends: [
-    {
-      name: 'web',
-      httpPort: 80,
-      httpsPort: 443,
-      certificates: ['/etc/haproxy/certs/a.pem'],
-      redirectHttp: false,
-      gzip: false,
-      routes: [{ host: 'a.example.com', app: 'a', backend: 'a' }],
-    },
-  ],
-  backends: [
-    {
-      name: 'a',
-      service: 'Service edge/a',
-      nodePort,
-      healthPath: '/ready',
-      host: 'a.example.com',
-      servers: [
-        { name: 'n1', address: '127.0.0.1' },
-        { name: 'n2', address: '127.0.0.2', ...(drainN2 ? { drained: true } : {}) },
-      ],
-    },
-  ],
-});
-
-const dir = mkdtempSync(join(tmpdir(), 'stagecraft-haproxy-run-'));
-const socket = join(dir, 'admin.sock');
-
-/**
- * The generated haproxy.cfg of `planOf(nodePort)` as this user runs it: without root's chroot, syslog
- * or TLS listener, its admin socket in this test's directory, listening on 127.0.0.1:`httpPort`.
- */
-const runnable = (nodePort: number, httpPort: number, options: { drainN2?: boolean; maxconn?: number } = {}) =>
-  haproxyConfig(planOf(nodePort, options), options.maxconn)
-    .split('\n')
-    .filter((l) => !/^ {4}(chroot|user|group|log \/dev\/log|bind :443 )/.test(l))
-    .join('\n')
-    .replace(/^( {4}stats socket) \S+/m, `$1 ${socket}`)
-    .replace('bind :80\n', `bind 127.0.0.1:${httpPort}\n`);
-
-/** What the admin socket answers to `command`, as `socat stdio /run/haproxy/admin.sock` prints it. */
-const admin = (command: string) =>
-  new Promise<string>((resolve, reject) => {
-    let out = '';
-    const c = connect(socket, () => c.write(`${command}\n`));
-    c.on('data', (d) => {
-      out += d;
-    });
-    c.on('end', () => resolve(out));
-    c.on('error', reject);
-  });
-
-/** Stops the haproxy processes of the tests before, which would answer at the same admin socket, once they have exited. */
-async function stopProxies(): Promise<void> {
-  const exited = (p: ChildProcess) =>
-    new Promise<void>((resolve) => {
-      if (p.exitCode !== null || p.signalCode !== null) return resolve();
-      p.once('exit', () => resolve());
-      p.kill();
-    });
-  await Promise.all(proxies.splice(0).map(exited));
-}
-/** Starts haproxy on `config` (written to `file`) with its monitor at `monitorPort`; the process. */
-function startMonitored(file: string, config: string, monitorPort: number): ChildProcess {
-  const path = join(dir, file);
-  writeFileSync(path, config.replace(`bind 127.0.0.1:${HAPROXY_MONITOR.port}\n`, `bind 127.0.0.1:${monitorPort}\n`));
-  const proxy = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
-  proxies.push(proxy);
-  return proxy;
-}
-
-/**
- * The check keepalived runs on an edge machine (keepalived.conf's vrrp_script), at `monitorPort`,
- * with `env` (keepalived's environment), once it has passed: a function giving its exit status.
- */
-async function keepalivedCheck(monitorPort: number, env: NodeJS.ProcessEnv = process.env): Promise<() => number | null> {
-  const keepalived = keepalivedConfigs('edge', 'environments/edge.yaml', {
-    machines: { lb1: { address: '10.0.0.5' }, lb2: { address: '10.0.0.6' } },
-    floatingIp: { address: '10.0.0.100/24', interface: 'eth0', routerId: 7 },
-    frontends: {},
-  });
-  const script = /^ {4}script "(.*)"$/m
-    .exec(keepalived.get('keepalived-lb1.conf')!)![1]!
-    .replace(`:${HAPROXY_MONITOR.port}/`, `:${monitorPort}/`);
-  const check = () => {
-    // split as keepalived splits it: at spaces, a word in single quotes without them
-    const [command, ...args] = script.split(' ').map((w) => w.replace(/^'(.*)'$/, '$1'));
-    return spawnSync(command!, args, { timeout: 5000, env }).status;
-  };
-  let passed = false;
-  for (let i = 0; i < 100 && !passed; i++) {
-    passed = check() === 0;
-    if (!passed) await sleep(100);
-  }
-  expect(passed, `keepalived's check (${script}) did not pass within 10s of haproxy's start`).toBe(true);
-  return check;
-}
-
-const nodes: Server[] = [];
-const proxies: ChildProcess[] = [];
-afterAll(() => {
-  for (const p of proxies) p.kill();
-  for (const n of nodes) {
-    n.closeAllConnections();
-    n.close();
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(stopAll);
 
 describe('haproxy running a generated haproxy.cfg', () => {
   it('keeps answering 200 while a node goes down, before its checks take it out (the request is tried on another node)', async () => {
@@ -189,7 +38,7 @@ describe('haproxy running a generated haproxy.cfg', () => {
     const b = node();
     const nodePort = await twoNodes(node(), b);
     const httpPort = await freePort();
-    const path = join(dir, 'haproxy.cfg');
+    const path = join(runDir(), 'haproxy.cfg');
     writeFileSync(path, runnable(nodePort, httpPort));
     proxies.push(spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' }));
     // both nodes in service: every request answered
@@ -222,7 +71,7 @@ describe('haproxy running a generated haproxy.cfg', () => {
     const httpPort = await freePort();
     const config = runnable(nodePort, httpPort).replace(/^ {4}server n2 .*\n/m, '');
     expect(config).toMatch(/^ {4}hard-stop-after 30m$/m);
-    const path = join(dir, 'reload.cfg');
+    const path = join(runDir(), 'reload.cfg');
     // the same bound, made short for the test
     writeFileSync(path, config.replace(/^( {4}hard-stop-after) \S+$/m, '$1 2s'));
     const old = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
@@ -272,7 +121,7 @@ describe('haproxy running a generated haproxy.cfg', () => {
     expect(config).toMatch(/^ {4}timeout tunnel 1h$/m);
     expect(config).toMatch(/^ {4}timeout client-fin 30s$/m);
     expect(config).toMatch(/^ {4}timeout server-fin 30s$/m);
-    const path = join(dir, 'tunnel.cfg');
+    const path = join(runDir(), 'tunnel.cfg');
     // the client and server timeouts (and the half-closed one) made short for the test; the tunnel's as generated
     writeFileSync(
       path,
@@ -381,7 +230,7 @@ describe('haproxy running a generated haproxy.cfg', () => {
     const n1 = named('n1');
     const nodePort = await twoNodes(n1, named('n2'));
     const httpPort = await freePort();
-    const path = join(dir, 'drained.cfg');
+    const path = join(runDir(), 'drained.cfg');
     writeFileSync(path, runnable(nodePort, httpPort, { drainN2: true }));
     /** Who answered 8 requests, and n2's status in show stat, once its first check has passed. */
     const observe = async () => {
@@ -426,7 +275,7 @@ describe('haproxy running a generated haproxy.cfg', () => {
     nodes.push(envoyLike);
     const nodePort = await listen(envoyLike, '127.0.0.1', 0);
     const httpPort = await freePort();
-    const path = join(dir, 'http11.cfg');
+    const path = join(runDir(), 'http11.cfg');
     // one node only (n2 on 127.0.0.2 would listen nowhere)
     writeFileSync(path, runnable(nodePort, httpPort).replace(/^ {4}server n2 .*\n/m, ''));
     proxies.push(spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' }));
