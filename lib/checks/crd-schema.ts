@@ -14,9 +14,8 @@
  * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
  * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
  * - a null in a field that is not `nullable` is dropped before validation, as the API server
- *   drops it (`withoutNonNullableNulls`);
- * - then the defaults are filled in where a property is missing, at every level where the object
- *   exists (`withDefaults`), as the API server defaults before it validates: a required property
+ *   drops it, and the defaults are filled in where a property is missing, at every level where the
+ *   object exists, as the API server defaults before it validates (`asValidated`): a required property
  *   with a default is never missing, and counts for `minProperties` and in `anyOf`/`oneOf` branches
  *   (the default itself is the CRD's to get right);
  * - the root `metadata` is Kubernetes' ObjectMeta, checked by api-rules-meta.ts like any object's.
@@ -163,54 +162,27 @@ const defaultOf = (field: Schema | undefined): unknown => (field?.default === nu
 const defaultedNull = (v: unknown, field: Schema | undefined): boolean =>
   v === null && field?.nullable !== true && defaultOf(field) !== undefined;
 
-/**
- * A custom resource as the API server validates it: a null in a field whose schema is not
- * `nullable` and has no default is dropped first (its PruneNonNullableNullsWithoutDefaults; one
- * with a default takes it, `withDefaults`), so that an optional
- * field left empty (`duration:`, as a template renders an empty value) is simply absent, and a
- * required one is missing. A null item of a list, or a null where the schema does not say what
- * the field is, stays. The value itself when nothing is dropped: most objects hold no null.
- */
-export function withoutNonNullableNulls(value: unknown, s: Schema | undefined): unknown {
-  if (!s || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const items = asObj(s.items);
-    return itemsChanged(value, (item) => withoutNonNullableNulls(item, items));
-  }
-  const properties = asObj(s.properties);
-  const additional = asObj(s.additionalProperties);
-  const object = value as Schema;
-  let copy: Schema | undefined;
-  for (const key of Object.keys(object)) {
-    const field = asObj(properties?.[key]) ?? additional;
-    if (!field) continue;
-    const v = object[key];
-    // one with a default is replaced by it (withDefaults)
-    if (v === null && field.nullable !== true && defaultOf(field) === undefined) {
-      copy ??= { ...object };
-      delete copy[key];
-      continue;
-    }
-    const pruned = withoutNonNullableNulls(v, field);
-    if (pruned !== v) (copy ??= { ...object })[key] = pruned;
-  }
-  return copy ?? value;
-}
+/** Whether `v` is a null the API server drops: `field` is neither `nullable` nor has a default. */
+const prunedNull = (v: unknown, field: Schema): boolean => v === null && field.nullable !== true && defaultOf(field) === undefined;
 
 /**
- * A custom resource as the API server defaults it once it has dropped its nulls
- * (`withoutNonNullableNulls`), before it validates (apiextensions-apiserver structuraldefaulting
- * `Default`): in every object the resource has, each property of the schema it lacks (or holds as
- * a null that is not `nullable`) takes the schema's default, and the defaults within that default
- * in turn; so does a null item of a list. Only `properties`, `additionalProperties` and `items`
- * default (a structural schema has no default under `anyOf`, `oneOf`, `allOf` or `not`). Copies
- * only what it changes: the value itself when nothing is defaulted.
+ * A custom resource as the API server validates it, in one walk: a null in a field whose schema is
+ * not `nullable` and has no default is dropped (its PruneNonNullableNullsWithoutDefaults), so that
+ * an optional field left empty (`duration:`, as a template renders an empty value) is simply
+ * absent, and a required one is missing; then, in every object the resource has, each property of
+ * the schema it lacks (or holds as a null that is not `nullable`) takes the schema's default, and
+ * the defaults within that default in turn (apiextensions-apiserver structuraldefaulting
+ * `Default`); so does a null item of a list. A null item of a list without a default, or a null
+ * where the schema does not say what the field is, stays. Only `properties`,
+ * `additionalProperties` and `items` default (a structural schema has no default under `anyOf`,
+ * `oneOf`, `allOf` or `not`). Copies only what it changes: the value itself when nothing is
+ * dropped or defaulted, as for most objects.
  */
-export function withDefaults(value: unknown, s: Schema | undefined): unknown {
+export function asValidated(value: unknown, s: Schema | undefined): unknown {
   if (!s || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const items = asObj(s.items);
-    return itemsChanged(value, (item) => withDefaults(defaultedNull(item, items) ? defaultOf(items) : item, items));
+    return itemsChanged(value, (item) => asValidated(defaultedNull(item, items) ? defaultOf(items) : item, items));
   }
   const properties = asObj(s.properties);
   const additional = asObj(s.additionalProperties);
@@ -223,9 +195,15 @@ export function withDefaults(value: unknown, s: Schema | undefined): unknown {
   const filled = copy ?? object;
   for (const key of Object.keys(filled)) {
     const field = asObj(properties?.[key]) ?? additional;
+    if (!field) continue;
     const v = filled[key];
-    const defaulted = withDefaults(defaultedNull(v, field) ? defaultOf(field) : v, field);
-    if (defaulted !== v) (copy ??= { ...object })[key] = defaulted;
+    if (prunedNull(v, field)) {
+      copy ??= { ...object };
+      delete copy[key];
+      continue;
+    }
+    const validated = asValidated(defaultedNull(v, field) ? defaultOf(field) : v, field);
+    if (validated !== v) (copy ??= { ...object })[key] = validated;
   }
   return copy ?? value;
 }

@@ -15,17 +15,7 @@ import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { findingFromAjv, withoutStatus } from './schema.js';
 import { kubernetesSchemas } from './k8s-schema.js';
-import {
-  LIST_MAP_KEYS,
-  ajv,
-  asObj,
-  hasCel,
-  structuralProblems,
-  toJsonSchema,
-  withDefaults,
-  withoutNonNullableNulls,
-  type Schema,
-} from './crd-schema.js';
+import { LIST_MAP_KEYS, ajv, asObj, hasCel, structuralProblems, toJsonSchema, asValidated, type Schema } from './crd-schema.js';
 
 /** One version of one custom kind. */
 export interface CustomKind {
@@ -330,8 +320,8 @@ export function checkCustomResource(
   // the API server drops the status where the CRD has the subresource, as a built-in kind's (schema.ts)
   const subject = custom.statusSubresource ? withoutStatus(o, out, true) : o;
   const validate = custom.validator();
-  // nulls dropped, then defaults filled in, as the API server does before it validates
-  if (!validate || validate(withDefaults(withoutNonNullableNulls(subject, custom.schema), custom.schema))) return out;
+  // nulls dropped and defaults filled in, as the API server does before it validates
+  if (!validate || validate(asValidated(subject, custom.schema))) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
     const f =
