@@ -87,13 +87,16 @@ export function templateAt(o: KubeObject, path: readonly string[]): PodTemplate 
 }
 
 /**
- * The pod template of a built-in workload, or undefined for other kinds (and workloads without
- * one). By group and kind: a kind of another group named like a workload (OpenKruise's
- * apps.kruise.io StatefulSet, an example.com Deployment) is none.
+ * Whether `o` is a built-in workload: a kind that keeps a pod template (POD_TEMPLATE_PATHS), of
+ * the group Kubernetes serves it in. By group and kind: a kind of another group named like a
+ * workload (OpenKruise's apps.kruise.io StatefulSet, an example.com Deployment) is none.
  */
+export const isBuiltInWorkload = (o: KubeObject): boolean =>
+  POD_TEMPLATE_PATHS[o.kind] !== undefined && builtInClusterScoped(o.apiVersion, o.kind) === false;
+
+/** The pod template of a built-in workload (isBuiltInWorkload), or undefined for other kinds (and workloads without one). */
 export function podTemplateOf(o: KubeObject): PodTemplate | undefined {
-  const path = POD_TEMPLATE_PATHS[o.kind];
-  return path && builtInClusterScoped(o.apiVersion, o.kind) === false ? templateAt(o, path) : undefined;
+  return isBuiltInWorkload(o) ? templateAt(o, POD_TEMPLATE_PATHS[o.kind]!) : undefined;
 }
 
 /**
