@@ -11,6 +11,7 @@
  * - `pattern` is a Go (RE2) expression, translated to the JavaScript RegExp that reads it alike
  *   (`goRegExp`); one JavaScript has no expression for is left out, with a warning on the CRD, and
  *   one Go 1.19 refuses (the 1.25 API server's: `(?<name>`, `a{1001}`) too, with an error;
+ * - `format` is checked where the 1.25 API server checks it, as it does (lib/checks/crd-formats.ts);
  * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
  * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
  * - a null in a field that is not `nullable` is dropped before validation, as the API server
@@ -26,6 +27,7 @@ import type { ErrorObject } from 'ajv';
 import AjvModule from 'ajv';
 import { didYouMean } from '../model/did-you-mean.js';
 import { goRegExp, patternReading, readsPattern } from './re2.js';
+import { addFormats, checkedFormat } from './crd-formats.js';
 import type { FieldPath, Finding, finder } from './finding.js';
 
 // ajv is published as CommonJS with a default export
@@ -62,10 +64,12 @@ export function ajv(): InstanceType<typeof Ajv> {
     allErrors: true,
     strict: false,
     verbose: true,
-    validateFormats: false,
+    // only the formats the API server checks are registered, and only those are written (toJsonSchema)
+    validateFormats: true,
     unicodeRegExp: false,
     code: { optimize: false, regExp: goRegExp },
   });
+  addFormats(a);
   a.addKeyword({
     keyword: LIST_MAP_KEYS,
     type: 'array',
@@ -111,6 +115,9 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   for (const k of VALUE_KEYWORDS) if (s[k] !== undefined) out[k] = s[k];
   // a pattern JavaScript cannot read is left out (crd/pattern-not-checked): the rest of the schema still checks
   if (typeof s.pattern === 'string' && readsPattern(s.pattern)) out.pattern = s.pattern;
+  // a format the API server ignores (int32, a name of the CRD's own) is left out, as it is there
+  const format = checkedFormat(s.format);
+  if (format) out.format = format;
   // OpenAPI v3 marks exclusive bounds with booleans, JSON Schema with the bound itself
   if (s.exclusiveMinimum === true && typeof s.minimum === 'number') {
     out.exclusiveMinimum = s.minimum;

@@ -61,6 +61,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: "The custom resource's CRD declares a pattern for the field; the API server refuses other values.",
     mirrors: 'CRD structural schema (pattern)',
   },
+  'schema/format': {
+    short: 'A value that is not of the format its CRD gives',
+    help: "The custom resource's CRD gives the field a format the API server checks (date-time, date, uuid, ipv4, ipv6, cidr, byte...); it refuses other values. Formats it ignores (int32, int64...) are not checked.",
+    mirrors: 'CRD structural schema (format, as the 1.25 API server checks it)',
+  },
   'schema/duplicate-key': {
     short: 'A keyed list repeats a key (custom resource)',
     help: 'The CRD declares x-kubernetes-list-type: map; each item needs different key fields.',
