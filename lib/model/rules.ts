@@ -113,7 +113,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/name': {
     short: 'An object, container or volume name the API server refuses',
-    help: 'Names follow the grammar of their kind (DNS-1123 subdomain or label, DNS-1035 label for Services, path segment for RBAC objects) and its length (at most 52 characters for a CronJob, whose Jobs add 11, and 63 for a Job, whose pods carry it as a label); an object needs metadata.name (or generateName).',
+    help: 'Names follow the grammar of their kind (DNS-1123 subdomain or label, DNS-1035 label for Services, path segment for RBAC objects) and its length (at most 52 characters for a CronJob, whose Jobs add 11, and for a StatefulSet, whose pods carry it with a revision hash as a label; 63 for a Job, whose pods carry it as a label); an object needs metadata.name (or generateName).',
     mirrors: 'apimachinery ValidateObjectMeta and per-kind name validation',
   },
   'api/schedule': {
