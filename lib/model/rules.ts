@@ -136,6 +136,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'The API server names such an object when it is created (kubectl create), but kubectl apply refuses it ("cannot use generate name with apply"), and applied twice it would make two objects. Give it metadata.name to apply it.',
     mirrors: 'kubectl apply: cannot use generate name with apply',
   },
+  'api/kustomize-annotation': {
+    short: 'An annotation that makes kustomize leave the object out, or rename it',
+    help: "A stage is applied with kubectl apply -k (Argo CD and Flux build it with kustomize too). kustomize leaves out an object annotated config.kubernetes.io/local-config (any value but \"false\": a kpt function's or setter's input), and renames one annotated internal.config.kubernetes.io/needsHashSuffix: enabled to <name>-<hash>, rewriting the references to it: the cluster gets other objects than dist/ and its inventory hold. Remove a tool's configuration from the manifests, or the annotation.",
+    mirrors: 'kustomize (konfig.IgnoredByKustomizeAnnotation; the hash suffix of generated objects)',
+  },
   'api/helm-hook': {
     short: 'A Helm hook among manifests for kubectl apply, or one Argo CD never applies (warning)',
     help: "helm template renders a chart's hooks (helm.sh/hook: a test Pod, a migration Job) beside its other objects, but Helm creates a hook only at its step of a release (helm test, before an upgrade...), while kubectl apply (and Flux) creates it with the rest, once: a test Pod then fails when the app is not ready yet, the hook does not run at the next release, and an apply that changes a Job's template fails. Render without them (helm template --skip-tests, --no-hooks), or remove the annotation when the object belongs with the rest. In a stage Argo CD delivers, only a hook Argo CD never applies is warned of (a test, unless its own argocd.argoproj.io/hook, which rules over Helm's, makes it a sync hook): Argo CD runs pre-install and pre-upgrade hooks as PreSync hooks and post-install and post-upgrade hooks as PostSync hooks, at every sync, so --no-hooks would drop a migration Job it runs. crd-install (Helm 2's CRD hook) is an ordinary object to all of them: no warning.",
