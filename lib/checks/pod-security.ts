@@ -8,7 +8,7 @@
  */
 import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX, declaredExceptions, type PolicyControl } from '../policy.js';
 import type { KubeObject } from '../model/object.js';
-import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, mappingItems, placedContainers, podTemplateOf } from '../model/pod-specs.js';
+import { CONTAINER_LISTS, mappingItems, placedContainers, workloadTemplateOf, workloadTemplatePath } from '../model/pod-specs.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { FieldPath, Finding, UsedException } from './finding.js';
 
@@ -104,7 +104,9 @@ export function runsToCompletion(o: KubeObject, podSpec: Readonly<Record<string,
 
 /** Policy findings of one workload (other kinds have none) and the exceptions that suppressed some. */
 export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'baseline'): PolicyResult {
-  const template = podTemplateOf(o);
+  // a custom workload's pods too (an Argo Rollout's): Pod Security admission judges every pod
+  const path = workloadTemplatePath(o);
+  const template = workloadTemplateOf(o);
   const declared = declaredExceptions(o.metadata?.annotations);
   const findings: Finding[] = [];
   const used = new Map<string, Set<string>>();
@@ -122,8 +124,8 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
     }
   }
   const spec = asObj(template?.spec);
-  if (!template || !spec) return { findings, exceptions: [] };
-  const at: FieldPath = [...POD_TEMPLATE_PATHS[o.kind], 'spec'];
+  if (!path || !template || !spec) return { findings, exceptions: [] };
+  const at: FieldPath = [...path, 'spec'];
   const restricted = level === 'restricted';
 
   const report = (control: PolicyControl, path: FieldPath, allows: string, message: string, hint?: string) => {
@@ -194,12 +196,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
   seLinux(podSc, [...at, 'securityContext']);
   for (const [k, v] of Object.entries(template.metadata?.annotations ?? {})) {
     if (k.startsWith(APPARMOR_PREFIX) && v !== 'runtime/default' && !v.startsWith('localhost/')) {
-      report(
-        'privileged',
-        [...POD_TEMPLATE_PATHS[o.kind], 'metadata', 'annotations', k],
-        `AppArmor ${v}`,
-        `AppArmor profile '${v}' weakens confinement`,
-      );
+      report('privileged', [...path, 'metadata', 'annotations', k], `AppArmor ${v}`, `AppArmor profile '${v}' weakens confinement`);
     }
   }
 
