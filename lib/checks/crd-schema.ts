@@ -12,7 +12,8 @@
  *   (`goRegExp`); one JavaScript has no expression for is left out, with a warning on the CRD, and
  *   one Go 1.19 refuses (the 1.25 API server's: `(?<name>`, `a{1001}`) too, with an error;
  * - `format` is checked where the 1.25 API server checks it, as it does (lib/checks/crd-formats.ts);
- * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
+ * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys` (each key
+ *   a scalar property of the items, required or defaulted: `listMapKeyProblems`);
  * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
  * - a null in a field that is not `nullable` is dropped before validation, as the API server
  *   drops it, and the defaults are filled in where a property is missing, at every level where the
@@ -287,6 +288,7 @@ export function structuralProblems(
       emit('crd/structural', path, 'x-kubernetes-list-type: map needs x-kubernetes-list-map-keys', 'list the fields that identify an item'),
     );
   }
+  if (listType === 'map' && Array.isArray(s[LIST_MAP_KEYS])) listMapKeyProblems(s, path, emit, out);
   for (const [k, v] of Object.entries(asObj(s.properties) ?? {}))
     if (asObj(v)) structuralProblems(v as Schema, [...path, 'properties', k], emit, out, inValueValidation);
   if (asObj(s.items)) structuralProblems(s.items as Schema, [...path, 'items'], emit, out, inValueValidation);
@@ -295,6 +297,55 @@ export function structuralProblems(
   for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
     if (Array.isArray(s[k])) {
       for (const [i, x] of (s[k] as unknown[]).entries()) if (asObj(x)) structuralProblems(x as Schema, [...path, k, i], emit, out, true);
+    }
+  }
+}
+
+/**
+ * What the API server refuses in the keys of a list of `x-kubernetes-list-type: map`
+ * (apiextensions-apiserver validation): each key must be a property of the items, of a scalar
+ * type, and present in every item: required, or with a default. A CRD made by an older
+ * controller-gen, with `protocol` as a key of a pod's ports and neither, is refused so.
+ */
+function listMapKeyProblems(s: Schema, path: FieldPath, emit: ReturnType<typeof finder>, out: Finding[]): void {
+  const items = asObj(s.items);
+  if (!items) return; // structuralProblems says an array needs items
+  const properties = asObj(items.properties) ?? {};
+  const required = Array.isArray(items.required) ? items.required : [];
+  const refused = 'the API server refuses the CustomResourceDefinition';
+  for (const key of s[LIST_MAP_KEYS] as unknown[]) {
+    const property = typeof key === 'string' ? asObj(properties[key]) : undefined;
+    if (!property) {
+      out.push(
+        emit(
+          'crd/definition',
+          [...path, LIST_MAP_KEYS],
+          `the key ${JSON.stringify(key)} of x-kubernetes-list-map-keys is no property of the items: ${refused}`,
+          "name only properties of the items' schema",
+        ),
+      );
+      continue;
+    }
+    const at = [...path, 'items', 'properties', String(key)];
+    if (property.type === 'array' || property.type === 'object') {
+      out.push(
+        emit(
+          'crd/definition',
+          [...at, 'type'],
+          `${String(key)} is a key of x-kubernetes-list-map-keys, so it must be a scalar, not an ${property.type}: ${refused}`,
+          'use a key of type string, integer, number or boolean',
+        ),
+      );
+    }
+    if (defaultOf(property) === undefined && !required.includes(key)) {
+      out.push(
+        emit(
+          'crd/definition',
+          at,
+          `${String(key)} is a key of x-kubernetes-list-map-keys, so it must have a default or be a required property: ${refused}`,
+          `give ${String(key)} a default (a port's protocol: default: TCP), or list it in the items' required`,
+        ),
+      );
     }
   }
 }

@@ -98,7 +98,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'crd/definition': {
     short: 'A CustomResourceDefinition the API server refuses',
-    help: 'Its name must be spec.names.plural, a dot and spec.group (widgets.example.com), its group a domain name (with a dot), and exactly one of its versions must be the storage version (storage: true); its patterns must be Go 1.19 regular expressions (no (?<name>, which came in Go 1.22: (?P<name>; no lookaround, no \\C, at most 1000 repetitions). kubectl apply fails on it, and on every custom resource of it.',
+    help: 'Its name must be spec.names.plural, a dot and spec.group (widgets.example.com), its group a domain name (with a dot), and exactly one of its versions must be the storage version (storage: true); its patterns must be Go 1.19 regular expressions (no (?<name>, which came in Go 1.22: (?P<name>; no lookaround, no \\C, at most 1000 repetitions); the keys of a list of x-kubernetes-list-type: map must be scalar properties of its items, each required or with a default (older controller-gen releases made the protocol key of pod ports neither: give it default: TCP). kubectl apply fails on it, and on every custom resource of it.',
     mirrors: 'apiextensions-apiserver ValidateCustomResourceDefinition',
   },
   'crd/cel-not-evaluated': {

@@ -359,6 +359,42 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     expect(checkCustomResource(nulls as unknown as typeof widget, crdRegistry([crd]))).toEqual([]);
   });
 
+  it('refuses a CRD whose keyed list names a key that may be missing (neither required nor defaulted), is no property, or no scalar, as the API server does', () => {
+    const ports = (protocol: Record<string, unknown>, keys = ['containerPort', 'protocol']) =>
+      crdObject('example.com', 'Proxy', 'v1', {
+        type: 'object',
+        properties: {
+          spec: {
+            type: 'object',
+            properties: {
+              ports: {
+                type: 'array',
+                'x-kubernetes-list-type': 'map',
+                'x-kubernetes-list-map-keys': keys,
+                items: {
+                  type: 'object',
+                  required: ['containerPort'],
+                  properties: { containerPort: { type: 'integer' }, protocol, hosts: { type: 'array', items: { type: 'string' } } },
+                },
+              },
+            },
+          },
+        },
+      });
+    const findings = (crd: ReturnType<typeof crdObject>) =>
+      crdRegistry([crd]).crdFindings.map((f) => `${f.code} ${f.path.slice(5).join('.')}: ${f.message}`);
+    // what controller-gen before 0.4.1 wrote for a pod's ports
+    expect(findings(ports({ type: 'string' }))).toEqual([
+      'crd/definition properties.spec.properties.ports.items.properties.protocol: protocol is a key of x-kubernetes-list-map-keys, so it must have a default or be a required property: the API server refuses the CustomResourceDefinition',
+    ]);
+    expect(findings(ports({ type: 'string', default: 'TCP' }))).toEqual([]);
+    expect(findings(ports({ type: 'string', default: 'TCP' }, ['containerPort', 'name', 'hosts']))).toEqual([
+      'crd/definition properties.spec.properties.ports.x-kubernetes-list-map-keys: the key "name" of x-kubernetes-list-map-keys is no property of the items: the API server refuses the CustomResourceDefinition',
+      'crd/definition properties.spec.properties.ports.items.properties.hosts.type: hosts is a key of x-kubernetes-list-map-keys, so it must be a scalar, not an array: the API server refuses the CustomResourceDefinition',
+      'crd/definition properties.spec.properties.ports.items.properties.hosts: hosts is a key of x-kubernetes-list-map-keys, so it must have a default or be a required property: the API server refuses the CustomResourceDefinition',
+    ]);
+  });
+
   it('checks the formats the 1.25 API server checks (date-time, uuid, cidr, byte...) and ignores the others (int32, uri), never printing a base64 value', () => {
     const crd = crdObject('example.com', 'Lease', 'v1', {
       type: 'object',
