@@ -2,7 +2,8 @@
  * The API server's rules of metadata that JSON Schema does not express (k8s.io/apimachinery
  * ValidateObjectMeta, ValidateLabels, ValidateAnnotations and the per-kind name validation): an
  * object's name per kind (lib/model/object-names.ts) and namespace, no metadata the API server
- * sets nor owners named by their uid, no object the cluster makes (cluster-made.ts), and label and annotation syntax wherever the kind's schema puts an ObjectMeta or a
+ * sets nor owners named by their uid, no object the cluster makes (cluster-made.ts), no annotation that
+ * makes kustomize leave the object out or rename it (kustomize-annotations.ts), and label and annotation syntax wherever the kind's schema puts an ObjectMeta or a
  * LabelSelector (`label-fields.ts`), a pod's nodeSelector included. Called by `checkApiRules`
  * (api-rules.ts); data in, findings out.
  */
@@ -27,6 +28,7 @@ import { kubernetesSchemas } from './k8s-schema.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
 import { manualSelector } from './api-rules-batch.js';
 import { clusterMadeFinding } from './cluster-made.js';
+import { kustomizeAnnotationFinding } from './kustomize-annotations.js';
 
 /**
  * What the stage's applier does with a Helm hook that `helm template` rendered (a test Pod, a
@@ -359,6 +361,8 @@ export function checkMetadata(
   }
   const owned = ownerFinding(emit, o, md.ownerReferences) ?? clusterMadeFinding(emit, o);
   if (owned) out.push(owned);
+  const built = kustomizeAnnotationFinding(emit, o);
+  if (built) out.push(built);
   const hook = md.annotations?.[HELM_HOOK];
   if (typeof hook === 'string') {
     const finding = helmHookFinding(o, hook, engine);

@@ -6,7 +6,8 @@
  * Service with a selector (its pods named by uid). Applied from a manifest, each carries what one
  * cluster made at one time, and fights the controller that keeps it at every apply. Known by
  * what the cluster writes into them, so a hand-written one (a Service's Endpoints of fixed
- * addresses, a token Secret that asks for a token by the account's name) passes. Pure.
+ * addresses, a token Secret that asks for a token by the account's name) passes. Also what to do
+ * with a claim exported bound to a volume the stage does not make (missingVolumeHint). Pure.
  */
 import { isRecord, type KubeObject } from '../model/object.js';
 import type { Emit, Finding } from './finding.js';
@@ -70,4 +71,18 @@ export function clusterMadeFinding(emit: Emit, o: KubeObject): Finding | undefin
     );
   }
   return undefined;
+}
+
+/** The annotation the PersistentVolume controller writes on a claim it has bound. */
+const BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
+
+/**
+ * What to do with a claim whose `volumeName` names a PersistentVolume the stage does not make: one
+ * exported bound (the PersistentVolume controller's annotation on it) names the volume a cluster
+ * provisioned for it, which a new cluster does not have (the controller marks such a claim Lost,
+ * and its pods never start); a written one is fixed or given its volume.
+ */
+export function missingVolumeHint(o: KubeObject): string {
+  if (o.metadata?.annotations?.[BIND_COMPLETED] === undefined) return 'fix volumeName, or add the PersistentVolume';
+  return `this claim was exported bound (${BIND_COMPLETED}): for a new volume, remove volumeName and the pv.kubernetes.io/* annotations, and the cluster provisions one from the storage class; to keep the data, add the PersistentVolume too (exported, with its claimRef's uid and resourceVersion removed)`;
 }

@@ -11,12 +11,13 @@
  * - `pattern` is a Go (RE2) expression, translated to the JavaScript RegExp that reads it alike
  *   (`goRegExp`); one JavaScript has no expression for is left out, with a warning on the CRD, and
  *   one Go 1.19 refuses (the 1.25 API server's: `(?<name>`, `a{1001}`) too, with an error;
- * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
+ * - `format` is checked where the 1.25 API server checks it, as it does (lib/checks/crd-formats.ts);
+ * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys` (each key
+ *   a scalar property of the items, required or defaulted: `listMapKeyProblems`);
  * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
  * - a null in a field that is not `nullable` is dropped before validation, as the API server
- *   drops it (`withoutNonNullableNulls`);
- * - then the defaults are filled in where a property is missing, at every level where the object
- *   exists (`withDefaults`), as the API server defaults before it validates: a required property
+ *   drops it, and the defaults are filled in where a property is missing, at every level where the
+ *   object exists, as the API server defaults before it validates (`asValidated`): a required property
  *   with a default is never missing, and counts for `minProperties` and in `anyOf`/`oneOf` branches
  *   (the default itself is the CRD's to get right);
  * - the root `metadata` is Kubernetes' ObjectMeta, checked by api-rules-meta.ts like any object's.
@@ -27,6 +28,7 @@ import type { ErrorObject } from 'ajv';
 import AjvModule from 'ajv';
 import { didYouMean } from '../model/did-you-mean.js';
 import { goRegExp, patternReading, readsPattern } from './re2.js';
+import { addFormats, checkedFormat } from './crd-formats.js';
 import type { FieldPath, Finding, finder } from './finding.js';
 
 // ajv is published as CommonJS with a default export
@@ -63,10 +65,12 @@ export function ajv(): InstanceType<typeof Ajv> {
     allErrors: true,
     strict: false,
     verbose: true,
-    validateFormats: false,
+    // only the formats the API server checks are registered, and only those are written (toJsonSchema)
+    validateFormats: true,
     unicodeRegExp: false,
     code: { optimize: false, regExp: goRegExp },
   });
+  addFormats(a);
   a.addKeyword({
     keyword: LIST_MAP_KEYS,
     type: 'array',
@@ -112,6 +116,9 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   for (const k of VALUE_KEYWORDS) if (s[k] !== undefined) out[k] = s[k];
   // a pattern JavaScript cannot read is left out (crd/pattern-not-checked): the rest of the schema still checks
   if (typeof s.pattern === 'string' && readsPattern(s.pattern)) out.pattern = s.pattern;
+  // a format the API server ignores (int32, a name of the CRD's own) is left out, as it is there
+  const format = checkedFormat(s.format);
+  if (format) out.format = format;
   // OpenAPI v3 marks exclusive bounds with booleans, JSON Schema with the bound itself
   if (s.exclusiveMinimum === true && typeof s.minimum === 'number') {
     out.exclusiveMinimum = s.minimum;
@@ -163,54 +170,27 @@ const defaultOf = (field: Schema | undefined): unknown => (field?.default === nu
 const defaultedNull = (v: unknown, field: Schema | undefined): boolean =>
   v === null && field?.nullable !== true && defaultOf(field) !== undefined;
 
-/**
- * A custom resource as the API server validates it: a null in a field whose schema is not
- * `nullable` and has no default is dropped first (its PruneNonNullableNullsWithoutDefaults; one
- * with a default takes it, `withDefaults`), so that an optional
- * field left empty (`duration:`, as a template renders an empty value) is simply absent, and a
- * required one is missing. A null item of a list, or a null where the schema does not say what
- * the field is, stays. The value itself when nothing is dropped: most objects hold no null.
- */
-export function withoutNonNullableNulls(value: unknown, s: Schema | undefined): unknown {
-  if (!s || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const items = asObj(s.items);
-    return itemsChanged(value, (item) => withoutNonNullableNulls(item, items));
-  }
-  const properties = asObj(s.properties);
-  const additional = asObj(s.additionalProperties);
-  const object = value as Schema;
-  let copy: Schema | undefined;
-  for (const key of Object.keys(object)) {
-    const field = asObj(properties?.[key]) ?? additional;
-    if (!field) continue;
-    const v = object[key];
-    // one with a default is replaced by it (withDefaults)
-    if (v === null && field.nullable !== true && defaultOf(field) === undefined) {
-      copy ??= { ...object };
-      delete copy[key];
-      continue;
-    }
-    const pruned = withoutNonNullableNulls(v, field);
-    if (pruned !== v) (copy ??= { ...object })[key] = pruned;
-  }
-  return copy ?? value;
-}
+/** Whether `v` is a null the API server drops: `field` is neither `nullable` nor has a default. */
+const prunedNull = (v: unknown, field: Schema): boolean => v === null && field.nullable !== true && defaultOf(field) === undefined;
 
 /**
- * A custom resource as the API server defaults it once it has dropped its nulls
- * (`withoutNonNullableNulls`), before it validates (apiextensions-apiserver structuraldefaulting
- * `Default`): in every object the resource has, each property of the schema it lacks (or holds as
- * a null that is not `nullable`) takes the schema's default, and the defaults within that default
- * in turn; so does a null item of a list. Only `properties`, `additionalProperties` and `items`
- * default (a structural schema has no default under `anyOf`, `oneOf`, `allOf` or `not`). Copies
- * only what it changes: the value itself when nothing is defaulted.
+ * A custom resource as the API server validates it, in one walk: a null in a field whose schema is
+ * not `nullable` and has no default is dropped (its PruneNonNullableNullsWithoutDefaults), so that
+ * an optional field left empty (`duration:`, as a template renders an empty value) is simply
+ * absent, and a required one is missing; then, in every object the resource has, each property of
+ * the schema it lacks (or holds as a null that is not `nullable`) takes the schema's default, and
+ * the defaults within that default in turn (apiextensions-apiserver structuraldefaulting
+ * `Default`); so does a null item of a list. A null item of a list without a default, or a null
+ * where the schema does not say what the field is, stays. Only `properties`,
+ * `additionalProperties` and `items` default (a structural schema has no default under `anyOf`,
+ * `oneOf`, `allOf` or `not`). Copies only what it changes: the value itself when nothing is
+ * dropped or defaulted, as for most objects.
  */
-export function withDefaults(value: unknown, s: Schema | undefined): unknown {
+export function asValidated(value: unknown, s: Schema | undefined): unknown {
   if (!s || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const items = asObj(s.items);
-    return itemsChanged(value, (item) => withDefaults(defaultedNull(item, items) ? defaultOf(items) : item, items));
+    return itemsChanged(value, (item) => asValidated(defaultedNull(item, items) ? defaultOf(items) : item, items));
   }
   const properties = asObj(s.properties);
   const additional = asObj(s.additionalProperties);
@@ -223,9 +203,15 @@ export function withDefaults(value: unknown, s: Schema | undefined): unknown {
   const filled = copy ?? object;
   for (const key of Object.keys(filled)) {
     const field = asObj(properties?.[key]) ?? additional;
+    if (!field) continue;
     const v = filled[key];
-    const defaulted = withDefaults(defaultedNull(v, field) ? defaultOf(field) : v, field);
-    if (defaulted !== v) (copy ??= { ...object })[key] = defaulted;
+    if (prunedNull(v, field)) {
+      copy ??= { ...object };
+      delete copy[key];
+      continue;
+    }
+    const validated = asValidated(defaultedNull(v, field) ? defaultOf(field) : v, field);
+    if (validated !== v) (copy ??= { ...object })[key] = validated;
   }
   return copy ?? value;
 }
@@ -302,6 +288,7 @@ export function structuralProblems(
       emit('crd/structural', path, 'x-kubernetes-list-type: map needs x-kubernetes-list-map-keys', 'list the fields that identify an item'),
     );
   }
+  if (listType === 'map' && Array.isArray(s[LIST_MAP_KEYS])) listMapKeyProblems(s, path, emit, out);
   for (const [k, v] of Object.entries(asObj(s.properties) ?? {}))
     if (asObj(v)) structuralProblems(v as Schema, [...path, 'properties', k], emit, out, inValueValidation);
   if (asObj(s.items)) structuralProblems(s.items as Schema, [...path, 'items'], emit, out, inValueValidation);
@@ -310,6 +297,55 @@ export function structuralProblems(
   for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
     if (Array.isArray(s[k])) {
       for (const [i, x] of (s[k] as unknown[]).entries()) if (asObj(x)) structuralProblems(x as Schema, [...path, k, i], emit, out, true);
+    }
+  }
+}
+
+/**
+ * What the API server refuses in the keys of a list of `x-kubernetes-list-type: map`
+ * (apiextensions-apiserver validation): each key must be a property of the items, of a scalar
+ * type, and present in every item: required, or with a default. A CRD made by an older
+ * controller-gen, with `protocol` as a key of a pod's ports and neither, is refused so.
+ */
+function listMapKeyProblems(s: Schema, path: FieldPath, emit: ReturnType<typeof finder>, out: Finding[]): void {
+  const items = asObj(s.items);
+  if (!items) return; // structuralProblems says an array needs items
+  const properties = asObj(items.properties) ?? {};
+  const required = Array.isArray(items.required) ? items.required : [];
+  const refused = 'the API server refuses the CustomResourceDefinition';
+  for (const key of s[LIST_MAP_KEYS] as unknown[]) {
+    const property = typeof key === 'string' ? asObj(properties[key]) : undefined;
+    if (!property) {
+      out.push(
+        emit(
+          'crd/definition',
+          [...path, LIST_MAP_KEYS],
+          `the key ${JSON.stringify(key)} of x-kubernetes-list-map-keys is no property of the items: ${refused}`,
+          "name only properties of the items' schema",
+        ),
+      );
+      continue;
+    }
+    const at = [...path, 'items', 'properties', String(key)];
+    if (property.type === 'array' || property.type === 'object') {
+      out.push(
+        emit(
+          'crd/definition',
+          [...at, 'type'],
+          `${String(key)} is a key of x-kubernetes-list-map-keys, so it must be a scalar, not an ${property.type}: ${refused}`,
+          'use a key of type string, integer, number or boolean',
+        ),
+      );
+    }
+    if (defaultOf(property) === undefined && !required.includes(key)) {
+      out.push(
+        emit(
+          'crd/definition',
+          at,
+          `${String(key)} is a key of x-kubernetes-list-map-keys, so it must have a default or be a required property: ${refused}`,
+          `give ${String(key)} a default (a port's protocol: default: TCP), or list it in the items' required`,
+        ),
+      );
     }
   }
 }

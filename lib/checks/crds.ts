@@ -9,23 +9,14 @@
  * `checkCustomResource(object, registry)` per object; `registry.crdFindings` are the CRDs' own
  * problems (not structural, CEL not evaluated). Pure: objects in, findings out.
  */
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { groupOf } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { findingFromAjv, withoutStatus } from './schema.js';
 import { kubernetesSchemas } from './k8s-schema.js';
-import {
-  LIST_MAP_KEYS,
-  ajv,
-  asObj,
-  hasCel,
-  structuralProblems,
-  toJsonSchema,
-  withDefaults,
-  withoutNonNullableNulls,
-  type Schema,
-} from './crd-schema.js';
+import { formatExpected } from './crd-formats.js';
+import { LIST_MAP_KEYS, ajv, asObj, hasCel, structuralProblems, toJsonSchema, asValidated, type Schema } from './crd-schema.js';
 
 /** One version of one custom kind. */
 export interface CustomKind {
@@ -330,8 +321,8 @@ export function checkCustomResource(
   // the API server drops the status where the CRD has the subresource, as a built-in kind's (schema.ts)
   const subject = custom.statusSubresource ? withoutStatus(o, out, true) : o;
   const validate = custom.validator();
-  // nulls dropped, then defaults filled in, as the API server does before it validates
-  if (!validate || validate(withDefaults(withoutNonNullableNulls(subject, custom.schema), custom.schema))) return out;
+  // nulls dropped and defaults filled in, as the API server does before it validates
+  if (!validate || validate(asValidated(subject, custom.schema))) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
     const f =
@@ -341,9 +332,11 @@ export function checkCustomResource(
             instancePath(e.instancePath),
             `${JSON.stringify(e.data)} does not match the pattern ${String((e.params as { pattern: string }).pattern)}`,
           )
-        : e.keyword === LIST_MAP_KEYS
-          ? emit('schema/duplicate-key', instancePath(e.instancePath), e.message ?? 'repeats the key of an earlier item')
-          : findingFromAjv(e, o);
+        : e.keyword === 'format'
+          ? formatFinding(e, emit)
+          : e.keyword === LIST_MAP_KEYS
+            ? emit('schema/duplicate-key', instancePath(e.instancePath), e.message ?? 'repeats the key of an earlier item')
+            : findingFromAjv(e, o);
     const id = `${f.code}|${f.path.join('/')}|${f.message}`;
     if (!seen.has(id)) {
       seen.add(id);
@@ -351,6 +344,22 @@ export function checkCustomResource(
     }
   }
   return out;
+}
+
+/**
+ * A string that is not of its field's format, where the API server checks the format
+ * (crd-formats.ts). The value is named, except base64 (`byte`), which may hold a key or a password.
+ */
+function formatFinding(e: ErrorObject, emit: ReturnType<typeof finder>): Finding {
+  const format = String((e.params as { format: string }).format);
+  const expected = formatExpected(format);
+  const what = format === 'byte' ? 'the value' : JSON.stringify(e.data);
+  return emit(
+    'schema/format',
+    instancePath(e.instancePath),
+    `${what} is not ${expected}, which the CRD's format (${format}) asks for: the API server refuses it`,
+    `write ${expected}`,
+  );
 }
 
 function instancePath(p: string): FieldPath {

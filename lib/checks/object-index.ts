@@ -10,10 +10,10 @@
  * (lib/checks/check-run.ts). A lookup is recorded as the query it was (JSON) and the identities of
  * the objects it found, so any object added, removed, changed or reordered among them shows.
  */
-import { builtInClusterScoped, groupKind, isClusterScoped, kindGroups, type KindGroups } from '../k8s.js';
+import { groupKind, isClusterScoped, kindGroups, type KindGroups } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { describeObject, objectHandle } from '../model/object.js';
-import { POD_TEMPLATE_PATHS, podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
+import { isBuiltInWorkload, podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
 import type { Trace } from '../model/kept-checks.js';
 import { finder, type Finding } from './finding.js';
 import { selectorMatches, type Selector } from './selectors.js';
@@ -153,7 +153,7 @@ export class ObjectIndex {
       }
       // a custom kind named like a workload (an example.com/v1 Deployment) is no built-in workload:
       // only a built-in kind of its group is checked as one (its references, its policy)
-      if (POD_TEMPLATE_PATHS[o.kind] === undefined || builtInClusterScoped(o.apiVersion, o.kind) !== false) {
+      if (!isBuiltInWorkload(o)) {
         // but one that runs pods of a template of its own (an Argo Rollout) has them selected by Services
         const template = customPodTemplate(o);
         if (template) this.file(ns, { object: o, labels: template.metadata?.labels ?? {}, workload: { object: o, template } });

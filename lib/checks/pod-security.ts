@@ -8,7 +8,7 @@
  */
 import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX, declaredExceptions, type PolicyControl } from '../policy.js';
 import { isRecord, type KubeObject } from '../model/object.js';
-import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, mappingItems, placedContainers, podTemplateOf } from '../model/pod-specs.js';
+import { CONTAINER_LISTS, mappingItems, placedContainers, workloadTemplateOf, workloadTemplatePath } from '../model/pod-specs.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { FieldPath, Finding, UsedException } from './finding.js';
 
@@ -113,7 +113,9 @@ const REQUIREMENTS: readonly string[] = ['requests', 'limits'];
 
 /** Policy findings of one workload (other kinds have none) and the exceptions that suppressed some. */
 export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'baseline'): PolicyResult {
-  const template = podTemplateOf(o);
+  // a custom workload's pods too (an Argo Rollout's): Pod Security admission judges every pod
+  const path = workloadTemplatePath(o);
+  const template = workloadTemplateOf(o);
   const declared = declaredExceptions(o.metadata?.annotations);
   const findings: Finding[] = [];
   for (const control of declared.keys()) {
@@ -130,9 +132,9 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
     }
   }
   const spec = asObj(template?.spec);
-  if (!template || !spec) return { findings, exceptions: [] };
+  if (!path || !template || !spec) return { findings, exceptions: [] };
   const used = new Map<string, Set<string>>();
-  const at: FieldPath = [...POD_TEMPLATE_PATHS[o.kind], 'spec'];
+  const at: FieldPath = [...path, 'spec'];
   const restricted = level === 'restricted';
 
   const report = (control: PolicyControl, path: FieldPath, allows: string, message: string, hint?: string) => {
@@ -207,12 +209,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
     if (!Object.hasOwn(annotations, k)) continue;
     const v = annotations[k];
     if (k.startsWith(APPARMOR_PREFIX) && v !== 'runtime/default' && !v.startsWith('localhost/')) {
-      report(
-        'privileged',
-        [...POD_TEMPLATE_PATHS[o.kind], 'metadata', 'annotations', k],
-        `AppArmor ${v}`,
-        `AppArmor profile '${v}' weakens confinement`,
-      );
+      report('privileged', [...path, 'metadata', 'annotations', k], `AppArmor ${v}`, `AppArmor profile '${v}' weakens confinement`);
     }
   }
 

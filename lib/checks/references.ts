@@ -20,6 +20,7 @@ import {
 } from './references-namespaces.js';
 import { formatLabels } from './selectors.js';
 import { compareQuantities } from '../model/quantity.js';
+import { missingVolumeHint } from './cluster-made.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 
 type Obj = Record<string, unknown>;
@@ -190,7 +191,7 @@ function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[
         'refs/volume',
         ['spec', 'volumeName'],
         `binds PersistentVolume '${spec.volumeName}', but the stage's PersistentVolumes are: ${listed(index.namesOf(KINDS.PersistentVolume, ''))}`,
-        'fix volumeName, or add the PersistentVolume',
+        missingVolumeHint(o),
       ),
     );
     return;

@@ -5,6 +5,7 @@
 import { isRecord, type KubeObject } from './object.js';
 import { POD_TEMPLATE_PATHS } from './kinds.js';
 import { builtInClusterScoped } from '../k8s.js';
+import { customTemplatePath } from './custom-workloads.js';
 
 export { POD_TEMPLATE_PATHS };
 
@@ -96,22 +97,41 @@ export function templateAt(o: KubeObject, path: readonly string[]): PodTemplate 
 }
 
 /**
- * The pod template of a built-in workload, or undefined for other kinds (and workloads without
- * one). By group and kind: a kind of another group named like a workload (OpenKruise's
- * apps.kruise.io StatefulSet, an example.com Deployment) is none.
+ * Whether `o` is a built-in workload: a kind that keeps a pod template (POD_TEMPLATE_PATHS), of
+ * the group Kubernetes serves it in. By group and kind: a kind of another group named like a
+ * workload (OpenKruise's apps.kruise.io StatefulSet, an example.com Deployment) is none.
  */
+export const isBuiltInWorkload = (o: KubeObject): boolean =>
+  POD_TEMPLATE_PATHS[o.kind] !== undefined && builtInClusterScoped(o.apiVersion, o.kind) === false;
+
+/** The pod template of a built-in workload (isBuiltInWorkload), or undefined for other kinds (and workloads without one). */
 export function podTemplateOf(o: KubeObject): PodTemplate | undefined {
-  const path = POD_TEMPLATE_PATHS[o.kind];
-  return path && builtInClusterScoped(o.apiVersion, o.kind) === false ? templateAt(o, path) : undefined;
+  return isBuiltInWorkload(o) ? templateAt(o, POD_TEMPLATE_PATHS[o.kind]!) : undefined;
 }
 
 /**
- * A copy of `o` with its pod template replaced by `update(template)`; `o` itself when it has no
- * pod template. Copies only the objects along the path.
+ * Where the pod template of a workload is: a built-in one's (isBuiltInWorkload), or a custom
+ * resource's that runs pods (an Argo Rollout, an OpenKruise CloneSet: lib/model/custom-workloads.ts);
+ * undefined for other objects. For the passes that hold every pod to one rule (policy, ARM images,
+ * node selectors), whoever makes it.
+ */
+export const workloadTemplatePath = (o: KubeObject): readonly string[] | undefined =>
+  isBuiltInWorkload(o) ? POD_TEMPLATE_PATHS[o.kind] : customTemplatePath(o);
+
+/** The pod template of a built-in or custom workload (workloadTemplatePath), or undefined. */
+export function workloadTemplateOf(o: KubeObject): PodTemplate | undefined {
+  const path = workloadTemplatePath(o);
+  return path && templateAt(o, path);
+}
+
+/**
+ * A copy of `o` with the pod template of a built-in or custom workload (workloadTemplatePath)
+ * replaced by `update(template)`; `o` itself when it has no pod template. Copies only the objects
+ * along the path.
  */
 export function withPodTemplate(o: KubeObject, update: (t: PodTemplate) => PodTemplate): KubeObject {
-  const path = POD_TEMPLATE_PATHS[o.kind];
-  if (!path || !podTemplateOf(o)) return o;
+  const path = workloadTemplatePath(o);
+  if (!path || !templateAt(o, path)) return o;
   const rebuild = (node: Record<string, unknown>, rest: readonly string[]): Record<string, unknown> =>
     rest.length === 0
       ? (update(node as PodTemplate) as Record<string, unknown>)

@@ -61,6 +61,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: "The custom resource's CRD declares a pattern for the field; the API server refuses other values.",
     mirrors: 'CRD structural schema (pattern)',
   },
+  'schema/format': {
+    short: 'A value that is not of the format its CRD gives',
+    help: "The custom resource's CRD gives the field a format the API server checks (date-time, date, uuid, ipv4, ipv6, cidr, byte...); it refuses other values. Formats it ignores (int32, int64...) are not checked.",
+    mirrors: 'CRD structural schema (format, as the 1.25 API server checks it)',
+  },
   'schema/duplicate-key': {
     short: 'A keyed list repeats a key (custom resource)',
     help: 'The CRD declares x-kubernetes-list-type: map; each item needs different key fields.',
@@ -93,7 +98,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'crd/definition': {
     short: 'A CustomResourceDefinition the API server refuses',
-    help: 'Its name must be spec.names.plural, a dot and spec.group (widgets.example.com), its group a domain name (with a dot), and exactly one of its versions must be the storage version (storage: true); its patterns must be Go 1.19 regular expressions (no (?<name>, which came in Go 1.22: (?P<name>; no lookaround, no \\C, at most 1000 repetitions). kubectl apply fails on it, and on every custom resource of it.',
+    help: 'Its name must be spec.names.plural, a dot and spec.group (widgets.example.com), its group a domain name (with a dot), and exactly one of its versions must be the storage version (storage: true); its patterns must be Go 1.19 regular expressions (no (?<name>, which came in Go 1.22: (?P<name>; no lookaround, no \\C, at most 1000 repetitions); the keys of a list of x-kubernetes-list-type: map must be scalar properties of its items, each required or with a default (older controller-gen releases made the protocol key of pod ports neither: give it default: TCP). kubectl apply fails on it, and on every custom resource of it.',
     mirrors: 'apiextensions-apiserver ValidateCustomResourceDefinition',
   },
   'crd/cel-not-evaluated': {
@@ -108,7 +113,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/name': {
     short: 'An object, container or volume name the API server refuses',
-    help: 'Names follow the grammar of their kind (DNS-1123 subdomain or label, DNS-1035 label for Services, path segment for RBAC objects) and its length (at most 52 characters for a CronJob, whose Jobs add 11, and 63 for a Job, whose pods carry it as a label); an object needs metadata.name (or generateName).',
+    help: 'Names follow the grammar of their kind (DNS-1123 subdomain or label, DNS-1035 label for Services, path segment for RBAC objects) and its length (at most 52 characters for a CronJob, whose Jobs add 11, and for a StatefulSet, whose pods carry it with a revision hash as a label; 63 for a Job, whose pods carry it as a label); an object needs metadata.name (or generateName).',
     mirrors: 'apimachinery ValidateObjectMeta and per-kind name validation',
   },
   'api/schedule': {
@@ -130,6 +135,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     short: 'An object named by generateName alone (warning)',
     help: 'The API server names such an object when it is created (kubectl create), but kubectl apply refuses it ("cannot use generate name with apply"), and applied twice it would make two objects. Give it metadata.name to apply it.',
     mirrors: 'kubectl apply: cannot use generate name with apply',
+  },
+  'api/kustomize-annotation': {
+    short: 'An annotation that makes kustomize leave the object out, or rename it',
+    help: "A stage is applied with kubectl apply -k (Argo CD and Flux build it with kustomize too). kustomize leaves out an object annotated config.kubernetes.io/local-config (any value but \"false\": a kpt function's or setter's input), and renames one annotated internal.config.kubernetes.io/needsHashSuffix: enabled to <name>-<hash>, rewriting the references to it: the cluster gets other objects than dist/ and its inventory hold. Remove a tool's configuration from the manifests, or the annotation.",
+    mirrors: 'kustomize (konfig.IgnoredByKustomizeAnnotation; the hash suffix of generated objects)',
   },
   'api/helm-hook': {
     short: 'A Helm hook among manifests for kubectl apply, or one Argo CD never applies (warning)',

@@ -7,7 +7,7 @@ import type { Architecture } from '../config/stage-schema.js';
 import { ProblemsError, type Problem } from '../errors.js';
 import { ARCH_LABEL, architectureConflict } from '../model/labels.js';
 import { describeObject, type KubeObject } from '../model/object.js';
-import { POD_TEMPLATE_PATHS, podTemplateOf, withPodTemplate } from '../model/pod-specs.js';
+import { withPodTemplate, workloadTemplateOf, workloadTemplatePath } from '../model/pod-specs.js';
 
 export interface ArchSelectorOptions {
   readonly architecture: Architecture;
@@ -34,12 +34,13 @@ export function selectArchitecture(
 ): KubeObject[] {
   const problems: Problem[] = [];
   const out = objects.map((o) => {
-    const spec = podTemplateOf(o)?.spec;
-    if (!spec || spec.nodeName !== undefined) return o;
+    const path = workloadTemplatePath(o);
+    const spec = workloadTemplateOf(o)?.spec;
+    if (!path || !spec || spec.nodeName !== undefined) return o;
     const selector = (spec.nodeSelector ?? {}) as Record<string, string>;
     const chosen = selector[ARCH_LABEL];
     if (chosen !== undefined && chosen !== architecture) {
-      const nodeSelector = [...POD_TEMPLATE_PATHS[o.kind], 'spec', 'nodeSelector'];
+      const nodeSelector = [...path, 'spec', 'nodeSelector'];
       const { reason, hint } = architectureConflict(
         chosen,
         { name: stageName, architecture },

@@ -13,7 +13,7 @@ import { IMAGE_TABLE, normalizeImage, repositoryOf, type ImageTable, type OtherA
 import { describeObject, type KubeObject } from '../model/object.js';
 import { formatFieldPath, type FieldPath } from '../model/field-path.js';
 import { imageParts, withTagOf, TAG_PLACEHOLDER } from '../model/image.js';
-import { POD_TEMPLATE_PATHS, containersOf, mapContainers, podTemplateOf, withPodTemplate } from '../model/pod-specs.js';
+import { containersOf, mapContainers, withPodTemplate, workloadTemplateOf, workloadTemplatePath } from '../model/pod-specs.js';
 import { andList } from '../model/limits.js';
 
 /** Prefix of the annotations that record substituted images, one per container. */
@@ -294,15 +294,16 @@ export function substituteImages(objects: readonly KubeObject[], options: ImageO
   if (architecture === 'amd64') return [...objects];
   const problems: Problem[] = [];
   const out = objects.map((o) => {
-    const template = podTemplateOf(o);
-    if (!template?.spec) return o;
+    const path = workloadTemplatePath(o);
+    const template = workloadTemplateOf(o);
+    if (!path || !template?.spec) return o;
     const recorded: Record<string, string> = {};
     const spec = mapContainers(template.spec, (entry, list, i) => {
       const c = entry as Container;
       if (typeof c?.image !== 'string') return c;
       const resolved = resolveImage(c.image, architecture, stage, table);
       if (!resolved) {
-        problems.push(unmappedImage(o, [...POD_TEMPLATE_PATHS[o.kind], 'spec', list, i], c.name, c.image, architecture, options));
+        problems.push(unmappedImage(o, [...path, 'spec', list, i], c.name, c.image, architecture, options));
         return c;
       }
       if (resolved.image === c.image) return c;
@@ -349,7 +350,7 @@ export interface Substitution {
 /** The substitutions recorded on synthesized objects, in the objects' order. */
 export function imageSubstitutions(objects: readonly KubeObject[]): Substitution[] {
   return objects.flatMap((o) => {
-    const containers = containersOf(podTemplateOf(o)?.spec) as Container[];
+    const containers = containersOf(workloadTemplateOf(o)?.spec) as Container[];
     return Object.entries(o.metadata.annotations ?? {})
       .filter(([k]) => k.startsWith(SUBSTITUTION_PREFIX))
       .map(([k, from]) => {
@@ -367,7 +368,7 @@ export function writtenImages(objects: readonly KubeObject[]): string[] {
   const images = new Set<string>();
   for (const o of objects) {
     const annotations = o.metadata.annotations ?? {};
-    for (const c of containersOf(podTemplateOf(o)?.spec) as Container[]) {
+    for (const c of containersOf(workloadTemplateOf(o)?.spec) as Container[]) {
       if (typeof c.image !== 'string') continue;
       const recorded = annotations[`${SUBSTITUTION_PREFIX}${c.name}`];
       images.add(typeof recorded === 'string' ? recorded : c.image);

@@ -167,3 +167,28 @@ describe('an object that names its owners by uid, as kubectl get -o yaml prints 
     ]);
   });
 });
+
+describe('a StatefulSet name', () => {
+  const set = (name: string): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name },
+    spec: {
+      serviceName: 'db',
+      selector: { matchLabels: { app: 'db' } },
+      template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres:16' }] } },
+    },
+  });
+  const names = (o: KubeObject) =>
+    checkObjects([o])
+      .findings.filter((f) => f.code === 'api/name')
+      .map((f) => `${f.severity} ${f.message} (${f.hint})`);
+
+  it('over 52 characters is an error: its pods carry controller-revision-hash: <name>-<hash>, a label the API server refuses over 63 characters', () => {
+    const long = `${'s'.repeat(52)}t`;
+    expect(names(set(long))).toEqual([
+      `error name '${long}' has 53 characters, more than the 52 a StatefulSet's name may have: the StatefulSet controller labels each pod controller-revision-hash: <name>-<a hash of up to 10 digits>, and a label value is at most 63 characters: the API server refuses the pods, and the StatefulSet runs none (shorten the name to at most 52 characters)`,
+    ]);
+    expect(names(set('s'.repeat(52)))).toEqual([]);
+  });
+});

@@ -101,3 +101,30 @@ describe('the objects the cluster makes, in an export of a namespace', () => {
     ]);
   });
 });
+
+describe('a claim bound to a PersistentVolume the stage does not make', () => {
+  const claim = (annotations?: Record<string, string>) => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'data', namespace: 'shop', ...(annotations ? { annotations } : {}) },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '1Gi' } },
+      volumeName: 'pvc-3b5d1f0a-9c1e-4f7a-8e2b-6d4c2a1b0e9f',
+    },
+  });
+  const hints = (o: Record<string, unknown>) =>
+    checkObjects([o as KubeObject])
+      .findings.filter((f) => f.code === 'refs/volume')
+      .map((f) => `${f.path.join('.')}: ${f.hint}`);
+
+  it('is told, when exported bound, to drop volumeName and its annotations for a new volume, or to bring the PersistentVolume to keep the data', () => {
+    expect(hints(claim({ 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' }))).toEqual([
+      "spec.volumeName: this claim was exported bound (pv.kubernetes.io/bind-completed): for a new volume, remove volumeName and the pv.kubernetes.io/* annotations, and the cluster provisions one from the storage class; to keep the data, add the PersistentVolume too (exported, with its claimRef's uid and resourceVersion removed)",
+    ]);
+  });
+
+  it('is told to fix the name or add the volume when written by hand', () => {
+    expect(hints(claim())).toEqual(['spec.volumeName: fix volumeName, or add the PersistentVolume']);
+  });
+});

@@ -71,4 +71,21 @@ describe("a custom resource's pods, made from a pod template of its own", () => 
     const { replicas: _, ...unscaled } = rollout.spec as Record<string, unknown>;
     expect(blocking({ ...rollout, spec: unscaled } as KubeObject, pdb(1))).toHaveLength(1);
   });
+
+  it("are held to the policy as a Deployment's pods are (Pod Security, probes, resources, image tags), at the custom resource's own paths", () => {
+    const privileged = structuredClone(rollout) as unknown as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    privileged.spec.template.spec.containers[0].securityContext = { privileged: true };
+    privileged.spec.template.spec.containers[0].image = 'team/web:latest';
+    const policy = checkObjects([namespace, privileged as unknown as KubeObject])
+      .findings.filter((f) => f.code.startsWith('policy/'))
+      .map((f) => `${f.code} ${f.path.join('.')}`);
+    expect(policy).toEqual(
+      expect.arrayContaining([
+        'policy/privileged spec.template.spec.containers.0.securityContext.privileged',
+        'policy/image-tag spec.template.spec.containers.0.image',
+        'policy/resources spec.template.spec.containers.0',
+        'policy/probes spec.template.spec.containers.0',
+      ]),
+    );
+  });
 });

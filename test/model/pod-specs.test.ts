@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { checkObjects } from '../../lib/checks/index.js';
 import type { KubeObject } from '../../lib/model/object.js';
-import { containersOf, mapContainers, mappingItems, placedContainers, podTemplateOf } from '../../lib/model/pod-specs.js';
+import {
+  containersOf,
+  mapContainers,
+  mappingItems,
+  placedContainers,
+  podTemplateOf,
+  workloadTemplateOf,
+} from '../../lib/model/pod-specs.js';
 
 describe("a pod spec's containers", () => {
   const spec = { initContainers: [{ name: 'init', image: 'busybox:1.36' }], containers: [{ name: 'web', image: 'nginx:1.25' }, null] };
@@ -72,13 +79,16 @@ describe("a workload's pod template", () => {
       .findings.filter((f) => f.code === 'policy/image-tag')
       .map((f) => `${f.object.kind} ${f.path.join('.')}`);
 
-  it("is a built-in kind's, by group and kind: OpenKruise's StatefulSet and DaemonSet (apps.kruise.io) get no pod checks, as its CloneSet", () => {
+  it("is a built-in kind's, by group and kind: OpenKruise's StatefulSet and DaemonSet (apps.kruise.io) are custom workloads, whose pods the policy holds as a built-in one's; an example.com Deployment is none", () => {
     for (const kind of ['StatefulSet', 'DaemonSet']) {
       expect(podTemplateOf(workload('apps/v1', kind))?.metadata?.labels).toEqual({ app: 'web' });
       expect(podChecks(workload('apps/v1', kind))).toEqual([`${kind} spec.template.spec.containers.0.image`]);
       expect(podTemplateOf(workload('apps.kruise.io/v1beta1', kind))).toBeUndefined();
-      expect(podChecks(workload('apps.kruise.io/v1beta1', kind))).toEqual([]);
+      expect(workloadTemplateOf(workload('apps.kruise.io/v1beta1', kind))?.metadata?.labels).toEqual({ app: 'web' });
+      expect(podChecks(workload('apps.kruise.io/v1beta1', kind))).toEqual([`${kind} spec.template.spec.containers.0.image`]);
     }
     expect(podTemplateOf(workload('example.com/v1', 'Deployment'))).toBeUndefined();
+    expect(workloadTemplateOf(workload('example.com/v1', 'Deployment'))).toBeUndefined();
+    expect(podChecks(workload('example.com/v1', 'Deployment'))).toEqual([]);
   });
 });

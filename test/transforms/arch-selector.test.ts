@@ -20,6 +20,16 @@ describe('selectArchitecture', () => {
     expect((out.spec as any).template.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
   });
 
+  it("pins a custom workload's pods (an Argo Rollout's) as a Deployment's, and refuses its template's other architecture", () => {
+    const rollout = { ...ds(), apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' };
+    const [out] = selectArchitecture([rollout], { architecture: 'arm', stageName: 'pi' });
+    expect((out.spec as any).template.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm' });
+    const amd = { ...ds({ 'kubernetes.io/arch': 'amd64' }), apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' };
+    expect(() => selectArchitecture([amd], { architecture: 'arm', stageName: 'pi' })).toThrow(
+      "Rollout kube-system/proxy: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'amd64'",
+    );
+  });
+
   it('leaves objects without a pod template alone', () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } };
     expect(selectArchitecture([cm], { architecture: 'arm', stageName: 'pi' })).toEqual([cm]);

@@ -31,6 +31,31 @@ const CASES: { name: string; architecture: Architecture; stage?: StageImages; in
   spec: { template: { spec: { containers: [{ name: registry, image: "budry/registry-arm:latest" }] } } }`,
   },
   {
+    name: "a custom workload's pod template is a built-in one's (an Argo Rollout's); a kind of another group named like one is left as written",
+    architecture: 'arm',
+    input: `
+- apiVersion: argoproj.io/v1alpha1
+  kind: Rollout
+  metadata: { name: kube-registry, namespace: kube-system }
+  spec: { template: { spec: { containers: [{ name: registry, image: "registry:2" }] } } }
+- apiVersion: example.com/v1
+  kind: Deployment
+  metadata: { name: registry, namespace: kube-system }
+  spec: { template: { spec: { containers: [{ name: registry, image: "registry:2" }] } } }`,
+    output: `
+- apiVersion: argoproj.io/v1alpha1
+  kind: Rollout
+  metadata:
+    name: kube-registry
+    namespace: kube-system
+    annotations: { images.stagecraft.dev/registry: "registry:2" }
+  spec: { template: { spec: { containers: [{ name: registry, image: "budry/registry-arm:latest" }] } } }
+- apiVersion: example.com/v1
+  kind: Deployment
+  metadata: { name: registry, namespace: kube-system }
+  spec: { template: { spec: { containers: [{ name: registry, image: "registry:2" }] } } }`,
+  },
+  {
     name: 'the flannel pattern rule replaces amd64 by arm in containers and initContainers of a DaemonSet',
     architecture: 'arm',
     input: `

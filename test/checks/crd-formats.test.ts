@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { checkedFormat } from '../../lib/checks/crd-formats.js';
+import { ajv } from '../../lib/checks/crd-schema.js';
+
+/** Whether `value` passes the format `format` of a CRD field of type string. */
+const passes = (format: string, value: string) => {
+  const name = checkedFormat(format);
+  if (!name) throw new Error(`${format} is not checked`);
+  return ajv().validate({ type: 'string', format: name }, value);
+};
+
+describe('CRD formats, as the 1.25 API server checks them', () => {
+  it('reads a format name as the registry does: without case, dashes or underscores; the formats it ignores are not checked', () => {
+    expect(['date-time', 'dateTime', 'date_time', 'UUID'].map(checkedFormat)).toEqual(['datetime', 'datetime', 'datetime', 'uuid']);
+    expect(['int32', 'int64', 'double', 'uri', 'email', 'hostname', 'duration', 'password', 'quantity'].map(checkedFormat)).toEqual(
+      Array(9).fill(undefined),
+    );
+  });
+
+  it('takes a date-time as strfmt.IsDateTime does: a T in either case, a fraction, Z or an offset; not a space or hour 24', () => {
+    for (const ok of ['2024-05-01T12:00:00Z', '2024-05-01t12:00:00z', '2024-05-01T12:00:00.123456+05:30', '2024-02-29T00:00:00-00:00'])
+      expect(passes('date-time', ok), ok).toBe(true);
+    for (const no of [
+      '2024-05-01 12:00:00Z',
+      '2024-05-01T24:00:00Z',
+      '2024-05-01T12:00:00',
+      '2023-02-29T00:00:00Z',
+      '2024-05-01T12:00Z',
+      '',
+    ])
+      expect(passes('date-time', no), no).toBe(false);
+  });
+
+  it('takes addresses as Go 1.19 net.ParseIP and ParseCIDR do: no leading zeros, no zone, an IPv4-mapped IPv6 address holds a dot', () => {
+    expect(['10.0.0.1', '::ffff:10.0.0.1'].map((v) => passes('ipv4', v))).toEqual([true, true]);
+    expect(['010.0.0.1', '10.0.0', '::1', '256.0.0.1'].map((v) => passes('ipv4', v))).toEqual([false, false, false, false]);
+    expect(['::1', 'fe80::1', 'fe80::1%eth0', '10.0.0.1'].map((v) => passes('ipv6', v))).toEqual([true, true, false, false]);
+    expect(['10.0.0.0/8', 'fd00::/8', '10.0.0.0/032', 'fd00::/129', '10.0.0.0', '10.0.0.0/'].map((v) => passes('cidr', v))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('takes base64 as govalidator does (padded, standard alphabet), and UUIDs with or without dashes in any case', () => {
+    expect(['aGVsbG8=', 'aGk=', 'YWJj', ''].map((v) => passes('byte', v))).toEqual([true, true, true, true]);
+    expect(['aGVsbG8', 'aGVsbG8-', 'a GVs'].map((v) => passes('byte', v))).toEqual([false, false, false]);
+    expect(['f81d4fae7dec11d0a76500a0c91e6bf6', '9b2a1c4e-1f2d-4c3b-8a9d-0e1f2a3b4c5d'].map((v) => passes('uuid4', v))).toEqual([
+      false,
+      true,
+    ]);
+  });
+});
