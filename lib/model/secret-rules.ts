@@ -14,7 +14,7 @@
  */
 import { BoundedMap } from './bounded-map.js';
 import { isSecretName, nameVerdict } from './secret-names.js';
-import { encodedText, highEntropy, isPlaceholderCredential, randomBase64 } from './secret-shapes.js';
+import { encodedText, highEntropy, isPlaceholderCredential, oncePerText, randomBase64 } from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule } from './setting-secret-rules.js';
 import { URL_RULES, URL_TOKEN_USER } from './url-secret-rules.js';
 import {
@@ -48,6 +48,9 @@ function decodesToCredentials(b64: string): boolean {
   const text = Buffer.from(b64, 'base64').toString('utf8');
   return /^[\x21-\x7e]+:[\x20-\x7e]*$/.test(text);
 }
+
+/** How a command (a `command-password` match, split into words once: its `accept`, then its `given`) gives a client a password. */
+const passwordCommand = oncePerText((command) => commandPassword(shellWords(command)));
 
 /** The content rules, most specific first: a value is reported under the first rule that matches. */
 export const SECRET_RULES: readonly SecretRule[] = [
@@ -137,8 +140,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // or `&`): each command is read once, and judged word by word (`passwordGiven`)
     // (not a host of that name, `psql -h mysql -p5432`: only the blanks just before a name are read again)
     pattern: new RegExp(`(?<![^\\s/'"(\`])(?<!(?:^|\\s)(?:-h|-H|--host)\\s+)(?:${PASSWORD_CLIENTS})(?![^\\s'"])[^\\n;|&]*`, 'g'),
-    accept: (s, m) => atShellCommandStart(m.input, m.index) && commandPassword(shellWords(s)) !== undefined,
-    given: (m) => commandPassword(shellWords(m[0])),
+    accept: (s, m) => atShellCommandStart(m.input, m.index) && passwordCommand(s) !== undefined,
+    given: (m) => passwordCommand(m[0]),
   },
   {
     id: 'piped-password',

@@ -204,15 +204,16 @@ export const randomBase64 = (s: string): boolean => hasClasses(s) && entropy(s) 
 
 /**
  * A judgement of a whole text that a rule asks of each of its matches, made once per text: the last text's verdict is
- * kept, so that however many matches a text holds (8 MiB of them), it is read once and the screen stays linear.
+ * kept, so that however many matches a text holds (8 MiB of them), it is read once and the screen stays linear; and a
+ * match that a rule's `accept` reads is read once more by its `given` (the command-password rule's words) for free.
  */
-export function oncePerText(judge: (text: string) => boolean): (text: string) => boolean {
+export function oncePerText<T>(judge: (text: string) => T): (text: string) => T {
   let last: string | undefined;
-  let verdict = false;
+  let verdict: T;
   return (text) => {
     if (text !== last) {
-      last = text;
       verdict = judge(text);
+      last = text;
     }
     return verdict;
   };
