@@ -60,6 +60,13 @@ export const PASSWORD_CLIENTS =
   `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:${LOGIN_PROGRAM_NAMES})${GLOBAL_OPTIONS}[ \\t]+login|(?:${REGISTRY_LOGIN_PROGRAM_NAMES})${GLOBAL_OPTIONS}[ \\t]+registry[ \\t]+login|` +
   `keytool|jarsigner|htpasswd|mosquitto_passwd|rabbitmqctl|mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)|${ORACLE_TOOLS}|${DASH_CAPITAL_P_CLIENTS}|${LDAP_CLIENTS}`;
 
+/**
+ * What each client's command in PASSWORD_CLIENTS holds, for the screen's first test of a value (secret-rules.ts's
+ * CANDIDATE): a part of the client's name, or else `pass` (`sshpass`, `htpasswd`, `mosquitto_passwd`, keytool's and
+ * jarsigner's `-storepass`) or a URL's `://` (`mc alias set <alias> <url> ...`), which that test holds already.
+ */
+export const CLIENT_NAME_PARTS = `mysql|mariadb|curl|redis|mongo|login|rabbitmq|ldap|${DASH_CAPITAL_P_CLIENTS}|${ORACLE_TOOLS}`;
+
 /** How each client takes its password: joined to a flag (`-phunter2`: group 1), or as the word after a flag alone. */
 interface ClientFlags {
   readonly joined?: RegExp;
