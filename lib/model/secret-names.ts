@@ -257,15 +257,17 @@ export const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
  * Whether the value of a setting named `name` is a secret because of its name: the name is a
  * secret's (`isSecretName`), or names a property of one and the value lacks the property's shape;
  * and the value is no reference or switch (`isPlaceholder`, `1`/`0` under a switch's name), nor
- * the name of a Secret under a name that names one (`existingSecret: db-creds`), nor, under a name
+ * the name of a Secret under a name that names one (`existingSecret: db-creds`), nor empty, nor, under a name
  * ending in `auth` (which names a password or a method), a method (`basic`) or a URL without a
  * password (one with is found by its content). One rule for a key (a ConfigMap key, an env var)
  * and for a setting in a file's text (a `.env` file in a ConfigMap).
  */
 export function isSecretSetting(name: string, value: string): boolean {
   const verdict = nameVerdict(name);
-  if (verdict === false || isPlaceholder(value)) return false;
   const v = value.trim();
+  // an empty value holds nothing (`DB_PASSWORD: ""`, a password left unset): the stacks' refine steps refused it, and
+  // `secrets.allow` could not excuse it, since the screen of the output finds nothing there
+  if (verdict === false || v === '' || isPlaceholder(value)) return false;
   if (verdict !== true) return !verdict(v);
   const w = words(name);
   const last = w[w.length - 1]!;
