@@ -63,6 +63,9 @@ describe('the secret rules on 8 MiB of text', () => {
         '"tokens": {"dns": "0-',
         'config set ',
         'configure set a "',
+        'config set --a b ',
+        'acl { ',
+        'acl { tokens { agent = "a',
       ],
     ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
