@@ -76,6 +76,14 @@ describe('secret values in stage files', () => {
     );
   });
 
+  it("shows a Secret's name refused under ingress.tlsSecret, and true or false under a secret's name, in the schema's messages", () => {
+    const qa = qaWithConfig(['DB_PASSWORD: true']).replace('tlsSecret: demoapp-tls', 'tlsSecret: Web_TLS');
+    expect(problemsOf({ qa }).map((p) => p.split('\n')[0]!.replace(/^.*?: /, ''))).toEqual([
+      `apps.demoapp.ingress.tlsSecret must be a Secret name (labels of lowercase letters, digits and '-', joined by '.'), of at most 253 characters (found "Web_TLS")`,
+      'apps.demoapp.config.DB_PASSWORD must be a string (found true)',
+    ]);
+  });
+
   it("accepts Playwright's PW_ settings, where pw is no name's last word, and refuses DB_PW", () => {
     const playwright = qaWithConfig(['PW_TEST_REPORTER: html', 'PW_TEST_HTML_REPORT_OPEN: never', 'PW_CHROMIUM_ATTACH_TO_OTHER: "1"']);
     expect(problemsOf({ qa: playwright })).toEqual([]);

@@ -250,6 +250,17 @@ const NAMES_SECRETS = /secrets$|^keys$/;
  */
 const SECRET_OBJECT_QUALIFIERS = new Set(['existing', 'tls', 'ssl', 'ca', 'cert', 'pull', 'registry', 'kubeconfig']);
 
+/**
+ * Whether a name's words (`words`) name Secrets or their keys rather than a secret (`existingSecret`, `tlsSecret`,
+ * `secrets`, `keys`): NAMES_SECRETS, or `secret` after a word of SECRET_OBJECT_QUALIFIERS, or run together with a word.
+ */
+export function namesSecretObject(w: readonly string[]): boolean {
+  const last = w[w.length - 1] ?? '';
+  return (
+    NAMES_SECRETS.test(last) || (last.endsWith('secret') && (last !== 'secret' || SECRET_OBJECT_QUALIFIERS.has(w[w.length - 2] ?? '')))
+  );
+}
+
 /** A Secret's name (or a key's): a DNS-1123 subdomain. */
 export const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
@@ -272,8 +283,7 @@ export function isSecretSetting(name: string, value: string): boolean {
   const w = words(name);
   const last = w[w.length - 1]!;
   if ((v === '0' || v === '1') && w.some((x) => SWITCH_WORDS.has(x))) return false;
-  if (NAMES_SECRETS.test(last) || (last.endsWith('secret') && (last !== 'secret' || SECRET_OBJECT_QUALIFIERS.has(w[w.length - 2] ?? ''))))
-    return !SECRET_OBJECT_NAME.test(v);
+  if (namesSecretObject(w)) return !SECRET_OBJECT_NAME.test(v);
   if (last !== 'auth') return true;
   return !AUTH_METHODS.test(v) && !(CLIENT_AUTH_MODES.test(v) && isClientAuth(w)) && !/^[a-z][a-z0-9+.-]*:\/\/\S*$/i.test(v);
 }

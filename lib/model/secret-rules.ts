@@ -13,7 +13,7 @@
  * for each family: command-line-secrets, setting-secret-rules, url-secret-rules, secret-names).
  */
 import { BoundedMap } from './bounded-map.js';
-import { isSecretName, nameVerdict } from './secret-names.js';
+import { isSecretName, isSecretSetting, nameVerdict, namesSecretObject, words } from './secret-names.js';
 import { encodedText, highEntropy, isPlaceholderCredential, oncePerText, randomBase64 } from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule } from './setting-secret-rules.js';
 import { URL_RULES, URL_TOKEN_USER } from './url-secret-rules.js';
@@ -344,12 +344,22 @@ export function countSecrets(value: string): number {
  */
 export function isSecretKey(path: readonly (string | number)[], value?: unknown, list?: unknown): boolean {
   const last = [...path].reverse().find((k): k is string => typeof k === 'string' && !/^\d+$/.test(k));
-  // a name with a bound (`MAX_AUTH_TOKEN`) holds a secret when its value is no count
-  const verdict = last === undefined ? false : nameVerdict(last);
-  if (verdict === true || (typeof verdict === 'function' && typeof value === 'string' && !verdict(value.trim()))) return true;
+  if (last !== undefined && secretByName(last, value)) return true;
   if (typeof value === 'string' && detectSecretOrEncoded(value) !== undefined) return true;
   const flag = Array.isArray(list) && isArgvEntry(path) ? flagBefore(list, path[path.length - 1] as number) : undefined;
   return flag !== undefined && isSecretName(flag);
+}
+
+/**
+ * Whether the name `name` says that `value` (or any value, when none is given) is secret, for a message that would print it:
+ * a string by the rule of a key (`isSecretSetting`: not a switch, a method, an empty value or a count under a bound's name,
+ * `MAX_AUTH_TOKEN: 4096`), a number under a secret's name; never `true` or `false`, nor a value under a name that names a
+ * Secret (`ingress.tlsSecret: Web_TLS`, refused as no Secret's name: its content alone may hide it).
+ */
+function secretByName(name: string, value: unknown): boolean {
+  const verdict = nameVerdict(name);
+  if (verdict === false || typeof value === 'boolean' || namesSecretObject(words(name))) return false;
+  return typeof value === 'string' ? isSecretSetting(name, value) : verdict === true;
 }
 
 /** How messages show a value they must not print: `(a 24-character value, hidden)`. */

@@ -274,6 +274,22 @@ describe("a value's secrets counted, and a path's value masked", () => {
     expect(isSecretKey(['apps', 'api', 'config', 'MAX_AUTH_TOKEN'], '4096')).toBe(false);
   });
 
+  it("isSecretKey shows a Secret's name under a name that names one (ingress.tlsSecret) and true or false under a secret's name, and hides a number or a secret there", () => {
+    const at = (key: string, value: unknown) => isSecretKey(['apps', 'demoapp', 'x', key], value);
+    expect([at('tlsSecret', 'Web_TLS'), at('existingSecret', 'DB Creds'), at('DB_PASSWORD', true), at('SMTP_AUTH', false)]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect([
+      at('tlsSecret', SECRET_SAMPLES['github-token']),
+      at('DB_PASSWORD', 31337),
+      at('DB_PASSWORD', 'Hunter2pw'),
+      at('DB_PASSWORD', null),
+    ]).toEqual([true, true, true, true]);
+  });
+
   it('isSecretKey judges an entry of a command or args list by the flag before it, given the list', () => {
     const args = ['--port', 8080, '--password', 31337, '--password-file', '/run/pw', '--token', '--verbose'];
     const at = (i: number) => isSecretKey(['apps', 'api', 'args', i], args[i], args);
