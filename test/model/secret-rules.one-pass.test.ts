@@ -127,8 +127,9 @@ describe('the secret rules on 8 MiB of text', () => {
     const found = runAlone(`import { detectEncodedSecret } from ${lib};
       const n = 2 ** 23;
       const text = 'password=Hunter2pw\\n' + 'a=b\\n'.repeat(n / 4);
-      for (const v of ['Q'.repeat(n), 'A'.repeat(n), 'A'.repeat(n + 1), 'QUFB'.repeat(n / 4) + '==', Buffer.from(text).toString('base64'), Buffer.from(text).toString('hex')])
+      const wrapped = Buffer.from(text).toString('base64').replace(/.{1,76}/g, '$&\\n');
+      for (const v of ['Q'.repeat(n), 'A'.repeat(n), 'A'.repeat(n + 1), 'QUFB'.repeat(n / 4) + '==', 'QUFB\\n'.repeat(n / 5), 'QU-_'.repeat(n / 4), 'Q\\n'.repeat(n / 2), Buffer.from(text).toString('base64'), Buffer.from(text).toString('hex'), Buffer.from(text).toString('base64url'), wrapped])
         console.log(detectEncodedSecret(v)?.given ?? 'none');`);
-    expect(found).toEqual(['none', 'none', 'none', 'none', 'in base64', 'in hex']);
+    expect(found).toEqual(['none', 'none', 'none', 'none', 'none', 'none', 'none', 'in base64', 'in hex', 'in base64', 'in base64']);
   });
 });
