@@ -8,7 +8,20 @@
  * over a value's text are in secret-rules.ts, the shapes of values in secret-shapes.ts.
  */
 import { BoundedMap } from './bounded-map.js';
-import { COMMAND, ENV_NAME, ID, NAME, PATH, PATH_OR_NAME, PUBLIC, QUANTITY, type Shape, URL, isPlaceholder } from './secret-shapes.js';
+import {
+  COMMAND,
+  DIGEST,
+  ENV_NAME,
+  ID,
+  NAME,
+  PATH,
+  PATH_OR_NAME,
+  PUBLIC,
+  QUANTITY,
+  type Shape,
+  URL,
+  isPlaceholder,
+} from './secret-shapes.js';
 
 /** Words of a key name: `DB_PASSWORD` -> db, password; `sshKey` -> ssh, key; `tls.key` -> tls, key. */
 export function words(name: string): string[] {
@@ -148,6 +161,8 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
     (w) => [w, QUANTITY] as const,
   ),
   ...['seconds', 'minutes', 'hours', 'days'].map((w) => [w, QUANTITY] as const),
+  // a pin of a public key or certificate (`--discovery-token-ca-cert-hash sha256:...`)
+  ['hash', DIGEST],
   // public halves
   ['crt', PUBLIC],
   ['cert', PUBLIC],

@@ -125,12 +125,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'service-token',
     description: 'an API token (npm, Stripe, GitLab, OpenAI, Vault style)',
+    // Stripe's webhook signing secret (`whsec_`), of 32 hex digits that the randomness rule leaves to digests
     // and SendGrid's (`SG.<22>.<43>`), Docker Hub's (`dckr_pat_`), Hugging Face's (`hf_`), a Grafana service account's
     // (`glsa_`), PyPI's (`pypi-AgEIcHlwaS5vcmc...`, base64 of `pypi.org`) and a Telegram bot's (`<bot id>:AA...`, also in its API's `/bot<token>/`)
     // Vault's tokens: `hvs.` (or a batch's `hvb.`, a recovery's `hvr.`) and more, or before Vault 1.10 `s.` and 24
     // letters and digits, mixed (`vault login s.…`, where no name says it is one; not `s.` before a word)
     pattern:
-      /(?:\b|(?<=\/bot))(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|dckr_pat_[A-Za-z0-9_-]{27}|hf_[A-Za-z]{34}\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|[0-9]{8,10}:AA[A-Za-z0-9_-]{33}\b|npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
+      /(?:\b|(?<=\/bot))(whsec_[A-Za-z0-9+/]{32,}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|dckr_pat_[A-Za-z0-9_-]{27}|hf_[A-Za-z]{34}\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|[0-9]{8,10}:AA[A-Za-z0-9_-]{33}\b|npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
   },
   URL_TOKEN_USER,
   {
@@ -184,9 +185,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
 /** Rules that judge randomness alone (not a known format). */
 export const ENTROPY_RULES: ReadonlySet<string> = new Set(['high-entropy', 'aws-secret-access-key']);
 
-/** PEM certificates and public keys, and OpenSSH public keys: public by design. */
+/**
+ * PEM certificates and public keys, OpenSSH public keys, and a JSON Web Key's public members (an RSA key's modulus `"n"` and
+ * exponent `"e"`, an EC or OKP key's `"x"` and `"y"`, its certificate chain `"x5c"` and thumbprints, as a JWKS endpoint
+ * publishes them; its private `"d"` is random and no member here): public by design.
+ */
 const PUBLIC_MATERIAL =
-  /-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST)-----[\s\S]*?-----END \1-----|\b(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)) AAAA[A-Za-z0-9+/]+={0,3}/g;
+  /-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST)-----[\s\S]*?-----END \1-----|\b(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)) AAAA[A-Za-z0-9+/]+={0,3}|"(?:n|e|x|y|x5t|x5t#S256)"[ \t]*:[ \t]*"[A-Za-z0-9_-]*"|"x5c"[ \t]*:[ \t]*\[[^\]]*\]/g;
 
 export interface SecretMatch {
   readonly rule: SecretRule;

@@ -75,6 +75,12 @@ export const COMMAND: Shape = (v) => {
   return program !== undefined && !/^(?:echo|printf|print)$/.test(program) && !v.includes('<<<');
 };
 
+/**
+ * A digest named by its algorithm (`sha256:<hex>`): a pin of a certificate or a public key, as kubeadm's
+ * `--discovery-token-ca-cert-hash` takes one (a password's hash is said by its crypt format, `$2y$...`, found by its content).
+ */
+export const DIGEST: Shape = (v) => /^(?:sha(?:1|224|256|384|512)|md5):[0-9a-fA-F]{32,128}$/.test(v);
+
 /** Anything: a certificate or a public key is public (a private key in it is found by its content). */
 export const PUBLIC: Shape = () => true;
 
@@ -208,8 +214,14 @@ export function highEntropy(s: string, m: RegExpExecArray): boolean {
     const before = m.input.slice(Math.max(0, m.index - DIGEST_PREFIX_CHARS), m.index);
     return s.length >= 48 && !DIGEST_LENGTHS.has(s.length) && !/\b(sha|md)[0-9]*:$/i.test(before) && entropy(s) >= HEX_ENTROPY_THRESHOLD;
   }
-  return s.length >= ENTROPY_MIN_LENGTH && randomBase64(s);
+  return s.length >= ENTROPY_MIN_LENGTH && randomBase64(s) && !PUBLIC_TOKEN.test(s);
 }
+
+/**
+ * Random-looking text that is public by design: a Subresource Integrity digest (`sha512-<base64>`, a package lock's
+ * `integrity`, a `<script integrity>`), a Stripe publishable key (`pk_live_...`, which a web page's script holds).
+ */
+const PUBLIC_TOKEN = /^(?:sha(?:256|384|512)-[A-Za-z0-9+/]{43,86}={0,2}|pk_(?:live|test)_[A-Za-z0-9]{24,})$/;
 
 /**
  * Whether base64 text is random: it mixes upper case, lower case and digits at ENTROPY_THRESHOLD bits per
