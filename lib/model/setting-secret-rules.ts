@@ -142,6 +142,18 @@ export const SETTING_RULES: readonly SecretRule[] = [
     setting: pairName,
   },
   {
+    id: 'terraform-variable',
+    description: 'a Terraform variable\'s default under a secret\'s name (variable "db_password" { default = "..." })',
+    // a module's `variables.tf` (Terraform's or OpenTofu's): the setting's name is the block's label, its value the `default`
+    // (not a variable without one, which the tool asks for); read from each `variable` to its block's end, 2,048 characters at most
+    pattern: /\bvariable[ \t]+"([A-Za-z_][\w-]*)"[ \t]*\{([^{}]{0,2048})\}/g,
+    accept: (_s, m) => {
+      const value = variableDefault(m[2]!);
+      return value !== undefined && secretSetting(m[1]!, value);
+    },
+    setting: (m) => m[1],
+  },
+  {
     id: 'yaml-block-setting',
     description: "a YAML block scalar under a secret's name (password: |, then the value on the lines below)",
     // a YAML file in a ConfigMap whose value is on the lines after `name: |` (or `>-`), each indented
@@ -356,6 +368,15 @@ function pairName(m: RegExpExecArray): string | undefined {
   return name !== undefined && value !== undefined && secretSetting(name, value.trim(), isSecretParameter) ? name : undefined;
 }
 
+/** A Terraform variable's `default`, quoted or not, in the text of its block. */
+const VARIABLE_DEFAULT = /(?<![\w-])default[ \t]*=[ \t]*(?:"([^"\n]*)"|([^\s"{}[\]]+))/;
+
+/** The default value a Terraform variable's block (its text) gives, if it gives one. */
+const variableDefault = (block: string): string | undefined => {
+  const m = VARIABLE_DEFAULT.exec(block);
+  return m === null ? undefined : (m[1] ?? m[2]);
+};
+
 /** A token of a Consul agent's `tokens` block, by its role's name, and the UUID it holds. */
 const CONSUL_TOKEN =
   /(?<![\w-])["']?(initial_management|master|default|agent|agent_recovery|agent_master|replication|config_file_service_registration|dns)["']?[ \t]*[:=][ \t]*["'][0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}["']/;
@@ -373,6 +394,12 @@ const isUserlist = oncePerText((text) => text.split('\n').every((line) => USERLI
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 /**
+ * A reference of Terraform's or OpenTofu's language (`password = var.db_password`, `token = data.vault_generic_secret.gh.data`,
+ * `local.admin_password`): an expression the tool evaluates, not a value.
+ */
+const HCL_REFERENCE = /^(?:var|local|data|module|each|self)\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*$/;
+
+/**
  * The last word of a setting's name that is a password's own (`spring.datasource.password`, `auth_pass`,
  * `MYSQL_ROOT_PW`, `rootPassword`): under it a number of 4 digits or more is the password (`password=123456`).
  */
@@ -386,7 +413,7 @@ const PASSWORD_WORD = /^(?:pass|pwd|pw|passphrase)$|passw(?:or)?d$/;
  * (`FILE_PATH`) nor a structure that follows (`password:` then an indented block).
  */
 export function secretSetting(name: string, value: string, byName: (name: string, value: string) => boolean = isSecretSetting): boolean {
-  if (value.length < 4 || /^[${%<|>*&![]/.test(value) || FILE_PATH.test(value)) return false;
+  if (value.length < 4 || /^[${%<|>*&![]/.test(value) || FILE_PATH.test(value) || HCL_REFERENCE.test(value)) return false;
   if (/^[-+]?[0-9.]+$/.test(value) && !(/^[0-9]+$/.test(value) && PASSWORD_WORD.test(words(name).at(-1) ?? ''))) return false;
   return byName(name, value);
 }

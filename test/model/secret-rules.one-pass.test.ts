@@ -17,7 +17,10 @@ describe('the secret rules on 8 MiB of text', () => {
   // in four processes, each with its own 60 s: the units took 25-46 s in one on 2 busy cores, and ran out of time at a load of 15 or more
   it.each([
     ['names, tokens, schemes and settings', ['a-', 'token-', 'a.b:', 'password ', 'Ab0+', '"key":"v",', `sha1:${'ab'.repeat(25)} `]],
-    ["JSON Web Keys' public members, integrity digests and webhook secrets", ['"n": "a', '"x5c": [', '"x": "Ab0', 'whsec_', 'sha512-Ab0']],
+    [
+      "JSON Web Keys' public members, integrity digests, webhook secrets and Terraform variables",
+      ['"n": "a', '"x5c": [', '"x": "Ab0', 'whsec_', 'sha512-Ab0', 'variable "a" {', 'variable "password" { default = "a'],
+    ],
     [
       "clients' command lines and XML",
       ['mysql -p ', 'curl -u a: ', '-h mysql;', '<password>x ', '<a b="', '<token>v</tok>', 'docker --a b ', 'echo a |', 'sqlplus -s '],

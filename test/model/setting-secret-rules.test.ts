@@ -168,6 +168,29 @@ describe('the secret rules of settings written as text', () => {
     );
   });
 
+  it("find a Terraform variable's default under a secret's name, and leave a variable without one, other variables and the language's references alone", () => {
+    expectRule(
+      'terraform-variable',
+      [
+        'variable "db_password" {\n  type    = string\n  default = "Hunter2pwX"\n}\n',
+        'variable "api_token" { default = "glpat-like-Hunter2pwX" }',
+        'variable "admin_pw" {\n  default = 84612379\n}',
+      ],
+      [
+        'variable "db_password" {\n  type      = string\n  sensitive = true\n}\n',
+        'variable "region" {\n  default = "eu-west-1"\n}\nvariable "token_ttl" {\n  default = "1h"\n}\n',
+      ],
+    );
+    // a reference of the language is an expression, not a value (a module's main.tf, a provider's block)
+    for (const text of [
+      'module "db" {\n  db_password = var.db_password\n}\n',
+      'provider "github" {\n  token = data.vault_generic_secret.gh.data["token"]\n}\n',
+      'admin_password = local.admin_password\n',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+    expect(detectSecret('db_password = "Hunter2pwX"\nregion = "eu-west-1"\n')?.rule.id).toBe('secret-setting');
+  });
+
   it("find a value given to a tool's config set under a secret's name (aws configure set, npm config set, Redis's CONFIG SET), and leave references and other settings alone", () => {
     expectRule(
       'config-set',
