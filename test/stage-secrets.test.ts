@@ -69,6 +69,21 @@ describe('secret values in stage files', () => {
     ]);
   });
 
+  it("accepts an empty value under a secret's name in demoapp's config and a service's env (a password left unset), which secrets.allow could not excuse", () => {
+    expect(problemsOf({ qa: qaWithConfig(['DB_PASSWORD: ""', "API_TOKEN: ''"]) })).toEqual([]);
+    expect(problemsOf({ x: 'apps:\n  a:\n    stack: service\n    image: a:1\n    env: { DB_PASSWORD: "", SMTP_PASSWORD: "" }\n' })).toEqual(
+      [],
+    );
+  });
+
+  it("shows a Secret's name refused under ingress.tlsSecret, and true or false under a secret's name, in the schema's messages", () => {
+    const qa = qaWithConfig(['DB_PASSWORD: true']).replace('tlsSecret: demoapp-tls', 'tlsSecret: Web_TLS');
+    expect(problemsOf({ qa }).map((p) => p.split('\n')[0]!.replace(/^.*?: /, ''))).toEqual([
+      `apps.demoapp.ingress.tlsSecret must be a Secret name (labels of lowercase letters, digits and '-', joined by '.'), of at most 253 characters (found "Web_TLS")`,
+      'apps.demoapp.config.DB_PASSWORD must be a string (found true)',
+    ]);
+  });
+
   it("accepts Playwright's PW_ settings, where pw is no name's last word, and refuses DB_PW", () => {
     const playwright = qaWithConfig(['PW_TEST_REPORTER: html', 'PW_TEST_HTML_REPORT_OPEN: never', 'PW_CHROMIUM_ATTACH_TO_OTHER: "1"']);
     expect(problemsOf({ qa: playwright })).toEqual([]);

@@ -36,6 +36,11 @@ const MAX_GLOBAL_OPTIONS = 6;
  */
 const GLOBAL_OPTIONS = `(?:[ \\t]+--?[A-Za-z][\\w-]*(?:=\\S*|[ \\t]+[^\\s-]\\S*)?){0,${MAX_GLOBAL_OPTIONS}}?`;
 
+/** The programs whose `login` takes a registry's password (`docker login -p <password>`, OpenShift's `oc login`). */
+const LOGIN_PROGRAM_NAMES = 'docker|podman|nerdctl|buildah|skopeo|oras|oc|cf|az';
+/** The programs whose `registry login` does (`helm registry login`, `oc registry login`). */
+const REGISTRY_LOGIN_PROGRAM_NAMES = 'helm|oc';
+
 /**
  * Clients that take a password on their command line, where no name says it is one: MySQL's and
  * MariaDB's (`-p<password>` or `--password=<password>`; `-p` alone prompts for it, and `--password`
@@ -52,8 +57,15 @@ const GLOBAL_OPTIONS = `(?:[ \\t]+--?[A-Za-z][\\w-]*(?:=\\S*|[ \\t]+[^\\s-]\\S*)
  * `-p 3306` is a port to many other tools, `docker run -p 8080:80` a port too: only these clients' flags count.
  */
 export const PASSWORD_CLIENTS =
-  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:docker|podman|nerdctl|buildah|skopeo|oras|oc|cf|az)${GLOBAL_OPTIONS}[ \\t]+login|helm${GLOBAL_OPTIONS}[ \\t]+registry[ \\t]+login|` +
+  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:${LOGIN_PROGRAM_NAMES})${GLOBAL_OPTIONS}[ \\t]+login|(?:${REGISTRY_LOGIN_PROGRAM_NAMES})${GLOBAL_OPTIONS}[ \\t]+registry[ \\t]+login|` +
   `keytool|jarsigner|htpasswd|mosquitto_passwd|rabbitmqctl|mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)|${ORACLE_TOOLS}|${DASH_CAPITAL_P_CLIENTS}|${LDAP_CLIENTS}`;
+
+/**
+ * What each client's command in PASSWORD_CLIENTS holds, for the screen's first test of a value (secret-rules.ts's
+ * CANDIDATE): a part of the client's name, or else `pass` (`sshpass`, `htpasswd`, `mosquitto_passwd`, keytool's and
+ * jarsigner's `-storepass`) or a URL's `://` (`mc alias set <alias> <url> ...`), which that test holds already.
+ */
+export const CLIENT_NAME_PARTS = `mysql|mariadb|curl|redis|mongo|login|rabbitmq|ldap|${DASH_CAPITAL_P_CLIENTS}|${ORACLE_TOOLS}`;
 
 /** How each client takes its password: joined to a flag (`-phunter2`: group 1), or as the word after a flag alone. */
 interface ClientFlags {
@@ -89,8 +101,9 @@ const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [
   [/^mc$/, 'mc'],
   [new RegExp(`^(?:${ORACLE_TOOLS})$`), 'oracle'],
 ];
-/** The programs whose `login` takes a registry's password (`helm registry login`: the word before `login` is `registry`). */
-const LOGIN_PROGRAMS = /^(?:docker|podman|nerdctl|buildah|skopeo|oras|oc|cf|az|registry)$/;
+/** The programs before a registry's `login` (`helm registry login`: the word before `login` is `registry`), and those before its `registry`. */
+const LOGIN_PROGRAMS = new RegExp(`^(?:${LOGIN_PROGRAM_NAMES}|registry)$`);
+const REGISTRY_LOGIN_PROGRAMS = new RegExp(`^(?:${REGISTRY_LOGIN_PROGRAM_NAMES})$`);
 const CURL_USER_FLAG = /^(?:-[uU]|--(?:proxy-)?user)$/;
 
 /** The program a word of a command line names (`mysql`, `/usr/bin/curl`, `"mysql"`). */
@@ -109,12 +122,11 @@ function clientAt(words: readonly unknown[], i: number): Client | undefined {
 /**
  * Where the program of a registry login at `i` is (`docker login`: i - 1; `docker --config /tmp/ci login`: i - 3;
  * `helm registry login`: i - 2, `helm --debug registry login`: i - 3), back over the program's options and their values;
- * -1 when no such program is before it.
+ * -1 when no such program is before it (`registry login` alone: an args list's, whose program is its command's).
  */
 function loginProgramAt(words: readonly unknown[], i: number): number {
   const j = programBefore(words, i, LOGIN_PROGRAMS);
-  const registry = j >= 0 && words[j] === 'registry' ? programBefore(words, j, /^(?:helm|oc)$/) : -1;
-  return registry >= 0 ? registry : j;
+  return j >= 0 && words[j] === 'registry' ? programBefore(words, j, REGISTRY_LOGIN_PROGRAMS) : j;
 }
 
 /** Where a program of `programs` is before the word `i`, back over its options and their values (MAX_GLOBAL_OPTIONS at most); -1 when none is. */

@@ -9,13 +9,6 @@
 /** Oracle's tools that take a logon, `user/password` (`sqlplus -s scott/tiger`, `rman target sys/pw`, `expdp userid=app/pw`). */
 export const ORACLE_TOOLS = 'sqlplus|rman|expdp|impdp|sqlldr|dgmgrl';
 
-/** Clients that take the password as a word in its place after the other words (`positionalPassword`). */
-export type PositionalClient = 'htpasswd' | 'mc' | 'oracle' | 'rabbitmqctl';
-
-/** Whether a client takes its password by its position (`positionalPassword`), not after a flag. */
-export const isPositional = (client: string): client is PositionalClient =>
-  client === 'htpasswd' || client === 'mc' || client === 'oracle' || client === 'rabbitmqctl';
-
 /** A word without the quotes around it (`'hunter2'`, `"$PW"`, `-p'hunter2'` is not unquoted: its value is). */
 export const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/s, '$2');
 
@@ -25,13 +18,23 @@ export function given(word: unknown): string | undefined {
   return p === '' || /^['"]?[$`]/.test(p) ? undefined : p;
 }
 
-/** htpasswd's flags (`-C` bcrypt's cost, `-r` rounds), mc's (`--api`, `--path`) and sqlplus' (`-M`, `-R`) that take the next word as their value. */
-const POSITIONAL_VALUE_FLAGS: Readonly<Record<PositionalClient, RegExp>> = {
+/**
+ * The clients that take the password as a word in its place after the other words (`positionalPassword`), each with its
+ * flags that take the next word as their value: htpasswd's (`-C` bcrypt's cost, `-r` rounds), mc's (`--api`, `--path`),
+ * sqlplus' (`-M`, `-R`) and rabbitmqctl's (`-n`, `-p` its vhost).
+ */
+const POSITIONAL_VALUE_FLAGS = {
   htpasswd: /^-[Cr]$/,
   mc: /^--(?:api|path)$/,
   oracle: /^-(?:M|R|C|MARKUP|RESTRICT|COMPATIBILITY)$/i,
   rabbitmqctl: /^(?:-n|--node|-t|--timeout|-p|--vhost)$/,
-};
+} as const satisfies Record<string, RegExp>;
+
+/** Clients that take the password as a word in its place after the other words (`positionalPassword`). */
+export type PositionalClient = keyof typeof POSITIONAL_VALUE_FLAGS;
+
+/** Whether a client takes its password by its position (`positionalPassword`), not after a flag. */
+export const isPositional = (client: string): client is PositionalClient => Object.hasOwn(POSITIONAL_VALUE_FLAGS, client);
 
 /** rabbitmqctl's commands that take a user and its password (`add_user <user> <password>`). */
 const RABBITMQ_PASSWORD_COMMANDS = /^(?:add_user|change_password|authenticate_user)$/;

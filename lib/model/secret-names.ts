@@ -8,7 +8,20 @@
  * over a value's text are in secret-rules.ts, the shapes of values in secret-shapes.ts.
  */
 import { BoundedMap } from './bounded-map.js';
-import { COMMAND, ENV_NAME, ID, NAME, PATH, PATH_OR_NAME, PUBLIC, QUANTITY, type Shape, URL, isPlaceholder } from './secret-shapes.js';
+import {
+  COMMAND,
+  DIGEST,
+  ENV_NAME,
+  ID,
+  NAME,
+  PATH,
+  PATH_OR_NAME,
+  PUBLIC,
+  QUANTITY,
+  type Shape,
+  URL,
+  isPlaceholder,
+} from './secret-shapes.js';
 
 /** Words of a key name: `DB_PASSWORD` -> db, password; `sshKey` -> ssh, key; `tls.key` -> tls, key. */
 export function words(name: string): string[] {
@@ -148,6 +161,8 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
     (w) => [w, QUANTITY] as const,
   ),
   ...['seconds', 'minutes', 'hours', 'days'].map((w) => [w, QUANTITY] as const),
+  // a pin of a public key or certificate (`--discovery-token-ca-cert-hash sha256:...`)
+  ['hash', DIGEST],
   // public halves
   ['crt', PUBLIC],
   ['cert', PUBLIC],
@@ -250,6 +265,17 @@ const NAMES_SECRETS = /secrets$|^keys$/;
  */
 const SECRET_OBJECT_QUALIFIERS = new Set(['existing', 'tls', 'ssl', 'ca', 'cert', 'pull', 'registry', 'kubeconfig']);
 
+/**
+ * Whether a name's words (`words`) name Secrets or their keys rather than a secret (`existingSecret`, `tlsSecret`,
+ * `secrets`, `keys`): NAMES_SECRETS, or `secret` after a word of SECRET_OBJECT_QUALIFIERS, or run together with a word.
+ */
+export function namesSecretObject(w: readonly string[]): boolean {
+  const last = w[w.length - 1] ?? '';
+  return (
+    NAMES_SECRETS.test(last) || (last.endsWith('secret') && (last !== 'secret' || SECRET_OBJECT_QUALIFIERS.has(w[w.length - 2] ?? '')))
+  );
+}
+
 /** A Secret's name (or a key's): a DNS-1123 subdomain. */
 export const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
@@ -257,21 +283,22 @@ export const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
  * Whether the value of a setting named `name` is a secret because of its name: the name is a
  * secret's (`isSecretName`), or names a property of one and the value lacks the property's shape;
  * and the value is no reference or switch (`isPlaceholder`, `1`/`0` under a switch's name), nor
- * the name of a Secret under a name that names one (`existingSecret: db-creds`), nor, under a name
+ * the name of a Secret under a name that names one (`existingSecret: db-creds`), nor empty, nor, under a name
  * ending in `auth` (which names a password or a method), a method (`basic`) or a URL without a
  * password (one with is found by its content). One rule for a key (a ConfigMap key, an env var)
  * and for a setting in a file's text (a `.env` file in a ConfigMap).
  */
 export function isSecretSetting(name: string, value: string): boolean {
   const verdict = nameVerdict(name);
-  if (verdict === false || isPlaceholder(value)) return false;
   const v = value.trim();
+  // an empty value holds nothing (`DB_PASSWORD: ""`, a password left unset): the stacks' refine steps refused it, and
+  // `secrets.allow` could not excuse it, since the screen of the output finds nothing there
+  if (verdict === false || v === '' || isPlaceholder(value)) return false;
   if (verdict !== true) return !verdict(v);
   const w = words(name);
   const last = w[w.length - 1]!;
   if ((v === '0' || v === '1') && w.some((x) => SWITCH_WORDS.has(x))) return false;
-  if (NAMES_SECRETS.test(last) || (last.endsWith('secret') && (last !== 'secret' || SECRET_OBJECT_QUALIFIERS.has(w[w.length - 2] ?? ''))))
-    return !SECRET_OBJECT_NAME.test(v);
+  if (namesSecretObject(w)) return !SECRET_OBJECT_NAME.test(v);
   if (last !== 'auth') return true;
   return !AUTH_METHODS.test(v) && !(CLIENT_AUTH_MODES.test(v) && isClientAuth(w)) && !/^[a-z][a-z0-9+.-]*:\/\/\S*$/i.test(v);
 }

@@ -13,11 +13,12 @@
  * for each family: command-line-secrets, setting-secret-rules, url-secret-rules, secret-names).
  */
 import { BoundedMap } from './bounded-map.js';
-import { isSecretName, nameVerdict } from './secret-names.js';
-import { encodedText, highEntropy, isPlaceholderCredential, randomBase64 } from './secret-shapes.js';
+import { isSecretName, isSecretSetting, nameVerdict, namesSecretObject, words } from './secret-names.js';
+import { encodedText, highEntropy, isPlaceholderCredential, oncePerText, randomBase64 } from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule } from './setting-secret-rules.js';
 import { URL_RULES, URL_TOKEN_USER } from './url-secret-rules.js';
 import {
+  CLIENT_NAME_PARTS,
   PASSWORD_CLIENTS,
   PIPED_PASSWORD,
   atShellCommandStart,
@@ -48,6 +49,9 @@ function decodesToCredentials(b64: string): boolean {
   const text = Buffer.from(b64, 'base64').toString('utf8');
   return /^[\x21-\x7e]+:[\x20-\x7e]*$/.test(text);
 }
+
+/** How a command (a `command-password` match, split into words once: its `accept`, then its `given`) gives a client a password. */
+const passwordCommand = oncePerText((command) => commandPassword(shellWords(command)));
 
 /** The content rules, most specific first: a value is reported under the first rule that matches. */
 export const SECRET_RULES: readonly SecretRule[] = [
@@ -121,12 +125,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'service-token',
     description: 'an API token (npm, Stripe, GitLab, OpenAI, Vault style)',
+    // Stripe's webhook signing secret (`whsec_`), of 32 hex digits that the randomness rule leaves to digests
     // and SendGrid's (`SG.<22>.<43>`), Docker Hub's (`dckr_pat_`), Hugging Face's (`hf_`), a Grafana service account's
     // (`glsa_`), PyPI's (`pypi-AgEIcHlwaS5vcmc...`, base64 of `pypi.org`) and a Telegram bot's (`<bot id>:AA...`, also in its API's `/bot<token>/`)
     // Vault's tokens: `hvs.` (or a batch's `hvb.`, a recovery's `hvr.`) and more, or before Vault 1.10 `s.` and 24
     // letters and digits, mixed (`vault login s.…`, where no name says it is one; not `s.` before a word)
     pattern:
-      /(?:\b|(?<=\/bot))(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|dckr_pat_[A-Za-z0-9_-]{27}|hf_[A-Za-z]{34}\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|[0-9]{8,10}:AA[A-Za-z0-9_-]{33}\b|npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
+      /(?:\b|(?<=\/bot))(whsec_[A-Za-z0-9+/]{32,}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|dckr_pat_[A-Za-z0-9_-]{27}|hf_[A-Za-z]{34}\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|[0-9]{8,10}:AA[A-Za-z0-9_-]{33}\b|npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
   },
   URL_TOKEN_USER,
   {
@@ -137,8 +142,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // or `&`): each command is read once, and judged word by word (`passwordGiven`)
     // (not a host of that name, `psql -h mysql -p5432`: only the blanks just before a name are read again)
     pattern: new RegExp(`(?<![^\\s/'"(\`])(?<!(?:^|\\s)(?:-h|-H|--host)\\s+)(?:${PASSWORD_CLIENTS})(?![^\\s'"])[^\\n;|&]*`, 'g'),
-    accept: (s, m) => atShellCommandStart(m.input, m.index) && commandPassword(shellWords(s)) !== undefined,
-    given: (m) => commandPassword(shellWords(m[0])),
+    accept: (s, m) => atShellCommandStart(m.input, m.index) && passwordCommand(s) !== undefined,
+    given: (m) => passwordCommand(m[0]),
   },
   {
     id: 'piped-password',
@@ -180,9 +185,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
 /** Rules that judge randomness alone (not a known format). */
 export const ENTROPY_RULES: ReadonlySet<string> = new Set(['high-entropy', 'aws-secret-access-key']);
 
-/** PEM certificates and public keys, and OpenSSH public keys: public by design. */
+/**
+ * PEM certificates and public keys, OpenSSH public keys, and a JSON Web Key's public members (an RSA key's modulus `"n"` and
+ * exponent `"e"`, an EC or OKP key's `"x"` and `"y"`, its certificate chain `"x5c"` and thumbprints, as a JWKS endpoint
+ * publishes them; its private `"d"` is random and no member here): public by design.
+ */
 const PUBLIC_MATERIAL =
-  /-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST)-----[\s\S]*?-----END \1-----|\b(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)) AAAA[A-Za-z0-9+/]+={0,3}/g;
+  /-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST)-----[\s\S]*?-----END \1-----|\b(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)) AAAA[A-Za-z0-9+/]+={0,3}|"(?:n|e|x|y|x5t|x5t#S256)"[ \t]*:[ \t]*"[A-Za-z0-9_-]*"|"x5c"[ \t]*:[ \t]*\[[^\]]*\]/g;
 
 export interface SecretMatch {
   readonly rule: SecretRule;
@@ -209,8 +218,10 @@ export const describeSecret = (rule: SecretRule, given?: string): string =>
  * secret's name (`pass`, `token`, `key`...: `secret-setting`) or a client's (`command-password`). Most values of a manifest have
  * none, and are passed over with this one test.
  */
-const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|"[ \t]+"|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login|sqlplus|rman|expdp|impdp|sqlldr|dgmgrl|sqlcmd|bcp|ipmitool|ldap|rabbitmq/i;
+const CANDIDATE = new RegExp(
+  `${/[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|"[ \t]+"|basic|bearer|pass|pw|secret|token|cred|key|auth/.source}|${CLIENT_NAME_PARTS}`,
+  'i',
+);
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [
@@ -338,12 +349,22 @@ export function countSecrets(value: string): number {
  */
 export function isSecretKey(path: readonly (string | number)[], value?: unknown, list?: unknown): boolean {
   const last = [...path].reverse().find((k): k is string => typeof k === 'string' && !/^\d+$/.test(k));
-  // a name with a bound (`MAX_AUTH_TOKEN`) holds a secret when its value is no count
-  const verdict = last === undefined ? false : nameVerdict(last);
-  if (verdict === true || (typeof verdict === 'function' && typeof value === 'string' && !verdict(value.trim()))) return true;
+  if (last !== undefined && secretByName(last, value)) return true;
   if (typeof value === 'string' && detectSecretOrEncoded(value) !== undefined) return true;
   const flag = Array.isArray(list) && isArgvEntry(path) ? flagBefore(list, path[path.length - 1] as number) : undefined;
   return flag !== undefined && isSecretName(flag);
+}
+
+/**
+ * Whether the name `name` says that `value` (or any value, when none is given) is secret, for a message that would print it:
+ * a string by the rule of a key (`isSecretSetting`: not a switch, a method, an empty value or a count under a bound's name,
+ * `MAX_AUTH_TOKEN: 4096`), a number under a secret's name; never `true` or `false`, nor a value under a name that names a
+ * Secret (`ingress.tlsSecret: Web_TLS`, refused as no Secret's name: its content alone may hide it).
+ */
+function secretByName(name: string, value: unknown): boolean {
+  const verdict = nameVerdict(name);
+  if (verdict === false || typeof value === 'boolean' || namesSecretObject(words(name))) return false;
+  return typeof value === 'string' ? isSecretSetting(name, value) : verdict === true;
 }
 
 /** How messages show a value they must not print: `(a 24-character value, hidden)`. */

@@ -75,6 +75,12 @@ export const COMMAND: Shape = (v) => {
   return program !== undefined && !/^(?:echo|printf|print)$/.test(program) && !v.includes('<<<');
 };
 
+/**
+ * A digest named by its algorithm (`sha256:<hex>`): a pin of a certificate or a public key, as kubeadm's
+ * `--discovery-token-ca-cert-hash` takes one (a password's hash is said by its crypt format, `$2y$...`, found by its content).
+ */
+export const DIGEST: Shape = (v) => /^(?:sha(?:1|224|256|384|512)|md5):[0-9a-fA-F]{32,128}$/.test(v);
+
 /** Anything: a certificate or a public key is public (a private key in it is found by its content). */
 export const PUBLIC: Shape = () => true;
 
@@ -111,11 +117,17 @@ export function isPlaceholder(value: string): boolean {
 }
 
 /**
- * Base64's characters, then its padding (`cGFzc3dvcmQ9SHVudGVyMnB3`, of `password=Hunter2pw`), and hex's digits: whole quads and whole
- * bytes are told by the length (`encodedText`), not by a repeated group, which overflowed the regular expression's stack above 4 MiB.
+ * Base64's characters, or base64url's (`-` and `_` for `+` and `/`, as JWTs and Kubernetes' bootstrap tools write it), then its
+ * padding (`cGFzc3dvcmQ9SHVudGVyMnB3`, of `password=Hunter2pw`), and hex's digits: whole quads and whole bytes are told by the length
+ * (`encodedText`), not by a repeated group, which overflowed the regular expression's stack above 4 MiB.
  */
-const BASE64_TEXT = /^[A-Za-z0-9+/]+={0,2}$/;
+const BASE64_TEXT = /^(?:[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}$/;
 const HEX_TEXT = /^[0-9a-fA-F]+$/;
+/**
+ * What base64 wrapped at a column (`base64`'s 76, PEM's 64) holds besides its characters: line breaks, taken out before it is
+ * told (a character outside both, found, says it is none; not a repeated group of lines, which overflowed the stack).
+ */
+const NOT_WRAPPED_BASE64 = /[^A-Za-z0-9+/_=\r\n-]/;
 /** The fewest characters of encoded text (hex of 8 bytes, base64 of 9): shorter, a word or a number is hex or base64 too. */
 const ENCODED_MIN_CHARS = { hex: 16, base64: 12 } as const;
 /**
@@ -132,9 +144,19 @@ const PRINTABLE = /^[\t\n\r\x20-\x7e]+$/;
  * commit, a key's random bytes decode to no text).
  */
 export function encodedText(value: string): { readonly text: string; readonly encoding: 'base64' | 'hex' } | undefined {
-  const encoding =
-    value.length % 2 === 0 && HEX_TEXT.test(value) ? 'hex' : value.length % 4 === 0 && BASE64_TEXT.test(value) ? 'base64' : undefined;
-  if (encoding === undefined || value.length < ENCODED_MIN_CHARS[encoding]) return undefined;
+  if (value.length % 2 === 0 && HEX_TEXT.test(value)) return decoded(value, 'hex');
+  const unwrapped = value.includes('\n') && !NOT_WRAPPED_BASE64.test(value) ? value.replace(/\r?\n/g, '') : value;
+  // padded or not (`=` left out, as base64url often is): a last quad of one character is no base64. In the URL-safe alphabet
+  // with a capital: text's base64 has capitals, and a name joined by `-` or `_` (`app-0001-mysql-backup`, in every object) none,
+  // which spares decoding it (5 times the check's cost on a fleet's cold synth)
+  return unwrapped.length % 4 !== 1 && BASE64_TEXT.test(unwrapped) && (!/[-_]/.test(unwrapped) || /[A-Z]/.test(unwrapped))
+    ? decoded(unwrapped, 'base64')
+    : undefined;
+}
+
+/** The text `value` decodes to in `encoding` (base64 of either alphabet: Node reads both), when it is long enough and printable. */
+function decoded(value: string, encoding: 'base64' | 'hex'): { readonly text: string; readonly encoding: 'base64' | 'hex' } | undefined {
+  if (value.length < ENCODED_MIN_CHARS[encoding]) return undefined;
   const text = Buffer.from(value.slice(0, ENCODED_CHARS), encoding).toString('latin1');
   return PRINTABLE.test(text) ? { text, encoding } : undefined;
 }
@@ -192,8 +214,14 @@ export function highEntropy(s: string, m: RegExpExecArray): boolean {
     const before = m.input.slice(Math.max(0, m.index - DIGEST_PREFIX_CHARS), m.index);
     return s.length >= 48 && !DIGEST_LENGTHS.has(s.length) && !/\b(sha|md)[0-9]*:$/i.test(before) && entropy(s) >= HEX_ENTROPY_THRESHOLD;
   }
-  return s.length >= ENTROPY_MIN_LENGTH && randomBase64(s);
+  return s.length >= ENTROPY_MIN_LENGTH && randomBase64(s) && !PUBLIC_TOKEN.test(s);
 }
+
+/**
+ * Random-looking text that is public by design: a Subresource Integrity digest (`sha512-<base64>`, a package lock's
+ * `integrity`, a `<script integrity>`), a Stripe publishable key (`pk_live_...`, which a web page's script holds).
+ */
+const PUBLIC_TOKEN = /^(?:sha(?:256|384|512)-[A-Za-z0-9+/]{43,86}={0,2}|pk_(?:live|test)_[A-Za-z0-9]{24,})$/;
 
 /**
  * Whether base64 text is random: it mixes upper case, lower case and digits at ENTROPY_THRESHOLD bits per
@@ -204,15 +232,16 @@ export const randomBase64 = (s: string): boolean => hasClasses(s) && entropy(s) 
 
 /**
  * A judgement of a whole text that a rule asks of each of its matches, made once per text: the last text's verdict is
- * kept, so that however many matches a text holds (8 MiB of them), it is read once and the screen stays linear.
+ * kept, so that however many matches a text holds (8 MiB of them), it is read once and the screen stays linear; and a
+ * match that a rule's `accept` reads is read once more by its `given` (the command-password rule's words) for free.
  */
-export function oncePerText(judge: (text: string) => boolean): (text: string) => boolean {
+export function oncePerText<T>(judge: (text: string) => T): (text: string) => T {
   let last: string | undefined;
-  let verdict = false;
+  let verdict: T;
   return (text) => {
     if (text !== last) {
-      last = text;
       verdict = judge(text);
+      last = text;
     }
     return verdict;
   };

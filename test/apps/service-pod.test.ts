@@ -20,7 +20,7 @@ describe('a service pulling from a private registry', () => {
 
   it('refuses a name that is no Secret name, and a name given twice, at their place', () => {
     expect(problems(serviceStage([IMAGE, 'imagePullSecrets: [RegCred]']))).toEqual([
-      "environments/x.yaml:5:24: apps.api.imagePullSecrets[0] must be a Secret name (labels of lowercase letters, digits and '-', joined by '.'), of at most 253 characters (found (a 7-character value, hidden))",
+      "environments/x.yaml:5:24: apps.api.imagePullSecrets[0] must be a Secret name (labels of lowercase letters, digits and '-', joined by '.'), of at most 253 characters (found \"RegCred\")",
     ]);
     expect(problems(serviceStage([IMAGE, 'imagePullSecrets: [regcred, regcred]']))[0]).toMatch(
       /^environments\/x\.yaml:5:33: apps\.api\.imagePullSecrets lists one item twice \(items 0 and 1\)/,

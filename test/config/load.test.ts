@@ -207,8 +207,9 @@ describe('scalars that YAML parsers read differently', () => {
     expect(problemsOf('architecture: 64\napps: {}\n')).toContain(
       "environments/dev.yaml:1:15: architecture must be one of 'amd64', 'arm', 'arm64' (found 64)",
     );
-    expect(problemsOf(api('    ingress: { host: api.example.com, tlsSecret: 1.5 }\n    ports: { http: { port: 80 } }\n'))[0]).not.toContain(
-      'hint',
+    // a Secret's name under tlsSecret is no secret: shown, and quoted in the hint
+    expect(problemsOf(api('    ingress: { host: api.example.com, tlsSecret: 1.5 }\n    ports: { http: { port: 80 } }\n'))[0]).toContain(
+      '(found 1.5)\n  hint: quote it: tlsSecret: "1.5"',
     );
     // a number quoted where a number goes is told the other way round (test/config/validate.test.ts)
     expect(problemsOf('apps:\n  nginx:\n    replicas: "2"\n')).toEqual([

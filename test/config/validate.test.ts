@@ -68,9 +68,9 @@ describe('a word for true or false where true or false goes', () => {
     ]);
   });
 
-  it('is told the value meant under a name that looks secret too, since the hint can print only true or false', () => {
+  it('is told the value meant under a name that looks secret too, and shown the switch written, which is no secret', () => {
     expect(problems(serviceStage(['image: team/api:1.0', 'automountServiceAccountToken: yes']))).toEqual([
-      'environments/x.yaml:5:35: apps.api.automountServiceAccountToken must be true or false (found (a 3-character value, hidden))\n' +
+      'environments/x.yaml:5:35: apps.api.automountServiceAccountToken must be true or false (found "yes")\n' +
         '  hint: write automountServiceAccountToken: true (YAML 1.2, which stagecraft reads, takes yes for a string)',
     ]);
   });

@@ -42,6 +42,7 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'sentinel-password': 'sentinel monitor mymaster redis-0 6379 2\nsentinel auth-pass mymaster S3cr3tP4ssw0rd!\n',
   'userlist-password': '"app" "S3cr3tP4ssw0rd!"\n',
   'config-set': 'aws configure set aws_secret_access_key S3cr3tP4ssw0rd!',
+  'terraform-variable': 'variable "db_password" {\n  type    = string\n  default = "Hunter2pwX"\n}\n',
   'consul-token': 'acl {\n  tokens {\n    agent = "6a174c20-f6de-a53c-74d2-6018fcceff64"\n  }\n}\n',
   'named-value': '{"users": [{"username": "alice", "credentials": [{"type": "password", "value": "S3cr3tP4ssw0rd!"}]}]}',
   'keyed-setting': '<appSettings><add key="DbPassword" value="S3cr3tP4ssw0rd!"/></appSettings>',

@@ -184,6 +184,8 @@ describe('the secret rules of command lines', () => {
       ['rabbitmqctl -p shop add_user ciuser Qz7pass9', 'rabbitmqctl add_user <user> <password>'],
       ['mosquitto_passwd -b /mosquitto/config/passwd ciuser Qz7pass9', 'mosquitto_passwd -b <file> <user> <password>'],
       ['oc login -u ciuser -p Qz7pass9 https://api.example.com:6443', 'oc login -p <password>'],
+      // as in a command or args list: OpenShift's registry login, as helm's
+      ['oc registry login -u ciuser -p Qz7pass9 --registry quay.io', 'oc registry login -p <password>'],
     ];
     for (const [line, form] of text) {
       const found = detectSecret(`set -e\n${line}`);
@@ -194,6 +196,7 @@ describe('the secret rules of command lines', () => {
       [['mysql', '-uroot', '-pQz7pass9'], undefined, 'mysql -p<password>'],
       [['-a', 'Qz7pass9', 'ping'], ['redis-cli'], 'redis-cli -a <password>'],
       [['login', '-u', 'ciuser', '-p', 'Qz7pass9', 'quay.io'], ['podman'], 'podman login -p <password>'],
+      [['registry', 'login', '-u', 'ciuser', '-p', 'Qz7pass9'], ['oc'], 'oc registry login -p <password>'],
       [['curl', '-u', 'ciuser:Qz7pass9', 'https://x'], undefined, 'curl -u <user>:<password>'],
       [['-Bbn', 'ciuser', 'Qz7pass9'], ['htpasswd'], 'htpasswd -nb <user> <password>'],
       [['ciuser/Qz7pass9@ORCL'], ['sqlplus', '-s'], 'sqlplus <user>/<password>@<database>'],

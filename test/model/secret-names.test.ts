@@ -78,6 +78,11 @@ describe('secret-looking key names', () => {
       expect(isSecretSetting('DB_PASSWORD', value), value).toBe(true);
   });
 
+  it('an empty value holds no secret under any name (a password left unset), a blank one neither', () => {
+    for (const name of ['DB_PASSWORD', 'API_TOKEN', 'REDIS_AUTH', 'PASSWORD_FILE', 'MAX_AUTH_TOKEN'])
+      for (const value of ['', ' ', '\t']) expect(isSecretSetting(name, value), `${name}: ${JSON.stringify(value)}`).toBe(false);
+  });
+
   it('a name ending in AUTH holds a secret unless its value says how to authenticate: a method, a switch, a URL, a reference', () => {
     for (const name of ['REDIS_AUTH', 'AUTH', 'DB_AUTH']) expect(isSecretSetting(name, 'hunter2u'), name).toBe(true);
     const notSecret = [

@@ -18,6 +18,10 @@ describe('the secret rules on 8 MiB of text', () => {
   it.each([
     ['names, tokens, schemes and settings', ['a-', 'token-', 'a.b:', 'password ', 'Ab0+', '"key":"v",', `sha1:${'ab'.repeat(25)} `]],
     [
+      "JSON Web Keys' public members, integrity digests, webhook secrets and Terraform variables",
+      ['"n": "a', '"x5c": [', '"x": "Ab0', 'whsec_', 'sha512-Ab0', 'variable "a" {', 'variable "password" { default = "a'],
+    ],
+    [
       "clients' command lines and XML",
       ['mysql -p ', 'curl -u a: ', '-h mysql;', '<password>x ', '<a b="', '<token>v</tok>', 'docker --a b ', 'echo a |', 'sqlplus -s '],
     ],
@@ -63,6 +67,9 @@ describe('the secret rules on 8 MiB of text', () => {
         '"tokens": {"dns": "0-',
         'config set ',
         'configure set a "',
+        'config set --a b ',
+        'acl { ',
+        'acl { tokens { agent = "a',
       ],
     ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
@@ -124,8 +131,9 @@ describe('the secret rules on 8 MiB of text', () => {
     const found = runAlone(`import { detectEncodedSecret } from ${lib};
       const n = 2 ** 23;
       const text = 'password=Hunter2pw\\n' + 'a=b\\n'.repeat(n / 4);
-      for (const v of ['Q'.repeat(n), 'A'.repeat(n), 'A'.repeat(n + 1), 'QUFB'.repeat(n / 4) + '==', Buffer.from(text).toString('base64'), Buffer.from(text).toString('hex')])
+      const wrapped = Buffer.from(text).toString('base64').replace(/.{1,76}/g, '$&\\n');
+      for (const v of ['Q'.repeat(n), 'A'.repeat(n), 'A'.repeat(n + 1), 'QUFB'.repeat(n / 4) + '==', 'QUFB\\n'.repeat(n / 5), 'QU-_'.repeat(n / 4), 'Q\\n'.repeat(n / 2), Buffer.from(text).toString('base64'), Buffer.from(text).toString('hex'), Buffer.from(text).toString('base64url'), wrapped])
         console.log(detectEncodedSecret(v)?.given ?? 'none');`);
-    expect(found).toEqual(['none', 'none', 'none', 'none', 'in base64', 'in hex']);
+    expect(found).toEqual(['none', 'none', 'none', 'none', 'none', 'none', 'none', 'in base64', 'in hex', 'in base64', 'in base64']);
   });
 });

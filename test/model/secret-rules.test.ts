@@ -132,6 +132,25 @@ describe('the secret rules', () => {
     );
   });
 
+  it("leave public material alone: a JWKS's public keys, a Subresource Integrity digest, Stripe's publishable key, kubeadm's CA certificate pin; and find a JWK's private d and Stripe's webhook secret", () => {
+    const modulus =
+      '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v';
+    const jwks = `{"keys": [{"kty": "RSA", "kid": "k1", "use": "sig", "alg": "RS256", "n": "${modulus}", "e": "AQAB", "x5c": ["MIIC+DCCAeCgAwIBAgIJAOWzW4bRrKq7MA0GCSqGSIb3DQEBBQUAMCMxITAfBgNVBAMTGGN1c3RvbWVyLWRlbW8tMTg3"], "x5t": "bGnI8VKUYVXA2yOa9ujpDq4GXs0"}, {"kty": "EC", "crv": "P-256", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}`;
+    const pin = 'sha256:7c1a2b3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5';
+    for (const value of [
+      jwks,
+      'integrity sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUR2BSCNmKMgRi6S7g==',
+      '<script src="/app.js" integrity="sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC"></script>',
+      'STRIPE_PUBLISHABLE_KEY=pk_live_4eC39HqLyjWDarjtT1zdp7dc',
+      `kubeadm join 10.0.0.1:6443 --token "$BOOTSTRAP_TOKEN" --discovery-token-ca-cert-hash ${pin}`,
+    ])
+      expect(detectSecret(value)?.rule.id, value).toBeUndefined();
+    const privateKey = jwks.replace('"e": "AQAB"', '"e": "AQAB", "d": "X4cTteJY_gn4FYPsXB8rdXix5vwsg1FLN45JHzk2b1qf"');
+    expect(detectSecret(privateKey)?.rule.id).toBe('high-entropy');
+    expect(detectSecret('STRIPE_WEBHOOK=whsec_5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c')?.rule.id).toBe('service-token');
+    expect(detectSecret(`--discovery-token-ca-cert-hash ${pin.slice(7)}x1`)?.rule.id).toBe('flag-argument');
+  });
+
   it('find a secret inside a longer value', () => {
     expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
     // a password without a user, as Redis URLs carry one
@@ -272,6 +291,22 @@ describe("a value's secrets counted, and a path's value masked", () => {
     for (const name of ['MAX_AUTH_TOKEN', 'RATE_LIMIT_TOKEN', 'COUNT_API_TOKEN'])
       expect(isSecretKey(['apps', 'api', 'config', name], 'a8Fk2LqP9xZ3W'), name).toBe(true);
     expect(isSecretKey(['apps', 'api', 'config', 'MAX_AUTH_TOKEN'], '4096')).toBe(false);
+  });
+
+  it("isSecretKey shows a Secret's name under a name that names one (ingress.tlsSecret) and true or false under a secret's name, and hides a number or a secret there", () => {
+    const at = (key: string, value: unknown) => isSecretKey(['apps', 'demoapp', 'x', key], value);
+    expect([at('tlsSecret', 'Web_TLS'), at('existingSecret', 'DB Creds'), at('DB_PASSWORD', true), at('SMTP_AUTH', false)]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect([
+      at('tlsSecret', SECRET_SAMPLES['github-token']),
+      at('DB_PASSWORD', 31337),
+      at('DB_PASSWORD', 'Hunter2pw'),
+      at('DB_PASSWORD', null),
+    ]).toEqual([true, true, true, true]);
   });
 
   it('isSecretKey judges an entry of a command or args list by the flag before it, given the list', () => {

@@ -161,8 +161,34 @@ describe('the secret rules of settings written as text', () => {
         '{"tokens": {"default": "#0055ff", "agent": "spacing-8"}, "build": "123e4567-e89b-12d3-a456-426614174000"}',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as an entrypoint fills it in
         'acl {\n  tokens {\n    agent = "${CONSUL_AGENT_TOKEN}"\n  }\n}\nnode_id = "3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8"',
+        // design tokens whose values are ids, outside an acl block
+        'tokens {\n  default: "3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8"\n}\n',
+        '{"theme": {"tokens": {"default": "3f9a1c2b-4d5e-6f70-8192-a3b4c5d6e7f8"}}}',
       ],
     );
+  });
+
+  it("find a Terraform variable's default under a secret's name, and leave a variable without one, other variables and the language's references alone", () => {
+    expectRule(
+      'terraform-variable',
+      [
+        'variable "db_password" {\n  type    = string\n  default = "Hunter2pwX"\n}\n',
+        'variable "api_token" { default = "glpat-like-Hunter2pwX" }',
+        'variable "admin_pw" {\n  default = 84612379\n}',
+      ],
+      [
+        'variable "db_password" {\n  type      = string\n  sensitive = true\n}\n',
+        'variable "region" {\n  default = "eu-west-1"\n}\nvariable "token_ttl" {\n  default = "1h"\n}\n',
+      ],
+    );
+    // a reference of the language is an expression, not a value (a module's main.tf, a provider's block)
+    for (const text of [
+      'module "db" {\n  db_password = var.db_password\n}\n',
+      'provider "github" {\n  token = data.vault_generic_secret.gh.data["token"]\n}\n',
+      'admin_password = local.admin_password\n',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+    expect(detectSecret('db_password = "Hunter2pwX"\nregion = "eu-west-1"\n')?.rule.id).toBe('secret-setting');
   });
 
   it("find a value given to a tool's config set under a secret's name (aws configure set, npm config set, Redis's CONFIG SET), and leave references and other settings alone", () => {
@@ -173,12 +199,20 @@ describe('the secret rules of settings written as text', () => {
         'redis-cli -h redis CONFIG SET requirepass Hunter2pw',
         'npm config set //registry.npmjs.org/:_authToken npm-Hunter2pw',
         "kubectl config set users.ci.token 'Hunter2pwToken'",
+        // after the tool's flags, with their values or not
+        'aws configure set --profile ci aws_secret_access_key Hunter2pwSecret',
+        'npm config set --location=project //registry.npmjs.org/:_authToken npm-Hunter2pw',
+        'npm config set --global _password Hunter2pw',
       ],
       [
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a CI script writes it
         'aws configure set aws_secret_access_key "${AWS_SECRET}"; aws configure set region eu-west-1',
         'gcloud config set auth/disable_credential_file_storage true; npm config set registry https://nexus.example.com/npm/',
         'kubectl config set-credentials ci --exec-command=aws; redis-cli CONFIG SET maxmemory 2gb',
+        'aws configure set --profile ci region eu-west-1',
+        // prose, in a comment or a description
+        '# config set token limits\nmodel: gpt',
+        'Use config set token limits to cap what each user spends',
       ],
     );
   });
