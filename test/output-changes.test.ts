@@ -297,7 +297,7 @@ describe('data that leaves the output', () => {
     );
   });
 
-  it('says that the engine never prunes a claim or Namespace applied with its keep-from-prune setting (Argo CD Prune=false, Flux prune or reconcile disabled), which kubectl apply --prune still deletes', () => {
+  it('says that the engine never prunes a claim or Namespace applied with its keep-from-prune setting (Argo CD Prune=false, Flux prune: disabled), which kubectl apply --prune still deletes', () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
     const claim = OBJECTS.indexOf('apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: { name: cache }');
     const without = OBJECTS.slice(0, claim).replace(/---\n$/, '');
@@ -315,11 +315,11 @@ describe('data that leaves the output', () => {
         'and the Application is OutOfSync while it is there (unless it is annotated argocd.argoproj.io/compare-options: IgnoreExtraneous)',
     );
     expect(argo).toMatch(/to remove it on purpose, back the data up before deleting it by hand$/);
-    // Flux: its own setting (label or annotation, any case), reconcile: disabled too, and whether or not it prunes, synced or suspended
+    // Flux: its own setting (label or annotation, any case), whether or not it prunes, synced or suspended
     for (const [metadata, sync] of [
       ['annotations: { kustomize.toolkit.fluxcd.io/prune: disabled }', {}],
       ['labels: { kustomize.toolkit.fluxcd.io/prune: Disabled }', { automated: false }],
-      ['annotations: { kustomize.toolkit.fluxcd.io/reconcile: disabled }', {}],
+      ['annotations: { kustomize.toolkit.fluxcd.io/prune: disabled, kustomize.toolkit.fluxcd.io/ssa: IfNotPresent }', {}],
     ] as const)
       expect(warning('flux', metadata, sync)).toContain(
         `Flux, which delivers the stage, never prunes it (the ${metadata.split(':')[0].slice(0, -1)} `,
@@ -351,12 +351,52 @@ describe('data that leaves the output', () => {
       { engine: 'argocd' },
     );
     const namespace = (outcome.notices ?? []).map(formatProblem).find((w) => w.includes('Namespace data leaves'))!;
-    expect(namespace).toContain(
-      "Namespace data leaves dist/data/ (the stage's namespace is data2 now): Argo CD, which delivers the stage, never prunes it (the annotation argocd.argoproj.io/sync-options: Prune=false, as applied)",
+    // the Namespace stays, with the Secrets no file holds; the claims of dist/ in it are pruned one by one, so the hint keeps them first
+    expect(namespace).toBe(
+      "environments/data.yaml:1:12: warning: Namespace data leaves dist/data/ (the stage's namespace is data2 now): Argo CD, which delivers the stage, never prunes it " +
+        '(the annotation argocd.argoproj.io/sync-options: Prune=false, as applied): it stays in the cluster until it is deleted by hand, ' +
+        'and so does what no file of dist/ holds in it: the Secrets demoapp-tls, mysqlsecret, whose values are in no commit; ' +
+        'the objects of dist/ in it are pruned one by one as soon as the commit syncs, unless they are kept from the prune too, ' +
+        'and the Application is OutOfSync while Namespace data is there (unless it is annotated argocd.argoproj.io/compare-options: IgnoreExtraneous)\n' +
+        '  hint: to keep them, set namespace: data back; to move the stage on purpose, Argo CD prunes the claims of dist/ in it as soon as the commit syncs, so before pushing, ' +
+        'keep them from the prune (kubectl annotate persistentvolumeclaim --all -n data argocd.argoproj.io/sync-options=Prune=false), ' +
+        'or write delivery: { sync: { prune: false } } in that commit; then make the Secrets in namespace data2 and copy the data over, then delete namespace data by hand',
     );
-    expect(namespace).toContain(
-      'to move the stage on purpose, make the Secrets in namespace data2 and copy the data over, then delete namespace data by hand',
+  });
+
+  it('says that Flux prunes a claim whose manifest had reconcile: disabled (or prune: disabled with an exclusion): Flux never applies such a manifest, so the object in the cluster carries neither, and the hint says it protects only once annotated there', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const claim = OBJECTS.indexOf('apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: { name: cache }');
+    const without = OBJECTS.slice(0, claim).replace(/---\n$/, '');
+    const warning = (metadata: string) =>
+      changes(delivered, delivered, {
+        was: OBJECTS.replace('metadata: { name: cache }', `metadata: { name: cache, ${metadata} }`),
+        objects: without,
+        env: { engine: 'flux' },
+      }).find((w) => w.includes('PersistentVolumeClaim data/cache leaves'))!;
+    const reconcile = warning('annotations: { kustomize.toolkit.fluxcd.io/reconcile: disabled }');
+    expect(reconcile).toContain(
+      'PersistentVolumeClaim data/cache leaves dist/data/: Flux, which delivers the stage and prunes, deletes it as soon as the commit syncs, and the volume bound to it is released',
     );
+    expect(reconcile).toMatch(
+      /; the annotation kustomize\.toolkit\.fluxcd\.io\/reconcile: disabled keeps it from Flux's prune only once it is on the object in the cluster, where Flux, which never applies a manifest that has it, did not put it \(kubectl annotate persistentvolumeclaim cache -n data kustomize\.toolkit\.fluxcd\.io\/reconcile=disabled\)$/,
+    );
+    // prune: disabled on a manifest Flux skipped (ssa: Ignore) never reached the cluster either
+    const ignored = warning('annotations: { kustomize.toolkit.fluxcd.io/prune: disabled, kustomize.toolkit.fluxcd.io/ssa: Ignore }');
+    expect(ignored).toContain('Flux, which delivers the stage and prunes, deletes it as soon as the commit syncs');
+    expect(ignored).toContain('; the annotation kustomize.toolkit.fluxcd.io/prune: disabled keeps it from');
+    // applied with prune: disabled and no exclusion, it stays; Argo CD and kubectl read no Flux setting
+    expect(warning('annotations: { kustomize.toolkit.fluxcd.io/prune: disabled }')).not.toContain('keeps it from');
+    expect(
+      changes(delivered, delivered, {
+        was: OBJECTS.replace(
+          'metadata: { name: cache }',
+          'metadata: { name: cache, annotations: { kustomize.toolkit.fluxcd.io/reconcile: disabled } }',
+        ),
+        objects: without,
+        env: { engine: 'argocd' },
+      }).join('\n'),
+    ).not.toContain('reconcile=disabled');
   });
 
   it('is warned about at the manifests app when a Namespace it included leaves, naming it', () => {
@@ -637,6 +677,15 @@ describe('fields the API server will not change', () => {
       'Flux deletes and recreates it (the label kustomize.toolkit.fluxcd.io/force: enabled, as applied); its pods are deleted with it, all at once',
     );
     expect(removed).toContain(removal);
+    // a manifest that also had reconcile: disabled was never applied: the label is not on the object in the cluster, and the apply is refused
+    const excluded = FORCE_LABELLED.replace(
+      'labels: { kustomize.toolkit.fluxcd.io/force: enabled }',
+      'labels: { kustomize.toolkit.fluxcd.io/force: enabled }, annotations: { kustomize.toolkit.fluxcd.io/reconcile: disabled }',
+    );
+    expect(excluded).not.toBe(FORCE_LABELLED);
+    const [refused] = changes(delivered, delivered, { was: excluded, objects: selector(OBJECTS), env: { engine: 'flux' } });
+    expect(refused).toContain("which the API server refuses (a StatefulSet's");
+    expect(refused).toContain("Flux's apply of the stage fails on it");
     // a Job applied with it runs again, as any Job Flux recreates: no warning
     const job = OBJECTS.replace(
       'metadata: { name: migrate }',
@@ -655,7 +704,7 @@ describe('fields the API server will not change', () => {
     );
   });
 
-  it('does not warn about an object Flux never updates (ssa: IfNotPresent, ssa: Ignore or reconcile: disabled, the last two on the object in the cluster too): no update reaches the API server to be refused', () => {
+  it('does not warn about an object Flux never updates (ssa: IfNotPresent, ssa: Ignore or reconcile: disabled in its manifest), but does when this commit removes it: Flux never put it on the object in the cluster', () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
     const annotated = (annotation: string) =>
       OBJECTS.replace(
@@ -670,8 +719,9 @@ describe('fields the API server will not change', () => {
     expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'))).toBe(false);
     expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: ignore'))).toBe(false);
     expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/reconcile: disabled'))).toBe(false);
-    // excluded in the cluster, Flux skips it even when this commit removes the annotation; IfNotPresent is read on the manifest alone
-    expect(warned('flux', annotated('kustomize.toolkit.fluxcd.io/reconcile: Disabled'), OBJECTS)).toBe(false);
+    // removed in this commit, it is on no object in the cluster (Flux never applied a manifest that had it): the apply is refused
+    expect(warned('flux', annotated('kustomize.toolkit.fluxcd.io/reconcile: Disabled'), OBJECTS)).toBe(true);
+    expect(warned('flux', annotated('kustomize.toolkit.fluxcd.io/ssa: Ignore'), OBJECTS)).toBe(true);
     expect(warned('flux', annotated('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'), OBJECTS)).toBe(true);
     // Flux applies (and has refused) the others; Argo CD and kubectl read none of them
     expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: Merge'))).toBe(true);

@@ -8,7 +8,7 @@
 import type { Engine } from '../model/engines.js';
 import { ARGOCD_HOOK, argoCdHook } from '../model/hooks.js';
 import type { KubeObject } from '../model/object.js';
-import { ARGOCD_SYNC_OPTIONS, argoCdSyncOptions, FLUX_FORCE, fluxMetadata } from './object-options.js';
+import { ARGOCD_SYNC_OPTIONS, argoCdSyncOptions, FLUX_FORCE, fluxForceApplied, fluxMetadata } from './object-options.js';
 
 /**
  * The deletion policies of a hook, by annotation, each spelled exactly as the engine reads it (any
@@ -102,13 +102,13 @@ function argoHook(annotations: Readonly<Record<string, string>>): boolean {
  * Helm hook, which it runs as one) deleted before each creation or never applied, an object of
  * `Force=true` (client-side apply), or of `Force=true,Replace=true` (but a CRD or a Namespace); for Flux, one of
  * `kustomize.toolkit.fluxcd.io/force: enabled`, or whose object in the cluster (`applied`, as the
- * output before had it) has it. kubectl (no engine) updates every object.
+ * output before had it, when Flux applied that) has it. kubectl (no engine) updates every object.
  */
 export function recreatedAtSync(engine: Engine | undefined, o: KubeObject, applied?: KubeObject): Recreation | undefined {
   const annotations = o.metadata.annotations ?? {};
   if (engine === 'flux') {
     const now = fluxMetadata(o, FLUX_FORCE.name, FLUX_FORCE.value);
-    const inCluster = applied && fluxMetadata(applied, FLUX_FORCE.name, FLUX_FORCE.value);
+    const inCluster = applied && fluxForceApplied(applied);
     if (inCluster) return { when: 'refused', by: now ?? `${inCluster}, as applied`, inCluster };
     return now ? { when: 'refused', by: now } : undefined;
   }
