@@ -47,12 +47,6 @@ export const FORCE_ANNOTATION: Readonly<Record<Engine, string>> = {
 };
 
 /**
- * The kinds Argo CD never replaces, updating them instead, whatever their sync options (gitops-engine
- * `applyObject`): `kubectl replace --force` of a CRD or a Namespace would delete what it holds.
- */
-const NEVER_REPLACED = new Set(['CustomResourceDefinition', 'Namespace']);
-
-/**
  * How an engine deletes and creates an object anew rather than updates it: `hook`, an Argo CD sync
  * hook deleted before each sync creates it again (or never applied); `refused`, whenever the API
  * server refuses its update; `every-sync`, at every sync (Argo CD's `Force=true,Replace=true`).
@@ -100,7 +94,7 @@ function argoHook(annotations: Readonly<Record<string, string>>): boolean {
  * How `engine` deletes and creates `o` anew rather than updating it, or undefined when it updates it
  * in place (and has its update refused): for Argo CD, a sync hook (`argocd.argoproj.io/hook`, or a
  * Helm hook, which it runs as one) deleted before each creation or never applied, an object of
- * `Force=true` (client-side apply), or of `Force=true,Replace=true` (but a CRD or a Namespace); for Flux, one of
+ * `Force=true` (client-side apply), or of `Force=true,Replace=true`; for Flux, one of
  * `kustomize.toolkit.fluxcd.io/force: enabled`, or whose object in the cluster (`applied`, as the
  * output before had it, when Flux applied that) has it. kubectl (no engine) updates every object.
  */
@@ -117,7 +111,6 @@ export function recreatedAtSync(engine: Engine | undefined, o: KubeObject, appli
   const { options, written } = argoCdSyncOptions(o);
   if (!options.includes('Force=true')) return undefined;
   const by = `the annotation ${ARGOCD_SYNC_OPTIONS}: ${written}`;
-  // a Namespace or CRD Argo CD updates instead (replaced, it would delete everything in it, or every object of its kind)
-  if (options.includes('Replace=true')) return NEVER_REPLACED.has(o.kind) ? undefined : { when: 'every-sync', by };
+  if (options.includes('Replace=true')) return { when: 'every-sync', by };
   return options.includes('ServerSideApply=true') ? undefined : { when: 'refused', by };
 }
