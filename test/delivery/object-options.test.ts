@@ -162,4 +162,28 @@ describe('a claim or Namespace its engine keeps from the prune', () => {
     expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: Merge'))).toBe(true);
     expect(warned('argocd', ...same('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'))).toBe(true);
   });
+
+  it('says that a Namespace Flux never prunes stays while the objects of dist/ in it are pruned as the stage prunes, or not at all without prune', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const was =
+      `${OBJECTS}\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: extra, annotations: { kustomize.toolkit.fluxcd.io/prune: disabled } }\n` +
+      '---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: { name: c, namespace: extra }\nspec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } }\n';
+    const namespace = (sync: StageEnvironment['sync']) =>
+      changes(delivered, delivered, { was, objects: OBJECTS, env: { engine: 'flux', sync } }).find((w) =>
+        w.includes('Namespace extra leaves'),
+      )!;
+    expect(namespace({ automated: false })).toBe(
+      `${at(MANIFESTS, 'stack: manifests')}: warning: Namespace extra leaves dist/data/: Flux, which delivers the stage, never prunes it ` +
+        '(the annotation kustomize.toolkit.fluxcd.io/prune: disabled, as applied): it stays in the cluster until it is deleted by hand; ' +
+        'the objects of dist/ in it are pruned one by one once its suspended Kustomization is resumed (flux resume kustomization <its Kustomization>), unless they are kept from the prune too\n' +
+        '  hint: to keep them, keep Namespace extra in the stage (among the files apps.legacy includes); to remove it on purpose, ' +
+        'Flux prunes the claims of dist/ in it once the stage is resumed, so before resuming it, keep them from the prune ' +
+        '(kubectl annotate persistentvolumeclaim --all -n extra kustomize.toolkit.fluxcd.io/prune=disabled), or write delivery: { sync: { prune: false } } in that commit; ' +
+        'then back up what it holds before deleting it by hand',
+    );
+    expect(namespace({ prune: false })).toContain(
+      'it stays in the cluster until it is deleted by hand; nor does Flux prune the objects of dist/ in it (it delivers the stage without prune)\n' +
+        '  hint: to keep them, keep Namespace extra in the stage (among the files apps.legacy includes); to remove it on purpose, back up what it holds before deleting it by hand',
+    );
+  });
 });
