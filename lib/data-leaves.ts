@@ -7,7 +7,7 @@
  */
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
-import { APPLIED_BY_HAND, type DeliveredBy, type Engine } from './model/engines.js';
+import { appliedByHand, type DeliveredBy, type Engine } from './model/engines.js';
 import { formatFieldPath } from './model/field-path.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import type { ObjectName } from './stack.js';
@@ -59,11 +59,12 @@ function stagePruning(delivery: DeliveredBy): Pruning & { readonly how: 'push' |
   return { how: delivery.prune ? 'resume' : 'never', delivery };
 }
 
-/** Argo CD's sync that prunes what left the stage's output. */
-const PRUNING_SYNC = `${APPLIED_BY_HAND.argocd} --prune`;
+/** The command by hand that prunes what left the stage's output (`sync`: Argo CD's sync with prune; `resume`: Flux's resume). */
+const pruningCommand = ({ how, delivery }: Pruning) => `${appliedByHand(delivery!)}${how === 'sync' ? ' --prune' : ''}`;
 
 /** What deletes an object that leaves a stage's output. */
-function deletedBy({ how, delivery, kept }: Pruning): string {
+function deletedBy(prune: Pruning): string {
+  const { how, delivery, kept } = prune;
   const name = delivery && engineName(delivery.engine);
   switch (how) {
     case 'kubectl':
@@ -71,9 +72,9 @@ function deletedBy({ how, delivery, kept }: Pruning): string {
     case 'push':
       return `${name}, which delivers the stage and prunes, deletes it as soon as the commit syncs`;
     case 'sync':
-      return `${name}, which delivers the stage ${delivery!.automated ? 'without prune' : 'synced by hand'}, deletes it at a sync with prune (${PRUNING_SYNC})`;
+      return `${name}, which delivers the stage ${delivery!.automated ? 'without prune' : 'synced by hand'}, deletes it at a sync with prune (${pruningCommand(prune)})`;
     case 'resume':
-      return `${name}, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (${APPLIED_BY_HAND.flux})`;
+      return `${name}, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (${pruningCommand(prune)})`;
     case 'never':
       return `${name}, which delivers the stage without prune, leaves it in the cluster until it is deleted by hand`;
     case 'kept':
@@ -102,22 +103,29 @@ function unappliedNote({ unapplied }: Pruning, object: string): string {
     : '';
 }
 
-/** When the engine that delivers a stage prunes what leaves its output, by `stagePruning`. */
-const PRUNED_WHEN: Readonly<Record<'push' | 'sync' | 'resume', string>> = {
-  push: 'as soon as the commit syncs',
-  sync: `at a sync with prune (${PRUNING_SYNC})`,
-  resume: `once its suspended Kustomization is resumed (${APPLIED_BY_HAND.flux})`,
-};
+/** When the engine that delivers a stage prunes what leaves its output, by `stagePruning` (`push`, `sync` or `resume`). */
+function prunedWhen(prune: Pruning): string {
+  if (prune.how === 'push') return 'as soon as the commit syncs';
+  return prune.how === 'sync'
+    ? `at a sync with prune (${pruningCommand(prune)})`
+    : `once its suspended Kustomization is resumed (${pruningCommand(prune)})`;
+}
 
 /** The step before which what leaves is copied or backed up, by `pruning`. */
-const PRUNED_AT: Readonly<Record<Pruning['how'], string>> = {
-  kubectl: 'applying with --prune',
-  push: 'pushing the commit (its engine prunes it as the commit syncs)',
-  sync: `syncing with prune (${PRUNING_SYNC})`,
-  resume: `resuming the stage (${APPLIED_BY_HAND.flux}), which prunes it`,
-  never: 'deleting it by hand',
-  kept: 'deleting it by hand',
-};
+function prunedAt(prune: Pruning): string {
+  switch (prune.how) {
+    case 'kubectl':
+      return 'applying with --prune';
+    case 'push':
+      return 'pushing the commit (its engine prunes it as the commit syncs)';
+    case 'sync':
+      return `syncing with prune (${pruningCommand(prune)})`;
+    case 'resume':
+      return `resuming the stage (${pruningCommand(prune)}), which prunes it`;
+    default:
+      return 'deleting it by hand';
+  }
+}
 
 /**
  * What to do before the step that deletes `objects` (`kubectl annotate` arguments: `namespace qa`,
@@ -128,7 +136,7 @@ const PRUNED_AT: Readonly<Record<Pruning['how'], string>> = {
 function beforePruned({ how, delivery }: Pruning, stage: string, objects: readonly string[], what = 'it', them = 'it'): string {
   if (how === 'never' || how === 'kept') return '';
   if (how === 'kubectl') return `apply it without --prune first (kubectl apply -k ${DIST_DIR}/${stage}), `;
-  if (how === 'sync') return `sync it without --prune first (${APPLIED_BY_HAND.argocd}), `;
+  if (how === 'sync') return `sync it without --prune first (${appliedByHand(delivery!)}), `;
   const { engine } = delivery!;
   const annotate = objects.map((o) => `kubectl annotate ${o} ${KEPT_FROM_PRUNE[engine]}`).join('; ');
   const when = how === 'push' ? 'as soon as the commit syncs, so before pushing' : 'once the stage is resumed, so before resuming it';
@@ -202,7 +210,7 @@ export function leaves(
       severity: 'warning',
       location: loaded.locate(setting),
       message: `${what}${dataAt} ${body}`,
-      hint: `to keep the data, set ${keep.join(' and ')}; to move it on purpose, copy the data over before ${PRUNED_AT[prune.how]}${note}`,
+      hint: `to keep the data, set ${keep.join(' and ')}; to move it on purpose, copy the data over before ${prunedAt(prune)}${note}`,
     };
   }
   if (moved)
@@ -213,13 +221,13 @@ export function leaves(
       message: `${what}${dataAt} ${body}`,
       hint: `to keep the data, keep the stage's namespace (namespace: ${old.metadata.namespace}); to move it on purpose, ${
         prune.how === 'kubectl' || prune.how === 'never'
-          ? `copy the data over before ${PRUNED_AT[prune.how]}`
+          ? `copy the data over before ${prunedAt(prune)}`
           : `${beforePruned(prune, loaded.context.name, [kubectlTarget(old)])}copy the data over, then delete it by hand`
       }${note}`,
     };
   const app = appOfFile(file);
   const place = placeOf(loaded, app, undefined);
-  const hint = `to keep the data, keep the object in the stage (${app ? `apps.${app}, ` : ''}with its names: a renamed app keeps them through its stack's settings, e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before ${PRUNED_AT[prune.how]}${note}`;
+  const hint = `to keep the data, keep the object in the stage (${app ? `apps.${app}, ` : ''}with its names: a renamed app keeps them through its stack's settings, e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before ${prunedAt(prune)}${note}`;
   return place.location
     ? { code, severity: 'warning', location: place.location, message: `${what}${dataAt} ${body}`, hint }
     : { code, severity: 'warning', subject: what, message: `it${dataAt} ${body}`, hint };
@@ -270,7 +278,7 @@ export function namespaceLeaves(
       (lost.length ? `, and so does what no file of ${DIST_DIR}/ holds in it: ${lost.join('; ')}` : '') +
       (rest.how === 'never'
         ? `; nor does ${engineName(rest.delivery!.engine)} prune the objects of ${DIST_DIR}/ in it (it delivers the stage without prune)`
-        : `; the objects of ${DIST_DIR}/ in it are pruned one by one ${PRUNED_WHEN[rest.how]}, unless they are kept from the prune too`) +
+        : `; the objects of ${DIST_DIR}/ in it are pruned one by one ${prunedWhen(rest)}, unless they are kept from the prune too`) +
       keptOutOfSync(prune, describeObject(old));
     first = claims.length ? beforePruned(rest, stage, claims, `the claims of ${DIST_DIR}/ in it`, 'them') : '';
   } else {
@@ -283,7 +291,7 @@ export function namespaceLeaves(
     ? `to keep them, set namespace: ${name} back; to move the stage on purpose, ${first}make the Secrets in namespace ${now} and copy the data over, then delete namespace ${name} by hand${note}`
     : `to keep them, keep Namespace ${name} in the stage${app ? ` (among the files apps.${app} includes)` : ''}; to remove it on purpose, ${
         prune.how === 'kept' ? first : ''
-      }back up what it holds before ${PRUNED_AT[prune.how]}${note}`;
+      }back up what it holds before ${prunedAt(prune)}${note}`;
   const location = moved ? loaded.locate(['namespace']) : (placeOf(loaded, app, undefined).location ?? loaded.locate(['apps']));
   return { code: 'output/data-leaves', severity: 'warning', location, message, hint };
 }

@@ -170,7 +170,7 @@ describe('data that leaves the output', () => {
     // Flux's annotation; and a stage Argo CD syncs by hand (or without prune) is synced without --prune first
     expect(changes(before, after, { env: { engine: 'flux' } }).join('\n')).toContain('kustomize.toolkit.fluxcd.io/prune=disabled');
     for (const sync of [{ automated: false }, { prune: false }])
-      expect(moving(sync)[0]).toContain('sync it without --prune first (argocd app sync <its Application>), make the Secrets');
+      expect(moving(sync)[0]).toContain('sync it without --prune first (argocd app sync stagecraft-data), make the Secrets');
     expect(changes(before, after).join('\n')).toContain('apply it without --prune first (kubectl apply -k dist/data), make the Secrets');
   });
 
@@ -182,7 +182,7 @@ describe('data that leaves the output', () => {
     // a suspended Kustomization prunes when it is resumed; flux reconcile refuses a suspended one
     const suspended = namespace({ engine: 'flux', sync: { automated: false } });
     expect(suspended).toContain(
-      ': Flux, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (flux resume kustomization <its Kustomization>), and with it everything in it',
+      ': Flux, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (flux resume kustomization stagecraft-data), and with it everything in it',
     );
     expect(suspended).toContain(
       '  hint: to keep them, set namespace: data back; to move the stage on purpose, Flux prunes it once the stage is resumed, so before resuming it, keep it from the prune ' +
@@ -190,10 +190,10 @@ describe('data that leaves the output', () => {
         'or write delivery: { sync: { prune: false } } in that commit; then make the Secrets',
     );
     expect(namespace({ engine: 'argocd', sync: { automated: false } })).toContain(
-      ': Argo CD, which delivers the stage synced by hand, deletes it at a sync with prune (argocd app sync <its Application> --prune), and with it',
+      ': Argo CD, which delivers the stage synced by hand, deletes it at a sync with prune (argocd app sync stagecraft-data --prune), and with it',
     );
     expect(namespace({ engine: 'argocd', sync: { prune: false } })).toContain(
-      ': Argo CD, which delivers the stage without prune, deletes it at a sync with prune (argocd app sync <its Application> --prune), and with it',
+      ': Argo CD, which delivers the stage without prune, deletes it at a sync with prune (argocd app sync stagecraft-data --prune), and with it',
     );
     const kept = namespace({ engine: 'flux', sync: { prune: false } });
     expect(kept).toContain(
@@ -203,9 +203,18 @@ describe('data that leaves the output', () => {
     // a claim that leaves with the namespace: kept from the prune that resuming the stage does
     expect(changes(before, after, { env: { engine: 'flux', sync: { automated: false } } })).toContainEqual(
       expect.stringContaining(
-        'PersistentVolumeClaim data/mysql leaves dist/data/: Flux, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (flux resume kustomization <its Kustomization>), and the volume bound to it is released',
+        'PersistentVolumeClaim data/mysql leaves dist/data/: Flux, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (flux resume kustomization stagecraft-data), and the volume bound to it is released',
       ),
     );
+  });
+
+  it("names the stage's own Application or Kustomization in the commands its hints give: <project>-<stage>, the project file's delivery.project", () => {
+    const before = `${STAGE}${MANIFESTS.replace('apps:\n', '')}delivery: { cluster: nonprod }\n`;
+    const after = `namespace: data2\n${before}`;
+    const text = (env: StageEnvironment) => changes(before, after, { env }).join('\n');
+    expect(text({ engine: 'argocd', project: 'shop', sync: { automated: false } })).toContain('argocd app sync shop-data --prune');
+    expect(text({ engine: 'flux', project: 'shop', sync: { automated: false } })).toContain('flux resume kustomization shop-data');
+    expect(text({ engine: 'flux', sync: { automated: false } })).toContain('flux resume kustomization stagecraft-data');
   });
 
   it('when the stage is delivered by an engine that prunes as it syncs, says that the engine deletes the Namespace and claims, not kubectl apply --prune', () => {
@@ -229,7 +238,7 @@ describe('data that leaves the output', () => {
     );
     // synced by hand: by a sync with prune
     expect(messages({ engine: 'argocd', sync: { automated: false } })[0]).toContain(
-      ': Argo CD, which delivers the stage synced by hand, deletes it at a sync with prune (argocd app sync <its Application> --prune), and with it',
+      ': Argo CD, which delivers the stage synced by hand, deletes it at a sync with prune (argocd app sync stagecraft-data --prune), and with it',
     );
   });
 
@@ -304,7 +313,7 @@ describe('fields the API server will not change', () => {
     expect(argoHint).toBe(
       'keep the old value, or delete it and apply again on purpose (kubectl delete service db -n data): its clients cannot reach it in between; ' +
         'Argo CD delivers the stage: delete it only once this commit is pushed and its sync has failed (deleted before, a sync of the commit before makes it again as it was), ' +
-        'then sync the stage by hand (argocd app sync <its Application>), since Argo CD does not sync that commit again by itself',
+        'then sync the stage by hand (argocd app sync stagecraft-data), since Argo CD does not sync that commit again by itself',
     );
     const [flux, fluxHint] = warning(delivered, { engine: 'flux' }).split('\n  hint: ');
     expect(flux).toMatch(
@@ -352,7 +361,7 @@ describe('fields the API server will not change', () => {
     expect(hint(delivered, { engine: 'flux' })).toBe(
       'keep the old value, or delete the Job and apply again on purpose (kubectl delete job migrate -n data): it then runs again, with the new spec; ' +
         'Flux delivers the stage: delete it only once this commit is pushed and its apply has failed (deleted before, an apply of the commit before makes it again as it was); ' +
-        'Flux applies it anew at its next try, within 2 minutes (flux reconcile kustomization <its Kustomization> does it at once); ' +
+        'Flux applies it anew at its next try, within 2 minutes (flux reconcile kustomization stagecraft-data does it at once); ' +
         'or, so that Flux deletes and creates it anew whenever its update is refused, annotate it in its file kustomize.toolkit.fluxcd.io/force: enabled',
     );
     // Force=true alone: with Replace=true, Argo CD would replace the Job, running it again, at every sync of the stage
@@ -460,7 +469,7 @@ describe('fields the API server will not change', () => {
       '(kubectl delete job migrate -n data); Flux delivers the stage: delete it only once this commit is pushed and its apply has failed',
     );
     expect(hint({ engine: 'flux', sync: { automated: false } })).toContain(
-      "(kubectl delete job migrate -n data); Flux's Kustomization of the stage is suspended: once this commit is pushed, delete it, then resume the stage (flux resume kustomization <its Kustomization>), which applies it anew; applied, it runs again",
+      "(kubectl delete job migrate -n data); Flux's Kustomization of the stage is suspended: once this commit is pushed, delete it, then resume the stage (flux resume kustomization stagecraft-data), which applies it anew; applied, it runs again",
     );
   });
 
@@ -470,19 +479,19 @@ describe('fields the API server will not change', () => {
     const warning = (env: StageEnvironment) => changes(delivered, delivered, { objects, env }).find((w) => w.includes('Service data/db'))!;
     const [flux, fluxHint] = warning({ engine: 'flux', sync: { automated: false } }).split('\n  hint: ');
     expect(flux).toContain(
-      "(a Service's clusterIP cannot change): its Kustomization is suspended, so Flux applies nothing until it is resumed (flux resume kustomization <its Kustomization>); " +
+      "(a Service's clusterIP cannot change): its Kustomization is suspended, so Flux applies nothing until it is resumed (flux resume kustomization stagecraft-data); " +
         "then Flux's apply of the stage fails on it",
     );
     expect(fluxHint).toMatch(
-      /; Flux's Kustomization of the stage is suspended: once this commit is pushed, delete it, then resume the stage \(flux resume kustomization <its Kustomization>\), which applies it anew$/,
+      /; Flux's Kustomization of the stage is suspended: once this commit is pushed, delete it, then resume the stage \(flux resume kustomization stagecraft-data\), which applies it anew$/,
     );
     expect(fluxHint).not.toContain('flux reconcile');
     const [argo, argoHint] = warning({ engine: 'argocd', sync: { automated: false } }).split('\n  hint: ');
     expect(argo).toMatch(
-      /: Argo CD's sync of the stage, which is synced by hand \(argocd app sync <its Application>\), fails on it, refused by the API server: the Application stays OutOfSync, and what comes in later sync waves is not applied$/,
+      /: Argo CD's sync of the stage, which is synced by hand \(argocd app sync stagecraft-data\), fails on it, refused by the API server: the Application stays OutOfSync, and what comes in later sync waves is not applied$/,
     );
     expect(argoHint).toMatch(
-      /; Argo CD syncs the stage only by hand: once this commit is pushed, delete it, then sync the stage \(argocd app sync <its Application>\)$/,
+      /; Argo CD syncs the stage only by hand: once this commit is pushed, delete it, then sync the stage \(argocd app sync stagecraft-data\)$/,
     );
     expect(argoHint).not.toContain('its sync has failed');
   });

@@ -175,7 +175,7 @@ describe('a claim or Namespace its engine keeps from the prune', () => {
     expect(namespace({ automated: false })).toBe(
       `${at(MANIFESTS, 'stack: manifests')}: warning: Namespace extra leaves dist/data/: Flux, which delivers the stage, never prunes it ` +
         '(the annotation kustomize.toolkit.fluxcd.io/prune: disabled, as applied): it stays in the cluster until it is deleted by hand; ' +
-        'the objects of dist/ in it are pruned one by one once its suspended Kustomization is resumed (flux resume kustomization <its Kustomization>), unless they are kept from the prune too\n' +
+        'the objects of dist/ in it are pruned one by one once its suspended Kustomization is resumed (flux resume kustomization stagecraft-data), unless they are kept from the prune too\n' +
         '  hint: to keep them, keep Namespace extra in the stage (among the files apps.legacy includes); to remove it on purpose, ' +
         'Flux prunes the claims of dist/ in it once the stage is resumed, so before resuming it, keep them from the prune ' +
         '(kubectl annotate persistentvolumeclaim --all -n extra kustomize.toolkit.fluxcd.io/prune=disabled), or write delivery: { sync: { prune: false } } in that commit; ' +
