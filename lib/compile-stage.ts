@@ -15,6 +15,7 @@ import { formatFieldPath as dotted } from './model/field-path.js';
 import { compareCodePoints } from './model/order.js';
 import type { PromotionDeclaration } from './promotion-order.js';
 import { DELIVERY_DIR } from './delivery/index.js';
+import { DEFAULT_PROJECT, stageObjectName } from './delivery/delivery-plan.js';
 import { unknownRemoteKeys } from './constructs/external-secrets.js';
 import { PLACED_SETTINGS, deliveredStage, placesOf, type DeliveredStage } from './delivery/stage.js';
 import type { ClusterSpec, Engine, StageDelivery } from './config/delivery.js';
@@ -163,6 +164,11 @@ export interface StageEnvironment {
   readonly clusters?: Readonly<Record<string, ClusterSpec>>;
   /** The project file's cluster, for a stage whose `delivery:` names none. */
   readonly cluster?: string;
+  /**
+   * The project file's `delivery.project`, which names each stage's Application or Kustomization
+   * (`<project>-<stage>`), so that the hints print it. @default 'stagecraft' (lib/delivery/delivery-plan.ts)
+   */
+  readonly project?: string;
   readonly crds?: readonly KubeObject[];
   readonly cache?: RenderCache;
 }
@@ -318,7 +324,8 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     // what the cluster cannot take from this output: read only where an object of a watched kind changed
     // (what deletes what leaves it, and what applies it, is the engine's sync policy's: on each push, by hand, suspended)
     const sync = delivery && resolvedSync({ ...env.sync, ...delivery.sync });
-    const by = sync && engine ? { engine, automated: sync.automated, prune: sync.prune } : undefined;
+    const name = stageObjectName(env.project ?? DEFAULT_PROJECT, loaded.context.name);
+    const by = sync && engine ? { engine, name, automated: sync.automated, prune: sync.prune } : undefined;
     const named = delivery && (delivery.cluster ?? env.cluster);
     const cluster = named !== undefined && env.clusters && Object.hasOwn(env.clusters, named) ? env.clusters[named] : undefined;
     const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, by, cluster);

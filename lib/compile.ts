@@ -178,6 +178,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     sync: project.delivery?.sync,
     clusters: project.delivery?.clusters,
     cluster: project.delivery?.cluster,
+    project: project.delivery?.project,
     crds: options.crds,
     cache: options.cache,
   };

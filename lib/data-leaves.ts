@@ -7,14 +7,14 @@
  */
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
-import { APPLIED_BY_HAND, type DeliveredBy, type Engine } from './model/engines.js';
+import { appliedByHand, type DeliveredBy, type Engine } from './model/engines.js';
 import { formatFieldPath } from './model/field-path.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import type { ObjectName } from './stack.js';
 import { DIST_DIR } from './synth/disk.js';
 import type { NamespaceHoldings } from './synth/inventory.js';
 import { volumeSource } from './immutable-fields.js';
-import { KEPT_FROM_PRUNE, keptFromPrune } from './delivery/object-options.js';
+import { FLUX_RECONCILE_DISABLED, KEPT_FROM_PRUNE, keptFromPrune, unappliedKeep } from './delivery/object-options.js';
 import { namesOf, placeOf } from './setting-places.js';
 import { requiredSecretsOf } from './required-secrets.js';
 
@@ -38,6 +38,8 @@ interface Pruning {
   readonly delivery?: DeliveredBy;
   /** What keeps the object from the engine's prune, in words (lib/delivery/object-options.ts `keptFromPrune`). */
   readonly kept?: string;
+  /** Flux's keep-from-prune setting in the old manifest that Flux never put on the object in the cluster (`unappliedKeep`). */
+  readonly unapplied?: string;
 }
 
 /** How `old` (as the output before had it, so as applied) is deleted once it leaves the output. */
@@ -45,17 +47,24 @@ function pruning(delivery: DeliveredBy | undefined, old: KubeObject): Pruning {
   if (!delivery) return { how: 'kubectl' };
   const kept = keptFromPrune(delivery.engine, old);
   if (kept) return { how: 'kept', delivery, kept };
+  const unapplied = unappliedKeep(delivery.engine, old);
+  return { ...stagePruning(delivery), ...(unapplied ? { unapplied } : {}) };
+}
+
+/** How the stage's engine deletes an object of its output that leaves it, by its sync policy alone. */
+function stagePruning(delivery: DeliveredBy): Pruning & { readonly how: 'push' | 'sync' | 'resume' | 'never' } {
   if (delivery.automated && delivery.prune) return { how: 'push', delivery };
   // an Application synced by hand writes no prune: the sync command says it
   if (delivery.engine === 'argocd') return { how: 'sync', delivery };
   return { how: delivery.prune ? 'resume' : 'never', delivery };
 }
 
-/** Argo CD's sync that prunes what left the stage's output. */
-const PRUNING_SYNC = `${APPLIED_BY_HAND.argocd} --prune`;
+/** The command by hand that prunes what left the stage's output (`sync`: Argo CD's sync with prune; `resume`: Flux's resume). */
+const pruningCommand = ({ how, delivery }: Pruning) => `${appliedByHand(delivery!)}${how === 'sync' ? ' --prune' : ''}`;
 
 /** What deletes an object that leaves a stage's output. */
-function deletedBy({ how, delivery, kept }: Pruning): string {
+function deletedBy(prune: Pruning): string {
+  const { how, delivery, kept } = prune;
   const name = delivery && engineName(delivery.engine);
   switch (how) {
     case 'kubectl':
@@ -63,45 +72,75 @@ function deletedBy({ how, delivery, kept }: Pruning): string {
     case 'push':
       return `${name}, which delivers the stage and prunes, deletes it as soon as the commit syncs`;
     case 'sync':
-      return `${name}, which delivers the stage ${delivery!.automated ? 'without prune' : 'synced by hand'}, deletes it at a sync with prune (${PRUNING_SYNC})`;
+      return `${name}, which delivers the stage ${delivery!.automated ? 'without prune' : 'synced by hand'}, deletes it at a sync with prune (${pruningCommand(prune)})`;
     case 'resume':
-      return `${name}, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (${APPLIED_BY_HAND.flux})`;
+      return `${name}, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (${pruningCommand(prune)})`;
     case 'never':
       return `${name}, which delivers the stage without prune, leaves it in the cluster until it is deleted by hand`;
     case 'kept':
-      // Argo CD's docs (sync options, "No Prune Resources"): the app is out of sync while it expects a prune
-      return `${name}, which delivers the stage, never prunes it (${kept}, as applied): it stays in the cluster until it is deleted by hand${
-        delivery!.engine === 'argocd'
-          ? ', and the Application is OutOfSync while it is there (unless it is annotated argocd.argoproj.io/compare-options: IgnoreExtraneous)'
-          : ''
-      }`;
+      return `${name}, which delivers the stage, never prunes it (${kept}, as applied): it stays in the cluster until it is deleted by hand`;
   }
 }
 
+/**
+ * What an object its engine never prunes does to the stage, said last in the warning: Argo CD's docs
+ * (sync options, "No Prune Resources"): the app is out of sync while it expects a prune.
+ */
+function keptOutOfSync({ how, delivery }: Pruning, it = 'it'): string {
+  return how === 'kept' && delivery!.engine === 'argocd'
+    ? `, and the Application is OutOfSync while ${it} is there (unless it is annotated argocd.argoproj.io/compare-options: IgnoreExtraneous)`
+    : '';
+}
+
+/**
+ * The hint's last words for an object whose old manifest has Flux's keep-from-prune setting that Flux
+ * never put in the cluster (`prune.unapplied`), as `kubectl annotate` arguments (`pvc mysql -n qa`):
+ * it protects only once it is on the object in the cluster.
+ */
+function unappliedNote({ unapplied }: Pruning, object: string): string {
+  return unapplied
+    ? `; ${unapplied} keeps it from Flux's prune only once it is on the object in the cluster, where Flux, which never applies a manifest that has it, did not put it (kubectl annotate ${object} ${FLUX_RECONCILE_DISABLED})`
+    : '';
+}
+
+/** When the engine that delivers a stage prunes what leaves its output, by `stagePruning` (`push`, `sync` or `resume`). */
+function prunedWhen(prune: Pruning): string {
+  if (prune.how === 'push') return 'as soon as the commit syncs';
+  return prune.how === 'sync'
+    ? `at a sync with prune (${pruningCommand(prune)})`
+    : `once its suspended Kustomization is resumed (${pruningCommand(prune)})`;
+}
+
 /** The step before which what leaves is copied or backed up, by `pruning`. */
-const PRUNED_AT: Readonly<Record<Pruning['how'], string>> = {
-  kubectl: 'applying with --prune',
-  push: 'pushing the commit (its engine prunes it as the commit syncs)',
-  sync: `syncing with prune (${PRUNING_SYNC})`,
-  resume: `resuming the stage (${APPLIED_BY_HAND.flux}), which prunes it`,
-  never: 'deleting it by hand',
-  kept: 'deleting it by hand',
-};
+function prunedAt(prune: Pruning): string {
+  switch (prune.how) {
+    case 'kubectl':
+      return 'applying with --prune';
+    case 'push':
+      return 'pushing the commit (its engine prunes it as the commit syncs)';
+    case 'sync':
+      return `syncing with prune (${pruningCommand(prune)})`;
+    case 'resume':
+      return `resuming the stage (${pruningCommand(prune)}), which prunes it`;
+    default:
+      return 'deleting it by hand';
+  }
+}
 
 /**
  * What to do before the step that deletes `objects` (`kubectl annotate` arguments: `namespace qa`,
  * `pvc mysql -n qa`) as the stage is applied, so that it is left while the data is copied: keep it
  * from the engine's prune (as the commit syncs, or as the stage is resumed), sync or apply without
- * prune; '' when nothing deletes it.
+ * prune; '' when nothing deletes it. `what` names the objects, and `them` says them again (`it`).
  */
-function beforePruned({ how, delivery }: Pruning, stage: string, objects: readonly string[]): string {
+function beforePruned({ how, delivery }: Pruning, stage: string, objects: readonly string[], what = 'it', them = 'it'): string {
   if (how === 'never' || how === 'kept') return '';
   if (how === 'kubectl') return `apply it without --prune first (kubectl apply -k ${DIST_DIR}/${stage}), `;
-  if (how === 'sync') return `sync it without --prune first (${APPLIED_BY_HAND.argocd}), `;
+  if (how === 'sync') return `sync it without --prune first (${appliedByHand(delivery!)}), `;
   const { engine } = delivery!;
   const annotate = objects.map((o) => `kubectl annotate ${o} ${KEPT_FROM_PRUNE[engine]}`).join('; ');
   const when = how === 'push' ? 'as soon as the commit syncs, so before pushing' : 'once the stage is resumed, so before resuming it';
-  return `${engineName(engine)} prunes it ${when}, keep it from the prune (${annotate}), or write delivery: { sync: { prune: false } } in that commit; then `;
+  return `${engineName(engine)} prunes ${what} ${when}, keep ${them} from the prune (${annotate}), or write delivery: { sync: { prune: false } } in that commit; then `;
 }
 
 /** An engine as messages name it. */
@@ -158,9 +197,10 @@ export function leaves(
   const prune = pruning(delivery, old);
   const body =
     dir === `${DIST_DIR}/${loaded.context.name}/`
-      ? `leaves ${dir}: ${deletedBy(prune)}${prune.how === 'kept' ? '' : `, ${lost}`}${instead}`
+      ? `leaves ${dir}: ${deletedBy(prune)}${prune.how === 'kept' ? '' : `, ${lost}`}${instead}${keptOutOfSync(prune)}`
       : `is in ${dir}, the output of namespace ${loaded.context.namespace}, which stage ${loaded.context.name} now makes, but not in this stage's output: once it is deleted, ${lost.replace(/^and /, '')}${instead}`;
   const code = 'output/data-leaves';
+  const note = unappliedNote(prune, kubectlTarget(old));
   if (successor) {
     const setting = ['apps', successor.app, ...successor.n.setting!];
     const keep = [`${formatFieldPath(setting)}: ${name}`];
@@ -170,7 +210,7 @@ export function leaves(
       severity: 'warning',
       location: loaded.locate(setting),
       message: `${what}${dataAt} ${body}`,
-      hint: `to keep the data, set ${keep.join(' and ')}; to move it on purpose, copy the data over before ${PRUNED_AT[prune.how]}`,
+      hint: `to keep the data, set ${keep.join(' and ')}; to move it on purpose, copy the data over before ${prunedAt(prune)}${note}`,
     };
   }
   if (moved)
@@ -181,13 +221,13 @@ export function leaves(
       message: `${what}${dataAt} ${body}`,
       hint: `to keep the data, keep the stage's namespace (namespace: ${old.metadata.namespace}); to move it on purpose, ${
         prune.how === 'kubectl' || prune.how === 'never'
-          ? `copy the data over before ${PRUNED_AT[prune.how]}`
+          ? `copy the data over before ${prunedAt(prune)}`
           : `${beforePruned(prune, loaded.context.name, [kubectlTarget(old)])}copy the data over, then delete it by hand`
-      }`,
+      }${note}`,
     };
   const app = appOfFile(file);
   const place = placeOf(loaded, app, undefined);
-  const hint = `to keep the data, keep the object in the stage (${app ? `apps.${app}, ` : ''}with its names: a renamed app keeps them through its stack's settings, e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before ${PRUNED_AT[prune.how]}`;
+  const hint = `to keep the data, keep the object in the stage (${app ? `apps.${app}, ` : ''}with its names: a renamed app keeps them through its stack's settings, e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before ${prunedAt(prune)}${note}`;
   return place.location
     ? { code, severity: 'warning', location: place.location, message: `${what}${dataAt} ${body}`, hint }
     : { code, severity: 'warning', subject: what, message: `it${dataAt} ${body}`, hint };
@@ -198,7 +238,9 @@ export function leaves(
  * longer includes one): `kubectl apply --prune` deletes it, and the API server then deletes
  * everything in it, also what no file of `dist/` holds: the Secrets the stage requires (its
  * `stagecraft.dev/required-secrets`), whose values are in no commit, and the claims its
- * StatefulSets made from their volumeClaimTemplates, with their data.
+ * StatefulSets made from their volumeClaimTemplates, with their data. One its engine never prunes
+ * stays, and what no file of `dist/` holds with it, while the engine prunes the objects of `dist/`
+ * in it one by one, as it prunes what leaves the stage.
  * @param file the file of the output it is in
  * @param objects the objects of the output it leaves
  * @param delivery the engine that delivers the stage and its sync policy, when one does
@@ -224,19 +266,32 @@ export function namespaceLeaves(
   const now = loaded.context.namespace;
   const prune = pruning(delivery, old);
   const moved = own && name !== now ? ` (the stage's namespace is ${now} now)` : '';
-  const message =
-    `${describeObject(old)} leaves ${dir}${moved}: ${deletedBy(prune)}, and with it everything in it` +
-    (lost.length ? `, also what no file of ${DIST_DIR}/ holds: ${lost.join('; ')}` : '');
   // an engine that prunes deletes the claims of dist/ in it too, one by one
-  const kept = [
-    kubectlTarget(old),
-    ...(inside.some((o) => o.kind === 'PersistentVolumeClaim') ? [`persistentvolumeclaim --all -n ${name}`] : []),
-  ];
-  const first = beforePruned(prune, loaded.context.name, kept);
+  const claims = inside.some((o) => o.kind === 'PersistentVolumeClaim') ? [`persistentvolumeclaim --all -n ${name}`] : [];
+  const stage = loaded.context.name;
+  let message = `${describeObject(old)} leaves ${dir}${moved}: ${deletedBy(prune)}`;
+  let first: string;
+  if (prune.how === 'kept') {
+    // the Namespace stays, and what no file of dist/ holds with it; its engine prunes the rest as it prunes what leaves the stage
+    const rest = stagePruning(prune.delivery!);
+    message +=
+      (lost.length ? `, and so does what no file of ${DIST_DIR}/ holds in it: ${lost.join('; ')}` : '') +
+      (rest.how === 'never'
+        ? `; nor does ${engineName(rest.delivery!.engine)} prune the objects of ${DIST_DIR}/ in it (it delivers the stage without prune)`
+        : `; the objects of ${DIST_DIR}/ in it are pruned one by one ${prunedWhen(rest)}, unless they are kept from the prune too`) +
+      keptOutOfSync(prune, describeObject(old));
+    first = claims.length ? beforePruned(rest, stage, claims, `the claims of ${DIST_DIR}/ in it`, 'them') : '';
+  } else {
+    message += `, and with it everything in it${lost.length ? `, also what no file of ${DIST_DIR}/ holds: ${lost.join('; ')}` : ''}`;
+    first = beforePruned(prune, stage, [kubectlTarget(old), ...claims]);
+  }
+  const note = unappliedNote(prune, kubectlTarget(old));
   // one a manifests app included: at that app (else, the app gone, at apps:)
   const hint = moved
-    ? `to keep them, set namespace: ${name} back; to move the stage on purpose, ${first}make the Secrets in namespace ${now} and copy the data over, then delete namespace ${name} by hand`
-    : `to keep them, keep Namespace ${name} in the stage${app ? ` (among the files apps.${app} includes)` : ''}; to remove it on purpose, back up what it holds before ${PRUNED_AT[prune.how]}`;
+    ? `to keep them, set namespace: ${name} back; to move the stage on purpose, ${first}make the Secrets in namespace ${now} and copy the data over, then delete namespace ${name} by hand${note}`
+    : `to keep them, keep Namespace ${name} in the stage${app ? ` (among the files apps.${app} includes)` : ''}; to remove it on purpose, ${
+        prune.how === 'kept' ? first : ''
+      }back up what it holds before ${prunedAt(prune)}${note}`;
   const location = moved ? loaded.locate(['namespace']) : (placeOf(loaded, app, undefined).location ?? loaded.locate(['apps']));
   return { code: 'output/data-leaves', severity: 'warning', location, message, hint };
 }

@@ -11,7 +11,7 @@
 import { STACKS } from '../apps/index.js';
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
-import { APPLIED_BY_HAND, type DeliveredBy } from './model/engines.js';
+import { appliedByHand, type DeliveredBy } from './model/engines.js';
 import { engineName } from './data-leaves.js';
 import { parseManifests } from './checks/manifests.js';
 import type { KubeObject } from './model/object.js';
@@ -74,13 +74,14 @@ export function liveImageEdits(loaded: LoadedStage, readOutput: OutputReader | u
   return problems;
 }
 
-/** When the engine has applied a pushed commit, in words: once it has synced it, or once it is told to (`APPLIED_BY_HAND`). */
-function syncedOnce({ engine, automated }: DeliveredBy): string {
+/** When the engine has applied a pushed commit, in words: once it has synced it, or once it is told to (`appliedByHand`). */
+function syncedOnce(by: DeliveredBy): string {
+  const { engine, automated } = by;
   const name = engineName(engine);
   if (automated) return `${name} has synced it`;
   return engine === 'flux'
-    ? `${name} has applied it, which it does only once its suspended Kustomization is resumed (${APPLIED_BY_HAND.flux})`
-    : `${name} has synced it, which it does only when the stage is synced by hand (${APPLIED_BY_HAND.argocd})`;
+    ? `${name} has applied it, which it does only once its suspended Kustomization is resumed (${appliedByHand(by)})`
+    : `${name} has synced it, which it does only when the stage is synced by hand (${appliedByHand(by)})`;
 }
 
 /** The objects of an output file; none when there is no file, or it is not one stagecraft could read. */

@@ -240,7 +240,7 @@ function comparedChanges(
     const now = newObjects.get(key);
     if (!old || !now) continue;
     // what Flux never updates (ssa: IfNotPresent or Ignore, reconcile: disabled) has no update to refuse, nor any other change it applies
-    if (notUpdated(engine, now, old)) continue;
+    if (notUpdated(engine, now)) continue;
     // what the engine deletes and creates anew (a hook, an object it is told to force) has no update to refuse: harmless
     // for a hook and a Job (it runs again), not for a workload's pods, a Service's clients, a claim's data (refused says so)
     const recreation = recreatedAtSync(engine, now, old);

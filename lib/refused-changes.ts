@@ -8,7 +8,7 @@
  */
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
-import { APPLIED_BY_HAND, type DeliveredBy, type Engine } from './model/engines.js';
+import { appliedByHand, type DeliveredBy, type Engine } from './model/engines.js';
 import type { includedPlaces } from './checks/manifests.js';
 import { formatFieldPath } from './model/field-path.js';
 import { describeObject, type KubeObject, kubectlTarget, ownEntry } from './model/object.js';
@@ -96,11 +96,11 @@ function refusedApply(delivery: DeliveredBy | undefined): string {
   if (delivery.engine === 'flux')
     return delivery.automated
       ? flux
-      : `its Kustomization is suspended, so Flux applies nothing until it is resumed (${APPLIED_BY_HAND.flux}); then ${flux}`;
+      : `its Kustomization is suspended, so Flux applies nothing until it is resumed (${appliedByHand(delivery)}); then ${flux}`;
   return delivery.automated
     ? "Argo CD's sync of the stage fails on it, refused by the API server: the Application stays OutOfSync, what comes in later sync waves is not applied, " +
         'and once its retries are spent Argo CD does not sync that commit again by itself'
-    : `Argo CD's sync of the stage, which is synced by hand (${APPLIED_BY_HAND.argocd}), fails on it, refused by the API server: the Application stays OutOfSync, and what comes in later sync waves is not applied`;
+    : `Argo CD's sync of the stage, which is synced by hand (${appliedByHand(delivery)}), fails on it, refused by the API server: the Application stays OutOfSync, and what comes in later sync waves is not applied`;
 }
 
 /**
@@ -109,16 +109,17 @@ function refusedApply(delivery: DeliveredBy | undefined): string {
  * engine's next sync (a self-heal, Flux's interval) makes it again from the commit before, as it
  * was; where it does not, nothing applies the stage until the command that applies it by hand.
  */
-function deletedByHand({ engine, automated }: DeliveredBy): string {
+function deletedByHand(delivery: DeliveredBy): string {
+  const { engine, automated, name } = delivery;
   if (!automated)
     return engine === 'argocd'
-      ? `; Argo CD syncs the stage only by hand: once this commit is pushed, delete it, then sync the stage (${APPLIED_BY_HAND.argocd})`
-      : `; Flux's Kustomization of the stage is suspended: once this commit is pushed, delete it, then resume the stage (${APPLIED_BY_HAND.flux}), which applies it anew`;
+      ? `; Argo CD syncs the stage only by hand: once this commit is pushed, delete it, then sync the stage (${appliedByHand(delivery)})`
+      : `; Flux's Kustomization of the stage is suspended: once this commit is pushed, delete it, then resume the stage (${appliedByHand(delivery)}), which applies it anew`;
   return engine === 'argocd'
     ? '; Argo CD delivers the stage: delete it only once this commit is pushed and its sync has failed (deleted before, a sync of the commit before makes it again as it was), ' +
-        `then sync the stage by hand (${APPLIED_BY_HAND.argocd}), since Argo CD does not sync that commit again by itself`
+        `then sync the stage by hand (${appliedByHand(delivery)}), since Argo CD does not sync that commit again by itself`
     : '; Flux delivers the stage: delete it only once this commit is pushed and its apply has failed (deleted before, an apply of the commit before makes it again as it was); ' +
-        'Flux applies it anew at its next try, within 2 minutes (flux reconcile kustomization <its Kustomization> does it at once)';
+        `Flux applies it anew at its next try, within 2 minutes (flux reconcile kustomization ${name} does it at once)`;
 }
 
 /** What deleting an object costs, by kind: the data of a claim or volume, a Service's clients for a while. */

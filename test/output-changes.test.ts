@@ -2,65 +2,13 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileStage, type StageEnvironment, type StageSource } from '../lib/compile-stage.js';
-import { formatProblem, type Problem } from '../lib/errors.js';
-import { textTree } from '../lib/synth/file-content.js';
+import { compileStage, type StageEnvironment } from '../lib/compile-stage.js';
+import { formatProblem } from '../lib/errors.js';
 import { beginOutput, writtenLines } from '../lib/cli/output.js';
 import { compile, openProject } from '../lib/cli/project.js';
 import { releaseHeldLocks } from '../lib/cli/lock.js';
 import { REPO, runCli, tempProject } from './helpers/cli.js';
-
-const FILE = 'environments/data.yaml';
-const STAGE = readFileSync(join(REPO, 'test/fixtures/stages/data-volumes.yaml'), 'utf8');
-const OBJECTS_FILE = 'objects/all.yaml';
-const OBJECTS = readFileSync(join(REPO, 'test/fixtures/manifests/immutable/objects.yaml'), 'utf8');
-const MANIFESTS = `apps:\n  legacy:\n    stack: manifests\n    include: [${OBJECTS_FILE}]\n`;
-
-/** The output of compiling `text` as stage `data`, as text by file. */
-function output(text: string, objects = OBJECTS): Map<string, string> {
-  const outcome = compileStage(source(text, objects), {});
-  expect(outcome.problems).toEqual([]);
-  return textTree(outcome.files!);
-}
-
-function source(text: string, objects: string, readOutput?: StageSource['readOutput']): StageSource {
-  return {
-    stage: 'data',
-    file: FILE,
-    text,
-    readSource: (p) => (p === OBJECTS_FILE ? new Map([[p, objects]]) : undefined),
-    ...(readOutput ? { readOutput } : {}),
-  };
-}
-
-/**
- * The warnings of this module when `after` is compiled over the output of `before` (the included
- * objects `was` before and `objects` after), as the CLI prints them; `read` lists the files read.
- */
-function changes(
-  before: string,
-  after: string,
-  { objects = OBJECTS, was = OBJECTS, read = [] as string[], env = {} as StageEnvironment } = {},
-): string[] {
-  const dist = output(before, was);
-  const outcome = compileStage(
-    source(after, objects, (f) => {
-      read.push(f);
-      return dist.get(f);
-    }),
-    env,
-  );
-  expect(outcome.problems).toEqual([]);
-  return (outcome.notices ?? []).filter((p: Problem) => p.code.startsWith('output/')).map(formatProblem);
-}
-
-/** `file:line:col` of the first line of `text` holding `needle`, at its column (1-based). */
-function at(text: string, needle: string, file = FILE): string {
-  const lines = text.split('\n');
-  const i = lines.findIndex((l) => l.includes(needle));
-  if (i < 0) throw new Error(`no line with ${needle}`);
-  return `${file}:${i + 1}:${lines[i].indexOf(needle) + 1}`;
-}
+import { at, changes, FILE, MANIFESTS, OBJECTS, OBJECTS_FILE, output, source, STAGE } from './helpers/output-changes.js';
 
 const DAY_TWO = readFileSync(join(REPO, 'test/fixtures/stages/day-two.yaml'), 'utf8');
 
@@ -71,18 +19,6 @@ const WITH_CLAIM_TEMPLATES = OBJECTS.replace(
     '          volumeMounts: [{ name: data, mountPath: /var/lib/postgresql/data }]\n' +
     '  volumeClaimTemplates: [{ metadata: { name: data }, spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } }]\n',
 );
-
-/** The included objects with the StatefulSet labelled for Flux to recreate it when its update is refused. */
-const FORCE_LABELLED = OBJECTS.replace(
-  'metadata: { name: db }\nspec:\n  serviceName',
-  'metadata: { name: db, labels: { kustomize.toolkit.fluxcd.io/force: enabled } }\nspec:\n  serviceName',
-);
-
-/** The included objects with the StatefulSet given a new selector (and template labels), which the API server refuses. */
-const selector = (objects: string) =>
-  objects
-    .replace('selector: { matchLabels: { app: db } }', 'selector: { matchLabels: { app: db, v: "2" } }')
-    .replace('metadata: { labels: { app: db } }', 'metadata: { labels: { app: db, v: "2" } }');
 
 /** A PersistentVolume of the StorageClass 'fixed', for the included objects. */
 const VOLUME =
@@ -234,7 +170,7 @@ describe('data that leaves the output', () => {
     // Flux's annotation; and a stage Argo CD syncs by hand (or without prune) is synced without --prune first
     expect(changes(before, after, { env: { engine: 'flux' } }).join('\n')).toContain('kustomize.toolkit.fluxcd.io/prune=disabled');
     for (const sync of [{ automated: false }, { prune: false }])
-      expect(moving(sync)[0]).toContain('sync it without --prune first (argocd app sync <its Application>), make the Secrets');
+      expect(moving(sync)[0]).toContain('sync it without --prune first (argocd app sync stagecraft-data), make the Secrets');
     expect(changes(before, after).join('\n')).toContain('apply it without --prune first (kubectl apply -k dist/data), make the Secrets');
   });
 
@@ -246,7 +182,7 @@ describe('data that leaves the output', () => {
     // a suspended Kustomization prunes when it is resumed; flux reconcile refuses a suspended one
     const suspended = namespace({ engine: 'flux', sync: { automated: false } });
     expect(suspended).toContain(
-      ': Flux, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (flux resume kustomization <its Kustomization>), and with it everything in it',
+      ': Flux, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (flux resume kustomization stagecraft-data), and with it everything in it',
     );
     expect(suspended).toContain(
       '  hint: to keep them, set namespace: data back; to move the stage on purpose, Flux prunes it once the stage is resumed, so before resuming it, keep it from the prune ' +
@@ -254,10 +190,10 @@ describe('data that leaves the output', () => {
         'or write delivery: { sync: { prune: false } } in that commit; then make the Secrets',
     );
     expect(namespace({ engine: 'argocd', sync: { automated: false } })).toContain(
-      ': Argo CD, which delivers the stage synced by hand, deletes it at a sync with prune (argocd app sync <its Application> --prune), and with it',
+      ': Argo CD, which delivers the stage synced by hand, deletes it at a sync with prune (argocd app sync stagecraft-data --prune), and with it',
     );
     expect(namespace({ engine: 'argocd', sync: { prune: false } })).toContain(
-      ': Argo CD, which delivers the stage without prune, deletes it at a sync with prune (argocd app sync <its Application> --prune), and with it',
+      ': Argo CD, which delivers the stage without prune, deletes it at a sync with prune (argocd app sync stagecraft-data --prune), and with it',
     );
     const kept = namespace({ engine: 'flux', sync: { prune: false } });
     expect(kept).toContain(
@@ -267,9 +203,18 @@ describe('data that leaves the output', () => {
     // a claim that leaves with the namespace: kept from the prune that resuming the stage does
     expect(changes(before, after, { env: { engine: 'flux', sync: { automated: false } } })).toContainEqual(
       expect.stringContaining(
-        'PersistentVolumeClaim data/mysql leaves dist/data/: Flux, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (flux resume kustomization <its Kustomization>), and the volume bound to it is released',
+        'PersistentVolumeClaim data/mysql leaves dist/data/: Flux, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (flux resume kustomization stagecraft-data), and the volume bound to it is released',
       ),
     );
+  });
+
+  it("names the stage's own Application or Kustomization in the commands its hints give: <project>-<stage>, the project file's delivery.project", () => {
+    const before = `${STAGE}${MANIFESTS.replace('apps:\n', '')}delivery: { cluster: nonprod }\n`;
+    const after = `namespace: data2\n${before}`;
+    const text = (env: StageEnvironment) => changes(before, after, { env }).join('\n');
+    expect(text({ engine: 'argocd', project: 'shop', sync: { automated: false } })).toContain('argocd app sync shop-data --prune');
+    expect(text({ engine: 'flux', project: 'shop', sync: { automated: false } })).toContain('flux resume kustomization shop-data');
+    expect(text({ engine: 'flux', sync: { automated: false } })).toContain('flux resume kustomization stagecraft-data');
   });
 
   it('when the stage is delivered by an engine that prunes as it syncs, says that the engine deletes the Namespace and claims, not kubectl apply --prune', () => {
@@ -293,69 +238,7 @@ describe('data that leaves the output', () => {
     );
     // synced by hand: by a sync with prune
     expect(messages({ engine: 'argocd', sync: { automated: false } })[0]).toContain(
-      ': Argo CD, which delivers the stage synced by hand, deletes it at a sync with prune (argocd app sync <its Application> --prune), and with it',
-    );
-  });
-
-  it('says that the engine never prunes a claim or Namespace applied with its keep-from-prune setting (Argo CD Prune=false, Flux prune or reconcile disabled), which kubectl apply --prune still deletes', () => {
-    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
-    const claim = OBJECTS.indexOf('apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: { name: cache }');
-    const without = OBJECTS.slice(0, claim).replace(/---\n$/, '');
-    const keptBy = (metadata: string) => OBJECTS.replace('metadata: { name: cache }', `metadata: { name: cache, ${metadata} }`);
-    const warning = (engine: 'argocd' | 'flux' | undefined, metadata: string, sync: StageEnvironment['sync'] = {}) =>
-      changes(engine ? delivered : MANIFESTS, engine ? delivered : MANIFESTS, {
-        was: keptBy(metadata),
-        objects: without,
-        env: engine ? { engine, sync } : {},
-      }).find((w) => w.includes('PersistentVolumeClaim data/cache leaves'))!;
-    const argo = warning('argocd', 'annotations: { argocd.argoproj.io/sync-options: "Prune=false,ServerSideApply=true" }');
-    expect(argo.split('\n')[0]).toBe(
-      `${at(MANIFESTS, 'stack: manifests')}: warning: PersistentVolumeClaim data/cache leaves dist/data/: Argo CD, which delivers the stage, never prunes it ` +
-        '(the annotation argocd.argoproj.io/sync-options: Prune=false,ServerSideApply=true, as applied): it stays in the cluster until it is deleted by hand, ' +
-        'and the Application is OutOfSync while it is there (unless it is annotated argocd.argoproj.io/compare-options: IgnoreExtraneous)',
-    );
-    expect(argo).toMatch(/to remove it on purpose, back the data up before deleting it by hand$/);
-    // Flux: its own setting (label or annotation, any case), reconcile: disabled too, and whether or not it prunes, synced or suspended
-    for (const [metadata, sync] of [
-      ['annotations: { kustomize.toolkit.fluxcd.io/prune: disabled }', {}],
-      ['labels: { kustomize.toolkit.fluxcd.io/prune: Disabled }', { automated: false }],
-      ['annotations: { kustomize.toolkit.fluxcd.io/reconcile: disabled }', {}],
-    ] as const)
-      expect(warning('flux', metadata, sync)).toContain(
-        `Flux, which delivers the stage, never prunes it (the ${metadata.split(':')[0].slice(0, -1)} `,
-      );
-    // each engine reads its own; kubectl apply --prune reads none
-    expect(warning('flux', 'annotations: { argocd.argoproj.io/sync-options: Prune=false }')).toContain(
-      'Flux, which delivers the stage and prunes, deletes it',
-    );
-    expect(warning('argocd', 'annotations: { kustomize.toolkit.fluxcd.io/prune: disabled }')).toContain(
-      'Argo CD, which delivers the stage and prunes, deletes it',
-    );
-    expect(warning(undefined, 'annotations: { argocd.argoproj.io/sync-options: Prune=false }')).toContain(
-      'kubectl apply --prune deletes it',
-    );
-    // a Namespace applied with it stays, and is not to be kept from the prune again before the stage moves
-    const before = `${STAGE}${MANIFESTS.replace('apps:\n', '')}delivery: { cluster: nonprod }\n`;
-    const outputBefore = output(before);
-    const namespaceFile = [...outputBefore.keys()].find((f) => outputBefore.get(f)!.includes('kind: Namespace'))!;
-    const annotated = new Map(outputBefore);
-    annotated.set(
-      namespaceFile,
-      outputBefore
-        .get(namespaceFile)!
-        .replace(/(kind: Namespace\nmetadata:\n {2}annotations:\n)/, '$1    argocd.argoproj.io/sync-options: Prune=false\n'),
-    );
-    expect(annotated.get(namespaceFile)).not.toBe(outputBefore.get(namespaceFile));
-    const outcome = compileStage(
-      source(`namespace: data2\n${before}`, OBJECTS, (f) => annotated.get(f)),
-      { engine: 'argocd' },
-    );
-    const namespace = (outcome.notices ?? []).map(formatProblem).find((w) => w.includes('Namespace data leaves'))!;
-    expect(namespace).toContain(
-      "Namespace data leaves dist/data/ (the stage's namespace is data2 now): Argo CD, which delivers the stage, never prunes it (the annotation argocd.argoproj.io/sync-options: Prune=false, as applied)",
-    );
-    expect(namespace).toContain(
-      'to move the stage on purpose, make the Secrets in namespace data2 and copy the data over, then delete namespace data by hand',
+      ': Argo CD, which delivers the stage synced by hand, deletes it at a sync with prune (argocd app sync stagecraft-data --prune), and with it',
     );
   });
 
@@ -416,55 +299,6 @@ describe('fields the API server will not change', () => {
     expect(warnings.join('\n')).toContain('the ConfigMap is immutable: true');
   });
 
-  it("does not warn about a new template of a Job its engine deletes and creates anew at each sync (an Argo CD hook) or when its update is refused (Flux's force), but still about one kubectl or the other engine updates", () => {
-    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
-    const job =
-      (annotations: string, labels = '') =>
-      (objects: string) =>
-        objects.replace(
-          'metadata: { name: migrate }',
-          `metadata: { name: migrate, annotations: { ${annotations} }${labels ? `, labels: { ${labels} }` : ''} }`,
-        );
-    const warned = (engine: 'argocd' | 'flux' | undefined, annotate: (objects: string) => string) => {
-      const was = annotate(OBJECTS);
-      const objects = was.replace('migrate:1.0', 'migrate:1.1');
-      return changes(engine ? delivered : MANIFESTS, engine ? delivered : MANIFESTS, { was, objects, env: engine ? { engine } : {} }).some(
-        (w) => w.includes('Job data/migrate: spec.template.spec.containers[0].image changes from migrate:1.0 to migrate:1.1'),
-      );
-    };
-    const preSync = job('argocd.argoproj.io/hook: PreSync');
-    // Argo CD deletes a hook before it creates it again (BeforeHookCreation, its default), and never applies a skipped one or a Helm test
-    expect(warned('argocd', preSync)).toBe(false);
-    expect(
-      warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: "BeforeHookCreation,HookSucceeded"')),
-    ).toBe(false);
-    expect(warned('argocd', job('helm.sh/hook: pre-upgrade'))).toBe(false);
-    expect(warned('argocd', job('helm.sh/hook: test'))).toBe(false);
-    expect(warned('argocd', job('argocd.argoproj.io/hook: Skip'))).toBe(false);
-    expect(warned('argocd', job('argocd.argoproj.io/sync-options: "Force=true,Replace=true"'))).toBe(false);
-    expect(warned('flux', job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(false);
-    expect(warned('flux', job('example.com/team: data', 'kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(false);
-    // Flux reads the value in any case (strings.EqualFold); Argo CD's client-side apply --force recreates what is refused
-    expect(warned('flux', job('kustomize.toolkit.fluxcd.io/force: Enabled'))).toBe(false);
-    expect(warned('argocd', job('argocd.argoproj.io/sync-options: Force=true'))).toBe(false);
-    // Argo CD drops a deletion policy it does not spell exactly, and with none left deletes the hook before creation
-    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: hooksucceeded'))).toBe(false);
-    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookSucceded'))).toBe(false);
-    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, helm.sh/hook-delete-policy: HookSucceeded'))).toBe(false);
-    // a hook that stays once it succeeded (or failed) is updated at the next sync; Replace=true alone is an update too
-    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookFailed'))).toBe(true);
-    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, helm.sh/hook-delete-policy: hook-succeeded'))).toBe(true);
-    expect(warned('argocd', job('argocd.argoproj.io/sync-options: Replace=true'))).toBe(true);
-    // with server-side apply, Force=true only forces field conflicts; Flux's force is the value enabled alone
-    expect(warned('argocd', job('argocd.argoproj.io/sync-options: "Force=true,ServerSideApply=true"'))).toBe(true);
-    expect(warned('flux', job('kustomize.toolkit.fluxcd.io/force: disabled'))).toBe(true);
-    // kubectl, and the other engine, know neither annotation
-    expect(warned(undefined, preSync)).toBe(true);
-    expect(warned('flux', preSync)).toBe(true);
-    expect(warned('argocd', job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(true);
-    expect(warned(undefined, job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(true);
-  });
-
   it('says what the engine that delivers the stage does with a refused update, and to delete the object by hand only once the commit is pushed', () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
     const objects = OBJECTS.replace('10.96.0.50', '10.96.0.51');
@@ -479,7 +313,7 @@ describe('fields the API server will not change', () => {
     expect(argoHint).toBe(
       'keep the old value, or delete it and apply again on purpose (kubectl delete service db -n data): its clients cannot reach it in between; ' +
         'Argo CD delivers the stage: delete it only once this commit is pushed and its sync has failed (deleted before, a sync of the commit before makes it again as it was), ' +
-        'then sync the stage by hand (argocd app sync <its Application>), since Argo CD does not sync that commit again by itself',
+        'then sync the stage by hand (argocd app sync stagecraft-data), since Argo CD does not sync that commit again by itself',
     );
     const [flux, fluxHint] = warning(delivered, { engine: 'flux' }).split('\n  hint: ');
     expect(flux).toMatch(
@@ -527,7 +361,7 @@ describe('fields the API server will not change', () => {
     expect(hint(delivered, { engine: 'flux' })).toBe(
       'keep the old value, or delete the Job and apply again on purpose (kubectl delete job migrate -n data): it then runs again, with the new spec; ' +
         'Flux delivers the stage: delete it only once this commit is pushed and its apply has failed (deleted before, an apply of the commit before makes it again as it was); ' +
-        'Flux applies it anew at its next try, within 2 minutes (flux reconcile kustomization <its Kustomization> does it at once); ' +
+        'Flux applies it anew at its next try, within 2 minutes (flux reconcile kustomization stagecraft-data does it at once); ' +
         'or, so that Flux deletes and creates it anew whenever its update is refused, annotate it in its file kustomize.toolkit.fluxcd.io/force: enabled',
     );
     // Force=true alone: with Replace=true, Argo CD would replace the Job, running it again, at every sync of the stage
@@ -536,146 +370,6 @@ describe('fields the API server will not change', () => {
     );
     // kubectl knows neither
     expect(hint(MANIFESTS, {})).not.toContain('annotate');
-  });
-
-  it('does not warn about a new template of an Argo CD hook Job that names no deletion policy: Argo CD deletes it before the next sync creates it (BeforeHookCreation, its default)', () => {
-    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
-    const was = OBJECTS.replace(
-      'metadata: { name: migrate }',
-      'metadata: { name: migrate, annotations: { argocd.argoproj.io/hook: PreSync } }',
-    );
-    const warnings = changes(delivered, delivered, { was, objects: was.replace('migrate:1.0', 'migrate:1.1'), env: { engine: 'argocd' } });
-    expect(warnings.filter((w) => w.includes('Job data/migrate'))).toEqual([]);
-    // the same change with the hook's policy HookFailed alone is an update of the hook that stayed: refused, warned
-    const kept = was.replace(
-      'argocd.argoproj.io/hook: PreSync',
-      'argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookFailed',
-    );
-    expect(
-      changes(delivered, delivered, { was: kept, objects: kept.replace('migrate:1.0', 'migrate:1.1'), env: { engine: 'argocd' } }).some(
-        (w) => w.includes('Job data/migrate'),
-      ),
-    ).toBe(true);
-  });
-
-  it('still warns about a claim an engine is told to force: deleted and made anew, empty, it takes the data with it', () => {
-    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
-    const was = OBJECTS.replace(
-      'metadata: { name: cache }',
-      'metadata: { name: cache, annotations: { kustomize.toolkit.fluxcd.io/force: enabled } }',
-    );
-    const warnings = changes(delivered, delivered, {
-      was,
-      objects: was.replace('accessModes: [ReadWriteOnce]\n  resources', 'accessModes: [ReadWriteMany]\n  resources'),
-      env: { engine: 'flux' },
-    });
-    expect(warnings).toEqual([
-      `objects/all.yaml:53:17: warning: PersistentVolumeClaim data/cache: spec.accessModes[0] changes from ReadWriteOnce to ReadWriteMany, which the API server refuses (a claim's spec cannot change once it is created, only its storage request grow): ` +
-        'Flux deletes and recreates it (the annotation kustomize.toolkit.fluxcd.io/force: enabled), empty, once no pod uses it: its data goes with it\n' +
-        '  hint: keep the old value, and remove the annotation kustomize.toolkit.fluxcd.io/force: enabled, so that Flux never deletes it with its data; to change it on purpose, copy the data first',
-    ]);
-    // Argo CD's Force=true,Replace=true deletes and recreates it at every sync, changed or not
-    const replaced = OBJECTS.replace(
-      'metadata: { name: cache }',
-      'metadata: { name: cache, annotations: { argocd.argoproj.io/sync-options: "Force=true,Replace=true" } }',
-    );
-    expect(
-      changes(delivered, delivered, {
-        was: replaced,
-        objects: replaced.replace('accessModes: [ReadWriteOnce]\n  resources', 'accessModes: [ReadWriteMany]\n  resources'),
-        env: { engine: 'argocd' },
-      }).join('\n'),
-    ).toContain(
-      'Argo CD deletes and recreates it at every sync, changed or not (the annotation argocd.argoproj.io/sync-options: Force=true,Replace=true), empty, once no pod uses it: its data goes with it',
-    );
-  });
-
-  it('still warns about a workload or a Service an engine is told to force: Flux deletes it with its pods, all at once, with the orphan route in the hint', () => {
-    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
-    // labelled in this commit: the object in the cluster is not yet, so removing the label from the commit stops Flux
-    expect(changes(delivered, delivered, { objects: selector(FORCE_LABELLED), env: { engine: 'flux' } })).toEqual([
-      expect.stringMatching(
-        /^objects\/all\.yaml:7:42: warning: StatefulSet data\/db: spec\.selector\.matchLabels\.v changes from \(none\) to 2, which the API server refuses \(.*\): Flux deletes and recreates it \(the label kustomize\.toolkit\.fluxcd\.io\/force: enabled\); its pods are deleted with it, all at once\n {2}hint: keep the old value; or, so that its pods keep running, remove the label kustomize\.toolkit\.fluxcd\.io\/force: enabled in this commit \(Flux's apply is then refused, deleting nothing\) and, once it is pushed, delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; /,
-      ),
-    ]);
-    // Argo CD's Force=true (client-side apply --force) alike
-    const forced = OBJECTS.replace(
-      'metadata: { name: db }\nspec:\n  serviceName',
-      'metadata: { name: db, annotations: { argocd.argoproj.io/sync-options: Force=true } }\nspec:\n  serviceName',
-    );
-    expect(changes(delivered, delivered, { was: forced, objects: selector(forced), env: { engine: 'argocd' } }).join('\n')).toContain(
-      'Argo CD deletes and recreates it (the annotation argocd.argoproj.io/sync-options: Force=true); its pods are deleted with it, all at once',
-    );
-    const service = OBJECTS.replace(
-      'metadata: { name: db }\nspec:\n  clusterIP',
-      'metadata: { name: db, annotations: { kustomize.toolkit.fluxcd.io/force: Enabled } }\nspec:\n  clusterIP',
-    );
-    expect(
-      changes(delivered, delivered, { was: service, objects: service.replace('10.96.0.50', '10.96.0.51'), env: { engine: 'flux' } }),
-    ).toEqual([
-      "objects/all.yaml:21:14: warning: Service data/db: spec.clusterIP changes from 10.96.0.50 to 10.96.0.51, which the API server refuses (a Service's clusterIP cannot change): " +
-        'Flux deletes and recreates it (the annotation kustomize.toolkit.fluxcd.io/force: Enabled): its clients cannot reach it in between\n' +
-        '  hint: keep the old value; or let Flux recreate it (its clients cannot reach it in between)',
-    ]);
-  });
-
-  it("takes Flux's force on the object in the cluster as Flux does: a workload applied with it is deleted with its pods even when this commit removes it, so the hint removes it in a commit of its own first", () => {
-    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
-    const removal =
-      'hint: keep the old value; or, so that its pods keep running, push the removal of the label kustomize.toolkit.fluxcd.io/force: enabled in a commit of its own first ' +
-      '(Flux reads it on the object in the cluster as well: removed with this change, it still deletes the StatefulSet); once Flux has applied that one, ' +
-      "push this change (Flux's apply is then refused, deleting nothing), then delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; ";
-    // applied with the label and still labelled
-    const [kept] = changes(delivered, delivered, { was: FORCE_LABELLED, objects: selector(FORCE_LABELLED), env: { engine: 'flux' } });
-    expect(kept).toContain(
-      'Flux deletes and recreates it (the label kustomize.toolkit.fluxcd.io/force: enabled); its pods are deleted with it, all at once',
-    );
-    expect(kept).toContain(removal);
-    // applied with the label, which this commit removes along with the change: Flux still reads it on the StatefulSet in the cluster
-    const [removed] = changes(delivered, delivered, { was: FORCE_LABELLED, objects: selector(OBJECTS), env: { engine: 'flux' } });
-    expect(removed).toContain(
-      'Flux deletes and recreates it (the label kustomize.toolkit.fluxcd.io/force: enabled, as applied); its pods are deleted with it, all at once',
-    );
-    expect(removed).toContain(removal);
-    // a Job applied with it runs again, as any Job Flux recreates: no warning
-    const job = OBJECTS.replace(
-      'metadata: { name: migrate }',
-      'metadata: { name: migrate, annotations: { kustomize.toolkit.fluxcd.io/force: enabled } }',
-    );
-    expect(
-      changes(delivered, delivered, { was: job, objects: OBJECTS.replace('migrate:1.0', 'migrate:1.1'), env: { engine: 'flux' } }),
-    ).toEqual([]);
-    // Argo CD reads its Force=true on the manifest alone: removed in this commit, the sync is refused
-    const forced = OBJECTS.replace(
-      'metadata: { name: db }\nspec:\n  serviceName',
-      'metadata: { name: db, annotations: { argocd.argoproj.io/sync-options: Force=true } }\nspec:\n  serviceName',
-    );
-    expect(changes(delivered, delivered, { was: forced, objects: selector(OBJECTS), env: { engine: 'argocd' } }).join('\n')).toContain(
-      "Argo CD's sync of the stage fails on it, refused by the API server",
-    );
-  });
-
-  it('does not warn about an object Flux never updates (ssa: IfNotPresent, ssa: Ignore or reconcile: disabled, the last two on the object in the cluster too): no update reaches the API server to be refused', () => {
-    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
-    const annotated = (annotation: string) =>
-      OBJECTS.replace(
-        'metadata: { name: db }\nspec:\n  clusterIP',
-        `metadata: { name: db, annotations: { ${annotation} } }\nspec:\n  clusterIP`,
-      );
-    const warned = (engine: 'argocd' | 'flux', was: string, objects: string) =>
-      changes(delivered, delivered, { was, objects: objects.replace('10.96.0.50', '10.96.0.51'), env: { engine } }).some((w) =>
-        w.includes('Service data/db: spec.clusterIP changes'),
-      );
-    const same = (annotation: string) => [annotated(annotation), annotated(annotation)] as const;
-    expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'))).toBe(false);
-    expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: ignore'))).toBe(false);
-    expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/reconcile: disabled'))).toBe(false);
-    // excluded in the cluster, Flux skips it even when this commit removes the annotation; IfNotPresent is read on the manifest alone
-    expect(warned('flux', annotated('kustomize.toolkit.fluxcd.io/reconcile: Disabled'), OBJECTS)).toBe(false);
-    expect(warned('flux', annotated('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'), OBJECTS)).toBe(true);
-    // Flux applies (and has refused) the others; Argo CD and kubectl read none of them
-    expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: Merge'))).toBe(true);
-    expect(warned('argocd', ...same('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'))).toBe(true);
   });
 
   it('shows an empty value as "" in an immutable field\'s change, not as nothing', () => {
@@ -775,7 +469,7 @@ describe('fields the API server will not change', () => {
       '(kubectl delete job migrate -n data); Flux delivers the stage: delete it only once this commit is pushed and its apply has failed',
     );
     expect(hint({ engine: 'flux', sync: { automated: false } })).toContain(
-      "(kubectl delete job migrate -n data); Flux's Kustomization of the stage is suspended: once this commit is pushed, delete it, then resume the stage (flux resume kustomization <its Kustomization>), which applies it anew; applied, it runs again",
+      "(kubectl delete job migrate -n data); Flux's Kustomization of the stage is suspended: once this commit is pushed, delete it, then resume the stage (flux resume kustomization stagecraft-data), which applies it anew; applied, it runs again",
     );
   });
 
@@ -785,19 +479,19 @@ describe('fields the API server will not change', () => {
     const warning = (env: StageEnvironment) => changes(delivered, delivered, { objects, env }).find((w) => w.includes('Service data/db'))!;
     const [flux, fluxHint] = warning({ engine: 'flux', sync: { automated: false } }).split('\n  hint: ');
     expect(flux).toContain(
-      "(a Service's clusterIP cannot change): its Kustomization is suspended, so Flux applies nothing until it is resumed (flux resume kustomization <its Kustomization>); " +
+      "(a Service's clusterIP cannot change): its Kustomization is suspended, so Flux applies nothing until it is resumed (flux resume kustomization stagecraft-data); " +
         "then Flux's apply of the stage fails on it",
     );
     expect(fluxHint).toMatch(
-      /; Flux's Kustomization of the stage is suspended: once this commit is pushed, delete it, then resume the stage \(flux resume kustomization <its Kustomization>\), which applies it anew$/,
+      /; Flux's Kustomization of the stage is suspended: once this commit is pushed, delete it, then resume the stage \(flux resume kustomization stagecraft-data\), which applies it anew$/,
     );
     expect(fluxHint).not.toContain('flux reconcile');
     const [argo, argoHint] = warning({ engine: 'argocd', sync: { automated: false } }).split('\n  hint: ');
     expect(argo).toMatch(
-      /: Argo CD's sync of the stage, which is synced by hand \(argocd app sync <its Application>\), fails on it, refused by the API server: the Application stays OutOfSync, and what comes in later sync waves is not applied$/,
+      /: Argo CD's sync of the stage, which is synced by hand \(argocd app sync stagecraft-data\), fails on it, refused by the API server: the Application stays OutOfSync, and what comes in later sync waves is not applied$/,
     );
     expect(argoHint).toMatch(
-      /; Argo CD syncs the stage only by hand: once this commit is pushed, delete it, then sync the stage \(argocd app sync <its Application>\)$/,
+      /; Argo CD syncs the stage only by hand: once this commit is pushed, delete it, then sync the stage \(argocd app sync stagecraft-data\)$/,
     );
     expect(argoHint).not.toContain('its sync has failed');
   });

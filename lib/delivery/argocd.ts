@@ -9,7 +9,7 @@
  */
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
-import type { DeliveryPlan } from './delivery-plan.js';
+import { stageObjectName, type DeliveryPlan } from './delivery-plan.js';
 import type { GroupKind } from './stage.js';
 
 /** Where Argo CD looks for its Applications and AppProjects. */
@@ -57,7 +57,7 @@ export function application(p: DeliveryPlan, labels: Record<string, string>): IA
   return {
     apiVersion: API_VERSION,
     kind: 'Application',
-    metadata: { name: `${p.project}-${p.stage}`, namespace: ARGOCD_NAMESPACE, labels },
+    metadata: { name: stageObjectName(p.project, p.stage), namespace: ARGOCD_NAMESPACE, labels },
     spec: {
       project: p.project,
       source: { repoURL: p.repository.url, targetRevision: p.repository.revision, path: `dist/${p.stage}` },

@@ -5,6 +5,12 @@
 import type { ClusterSpec, Engine } from '../config/delivery.js';
 import type { StageKinds } from './stage.js';
 
+/** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
+export const DEFAULT_PROJECT = 'stagecraft';
+
+/** The name of a stage's Argo CD Application and Flux Kustomization: `<project>-<stage>`. */
+export const stageObjectName = (project: string, stage: string): string => `${project}-${stage}`;
+
 /** What the engine needs to know of one stage. */
 export interface DeliveryPlan {
   readonly stage: string;

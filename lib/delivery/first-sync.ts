@@ -20,7 +20,7 @@ import { ARGOCD_HOOK, HELM_HOOK, argoCdPreSync } from '../model/hooks.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { SYNC_WAVE_ANNOTATION } from '../model/sync-waves.js';
 import { ENGINES } from '../model/engines.js';
-import { goAtoi } from '../model/cron.js';
+import { goAtoi } from '../model/go-int.js';
 import { hookDeletePolicies } from './recreated.js';
 import { argoCdTarget, sameCluster, targetOf } from './target.js';
 

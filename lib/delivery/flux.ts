@@ -6,7 +6,7 @@
  */
 import type { IKustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
 import type { IGitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
-import type { DeliveryPlan } from './plan.js';
+import { stageObjectName, type DeliveryPlan } from './delivery-plan.js';
 
 /** Where Flux's controllers look for their objects. */
 export const FLUX_NAMESPACE = 'flux-system';
@@ -69,7 +69,7 @@ export function kustomization(p: DeliveryPlan, labels: Record<string, string>): 
   return {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
-    metadata: { name: `${p.project}-${p.stage}`, namespace: FLUX_NAMESPACE, labels },
+    metadata: { name: stageObjectName(p.project, p.stage), namespace: FLUX_NAMESPACE, labels },
     spec: {
       interval: APPLY_INTERVAL,
       retryInterval: RETRY_INTERVAL,
@@ -79,7 +79,7 @@ export function kustomization(p: DeliveryPlan, labels: Record<string, string>): 
       wait: true,
       timeout: p.sync.timeout ?? READY_TIMEOUT,
       sourceRef: { kind: 'GitRepository', name: p.source! },
-      ...(p.after !== undefined ? { dependsOn: [{ name: `${p.project}-${p.after}` }] } : {}),
+      ...(p.after !== undefined ? { dependsOn: [{ name: stageObjectName(p.project, p.after) }] } : {}),
       ...(p.cluster.kubeConfigSecret ? { kubeConfig: { secretRef: { name: p.cluster.kubeConfigSecret } } } : {}),
       // Flux has no manual sync: a stage that must not follow every commit is suspended until `flux resume`
       ...(p.sync.automated ? {} : { suspend: true }),

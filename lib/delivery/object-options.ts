@@ -47,28 +47,70 @@ export const KEPT_FROM_PRUNE: Readonly<Record<Engine, string>> = {
 };
 
 /**
- * Why `engine` never prunes `applied` (the object as the cluster has it, applied from the output
- * before), in words, or undefined when it prunes it: Argo CD's `Prune=false` among its sync options
- * (gitops-engine reads the live object's: the prune is skipped, the Application stays OutOfSync);
- * Flux's `prune: disabled` or `reconcile: disabled` (kustomize-controller's prune exclusions).
- * Neither engine reads the other's; kubectl's `--prune` reads none.
+ * Flux's exclusion of an object, in words, or undefined: `ssa: Ignore` or `reconcile: disabled`, its
+ * exclusion selector, which fluxcd/pkg ssa `shouldSkipApply` reads on the manifest (and on the object
+ * in the cluster): Flux never applies such a manifest, so never puts either setting on the object in
+ * the cluster, which carries one only if someone annotated it by hand.
  */
-export function keptFromPrune(engine: Engine, applied: KubeObject): string | undefined {
-  if (engine === 'flux') return fluxMetadata(applied, 'prune', 'disabled') ?? fluxMetadata(applied, 'reconcile', 'disabled');
-  const { options, written } = argoCdSyncOptions(applied);
+function fluxExcluded(o: KubeObject): string | undefined {
+  return fluxMetadata(o, 'ssa', 'Ignore') ?? fluxMetadata(o, 'reconcile', 'disabled');
+}
+
+/**
+ * Whether Flux applied `before` (a manifest of the output before), so that the object in the cluster
+ * carries its metadata: not when it is excluded (`fluxExcluded`), and the object in the cluster is then
+ * whatever an older output made it. An object of `ssa: IfNotPresent` carries the metadata of the output
+ * that created it, taken to be this one.
+ */
+const fluxApplied = (before: KubeObject) => fluxExcluded(before) === undefined;
+
+/** Flux's setting that has it neither apply nor prune the object in the cluster that carries it, as `kubectl annotate` writes it. */
+export const FLUX_RECONCILE_DISABLED = `${FLUX_GROUP}/reconcile=disabled`;
+
+/**
+ * Why `engine` never prunes the object that `before` (its manifest in the output before) made in the
+ * cluster, in words, or undefined when it prunes it. Both read the object in the cluster: Argo CD its
+ * `Prune=false` among its sync options (gitops-engine: the prune is skipped, the Application stays
+ * OutOfSync), which its sync put there; Flux its `prune: disabled` (kustomize-controller's prune
+ * exclusions, fluxcd/pkg ssa `Delete`), there only when Flux applied `before`. Flux's other prune
+ * exclusion, `reconcile: disabled`, is never read here: Flux applies no manifest that has it, so only a
+ * hand puts it in the cluster (`unappliedKeep`). Neither engine reads the other's; kubectl's `--prune` reads none.
+ */
+export function keptFromPrune(engine: Engine, before: KubeObject): string | undefined {
+  if (engine === 'flux') return fluxApplied(before) ? fluxMetadata(before, 'prune', 'disabled') : undefined;
+  const { options, written } = argoCdSyncOptions(before);
   return options.includes('Prune=false') ? `the annotation ${ARGOCD_SYNC_OPTIONS}: ${written}` : undefined;
 }
 
 /**
- * Why Flux never updates the object the cluster has (`applied`) to `now`, in words, or undefined
- * when it applies it: `ssa: Ignore` or `reconcile: disabled` on either (its exclusion selector), or
- * `ssa: IfNotPresent` on `now` (applied only while there is none): fluxcd/pkg ssa `shouldSkipApply`,
- * read before the dry-run, so that neither a refused update nor any other change reaches the cluster.
+ * Flux's keep-from-prune setting (`reconcile: disabled`, or `prune: disabled` of an excluded manifest)
+ * that `before` writes but that Flux never put on the object in the cluster, in words; undefined when
+ * there is none, or `engine` is not Flux. It keeps the object from the prune only once it is annotated by hand.
+ */
+export function unappliedKeep(engine: Engine, before: KubeObject): string | undefined {
+  if (engine !== 'flux') return undefined;
+  const reconcile = fluxMetadata(before, 'reconcile', 'disabled');
+  return reconcile ?? (fluxApplied(before) ? undefined : fluxMetadata(before, 'prune', 'disabled'));
+}
+
+/**
+ * Flux's force setting on the object in the cluster, as `before` (its manifest in the output before)
+ * gave it, in words: fluxcd/pkg ssa `shouldForceApply` reads it there too. Undefined when `before`
+ * has none or Flux never applied it.
+ */
+export function fluxForceApplied(before: KubeObject): string | undefined {
+  return fluxApplied(before) ? fluxMetadata(before, FLUX_FORCE.name, FLUX_FORCE.value) : undefined;
+}
+
+/**
+ * Why Flux never updates an object to `now`, in words, or undefined when it applies it: `ssa: Ignore`
+ * or `reconcile: disabled` on `now` (its exclusion selector), or `ssa: IfNotPresent` (applied only while
+ * there is none): fluxcd/pkg ssa `shouldSkipApply`, read before the dry-run, so that neither a refused
+ * update nor any other change reaches the cluster. Flux reads the exclusion on the object in the cluster
+ * too, but never puts it there (a manifest with it is not applied): the output before is not read for it.
  * Argo CD has no such setting of an object; kubectl none.
  */
-export function notUpdated(engine: Engine | undefined, now: KubeObject, applied: KubeObject): string | undefined {
+export function notUpdated(engine: Engine | undefined, now: KubeObject): string | undefined {
   if (engine !== 'flux') return undefined;
-  const excluded = (o: KubeObject) => fluxMetadata(o, 'ssa', 'Ignore') ?? fluxMetadata(o, 'reconcile', 'disabled');
-  const before = excluded(applied);
-  return excluded(now) ?? fluxMetadata(now, 'ssa', 'IfNotPresent') ?? (before && `${before}, as applied`);
+  return fluxExcluded(now) ?? fluxMetadata(now, 'ssa', 'IfNotPresent');
 }

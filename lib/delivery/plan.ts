@@ -8,7 +8,7 @@ import { sourceName } from './source-name.js';
 import { ARGOCD_NAMESPACE } from './argocd.js';
 import { normalRepositoryUrl } from './urls.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
-import type { DeliveryPlan } from './delivery-plan.js';
+import { DEFAULT_PROJECT, type DeliveryPlan } from './delivery-plan.js';
 import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
 import { repositoryCredentials, repositoryMismatches, type ProjectFile } from '../config/delivery.js';
 import { ignoredSyncSettings, resolvedSync, shortFluxTimeout, syncMismatches, unreadProjectTimeout } from '../config/sync-policy.js';
@@ -19,8 +19,6 @@ const INHERITED_FIX: Readonly<Record<'selfHeal' | 'timeout', string>> = {
   timeout: "sync: { timeout: 5m } under this stage's delivery: (30s or more: how long its apply and rollouts may take)",
 };
 
-/** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
-export const DEFAULT_PROJECT = 'stagecraft';
 export const DEFAULT_REVISION = 'main';
 
 export type { DeliveryPlan } from './delivery-plan.js';

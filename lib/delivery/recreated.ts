@@ -8,7 +8,7 @@
 import type { Engine } from '../model/engines.js';
 import { ARGOCD_HOOK, argoCdHook } from '../model/hooks.js';
 import type { KubeObject } from '../model/object.js';
-import { ARGOCD_SYNC_OPTIONS, argoCdSyncOptions, FLUX_FORCE, fluxMetadata } from './object-options.js';
+import { ARGOCD_SYNC_OPTIONS, argoCdSyncOptions, FLUX_FORCE, fluxForceApplied, fluxMetadata } from './object-options.js';
 
 /**
  * The deletion policies of a hook, by annotation, each spelled exactly as the engine reads it (any
@@ -45,12 +45,6 @@ export const FORCE_ANNOTATION: Readonly<Record<Engine, string>> = {
   argocd: `${ARGOCD_SYNC_OPTIONS}: Force=true`,
   flux: FLUX_FORCE.written,
 };
-
-/**
- * The kinds Argo CD never replaces, updating them instead, whatever their sync options (gitops-engine
- * `applyObject`): `kubectl replace --force` of a CRD or a Namespace would delete what it holds.
- */
-const NEVER_REPLACED = new Set(['CustomResourceDefinition', 'Namespace']);
 
 /**
  * How an engine deletes and creates an object anew rather than updates it: `hook`, an Argo CD sync
@@ -100,15 +94,15 @@ function argoHook(annotations: Readonly<Record<string, string>>): boolean {
  * How `engine` deletes and creates `o` anew rather than updating it, or undefined when it updates it
  * in place (and has its update refused): for Argo CD, a sync hook (`argocd.argoproj.io/hook`, or a
  * Helm hook, which it runs as one) deleted before each creation or never applied, an object of
- * `Force=true` (client-side apply), or of `Force=true,Replace=true` (but a CRD or a Namespace); for Flux, one of
+ * `Force=true` (client-side apply), or of `Force=true,Replace=true`; for Flux, one of
  * `kustomize.toolkit.fluxcd.io/force: enabled`, or whose object in the cluster (`applied`, as the
- * output before had it) has it. kubectl (no engine) updates every object.
+ * output before had it, when Flux applied that) has it. kubectl (no engine) updates every object.
  */
 export function recreatedAtSync(engine: Engine | undefined, o: KubeObject, applied?: KubeObject): Recreation | undefined {
   const annotations = o.metadata.annotations ?? {};
   if (engine === 'flux') {
     const now = fluxMetadata(o, FLUX_FORCE.name, FLUX_FORCE.value);
-    const inCluster = applied && fluxMetadata(applied, FLUX_FORCE.name, FLUX_FORCE.value);
+    const inCluster = applied && fluxForceApplied(applied);
     if (inCluster) return { when: 'refused', by: now ?? `${inCluster}, as applied`, inCluster };
     return now ? { when: 'refused', by: now } : undefined;
   }
@@ -117,7 +111,6 @@ export function recreatedAtSync(engine: Engine | undefined, o: KubeObject, appli
   const { options, written } = argoCdSyncOptions(o);
   if (!options.includes('Force=true')) return undefined;
   const by = `the annotation ${ARGOCD_SYNC_OPTIONS}: ${written}`;
-  // a Namespace or CRD Argo CD updates instead (replaced, it would delete everything in it, or every object of its kind)
-  if (options.includes('Replace=true')) return NEVER_REPLACED.has(o.kind) ? undefined : { when: 'every-sync', by };
+  if (options.includes('Replace=true')) return { when: 'every-sync', by };
   return options.includes('ServerSideApply=true') ? undefined : { when: 'refused', by };
 }

@@ -11,6 +11,7 @@
  * JAN-DEC, day of week 0-6 or SUN-SAT), each a comma-separated list of `*`, `?`, `n` or `n-m`,
  * with an optional `/step`. Pure; the messages are the library's, which `kubectl apply` shows.
  */
+import { goAtoi } from './go-int.js';
 import { ownEntry } from './object.js';
 
 /** The bounds and names of one field (robfig/cron spec.go). */
@@ -36,9 +37,6 @@ const EVERY = '@every ';
 const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const FIELD_SEPARATOR = new RegExp(`[${GO_SPACE}]+`);
 const TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'g');
-/** What strconv.Atoi accepts in base 10. */
-const GO_INT = /^[+-]?[0-9]+$/;
-const INT64_MAX = 2n ** 63n - 1n;
 const DIGITS = /^[0-9]*/;
 
 /**
@@ -127,16 +125,6 @@ function intOrName(expr: string, names: Bounds['names']): bigint | string {
     if (Object.hasOwn(names, name)) return BigInt(names[name]);
   }
   return goUint(expr);
-}
-
-/**
- * `text` as Go's strconv.Atoi reads it on a 64-bit machine (a sign, digits, nothing around them),
- * or why it refuses it, in its words. Also Argo CD's reading of a sync wave (lib/delivery/first-sync.ts).
- */
-export function goAtoi(text: string): bigint | 'invalid syntax' | 'value out of range' {
-  if (!GO_INT.test(text)) return 'invalid syntax';
-  const n = BigInt(text);
-  return n > INT64_MAX || n < -INT64_MAX - 1n ? 'value out of range' : n;
 }
 
 /** robfig/cron's mustParseInt: strconv.Atoi, then no negative number. */

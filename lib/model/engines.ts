@@ -10,6 +10,8 @@ export type Engine = (typeof ENGINES)[number];
  */
 export interface DeliveredBy {
   readonly engine: Engine;
+  /** The stage's Application or Kustomization, by name (lib/delivery/delivery-plan.ts `stageObjectName`). */
+  readonly name: string;
   readonly automated: boolean;
   readonly prune: boolean;
 }
@@ -17,9 +19,8 @@ export interface DeliveredBy {
 /**
  * The command that applies a stage whose engine does not follow its commits (`automated: false`):
  * Argo CD's sync by hand; Flux's resume of the suspended Kustomization (`flux reconcile` refuses a
- * suspended one). Its Application or Kustomization is `<project>-<stage>`.
+ * suspended one), each of the namespace the engine reads them from by default (argocd, flux-system).
  */
-export const APPLIED_BY_HAND: Readonly<Record<Engine, string>> = {
-  argocd: 'argocd app sync <its Application>',
-  flux: 'flux resume kustomization <its Kustomization>',
-};
+export function appliedByHand({ engine, name }: Pick<DeliveredBy, 'engine' | 'name'>): string {
+  return engine === 'argocd' ? `argocd app sync ${name}` : `flux resume kustomization ${name}`;
+}

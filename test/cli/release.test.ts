@@ -162,8 +162,17 @@ describe('a release from dev to production', () => {
     setStageFile('production', byHand(live));
     expect(runCli('synth', [], dir).stderr).toContain(
       '  hint: give the new image to the idle color instead (green; npm run promote writes it there), commit and push it; ' +
-        'once Argo CD has synced it, which it does only when the stage is synced by hand (argocd app sync <its Application>), npm run switch -- production demoapp, then commit and push that\n',
+        'once Argo CD has synced it, which it does only when the stage is synced by hand (argocd app sync stagecraft-production), npm run switch -- production demoapp, then commit and push that\n',
     );
+    // the Application is named after the project file's delivery.project (<project>-<stage>)
+    const projectFile = join(dir, 'stagecraft.yaml');
+    const shared = readFileSync(projectFile, 'utf8');
+    writeFileSync(projectFile, shared.replace('delivery:\n', 'delivery:\n  project: shop\n'));
+    setStageFile('production', byHand(before));
+    expect(runCli('synth', [], dir).code).toBe(0);
+    setStageFile('production', byHand(live));
+    expect(runCli('synth', [], dir).stderr).toContain('(argocd app sync shop-production), npm run switch -- production demoapp');
+    writeFileSync(projectFile, shared);
     setStageFile('production', before);
     expect(runCli('synth', [], dir).code).toBe(0);
     // a stage no engine delivers is applied by hand: apply, then switch

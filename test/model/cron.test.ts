@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   cronScheduleProblem,
-  goAtoi,
   goDuration,
   goDurationProblem,
   knownTimeZone,
@@ -110,24 +109,6 @@ describe("Go's time.ParseDuration, for @every", () => {
       29_999_000_000n,
       0n,
       -1_500_000_000n,
-    ]);
-  });
-});
-
-describe("Go's strconv.Atoi, for a cron field and an Argo CD sync wave", () => {
-  it('reads a sign and digits alone, within 64 bits, and says why it refuses anything else', () => {
-    expect([goAtoi('-3'), goAtoi('+07'), goAtoi('9223372036854775807'), goAtoi('-9223372036854775808')]).toEqual([
-      -3n,
-      7n,
-      9223372036854775807n,
-      -9223372036854775808n,
-    ]);
-    expect([goAtoi(' 1'), goAtoi('1.0'), goAtoi(''), goAtoi('\u0661'), goAtoi('9223372036854775808')]).toEqual([
-      'invalid syntax',
-      'invalid syntax',
-      'invalid syntax',
-      'invalid syntax',
-      'value out of range',
     ]);
   });
 });
