@@ -58,7 +58,7 @@ describe('CRD formats, as the 1.25 API server checks them', () => {
     ]);
   });
 
-  it('checks the formats the 1.25 API server checks (date-time, uuid, cidr, byte...) and ignores the others (int32, uri), never printing a base64 value', () => {
+  it('checks the formats the 1.25 API server checks (date-time, uuid, cidr, byte...), naming each as the CRD writes it, and ignores the others (int32, uri, UUID), never printing a base64 value', () => {
     const crd = crdObject('example.com', 'Lease', 'v1', {
       type: 'object',
       properties: {
@@ -74,6 +74,7 @@ describe('CRD formats, as the 1.25 API server checks them', () => {
             count: { type: 'integer', format: 'int32' },
             link: { type: 'string', format: 'uri' },
             size: { type: 'string', format: 'int64' },
+            legacy: { type: 'string', format: 'UUID' },
           },
         },
       },
@@ -89,6 +90,7 @@ describe('CRD formats, as the 1.25 API server checks them', () => {
       count: 3,
       link: 'not a uri, but the API server does not check it exactly as Go parses it',
       size: '12Gi',
+      legacy: 'not a UUID: the API server drops a format it does not read as one of its own',
     };
     expect(checkCustomResource(lease(good), crdRegistry([crd]))).toEqual([]);
     const bad = {
@@ -103,7 +105,7 @@ describe('CRD formats, as the 1.25 API server checks them', () => {
     expect(
       checkCustomResource(lease(bad), crdRegistry([crd])).map((f) => `${f.code} ${f.path.join('.')}: ${f.message} (${f.hint})`),
     ).toEqual([
-      'schema/format spec.expires: "2024-05-01 12:00:00" is not a date and time such as 2024-05-01T12:00:00Z (RFC 3339), which the CRD\'s format (datetime) asks for: the API server refuses it (write a date and time such as 2024-05-01T12:00:00Z (RFC 3339))',
+      'schema/format spec.expires: "2024-05-01 12:00:00" is not a date and time such as 2024-05-01T12:00:00Z (RFC 3339), which the CRD\'s format (date-time) asks for: the API server refuses it (write a date and time such as 2024-05-01T12:00:00Z (RFC 3339))',
       'schema/format spec.day: "2023-02-29" is not a date such as 2024-05-01 (RFC 3339 full-date), which the CRD\'s format (date) asks for: the API server refuses it (write a date such as 2024-05-01 (RFC 3339 full-date))',
       'schema/format spec.id: "not-a-uuid" is not a UUID, which the CRD\'s format (uuid) asks for: the API server refuses it (write a UUID)',
       'schema/format spec.range: "10.0.0.0/33" is not an address range in CIDR notation such as 10.0.0.0/16, which the CRD\'s format (cidr) asks for: the API server refuses it (write an address range in CIDR notation such as 10.0.0.0/16)',
