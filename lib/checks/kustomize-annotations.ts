@@ -2,7 +2,9 @@
  * Annotations that kustomize acts on when it builds a stage's directory (`kubectl apply -k
  * dist/<stage>`; Argo CD and Flux build it with kustomize too), which manifests taken from kpt
  * packages or a KRM function's output carry: `config.kubernetes.io/local-config` (any value but
- * "false") leaves the object out of the build, so it is never applied; and
+ * "false") leaves the object out of the build, so it is never applied (one marked "false" is built:
+ * kustomize's DropLocalNodes since v4.4, kubectl 1.25's v4.5.7 included; the kustomize of kubectl
+ * 1.22 and before left out any value); and
  * `internal.config.kubernetes.io/needsHashSuffix: enabled` renames it `<name>-<hash of its content>`
  * and rewrites the references to it. Either way the cluster gets other objects than the ones dist/,
  * its inventory and the checks know. (`kustomize.config.k8s.io/needs-hash`, the generators' public
