@@ -11,7 +11,7 @@
  * `StageContext.files`; the chart parses that text exactly as `Include` would.
  *
  * Documents that are no API objects (`NOT_API_OBJECTS`: a folder's `kustomization.yaml`, a
- * kubeconfig) are skipped, as `npm run check` skips them; a kustomization that asks for more than
+ * kubeconfig) and kpt's package context (`isKptPackageContext`) are skipped, as `npm run check` skips them; a kustomization that asks for more than
  * listing its files (a namespace, patches, generators...) is refused, since that is not applied.
  * Values that JSON cannot carry (YAML tags such as `!!timestamp` or `!!binary`) are refused at their place,
  * and so are plain values that kubectl reads otherwise (YAML 1.1: `yes`, `1_000`, `010`, lib/model/yaml11.ts).
@@ -25,7 +25,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { isMap, isNode, isPair, isScalar, isSeq, type Document } from 'yaml';
 import { ProblemsError, type Problem, type SourceLocation } from '../lib/errors.js';
-import { NOT_API_OBJECTS, isListDocument } from '../lib/k8s.js';
+import { NOT_API_OBJECTS, isKptPackageContext, isListDocument } from '../lib/k8s.js';
 import { formatFieldPath, type FieldPath } from '../lib/model/field-path.js';
 import { offsetOf, readBlockYaml } from '../lib/model/block-yaml.js';
 import { isMergeKey, offsetInDocument, readYaml } from '../lib/model/read-yaml.js';
@@ -153,10 +153,14 @@ function isNamedObject(value: unknown): value is ObjectProps {
 
 /**
  * Whether a document's value is an object to include as it is: a named object, not a list
- * (isListDocument) nor one of NOT_API_OBJECTS (those take the yaml library's path, which places their problems).
+ * (isListDocument) nor one of NOT_API_OBJECTS or kpt's package context (those take the yaml
+ * library's path, which places their problems and skips them).
  */
 const isPlainObject = (value: unknown): value is ObjectProps =>
-  isNamedObject(value) && !isListDocument(value) && !NOT_API_OBJECTS.has(`${value.apiVersion}/${value.kind}`);
+  isNamedObject(value) &&
+  !isListDocument(value) &&
+  !NOT_API_OBJECTS.has(`${value.apiVersion}/${value.kind}`) &&
+  !isKptPackageContext(value);
 
 /** The keys of a kustomization that ask for more than listing files (stagecraft applies none of it), with their offsets. */
 function kustomizeFields(doc: Document): { key: string; offset: number }[] {
@@ -354,6 +358,8 @@ export const manifests = defineStack({
           }
           return;
         }
+        // kpt's package context: its functions' input, which kpt and kustomize never apply
+        if (isKptPackageContext(o)) return;
         // a list (a v1 List, what kubectl get -o yaml prints of several objects, or a typed one such
         // as a ServiceList) is applied item by item, as kubectl applies it and npm run check reads it;
         // one id per file, document and item: unique, and stable while the files are

@@ -32,6 +32,30 @@ export const NOT_API_OBJECTS: ReadonlySet<string> = new Set([
   'v1/Config',
 ]);
 
+/**
+ * kustomize's konfig.IgnoredByKustomizeAnnotation: an object so marked (any value but "false") is
+ * local configuration, a kpt function's or setter's input, which kustomize leaves out of what it builds.
+ */
+export const LOCAL_CONFIG = 'config.kubernetes.io/local-config';
+
+/** Whether `annotations` mark their object local configuration (LOCAL_CONFIG, at any value but "false"). */
+export function isLocalConfig(annotations: Readonly<Record<string, unknown>> | undefined): boolean {
+  const value = annotations?.[LOCAL_CONFIG];
+  return typeof value === 'string' && value !== 'false';
+}
+
+/**
+ * Whether `o` is kpt's package context: the ConfigMap `kptfile.kpt.dev` marked local configuration
+ * (package-context.yaml, which `kpt pkg get` and `kpt pkg init` write in every package), input to the
+ * package's functions, which kpt and kustomize never apply. Like NOT_API_OBJECTS, it sits next to
+ * manifests and is skipped where they are read: never an object of a stage.
+ */
+export function isKptPackageContext(o: { readonly apiVersion?: unknown; readonly kind?: unknown; readonly metadata?: unknown }): boolean {
+  if (o.kind !== 'ConfigMap' || o.apiVersion !== 'v1') return false;
+  const metadata = o.metadata as { name?: unknown; annotations?: Record<string, unknown> } | null | undefined;
+  return metadata?.name === 'kptfile.kpt.dev' && isLocalConfig(metadata.annotations);
+}
+
 /** The kinds of NOT_API_OBJECTS, looked at first: most objects are of none, and need no key made. */
 const NOT_API_KINDS: ReadonlySet<unknown> = new Set([...NOT_API_OBJECTS].map((k) => k.slice(k.lastIndexOf('/') + 1)));
 

@@ -4,7 +4,10 @@
  * time) tests a string value against the format's checker when the format is registered, and
  * ignores every other format (`int32`, `int64`, `float`, `double`, any name of the CRD's own). A
  * format applies to strings only: `format: int32` on an integer checks nothing. Names are read as
- * the registry reads them, without case, '-' or '_' (`date-time` is `datetime`).
+ * the API server reads them: without '-' (`date-time` is `datetime`), and otherwise as written, so
+ * `dateTime`, `date_time`, `UUID` or `IPv4` name no format it checks (apiextensions-apiserver
+ * StripUnsupportedFormatsPostProcess drops them, as kube-openapi strfmt's DefaultNameNormalizer
+ * removes only '-' and the registry compares names case-sensitively).
  *
  * Checked here, each as the Go code of that registry reads it (Go 1.19's net package for addresses):
  * - `uuid`, `uuid3`, `uuid4`, `uuid5`, `hexcolor`, `bsonobjectid`: the registry's regular expressions;
@@ -84,8 +87,8 @@ const FORMATS: ReadonlyMap<string, FormatCheck> = new Map([
   ['byte', { expected: 'base64 (standard alphabet, padded with =)', validate: (s) => s === '' || BASE64.test(s) }],
 ]);
 
-/** A format's name as the registry reads it: without case, '-' or '_'. */
-const formatName = (format: string): string => format.toLowerCase().replace(/[-_]/g, '');
+/** A format's name as the registry reads it: without '-' (strfmt's DefaultNameNormalizer), case kept. */
+const formatName = (format: string): string => format.replace(/-/g, '');
 
 /** The name under which `format` is checked (registered by addFormats), or undefined when the API server ignores it. */
 export const checkedFormat = (format: unknown): string | undefined =>

@@ -55,6 +55,11 @@ const VALUE_KEYWORDS = [
   'required',
 ];
 export const LIST_MAP_KEYS = 'x-kubernetes-list-map-keys';
+/**
+ * The format as the CRD writes it (`date-time`), kept beside the name ajv checks it by (`datetime`,
+ * crd-formats.ts) for messages: a keyword ajv does not know, which it ignores (strict: false).
+ */
+export const WRITTEN_FORMAT = 'x-stagecraft-written-format';
 
 /** One ajv for every CRD: custom kinds of one process share compiled code. */
 let ajvInstance: InstanceType<typeof Ajv> | undefined;
@@ -118,7 +123,10 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   if (typeof s.pattern === 'string' && readsPattern(s.pattern)) out.pattern = s.pattern;
   // a format the API server ignores (int32, a name of the CRD's own) is left out, as it is there
   const format = checkedFormat(s.format);
-  if (format) out.format = format;
+  if (format) {
+    out.format = format;
+    if (s.format !== format) out[WRITTEN_FORMAT] = s.format;
+  }
   // OpenAPI v3 marks exclusive bounds with booleans, JSON Schema with the bound itself
   if (s.exclusiveMinimum === true && typeof s.minimum === 'number') {
     out.exclusiveMinimum = s.minimum;

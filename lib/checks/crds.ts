@@ -16,7 +16,17 @@ import { finder, type FieldPath, type Finding } from './finding.js';
 import { findingFromAjv, withoutStatus } from './schema.js';
 import { kubernetesSchemas } from './k8s-schema.js';
 import { formatExpected } from './crd-formats.js';
-import { LIST_MAP_KEYS, ajv, asObj, hasCel, structuralProblems, toJsonSchema, asValidated, type Schema } from './crd-schema.js';
+import {
+  LIST_MAP_KEYS,
+  WRITTEN_FORMAT,
+  ajv,
+  asObj,
+  hasCel,
+  structuralProblems,
+  toJsonSchema,
+  asValidated,
+  type Schema,
+} from './crd-schema.js';
 
 /** One version of one custom kind. */
 export interface CustomKind {
@@ -348,16 +358,18 @@ export function checkCustomResource(
 
 /**
  * A string that is not of its field's format, where the API server checks the format
- * (crd-formats.ts). The value is named, except base64 (`byte`), which may hold a key or a password.
+ * (crd-formats.ts), named as the CRD writes it (`date-time`, not the `datetime` it is checked by).
+ * The value is named, except base64 (`byte`), which may hold a key or a password.
  */
 function formatFinding(e: ErrorObject, emit: ReturnType<typeof finder>): Finding {
   const format = String((e.params as { format: string }).format);
+  const written = String(asObj(e.parentSchema)?.[WRITTEN_FORMAT] ?? format);
   const expected = formatExpected(format);
   const what = format === 'byte' ? 'the value' : JSON.stringify(e.data);
   return emit(
     'schema/format',
     instancePath(e.instancePath),
-    `${what} is not ${expected}, which the CRD's format (${format}) asks for: the API server refuses it`,
+    `${what} is not ${expected}, which the CRD's format (${written}) asks for: the API server refuses it`,
     `write ${expected}`,
   );
 }

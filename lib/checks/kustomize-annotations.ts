@@ -2,26 +2,27 @@
  * Annotations that kustomize acts on when it builds a stage's directory (`kubectl apply -k
  * dist/<stage>`; Argo CD and Flux build it with kustomize too), which manifests taken from kpt
  * packages or a KRM function's output carry: `config.kubernetes.io/local-config` (any value but
- * "false") leaves the object out of the build, so it is never applied; and
+ * "false") leaves the object out of the build, so it is never applied (one marked "false" is built:
+ * kustomize's DropLocalNodes since v4.4, kubectl 1.25's v4.5.7 included; the kustomize of kubectl
+ * 1.22 and before left out any value); and
  * `internal.config.kubernetes.io/needsHashSuffix: enabled` renames it `<name>-<hash of its content>`
  * and rewrites the references to it. Either way the cluster gets other objects than the ones dist/,
  * its inventory and the checks know. (`kustomize.config.k8s.io/needs-hash`, the generators' public
  * mark, does nothing on an object listed as a resource: kustomize keeps it as an annotation.)
- * Pure: an object in, a finding out.
+ * kpt's own package context never gets here: it is skipped where manifests are read
+ * (lib/k8s.ts `isKptPackageContext`). Pure: an object in, a finding out.
  */
+import { LOCAL_CONFIG, isLocalConfig } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import type { Emit, Finding } from './finding.js';
 
-/** kustomize's konfig.IgnoredByKustomizeAnnotation: an object so marked is local configuration, not built. */
-const LOCAL_CONFIG = 'config.kubernetes.io/local-config';
 /** kustomize's internal mark of an object whose name takes a hash of its content. */
 const HASH_SUFFIX = 'internal.config.kubernetes.io/needsHashSuffix';
 
 /** The finding on an object that kustomize leaves out or renames when it builds the stage, if `o` is one. */
 export function kustomizeAnnotationFinding(emit: Emit, o: KubeObject): Finding | undefined {
   const annotations = o.metadata?.annotations ?? {};
-  const local = annotations[LOCAL_CONFIG];
-  if (typeof local === 'string' && local !== 'false') {
+  if (isLocalConfig(annotations)) {
     return emit(
       'api/kustomize-annotation',
       ['metadata', 'annotations', LOCAL_CONFIG],

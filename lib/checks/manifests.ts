@@ -13,7 +13,7 @@ import { ExitCode, ProblemsError, comparePlaces, type Problem, type SourceLocati
 import { describeObject, type KubeObject } from '../model/object.js';
 import { toProblem, type FieldPath, type Finding } from './finding.js';
 import { isApiObject } from './schema.js';
-import { isListDocument } from '../k8s.js';
+import { isKptPackageContext, isListDocument } from '../k8s.js';
 import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
 import { offsetOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
 import { MAX_MANIFEST_ALIASES, capProblems, describeValue } from '../model/limits.js';
@@ -145,7 +145,7 @@ export function parseManifests(files: readonly { file: string; text: string }[],
         });
         return;
       }
-      if (!isApiObject(o)) return;
+      if (!isApiObject(o) || isKptPackageContext(o)) return;
       if (isListDocument(o)) {
         const items = o.items as unknown[];
         items.forEach((item: unknown, i: number) => {

@@ -10,7 +10,8 @@
  * counts it used).
  */
 import type { KubeObject } from '../model/object.js';
-import { POD_TEMPLATE_PATHS, placedContainers } from '../model/pod-specs.js';
+import { placedContainers, workloadTemplatePath } from '../model/pod-specs.js';
+import { customPodTemplate } from './custom-workloads.js';
 import { POLICY_EXCEPTION_PREFIX, declaredExceptions } from '../policy.js';
 import { finder, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
@@ -28,11 +29,17 @@ function selects(s: KubeObject, labels: Readonly<Record<string, string>>): boole
   return selectorMatches({ matchLabels: selector, matchExpressions: [] }, labels);
 }
 
-/** The warnings of one workload whose long-running containers have no readinessProbe while a Service selects its pods. */
+/**
+ * The warnings of one workload whose long-running containers have no readinessProbe while a Service
+ * selects its pods: a built-in workload's, or a custom resource's that runs pods (an Argo Rollout),
+ * whose pods a Service selects alike.
+ */
 export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
-  const w = index.workload(o);
-  const spec = asObj(w?.template.spec);
-  if (!w || !spec || runsToCompletion(o, spec) || declaredExceptions(o.metadata?.annotations).has('probes')) return [];
+  const path = workloadTemplatePath(o);
+  // the index holds only built-in workloads as such (the references of pods stay theirs): a custom one's template is read here
+  const template = path && (index.workload(o)?.template ?? customPodTemplate(o));
+  const spec = asObj(template?.spec);
+  if (!path || !template || !spec || runsToCompletion(o, spec) || declaredExceptions(o.metadata?.annotations).has('probes')) return [];
   // the app containers: init containers finish before the pod is ready, and serve nothing
   const containers = placedContainers(spec, ['containers']);
   // the Service's traffic goes to the containers that declare ports: beside them, one without (a log
@@ -42,7 +49,7 @@ export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
   const unready = containers.filter(({ container: c }) => !asObj(c.readinessProbe) && serving(c));
   // looked up only for a pod that lacks a probe: the other workloads' results depend on no Service
   if (unready.length === 0) return [];
-  const labels = w.template.metadata?.labels ?? {};
+  const labels = template.metadata?.labels ?? {};
   const services = index
     .objectsOf(KINDS.Service, index.namespaceOf(o))
     .filter((s) => selects(s, labels))
@@ -53,7 +60,7 @@ export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
   return unready.map(({ container, index }) =>
     emit(
       'policy/probes',
-      [...POD_TEMPLATE_PATHS[o.kind], 'spec', 'containers', index],
+      [...path, 'spec', 'containers', index],
       `container '${String(container.name)}' has no readinessProbe, but ${by} its pods: they get requests before they are ready, and while they cannot serve them`,
       `add a readinessProbe, so that the Service sends requests only to pods ready for them, or declare the exception on the ${o.kind}: ${POLICY_EXCEPTION_PREFIX}probes: <reason>`,
     ),

@@ -51,12 +51,13 @@ const KIND_NAME_RULES: Readonly<Record<string, KindNameRule>> = {
     why: 'the CronJob controller names each Job it starts <name>-<11 digits>, and a Job name is at most 63 characters',
   },
   // the API server takes a longer name, but the StatefulSet controller labels each pod with its
-  // revision, controller-revision-hash: <name>-<hash> (pkg/controller/history ControllerRevisionName,
-  // a hash of up to 10 digits), and the pod is refused: kubernetes/kubernetes#64023
+  // revision, controller-revision-hash: <name>-<hash> (pkg/controller/history ControllerRevisionName:
+  // an FNV-32 hash written in up to 10 lowercase letters and digits by rand.SafeEncodeString), and
+  // the pod is refused: kubernetes/kubernetes#64023
   StatefulSet: {
     rule: 'subdomain',
     maxLength: MAX_LABEL_NAME - 11,
-    why: 'the StatefulSet controller labels each pod controller-revision-hash: <name>-<a hash of up to 10 digits>, and a label value is at most 63 characters: the API server refuses the pods, and the StatefulSet runs none',
+    why: 'the StatefulSet controller labels each pod controller-revision-hash: <name>-<a hash of up to 10 letters and digits>, and a label value is at most 63 characters: the API server refuses the pods, and the StatefulSet runs none',
   },
   // the API server labels a Job's pod template job-name: <name> (unless spec.manualSelector) and
   // validates that label as any other (ValidateGeneratedSelector, ValidatePodTemplateSpec)

@@ -138,7 +138,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/kustomize-annotation': {
     short: 'An annotation that makes kustomize leave the object out, or rename it',
-    help: "A stage is applied with kubectl apply -k (Argo CD and Flux build it with kustomize too). kustomize leaves out an object annotated config.kubernetes.io/local-config (any value but \"false\": a kpt function's or setter's input), and renames one annotated internal.config.kubernetes.io/needsHashSuffix: enabled to <name>-<hash>, rewriting the references to it: the cluster gets other objects than dist/ and its inventory hold. Remove a tool's configuration from the manifests, or the annotation.",
+    help: "A stage is applied with kubectl apply -k (Argo CD and Flux build it with kustomize too). kustomize leaves out an object annotated config.kubernetes.io/local-config (any value but \"false\": a kpt function's or setter's input), and renames one annotated internal.config.kubernetes.io/needsHashSuffix: enabled to <name>-<hash>, rewriting the references to it: the cluster gets other objects than dist/ and its inventory hold. Remove a tool's configuration from the manifests, or the annotation (kpt's own package context, the ConfigMap kptfile.kpt.dev, is skipped where manifests are read).",
     mirrors: 'kustomize (konfig.IgnoredByKustomizeAnnotation; the hash suffix of generated objects)',
   },
   'api/helm-hook': {

@@ -270,6 +270,17 @@ spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, 
       expect(compiled.tree.get('imported')!.get('10-legacy.yaml')).not.toMatch(/kind: (Kustomization|Component|Config)\b/);
     });
 
+    it("skips a kpt package's context (package-context.yaml: ConfigMap kptfile.kpt.dev, local-config), which kpt and kustomize never apply", () => {
+      const context =
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kptfile.kpt.dev\n  annotations:\n    config.kubernetes.io/local-config: "true"\ndata:\n  name: web\n';
+      const compiled = compileStages([withFiles({ 'in/a.yaml': configMap, 'in/package-context.yaml': context })]);
+      expect(compiled.stages[0].charts.flatMap((c) => c.objects).map((o) => `${o.kind} ${o.metadata.name}`)).toEqual([
+        'Namespace imported',
+        'ConfigMap plain',
+      ]);
+      expect(compiled.tree.get('imported')!.get('10-legacy.yaml')).not.toContain('kptfile.kpt.dev');
+    });
+
     it('refuses a kustomization that asks for transformations stagecraft does not apply, at each such key', () => {
       const text = 'resources: [a.yaml]\nnamespace: other\nimages:\n  - { name: x, newTag: "2" }\n';
       expect(

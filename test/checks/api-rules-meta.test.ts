@@ -187,7 +187,7 @@ describe('a StatefulSet name', () => {
   it('over 52 characters is an error: its pods carry controller-revision-hash: <name>-<hash>, a label the API server refuses over 63 characters', () => {
     const long = `${'s'.repeat(52)}t`;
     expect(names(set(long))).toEqual([
-      `error name '${long}' has 53 characters, more than the 52 a StatefulSet's name may have: the StatefulSet controller labels each pod controller-revision-hash: <name>-<a hash of up to 10 digits>, and a label value is at most 63 characters: the API server refuses the pods, and the StatefulSet runs none (shorten the name to at most 52 characters)`,
+      `error name '${long}' has 53 characters, more than the 52 a StatefulSet's name may have: the StatefulSet controller labels each pod controller-revision-hash: <name>-<a hash of up to 10 letters and digits>, and a label value is at most 63 characters: the API server refuses the pods, and the StatefulSet runs none (shorten the name to at most 52 characters)`,
     ]);
     expect(names(set('s'.repeat(52)))).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { externalSecrets } from '../../lib/constructs/external-secrets.js';
 import { checkObjects } from '../../lib/checks/index.js';
 import { REPO } from '../helpers/cli.js';
 import { widgetCrd } from '../helpers/widget-crd.js';
+import { crdObject } from '../helpers/crd-object.js';
 import { MANIFESTS, codedFindingsIn, objectsIn } from './helpers.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { readFileSync } from 'node:fs';
@@ -13,22 +14,6 @@ import type { KubeObject } from '../../lib/model/object.js';
 
 const SHARED_CRDS = join(REPO, '../shared/crds');
 const certManager = objectsIn(join(SHARED_CRDS, 'cert-manager'));
-
-/** A CRD of one namespaced kind (plural: the kind in lowercase, with an s) and one version, with `schema` and the version's `extra` fields. */
-const crdObject = (group: string, kind: string, version: string, schema: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
-  const plural = `${kind.toLowerCase()}s`;
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      names: { kind, plural },
-      scope: 'Namespaced',
-      versions: [{ name: version, served: true, storage: true, ...extra, schema: { openAPIV3Schema: schema } }],
-    },
-  };
-};
 
 describe('custom resources against their CustomResourceDefinitions', () => {
   it("validates cert-manager's resources with its pinned CRDs: missing and misspelled fields, enums, types, versions", () => {
@@ -392,60 +377,6 @@ describe('custom resources against their CustomResourceDefinitions', () => {
       'crd/definition properties.spec.properties.ports.x-kubernetes-list-map-keys: the key "name" of x-kubernetes-list-map-keys is no property of the items: the API server refuses the CustomResourceDefinition',
       'crd/definition properties.spec.properties.ports.items.properties.hosts.type: hosts is a key of x-kubernetes-list-map-keys, so it must be a scalar, not an array: the API server refuses the CustomResourceDefinition',
       'crd/definition properties.spec.properties.ports.items.properties.hosts: hosts is a key of x-kubernetes-list-map-keys, so it must have a default or be a required property: the API server refuses the CustomResourceDefinition',
-    ]);
-  });
-
-  it('checks the formats the 1.25 API server checks (date-time, uuid, cidr, byte...) and ignores the others (int32, uri), never printing a base64 value', () => {
-    const crd = crdObject('example.com', 'Lease', 'v1', {
-      type: 'object',
-      properties: {
-        spec: {
-          type: 'object',
-          properties: {
-            expires: { type: 'string', format: 'date-time' },
-            day: { type: 'string', format: 'date' },
-            id: { type: 'string', format: 'uuid' },
-            range: { type: 'string', format: 'cidr' },
-            address: { type: 'string', format: 'ipv4' },
-            key: { type: 'string', format: 'byte' },
-            count: { type: 'integer', format: 'int32' },
-            link: { type: 'string', format: 'uri' },
-            size: { type: 'string', format: 'int64' },
-          },
-        },
-      },
-    });
-    const lease = (spec: Record<string, unknown>) => ({ apiVersion: 'example.com/v1', kind: 'Lease', metadata: { name: 'l' }, spec });
-    const good = {
-      expires: '2024-02-29T23:59:59.5+01:00',
-      day: '2024-02-29',
-      id: 'F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6',
-      range: '10.0.0.0/16',
-      address: '192.168.1.10',
-      key: 'c2VjcmV0',
-      count: 3,
-      link: 'not a uri, but the API server does not check it exactly as Go parses it',
-      size: '12Gi',
-    };
-    expect(checkCustomResource(lease(good), crdRegistry([crd]))).toEqual([]);
-    const bad = {
-      ...good,
-      expires: '2024-05-01 12:00:00',
-      day: '2023-02-29',
-      id: 'not-a-uuid',
-      range: '10.0.0.0/33',
-      address: '192.168.01.10',
-      key: 'hunter2!',
-    };
-    expect(
-      checkCustomResource(lease(bad), crdRegistry([crd])).map((f) => `${f.code} ${f.path.join('.')}: ${f.message} (${f.hint})`),
-    ).toEqual([
-      'schema/format spec.expires: "2024-05-01 12:00:00" is not a date and time such as 2024-05-01T12:00:00Z (RFC 3339), which the CRD\'s format (datetime) asks for: the API server refuses it (write a date and time such as 2024-05-01T12:00:00Z (RFC 3339))',
-      'schema/format spec.day: "2023-02-29" is not a date such as 2024-05-01 (RFC 3339 full-date), which the CRD\'s format (date) asks for: the API server refuses it (write a date such as 2024-05-01 (RFC 3339 full-date))',
-      'schema/format spec.id: "not-a-uuid" is not a UUID, which the CRD\'s format (uuid) asks for: the API server refuses it (write a UUID)',
-      'schema/format spec.range: "10.0.0.0/33" is not an address range in CIDR notation such as 10.0.0.0/16, which the CRD\'s format (cidr) asks for: the API server refuses it (write an address range in CIDR notation such as 10.0.0.0/16)',
-      'schema/format spec.address: "192.168.01.10" is not an IPv4 address, which the CRD\'s format (ipv4) asks for: the API server refuses it (write an IPv4 address)',
-      "schema/format spec.key: the value is not base64 (standard alphabet, padded with =), which the CRD's format (byte) asks for: the API server refuses it (write base64 (standard alphabet, padded with =))",
     ]);
   });
 

@@ -59,6 +59,22 @@ describe('reading manifests', () => {
   });
 });
 
+describe("a kpt package's own context (package-context.yaml)", () => {
+  /** What `kpt pkg get` and `kpt pkg init` write in every package: input to its functions, never applied. */
+  const context =
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kptfile.kpt.dev\n  annotations:\n    config.kubernetes.io/local-config: "true"\ndata:\n  name: web\n';
+
+  it('is skipped, as kpt and kustomize never apply it; another object marked local-config is read, and refused', () => {
+    const setters = context.replace('kptfile.kpt.dev', 'setters');
+    const m = parseManifests([
+      { file: 'web/package-context.yaml', text: context },
+      { file: 'web/setters.yaml', text: setters },
+    ]);
+    expect(m.objects.map((o) => o.metadata.name)).toEqual(['setters']);
+    expect(placesOf(`${context}---\n${setters}`)).toEqual(['15:40 api/kustomize-annotation']);
+  });
+});
+
 describe('a typed list (v1 ServiceList, apps/v1 DeploymentList), as the API returns several objects', () => {
   it('is read item by item, as kubectl and kustomize apply it, its own metadata (resourceVersion: "") set aside', () => {
     const text =

@@ -55,6 +55,28 @@ describe('the readiness warning', () => {
     expect(probes(objects)).toEqual(["web: container 'web' has no readinessProbe, but Services web, web-admin select its pods"]);
   });
 
+  it("is given for a custom workload's pods a Service selects (an Argo Rollout's, an OpenKruise CloneSet's), at its template's path", () => {
+    const custom = (apiVersion: string, kind: string, name: string): KubeObject => ({
+      ...deployment(name, { livenessProbe: probe, ports: [{ containerPort: 8080 }] }),
+      apiVersion,
+      kind,
+    });
+    const objects = [
+      custom('argoproj.io/v1alpha1', 'Rollout', 'web'),
+      custom('apps.kruise.io/v1alpha1', 'CloneSet', 'api'),
+      custom('apps.kruise.io/v1alpha1', 'CloneSet', 'worker'),
+      service('web', { app: 'web' }),
+      service('api', { app: 'api' }),
+    ];
+    const found = checkObjects(objects).findings.filter((f) => f.code === 'policy/probes');
+    expect(
+      found.map((f) => `${f.object.kind} ${f.object.metadata.name} ${f.path.join('.')}: ${f.message.replace(/: they get .*/, '')}`),
+    ).toEqual([
+      "CloneSet api spec.template.spec.containers.0: container 'api' has no readinessProbe, but Service api selects its pods",
+      "Rollout web spec.template.spec.containers.0: container 'web' has no readinessProbe, but Service web selects its pods",
+    ]);
+  });
+
   it('is silenced by the probes exception, which then is not reported unused', () => {
     const excused = deployment('web', { livenessProbe: probe }, { 'policy.stagecraft.dev/probes': 'answers on a socket only' });
     const result = checkObjects([excused, service('web', { app: 'web' })]);
