@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RENDER_CACHE_DIR } from '../../lib/cli/render-cache.js';
 import { PackWriter, readEntry, readPackIndex } from '../../lib/cli/render-pack.js';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { changeLine } from '../helpers/entry-lines.js';
 
 /** Stages whose entries hold every kind of field: checks with findings, exceptions and references, workloads, image substitutions. */
 const STAGES = { dev: repoStage('dev'), raspberry: repoStage('raspberry') };
@@ -67,28 +68,19 @@ function craft(edit: (line: string) => string): number {
   return changed;
 }
 
-/** An edit of the line's value: `change` gets it parsed, and changes it in place. */
-const change =
-  (change: (head: any) => void) =>
-  (line: string): string => {
-    const head = JSON.parse(line);
-    change(head);
-    return JSON.stringify(head);
-  };
-
 const CRAFTED: Record<string, (line: string) => string> = {
   'not JSON': () => '{"digests":',
-  'no summary (a field missing)': change((h) => delete h.summary),
-  'heads that are numbers (a wrong type)': change((h) => (h.summary.heads = h.summary.heads.map((_: unknown, i: number) => i))),
-  'plain as text (a wrong type)': change((h) => (h.summary.plain = 'yes')),
-  'a summary that is a list (an array where an object is)': change((h) => (h.summary = [])),
-  'results in an object (an object where an array is)': change((h) => h.checks && (h.checks.results = { ...h.checks.results })),
+  'no summary (a field missing)': changeLine((h) => delete h.summary),
+  'heads that are numbers (a wrong type)': changeLine((h) => (h.summary.heads = h.summary.heads.map((_: unknown, i: number) => i))),
+  'plain as text (a wrong type)': changeLine((h) => (h.summary.plain = 'yes')),
+  'a summary that is a list (an array where an object is)': changeLine((h) => (h.summary = [])),
+  'results in an object (an object where an array is)': changeLine((h) => h.checks && (h.checks.results = { ...h.checks.results })),
   'a number of checks of 1e400 (a huge number)': (line) => line.replace(/"checks":(\d+),"results"/, '"checks":1e400,"results"'),
   'workloads at place 2^60 (a huge number)': (line) => line.replace(/"workloads":\[\[\d+,/, '"workloads":[[1152921504606846976,'),
   '__proto__ in the summary': (line) => line.replace('"summary":{', '"summary":{"__proto__":{"plain":true},'),
   '__proto__ among labels': (line) => line.replace(/"workloads":\[\[(\d+),\{/, '"workloads":[[$1,{"__proto__":"x",'),
-  'a digest fewer than objects': change((h) => h.digests.pop()),
-  'a digest cut short': change((h) => (h.digests[0] = h.digests[0].slice(0, -1))),
+  'a digest fewer than objects': changeLine((h) => h.digests.pop()),
+  'a digest cut short': changeLine((h) => (h.digests[0] = h.digests[0].slice(0, -1))),
 };
 
 describe('a render cache whose entries, with valid SHA-256s, are not what the compiler writes', () => {
@@ -107,7 +99,7 @@ describe('a render cache whose entries, with valid SHA-256s, are not what the co
 
   it('(the entries crafted are read: one of the shape the compiler writes is a hit, as it is)', () => {
     // whoever can write .stagecraft/ can write dist/: an entry's documents are not rendered again to be believed
-    expect(craft(change((h) => (h.digests[0] = 'sha256:0000000000000000')))).toBeGreaterThan(0);
+    expect(craft(changeLine((h) => (h.digests[0] = 'sha256:0000000000000000')))).toBeGreaterThan(0);
     rmSync(join(warm, 'dist'), { recursive: true, force: true });
     expect(runCli('synth', [], warm).code).toBe(0);
     expect(Object.values(snapshotDir(join(warm, 'dist'))).join('\n')).toContain('sha256:0000000000000000');

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeEntry, entryHead } from '../../lib/cli/render-entry.js';
 import type { StoredBytes } from '../../lib/synth/file-content.js';
 import type { KeptApp } from '../../lib/synth/rendered.js';
+import { changeLine } from '../helpers/entry-lines.js';
 
 /** Text of 1, 2, 3 and 4 UTF-8 bytes a character, and a lone surrogate (written as U+FFFD, as Buffer.from writes it). */
 const STREAM = 'data:\n  LOG_LEVEL: café ✓ 日本語 🚀\n---\nkind: ConfigMap \ud800\n';
@@ -114,14 +115,6 @@ function edited(edit: (line: string) => string): Buffer {
   return Buffer.concat([Buffer.from(edit(entry.toString('utf8', 0, end))), entry.subarray(end)]);
 }
 
-/** An edit of the line's value: `change` gets it parsed, and changes it in place. */
-const change =
-  (change: (head: any) => void) =>
-  (line: string): string => {
-    const head = JSON.parse(line);
-    change(head);
-    return JSON.stringify(head);
-  };
 /** An edit of the line's text: `from` (which it must hold) replaced with `to`. */
 const replace =
   (from: string, to: string) =>
@@ -137,30 +130,30 @@ const CRAFTED: Record<string, (line: string) => string> = {
   'a list': (line) => `[${line}]`,
   null: () => 'null',
   'a string': () => '"summary"',
-  'no digests': change((h) => delete h.digests),
-  'no summary': change((h) => delete h.summary),
-  'a summary without heads': change((h) => delete h.summary.heads),
-  'a finding without its message': change((h) => delete h.checks.results[1][0][1].findings[0].message),
-  'a file without its SHA-256': change((h) => delete h.file.sha256),
-  'kept checks without their results': change((h) => delete h.checks.results),
-  'digests in an object': change((h) => (h.digests = { 0: h.digests[0], 1: h.digests[1] })),
-  'a head of numbers': change((h) => (h.summary.heads[0] = [1, 2, 3, 4])),
-  'a head of three fields': change((h) => h.summary.heads[0].pop()),
-  'plain as text': change((h) => (h.summary.plain = 'yes')),
-  'the number of checks as text': change((h) => (h.checks.checks = '6')),
-  'a path as text': change((h) => (h.checks.results[1][0][1].findings[0].path = 'spec.containers')),
-  'a severity of no kind': change((h) => (h.checks.results[1][0][1].findings[0].severity = 'fatal')),
-  "a finding's object kept": change((h) => (h.checks.results[1][0][1].findings[0].object = { kind: 'Pod' })),
-  'a label value of a number': change((h) => (h.summary.workloads[0][1].app = 1)),
-  'a line number as text': change((h) => (h.warnings[0].location.line = '3')),
-  "a warning's object and field": change((h) => (h.warnings[0].field = { object: {}, path: [] })),
-  'a summary that is a list': change((h) => (h.summary = [])),
-  'kept checks that are a list': change((h) => (h.checks = [])),
-  'a result that is a list': change((h) => (h.checks.results[1][0][1] = [])),
-  'labels that are a list': change((h) => (h.summary.workloads[0][1] = ['web'])),
-  'an image that is text': change((h) => (h.summary.images[0] = 'web:1')),
-  'heads in an object': change((h) => (h.summary.heads = { 0: h.summary.heads[0] })),
-  'a field of no kind': change((h) => (h.summary.extra = 1)),
+  'no digests': changeLine((h) => delete h.digests),
+  'no summary': changeLine((h) => delete h.summary),
+  'a summary without heads': changeLine((h) => delete h.summary.heads),
+  'a finding without its message': changeLine((h) => delete h.checks.results[1][0][1].findings[0].message),
+  'a file without its SHA-256': changeLine((h) => delete h.file.sha256),
+  'kept checks without their results': changeLine((h) => delete h.checks.results),
+  'digests in an object': changeLine((h) => (h.digests = { 0: h.digests[0], 1: h.digests[1] })),
+  'a head of numbers': changeLine((h) => (h.summary.heads[0] = [1, 2, 3, 4])),
+  'a head of three fields': changeLine((h) => h.summary.heads[0].pop()),
+  'plain as text': changeLine((h) => (h.summary.plain = 'yes')),
+  'the number of checks as text': changeLine((h) => (h.checks.checks = '6')),
+  'a path as text': changeLine((h) => (h.checks.results[1][0][1].findings[0].path = 'spec.containers')),
+  'a severity of no kind': changeLine((h) => (h.checks.results[1][0][1].findings[0].severity = 'fatal')),
+  "a finding's object kept": changeLine((h) => (h.checks.results[1][0][1].findings[0].object = { kind: 'Pod' })),
+  'a label value of a number': changeLine((h) => (h.summary.workloads[0][1].app = 1)),
+  'a line number as text': changeLine((h) => (h.warnings[0].location.line = '3')),
+  "a warning's object and field": changeLine((h) => (h.warnings[0].field = { object: {}, path: [] })),
+  'a summary that is a list': changeLine((h) => (h.summary = [])),
+  'kept checks that are a list': changeLine((h) => (h.checks = [])),
+  'a result that is a list': changeLine((h) => (h.checks.results[1][0][1] = [])),
+  'labels that are a list': changeLine((h) => (h.summary.workloads[0][1] = ['web'])),
+  'an image that is text': changeLine((h) => (h.summary.images[0] = 'web:1')),
+  'heads in an object': changeLine((h) => (h.summary.heads = { 0: h.summary.heads[0] })),
+  'a field of no kind': changeLine((h) => (h.summary.extra = 1)),
   'a number of checks of 1e400 (Infinity)': replace('"checks":6', '"checks":1e400'),
   'a place of 2^60': replace('"workloads":[[1,', '"workloads":[[1152921504606846976,'),
   'a place beyond the objects': replace('"workloads":[[1,', '"workloads":[[2,'),
@@ -175,9 +168,9 @@ const CRAFTED: Record<string, (line: string) => string> = {
   '__proto__ among labels': replace('{"app":"web"}', '{"__proto__":"web","app":"web"}'),
   'a digest cut short': replace('sha256:fedcba9876543210', 'sha256:fedcba98'),
   'a digest of other characters': replace('sha256:fedcba9876543210', 'sha256:fedcba987654321\\n'),
-  'a digest fewer than objects': change((h) => h.digests.pop()),
-  'a digest more than objects': change((h) => h.digests.push('sha256:0000000000000000')),
-  "a file's SHA-256 cut short": change((h) => (h.file.sha256 = h.file.sha256.slice(1))),
+  'a digest fewer than objects': changeLine((h) => h.digests.pop()),
+  'a digest more than objects': changeLine((h) => h.digests.push('sha256:0000000000000000')),
+  "a file's SHA-256 cut short": changeLine((h) => (h.file.sha256 = h.file.sha256.slice(1))),
 };
 
 describe("an entry's line that is not of the shape encodeEntry writes", () => {
