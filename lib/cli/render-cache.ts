@@ -26,9 +26,10 @@
  * file is written or a command needs its text (`StoredBytes`): kept in memory, a stage's 18 MB of
  * them cost more in memory touched for the first time than reading them again (bench/README.md).
  *
- * Safety: an entry is read only when the SHA-256 of its bytes is the one its pack's index gives,
- * and an index only when its trailer is whole and its SHA-256 matches (a truncated or edited pack
- * or entry is a miss, never a wrong hit); packs are written to a staging directory as entries are
+ * Safety: an entry is read only when the SHA-256 of its bytes is the one its pack's index gives
+ * and its line has the shape this compiler writes (`entryHead`: a line made by hand or by another
+ * program is a miss too, not a command stopped), and an index only when its trailer is whole and its
+ * SHA-256 matches (a truncated or edited pack or entry is a miss, never a wrong hit); packs are written to a staging directory as entries are
  * made and renamed into place only when the command succeeded (`flush`; a failed command removes
  * its staging directory when it returns (`discard`, from main), and one left by a killed process
  * is removed by the next flush). Nothing is stored when a compiler source changed just before the
@@ -173,6 +174,8 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
         readEntries(fd, list, (i, bytes) => {
           // the entry's line now, while its bytes are at hand; its documents stay in the pack
           const head = entryHead(bytes);
+          // not what this compiler writes: left for `get`, which finds no other entry of it (a miss) or another's
+          if (!head) return;
           const app = (render: () => KubeObject[]) => cachedApp(head, storedDocuments(fd, list[i], head.start, render), render);
           prefetched.set(list[i].name, { pack, app });
         });
@@ -200,7 +203,7 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
         let app: CachedApp | undefined;
         readEntries(fd, [entry], (_, bytes) => {
           const head = entryHead(bytes);
-          app = cachedApp(head, storedDocuments(fd, entry, head.start, counted), counted);
+          if (head) app = cachedApp(head, storedDocuments(fd, entry, head.start, counted), counted);
         });
         if (app) return hit(entry.pack, app);
       }

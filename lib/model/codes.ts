@@ -366,6 +366,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('input/utf8', 'Not UTF-8', 'Save the file as UTF-8.'),
   row('input/nul', 'A NUL byte in the input', 'Remove the NUL byte: YAML text cannot hold one.'),
   row(
+    'input/cr-line-endings',
+    'Lines ending in a carriage return alone',
+    "Save the stage file with LF line endings: a carriage return alone (classic Mac OS) is no line break to stagecraft's YAML reader, which would read the lines around it as one.",
+  ),
+  row(
     'input/merge-conflict',
     'Git merge conflict markers in the input',
     'Resolve the conflict: keep the lines you mean and delete the <<<<<<<, ======= and >>>>>>> lines.',

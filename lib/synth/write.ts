@@ -29,7 +29,7 @@
  * directories, so for the instant between the two renames of a stage `dist/<stage>` is absent
  * (never a mix of old and new files); the journal says how to finish.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ProblemsError } from '../errors.js';
 import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
@@ -137,12 +137,25 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
   }
   const tx = join(o.distDir, TX_DIR);
   rmSync(abs(tx), { recursive: true, force: true });
+  /**
+   * Whether `dist/` is made by this transaction, for its staging directory (a stage staged while the
+   * others compile): a transaction not committed removes it again, so that a refused command leaves
+   * the project as it was, with no empty `dist/` where there was none.
+   */
+  const makesDist = !existsSync(dist);
   /** Per stage directory, in the order staged: its plan, or the problems that stop the transaction. */
   const staged = new Map<string, StagedDirectory>();
   let done = false;
   /** Removes what the transaction staged: nothing users see. */
   const removeStaged = () => {
     rmSync(abs(tx), { recursive: true, force: true });
+    if (makesDist) {
+      try {
+        rmdirSync(dist);
+      } catch {
+        // not made after all (no stage was staged), or what another put there meanwhile: it stays
+      }
+    }
     // only the new texts this transaction wrote: a directory in their place is not ours to remove
     for (const path of o.files?.keys() ?? []) {
       if (!lstatSync(abs(tmpPath(path)), { throwIfNoEntry: false })?.isDirectory()) rmSync(abs(tmpPath(path)), { force: true });

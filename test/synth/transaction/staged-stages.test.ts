@@ -1,9 +1,9 @@
 /**
  * Synth stages each stage's files as soon as the stage is compiled (lib/cli/output.ts,
  * `beginOutput`): a problem in a later stage, or a kill before the last stage is compiled, must
- * leave dist/ as it was and nothing staged behind.
+ * leave dist/ as it was (none where there was none) and nothing staged behind.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { beginTransaction } from '../../../lib/synth/write.js';
@@ -11,7 +11,7 @@ import { TX_DIR } from '../../../lib/synth/disk.js';
 import { compile, openProject } from '../../../lib/cli/project.js';
 import { beginOutput } from '../../../lib/cli/output.js';
 import { releaseHeldLocks } from '../../../lib/cli/lock.js';
-import { repoStage, snapshotDir, tempProject, labElsewhere } from '../../helpers/cli.js';
+import { repoStage, runProcess, snapshotDir, tempProject, labElsewhere } from '../../helpers/cli.js';
 import { run } from '../../helpers/crash.js';
 
 /** What users see: stage files and dist/, without the ignored state and staging directories. */
@@ -31,6 +31,26 @@ describe('synth staging stage by stage', () => {
     expect(r.stderr).toContain('notASetting');
     expect(state(dir)).toEqual(before);
     expect(existsSync(join(dir, 'dist', TX_DIR))).toBe(false);
+  });
+
+  it.each([
+    ['a stage file refused (exit 2)', `${labElsewhere()}\nnotASetting: 1\n`, 2],
+    [
+      'a check that fails (exit 1)',
+      labElsewhere().replace(/^apps:\n/m, 'apps:\n  ingress:\n    paths:\n      /x: { service: nope, port: 80 }\n'),
+      1,
+    ],
+  ])('a problem in a stage compiled after another was staged, where there was no dist/: no dist/ is left (%s)', (_, b, code) => {
+    // each stage staged by the main thread, and by worker threads
+    for (const workers of ['0', '2']) {
+      const dir = tempProject({ a: repoStage('lab'), b });
+      const before = state(dir);
+      const r = runProcess('synth', [], dir, { STAGECRAFT_WORKERS: workers });
+      expect(r.status, r.stderr).toBe(code);
+      expect(r.stderr).toContain('nothing was written');
+      expect(existsSync(join(dir, 'dist'))).toBe(false);
+      expect(state(dir)).toEqual(before);
+    }
   });
 
   it('killed once the first stage is staged, before the next is compiled: the next command rolls back', () => {
@@ -94,6 +114,29 @@ describe('beginTransaction', () => {
     tx.abort();
     expect(existsSync(join(root, 'dist', TX_DIR))).toBe(false);
     expect(existsSync(join(root, 'dist', 'x'))).toBe(false);
+  });
+
+  it('abort removes the dist/ it made for its staging directory; not one that was there, nor one another wrote into meanwhile', () => {
+    const made = tempProject({});
+    const tx = beginTransaction({ root: made, distDir: 'dist', removeOthers: false, command: 'test' });
+    tx.stage('x', new Map([['x.yaml', file('a: 1')]]));
+    expect(existsSync(join(made, 'dist', TX_DIR))).toBe(true);
+    tx.abort();
+    expect(existsSync(join(made, 'dist'))).toBe(false);
+
+    const there = tempProject({});
+    mkdirSync(join(there, 'dist'));
+    const kept = beginTransaction({ root: there, distDir: 'dist', removeOthers: false, command: 'test' });
+    kept.stage('x', new Map([['x.yaml', file('a: 1')]]));
+    kept.abort();
+    expect(readdirSync(join(there, 'dist'))).toEqual([]);
+
+    const written = tempProject({});
+    const meanwhile = beginTransaction({ root: written, distDir: 'dist', removeOthers: false, command: 'test' });
+    meanwhile.stage('x', new Map([['x.yaml', file('a: 1')]]));
+    writeFileSync(join(written, 'dist', 'NOTES.md'), 'mine\n');
+    meanwhile.abort();
+    expect(snapshotDir(join(written, 'dist'))).toEqual({ 'NOTES.md': 'mine\n' });
   });
 
   it('commit writes the stages staged one by one and those of the tree it is given', () => {
