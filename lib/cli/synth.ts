@@ -272,7 +272,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       io,
       reports,
       verbose,
-      compiled.notices.length + pruned.length + [deliveryStale, written.foreignFiles].filter(Boolean).length,
+      compiled.notices.length + pruned.length + [deliveryStale, written.foreignFiles, written.replacedLinks].filter(Boolean).length,
     );
     return ExitCode.ok;
   },
