@@ -4,11 +4,12 @@
  * `.<name>.stagecraft-tmp`, to be renamed onto it (for a stage file behind a symbolic link, onto the
  * file it leads to; the schema, onto the link itself).
  */
-import { chmodSync, chownSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { tmpPath } from './disk.js';
+import { isMountPoint, readMountTable } from './mount-point.js';
 import { writeNew } from '../model/flushed-file.cjs';
 import { digestOf, type Rename } from './journal.js';
 
@@ -48,8 +49,9 @@ export function planProjectFiles(root: string, files: Iterable<string>, generate
   // is no hand edit of it to make, and refusing it would stop every synthesis after an upgrade
   const links = destinations.flatMap((d) => [...d.problems, ...(generated.has(d.path) ? [] : otherLinks(root, d.path, d.to))]);
   // a file mounted over one (rename(2) refuses a mount point, EBUSY) would stop the renames half done, as a directory would
+  const table = destinations.length ? readMountTable() : undefined;
   const mounted = destinations
-    .filter((d) => mountedOver(join(root, d.to)))
+    .filter((d) => mountedOver(join(root, d.to), table))
     .map(
       ({ to }): Problem => ({
         code: 'synth/mount-point',
@@ -64,25 +66,11 @@ export function planProjectFiles(root: string, files: Iterable<string>, generate
 }
 
 /**
- * Whether a file is mounted over `path` (`docker run -v ./qa.yaml:/work/environments/qa.yaml`): it
- * is on another device than its directory or, mounted from the same file system, `/proc/self/mountinfo`
- * lists it (Linux; where there is no such file, no file is mounted on its own).
+ * Whether a file is mounted over `path` (`docker run -v ./qa.yaml:/work/environments/qa.yaml`), as
+ * the mount table `table` says (lib/synth/mount-point.ts): a directory there is refused as one.
  */
-function mountedOver(path: string): boolean {
-  const st = lstatSync(path, { throwIfNoEntry: false });
-  if (!st?.isFile()) return false;
-  if (st.dev !== lstatSync(dirname(path)).dev) return true;
-  let table: string;
-  try {
-    table = readFileSync('/proc/self/mountinfo', 'utf8');
-  } catch {
-    return false;
-  }
-  const real = realpathSync(path);
-  // the fifth field is where each mount is, with a space, tab, line feed or backslash written in octal (\040)
-  return table
-    .split('\n')
-    .some((line) => line.split(' ')[4]?.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))) === real);
+function mountedOver(path: string, table: string | undefined): boolean {
+  return lstatSync(path, { throwIfNoEntry: false })?.isFile() === true && isMountPoint(path, table);
 }
 
 /**
