@@ -317,7 +317,7 @@ const withoutLocation = ({ location: _, ...declarations }: StageDeclarations) =>
 function deliveryNotUpdated(named: readonly string[], noCache: boolean | undefined): Problem {
   const why = noCache
     ? '--no-cache uses no record of them'
-    : `there is no record of them that still holds (since the last full synthesis, an input other than ${named.map((s) => `environments/${s}.yaml`).join(', ')} changed, or dist/ was written)`;
+    : `there is no record of them that still holds (none was recorded, or since the last full synthesis an input other than ${named.map((s) => `environments/${s}.yaml`).join(', ')} changed)`;
   return {
     code: 'synth/delivery-not-updated',
     severity: 'warning',
