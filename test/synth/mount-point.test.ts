@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMountPoint } from '../../lib/synth/mount-point.js';
-import { RUN_SCRIPT, promotableProject } from '../helpers/cli.js';
+import { canMount, inMountNamespace, promotableProject } from '../helpers/cli.js';
 
 /** A line of /proc/self/mountinfo mounting something at `at` (written as the kernel escapes it). */
 const mountLine = (id: number, at: string) =>
@@ -32,9 +31,6 @@ describe('isMountPoint', () => {
   });
 });
 
-/** Root, where it may make a mount namespace of its own (unshare -m): a container without CAP_SYS_ADMIN may not. */
-const canMount = process.getuid?.() === 0 && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
-
 describe.skipIf(!canMount)('a project on overlayfs (a container whose layers are on other file systems)', () => {
   it("promote edits a stage file and replaces a stage directory holding a foreign file, all from a lower layer (whose files report that layer's device, their directories the overlay's): none is a mount point", () => {
     const lower = promotableProject();
@@ -45,19 +41,8 @@ describe.skipIf(!canMount)('a project on overlayfs (a container whose layers are
     // the upper layer on a file system of its own (a tmpfs of 1 MiB, gone with the namespace); redirect_dir lets
     // rename(2) move a directory of the lower layer (dist/qa), which an overlay without it refuses (EXDEV)
     const layers = `mount -t tmpfs -o size=1m tmpfs ${place}/layer && mkdir ${place}/layer/upper ${place}/layer/work`;
-    const r = spawnSync(
-      'unshare',
-      [
-        '-m',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        `${layers} && mount -t overlay overlay -o redirect_dir=on,lowerdir=${lower},upperdir=${place}/layer/upper,workdir=${place}/layer/work ${merged} && cd ${merged} && "$0" "$1" promote test qa && cat environments/qa.yaml dist/qa/NOTES.md`,
-        process.execPath,
-        RUN_SCRIPT,
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
+    const r = inMountNamespace(
+      `${layers} && mount -t overlay overlay -o redirect_dir=on,lowerdir=${lower},upperdir=${place}/layer/upper,workdir=${place}/layer/work ${merged} && cd ${merged} && "$0" "$1" promote test qa && cat environments/qa.yaml dist/qa/NOTES.md`,
     );
     expect(r.stderr).toMatch(/^warning: dist\/ holds files that stagecraft did not write; they are left as they are: dist\/qa\/NOTES.md\n/);
     expect(r.stderr).not.toContain('error');
