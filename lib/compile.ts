@@ -85,8 +85,9 @@ export interface CompileStagesOptions {
   /** Called before each stage is compiled (for a progress line). */
   readonly onStage?: (stage: string, index: number, count: number) => void;
   /**
-   * A compilation of some stages with no record of the others (neither compiled nor kept, so not
-   * `delivery`): once they compiled without a problem, it refuses what a compilation of every stage
+   * A compilation of some stages, not every one, with no record of the others (neither compiled nor
+   * kept, so `delivery` is not planned: naming every stage plans it, and needs none of this): once
+   * they compiled without a problem, it refuses what a compilation of every stage
    * refuses of their files that one of them alone would not see. Their delivery settings, planned
    * with these stages alone for their problems (a cluster the project file does not declare, an
    * engine that cannot honour them); and a `promotion.from` that makes a cycle through stages not

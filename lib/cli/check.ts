@@ -39,7 +39,9 @@ import {
   schemaText,
 } from './project.js';
 import { comparingStages } from './output.js';
-import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
+import { readFingerprint, startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
+import { compilerDigests, projectDigests } from './digests.js';
+import { heldRecords } from './reuse.js';
 import { currentLine, reportCurrent } from './fast.js';
 import { YAML_FILE, readInputFile } from './read-file.js';
 import { withFs } from '../fs-problems.js';
@@ -294,7 +296,10 @@ function checkDist(io: Io): ExitCode {
   // nothing changed since the last full synth (or check): its digests say so without compiling
   const unchanged = unchangedSinceRecorded(root, DIST_DIR);
   if (unchanged) return reportCurrent(unchanged, io);
-  const fingerprint = startFingerprint(root);
+  // what the last full synthesis recorded of each stage, of which the new fingerprint keeps what still holds
+  const replaced = readFingerprint(root);
+  const inputs = { project: projectDigests(root), compiler: compilerDigests() };
+  const fingerprint = startFingerprint(root, inputs);
   const line = progress(io);
   const comparison = comparingStages(project);
   const compiled = line.during(() =>
@@ -320,6 +325,7 @@ function checkDist(io: Io): ExitCode {
     digests,
     schema: { file: SCHEMA_FILE, text: schemaText() },
     stages: project.stages.length,
+    ...heldRecords(replaced, inputs, project.stages),
   });
   io.stdout.write(
     currentLine(

@@ -39,6 +39,7 @@ import {
 } from './project.js';
 import { keepsOutput, reusableStages } from './reuse.js';
 import { readStage } from '../config/read-stage.js';
+import { stageNamespace } from '../config/load.js';
 import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
 import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
@@ -245,7 +246,7 @@ export function stageOutputs(project: Project, stages: readonly string[]): { out
   const reuse = reusableStages(project.root, DIST_DIR, project.stages);
   // every stage kept: no other stage changed, so nothing they take went uncompared (synth/claims-not-checked)
   if (keepsOutput(reuse) && project.stages.every((s) => reuse.kept.has(s))) {
-    const outputs = stages.map((stage) => ({ stage, namespace: stageNamespace(project, stage), files: readStageTree(project, stage) }));
+    const outputs = stages.map((stage) => ({ stage, namespace: keptNamespace(project, stage), files: readStageTree(project, stage) }));
     return { outputs, notices: [] };
   }
   const compiled = compile(project, stages);
@@ -258,10 +259,10 @@ export function stageOutputs(project: Project, stages: readonly string[]): { out
 }
 
 /** The namespace of a stage whose file the last full synthesis compiled as it is (so it is valid: read, not validated again). */
-function stageNamespace(project: Project, stage: string): string {
+function keptNamespace(project: Project, stage: string): string {
   const { data } = readStage(readStageFile(project, stage), relative(project.root, stagePath(project, stage)), []);
   const { namespace } = data as { namespace?: unknown };
-  return typeof namespace === 'string' ? namespace : stage;
+  return stageNamespace(typeof namespace === 'string' ? namespace : undefined, stage);
 }
 
 /** The output of `stages`, or undefined when one of them does not compile (its own command says why). */

@@ -6,7 +6,7 @@
  * directly) hand it to the process, which then ends once its output has drained (./process.ts).
  */
 import { accessSync, constants } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
@@ -18,6 +18,7 @@ import { noteWritten, printProblem, useColor, writtenSoFar, type Io } from './pr
 import { discardRenderCache } from './project.js';
 import { useValidatorStore } from '../model/validator-code.js';
 import { diskValidatorStore } from './validator-store.js';
+import { isWithin } from './read-file.js';
 
 const validatorStore = diskValidatorStore();
 
@@ -97,7 +98,7 @@ function reportFailure<V>(e: unknown, command: Command<V>, io: Io, color: boolea
 function fromProject(io: Io, path: string): string {
   const rel = relative(io.cwd, path);
   if (rel === '') return '.';
-  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? path : rel;
+  return isWithin(io.cwd, path) ? rel : path;
 }
 
 /** Codes of an open(2) that can refuse the creation or the writing of a file as well as its reading. */

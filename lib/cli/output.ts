@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import type { Compiled, StageOutcome } from '../compile.js';
 import { diffLines, diffManifests, manifestsOf, type Manifest } from '../diff/objects.js';
 import { edgeChangeLines } from '../edge/changes.js';
-import { ExitCode, ProblemsError, escapeName, formatProblem, nameList } from '../errors.js';
+import { ExitCode, ProblemsError, escapeName, formatProblem, nameList, type Problem } from '../errors.js';
 import { changeLines, changeSummary, objectsUnchanged, type InventoryChanges } from '../synth/inventory.js';
 import type { ChangedFiles } from '../synth/stage-directory.js';
 import { beginTransaction } from '../synth/write.js';
@@ -57,6 +57,8 @@ export interface WrittenOutput {
   readonly digests: ReadonlyMap<string, string>;
   /** Whether a warning listed files in `dist/` that stagecraft did not write (`synth/foreign-files`): counted with the others. */
   readonly foreignFiles: boolean;
+  /** Whether a warning said that the schema, a symbolic link, was replaced by a file (`synth/schema-link`): counted with the others. */
+  readonly replacedLinks: boolean;
 }
 
 /**
@@ -133,13 +135,22 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
       // what the last full synthesis recorded (lib/cli/fingerprint.ts) stays: every use of it takes the
       // digests again, so a stage written since is compiled again and the others keep their records
       // (the next synthesis of a stage promote or switch rewrote plans dist/delivery/ with them)
-      const { removed, foreign, changed } = commitOrSayHalfDone(project.root, () => tx.commit(compiled.tree));
+      const { removed, foreign, changed, replacedLinks } = commitOrSayHalfDone(project.root, () => tx.commit(compiled.tree));
       noteWritten(`${DIST_DIR}/`);
-      return { ...report(project, compiled, staged, foreign, changed), removed, digests };
+      for (const { path, target } of replacedLinks) project.log(formatProblem(schemaLinkReplaced(path, target)));
+      return { ...report(project, compiled, staged, foreign, changed), removed, digests, replacedLinks: replacedLinks.length > 0 };
     },
     abort: () => tx.abort(),
   };
 }
+
+/** The warning that the generated file `path` (the schema), a symbolic link to `target`, was replaced by the file itself. */
+const schemaLinkReplaced = (path: string, target: string): Problem => ({
+  code: 'synth/schema-link',
+  severity: 'warning',
+  message: `${path} was a symbolic link to ${target}; stagecraft never writes its schema through a link (it would write over whatever the link leads to), so the link is replaced by the schema itself, and ${target} is left as it was`,
+  hint: `the schema is stagecraft's own: commit ${path} as the file synth wrote (git add ${path}); a copy elsewhere is yours to make (cp ${path} <there>)`,
+});
 
 /**
  * Runs `commit`; when it fails once its journal is written (a rename refused), says so for the
@@ -161,7 +172,7 @@ function report(
   staged: ReadonlyMap<string, StagedStage>,
   foreign: readonly string[],
   changed: ReadonlyMap<string, ChangedFiles>,
-): Omit<WrittenOutput, 'removed' | 'digests'> {
+): Omit<WrittenOutput, 'removed' | 'digests' | 'replacedLinks'> {
   if (foreign.length) {
     project.log(
       formatProblem({

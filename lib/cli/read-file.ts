@@ -135,8 +135,7 @@ export const YAML_FILE = /\.ya?ml$/;
 export function readProjectSource(root: string, path: string, files: RegExp = MANIFEST_FILE): Map<string, string> | undefined {
   const full = resolve(root, path);
   const rel = relative(root, full);
-  // `..data` is a name of the project; `..` and `../x` leave it
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) || !existsSync(full)) return undefined;
+  if (rel === '' || !isWithin(root, full) || !existsSync(full)) return undefined;
   const name = rel.split(sep).join('/');
   const inside = insideProject(root);
   const real = withFs(name, 'reading', () => realpathSync(full));
@@ -149,8 +148,14 @@ export function readProjectSource(root: string, path: string, files: RegExp = MA
 /** Whether a real path (symbolic links resolved) is the project in `root` or below it. */
 function insideProject(root: string): (real: string) => boolean {
   const top = realpathSync(root);
-  const below = top.endsWith(sep) ? top : `${top}${sep}`;
-  return (real) => real === top || real.startsWith(below);
+  return (real) => isWithin(top, real);
+}
+
+/** Whether the absolute `path` is the directory `dir` or below it, as written (no symbolic link resolved). */
+export function isWithin(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  // `..data` is a name in it; `..` and `../x` leave it
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 function refuseOutside(name: string, real: string): never {

@@ -89,8 +89,10 @@ export function reusableStages(
   // the footer is printed again only with the kept output
   let proved = ['string', 'undefined'].includes(typeof fingerprint.synthFooter);
   if (!proved && !compile) return undefined;
-  const recorded = Object.keys(records).sort();
-  if (recorded.length !== stages.length || recorded.some((s, i) => s !== stages[i])) return undefined;
+  // a record of a stage that is gone keeps nothing; a stage without one (a check kept only the records
+  // that still held: `heldRecords`) is compiled, as a changed one is
+  if (Object.keys(records).some((s) => !stages.includes(s))) return undefined;
+  const unrecorded = stages.filter((s) => !Object.hasOwn(records, s));
   if (allOrNothing) {
     // the caller can use nothing less than every stage: any input changed is enough to stop, and
     // the stage files, which change most, are looked at first
@@ -116,6 +118,7 @@ export function reusableStages(
     }
     changed.add(stage);
   }
+  for (const s of unrecorded) changed.add(s);
   // the caller can use nothing less than every stage: spare it the digests of dist/
   if (allOrNothing && changed.size) return undefined;
   // a synthesis of some stages keeps every other one, unless one of them changed: it then keeps only the records of the others
@@ -141,6 +144,33 @@ export function reusableStages(
   }
   if (sameDigests(dist, recordedDist)) return { ...reuse, keptDist };
   return compile ? reuse : undefined;
+}
+
+/**
+ * What of the last full synthesis's records (in `replaced`, the fingerprint a check replaces once it
+ * compiled every stage and found dist/ current) still holds for the inputs as they are now
+ * (`inputs`), for the check to keep in its own: nothing when the compiler or an input other than a
+ * stage file changed (any record may be other now), else the records of the stages whose file is as
+ * recorded (a stage without one is compiled by the next synthesis), with the footer while every
+ * stage keeps its record. So a check after promote or switch keeps what a synthesis of the stage
+ * they rewrote plans dist/delivery/ with, as the fingerprint they keep does.
+ */
+export function heldRecords(
+  replaced: Fingerprint | undefined,
+  inputs: InputDigests,
+  stages: readonly string[],
+): Pick<Fingerprint, 'synthStages' | 'synthFooter'> {
+  const records = replaced?.synthStages;
+  if (!replaced || typeof records !== 'object' || records === null || !sameDigests(inputs.compiler, replaced.compiler)) return {};
+  const stageKeys = new Set(stages.map(stageKey));
+  const keys = new Set([...Object.keys(inputs.project), ...Object.keys(replaced.project)]);
+  if ([...keys].some((k) => !stageKeys.has(k) && inputs.project[k] !== replaced.project[k])) return {};
+  const held = stages.filter((s) => Object.hasOwn(records, s) && inputs.project[stageKey(s)] === replaced.project[stageKey(s)]);
+  if (!held.length) return {};
+  return {
+    synthStages: Object.fromEntries(held.map((s) => [s, records[s]])),
+    ...(held.length === stages.length ? { synthFooter: replaced.synthFooter } : {}),
+  };
 }
 
 /**

@@ -142,8 +142,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       claims: r.claims,
     }));
     const onStage = (s: string, i: number, n: number) => line.update(`synth: compiling ${s} (${i + 1}/${n})`);
-    // neither a full synthesis nor one that plans dist/delivery/ with the others' records: what depends on every stage is not planned
-    const unplanned = !all && !others && !reuse;
+    // neither a full synthesis, nor one of every stage named, nor one that plans dist/delivery/ with the others' records:
+    // what depends on every stage is not planned
+    const unplanned = !all && !project.stages.every((s) => named.includes(s)) && !others && !reuse;
     /** Whether a synthesis got as far as writing: a problem from there on (a full disk) is one a full synthesis meets too. */
     let writing = false;
     /**
@@ -162,7 +163,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         // what a full synthesis refuses of these stages' own files holds without the others' records too (`alone`)
         const compiled = compile(project, stages, { onStage, noCache, kept: partial || !all ? kept : [], output, alone: unplanned });
         // planned with the others, and no stage is delivered any more: dist/delivery/ goes, as in a full synthesis
-        if (!all && (others || partial) && !compiled.tree.has(DELIVERY_DIR) && existsSync(join(root, DIST_DIR, DELIVERY_DIR)))
+        if (!all && !unplanned && !compiled.tree.has(DELIVERY_DIR) && existsSync(join(root, DIST_DIR, DELIVERY_DIR)))
           compiled.tree.set(DELIVERY_DIR, new Map());
         line.update('synth: writing dist/');
         writing = true;
@@ -218,13 +219,14 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       const order = engine === 'argocd' ? argocdOrder(onDiskDelivery, compiled.tree.get(DELIVERY_DIR)) : undefined;
       io.stdout.write(deliveryChanges(engine, engines.get(engine), text, order));
     }
-    // not planned: dist/delivery/ is as it was, which may not be what the stage files say now
-    const deliveryStale =
-      unplanned && (existsSync(join(root, DIST_DIR, DELIVERY_DIR)) || [...compiled.declarations.values()].some((d) => d.delivered));
-    if (deliveryStale) io.stderr.write(`${printProblem(deliveryNotUpdated(named, noCache), useColor(io))}\n`);
-    // when dist/delivery/ was planned (else it is as it was), the engines whose directory it no longer has
+    // whether dist/delivery/ was planned (written, or removed with no stage delivered); else it is as it was
     const delivery = compiled.tree.get(DELIVERY_DIR);
     const planned = delivery !== undefined || gone.includes(DELIVERY_DIR);
+    // not planned, and there is one or a stage is delivered: it may not be what the stage files say now
+    const deliveryStale =
+      !planned && (existsSync(join(root, DIST_DIR, DELIVERY_DIR)) || [...compiled.declarations.values()].some((d) => d.delivered));
+    if (deliveryStale) io.stderr.write(`${printProblem(deliveryNotUpdated(named, noCache), useColor(io))}\n`);
+    // when dist/delivery/ was planned, the engines whose directory it no longer has
     const engineGone = planned ? [...engines.keys()].filter((e) => ![...(delivery?.keys() ?? [])].some((p) => p.startsWith(`${e}/`))) : [];
     const unorphaned = planned ? kustomizationsLeaving(applied, delivery) : [];
     for (const d of gone) {
@@ -272,7 +274,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       io,
       reports,
       verbose,
-      compiled.notices.length + pruned.length + [deliveryStale, written.foreignFiles].filter(Boolean).length,
+      compiled.notices.length + pruned.length + [deliveryStale, written.foreignFiles, written.replacedLinks].filter(Boolean).length,
     );
     return ExitCode.ok;
   },
@@ -315,7 +317,7 @@ const withoutLocation = ({ location: _, ...declarations }: StageDeclarations) =>
 function deliveryNotUpdated(named: readonly string[], noCache: boolean | undefined): Problem {
   const why = noCache
     ? '--no-cache uses no record of them'
-    : `there is no record of them that still holds (since the last full synthesis, an input other than ${named.map((s) => `environments/${s}.yaml`).join(', ')} changed, or dist/ was written)`;
+    : `there is no record of them that still holds (none was recorded, or since the last full synthesis an input other than ${named.map((s) => `environments/${s}.yaml`).join(', ')} changed)`;
   return {
     code: 'synth/delivery-not-updated',
     severity: 'warning',

@@ -60,6 +60,9 @@ export interface LoadedStage<F = unknown> {
 
 type StackMap = Record<string, Stack>;
 
+/** A stage's namespace: its `namespace:` setting, else its name. */
+export const stageNamespace = (namespace: string | undefined, stage: string): string => namespace ?? stage;
+
 /** Loads stage files for a fixed set of stacks (the schema is compiled once). */
 export class StageLoader<S extends StackMap> {
   readonly schema;
@@ -157,7 +160,7 @@ export class StageLoader<S extends StackMap> {
     const names = nameProblems.length ? [] : appNameProblems(stageFile.apps, stageName, objectNames);
     const problems = [...nameProblems, ...[...schemaProblems, ...instanceProblems, ...names].map(place)];
     if (problems.length) fail(problems);
-    const namespace = stageFile.namespace ?? stageName;
+    const namespace = stageNamespace(stageFile.namespace, stageName);
     const context: StageContext = {
       name: stageName,
       namespace,

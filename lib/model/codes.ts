@@ -352,7 +352,12 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'synth/linked-file',
     'A linked stage file that a rename cannot edit',
-    'A stage file or the schema is replaced by a rename: one that is a symbolic link to another file system (which a rename cannot cross), a stage file that has other hard links (which would keep the old text), or the schema behind a link out of the project (which would write over a file elsewhere), is refused: edit that file by hand, or give the name a file of its own.',
+    'A stage file is replaced by a rename: one that is a symbolic link to another file system (which a rename cannot cross), or that has other hard links (which would keep the old text), is refused: edit that file by hand, or give the name a file of its own.',
+  ),
+  row(
+    'synth/schema-link',
+    'The schema was a symbolic link, replaced by the file',
+    'The schema is written whatever the file holds, so never through a link (a cloned repository linking it to .git/config or ~/.bashrc): the link is replaced by the schema itself, and the file it led to stays as it was. Commit the schema as a file.',
   ),
   row('config/yml-extension', 'A stage file ending in .yml', 'Stage files end in .yaml; rename it as the hint says.'),
   row(

@@ -1,13 +1,15 @@
 /**
  * Step 1 of a write transaction (lib/synth/write.ts) for the project files it replaces (stage files
  * that promote and switch edit, the schema): each new text is written beside its file as
- * `.<name>.stagecraft-tmp`, to be renamed onto it (for a symbolic link, onto the file it leads to).
+ * `.<name>.stagecraft-tmp`, to be renamed onto it (for a stage file behind a symbolic link, onto the
+ * file it leads to; the schema, onto the link itself).
  */
-import { chmodSync, chownSync, lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { chmodSync, chownSync, lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import type { Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { tmpPath } from './disk.js';
+import { isMountPoint, readMountTable } from './mount-point.js';
 import { writeNew } from '../model/flushed-file.cjs';
 import { digestOf, type Rename } from './journal.js';
 
@@ -17,6 +19,8 @@ export interface ProjectFilesPlan {
   readonly renames: readonly (Rename & { readonly path: string })[];
   /** What stops them: a link to another file system, a source with other hard links, a file mounted over one, a directory where a file goes. */
   readonly problems: readonly Problem[];
+  /** Generated files (the schema) that are symbolic links, which their renames replace, and where each led (for a warning). */
+  readonly replacedLinks: readonly { readonly path: string; readonly target: string }[];
 }
 
 /**
@@ -45,8 +49,9 @@ export function planProjectFiles(root: string, files: Iterable<string>, generate
   // is no hand edit of it to make, and refusing it would stop every synthesis after an upgrade
   const links = destinations.flatMap((d) => [...d.problems, ...(generated.has(d.path) ? [] : otherLinks(root, d.path, d.to))]);
   // a file mounted over one (rename(2) refuses a mount point, EBUSY) would stop the renames half done, as a directory would
+  const table = destinations.length ? readMountTable() : undefined;
   const mounted = destinations
-    .filter((d) => mountedOver(join(root, d.to)))
+    .filter((d) => mountedOver(join(root, d.to), table))
     .map(
       ({ to }): Problem => ({
         code: 'synth/mount-point',
@@ -54,29 +59,18 @@ export function planProjectFiles(root: string, files: Iterable<string>, generate
         hint: `make the change in the file mounted there by hand, or mount the directory ${dirname(to)}/ rather than the file, then run the command again`,
       }),
     );
-  return { renames, problems: [...links, ...mounted, ...inTheWay] };
+  const replacedLinks = destinations.flatMap(({ path, replacedLink }) =>
+    replacedLink === undefined ? [] : [{ path, target: replacedLink }],
+  );
+  return { renames, problems: [...links, ...mounted, ...inTheWay], replacedLinks };
 }
 
 /**
- * Whether a file is mounted over `path` (`docker run -v ./qa.yaml:/work/environments/qa.yaml`): it
- * is on another device than its directory or, mounted from the same file system, `/proc/self/mountinfo`
- * lists it (Linux; where there is no such file, no file is mounted on its own).
+ * Whether a file is mounted over `path` (`docker run -v ./qa.yaml:/work/environments/qa.yaml`), as
+ * the mount table `table` says (lib/synth/mount-point.ts): a directory there is refused as one.
  */
-function mountedOver(path: string): boolean {
-  const st = lstatSync(path, { throwIfNoEntry: false });
-  if (!st?.isFile()) return false;
-  if (st.dev !== lstatSync(dirname(path)).dev) return true;
-  let table: string;
-  try {
-    table = readFileSync('/proc/self/mountinfo', 'utf8');
-  } catch {
-    return false;
-  }
-  const real = realpathSync(path);
-  // the fifth field is where each mount is, with a space, tab, line feed or backslash written in octal (\040)
-  return table
-    .split('\n')
-    .some((line) => line.split(' ')[4]?.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))) === real);
+function mountedOver(path: string, table: string | undefined): boolean {
+  return lstatSync(path, { throwIfNoEntry: false })?.isFile() === true && isMountPoint(path, table);
 }
 
 /**
@@ -163,33 +157,26 @@ function keepOwner(path: string, old: Stats): void {
  * root (`../shared/qa.yaml`), so that the link stays and what it points at is edited, as an editor
  * does. The new text is still written beside the link (where a rollback looks for it) and renamed
  * onto the file, which rename(2) can do only on the same file system: a file elsewhere is refused
- * before anything is written, and so is a link of a `generated` file (the schema) out of the project.
- * A link that leads nowhere is replaced, as a missing file is written.
+ * before anything is written. A link that leads nowhere is replaced, as a missing file is written.
+ *
+ * A `generated` file (the schema) is never written through a link: a stage file is read as one
+ * before its edit, but the schema is written whatever the file holds, so a cloned repository's
+ * `environments/stage.schema.json -> ../.git/config` (or `-> ~/.bashrc`) would have it written over
+ * that file. Its new text replaces the link itself, as dist/'s files do (`replacedLink`: where it led).
  */
-function writtenThrough(root: string, path: string, generated: boolean): { path: string; to: string; problems: Problem[] } {
+function writtenThrough(
+  root: string,
+  path: string,
+  generated: boolean,
+): { path: string; to: string; problems: Problem[]; replacedLink?: string } {
   const full = join(root, path);
   if (!lstatSync(full, { throwIfNoEntry: false })?.isSymbolicLink()) return { path, to: path, problems: [] };
+  if (generated) return { path, to: path, problems: [], replacedLink: readlinkSync(full) };
   let real: string;
   try {
     real = realpathSync(full);
   } catch {
     return { path, to: path, problems: [] };
-  }
-  // a stage file is read as one before its edit, but the schema is written whatever the file holds: a
-  // repository's link out of the project (environments/stage.schema.json -> ~/.bashrc) would have synth write over it
-  const fromRoot = relative(realpathSync(root), real);
-  if (generated && (fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot))) {
-    return {
-      path,
-      to: path,
-      problems: [
-        {
-          code: 'synth/linked-file',
-          message: `${path} is a symbolic link to ${real}, out of the project; stagecraft writes its schema through a link only to a file inside the project, never over a file elsewhere`,
-          hint: `replace the link with the schema of this checkout (rm ${path}; synth writes it), then run the command again`,
-        },
-      ],
-    };
   }
   if (statSync(dirname(real)).dev === lstatSync(dirname(full)).dev) return { path, to: relative(root, real), problems: [] };
   return {

@@ -12,6 +12,7 @@ import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
 import { GENERATED_MARK, TX_DIR, holdsBytes, present, scanDir } from './disk.js';
+import { isMountPoint, readMountTable } from './mount-point.js';
 
 /** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
 export interface StagingPlace {
@@ -85,8 +86,9 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     return true;
   });
   // rename(2) cannot move a mount point or across file systems (EXDEV): refuse before anything moves
-  const device = lstatSync(dist, { throwIfNoEntry: false })?.dev;
-  const mounted = [...(exists ? [''] : []), ...scan.foreign].filter((f) => lstatSync(join(dir, f)).dev !== device);
+  const candidates = [...(exists ? [''] : []), ...scan.foreign];
+  const table = candidates.length ? readMountTable() : undefined;
+  const mounted = candidates.filter((f) => isMountPoint(join(dir, f), table));
   for (const f of mounted) {
     problems.push({
       code: 'synth/mount-point',

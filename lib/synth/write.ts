@@ -74,6 +74,8 @@ export interface TransactionResult {
   readonly foreign: string[];
   /** By stage written, its files whose bytes changed, were added or were removed (paths below `dist/<stage>/`, sorted). */
   readonly changed: ReadonlyMap<string, ChangedFiles>;
+  /** Generated project files (the schema) that were symbolic links, replaced by their new text, and where each led. */
+  readonly replacedLinks: readonly { readonly path: string; readonly target: string }[];
 }
 
 /**
@@ -243,7 +245,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     // 3. and 4.
     finish(o.root, journal, 0);
     const changed = new Map([...staged.values()].map(({ plan }) => [plan!.stage, plan!.changed] as const));
-    return { removed, foreign: foreign.sort(), changed };
+    return { removed, foreign: foreign.sort(), changed, replacedLinks: plan.replacedLinks };
   };
 
   return {

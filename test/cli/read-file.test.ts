@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readProjectSource } from '../../lib/cli/read-file.js';
+import { isWithin, readProjectSource } from '../../lib/cli/read-file.js';
 import { ExitCode, ProblemsError } from '../../lib/errors.js';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
@@ -30,6 +30,13 @@ function errorOf(run: () => unknown): ProblemsError {
   }
   throw new Error('no ProblemsError was thrown');
 }
+
+describe('isWithin', () => {
+  it('is true for the directory and what is below it (a name starting with .. too), false for its parent, a sibling and another root', () => {
+    expect(['/p', '/p/x', '/p/..data', '/p/a/../b'].map((path) => isWithin('/p', path))).toEqual([true, true, true, true]);
+    expect(['/', '/pq', '/p/../q', '/q/p'].map((path) => isWithin('/p', path))).toEqual([false, false, false, false]);
+  });
+});
 
 describe('readProjectSource', () => {
   it('refuses a symbolic link to a folder outside the project, naming the link and where it leads (exit 2)', () => {

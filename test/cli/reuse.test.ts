@@ -502,7 +502,9 @@ describe('npm run synth -- <stage> and dist/delivery/, which depends on every st
     const r = runCli('synth', ['qa'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(NOT_UPDATED);
-    expect(r.stderr).toContain('an input other than environments/qa.yaml changed, or dist/ was written');
+    expect(r.stderr).toContain(
+      'there is no record of them that still holds (none was recorded, or since the last full synthesis an input other than environments/qa.yaml changed)',
+    );
     expect(r.stdout).not.toMatch(/^delivery:/m);
     expect(snapshotDir(join(dir, 'dist', 'delivery'))).toEqual(before);
     const check = runCli('check', [], dir);
@@ -512,6 +514,29 @@ describe('npm run synth -- <stage> and dist/delivery/, which depends on every st
     expect(runCli('synth', [], dir).code).toBe(0);
     edit(dir, 'environments/qa.yaml', (t) => t.replace('selfHeal: false', 'selfHeal: true'));
     expect(runCli('synth', ['qa', '--no-cache'], dir).stderr).toMatch(NOT_UPDATED);
+  });
+
+  it('keeps, through a check that compiles after promote, the records that still hold: the next synth of the promoted stage plans dist/delivery/, and a full synth compiles that stage alone', () => {
+    const stages = deliveredChain();
+    const dir = synthesized({ ...stages, test: stages.test.replace('image: demoapp:1\n', 'image: demoapp:1.2\n') });
+    const promoted = runCli('promote', ['test', 'qa'], dir);
+    expect(promoted.code, promoted.stderr).toBe(0);
+    // check compiles (qa's file and output changed since the fingerprint) and finds dist/ current
+    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^dist\/ is current/) });
+    // the records of the stages whose file did not change are kept; qa, promoted, has none
+    expect(kept(dir)).toEqual(['dev', 'production', 'test']);
+    // another stage: qa is neither compiled nor recorded, so dist/delivery/ is not planned, and the warning says why
+    const other = runCli('synth', ['test'], dir);
+    expect(other.stderr).toMatch(NOT_UPDATED);
+    expect(other.stderr).toContain('since the last full synthesis an input other than environments/test.yaml changed)');
+    // the promoted stage: planned with the others' records, as after promote without the check
+    const expected = fullDist(dir);
+    const r = runCli('synth', ['qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(NOT_UPDATED);
+    expect(r.stdout).toMatch(/^delivery: 5 argocd objects -> dist\/delivery\/argocd\/$/m);
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(expected);
+    expect(synthMatchesFull(dir).code).toBe(0);
   });
 
   it("reads the record once: the other stages' records plan with it when their output is not as recorded, which is then not kept", () => {

@@ -75,6 +75,17 @@ describe('a synthesis of some stages with no record of the others', () => {
   });
 });
 
+describe('a synthesis that names every stage, with no record of any', () => {
+  it('plans and writes dist/delivery/ as a full synthesis does, and never says it was not updated', () => {
+    const dir = tempProject({ team: team('nonprod'), dev: repoStage('dev') });
+    const named = runCli('synth', ['--', 'dev', 'team'], dir);
+    expect(named.code).toBe(0);
+    expect(named.stdout).toMatch(/^delivery: \d+ argocd objects -> dist\/delivery\/argocd\/$/m);
+    expect(named.stderr).not.toContain('dist/delivery/: warning');
+    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^dist\/ is current/) });
+  });
+});
+
 describe('the summary lines', () => {
   it('say one object, one file and one stage in the singular', () => {
     expect(writtenLines({ stage: 'team', objects: 1, files: 1, images: [] })[0]).toBe('team: 1 object in 1 file -> dist/team/ (new)');

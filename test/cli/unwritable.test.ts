@@ -21,7 +21,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type Command } from '../../lib/cli/main.js';
 import { noteWritten } from '../../lib/cli/print.js';
-import { REPO, RUN_SCRIPT, compilerCopy, listFiles, repoStage, snapshotDir, tempProject } from '../helpers/cli.js';
+import {
+  REPO,
+  RUN_SCRIPT,
+  canMount,
+  compilerCopy,
+  inMountNamespace,
+  listFiles,
+  repoStage,
+  snapshotDir,
+  tempProject,
+} from '../helpers/cli.js';
 
 const NOBODY = 65534;
 /**
@@ -248,26 +258,13 @@ describe.skipIf(!asRoot)('as a user who cannot write node_modules/.cache/stagecr
   });
 });
 
-/** Root, where it may make a mount namespace of its own (unshare -m): a container without CAP_SYS_ADMIN may not. */
-const canMount = process.getuid?.() === 0 && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
-
 describe.skipIf(!canMount)('on a read-only file system (a bind mount remounted read-only, in a mount namespace of its own)', () => {
   /** `npm run synth` in `dir` with its directory `readOnly` mounted read-only (`env` added to the environment). */
   const synthWithReadOnly = (dir: string, readOnly: string, env: Record<string, string> = {}) =>
-    spawnSync(
-      'unshare',
-      [
-        '-m',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        `mount --bind ${readOnly} ${readOnly} && mount -o remount,bind,ro ${readOnly} && exec "$0" "$1" synth`,
-        process.execPath,
-        RUN_SCRIPT,
-      ],
-      { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } },
-    );
+    inMountNamespace(`mount --bind ${readOnly} ${readOnly} && mount -o remount,bind,ro ${readOnly} && exec "$0" "$1" synth`, {
+      cwd: dir,
+      env,
+    });
 
   it('a write into environments/ is refused as the file system refuses it, not as a permission this user lacks (which even root would then be told to chmod)', () => {
     const dir = tempProject({ lab: repoStage('lab') });

@@ -1,11 +1,11 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { diffManifests, formatDiff, manifestsOf, setStageAside, type Manifest } from '../../lib/diff/objects.js';
 import { ExitCode, ProblemsError } from '../../lib/errors.js';
 import { deliveryOf } from '../../lib/cli/diff.js';
 import { keepsOutput, reusableStages } from '../../lib/cli/reuse.js';
-import { fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
+import { type CliResult, fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 const deployment = (name: string, ns: string, replicas: number, image: string): Manifest => ({
   id: `Deployment ${ns}/${name}`,
@@ -293,11 +293,23 @@ describe('npm run diff', () => {
       ['production', 'dev'],
       ['mink8s', 'qa'],
     ];
-    const kept = pairs.map((p) => runCli('diff', p, dir));
+    // a marker only a compilation meets: the stage's worker thread fails as a bug would (lib/cli/stage-workers.ts)
+    const compiling = (stage: string, run: () => CliResult) => {
+      vi.stubEnv('STAGECRAFT_WORKERS', '1');
+      vi.stubEnv('STAGECRAFT_CRASH_AT', `worker-throw-${stage}`);
+      try {
+        return run();
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    };
+    const kept = pairs.map((p) => compiling(p[0], () => runCli('diff', p, dir)));
     expect(kept[0].stdout.endsWith('14 changed, 0 only in qa, 1 only in production, 4 the same\n')).toBe(true);
     // without the fingerprint and the render cache, every stage is compiled and every app rendered
     rmSync(join(dir, '.stagecraft'), { recursive: true, force: true });
     expect(pairs.map((p) => runCli('diff', p, dir))).toEqual(kept);
+    // and the marker is met then
+    expect(() => compiling('qa', () => runCli('diff', ['qa', 'production'], dir))).toThrow('STAGECRAFT_CRASH_AT: a bug in a worker');
   });
 
   it('compiles a stage whose output in dist/ was edited by hand, and shows what its sources give', () => {

@@ -235,3 +235,22 @@ export function expectRefusedWhenSavedMeanwhile(
     cancel();
   }
 }
+
+/** Root, where it may make a mount namespace of its own (unshare -m): a container without CAP_SYS_ADMIN may not. */
+export const canMount = process.getuid?.() === 0 && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
+
+/**
+ * Runs the shell line `script` in a mount namespace of its own (what it mounts is gone with it), in
+ * `cwd`, with `$0` the node binary and `$1` lib/cli/run.cjs (`"$0" "$1" synth`); `env` is added to the environment.
+ */
+export function inMountNamespace(
+  script: string,
+  { cwd, env = {} }: { cwd?: string; env?: Record<string, string> } = {},
+): SpawnSyncReturns<string> {
+  return spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, process.execPath, RUN_SCRIPT], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
+}

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schemaText } from '../../lib/cli/project.js';
-import { RUN_SCRIPT, errorLines, promotableProject, runCli, snapshotDir, tempProject, repoStage, labElsewhere } from '../helpers/cli.js';
+import { RUN_SCRIPT, promotableProject, runCli, snapshotDir, tempProject, repoStage, labElsewhere } from '../helpers/cli.js';
 
 const brokenStage = 'apps:\n  nginx:\n    replicas: three\n';
 /** A file as stagecraft writes them (its header), which synth may replace or remove. */
@@ -281,31 +281,32 @@ describe('a project file that a write replaces', () => {
     expect(statSync(schema).nlink).toBe(1);
   });
 
-  it("is never the schema written through a symbolic link out of the project (a cloned repository's link to ~/.bashrc): refused, the file it leads to keeps its bytes", () => {
+  it("is never the schema written through a symbolic link, in the project or out of it (a cloned repository's link to .git/config or ~/.bashrc): the link is replaced by the schema, with a warning, and the file it led to keeps its bytes", () => {
     const dir = tempProject({ lab: repoStage('lab') });
+    const schema = join(dir, 'environments', 'stage.schema.json');
+    const gitConfig = join(dir, '.git', 'config');
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(gitConfig, '[core]\n\trepositoryformatversion = 0\n');
     const victim = join(mkdtempSync(join(tmpdir(), 'stagecraft-home-')), '.bashrc');
     writeFileSync(victim, 'export PATH=$HOME/bin:$PATH\n');
-    const schema = join(dir, 'environments', 'stage.schema.json');
-    symlinkSync(victim, schema);
-    const r = runCli('synth', [], dir);
-    expect(r.code).toBe(2);
-    expect(errorLines(r.stderr)).toEqual([
-      `error: environments/stage.schema.json is a symbolic link to ${victim}, out of the project; stagecraft writes its schema through a link only to a file inside the project, never over a file elsewhere`,
-      '1 problem; nothing was written.',
-    ]);
-    expect(r.stderr).toContain(
-      '  hint: replace the link with the schema of this checkout (rm environments/stage.schema.json; synth writes it), then run the command again\n',
-    );
-    expect(readFileSync(victim, 'utf8')).toBe('export PATH=$HOME/bin:$PATH\n');
-    expect(existsSync(join(dir, 'dist', 'lab'))).toBe(false);
-    // inside the project, a link is written through as before
-    rmSync(schema);
-    mkdirSync(join(dir, 'shared'));
-    writeFileSync(join(dir, 'shared', 'stage.schema.json'), '{}\n');
-    symlinkSync('../shared/stage.schema.json', schema);
-    expect(runCli('synth', [], dir).code).toBe(0);
-    expect(lstatSync(schema).isSymbolicLink()).toBe(true);
-    expect(readFileSync(join(dir, 'shared', 'stage.schema.json'), 'utf8')).toBe(schemaText());
+    for (const [target, file, bytes] of [
+      ['../.git/config', gitConfig, '[core]\n\trepositoryformatversion = 0\n'],
+      [victim, victim, 'export PATH=$HOME/bin:$PATH\n'],
+    ]) {
+      rmSync(schema, { force: true });
+      symlinkSync(target, schema);
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        `warning: environments/stage.schema.json was a symbolic link to ${target}; stagecraft never writes its schema through a link (it would write over whatever the link leads to), so the link is replaced by the schema itself, and ${target} is left as it was\n`,
+      );
+      expect(readFileSync(file, 'utf8')).toBe(bytes);
+      expect(lstatSync(schema).isSymbolicLink()).toBe(false);
+      expect(readFileSync(schema, 'utf8')).toBe(schemaText());
+    }
+    // a schema that is a file: no warning
+    writeFileSync(schema, '{}\n');
+    expect(runCli('synth', [], dir).stderr).not.toContain('symbolic link');
   });
 
   it('is written anew where its new text goes (.qa.yaml.stagecraft-tmp), never through a link planted or left there: the file it leads to keeps its bytes', () => {

@@ -1,0 +1,56 @@
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isMountPoint } from '../../lib/synth/mount-point.js';
+import { canMount, inMountNamespace, promotableProject } from '../helpers/cli.js';
+
+/** A line of /proc/self/mountinfo mounting something at `at` (written as the kernel escapes it). */
+const mountLine = (id: number, at: string) =>
+  `${id} 1 0:${id} / ${at.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`)} rw,relatime - tmpfs tmpfs rw\n`;
+
+describe('isMountPoint', () => {
+  it('is true for a path the mount table lists exactly (its real path, a space in it written as \\040 there)', () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'stagecraft-mount ')));
+    const file = join(dir, 'qa.yaml');
+    writeFileSync(file, 'apps: {}\n');
+    const table = mountLine(21, '/') + mountLine(22, file);
+    expect(isMountPoint(file, table)).toBe(true);
+    expect(isMountPoint(dir, table)).toBe(false);
+  });
+
+  it("is decided by the mount table alone where there is one, not by the device: on overlayfs a file reports its layer's device and its directory the overlay's", () => {
+    // /proc is on another device than / wherever it is mounted: with a table that does not list it, it is no mount point
+    expect(isMountPoint('/proc', mountLine(21, '/'))).toBe(false);
+    expect(isMountPoint('/proc', mountLine(21, '/') + mountLine(22, '/proc'))).toBe(true);
+  });
+
+  it('is decided by the device without a mount table (no /proc)', () => {
+    expect(isMountPoint('/proc', undefined)).toBe(true);
+    expect(isMountPoint(tmpdir(), undefined)).toBe(false);
+  });
+});
+
+describe.skipIf(!canMount)('a project on overlayfs (a container whose layers are on other file systems)', () => {
+  it("promote edits a stage file and replaces a stage directory holding a foreign file, all from a lower layer (whose files report that layer's device, their directories the overlay's): none is a mount point", () => {
+    const lower = promotableProject();
+    writeFileSync(join(lower, 'dist', 'qa', 'NOTES.md'), 'hand-written\n');
+    const place = mkdtempSync(join(tmpdir(), 'stagecraft-overlay-'));
+    for (const d of ['layer', 'merged']) mkdirSync(join(place, d));
+    const merged = join(place, 'merged');
+    // the upper layer on a file system of its own (a tmpfs of 1 MiB, gone with the namespace); redirect_dir lets
+    // rename(2) move a directory of the lower layer (dist/qa), which an overlay without it refuses (EXDEV)
+    const layers = `mount -t tmpfs -o size=1m tmpfs ${place}/layer && mkdir ${place}/layer/upper ${place}/layer/work`;
+    const r = inMountNamespace(
+      `${layers} && mount -t overlay overlay -o redirect_dir=on,lowerdir=${lower},upperdir=${place}/layer/upper,workdir=${place}/layer/work ${merged} && cd ${merged} && "$0" "$1" promote test qa && cat environments/qa.yaml dist/qa/NOTES.md`,
+    );
+    expect(r.stderr).toMatch(/^warning: dist\/ holds files that stagecraft did not write; they are left as they are: dist\/qa\/NOTES.md\n/);
+    expect(r.stderr).not.toContain('error');
+    expect(r.stderr).not.toContain('is a mount point');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('image: demoapp:1.2\n');
+    expect(r.stdout).toMatch(/\nhand-written\n$/);
+    // the lower layer is as it was: the edit went to the upper one
+    expect(readFileSync(join(lower, 'environments', 'qa.yaml'), 'utf8')).not.toContain('demoapp:1.2');
+  });
+});
