@@ -152,19 +152,6 @@ const isSecretHeader = (name: string, value: string) =>
     ? !isPlaceholderCredential(value.replace(/^[A-Za-z][A-Za-z0-9_-]*[ \t]+/, ''))
     : isSecretSetting(name, value);
 
-/**
- * The name that says what a string at `path` is, when the object lets one say it: a ConfigMap's
- * key, an env var's or a probe header's name, every field of a kubeconfig. Field names of API objects are
- * Kubernetes' own (`secretName`), not the user's, so they are not judged.
- */
-function holderName(o: KubeObject, path: FieldPath, parent: unknown): string | undefined {
-  const last = path[path.length - 1];
-  if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'data') return String(last);
-  if (NAMED_VALUE_LISTS.has(path[path.length - 3])) return entryName(path, parent);
-  if (!isApiObject(o) && typeof last === 'string') return last;
-  return undefined;
-}
-
 /** The rule of a password given to a client on its command line, for one given as an entry of a `command` or `args` list. */
 const COMMAND_PASSWORD = SECRET_RULES.find((r) => r.id === 'command-password')!;
 
@@ -186,27 +173,57 @@ const found = new WeakMap<KubeObject, readonly SecretString[]>();
 /** Every string of `o` (Secrets' own data aside: checkSecretValues) that holds a secret. */
 export function secretStrings(o: KubeObject): readonly SecretString[] {
   let out = found.get(o);
-  if (!out) found.set(o, (out = findSecretStrings(o)));
+  if (!out) found.set(o, (out = new ObjectScreen(o).run()));
   return out;
 }
 
-function findSecretStrings(o: KubeObject): SecretString[] {
-  const out: SecretString[] = [];
-  const judge = (at: FieldPath, value: string, key: string | undefined, decoded = false, byName = isSecretSetting) => {
+/** How a string is judged by the name that holds it (`isSecretSetting`, or a flag's, an annotation's, a header's rule). */
+type ByName = (name: string, value: string) => boolean;
+
+/**
+ * The walk of one object: what decides how its strings are judged (its kind, whether it is an API object or a custom
+ * resource) is found once, not at each of its strings (a 1,000-app stage has 334,010 of them, and 523,013 keys), and
+ * one path is changed in place on the way down (most objects hold no secret: it is copied only for a finding).
+ */
+class ObjectScreen {
+  private readonly out: SecretString[] = [];
+  private readonly path: (string | number)[] = [];
+  private readonly apiObject: boolean;
+  private readonly customResource: boolean;
+  /** An exported Secret's values in kubectl's annotation are reported by `lastAppliedValues`, by key. */
+  private readonly lastApplied: boolean;
+  /** For an entry of an `args` list, the `command` list beside it: `clientPassword` asks for it only where a flag is. */
+  private readonly command = () => argsCommand(this.o, this.path);
+
+  constructor(private readonly o: KubeObject) {
+    this.apiObject = isApiObject(o);
+    this.customResource = isCustomResource(o);
+    this.lastApplied = o.kind === 'Secret' && lastAppliedValues(o).length > 0;
+  }
+
+  run(): SecretString[] {
+    this.walk(this.o, undefined);
+    return this.out;
+  }
+
+  /**
+   * A string at `at` (`value`, or the text it decodes to when `decoded`), by its content and the name that holds it (`key`),
+   * as `byName` judges such a name: the verdicts on its text alone are remembered by text (`detectSecret`, `detectEncodedSecret`).
+   */
+  private judge(at: FieldPath, value: string, key: string | undefined, decoded = false, byName: ByName = isSecretSetting): void {
     const named = key !== undefined && byName(key, value);
     const found = detectSecret(value);
     if (!found && !named) {
       // most strings: no match and no telling name, passed over after one more test each, of their characters (`encodedText`:
-      // 0.2 µs a string, 23 ms of a 100 x 4 fleet's cold synth of 2.9 s): a secret written encoded (an annotation's base64 of
-      // `password=...`), found in its text, the encoded value hidden whole
+      // a secret written encoded, an annotation's base64 of `password=...`), found in its text, the encoded value hidden whole
       const inner = decoded ? undefined : detectEncodedSecret(value);
-      if (inner) out.push({ path: [...at], value, secret: value, rule: inner.rule, given: inner.given! });
+      if (inner) this.out.push({ path: [...at], value, secret: value, rule: inner.rule, given: inner.given! });
       return;
     }
     if (value === '' || isPlaceholder(value)) return;
     if (found && !(decoded && ENTROPY_RULES.has(found.rule.id))) {
       const given = found.given !== undefined ? { given: found.given } : {};
-      out.push({
+      this.out.push({
         path: [...at],
         value,
         secret: found.secret,
@@ -216,84 +233,100 @@ function findSecretStrings(o: KubeObject): SecretString[] {
         ...given,
       });
     } else if (named) {
-      out.push({ path: [...at], value, secret: value, key });
+      this.out.push({ path: [...at], value, secret: value, key });
     }
-  };
-  // an exported Secret's values in kubectl's annotation are reported by `lastAppliedValues`, by key
-  const lastApplied = o.kind === 'Secret' && lastAppliedValues(o).length > 0;
-  // one path, changed in place on the way down (most objects hold no secret: copied only for a finding)
-  const path: (string | number)[] = [];
-  const walk = (node: unknown, parent: unknown) => {
-    if (typeof node === 'number' || typeof node === 'bigint') {
+  }
+
+  /**
+   * The name that says what a string at the path is, when the object lets one say it: a ConfigMap's
+   * key, an env var's or a probe header's name, every field of a kubeconfig. Field names of API objects are
+   * Kubernetes' own (`secretName`), not the user's, so they are not judged.
+   */
+  private holderName(parent: unknown): string | undefined {
+    const { o, path } = this;
+    const last = path[path.length - 1];
+    if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'data') return String(last);
+    if (NAMED_VALUE_LISTS.has(path[path.length - 3])) return entryName(path, parent);
+    if (!this.apiObject && typeof last === 'string') return last;
+    return undefined;
+  }
+
+  private walk(node: unknown, parent: unknown): void {
+    const { o, path } = this;
+    if (typeof node === 'string') this.screenString(node, parent);
+    else if (typeof node === 'number' || typeof node === 'bigint') {
       // a numeric password is still a password (and a schema message would print it)
-      const key = isArgvEntry(path)
-        ? flagBefore(parent as readonly unknown[], path[path.length - 1] as number)
-        : holderName(o, path, parent);
+      const key = isArgvEntry(path) ? flagBefore(parent as readonly unknown[], path[path.length - 1] as number) : this.holderName(parent);
       if (key !== undefined && isSecretSetting(key, String(node)))
-        out.push({ path: [...path], value: String(node), secret: String(node), key });
-      return;
-    }
-    if (typeof node === 'string') {
-      if (isArgvEntry(path)) {
-        const list = parent as readonly unknown[];
-        const index = path[path.length - 1] as number;
-        // `[mysql, -phunter2]`, `[curl, -u, admin:hunter2]`: a client's password, in no flag named like one
-        const password = clientPassword(list, index, () => argsCommand(o, path));
-        const flag = FLAG_WITH_VALUE.exec(node);
-        if (password !== undefined)
-          out.push({ path: [...path], value: node, secret: password.password, rule: COMMAND_PASSWORD, given: password.form });
-        else if (flag) {
-          // kubectl's `--from-file=password=./password.txt` names the file a key is read from
-          if (!isFileSource(flag[1]!, flag[2]!)) judge(path, flag[2]!, flag[1], false, isSecretFlag);
-        }
-        // `--password hunter2`: the entry after a flag alone is judged under the flag's name, as `--password=hunter2` is
-        else judge(path, node, flagBefore(list, index), false, isSecretFlag);
-      } else if (o.kind === 'Namespace' && path.length === 3 && path[2] === REQUIRED_SECRETS_ANNOTATION && path[1] === 'annotations') {
-        // the names of the Secrets a stage needs and of their keys (`api-token=token`), no settings: each judged alone
-        for (const name of node.split(/[=,;\s]+/)) if (name) judge(path, name, undefined);
-      } else if (isApiObject(o) && path.length === 3 && path[2] === SECRET_ALLOW_ANNOTATION && path[1] === 'annotations') {
-        // the secrets an object excuses (`data.API_TOKEN (secret-name): a public test token`): no settings; each
-        // entry's field and reason judged alone, any other line whole; a finding remembers its line
-        for (const { line, text, entry } of secretAllowLines(o)) {
-          const from = out.length;
-          for (const part of entry ? [entry.field, entry.reason] : [text]) judge(path, part, undefined);
-          for (let i = from; i < out.length; i++) out[i] = { ...out[i]!, line };
-        }
-      } else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {
-        judge(path, Buffer.from(node, 'base64').toString('utf8'), String(path[1]), true);
-      } else if (isApiObject(o) && path.length >= 3 && META_MAPS.has(path[path.length - 2]) && path[path.length - 3] === 'metadata') {
-        // an annotation or label named like a secret (`vault.example.com/token`), with a value that looks like one
-        judge(path, node, String(path[path.length - 1]), false, isSecretAnnotation);
-      } else if (isCustomResource(o) && path[0] !== 'metadata') {
-        // a parameter of a list by its entry's name (`{ name: db.password, value: ... }`: Argo CD's Helm
-        // `parameters`, Tekton's `params`) or a credential's type (`{ type: password, value: ... }`), any other field by its own
-        const entry = typeof path[path.length - 2] === 'number' ? entryName(path, parent) : undefined;
-        const field = path[path.length - 1];
-        if (entry !== undefined) judge(path, node, entry, false, isSecretParameter);
-        else judge(path, node, typeof field === 'string' ? field : undefined, false, isSecretField);
-      } else
-        judge(path, node, holderName(o, path, parent), false, path[path.length - 3] === 'httpHeaders' ? isSecretHeader : isSecretSetting);
-      return;
-    }
-    if (Array.isArray(node)) {
+        this.out.push({ path: [...path], value: String(node), secret: String(node), key });
+    } else if (Array.isArray(node)) {
+      // a `command` or `args` list's strings are read as a command line's words (`isArgvEntry`)
+      const argv = path[path.length - 1] === 'command' || path[path.length - 1] === 'args';
       for (let i = 0; i < node.length; i++) {
+        const item: unknown = node[i];
         path.push(i);
-        walk(node[i], node);
+        if (argv && typeof item === 'string') this.screenArgvEntry(item, node, i);
+        else this.walk(item, node);
         path.pop();
       }
     } else if (node && typeof node === 'object') {
       for (const k in node) {
-        if (o.kind === 'Secret' && path.length === 0 && (k === 'data' || k === 'stringData')) continue;
-        if (lastApplied && k === LAST_APPLIED && path.length === 2 && path[1] === 'annotations' && path[0] === 'metadata') continue;
+        if (path.length === 0 && o.kind === 'Secret' && (k === 'data' || k === 'stringData')) continue;
+        if (this.lastApplied && k === LAST_APPLIED && path.length === 2 && path[1] === 'annotations' && path[0] === 'metadata') continue;
         // a key is written to dist/ as it is: a secret pasted as a key is found as one in a value
         const inKey = detectSecret(k);
-        if (inKey) out.push({ path: [...path], value: k, secret: inKey.secret, rule: inKey.rule, atKey: true });
+        if (inKey) this.out.push({ path: [...path], value: k, secret: inKey.secret, rule: inKey.rule, atKey: true });
         path.push(k);
-        walk((node as Record<string, unknown>)[k], node);
+        this.walk((node as Record<string, unknown>)[k], node);
         path.pop();
       }
     }
-  };
-  walk(o, undefined);
-  return out;
+  }
+
+  /** The entry `index` of a `command` or `args` list: a word of a command line. */
+  private screenArgvEntry(node: string, list: readonly unknown[], index: number): void {
+    const { path } = this;
+    // `[mysql, -phunter2]`, `[curl, -u, admin:hunter2]`: a client's password, in no flag named like one
+    const password = clientPassword(list, index, this.command);
+    const flag = FLAG_WITH_VALUE.exec(node);
+    if (password !== undefined)
+      this.out.push({ path: [...path], value: node, secret: password.password, rule: COMMAND_PASSWORD, given: password.form });
+    else if (flag) {
+      // kubectl's `--from-file=password=./password.txt` names the file a key is read from
+      if (!isFileSource(flag[1]!, flag[2]!)) this.judge(path, flag[2]!, flag[1], false, isSecretFlag);
+    }
+    // `--password hunter2`: the entry after a flag alone is judged under the flag's name, as `--password=hunter2` is
+    else this.judge(path, node, flagBefore(list, index), false, isSecretFlag);
+  }
+
+  /** A string that is no entry of a `command` or `args` list. */
+  private screenString(node: string, parent: unknown): void {
+    const { o, path } = this;
+    if (o.kind === 'Namespace' && path.length === 3 && path[2] === REQUIRED_SECRETS_ANNOTATION && path[1] === 'annotations') {
+      // the names of the Secrets a stage needs and of their keys (`api-token=token`), no settings: each judged alone
+      for (const name of node.split(/[=,;\s]+/)) if (name) this.judge(path, name, undefined);
+    } else if (this.apiObject && path.length === 3 && path[2] === SECRET_ALLOW_ANNOTATION && path[1] === 'annotations') {
+      // the secrets an object excuses (`data.API_TOKEN (secret-name): a public test token`): no settings; each
+      // entry's field and reason judged alone, any other line whole; a finding remembers its line
+      const { out } = this;
+      for (const { line, text, entry } of secretAllowLines(o)) {
+        const from = out.length;
+        for (const part of entry ? [entry.field, entry.reason] : [text]) this.judge(path, part, undefined);
+        for (let i = from; i < out.length; i++) out[i] = { ...out[i]!, line };
+      }
+    } else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {
+      this.judge(path, Buffer.from(node, 'base64').toString('utf8'), String(path[1]), true);
+    } else if (this.apiObject && path.length >= 3 && META_MAPS.has(path[path.length - 2]) && path[path.length - 3] === 'metadata') {
+      // an annotation or label named like a secret (`vault.example.com/token`), with a value that looks like one
+      this.judge(path, node, String(path[path.length - 1]), false, isSecretAnnotation);
+    } else if (this.customResource && path[0] !== 'metadata') {
+      // a parameter of a list by its entry's name (`{ name: db.password, value: ... }`: Argo CD's Helm
+      // `parameters`, Tekton's `params`) or a credential's type (`{ type: password, value: ... }`), any other field by its own
+      const entry = typeof path[path.length - 2] === 'number' ? entryName(path, parent) : undefined;
+      const field = path[path.length - 1];
+      if (entry !== undefined) this.judge(path, node, entry, false, isSecretParameter);
+      else this.judge(path, node, typeof field === 'string' ? field : undefined, false, isSecretField);
+    } else
+      this.judge(path, node, this.holderName(parent), false, path[path.length - 3] === 'httpHeaders' ? isSecretHeader : isSecretSetting);
+  }
 }

@@ -248,7 +248,7 @@ export class SchemaValidator {
         ? quoteHint(path, parent, written?.(path, value) ?? String(value))
         : e.keyword === 'type' && parent.type === 'string' && value === null
           ? secret
-            ? EMPTY_SECRET_HINT
+            ? emptySecretHint(quoteHint(path, parent, '', 'for no value, write'))
             : quoteHint(path, parent, '', 'for an empty value, write')
           : undefined;
     // true or false is all a boolean's hint prints, so a secret-looking name (automountServiceAccountToken) gets it too
@@ -297,9 +297,12 @@ function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: stri
 /** A number quoted, by the type of setting that takes it unquoted. */
 const QUOTED_NUMBER: Readonly<Record<string, RegExp>> = { integer: /^-?[0-9]+$/, number: /^-?[0-9]+(\.[0-9]+)?$/ };
 
-/** For a setting left empty under a secret's name (`DB_PASSWORD:`): not `""`, which is refused as a secret's value. */
-const EMPTY_SECRET_HINT =
-  "its name says it holds a secret, whose value never goes in a stage file (not even an empty one): read it from a Secret the app declares (a service app's secrets:), or remove it";
+/**
+ * For a setting left empty under a secret's name (`DB_PASSWORD:`): `""` where the setting takes it (`empty`, what to write),
+ * since an empty value holds no secret and is accepted (`isSecretSetting`); for a value, a Secret.
+ */
+const emptySecretHint = (empty: string | undefined) =>
+  `its name says it holds a secret, whose value never goes in a stage file: ${empty ? `${empty} (an empty value is no secret); for a value, ` : ''}read it from a Secret the app declares (a service app's secrets:), or remove it`;
 
 /**
  * `write suspend: true`: for a string where true or false goes, a YAML 1.1 boolean (`yes`, `off`)

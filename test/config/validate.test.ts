@@ -41,11 +41,14 @@ describe('nothing where a string goes (`EMPTY:`)', () => {
     ]);
   });
 
-  it('is told, under a secret\'s name, that it was left empty and to read the value from a Secret, not to write ""', () => {
+  it('is told, under a secret\'s name, to write "" for no value (which is accepted, as no secret) or to read the value from a Secret', () => {
     expect(problems(serviceStage(['image: team/api:1.0', 'env: { DB_PASSWORD: }']))).toEqual([
       'environments/x.yaml:5:25: apps.api.env.DB_PASSWORD must be a string (found nothing)\n' +
-        "  hint: its name says it holds a secret, whose value never goes in a stage file (not even an empty one): read it from a Secret the app declares (a service app's secrets:), or remove it",
+        '  hint: its name says it holds a secret, whose value never goes in a stage file: for no value, write DB_PASSWORD: "" (an empty value is no secret); ' +
+        "for a value, read it from a Secret the app declares (a service app's secrets:), or remove it",
     ]);
+    // what the hint says to write is accepted
+    expect(problems(serviceStage(['image: team/api:1.0', 'env: { DB_PASSWORD: "" }']))).toEqual([]);
   });
 
   it('is told no empty string when the setting takes none', () => {
