@@ -20,7 +20,7 @@ import {
 } from './delivery-left.js';
 import { ExitCode, type Problem, ProblemsError } from '../errors.js';
 import { andList } from '../model/limits.js';
-import { printProblem, useColor } from './print.js';
+import { printProblem, printProblems, useColor } from './print.js';
 import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
 import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
@@ -151,7 +151,7 @@ export const command: Command<Record<string, never>> = {
       const { outputs, notices } = stageOutputs(project, stages);
       const [a, b] = outputs.map(({ files, ...names }) => setStageAside(manifestsOf(files), names));
       io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
-      for (const p of acrossStagesWarnings(notices)) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
+      printProblems(io, acrossStagesWarnings(notices));
       return ExitCode.ok;
     }
     const [stage] = stages;
@@ -201,7 +201,7 @@ export const command: Command<Record<string, never>> = {
     if (edge) io.stdout.write(`${edge}\n`);
     if (notCompared) io.stderr.write(`${printProblem(notCompared, useColor(io))}\n`);
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
-    for (const p of acrossStagesWarnings(compiled?.notices ?? [])) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
+    printProblems(io, acrossStagesWarnings(compiled?.notices ?? []));
     if (!compiled || !delivers || notCompared) return ExitCode.ok;
     // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
     const [before, after] = deliveryOf(stage, deliveryBefore(), compiled.tree.get(DELIVERY_DIR) ?? new Map());
@@ -221,7 +221,7 @@ export const command: Command<Record<string, never>> = {
         declaredClusters(compiled.projectFile),
       ),
     );
-    if (deleting.length) io.stderr.write(`${deleting.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
+    printProblems(io, deleting);
     return ExitCode.ok;
   },
 };

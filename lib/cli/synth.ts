@@ -13,7 +13,7 @@ import { placedProblems } from '../checks/manifests.js';
 import { describeObject } from '../model/object.js';
 import { EXIT_CODES_HELP, commonOptionsHelp, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { printProblem, useColor } from './print.js';
+import { printProblem, printProblems, useColor } from './print.js';
 import {
   DIST_DIR,
   SCHEMA_FILE,
@@ -209,7 +209,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     });
     printReports(io, reports, verbose);
     // what this synthesis changes in the output as it was (a live color's image): said once, never replayed
-    if (compiled.notices.length) io.stderr.write(`${compiled.notices.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
+    printProblems(io, compiled.notices);
     io.stdout.write(footer);
     // what changed in each engine's directory, which the engine does not apply: said once, never replayed
     for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
@@ -267,7 +267,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         ? clusterMoves(targets.targets, delivery, (s) => targets.inventories.get(s), declaredClusters(compiled.projectFile))
         : []),
     ];
-    if (pruned.length) io.stderr.write(`${pruned.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
+    printProblems(io, pruned);
     printTotal(
       io,
       reports,
