@@ -148,7 +148,7 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
     for (const e of applied) io.stdout.write(`${formatEdit(e)}\n`);
     io.stdout.write(report.map((l) => `${l}\n`).join(''));
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
-    printProblems(io, acrossStagesWarnings(compiledTo.notices));
+    printProblems(io, acrossStagesWarnings(compiledTo, [to]));
     return ExitCode.ok;
   },
 };

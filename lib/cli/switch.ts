@@ -209,7 +209,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
         report.map((l) => `${l}\n`).join(''),
     );
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
-    printProblems(io, acrossStagesWarnings(compiled.notices));
+    printProblems(io, acrossStagesWarnings(compiled, [stage]));
     return ExitCode.ok;
   },
 };

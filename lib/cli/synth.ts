@@ -42,7 +42,8 @@ import {
   removedStageDelivery,
   renamedProjects,
 } from './delivery-left.js';
-import { startFingerprint } from './fingerprint.js';
+import { startFingerprint, type StageRecord } from './fingerprint.js';
+import { isPlacedAcrossStages } from '../edge/across-stages.js';
 import { keepsOutput, reusableStages } from './reuse.js';
 import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
@@ -186,7 +187,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     flushRenderCache();
     const reports = compiled.stages.map((s, i) => compiledReport(s, written.stages[i], compiled));
     // the kept stages are recorded again, and printed by a full synthesis only
-    const keptReports = partial && reuse ? [...reuse.kept].map(([s, r]) => keptReport(s, r)) : [];
+    const keptReports =
+      partial && reuse ? [...reuse.kept].map(([s, r]) => keptReport(s, comparedAgain(r, compiled.acrossStages.get(s)))) : [];
     const byStage = (a: StageReport, b: StageReport) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0);
     if (all && keptReports.length) {
       reports.push(...keptReports.splice(0));
@@ -289,7 +291,8 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
   for (const l of compiled.allowedSecrets.get(name) ?? []) stdout += `  ${l}\n`;
   const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
   // warnings about the stage file's own settings are few and placed: each printed as it is, with or without --verbose
-  const own = compiled.warnings.get(name) ?? [];
+  // (those of the comparison across stages first, as `comparedAgain` puts them in a kept stage's record)
+  const own = [...(compiled.acrossStages.get(name) ?? []), ...(compiled.warnings.get(name) ?? [])];
   const summary = [...own, ...warningSummary(name, warnings)];
   return {
     stage: name,
@@ -307,6 +310,17 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
     },
     verbose: [...own, ...placedProblems(warnings, s.stage)],
   };
+}
+
+/**
+ * A kept stage's record with the warnings of the comparison across stages placed at it as they are
+ * now (`fresh`, `Compiled.acrossStages`): they depend on the other stages, which may have changed
+ * since the record was written (another stage's edge now named by IP address, or no longer).
+ */
+function comparedAgain(record: StageRecord, fresh: readonly Problem[] = []): StageRecord {
+  const others = record.summary.filter((p) => !isPlacedAcrossStages(p));
+  const warnings = record.warnings - (record.summary.length - others.length) + fresh.length;
+  return { ...record, summary: [...fresh, ...others], warnings };
 }
 
 const withoutLocation = ({ location: _, ...declarations }: StageDeclarations) => declarations;

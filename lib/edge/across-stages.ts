@@ -208,30 +208,40 @@ const MACHINE_NAME = 'edge/machine-name';
 
 /**
  * A warning at the first edge machine of each stage named by host name, when another stage names
- * its edge machines (or floating IP) by IP address: the two are never compared (a host name is not
- * resolved at synthesis, which would make the output depend on DNS), so two stages' edges on one
- * machine, written once by name and once by address, are not refused as `edge/shared-address` says.
+ * its edge machines (or floating IP) by IP address, by the stage it is placed at: the two are never
+ * compared (a host name is not resolved at synthesis, which would make the output depend on DNS), so
+ * two stages' edges on one machine, written once by name and once by address, are not refused as
+ * `edge/shared-address` says.
  */
-function machineNameWarnings(stages: readonly (readonly [string, StageClaims])[]): Problem[] {
-  return stages.flatMap(([stage, claims]) => {
+function machineNameWarnings(stages: readonly (readonly [string, StageClaims])[]): Map<string, Problem[]> {
+  const warnings = new Map<string, Problem[]>();
+  for (const [stage, claims] of stages) {
     const named = claims.addresses.find((a) => isIP(a.value) === 0);
     const others = stages.flatMap(([s, c]) => {
       const address = s === stage ? undefined : c.addresses.find((a) => isIP(a.value) !== 0);
       return address ? [[s, address] as const] : [];
     });
-    if (!named || others.length === 0) return [];
+    if (!named || others.length === 0) continue;
     const listed = andList(others.map(([s, a]) => `stage ${s} (${a.what} ${shown(a)}, ${where(a)})`));
-    return [
+    warnings.set(stage, [
       {
         code: MACHINE_NAME,
-        severity: 'warning' as const,
+        severity: 'warning',
         location: named.at,
         message: `${named.what} ${shown(named)} of stage ${stage} is a host name, where ${listed} ${others.length === 1 ? 'names its edge' : 'name their edges'} by IP address: a host name is not resolved at synthesis (the output would depend on DNS), so whether the two are one machine is not checked, and on one machine the haproxy.cfg copied there last would replace the other's, whose hosts would answer 503`,
         hint: `name every stage's edge machines the same way, by IP address (as stage ${others[0]![0]} does) or all by host name, so that two stages on one machine are refused (edge/shared-address)`,
       },
-    ];
-  });
+    ]);
+  }
+  return warnings;
 }
+
+/**
+ * Whether `p` is a warning of the comparison across stages placed at one stage's setting
+ * (`edge/machine-name`): kept with that stage's warnings (lib/cli/synth.ts), and made again at every
+ * compilation, since whether it holds depends on the other stages too.
+ */
+export const isPlacedAcrossStages = (p: Problem): boolean => p.code === MACHINE_NAME;
 
 /**
  * The warning of a compilation of the `named` stages that could not compare what they take with what
@@ -251,12 +261,16 @@ export function claimsNotChecked(named: readonly string[], unchecked: readonly s
 }
 
 /**
- * The warnings of the comparison across stages among the notices of a compilation (`synth/claims-not-checked`,
- * `edge/machine-name`): a command that compiles some stages without synth (diff, switch, promote)
- * prints them as synth does, since what it writes or shows was compared as they say.
+ * The warnings of the comparison across stages that a command naming `stages` prints: those placed at
+ * them (`edge/machine-name`, by stage: a compilation's `Compiled.acrossStages`), and whether they were
+ * compared with every other stage (`synth/claims-not-checked`, among `notices`). Diff, switch and
+ * promote, which compile the stages they name without synth, print them as synth does, since what they
+ * write or show was compared as they say; a warning placed at another stage is that stage's.
  */
-export const acrossStagesWarnings = (notices: readonly Problem[]): Problem[] =>
-  notices.filter((p) => p.code === CLAIMS_NOT_CHECKED || p.code === MACHINE_NAME);
+export const acrossStagesWarnings = (
+  { notices, acrossStages }: { readonly notices: readonly Problem[]; readonly acrossStages: ReadonlyMap<string, readonly Problem[]> },
+  stages: readonly string[],
+): Problem[] => [...notices.filter((p) => p.code === CLAIMS_NOT_CHECKED), ...stages.flatMap((s) => acrossStages.get(s) ?? [])];
 
 /** What a compiled stage's node port is judged by: its stage file's text, and its output as it is (the files of `dist/<stage>/`). */
 export interface CompiledOutput {
@@ -306,7 +320,8 @@ export function writtenFrom(inventory: string | undefined, text: string): boolea
  * record without claims as `stageClaims` makes them is not compared: lib/cli/reuse.ts keeps no such
  * stage. Every other stage of `rank` is compared as its output in dist/ says (`fromOutput`, output-claims.ts),
  * else it is one of `unchecked`; `warnings` are those of an edge machine named by host name where another
- * stage's edge is named by address (`machineNameWarnings`), which the two could not be compared for.
+ * stage's edge is named by address (`machineNameWarnings`), which the two could not be compared for, by
+ * the stage each is placed at.
  * @param output each compiled stage's stage file and output as it is (the files of `dist/<stage>/`), to tell a node port it takes already, from the
  *   stage file as it is, from one it takes newly or took on the cluster its stage file named before
  */
@@ -317,7 +332,11 @@ export function claimProblems(
   defaultCluster: string | undefined,
   output: (stage: string) => CompiledOutput | undefined,
   fromOutput?: (stage: string) => StageClaims | undefined,
-): { readonly problems: Problem[]; readonly warnings: Problem[]; readonly unchecked: readonly string[] } {
+): {
+  readonly problems: Problem[];
+  readonly warnings: ReadonlyMap<string, readonly Problem[]>;
+  readonly unchecked: readonly string[];
+} {
   const stages: [string, StageClaims][] = [
     ...[...declarations].flatMap(([stage, d]) => (d.claims ? [[stage, d.claims] as [string, StageClaims]] : [])),
     ...kept.flatMap((k) => (isStageClaims(k.claims) && !declarations.has(k.stage) ? [[k.stage, k.claims] as [string, StageClaims]] : [])),

@@ -39,6 +39,30 @@ function stage({ node = '10.0.0.1', machines = ['10.0.0.5'], floatingIp, nodePor
   ].join('\n');
 }
 
+/** A stage with api (service stack) blue/green at `image` on both colors, published at node ports `ports` on node `node`, and its own edge machine. */
+function svc(node: string, machine: string, ports: readonly [number, number], image: string, from?: string): string {
+  return [
+    'nodes:',
+    `  n1: { roles: [worker], address: ${node} }`,
+    'edge:',
+    `  machines: { edge1: { address: ${machine} } }`,
+    '  frontends:',
+    '    public:',
+    '      certificates: [/etc/haproxy/certs/api.pem]',
+    '      hosts: { api.example.com: api }',
+    ...(from ? [`promotion: { from: ${from} }`] : []),
+    'apps:',
+    '  api:',
+    '    stack: service',
+    `    blueGreen: { live: blue, blue: ${image}, green: ${image} }`,
+    '    ports: { http: { port: 8080 } }',
+    '    probes: { readiness: { http: { path: /ready } } }',
+    '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
+    `    service: { colorNodePorts: { blue: ${ports[0]}, green: ${ports[1]} } }`,
+    '',
+  ].join('\n');
+}
+
 /** A project file with two clusters, site-a and site-b. */
 const twoSites = {
   file: 'stagecraft.yaml',
@@ -133,7 +157,10 @@ describe('two stages on one edge machine', () => {
     const compiled = compileStages(
       sources({ blue: stage({}), red: stage({ node: '10.0.1.1', machines: ['lb.example.com'], nodePort: 30081 }) }),
     );
-    expect(compiled.notices.map(formatProblem)).toEqual([
+    // placed at red, the stage named by host name, and kept with its warnings
+    expect([...compiled.acrossStages.keys()]).toEqual(['red']);
+    expect(compiled.notices).toEqual([]);
+    expect(compiled.acrossStages.get('red')!.map(formatProblem)).toEqual([
       "environments/red.yaml:4:31: warning: edge.machines.lb1.address lb.example.com of stage red is a host name, where stage blue (edge.machines.lb1.address 10.0.0.5, environments/blue.yaml:4:31) names its edge by IP address: a host name is not resolved at synthesis (the output would depend on DNS), so whether the two are one machine is not checked, and on one machine the haproxy.cfg copied there last would replace the other's, whose hosts would answer 503\n" +
         "  hint: name every stage's edge machines the same way, by IP address (as stage blue does) or all by host name, so that two stages on one machine are refused (edge/shared-address)",
     ]);
@@ -144,7 +171,7 @@ describe('two stages on one edge machine', () => {
         red: stage({ node: '10.0.1.1', machines: ['lb.example.com'], nodePort: 30081 }),
       }),
     );
-    expect(byName.notices).toEqual([]);
+    expect(byName.acrossStages.size).toBe(0);
   });
 
   it('compile with one VRRP router id on disjoint machines: keepalived speaks unicast to its own peers only', () => {
@@ -378,28 +405,6 @@ describe('a synthesis of some stages', () => {
 });
 
 describe('diff, switch and promote of one stage', () => {
-  /** A stage with api (service stack) blue/green at `image` on both colors, published at node ports `ports` on node `node`, and its own edge machine. */
-  const svc = (node: string, machine: string, ports: readonly [number, number], image: string, from?: string) =>
-    [
-      'nodes:',
-      `  n1: { roles: [worker], address: ${node} }`,
-      'edge:',
-      `  machines: { edge1: { address: ${machine} } }`,
-      '  frontends:',
-      '    public:',
-      '      certificates: [/etc/haproxy/certs/api.pem]',
-      '      hosts: { api.example.com: api }',
-      ...(from ? [`promotion: { from: ${from} }`] : []),
-      'apps:',
-      '  api:',
-      '    stack: service',
-      `    blueGreen: { live: blue, blue: ${image}, green: ${image} }`,
-      '    ports: { http: { port: 8080 } }',
-      '    probes: { readiness: { http: { path: /ready } } }',
-      '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
-      `    service: { colorNodePorts: { blue: ${ports[0]}, green: ${ports[1]} } }`,
-      '',
-    ].join('\n');
   const warning = (stage: string) =>
     `${stage}: warning: node ports and edge addresses not compared with those of stage red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but its stage file changed since its output in dist/ was written (or it has none), so what it takes is not known without compiling it`;
 
@@ -427,6 +432,61 @@ describe('diff, switch and promote of one stage', () => {
       expect(runCli('synth', [], dir).code).toBe(0);
       expect(runCli('diff', ['live'], dir).stderr).toBe('');
       expect(runCli('switch', ['live', 'api'], dir).stderr).toBe('');
+    });
+  });
+});
+
+describe('an edge machine named by host name where other stages name theirs by IP address', () => {
+  const stages = () => ({
+    live: svc('10.0.0.11', '10.0.0.5', [30031, 30032], 'team/api:1', 'qa'),
+    qa: svc('10.0.1.11', '10.0.1.5', [30033, 30034], 'team/api:2'),
+    red: stage({ node: '10.0.2.1', machines: ['lb.example.com'], nodePort: 30081 }),
+  });
+  const warning = 'environments/red.yaml:4:31: warning: edge.machines.lb1.address lb.example.com of stage red is a host name';
+  const times = (text: string) => text.split(warning).length - 1;
+
+  it('is warned of at every synthesis, once, whether it compiles red, keeps it, or keeps every stage', () => {
+    const dir = tempProject(stages());
+    try {
+      rmSync(join(dir, 'stagecraft.yaml'), { force: true });
+      const first = runCli('synth', [], dir);
+      expect(first.code).toBe(0);
+      expect(times(first.stderr)).toBe(1);
+      // nothing changed: every stage kept, the same warnings and count
+      expect(runCli('synth', [], dir).stderr).toBe(first.stderr);
+      // red kept while qa is compiled, its warning with it
+      writeFileSync(join(dir, 'environments', 'qa.yaml'), svc('10.0.1.11', '10.0.1.5', [30033, 30034], 'team/api:3'));
+      const keeping = runCli('synth', [], dir);
+      expect(keeping.code).toBe(0);
+      expect(times(keeping.stderr)).toBe(1);
+      // the stages that named their edges by address now name them by host name: red's warning goes, though red is kept
+      writeFileSync(join(dir, 'environments', 'qa.yaml'), svc('10.0.1.11', 'lb1.example.com', [30033, 30034], 'team/api:3'));
+      writeFileSync(join(dir, 'environments', 'live.yaml'), svc('10.0.0.11', 'lb2.example.com', [30031, 30032], 'team/api:1', 'qa'));
+      expect(times(runCli('synth', [], dir).stderr)).toBe(0);
+      expect(runCli('synth', [], dir).stderr).not.toContain('edge/machine-name');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is printed by synth, diff, switch and promote only when they name the stage it is placed at', () => {
+    afterFullSynth(stages(), (dir) => {
+      expect(times(runCli('synth', ['--', 'qa'], dir).stderr)).toBe(0);
+      expect(times(runCli('synth', ['--', 'red'], dir).stderr)).toBe(1);
+      // both read from dist/ (every stage as the last full synthesis left it), then compiled
+      for (const changed of [false, true]) {
+        if (changed) writeFileSync(join(dir, 'environments', 'qa.yaml'), svc('10.0.1.11', '10.0.1.5', [30033, 30034], 'team/api:3'));
+        expect(times(runCli('diff', ['red', 'live'], dir).stderr)).toBe(1);
+        expect(times(runCli('diff', ['live', 'qa'], dir).stderr)).toBe(0);
+      }
+      expect(times(runCli('diff', ['red'], dir).stderr)).toBe(1);
+      expect(times(runCli('diff', ['live'], dir).stderr)).toBe(0);
+      const switched = runCli('switch', ['live', 'api'], dir);
+      expect(switched.code).toBe(0);
+      expect(times(switched.stderr)).toBe(0);
+      const promoted = runCli('promote', ['qa', 'live', '--force'], dir);
+      expect(promoted.code).toBe(0);
+      expect(times(promoted.stderr)).toBe(0);
     });
   });
 });
