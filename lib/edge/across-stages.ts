@@ -32,7 +32,7 @@ import type { EdgeSettings } from './settings.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { canonicalAddress } from './address.js';
 import { HAPROXY_FILE, machineAddressesIn } from './haproxy.js';
-import { floatingAddressIn, keepalivedFile } from './keepalived.js';
+import { floatingAddressIn, isKeepalivedFile, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
 
 export type { StageClaims } from './claims.js';
@@ -73,7 +73,7 @@ export function stageClaims({ nodes, edge, delivery, charts, stacks, nodePortSet
     ),
   );
   const machines = Object.entries(edge?.machines ?? {});
-  // every machine's keepalived.conf holds the floating IP: the first's by name is read
+  // every machine's keepalived.conf holds the floating IP: the first's by name is named, and any its output has is read (`heldInOutput`)
   const [first] = machines.map(([name]) => name).sort();
   const addresses = [
     ...machines.map(([name, m]) => at(m.address, ['edge', 'machines', name, 'address'], HAPROXY_FILE)),
@@ -284,11 +284,29 @@ export interface CompiledOutput {
  * the stage file as it is (inventory.txt's `source:` digest). Read only for what two stages take.
  */
 function heldInOutput(compiled: CompiledOutput | undefined, claim: Claim): Holding {
-  const { file } = claim;
-  const text = file === undefined ? undefined : compiled?.readOutput?.(file);
-  if (file === undefined || text === undefined || !outputTakes(file, text, claim)) return 'new';
-  return writtenFrom(compiled?.readOutput?.(INVENTORY_FILE), compiled!.text) ? 'held' : 'moved';
+  const read = compiled?.readOutput;
+  if (claim.file === undefined || read === undefined) return 'new';
+  const inventory = read(INVENTORY_FILE);
+  // a floating IP is in every machine's keepalived.conf: any of those the output has (its inventory lists them), since a
+  // machine added since, sorting first, has none there yet
+  const files = isKeepalivedPath(claim.file) ? [claim.file, ...keepalivedFilesIn(inventory ?? '')] : [claim.file];
+  const takes = (file: string) => {
+    const text = read(file);
+    return text !== undefined && outputTakes(file, text, claim);
+  };
+  if (!files.some(takes)) return 'new';
+  return writtenFrom(inventory, compiled!.text) ? 'held' : 'moved';
 }
+
+/** Whether `path`, a file of `dist/<stage>/`, is a machine's keepalived.conf. */
+const isKeepalivedPath = (path: string) => path.startsWith(`${EDGE_DIR}/`) && isKeepalivedFile(path.slice(EDGE_DIR.length + 1));
+
+/** The keepalived.conf files an inventory's `edge files:` lists (lib/synth/inventory.ts: `<digest> <path>`). */
+const keepalivedFilesIn = (inventory: string): string[] =>
+  inventory.split('\n').flatMap((line) => {
+    const path = line.slice(line.indexOf(' ') + 1);
+    return line.startsWith('sha256:') && isKeepalivedPath(path) ? [path] : [];
+  });
 
 /**
  * Whether `text`, file `file` of a stage's output, takes `claim`: a node port, when its Service there

@@ -153,6 +153,25 @@ describe('two stages on one edge machine', () => {
     ]);
   });
 
+  it("are refused at the stage that takes a floating IP newly, when the keepalived.conf in dist/ that moves it is not the first machine's (a machine added since sorts first)", () => {
+    // red's output is of machines lb2 and lb3; lb1, added since, has no keepalived.conf there yet
+    const inventory = 'edge files: 3\nsha256:0 edge/haproxy.cfg\nsha256:1 edge/keepalived-lb2.conf\nsha256:2 edge/keepalived-lb3.conf\n';
+    const outputs = new Map([
+      ['inventory.txt', inventory],
+      ['edge/keepalived-lb2.conf', '    virtual_ipaddress {\n        10.0.0.100/24 dev eth0\n    }\n'],
+    ]);
+    const [blue, red] = sources({
+      blue: stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.0.100/24' }),
+      red: stage({ node: '10.0.1.1', machines: ['10.0.0.9', '10.0.0.7', '10.0.0.8'], floatingIp: '10.0.0.100/24', nodePort: 30081 }),
+    });
+    const found = problemsThrownBy(() => compileStages([blue!, { ...red!, readOutput: (file) => outputs.get(file) }])).map(formatProblem);
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^environments\/blue\.yaml:5:26: edge\.floatingIp\.address 10\.0\.0\.100 of stage blue is .*, whose edge in dist\/red\/ has it already/,
+      ),
+    ]);
+  });
+
   it('are warned of, not compared, when one stage names its edge machine by host name and another names its edge by IP address', () => {
     const compiled = compileStages(
       sources({ blue: stage({}), red: stage({ node: '10.0.1.1', machines: ['lb.example.com'], nodePort: 30081 }) }),
