@@ -111,10 +111,10 @@ function sharedCluster(a: StageClaims, b: StageClaims, defaultCluster: string | 
 
 /**
  * How a stage takes a node port or an edge's address, from the stage that takes it most newly: `new`,
- * its output in `dist/` does not take it; `moved`, its output takes it, but was written from its stage
- * file as it was before, which may have put the stage on another cluster (its nodes or
- * `delivery.cluster` changed); `held`, its output takes it, written from its stage file as it is (or a
- * stage kept as recorded).
+ * its output in `dist/` does not take it; `moved` (a node port only: an edge's address is on no
+ * cluster), its output takes it, but was written from its stage file as it was before, which may have
+ * put the stage on another cluster (its nodes or `delivery.cluster` changed); `held`, its output takes
+ * it, written from its stage file as it is (or a stage kept as recorded).
  */
 type Holding = 'new' | 'moved' | 'held';
 const HOLDINGS: readonly Holding[] = ['new', 'moved', 'held'];
@@ -152,8 +152,8 @@ function nodePortWhich({ claim, other, mine, theirs }: ReturnType<typeof newlyTa
 /**
  * The problems of `stages` (stage name and its claims, in the project's order of stages): each edge
  * address two stages take, and each node port two stages on one cluster take, at the setting of the
- * stage that takes it newly (`held`: the one whose output holds it less, `Holding`; else the later
- * one's), naming the other's file:line:col.
+ * stage that takes it newly (`held`: the one whose output holds it less, `Holding`, where an address is
+ * never `moved`; else the later one's), naming the other's file:line:col.
  * @param defaultCluster the project file's `delivery.cluster`, for a delivered stage that names none
  */
 function crossStageProblems(
@@ -164,13 +164,16 @@ function crossStageProblems(
   const problems: Problem[] = [];
   // a suggested port is free in every stage, and suggested once
   const used = new Set(stages.flatMap(([, c]) => c.nodePorts.map((p) => Number(p.value))));
+  // an edge machine or floating IP is on no cluster for a stage to move off: an output that has it holds it, whatever
+  // stage file it was written from, so of two that have it the later stage's is refused
+  const heldAddress: Held = (stage, claim) => (held(stage, claim) === 'new' ? 'new' : 'held');
   stages.forEach(([stage, claims], i) => {
     const earlier = stages.slice(0, i);
     for (const c of claims.addresses) {
       const found = earlier.flatMap(([s, o]) => o.addresses.filter((a) => a.value === c.value).map((a) => [s, a] as const))[0];
       if (!found) continue;
       // at the stage that takes it newly, as a node port: the other's edge may run on it already
-      const { claim, other, mine, theirs } = newlyTaken([stage, c], found, held);
+      const { claim, other, mine, theirs } = newlyTaken([stage, c], found, heldAddress);
       const [at, taken] = [claim[1], other[1]];
       const running = mine === 'new' && theirs !== 'new' ? `, whose edge in dist/${other[0]}/ has it already` : '';
       problems.push({
