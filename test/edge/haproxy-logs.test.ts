@@ -15,6 +15,7 @@ import {
   freePort,
   haproxy,
   listen,
+  node,
   nodes,
   proxies,
   runDir,
@@ -23,6 +24,7 @@ import {
   status,
   stopAll,
   stopProxies,
+  twoNodes,
 } from './haproxy-run.js';
 
 afterAll(stopAll);
@@ -98,6 +100,50 @@ describe('haproxy running a generated haproxy.cfg, as its operator reads it', ()
       syslog.close();
     }
   }, 30_000);
+
+  it.each([
+    ['at once, with two servers: each of the 3 retries goes to the other (option redispatch 1) without a wait', 2, 0, 1000, '\\+3'],
+    ['about 3 seconds later, with one server: its 3 retries are a second apart', 1, 2500, 6000, '3'],
+  ])(
+    'answers 503 to a request that finds every node refusing connections before the checks take them out %s',
+    async (_, count, least, most, retries) => {
+      if (haproxy.error) throw new Error(HAPROXY_MISSING);
+      await stopProxies();
+      const lines: string[] = [];
+      const syslog = createSocket('udp4').on('message', (m) => lines.push(m.toString()));
+      const logPort = await new Promise<number>((resolve) => syslog.bind(0, '127.0.0.1', () => resolve(syslog.address().port)));
+      try {
+        const up = [node(), node()];
+        const nodePort = await twoNodes(up[0]!, up[1]!);
+        const httpPort = await freePort();
+        const path = join(runDir(), 'refused.cfg');
+        const config = runnable(nodePort, httpPort)
+          .replace(count === 1 ? /^ {4}server n2 .*\n/m : '', '')
+          .replace('global\n', `global\n    log 127.0.0.1:${logPort} local0\n`)
+          .replace(`bind 127.0.0.1:${HAPROXY_MONITOR.port}\n`, `bind 127.0.0.1:${await freePort()}\n`);
+        writeFileSync(path, config);
+        proxies.push(spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' }));
+        expect(await awaitStatus(() => status(httpPort), 200), 'haproxy did not answer 200 within 10s').toBe(200);
+        // the nodes stop: they refuse connections, and their checks (every 2s) have not taken them out yet
+        for (const n of up) {
+          n.closeAllConnections();
+          await new Promise((r) => n.close(r));
+        }
+        const start = Date.now();
+        expect(await status(httpPort)).toBe(503);
+        const took = Date.now() - start;
+        expect(took).toBeGreaterThanOrEqual(least);
+        expect(took).toBeLessThan(most);
+        await sleep(300);
+        // at a server still UP, after 3 retries (+3: each to another server), the connection refused (SC--)
+        const logged = new RegExp(` web a/n[12] .* 503 .* SC-- [0-9/]+${retries} .*"GET / HTTP/1\\.1"`);
+        expect(lines.find((l) => logged.test(l))).toBeDefined();
+      } finally {
+        syslog.close();
+      }
+    },
+    30_000,
+  );
 
   it('keeps a server whose readiness path answers a redirect UP, as the kubelet counts 200-399 as ready (an app that sends /ready to /ready/, or plain HTTP to HTTPS)', async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
