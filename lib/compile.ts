@@ -119,6 +119,12 @@ export interface Compiled {
    * and what its stacks warned of in the files they include, placed there (a null label). Kept with the stage's warnings, and said again when the stage is kept.
    */
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
+  /**
+   * Per stage compared across stages (compiled, kept, or read from its output in dist/), the warnings of
+   * that comparison placed at its stage file's settings (`edge/machine-name`, lib/edge/across-stages.ts):
+   * kept with its warnings, but they depend on the other stages, so a kept stage's are these, not its record's.
+   */
+  readonly acrossStages: ReadonlyMap<string, readonly Problem[]>;
   /** Per stage that had output, how its objects changed from it (`StageOutcome.changes`); a new stage has none. */
   readonly changes: ReadonlyMap<string, InventoryChanges>;
   /** The project file as this compilation loaded it (empty without one), so that no command reads it again. */
@@ -225,7 +231,6 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const outputOf = (stage: string) => sources.find((s) => s.stage === stage);
   const claims = claimProblems(declarations, kept, rank, project.delivery?.cluster, outputOf, outputClaimsOf(sources));
   problems.push(...claims.problems);
-  notices.push(...claims.warnings);
   if (claims.unchecked.length)
     notices.push(
       claimsNotChecked(
@@ -274,7 +279,18 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
   const tree: DistTree = new Map(rendered.flatMap((r) => (files.has(r.stage.name) ? [[r.stage.name, files.get(r.stage.name)!]] : [])));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
-  return { stages: rendered, tree, checks, allowedSecrets, declarations, notices, warnings, changes, projectFile: project };
+  return {
+    stages: rendered,
+    tree,
+    checks,
+    allowedSecrets,
+    declarations,
+    notices,
+    warnings,
+    acrossStages: claims.warnings,
+    changes,
+    projectFile: project,
+  };
 }
 
 /**

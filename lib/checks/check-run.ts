@@ -64,8 +64,8 @@ export interface CheckRunResult {
 /** What one per-object check made on an object to keep: its index, the places of its findings, its exceptions. */
 type Made = [index: number, made: { places: number[]; exceptions: UsedException[] }];
 
-/** What the per-object checks found on an object that has nothing: one list for every such object (kept lists are never changed). */
-const NOTHING_FOUND: KeptObject = [];
+/** What the per-object checks found on an object that has nothing: one list for every such object, frozen, since every one of them holds it. */
+const NOTHING_FOUND: KeptObject = Object.freeze([]);
 
 /** The traced checks' subjects (the objects, then the Secrets the Namespaces require), their index, and the kept results that hold for each. */
 interface TracedPlan {

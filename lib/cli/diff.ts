@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { edgeChangeLines } from '../edge/changes.js';
-import { acrossStagesWarnings } from '../edge/across-stages.js';
+import { acrossStagesWarnings, isPlacedAcrossStages } from '../edge/across-stages.js';
 import { objectsIn } from '../live-edits.js';
 import {
   clusterMoves,
@@ -20,7 +20,7 @@ import {
 } from './delivery-left.js';
 import { ExitCode, type Problem, ProblemsError } from '../errors.js';
 import { andList } from '../model/limits.js';
-import { printProblem, useColor } from './print.js';
+import { printProblem, printProblems, useColor } from './print.js';
 import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
 import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
@@ -149,10 +149,10 @@ export const command: Command<Record<string, never>> = {
     const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
     if (stages.length === 2) {
       requireStages(project, stages);
-      const { outputs, notices } = stageOutputs(project, stages);
+      const { outputs, warnings } = stageOutputs(project, stages);
       const [a, b] = outputs.map(({ files, ...names }) => setStageAside(manifestsOf(files), names));
       io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
-      for (const p of acrossStagesWarnings(notices)) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
+      printProblems(io, warnings);
       return ExitCode.ok;
     }
     const [stage] = stages;
@@ -202,7 +202,7 @@ export const command: Command<Record<string, never>> = {
     if (edge) io.stdout.write(`${edge}\n`);
     if (notCompared) io.stderr.write(`${printProblem(notCompared, useColor(io))}\n`);
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
-    for (const p of acrossStagesWarnings(compiled?.notices ?? [])) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
+    if (compiled) printProblems(io, acrossStagesWarnings(compiled, [stage]));
     if (!compiled || !delivers || notCompared) return ExitCode.ok;
     // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
     const [before, after] = deliveryOf(stage, deliveryBefore(), compiled.tree.get(DELIVERY_DIR) ?? new Map());
@@ -222,7 +222,7 @@ export const command: Command<Record<string, never>> = {
         declaredClusters(compiled.projectFile),
       ),
     );
-    if (deleting.length) io.stderr.write(`${deleting.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
+    printProblems(io, deleting);
     return ExitCode.ok;
   },
 };
@@ -237,17 +237,18 @@ interface StageOutput {
 }
 
 /**
- * The output of each of `stages`, as `npm run synth` would write it, and the compilation's notices:
- * read from dist/ when the last full synthesis proved every stage current, as synth keeps a
- * stage (lib/cli/reuse.ts: the compiler, every input and the stage's directory as recorded; that
- * synthesis printed their notices); else compiled (with the render cache).
+ * The output of each of `stages`, as `npm run synth` would write it, and the warnings of the
+ * comparison across stages that concern them (`acrossStagesWarnings`): read from dist/ when the last
+ * full synthesis proved every stage current, as synth keeps a stage (lib/cli/reuse.ts: the compiler,
+ * every input and the stage's directory as recorded), with the warnings recorded with them, as synth
+ * prints a kept stage's; else compiled (with the render cache).
  */
-export function stageOutputs(project: Project, stages: readonly string[]): { outputs: StageOutput[]; notices: readonly Problem[] } {
+export function stageOutputs(project: Project, stages: readonly string[]): { outputs: StageOutput[]; warnings: readonly Problem[] } {
   const reuse = reusableStages(project.root, DIST_DIR, project.stages);
   // every stage kept: no other stage changed, so nothing they take went uncompared (synth/claims-not-checked)
   if (keepsOutput(reuse) && project.stages.every((s) => reuse.kept.has(s))) {
     const outputs = stages.map((stage) => ({ stage, namespace: keptNamespace(project, stage), files: readStageTree(project, stage) }));
-    return { outputs, notices: [] };
+    return { outputs, warnings: stages.flatMap((s) => reuse.kept.get(s)!.summary.filter(isPlacedAcrossStages)) };
   }
   const compiled = compile(project, stages);
   const outputs = compiled.stages.map(({ stage }) => ({
@@ -255,7 +256,7 @@ export function stageOutputs(project: Project, stages: readonly string[]): { out
     namespace: stage.namespace,
     files: compiled.tree.get(stage.name)!,
   }));
-  return { outputs, notices: compiled.notices };
+  return { outputs, warnings: acrossStagesWarnings(compiled, stages) };
 }
 
 /** The namespace of a stage whose file the last full synthesis compiled as it is (so it is valid: read, not validated again). */

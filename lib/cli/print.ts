@@ -46,6 +46,12 @@ export function printProblem(p: Problem, color: boolean): string {
   return text.replace(label, `${COLORS[p.severity ?? 'error']}${label}${RESET}`).replace(/^( {2}hint: .*)$/m, `${COLORS.hint}$1${RESET}`);
 }
 
+/** Prints `problems` on stderr, one after another (nothing when there are none). */
+export function printProblems(io: Pick<Io, 'env' | 'stderr'>, problems: readonly Problem[]): void {
+  const color = useColor(io);
+  if (problems.length) io.stderr.write(`${problems.map((p) => printProblem(p, color)).join('\n')}\n`);
+}
+
 /** What Node.js's stream of a pipe or socket is wrapped around (not part of its public API). */
 interface StreamHandle {
   setBlocking?(blocking: boolean): number;

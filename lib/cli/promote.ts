@@ -17,7 +17,7 @@ import { INVENTORY_FILE, objectsUnchanged } from '../synth/inventory.js';
 import { readStageOutput, rewriteStage, staleFiles } from './output.js';
 import { crashPoint } from '../synth/write.js';
 import { acrossStagesWarnings } from '../edge/across-stages.js';
-import { printProblem, useColor } from './print.js';
+import { printProblems } from './print.js';
 
 const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force] [--rollback]
 
@@ -148,7 +148,7 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
     for (const e of applied) io.stdout.write(`${formatEdit(e)}\n`);
     io.stdout.write(report.map((l) => `${l}\n`).join(''));
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
-    for (const p of acrossStagesWarnings(compiledTo.notices)) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
+    printProblems(io, acrossStagesWarnings(compiledTo, [to]));
     return ExitCode.ok;
   },
 };

@@ -17,7 +17,7 @@ import { rewriteStage, staleFiles } from './output.js';
 import { crashPoint } from '../synth/write.js';
 import { edgeSwitchLine } from '../edge/changes.js';
 import { acrossStagesWarnings } from '../edge/across-stages.js';
-import { printProblem, useColor } from './print.js';
+import { printProblems } from './print.js';
 import type { EdgeSettings } from '../edge/settings.js';
 
 const usage = `Usage: npm run switch -- <stage> <app> [--release <version or image>] [--force]
@@ -209,7 +209,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
         report.map((l) => `${l}\n`).join(''),
     );
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
-    for (const p of acrossStagesWarnings(compiled.notices)) io.stderr.write(`${printProblem(p, useColor(io))}\n`);
+    printProblems(io, acrossStagesWarnings(compiled, [stage]));
     return ExitCode.ok;
   },
 };

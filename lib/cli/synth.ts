@@ -13,7 +13,7 @@ import { placedProblems } from '../checks/manifests.js';
 import { describeObject } from '../model/object.js';
 import { EXIT_CODES_HELP, commonOptionsHelp, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { printProblem, useColor } from './print.js';
+import { printProblem, printProblems, useColor } from './print.js';
 import {
   DIST_DIR,
   SCHEMA_FILE,
@@ -42,7 +42,8 @@ import {
   removedStageDelivery,
   renamedProjects,
 } from './delivery-left.js';
-import { startFingerprint } from './fingerprint.js';
+import { startFingerprint, type StageRecord } from './fingerprint.js';
+import { isPlacedAcrossStages } from '../edge/across-stages.js';
 import { keepsOutput, reusableStages } from './reuse.js';
 import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
@@ -187,7 +188,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     flushRenderCache();
     const reports = compiled.stages.map((s, i) => compiledReport(s, written.stages[i], compiled));
     // the kept stages are recorded again, and printed by a full synthesis only
-    const keptReports = partial && reuse ? [...reuse.kept].map(([s, r]) => keptReport(s, r)) : [];
+    const keptReports =
+      partial && reuse ? [...reuse.kept].map(([s, r]) => keptReport(s, comparedAgain(r, compiled.acrossStages.get(s)))) : [];
     const byStage = (a: StageReport, b: StageReport) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0);
     if (all && keptReports.length) {
       reports.push(...keptReports.splice(0));
@@ -210,7 +212,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     });
     printReports(io, reports, verbose);
     // what this synthesis changes in the output as it was (a live color's image): said once, never replayed
-    if (compiled.notices.length) io.stderr.write(`${compiled.notices.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
+    printProblems(io, compiled.notices);
     io.stdout.write(footer);
     // what changed in each engine's directory, which the engine does not apply: said once, never replayed
     for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
@@ -269,7 +271,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         ? clusterMoves(targets.targets, delivery, (s) => targets.inventories.get(s), declaredClusters(compiled.projectFile))
         : []),
     ];
-    if (pruned.length) io.stderr.write(`${pruned.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
+    printProblems(io, pruned);
     printTotal(
       io,
       reports,
@@ -291,7 +293,8 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
   for (const l of compiled.allowedSecrets.get(name) ?? []) stdout += `  ${l}\n`;
   const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
   // warnings about the stage file's own settings are few and placed: each printed as it is, with or without --verbose
-  const own = compiled.warnings.get(name) ?? [];
+  // (those of the comparison across stages first, as `comparedAgain` puts them in a kept stage's record)
+  const own = [...(compiled.acrossStages.get(name) ?? []), ...(compiled.warnings.get(name) ?? [])];
   const summary = [...own, ...warningSummary(name, warnings)];
   return {
     stage: name,
@@ -309,6 +312,17 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
     },
     verbose: [...own, ...placedProblems(warnings, s.stage)],
   };
+}
+
+/**
+ * A kept stage's record with the warnings of the comparison across stages placed at it as they are
+ * now (`fresh`, `Compiled.acrossStages`): they depend on the other stages, which may have changed
+ * since the record was written (another stage's edge now named by IP address, or no longer).
+ */
+function comparedAgain(record: StageRecord, fresh: readonly Problem[] = []): StageRecord {
+  const others = record.summary.filter((p) => !isPlacedAcrossStages(p));
+  const warnings = record.warnings - (record.summary.length - others.length) + fresh.length;
+  return { ...record, summary: [...fresh, ...others], warnings };
 }
 
 const withoutLocation = ({ location: _, ...declarations }: StageDeclarations) => declarations;

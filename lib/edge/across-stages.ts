@@ -32,7 +32,7 @@ import type { EdgeSettings } from './settings.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { canonicalAddress } from './address.js';
 import { HAPROXY_FILE, machineAddressesIn } from './haproxy.js';
-import { floatingAddressIn, keepalivedFile } from './keepalived.js';
+import { floatingAddressIn, isKeepalivedFile, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
 
 export type { StageClaims } from './claims.js';
@@ -73,7 +73,7 @@ export function stageClaims({ nodes, edge, delivery, charts, stacks, nodePortSet
     ),
   );
   const machines = Object.entries(edge?.machines ?? {});
-  // every machine's keepalived.conf holds the floating IP: the first's by name is read
+  // every machine's keepalived.conf holds the floating IP: the first's by name is named, and any its output has is read (`heldInOutput`)
   const [first] = machines.map(([name]) => name).sort();
   const addresses = [
     ...machines.map(([name, m]) => at(m.address, ['edge', 'machines', name, 'address'], HAPROXY_FILE)),
@@ -111,10 +111,10 @@ function sharedCluster(a: StageClaims, b: StageClaims, defaultCluster: string | 
 
 /**
  * How a stage takes a node port or an edge's address, from the stage that takes it most newly: `new`,
- * its output in `dist/` does not take it; `moved`, its output takes it, but was written from its stage
- * file as it was before, which may have put the stage on another cluster (its nodes or
- * `delivery.cluster` changed); `held`, its output takes it, written from its stage file as it is (or a
- * stage kept as recorded).
+ * its output in `dist/` does not take it; `moved` (a node port only: an edge's address is on no
+ * cluster), its output takes it, but was written from its stage file as it was before, which may have
+ * put the stage on another cluster (its nodes or `delivery.cluster` changed); `held`, its output takes
+ * it, written from its stage file as it is (or a stage kept as recorded).
  */
 type Holding = 'new' | 'moved' | 'held';
 const HOLDINGS: readonly Holding[] = ['new', 'moved', 'held'];
@@ -152,8 +152,8 @@ function nodePortWhich({ claim, other, mine, theirs }: ReturnType<typeof newlyTa
 /**
  * The problems of `stages` (stage name and its claims, in the project's order of stages): each edge
  * address two stages take, and each node port two stages on one cluster take, at the setting of the
- * stage that takes it newly (`held`: the one whose output holds it less, `Holding`; else the later
- * one's), naming the other's file:line:col.
+ * stage that takes it newly (`held`: the one whose output holds it less, `Holding`, where an address is
+ * never `moved`; else the later one's), naming the other's file:line:col.
  * @param defaultCluster the project file's `delivery.cluster`, for a delivered stage that names none
  */
 function crossStageProblems(
@@ -164,13 +164,16 @@ function crossStageProblems(
   const problems: Problem[] = [];
   // a suggested port is free in every stage, and suggested once
   const used = new Set(stages.flatMap(([, c]) => c.nodePorts.map((p) => Number(p.value))));
+  // an edge machine or floating IP is on no cluster for a stage to move off: an output that has it holds it, whatever
+  // stage file it was written from, so of two that have it the later stage's is refused
+  const heldAddress: Held = (stage, claim) => (held(stage, claim) === 'new' ? 'new' : 'held');
   stages.forEach(([stage, claims], i) => {
     const earlier = stages.slice(0, i);
     for (const c of claims.addresses) {
       const found = earlier.flatMap(([s, o]) => o.addresses.filter((a) => a.value === c.value).map((a) => [s, a] as const))[0];
       if (!found) continue;
       // at the stage that takes it newly, as a node port: the other's edge may run on it already
-      const { claim, other, mine, theirs } = newlyTaken([stage, c], found, held);
+      const { claim, other, mine, theirs } = newlyTaken([stage, c], found, heldAddress);
       const [at, taken] = [claim[1], other[1]];
       const running = mine === 'new' && theirs !== 'new' ? `, whose edge in dist/${other[0]}/ has it already` : '';
       problems.push({
@@ -208,30 +211,40 @@ const MACHINE_NAME = 'edge/machine-name';
 
 /**
  * A warning at the first edge machine of each stage named by host name, when another stage names
- * its edge machines (or floating IP) by IP address: the two are never compared (a host name is not
- * resolved at synthesis, which would make the output depend on DNS), so two stages' edges on one
- * machine, written once by name and once by address, are not refused as `edge/shared-address` says.
+ * its edge machines (or floating IP) by IP address, by the stage it is placed at: the two are never
+ * compared (a host name is not resolved at synthesis, which would make the output depend on DNS), so
+ * two stages' edges on one machine, written once by name and once by address, are not refused as
+ * `edge/shared-address` says.
  */
-function machineNameWarnings(stages: readonly (readonly [string, StageClaims])[]): Problem[] {
-  return stages.flatMap(([stage, claims]) => {
+function machineNameWarnings(stages: readonly (readonly [string, StageClaims])[]): Map<string, Problem[]> {
+  const warnings = new Map<string, Problem[]>();
+  for (const [stage, claims] of stages) {
     const named = claims.addresses.find((a) => isIP(a.value) === 0);
     const others = stages.flatMap(([s, c]) => {
       const address = s === stage ? undefined : c.addresses.find((a) => isIP(a.value) !== 0);
       return address ? [[s, address] as const] : [];
     });
-    if (!named || others.length === 0) return [];
+    if (!named || others.length === 0) continue;
     const listed = andList(others.map(([s, a]) => `stage ${s} (${a.what} ${shown(a)}, ${where(a)})`));
-    return [
+    warnings.set(stage, [
       {
         code: MACHINE_NAME,
-        severity: 'warning' as const,
+        severity: 'warning',
         location: named.at,
         message: `${named.what} ${shown(named)} of stage ${stage} is a host name, where ${listed} ${others.length === 1 ? 'names its edge' : 'name their edges'} by IP address: a host name is not resolved at synthesis (the output would depend on DNS), so whether the two are one machine is not checked, and on one machine the haproxy.cfg copied there last would replace the other's, whose hosts would answer 503`,
         hint: `name every stage's edge machines the same way, by IP address (as stage ${others[0]![0]} does) or all by host name, so that two stages on one machine are refused (edge/shared-address)`,
       },
-    ];
-  });
+    ]);
+  }
+  return warnings;
 }
+
+/**
+ * Whether `p` is a warning of the comparison across stages placed at one stage's setting
+ * (`edge/machine-name`): kept with that stage's warnings (lib/cli/synth.ts), and made again at every
+ * compilation, since whether it holds depends on the other stages too.
+ */
+export const isPlacedAcrossStages = (p: Problem): boolean => p.code === MACHINE_NAME;
 
 /**
  * The warning of a compilation of the `named` stages that could not compare what they take with what
@@ -251,12 +264,16 @@ export function claimsNotChecked(named: readonly string[], unchecked: readonly s
 }
 
 /**
- * The warnings of the comparison across stages among the notices of a compilation (`synth/claims-not-checked`,
- * `edge/machine-name`): a command that compiles some stages without synth (diff, switch, promote)
- * prints them as synth does, since what it writes or shows was compared as they say.
+ * The warnings of the comparison across stages that a command naming `stages` prints: those placed at
+ * them (`edge/machine-name`, by stage: a compilation's `Compiled.acrossStages`), and whether they were
+ * compared with every other stage (`synth/claims-not-checked`, among `notices`). Diff, switch and
+ * promote, which compile the stages they name without synth, print them as synth does, since what they
+ * write or show was compared as they say; a warning placed at another stage is that stage's.
  */
-export const acrossStagesWarnings = (notices: readonly Problem[]): Problem[] =>
-  notices.filter((p) => p.code === CLAIMS_NOT_CHECKED || p.code === MACHINE_NAME);
+export const acrossStagesWarnings = (
+  { notices, acrossStages }: { readonly notices: readonly Problem[]; readonly acrossStages: ReadonlyMap<string, readonly Problem[]> },
+  stages: readonly string[],
+): Problem[] => [...notices.filter((p) => p.code === CLAIMS_NOT_CHECKED), ...stages.flatMap((s) => acrossStages.get(s) ?? [])];
 
 /** What a compiled stage's node port is judged by: its stage file's text, and its output as it is (the files of `dist/<stage>/`). */
 export interface CompiledOutput {
@@ -270,11 +287,29 @@ export interface CompiledOutput {
  * the stage file as it is (inventory.txt's `source:` digest). Read only for what two stages take.
  */
 function heldInOutput(compiled: CompiledOutput | undefined, claim: Claim): Holding {
-  const { file } = claim;
-  const text = file === undefined ? undefined : compiled?.readOutput?.(file);
-  if (file === undefined || text === undefined || !outputTakes(file, text, claim)) return 'new';
-  return writtenFrom(compiled?.readOutput?.(INVENTORY_FILE), compiled!.text) ? 'held' : 'moved';
+  const read = compiled?.readOutput;
+  if (claim.file === undefined || read === undefined) return 'new';
+  const inventory = read(INVENTORY_FILE);
+  // a floating IP is in every machine's keepalived.conf: any of those the output has (its inventory lists them), since a
+  // machine added since, sorting first, has none there yet
+  const files = isKeepalivedPath(claim.file) ? [claim.file, ...keepalivedFilesIn(inventory ?? '')] : [claim.file];
+  const takes = (file: string) => {
+    const text = read(file);
+    return text !== undefined && outputTakes(file, text, claim);
+  };
+  if (!files.some(takes)) return 'new';
+  return writtenFrom(inventory, compiled!.text) ? 'held' : 'moved';
 }
+
+/** Whether `path`, a file of `dist/<stage>/`, is a machine's keepalived.conf. */
+const isKeepalivedPath = (path: string) => path.startsWith(`${EDGE_DIR}/`) && isKeepalivedFile(path.slice(EDGE_DIR.length + 1));
+
+/** The keepalived.conf files an inventory's `edge files:` lists (lib/synth/inventory.ts: `<digest> <path>`). */
+const keepalivedFilesIn = (inventory: string): string[] =>
+  inventory.split('\n').flatMap((line) => {
+    const path = line.slice(line.indexOf(' ') + 1);
+    return line.startsWith('sha256:') && isKeepalivedPath(path) ? [path] : [];
+  });
 
 /**
  * Whether `text`, file `file` of a stage's output, takes `claim`: a node port, when its Service there
@@ -306,7 +341,8 @@ export function writtenFrom(inventory: string | undefined, text: string): boolea
  * record without claims as `stageClaims` makes them is not compared: lib/cli/reuse.ts keeps no such
  * stage. Every other stage of `rank` is compared as its output in dist/ says (`fromOutput`, output-claims.ts),
  * else it is one of `unchecked`; `warnings` are those of an edge machine named by host name where another
- * stage's edge is named by address (`machineNameWarnings`), which the two could not be compared for.
+ * stage's edge is named by address (`machineNameWarnings`), which the two could not be compared for, by
+ * the stage each is placed at.
  * @param output each compiled stage's stage file and output as it is (the files of `dist/<stage>/`), to tell a node port it takes already, from the
  *   stage file as it is, from one it takes newly or took on the cluster its stage file named before
  */
@@ -317,7 +353,11 @@ export function claimProblems(
   defaultCluster: string | undefined,
   output: (stage: string) => CompiledOutput | undefined,
   fromOutput?: (stage: string) => StageClaims | undefined,
-): { readonly problems: Problem[]; readonly warnings: Problem[]; readonly unchecked: readonly string[] } {
+): {
+  readonly problems: Problem[];
+  readonly warnings: ReadonlyMap<string, readonly Problem[]>;
+  readonly unchecked: readonly string[];
+} {
   const stages: [string, StageClaims][] = [
     ...[...declarations].flatMap(([stage, d]) => (d.claims ? [[stage, d.claims] as [string, StageClaims]] : [])),
     ...kept.flatMap((k) => (isStageClaims(k.claims) && !declarations.has(k.stage) ? [[k.stage, k.claims] as [string, StageClaims]] : [])),

@@ -18,7 +18,7 @@ export interface Claim {
   readonly at: SourceLocation;
   /**
    * Of a node port: its Service (`Service dev/nginx`) and the file of the stage's output that holds it (`10-nginx.yaml`); of an
-   * edge's address, no Service and the edge file that holds it (`edge/haproxy.cfg`, `edge/keepalived-<machine>.conf`): to tell
+   * edge's address, no Service and the edge file that holds it (`edge/haproxy.cfg`, `edge/keepalived-<machine>.conf` of the first machine, though any machine's is read): to tell
    * whether `dist/<stage>/` takes it already. @default - not looked for
    */
   readonly object?: string;

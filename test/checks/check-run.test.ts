@@ -80,6 +80,12 @@ describe('a run of the checks', () => {
     expect(memo.kept.get('worse')).toHaveLength(1);
   });
 
+  it('keeps that shared empty result frozen, so that a holder that pushes to it fails rather than gives the others its findings', () => {
+    const memo = nameMemo();
+    run([configMap('good')], memo).run();
+    expect(Object.isFrozen(memo.kept.get('good'))).toBe(true);
+  });
+
   it('runs its steps once: a second call of run gives the same result, not every finding twice', () => {
     const memo = nameMemo();
     const checks = run([configMap('worse', { bad: 'yes' })], memo);
