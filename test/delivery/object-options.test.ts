@@ -25,6 +25,10 @@ describe("Flux's settings, read as Flux reads them: its exclusion (reconcile: di
       'the annotation kustomize.toolkit.fluxcd.io/reconcile: disabled',
     );
     expect(unappliedKeep('argocd', claim({ 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' }))).toBeUndefined();
+    // ssa: IfNotPresent: Flux applied it only while there was none, so a prune: disabled added later may not be there
+    const created = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' };
+    expect(keptFromPrune('flux', claim(created))).toBeUndefined();
+    expect(unappliedKeep('flux', claim(created))).toBe('the annotation kustomize.toolkit.fluxcd.io/prune: disabled');
   });
 
   it('leaves unapplied only what the manifest of now excludes, whatever the output before had', () => {
@@ -59,7 +63,6 @@ describe('a claim or Namespace its engine keeps from the prune', () => {
     for (const [metadata, sync] of [
       ['annotations: { kustomize.toolkit.fluxcd.io/prune: disabled }', {}],
       ['labels: { kustomize.toolkit.fluxcd.io/prune: Disabled }', { automated: false }],
-      ['annotations: { kustomize.toolkit.fluxcd.io/prune: disabled, kustomize.toolkit.fluxcd.io/ssa: IfNotPresent }', {}],
     ] as const)
       expect(warning('flux', metadata, sync)).toContain(
         `Flux, which delivers the stage, never prunes it (the ${metadata.split(':')[0].slice(0, -1)} `,
@@ -119,12 +122,20 @@ describe('a claim or Namespace its engine keeps from the prune', () => {
       'PersistentVolumeClaim data/cache leaves dist/data/: Flux, which delivers the stage and prunes, deletes it as soon as the commit syncs, and the volume bound to it is released',
     );
     expect(reconcile).toMatch(
-      /; the annotation kustomize\.toolkit\.fluxcd\.io\/reconcile: disabled keeps it from Flux's prune only once it is on the object in the cluster, where Flux, which never applies a manifest that has it, did not put it \(kubectl annotate persistentvolumeclaim cache -n data kustomize\.toolkit\.fluxcd\.io\/reconcile=disabled\)$/,
+      /; the annotation kustomize\.toolkit\.fluxcd\.io\/reconcile: disabled keeps it from Flux's prune only once it is on the object in the cluster, where it may not be, since Flux skips a manifest that excludes itself and applies one of ssa: IfNotPresent only while there is none \(kubectl annotate persistentvolumeclaim cache -n data kustomize\.toolkit\.fluxcd\.io\/prune=disabled\)$/,
     );
     // prune: disabled on a manifest Flux skipped (ssa: Ignore) never reached the cluster either
     const ignored = warning('annotations: { kustomize.toolkit.fluxcd.io/prune: disabled, kustomize.toolkit.fluxcd.io/ssa: Ignore }');
     expect(ignored).toContain('Flux, which delivers the stage and prunes, deletes it as soon as the commit syncs');
     expect(ignored).toContain('; the annotation kustomize.toolkit.fluxcd.io/prune: disabled keeps it from');
+    // nor one of ssa: IfNotPresent, which Flux applied only while there was none: a prune: disabled added later never reached it
+    const ifNotPresent = warning(
+      'annotations: { kustomize.toolkit.fluxcd.io/prune: disabled, kustomize.toolkit.fluxcd.io/ssa: IfNotPresent }',
+    );
+    expect(ifNotPresent).toContain('Flux, which delivers the stage and prunes, deletes it as soon as the commit syncs');
+    expect(ifNotPresent).toContain(
+      "; the annotation kustomize.toolkit.fluxcd.io/prune: disabled keeps it from Flux's prune only once it is on the object in the cluster, where it may not be",
+    );
     // applied with prune: disabled and no exclusion, it stays; Argo CD and kubectl read no Flux setting
     expect(warning('annotations: { kustomize.toolkit.fluxcd.io/prune: disabled }')).not.toContain('keeps it from');
     expect(
@@ -137,6 +148,29 @@ describe('a claim or Namespace its engine keeps from the prune', () => {
         env: { engine: 'argocd' },
       }).join('\n'),
     ).not.toContain('reconcile=disabled');
+  });
+
+  it('gives the note on a prune: disabled Flux may not have applied only where Flux prunes and the hint does not already annotate the object', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const claim = OBJECTS.indexOf('apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: { name: cache }');
+    const was = OBJECTS.replace(
+      'metadata: { name: cache }',
+      'metadata: { name: cache, annotations: { kustomize.toolkit.fluxcd.io/reconcile: disabled } }',
+    );
+    const leaving = (after: string, objects: string, sync: StageEnvironment['sync'] = {}) =>
+      changes(delivered, after, { was, objects, env: { engine: 'flux', sync } }).find((w) =>
+        w.includes('PersistentVolumeClaim data/cache leaves'),
+      )!;
+    // Flux without prune deletes nothing: no annotation is needed
+    const notPruned = leaving(delivered, OBJECTS.slice(0, claim).replace(/---\n$/, ''), { prune: false });
+    expect(notPruned).toContain('Flux, which delivers the stage without prune, leaves it in the cluster');
+    expect(notPruned).not.toContain('kubectl annotate');
+    // the stage's namespace moved: the hint's step before the prune annotates it, once
+    const moved = leaving(`namespace: data2\n${delivered}`, OBJECTS);
+    expect(moved).toContain(
+      'keep it from the prune (kubectl annotate persistentvolumeclaim cache -n data kustomize.toolkit.fluxcd.io/prune=disabled)',
+    );
+    expect(moved.match(/kubectl annotate/g)).toHaveLength(1);
   });
 
   it('does not warn about an object Flux never updates (ssa: IfNotPresent, ssa: Ignore or reconcile: disabled in its manifest), but does when this commit removes it: Flux never put it on the object in the cluster', () => {
