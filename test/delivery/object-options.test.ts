@@ -197,6 +197,34 @@ describe('a claim or Namespace its engine keeps from the prune', () => {
     expect(warned('argocd', ...same('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'))).toBe(true);
   });
 
+  it('warns when Flux applies again an object whose manifest before it skipped: the cluster holds what an older commit applied, whose immutable fields the outputs do not show', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    // commit 2 added reconcile: disabled and changed the clusterIP (skipped: nothing said); commit 3 removes the annotation alone
+    const skipped = (annotation: string) =>
+      OBJECTS.replace(
+        'metadata: { name: db }\nspec:\n  clusterIP',
+        `metadata: { name: db, annotations: { ${annotation} } }\nspec:\n  clusterIP`,
+      ).replace('10.96.0.50', '10.96.0.51');
+    const again = (engine: 'argocd' | 'flux', was: string) =>
+      changes(delivered, delivered, { was, objects: OBJECTS.replace('10.96.0.50', '10.96.0.51'), env: { engine } }).filter((w) =>
+        w.includes('Service data/db: Flux applies it now'),
+      );
+    const [warning] = again('flux', skipped('kustomize.toolkit.fluxcd.io/reconcile: disabled'));
+    expect(warning).toContain(
+      'Service data/db: Flux applies it now, but its manifest before had the annotation kustomize.toolkit.fluxcd.io/reconcile: disabled, so Flux did not update it: ' +
+        'the cluster holds it as an older commit last applied it, and a field the API server will not change that changed since then is refused: ' +
+        "Flux's apply of the stage fails on it",
+    );
+    expect(warning).toContain(
+      '  hint: before pushing, compare it with the cluster (kubectl diff -k dist/data, which fails on a refused field)',
+    );
+    expect(again('flux', skipped('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'))).toHaveLength(1);
+    expect(again('flux', skipped('kustomize.toolkit.fluxcd.io/ssa: Ignore'))).toHaveLength(1);
+    // applied before as well, or by another engine: the outputs are what the cluster holds
+    expect(again('flux', skipped('kustomize.toolkit.fluxcd.io/ssa: Merge'))).toEqual([]);
+    expect(again('argocd', skipped('kustomize.toolkit.fluxcd.io/reconcile: disabled'))).toEqual([]);
+  });
+
   it('says that a Namespace Flux never prunes stays while the objects of dist/ in it are pruned as the stage prunes, or not at all without prune', () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
     const was =
