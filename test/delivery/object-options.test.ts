@@ -12,6 +12,13 @@ const claim = (annotations: Record<string, string>): KubeObject => ({
   metadata: { name: 'data', namespace: 'qa', annotations },
 });
 
+/** The included objects, the Service db's manifest annotated with `annotation`. */
+const annotated = (annotation: string) =>
+  OBJECTS.replace(
+    'metadata: { name: db }\nspec:\n  clusterIP',
+    `metadata: { name: db, annotations: { ${annotation} } }\nspec:\n  clusterIP`,
+  );
+
 describe("Flux's settings, read as Flux reads them: its exclusion (reconcile: disabled, ssa: Ignore) is never on the object in the cluster", () => {
   it('keeps from the prune only what an applied manifest gave prune: disabled, never for reconcile: disabled', () => {
     expect(keptFromPrune('flux', claim({ 'kustomize.toolkit.fluxcd.io/prune': 'Disabled' }))).toBe(
@@ -175,11 +182,6 @@ describe('a claim or Namespace its engine keeps from the prune', () => {
 
   it('does not warn about an object Flux never updates (ssa: IfNotPresent, ssa: Ignore or reconcile: disabled in its manifest), but does when this commit removes it: Flux never put it on the object in the cluster', () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
-    const annotated = (annotation: string) =>
-      OBJECTS.replace(
-        'metadata: { name: db }\nspec:\n  clusterIP',
-        `metadata: { name: db, annotations: { ${annotation} } }\nspec:\n  clusterIP`,
-      );
     const warned = (engine: 'argocd' | 'flux', was: string, objects: string) =>
       changes(delivered, delivered, { was, objects: objects.replace('10.96.0.50', '10.96.0.51'), env: { engine } }).some((w) =>
         w.includes('Service data/db: spec.clusterIP changes'),
@@ -200,11 +202,7 @@ describe('a claim or Namespace its engine keeps from the prune', () => {
   it('warns when Flux applies again an object whose manifest before it skipped: the cluster holds what an older commit applied, whose immutable fields the outputs do not show', () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
     // commit 2 added reconcile: disabled and changed the clusterIP (skipped: nothing said); commit 3 removes the annotation alone
-    const skipped = (annotation: string) =>
-      OBJECTS.replace(
-        'metadata: { name: db }\nspec:\n  clusterIP',
-        `metadata: { name: db, annotations: { ${annotation} } }\nspec:\n  clusterIP`,
-      ).replace('10.96.0.50', '10.96.0.51');
+    const skipped = (annotation: string) => annotated(annotation).replace('10.96.0.50', '10.96.0.51');
     const again = (engine: 'argocd' | 'flux', was: string) =>
       changes(delivered, delivered, { was, objects: OBJECTS.replace('10.96.0.50', '10.96.0.51'), env: { engine } }).filter((w) =>
         w.includes('Service data/db: Flux applies it now'),
