@@ -14,7 +14,7 @@ import type { ObjectName } from './stack.js';
 import { DIST_DIR } from './synth/disk.js';
 import type { NamespaceHoldings } from './synth/inventory.js';
 import { volumeSource } from './immutable-fields.js';
-import { FLUX_RECONCILE_DISABLED, KEPT_FROM_PRUNE, keptFromPrune, unappliedKeep } from './delivery/object-options.js';
+import { KEPT_FROM_PRUNE, keptFromPrune, unappliedKeep } from './delivery/object-options.js';
 import { namesOf, placeOf } from './setting-places.js';
 import { requiredSecretsOf } from './required-secrets.js';
 
@@ -94,14 +94,17 @@ function keptOutOfSync({ how, delivery }: Pruning, it = 'it'): string {
 
 /**
  * The hint's last words for an object whose old manifest has Flux's keep-from-prune setting that Flux
- * never put in the cluster (`prune.unapplied`), as `kubectl annotate` arguments (`pvc mysql -n qa`):
- * it protects only once it is on the object in the cluster.
+ * may not have put in the cluster (`prune.unapplied`), as `kubectl annotate` arguments (`pvc mysql -n qa`):
+ * it protects only once it is on the object in the cluster. '' when Flux does not prune (`never`), and
+ * when the hint's step before the prune (`beforePruned`) already annotates it.
  */
-function unappliedNote({ unapplied }: Pruning, object: string): string {
-  return unapplied
-    ? `; ${unapplied} keeps it from Flux's prune only once it is on the object in the cluster, where Flux, which never applies a manifest that has it, did not put it (kubectl annotate ${object} ${FLUX_RECONCILE_DISABLED})`
-    : '';
+function unappliedNote(prune: Pruning, object: string, annotated = false): string {
+  if (!prune.unapplied || prune.how === 'never' || annotated) return '';
+  return `; ${prune.unapplied} keeps it from Flux's prune only once it is on the object in the cluster, where it may not be, since Flux skips a manifest that excludes itself and applies one of ssa: IfNotPresent only while there is none (kubectl annotate ${object} ${KEPT_FROM_PRUNE.flux})`;
 }
+
+/** Whether the step before the prune (`beforePruned`) keeps the objects from the engine's prune with `kubectl annotate`. */
+const annotatedFirst = ({ how }: Pruning) => how === 'push' || how === 'resume';
 
 /** When the engine that delivers a stage prunes what leaves its output, by `stagePruning` (`push`, `sync` or `resume`). */
 function prunedWhen(prune: Pruning): string {
@@ -200,7 +203,8 @@ export function leaves(
       ? `leaves ${dir}: ${deletedBy(prune)}${prune.how === 'kept' ? '' : `, ${lost}`}${instead}${keptOutOfSync(prune)}`
       : `is in ${dir}, the output of namespace ${loaded.context.namespace}, which stage ${loaded.context.name} now makes, but not in this stage's output: once it is deleted, ${lost.replace(/^and /, '')}${instead}`;
   const code = 'output/data-leaves';
-  const note = unappliedNote(prune, kubectlTarget(old));
+  // a moved object's hint keeps it from the prune first where the engine prunes as the commit syncs or once resumed
+  const note = unappliedNote(prune, kubectlTarget(old), moved && annotatedFirst(prune));
   if (successor) {
     const setting = ['apps', successor.app, ...successor.n.setting!];
     const keep = [`${formatFieldPath(setting)}: ${name}`];
@@ -285,7 +289,8 @@ export function namespaceLeaves(
     message += `, and with it everything in it${lost.length ? `, also what no file of ${DIST_DIR}/ holds: ${lost.join('; ')}` : ''}`;
     first = beforePruned(prune, stage, [kubectlTarget(old), ...claims]);
   }
-  const note = unappliedNote(prune, kubectlTarget(old));
+  // a moved stage's hint keeps it from the prune first (`first`) where the engine prunes as the commit syncs or once resumed
+  const note = unappliedNote(prune, kubectlTarget(old), moved !== '' && annotatedFirst(prune));
   // one a manifests app included: at that app (else, the app gone, at apps:)
   const hint = moved
     ? `to keep them, set namespace: ${name} back; to move the stage on purpose, ${first}make the Secrets in namespace ${now} and copy the data over, then delete namespace ${name} by hand${note}`

@@ -42,7 +42,7 @@ import { requiredSecretChanges } from './required-secret-changes.js';
 import { configNotRolled, rollsOut, templateNotRolled } from './config-rollouts.js';
 import { recreatedAtSync } from './delivery/recreated.js';
 import { notUpdated } from './delivery/object-options.js';
-import { refused } from './refused-changes.js';
+import { appliedAgain, refused } from './refused-changes.js';
 import { hooksBeforeTheirNamespace, mayHoldPreSyncHook, movedFrom } from './delivery/first-sync.js';
 import { DELIVERY_DIR } from './delivery/index.js';
 import type { ClusterSpec } from './config/delivery.js';
@@ -247,6 +247,9 @@ function comparedChanges(
     if (!recreation || holdsData(now) || (recreation.when !== 'hook' && now.kind !== 'Job'))
       for (const change of immutableChanges(old, now, charts))
         problems.push(refused(loaded, old, now, change, chartOf.get(key), included, delivery, recreation));
+    // what Flux did not update before holds what an older commit applied, which no output here shows (one it recreates is not refused)
+    const skipped = recreation ? undefined : notUpdated(engine, old);
+    if (skipped) problems.push(appliedAgain(loaded, now, skipped, chartOf.get(key), included, delivery!));
     const reset = replicasReset(
       loaded,
       old,

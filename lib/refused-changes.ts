@@ -19,6 +19,7 @@ import { engineName } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
 import { FORCE_ANNOTATION, type Recreation } from './delivery/recreated.js';
 import { recreate } from './selector-changes.js';
+import { DIST_DIR } from './synth/disk.js';
 
 /**
  * A change the API server refuses, at the setting that gave the new value when there is one, else
@@ -73,6 +74,36 @@ export function refused(
   const hint = unlabelled
     ? `stagecraft no longer writes its labels (nor, on amd64, its node selector) into an included pod template, so there is no old value to keep: delete the Job${delivery ? '' : ' before this apply'} (kubectl delete ${kubectlTarget(now)})${delivery ? deletedByHand(delivery) : ''}; applied, it runs again${forced}`
     : (instead?.hint ?? `${fix}${byHand}${forced}`);
+  return location
+    ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
+    : { code, severity: 'warning', subject: describeObject(now), message: body, hint };
+}
+
+/**
+ * An object Flux now applies whose manifest before it skipped (`skipped`: its `ssa: Ignore`,
+ * `reconcile: disabled` or `ssa: IfNotPresent`, lib/delivery/object-options.ts `notUpdated`): the
+ * object in the cluster is what an older commit applied, not the output before, so a field the API
+ * server will not change that changed in between (in the commit that added the setting, say) is not
+ * seen by comparing the two outputs, and Flux's apply of it is refused all the same. At the object
+ * in the included file it came from, else at its app.
+ */
+export function appliedAgain(
+  loaded: LoadedStage,
+  now: KubeObject,
+  skipped: string,
+  app: string | undefined,
+  included: ReturnType<typeof includedPlaces>,
+  delivery: DeliveredBy,
+): Problem {
+  const code = 'output/applied-again';
+  const body =
+    `Flux applies it now, but its manifest before had ${skipped}, so Flux did not update it: the cluster holds it as an older commit last applied it, ` +
+    `and a field the API server will not change that changed since then is refused: ${refusedApply(delivery)}`;
+  const location =
+    included({ code, severity: 'warning', message: body, object: now, path: ['metadata'] }) ?? placeOf(loaded, app, undefined).location;
+  const hint =
+    `before pushing, compare it with the cluster (kubectl diff -k ${DIST_DIR}/${loaded.context.name}, which fails on a refused field): ` +
+    `where such a field differs, write the value the cluster holds, or delete the object on purpose (kubectl delete ${kubectlTarget(now)})${ownEntry(COST, now.kind) ?? ''}`;
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
     : { code, severity: 'warning', subject: describeObject(now), message: body, hint };

@@ -10,8 +10,7 @@
  * counts it used).
  */
 import type { KubeObject } from '../model/object.js';
-import { placedContainers, workloadTemplatePath } from '../model/pod-specs.js';
-import { customPodTemplate } from './custom-workloads.js';
+import { placedContainers, templateAt, workloadTemplatePath } from '../model/pod-specs.js';
 import { POLICY_EXCEPTION_PREFIX, declaredExceptions } from '../policy.js';
 import { finder, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
@@ -36,8 +35,8 @@ function selects(s: KubeObject, labels: Readonly<Record<string, string>>): boole
  */
 export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
   const path = workloadTemplatePath(o);
-  // the index holds only built-in workloads as such (the references of pods stay theirs): a custom one's template is read here
-  const template = path && (index.workload(o)?.template ?? customPodTemplate(o));
+  // a built-in or a custom workload's template alike, where its path says
+  const template = path && templateAt(o, path);
   const spec = asObj(template?.spec);
   if (!path || !template || !spec || runsToCompletion(o, spec) || declaredExceptions(o.metadata?.annotations).has('probes')) return [];
   // the app containers: init containers finish before the pod is ready, and serve nothing

@@ -60,37 +60,43 @@ function fluxExcluded(o: KubeObject): string | undefined {
  * Whether Flux applied `before` (a manifest of the output before), so that the object in the cluster
  * carries its metadata: not when it is excluded (`fluxExcluded`), and the object in the cluster is then
  * whatever an older output made it. An object of `ssa: IfNotPresent` carries the metadata of the output
- * that created it, taken to be this one.
+ * that created it, taken to be this one where a setting there would do harm (`fluxForceApplied`).
  */
 const fluxApplied = (before: KubeObject) => fluxExcluded(before) === undefined;
 
-/** Flux's setting that has it neither apply nor prune the object in the cluster that carries it, as `kubectl annotate` writes it. */
-export const FLUX_RECONCILE_DISABLED = `${FLUX_GROUP}/reconcile=disabled`;
+/**
+ * Whether the object in the cluster surely carries the metadata of `before`: Flux applied it, and not
+ * only while there was none (`ssa: IfNotPresent`: fluxcd/pkg ssa `shouldSkipApply` skips an existing
+ * object, so a setting added to such a manifest later never reaches it). Where a setting keeps harm
+ * away (`prune: disabled`), only this says it is there.
+ */
+const fluxUpdated = (before: KubeObject) => notUpdated('flux', before) === undefined;
 
 /**
  * Why `engine` never prunes the object that `before` (its manifest in the output before) made in the
  * cluster, in words, or undefined when it prunes it. Both read the object in the cluster: Argo CD its
  * `Prune=false` among its sync options (gitops-engine: the prune is skipped, the Application stays
  * OutOfSync), which its sync put there; Flux its `prune: disabled` (kustomize-controller's prune
- * exclusions, fluxcd/pkg ssa `Delete`), there only when Flux applied `before`. Flux's other prune
- * exclusion, `reconcile: disabled`, is never read here: Flux applies no manifest that has it, so only a
- * hand puts it in the cluster (`unappliedKeep`). Neither engine reads the other's; kubectl's `--prune` reads none.
+ * exclusions, fluxcd/pkg ssa `Delete`), surely there only when Flux updated the object to `before`
+ * (`fluxUpdated`: not of `ssa: IfNotPresent`). Flux's other prune exclusion, `reconcile: disabled`, is
+ * never read here: Flux applies no manifest that has it, so only a hand puts it in the cluster (`unappliedKeep`). Neither engine reads the other's; kubectl's `--prune` reads none.
  */
 export function keptFromPrune(engine: Engine, before: KubeObject): string | undefined {
-  if (engine === 'flux') return fluxApplied(before) ? fluxMetadata(before, 'prune', 'disabled') : undefined;
+  if (engine === 'flux') return fluxUpdated(before) ? fluxMetadata(before, 'prune', 'disabled') : undefined;
   const { options, written } = argoCdSyncOptions(before);
   return options.includes('Prune=false') ? `the annotation ${ARGOCD_SYNC_OPTIONS}: ${written}` : undefined;
 }
 
 /**
- * Flux's keep-from-prune setting (`reconcile: disabled`, or `prune: disabled` of an excluded manifest)
- * that `before` writes but that Flux never put on the object in the cluster, in words; undefined when
- * there is none, or `engine` is not Flux. It keeps the object from the prune only once it is annotated by hand.
+ * Flux's keep-from-prune setting (`reconcile: disabled`, or `prune: disabled` of a manifest excluded or
+ * of `ssa: IfNotPresent`) that `before` writes but that Flux may not have put on the object in the
+ * cluster, in words; undefined when there is none, or `engine` is not Flux. It keeps the object from the
+ * prune only once it is on the object there (annotated by hand, or by an earlier commit's apply).
  */
 export function unappliedKeep(engine: Engine, before: KubeObject): string | undefined {
   if (engine !== 'flux') return undefined;
   const reconcile = fluxMetadata(before, 'reconcile', 'disabled');
-  return reconcile ?? (fluxApplied(before) ? undefined : fluxMetadata(before, 'prune', 'disabled'));
+  return reconcile ?? (fluxUpdated(before) ? undefined : fluxMetadata(before, 'prune', 'disabled'));
 }
 
 /**

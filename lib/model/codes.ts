@@ -295,6 +295,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'A field the API server will not change is changed (warning)',
     'kubectl apply is refused: keep the old value, or delete the object on purpose (kubectl delete; a workload with --cascade=orphan, so that its pods keep running) and apply again.',
   ),
+  row(
+    'output/applied-again',
+    'Flux applies an object whose manifest before it skipped (warning)',
+    'The manifest before had kustomize.toolkit.fluxcd.io/ssa: Ignore, reconcile: disabled or ssa: IfNotPresent, so the object in the cluster is as an older commit applied it: a field the API server will not change that changed since then is refused, which comparing the outputs does not show. Compare with the cluster before pushing (kubectl diff -k dist/<stage>), and write the value it holds, or delete the object on purpose.',
+  ),
   row('switch/no-app', 'App not in the stage', 'The hint lists the apps of the stage.'),
   row('switch/not-blue-green', 'App does not run blue/green', 'Only apps with blueGreen: settings have a color to switch to.'),
   row('switch/stale', 'Stage output is stale', 'Run npm run synth before switching, so that what runs is what the stage file says.'),

@@ -12,6 +12,13 @@ const claim = (annotations: Record<string, string>): KubeObject => ({
   metadata: { name: 'data', namespace: 'qa', annotations },
 });
 
+/** The included objects, the Service db's manifest annotated with `annotation`. */
+const annotated = (annotation: string) =>
+  OBJECTS.replace(
+    'metadata: { name: db }\nspec:\n  clusterIP',
+    `metadata: { name: db, annotations: { ${annotation} } }\nspec:\n  clusterIP`,
+  );
+
 describe("Flux's settings, read as Flux reads them: its exclusion (reconcile: disabled, ssa: Ignore) is never on the object in the cluster", () => {
   it('keeps from the prune only what an applied manifest gave prune: disabled, never for reconcile: disabled', () => {
     expect(keptFromPrune('flux', claim({ 'kustomize.toolkit.fluxcd.io/prune': 'Disabled' }))).toBe(
@@ -25,6 +32,10 @@ describe("Flux's settings, read as Flux reads them: its exclusion (reconcile: di
       'the annotation kustomize.toolkit.fluxcd.io/reconcile: disabled',
     );
     expect(unappliedKeep('argocd', claim({ 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' }))).toBeUndefined();
+    // ssa: IfNotPresent: Flux applied it only while there was none, so a prune: disabled added later may not be there
+    const created = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' };
+    expect(keptFromPrune('flux', claim(created))).toBeUndefined();
+    expect(unappliedKeep('flux', claim(created))).toBe('the annotation kustomize.toolkit.fluxcd.io/prune: disabled');
   });
 
   it('leaves unapplied only what the manifest of now excludes, whatever the output before had', () => {
@@ -59,7 +70,6 @@ describe('a claim or Namespace its engine keeps from the prune', () => {
     for (const [metadata, sync] of [
       ['annotations: { kustomize.toolkit.fluxcd.io/prune: disabled }', {}],
       ['labels: { kustomize.toolkit.fluxcd.io/prune: Disabled }', { automated: false }],
-      ['annotations: { kustomize.toolkit.fluxcd.io/prune: disabled, kustomize.toolkit.fluxcd.io/ssa: IfNotPresent }', {}],
     ] as const)
       expect(warning('flux', metadata, sync)).toContain(
         `Flux, which delivers the stage, never prunes it (the ${metadata.split(':')[0].slice(0, -1)} `,
@@ -119,12 +129,20 @@ describe('a claim or Namespace its engine keeps from the prune', () => {
       'PersistentVolumeClaim data/cache leaves dist/data/: Flux, which delivers the stage and prunes, deletes it as soon as the commit syncs, and the volume bound to it is released',
     );
     expect(reconcile).toMatch(
-      /; the annotation kustomize\.toolkit\.fluxcd\.io\/reconcile: disabled keeps it from Flux's prune only once it is on the object in the cluster, where Flux, which never applies a manifest that has it, did not put it \(kubectl annotate persistentvolumeclaim cache -n data kustomize\.toolkit\.fluxcd\.io\/reconcile=disabled\)$/,
+      /; the annotation kustomize\.toolkit\.fluxcd\.io\/reconcile: disabled keeps it from Flux's prune only once it is on the object in the cluster, where it may not be, since Flux skips a manifest that excludes itself and applies one of ssa: IfNotPresent only while there is none \(kubectl annotate persistentvolumeclaim cache -n data kustomize\.toolkit\.fluxcd\.io\/prune=disabled\)$/,
     );
     // prune: disabled on a manifest Flux skipped (ssa: Ignore) never reached the cluster either
     const ignored = warning('annotations: { kustomize.toolkit.fluxcd.io/prune: disabled, kustomize.toolkit.fluxcd.io/ssa: Ignore }');
     expect(ignored).toContain('Flux, which delivers the stage and prunes, deletes it as soon as the commit syncs');
     expect(ignored).toContain('; the annotation kustomize.toolkit.fluxcd.io/prune: disabled keeps it from');
+    // nor one of ssa: IfNotPresent, which Flux applied only while there was none: a prune: disabled added later never reached it
+    const ifNotPresent = warning(
+      'annotations: { kustomize.toolkit.fluxcd.io/prune: disabled, kustomize.toolkit.fluxcd.io/ssa: IfNotPresent }',
+    );
+    expect(ifNotPresent).toContain('Flux, which delivers the stage and prunes, deletes it as soon as the commit syncs');
+    expect(ifNotPresent).toContain(
+      "; the annotation kustomize.toolkit.fluxcd.io/prune: disabled keeps it from Flux's prune only once it is on the object in the cluster, where it may not be",
+    );
     // applied with prune: disabled and no exclusion, it stays; Argo CD and kubectl read no Flux setting
     expect(warning('annotations: { kustomize.toolkit.fluxcd.io/prune: disabled }')).not.toContain('keeps it from');
     expect(
@@ -139,13 +157,31 @@ describe('a claim or Namespace its engine keeps from the prune', () => {
     ).not.toContain('reconcile=disabled');
   });
 
+  it('gives the note on a prune: disabled Flux may not have applied only where Flux prunes and the hint does not already annotate the object', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const claim = OBJECTS.indexOf('apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: { name: cache }');
+    const was = OBJECTS.replace(
+      'metadata: { name: cache }',
+      'metadata: { name: cache, annotations: { kustomize.toolkit.fluxcd.io/reconcile: disabled } }',
+    );
+    const leaving = (after: string, objects: string, sync: StageEnvironment['sync'] = {}) =>
+      changes(delivered, after, { was, objects, env: { engine: 'flux', sync } }).find((w) =>
+        w.includes('PersistentVolumeClaim data/cache leaves'),
+      )!;
+    // Flux without prune deletes nothing: no annotation is needed
+    const notPruned = leaving(delivered, OBJECTS.slice(0, claim).replace(/---\n$/, ''), { prune: false });
+    expect(notPruned).toContain('Flux, which delivers the stage without prune, leaves it in the cluster');
+    expect(notPruned).not.toContain('kubectl annotate');
+    // the stage's namespace moved: the hint's step before the prune annotates it, once
+    const moved = leaving(`namespace: data2\n${delivered}`, OBJECTS);
+    expect(moved).toContain(
+      'keep it from the prune (kubectl annotate persistentvolumeclaim cache -n data kustomize.toolkit.fluxcd.io/prune=disabled)',
+    );
+    expect(moved.match(/kubectl annotate/g)).toHaveLength(1);
+  });
+
   it('does not warn about an object Flux never updates (ssa: IfNotPresent, ssa: Ignore or reconcile: disabled in its manifest), but does when this commit removes it: Flux never put it on the object in the cluster', () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
-    const annotated = (annotation: string) =>
-      OBJECTS.replace(
-        'metadata: { name: db }\nspec:\n  clusterIP',
-        `metadata: { name: db, annotations: { ${annotation} } }\nspec:\n  clusterIP`,
-      );
     const warned = (engine: 'argocd' | 'flux', was: string, objects: string) =>
       changes(delivered, delivered, { was, objects: objects.replace('10.96.0.50', '10.96.0.51'), env: { engine } }).some((w) =>
         w.includes('Service data/db: spec.clusterIP changes'),
@@ -161,6 +197,30 @@ describe('a claim or Namespace its engine keeps from the prune', () => {
     // Flux applies (and has refused) the others; Argo CD and kubectl read none of them
     expect(warned('flux', ...same('kustomize.toolkit.fluxcd.io/ssa: Merge'))).toBe(true);
     expect(warned('argocd', ...same('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'))).toBe(true);
+  });
+
+  it('warns when Flux applies again an object whose manifest before it skipped: the cluster holds what an older commit applied, whose immutable fields the outputs do not show', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    // commit 2 added reconcile: disabled and changed the clusterIP (skipped: nothing said); commit 3 removes the annotation alone
+    const skipped = (annotation: string) => annotated(annotation).replace('10.96.0.50', '10.96.0.51');
+    const again = (engine: 'argocd' | 'flux', was: string) =>
+      changes(delivered, delivered, { was, objects: OBJECTS.replace('10.96.0.50', '10.96.0.51'), env: { engine } }).filter((w) =>
+        w.includes('Service data/db: Flux applies it now'),
+      );
+    const [warning] = again('flux', skipped('kustomize.toolkit.fluxcd.io/reconcile: disabled'));
+    expect(warning).toContain(
+      'Service data/db: Flux applies it now, but its manifest before had the annotation kustomize.toolkit.fluxcd.io/reconcile: disabled, so Flux did not update it: ' +
+        'the cluster holds it as an older commit last applied it, and a field the API server will not change that changed since then is refused: ' +
+        "Flux's apply of the stage fails on it",
+    );
+    expect(warning).toContain(
+      '  hint: before pushing, compare it with the cluster (kubectl diff -k dist/data, which fails on a refused field)',
+    );
+    expect(again('flux', skipped('kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'))).toHaveLength(1);
+    expect(again('flux', skipped('kustomize.toolkit.fluxcd.io/ssa: Ignore'))).toHaveLength(1);
+    // applied before as well, or by another engine: the outputs are what the cluster holds
+    expect(again('flux', skipped('kustomize.toolkit.fluxcd.io/ssa: Merge'))).toEqual([]);
+    expect(again('argocd', skipped('kustomize.toolkit.fluxcd.io/reconcile: disabled'))).toEqual([]);
   });
 
   it('says that a Namespace Flux never prunes stays while the objects of dist/ in it are pruned as the stage prunes, or not at all without prune', () => {
