@@ -46,7 +46,8 @@ export interface ReadStage {
  * block style is read by the block reader (lib/model/block-yaml.ts: the value the yaml library
  * reads, with the same places, several times faster on a large fleet); any other by readYaml.
  * @throws ProblemsError with `nameProblems` (those of the file's name) and the problems of the
- *   YAML, or that the file is empty or not a mapping, or that its lines end in CR alone, sorted by position
+ *   YAML (lines ending in CR alone included: the block reader reads no such file), or that the file
+ *   is empty or not a mapping, sorted by position
  */
 export function readStage(
   text: string,
@@ -54,12 +55,6 @@ export function readStage(
   nameProblems: readonly Problem[],
   { blockReader = true, entries }: LoadOptions = {},
 ): ReadStage {
-  const cr = loneCarriageReturn(text);
-  if (cr !== undefined) {
-    const { line, col } = linesOf(text).linePos(cr);
-    const problem = crProblem({ file, line, column: col });
-    throw new ProblemsError([...nameProblems, problem].sort(compareProblems));
-  }
   // a large file's apps as read before (stage-entries.ts), else the whole file by the block reader;
   // from the entries, the places of settings (only problems need them) come from the whole file when first asked
   const fromEntries = blockReader && entries ? readStageEntries(text, entries) : undefined;
@@ -123,28 +118,6 @@ export function readStage(
   const locate = (path: FieldPath, key?: string): SourceLocation =>
     key === undefined ? locateValue(doc, read.lines, file, path) : locateKey(doc, read.lines, file, path, key);
   return { data: data as object, locate, end: at(text.length) };
-}
-
-/**
- * The offset of the first carriage return in `text` that no line feed follows (a line ending of
- * classic Mac OS); undefined when there is none (a CRLF file is read as it is). YAML 1.2 takes it for
- * a line break; the yaml library does not, and reads the lines around it as one: a file of such lines
- * starting with a comment was "the stage file is empty", and a comment line before a setting hid it.
- */
-function loneCarriageReturn(text: string): number | undefined {
-  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 0x0a) return i;
-  return undefined;
-}
-
-/** That the line ending at `location` is a carriage return alone (`loneCarriageReturn`). */
-function crProblem(location: SourceLocation): Problem {
-  return {
-    code: 'input/cr-line-endings',
-    location,
-    message:
-      "this line ends with a carriage return alone (CR, the line ending of classic Mac OS), which stagecraft's YAML reader does not take for a line break: it would read this line and the next as one",
-    hint: `save the file with LF line endings (your editor's line-ending setting, or: perl -pi -e 's/\\r\\n?/\\n/g' ${location.file})`,
-  };
 }
 
 /**

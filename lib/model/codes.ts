@@ -378,7 +378,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'input/cr-line-endings',
     'Lines ending in a carriage return alone',
-    "Save the stage file with LF line endings: a carriage return alone (classic Mac OS) is no line break to stagecraft's YAML reader, which would read the lines around it as one.",
+    "Save the file with LF line endings: a carriage return alone (classic Mac OS) is no line break to stagecraft's YAML reader, which would read the lines around it as one.",
   ),
   row(
     'input/merge-conflict',

@@ -1,7 +1,8 @@
 /**
  * Reading YAML text once, with ONE parser (the `yaml` library, with a LineCounter): the value
- * checked is the value placed. Shared by stage files (lib/config/read-stage.ts) and manifests
- * (lib/checks/manifests.ts). Every problem is located; the bounds of lib/model/limits.ts hold
+ * checked is the value placed. Shared by stage files (lib/config/read-stage.ts), the project file
+ * (lib/config/project-file.ts) and manifests (lib/checks/manifests.ts, apps/manifests.ts): each
+ * file the block reader does not read comes here. Every problem is located; the bounds of lib/model/limits.ts hold
  * whatever the text: nesting depth, alias expansion (the parser's own `maxAliasCount`).
  *
  * Merge keys (`<<: *defaults`, `<<: [*a, *b]`, YAML 1.1's, which kubectl and kustomize expand) are
@@ -95,6 +96,31 @@ function nulProblem(text: string, at: (offset: number) => SourceLocation): Probl
           hint: 'remove it; the file is probably binary or was saved in UTF-16, save it as UTF-8 text',
         },
       ];
+}
+
+/**
+ * The first carriage return in `text` that no line feed follows (a line ending of classic Mac OS),
+ * as a problem; none when there is none (a CRLF file is read as it is). YAML 1.2 and kubectl take
+ * it for a line break; the yaml library does not, and reads the lines around it as one: a file of
+ * such lines starting with a comment read as empty (a manifest's objects lost, a stage file
+ * "empty"), and a comment line before a setting hid it. The block reader (lib/model/block-yaml.ts)
+ * reads no such text, so every file with one comes here.
+ */
+function crProblem(text: string, at: (offset: number) => SourceLocation): Problem[] {
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) {
+    if (text.charCodeAt(i + 1) === 0x0a) continue;
+    const location = at(i);
+    return [
+      {
+        code: 'input/cr-line-endings',
+        location,
+        message:
+          "this line ends with a carriage return alone (CR, the line ending of classic Mac OS), which stagecraft's YAML reader does not take for a line break: it would read this line and the next as one",
+        hint: `save the file with LF line endings (your editor's line-ending setting, or: perl -pi -e 's/\\r\\n?/\\n/g' ${location.file}); to keep a carriage return in a value, write it as \\r inside double quotes`,
+      },
+    ];
+  }
+  return [];
 }
 
 /**
@@ -245,6 +271,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
     column: o - text.lastIndexOf('\n', o - 1),
   });
   const unread = nulProblem(text, counted);
+  if (!unread.length) unread.push(...crProblem(text, counted));
   if (!unread.length) unread.push(...conflictProblems(text, counted));
   if (unread.length) return { docs: [], values: [], lines, problems: unread, at };
   const tokens = [...new Parser(lines.addNewLine).parse(text)];

@@ -45,6 +45,15 @@ describe('the project file', () => {
     ]);
   });
 
+  it('refuses lines ending in a carriage return alone at the first, as a stage file does (not one comment that hides the settings)', () => {
+    const cr = project('flux', 'git://git.example.com/a.git').replace(/\n/g, '\r');
+    expect(problemsOf(`# shared\r${cr}`)).toEqual([
+      expect.stringMatching(
+        /^stagecraft\.yaml:1:9: this line ends with a carriage return alone .*\n {2}hint: save the file with LF line endings/,
+      ),
+    ]);
+  });
+
   it('does not echo a repository URL with a password in it', () => {
     const problems = problemsOf(project('flux', 'git://deploy:s3cr3t-Pa55word@git.example.com/team/app.git'));
     expect(problems.join('\n')).not.toContain('s3cr3t');

@@ -13,7 +13,7 @@ import { runCli, tempProject } from '../helpers/cli.js';
 
 const LAB = ['# the lab', 'apps:', '  nginx:', '    replicas: 1', ''];
 const HINT =
-  "  hint: save the file with LF line endings (your editor's line-ending setting, or: perl -pi -e 's/\\r\\n?/\\n/g' environments/lab.yaml)";
+  "  hint: save the file with LF line endings (your editor's line-ending setting, or: perl -pi -e 's/\\r\\n?/\\n/g' environments/lab.yaml); to keep a carriage return in a value, write it as \\r inside double quotes";
 const at = (place: string) =>
   `environments/lab.yaml:${place}: this line ends with a carriage return alone (CR, the line ending of classic Mac OS), which stagecraft's YAML reader does not take for a line break: it would read this line and the next as one\n${HINT}`;
 
