@@ -122,11 +122,13 @@ function clientAt(words: readonly unknown[], i: number): Client | undefined {
 /**
  * Where the program of a registry login at `i` is (`docker login`: i - 1; `docker --config /tmp/ci login`: i - 3;
  * `helm registry login`: i - 2, `helm --debug registry login`: i - 3), back over the program's options and their values;
- * -1 when no such program is before it (`registry login` alone: an args list's, whose program is its command's).
+ * its `registry` when no helm or oc is before it (an args list's `registry login`, whose program is the image's entrypoint,
+ * `alpine/helm`, or its command's); -1 when no program is before it.
  */
 function loginProgramAt(words: readonly unknown[], i: number): number {
   const j = programBefore(words, i, LOGIN_PROGRAMS);
-  return j >= 0 && words[j] === 'registry' ? programBefore(words, j, REGISTRY_LOGIN_PROGRAMS) : j;
+  const program = words[j] === 'registry' ? programBefore(words, j, REGISTRY_LOGIN_PROGRAMS) : -1;
+  return program >= 0 ? program : j;
 }
 
 /** Where a program of `programs` is before the word `i`, back over its options and their values (MAX_GLOBAL_OPTIONS at most); -1 when none is. */
@@ -271,14 +273,18 @@ export const shellWords = (text: string): string[] => text.match(/(?:[^\s"']+|"[
 
 /**
  * The name of the client at `at` in `words`, as messages say it: its program's (`mysql` for `/usr/bin/mysql`), a
- * registry login's with its program's (`docker login`, `helm registry login`, `oc registry login`).
+ * registry login's with its program's (`docker login`, `helm registry login`, `oc registry login`); an args list's
+ * `registry login` with the program that `command` (the container's command) ends in, when it is helm or oc.
  */
-function clientName(words: readonly unknown[], at: number, client: Client): string {
+function clientName(words: readonly unknown[], at: number, client: Client, command?: () => readonly unknown[] | undefined): string {
   if (client !== 'login') return programOf(String(words[at]));
   const p = loginProgramAt(words, at);
   const program = programOf(String(words[p]));
   // `helm registry login`, `oc registry login`: the program's own subcommand between them
-  return program !== 'registry' && words.slice(p + 1, at).includes('registry') ? `${program} registry login` : `${program} login`;
+  if (program !== 'registry') return words.slice(p + 1, at).includes('registry') ? `${program} registry login` : `${program} login`;
+  const list = command?.() ?? [];
+  const q = programBefore([...list, 'registry'], list.length, REGISTRY_LOGIN_PROGRAMS);
+  return q >= 0 ? `${programOf(String(list[q]))} registry login` : 'registry login';
 }
 
 /**
@@ -289,13 +295,19 @@ function clientName(words: readonly unknown[], at: number, client: Client): stri
 const isCertificateFile = (name: string, password: string) => name === 'az login' && (FILE_PATH.test(password) || /\.pem$/i.test(password));
 
 /**
- * A password `found` for the client at `at` of `words`, its form after the client's name; none for the JDK truststore's
- * published one, nor for az's certificate file.
+ * A password `found` for the client at `at` of `words`, its form after the client's name (an args list's `registry login`
+ * said with the program of `command`: clientName); none for the JDK truststore's published one, nor for az's certificate file.
  */
-function givenTo(words: readonly unknown[], at: number, client: Client, found: ClientPassword | undefined): ClientPassword | undefined {
+function givenTo(
+  words: readonly unknown[],
+  at: number,
+  client: Client,
+  found: ClientPassword | undefined,
+  command?: () => readonly unknown[] | undefined,
+): ClientPassword | undefined {
   if (found === undefined || (found.password === JDK_TRUSTSTORE_PASSWORD && client === 'keytool' && onJdkTruststore(words)))
     return undefined;
-  const name = clientName(words, at, client);
+  const name = clientName(words, at, client, command);
   return isCertificateFile(name, found.password) ? undefined : { password: found.password, form: `${name} ${found.form}` };
 }
 
@@ -370,7 +382,7 @@ export function clientPassword(
     }
   }
   if (!client || isPositional(client)) return undefined;
-  return givenTo(words, at, client, passwordGiven(client, entry, typeof before === 'string' ? before : undefined));
+  return givenTo(words, at, client, passwordGiven(client, entry, typeof before === 'string' ? before : undefined), command);
 }
 
 /** For each command or args list, the index of the entry that is a positional client's password (-1: none), found once. */
