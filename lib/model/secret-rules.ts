@@ -188,10 +188,11 @@ export const ENTROPY_RULES: ReadonlySet<string> = new Set(['high-entropy', 'aws-
 /**
  * PEM certificates and public keys, OpenSSH public keys, and a JSON Web Key's public members (an RSA key's modulus `"n"` and
  * exponent `"e"`, an EC or OKP key's `"x"` and `"y"`, its certificate chain `"x5c"` and thumbprints, as a JWKS endpoint
- * publishes them; its private `"d"` is random and no member here): public by design.
+ * publishes them; its private `"d"` is random and no member here): public by design. A chain is read to its `]` or the next
+ * `[` (from each `"x5c": [` the rest of the text was read when no `]` followed: 78 s for a megabyte).
  */
 const PUBLIC_MATERIAL =
-  /-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST)-----[\s\S]*?-----END \1-----|\b(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)) AAAA[A-Za-z0-9+/]+={0,3}|"(?:n|e|x|y|x5t|x5t#S256)"[ \t]*:[ \t]*"[A-Za-z0-9_-]*"|"x5c"[ \t]*:[ \t]*\[[^\]]*\]/g;
+  /-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST)-----[\s\S]*?-----END \1-----|\b(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)) AAAA[A-Za-z0-9+/]+={0,3}|"(?:n|e|x|y|x5t|x5t#S256)"[ \t]*:[ \t]*"[A-Za-z0-9_-]*"|"x5c"[ \t]*:[ \t]*\[[^\][]*\]/g;
 
 export interface SecretMatch {
   readonly rule: SecretRule;
