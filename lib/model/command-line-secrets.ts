@@ -41,6 +41,17 @@ const LOGIN_PROGRAM_NAMES = 'docker|podman|nerdctl|buildah|skopeo|oras|oc|cf|az'
 /** The programs whose `registry login` does (`helm registry login`, `oc registry login`). */
 const REGISTRY_LOGIN_PROGRAM_NAMES = 'helm|oc';
 
+/** The clients of PASSWORD_CLIENTS named by their program alone (a registry login and mc's are named by their subcommand too). */
+const CLIENT_PROGRAMS = [
+  MYSQL_CLIENTS,
+  'curl|redis-cli|sshpass',
+  MONGO_CLIENTS,
+  'keytool|jarsigner|htpasswd|mosquitto_passwd|rabbitmqctl',
+  ORACLE_TOOLS,
+  DASH_CAPITAL_P_CLIENTS,
+  LDAP_CLIENTS,
+].join('|');
+
 /**
  * Clients that take a password on their command line, where no name says it is one: MySQL's and
  * MariaDB's (`-p<password>` or `--password=<password>`; `-p` alone prompts for it, and `--password`
@@ -57,15 +68,15 @@ const REGISTRY_LOGIN_PROGRAM_NAMES = 'helm|oc';
  * `-p 3306` is a port to many other tools, `docker run -p 8080:80` a port too: only these clients' flags count.
  */
 export const PASSWORD_CLIENTS =
-  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:${LOGIN_PROGRAM_NAMES})${GLOBAL_OPTIONS}[ \\t]+login|(?:${REGISTRY_LOGIN_PROGRAM_NAMES})${GLOBAL_OPTIONS}[ \\t]+registry[ \\t]+login|` +
-  `keytool|jarsigner|htpasswd|mosquitto_passwd|rabbitmqctl|mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)|${ORACLE_TOOLS}|${DASH_CAPITAL_P_CLIENTS}|${LDAP_CLIENTS}`;
+  `${CLIENT_PROGRAMS}|(?:${LOGIN_PROGRAM_NAMES})${GLOBAL_OPTIONS}[ \\t]+login|(?:${REGISTRY_LOGIN_PROGRAM_NAMES})${GLOBAL_OPTIONS}[ \\t]+registry[ \\t]+login|` +
+  `mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)`;
 
 /**
  * What each client's command in PASSWORD_CLIENTS holds, for the screen's first test of a value (secret-rules.ts's
- * CANDIDATE): a part of the client's name, or else `pass` (`sshpass`, `htpasswd`, `mosquitto_passwd`, keytool's and
- * jarsigner's `-storepass`) or a URL's `://` (`mc alias set <alias> <url> ...`), which that test holds already.
+ * CANDIDATE), taken from it: the program's name, a registry login's `login`, or else a URL's `://` (`mc alias set <alias>
+ * <url> ...`), which that test holds already.
  */
-export const CLIENT_NAME_PARTS = `mysql|mariadb|curl|redis|mongo|login|rabbitmq|ldap|${DASH_CAPITAL_P_CLIENTS}|${ORACLE_TOOLS}`;
+export const CLIENT_NAME_PARTS = `${CLIENT_PROGRAMS}|login`;
 
 /** How each client takes its password: joined to a flag (`-phunter2`: group 1), or as the word after a flag alone. */
 interface ClientFlags {
