@@ -82,6 +82,11 @@ describe('secret values in stage files', () => {
       `apps.demoapp.ingress.tlsSecret must be a Secret name (labels of lowercase letters, digits and '-', joined by '.'), of at most 253 characters (found "Web_TLS")`,
       'apps.demoapp.config.DB_PASSWORD must be a string (found true)',
     ]);
+    // a password or a number there is hidden, and no hint says to quote the number, which would put it in dist/
+    const hidden = qaWithConfig(['REGISTRY_SECRETS: 31337']).replace('tlsSecret: demoapp-tls', 'tlsSecret: "S3cr3t!Passw0rd"');
+    const problems = problemsOf({ hidden }).join('\n');
+    expect(problems).toContain('config.REGISTRY_SECRETS must be a string (found (a 5-character value, hidden))');
+    expect(problems).not.toMatch(/S3cr3t|31337|quote it/);
   });
 
   it("accepts Playwright's PW_ settings, where pw is no name's last word, and refuses DB_PW", () => {

@@ -41,6 +41,17 @@ const LOGIN_PROGRAM_NAMES = 'docker|podman|nerdctl|buildah|skopeo|oras|oc|cf|az'
 /** The programs whose `registry login` does (`helm registry login`, `oc registry login`). */
 const REGISTRY_LOGIN_PROGRAM_NAMES = 'helm|oc';
 
+/** The clients of PASSWORD_CLIENTS named by their program alone (a registry login and mc's are named by their subcommand too). */
+const CLIENT_PROGRAMS = [
+  MYSQL_CLIENTS,
+  'curl|redis-cli|sshpass',
+  MONGO_CLIENTS,
+  'keytool|jarsigner|htpasswd|mosquitto_passwd|rabbitmqctl',
+  ORACLE_TOOLS,
+  DASH_CAPITAL_P_CLIENTS,
+  LDAP_CLIENTS,
+].join('|');
+
 /**
  * Clients that take a password on their command line, where no name says it is one: MySQL's and
  * MariaDB's (`-p<password>` or `--password=<password>`; `-p` alone prompts for it, and `--password`
@@ -57,15 +68,15 @@ const REGISTRY_LOGIN_PROGRAM_NAMES = 'helm|oc';
  * `-p 3306` is a port to many other tools, `docker run -p 8080:80` a port too: only these clients' flags count.
  */
 export const PASSWORD_CLIENTS =
-  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:${LOGIN_PROGRAM_NAMES})${GLOBAL_OPTIONS}[ \\t]+login|(?:${REGISTRY_LOGIN_PROGRAM_NAMES})${GLOBAL_OPTIONS}[ \\t]+registry[ \\t]+login|` +
-  `keytool|jarsigner|htpasswd|mosquitto_passwd|rabbitmqctl|mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)|${ORACLE_TOOLS}|${DASH_CAPITAL_P_CLIENTS}|${LDAP_CLIENTS}`;
+  `${CLIENT_PROGRAMS}|(?:${LOGIN_PROGRAM_NAMES})${GLOBAL_OPTIONS}[ \\t]+login|(?:${REGISTRY_LOGIN_PROGRAM_NAMES})${GLOBAL_OPTIONS}[ \\t]+registry[ \\t]+login|` +
+  `mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)`;
 
 /**
  * What each client's command in PASSWORD_CLIENTS holds, for the screen's first test of a value (secret-rules.ts's
- * CANDIDATE): a part of the client's name, or else `pass` (`sshpass`, `htpasswd`, `mosquitto_passwd`, keytool's and
- * jarsigner's `-storepass`) or a URL's `://` (`mc alias set <alias> <url> ...`), which that test holds already.
+ * CANDIDATE), taken from it: the program's name, a registry login's `login`, or else a URL's `://` (`mc alias set <alias>
+ * <url> ...`), which that test holds already.
  */
-export const CLIENT_NAME_PARTS = `mysql|mariadb|curl|redis|mongo|login|rabbitmq|ldap|${DASH_CAPITAL_P_CLIENTS}|${ORACLE_TOOLS}`;
+export const CLIENT_NAME_PARTS = `${CLIENT_PROGRAMS}|login`;
 
 /** How each client takes its password: joined to a flag (`-phunter2`: group 1), or as the word after a flag alone. */
 interface ClientFlags {
@@ -122,11 +133,13 @@ function clientAt(words: readonly unknown[], i: number): Client | undefined {
 /**
  * Where the program of a registry login at `i` is (`docker login`: i - 1; `docker --config /tmp/ci login`: i - 3;
  * `helm registry login`: i - 2, `helm --debug registry login`: i - 3), back over the program's options and their values;
- * -1 when no such program is before it (`registry login` alone: an args list's, whose program is its command's).
+ * its `registry` when no helm or oc is before it (an args list's `registry login`, whose program is the image's entrypoint,
+ * `alpine/helm`, or its command's); -1 when no program is before it.
  */
 function loginProgramAt(words: readonly unknown[], i: number): number {
   const j = programBefore(words, i, LOGIN_PROGRAMS);
-  return j >= 0 && words[j] === 'registry' ? programBefore(words, j, REGISTRY_LOGIN_PROGRAMS) : j;
+  const program = words[j] === 'registry' ? programBefore(words, j, REGISTRY_LOGIN_PROGRAMS) : -1;
+  return program >= 0 ? program : j;
 }
 
 /** Where a program of `programs` is before the word `i`, back over its options and their values (MAX_GLOBAL_OPTIONS at most); -1 when none is. */
@@ -271,14 +284,18 @@ export const shellWords = (text: string): string[] => text.match(/(?:[^\s"']+|"[
 
 /**
  * The name of the client at `at` in `words`, as messages say it: its program's (`mysql` for `/usr/bin/mysql`), a
- * registry login's with its program's (`docker login`, `helm registry login`, `oc registry login`).
+ * registry login's with its program's (`docker login`, `helm registry login`, `oc registry login`); an args list's
+ * `registry login` with the program that `command` (the container's command) ends in, when it is helm or oc.
  */
-function clientName(words: readonly unknown[], at: number, client: Client): string {
+function clientName(words: readonly unknown[], at: number, client: Client, command?: () => readonly unknown[] | undefined): string {
   if (client !== 'login') return programOf(String(words[at]));
   const p = loginProgramAt(words, at);
   const program = programOf(String(words[p]));
   // `helm registry login`, `oc registry login`: the program's own subcommand between them
-  return program !== 'registry' && words.slice(p + 1, at).includes('registry') ? `${program} registry login` : `${program} login`;
+  if (program !== 'registry') return words.slice(p + 1, at).includes('registry') ? `${program} registry login` : `${program} login`;
+  const list = command?.() ?? [];
+  const q = programBefore([...list, 'registry'], list.length, REGISTRY_LOGIN_PROGRAMS);
+  return q >= 0 ? `${programOf(String(list[q]))} registry login` : 'registry login';
 }
 
 /**
@@ -289,13 +306,19 @@ function clientName(words: readonly unknown[], at: number, client: Client): stri
 const isCertificateFile = (name: string, password: string) => name === 'az login' && (FILE_PATH.test(password) || /\.pem$/i.test(password));
 
 /**
- * A password `found` for the client at `at` of `words`, its form after the client's name; none for the JDK truststore's
- * published one, nor for az's certificate file.
+ * A password `found` for the client at `at` of `words`, its form after the client's name (an args list's `registry login`
+ * said with the program of `command`: clientName); none for the JDK truststore's published one, nor for az's certificate file.
  */
-function givenTo(words: readonly unknown[], at: number, client: Client, found: ClientPassword | undefined): ClientPassword | undefined {
+function givenTo(
+  words: readonly unknown[],
+  at: number,
+  client: Client,
+  found: ClientPassword | undefined,
+  command?: () => readonly unknown[] | undefined,
+): ClientPassword | undefined {
   if (found === undefined || (found.password === JDK_TRUSTSTORE_PASSWORD && client === 'keytool' && onJdkTruststore(words)))
     return undefined;
-  const name = clientName(words, at, client);
+  const name = clientName(words, at, client, command);
   return isCertificateFile(name, found.password) ? undefined : { password: found.password, form: `${name} ${found.form}` };
 }
 
@@ -370,7 +393,7 @@ export function clientPassword(
     }
   }
   if (!client || isPositional(client)) return undefined;
-  return givenTo(words, at, client, passwordGiven(client, entry, typeof before === 'string' ? before : undefined));
+  return givenTo(words, at, client, passwordGiven(client, entry, typeof before === 'string' ? before : undefined), command);
 }
 
 /** For each command or args list, the index of the entry that is a positional client's password (-1: none), found once. */

@@ -161,7 +161,7 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
     (w) => [w, QUANTITY] as const,
   ),
   ...['seconds', 'minutes', 'hours', 'days'].map((w) => [w, QUANTITY] as const),
-  // a pin of a public key or certificate (`--discovery-token-ca-cert-hash sha256:...`)
+  // a pin of a public key or certificate (`--discovery-token-ca-cert-hash sha256:...`); not a password's (judgeName)
   ['hash', DIGEST],
   // public halves
   ['crt', PUBLIC],
@@ -208,7 +208,12 @@ function judgeName(name: string): NameVerdict {
   // `SONAR_TOKEN_CREDENTIALS_ID: sonar-token`): a name or a UUID is the id; any other value the secret after all
   if (w.length > 1 && w[w.length - 1] === 'id' && CREDENTIAL_WORDS.has(w[w.length - 2]!)) return ID;
   const property = NOT_SECRET_LAST_WORDS.get(w[w.length - 1]!);
-  if (property) return w.length > 1 && namesSecret(w.slice(0, -1)) ? property : false;
+  if (property) {
+    if (w.length < 2 || !namesSecret(w.slice(0, -1))) return false;
+    // a password's, a secret's or a token's own hash (`ADMIN_PASSWORD_HASH: sha256:<hex>`, unsalted) gives the password
+    // to anyone who tries the likely ones, as a crypt hash does: the secret; a pin named before `hash` is a digest (`*_CA_CERT_HASH`)
+    return w[w.length - 1] === 'hash' && namesSecret(w.slice(-2, -1)) ? true : property;
+  }
   if (!namesSecret(w)) return w.length > 1 && w[w.length - 1] === 'key' && KEY_OR_NAME_QUALIFIERS.has(w[w.length - 2]!) ? NOT_A_KEY : false;
   return w.some((x) => BOUND_WORDS.has(x)) ? QUANTITY : true;
 }

@@ -14,7 +14,7 @@
  */
 import { BoundedMap } from './bounded-map.js';
 import { isSecretName, isSecretSetting, nameVerdict, namesSecretObject, words } from './secret-names.js';
-import { encodedText, highEntropy, isPlaceholderCredential, oncePerText, randomBase64 } from './secret-shapes.js';
+import { NAME, encodedText, highEntropy, isPlaceholderCredential, oncePerText, randomBase64 } from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule } from './setting-secret-rules.js';
 import { URL_RULES, URL_TOKEN_USER } from './url-secret-rules.js';
 import {
@@ -188,10 +188,11 @@ export const ENTROPY_RULES: ReadonlySet<string> = new Set(['high-entropy', 'aws-
 /**
  * PEM certificates and public keys, OpenSSH public keys, and a JSON Web Key's public members (an RSA key's modulus `"n"` and
  * exponent `"e"`, an EC or OKP key's `"x"` and `"y"`, its certificate chain `"x5c"` and thumbprints, as a JWKS endpoint
- * publishes them; its private `"d"` is random and no member here): public by design.
+ * publishes them; its private `"d"` is random and no member here): public by design. A chain is read to its `]` or the next
+ * `[` (from each `"x5c": [` the rest of the text was read when no `]` followed: 78 s for a megabyte).
  */
 const PUBLIC_MATERIAL =
-  /-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST)-----[\s\S]*?-----END \1-----|\b(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)) AAAA[A-Za-z0-9+/]+={0,3}|"(?:n|e|x|y|x5t|x5t#S256)"[ \t]*:[ \t]*"[A-Za-z0-9_-]*"|"x5c"[ \t]*:[ \t]*\[[^\]]*\]/g;
+  /-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST)-----[\s\S]*?-----END \1-----|\b(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)) AAAA[A-Za-z0-9+/]+={0,3}|"(?:n|e|x|y|x5t|x5t#S256)"[ \t]*:[ \t]*"[A-Za-z0-9_-]*"|"x5c"[ \t]*:[ \t]*\[[^\][]*\]/g;
 
 export interface SecretMatch {
   readonly rule: SecretRule;
@@ -370,12 +371,16 @@ export function isSecretKey(path: readonly (string | number)[], value?: unknown,
 /**
  * Whether the name `name` says that `value` (or any value, when none is given) is secret, for a message that would print it:
  * a string by the rule of a key (`isSecretSetting`: not a switch, a method, an empty value or a count under a bound's name,
- * `MAX_AUTH_TOKEN: 4096`), a number under a secret's name; never `true` or `false`, nor a value under a name that names a
- * Secret (`ingress.tlsSecret: Web_TLS`, refused as no Secret's name: its content alone may hide it).
+ * `MAX_AUTH_TOKEN: 4096`), a number under a secret's name; never `true` or `false`. Under a name that names a Secret
+ * (`ingress.tlsSecret`, `existingSecret`, `imagePullSecrets`, `*Keys`) only what may be a Secret's name as written, words
+ * (`NAME`: `Web_TLS`, refused as no Secret's name, is shown to be fixed): `S3cr3t!Passw0rd` there is a password put in the
+ * wrong place, and a number is hidden too (with no hint to quote it, which would put it in dist/).
  */
 function secretByName(name: string, value: unknown): boolean {
+  if (typeof value === 'boolean') return false;
+  if (namesSecretObject(words(name))) return typeof value === 'number' || (typeof value === 'string' && !NAME(value));
   const verdict = nameVerdict(name);
-  if (verdict === false || typeof value === 'boolean' || namesSecretObject(words(name))) return false;
+  if (verdict === false) return false;
   return typeof value === 'string' ? isSecretSetting(name, value) : verdict === true;
 }
 

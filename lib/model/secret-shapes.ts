@@ -77,7 +77,8 @@ export const COMMAND: Shape = (v) => {
 
 /**
  * A digest named by its algorithm (`sha256:<hex>`): a pin of a certificate or a public key, as kubeadm's
- * `--discovery-token-ca-cert-hash` takes one (a password's hash is said by its crypt format, `$2y$...`, found by its content).
+ * `--discovery-token-ca-cert-hash` takes one (a password's hash is said by its crypt format, `$2y$...`, found by its content,
+ * or by its name, `ADMIN_PASSWORD_HASH`: secret-names.ts's judgeName).
  */
 export const DIGEST: Shape = (v) => /^(?:sha(?:1|224|256|384|512)|md5):[0-9a-fA-F]{32,128}$/.test(v);
 

@@ -4,34 +4,19 @@
  * JSON or XML file in a ConfigMap (`password=...`, `"token": "..."`, `<password>...</password>`),
  * a setting written with a blank (`requirepass ...`) and a flag followed by its value in a shell
  * command (`--requirepass ...`), a .netrc entry, a .pgpass line, a Redis Sentinel's and a PgBouncer userlist's password, a
- * Consul agent's tokens, a tool's `config set <name> <value>` and an XML setting named by an attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
- * and synchronous.
+ * Consul agent's tokens and a Terraform variable's default (hcl-secret-rules.ts), a tool's `config set <name> <value>`
+ * (config-set-rule.ts) and an XML setting named by an attribute. Each value is judged by the name of the setting that holds
+ * it (secret-names.ts, secret-setting.ts). Pure and synchronous.
  */
 import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
-import { isSecretSetting, nameVerdict, words } from './secret-names.js';
+import { nameVerdict } from './secret-names.js';
 import { entryName, isSecretParameter } from './secret-field-names.js';
-import { FILE_PATH, NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
-import { unquote } from './positional-passwords.js';
-import { shellWords } from './command-line-secrets.js';
+import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
+import { type SecretRule, secretSetting } from './secret-setting.js';
+import { CONFIG_SET_RULE } from './config-set-rule.js';
+import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclReference } from './hcl-secret-rules.js';
 
-/** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
-export interface SecretRule {
-  /** Stable id, used in problem codes and tests: `private-key`, `url-credentials`, ... */
-  readonly id: string;
-  /** What a value matching the rule is, for messages: "a private key (PEM block)". */
-  readonly description: string;
-  /** Finds the secret in a value; `match[0]` is the secret itself, or the name before it when the value is read ahead (never printed). */
-  readonly pattern: RegExp;
-  /** Further test of a match, for what a pattern cannot say (entropy, decoded content). */
-  readonly accept?: (secret: string, match: RegExpExecArray) => boolean;
-  /** The name of the setting a match read (`requirepass`), for a rule that reads one: messages say it, never the value. */
-  readonly setting?: (match: RegExpExecArray) => string | undefined;
-  /**
-   * How the secret of a match is given, for a rule that reads it (`redis-cli -a <password>`): words of the rule's
-   * own with placeholders, never the value's, which messages say in place of the examples of `description`.
-   */
-  readonly given?: (match: RegExpExecArray) => string | undefined;
-}
+export { type SecretRule, secretSetting } from './secret-setting.js';
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
 const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
@@ -62,19 +47,6 @@ function isCode(m: RegExpMatchArray): boolean {
   SETTING_END.lastIndex = m.index! + m[0].length;
   return !SETTING_END.test(m.input!) || (/^[A-Za-z_$][\w$]*$/.test(m[4]) && !isLogstash(m.input!));
 }
-
-/** How many words after `config set` the `config-set` rule reads: the tool's flags (and their values), a name and its value. */
-const CONFIG_SET_WORDS = 8;
-
-/** A name given to `config set` (`aws_secret_access_key`, `//registry.npmjs.org/:_authToken`, `users.ci.token`): no flag. */
-const CONFIG_NAME = /^[A-Za-z_/@][^\s=]*$/;
-
-/**
- * A secret's word alone as prose uses it (`token`, `passwords`), which no tool names a setting: with a plain lower-case word
- * after it, a sentence (`# config set token limits`), as is a name and such a word before more lower-case words
- * (`Use config set token limits to cap spend`); Redis's `CONFIG SET requirepass foobared` is a password.
- */
-const PROSE_NOUN = /^(?:password|passphrase|token|secret|credential|key)s?$/;
 
 /** The rules of settings as text, in the order the table tries them. */
 export const SETTING_RULES: readonly SecretRule[] = [
@@ -141,18 +113,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
     accept: (_s, m) => pairName(m) !== undefined,
     setting: pairName,
   },
-  {
-    id: 'terraform-variable',
-    description: 'a Terraform variable\'s default under a secret\'s name (variable "db_password" { default = "..." })',
-    // a module's `variables.tf` (Terraform's or OpenTofu's): the setting's name is the block's label, its value the `default`
-    // (not a variable without one, which the tool asks for); read from each `variable` to its block's end, 2,048 characters at most
-    pattern: /\bvariable[ \t]+"([A-Za-z_][\w-]*)"[ \t]*\{([^{}]{0,2048})\}/g,
-    accept: (_s, m) => {
-      const value = variableDefault(m[2]!);
-      return value !== undefined && secretSetting(m[1]!, value);
-    },
-    setting: (m) => m[1],
-  },
+  TERRAFORM_VARIABLE_RULE,
   {
     id: 'yaml-block-setting',
     description: "a YAML block scalar under a secret's name (password: |, then the value on the lines below)",
@@ -191,31 +152,8 @@ export const SETTING_RULES: readonly SecretRule[] = [
     pattern: /^[ \t]*"[^"\n]+"[ \t]+"([^"\n]*)"[ \t]*\r?$/gm,
     accept: (_s, m) => !NAME(m[1]!) && !/[ \t]/.test(m[1]!) && secretSetting('password', m[1]!) && isUserlist(m.input),
   },
-  {
-    id: 'consul-token',
-    description: 'a Consul ACL token in an agent\'s tokens block (acl { tokens { agent = "<token>" } })',
-    // a Consul agent's configuration (HCL or JSON): its tokens by their role's name (`agent`, `default`, `initial_management`...),
-    // which no secret's word names, each a UUID (Consul's secret ids are), in the `acl` block (`tokens` its only block); read
-    // from each `acl` to its tokens block's end, 2,048 characters at most each. Not design tokens, `"tokens": {"default":
-    // "#0055ff"}` nor `tokens { default: "<uuid>" }` outside an `acl` block, nor a reference
-    pattern: /\bacl["']?[ \t]*[:=]?[ \t]*\{[^{}]{0,2048}?\btokens["']?[ \t]*[:=]?[ \t]*\{([^{}]{0,2048})\}/g,
-    accept: (_s, m) => consulToken(m[1]!) !== undefined,
-    setting: (m) => consulToken(m[1]!),
-  },
-  {
-    id: 'config-set',
-    description:
-      "a setting with a secret's name given to a tool's config set (aws configure set aws_secret_access_key ..., CONFIG SET requirepass ...)",
-    // `aws configure set <name> <value>`, `npm config set <name> <value>`, `kubectl config set users.ci.token <token>`, Redis's
-    // `CONFIG SET requirepass <password>`: the value judged by the name, as a setting in a file is, also after the tool's flags
-    // (`aws configure set --profile ci aws_secret_access_key <key>`); read from each `config set`, CONFIG_SET_WORDS words at most
-    pattern: new RegExp(
-      `(?<![\\w-])config(?:ure)?[ \\t]+set((?:[ \\t]+(?:"[^"\\n]*"|'[^'\\n]*'|[^\\s"';|&]+)){2,${CONFIG_SET_WORDS}})`,
-      'gi',
-    ),
-    accept: (_s, m) => configSetting(m[1]!) !== undefined,
-    setting: (m) => configSetting(m[1]!),
-  },
+  CONSUL_TOKEN_RULE,
+  CONFIG_SET_RULE,
   {
     id: 'flag-argument',
     description: "a flag with a secret's name and its value as the next word of a command line (--requirepass ..., --db-password ...)",
@@ -230,25 +168,6 @@ export const SETTING_RULES: readonly SecretRule[] = [
 ];
 
 /**
- * The name of the secret setting that the words after `config set` (`words`: the text, as the `config-set` rule read it) give
- * a value: the first word that is no flag, or the one after it when the flag before may take it as its value (`--profile ci
- * aws_secret_access_key <key>`, `--global password <password>`), and the word after that name; not prose (`PROSE_NOUN`).
- */
-function configSetting(text: string): string | undefined {
-  const words = shellWords(text);
-  const first = words.findIndex((w) => !w.startsWith('-'));
-  if (first < 0) return undefined;
-  const flagValue = first > 0 && !words[first - 1]!.includes('=');
-  for (const at of flagValue ? [first, first + 1] : [first]) {
-    const [name, value, next] = [words[at], words[at + 1], words[at + 2]];
-    if (name === undefined || value === undefined || !CONFIG_NAME.test(name)) continue;
-    const sentence = /^[a-z]+$/.test(value) && (PROSE_NOUN.test(name) || (next !== undefined && /^[a-z]+$/.test(next)));
-    if (!sentence && secretSetting(name, unquote(value))) return name;
-  }
-  return undefined;
-}
-
-/**
  * The name of the secret setting a `secret-setting` match holds: its own (`password=...`,
  * `<password>...</password>`), or one written within its value, which the match took whole
  * (`JAVA_OPTS="-Xms1g -Ddb.password=..."`, `--from-literal=password=...`, `<jvmArgs>-Ddb.password=...</jvmArgs>`).
@@ -260,7 +179,7 @@ function settingOf(m: RegExpExecArray): string | undefined {
   }
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
-  if (isCode(m)) return undefined;
+  if (isCode(m) || isHclReference(m, m[4])) return undefined;
   if (secretSetting(name, value) && !isSentence(m)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
@@ -315,7 +234,7 @@ function settingWithin(text: string, depth: number): string | undefined {
   // most values hold no `=` or `:`, and are passed over with this one test
   if (!/[:=]/.test(text)) return undefined;
   for (const m of text.matchAll(SETTING_TEXT)) {
-    if (isProse(m) || isCode(m)) continue;
+    if (isProse(m) || isCode(m) || isHclReference(m, m[4])) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? '';
     if (secretSetting(nameOf(m), value)) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;
@@ -368,22 +287,6 @@ function pairName(m: RegExpExecArray): string | undefined {
   return name !== undefined && value !== undefined && secretSetting(name, value.trim(), isSecretParameter) ? name : undefined;
 }
 
-/** A Terraform variable's `default`, quoted or not, in the text of its block. */
-const VARIABLE_DEFAULT = /(?<![\w-])default[ \t]*=[ \t]*(?:"([^"\n]*)"|([^\s"{}[\]]+))/;
-
-/** The default value a Terraform variable's block (its text) gives, if it gives one. */
-const variableDefault = (block: string): string | undefined => {
-  const m = VARIABLE_DEFAULT.exec(block);
-  return m === null ? undefined : (m[1] ?? m[2]);
-};
-
-/** A token of a Consul agent's `tokens` block, by its role's name, and the UUID it holds. */
-const CONSUL_TOKEN =
-  /(?<![\w-])["']?(initial_management|master|default|agent|agent_recovery|agent_master|replication|config_file_service_registration|dns)["']?[ \t]*[:=][ \t]*["'][0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}["']/;
-
-/** The name of the first token a Consul agent's `tokens` block (its text) holds (`agent`), if it holds one. */
-const consulToken = (block: string): string | undefined => CONSUL_TOKEN.exec(block)?.[1];
-
 /** A line of a PgBouncer userlist: a user, not a flag (`"-Xmx512m"`) nor a shell's or a format's reference (`"$@"`, `"%s"`), then its password, each quoted. */
 const USERLIST_LINE = /^[ \t]*"[^-$%"][^"]*"[ \t]+"[^"]*"[ \t]*\r?$/;
 
@@ -392,28 +295,3 @@ const isUserlist = oncePerText((text) => text.split('\n').every((line) => USERLI
 
 /** An XML attribute and its quoted value. */
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-
-/**
- * A reference of Terraform's or OpenTofu's language (`password = var.db_password`, `token = data.vault_generic_secret.gh.data`,
- * `local.admin_password`): an expression the tool evaluates, not a value.
- */
-const HCL_REFERENCE = /^(?:var|local|data|module|each|self)\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*$/;
-
-/**
- * The last word of a setting's name that is a password's own (`spring.datasource.password`, `auth_pass`,
- * `MYSQL_ROOT_PW`, `rootPassword`): under it a number of 4 digits or more is the password (`password=123456`).
- */
-const PASSWORD_WORD = /^(?:pass|pwd|pw|passphrase)$|passw(?:or)?d$/;
-
-/**
- * Whether `value` is what the setting `name` holds as a secret, by the rule of a key (`byName`, by default
- * `isSecretSetting`: a reference, a switch, a Secret's name under `existingSecret` are none), and
- * the value is not a reference of a template (`{{ .Values.pw }}`, `%(pw)s`), a number other than a
- * password's own (`password_max_age: 90`, `token_limit: 4096`; not `password=123456`), a path
- * (`FILE_PATH`) nor a structure that follows (`password:` then an indented block).
- */
-export function secretSetting(name: string, value: string, byName: (name: string, value: string) => boolean = isSecretSetting): boolean {
-  if (value.length < 4 || /^[${%<|>*&![]/.test(value) || FILE_PATH.test(value) || HCL_REFERENCE.test(value)) return false;
-  if (/^[-+]?[0-9.]+$/.test(value) && !(/^[0-9]+$/.test(value) && PASSWORD_WORD.test(words(name).at(-1) ?? ''))) return false;
-  return byName(name, value);
-}

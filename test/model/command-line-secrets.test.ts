@@ -197,6 +197,10 @@ describe('the secret rules of command lines', () => {
       [['-a', 'Qz7pass9', 'ping'], ['redis-cli'], 'redis-cli -a <password>'],
       [['login', '-u', 'ciuser', '-p', 'Qz7pass9', 'quay.io'], ['podman'], 'podman login -p <password>'],
       [['registry', 'login', '-u', 'ciuser', '-p', 'Qz7pass9'], ['oc'], 'oc registry login -p <password>'],
+      [['registry', 'login', '-u', 'ciuser', '-p', 'Qz7pass9'], ['/usr/bin/helm', '--debug'], 'helm registry login -p <password>'],
+      // an image whose entrypoint is helm (alpine/helm): no command, or a wrapper's, and the args list's `registry login`
+      [['registry', 'login', '-u', 'ciuser', '-p', 'Qz7pass9', 'ghcr.io'], undefined, 'registry login -p <password>'],
+      [['registry', 'login', '-u', 'ciuser', '-p', 'Qz7pass9', 'ghcr.io'], ['/entrypoint.sh'], 'registry login -p <password>'],
       [['curl', '-u', 'ciuser:Qz7pass9', 'https://x'], undefined, 'curl -u <user>:<password>'],
       [['-Bbn', 'ciuser', 'Qz7pass9'], ['htpasswd'], 'htpasswd -nb <user> <password>'],
       [['ciuser/Qz7pass9@ORCL'], ['sqlplus', '-s'], 'sqlplus <user>/<password>@<database>'],

@@ -63,6 +63,15 @@ describe('secret-looking key names', () => {
     expect(isSecretName(name)).toBe(false);
   });
 
+  it("a digest named by its algorithm under a password's, a secret's or a token's hash is the secret (unsalted, it gives the password), under a pin's name no secret", () => {
+    const digest = `sha256:${'9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'}`;
+    expect(['ADMIN_PASSWORD_HASH', 'API_TOKEN_HASH', 'CLIENT_SECRET_HASH', 'DB_PW_HASH'].filter((n) => isSecretSetting(n, digest))).toEqual(
+      ['ADMIN_PASSWORD_HASH', 'API_TOKEN_HASH', 'CLIENT_SECRET_HASH', 'DB_PW_HASH'],
+    );
+    expect(['DISCOVERY_TOKEN_CA_CERT_HASH', 'discovery-token-ca-cert-hash'].filter((n) => isSecretSetting(n, digest))).toEqual([]);
+    expect(detectSecret(`ADMIN_PASSWORD_HASH=${digest}`)?.rule.id).toBe('secret-setting');
+  });
+
   it("a value that is a template's reference or a placeholder holds no secret under any name, but a secret beside one does", () => {
     for (const value of [
       '{{ .password }}',

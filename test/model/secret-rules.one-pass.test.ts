@@ -72,6 +72,22 @@ describe('the secret rules on 8 MiB of text', () => {
         'acl { tokens { agent = "a',
       ],
     ],
+    [
+      "a JSON Web Key's chain, Terraform variables' blocks and config set's prose",
+      [
+        // a candidate's word, so that the screen reads the chain (`"x5c": [` alone is passed over by its first test)
+        '"x5c": [ pass ',
+        // a variable's block read to its end, nested blocks and strings within it
+        'variable "password" {',
+        'variable "password" { validation { ',
+        'variable "password" { x = "{',
+        'variable "password" { default = null ',
+        // prose (a comment, a description's words) before a password's word, on one line of 8 MiB: each read back a bound
+        '# config set token limits\n',
+        'Use config set token limits ',
+        'config set --a b --c d --e f ',
+      ],
+    ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
@@ -91,6 +107,9 @@ describe('the secret rules on 8 MiB of text', () => {
       ['docker login', ' --password-stdin'],
       ['--password-stdin', ' \t<'],
       ['helm', ' --x registry'],
+      // an acl block's `:` or `=` after a run of blanks: each blank read the run again (14.6 s for 64 KiB)
+      ['token acl', ' '],
+      ['acl { tokens', ' \t'],
     ];
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });

@@ -307,6 +307,18 @@ describe("a value's secrets counted, and a path's value masked", () => {
       at('DB_PASSWORD', 'Hunter2pw'),
       at('DB_PASSWORD', null),
     ]).toEqual([true, true, true, true]);
+    // under a name that names a Secret, what is no name as written is a password put in the wrong place, and a number is
+    // hidden too (the schema's hint to quote it would put it in dist/)
+    expect(
+      [
+        at('tlsSecret', 'S3cr3t!Passw0rd'),
+        at('existingSecret', 'hunter2!x'),
+        at('imagePullSecrets', 'Qz7pass9x#'),
+        at('REGISTRY_SECRETS', 31337),
+        at('sshKeys', 'S3cr3t!Passw0rd'),
+      ],
+      'hidden',
+    ).toEqual([true, true, true, true, true]);
   });
 
   it('isSecretKey judges an entry of a command or args list by the flag before it, given the list', () => {

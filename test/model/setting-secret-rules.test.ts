@@ -175,9 +175,17 @@ describe('the secret rules of settings written as text', () => {
         'variable "db_password" {\n  type    = string\n  default = "Hunter2pwX"\n}\n',
         'variable "api_token" { default = "glpat-like-Hunter2pwX" }',
         'variable "admin_pw" {\n  default = 84612379\n}',
+        // after a nested block, braces in its strings too
+        'variable "db_password" {\n  type = string\n  validation {\n    condition     = length(var.db_password) >= 12\n    error_message = "Use 12 characters {or more}."\n  }\n  default = "Hunter2pwX"\n}\n',
+        'variable "db_password" {\n  type = object({ user = string, port = number })\n  default = "Hunter2pwX"\n}\n',
       ],
       [
         'variable "db_password" {\n  type      = string\n  sensitive = true\n}\n',
+        // the language's literals: no default
+        'variable "db_password" { type = string sensitive = true default = null }',
+        'variable "db_password" {\n  sensitive = true\n  default   = false\n}\n',
+        // a default within a nested block is none of the variable's
+        'variable "db_password" {\n  type = object({\n    user = string\n  })\n  default = {\n    user = "Hunter2pwX"\n  }\n}\n',
         'variable "region" {\n  default = "eu-west-1"\n}\nvariable "token_ttl" {\n  default = "1h"\n}\n',
       ],
     );
@@ -189,6 +197,13 @@ describe('the secret rules of settings written as text', () => {
     ])
       expect(detectSecret(text), text).toBeUndefined();
     expect(detectSecret('db_password = "Hunter2pwX"\nregion = "eu-west-1"\n')?.rule.id).toBe('secret-setting');
+    // only in HCL (`name = <reference>`) and in snake_case: elsewhere a password that starts like one
+    expectRule('secret-setting', [
+      'spring.datasource.password=local.Admin99x',
+      'DB_PASSWORD=data.Pass-2024',
+      'password: self.Destruct9',
+      'db_password = local.Admin99x',
+    ]);
   });
 
   it("find a value given to a tool's config set under a secret's name (aws configure set, npm config set, Redis's CONFIG SET), and leave references and other settings alone", () => {
@@ -203,6 +218,15 @@ describe('the secret rules of settings written as text', () => {
         'aws configure set --profile ci aws_secret_access_key Hunter2pwSecret',
         'npm config set --location=project //registry.npmjs.org/:_authToken npm-Hunter2pw',
         'npm config set --global _password Hunter2pw',
+        // every flag and its value before the name
+        'aws configure set --profile ci --region eu-west-1 aws_secret_access_key Hunter2pwSecret',
+        // lower-case passwords: after a tool's name or at a command's start no following word makes a sentence, nor
+        // Redis's upper-case CONFIG SET
+        'redis-cli CONFIG SET requirepass quietlongriver masterauth quietlongriver',
+        'redis-cli -h redis config set requirepass quietlongriver masterauth quietlongriver',
+        'npm config set password correcthorsebatterystaple',
+        'RUN npm config set password correcthorsebatterystaple',
+        'config set requirepass quietlongriver',
       ],
       [
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a CI script writes it
@@ -213,6 +237,8 @@ describe('the secret rules of settings written as text', () => {
         // prose, in a comment or a description
         '# config set token limits\nmodel: gpt',
         'Use config set token limits to cap what each user spends',
+        '// config set password hints for new users',
+        `{"description": "${'Set the spend of each user. '.repeat(12)}Use config set token limits to cap it"}`,
       ],
     );
   });

@@ -1,0 +1,104 @@
+/**
+ * The secret rules of HashiCorp's configuration language (HCL), parts of setting-secret-rules.ts's SETTING_RULES: a
+ * Terraform (OpenTofu) variable's default under a secret's name, a Consul agent's ACL tokens; and the language's
+ * references (`var.db_password`), which are expressions, not values. Pure and synchronous.
+ */
+import { type SecretRule, secretSetting } from './secret-setting.js';
+
+/** How much of a block the HCL rules read, at most: a bound, since a block need not be closed. */
+const BLOCK_CHARS = 2048;
+
+export const TERRAFORM_VARIABLE_RULE: SecretRule = {
+  id: 'terraform-variable',
+  description: 'a Terraform variable\'s default under a secret\'s name (variable "db_password" { default = "..." })',
+  // a module's `variables.tf` (Terraform's or OpenTofu's): the setting's name is the block's label, its value the `default`
+  // (not a variable without one, which the tool asks for); read from each `variable` to its block's end (`topLevel`, nested
+  // blocks and all: `validation { ... }`, `type = object({ ... })`), BLOCK_CHARS at most and never into the next variable
+  pattern: /\bvariable[ \t]+"([A-Za-z_][\w-]*)"[ \t]*\{/g,
+  accept: (_s, m) => {
+    const value = variableDefault(topLevel(m.input, m.index + m[0].length));
+    return value !== undefined && secretSetting(m[1]!, value);
+  },
+  setting: (m) => m[1],
+};
+
+export const CONSUL_TOKEN_RULE: SecretRule = {
+  id: 'consul-token',
+  description: 'a Consul ACL token in an agent\'s tokens block (acl { tokens { agent = "<token>" } })',
+  // a Consul agent's configuration (HCL or JSON): its tokens by their role's name (`agent`, `default`, `initial_management`...),
+  // which no secret's word names, each a UUID (Consul's secret ids are), in the `acl` block (`tokens` its only block); read
+  // from each `acl` to its tokens block's end, 2,048 characters at most each. Not design tokens, `"tokens": {"default":
+  // "#0055ff"}` nor `tokens { default: "<uuid>" }` outside an `acl` block, nor a reference. A `:` or `=` before a block's
+  // `{` is read after the blanks before it, once (`[ \t]*[:=]?[ \t]*` read a run of blanks again from each of its blanks)
+  pattern: /\bacl["']?[ \t]*(?:[:=][ \t]*)?\{[^{}]{0,2048}?\btokens["']?[ \t]*(?:[:=][ \t]*)?\{([^{}]{0,2048})\}/g,
+  accept: (_s, m) => consulToken(m[1]!) !== undefined,
+  setting: (m) => consulToken(m[1]!),
+};
+
+/**
+ * The text of a variable's block that starts at `from` (after its `{`), its nested blocks left out (`{}` in their place)
+ * and its quoted strings kept whole, to the block's `}`: what the block's own attributes say; nothing for a block not
+ * closed before the next variable or within BLOCK_CHARS, nor for one without a `default`.
+ */
+function topLevel(text: string, from: number): string {
+  const ahead = text.slice(from, from + BLOCK_CHARS);
+  // no variable holds another: a block unclosed before the next ends there, so that each is read once
+  const next = ahead.search(NEXT_VARIABLE);
+  const block = next < 0 ? ahead : ahead.slice(0, next);
+  if (!block.includes('default')) return '';
+  let depth = 0;
+  const kept: string[] = [];
+  let start = 0;
+  for (const m of block.matchAll(BLOCK_TOKEN)) {
+    if (m[0] === '{') {
+      if (depth++ === 0) kept.push(block.slice(start, m.index + 1));
+    } else if (m[0] === '}') {
+      if (depth === 0) return kept.join('') + block.slice(start, m.index);
+      if (--depth === 0) start = m.index;
+    }
+  }
+  return '';
+}
+
+/** Where the next variable's block starts. */
+const NEXT_VARIABLE = /\bvariable[ \t]+"/;
+
+/** What a block's depth is read by: a brace, or a quoted string on its line (`"${var.x}"`, `"{or more}"`), skipped whole. */
+const BLOCK_TOKEN = /[{}]|"(?:[^"\\\n]|\\.)*"?/g;
+
+/** A Terraform variable's `default`, quoted or not, in the text of its block. */
+const VARIABLE_DEFAULT = /(?<![\w-])default[ \t]*=[ \t]*(?:"([^"\n]*)"|([^\s"{}[\]]+))/;
+
+/** The language's literals that are no value of a secret: `null` (no default), `true`, `false`. */
+const HCL_LITERAL = /^(?:null|true|false)$/;
+
+/** The default value a Terraform variable's block (its own attributes' text) gives, if it gives one: not a literal nor a reference. */
+function variableDefault(block: string): string | undefined {
+  const m = VARIABLE_DEFAULT.exec(block);
+  const value = m === null ? undefined : (m[1] ?? m[2]!);
+  return value === undefined || (m![2] !== undefined && (HCL_LITERAL.test(value) || HCL_REFERENCE.test(value))) ? undefined : value;
+}
+
+/** A token of a Consul agent's `tokens` block, by its role's name, and the UUID it holds. */
+const CONSUL_TOKEN =
+  /(?<![\w-])["']?(initial_management|master|default|agent|agent_recovery|agent_master|replication|config_file_service_registration|dns)["']?[ \t]*[:=][ \t]*["'][0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}["']/;
+
+/** The name of the first token a Consul agent's `tokens` block (its text) holds (`agent`), if it holds one. */
+const consulToken = (block: string): string | undefined => CONSUL_TOKEN.exec(block)?.[1];
+
+/**
+ * A reference of Terraform's or OpenTofu's language (`var.db_password`, `data.vault_generic_secret.gh.data`,
+ * `local.admin_password`): an expression the tool evaluates, not a value; its names in snake_case, as the language's
+ * style writes them (`local.Admin99x`, `data.Pass-2024` are passwords).
+ */
+const HCL_REFERENCE = /^(?:var|local|data|module|each|self)(?:\.[a-z_][a-z0-9_]*)+$/;
+
+/**
+ * Whether a setting written as text is an HCL attribute given a reference (`db_password = var.db_password`): `=` between
+ * them, the value not quoted (`value`: group 4 of setting-secret-rules.ts's SETTING_TEXT); not `DB_PASSWORD: var.x`.
+ */
+export function isHclReference(m: RegExpMatchArray, value: string | undefined): boolean {
+  if (value === undefined || !HCL_REFERENCE.test(value)) return false;
+  const between = m[0].slice(m[0].indexOf(m[1]!) + m[1]!.length, m[0].length - value.length);
+  return /^["']?[ \t]*=[ \t]*$/.test(between);
+}
