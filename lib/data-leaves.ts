@@ -70,11 +70,10 @@ function deletedBy(prune: Pruning): string {
     case 'kubectl':
       return 'kubectl apply --prune deletes it';
     case 'push':
-      return `${name}, which delivers the stage and prunes, deletes it as soon as the commit syncs`;
-    case 'sync':
-      return `${name}, which delivers the stage ${delivery!.automated ? 'without prune' : 'synced by hand'}, deletes it at a sync with prune (${pruningCommand(prune)})`;
     case 'resume':
-      return `${name}, which delivers the stage and prunes, deletes it once its suspended Kustomization is resumed (${pruningCommand(prune)})`;
+      return `${name}, which delivers the stage and prunes, deletes it ${prunedWhen(prune)}`;
+    case 'sync':
+      return `${name}, which delivers the stage ${delivery!.automated ? 'without prune' : 'synced by hand'}, deletes it ${prunedWhen(prune)}`;
     case 'never':
       return `${name}, which delivers the stage without prune, leaves it in the cluster until it is deleted by hand`;
     case 'kept':

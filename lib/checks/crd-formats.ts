@@ -91,8 +91,10 @@ const FORMATS: ReadonlyMap<string, FormatCheck> = new Map([
 const formatName = (format: string): string => format.replace(/-/g, '');
 
 /** The name under which `format` is checked (registered by addFormats), or undefined when the API server ignores it. */
-export const checkedFormat = (format: unknown): string | undefined =>
-  typeof format === 'string' && FORMATS.has(formatName(format)) ? formatName(format) : undefined;
+export function checkedFormat(format: unknown): string | undefined {
+  const name = typeof format === 'string' ? formatName(format) : undefined;
+  return name !== undefined && FORMATS.has(name) ? name : undefined;
+}
 
 /** What a value of the checked format `name` must be, for messages. */
 export const formatExpected = (name: string): string => FORMATS.get(name)?.expected ?? `format ${name}`;

@@ -243,10 +243,10 @@ interface StageOutput {
  * every input and the stage's directory as recorded), with the warnings recorded with them, as synth
  * prints a kept stage's; else compiled (with the render cache).
  */
-export function stageOutputs(project: Project, stages: readonly string[]): { outputs: StageOutput[]; warnings: readonly Problem[] } {
-  const reuse = reusableStages(project.root, DIST_DIR, project.stages);
+function stageOutputs(project: Project, stages: readonly string[]): { outputs: StageOutput[]; warnings: readonly Problem[] } {
   // every stage kept: no other stage changed, so nothing they take went uncompared (synth/claims-not-checked)
-  if (keepsOutput(reuse) && project.stages.every((s) => reuse.kept.has(s))) {
+  const reuse = reusableStages(project.root, DIST_DIR, project.stages, { allOrNothing: true });
+  if (keepsOutput(reuse)) {
     const outputs = stages.map((stage) => ({ stage, namespace: keptNamespace(project, stage), files: readStageTree(project, stage) }));
     return { outputs, warnings: stages.flatMap((s) => reuse.kept.get(s)!.summary.filter(isPlacedAcrossStages)) };
   }

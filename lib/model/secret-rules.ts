@@ -15,7 +15,8 @@
 import { BoundedMap } from './bounded-map.js';
 import { isSecretName, isSecretSetting, nameVerdict, namesSecretObject, words } from './secret-names.js';
 import { NAME, encodedText, highEntropy, isPlaceholderCredential, oncePerText, randomBase64 } from './secret-shapes.js';
-import { SETTING_RULES, type SecretRule } from './setting-secret-rules.js';
+import { SETTING_RULES } from './setting-secret-rules.js';
+import type { SecretRule } from './secret-setting.js';
 import { URL_RULES, URL_TOKEN_USER } from './url-secret-rules.js';
 import {
   CLIENT_NAME_PARTS,
@@ -43,7 +44,7 @@ export { isFileSource } from './setting-secret-rules.js';
 export { NOT_SECRET_SETTING_HINT, isSecretName, isSecretSetting } from './secret-names.js';
 export { entryName, isSecretAnnotation, isSecretField, isSecretParameter } from './secret-field-names.js';
 
-export type { SecretRule } from './setting-secret-rules.js';
+export type { SecretRule } from './secret-setting.js';
 
 function decodesToCredentials(b64: string): boolean {
   const text = Buffer.from(b64, 'base64').toString('utf8');

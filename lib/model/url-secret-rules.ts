@@ -5,7 +5,7 @@
  * a secret in a query string, and a token as a URL's user. Pure and synchronous.
  */
 import { NAME, REFERENCE, isPlaceholder, isTokenUser, namesOracle } from './secret-shapes.js';
-import { type SecretRule, secretSetting } from './setting-secret-rules.js';
+import { type SecretRule, secretSetting } from './secret-setting.js';
 
 /** The rules of credentials in a URL or a connect string, in the order the table tries them. */
 export const URL_RULES: readonly SecretRule[] = [
