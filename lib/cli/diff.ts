@@ -20,7 +20,7 @@ import {
 } from './delivery-left.js';
 import { ExitCode, type Problem, ProblemsError } from '../errors.js';
 import { andList } from '../model/limits.js';
-import { printProblem, printProblems, useColor } from './print.js';
+import { printProblems } from './print.js';
 import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
 import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
@@ -200,7 +200,7 @@ export const command: Command<Record<string, never>> = {
     if (data) io.stdout.write(`${data}\n`);
     const edge = removed === undefined ? undefined : removedEdgeLine(project, stage);
     if (edge) io.stdout.write(`${edge}\n`);
-    if (notCompared) io.stderr.write(`${printProblem(notCompared, useColor(io))}\n`);
+    if (notCompared) printProblems(io, [notCompared]);
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
     if (compiled) printProblems(io, acrossStagesWarnings(compiled, [stage]));
     if (!compiled || !delivers || notCompared) return ExitCode.ok;

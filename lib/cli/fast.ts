@@ -16,7 +16,7 @@ import { DIST_DIR } from '../synth/disk.js';
 import { ENVIRONMENTS_DIR, forgetCompilerDigests, keepNewDigests } from './digests.js';
 import { unchangedSinceRecorded, type Fingerprint, type StageRecord } from './fingerprint.js';
 import { acquireLock, releaseHeldLocks } from './lock.js';
-import { printProblem, processIo, quietWhenReaderLeaves, useColor, type Io } from './print.js';
+import { printProblems, processIo, quietWhenReaderLeaves, type Io } from './print.js';
 import { reusableStages, type Reuse } from './reuse.js';
 import type { Problem } from '../errors.js';
 
@@ -47,11 +47,9 @@ export function keptReport(stage: string, record: StageRecord): StageReport {
 
 /** Each stage's lines on stdout and its warnings on stderr (a summary per check, or every one with `verbose`). */
 export function printReports(io: Io, reports: readonly StageReport[], verbose = false): void {
-  const color = useColor(io);
   for (const r of reports) {
     io.stdout.write(r.head + r.record.stdout);
-    const problems = verbose && r.verbose ? r.verbose : r.record.summary;
-    if (problems.length) io.stderr.write(problems.map((p) => printProblem(p, color)).join('\n') + '\n');
+    printProblems(io, verbose && r.verbose ? r.verbose : r.record.summary);
   }
 }
 

@@ -13,7 +13,7 @@ import { placedProblems } from '../checks/manifests.js';
 import { describeObject } from '../model/object.js';
 import { EXIT_CODES_HELP, commonOptionsHelp, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { printProblem, printProblems, useColor } from './print.js';
+import { printProblems } from './print.js';
 import {
   DIST_DIR,
   SCHEMA_FILE,
@@ -227,7 +227,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // not planned, and there is one or a stage is delivered: it may not be what the stage files say now
     const deliveryStale =
       !planned && (existsSync(join(root, DIST_DIR, DELIVERY_DIR)) || [...compiled.declarations.values()].some((d) => d.delivered));
-    if (deliveryStale) io.stderr.write(`${printProblem(deliveryNotUpdated(named, noCache), useColor(io))}\n`);
+    if (deliveryStale) printProblems(io, [deliveryNotUpdated(named, noCache)]);
     // when dist/delivery/ was planned, the engines whose directory it no longer has
     const engineGone = planned ? [...engines.keys()].filter((e) => ![...(delivery?.keys() ?? [])].some((p) => p.startsWith(`${e}/`))) : [];
     const unorphaned = planned ? kustomizationsLeaving(applied, delivery) : [];
