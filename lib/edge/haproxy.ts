@@ -1,6 +1,6 @@
 /**
  * haproxy.cfg from an edge plan: global settings (with Debian's admin socket), timeouts and retries,
- * one frontend per declared frontend (TLS offload with `ssl crt`, HTTP -> HTTPS redirect, gzip,
+ * one frontend per declared frontend (TLS offload with `ssl crt`, HTTP -> HTTPS redirect (308), HSTS, gzip,
  * routing on the Host header; on IPv6 too when an edge machine has an IPv6 address), one backend
  * per published Service (every node's address at the Service's node port, checked on the app's
  * readiness path with its probe's Host header, at the node port that reaches the probe's port when
@@ -145,14 +145,32 @@ const familyOf = (plan: EdgePlan): Family => (plan.machines.some((m) => isIP(m.a
 const hostIs = (family: Family, host: string) => `{ ${family.host} -i ${word(host, 'the host')} }`;
 
 /**
+ * The status of the redirect to HTTPS: 308, permanent and keeping the method and body (RFC 9110
+ * 15.4.9). With 301 a client may, and browsers, curl -L and most libraries do, repeat a POST as a GET
+ * without its body: a form or an API call sent over plain HTTP would reach the app as a GET, and be
+ * answered as one (a page, a 404 or a 405) with nothing said of the data lost.
+ */
+const REDIRECT_CODE = 308;
+
+/**
  * The redirect of plain HTTP to HTTPS. `redirect scheme https` keeps the host and drops the port,
  * so the client goes to 443: a frontend whose TLS listener is on another port sends the client
  * there, to the host it asked for (without its port) and the same path and query.
  */
 function redirectToHttps(family: Family, httpsPort: number): string {
-  if (httpsPort === 443) return 'http-request redirect scheme https code 301 unless { ssl_fc }';
+  if (httpsPort === 443) return `http-request redirect scheme https code ${REDIRECT_CODE} unless { ssl_fc }`;
   const port = word(httpsPort, 'the HTTPS port');
-  return `http-request redirect location https://%[${family.host}]:${port}%[pathq] code 301 unless { ssl_fc }`;
+  return `http-request redirect location https://%[${family.host}]:${port}%[pathq] code ${REDIRECT_CODE} unless { ssl_fc }`;
+}
+
+/**
+ * The Strict-Transport-Security header of a frontend's responses over TLS (`hsts`): with
+ * `http-after-response`, HAProxy's own answers (a 503 when every server is down) carry it too,
+ * which `http-response` would leave out. Never over plain HTTP, where browsers ignore it (RFC 6797 8.1).
+ */
+function hstsLine(hsts: NonNullable<EdgeFrontend['hsts']>): string {
+  const value = `max-age=${word(hsts.maxAge, 'the HSTS max-age')}${hsts.includeSubDomains ? '; includeSubDomains' : ''}`;
+  return `http-after-response set-header Strict-Transport-Security "${value}" if { ssl_fc }`;
 }
 
 /**
@@ -171,6 +189,7 @@ function frontend(family: Family, f: EdgeFrontend): string {
     ...binds(family, f.httpPort, ''),
     ...binds(family, f.httpsPort, tls),
     ...(f.redirectHttp ? [redirectToHttps(family, f.httpsPort)] : []),
+    ...(f.hsts ? [hstsLine(f.hsts)] : []),
     // the apps behind see the client and the scheme it used, not the edge: forwardfor appends the
     // client's address to X-Forwarded-For, and X-Forwarded-Proto is always set from the connection,
     // so a client cannot claim HTTPS over plain HTTP

@@ -64,11 +64,22 @@ describe('haproxyConfig', () => {
   });
 
   it.each([
-    [443, '    http-request redirect scheme https code 301 unless { ssl_fc }\n'],
-    [18443, '    http-request redirect location https://%[req.hdr(host),field(1,:)]:18443%[pathq] code 301 unless { ssl_fc }\n'],
+    [443, '    http-request redirect scheme https code 308 unless { ssl_fc }\n'],
+    [18443, '    http-request redirect location https://%[req.hdr(host),field(1,:)]:18443%[pathq] code 308 unless { ssl_fc }\n'],
   ])("redirects plain HTTP to the frontend's httpsPort %i (the host without its port, the path and query kept)", (httpsPort, line) => {
     const text = haproxyConfig({ ...plan, frontends: [{ ...plan.frontends[0], httpPort: 18080, httpsPort, redirectHttp: true }] });
     expect(text).toContain(`    bind :18080\n    bind :${httpsPort} ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1\n${line}`);
+  });
+
+  it.each([
+    [{ maxAge: 31536000, includeSubDomains: false }, 'max-age=31536000'],
+    [{ maxAge: 0, includeSubDomains: true }, 'max-age=0; includeSubDomains'],
+  ])('with hsts %o, sets Strict-Transport-Security to %s on every answer over TLS, after the redirect', (hsts, value) => {
+    const text = haproxyConfig({ ...plan, frontends: [{ ...plan.frontends[0], redirectHttp: true, hsts }] });
+    expect(text).toContain(
+      '    http-request redirect scheme https code 308 unless { ssl_fc }\n' +
+        `    http-after-response set-header Strict-Transport-Security "${value}" if { ssl_fc }\n`,
+    );
   });
 
   it('listens on IPv6 too when an edge machine has an IPv6 address, and reads the host of an IPv6 literal Host header', () => {
@@ -82,7 +93,7 @@ describe('haproxyConfig', () => {
         '    bind :18443 ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1',
         '    bind :::18443 v6only ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1',
         // Host: [fd00::5]:80 is [fd00::5] without its port (field(1,:) would give '[')
-        '    http-request redirect location https://%[req.hdr(host),regsub(:[0-9]+$,)]:18443%[pathq] code 301 unless { ssl_fc }',
+        '    http-request redirect location https://%[req.hdr(host),regsub(:[0-9]+$,)]:18443%[pathq] code 308 unless { ssl_fc }',
       ].join('\n'),
     );
     expect(text).toContain('    use_backend a if { req.hdr(host),regsub(:[0-9]+$,) -i a.example.com }\n');
