@@ -254,16 +254,39 @@ function backend(b: EdgeBackend): string {
   return section(`backend ${word(b.name, 'the backend')}`, lines);
 }
 
-/** The head of the header line that names the edge machines (`haproxyConfig`), read back by `machineAddressesIn`. */
+/** The head of the header line that names the edge machines (`haproxyConfig`), read back by `readHaproxyConfig`. */
 const MACHINES_LINE = '# For the edge machines ';
+/** What follows the machines on that line. */
+const MACHINES_END = ': copy to ';
+
+/** What `readHaproxyConfig` reads back of a haproxy.cfg that `haproxyConfig` wrote. */
+export interface WrittenHaproxyConfig {
+  /** The edge machines its header names (`name (address)`), in its order. */
+  readonly machines: readonly { readonly name: string; readonly address: string }[];
+  /** Its `use_backend` lines, in order: the backend and the host sent to it. */
+  readonly routes: readonly { readonly backend: string; readonly host: string }[];
+  /** Its backends, in order: the Service their comment names, its node port, and the one it is checked at when another. */
+  readonly backends: readonly { readonly name: string; readonly service: string; readonly nodePort: string; readonly checkPort?: string }[];
+}
 
 /**
- * The addresses of the edge machines a haproxy.cfg of `haproxyConfig` was written for, as its header
- * names them (`name (address)`), to tell whether a stage's output in dist/ has an edge machine already.
+ * What a haproxy.cfg of `haproxyConfig` says of its machines, routes and backends, read back from the
+ * lines it writes them on: the one reader of the format, for what a stage's output in dist/ has
+ * (across-stages.ts), what changed between two outputs (changes.ts) and what a removed stage leaves
+ * on its machines (lib/cli/removed-stage.ts). A file of another shape (edited by hand) reads as what
+ * its lines of these shapes say, possibly nothing.
  */
-export function machineAddressesIn(config: string): string[] {
-  const line = config.split('\n', 8).find((l) => l.startsWith(MACHINES_LINE)) ?? '';
-  return [...line.matchAll(/ \(([^()\s]+)\)/g)].map((m) => m[1]!);
+export function readHaproxyConfig(config: string): WrittenHaproxyConfig {
+  // the header's third line; its first lines only, so that a long file is not split whole
+  const header = config.split('\n', 8).find((l) => l.startsWith(MACHINES_LINE)) ?? '';
+  const listed = header.slice(MACHINES_LINE.length, Math.max(0, header.indexOf(MACHINES_END)));
+  return {
+    machines: [...listed.matchAll(/([^\s,()]+) \(([^()\s]+)\)/g)].map((m) => ({ name: m[1]!, address: m[2]! })),
+    routes: [...config.matchAll(/^ {4}use_backend (\S+) if \{ \S+ -i (\S+) \}$/gm)].map((m) => ({ backend: m[1]!, host: m[2]! })),
+    backends: [
+      ...config.matchAll(/^backend (\S+)\n {4}# (Service \S+), node port (\d+) on every node(?:, checked at node port (\d+))?/gm),
+    ].map((m) => ({ name: m[1]!, service: m[2]!, nodePort: m[3]!, ...(m[4] === undefined ? {} : { checkPort: m[4] }) })),
+  };
 }
 
 /**
@@ -275,7 +298,7 @@ export function haproxyConfig(plan: EdgePlan, maxconn = FRONTEND_MAXCONN): strin
   const header = [
     `# ${generatedLine(`${plan.source} (stage ${plan.stage})`)}`,
     '# Change the stage file or the stack, then run: npm run synth',
-    `${MACHINES_LINE}${machines}: copy to ${HAPROXY_CONFIG_PATH}, check with`,
+    `${MACHINES_LINE}${machines}${MACHINES_END}${HAPROXY_CONFIG_PATH}, check with`,
     `# haproxy -c -f ${HAPROXY_CONFIG_PATH}, then systemctl reload haproxy (see the README, "The edge").`,
   ].map(commentText);
   const global = section('global', [

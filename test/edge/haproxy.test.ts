@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { haproxyConfig } from '../../lib/edge/haproxy.js';
+import { haproxyConfig, readHaproxyConfig } from '../../lib/edge/haproxy.js';
+import { floatingAddressIn, keepalivedConfigs } from '../../lib/edge/keepalived.js';
 import type { EdgePlan } from '../../lib/edge/publish.js';
 
 const plan: EdgePlan = {
@@ -142,5 +143,72 @@ describe('the connection limits of haproxy.cfg', () => {
     expect(text).toMatch(/\nglobal\n( {4}.*\n)* {4}maxconn 8200\n/);
     expect(text).toMatch(/\ndefaults\n( {4}.*\n)* {4}maxconn 4096\n/);
     expect(text).toMatch(/\nfrontend stagecraft_monitor\n( {4}.*\n)* {4}maxconn 8\n/);
+  });
+});
+
+describe('readHaproxyConfig and floatingAddressIn, the readers of the generated files', () => {
+  it('read back the machines, routes and backends haproxyConfig wrote, whatever the plan: IPv6 machines, blue/green, drained servers, a check port', () => {
+    const written: EdgePlan = {
+      ...plan,
+      machines: [
+        { name: 'lb1', address: 'fd00::5' },
+        { name: 'lb2', address: 'lb2.example.com' },
+        { name: 'lb3', address: '10.0.0.7' },
+      ],
+      frontends: [
+        {
+          ...plan.frontends[0]!,
+          redirectHttp: true,
+          hsts: { maxAge: 600, includeSubDomains: true },
+          routes: [
+            { host: 'a.example.com', app: 'a', backend: 'a' },
+            { host: 'b.example.com', app: 'b', backend: 'b-green', blueGreen: { live: 'green', idle: 'blue', idleBackend: 'b-blue' } },
+          ],
+        },
+      ],
+      backends: [
+        { ...plan.backends[0]!, healthPath: '/ready', checkPort: 30081, servers: [{ name: 'n1', address: '10.0.0.1', drained: true }] },
+        {
+          name: 'b-blue',
+          service: 'Service lab/b-blue',
+          nodePort: 30091,
+          host: 'b.example.com',
+          servers: [{ name: 'n1', address: '10.0.0.1' }],
+        },
+        {
+          name: 'b-green',
+          service: 'Service lab/b-green',
+          nodePort: 30092,
+          host: 'b.example.com',
+          servers: [{ name: 'n1', address: '10.0.0.1' }],
+        },
+      ],
+    };
+    expect(readHaproxyConfig(haproxyConfig(written))).toEqual({
+      machines: written.machines,
+      routes: [
+        { backend: 'a', host: 'a.example.com' },
+        { backend: 'b-green', host: 'b.example.com' },
+      ],
+      backends: [
+        { name: 'a', service: 'Service lab/a', nodePort: '30080', checkPort: '30081' },
+        { name: 'b-blue', service: 'Service lab/b-blue', nodePort: '30091' },
+        { name: 'b-green', service: 'Service lab/b-green', nodePort: '30092' },
+      ],
+    });
+  });
+
+  it('read nothing of a file of another shape', () => {
+    expect(readHaproxyConfig('global\n    maxconn 10\n')).toEqual({ machines: [], routes: [], backends: [] });
+    expect(floatingAddressIn('global_defs {\n}\n')).toBeUndefined();
+  });
+
+  it("floatingAddressIn reads the address every machine's keepalived.conf moves, with its prefix length, not a peer's", () => {
+    const files = keepalivedConfigs('lab', 'environments/lab.yaml', {
+      machines: { lb1: { address: '10.0.0.5' }, lb2: { address: '10.0.0.6' } },
+      floatingIp: { address: '10.0.0.100/24', interface: 'eth0', routerId: 7 },
+      frontends: {},
+    });
+    expect([...files.values()].map(floatingAddressIn)).toEqual(['10.0.0.100/24', '10.0.0.100/24']);
   });
 });
