@@ -99,7 +99,10 @@ const shown = (c: Claim) => (c.written === undefined ? c.value : `${c.written} (
  * `delivery.cluster`s decide when both are known (`defaultCluster` is the project file's, for a
  * delivered stage that names none): private addresses (10.0.0.1) and host names (kubemaster) are
  * reused from one site to the next, so a node address both name says one cluster only when at least
- * one of their clusters is unknown.
+ * one of their clusters is unknown. Nothing else does: a stage's node addresses are every node of its
+ * cluster (each a server of every backend), and a stage that names neither nodes nor a cluster runs
+ * wherever kubectl's context points, which synthesis cannot know (the API server refuses such a clash
+ * at the second apply); taken as one cluster, every node port reused across clusters would be refused.
  */
 function sharedCluster(a: StageClaims, b: StageClaims, defaultCluster: string | undefined): string | undefined {
   const cluster = (c: StageClaims) => (c.delivered ? (c.cluster ?? defaultCluster) : undefined);

@@ -362,9 +362,26 @@ describe('a node port two stages take', () => {
     expect(thrown).toEqual([expect.stringContaining('on one cluster (both are delivered to cluster nonprod)')]);
   });
 
-  it('is taken by each of two stages on clusters of their own', () => {
+  it('is taken by each of two stages whose nodes share no address, neither delivered: each names every node of its cluster (each a server of every backend)', () => {
     const compiled = compileStages(sources({ blue: stage({}), red: stage({ node: '10.0.1.1', machines: ['10.0.1.5'] }) }));
     expect([...compiled.tree.keys()]).toEqual(['blue', 'red']);
+  });
+
+  /** A stage that says nothing of its cluster: no node address, no delivery (applied where kubectl's context points). */
+  const placeless = `apps:\n  nginx: { replicas: 1, service: { type: NodePort, nodePort: 30080 } }\n`;
+
+  it('is taken by a stage that says nothing of its cluster (no node address, no delivery) and by any other: which cluster it is applied to is not known at synthesis', () => {
+    const compiled = compileStages(sources({ blue: stage({}), red: placeless, green: placeless }));
+    expect([...compiled.tree.keys()]).toEqual(['blue', 'red', 'green']);
+  });
+
+  it('is taken by a stage delivered to a cluster and by one that names node addresses but no delivery (the example dev and lab stages, both at 30080)', () => {
+    const project = {
+      file: 'stagecraft.yaml',
+      text: 'delivery:\n  engine: argocd\n  repository: { url: https://git.example.com/app.git }\n  clusters: { nonprod: { server: "https://10.9.0.1:6443" } }\n',
+    };
+    const compiled = compileStages(sources({ dev: `${placeless}delivery: { cluster: nonprod }\n`, lab: stage({}) }), { project });
+    expect([...compiled.tree.keys()]).toEqual(['dev', 'lab']);
   });
 });
 
