@@ -308,8 +308,11 @@ export function haproxyConfig(plan: EdgePlan, maxconn = FRONTEND_MAXCONN): strin
     'user haproxy',
     'group haproxy',
     // Debian's default config has it, and this file replaces that one: the operator reads the servers'
-    // state there (show stat: is the idle color UP before a switch?) and drains a node (set server)
-    `stats socket ${HAPROXY_ADMIN_SOCKET} mode 660 level admin`,
+    // state there (show stat: is the idle color UP before a switch?) and drains a node (set server);
+    // expose-fd listeners: a reload without systemd (haproxy -x <socket> -sf <old pid>, README) takes the old process's
+    // listening sockets through it, where binding new ones resets the connections waiting in the old ones' queue
+    // (systemd's reload, master-worker, passes them by itself); without it, -x makes the new process exit
+    `stats socket ${HAPROXY_ADMIN_SOCKET} mode 660 level admin expose-fd listeners`,
     'stats timeout 30s',
     // every public frontend's room and the monitor's (FRONTEND_MAXCONN): reached, haproxy would accept on no listener
     `maxconn ${maxconn * plan.frontends.length + MONITOR_MAXCONN}`,

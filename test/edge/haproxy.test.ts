@@ -122,10 +122,10 @@ describe('haproxyConfig', () => {
 });
 
 describe('the global section of haproxy.cfg', () => {
-  it("keeps the admin socket of Debian's default config, which it replaces, so that an operator can see whether a color's servers are UP before a switch", () => {
+  it("keeps the admin socket of Debian's default config, which it replaces, so that an operator can see whether a color's servers are UP before a switch; exposing the listeners to a reload with -x", () => {
     expect(haproxyConfig(plan)).toContain(
       '\nglobal\n    log /dev/log local0\n    chroot /var/lib/haproxy\n    user haproxy\n    group haproxy\n' +
-        '    stats socket /run/haproxy/admin.sock mode 660 level admin\n    stats timeout 30s\n',
+        '    stats socket /run/haproxy/admin.sock mode 660 level admin expose-fd listeners\n    stats timeout 30s\n',
     );
   });
 });
