@@ -153,14 +153,14 @@ const hostIs = (family: Family, host: string) => `{ ${family.host} -i ${word(hos
 const REDIRECT_CODE = 308;
 
 /**
- * The redirect of plain HTTP to HTTPS. `redirect scheme https` keeps the host and drops the port,
- * so the client goes to 443: a frontend whose TLS listener is on another port sends the client
- * there, to the host it asked for (without its port) and the same path and query.
+ * The redirect of plain HTTP to HTTPS: to the host the client asked for without its port, at the
+ * frontend's TLS listener (no port for 443), the same path and query. Not `redirect scheme https`,
+ * which keeps the Host header's port (HAProxy 2.6): a client of a frontend on `httpPort` 8080 sends
+ * `Host: shop.example.com:8080` and was sent to https://shop.example.com:8080/, TLS to the plain listener.
  */
 function redirectToHttps(family: Family, httpsPort: number): string {
-  if (httpsPort === 443) return `http-request redirect scheme https code ${REDIRECT_CODE} unless { ssl_fc }`;
-  const port = word(httpsPort, 'the HTTPS port');
-  return `http-request redirect location https://%[${family.host}]:${port}%[pathq] code ${REDIRECT_CODE} unless { ssl_fc }`;
+  const port = httpsPort === 443 ? '' : `:${word(httpsPort, 'the HTTPS port')}`;
+  return `http-request redirect location https://%[${family.host}]${port}%[pathq] code ${REDIRECT_CODE} unless { ssl_fc }`;
 }
 
 /**

@@ -33,8 +33,8 @@ interface Answer {
   readonly body: string;
 }
 
-/** `method` of `url` with `body`, for host a.example.com, over TLS when the URL says https (the test certificate trusted). */
-const send = (url: string, method: string, body = '') =>
+/** `method` of `url` with `body`, for `host` (the Host header), over TLS when the URL says https (the test certificate trusted). */
+const send = (url: string, method: string, body = '', host = 'a.example.com') =>
   new Promise<Answer>((resolve, reject) => {
     const u = new URL(url);
     const request = u.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -45,7 +45,7 @@ const send = (url: string, method: string, body = '') =>
       method,
       servername: 'a.example.com',
       rejectUnauthorized: false,
-      headers: { host: 'a.example.com', 'content-length': Buffer.byteLength(body) },
+      headers: { host, 'content-length': Buffer.byteLength(body) },
     };
     const req = request(options, (res) => {
       let text = '';
@@ -124,6 +124,15 @@ describe('haproxy running a generated haproxy.cfg with its TLS listener', () => 
     const { httpPort } = await start({ redirectHttp: true, httpsPort: 443 });
     const redirect = await send(`http://a.example.com:${httpPort}/orders`, 'POST', 'quantity=2');
     expect([redirect.status, redirect.headers.location]).toEqual([308, 'https://a.example.com/orders']);
+  }, 20_000);
+
+  it("redirects to https://<host>/ without the port the client's Host header names (a frontend on httpPort 8080), not TLS to the plain listener", async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    const { httpPort } = await start({ redirectHttp: true, httpsPort: 443 });
+    for (const host of ['a.example.com:8080', 'a.example.com:80']) {
+      const redirect = await send(`http://a.example.com:${httpPort}/orders?id=7`, 'GET', '', host);
+      expect([redirect.status, redirect.headers.location]).toEqual([308, 'https://a.example.com/orders?id=7']);
+    }
   }, 20_000);
 
   it('sends no Strict-Transport-Security without hsts', async () => {

@@ -65,7 +65,7 @@ describe('haproxyConfig', () => {
   });
 
   it.each([
-    [443, '    http-request redirect scheme https code 308 unless { ssl_fc }\n'],
+    [443, '    http-request redirect location https://%[req.hdr(host),field(1,:)]%[pathq] code 308 unless { ssl_fc }\n'],
     [18443, '    http-request redirect location https://%[req.hdr(host),field(1,:)]:18443%[pathq] code 308 unless { ssl_fc }\n'],
   ])("redirects plain HTTP to the frontend's httpsPort %i (the host without its port, the path and query kept)", (httpsPort, line) => {
     const text = haproxyConfig({ ...plan, frontends: [{ ...plan.frontends[0], httpPort: 18080, httpsPort, redirectHttp: true }] });
@@ -78,7 +78,7 @@ describe('haproxyConfig', () => {
   ])('with hsts %o, sets Strict-Transport-Security to %s on every answer over TLS, after the redirect', (hsts, value) => {
     const text = haproxyConfig({ ...plan, frontends: [{ ...plan.frontends[0], redirectHttp: true, hsts }] });
     expect(text).toContain(
-      '    http-request redirect scheme https code 308 unless { ssl_fc }\n' +
+      '    http-request redirect location https://%[req.hdr(host),field(1,:)]%[pathq] code 308 unless { ssl_fc }\n' +
         `    http-after-response set-header Strict-Transport-Security "${value}" if { ssl_fc }\n`,
     );
   });
