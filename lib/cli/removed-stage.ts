@@ -3,14 +3,14 @@
  * that its inventory does not say: read from its output's files before a synthesis removes them.
  */
 import { namespaceHoldings } from '../data-leaves.js';
-import { HAPROXY_FILE } from '../edge/haproxy.js';
+import { HAPROXY_FILE, readHaproxyConfig } from '../edge/haproxy.js';
 import { EDGE_DIR } from '../edge/index.js';
 import type { EdgeSettings } from '../edge/settings.js';
 import { andList } from '../model/limits.js';
 import { objectsIn } from '../live-edits.js';
 import { join } from 'node:path';
 import { DIST_DIR, MAX_GENERATED_BYTES, readRegularFile, type DistTree } from '../synth/disk.js';
-import { keepalivedFile } from '../edge/keepalived.js';
+import { floatingAddressIn, keepalivedFile } from '../edge/keepalived.js';
 import { INVENTORY_FILE, parseInventory, type NamespaceHoldings } from '../synth/inventory.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';
 
@@ -64,8 +64,9 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  * it had no edge (or its haproxy.cfg cannot be read). Those machines keep running its haproxy.cfg,
  * which sends its hosts to the node ports of its Services, and keepalived keeps its floating
  * address there: the objects' delete command reaches neither, and the hosts answer 503. Read as
- * lib/edge/haproxy.ts and keepalived.ts write the files (the machines from haproxy.cfg's header,
- * the hosts from its `use_backend` lines, the address from each machine's keepalived file). When
+ * lib/edge/haproxy.ts and keepalived.ts write the files, by their readers (`readHaproxyConfig`: the
+ * machines from haproxy.cfg's header, the hosts from its `use_backend` lines; `floatingAddressIn`:
+ * the address from each machine's keepalived file). When
  * another stage's edge now uses those machines (a stage renamed, `git mv`), its files go there instead.
  */
 export function removedEdgeLine(project: Project, stage: string): string | undefined {
@@ -79,12 +80,10 @@ export function removedEdgeLine(project: Project, stage: string): string | undef
   };
   const haproxy = read(HAPROXY_FILE);
   if (haproxy === undefined) return undefined;
-  const header = /^# For the edge machines (.+): copy to /m.exec(haproxy)?.[1];
-  const machines = [...(header ?? '').matchAll(/([^\s,]+) \(([^)]+)\)/g)].map(([, name, address]) => ({ name, address }));
-  const hosts = [...haproxy.matchAll(/^\s*use_backend \S+ if .* -i (\S+) \}$/gm)].map((m) => m[1]);
-  const floating = [
-    ...new Set(machines.flatMap((m) => /virtual_ipaddress \{\s+(\S+) dev /.exec(read(keepalivedFile(m.name)) ?? '')?.slice(1) ?? [])),
-  ];
+  const { machines, routes } = readHaproxyConfig(haproxy);
+  const header = machines.length ? machines.map((m) => `${m.name} (${m.address})`).join(', ') : undefined;
+  const hosts = routes.map((r) => r.host);
+  const floating = [...new Set(machines.flatMap((m) => floatingAddressIn(read(keepalivedFile(m.name)) ?? '') ?? []))];
   const addresses = new Set(machines.map((m) => m.address));
   const taking = project.stages.filter((s) => {
     try {

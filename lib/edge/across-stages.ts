@@ -31,7 +31,7 @@ import {
 import type { EdgeSettings } from './settings.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { canonicalAddress } from './address.js';
-import { HAPROXY_FILE, machineAddressesIn } from './haproxy.js';
+import { HAPROXY_FILE, readHaproxyConfig } from './haproxy.js';
 import { floatingAddressIn, isKeepalivedFile, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
 
@@ -99,7 +99,10 @@ const shown = (c: Claim) => (c.written === undefined ? c.value : `${c.written} (
  * `delivery.cluster`s decide when both are known (`defaultCluster` is the project file's, for a
  * delivered stage that names none): private addresses (10.0.0.1) and host names (kubemaster) are
  * reused from one site to the next, so a node address both name says one cluster only when at least
- * one of their clusters is unknown.
+ * one of their clusters is unknown. Nothing else does: a stage's node addresses are every node of its
+ * cluster (each a server of every backend), and a stage that names neither nodes nor a cluster runs
+ * wherever kubectl's context points, which synthesis cannot know (the API server refuses such a clash
+ * at the second apply); taken as one cluster, every node port reused across clusters would be refused.
  */
 function sharedCluster(a: StageClaims, b: StageClaims, defaultCluster: string | undefined): string | undefined {
   const cluster = (c: StageClaims) => (c.delivered ? (c.cluster ?? defaultCluster) : undefined);
@@ -289,27 +292,24 @@ export interface CompiledOutput {
 function heldInOutput(compiled: CompiledOutput | undefined, claim: Claim): Holding {
   const read = compiled?.readOutput;
   if (claim.file === undefined || read === undefined) return 'new';
-  const inventory = read(INVENTORY_FILE);
-  // a floating IP is in every machine's keepalived.conf: any of those the output has (its inventory lists them), since a
-  // machine added since, sorting first, has none there yet
-  const files = isKeepalivedPath(claim.file) ? [claim.file, ...keepalivedFilesIn(inventory ?? '')] : [claim.file];
+  // a floating IP is in every machine's keepalived.conf: any of those the output has (of the machines its haproxy.cfg
+  // names), since a machine added since, sorting first, has none there yet
+  const files = isKeepalivedPath(claim.file) ? [...new Set([claim.file, ...keepalivedPathsOf(read)])] : [claim.file];
   const takes = (file: string) => {
     const text = read(file);
     return text !== undefined && outputTakes(file, text, claim);
   };
   if (!files.some(takes)) return 'new';
-  return writtenFrom(inventory, compiled!.text) ? 'held' : 'moved';
+  return writtenFrom(read(INVENTORY_FILE), compiled!.text) ? 'held' : 'moved';
 }
 
+/** The path of `file` in a stage's output, under the edge's directory. */
+const edgePath = (file: string) => `${EDGE_DIR}/${file}`;
 /** Whether `path`, a file of `dist/<stage>/`, is a machine's keepalived.conf. */
 const isKeepalivedPath = (path: string) => path.startsWith(`${EDGE_DIR}/`) && isKeepalivedFile(path.slice(EDGE_DIR.length + 1));
-
-/** The keepalived.conf files an inventory's `edge files:` lists (lib/synth/inventory.ts: `<digest> <path>`). */
-const keepalivedFilesIn = (inventory: string): string[] =>
-  inventory.split('\n').flatMap((line) => {
-    const path = line.slice(line.indexOf(' ') + 1);
-    return line.startsWith('sha256:') && isKeepalivedPath(path) ? [path] : [];
-  });
+/** The keepalived.conf files of the machines an output's haproxy.cfg names (`readHaproxyConfig`), which the same synthesis wrote. */
+const keepalivedPathsOf = (read: (file: string) => string | undefined): string[] =>
+  readHaproxyConfig(read(edgePath(HAPROXY_FILE)) ?? '').machines.map((m) => edgePath(keepalivedFile(m.name)));
 
 /**
  * Whether `text`, file `file` of a stage's output, takes `claim`: a node port, when its Service there
@@ -317,7 +317,9 @@ const keepalivedFilesIn = (inventory: string): string[] =>
  */
 function outputTakes(file: string, text: string, claim: Claim): boolean {
   if (claim.object === undefined) {
-    const addresses = file.endsWith(HAPROXY_FILE) ? machineAddressesIn(text) : [floatingAddressIn(text) ?? ''];
+    const addresses = file.endsWith(HAPROXY_FILE)
+      ? readHaproxyConfig(text).machines.map((m) => m.address)
+      : [floatingAddressIn(text)?.split('/')[0] ?? ''];
     return addresses.some((a) => canonicalAddress(a) === claim.value);
   }
   try {
@@ -327,6 +329,21 @@ function outputTakes(file: string, text: string, claim: Claim): boolean {
     // an output that does not parse takes nothing that can be told
     return false;
   }
+}
+
+/**
+ * `compiled` whose output is read once per file: each claim of a stage asks its inventory, and each
+ * machine's its haproxy.cfg (its Services' files are read once by `outputTakes` either way).
+ */
+function readOnce(compiled: CompiledOutput | undefined): CompiledOutput | undefined {
+  const read = compiled?.readOutput;
+  if (!read) return compiled;
+  const texts = new Map<string, string | undefined>();
+  const readOutput = (file: string) => {
+    if (!texts.has(file)) texts.set(file, read(file));
+    return texts.get(file);
+  };
+  return { ...compiled, readOutput };
 }
 
 /** Whether an output's inventory (its text) says it was written from the stage file whose text is `text` (its `source:` line, lib/synth/inventory.ts). */
@@ -371,6 +388,11 @@ export function claimProblems(
     else unchecked.push(s);
   }
   stages.sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || (a < b ? -1 : a > b ? 1 : 0));
-  const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(output(stage), claim) : 'held');
+  const outputs = new Map<string, CompiledOutput | undefined>();
+  const outputOnce = (stage: string) => {
+    if (!outputs.has(stage)) outputs.set(stage, readOnce(output(stage)));
+    return outputs.get(stage);
+  };
+  const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(outputOnce(stage), claim) : 'held');
   return { problems: crossStageProblems(stages, defaultCluster, held), warnings: machineNameWarnings(stages), unchecked };
 }

@@ -4,7 +4,7 @@
  * under a backend taking traffic, also as a warning of synth (lib/compile-stage.ts); and what the
  * operator does at the edge after a switch. Pure.
  */
-import { HAPROXY_ADMIN_SOCKET, HAPROXY_FILE } from './haproxy.js';
+import { HAPROXY_ADMIN_SOCKET, HAPROXY_FILE, readHaproxyConfig } from './haproxy.js';
 import { EDGE_DIR, type StageEdge } from './index.js';
 import type { EdgeSettings } from './settings.js';
 import type { EdgeProblem } from './publish.js';
@@ -38,14 +38,12 @@ interface BackendPorts {
   readonly checkPort: string;
 }
 
-/** The backends of a haproxy.cfg (as haproxy.ts writes them), by name, and the hosts each one takes (use_backend). */
+/** The backends of a haproxy.cfg (as haproxy.ts writes them, `readHaproxyConfig`), by name, and the hosts each one takes (use_backend). */
 function backendsOf(config: string): { ports: Map<string, BackendPorts>; hosts: Map<string, string[]> } {
-  const ports = new Map<string, BackendPorts>();
+  const { routes, backends } = readHaproxyConfig(config);
   const hosts = new Map<string, string[]>();
-  for (const m of config.matchAll(/^ {4}use_backend (\S+) if \{ \S+ -i (\S+) \}$/gm))
-    hosts.set(m[1]!, [...(hosts.get(m[1]!) ?? []), m[2]!]);
-  for (const m of config.matchAll(/^backend (\S+)\n {4}# (Service \S+), node port (\d+) on every node(?:, checked at node port (\d+))?/gm))
-    ports.set(m[1]!, { service: m[2]!, nodePort: m[3]!, checkPort: m[4] ?? m[3]! });
+  for (const r of routes) hosts.set(r.backend, [...(hosts.get(r.backend) ?? []), r.host]);
+  const ports = new Map(backends.map((b) => [b.name, { service: b.service, nodePort: b.nodePort, checkPort: b.checkPort ?? b.nodePort }]));
   return { ports, hosts };
 }
 

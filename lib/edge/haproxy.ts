@@ -1,6 +1,6 @@
 /**
  * haproxy.cfg from an edge plan: global settings (with Debian's admin socket), timeouts and retries,
- * one frontend per declared frontend (TLS offload with `ssl crt`, HTTP -> HTTPS redirect, gzip,
+ * one frontend per declared frontend (TLS offload with `ssl crt`, HTTP -> HTTPS redirect (308), HSTS, gzip,
  * routing on the Host header; on IPv6 too when an edge machine has an IPv6 address), one backend
  * per published Service (every node's address at the Service's node port, checked on the app's
  * readiness path with its probe's Host header, at the node port that reaches the probe's port when
@@ -145,14 +145,32 @@ const familyOf = (plan: EdgePlan): Family => (plan.machines.some((m) => isIP(m.a
 const hostIs = (family: Family, host: string) => `{ ${family.host} -i ${word(host, 'the host')} }`;
 
 /**
- * The redirect of plain HTTP to HTTPS. `redirect scheme https` keeps the host and drops the port,
- * so the client goes to 443: a frontend whose TLS listener is on another port sends the client
- * there, to the host it asked for (without its port) and the same path and query.
+ * The status of the redirect to HTTPS: 308, permanent and keeping the method and body (RFC 9110
+ * 15.4.9). With 301 a client may, and browsers, curl -L and most libraries do, repeat a POST as a GET
+ * without its body: a form or an API call sent over plain HTTP would reach the app as a GET, and be
+ * answered as one (a page, a 404 or a 405) with nothing said of the data lost.
+ */
+const REDIRECT_CODE = 308;
+
+/**
+ * The redirect of plain HTTP to HTTPS: to the host the client asked for without its port, at the
+ * frontend's TLS listener (no port for 443), the same path and query. Not `redirect scheme https`,
+ * which keeps the Host header's port (HAProxy 2.6): a client of a frontend on `httpPort` 8080 sends
+ * `Host: shop.example.com:8080` and was sent to https://shop.example.com:8080/, TLS to the plain listener.
  */
 function redirectToHttps(family: Family, httpsPort: number): string {
-  if (httpsPort === 443) return 'http-request redirect scheme https code 301 unless { ssl_fc }';
-  const port = word(httpsPort, 'the HTTPS port');
-  return `http-request redirect location https://%[${family.host}]:${port}%[pathq] code 301 unless { ssl_fc }`;
+  const port = httpsPort === 443 ? '' : `:${word(httpsPort, 'the HTTPS port')}`;
+  return `http-request redirect location https://%[${family.host}]${port}%[pathq] code ${REDIRECT_CODE} unless { ssl_fc }`;
+}
+
+/**
+ * The Strict-Transport-Security header of a frontend's responses over TLS (`hsts`): with
+ * `http-after-response`, HAProxy's own answers (a 503 when every server is down) carry it too,
+ * which `http-response` would leave out. Never over plain HTTP, where browsers ignore it (RFC 6797 8.1).
+ */
+function hstsLine(hsts: NonNullable<EdgeFrontend['hsts']>): string {
+  const value = `max-age=${word(hsts.maxAge, 'the HSTS max-age')}${hsts.includeSubDomains ? '; includeSubDomains' : ''}`;
+  return `http-after-response set-header Strict-Transport-Security "${value}" if { ssl_fc }`;
 }
 
 /**
@@ -171,6 +189,7 @@ function frontend(family: Family, f: EdgeFrontend): string {
     ...binds(family, f.httpPort, ''),
     ...binds(family, f.httpsPort, tls),
     ...(f.redirectHttp ? [redirectToHttps(family, f.httpsPort)] : []),
+    ...(f.hsts ? [hstsLine(f.hsts)] : []),
     // the apps behind see the client and the scheme it used, not the edge: forwardfor appends the
     // client's address to X-Forwarded-For, and X-Forwarded-Proto is always set from the connection,
     // so a client cannot claim HTTPS over plain HTTP
@@ -235,16 +254,39 @@ function backend(b: EdgeBackend): string {
   return section(`backend ${word(b.name, 'the backend')}`, lines);
 }
 
-/** The head of the header line that names the edge machines (`haproxyConfig`), read back by `machineAddressesIn`. */
+/** The head of the header line that names the edge machines (`haproxyConfig`), read back by `readHaproxyConfig`. */
 const MACHINES_LINE = '# For the edge machines ';
+/** What follows the machines on that line. */
+const MACHINES_END = ': copy to ';
+
+/** What `readHaproxyConfig` reads back of a haproxy.cfg that `haproxyConfig` wrote. */
+export interface WrittenHaproxyConfig {
+  /** The edge machines its header names (`name (address)`), in its order. */
+  readonly machines: readonly { readonly name: string; readonly address: string }[];
+  /** Its `use_backend` lines, in order: the backend and the host sent to it. */
+  readonly routes: readonly { readonly backend: string; readonly host: string }[];
+  /** Its backends, in order: the Service their comment names, its node port, and the one it is checked at when another. */
+  readonly backends: readonly { readonly name: string; readonly service: string; readonly nodePort: string; readonly checkPort?: string }[];
+}
 
 /**
- * The addresses of the edge machines a haproxy.cfg of `haproxyConfig` was written for, as its header
- * names them (`name (address)`), to tell whether a stage's output in dist/ has an edge machine already.
+ * What a haproxy.cfg of `haproxyConfig` says of its machines, routes and backends, read back from the
+ * lines it writes them on: the one reader of the format, for what a stage's output in dist/ has
+ * (across-stages.ts), what changed between two outputs (changes.ts) and what a removed stage leaves
+ * on its machines (lib/cli/removed-stage.ts). A file of another shape (edited by hand) reads as what
+ * its lines of these shapes say, possibly nothing.
  */
-export function machineAddressesIn(config: string): string[] {
-  const line = config.split('\n', 8).find((l) => l.startsWith(MACHINES_LINE)) ?? '';
-  return [...line.matchAll(/ \(([^()\s]+)\)/g)].map((m) => m[1]!);
+export function readHaproxyConfig(config: string): WrittenHaproxyConfig {
+  // the header's third line; its first lines only, so that a long file is not split whole
+  const header = config.split('\n', 8).find((l) => l.startsWith(MACHINES_LINE)) ?? '';
+  const listed = header.slice(MACHINES_LINE.length, Math.max(0, header.indexOf(MACHINES_END)));
+  return {
+    machines: [...listed.matchAll(/([^\s,()]+) \(([^()\s]+)\)/g)].map((m) => ({ name: m[1]!, address: m[2]! })),
+    routes: [...config.matchAll(/^ {4}use_backend (\S+) if \{ \S+ -i (\S+) \}$/gm)].map((m) => ({ backend: m[1]!, host: m[2]! })),
+    backends: [
+      ...config.matchAll(/^backend (\S+)\n {4}# (Service \S+), node port (\d+) on every node(?:, checked at node port (\d+))?/gm),
+    ].map((m) => ({ name: m[1]!, service: m[2]!, nodePort: m[3]!, ...(m[4] === undefined ? {} : { checkPort: m[4] }) })),
+  };
 }
 
 /**
@@ -256,7 +298,7 @@ export function haproxyConfig(plan: EdgePlan, maxconn = FRONTEND_MAXCONN): strin
   const header = [
     `# ${generatedLine(`${plan.source} (stage ${plan.stage})`)}`,
     '# Change the stage file or the stack, then run: npm run synth',
-    `${MACHINES_LINE}${machines}: copy to ${HAPROXY_CONFIG_PATH}, check with`,
+    `${MACHINES_LINE}${machines}${MACHINES_END}${HAPROXY_CONFIG_PATH}, check with`,
     `# haproxy -c -f ${HAPROXY_CONFIG_PATH}, then systemctl reload haproxy (see the README, "The edge").`,
   ].map(commentText);
   const global = section('global', [
@@ -266,8 +308,11 @@ export function haproxyConfig(plan: EdgePlan, maxconn = FRONTEND_MAXCONN): strin
     'user haproxy',
     'group haproxy',
     // Debian's default config has it, and this file replaces that one: the operator reads the servers'
-    // state there (show stat: is the idle color UP before a switch?) and drains a node (set server)
-    `stats socket ${HAPROXY_ADMIN_SOCKET} mode 660 level admin`,
+    // state there (show stat: is the idle color UP before a switch?) and drains a node (set server);
+    // expose-fd listeners: a reload without systemd (haproxy -x <socket> -sf <old pid>, README) takes the old process's
+    // listening sockets through it, where binding new ones resets the connections waiting in the old ones' queue
+    // (systemd's reload, master-worker, passes them by itself); without it, -x makes the new process exit
+    `stats socket ${HAPROXY_ADMIN_SOCKET} mode 660 level admin expose-fd listeners`,
     'stats timeout 30s',
     // every public frontend's room and the monitor's (FRONTEND_MAXCONN): reached, haproxy would accept on no listener
     `maxconn ${maxconn * plan.frontends.length + MONITOR_MAXCONN}`,

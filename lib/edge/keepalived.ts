@@ -15,10 +15,12 @@ export const keepalivedFile = (machine: string) => `keepalived-${machine}.conf`;
 export const isKeepalivedFile = (file: string): boolean => /^keepalived-[^/\s]+\.conf$/.test(file);
 
 /**
- * The floating address (without its prefix length) a keepalived.conf of `keepalivedConfigs` moves, as
- * its `virtual_ipaddress` block says, to tell whether a stage's output in dist/ has it already.
+ * The floating address a keepalived.conf of `keepalivedConfigs` moves, with its prefix length
+ * (`10.0.0.100/24`), as its `virtual_ipaddress` block says: the one reader of the format, to tell
+ * whether a stage's output in dist/ has it already (across-stages.ts) and what a removed stage
+ * leaves on its machines (lib/cli/removed-stage.ts).
  */
-export const floatingAddressIn = (config: string): string | undefined => /^ {8}(\S+)\/\d+ dev /m.exec(config)?.[1];
+export const floatingAddressIn = (config: string): string | undefined => /^ {4}virtual_ipaddress \{\n {8}(\S+) dev /m.exec(config)?.[1];
 
 /** Where the file goes on the machine (Debian's keepalived package reads it from there). */
 export const KEEPALIVED_CONFIG_PATH = '/etc/keepalived/keepalived.conf';

@@ -81,6 +81,8 @@ export interface EdgeFrontend {
   readonly httpsPort: number;
   readonly certificates: readonly string[];
   readonly redirectHttp: boolean;
+  /** The Strict-Transport-Security header its TLS responses carry (`edge.frontends.<name>.hsts`). @default - none */
+  readonly hsts?: { readonly maxAge: number; readonly includeSubDomains: boolean };
   readonly gzip: boolean;
   /** Sorted by host. */
   readonly routes: readonly EdgeRoute[];
@@ -339,6 +341,9 @@ export function planEdge(
       httpsPort: f.httpsPort ?? FRONTEND_DEFAULTS.httpsPort,
       certificates: f.certificates,
       redirectHttp: f.redirectHttp ?? FRONTEND_DEFAULTS.redirectHttp,
+      ...(f.hsts
+        ? { hsts: { maxAge: f.hsts.maxAge, includeSubDomains: f.hsts.includeSubDomains ?? FRONTEND_DEFAULTS.includeSubDomains } }
+        : {}),
       gzip: f.gzip ?? FRONTEND_DEFAULTS.gzip,
       routes: routes.sort((a, b) => (a.host < b.host ? -1 : 1)),
     });

@@ -7,6 +7,8 @@ import { PortNumber, Settings, Type, type Static, Mapping } from '../config/type
 
 /** A host name such as nginx.traininglab.com (at least two labels, lowercase). */
 export const HOST_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$';
+/** The largest `hsts.maxAge`: browsers read max-age as a signed 32-bit number of seconds at most. */
+const HSTS_MAX_AGE_LIMIT = 2 ** 31 - 1;
 /** A name HAProxy accepts for a frontend or a machine, and that reads well in its logs. */
 const EDGE_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 
@@ -30,7 +32,35 @@ const Frontend = Settings(
           'PEM files on the edge machine, each holding a certificate, its chain and its key (HAProxy picks one by SNI); the frontend offloads TLS with them.',
       },
     ),
-    redirectHttp: Type.Optional(Type.Boolean({ description: 'Answer plain HTTP with a redirect to HTTPS. @default true' })),
+    redirectHttp: Type.Optional(
+      Type.Boolean({
+        description:
+          'Answer plain HTTP with a permanent redirect to HTTPS (308: the client repeats the method and body, a POST stays a POST). @default true',
+      }),
+    ),
+    hsts: Type.Optional(
+      Settings(
+        {
+          maxAge: Type.Integer({
+            minimum: 0,
+            maximum: HSTS_MAX_AGE_LIMIT,
+            expected: 'a number of seconds, such as 31536000 (a year); 0 tells browsers to forget it',
+            description:
+              'How long a browser that saw the header goes to HTTPS by itself for these hosts, in seconds; 0 withdraws it (serve it a while before removing hsts:).',
+          }),
+          includeSubDomains: Type.Optional(
+            Type.Boolean({
+              description:
+                'Whether the browser does so for every subdomain of the host too, which then must all serve HTTPS. @default false',
+            }),
+          ),
+        },
+        {
+          description:
+            "Strict-Transport-Security on every response over TLS (the app's and HAProxy's own): the browser then never asks over plain HTTP, until maxAge has passed; opt-in, since it cannot be taken back from a browser before then. @default - none",
+        },
+      ),
+    ),
     gzip: Type.Optional(Type.Boolean({ description: 'Compress text responses (HTML, CSS, JavaScript, JSON) with gzip. @default false' })),
     httpsPort: Type.Optional(PortNumber({ description: 'Port of the TLS listener. @default 443' })),
     httpPort: Type.Optional(PortNumber({ description: 'Port of the plain HTTP listener. @default 80' })),
@@ -89,7 +119,7 @@ export type EdgeSettings = Static<typeof edgeSettings>;
 export type FrontendSettings = Static<typeof Frontend>;
 
 /** Defaults of a frontend, resolved once. */
-export const FRONTEND_DEFAULTS = { redirectHttp: true, gzip: false, httpsPort: 443, httpPort: 80 } as const;
+export const FRONTEND_DEFAULTS = { redirectHttp: true, gzip: false, httpsPort: 443, httpPort: 80, includeSubDomains: false } as const;
 
 /**
  * keepalived's priority of the first edge machine by name; each next one is lower (keepalived.ts),

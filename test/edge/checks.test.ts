@@ -30,6 +30,20 @@ function stage({
 }
 
 describe('the edge checks', () => {
+  it("write a frontend's hsts (includeSubDomains false unless said) and no Strict-Transport-Security without it", () => {
+    const config = (more: string) => compileEdge(stage({ more })).files.get('edge/haproxy.cfg')!;
+    expect(config('      hsts: { maxAge: 600 }')).toContain(
+      '    http-after-response set-header Strict-Transport-Security "max-age=600" if { ssl_fc }\n',
+    );
+    expect(config('')).not.toContain('Strict-Transport-Security');
+  });
+
+  it('refuse an hsts maxAge that is not a number of seconds, at its place', () => {
+    expect(edgeProblems(stage({ more: '      hsts: { maxAge: -1 }' }))[0]).toBe(
+      'environments/edge.yaml:10:23: edge.frontends.web.hsts.maxAge must be a number of seconds, such as 31536000 (a year); 0 tells browsers to forget it (found -1)',
+    );
+  });
+
   it('accept a well-formed edge and write edge/haproxy.cfg outside the kustomization, listed in the inventory', () => {
     const { files, warnings } = compileEdge(stage());
     expect(warnings).toEqual([]);

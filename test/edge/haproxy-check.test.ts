@@ -111,7 +111,7 @@ apps:
     expectAccepted(config, 'plain-words.cfg');
   });
 
-  it('accepts a frontend on other ports that redirects plain HTTP to its own httpsPort', () => {
+  it('accepts a frontend on other ports that redirects plain HTTP to its own httpsPort, with HSTS', () => {
     const { files } = compileEdge(`
 nodes:
   a: { address: 10.0.0.1 }
@@ -122,12 +122,16 @@ edge:
       certificates: [/etc/haproxy/certs/a.pem]
       httpPort: 18080
       httpsPort: 18443
+      hsts: { maxAge: 31536000, includeSubDomains: true }
       hosts: { one.example.com: nginx }
 apps:
   nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }
 `);
     const config = files.get('edge/haproxy.cfg')!;
-    expect(config).toContain(':18443%[pathq] code 301 unless { ssl_fc }\n');
+    expect(config).toContain(':18443%[pathq] code 308 unless { ssl_fc }\n');
+    expect(config).toContain(
+      '    http-after-response set-header Strict-Transport-Security "max-age=31536000; includeSubDomains" if { ssl_fc }\n',
+    );
     expect(config).not.toContain('redirect scheme');
     expectAccepted(config, 'other-ports.cfg');
   });

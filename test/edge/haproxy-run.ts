@@ -105,7 +105,8 @@ export const planOf = (nodePort: number, { drainN2 = false } = {}): EdgePlan => 
 let current: string | undefined;
 /** The directory of this test file's configs and admin socket. */
 export const runDir = () => (current ??= mkdtempSync(join(tmpdir(), 'stagecraft-haproxy-run-')));
-const socket = () => join(runDir(), 'admin.sock');
+/** The admin socket of the configs `runnable` gives (`stats socket`), in this test's directory. */
+export const socket = () => join(runDir(), 'admin.sock');
 
 /**
  * The generated haproxy.cfg of `planOf(nodePort)` as this user runs it: without root's chroot, syslog

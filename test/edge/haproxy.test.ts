@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { haproxyConfig } from '../../lib/edge/haproxy.js';
+import { haproxyConfig, readHaproxyConfig } from '../../lib/edge/haproxy.js';
+import { floatingAddressIn, keepalivedConfigs } from '../../lib/edge/keepalived.js';
 import type { EdgePlan } from '../../lib/edge/publish.js';
 
 const plan: EdgePlan = {
@@ -64,11 +65,22 @@ describe('haproxyConfig', () => {
   });
 
   it.each([
-    [443, '    http-request redirect scheme https code 301 unless { ssl_fc }\n'],
-    [18443, '    http-request redirect location https://%[req.hdr(host),field(1,:)]:18443%[pathq] code 301 unless { ssl_fc }\n'],
+    [443, '    http-request redirect location https://%[req.hdr(host),field(1,:)]%[pathq] code 308 unless { ssl_fc }\n'],
+    [18443, '    http-request redirect location https://%[req.hdr(host),field(1,:)]:18443%[pathq] code 308 unless { ssl_fc }\n'],
   ])("redirects plain HTTP to the frontend's httpsPort %i (the host without its port, the path and query kept)", (httpsPort, line) => {
     const text = haproxyConfig({ ...plan, frontends: [{ ...plan.frontends[0], httpPort: 18080, httpsPort, redirectHttp: true }] });
     expect(text).toContain(`    bind :18080\n    bind :${httpsPort} ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1\n${line}`);
+  });
+
+  it.each([
+    [{ maxAge: 31536000, includeSubDomains: false }, 'max-age=31536000'],
+    [{ maxAge: 0, includeSubDomains: true }, 'max-age=0; includeSubDomains'],
+  ])('with hsts %o, sets Strict-Transport-Security to %s on every answer over TLS, after the redirect', (hsts, value) => {
+    const text = haproxyConfig({ ...plan, frontends: [{ ...plan.frontends[0], redirectHttp: true, hsts }] });
+    expect(text).toContain(
+      '    http-request redirect location https://%[req.hdr(host),field(1,:)]%[pathq] code 308 unless { ssl_fc }\n' +
+        `    http-after-response set-header Strict-Transport-Security "${value}" if { ssl_fc }\n`,
+    );
   });
 
   it('listens on IPv6 too when an edge machine has an IPv6 address, and reads the host of an IPv6 literal Host header', () => {
@@ -82,7 +94,7 @@ describe('haproxyConfig', () => {
         '    bind :18443 ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1',
         '    bind :::18443 v6only ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1',
         // Host: [fd00::5]:80 is [fd00::5] without its port (field(1,:) would give '[')
-        '    http-request redirect location https://%[req.hdr(host),regsub(:[0-9]+$,)]:18443%[pathq] code 301 unless { ssl_fc }',
+        '    http-request redirect location https://%[req.hdr(host),regsub(:[0-9]+$,)]:18443%[pathq] code 308 unless { ssl_fc }',
       ].join('\n'),
     );
     expect(text).toContain('    use_backend a if { req.hdr(host),regsub(:[0-9]+$,) -i a.example.com }\n');
@@ -110,10 +122,10 @@ describe('haproxyConfig', () => {
 });
 
 describe('the global section of haproxy.cfg', () => {
-  it("keeps the admin socket of Debian's default config, which it replaces, so that an operator can see whether a color's servers are UP before a switch", () => {
+  it("keeps the admin socket of Debian's default config, which it replaces, so that an operator can see whether a color's servers are UP before a switch; exposing the listeners to a reload with -x", () => {
     expect(haproxyConfig(plan)).toContain(
       '\nglobal\n    log /dev/log local0\n    chroot /var/lib/haproxy\n    user haproxy\n    group haproxy\n' +
-        '    stats socket /run/haproxy/admin.sock mode 660 level admin\n    stats timeout 30s\n',
+        '    stats socket /run/haproxy/admin.sock mode 660 level admin expose-fd listeners\n    stats timeout 30s\n',
     );
   });
 });
@@ -131,5 +143,72 @@ describe('the connection limits of haproxy.cfg', () => {
     expect(text).toMatch(/\nglobal\n( {4}.*\n)* {4}maxconn 8200\n/);
     expect(text).toMatch(/\ndefaults\n( {4}.*\n)* {4}maxconn 4096\n/);
     expect(text).toMatch(/\nfrontend stagecraft_monitor\n( {4}.*\n)* {4}maxconn 8\n/);
+  });
+});
+
+describe('readHaproxyConfig and floatingAddressIn, the readers of the generated files', () => {
+  it('read back the machines, routes and backends haproxyConfig wrote, whatever the plan: IPv6 machines, blue/green, drained servers, a check port', () => {
+    const written: EdgePlan = {
+      ...plan,
+      machines: [
+        { name: 'lb1', address: 'fd00::5' },
+        { name: 'lb2', address: 'lb2.example.com' },
+        { name: 'lb3', address: '10.0.0.7' },
+      ],
+      frontends: [
+        {
+          ...plan.frontends[0]!,
+          redirectHttp: true,
+          hsts: { maxAge: 600, includeSubDomains: true },
+          routes: [
+            { host: 'a.example.com', app: 'a', backend: 'a' },
+            { host: 'b.example.com', app: 'b', backend: 'b-green', blueGreen: { live: 'green', idle: 'blue', idleBackend: 'b-blue' } },
+          ],
+        },
+      ],
+      backends: [
+        { ...plan.backends[0]!, healthPath: '/ready', checkPort: 30081, servers: [{ name: 'n1', address: '10.0.0.1', drained: true }] },
+        {
+          name: 'b-blue',
+          service: 'Service lab/b-blue',
+          nodePort: 30091,
+          host: 'b.example.com',
+          servers: [{ name: 'n1', address: '10.0.0.1' }],
+        },
+        {
+          name: 'b-green',
+          service: 'Service lab/b-green',
+          nodePort: 30092,
+          host: 'b.example.com',
+          servers: [{ name: 'n1', address: '10.0.0.1' }],
+        },
+      ],
+    };
+    expect(readHaproxyConfig(haproxyConfig(written))).toEqual({
+      machines: written.machines,
+      routes: [
+        { backend: 'a', host: 'a.example.com' },
+        { backend: 'b-green', host: 'b.example.com' },
+      ],
+      backends: [
+        { name: 'a', service: 'Service lab/a', nodePort: '30080', checkPort: '30081' },
+        { name: 'b-blue', service: 'Service lab/b-blue', nodePort: '30091' },
+        { name: 'b-green', service: 'Service lab/b-green', nodePort: '30092' },
+      ],
+    });
+  });
+
+  it('read nothing of a file of another shape', () => {
+    expect(readHaproxyConfig('global\n    maxconn 10\n')).toEqual({ machines: [], routes: [], backends: [] });
+    expect(floatingAddressIn('global_defs {\n}\n')).toBeUndefined();
+  });
+
+  it("floatingAddressIn reads the address every machine's keepalived.conf moves, with its prefix length, not a peer's", () => {
+    const files = keepalivedConfigs('lab', 'environments/lab.yaml', {
+      machines: { lb1: { address: '10.0.0.5' }, lb2: { address: '10.0.0.6' } },
+      floatingIp: { address: '10.0.0.100/24', interface: 'eth0', routerId: 7 },
+      frontends: {},
+    });
+    expect([...files.values()].map(floatingAddressIn)).toEqual(['10.0.0.100/24', '10.0.0.100/24']);
   });
 });

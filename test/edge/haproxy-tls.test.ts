@@ -1,0 +1,161 @@
+/**
+ * A generated haproxy.cfg with its TLS listener, run by the real HAProxy (haproxy-run.ts) with a
+ * self-signed certificate in place of the edge machine's: what a client sees of the redirect to
+ * HTTPS and of `hsts`, not only what `haproxy -c` accepts.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haproxyConfig } from '../../lib/edge/haproxy.js';
+import type { EdgeFrontend } from '../../lib/edge/publish.js';
+import { HAPROXY_MISSING, freePort, haproxy, listen, nodes, planOf, proxies, runDir, sleep, stopAll, stopProxies } from './haproxy-run.js';
+
+let certificate: string;
+beforeAll(() => {
+  const [key, cert] = [join(runDir(), 'key.pem'), join(runDir(), 'cert.pem')];
+  const r = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=a.example.com', '-keyout', key, '-out', cert],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`openssl could not make a test certificate: ${r.stderr || r.error}`);
+  certificate = join(runDir(), 'edge.pem');
+  writeFileSync(certificate, readFileSync(cert, 'utf8') + readFileSync(key, 'utf8'));
+});
+afterAll(stopAll);
+
+interface Answer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** `method` of `url` with `body`, for `host` (the Host header), over TLS when the URL says https (the test certificate trusted). */
+const send = (url: string, method: string, body = '', host = 'a.example.com') =>
+  new Promise<Answer>((resolve, reject) => {
+    const u = new URL(url);
+    const request = u.protocol === 'https:' ? httpsRequest : httpRequest;
+    const options = {
+      host: '127.0.0.1',
+      port: u.port,
+      path: `${u.pathname}${u.search}`,
+      method,
+      servername: 'a.example.com',
+      rejectUnauthorized: false,
+      headers: { host, 'content-length': Buffer.byteLength(body) },
+    };
+    const req = request(options, (res) => {
+      let text = '';
+      res.on('data', (d) => {
+        text += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+
+/** What the node received: each request's method, path and body (the checks' left out); each answered 200. */
+const received: string[] = [];
+const recording = () =>
+  createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => {
+      body += d;
+    });
+    req.on('end', () => {
+      if (req.url !== '/ready') received.push(`${req.method} ${req.url} ${body}`);
+      res.end(`${req.method}\n`);
+    });
+  });
+
+/**
+ * Runs the generated haproxy.cfg of one frontend (`frontend` over planOf's) in front of one recording
+ * node (or none: `nodeUp` false), listening on 127.0.0.1 at free ports for plain HTTP and TLS; the two
+ * ports, once it answers over TLS.
+ */
+async function start(frontend: Partial<EdgeFrontend>, { nodeUp = true } = {}) {
+  await stopProxies();
+  const server = recording();
+  nodes.push(server);
+  const nodePort = await listen(server, '127.0.0.1', 0);
+  if (!nodeUp) await new Promise((r) => server.close(r));
+  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const plan = planOf(nodePort);
+  const f = { ...plan.frontends[0]!, httpPort, httpsPort, ...frontend };
+  const config = haproxyConfig({ ...plan, frontends: [f] })
+    .split('\n')
+    .filter((l) => !/^ {4}(chroot|user|group|log \/dev\/log|stats socket|server n2 )/.test(l))
+    .join('\n')
+    .replace(`bind :${httpPort}\n`, `bind 127.0.0.1:${httpPort}\n`)
+    .replace(/bind :\d+ ssl crt \S+/, `bind 127.0.0.1:${httpsPort} ssl crt ${certificate}`)
+    // the port of the TLS listener as the client sees it: a redirect to another port goes to the test's
+    .replace(`:${f.httpsPort}%[pathq]`, `:${httpsPort}%[pathq]`);
+  const path = join(runDir(), 'tls.cfg');
+  writeFileSync(path, config);
+  proxies.push(spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' }));
+  for (let i = 0; i < 100; i++) {
+    const answer = await send(`https://a.example.com:${httpsPort}/`, 'GET').catch(() => undefined);
+    if (answer && answer.status === (nodeUp ? 200 : 503)) return { httpPort, httpsPort };
+    await sleep(100);
+  }
+  throw new Error(`haproxy did not answer over TLS within 10s:\n${config}`);
+}
+
+describe('haproxy running a generated haproxy.cfg with its TLS listener', () => {
+  it('redirects plain HTTP with a 308, so that a POST followed to HTTPS reaches the app as a POST with its body', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    const { httpPort, httpsPort } = await start({ redirectHttp: true, httpsPort: 18443 });
+    const redirect = await send(`http://a.example.com:${httpPort}/orders?id=7`, 'POST', 'quantity=2');
+    expect(redirect.status).toBe(308);
+    expect(redirect.headers.location).toBe(`https://a.example.com:${httpsPort}/orders?id=7`);
+    // followed as RFC 9110 says of a 308 (after a 301, clients may and mostly do send a GET without the body)
+    received.length = 0;
+    const followed = await send(redirect.headers.location!, 'POST', 'quantity=2');
+    expect(followed.status).toBe(200);
+    expect(received).toEqual(['POST /orders?id=7 quantity=2']);
+  }, 20_000);
+
+  it('redirects to https://<host>/ with a 308 when the TLS listener is on 443', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    const { httpPort } = await start({ redirectHttp: true, httpsPort: 443 });
+    const redirect = await send(`http://a.example.com:${httpPort}/orders`, 'POST', 'quantity=2');
+    expect([redirect.status, redirect.headers.location]).toEqual([308, 'https://a.example.com/orders']);
+  }, 20_000);
+
+  it("redirects to https://<host>/ without the port the client's Host header names (a frontend on httpPort 8080), not TLS to the plain listener", async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    const { httpPort } = await start({ redirectHttp: true, httpsPort: 443 });
+    for (const host of ['a.example.com:8080', 'a.example.com:80']) {
+      const redirect = await send(`http://a.example.com:${httpPort}/orders?id=7`, 'GET', '', host);
+      expect([redirect.status, redirect.headers.location]).toEqual([308, 'https://a.example.com/orders?id=7']);
+    }
+  }, 20_000);
+
+  it('sends no Strict-Transport-Security without hsts', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    const { httpsPort } = await start({ redirectHttp: false });
+    const answer = await send(`https://a.example.com:${httpsPort}/`, 'GET');
+    expect(answer.status).toBe(200);
+    expect(answer.headers['strict-transport-security']).toBeUndefined();
+  }, 20_000);
+
+  it("with hsts, puts Strict-Transport-Security on the app's answers over TLS, and not over plain HTTP, where browsers ignore it", async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    const { httpPort, httpsPort } = await start({ redirectHttp: false, hsts: { maxAge: 31536000, includeSubDomains: true } });
+    const tls = await send(`https://a.example.com:${httpsPort}/`, 'GET');
+    expect([tls.status, tls.headers['strict-transport-security']]).toEqual([200, 'max-age=31536000; includeSubDomains']);
+    const plain = await send(`http://a.example.com:${httpPort}/`, 'GET');
+    expect([plain.status, plain.headers['strict-transport-security']]).toEqual([200, undefined]);
+  }, 20_000);
+
+  it("with hsts, puts it on HAProxy's own answers over TLS too (a 503 when every server is down)", async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    const { httpsPort } = await start({ redirectHttp: true, hsts: { maxAge: 0, includeSubDomains: false } }, { nodeUp: false });
+    const answer = await send(`https://a.example.com:${httpsPort}/`, 'GET');
+    expect([answer.status, answer.headers['strict-transport-security']]).toEqual([503, 'max-age=0']);
+  }, 20_000);
+});
