@@ -10,14 +10,9 @@ import { DELIVERY_DIR } from '../delivery/index.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { acrossStagesWarnings, isPlacedAcrossStages } from '../edge/across-stages.js';
 import { objectsIn } from '../live-edits.js';
-import {
-  clusterMoves,
-  declaredClusters,
-  deletingKustomizationsRemoved,
-  deliveryTargets,
-  kustomizationDeletesStage,
-  removedStageDelivery,
-} from './delivery-left.js';
+import { deletingKustomizationsRemoved, kustomizationDeletesStage, removedStageDelivery } from './delivery-left.js';
+import { clusterMoves, declaredClusters } from './delivery-moves.js';
+import { deliveryTargets } from './delivery-on-disk.js';
 import { ExitCode, type Problem, ProblemsError } from '../errors.js';
 import { andList } from '../model/limits.js';
 import { printProblems } from './print.js';

@@ -1,7 +1,7 @@
 /**
  * The cluster each stage's Application or Kustomization applies it to, as `dist/delivery/` writes
  * it: a synthesis compares it with the one it replaces, since neither engine deletes what it applied
- * from a cluster it no longer targets (lib/cli/delivery-left.ts says so). Pure.
+ * from a cluster it no longer targets (lib/cli/delivery-moves.ts says so). Pure.
  */
 import type { ClusterSpec } from '../config/delivery.js';
 import { normalUrl } from './urls.js';

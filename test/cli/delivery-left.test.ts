@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { repoStage, runCli, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 import { compileStages } from '../../lib/compile.js';
-import { declaredClusters } from '../../lib/cli/delivery-left.js';
+import { declaredClusters } from '../../lib/cli/delivery-moves.js';
 
 const PROJECT = FLUX_PROJECT;
 const stage = deliveredStageFile;
