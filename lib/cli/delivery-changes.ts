@@ -1,8 +1,8 @@
 /**
- * What a synthesis says of an engine's directory of \`dist/delivery/\` that changed, which the engine
+ * What a synthesis says of an engine's directory of `dist/delivery/` that changed, which the engine
  * does not apply itself: what changed, and when to apply it, before the stages are pushed or, for an
  * AppProject that no longer permits what a stage's live objects are, once Argo CD has pruned them
- * (\`argocdOrder\`, lib/delivery/project-order.ts).
+ * (`argocdOrder`, lib/delivery/project-order.ts).
  */
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { ARGOCD_NAMESPACE } from '../delivery/argocd.js';

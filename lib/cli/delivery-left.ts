@@ -2,7 +2,7 @@
  * What a synthesis says about the delivery objects it stops writing, which stay at work in the
  * engine's cluster: the commands that delete an engine's objects once it delivers no stage any more
  * or once the project is renamed, what goes first when a delivered stage is removed, and the Flux
- * Kustomizations that, as an older stagecraft wrote them (no \`deletionPolicy: Orphan\`), would make
+ * Kustomizations that, as an older stagecraft wrote them (no `deletionPolicy: Orphan`), would make
  * Flux delete their stage's objects when they are deleted or pruned (lib/delivery/orphan.ts).
  */
 import { DELIVERY_DIR, DELIVERY_LABEL, deliveryDeleteCommands, deliveryProjectOf } from '../delivery/index.js';

@@ -1,8 +1,10 @@
 /**
- * The stages that the new \`dist/delivery/\` has an engine apply to another cluster than it did:
- * neither engine deletes what it applied from a cluster it no longer targets (lib/delivery/target.ts).
+ * The stages that the new `dist/delivery/` has an engine apply to another cluster than it did
+ * (neither engine deletes what it applied from a cluster it no longer targets: lib/delivery/target.ts),
+ * or read from another repository (whose credentials the engine needs: lib/delivery/repository-moves.ts).
  */
 import type { ClusterSpec, ProjectFile } from '../config/delivery.js';
+import { repositoryMoves } from '../delivery/repository-moves.js';
 import { sameCluster, type StageTarget } from '../delivery/target.js';
 import type { Problem } from '../errors.js';
 import { ENGINES } from '../model/engines.js';
@@ -30,7 +32,7 @@ function howToTell(was: StageTarget, now: StageTarget): string {
 
 /**
  * The stages that the new `dist/delivery/` (`after`) has an engine apply to another cluster than
- * it did (`before`: `deliveryTargets` of the tree it replaces), as warnings: neither engine deletes
+ * it did (`before`: `deliveryTargets` of the tree it replaces; `targets`: of the new one), as warnings: neither engine deletes
  * what it applied from a cluster it no longer targets, so the stage's objects stay at work there,
  * claims and data too, while it starts on new, empty claims in the other. A cluster named another
  * way (another server URL, a name for a server URL, another kubeconfig Secret: `sameCluster`) may be the same one, where
@@ -40,13 +42,12 @@ function howToTell(was: StageTarget, now: StageTarget): string {
  * @param inventoryOf the stage's inventory as it was (the objects left in the old cluster)
  * @param declared the clusters of the project file as it is now (`declaredClusters`)
  */
-export function clusterMoves(
+function clusterMoves(
   before: ReadonlyMap<string, StageTarget>,
-  after: FileTree | undefined,
+  targets: ReadonlyMap<string, StageTarget>,
   inventoryOf: (stage: string) => string | undefined,
-  declared: readonly ClusterSpec[] = [],
+  declared: readonly ClusterSpec[],
 ): Problem[] {
-  const targets = deliveryTargets(after ?? new Map());
   return [...targets].flatMap(([key, now]) => {
     // where the stage was applied: by this engine, else by the other one, which no longer applies it
     // (a stage moved to the other engine and cluster at once: the old engine leaves it in the old one too)
@@ -86,6 +87,26 @@ export function clusterMoves(
       },
     ];
   });
+}
+
+/**
+ * What the new `dist/delivery/` (`after`) moves of the stages as `before` (`deliveryTargets` of the
+ * tree it replaces) delivered them: to another cluster (`clusterMoves`), or to another repository
+ * (lib/delivery/repository-moves.ts), as warnings said once.
+ * @param inventoryOf the stage's inventory as it was (the objects left in the old cluster)
+ * @param declared the clusters of the project file as it is now (`declaredClusters`)
+ * @param whole the whole new dist/delivery/, when `after` holds only the objects of some stages (npm run diff)
+ */
+export function stageMoves(
+  before: ReadonlyMap<string, StageTarget>,
+  after: FileTree | undefined,
+  inventoryOf: (stage: string) => string | undefined,
+  declared: readonly ClusterSpec[] = [],
+  whole: FileTree | undefined = after,
+): Problem[] {
+  const targets = deliveryTargets(after ?? new Map());
+  const all = whole === after ? targets : deliveryTargets(whole ?? new Map());
+  return [...clusterMoves(before, targets, inventoryOf, declared), ...repositoryMoves(before, targets, all)];
 }
 
 /**

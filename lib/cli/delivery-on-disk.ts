@@ -1,6 +1,6 @@
 /**
- * \`dist/delivery/\` as a synthesis finds it before replacing it, read once: the objects of each of its
- * files, where each stage is applied (\`deliveryTargets\`), the AppProject of argocd/, and the Flux
+ * `dist/delivery/` as a synthesis finds it before replacing it, read once: the objects of each of its
+ * files, where each stage is applied (`deliveryTargets`), the AppProject of argocd/, and the Flux
  * Kustomizations that, as applied from flux/, would take their stage's objects with them when
  * deleted. What lib/cli/delivery-left.ts, delivery-moves.ts and delivery-changes.ts compare with the
  * new one.
@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { deletingKustomizations, type DeletingKustomization } from '../delivery/orphan.js';
-import { targetOf, type StageTarget } from '../delivery/target.js';
+import { gitRepositories, targetOf, type StageTarget } from '../delivery/target.js';
 import { manifestsOf } from '../diff/objects.js';
 import { ProblemsError } from '../errors.js';
 import { MAX_GENERATED_BYTES, readRegularFile } from '../synth/disk.js';
@@ -81,12 +81,14 @@ export function appProjectIn(files: DeliveryFiles): unknown {
     .find((o) => (o as { kind?: unknown })?.kind === 'AppProject');
 }
 
-/** Where each stage of `files` (`objectsIn`) is applied, by `<engine>/<stage>`. */
+/** Where each stage of `files` (`objectsIn`) is applied, and from which repository, by `<engine>/<stage>`. */
 export function targetsIn(files: DeliveryFiles): Map<string, StageTarget> {
   const targets = new Map<string, StageTarget>();
+  // a Kustomization's GitRepository may be in another file of the directory (00-<project>.yaml)
+  const repositories = gitRepositories(files.flatMap((f) => f.objects));
   for (const { file, objects } of files) {
     const engine = file.slice(`${DIST_DIR}/${DELIVERY_DIR}/`.length).split('/')[0];
-    for (const t of objects.flatMap((o) => targetOf(o) ?? [])) targets.set(`${engine}/${t.stage}`, t);
+    for (const t of objects.flatMap((o) => targetOf(o, repositories) ?? [])) targets.set(`${engine}/${t.stage}`, t);
   }
   return targets;
 }

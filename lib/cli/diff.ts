@@ -11,7 +11,7 @@ import { edgeChangeLines } from '../edge/changes.js';
 import { acrossStagesWarnings, isPlacedAcrossStages } from '../edge/across-stages.js';
 import { objectsIn } from '../live-edits.js';
 import { deletingKustomizationsRemoved, kustomizationDeletesStage, removedStageDelivery } from './delivery-left.js';
-import { clusterMoves, declaredClusters } from './delivery-moves.js';
+import { declaredClusters, stageMoves } from './delivery-moves.js';
 import { deliveryTargets } from './delivery-on-disk.js';
 import { ExitCode, type Problem, ProblemsError } from '../errors.js';
 import { andList } from '../model/limits.js';
@@ -210,11 +210,12 @@ export const command: Command<Record<string, never>> = {
     // delivered to another cluster, which keeps what the engine applied there: said before synth, as synth says it
     const inventory = stageTree.get(INVENTORY_FILE);
     deleting.push(
-      ...clusterMoves(
+      ...stageMoves(
         deliveryTargets(before),
         after,
         () => (inventory === undefined ? undefined : fileText(inventory)),
         declaredClusters(compiled.projectFile),
+        compiled.tree.get(DELIVERY_DIR),
       ),
     );
     printProblems(io, deleting);

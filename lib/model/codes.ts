@@ -559,6 +559,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "A stage's Application or Kustomization now applies it to another cluster, or names its cluster another way (another server URL, a name for a server URL, another kubeconfig Secret), which may be the same one; the engine leaves what it applied in the old one: its objects stay at work there, its claims with their data, and the new cluster starts on empty claims. Copy what is to be kept, then delete the stage from the old cluster with the command of the hint; unless two Argo CD names say it is another, first make sure it is: on the same cluster, the command would delete the stage at work.",
   ),
   row(
+    'delivery/repository-moved',
+    'Stage read from another repository',
+    "A stage's Application or Kustomization now reads another repository URL (a repository moved to another host or path, or from https:// to ssh://), whose credentials the engine needs when it is private. Argo CD finds them by the URL, so those of the old URL are not used: give them before applying dist/delivery/argocd (argocd repo add <url>), and remove the old ones once no stage reads it (argocd repo rm). Flux clones with the Secret its GitRepository names: one kept across the move is sent to the new host, so put the new repository's credentials in it (flux create secret git <name> --url=<url>), or create the Secret now named; a Secret no GitRepository names any more can be deleted. Without them the clone or sync fails and the stage stays as the last commit it applied left it. No credential is printed: URLs without them, Secrets by name.",
+  ),
+  row(
     'delivery/schema',
     'Delivery object invalid',
     "A generated Argo CD or Flux object does not match the engine's schema: check the delivery settings it came from.",
