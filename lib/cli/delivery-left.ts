@@ -6,7 +6,7 @@
  * Flux delete their stage's objects when they are deleted or pruned (lib/delivery/orphan.ts).
  */
 import { DELIVERY_DIR, DELIVERY_LABEL, deliveryDeleteCommands, deliveryProjectOf } from '../delivery/index.js';
-import { orphanCommand, type DeletingKustomization } from '../delivery/orphan.js';
+import { RESOURCES_FINALIZER, applicationOrphanCommand, orphanCommand, type DeletingKustomization } from '../delivery/orphan.js';
 import type { StageTarget } from '../delivery/target.js';
 import type { Problem } from '../errors.js';
 import { ENGINES, type Engine } from '../model/engines.js';
@@ -50,8 +50,10 @@ function orphanReason(leaving: readonly DeletingKustomization[]): string {
 /**
  * What an engine that delivers no stage any more leaves in the cluster it runs in (from its inventory
  * as it was): its Applications or Kustomizations go on applying their stages, and no apply command of
- * dist/delivery/ will prune them; the commands that delete them, by name, after those that make Flux
- * leave the stages' objects where a Kustomization in `leaving` would delete them.
+ * dist/delivery/ will prune them; the commands that delete them, by name, after those that make the
+ * engine leave the stages' objects where deleting them would delete those too: Flux's where a
+ * Kustomization in `leaving` would; Argo CD's for every Application, since a finalizer added by hand
+ * (`RESOURCES_FINALIZER`) is in no file.
  * @param kept the keys of objects the engine's new inventory holds, which are not deleted
  */
 export function engineLeft(
@@ -63,12 +65,30 @@ export function engineLeft(
 ): string {
   const commands = deliveryDeleteCommands(engine, inventory, kept);
   if (commands.length === 0) return '';
-  const orphans = engine === 'flux' ? leaving : [];
+  const orphans =
+    engine === 'flux'
+      ? leaving.map(orphanCommand)
+      : deletedApplications(inventory, kept).map((a) => applicationOrphanCommand(a.name, a.namespace));
+  const reason = engine === 'flux' ? (leaving.length ? orphanReason(leaving) : '') : orphans.length ? APPLICATION_ORPHAN_REASON : '';
   return (
     `  ${objects} stay in the cluster ${engine} runs in, where they go on applying the stages they name; delete them with:\n` +
-    [...orphans.map(orphanCommand), ...commands].map((c) => `    ${c}\n`).join('') +
-    (orphans.length ? `  ${orphanReason(orphans)}\n` : '')
+    [...orphans, ...commands].map((c) => `    ${c}\n`).join('') +
+    (reason ? `  ${reason}\n` : '')
   );
+}
+
+/** Why the Applications' patches come first: a finalizer added by hand would have Argo CD delete the stages with them. */
+const APPLICATION_ORPHAN_REASON =
+  `the patches first: an Application that carries ${RESOURCES_FINALIZER} (added by hand: stagecraft writes none) has Argo CD delete every object it applied when it is deleted, ` +
+  'the Namespace and its claims too, while the stage may still be in use; each patch removes its finalizers, and changes nothing on one without';
+
+/** The Applications of an Argo CD inventory, but for those of `kept`. */
+function deletedApplications(inventory: string, kept: ReadonlySet<string>): { name: string; namespace: string }[] {
+  return [...parseInventory(inventory).keys()]
+    .filter((k) => !kept.has(k))
+    .map(keyParts)
+    .filter((k) => k.kind === 'Application')
+    .map((k) => ({ name: k.name, namespace: k.namespace ?? '' }));
 }
 
 /**
@@ -128,7 +148,9 @@ export function renamedProjects(
  * or Kustomization, pruned by the apply of the engine's directory (`delivery`: the new dist/delivery/),
  * or deleted by the commands synth prints when the engine delivers no stage any more; left in place,
  * it applies the stage again from a revision that still holds `dist/<stage>` (a tag or a commit it
- * follows), putting back what the delete removed. Undefined for a stage no engine delivered.
+ * follows), putting back what the delete removed. An Application pruned with a finalizer added by
+ * hand (`RESOURCES_FINALIZER`) has Argo CD delete the stage's objects at once, so what is to be kept
+ * is copied before that apply. Undefined for a stage no engine delivered.
  * @param commands where the commands that delete it are, said after it
  */
 export function removedStageDelivery(
@@ -142,8 +164,13 @@ export function removedStageDelivery(
   const target = targets.get(`${engine}/${stage}`)!;
   const dir = `${DIST_DIR}/${DELIVERY_DIR}/${engine}`;
   const still = [...(delivery?.keys() ?? [])].some((p) => p.startsWith(`${engine}/`));
+  // a finalizer added by hand has Argo CD delete the stage's objects itself as the apply prunes the Application: before any copy
+  const cascade =
+    engine === 'argocd'
+      ? ` (should it carry ${RESOURCES_FINALIZER}, added by hand, Argo CD then deletes the stage's objects itself, the claims' data too: copy what is to be kept before that apply)`
+      : '';
   const prune = still
-    ? `apply ${dir} (the command on the third line of its ${INVENTORY_FILE}), which prunes ${target.subject}`
+    ? `apply ${dir} (the command on the third line of its ${INVENTORY_FILE}), which prunes ${target.subject}${cascade}`
     : `delete ${target.subject} (${commands})`;
   return {
     where: `${target.cluster}, where ${target.subject} applied them`,
