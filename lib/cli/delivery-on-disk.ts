@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { deletingKustomizations, type DeletingKustomization } from '../delivery/orphan.js';
-import { gitRepositories, targetOf, type StageTarget } from '../delivery/target.js';
+import { clonedRepositories, targetOf, type StageTarget } from '../delivery/target.js';
 import { manifestsOf } from '../diff/objects.js';
 import { ProblemsError } from '../errors.js';
 import { MAX_GENERATED_BYTES, readRegularFile } from '../synth/disk.js';
@@ -85,7 +85,7 @@ export function appProjectIn(files: DeliveryFiles): unknown {
 export function targetsIn(files: DeliveryFiles): Map<string, StageTarget> {
   const targets = new Map<string, StageTarget>();
   // a Kustomization's GitRepository may be in another file of the directory (00-<project>.yaml)
-  const repositories = gitRepositories(files.flatMap((f) => f.objects));
+  const repositories = clonedRepositories(files.flatMap((f) => f.objects));
   for (const { file, objects } of files) {
     const engine = file.slice(`${DIST_DIR}/${DELIVERY_DIR}/`.length).split('/')[0];
     for (const t of objects.flatMap((o) => targetOf(o, repositories) ?? [])) targets.set(`${engine}/${t.stage}`, t);

@@ -75,7 +75,7 @@ export function repositoryMoves(
   });
 }
 
-/** What the objects of `m` read, in the words of a message: `reads dist/<stage> from <url> now` for one, else `read their stages...`. */
+/** What the objects of `m` read, in the words of a message: `reads its stage from <url> now, no longer from <url>` for one, else `read their stages...`. */
 function reads(m: Move): string {
   const one = m.subjects.length === 1;
   return `${one ? 'reads its stage' : 'read their stages'} from ${shownUrl(m.now.url)} now, no longer from ${shownUrl(m.was.url)}`;

@@ -1,7 +1,8 @@
 /**
- * The cluster each stage's Application or Kustomization applies it to, as `dist/delivery/` writes
- * it: a synthesis compares it with the one it replaces, since neither engine deletes what it applied
- * from a cluster it no longer targets (lib/cli/delivery-moves.ts says so). Pure.
+ * The cluster each stage's Application or Kustomization applies it to, and the repository it reads
+ * it from, as `dist/delivery/` writes them: a synthesis compares them with those it replaces, since
+ * neither engine deletes what it applied from a cluster it no longer targets, and a repository read
+ * anew needs its credentials (lib/cli/delivery-moves.ts says so). Pure.
  */
 import type { ClusterSpec } from '../config/delivery.js';
 import { normalUrl } from './urls.js';
@@ -53,7 +54,7 @@ interface DeliveryObject {
  * The GitRepositories among `objects` (what a Kustomization's `sourceRef` names), by
  * `<namespace>/<name>`, as the repository each clones.
  */
-export function gitRepositories(objects: readonly unknown[]): Map<string, StageRepository> {
+export function clonedRepositories(objects: readonly unknown[]): Map<string, StageRepository> {
   const found = new Map<string, StageRepository>();
   for (const o of objects) {
     const { kind, metadata, spec } = (o ?? {}) as DeliveryObject;
@@ -66,7 +67,7 @@ export function gitRepositories(objects: readonly unknown[]): Map<string, StageR
 
 /**
  * The stage a delivery object applies, the cluster it applies it to and the repository it reads it
- * from (a Kustomization's GitRepository found among `repositories`: `gitRepositories`); undefined for
+ * from (a Kustomization's GitRepository found among `repositories`: `clonedRepositories`); undefined for
  * another object.
  */
 export function targetOf(o: unknown, repositories: ReadonlyMap<string, StageRepository> = new Map()): StageTarget | undefined {

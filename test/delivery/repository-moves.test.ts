@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repositoryMoves } from '../../lib/delivery/repository-moves.js';
-import { gitRepositories, targetOf, type StageTarget } from '../../lib/delivery/target.js';
+import { clonedRepositories, targetOf, type StageTarget } from '../../lib/delivery/target.js';
 import { formatProblem } from '../../lib/errors.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
@@ -23,7 +23,7 @@ const application = (stage: string, url: string): [string, StageTarget] => [
 
 /** A Flux Kustomization of `stage` and the GitRepository it names, of `url` cloned with `secret`. */
 function kustomization(stage: string, url: string, secret?: string): [string, StageTarget] {
-  const repositories = gitRepositories([
+  const repositories = clonedRepositories([
     {
       kind: 'GitRepository',
       metadata: { name: 'stagecraft', namespace: 'flux-system' },
