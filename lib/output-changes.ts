@@ -249,7 +249,8 @@ function comparedChanges(
         problems.push(refused(loaded, old, now, change, chartOf.get(key), included, delivery, recreation));
     // what Flux did not update before holds what an older commit applied, which no output here shows (one it recreates is not refused)
     const skipped = recreation ? undefined : notUpdated(engine, old);
-    if (skipped) problems.push(appliedAgain(loaded, now, skipped, chartOf.get(key), included, delivery!));
+    const again = skipped && appliedAgain(loaded, now, skipped, chartOf.get(key), included, delivery!);
+    if (again) problems.push(again);
     const reset = replicasReset(
       loaded,
       old,

@@ -10,8 +10,10 @@ import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
 import { appliedByHand, type DeliveredBy, type Engine } from './model/engines.js';
 import type { includedPlaces } from './checks/manifests.js';
-import { formatFieldPath } from './model/field-path.js';
-import { describeObject, type KubeObject, kubectlTarget, ownEntry } from './model/object.js';
+import { formatFieldPath, type FieldPath } from './model/field-path.js';
+import { describeObject, isRecord, type KubeObject, kubectlTarget, ownEntry } from './model/object.js';
+import { andList } from './model/limits.js';
+import { IMMUTABLE_SPEC, volumeSource } from './immutable-fields.js';
 import { STAGE_LABEL } from './model/labels.js';
 import { SCALED_KINDS } from './model/kinds.js';
 import type { FieldChange } from './field-changes.js';
@@ -74,9 +76,7 @@ export function refused(
   const hint = unlabelled
     ? `stagecraft no longer writes its labels (nor, on amd64, its node selector) into an included pod template, so there is no old value to keep: delete the Job${delivery ? '' : ' before this apply'} (kubectl delete ${kubectlTarget(now)})${delivery ? deletedByHand(delivery) : ''}; applied, it runs again${forced}`
     : (instead?.hint ?? `${fix}${byHand}${forced}`);
-  return location
-    ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
-    : { code, severity: 'warning', subject: describeObject(now), message: body, hint };
+  return warningAt(code, now, location, body, hint);
 }
 
 /**
@@ -84,8 +84,10 @@ export function refused(
  * `reconcile: disabled` or `ssa: IfNotPresent`, lib/delivery/object-options.ts `notUpdated`): the
  * object in the cluster is what an older commit applied, not the output before, so a field the API
  * server will not change that changed in between (in the commit that added the setting, say) is not
- * seen by comparing the two outputs, and Flux's apply of it is refused all the same. At the object
- * in the included file it came from, else at its app.
+ * seen by comparing the two outputs, and Flux's apply of it is refused all the same. Said only of an
+ * object whose manifest writes such a field (`fixedFields`: a Service's clusterIP, a controller's
+ * selector, a claim's spec), and naming them: any other is applied whatever the cluster holds. At the
+ * object in the included file it came from, else at its app.
  */
 export function appliedAgain(
   loaded: LoadedStage,
@@ -94,19 +96,58 @@ export function appliedAgain(
   app: string | undefined,
   included: ReturnType<typeof includedPlaces>,
   delivery: DeliveredBy,
-): Problem {
+): Problem | undefined {
+  const fields = fixedFields(now);
+  if (fields.length === 0) return undefined;
   const code = 'output/applied-again';
+  const named = fields.map((f) => formatFieldPath(f));
   const body =
     `Flux applies it now, but its manifest before had ${skipped}, so Flux did not update it: the cluster holds it as an older commit last applied it, ` +
-    `and a field the API server will not change that changed since then is refused: ${refusedApply(delivery)}`;
+    `and where its ${andList(named)}, which the API server will not change, changed since then, the apply is refused: ${refusedApply(delivery)}`;
   const location =
     included({ code, severity: 'warning', message: body, object: now, path: ['metadata'] }) ?? placeOf(loaded, app, undefined).location;
   const hint =
     `before pushing, compare it with the cluster (kubectl diff -k ${DIST_DIR}/${loaded.context.name}, which fails on a refused field): ` +
-    `where such a field differs, write the value the cluster holds, or delete the object on purpose (kubectl delete ${kubectlTarget(now)})${ownEntry(COST, now.kind) ?? ''}`;
+    `where ${named.length === 1 ? 'it differs' : 'one of them differs'}, write the value the cluster holds, or delete the object on purpose (kubectl delete ${kubectlTarget(now)})${ownEntry(COST, now.kind) ?? ''}`;
+  return warningAt(code, now, location, body, hint);
+}
+
+/**
+ * The fields `now` writes that the API server will not change once the object is created, as
+ * lib/immutable-fields.ts compares them: a claim's spec but its storage request, a PersistentVolume's
+ * source, volumeMode and nodeAffinity, a Service's clusterIP, a Pod's spec, the data of an immutable
+ * ConfigMap or Secret, the fields of IMMUTABLE_SPEC (a controller's selector, a Job's template). A
+ * ReplicationController's selector may change (it lets go of its pods): none of its own.
+ */
+export function fixedFields(now: KubeObject): FieldPath[] {
+  const spec = isRecord(now.spec) ? now.spec : {};
+  const written = (keys: readonly string[]): FieldPath[] => keys.filter((k) => spec[k] !== undefined).map((k) => ['spec', k]);
+  switch (now.kind) {
+    case 'PersistentVolumeClaim': {
+      const limits = isRecord(spec.resources) && spec.resources.limits !== undefined ? [['spec', 'resources', 'limits']] : [];
+      return [...written(Object.keys(spec).filter((k) => k !== 'resources')), ...limits];
+    }
+    case 'PersistentVolume': {
+      const source = volumeSource(now)?.[0];
+      return written([...(source ? [source] : []), 'volumeMode', 'nodeAffinity']);
+    }
+    case 'Service':
+      return spec.clusterIP === '' ? [] : written(['clusterIP']);
+    case 'Pod':
+      return isRecord(now.spec) ? [['spec']] : [];
+    case 'ConfigMap':
+    case 'Secret':
+      return now.immutable === true ? (['data', 'binaryData'] as const).filter((k) => now[k] !== undefined).map((k) => [k]) : [];
+    default:
+      return written(ownEntry(IMMUTABLE_SPEC, now.kind) ?? []);
+  }
+}
+
+/** A warning about `now`: at `location` when there is one, its message then naming the object; else with the object as its subject. */
+function warningAt(code: string, now: KubeObject, location: Problem['location'], message: string, hint: string): Problem {
   return location
-    ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
-    : { code, severity: 'warning', subject: describeObject(now), message: body, hint };
+    ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${message}`, hint }
+    : { code, severity: 'warning', subject: describeObject(now), message, hint };
 }
 
 /**

@@ -152,16 +152,23 @@ function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
   // a null (a Helm template's `replicas: {{ .Values.replicas }}` with no value) is sent by kubectl apply to remove the
   // field, and the API server then sets the default, 1: as much a number as any other, at every apply
   if (workload && (typeof replicas === 'number' || replicas === null)) {
+    const pods = replicas === null ? 1 : replicas;
     const does =
       replicas === null
-        ? 'kubectl apply sends it to remove the field, and the API server sets the default: every apply sets it back to 1 pod'
-        : `every kubectl apply sets it back to ${replicas} pods`;
+        ? 'an apply sends it to remove the field, and the API server sets the default: every apply sets it back to 1 pod'
+        : `every apply sets it back to ${replicas} pods`;
+    // said of every applier, as the check does not know which applies the stage: a GitOps engine puts
+    // the number back by itself (Argo CD's selfHeal as soon as it sees the scaled workload differ)
+    const appliers =
+      'kubectl apply; Flux at every interval of the stage; Argo CD at every sync and, with selfHeal (its default), within seconds of each scaling, ' +
+      `so that the two fight for as long as the load lasts, pods started and stopped again and again, the ${ref.kind} never above ${pods} pod${pods === 1 ? '' : 's'} for long`;
     out.push({
       ...finder(o)(
         'refs/autoscaled-replicas',
         ['spec', 'scaleTargetRef'],
-        `scales ${ref.kind} '${ref.name}', which has spec.replicas: ${replicas}: ${does}, in the middle of a load peak too`,
-        `remove spec.replicas from the ${ref.kind} and let the autoscaler set the number; where it was applied with it, first ${dropLastAppliedReplicas(workload)} (or that apply scales it to 1)`,
+        `scales ${ref.kind} '${ref.name}', which has spec.replicas: ${replicas}: ${does} (${appliers}), in the middle of a load peak too`,
+        `remove spec.replicas from the ${ref.kind} and let the autoscaler set the number; where kubectl or Argo CD applied it with it, first ${dropLastAppliedReplicas(workload)} (or that apply scales it to 1); ` +
+          'where Flux did, the synthesis that removes it says how to hand the field over to the autoscaler (output/replicas-reset)',
       ),
       severity: 'warning',
     });

@@ -10,14 +10,9 @@ import { DELIVERY_DIR } from '../delivery/index.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { acrossStagesWarnings, isPlacedAcrossStages } from '../edge/across-stages.js';
 import { objectsIn } from '../live-edits.js';
-import {
-  clusterMoves,
-  declaredClusters,
-  deletingKustomizationsRemoved,
-  deliveryTargets,
-  kustomizationDeletesStage,
-  removedStageDelivery,
-} from './delivery-left.js';
+import { deletingKustomizationsRemoved, kustomizationDeletesStage, removedStageDelivery } from './delivery-left.js';
+import { declaredClusters, stageMoves } from './delivery-moves.js';
+import { deliveryTargets } from './delivery-on-disk.js';
 import { ExitCode, type Problem, ProblemsError } from '../errors.js';
 import { andList } from '../model/limits.js';
 import { printProblems } from './print.js';
@@ -215,11 +210,12 @@ export const command: Command<Record<string, never>> = {
     // delivered to another cluster, which keeps what the engine applied there: said before synth, as synth says it
     const inventory = stageTree.get(INVENTORY_FILE);
     deleting.push(
-      ...clusterMoves(
+      ...stageMoves(
         deliveryTargets(before),
         after,
         () => (inventory === undefined ? undefined : fileText(inventory)),
         declaredClusters(compiled.projectFile),
+        compiled.tree.get(DELIVERY_DIR),
       ),
     );
     printProblems(io, deleting);

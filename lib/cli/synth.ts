@@ -30,18 +30,10 @@ import {
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import type { Engine } from '../model/engines.js';
-import {
-  argocdOrder,
-  clusterMoves,
-  declaredClusters,
-  deliveryChanges,
-  deliveryOnDisk,
-  engineLeft,
-  kustomizationDeletesStage,
-  kustomizationsLeaving,
-  removedStageDelivery,
-  renamedProjects,
-} from './delivery-left.js';
+import { engineLeft, kustomizationDeletesStage, kustomizationsLeaving, removedStageDelivery, renamedProjects } from './delivery-left.js';
+import { argocdOrder, deliveryChanges } from './delivery-changes.js';
+import { declaredClusters, stageMoves } from './delivery-moves.js';
+import { deliveryOnDisk } from './delivery-on-disk.js';
 import { startFingerprint, type StageRecord } from './fingerprint.js';
 import { isPlacedAcrossStages } from '../edge/across-stages.js';
 import { keepsOutput, reusableStages } from './reuse.js';
@@ -267,9 +259,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const notPruned = engineGone.includes('flux') || renamed.some((r) => r.engine === 'flux');
     const pruned = [
       ...(notPruned ? [] : unorphaned.map((k) => kustomizationDeletesStage(k))),
-      ...(planned
-        ? clusterMoves(targets.targets, delivery, (s) => targets.inventories.get(s), declaredClusters(compiled.projectFile))
-        : []),
+      ...(planned ? stageMoves(targets.targets, delivery, (s) => targets.inventories.get(s), declaredClusters(compiled.projectFile)) : []),
     ];
     printProblems(io, pruned);
     printTotal(

@@ -96,7 +96,7 @@ export function movedFrom(
       // a file that is no longer YAML (a merge conflict): nothing known of where the stage was
       continue;
     }
-    const was = objects.map(targetOf).find((t) => t?.stage === stage);
+    const was = objects.map((o) => targetOf(o)).find((t) => t?.stage === stage);
     if (was) return sameCluster(was, now, [cluster]) === 'same' ? undefined : was.cluster;
   }
   return undefined;

@@ -3,9 +3,28 @@
  * applied, and the command that stops it. stagecraft writes `deletionPolicy: Orphan` (flux.ts), but a
  * Kustomization applied from what an older stagecraft wrote has none, and Flux's default then
  * deletes a stage's Namespace and claims when the delivery apply prunes the Kustomization (the stage
- * removed, moved to Argo CD, delivered no more) or someone deletes it. Pure.
+ * removed, moved to Argo CD, delivered no more) or someone deletes it. Argo CD's counterpart is a
+ * finalizer on the Application (`RESOURCES_FINALIZER`), which stagecraft never writes but a hand may
+ * add, and which nothing in dist/ shows: its command is given wherever an Application is to be
+ * deleted while its stage stays. Pure.
  */
+import { ARGOCD_NAMESPACE } from './argocd.js';
 import { DELETION_POLICY, FLUX_NAMESPACE } from './flux.js';
+
+/**
+ * The finalizer that has Argo CD delete every object an Application applied (those its AppProject
+ * permits) when the Application is deleted, before it goes: `argocd app set --finalizer`, the UI's
+ * cascading delete, or a hand's edit puts it there (with `/foreground` or `/background` after it, too).
+ */
+export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+
+/**
+ * The command that removes an Application's finalizers, so that deleting it leaves what it applied:
+ * a merge patch, which changes nothing on one without (where a JSON patch's remove would fail).
+ */
+export function applicationOrphanCommand(name: string, namespace = ARGOCD_NAMESPACE): string {
+  return `kubectl patch application.argoproj.io -n ${namespace} ${name} --type merge -p '${JSON.stringify({ metadata: { finalizers: null } })}'`;
+}
 
 /** A Kustomization as far as its deletion is concerned. */
 interface KustomizationSpec {

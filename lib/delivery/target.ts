@@ -1,7 +1,8 @@
 /**
- * The cluster each stage's Application or Kustomization applies it to, as `dist/delivery/` writes
- * it: a synthesis compares it with the one it replaces, since neither engine deletes what it applied
- * from a cluster it no longer targets (lib/cli/delivery-left.ts says so). Pure.
+ * The cluster each stage's Application or Kustomization applies it to, and the repository it reads
+ * it from, as `dist/delivery/` writes them: a synthesis compares them with those it replaces, since
+ * neither engine deletes what it applied from a cluster it no longer targets, and a repository read
+ * anew needs its credentials (lib/cli/delivery-moves.ts says so). Pure.
  */
 import type { ClusterSpec } from '../config/delivery.js';
 import { normalUrl } from './urls.js';
@@ -23,6 +24,15 @@ export interface StageTarget {
   readonly form: ClusterForm;
   /** What names the cluster in that form, as compared (a server URL as `normalUrl` writes it); empty for Flux's own. */
   readonly id: string;
+  /** Where it reads the stage from (undefined: a Kustomization whose GitRepository is not among the objects read). */
+  readonly repository?: StageRepository;
+}
+
+/** The repository a delivery object reads its stage from: the Application's `repoURL`; the GitRepository's `url` and `secretRef` of a Kustomization. */
+export interface StageRepository {
+  readonly url: string;
+  /** Flux: the Secret in flux-system it clones the repository with. */
+  readonly secret?: string;
 }
 
 /** A delivery object as far as its stage and cluster are concerned (lib/delivery/argocd.ts, flux.ts). */
@@ -30,15 +40,37 @@ interface DeliveryObject {
   readonly kind?: string;
   readonly metadata?: { readonly name?: string; readonly namespace?: string };
   readonly spec?: {
-    readonly source?: { readonly path?: string };
+    readonly source?: { readonly path?: string; readonly repoURL?: string };
+    readonly sourceRef?: { readonly kind?: string; readonly name?: string; readonly namespace?: string };
+    readonly url?: string;
+    readonly secretRef?: { readonly name?: string };
     readonly destination?: { readonly server?: string; readonly name?: string };
     readonly path?: string;
     readonly kubeConfig?: { readonly secretRef?: { readonly name?: string } };
   };
 }
 
-/** The stage a delivery object applies and the cluster it applies it to; undefined for another object. */
-export function targetOf(o: unknown): StageTarget | undefined {
+/**
+ * The GitRepositories among `objects` (what a Kustomization's `sourceRef` names), by
+ * `<namespace>/<name>`, as the repository each clones.
+ */
+export function clonedRepositories(objects: readonly unknown[]): Map<string, StageRepository> {
+  const found = new Map<string, StageRepository>();
+  for (const o of objects) {
+    const { kind, metadata, spec } = (o ?? {}) as DeliveryObject;
+    if (kind !== 'GitRepository' || typeof spec?.url !== 'string') continue;
+    const secret = spec.secretRef?.name;
+    found.set(`${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`, { url: spec.url, ...(typeof secret === 'string' ? { secret } : {}) });
+  }
+  return found;
+}
+
+/**
+ * The stage a delivery object applies, the cluster it applies it to and the repository it reads it
+ * from (a Kustomization's GitRepository found among `repositories`: `clonedRepositories`); undefined for
+ * another object.
+ */
+export function targetOf(o: unknown, repositories: ReadonlyMap<string, StageRepository> = new Map()): StageTarget | undefined {
   const { kind, metadata, spec } = (o ?? {}) as DeliveryObject;
   const path = kind === 'Application' ? spec?.source?.path : kind === 'Kustomization' ? spec?.path : undefined;
   const stage = path === undefined ? undefined : /^(?:\.\/)?dist\/([^/]+)$/.exec(path)?.[1];
@@ -47,14 +79,30 @@ export function targetOf(o: unknown): StageTarget | undefined {
   const destination = spec?.destination;
   const secret = spec?.kubeConfig?.secretRef?.name;
   if (kind === 'Application') {
+    const url = spec?.source?.repoURL;
+    const repository = typeof url === 'string' ? { repository: { url } } : {};
     if (destination?.server !== undefined)
-      return { subject, stage, cluster: destination.server, form: 'server', id: normalUrl(destination.server) };
+      return { subject, stage, cluster: destination.server, form: 'server', id: normalUrl(destination.server), ...repository };
     const name = destination?.name ?? '';
-    return { subject, stage, cluster: `the cluster Argo CD names ${name}`, form: 'name', id: name };
+    return { subject, stage, cluster: `the cluster Argo CD names ${name}`, form: 'name', id: name, ...repository };
   }
+  // a sourceRef without a namespace is in the Kustomization's
+  const source =
+    spec?.sourceRef?.kind === 'GitRepository'
+      ? `${spec.sourceRef.namespace ?? metadata?.namespace ?? ''}/${spec.sourceRef.name ?? ''}`
+      : undefined;
+  const found = source === undefined ? undefined : repositories.get(source);
+  const repository = found ? { repository: found } : {};
   if (secret !== undefined)
-    return { subject, stage, cluster: `the cluster of the kubeconfig in the Secret ${secret}`, form: 'kubeconfig', id: secret };
-  return { subject, stage, cluster: 'the cluster Flux runs in', form: 'own', id: '' };
+    return {
+      subject,
+      stage,
+      cluster: `the cluster of the kubeconfig in the Secret ${secret}`,
+      form: 'kubeconfig',
+      id: secret,
+      ...repository,
+    };
+  return { subject, stage, cluster: 'the cluster Flux runs in', form: 'own', id: '', ...repository };
 }
 
 /**

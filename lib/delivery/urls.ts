@@ -30,3 +30,22 @@ export function normalUrl(url: string): string {
  * Flux clones only the second, so a stage delivered by Flux writes it for the project file's first.
  */
 export const normalRepositoryUrl = (url: string): string => normalUrl(scpAsSsh(url) ?? url).replace(/\.git$/, '');
+
+/**
+ * A repository URL as a message may show it: without a password, a query, or a user name over
+ * http(s) (a token, as Git hosts take one there); an ssh:// user (`git@`) is the account, and stays.
+ * What `dist/delivery/` holds carries none (lib/config/delivery.ts `repositoryCredentials` refuses
+ * them), but a file there as an older stagecraft or a hand wrote it may.
+ */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const web = u.protocol === 'http:' || u.protocol === 'https:';
+    const user = !web && u.username && !u.password ? `${u.username}@` : '';
+    return `${u.protocol}//${user}${u.host}${u.pathname}`;
+  } catch {
+    // scp-style git@host:path: its user is the ssh account
+    const query = url.indexOf('?');
+    return query < 0 ? url : url.slice(0, query);
+  }
+}

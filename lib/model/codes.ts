@@ -298,7 +298,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'output/applied-again',
     'Flux applies an object whose manifest before it skipped (warning)',
-    'The manifest before had kustomize.toolkit.fluxcd.io/ssa: Ignore, reconcile: disabled or ssa: IfNotPresent, so the object in the cluster is as an older commit applied it: a field the API server will not change that changed since then is refused, which comparing the outputs does not show. Compare with the cluster before pushing (kubectl diff -k dist/<stage>), and write the value it holds, or delete the object on purpose.',
+    "The manifest before had kustomize.toolkit.fluxcd.io/ssa: Ignore, reconcile: disabled or ssa: IfNotPresent, so the object in the cluster is as an older commit applied it: a field the API server will not change that changed since then is refused, which comparing the outputs does not show. Said only of an object whose manifest writes such a field (a Service's clusterIP, a controller's selector, a claim's spec), naming them. Compare with the cluster before pushing (kubectl diff -k dist/<stage>), and write the value it holds, or delete the object on purpose.",
   ),
   row('switch/no-app', 'App not in the stage', 'The hint lists the apps of the stage.'),
   row('switch/not-blue-green', 'App does not run blue/green', 'Only apps with blueGreen: settings have a color to switch to.'),
@@ -557,6 +557,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'delivery/moves-cluster',
     'Stage delivered to another cluster',
     "A stage's Application or Kustomization now applies it to another cluster, or names its cluster another way (another server URL, a name for a server URL, another kubeconfig Secret), which may be the same one; the engine leaves what it applied in the old one: its objects stay at work there, its claims with their data, and the new cluster starts on empty claims. Copy what is to be kept, then delete the stage from the old cluster with the command of the hint; unless two Argo CD names say it is another, first make sure it is: on the same cluster, the command would delete the stage at work.",
+  ),
+  row(
+    'delivery/repository-moved',
+    'Stage read from another repository',
+    "A stage's Application or Kustomization now reads another repository URL (a repository moved to another host or path, or from https:// to ssh://), whose credentials the engine needs when it is private. Argo CD finds them by the URL, so those of the old URL are not used: give them before applying dist/delivery/argocd (argocd repo add <url>), and remove the old ones once no stage reads it (argocd repo rm). Flux clones with the Secret its GitRepository names: one kept across the move is sent to the new host, so put the new repository's credentials in it (flux create secret git <name> --url=<url>), or create the Secret now named; a Secret no GitRepository names any more can be deleted. Without them the clone or sync fails and the stage stays as the last commit it applied left it. No credential is printed: URLs without them, Secrets by name.",
   ),
   row(
     'delivery/schema',

@@ -57,15 +57,17 @@ describe('a null in a field of an included object', () => {
     });
   }
 
-  it('of spec.replicas, on a workload an autoscaler scales, is warned about at the autoscaler: every kubectl apply sets it back to 1 pod', () => {
+  it('of spec.replicas, on a workload an autoscaler scales, is warned about at the autoscaler: every apply sets it back to 1 pod', () => {
     const hpa =
       'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: web }\nspec:\n' +
       '  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }\n  minReplicas: 2\n  maxReplicas: 4\n';
     const compiled = compileStages([including({ 'web.yaml': deployment(' null'), 'hpa.yaml': hpa })]);
     const found = compiled.checks.get('imported')!.findings.filter((f) => f.code === 'refs/autoscaled-replicas');
     expect(found.map((f) => `${f.severity} ${f.object.kind}: ${f.message}`)).toEqual([
-      "warning HorizontalPodAutoscaler: scales Deployment 'web', which has spec.replicas: null: kubectl apply sends it to remove the field, " +
-        'and the API server sets the default: every apply sets it back to 1 pod, in the middle of a load peak too',
+      "warning HorizontalPodAutoscaler: scales Deployment 'web', which has spec.replicas: null: an apply sends it to remove the field, " +
+        'and the API server sets the default: every apply sets it back to 1 pod (kubectl apply; Flux at every interval of the stage; ' +
+        'Argo CD at every sync and, with selfHeal (its default), within seconds of each scaling, so that the two fight for as long as the load lasts, ' +
+        'pods started and stopped again and again, the Deployment never above 1 pod for long), in the middle of a load peak too',
     ]);
   });
 

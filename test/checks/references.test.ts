@@ -190,25 +190,33 @@ describe('a workload that an autoscaler scales', () => {
     metadata: { name: 'web-scaler', namespace: 'shop' },
     spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 5 },
   };
+  /** Who sets the number back, as the finding says it of every applier. */
+  const APPLIERS =
+    '(kubectl apply; Flux at every interval of the stage; Argo CD at every sync and, with selfHeal (its default), within seconds of each scaling, ' +
+    'so that the two fight for as long as the load lasts, pods started and stopped again and again, the Deployment never above ';
   const findings = (objects: KubeObject[]) =>
     checkObjects(objects, { existingNamespaces: ['shop'] })
       .findings.filter((f) => f.code === 'refs/autoscaled-replicas')
       .map((f) => `${f.severity} ${f.object.kind} ${f.path.join('.')}: ${f.message}\n  hint: ${f.hint}`);
 
-  it('is warned about at the autoscaler, since every kubectl apply sets the number of pods back to its spec.replicas', () => {
+  it("is warned about at the autoscaler, since every apply sets the number of pods back to its spec.replicas, Argo CD's selfHeal within seconds of each scaling", () => {
     expect(findings([deployment(2), autoscaler])).toEqual([
-      "warning HorizontalPodAutoscaler spec.scaleTargetRef: scales Deployment 'web', which has spec.replicas: 2: every kubectl apply sets it back to 2 pods, in the middle of a load peak too\n" +
-        '  hint: remove spec.replicas from the Deployment and let the autoscaler set the number; where it was applied with it, first remove the field from what kubectl last applied, ' +
-        'which changes no pod count: kubectl apply edit-last-applied deployment/web -n shop, delete spec.replicas and save (or that apply scales it to 1)',
+      "warning HorizontalPodAutoscaler spec.scaleTargetRef: scales Deployment 'web', which has spec.replicas: 2: every apply sets it back to 2 pods " +
+        `${APPLIERS}2 pods for long), in the middle of a load peak too\n` +
+        '  hint: remove spec.replicas from the Deployment and let the autoscaler set the number; where kubectl or Argo CD applied it with it, first remove the field from what kubectl last applied, ' +
+        'which changes no pod count: kubectl apply edit-last-applied deployment/web -n shop, delete spec.replicas and save (or that apply scales it to 1); ' +
+        'where Flux did, the synthesis that removes it says how to hand the field over to the autoscaler (output/replicas-reset)',
     ]);
   });
 
-  it('is warned about when spec.replicas is null (a Helm value left empty), which every kubectl apply sends to set the number of pods back to 1', () => {
+  it('is warned about when spec.replicas is null (a Helm value left empty), which every apply sends to set the number of pods back to 1', () => {
     expect(findings([deployment(null), autoscaler])).toEqual([
       "warning HorizontalPodAutoscaler spec.scaleTargetRef: scales Deployment 'web', which has spec.replicas: null: " +
-        'kubectl apply sends it to remove the field, and the API server sets the default: every apply sets it back to 1 pod, in the middle of a load peak too\n' +
-        '  hint: remove spec.replicas from the Deployment and let the autoscaler set the number; where it was applied with it, first remove the field from what kubectl last applied, ' +
-        'which changes no pod count: kubectl apply edit-last-applied deployment/web -n shop, delete spec.replicas and save (or that apply scales it to 1)',
+        'an apply sends it to remove the field, and the API server sets the default: every apply sets it back to 1 pod ' +
+        `${APPLIERS}1 pod for long), in the middle of a load peak too\n` +
+        '  hint: remove spec.replicas from the Deployment and let the autoscaler set the number; where kubectl or Argo CD applied it with it, first remove the field from what kubectl last applied, ' +
+        'which changes no pod count: kubectl apply edit-last-applied deployment/web -n shop, delete spec.replicas and save (or that apply scales it to 1); ' +
+        'where Flux did, the synthesis that removes it says how to hand the field over to the autoscaler (output/replicas-reset)',
     ]);
     expect(findings([deployment(null)])).toEqual([]);
   });

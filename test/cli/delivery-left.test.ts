@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { repoStage, runCli, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 import { compileStages } from '../../lib/compile.js';
-import { declaredClusters } from '../../lib/cli/delivery-left.js';
+import { declaredClusters } from '../../lib/cli/delivery-moves.js';
 
 const PROJECT = FLUX_PROJECT;
 const stage = deliveredStageFile;
@@ -102,8 +102,11 @@ describe('synth, when the project file gives the delivery project another name',
       [
         'delivery: dist/delivery/argocd/ is now the project platform (it was stagecraft), and its apply command prunes only objects labelled stagecraft.dev/delivery=platform',
         '  the objects of the project stagecraft stay in the cluster argocd runs in, where they go on applying the stages they name; delete them with:',
+        `    kubectl patch application.argoproj.io -n argocd stagecraft-qa --type merge -p '{"metadata":{"finalizers":null}}'`,
         '    kubectl delete application.argoproj.io -n argocd stagecraft-qa',
         '    kubectl delete appproject.argoproj.io -n argocd stagecraft',
+        '  the patches first: an Application that carries resources-finalizer.argocd.argoproj.io (added by hand: stagecraft writes none) has Argo CD delete every object it applied when it is deleted, ' +
+          'the Namespace and its claims too, while the stage may still be in use; each patch removes its finalizers, and changes nothing on one without',
         'delivery: dist/delivery/flux/ is now the project platform (it was stagecraft), and its apply command prunes only objects labelled stagecraft.dev/delivery=platform',
         '  the objects of the project stagecraft stay in the cluster flux runs in, where they go on applying the stages they name; delete them with:',
         '    kubectl delete kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev',
@@ -425,7 +428,8 @@ describe('synth, when a delivered stage is removed', () => {
       ARGOCD_PROJECT,
       'https://prod.example.com:6443',
       'Application argocd/stagecraft-qa applied them; ' +
-        'first apply dist/delivery/argocd (the command on the third line of its inventory.txt), which prunes Application argocd/stagecraft-qa',
+        'first apply dist/delivery/argocd (the command on the third line of its inventory.txt), which prunes Application argocd/stagecraft-qa' +
+        " (should it carry resources-finalizer.argocd.argoproj.io, added by hand, Argo CD then deletes the stage's objects itself, the claims' data too: copy what is to be kept before that apply)",
     ],
     [
       'Flux, which delivers no stage any more (dev moves to Argo CD)',
@@ -461,7 +465,8 @@ describe('synth, when a delivered stage is removed', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       'npm run synth removes dist/qa/; its objects stay in https://prod.example.com:6443, where Application argocd/stagecraft-qa applied them, until deleted: ' +
-        'first apply dist/delivery/argocd (the command on the third line of its inventory.txt), which prunes Application argocd/stagecraft-qa, ' +
+        'first apply dist/delivery/argocd (the command on the third line of its inventory.txt), which prunes Application argocd/stagecraft-qa' +
+        " (should it carry resources-finalizer.argocd.argoproj.io, added by hand, Argo CD then deletes the stage's objects itself, the claims' data too: copy what is to be kept before that apply), " +
         'else it applies them again from a revision that still holds dist/qa (a tag or a commit it follows); ' +
         'then, with kubectl pointed at https://prod.example.com:6443, kubectl delete ',
     );

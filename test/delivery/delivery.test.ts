@@ -1062,8 +1062,12 @@ describe('delivery through the commands', () => {
       [
         'delivery: removed dist/delivery/ (no stage file declares delivery:)',
         '  its argocd objects stay in the cluster argocd runs in, where they go on applying the stages they name; delete them with:',
+        `    kubectl patch application.argoproj.io -n argocd stagecraft-dev --type merge -p '{"metadata":{"finalizers":null}}'`,
+        `    kubectl patch application.argoproj.io -n argocd stagecraft-qa --type merge -p '{"metadata":{"finalizers":null}}'`,
         '    kubectl delete application.argoproj.io -n argocd stagecraft-dev stagecraft-qa',
         '    kubectl delete appproject.argoproj.io -n argocd stagecraft',
+        '  the patches first: an Application that carries resources-finalizer.argocd.argoproj.io (added by hand: stagecraft writes none) has Argo CD delete every object it applied when it is deleted, ' +
+          'the Namespace and its claims too, while the stage may still be in use; each patch removes its finalizers, and changes nothing on one without',
         '',
       ].join('\n'),
     );

@@ -210,7 +210,7 @@ describe('a claim or Namespace its engine keeps from the prune', () => {
     const [warning] = again('flux', skipped('kustomize.toolkit.fluxcd.io/reconcile: disabled'));
     expect(warning).toContain(
       'Service data/db: Flux applies it now, but its manifest before had the annotation kustomize.toolkit.fluxcd.io/reconcile: disabled, so Flux did not update it: ' +
-        'the cluster holds it as an older commit last applied it, and a field the API server will not change that changed since then is refused: ' +
+        'the cluster holds it as an older commit last applied it, and where its spec.clusterIP, which the API server will not change, changed since then, the apply is refused: ' +
         "Flux's apply of the stage fails on it",
     );
     expect(warning).toContain(

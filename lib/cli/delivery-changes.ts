@@ -1,0 +1,70 @@
+/**
+ * What a synthesis says of an engine's directory of `dist/delivery/` that changed, which the engine
+ * does not apply itself: what changed, and when to apply it, before the stages are pushed or, for an
+ * AppProject that no longer permits what a stage's live objects are, once Argo CD has pruned them
+ * (`argocdOrder`, lib/delivery/project-order.ts).
+ */
+import { DELIVERY_DIR } from '../delivery/index.js';
+import { ARGOCD_NAMESPACE } from '../delivery/argocd.js';
+import { projectOrder, type KeptStage, type ProjectOrder } from '../delivery/project-order.js';
+import { sameCluster } from '../delivery/target.js';
+import type { Engine } from '../model/engines.js';
+import type { FileTree } from '../synth/file-content.js';
+import { INVENTORY_FILE, changeLines, changeSummary, inventoryChanges, objectsUnchanged } from '../synth/inventory.js';
+import { appProjectIn, objectsIn, targetsIn, type DeliveryOnDisk } from './delivery-on-disk.js';
+import { DIST_DIR } from './project.js';
+
+/**
+ * What the new AppProject (of `delivery`, the new dist/delivery/) gains on the one `onDisk` holds,
+ * and what it no longer permits of the live objects of the stages Argo CD applies to the same
+ * cluster before and after (`projectOrder`).
+ */
+export function argocdOrder(onDisk: DeliveryOnDisk, delivery: FileTree | undefined): ProjectOrder | undefined {
+  const files = objectsIn(new Map([...(delivery ?? [])].filter(([path]) => path.startsWith('argocd/'))));
+  const kept = [...targetsIn(files)].flatMap(([key, target]): KeptStage[] => {
+    const was = onDisk.targets.get(key);
+    const inventory = onDisk.inventories.get(target.stage);
+    return was && sameCluster(was, target) === 'same' && inventory !== undefined ? [{ target, inventory }] : [];
+  });
+  return projectOrder(onDisk.appProject, appProjectIn(files), kept);
+}
+
+/**
+ * What a synthesis says of an engine's directory when its objects are not those of its inventory as
+ * it was (`before`; undefined: new), under the line that counts them: what changed, and when to
+ * apply it. The engines never apply dist/delivery/ themselves, so until its command runs the cluster
+ * keeps the old objects: an AppProject without a kind a stage now has refuses that stage's sync, a
+ * moved stage stays where it was; so it is applied before the stages are pushed. But an AppProject
+ * that no longer permits what a stage's live objects are (`order`: `argocdOrder`) makes Argo CD
+ * blind to them, so it is applied once the push has pruned them, and what it gains is given to the
+ * AppProject in the cluster first. Said once (never replayed).
+ */
+export function deliveryChanges(engine: Engine, before: string | undefined, after: string, order?: ProjectOrder): string {
+  const changes = before === undefined ? undefined : inventoryChanges(before, after);
+  if (changes && objectsUnchanged(changes)) return '';
+  const dir = `${DIST_DIR}/${DELIVERY_DIR}/${engine}`;
+  const apply = `apply it to the cluster ${engine} runs in`;
+  const command = `with the command on the third line of ${dir}/${INVENTORY_FILE}`;
+  const itself = `${engine} does not apply ${DIST_DIR}/${DELIVERY_DIR}/ itself`;
+  const losses = order?.losses ?? [];
+  const lines = [
+    `${DELIVERY_DIR}: ${dir}/ ${changes ? `changed (${changeSummary(changes)})` : 'is new'}`,
+    ...(changes ? changeLines(changes) : []).map((l) => `  ${l}`),
+    ...(losses.length === 0
+      ? [
+          `  ${itself}: ${apply} before pushing the stages, ${command}` +
+            (engine === 'argocd' ? ' (an AppProject that lacks a kind a stage now has refuses its sync)' : ''),
+        ]
+      : [
+          `  ${itself}, and its AppProject ${order!.name} no longer permits what live objects of ${losses.map((l) => `${l.application} are (${l.what.join(', ')})`).join(' and of ')}: ` +
+            'Argo CD leaves the objects its project does not permit out of its comparison, so applied before the stages are pushed, it would never prune them',
+          ...(order!.union
+            ? [
+                `  first, before pushing the stages, give the AppProject in the cluster ${engine} runs in what it gains while keeping what it loses: kubectl patch appproject.argoproj.io -n ${ARGOCD_NAMESPACE} ${order!.name} --type merge -p '${order!.union}'`,
+              ]
+            : []),
+          `  ${order!.union ? 'then push' : 'push'} the stages; once Argo CD has synced that commit and pruned those objects (argocd app sync ${losses.map((l) => l.application).join(' ')} --prune does it at once), ${apply}, ${command}`,
+        ]),
+  ];
+  return `${lines.join('\n')}\n`;
+}

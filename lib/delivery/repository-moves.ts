@@ -1,0 +1,138 @@
+/**
+ * The stages whose Application or Kustomization reads another repository than it did (a repository
+ * moved to another host or path, or from https:// to ssh://), as warnings: the engine needs that
+ * repository's credentials when it is private, and finds them otherwise than by the stage. Argo CD
+ * finds them by the URL (a repository Secret in argocd, or a credential template whose URL is a
+ * prefix of it), so those of the old URL are not used; Flux clones with the Secret its GitRepository
+ * names, so one kept across the move is sent to the new host, and is refused there unless it holds
+ * that host's credentials (for ssh://, its known_hosts too). No credential is printed: URLs are shown
+ * without any (`shownUrl`), Secrets by name. Pure.
+ */
+import type { Problem } from '../errors.js';
+import { andList } from '../model/limits.js';
+import { ARGOCD_NAMESPACE } from './argocd.js';
+import { FLUX_NAMESPACE } from './flux.js';
+import type { StageRepository, StageTarget } from './target.js';
+import { normalRepositoryUrl, shownUrl } from './urls.js';
+import { scpAsSsh } from '../config/delivery.js';
+
+/** The host of an ssh:// or scp-style URL (`git@host:path`), for its host key; undefined over http(s). */
+function sshHost(url: string): string | undefined {
+  return /^ssh:\/\/(?:[^@/]*@)?([^/:?#]+)/i.exec(scpAsSsh(url) ?? url)?.[1];
+}
+
+/** How to give Flux a repository's credentials in the Secret `name`, by the URL's scheme. */
+function fluxSecretCommand(name: string, url: string): string {
+  return sshHost(url)
+    ? `flux create secret git ${name} --url=${url} --private-key-file=<key file> (flux takes the host's known_hosts from the URL)`
+    : `flux create secret git ${name} --url=${url} --username=<user> --password=<token>`;
+}
+
+/** How to give Argo CD a repository's credentials, by the URL's scheme: an ssh host's key too, unless Argo CD has it. */
+function argoCdRepoCommand(url: string): string {
+  const host = sshHost(url);
+  return host
+    ? `argocd repo add ${url} --ssh-private-key-path <key file>, and, unless Argo CD knows ${host}'s host key (argocd cert list), ssh-keyscan ${host} | argocd cert add-ssh --batch`
+    : `argocd repo add ${url} --username <user> --password <token>`;
+}
+
+/** One move: the stages an engine's objects now read from `now`, which read `was` before. */
+interface Move {
+  readonly engine: 'argocd' | 'flux';
+  readonly was: StageRepository;
+  readonly now: StageRepository;
+  readonly subjects: string[];
+}
+
+/**
+ * The warnings for the stages that an engine's objects in the new `dist/delivery/` (`after`, by
+ * `<engine>/<stage>`) read from another repository than they did (`before`), one per engine, old
+ * and new repository and Secrets. A stage new to the engine, or moved to the other one, is not
+ * compared.
+ * @param whole every stage's target in the new dist/delivery/, when `after` holds only some (npm run
+ * diff of one stage), for what no stage reads any more (the old credentials, which may then go)
+ */
+export function repositoryMoves(
+  before: ReadonlyMap<string, StageTarget>,
+  after: ReadonlyMap<string, StageTarget>,
+  whole: ReadonlyMap<string, StageTarget> = after,
+): Problem[] {
+  const moves = new Map<string, Move>();
+  for (const [key, target] of after) {
+    const was = before.get(key)?.repository;
+    const now = target.repository;
+    if (!was || !now || normalRepositoryUrl(was.url) === normalRepositoryUrl(now.url)) continue;
+    const engine = key.startsWith('flux/') ? 'flux' : 'argocd';
+    const id = [engine, normalRepositoryUrl(was.url), was.secret, normalRepositoryUrl(now.url), now.secret].join('\n');
+    const move = moves.get(id) ?? { engine, was, now, subjects: [] };
+    move.subjects.push(target.subject);
+    moves.set(id, move);
+  }
+  const readNow = [...whole.values()].flatMap((t) => t.repository ?? []);
+  return [...moves.values()].flatMap((m) => {
+    const problem = m.engine === 'argocd' ? argoCdMove(m, readNow) : fluxMove(m, readNow);
+    return problem ? [problem] : [];
+  });
+}
+
+/** What the objects of `m` read, in the words of a message: `reads its stage from <url> now, no longer from <url>` for one, else `read their stages...`. */
+function reads(m: Move): string {
+  const one = m.subjects.length === 1;
+  return `${one ? 'reads its stage' : 'read their stages'} from ${shownUrl(m.now.url)} now, no longer from ${shownUrl(m.was.url)}`;
+}
+
+/** Whether a repository of `readNow` (the new dist/delivery/'s) is still `url`. */
+const stillRead = (url: string, readNow: readonly StageRepository[]) =>
+  readNow.some((r) => normalRepositoryUrl(r.url) === normalRepositoryUrl(url));
+
+function argoCdMove(m: Move, readNow: readonly StageRepository[]): Problem {
+  const [was, now] = [shownUrl(m.was.url), shownUrl(m.now.url)];
+  return {
+    code: 'delivery/repository-moved',
+    severity: 'warning',
+    subject: andList(m.subjects),
+    message:
+      `${reads(m)}: Argo CD finds a private repository's credentials by its URL (a repository Secret in ${ARGOCD_NAMESPACE}, or a credential template whose URL begins it), ` +
+      `so those of the old URL are not used for the new one; without any, the sync fails (the repository is not accessible), and the stage stays as the old repository's last commit left it`,
+    hint:
+      `if ${now} is private, give Argo CD its credentials before applying dist/delivery/argocd: ${argoCdRepoCommand(now)}` +
+      (stillRead(m.was.url, readNow)
+        ? ''
+        : `; once it is applied and synced, argocd repo rm ${was} removes those of the old one, which no stage reads any more`),
+  };
+}
+
+function fluxMove(m: Move, readNow: readonly StageRepository[]): Problem | undefined {
+  const [was, now] = [shownUrl(m.was.url), shownUrl(m.now.url)];
+  const { secret } = m.now;
+  const old = m.was.secret;
+  // the old Secret, when no GitRepository names it any more: credentials left in the cluster for nothing
+  const oldLeft =
+    old !== undefined && old !== secret && !readNow.some((r) => r.secret === old)
+      ? `; once it is applied, no GitRepository names the Secret ${FLUX_NAMESPACE}/${old} any more: kubectl delete secret -n ${FLUX_NAMESPACE} ${old} removes the credentials of ${was}`
+      : '';
+  const fails = "Flux's clone fails, and nothing new of the stage is applied";
+  const they = m.subjects.length === 1 ? 'it' : 'they';
+  const base = { code: 'delivery/repository-moved', severity: 'warning', subject: andList(m.subjects) } as const;
+  if (secret === undefined) {
+    // public before and after: nothing to give
+    if (old === undefined) return undefined;
+    return {
+      ...base,
+      message: `${reads(m)}, which ${they} cloned with the Secret ${FLUX_NAMESPACE}/${old}; the new one is cloned with no credentials: if it is private, ${fails}`,
+      hint: `if ${now} is private, name a Secret for it (delivery.repository.secret beside its url) and create it before applying dist/delivery/flux: ${fluxSecretCommand('<name>', now)}${oldLeft}`,
+    };
+  }
+  const same = secret === old;
+  return {
+    ...base,
+    message: same
+      ? `${reads(m)}, both cloned with the Secret ${FLUX_NAMESPACE}/${secret}: Flux sends the new host what it holds, and unless that is the credentials of ${now}, ${fails}`
+      : `${reads(m)}, cloned with the Secret ${FLUX_NAMESPACE}/${secret} now${old === undefined ? '' : ` (the old one with ${FLUX_NAMESPACE}/${old})`}: unless that Secret is there and holds the credentials of ${now}, ${fails}`,
+    hint: `before applying dist/delivery/flux, ${same ? `put the credentials of ${now} in it` : 'create it with the credentials of the new one'}: ${fluxSecretCommand(secret, now)}${
+      same && readNow.some((r) => r.secret === secret && normalRepositoryUrl(r.url) !== normalRepositoryUrl(m.now.url))
+        ? `; another GitRepository still clones another repository with it: give ${now} a Secret of its own (delivery.repository.secret) instead`
+        : ''
+    }${oldLeft}`,
+  };
+}

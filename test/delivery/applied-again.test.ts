@@ -1,0 +1,70 @@
+/** output/applied-again: Flux applying an object whose manifest before it skipped, said only where a field the API server will not change may differ. */
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../lib/model/object.js';
+import { fixedFields } from '../../lib/refused-changes.js';
+import { changes, MANIFESTS, OBJECTS } from '../helpers/output-changes.js';
+
+const DELIVERED = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+const RECONCILE = 'kustomize.toolkit.fluxcd.io/reconcile: disabled';
+
+/** The included objects with the manifest of `kind` whose metadata is `metadata: { name: <name> }` annotated with `annotation`. */
+const annotated = (objects: string, kind: string, name: string, annotation: string) =>
+  objects.replace(
+    `kind: ${kind}\nmetadata: { name: ${name} }\n`,
+    `kind: ${kind}\nmetadata: { name: ${name}, annotations: { ${annotation} } }\n`,
+  );
+
+/** The applied-again warnings of Flux applying `objects` where the output before had them with `was`. */
+const again = (was: string, objects: string) =>
+  changes(DELIVERED, DELIVERED, { was, objects, env: { engine: 'flux' } }).filter((w) => w.includes('Flux applies it now'));
+
+describe('output/applied-again', () => {
+  it('names the fields the API server will not change that the manifest writes: a Service of a clusterIP', () => {
+    const [warning, ...rest] = again(annotated(OBJECTS, 'Service', 'db', RECONCILE), OBJECTS);
+    expect(rest).toEqual([]);
+    expect(warning).toContain(
+      'Service data/db: Flux applies it now, but its manifest before had the annotation kustomize.toolkit.fluxcd.io/reconcile: disabled, so Flux did not update it: ' +
+        'the cluster holds it as an older commit last applied it, and where its spec.clusterIP, which the API server will not change, changed since then, the apply is refused: ',
+    );
+    expect(warning).toContain(
+      '  hint: before pushing, compare it with the cluster (kubectl diff -k dist/data, which fails on a refused field): where it differs, write the value',
+    );
+  });
+
+  it('is not said of an object whose manifest writes no such field: its apply is never refused, whatever the cluster holds', () => {
+    // a Service that leaves its clusterIP to the cluster, and a ConfigMap that is not immutable
+    const free = OBJECTS.replace('  clusterIP: 10.96.0.50\n', '').replace('immutable: true\n', '');
+    expect(again(annotated(annotated(free, 'Service', 'db', RECONCILE), 'ConfigMap', 'settings', RECONCILE), free)).toEqual([]);
+    // the same ConfigMap immutable: its data is refused
+    const fixed = OBJECTS.replace('  clusterIP: 10.96.0.50\n', '');
+    expect(again(annotated(fixed, 'ConfigMap', 'settings', RECONCILE), fixed)).toEqual([
+      expect.stringContaining(
+        'ConfigMap data/settings: Flux applies it now, but its manifest before had the annotation kustomize.toolkit.fluxcd.io/reconcile: disabled',
+      ),
+    ]);
+    expect(again(annotated(fixed, 'ConfigMap', 'settings', RECONCILE), fixed)[0]).toContain(
+      'where its data, which the API server will not change',
+    );
+  });
+
+  it.each<[string, Partial<KubeObject>, string[]]>([
+    ['a Deployment: its selector', { kind: 'Deployment', spec: { replicas: 2, selector: {}, template: {} } }, ['spec.selector']],
+    [
+      'a claim: its spec but the storage request',
+      { kind: 'PersistentVolumeClaim', spec: { accessModes: [], storageClassName: 'x', resources: { requests: {}, limits: {} } } },
+      ['spec.accessModes', 'spec.storageClassName', 'spec.resources.limits'],
+    ],
+    [
+      'a PersistentVolume: its source',
+      { kind: 'PersistentVolume', spec: { capacity: {}, hostPath: {}, accessModes: [] } },
+      ['spec.hostPath'],
+    ],
+    ['a headless Service', { kind: 'Service', spec: { clusterIP: 'None' } }, ['spec.clusterIP']],
+    ['a Service given its clusterIP by the cluster', { kind: 'Service', spec: { clusterIP: '' } }, []],
+    ['a mutable ConfigMap', { kind: 'ConfigMap', data: {} }, []],
+    ['a ReplicationController, whose selector may change', { kind: 'ReplicationController', spec: { selector: {} } }, []],
+  ])('fixedFields of %s', (_, object, paths) => {
+    const found = fixedFields({ apiVersion: 'v1', metadata: { name: 'x' }, ...object } as KubeObject);
+    expect(found.map((p) => p.join('.'))).toEqual(paths);
+  });
+});

@@ -1,0 +1,145 @@
+/** A stage read from another repository: the credentials its engine needs (lib/delivery/repository-moves.ts), said by synth and diff. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repositoryMoves } from '../../lib/delivery/repository-moves.js';
+import { clonedRepositories, targetOf, type StageTarget } from '../../lib/delivery/target.js';
+import { formatProblem } from '../../lib/errors.js';
+import { runCli, tempProject } from '../helpers/cli.js';
+import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
+
+const OLD = 'https://git.example.com/team/app.git';
+const NEW = 'ssh://git@git.new.example/team/app.git';
+
+/** An Argo CD Application of `stage` reading `url`, as targetOf reads it. */
+const application = (stage: string, url: string): [string, StageTarget] => [
+  `argocd/${stage}`,
+  targetOf({
+    kind: 'Application',
+    metadata: { name: `stagecraft-${stage}`, namespace: 'argocd' },
+    spec: { source: { path: `dist/${stage}`, repoURL: url }, destination: { name: 'nonprod' } },
+  })!,
+];
+
+/** A Flux Kustomization of `stage` and the GitRepository it names, of `url` cloned with `secret`. */
+function kustomization(stage: string, url: string, secret?: string): [string, StageTarget] {
+  const repositories = clonedRepositories([
+    {
+      kind: 'GitRepository',
+      metadata: { name: 'stagecraft', namespace: 'flux-system' },
+      spec: { url, ...(secret ? { secretRef: { name: secret } } : {}) },
+    },
+  ]);
+  const object = {
+    kind: 'Kustomization',
+    metadata: { name: `stagecraft-${stage}`, namespace: 'flux-system' },
+    spec: { path: `./dist/${stage}`, sourceRef: { kind: 'GitRepository', name: 'stagecraft' } },
+  };
+  return [`flux/${stage}`, targetOf(object, repositories)!];
+}
+
+const moves = (before: [string, StageTarget][], after: [string, StageTarget][], whole?: [string, StageTarget][]) =>
+  repositoryMoves(new Map(before), new Map(after), whole && new Map(whole)).map(formatProblem);
+
+describe('a stage Argo CD reads from another repository', () => {
+  it('says to give Argo CD the new URL its credentials, found by URL, with the host key of a new ssh host, and to remove the old ones once no stage reads it', () => {
+    expect(moves([application('qa', OLD)], [application('qa', NEW)])).toEqual([
+      `Application argocd/stagecraft-qa: warning: reads its stage from ${NEW} now, no longer from ${OLD}: Argo CD finds a private repository's credentials by its URL ` +
+        '(a repository Secret in argocd, or a credential template whose URL begins it), so those of the old URL are not used for the new one; ' +
+        "without any, the sync fails (the repository is not accessible), and the stage stays as the old repository's last commit left it\n" +
+        `  hint: if ${NEW} is private, give Argo CD its credentials before applying dist/delivery/argocd: argocd repo add ${NEW} --ssh-private-key-path <key file>, ` +
+        "and, unless Argo CD knows git.new.example's host key (argocd cert list), ssh-keyscan git.new.example | argocd cert add-ssh --batch; " +
+        `once it is applied and synced, argocd repo rm ${OLD} removes those of the old one, which no stage reads any more`,
+    ]);
+  });
+
+  it('says it once for the stages that move together, over https:// with a user and token, and keeps the old credentials while a stage reads them', () => {
+    const https = 'https://git.new.example/team/app';
+    const [warning, ...rest] = moves(
+      [application('dev', OLD), application('qa', OLD), application('prod', OLD)],
+      [application('dev', https), application('qa', https), application('prod', OLD)],
+    );
+    expect(rest).toEqual([]);
+    expect(warning).toMatch(
+      /^Application argocd\/stagecraft-dev and Application argocd\/stagecraft-qa: warning: read their stages from https:\/\/git\.new\.example\/team\/app now/,
+    );
+    expect(warning).toContain(`argocd repo add ${https} --username <user> --password <token>\n`.trimEnd());
+    expect(warning).not.toContain('argocd repo rm');
+    // npm run diff of one stage: the others, which still read the old one, are in the whole new dist/delivery/
+    const one = moves([application('qa', OLD)], [application('qa', https)], [application('qa', https), application('prod', OLD)]);
+    expect(one[0]).not.toContain('argocd repo rm');
+  });
+
+  it('says nothing for the same address spelt another way, nor for a stage new to the engine', () => {
+    expect(moves([application('qa', OLD)], [application('qa', 'https://GIT.example.com/team/app/')])).toEqual([]);
+    expect(
+      moves([application('qa', 'git@git.example.com:team/app.git')], [application('qa', 'ssh://git@git.example.com/team/app')]),
+    ).toEqual([]);
+    expect(moves([], [application('qa', NEW)])).toEqual([]);
+    expect(moves([kustomization('qa', OLD)], [application('qa', NEW)])).toEqual([]);
+  });
+
+  it('never prints a credential that a URL as written before carried', () => {
+    const [warning] = moves(
+      [application('qa', 'https://ci:s3cr3t-t0ken@git.example.com/team/app.git?private_token=abc123')],
+      [application('qa', NEW)],
+    );
+    expect(warning).toContain(`no longer from ${OLD}:`);
+    expect(warning).toContain(`argocd repo rm ${OLD} removes`);
+    for (const secret of ['s3cr3t', 'abc123', 'ci:', 'private_token']) expect(warning).not.toContain(secret);
+  });
+});
+
+describe('a stage Flux clones from another repository', () => {
+  it('says that a Secret kept across the move is sent to the new host, and to put its credentials in it', () => {
+    expect(moves([kustomization('qa', OLD, 'git-auth')], [kustomization('qa', NEW, 'git-auth')])).toEqual([
+      `Kustomization flux-system/stagecraft-qa: warning: reads its stage from ${NEW} now, no longer from ${OLD}, both cloned with the Secret flux-system/git-auth: ` +
+        `Flux sends the new host what it holds, and unless that is the credentials of ${NEW}, Flux's clone fails, and nothing new of the stage is applied\n` +
+        `  hint: before applying dist/delivery/flux, put the credentials of ${NEW} in it: flux create secret git git-auth --url=${NEW} --private-key-file=<key file> ` +
+        "(flux takes the host's known_hosts from the URL)",
+    ]);
+  });
+
+  it('says to create a new Secret before the apply, and that the old one, named by no GitRepository, may go', () => {
+    const https = 'https://git.new.example/team/app.git';
+    const [warning] = moves([kustomization('qa', OLD, 'old-auth')], [kustomization('qa', https, 'new-auth')]);
+    expect(warning).toContain(
+      `reads its stage from ${https} now, no longer from ${OLD}, cloned with the Secret flux-system/new-auth now (the old one with flux-system/old-auth): ` +
+        `unless that Secret is there and holds the credentials of ${https}, Flux's clone fails`,
+    );
+    expect(warning).toContain(
+      `  hint: before applying dist/delivery/flux, create it with the credentials of the new one: flux create secret git new-auth --url=${https} --username=<user> --password=<token>; ` +
+        `once it is applied, no GitRepository names the Secret flux-system/old-auth any more: kubectl delete secret -n flux-system old-auth removes the credentials of ${OLD}`,
+    );
+  });
+
+  it('says that a repository now cloned with no credentials fails if private, and says nothing between two public ones', () => {
+    const [warning] = moves([kustomization('qa', OLD, 'git-auth')], [kustomization('qa', NEW)]);
+    expect(warning).toContain(
+      'which it cloned with the Secret flux-system/git-auth; the new one is cloned with no credentials: if it is private, ',
+    );
+    expect(warning).toContain(`  hint: if ${NEW} is private, name a Secret for it (delivery.repository.secret beside its url)`);
+    expect(moves([kustomization('qa', OLD)], [kustomization('qa', NEW)])).toEqual([]);
+  });
+});
+
+describe('synth and diff, when the project file moves the repository', () => {
+  const moved = (text: string) => text.replace('https://git.example.com/team/app.git', NEW);
+  const withSecret = FLUX_PROJECT.replace('revision: main }', 'revision: main, secret: git-auth }');
+
+  it('warns once, at the synth that writes the new URL, and npm run diff of a stage says it before', () => {
+    const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), withSecret);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(join(dir, 'stagecraft.yaml'), moved(withSecret));
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.code).toBe(0);
+    expect(diff.stderr).toContain(
+      `Kustomization flux-system/stagecraft-qa: warning: reads its stage from ${NEW} now, no longer from https://git.example.com/team/app.git, both cloned with the Secret flux-system/git-auth`,
+    );
+    const synth = runCli('synth', [], dir);
+    expect(synth.code).toBe(0);
+    expect(synth.stderr).toContain('  hint: before applying dist/delivery/flux, put the credentials of');
+    expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('reads its stage from');
+  });
+});
