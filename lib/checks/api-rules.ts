@@ -14,13 +14,14 @@ import { isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
 import { LIST_KEY_DEFAULTS } from '../model/list-keys.js';
 import type { KubeObject } from '../model/object.js';
-import { POD_TEMPLATE_PATHS, placedContainers, podTemplateOf } from '../model/pod-specs.js';
+import { isBuiltInWorkload, POD_TEMPLATE_PATHS, placedContainers, workloadTemplate } from '../model/pod-specs.js';
 import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { formatLabels, formatSelector, selectorMatches, workloadSelector } from './selectors.js';
 import { checkRbacSubjects } from './rbac-subjects.js';
 import { checkPodSpecValues } from './api-rules-pods.js';
 import { checkKindRules } from './api-rules-kinds.js';
 import { checkBatch } from './api-rules-batch.js';
+import { customSelector } from './custom-workloads.js';
 import { checkLabels, checkMetadata, NAME_HINT, nameProblem } from './api-rules-meta.js';
 
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -301,8 +302,9 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
   if (typeof md !== 'object') return out; // the schema check reports its type
   checkMetadata(emit, o, md, out, engine);
 
-  const templatePath = POD_TEMPLATE_PATHS[o.kind];
-  const template = podTemplateOf(o);
+  // a built-in workload's pod template, or a custom one's (an Argo Rollout's), whose controller makes
+  // pods of it that the API server holds to these rules (custom-workloads.ts)
+  const { path: templatePath, template } = workloadTemplate(o) ?? {};
   if (templatePath && template) {
     if (template.spec && typeof template.spec === 'object') {
       checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out, engine);
@@ -316,8 +318,10 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
       checkPodSpecValues(emit, template.spec, [...templatePath, 'spec'], out);
     }
   }
-  if (templatePath && (o.kind === 'Job' || o.kind === 'CronJob')) checkBatch(emit, o, template, templatePath, out, engine);
-  const selector = workloadSelector(o);
+  // a CronJob without its pod template still has its schedule checked
+  if ((o.kind === 'Job' || o.kind === 'CronJob') && isBuiltInWorkload(o))
+    checkBatch(emit, o, template, POD_TEMPLATE_PATHS[o.kind], out, engine);
+  const selector = workloadSelector(o) ?? customSelector(o);
   if (selector) {
     if (o.kind === 'ReplicationController') checkLabels(emit, selector.matchLabels, selector.path, out);
     const labels = template?.metadata?.labels ?? {};

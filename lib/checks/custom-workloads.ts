@@ -2,14 +2,16 @@
  * The custom resources that run pods (the table of lib/model/custom-workloads.ts, by API group and
  * kind) as the checks see them: their pods are selected by the Services, PodDisruptionBudgets and
  * NetworkPolicies of their namespace by their template's labels, their replicas counted for a
- * PodDisruptionBudget, and their pods held to the policy (pod-security.ts, through
- * `workloadTemplatePath`); the API server's rules of pod specs (api-rules.ts) and the references
- * of pods (references-pods.ts) stay with the built-in kinds, whose pod specs the API server itself
- * validates. Pure.
+ * PodDisruptionBudget, and their pod template held to what a built-in workload's is (through
+ * `workloadTemplate`, lib/model/pod-specs.ts): the policy (pod-security.ts), the API server's rules
+ * of pod specs (api-rules.ts, api-limits.ts) and the references of pods (references-pods.ts). The
+ * API server stores a custom resource as its CRD's schema allows, but its controller makes a
+ * ReplicaSet or pods of the template, and the API server refuses those (an Argo Rollout whose
+ * template names a container twice stays at zero pods, its events saying why). Pure.
  */
 import { customTemplatePath } from '../model/custom-workloads.js';
 import { isRecord, type KubeObject } from '../model/object.js';
-import { templateAt, type PodTemplate } from '../model/pod-specs.js';
+import type { Requirement, Selector } from './selectors.js';
 
 /**
  * The kinds of custom workloads (lib/model/custom-workloads.ts) whose `spec.replicas` is the number of pods they run, 1
@@ -21,9 +23,19 @@ export const CUSTOM_SCALED_KINDS: ReadonlySet<string> = new Set([
   'apps.kruise.io/StatefulSet',
 ]);
 
-/** The pod template of a custom resource that runs pods (lib/model/custom-workloads.ts; a mapping with a `spec`), else undefined. */
-export function customPodTemplate(o: KubeObject): PodTemplate | undefined {
-  const path = customTemplatePath(o);
-  const template = path && templateAt(o, path);
-  return template && isRecord(template.spec) ? template : undefined;
+/**
+ * The label selector of a custom workload's pods: `spec.selector`, a LabelSelector over its own
+ * pod template as a Deployment's (Argo Rollouts and OpenKruise refuse one that does not match the
+ * template's labels), or undefined when `o` is none or has no selector (a Rollout that runs a
+ * Deployment's pods, `workloadRef`).
+ */
+export function customSelector(o: KubeObject): Selector | undefined {
+  if (!customTemplatePath(o) || !isRecord(o.spec) || !isRecord(o.spec.selector)) return undefined;
+  const { matchLabels, matchExpressions } = o.spec.selector;
+  return {
+    matchLabels: isRecord(matchLabels) ? (matchLabels as Record<string, string>) : {},
+    // what is not a mapping is nothing a selector can hold: an item written as null selects nothing here
+    matchExpressions: Array.isArray(matchExpressions) ? (matchExpressions.filter(isRecord) as unknown as Requirement[]) : [],
+    path: ['spec', 'selector'],
+  };
 }
