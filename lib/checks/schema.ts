@@ -10,6 +10,7 @@ import { kindInfo } from '../model/kinds.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
+import { changesOnMove, REMOVED_KINDS } from './moved-kinds.js';
 
 /** Kinds that are not API objects but may sit next to manifests are skipped, not reported (lib/k8s.ts `NOT_API_OBJECTS`). */
 export { isApiObject } from '../k8s.js';
@@ -77,50 +78,6 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
       return f(`schema/${e.keyword}`, path, `${e.message ?? 'is not valid'} (found ${describeValue(e.data)})`);
   }
 }
-
-/**
- * Kinds Kubernetes removed without a kind of the same name in another apiVersion to move to
- * (their group and versions as manifests wrote them), with what replaced them: the fix is not an
- * apiVersion. PodSecurityPolicy went in 1.25, Pod Security admission replacing it.
- */
-const REMOVED_KINDS: ReadonlyMap<string, { readonly apiVersions: readonly string[]; readonly removed: string; readonly hint: string }> =
-  new Map([
-    [
-      'PodSecurityPolicy',
-      {
-        apiVersions: ['policy/v1beta1', 'extensions/v1beta1'],
-        removed: 'Kubernetes 1.25 removed PodSecurityPolicy; Pod Security admission replaces it',
-        hint:
-          "remove it, and the RBAC rules that grant 'use' of it; to enforce the Pod Security Standards in the cluster, label the Namespace " +
-          'pod-security.kubernetes.io/enforce: baseline (or restricted). stagecraft checks every pod against them itself ' +
-          '(checks.podSecurity in a stage file, --pod-security restricted for npm run check)',
-      },
-    ],
-  ]);
-
-/**
- * What else changes when a kind moves to the apiVersion 1.25 serves it as, for the kinds whose
- * fields changed on the way (their earlier apiVersions): changing apiVersion alone leaves the
- * object invalid, so the hint says what to rewrite.
- */
-const MOVED_WITH_CHANGES: ReadonlyMap<string, { readonly from: readonly string[]; readonly changes: string }> = new Map([
-  [
-    'Ingress',
-    {
-      from: ['extensions/v1beta1', 'networking.k8s.io/v1beta1'],
-      changes:
-        'there a backend is service: { name, port: { number } } (for serviceName and servicePort; port: { name } for a named servicePort), spec.backend is spec.defaultBackend, and every path has a pathType (Prefix, Exact or ImplementationSpecific)',
-    },
-  ],
-  [
-    'HorizontalPodAutoscaler',
-    {
-      from: ['autoscaling/v2beta1'],
-      changes:
-        'in autoscaling/v2 a metric says its target as target: { type: Utilization, averageUtilization } (for targetAverageUtilization), target: { type: AverageValue, averageValue } (for targetAverageValue) or target: { type: Value, value } (for targetValue), and names its metric as metric: { name, selector } (for metricName and metricSelector)',
-    },
-  ],
-]);
 
 /**
  * Fields of built-in kinds that published manifests carry and Kubernetes added after 1.25, by the
@@ -218,12 +175,6 @@ function nullItem(finding: Finding, types: unknown, object: KubeObject): Finding
       hint: "a list item written as null is not left out: the API server reads it as an empty mapping, and refuses the object for the fields the item needs (a port's containerPort, an env variable's name); write the item, or remove it",
     };
   return finding;
-}
-
-/** What `MOVED_WITH_CHANGES` says of the object's kind, when it comes from one of the earlier apiVersions. */
-function changesOnMove(object: KubeObject): string[] {
-  const moved = MOVED_WITH_CHANGES.get(object.kind);
-  return moved?.from.includes(object.apiVersion) ? [moved.changes] : [];
 }
 
 /**

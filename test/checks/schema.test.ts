@@ -211,7 +211,7 @@ describe('the strict schema check', () => {
       .map((f) => `${f.object.kind}: ${f.hint}`)
       .sort();
     expect(hints).toEqual([
-      'Deployment: Kubernetes 1.25 serves Deployment as apiVersion apps/v1',
+      "Deployment: Kubernetes 1.25 serves Deployment as apiVersion apps/v1; spec.selector is required (the old apiVersion defaulted it to the template's labels: write them as spec.selector.matchLabels) and cannot change once the object exists; spec.rollbackTo is gone (kubectl rollout undo instead)",
       'Ingress: Kubernetes 1.25 serves Ingress as apiVersion networking.k8s.io/v1; there a backend is service: { name, port: { number } } (for serviceName and servicePort; port: { name } for a named servicePort), spec.backend is spec.defaultBackend, and every path has a pathType (Prefix, Exact or ImplementationSpecific)',
       "PodSecurityPolicy: remove it, and the RBAC rules that grant 'use' of it; to enforce the Pod Security Standards in the cluster, label the Namespace pod-security.kubernetes.io/enforce: baseline (or restricted). stagecraft checks every pod against them itself (checks.podSecurity in a stage file, --pod-security restricted for npm run check)",
     ]);
