@@ -30,6 +30,35 @@ function typeWords(t: unknown): string {
   return (Array.isArray(t) ? t : [t]).map((x) => words[String(x)] ?? String(x)).join(' or ');
 }
 
+/**
+ * What to write where a value is of another type: a number or true/false written in quotes, or
+ * one written bare where a string is meant, as YAML reads them. Never the value itself, which may
+ * be a secret (the message shows it as describeValue allows).
+ */
+function typeHint(type: unknown, data: unknown): string {
+  const types = Array.isArray(type) ? type : [type];
+  if (typeof data === 'string') {
+    const numeric = /^-?\d+$/.test(data) ? ['integer', 'number'] : /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(data) ? ['number'] : [];
+    if (numeric.some((t) => types.includes(t)) || ((data === 'true' || data === 'false') && types.includes('boolean')))
+      return 'remove the quotes around the value: quoted, YAML reads it as a string';
+  }
+  if (types.includes('string') && (typeof data === 'number' || typeof data === 'boolean'))
+    return 'quote the value: unquoted, YAML reads it as a number or true/false';
+  return `write ${typeWords(type)} here`;
+}
+
+/** The hint of a value not among `allowed`: the one meant when it differs in case alone or by a typo, else to pick one. */
+function enumHint(allowed: readonly unknown[], data: unknown): string {
+  const words = allowed.map(String);
+  if (typeof data === 'string') {
+    const cased = words.find((w) => w.toLowerCase() === data.toLowerCase());
+    if (cased !== undefined) return `write '${cased}': the values are case-sensitive`;
+    const guess = didYouMean(data, words);
+    if (guess !== undefined) return `did you mean '${guess}'?`;
+  }
+  return 'write one of the values listed';
+}
+
 /** One ajv error as a finding (`schema/*` codes), with "did you mean" for unknown fields. */
 export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
   const f = finder(object);
@@ -54,17 +83,23 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
       return f('schema/required', path, `required field '${missing}' is missing`, `add '${missing}'`);
     }
     case 'type': {
+      const type = (e.params as { type: unknown }).type;
       // a value of a YAML tag JSON has no type for (!!timestamp...) says what to write instead
       return f(
         'schema/type',
         path,
-        `must be ${typeWords((e.params as { type: unknown }).type)} (found ${describeValue(e.data)})`,
-        yamlTagOf(e.data)?.hint,
+        `must be ${typeWords(type)} (found ${describeValue(e.data)})`,
+        yamlTagOf(e.data)?.hint ?? typeHint(type, e.data),
       );
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
-      return f('schema/enum', path, `must be one of ${allowed.map((v) => `'${v}'`).join(', ')} (found ${describeValue(e.data)})`);
+      return f(
+        'schema/enum',
+        path,
+        `must be one of ${allowed.map((v) => `'${v}'`).join(', ')} (found ${describeValue(e.data)})`,
+        enumHint(allowed, e.data),
+      );
     }
     case 'pattern':
       return f('schema/quantity', path, `${describeValue(e.data)} is not a valid quantity`, QUANTITY_HINT);
@@ -73,6 +108,7 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
         'schema/const',
         path,
         `must be ${describeValue((e.params as { allowedValue: unknown }).allowedValue)} (found ${describeValue(e.data)})`,
+        `write ${describeValue((e.params as { allowedValue: unknown }).allowedValue)} here`,
       );
     default:
       return f(`schema/${e.keyword}`, path, `${e.message ?? 'is not valid'} (found ${describeValue(e.data)})`);

@@ -48,11 +48,11 @@ describe('the strict schema check', () => {
       message: 'must be a string (found nothing)',
       hint: 'a list item written as null is not left out: the API server would store it as an empty value ("" for a string); write the item, "" if an empty one is meant, or remove it',
     });
-    // a value of another type in a list keeps the type error alone
+    // a value of another type in a list is no null item: its hint is the type's (a number where a string goes is quoted)
     const [number] = checkObjects([{ ...pod, spec: { containers: [{ name: 'c', image: 'nginx:1.25', args: [8080] }] } }]).findings.filter(
       (f) => f.code === 'schema/type',
     );
-    expect(number.hint).toBeUndefined();
+    expect(number.hint).toBe('quote the value: unquoted, YAML reads it as a number or true/false');
   });
 
   it('refuses a null mapping item, saying that the API server refuses an empty one for its fields (ports: [ - ], env: [ - ])', () => {
@@ -88,7 +88,7 @@ describe('the strict schema check', () => {
       .findings.filter((f) => f.code.startsWith('schema/'))
       .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
     expect(problems).toEqual([
-      'eviction.yaml:6:9: Eviction web-0: deleteOptions.kind: must be one of \'DeleteOptions\' (found "DeleteOption")',
+      "eviction.yaml:6:9: Eviction web-0: deleteOptions.kind: must be one of 'DeleteOptions' (found \"DeleteOption\")\n  hint: did you mean 'DeleteOptions'?",
     ]);
   });
 
