@@ -8,6 +8,7 @@ import { externalSecrets } from '../../lib/constructs/external-secrets.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { REPO } from '../helpers/cli.js';
 import { crdObject } from '../helpers/crd-object.js';
+import { widgetCrd } from '../helpers/widget-crd.js';
 import { MANIFESTS, codedFindingsIn, objectsIn } from './helpers.js';
 
 const SHARED_CRDS = join(REPO, '../shared/crds');
@@ -39,6 +40,27 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     ).toEqual([
       "schema/required crds/cert-manager-nulls.yaml:28:3: Certificate default/api: spec: required field 'secretName' is missing",
       'schema/type crds/cert-manager-nulls.yaml:29:31: Certificate default/api: spec.dnsNames[1]: must be a string (found nothing)',
+    ]);
+  });
+
+  it("refuses a version its CRD no longer serves, naming the one it serves (External Secrets' v1beta1, which its pinned CRD no longer serves)", () => {
+    const registry = crdRegistry(objectsIn(join(SHARED_CRDS, 'external-secrets')));
+    const old = {
+      apiVersion: 'external-secrets.io/v1beta1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'db', namespace: 'default' },
+      spec: { secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' }, data: [] },
+    };
+    expect(checkCustomResource(old, registry).map((f) => `${f.code} ${f.path.join('.')}: ${f.message}; ${f.hint}`)).toEqual([
+      "crd/version apiVersion: the CustomResourceDefinition of ExternalSecret does not serve version v1beta1; use apiVersion external-secrets.io/v1, and check what changed between the versions in the operator's upgrade notes",
+    ]);
+    // a CRD that serves no version of the kind has none to name
+    const [unserved] = parseManifests([
+      { file: 'crd.yaml', text: widgetCrd('Namespaced', {}).replace('served: true', 'served: false') },
+    ]).objects;
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' } };
+    expect(checkCustomResource(widget, crdRegistry([unserved])).map((f) => f.hint)).toEqual([
+      'the CRD serves no version of it: install a CRD that serves the version the manifest is written for',
     ]);
   });
 
