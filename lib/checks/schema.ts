@@ -124,6 +124,11 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
  * a misspelling: cert-manager's and External Secrets' CRDs declare `selectableFields`, and CRDs of
  * 1.28 on write their CEL rules' messages as `messageExpression`.
  */
+/** What Kubernetes 1.25 has for a securityContext's appArmorProfile: the beta annotation on the pod, per container. */
+const APPARMOR_HINT =
+  "in Kubernetes 1.25 AppArmor is the pod's annotation container.apparmor.security.beta.kubernetes.io/<container name>: runtime/default " +
+  "(or localhost/<profile>, unconfined): remove 'appArmorProfile' and annotate the pod template, or take the release of the manifests made for Kubernetes 1.25";
+
 const LATER_FIELDS: ReadonlyMap<string, { readonly came: string; readonly hint?: string }> = new Map([
   [
     'CustomResourceDefinitionVersion#selectableFields',
@@ -146,6 +151,23 @@ const LATER_FIELDS: ReadonlyMap<string, { readonly came: string; readonly hint?:
   ['ValidationRule#messageExpression', { came: "a CRD validation rule's messageExpression came with Kubernetes 1.27" }],
   ['ValidationRule#reason', { came: "a CRD validation rule's reason came with Kubernetes 1.28" }],
   ['ValidationRule#fieldPath', { came: "a CRD validation rule's fieldPath came with Kubernetes 1.28" }],
+  // charts made for 1.30 on (Bitnami's among them) write AppArmor as a field, which 1.25 knew only as an annotation
+  [
+    'SecurityContext#appArmorProfile',
+    { came: "a container's securityContext.appArmorProfile came with Kubernetes 1.30", hint: APPARMOR_HINT },
+  ],
+  [
+    'PodSecurityContext#appArmorProfile',
+    { came: "a pod's securityContext.appArmorProfile came with Kubernetes 1.30", hint: APPARMOR_HINT },
+  ],
+  [
+    'LifecycleHandler#sleep',
+    {
+      came: "a lifecycle hook's sleep came with Kubernetes 1.29",
+      hint: "write the pause as exec: { command: [sleep, '<seconds>'] } where the image has a sleep, or take the release of the manifests made for Kubernetes 1.25",
+    },
+  ],
+  ['VolumeMount#recursiveReadOnly', { came: "a volume mount's recursiveReadOnly came with Kubernetes 1.30" }],
 ]);
 
 /** The names of LATER_FIELDS' fields, to look no further for any other unknown field. */

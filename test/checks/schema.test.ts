@@ -167,6 +167,37 @@ describe('the strict schema check', () => {
     ]);
   });
 
+  it("says that AppArmor was an annotation in 1.25, for a securityContext's appArmorProfile (a chart made for 1.30 on), and names the other later fields of a pod", () => {
+    const pod = (spec: object) =>
+      checkObjects([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec }]).findings.filter(
+        (f) => f.code === 'schema/unknown-field',
+      );
+    const profile = { appArmorProfile: { type: 'RuntimeDefault' } };
+    const found = pod({
+      securityContext: profile,
+      containers: [
+        {
+          name: 'c',
+          image: 'nginx:1.25',
+          securityContext: profile,
+          lifecycle: { preStop: { sleep: { seconds: 5 } } },
+          volumeMounts: [{ name: 'v', mountPath: '/v', readOnly: true, recursiveReadOnly: 'Enabled' }],
+        },
+      ],
+      volumes: [{ name: 'v', emptyDir: {} }],
+    });
+    expect(found.map((f) => `${f.path.join('.')}: ${f.message.split(': ')[1]}`)).toEqual([
+      "spec.containers.0.lifecycle.preStop.sleep: a lifecycle hook's sleep came with Kubernetes 1.29, and the 1.25 API server refuses the object with it (kubectl apply",
+      "spec.containers.0.securityContext.appArmorProfile: a container's securityContext.appArmorProfile came with Kubernetes 1.30, and the 1.25 API server refuses the object with it (kubectl apply",
+      "spec.containers.0.volumeMounts.0.recursiveReadOnly: a volume mount's recursiveReadOnly came with Kubernetes 1.30, and the 1.25 API server refuses the object with it (kubectl apply",
+      "spec.securityContext.appArmorProfile: a pod's securityContext.appArmorProfile came with Kubernetes 1.30, and the 1.25 API server refuses the object with it (kubectl apply",
+    ]);
+    expect(found[1].hint).toBe(
+      "in Kubernetes 1.25 AppArmor is the pod's annotation container.apparmor.security.beta.kubernetes.io/<container name>: runtime/default " +
+        "(or localhost/<profile>, unconfined): remove 'appArmorProfile' and annotate the pod template, or take the release of the manifests made for Kubernetes 1.25",
+    );
+  });
+
   it('says so for a later field where it sits only (a sidecar init container, a CEL rule), with a hint of its own where removing it is not enough', () => {
     const pod = (spec: object) =>
       checkObjects([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec }]).findings.filter(
