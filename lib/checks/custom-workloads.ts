@@ -9,8 +9,12 @@
  * ReplicaSet or pods of the template, and the API server refuses those (an Argo Rollout whose
  * template names a container twice stays at zero pods, its events saying why). Pure.
  */
+import { groupKind } from '../k8s.js';
 import { customTemplatePath } from '../model/custom-workloads.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { isRecord, type KubeObject } from '../model/object.js';
+import { finder, type Finding } from './finding.js';
+import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import type { Requirement, Selector } from './selectors.js';
 
 /**
@@ -38,4 +42,37 @@ export function customSelector(o: KubeObject): Selector | undefined {
     matchExpressions: Array.isArray(matchExpressions) ? (matchExpressions.filter(isRecord) as unknown as Requirement[]) : [],
     path: ['spec', 'selector'],
   };
+}
+
+/** The fields of an Argo Rollout's strategy that name a Service of its namespace: its controller sends the traffic through them. */
+const ROLLOUT_SERVICES: readonly (readonly [strategy: string, field: string])[] = [
+  ['canary', 'stableService'],
+  ['canary', 'canaryService'],
+  ['blueGreen', 'activeService'],
+  ['blueGreen', 'previewService'],
+];
+
+/**
+ * An Argo Rollout's Services (`ROLLOUT_SERVICES`) that are not in its namespace: the API server
+ * takes the Rollout, but its controller stops the rollout at a Service it cannot find (a
+ * misspelled canaryService leaves the new pods without traffic and the Rollout degraded).
+ */
+export function checkRolloutServices(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+  if (!isRecord(o.spec) || !isRecord(o.spec.strategy) || groupKind(String(o.apiVersion), o.kind) !== 'argoproj.io/Rollout') return;
+  const emit = finder(o);
+  for (const [strategy, field] of ROLLOUT_SERVICES) {
+    const settings = o.spec.strategy[strategy];
+    const name = isRecord(settings) ? settings[field] : undefined;
+    if (typeof name !== 'string' || index.get(KINDS.Service, ns, name)) continue;
+    const names = index.namesOf(KINDS.Service, ns);
+    const guess = didYouMean(name, names);
+    out.push(
+      emit(
+        'refs/rollout-service',
+        ['spec', 'strategy', strategy, field],
+        `names Service '${name}' as its ${field}, but the Services in namespace '${ns}' are: ${listed(names)}; Argo Rollouts stops the rollout at a Service it cannot find`,
+        guess !== undefined ? `did you mean '${guess}'? Otherwise add the Service` : 'fix the name, or add the Service',
+      ),
+    );
+  }
 }
