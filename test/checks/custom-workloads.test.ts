@@ -182,4 +182,19 @@ describe("a custom resource's pods, made from a pod template of its own", () => 
     // by group and kind: an example.com Rollout's strategy names nothing anyone reads
     expect(services({ ...rollout, apiVersion: 'example.com/v1' } as KubeObject)).toEqual([]);
   });
+
+  it("leave a kind of another group named like a built-in one alone: an example.com CronJob's schedule is no batch/v1 CronJob's", () => {
+    const cronJob = (apiVersion: string) =>
+      ({
+        apiVersion,
+        kind: 'CronJob',
+        metadata: { name: 'nightly', namespace: 'shop' },
+        spec: {
+          schedule: 'every night',
+          jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'job', image: 'team/job:1' }] } } } },
+        },
+      }) as unknown as KubeObject;
+    expect(errors(cronJob('batch/v1')).filter((f) => f.startsWith('api/'))).toEqual(['api/schedule CronJob spec.schedule']);
+    expect(errors(cronJob('example.com/v1')).filter((f) => f.startsWith('api/'))).toEqual([]);
+  });
 });
