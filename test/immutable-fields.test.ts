@@ -1,4 +1,4 @@
-/** The changes of an object that the API server refuses, as immutableChanges finds them (test/output-changes.test.ts says them from a stage). */
+/** The changes of an object that the API server refuses, as immutableChanges finds them (test/output-changes.immutable-fields.test.ts says them from a stage). */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,7 +5,7 @@
  * And what it takes but surely is a mistake: a container's cpu or memory quantity off by its unit (warnings, lib/checks/quantity.ts).
  */
 import { describeObject, isRecord, type KubeObject, ownEntry } from '../model/object.js';
-import { placedContainers, podTemplateOf, POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
+import { placedContainers, workloadTemplate } from '../model/pod-specs.js';
 import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { carelessQuantities } from './quantity.js';
 import { requestAboveLimitText, requestsAboveLimits } from '../model/quantity.js';
@@ -224,8 +224,8 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
   const walked: Walked = { emit, numbers: [], characters: [] };
   walk(o, [], undefined, false, walked);
   if (walked.numbers.length || walked.characters.length) out.push(...walked.numbers, ...walked.characters);
-  const template = podTemplateOf(o);
-  const at = POD_TEMPLATE_PATHS[o.kind];
+  // a custom workload's template too (an Argo Rollout's): the pods its controller makes are held to these limits
+  const { path: at, template } = workloadTemplate(o) ?? {};
   if (template?.spec && at) {
     annotationSize([...at, 'metadata', 'annotations'], template.metadata?.annotations);
     const spec = template.spec;

@@ -147,6 +147,10 @@ export function nameProblem(name: string, rule: NameRule): string | undefined {
   }
 }
 
+/** How a label or annotation key is written. */
+const KEY_HINT =
+  "write the key as name or prefix/name: the name 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (app-version, not 'app version'); the prefix a DNS-1123 subdomain (example.com)";
+
 /** What is wrong with a label or annotation key, if anything. */
 export function keyProblem(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
@@ -198,7 +202,7 @@ export function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Fin
     if (!Object.hasOwn(labels, k)) continue;
     const v = (labels as Record<string, unknown>)[k];
     const bad = knownKeyProblem(k);
-    if (bad) out.push(emit('api/label-key', [...at, k], `${what} key '${k}' is not valid: ${bad}`));
+    if (bad) out.push(emit('api/label-key', [...at, k], `${what} key '${k}' is not valid: ${bad}`, KEY_HINT));
     // the API server decodes null into a map of strings as "" (Go's encoding/json), so it takes the
     // object; but kubectl apply's next patch sends the null, which removes the key. kustomize
     // (kubectl apply -k) passes a null label on as it is, and writes a null annotation as "null"

@@ -14,13 +14,14 @@ import { isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
 import { LIST_KEY_DEFAULTS } from '../model/list-keys.js';
 import type { KubeObject } from '../model/object.js';
-import { POD_TEMPLATE_PATHS, placedContainers, podTemplateOf } from '../model/pod-specs.js';
+import { isBuiltInWorkload, POD_TEMPLATE_PATHS, placedContainers, workloadTemplate } from '../model/pod-specs.js';
 import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { formatLabels, formatSelector, selectorMatches, workloadSelector } from './selectors.js';
 import { checkRbacSubjects } from './rbac-subjects.js';
 import { checkPodSpecValues } from './api-rules-pods.js';
 import { checkKindRules } from './api-rules-kinds.js';
 import { checkBatch } from './api-rules-batch.js';
+import { customSelector } from './custom-workloads.js';
 import { checkLabels, checkMetadata, NAME_HINT, nameProblem } from './api-rules-meta.js';
 
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -152,7 +153,7 @@ const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
 /** A port number field must be within 1-65535 (hostPort may be 0: none). */
 function portInRange(emit: Emit, value: unknown, path: FieldPath, out: Finding[], min = 1): void {
   if (typeof value === 'number' && Number.isInteger(value) && (value < min || value > 65535)) {
-    out.push(emit('api/port-range', path, `port ${value} is out of range (${min}-65535)`));
+    out.push(emit('api/port-range', path, `port ${value} is out of range (${min}-65535)`, `give a port from ${min} to 65535`));
   }
 }
 
@@ -166,16 +167,32 @@ function oneOf(
   out: Finding[],
 ): void {
   const set = kinds ? kinds.filter((k) => node[k] !== undefined) : Object.keys(node).filter((k) => k !== 'name');
-  if (set.length > 1) out.push(emit('api/one-of', path, `${what} sets ${set.join(' and ')}; only one may be set`));
+  if (set.length > 1)
+    out.push(
+      emit(
+        'api/one-of',
+        path,
+        `${what} sets ${set.join(' and ')}; only one may be set`,
+        `keep one of ${set.join(' and ')}, remove the others`,
+      ),
+    );
   // a volume with no source is an emptyDir to the API server (it defaults the source); a probe
   // with no handler is rejected
-  else if (set.length === 0 && kinds) out.push(emit('api/one-of', path, `${what} sets none of ${kinds.join(', ')}`));
+  else if (set.length === 0 && kinds)
+    out.push(emit('api/one-of', path, `${what} sets none of ${kinds.join(', ')}`, `set one of ${kinds.join(', ')}`));
 }
 
 function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, out: Finding[], engine: Engine | undefined): void {
   const containers = spec.containers;
   if (Array.isArray(containers) && containers.length === 0) {
-    out.push(emit('api/no-containers', [...at, 'containers'], 'a pod needs at least one container'));
+    out.push(
+      emit(
+        'api/no-containers',
+        [...at, 'containers'],
+        'a pod needs at least one container',
+        'add a container (name and image) under containers',
+      ),
+    );
   }
   const allNames: { name: unknown; path: FieldPath }[] = [];
   // placedContainers: an entry that is no mapping is the schema check's
@@ -243,7 +260,12 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
     const first = seen.get(name);
     if (first)
       out.push(
-        emit('api/duplicate-key', path, `container name '${String(name)}' is used twice (also at ${fieldPath(first.slice(at.length))})`),
+        emit(
+          'api/duplicate-key',
+          path,
+          `container name '${String(name)}' is used twice (also at ${fieldPath(first.slice(at.length))})`,
+          'give each container its own name: init and app containers share one set of names',
+        ),
       );
     else seen.set(name, path);
   }
@@ -278,7 +300,7 @@ function checkDataKeys(emit: Emit, o: KubeObject, out: Finding[]): void {
       const bad = configKeyProblem(key);
       if (bad) out.push(emit('api/config-key', [field, key], `key '${key}' is not valid: ${bad}`, CONFIG_KEY_HINT));
       if (o.kind === 'ConfigMap' && seen.has(key))
-        out.push(emit('api/duplicate-key', [field, key], `key '${key}' is in both data and binaryData`));
+        out.push(emit('api/duplicate-key', [field, key], `key '${key}' is in both data and binaryData`, 'keep the key in one of them'));
       seen.add(key);
     }
   }
@@ -301,8 +323,9 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
   if (typeof md !== 'object') return out; // the schema check reports its type
   checkMetadata(emit, o, md, out, engine);
 
-  const templatePath = POD_TEMPLATE_PATHS[o.kind];
-  const template = podTemplateOf(o);
+  // a built-in workload's pod template, or a custom one's (an Argo Rollout's), whose controller makes
+  // pods of it that the API server holds to these rules (custom-workloads.ts)
+  const { path: templatePath, template } = workloadTemplate(o) ?? {};
   if (templatePath && template) {
     if (template.spec && typeof template.spec === 'object') {
       checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out, engine);
@@ -316,8 +339,10 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
       checkPodSpecValues(emit, template.spec, [...templatePath, 'spec'], out);
     }
   }
-  if (templatePath && (o.kind === 'Job' || o.kind === 'CronJob')) checkBatch(emit, o, template, templatePath, out, engine);
-  const selector = workloadSelector(o);
+  // a CronJob without its pod template still has its schedule checked
+  if ((o.kind === 'Job' || o.kind === 'CronJob') && isBuiltInWorkload(o))
+    checkBatch(emit, o, template, POD_TEMPLATE_PATHS[o.kind], out, engine);
+  const selector = workloadSelector(o) ?? customSelector(o);
   if (selector) {
     if (o.kind === 'ReplicationController') checkLabels(emit, selector.matchLabels, selector.path, out);
     const labels = template?.metadata?.labels ?? {};

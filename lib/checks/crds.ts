@@ -318,12 +318,17 @@ export function checkCustomResource(
     return [unknownKind === 'error' ? unknown : { ...unknown, severity: 'warning' }];
   }
   if (!custom.served) {
+    // the versions it does serve, by name: the one to move to (External Secrets' v1 for its v1beta1, no longer served)
+    const group = groupOf(apiVersion);
+    const served = registry.versionsOf(group, o.kind).filter((v) => registry.lookup(`${group}/${v}`, o.kind)?.served);
     return [
       emit(
         'crd/version',
         ['apiVersion'],
         `the CustomResourceDefinition of ${o.kind} does not serve version ${custom.version}`,
-        'use a served version',
+        served.length
+          ? `use apiVersion ${group}/${served[0]}${served.length > 1 ? ` (it serves ${served.join(', ')})` : ''}, and check what changed between the versions in the operator's upgrade notes`
+          : 'the CRD serves no version of it: install a CRD that serves the version the manifest is written for',
       ),
     ];
   }

@@ -13,12 +13,11 @@
 import { groupKind, isClusterScoped, kindGroups, type KindGroups } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { describeObject, objectHandle } from '../model/object.js';
-import { isBuiltInWorkload, podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
+import { type PodTemplate, workloadTemplateOf, workloadTemplatePath } from '../model/pod-specs.js';
 import type { Trace } from '../model/kept-checks.js';
 import { finder, type Finding } from './finding.js';
 import { selectorMatches, type Selector } from './selectors.js';
 import { sha256Hex } from '../model/sha256.js';
-import { customPodTemplate } from './custom-workloads.js';
 
 /** The namespace objects without `metadata.namespace` land in when applied with kubectl's default context. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -151,16 +150,12 @@ export class ObjectIndex {
         this.byKey.set(key, o);
         this.firsts.add(o);
       }
-      // a custom kind named like a workload (an example.com/v1 Deployment) is no built-in workload:
-      // only a built-in kind of its group is checked as one (its references, its policy)
-      if (!isBuiltInWorkload(o)) {
-        // but one that runs pods of a template of its own (an Argo Rollout) has them selected by Services
-        const template = customPodTemplate(o);
-        if (template) this.file(ns, { object: o, labels: template.metadata?.labels ?? {}, workload: { object: o, template } });
-        continue;
-      }
+      // a custom kind named like a workload (an example.com/v1 Deployment) is none: a built-in kind
+      // of its group is, and a custom resource that runs pods of a template of its own (an Argo Rollout,
+      // lib/model/custom-workloads.ts), whose pods Services select and whose references are checked alike
+      if (workloadTemplatePath(o) === undefined) continue;
       const standIn = this.standIn?.(o);
-      const template = standIn ? undefined : podTemplateOf(o);
+      const template = standIn ? undefined : workloadTemplateOf(o);
       const labels = standIn ? standIn.labels : template && (template.metadata?.labels ?? {});
       if (labels) {
         const w: Slot = { object: o, labels, ...(template ? { workload: { object: o, template } } : {}) };
@@ -345,7 +340,7 @@ export class ObjectIndex {
   private readonly resolve = (slot: Slot): Workload => {
     if (!slot.workload) {
       const object = this.real(slot.object);
-      slot.workload = { object, template: podTemplateOf(object) ?? {} };
+      slot.workload = { object, template: workloadTemplateOf(object) ?? {} };
     }
     return slot.workload;
   };

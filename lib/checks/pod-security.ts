@@ -8,7 +8,7 @@
  */
 import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX, declaredExceptions, type PolicyControl } from '../policy.js';
 import { isRecord, type KubeObject } from '../model/object.js';
-import { CONTAINER_LISTS, mappingItems, placedContainers, templateAt, workloadTemplatePath } from '../model/pod-specs.js';
+import { CONTAINER_LISTS, mappingItems, placedContainers, workloadTemplate } from '../model/pod-specs.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { FieldPath, Finding, UsedException } from './finding.js';
 
@@ -114,8 +114,7 @@ const REQUIREMENTS: readonly string[] = ['requests', 'limits'];
 /** Policy findings of one workload (other kinds have none) and the exceptions that suppressed some. */
 export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'baseline'): PolicyResult {
   // a custom workload's pods too (an Argo Rollout's): Pod Security admission judges every pod
-  const path = workloadTemplatePath(o);
-  const template = path && templateAt(o, path);
+  const { path, template } = workloadTemplate(o) ?? {};
   const declared = declaredExceptions(o.metadata?.annotations);
   const findings: Finding[] = [];
   for (const control of declared.keys()) {

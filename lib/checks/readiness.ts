@@ -10,7 +10,7 @@
  * counts it used).
  */
 import type { KubeObject } from '../model/object.js';
-import { placedContainers, templateAt, workloadTemplatePath } from '../model/pod-specs.js';
+import { placedContainers, workloadTemplate } from '../model/pod-specs.js';
 import { POLICY_EXCEPTION_PREFIX, declaredExceptions } from '../policy.js';
 import { finder, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
@@ -34,9 +34,8 @@ function selects(s: KubeObject, labels: Readonly<Record<string, string>>): boole
  * whose pods a Service selects alike.
  */
 export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
-  const path = workloadTemplatePath(o);
   // a built-in or a custom workload's template alike, where its path says
-  const template = path && templateAt(o, path);
+  const { path, template } = workloadTemplate(o) ?? {};
   const spec = asObj(template?.spec);
   if (!path || !template || !spec || runsToCompletion(o, spec) || declaredExceptions(o.metadata?.annotations).has('probes')) return [];
   // the app containers: init containers finish before the pod is ready, and serve nothing

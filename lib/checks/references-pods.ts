@@ -3,11 +3,10 @@
  * Secrets (and their type), the service account, volume mounts, probe ports. Each finding names
  * both ends.
  */
-import { ENV_FROM, ENV_VALUE_FROM, mappingItems, placedContainers } from '../model/pod-specs.js';
+import { ENV_FROM, ENV_VALUE_FROM, mappingItems, placedContainers, workloadTemplatePath } from '../model/pod-specs.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import { POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
 import type { KubeObject } from '../model/object.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 
@@ -151,7 +150,10 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
   const emit = finder(w.object);
   const spec = asObj(w.template.spec);
   if (!spec) return out;
-  const at: FieldPath = [...POD_TEMPLATE_PATHS[w.object.kind], 'spec'];
+  const path = workloadTemplatePath(w.object);
+  if (!path) return out;
+  // a built-in workload's or a custom one's (an Argo Rollout's): its controller makes pods of it, which need the same objects
+  const at: FieldPath = [...path, 'spec'];
   /** Where a missing object is added: the stage, or the files given to `npm run check`. */
   const where = written ? 'the stage' : 'the files checked';
 

@@ -10,6 +10,7 @@ import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.j
 import { groupKind, groupOf } from '../k8s.js';
 import { CUSTOM_SCALED_KINDS } from './custom-workloads.js';
 import { SCALED_KINDS } from '../model/kinds.js';
+import { workloadTemplatePath } from '../model/pod-specs.js';
 import { formatLabels, formatSelector, selectorMatches, type Requirement, type Selector } from './selectors.js';
 
 type Obj = Record<string, unknown>;
@@ -212,11 +213,11 @@ export function objectSelections(o: KubeObject, index: ObjectIndex, options: Sel
   if (policies.length === 0) return out;
   const labels = w.template.metadata?.labels ?? {};
   if (policies.some((p) => selectorMatches(podSelectorOf(p), labels))) return out;
-  const at = o.kind === 'Pod' ? ['metadata'] : ['spec', 'template', 'metadata'];
   out.push({
     ...finder(o)(
       'refs/network-policy-uncovered',
-      o.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] : at,
+      // the template's metadata, where its kind keeps it (a Pod's own, a CronJob's, an Argo Rollout's)
+      [...(workloadTemplatePath(o) ?? []), 'metadata'],
       `namespace '${ns}' has NetworkPolicies, but none selects these pods (${formatLabels(labels) || 'no labels'}), so their traffic is not restricted`,
       'select the pods in a NetworkPolicy (or add a default-deny policy with an empty podSelector)',
     ),

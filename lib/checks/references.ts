@@ -21,6 +21,7 @@ import {
 import { formatLabels } from './selectors.js';
 import { compareQuantities } from '../model/quantity.js';
 import { missingVolumeHint } from './cluster-made.js';
+import { checkRolloutServices } from './custom-workloads.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 
 type Obj = Record<string, unknown>;
@@ -259,6 +260,7 @@ const BY_KIND = new Map<string, (o: KubeObject, ns: string, index: ObjectIndex, 
   ['PersistentVolumeClaim', checkClaim],
   ['RoleBinding', checkBindingSubjects],
   ['ClusterRoleBinding', checkBindingSubjects],
+  ['Rollout', checkRolloutServices],
   ...[...SERVICES_CALLED.keys()].map((kind) => [kind, checkServicesCalled] as const),
 ]);
 

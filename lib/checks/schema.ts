@@ -10,6 +10,7 @@ import { kindInfo } from '../model/kinds.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
+import { changesOnMove, REMOVED_KINDS } from './moved-kinds.js';
 
 /** Kinds that are not API objects but may sit next to manifests are skipped, not reported (lib/k8s.ts `NOT_API_OBJECTS`). */
 export { isApiObject } from '../k8s.js';
@@ -27,6 +28,35 @@ function typeWords(t: unknown): string {
     object: 'a mapping',
   };
   return (Array.isArray(t) ? t : [t]).map((x) => words[String(x)] ?? String(x)).join(' or ');
+}
+
+/**
+ * What to write where a value is of another type: a number or true/false written in quotes, or
+ * one written bare where a string is meant, as YAML reads them. Never the value itself, which may
+ * be a secret (the message shows it as describeValue allows).
+ */
+function typeHint(type: unknown, data: unknown): string {
+  const types = Array.isArray(type) ? type : [type];
+  if (typeof data === 'string') {
+    const numeric = /^-?\d+$/.test(data) ? ['integer', 'number'] : /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(data) ? ['number'] : [];
+    if (numeric.some((t) => types.includes(t)) || ((data === 'true' || data === 'false') && types.includes('boolean')))
+      return 'remove the quotes around the value: quoted, YAML reads it as a string';
+  }
+  if (types.includes('string') && (typeof data === 'number' || typeof data === 'boolean'))
+    return 'quote the value: unquoted, YAML reads it as a number or true/false';
+  return `write ${typeWords(type)} here`;
+}
+
+/** The hint of a value not among `allowed`: the one meant when it differs in case alone or by a typo, else to pick one. */
+function enumHint(allowed: readonly unknown[], data: unknown): string {
+  const words = allowed.map(String);
+  if (typeof data === 'string') {
+    const cased = words.find((w) => w.toLowerCase() === data.toLowerCase());
+    if (cased !== undefined) return `write '${cased}': the values are case-sensitive`;
+    const guess = didYouMean(data, words);
+    if (guess !== undefined) return `did you mean '${guess}'?`;
+  }
+  return 'write one of the values listed';
 }
 
 /** One ajv error as a finding (`schema/*` codes), with "did you mean" for unknown fields. */
@@ -53,17 +83,23 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
       return f('schema/required', path, `required field '${missing}' is missing`, `add '${missing}'`);
     }
     case 'type': {
+      const type = (e.params as { type: unknown }).type;
       // a value of a YAML tag JSON has no type for (!!timestamp...) says what to write instead
       return f(
         'schema/type',
         path,
-        `must be ${typeWords((e.params as { type: unknown }).type)} (found ${describeValue(e.data)})`,
-        yamlTagOf(e.data)?.hint,
+        `must be ${typeWords(type)} (found ${describeValue(e.data)})`,
+        yamlTagOf(e.data)?.hint ?? typeHint(type, e.data),
       );
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
-      return f('schema/enum', path, `must be one of ${allowed.map((v) => `'${v}'`).join(', ')} (found ${describeValue(e.data)})`);
+      return f(
+        'schema/enum',
+        path,
+        `must be one of ${allowed.map((v) => `'${v}'`).join(', ')} (found ${describeValue(e.data)})`,
+        enumHint(allowed, e.data),
+      );
     }
     case 'pattern':
       return f('schema/quantity', path, `${describeValue(e.data)} is not a valid quantity`, QUANTITY_HINT);
@@ -72,55 +108,12 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
         'schema/const',
         path,
         `must be ${describeValue((e.params as { allowedValue: unknown }).allowedValue)} (found ${describeValue(e.data)})`,
+        `write ${describeValue((e.params as { allowedValue: unknown }).allowedValue)} here`,
       );
     default:
       return f(`schema/${e.keyword}`, path, `${e.message ?? 'is not valid'} (found ${describeValue(e.data)})`);
   }
 }
-
-/**
- * Kinds Kubernetes removed without a kind of the same name in another apiVersion to move to
- * (their group and versions as manifests wrote them), with what replaced them: the fix is not an
- * apiVersion. PodSecurityPolicy went in 1.25, Pod Security admission replacing it.
- */
-const REMOVED_KINDS: ReadonlyMap<string, { readonly apiVersions: readonly string[]; readonly removed: string; readonly hint: string }> =
-  new Map([
-    [
-      'PodSecurityPolicy',
-      {
-        apiVersions: ['policy/v1beta1', 'extensions/v1beta1'],
-        removed: 'Kubernetes 1.25 removed PodSecurityPolicy; Pod Security admission replaces it',
-        hint:
-          "remove it, and the RBAC rules that grant 'use' of it; to enforce the Pod Security Standards in the cluster, label the Namespace " +
-          'pod-security.kubernetes.io/enforce: baseline (or restricted). stagecraft checks every pod against them itself ' +
-          '(checks.podSecurity in a stage file, --pod-security restricted for npm run check)',
-      },
-    ],
-  ]);
-
-/**
- * What else changes when a kind moves to the apiVersion 1.25 serves it as, for the kinds whose
- * fields changed on the way (their earlier apiVersions): changing apiVersion alone leaves the
- * object invalid, so the hint says what to rewrite.
- */
-const MOVED_WITH_CHANGES: ReadonlyMap<string, { readonly from: readonly string[]; readonly changes: string }> = new Map([
-  [
-    'Ingress',
-    {
-      from: ['extensions/v1beta1', 'networking.k8s.io/v1beta1'],
-      changes:
-        'there a backend is service: { name, port: { number } } (for serviceName and servicePort; port: { name } for a named servicePort), spec.backend is spec.defaultBackend, and every path has a pathType (Prefix, Exact or ImplementationSpecific)',
-    },
-  ],
-  [
-    'HorizontalPodAutoscaler',
-    {
-      from: ['autoscaling/v2beta1'],
-      changes:
-        'in autoscaling/v2 a metric says its target as target: { type: Utilization, averageUtilization } (for targetAverageUtilization), target: { type: AverageValue, averageValue } (for targetAverageValue) or target: { type: Value, value } (for targetValue), and names its metric as metric: { name, selector } (for metricName and metricSelector)',
-    },
-  ],
-]);
 
 /**
  * Fields of built-in kinds that published manifests carry and Kubernetes added after 1.25, by the
@@ -131,6 +124,11 @@ const MOVED_WITH_CHANGES: ReadonlyMap<string, { readonly from: readonly string[]
  * a misspelling: cert-manager's and External Secrets' CRDs declare `selectableFields`, and CRDs of
  * 1.28 on write their CEL rules' messages as `messageExpression`.
  */
+/** What Kubernetes 1.25 has for a securityContext's appArmorProfile: the beta annotation on the pod, per container. */
+const APPARMOR_HINT =
+  "in Kubernetes 1.25 AppArmor is the pod's annotation container.apparmor.security.beta.kubernetes.io/<container name>: runtime/default " +
+  "(or localhost/<profile>, unconfined): remove 'appArmorProfile' and annotate the pod template, or take the release of the manifests made for Kubernetes 1.25";
+
 const LATER_FIELDS: ReadonlyMap<string, { readonly came: string; readonly hint?: string }> = new Map([
   [
     'CustomResourceDefinitionVersion#selectableFields',
@@ -153,6 +151,23 @@ const LATER_FIELDS: ReadonlyMap<string, { readonly came: string; readonly hint?:
   ['ValidationRule#messageExpression', { came: "a CRD validation rule's messageExpression came with Kubernetes 1.27" }],
   ['ValidationRule#reason', { came: "a CRD validation rule's reason came with Kubernetes 1.28" }],
   ['ValidationRule#fieldPath', { came: "a CRD validation rule's fieldPath came with Kubernetes 1.28" }],
+  // charts made for 1.30 on (Bitnami's among them) write AppArmor as a field, which 1.25 knew only as an annotation
+  [
+    'SecurityContext#appArmorProfile',
+    { came: "a container's securityContext.appArmorProfile came with Kubernetes 1.30", hint: APPARMOR_HINT },
+  ],
+  [
+    'PodSecurityContext#appArmorProfile',
+    { came: "a pod's securityContext.appArmorProfile came with Kubernetes 1.30", hint: APPARMOR_HINT },
+  ],
+  [
+    'LifecycleHandler#sleep',
+    {
+      came: "a lifecycle hook's sleep came with Kubernetes 1.29",
+      hint: "write the pause as exec: { command: [sleep, '<seconds>'] } where the image has a sleep, or take the release of the manifests made for Kubernetes 1.25",
+    },
+  ],
+  ['VolumeMount#recursiveReadOnly', { came: "a volume mount's recursiveReadOnly came with Kubernetes 1.30" }],
 ]);
 
 /** The names of LATER_FIELDS' fields, to look no further for any other unknown field. */
@@ -218,12 +233,6 @@ function nullItem(finding: Finding, types: unknown, object: KubeObject): Finding
       hint: "a list item written as null is not left out: the API server reads it as an empty mapping, and refuses the object for the fields the item needs (a port's containerPort, an env variable's name); write the item, or remove it",
     };
   return finding;
-}
-
-/** What `MOVED_WITH_CHANGES` says of the object's kind, when it comes from one of the earlier apiVersions. */
-function changesOnMove(object: KubeObject): string[] {
-  const moved = MOVED_WITH_CHANGES.get(object.kind);
-  return moved?.from.includes(object.apiVersion) ? [moved.changes] : [];
 }
 
 /**

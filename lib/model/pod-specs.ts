@@ -123,11 +123,25 @@ export function podTemplateOf(o: KubeObject): PodTemplate | undefined {
 export const workloadTemplatePath = (o: KubeObject): readonly string[] | undefined =>
   isBuiltInWorkload(o) ? POD_TEMPLATE_PATHS[o.kind] : customTemplatePath(o);
 
-/** The pod template of a built-in or custom workload (workloadTemplatePath), or undefined. */
-export function workloadTemplateOf(o: KubeObject): PodTemplate | undefined {
-  const path = workloadTemplatePath(o);
-  return path && templateAt(o, path);
+/** A workload's pod template with its path from the object (`[...path, 'spec']` is its pod spec's). */
+export interface PlacedTemplate {
+  readonly path: readonly string[];
+  readonly template: PodTemplate;
 }
+
+/**
+ * The pod template of a built-in or custom workload with where it is (workloadTemplatePath), or
+ * undefined when `o` is no workload or has no template there: the one lookup of the passes that
+ * hold every pod to one rule and name its fields.
+ */
+export function workloadTemplate(o: KubeObject): PlacedTemplate | undefined {
+  const path = workloadTemplatePath(o);
+  const template = path && templateAt(o, path);
+  return path && template && { path, template };
+}
+
+/** The pod template of a built-in or custom workload (workloadTemplatePath), or undefined. */
+export const workloadTemplateOf = (o: KubeObject): PodTemplate | undefined => workloadTemplate(o)?.template;
 
 /**
  * A copy of `o` with the pod template of a built-in or custom workload (workloadTemplatePath)
@@ -135,8 +149,8 @@ export function workloadTemplateOf(o: KubeObject): PodTemplate | undefined {
  * along the path.
  */
 export function withPodTemplate(o: KubeObject, update: (t: PodTemplate) => PodTemplate): KubeObject {
-  const path = workloadTemplatePath(o);
-  if (!path || !templateAt(o, path)) return o;
+  const path = workloadTemplate(o)?.path;
+  if (!path) return o;
   const rebuild = (node: Record<string, unknown>, rest: readonly string[]): Record<string, unknown> =>
     rest.length === 0
       ? (update(node as PodTemplate) as Record<string, unknown>)

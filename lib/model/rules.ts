@@ -386,6 +386,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'Fix the Service name or add the Service.',
     mirrors: 'Ingress backends',
   },
+  'refs/rollout-service': {
+    short: "An Argo Rollout's stable, canary, active or preview Service that does not exist",
+    help: 'The API server takes the Rollout, but its controller stops the rollout at a Service it cannot find. Fix the name or add the Service.',
+    mirrors: 'Argo Rollouts canary and blue/green Services',
+  },
   'refs/ingress-port': {
     short: 'An Ingress routing to a port the Service lacks',
     help: "Use one of the Service's ports.",

@@ -7,7 +7,7 @@ import type { Architecture } from '../config/stage-schema.js';
 import { ProblemsError, type Problem } from '../errors.js';
 import { ARCH_LABEL, architectureConflict } from '../model/labels.js';
 import { describeObject, type KubeObject } from '../model/object.js';
-import { templateAt, withPodTemplate, workloadTemplatePath } from '../model/pod-specs.js';
+import { withPodTemplate, workloadTemplate } from '../model/pod-specs.js';
 
 export interface ArchSelectorOptions {
   readonly architecture: Architecture;
@@ -34,8 +34,8 @@ export function selectArchitecture(
 ): KubeObject[] {
   const problems: Problem[] = [];
   const out = objects.map((o) => {
-    const path = workloadTemplatePath(o);
-    const spec = path && templateAt(o, path)?.spec;
+    const { path, template } = workloadTemplate(o) ?? {};
+    const spec = template?.spec;
     if (!path || !spec || spec.nodeName !== undefined) return o;
     const selector = (spec.nodeSelector ?? {}) as Record<string, string>;
     const chosen = selector[ARCH_LABEL];

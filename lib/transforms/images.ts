@@ -13,7 +13,7 @@ import { IMAGE_TABLE, normalizeImage, repositoryOf, type ImageTable, type OtherA
 import { describeObject, type KubeObject } from '../model/object.js';
 import { formatFieldPath, type FieldPath } from '../model/field-path.js';
 import { imageParts, withTagOf, TAG_PLACEHOLDER } from '../model/image.js';
-import { containersOf, mapContainers, templateAt, withPodTemplate, workloadTemplateOf, workloadTemplatePath } from '../model/pod-specs.js';
+import { containersOf, mapContainers, withPodTemplate, workloadTemplate, workloadTemplateOf } from '../model/pod-specs.js';
 import { andList } from '../model/limits.js';
 
 /** Prefix of the annotations that record substituted images, one per container. */
@@ -294,8 +294,7 @@ export function substituteImages(objects: readonly KubeObject[], options: ImageO
   if (architecture === 'amd64') return [...objects];
   const problems: Problem[] = [];
   const out = objects.map((o) => {
-    const path = workloadTemplatePath(o);
-    const template = path && templateAt(o, path);
+    const { path, template } = workloadTemplate(o) ?? {};
     if (!path || !template?.spec) return o;
     const recorded: Record<string, string> = {};
     const spec = mapContainers(template.spec, (entry, list, i) => {

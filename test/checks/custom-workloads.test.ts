@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { customPodTemplate } from '../../lib/checks/custom-workloads.js';
 import { checkObjects } from '../../lib/checks/index.js';
+import { customTemplatePath } from '../../lib/model/custom-workloads.js';
 import type { KubeObject } from '../../lib/model/object.js';
+import { workloadTemplate } from '../../lib/model/pod-specs.js';
 
 const rollout = {
   apiVersion: 'argoproj.io/v1alpha1',
@@ -33,22 +34,22 @@ const refs = (...objects: KubeObject[]) =>
 describe("a custom resource's pods, made from a pod template of its own", () => {
   it("are selected by Services (an Argo Rollout's stable and canary Services), whose ports are checked against its containers", () => {
     expect(refs(rollout, service('web', 'http'), service('web-canary', 'http'))).toEqual([]);
-    expect(refs(rollout, service('web', 'htpp'))).toEqual([
+    expect(refs(rollout, service('web', 'htpp'), service('web-canary', 'http'))).toEqual([
       "refs/target-port Service spec.ports.0.targetPort: port 80 targets the port named 'htpp', but the selected pods (Rollout web) listen on: 8080 (http)",
     ]);
   });
 
   it('are those of the kinds of known groups, never of a kind of another group with a template, nor of one without', () => {
-    expect(customPodTemplate(rollout)?.metadata?.labels).toEqual({ app: 'web' });
+    expect(workloadTemplate(rollout)).toEqual({ path: ['spec', 'template'], template: (rollout.spec as { template: unknown }).template });
     const cloneSet = { ...rollout, apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet' } as KubeObject;
-    expect(customPodTemplate(cloneSet)).toBeDefined();
+    expect(customTemplatePath(cloneSet)).toEqual(['spec', 'template']);
     // by group and kind: an example.com Rollout with the same template runs no pods anyone knows of
     const other = { ...rollout, apiVersion: 'example.com/v1' } as KubeObject;
-    expect(customPodTemplate(other)).toBeUndefined();
-    expect(customPodTemplate({ ...rollout, apiVersion: 'apps/v1', kind: 'Deployment' } as KubeObject)).toBeUndefined();
+    expect(workloadTemplate(other)).toBeUndefined();
+    expect(customTemplatePath({ ...rollout, apiVersion: 'apps/v1', kind: 'Deployment' } as KubeObject)).toBeUndefined();
     // a Rollout that runs a Deployment's pods (workloadRef) has no template of its own: that Deployment's pods are selected
     const referring = { ...rollout, spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } } } as KubeObject;
-    expect(customPodTemplate(referring)).toBeUndefined();
+    expect(workloadTemplate(referring)).toBeUndefined();
     expect(refs(other, service('web', 'http'))).toEqual([
       "refs/service-selector Service spec.selector: selects app=web, but no pod template in namespace 'shop' has these labels; the workloads there are: none",
     ]);
@@ -87,5 +88,113 @@ describe("a custom resource's pods, made from a pod template of its own", () => 
         'policy/probes spec.template.spec.containers.0',
       ]),
     );
+  });
+
+  /** `rollout` with its pod template's spec replaced by what `edit` makes of a copy. */
+  const withPodSpec = (edit: (spec: Record<string, unknown>) => void, of: KubeObject = rollout): KubeObject => {
+    const copy = structuredClone(of) as unknown as { spec: { template: { spec: Record<string, unknown> } } };
+    edit(copy.spec.template.spec);
+    return copy as unknown as KubeObject;
+  };
+  // the errors but those of the Rollout's own Services, which none of these tests make (their test is below)
+  const errors = (...objects: KubeObject[]) =>
+    checkObjects([namespace, ...objects])
+      .findings.filter((f) => f.severity === 'error' && f.code !== 'refs/rollout-service')
+      .map((f) => `${f.code} ${f.object.kind} ${f.path.join('.')}`);
+
+  it("are held to the API server's rules of pod specs, which its controller's ReplicaSet or pods meet, at the custom resource's own paths", () => {
+    const broken = withPodSpec((spec) => {
+      const [web] = spec.containers as Record<string, unknown>[];
+      web.env = [{ name: 'COLOR', value: 'blue', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }];
+      web.ports = [{ name: 'http', containerPort: 99999 }];
+      spec.containers = [web, { name: 'web', image: 'busybox:1.36' }];
+    });
+    for (const [apiVersion, kind] of [
+      ['argoproj.io/v1alpha1', 'Rollout'],
+      ['apps.kruise.io/v1alpha1', 'CloneSet'],
+    ])
+      expect(errors({ ...broken, apiVersion, kind } as KubeObject)).toEqual([
+        `api/workload ${kind} spec.template.spec.containers.0.env.0.valueFrom`,
+        `api/port-range ${kind} spec.template.spec.containers.0.ports.0.containerPort`,
+        `api/duplicate-key ${kind} spec.template.spec.containers.1`,
+      ]);
+    // a kind of another group with the same template is no workload: its controller, if any, is unknown
+    expect(errors({ ...broken, apiVersion: 'example.com/v1' } as KubeObject)).toEqual([]);
+  });
+
+  it('have their selector matched against their template, as Argo Rollouts and OpenKruise do', () => {
+    const stray = structuredClone(rollout) as unknown as { spec: { selector: unknown } };
+    stray.spec.selector = { matchLabels: { app: 'api' } };
+    expect(errors(stray as unknown as KubeObject)).toEqual(['api/selector Rollout spec.selector']);
+    expect(errors({ ...(stray as unknown as KubeObject), apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet' })).toEqual([
+      'api/selector CloneSet spec.selector',
+    ]);
+  });
+
+  it('have the objects their pods use looked up: ConfigMaps, Secrets, claims, the service account and volumes', () => {
+    const needy = withPodSpec((spec) => {
+      const [web] = spec.containers as Record<string, unknown>[];
+      web.envFrom = [{ configMapRef: { name: 'web-config' } }];
+      web.volumeMounts = [
+        { name: 'tls', mountPath: '/tls' },
+        { name: 'cache', mountPath: '/cache' },
+      ];
+      spec.volumes = [{ name: 'tls', secret: { secretName: 'web-tls' } }];
+      spec.serviceAccountName = 'web';
+    });
+    expect(errors(needy, service('web', 'http'))).toEqual([
+      'refs/configmap Rollout spec.template.spec.containers.0.envFrom.0.configMapRef',
+      'refs/volume-mount Rollout spec.template.spec.containers.0.volumeMounts.1.name',
+      'refs/service-account Rollout spec.template.spec.serviceAccountName',
+      'refs/secret Rollout spec.template.spec.volumes.0.secret',
+    ]);
+  });
+
+  it("are named at their template's metadata when a NetworkPolicy of their namespace selects none of their pods", () => {
+    const policy = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'db', namespace: 'shop' },
+      spec: { podSelector: { matchLabels: { app: 'db' } } },
+    } as unknown as KubeObject;
+    const uncovered = checkObjects([namespace, rollout, policy])
+      .findings.filter((f) => f.code === 'refs/network-policy-uncovered')
+      .map((f) => `${f.object.kind} ${f.path.join('.')}`);
+    expect(uncovered).toEqual(['Rollout spec.template.metadata']);
+  });
+
+  it('have the Services an Argo Rollout names looked up (stable, canary, active, preview), which its controller needs to go on', () => {
+    const services = (o: KubeObject, ...objects: KubeObject[]) =>
+      refs(o, ...objects)
+        .filter((f) => f.startsWith('refs/rollout-service'))
+        .map((f) => f.split(': ')[0]);
+    expect(services(rollout, service('web', 'http'), service('web-canary', 'http'))).toEqual([]);
+    expect(
+      refs(rollout, service('web', 'http'), service('web-canray', 'http')).filter((f) => f.startsWith('refs/rollout-service')),
+    ).toEqual([
+      "refs/rollout-service Rollout spec.strategy.canary.canaryService: names Service 'web-canary' as its canaryService, but the Services in namespace 'shop' are: web, web-canray; Argo Rollouts stops the rollout at a Service it cannot find",
+    ]);
+    const blueGreen = structuredClone(rollout) as unknown as { spec: { strategy: unknown } };
+    blueGreen.spec.strategy = { blueGreen: { activeService: 'web', previewService: 'web-preview', autoPromotionEnabled: false } };
+    expect(services(blueGreen as unknown as KubeObject, service('web', 'http'))).toEqual([
+      'refs/rollout-service Rollout spec.strategy.blueGreen.previewService',
+    ]);
+    // by group and kind: an example.com Rollout's strategy names nothing anyone reads
+    expect(services({ ...rollout, apiVersion: 'example.com/v1' } as KubeObject)).toEqual([]);
+  });
+
+  it("leave a kind of another group named like a built-in one alone: an example.com CronJob's schedule is no batch/v1 CronJob's", () => {
+    const cronJob = (apiVersion: string) =>
+      ({
+        apiVersion,
+        kind: 'CronJob',
+        metadata: { name: 'nightly', namespace: 'shop' },
+        spec: {
+          schedule: 'every night',
+          jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'job', image: 'team/job:1' }] } } } },
+        },
+      }) as unknown as KubeObject;
+    expect(errors(cronJob('batch/v1')).filter((f) => f.startsWith('api/'))).toEqual(['api/schedule CronJob spec.schedule']);
+    expect(errors(cronJob('example.com/v1')).filter((f) => f.startsWith('api/'))).toEqual([]);
   });
 });

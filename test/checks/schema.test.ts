@@ -48,11 +48,11 @@ describe('the strict schema check', () => {
       message: 'must be a string (found nothing)',
       hint: 'a list item written as null is not left out: the API server would store it as an empty value ("" for a string); write the item, "" if an empty one is meant, or remove it',
     });
-    // a value of another type in a list keeps the type error alone
+    // a value of another type in a list is no null item: its hint is the type's (a number where a string goes is quoted)
     const [number] = checkObjects([{ ...pod, spec: { containers: [{ name: 'c', image: 'nginx:1.25', args: [8080] }] } }]).findings.filter(
       (f) => f.code === 'schema/type',
     );
-    expect(number.hint).toBeUndefined();
+    expect(number.hint).toBe('quote the value: unquoted, YAML reads it as a number or true/false');
   });
 
   it('refuses a null mapping item, saying that the API server refuses an empty one for its fields (ports: [ - ], env: [ - ])', () => {
@@ -88,7 +88,7 @@ describe('the strict schema check', () => {
       .findings.filter((f) => f.code.startsWith('schema/'))
       .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
     expect(problems).toEqual([
-      'eviction.yaml:6:9: Eviction web-0: deleteOptions.kind: must be one of \'DeleteOptions\' (found "DeleteOption")',
+      "eviction.yaml:6:9: Eviction web-0: deleteOptions.kind: must be one of 'DeleteOptions' (found \"DeleteOption\")\n  hint: did you mean 'DeleteOptions'?",
     ]);
   });
 
@@ -167,6 +167,37 @@ describe('the strict schema check', () => {
     ]);
   });
 
+  it("says that AppArmor was an annotation in 1.25, for a securityContext's appArmorProfile (a chart made for 1.30 on), and names the other later fields of a pod", () => {
+    const pod = (spec: object) =>
+      checkObjects([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec }]).findings.filter(
+        (f) => f.code === 'schema/unknown-field',
+      );
+    const profile = { appArmorProfile: { type: 'RuntimeDefault' } };
+    const found = pod({
+      securityContext: profile,
+      containers: [
+        {
+          name: 'c',
+          image: 'nginx:1.25',
+          securityContext: profile,
+          lifecycle: { preStop: { sleep: { seconds: 5 } } },
+          volumeMounts: [{ name: 'v', mountPath: '/v', readOnly: true, recursiveReadOnly: 'Enabled' }],
+        },
+      ],
+      volumes: [{ name: 'v', emptyDir: {} }],
+    });
+    expect(found.map((f) => `${f.path.join('.')}: ${f.message.split(': ')[1]}`)).toEqual([
+      "spec.containers.0.lifecycle.preStop.sleep: a lifecycle hook's sleep came with Kubernetes 1.29, and the 1.25 API server refuses the object with it (kubectl apply",
+      "spec.containers.0.securityContext.appArmorProfile: a container's securityContext.appArmorProfile came with Kubernetes 1.30, and the 1.25 API server refuses the object with it (kubectl apply",
+      "spec.containers.0.volumeMounts.0.recursiveReadOnly: a volume mount's recursiveReadOnly came with Kubernetes 1.30, and the 1.25 API server refuses the object with it (kubectl apply",
+      "spec.securityContext.appArmorProfile: a pod's securityContext.appArmorProfile came with Kubernetes 1.30, and the 1.25 API server refuses the object with it (kubectl apply",
+    ]);
+    expect(found[1].hint).toBe(
+      "in Kubernetes 1.25 AppArmor is the pod's annotation container.apparmor.security.beta.kubernetes.io/<container name>: runtime/default " +
+        "(or localhost/<profile>, unconfined): remove 'appArmorProfile' and annotate the pod template, or take the release of the manifests made for Kubernetes 1.25",
+    );
+  });
+
   it('says so for a later field where it sits only (a sidecar init container, a CEL rule), with a hint of its own where removing it is not enough', () => {
     const pod = (spec: object) =>
       checkObjects([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec }]).findings.filter(
@@ -211,7 +242,7 @@ describe('the strict schema check', () => {
       .map((f) => `${f.object.kind}: ${f.hint}`)
       .sort();
     expect(hints).toEqual([
-      'Deployment: Kubernetes 1.25 serves Deployment as apiVersion apps/v1',
+      "Deployment: Kubernetes 1.25 serves Deployment as apiVersion apps/v1; spec.selector is required (the old apiVersion defaulted it to the template's labels: write them as spec.selector.matchLabels) and cannot change once the object exists; spec.rollbackTo is gone (kubectl rollout undo instead)",
       'Ingress: Kubernetes 1.25 serves Ingress as apiVersion networking.k8s.io/v1; there a backend is service: { name, port: { number } } (for serviceName and servicePort; port: { name } for a named servicePort), spec.backend is spec.defaultBackend, and every path has a pathType (Prefix, Exact or ImplementationSpecific)',
       "PodSecurityPolicy: remove it, and the RBAC rules that grant 'use' of it; to enforce the Pod Security Standards in the cluster, label the Namespace pod-security.kubernetes.io/enforce: baseline (or restricted). stagecraft checks every pod against them itself (checks.podSecurity in a stage file, --pod-security restricted for npm run check)",
     ]);

@@ -61,3 +61,32 @@ export function at(text: string, needle: string, file = FILE): string {
   if (i < 0) throw new Error(`no line with ${needle}`);
   return `${file}:${i + 1}:${lines[i].indexOf(needle) + 1}`;
 }
+
+/** The day-two stage (test/fixtures/stages/day-two.yaml): an autoscaled demoapp. */
+export const DAY_TWO = readFileSync(join(REPO, 'test/fixtures/stages/day-two.yaml'), 'utf8');
+
+/** The included objects with a StatefulSet that makes a claim per pod (volumeClaimTemplates). */
+export const WITH_CLAIM_TEMPLATES = OBJECTS.replace(
+  '          readinessProbe: { tcpSocket: { port: 5432 } }\n',
+  '          readinessProbe: { tcpSocket: { port: 5432 } }\n' +
+    '          volumeMounts: [{ name: data, mountPath: /var/lib/postgresql/data }]\n' +
+    '  volumeClaimTemplates: [{ metadata: { name: data }, spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } }]\n',
+);
+
+/** A PersistentVolume of the StorageClass 'fixed', for the included objects. */
+export const VOLUME =
+  '---\napiVersion: v1\nkind: PersistentVolume\nmetadata: { name: local-data }\nspec:\n' +
+  '  capacity: { storage: 1Gi }\n  accessModes: [ReadWriteOnce]\n  storageClassName: fixed\n  hostPath: { path: /data/local }\n';
+
+/** A HorizontalPodAutoscaler of the included StatefulSet db, for the included objects. */
+export const AUTOSCALER =
+  '---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: db }\nspec:\n' +
+  '  scaleTargetRef: { apiVersion: apps/v1, kind: StatefulSet, name: db }\n  minReplicas: 2\n  maxReplicas: 4\n' +
+  '  metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } } }]\n';
+
+/** The included objects (`objects`) with `replicas: <value>` in the StatefulSet db's spec. */
+export const replicas = (value: string, objects = OBJECTS) =>
+  objects.replace('  serviceName: db\n', `  serviceName: db\n  replicas: ${value}\n`);
+
+/** The test stage with its demoapp renamed shop (stack: demoapp). */
+export const RENAMED = STAGE.replace('  demoapp:\n', '  shop:\n    stack: demoapp\n');
