@@ -32,6 +32,9 @@ export function chartObjects(chart: Chart): KubeObject[] {
     .map((o) => plainCopy(o.toJson()) as KubeObject);
 }
 
+/** Whether an object has a key of its own (for `for...in`, which also visits inherited ones). */
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /**
  * `value` copied key by key, in the same order: the same JSON, built so that V8 gives objects with
  * the same keys one hidden class. cdk8s-plus's generated `toJson_*` functions build each object by
@@ -48,7 +51,10 @@ export function plainCopy(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(plainCopy);
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  // own keys in Object.keys' order, by `for...in` over V8's cache of them: Object.keys made an array
+  // per object copied (half of what copying a fleet's objects allocated: 56 -> 29 MB, x0.82 CPU, bench/README.md)
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) continue;
     const v = plainCopy((value as Record<string, unknown>)[key]);
     // an own `__proto__` key stays a key (an assignment would set the copy's prototype)
     if (key === '__proto__') Object.defineProperty(copy, key, { value: v, enumerable: true, writable: true, configurable: true });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { plainCopy } from '../../lib/synth/chart-objects.js';
 
 describe('plainCopy', () => {
@@ -14,6 +14,21 @@ describe('plainCopy', () => {
     expect(copy.b).not.toBe(original.b);
     expect(copy.b[1]).not.toBe(original.b[1]);
     expect(copy.a).not.toBe(original.a);
+  });
+
+  it('copies own keys only, without an array of keys made per object (no Object.keys)', () => {
+    const inherited = Object.create({ inherited: 'no' }) as Record<string, unknown>;
+    inherited.own = { b: 1, a: [2, { c: 3 }] };
+    const keys = vi.spyOn(Object, 'keys');
+    let copy: unknown;
+    try {
+      copy = plainCopy(inherited);
+      expect(keys).not.toHaveBeenCalled();
+    } finally {
+      keys.mockRestore();
+    }
+    expect(copy).toStrictEqual({ own: { b: 1, a: [2, { c: 3 }] } });
+    expect(Object.keys((copy as { own: object }).own)).toEqual(['b', 'a']);
   });
 
   it('keeps an own __proto__ key a key, and the copy a plain object', () => {

@@ -2,10 +2,17 @@
  * The fast YAML path skips sorting keys that are in order already; keys out of order must still
  * come out sorted, exactly as the yaml library writes them.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { libraryYaml, toYaml } from '../../lib/synth/serialize.js';
 import { emitBlockYaml } from '../../lib/synth/yaml-emitter.js';
 import { random } from '../helpers/random.js';
+
+/** serialize.ts's key order: apiVersion, kind, metadata, then the rest in UTF-16 order. */
+function compareForYaml(a: string, b: string): number {
+  const leading = ['apiVersion', 'kind', 'metadata'];
+  const rank = (k: string) => (leading.includes(k) ? leading.indexOf(k) : leading.length);
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
 
 describe('toYaml key order', () => {
   it('sorts keys given out of order at every level, as the library does', () => {
@@ -18,6 +25,27 @@ describe('toYaml key order', () => {
     const written = toYaml(value);
     expect(written).toBe(libraryYaml(value));
     expect(written.split('\n').slice(0, 3)).toEqual(['apiVersion: v1', 'kind: ConfigMap', 'metadata:']);
+  });
+
+  it('puts keys out of order in order without an array made per mapping (no filter, no sort)', () => {
+    // as the transforms leave them: metadata spread with its namespace last, labels merged, an undefined value
+    const value = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', labels: { 'app.kubernetes.io/name': 'web', app: 'web' }, annotations: undefined, namespace: 'qa' },
+      spec: { template: { spec: { containers: [{ name: 'c', image: 'i', env: [{ value: 'v', name: 'N' }] }] } }, replicas: 2 },
+    };
+    const expected = libraryYaml(value);
+    const sort = vi.spyOn(Array.prototype, 'sort');
+    const filter = vi.spyOn(Array.prototype, 'filter');
+    try {
+      expect(emitBlockYaml(value, compareForYaml)).toBe(expected);
+      expect(sort).not.toHaveBeenCalled();
+      expect(filter).not.toHaveBeenCalled();
+    } finally {
+      sort.mockRestore();
+      filter.mockRestore();
+    }
   });
 
   it('writes keys in order as they are', () => {
