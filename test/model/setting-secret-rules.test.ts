@@ -194,6 +194,10 @@ describe('the secret rules of settings written as text', () => {
       'module "db" {\n  db_password = var.db_password\n}\n',
       'provider "github" {\n  token = data.vault_generic_secret.gh.data["token"]\n}\n',
       'admin_password = local.admin_password\n',
+      // a type constraint: an object type's attributes, a variable's type
+      'variable "db" {\n  type = object({\n    user = string\n    pass = string\n    token = optional(string)\n    creds = list(object({\n      key = string\n    }))\n  })\n}\n',
+      'variable "api" {\n  type = object({ pass = string, port = number })\n}\n',
+      'password = string\n',
     ])
       expect(detectSecret(text), text).toBeUndefined();
     expect(detectSecret('db_password = "Hunter2pwX"\nregion = "eu-west-1"\n')?.rule.id).toBe('secret-setting');
@@ -203,6 +207,9 @@ describe('the secret rules of settings written as text', () => {
       'DB_PASSWORD=data.Pass-2024',
       'password: self.Destruct9',
       'db_password = local.Admin99x',
+      // a type's name after a colon, or quoted, is a value
+      'password: string',
+      'pass = "string"',
     ]);
   });
 
