@@ -32,15 +32,56 @@ const LOGSTASH_SECTION = /(?<![\w-])(?:input|filter|output)[ \t\r\n]*\{/;
 const isLogstash = oncePerText((text) => LOGSTASH_SECTION.test(text));
 
 /**
+ * A call in code, as a value not quoted ends before a quoted argument (`os.getenv(` of `os.getenv('DB_PASSWORD')`, Ruby's
+ * `ENV.fetch(`, Laravel's `env(`, Java's `System.getenv(`) or holds one of names (`get_secret(DB_PASSWORD_ID)`, `getPassword()`):
+ * a settings module reading the secret from elsewhere (Django's settings.py), not the secret.
+ */
+const CALL = /^(?:[a-z_][\w]*|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*)?\)?$/;
+
+/**
+ * The environment as code reads it, a value not quoted ending before its `[` or naming the variable (Python's
+ * `os.environ["DJANGO_SECRET_KEY"]`, Ruby's `ENV["DB_PASSWORD"]`, Node's `process.env.API_TOKEN`, Vite's `import.meta.env.VITE_KEY`).
+ */
+const ENVIRONMENT = /^(?:os\.environ|ENV|process\.env|import\.meta\.env)(?:\.[A-Za-z_$][\w$]*)?$/;
+
+/**
+ * The literal that code falls back to, after a call's or the environment's value (`os.getenv("SECRET_KEY", "<default>")`,
+ * `os.environ.get('SECRET_KEY', default='<default>')`, `os.environ["TOKEN"] or "<default>"`, `process.env.TOKEN || "<default>"`):
+ * the value when the environment has none, the secret, read ahead to the next quote at most.
+ */
+const FALLBACK =
+  /(?:\[?[ \t]*(["'])[^"'\n]*\1[ \t]*\]?)?[ \t]*(?:,[ \t]*(?:default[ \t]*=[ \t]*)?|\)?[ \t]*(?:\|\||\?\?|or)[ \t]+)(?:"([^"\n]*)"|'([^'\n]*)')/y;
+
+/** The literal that code, a `SETTING_TEXT` match that `isCode` tells, falls back to (`FALLBACK`), if it has one. */
+function fallback(m: RegExpMatchArray): string | undefined {
+  FALLBACK.lastIndex = m.index! + m[0].length;
+  const f = FALLBACK.exec(m.input!);
+  return f === null ? undefined : (f[2] ?? f[3]!);
+}
+
+/**
+ * Whether a setting of `SETTING_TEXT` is code whose literal fallback (`fallback`), if any, is no secret under its name: the
+ * code reads the secret from elsewhere, and a fallback is the secret itself.
+ */
+function isCodeAlone(m: RegExpMatchArray): boolean {
+  if (!isCode(m)) return false;
+  const literal = fallback(m);
+  return literal === undefined || !secretSetting(nameOf(m), literal);
+}
+
+/**
  * Whether a setting of `SETTING_TEXT` is code: a name, `=>` and a value not quoted, a JavaScript arrow function
  * (`password => password.trim()`, `token => token`, `.filter(token => valid)`): a call, the name again, or code after it on
  * its line; or, outside a Logstash pipeline, an identifier (JSX's `onChange={password => setPassword}`, Ruby's
  * `:password => db_password`, a variable). A quoted value after `=>` is a setting, as Logstash's `password => "..."` and
  * Ruby's hashes write one, and so is a bare word that ends its line, its block or comes before the next setting, in a
- * Logstash pipeline (`password => Hunter2xyz`), or one no identifier is (`password => Hunter2!xyz`).
+ * Logstash pipeline (`password => Hunter2xyz`), or one no identifier is (`password => Hunter2!xyz`). And a value not quoted that
+ * is a call (`CALL`) or the environment (`ENVIRONMENT`), whatever comes before it.
  */
 function isCode(m: RegExpMatchArray): boolean {
-  if (m[4] === undefined || !/^[^=]*=>/.test(m[0])) return false;
+  if (m[4] === undefined) return false;
+  if (CALL.test(m[4]) || ENVIRONMENT.test(m[4])) return true;
+  if (!/^[^=]*=>/.test(m[0])) return false;
   if (/[()]/.test(m[4]) || m[4] === m[1]) return true;
   SETTING_END.lastIndex = m.index! + m[0].length;
   return !SETTING_END.test(m.input!) || (/^[A-Za-z_$][\w$]*$/.test(m[4]) && !isLogstash(m.input!));
@@ -177,7 +218,7 @@ function settingOf(m: RegExpExecArray): string | undefined {
   }
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
-  if (isCode(m) || isHclExpression(m, m[4])) return undefined;
+  if (isCodeAlone(m) || isHclExpression(m, m[4])) return undefined;
   if (secretSetting(name, value) && !isSentence(m)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
@@ -194,7 +235,7 @@ export const isFileSource = (name: string, value: string): boolean => FROM_FILE.
  * The name of a setting written as text (group 1 of `SETTING_TEXT`'s form): a JVM option's without its
  * `-D` (`-Ddb.password=...` sets `db.password`, `-DDB_PASSWORD=...` sets `DB_PASSWORD`, which messages name, not `Ddb.password`).
  */
-const nameOf = (m: RegExpExecArray) => (JVM_OPTION.test(m[0]) ? m[1]!.slice(1) : m[1]!);
+const nameOf = (m: RegExpMatchArray) => (JVM_OPTION.test(m[0]) ? m[1]!.slice(1) : m[1]!);
 
 /**
  * Whether a setting found within a value is prose (`"Invalid token: please log in again"`,
@@ -232,7 +273,7 @@ function settingWithin(text: string, depth: number): string | undefined {
   // most values hold no `=` or `:`, and are passed over with this one test
   if (!/[:=]/.test(text)) return undefined;
   for (const m of text.matchAll(SETTING_TEXT)) {
-    if (isProse(m) || isCode(m) || isHclExpression(m, m[4])) continue;
+    if (isProse(m) || isCodeAlone(m) || isHclExpression(m, m[4])) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? '';
     if (secretSetting(nameOf(m), value)) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;

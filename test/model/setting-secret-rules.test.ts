@@ -136,6 +136,34 @@ describe('the secret rules of settings written as text', () => {
     );
   });
 
+  it("leave a settings module's code alone (a call, the environment), and find the literal it falls back to", () => {
+    // Django's settings.py, a Rails or Laravel config, a Node or Java program's: the secret is read from elsewhere
+    for (const text of [
+      'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n',
+      "SECRET_KEY = os.getenv('DJANGO_SECRET_KEY')\n",
+      '"PASSWORD": os.environ.get("DB_PASSWORD"),\n',
+      'api_key = ENV.fetch("API_KEY")\n',
+      "password: ENV['DB_PASSWORD']\n",
+      'module.exports = { token: process.env.API_TOKEN };\n',
+      'String password = System.getenv("DB_PASSWORD");\n',
+      "'password' => env('DB_PASSWORD'),\n",
+      'password = get_secret(DB_PASSWORD_ID)\n',
+      'password = os.getenv("DB_PASSWORD", "")\n',
+      'const token = process.env.TOKEN ?? "";\n',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+    expectRule('secret-setting', [
+      'password = os.getenv("DB_PASSWORD", "Hunter2xyz")\n',
+      "SECRET_KEY = os.environ.get('SECRET_KEY', default='django-insecure-8f2kx9q')\n",
+      'SECRET_KEY = os.environ["SECRET_KEY"] or "Xk9mQ2vLp8"\n',
+      'const token = process.env.TOKEN || "Xk9mQ2vLp8abc";\n',
+      // a password with parentheses is no call
+      'password: Hunter2(xyz)\n',
+      'password = Hunter2xyz(\n',
+      'password: Pa$$w0rd(1)\n',
+    ]);
+  });
+
   it("find the password of a Redis Sentinel's master (sentinel auth-pass <master> <password>), and leave a reference alone", () => {
     expectRule(
       'sentinel-password',
