@@ -91,7 +91,14 @@ describe('the secret rules on 8 MiB of text', () => {
     [
       "code's calls and fallbacks",
       // each call's fallback read ahead to the next quote at most
-      ['password = os.getenv("', 'token = process.env.A || "$A" ', 'token = process.env.A || ', 'password = f(" ', 'SECRET_KEY = os.environ[" or ', 'pass=os.getenv("a", '],
+      [
+        'password = os.getenv("',
+        'token = process.env.A || "$A" ',
+        'token = process.env.A || ',
+        'password = f(" ',
+        'SECRET_KEY = os.environ[" or ',
+        'pass=os.getenv("a", ',
+      ],
     ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
