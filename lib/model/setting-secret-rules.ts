@@ -21,7 +21,7 @@ const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
 
 /** A setting written as text and its value (the `secret-setting` rule's first form), to read again within a value. */
 const SETTING_TEXT =
-  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
+  /(?<![A-Za-z0-9_./-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
 
 /** What ends a Logstash setting's bare value on its line: the line's end, a comment, the block's `}` or the next setting. */
 const SETTING_END = /[ \t]*(?:\r?\n|$|[#}]|[A-Za-z_][A-Za-z0-9_]*[ \t]*=>)/y;
@@ -94,7 +94,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
     description: 'a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
     // `name=value`, `name: value`, `"name": "value"` or `-Dname=value`: a properties, .env, YAML,
     // INI, TOML or JSON file in a ConfigMap, an XML attribute, a JSON annotation, a JVM option. A
-    // name starts only where no name character is before it, so that each run of them is read once
+    // name starts only where no name character (nor a path's `/`: `${file:/etc/kafka/creds.properties:keystore.password}`) is before it, so that each run of them is read once
     // (from every `-` of `token-token-...` it was read again to its end: quadratic, minutes for a
     // megabyte). Or an XML element, `<password>value</password>`: read from each `<` to the next
     // one, whose text is read once more at most (for the closing tag); or its text in a CDATA
