@@ -3,7 +3,8 @@
  * table, in which these come after the command-line rule): a properties, .env, INI, TOML, YAML,
  * JSON or XML file in a ConfigMap (`password=...`, `"token": "..."`, `<password>...</password>`),
  * a setting written with a blank (`requirepass ...`) and a flag followed by its value in a shell
- * command (`--requirepass ...`), a .netrc entry, a .pgpass line, a Redis Sentinel's and a PgBouncer userlist's password, a
+ * command (`--requirepass ...`), a .netrc entry, a .pgpass line, a Redis Sentinel's, a Redis ACL's and a PgBouncer userlist's
+ * password, a SQL statement's (sql-secret-rules.ts), a
  * Consul agent's tokens and a Terraform variable's default (hcl-secret-rules.ts), a tool's `config set <name> <value>`
  * (config-set-rule.ts) and an XML setting named by an attribute. Each value is judged by the name of the setting that holds
  * it (secret-names.ts, secret-setting.ts). Pure and synchronous.
@@ -15,6 +16,7 @@ import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
 import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
+import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
 const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
@@ -86,6 +88,9 @@ function isCode(m: RegExpMatchArray): boolean {
   SETTING_END.lastIndex = m.index! + m[0].length;
   return !SETTING_END.test(m.input!) || (/^[A-Za-z_$][\w$]*$/.test(m[4]) && !isLogstash(m.input!));
 }
+
+/** How many rules of a user `ACL SETUSER` is read for a password: a bound, since one need not start its line (`redis-acl-password`). */
+const ACL_RULES = 64;
 
 /** The rules of settings as text, in the order the table tries them. */
 export const SETTING_RULES: readonly SecretRule[] = [
@@ -164,6 +169,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
     accept: (_s, m) => [true, QUANTITY].includes(nameVerdict(m[2]!)) && secretSetting(m[2]!, m[3]!.trim()),
     setting: (m) => m[2],
   },
+  SQL_PASSWORD_RULE,
   {
     id: 'spaced-setting',
     description: "a setting with a secret's name and its value after a blank, alone on its line (requirepass ..., auth_pass ...)",
@@ -180,6 +186,21 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // sentinel.conf's password of the master it watches, after the master's name: one more word than spaced-setting reads
     pattern: /^[ \t]*sentinel[ \t]+auth-pass[ \t]+\S+[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#]+))[ \t]*(?:#[^\n]*)?\r?$/gm,
     accept: (_s, m) => secretSetting('password', m[1] ?? m[2] ?? m[3]!),
+  },
+  {
+    id: 'redis-acl-password',
+    description: 'a password or its hash in a Redis ACL rule (user <name> on ><password>, ACL SETUSER <name> ><password>, #<sha256>)',
+    // a users.acl file's or redis.conf's `user` line, redis-cli's `ACL SETUSER`: the user's name, then its rules, each a word,
+    // a password added with `>` (`<` removes one), or its SHA-256 with `#`, unsalted, which gives a weak password to whoever
+    // tries the likely ones (as `ADMIN_PASSWORD_HASH` does: secret-names.ts); read from each line's `user` to the first `>` or
+    // `#` word of its line, the words before it once (none starts with either), and from each `ACL SETUSER`, which need not start
+    // a line, ACL_RULES words at most (to its line's end, `ACL SETUSER a ACL SETUSER a ...` was read again from each: 22 s for 256 KiB)
+    pattern: new RegExp(
+      `(?:^[ \\t]*user[ \\t]+\\S+(?:[ \\t]+[^\\s>#]\\S*)*|\\bACL[ \\t]+SETUSER[ \\t]+\\S+(?:[ \\t]+[^\\s>#]\\S*){0,${ACL_RULES}})[ \\t]+(?:>(\\S+)|#([0-9a-fA-F]{64})(?!\\S))`,
+      'gim',
+    ),
+    accept: (_s, m) => m[2] !== undefined || secretSetting('password', m[1]!),
+    setting: () => 'password',
   },
   {
     id: 'userlist-password',
@@ -218,12 +239,15 @@ function settingOf(m: RegExpExecArray): string | undefined {
   }
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
-  if (isCodeAlone(m) || isHclExpression(m, m[4])) return undefined;
+  if (isCodeAlone(m) || isHclExpression(m, m[4]) || PSQL_VARIABLE.test(m[0])) return undefined;
   if (secretSetting(name, value) && !isSentence(m)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
   return settingWithin(value, m[4] === undefined ? 1 : 2);
 }
+
+/** A psql variable, interpolated quoted (`CREATE USER app WITH PASSWORD :'app_password'`, run with `psql -v app_password=...`): a blank, `:`, and its name quoted at once. */
+const PSQL_VARIABLE = /[ \t]:'[A-Za-z_]\w*'$/;
 
 /** kubectl's flags that read a Secret's keys from files (`--from-file=<key>=<path>`, `--from-env-file`). */
 const FROM_FILE = /^from-(?:env-)?file$/;

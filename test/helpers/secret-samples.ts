@@ -41,6 +41,8 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'pgpass-password': 'db.example.com:5432:shop:app:S3cr3tP4ssw0rd!\n',
   'sentinel-password': 'sentinel monitor mymaster redis-0 6379 2\nsentinel auth-pass mymaster S3cr3tP4ssw0rd!\n',
   'userlist-password': '"app" "S3cr3tP4ssw0rd!"\n',
+  'sql-password': "CREATE USER 'app'@'%' IDENTIFIED BY 'S3cr3tP4ssw0rd!';\n",
+  'redis-acl-password': 'user default off\nuser app on >S3cr3tP4ssw0rd ~app:* +@all\n',
   'config-set': 'aws configure set aws_secret_access_key S3cr3tP4ssw0rd!',
   'terraform-variable': 'variable "db_password" {\n  type    = string\n  default = "Hunter2pwX"\n}\n',
   'consul-token': 'acl {\n  tokens {\n    agent = "6a174c20-f6de-a53c-74d2-6018fcceff64"\n  }\n}\n',

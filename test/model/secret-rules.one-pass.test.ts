@@ -100,6 +100,20 @@ describe('the secret rules on 8 MiB of text', () => {
         'pass=os.getenv("a", ',
       ],
     ],
+    [
+      'SQL statements and Redis ACL rules',
+      // each password's statement looked for a bound behind it; an ACL line's words read once to its first > or #
+      [
+        "CREATE USER a PASSWORD '' ",
+        'CREATE USER a IDENTIFIED BY ;',
+        "GRANT a IDENTIFIED WITH b BY '$",
+        "SET PASSWORD FOR a = PASSWORD(''",
+        'password ',
+        'user a b ',
+        'user a >$b ',
+        'ACL SETUSER a ',
+      ],
+    ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });

@@ -164,6 +164,59 @@ describe('the secret rules of settings written as text', () => {
     ]);
   });
 
+  it("find a password a SQL statement gives a user (an init script's CREATE USER, ALTER ROLE, GRANT, SET PASSWORD), and leave columns, parameters and references alone", () => {
+    expectRule(
+      'sql-password',
+      [
+        "CREATE USER app WITH PASSWORD 'pgAppPw2024x';\n",
+        "CREATE ROLE app LOGIN ENCRYPTED PASSWORD 'pgAppPw2024x';\n",
+        "ALTER ROLE app\n  WITH LOGIN\n  PASSWORD 'pgAppPw2024x';\n",
+        "CREATE USER 'app'@'%' IDENTIFIED BY 'myAppPw2024x';\n",
+        "ALTER USER 'root'@'localhost' IDENTIFIED WITH mysql_native_password BY 'rootPw2024x';\n",
+        "GRANT ALL ON app.* TO 'app'@'%' IDENTIFIED BY 'myAppPw2024x';\n",
+        // mysql_native_password's hash: a client logs in with it
+        "GRANT ALL ON app.* TO 'app'@'%' IDENTIFIED BY PASSWORD '*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9';\n",
+        "SET PASSWORD FOR 'app'@'%' = 'myAppPw2024x';\n",
+        "SET PASSWORD FOR 'app'@'%' = PASSWORD('myAppPw2024x');\n",
+        // Oracle's, quoted with " or not at all
+        'CREATE USER app IDENTIFIED BY "OraPw2024x";\n',
+        'CREATE USER app IDENTIFIED BY OraPw2024x;\n',
+      ],
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference, as envsubst fills one in
+        "CREATE USER app WITH PASSWORD '${DB_PASSWORD}';\n",
+        'CREATE USER app WITH PASSWORD NULL;\nCREATE USER app IDENTIFIED BY PASSWORD;\n',
+        // a program's statement, its parameter filled in; a psql variable
+        'cur.execute("CREATE USER app PASSWORD \'%s\'" % pw)\n',
+        "CREATE USER app WITH PASSWORD :'app_password';\n",
+        // a column named password, in a statement that gives no user one
+        "CREATE TABLE users (id int, password text);\nSELECT id FROM users WHERE password <> '';\n",
+        "CREATE USER app;\nINSERT INTO audit (note) VALUES ('x');\n",
+      ],
+    );
+    // a statement ends at its `;`: a password after one is another statement's
+    expect(detectSecret("CREATE USER app;\nSELECT 'x' AS password;\n")).toBeUndefined();
+  });
+
+  it('find a password in a Redis ACL rule (a users.acl file, ACL SETUSER), and leave a user without one alone', () => {
+    expectRule(
+      'redis-acl-password',
+      [
+        'user default off\nuser app on >s3cr3tAppPw ~app:* +@all\n',
+        'user app >Hunter2xyz on ~* &* +@all\n',
+        'redis-cli ACL SETUSER app on >Hunter2xyz ~* +@all\n',
+        // a password's SHA-256, unsalted: a weak password is found from it
+        `user ci on #${'a1b2c3d4e5f60718293a4b5c6d7e8f90'.repeat(2)} ~* +@all\n`,
+      ],
+      [
+        'user app on nopass ~* +@all\nuser ci off resetpass ~*\n',
+        'user nginx;\nworker_processes auto;\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference
+        'user app on >${REDIS_APP_PASSWORD} ~* +@all\n',
+      ],
+    );
+  });
+
   it("find the password of a Redis Sentinel's master (sentinel auth-pass <master> <password>), and leave a reference alone", () => {
     expectRule(
       'sentinel-password',
