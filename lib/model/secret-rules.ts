@@ -51,6 +51,13 @@ function decodesToCredentials(b64: string): boolean {
   return /^[\x21-\x7e]+:[\x20-\x7e]*$/.test(text);
 }
 
+/** Whether a text names Twilio or holds a Twilio account's SID (`AC` and 32 hex digits), read once per text. */
+const namesTwilio = oncePerText((text) => /twilio|(?<![0-9A-Za-z])AC[0-9a-f]{32}(?![0-9A-Za-z])/i.test(text));
+/** Whether a text names kubeadm or a bootstrap token (`bootstrapToken`, `bootstrap-token`, `tlsBootstrapToken`), read once per text. */
+const namesBootstrapToken = oncePerText((text) => /kubeadm|bootstrap[ _.-]?token/i.test(text));
+/** Whether a text holds a JSON Web Key of the octet type (`"kty": "oct"`), read once per text. */
+const hasOctetKey = oncePerText((text) => /"kty"[ \t]*:[ \t]*"oct"/.test(text));
+
 /** How a command (a `command-password` match, split into words once: its `accept`, then its `given`) gives a client a password. */
 const passwordCommand = oncePerText((command) => commandPassword(shellWords(command)));
 
@@ -133,6 +140,31 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // letters and digits, mixed (`vault login s.…`, where no name says it is one; not `s.` before a word)
     pattern:
       /(?:\b|(?<=\/bot))(whsec_[A-Za-z0-9+/]{32,}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|dckr_pat_[A-Za-z0-9_-]{27}|hf_[A-Za-z]{34}\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|[0-9]{8,10}:AA[A-Za-z0-9_-]{33}\b|npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
+  },
+  {
+    id: 'twilio-auth-token',
+    description: "a Twilio auth token (32 hex digits, in a text that names Twilio or holds an account's SID)",
+    // an MD5's length, which the randomness rule leaves to digests: a token only where the text says it is Twilio's
+    // (`Client("AC<32 hex>", "<token>")`, a `twilio:` block); not the SIDs themselves (`AC`, `SK`, `SM` before their hex)
+    // nor a digest named by its algorithm (`md5:<hex>`)
+    pattern: /(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])/g,
+    accept: (_s, m) => namesTwilio(m.input) && !/(?:sha|md)[0-9]*[:=-]$/i.test(m.input.slice(Math.max(0, m.index - 8), m.index)),
+  },
+  {
+    id: 'bootstrap-token',
+    description: 'a Kubernetes bootstrap token (<6>.<16> letters and digits, in a text that names kubeadm or a bootstrap token)',
+    // kubeadm's join token (`kubeadm token create 9a08jv.c0izixklcxtmnze7`), whose shape alone is a host's name's too: a token
+    // only where the text names kubeadm or a bootstrap token, its secret half mixing letters and digits, no name's part around it
+    pattern: /(?<![\w.-])[a-z0-9]{6}\.(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]{16}(?![\w.-])/g,
+    accept: (_s, m) => namesBootstrapToken(m.input),
+  },
+  {
+    id: 'jwk-symmetric-key',
+    description: 'a JSON Web Key\'s symmetric key (its "k", of "kty": "oct")',
+    // an HMAC key as a JWKS file or a JWT library's config writes it: too short for the randomness rule (`HS256`'s 128-bit
+    // key is 22 characters); only in a text with an octet key (`"kty": "oct"`), read once per text
+    pattern: /"k"[ \t]*:[ \t]*"[A-Za-z0-9_-]{16,}={0,2}"/g,
+    accept: (_s, m) => hasOctetKey(m.input),
   },
   URL_TOKEN_USER,
   {

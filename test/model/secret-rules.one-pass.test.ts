@@ -101,7 +101,7 @@ describe('the secret rules on 8 MiB of text', () => {
       ],
     ],
     [
-      'SQL statements and Redis ACL rules',
+      'SQL statements, Redis ACL rules, and tokens told by their text',
       // each password's statement looked for a bound behind it; an ACL line's words read once to its first > or #
       [
         "CREATE USER a PASSWORD '' ",
@@ -112,6 +112,10 @@ describe('the secret rules on 8 MiB of text', () => {
         'user a b ',
         'user a >$b ',
         'ACL SETUSER a ',
+        // each text named once, each shape read once
+        'twilio md5:0123456789abcdef0123456789abcdef ',
+        'kubeadm a.b ',
+        '"kty":"oct","k":"a',
       ],
     ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
