@@ -276,11 +276,22 @@ const SWITCH_WORDS = new Set(['allow', 'enable', 'enabled', 'disable', 'disabled
 const NAMES_SECRETS = /secrets$|^keys$/;
 /**
  * The words before `secret` that say the setting names a Secret object (`existingSecret: db-creds`,
- * `tlsSecret: demoapp-tls`, `imagePullSecret: registry-creds`); after any other word it holds
+ * `tlsSecret: demoapp-tls`, `imagePullSecret: registry-creds`, a Bitnami chart's `certificatesSecret: pg-tls`); after any other word it holds
  * one (`JWT_SECRET=my-jwt-secret`, `AUTH_SECRET=my-nextauth-secret`, Auth.js's signing secret), a
  * name-like value included. A word run together with `secret` is a Secret's own name (`mysqlsecret=password,username`).
  */
-const SECRET_OBJECT_QUALIFIERS = new Set(['existing', 'tls', 'ssl', 'ca', 'cert', 'pull', 'registry', 'kubeconfig']);
+const SECRET_OBJECT_QUALIFIERS = new Set([
+  'existing',
+  'tls',
+  'ssl',
+  'ca',
+  'cert',
+  'certificate',
+  'certificates',
+  'pull',
+  'registry',
+  'kubeconfig',
+]);
 
 /**
  * Whether a name's words (`words`) name Secrets or their keys rather than a secret (`existingSecret`, `tlsSecret`,

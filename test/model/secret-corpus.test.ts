@@ -177,10 +177,12 @@ const NOT_SECRET: Settings = {
     ['DUO_INTEGRATION_KEY', 'DIWJ8X6AEYOR5OMC6TQ1'],
   ],
   // the key of a Secret a chart reads a password from (Bitnami's secretKeys, Grafana's admin.passwordKey)
-  "a chart's key of a password in a Secret": [
+  "a chart's Secret and the key of a password in it": [
     ['adminPasswordKey', 'postgres-password'],
     ['existingSecretPasswordKey', 'redis-password'],
     ['GF_SECURITY_ADMIN_PASSWORD_KEY', 'admin-password'],
+    // the Secret that holds a chart's certificates (Bitnami's tls.certificatesSecret)
+    ['certificatesSecret', 'pg-tls'],
   ],
   // a workflow's permissions: `id-token: write` lets a job ask for an OIDC token
   'github actions': [
@@ -223,6 +225,7 @@ const SECRET: Settings = {
   ],
   'a name of a key or an access level, holding the secret itself': [
     ['adminPasswordKey', 'Xk9mQ2vLp8!'],
+    ['certificatesSecret', 'S3cr3t!Passw0rd'],
     ['id-token', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvIn0.c2lnbmF0dXJlMTIzNA'],
     ['ID_TOKEN', 'Xk9mQ2vLp8aZ'],
     ['passwordPolicy', 'Hunter2!xyz'],
