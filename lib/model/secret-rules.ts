@@ -2,7 +2,7 @@
  * What counts as a secret value: rules over the text of a value (a private key, a URL with a
  * password, an authorization header, a cloud or service token, a long high-entropy string) and
  * over the name of the key that holds it (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`: secret-names.ts, whose
- * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts, secret-flags.ts;
+ * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts, piped-passwords.ts, secret-flags.ts;
  * the rules of settings written as text are setting-secret-rules.ts, and those of URLs and connect strings
  * url-secret-rules.ts, parts of this table). Shared by every layer: the stacks' refine steps, the stage-file validation (to mask values in messages) and the
  * checks over synthesized objects. Pure and synchronous.
@@ -18,16 +18,9 @@ import { NAME, encodedText, highEntropy, isPlaceholderCredential, oncePerText, r
 import { SETTING_RULES } from './setting-secret-rules.js';
 import type { SecretRule } from './secret-setting.js';
 import { URL_RULES, URL_TOKEN_USER } from './url-secret-rules.js';
-import {
-  CLIENT_NAME_PARTS,
-  PASSWORD_CLIENTS,
-  PIPED_PASSWORD,
-  atShellCommandStart,
-  commandPassword,
-  pipedGiven,
-  pipedPassword,
-  shellWords,
-} from './command-line-secrets.js';
+import { CLIENT_NAME_PARTS, PASSWORD_CLIENTS, commandPassword } from './command-line-secrets.js';
+import { atShellCommandStart, shellWords } from './command-line-words.js';
+import { PIPED_PASSWORD, pipedGiven, pipedPassword } from './piped-passwords.js';
 import { flagBefore, isArgvEntry } from './secret-flags.js';
 
 export { clientPassword } from './command-line-secrets.js';
