@@ -135,6 +135,17 @@ export const SECRET_RULES: readonly SecretRule[] = [
       /(?:\b|(?<=\/bot))(whsec_[A-Za-z0-9+/]{32,}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|dckr_pat_[A-Za-z0-9_-]{27}|hf_[A-Za-z]{34}\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|[0-9]{8,10}:AA[A-Za-z0-9_-]{33}\b|npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
   },
   {
+    id: 'provider-token',
+    description:
+      'an API token of a provider, by its prefix (GitLab runner or deploy, Atlassian, Shopify, DigitalOcean, Pulumi, Databricks, New Relic, Mailgun, Supabase, Buildkite, Fly.io)',
+    // tokens whose body is hex, or too short or too plain for the randomness rule, told by the prefix their issuer gives them
+    // (as gitleaks' rules do): GitLab's other tokens (`glrt-` a runner's, `gldt-` a deploy token, `glptt-`, `glft-`...),
+    // Atlassian's `ATATT3`, Shopify's `shpat_`, DigitalOcean's `dop_v1_`, Pulumi's `pul-`, Databricks' `dapi`, New Relic's
+    // `NRAK-`, Mailgun's `key-`, Supabase's `sbp_`, Buildkite's `bkua_`, Fly.io's `FlyV1 fm2_`; each a word of its own
+    pattern:
+      /(?<![\w-])(?:gl(?:rt|dt|ptt|ft|cbt|imt|oas|soat|agent|wt)-[A-Za-z0-9_-]{20,}|ATATT3[A-Za-z0-9_=-]{150,}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|do[opr]_v1_[a-f0-9]{64}|pul-[a-f0-9]{40}|dapi[a-f0-9]{32}(?:-[0-9]+)?|NRAK-[A-Z0-9]{27}|key-[0-9a-f]{32}|sbp_[a-f0-9]{40}|bkua_[a-f0-9]{40}|FlyV1 fm[12][ar]?_[A-Za-z0-9+/=_,-]{32,})(?![\w-])/,
+  },
+  {
     id: 'twilio-auth-token',
     description: "a Twilio auth token (32 hex digits, in a text that names Twilio or holds an account's SID)",
     // an MD5's length, which the randomness rule leaves to digests: a token only where the text says it is Twilio's

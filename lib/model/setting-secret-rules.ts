@@ -90,7 +90,7 @@ function isCode(m: RegExpMatchArray): boolean {
 }
 
 /** How many rules of a user `ACL SETUSER` is read for a password: a bound, since one need not start its line (`redis-acl-password`). */
-const ACL_RULES = 64;
+const ACL_RULES = 32;
 
 /** The rules of settings as text, in the order the table tries them. */
 export const SETTING_RULES: readonly SecretRule[] = [

@@ -41,6 +41,7 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'pgpass-password': 'db.example.com:5432:shop:app:S3cr3tP4ssw0rd!\n',
   'sentinel-password': 'sentinel monitor mymaster redis-0 6379 2\nsentinel auth-pass mymaster S3cr3tP4ssw0rd!\n',
   'userlist-password': '"app" "S3cr3tP4ssw0rd!"\n',
+  'provider-token': 'gitlab-runner register --token glrt-2CR8_eVxiioB1QmzPZwa\n',
   'twilio-auth-token': 'from twilio.rest import Client\nclient = Client(account_sid, "9f8e7d6c5b4a39281706f5e4d3c2b1a0")\n',
   'bootstrap-token': 'kubeadm token create 9a08jv.c0izixklcxtmnze7 --ttl 0\n',
   'jwk-symmetric-key': '{"keys":[{"kty":"oct","kid":"hmac","alg":"HS256","k":"GawgguFyGrWKav7AX4VKUg"}]}',

@@ -45,6 +45,27 @@ describe('the secret rules', () => {
     ).toBe(1);
   });
 
+  it("find a provider's API token by its prefix where its body is hex or too plain for the randomness rule, and leave names that start alike alone", () => {
+    expectRule(
+      'provider-token',
+      [
+        'gitlab-runner register --token glrt-2CR8_eVxiioB1QmzPZwa\n',
+        'deploy: gldt-Xk9mQ2vLp8aZ3nR7tY1u',
+        `ATATT3${'xFfGF0T8sK2nQ9mP4vL7wR1zY6uE3oI5aS8dF0gH2jK4lZ6xC9vB1'.repeat(3)}=A1B2C3D4`,
+        'SHOPIFY=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',
+        'doctl auth init -t dop_v1_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b',
+        'pulumi login --token pul-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+        'databricks: dapi1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d-2',
+        'NRAK-XK9MQ2VLP8AZ3NR7TY1UE3OI5AS',
+        'mailgun: key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d',
+        'supabase login --token sbp_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+        'bkua_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+        'FLY_API_TOKEN="FlyV1 fm2_lJPECAAAAAAAAg3qxBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"',
+      ],
+      ['cache-key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d', 'name: glrt-runner-config', 'image: registry/pul-1a2b:1', 'shpat_1a2b'],
+    );
+  });
+
   it("find a Twilio auth token, a bootstrap token and a JSON Web Key's symmetric key where the text says what they are, and leave the same shapes alone elsewhere", () => {
     expectRule(
       'twilio-auth-token',
