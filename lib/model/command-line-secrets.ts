@@ -3,9 +3,10 @@
  * is one (`mysql -p<password>`, `curl -u user:password`), in a shell command (the content rule
  * `command-password`, secret-rules.ts) or as entries of a `command` or `args` list (a flag's value, judged by the
  * flag's name: secret-flags.ts). The clients that take it by its position (htpasswd, mc, Oracle's
- * tools) are positional-passwords.ts. Pure and synchronous.
+ * tools) are positional-passwords.ts, a password piped to a login piped-passwords.ts, and where a command starts among
+ * the words of a command line command-line-words.ts. Pure and synchronous.
  */
-import { isSecretSetting } from './secret-names.js';
+import { atCommandStart, isFlag, programOf } from './command-line-words.js';
 import { FILE_PATH } from './secret-shapes.js';
 import {
   ORACLE_TOOLS,
@@ -95,7 +96,7 @@ const CLIENT_FLAGS = {
   keytool: { next: /^-(?:src|dest)?(?:store|key)pass$|^-new$/ },
 } satisfies Record<string, ClientFlags>;
 
-type Client = keyof typeof CLIENT_FLAGS | PositionalClient;
+export type Client = keyof typeof CLIENT_FLAGS | PositionalClient;
 
 /** The clients by the name of their program (a registry login by its `login`, after the program's name). */
 const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [
@@ -117,11 +118,8 @@ const LOGIN_PROGRAMS = new RegExp(`^(?:${LOGIN_PROGRAM_NAMES}|registry)$`);
 const REGISTRY_LOGIN_PROGRAMS = new RegExp(`^(?:${REGISTRY_LOGIN_PROGRAM_NAMES})$`);
 const CURL_USER_FLAG = /^(?:-[uU]|--(?:proxy-)?user)$/;
 
-/** The program a word of a command line names (`mysql`, `/usr/bin/curl`, `"mysql"`). */
-const programOf = (word: string) => word.slice(word.lastIndexOf('/') + 1).replace(/['"]/g, '');
-
 /** Which client the word `i` of a command line names (`mysql`, `/usr/bin/curl`; `login` after `docker`), if one. */
-function clientAt(words: readonly unknown[], i: number): Client | undefined {
+export function clientAt(words: readonly unknown[], i: number): Client | undefined {
   const word = words[i];
   if (typeof word !== 'string') return undefined;
   const name = programOf(word);
@@ -155,54 +153,6 @@ function programBefore(words: readonly unknown[], i: number, programs: RegExp): 
     else return -1;
   }
   return -1;
-}
-
-/** Words after which the next word is a command (`sudo mysql`, `xargs curl`, `kubectl exec db -- mysql`, a shell's `-c`, `then`). */
-const COMMAND_PREFIX = /^(?:sudo|exec|time|xargs|nohup|env|command|nice|ionice|timeout|watch|--|-c|then|do|else|if|while|until|!|\{)$/;
-/** A prefix's flag that takes the next word as its value (`sudo -u postgres`, `nice -n 10`, `docker exec -e A=1 -w /srv`). */
-const PREFIX_VALUE_FLAG = /^(?:-[ugenw]|--(?:user|group|env|workdir))$/;
-/** The programs whose `exec <container>` runs the command after it (`docker exec -it db mysql ...`). */
-const EXEC_PROGRAMS = /^(?:docker|podman|nerdctl|kubectl|oc)$/;
-const isFlag = (w: string) => w.length > 1 && w.startsWith('-') && w !== '--';
-
-/**
- * Whether the word `i` of a command line stands where a command does: first, or after a prefix
- * (`sudo`, `exec`, `env X=1`, `time`, `xargs`, `--`, `docker exec <container>`) and its flags; not
- * as another command's argument (`docker run --name mongo -p 27017:27017`, `kubectl logs mongo -p mongod`).
- */
-export function atCommandStart(words: readonly unknown[], i: number): boolean {
-  for (let j = i - 1; ; j--) {
-    if (j < 0) return true;
-    const w = words[j];
-    if (typeof w !== 'string') return false;
-    if (COMMAND_PREFIX.test(programOf(w))) return true;
-    if (isFlag(w) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;
-    const before = words[j - 1];
-    if (typeof before !== 'string') return false;
-    // a prefix flag's value (`sudo -u postgres`), timeout's duration, or the container of `docker exec`
-    if (PREFIX_VALUE_FLAG.test(before) || (programOf(before) === 'timeout' && /^[0-9]/.test(w))) {
-      j--;
-      continue;
-    }
-    let k = j - 1;
-    while (k >= 0 && typeof words[k] === 'string' && isFlag(words[k] as string)) k--;
-    return words[k] === 'exec' && typeof words[k - 1] === 'string' && EXEC_PROGRAMS.test(programOf(words[k - 1] as string));
-  }
-}
-
-/** Where the command that `at` is in starts in `text`: after the last line break, `;`, `|`, `&`, `(` or backquote before it. */
-function commandStart(text: string, at: number): number {
-  let start = at;
-  while (start > 0 && !'\n;|&(`'.includes(text[start - 1]!)) start--;
-  return start;
-}
-
-/** Whether the text before `at` in `text`, back to the start of its command (a line break, `;`, `|`, `&`, `(`, a backquote), puts a command at `at`. */
-export function atShellCommandStart(text: string, at: number): boolean {
-  const start = commandStart(text, at);
-  // the word glued to the client (`/usr/bin/`, an opening quote) is part of its own word
-  const words = text.slice(start, at).replace(/\S*$/, '').split(/\s+/).filter(Boolean);
-  return atCommandStart([...words, ''], words.length);
 }
 
 /**
@@ -250,44 +200,11 @@ const onJdkTruststore = (words: readonly unknown[]) =>
   words.some((w, i) => w === '-cacerts' || (typeof w === 'string' && /cacerts['"]?$/.test(w) && words[i - 1] === '-keystore'));
 
 /**
- * A password a shell command pipes to a login that reads it from standard input (`echo hunter2 | docker login -u ci
- * --password-stdin`, `printf '%s' hunter2 | helm registry login ...`): the word echoed (group 1), before a `|` and a
- * command with `--password-stdin`; read from each `echo` or `printf` to the end of the command after it. Or given it
- * as a here-string (`docker login --password-stdin <<< hunter2`: group 2), at most 4 words after `--password-stdin`
- * (a bound: from each `--password-stdin` of a line the rest of it was read again).
- */
-export const PIPED_PASSWORD =
-  /(?<![^\s'"(`;&|])(?:echo|printf)(?:[ \t]+-[a-zA-Z]+)*(?:[ \t]+(?:'%s[^'\n]*'|"%s[^"\n]*"))?[ \t]+("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)[ \t]*\|[^\n;|&]*?[ \t]--password-stdin(?![\w-])|(?<![\w-])--password-stdin(?![\w-])(?:[ \t]+[^\s;|&<]+){0,4}?[ \t]*<<<[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)/g;
-
-/** Whether the word a `PIPED_PASSWORD` match echoes is a password: not a reference the shell expands (`"$CI_REGISTRY_PASSWORD"`, `$(cat /run/pw)`). */
-export function pipedPassword(word: string): boolean {
-  const password = given(word);
-  return password !== undefined && password.length >= 4 && isSecretSetting('password', password);
-}
-
-/**
- * How a `PIPED_PASSWORD` match gives the password, for messages: the login it is piped to by its client's name
- * (`echo <password> | docker login --password-stdin`, `helm registry login --password-stdin <<< <password>`), `<command>`
- * for another; words of the client's own, never the command's. The login of a here-string is before the match, in its command.
- */
-export function pipedGiven(m: RegExpExecArray): string {
-  const piped = m[1] !== undefined;
-  const command = piped ? m[0].slice(m[0].indexOf('|') + 1) : m.input.slice(commandStart(m.input, m.index), m.index);
-  const words = shellWords(command);
-  const at = words.findIndex((_, i) => clientAt(words, i) === 'login');
-  const login = `${at >= 0 ? clientName(words, at, 'login') : '<command>'} --password-stdin`;
-  return piped ? `echo <password> | ${login}` : `${login} <<< <password>`;
-}
-
-/** The words of a command in a shell's text, a quoted word whole (`sqlplus -M "HTML ON" scott/tiger`: `"HTML ON"` is one). */
-export const shellWords = (text: string): string[] => text.match(/(?:[^\s"']+|"[^"]*"?|'[^']*'?)+/g) ?? [];
-
-/**
  * The name of the client at `at` in `words`, as messages say it: its program's (`mysql` for `/usr/bin/mysql`), a
  * registry login's with its program's (`docker login`, `helm registry login`, `oc registry login`); an args list's
  * `registry login` with the program that `command` (the container's command) ends in, when it is helm or oc.
  */
-function clientName(words: readonly unknown[], at: number, client: Client, command?: () => readonly unknown[] | undefined): string {
+export function clientName(words: readonly unknown[], at: number, client: Client, command?: () => readonly unknown[] | undefined): string {
   if (client !== 'login') return programOf(String(words[at]));
   const p = loginProgramAt(words, at);
   const program = programOf(String(words[p]));

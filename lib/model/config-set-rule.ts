@@ -3,7 +3,7 @@
  * Redis's `CONFIG SET`), a part of setting-secret-rules.ts's SETTING_RULES: the value judged by the name, as a setting in a
  * file is. Pure and synchronous.
  */
-import { atShellCommandStart, shellWords } from './command-line-secrets.js';
+import { atShellCommandStart, shellWords } from './command-line-words.js';
 import { unquote } from './positional-passwords.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { oncePerText } from './secret-shapes.js';

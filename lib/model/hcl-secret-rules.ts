@@ -1,7 +1,7 @@
 /**
  * The secret rules of HashiCorp's configuration language (HCL), parts of setting-secret-rules.ts's SETTING_RULES: a
  * Terraform (OpenTofu) variable's default under a secret's name, a Consul agent's ACL tokens; and the language's
- * references (`var.db_password`), which are expressions, not values. Pure and synchronous.
+ * references (`var.db_password`) and type constraints (`pass = string`), which are expressions, not values. Pure and synchronous.
  */
 import { type SecretRule, secretSetting } from './secret-setting.js';
 
@@ -94,11 +94,18 @@ const consulToken = (block: string): string | undefined => CONSUL_TOKEN.exec(blo
 const HCL_REFERENCE = /^(?:var|local|data|module|each|self)(?:\.[a-z_][a-z0-9_]*)+$/;
 
 /**
- * Whether a setting written as text is an HCL attribute given a reference (`db_password = var.db_password`): `=` between
- * them, the value not quoted (`value`: group 4 of setting-secret-rules.ts's SETTING_TEXT); not `DB_PASSWORD: var.x`.
+ * A type constraint of the language (`string`, `list(string)`, `object({`, `optional(number)`): what a variable's `type`
+ * and the attributes of an object type are given (`type = object({ pass = string })`), not a value.
  */
-export function isHclReference(m: RegExpMatchArray, value: string | undefined): boolean {
-  if (value === undefined || !HCL_REFERENCE.test(value)) return false;
+const HCL_TYPE = /^(?:string|number|bool|any|(?:list|set|map|tuple|object|optional)\(.*)$/;
+
+/**
+ * Whether a setting written as text is an HCL attribute given an expression, not a value: a reference (`db_password =
+ * var.db_password`) or a type constraint (`pass = string` in `type = object({ ... })`); `=` between them, the value not quoted
+ * (`value`: group 4 of setting-secret-rules.ts's SETTING_TEXT); not `DB_PASSWORD: var.x`.
+ */
+export function isHclExpression(m: RegExpMatchArray, value: string | undefined): boolean {
+  if (value === undefined || !(HCL_REFERENCE.test(value) || HCL_TYPE.test(value))) return false;
   const between = m[0].slice(m[0].indexOf(m[1]!) + m[1]!.length, m[0].length - value.length);
   return /^["']?[ \t]*=[ \t]*$/.test(between);
 }

@@ -16,6 +16,7 @@ import {
   NAME,
   PATH,
   PATH_OR_NAME,
+  POLICY,
   PUBLIC,
   QUANTITY,
   type Shape,
@@ -148,8 +149,8 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['alg', NAME],
   ['algorithm', NAME],
   // its rules and bounds
-  ['policy', NAME],
-  ['policies', NAME],
+  ['policy', POLICY],
+  ['policies', POLICY],
   ['hashers', NAME],
   ['rounds', QUANTITY],
   ['min', QUANTITY],
@@ -207,6 +208,11 @@ function judgeName(name: string): NameVerdict {
   // so does a credential's id, in the store that holds it (Jenkins' `credentialsId: nexus-creds`, a JCasC env's
   // `SONAR_TOKEN_CREDENTIALS_ID: sonar-token`): a name or a UUID is the id; any other value the secret after all
   if (w.length > 1 && w[w.length - 1] === 'id' && CREDENTIAL_WORDS.has(w[w.length - 2]!)) return ID;
+  // the key of a Secret a password is read from (a chart's `auth.secretKeys.adminPasswordKey: postgres-password`,
+  // `existingSecretPasswordKey`, Grafana's `admin.passwordKey`): a key's name is words; any other value the secret after all
+  if (w.length > 1 && w[w.length - 1] === 'key' && PASSWORD_WORDS.has(w[w.length - 2]!)) return NAME;
+  // GitHub Actions' `permissions: { id-token: write }`, which lets a job ask for an OIDC token: an access level, not the token
+  if (w.length === 2 && w[0] === 'id' && w[1] === 'token') return ACCESS_LEVEL;
   const property = NOT_SECRET_LAST_WORDS.get(w[w.length - 1]!);
   if (property) {
     if (w.length < 2 || !namesSecret(w.slice(0, -1))) return false;
@@ -217,6 +223,12 @@ function judgeName(name: string): NameVerdict {
   if (!namesSecret(w)) return w.length > 1 && w[w.length - 1] === 'key' && KEY_OR_NAME_QUALIFIERS.has(w[w.length - 2]!) ? NOT_A_KEY : false;
   return w.some((x) => BOUND_WORDS.has(x)) ? QUANTITY : true;
 }
+
+/** The words of a password (before `key`, the key of a Secret that holds it: `adminPasswordKey`). */
+const PASSWORD_WORDS: ReadonlySet<string> = new Set(['password', 'passwd', 'pwd', 'passphrase']);
+
+/** An access level, as GitHub Actions' `permissions` give one (`read`, `write`, `none`). */
+const ACCESS_LEVEL: Shape = (v) => /^(?:read|write|none)$/.test(v);
 
 /** The words of a credential (before `id`, its id: `credentialsId`). */
 const CREDENTIAL_WORDS: ReadonlySet<string> = new Set(['credential', 'credentials', 'creds']);
@@ -264,11 +276,22 @@ const SWITCH_WORDS = new Set(['allow', 'enable', 'enabled', 'disable', 'disabled
 const NAMES_SECRETS = /secrets$|^keys$/;
 /**
  * The words before `secret` that say the setting names a Secret object (`existingSecret: db-creds`,
- * `tlsSecret: demoapp-tls`, `imagePullSecret: registry-creds`); after any other word it holds
+ * `tlsSecret: demoapp-tls`, `imagePullSecret: registry-creds`, a Bitnami chart's `certificatesSecret: pg-tls`); after any other word it holds
  * one (`JWT_SECRET=my-jwt-secret`, `AUTH_SECRET=my-nextauth-secret`, Auth.js's signing secret), a
  * name-like value included. A word run together with `secret` is a Secret's own name (`mysqlsecret=password,username`).
  */
-const SECRET_OBJECT_QUALIFIERS = new Set(['existing', 'tls', 'ssl', 'ca', 'cert', 'pull', 'registry', 'kubeconfig']);
+const SECRET_OBJECT_QUALIFIERS = new Set([
+  'existing',
+  'tls',
+  'ssl',
+  'ca',
+  'cert',
+  'certificate',
+  'certificates',
+  'pull',
+  'registry',
+  'kubeconfig',
+]);
 
 /**
  * Whether a name's words (`words`) name Secrets or their keys rather than a secret (`existingSecret`, `tlsSecret`,

@@ -2,7 +2,7 @@
  * What counts as a secret value: rules over the text of a value (a private key, a URL with a
  * password, an authorization header, a cloud or service token, a long high-entropy string) and
  * over the name of the key that holds it (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`: secret-names.ts, whose
- * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts, secret-flags.ts;
+ * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts, piped-passwords.ts, secret-flags.ts;
  * the rules of settings written as text are setting-secret-rules.ts, and those of URLs and connect strings
  * url-secret-rules.ts, parts of this table). Shared by every layer: the stacks' refine steps, the stage-file validation (to mask values in messages) and the
  * checks over synthesized objects. Pure and synchronous.
@@ -18,16 +18,9 @@ import { NAME, encodedText, highEntropy, isPlaceholderCredential, oncePerText, r
 import { SETTING_RULES } from './setting-secret-rules.js';
 import type { SecretRule } from './secret-setting.js';
 import { URL_RULES, URL_TOKEN_USER } from './url-secret-rules.js';
-import {
-  CLIENT_NAME_PARTS,
-  PASSWORD_CLIENTS,
-  PIPED_PASSWORD,
-  atShellCommandStart,
-  commandPassword,
-  pipedGiven,
-  pipedPassword,
-  shellWords,
-} from './command-line-secrets.js';
+import { CLIENT_NAME_PARTS, PASSWORD_CLIENTS, commandPassword } from './command-line-secrets.js';
+import { atShellCommandStart, shellWords } from './command-line-words.js';
+import { PIPED_PASSWORD, pipedGiven, pipedPassword } from './piped-passwords.js';
 import { flagBefore, isArgvEntry } from './secret-flags.js';
 
 export { clientPassword } from './command-line-secrets.js';
@@ -50,6 +43,13 @@ function decodesToCredentials(b64: string): boolean {
   const text = Buffer.from(b64, 'base64').toString('utf8');
   return /^[\x21-\x7e]+:[\x20-\x7e]*$/.test(text);
 }
+
+/** Whether a text names Twilio or holds a Twilio account's SID (`AC` and 32 hex digits), read once per text. */
+const namesTwilio = oncePerText((text) => /twilio|(?<![0-9A-Za-z])AC[0-9a-f]{32}(?![0-9A-Za-z])/i.test(text));
+/** Whether a text names kubeadm or a bootstrap token (`bootstrapToken`, `bootstrap-token`, `tlsBootstrapToken`), read once per text. */
+const namesBootstrapToken = oncePerText((text) => /kubeadm|bootstrap[ _.-]?token/i.test(text));
+/** Whether a text holds a JSON Web Key of the octet type (`"kty": "oct"`), read once per text. */
+const hasOctetKey = oncePerText((text) => /"kty"[ \t]*:[ \t]*"oct"/.test(text));
 
 /** How a command (a `command-password` match, split into words once: its `accept`, then its `given`) gives a client a password. */
 const passwordCommand = oncePerText((command) => commandPassword(shellWords(command)));
@@ -134,6 +134,42 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern:
       /(?:\b|(?<=\/bot))(whsec_[A-Za-z0-9+/]{32,}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|dckr_pat_[A-Za-z0-9_-]{27}|hf_[A-Za-z]{34}\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|[0-9]{8,10}:AA[A-Za-z0-9_-]{33}\b|npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
   },
+  {
+    id: 'provider-token',
+    description:
+      'an API token of a provider, by its prefix (GitLab runner or deploy, Atlassian, Shopify, DigitalOcean, Pulumi, Databricks, New Relic, Mailgun, Supabase, Buildkite, Fly.io)',
+    // tokens whose body is hex, or too short or too plain for the randomness rule, told by the prefix their issuer gives them
+    // (as gitleaks' rules do): GitLab's other tokens (`glrt-` a runner's, `gldt-` a deploy token, `glptt-`, `glft-`...),
+    // Atlassian's `ATATT3`, Shopify's `shpat_`, DigitalOcean's `dop_v1_`, Pulumi's `pul-`, Databricks' `dapi`, New Relic's
+    // `NRAK-`, Mailgun's `key-`, Supabase's `sbp_`, Buildkite's `bkua_`, Fly.io's `FlyV1 fm2_`; each a word of its own
+    pattern:
+      /(?<![\w-])(?:gl(?:rt|dt|ptt|ft|cbt|imt|oas|soat|agent|wt)-[A-Za-z0-9_-]{20,}|ATATT3[A-Za-z0-9_=-]{150,}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|do[opr]_v1_[a-f0-9]{64}|pul-[a-f0-9]{40}|dapi[a-f0-9]{32}(?:-[0-9]+)?|NRAK-[A-Z0-9]{27}|key-[0-9a-f]{32}|sbp_[a-f0-9]{40}|bkua_[a-f0-9]{40}|FlyV1 fm[12][ar]?_[A-Za-z0-9+/=_,-]{32,})(?![\w-])/,
+  },
+  {
+    id: 'twilio-auth-token',
+    description: "a Twilio auth token (32 hex digits, in a text that names Twilio or holds an account's SID)",
+    // an MD5's length, which the randomness rule leaves to digests: a token only where the text says it is Twilio's
+    // (`Client("AC<32 hex>", "<token>")`, a `twilio:` block); not the SIDs themselves (`AC`, `SK`, `SM` before their hex)
+    // nor a digest named by its algorithm (`md5:<hex>`)
+    pattern: /(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])/g,
+    accept: (_s, m) => namesTwilio(m.input) && !/(?:sha|md)[0-9]*[:=-]$/i.test(m.input.slice(Math.max(0, m.index - 8), m.index)),
+  },
+  {
+    id: 'bootstrap-token',
+    description: 'a Kubernetes bootstrap token (<6>.<16> letters and digits, in a text that names kubeadm or a bootstrap token)',
+    // kubeadm's join token (`kubeadm token create 9a08jv.c0izixklcxtmnze7`), whose shape alone is a host's name's too: a token
+    // only where the text names kubeadm or a bootstrap token, its secret half mixing letters and digits, no name's part around it
+    pattern: /(?<![\w.-])[a-z0-9]{6}\.(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]{16}(?![\w.-])/g,
+    accept: (_s, m) => namesBootstrapToken(m.input),
+  },
+  {
+    id: 'jwk-symmetric-key',
+    description: 'a JSON Web Key\'s symmetric key (its "k", of "kty": "oct")',
+    // an HMAC key as a JWKS file or a JWT library's config writes it: too short for the randomness rule (`HS256`'s 128-bit
+    // key is 22 characters); only in a text with an octet key (`"kty": "oct"`), read once per text
+    pattern: /"k"[ \t]*:[ \t]*"[A-Za-z0-9_-]{16,}={0,2}"/g,
+    accept: (_s, m) => hasOctetKey(m.input),
+  },
   URL_TOKEN_USER,
   {
     id: 'command-password',
@@ -216,12 +252,12 @@ export const describeSecret = (rule: SecretRule, given?: string): string =>
 
 /**
  * What every match of every rule contains: a run of 16 token characters (the shortest token,
- * `AKIA` and 16 more, has 20), `://`, `:...@` or a Go DSN's `@tcp(` (`host-credentials`), a PEM header, two quoted words (`userlist-password`), an authorization scheme, a part of a
+ * `AKIA` and 16 more, has 20), `://`, `:...@` or a Go DSN's `@tcp(` (`host-credentials`), a PEM header, two quoted words (`userlist-password`), an authorization scheme, SQL's `IDENTIFIED` (`sql-password`), a Redis ACL's `user` line or `ACL SETUSER` (`redis-acl-password`), a part of a
  * secret's name (`pass`, `token`, `key`...: `secret-setting`) or a client's (`command-password`). Most values of a manifest have
  * none, and are passed over with this one test.
  */
 const CANDIDATE = new RegExp(
-  `${/[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|"[ \t]+"|basic|bearer|pass|pw|secret|token|cred|key|auth/.source}|${CLIENT_NAME_PARTS}`,
+  `${/[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|"[ \t]+"|basic|bearer|pass|pw|secret|token|cred|key|auth|identified|setuser|(?:^|\n)[ \t]*user[ \t]/.source}|${CLIENT_NAME_PARTS}`,
   'i',
 );
 

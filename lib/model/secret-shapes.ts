@@ -51,6 +51,12 @@ export const NAME: Shape = (v) =>
   v.length <= 200 &&
   v.split(/[\s,]+/).every((item) => item === '' || URL(item) || item.split(/[-_.:/@]+/).every((w) => w === '' || WORD.test(w)));
 
+/**
+ * A policy: a name (`NAME`: `strong`) or Keycloak's rules of a password, each a name and its argument joined by `and`
+ * (`length(8) and digits(1) and notUsername(undefined)`).
+ */
+export const POLICY: Shape = (v) => NAME(v) || /^[A-Za-z]+\([^()\n]*\)(?:[ \t]+and[ \t]+[A-Za-z]+\([^()\n]*\))*$/.test(v);
+
 /** An identifier in a store: a name (`NAME`: `nexus-creds`) or a UUID, as Jenkins makes a credential's id. */
 export const ID: Shape = (v) => NAME(v) || /^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(v);
 
@@ -108,13 +114,20 @@ const TEMPLATE = /^(?:\{\{[^{}]*\}\}|\(\([^()]*\)\)|#\{[^{}]*\}#?|__[A-Za-z0-9_]
 export const isPlaceholderCredential = (c: string): boolean => /^[${%<]/.test(c) || isPlaceholder(c) || NAME(c);
 
 /**
- * Whether a value only refers to another (`$(DB_PASSWORD)`, `{{ .password }}`: `TEMPLATE`), is a
+ * A reference a Kafka config provider resolves (`${file:/etc/kafka/secrets/creds.properties:keystore.password}`,
+ * `${directory:/mnt/secrets:key-password}`, `${env:SSL_KEY_PASSWORD}`): the provider's name, a path and a key, or the
+ * environment's variable; not Spring's `${db.password:<default>}`, whose default is a value.
+ */
+const CONFIG_PROVIDER = /^\$\{(?:[a-z][a-z0-9]*:[^:{}\s]*:[\w.-]+|env:[A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/**
+ * Whether a value only refers to another (`$(DB_PASSWORD)`, `{{ .password }}`: `TEMPLATE`, a config provider's `CONFIG_PROVIDER`), is a
  * placeholder for one (`__API_TOKEN__`) or is a switch (`true`, as in `MYSQL_RANDOM_ROOT_PASSWORD: "true"`):
  * such a value is no secret, whatever its key's name (`1` and `0` are switches only under a switch's name: `isSecretSetting`).
  */
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
-  return REFERENCE.test(v) || /^(true|false|yes|no|on|off)$/i.test(v) || TEMPLATE.test(v);
+  return REFERENCE.test(v) || /^(true|false|yes|no|on|off)$/i.test(v) || TEMPLATE.test(v) || CONFIG_PROVIDER.test(v);
 }
 
 /**

@@ -3,7 +3,8 @@
  * table, in which these come after the command-line rule): a properties, .env, INI, TOML, YAML,
  * JSON or XML file in a ConfigMap (`password=...`, `"token": "..."`, `<password>...</password>`),
  * a setting written with a blank (`requirepass ...`) and a flag followed by its value in a shell
- * command (`--requirepass ...`), a .netrc entry, a .pgpass line, a Redis Sentinel's and a PgBouncer userlist's password, a
+ * command (`--requirepass ...`), a .netrc entry, a .pgpass line, a Redis Sentinel's, a Redis ACL's and a PgBouncer userlist's
+ * password, a SQL statement's (sql-secret-rules.ts), a
  * Consul agent's tokens and a Terraform variable's default (hcl-secret-rules.ts), a tool's `config set <name> <value>`
  * (config-set-rule.ts) and an XML setting named by an attribute. Each value is judged by the name of the setting that holds
  * it (secret-names.ts, secret-setting.ts). Pure and synchronous.
@@ -14,14 +15,15 @@ import { entryName, isSecretParameter } from './secret-field-names.js';
 import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
-import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclReference } from './hcl-secret-rules.js';
+import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
+import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
 const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
 
 /** A setting written as text and its value (the `secret-setting` rule's first form), to read again within a value. */
 const SETTING_TEXT =
-  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
+  /(?<![A-Za-z0-9_./-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
 
 /** What ends a Logstash setting's bare value on its line: the line's end, a comment, the block's `}` or the next setting. */
 const SETTING_END = /[ \t]*(?:\r?\n|$|[#}]|[A-Za-z_][A-Za-z0-9_]*[ \t]*=>)/y;
@@ -32,19 +34,63 @@ const LOGSTASH_SECTION = /(?<![\w-])(?:input|filter|output)[ \t\r\n]*\{/;
 const isLogstash = oncePerText((text) => LOGSTASH_SECTION.test(text));
 
 /**
+ * A call in code, as a value not quoted ends before a quoted argument (`os.getenv(` of `os.getenv('DB_PASSWORD')`, Ruby's
+ * `ENV.fetch(`, Laravel's `env(`, Java's `System.getenv(`) or holds one of names (`get_secret(DB_PASSWORD_ID)`, `getPassword()`):
+ * a settings module reading the secret from elsewhere (Django's settings.py), not the secret.
+ */
+const CALL = /^(?:[a-z_][\w]*|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*)?\)?$/;
+
+/**
+ * The environment as code reads it, a value not quoted ending before its `[` or naming the variable (Python's
+ * `os.environ["DJANGO_SECRET_KEY"]`, Ruby's `ENV["DB_PASSWORD"]`, Node's `process.env.API_TOKEN`, Vite's `import.meta.env.VITE_KEY`).
+ */
+const ENVIRONMENT = /^(?:os\.environ|ENV|process\.env|import\.meta\.env)(?:\.[A-Za-z_$][\w$]*)?$/;
+
+/**
+ * The literal that code falls back to, after a call's or the environment's value (`os.getenv("SECRET_KEY", "<default>")`,
+ * `os.environ.get('SECRET_KEY', default='<default>')`, `os.environ["TOKEN"] or "<default>"`, `process.env.TOKEN || "<default>"`):
+ * the value when the environment has none, the secret, read ahead to the next quote at most.
+ */
+const FALLBACK =
+  /(?:\[?[ \t]*(["'])[^"'\n]*\1[ \t]*\]?)?[ \t]*(?:,[ \t]*(?:default[ \t]*=[ \t]*)?|\)?[ \t]*(?:\|\||\?\?|or)[ \t]+)(?:"([^"\n]*)"|'([^'\n]*)')/y;
+
+/** The literal that code, a `SETTING_TEXT` match that `isCode` tells, falls back to (`FALLBACK`), if it has one. */
+function fallback(m: RegExpMatchArray): string | undefined {
+  FALLBACK.lastIndex = m.index! + m[0].length;
+  const f = FALLBACK.exec(m.input!);
+  return f === null ? undefined : (f[2] ?? f[3]!);
+}
+
+/**
+ * Whether a setting of `SETTING_TEXT` is code whose literal fallback (`fallback`), if any, is no secret under its name: the
+ * code reads the secret from elsewhere, and a fallback is the secret itself.
+ */
+function isCodeAlone(m: RegExpMatchArray): boolean {
+  if (!isCode(m)) return false;
+  const literal = fallback(m);
+  return literal === undefined || !secretSetting(nameOf(m), literal);
+}
+
+/**
  * Whether a setting of `SETTING_TEXT` is code: a name, `=>` and a value not quoted, a JavaScript arrow function
  * (`password => password.trim()`, `token => token`, `.filter(token => valid)`): a call, the name again, or code after it on
  * its line; or, outside a Logstash pipeline, an identifier (JSX's `onChange={password => setPassword}`, Ruby's
  * `:password => db_password`, a variable). A quoted value after `=>` is a setting, as Logstash's `password => "..."` and
  * Ruby's hashes write one, and so is a bare word that ends its line, its block or comes before the next setting, in a
- * Logstash pipeline (`password => Hunter2xyz`), or one no identifier is (`password => Hunter2!xyz`).
+ * Logstash pipeline (`password => Hunter2xyz`), or one no identifier is (`password => Hunter2!xyz`). And a value not quoted that
+ * is a call (`CALL`) or the environment (`ENVIRONMENT`), whatever comes before it.
  */
 function isCode(m: RegExpMatchArray): boolean {
-  if (m[4] === undefined || !/^[^=]*=>/.test(m[0])) return false;
+  if (m[4] === undefined) return false;
+  if (CALL.test(m[4]) || ENVIRONMENT.test(m[4])) return true;
+  if (!/^[^=]*=>/.test(m[0])) return false;
   if (/[()]/.test(m[4]) || m[4] === m[1]) return true;
   SETTING_END.lastIndex = m.index! + m[0].length;
   return !SETTING_END.test(m.input!) || (/^[A-Za-z_$][\w$]*$/.test(m[4]) && !isLogstash(m.input!));
 }
+
+/** How many rules of a user `ACL SETUSER` is read for a password: a bound, since one need not start its line (`redis-acl-password`). */
+const ACL_RULES = 32;
 
 /** The rules of settings as text, in the order the table tries them. */
 export const SETTING_RULES: readonly SecretRule[] = [
@@ -53,7 +99,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
     description: 'a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
     // `name=value`, `name: value`, `"name": "value"` or `-Dname=value`: a properties, .env, YAML,
     // INI, TOML or JSON file in a ConfigMap, an XML attribute, a JSON annotation, a JVM option. A
-    // name starts only where no name character is before it, so that each run of them is read once
+    // name starts only where no name character (nor a path's `/`: `${file:/etc/kafka/creds.properties:keystore.password}`) is before it, so that each run of them is read once
     // (from every `-` of `token-token-...` it was read again to its end: quadratic, minutes for a
     // megabyte). Or an XML element, `<password>value</password>`: read from each `<` to the next
     // one, whose text is read once more at most (for the closing tag); or its text in a CDATA
@@ -123,6 +169,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
     accept: (_s, m) => [true, QUANTITY].includes(nameVerdict(m[2]!)) && secretSetting(m[2]!, m[3]!.trim()),
     setting: (m) => m[2],
   },
+  SQL_PASSWORD_RULE,
   {
     id: 'spaced-setting',
     description: "a setting with a secret's name and its value after a blank, alone on its line (requirepass ..., auth_pass ...)",
@@ -139,6 +186,21 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // sentinel.conf's password of the master it watches, after the master's name: one more word than spaced-setting reads
     pattern: /^[ \t]*sentinel[ \t]+auth-pass[ \t]+\S+[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#]+))[ \t]*(?:#[^\n]*)?\r?$/gm,
     accept: (_s, m) => secretSetting('password', m[1] ?? m[2] ?? m[3]!),
+  },
+  {
+    id: 'redis-acl-password',
+    description: 'a password or its hash in a Redis ACL rule (user <name> on ><password>, ACL SETUSER <name> ><password>, #<sha256>)',
+    // a users.acl file's or redis.conf's `user` line, redis-cli's `ACL SETUSER`: the user's name, then its rules, each a word,
+    // a password added with `>` (`<` removes one), or its SHA-256 with `#`, unsalted, which gives a weak password to whoever
+    // tries the likely ones (as `ADMIN_PASSWORD_HASH` does: secret-names.ts); read from each line's `user` to the first `>` or
+    // `#` word of its line, the words before it once (none starts with either), and from each `ACL SETUSER`, which need not start
+    // a line, ACL_RULES words at most (to its line's end, `ACL SETUSER a ACL SETUSER a ...` was read again from each: 22 s for 256 KiB)
+    pattern: new RegExp(
+      `(?:^[ \\t]*user[ \\t]+\\S+(?:[ \\t]+[^\\s>#]\\S*)*|\\bACL[ \\t]+SETUSER[ \\t]+\\S+(?:[ \\t]+[^\\s>#]\\S*){0,${ACL_RULES}})[ \\t]+(?:>(\\S+)|#([0-9a-fA-F]{64})(?!\\S))`,
+      'gim',
+    ),
+    accept: (_s, m) => m[2] !== undefined || secretSetting('password', m[1]!),
+    setting: () => 'password',
   },
   {
     id: 'userlist-password',
@@ -177,12 +239,15 @@ function settingOf(m: RegExpExecArray): string | undefined {
   }
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
-  if (isCode(m) || isHclReference(m, m[4])) return undefined;
+  if (isCodeAlone(m) || isHclExpression(m, m[4]) || PSQL_VARIABLE.test(m[0])) return undefined;
   if (secretSetting(name, value) && !isSentence(m)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
   return settingWithin(value, m[4] === undefined ? 1 : 2);
 }
+
+/** A psql variable, interpolated quoted (`CREATE USER app WITH PASSWORD :'app_password'`, run with `psql -v app_password=...`): a blank, `:`, and its name quoted at once. */
+const PSQL_VARIABLE = /[ \t]:'[A-Za-z_]\w*'$/;
 
 /** kubectl's flags that read a Secret's keys from files (`--from-file=<key>=<path>`, `--from-env-file`). */
 const FROM_FILE = /^from-(?:env-)?file$/;
@@ -194,7 +259,7 @@ export const isFileSource = (name: string, value: string): boolean => FROM_FILE.
  * The name of a setting written as text (group 1 of `SETTING_TEXT`'s form): a JVM option's without its
  * `-D` (`-Ddb.password=...` sets `db.password`, `-DDB_PASSWORD=...` sets `DB_PASSWORD`, which messages name, not `Ddb.password`).
  */
-const nameOf = (m: RegExpExecArray) => (JVM_OPTION.test(m[0]) ? m[1]!.slice(1) : m[1]!);
+const nameOf = (m: RegExpMatchArray) => (JVM_OPTION.test(m[0]) ? m[1]!.slice(1) : m[1]!);
 
 /**
  * Whether a setting found within a value is prose (`"Invalid token: please log in again"`,
@@ -232,7 +297,7 @@ function settingWithin(text: string, depth: number): string | undefined {
   // most values hold no `=` or `:`, and are passed over with this one test
   if (!/[:=]/.test(text)) return undefined;
   for (const m of text.matchAll(SETTING_TEXT)) {
-    if (isProse(m) || isCode(m) || isHclReference(m, m[4])) continue;
+    if (isProse(m) || isCodeAlone(m) || isHclExpression(m, m[4])) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? '';
     if (secretSetting(nameOf(m), value)) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;

@@ -176,6 +176,26 @@ const NOT_SECRET: Settings = {
     // Duo's integration key is an identifier (its secret is the skey)
     ['DUO_INTEGRATION_KEY', 'DIWJ8X6AEYOR5OMC6TQ1'],
   ],
+  // the key of a Secret a chart reads a password from (Bitnami's secretKeys, Grafana's admin.passwordKey)
+  "a chart's Secret and the key of a password in it": [
+    ['adminPasswordKey', 'postgres-password'],
+    ['existingSecretPasswordKey', 'redis-password'],
+    ['GF_SECURITY_ADMIN_PASSWORD_KEY', 'admin-password'],
+    // the Secret that holds a chart's certificates (Bitnami's tls.certificatesSecret)
+    ['certificatesSecret', 'pg-tls'],
+  ],
+  // a workflow's permissions: `id-token: write` lets a job ask for an OIDC token
+  'github actions': [
+    ['id-token', 'write'],
+    ['id-token', 'none'],
+  ],
+  'keycloak realm': [['passwordPolicy', 'length(8) and digits(1) and notUsername(undefined)']],
+  // a config provider's reference (`${file:<path>:<key>}`): a name after a path's `/` is no setting
+  kafka: [
+    ['ssl.keystore.password', '$' + '{file:/etc/kafka/secrets/creds.properties:keystore.password}'],
+    ['ssl.key.password', '$' + '{directory:/mnt/secrets:key-password}'],
+    ['LOG_DIR', '/run/secrets/token:v2'],
+  ],
 };
 
 /** Secrets, by the software that reads them. */
@@ -202,6 +222,13 @@ const SECRET: Settings = {
     ['TOKEN_TIMEOUT', 'Sup3rS3cret'],
     ['PASSWORD_FILE', 'Hunter2!xyz'],
     ['TOKEN_URL', 'Sup3rS3cret'],
+  ],
+  'a name of a key or an access level, holding the secret itself': [
+    ['adminPasswordKey', 'Xk9mQ2vLp8!'],
+    ['certificatesSecret', 'S3cr3t!Passw0rd'],
+    ['id-token', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvIn0.c2lnbmF0dXJlMTIzNA'],
+    ['ID_TOKEN', 'Xk9mQ2vLp8aZ'],
+    ['passwordPolicy', 'Hunter2!xyz'],
   ],
   'a secret under a name that could name a Secret, or a mode': [
     ['AUTH_SECRET', 'my-nextauth-secret'],

@@ -88,6 +88,35 @@ describe('the secret rules on 8 MiB of text', () => {
         'config set --a b --c d --e f ',
       ],
     ],
+    [
+      "code's calls and fallbacks",
+      // each call's fallback read ahead to the next quote at most
+      [
+        'password = os.getenv("',
+        'token = process.env.A || "$A" ',
+        'token = process.env.A || ',
+        'password = f(" ',
+        'SECRET_KEY = os.environ[" or ',
+        'pass=os.getenv("a", ',
+      ],
+    ],
+    // each password's statement looked for a bound behind it
+    [
+      'SQL statements',
+      [
+        "CREATE USER a PASSWORD '' ",
+        'CREATE USER a IDENTIFIED BY ;',
+        "GRANT a IDENTIFIED WITH b BY '$",
+        "SET PASSWORD FOR a = PASSWORD(''",
+      ],
+    ],
+    // an ACL line's words read once to its first > or #, an ACL SETUSER's 32 at most
+    ['Redis ACL rules', ['user a b ', 'user a >$b ', 'ACL SETUSER a ']],
+    [
+      'tokens told by their text or their prefix',
+      // each text named once, each shape read once
+      ['twilio md5:0123456789abcdef0123456789abcdef ', 'kubeadm a.b ', '"kty":"oct","k":"a', 'glrt-a ', 'ATATT3a '],
+    ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });

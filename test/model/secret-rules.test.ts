@@ -45,6 +45,63 @@ describe('the secret rules', () => {
     ).toBe(1);
   });
 
+  it("find a provider's API token by its prefix where its body is hex or too plain for the randomness rule, and leave names that start alike alone", () => {
+    expectRule(
+      'provider-token',
+      [
+        'gitlab-runner register --token glrt-2CR8_eVxiioB1QmzPZwa\n',
+        'deploy: gldt-Xk9mQ2vLp8aZ3nR7tY1u',
+        `ATATT3${'xFfGF0T8sK2nQ9mP4vL7wR1zY6uE3oI5aS8dF0gH2jK4lZ6xC9vB1'.repeat(3)}=A1B2C3D4`,
+        'SHOPIFY=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',
+        'doctl auth init -t dop_v1_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b',
+        'pulumi login --token pul-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+        'databricks: dapi1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d-2',
+        'NRAK-XK9MQ2VLP8AZ3NR7TY1UE3OI5AS',
+        'mailgun: key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d',
+        'supabase login --token sbp_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+        'bkua_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+        'FLY_API_TOKEN="FlyV1 fm2_lJPECAAAAAAAAg3qxBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"',
+      ],
+      ['cache-key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d', 'name: glrt-runner-config', 'image: registry/pul-1a2b:1', 'shpat_1a2b'],
+    );
+  });
+
+  it("find a Twilio auth token, a bootstrap token and a JSON Web Key's symmetric key where the text says what they are, and leave the same shapes alone elsewhere", () => {
+    expectRule(
+      'twilio-auth-token',
+      [
+        'client = Client("AC0123456789abcdef0123456789abcdef", "9f8e7d6c5b4a39281706f5e4d3c2b1a0")\n',
+        'from twilio.rest import Client\nclient = Client(account_sid, "9f8e7d6c5b4a39281706f5e4d3c2b1a0")\n',
+        'twilio:\n  account: AC0123456789abcdef0123456789abcdef\n  key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
+      ],
+      [
+        // an MD5's length: a digest, an etag, a SID, anywhere else or named by its algorithm
+        'etag: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
+        'account: AC0123456789abcdef0123456789abcdef\n',
+        'twilio checksum md5:9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
+      ],
+    );
+    expectRule(
+      'bootstrap-token',
+      ['kubeadm token create 9a08jv.c0izixklcxtmnze7 --ttl 0\n', '{"bootstrapToken": {"id": "x"}, "t": "9a08jv.c0izixklcxtmnze7"}'],
+      [
+        // the shape alone, or a host's name
+        'host: 9a08jv.c0izixklcxtmnze7\n',
+        'kubeadm init --apiserver-advertise-address abcdef.0123456789abcdef.example.com\n',
+        'kubeadm token delete 9a08jv\n',
+      ],
+    );
+    expectRule(
+      'jwk-symmetric-key',
+      [
+        '{"keys":[{"kty":"oct","kid":"hmac","alg":"HS256","k":"GawgguFyGrWKav7AX4VKUg"}]}',
+        '{\n  "kty": "oct",\n  "k": "AyM1SysPpbyDfgZld3umj1qz"\n}\n',
+      ],
+      // no octet key: an RSA key's members are public, and "k" names anything elsewhere
+      ['{"kty":"RSA","e":"AQAB","k":"GawgguFyGrWKav7AX4VKUg"}', '{"k": "GawgguFyGrWKav7AX4VKUg"}'],
+    );
+  });
+
   it('find a password hash of htpasswd, bcrypt, crypt or argon2 (a weak password is found from it offline), and leave $1 and the like alone', () => {
     expectRule(
       'password-hash',

@@ -136,6 +136,87 @@ describe('the secret rules of settings written as text', () => {
     );
   });
 
+  it("leave a settings module's code alone (a call, the environment), and find the literal it falls back to", () => {
+    // Django's settings.py, a Rails or Laravel config, a Node or Java program's: the secret is read from elsewhere
+    for (const text of [
+      'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n',
+      "SECRET_KEY = os.getenv('DJANGO_SECRET_KEY')\n",
+      '"PASSWORD": os.environ.get("DB_PASSWORD"),\n',
+      'api_key = ENV.fetch("API_KEY")\n',
+      "password: ENV['DB_PASSWORD']\n",
+      'module.exports = { token: process.env.API_TOKEN };\n',
+      'String password = System.getenv("DB_PASSWORD");\n',
+      "'password' => env('DB_PASSWORD'),\n",
+      'password = get_secret(DB_PASSWORD_ID)\n',
+      'password = os.getenv("DB_PASSWORD", "")\n',
+      'const token = process.env.TOKEN ?? "";\n',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+    expectRule('secret-setting', [
+      'password = os.getenv("DB_PASSWORD", "Hunter2xyz")\n',
+      "SECRET_KEY = os.environ.get('SECRET_KEY', default='django-insecure-8f2kx9q')\n",
+      'SECRET_KEY = os.environ["SECRET_KEY"] or "Xk9mQ2vLp8"\n',
+      'const token = process.env.TOKEN || "Xk9mQ2vLp8abc";\n',
+      // a password with parentheses is no call
+      'password: Hunter2(xyz)\n',
+      'password = Hunter2xyz(\n',
+      'password: Pa$$w0rd(1)\n',
+    ]);
+  });
+
+  it("find a password a SQL statement gives a user (an init script's CREATE USER, ALTER ROLE, GRANT, SET PASSWORD), and leave columns, parameters and references alone", () => {
+    expectRule(
+      'sql-password',
+      [
+        "CREATE USER app WITH PASSWORD 'pgAppPw2024x';\n",
+        "CREATE ROLE app LOGIN ENCRYPTED PASSWORD 'pgAppPw2024x';\n",
+        "ALTER ROLE app\n  WITH LOGIN\n  PASSWORD 'pgAppPw2024x';\n",
+        "CREATE USER 'app'@'%' IDENTIFIED BY 'myAppPw2024x';\n",
+        "ALTER USER 'root'@'localhost' IDENTIFIED WITH mysql_native_password BY 'rootPw2024x';\n",
+        "GRANT ALL ON app.* TO 'app'@'%' IDENTIFIED BY 'myAppPw2024x';\n",
+        // mysql_native_password's hash: a client logs in with it
+        "GRANT ALL ON app.* TO 'app'@'%' IDENTIFIED BY PASSWORD '*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9';\n",
+        "SET PASSWORD FOR 'app'@'%' = 'myAppPw2024x';\n",
+        "SET PASSWORD FOR 'app'@'%' = PASSWORD('myAppPw2024x');\n",
+        // Oracle's, quoted with " or not at all
+        'CREATE USER app IDENTIFIED BY "OraPw2024x";\n',
+        'CREATE USER app IDENTIFIED BY OraPw2024x;\n',
+      ],
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference, as envsubst fills one in
+        "CREATE USER app WITH PASSWORD '${DB_PASSWORD}';\n",
+        'CREATE USER app WITH PASSWORD NULL;\nCREATE USER app IDENTIFIED BY PASSWORD;\n',
+        // a program's statement, its parameter filled in; a psql variable
+        'cur.execute("CREATE USER app PASSWORD \'%s\'" % pw)\n',
+        "CREATE USER app WITH PASSWORD :'app_password';\n",
+        // a column named password, in a statement that gives no user one
+        "CREATE TABLE users (id int, password text);\nSELECT id FROM users WHERE password <> '';\n",
+        "CREATE USER app;\nINSERT INTO audit (note) VALUES ('x');\n",
+      ],
+    );
+    // a statement ends at its `;`: a password after one is another statement's
+    expect(detectSecret("CREATE USER app;\nSELECT 'x' AS password;\n")).toBeUndefined();
+  });
+
+  it('find a password in a Redis ACL rule (a users.acl file, ACL SETUSER), and leave a user without one alone', () => {
+    expectRule(
+      'redis-acl-password',
+      [
+        'user default off\nuser app on >s3cr3tAppPw ~app:* +@all\n',
+        'user app >Hunter2xyz on ~* &* +@all\n',
+        'redis-cli ACL SETUSER app on >Hunter2xyz ~* +@all\n',
+        // a password's SHA-256, unsalted: a weak password is found from it
+        `user ci on #${'a1b2c3d4e5f60718293a4b5c6d7e8f90'.repeat(2)} ~* +@all\n`,
+      ],
+      [
+        'user app on nopass ~* +@all\nuser ci off resetpass ~*\n',
+        'user nginx;\nworker_processes auto;\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference
+        'user app on >${REDIS_APP_PASSWORD} ~* +@all\n',
+      ],
+    );
+  });
+
   it("find the password of a Redis Sentinel's master (sentinel auth-pass <master> <password>), and leave a reference alone", () => {
     expectRule(
       'sentinel-password',
@@ -194,6 +275,10 @@ describe('the secret rules of settings written as text', () => {
       'module "db" {\n  db_password = var.db_password\n}\n',
       'provider "github" {\n  token = data.vault_generic_secret.gh.data["token"]\n}\n',
       'admin_password = local.admin_password\n',
+      // a type constraint: an object type's attributes, a variable's type
+      'variable "db" {\n  type = object({\n    user = string\n    pass = string\n    token = optional(string)\n    creds = list(object({\n      key = string\n    }))\n  })\n}\n',
+      'variable "api" {\n  type = object({ pass = string, port = number })\n}\n',
+      'password = string\n',
     ])
       expect(detectSecret(text), text).toBeUndefined();
     expect(detectSecret('db_password = "Hunter2pwX"\nregion = "eu-west-1"\n')?.rule.id).toBe('secret-setting');
@@ -203,6 +288,9 @@ describe('the secret rules of settings written as text', () => {
       'DB_PASSWORD=data.Pass-2024',
       'password: self.Destruct9',
       'db_password = local.Admin99x',
+      // a type's name after a colon, or quoted, is a value
+      'password: string',
+      'pass = "string"',
     ]);
   });
 
