@@ -78,6 +78,15 @@ nodeModule.enableCompileCache?.();
  * last full synth), from a small bundle of their own.
  */
 const FAST = ['check', 'synth'];
+/**
+ * Set for the Node.js `runAgainWith` starts, which this process's fast path already answered
+ * no: the start again does not load and ask it a second time (40-50 ms of CPU, before anything
+ * else can begin), and takes the variable out of its environment at once, so that nothing it
+ * starts inherits it.
+ */
+const FAST_ASKED_ENV = 'STAGECRAFT_FAST_ASKED';
+const fastAsked = process.env[FAST_ASKED_ENV] === '1';
+delete process.env[FAST_ASKED_ENV];
 
 /**
  * The bundle directory of this process alone, when CACHE cannot be written (a read-only
@@ -241,6 +250,7 @@ function runAgainWith(flags) {
   // required here: loading child_process costs every other start a few milliseconds
   const child = require('node:child_process').spawnSync(process.execPath, [...flags, ...process.execArgv, SELF, ...process.argv.slice(2)], {
     stdio: 'inherit',
+    env: { ...process.env, [FAST_ASKED_ENV]: '1' },
   });
   if (child.error) return false;
   if (child.signal) process.kill(process.pid, child.signal);
@@ -253,7 +263,7 @@ async function start(command) {
   const argv = process.argv.slice(3);
   // CACHE used now: an eviction removes only directories idle for a day
   useRootCache(CACHE);
-  if (FAST.includes(command)) {
+  if (FAST.includes(command) && !fastAsked) {
     const fast = await runCurrentBundles('fast', `export { runFast } from './lib/cli/fast.ts';\n`);
     const answered = fast.exports.runFast(command, argv);
     fast.keepCodeCache();

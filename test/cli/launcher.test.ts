@@ -49,6 +49,8 @@ function flagsName(commandLine: readonly string[], launcher: readonly string[]):
 const cacheDir = () => rootCache(project);
 /** The names of the flags the synth bundle's code caches were made under. */
 const synthCaches = () => readdirSync(cacheDir()).flatMap((n) => /^synth\.([0-9a-f]{16})\.v8$/.exec(n)?.[1] ?? []);
+/** The same of the fast path's bundle (lib/cli/fast.ts), which answers before the synth bundle loads. */
+const fastCaches = () => readdirSync(cacheDir()).flatMap((n) => /^fast\.([0-9a-f]{16})\.v8$/.exec(n)?.[1] ?? []);
 const removeSynthCaches = () => {
   for (const flags of synthCaches()) rmSync(join(cacheDir(), `synth.${flags}.v8`));
 };
@@ -80,6 +82,8 @@ describe('the flags of npm run synth', () => {
     });
     const again = flagsName([HEAP_FLAG, ...SYNTH_FLAGS], []);
     expect(synthCaches()).toContain(again);
+    // the fast path answered no in the process npm started: the Node.js started again does not ask it again
+    expect(fastCaches()).toEqual([flagsName([], SYNTH_FLAGS)]);
     // the render cache it left serves the next run, which stays in the process npm started
     removeSynthCaches();
     expect(synth(['lab']).status).toBe(0);
