@@ -20,7 +20,7 @@ import { unknownRemoteKeys } from './constructs/external-secrets.js';
 import { PLACED_SETTINGS, deliveredStage, placesOf, type DeliveredStage } from './delivery/stage.js';
 import type { ClusterSpec, Engine, StageDelivery } from './config/delivery.js';
 import { resolvedSync } from './config/sync-policy.js';
-import { ProblemsError, type Problem, type SourceLocation } from './errors.js';
+import { ProblemsError, type Problem } from './errors.js';
 import type { CheckResult } from './checks/index.js';
 import { checkStage } from './checks/stage.js';
 import { clusterScopedKinds } from './checks/crds.js';
@@ -92,10 +92,8 @@ export interface StageSource {
 export interface StageDeclarations {
   /** Whether it declares `delivery:` (its objects go into dist/delivery/). */
   readonly delivered: boolean;
-  /** Its `promotion.from`. */
+  /** Its `promotion.from` (where it is written is `StageOutcome.promotion`'s, not recorded: a kept stage's problems of the promotion order are not placed). */
   readonly from?: string;
-  /** Where `from` is written in the stage file, for the problems of the promotion order. */
-  readonly location?: SourceLocation;
   /** What the delivery plan needs of the stage, once it rendered, when it declares `delivery:`. */
   readonly delivery?: DeliveredStage;
   /** What it takes that no other stage may take too (edge addresses, node ports), once it rendered (lib/edge/across-stages.ts). */
@@ -181,6 +179,8 @@ export interface StageOutcome {
   readonly stage: string;
   /** What the stage file declares that other stages depend on, once it loaded. */
   readonly declaration?: StageDeclarations;
+  /** Its `promotion.from` and where that is written, for the problems of the promotion order, once it loaded. */
+  readonly promotion?: PromotionDeclaration;
   /**
    * Set when the stage rendered and passed its checks without errors, with `files`; its charts
    * without their serialized documents, which `files` holds.
@@ -227,8 +227,8 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     }
     const loaded = withCustomKinds(withSources(loadStage(source), source), env.crds);
     const { delivery, secretStore } = loaded.file;
-    const { stage: _, ...promotion } = promotionDeclaration(loaded);
-    outcome.declaration = { delivered: delivery !== undefined, ...promotion };
+    outcome.promotion = promotionDeclaration(loaded);
+    outcome.declaration = { delivered: delivery !== undefined, from: outcome.promotion.from };
     if (secretStore) {
       // a remoteKeys entry must name a Secret's key that the stage declares (its apps' stacks, asked when it loaded)
       const unknown = unknownRemoteKeys(loaded.secrets, secretStore);
