@@ -28,7 +28,7 @@ import { crdsIn, includedPlaces, placedFieldProblems } from './checks/manifests.
 import { describeObject, type KubeObject } from './model/object.js';
 import { chartHeads } from './synth/app-summary.js';
 import { renderStage } from './synth/render.js';
-import { NAMESPACE_CHART, keepApps, leanChart, type RenderCache, type RenderedStage } from './synth/rendered.js';
+import { NAMESPACE_CHART, keepApps, leanChart, type RenderCache, type RenderedChart, type RenderedStage } from './synth/rendered.js';
 import { externalSecretsMade, secretsMadeOutside } from './required-secrets.js';
 import { stageFiles } from './synth/output.js';
 import type { StageFileTree } from './synth/file-content.js';
@@ -235,7 +235,10 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       if (unknown.length) throw new ProblemsError(unknown.map(({ path, key, ...p }) => ({ ...p, location: loaded.locate(path, key) })));
     }
     const engine = delivery ? (delivery.engine ?? env.engine) : undefined;
-    const r = placingFields(loaded, () => renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache }));
+    const r = withPlacedWarnings(
+      placingFields(loaded, () => renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache })),
+      loaded,
+    );
     // with what the stacks warned of while they made their charts (a null label of an included file), at its place
     outcome.warnings = [...loaded.warnings, ...r.charts.flatMap((c) => c.warnings ?? []), ...unusedImageEntries(loaded, r)];
     const outside = secretsMadeOutside(loaded.file);
@@ -343,6 +346,24 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
   }
   outcome.problems = problems;
   return outcome;
+}
+
+/**
+ * `r` with its stacks' warnings about a field of an object (`Problem.field`, which a project's own
+ * stack may set in `addChartWarning`) placed at that field in the included file the object came
+ * from, as the transforms' problems are (`placedFieldProblems`), or else named by the object
+ * (`subject`): what the render cache keeps of an app is plain data, never an object, so a warning
+ * that held one was refused from it and its app rendered again at every run.
+ */
+export function withPlacedWarnings(r: RenderedStage, loaded: Pick<LoadedStage, 'context'>): RenderedStage {
+  const holds = (c: RenderedChart) => c.warnings?.some((w) => w.field) === true;
+  if (!r.charts.some(holds)) return r;
+  const place = (warnings: readonly Problem[]) =>
+    placedFieldProblems(
+      warnings.map((w) => (w.field && !w.location && w.subject === undefined ? { ...w, subject: describeObject(w.field.object) } : w)),
+      loaded.context,
+    );
+  return { ...r, charts: r.charts.map((c) => (holds(c) ? { ...c, warnings: place(c.warnings!) } : c)) };
 }
 
 /**
