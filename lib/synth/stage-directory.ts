@@ -130,10 +130,16 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
  * What rename(2) could not move of what the renames of stage `stage` move out of `dist/<stage>/`
  * (`moved`), refused before the journal (after it, a failed rename would leave the change half
  * done, and every next command fail on it again): a mount point, as the mount table `table` says,
- * and a directory that overlayfs keeps in a lower layer (`refusesMove`, asked with `full`, a
- * directory of `dist/` that holds something: the staging directory).
+ * and a directory that overlayfs keeps in a lower layer (`refusesMove`, asked with `full()`, which
+ * gives a directory of `dist/` that holds something, made in the staging directory when first asked).
  */
-export function unmovableEntries(o: StagingPlace, stage: string, moved: readonly string[], table: MountTable, full: string): Problem[] {
+export function unmovableEntries(
+  o: StagingPlace,
+  stage: string,
+  moved: readonly string[],
+  table: MountTable,
+  full: () => string,
+): Problem[] {
   const dir = join(o.root, o.distDir, stage);
   return moved.flatMap((f): Problem[] => {
     const path = join(dir, f);
@@ -147,7 +153,7 @@ export function unmovableEntries(o: StagingPlace, stage: string, moved: readonly
         },
       ];
     }
-    if (!lstatSync(path).isDirectory() || !refusesMove(path, full)) return [];
+    if (!lstatSync(path).isDirectory() || !refusesMove(path, full())) return [];
     return [
       {
         code: 'synth/unmovable-directory',

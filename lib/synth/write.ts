@@ -188,10 +188,17 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     const files = o.files ?? new Map<string, string>();
     // rename(2) cannot move a mount point, nor across file systems: refused before anything moves, the mount table read once
     const table = [...staged.values()].some((s) => s.moved.length) || files.size ? readMountTable() : undefined;
+    // what a directory is moved onto to ask whether it can move (`refusesMove`): a directory holding one
+    let full: string | undefined;
+    const probe = () => {
+      if (full === undefined) makeStagingDirectory(o, join(tx, 'probe', 'held'));
+      full ??= abs(join(tx, 'probe'));
+      return full;
+    };
     // in the order of the stage names, whichever order the stages were compiled in
     const problems = [...staged]
       .sort(([a], [b]) => compareCodePoints(a, b))
-      .flatMap(([name, s]) => [...unmovableEntries(o, name, s.moved, table, abs(tx)), ...s.problems]);
+      .flatMap(([name, s]) => [...unmovableEntries(o, name, s.moved, table, probe), ...s.problems]);
     if (problems.length) throw new ProblemsError(problems);
     const renames: Rename[] = [];
     const targets: string[] = [];
