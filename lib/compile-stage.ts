@@ -20,7 +20,7 @@ import { unknownRemoteKeys } from './constructs/external-secrets.js';
 import { PLACED_SETTINGS, deliveredStage, placesOf, type DeliveredStage } from './delivery/stage.js';
 import type { ClusterSpec, Engine, StageDelivery } from './config/delivery.js';
 import { resolvedSync } from './config/sync-policy.js';
-import { ProblemsError, type Problem, type SourceLocation } from './errors.js';
+import { ProblemsError, type Problem } from './errors.js';
 import type { CheckResult } from './checks/index.js';
 import { checkStage } from './checks/stage.js';
 import { clusterScopedKinds } from './checks/crds.js';
@@ -28,7 +28,7 @@ import { crdsIn, includedPlaces, placedFieldProblems } from './checks/manifests.
 import { describeObject, type KubeObject } from './model/object.js';
 import { chartHeads } from './synth/app-summary.js';
 import { renderStage } from './synth/render.js';
-import { NAMESPACE_CHART, keepApps, leanChart, type RenderCache, type RenderedStage } from './synth/rendered.js';
+import { NAMESPACE_CHART, keepApps, leanChart, type RenderCache, type RenderedChart, type RenderedStage } from './synth/rendered.js';
 import { externalSecretsMade, secretsMadeOutside } from './required-secrets.js';
 import { stageFiles } from './synth/output.js';
 import type { StageFileTree } from './synth/file-content.js';
@@ -92,10 +92,8 @@ export interface StageSource {
 export interface StageDeclarations {
   /** Whether it declares `delivery:` (its objects go into dist/delivery/). */
   readonly delivered: boolean;
-  /** Its `promotion.from`. */
+  /** Its `promotion.from` (where it is written is `StageOutcome.promotion`'s, not recorded: a kept stage's problems of the promotion order are not placed). */
   readonly from?: string;
-  /** Where `from` is written in the stage file, for the problems of the promotion order. */
-  readonly location?: SourceLocation;
   /** What the delivery plan needs of the stage, once it rendered, when it declares `delivery:`. */
   readonly delivery?: DeliveredStage;
   /** What it takes that no other stage may take too (edge addresses, node ports), once it rendered (lib/edge/across-stages.ts). */
@@ -181,6 +179,8 @@ export interface StageOutcome {
   readonly stage: string;
   /** What the stage file declares that other stages depend on, once it loaded. */
   readonly declaration?: StageDeclarations;
+  /** Its `promotion.from` and where that is written, for the problems of the promotion order, once it loaded. */
+  readonly promotion?: PromotionDeclaration;
   /**
    * Set when the stage rendered and passed its checks without errors, with `files`; its charts
    * without their serialized documents, which `files` holds.
@@ -227,15 +227,18 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     }
     const loaded = withCustomKinds(withSources(loadStage(source), source), env.crds);
     const { delivery, secretStore } = loaded.file;
-    const { stage: _, ...promotion } = promotionDeclaration(loaded);
-    outcome.declaration = { delivered: delivery !== undefined, ...promotion };
+    outcome.promotion = promotionDeclaration(loaded);
+    outcome.declaration = { delivered: delivery !== undefined, from: outcome.promotion.from };
     if (secretStore) {
       // a remoteKeys entry must name a Secret's key that the stage declares (its apps' stacks, asked when it loaded)
       const unknown = unknownRemoteKeys(loaded.secrets, secretStore);
       if (unknown.length) throw new ProblemsError(unknown.map(({ path, key, ...p }) => ({ ...p, location: loaded.locate(path, key) })));
     }
     const engine = delivery ? (delivery.engine ?? env.engine) : undefined;
-    const r = placingFields(loaded, () => renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache }));
+    const r = withPlacedWarnings(
+      placingFields(loaded, () => renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache })),
+      loaded,
+    );
     // with what the stacks warned of while they made their charts (a null label of an included file), at its place
     outcome.warnings = [...loaded.warnings, ...r.charts.flatMap((c) => c.warnings ?? []), ...unusedImageEntries(loaded, r)];
     const outside = secretsMadeOutside(loaded.file);
@@ -343,6 +346,24 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
   }
   outcome.problems = problems;
   return outcome;
+}
+
+/**
+ * `r` with its stacks' warnings about a field of an object (`Problem.field`, which a project's own
+ * stack may set in `addChartWarning`) placed at that field in the included file the object came
+ * from, as the transforms' problems are (`placedFieldProblems`), or else named by the object
+ * (`subject`): what the render cache keeps of an app is plain data, never an object, so a warning
+ * that held one was refused from it and its app rendered again at every run.
+ */
+export function withPlacedWarnings(r: RenderedStage, loaded: Pick<LoadedStage, 'context'>): RenderedStage {
+  const holds = (c: RenderedChart) => c.warnings?.some((w) => w.field) === true;
+  if (!r.charts.some(holds)) return r;
+  const place = (warnings: readonly Problem[]) =>
+    placedFieldProblems(
+      warnings.map((w) => (w.field && !w.location && w.subject === undefined ? { ...w, subject: describeObject(w.field.object) } : w)),
+      loaded.context,
+    );
+  return { ...r, charts: r.charts.map((c) => (holds(c) ? { ...c, warnings: place(c.warnings!) } : c)) };
 }
 
 /**

@@ -202,8 +202,8 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   // merged in the order of the sources, whichever thread compiled them: the same output either way
   for (const outcome of outcomes) {
     const { stage, declaration } = outcome;
+    if (outcome.promotion) promotions.push(outcome.promotion);
     if (declaration) {
-      promotions.push({ stage, from: declaration.from, location: declaration.location });
       declarations.set(stage, declaration);
       if (declaration.delivery) delivered.push(declaration.delivery);
     }

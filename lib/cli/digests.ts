@@ -374,12 +374,20 @@ export function distDigests(root: string, distDir: string, skip: (rel: string) =
 
 /** Whether any of the compiler's source files changed in the last moments before this process started (or since). */
 export function compilerRecentlyChanged(compilerRoot = COMPILER_ROOT): boolean {
-  const started = Date.now() - process.uptime() * 1000 - MTIME_MARGIN_MS;
+  return compilerChangedSince(Date.now() - process.uptime() * 1000 - MTIME_MARGIN_MS, compilerRoot);
+}
+
+/**
+ * Whether any of the compiler's source files was modified at `time` (ms since the epoch) or later:
+ * a process started `MTIME_MARGIN_MS` after the last time this is true trusts the sources (the test
+ * suite's setup waits for that, test/helpers/global-setup.ts).
+ */
+export function compilerChangedSince(time: number, compilerRoot = COMPILER_ROOT): boolean {
   const recent = (rel: string): boolean => {
     const st = lstatSync(join(compilerRoot, rel), { throwIfNoEntry: false });
     if (!st) return false;
     if (st.isDirectory()) return readdirSync(join(compilerRoot, rel)).some((n) => recent(`${rel}/${n}`));
-    return st.mtimeMs >= started;
+    return st.mtimeMs >= time;
   };
   return [...COMPILER_FILES, ...COMPILER_DIRS].some(recent);
 }

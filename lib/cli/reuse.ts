@@ -102,17 +102,12 @@ export function reusableStages(
   const project = projectDigests(root);
   if (allOrNothing && !sameDigests(project, fingerprint.project)) return undefined;
   const compiler = compilerDigests();
-  if (!sameDigests(compiler, fingerprint.compiler)) return undefined;
-  const keys = new Set([...Object.keys(project), ...Object.keys(fingerprint.project)]);
-  const stageKeys = new Map(stages.map((s) => [stageKey(s), s]));
+  const files = changedStageFiles({ project, compiler }, fingerprint, stages);
+  if (!files) return undefined;
   const changed = new Set<string>();
-  for (const k of keys) {
-    if (project[k] === fingerprint.project[k]) continue;
-    const stage = stageKeys.get(k);
-    // an input other than a stage file's content (a stack, the project file, a link) changed
-    if (stage === undefined) return undefined;
+  for (const [stage, file] of files) {
     // a stage file that is no file on one side is compiled, but proves nothing of dist/
-    if (project[k] === undefined || fingerprint.project[k] === undefined) {
+    if (!file) {
       if (!compile?.includes(stage)) return undefined;
       proved = false;
     }
@@ -161,16 +156,34 @@ export function heldRecords(
   stages: readonly string[],
 ): Pick<Fingerprint, 'synthStages' | 'synthFooter'> {
   const records = replaced?.synthStages;
-  if (!replaced || typeof records !== 'object' || records === null || !sameDigests(inputs.compiler, replaced.compiler)) return {};
-  const stageKeys = new Set(stages.map(stageKey));
-  const keys = new Set([...Object.keys(inputs.project), ...Object.keys(replaced.project)]);
-  if ([...keys].some((k) => !stageKeys.has(k) && inputs.project[k] !== replaced.project[k])) return {};
-  const held = stages.filter((s) => Object.hasOwn(records, s) && inputs.project[stageKey(s)] === replaced.project[stageKey(s)]);
+  if (!replaced || typeof records !== 'object' || records === null) return {};
+  const changed = changedStageFiles(inputs, replaced, stages);
+  if (!changed) return {};
+  const held = stages.filter((s) => Object.hasOwn(records, s) && !changed.has(s));
   if (!held.length) return {};
   return {
     synthStages: Object.fromEntries(held.map((s) => [s, records[s]])),
     ...(held.length === stages.length ? { synthFooter: replaced.synthFooter } : {}),
   };
+}
+
+/**
+ * The stages of `stages` whose file differs between the inputs `now` and those `recorded` with a
+ * fingerprint, each with whether it is a file on both sides (else it was added, removed, or is no
+ * regular file on one side); undefined when the compiler or an input other than a stage file's
+ * content (a stack, the project file, a link) differs, since then any stage may compile otherwise.
+ */
+function changedStageFiles(now: InputDigests, recorded: InputDigests, stages: readonly string[]): Map<string, boolean> | undefined {
+  if (!sameDigests(now.compiler, recorded.compiler)) return undefined;
+  const stageKeys = new Map(stages.map((s) => [stageKey(s), s]));
+  const changed = new Map<string, boolean>();
+  for (const k of new Set([...Object.keys(now.project), ...Object.keys(recorded.project)])) {
+    if (now.project[k] === recorded.project[k]) continue;
+    const stage = stageKeys.get(k);
+    if (stage === undefined) return undefined;
+    changed.set(stage, now.project[k] !== undefined && recorded.project[k] !== undefined);
+  }
+  return changed;
 }
 
 /**

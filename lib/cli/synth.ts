@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
 import { ExitCode, ProblemsError, escapeName, type Problem } from '../errors.js';
-import type { StageDeclarations } from '../compile-stage.js';
 import { exceptionLines, type Finding } from '../checks/finding.js';
 import { placedProblems } from '../checks/manifests.js';
 import { describeObject } from '../model/object.js';
@@ -297,8 +296,7 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
       stdout,
       summary,
       warnings: own.length + warnings.length,
-      // where promotion.from is written places the problems of a compiled stage only: a kept one's are not placed
-      ...withoutLocation(compiled.declarations.get(name)!),
+      ...compiled.declarations.get(name)!,
     },
     verbose: [...own, ...placedProblems(warnings, s.stage)],
   };
@@ -314,8 +312,6 @@ function comparedAgain(record: StageRecord, fresh: readonly Problem[] = []): Sta
   const warnings = record.warnings - (record.summary.length - others.length) + fresh.length;
   return { ...record, summary: [...fresh, ...others], warnings };
 }
-
-const withoutLocation = ({ location: _, ...declarations }: StageDeclarations) => declarations;
 
 /** What a synthesis of the `named` stages says when it could not plan dist/delivery/, which depends on every stage. */
 function deliveryNotUpdated(named: readonly string[], noCache: boolean | undefined): Problem {

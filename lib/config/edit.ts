@@ -7,8 +7,9 @@
  * its value, written out beside the merge, and an edit that would change a setting some other way
  * (an alias of the whole mapping, `web3: *web`) is refused.
  */
-import { LineCounter, isMap, isScalar, parseDocument, stringify, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { ProblemsError, type Problem, type SourceLocation } from '../errors.js';
+import { isMap, isScalar, stringify, type Document, type LineCounter, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { ProblemsError, compareProblems, type Problem, type SourceLocation } from '../errors.js';
+import { readStageDocument } from './read-stage.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
 import { isMergeKey, mergeSources } from '../model/yaml-aliases.js';
 import {
@@ -117,9 +118,6 @@ function insertion(text: string, map: YAMLMap, key: string, write: (inFlow: bool
   return { at, add: `${end < 0 ? lineBreak : ''}${indent}${key}: ${write(false)}${lineBreak}` };
 }
 
-/** The parser's options: merge keys (`<<: *web`) are read as every reader of stage files reads them. */
-const PARSE = { merge: true } as const;
-
 /**
  * The side effects that can be undone by writing the old value out in the mapping that merged it
  * (`web2: { <<: *web, image: team/web:1.0 }`): the mapping is written in the file, merged the key
@@ -164,15 +162,26 @@ function keptText(text: string, node: unknown, inFlow: boolean): string {
  * key is added as the last entry of its mapping, which must exist, unless the mapping merges the
  * value from one another edit gives it. A setting that merged an edited value, and is not edited
  * itself, gets its old value written out beside the merge (a `kept` edit).
+ * The text is read as the loader reads a stage file (lib/config/read-stage.ts `readStageDocument`),
+ * and so is every text an edit makes.
  * @param file the stage file as named in messages
- * @throws ProblemsError (nothing is to be written) when a path leads through something that is not
+ * @throws ProblemsError (nothing is to be written) when the text is not a stage file the loader
+ *   reads (its problems), when a path leads through something that is not
  *   a mapping, ends at something that is not a single value, a value does not read back as written,
  *   or an edit would change another setting that cannot be kept as it was (read through an alias)
  */
 export function editValues(text: string, edits: readonly ValueEdit[], file: string): { text: string; applied: AppliedEdit[] } {
   // where each setting is in the text as given, for problems
-  const givenLines = new LineCounter();
-  const given = parseDocument(text, { ...PARSE, lineCounter: givenLines });
+  const read = readStageDocument(text, file);
+  if (read.problems.length) throw new ProblemsError([...read.problems].sort(compareProblems));
+  const given = read.doc!;
+  const givenLines = read.lines;
+  /** The document of a text an edit made (each is a stage file: a value is written plain or quoted, on its key's line). */
+  const reread = (t: string): Document => {
+    const { doc } = readStageDocument(t, file);
+    if (!doc) throw new Error(`editValues: ${file} as edited is no YAML the parser reads`);
+    return doc;
+  };
   const at = (lines: LineCounter, offset: number): SourceLocation => {
     const { line, col } = lines.linePos(offset);
     return { file, line, column: col };
@@ -207,7 +216,7 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
       },
     ]);
   edits.forEach((edit, i) => {
-    const doc = parseDocument(current, PARSE);
+    const doc = reread(current);
     const node = nodeAt(doc, edit.path);
     if (isScalar(node) && node.range) {
       const from = String(node.value);
@@ -224,7 +233,7 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
   });
   for (const i of waiting) {
     const edit = edits[i];
-    const doc = parseDocument(current, PARSE);
+    const doc = reread(current);
     const was = before(edit.path);
     const now = resolvedAt(doc, edit.path);
     if (isScalar(now) && String(now.value) === edit.value) {
@@ -250,7 +259,7 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
   const settingsBefore = hasAlias(given) ? settings(given) : undefined;
   if (settingsBefore) {
     // a setting that merged an edited value keeps its own: its old value is written out beside the merge
-    const doc = parseDocument(current, PARSE);
+    const doc = reread(current);
     const paths = writtenPaths(doc);
     const keeps = keepable(doc, sideEffects(settingsBefore, doc, edited)).map(({ map, effect }) => {
       const path = effect.path.map(String);
@@ -262,12 +271,13 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
     const order = keeps.map((k, i) => ({ ...k, i })).sort((a, b) => b.at - a.at || b.i - a.i);
     for (const { at: offset, add } of order) current = current.slice(0, offset) + add + current.slice(offset);
   }
-  // every edit is read back from the final text, so a wrong offset can never go unnoticed
-  const lines = new LineCounter();
-  const doc = parseDocument(current, { ...PARSE, lineCounter: lines });
+  // every edit is read back from the final text, as the loader reads it, so a wrong offset can never go unnoticed
+  const final = readStageDocument(current, file);
+  const lines = final.lines;
+  const doc = final.doc ?? given;
   const wrong = [...applied.values()].filter((e) => {
     const node = resolvedAt(doc, e.path);
-    return !isScalar(node) || !node.range || String(node.value) !== e.value || doc.errors.length > given.errors.length;
+    return final.problems.length > 0 || !isScalar(node) || !node.range || String(node.value) !== e.value;
   });
   if (wrong.length) {
     throw new ProblemsError(

@@ -5,6 +5,7 @@
  * the entries read before: stage-entries.ts); the yaml library reads any other, and reports every
  * problem of the YAML itself. Pure: the caller passes the text.
  */
+import type { Document, LineCounter } from 'yaml';
 import { ProblemsError, compareProblems, type Problem, type SourceLocation } from '../errors.js';
 import { locateKey, locateValue } from './locate.js';
 import type { FieldPath } from '../model/field-path.js';
@@ -85,39 +86,56 @@ export function readStage(
   }
 
   // one parser, with positions: the value validated is the value placed in messages
+  const { doc, lines, data, problems, at } = readStageDocument(text, file);
+  if (problems.length) throw new ProblemsError(capProblems([...nameProblems, ...problems].sort(compareProblems), at(text.length)));
+  const locate = (path: FieldPath, key?: string): SourceLocation =>
+    key === undefined ? locateValue(doc!, lines, file, path) : locateKey(doc!, lines, file, path, key);
+  return { data: data!, locate, end: at(text.length) };
+}
+
+/** A stage file read by the yaml library (`readStageDocument`): its document and value, or the problems that stop it. */
+export interface StageDocument {
+  /** The document with every node's range in the text; undefined with a problem that stops the parser (a NUL, a CR alone, a conflict marker, too deep). */
+  readonly doc?: Document;
+  readonly lines: LineCounter;
+  /** The file's value, a mapping, when there is no problem. */
+  readonly data?: object;
+  /** The problems of the YAML, or that the file is empty or not a mapping (not sorted). */
+  readonly problems: readonly Problem[];
+  readonly at: (offset: number) => SourceLocation;
+}
+
+/**
+ * The stage file `text` (`file` as shown to users) read by the yaml library as `readStage` reads a
+ * file the block reader does not (the reference reading: the block reader gives the same value):
+ * its document, for an edit that changes only the characters of values (lib/config/edit.ts), and
+ * what refuses the file, which readStage throws.
+ */
+export function readStageDocument(text: string, file: string): StageDocument {
   const read = readYaml(text, file, { maxAliasCount: MAX_ALIAS_COUNT, multi: false, what: 'stage files', key: 'setting' });
-  const at = read.at;
-  const fail = (problems: Problem[]): never => {
-    throw new ProblemsError(capProblems([...problems].sort(compareProblems), at(text.length)));
-  };
-  if (read.problems.length) fail([...nameProblems, ...read.problems]);
+  const { lines, at } = read;
   const doc = read.docs[0];
+  if (read.problems.length) return { doc, lines, problems: read.problems, at };
   if (!doc || doc.contents === null) {
-    fail([
-      ...nameProblems,
-      {
-        code: 'config/empty',
-        location: at(0),
-        message: 'the stage file is empty',
-        hint: 'a stage file is a mapping with at least `apps:`; see environments/lab.yaml',
-      },
-    ]);
+    const empty: Problem = {
+      code: 'config/empty',
+      location: at(0),
+      message: 'the stage file is empty',
+      hint: 'a stage file is a mapping with at least `apps:`; see environments/lab.yaml',
+    };
+    return { doc, lines, problems: [empty], at };
   }
   const data: unknown = read.values[0];
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    fail([
-      ...nameProblems,
-      {
-        code: 'config/not-a-mapping',
-        location: at(doc.contents?.range?.[0] ?? 0),
-        message: `the stage file must be a mapping of settings (found ${Array.isArray(data) ? 'a list' : describeValue(data)})`,
-        hint: 'start the file with `apps:`; see environments/lab.yaml',
-      },
-    ]);
+    const notAMapping: Problem = {
+      code: 'config/not-a-mapping',
+      location: at(doc.contents?.range?.[0] ?? 0),
+      message: `the stage file must be a mapping of settings (found ${Array.isArray(data) ? 'a list' : describeValue(data)})`,
+      hint: 'start the file with `apps:`; see environments/lab.yaml',
+    };
+    return { doc, lines, problems: [notAMapping], at };
   }
-  const locate = (path: FieldPath, key?: string): SourceLocation =>
-    key === undefined ? locateValue(doc, read.lines, file, path) : locateKey(doc, read.lines, file, path, key);
-  return { data: data as object, locate, end: at(text.length) };
+  return { doc, lines, data, problems: [], at };
 }
 
 /**

@@ -355,6 +355,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'Unmount it: stage directories and project files are replaced by rename, which cannot cross file systems nor replace a mount point (mount the directory environments/ rather than one file of it).',
   ),
   row(
+    'synth/unmovable-directory',
+    'A directory of dist/ that the file system cannot move',
+    'A stage directory is replaced by moving it aside, which overlayfs refuses (EXDEV) for a directory of a lower layer (a container image) unless the overlay is mounted with redirect_dir=on: give the directory a copy of its own in the upper layer as the hint says (mv copies what it cannot move), or mount the overlay with redirect_dir=on.',
+  ),
+  row(
     'synth/linked-file',
     'A linked stage file that a rename cannot edit',
     'A stage file is replaced by a rename: one that is a symbolic link to another file system (which a rename cannot cross), or that has other hard links (which would keep the old text), is refused: edit that file by hand, or give the name a file of its own.',

@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import type { Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { tmpPath } from './disk.js';
-import { isMountPoint, readMountTable } from './mount-point.js';
+import { isMountPoint, type MountTable } from './mount-point.js';
 import { writeNew } from '../model/flushed-file.cjs';
 import { digestOf, type Rename } from './journal.js';
 
@@ -25,11 +25,16 @@ export interface ProjectFilesPlan {
 
 /**
  * Plans the renames of the project files `files` (paths from `root`), of which `generated` are
- * stagecraft's own (the schema), writing nothing. A directory
+ * stagecraft's own (the schema), writing nothing; `table` is the mount table (`readMountTable`), read once per transaction. A directory
  * this user cannot write (a read-only `environments/`) is not looked at here: the transaction checks
  * the directories of all its renames at once (`unmovable`), before it writes any new text.
  */
-export function planProjectFiles(root: string, files: Iterable<string>, generated: ReadonlySet<string> = new Set()): ProjectFilesPlan {
+export function planProjectFiles(
+  root: string,
+  files: Iterable<string>,
+  table: MountTable,
+  generated: ReadonlySet<string> = new Set(),
+): ProjectFilesPlan {
   const destinations = [...files].map((path) => writtenThrough(root, path, generated.has(path)));
   const renames = destinations.map(({ path, to }) => ({ path, from: tmpPath(path), to }));
   // a directory where a project file or its new text goes would stop the renames half done, after
@@ -49,7 +54,6 @@ export function planProjectFiles(root: string, files: Iterable<string>, generate
   // is no hand edit of it to make, and refusing it would stop every synthesis after an upgrade
   const links = destinations.flatMap((d) => [...d.problems, ...(generated.has(d.path) ? [] : otherLinks(root, d.path, d.to))]);
   // a file mounted over one (rename(2) refuses a mount point, EBUSY) would stop the renames half done, as a directory would
-  const table = destinations.length ? readMountTable() : undefined;
   const mounted = destinations
     .filter((d) => mountedOver(join(root, d.to), table))
     .map(
@@ -69,7 +73,7 @@ export function planProjectFiles(root: string, files: Iterable<string>, generate
  * Whether a file is mounted over `path` (`docker run -v ./qa.yaml:/work/environments/qa.yaml`), as
  * the mount table `table` says (lib/synth/mount-point.ts): a directory there is refused as one.
  */
-function mountedOver(path: string, table: string | undefined): boolean {
+function mountedOver(path: string, table: MountTable): boolean {
   return lstatSync(path, { throwIfNoEntry: false })?.isFile() === true && isMountPoint(path, table);
 }
 

@@ -12,7 +12,7 @@ import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
 import { GENERATED_MARK, TX_DIR, holdsBytes, present, scanDir } from './disk.js';
-import { isMountPoint, readMountTable } from './mount-point.js';
+import { isMountPoint, refusesMove, type MountTable } from './mount-point.js';
 
 /** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
 export interface StagingPlace {
@@ -26,6 +26,12 @@ export interface StagedDirectory {
   readonly problems: readonly Problem[];
   /** Its foreign entries, by path from the root (`dist/lab/NOTES.md`). */
   readonly foreign: readonly string[];
+  /**
+   * What its renames move out of `dist/<stage>/`, by path below it: the directory itself (`''`) when
+   * it exists, its foreign entries. What rename(2) cannot move is refused once for every stage
+   * (`unmovableEntries`), with the mount table read once.
+   */
+  readonly moved: readonly string[];
 }
 
 /** The files of a stage that are not the old ones, each list sorted (paths below `dist/<stage>/`). */
@@ -74,6 +80,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
         },
       ],
       foreign: [],
+      moved: [],
     };
   }
   const problems: Problem[] = [];
@@ -85,17 +92,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     unchanged.add(rel);
     return true;
   });
-  // rename(2) cannot move a mount point or across file systems (EXDEV): refuse before anything moves
-  const candidates = [...(exists ? [''] : []), ...scan.foreign];
-  const table = candidates.length ? readMountTable() : undefined;
-  const mounted = candidates.filter((f) => isMountPoint(join(dir, f), table));
-  for (const f of mounted) {
-    problems.push({
-      code: 'synth/mount-point',
-      message: `${o.distDir}/${stage}/${f} is on another file system than ${o.distDir}/, so it cannot be moved aside when the output of stage '${stage}' is replaced`,
-      hint: `mount the file system at ${o.distDir}/ itself (stagecraft stages its writes inside ${o.distDir}/), or move ${o.distDir}/${stage}/${f} elsewhere`,
-    });
-  }
+  const moved = [...(exists ? [''] : []), ...scan.foreign];
   for (const f of scan.foreign) {
     const clash = [...files.keys()].find((file) => overlaps(f, file));
     if (clash) {
@@ -107,7 +104,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     }
   }
   const foreign = scan.foreign.map((f) => `${o.distDir}/${stage}/${f}`);
-  if (problems.length) return { problems, foreign };
+  if (problems.length) return { problems, foreign, moved };
   const target = join(o.distDir, stage);
   const filled = files.size > 0 || scan.foreign.length > 0;
   if (filled) makeStagingDirectory(o, into);
@@ -126,7 +123,47 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     written: [...files.keys()].filter((rel) => !unchanged.has(rel)).sort(compareCodePoints),
     gone: scan.owned.filter((rel) => !files.has(rel)).sort(compareCodePoints),
   };
-  return { plan: { stage, old: exists, foreign: scan.foreign, filled, changed }, problems, foreign };
+  return { plan: { stage, old: exists, foreign: scan.foreign, filled, changed }, problems, foreign, moved };
+}
+
+/**
+ * What rename(2) could not move of what the renames of stage `stage` move out of `dist/<stage>/`
+ * (`moved`), refused before the journal (after it, a failed rename would leave the change half
+ * done, and every next command fail on it again): a mount point, as the mount table `table` says,
+ * and a directory that overlayfs keeps in a lower layer (`refusesMove`, asked with `full()`, which
+ * gives a directory of `dist/` that holds something, made in the staging directory when first asked).
+ */
+export function unmovableEntries(
+  o: StagingPlace,
+  stage: string,
+  moved: readonly string[],
+  table: MountTable,
+  full: () => string,
+): Problem[] {
+  const dir = join(o.root, o.distDir, stage);
+  return moved.flatMap((f): Problem[] => {
+    const path = join(dir, f);
+    const name = join(o.distDir, stage, f);
+    if (isMountPoint(path, table)) {
+      return [
+        {
+          code: 'synth/mount-point',
+          message: `${o.distDir}/${stage}/${f} is on another file system than ${o.distDir}/, so it cannot be moved aside when the output of stage '${stage}' is replaced`,
+          hint: `mount the file system at ${o.distDir}/ itself (stagecraft stages its writes inside ${o.distDir}/), or move ${o.distDir}/${stage}/${f} elsewhere`,
+        },
+      ];
+    }
+    if (!lstatSync(path).isDirectory() || !refusesMove(path, full())) return [];
+    return [
+      {
+        code: 'synth/unmovable-directory',
+        message:
+          `${name} is a directory this file system cannot move (rename(2) says EXDEV): on overlayfs, a directory of a lower layer (a container image's) ` +
+          `moves only where the overlay is mounted with redirect_dir=on; stagecraft replaces the output of stage '${stage}' by moving ${f === '' ? 'it' : 'this entry'} aside`,
+        hint: `give it a copy of its own in the upper layer (mv ${name} ${name}.lower && mv ${name}.lower ${name}: mv copies what it cannot move), or mount the overlay with redirect_dir=on, then run the command again`,
+      },
+    ];
+  });
 }
 
 /**

@@ -38,7 +38,8 @@ import type { StageFileTree } from './file-content.js';
 import { TX_DIR, scanDir, tmpPath, type DistTree, type WriteOptions } from './disk.js';
 import { JOURNAL_FILE, finish, unmovable, writeJournal, type Journal, type Rename } from './journal.js';
 import { planProjectFiles, stageProjectFiles } from './project-files.js';
-import { makeStagingDirectory, stageDirectory, type ChangedFiles, type StagedDirectory } from './stage-directory.js';
+import { readMountTable } from './mount-point.js';
+import { makeStagingDirectory, stageDirectory, unmovableEntries, type ChangedFiles, type StagedDirectory } from './stage-directory.js';
 
 /** The crash tests' hook (lib/model/crash-point.cjs), shared with lib/cli/run.cjs. */
 export { CRASH_ENV, crashPoint };
@@ -184,8 +185,20 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
         } else foreign.push(`${o.distDir}/${entry}${st.isDirectory() ? '/' : ''}`);
       }
     }
+    const files = o.files ?? new Map<string, string>();
+    // rename(2) cannot move a mount point, nor across file systems: refused before anything moves, the mount table read once
+    const table = [...staged.values()].some((s) => s.moved.length) || files.size ? readMountTable() : undefined;
+    // what a directory is moved onto to ask whether it can move (`refusesMove`): a directory holding one
+    let full: string | undefined;
+    const probe = () => {
+      if (full === undefined) makeStagingDirectory(o, join(tx, 'probe', 'held'));
+      full ??= abs(join(tx, 'probe'));
+      return full;
+    };
     // in the order of the stage names, whichever order the stages were compiled in
-    const problems = [...staged].sort(([a], [b]) => compareCodePoints(a, b)).flatMap(([, s]) => s.problems);
+    const problems = [...staged]
+      .sort(([a], [b]) => compareCodePoints(a, b))
+      .flatMap(([name, s]) => [...unmovableEntries(o, name, s.moved, table, probe), ...s.problems]);
     if (problems.length) throw new ProblemsError(problems);
     const renames: Rename[] = [];
     const targets: string[] = [];
@@ -209,8 +222,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     // every rename checked once, before the project files' new texts are written: a directory this
     // user cannot write (a read-only environments/) would otherwise refuse their creation as if
     // the files' permissions were at fault
-    const files = o.files ?? new Map<string, string>();
-    const plan = planProjectFiles(o.root, files.keys(), o.generated);
+    const plan = planProjectFiles(o.root, files.keys(), table, o.generated);
     const refused = [...plan.problems, ...unmovable(o.root, [...renames, ...plan.renames])];
     if (refused.length) throw new ProblemsError(refused);
     const projectFiles = stageProjectFiles(o.root, files, plan);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { editValues, formatEdit } from '../../lib/config/edit.js';
+import { ProblemsError } from '../../lib/errors.js';
 
 const stage = `# yaml-language-server: $schema=./stage.schema.json
 # Production: the comments stay.
@@ -136,6 +137,34 @@ describe('editing a stage file', () => {
     expect(() => editValues('a: &x v\nb: *x\n', [{ path: ['b'], value: 'w' }], 'p.yaml')).toThrow(
       'p.yaml:2:4: cannot write b: it is not a single value\n  hint: write b: w into p.yaml by hand',
     );
+  });
+});
+
+describe('editing a text that is no stage file the loader reads', () => {
+  const edit = [{ path: ['apps', 'demoapp', 'image'], value: 'demoapp:3' }];
+  const refusal = (text: string) => {
+    try {
+      editValues(text, edit, 'qa.yaml');
+    } catch (e) {
+      if (e instanceof ProblemsError) return e.problems.map((p) => [p.code, p.location?.line]);
+      throw e;
+    }
+    return 'edited';
+  };
+
+  it.each([
+    // the yaml library alone took the first and edited it, leaving the file with the same key twice
+    ['a key written twice', 'apps:\n  demoapp:\n    image: demoapp:1\n    image: demoapp:0\n', [['yaml/duplicate-key', 4]]],
+    // read as one line, without its mappings: "there is no mapping apps.demoapp"
+    ['lines ending in a CR alone', 'apps:\r  demoapp:\r    image: demoapp:1\r', [['input/cr-line-endings', 1]]],
+    [
+      'git conflict markers',
+      'apps:\n  demoapp:\n<<<<<<< HEAD\n    image: demoapp:1\n=======\n    image: demoapp:2\n>>>>>>> x\n',
+      [['input/merge-conflict', 3]],
+    ],
+    ['a list', '- a\n', [['config/not-a-mapping', 1]]],
+  ])("is refused with the loader's problem, at its line: %s", (_, text, problems) => {
+    expect(refusal(text)).toEqual(problems);
   });
 });
 

@@ -3,16 +3,20 @@
  * start, removed when the run ends, so that the projects tests make (thousands per run) never pile
  * up in the machine's temporary directory, whatever a test forgets to remove. A run killed before
  * its end (its output piped into `head`, say) leaves its directory: the next run removes those of
- * runs whose process is gone (the directory is named after the process).
+ * runs whose process is gone (the directory is named after the process). It first waits until the
+ * compiler's sources were not changed just before (test/helpers/settled-sources.ts).
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processAlive } from '../../lib/cli/stale-files.cjs';
+import { settledSources } from './settled-sources.js';
 
 const PREFIX = 'stagecraft-tests-';
 
-export default function setup(): () => void {
+export default async function setup(): Promise<() => void> {
+  // the workers start after this: each trusts the compiler's sources as a command started then would
+  await settledSources();
   const previous = process.env.TMPDIR;
   for (const name of readdirSync(tmpdir())) {
     const pid = name.startsWith(PREFIX) ? Number(/^(\d+)-/.exec(name.slice(PREFIX.length))?.[1]) : 0;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isMountPoint } from '../../lib/synth/mount-point.js';
+import { isMountPoint, mountPoints } from '../../lib/synth/mount-point.js';
 import { canMount, inMountNamespace, promotableProject } from '../helpers/cli.js';
 
 /** A line of /proc/self/mountinfo mounting something at `at` (written as the kernel escapes it). */
@@ -15,14 +15,14 @@ describe('isMountPoint', () => {
     const file = join(dir, 'qa.yaml');
     writeFileSync(file, 'apps: {}\n');
     const table = mountLine(21, '/') + mountLine(22, file);
-    expect(isMountPoint(file, table)).toBe(true);
-    expect(isMountPoint(dir, table)).toBe(false);
+    expect(isMountPoint(file, mountPoints(table))).toBe(true);
+    expect(isMountPoint(dir, mountPoints(table))).toBe(false);
   });
 
   it("is decided by the mount table alone where there is one, not by the device: on overlayfs a file reports its layer's device and its directory the overlay's", () => {
     // /proc is on another device than / wherever it is mounted: with a table that does not list it, it is no mount point
-    expect(isMountPoint('/proc', mountLine(21, '/'))).toBe(false);
-    expect(isMountPoint('/proc', mountLine(21, '/') + mountLine(22, '/proc'))).toBe(true);
+    expect(isMountPoint('/proc', mountPoints(mountLine(21, '/')))).toBe(false);
+    expect(isMountPoint('/proc', mountPoints(mountLine(21, '/') + mountLine(22, '/proc')))).toBe(true);
   });
 
   it('is decided by the device without a mount table (no /proc)', () => {
@@ -52,5 +52,37 @@ describe.skipIf(!canMount)('a project on overlayfs (a container whose layers are
     expect(r.stdout).toMatch(/\nhand-written\n$/);
     // the lower layer is as it was: the edit went to the upper one
     expect(readFileSync(join(lower, 'environments', 'qa.yaml'), 'utf8')).not.toContain('demoapp:1.2');
+  });
+});
+
+describe.skipIf(!canMount)('a project on overlayfs without redirect_dir (a container image built with RUN npm run synth)', () => {
+  it('refuses to replace a stage directory of a lower layer, which rename(2) cannot move there (EXDEV), before the journal: nothing changed, the next command has nothing to recover', () => {
+    const lower = promotableProject();
+    const place = mkdtempSync(join(tmpdir(), 'stagecraft-overlay-'));
+    for (const d of ['layer', 'merged']) mkdirSync(join(place, d));
+    const merged = join(place, 'merged');
+    const layers = `mount -t tmpfs -o size=1m tmpfs ${place}/layer && mkdir ${place}/layer/upper ${place}/layer/work`;
+    // redirect_dir=off whatever the kernel's default (/sys/module/overlay/parameters/redirect_dir)
+    const overlay = `mount -t overlay overlay -o redirect_dir=off,lowerdir=${lower},upperdir=${place}/layer/upper,workdir=${place}/layer/work ${merged}`;
+    const r = inMountNamespace(
+      `${layers} && ${overlay} && cd ${merged} && "$0" "$1" promote test qa; echo "exit $?"; ` +
+        `ls -a .stagecraft dist; grep -c demoapp:1.2 environments/qa.yaml; "$0" "$1" synth qa 2>&1 >/dev/null | head -3; ` +
+        `mv dist/qa dist/qa.lower && mv dist/qa.lower dist/qa && "$0" "$1" promote test qa >/dev/null; echo "then $?"`,
+    );
+    expect(r.stderr).toContain(
+      "error: dist/qa is a directory this file system cannot move (rename(2) says EXDEV): on overlayfs, a directory of a lower layer (a container image's) moves only where the overlay is mounted with redirect_dir=on; stagecraft replaces the output of stage 'qa' by moving it aside\n",
+    );
+    expect(r.stderr).toContain('1 problem; nothing was written.\n');
+    expect(r.stderr).toContain(
+      '  hint: give it a copy of its own in the upper layer (mv dist/qa dist/qa.lower && mv dist/qa.lower dist/qa: mv copies what it cannot move), or mount the overlay with redirect_dir=on, then run the command again\n',
+    );
+    expect(r.stdout).toContain('exit 2\n');
+    // no journal, no staging directory, the stage file as it was
+    expect(r.stdout).not.toContain('journal.json');
+    expect(r.stdout).not.toContain('.stagecraft-tx');
+    expect(r.stdout).toContain('\n0\n');
+    expect(r.stdout).not.toContain('recovered');
+    // the hint's fix works
+    expect(r.stdout).toContain('then 0\n');
   });
 });
