@@ -1,30 +1,20 @@
 /**
- * The README's reload without systemd (`haproxy -x <admin socket> -sf <old pid>`), run with the real
- * HAProxy on the generated haproxy.cfg (haproxy-run.ts) while clients open connection after
- * connection: the new process takes the old one's listening sockets, so none is refused or reset.
+ * The README's reload without systemd (`haproxy -x <admin socket> -sf <old pid>`), run as written
+ * with the real HAProxy on the generated haproxy.cfg (haproxy-run.ts): the new process listens on
+ * the old one's very sockets (the same inodes, read from /proc), so a connection waiting in their
+ * queue when the old process leaves is answered by the new one. Without `-x` the new process binds
+ * sockets of its own beside the old ones, and the old process resets what waits in its queue when
+ * it closes them: the test makes such a connection wait there on purpose (maxconn 1, the one
+ * connection held), instead of hoping for one under load.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { createServer, get } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HAPROXY_ADMIN_SOCKET } from '../../lib/edge/haproxy.js';
+import { HAPROXY_ADMIN_SOCKET, HAPROXY_MONITOR } from '../../lib/edge/haproxy.js';
 import { REPO } from '../helpers/cli.js';
-import {
-  HAPROXY_MISSING,
-  freePort,
-  haproxy,
-  listen,
-  node,
-  nodes,
-  proxies,
-  runDir,
-  runnable,
-  sleep,
-  socket,
-  status,
-  stopAll,
-} from './haproxy-run.js';
+import { HAPROXY_MISSING, freePort, haproxy, listen, nodes, proxies, runDir, runnable, sleep, socket, stopAll } from './haproxy-run.js';
 
 afterAll(stopAll);
 
@@ -34,60 +24,155 @@ const readmeReload = () =>
     .split('\n')
     .find((l) => l.startsWith('sudo haproxy -D '));
 
-/** A GET of `/` on a new connection: its status, or the error's code (ECONNRESET, ECONNREFUSED). */
-const fresh = (port: number) =>
+/**
+ * The README's reload line as this test runs it: as this user, in the foreground (`-db` for `-D`, so
+ * that the process is the test's child), with this test's config, pid file and admin socket. Every
+ * other word as the README writes it: without its `-x`, the reload binds sockets of its own.
+ */
+function reloadCommand(config: string, pidFile: string): string {
+  const line = readmeReload();
+  expect(line, "the README's reload without systemd (sudo haproxy -D ...)").toBeDefined();
+  for (const part of [' -f /etc/haproxy/haproxy.cfg ', ' -p /run/haproxy.pid ', '-sf $(cat /run/haproxy.pid)']) {
+    expect(line, "the README's reload without systemd").toContain(part);
+  }
+  return line!
+    .replace(/^sudo haproxy -D /, 'exec haproxy -db ')
+    .replace('/etc/haproxy/haproxy.cfg', config)
+    .replaceAll('/run/haproxy.pid', pidFile)
+    .replace(HAPROXY_ADMIN_SOCKET, socket());
+}
+
+/**
+ * The TCP sockets process `pid` listens on (none once it has exited): each one's inode by its port
+ * (its descriptors link to `socket:[<inode>]`, and /proc/net/tcp gives each socket's state, 0A for
+ * listening, and local port).
+ */
+function listeningSockets(pid: number): Record<number, string> {
+  const held = new Set<string>();
+  for (const fd of existsSync(`/proc/${pid}/fd`) ? readdirSync(`/proc/${pid}/fd`) : []) {
+    const inode = /^socket:\[(\d+)\]$/.exec(readlinkOrNone(`/proc/${pid}/fd/${fd}`))?.[1];
+    if (inode) held.add(inode);
+  }
+  const sockets: Record<number, string> = {};
+  for (const [, local, , state, , , , , , inode] of tcpSockets()) {
+    if (state === '0A' && held.has(inode!)) sockets[localPort(local!)] = inode!;
+  }
+  return sockets;
+}
+
+/** Where the link at `path` points; '' for a descriptor closed between the listing and the read. */
+const readlinkOrNone = (path: string) => {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
+};
+
+/** The columns of each line of /proc/net/tcp (IPv4, which the test's listeners are). */
+const tcpSockets = () =>
+  readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.trim().split(/\s+/));
+
+/** The port of a local address as /proc/net/tcp writes it (hex address:hex port). */
+const localPort = (address: string) => Number.parseInt(address.split(':')[1]!, 16);
+
+/** How many connections wait to be accepted on the sockets listening at `port` (a listening socket's rx_queue). */
+const queued = (port: number) =>
+  tcpSockets()
+    .filter(([, local, , state]) => state === '0A' && localPort(local!) === port)
+    .map(([, , , , queues]) => Number.parseInt(queues!.split(':')[1]!, 16))
+    .reduce((a, b) => a + b, 0);
+
+/** A GET of `path` on a new connection: its status, or the error's code (ECONNRESET, ECONNREFUSED). */
+const fresh = (port: number, path = '/') =>
   new Promise<string>((resolve) => {
-    get({ host: '127.0.0.1', port, path: '/', agent: false, headers: { host: 'a.example.com' } }, (res) => {
+    get({ host: '127.0.0.1', port, path, agent: false, headers: { host: 'a.example.com' } }, (res) => {
       res.resume();
       res.on('end', () => resolve(String(res.statusCode)));
     }).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
   });
 
+/** Waits until `done` holds, polling; fails saying `what` did not happen after 10s. */
+async function until(done: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await done()) return;
+    await sleep(20);
+  }
+  expect.fail(`${what} within 10s`);
+}
+
+/** The exit code of `p` once it has exited (the signal's name if one ended it). */
+const exited = (p: ChildProcess) =>
+  new Promise<number | string | null>((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve(p.exitCode ?? p.signalCode);
+    p.once('exit', (code, signal) => resolve(code ?? signal));
+  });
+
+/** A node answering 200 at once, except to `/held`, answered only once `release` is called; `received` resolves when that request has come. */
+function holdingNode() {
+  let arrived = () => {};
+  let release = () => {};
+  const received = new Promise<void>((r) => {
+    arrived = r;
+  });
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
+  const server = createServer((req, res) => {
+    if (req.url !== '/held') return res.end('ok\n');
+    arrived();
+    void released.then(() => res.end('ok\n'));
+  });
+  nodes.push(server);
+  return { server, received, release: () => release() };
+}
+
 describe('a reload without systemd, as the README says', () => {
-  it("starts the new process on the old one's listening sockets (-x the admin socket, which haproxy.cfg exposes): no connection refused or reset across reloads", async () => {
+  it("starts the new process on the old one's listening sockets (-x the admin socket, which haproxy.cfg exposes them on): a connection waiting in their queue as the old process leaves is answered, not reset", async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
-    expect(readmeReload()).toBe(
-      `sudo haproxy -D -f /etc/haproxy/haproxy.cfg -p /run/haproxy.pid -x ${HAPROXY_ADMIN_SOCKET} -sf $(cat /run/haproxy.pid)`,
+    const node = holdingNode();
+    const nodePort = await listen(node.server, '127.0.0.1', 0);
+    const [httpPort, monitorPort] = [await freePort(), await freePort()];
+    const config = join(runDir(), 'reload.cfg');
+    // one connection at a time (maxconn 1): while the old process serves one, the next waits in the
+    // kernel's queue of its listening socket, where a reload that binds sockets of its own resets it
+    writeFileSync(
+      config,
+      runnable(nodePort, httpPort, { maxconn: 1 })
+        .replace(/^ {4}server n2 .*\n/m, '')
+        .replace(`bind 127.0.0.1:${HAPROXY_MONITOR.port}\n`, `bind 127.0.0.1:${monitorPort}\n`),
     );
-    const server = node();
-    nodes.push(server);
-    const nodePort = await listen(server, '127.0.0.1', 0);
-    const httpPort = await freePort();
-    const path = join(runDir(), 'reload-x.cfg');
-    writeFileSync(path, runnable(nodePort, httpPort).replace(/^ {4}server n2 .*\n/m, ''));
-    const start = (args: string[]) => {
-      const p = spawn('haproxy', ['-db', '-f', path, ...args], { stdio: 'ignore' });
-      proxies.push(p);
-      return p;
-    };
-    let current: ChildProcess = start([]);
-    let ready = false;
-    for (let i = 0; i < 100 && !ready; i++) {
-      ready = (await status(httpPort).catch(() => 0)) === 200;
-      if (!ready) await sleep(100);
-    }
-    expect(ready, 'haproxy did not answer within 10s').toBe(true);
+    const old = spawn('haproxy', ['-db', '-f', config], { stdio: 'ignore' });
+    proxies.push(old);
+    const pidFile = join(runDir(), 'haproxy.pid');
+    writeFileSync(pidFile, `${old.pid}\n`);
+    await until(async () => (await fresh(httpPort)) === '200', 'haproxy did not answer');
+    const sockets = listeningSockets(old.pid!);
+    expect(Object.keys(sockets).map(Number).sort()).toEqual([httpPort, monitorPort].sort());
 
-    // clients open connection after connection while the config is reloaded, the old process told to leave (-sf)
-    const answers: string[] = [];
-    let reloading = true;
-    const client = async () => {
-      while (reloading) answers.push(await fresh(httpPort));
-    };
-    const clients = Array.from({ length: 20 }, client);
-    const reloaded: ChildProcess[] = [];
-    for (let i = 0; i < 6; i++) {
-      await sleep(300);
-      current = start(['-x', socket(), '-sf', String(current.pid)]);
-      reloaded.push(current);
-    }
-    await sleep(500);
-    reloading = false;
-    await Promise.all(clients);
+    // the old process's one connection, whose answer the node holds; the next waits in the queue
+    const first = fresh(httpPort, '/held');
+    await node.received;
+    const waiting = fresh(httpPort);
+    await until(() => queued(httpPort) === 1, 'the second connection did not wait in the listening socket');
 
-    // each new process took over (without the sockets it would have exited), and each old one left
-    expect(reloaded.map((p) => p.exitCode)).toEqual([0, 0, 0, 0, 0, null]);
-    expect(answers.length).toBeGreaterThan(100);
-    expect(answers.filter((a) => a !== '200')).toEqual([]);
+    let stderr = '';
+    const reloaded = spawn('bash', ['-c', reloadCommand(config, pidFile)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    reloaded.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    proxies.push(reloaded);
+    const answer = await Promise.race([waiting, exited(reloaded).then((code) => `the new process exited (${code}): ${stderr}`)]);
+    expect({ answer, sockets: listeningSockets(reloaded.pid!) }).toEqual({ answer: '200', sockets });
+
+    // the old process finishes its connection and leaves (-sf); the new one serves on
+    node.release();
+    expect(await first).toBe('200');
+    expect(await exited(old)).toBe(0);
+    expect([reloaded.exitCode, await fresh(httpPort)]).toEqual([null, '200']);
   }, 30_000);
 });

@@ -1,8 +1,8 @@
 /**
  * Running a generated haproxy.cfg with the real HAProxy (in the foreground, as this user), in front
  * of "nodes" (HTTP servers on 127.0.0.1 and 127.0.0.2 at one node port), for the tests of what the
- * operator of the edge sees (haproxy-runtime.test.ts, haproxy-logs.test.ts). Each test file calls
- * `stopAll` after its tests.
+ * operator of the edge sees (haproxy-runtime, haproxy-logs, haproxy-tls and haproxy-reload.test.ts).
+ * Each test file calls `stopAll` after its tests.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
