@@ -133,9 +133,17 @@ export function applicationsLeaving(
   return applied.filter((a) => !kept.has(`${a.namespace}/${a.name}`) && stays(a.stage));
 }
 
-/** Those leaving with `removed` (ids of objects only in `dist/delivery/`, as `npm run diff` lists them), as `before` (files of `dist/delivery/` as they are) holds them. */
-export function applicationsRemoved(before: FileTree, removed: readonly string[]): AppliedApplication[] {
-  return applicationsIn(objectsIn(before)).filter((a) => removed.includes(`Application ${a.namespace}/${a.name}`));
+/**
+ * Those leaving with `removed` (ids of objects only in `dist/delivery/`, as `npm run diff` lists
+ * them), as `before` (files of `dist/delivery/` as they are) holds them, whose stage Argo CD no longer
+ * delivers in `delivery` (the new dist/delivery/): one it delivers under another name (a renamed
+ * project) is left in place, and synth prints its patch with the commands that delete it.
+ */
+export function applicationsRemoved(before: FileTree, removed: readonly string[], delivery: FileTree | undefined): AppliedApplication[] {
+  const now = delivery === undefined ? new Map() : deliveryTargets(delivery);
+  return applicationsIn(objectsIn(before)).filter(
+    (a) => removed.includes(`Application ${a.namespace}/${a.name}`) && !now.has(`argocd/${a.stage}`),
+  );
 }
 
 /**

@@ -217,7 +217,9 @@ export const command: Command<Record<string, never>> = {
     if (removed === undefined) {
       const newDelivery = compiled.tree.get(DELIVERY_DIR);
       const argocdStays = [...(newDelivery?.keys() ?? [])].some((p) => p.startsWith('argocd/'));
-      deleting.push(...applicationsRemoved(before, delivery.removed).map((a) => applicationDeletesStage(a, newDelivery, argocdStays)));
+      deleting.push(
+        ...applicationsRemoved(before, delivery.removed, newDelivery).map((a) => applicationDeletesStage(a, newDelivery, argocdStays)),
+      );
     }
     // delivered to another cluster, which keeps what the engine applied there: said before synth, as synth says it
     const inventory = stageTree.get(INVENTORY_FILE);

@@ -511,6 +511,22 @@ describe('synth, when an Application leaves dist/delivery/argocd/ while its stag
     },
   );
 
+  it('is not said by diff of an Application a renamed project replaces: Argo CD still delivers the stage, and synth prints its patch with its delete', () => {
+    const dir = argocdProject(stage('{ cluster: prod }', 'promotion: { from: dev }\n'));
+    writeFileSync(
+      join(dir, 'stagecraft.yaml'),
+      PROJECT.replace('engine: flux', 'engine: argocd').replace('delivery:\n', 'delivery:\n  project: platform\n'),
+    );
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('only in dist/delivery (for qa): Application argocd/stagecraft-qa\n');
+    expect(diff.stderr).not.toContain('delivery/deletes-stage');
+    expect(diff.stderr).not.toContain('Application argocd/stagecraft-qa');
+    const r = runCli('synth', [], dir);
+    expect(r.stdout).toContain(`    ${FINALIZERS}\n`);
+    expect(r.stderr).not.toContain('Application argocd/stagecraft-qa');
+  });
+
   it('is not said of a removed stage, whose removal line says what the finalizer does, nor of an Application that stays', () => {
     const dir = argocdProject(undefined);
     const r = runCli('synth', [], dir);
