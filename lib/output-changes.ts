@@ -249,7 +249,7 @@ function comparedChanges(
         problems.push(refused(loaded, old, now, change, chartOf.get(key), included, delivery, recreation));
     // what Flux did not update before holds what an older commit applied, which no output here shows (one it recreates is not refused)
     const skipped = recreation ? undefined : notUpdated(engine, old);
-    const again = skipped && appliedAgain(loaded, now, skipped, chartOf.get(key), included, delivery!);
+    const again = skipped && appliedAgain(loaded, now, skipped, chartOf.get(key), included, delivery!, old);
     if (again) problems.push(again);
     const reset = replicasReset(
       loaded,

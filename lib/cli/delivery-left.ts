@@ -1,9 +1,11 @@
 /**
  * What a synthesis says about the delivery objects it stops writing, which stay at work in the
  * engine's cluster: the commands that delete an engine's objects once it delivers no stage any more
- * or once the project is renamed, what goes first when a delivered stage is removed, and the Flux
+ * or once the project is renamed, what goes first when a delivered stage is removed, the Flux
  * Kustomizations that, as an older stagecraft wrote them (no `deletionPolicy: Orphan`), would make
- * Flux delete their stage's objects when they are deleted or pruned (lib/delivery/orphan.ts).
+ * Flux delete their stage's objects when they are deleted or pruned, and the Argo CD Applications
+ * pruned while their stage stays, which a finalizer added by hand would have take it with them
+ * (lib/delivery/orphan.ts).
  */
 import { DELIVERY_DIR, DELIVERY_LABEL, deliveryDeleteCommands, deliveryProjectOf } from '../delivery/index.js';
 import { RESOURCES_FINALIZER, applicationOrphanCommand, orphanCommand, type DeletingKustomization } from '../delivery/orphan.js';
@@ -12,7 +14,7 @@ import type { Problem } from '../errors.js';
 import { ENGINES, type Engine } from '../model/engines.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 import { INVENTORY_FILE, keyParts, parseInventory } from '../synth/inventory.js';
-import { deletingIn, objectsIn } from './delivery-on-disk.js';
+import { applicationsIn, deletingIn, deliveryTargets, objectsIn, type AppliedApplication } from './delivery-on-disk.js';
 import { DIST_DIR } from './project.js';
 
 const FLUX_DIR = `${DELIVERY_DIR}/flux`;
@@ -108,6 +110,64 @@ export function kustomizationDeletesStage(k: DeletingKustomization, pruned = tru
       `leaves ${DIST_DIR}/${FLUX_DIR}/, so ${how} from the cluster Flux runs in; ` +
       `as applied from ${k.file} (written by an older stagecraft) it has no spec.deletionPolicy: Orphan, so Flux then deletes every object it applied, the Namespace and its claims too, while the stage may still be in use`,
     hint: `before that ${pruned ? 'apply' : 'delete'}, run in the cluster Flux runs in: ${orphanCommand(k)}`,
+  };
+}
+
+/**
+ * Of `applied` (`applicationsIn` dist/delivery/argocd/ as it was), those that the new dist/delivery/
+ * (`delivery`) no longer holds while their stage `stays` (moved to Flux, or no longer delivered): the
+ * apply of argocd/ prunes them, and a finalizer added by hand would take the stage with them.
+ */
+export function applicationsLeaving(
+  applied: readonly AppliedApplication[],
+  delivery: FileTree | undefined,
+  stays: (stage: string) => boolean,
+): AppliedApplication[] {
+  const inventory = delivery?.get(`argocd/${INVENTORY_FILE}`);
+  const kept = new Set(
+    [...parseInventory(inventory === undefined ? '' : fileText(inventory)).keys()]
+      .map(keyParts)
+      .filter((k) => k.kind === 'Application')
+      .map((k) => `${k.namespace}/${k.name}`),
+  );
+  return applied.filter((a) => !kept.has(`${a.namespace}/${a.name}`) && stays(a.stage));
+}
+
+/**
+ * Those leaving with `removed` (ids of objects only in `dist/delivery/`, as `npm run diff` lists
+ * them), as `before` (files of `dist/delivery/` as they are) holds them, whose stage Argo CD no longer
+ * delivers in `delivery` (the new dist/delivery/): one it delivers under another name (a renamed
+ * project) is left in place, and synth prints its patch with the commands that delete it.
+ */
+export function applicationsRemoved(before: FileTree, removed: readonly string[], delivery: FileTree | undefined): AppliedApplication[] {
+  const now = delivery === undefined ? new Map() : deliveryTargets(delivery);
+  return applicationsIn(objectsIn(before)).filter(
+    (a) => removed.includes(`Application ${a.namespace}/${a.name}`) && !now.has(`argocd/${a.stage}`),
+  );
+}
+
+/**
+ * The warning for an Application that leaves the new `dist/delivery/argocd/` (`delivery`) while its
+ * stage stays: its prune by the directory's apply command (`pruned`; else the delete command synth
+ * prints, Argo CD delivering no stage any more) deletes it, and with `RESOURCES_FINALIZER` added by
+ * hand, which no file shows, Argo CD then deletes every object it applied, the stage now delivered
+ * by Flux or by hand: the patch that removes its finalizers comes first, as for a Kustomization
+ * (`kustomizationDeletesStage`).
+ */
+export function applicationDeletesStage(a: AppliedApplication, delivery: FileTree | undefined, pruned = true): Problem {
+  const how = pruned
+    ? 'the next kubectl apply --prune of that directory deletes it'
+    : 'the delete command npm run synth prints then (Argo CD delivers no stage any more) deletes it';
+  const now =
+    delivery !== undefined && deliveryTargets(delivery).has(`flux/${a.stage}`) ? 'Flux delivers it now' : 'no engine delivers it now';
+  return {
+    code: 'delivery/deletes-stage',
+    severity: 'warning',
+    subject: `Application ${a.namespace}/${a.name}`,
+    message:
+      `leaves ${DIST_DIR}/${DELIVERY_DIR}/argocd/ while ${DIST_DIR}/${a.stage} stays (${now}), so ${how} from the cluster Argo CD runs in; ` +
+      `should it carry ${RESOURCES_FINALIZER} (added by hand: stagecraft writes none, and no file shows it), Argo CD then deletes every object it applied, the Namespace and its claims too, while the stage is still in use`,
+    hint: `before that ${pruned ? 'apply' : 'delete'}, run in the cluster Argo CD runs in (it removes the Application's finalizers, and changes nothing on one without): ${applicationOrphanCommand(a.name, a.namespace)}`,
   };
 }
 

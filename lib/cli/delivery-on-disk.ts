@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ARGOCD_NAMESPACE } from '../delivery/argocd.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { deletingKustomizations, type DeletingKustomization } from '../delivery/orphan.js';
 import { clonedRepositories, targetOf, type StageTarget } from '../delivery/target.js';
@@ -51,7 +52,7 @@ export function deletingIn(files: DeliveryFiles): DeletingKustomization[] {
  */
 export function deliveryOnDisk(project: Project): DeliveryOnDisk {
   const inventories = new Map<string, string>();
-  if (!existsSync(join(project.root, DIST_DIR, DELIVERY_DIR))) return { applied: [], targets: new Map(), inventories };
+  if (!existsSync(join(project.root, DIST_DIR, DELIVERY_DIR))) return { applied: [], applications: [], targets: new Map(), inventories };
   const files = objectsIn(readStageTree(project, DELIVERY_DIR));
   const targets = targetsIn(files);
   for (const { stage } of targets.values()) {
@@ -61,16 +62,39 @@ export function deliveryOnDisk(project: Project): DeliveryOnDisk {
       // no inventory to read (the stage's output is gone): the warning names the stage's label instead of a command
     }
   }
-  return { applied: deletingIn(files), targets, inventories, appProject: appProjectIn(files) };
+  return { applied: deletingIn(files), applications: applicationsIn(files), targets, inventories, appProject: appProjectIn(files) };
 }
 
 /** `dist/delivery/` as it was (`deliveryOnDisk`). */
 export interface DeliveryOnDisk {
   readonly applied: DeletingKustomization[];
+  /** The Applications of argocd/, each of which a finalizer added by hand may have take its stage with it when deleted. */
+  readonly applications: AppliedApplication[];
   readonly targets: Map<string, StageTarget>;
   readonly inventories: Map<string, string>;
   /** The AppProject of argocd/. */
   readonly appProject?: unknown;
+}
+
+/** An Application of dist/delivery/argocd/ as it was: its name and namespace, and the stage it applies. */
+export interface AppliedApplication {
+  readonly name: string;
+  readonly namespace: string;
+  readonly stage: string;
+}
+
+/** The Applications of the argocd/ files of `files` (`objectsIn`) that apply a stage (`targetOf`). */
+export function applicationsIn(files: DeliveryFiles): AppliedApplication[] {
+  const argocd = `${DIST_DIR}/${DELIVERY_DIR}/argocd/`;
+  return files.flatMap(({ file, objects }) =>
+    file.startsWith(argocd)
+      ? objects.flatMap((o) => {
+          const stage = (o as { kind?: unknown })?.kind === 'Application' ? targetOf(o)?.stage : undefined;
+          const metadata = (o as { metadata?: { name?: string; namespace?: string } }).metadata;
+          return stage === undefined ? [] : [{ name: metadata?.name ?? '', namespace: metadata?.namespace ?? ARGOCD_NAMESPACE, stage }];
+        })
+      : [],
+  );
 }
 
 /** The AppProject of the argocd/ files of `files` (`objectsIn`). */

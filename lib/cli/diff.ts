@@ -10,7 +10,13 @@ import { DELIVERY_DIR } from '../delivery/index.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { acrossStagesWarnings, isPlacedAcrossStages } from '../edge/across-stages.js';
 import { objectsIn } from '../live-edits.js';
-import { deletingKustomizationsRemoved, kustomizationDeletesStage, removedStageDelivery } from './delivery-left.js';
+import {
+  applicationDeletesStage,
+  applicationsRemoved,
+  deletingKustomizationsRemoved,
+  kustomizationDeletesStage,
+  removedStageDelivery,
+} from './delivery-left.js';
 import { declaredClusters, stageMoves } from './delivery-moves.js';
 import { deliveryTargets } from './delivery-on-disk.js';
 import { ExitCode, type Problem, ProblemsError } from '../errors.js';
@@ -207,6 +213,14 @@ export const command: Command<Record<string, never>> = {
     // a Kustomization leaving that, as applied (an older stagecraft's), takes the stage's objects with it: said before synth, as synth says it
     const pruned = [...(compiled.tree.get(DELIVERY_DIR)?.keys() ?? [])].some((p) => p.startsWith('flux/'));
     const deleting = deletingKustomizationsRemoved(before, delivery.removed).map((k) => kustomizationDeletesStage(k, pruned));
+    // an Application leaving while the stage stays, which a finalizer added by hand would have take the stage with it: as synth says it
+    if (removed === undefined) {
+      const newDelivery = compiled.tree.get(DELIVERY_DIR);
+      const argocdStays = [...(newDelivery?.keys() ?? [])].some((p) => p.startsWith('argocd/'));
+      deleting.push(
+        ...applicationsRemoved(before, delivery.removed, newDelivery).map((a) => applicationDeletesStage(a, newDelivery, argocdStays)),
+      );
+    }
     // delivered to another cluster, which keeps what the engine applied there: said before synth, as synth says it
     const inventory = stageTree.get(INVENTORY_FILE);
     deleting.push(

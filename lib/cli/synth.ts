@@ -29,7 +29,15 @@ import {
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import type { Engine } from '../model/engines.js';
-import { engineLeft, kustomizationDeletesStage, kustomizationsLeaving, removedStageDelivery, renamedProjects } from './delivery-left.js';
+import {
+  applicationDeletesStage,
+  applicationsLeaving,
+  engineLeft,
+  kustomizationDeletesStage,
+  kustomizationsLeaving,
+  removedStageDelivery,
+  renamedProjects,
+} from './delivery-left.js';
 import { argocdOrder, deliveryChanges } from './delivery-changes.js';
 import { declaredClusters, stageMoves } from './delivery-moves.js';
 import { deliveryOnDisk } from './delivery-on-disk.js';
@@ -115,7 +123,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // and, from one reading of dist/delivery/, the Kustomizations applied from its flux/ that would take their stage's
     // objects with them when deleted, and where it applies each stage (a stage delivered to another cluster leaves them in the old one)
     const onDiskDelivery = deliveryOnDisk(project);
-    const { applied, ...targets } = onDiskDelivery;
+    const { applied, applications, ...targets } = onDiskDelivery;
     const onDisk = schemaOnDisk(root);
     // stages kept: the schema file is as the last full synthesis proved it (the compiler that made
     // it is this one, and the file is unchanged since: lib/cli/reuse.ts), so it need not be made again
@@ -256,8 +264,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     for (const { lines } of renamed) io.stdout.write(lines);
     // Flux still delivers from dist/delivery/flux/, whose apply command prunes these (the others' delete commands are above)
     const notPruned = engineGone.includes('flux') || renamed.some((r) => r.engine === 'flux');
+    // Argo CD's Applications pruned while their stage stays (moved to Flux, delivered no more): those of an engine gone or renamed are in the commands above
+    const argocdPrunes = planned && !engineGone.includes('argocd') && !renamed.some((r) => r.engine === 'argocd');
+    const finalized = argocdPrunes ? applicationsLeaving(applications, delivery, (s) => !gone.includes(s)) : [];
     const pruned = [
       ...(notPruned ? [] : unorphaned.map((k) => kustomizationDeletesStage(k))),
+      ...finalized.map((a) => applicationDeletesStage(a, delivery)),
       ...(planned ? stageMoves(targets.targets, delivery, (s) => targets.inventories.get(s), declaredClusters(compiled.projectFile)) : []),
     ];
     printProblems(io, pruned);

@@ -38,14 +38,30 @@ export const normalRepositoryUrl = (url: string): string => normalUrl(scpAsSsh(u
  * them), but a file there as an older stagecraft or a hand wrote it may.
  */
 export function shownUrl(url: string): string {
+  let u: URL | undefined;
   try {
-    const u = new URL(url);
-    const web = u.protocol === 'http:' || u.protocol === 'https:';
-    const user = !web && u.username && !u.password ? `${u.username}@` : '';
-    return `${u.protocol}//${user}${u.host}${u.pathname}`;
+    u = new URL(url);
   } catch {
-    // scp-style git@host:path: its user is the ssh account
-    const query = url.indexOf('?');
-    return query < 0 ? url : url.slice(0, query);
+    // not a URL (scp-style, a port that is no number): cut by hand
   }
+  // an empty host: no authority was read (a scheme it does not know, `ci:pass@host:path`), and the credentials are in the path
+  if (u === undefined || u.host === '') return shownByHand(url);
+  const web = u.protocol === 'http:' || u.protocol === 'https:';
+  const user = !web && u.username && !u.password ? `${u.username}@` : '';
+  return `${u.protocol}//${user}${u.host}${u.pathname}`;
+}
+
+/**
+ * `shownUrl` of what `new URL()` cannot read: without its query, and without what is before its last
+ * `@` when that holds a password (a `:`), or over http(s); a bare user (scp-style `git@host:path`'s
+ * ssh account) stays. A path holding `@` after a user may lose more than the user: never a password.
+ */
+function shownByHand(url: string): string {
+  const query = url.indexOf('?');
+  const bare = query < 0 ? url : url.slice(0, query);
+  const scheme = /^[a-z][a-z\d+.-]*:\/\//i.exec(bare)?.[0] ?? '';
+  const rest = bare.slice(scheme.length);
+  const at = rest.lastIndexOf('@');
+  const web = /^https?:/i.test(scheme);
+  return at < 0 || (!web && !rest.slice(0, at).includes(':')) ? bare : `${scheme}${rest.slice(at + 1)}`;
 }

@@ -298,7 +298,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'output/applied-again',
     'Flux applies an object whose manifest before it skipped (warning)',
-    "The manifest before had kustomize.toolkit.fluxcd.io/ssa: Ignore, reconcile: disabled or ssa: IfNotPresent, so the object in the cluster is as an older commit applied it: a field the API server will not change that changed since then is refused, which comparing the outputs does not show. Said only of an object whose manifest writes such a field (a Service's clusterIP, a controller's selector, a claim's spec), naming them. Compare with the cluster before pushing (kubectl diff -k dist/<stage>), and write the value it holds, or delete the object on purpose.",
+    "The manifest before had kustomize.toolkit.fluxcd.io/ssa: Ignore, reconcile: disabled or ssa: IfNotPresent, so the object in the cluster is as an older commit applied it: a field the API server will not change that changed since then is refused, which comparing the outputs does not show. Said only of an object whose manifest writes such a field (a Service's clusterIP, a controller's selector, a claim's spec, an immutable ConfigMap's or Secret's data or stringData), or whose manifest before did (a headless Service's clusterIP, an immutable ConfigMap's data and immutable), naming them. Compare with the cluster before pushing (kubectl diff -k dist/<stage>), and write the value it holds, or delete the object on purpose.",
   ),
   row('switch/no-app', 'App not in the stage', 'The hint lists the apps of the stage.'),
   row('switch/not-blue-green', 'App does not run blue/green', 'Only apps with blueGreen: settings have a color to switch to.'),
@@ -550,8 +550,8 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row(
     'delivery/deletes-stage',
-    'Kustomization that deletes its stage when pruned',
-    "A Kustomization leaves dist/delivery/flux/ and, as applied by an older stagecraft, has no deletionPolicy: Orphan, so Flux deletes the stage's objects once the delivery apply prunes it: run the kubectl patch of the hint first.",
+    'Application or Kustomization that deletes its stage when pruned',
+    "A Kustomization leaves dist/delivery/flux/ and, as applied by an older stagecraft, has no deletionPolicy: Orphan, so Flux deletes the stage's objects once the delivery apply prunes it; or an Application leaves dist/delivery/argocd/ while its stage stays (moved to Flux, no longer delivered), and with resources-finalizer.argocd.argoproj.io added by hand, which no file shows, Argo CD deletes the stage's objects once the apply prunes it: run the kubectl patch of the hint first.",
   ),
   row(
     'delivery/first-sync-hook',

@@ -472,3 +472,67 @@ describe('synth, when a delivered stage is removed', () => {
     );
   });
 });
+
+describe('synth, when an Application leaves dist/delivery/argocd/ while its stage stays', () => {
+  const FINALIZERS = `kubectl patch application.argoproj.io -n argocd stagecraft-qa --type merge -p '{"metadata":{"finalizers":null}}'`;
+  /** dev and qa delivered by Argo CD to one cluster, synthesized, then qa as `qa` says. */
+  function argocdProject(qa: string | undefined): string {
+    const dir = tempProject({ dev: stage('{ cluster: prod }'), qa: stage('{ cluster: prod }', 'promotion: { from: dev }\n') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT.replace('engine: flux', 'engine: argocd'));
+    expect(runCli('synth', [], dir).code).toBe(0);
+    if (qa === undefined) rmSync(join(dir, 'environments', 'qa.yaml'));
+    else writeFileSync(join(dir, 'environments', 'qa.yaml'), qa);
+    return dir;
+  }
+
+  it.each([
+    ['moved to Flux', stage('{ cluster: prod, engine: flux }', 'promotion: { from: dev }\n'), 'Flux delivers it now'],
+    ['no longer delivered', stage('', 'promotion: { from: dev }\n'), 'no engine delivers it now'],
+  ])(
+    'warns, for a stage %s, that the apply that prunes it deletes the stage should it carry the finalizer, with the patch to run first',
+    (_, qa, now) => {
+      const dir = argocdProject(qa);
+      const warning = [
+        `Application argocd/stagecraft-qa: warning: leaves dist/delivery/argocd/ while dist/qa stays (${now}), so the next kubectl apply --prune of that directory deletes it from the cluster Argo CD runs in; ` +
+          'should it carry resources-finalizer.argocd.argoproj.io (added by hand: stagecraft writes none, and no file shows it), Argo CD then deletes every object it applied, the Namespace and its claims too, while the stage is still in use',
+        `  hint: before that apply, run in the cluster Argo CD runs in (it removes the Application's finalizers, and changes nothing on one without): ${FINALIZERS}`,
+        '',
+      ].join('\n');
+      // said by diff before synth, then by synth, once
+      const diff = runCli('diff', ['qa'], dir);
+      expect(diff.code).toBe(0);
+      expect(diff.stderr).toContain(warning);
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('  removed: Application argocd/stagecraft-qa\n');
+      expect(r.stderr).toContain(warning);
+      expect(runCli('synth', [], dir).stderr).not.toContain('stagecraft-qa');
+      expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('stagecraft-qa');
+    },
+  );
+
+  it('is not said by diff of an Application a renamed project replaces: Argo CD still delivers the stage, and synth prints its patch with its delete', () => {
+    const dir = argocdProject(stage('{ cluster: prod }', 'promotion: { from: dev }\n'));
+    writeFileSync(
+      join(dir, 'stagecraft.yaml'),
+      PROJECT.replace('engine: flux', 'engine: argocd').replace('delivery:\n', 'delivery:\n  project: platform\n'),
+    );
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('only in dist/delivery (for qa): Application argocd/stagecraft-qa\n');
+    expect(diff.stderr).not.toContain('delivery/deletes-stage');
+    expect(diff.stderr).not.toContain('Application argocd/stagecraft-qa');
+    const r = runCli('synth', [], dir);
+    expect(r.stdout).toContain(`    ${FINALIZERS}\n`);
+    expect(r.stderr).not.toContain('Application argocd/stagecraft-qa');
+  });
+
+  it('is not said of a removed stage, whose removal line says what the finalizer does, nor of an Application that stays', () => {
+    const dir = argocdProject(undefined);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('which prunes Application argocd/stagecraft-qa (should it carry resources-finalizer.argocd.argoproj.io');
+    expect(r.stderr).not.toContain('Application argocd/');
+    expect(r.stdout).not.toContain(FINALIZERS);
+  });
+});

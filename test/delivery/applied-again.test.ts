@@ -67,4 +67,45 @@ describe('output/applied-again', () => {
     const found = fixedFields({ apiVersion: 'v1', metadata: { name: 'x' }, ...object } as KubeObject);
     expect(found.map((p) => p.join('.'))).toEqual(paths);
   });
+
+  it.each<[string, Partial<KubeObject>, Partial<KubeObject> | undefined, string[]]>([
+    ['an immutable Secret writing stringData alone', { kind: 'Secret', immutable: true, stringData: {} }, undefined, ['stringData']],
+    [
+      'a ConfigMap no longer immutable, as the cluster may hold it',
+      { kind: 'ConfigMap', data: {} },
+      { kind: 'ConfigMap', immutable: true, data: {} },
+      ['data', 'immutable'],
+    ],
+    ['a ConfigMap mutable before and now', { kind: 'ConfigMap', data: {} }, { kind: 'ConfigMap', data: {} }, []],
+    [
+      'a NodePort Service without a clusterIP, headless before',
+      { kind: 'Service', spec: { type: 'NodePort' } },
+      { kind: 'Service', spec: { clusterIP: 'None' } },
+      ['spec.clusterIP'],
+    ],
+    [
+      'a Service that leaves out the clusterIP it wrote before, which the API server keeps',
+      { kind: 'Service', spec: { type: 'ClusterIP' } },
+      { kind: 'Service', spec: { clusterIP: '10.96.0.50' } },
+      [],
+    ],
+    [
+      'a claim that no longer writes its storageClassName',
+      { kind: 'PersistentVolumeClaim', spec: { accessModes: [] } },
+      { kind: 'PersistentVolumeClaim', spec: { accessModes: [], storageClassName: 'x' } },
+      ['spec.accessModes', 'spec.storageClassName'],
+    ],
+  ])('fixedFields of %s, with the manifest before', (_, now, old, paths) => {
+    const object = (o: Partial<KubeObject>) => ({ apiVersion: 'v1', metadata: { name: 'x' }, ...o }) as KubeObject;
+    expect(fixedFields(object(now), old && object(old)).map((p) => p.join('.'))).toEqual(paths);
+  });
+
+  it('is said of an object whose manifest before fixed a field the cluster may hold: a ConfigMap that was immutable', () => {
+    const mutable = OBJECTS.replace('  clusterIP: 10.96.0.50\n', '').replace('immutable: true\n', '');
+    const was = annotated(OBJECTS.replace('  clusterIP: 10.96.0.50\n', ''), 'ConfigMap', 'settings', RECONCILE);
+    const [warning, ...rest] = again(was, mutable);
+    expect(rest).toEqual([]);
+    expect(warning).toContain('ConfigMap data/settings: Flux applies it now');
+    expect(warning).toContain('where its data and immutable, which the API server will not change');
+  });
 });

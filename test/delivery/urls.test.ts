@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalRepositoryUrl, normalUrl } from '../../lib/delivery/urls.js';
+import { normalRepositoryUrl, normalUrl, shownUrl } from '../../lib/delivery/urls.js';
 
 describe('URLs as compared', () => {
   it.each([
@@ -23,5 +23,23 @@ describe('URLs as compared', () => {
     expect(normalRepositoryUrl('git@Git.example.com:team/app.git')).toBe(normalRepositoryUrl('ssh://git@git.example.com/team/app'));
     expect(normalRepositoryUrl('git@git.example.com:/team/app.git')).toBe(normalRepositoryUrl('ssh://git@git.example.com/team/app.git'));
     expect(normalRepositoryUrl('git@git.example.com:team/app')).not.toBe(normalRepositoryUrl('ssh://deploy@git.example.com/team/app'));
+  });
+});
+
+describe('URLs as messages show them', () => {
+  it.each([
+    ['https://ci:s3cr3t@git.example.com/team/app.git?token=t0k3n', 'https://git.example.com/team/app.git'],
+    ['ssh://deploy:pw@git.example.com/team/app.git', 'ssh://git.example.com/team/app.git'],
+    ['ssh://git@git.example.com/team/app.git', 'ssh://git@git.example.com/team/app.git'],
+    // what new URL() refuses (a port that is no number) is cut by hand: the password goes, a bare user stays
+    ['https://ci:s3cr3t@git.example.com:team/app.git', 'https://git.example.com:team/app.git'],
+    ['ssh://git:pw@host:path', 'ssh://host:path'],
+    ['https://t0k3n@git.example.com:team/app.git', 'https://git.example.com:team/app.git'],
+    ['ci:p@ss:w0rd@git.example.com:team/app.git?x=1', 'git.example.com:team/app.git'],
+    ['git@git.example.com:team/app.git', 'git@git.example.com:team/app.git'],
+    ['ssh://git@host:path?key=k3y', 'ssh://git@host:path'],
+  ])('show %s as %s', (url, shown) => {
+    expect(shownUrl(url)).toBe(shown);
+    for (const secret of ['s3cr3t', 'pw', 'w0rd', 't0k3n', 'k3y']) expect(shownUrl(url)).not.toContain(secret);
   });
 });
