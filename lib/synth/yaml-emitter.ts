@@ -233,8 +233,8 @@ function anyDefined(m: Record<string, unknown>, keys: readonly string[]): boolea
  * mappings have their keys in order already (cdk8s sorts them) and none undefined: then `keys`
  * is returned as it is, neither copied nor sorted. The others (those the transforms spread into
  * new literals: metadata with its namespace last, labels) are put in order in `into` (the level's
- * array) by insertion: a mapping has a few keys, and `filter` and `sort` made two arrays for each
- * of them (about 70 MB a cold 1,000-app x 4-stage fleet allocated, bench/README.md).
+ * array): `filter` and `sort` made two arrays for each of them (about 70 MB a cold 1,000-app x
+ * 4-stage fleet allocated, bench/README.md).
  */
 function keysToWrite(m: Record<string, unknown>, keys: string[], compareKeys: CompareKeys, into: string[]): string[] {
   let previous: string | undefined;
@@ -246,14 +246,18 @@ function keysToWrite(m: Record<string, unknown>, keys: string[], compareKeys: Co
   return keys;
 }
 
+/** Up to this many keys, `ordered` sorts by insertion (no array made); above, `sort` in place (insertion is quadratic). */
+const INSERTION_KEYS = 16;
+
 /** The keys of `m` with a defined value in `compareKeys` order, in `into` (emptied first); a stable sort, as `Array.prototype.sort`. */
 function ordered(m: Record<string, unknown>, keys: readonly string[], compareKeys: CompareKeys, into: string[]): string[] {
   let n = 0;
+  const insert = keys.length <= INSERTION_KEYS;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
     if (m[key] === undefined) continue;
     let j = n;
-    while (j > 0 && compareKeys(into[j - 1], key) > 0) {
+    while (insert && j > 0 && compareKeys(into[j - 1], key) > 0) {
       into[j] = into[j - 1];
       j--;
     }
@@ -261,7 +265,7 @@ function ordered(m: Record<string, unknown>, keys: readonly string[], compareKey
     n++;
   }
   into.length = n;
-  return into;
+  return insert ? into : into.sort(compareKeys);
 }
 
 /**

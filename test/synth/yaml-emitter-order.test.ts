@@ -27,7 +27,7 @@ describe('toYaml key order', () => {
     expect(written.split('\n').slice(0, 3)).toEqual(['apiVersion: v1', 'kind: ConfigMap', 'metadata:']);
   });
 
-  it('puts keys out of order in order without an array made per mapping (no filter, no sort)', () => {
+  it('puts a few keys out of order in order without an array made per mapping (no filter, no sort)', () => {
     // as the transforms leave them: metadata spread with its namespace last, labels merged, an undefined value
     const value = {
       apiVersion: 'apps/v1',
@@ -46,6 +46,22 @@ describe('toYaml key order', () => {
       sort.mockRestore();
       filter.mockRestore();
     }
+  });
+
+  it('puts a large mapping out of order in order with O(n log n) comparisons, not by insertion', () => {
+    // a ConfigMap of 20,000 keys in reverse order: insertion would compare about n^2 / 2 = 2e8 times
+    const n = 20_000;
+    const data: Record<string, string> = {};
+    for (let i = n - 1; i >= 0; i--) data[`k${String(i).padStart(5, '0')}`] = 'v';
+    const value = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data };
+    let comparisons = 0;
+    const counted = (a: string, b: string) => {
+      comparisons++;
+      return compareForYaml(a, b);
+    };
+    const written = emitBlockYaml(value, counted);
+    expect(written).toBe(libraryYaml(value));
+    expect(comparisons).toBeLessThan(4 * n * Math.log2(n));
   });
 
   it('writes keys in order as they are', () => {
