@@ -3,9 +3,10 @@
  * Ingresses (api-rules-ingress.ts); claim and volume sizes, access modes and hostPaths;
  * workloads' replicas, rolling-update strategy and pod restart policy; autoscaler bounds;
  * NodePorts of ClusterIP Services, and cluster IPs exported with them (a warning); PodDisruptionBudgets; RBAC role references and verbs;
- * NetworkPolicy CIDRs and port ranges. Dispatched by kind, so an object of another kind costs one
- * lookup. Called by `checkApiRules` (api-rules.ts); data in, findings out.
+ * NetworkPolicy CIDRs and port ranges; custom workloads' restart policy. Dispatched by group and kind,
+ * so an object of another kind costs two lookups. Called by `checkApiRules` (api-rules.ts); data in, findings out.
  */
+import { builtInClusterScoped, groupKind } from '../k8s.js';
 import { isRecord, type KubeObject, ownEntry } from '../model/object.js';
 import { parseQuantity } from '../model/quantity.js';
 import { hostPathBackstep } from './api-rules-pods.js';
@@ -287,7 +288,7 @@ const networkPolicy: Rule = (emit, spec, out) => {
   peers(emit, spec.egress, 'to', ['spec', 'egress'], out);
 };
 
-/** The rules of each kind on its spec. */
+/** The rules of each built-in kind on its spec, by kind (of the group Kubernetes serves it in: checkKindRules). */
 const SPEC_RULES: Readonly<Record<string, Rule>> = {
   PersistentVolumeClaim: claim,
   PersistentVolume: volume,
@@ -302,12 +303,41 @@ const SPEC_RULES: Readonly<Record<string, Rule>> = {
   NetworkPolicy: networkPolicy,
 };
 
-/** The per-kind rules of one object. */
+/** A custom workload's pods are kept running by its controller, which refuses (or has the API server refuse) others. */
+const customController =
+  (kind: string): Rule =>
+  (emit, spec, out) =>
+    restartAlways(emit, spec, kind, out);
+
+/**
+ * The rules of custom workloads (lib/model/custom-workloads.ts), by `group/kind`: what their
+ * controllers refuse as a built-in controller does. An Argo Rollout's ReplicaSet is refused by the
+ * API server, and OpenKruise's webhook refuses a CloneSet, StatefulSet or DaemonSet, whose pods'
+ * restartPolicy is not Always; their other fields follow their own CRDs, not apps/v1's.
+ */
+const CUSTOM_SPEC_RULES: Readonly<Record<string, Rule>> = {
+  'argoproj.io/Rollout': customController('Rollout'),
+  'apps.kruise.io/CloneSet': customController('CloneSet'),
+  'apps.kruise.io/StatefulSet': customController('StatefulSet'),
+  'apps.kruise.io/DaemonSet': customController('DaemonSet'),
+};
+
+/**
+ * The per-kind rules of one object, chosen by group and kind: a built-in kind's of the group
+ * Kubernetes serves it in, a custom workload's of CUSTOM_SPEC_RULES, none for a kind of another
+ * group named like one (an example.com/v1 Deployment's controller, if any, is unknown).
+ */
 export function checkKindRules(emit: Emit, o: KubeObject, out: Finding[]): void {
-  const rule = ownEntry(SPEC_RULES, o.kind);
+  const builtIn = builtInClusterScoped(o.apiVersion, o.kind) !== undefined;
+  const rule = builtIn
+    ? ownEntry(SPEC_RULES, o.kind)
+    : typeof o.apiVersion === 'string' && typeof o.kind === 'string'
+      ? ownEntry(CUSTOM_SPEC_RULES, groupKind(o.apiVersion, o.kind))
+      : undefined;
   if (rule) {
     if (isRecord(o.spec)) rule(emit, o.spec, out);
-  } else if (o.kind === 'Ingress') checkIngress(emit, o, out);
+  } else if (!builtIn) return;
+  else if (o.kind === 'Ingress') checkIngress(emit, o, out);
   else if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') roleRef(emit, o, out);
   else if (o.kind === 'Role' || o.kind === 'ClusterRole') ruleVerbs(emit, o, out);
 }

@@ -182,7 +182,19 @@ function oneOf(
     out.push(emit('api/one-of', path, `${what} sets none of ${kinds.join(', ')}`, `set one of ${kinds.join(', ')}`));
 }
 
-function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, out: Finding[], engine: Engine | undefined): void {
+/**
+ * The API server's rules of one pod spec. `keyedLists`: whether its lists are the built-in kinds'
+ * (env keyed by name for server-side apply, envRepeats); a custom workload's CRD (Argo's,
+ * OpenKruise's) declares them as plain lists, which either apply replaces whole.
+ */
+function checkPodSpec(
+  emit: Emit,
+  spec: Record<string, unknown>,
+  at: FieldPath,
+  out: Finding[],
+  engine: Engine | undefined,
+  keyedLists: boolean,
+): void {
   const containers = spec.containers;
   if (Array.isArray(containers) && containers.length === 0) {
     out.push(
@@ -222,7 +234,7 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
         }
       });
     }
-    envRepeats(emit, c.env, [...cp, 'env'], out, engine);
+    if (keyedLists) envRepeats(emit, c.env, [...cp, 'env'], out, engine);
     if (Array.isArray(c.env)) {
       c.env.forEach((e: Record<string, unknown> | null, j) => {
         if (typeof e?.name === 'string' && !ENV_VAR_NAME.test(e.name)) {
@@ -328,10 +340,13 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
   const { path: templatePath, template } = workloadTemplate(o) ?? {};
   if (templatePath && template) {
     if (template.spec && typeof template.spec === 'object') {
-      checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out, engine);
+      // the merge keys of env and ports are those of the built-in kinds' schemas: a custom resource's CRD
+      // (Argo's, OpenKruise's) declares them as plain lists, which either apply replaces whole
+      const builtIn = isBuiltInWorkload(o);
+      checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out, engine, builtIn);
       // a Pod's own containers, and a Job's: their ports never change once it exists (the API server refuses an update of
       // a Pod's containers and of a Job's pod template), so no later apply mixes them up
-      if (o.kind !== 'Pod' && o.kind !== 'Job') {
+      if (builtIn && o.kind !== 'Pod' && o.kind !== 'Job') {
         for (const { container, list, index } of placedContainers(template.spec)) {
           sharedPortNumbers(o, container.ports, [...templatePath, 'spec', list, index, 'ports'], 'containerPort', out);
         }

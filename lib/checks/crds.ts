@@ -37,6 +37,8 @@ export interface CustomKind {
   readonly kind: string;
   readonly namespaced: boolean;
   readonly served: boolean;
+  /** Whether objects are stored in this version (the one version a CRD marks storage: true). */
+  readonly storage: boolean;
   /** Whether the version's schema has CEL rules (not evaluated). */
   readonly cel: boolean;
   /** Whether the version has the status subresource: the API server then drops a status sent with the object. */
@@ -126,6 +128,7 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
         kind,
         namespaced: spec.scope !== 'Cluster',
         served: v.served !== false,
+        storage: v.storage === true,
         cel: versionCel,
         statusSubresource: asObj(v.subresources?.status) !== undefined,
         schema,
@@ -318,9 +321,11 @@ export function checkCustomResource(
     return [unknownKind === 'error' ? unknown : { ...unknown, severity: 'warning' }];
   }
   if (!custom.served) {
-    // the versions it does serve, by name: the one to move to (External Secrets' v1 for its v1beta1, no longer served)
+    // the versions it does serve, by name: the one to move to (External Secrets' v1 for its v1beta1, no longer served) is
+    // the storage version, which every object is converted to, before the others in the CRD's order (a v1alpha2 listed first)
     const group = groupOf(apiVersion);
-    const served = registry.versionsOf(group, o.kind).filter((v) => registry.lookup(`${group}/${v}`, o.kind)?.served);
+    const kinds = registry.versionsOf(group, o.kind).flatMap((v) => registry.lookup(`${group}/${v}`, o.kind) ?? []);
+    const served = [...kinds.filter((k) => k.served && k.storage), ...kinds.filter((k) => k.served && !k.storage)].map((k) => k.version);
     return [
       emit(
         'crd/version',

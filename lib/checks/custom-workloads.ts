@@ -15,7 +15,7 @@ import { didYouMean } from '../model/did-you-mean.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import { finder, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
-import type { Requirement, Selector } from './selectors.js';
+import { labelSelector, type Selector } from './selectors.js';
 
 /**
  * The kinds of custom workloads (lib/model/custom-workloads.ts) whose `spec.replicas` is the number of pods they run, 1
@@ -35,13 +35,7 @@ export const CUSTOM_SCALED_KINDS: ReadonlySet<string> = new Set([
  */
 export function customSelector(o: KubeObject): Selector | undefined {
   if (!customTemplatePath(o) || !isRecord(o.spec) || !isRecord(o.spec.selector)) return undefined;
-  const { matchLabels, matchExpressions } = o.spec.selector;
-  return {
-    matchLabels: isRecord(matchLabels) ? (matchLabels as Record<string, string>) : {},
-    // what is not a mapping is nothing a selector can hold: an item written as null selects nothing here
-    matchExpressions: Array.isArray(matchExpressions) ? (matchExpressions.filter(isRecord) as unknown as Requirement[]) : [],
-    path: ['spec', 'selector'],
-  };
+  return labelSelector(o.spec.selector, ['spec', 'selector']);
 }
 
 /** The fields of an Argo Rollout's strategy that name a Service of its namespace: its controller sends the traffic through them. */

@@ -8,7 +8,7 @@
 import type { StageContext } from '../stack.js';
 import type { Problem } from '../errors.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
-import { POD_TEMPLATE_PATHS, placedContainers, podTemplateOf } from '../model/pod-specs.js';
+import { placedContainers, workloadTemplate } from '../model/pod-specs.js';
 
 export interface HostPortOptions {
   readonly architecture: StageContext['architecture'];
@@ -20,9 +20,11 @@ export interface HostPortOptions {
 export function hostPortProblems(objects: readonly KubeObject[], { architecture, stageName }: HostPortOptions): Problem[] {
   if (architecture === 'amd64') return [];
   return objects.flatMap((o) => {
-    const spec = podTemplateOf(o)?.spec;
-    if (!spec || spec.hostNetwork === true) return [];
-    const at = [...POD_TEMPLATE_PATHS[o.kind], 'spec'].join('.');
+    // a built-in workload's pods or a custom one's (an Argo Rollout's): the same CNI network runs them
+    const { path, template } = workloadTemplate(o) ?? {};
+    const spec = template?.spec;
+    if (!path || !spec || spec.hostNetwork === true) return [];
+    const at = [...path, 'spec'].join('.');
     // placedContainers: entries that are no mappings (a null, a list) are the schema check's, never read here
     return placedContainers(spec).flatMap(({ container: c, list, index: i }) =>
       (Array.isArray(c.ports) ? (c.ports as unknown[]) : []).flatMap((p, j) =>

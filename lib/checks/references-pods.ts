@@ -3,7 +3,14 @@
  * Secrets (and their type), the service account, volume mounts, probe ports. Each finding names
  * both ends.
  */
-import { ENV_FROM, ENV_VALUE_FROM, mappingItems, placedContainers, workloadTemplatePath } from '../model/pod-specs.js';
+import {
+  ENV_FROM,
+  ENV_VALUE_FROM,
+  mappingItems,
+  mountsClaimTemplates,
+  placedContainers,
+  workloadTemplatePath,
+} from '../model/pod-specs.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { didYouMean } from '../model/did-you-mean.js';
@@ -262,13 +269,12 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
     });
   });
   const volumeNames = volumes.map(([, v]) => v.name).filter((n): n is string => typeof n === 'string');
-  const claimTemplates =
-    w.object.kind === 'StatefulSet'
-      ? asList(asObj(w.object.spec)?.volumeClaimTemplates).flatMap((t) => {
-          const name = asObj(t.metadata)?.name;
-          return typeof name === 'string' ? [name] : [];
-        })
-      : [];
+  const claimTemplates = mountsClaimTemplates(w.object)
+    ? asList(asObj(w.object.spec)?.volumeClaimTemplates).flatMap((t) => {
+        const name = asObj(t.metadata)?.name;
+        return typeof name === 'string' ? [name] : [];
+      })
+    : [];
 
   for (const { container: c, list, index } of placedContainers(spec)) {
     const cp: FieldPath = [...at, list, index];

@@ -38,7 +38,12 @@ function typeWords(t: unknown): string {
 function typeHint(type: unknown, data: unknown): string {
   const types = Array.isArray(type) ? type : [type];
   if (typeof data === 'string') {
-    const numeric = /^-?\d+$/.test(data) ? ['integer', 'number'] : /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(data) ? ['number'] : [];
+    // a leading 0 (010) is no number to take out of quotes: bare, stagecraft refuses it as YAML 1.1's octal
+    const numeric = /^-?(0|[1-9]\d*)$/.test(data)
+      ? ['integer', 'number']
+      : /^-?((0|[1-9]\d*)(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(data)
+        ? ['number']
+        : [];
     if (numeric.some((t) => types.includes(t)) || ((data === 'true' || data === 'false') && types.includes('boolean')))
       return 'remove the quotes around the value: quoted, YAML reads it as a string';
   }

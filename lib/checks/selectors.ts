@@ -1,5 +1,5 @@
 /** Label selectors: reading them from workloads and Services, and matching them against labels. */
-import type { KubeObject } from '../model/object.js';
+import { isRecord, type KubeObject } from '../model/object.js';
 import type { FieldPath } from './finding.js';
 
 export interface Requirement {
@@ -27,10 +27,21 @@ export function workloadSelector(o: KubeObject): Selector | undefined {
     return { matchLabels: sel as Record<string, string>, matchExpressions: [], path: ['spec', 'selector'] };
   }
   if (!LABEL_SELECTOR_KINDS.has(o.kind)) return undefined;
+  return labelSelector(sel, ['spec', 'selector']);
+}
+
+/**
+ * A LabelSelector (matchLabels, matchExpressions) as read from `sel`, at `path` in its object; the
+ * one reader of workloads' selectors, built-in or custom (custom-workloads.ts). What is no mapping
+ * is nothing a selector holds: matchLabels that is none is no labels, and a matchExpressions item
+ * that is none (a bare `-`, written as null) is left out (the schema check reports its type).
+ */
+export function labelSelector(sel: Record<string, unknown>, path: FieldPath): Selector {
+  const { matchLabels, matchExpressions } = sel;
   return {
-    matchLabels: (sel.matchLabels as Record<string, string>) ?? {},
-    matchExpressions: Array.isArray(sel.matchExpressions) ? (sel.matchExpressions as Requirement[]) : [],
-    path: ['spec', 'selector'],
+    matchLabels: isRecord(matchLabels) ? (matchLabels as Record<string, string>) : {},
+    matchExpressions: Array.isArray(matchExpressions) ? (matchExpressions.filter(isRecord) as unknown as Requirement[]) : [],
+    path,
   };
 }
 
@@ -40,7 +51,7 @@ export function selectorMatches(s: Pick<Selector, 'matchLabels' | 'matchExpressi
   for (const k in s.matchLabels) if (labels[k] === undefined || (labels[k] ?? '') !== (s.matchLabels[k] ?? '')) return false;
   for (const r of s.matchExpressions) {
     const has = Object.hasOwn(labels, r.key);
-    const inValues = has && (r.values ?? []).includes(labels[r.key]);
+    const inValues = has && Array.isArray(r.values) && r.values.includes(labels[r.key]);
     const ok =
       r.operator === 'In'
         ? inValues

@@ -8,7 +8,7 @@
  */
 import type { FieldPath } from './field-path.js';
 import { isRecord, type KubeObject } from './object.js';
-import { POD_TEMPLATE_PATHS, podTemplateOf } from './pod-specs.js';
+import { workloadTemplate } from './pod-specs.js';
 
 /** The kinds whose `spec.selector` is a map of labels (a workload's is a LabelSelector, with `matchLabels`). */
 const MAP_SELECTORS: ReadonlySet<string> = new Set(['Service', 'ReplicationController']);
@@ -68,9 +68,8 @@ export function emptyNullLabels(o: KubeObject): NullLabel[] {
   emptyMatchLabelNulls(spec, ['spec'], out);
   if (o.kind === 'CronJob' && isRecord(spec) && isRecord(spec.jobTemplate))
     emptyMetadataNulls(spec.jobTemplate.metadata, ['spec', 'jobTemplate', 'metadata'], out);
-  const template = podTemplateOf(o);
-  if (template) {
-    const at = POD_TEMPLATE_PATHS[o.kind];
+  const { path: at, template } = workloadTemplate(o) ?? {};
+  if (at && template) {
     emptyMetadataNulls(template.metadata, [...at, 'metadata'], out);
     if (isRecord(template.spec)) emptyNulls(template.spec.nodeSelector, [...at, 'spec', 'nodeSelector'], 'label', out);
   }

@@ -4,7 +4,7 @@
  */
 import { isRecord, type KubeObject } from './object.js';
 import { POD_TEMPLATE_PATHS } from './kinds.js';
-import { builtInClusterScoped } from '../k8s.js';
+import { builtInClusterScoped, groupKind } from '../k8s.js';
 import { customTemplatePath } from './custom-workloads.js';
 
 export { POD_TEMPLATE_PATHS };
@@ -123,6 +123,18 @@ export function podTemplateOf(o: KubeObject): PodTemplate | undefined {
 export const workloadTemplatePath = (o: KubeObject): readonly string[] | undefined =>
   isBuiltInWorkload(o) ? POD_TEMPLATE_PATHS[o.kind] : customTemplatePath(o);
 
+/**
+ * The workloads, by API group and kind, whose `spec.volumeClaimTemplates` make a claim per pod that
+ * the pod's containers mount by the template's name, as a volume of the pod: a StatefulSet's, and
+ * OpenKruise's CloneSet and StatefulSet (their controllers add each claim to the pod as a volume of
+ * that name). By group and kind: an example.com StatefulSet's templates mount nothing anyone knows of.
+ */
+const CLAIM_TEMPLATE_KINDS: ReadonlySet<string> = new Set(['apps/StatefulSet', 'apps.kruise.io/CloneSet', 'apps.kruise.io/StatefulSet']);
+
+/** Whether `o` is of CLAIM_TEMPLATE_KINDS: its volumeClaimTemplates are volumes of its pods. */
+export const mountsClaimTemplates = (o: KubeObject): boolean =>
+  typeof o.apiVersion === 'string' && typeof o.kind === 'string' && CLAIM_TEMPLATE_KINDS.has(groupKind(o.apiVersion, o.kind));
+
 /** A workload's pod template with its path from the object (`[...path, 'spec']` is its pod spec's). */
 export interface PlacedTemplate {
   readonly path: readonly string[];
@@ -132,12 +144,19 @@ export interface PlacedTemplate {
 /**
  * The pod template of a built-in or custom workload with where it is (workloadTemplatePath), or
  * undefined when `o` is no workload or has no template there: the one lookup of the passes that
- * hold every pod to one rule and name its fields.
+ * hold every pod to one rule and name its fields. A custom workload's template is one only when its
+ * spec lists containers: an Argo Rollout that runs a Deployment's pods (`workloadRef`) may keep an
+ * empty `template: {}`, which Argo takes and makes no pods of.
  */
 export function workloadTemplate(o: KubeObject): PlacedTemplate | undefined {
-  const path = workloadTemplatePath(o);
+  if (isBuiltInWorkload(o)) {
+    const path = POD_TEMPLATE_PATHS[o.kind]!;
+    const template = templateAt(o, path);
+    return template && { path, template };
+  }
+  const path = customTemplatePath(o);
   const template = path && templateAt(o, path);
-  return path && template && { path, template };
+  return path && template && isRecord(template.spec) && Array.isArray(template.spec.containers) ? { path, template } : undefined;
 }
 
 /** The pod template of a built-in or custom workload (workloadTemplatePath), or undefined. */

@@ -64,6 +64,18 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     ]);
   });
 
+  it('names the storage version for a version its CRD does not serve, not the first one it lists (a v1alpha2 before v1)', () => {
+    const crd = crdObject('example.com', 'Widget', 'v1alpha2', { type: 'object' }, { storage: false }) as unknown as {
+      spec: { versions: Record<string, unknown>[] };
+    };
+    const [alpha] = crd.spec.versions;
+    crd.spec.versions = [alpha, { ...alpha, name: 'v1beta1', served: false }, { ...alpha, name: 'v1', storage: true }];
+    const widget = { apiVersion: 'example.com/v1beta1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' } };
+    expect(checkCustomResource(widget, crdRegistry([crd as unknown as KubeObject])).map((f) => f.hint)).toEqual([
+      "use apiVersion example.com/v1 (it serves v1, v1alpha2), and check what changed between the versions in the operator's upgrade notes",
+    ]);
+  });
+
   it('warns, naming the kind, about a custom resource whose CRD is not known', () => {
     expect(codedFindingsIn(['crds/cert-manager-valid.yaml'])[0]).toBe(
       'crd/unknown-kind crds/cert-manager-valid.yaml:2:13: ClusterIssuer letsencrypt: apiVersion: cert-manager.io/v1 ClusterIssuer is a custom resource whose CustomResourceDefinition is not known, so it is not validated',

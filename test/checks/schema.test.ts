@@ -5,6 +5,7 @@ import { checkObjects } from '../../lib/checks/index.js';
 import { toProblem } from '../../lib/checks/finding.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { compareProblems, formatProblem } from '../../lib/errors.js';
+import type { KubeObject } from '../../lib/model/object.js';
 import { widgetCrd } from '../helpers/widget-crd.js';
 import { MANIFESTS, findingsIn } from './helpers.js';
 
@@ -246,6 +247,27 @@ describe('the strict schema check', () => {
       'Ingress: Kubernetes 1.25 serves Ingress as apiVersion networking.k8s.io/v1; there a backend is service: { name, port: { number } } (for serviceName and servicePort; port: { name } for a named servicePort), spec.backend is spec.defaultBackend, and every path has a pathType (Prefix, Exact or ImplementationSpecific)',
       "PodSecurityPolicy: remove it, and the RBAC rules that grant 'use' of it; to enforce the Pod Security Standards in the cluster, label the Namespace pod-security.kubernetes.io/enforce: baseline (or restricted). stagecraft checks every pod against them itself (checks.podSecurity in a stage file, --pod-security restricted for npm run check)",
     ]);
+  });
+
+  it('says to remove the quotes around a number only where the bare number is one (3), not where it has a leading 0 (010, octal to YAML 1.1)', () => {
+    const deployment = (replicas: string): KubeObject =>
+      ({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'default' },
+        spec: {
+          replicas,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } },
+        },
+      }) as unknown as KubeObject;
+    const hints = (replicas: string) =>
+      checkObjects([deployment(replicas)])
+        .findings.filter((f) => f.code === 'schema/type')
+        .map((f) => `${f.path.join('.')}: ${f.hint}`);
+    expect(hints('3')).toEqual(['spec.replicas: remove the quotes around the value: quoted, YAML reads it as a string']);
+    expect(hints('010')).toEqual(['spec.replicas: write an integer here']);
+    expect(hints('-0')).toEqual(['spec.replicas: remove the quotes around the value: quoted, YAML reads it as a string']);
   });
 
   it('names the YAML tag of a value read with one (!!timestamp, !!binary, !!set, !!omap), not a mapping, and says what to write', () => {

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { hostPortProblems } from '../../lib/checks/host-ports.js';
+import { checkObjects } from '../../lib/checks/index.js';
+import { emptyNullLabels } from '../../lib/model/null-labels.js';
+import type { KubeObject } from '../../lib/model/object.js';
+
+const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };
+
+/** A workload of `apiVersion` and `kind` in namespace shop whose pod spec `edit` changes. */
+const workload = (apiVersion: string, kind: string, edit: (spec: Record<string, unknown>) => void = () => {}): KubeObject => {
+  const podSpec: Record<string, unknown> = { containers: [{ name: 'web', image: 'team/web:1.4.2' }] };
+  edit(podSpec);
+  return {
+    apiVersion,
+    kind,
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: podSpec } },
+  } as unknown as KubeObject;
+};
+const ROLLOUT = ['argoproj.io/v1alpha1', 'Rollout'] as const;
+const CLONE_SET = ['apps.kruise.io/v1alpha1', 'CloneSet'] as const;
+const KRUISE_STATEFUL_SET = ['apps.kruise.io/v1beta1', 'StatefulSet'] as const;
+
+const findings = (engine: 'flux' | undefined, ...objects: KubeObject[]) =>
+  checkObjects([namespace, ...objects], { engine }).findings.map((f) => `${f.severity} ${f.code} ${f.object.kind} ${f.path.join('.')}`);
+const codes = (...objects: KubeObject[]) => findings(undefined, ...objects);
+
+describe("custom workloads under the rules that hold for them, and only those (Argo Rollouts', OpenKruise's)", () => {
+  it('read a selector with a matchExpressions item that is no mapping (a bare -) as a Deployment is read, without an internal error', () => {
+    for (const [apiVersion, kind] of [['apps/v1', 'Deployment'], KRUISE_STATEFUL_SET, ROLLOUT, CLONE_SET]) {
+      const o = workload(apiVersion, kind) as unknown as { spec: { selector: unknown } };
+      o.spec.selector = { matchLabels: { app: 'web' }, matchExpressions: [null, { key: 'tier', operator: 'In', values: ['api'] }] };
+      expect(codes(o as unknown as KubeObject).filter((f) => f.includes('api/selector'))).toEqual([
+        `error api/selector ${kind} spec.selector`,
+      ]);
+    }
+  });
+
+  it('mount the claims of volumeClaimTemplates by name for the kinds whose controllers make them (a CloneSet, as OpenKruise documents)', () => {
+    const withClaims = (apiVersion: string, kind: string) => {
+      const o = workload(apiVersion, kind, (spec) => {
+        (spec.containers as Record<string, unknown>[])[0].volumeMounts = [{ name: 'data-vol', mountPath: '/data' }];
+      }) as unknown as { spec: Record<string, unknown> };
+      o.spec.volumeClaimTemplates = [
+        { metadata: { name: 'data-vol' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } } } },
+      ];
+      return o as unknown as KubeObject;
+    };
+    const mounts = (o: KubeObject) => codes(o).filter((f) => f.includes('refs/volume-mount'));
+    expect(mounts(withClaims('apps/v1', 'StatefulSet'))).toEqual([]);
+    expect(mounts(withClaims(...CLONE_SET))).toEqual([]);
+    expect(mounts(withClaims(...KRUISE_STATEFUL_SET))).toEqual([]);
+    // a Rollout makes no claims of templates, nor does an example.com StatefulSet anyone knows of: the mount names no volume
+    expect(mounts(withClaims(...ROLLOUT))).toEqual(['error refs/volume-mount Rollout spec.template.spec.containers.0.volumeMounts.0.name']);
+  });
+
+  it("leave env named twice and ports of one number and two protocols to their CRDs' plain lists, which no merge key mixes up", () => {
+    const dns = (apiVersion: string, kind: string) =>
+      workload(apiVersion, kind, (spec) => {
+        const [web] = spec.containers as Record<string, unknown>[];
+        web.env = [
+          { name: 'A', value: '1' },
+          { name: 'A', value: '2' },
+        ];
+        web.ports = [
+          { containerPort: 53, protocol: 'UDP', name: 'dns' },
+          { containerPort: 53, protocol: 'TCP', name: 'dns-tcp' },
+        ];
+      });
+    const merged = (o: KubeObject) => findings('flux', o).filter((f) => f.includes('api/env-repeat') || f.includes('api/port-merge-key'));
+    expect(merged(dns('apps/v1', 'Deployment'))).toEqual([
+      'error api/env-repeat Deployment spec.template.spec.containers.0.env.1',
+      'warning api/port-merge-key Deployment spec.template.spec.containers.0.ports.1.containerPort',
+    ]);
+    expect(merged(dns(...ROLLOUT))).toEqual([]);
+    expect(merged(dns(...CLONE_SET))).toEqual([]);
+  });
+
+  it("take a Rollout that runs a Deployment's pods (workloadRef) with an empty template, which Argo accepts, as having none", () => {
+    const referring = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        template: {},
+        strategy: { canary: { steps: [{ setWeight: 20 }] } },
+      },
+    } as unknown as KubeObject;
+    expect(codes(referring).filter((f) => f.startsWith('error'))).toEqual([]);
+    // a Rollout's own template is held to its selector still
+    const stray = workload(...ROLLOUT) as unknown as { spec: { selector: unknown } };
+    stray.spec.selector = { matchLabels: { app: 'api' } };
+    expect(codes(stray as unknown as KubeObject).filter((f) => f.startsWith('error'))).toEqual([
+      'error api/selector Rollout spec.selector',
+    ]);
+  });
+
+  it("hold a workload to its controller's rules by group and kind: a custom workload's restartPolicy, never an example.com Deployment's", () => {
+    const restarting = (apiVersion: string, kind: string) =>
+      workload(apiVersion, kind, (spec) => {
+        spec.restartPolicy = 'Never';
+      });
+    const workloadRules = (o: KubeObject) => codes(o).filter((f) => f.includes('api/workload'));
+    for (const [apiVersion, kind] of [['apps/v1', 'Deployment'], ROLLOUT, CLONE_SET, KRUISE_STATEFUL_SET])
+      expect(workloadRules(restarting(apiVersion, kind))).toEqual([`error api/workload ${kind} spec.template.spec.restartPolicy`]);
+    // an example.com Deployment with negative replicas, no possible rollout and pods that end: its controller, if any, is unknown
+    const other = restarting('example.com/v1', 'Deployment') as unknown as { spec: Record<string, unknown> };
+    other.spec.replicas = -1;
+    other.spec.strategy = { rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } };
+    expect(workloadRules(other as unknown as KubeObject)).toEqual([]);
+    expect(workloadRules({ ...other, apiVersion: 'apps/v1' } as unknown as KubeObject)).toEqual([
+      'error api/workload Deployment spec.replicas',
+      'error api/workload Deployment spec.strategy.rollingUpdate',
+      'error api/workload Deployment spec.template.spec.restartPolicy',
+    ]);
+  });
+
+  it("find a Rollout's hostPort on an ARM stage and its template's labels written as null, as a Deployment's", () => {
+    const hostPort = (apiVersion: string, kind: string) =>
+      workload(apiVersion, kind, (spec) => {
+        (spec.containers as Record<string, unknown>[])[0].ports = [{ containerPort: 8080, hostPort: 8080 }];
+      });
+    const arm = { architecture: 'arm', stageName: 'pi' } as const;
+    for (const [apiVersion, kind] of [['apps/v1', 'Deployment'], ROLLOUT])
+      expect(hostPortProblems([hostPort(apiVersion, kind)], arm).map((p) => p.message.split(':')[0])).toEqual([
+        'spec.template.spec.containers[0].ports[0].hostPort',
+      ]);
+    expect(hostPortProblems([hostPort('example.com/v1', 'Rollout')], arm)).toEqual([]);
+    const nullLabel = workload(...ROLLOUT) as unknown as { spec: { template: { metadata: { labels: Record<string, unknown> } } } };
+    nullLabel.spec.template.metadata.labels.team = null;
+    expect(emptyNullLabels(nullLabel as unknown as KubeObject).map((n) => n.path.join('.'))).toEqual([
+      'spec.template.metadata.labels.team',
+    ]);
+  });
+});
