@@ -334,10 +334,9 @@ export function checkKindRules(emit: Emit, o: KubeObject, out: Finding[]): void 
     : typeof o.apiVersion === 'string' && typeof o.kind === 'string'
       ? ownEntry(CUSTOM_SPEC_RULES, groupKind(o.apiVersion, o.kind))
       : undefined;
-  if (rule) {
-    if (isRecord(o.spec)) rule(emit, o.spec, out);
-  } else if (!builtIn) return;
-  else if (o.kind === 'Ingress') checkIngress(emit, o, out);
+  if (rule && isRecord(o.spec)) rule(emit, o.spec, out);
+  if (!builtIn) return;
+  if (o.kind === 'Ingress') checkIngress(emit, o, out);
   else if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') roleRef(emit, o, out);
   else if (o.kind === 'Role' || o.kind === 'ClusterRole') ruleVerbs(emit, o, out);
 }

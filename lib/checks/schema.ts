@@ -120,6 +120,11 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
   }
 }
 
+/** What Kubernetes 1.25 has for a securityContext's appArmorProfile: the beta annotation on the pod, per container. */
+const APPARMOR_HINT =
+  "in Kubernetes 1.25 AppArmor is the pod's annotation container.apparmor.security.beta.kubernetes.io/<container name>: runtime/default " +
+  "(or localhost/<profile>, unconfined): remove 'appArmorProfile' and annotate the pod template, or take the release of the manifests made for Kubernetes 1.25";
+
 /**
  * Fields of built-in kinds that published manifests carry and Kubernetes added after 1.25, by the
  * definition they sit in and their name (`Container#restartPolicy`: a container's, not a pod's),
@@ -129,11 +134,6 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
  * a misspelling: cert-manager's and External Secrets' CRDs declare `selectableFields`, and CRDs of
  * 1.28 on write their CEL rules' messages as `messageExpression`.
  */
-/** What Kubernetes 1.25 has for a securityContext's appArmorProfile: the beta annotation on the pod, per container. */
-const APPARMOR_HINT =
-  "in Kubernetes 1.25 AppArmor is the pod's annotation container.apparmor.security.beta.kubernetes.io/<container name>: runtime/default " +
-  "(or localhost/<profile>, unconfined): remove 'appArmorProfile' and annotate the pod template, or take the release of the manifests made for Kubernetes 1.25";
-
 const LATER_FIELDS: ReadonlyMap<string, { readonly came: string; readonly hint?: string }> = new Map([
   [
     'CustomResourceDefinitionVersion#selectableFields',

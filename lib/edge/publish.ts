@@ -342,7 +342,7 @@ export function planEdge(
       certificates: f.certificates,
       redirectHttp: f.redirectHttp ?? FRONTEND_DEFAULTS.redirectHttp,
       ...(f.hsts
-        ? { hsts: { maxAge: f.hsts.maxAge, includeSubDomains: f.hsts.includeSubDomains ?? FRONTEND_DEFAULTS.includeSubDomains } }
+        ? { hsts: { maxAge: f.hsts.maxAge, includeSubDomains: f.hsts.includeSubDomains ?? FRONTEND_DEFAULTS.hstsIncludeSubDomains } }
         : {}),
       gzip: f.gzip ?? FRONTEND_DEFAULTS.gzip,
       routes: routes.sort((a, b) => (a.host < b.host ? -1 : 1)),

@@ -119,7 +119,7 @@ export type EdgeSettings = Static<typeof edgeSettings>;
 export type FrontendSettings = Static<typeof Frontend>;
 
 /** Defaults of a frontend, resolved once. */
-export const FRONTEND_DEFAULTS = { redirectHttp: true, gzip: false, httpsPort: 443, httpPort: 80, includeSubDomains: false } as const;
+export const FRONTEND_DEFAULTS = { redirectHttp: true, gzip: false, httpsPort: 443, httpPort: 80, hstsIncludeSubDomains: false } as const;
 
 /**
  * keepalived's priority of the first edge machine by name; each next one is lower (keepalived.ts),

@@ -117,8 +117,9 @@ export function podTemplateOf(o: KubeObject): PodTemplate | undefined {
 /**
  * Where the pod template of a workload is: a built-in one's (isBuiltInWorkload), or a custom
  * resource's that runs pods (an Argo Rollout, an OpenKruise CloneSet: lib/model/custom-workloads.ts);
- * undefined for other objects. For the passes that hold every pod to one rule (policy, ARM images,
- * node selectors), whoever makes it.
+ * undefined for other objects; whether the template holds containers is not asked (`workloadTemplate`
+ * asks it). For the references (object-index, references-pods, references-selectors); the passes that
+ * hold every pod to one rule (policy, ARM images, node selectors) take `workloadTemplate`.
  */
 export const workloadTemplatePath = (o: KubeObject): readonly string[] | undefined =>
   isBuiltInWorkload(o) ? POD_TEMPLATE_PATHS[o.kind] : customTemplatePath(o);
@@ -159,7 +160,7 @@ export function workloadTemplate(o: KubeObject): PlacedTemplate | undefined {
   return path && template && isRecord(template.spec) && Array.isArray(template.spec.containers) ? { path, template } : undefined;
 }
 
-/** The pod template of a built-in or custom workload (workloadTemplatePath), or undefined. */
+/** The pod template of a built-in or custom workload (`workloadTemplate`), or undefined. */
 export const workloadTemplateOf = (o: KubeObject): PodTemplate | undefined => workloadTemplate(o)?.template;
 
 /**

@@ -50,7 +50,7 @@ describe("custom workloads under the rules that hold for them, and only those (A
     expect(mounts(withClaims('apps/v1', 'StatefulSet'))).toEqual([]);
     expect(mounts(withClaims(...CLONE_SET))).toEqual([]);
     expect(mounts(withClaims(...KRUISE_STATEFUL_SET))).toEqual([]);
-    // a Rollout makes no claims of templates, nor does an example.com StatefulSet anyone knows of: the mount names no volume
+    // a Rollout makes no claims of templates: the mount names no volume
     expect(mounts(withClaims(...ROLLOUT))).toEqual(['error refs/volume-mount Rollout spec.template.spec.containers.0.volumeMounts.0.name']);
   });
 
