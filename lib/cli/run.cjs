@@ -242,15 +242,15 @@ function renderMuch(argv, rebuilt) {
 }
 
 /**
- * Runs this command again in a Node.js started with `flags` before the process's own, waiting for
- * it, and ends as it ended (its exit code, or the signal that ended it); false when it could not
- * start (then the command runs here).
+ * Runs this command again in a Node.js started with `flags` before the process's own and `env`
+ * added to its environment, waiting for it, and ends as it ended (its exit code, or the signal that
+ * ended it); false when it could not start (then the command runs here).
  */
-function runAgainWith(flags) {
+function runAgainWith(flags, env) {
   // required here: loading child_process costs every other start a few milliseconds
   const child = require('node:child_process').spawnSync(process.execPath, [...flags, ...process.execArgv, SELF, ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: { ...process.env, [FAST_ASKED_ENV]: '1' },
+    env: { ...process.env, ...env },
   });
   if (child.error) return false;
   if (child.signal) process.kill(process.pid, child.signal);
@@ -274,12 +274,13 @@ async function start(command) {
     command,
     `export { command } from './lib/cli/${command}.ts';\nexport { runAsProcess } from './lib/cli/process.ts';\n` +
       `export { keepValidatorCodeCaches } from './lib/model/validator-code.ts';\n`,
-    // a large synthesis that renders most apps runs where the young generation is small (HEAP_FLAG)
+    // a large synthesis that renders most apps runs where the young generation is small (HEAP_FLAG);
+    // the fast path was asked above (synth is one of FAST), so the Node.js started again does not ask it
     (built) =>
       command === 'synth' &&
       notGiven([HEAP_FLAG]).length > 0 &&
       renderMuch(argv, built.rebuilt) &&
-      runAgainWith(notGiven([HEAP_FLAG, ...SYNTH_FLAGS])),
+      runAgainWith(notGiven([HEAP_FLAG, ...SYNTH_FLAGS]), { [FAST_ASKED_ENV]: '1' }),
   );
   if (!bundled) return;
   // the command sets process.exitCode; the process ends when its output has drained

@@ -8,7 +8,8 @@ import { emitBlockYaml, escapeForEveryReader, mustQuote } from './yaml-emitter.j
 /** Keys that lead every mapping, in this order (as kubectl and cdk8s print them); the rest are sorted. */
 const LEADING_KEYS = ['apiVersion', 'kind', 'metadata'];
 
-function compareKeys(a: string, b: string): number {
+/** The order of keys in every mapping written: LEADING_KEYS first, then the others in UTF-16 order. */
+export function compareKeys(a: string, b: string): number {
   const ia = LEADING_KEYS.indexOf(a);
   const ib = LEADING_KEYS.indexOf(b);
   if (ia >= 0 || ib >= 0) return (ia < 0 ? LEADING_KEYS.length : ia) - (ib < 0 ? LEADING_KEYS.length : ib);

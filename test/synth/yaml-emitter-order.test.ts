@@ -3,16 +3,9 @@
  * come out sorted, exactly as the yaml library writes them.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { libraryYaml, toYaml } from '../../lib/synth/serialize.js';
+import { compareKeys, libraryYaml, toYaml } from '../../lib/synth/serialize.js';
 import { emitBlockYaml } from '../../lib/synth/yaml-emitter.js';
 import { random } from '../helpers/random.js';
-
-/** serialize.ts's key order: apiVersion, kind, metadata, then the rest in UTF-16 order. */
-function compareForYaml(a: string, b: string): number {
-  const leading = ['apiVersion', 'kind', 'metadata'];
-  const rank = (k: string) => (leading.includes(k) ? leading.indexOf(k) : leading.length);
-  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
-}
 
 describe('toYaml key order', () => {
   it('sorts keys given out of order at every level, as the library does', () => {
@@ -39,7 +32,7 @@ describe('toYaml key order', () => {
     const sort = vi.spyOn(Array.prototype, 'sort');
     const filter = vi.spyOn(Array.prototype, 'filter');
     try {
-      expect(emitBlockYaml(value, compareForYaml)).toBe(expected);
+      expect(emitBlockYaml(value, compareKeys)).toBe(expected);
       expect(sort).not.toHaveBeenCalled();
       expect(filter).not.toHaveBeenCalled();
     } finally {
@@ -57,7 +50,7 @@ describe('toYaml key order', () => {
     let comparisons = 0;
     const counted = (a: string, b: string) => {
       comparisons++;
-      return compareForYaml(a, b);
+      return compareKeys(a, b);
     };
     const written = emitBlockYaml(value, counted);
     expect(written).toBe(libraryYaml(value));
