@@ -128,7 +128,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
 
 /**
  * The directory of `dist/` that holds the delivery plans, not a stage's output: lib/delivery's
- * DELIVERY_DIR (a layer above this one, which may not be imported here; test/synth/mount-point.test.ts
+ * DELIVERY_DIR (a layer above this one, which may not be imported here; test/synth/unmovable-entries.test.ts
  * holds the two equal).
  */
 export const DELIVERY_PLANS_DIR = 'delivery';
@@ -160,9 +160,15 @@ export function unmovableEntries(
     const f = entry.replace(/\/$/, '');
     const path = join(dir, f);
     const name = f === '' ? `${o.distDir}/${stage}` : `${o.distDir}/${stage}/${f}`;
-    const st = lstatSync(path, { throwIfNoEntry: false });
-    if (st === undefined) return [];
-    if (isMountPoint(path, table)) {
+    let mounted: boolean;
+    try {
+      mounted = isMountPoint(path, table);
+    } catch (e) {
+      // gone since it was staged (an editor's swap file): the renames pass over it too
+      if (errnoCode(e) === 'ENOENT') return [];
+      throw e;
+    }
+    if (mounted) {
       return [
         {
           code: 'synth/mount-point',
@@ -171,7 +177,7 @@ export function unmovableEntries(
         },
       ];
     }
-    if (f !== '' || !st.isDirectory() || !refusesMove(path, full())) return [];
+    if (f !== '' || !lstatSync(path, { throwIfNoEntry: false })?.isDirectory() || !refusesMove(path, full())) return [];
     return [
       {
         code: 'synth/unmovable-directory',
