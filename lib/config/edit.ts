@@ -7,7 +7,7 @@
  * its value, written out beside the merge, and an edit that would change a setting some other way
  * (an alias of the whole mapping, `web3: *web`) is refused.
  */
-import { isMap, isScalar, stringify, type Document, type LineCounter, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, parseDocument, stringify, type Document, type LineCounter, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { ProblemsError, compareProblems, type Problem, type SourceLocation } from '../errors.js';
 import { readStageDocument } from './read-stage.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
@@ -118,6 +118,9 @@ function insertion(text: string, map: YAMLMap, key: string, write: (inFlow: bool
   return { at, add: `${end < 0 ? lineBreak : ''}${indent}${key}: ${write(false)}${lineBreak}` };
 }
 
+/** The parser's options as the loader's reader (lib/model/read-yaml.ts) sets them: merge keys expanded, duplicate keys found apart. */
+const PARSE = { merge: true, uniqueKeys: false } as const;
+
 /**
  * The side effects that can be undone by writing the old value out in the mapping that merged it
  * (`web2: { <<: *web, image: team/web:1.0 }`): the mapping is written in the file, merged the key
@@ -163,7 +166,8 @@ function keptText(text: string, node: unknown, inFlow: boolean): string {
  * value from one another edit gives it. A setting that merged an edited value, and is not edited
  * itself, gets its old value written out beside the merge (a `kept` edit).
  * The text is read as the loader reads a stage file (lib/config/read-stage.ts `readStageDocument`),
- * and so is every text an edit makes.
+ * and so is the text the edits make, each edit read back from it; the values written in the file
+ * are all replaced from the first reading, so that n edits read the text twice, not n times.
  * @param file the stage file as named in messages
  * @throws ProblemsError (nothing is to be written) when the text is not a stage file the loader
  *   reads (its problems), when a path leads through something that is not
@@ -176,12 +180,13 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
   if (read.problems.length) throw new ProblemsError([...read.problems].sort(compareProblems));
   const given = read.doc!;
   const givenLines = read.lines;
-  /** The document of a text an edit made (each is a stage file: a value is written plain or quoted, on its key's line). */
-  const reread = (t: string): Document => {
-    const { doc } = readStageDocument(t, file);
-    if (!doc) throw new Error(`editValues: ${file} as edited is no YAML the parser reads`);
-    return doc;
-  };
+  /**
+   * The document of a text a key added made, between the text as given and the final one, both
+   * read by readStageDocument: it differs from the given one by values and keys written in place,
+   * so the parser alone, with the loader's options (merge keys expanded, duplicates told by the
+   * loader's reading), gives the ranges an insertion needs, without the loader's scans and value.
+   */
+  const reread = (t: string): Document => parseDocument(t, PARSE);
   const at = (lines: LineCounter, offset: number): SourceLocation => {
     const { line, col } = lines.linePos(offset);
     return { file, line, column: col };
@@ -215,15 +220,19 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
         hint: `write ${dotted(edit.path)}: ${edit.value} into ${file} by hand`,
       },
     ]);
+  // the values written in the file, all found in the text as given and replaced from the last back
+  // (a replacement moves no other node: each offset before it still holds), so that n edits parse
+  // the text twice (given and final), not n times; the final reading tells a replacement read otherwise
+  const replaced = new Map<Scalar, { text: string; value: string }>();
   edits.forEach((edit, i) => {
-    const doc = reread(current);
-    const node = nodeAt(doc, edit.path);
+    const node = nodeAt(given, edit.path);
     if (isScalar(node) && node.range) {
-      const from = String(node.value);
+      // a path edited twice: the later edit changes what the earlier one wrote
+      const from = replaced.get(node)?.value ?? String(node.value);
       if (from === edit.value) return;
-      const parent = nodeAt(doc, edit.path.slice(0, -1));
+      const parent = nodeAt(given, edit.path.slice(0, -1));
       const inFlow = isMap(parent) && parent.flow === true;
-      current = current.slice(0, node.range[0]) + replacement(current, node, edit.value, inFlow) + current.slice(node.range[1]);
+      replaced.set(node, { text: replacement(text, node, edit.value, inFlow), value: edit.value });
       applied.set(i, { ...edit, from });
     } else if (node === undefined) {
       waiting.push(i);
@@ -231,6 +240,14 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
       throw cannotWrite(edit, node);
     }
   });
+  const pieces: string[] = [];
+  let end = text.length;
+  for (const [node, { text: value }] of [...replaced].sort(([a], [b]) => b.range![0] - a.range![0])) {
+    pieces.push(text.slice(node.range![1], end), value);
+    end = node.range![0];
+  }
+  pieces.push(text.slice(0, end));
+  current = pieces.reverse().join('');
   for (const i of waiting) {
     const edit = edits[i];
     const doc = reread(current);

@@ -127,11 +127,22 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
 }
 
 /**
+ * The directory of `dist/` that holds the delivery plans, not a stage's output: lib/delivery's
+ * DELIVERY_DIR (a layer above this one, which may not be imported here; test/synth/unmovable-entries.test.ts
+ * holds the two equal).
+ */
+export const DELIVERY_PLANS_DIR = 'delivery';
+
+/**
  * What rename(2) could not move of what the renames of stage `stage` move out of `dist/<stage>/`
  * (`moved`), refused before the journal (after it, a failed rename would leave the change half
  * done, and every next command fail on it again): a mount point, as the mount table `table` says,
- * and a directory that overlayfs keeps in a lower layer (`refusesMove`, asked with `full()`, which
- * gives a directory of `dist/` that holds something, made in the staging directory when first asked).
+ * and the stage directory itself when overlayfs keeps it in a lower layer (`refusesMove`, asked with
+ * `full()`, which gives a directory of `dist/` that holds something, made in the staging directory
+ * when first asked). Only the stage directory is asked: without redirect_dir=on, a directory of a
+ * lower layer lies only in a directory of a lower layer (or one merged with it), which is refused,
+ * and the hint's copy of it copies what it holds too. An entry gone since it was staged (an
+ * editor's swap file) is passed over, as the renames pass over it.
  */
 export function unmovableEntries(
   o: StagingPlace,
@@ -141,25 +152,38 @@ export function unmovableEntries(
   full: () => string,
 ): Problem[] {
   const dir = join(o.root, o.distDir, stage);
-  return moved.flatMap((f): Problem[] => {
+  // what is replaced, for messages: a stage's output, or the delivery plans
+  const plans = stage === DELIVERY_PLANS_DIR;
+  const output = plans ? `the delivery plans (${o.distDir}/${stage}/)` : `the output of stage '${stage}'`;
+  return moved.flatMap((entry): Problem[] => {
+    // a foreign directory is listed with a trailing '/', which is no part of its name (mv refuses 'notes/.lower')
+    const f = entry.replace(/\/$/, '');
     const path = join(dir, f);
-    const name = join(o.distDir, stage, f);
-    if (isMountPoint(path, table)) {
+    const name = f === '' ? `${o.distDir}/${stage}` : `${o.distDir}/${stage}/${f}`;
+    let mounted: boolean;
+    try {
+      mounted = isMountPoint(path, table);
+    } catch (e) {
+      // gone since it was staged (an editor's swap file): the renames pass over it too
+      if (errnoCode(e) === 'ENOENT') return [];
+      throw e;
+    }
+    if (mounted) {
       return [
         {
           code: 'synth/mount-point',
-          message: `${o.distDir}/${stage}/${f} is on another file system than ${o.distDir}/, so it cannot be moved aside when the output of stage '${stage}' is replaced`,
-          hint: `mount the file system at ${o.distDir}/ itself (stagecraft stages its writes inside ${o.distDir}/), or move ${o.distDir}/${stage}/${f} elsewhere`,
+          message: `${name} is on another file system than ${o.distDir}/, so it cannot be moved aside when ${output} ${plans ? 'are' : 'is'} replaced`,
+          hint: `mount the file system at ${o.distDir}/ itself (stagecraft stages its writes inside ${o.distDir}/), or move ${name} elsewhere`,
         },
       ];
     }
-    if (!lstatSync(path).isDirectory() || !refusesMove(path, full())) return [];
+    if (f !== '' || !lstatSync(path, { throwIfNoEntry: false })?.isDirectory() || !refusesMove(path, full())) return [];
     return [
       {
         code: 'synth/unmovable-directory',
         message:
           `${name} is a directory this file system cannot move (rename(2) says EXDEV): on overlayfs, a directory of a lower layer (a container image's) ` +
-          `moves only where the overlay is mounted with redirect_dir=on; stagecraft replaces the output of stage '${stage}' by moving ${f === '' ? 'it' : 'this entry'} aside`,
+          `moves only where the overlay is mounted with redirect_dir=on; stagecraft replaces ${output} by moving it aside`,
         hint: `give it a copy of its own in the upper layer (mv ${name} ${name}.lower && mv ${name}.lower ${name}: mv copies what it cannot move), or mount the overlay with redirect_dir=on, then run the command again`,
       },
     ];

@@ -13,6 +13,10 @@ describe.skipIf(!existsSync(MOUNTINFO))('a write transaction', () => {
   it('reads the mount table once for three stage directories replaced (one holding a foreign file) and the schema', () => {
     const dir = promotableProject();
     writeFileSync(join(dir, 'dist', 'qa', 'NOTES.md'), 'hand-written\n');
+    // the schema out of date, so that the same transaction replaces a project file too
+    const schema = join(dir, 'environments', 'stage.schema.json');
+    const current = readFileSync(schema, 'utf8');
+    writeFileSync(schema, `${current} `);
     for (const s of ['dev', 'test', 'qa']) {
       const file = join(dir, 'environments', `${s}.yaml`);
       writeFileSync(file, readFileSync(file, 'utf8').replace('LOG_LEVEL: ', 'LOG_LEVEL: x'));
@@ -30,6 +34,7 @@ describe.skipIf(!existsSync(MOUNTINFO))('a write transaction', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.match(/ changed, /g)).toHaveLength(3);
     expect(readFileSync(join(dir, 'dist', 'qa', 'NOTES.md'), 'utf8')).toBe('hand-written\n');
+    expect(readFileSync(schema, 'utf8')).toBe(current);
     expect(readFileSync(reads, 'utf8')).toBe('read\n');
   });
 });
