@@ -62,5 +62,7 @@ export function refusesMove(dir: string, full: string): boolean {
   } catch (e) {
     return errnoCode(e) === 'EXDEV';
   }
+  // never seen: put it back before saying so, or the transaction's cleanup would remove it with the staging directory
+  renameSync(full, dir);
   throw new Error(`refusesMove: rename(2) replaced ${full}, which is not empty, with ${dir}`);
 }

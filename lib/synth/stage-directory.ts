@@ -138,7 +138,7 @@ export const DELIVERY_PLANS_DIR = 'delivery';
  * (`moved`), refused before the journal (after it, a failed rename would leave the change half
  * done, and every next command fail on it again): a mount point, as the mount table `table` says,
  * and the stage directory itself when overlayfs keeps it in a lower layer (`refusesMove`, asked with
- * `full()`, which gives a directory of `dist/` that holds something, made in the staging directory
+ * `probe()`, which gives a directory of `dist/` that holds something, made in the staging directory
  * when first asked). Only the stage directory is asked: without redirect_dir=on, a directory of a
  * lower layer lies only in a directory of a lower layer (or one merged with it), which is refused,
  * and the hint's copy of it copies what it holds too. An entry gone since it was staged (an
@@ -149,7 +149,7 @@ export function unmovableEntries(
   stage: string,
   moved: readonly string[],
   table: MountTable,
-  full: () => string,
+  probe: () => string,
 ): Problem[] {
   const dir = join(o.root, o.distDir, stage);
   // what is replaced, for messages: a stage's output, or the delivery plans
@@ -177,12 +177,12 @@ export function unmovableEntries(
         },
       ];
     }
-    if (f !== '' || !lstatSync(path, { throwIfNoEntry: false })?.isDirectory() || !refusesMove(path, full())) return [];
+    if (f !== '' || !lstatSync(path, { throwIfNoEntry: false })?.isDirectory() || !refusesMove(path, probe())) return [];
     return [
       {
         code: 'synth/unmovable-directory',
         message:
-          `${name} is a directory this file system cannot move (rename(2) says EXDEV): on overlayfs, a directory of a lower layer (a container image's) ` +
+          `${name} is a directory this file system cannot move (rename(2) says EXDEV): on overlayfs for example, a directory of a lower layer (a container image's) ` +
           `moves only where the overlay is mounted with redirect_dir=on; stagecraft replaces ${output} by moving it aside`,
         hint: `give it a copy of its own in the upper layer (mv ${name} ${name}.lower && mv ${name}.lower ${name}: mv copies what it cannot move), or mount the overlay with redirect_dir=on, then run the command again`,
       },

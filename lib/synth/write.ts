@@ -191,8 +191,10 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     // what a directory is moved onto to ask whether it can move (`refusesMove`): a directory holding one
     let full: string | undefined;
     const probe = () => {
-      if (full === undefined) makeStagingDirectory(o, join(tx, 'probe', 'held'));
-      full ??= abs(join(tx, 'probe'));
+      if (full === undefined) {
+        makeStagingDirectory(o, join(tx, 'probe', 'held'));
+        full = abs(join(tx, 'probe'));
+      }
       return full;
     };
     // in the order of the stage names, whichever order the stages were compiled in

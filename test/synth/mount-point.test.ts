@@ -70,7 +70,7 @@ describe.skipIf(!canMount)('a project on overlayfs without redirect_dir (a conta
         `mv dist/qa dist/qa.lower && mv dist/qa.lower dist/qa && "$0" "$1" promote test qa >/dev/null; echo "then $?"`,
     );
     expect(r.stderr).toContain(
-      "error: dist/qa is a directory this file system cannot move (rename(2) says EXDEV): on overlayfs, a directory of a lower layer (a container image's) moves only where the overlay is mounted with redirect_dir=on; stagecraft replaces the output of stage 'qa' by moving it aside\n",
+      "error: dist/qa is a directory this file system cannot move (rename(2) says EXDEV): on overlayfs for example, a directory of a lower layer (a container image's) moves only where the overlay is mounted with redirect_dir=on; stagecraft replaces the output of stage 'qa' by moving it aside\n",
     );
     expect(r.stderr).toContain('1 problem; nothing was written.\n');
     expect(r.stderr).toContain(
