@@ -44,8 +44,34 @@ function decodesToCredentials(b64: string): boolean {
   return /^[\x21-\x7e]+:[\x20-\x7e]*$/.test(text);
 }
 
-/** Whether a text names Twilio or holds a Twilio account's SID (`AC` and 32 hex digits), read once per text. */
-const namesTwilio = oncePerText((text) => /twilio|(?<![0-9A-Za-z])AC[0-9a-f]{32}(?![0-9A-Za-z])/i.test(text));
+/** Twilio's name, or a Twilio account's SID (`AC` and 32 hex digits). */
+const TWILIO = /twilio|(?<![0-9A-Za-z])AC[0-9a-f]{32}(?![0-9A-Za-z])/i;
+/** Whether a text names Twilio or holds a Twilio account's SID, read once per text. */
+const namesTwilio = oncePerText((text) => TWILIO.test(text));
+/** How many characters either side of a 32-hex-digit value Twilio's name or an account's SID is looked for (`isTwilioToken`). */
+const TWILIO_NEAR = 200;
+/** The name of a setting just before a value (`auth_token: `, `TWILIO_AUTH_TOKEN=`, `"authToken": "`, `config-hash: `). */
+const NAME_BEFORE = /([A-Za-z_][\w.-]*)["']?[ \t]*[:=][ \t]*["']?$/;
+/** A name a Twilio auth token is given: a token's, authentication's, a secret's, a key's (`key`, `api_key`: an API key's secret). */
+const TWILIO_TOKEN_NAME = /token|auth|secret|passw|^(?:api[_.-]?)?key$/i;
+
+/**
+ * Whether 32 lower-case hex digits (`m`) are a Twilio auth token: in a text that names Twilio (`namesTwilio`, once per text),
+ * Twilio's name or an account's SID within `TWILIO_NEAR` characters, and the value under a token's name (`auth_token:
+ * <hex>`), or quoted with no name before it (`Client("AC...", "<hex>")`). Not a value under another name (`config-hash: <md5>`,
+ * `"trace_id": "<hex>"`, `md5:<hex>`), nor a URL's user part (a Sentry DSN's public key, `https://<hex>@o1.ingest.sentry.io/1`:
+ * neither named nor quoted).
+ */
+function isTwilioToken(m: RegExpExecArray): boolean {
+  const text = m.input;
+  const end = m.index + m[0].length;
+  if (!namesTwilio(text)) return false;
+  if (!TWILIO.test(text.slice(Math.max(0, m.index - TWILIO_NEAR), end + TWILIO_NEAR))) return false;
+  const name = NAME_BEFORE.exec(text.slice(Math.max(0, m.index - 64), m.index))?.[1];
+  if (name !== undefined) return TWILIO_TOKEN_NAME.test(name);
+  const quote = text[m.index - 1];
+  return (quote === '"' || quote === "'") && text[end] === quote;
+}
 /** Whether a text names kubeadm or a bootstrap token (`bootstrapToken`, `bootstrap-token`, `tlsBootstrapToken`), read once per text. */
 const namesBootstrapToken = oncePerText((text) => /kubeadm|bootstrap[ _.-]?token/i.test(text));
 /** Whether a text holds a JSON Web Key of the octet type (`"kty": "oct"`), read once per text. */
@@ -148,11 +174,11 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'twilio-auth-token',
     description: "a Twilio auth token (32 hex digits, in a text that names Twilio or holds an account's SID)",
-    // an MD5's length, which the randomness rule leaves to digests: a token only where the text says it is Twilio's
-    // (`Client("AC<32 hex>", "<token>")`, a `twilio:` block); not the SIDs themselves (`AC`, `SK`, `SM` before their hex)
-    // nor a digest named by its algorithm (`md5:<hex>`)
+    // an MD5's length, which the randomness rule leaves to digests: a token only where the text says it is Twilio's, near
+    // it, quoted or under a token's name (`Client("AC<32 hex>", "<token>")`, `auth_token:` in a `twilio:` block: `isTwilioToken`);
+    // not the SIDs themselves (`AC`, `SK`, `SM` before their hex)
     pattern: /(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])/g,
-    accept: (_s, m) => namesTwilio(m.input) && !/(?:sha|md)[0-9]*[:=-]$/i.test(m.input.slice(Math.max(0, m.index - 8), m.index)),
+    accept: (_s, m) => isTwilioToken(m),
   },
   {
     id: 'bootstrap-token',

@@ -73,12 +73,21 @@ describe('the secret rules', () => {
         'client = Client("AC0123456789abcdef0123456789abcdef", "9f8e7d6c5b4a39281706f5e4d3c2b1a0")\n',
         'from twilio.rest import Client\nclient = Client(account_sid, "9f8e7d6c5b4a39281706f5e4d3c2b1a0")\n',
         'twilio:\n  account: AC0123456789abcdef0123456789abcdef\n  key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
+        'notify:\n  twilio:\n    sid: ACx\n    auth_token: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
+        'TWILIO_AUTH_TOKEN=9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
       ],
       [
         // an MD5's length: a digest, an etag, a SID, anywhere else or named by its algorithm
         'etag: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
         'account: AC0123456789abcdef0123456789abcdef\n',
         'twilio checksum md5:9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
+        // in a text that names Twilio: a Sentry DSN's public key (a URL's user part), a digest or an id under its own name
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference, as envsubst fills one in
+        'twilio:\n  sid: ${TWILIO_SID}\nsentry:\n  dsn: https://9f8e7d6c5b4a39281706f5e4d3c2b1a0@o12345.ingest.sentry.io/1\n',
+        'image: twilio/notify:1.0\nconfig-hash: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
+        '{"service": "twilio-notify", "trace_id": "9f8e7d6c5b4a39281706f5e4d3c2b1a0"}\n',
+        // quoted, but far from Twilio's name (a JSON log of another service in the same file)
+        `twilio: {}\n${'x'.repeat(300)}\nchecksums = ["9f8e7d6c5b4a39281706f5e4d3c2b1a0"]\n`,
       ],
     );
     expectRule(
