@@ -77,6 +77,17 @@ const namesBootstrapToken = oncePerText((text) => /kubeadm|bootstrap[ _.-]?token
 /** Whether a text holds a JSON Web Key of the octet type (`"kty": "oct"`), read once per text. */
 const hasOctetKey = oncePerText((text) => /"kty"[ \t]*:[ \t]*"oct"/.test(text));
 
+/** Whether a text names Mailgun, read once per text. */
+const namesMailgun = oncePerText((text) => /mailgun/i.test(text));
+/** A name a Mailgun API key is given: a token's, a secret's, an API key's (`api_key`, `MAILGUN_KEY`), not a cache's `key`. */
+const MAILGUN_KEY_NAME = /token|secret|passw|api[_.-]?key|mailgun/i;
+
+/** Whether `key-<32 hex>` (`m`, a `provider-token` match) is Mailgun's API key: under such a name, or in a text that names Mailgun. */
+function isMailgunKey(m: RegExpExecArray): boolean {
+  const name = NAME_BEFORE.exec(m.input.slice(Math.max(0, m.index - 64), m.index))?.[1];
+  return (name !== undefined && MAILGUN_KEY_NAME.test(name)) || namesMailgun(m.input);
+}
+
 /** How a command (a `command-password` match, split into words once: its `accept`, then its `given`) gives a client a password. */
 const passwordCommand = oncePerText((command) => commandPassword(shellWords(command)));
 
@@ -167,9 +178,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // tokens whose body is hex, or too short or too plain for the randomness rule, told by the prefix their issuer gives them
     // (as gitleaks' rules do): GitLab's other tokens (`glrt-` a runner's, `gldt-` a deploy token, `glptt-`, `glft-`...),
     // Atlassian's `ATATT3`, Shopify's `shpat_`, DigitalOcean's `dop_v1_`, Pulumi's `pul-`, Databricks' `dapi`, New Relic's
-    // `NRAK-`, Mailgun's `key-`, Supabase's `sbp_`, Buildkite's `bkua_`, Fly.io's `FlyV1 fm2_`; each a word of its own
+    // `NRAK-`, Mailgun's `key-`, Supabase's `sbp_`, Buildkite's `bkua_`, Fly.io's `FlyV1 fm2_`; each a word of its own.
+    // GitLab's body is random, upper and lower case (not `glrt-runner-configuration-template-name`), and Mailgun's `key-<32
+    // hex>` a cache's key too: a token only under a token's name or in a text that names Mailgun (`isMailgunKey`)
     pattern:
-      /(?<![\w-])(?:gl(?:rt|dt|ptt|ft|cbt|imt|oas|soat|agent|wt)-[A-Za-z0-9_-]{20,}|ATATT3[A-Za-z0-9_=-]{150,}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|do[opr]_v1_[a-f0-9]{64}|pul-[a-f0-9]{40}|dapi[a-f0-9]{32}(?:-[0-9]+)?|NRAK-[A-Z0-9]{27}|key-[0-9a-f]{32}|sbp_[a-f0-9]{40}|bkua_[a-f0-9]{40}|FlyV1 fm[12][ar]?_[A-Za-z0-9+/=_,-]{32,})(?![\w-])/,
+      /(?<![\w-])(?:gl(?:rt|dt|ptt|ft|cbt|imt|oas|soat|agent|wt)-(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[a-z])[A-Za-z0-9_-]{20,}|ATATT3[A-Za-z0-9_=-]{150,}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|do[opr]_v1_[a-f0-9]{64}|pul-[a-f0-9]{40}|dapi[a-f0-9]{32}(?:-[0-9]+)?|NRAK-[A-Z0-9]{27}|key-[0-9a-f]{32}|sbp_[a-f0-9]{40}|bkua_[a-f0-9]{40}|FlyV1 fm[12][ar]?_[A-Za-z0-9+/=_,-]{32,})(?![\w-])/,
+    accept: (_s, m) => !m[0].startsWith('key-') || isMailgunKey(m),
   },
   {
     id: 'twilio-auth-token',

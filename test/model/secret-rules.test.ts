@@ -58,11 +58,23 @@ describe('the secret rules', () => {
         'databricks: dapi1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d-2',
         'NRAK-XK9MQ2VLP8AZ3NR7TY1UE3OI5AS',
         'mailgun: key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d',
+        'MAILGUN_API_KEY=key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d',
+        'smtp:\n  relay: smtp.mailgun.org\n  login: key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d\n',
         'supabase login --token sbp_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
         'bkua_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
         'FLY_API_TOKEN="FlyV1 fm2_lJPECAAAAAAAAg3qxBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"',
       ],
-      ['cache-key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d', 'name: glrt-runner-config', 'image: registry/pul-1a2b:1', 'shpat_1a2b'],
+      [
+        'cache-key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d',
+        'name: glrt-runner-config',
+        'image: registry/pul-1a2b:1',
+        'shpat_1a2b',
+        // a name of words and hyphens after a GitLab prefix, a cache's key named by its hash (no token's name, no Mailgun)
+        'template: glrt-runner-configuration-template-name\n',
+        'agent: glagent-my-cluster-agent-configuration\n',
+        'cache: key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d\n',
+        'restore_keys:\n  - key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d\n',
+      ],
     );
   });
 
