@@ -59,7 +59,7 @@ const LITERAL = /"([^"\n]*)"|'([^'\n]*)'/g;
 const LITERALS_AHEAD = 256;
 
 /**
- * The literals that code, a `SETTING_TEXT` match that `isCode` tells, holds after the name it reads, to its line's end: what
+ * The literals that code, a `SETTING_TEXT` match that `isCode` tells, holds after the name it reads, to its line's or statement's end: what
  * it falls back to when the environment has none (`os.getenv("SECRET_KEY", "<default>")`, `os.environ["TOKEN"] or "<default>"`,
  * `process.env.TOKEN || "<default>"`, Kotlin's `?: "<default>"`, Rails' `ENV.fetch("KEY") { "<default>" }`, Django's `if DEBUG
  * else '<default>'`), Terraform's `optional(string, "<default>")`: any of them may be the secret itself.
@@ -69,9 +69,10 @@ function literalsAfter(m: RegExpMatchArray): string[] {
   let at = m.index! + m[0].length;
   READ_NAME.lastIndex = at;
   if (READ_NAME.test(input)) at = READ_NAME.lastIndex;
-  const line = input.indexOf('\n', at);
-  const rest = input.slice(at, Math.min(line === -1 ? input.length : line, at + LITERALS_AHEAD));
-  return Array.from(rest.matchAll(LITERAL), (l) => l[1] ?? l[2]!);
+  const rest = input.slice(at, at + LITERALS_AHEAD);
+  // to the line's end, or the statement's (`;`): `os.getenv("A"); name = "..."` is another setting
+  const end = rest.search(/[\n;]/);
+  return Array.from((end === -1 ? rest : rest.slice(0, end)).matchAll(LITERAL), (l) => l[1] ?? l[2]!);
 }
 
 /** Whether a value not quoted is code that reads the secret from elsewhere: a call (`CALL`), the environment, an optional attribute's type. */
