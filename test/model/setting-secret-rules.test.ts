@@ -150,6 +150,8 @@ describe('the secret rules of settings written as text', () => {
       'password = get_secret(DB_PASSWORD_ID)\n',
       'password = os.getenv("DB_PASSWORD", "")\n',
       'const token = process.env.TOKEN ?? "";\n',
+      // a literal of the next statement on the line is that statement's
+      'password = os.getenv("DB_PASSWORD"); banner = "Welcome to Xk9mQ2vLp8 staging"\n',
     ])
       expect(detectSecret(text), text).toBeUndefined();
     expectRule('secret-setting', [
