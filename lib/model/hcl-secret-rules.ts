@@ -3,6 +3,7 @@
  * Terraform (OpenTofu) variable's default under a secret's name, a Consul agent's ACL tokens; and the language's
  * references (`var.db_password`) and type constraints (`pass = string`), which are expressions, not values. Pure and synchronous.
  */
+import { oncePerText } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 
 /** How much of a block the HCL rules read, at most: a bound, since a block need not be closed. */
@@ -94,18 +95,45 @@ const consulToken = (block: string): string | undefined => CONSUL_TOKEN.exec(blo
 const HCL_REFERENCE = /^(?:var|local|data|module|each|self)(?:\.[a-z_][a-z0-9_]*)+$/;
 
 /**
- * A type constraint of the language (`string`, `list(string)`, `object({`, `optional(number)`): what a variable's `type`
- * and the attributes of an object type are given (`type = object({ pass = string })`), not a value.
+ * A type constraint of the language (`list(string)`, `object({`, `optional(number)`): what a variable's `type` and the
+ * attributes of an object type are given (`type = object({ pass = string })`), not a value. A bare type's name (`string`,
+ * `number`, `bool`, `any`: `HCL_TYPE_WORD`) is one only in a text with an object type (`hasObjectType`): `DB_PASSWORD=string`
+ * in a .env file is a password.
  */
-const HCL_TYPE = /^(?:string|number|bool|any|(?:list|set|map|tuple|object|optional)\(.*)$/;
+const HCL_TYPE = /^(?:(?:list|set|map|tuple|object|optional)\(.*)$/;
+/** A type's name alone, a type constraint only in an object type. */
+const HCL_TYPE_WORD = /^(?:string|number|bool|any)$/;
+/** Whether a text holds an object type (`object({`), where an attribute's value may be a type's name alone; read once per text. */
+const hasObjectType = oncePerText((text) => /(?<![\w.])object\([ \t]*\{/.test(text));
+
+/** An optional attribute's type given a default, its second argument (`optional(string, "<default>")`): `,` after the type. */
+const DEFAULT_AFTER = /[ \t]*,/y;
+
+/**
+ * Whether a setting written as text is an optional attribute with a default (`token = optional(string, "<default>")`): its
+ * type, read no further than `optional(string` (`value`), is code, and the default after it the value (setting-secret-rules.ts
+ * judges the literals after code); `=` between name and value.
+ */
+export function isHclOptional(m: RegExpMatchArray, value: string): boolean {
+  if (!value.startsWith('optional(') || !isAssignment(m, value)) return false;
+  DEFAULT_AFTER.lastIndex = m.index! + m[0].length;
+  return DEFAULT_AFTER.test(m.input!);
+}
+
+/** Whether only `=` is between a setting's name and its value (`value`: group 4 of setting-secret-rules.ts's SETTING_TEXT). */
+function isAssignment(m: RegExpMatchArray, value: string): boolean {
+  const between = m[0].slice(m[0].indexOf(m[1]!) + m[1]!.length, m[0].length - value.length);
+  return /^["']?[ \t]*=[ \t]*$/.test(between);
+}
 
 /**
  * Whether a setting written as text is an HCL attribute given an expression, not a value: a reference (`db_password =
- * var.db_password`) or a type constraint (`pass = string` in `type = object({ ... })`); `=` between them, the value not quoted
- * (`value`: group 4 of setting-secret-rules.ts's SETTING_TEXT); not `DB_PASSWORD: var.x`.
+ * var.db_password`) or a type constraint (`pass = string` in `type = object({ ... })`, `optional(string)`; one with a default
+ * is code, `isHclOptional`, asked first); `=` between them, the value not quoted (`value`: group 4 of setting-secret-rules.ts's SETTING_TEXT); not `DB_PASSWORD: var.x`.
  */
 export function isHclExpression(m: RegExpMatchArray, value: string | undefined): boolean {
-  if (value === undefined || !(HCL_REFERENCE.test(value) || HCL_TYPE.test(value))) return false;
-  const between = m[0].slice(m[0].indexOf(m[1]!) + m[1]!.length, m[0].length - value.length);
-  return /^["']?[ \t]*=[ \t]*$/.test(between);
+  if (value === undefined || !isAssignment(m, value)) return false;
+  if (HCL_REFERENCE.test(value)) return true;
+  if (HCL_TYPE_WORD.test(value)) return hasObjectType(m.input!);
+  return HCL_TYPE.test(value);
 }

@@ -44,12 +44,49 @@ function decodesToCredentials(b64: string): boolean {
   return /^[\x21-\x7e]+:[\x20-\x7e]*$/.test(text);
 }
 
-/** Whether a text names Twilio or holds a Twilio account's SID (`AC` and 32 hex digits), read once per text. */
-const namesTwilio = oncePerText((text) => /twilio|(?<![0-9A-Za-z])AC[0-9a-f]{32}(?![0-9A-Za-z])/i.test(text));
+/** Twilio's name, or a Twilio account's SID (`AC` and 32 hex digits). */
+const TWILIO = /twilio|(?<![0-9A-Za-z])AC[0-9a-f]{32}(?![0-9A-Za-z])/i;
+/** Whether a text names Twilio or holds a Twilio account's SID, read once per text. */
+const namesTwilio = oncePerText((text) => TWILIO.test(text));
+/** How many characters either side of a 32-hex-digit value Twilio's name or an account's SID is looked for (`isTwilioToken`). */
+const TWILIO_NEAR = 200;
+/** The name of a setting just before a value (`auth_token: `, `TWILIO_AUTH_TOKEN=`, `"authToken": "`, `config-hash: `). */
+const NAME_BEFORE = /([A-Za-z_][\w.-]*)["']?[ \t]*[:=][ \t]*["']?$/;
+/** A name a Twilio auth token is given: a token's, authentication's, a secret's, a key's (`key`, `api_key`: an API key's secret). */
+const TWILIO_TOKEN_NAME = /token|auth|secret|passw|^(?:api[_.-]?)?key$/i;
+
+/**
+ * Whether 32 lower-case hex digits (`m`) are a Twilio auth token: in a text that names Twilio (`namesTwilio`, once per text),
+ * Twilio's name or an account's SID within `TWILIO_NEAR` characters, and the value under a token's name (`auth_token:
+ * <hex>`), or quoted with no name before it (`Client("AC...", "<hex>")`). Not a value under another name (`config-hash: <md5>`,
+ * `"trace_id": "<hex>"`, `md5:<hex>`), nor a URL's user part (a Sentry DSN's public key, `https://<hex>@o1.ingest.sentry.io/1`:
+ * neither named nor quoted).
+ */
+function isTwilioToken(m: RegExpExecArray): boolean {
+  const text = m.input;
+  const end = m.index + m[0].length;
+  if (!namesTwilio(text)) return false;
+  if (!TWILIO.test(text.slice(Math.max(0, m.index - TWILIO_NEAR), end + TWILIO_NEAR))) return false;
+  const name = NAME_BEFORE.exec(text.slice(Math.max(0, m.index - 64), m.index))?.[1];
+  if (name !== undefined) return TWILIO_TOKEN_NAME.test(name);
+  const quote = text[m.index - 1];
+  return (quote === '"' || quote === "'") && text[end] === quote;
+}
 /** Whether a text names kubeadm or a bootstrap token (`bootstrapToken`, `bootstrap-token`, `tlsBootstrapToken`), read once per text. */
 const namesBootstrapToken = oncePerText((text) => /kubeadm|bootstrap[ _.-]?token/i.test(text));
 /** Whether a text holds a JSON Web Key of the octet type (`"kty": "oct"`), read once per text. */
 const hasOctetKey = oncePerText((text) => /"kty"[ \t]*:[ \t]*"oct"/.test(text));
+
+/** Whether a text names Mailgun, read once per text. */
+const namesMailgun = oncePerText((text) => /mailgun/i.test(text));
+/** A name a Mailgun API key is given: a token's, a secret's, an API key's (`api_key`, `MAILGUN_KEY`), not a cache's `key`. */
+const MAILGUN_KEY_NAME = /token|secret|passw|api[_.-]?key|mailgun/i;
+
+/** Whether `key-<32 hex>` (`m`, a `provider-token` match) is Mailgun's API key: under such a name, or in a text that names Mailgun. */
+function isMailgunKey(m: RegExpExecArray): boolean {
+  const name = NAME_BEFORE.exec(m.input.slice(Math.max(0, m.index - 64), m.index))?.[1];
+  return (name !== undefined && MAILGUN_KEY_NAME.test(name)) || namesMailgun(m.input);
+}
 
 /** How a command (a `command-password` match, split into words once: its `accept`, then its `given`) gives a client a password. */
 const passwordCommand = oncePerText((command) => commandPassword(shellWords(command)));
@@ -141,18 +178,21 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // tokens whose body is hex, or too short or too plain for the randomness rule, told by the prefix their issuer gives them
     // (as gitleaks' rules do): GitLab's other tokens (`glrt-` a runner's, `gldt-` a deploy token, `glptt-`, `glft-`...),
     // Atlassian's `ATATT3`, Shopify's `shpat_`, DigitalOcean's `dop_v1_`, Pulumi's `pul-`, Databricks' `dapi`, New Relic's
-    // `NRAK-`, Mailgun's `key-`, Supabase's `sbp_`, Buildkite's `bkua_`, Fly.io's `FlyV1 fm2_`; each a word of its own
+    // `NRAK-`, Mailgun's `key-`, Supabase's `sbp_`, Buildkite's `bkua_`, Fly.io's `FlyV1 fm2_`; each a word of its own.
+    // GitLab's body is random, upper and lower case (not `glrt-runner-configuration-template-name`), and Mailgun's `key-<32
+    // hex>` a cache's key too: a token only under a token's name or in a text that names Mailgun (`isMailgunKey`)
     pattern:
-      /(?<![\w-])(?:gl(?:rt|dt|ptt|ft|cbt|imt|oas|soat|agent|wt)-[A-Za-z0-9_-]{20,}|ATATT3[A-Za-z0-9_=-]{150,}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|do[opr]_v1_[a-f0-9]{64}|pul-[a-f0-9]{40}|dapi[a-f0-9]{32}(?:-[0-9]+)?|NRAK-[A-Z0-9]{27}|key-[0-9a-f]{32}|sbp_[a-f0-9]{40}|bkua_[a-f0-9]{40}|FlyV1 fm[12][ar]?_[A-Za-z0-9+/=_,-]{32,})(?![\w-])/,
+      /(?<![\w-])(?:gl(?:rt|dt|ptt|ft|cbt|imt|oas|soat|agent|wt)-(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[a-z])[A-Za-z0-9_-]{20,}|ATATT3[A-Za-z0-9_=-]{150,}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|do[opr]_v1_[a-f0-9]{64}|pul-[a-f0-9]{40}|dapi[a-f0-9]{32}(?:-[0-9]+)?|NRAK-[A-Z0-9]{27}|key-[0-9a-f]{32}|sbp_[a-f0-9]{40}|bkua_[a-f0-9]{40}|FlyV1 fm[12][ar]?_[A-Za-z0-9+/=_,-]{32,})(?![\w-])/,
+    accept: (_s, m) => !m[0].startsWith('key-') || isMailgunKey(m),
   },
   {
     id: 'twilio-auth-token',
     description: "a Twilio auth token (32 hex digits, in a text that names Twilio or holds an account's SID)",
-    // an MD5's length, which the randomness rule leaves to digests: a token only where the text says it is Twilio's
-    // (`Client("AC<32 hex>", "<token>")`, a `twilio:` block); not the SIDs themselves (`AC`, `SK`, `SM` before their hex)
-    // nor a digest named by its algorithm (`md5:<hex>`)
+    // an MD5's length, which the randomness rule leaves to digests: a token only where the text says it is Twilio's, near
+    // it, quoted or under a token's name (`Client("AC<32 hex>", "<token>")`, `auth_token:` in a `twilio:` block: `isTwilioToken`);
+    // not the SIDs themselves (`AC`, `SK`, `SM` before their hex)
     pattern: /(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])/g,
-    accept: (_s, m) => namesTwilio(m.input) && !/(?:sha|md)[0-9]*[:=-]$/i.test(m.input.slice(Math.max(0, m.index - 8), m.index)),
+    accept: (_s, m) => isTwilioToken(m),
   },
   {
     id: 'bootstrap-token',

@@ -15,7 +15,7 @@ import { entryName, isSecretParameter } from './secret-field-names.js';
 import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
-import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
+import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression, isHclOptional } from './hcl-secret-rules.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
@@ -23,7 +23,7 @@ const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
 
 /** A setting written as text and its value (the `secret-setting` rule's first form), to read again within a value. */
 const SETTING_TEXT =
-  /(?<![A-Za-z0-9_./-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
+  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
 
 /** What ends a Logstash setting's bare value on its line: the line's end, a comment, the block's `}` or the next setting. */
 const SETTING_END = /[ \t]*(?:\r?\n|$|[#}]|[A-Za-z_][A-Za-z0-9_]*[ \t]*=>)/y;
@@ -36,9 +36,12 @@ const isLogstash = oncePerText((text) => LOGSTASH_SECTION.test(text));
 /**
  * A call in code, as a value not quoted ends before a quoted argument (`os.getenv(` of `os.getenv('DB_PASSWORD')`, Ruby's
  * `ENV.fetch(`, Laravel's `env(`, Java's `System.getenv(`) or holds one of names (`get_secret(DB_PASSWORD_ID)`, `getPassword()`):
- * a settings module reading the secret from elsewhere (Django's settings.py), not the secret.
+ * a settings module reading the secret from elsewhere (Django's settings.py), not the secret. Only a call's known shape: a
+ * dotted name, `env`, `getenv`, `config` or a getter's name (`get_secret`, `getPassword`, `read_token`); `hunter2(prod)`,
+ * `x7Kp(q9Lm)` and `hunter2()` are passwords.
  */
-const CALL = /^(?:[a-z_][\w]*|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*)?\)?$/;
+const CALL =
+  /^(?:env|getenv|config|(?:get|read|load|fetch)(?:_[A-Za-z]|[A-Z])\w*|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*)?\)?$/;
 
 /**
  * The environment as code reads it, a value not quoted ending before its `[` or naming the variable (Python's
@@ -46,30 +49,42 @@ const CALL = /^(?:[a-z_][\w]*|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)\((?:[A-Za-z_]
  */
 const ENVIRONMENT = /^(?:os\.environ|ENV|process\.env|import\.meta\.env)(?:\.[A-Za-z_$][\w$]*)?$/;
 
-/**
- * The literal that code falls back to, after a call's or the environment's value (`os.getenv("SECRET_KEY", "<default>")`,
- * `os.environ.get('SECRET_KEY', default='<default>')`, `os.environ["TOKEN"] or "<default>"`, `process.env.TOKEN || "<default>"`):
- * the value when the environment has none, the secret, read ahead to the next quote at most.
- */
-const FALLBACK =
-  /(?:\[?[ \t]*(["'])[^"'\n]*\1[ \t]*\]?)?[ \t]*(?:,[ \t]*(?:default[ \t]*=[ \t]*)?|\)?[ \t]*(?:\|\||\?\?|or)[ \t]+)(?:"([^"\n]*)"|'([^'\n]*)')/y;
+/** The name code reads, quoted, just after a call's `(` or the environment's `[` (`"DB_PASSWORD"]` of `ENV["DB_PASSWORD"]`): no literal of its own. */
+const READ_NAME = /[ \t]*\[?[ \t]*(["'])[^"'\n]*\1/y;
 
-/** The literal that code, a `SETTING_TEXT` match that `isCode` tells, falls back to (`FALLBACK`), if it has one. */
-function fallback(m: RegExpMatchArray): string | undefined {
-  FALLBACK.lastIndex = m.index! + m[0].length;
-  const f = FALLBACK.exec(m.input!);
-  return f === null ? undefined : (f[2] ?? f[3]!);
-}
+/** A literal quoted on a line of code. */
+const LITERAL = /"([^"\n]*)"|'([^'\n]*)'/g;
+
+/** How far along its line the literals after code are read (a bound: a line of many settings is read a bounded number of times). */
+const LITERALS_AHEAD = 256;
 
 /**
- * Whether a setting of `SETTING_TEXT` is code whose literal fallback (`fallback`), if any, is no secret under its name: the
- * code reads the secret from elsewhere, and a fallback is the secret itself.
+ * The literals that code, a `SETTING_TEXT` match that `isCode` tells, holds after the name it reads, to its line's or statement's end: what
+ * it falls back to when the environment has none (`os.getenv("SECRET_KEY", "<default>")`, `os.environ["TOKEN"] or "<default>"`,
+ * `process.env.TOKEN || "<default>"`, Kotlin's `?: "<default>"`, Rails' `ENV.fetch("KEY") { "<default>" }`, Django's `if DEBUG
+ * else '<default>'`), Terraform's `optional(string, "<default>")`: any of them may be the secret itself.
  */
-function isCodeAlone(m: RegExpMatchArray): boolean {
-  if (!isCode(m)) return false;
-  const literal = fallback(m);
-  return literal === undefined || !secretSetting(nameOf(m), literal);
+function literalsAfter(m: RegExpMatchArray): string[] {
+  const input = m.input!;
+  let at = m.index! + m[0].length;
+  READ_NAME.lastIndex = at;
+  if (READ_NAME.test(input)) at = READ_NAME.lastIndex;
+  const rest = input.slice(at, at + LITERALS_AHEAD);
+  // to the line's end, or the statement's (`;`): `os.getenv("A"); name = "..."` is another setting
+  const end = rest.search(/[\n;]/);
+  return Array.from((end === -1 ? rest : rest.slice(0, end)).matchAll(LITERAL), (l) => l[1] ?? l[2]!);
 }
+
+/** Whether a value not quoted is code that reads the secret from elsewhere: a call (`CALL`), the environment, an optional attribute's type. */
+const readsElsewhere = (m: RegExpMatchArray, value: string): boolean =>
+  CALL.test(value) || ENVIRONMENT.test(value) || isHclOptional(m, value);
+
+/**
+ * Whether code that reads the secret from elsewhere (`readsElsewhere`) holds a literal after it that is a secret under the
+ * setting's name: the secret, not the code.
+ */
+const codeLiteralIsSecret = (m: RegExpMatchArray): boolean =>
+  m[4] !== undefined && readsElsewhere(m, m[4]) && literalsAfter(m).some((literal) => secretSetting(nameOf(m), literal));
 
 /**
  * Whether a setting of `SETTING_TEXT` is code: a name, `=>` and a value not quoted, a JavaScript arrow function
@@ -78,11 +93,11 @@ function isCodeAlone(m: RegExpMatchArray): boolean {
  * `:password => db_password`, a variable). A quoted value after `=>` is a setting, as Logstash's `password => "..."` and
  * Ruby's hashes write one, and so is a bare word that ends its line, its block or comes before the next setting, in a
  * Logstash pipeline (`password => Hunter2xyz`), or one no identifier is (`password => Hunter2!xyz`). And a value not quoted that
- * is a call (`CALL`) or the environment (`ENVIRONMENT`), whatever comes before it.
+ * reads the secret from elsewhere (`readsElsewhere`), whatever comes before it: its literals after it are judged instead.
  */
 function isCode(m: RegExpMatchArray): boolean {
   if (m[4] === undefined) return false;
-  if (CALL.test(m[4]) || ENVIRONMENT.test(m[4])) return true;
+  if (readsElsewhere(m, m[4])) return true;
   if (!/^[^=]*=>/.test(m[0])) return false;
   if (/[()]/.test(m[4]) || m[4] === m[1]) return true;
   SETTING_END.lastIndex = m.index! + m[0].length;
@@ -99,7 +114,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
     description: 'a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
     // `name=value`, `name: value`, `"name": "value"` or `-Dname=value`: a properties, .env, YAML,
     // INI, TOML or JSON file in a ConfigMap, an XML attribute, a JSON annotation, a JVM option. A
-    // name starts only where no name character (nor a path's `/`: `${file:/etc/kafka/creds.properties:keystore.password}`) is before it, so that each run of them is read once
+    // name starts only where no name character is before it, so that each run of them is read once
     // (from every `-` of `token-token-...` it was read again to its end: quadratic, minutes for a
     // megabyte). Or an XML element, `<password>value</password>`: read from each `<` to the next
     // one, whose text is read once more at most (for the closing tag); or its text in a CDATA
@@ -239,7 +254,8 @@ function settingOf(m: RegExpExecArray): string | undefined {
   }
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
-  if (isCodeAlone(m) || isHclExpression(m, m[4]) || PSQL_VARIABLE.test(m[0])) return undefined;
+  if (isCode(m)) return codeLiteralIsSecret(m) ? name : undefined;
+  if (isHclExpression(m, m[4]) || PSQL_VARIABLE.test(m[0]) || inReference(m)) return undefined;
   if (secretSetting(name, value) && !isSentence(m)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
@@ -260,6 +276,13 @@ export const isFileSource = (name: string, value: string): boolean => FROM_FILE.
  * `-D` (`-Ddb.password=...` sets `db.password`, `-DDB_PASSWORD=...` sets `DB_PASSWORD`, which messages name, not `Ddb.password`).
  */
 const nameOf = (m: RegExpMatchArray) => (JVM_OPTION.test(m[0]) ? m[1]!.slice(1) : m[1]!);
+
+/**
+ * Whether a setting is written within a reference, `${` before it and no `}` between (a Kafka config provider's
+ * `${file:/etc/kafka/creds.properties:keystore.password}`, whose key names the secret the file holds); read at most 256
+ * characters back. The reference itself, as a value, is none (secret-shapes.ts' CONFIG_PROVIDER).
+ */
+const inReference = (m: RegExpMatchArray): boolean => /\$\{[^{}\n]*$/.test(m.input!.slice(Math.max(0, m.index! - 256), m.index));
 
 /**
  * Whether a setting found within a value is prose (`"Invalid token: please log in again"`,
@@ -297,7 +320,12 @@ function settingWithin(text: string, depth: number): string | undefined {
   // most values hold no `=` or `:`, and are passed over with this one test
   if (!/[:=]/.test(text)) return undefined;
   for (const m of text.matchAll(SETTING_TEXT)) {
-    if (isProse(m) || isCodeAlone(m) || isHclExpression(m, m[4])) continue;
+    if (isProse(m)) continue;
+    if (isCode(m)) {
+      if (codeLiteralIsSecret(m)) return nameOf(m);
+      continue;
+    }
+    if (isHclExpression(m, m[4]) || inReference(m)) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? '';
     if (secretSetting(nameOf(m), value)) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;

@@ -58,11 +58,23 @@ describe('the secret rules', () => {
         'databricks: dapi1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d-2',
         'NRAK-XK9MQ2VLP8AZ3NR7TY1UE3OI5AS',
         'mailgun: key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d',
+        'MAILGUN_API_KEY=key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d',
+        'smtp:\n  relay: smtp.mailgun.org\n  login: key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d\n',
         'supabase login --token sbp_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
         'bkua_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
         'FLY_API_TOKEN="FlyV1 fm2_lJPECAAAAAAAAg3qxBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"',
       ],
-      ['cache-key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d', 'name: glrt-runner-config', 'image: registry/pul-1a2b:1', 'shpat_1a2b'],
+      [
+        'cache-key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d',
+        'name: glrt-runner-config',
+        'image: registry/pul-1a2b:1',
+        'shpat_1a2b',
+        // a name of words and hyphens after a GitLab prefix, a cache's key named by its hash (no token's name, no Mailgun)
+        'template: glrt-runner-configuration-template-name\n',
+        'agent: glagent-my-cluster-agent-configuration\n',
+        'cache: key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d\n',
+        'restore_keys:\n  - key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d\n',
+      ],
     );
   });
 
@@ -73,12 +85,21 @@ describe('the secret rules', () => {
         'client = Client("AC0123456789abcdef0123456789abcdef", "9f8e7d6c5b4a39281706f5e4d3c2b1a0")\n',
         'from twilio.rest import Client\nclient = Client(account_sid, "9f8e7d6c5b4a39281706f5e4d3c2b1a0")\n',
         'twilio:\n  account: AC0123456789abcdef0123456789abcdef\n  key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
+        'notify:\n  twilio:\n    sid: ACx\n    auth_token: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
+        'TWILIO_AUTH_TOKEN=9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
       ],
       [
         // an MD5's length: a digest, an etag, a SID, anywhere else or named by its algorithm
         'etag: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
         'account: AC0123456789abcdef0123456789abcdef\n',
         'twilio checksum md5:9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
+        // in a text that names Twilio: a Sentry DSN's public key (a URL's user part), a digest or an id under its own name
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference, as envsubst fills one in
+        'twilio:\n  sid: ${TWILIO_SID}\nsentry:\n  dsn: https://9f8e7d6c5b4a39281706f5e4d3c2b1a0@o12345.ingest.sentry.io/1\n',
+        'image: twilio/notify:1.0\nconfig-hash: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
+        '{"service": "twilio-notify", "trace_id": "9f8e7d6c5b4a39281706f5e4d3c2b1a0"}\n',
+        // quoted, but far from Twilio's name (a JSON log of another service in the same file)
+        `twilio: {}\n${'x'.repeat(300)}\nchecksums = ["9f8e7d6c5b4a39281706f5e4d3c2b1a0"]\n`,
       ],
     );
     expectRule(

@@ -150,6 +150,8 @@ describe('the secret rules of settings written as text', () => {
       'password = get_secret(DB_PASSWORD_ID)\n',
       'password = os.getenv("DB_PASSWORD", "")\n',
       'const token = process.env.TOKEN ?? "";\n',
+      // a literal of the next statement on the line is that statement's
+      'password = os.getenv("DB_PASSWORD"); banner = "Welcome to Xk9mQ2vLp8 staging"\n',
     ])
       expect(detectSecret(text), text).toBeUndefined();
     expectRule('secret-setting', [
@@ -161,7 +163,30 @@ describe('the secret rules of settings written as text', () => {
       'password: Hunter2(xyz)\n',
       'password = Hunter2xyz(\n',
       'password: Pa$$w0rd(1)\n',
+      // nor a word and parentheses in a .env file: no call's shape (a dotted name, env, getenv, config, a getter's name)
+      'DB_PASSWORD=hunter2(prod)\n',
+      'DB_PASSWORD=x7Kp(q9Lm)\n',
+      'DB_PASSWORD=hunter2()\n',
+      // a literal anywhere after the call on its line: Kotlin's `?:`, Rails' block, Django's conditional
+      'val password = System.getenv("DB_PASSWORD") ?: "Xk9mQ2vLp8"\n',
+      '$password = getenv("DB_PASSWORD") ?: "Xk9mQ2vLp8";\n',
+      'config.secret_key_base = ENV.fetch("SECRET_KEY_BASE") { "8f2kQx9Lm3pZ7vW1" }\n',
+      "SECRET_KEY = os.environ.get('SECRET_KEY') if DEBUG else 'django-insecure-8f2kx9qLm3'\n",
     ]);
+  });
+
+  it("find a setting whose name follows a path's / (a key path, an annotation's prefix), and leave a config provider's key alone", () => {
+    expectRule(
+      'secret-setting',
+      ['config/app/db/password: Hunter2xyz\n', '{"db/password": "Hunter2xyz"}\n', 'example.com/token: Hunter2xyz\n'],
+      [
+        // Kafka's ${file:<path>:<key>}: the key names the secret the file holds; each setting within a reference is left alone
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a config provider's reference
+        'ssl.keystore.password=${file:/etc/kafka/secrets/creds.properties:keystore.password}\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a config provider's reference
+        'sasl.jaas.config=${file:/opt/kafka/creds/db/password:value}\n',
+      ],
+    );
   });
 
   it("find a password a SQL statement gives a user (an init script's CREATE USER, ALTER ROLE, GRANT, SET PASSWORD), and leave columns, parameters and references alone", () => {
@@ -278,7 +303,6 @@ describe('the secret rules of settings written as text', () => {
       // a type constraint: an object type's attributes, a variable's type
       'variable "db" {\n  type = object({\n    user = string\n    pass = string\n    token = optional(string)\n    creds = list(object({\n      key = string\n    }))\n  })\n}\n',
       'variable "api" {\n  type = object({ pass = string, port = number })\n}\n',
-      'password = string\n',
     ])
       expect(detectSecret(text), text).toBeUndefined();
     expect(detectSecret('db_password = "Hunter2pwX"\nregion = "eu-west-1"\n')?.rule.id).toBe('secret-setting');
@@ -288,9 +312,16 @@ describe('the secret rules of settings written as text', () => {
       'DB_PASSWORD=data.Pass-2024',
       'password: self.Destruct9',
       'db_password = local.Admin99x',
-      // a type's name after a colon, or quoted, is a value
+      // a type's name after a colon, or quoted, is a value; and outside an object type (a .env file's) a word like any other
       'password: string',
       'pass = "string"',
+      'password = string\n',
+      'DB_PASSWORD=string\n',
+      'DB_PASSWORD=number\n',
+      'DB_PASSWORD=bool\n',
+      // an optional attribute's default, its second argument, is a value
+      'variable "api" {\n  type = object({ token = optional(string, "Xk9mQ2vLp8abcd") })\n}\n',
+      'variable "api" {\n  type = object({\n    pass = optional(string, \'Hunter2pwX\')\n  })\n}\n',
     ]);
   });
 
