@@ -12,6 +12,7 @@ import { acrossStagesWarnings, isPlacedAcrossStages } from '../edge/across-stage
 import { objectsIn } from '../live-edits.js';
 import {
   applicationDeletesStage,
+  renamedIn,
   applicationsRemoved,
   deletingKustomizationsRemoved,
   kustomizationDeletesStage,
@@ -214,12 +215,12 @@ export const command: Command<Record<string, never>> = {
     const pruned = [...(compiled.tree.get(DELIVERY_DIR)?.keys() ?? [])].some((p) => p.startsWith('flux/'));
     const deleting = deletingKustomizationsRemoved(before, delivery.removed).map((k) => kustomizationDeletesStage(k, pruned));
     // an Application leaving while the stage stays, which a finalizer added by hand would have take the stage with it: as synth says it
-    if (removed === undefined) {
-      const newDelivery = compiled.tree.get(DELIVERY_DIR);
+    // (not when the project is renamed: its old objects are in the delete commands synth prints, as synth says it)
+    const newDelivery = compiled.tree.get(DELIVERY_DIR);
+    if (removed === undefined && !renamedIn(deliveryBefore(), newDelivery, 'argocd')) {
       const argocdStays = [...(newDelivery?.keys() ?? [])].some((p) => p.startsWith('argocd/'));
-      deleting.push(
-        ...applicationsRemoved(before, delivery.removed, newDelivery).map((a) => applicationDeletesStage(a, newDelivery, argocdStays)),
-      );
+      const now = newDelivery === undefined ? new Map() : deliveryTargets(newDelivery);
+      deleting.push(...applicationsRemoved(before, delivery.removed, now).map((a) => applicationDeletesStage(a, now, argocdStays)));
     }
     // delivered to another cluster, which keeps what the engine applied there: said before synth, as synth says it
     const inventory = stageTree.get(INVENTORY_FILE);
