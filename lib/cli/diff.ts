@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
+import { withUrlsShown } from '../delivery/urls.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { acrossStagesWarnings, isPlacedAcrossStages } from '../edge/across-stages.js';
 import { objectsIn } from '../live-edits.js';
@@ -23,7 +24,7 @@ import { deliveryTargets } from './delivery-on-disk.js';
 import { ExitCode, type Problem, ProblemsError } from '../errors.js';
 import { andList } from '../model/limits.js';
 import { printProblems } from './print.js';
-import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
+import { diffManifests, formatDiff, type Manifest, manifestsOf, setStageAside } from '../diff/objects.js';
 import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { isEntry, runAsProcess } from './process.js';
@@ -209,7 +210,9 @@ export const command: Command<Record<string, never>> = {
     // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
     const [before, after] = deliveryOf(stage, deliveryBefore(), compiled.tree.get(DELIVERY_DIR) ?? new Map());
     if (before.size === 0 && after.size === 0) return ExitCode.ok;
-    const delivery = diffManifests(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`), manifestsOf(after));
+    // a repository URL as messages show it: a file there as an older stagecraft or a hand wrote it may hold credentials
+    const shown = (ms: readonly Manifest[]) => ms.map((m) => ({ ...m, value: withUrlsShown(m.value) }));
+    const delivery = diffManifests(shown(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`)), shown(manifestsOf(after)));
     io.stdout.write(formatDiff(delivery, { before: `${DIST_DIR}/${DELIVERY_DIR} (for ${stage})`, after: 'the sources' }));
     // a Kustomization leaving that, as applied (an older stagecraft's), takes the stage's objects with it: said before synth, as synth says it
     const pruned = [...(compiled.tree.get(DELIVERY_DIR)?.keys() ?? [])].some((p) => p.startsWith('flux/'));

@@ -3,6 +3,7 @@
  * port) are one cluster's API server or one Git repository. Pure.
  */
 import { scpAsSsh } from '../config/delivery.js';
+import { isRecord, ownEntry } from '../model/object.js';
 
 /** The default ports of the schemes that URL does not know (it leaves out those of http and https itself). */
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'ssh:': '22', 'git:': '9418' };
@@ -75,4 +76,32 @@ function shownByHand(url: string): string {
   const at = authority.lastIndexOf('@');
   const host = at < 0 || (!web && !authority.slice(0, at).includes(':')) ? authority : authority.slice(at + 1);
   return `${scheme}${host}${after.replace(/[?#].*$/s, '')}`;
+}
+
+/**
+ * Where a delivery object holds a repository URL, by kind (`*`: each item of a list): the fields a
+ * message shows through `shownUrl`, since a file of dist/delivery/ as an older stagecraft or a hand
+ * wrote it may carry credentials there.
+ */
+const URL_FIELDS: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  Application: [
+    ['spec', 'source', 'repoURL'],
+    ['spec', 'sources', '*', 'repoURL'],
+  ],
+  AppProject: [['spec', 'sourceRepos', '*']],
+  GitRepository: [['spec', 'url']],
+};
+
+/** `object` (a manifest of dist/delivery/) with each repository URL of `URL_FIELDS` as `shownUrl` shows it: for a diff printed to the terminal. */
+export function withUrlsShown(object: unknown): unknown {
+  const kind = isRecord(object) && typeof object.kind === 'string' ? object.kind : undefined;
+  return (kind === undefined ? [] : (ownEntry(URL_FIELDS, kind) ?? [])).reduce(shownAt, object);
+}
+
+/** `value` with the string at `path` (or each, through `*`) as `shownUrl` shows it; copied where it changes. */
+function shownAt(value: unknown, path: readonly string[]): unknown {
+  if (path.length === 0) return typeof value === 'string' ? shownUrl(value) : value;
+  const [key, ...rest] = path;
+  if (key === '*') return Array.isArray(value) ? value.map((v) => shownAt(v, rest)) : value;
+  return isRecord(value) && value[key] !== undefined ? { ...value, [key]: shownAt(value[key], rest) } : value;
 }

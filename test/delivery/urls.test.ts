@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalRepositoryUrl, normalUrl, shownUrl, UNSURE_URL } from '../../lib/delivery/urls.js';
+import { normalRepositoryUrl, normalUrl, shownUrl, UNSURE_URL, withUrlsShown } from '../../lib/delivery/urls.js';
 
 describe('URLs as compared', () => {
   it.each([
@@ -49,5 +49,24 @@ describe('URLs as messages show them', () => {
   ])('show %s as %s', (url, shown) => {
     expect(shownUrl(url)).toBe(shown);
     for (const secret of ['s3cr3t', 'pw', 'w0rd', 't0k3n', 'k3y', 'Zq', 't0k', '3n']) expect(shownUrl(url)).not.toContain(secret);
+  });
+});
+
+describe('delivery objects as a diff shows them', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['an Application', { kind: 'Application', spec: { source: { repoURL: 'https://ci:s3cr3t@git.example.com/a.git', path: 'dist/qa' } } }],
+    ['an Application of sources', { kind: 'Application', spec: { sources: [{ repoURL: 'https://ci:s3cr3t@git.example.com/a.git' }] } }],
+    ['an AppProject', { kind: 'AppProject', spec: { sourceRepos: ['https://ci:s3cr3t@git.example.com/a.git'] } }],
+    ['a GitRepository', { kind: 'GitRepository', spec: { url: 'https://ci:s3cr3t@git.example.com/a.git', interval: '1m' } }],
+  ])('shows the repository URL of %s without its credentials, and the rest as it is', (_, object) => {
+    const shown = withUrlsShown(object);
+    expect(JSON.stringify(shown)).not.toContain('s3cr3t');
+    expect(JSON.stringify(shown)).toContain('"https://git.example.com/a.git"');
+    expect(JSON.stringify(object)).toContain('s3cr3t');
+  });
+
+  it('leaves other kinds alone', () => {
+    const object = { kind: 'ConfigMap', data: { url: 'https://ci:s3cr3t@git.example.com/a.git' } };
+    expect(withUrlsShown(object)).toBe(object);
   });
 });
