@@ -244,12 +244,22 @@ function comparedChanges(
     // what the engine deletes and creates anew (a hook, an object it is told to force) has no update to refuse: harmless
     // for a hook and a Job (it runs again), not for a workload's pods, a Service's clients, a claim's data (refused says so)
     const recreation = recreatedAtSync(engine, now, old);
-    if (!recreation || holdsData(now) || (recreation.when !== 'hook' && now.kind !== 'Job'))
-      for (const change of immutableChanges(old, now, charts))
-        problems.push(refused(loaded, old, now, change, chartOf.get(key), included, delivery, recreation));
+    const immutable =
+      !recreation || holdsData(now) || (recreation.when !== 'hook' && now.kind !== 'Job') ? immutableChanges(old, now, charts) : [];
+    for (const change of immutable) problems.push(refused(loaded, old, now, change, chartOf.get(key), included, delivery, recreation));
     // what Flux did not update before holds what an older commit applied, which no output here shows (one it recreates is not refused)
     const skipped = recreation ? undefined : notUpdated(engine, old);
-    const again = skipped && appliedAgain(loaded, now, skipped, chartOf.get(key), included, delivery!, old);
+    const again =
+      skipped &&
+      appliedAgain(
+        loaded,
+        now,
+        skipped,
+        chartOf.get(key),
+        included,
+        delivery!,
+        immutable.map((c) => c.path),
+      );
     if (again) problems.push(again);
     const reset = replicasReset(
       loaded,

@@ -85,10 +85,10 @@ export function refused(
  * object in the cluster is what an older commit applied, not the output before, so a field the API
  * server will not change that changed in between (in the commit that added the setting, say) is not
  * seen by comparing the two outputs, and Flux's apply of it is refused all the same. Said only of an
- * object whose manifest writes such a field, or whose manifest before did (`fixedFields` of `now` and
- * `old`: a Service's clusterIP, a controller's selector, a claim's spec, an immutable ConfigMap's
- * data), and naming them: any other is applied whatever the cluster holds. At the
- * object in the included file it came from, else at its app.
+ * object whose manifest writes such a field (`fixedFields`: a Service's clusterIP, a controller's
+ * selector, a claim's spec, an immutable ConfigMap's data), and naming them, but those `reported`
+ * (the paths output/immutable-field names, the manifest before and `now` differing there): any other
+ * is applied whatever the cluster holds. At the object in the included file it came from, else at its app.
  */
 export function appliedAgain(
   loaded: LoadedStage,
@@ -97,9 +97,12 @@ export function appliedAgain(
   app: string | undefined,
   included: ReturnType<typeof includedPlaces>,
   delivery: DeliveredBy,
-  old?: KubeObject,
+  reported: readonly FieldPath[] = [],
 ): Problem | undefined {
-  const fields = fixedFields(now, old);
+  // a field output/immutable-field already names (the manifest before and `now` differ there) is said once, with its hint
+  const overlaps = (a: FieldPath, b: FieldPath) =>
+    a.slice(0, b.length).every((k, i) => k === b[i]) || b.slice(0, a.length).every((k, i) => k === a[i]);
+  const fields = fixedFields(now).filter((f) => !reported.some((r) => overlaps(r, f)));
   if (fields.length === 0) return undefined;
   const code = 'output/applied-again';
   const named = fields.map((f) => formatFieldPath(f));
@@ -117,30 +120,23 @@ export function appliedAgain(
 /**
  * The fields `now` writes that the API server will not change once the object is created, as
  * lib/immutable-fields.ts compares them: a claim's spec but its storage request, a PersistentVolume's
- * source, volumeMode and nodeAffinity, a Service's clusterIP, a Pod's spec, the data of an immutable
- * ConfigMap or Secret, the fields of IMMUTABLE_SPEC (a controller's selector, a Job's template). A
- * ReplicationController's selector may change (it lets go of its pods): none of its own. With `old`
- * (the manifest before, which an older commit may have applied as the cluster holds it), those it
- * fixed too: its fields (a headless Service's clusterIP, which a Service leaving it to the cluster
- * cannot drop), and an immutable ConfigMap's or Secret's data and `immutable`, whatever `now` says.
+ * source, volumeMode and nodeAffinity, a Service's clusterIP (one a NodePort or LoadBalancer Service
+ * leaves out too: the cluster may hold None, which such a Service may not keep; a ClusterIP Service
+ * leaving it out keeps whatever the cluster gave it), a Pod's spec, the data (stringData too) of an
+ * immutable ConfigMap or Secret, the fields of IMMUTABLE_SPEC (a controller's selector, a Job's
+ * template). A ReplicationController's selector may change (it lets go of its pods): none of its own.
+ * From `now` alone: what the manifest before fixed and `now` changes, output/immutable-field says.
  */
-export function fixedFields(now: KubeObject, old?: KubeObject): FieldPath[] {
+export function fixedFields(now: KubeObject): FieldPath[] {
   if (now.kind === 'ConfigMap' || now.kind === 'Secret') {
-    if (now.immutable !== true && old?.immutable !== true) return [];
+    if (now.immutable !== true) return [];
     // stringData is written into data: refused alike (lib/immutable-fields.ts)
-    const data = (['data', 'binaryData', 'stringData'] as const).filter((k) => now[k] !== undefined || old?.[k] !== undefined);
-    return [...data, ...(old?.immutable === true && now.immutable !== true ? ['immutable'] : [])].map((k) => [k]);
+    return (['data', 'binaryData', 'stringData'] as const).filter((k) => now[k] !== undefined).map((k) => [k]);
   }
-  const seen = new Set<string>();
-  // an explicit clusterIP left out is kept by the API server, None too (headless), which a NodePort or LoadBalancer Service may not keep
-  const was = old && (old.kind !== 'Service' || (isRecord(old.spec) && old.spec.clusterIP === 'None')) ? ownFixedFields(old) : [];
-  return [...ownFixedFields(now), ...was].filter((f) => {
-    const key = f.join('\0');
-    return !seen.has(key) && Boolean(seen.add(key));
-  });
+  return ownFixedFields(now);
 }
 
-/** `fixedFields` of one manifest, but a ConfigMap or Secret. */
+/** `fixedFields` of a manifest but a ConfigMap or Secret. */
 function ownFixedFields(now: KubeObject): FieldPath[] {
   const spec = isRecord(now.spec) ? now.spec : {};
   const written = (keys: readonly string[]): FieldPath[] => keys.filter((k) => spec[k] !== undefined).map((k) => ['spec', k]);
@@ -154,7 +150,8 @@ function ownFixedFields(now: KubeObject): FieldPath[] {
       return written([...(source ? [source] : []), 'volumeMode', 'nodeAffinity']);
     }
     case 'Service':
-      return spec.clusterIP === '' ? [] : written(['clusterIP']);
+      if (spec.clusterIP === undefined) return spec.type === 'NodePort' || spec.type === 'LoadBalancer' ? [['spec', 'clusterIP']] : [];
+      return spec.clusterIP === '' ? [] : [['spec', 'clusterIP']];
     case 'Pod':
       return isRecord(now.spec) ? [['spec']] : [];
     default:

@@ -14,7 +14,7 @@ import type { Problem } from '../errors.js';
 import { ENGINES, type Engine } from '../model/engines.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 import { INVENTORY_FILE, keyParts, parseInventory } from '../synth/inventory.js';
-import { applicationsIn, deletingIn, deliveryTargets, objectsIn, type AppliedApplication } from './delivery-on-disk.js';
+import { applicationsIn, deletingIn, objectsIn, type AppliedApplication } from './delivery-on-disk.js';
 import { DIST_DIR } from './project.js';
 
 const FLUX_DIR = `${DELIVERY_DIR}/flux`;
@@ -28,13 +28,21 @@ export function deletingKustomizationsRemoved(before: FileTree, removed: readonl
   return deletingIn(objectsIn(before)).filter((k) => removed.includes(`Kustomization ${k.namespace}/${k.name}`));
 }
 
-/** Of `applied` (`deletingKustomizationsOnDisk`), those that the new `dist/delivery/` (`delivery`) no longer holds. */
-export function kustomizationsLeaving(applied: readonly DeletingKustomization[], delivery: FileTree | undefined): DeletingKustomization[] {
-  const inventory = delivery?.get(`flux/${INVENTORY_FILE}`);
+/**
+ * Of `applied` (the `kind` objects of `engine`'s directory as it was: `deletingKustomizationsOnDisk`,
+ * `applicationsIn`), those that the new `dist/delivery/` (`delivery`) no longer holds, by its inventory.
+ */
+export function leavingDelivery<T extends { readonly namespace: string; readonly name: string }>(
+  engine: Engine,
+  kind: 'Kustomization' | 'Application',
+  applied: readonly T[],
+  delivery: FileTree | undefined,
+): T[] {
+  const inventory = delivery?.get(`${engine}/${INVENTORY_FILE}`);
   const kept = new Set(
     [...parseInventory(inventory === undefined ? '' : fileText(inventory)).keys()]
       .map(keyParts)
-      .filter((k) => k.kind === 'Kustomization')
+      .filter((k) => k.kind === kind)
       .map((k) => `${k.namespace}/${k.name}`),
   );
   return applied.filter((k) => !kept.has(`${k.namespace}/${k.name}`));
@@ -114,52 +122,35 @@ export function kustomizationDeletesStage(k: DeletingKustomization, pruned = tru
 }
 
 /**
- * Of `applied` (`applicationsIn` dist/delivery/argocd/ as it was), those that the new dist/delivery/
- * (`delivery`) no longer holds while their stage `stays` (moved to Flux, or no longer delivered): the
- * apply of argocd/ prunes them, and a finalizer added by hand would take the stage with them.
- */
-export function applicationsLeaving(
-  applied: readonly AppliedApplication[],
-  delivery: FileTree | undefined,
-  stays: (stage: string) => boolean,
-): AppliedApplication[] {
-  const inventory = delivery?.get(`argocd/${INVENTORY_FILE}`);
-  const kept = new Set(
-    [...parseInventory(inventory === undefined ? '' : fileText(inventory)).keys()]
-      .map(keyParts)
-      .filter((k) => k.kind === 'Application')
-      .map((k) => `${k.namespace}/${k.name}`),
-  );
-  return applied.filter((a) => !kept.has(`${a.namespace}/${a.name}`) && stays(a.stage));
-}
-
-/**
  * Those leaving with `removed` (ids of objects only in `dist/delivery/`, as `npm run diff` lists
  * them), as `before` (files of `dist/delivery/` as they are) holds them, whose stage Argo CD no longer
- * delivers in `delivery` (the new dist/delivery/): one it delivers under another name (a renamed
+ * delivers in `now` (`deliveryTargets` of the new dist/delivery/): one it delivers under another name (a renamed
  * project) is left in place, and synth prints its patch with the commands that delete it.
  */
-export function applicationsRemoved(before: FileTree, removed: readonly string[], delivery: FileTree | undefined): AppliedApplication[] {
-  const now = delivery === undefined ? new Map() : deliveryTargets(delivery);
+export function applicationsRemoved(
+  before: FileTree,
+  removed: readonly string[],
+  now: ReadonlyMap<string, StageTarget>,
+): AppliedApplication[] {
   return applicationsIn(objectsIn(before)).filter(
     (a) => removed.includes(`Application ${a.namespace}/${a.name}`) && !now.has(`argocd/${a.stage}`),
   );
 }
 
 /**
- * The warning for an Application that leaves the new `dist/delivery/argocd/` (`delivery`) while its
- * stage stays: its prune by the directory's apply command (`pruned`; else the delete command synth
- * prints, Argo CD delivering no stage any more) deletes it, and with `RESOURCES_FINALIZER` added by
+ * The warning for an Application that leaves the new `dist/delivery/argocd/` while its stage stays
+ * (`targets`: `deliveryTargets` of the new dist/delivery/, where it is delivered now): its prune by
+ * the directory's apply command (`pruned`; else the delete command synth prints, Argo CD delivering
+ * no stage any more) deletes it, and with `RESOURCES_FINALIZER` added by
  * hand, which no file shows, Argo CD then deletes every object it applied, the stage now delivered
  * by Flux or by hand: the patch that removes its finalizers comes first, as for a Kustomization
  * (`kustomizationDeletesStage`).
  */
-export function applicationDeletesStage(a: AppliedApplication, delivery: FileTree | undefined, pruned = true): Problem {
+export function applicationDeletesStage(a: AppliedApplication, targets: ReadonlyMap<string, StageTarget>, pruned = true): Problem {
   const how = pruned
     ? 'the next kubectl apply --prune of that directory deletes it'
     : 'the delete command npm run synth prints then (Argo CD delivers no stage any more) deletes it';
-  const now =
-    delivery !== undefined && deliveryTargets(delivery).has(`flux/${a.stage}`) ? 'Flux delivers it now' : 'no engine delivers it now';
+  const now = targets.has(`flux/${a.stage}`) ? 'Flux delivers it now' : 'no engine delivers it now';
   return {
     code: 'delivery/deletes-stage',
     severity: 'warning',
@@ -169,6 +160,19 @@ export function applicationDeletesStage(a: AppliedApplication, delivery: FileTre
       `should it carry ${RESOURCES_FINALIZER} (added by hand: stagecraft writes none, and no file shows it), Argo CD then deletes every object it applied, the Namespace and its claims too, while the stage is still in use`,
     hint: `before that ${pruned ? 'apply' : 'delete'}, run in the cluster Argo CD runs in (it removes the Application's finalizers, and changes nothing on one without): ${applicationOrphanCommand(a.name, a.namespace)}`,
   };
+}
+
+/**
+ * Whether `engine`'s inventory names another project in `after` (the new dist/delivery/) than in
+ * `before` (dist/delivery/ as it is): its apply command then prunes none of the old name's objects,
+ * and synth prints their delete commands instead (`renamedProjects`).
+ */
+export function renamedIn(before: FileTree, after: FileTree | undefined, engine: Engine): boolean {
+  const was = before.get(`${engine}/${INVENTORY_FILE}`);
+  const is = after?.get(`${engine}/${INVENTORY_FILE}`);
+  if (was === undefined || is === undefined) return false;
+  const [a, b] = [was, is].map((f) => deliveryProjectOf(fileText(f)));
+  return a !== undefined && b !== undefined && a !== b;
 }
 
 /**

@@ -7,11 +7,13 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
+import { withUrlsShown } from '../delivery/urls.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { acrossStagesWarnings, isPlacedAcrossStages } from '../edge/across-stages.js';
 import { objectsIn } from '../live-edits.js';
 import {
   applicationDeletesStage,
+  renamedIn,
   applicationsRemoved,
   deletingKustomizationsRemoved,
   kustomizationDeletesStage,
@@ -22,7 +24,7 @@ import { deliveryTargets } from './delivery-on-disk.js';
 import { ExitCode, type Problem, ProblemsError } from '../errors.js';
 import { andList } from '../model/limits.js';
 import { printProblems } from './print.js';
-import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
+import { diffManifests, formatDiff, type Manifest, manifestsOf, setStageAside } from '../diff/objects.js';
 import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { isEntry, runAsProcess } from './process.js';
@@ -208,18 +210,20 @@ export const command: Command<Record<string, never>> = {
     // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
     const [before, after] = deliveryOf(stage, deliveryBefore(), compiled.tree.get(DELIVERY_DIR) ?? new Map());
     if (before.size === 0 && after.size === 0) return ExitCode.ok;
-    const delivery = diffManifests(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`), manifestsOf(after));
+    // a repository URL as messages show it: a file there as an older stagecraft or a hand wrote it may hold credentials
+    const shown = (ms: readonly Manifest[]) => ms.map((m) => ({ ...m, value: withUrlsShown(m.value) }));
+    const delivery = diffManifests(shown(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`)), shown(manifestsOf(after)));
     io.stdout.write(formatDiff(delivery, { before: `${DIST_DIR}/${DELIVERY_DIR} (for ${stage})`, after: 'the sources' }));
     // a Kustomization leaving that, as applied (an older stagecraft's), takes the stage's objects with it: said before synth, as synth says it
     const pruned = [...(compiled.tree.get(DELIVERY_DIR)?.keys() ?? [])].some((p) => p.startsWith('flux/'));
     const deleting = deletingKustomizationsRemoved(before, delivery.removed).map((k) => kustomizationDeletesStage(k, pruned));
     // an Application leaving while the stage stays, which a finalizer added by hand would have take the stage with it: as synth says it
-    if (removed === undefined) {
-      const newDelivery = compiled.tree.get(DELIVERY_DIR);
+    // (not when the project is renamed: its old objects are in the delete commands synth prints, as synth says it)
+    const newDelivery = compiled.tree.get(DELIVERY_DIR);
+    if (removed === undefined && !renamedIn(deliveryBefore(), newDelivery, 'argocd')) {
       const argocdStays = [...(newDelivery?.keys() ?? [])].some((p) => p.startsWith('argocd/'));
-      deleting.push(
-        ...applicationsRemoved(before, delivery.removed, newDelivery).map((a) => applicationDeletesStage(a, newDelivery, argocdStays)),
-      );
+      const now = newDelivery === undefined ? new Map() : deliveryTargets(newDelivery);
+      deleting.push(...applicationsRemoved(before, delivery.removed, now).map((a) => applicationDeletesStage(a, now, argocdStays)));
     }
     // delivered to another cluster, which keeps what the engine applied there: said before synth, as synth says it
     const inventory = stageTree.get(INVENTORY_FILE);

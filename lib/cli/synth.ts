@@ -31,16 +31,15 @@ import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import type { Engine } from '../model/engines.js';
 import {
   applicationDeletesStage,
-  applicationsLeaving,
   engineLeft,
   kustomizationDeletesStage,
-  kustomizationsLeaving,
+  leavingDelivery,
   removedStageDelivery,
   renamedProjects,
 } from './delivery-left.js';
 import { argocdOrder, deliveryChanges } from './delivery-changes.js';
 import { declaredClusters, stageMoves } from './delivery-moves.js';
-import { deliveryOnDisk } from './delivery-on-disk.js';
+import { deliveryOnDisk, deliveryTargets } from './delivery-on-disk.js';
 import { startFingerprint, type StageRecord } from './fingerprint.js';
 import { isPlacedAcrossStages } from '../edge/across-stages.js';
 import { keepsOutput, reusableStages } from './reuse.js';
@@ -229,7 +228,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     if (deliveryStale) printProblems(io, [deliveryNotUpdated(named, noCache)]);
     // when dist/delivery/ was planned, the engines whose directory it no longer has
     const engineGone = planned ? [...engines.keys()].filter((e) => ![...(delivery?.keys() ?? [])].some((p) => p.startsWith(`${e}/`))) : [];
-    const unorphaned = planned ? kustomizationsLeaving(applied, delivery) : [];
+    const unorphaned = planned ? leavingDelivery('flux', 'Kustomization', applied, delivery) : [];
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       io.stdout.write(`${escapeName(`${d}: removed ${DIST_DIR}/${d}/ (${why})`)}\n`);
@@ -266,10 +265,14 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const notPruned = engineGone.includes('flux') || renamed.some((r) => r.engine === 'flux');
     // Argo CD's Applications pruned while their stage stays (moved to Flux, delivered no more): those of an engine gone or renamed are in the commands above
     const argocdPrunes = planned && !engineGone.includes('argocd') && !renamed.some((r) => r.engine === 'argocd');
-    const finalized = argocdPrunes ? applicationsLeaving(applications, delivery, (s) => !gone.includes(s)) : [];
+    // a stage whose file is gone does not stay, whether its output was removed by this synth or deleted by hand
+    const finalized = argocdPrunes
+      ? leavingDelivery('argocd', 'Application', applications, delivery).filter((a) => project.stages.includes(a.stage))
+      : [];
+    const now = finalized.length && delivery ? deliveryTargets(delivery) : new Map();
     const pruned = [
       ...(notPruned ? [] : unorphaned.map((k) => kustomizationDeletesStage(k))),
-      ...finalized.map((a) => applicationDeletesStage(a, delivery)),
+      ...finalized.map((a) => applicationDeletesStage(a, now)),
       ...(planned ? stageMoves(targets.targets, delivery, (s) => targets.inventories.get(s), declaredClusters(compiled.projectFile)) : []),
     ];
     printProblems(io, pruned);

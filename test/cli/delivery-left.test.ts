@@ -527,11 +527,38 @@ describe('synth, when an Application leaves dist/delivery/argocd/ while its stag
     expect(r.stderr).not.toContain('Application argocd/stagecraft-qa');
   });
 
+  it('is not said by diff of a stage moved to Flux while the project is renamed: the old name is in the delete commands, as synth says it', () => {
+    const dir = argocdProject(stage('{ cluster: prod, engine: flux }', 'promotion: { from: dev }\n'));
+    writeFileSync(
+      join(dir, 'stagecraft.yaml'),
+      PROJECT.replace('engine: flux', 'engine: argocd').replace('delivery:\n', 'delivery:\n  project: platform\n'),
+    );
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('only in dist/delivery (for qa): Application argocd/stagecraft-qa\n');
+    expect(diff.stderr).not.toContain('Application argocd/stagecraft-qa');
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`    ${FINALIZERS}\n`);
+    expect(r.stderr).not.toContain('Application argocd/stagecraft-qa');
+  });
+
   it('is not said of a removed stage, whose removal line says what the finalizer does, nor of an Application that stays', () => {
     const dir = argocdProject(undefined);
     const r = runCli('synth', [], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('which prunes Application argocd/stagecraft-qa (should it carry resources-finalizer.argocd.argoproj.io');
+    expect(r.stderr).not.toContain('Application argocd/');
+    expect(r.stdout).not.toContain(FINALIZERS);
+  });
+
+  it('is not said of a stage whose file and output were both deleted by hand: the stage does not stay', () => {
+    const dir = argocdProject(undefined);
+    rmSync(join(dir, 'dist', 'qa'), { recursive: true });
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  removed: Application argocd/stagecraft-qa\n');
+    expect(r.stderr).not.toContain('delivery/deletes-stage');
     expect(r.stderr).not.toContain('Application argocd/');
     expect(r.stdout).not.toContain(FINALIZERS);
   });

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
@@ -98,5 +98,26 @@ describe('npm run diff -- <stage> with stages Flux delivers in promotion order (
       'Kustomization flux-system/stagecraft-production\n  spec.suspend: (none) -> true\n',
     );
     writeFileSync(production, stage('{ cluster: prod }', 'promotion: { from: qa }\n'));
+  });
+});
+
+describe('npm run diff -- <stage> of dist/delivery/ as an older stagecraft or a hand wrote it', () => {
+  it('shows its repository URLs without the credentials they hold (repoURL, sourceRepos)', () => {
+    const dir = tempProject({ dev: stage('{ cluster: prod }'), qa: stage('{ cluster: prod }', 'promotion: { from: dev }\n') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT.replace('engine: flux', 'engine: argocd'));
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const argocd = join(dir, 'dist', 'delivery', 'argocd');
+    for (const f of readdirSync(argocd).filter((f) => f.endsWith('.yaml'))) {
+      const text = readFileSync(join(argocd, f), 'utf8');
+      writeFileSync(
+        join(argocd, f),
+        text.replaceAll('https://git.example.com/team/app.git', 'https://ci:s3cr3t@git.example.com:team/app.git?token=t0k3n'),
+      );
+    }
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('spec.source.repoURL: "https://git.example.com:team/app.git" -> "https://git.example.com/team/app.git"');
+    expect(diff.stdout).toContain('spec.sourceRepos[0]');
+    for (const secret of ['s3cr3t', 't0k3n']) expect(`${diff.stdout}${diff.stderr}`).not.toContain(secret);
   });
 });

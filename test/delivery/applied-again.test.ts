@@ -1,8 +1,10 @@
 /** output/applied-again: Flux applying an object whose manifest before it skipped, said only where a field the API server will not change may differ. */
 import { describe, expect, it } from 'vitest';
+import { compileStage } from '../../lib/compile-stage.js';
+import { formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { fixedFields } from '../../lib/refused-changes.js';
-import { changes, MANIFESTS, OBJECTS } from '../helpers/output-changes.js';
+import { changes, MANIFESTS, OBJECTS, output, source } from '../helpers/output-changes.js';
 
 const DELIVERED = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
 const RECONCILE = 'kustomize.toolkit.fluxcd.io/reconcile: disabled';
@@ -68,44 +70,47 @@ describe('output/applied-again', () => {
     expect(found.map((p) => p.join('.'))).toEqual(paths);
   });
 
-  it.each<[string, Partial<KubeObject>, Partial<KubeObject> | undefined, string[]]>([
-    ['an immutable Secret writing stringData alone', { kind: 'Secret', immutable: true, stringData: {} }, undefined, ['stringData']],
+  it.each<[string, Partial<KubeObject>, string[]]>([
+    ['an immutable Secret writing stringData alone', { kind: 'Secret', immutable: true, stringData: {} }, ['stringData']],
+    ['a ConfigMap no longer immutable: from the manifest alone', { kind: 'ConfigMap', data: {} }, []],
     [
-      'a ConfigMap no longer immutable, as the cluster may hold it',
-      { kind: 'ConfigMap', data: {} },
-      { kind: 'ConfigMap', immutable: true, data: {} },
-      ['data', 'immutable'],
-    ],
-    ['a ConfigMap mutable before and now', { kind: 'ConfigMap', data: {} }, { kind: 'ConfigMap', data: {} }, []],
-    [
-      'a NodePort Service without a clusterIP, headless before',
+      'a NodePort Service without a clusterIP (the cluster may hold None)',
       { kind: 'Service', spec: { type: 'NodePort' } },
-      { kind: 'Service', spec: { clusterIP: 'None' } },
       ['spec.clusterIP'],
     ],
-    [
-      'a Service that leaves out the clusterIP it wrote before, which the API server keeps',
-      { kind: 'Service', spec: { type: 'ClusterIP' } },
-      { kind: 'Service', spec: { clusterIP: '10.96.0.50' } },
-      [],
-    ],
-    [
-      'a claim that no longer writes its storageClassName',
-      { kind: 'PersistentVolumeClaim', spec: { accessModes: [] } },
-      { kind: 'PersistentVolumeClaim', spec: { accessModes: [], storageClassName: 'x' } },
-      ['spec.accessModes', 'spec.storageClassName'],
-    ],
-  ])('fixedFields of %s, with the manifest before', (_, now, old, paths) => {
-    const object = (o: Partial<KubeObject>) => ({ apiVersion: 'v1', metadata: { name: 'x' }, ...o }) as KubeObject;
-    expect(fixedFields(object(now), old && object(old)).map((p) => p.join('.'))).toEqual(paths);
+    ['a LoadBalancer Service without a clusterIP', { kind: 'Service', spec: { type: 'LoadBalancer' } }, ['spec.clusterIP']],
+    ['a ClusterIP Service without a clusterIP, which the API server keeps', { kind: 'Service', spec: { type: 'ClusterIP' } }, []],
+  ])('fixedFields of %s', (_, now, paths) => {
+    expect(fixedFields({ apiVersion: 'v1', metadata: { name: 'x' }, ...now } as KubeObject).map((p) => p.join('.'))).toEqual(paths);
   });
 
-  it('is said of an object whose manifest before fixed a field the cluster may hold: a ConfigMap that was immutable', () => {
+  /** The codes of every output/ warning about `subject` when Flux applies `objects` where the output before had `was`. */
+  const about = (subject: string, was: string, objects: string) => {
+    const dist = output(DELIVERED, was);
+    const outcome = compileStage(
+      source(DELIVERED, objects, (f) => dist.get(f)),
+      { engine: 'flux' },
+    );
+    expect(outcome.problems).toEqual([]);
+    return (outcome.notices ?? []).filter((p) => p.code.startsWith('output/') && formatProblem(p).includes(subject)).map((p) => p.code);
+  };
+
+  it('says a field the manifest before fixed and the manifest changes once, as output/immutable-field: a ConfigMap no longer immutable', () => {
     const mutable = OBJECTS.replace('  clusterIP: 10.96.0.50\n', '').replace('immutable: true\n', '');
     const was = annotated(OBJECTS.replace('  clusterIP: 10.96.0.50\n', ''), 'ConfigMap', 'settings', RECONCILE);
-    const [warning, ...rest] = again(was, mutable);
+    expect(about('ConfigMap data/settings', was, mutable)).toEqual(['output/immutable-field']);
+  });
+
+  it('says a headless Service made NodePort once, as output/immutable-field, and a ClusterIP Service leaving out its clusterIP not at all', () => {
+    const headless = OBJECTS.replace('  clusterIP: 10.96.0.50\n', '  clusterIP: None\n');
+    const nodePort = OBJECTS.replace('  clusterIP: 10.96.0.50\n', '  type: NodePort\n');
+    expect(about('Service data/db', annotated(headless, 'Service', 'db', RECONCILE), nodePort)).toEqual(['output/immutable-field']);
+    // the same NodePort Service, as it was before: the cluster may hold None all the same (an older commit), and the apply is refused
+    const [warning, ...rest] = again(annotated(nodePort, 'Service', 'db', RECONCILE), nodePort);
     expect(rest).toEqual([]);
-    expect(warning).toContain('ConfigMap data/settings: Flux applies it now');
-    expect(warning).toContain('where its data and immutable, which the API server will not change');
+    expect(warning).toContain('where its spec.clusterIP, which the API server will not change');
+    // a ClusterIP Service that leaves out the clusterIP it wrote before: the API server keeps the one it has, nothing refused
+    const free = OBJECTS.replace('  clusterIP: 10.96.0.50\n', '');
+    expect(about('Service data/db', annotated(OBJECTS, 'Service', 'db', RECONCILE), free)).toEqual([]);
   });
 });

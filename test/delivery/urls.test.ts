@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalRepositoryUrl, normalUrl, shownUrl } from '../../lib/delivery/urls.js';
+import { normalRepositoryUrl, normalUrl, shownUrl, UNSURE_URL, withUrlsShown } from '../../lib/delivery/urls.js';
 
 describe('URLs as compared', () => {
   it.each([
@@ -38,8 +38,35 @@ describe('URLs as messages show them', () => {
     ['ci:p@ss:w0rd@git.example.com:team/app.git?x=1', 'git.example.com:team/app.git'],
     ['git@git.example.com:team/app.git', 'git@git.example.com:team/app.git'],
     ['ssh://git@host:path?key=k3y', 'ssh://git@host:path'],
+    ['ssh://git@host/team/app@v1.git', 'ssh://git@host/team/app@v1.git'],
+    // a password holding `?`, `/` or `#`, which no reading can tell from a path: a placeholder
+    ['https://ci:pa?Zq@git.example.com/team/app.git', UNSURE_URL],
+    ['https://ci:12/Zq@git.example.com/team/app.git', UNSURE_URL],
+    ['https://ci:p#Zq@git.example.com/team/app.git', UNSURE_URL],
+    ['https://t0k/3n@git.example.com/team/app.git', UNSURE_URL],
+    ['ssh://git:p@Zq/w@host/team/app.git', UNSURE_URL],
+    ['ssh://git@host:team/app@v1.git', UNSURE_URL],
   ])('show %s as %s', (url, shown) => {
     expect(shownUrl(url)).toBe(shown);
-    for (const secret of ['s3cr3t', 'pw', 'w0rd', 't0k3n', 'k3y']) expect(shownUrl(url)).not.toContain(secret);
+    for (const secret of ['s3cr3t', 'pw', 'w0rd', 't0k3n', 'k3y', 'Zq', 't0k', '3n']) expect(shownUrl(url)).not.toContain(secret);
+  });
+});
+
+describe('delivery objects as a diff shows them', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['an Application', { kind: 'Application', spec: { source: { repoURL: 'https://ci:s3cr3t@git.example.com/a.git', path: 'dist/qa' } } }],
+    ['an Application of sources', { kind: 'Application', spec: { sources: [{ repoURL: 'https://ci:s3cr3t@git.example.com/a.git' }] } }],
+    ['an AppProject', { kind: 'AppProject', spec: { sourceRepos: ['https://ci:s3cr3t@git.example.com/a.git'] } }],
+    ['a GitRepository', { kind: 'GitRepository', spec: { url: 'https://ci:s3cr3t@git.example.com/a.git', interval: '1m' } }],
+  ])('shows the repository URL of %s without its credentials, and the rest as it is', (_, object) => {
+    const shown = withUrlsShown(object);
+    expect(JSON.stringify(shown)).not.toContain('s3cr3t');
+    expect(JSON.stringify(shown)).toContain('"https://git.example.com/a.git"');
+    expect(JSON.stringify(object)).toContain('s3cr3t');
+  });
+
+  it('leaves other kinds alone', () => {
+    const object = { kind: 'ConfigMap', data: { url: 'https://ci:s3cr3t@git.example.com/a.git' } };
+    expect(withUrlsShown(object)).toBe(object);
   });
 });
