@@ -96,7 +96,7 @@ const CLIENT_FLAGS = {
   keytool: { next: /^-(?:src|dest)?(?:store|key)pass$|^-new$/ },
 } satisfies Record<string, ClientFlags>;
 
-export type Client = keyof typeof CLIENT_FLAGS | PositionalClient;
+type Client = keyof typeof CLIENT_FLAGS | PositionalClient;
 
 /** The clients by the name of their program (a registry login by its `login`, after the program's name). */
 const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [

@@ -45,7 +45,7 @@ function decodesToCredentials(b64: string): boolean {
 }
 
 /** Twilio's name, or a Twilio account's SID (`AC` and 32 hex digits). */
-const TWILIO = /twilio|(?<![0-9A-Za-z])AC[0-9a-f]{32}(?![0-9A-Za-z])/i;
+const TWILIO = /[Tt]wilio|TWILIO|(?<![0-9A-Za-z])AC[0-9a-f]{32}(?![0-9A-Za-z])/;
 /** Whether a text names Twilio or holds a Twilio account's SID, read once per text. */
 const namesTwilio = oncePerText((text) => TWILIO.test(text));
 /** How many characters either side of a 32-hex-digit value Twilio's name or an account's SID is looked for (`isTwilioToken`). */

@@ -70,8 +70,8 @@ function literalsAfter(m: RegExpMatchArray): string[] {
   READ_NAME.lastIndex = at;
   if (READ_NAME.test(input)) at = READ_NAME.lastIndex;
   const rest = input.slice(at, at + LITERALS_AHEAD);
-  // to the line's end, or the statement's (`;`): `os.getenv("A"); name = "..."` is another setting
-  const end = rest.search(/[\n;]/);
+  // to the line's end, or the statement's (`;` outside a literal): `os.getenv("A"); name = "..."` is another setting
+  const end = rest.replace(LITERAL, (l) => ' '.repeat(l.length)).search(/[\n;]/);
   return Array.from((end === -1 ? rest : rest.slice(0, end)).matchAll(LITERAL), (l) => l[1] ?? l[2]!);
 }
 
@@ -278,11 +278,18 @@ export const isFileSource = (name: string, value: string): boolean => FROM_FILE.
 const nameOf = (m: RegExpMatchArray) => (JVM_OPTION.test(m[0]) ? m[1]!.slice(1) : m[1]!);
 
 /**
- * Whether a setting is written within a reference, `${` before it and no `}` between (a Kafka config provider's
- * `${file:/etc/kafka/creds.properties:keystore.password}`, whose key names the secret the file holds); read at most 256
- * characters back. The reference itself, as a value, is none (secret-shapes.ts' CONFIG_PROVIDER).
+ * Whether a setting is written within a config provider's reference, `${<provider>:` and no `}` before it (a
+ * Kafka config provider's `${file:/etc/kafka/creds.properties:keystore.password}`, whose key names the secret the file
+ * holds); read at most 256 characters back. The reference itself, as a value, is none (secret-shapes.ts'
+ * CONFIG_PROVIDER). A placeholder's default is a value: Spring's `${DB_PASSWORD:Hunter2}` is a password.
  */
-const inReference = (m: RegExpMatchArray): boolean => /\$\{[^{}\n]*$/.test(m.input!.slice(Math.max(0, m.index! - 256), m.index));
+function inReference(m: RegExpMatchArray): boolean {
+  const input = m.input!;
+  const at = m.index!;
+  const open = at < 2 ? -1 : input.lastIndexOf('${', at - 2);
+  if (open < Math.max(0, at - 256) || /[{}\n]/.test(input.slice(open + 2, at))) return false;
+  return /^[a-z][a-z0-9]*:/.test(input.slice(open + 2, open + 66));
+}
 
 /**
  * Whether a setting found within a value is prose (`"Invalid token: please log in again"`,

@@ -98,6 +98,8 @@ describe('the secret rules', () => {
         'twilio:\n  sid: ${TWILIO_SID}\nsentry:\n  dsn: https://9f8e7d6c5b4a39281706f5e4d3c2b1a0@o12345.ingest.sentry.io/1\n',
         'image: twilio/notify:1.0\nconfig-hash: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
         '{"service": "twilio-notify", "trace_id": "9f8e7d6c5b4a39281706f5e4d3c2b1a0"}\n',
+        // a checksum of 34 hex digits that starts with 'ac' is no account SID (`AC` in capitals), so nothing names Twilio
+        'sum: ac0123456789abcdef0123456789abcdef\nchecksums = ["9f8e7d6c5b4a39281706f5e4d3c2b1a0"]\n',
         // quoted, but far from Twilio's name (a JSON log of another service in the same file)
         `twilio: {}\n${'x'.repeat(300)}\nchecksums = ["9f8e7d6c5b4a39281706f5e4d3c2b1a0"]\n`,
       ],

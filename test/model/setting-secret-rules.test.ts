@@ -172,13 +172,24 @@ describe('the secret rules of settings written as text', () => {
       '$password = getenv("DB_PASSWORD") ?: "Xk9mQ2vLp8";\n',
       'config.secret_key_base = ENV.fetch("SECRET_KEY_BASE") { "8f2kQx9Lm3pZ7vW1" }\n',
       "SECRET_KEY = os.environ.get('SECRET_KEY') if DEBUG else 'django-insecure-8f2kx9qLm3'\n",
+      // a `;` within the fallback ends no statement
+      "password = os.getenv('A', 'pa;Hunter2pwX')\n",
     ]);
   });
 
   it("find a setting whose name follows a path's / (a key path, an annotation's prefix), and leave a config provider's key alone", () => {
     expectRule(
       'secret-setting',
-      ['config/app/db/password: Hunter2xyz\n', '{"db/password": "Hunter2xyz"}\n', 'example.com/token: Hunter2xyz\n'],
+      [
+        'config/app/db/password: Hunter2xyz\n',
+        '{"db/password": "Hunter2xyz"}\n',
+        'example.com/token: Hunter2xyz\n',
+        // a Spring placeholder's default is a value, not a config provider's key
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Spring placeholder
+        'spring.datasource.password=${DB_PASSWORD:Hunter2pwX}\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Spring placeholder
+        'x: ${db.password:Hunter2pwX}\n',
+      ],
       [
         // Kafka's ${file:<path>:<key>}: the key names the secret the file holds; each setting within a reference is left alone
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a config provider's reference
