@@ -285,10 +285,12 @@ const nameOf = (m: RegExpMatchArray) => (JVM_OPTION.test(m[0]) ? m[1]!.slice(1) 
  */
 function inReference(m: RegExpMatchArray): boolean {
   const input = m.input!;
-  const at = m.index!;
-  const open = at < 2 ? -1 : input.lastIndexOf('${', at - 2);
-  if (open < Math.max(0, at - 256) || /[{}\n]/.test(input.slice(open + 2, at))) return false;
-  return /^[a-z][a-z0-9]*:/.test(input.slice(open + 2, open + 66));
+  const from = Math.max(0, m.index! - 256);
+  // within the 256 characters before it only: a search back through the whole text is quadratic over its settings
+  const before = input.slice(from, m.index);
+  const open = before.lastIndexOf('${');
+  if (open === -1 || /[{}\n]/.test(before.slice(open + 2))) return false;
+  return /^[a-z][a-z0-9]*:/.test(input.slice(from + open + 2, from + open + 66));
 }
 
 /**

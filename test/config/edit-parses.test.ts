@@ -25,6 +25,9 @@ vi.mock('yaml', async (importOriginal) => {
   return { ...real, parseDocument };
 });
 
+// the suite keeps a worker's modules between files (isolate: false): edit.js and its readers loaded by an earlier
+// file would be the real ones, so they are loaded again here, with the counting readers
+vi.resetModules();
 const { editValues } = await import('../../lib/config/edit.js');
 
 /** A stage of `n` apps, each image written in another way: plain with a comment, quoted, in a flow mapping, a block scalar. */
