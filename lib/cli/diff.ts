@@ -191,7 +191,9 @@ export const command: Command<Record<string, never>> = {
     const deliveryBefore = () => (deliveryTree ??= readStageTree(project, DELIVERY_DIR));
     const targets = () => (existsSync(join(project.root, DIST_DIR, DELIVERY_DIR)) ? deliveryTargets(deliveryBefore()) : new Map());
     const delivered =
-      command && compiled && removedStageDelivery(stage, targets(), compiled.tree.get(DELIVERY_DIR), 'npm run synth prints the commands');
+      command &&
+      compiled &&
+      removedStageDelivery(stage, targets(), compiled.tree.get(DELIVERY_DIR), { commands: 'npm run synth prints the commands', holding });
     if (command)
       io.stdout.write(
         `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in ${delivered ? `${delivered.where},` : 'its cluster'} until deleted: ` +
