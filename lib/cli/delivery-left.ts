@@ -104,14 +104,25 @@ function deletedApplications(inventory: string, kept: ReadonlySet<string>): { na
 }
 
 /**
+ * What deletes an object that leaves an engine's directory of dist/delivery/: the directory's apply
+ * command, which prunes it (`prune`); the delete commands synth prints, since the engine delivers no
+ * stage any more (`engine-gone`), or since the project is renamed and the apply prunes only the new
+ * name's objects (`renamed`).
+ */
+export type LeavingBy = 'prune' | 'engine-gone' | 'renamed';
+
+/**
  * The warning for a Kustomization that the new `dist/delivery/flux/` no longer holds, which as applied
  * makes Flux delete every object of its stage when it is deleted: while Flux delivers other stages, by
- * the directory's apply command, which prunes it; else by the delete command synth prints (`pruned: false`).
+ * the directory's apply command, which prunes it; else by the delete commands synth prints (`by`).
  */
-export function kustomizationDeletesStage(k: DeletingKustomization, pruned = true): Problem {
-  const how = pruned
-    ? 'the next kubectl apply --prune of that directory deletes it'
-    : 'the delete command npm run synth prints then (Flux delivers no stage any more) deletes it';
+export function kustomizationDeletesStage(k: DeletingKustomization, by: LeavingBy = 'prune'): Problem {
+  const how = {
+    prune: 'the next kubectl apply --prune of that directory deletes it',
+    'engine-gone': 'the delete command npm run synth prints then (Flux delivers no stage any more) deletes it',
+    renamed:
+      "the delete commands npm run synth prints then for the project's old name delete it (the apply of that directory prunes only the new name's objects)",
+  }[by];
   return {
     code: 'delivery/deletes-stage',
     severity: 'warning',
@@ -119,7 +130,7 @@ export function kustomizationDeletesStage(k: DeletingKustomization, pruned = tru
     message:
       `leaves ${DIST_DIR}/${FLUX_DIR}/, so ${how} from the cluster Flux runs in; ` +
       `as applied from ${k.file} (written by an older stagecraft) it has no spec.deletionPolicy: Orphan, so Flux then deletes every object it applied, the Namespace and its claims too, while the stage may still be in use`,
-    hint: `before that ${pruned ? 'apply' : 'delete'}, run in the cluster Flux runs in: ${orphanCommand(k)}`,
+    hint: `before that ${by === 'prune' ? 'apply' : 'delete'}, run in the cluster Flux runs in: ${orphanCommand(k)}`,
   };
 }
 

@@ -217,8 +217,10 @@ export const command: Command<Record<string, never>> = {
     const delivery = diffManifests(shown(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`)), shown(manifestsOf(after)));
     io.stdout.write(formatDiff(delivery, { before: `${DIST_DIR}/${DELIVERY_DIR} (for ${stage})`, after: 'the sources' }));
     // a Kustomization leaving that, as applied (an older stagecraft's), takes the stage's objects with it: said before synth, as synth says it
-    const pruned = [...(compiled.tree.get(DELIVERY_DIR)?.keys() ?? [])].some((p) => p.startsWith('flux/'));
-    const deleting = deletingKustomizationsRemoved(before, delivery.removed).map((k) => kustomizationDeletesStage(k, pruned));
+    // (not pruned by the apply: with Flux gone, or the project renamed, the delete commands synth prints delete it)
+    const fluxStays = [...(compiled.tree.get(DELIVERY_DIR)?.keys() ?? [])].some((p) => p.startsWith('flux/'));
+    const by = !fluxStays ? 'engine-gone' : renamedIn(deliveryBefore(), compiled.tree.get(DELIVERY_DIR), 'flux') ? 'renamed' : 'prune';
+    const deleting = deletingKustomizationsRemoved(before, delivery.removed).map((k) => kustomizationDeletesStage(k, by));
     // an Application leaving while the stage stays, which a finalizer added by hand would have take the stage with it: as synth says it
     // (not when the project is renamed: its old objects are in the delete commands synth prints, as synth says it)
     const newDelivery = compiled.tree.get(DELIVERY_DIR);

@@ -132,6 +132,21 @@ describe('synth, when the project file gives the delivery project another name',
     );
     expect(r.stderr).not.toContain('the next kubectl apply --prune');
   });
+
+  it('has npm run diff of a stage say, before synth, that the delete commands synth prints delete the Kustomization, not the apply, with the patch before them', () => {
+    const dir = olderFluxProject();
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT.replace('delivery:\n', 'delivery:\n  project: platform\n'));
+    const r = runCli('diff', ['qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "Kustomization flux-system/stagecraft-qa: warning: leaves dist/delivery/flux/, so the delete commands npm run synth prints then for the project's old name delete it " +
+        "(the apply of that directory prunes only the new name's objects) from the cluster Flux runs in; ",
+    );
+    expect(r.stderr).toContain(
+      `  hint: before that delete, run in the cluster Flux runs in: kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-qa ${PATCH}`,
+    );
+    expect(r.stderr).not.toContain('the next kubectl apply --prune');
+  });
 });
 
 /** The example stage dev as the stage qa (a database on a claim), delivered to `cluster`. */
