@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
-import { withUrlsShown } from '../delivery/urls.js';
+import { credentialNumbers, withUrlsShown } from '../delivery/urls.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { acrossStagesWarnings, isPlacedAcrossStages } from '../edge/across-stages.js';
 import { objectsIn } from '../live-edits.js';
@@ -213,7 +213,9 @@ export const command: Command<Record<string, never>> = {
     const [before, after] = deliveryOf(stage, deliveryBefore(), compiled.tree.get(DELIVERY_DIR) ?? new Map());
     if (before.size === 0 && after.size === 0) return ExitCode.ok;
     // a repository URL as messages show it: a file there as an older stagecraft or a hand wrote it may hold credentials
-    const shown = (ms: readonly Manifest[]) => ms.map((m) => ({ ...m, value: withUrlsShown(m.value) }));
+    // (numbered alike on both sides: credentials changed alone show as changed, neither printed)
+    const numbers = credentialNumbers();
+    const shown = (ms: readonly Manifest[]) => ms.map((m) => ({ ...m, value: withUrlsShown(m.value, numbers) }));
     const delivery = diffManifests(shown(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`)), shown(manifestsOf(after)));
     io.stdout.write(formatDiff(delivery, { before: `${DIST_DIR}/${DELIVERY_DIR} (for ${stage})`, after: 'the sources' }));
     // a Kustomization leaving that, as applied (an older stagecraft's), takes the stage's objects with it: said before synth, as synth says it

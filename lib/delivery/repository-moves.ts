@@ -121,11 +121,14 @@ function readsFrom(m: Move, engine: string, other: string): string {
   return `${engine} reads ${one ? 'its stage' : 'their stages'} from ${now} now, no longer ${other}${moved}`;
 }
 
+/** `the stage`, or `their stages` of several objects. */
+const stagesOf = (m: Move) => (m.subjects.length === 1 ? 'the stage' : 'their stages');
+
 /** A stage Argo CD delivered that Flux clones now: with the Secret its GitRepository names, or with none. */
 function toFlux(m: Move, argoCdReads: readonly StageRepository[]): Problem {
   const now = shownUrl(m.now.url);
   const { secret } = m.now;
-  const fails = "Flux's clone fails, and nothing new of the stage is applied (Argo CD no longer applies it either)";
+  const fails = `Flux's clone fails, and nothing new of ${stagesOf(m)} is applied (Argo CD no longer applies ${m.subjects.length === 1 ? 'it' : 'them'} either)`;
   // the old URL's credentials in Argo CD, when no Application reads it any more
   const rm = stillRead(m.was.url, argoCdReads)
     ? ''
@@ -161,7 +164,7 @@ function toArgoCd(m: Move, fluxReads: readonly StageRepository[]): Problem {
     subject: andList(m.subjects),
     message:
       `${readsFrom(m, 'Argo CD', 'Flux')}${cloned}: Argo CD never reads Flux's Secrets; it finds a private repository's credentials by its URL (a repository Secret in ${ARGOCD_NAMESPACE}, or a credential template whose URL begins it), ` +
-      'and without any, the sync fails (the repository is not accessible), and nothing new of the stage is applied (Flux no longer applies it either)',
+      `and without any, the sync fails (the repository is not accessible), and nothing new of ${stagesOf(m)} is applied (Flux no longer applies ${m.subjects.length === 1 ? 'it' : 'them'} either)`,
     hint: `${old === undefined ? `if ${now} is private, give` : 'give'} Argo CD its credentials before applying dist/delivery/argocd, unless it has them (argocd repo list): ${argoCdRepoCommand(now)}${oldLeft}`,
   };
 }

@@ -76,6 +76,15 @@ describe('a stage Argo CD reads from another repository', () => {
       moves([application('qa', 'git@git.example.com:team/app.git')], [application('qa', 'ssh://git@git.example.com/team/app')]),
     ).toEqual([]);
     expect(moves([], [application('qa', NEW)])).toEqual([]);
+    // credentials in the URL (as a hand wrote an old file) are no part of the address: changed alone, no repository moved
+    expect(moves([application('qa', 'https://ci:s3cr3t@git.example.com/team/app.git')], [application('qa', OLD)])).toEqual([]);
+    expect(moves([kustomization('qa', `${OLD}?private_token=abc`, 'git-auth')], [kustomization('qa', OLD, 'git-auth')])).toEqual([]);
+    expect(
+      moves(
+        [kustomization('qa', 'ssh://git@git.example.com/team/app.git')],
+        [kustomization('qa', 'ssh://deploy@git.example.com/team/app.git', 'key')],
+      ),
+    ).toHaveLength(1);
   });
 
   it('never prints a credential that a URL as written before carried', () => {
