@@ -5,7 +5,7 @@
  * anew needs its credentials (lib/cli/delivery-moves.ts says so). Pure.
  */
 import type { ClusterSpec } from '../config/delivery.js';
-import { normalUrl } from './urls.js';
+import { normalUrl, shownUrl } from './urls.js';
 
 /**
  * How a delivery object names its cluster: Argo CD by its API server URL (`server`) or by the name
@@ -22,7 +22,7 @@ export interface StageTarget {
   readonly name: string;
   readonly namespace: string;
   readonly stage: string;
-  /** The cluster, as the object names it, in words. */
+  /** The cluster, as the object names it, in words (a server URL without credentials: `shownUrl`). */
   readonly cluster: string;
   readonly form: ClusterForm;
   /** What names the cluster in that form, as compared (a server URL as `normalUrl` writes it); empty for Flux's own. */
@@ -86,7 +86,8 @@ export function targetOf(o: unknown, repositories: ReadonlyMap<string, StageRepo
     const url = spec?.source?.repoURL;
     const repository = typeof url === 'string' ? { repository: { url } } : {};
     if (destination?.server !== undefined)
-      return { ...object, cluster: destination.server, form: 'server', id: normalUrl(destination.server), ...repository };
+      // the server as messages show it: a file as an older stagecraft or a hand wrote it may carry a user and password there
+      return { ...object, cluster: shownUrl(destination.server), form: 'server', id: normalUrl(destination.server), ...repository };
     const cluster = destination?.name ?? '';
     return { ...object, cluster: `the cluster Argo CD names ${cluster}`, form: 'name', id: cluster, ...repository };
   }

@@ -96,7 +96,9 @@ export function shownUrl(url: string, numbers?: CredentialNumbers): string {
   const account = !web && u.username && !u.password;
   const userinfo = account || (!u.username && !u.password) ? '' : `${u.username}:${u.password}`;
   const user = account ? `${u.username}@` : userinfo && numbers ? `${numbered(userinfo, numbers)}@` : '';
-  return `${u.protocol}//${user}${u.host}${u.pathname}${queryShown(u.search, numbers)}`;
+  // the `/` URL gives a URL written without a path (`https://host:6443`, a cluster's server) is not shown
+  const path = u.pathname === '/' && !/^[^/?#]*\/\/[^/?#]*\//.test(url) ? '' : u.pathname;
+  return `${u.protocol}//${user}${u.host}${path}${queryShown(u.search, numbers)}`;
 }
 
 /** What a message shows of a URL that may hold a password it cannot cut out. */
@@ -135,16 +137,20 @@ function shownByHand(url: string, numbers: CredentialNumbers | undefined): strin
 }
 
 /**
- * Where a delivery object holds a repository URL, by kind (`*`: each item of a list): the fields a
- * message shows through `shownUrl`, since a file of dist/delivery/ as an older stagecraft or a hand
- * wrote it may carry credentials there.
+ * Where a delivery object holds a repository or cluster server URL, by kind (`*`: each item of a
+ * list): the fields a message shows through `shownUrl`, since a file of dist/delivery/ as an older
+ * stagecraft or a hand wrote it may carry credentials there.
  */
 const URL_FIELDS: Readonly<Record<string, readonly (readonly string[])[]>> = {
   Application: [
     ['spec', 'source', 'repoURL'],
     ['spec', 'sources', '*', 'repoURL'],
+    ['spec', 'destination', 'server'],
   ],
-  AppProject: [['spec', 'sourceRepos', '*']],
+  AppProject: [
+    ['spec', 'sourceRepos', '*'],
+    ['spec', 'destinations', '*', 'server'],
+  ],
   GitRepository: [['spec', 'url']],
 };
 

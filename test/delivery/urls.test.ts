@@ -134,6 +134,37 @@ describe('npm run diff -- <stage>, when the credentials of a URL in dist/deliver
   });
 });
 
+describe('npm run diff -- <stage> and synth, when a server in dist/delivery/ carries credentials', () => {
+  it('never print them: not in the diff of the objects, nor in the warning that the stage moves to another cluster', () => {
+    const project = FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace(
+      '{ kubeConfigSecret: nonprod-kubeconfig }',
+      '{ server: https://nonprod.example.com:6443 }',
+    );
+    const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), project);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    for (const f of ['00-stagecraft.yaml', '10-qa.yaml']) {
+      const file = join(dir, 'dist', 'delivery', 'argocd', f);
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain('server: https://nonprod.example.com:6443');
+      writeFileSync(file, text.replaceAll('server: https://nonprod', 'server: https://admin:s3cr3t@nonprod'));
+    }
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: prod }'));
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain(
+      'spec.destination.server: "https://<credentials 1>@nonprod.example.com:6443" -> "https://prod.example.com:6443"',
+    );
+    expect(diff.stderr).toContain('where it applied it to https://nonprod.example.com:6443');
+    const synth = runCli('synth', [], dir);
+    expect(synth.code).toBe(0);
+    for (const out of [diff.stdout, diff.stderr, synth.stdout, synth.stderr]) {
+      expect(out).not.toContain('s3cr3t');
+      expect(out).not.toContain('admin');
+    }
+  });
+});
+
 describe('delivery objects as a diff shows them', () => {
   it.each<[string, Record<string, unknown>]>([
     ['an Application', { kind: 'Application', spec: { source: { repoURL: 'https://ci:s3cr3t@git.example.com/a.git', path: 'dist/qa' } } }],
@@ -145,6 +176,22 @@ describe('delivery objects as a diff shows them', () => {
     expect(JSON.stringify(shown)).not.toContain('s3cr3t');
     expect(JSON.stringify(shown)).toContain('"https://git.example.com/a.git"');
     expect(JSON.stringify(object)).toContain('s3cr3t');
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    [
+      'an Application',
+      { kind: 'Application', spec: { destination: { server: 'https://admin:s3cr3t@k8s.example.com:6443', namespace: 'qa' } } },
+    ],
+    [
+      'an AppProject',
+      { kind: 'AppProject', spec: { destinations: [{ server: 'https://admin:s3cr3t@k8s.example.com:6443', namespace: 'qa' }] } },
+    ],
+  ])("shows the cluster server of %s without its credentials, as written otherwise (no '/' added)", (_, object) => {
+    const shown = JSON.stringify(withUrlsShown(object));
+    expect(shown).not.toContain('s3cr3t');
+    expect(shown).not.toContain('admin');
+    expect(shown).toContain('"server":"https://k8s.example.com:6443","namespace":"qa"');
   });
 
   it('leaves other kinds alone', () => {
