@@ -192,7 +192,7 @@ function argoCdMove(m: Move, readNow: readonly StageRepository[]): Problem {
       `if ${now} is private, give Argo CD its credentials before applying dist/delivery/argocd: ${argoCdRepoCommand(now)}` +
       (stillRead(m.was.url, readNow)
         ? ''
-        : `; once it is applied and synced, argocd repo rm ${was} removes those of the old one, which no stage reads any more`),
+        : `; once it is applied and synced, argocd repo rm ${was} removes those of the old one, which no Application reads any more`),
   };
 }
 

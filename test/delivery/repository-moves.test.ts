@@ -49,7 +49,7 @@ describe('a stage Argo CD reads from another repository', () => {
         "without any, the sync fails (the repository is not accessible), and the stage stays as the old repository's last commit left it\n" +
         `  hint: if ${NEW} is private, give Argo CD its credentials before applying dist/delivery/argocd: argocd repo add ${NEW} --ssh-private-key-path <key file>, ` +
         "and, unless Argo CD knows git.new.example's host key (argocd cert list), ssh-keyscan git.new.example | argocd cert add-ssh --batch; " +
-        `once it is applied and synced, argocd repo rm ${OLD} removes those of the old one, which no stage reads any more`,
+        `once it is applied and synced, argocd repo rm ${OLD} removes those of the old one, which no Application reads any more`,
     ]);
   });
 
@@ -68,6 +68,9 @@ describe('a stage Argo CD reads from another repository', () => {
     // npm run diff of one stage: the others, which still read the old one, are in the whole new dist/delivery/
     const one = moves([application('qa', OLD)], [application('qa', https)], [application('qa', https), application('prod', OLD)]);
     expect(one[0]).not.toContain('argocd repo rm');
+    // a GitRepository that still clones the old URL uses none of Argo CD's credentials: they may go
+    const flux = moves([application('qa', OLD)], [application('qa', https)], [application('qa', https), kustomization('prod', OLD)]);
+    expect(flux[0]).toContain(`argocd repo rm ${OLD} removes those of the old one, which no Application reads any more`);
   });
 
   it('says nothing for the same address spelt another way, nor for a stage new to the engine', () => {
