@@ -75,6 +75,8 @@ function tracedContext({ options, registry }: CheckContext): string {
     existingNamespaces: options.existingNamespaces ?? [],
     serviceMonitors: serviceMonitors(registry),
     ...(clusterScopedKinds.length ? { clusterScopedKinds } : {}),
+    // the engine that applies the stage, which refs/autoscaled-replicas names: only when there is one, as above
+    ...(options.engine ? { engine: options.engine } : {}),
   });
 }
 

@@ -9,6 +9,7 @@
  */
 import { groupKind } from '../k8s.js';
 import { formatFieldPath, type FieldPath } from '../model/field-path.js';
+import type { Engine } from '../model/engines.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import { finder, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
@@ -26,6 +27,8 @@ export interface ReferenceOptions {
    * @default false
    */
   readonly written?: boolean;
+  /** The GitOps engine that applies the objects, named by `refs/autoscaled-replicas`. @default - unknown: every applier named */
+  readonly engine?: Engine;
 }
 
 /** Where a namespace that the cluster already has is declared: the stage file, or the check command's flag. */

@@ -140,7 +140,7 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
   });
 }
 
-function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], { engine }: ReferenceOptions): void {
   const ref = asObj(asObj(o.spec)?.scaleTargetRef);
   if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return;
   // the autoscaler finds its target by group and kind; without an apiVersion, in the core group
@@ -158,18 +158,27 @@ function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
       replicas === null
         ? 'an apply sends it to remove the field, and the API server sets the default: every apply sets it back to 1 pod'
         : `every apply sets it back to ${replicas} pods`;
-    // said of every applier, as the check does not know which applies the stage: a GitOps engine puts
-    // the number back by itself (Argo CD's selfHeal as soon as it sees the scaled workload differ)
+    // said of the stage's engine when it has one (a GitOps engine puts the number back by itself: Argo CD's
+    // selfHeal as soon as it sees the scaled workload differ), else of every applier
+    const fight = `so that the two fight for as long as the load lasts, pods started and stopped again and again, the ${ref.kind} never above ${pods} pod${pods === 1 ? '' : 's'} for long`;
     const appliers =
-      'kubectl apply; Flux at every interval of the stage; Argo CD at every sync and, with selfHeal (its default), within seconds of each scaling, ' +
-      `so that the two fight for as long as the load lasts, pods started and stopped again and again, the ${ref.kind} never above ${pods} pod${pods === 1 ? '' : 's'} for long`;
+      engine === undefined
+        ? `kubectl apply; ${FLUX_APPLIES}; ${ARGOCD_APPLIES}`
+        : `the stage's engine: ${engine === 'flux' ? FLUX_APPLIES : ARGOCD_APPLIES}`;
+    const lastApplied = `first ${dropLastAppliedReplicas(workload)} (or that apply scales it to 1)`;
+    const handOver = 'the synthesis that removes it says how to hand the field over to the autoscaler (output/replicas-reset)';
+    const then =
+      engine === undefined
+        ? `where kubectl or Argo CD applied it with it, ${lastApplied}; where Flux did, ${handOver}`
+        : engine === 'flux'
+          ? `as Flux applies the stage, ${handOver}`
+          : `where Argo CD (or kubectl) applied it with it, ${lastApplied}`;
     out.push({
       ...finder(o)(
         'refs/autoscaled-replicas',
         ['spec', 'scaleTargetRef'],
-        `scales ${ref.kind} '${ref.name}', which has spec.replicas: ${replicas}: ${does} (${appliers}), in the middle of a load peak too`,
-        `remove spec.replicas from the ${ref.kind} and let the autoscaler set the number; where kubectl or Argo CD applied it with it, first ${dropLastAppliedReplicas(workload)} (or that apply scales it to 1); ` +
-          'where Flux did, the synthesis that removes it says how to hand the field over to the autoscaler (output/replicas-reset)',
+        `scales ${ref.kind} '${ref.name}', which has spec.replicas: ${replicas}: ${does} (${appliers}, ${fight}), in the middle of a load peak too`,
+        `remove spec.replicas from the ${ref.kind} and let the autoscaler set the number; ${then}`,
       ),
       severity: 'warning',
     });
@@ -187,6 +196,11 @@ function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
     );
   }
 }
+
+/** How Flux applies a stage's spec.replicas again: what `refs/autoscaled-replicas` says of it. */
+const FLUX_APPLIES = 'Flux at every interval of the stage';
+/** How Argo CD applies a stage's spec.replicas again: what `refs/autoscaled-replicas` says of it. */
+const ARGOCD_APPLIES = 'Argo CD at every sync and, with selfHeal (its default), within seconds of each scaling';
 
 function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
   const spec = asObj(o.spec);

@@ -11,7 +11,9 @@ import { DELIVERY_DIR, DELIVERY_LABEL, deliveryDeleteCommands, deliveryProjectOf
 import { RESOURCES_FINALIZER, applicationOrphanCommand, orphanCommand, type DeletingKustomization } from '../delivery/orphan.js';
 import type { StageTarget } from '../delivery/target.js';
 import type { Problem } from '../errors.js';
+import { ARGOCD_NAMESPACE } from '../delivery/argocd.js';
 import { ENGINES, type Engine } from '../model/engines.js';
+import { andList } from '../model/limits.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 import { INVENTORY_FILE, keyParts, parseInventory } from '../synth/inventory.js';
 import { applicationsIn, deletingIn, objectsIn, type AppliedApplication } from './delivery-on-disk.js';
@@ -102,14 +104,25 @@ function deletedApplications(inventory: string, kept: ReadonlySet<string>): { na
 }
 
 /**
+ * What deletes an object that leaves an engine's directory of dist/delivery/: the directory's apply
+ * command, which prunes it (`prune`); the delete commands synth prints, since the engine delivers no
+ * stage any more (`engine-gone`), or since the project is renamed and the apply prunes only the new
+ * name's objects (`renamed`).
+ */
+export type LeavingBy = 'prune' | 'engine-gone' | 'renamed';
+
+/**
  * The warning for a Kustomization that the new `dist/delivery/flux/` no longer holds, which as applied
  * makes Flux delete every object of its stage when it is deleted: while Flux delivers other stages, by
- * the directory's apply command, which prunes it; else by the delete command synth prints (`pruned: false`).
+ * the directory's apply command, which prunes it; else by the delete commands synth prints (`by`).
  */
-export function kustomizationDeletesStage(k: DeletingKustomization, pruned = true): Problem {
-  const how = pruned
-    ? 'the next kubectl apply --prune of that directory deletes it'
-    : 'the delete command npm run synth prints then (Flux delivers no stage any more) deletes it';
+export function kustomizationDeletesStage(k: DeletingKustomization, by: LeavingBy = 'prune'): Problem {
+  const how = {
+    prune: 'the next kubectl apply --prune of that directory deletes it',
+    'engine-gone': 'the delete command npm run synth prints then (Flux delivers no stage any more) deletes it',
+    renamed:
+      "the delete commands npm run synth prints then for the project's old name delete it (the apply of that directory prunes only the new name's objects)",
+  }[by];
   return {
     code: 'delivery/deletes-stage',
     severity: 'warning',
@@ -117,7 +130,7 @@ export function kustomizationDeletesStage(k: DeletingKustomization, pruned = tru
     message:
       `leaves ${DIST_DIR}/${FLUX_DIR}/, so ${how} from the cluster Flux runs in; ` +
       `as applied from ${k.file} (written by an older stagecraft) it has no spec.deletionPolicy: Orphan, so Flux then deletes every object it applied, the Namespace and its claims too, while the stage may still be in use`,
-    hint: `before that ${pruned ? 'apply' : 'delete'}, run in the cluster Flux runs in: ${orphanCommand(k)}`,
+    hint: `before that ${by === 'prune' ? 'apply' : 'delete'}, run in the cluster Flux runs in: ${orphanCommand(k)}`,
   };
 }
 
@@ -214,32 +227,43 @@ export function renamedProjects(
  * it applies the stage again from a revision that still holds `dist/<stage>` (a tag or a commit it
  * follows), putting back what the delete removed. An Application pruned with a finalizer added by
  * hand (`RESOURCES_FINALIZER`) has Argo CD delete the stage's objects at once, so what is to be kept
- * is copied before that apply. Undefined for a stage no engine delivered.
+ * is copied before that apply; when other stages now use its namespace (`holding`), Argo CD would
+ * delete that Namespace with everything in it, theirs too, so the patch that removes its finalizers
+ * comes first of all. Undefined for a stage no engine delivered.
  * @param commands where the commands that delete it are, said after it
+ * @param holding the stages that now use a namespace the removed stage created (`stagesHolding`)
  */
 export function removedStageDelivery(
   stage: string,
   targets: ReadonlyMap<string, StageTarget>,
   delivery: FileTree | undefined,
-  commands = 'with the commands below',
+  { commands = 'with the commands below', holding = [] }: { readonly commands?: string; readonly holding?: readonly string[] } = {},
 ): { where: string; first: string } | undefined {
   const engine = ENGINES.find((e) => targets.has(`${e}/${stage}`));
   if (engine === undefined) return undefined;
   const target = targets.get(`${engine}/${stage}`)!;
   const dir = `${DIST_DIR}/${DELIVERY_DIR}/${engine}`;
   const still = [...(delivery?.keys() ?? [])].some((p) => p.startsWith(`${engine}/`));
+  // another stage's objects in its namespace: a finalizer added by hand must not get to delete that Namespace, so the patch goes first
+  const shared = engine === 'argocd' && holding.length > 0;
   // a finalizer added by hand has Argo CD delete the stage's objects itself as the apply prunes the Application: before any copy
   const cascade =
-    engine === 'argocd'
+    engine === 'argocd' && !shared
       ? ` (should it carry ${RESOURCES_FINALIZER}, added by hand, Argo CD then deletes the stage's objects itself, the claims' data too: copy what is to be kept before that apply)`
       : '';
   const prune = still
     ? `apply ${dir} (the command on the third line of its ${INVENTORY_FILE}), which prunes ${target.subject}${cascade}`
     : `delete ${target.subject} (${commands})`;
+  const patch = shared
+    ? `remove the finalizers of ${target.subject} in the cluster Argo CD runs in: ${applicationOrphanCommand(target.name, target.namespace || ARGOCD_NAMESPACE)} ` +
+      `(${andList(holding)} now ${holding.length === 1 ? 'uses' : 'use'} its namespace: should it carry ${RESOURCES_FINALIZER}, added by hand, ` +
+      `Argo CD would delete that Namespace with everything in it as the Application goes, the objects and claims of ${andList(holding)} too; ` +
+      'the patch changes nothing on one without); then '
+    : '';
   return {
     where: `${target.cluster}, where ${target.subject} applied them`,
     first:
-      `first ${prune}, else it applies them again from a revision that still holds ${DIST_DIR}/${stage} (a tag or a commit it follows); ` +
+      `first ${patch}${prune}, else it applies them again from a revision that still holds ${DIST_DIR}/${stage} (a tag or a commit it follows); ` +
       `then, with kubectl pointed at ${target.cluster}, `,
   };
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
-import { withUrlsShown } from '../delivery/urls.js';
+import { credentialNumbers, withUrlsShown } from '../delivery/urls.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { acrossStagesWarnings, isPlacedAcrossStages } from '../edge/across-stages.js';
 import { objectsIn } from '../live-edits.js';
@@ -191,7 +191,9 @@ export const command: Command<Record<string, never>> = {
     const deliveryBefore = () => (deliveryTree ??= readStageTree(project, DELIVERY_DIR));
     const targets = () => (existsSync(join(project.root, DIST_DIR, DELIVERY_DIR)) ? deliveryTargets(deliveryBefore()) : new Map());
     const delivered =
-      command && compiled && removedStageDelivery(stage, targets(), compiled.tree.get(DELIVERY_DIR), 'npm run synth prints the commands');
+      command &&
+      compiled &&
+      removedStageDelivery(stage, targets(), compiled.tree.get(DELIVERY_DIR), { commands: 'npm run synth prints the commands', holding });
     if (command)
       io.stdout.write(
         `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in ${delivered ? `${delivered.where},` : 'its cluster'} until deleted: ` +
@@ -211,12 +213,16 @@ export const command: Command<Record<string, never>> = {
     const [before, after] = deliveryOf(stage, deliveryBefore(), compiled.tree.get(DELIVERY_DIR) ?? new Map());
     if (before.size === 0 && after.size === 0) return ExitCode.ok;
     // a repository URL as messages show it: a file there as an older stagecraft or a hand wrote it may hold credentials
-    const shown = (ms: readonly Manifest[]) => ms.map((m) => ({ ...m, value: withUrlsShown(m.value) }));
+    // (numbered alike on both sides: credentials changed alone show as changed, neither printed)
+    const numbers = credentialNumbers();
+    const shown = (ms: readonly Manifest[]) => ms.map((m) => ({ ...m, value: withUrlsShown(m.value, numbers) }));
     const delivery = diffManifests(shown(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`)), shown(manifestsOf(after)));
     io.stdout.write(formatDiff(delivery, { before: `${DIST_DIR}/${DELIVERY_DIR} (for ${stage})`, after: 'the sources' }));
     // a Kustomization leaving that, as applied (an older stagecraft's), takes the stage's objects with it: said before synth, as synth says it
-    const pruned = [...(compiled.tree.get(DELIVERY_DIR)?.keys() ?? [])].some((p) => p.startsWith('flux/'));
-    const deleting = deletingKustomizationsRemoved(before, delivery.removed).map((k) => kustomizationDeletesStage(k, pruned));
+    // (not pruned by the apply: with Flux gone, or the project renamed, the delete commands synth prints delete it)
+    const fluxStays = [...(compiled.tree.get(DELIVERY_DIR)?.keys() ?? [])].some((p) => p.startsWith('flux/'));
+    const by = !fluxStays ? 'engine-gone' : renamedIn(deliveryBefore(), compiled.tree.get(DELIVERY_DIR), 'flux') ? 'renamed' : 'prune';
+    const deleting = deletingKustomizationsRemoved(before, delivery.removed).map((k) => kustomizationDeletesStage(k, by));
     // an Application leaving while the stage stays, which a finalizer added by hand would have take the stage with it: as synth says it
     // (not when the project is renamed: its old objects are in the delete commands synth prints, as synth says it)
     const newDelivery = compiled.tree.get(DELIVERY_DIR);

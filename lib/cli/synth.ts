@@ -241,7 +241,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       // no prune command of the stage will run again: its objects stay in the cluster until deleted
       const holding = command ? stagesHolding(project, inventory!) : [];
       // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for the cluster it named
-      const delivered = removedStageDelivery(d, targets.targets, delivery);
+      const delivered = removedStageDelivery(d, targets.targets, delivery, { holding });
       if (command)
         io.stdout.write(
           `  ${escapeName(`its objects stay in ${delivered?.where ?? 'its cluster'}; ${delivered?.first ?? ''}${applyFirst(d, holding)}delete them with: ${command}`)}\n`,

@@ -5,13 +5,16 @@
  * finds them by the URL (a repository Secret in argocd, or a credential template whose URL is a
  * prefix of it), so those of the old URL are not used; Flux clones with the Secret its GitRepository
  * names, so one kept across the move is sent to the new host, and is refused there unless it holds
- * that host's credentials (for ssh://, its known_hosts too). No credential is printed: URLs are shown
- * without any (`shownUrl`), Secrets by name. Pure.
+ * that host's credentials (for ssh://, its known_hosts too). A stage moved to the other engine is
+ * read with that engine's credentials, which it never takes from the other: Flux not Argo CD's
+ * (found by the URL), Argo CD not the Secret Flux cloned with (`engineSwitches`). No credential is
+ * printed: URLs are shown without any (`shownUrl`), Secrets by name. Pure.
  */
 import type { Problem } from '../errors.js';
 import { andList } from '../model/limits.js';
 import { ARGOCD_NAMESPACE } from './argocd.js';
 import { FLUX_NAMESPACE } from './flux.js';
+import type { Engine } from '../model/engines.js';
 import type { StageRepository, StageTarget } from './target.js';
 import { normalRepositoryUrl, shownUrl } from './urls.js';
 import { scpAsSsh } from '../config/delivery.js';
@@ -47,8 +50,8 @@ interface Move {
 /**
  * The warnings for the stages that an engine's objects in the new `dist/delivery/` (`after`, by
  * `<engine>/<stage>`) read from another repository than they did (`before`), one per engine, old
- * and new repository and Secrets. A stage new to the engine, or moved to the other one, is not
- * compared.
+ * and new repository and Secrets, and for those moved to the other engine (`engineSwitches`). A
+ * stage new to delivery is not compared.
  * @param whole every stage's target in the new dist/delivery/, when `after` holds only some (npm run
  * diff of one stage), for what no stage reads any more (the old credentials, which may then go)
  */
@@ -68,11 +71,102 @@ export function repositoryMoves(
     move.subjects.push(target.subject);
     moves.set(id, move);
   }
-  const readNow = [...whole.values()].flatMap((t) => t.repository ?? []);
-  return [...moves.values()].flatMap((m) => {
-    const problem = m.engine === 'argocd' ? argoCdMove(m, readNow) : fluxMove(m, readNow);
-    return problem ? [problem] : [];
-  });
+  const readBy = (engine: Engine) => [...whole].flatMap(([key, t]) => (key.startsWith(`${engine}/`) ? (t.repository ?? []) : []));
+  return [
+    ...[...moves.values()].flatMap((m) => {
+      const problem = m.engine === 'argocd' ? argoCdMove(m, readBy('argocd')) : fluxMove(m, readBy('flux'));
+      return problem ? [problem] : [];
+    }),
+    ...engineSwitches(before, after, whole, readBy),
+  ];
+}
+
+/**
+ * The warnings for the stages of `after` that the other engine delivered in `before` (and no longer
+ * does in `whole`), one per engine, old and new repository and Secrets: the engine that takes a
+ * stage over never reads the other's credentials. Flux clones with the Secret its GitRepository
+ * names (or none), whatever Argo CD holds for the URL; Argo CD finds credentials by the URL, never in
+ * the Secret Flux cloned with. Said of a private repository, or of one that may be: one Flux cloned
+ * without a Secret at the same URL was public, and nothing is said.
+ */
+function engineSwitches(
+  before: ReadonlyMap<string, StageTarget>,
+  after: ReadonlyMap<string, StageTarget>,
+  whole: ReadonlyMap<string, StageTarget>,
+  readBy: (engine: Engine) => StageRepository[],
+): Problem[] {
+  const switches = new Map<string, Move>();
+  for (const [key, target] of after) {
+    const engine = key.startsWith('flux/') ? 'flux' : 'argocd';
+    const left = `${engine === 'flux' ? 'argocd' : 'flux'}/${target.stage}`;
+    const was = before.get(left)?.repository;
+    const now = target.repository;
+    if (before.has(key) || whole.has(left) || !was || !now) continue;
+    // Flux cloned it without credentials, and Argo CD reads the same address: a public repository
+    if (engine === 'argocd' && was.secret === undefined && normalRepositoryUrl(was.url) === normalRepositoryUrl(now.url)) continue;
+    const id = [engine, normalRepositoryUrl(was.url), was.secret, normalRepositoryUrl(now.url), now.secret].join('\n');
+    const move = switches.get(id) ?? { engine, was, now, subjects: [] };
+    move.subjects.push(target.subject);
+    switches.set(id, move);
+  }
+  return [...switches.values()].map((m) => (m.engine === 'flux' ? toFlux(m, readBy('argocd')) : toArgoCd(m, readBy('flux'))));
+}
+
+/** Where the objects of `m` read their stages, in a message: `reads its stage from <url>` (and the old URL when it changed). */
+function readsFrom(m: Move, engine: string, other: string): string {
+  const [was, now] = [shownUrl(m.was.url), shownUrl(m.now.url)];
+  const one = m.subjects.length === 1;
+  const moved =
+    normalRepositoryUrl(m.was.url) === normalRepositoryUrl(m.now.url) ? '' : ` (${other} read ${one ? 'it' : 'them'} from ${was})`;
+  return `${engine} reads ${one ? 'its stage' : 'their stages'} from ${now} now, no longer ${other}${moved}`;
+}
+
+/** `the stage`, or `their stages` of several objects. */
+const stagesOf = (m: Move) => (m.subjects.length === 1 ? 'the stage' : 'their stages');
+
+/** A stage Argo CD delivered that Flux clones now: with the Secret its GitRepository names, or with none. */
+function toFlux(m: Move, argoCdReads: readonly StageRepository[]): Problem {
+  const now = shownUrl(m.now.url);
+  const { secret } = m.now;
+  const fails = `Flux's clone fails, and nothing new of ${stagesOf(m)} is applied (Argo CD no longer applies ${m.subjects.length === 1 ? 'it' : 'them'} either)`;
+  // the old URL's credentials in Argo CD, when no Application reads it any more
+  const rm = stillRead(m.was.url, argoCdReads)
+    ? ''
+    : `; once it is applied, argocd repo rm ${shownUrl(m.was.url)} removes what Argo CD holds for it, should no other Application read it`;
+  return {
+    code: 'delivery/repository-moved',
+    severity: 'warning',
+    subject: andList(m.subjects),
+    ...(secret === undefined
+      ? {
+          message: `${readsFrom(m, 'Flux', 'Argo CD')}, and clones it with no credentials: Flux never uses those Argo CD holds for a repository (found by its URL); if it is private, ${fails}`,
+          hint: `if ${now} is private, name a Secret for it (delivery.repository.secret beside its url) and create it before applying dist/delivery/flux: ${fluxSecretCommand('<name>', now)}${rm}`,
+        }
+      : {
+          message: `${readsFrom(m, 'Flux', 'Argo CD')}, and clones it with the Secret ${FLUX_NAMESPACE}/${secret}: Flux never uses the credentials Argo CD holds for a repository (found by its URL), so unless that Secret is there and holds the credentials of ${now}, ${fails}`,
+          hint: `before applying dist/delivery/flux, create it with the credentials of ${now}, unless it is there already (kubectl get secret -n ${FLUX_NAMESPACE} ${secret}): ${fluxSecretCommand(secret, now)}${rm}`,
+        }),
+  };
+}
+
+/** A stage Flux delivered that Argo CD reads now: by the credentials Argo CD holds for the URL, never the Secret Flux cloned with. */
+function toArgoCd(m: Move, fluxReads: readonly StageRepository[]): Problem {
+  const now = shownUrl(m.now.url);
+  const old = m.was.secret;
+  const cloned = old === undefined ? '' : `, which Flux cloned with the Secret ${FLUX_NAMESPACE}/${old}`;
+  const oldLeft =
+    old !== undefined && !fluxReads.some((r) => r.secret === old)
+      ? `; once it is applied and synced, no GitRepository names the Secret ${FLUX_NAMESPACE}/${old} any more: kubectl delete secret -n ${FLUX_NAMESPACE} ${old} removes those credentials`
+      : '';
+  return {
+    code: 'delivery/repository-moved',
+    severity: 'warning',
+    subject: andList(m.subjects),
+    message:
+      `${readsFrom(m, 'Argo CD', 'Flux')}${cloned}: Argo CD never reads Flux's Secrets; it finds a private repository's credentials by its URL (a repository Secret in ${ARGOCD_NAMESPACE}, or a credential template whose URL begins it), ` +
+      `and without any, the sync fails (the repository is not accessible), and nothing new of ${stagesOf(m)} is applied (Flux no longer applies ${m.subjects.length === 1 ? 'it' : 'them'} either)`,
+    hint: `${old === undefined ? `if ${now} is private, give` : 'give'} Argo CD its credentials before applying dist/delivery/argocd, unless it has them (argocd repo list): ${argoCdRepoCommand(now)}${oldLeft}`,
+  };
 }
 
 /** What the objects of `m` read, in the words of a message: `reads its stage from <url> now, no longer from <url>` for one, else `read their stages...`. */
@@ -98,7 +192,7 @@ function argoCdMove(m: Move, readNow: readonly StageRepository[]): Problem {
       `if ${now} is private, give Argo CD its credentials before applying dist/delivery/argocd: ${argoCdRepoCommand(now)}` +
       (stillRead(m.was.url, readNow)
         ? ''
-        : `; once it is applied and synced, argocd repo rm ${was} removes those of the old one, which no stage reads any more`),
+        : `; once it is applied and synced, argocd repo rm ${was} removes those of the old one, which no Application reads any more`),
   };
 }
 

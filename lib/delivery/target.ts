@@ -5,7 +5,7 @@
  * anew needs its credentials (lib/cli/delivery-moves.ts says so). Pure.
  */
 import type { ClusterSpec } from '../config/delivery.js';
-import { normalUrl } from './urls.js';
+import { normalUrl, shownUrl } from './urls.js';
 
 /**
  * How a delivery object names its cluster: Argo CD by its API server URL (`server`) or by the name
@@ -18,8 +18,11 @@ export type ClusterForm = 'server' | 'name' | 'own' | 'kubeconfig';
 export interface StageTarget {
   /** The object, as messages name it (`Application argocd/stagecraft-qa`). */
   readonly subject: string;
+  /** The object's name and namespace, as written (the namespace '' when it names none). */
+  readonly name: string;
+  readonly namespace: string;
   readonly stage: string;
-  /** The cluster, as the object names it, in words. */
+  /** The cluster, as the object names it, in words (a server URL without credentials: `shownUrl`). */
   readonly cluster: string;
   readonly form: ClusterForm;
   /** What names the cluster in that form, as compared (a server URL as `normalUrl` writes it); empty for Flux's own. */
@@ -75,16 +78,18 @@ export function targetOf(o: unknown, repositories: ReadonlyMap<string, StageRepo
   const path = kind === 'Application' ? spec?.source?.path : kind === 'Kustomization' ? spec?.path : undefined;
   const stage = path === undefined ? undefined : /^(?:\.\/)?dist\/([^/]+)$/.exec(path)?.[1];
   if (stage === undefined) return undefined;
-  const subject = `${kind} ${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
+  const [name, namespace] = [metadata?.name ?? '', metadata?.namespace ?? ''];
+  const object = { subject: `${kind} ${namespace}/${name}`, name, namespace, stage };
   const destination = spec?.destination;
   const secret = spec?.kubeConfig?.secretRef?.name;
   if (kind === 'Application') {
     const url = spec?.source?.repoURL;
     const repository = typeof url === 'string' ? { repository: { url } } : {};
     if (destination?.server !== undefined)
-      return { subject, stage, cluster: destination.server, form: 'server', id: normalUrl(destination.server), ...repository };
-    const name = destination?.name ?? '';
-    return { subject, stage, cluster: `the cluster Argo CD names ${name}`, form: 'name', id: name, ...repository };
+      // the server as messages show it: a file as an older stagecraft or a hand wrote it may carry a user and password there
+      return { ...object, cluster: shownUrl(destination.server), form: 'server', id: normalUrl(destination.server), ...repository };
+    const cluster = destination?.name ?? '';
+    return { ...object, cluster: `the cluster Argo CD names ${cluster}`, form: 'name', id: cluster, ...repository };
   }
   // a sourceRef without a namespace is in the Kustomization's
   const source =
@@ -95,14 +100,13 @@ export function targetOf(o: unknown, repositories: ReadonlyMap<string, StageRepo
   const repository = found ? { repository: found } : {};
   if (secret !== undefined)
     return {
-      subject,
-      stage,
+      ...object,
       cluster: `the cluster of the kubeconfig in the Secret ${secret}`,
       form: 'kubeconfig',
       id: secret,
       ...repository,
     };
-  return { subject, stage, cluster: 'the cluster Flux runs in', form: 'own', id: '', ...repository };
+  return { ...object, cluster: 'the cluster Flux runs in', form: 'own', id: '', ...repository };
 }
 
 /**

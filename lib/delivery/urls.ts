@@ -29,17 +29,60 @@ export function normalUrl(url: string): string {
  * `normalUrl` of a Git repository, without the `.git` its hosts let one leave out (`.../app.git` is
  * `.../app`), and an scp-style URL as its `ssh://` form (`git@host:team/app` is `ssh://git@host/team/app`):
  * Flux clones only the second, so a stage delivered by Flux writes it for the project file's first.
+ * The credentials a URL carries (`addressOf`) are no part of the repository it names.
  */
-export const normalRepositoryUrl = (url: string): string => normalUrl(scpAsSsh(url) ?? url).replace(/\.git$/, '');
+export const normalRepositoryUrl = (url: string): string => normalUrl(addressOf(scpAsSsh(url) ?? url)).replace(/\.git$/, '');
+
+/**
+ * `url` without the credentials it carries: a password, a query, a user name over http(s) (a token);
+ * an ssh:// user is the account, and stays. As written when new URL() cannot read it.
+ */
+function addressOf(url: string): string {
+  try {
+    const u = new URL(url);
+    const web = u.protocol === 'http:' || u.protocol === 'https:';
+    const user = !web && u.username ? `${u.username}@` : '';
+    return u.host === '' ? url : `${u.protocol}//${user}${u.host}${u.pathname}`;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Numbers for the credentials cut out of URLs shown together (`credentialNumbers`): the same number
+ * for the same text, another for another, so that a diff of two URLs that differ by their credentials
+ * alone shows that they differ, never what either holds.
+ */
+export type CredentialNumbers = (cut: string) => number;
+
+/** A `CredentialNumbers` for one diff: 1 for the first text cut, 2 for the next other one, and so on. */
+export function credentialNumbers(): CredentialNumbers {
+  const numbers = new Map<string, number>();
+  return (cut) => {
+    const n = numbers.get(cut) ?? numbers.size + 1;
+    numbers.set(cut, n);
+    return n;
+  };
+}
+
+/**
+ * An `@` after the authority new URL() read that may end a password holding a `/`, `?` or `#` (`ci:12/Zq@`,
+ * `t0k/3n@`, read as a host and a path): after some text of the first segment, followed by a host (and
+ * port) and a `/`, the real authority. An `@` elsewhere in a path is the path's (`/team/app@v1.git`,
+ * `/@scope/app.git`).
+ */
+const MISREAD_AUTHORITY = /^[/?#][^/@]+@[a-z\d-]+(?:\.[a-z\d-]+)*(?::\d*)?\//i;
 
 /**
  * A repository URL as a message may show it: without a password, a query, or a user name over
  * http(s) (a token, as Git hosts take one there); an ssh:// user (`git@`) is the account, and stays.
- * What `dist/delivery/` holds carries none (lib/config/delivery.ts `repositoryCredentials` refuses
+ * Only the userinfo and the query are credentials: an `@` in the path is the path's. What
+ * `dist/delivery/` holds carries none (lib/config/delivery.ts `repositoryCredentials` refuses
  * them), but a file there as an older stagecraft or a hand wrote it may. One that may hold a password
  * where no reading can tell is `UNSURE_URL`.
+ * @param numbers when given, what is cut is shown as `<credentials N>` in its place (`credentialNumbers`)
  */
-export function shownUrl(url: string): string {
+export function shownUrl(url: string, numbers?: CredentialNumbers): string {
   let u: URL | undefined;
   try {
     u = new URL(url);
@@ -47,15 +90,26 @@ export function shownUrl(url: string): string {
     // not a URL (scp-style, a port that is no number): cut by hand
   }
   // an empty host: no authority was read (a scheme it does not know, `ci:pass@host:path`), and the credentials are in the path;
-  // an `@` after the host: a password holding `/` or `?` (`ci:12/ss@host`) was read as a port and a path
-  if (u === undefined || u.host === '' || `${u.pathname}${u.search}${u.hash}`.includes('@')) return shownByHand(url);
+  // an `@` and a host after it: a password holding `/` or `?` (`ci:12/ss@host/...`) was read as a port and a path
+  if (u === undefined || u.host === '' || MISREAD_AUTHORITY.test(`${u.pathname}${u.search}${u.hash}`)) return shownByHand(url, numbers);
   const web = u.protocol === 'http:' || u.protocol === 'https:';
-  const user = !web && u.username && !u.password ? `${u.username}@` : '';
-  return `${u.protocol}//${user}${u.host}${u.pathname}`;
+  const account = !web && u.username && !u.password;
+  const userinfo = account || (!u.username && !u.password) ? '' : `${u.username}:${u.password}`;
+  const user = account ? `${u.username}@` : userinfo && numbers ? `${numbered(userinfo, numbers)}@` : '';
+  // the `/` URL gives a URL written without a path (`https://host:6443`, a cluster's server) is not shown
+  const path = u.pathname === '/' && !/^[^/?#]*\/\/[^/?#]*\//.test(url) ? '' : u.pathname;
+  return `${u.protocol}//${user}${u.host}${path}${queryShown(u.search, numbers)}`;
 }
 
 /** What a message shows of a URL that may hold a password it cannot cut out. */
 export const UNSURE_URL = '<url with credentials>';
+
+/** `<credentials N>`: what a diff shows for credentials cut out. */
+const numbered = (cut: string, numbers: CredentialNumbers) => `<credentials ${numbers(cut)}>`;
+
+/** A query as shown: nothing, or `?<credentials N>` in a diff (`numbers`). */
+const queryShown = (query: string, numbers: CredentialNumbers | undefined) =>
+  query && query !== '?' && numbers ? `?${numbered(query, numbers)}` : '';
 
 /**
  * `shownUrl` of what `new URL()` cannot read, by hand: its authority (to the first `/`, `?` or `#`)
@@ -64,7 +118,7 @@ export const UNSURE_URL = '<url with credentials>';
  * authority over http(s), or after a `:` (`ci:pa?ss@host`, `ci:12/ss@host`, `git@host:team/app@v1`),
  * may end a password holding a `/`, `?` or `#`: `UNSURE_URL`.
  */
-function shownByHand(url: string): string {
+function shownByHand(url: string, numbers: CredentialNumbers | undefined): string {
   const scheme = /^[a-z][a-z\d+.-]*:\/\//i.exec(url)?.[0] ?? '';
   const rest = url.slice(scheme.length);
   const end = rest.search(/[/?#]/);
@@ -72,36 +126,47 @@ function shownByHand(url: string): string {
   const after = end < 0 ? '' : rest.slice(end);
   const web = /^https?:/i.test(scheme);
   // an `@` after the authority may end a password holding `/`, `?` or `#`: one over http(s) (a token), one after a `:`
-  if (after.includes('@') && (web || rest.slice(0, rest.lastIndexOf('@')).includes(':'))) return UNSURE_URL;
+  if (after.includes('@') && (web || rest.slice(0, rest.lastIndexOf('@')).includes(':')))
+    return numbers ? `<url with credentials ${numbers(url)}>` : UNSURE_URL;
   const at = authority.lastIndexOf('@');
-  const host = at < 0 || (!web && !authority.slice(0, at).includes(':')) ? authority : authority.slice(at + 1);
-  return `${scheme}${host}${after.replace(/[?#].*$/s, '')}`;
+  const kept = at < 0 || (!web && !authority.slice(0, at).includes(':'));
+  const host = kept ? authority : authority.slice(at + 1);
+  const user = !kept && numbers ? `${numbered(authority.slice(0, at), numbers)}@` : '';
+  const query = /[?#].*$/s.exec(after)?.[0] ?? '';
+  return `${scheme}${user}${host}${after.slice(0, after.length - query.length)}${queryShown(query.replace(/#.*$/s, ''), numbers)}`;
 }
 
 /**
- * Where a delivery object holds a repository URL, by kind (`*`: each item of a list): the fields a
- * message shows through `shownUrl`, since a file of dist/delivery/ as an older stagecraft or a hand
- * wrote it may carry credentials there.
+ * Where a delivery object holds a repository or cluster server URL, by kind (`*`: each item of a
+ * list): the fields a message shows through `shownUrl`, since a file of dist/delivery/ as an older
+ * stagecraft or a hand wrote it may carry credentials there.
  */
 const URL_FIELDS: Readonly<Record<string, readonly (readonly string[])[]>> = {
   Application: [
     ['spec', 'source', 'repoURL'],
     ['spec', 'sources', '*', 'repoURL'],
+    ['spec', 'destination', 'server'],
   ],
-  AppProject: [['spec', 'sourceRepos', '*']],
+  AppProject: [
+    ['spec', 'sourceRepos', '*'],
+    ['spec', 'destinations', '*', 'server'],
+  ],
   GitRepository: [['spec', 'url']],
 };
 
-/** `object` (a manifest of dist/delivery/) with each repository URL of `URL_FIELDS` as `shownUrl` shows it: for a diff printed to the terminal. */
-export function withUrlsShown(object: unknown): unknown {
+/**
+ * `object` (a manifest of dist/delivery/) with each repository URL of `URL_FIELDS` as `shownUrl` shows it: for a diff printed to the terminal.
+ * @param numbers shared by both sides of a diff, so that credentials changed alone show as another `<credentials N>` (`credentialNumbers`)
+ */
+export function withUrlsShown(object: unknown, numbers?: CredentialNumbers): unknown {
   const kind = isRecord(object) && typeof object.kind === 'string' ? object.kind : undefined;
-  return (kind === undefined ? [] : (ownEntry(URL_FIELDS, kind) ?? [])).reduce(shownAt, object);
+  return (kind === undefined ? [] : (ownEntry(URL_FIELDS, kind) ?? [])).reduce((v, path) => shownAt(v, path, numbers), object);
 }
 
 /** `value` with the string at `path` (or each, through `*`) as `shownUrl` shows it; copied where it changes. */
-function shownAt(value: unknown, path: readonly string[]): unknown {
-  if (path.length === 0) return typeof value === 'string' ? shownUrl(value) : value;
+function shownAt(value: unknown, path: readonly string[], numbers: CredentialNumbers | undefined): unknown {
+  if (path.length === 0) return typeof value === 'string' ? shownUrl(value, numbers) : value;
   const [key, ...rest] = path;
-  if (key === '*') return Array.isArray(value) ? value.map((v) => shownAt(v, rest)) : value;
-  return isRecord(value) && value[key] !== undefined ? { ...value, [key]: shownAt(value[key], rest) } : value;
+  if (key === '*') return Array.isArray(value) ? value.map((v) => shownAt(v, rest, numbers)) : value;
+  return isRecord(value) && value[key] !== undefined ? { ...value, [key]: shownAt(value[key], rest, numbers) } : value;
 }

@@ -408,7 +408,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/autoscaled-replicas': {
     short: 'An autoscaler scaling a workload that has spec.replicas, a number or null (warning)',
-    help: 'Every apply sets the number of pods back to spec.replicas (to 1 for a null, which it sends to remove the field: a Helm value left empty), whatever the load: kubectl apply, Flux at every interval, and Argo CD at every sync and, with selfHeal (its default), within seconds of each scaling, so that Argo CD and the autoscaler fight for as long as the load lasts. Leave the field out and let the HorizontalPodAutoscaler set it (for kubectl and Argo CD, first drop it from the last-applied configuration; for Flux, the synthesis that removes it gives the hand-over, output/replicas-reset).',
+    help: 'Every apply sets the number of pods back to spec.replicas (to 1 for a null, which it sends to remove the field: a Helm value left empty), whatever the load: kubectl apply, Flux at every interval, and Argo CD at every sync and, with selfHeal (its default), within seconds of each scaling, so that Argo CD and the autoscaler fight for as long as the load lasts; a stage delivered by an engine is told of its engine alone. Leave the field out and let the HorizontalPodAutoscaler set it (for kubectl and Argo CD, first drop it from the last-applied configuration; for Flux, the synthesis that removes it gives the hand-over, output/replicas-reset).',
     mirrors:
       'HorizontalPodAutoscaler and kubectl apply (Kubernetes docs: Migrating Deployments and StatefulSets to horizontal autoscaling)',
   },

@@ -132,6 +132,21 @@ describe('synth, when the project file gives the delivery project another name',
     );
     expect(r.stderr).not.toContain('the next kubectl apply --prune');
   });
+
+  it('has npm run diff of a stage say, before synth, that the delete commands synth prints delete the Kustomization, not the apply, with the patch before them', () => {
+    const dir = olderFluxProject();
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT.replace('delivery:\n', 'delivery:\n  project: platform\n'));
+    const r = runCli('diff', ['qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "Kustomization flux-system/stagecraft-qa: warning: leaves dist/delivery/flux/, so the delete commands npm run synth prints then for the project's old name delete it " +
+        "(the apply of that directory prunes only the new name's objects) from the cluster Flux runs in; ",
+    );
+    expect(r.stderr).toContain(
+      `  hint: before that delete, run in the cluster Flux runs in: kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-qa ${PATCH}`,
+    );
+    expect(r.stderr).not.toContain('the next kubectl apply --prune');
+  });
 });
 
 /** The example stage dev as the stage qa (a database on a claim), delivered to `cluster`. */
@@ -470,6 +485,29 @@ describe('synth, when a delivered stage is removed', () => {
         'else it applies them again from a revision that still holds dist/qa (a tag or a commit it follows); ' +
         'then, with kubectl pointed at https://prod.example.com:6443, kubectl delete ',
     );
+  });
+  it("says, when another stage now uses its namespace, to remove the Application's finalizers before anything else: Argo CD would delete that Namespace with the other stage in it", () => {
+    const dir = tempProject({ dev: stage('{ cluster: nonprod }'), qa: stage('{ cluster: prod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    // qa renamed to staging, which keeps its namespace and cluster
+    rmSync(join(dir, 'environments', 'qa.yaml'));
+    writeFileSync(join(dir, 'environments', 'staging.yaml'), `namespace: qa\n${stage('{ cluster: prod }')}`);
+    const first =
+      `first remove the finalizers of Application argocd/stagecraft-qa in the cluster Argo CD runs in: kubectl patch application.argoproj.io -n argocd stagecraft-qa --type merge -p '{"metadata":{"finalizers":null}}' ` +
+      '(staging now uses its namespace: should it carry resources-finalizer.argocd.argoproj.io, added by hand, Argo CD would delete that Namespace with everything in it as the Application goes, ' +
+      'the objects and claims of staging too; the patch changes nothing on one without); ' +
+      'then apply dist/delivery/argocd (the command on the third line of its inventory.txt), which prunes Application argocd/stagecraft-qa, ' +
+      'else it applies them again from a revision that still holds dist/qa (a tag or a commit it follows); ' +
+      "then, with kubectl pointed at https://prod.example.com:6443, staging uses its namespace, whose objects carry qa's labels until applied again: first kubectl apply -k dist/staging, then ";
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain(`where Application argocd/stagecraft-qa applied them, until deleted: ${first}kubectl delete `);
+    // no copy is asked for: the patch keeps the objects where staging takes them over
+    expect(diff.stdout).not.toContain('copy what is to be kept before that apply');
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`where Application argocd/stagecraft-qa applied them; ${first}delete them with: kubectl delete `);
   });
 });
 

@@ -116,7 +116,9 @@ describe('npm run diff -- <stage> of dist/delivery/ as an older stagecraft or a 
     }
     const diff = runCli('diff', ['qa'], dir);
     expect(diff.code).toBe(0);
-    expect(diff.stdout).toContain('spec.source.repoURL: "https://git.example.com:team/app.git" -> "https://git.example.com/team/app.git"');
+    expect(diff.stdout).toContain(
+      'spec.source.repoURL: "https://<credentials 1>@git.example.com:team/app.git?<credentials 2>" -> "https://git.example.com/team/app.git"',
+    );
     expect(diff.stdout).toContain('spec.sourceRepos[0]');
     for (const secret of ['s3cr3t', 't0k3n']) expect(`${diff.stdout}${diff.stderr}`).not.toContain(secret);
   });

@@ -49,7 +49,7 @@ describe('a stage Argo CD reads from another repository', () => {
         "without any, the sync fails (the repository is not accessible), and the stage stays as the old repository's last commit left it\n" +
         `  hint: if ${NEW} is private, give Argo CD its credentials before applying dist/delivery/argocd: argocd repo add ${NEW} --ssh-private-key-path <key file>, ` +
         "and, unless Argo CD knows git.new.example's host key (argocd cert list), ssh-keyscan git.new.example | argocd cert add-ssh --batch; " +
-        `once it is applied and synced, argocd repo rm ${OLD} removes those of the old one, which no stage reads any more`,
+        `once it is applied and synced, argocd repo rm ${OLD} removes those of the old one, which no Application reads any more`,
     ]);
   });
 
@@ -68,6 +68,9 @@ describe('a stage Argo CD reads from another repository', () => {
     // npm run diff of one stage: the others, which still read the old one, are in the whole new dist/delivery/
     const one = moves([application('qa', OLD)], [application('qa', https)], [application('qa', https), application('prod', OLD)]);
     expect(one[0]).not.toContain('argocd repo rm');
+    // a GitRepository that still clones the old URL uses none of Argo CD's credentials: they may go
+    const flux = moves([application('qa', OLD)], [application('qa', https)], [application('qa', https), kustomization('prod', OLD)]);
+    expect(flux[0]).toContain(`argocd repo rm ${OLD} removes those of the old one, which no Application reads any more`);
   });
 
   it('says nothing for the same address spelt another way, nor for a stage new to the engine', () => {
@@ -76,7 +79,15 @@ describe('a stage Argo CD reads from another repository', () => {
       moves([application('qa', 'git@git.example.com:team/app.git')], [application('qa', 'ssh://git@git.example.com/team/app')]),
     ).toEqual([]);
     expect(moves([], [application('qa', NEW)])).toEqual([]);
-    expect(moves([kustomization('qa', OLD)], [application('qa', NEW)])).toEqual([]);
+    // credentials in the URL (as a hand wrote an old file) are no part of the address: changed alone, no repository moved
+    expect(moves([application('qa', 'https://ci:s3cr3t@git.example.com/team/app.git')], [application('qa', OLD)])).toEqual([]);
+    expect(moves([kustomization('qa', `${OLD}?private_token=abc`, 'git-auth')], [kustomization('qa', OLD, 'git-auth')])).toEqual([]);
+    expect(
+      moves(
+        [kustomization('qa', 'ssh://git@git.example.com/team/app.git')],
+        [kustomization('qa', 'ssh://deploy@git.example.com/team/app.git', 'key')],
+      ),
+    ).toHaveLength(1);
   });
 
   it('never prints a credential that a URL as written before carried', () => {
@@ -123,6 +134,73 @@ describe('a stage Flux clones from another repository', () => {
   });
 });
 
+describe('a stage moved to the other engine', () => {
+  const PRIVATE = 'https://ci:s3cr3t-t0ken@git.example.com/team/app.git';
+
+  it("says that Flux clones with the Secret its GitRepository names, never with Argo CD's credentials, and to create it before the apply", () => {
+    expect(moves([application('qa', OLD)], [kustomization('qa', OLD, 'git-auth')])).toEqual([
+      `Kustomization flux-system/stagecraft-qa: warning: Flux reads its stage from ${OLD} now, no longer Argo CD, and clones it with the Secret flux-system/git-auth: ` +
+        `Flux never uses the credentials Argo CD holds for a repository (found by its URL), so unless that Secret is there and holds the credentials of ${OLD}, ` +
+        "Flux's clone fails, and nothing new of the stage is applied (Argo CD no longer applies it either)\n" +
+        '  hint: before applying dist/delivery/flux, create it with the credentials of ' +
+        `${OLD}, unless it is there already (kubectl get secret -n flux-system git-auth): flux create secret git git-auth --url=${OLD} --username=<user> --password=<token>; ` +
+        `once it is applied, argocd repo rm ${OLD} removes what Argo CD holds for it, should no other Application read it`,
+    ]);
+    // another Application still reads it: its credentials in Argo CD stay
+    const [kept] = moves(
+      [application('qa', OLD), application('dev', OLD)],
+      [kustomization('qa', OLD, 'git-auth')],
+      [kustomization('qa', OLD, 'git-auth'), application('dev', OLD)],
+    );
+    expect(kept).not.toContain('argocd repo rm');
+  });
+
+  it('says that a repository Flux clones with no Secret fails if private, naming the setting that gives it one', () => {
+    const [warning] = moves([application('qa', OLD)], [kustomization('qa', NEW)]);
+    expect(warning).toContain(
+      `Flux reads its stage from ${NEW} now, no longer Argo CD (Argo CD read it from ${OLD}), and clones it with no credentials: Flux never uses those Argo CD holds`,
+    );
+    expect(warning).toContain(
+      `  hint: if ${NEW} is private, name a Secret for it (delivery.repository.secret beside its url) and create it before applying dist/delivery/flux: `,
+    );
+  });
+
+  it('says that Argo CD never reads the Secret Flux cloned with: argocd repo add before the apply, and the Secret may go once no GitRepository names it', () => {
+    expect(moves([kustomization('qa', NEW, 'git-auth')], [application('qa', NEW)])).toEqual([
+      `Application argocd/stagecraft-qa: warning: Argo CD reads its stage from ${NEW} now, no longer Flux, which Flux cloned with the Secret flux-system/git-auth: ` +
+        "Argo CD never reads Flux's Secrets; it finds a private repository's credentials by its URL (a repository Secret in argocd, or a credential template whose URL begins it), " +
+        'and without any, the sync fails (the repository is not accessible), and nothing new of the stage is applied (Flux no longer applies it either)\n' +
+        `  hint: give Argo CD its credentials before applying dist/delivery/argocd, unless it has them (argocd repo list): argocd repo add ${NEW} --ssh-private-key-path <key file>, ` +
+        "and, unless Argo CD knows git.new.example's host key (argocd cert list), ssh-keyscan git.new.example | argocd cert add-ssh --batch; " +
+        'once it is applied and synced, no GitRepository names the Secret flux-system/git-auth any more: kubectl delete secret -n flux-system git-auth removes those credentials',
+    ]);
+  });
+
+  it('says nothing of a public repository Flux cloned without a Secret that Argo CD reads at the same address, nor of a stage both engines still deliver', () => {
+    expect(moves([kustomization('qa', OLD)], [application('qa', 'https://GIT.example.com/team/app')])).toEqual([]);
+    // another URL: it may be private
+    expect(moves([kustomization('qa', OLD)], [application('qa', NEW)])[0]).toContain(
+      `hint: if ${NEW} is private, give Argo CD its credentials`,
+    );
+    expect(
+      moves(
+        [application('qa', OLD)],
+        [kustomization('qa', OLD, 'git-auth')],
+        [kustomization('qa', OLD, 'git-auth'), application('qa', OLD)],
+      ),
+    ).toEqual([]);
+  });
+
+  it('never prints a credential the old URL carried', () => {
+    const warnings = [
+      ...moves([application('qa', PRIVATE)], [kustomization('qa', NEW, 'git-auth')]),
+      ...moves([kustomization('qa', PRIVATE, 'git-auth')], [application('qa', NEW)]),
+    ];
+    expect(warnings).toHaveLength(2);
+    for (const w of warnings) for (const secret of ['s3cr3t', 'ci:']) expect(w).not.toContain(secret);
+  });
+});
+
 describe('synth and diff, when the project file moves the repository', () => {
   const moved = (text: string) => text.replace('https://git.example.com/team/app.git', NEW);
   const withSecret = FLUX_PROJECT.replace('revision: main }', 'revision: main, secret: git-auth }');
@@ -140,6 +218,24 @@ describe('synth and diff, when the project file moves the repository', () => {
     const synth = runCli('synth', [], dir);
     expect(synth.code).toBe(0);
     expect(synth.stderr).toContain('  hint: before applying dist/delivery/flux, put the credentials of');
+    expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('reads its stage from');
+  });
+
+  it('warns once, at the synth that moves a stage of a private repository from Flux to Argo CD, and npm run diff of the stage says it before', () => {
+    const dir = tempProject({ dev: deliveredStageFile('{ cluster: prod }'), qa: deliveredStageFile('{ cluster: prod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), withSecret);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: prod, engine: argocd }'));
+    const warning =
+      'Application argocd/stagecraft-qa: warning: Argo CD reads its stage from https://git.example.com/team/app.git now, no longer Flux, which Flux cloned with the Secret flux-system/git-auth';
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.code).toBe(0);
+    expect(diff.stderr).toContain(warning);
+    const synth = runCli('synth', [], dir);
+    expect(synth.code).toBe(0);
+    expect(synth.stderr).toContain(warning);
+    // dev still clones with it: the Secret stays
+    expect(synth.stderr).toContain('argocd repo add https://git.example.com/team/app.git --username <user> --password <token>\n');
     expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('reads its stage from');
   });
 });

@@ -31,3 +31,11 @@ describe('sameCluster', () => {
     expect(sameCluster(application({ name: 'nonprod' }), application({ server: 'https://nonprod.example.com:6443' }))).toBe('maybe');
   });
 });
+
+describe('targetOf', () => {
+  it('names a server as messages show it: without the user and password an old file may carry there, a server without a path as written', () => {
+    expect(application({ server: 'https://admin:s3cr3t@nonprod.example.com:6443' }).cluster).toBe('https://nonprod.example.com:6443');
+    expect(application({ server: 'https://nonprod.example.com:6443' }).cluster).toBe('https://nonprod.example.com:6443');
+    expect(application({ server: 'https://nonprod.example.com:6443/k8s/' }).cluster).toBe('https://nonprod.example.com:6443/k8s/');
+  });
+});

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { normalRepositoryUrl, normalUrl, shownUrl, UNSURE_URL, withUrlsShown } from '../../lib/delivery/urls.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { credentialNumbers, normalRepositoryUrl, normalUrl, shownUrl, UNSURE_URL, withUrlsShown } from '../../lib/delivery/urls.js';
+import { runCli, tempProject } from '../helpers/cli.js';
+import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 
 describe('URLs as compared', () => {
   it.each([
@@ -39,6 +43,10 @@ describe('URLs as messages show them', () => {
     ['git@git.example.com:team/app.git', 'git@git.example.com:team/app.git'],
     ['ssh://git@host:path?key=k3y', 'ssh://git@host:path'],
     ['ssh://git@host/team/app@v1.git', 'ssh://git@host/team/app@v1.git'],
+    // only the userinfo is a credential: an `@` in an http(s) path is the path's
+    ['https://git.example.com/team/app@v1.git', 'https://git.example.com/team/app@v1.git'],
+    ['https://git.example.com/@team/app.git', 'https://git.example.com/@team/app.git'],
+    ['https://ci:s3cr3t@git.example.com/team/app@v1.git', 'https://git.example.com/team/app@v1.git'],
     // a password holding `?`, `/` or `#`, which no reading can tell from a path: a placeholder
     ['https://ci:pa?Zq@git.example.com/team/app.git', UNSURE_URL],
     ['https://ci:12/Zq@git.example.com/team/app.git', UNSURE_URL],
@@ -49,6 +57,111 @@ describe('URLs as messages show them', () => {
   ])('show %s as %s', (url, shown) => {
     expect(shownUrl(url)).toBe(shown);
     for (const secret of ['s3cr3t', 'pw', 'w0rd', 't0k3n', 'k3y', 'Zq', 't0k', '3n']) expect(shownUrl(url)).not.toContain(secret);
+  });
+});
+
+describe('URLs as a diff shows them, numbered alike on both sides', () => {
+  it('shows credentials changed alone as changed, never either one', () => {
+    const numbers = credentialNumbers();
+    const before = shownUrl('https://ci:0ldpa55@git.example.com/team/app.git', numbers);
+    const after = shownUrl('https://ci:n3wpa55@git.example.com/team/app.git', numbers);
+    expect(before).toBe('https://<credentials 1>@git.example.com/team/app.git');
+    expect(after).toBe('https://<credentials 2>@git.example.com/team/app.git');
+    // the same credentials again: the same number
+    expect(shownUrl('https://ci:0ldpa55@git.example.com/other.git', numbers)).toBe('https://<credentials 1>@git.example.com/other.git');
+    expect(shownUrl('https://git.example.com/team/app.git', numbers)).toBe('https://git.example.com/team/app.git');
+  });
+
+  it.each([
+    [
+      'a token as the user',
+      'https://t0k3n@git.example.com/a.git',
+      'https://t0k3n2@git.example.com/a.git',
+      'https://<credentials 1>@git.example.com/a.git',
+    ],
+    [
+      'a query',
+      'https://git.example.com/a.git?private_token=abc123',
+      'https://git.example.com/a.git?private_token=abc124',
+      'https://git.example.com/a.git?<credentials 1>',
+    ],
+    [
+      'an ssh password',
+      'ssh://git:pw1@git.example.com/a.git',
+      'ssh://git:pw2@git.example.com/a.git',
+      'ssh://<credentials 1>@git.example.com/a.git',
+    ],
+    [
+      'a password new URL() cannot read',
+      'https://ci:s3cr3t@git.example.com:team/a.git',
+      'https://ci:s3cr3u@git.example.com:team/a.git',
+      'https://<credentials 1>@git.example.com:team/a.git',
+    ],
+    [
+      'a URL no reading can cut',
+      'https://ci:pa?Zq@git.example.com/a.git',
+      'https://ci:pa?Zr@git.example.com/a.git',
+      '<url with credentials 1>',
+    ],
+  ])('shows %s changed alone as changed', (_, was, now, shown) => {
+    const numbers = credentialNumbers();
+    const [a, b] = [shownUrl(was, numbers), shownUrl(now, numbers)];
+    expect(a).toBe(shown);
+    expect(b).toBe(shown.replace('1>', '2>'));
+    for (const secret of ['t0k3n', 'abc12', 'pw1', 'pw2', 's3cr3', 'Zq', 'Zr']) expect(`${a} ${b}`).not.toContain(secret);
+    // without numbers, as a message shows it: the credentials left out
+    expect(shownUrl(was)).not.toContain('credentials 1');
+  });
+});
+
+describe('npm run diff -- <stage>, when the credentials of a URL in dist/delivery/ change alone', () => {
+  it('shows the field changed, numbered, without either credential, and says no repository moved', () => {
+    const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const file = join(dir, 'dist', 'delivery', 'flux', '00-stagecraft.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('  url: https://git.example.com/team/app.git\n');
+    // as a hand wrote it: the old token in the URL
+    writeFileSync(file, text.replace('  url: https://', '  url: https://ci:0ldt0ken@'));
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain(
+      '  spec.url: "https://<credentials 1>@git.example.com/team/app.git" -> "https://git.example.com/team/app.git"\n',
+    );
+    expect(`${diff.stdout}${diff.stderr}`).not.toContain('0ldt0ken');
+    expect(diff.stderr).not.toContain('reads its stage from');
+  });
+});
+
+describe('npm run diff -- <stage> and synth, when a server in dist/delivery/ carries credentials', () => {
+  it('never print them: not in the diff of the objects, nor in the warning that the stage moves to another cluster', () => {
+    const project = FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace(
+      '{ kubeConfigSecret: nonprod-kubeconfig }',
+      '{ server: https://nonprod.example.com:6443 }',
+    );
+    const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), project);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    for (const f of ['00-stagecraft.yaml', '10-qa.yaml']) {
+      const file = join(dir, 'dist', 'delivery', 'argocd', f);
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain('server: https://nonprod.example.com:6443');
+      writeFileSync(file, text.replaceAll('server: https://nonprod', 'server: https://admin:s3cr3t@nonprod'));
+    }
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: prod }'));
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain(
+      'spec.destination.server: "https://<credentials 1>@nonprod.example.com:6443" -> "https://prod.example.com:6443"',
+    );
+    expect(diff.stderr).toContain('where it applied it to https://nonprod.example.com:6443');
+    const synth = runCli('synth', [], dir);
+    expect(synth.code).toBe(0);
+    for (const out of [diff.stdout, diff.stderr, synth.stdout, synth.stderr]) {
+      expect(out).not.toContain('s3cr3t');
+      expect(out).not.toContain('admin');
+    }
   });
 });
 
@@ -63,6 +176,22 @@ describe('delivery objects as a diff shows them', () => {
     expect(JSON.stringify(shown)).not.toContain('s3cr3t');
     expect(JSON.stringify(shown)).toContain('"https://git.example.com/a.git"');
     expect(JSON.stringify(object)).toContain('s3cr3t');
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    [
+      'an Application',
+      { kind: 'Application', spec: { destination: { server: 'https://admin:s3cr3t@k8s.example.com:6443', namespace: 'qa' } } },
+    ],
+    [
+      'an AppProject',
+      { kind: 'AppProject', spec: { destinations: [{ server: 'https://admin:s3cr3t@k8s.example.com:6443', namespace: 'qa' }] } },
+    ],
+  ])("shows the cluster server of %s without its credentials, as written otherwise (no '/' added)", (_, object) => {
+    const shown = JSON.stringify(withUrlsShown(object));
+    expect(shown).not.toContain('s3cr3t');
+    expect(shown).not.toContain('admin');
+    expect(shown).toContain('"server":"https://k8s.example.com:6443","namespace":"qa"');
   });
 
   it('leaves other kinds alone', () => {
