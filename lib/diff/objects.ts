@@ -8,6 +8,9 @@
 import microdiff from 'microdiff';
 import { ProblemsError, type Problem } from '../errors.js';
 import { SourceFile } from '../checks/manifests.js';
+import { secretStrings } from '../checks/secret-strings.js';
+import { maskValue } from '../model/secret-rules.js';
+import type { KubeObject } from '../model/object.js';
 import { capProblems } from '../model/limits.js';
 import { KUSTOMIZATION_FILE, NODES_DIR } from '../synth/output.js';
 import { hasConflictMarkers } from '../model/conflict-markers.js';
@@ -189,13 +192,65 @@ function alone(v: unknown, field?: string): unknown {
 
 function fieldChanges(before: unknown, after: unknown): FieldChange[] {
   const [old, now] = keyedPair(before, after);
-  return microdiff(old as object, now as object)
+  const changes = microdiff(old as object, now as object);
+  if (changes.length === 0) return [];
+  const hide = hider(secretTexts(before, after));
+  return changes
     .map((d) => ({
-      path: formatFieldPath(d.path), // spec.template.spec.containers[demoapp].ports[0].containerPort
-      ...(d.type === 'CREATE' ? {} : { from: d.oldValue }),
-      ...(d.type === 'REMOVE' ? {} : { to: d.value }),
+      // spec.template.spec.containers[demoapp].ports[0].containerPort
+      path: formatFieldPath(d.path.map((k) => (typeof k === 'string' && hide.isSecret(k) ? maskValue(k, 'key') : k))),
+      ...(d.type === 'CREATE' ? {} : { from: hide.value(d.oldValue) }),
+      ...(d.type === 'REMOVE' ? {} : { to: hide.value(d.value) }),
     }))
     .sort((a, b) => compareCodePoints(a.path, b.path));
+}
+
+/** A secret's text shorter than this hides a value only when it is the whole value: within another, it is likely an ordinary word. */
+const SHORT_SECRET = 6;
+
+/**
+ * The texts of two versions of one object that a diff must not print: every string the checks find
+ * secret (secretStrings: by its content, or by the name of the key that holds it) and the secret in
+ * it, and every value of a Secret's `data` and `stringData` (dist/ holds no Secret, but one edited
+ * in by hand, or written by an older stagecraft, is read from there). Longest first.
+ */
+function secretTexts(...versions: unknown[]): readonly string[] {
+  const texts = new Set<string>();
+  for (const v of versions) {
+    if (!isRecord(v) || typeof v.kind !== 'string') continue;
+    for (const s of secretStrings(v as unknown as KubeObject)) texts.add(s.value).add(s.secret);
+    if (v.kind !== 'Secret') continue;
+    for (const field of ['data', 'stringData']) {
+      const values = v[field];
+      if (isRecord(values)) for (const x of Object.values(values)) if (typeof x === 'string') texts.add(x);
+    }
+  }
+  return [...texts].filter((t) => t !== '').sort((a, b) => b.length - a.length);
+}
+
+/**
+ * What prints a field's value in a diff without the `secrets` in it: a string that is one or holds
+ * one as `(a N-character value, hidden)`, within a value of several fields too (a data map added
+ * whole), and a key that is one (a token pasted as a ConfigMap key) as `(a N-character key, hidden)`.
+ */
+function hider(secrets: readonly string[]) {
+  const isSecret = (s: string) => secrets.some((t) => s === t || (t.length >= SHORT_SECRET && s.includes(t)));
+  const value = (v: unknown): unknown => {
+    if (secrets.length === 0) return v;
+    if (typeof v === 'string') return isSecret(v) ? new Hidden(maskValue(v)) : v;
+    if (Array.isArray(v)) return v.map(value);
+    if (!isRecord(v)) return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [isSecret(k) ? maskValue(k, 'key') : k, value(x)]));
+  };
+  return { isSecret: (s: string) => secrets.length > 0 && isSecret(s), value };
+}
+
+/** A value a diff shows as this text instead (`hider`): printed bare as the field's value, as a string within another. */
+class Hidden {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return this.text;
+  }
 }
 
 /**
@@ -280,10 +335,10 @@ export function diffManifests(before: readonly Manifest[], after: readonly Manif
   };
 }
 
-const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(keyedValues(v)));
+const show = (v: unknown) => (v === undefined ? '(none)' : v instanceof Hidden ? v.text : JSON.stringify(keyedValues(v)));
 /** Values inside a change are shown as written, not with the `[name]` keys used for matching. */
 function keyedValues(v: unknown): unknown {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Hidden) return v;
   const entries = Object.entries(v);
   if (entries.length && entries.every(([k]) => k.startsWith('['))) return entries.map(([, x]) => keyedValues(x));
   return Object.fromEntries(entries.map(([k, x]) => [k, keyedValues(x)]));

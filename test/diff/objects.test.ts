@@ -198,6 +198,52 @@ describe('diffing manifests', () => {
     );
   });
 
+  it("never prints a secret: a value the checks find secret, a Secret's data, a token as a key, within a map shown whole", () => {
+    const config = (data: Record<string, string>): Manifest => ({
+      id: 'ConfigMap qa/app',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'qa' }, data },
+    });
+    const token = 'ghp_0123456789abcdefghijABCDEFGHIJ456789';
+    const before = config({ DB_PASSWORD: 'hunter2-Xy9pq!', LOG_LEVEL: 'info', [token]: 'x' });
+    const after = config({ DB_PASSWORD: 'Tr0ub4dor&3-new', LOG_LEVEL: 'warn', DSN: 'mysql://app:hunter2-Xy9pq!@db/app' });
+    const secret = (data: Record<string, string>): Manifest => ({
+      id: 'Secret qa/db',
+      value: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'qa' }, stringData: data },
+    });
+    const text = formatDiff(diffManifests([before, secret({ password: 'plain' })], [after, secret({ password: 'other', user: 'root' })]), {
+      before: 'a',
+      after: 'b',
+    });
+    expect(text).toBe(
+      [
+        'ConfigMap qa/app',
+        '  data.(a 40-character key, hidden): "x" -> (none)',
+        '  data.DB_PASSWORD: (a 14-character value, hidden) -> (a 15-character value, hidden)',
+        '  data.DSN: (none) -> (a 33-character value, hidden)',
+        '  data.LOG_LEVEL: "info" -> "warn"',
+        'Secret qa/db',
+        '  stringData.password: (a 5-character value, hidden) -> (a 5-character value, hidden)',
+        '  stringData.user: (none) -> (a 4-character value, hidden)',
+        '2 changed, 0 only in a, 0 only in b, 0 the same',
+        '',
+      ].join('\n'),
+    );
+    // a map added whole shows its other values, each secret one hidden where it stands
+    const added = formatDiff(
+      diffManifests(
+        [config({})].map((m) => ({ ...m, value: { ...(m.value as object), data: undefined } })),
+        [before],
+      ),
+      {
+        before: 'a',
+        after: 'b',
+      },
+    );
+    expect(added).toContain('"DB_PASSWORD":"(a 14-character value, hidden)"');
+    expect(added).toContain('"LOG_LEVEL":"info"');
+    for (const t of [text, added]) for (const s of ['hunter2', 'Tr0ub4dor', token, 'plain', 'other', 'root']) expect(t).not.toContain(s);
+  });
+
   it('reads the objects of chart files and node files, not the kustomization or the inventory', () => {
     const files = new Map([
       ['10-a.yaml', 'kind: Service\nmetadata: {name: a, namespace: n}\n---\nkind: Pod\nmetadata: {name: b}\n'],
