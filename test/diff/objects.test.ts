@@ -520,5 +520,14 @@ describe('npm run diff', () => {
       stderr: "error: there is no stage 'nope' (no environments/nope.yaml)\n  hint: the stages are: lab, qa\n1 problem.\n",
     });
     expect(runCli('diff', [], dir)).toMatchObject({ code: 2 });
+    // a stage against itself shows nothing that could differ: the stage against its dist/ was meant, or another stage
+    expect(runCli('diff', ['qa', 'qa'], dir)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'error: diff compares two different stages (found qa twice)\n' +
+        '  hint: npm run diff -- qa shows what its stage file would change in dist/qa; npm run diff -- qa <other stage> compares it with another\n' +
+        '1 problem.\n',
+    });
   });
 });
