@@ -6,7 +6,7 @@
  * what differs in substance. Pure.
  */
 import microdiff from 'microdiff';
-import { ProblemsError, type Problem } from '../errors.js';
+import { ProblemsError, escapeControls, type Problem } from '../errors.js';
 import { SourceFile } from '../checks/manifests.js';
 import { secretStrings } from '../checks/secret-strings.js';
 import { maskValue } from '../model/secret-rules.js';
@@ -344,6 +344,33 @@ function keyedValues(v: unknown): unknown {
   return Object.fromEntries(entries.map(([k, x]) => [k, keyedValues(x)]));
 }
 
+/** The lines of a text of several lines that a diff shows of each side, at most: then how many more. */
+export const MAX_TEXT_LINES = 20;
+
+/**
+ * A field change as lines: `path: from -> to`; for a text of several lines on both sides (a
+ * config file a ConfigMap holds), the lines that differ, from the first to the last, as a line
+ * diff reads (`- ` before, `+ ` after, at most MAX_TEXT_LINES of each), under
+ * `path: a text of 9 lines -> 8 lines, from line 5:`, not both texts whole on one line of escapes.
+ */
+function changeLines(f: FieldChange): string[] {
+  const { from, to } = f;
+  if (typeof from !== 'string' || typeof to !== 'string' || !(from.includes('\n') || to.includes('\n')))
+    return [`${f.path}: ${show(from)} -> ${show(to)}`];
+  const [a, b] = [from.split('\n'), to.split('\n')];
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  const [old, now] = [a.slice(start, a.length - end), b.slice(start, b.length - end)];
+  const side = (mark: string, text: readonly string[]) => [
+    ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${escapeControls(l)}`),
+    ...(text.length > MAX_TEXT_LINES ? [`  ${mark} ... and ${text.length - MAX_TEXT_LINES} more lines`] : []),
+  ];
+  const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
+  return [`${f.path}: a text of ${lines(a.length)} -> ${lines(b.length)}, from line ${start + 1}:`, ...side('-', old), ...side('+', now)];
+}
+
 export interface DiffLabels {
   readonly before: string;
   readonly after: string;
@@ -357,16 +384,20 @@ export const SHARED_CHANGE = 3;
  * on every object of a release), then the objects only one side has.
  */
 export function diffLines(d: ObjectDiff, labels: DiffLabels): string[] {
-  const line = (f: FieldChange) => `${f.path}: ${show(f.from)} -> ${show(f.to)}`;
+  const line = (f: FieldChange) => changeLines(f).join('\n');
   const counts = new Map<string, number>();
   for (const { fields } of d.changed) for (const f of fields) counts.set(line(f), (counts.get(line(f)) ?? 0) + 1);
   const shared = (f: FieldChange) => counts.get(line(f))! >= SHARED_CHANGE;
   const lines: string[] = [];
   for (const { id, fields } of d.changed) {
     const own = fields.filter((f) => !shared(f));
-    if (own.length) lines.push(id, ...own.map((f) => `  ${line(f)}`));
+    if (own.length) lines.push(id, ...own.flatMap((f) => changeLines(f).map((l) => `  ${l}`)));
   }
-  for (const [change, n] of counts) if (n >= SHARED_CHANGE) lines.push(`on ${n} objects: ${change}`);
+  for (const [change, n] of counts) {
+    // one element per line (promote and switch indent each): a text's lines under the change, indented as under an object
+    const [first, ...more] = change.split('\n');
+    if (n >= SHARED_CHANGE) lines.push(`on ${n} objects: ${first}`, ...more.map((l) => `  ${l}`));
+  }
   lines.push(...d.removed.map((id) => `only in ${labels.before}: ${id}`), ...d.added.map((id) => `only in ${labels.after}: ${id}`));
   return lines;
 }

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { diffManifests, formatDiff, manifestsOf, setStageAside, type Manifest } from '../../lib/diff/objects.js';
+import { MAX_TEXT_LINES, diffLines, diffManifests, formatDiff, manifestsOf, setStageAside, type Manifest } from '../../lib/diff/objects.js';
 import { ExitCode, ProblemsError } from '../../lib/errors.js';
 import { deliveryOf } from '../../lib/cli/diff.js';
 import { keepsOutput, reusableStages } from '../../lib/cli/reuse.js';
@@ -242,6 +242,47 @@ describe('diffing manifests', () => {
     expect(added).toContain('"DB_PASSWORD":"(a 14-character value, hidden)"');
     expect(added).toContain('"LOG_LEVEL":"info"');
     for (const t of [text, added]) for (const s of ['hunter2', 'Tr0ub4dor', token, 'plain', 'other', 'root']) expect(t).not.toContain(s);
+  });
+
+  it('shows a text of several lines (a config file) by the lines that differ, not both texts whole as escapes', () => {
+    const config = (file: string): Manifest => ({
+      id: 'ConfigMap qa/web',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'qa' }, data: { 'nginx.conf': file } },
+    });
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1};`);
+    const before = [...lines(8), '  listen 80;', ...lines(8), ''].join('\n');
+    const after = [...lines(8), '  listen 8080;', '  listen [::]:8080;', ...lines(8), ''].join('\n');
+    expect(formatDiff(diffManifests([config(before)], [config(after)]), { before: 'a', after: 'b' })).toBe(
+      [
+        'ConfigMap qa/web',
+        '  data.nginx.conf: a text of 18 lines -> 19 lines, from line 9:',
+        '    -   listen 80;',
+        '    +   listen 8080;',
+        '    +   listen [::]:8080;',
+        '1 changed, 0 only in a, 0 only in b, 0 the same',
+        '',
+      ].join('\n'),
+    );
+    // at most MAX_TEXT_LINES of each side, and a control character as its escape
+    const long = formatDiff(diffManifests([config('a\nb\n')], [config(`a\n\x1b[2J${lines(25).join('\n')}\nb\n`)]), {
+      before: 'a',
+      after: 'b',
+    });
+    expect(long.split('\n').slice(1, 4)).toEqual([
+      '  data.nginx.conf: a text of 3 lines -> 28 lines, from line 2:',
+      '    + \\x1b[2Jline 1;',
+      '    + line 2;',
+    ]);
+    expect(long).toContain(`    + line ${MAX_TEXT_LINES};\n    + ... and 5 more lines\n`);
+    expect(long).not.toContain('\x1b');
+    // a change of text that many objects share: once, each line an element of its own, as promote and switch indent them
+    const three = (file: string) => ['a', 'b', 'c'].map((name) => ({ ...config(file), id: `ConfigMap qa/${name}` }));
+    expect(diffLines(diffManifests(three(before), three(after)), { before: 'a', after: 'b' })).toEqual([
+      'on 3 objects: data.nginx.conf: a text of 18 lines -> 19 lines, from line 9:',
+      '    -   listen 80;',
+      '    +   listen 8080;',
+      '    +   listen [::]:8080;',
+    ]);
   });
 
   it('reads the objects of chart files and node files, not the kustomization or the inventory', () => {
