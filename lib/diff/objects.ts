@@ -6,7 +6,7 @@
  * what differs in substance. Pure.
  */
 import microdiff from 'microdiff';
-import { ProblemsError, escapeControls, type Problem } from '../errors.js';
+import { ProblemsError, escapeControls, escapeName, type Problem } from '../errors.js';
 import { SourceFile } from '../checks/manifests.js';
 import { secretStrings } from '../checks/secret-strings.js';
 import { maskValue } from '../model/secret-rules.js';
@@ -356,7 +356,7 @@ export const MAX_TEXT_LINES = 20;
 function changeLines(f: FieldChange): string[] {
   const { from, to } = f;
   if (typeof from !== 'string' || typeof to !== 'string' || !(from.includes('\n') || to.includes('\n')))
-    return [`${f.path}: ${show(from)} -> ${show(to)}`];
+    return [`${escapeName(f.path)}: ${show(from)} -> ${show(to)}`];
   const [a, b] = [from.split('\n'), to.split('\n')];
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
@@ -368,7 +368,11 @@ function changeLines(f: FieldChange): string[] {
     ...(text.length > MAX_TEXT_LINES ? [`  ${mark} ... and ${text.length - MAX_TEXT_LINES} more lines`] : []),
   ];
   const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
-  return [`${f.path}: a text of ${lines(a.length)} -> ${lines(b.length)}, from line ${start + 1}:`, ...side('-', old), ...side('+', now)];
+  return [
+    `${escapeName(f.path)}: a text of ${lines(a.length)} -> ${lines(b.length)}, from line ${start + 1}:`,
+    ...side('-', old),
+    ...side('+', now),
+  ];
 }
 
 export interface DiffLabels {
@@ -381,7 +385,9 @@ export const SHARED_CHANGE = 3;
 
 /**
  * Each changed object with its fields, then the changes many objects share (a new version label
- * on every object of a release), then the objects only one side has.
+ * on every object of a release), then the objects only one side has. An id and a field's path are
+ * printed as names are (`escapeName`: a hand-edited dist/ may hold an ESC in a name or a key), values
+ * as JSON.
  */
 export function diffLines(d: ObjectDiff, labels: DiffLabels): string[] {
   const line = (f: FieldChange) => changeLines(f).join('\n');
@@ -391,14 +397,17 @@ export function diffLines(d: ObjectDiff, labels: DiffLabels): string[] {
   const lines: string[] = [];
   for (const { id, fields } of d.changed) {
     const own = fields.filter((f) => !shared(f));
-    if (own.length) lines.push(id, ...own.flatMap((f) => changeLines(f).map((l) => `  ${l}`)));
+    if (own.length) lines.push(escapeName(id), ...own.flatMap((f) => changeLines(f).map((l) => `  ${l}`)));
   }
   for (const [change, n] of counts) {
     // one element per line (promote and switch indent each): a text's lines under the change, indented as under an object
     const [first, ...more] = change.split('\n');
     if (n >= SHARED_CHANGE) lines.push(`on ${n} objects: ${first}`, ...more.map((l) => `  ${l}`));
   }
-  lines.push(...d.removed.map((id) => `only in ${labels.before}: ${id}`), ...d.added.map((id) => `only in ${labels.after}: ${id}`));
+  lines.push(
+    ...d.removed.map((id) => `only in ${labels.before}: ${escapeName(id)}`),
+    ...d.added.map((id) => `only in ${labels.after}: ${escapeName(id)}`),
+  );
   return lines;
 }
 

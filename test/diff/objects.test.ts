@@ -285,6 +285,26 @@ describe('diffing manifests', () => {
     ]);
   });
 
+  it('prints a name or a key holding a control character (a hand-edited dist/) as its escape, never the character', () => {
+    const config = (name: string, data: Record<string, string>): Manifest => ({
+      id: `ConfigMap qa/${name}`,
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'qa' }, data },
+    });
+    const text = formatDiff(
+      diffManifests([config('web', { a: '1' }), config('gone\x1b[2J', {})], [config('web', { 'k\x1b]0;x\x07': '1', a: '1' })]),
+      { before: 'a', after: 'b' },
+    );
+    expect(text).toBe(
+      [
+        'ConfigMap qa/web',
+        '  data.k\\x1b]0;x\\x07: (none) -> "1"',
+        'only in a: ConfigMap qa/gone\\x1b[2J',
+        '1 changed, 1 only in a, 0 only in b, 0 the same',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('reads the objects of chart files and node files, not the kustomization or the inventory', () => {
     const files = new Map([
       ['10-a.yaml', 'kind: Service\nmetadata: {name: a, namespace: n}\n---\nkind: Pod\nmetadata: {name: b}\n'],
