@@ -5,6 +5,7 @@
  * files, in the repository, whose test fixtures they name. A README line holding `...` stands for
  * any lines; every other line must be the next line the command printed (stdout, then stderr).
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ import { REPO, runCli } from './helpers/cli.js';
 interface Example {
   /** The `$ ` line, without a trailing `# comment`. */
   readonly command: string;
+  /** The code block it is in (its number in the README). */
+  readonly block: number;
   /** The lines under it, up to the next `$ ` line or the end of its block. */
   readonly lines: string[];
 }
@@ -22,10 +25,12 @@ interface Example {
 function examples(readme: string): Example[] {
   const found: Example[] = [];
   let inBlock = false;
+  let block = 0;
   for (const line of readme.split('\n')) {
     if (line.startsWith('```')) {
       inBlock = !inBlock;
-      if (!inBlock) found.push({ command: '', lines: [] });
+      block++;
+      if (!inBlock) found.push({ command: '', block, lines: [] });
       continue;
     }
     if (!inBlock) continue;
@@ -35,6 +40,7 @@ function examples(readme: string): Example[] {
           .slice(2)
           .replace(/\s+#.*$/, '')
           .trimEnd(),
+        block,
         lines: [],
       });
     else found.at(-1)?.lines.push(line);
@@ -73,25 +79,68 @@ function projectCopy(): string {
   return dir;
 }
 
-/** The README's example `command` (its first, or its `nth` from 0), run as its npm script would run it in `cwd`, against what the README shows. */
+/**
+ * Runs an example's command in `cwd` and returns what it printed: each part of `a && b` in turn, an
+ * `npm run` as its npm script would run it (runCli), a `sed -i` through sh, a `git` command not at all
+ * (the copy is no repository).
+ */
+function run(command: string, cwd: string): string[] {
+  const printed: string[] = [];
+  for (const part of command.split(' && ')) {
+    if (part.startsWith('git ')) continue;
+    if (part.startsWith('sed -i ')) {
+      execFileSync('sh', ['-c', part], { cwd });
+      continue;
+    }
+    const m = /^npm run (?:--silent )?(\w+)(?: -- (.*))?$/.exec(part);
+    expect(m, `the test does not know how to run '${part}'`).not.toBeNull();
+    const r = runCli(
+      m![1],
+      (m![2] ?? '').split(' ').filter((a) => a !== ''),
+      cwd,
+    );
+    printed.push(...`${r.stdout}${r.stderr}`.split('\n'));
+  }
+  return printed;
+}
+
+/** Runs `example` in `cwd`, and fails on the first line the README shows under it that the command does not print. */
+function expectPrinted(example: Example, cwd: string): void {
+  const printed = run(example.command, cwd);
+  const mismatch = firstMismatch(example.lines, printed);
+  expect(mismatch, `README.md's '$ ${example.command}' shows a line the command does not print; it prints:\n${printed.join('\n')}`).toBe(
+    undefined,
+  );
+}
+
+/** The README's example `command` (its first, or its `nth` from 0), run in `cwd`, against what the README shows. */
 function checkExample(command: string, cwd: string, nth = 0): void {
   const example = EXAMPLES.filter((e) => e.command === command)[nth];
   expect(example, `README.md has no example '$ ${command}'`).toBeDefined();
-  const m = /^npm run (?:--silent )?(\w+)(?: -- (.*))?$/.exec(command);
-  expect(m, command).not.toBeNull();
-  const r = runCli(
-    m![1],
-    (m![2] ?? '').split(' ').filter((a) => a !== ''),
-    cwd,
-  );
-  const printed = `${r.stdout}${r.stderr}`.split('\n');
-  const mismatch = firstMismatch(example!.lines, printed);
-  expect(mismatch, `README.md's '$ ${command}' shows a line the command does not print; it prints:\n${printed.join('\n')}`).toBe(undefined);
+  expectPrinted(example!, cwd);
+}
+
+/** The README's block of examples that starts with `first`, each run in turn in `cwd` against what the README shows under it. */
+function checkSequence(first: string, cwd: string): void {
+  const start = EXAMPLES.findIndex((e) => e.command === first);
+  expect(start, `README.md has no example '$ ${first}'`).toBeGreaterThanOrEqual(0);
+  for (const example of EXAMPLES.slice(start).filter((e) => e.block === EXAMPLES[start].block)) expectPrinted(example, cwd);
+}
+
+const copies: string[] = [];
+afterAll(() => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the committed project, removed after the tests. */
+function copy(): string {
+  const dir = projectCopy();
+  copies.push(dir);
+  return dir;
 }
 
 describe("the README's examples on the committed project", () => {
-  const dir = projectCopy();
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = copy();
 
   it.each(['npm run synth', 'npm run synth -- --stage raspberry', 'npm run synth -- --stage mink8s', 'npm run diff -- qa production'])(
     '%s prints what the README shows',
@@ -111,6 +160,16 @@ describe("the README's examples on the committed project", () => {
   });
 });
 
+describe("the README's sequences of commands, each in a copy of the committed project of its own", () => {
+  it('a full release, from a new tag in dev to production (promote) and back (switch)', () => {
+    checkSequence("sed -i 's/image: demoapp:1$/image: demoapp:1.1/' environments/dev.yaml", copy());
+  });
+
+  it("diff of one stage with its delivery objects, after a change of the project file's revision", () => {
+    checkSequence("sed -i 's/revision: main/revision: release/' stagecraft.yaml && npm run --silent diff -- qa", copy());
+  });
+});
+
 describe("the reading of the README's examples", () => {
   it("takes a README line for the next printed one, and a line with '...' for any number of lines", () => {
     expect(firstMismatch(['a', '...', 'd'], ['a', 'b', 'c', 'd', 'e'])).toBeUndefined();
@@ -123,9 +182,9 @@ describe("the reading of the README's examples", () => {
       '\n',
     );
     expect(examples(readme)).toEqual([
-      { command: 'npm run synth', lines: ['a'] },
-      { command: 'ls', lines: ['b'] },
-      { command: 'npm run check', lines: ['c'] },
+      { command: 'npm run synth', block: 1, lines: ['a'] },
+      { command: 'ls', block: 1, lines: ['b'] },
+      { command: 'npm run check', block: 3, lines: ['c'] },
     ]);
   });
 });
