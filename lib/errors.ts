@@ -149,6 +149,20 @@ export function escapeName(name: string): string {
   return name.replace(NAME_CONTROLS, escapeChar);
 }
 
+/** The characters no POSIX shell reads otherwise than as themselves in a word. */
+const PLAIN_WORD = /^[A-Za-z0-9_./:@%+=,-]+$/;
+
+/**
+ * `word` (a path) as a command that a hint gives (`cd`, `mv`, `rm`) must write it for a POSIX shell
+ * to read it back: as it is when it is plain, else in single quotes (a `'` as `'\''`), so that a
+ * project in `/home/me/my project` is told `cd '/home/me/my project'`, not a command that fails or
+ * runs on two paths; a word starting with `-` gets `./`, so that it is no option.
+ */
+export function shellWord(word: string): string {
+  const w = word.startsWith('-') ? `./${word}` : word;
+  return PLAIN_WORD.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`;
+}
+
 /** Names as a message lists them: `a, b`, each `escapeName`d. */
 export function nameList(names: readonly string[]): string {
   return names.map(escapeName).join(', ');

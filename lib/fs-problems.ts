@@ -4,7 +4,7 @@
  */
 import { lstatSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
-import { ExitCode, ProblemsError, type Problem } from './errors.js';
+import { ExitCode, ProblemsError, shellWord, type Problem } from './errors.js';
 import { shorten } from './model/limits.js';
 
 /** What an error code means for the user, and what to do about it (a hint may name the path, as it is shown). */
@@ -22,7 +22,7 @@ const FS_ERRORS: Readonly<Record<string, FsError>> = {
   // said of whatever file was expected there: a stage file, a state file of .stagecraft/, a takeover's guard
   EISDIR: {
     what: 'is a directory, not a file',
-    hint: (where) => `move or rename the directory, or remove it (rm -r ${where}), then run the command again`,
+    hint: (where) => `move or rename the directory, or remove it (rm -r ${shellWord(where)}), then run the command again`,
   },
   ENOTDIR: { what: 'has a part that is a file, not a directory', hint: 'check the path' },
   ELOOP: { what: 'is a loop of symbolic links', hint: 'make the link point at a real file' },
@@ -47,7 +47,10 @@ const FS_ERRORS: Readonly<Record<string, FsError>> = {
   ENOTEMPTY: { what: 'is a directory that is not empty', hint: 'remove it and run again' },
   EEXIST: { what: 'already exists', hint: 'remove it and run again' },
   // stagecraft's own code (`openRegularFile`), whose error says what it found (`what`)
-  EFTYPE: { what: 'is not a regular file', hint: (where) => `remove it (rm ${where}); stagecraft keeps only regular files there` },
+  EFTYPE: {
+    what: 'is not a regular file',
+    hint: (where) => `remove it (rm ${shellWord(where)}); stagecraft keeps only regular files there`,
+  },
   EFBIG: { what: 'is larger than stagecraft ever writes it', hint: 'remove it; stagecraft writes it again' },
 };
 

@@ -1,6 +1,6 @@
 /** Problems as text (lib/errors.ts): what a hostile name in one prints. */
 import { describe, expect, it } from 'vitest';
-import { escapeControls, escapeName, formatLabelledProblem, formatProblem, hexEscape } from '../lib/errors.js';
+import { escapeControls, escapeName, formatLabelledProblem, formatProblem, hexEscape, shellWord } from '../lib/errors.js';
 
 describe('formatProblem', () => {
   it('escapes the control characters a terminal acts on in the place, the message, the lines it lists and the hint, each listed line indented', () => {
@@ -71,5 +71,14 @@ describe('escapeName', () => {
 describe('hexEscape', () => {
   it('writes a character as \\xNN up to 0xff, else as \\uNNNN', () => {
     expect([hexEscape('\x1b'), hexEscape('\x9b'), hexEscape('\u2028')]).toEqual(['\\x1b', '\\x9b', '\\u2028']);
+  });
+});
+
+describe('shellWord', () => {
+  it('leaves a plain path as it is, quotes any other for a POSIX shell, and keeps a leading - from being an option', () => {
+    expect(shellWord('dist/qa/10-demoapp.yaml')).toBe('dist/qa/10-demoapp.yaml');
+    expect(shellWord('/home/me/my project')).toBe("'/home/me/my project'");
+    expect(shellWord("it's $HOME `x` ü")).toBe("'it'\\''s $HOME `x` ü'");
+    expect(shellWord('-rf')).toBe('./-rf');
   });
 });

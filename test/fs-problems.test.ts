@@ -23,6 +23,18 @@ describe("Node.js's rm of a directory it was not asked to remove recursively (ER
   });
 });
 
+describe('the rm a hint gives', () => {
+  it('names a path that holds a space or a quote as a shell reads it back', () => {
+    const e = (code: string) => Object.assign(new Error(code), { code });
+    expect(fsProblem(e('EISDIR'), "dist/qa/my team's notes", 'writing').hint).toBe(
+      "move or rename the directory, or remove it (rm -r 'dist/qa/my team'\\''s notes'), then run the command again",
+    );
+    expect(fsProblem(e('EFTYPE'), '.stagecraft/my lock', 'reading').hint).toBe(
+      "remove it (rm '.stagecraft/my lock'); stagecraft keeps only regular files there",
+    );
+  });
+});
+
 describe('a directory made where a file stands', () => {
   it('names the file in the way, whichever part of the path it is', () => {
     const dir = fixtureProject([]);

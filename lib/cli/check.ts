@@ -4,6 +4,7 @@
  * lib/checks/ on the YAML manifests there (written by hand or by other tools).
  */
 import { counted } from '../model/limits.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
@@ -82,8 +83,16 @@ interface Options {
   'scope-per-dir'?: boolean;
 }
 
+/** @throws ProblemsError (bad input): `--<name> <value>` is none of `allowed`, with the one probably meant and what to write */
 function badOption(name: string, value: string, allowed: readonly string[]): never {
-  throw new ProblemsError([{ code: 'cli/option', message: `--${name} must be one of ${allowed.join(', ')} (found '${value}')` }]);
+  const guess = didYouMean(value, allowed, { prefix: true });
+  throw new ProblemsError([
+    {
+      code: 'cli/option',
+      message: `--${name} must be one of ${allowed.join(', ')} (found '${value}')${guess ? `; did you mean '${guess}'?` : ''}`,
+      hint: `write --${name} ${guess ?? allowed[0]}; npm run check -- --help lists the options`,
+    },
+  ]);
 }
 
 /** The YAML files at `path` (a file itself, or those below a directory, searched recursively in name order). */

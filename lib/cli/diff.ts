@@ -152,6 +152,16 @@ export const command: Command<Record<string, never>> = {
     const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
     if (stages.length === 2) {
       requireStages(project, stages);
+      if (stages[0] === stages[1]) {
+        // the same output on both sides: what was meant is the stage against its dist/, or against another stage
+        throw new ProblemsError([
+          {
+            code: 'cli/arguments',
+            message: `diff compares two different stages (found ${stages[0]} twice)`,
+            hint: `npm run diff -- ${stages[0]} shows what its stage file would change in ${DIST_DIR}/${stages[0]}; npm run diff -- ${stages[0]} <other stage> compares it with another`,
+          },
+        ]);
+      }
       const { outputs, warnings } = stageOutputs(project, stages);
       const [a, b] = outputs.map(({ files, ...names }) => setStageAside(manifestsOf(files), names));
       io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));

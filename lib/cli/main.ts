@@ -14,7 +14,7 @@ import { COMPILER_VERSION } from '../compile.js';
 import { fsProblem, isFsError } from '../fs-problems.js';
 import { releaseHeldLocks } from './lock.js';
 import { forgetCompilerDigests } from './digests.js';
-import { noteWritten, printProblem, useColor, writtenSoFar, type Io } from './print.js';
+import { noteWritten, printProblem, readsEscapes, useColor, writtenSoFar, type Io } from './print.js';
 import { discardRenderCache } from './project.js';
 import { useValidatorStore } from '../model/validator-code.js';
 import { diskValidatorStore } from './validator-store.js';
@@ -229,7 +229,7 @@ export function refusePositionals(command: string, positionals: readonly string[
  * A progress line on a terminal for work that takes a while: `update` rewrites one stderr line,
  * shown only once `delayMs` have passed since the start, and `during` clears it after the work
  * (before any problem is printed). Silent when
- * stderr is not a terminal (pipes and files get no progress lines).
+ * stderr is not a terminal that reads escapes (pipes and files, and a TERM=dumb terminal, get no progress lines).
  */
 export function progress(io: Io, delayMs = 1000): Progress {
   const now = io.clock ?? Date.now;
@@ -241,7 +241,7 @@ export function progress(io: Io, delayMs = 1000): Progress {
   };
   return {
     update(text) {
-      if (!io.stderr.isTTY || now() - start < delayMs) return;
+      if (!readsEscapes(io) || now() - start < delayMs) return;
       io.stderr.write(`\r\x1b[2K${text}`);
       shown = true;
     },

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DIST_DIR, readRegularFile } from '../synth/disk.js';
 import { PROJECT_FILE } from '../config/project-file.js';
-import { ProblemsError } from '../errors.js';
+import { ProblemsError, shellWord } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { needsRecovery, recover } from '../synth/journal.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
@@ -51,7 +51,7 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
         code: 'cli/not-a-project',
         message: `no ${ENVIRONMENTS_DIR}/ here (${root}): run it in the project directory`,
         hint: project
-          ? `this is inside the project ${project}: cd ${project}, then run the command again`
+          ? `this is inside the project ${project}: cd ${shellWord(project)}, then run the command again`
           : `cd to the directory that holds ${ENVIRONMENTS_DIR}/ and package.json, then run the command again`,
       },
     ]);
@@ -75,7 +75,7 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
       yml.map((f) => ({
         code: 'config/yml-extension',
         message: `${ENVIRONMENTS_DIR}/${f} is not read: stage files end in .yaml`,
-        hint: `rename it: mv ${ENVIRONMENTS_DIR}/${f} ${ENVIRONMENTS_DIR}/${f.slice(0, -'.yml'.length)}.yaml`,
+        hint: `rename it: mv ${shellWord(`${ENVIRONMENTS_DIR}/${f}`)} ${shellWord(`${ENVIRONMENTS_DIR}/${f.slice(0, -'.yml'.length)}.yaml`)}`,
       })),
     );
   }

@@ -24,12 +24,20 @@ export interface Io {
 }
 
 /**
- * Whether `writer` (stderr by default) may carry ANSI colour: a terminal, and no NO_COLOR
- * (https://no-color.org). The one rule for every command and stream: problems on stderr, and
- * check's text report on stdout.
+ * Whether `writer` (stderr by default) is a terminal that reads ANSI escapes: not one whose TERM is
+ * `dumb` (Emacs' shell, an editor's output pane, a serial console), which prints them as text.
+ */
+export function readsEscapes(io: Pick<Io, 'env' | 'stderr'>, writer: Writer = io.stderr): boolean {
+  return writer.isTTY === true && io.env.TERM !== 'dumb';
+}
+
+/**
+ * Whether `writer` (stderr by default) may carry ANSI colour: a terminal that reads escapes
+ * (`readsEscapes`), and no NO_COLOR (https://no-color.org). The one rule for every command and
+ * stream: problems on stderr, and check's text report on stdout.
  */
 export function useColor(io: Pick<Io, 'env' | 'stderr'>, writer: Writer = io.stderr): boolean {
-  return writer.isTTY === true && !io.env.NO_COLOR;
+  return readsEscapes(io, writer) && !io.env.NO_COLOR;
 }
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', hint: '\x1b[2m' } as const;

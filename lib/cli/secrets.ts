@@ -23,7 +23,8 @@ environment or else from .secrets/<stage>.env (git-ignored; lines NAME=value). A
   npm run --silent secrets -- <stage> | kubectl apply -f -
 
 Prints nothing and exits 1 when the stage's Secrets come from a secret store (secretStore:, whose
-ExternalSecrets make them), and 2 when a declared key has no value.
+ExternalSecrets make them) or when the standard output is a terminal (the values are printed only
+into a pipe or a file), and 2 when a declared key has no value.
 
 Options:
 ${commonOptionsHelp(17)}
@@ -89,6 +90,19 @@ export const command: Command<Record<string, never>> = {
 
     const { objects, problems } = secretManifests({ stage, namespace: loaded.context.namespace, declarations, values, file: fromFile });
     if (problems.length) throw new ProblemsError(problems);
+    // on a terminal the values would stay in its scrollback, on a shared screen or in a recording of the session
+    if (io.stdout.isTTY) {
+      throw new ProblemsError(
+        [
+          {
+            code: 'secrets/terminal',
+            message: `the standard output is a terminal, and the Secrets of stage ${stage} hold their values: they are printed only into a pipe or a file`,
+            hint: `pipe them to kubectl: npm run --silent secrets -- ${stage} | kubectl apply -f - (or to a pager, | less, to read them)`,
+          },
+        ],
+        ExitCode.checkFailed,
+      );
+    }
     io.stdout.write(toYamlStream(objects as unknown as KubeObject[], `Secrets of stage ${stage}: apply with kubectl, never commit.`));
     return ExitCode.ok;
   },

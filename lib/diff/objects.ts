@@ -6,8 +6,11 @@
  * what differs in substance. Pure.
  */
 import microdiff from 'microdiff';
-import { ProblemsError, type Problem } from '../errors.js';
+import { ProblemsError, escapeControls, escapeName, type Problem } from '../errors.js';
 import { SourceFile } from '../checks/manifests.js';
+import { secretStrings } from '../checks/secret-strings.js';
+import { maskValue } from '../model/secret-rules.js';
+import type { KubeObject } from '../model/object.js';
 import { capProblems } from '../model/limits.js';
 import { KUSTOMIZATION_FILE, NODES_DIR } from '../synth/output.js';
 import { hasConflictMarkers } from '../model/conflict-markers.js';
@@ -189,13 +192,65 @@ function alone(v: unknown, field?: string): unknown {
 
 function fieldChanges(before: unknown, after: unknown): FieldChange[] {
   const [old, now] = keyedPair(before, after);
-  return microdiff(old as object, now as object)
+  const changes = microdiff(old as object, now as object);
+  if (changes.length === 0) return [];
+  const hide = hider(secretTexts(before, after));
+  return changes
     .map((d) => ({
-      path: formatFieldPath(d.path), // spec.template.spec.containers[demoapp].ports[0].containerPort
-      ...(d.type === 'CREATE' ? {} : { from: d.oldValue }),
-      ...(d.type === 'REMOVE' ? {} : { to: d.value }),
+      // spec.template.spec.containers[demoapp].ports[0].containerPort
+      path: formatFieldPath(d.path.map((k) => (typeof k === 'string' && hide.isSecret(k) ? maskValue(k, 'key') : k))),
+      ...(d.type === 'CREATE' ? {} : { from: hide.value(d.oldValue) }),
+      ...(d.type === 'REMOVE' ? {} : { to: hide.value(d.value) }),
     }))
     .sort((a, b) => compareCodePoints(a.path, b.path));
+}
+
+/** A secret's text shorter than this hides a value only when it is the whole value: within another, it is likely an ordinary word. */
+const SHORT_SECRET = 6;
+
+/**
+ * The texts of two versions of one object that a diff must not print: every string the checks find
+ * secret (secretStrings: by its content, or by the name of the key that holds it) and the secret in
+ * it, and every value of a Secret's `data` and `stringData` (dist/ holds no Secret, but one edited
+ * in by hand, or written by an older stagecraft, is read from there). Longest first.
+ */
+function secretTexts(...versions: unknown[]): readonly string[] {
+  const texts = new Set<string>();
+  for (const v of versions) {
+    if (!isRecord(v) || typeof v.kind !== 'string') continue;
+    for (const s of secretStrings(v as unknown as KubeObject)) texts.add(s.value).add(s.secret);
+    if (v.kind !== 'Secret') continue;
+    for (const field of ['data', 'stringData']) {
+      const values = v[field];
+      if (isRecord(values)) for (const x of Object.values(values)) if (typeof x === 'string') texts.add(x);
+    }
+  }
+  return [...texts].filter((t) => t !== '').sort((a, b) => b.length - a.length);
+}
+
+/**
+ * What prints a field's value in a diff without the `secrets` in it: a string that is one or holds
+ * one as `(a N-character value, hidden)`, within a value of several fields too (a data map added
+ * whole), and a key that is one (a token pasted as a ConfigMap key) as `(a N-character key, hidden)`.
+ */
+function hider(secrets: readonly string[]) {
+  const isSecret = (s: string) => secrets.some((t) => s === t || (t.length >= SHORT_SECRET && s.includes(t)));
+  const value = (v: unknown): unknown => {
+    if (secrets.length === 0) return v;
+    if (typeof v === 'string') return isSecret(v) ? new Hidden(maskValue(v)) : v;
+    if (Array.isArray(v)) return v.map(value);
+    if (!isRecord(v)) return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [isSecret(k) ? maskValue(k, 'key') : k, value(x)]));
+  };
+  return { isSecret: (s: string) => secrets.length > 0 && isSecret(s), value };
+}
+
+/** A value a diff shows as this text instead (`hider`): printed bare as the field's value, as a string within another. */
+class Hidden {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return this.text;
+  }
 }
 
 /**
@@ -280,13 +335,44 @@ export function diffManifests(before: readonly Manifest[], after: readonly Manif
   };
 }
 
-const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(keyedValues(v)));
+const show = (v: unknown) => (v === undefined ? '(none)' : v instanceof Hidden ? v.text : JSON.stringify(keyedValues(v)));
 /** Values inside a change are shown as written, not with the `[name]` keys used for matching. */
 function keyedValues(v: unknown): unknown {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Hidden) return v;
   const entries = Object.entries(v);
   if (entries.length && entries.every(([k]) => k.startsWith('['))) return entries.map(([, x]) => keyedValues(x));
   return Object.fromEntries(entries.map(([k, x]) => [k, keyedValues(x)]));
+}
+
+/** The lines of a text of several lines that a diff shows of each side, at most: then how many more. */
+export const MAX_TEXT_LINES = 20;
+
+/**
+ * A field change as lines: `path: from -> to`; for a text of several lines on both sides (a
+ * config file a ConfigMap holds), the lines that differ, from the first to the last, as a line
+ * diff reads (`- ` before, `+ ` after, at most MAX_TEXT_LINES of each), under
+ * `path: a text of 9 lines -> 8 lines, from line 5:`, not both texts whole on one line of escapes.
+ */
+function changeLines(f: FieldChange): string[] {
+  const { from, to } = f;
+  if (typeof from !== 'string' || typeof to !== 'string' || !(from.includes('\n') || to.includes('\n')))
+    return [`${escapeName(f.path)}: ${show(from)} -> ${show(to)}`];
+  const [a, b] = [from.split('\n'), to.split('\n')];
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  const [old, now] = [a.slice(start, a.length - end), b.slice(start, b.length - end)];
+  const side = (mark: string, text: readonly string[]) => [
+    ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${escapeControls(l)}`),
+    ...(text.length > MAX_TEXT_LINES ? [`  ${mark} ... and ${text.length - MAX_TEXT_LINES} more lines`] : []),
+  ];
+  const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
+  return [
+    `${escapeName(f.path)}: a text of ${lines(a.length)} -> ${lines(b.length)}, from line ${start + 1}:`,
+    ...side('-', old),
+    ...side('+', now),
+  ];
 }
 
 export interface DiffLabels {
@@ -299,20 +385,29 @@ export const SHARED_CHANGE = 3;
 
 /**
  * Each changed object with its fields, then the changes many objects share (a new version label
- * on every object of a release), then the objects only one side has.
+ * on every object of a release), then the objects only one side has. An id and a field's path are
+ * printed as names are (`escapeName`: a hand-edited dist/ may hold an ESC in a name or a key), values
+ * as JSON.
  */
 export function diffLines(d: ObjectDiff, labels: DiffLabels): string[] {
-  const line = (f: FieldChange) => `${f.path}: ${show(f.from)} -> ${show(f.to)}`;
+  const line = (f: FieldChange) => changeLines(f).join('\n');
   const counts = new Map<string, number>();
   for (const { fields } of d.changed) for (const f of fields) counts.set(line(f), (counts.get(line(f)) ?? 0) + 1);
   const shared = (f: FieldChange) => counts.get(line(f))! >= SHARED_CHANGE;
   const lines: string[] = [];
   for (const { id, fields } of d.changed) {
     const own = fields.filter((f) => !shared(f));
-    if (own.length) lines.push(id, ...own.map((f) => `  ${line(f)}`));
+    if (own.length) lines.push(escapeName(id), ...own.flatMap((f) => changeLines(f).map((l) => `  ${l}`)));
   }
-  for (const [change, n] of counts) if (n >= SHARED_CHANGE) lines.push(`on ${n} objects: ${change}`);
-  lines.push(...d.removed.map((id) => `only in ${labels.before}: ${id}`), ...d.added.map((id) => `only in ${labels.after}: ${id}`));
+  for (const [change, n] of counts) {
+    // one element per line (promote and switch indent each): a text's lines under the change, indented as under an object
+    const [first, ...more] = change.split('\n');
+    if (n >= SHARED_CHANGE) lines.push(`on ${n} objects: ${first}`, ...more.map((l) => `  ${l}`));
+  }
+  lines.push(
+    ...d.removed.map((id) => `only in ${labels.before}: ${escapeName(id)}`),
+    ...d.added.map((id) => `only in ${labels.after}: ${escapeName(id)}`),
+  );
   return lines;
 }
 

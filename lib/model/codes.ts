@@ -519,6 +519,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'The stage declares secretStore:, so the External Secrets Operator makes its Secrets; put the values in the store.',
   ),
   row(
+    'secrets/terminal',
+    'Secret values not printed on a terminal',
+    'npm run secrets prints the values of the Secrets it makes only into a pipe or a file: pipe it to kubectl apply -f - (or to a pager, to read them).',
+  ),
+  row(
     'delivery/settings',
     'Delivery settings incomplete',
     'A stage with delivery: needs an engine, a repository URL and a cluster declared in stagecraft.yaml.',

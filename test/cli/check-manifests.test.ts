@@ -151,8 +151,16 @@ describe('npm run check -- <paths>', () => {
     });
     expect(runCli('check', ['--format', 'xml', 'dist'])).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining("--format must be one of text, json, sarif (found 'xml')"),
+      stderr:
+        "error: --format must be one of text, json, sarif (found 'xml')\n  hint: write --format text; npm run check -- --help lists the options\n1 problem.\n",
     });
+    // the one probably meant, in another case or shortened, and what to write
+    expect(runCli('check', ['--format', 'JSON', 'dist']).stderr).toBe(
+      "error: --format must be one of text, json, sarif (found 'JSON'); did you mean 'json'?\n  hint: write --format json; npm run check -- --help lists the options\n1 problem.\n",
+    );
+    expect(runCli('check', ['--pod-security', 'restrict', 'dist']).stderr).toBe(
+      "error: --pod-security must be one of baseline, restricted (found 'restrict'); did you mean 'restricted'?\n  hint: write --pod-security restricted; npm run check -- --help lists the options\n1 problem.\n",
+    );
   });
 
   it('lists the exceptions the objects declare and used, in text and JSON, and as suppressed results in SARIF', () => {

@@ -360,5 +360,11 @@ describe('the progress line', () => {
     expect(quick.stderr).not.toContain('\r');
     const piped = runCli('synth', [], tempProject({ lab: repoStage('lab') }), {}, { tty: false, clock: ticking(600) });
     expect(piped.stderr).not.toContain('\r');
+    // a terminal that prints escapes as text (TERM=dumb: Emacs' shell, an editor's pane) gets neither the line nor colour
+    const dumb = runCli('synth', [], tempProject({ lab: repoStage('lab') }), { TERM: 'dumb' }, { tty: true, clock: ticking(600) });
+    expect(dumb.code).toBe(0);
+    expect(dumb.stderr).toContain('lab: warning: policy/image-tag');
+    expect(dumb.stderr).not.toContain('\r');
+    expect(dumb.stderr).not.toContain('\x1b');
   });
 });

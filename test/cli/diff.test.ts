@@ -123,3 +123,20 @@ describe('npm run diff -- <stage> of dist/delivery/ as an older stagecraft or a 
     for (const secret of ['s3cr3t', 't0k3n']) expect(`${diff.stdout}${diff.stderr}`).not.toContain(secret);
   });
 });
+
+describe('npm run diff -- <stage> of a dist/ that holds a secret (committed by hand, or by an older stagecraft)', () => {
+  it('shows that its value leaves, never the value', () => {
+    const dir = fixtureProject(['dev']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const file = join(dir, 'dist', 'dev', '10-demoapp.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('  LOG_LEVEL: debug\n');
+    writeFileSync(file, text.replace('  LOG_LEVEL: debug\n', '  LOG_LEVEL: debug\n  DB_PASSWORD: hunter2-Xy9pq!\n'));
+    const diff = runCli('diff', ['dev'], dir);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toMatch(
+      /^ConfigMap dev\/demoapp-config-[0-9a-f]{10}\n {2}data\.DB_PASSWORD: \(a 14-character value, hidden\) -> \(none\)\n/m,
+    );
+    expect(`${diff.stdout}${diff.stderr}`).not.toContain('hunter2');
+  });
+});

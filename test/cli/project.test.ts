@@ -1,6 +1,7 @@
 /** The project on disk (lib/cli/project.ts): reading the output of a stage, whatever it has become. */
-import { mkdirSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openProject, readStageTree } from '../../lib/cli/project.js';
 import { ProblemsError } from '../../lib/errors.js';
@@ -102,6 +103,27 @@ describe('a command run in a subdirectory of a project', () => {
     expect(hint()).toBe('  hint: cd to the directory that holds environments/ and package.json, then run the command again');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { synth: 'node lib/cli/run.cjs synth' } }));
     expect(hint()).toBe(`  hint: this is inside the project ${dir}: cd ${dir}, then run the command again`);
+  });
+});
+
+describe('the commands a hint gives, in a project whose path holds a space, a quote and a letter outside ASCII', () => {
+  it('are written as a shell reads them back: the cd to the project, the mv of a .yml stage file', () => {
+    const made = tempProject({ lab: repoStage('lab') });
+    const dir = join(dirname(made), "my team's pr\u00f6ject $HOME");
+    renameSync(made, dir);
+    try {
+      const hint = runCli('check', [], join(dir, 'environments')).stderr.split('\n')[1];
+      expect(hint).toBe(`  hint: this is inside the project ${dir}: cd '${dir.replace("'", "'\\''")}', then run the command again`);
+      const cd = /: (cd .*), then run/.exec(hint)![1];
+      expect(execFileSync('sh', ['-c', `${cd} && pwd`], { encoding: 'utf8' })).toBe(`${dir}\n`);
+      writeFileSync(join(dir, 'environments', "it's qa.yml"), repoStage('qa'));
+      const mv = runCli('synth', [], dir).stderr.split('\n')[1];
+      expect(mv).toBe("  hint: rename it: mv 'environments/it'\\''s qa.yml' 'environments/it'\\''s qa.yaml'");
+      execFileSync('sh', ['-c', mv.slice('  hint: rename it: '.length)], { cwd: dir });
+      expect(readdirSync(join(dir, 'environments'))).toContain("it's qa.yaml");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

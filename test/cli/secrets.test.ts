@@ -34,6 +34,24 @@ describe('npm run secrets -- <stage>', () => {
     ]);
   });
 
+  it('prints no value on a terminal: refused (exit 1) with the pipe to kubectl, whatever stderr is', () => {
+    const dir = project('MYSQLSECRET_USERNAME=demo\nMYSQLSECRET_PASSWORD=demopassword\nMYSQLSECRET_DATABASE=demodb\n');
+    for (const tty of [true, 'stdout'] as const) {
+      const r = runCli('secrets', ['dev'], dir, { ...NO_ENV, NO_COLOR: '1' }, { tty });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        'error: the standard output is a terminal, and the Secrets of stage dev hold their values: they are printed only into a pipe or a file\n' +
+          '  hint: pipe them to kubectl: npm run --silent secrets -- dev | kubectl apply -f - (or to a pager, | less, to read them)\n' +
+          '1 problem.\n',
+      );
+    }
+    // a missing value is said first, on a terminal too
+    expect(runCli('secrets', ['dev'], project('MYSQLSECRET_USERNAME=demo\n'), NO_ENV, { tty: true }).code).toBe(2);
+    // stderr on a terminal, stdout into a pipe: printed
+    expect(runCli('secrets', ['dev'], dir, NO_ENV, { tty: 'stderr' }).stdout).toContain('kind: Secret');
+  });
+
   it('refuses a secrets file that is a directory, asking for a file of NAME=value lines', () => {
     const dir = project();
     mkdirSync(join(dir, '.secrets', 'dev.env'), { recursive: true });

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { diffManifests, formatDiff, manifestsOf, setStageAside, type Manifest } from '../../lib/diff/objects.js';
+import { MAX_TEXT_LINES, diffLines, diffManifests, formatDiff, manifestsOf, setStageAside, type Manifest } from '../../lib/diff/objects.js';
 import { ExitCode, ProblemsError } from '../../lib/errors.js';
 import { deliveryOf } from '../../lib/cli/diff.js';
 import { keepsOutput, reusableStages } from '../../lib/cli/reuse.js';
@@ -195,6 +195,113 @@ describe('diffing manifests', () => {
     );
     expect(formatDiff(d, { before: 'x', after: 'y' })).toBe(
       'on 3 objects: metadata.labels.version: "1" -> "2"\n3 changed, 0 only in x, 0 only in y, 0 the same\n',
+    );
+  });
+
+  it("never prints a secret: a value the checks find secret, a Secret's data, a token as a key, within a map shown whole", () => {
+    const config = (data: Record<string, string>): Manifest => ({
+      id: 'ConfigMap qa/app',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'qa' }, data },
+    });
+    const token = 'ghp_0123456789abcdefghijABCDEFGHIJ456789';
+    const before = config({ DB_PASSWORD: 'hunter2-Xy9pq!', LOG_LEVEL: 'info', [token]: 'x' });
+    const after = config({ DB_PASSWORD: 'Tr0ub4dor&3-new', LOG_LEVEL: 'warn', DSN: 'mysql://app:hunter2-Xy9pq!@db/app' });
+    const secret = (data: Record<string, string>): Manifest => ({
+      id: 'Secret qa/db',
+      value: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'qa' }, stringData: data },
+    });
+    const text = formatDiff(diffManifests([before, secret({ password: 'plain' })], [after, secret({ password: 'other', user: 'root' })]), {
+      before: 'a',
+      after: 'b',
+    });
+    expect(text).toBe(
+      [
+        'ConfigMap qa/app',
+        '  data.(a 40-character key, hidden): "x" -> (none)',
+        '  data.DB_PASSWORD: (a 14-character value, hidden) -> (a 15-character value, hidden)',
+        '  data.DSN: (none) -> (a 33-character value, hidden)',
+        '  data.LOG_LEVEL: "info" -> "warn"',
+        'Secret qa/db',
+        '  stringData.password: (a 5-character value, hidden) -> (a 5-character value, hidden)',
+        '  stringData.user: (none) -> (a 4-character value, hidden)',
+        '2 changed, 0 only in a, 0 only in b, 0 the same',
+        '',
+      ].join('\n'),
+    );
+    // a map added whole shows its other values, each secret one hidden where it stands
+    const added = formatDiff(
+      diffManifests(
+        [config({})].map((m) => ({ ...m, value: { ...(m.value as object), data: undefined } })),
+        [before],
+      ),
+      {
+        before: 'a',
+        after: 'b',
+      },
+    );
+    expect(added).toContain('"DB_PASSWORD":"(a 14-character value, hidden)"');
+    expect(added).toContain('"LOG_LEVEL":"info"');
+    for (const t of [text, added]) for (const s of ['hunter2', 'Tr0ub4dor', token, 'plain', 'other', 'root']) expect(t).not.toContain(s);
+  });
+
+  it('shows a text of several lines (a config file) by the lines that differ, not both texts whole as escapes', () => {
+    const config = (file: string): Manifest => ({
+      id: 'ConfigMap qa/web',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'qa' }, data: { 'nginx.conf': file } },
+    });
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1};`);
+    const before = [...lines(8), '  listen 80;', ...lines(8), ''].join('\n');
+    const after = [...lines(8), '  listen 8080;', '  listen [::]:8080;', ...lines(8), ''].join('\n');
+    expect(formatDiff(diffManifests([config(before)], [config(after)]), { before: 'a', after: 'b' })).toBe(
+      [
+        'ConfigMap qa/web',
+        '  data.nginx.conf: a text of 18 lines -> 19 lines, from line 9:',
+        '    -   listen 80;',
+        '    +   listen 8080;',
+        '    +   listen [::]:8080;',
+        '1 changed, 0 only in a, 0 only in b, 0 the same',
+        '',
+      ].join('\n'),
+    );
+    // at most MAX_TEXT_LINES of each side, and a control character as its escape
+    const long = formatDiff(diffManifests([config('a\nb\n')], [config(`a\n\x1b[2J${lines(25).join('\n')}\nb\n`)]), {
+      before: 'a',
+      after: 'b',
+    });
+    expect(long.split('\n').slice(1, 4)).toEqual([
+      '  data.nginx.conf: a text of 3 lines -> 28 lines, from line 2:',
+      '    + \\x1b[2Jline 1;',
+      '    + line 2;',
+    ]);
+    expect(long).toContain(`    + line ${MAX_TEXT_LINES};\n    + ... and 5 more lines\n`);
+    expect(long).not.toContain('\x1b');
+    // a change of text that many objects share: once, each line an element of its own, as promote and switch indent them
+    const three = (file: string) => ['a', 'b', 'c'].map((name) => ({ ...config(file), id: `ConfigMap qa/${name}` }));
+    expect(diffLines(diffManifests(three(before), three(after)), { before: 'a', after: 'b' })).toEqual([
+      'on 3 objects: data.nginx.conf: a text of 18 lines -> 19 lines, from line 9:',
+      '    -   listen 80;',
+      '    +   listen 8080;',
+      '    +   listen [::]:8080;',
+    ]);
+  });
+
+  it('prints a name or a key holding a control character (a hand-edited dist/) as its escape, never the character', () => {
+    const config = (name: string, data: Record<string, string>): Manifest => ({
+      id: `ConfigMap qa/${name}`,
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'qa' }, data },
+    });
+    const text = formatDiff(
+      diffManifests([config('web', { a: '1' }), config('gone\x1b[2J', {})], [config('web', { 'k\x1b]0;x\x07': '1', a: '1' })]),
+      { before: 'a', after: 'b' },
+    );
+    expect(text).toBe(
+      [
+        'ConfigMap qa/web',
+        '  data.k\\x1b]0;x\\x07: (none) -> "1"',
+        'only in a: ConfigMap qa/gone\\x1b[2J',
+        '1 changed, 1 only in a, 0 only in b, 0 the same',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -474,5 +581,14 @@ describe('npm run diff', () => {
       stderr: "error: there is no stage 'nope' (no environments/nope.yaml)\n  hint: the stages are: lab, qa\n1 problem.\n",
     });
     expect(runCli('diff', [], dir)).toMatchObject({ code: 2 });
+    // a stage against itself shows nothing that could differ: the stage against its dist/ was meant, or another stage
+    expect(runCli('diff', ['qa', 'qa'], dir)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'error: diff compares two different stages (found qa twice)\n' +
+        '  hint: npm run diff -- qa shows what its stage file would change in dist/qa; npm run diff -- qa <other stage> compares it with another\n' +
+        '1 problem.\n',
+    });
   });
 });
