@@ -3,7 +3,7 @@
  * (`AppSummary`), kept with them in the render cache, and the stand-ins the checks see for an
  * unchanged app's objects instead of reading them. Pure.
  */
-import { containersOf, podTemplateOf } from '../model/pod-specs.js';
+import { containersOf, workloadTemplateOf, type PodTemplate } from '../model/pod-specs.js';
 import { namedObject, type KubeObject } from '../model/object.js';
 import { scaleTargetKey, scaleTargetOf } from '../model/kinds.js';
 import { DEFAULT_PREEMPTION, type ClassPriority } from '../model/pod-defaults.js';
@@ -29,7 +29,7 @@ export interface AppClasses {
 export interface AppSummary {
   /** Per object: apiVersion, kind, and name and namespace (null when absent). */
   readonly heads: readonly (readonly [apiVersion: string, kind: string, name: string | null, namespace: string | null])[];
-  /** Per object with a pod template: its place, and the template's labels. */
+  /** Per workload with a pod template, built-in or custom (`workloadTemplate`): its place, and the template's labels. */
   readonly workloads: readonly (readonly [place: number, labels: Readonly<Record<string, string>>])[];
   readonly images: readonly Substitution[];
   /**
@@ -98,7 +98,9 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
   let classes: Classes | undefined;
   const scaleTargets: string[] = [];
   const heads = objects.map((o, i) => {
-    const template = podTemplateOf(o);
+    // a custom workload's too (an Argo Rollout, an OpenKruise CloneSet): the index files its pods by
+    // these labels when the app is seen through stand-ins, as it does when its objects are read
+    const template = workloadTemplateOf(o);
     if (template) workloads.push([i, { ...template.metadata?.labels }]);
     classes = withClass(classes, o);
     const target = scaleTarget(o);
@@ -131,7 +133,7 @@ function hasKey(list: unknown, key: string): boolean {
 }
 
 /** Whether `o` is a Service with a port that has a nodePort, or has a pod template (`template`) with a container port that has a hostPort. */
-function hasNodeOrHostPort(o: KubeObject, template: ReturnType<typeof podTemplateOf>): boolean {
+function hasNodeOrHostPort(o: KubeObject, template: PodTemplate | undefined): boolean {
   if (o.kind === 'Service') return hasKey((o.spec as { ports?: unknown } | undefined)?.ports, 'nodePort');
   for (const c of containersOf(template?.spec)) if (hasKey(c.ports, 'hostPort')) return true;
   return false;

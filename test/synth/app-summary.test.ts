@@ -55,6 +55,27 @@ describe('the summary of an app', () => {
     ]);
   });
 
+  it('keeps the labels of a custom workload’s pod template (an Argo Rollout, an OpenKruise CloneSet), and is not plain for its hostPort', () => {
+    const custom = (apiVersion: string, kind: string, spec: Record<string, unknown>): KubeObject => ({
+      apiVersion,
+      kind,
+      metadata: meta('web'),
+      spec: { template: { metadata: { labels: { app: kind } }, spec } },
+    });
+    const rollout = custom('argoproj.io/v1alpha1', 'Rollout', { containers: [{ name: 'c' }] });
+    const cloneSet = custom('apps.kruise.io/v1alpha1', 'CloneSet', { containers: [{ name: 'c' }] });
+    expect(summarize([config, rollout, cloneSet]).workloads).toEqual([
+      [1, { app: 'Rollout' }],
+      [2, { app: 'CloneSet' }],
+    ]);
+    const hostPort = custom('argoproj.io/v1alpha1', 'Rollout', {
+      containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort: 80 }] }],
+    });
+    expect(summarize([config, hostPort]).plain).toBe(false);
+    // a kind of another group named like one runs no pods anyone knows of
+    expect(summarize([custom('example.com/v1', 'Rollout', { containers: [{ name: 'c' }] })]).workloads).toEqual([]);
+  });
+
   it('keeps the StorageClasses and PriorityClasses it makes, in order, with what other apps are judged by; nothing for an app that makes none', () => {
     const storage = (name: string, more: Record<string, unknown> = {}): KubeObject => ({
       apiVersion: 'storage.k8s.io/v1',
