@@ -35,6 +35,13 @@ const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj
  */
 export const DECLARED_SECRETS = new WeakSet<KubeObject>();
 
+/**
+ * The Secrets an operator makes from an object of the stage with keys known from it (a cert-manager
+ * Certificate's, an ExternalSecret's: lib/checks/operator-secrets.ts), by the object that makes
+ * each, as messages name it: a key it does not have is read of what that object makes.
+ */
+export const MADE_SECRETS = new WeakMap<KubeObject, string>();
+
 /** The Secret types the kubelet reads registry credentials from (pkg/credentialprovider/secrets). */
 const PULL_SECRET_TYPES: readonly string[] = ['kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg'];
 
@@ -210,11 +217,13 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
               keys,
               kind !== 'Secret'
                 ? `add '${key}' to the ConfigMap, or read another key`
-                : !DECLARED_SECRETS.has(target)
-                  ? `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`
-                  : written
-                    ? `list '${key}' among the Secret's keys where it is declared: in the stage file (secrets.external, or an app's secrets:), or in the ${REQUIRED_SECRETS_ANNOTATION} annotation of a Namespace the manifests create; or read another key`
-                    : `list '${key}' among the Secret's keys in the ${REQUIRED_SECRETS_ANNOTATION} annotation of its Namespace (${name}=<keys>), or read another key`,
+                : MADE_SECRETS.has(target)
+                  ? `${MADE_SECRETS.get(target)} makes the Secret with these keys: read one of them, or have it write '${key}'`
+                  : !DECLARED_SECRETS.has(target)
+                    ? `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`
+                    : written
+                      ? `list '${key}' among the Secret's keys where it is declared: in the stage file (secrets.external, or an app's secrets:), or in the ${REQUIRED_SECRETS_ANNOTATION} annotation of a Namespace the manifests create; or read another key`
+                      : `list '${key}' among the Secret's keys in the ${REQUIRED_SECRETS_ANNOTATION} annotation of its Namespace (${name}=<keys>), or read another key`,
             ),
           ),
         );

@@ -5,6 +5,7 @@
  */
 import { containersOf, workloadTemplateOf, type PodTemplate } from '../model/pod-specs.js';
 import { namedObject, type KubeObject } from '../model/object.js';
+import { makesSecrets } from '../model/operator-secrets.js';
 import { scaleTargetKey, scaleTargetOf } from '../model/kinds.js';
 import { DEFAULT_PREEMPTION, type ClassPriority } from '../model/pod-defaults.js';
 import { imageSubstitutions, writtenImages, type Substitution } from '../transforms/images.js';
@@ -40,7 +41,8 @@ export interface AppSummary {
   /**
    * Whether every object is plain to the checks across objects: named, neither a Namespace nor a
    * CustomResourceDefinition (which other objects' checks read), with no nodePort or hostPort
-   * (which the stage checks compare across apps).
+   * (which the stage checks compare across apps), none an object an operator makes a Secret of (an
+   * Ingress with a cert-manager issuer: lib/model/operator-secrets.ts), which other apps' pods may read.
    */
   readonly plain: boolean;
   /** The StorageClasses and PriorityClasses it makes, which other apps' claims and Pods are judged by. @default - none */
@@ -109,7 +111,11 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
     // once one object is not plain the app is not: the others' ports need not be looked at
     if (
       plain &&
-      (typeof name !== 'string' || o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition' || hasNodeOrHostPort(o, template))
+      (typeof name !== 'string' ||
+        o.kind === 'Namespace' ||
+        o.kind === 'CustomResourceDefinition' ||
+        hasNodeOrHostPort(o, template) ||
+        makesSecrets(o))
     )
       plain = false;
     return [o.apiVersion, o.kind, name ?? null, namespace ?? null] as const;

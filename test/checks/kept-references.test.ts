@@ -90,7 +90,8 @@ function appObjects(next: () => number): KubeObject[] {
     () => ({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: meta('ing'),
+      // with an issuer, cert-manager makes its TLS Secret, which other apps' pods may read (operator-secrets.ts)
+      metadata: { ...meta('ing'), ...(next() < 0.4 ? { annotations: { 'cert-manager.io/cluster-issuer': 'ca' } } : {}) },
       spec: {
         rules: [
           {

@@ -35,6 +35,15 @@ describe('the summary of an app', () => {
       deployment({ containers: [{ name: 'c' }], initContainers: [{ name: 'i', ports: [{ hostPort: 9 }] }] }),
     ],
     ['a Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'qa' } }],
+    [
+      'an Ingress whose TLS Secret cert-manager makes (an issuer annotation), which other apps may read',
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { ...meta('web'), annotations: { 'cert-manager.io/cluster-issuer': 'ca' } },
+        spec: { tls: [{ secretName: 'web-tls' }] },
+      },
+    ],
     ['an object without a name', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'qa' } }],
   ] as [string, KubeObject][])('is not plain when any object (first, middle or last) has %s', (_, odd) => {
     for (const objects of [
