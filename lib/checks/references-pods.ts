@@ -104,10 +104,10 @@ function keysOf(o: KubeObject): readonly string[] {
 }
 
 /**
- * A probe on a port its container does not declare. A name resolves only among the declared
- * ports, so the kubelet cannot probe it: an error. A number is probed whether declared or not
- * (container ports are informational, and many images are probed on a port they do not list):
- * a warning, since it may as well be a typo.
+ * A probe on a named port its container does not declare: a name resolves only among the declared
+ * ports, so the kubelet cannot probe it (an error). A number is probed whether declared or not
+ * (container ports are informational, the API server takes a probe on any port, and charts probe
+ * ports they do not list: ingress-nginx's controller its metrics port 10254), so it is no finding.
  */
 function probePortFinding(
   object: KubeObject,
@@ -116,16 +116,9 @@ function probePortFinding(
   port: unknown,
   cname: string,
   ports: readonly Record<string, unknown>[],
-): Finding {
+): Finding | undefined {
+  if (typeof port === 'number') return undefined;
   const declared = listed(ports.map((x) => (x.name ? `${String(x.containerPort)} (${String(x.name)})` : String(x.containerPort))));
-  if (typeof port === 'number') {
-    return finder(object, 'warning')(
-      'refs/probe-port',
-      path,
-      `${probe} checks port ${port}, which ${cname} does not declare (its ports: ${declared})`,
-      "the kubelet probes it anyway; if the image listens there, declare it in the container's ports (so that readers and Services see it), else probe a declared one",
-    );
-  }
   return finder(object)(
     'refs/probe-port',
     path,
@@ -342,7 +335,9 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
             ),
           );
         }
-        if (same.length === 0) out.push(probePortFinding(w.object, [...cp, probe, handler, 'port'], probe, port, cname, ports));
+        const unknown =
+          same.length === 0 ? probePortFinding(w.object, [...cp, probe, handler, 'port'], probe, port, cname, ports) : undefined;
+        if (unknown) out.push(unknown);
       }
     }
   }
