@@ -22,9 +22,9 @@ import { placeOf } from './setting-places.js';
 type Restart = (w: KubeObject) => string;
 const rolloutRestart: Restart = (w) => `kubectl rollout restart ${kubectlTarget(w, '/')}`;
 const deletePods: Restart = () => 'delete its pods, which it replaces';
-/** OpenKruise's kubectl plugin (kruise-tools), by resource and group: `statefulset/x` would name the apps/v1 StatefulSet. */
+/** OpenKruise's kubectl plugin (kruise-tools), whose rollout restart takes a CloneSet only (its Advanced StatefulSet and DaemonSet: not supported). */
 const kruiseRestart: Restart = (w) =>
-  `kubectl kruise rollout restart ${w.kind.toLowerCase()}.apps.kruise.io/${String(w.metadata.name)}${w.metadata.namespace ? ` -n ${w.metadata.namespace}` : ''}`;
+  `kubectl kruise rollout restart cloneset/${String(w.metadata.name)}${w.metadata.namespace ? ` -n ${w.metadata.namespace}` : ''}`;
 
 /**
  * The workloads whose pods run until replaced, by API group and kind (`group/kind`, as lib/k8s.ts
@@ -46,8 +46,8 @@ const LONG_RUNNING: Readonly<Record<string, { readonly rollsOut: boolean; readon
     restart: (w) => `kubectl argo rollouts restart ${String(w.metadata.name)}${w.metadata.namespace ? ` -n ${w.metadata.namespace}` : ''}`,
   },
   'apps.kruise.io/CloneSet': { rollsOut: true, restart: kruiseRestart },
-  'apps.kruise.io/StatefulSet': { rollsOut: true, restart: kruiseRestart },
-  'apps.kruise.io/DaemonSet': { rollsOut: true, restart: kruiseRestart },
+  'apps.kruise.io/StatefulSet': { rollsOut: true, restart: deletePods },
+  'apps.kruise.io/DaemonSet': { rollsOut: true, restart: deletePods },
 };
 
 /** The entry of LONG_RUNNING for `o`'s group and kind, if it has one. */

@@ -179,9 +179,9 @@ describe('a ConfigMap read by a custom workload (an Argo Rollout, an OpenKruise 
 
   it.each([
     ['argoproj.io/v1alpha1', 'Rollout', 'kubectl argo rollouts restart web -n team'],
-    ['apps.kruise.io/v1alpha1', 'CloneSet', 'kubectl kruise rollout restart cloneset.apps.kruise.io/web -n team'],
-    ['apps.kruise.io/v1beta1', 'StatefulSet', 'kubectl kruise rollout restart statefulset.apps.kruise.io/web -n team'],
-    ['apps.kruise.io/v1alpha1', 'DaemonSet', 'kubectl kruise rollout restart daemonset.apps.kruise.io/web -n team'],
+    ['apps.kruise.io/v1alpha1', 'CloneSet', 'kubectl kruise rollout restart cloneset/web -n team'],
+    ['apps.kruise.io/v1beta1', 'StatefulSet', 'delete its pods, which it replaces'],
+    ['apps.kruise.io/v1alpha1', 'DaemonSet', 'delete its pods, which it replaces'],
   ])('is warned about for an unchanged %s %s, with the command that restarts its pods', (apiVersion, kind, restart) => {
     const [warned, ...more] = hints(reader(apiVersion, kind));
     expect(more).toEqual([]);
