@@ -10,31 +10,65 @@ import { isDeepStrictEqual } from 'node:util';
 import type { includedPlaces } from './checks/manifests.js';
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
-import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
-import { containersOf, envSourceKeys, podTemplateOf } from './model/pod-specs.js';
+import { groupKind } from './k8s.js';
+import { describeObject, isRecord, kubectlTarget, ownEntry, type KubeObject } from './model/object.js';
+import { containersOf, envSourceKeys, workloadTemplateOf } from './model/pod-specs.js';
 import { podSpecAsCreated, podTemplateWithDefaults } from './model/pod-defaults.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { entryKey } from './synth/inventory.js';
 import { placeOf } from './setting-places.js';
 
-/** The workloads whose pods run until replaced, by how they are restarted: `kubectl rollout restart` takes the first three. */
-const RESTARTED = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);
-const LONG_RUNNING = new Set([...RESTARTED, 'ReplicaSet', 'ReplicationController', 'Pod']);
+/** How a workload's pods are restarted, so that they read their environment again (`w` the workload). */
+type Restart = (w: KubeObject) => string;
+const rolloutRestart: Restart = (w) => `kubectl rollout restart ${kubectlTarget(w, '/')}`;
+const deletePods: Restart = () => 'delete its pods, which it replaces';
+/** OpenKruise's kubectl plugin (kruise-tools), whose rollout restart takes a CloneSet only (its Advanced StatefulSet and DaemonSet: not supported). */
+const kruiseRestart: Restart = (w) =>
+  `kubectl kruise rollout restart cloneset/${String(w.metadata.name)}${w.metadata.namespace ? ` -n ${w.metadata.namespace}` : ''}`;
+
+/**
+ * The workloads whose pods run until replaced, by API group and kind (`group/kind`, as lib/k8s.ts
+ * `groupKind`): whether applying a new pod template replaces their pods (`rollsOut`: a ReplicaSet's
+ * or a ReplicationController's stay until they go), and how they are restarted. A custom workload
+ * (lib/model/custom-workloads.ts) replaces its pods for a new template as a Deployment does: an Argo
+ * Rollout through its steps, an OpenKruise CloneSet in place or anew. By group and kind: an
+ * example.com/v1 Deployment runs no pods anyone knows of.
+ */
+const LONG_RUNNING: Readonly<Record<string, { readonly rollsOut: boolean; readonly restart: Restart }>> = {
+  'apps/Deployment': { rollsOut: true, restart: rolloutRestart },
+  'apps/DaemonSet': { rollsOut: true, restart: rolloutRestart },
+  'apps/StatefulSet': { rollsOut: true, restart: rolloutRestart },
+  'apps/ReplicaSet': { rollsOut: false, restart: deletePods },
+  '/ReplicationController': { rollsOut: false, restart: deletePods },
+  '/Pod': { rollsOut: false, restart: (w) => `kubectl delete ${kubectlTarget(w)}, then apply again` },
+  'argoproj.io/Rollout': {
+    rollsOut: true,
+    restart: (w) => `kubectl argo rollouts restart ${String(w.metadata.name)}${w.metadata.namespace ? ` -n ${w.metadata.namespace}` : ''}`,
+  },
+  'apps.kruise.io/CloneSet': { rollsOut: true, restart: kruiseRestart },
+  'apps.kruise.io/StatefulSet': { rollsOut: true, restart: deletePods },
+  'apps.kruise.io/DaemonSet': { rollsOut: true, restart: deletePods },
+};
+
+/** The entry of LONG_RUNNING for `o`'s group and kind, if it has one. */
+const longRunning = (o: KubeObject) =>
+  typeof o.apiVersion === 'string' && typeof o.kind === 'string' ? ownEntry(LONG_RUNNING, groupKind(o.apiVersion, o.kind)) : undefined;
 
 /**
  * Whether applying `now` over `old` (one workload) replaces its pods, so that they read their
- * environment again: a Deployment, DaemonSet or StatefulSet whose pod template changed, unless
- * its updateStrategy is OnDelete (a change to its replicas or its own labels replaces none; a
- * ReplicaSet or ReplicationController never replaces its pods for a new template). The templates
- * are compared as the API server keeps them (lib/model/pod-defaults.ts), whose hash names the new
- * pods: `cpu: 1` now written `1000m`, or a default now written out, keeps the same template and
- * replaces no pod.
+ * environment again: a workload that rolls a new template out (LONG_RUNNING) whose pod template
+ * changed, unless its updateStrategy is OnDelete (a change to its replicas or its own labels
+ * replaces none; a ReplicaSet or ReplicationController never replaces its pods for a new template).
+ * The templates are compared as the API server keeps them (lib/model/pod-defaults.ts), whose hash
+ * names the new pods: `cpu: 1` now written `1000m`, or a default now written out, keeps the same
+ * template and replaces no pod.
  */
 export function rollsOut(old: KubeObject, now: KubeObject): boolean {
-  if (!RESTARTED.has(now.kind)) return false;
+  if (!longRunning(now)?.rollsOut) return false;
   const strategy = isRecord(now.spec) && isRecord(now.spec.updateStrategy) ? now.spec.updateStrategy.type : undefined;
   return (
-    strategy !== 'OnDelete' && !isDeepStrictEqual(podTemplateWithDefaults(podTemplateOf(old)), podTemplateWithDefaults(podTemplateOf(now)))
+    strategy !== 'OnDelete' &&
+    !isDeepStrictEqual(podTemplateWithDefaults(workloadTemplateOf(old)), podTemplateWithDefaults(workloadTemplateOf(now)))
   );
 }
 
@@ -58,8 +92,9 @@ export function configNotRolled(
   const name = String(now.metadata.name);
   const problems: Problem[] = [];
   for (const w of objects) {
-    if (!LONG_RUNNING.has(w.kind) || w.metadata?.namespace !== now.metadata.namespace) continue;
-    const keys = envSourceKeys(podTemplateOf(w)?.spec, 'ConfigMap').get(name);
+    const running = longRunning(w);
+    if (!running || w.metadata?.namespace !== now.metadata.namespace) continue;
+    const keys = envSourceKeys(workloadTemplateOf(w)?.spec, 'ConfigMap').get(name);
     // the keys it reads (all, for envFrom): a change to another key changes none of its variables
     if (!keys || (keys !== 'all' && [...keys].every((k) => ['data', 'binaryData'].every((f) => sameKey(old[f], now[f], k))))) continue;
     const key = entryKey({
@@ -71,12 +106,7 @@ export function configNotRolled(
     if (rolled.has(key)) continue;
     const code = 'output/config-not-rolled';
     const message = `its data changes, but ${describeObject(w)}, which reads it as environment variables, does not: kubectl apply rolls out nothing, and its pods keep the old values until they restart`;
-    const restart = RESTARTED.has(w.kind)
-      ? `kubectl rollout restart ${kubectlTarget(w, '/')}`
-      : w.kind === 'Pod'
-        ? `kubectl delete ${kubectlTarget(w)}, then apply again`
-        : 'delete its pods, which it replaces';
-    const hint = `after applying, restart them (${restart}); or name the ConfigMap after its data (a new name with each change, as the service stack's config: does) so that the workload changes with it`;
+    const hint = `after applying, restart them (${running.restart(w)}); or name the ConfigMap after its data (a new name with each change, as the service stack's config: does) so that the workload changes with it`;
     const location =
       place({ code, severity: 'warning', message, object: now, path: ['data'] }) ??
       placeOf(loaded, app, undefined).location ??
@@ -86,8 +116,8 @@ export function configNotRolled(
   return problems;
 }
 
-/** The workloads that make pods from a new template only to replace pods that go (a Deployment replaces them for it). */
-const KEEPS_PODS = new Set(['ReplicaSet', 'ReplicationController']);
+/** The workloads, by group and kind, that make pods from a new template only to replace pods that go (a Deployment replaces them for it). */
+const KEEPS_PODS = new Set(['apps/ReplicaSet', '/ReplicationController']);
 
 /**
  * A warning when `now`, a ReplicationController or ReplicaSet, runs another pod spec than `old`
@@ -106,9 +136,9 @@ export function templateNotRolled(
   place: ReturnType<typeof includedPlaces>,
   app?: string,
 ): Problem | undefined {
-  if (!KEEPS_PODS.has(now.kind)) return undefined;
-  const before = podTemplateOf(old)?.spec;
-  const after = podTemplateOf(now)?.spec;
+  if (typeof now.apiVersion !== 'string' || !KEEPS_PODS.has(groupKind(now.apiVersion, now.kind))) return undefined;
+  const before = workloadTemplateOf(old)?.spec;
+  const after = workloadTemplateOf(now)?.spec;
   if (isDeepStrictEqual(podSpecAsCreated(before), podSpecAsCreated(after))) return undefined;
   const code = 'output/template-not-rolled';
   // the first container whose image changes, to say so and to place the warning at the setting that gave it

@@ -8,7 +8,7 @@ import { formatSelector, selectorMatches, workloadSelector } from './checks/sele
 import { narrowed, specOf, type FieldChange } from './field-changes.js';
 import { valueAt } from './model/field-path.js';
 import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
-import { podTemplateOf } from './model/pod-specs.js';
+import { workloadTemplateOf } from './model/pod-specs.js';
 
 /** A ReplicationController's selector as its manifest writes it (a mapping of labels), or undefined. */
 function writtenSelector(o: KubeObject): Record<string, string> | undefined {
@@ -16,7 +16,7 @@ function writtenSelector(o: KubeObject): Record<string, string> | undefined {
   return isRecord(selector) && Object.keys(selector).length ? (selector as Record<string, string>) : undefined;
 }
 
-const templateLabels = (o: KubeObject) => (podTemplateOf(o)?.metadata?.labels ?? {}) as Record<string, string>;
+const templateLabels = (o: KubeObject) => (workloadTemplateOf(o)?.metadata?.labels ?? {}) as Record<string, string>;
 const labelSelector = (matchLabels: Record<string, string>) => ({ matchLabels, matchExpressions: [] });
 
 /**

@@ -7,7 +7,8 @@
  */
 import { valueAt, type FieldPath } from './model/field-path.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
-import { podTemplateOf } from './model/pod-specs.js';
+import { workloadTemplateOf } from './model/pod-specs.js';
+import { customSelector } from './checks/custom-workloads.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/rendered.js';
@@ -48,12 +49,15 @@ function claimOf(pv: KubeObject, charts: readonly RenderedChart[]): { claim?: Ku
   return { claim: objects.find((o) => o.kind === 'PersistentVolumeClaim' && isRecord(o.spec) && o.spec.volumeName === name), objects };
 }
 
-/** How to list, with their nodes, the pods of the workload (one with a selector) that mounts a PersistentVolume's claim. */
+/**
+ * How to list, with their nodes, the pods of the workload (one with a selector) that mounts a
+ * PersistentVolume's claim: a built-in one or a custom one (an Argo Rollout, an OpenKruise CloneSet).
+ */
 function podsOf(pv: KubeObject, charts: readonly RenderedChart[]): { command: string; what: string } | undefined {
   const { claim, objects } = claimOf(pv, charts);
   for (const o of claim ? objects : []) {
-    const volumes = podTemplateOf(o)?.spec?.volumes;
-    const selector = workloadSelector(o);
+    const volumes = workloadTemplateOf(o)?.spec?.volumes;
+    const selector = workloadSelector(o) ?? customSelector(o);
     const mounts =
       Array.isArray(volumes) &&
       volumes.some((v) => isRecord(v) && isRecord(v.persistentVolumeClaim) && v.persistentVolumeClaim.claimName === claim!.metadata.name);

@@ -151,6 +151,61 @@ describe('a ConfigMap whose data changes under its own name', () => {
   });
 });
 
+describe('a ConfigMap read by a custom workload (an Argo Rollout, an OpenKruise CloneSet)', () => {
+  const loaded = {
+    apps: [{ name: 'web', stack: 'manifests', settings: {} }],
+    locate: (path: readonly (string | number)[]) => ({ file: 'environments/team.yaml', line: path.length, column: 1 }),
+  } as unknown as LoadedStage;
+  const config = (mode: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'web-settings', namespace: 'team' },
+    data: { MODE: mode },
+  });
+  const reader = (apiVersion: string, kind: string, image = 'web:1'): KubeObject => ({
+    apiVersion,
+    kind,
+    metadata: { name: 'web', namespace: 'team' },
+    spec: {
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'web', image, envFrom: [{ configMapRef: { name: 'web-settings' } }] }] },
+      },
+    },
+  });
+  const hints = (w: KubeObject) =>
+    configNotRolled(loaded, config('fast'), config('slow'), [w], new Set(), () => undefined, 'web').map((p) => `${p.message}\n${p.hint}`);
+
+  it.each([
+    ['argoproj.io/v1alpha1', 'Rollout', 'kubectl argo rollouts restart web -n team'],
+    ['apps.kruise.io/v1alpha1', 'CloneSet', 'kubectl kruise rollout restart cloneset/web -n team'],
+    ['apps.kruise.io/v1beta1', 'StatefulSet', 'delete its pods, which it replaces'],
+    ['apps.kruise.io/v1alpha1', 'DaemonSet', 'delete its pods, which it replaces'],
+  ])('is warned about for an unchanged %s %s, with the command that restarts its pods', (apiVersion, kind, restart) => {
+    const [warned, ...more] = hints(reader(apiVersion, kind));
+    expect(more).toEqual([]);
+    expect(warned).toContain(`but ${kind} team/web, which reads it as environment variables, does not`);
+    expect(warned).toContain(`after applying, restart them (${restart});`);
+  });
+
+  it('is not warned about for a kind of another group named like a workload, which runs no pods anyone knows of', () => {
+    expect(hints(reader('example.com/v1', 'Deployment'))).toEqual([]);
+    expect(hints(reader('example.com/v1', 'Rollout'))).toEqual([]);
+  });
+
+  it("counts a custom workload's pods as replaced for a new pod template, as a Deployment's", () => {
+    for (const [apiVersion, kind] of [
+      ['argoproj.io/v1alpha1', 'Rollout'],
+      ['apps.kruise.io/v1alpha1', 'CloneSet'],
+    ]) {
+      expect(rollsOut(reader(apiVersion, kind), reader(apiVersion, kind, 'web:2'))).toBe(true);
+      expect(rollsOut(reader(apiVersion, kind), reader(apiVersion, kind))).toBe(false);
+    }
+    expect(rollsOut(reader('example.com/v1', 'Deployment'), reader('example.com/v1', 'Deployment', 'web:2'))).toBe(false);
+  });
+});
+
 describe("a ReplicationController's new pod template (templateNotRolled)", () => {
   const loaded = {
     apps: [{ name: 'nginx', stack: 'nginx', settings: {} }],

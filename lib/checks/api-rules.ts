@@ -183,17 +183,28 @@ function oneOf(
 }
 
 /**
- * The API server's rules of one pod spec. `keyedLists`: whether its lists are the built-in kinds'
- * (env keyed by name for server-side apply, envRepeats); a custom workload's CRD (Argo's,
- * OpenKruise's) declares them as plain lists, which either apply replaces whole.
+ * How applies merge the lists of a workload's pod spec, which decides the rules of their repeated
+ * keys (checkPodSpec): 'plain' for a custom workload's, whose CRD (Argo's, OpenKruise's) declares
+ * plain lists that either apply replaces whole; 'created' for a Pod's or a Job's, keyed by the
+ * built-in kinds' merge keys (env by name for server-side apply: envRepeats) but never updated (the
+ * API server refuses an update of a Pod's containers and of a Job's pod template), so no later apply
+ * mixes up their ports; 'updated' for the other built-in workloads, whose ports a later client-side
+ * apply merges by number alone (sharedPortNumbers).
  */
+type ListMerge = 'plain' | 'created' | 'updated';
+
+const listMerge = (o: KubeObject): ListMerge =>
+  !isBuiltInWorkload(o) ? 'plain' : o.kind === 'Pod' || o.kind === 'Job' ? 'created' : 'updated';
+
+/** The API server's rules of the pod spec of `o`, and those of how applies merge its lists (`merge`). */
 function checkPodSpec(
+  o: KubeObject,
   emit: Emit,
   spec: Record<string, unknown>,
   at: FieldPath,
   out: Finding[],
   engine: Engine | undefined,
-  keyedLists: boolean,
+  merge: ListMerge,
 ): void {
   const containers = spec.containers;
   if (Array.isArray(containers) && containers.length === 0) {
@@ -234,7 +245,8 @@ function checkPodSpec(
         }
       });
     }
-    if (keyedLists) envRepeats(emit, c.env, [...cp, 'env'], out, engine);
+    if (merge !== 'plain') envRepeats(emit, c.env, [...cp, 'env'], out, engine);
+    if (merge === 'updated') sharedPortNumbers(o, c.ports, [...cp, 'ports'], 'containerPort', out);
     if (Array.isArray(c.env)) {
       c.env.forEach((e: Record<string, unknown> | null, j) => {
         if (typeof e?.name === 'string' && !ENV_VAR_NAME.test(e.name)) {
@@ -340,17 +352,7 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
   const { path: templatePath, template } = workloadTemplate(o) ?? {};
   if (templatePath && template) {
     if (template.spec && typeof template.spec === 'object') {
-      // the merge keys of env and ports are those of the built-in kinds' schemas: a custom resource's CRD
-      // (Argo's, OpenKruise's) declares them as plain lists, which either apply replaces whole
-      const builtIn = isBuiltInWorkload(o);
-      checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out, engine, builtIn);
-      // a Pod's own containers, and a Job's: their ports never change once it exists (the API server refuses an update of
-      // a Pod's containers and of a Job's pod template), so no later apply mixes them up
-      if (builtIn && o.kind !== 'Pod' && o.kind !== 'Job') {
-        for (const { container, list, index } of placedContainers(template.spec)) {
-          sharedPortNumbers(o, container.ports, [...templatePath, 'spec', list, index, 'ports'], 'containerPort', out);
-        }
-      }
+      checkPodSpec(o, emit, template.spec, [...templatePath, 'spec'], out, engine, listMerge(o));
       checkPodSpecValues(emit, template.spec, [...templatePath, 'spec'], out);
     }
   }

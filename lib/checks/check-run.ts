@@ -11,6 +11,7 @@ import type { KeptObject, KeptResult, Trace } from '../model/kept-checks.js';
 import type { CheckContext, CheckList, CheckMemo, ObjectCheck, ObjectsCheck, TracedCheck, TracedResult } from './check-types.js';
 import type { Finding, UsedException } from './finding.js';
 import { ObjectIndex } from './object-index.js';
+import { OPERATOR_SECRETS } from './operator-secrets.js';
 import { requiredObjects } from './required-objects.js';
 import { maskSecrets } from './secrets.js';
 
@@ -272,9 +273,10 @@ export class CheckRun {
         this.replay(o, kept.findings);
         continue;
       }
-      // the Secrets the Namespaces require belong to no app: nothing of theirs is kept
+      // the Secrets the Namespaces require belong to no app: nothing of theirs is kept; those an
+      // operator makes are checked as the object that makes them (a Certificate in its namespace)
       if (i >= objects.length) {
-        this.add(check(o));
+        if (!OPERATOR_SECRETS.has(o)) this.add(check(o));
         continue;
       }
       const { result, traces } = index.traced(check, o);

@@ -35,6 +35,13 @@ const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj
  */
 export const DECLARED_SECRETS = new WeakSet<KubeObject>();
 
+/**
+ * The Secrets an operator makes from an object of the stage with keys known from it (a cert-manager
+ * Certificate's, an ExternalSecret's: lib/checks/operator-secrets.ts), by the object that makes
+ * each, as messages name it: a key it does not have is read of what that object makes.
+ */
+export const MADE_SECRETS = new WeakMap<KubeObject, string>();
+
 /** The Secret types the kubelet reads registry credentials from (pkg/credentialprovider/secrets). */
 const PULL_SECRET_TYPES: readonly string[] = ['kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg'];
 
@@ -97,10 +104,10 @@ function keysOf(o: KubeObject): readonly string[] {
 }
 
 /**
- * A probe on a port its container does not declare. A name resolves only among the declared
- * ports, so the kubelet cannot probe it: an error. A number is probed whether declared or not
- * (container ports are informational, and many images are probed on a port they do not list):
- * a warning, since it may as well be a typo.
+ * A probe on a named port its container does not declare: a name resolves only among the declared
+ * ports, so the kubelet cannot probe it (an error). A number is probed whether declared or not
+ * (container ports are informational, the API server takes a probe on any port, and charts probe
+ * ports they do not list: ingress-nginx's controller its metrics port 10254), so it is no finding.
  */
 function probePortFinding(
   object: KubeObject,
@@ -109,16 +116,9 @@ function probePortFinding(
   port: unknown,
   cname: string,
   ports: readonly Record<string, unknown>[],
-): Finding {
+): Finding | undefined {
+  if (typeof port === 'number') return undefined;
   const declared = listed(ports.map((x) => (x.name ? `${String(x.containerPort)} (${String(x.name)})` : String(x.containerPort))));
-  if (typeof port === 'number') {
-    return finder(object, 'warning')(
-      'refs/probe-port',
-      path,
-      `${probe} checks port ${port}, which ${cname} does not declare (its ports: ${declared})`,
-      "the kubelet probes it anyway; if the image listens there, declare it in the container's ports (so that readers and Services see it), else probe a declared one",
-    );
-  }
   return finder(object)(
     'refs/probe-port',
     path,
@@ -210,11 +210,13 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
               keys,
               kind !== 'Secret'
                 ? `add '${key}' to the ConfigMap, or read another key`
-                : !DECLARED_SECRETS.has(target)
-                  ? `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`
-                  : written
-                    ? `list '${key}' among the Secret's keys where it is declared: in the stage file (secrets.external, or an app's secrets:), or in the ${REQUIRED_SECRETS_ANNOTATION} annotation of a Namespace the manifests create; or read another key`
-                    : `list '${key}' among the Secret's keys in the ${REQUIRED_SECRETS_ANNOTATION} annotation of its Namespace (${name}=<keys>), or read another key`,
+                : MADE_SECRETS.has(target)
+                  ? `${MADE_SECRETS.get(target)} makes the Secret with these keys: read one of them, or have it write '${key}'`
+                  : !DECLARED_SECRETS.has(target)
+                    ? `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`
+                    : written
+                      ? `list '${key}' among the Secret's keys where it is declared: in the stage file (secrets.external, or an app's secrets:), or in the ${REQUIRED_SECRETS_ANNOTATION} annotation of a Namespace the manifests create; or read another key`
+                      : `list '${key}' among the Secret's keys in the ${REQUIRED_SECRETS_ANNOTATION} annotation of its Namespace (${name}=<keys>), or read another key`,
             ),
           ),
         );
@@ -333,7 +335,9 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
             ),
           );
         }
-        if (same.length === 0) out.push(probePortFinding(w.object, [...cp, probe, handler, 'port'], probe, port, cname, ports));
+        const unknown =
+          same.length === 0 ? probePortFinding(w.object, [...cp, probe, handler, 'port'], probe, port, cname, ports) : undefined;
+        if (unknown) out.push(unknown);
       }
     }
   }

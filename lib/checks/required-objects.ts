@@ -1,29 +1,31 @@
 /**
  * The objects a stage's Namespaces say it needs but never holds, as the reference checks see them:
  * the Secrets of `stagecraft.dev/required-secrets` (lib/required-secrets.ts) and the ServiceAccounts
- * of `stagecraft.dev/required-service-accounts` (lib/required-service-accounts.ts). They are looked
+ * of `stagecraft.dev/required-service-accounts` (lib/required-service-accounts.ts), and the Secrets
+ * the stage's operators make (a cert-manager Certificate's, an ExternalSecret's: operator-secrets.ts). They are looked
  * up in the traced checks' index (check-run.ts), never written anywhere.
  */
 import type { KubeObject } from '../model/object.js';
 import { requiredSecretsOf } from '../required-secrets.js';
 import { REQUIRED_SERVICE_ACCOUNTS_ANNOTATION, parseRequiredServiceAccounts } from '../required-service-accounts.js';
+import { DEFAULT_NAMESPACE } from './object-index.js';
+import { operatorSecrets } from './operator-secrets.js';
 import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION } from './references-pods.js';
 
 /**
  * The Secrets that Namespaces say their stage needs, as value-less Secrets listing their keys
- * (marked in `DECLARED_SECRETS`), and the ServiceAccounts made outside the stage that it does not
- * define itself.
+ * (marked in `DECLARED_SECRETS`), the ServiceAccounts made outside the stage that it does not
+ * define itself, and the Secrets its operators make that it neither defines nor declares.
  */
 export function requiredObjects(objects: readonly KubeObject[]): KubeObject[] {
   // metadata may be null as written (`metadata:` with nothing under it): the schema check says what it lacks
   const namespaces = objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1' && o.metadata?.name);
-  if (namespaces.length === 0) return [];
   const accounts = new Set(
     objects
       .filter((o) => o.kind === 'ServiceAccount' && o.apiVersion === 'v1' && o.metadata)
       .map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
   );
-  return namespaces.flatMap((ns) => [
+  const declared = namespaces.flatMap((ns) => [
     ...requiredSecretsOf(ns).map(({ name, keys }) => {
       // a Secret declared without its keys has no list of them: a pod may read any key (references-pods.ts)
       const secret: KubeObject = {
@@ -38,4 +40,10 @@ export function requiredObjects(objects: readonly KubeObject[]): KubeObject[] {
       .filter((name) => !accounts.has(`${ns.metadata.name}/${name}`))
       .map((name): KubeObject => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns.metadata.name } })),
   ]);
+  const secrets = [...objects, ...declared].filter(
+    (o) => o.kind === 'Secret' && o.apiVersion === 'v1' && typeof o.metadata?.name === 'string',
+  );
+  const taken = new Set(secrets.map((o) => `${o.metadata.namespace ?? DEFAULT_NAMESPACE}/${o.metadata.name}`));
+  const made = operatorSecrets(objects, taken);
+  return made.length ? [...declared, ...made] : declared;
 }

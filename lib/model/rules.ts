@@ -478,8 +478,8 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'pkg/apis/core/validation validateVolumeMounts',
   },
   'refs/probe-port': {
-    short: 'A probe on a port the container does not declare (a number: warning)',
-    help: 'A named port resolves only among the container ports: declare it or probe a declared one. A number is probed anyway (a warning): declare it if the image listens there.',
+    short: 'A probe on a named port the container does not declare',
+    help: 'A named port resolves only among the container ports: declare it or probe a declared one. A number is probed whether declared or not, which the API server takes: no finding.',
     mirrors: 'kubelet probes (named ports resolve only when declared)',
   },
   'refs/probe-protocol': {

@@ -183,7 +183,7 @@ export function yaml11Reading(written: string, value: unknown, key: boolean): Ya
         if (value === go.value) return undefined;
         return {
           message: `${read}${go.octal ? ', as a leading 0 makes it octal there' : ''}`,
-          hint: `write the number you mean without a leading zero (${go.value} or ${value}), or quote it ("${source}") for a string`,
+          hint: numberHint(written, source, go, value),
         };
       }
       return {
@@ -204,6 +204,23 @@ export function yaml11Reading(written: string, value: unknown, key: boolean): Ya
     default:
       return undefined;
   }
+}
+
+/**
+ * The hint for a number each reads otherwise (`010`): the number kubectl reads, also written as
+ * `0o10`, which YAML 1.2 and go-yaml both read so (an octal file mode, `defaultMode: 0755`, means
+ * it), or the one stagecraft reads. Quoting is offered last, for a field that takes a string: a
+ * field of a number (a mode, a port) refuses one.
+ */
+function numberHint(written: string, source: string, go: Extract<GoValue, { type: 'number' }>, value: number): string {
+  const quote = `quote it ("${source}") only where the field takes a string`;
+  // YAML 1.2's 0o takes no sign: a negative octal is written in decimal
+  const octal = go.octal && /^0+[0-7]+$/.test(written) ? `0o${written.replace(/^0+/, '')}` : undefined;
+  if (octal)
+    return `write ${go.value} or ${octal} (both read ${octal} so), the octal kubectl reads, as a file mode means it; or ${value}, the decimal stagecraft reads; ${quote}`;
+  return go.octal
+    ? `write ${go.value}, the octal kubectl reads, or ${value}, the decimal stagecraft reads; ${quote}`
+    : `write ${go.value}, the number kubectl reads, or ${value}, the one stagecraft reads; ${quote}`;
 }
 
 /**

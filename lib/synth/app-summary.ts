@@ -3,8 +3,9 @@
  * (`AppSummary`), kept with them in the render cache, and the stand-ins the checks see for an
  * unchanged app's objects instead of reading them. Pure.
  */
-import { containersOf, podTemplateOf } from '../model/pod-specs.js';
+import { containersOf, workloadTemplateOf, type PodTemplate } from '../model/pod-specs.js';
 import { namedObject, type KubeObject } from '../model/object.js';
+import { makesSecrets } from '../model/operator-secrets.js';
 import { scaleTargetKey, scaleTargetOf } from '../model/kinds.js';
 import { DEFAULT_PREEMPTION, type ClassPriority } from '../model/pod-defaults.js';
 import { imageSubstitutions, writtenImages, type Substitution } from '../transforms/images.js';
@@ -29,7 +30,7 @@ export interface AppClasses {
 export interface AppSummary {
   /** Per object: apiVersion, kind, and name and namespace (null when absent). */
   readonly heads: readonly (readonly [apiVersion: string, kind: string, name: string | null, namespace: string | null])[];
-  /** Per object with a pod template: its place, and the template's labels. */
+  /** Per workload with a pod template, built-in or custom (`workloadTemplate`): its place, and the template's labels. */
   readonly workloads: readonly (readonly [place: number, labels: Readonly<Record<string, string>>])[];
   readonly images: readonly Substitution[];
   /**
@@ -40,7 +41,8 @@ export interface AppSummary {
   /**
    * Whether every object is plain to the checks across objects: named, neither a Namespace nor a
    * CustomResourceDefinition (which other objects' checks read), with no nodePort or hostPort
-   * (which the stage checks compare across apps).
+   * (which the stage checks compare across apps), none an object an operator makes a Secret of (an
+   * Ingress with a cert-manager issuer: lib/model/operator-secrets.ts), which other apps' pods may read.
    */
   readonly plain: boolean;
   /** The StorageClasses and PriorityClasses it makes, which other apps' claims and Pods are judged by. @default - none */
@@ -98,7 +100,9 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
   let classes: Classes | undefined;
   const scaleTargets: string[] = [];
   const heads = objects.map((o, i) => {
-    const template = podTemplateOf(o);
+    // a custom workload's too (an Argo Rollout, an OpenKruise CloneSet): the index files its pods by
+    // these labels when the app is seen through stand-ins, as it does when its objects are read
+    const template = workloadTemplateOf(o);
     if (template) workloads.push([i, { ...template.metadata?.labels }]);
     classes = withClass(classes, o);
     const target = scaleTarget(o);
@@ -107,7 +111,11 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
     // once one object is not plain the app is not: the others' ports need not be looked at
     if (
       plain &&
-      (typeof name !== 'string' || o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition' || hasNodeOrHostPort(o, template))
+      (typeof name !== 'string' ||
+        o.kind === 'Namespace' ||
+        o.kind === 'CustomResourceDefinition' ||
+        hasNodeOrHostPort(o, template) ||
+        makesSecrets(o))
     )
       plain = false;
     return [o.apiVersion, o.kind, name ?? null, namespace ?? null] as const;
@@ -131,7 +139,7 @@ function hasKey(list: unknown, key: string): boolean {
 }
 
 /** Whether `o` is a Service with a port that has a nodePort, or has a pod template (`template`) with a container port that has a hostPort. */
-function hasNodeOrHostPort(o: KubeObject, template: ReturnType<typeof podTemplateOf>): boolean {
+function hasNodeOrHostPort(o: KubeObject, template: PodTemplate | undefined): boolean {
   if (o.kind === 'Service') return hasKey((o.spec as { ports?: unknown } | undefined)?.ports, 'nodePort');
   for (const c of containersOf(template?.spec)) if (hasKey(c.ports, 'hostPort')) return true;
   return false;

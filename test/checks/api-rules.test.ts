@@ -96,7 +96,7 @@ describe("the API server's rules", () => {
     expect(findingsIn(['api/port-merge-key.yaml'])).toEqual([]);
   });
 
-  it("warns of a container's ports of one number and two protocols, which client-side kubectl apply merges by containerPort alone, not of a Job's, whose pod template never changes", () => {
+  it("warns of a container's ports of one number and two protocols, which client-side kubectl apply merges by containerPort alone, not of a Job's or a Pod's, whose pod template never changes", () => {
     expect(findingsIn(['api/container-port-merge-key.yaml'], {}, 'warning').filter((f) => f.includes('merges'))).toEqual([
       'api/container-port-merge-key.yaml:18:47: Deployment default/dns: spec.template.spec.containers[0].ports[1].containerPort: port 53/TCP has the number of ports[0] (53/UDP): ' +
         "valid, but client-side kubectl apply merges a container's ports by number alone, so a later apply that adds, removes or changes one of them drops or mixes up the other",

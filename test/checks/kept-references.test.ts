@@ -90,7 +90,8 @@ function appObjects(next: () => number): KubeObject[] {
     () => ({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: meta('ing'),
+      // with an issuer, cert-manager makes its TLS Secret, which other apps' pods may read (operator-secrets.ts)
+      metadata: { ...meta('ing'), ...(next() < 0.4 ? { annotations: { 'cert-manager.io/cluster-issuer': 'ca' } } : {}) },
       spec: {
         rules: [
           {
@@ -318,7 +319,7 @@ describe("a cached app's custom workload (an Argo Rollout)", () => {
     const reads = { count: 0 };
     const cached = () => cachedChart('web', rollout, kept.get('web')!, reads);
     // (a custom resource's results are never kept, since they depend on the CRDs around it: its app is
-    // read rather than taken as stand-ins, whose summary knows the templates of built-in kinds only)
+    // read rather than taken as stand-ins)
     expect(selection(apps(service('http'), cached()))).toEqual([]);
     // the Service changed: its ports are checked against the Rollout's containers, cached or not
     const cold = selection(apps(service('htpp'), renderedChart('web', rollout)));

@@ -35,6 +35,15 @@ describe('the summary of an app', () => {
       deployment({ containers: [{ name: 'c' }], initContainers: [{ name: 'i', ports: [{ hostPort: 9 }] }] }),
     ],
     ['a Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'qa' } }],
+    [
+      'an Ingress whose TLS Secret cert-manager makes (an issuer annotation), which other apps may read',
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { ...meta('web'), annotations: { 'cert-manager.io/cluster-issuer': 'ca' } },
+        spec: { tls: [{ secretName: 'web-tls' }] },
+      },
+    ],
     ['an object without a name', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'qa' } }],
   ] as [string, KubeObject][])('is not plain when any object (first, middle or last) has %s', (_, odd) => {
     for (const objects of [
@@ -53,6 +62,27 @@ describe('the summary of an app', () => {
       ['v1', 'ConfigMap', 'web', 'qa'],
       ['apps/v1', 'Deployment', 'web', 'qa'],
     ]);
+  });
+
+  it('keeps the labels of a custom workload’s pod template (an Argo Rollout, an OpenKruise CloneSet), and is not plain for its hostPort', () => {
+    const custom = (apiVersion: string, kind: string, spec: Record<string, unknown>): KubeObject => ({
+      apiVersion,
+      kind,
+      metadata: meta('web'),
+      spec: { template: { metadata: { labels: { app: kind } }, spec } },
+    });
+    const rollout = custom('argoproj.io/v1alpha1', 'Rollout', { containers: [{ name: 'c' }] });
+    const cloneSet = custom('apps.kruise.io/v1alpha1', 'CloneSet', { containers: [{ name: 'c' }] });
+    expect(summarize([config, rollout, cloneSet]).workloads).toEqual([
+      [1, { app: 'Rollout' }],
+      [2, { app: 'CloneSet' }],
+    ]);
+    const hostPort = custom('argoproj.io/v1alpha1', 'Rollout', {
+      containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort: 80 }] }],
+    });
+    expect(summarize([config, hostPort]).plain).toBe(false);
+    // a kind of another group named like one runs no pods anyone knows of
+    expect(summarize([custom('example.com/v1', 'Rollout', { containers: [{ name: 'c' }] })]).workloads).toEqual([]);
   });
 
   it('keeps the StorageClasses and PriorityClasses it makes, in order, with what other apps are judged by; nothing for an app that makes none', () => {

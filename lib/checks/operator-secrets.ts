@@ -1,0 +1,52 @@
+/**
+ * The Secrets an operator makes from an object of the stage (lib/model/operator-secrets.ts: a
+ * cert-manager Certificate's, an Ingress's with a cert-manager issuer, an ExternalSecret's), as the
+ * reference checks see them: such a Secret exists once the operator runs, so a pod, an Ingress or
+ * an image pull that names it refers to something real. The checks look it up among these
+ * value-less Secrets (check-run.ts), which are never written. Pure.
+ */
+import { describeObject, type KubeObject } from '../model/object.js';
+import { secretsMadeBy } from '../model/operator-secrets.js';
+import { DEFAULT_NAMESPACE } from './object-index.js';
+import { DECLARED_SECRETS, MADE_SECRETS, SECRET_KEYS_ANNOTATION } from './references-pods.js';
+
+/**
+ * The Secrets `operatorSecrets` made: looked up, never checked themselves (the object that makes
+ * one is checked, its namespace too).
+ */
+export const OPERATOR_SECRETS = new WeakSet<KubeObject>();
+
+/**
+ * The Secrets the operators of the stage's objects make (`secretsMadeBy`), as value-less Secrets listing
+ * their keys (a Secret whose keys are not known is marked in DECLARED_SECRETS, as one declared
+ * without keys: any key), but for those of a name `taken` already holds (`namespace/name`: the
+ * stage's own Secrets and those it declares; an object without a namespace is in `default`), and each once.
+ * An app of such an object is never seen through stand-ins (lib/synth/app-summary.ts `plain`): the
+ * Secrets are made of what its objects hold.
+ */
+export function operatorSecrets(objects: readonly KubeObject[], taken: ReadonlySet<string>): KubeObject[] {
+  const made: KubeObject[] = [];
+  const seen = new Set(taken);
+  for (const o of objects) {
+    for (const { name, namespace, type, keys } of secretsMadeBy(o)) {
+      const key = `${namespace ?? DEFAULT_NAMESPACE}/${name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const secret: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name,
+          ...(namespace === undefined ? {} : { namespace }),
+          ...(keys ? { annotations: { [SECRET_KEYS_ANNOTATION]: [...keys].sort().join(',') } } : {}),
+        },
+        type,
+      };
+      if (keys) MADE_SECRETS.set(secret, describeObject(o));
+      else DECLARED_SECRETS.add(secret);
+      OPERATOR_SECRETS.add(secret);
+      made.push(secret);
+    }
+  }
+  return made;
+}
