@@ -1,7 +1,7 @@
 /**
  * haproxy.cfg from an edge plan: global settings (with Debian's admin socket), timeouts and retries,
  * one frontend per declared frontend (TLS offload with `ssl crt`, HTTP -> HTTPS redirect (308), HSTS, gzip,
- * routing on the Host header; on IPv6 too when an edge machine has an IPv6 address), one backend
+ * routing on the Host header, 400 without one; on IPv6 too when an edge machine has an IPv6 address), one backend
  * per published Service (every node's address at the Service's node port, checked on the app's
  * readiness path with its probe's Host header, at the node port that reaches the probe's port when
  * it is another). Pure; the same plan gives the same bytes. Every value of the plan is written as
@@ -183,11 +183,20 @@ function binds(family: Family, port: number, options: string): string[] {
   return [`bind :${p}${options}`, ...(family.ipv6 ? [`bind :::${p} v6only${options}`] : [])];
 }
 
+/**
+ * The answer to a request that names no host (no Host header, an empty one, or a port alone: an
+ * HTTP/1.0 client, a scanner): 400, before the redirect and the routes. The edge routes by host, so
+ * such a request reaches no app; it was redirected to `https:///path` (no host: a client cannot follow
+ * it), or answered 503 without the redirect, as if the apps were down.
+ */
+const noHost = (family: Family) => `http-request deny deny_status 400 unless { ${family.host} -m len 1: }`;
+
 function frontend(family: Family, f: EdgeFrontend): string {
   const tls = ` ssl ${f.certificates.map((c) => `crt ${word(c, 'the certificate')}`).join(' ')} alpn h2,http/1.1`;
   const lines = [
     ...binds(family, f.httpPort, ''),
     ...binds(family, f.httpsPort, tls),
+    noHost(family),
     ...(f.redirectHttp ? [redirectToHttps(family, f.httpsPort)] : []),
     ...(f.hsts ? [hstsLine(f.hsts)] : []),
     // the apps behind see the client and the scheme it used, not the edge: forwardfor appends the
