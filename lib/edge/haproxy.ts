@@ -1,7 +1,8 @@
 /**
  * haproxy.cfg from an edge plan: global settings (with Debian's admin socket), timeouts and retries,
  * one frontend per declared frontend (TLS offload with `ssl crt`, HTTP -> HTTPS redirect (308), HSTS, gzip,
- * routing on the Host header, 400 without one; on IPv6 too when an edge machine has an IPv6 address), one backend
+ * routing on the Host header, 400 without one, 404 for a host no route names; on IPv6 too when an edge machine has an
+ * IPv6 address), one backend
  * per published Service (every node's address at the Service's node port, checked on the app's
  * readiness path with its probe's Host header, at the node port that reaches the probe's port when
  * it is another). Pure; the same plan gives the same bytes. Every value of the plan is written as
@@ -198,6 +199,20 @@ function binds(family: Family, port: number, options: string): string[] {
 }
 
 /**
+ * Where a frontend sends a host none of its routes names (a typo, a name pointed at the edge by
+ * mistake, a host of another frontend's port): a 404 of haproxy's own, said in its log as this
+ * backend. Without it HAProxy answers 503, "No server is available", as if an app were down, which
+ * sends whoever reads it to the app's servers. Its name has an underscore, which no backend named
+ * after a stage's Service can (as the monitor's frontend).
+ */
+const NO_APP = 'stagecraft_no_app';
+
+const noAppBackend = section(`backend ${NO_APP}`, [
+  commentText(`# a host no route of the frontend names: 404, not the 503 of an app whose servers are down`),
+  'http-request return status 404 content-type text/plain string "no app is published at this host"',
+]);
+
+/**
  * The answer to a request that names no host (no Host header, an empty one, or a port alone: an
  * HTTP/1.0 client, a scanner): 400, before the redirect and the routes. The edge routes by host, so
  * such a request reaches no app; it was redirected to `https:///path` (no host: a client cannot follow
@@ -230,6 +245,7 @@ function frontend(family: Family, f: EdgeFrontend): string {
         : []),
       `use_backend ${word(r.backend, 'the backend')} if ${hostIs(family, r.host)}`,
     ]),
+    `default_backend ${NO_APP}`,
   ];
   return section(`frontend ${word(f.name, 'the frontend name')}`, lines);
 }
@@ -376,6 +392,7 @@ export function haproxyConfig(plan: EdgePlan, maxconn = FRONTEND_MAXCONN): strin
       ...plan.frontends.map((f) => frontend(familyOf(plan), f)),
       monitor,
       ...plan.backends.map(backend),
+      noAppBackend,
     ].join('\n\n') + '\n'
   );
 }

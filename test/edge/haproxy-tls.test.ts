@@ -182,6 +182,18 @@ describe('haproxy running a generated haproxy.cfg with its TLS listener', () => 
     }
   }, 30_000);
 
+  it('answers 404 to a host no route names, over TLS and plain HTTP, not the 503 of an app whose servers are down, and sends it to no app', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    const { httpPort, httpsPort } = await start({ redirectHttp: false });
+    received.length = 0;
+    for (const url of [`https://a.example.com:${httpsPort}/orders`, `http://a.example.com:${httpPort}/orders`]) {
+      const typo = await send(url, 'GET', '', 'a.exmaple.com');
+      expect([typo.status, typo.body]).toEqual([404, 'no app is published at this host']);
+      expect((await send(url, 'GET')).status).toBe(200);
+    }
+    expect(received).toEqual(['GET /orders ', 'GET /orders ']);
+  }, 20_000);
+
   it('sends no Strict-Transport-Security without hsts', async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
     const { httpsPort } = await start({ redirectHttp: false });

@@ -39,6 +39,7 @@ describe('haproxyConfig', () => {
         '    http-request set-header X-Forwarded-Proto https if { ssl_fc }',
         '    http-request set-header X-Forwarded-Proto http if !{ ssl_fc }',
         '    use_backend a if { req.hdr(host),field(1,:) -i a.example.com }',
+        '    default_backend stagecraft_no_app',
         '',
         'frontend stagecraft_monitor',
         '    # answered by haproxy itself while it serves, on this machine only: keepalived asks it (keepalived-<machine>.conf)',
@@ -51,6 +52,10 @@ describe('haproxyConfig', () => {
         '    balance roundrobin',
         '    # no readiness path to GET at this node port: the check only connects to it',
         '    server n1 10.0.0.1:30080 check',
+        '',
+        'backend stagecraft_no_app',
+        '    # a host no route of the frontend names: 404, not the 503 of an app whose servers are down',
+        '    http-request return status 404 content-type text/plain string "no app is published at this host"',
         '',
       ].join('\n'),
     );
