@@ -334,7 +334,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, by, cluster);
     outcome.notices = [...liveImageEdits(loaded, source.readOutput, by), ...compared.problems];
     if (compared.changes) outcome.changes = compared.changes;
-    // a node port that moves under a backend taking traffic, against the haproxy.cfg of dist/<stage> as it was
+    // a node port that moves under a backend taking traffic, an edge machine that leaves: against the edge files of dist/<stage> as they were
     outcome.notices = [...outcome.notices, ...placedWarnings(edgeChangeWarnings(source.readOutput, edge))];
     outcome.checks = result;
     outcome.allowedSecrets = screened.allowed;
