@@ -39,7 +39,7 @@ import { DIST_DIR } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
 import { appStacks } from './edge/node-ports.js';
 import { stageClaims, type StageClaims } from './edge/across-stages.js';
-import { movedNodePortWarnings } from './edge/changes.js';
+import { edgeChangeWarnings } from './edge/changes.js';
 import type { EdgeProblem } from './edge/publish.js';
 import { liveImageEdits, type OutputReader } from './live-edits.js';
 import { outputChanges } from './output-changes.js';
@@ -334,8 +334,8 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, by, cluster);
     outcome.notices = [...liveImageEdits(loaded, source.readOutput, by), ...compared.problems];
     if (compared.changes) outcome.changes = compared.changes;
-    // a node port that moves under a backend taking traffic, against the haproxy.cfg of dist/<stage> as it was
-    outcome.notices = [...outcome.notices, ...placedWarnings(movedNodePortWarnings(source.readOutput, edge))];
+    // a node port that moves under a backend taking traffic, an edge machine that leaves: against the edge files of dist/<stage> as they were
+    outcome.notices = [...outcome.notices, ...placedWarnings(edgeChangeWarnings(source.readOutput, edge))];
     outcome.checks = result;
     outcome.allowedSecrets = screened.allowed;
     if (screened.problems.length) problems.push(...screened.problems);

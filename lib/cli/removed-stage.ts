@@ -3,6 +3,7 @@
  * that its inventory does not say: read from its output's files before a synthesis removes them.
  */
 import { namespaceHoldings } from '../data-leaves.js';
+import { canonicalAddress } from '../edge/address.js';
 import { HAPROXY_FILE, readHaproxyConfig } from '../edge/haproxy.js';
 import { EDGE_DIR } from '../edge/index.js';
 import type { EdgeSettings } from '../edge/settings.js';
@@ -67,7 +68,8 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  * lib/edge/haproxy.ts and keepalived.ts write the files, by their readers (`readHaproxyConfig`: the
  * machines from haproxy.cfg's header, the hosts from its `use_backend` lines; `floatingAddressIn`:
  * the address from each machine's keepalived file). When
- * another stage's edge now uses those machines (a stage renamed, `git mv`), its files go there instead.
+ * another stage's edge now uses those machines (a stage renamed, `git mv`; an address compared as the machine it names,
+ * `canonicalAddress`), its files go there instead.
  */
 export function removedEdgeLine(project: Project, stage: string): string | undefined {
   const dir = join(project.root, DIST_DIR, stage, EDGE_DIR);
@@ -84,11 +86,12 @@ export function removedEdgeLine(project: Project, stage: string): string | undef
   const header = machines.length ? machines.map((m) => `${m.name} (${m.address})`).join(', ') : undefined;
   const hosts = routes.map((r) => r.host);
   const floating = [...new Set(machines.flatMap((m) => floatingAddressIn(read(keepalivedFile(m.name)) ?? '') ?? []))];
-  const addresses = new Set(machines.map((m) => m.address));
+  // by the machine each address names: a stage file may write it otherwise (fd00::5, FD00:0:0:0:0:0:0:5)
+  const addresses = new Set(machines.map((m) => canonicalAddress(m.address)));
   const taking = project.stages.filter((s) => {
     try {
       const edge = (loadStage(project, s).file as { edge?: EdgeSettings }).edge;
-      return Object.values(edge?.machines ?? {}).some((m) => addresses.has(m.address));
+      return Object.values(edge?.machines ?? {}).some((m) => addresses.has(canonicalAddress(m.address)));
     } catch {
       return false; // its command says what is wrong with it
     }

@@ -32,7 +32,7 @@ import type { EdgeSettings } from './settings.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { canonicalAddress } from './address.js';
 import { HAPROXY_FILE, readHaproxyConfig } from './haproxy.js';
-import { floatingAddressIn, isKeepalivedFile, keepalivedFile } from './keepalived.js';
+import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
 
 export type { StageClaims } from './claims.js';
@@ -292,9 +292,10 @@ export interface CompiledOutput {
 function heldInOutput(compiled: CompiledOutput | undefined, claim: Claim): Holding {
   const read = compiled?.readOutput;
   if (claim.file === undefined || read === undefined) return 'new';
-  // a floating IP is in every machine's keepalived.conf: any of those the output has (of the machines its haproxy.cfg
-  // names), since a machine added since, sorting first, has none there yet
-  const files = isKeepalivedPath(claim.file) ? [...new Set([claim.file, ...keepalivedPathsOf(read)])] : [claim.file];
+  // a floating IP (the address claim of a keepalived.conf) is in every machine's keepalived.conf: any of those the output
+  // has (of the machines its haproxy.cfg names), since a machine added since, sorting first, has none there yet
+  const floating = claim.object === undefined && claim.file !== HAPROXY_PATH;
+  const files = floating ? [...new Set([claim.file, ...keepalivedPathsOf(read)])] : [claim.file];
   const takes = (file: string) => {
     const text = read(file);
     return text !== undefined && outputTakes(file, text, claim);
@@ -305,11 +306,11 @@ function heldInOutput(compiled: CompiledOutput | undefined, claim: Claim): Holdi
 
 /** The path of `file` in a stage's output, under the edge's directory. */
 const edgePath = (file: string) => `${EDGE_DIR}/${file}`;
-/** Whether `path`, a file of `dist/<stage>/`, is a machine's keepalived.conf. */
-const isKeepalivedPath = (path: string) => path.startsWith(`${EDGE_DIR}/`) && isKeepalivedFile(path.slice(EDGE_DIR.length + 1));
+/** The path of haproxy.cfg in a stage's output: an edge machine's claim is there, a floating IP's in a keepalived.conf. */
+const HAPROXY_PATH = edgePath(HAPROXY_FILE);
 /** The keepalived.conf files of the machines an output's haproxy.cfg names (`readHaproxyConfig`), which the same synthesis wrote. */
 const keepalivedPathsOf = (read: (file: string) => string | undefined): string[] =>
-  readHaproxyConfig(read(edgePath(HAPROXY_FILE)) ?? '').machines.map((m) => edgePath(keepalivedFile(m.name)));
+  readHaproxyConfig(read(HAPROXY_PATH) ?? '').machines.map((m) => edgePath(keepalivedFile(m.name)));
 
 /**
  * Whether `text`, file `file` of a stage's output, takes `claim`: a node port, when its Service there
@@ -317,9 +318,8 @@ const keepalivedPathsOf = (read: (file: string) => string | undefined): string[]
  */
 function outputTakes(file: string, text: string, claim: Claim): boolean {
   if (claim.object === undefined) {
-    const addresses = file.endsWith(HAPROXY_FILE)
-      ? readHaproxyConfig(text).machines.map((m) => m.address)
-      : [floatingAddressIn(text)?.split('/')[0] ?? ''];
+    const addresses =
+      file === HAPROXY_PATH ? readHaproxyConfig(text).machines.map((m) => m.address) : [floatingAddressIn(text)?.split('/')[0] ?? ''];
     return addresses.some((a) => canonicalAddress(a) === claim.value);
   }
   try {
@@ -332,18 +332,23 @@ function outputTakes(file: string, text: string, claim: Claim): boolean {
 }
 
 /**
- * `compiled` whose output is read once per file: each claim of a stage asks its inventory, and each
- * machine's its haproxy.cfg (its Services' files are read once by `outputTakes` either way).
+ * `output`, whose stages' files are each read once, however many claims ask: each claim of a stage
+ * asks its inventory, and each machine's its haproxy.cfg (its Services' files are read once by
+ * `outputTakes` either way). `output` itself only finds a stage's reader, and is asked again.
  */
-function readOnce(compiled: CompiledOutput | undefined): CompiledOutput | undefined {
-  const read = compiled?.readOutput;
-  if (!read) return compiled;
+function readingOnce(output: (stage: string) => CompiledOutput | undefined): (stage: string) => CompiledOutput | undefined {
   const texts = new Map<string, string | undefined>();
-  const readOutput = (file: string) => {
-    if (!texts.has(file)) texts.set(file, read(file));
-    return texts.get(file);
+  return (stage) => {
+    const compiled = output(stage);
+    const read = compiled?.readOutput;
+    if (!read) return compiled;
+    const readOutput = (file: string) => {
+      const key = `${stage}/${file}`;
+      if (!texts.has(key)) texts.set(key, read(file));
+      return texts.get(key);
+    };
+    return { ...compiled, readOutput };
   };
-  return { ...compiled, readOutput };
 }
 
 /** Whether an output's inventory (its text) says it was written from the stage file whose text is `text` (its `source:` line, lib/synth/inventory.ts). */
@@ -388,11 +393,7 @@ export function claimProblems(
     else unchecked.push(s);
   }
   stages.sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || (a < b ? -1 : a > b ? 1 : 0));
-  const outputs = new Map<string, CompiledOutput | undefined>();
-  const outputOnce = (stage: string) => {
-    if (!outputs.has(stage)) outputs.set(stage, readOnce(output(stage)));
-    return outputs.get(stage);
-  };
+  const outputOnce = readingOnce(output);
   const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(outputOnce(stage), claim) : 'held');
   return { problems: crossStageProblems(stages, defaultCluster, held), warnings: machineNameWarnings(stages), unchecked };
 }

@@ -1,11 +1,14 @@
 /**
  * What changed in a stage's edge files between two outputs, line by line, for the summaries of
  * commands that rewrite a stage (`npm run switch` flips a backend there); a node port that moves
- * under a backend taking traffic, also as a warning of synth (lib/compile-stage.ts); and what the
- * operator does at the edge after a switch. Pure.
+ * under a backend taking traffic and an edge machine that leaves, also as warnings of synth
+ * (lib/compile-stage.ts); and what the operator does at the edge after a switch. Pure.
  */
+import { andList } from '../model/limits.js';
+import { canonicalAddress } from './address.js';
 import { HAPROXY_ADMIN_SOCKET, HAPROXY_FILE, readHaproxyConfig } from './haproxy.js';
 import { EDGE_DIR, type StageEdge } from './index.js';
+import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import type { EdgeSettings } from './settings.js';
 import type { EdgeProblem } from './publish.js';
 
@@ -17,7 +20,10 @@ export function edgeChangeLines(before: ReadonlyMap<string, string>, after: Read
     const [a, b] = [before.get(path), after.get(path)];
     if (a === b) continue;
     if (a === undefined || b === undefined) {
-      out.push(`${path}: ${a === undefined ? 'added' : 'removed'}`);
+      out.push(
+        `${path}: ${a === undefined ? 'added' : 'removed'}`,
+        ...(path === HAPROXY_PATH ? leavingLines(before, after).map((l) => `  ${l}`) : []),
+      );
       continue;
     }
     // lines kept in place are not shown; the files are short and generated, so moved lines are rare
@@ -25,9 +31,64 @@ export function edgeChangeLines(before: ReadonlyMap<string, string>, after: Read
     const removed = oldLines.filter((l) => !newLines.includes(l));
     const added = newLines.filter((l) => !oldLines.includes(l));
     out.push(path, ...removed.map((l) => `  - ${l.trim()}`), ...added.map((l) => `  + ${l.trim()}`));
-    if (path === `${EDGE_DIR}/${HAPROXY_FILE}`) out.push(...movedNodePortLines(a, b).map((l) => `  ${l}`));
+    if (path === HAPROXY_PATH) out.push(...[...movedNodePortLines(a, b), ...leavingLines(before, after)].map((l) => `  ${l}`));
   }
   return out;
+}
+
+/** The path of haproxy.cfg in a stage's output. */
+const HAPROXY_PATH = `${EDGE_DIR}/${HAPROXY_FILE}`;
+
+/** What `machinesLeaving` says, as lines under haproxy.cfg's (npm run diff, switch, promote). */
+const leavingLines = (before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>) =>
+  machinesLeaving(before, after).map(({ message, hint }) => `! ${message}; ${hint}`);
+
+/** An edge machine that leaves a stage's edge: what it goes on doing and what to do there. */
+interface MachineLeaving {
+  readonly message: string;
+  readonly hint: string;
+}
+
+/**
+ * The edge machines of the haproxy.cfg `before` (of the files of an output, by path) that the one
+ * `after` no longer names, by the machine each address names (`canonicalAddress`: one renamed keeps
+ * its address and stays; one moved to another address leaves the old one): nothing the new files do
+ * reaches them. Such a machine keeps running the old haproxy.cfg, and its keepalived the old
+ * keepalived.conf, with the floating IP; the machines that stay no longer count it as a peer and
+ * send it no advert, so it takes the address as master too, and two machines answer for it (a
+ * client's connections go to either, and the switch or change made since reaches one only). Stopped
+ * first, before the others reload, it never does.
+ */
+function machinesLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): MachineLeaving[] {
+  const was = before.get(HAPROXY_PATH);
+  if (was === undefined) return [];
+  // an edge taken out of the stage file leaves every machine
+  const now = readHaproxyConfig(after.get(HAPROXY_PATH) ?? '').machines;
+  const staying = new Set(now.map((m) => canonicalAddress(m.address)));
+  const leaving = readHaproxyConfig(was).machines.filter((m) => !staying.has(canonicalAddress(m.address)));
+  return leaving.map(({ name, address }) => {
+    const floating = floatingAddressIn(before.get(`${EDGE_DIR}/${keepalivedFile(name)}`) ?? '');
+    // a machine renamed keeps its address (it stays); one whose address changed leaves that address
+    const moved = now.find((m) => m.name === name);
+    const machine = moved
+      ? `the machine at ${address} (edge machine ${name} is now ${moved.address})`
+      : `edge machine ${name} (${address})`;
+    const there = moved ? address : name;
+    const others = andList(now.map((m) => m.name));
+    const peers = now.length
+      ? `, which, once ${others} no longer ${now.length === 1 ? 'counts' : 'count'} it as a peer, it takes as well: two machines answer for that address, and only one has the new config`
+      : '';
+    const what = floating
+      ? `keeps running its ${HAPROXY_FILE} and keepalived with ${floating}${peers}`
+      : `keeps running its ${HAPROXY_FILE}, and serves the old config to whoever still sends it requests (DNS that names ${address})`;
+    return {
+      message: `${machine} leaves the edge: it ${what}`,
+      hint:
+        floating && now.length
+          ? `first, on ${there}: sudo systemctl disable --now keepalived haproxy; then install and reload the new files on ${others}`
+          : `point DNS ${now.length ? 'at the edge machines that stay' : 'elsewhere'}, then on ${there}: sudo systemctl disable --now ${floating ? 'keepalived haproxy' : 'haproxy'}`,
+    };
+  });
 }
 
 /** A backend of a haproxy.cfg: its Service (from its comment), the node port its servers are at and the one they are checked at. */
@@ -126,27 +187,44 @@ export function movedNodePortLines(before: string, after: string): string[] {
 }
 
 /**
- * What `movedNodePorts` says, as warnings of a synthesis: the stage's haproxy.cfg as it was in its
- * output (`readOutput`: `dist/<stage>/<file>`) and as the edge's `files` write it. Each is placed at
- * the setting of the stage file that gives the node port moved to (`nodePortSettings`, keyed by
- * `Service namespace/name:port`, as node-ports.ts knows them), else at `edge:`.
- * Only about this change (the next synthesis compares with what this one wrote), as release/live-image.
+ * What changed at the edge that costs an outage unless done in order, as warnings of a synthesis:
+ * what `movedNodePorts` says (`edge/node-port-move`) and what `machinesLeaving` says
+ * (`edge/machine-leaves`), from the stage's edge files as they were in its output (`readOutput`:
+ * `dist/<stage>/<file>`) and as the edge's `files` write them. A moved node port is placed at the
+ * setting of the stage file that gives the port moved to (`nodePortSettings`, keyed by
+ * `Service namespace/name:port`, as node-ports.ts knows them), else at `edge:`; a machine leaving
+ * at `edge.machines` (at `edge` when the stage has no edge any more: no warning then, the stage's
+ * edge files are not written). Only about this change (the next synthesis compares with what this
+ * one wrote), as release/live-image.
  */
-export function movedNodePortWarnings(
+export function edgeChangeWarnings(
   readOutput: ((file: string) => string | undefined) | undefined,
   { files, nodePortSettings }: Pick<StageEdge, 'files' | 'nodePortSettings'>,
 ): EdgeProblem[] {
-  const path = `${EDGE_DIR}/${HAPROXY_FILE}`;
   // a stage without an edge reads no file of its output for it
-  const after = files.find((f) => f.path === path)?.content;
-  const before = after === undefined ? undefined : readOutput?.(path);
+  const after = files.find((f) => f.path === HAPROXY_PATH)?.content;
+  const before = after === undefined ? undefined : readOutput?.(HAPROXY_PATH);
   if (before === undefined || after === undefined) return [];
-  return movedNodePorts(before, after).map(({ message, hint, service, to }) => ({
+  const moved = movedNodePorts(before, after).map(({ message, hint, service, to }) => ({
     code: 'edge/node-port-move',
     path: (to === undefined ? undefined : nodePortSettings.get(`${service}:${to}`)) ?? ['edge'],
     message,
     hint,
   }));
+  // the keepalived.conf of each machine the output's haproxy.cfg names, which says whether it moves a floating IP
+  const old = new Map([[HAPROXY_PATH, before]]);
+  for (const { name } of readHaproxyConfig(before).machines) {
+    const path = `${EDGE_DIR}/${keepalivedFile(name)}`;
+    const text = readOutput?.(path);
+    if (text !== undefined) old.set(path, text);
+  }
+  const leaving = machinesLeaving(old, new Map([[HAPROXY_PATH, after]])).map(({ message, hint }) => ({
+    code: 'edge/machine-leaves',
+    path: ['edge', 'machines'],
+    message,
+    hint,
+  }));
+  return [...moved, ...leaving];
 }
 
 /**

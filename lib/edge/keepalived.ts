@@ -11,8 +11,6 @@ import { HAPROXY_MONITOR_URL } from './haproxy.js';
 
 /** The file of one machine under `dist/<stage>/edge/`. */
 export const keepalivedFile = (machine: string) => `keepalived-${machine}.conf`;
-/** Whether `file` is named as `keepalivedFile` names a machine's file. */
-export const isKeepalivedFile = (file: string): boolean => /^keepalived-[^/\s]+\.conf$/.test(file);
 
 /**
  * The floating address a keepalived.conf of `keepalivedConfigs` moves, with its prefix length

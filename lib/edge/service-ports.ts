@@ -4,7 +4,7 @@
  * port's, or nowhere, with the warning edge/readiness-port). Read from the rendered objects. Pure.
  */
 import type { KubeObject } from '../model/object.js';
-import { podTemplateOf } from '../model/pod-specs.js';
+import { workloadTemplateOf } from '../model/pod-specs.js';
 import { servingPort, type Color } from '../release.js';
 import { nodePortDeclaration } from './node-ports.js';
 import type { PathProblem } from '../errors.js';
@@ -90,7 +90,7 @@ function appContainer(service: KubeObject, containers: readonly Container[]): Co
   return targeted.reduce((best, c) => (votes(c) > votes(best) ? c : best), byPort);
 }
 
-/** The workloads among `objects` whose pods a Service selects, with their containers. */
+/** The workloads among `objects` whose pods a Service selects (built-in ones, or custom ones that run pods: an Argo Rollout, `workloadTemplate`), with their containers. */
 function selectedPods(
   service: KubeObject,
   objects: readonly KubeObject[],
@@ -98,7 +98,7 @@ function selectedPods(
   const selector = Object.entries(selectorOf(service));
   if (selector.length === 0) return [];
   return objects.flatMap((o) => {
-    const template = podTemplateOf(o);
+    const template = workloadTemplateOf(o);
     const labels = template?.metadata?.labels ?? {};
     if (!template || !selector.every(([k, v]) => labels[k] === v)) return [];
     const containers = (template.spec?.containers ?? []) as Container[];

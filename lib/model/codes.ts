@@ -458,6 +458,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "Between the kubectl apply that moves it and the reload of the new haproxy.cfg on every edge machine, every server of the backend is refused (or fails its check, for the port its readiness probe is checked at) and its hosts answer 503: apply and reload back to back, in a quiet moment; of a blue/green app, move the idle color's node port, then switch to it. A check port that comes is safe applied first, then reloaded; one that goes, reloaded first (the warning says which).",
   ),
   row(
+    'edge/machine-leaves',
+    "An edge machine that leaves a stage's edge while its keepalived or haproxy still runs (warning)",
+    'It keeps running the old haproxy.cfg and keepalived.conf: the machines that stay no longer count it as a peer, so it takes the floating IP as well and two machines answer for it. First stop it there (sudo systemctl disable --now keepalived haproxy), then install and reload the new files on the others; without a floating IP, point DNS at the machines that stay first.',
+  ),
+  row(
     'config/missing-file',
     'An included file or folder that is not there',
     'Name a file, or a folder of .yaml, .yml or .json files, relative to the project root.',

@@ -167,6 +167,26 @@ describe('a stage whose file is removed', () => {
     }
   });
 
+  it("holding an edge whose machine another stage names in another form of its address (IPv6 written out, in capitals): the line says to install that stage's edge files there", () => {
+    const dir = fixtureProject(['onprem']);
+    try {
+      const onprem = join(dir, 'environments', 'onprem.yaml');
+      writeFileSync(onprem, repoStage('onprem').replace('edge1: { address: 10.0.0.5 }', "edge1: { address: 'fd00::5' }"));
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(onprem);
+      // the same machine, as another stage file writes its address
+      writeFileSync(
+        join(dir, 'environments', 'bare-metal.yaml'),
+        repoStage('onprem').replace('edge1: { address: 10.0.0.5 }', "edge1: { address: 'FD00:0:0:0:0:0:0:5' }"),
+      );
+      const line = runCli('diff', ['onprem'], dir).stdout.trimEnd().split('\n').at(-1);
+      expect(line).toMatch(/^its edge stays: the edge machine edge1 \(fd00::5\) keeps running its haproxy\.cfg/);
+      expect(line).toContain('first install the edge files of dist/bare-metal/edge/ there (that stage now uses those machines)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('without an edge: no line about one', () => {
     const dir = fixtureProject(['lab', 'dev']);
     expect(runCli('synth', [], dir).code).toBe(0);

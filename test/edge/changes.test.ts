@@ -4,7 +4,7 @@
  * hosts answer 503 between the kubectl apply and the edge's reload) and the way without an outage.
  */
 import { describe, expect, it } from 'vitest';
-import { edgeChangeLines, movedNodePortWarnings } from '../../lib/edge/changes.js';
+import { edgeChangeLines, edgeChangeWarnings } from '../../lib/edge/changes.js';
 import { haproxyConfig } from '../../lib/edge/haproxy.js';
 import type { EdgePlan } from '../../lib/edge/publish.js';
 import { compileStages } from '../../lib/compile.js';
@@ -141,7 +141,7 @@ describe('a synthesis that moves a node port under a backend taking traffic', ()
     const files = [{ path: 'edge/haproxy.cfg', content: config({ blue: 30033 }).get('edge/haproxy.cfg')! }];
     const readOutput = (file: string) => config().get(file);
     const at = (nodePortSettings: Map<string, readonly (string | number)[]>) =>
-      movedNodePortWarnings(readOutput, { files, nodePortSettings }).map((w) => w.path);
+      edgeChangeWarnings(readOutput, { files, nodePortSettings }).map((w) => w.path);
     expect(at(new Map())).toEqual([['edge']]);
     expect(at(new Map([['Service lab/web-blue:30033', ['apps', 'web', 'service', 'colorNodePorts', 'blue']]]))).toEqual([
       ['apps', 'web', 'service', 'colorNodePorts', 'blue'],
@@ -150,5 +150,68 @@ describe('a synthesis that moves a node port under a backend taking traffic', ()
 
   it('says nothing when the node port stays', () => {
     expect(notices(30100, 30100)).toEqual([]);
+  });
+});
+
+describe('an edge machine that leaves the edge', () => {
+  /** A stage whose edge runs on `machines` (YAML flow lines under edge.machines), with a floating IP when there are two or more. */
+  const stage = (machines: readonly string[]) =>
+    [
+      'nodes:',
+      '  a: { address: 10.0.0.1 }',
+      'edge:',
+      '  machines:',
+      ...machines.map((m) => `    ${m}`),
+      ...(machines.length > 1 ? ['  floatingIp: { address: 10.0.0.100/24, interface: eth0, routerId: 7 }'] : []),
+      '  frontends:',
+      '    web:',
+      '      certificates: [/etc/haproxy/certs/example.com.pem]',
+      '      hosts: { www.example.com: nginx }',
+      'apps:',
+      '  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }',
+      '',
+    ].join('\n');
+  const THREE = ['lb1: { address: 10.0.0.5 }', 'lb2: { address: 10.0.0.6 }', 'lb3: { address: 10.0.0.7 }'];
+  /** The output of the stage on `machines`, and the stage compiled on `now` over it: its edge lines and its warnings. */
+  const change = (was: readonly string[], now: readonly string[]) => {
+    const output = compileStages([{ stage: 'edge', file: FILE, text: stage(was) }]).tree.get('edge')! as Map<string, string>;
+    const readOutput = (file: string) => output.get(file);
+    const compiled = compileStages([{ stage: 'edge', file: FILE, text: stage(now), readOutput }]);
+    return {
+      lines: edgeChangeLines(output, compiled.tree.get('edge')! as Map<string, string>).filter((l) => l.includes('!')),
+      notices: compiled.notices.filter((p) => p.code === 'edge/machine-leaves').map(formatProblem),
+    };
+  };
+
+  it('is said to be stopped first, before the others reload: its keepalived keeps the floating IP, and no longer a peer of theirs, takes it as well', () => {
+    const { lines, notices } = change(THREE, THREE.slice(0, 2));
+    const message =
+      'edge machine lb3 (10.0.0.7) leaves the edge: it keeps running its haproxy.cfg and keepalived with 10.0.0.100/24, which, once lb1 and lb2 no longer count it as a peer, it takes as well: two machines answer for that address, and only one has the new config';
+    const hint = 'first, on lb3: sudo systemctl disable --now keepalived haproxy; then install and reload the new files on lb1 and lb2';
+    expect(lines).toEqual([`  ! ${message}; ${hint}`]);
+    // at edge.machines, whose value begins on the line after its key
+    const at = stage(THREE.slice(0, 2)).split('\n').indexOf('  machines:') + 2;
+    expect(notices).toEqual([`environments/edge.yaml:${at}:5: warning: ${message}\n  hint: ${hint}`]);
+  });
+
+  it('is the old address of a machine moved to another, named by its address', () => {
+    const { lines } = change(THREE.slice(0, 2), ['lb1: { address: 10.0.0.8 }', THREE[1]!]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^ {2}! the machine at 10\.0\.0\.5 \(edge machine lb1 is now 10\.0\.0\.8\) leaves the edge: .*; first, on 10\.0\.0\.5: sudo systemctl disable --now keepalived haproxy;/,
+      ),
+    ]);
+  });
+
+  it('is no machine renamed, nor one whose address is written in another form (FD00:0::7 for fd00::7)', () => {
+    expect(change(THREE, [THREE[0]!, THREE[1]!, 'edge3: { address: 10.0.0.7 }'])).toEqual({ lines: [], notices: [] });
+    expect(change(["lb1: { address: 'fd00::7' }"], ["lb1: { address: 'FD00:0::7' }"])).toEqual({ lines: [], notices: [] });
+  });
+
+  it('says, of a machine alone without a floating IP, to point DNS at the machines that stay before stopping haproxy there', () => {
+    const { lines } = change(['lb1: { address: 10.0.0.5 }'], ['lb2: { address: 10.0.0.6 }']);
+    expect(lines).toEqual([
+      '  ! edge machine lb1 (10.0.0.5) leaves the edge: it keeps running its haproxy.cfg, and serves the old config to whoever still sends it requests (DNS that names 10.0.0.5); point DNS at the edge machines that stay, then on lb1: sudo systemctl disable --now haproxy',
+    ]);
   });
 });

@@ -10,6 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer, get } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HAPROXY_ADMIN_SOCKET, HAPROXY_MONITOR } from '../../lib/edge/haproxy.js';
@@ -96,6 +97,40 @@ const fresh = (port: number, path = '/') =>
     }).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
   });
 
+/**
+ * A keep-alive connection to 127.0.0.1:`port` that has made one request and now waits, idle; `again`
+ * sends one more on it: the status and Connection header of its answer (`200 close`), or `closed`
+ * when the connection was closed first or reset.
+ */
+async function idleConnection(port: number): Promise<{ again: () => Promise<string> }> {
+  const socket = connect(port, '127.0.0.1');
+  let received = '';
+  let closed = false;
+  let answered = () => {};
+  socket.on('data', (d) => {
+    received += d;
+    if (/\r\n\r\nok\n$/.test(received)) answered();
+  });
+  socket.on('error', () => {});
+  socket.on('close', () => {
+    closed = true;
+    answered();
+  });
+  const request = () =>
+    new Promise<string>((resolve) => {
+      received = '';
+      answered = () => {
+        const head = received.split('\r\n\r\n')[0]!;
+        const status = /^HTTP\/1\.1 (\d+)/.exec(head)?.[1];
+        resolve(status ? `${status} ${/^connection: close$/im.test(head) ? 'close' : 'keep-alive'}` : 'closed');
+      };
+      if (closed) return answered();
+      socket.write('GET / HTTP/1.1\r\nHost: a.example.com\r\n\r\n');
+    });
+  expect(await request()).toBe('200 keep-alive');
+  return { again: request };
+}
+
 /** Waits until `done` holds, polling; fails saying `what` did not happen after 10s. */
 async function until(done: () => boolean | Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 500; i++) {
@@ -174,5 +209,39 @@ describe('a reload without systemd, as the README says', () => {
     expect(await first).toBe('200');
     expect(await exited(old)).toBe(0);
     expect([reloaded.exitCode, await fresh(httpPort)]).toEqual([null, '200']);
+  }, 30_000);
+
+  it('lets the old process close its idle keep-alive connections over close-spread-time, not all at once: a request sent on one just after the reload is answered by it, not reset (HAProxy 2.6 has no idle-close-on-response)', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    const server = createServer((_req, res) => res.end('ok\n'));
+    nodes.push(server);
+    const nodePort = await listen(server, '127.0.0.1', 0);
+    const [httpPort, monitorPort] = [await freePort(), await freePort()];
+    const config = join(runDir(), 'keep-alive.cfg');
+    const text = runnable(nodePort, httpPort)
+      .replace(/^ {4}server n2 .*\n/m, '')
+      .replace(`bind 127.0.0.1:${HAPROXY_MONITOR.port}\n`, `bind 127.0.0.1:${monitorPort}\n`);
+    expect(text).toMatch(/^ {4}close-spread-time 5s$/m);
+    writeFileSync(config, text);
+    const old = spawn('haproxy', ['-db', '-f', config], { stdio: 'ignore' });
+    proxies.push(old);
+    const pidFile = join(runDir(), 'keep-alive.pid');
+    writeFileSync(pidFile, `${old.pid}\n`);
+    await until(async () => (await fresh(httpPort)) === '200', 'haproxy did not answer');
+    const idle = await Promise.all(Array.from({ length: 20 }, () => idleConnection(httpPort)));
+
+    const reloaded = spawn('bash', ['-c', reloadCommand(config, pidFile)], { stdio: 'ignore' });
+    proxies.push(reloaded);
+    // the old process is told to stop (-sf) once the new one runs: it stops listening, and closed its idle connections then
+    await until(() => listeningSockets(reloaded.pid!)[httpPort] !== undefined, 'the new process did not listen');
+    await until(() => listeningSockets(old.pid!)[httpPort] === undefined, 'the old process did not stop listening');
+    await sleep(100);
+    const answers = await Promise.all(idle.map((c) => c.again()));
+    // each is closed at a moment of the 5s after the reload (after an answer with Connection: close if it takes a
+    // request first), so a few may be closed already; without the spread, every one was closed as the reload began
+    const served = answers.filter((a) => a.startsWith('200 '));
+    expect(served.length, answers.join(', ')).toBeGreaterThanOrEqual(5);
+    expect(answers.filter((a) => !a.startsWith('200 ') && a !== 'closed')).toEqual([]);
+    expect(await fresh(httpPort)).toBe('200');
   }, 30_000);
 });

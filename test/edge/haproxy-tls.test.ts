@@ -7,7 +7,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haproxyConfig } from '../../lib/edge/haproxy.js';
 import type { EdgeFrontend } from '../../lib/edge/publish.js';
@@ -56,6 +58,21 @@ const send = (url: string, method: string, body = '', host = 'a.example.com') =>
     });
     req.on('error', reject);
     req.end(body);
+  });
+
+/** The head of the answer to `request`, sent as written (no Host header unless it has one) to 127.0.0.1:`port`, over TLS if said. */
+const rawAnswer = (port: number, tls: boolean, request: string) =>
+  new Promise<string>((resolve, reject) => {
+    const socket = tls
+      ? tlsConnect({ host: '127.0.0.1', port, servername: 'a.example.com', rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] })
+      : connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on(tls ? 'secureConnect' : 'connect', () => socket.write(request));
+    socket.on('data', (d) => {
+      answer += d;
+    });
+    socket.on('end', () => resolve(answer.split('\r\n\r\n')[0]!));
+    socket.on('error', reject);
   });
 
 /** What the node received: each request's method, path and body (the checks' left out); each answered 200. */
@@ -133,6 +150,48 @@ describe('haproxy running a generated haproxy.cfg with its TLS listener', () => 
       const redirect = await send(`http://a.example.com:${httpPort}/orders?id=7`, 'GET', '', host);
       expect([redirect.status, redirect.headers.location]).toEqual([308, 'https://a.example.com/orders?id=7']);
     }
+  }, 20_000);
+
+  it('answers 400, not a redirect to https:///path nor a 503, to a request that names no host (none, an empty one, a port alone), over plain HTTP and TLS', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    for (const redirectHttp of [true, false]) {
+      const { httpPort, httpsPort } = await start({ redirectHttp });
+      received.length = 0;
+      for (const head of [
+        'GET /orders HTTP/1.0',
+        'GET /orders HTTP/1.1',
+        'GET /orders HTTP/1.1\r\nHost: ',
+        'GET /orders HTTP/1.1\r\nHost: :80',
+      ]) {
+        for (const [port, tls] of [
+          [httpPort, false],
+          [httpsPort, true],
+        ] as const) {
+          const answer = await rawAnswer(port, tls, `${head}\r\nConnection: close\r\n\r\n`);
+          expect([JSON.stringify(head), tls, answer.split('\r\n')[0], /^location:/im.test(answer)]).toEqual([
+            JSON.stringify(head),
+            tls,
+            'HTTP/1.1 400 Bad request',
+            false,
+          ]);
+        }
+      }
+      expect(received).toEqual([]);
+      // a host still gets the redirect, or the app
+      expect((await send(`http://a.example.com:${httpPort}/orders`, 'GET')).status).toBe(redirectHttp ? 308 : 200);
+    }
+  }, 30_000);
+
+  it('answers 404 to a host no route names, over TLS and plain HTTP, not the 503 of an app whose servers are down, and sends it to no app', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    const { httpPort, httpsPort } = await start({ redirectHttp: false });
+    received.length = 0;
+    for (const url of [`https://a.example.com:${httpsPort}/orders`, `http://a.example.com:${httpPort}/orders`]) {
+      const typo = await send(url, 'GET', '', 'a.exmaple.com');
+      expect([typo.status, typo.body]).toEqual([404, 'no app is published at this host']);
+      expect((await send(url, 'GET')).status).toBe(200);
+    }
+    expect(received).toEqual(['GET /orders ', 'GET /orders ']);
   }, 20_000);
 
   it('sends no Strict-Transport-Security without hsts', async () => {

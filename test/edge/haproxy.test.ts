@@ -34,10 +34,12 @@ describe('haproxyConfig', () => {
         'frontend web',
         '    bind :80',
         '    bind :443 ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1',
+        '    http-request deny deny_status 400 unless { req.hdr(host),field(1,:) -m len 1: }',
         '    option forwardfor',
         '    http-request set-header X-Forwarded-Proto https if { ssl_fc }',
         '    http-request set-header X-Forwarded-Proto http if !{ ssl_fc }',
         '    use_backend a if { req.hdr(host),field(1,:) -i a.example.com }',
+        '    default_backend stagecraft_no_app',
         '',
         'frontend stagecraft_monitor',
         '    # answered by haproxy itself while it serves, on this machine only: keepalived asks it (keepalived-<machine>.conf)',
@@ -50,6 +52,10 @@ describe('haproxyConfig', () => {
         '    balance roundrobin',
         '    # no readiness path to GET at this node port: the check only connects to it',
         '    server n1 10.0.0.1:30080 check',
+        '',
+        'backend stagecraft_no_app',
+        '    # a host no route of the frontend names: 404, not the 503 of an app whose servers are down',
+        '    http-request return status 404 content-type text/plain string "no app is published at this host"',
         '',
       ].join('\n'),
     );
@@ -69,7 +75,9 @@ describe('haproxyConfig', () => {
     [18443, '    http-request redirect location https://%[req.hdr(host),field(1,:)]:18443%[pathq] code 308 unless { ssl_fc }\n'],
   ])("redirects plain HTTP to the frontend's httpsPort %i (the host without its port, the path and query kept)", (httpsPort, line) => {
     const text = haproxyConfig({ ...plan, frontends: [{ ...plan.frontends[0], httpPort: 18080, httpsPort, redirectHttp: true }] });
-    expect(text).toContain(`    bind :18080\n    bind :${httpsPort} ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1\n${line}`);
+    // a request that names no host is answered 400 before it (haproxy-tls.test.ts)
+    const noHost = '    http-request deny deny_status 400 unless { req.hdr(host),field(1,:) -m len 1: }\n';
+    expect(text).toContain(`    bind :18080\n    bind :${httpsPort} ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1\n${noHost}${line}`);
   });
 
   it.each([
@@ -93,6 +101,7 @@ describe('haproxyConfig', () => {
         '    bind :::80 v6only',
         '    bind :18443 ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1',
         '    bind :::18443 v6only ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1',
+        '    http-request deny deny_status 400 unless { req.hdr(host),regsub(:[0-9]+$,) -m len 1: }',
         // Host: [fd00::5]:80 is [fd00::5] without its port (field(1,:) would give '[')
         '    http-request redirect location https://%[req.hdr(host),regsub(:[0-9]+$,)]:18443%[pathq] code 308 unless { ssl_fc }',
       ].join('\n'),

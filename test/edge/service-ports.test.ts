@@ -49,6 +49,23 @@ const PORTS2 =
 const SHIPPER_PORTS =
   '[{ name: web, port: 8080, targetPort: web, nodePort: 30200 }, { name: metrics, port: 2020, targetPort: metrics, nodePort: 30201 }]';
 
+/** Argo Rollouts' CustomResourceDefinition, its schema left open, for a manifests app that includes a Rollout. */
+const ROLLOUT_CRD = [
+  'apiVersion: apiextensions.k8s.io/v1',
+  'kind: CustomResourceDefinition',
+  'metadata: { name: rollouts.argoproj.io }',
+  'spec:',
+  '  group: argoproj.io',
+  '  scope: Namespaced',
+  '  names: { kind: Rollout, plural: rollouts }',
+  '  versions:',
+  '    - name: v1alpha1',
+  '      served: true',
+  '      storage: true',
+  '      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }',
+  '',
+].join('\n');
+
 describe('the port a published Service serves on, beside sidecars', () => {
   it("is the app container's, not a sidecar exporter's port named 'http', when the readiness probe is not HTTP", () => {
     const { files, warnings } = compileEdge(
@@ -69,6 +86,19 @@ describe('the port a published Service serves on, beside sidecars', () => {
   it("is the app container's of a manifests app's pods, not the node port of a sidecar exporter's port named 'http'", () => {
     const config = legacyConfig(legacy([WEB, EXPORTER], PORTS))!;
     expect(config).toContain('# Service edge/legacy, node port 30200 on every node\n');
+    expect(servers(config)).toEqual(['30200', '30200']);
+  });
+
+  it("is the app container's of an Argo Rollout's pods (a custom workload), checked on its readiness path, not a sidecar exporter's", () => {
+    const rollout = legacy([EXPORTER, PROBED_WEB], PORTS)
+      .replace('apiVersion: apps/v1\nkind: Deployment', 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout')
+      .replace('  replicas: 1\n', '  replicas: 1\n  strategy: { canary: { steps: [{ setWeight: 50 }] } }\n');
+    expect(rollout).toContain('kind: Rollout');
+    const config = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
+      in: { 'in/legacy.yaml': rollout, 'in/rollouts-crd.yaml': ROLLOUT_CRD },
+    }).files.get('edge/haproxy.cfg')!;
+    expect(config).toContain('# Service edge/legacy, node port 30200 on every node\n');
+    expect(config).toContain('http-check send meth GET uri /ready ver HTTP/1.1');
     expect(servers(config)).toEqual(['30200', '30200']);
   });
 
