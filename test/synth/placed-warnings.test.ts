@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiObject, Chart } from 'cdk8s';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 vi.mock('../../apps/index.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../apps/index.js')>();
@@ -35,6 +35,12 @@ vi.mock('../../apps/index.js', async (importOriginal) => {
 vi.resetModules();
 const { compileStage } = await import('../../lib/compile-stage.js');
 const { diskRenderCache } = await import('../../lib/cli/render-cache.js');
+// and dropped after it, so that the next file of this worker loads the real stacks (the stage schema
+// would otherwise list 'warner' there)
+afterAll(() => {
+  vi.doUnmock('../../apps/index.js');
+  vi.resetModules();
+});
 
 describe("a stack's warning about a field of an object", () => {
   it('is said named by its object, and kept so by the render cache: the next compilation takes the app from the cache, with the same warning', () => {
