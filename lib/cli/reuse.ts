@@ -32,7 +32,10 @@ export interface Reuse {
   readonly fingerprint: Fingerprint;
   /** Stages not compiled, with what the last synthesis printed about them (and recorded for the delivery plan). */
   readonly kept: ReadonlyMap<string, StageRecord>;
-  /** Stages to compile (their stage file changed, or named by `compile`); empty when nothing changed at all. */
+  /**
+   * Stages to compile (their stage file changed, they have no record, or `compile` names them), sorted;
+   * empty when nothing changed at all.
+   */
   readonly changed: readonly string[];
   /**
    * The digests of the kept stages' files, as recorded: their output is kept as it is. Undefined
@@ -102,38 +105,39 @@ export function reusableStages(
   const project = projectDigests(root);
   if (allOrNothing && !sameDigests(project, fingerprint.project)) return undefined;
   const compiler = compilerDigests();
-  const files = changedStageFiles({ project, compiler }, fingerprint, stages);
-  if (!files) return undefined;
-  const changed = new Set<string>();
-  for (const [stage, file] of files) {
+  const edited = editedStageFiles({ project, compiler }, fingerprint, stages);
+  if (!edited) return undefined;
+  /** The stages compiled: those whose file was edited, those without a record, those named by `compile`. */
+  const compiled = new Set<string>();
+  for (const [stage, fileBothSides] of edited) {
     // a stage file that is no file on one side is compiled, but proves nothing of dist/
-    if (!file) {
+    if (!fileBothSides) {
       if (!compile?.includes(stage)) return undefined;
       proved = false;
     }
-    changed.add(stage);
+    compiled.add(stage);
   }
-  for (const s of unrecorded) changed.add(s);
+  for (const s of unrecorded) compiled.add(s);
   // the caller can use nothing less than every stage: spare it the digests of dist/
-  if (allOrNothing && changed.size) return undefined;
+  if (allOrNothing && compiled.size) return undefined;
   // a synthesis of some stages keeps every other one, unless one of them changed: it then keeps only the records of the others
-  const othersChanged = compile !== undefined && [...changed].some((s) => !compile.includes(s));
-  for (const s of compile ?? []) changed.add(s);
-  const kept = new Map(stages.filter((s) => !changed.has(s)).map((s) => [s, records[s]]));
+  const othersChanged = compile !== undefined && [...compiled].some((s) => !compile.includes(s));
+  for (const s of compile ?? []) compiled.add(s);
+  const kept = new Map(stages.filter((s) => !compiled.has(s)).map((s) => [s, records[s]]));
   // dist/delivery/ is planned from every delivered stage: a kept one's part of the plan is its record's
-  if (changed.size && !othersChanged && ![...kept].every(plannable)) return undefined;
-  const reuse = { fingerprint, kept, changed: [...changed].sort(), inputs: { project, compiler }, othersChanged };
+  if (compiled.size && !othersChanged && ![...kept].every(plannable)) return undefined;
+  const reuse = { fingerprint, kept, changed: [...compiled].sort(), inputs: { project, compiler }, othersChanged };
   if (!proved || othersChanged) return reuse;
-  const changedDirs = new Set([...changed].map((s) => `${distDir}/${s}`));
-  // the output of changed stages is compiled and compared by the writer; every other file must be as recorded
-  const dist = distDigests(root, distDir, (rel) => changedDirs.has(rel));
+  const compiledDirs = new Set([...compiled].map((s) => `${distDir}/${s}`));
+  // the output of the stages compiled is compared by the writer; every other file must be as recorded
+  const dist = distDigests(root, distDir, (rel) => compiledDirs.has(rel));
   const recordedDist: Digests = {};
   const keptDist: Digests = {};
   for (const [path, digest] of Object.entries(fingerprint.dist)) {
-    // `dist/<stage>` or `dist/<stage>/...`: the stage's directory (a changed one's is left out)
+    // `dist/<stage>` or `dist/<stage>/...`: the stage's directory (a compiled one's is left out)
     const end = path.indexOf('/', distDir.length + 1);
     const dir = end < 0 ? path : path.slice(0, end);
-    if (changedDirs.has(dir)) continue;
+    if (compiledDirs.has(dir)) continue;
     recordedDist[path] = digest;
     if (kept.has(dir.slice(distDir.length + 1))) keptDist[path] = digest;
   }
@@ -157,9 +161,9 @@ export function heldRecords(
 ): Pick<Fingerprint, 'synthStages' | 'synthFooter'> {
   const records = replaced?.synthStages;
   if (!replaced || typeof records !== 'object' || records === null) return {};
-  const changed = changedStageFiles(inputs, replaced, stages);
-  if (!changed) return {};
-  const held = stages.filter((s) => Object.hasOwn(records, s) && !changed.has(s));
+  const edited = editedStageFiles(inputs, replaced, stages);
+  if (!edited) return {};
+  const held = stages.filter((s) => Object.hasOwn(records, s) && !edited.has(s));
   if (!held.length) return {};
   return {
     synthStages: Object.fromEntries(held.map((s) => [s, records[s]])),
@@ -173,17 +177,18 @@ export function heldRecords(
  * regular file on one side); undefined when the compiler or an input other than a stage file's
  * content (a stack, the project file, a link) differs, since then any stage may compile otherwise.
  */
-function changedStageFiles(now: InputDigests, recorded: InputDigests, stages: readonly string[]): Map<string, boolean> | undefined {
+function editedStageFiles(now: InputDigests, recorded: InputDigests, stages: readonly string[]): Map<string, boolean> | undefined {
   if (!sameDigests(now.compiler, recorded.compiler)) return undefined;
   const stageKeys = new Map(stages.map((s) => [stageKey(s), s]));
-  const changed = new Map<string, boolean>();
+  /** By stage whose file differs, whether it is a file on both sides. */
+  const edited = new Map<string, boolean>();
   for (const k of new Set([...Object.keys(now.project), ...Object.keys(recorded.project)])) {
     if (now.project[k] === recorded.project[k]) continue;
     const stage = stageKeys.get(k);
     if (stage === undefined) return undefined;
-    changed.set(stage, now.project[k] !== undefined && recorded.project[k] !== undefined);
+    edited.set(stage, now.project[k] !== undefined && recorded.project[k] !== undefined);
   }
-  return changed;
+  return edited;
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import { isMap, isScalar, parseDocument, stringify, type Document, type LineCounter, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { ProblemsError, compareProblems, type Problem, type SourceLocation } from '../errors.js';
+import { capProblems } from '../model/limits.js';
 import { readStageDocument } from './read-stage.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
 import { isMergeKey, mergeSources } from '../model/yaml-aliases.js';
@@ -177,7 +178,8 @@ function keptText(text: string, node: unknown, inFlow: boolean): string {
 export function editValues(text: string, edits: readonly ValueEdit[], file: string): { text: string; applied: AppliedEdit[] } {
   // where each setting is in the text as given, for problems
   const read = readStageDocument(text, file);
-  if (read.problems.length) throw new ProblemsError([...read.problems].sort(compareProblems));
+  // as the loader says them: the first ones, then a count of the rest
+  if (read.problems.length) throw new ProblemsError(capProblems([...read.problems].sort(compareProblems), read.at(text.length)));
   const given = read.doc!;
   const givenLines = read.lines;
   /**
@@ -291,10 +293,24 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
   // every edit is read back from the final text, as the loader reads it, so a wrong offset can never go unnoticed
   const final = readStageDocument(current, file);
   const lines = final.lines;
-  const doc = final.doc ?? given;
+  // a final text the loader refuses (larger than it reads, say) has no document to read the edits
+  // back from, nor one whose nodes go with its lines: the edits are refused with its reason
+  const refusal = final.problems.length ? [...final.problems].sort(compareProblems)[0] : undefined;
+  if (refusal || !final.doc) {
+    const why = refusal?.message ?? 'it could not be read';
+    throw new ProblemsError(
+      [...applied.values()].map((e) => ({
+        code: 'edit/not-a-value',
+        location: placeOf(e.path),
+        message: `cannot write ${dotted(e.path)}: the stage file it makes would be refused (${why})`,
+        hint: `write ${dotted(e.path)}: ${e.value} into ${file} by hand`,
+      })),
+    );
+  }
+  const doc = final.doc;
   const wrong = [...applied.values()].filter((e) => {
     const node = resolvedAt(doc, e.path);
-    return final.problems.length > 0 || !isScalar(node) || !node.range || String(node.value) !== e.value;
+    return !isScalar(node) || !node.range || String(node.value) !== e.value;
   });
   if (wrong.length) {
     throw new ProblemsError(

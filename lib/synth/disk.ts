@@ -154,10 +154,16 @@ export function readRegularFile(path: string, maxBytes?: number): string {
   return readRegularBytes(path, maxBytes).toString('utf8');
 }
 
-/** Whether stagecraft wrote the file at `path` (its header says so). */
-export function isGenerated(path: string): boolean {
+/** Whether stagecraft wrote the file at `path` (its header says so); undefined when it is gone. */
+export function isGenerated(path: string): boolean | undefined {
   const buffer = Buffer.alloc(HEADER_BYTES);
-  const fd = openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
   try {
     const n = readSync(fd, buffer, 0, HEADER_BYTES, 0);
     return buffer
@@ -190,7 +196,9 @@ export function scanDir(dir: string, same?: (rel: string, path: string, size: nu
   const walk = (rel: string): void => {
     for (const name of readdirSync(join(dir, rel)).sort()) {
       const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(join(dir, r));
+      // an entry gone since the directory was read (an editor's swap file) is passed over
+      const st = lstatSync(join(dir, r), { throwIfNoEntry: false });
+      if (st === undefined) continue;
       if (st.isDirectory()) {
         const inner = scanDir(join(dir, r), same && ((sub, path, size) => same(`${r}/${sub}`, path, size)));
         // a directory holding nothing of ours is foreign as a whole
@@ -199,11 +207,20 @@ export function scanDir(dir: string, same?: (rel: string, path: string, size: nu
           owned.push(...inner.owned.map((p) => `${r}/${p}`));
           foreign.push(...inner.foreign.map((p) => `${r}/${p}`));
         }
-      } else if (st.isFile() && (same?.(r, join(dir, r), st.size) || isGenerated(join(dir, r)))) owned.push(r);
-      else foreign.push(r);
+      } else if (!st.isFile()) foreign.push(r);
+      else {
+        const generated = same?.(r, join(dir, r), st.size) || isGenerated(join(dir, r));
+        if (generated === undefined) continue;
+        (generated ? owned : foreign).push(r);
+      }
     }
   };
-  if (existsSync(dir) && lstatSync(dir).isDirectory()) walk('');
+  try {
+    if (existsSync(dir) && lstatSync(dir).isDirectory()) walk('');
+  } catch (e) {
+    // the directory itself gone meanwhile: it holds nothing
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
   return { owned, foreign };
 }
 

@@ -12,8 +12,20 @@ import { errnoCode } from '../fs-problems.js';
 /** Where the mount table of this process is (Linux), one mount a line, where each mount is in the fifth field. */
 const MOUNTINFO = '/proc/self/mountinfo';
 
-/** The mount points of a mount table (`mountPoints`), or undefined where there is none (not Linux, or no /proc). */
-export type MountTable = ReadonlySet<string> | undefined;
+/** A mount of the mount table: its file system type and the options of its file system (overlayfs's `redirect_dir=on`). */
+export interface Mount {
+  readonly type: string;
+  readonly options: readonly string[];
+}
+
+/** The mounts of a mount table by mount point (`mountPoints`), or undefined where there is none (not Linux, or no /proc). */
+export type MountTable = ReadonlyMap<string, Mount> | undefined;
+
+/**
+ * Where Linux says whether overlayfs follows and makes redirects by default (`Y`): a mount's options
+ * name redirect_dir only when it is not the default.
+ */
+const REDIRECT_DEFAULT = '/sys/module/overlay/parameters/redirect_dir';
 
 /** The mount points of `/proc/self/mountinfo`, read and parsed once for every path a write checks; undefined where there is none. */
 export function readMountTable(): MountTable {
@@ -26,15 +38,58 @@ export function readMountTable(): MountTable {
   return mountPoints(text);
 }
 
-/** The mount points of a mount table's text (its fifth fields, with a space, tab, line feed or backslash unescaped from octal: `\040`). */
-export function mountPoints(table: string): ReadonlySet<string> {
-  return new Set(
-    table
-      .split('\n')
-      .map((line) => line.split(' ')[4])
-      .filter((p) => p !== undefined)
-      .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)))),
-  );
+/**
+ * The mounts of a mount table's text by mount point (its fifth field, with a space, tab, line feed
+ * or backslash unescaped from octal: `\040`), each with the type and the options after its ` - `;
+ * of a mount point mounted over, the last (the one on top).
+ */
+export function mountPoints(table: string): ReadonlyMap<string, Mount> {
+  const unescaped = (p: string) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+  const mounts = new Map<string, Mount>();
+  for (const line of table.split('\n')) {
+    const fields = line.split(' ');
+    if (fields[4] === undefined) continue;
+    // after the optional fields, ' - ' then the type, the source and the file system's options
+    const dash = fields.indexOf('-', 5);
+    mounts.set(unescaped(fields[4]), {
+      type: dash < 0 ? '' : unescaped(fields[dash + 1] ?? ''),
+      options: dash < 0 ? [] : (fields[dash + 3] ?? '').split(','),
+    });
+  }
+  return mounts;
+}
+
+/**
+ * Whether rename(2) may refuse to move the directory `dir` with EXDEV (`refusesMove` asks the kernel),
+ * as far as the mount table `table` tells: only on overlayfs, and there not where redirect_dir=on
+ * (the mount's options, or the module's default where they do not name it), with which a lower
+ * layer's directory moves. Asking costs something there: with redirect_dir=on, the rename that
+ * cannot succeed still copies the directory up into the upper layer. Without a mount table, it may.
+ */
+export function mayRefuseMove(dir: string, table: MountTable, redirectDefault: () => boolean = overlayRedirectsByDefault): boolean {
+  if (table === undefined) return true;
+  const path = realpathSync(dir);
+  let mount: Mount | undefined;
+  let longest = -1;
+  for (const [point, m] of table) {
+    const holds = point === '/' || path === point || path.startsWith(`${point}/`);
+    if (holds && point.length > longest) {
+      mount = m;
+      longest = point.length;
+    }
+  }
+  if (mount === undefined || mount.type !== 'overlay') return mount === undefined;
+  const redirect = mount.options.filter((o) => o.startsWith('redirect_dir=')).pop();
+  return redirect === undefined ? !redirectDefault() : redirect !== 'redirect_dir=on';
+}
+
+/** Whether overlayfs makes redirects by default on this machine (its module's parameter says `Y`). */
+function overlayRedirectsByDefault(): boolean {
+  try {
+    return readFileSync(REDIRECT_DEFAULT, 'utf8').trim() === 'Y';
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
 import { GENERATED_MARK, TX_DIR, holdsBytes, present, scanDir } from './disk.js';
-import { isMountPoint, refusesMove, type MountTable } from './mount-point.js';
+import { isMountPoint, mayRefuseMove, refusesMove, type MountTable } from './mount-point.js';
 
 /** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
 export interface StagingPlace {
@@ -139,7 +139,7 @@ export const DELIVERY_PLANS_DIR = 'delivery';
  * done, and every next command fail on it again): a mount point, as the mount table `table` says,
  * and the stage directory itself when overlayfs keeps it in a lower layer (`refusesMove`, asked with
  * `probe()`, which gives a directory of `dist/` that holds something, made in the staging directory
- * when first asked). Only the stage directory is asked: without redirect_dir=on, a directory of a
+ * when first asked; only where the mount table does not answer: `mayRefuseMove`). Only the stage directory is asked: without redirect_dir=on, a directory of a
  * lower layer lies only in a directory of a lower layer (or one merged with it), which is refused,
  * and the hint's copy of it copies what it holds too. An entry gone since it was staged (an
  * editor's swap file) is passed over, as the renames pass over it.
@@ -177,7 +177,9 @@ export function unmovableEntries(
         },
       ];
     }
-    if (f !== '' || !lstatSync(path, { throwIfNoEntry: false })?.isDirectory() || !refusesMove(path, probe())) return [];
+    if (f !== '' || !lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) return [];
+    // asked of the kernel only where the mount table does not answer (overlayfs without redirect_dir=on)
+    if (!mayRefuseMove(path, table) || !refusesMove(path, probe())) return [];
     return [
       {
         code: 'synth/unmovable-directory',

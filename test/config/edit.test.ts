@@ -166,6 +166,34 @@ describe('editing a text that is no stage file the loader reads', () => {
   ])("is refused with the loader's problem, at its line: %s", (_, text, problems) => {
     expect(refusal(text)).toEqual(problems);
   });
+
+  it('is refused with its first problems and a count of the rest, as the loader says them', () => {
+    const text = `apps:\n  demoapp:\n    image: demoapp:1\n${'    replicas: 1\n'.repeat(61)}`;
+    const problems = refusal(text);
+    expect(problems).toHaveLength(51);
+    expect(problems.slice(0, 50)).toEqual(Array.from({ length: 50 }, (_, i) => ['yaml/duplicate-key', i + 5]));
+    expect(problems[50]).toEqual(['config/more-problems', 65]);
+  });
+});
+
+describe('an edit that makes a text the loader refuses', () => {
+  it('is refused with the reason the loader gives, placed where the edit goes in the text as given', () => {
+    // the key added after an explicit key (? replicas) reads as a key of several lines
+    const text = 'apps:\n  demoapp:\n    ? replicas\n    : 2\n';
+    expect(() => editValues(text, [{ path: ['apps', 'demoapp', 'image'], value: 'demoapp:3' }], 'qa.yaml')).toThrow(
+      expect.objectContaining({
+        problems: [
+          {
+            code: 'edit/not-a-value',
+            location: { file: 'qa.yaml', line: 3, column: 5 },
+            message:
+              'cannot write apps.demoapp.image: the stage file it makes would be refused (Implicit keys need to be on a single line)',
+            hint: 'write apps.demoapp.image: demoapp:3 into qa.yaml by hand',
+          },
+        ],
+      }),
+    );
+  });
 });
 
 describe('editing a stage file that merges mappings (<<: *anchor)', () => {

@@ -216,6 +216,33 @@ describe('a stage file edited after the command that was replacing it was interr
   });
 });
 
+describe('a write interrupted once every rename was done', () => {
+  it.each([
+    ['cleanup', 'its journal'],
+    ['rename-3', 'its staging directory and its journal'],
+  ])('at %s, is said to have completed its change: the recovery removes only what it left (%s)', (step, _) => {
+    const dir = promotableProject();
+    const after = join(dir, 'environments', 'qa.yaml');
+    interrupted(step, 'promote', ['test', 'qa'], dir);
+    const promoted = readFileSync(after, 'utf8');
+    const dist = snapshotDir(join(dir, 'dist'));
+    const r = runCli('check', [], dir);
+    const left = step === 'cleanup' ? JOURNAL_FILE : `dist/.stagecraft-tx, ${JOURNAL_FILE}`;
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^recovered: 'npm run promote -- test qa' \\(pid \\d+, started [^)]+\\) was interrupted once its change was complete \\(dist/qa/, environments/qa\\.yaml\\); only what it left was removed: ${left.replace(/\./g, '\\.')}\n`,
+      ),
+    );
+    expect(r.stderr).not.toContain('while it replaced files');
+    expect(r.code).toBe(0);
+    expect(readFileSync(after, 'utf8')).toBe(promoted);
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(
+      Object.fromEntries(Object.entries(dist).filter(([p]) => !p.startsWith('.stagecraft-tx/'))),
+    );
+    expect(existsSync(join(dir, JOURNAL_FILE))).toBe(false);
+  });
+});
+
 describe('a rollback of a write interrupted before its journal', () => {
   it('removes the new texts it staged, and leaves what a user keeps under a name like theirs: a folder, a note that stages no project file, one named for no stage file', () => {
     const dir = fixtureProject(['lab']);

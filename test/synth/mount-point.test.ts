@@ -2,12 +2,51 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isMountPoint, mountPoints } from '../../lib/synth/mount-point.js';
+import { isMountPoint, mayRefuseMove, mountPoints } from '../../lib/synth/mount-point.js';
+import { unmovableEntries } from '../../lib/synth/stage-directory.js';
 import { canMount, inMountNamespace, promotableProject } from '../helpers/cli.js';
 
 /** A line of /proc/self/mountinfo mounting something at `at` (written as the kernel escapes it). */
 const mountLine = (id: number, at: string) =>
   `${id} 1 0:${id} / ${at.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`)} rw,relatime - tmpfs tmpfs rw\n`;
+
+describe('whether a stage directory is asked of the kernel if it moves (mayRefuseMove)', () => {
+  /** A line of /proc/self/mountinfo mounting a file system of `type` with `options` at `at`. */
+  const line = (id: number, at: string, type: string, options = 'rw') =>
+    `${id} 1 0:${id} / ${at} rw,relatime shared:${id} - ${type} ${type} ${options}\n`;
+  const project = () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'stagecraft-probe-')));
+    mkdirSync(join(root, 'dist', 'qa'), { recursive: true });
+    return root;
+  };
+  const noProbe = () => {
+    throw new Error('the kernel was asked');
+  };
+
+  it.each([
+    ['a file system that is not overlayfs', 'tmpfs', 'rw', false, false],
+    ['overlayfs mounted with redirect_dir=on', 'overlay', 'rw,lowerdir=/l,upperdir=/u,workdir=/w,redirect_dir=on', false, false],
+    ['overlayfs mounted with redirect_dir=off', 'overlay', 'rw,lowerdir=/l,upperdir=/u,workdir=/w,redirect_dir=off', true, true],
+    ['overlayfs mounted with redirect_dir=follow (which makes no redirect)', 'overlay', 'rw,redirect_dir=follow', false, true],
+    ['overlayfs whose options do not say, where the default is on', 'overlay', 'rw,lowerdir=/l', true, false],
+    ['overlayfs whose options do not say, where the default is off', 'overlay', 'rw,lowerdir=/l', false, true],
+  ])('on %s: %s', (_, type, options, redirectDefault, asked) => {
+    const root = project();
+    // the project's file system on top of an unrelated one at /, and one mounted beside it that holds it not
+    const table = mountPoints(line(20, '/', 'ext4') + line(21, root, type, options) + line(22, `${root}-other`, 'tmpfs'));
+    expect(mayRefuseMove(join(root, 'dist', 'qa'), table, () => redirectDefault)).toBe(asked);
+  });
+
+  it('where there is no mount table, always', () => {
+    expect(mayRefuseMove(project(), undefined, () => true)).toBe(true);
+  });
+
+  it('is not done for a stage directory on a file system that is not overlayfs: nothing is renamed to ask', () => {
+    const root = project();
+    const table = mountPoints(line(20, '/', 'ext4') + line(21, root, 'tmpfs'));
+    expect(unmovableEntries({ root, distDir: 'dist' }, 'qa', [''], table, noProbe)).toEqual([]);
+  });
+});
 
 describe('isMountPoint', () => {
   it('is true for a path the mount table lists exactly (its real path, a space in it written as \\040 there)', () => {
