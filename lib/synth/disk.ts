@@ -154,16 +154,10 @@ export function readRegularFile(path: string, maxBytes?: number): string {
   return readRegularBytes(path, maxBytes).toString('utf8');
 }
 
-/** Whether stagecraft wrote the file at `path` (its header says so); undefined when it is gone. */
-export function isGenerated(path: string): boolean | undefined {
+/** Whether stagecraft wrote the file at `path` (its header says so). */
+export function isGenerated(path: string): boolean {
   const buffer = Buffer.alloc(HEADER_BYTES);
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+  const fd = openSync(path, 'r');
   try {
     const n = readSync(fd, buffer, 0, HEADER_BYTES, 0);
     return buffer
@@ -196,9 +190,7 @@ export function scanDir(dir: string, same?: (rel: string, path: string, size: nu
   const walk = (rel: string): void => {
     for (const name of readdirSync(join(dir, rel)).sort()) {
       const r = rel ? `${rel}/${name}` : name;
-      // an entry gone since the directory was read (an editor's swap file) is passed over
-      const st = lstatSync(join(dir, r), { throwIfNoEntry: false });
-      if (st === undefined) continue;
+      const st = lstatSync(join(dir, r));
       if (st.isDirectory()) {
         const inner = scanDir(join(dir, r), same && ((sub, path, size) => same(`${r}/${sub}`, path, size)));
         // a directory holding nothing of ours is foreign as a whole
@@ -207,20 +199,11 @@ export function scanDir(dir: string, same?: (rel: string, path: string, size: nu
           owned.push(...inner.owned.map((p) => `${r}/${p}`));
           foreign.push(...inner.foreign.map((p) => `${r}/${p}`));
         }
-      } else if (!st.isFile()) foreign.push(r);
-      else {
-        const generated = same?.(r, join(dir, r), st.size) || isGenerated(join(dir, r));
-        if (generated === undefined) continue;
-        (generated ? owned : foreign).push(r);
-      }
+      } else if (st.isFile() && (same?.(r, join(dir, r), st.size) || isGenerated(join(dir, r)))) owned.push(r);
+      else foreign.push(r);
     }
   };
-  try {
-    if (existsSync(dir) && lstatSync(dir).isDirectory()) walk('');
-  } catch (e) {
-    // the directory itself gone meanwhile: it holds nothing
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+  if (existsSync(dir) && lstatSync(dir).isDirectory()) walk('');
   return { owned, foreign };
 }
 

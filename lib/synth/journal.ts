@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ProblemsError, escapeName, nameList, type Problem } from '../errors.js';
 import { errnoCode, fsProblem, isFsError, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
-import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, scanDir, stagedFor } from './disk.js';
+import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, stagedFor } from './disk.js';
 import { writeNew } from '../model/flushed-file.cjs';
 import { sha256Hex } from '../model/sha256.js';
 
@@ -20,13 +20,6 @@ export const JOURNAL_FILE = join(STATE_DIR, 'journal.json');
 export interface Rename {
   readonly from: string;
   readonly to: string;
-  /**
-   * For the rename that moves a stage directory aside (`dist/qa` to the old directory): its new
-   * directory, into which the foreign entries found in `from` just before it moves are carried
-   * first (`carryForeign`), such as a note saved into `dist/qa/` after the stage was staged, which
-   * would otherwise be removed with the old directory. @default - nothing carried (journals of earlier releases)
-   */
-  readonly carry?: string;
 }
 
 /** What `.stagecraft/journal.json` holds while a transaction replaces files. */
@@ -96,7 +89,6 @@ export function finish(root: string, journal: Journal, first: number): void {
   const abs = (p: string) => join(root, p);
   journal.renames.forEach((r, i) => {
     if (i < first) return;
-    if (r.carry !== undefined) carryForeign(root, r.from, r.carry);
     // a source missing after a crash can only be a rename already done
     if (present(abs(r.from))) renameSync(abs(r.from), abs(r.to));
     crashPoint(`rename-${i + 1}`);
@@ -106,47 +98,6 @@ export function finish(root: string, journal: Journal, first: number): void {
   // and the journal a recovery killed while it rewrote it left beside it (`keepEdits`)
   rmSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), { force: true });
   rmSync(abs(JOURNAL_FILE), { force: true });
-}
-
-/**
- * Moves the foreign entries of the stage directory `dir` into its new directory `into` (paths from
- * `root`), just before `dir` moves aside to be removed: the foreign entries found when the stage was
- * staged were moved already (renames of the journal), so what is foreign here came since (a note
- * saved into `dist/qa/` while the other stages compiled, or after an interrupted command, before
- * the recovery), and goes along as they did. Where the new output has an entry of that path, the
- * user's entry takes its place (its data is the user's; the output is made again), and the next
- * command refuses it as it would have at staging (`synth/foreign-file`). A file linked from the new
- * directory (unchanged output) is known ours without its header being read. Every step moves one
- * entry: killed meanwhile, the recovery carries the rest.
- */
-function carryForeign(root: string, dir: string, into: string): void {
-  const from = join(root, dir);
-  const to = join(root, into);
-  const linked = (rel: string, path: string) => {
-    const theirs = lstatSync(join(to, rel), { throwIfNoEntry: false });
-    return theirs !== undefined && theirs.ino === lstatSync(path, { throwIfNoEntry: false })?.ino;
-  };
-  for (const entry of scanDir(from, linked).foreign) {
-    const rel = entry.replace(/\/$/, '');
-    // what of the new output stands in the way: a file where the entry's directories go, or the entry's path itself
-    const parts = rel.split('/');
-    for (let n = 1; n <= parts.length; n++) {
-      const path = join(to, ...parts.slice(0, n));
-      const st = lstatSync(path, { throwIfNoEntry: false });
-      if (st === undefined) break;
-      if (n === parts.length || !st.isDirectory()) {
-        rmSync(path, { recursive: true, force: true });
-        break;
-      }
-    }
-    mkdirSync(dirname(join(to, rel)), { recursive: true });
-    try {
-      renameSync(join(from, rel), join(to, rel));
-    } catch (e) {
-      // gone since it was found (an editor's swap file)
-      if (errnoCode(e) !== 'ENOENT') throw e;
-    }
-  }
 }
 
 /**
@@ -357,7 +308,7 @@ export function readJournal(text: string, root: string): Journal | string {
     linked.add(r.to as string);
     return true;
   };
-  if (!renames?.every((r) => typeof r === 'object' && r !== null && followed(r) && (r.carry === undefined || inProject(r.carry)))) {
+  if (!renames?.every((r) => typeof r === 'object' && r !== null && followed(r))) {
     return "its 'renames' are not a list of { from, to } paths inside the project (or onto the file a link of the project leads to)";
   }
   for (const key of ['targets', 'remove', 'kept'] as const) {

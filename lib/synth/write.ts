@@ -19,10 +19,9 @@
  * 3. `rename-<n>`: the renames. First the project files, each just after the command checked that
  *    the files it read are as it read them (`unchanged`: an editor's save would be undone, so the
  *    journal is removed and nothing replaced); then per stage: its foreign entries move into the
- *    new directory, and so do those saved into it since it was staged (looked for again just
- *    before it moves: lib/synth/journal.ts, `carryForeign`), the old directory moves to
- *    `dist/.stagecraft-tx/old/`, the new one takes its place. From the journal on, the next
- *    command completes the renames (a roll forward: lib/synth/journal.ts, `recover`).
+ *    new directory, the old directory moves to `dist/.stagecraft-tx/old/`, the new one takes its
+ *    place. From the journal on, the next command completes the renames (a roll forward:
+ *    lib/synth/journal.ts, `recover`).
  * 4. `cleanup`: the transaction directory is removed; then the journal.
  *
  * The staging directory is inside `dist/`, next to the stage directories, so that the renames never
@@ -217,11 +216,9 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       }
       if (p.old) {
         makeStagingDirectory(o, join(tx, 'old'));
-        // what was saved into the directory since it was staged goes along with the foreign entries above
-        renames.push({ from: target, to: join(tx, 'old', p.stage), carry: into });
+        renames.push({ from: target, to: join(tx, 'old', p.stage) });
       }
-      // with an old directory, even when nothing was staged: what is carried out of it has a place to go
-      if (p.filled || p.old) renames.push({ from: into, to: target });
+      if (p.filled) renames.push({ from: into, to: target });
       targets.push(`${target}/`);
     }
     // every rename checked once, before the project files' new texts are written: a directory this
