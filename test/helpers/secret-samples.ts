@@ -46,6 +46,8 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'bootstrap-token': 'kubeadm token create 9a08jv.c0izixklcxtmnze7 --ttl 0\n',
   'jwk-symmetric-key': '{"keys":[{"kty":"oct","kid":"hmac","alg":"HS256","k":"GawgguFyGrWKav7AX4VKUg"}]}',
   'sql-password': "CREATE USER 'app'@'%' IDENTIFIED BY 'S3cr3tP4ssw0rd!';\n",
+  'proxy-header': 'location /api {\n  proxy_set_header X-Api-Key "S3cr3tP4ssw0rd!";\n}\n',
+  'haproxy-password': 'userlist admins\n  user admin insecure-password S3cr3tP4ssw0rd!\n',
   'redis-acl-password': 'user default off\nuser app on >S3cr3tP4ssw0rd ~app:* +@all\n',
   'config-set': 'aws configure set aws_secret_access_key S3cr3tP4ssw0rd!',
   'terraform-variable': 'variable "db_password" {\n  type    = string\n  default = "Hunter2pwX"\n}\n',
