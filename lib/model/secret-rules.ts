@@ -218,9 +218,9 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'piped-password',
     description:
-      'a password piped to a login that reads it from standard input (echo <password> | docker login --password-stdin, or <<< <password>)',
+      'a password piped to a login that reads it from standard input (echo <password> | docker login --password-stdin, or <<< <password>; echo <user>:<password> | chpasswd)',
     pattern: PIPED_PASSWORD,
-    accept: (_s, m) => pipedPassword(m[1] ?? m[2]!),
+    accept: (_s, m) => pipedPassword(m),
     given: pipedGiven,
   },
   ...SETTING_RULES,

@@ -48,7 +48,8 @@ const STORAGE_ID = /^\{(?:noop|bcrypt|pbkdf2|scrypt|argon2|sha-?(?:1|256)|md[45]
 export function secretSetting(name: string, value: string, byName: (name: string, value: string) => boolean = isSecretSetting): boolean {
   // a password's storage id (`{noop}<password>`, `{cipher}<ciphertext>`): the value after it is judged, unless encrypted
   if (STORAGE_ID.test(value)) return !isEncryptedValue(value) && secretSetting(name, value.replace(STORAGE_ID, ''), byName);
-  if (value.length < 4 || /^[${%<|>*&![]/.test(value) || FILE_PATH.test(value)) return false;
+  // a file the value is read from (Vault's and curl's `password=@/run/secrets/pw`) is none either
+  if (value.length < 4 || /^[${%<|>*&![]/.test(value) || FILE_PATH.test(value.replace(/^@/, ''))) return false;
   if (/^[-+]?[0-9.]+$/.test(value) && !(/^[0-9]+$/.test(value) && PASSWORD_WORD.test(words(name).at(-1) ?? ''))) return false;
   return byName(name, value);
 }

@@ -42,11 +42,12 @@ const isLogstash = oncePerText((text) => LOGSTASH_SECTION.test(text));
  * A call in code, as a value not quoted ends before a quoted argument (`os.getenv(` of `os.getenv('DB_PASSWORD')`, Ruby's
  * `ENV.fetch(`, Laravel's `env(`, Java's `System.getenv(`) or holds one of names (`get_secret(DB_PASSWORD_ID)`, `getPassword()`):
  * a settings module reading the secret from elsewhere (Django's settings.py), not the secret; a Jenkinsfile's `credentials('<id>')`,
- * which binds a credential of Jenkins' store. Only a call's known shape: a dotted name, `env`, `getenv`, `config`, `credentials` or a getter's name (`get_secret`, `getPassword`, `read_token`); `hunter2(prod)`,
+ * which binds a credential of Jenkins' store; a prompt (mongosh's `passwordPrompt()`, Python's `getpass()`). Only a call's known shape: a dotted
+ * name, `env`, `getenv`, `config`, `credentials`, a prompt or a getter's name (`get_secret`, `getPassword`, `read_token`); `hunter2(prod)`,
  * `x7Kp(q9Lm)` and `hunter2()` are passwords.
  */
 const CALL =
-  /^(?:env|getenv|config|credentials|(?:get|read|load|fetch)(?:_[A-Za-z]|[A-Z])\w*|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*)?\)?$/;
+  /^(?:env|getenv|config|credentials|getpass|\w*[Pp]rompt|(?:get|read|load|fetch)(?:_[A-Za-z]|[A-Z])\w*|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*)?\)?$/;
 
 /**
  * The environment as code reads it, a value not quoted ending before its `[` or naming the variable (Python's

@@ -104,6 +104,15 @@ describe('the secret rules of command lines', () => {
     );
   });
 
+  it("find a user's password piped to chpasswd (echo <user>:<password> | chpasswd), and leave references alone", () => {
+    expectRule(
+      'piped-password',
+      ["echo 'admin:Hunter2pwX' | chpasswd", 'echo "app:Hunter2pwX" | sudo chpasswd', 'set -e; echo root:Hunter2pwX | /usr/sbin/chpasswd'],
+      ['echo "root:$ROOT_PASSWORD" | chpasswd', 'echo "$USER:$PASS" | chpasswd', 'echo hunter2k | chpasswd-wrapper'],
+    );
+    expect(detectSecret("echo 'admin:Hunter2pwX' | chpasswd")?.given).toBe('echo <user>:<password> | chpasswd');
+  });
+
   it("find the password of an Oracle tool's logon with no address after it (sqlplus user/password), and leave the system's own logon alone", () => {
     expectRule(
       'command-password',

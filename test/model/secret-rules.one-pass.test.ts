@@ -23,7 +23,18 @@ describe('the secret rules on 8 MiB of text', () => {
     ],
     [
       "clients' command lines and XML",
-      ['mysql -p ', 'curl -u a: ', '-h mysql;', '<password>x ', '<a b="', '<token>v</tok>', 'docker --a b ', 'echo a |', 'sqlplus -s '],
+      [
+        'mysql -p ',
+        'curl -u a: ',
+        '-h mysql;',
+        '<password>x ',
+        '<a b="',
+        '<token>v</tok>',
+        'docker --a b ',
+        'echo a |',
+        'echo a | chpasswd ',
+        'sqlplus -s ',
+      ],
     ],
     [
       'XML attributes, .netrc and .pgpass',

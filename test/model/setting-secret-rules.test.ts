@@ -158,6 +158,9 @@ describe('the secret rules of settings written as text', () => {
       "local token = os.getenv('API_TOKEN') .. ' Xk9mQ2vLp8'\n",
       // a Jenkinsfile's binding of a credential of Jenkins' store, by its id
       "pipeline {\n  environment {\n    REGISTRY_CREDS = credentials('registry-creds')\n  }\n}\n",
+      // a prompt for it: mongosh's, Python's
+      "db.createUser({user: 'app', pwd: passwordPrompt(), roles: []});\n",
+      'password = getpass()\n',
     ])
       expect(detectSecret(text), text).toBeUndefined();
     expectRule('secret-setting', [
@@ -569,9 +572,11 @@ describe('the secret rules of settings written as text', () => {
   it("take a path under a secret's name for where the secret is kept, not the secret (kubectl's --from-file=password=/tmp/pw)", () => {
     expectRule(
       'secret-setting',
-      ['password=/hunter2k', 'password=hunter2/k', '--from-file=password=hunter2k'],
+      ['password=/hunter2k', 'password=hunter2/k', '--from-file=password=hunter2k', 'vault kv put secret/app password=@Hunter2pwX'],
       [
         'kubectl create secret generic db --from-file=password=/tmp/pw',
+        // Vault's and curl's @file: the value read from a file
+        'vault kv put secret/app password=@/run/secrets/pw',
         '--from-file=ssh-privatekey=~/.ssh/id_rsa',
         'kubectl create secret generic db --from-file=password=./password.txt --from-file=token=token.txt',
         'sh -c "kubectl create secret generic db --from-file=password=./password.txt"',
