@@ -23,6 +23,7 @@ import { atShellCommandStart, shellWords } from './command-line-words.js';
 import { PIPED_PASSWORD, pipedGiven, pipedPassword } from './piped-passwords.js';
 import { flagBefore, isArgvEntry } from './secret-flags.js';
 import { BOOTSTRAP_TOKEN_RULE } from './kubeadm-secret-rules.js';
+import { COMMAND_LIST_RULE } from './command-line-lists.js';
 
 export { clientPassword } from './command-line-secrets.js';
 export { FLAG_WITH_VALUE, flagBefore, isArgvEntry, isSecretFlag } from './secret-flags.js';
@@ -215,6 +216,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: (s, m) => atShellCommandStart(m.input, m.index) && passwordCommand(s) !== undefined,
     given: (m) => passwordCommand(m[0]),
   },
+  COMMAND_LIST_RULE,
   {
     id: 'piped-password',
     description:

@@ -100,10 +100,12 @@ export const isTemplated = (value: string) => value.includes('{{') || value.incl
 /**
  * A template's reference or a placeholder written for a person to replace, whole: Go templates and
  * Helm (`{{ .password }}`, as an ExternalSecret's template writes one), Concourse (`((vault:token))`),
- * Azure DevOps token replacement (`#{ApiToken}#`), `__API_TOKEN__`, `[REDACTED]`, `<your token>`, and a run of
+ * Azure DevOps token replacement (`#{ApiToken}#`), `__API_TOKEN__`, `[REDACTED]`, `<your token>`, WordPress' sample salt
+ * (`put your unique phrase here`), and a run of
  * `x` or `*` (`xxxxxxxxxxxxxxxx`, `********`).
  */
-const TEMPLATE = /^(?:\{\{[^{}]*\}\}|\(\([^()]*\)\)|#\{[^{}]*\}#?|__[A-Za-z0-9_]+__|\[[A-Za-z _-]+\]|<[^<>]+>|[xX]{4,}|\*{4,})$/;
+const TEMPLATE =
+  /^(?:put your unique phrase here|\{\{[^{}]*\}\}|\(\([^()]*\)\)|#\{[^{}]*\}#?|__[A-Za-z0-9_]+__|\[[A-Za-z _-]+\]|<[^<>]+>|[xX]{4,}|\*{4,})$/;
 
 /**
  * Whether the credentials of an Authorization header (what follows its scheme: `Bearer <credentials>`)

@@ -190,6 +190,16 @@ export const SETTING_RULES: readonly SecretRule[] = [
     accept: (_s, m) => pairName(m) !== undefined,
     setting: pairName,
   },
+  {
+    id: 'defined-setting',
+    description: "a setting code defines under a secret's name (define('DB_PASSWORD', '...'), os.environ.setdefault('TOKEN', '...'))",
+    // PHP's `define('DB_PASSWORD', '...')` (WordPress' wp-config.php) and `ini_set(...)`, Python's `os.environ.setdefault(...)`, a
+    // config's `.set(...)`: a call, its first argument the setting's name quoted, its second a literal; read from each call's
+    // name to its second argument's end on its line
+    pattern: /(?<!\w)(?:define|ini_set|setdefault|set)\([ \t]*(["'])([A-Za-z_][\w.-]*)\1[ \t]*,[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')/g,
+    accept: (_s, m) => secretSetting(m[2]!, m[3] ?? m[4]!),
+    setting: (m) => m[2],
+  },
   TERRAFORM_VARIABLE_RULE,
   {
     id: 'yaml-block-setting',

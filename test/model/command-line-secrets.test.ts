@@ -104,6 +104,27 @@ describe('the secret rules of command lines', () => {
     );
   });
 
+  it("find a password in a command written as a list in a text (a healthcheck's test, an exec form), and leave references and other lists alone", () => {
+    expectRule(
+      'command-list-password',
+      [
+        'healthcheck:\n  test: ["CMD", "mysqladmin", "ping", "-h", "localhost", "-uroot", "-pHunter2pwX"]\n',
+        'healthcheck:\n  test: ["CMD-SHELL", "mysqladmin ping -uroot -pHunter2pwX"]\n',
+        'command: ["redis-server", "--requirepass", "Hunter2pwX"]\n',
+        "command: ['redis-cli', '-a', 'Hunter2pwX', 'ping']\n",
+      ],
+      [
+        'healthcheck:\n  test: ["CMD-SHELL", "pg_isready -U postgres"]\n',
+        'healthcheck:\n  test: ["CMD-SHELL", "mysqladmin ping -uroot -p$$MYSQL_ROOT_PASSWORD"]\n',
+        "command: ['redis-server', '--requirepass', '$${REDIS_PASSWORD}']\n",
+        'args: ["--log-level", "info", "--password-file", "/run/pw"]\n',
+        'CMD ["redis-server", "--appendonly", "yes"]\n',
+        '{"tags": ["auth", "token", "password"]}',
+      ],
+    );
+    expect(detectSecret('command: ["redis-cli", "-a", "Hunter2pwX", "ping"]')?.given).toBe('redis-cli -a <password>');
+  });
+
   it("find a user's password piped to chpasswd (echo <user>:<password> | chpasswd), and leave references alone", () => {
     expectRule(
       'piped-password',

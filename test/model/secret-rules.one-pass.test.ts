@@ -33,6 +33,10 @@ describe('the secret rules on 8 MiB of text', () => {
         'docker --a b ',
         'echo a |',
         'echo a | chpasswd ',
+        // a command written as a list: each list read once, 64 entries at most
+        '["a", ',
+        '["mysql", "-p',
+        "['a', 'b'] ",
         'sqlplus -s ',
       ],
     ],
@@ -132,6 +136,9 @@ describe('the secret rules on 8 MiB of text', () => {
         // a storage id in braces before a value, read once
         'password={a',
         'a={noop}{',
+        // a call's name and literals, each read once
+        "define('a', '",
+        "set('a', 'b') ",
       ],
     ],
     // a reference's ${ looked for a bound behind each setting

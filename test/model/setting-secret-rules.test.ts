@@ -242,6 +242,24 @@ describe('the secret rules of settings written as text', () => {
     expect(env('ENC(Hunter2pw!x)')).toEqual(['name']);
   });
 
+  it("find a setting code defines under a secret's name (WordPress' define, setdefault, a config's set), and leave code, other settings and WordPress' sample salt alone", () => {
+    expectRule(
+      'defined-setting',
+      [
+        "define( 'DB_NAME', 'wordpress' );\ndefine( 'DB_PASSWORD', 'Hunter2pwX' );\n",
+        "define('AUTH_KEY', 'k#9$Lm2@pZ7!wB4^nT8&yU6*qR1%vX3');\n",
+        "os.environ.setdefault('DJANGO_SECRET_KEY', 'Hunter2pwX')\n",
+        'config.set("token", "Xk9mQ2vLp8")\n',
+      ],
+      [
+        "define( 'DB_USER', 'wp' );\ndefine( 'AUTH_KEY',         'put your unique phrase here' );\ndefine( 'WP_DEBUG', false );\n",
+        "define( 'DB_PASSWORD', getenv('WORDPRESS_DB_PASSWORD') );\n",
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'app.settings')\n",
+        "app.set('view engine', 'pug');\ncache.set('token', token);\n",
+      ],
+    );
+  });
+
   it("find a setting whose name follows a path's / (a key path, an annotation's prefix), and leave a config provider's key alone", () => {
     expectRule(
       'secret-setting',
