@@ -130,6 +130,11 @@ describe('the secret rules on 8 MiB of text', () => {
         'password = f(" ',
         'SECRET_KEY = os.environ["a"] or ',
         'pass=os.getenv("a", ',
+      ],
+    ],
+    [
+      'joined literals, encrypted values, storage ids and defined settings',
+      [
         // literals joined to the value read, each looked at a bound back; Jasypt's ciphertext, decoded per value
         'password = os.getenv("a") + "b" . "c" ',
         'password = ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm) ',
