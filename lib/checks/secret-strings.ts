@@ -8,6 +8,7 @@
  */
 import type { KubeObject } from '../model/object.js';
 import {
+  BOOTSTRAP_TOKEN_RULE,
   ENTROPY_RULES,
   FLAG_WITH_VALUE,
   SECRET_RULES,
@@ -17,6 +18,7 @@ import {
   entryName as nameOfEntry,
   flagBefore,
   isArgvEntry,
+  isBootstrapTokenEntry,
   isFileSource,
   isPlaceholder,
   isPlaceholderCredential,
@@ -291,6 +293,9 @@ class ObjectScreen {
     const flag = FLAG_WITH_VALUE.exec(node);
     if (password !== undefined)
       this.out.push({ path: [...path], value: node, secret: password.password, rule: COMMAND_PASSWORD, given: password.form });
+    // `[kubeadm, token, create, <token>]`: a bootstrap token that the entry's text alone does not tell from a host's name
+    else if (isBootstrapTokenEntry(list, index, this.command))
+      this.out.push({ path: [...path], value: node, secret: node, rule: BOOTSTRAP_TOKEN_RULE });
     else if (flag) {
       // kubectl's `--from-file=password=./password.txt` names the file a key is read from
       if (!isFileSource(flag[1]!, flag[2]!)) this.judge(path, flag[2]!, flag[1], false, isSecretFlag);

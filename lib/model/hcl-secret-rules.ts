@@ -95,12 +95,39 @@ const consulToken = (block: string): string | undefined => CONSUL_TOKEN.exec(blo
 const HCL_REFERENCE = /^(?:var|local|data|module|each|self)(?:\.[a-z_][a-z0-9_]*)+$/;
 
 /**
+ * A resource's attribute (`random_password.db.result`, `aws_secretsmanager_secret_version.db.secret_string`, a counted
+ * one's `random_password.db` before its `[0]`): its type's provider, `_`, its name, in snake_case; a reference only in a
+ * Terraform text (`isTerraform`), where a word of that shape is no password (`DB_PASSWORD=hunter_2.x` in a .env file is).
+ */
+const RESOURCE_REFERENCE = /^[a-z][a-z0-9]*_[a-z0-9_]+(?:\.[a-z_][a-z0-9_-]*)+$/;
+
+/**
+ * A call of one of the language's functions (`sensitive(var.token)`, `try(var.api_key`, `jsondecode(data.x.y)`,
+ * `coalesce(`): code that reads the value from elsewhere, whose literals after it are judged as a fallback; only in a
+ * Terraform text.
+ */
+const HCL_CALL = /^[a-z][a-z0-9]*\(/;
+
+/** A Terraform (OpenTofu) configuration's block: a resource's, a data source's, a module's, locals, an output's, a provider's. */
+const TERRAFORM_BLOCK = /(?:^|\n)[ \t]*(?:resource|data|module|output|provider|locals|terraform)(?:[ \t]+"[^"\n]*")*[ \t]*\{/;
+/** Whether a text is a Terraform configuration (it has one of its blocks), read once per text. */
+const isTerraform = oncePerText((text) => TERRAFORM_BLOCK.test(text));
+
+/**
+ * Whether a setting written as text is given a call of the language's functions in a Terraform configuration (`password =
+ * sensitive(var.token)`, `coalesce(var.pw, "<default>")`): code, whose literals setting-secret-rules.ts judges; `=` between
+ * name and value, the value not quoted.
+ */
+export const isHclCall = (m: RegExpMatchArray, value: string): boolean =>
+  HCL_CALL.test(value) && !HCL_TYPE.test(value) && isAssignment(m, value) && isTerraform(m.input!);
+
+/**
  * A type constraint of the language (`list(string)`, `object({`, `optional(number)`): what a variable's `type` and the
  * attributes of an object type are given (`type = object({ pass = string })`), not a value. A bare type's name (`string`,
  * `number`, `bool`, `any`: `HCL_TYPE_WORD`) is one only in a text with an object type (`hasObjectType`): `DB_PASSWORD=string`
  * in a .env file is a password.
  */
-const HCL_TYPE = /^(?:(?:list|set|map|tuple|object|optional)\(.*)$/;
+const HCL_TYPE = /^(?:list|set|map|tuple|object|optional)\(/;
 /** A type's name alone, a type constraint only in an object type. */
 const HCL_TYPE_WORD = /^(?:string|number|bool|any)$/;
 /** Whether a text holds an object type (`object({`), where an attribute's value may be a type's name alone; read once per text. */
@@ -133,7 +160,7 @@ function isAssignment(m: RegExpMatchArray, value: string): boolean {
  */
 export function isHclExpression(m: RegExpMatchArray, value: string | undefined): boolean {
   if (value === undefined || !isAssignment(m, value)) return false;
-  if (HCL_REFERENCE.test(value)) return true;
+  if (HCL_REFERENCE.test(value) || (RESOURCE_REFERENCE.test(value) && isTerraform(m.input!))) return true;
   if (HCL_TYPE_WORD.test(value)) return hasObjectType(m.input!);
   return HCL_TYPE.test(value);
 }

@@ -21,6 +21,7 @@ import {
   QUANTITY,
   type Shape,
   URL,
+  isEncryptedValue,
   isPlaceholder,
 } from './secret-shapes.js';
 
@@ -56,6 +57,9 @@ const SECRET_WORDS = new Set([
   'masterauth',
   // the password sshpass reads from its environment (`SSHPASS=... sshpass -e ssh ...`)
   'sshpass',
+  // OpenLDAP's: a client's bind password (ldap.conf's `BINDPW`, nslcd's `bindpw`), the directory's root password (slapd.conf's `rootpw`)
+  'bindpw',
+  'rootpw',
 ]);
 /**
  * A word that ends in one of these is a secret word run together with another
@@ -181,7 +185,30 @@ const secretNames = new BoundedMap<string, NameVerdict>(50_000);
 
 export function nameVerdict(name: string): NameVerdict {
   const known = secretNames.get(name);
-  return known ?? secretNames.remember(name, judgeName(name));
+  return known ?? secretNames.remember(name, fileVerdict(name, judgeName(name)));
+}
+
+/**
+ * A file's name whose extension is a format of settings or code (`credentials.yml`, `secrets.properties`, `init-passwords.sql`,
+ * `rotate-token.sh`): a ConfigMap's key that names the file it holds, whose settings are judged by their own names (the content
+ * rules), not by the file's; `password.txt`, `tls.key`, `token.pem` hold the secret itself and are judged by name.
+ */
+const SETTINGS_FILE =
+  /^[\w.-]*[A-Za-z0-9_-]\.(?:ya?ml|json|properties|conf|cfg|cnf|ini|toml|xml|env|hcl|tf|tfvars|sh|bash|sql|py|rb|js|mjs|ts|php|lua|groovy|gradle|kts)$/;
+
+/**
+ * A file's text, not one value: several lines, a JSON, flow or XML document (`{`, `[`, `<`), or a setting (`name = value`,
+ * `name: value`, a blank after its colon); not a word (`Hunter2:xyz`, a password under `password.yml`).
+ */
+const FILE_TEXT: Shape = (v) => v.includes('\n') || /^[{[<]/.test(v) || /^[A-Za-z_][\w.-]*(?:[ \t]*=|:[ \t])/.test(v);
+
+/**
+ * What a file's name (SETTINGS_FILE) says of its value: a file's text (FILE_TEXT) is judged by its content, anything else as
+ * the name's words say (`verdict`: `password.yml: Hunter2xyz` is a password, `secrets.env: SESSION_SECRET` a variable's name).
+ */
+function fileVerdict(name: string, verdict: NameVerdict): NameVerdict {
+  if (verdict === false || !SETTINGS_FILE.test(name)) return verdict;
+  return verdict === true ? FILE_TEXT : (v) => FILE_TEXT(v) || verdict(v);
 }
 
 /**
@@ -211,6 +238,11 @@ function judgeName(name: string): NameVerdict {
   // the key of a Secret a password is read from (a chart's `auth.secretKeys.adminPasswordKey: postgres-password`,
   // `existingSecretPasswordKey`, Grafana's `admin.passwordKey`): a key's name is words; any other value the secret after all
   if (w.length > 1 && w[w.length - 1] === 'key' && PASSWORD_WORDS.has(w[w.length - 2]!)) return NAME;
+  // so is a secret's key in the Secret that holds it (a Keycloak chart's `auth.passwordSecretKey: admin-password`,
+  // `tokenSecretKey`): a secret's words, then `secret` and `key` (`AWS_SECRET_KEY`, `jwtSecretKey` hold keys)
+  if (w.length > 2 && w[w.length - 1] === 'key' && w[w.length - 2] === 'secret' && namesSecret(w.slice(0, -2))) return NAME;
+  // Drone's and Woodpecker's `password: { from_secret: docker_password }`: the name of a secret of the CI's store, words
+  if (w.length === 2 && w[0] === 'from' && w[1] === 'secret') return NAME;
   // GitHub Actions' `permissions: { id-token: write }`, which lets a job ask for an OIDC token: an access level, not the token
   if (w.length === 2 && w[0] === 'id' && w[1] === 'token') return ACCESS_LEVEL;
   const property = NOT_SECRET_LAST_WORDS.get(w[w.length - 1]!);
@@ -248,12 +280,12 @@ function namesSecret(w: readonly string[]): boolean {
 
 /**
  * Values of a setting named `*_AUTH` that say how a client authenticates, not with what
- * (`SMTP_AUTH: login`, `MONGO_AUTH: scram-sha-256`, `AUTH: none`); any other word is taken for a
+ * (`SMTP_AUTH: login`, `MONGO_AUTH: scram-sha-256`, `AUTH: none`, OpenVPN's digest, `auth SHA256`); any other word is taken for a
  * password, as Redis images read one from `REDIS_AUTH`. The failure of a missing word is a
  * refusal, which `secrets.allow` excuses, not a leak.
  */
 const AUTH_METHODS =
-  /^(none|basic|digest|bearer|token|jwt|oauth2?|oidc|saml|ldap|kerberos|gssapi|ntlm|negotiate|sasl|plain|login|password|md5|cram-md5|scram-sha-(1|256)|trust|reject|peer|ident|cert|x509|tls|mtls|iam|anonymous|htpasswd|local|internal|external|default|required|optional|enabled|disabled)$/i;
+  /^(none|basic|digest|bearer|token|jwt|oauth2?|oidc|saml|ldap|kerberos|gssapi|ntlm|negotiate|sasl|plain|login|password|md5|sha-?(?:1|224|256|384|512)|cram-md5|scram-sha-(1|256)|trust|reject|peer|ident|cert|x509|tls|mtls|iam|anonymous|htpasswd|local|internal|external|default|required|optional|enabled|disabled)$/i;
 
 /**
  * Whether a client certificate is asked for (`KC_HTTPS_CLIENT_AUTH: request`, Spring's
@@ -321,7 +353,7 @@ export function isSecretSetting(name: string, value: string): boolean {
   const v = value.trim();
   // an empty value holds nothing (`DB_PASSWORD: ""`, a password left unset): the stacks' refine steps refused it, and
   // `secrets.allow` could not excuse it, since the screen of the output finds nothing there
-  if (verdict === false || v === '' || isPlaceholder(value)) return false;
+  if (verdict === false || v === '' || isPlaceholder(value) || isEncryptedValue(v)) return false;
   if (verdict !== true) return !verdict(v);
   const w = words(name);
   const last = w[w.length - 1]!;

@@ -22,9 +22,12 @@ import { CLIENT_NAME_PARTS, PASSWORD_CLIENTS, commandPassword } from './command-
 import { atShellCommandStart, shellWords } from './command-line-words.js';
 import { PIPED_PASSWORD, pipedGiven, pipedPassword } from './piped-passwords.js';
 import { flagBefore, isArgvEntry } from './secret-flags.js';
+import { BOOTSTRAP_TOKEN_RULE } from './kubeadm-secret-rules.js';
+import { COMMAND_LIST_RULE } from './command-line-lists.js';
 
 export { clientPassword } from './command-line-secrets.js';
 export { FLAG_WITH_VALUE, flagBefore, isArgvEntry, isSecretFlag } from './secret-flags.js';
+export { BOOTSTRAP_TOKEN_RULE, isBootstrapTokenEntry } from './kubeadm-secret-rules.js';
 export {
   ENTROPY_MIN_LENGTH,
   ENTROPY_THRESHOLD,
@@ -72,8 +75,6 @@ function isTwilioToken(m: RegExpExecArray): boolean {
   const quote = text[m.index - 1];
   return (quote === '"' || quote === "'") && text[end] === quote;
 }
-/** Whether a text names kubeadm or a bootstrap token (`bootstrapToken`, `bootstrap-token`, `tlsBootstrapToken`), read once per text. */
-const namesBootstrapToken = oncePerText((text) => /kubeadm|bootstrap[ _.-]?token/i.test(text));
 /** Whether a text holds a JSON Web Key of the octet type (`"kty": "oct"`), read once per text. */
 const hasOctetKey = oncePerText((text) => /"kty"[ \t]*:[ \t]*"oct"/.test(text));
 
@@ -194,14 +195,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern: /(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])/g,
     accept: (_s, m) => isTwilioToken(m),
   },
-  {
-    id: 'bootstrap-token',
-    description: 'a Kubernetes bootstrap token (<6>.<16> letters and digits, in a text that names kubeadm or a bootstrap token)',
-    // kubeadm's join token (`kubeadm token create 9a08jv.c0izixklcxtmnze7`), whose shape alone is a host's name's too: a token
-    // only where the text names kubeadm or a bootstrap token, its secret half mixing letters and digits, no name's part around it
-    pattern: /(?<![\w.-])[a-z0-9]{6}\.(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]{16}(?![\w.-])/g,
-    accept: (_s, m) => namesBootstrapToken(m.input),
-  },
+  BOOTSTRAP_TOKEN_RULE,
   {
     id: 'jwk-symmetric-key',
     description: 'a JSON Web Key\'s symmetric key (its "k", of "kty": "oct")',
@@ -222,12 +216,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: (s, m) => atShellCommandStart(m.input, m.index) && passwordCommand(s) !== undefined,
     given: (m) => passwordCommand(m[0]),
   },
+  COMMAND_LIST_RULE,
   {
     id: 'piped-password',
     description:
-      'a password piped to a login that reads it from standard input (echo <password> | docker login --password-stdin, or <<< <password>)',
+      'a password piped to a login that reads it from standard input (echo <password> | docker login --password-stdin, or <<< <password>; echo <user>:<password> | chpasswd)',
     pattern: PIPED_PASSWORD,
-    accept: (_s, m) => pipedPassword(m[1] ?? m[2]!),
+    accept: (_s, m) => pipedPassword(m),
     given: pipedGiven,
   },
   ...SETTING_RULES,

@@ -4,7 +4,7 @@
  * value read under a setting's name. Pure and synchronous.
  */
 import { isSecretSetting, words } from './secret-names.js';
-import { FILE_PATH } from './secret-shapes.js';
+import { FILE_PATH, isEncryptedValue } from './secret-shapes.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES). */
 export interface SecretRule {
@@ -32,6 +32,12 @@ export interface SecretRule {
 const PASSWORD_WORD = /^(?:pass|pwd|pw|passphrase)$|passw(?:or)?d$/;
 
 /**
+ * A password's storage id before it, as Spring Security writes one (`{noop}`, plain text; `{bcrypt}`, `{pbkdf2}`, a hash) and
+ * Spring Cloud Config (`{cipher}`, encrypted: `isEncryptedValue`) and LDAP (`{SSHA}`); not a template's `{token}-{ts}` nor `{{`.
+ */
+const STORAGE_ID = /^\{(?:noop|bcrypt|pbkdf2|scrypt|argon2|sha-?(?:1|256)|md[45]|ldap|cipher|s?sha|crypt|smd5)\}(?=\S)/i;
+
+/**
  * Whether `value` is what the setting `name` holds as a secret, by the rule of a key (`byName`, by default
  * `isSecretSetting`: a reference, a switch, a Secret's name under `existingSecret` are none), and
  * the value is not a reference of a template (`{{ .Values.pw }}`, `%(pw)s`), a number other than a
@@ -40,7 +46,10 @@ const PASSWORD_WORD = /^(?:pass|pwd|pw|passphrase)$|passw(?:or)?d$/;
  * language, `var.db_password`, is none only in its text: hcl-secret-rules.ts.)
  */
 export function secretSetting(name: string, value: string, byName: (name: string, value: string) => boolean = isSecretSetting): boolean {
-  if (value.length < 4 || /^[${%<|>*&![]/.test(value) || FILE_PATH.test(value)) return false;
+  // a password's storage id (`{noop}<password>`, `{cipher}<ciphertext>`): the value after it is judged, unless encrypted
+  if (STORAGE_ID.test(value)) return !isEncryptedValue(value) && secretSetting(name, value.replace(STORAGE_ID, ''), byName);
+  // a file the value is read from (Vault's and curl's `password=@/run/secrets/pw`) is none either
+  if (value.length < 4 || /^[${%<|>*&![]/.test(value) || FILE_PATH.test(value.replace(/^@/, ''))) return false;
   if (/^[-+]?[0-9.]+$/.test(value) && !(/^[0-9]+$/.test(value) && PASSWORD_WORD.test(words(name).at(-1) ?? ''))) return false;
   return byName(name, value);
 }

@@ -100,10 +100,12 @@ export const isTemplated = (value: string) => value.includes('{{') || value.incl
 /**
  * A template's reference or a placeholder written for a person to replace, whole: Go templates and
  * Helm (`{{ .password }}`, as an ExternalSecret's template writes one), Concourse (`((vault:token))`),
- * Azure DevOps token replacement (`#{ApiToken}#`), `__API_TOKEN__`, `[REDACTED]`, `<your token>`, and a run of
+ * Azure DevOps token replacement (`#{ApiToken}#`), `__API_TOKEN__`, `[REDACTED]`, `<your token>`, WordPress' sample salt
+ * (`put your unique phrase here`), and a run of
  * `x` or `*` (`xxxxxxxxxxxxxxxx`, `********`).
  */
-const TEMPLATE = /^(?:\{\{[^{}]*\}\}|\(\([^()]*\)\)|#\{[^{}]*\}#?|__[A-Za-z0-9_]+__|\[[A-Za-z _-]+\]|<[^<>]+>|[xX]{4,}|\*{4,})$/;
+const TEMPLATE =
+  /^(?:put your unique phrase here|\{\{[^{}]*\}\}|\(\([^()]*\)\)|#\{[^{}]*\}#?|__[A-Za-z0-9_]+__|\[[A-Za-z _-]+\]|<[^<>]+>|[xX]{4,}|\*{4,})$/;
 
 /**
  * Whether the credentials of an Authorization header (what follows its scheme: `Bearer <credentials>`)
@@ -222,6 +224,7 @@ export function isTokenUser(user: string): boolean {
  * and runs of a few repeated characters (`bbbb...`, hex digits all of them) fail the mix or the entropy.
  */
 export function highEntropy(s: string, m: RegExpExecArray): boolean {
+  if (inEncryptedValue(m)) return false;
   if (/^[0-9a-fA-F]+$/.test(s)) {
     // only the characters a digest's prefix can take (`sha512:`): all of the text before each hex run
     // made a string of many such runs quadratic
@@ -229,6 +232,36 @@ export function highEntropy(s: string, m: RegExpExecArray): boolean {
     return s.length >= 48 && !DIGEST_LENGTHS.has(s.length) && !/\b(sha|md)[0-9]*:$/i.test(before) && entropy(s) >= HEX_ENTROPY_THRESHOLD;
   }
   return s.length >= ENTROPY_MIN_LENGTH && randomBase64(s) && !PUBLIC_TOKEN.test(s);
+}
+
+/**
+ * A value encrypted for a Spring application, committed as a sealed secret's is: Jasypt's `ENC(<base64>)` (jasypt-spring-boot),
+ * its salt (and IV) and ciphertext, whole blocks of 8 bytes, 16 or more; Spring Cloud Config's `{cipher}<hex or base64>`, 16
+ * bytes or more. Either decodes to no text (random bytes), and only a key decrypts it, which is judged where it is set
+ * (`jasypt.encryptor.password`, `JASYPT_ENCRYPTOR_PASSWORD`, `ENCRYPT_KEY`). Not Jasypt's Maven plugin's `DEC(<plaintext>)`,
+ * nor text in either (`ENC(Hunter2xyz)`, base64 of text), nor a key of another length in `ENC()` (an AWS secret key's 30 bytes).
+ */
+const ENCRYPTED_VALUE = /^(?:ENC\(([A-Za-z0-9+/]{22,}={0,2})\)|\{cipher\}([0-9a-fA-F]{32,}|[A-Za-z0-9+/]{22,}={0,2}))$/;
+
+/** Whether encoded text (`hex`, or base64 in whole quads) decodes to 16 bytes or more, a multiple of `block`, of no text: a ciphertext's. */
+function isCiphertext(encoded: string, block: number): boolean {
+  const hex = /^[0-9a-fA-F]+$/.test(encoded) && encoded.length % 2 === 0;
+  if (!hex && encoded.length % 4 !== 0) return false;
+  const bytes = Buffer.from(encoded, hex ? 'hex' : 'base64');
+  return bytes.length >= 16 && bytes.length % block === 0 && !PRINTABLE.test(bytes.toString('latin1'));
+}
+
+/** Whether a value is encrypted for a Spring application (`ENCRYPTED_VALUE`): no secret, whatever its setting's name. */
+export const isEncryptedValue = (v: string): boolean => {
+  const m = ENCRYPTED_VALUE.exec(v);
+  return m !== null && (m[1] !== undefined ? isCiphertext(m[1], 8) : isCiphertext(m[2]!, 1));
+};
+
+/** Whether a match of encoded text (`m`) is the ciphertext of `ENC(...)` or `{cipher}...`: read from the 8 characters before it and the one after. */
+function inEncryptedValue(m: RegExpExecArray): boolean {
+  const { input, index } = m;
+  if (input.startsWith('{cipher}', index - 8)) return isCiphertext(m[0], 1);
+  return input.startsWith('ENC(', index - 4) && input[index + m[0].length] === ')' && isCiphertext(m[0], 8);
 }
 
 /**

@@ -4,7 +4,7 @@
  * JSON or XML file in a ConfigMap (`password=...`, `"token": "..."`, `<password>...</password>`),
  * a setting written with a blank (`requirepass ...`) and a flag followed by its value in a shell
  * command (`--requirepass ...`), a .netrc entry, a .pgpass line, a Redis Sentinel's, a Redis ACL's and a PgBouncer userlist's
- * password, a SQL statement's (sql-secret-rules.ts), a
+ * password, a SQL statement's (sql-secret-rules.ts), a web server's or proxy's header and HAProxy's passwords (proxy-secret-rules.ts), a
  * Consul agent's tokens and a Terraform variable's default (hcl-secret-rules.ts), a tool's `config set <name> <value>`
  * (config-set-rule.ts) and an XML setting named by an attribute. Each value is judged by the name of the setting that holds
  * it (secret-names.ts, secret-setting.ts). Pure and synchronous.
@@ -15,15 +15,20 @@ import { entryName, isSecretParameter } from './secret-field-names.js';
 import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
-import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression, isHclOptional } from './hcl-secret-rules.js';
+import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclCall, isHclExpression, isHclOptional } from './hcl-secret-rules.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
+import { HAPROXY_PASSWORD_RULE, PROXY_HEADER_RULE } from './proxy-secret-rules.js';
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
 const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
 
-/** A setting written as text and its value (the `secret-setting` rule's first form), to read again within a value. */
+/**
+ * A setting written as text and its value (the `secret-setting` rule's first form), to read again within a value. A value not
+ * quoted may start with a password's storage id in braces, as Spring Security and Spring Cloud Config write one
+ * (`{noop}<password>`, `{cipher}<ciphertext>`, `{bcrypt}<hash>`): no other brace is in it.
+ */
 const SETTING_TEXT =
-  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
+  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|((?:\{[A-Za-z0-9-]+\})?[^\s"',;{}[\]&]+))/g;
 
 /** What ends a Logstash setting's bare value on its line: the line's end, a comment, the block's `}` or the next setting. */
 const SETTING_END = /[ \t]*(?:\r?\n|$|[#}]|[A-Za-z_][A-Za-z0-9_]*[ \t]*=>)/y;
@@ -36,12 +41,13 @@ const isLogstash = oncePerText((text) => LOGSTASH_SECTION.test(text));
 /**
  * A call in code, as a value not quoted ends before a quoted argument (`os.getenv(` of `os.getenv('DB_PASSWORD')`, Ruby's
  * `ENV.fetch(`, Laravel's `env(`, Java's `System.getenv(`) or holds one of names (`get_secret(DB_PASSWORD_ID)`, `getPassword()`):
- * a settings module reading the secret from elsewhere (Django's settings.py), not the secret. Only a call's known shape: a
- * dotted name, `env`, `getenv`, `config` or a getter's name (`get_secret`, `getPassword`, `read_token`); `hunter2(prod)`,
+ * a settings module reading the secret from elsewhere (Django's settings.py), not the secret; a Jenkinsfile's `credentials('<id>')`,
+ * which binds a credential of Jenkins' store; a prompt (mongosh's `passwordPrompt()`, Python's `getpass()`). Only a call's known shape: a dotted
+ * name, `env`, `getenv`, `config`, `credentials`, a prompt or a getter's name (`get_secret`, `getPassword`, `read_token`); `hunter2(prod)`,
  * `x7Kp(q9Lm)` and `hunter2()` are passwords.
  */
 const CALL =
-  /^(?:env|getenv|config|(?:get|read|load|fetch)(?:_[A-Za-z]|[A-Z])\w*|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*)?\)?$/;
+  /^(?:env|getenv|config|credentials|getpass|\w*[Pp]rompt|(?:get|read|load|fetch)(?:_[A-Za-z]|[A-Z])\w*|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*)?\)?$/;
 
 /**
  * The environment as code reads it, a value not quoted ending before its `[` or naming the variable (Python's
@@ -72,12 +78,24 @@ function literalsAfter(m: RegExpMatchArray): string[] {
   const rest = input.slice(at, at + LITERALS_AHEAD);
   // to the line's end, or the statement's (`;` outside a literal): `os.getenv("A"); name = "..."` is another setting
   const end = rest.replace(LITERAL, (l) => ' '.repeat(l.length)).search(/[\n;]/);
-  return Array.from((end === -1 ? rest : rest.slice(0, end)).matchAll(LITERAL), (l) => l[1] ?? l[2]!);
+  const statement = end === -1 ? rest : rest.slice(0, end);
+  const literals: string[] = [];
+  let after = 0;
+  for (const l of statement.matchAll(LITERAL)) {
+    // a literal joined to what comes before it (`os.getenv("A") + " is the service's password"`, PHP's `.`, Lua's `..`) is a
+    // part of the string the code builds, text around the secret it reads: not what it falls back to
+    if (!JOINED.test(statement.slice(after, l.index))) literals.push(l[1] ?? l[2]!);
+    after = l.index + l[0].length;
+  }
+  return literals;
 }
 
-/** Whether a value not quoted is code that reads the secret from elsewhere: a call (`CALL`), the environment, an optional attribute's type. */
+/** An operator that joins strings, before a literal (`+`, PHP's `.`, Lua's `..`). */
+const JOINED = /(?:\+|\.)[ \t]*$/;
+
+/** Whether a value not quoted is code that reads the secret from elsewhere: a call (`CALL`, a Terraform function's), the environment, an optional attribute's type. */
 const readsElsewhere = (m: RegExpMatchArray, value: string): boolean =>
-  CALL.test(value) || ENVIRONMENT.test(value) || isHclOptional(m, value);
+  CALL.test(value) || ENVIRONMENT.test(value) || isHclOptional(m, value) || isHclCall(m, value);
 
 /**
  * Whether code that reads the secret from elsewhere (`readsElsewhere`) holds a literal after it that is a secret under the
@@ -172,6 +190,16 @@ export const SETTING_RULES: readonly SecretRule[] = [
     accept: (_s, m) => pairName(m) !== undefined,
     setting: pairName,
   },
+  {
+    id: 'defined-setting',
+    description: "a setting code defines under a secret's name (define('DB_PASSWORD', '...'), os.environ.setdefault('TOKEN', '...'))",
+    // PHP's `define('DB_PASSWORD', '...')` (WordPress' wp-config.php) and `ini_set(...)`, Python's `os.environ.setdefault(...)`, a
+    // config's `.set(...)`: a call, its first argument the setting's name quoted, its second a literal; read from each call's
+    // name to its second argument's end on its line
+    pattern: /(?<!\w)(?:define|ini_set|setdefault|set)\([ \t]*(["'])([A-Za-z_][\w.-]*)\1[ \t]*,[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')/g,
+    accept: (_s, m) => secretSetting(m[2]!, m[3] ?? m[4]!),
+    setting: (m) => m[2],
+  },
   TERRAFORM_VARIABLE_RULE,
   {
     id: 'yaml-block-setting',
@@ -185,6 +213,8 @@ export const SETTING_RULES: readonly SecretRule[] = [
     setting: (m) => m[2],
   },
   SQL_PASSWORD_RULE,
+  PROXY_HEADER_RULE,
+  HAPROXY_PASSWORD_RULE,
   {
     id: 'spaced-setting',
     description: "a setting with a secret's name and its value after a blank, alone on its line (requirepass ..., auth_pass ...)",

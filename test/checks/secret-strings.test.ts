@@ -44,6 +44,37 @@ describe('secretStrings, judged once per text but per object by its place', () =
   });
 });
 
+describe("a ConfigMap's key that names the file it holds", () => {
+  it("is judged by the file's content: credentials.yml of settings passes, its password is found on its line", () => {
+    expect(found(configMap({ 'credentials.yml': 'aws:\n  region: eu-west-1\n  profile: default\n' }))).toEqual([]);
+    const [s] = secretStrings(configMap({ 'credentials.yml': 'db:\n  username: app\n  password: Hunter2pw!x\n' }));
+    expect([s?.rule?.id, s?.valueLine, s?.setting]).toEqual(['secret-setting', 3, 'password']);
+    expect(found(configMap({ 'password.txt': 'Hunter2pw!x' }))).toEqual(['data.password.txt name']);
+  });
+});
+
+describe('a bootstrap token as an entry of a command line', () => {
+  const pod = (command: string[], args?: string[]): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p' },
+    spec: { containers: [{ name: 'c', image: 'kindest/node:v1.31.0', command, ...(args ? { args } : {}) }] },
+  });
+
+  it('is found where the list, or the command beside an args list, names kubeadm', () => {
+    expect(found(pod(['kubeadm', 'token', 'create', '9a08jv.c0izixklcxtmnze7']))).toEqual(['spec.containers.0.command.3 bootstrap-token']);
+    expect(found(pod(['kubeadm'], ['token', 'delete', '9a08jv.c0izixklcxtmnze7']))).toEqual(['spec.containers.0.args.2 bootstrap-token']);
+    expect(found(pod(['/bin/join.sh'], ['--bootstrap-token-file=/dev/null', 'abcdef.0123456789abcdef']))).toEqual([
+      'spec.containers.0.args.1 bootstrap-token',
+    ]);
+  });
+
+  it("is left alone where nothing names kubeadm or a bootstrap token: a host's name has its shape", () => {
+    expect(found(pod(['nslookup'], ['abcdef.0123456789abcdef']))).toEqual([]);
+    expect(found(pod(['kubeadm', 'version'], ['abcdef.0123456789']))).toEqual([]);
+  });
+});
+
 describe("a stage's secrets.allow, after the screen", () => {
   const key = SECRET_SAMPLES['google-api-key']!;
   const qa = (allow: boolean) =>

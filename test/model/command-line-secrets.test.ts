@@ -104,6 +104,36 @@ describe('the secret rules of command lines', () => {
     );
   });
 
+  it("find a password in a command written as a list in a text (a healthcheck's test, an exec form), and leave references and other lists alone", () => {
+    expectRule(
+      'command-list-password',
+      [
+        'healthcheck:\n  test: ["CMD", "mysqladmin", "ping", "-h", "localhost", "-uroot", "-pHunter2pwX"]\n',
+        'healthcheck:\n  test: ["CMD-SHELL", "mysqladmin ping -uroot -pHunter2pwX"]\n',
+        'command: ["redis-server", "--requirepass", "Hunter2pwX"]\n',
+        "command: ['redis-cli', '-a', 'Hunter2pwX', 'ping']\n",
+      ],
+      [
+        'healthcheck:\n  test: ["CMD-SHELL", "pg_isready -U postgres"]\n',
+        'healthcheck:\n  test: ["CMD-SHELL", "mysqladmin ping -uroot -p$$MYSQL_ROOT_PASSWORD"]\n',
+        "command: ['redis-server', '--requirepass', '$${REDIS_PASSWORD}']\n",
+        'args: ["--log-level", "info", "--password-file", "/run/pw"]\n',
+        'CMD ["redis-server", "--appendonly", "yes"]\n',
+        '{"tags": ["auth", "token", "password"]}',
+      ],
+    );
+    expect(detectSecret('command: ["redis-cli", "-a", "Hunter2pwX", "ping"]')?.given).toBe('redis-cli -a <password>');
+  });
+
+  it("find a user's password piped to chpasswd (echo <user>:<password> | chpasswd), and leave references alone", () => {
+    expectRule(
+      'piped-password',
+      ["echo 'admin:Hunter2pwX' | chpasswd", 'echo "app:Hunter2pwX" | sudo chpasswd', 'set -e; echo root:Hunter2pwX | /usr/sbin/chpasswd'],
+      ['echo "root:$ROOT_PASSWORD" | chpasswd', 'echo "$USER:$PASS" | chpasswd', 'echo hunter2k | chpasswd-wrapper'],
+    );
+    expect(detectSecret("echo 'admin:Hunter2pwX' | chpasswd")?.given).toBe('echo <user>:<password> | chpasswd');
+  });
+
   it("find the password of an Oracle tool's logon with no address after it (sqlplus user/password), and leave the system's own logon alone", () => {
     expectRule(
       'command-password',

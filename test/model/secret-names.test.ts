@@ -132,6 +132,50 @@ describe('secret-looking key names', () => {
     expect(detectSecret('AUTH_SECRET=my-nextauth-secret\n')?.rule.id).toBe('secret-setting');
   });
 
+  it("takes a secret's key in the Secret that holds it for a name (passwordSecretKey), and a key's value under SECRET_KEY for the key", () => {
+    expect(isSecretSetting('passwordSecretKey', 'admin-password')).toBe(false);
+    expect(isSecretSetting('tokenSecretKey', 'token')).toBe(false);
+    expect(detectSecret('keycloak:\n  auth:\n    existingSecret: keycloak-admin\n    passwordSecretKey: admin-password\n')).toBeUndefined();
+    for (const [name, value] of [
+      ['passwordSecretKey', 'Hunter2pwX'],
+      ['AWS_SECRET_KEY', 'abc-def-ghi'],
+      ['jwtSecretKey', 'my-signing-key'],
+      ['SECRET_KEY', 'django-insecure'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
+  });
+
+  it("takes Drone's and Woodpecker's from_secret for the name of a secret in the CI's store, as a key and in a file", () => {
+    expect(isSecretSetting('from_secret', 'docker_password')).toBe(false);
+    expect(detectSecret('settings:\n  username: deploy\n  password:\n    from_secret: docker_password\n')).toBeUndefined();
+    expect(isSecretSetting('from_secret', 'Hunter2pwX')).toBe(true);
+  });
+
+  it("judges a file's text under a key that names the file (credentials.yml) by its content, and a word under it by the name", () => {
+    const files = {
+      'credentials.yml': 'aws:\n  region: eu-west-1\n  profile: default\n',
+      'credentials.json': '{"type": "service_account", "project_id": "demo"}',
+      'secrets.properties': 'vault.addr=https://vault.example.com',
+      'init-passwords.sql': "CREATE USER app WITH PASSWORD :'app_password';\n",
+      'db-credentials.env': 'DB_HOST=db\nDB_PASSWORD=$(DB_PASSWORD)\n',
+      'rotate-token.sh': '#!/bin/sh\nvault token renew\n',
+    };
+    for (const [name, text] of Object.entries(files)) expect(isSecretSetting(name, text), name).toBe(false);
+    // the settings within are judged by their own names
+    expect(detectSecret('db:\n  username: app\n  password: Hunter2pw!x\n')?.rule.id).toBe('secret-setting');
+    // a word under a file's name is no file's text: the secret, as the name's words say
+    for (const [name, value] of [
+      ['credentials.yml', 'Hunter2pw!x'],
+      ['password.yml', 'Hunter2:xyz'],
+      ['password.txt', 'Hunter2pw!x'],
+      ['tls.key', 'Hunter2pw!x'],
+      ['token.pem', 'aws:\n  region: eu-west-1\n'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
+    // and a property's name keeps its shape: a variable's name under secrets.env
+    expect(isSecretSetting('secrets.env', 'SESSION_SECRET')).toBe(false);
+  });
+
   it('find an annotation named like a secret only when its value looks like one', () => {
     for (const [name, value] of [
       ['vault.example.com/token', 's.Sup3rS3cretTok3n'],

@@ -23,7 +23,22 @@ describe('the secret rules on 8 MiB of text', () => {
     ],
     [
       "clients' command lines and XML",
-      ['mysql -p ', 'curl -u a: ', '-h mysql;', '<password>x ', '<a b="', '<token>v</tok>', 'docker --a b ', 'echo a |', 'sqlplus -s '],
+      [
+        'mysql -p ',
+        'curl -u a: ',
+        '-h mysql;',
+        '<password>x ',
+        '<a b="',
+        '<token>v</tok>',
+        'docker --a b ',
+        'echo a |',
+        'echo a | chpasswd ',
+        // a command written as a list: each list read once, 64 entries at most
+        '["a", ',
+        '["mysql", "-p',
+        "['a', 'b'] ",
+        'sqlplus -s ',
+      ],
     ],
     [
       'XML attributes, .netrc and .pgpass',
@@ -31,7 +46,21 @@ describe('the secret rules on 8 MiB of text', () => {
     ],
     [
       'escapes, flags, spaced settings, blocks and users',
-      ['a\\:', '--token v ', ' -a-', 'pass v\n', ' token: |\n', ':a/b@c', 'a://b:c/', 'a://b:c/d/'],
+      [
+        'a\\:',
+        '--token v ',
+        ' -a-',
+        'pass v\n',
+        ' token: |\n',
+        ':a/b@c',
+        'a://b:c/',
+        'a://b:c/d/',
+        // a proxy's headers and HAProxy's passwords, each read from its directive
+        'proxy_set_header a ',
+        'http-request set-header a $b ',
+        'stats auth a:$b ',
+        'insecure-password $a ',
+      ],
     ],
     ['name and value pairs', ['{"name": "password", "value": "x', '{a', '- name: token\n  value: $X\n', 'key: pw\n', '"value": "a", ']],
     [
@@ -86,6 +115,8 @@ describe('the secret rules on 8 MiB of text', () => {
         '# config set token limits\n',
         'Use config set token limits ',
         'config set --a b --c d --e f ',
+        // a Terraform configuration's resource references and calls: the text looked at for its blocks once
+        'resource "a" "b" {\n  password = random_password.a.b\n  token = try(var.a, ',
       ],
     ],
     [
@@ -99,6 +130,20 @@ describe('the secret rules on 8 MiB of text', () => {
         'password = f(" ',
         'SECRET_KEY = os.environ["a"] or ',
         'pass=os.getenv("a", ',
+      ],
+    ],
+    [
+      'joined literals, encrypted values, storage ids and defined settings',
+      [
+        // literals joined to the value read, each looked at a bound back; Jasypt's ciphertext, decoded per value
+        'password = os.getenv("a") + "b" . "c" ',
+        'password = ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm) ',
+        // a storage id in braces before a value, read once
+        'password={a',
+        'a={noop}{',
+        // a call's name and literals, each read once
+        "define('a', '",
+        "set('a', 'b') ",
       ],
     ],
     // a reference's ${ looked for a bound behind each setting

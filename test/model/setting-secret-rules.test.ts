@@ -152,6 +152,15 @@ describe('the secret rules of settings written as text', () => {
       'const token = process.env.TOKEN ?? "";\n',
       // a literal of the next statement on the line is that statement's
       'password = os.getenv("DB_PASSWORD"); banner = "Welcome to Xk9mQ2vLp8 staging"\n',
+      // a literal joined to the value read is text of the string the code builds, not a fallback
+      'password = os.getenv("DB_PASSWORD") + " is the password used by the service"\n',
+      '$password = getenv("DB_PASSWORD") . " (read from the environment)";\n',
+      "local token = os.getenv('API_TOKEN') .. ' Xk9mQ2vLp8'\n",
+      // a Jenkinsfile's binding of a credential of Jenkins' store, by its id
+      "pipeline {\n  environment {\n    REGISTRY_CREDS = credentials('registry-creds')\n  }\n}\n",
+      // a prompt for it: mongosh's, Python's
+      "db.createUser({user: 'app', pwd: passwordPrompt(), roles: []});\n",
+      'password = getpass()\n',
     ])
       expect(detectSecret(text), text).toBeUndefined();
     expectRule('secret-setting', [
@@ -174,7 +183,81 @@ describe('the secret rules of settings written as text', () => {
       "SECRET_KEY = os.environ.get('SECRET_KEY') if DEBUG else 'django-insecure-8f2kx9qLm3'\n",
       // a `;` within the fallback ends no statement
       "password = os.getenv('A', 'pa;Hunter2pwX')\n",
+      // the fallback is judged whatever is joined after it
+      'password = os.getenv("DB_PASSWORD", "Hunter2xyz") + " is the password"\n',
+      "const token = process.env.TOKEN + '-suffix' || 'Xk9mQ2vLp8abc';\n",
     ]);
+  });
+
+  it("leave Jasypt's and Spring Cloud Config's encrypted values alone (ENC(<ciphertext>), {cipher}<ciphertext>), and find the encryptor's password, plaintext in DEC(), ENC() or after {noop}, and a key of another length", () => {
+    // jasypt-spring-boot: salt and ciphertext, 24 bytes (PBEWithMD5AndDES) or 48 (PBEWITHHMACSHA512ANDAES_256)
+    const des = 'ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)';
+    const aes = 'ENC(bo51h4tANUF3nYfOEaHCCA0x3n5YIvIXPagbhLBIdOGWk4oP+rHaa9CzrpkT+gP1)';
+    expectRule(
+      'secret-setting',
+      [
+        `spring.datasource.password=${des}\njasypt.encryptor.password=Sup3rSecretKey!\n`,
+        'spring.datasource.password=DEC(Hunter2pw!x)\n',
+        'spring.datasource.password: ENC(Hunter2pw!x)\n',
+        // base64 of text is no ciphertext
+        `password: ENC(${Buffer.from('Hunter2pw!xHunter2pw!xAB').toString('base64')})\n`,
+      ],
+      [
+        `spring.datasource.password=${des}\n`,
+        `spring:\n  datasource:\n    username: app\n    password: ${aes}\n`,
+        `<property name="password" value="${des}"/>\n`,
+        `DB_PASSWORD=${aes}\n`,
+      ],
+    );
+    // Spring Cloud Config's: hex (a symmetric key's) or base64 (an RSA key's); Spring Security's storage ids before a password
+    const hex = '68b92e50b63a23fedcb46dd8de9176a3fded38a070adbbc1cef53eaa2adbc6d2e0618f43a961765cd5a4ace0d25c0277';
+    const rsa = 'AQhZzWAST+Jbw3YTEmS4TwrDARPPQk5bAxIzfjynFNL3aAH7wYROeUmkdUIi7wUmCb0bTMHlTw5xoRrYKz8Abkzm185pMfiHLFViJxCrtv+hB+akMWNyAEue';
+    expectRule(
+      'secret-setting',
+      [
+        'spring.security.user.password={noop}Hunter2pwX\n',
+        "spring:\n  security:\n    user:\n      password: '{noop}Hunter2pwX'\n",
+        'spring.datasource.password={cipher}Hunter2pwX\n',
+        `spring.datasource.password={cipher}${Buffer.from('Hunter2pwXHunter2pwX').toString('hex')}\n`,
+      ],
+      [
+        `spring.datasource.password={cipher}${hex}\n`,
+        `spring:\n  cloud:\n    config:\n      server:\n        git:\n          password: '{cipher}${rsa}'\n`,
+        // a template of a name, not a storage id
+        'token_format={token}-{ts}\n',
+      ],
+    );
+    expect(
+      detectSecret('spring.security.user.password={bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG\n'),
+    ).toBeDefined();
+    // an AWS secret key's 30 bytes are no blocks of 8: the key, wrapped
+    expect(detectSecret('aws.secret-key=ENC(wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY)\n')).toBeDefined();
+    const env = (value: string) =>
+      secretStrings({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app' }, data: { DB_PASSWORD: value } }).map(
+        (f) => f.rule?.id ?? 'name',
+      );
+    expect(env(aes)).toEqual([]);
+    expect(env(des)).toEqual([]);
+    expect(env(`{cipher}${hex}`)).toEqual([]);
+    expect(env('ENC(Hunter2pw!x)')).toEqual(['name']);
+  });
+
+  it("find a setting code defines under a secret's name (WordPress' define, setdefault, a config's set), and leave code, other settings and WordPress' sample salt alone", () => {
+    expectRule(
+      'defined-setting',
+      [
+        "define( 'DB_NAME', 'wordpress' );\ndefine( 'DB_PASSWORD', 'Hunter2pwX' );\n",
+        "define('AUTH_KEY', 'k#9$Lm2@pZ7!wB4^nT8&yU6*qR1%vX3');\n",
+        "os.environ.setdefault('DJANGO_SECRET_KEY', 'Hunter2pwX')\n",
+        'config.set("token", "Xk9mQ2vLp8")\n',
+      ],
+      [
+        "define( 'DB_USER', 'wp' );\ndefine( 'AUTH_KEY',         'put your unique phrase here' );\ndefine( 'WP_DEBUG', false );\n",
+        "define( 'DB_PASSWORD', getenv('WORDPRESS_DB_PASSWORD') );\n",
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'app.settings')\n",
+        "app.set('view engine', 'pug');\ncache.set('token', token);\n",
+      ],
+    );
   });
 
   it("find a setting whose name follows a path's / (a key path, an annotation's prefix), and leave a config provider's key alone", () => {
@@ -314,6 +397,12 @@ describe('the secret rules of settings written as text', () => {
       // a type constraint: an object type's attributes, a variable's type
       'variable "db" {\n  type = object({\n    user = string\n    pass = string\n    token = optional(string)\n    creds = list(object({\n      key = string\n    }))\n  })\n}\n',
       'variable "api" {\n  type = object({ pass = string, port = number })\n}\n',
+      // in a Terraform configuration, a resource's attribute and a call of the language's functions
+      'resource "aws_db_instance" "db" {\n  password = random_password.db.result\n}\n',
+      'resource "kubernetes_secret" "db" {\n  data = {\n    password = aws_secretsmanager_secret_version.db.secret_string\n  }\n}\n',
+      'locals {\n  db_password = random_password.db[0].result\n}\n',
+      'module "db" {\n  token   = sensitive(var.token)\n  api_key = try(var.api_key, null)\n}\n',
+      'resource "x" "y" {\n  password = jsondecode(data.aws_secretsmanager_secret_version.db.secret_string)["password"]\n}\n',
     ])
       expect(detectSecret(text), text).toBeUndefined();
     expect(detectSecret('db_password = "Hunter2pwX"\nregion = "eu-west-1"\n')?.rule.id).toBe('secret-setting');
@@ -323,6 +412,10 @@ describe('the secret rules of settings written as text', () => {
       'DB_PASSWORD=data.Pass-2024',
       'password: self.Destruct9',
       'db_password = local.Admin99x',
+      // a function's literal fallback; and a resource's shape or a call outside a Terraform configuration
+      'resource "x" "y" {\n  password = coalesce(var.pw, "Hunter2pwX")\n}\n',
+      'DB_PASSWORD = random_password.db.result\n',
+      'DB_PASSWORD = upper(hunter2)\n',
       // a type's name after a colon, or quoted, is a value; and outside an object type (a .env file's) a word like any other
       'password: string',
       'pass = "string"',
@@ -402,6 +495,10 @@ describe('the secret rules of settings written as text', () => {
       'bind 0.0.0.0\nrequirepass hunter2kq\n',
       '  masterauth "hunter2 kq"  # the primary\'s',
       'vrrp_instance VI_1 {\n  authentication {\n    auth_type PASS\n    auth_pass hunter2kq\n  }\n}',
+      // OpenLDAP's bind and root passwords (ldap.conf, nslcd.conf, slapd.conf)
+      'BASE dc=example,dc=com\nBINDDN cn=admin,dc=example,dc=com\nBINDPW Hunter2pwX\n',
+      'binddn cn=nslcd,dc=example,dc=com\nbindpw Hunter2pwX\n',
+      'database mdb\nrootdn cn=admin,dc=example,dc=com\nrootpw Hunter2pwX\n',
     ]);
     expectRule(
       'flag-argument',
@@ -415,6 +512,8 @@ describe('the secret rules of settings written as text', () => {
       [
         'PasswordAuthentication no\nPermitEmptyPasswords no',
         'auth_type md5',
+        // OpenVPN's digest of its packets
+        'auth-user-pass /etc/openvpn/auth.txt\nauth SHA256\ncipher AES-256-GCM\n',
         // nginx passing a request on, prose, and settings of how a password is stored or checked
         'proxy_pass http://api:8080;\nproxy_pass http://api:8081;',
         'fastcgi_pass unix:/run/php/php-fpm.sock;\nuwsgi_pass 127.0.0.1:3031;\ngrpc_pass grpc://backend:50051;',
@@ -491,9 +590,11 @@ describe('the secret rules of settings written as text', () => {
   it("take a path under a secret's name for where the secret is kept, not the secret (kubectl's --from-file=password=/tmp/pw)", () => {
     expectRule(
       'secret-setting',
-      ['password=/hunter2k', 'password=hunter2/k', '--from-file=password=hunter2k'],
+      ['password=/hunter2k', 'password=hunter2/k', '--from-file=password=hunter2k', 'vault kv put secret/app password=@Hunter2pwX'],
       [
         'kubectl create secret generic db --from-file=password=/tmp/pw',
+        // Vault's and curl's @file: the value read from a file
+        'vault kv put secret/app password=@/run/secrets/pw',
         '--from-file=ssh-privatekey=~/.ssh/id_rsa',
         'kubectl create secret generic db --from-file=password=./password.txt --from-file=token=token.txt',
         'sh -c "kubectl create secret generic db --from-file=password=./password.txt"',
