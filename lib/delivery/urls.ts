@@ -31,13 +31,19 @@ export function normalUrl(url: string): string {
  * Flux clones only the second, so a stage delivered by Flux writes it for the project file's first.
  * The credentials a URL carries (`addressOf`) are no part of the repository it names.
  */
-export const normalRepositoryUrl = (url: string): string => normalUrl(addressOf(scpAsSsh(url) ?? url)).replace(/\.git$/, '');
+export const normalRepositoryUrl = (url: string): string => normalAddress(scpAsSsh(url) ?? url).replace(/\.git$/, '');
+
+/** `normalUrl` of the address `url` reaches, without the credentials it carries (`addressOf`): a cluster's server as compared. */
+export const normalAddress = (url: string): string => normalUrl(addressOf(url));
 
 /**
  * `url` without the credentials it carries: a password, a query, a user name over http(s) (a token);
- * an ssh:// user is the account, and stays. As written when new URL() cannot read it.
+ * an ssh:// user is the account, and stays. One whose authority may end past a password holding a
+ * `/`, `?` or `#` (`mayHidePassword`) as the host after it (`https://ci:12/Zq@host/app` is
+ * `https://host/app`). As written when new URL() cannot read it.
  */
-function addressOf(url: string): string {
+function addressOf(written: string): string {
+  const url = mayHidePassword(written) ? written.replace(MISREAD_AUTHORITY, '$1$2') : written;
   try {
     const u = new URL(url);
     const web = u.protocol === 'http:' || u.protocol === 'https:';
@@ -66,12 +72,20 @@ export function credentialNumbers(): CredentialNumbers {
 }
 
 /**
- * An `@` after the authority new URL() read that may end a password holding a `/`, `?` or `#` (`ci:12/Zq@`,
- * `t0k/3n@`, read as a host and a path): after some text of the first segment, followed by a host (and
- * port) and a `/`, the real authority. An `@` elsewhere in a path is the path's (`/team/app@v1.git`,
- * `/@scope/app.git`).
+ * Where the authority of a URL ends, the one rule of this file: after `scheme://`, at its first `/`,
+ * `?` or `#` (as Git, curl, Go's net/url and new URL() read it; `\` too, which new URL() reads as `/`
+ * over http(s)), its userinfo before the last `@` in it. A password written with one of them unescaped
+ * (`ci:12/Zq@host`, `admin:12?x@host:6443`, `ci:p#Zq@host`, `ci:p@ss/w@host`) puts an `@` after that
+ * end: in the first segment after it (to the next `/`, or the end of the URL), after some text and
+ * before more (a host, a port, a path or nothing). No reading tells such a password from a path
+ * (`/team@v1`), so a URL so written may hide one (`mayHidePassword`); an `@` in a later segment is the
+ * path's (`/team/app@v1.git`), and one right after the `/` too (`/@scope/app.git`). A password holding
+ * two `/` reads as a path. Group 1: the scheme, group 2: what follows the last `@` of that segment.
  */
-const MISREAD_AUTHORITY = /^[/?#][^/@]+@[a-z\d-]+(?:\.[a-z\d-]+)*(?::\d*)?\//i;
+const MISREAD_AUTHORITY = /^([a-z][a-z\d+.-]*:\/\/)[^/?#\\]*[/?#\\][^/]+@(?=[^/@])([^/@]*(?:\/.*)?)$/is;
+
+/** Whether the password of `url` may run past where its authority ends (`MISREAD_AUTHORITY`): no reading can cut it out. */
+const mayHidePassword = (url: string): boolean => MISREAD_AUTHORITY.test(url);
 
 /**
  * A repository URL as a message may show it: without a password, a query, or a user name over
@@ -89,9 +103,9 @@ export function shownUrl(url: string, numbers?: CredentialNumbers): string {
   } catch {
     // not a URL (scp-style, a port that is no number): cut by hand
   }
-  // an empty host: no authority was read (a scheme it does not know, `ci:pass@host:path`), and the credentials are in the path;
-  // an `@` and a host after it: a password holding `/` or `?` (`ci:12/ss@host/...`) was read as a port and a path
-  if (u === undefined || u.host === '' || MISREAD_AUTHORITY.test(`${u.pathname}${u.search}${u.hash}`)) return shownByHand(url, numbers);
+  // an empty host: no authority was read (a scheme it does not know, `ci:pass@host:path`), and the credentials are in the path
+  if (mayHidePassword(url)) return numbers ? `<url with credentials ${numbers(url)}>` : UNSURE_URL;
+  if (u === undefined || u.host === '') return shownByHand(url, numbers);
   const web = u.protocol === 'http:' || u.protocol === 'https:';
   const account = !web && u.username && !u.password;
   const userinfo = account || (!u.username && !u.password) ? '' : `${u.username}:${u.password}`;
