@@ -3,6 +3,7 @@
  * port) are one cluster's API server or one Git repository. Pure.
  */
 import { scpAsSsh } from '../config/delivery.js';
+import { mayHidePassword, pastPassword } from '../config/url-authority.js';
 import { isRecord, ownEntry } from '../model/object.js';
 
 /** The default ports of the schemes that URL does not know (it leaves out those of http and https itself). */
@@ -39,11 +40,11 @@ export const normalAddress = (url: string): string => normalUrl(addressOf(url));
 /**
  * `url` without the credentials it carries: a password, a query, a user name over http(s) (a token);
  * an ssh:// user is the account, and stays. One whose authority may end past a password holding a
- * `/`, `?` or `#` (`mayHidePassword`) as the host after it (`https://ci:12/Zq@host/app` is
+ * `/`, `?` or `#` (lib/config/url-authority.ts) as the host after it (`https://ci:12/Zq@host/app` is
  * `https://host/app`). As written when new URL() cannot read it.
  */
 function addressOf(written: string): string {
-  const url = mayHidePassword(written) ? written.replace(MISREAD_AUTHORITY, '$1$2') : written;
+  const url = pastPassword(written);
   try {
     const u = new URL(url);
     const web = u.protocol === 'http:' || u.protocol === 'https:';
@@ -70,22 +71,6 @@ export function credentialNumbers(): CredentialNumbers {
     return n;
   };
 }
-
-/**
- * Where the authority of a URL ends, the one rule of this file: after `scheme://`, at its first `/`,
- * `?` or `#` (as Git, curl, Go's net/url and new URL() read it; `\` too, which new URL() reads as `/`
- * over http(s)), its userinfo before the last `@` in it. A password written with one of them unescaped
- * (`ci:12/Zq@host`, `admin:12?x@host:6443`, `ci:p#Zq@host`, `ci:p@ss/w@host`) puts an `@` after that
- * end: in the first segment after it (to the next `/`, or the end of the URL), after some text and
- * before more (a host, a port, a path or nothing). No reading tells such a password from a path
- * (`/team@v1`), so a URL so written may hide one (`mayHidePassword`); an `@` in a later segment is the
- * path's (`/team/app@v1.git`), and one right after the `/` too (`/@scope/app.git`). A password holding
- * two `/` reads as a path. Group 1: the scheme, group 2: what follows the last `@` of that segment.
- */
-const MISREAD_AUTHORITY = /^([a-z][a-z\d+.-]*:\/\/)[^/?#\\]*[/?#\\][^/]+@(?=[^/@])([^/@]*(?:\/.*)?)$/is;
-
-/** Whether the password of `url` may run past where its authority ends (`MISREAD_AUTHORITY`): no reading can cut it out. */
-const mayHidePassword = (url: string): boolean => MISREAD_AUTHORITY.test(url);
 
 /**
  * A repository URL as a message may show it: without a password, a query, or a user name over
