@@ -7,6 +7,7 @@
 import { DnsLabel, Settings, StringEnum, Type, type Static, Mapping } from '../config/types.js';
 import { detectSecret, maskValue } from '../model/secret-rules.js';
 import { ENGINES, type Engine } from '../model/engines.js';
+import { mayHidePassword, pastPassword } from './url-authority.js';
 
 export { ENGINES, type Engine };
 
@@ -207,6 +208,12 @@ export const REPOSITORY_URL = 'delivery.repository.url';
  * query's parameters only, and the hint the URL without them.
  */
 export function repositoryCredentials(url: string): RepositoryCredentials | undefined {
+  // a password holding a `/`, `?` or `#`, which new URL() reads as a host and a path, and would let through
+  if (mayHidePassword(url))
+    return credentials(
+      "what may be a password holding a '/', '?' or '#' (an '@' after where its host ends; an '@' of the path is written %40)",
+      pastPassword(url).replace(/[?#].*$/s, ''),
+    );
   let u: URL;
   try {
     u = new URL(url);

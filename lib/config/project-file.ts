@@ -14,6 +14,7 @@ import {
   type ProjectFile,
 } from './delivery.js';
 import { resolvedSync, syncMismatches } from './sync-policy.js';
+import { mayHidePassword } from './url-authority.js';
 import { locateKey, locateValue } from './locate.js';
 import { SchemaValidator } from './validate.js';
 import { formatFieldPath as dotted } from '../model/field-path.js';
@@ -85,6 +86,21 @@ function refineProject(project: ProjectFile): PathProblem[] {
 }
 
 /**
+ * The paths of the clusters' servers whose password may run past where the authority ends
+ * (`https://admin:12/Zq@host:6443`, lib/config/url-authority.ts), which the secret rules read as a
+ * host and a path, and which no screening (`found`) said already.
+ */
+function serversPastPassword(data: unknown, found: readonly { readonly path: readonly (string | number)[] }[]): string[][] {
+  const clusters = (data as { delivery?: { clusters?: unknown } } | null | undefined)?.delivery?.clusters;
+  if (clusters === null || typeof clusters !== 'object') return [];
+  return Object.entries(clusters).flatMap(([name, c]) => {
+    const path = ['delivery', 'clusters', name, 'server'];
+    const server = (c as { server?: unknown } | null)?.server;
+    return typeof server === 'string' && mayHidePassword(server) && !found.some((f) => dotted(f.path) === dotted(path)) ? [path] : [];
+  });
+}
+
+/**
  * Secret values in the project file, screened as a stage file's are (lib/secrets.ts
  * `secretSettings`), none printed: its settings go into dist/delivery/ (a password in the
  * repository URL into every Application's repoURL), and both are committed. The credentials the
@@ -107,6 +123,12 @@ function projectSecrets(data: unknown, file: string, locate: (path: readonly (st
     : [];
   const found = secretSettings(data).filter(({ path, atKey }) => !(credentials && !atKey && dotted(path) === REPOSITORY_URL));
   return said.concat(
+    serversPastPassword(data, found).map((path) => ({
+      code: 'secrets/value',
+      location: locate(path),
+      message: `${dotted(path)} holds what may be a password holding a '/', '?' or '#' (an '@' after where its host ends), which would go into dist/delivery/; ${file} and dist/ are committed, so secret values never go in them; the URL is not printed`,
+      hint: "write the URL as https://host[:port], and give its credentials to the engine where it keeps them (Argo CD: a cluster Secret in argocd; Flux: a cluster's kubeConfigSecret)",
+    })),
     found.map(({ path, value, rule, atKey }) => ({
       code: 'secrets/value',
       location: locate(path),

@@ -16,7 +16,7 @@ import { ARGOCD_NAMESPACE } from './argocd.js';
 import { FLUX_NAMESPACE } from './flux.js';
 import type { Engine } from '../model/engines.js';
 import type { StageRepository, StageTarget } from './target.js';
-import { normalRepositoryUrl, shownUrl } from './urls.js';
+import { normalRepositoryUrl, shownUrl, UNSURE_URL } from './urls.js';
 import { scpAsSsh } from '../config/delivery.js';
 
 /** The host of an ssh:// or scp-style URL (`git@host:path`), for its host key; undefined over http(s). */
@@ -24,19 +24,43 @@ function sshHost(url: string): string | undefined {
   return /^ssh:\/\/(?:[^@/]*@)?([^/:?#]+)/i.exec(scpAsSsh(url) ?? url)?.[1];
 }
 
+/**
+ * `url` as a command gives it (`shownUrl`); undefined when only `UNSURE_URL` can show it, which is no
+ * word of a command: a shell reads `<url with credentials>` as a redirect from a file named `url`.
+ */
+function commandUrl(url: string): string | undefined {
+  const shown = shownUrl(url);
+  return shown === UNSURE_URL ? undefined : shown;
+}
+
+/** What a command says in words of a URL it cannot print (`commandUrl`), after its own words. */
+const UNPRINTED_URL =
+  'with the URL as written there without the password in it (not printed here: no reading tells where that password ends)';
+
 /** How to give Flux a repository's credentials in the Secret `name`, by the URL's scheme. */
 function fluxSecretCommand(name: string, url: string): string {
+  const shown = commandUrl(url);
+  const command =
+    shown === undefined ? `flux create secret git ${name}, ${UNPRINTED_URL}, as --url,` : `flux create secret git ${name} --url=${shown}`;
   return sshHost(url)
-    ? `flux create secret git ${name} --url=${url} --private-key-file=<key file> (flux takes the host's known_hosts from the URL)`
-    : `flux create secret git ${name} --url=${url} --username=<user> --password=<token>`;
+    ? `${command} --private-key-file=<key file> (flux takes the host's known_hosts from the URL)`
+    : `${command} --username=<user> --password=<token>`;
 }
 
 /** How to give Argo CD a repository's credentials, by the URL's scheme: an ssh host's key too, unless Argo CD has it. */
 function argoCdRepoCommand(url: string): string {
   const host = sshHost(url);
+  const shown = commandUrl(url);
+  const command = shown === undefined ? `argocd repo add, ${UNPRINTED_URL},` : `argocd repo add ${shown}`;
   return host
-    ? `argocd repo add ${url} --ssh-private-key-path <key file>, and, unless Argo CD knows ${host}'s host key (argocd cert list), ssh-keyscan ${host} | argocd cert add-ssh --batch`
-    : `argocd repo add ${url} --username <user> --password <token>`;
+    ? `${command} --ssh-private-key-path <key file>, and, unless Argo CD knows ${host}'s host key (argocd cert list), ssh-keyscan ${host} | argocd cert add-ssh --batch`
+    : `${command} --username <user> --password <token>`;
+}
+
+/** How to remove what Argo CD holds for the old URL `url`: by the URL as `argocd repo list` shows it when it cannot be printed (`commandUrl`). */
+function argoCdRepoRm(url: string): string {
+  const shown = commandUrl(url);
+  return shown === undefined ? 'argocd repo rm of the old URL, as argocd repo list shows it,' : `argocd repo rm ${shown}`;
 }
 
 /** One move: the stages an engine's objects now read from `now`, which read `was` before. */
@@ -132,7 +156,7 @@ function toFlux(m: Move, argoCdReads: readonly StageRepository[]): Problem {
   // the old URL's credentials in Argo CD, when no Application reads it any more
   const rm = stillRead(m.was.url, argoCdReads)
     ? ''
-    : `; once it is applied, argocd repo rm ${shownUrl(m.was.url)} removes what Argo CD holds for it, should no other Application read it`;
+    : `; once it is applied, ${argoCdRepoRm(m.was.url)} removes what Argo CD holds for it, should no other Application read it`;
   return {
     code: 'delivery/repository-moved',
     severity: 'warning',
@@ -140,11 +164,11 @@ function toFlux(m: Move, argoCdReads: readonly StageRepository[]): Problem {
     ...(secret === undefined
       ? {
           message: `${readsFrom(m, 'Flux', 'Argo CD')}, and clones it with no credentials: Flux never uses those Argo CD holds for a repository (found by its URL); if it is private, ${fails}`,
-          hint: `if ${now} is private, name a Secret for it (delivery.repository.secret beside its url) and create it before applying dist/delivery/flux: ${fluxSecretCommand('<name>', now)}${rm}`,
+          hint: `if ${now} is private, name a Secret for it (delivery.repository.secret beside its url) and create it before applying dist/delivery/flux: ${fluxSecretCommand('<name>', m.now.url)}${rm}`,
         }
       : {
           message: `${readsFrom(m, 'Flux', 'Argo CD')}, and clones it with the Secret ${FLUX_NAMESPACE}/${secret}: Flux never uses the credentials Argo CD holds for a repository (found by its URL), so unless that Secret is there and holds the credentials of ${now}, ${fails}`,
-          hint: `before applying dist/delivery/flux, create it with the credentials of ${now}, unless it is there already (kubectl get secret -n ${FLUX_NAMESPACE} ${secret}): ${fluxSecretCommand(secret, now)}${rm}`,
+          hint: `before applying dist/delivery/flux, create it with the credentials of ${now}, unless it is there already (kubectl get secret -n ${FLUX_NAMESPACE} ${secret}): ${fluxSecretCommand(secret, m.now.url)}${rm}`,
         }),
   };
 }
@@ -165,7 +189,7 @@ function toArgoCd(m: Move, fluxReads: readonly StageRepository[]): Problem {
     message:
       `${readsFrom(m, 'Argo CD', 'Flux')}${cloned}: Argo CD never reads Flux's Secrets; it finds a private repository's credentials by its URL (a repository Secret in ${ARGOCD_NAMESPACE}, or a credential template whose URL begins it), ` +
       `and without any, the sync fails (the repository is not accessible), and nothing new of ${stagesOf(m)} is applied (Flux no longer applies ${m.subjects.length === 1 ? 'it' : 'them'} either)`,
-    hint: `${old === undefined ? `if ${now} is private, give` : 'give'} Argo CD its credentials before applying dist/delivery/argocd, unless it has them (argocd repo list): ${argoCdRepoCommand(now)}${oldLeft}`,
+    hint: `${old === undefined ? `if ${now} is private, give` : 'give'} Argo CD its credentials before applying dist/delivery/argocd, unless it has them (argocd repo list): ${argoCdRepoCommand(m.now.url)}${oldLeft}`,
   };
 }
 
@@ -180,7 +204,7 @@ const stillRead = (url: string, readNow: readonly StageRepository[]) =>
   readNow.some((r) => normalRepositoryUrl(r.url) === normalRepositoryUrl(url));
 
 function argoCdMove(m: Move, readNow: readonly StageRepository[]): Problem {
-  const [was, now] = [shownUrl(m.was.url), shownUrl(m.now.url)];
+  const now = shownUrl(m.now.url);
   return {
     code: 'delivery/repository-moved',
     severity: 'warning',
@@ -189,10 +213,10 @@ function argoCdMove(m: Move, readNow: readonly StageRepository[]): Problem {
       `${reads(m)}: Argo CD finds a private repository's credentials by its URL (a repository Secret in ${ARGOCD_NAMESPACE}, or a credential template whose URL begins it), ` +
       `so those of the old URL are not used for the new one; without any, the sync fails (the repository is not accessible), and the stage stays as the old repository's last commit left it`,
     hint:
-      `if ${now} is private, give Argo CD its credentials before applying dist/delivery/argocd: ${argoCdRepoCommand(now)}` +
+      `if ${now} is private, give Argo CD its credentials before applying dist/delivery/argocd: ${argoCdRepoCommand(m.now.url)}` +
       (stillRead(m.was.url, readNow)
         ? ''
-        : `; once it is applied and synced, argocd repo rm ${was} removes those of the old one, which no Application reads any more`),
+        : `; once it is applied and synced, ${argoCdRepoRm(m.was.url)} removes those of the old one, which no Application reads any more`),
   };
 }
 
@@ -214,7 +238,7 @@ function fluxMove(m: Move, readNow: readonly StageRepository[]): Problem | undef
     return {
       ...base,
       message: `${reads(m)}, which ${they} cloned with the Secret ${FLUX_NAMESPACE}/${old}; the new one is cloned with no credentials: if it is private, ${fails}`,
-      hint: `if ${now} is private, name a Secret for it (delivery.repository.secret beside its url) and create it before applying dist/delivery/flux: ${fluxSecretCommand('<name>', now)}${oldLeft}`,
+      hint: `if ${now} is private, name a Secret for it (delivery.repository.secret beside its url) and create it before applying dist/delivery/flux: ${fluxSecretCommand('<name>', m.now.url)}${oldLeft}`,
     };
   }
   const same = secret === old;
@@ -223,7 +247,7 @@ function fluxMove(m: Move, readNow: readonly StageRepository[]): Problem | undef
     message: same
       ? `${reads(m)}, both cloned with the Secret ${FLUX_NAMESPACE}/${secret}: Flux sends the new host what it holds, and unless that is the credentials of ${now}, ${fails}`
       : `${reads(m)}, cloned with the Secret ${FLUX_NAMESPACE}/${secret} now${old === undefined ? '' : ` (the old one with ${FLUX_NAMESPACE}/${old})`}: unless that Secret is there and holds the credentials of ${now}, ${fails}`,
-    hint: `before applying dist/delivery/flux, ${same ? `put the credentials of ${now} in it` : 'create it with the credentials of the new one'}: ${fluxSecretCommand(secret, now)}${
+    hint: `before applying dist/delivery/flux, ${same ? `put the credentials of ${now} in it` : 'create it with the credentials of the new one'}: ${fluxSecretCommand(secret, m.now.url)}${
       same && readNow.some((r) => r.secret === secret && normalRepositoryUrl(r.url) !== normalRepositoryUrl(m.now.url))
         ? `; another GitRepository still clones another repository with it: give ${now} a Secret of its own (delivery.repository.secret) instead`
         : ''

@@ -5,7 +5,7 @@
  * anew needs its credentials (lib/cli/delivery-moves.ts says so). Pure.
  */
 import type { ClusterSpec } from '../config/delivery.js';
-import { normalUrl, shownUrl } from './urls.js';
+import { normalAddress, shownUrl } from './urls.js';
 
 /**
  * How a delivery object names its cluster: Argo CD by its API server URL (`server`) or by the name
@@ -25,7 +25,7 @@ export interface StageTarget {
   /** The cluster, as the object names it, in words (a server URL without credentials: `shownUrl`). */
   readonly cluster: string;
   readonly form: ClusterForm;
-  /** What names the cluster in that form, as compared (a server URL as `normalUrl` writes it); empty for Flux's own. */
+  /** What names the cluster in that form, as compared (a server URL as `normalAddress` writes it, without credentials); empty for Flux's own. */
   readonly id: string;
   /** Where it reads the stage from (undefined: a Kustomization whose GitRepository is not among the objects read). */
   readonly repository?: StageRepository;
@@ -87,7 +87,7 @@ export function targetOf(o: unknown, repositories: ReadonlyMap<string, StageRepo
     const repository = typeof url === 'string' ? { repository: { url } } : {};
     if (destination?.server !== undefined)
       // the server as messages show it: a file as an older stagecraft or a hand wrote it may carry a user and password there
-      return { ...object, cluster: shownUrl(destination.server), form: 'server', id: normalUrl(destination.server), ...repository };
+      return { ...object, cluster: shownUrl(destination.server), form: 'server', id: normalAddress(destination.server), ...repository };
     const cluster = destination?.name ?? '';
     return { ...object, cluster: `the cluster Argo CD names ${cluster}`, form: 'name', id: cluster, ...repository };
   }
@@ -121,7 +121,7 @@ export const argoCdTarget = (stage: string, cluster: ClusterSpec): StageTarget |
 
 /** Whether the cluster `c` of the project file is what `t` names (its server, Argo CD name or kubeconfig Secret). */
 function declares(c: ClusterSpec, t: StageTarget): boolean {
-  if (t.form === 'server') return c.server !== undefined && normalUrl(c.server) === t.id;
+  if (t.form === 'server') return c.server !== undefined && normalAddress(c.server) === t.id;
   if (t.form === 'name') return c.name === t.id;
   return t.form === 'kubeconfig' && c.kubeConfigSecret === t.id;
 }

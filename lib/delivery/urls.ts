@@ -3,6 +3,7 @@
  * port) are one cluster's API server or one Git repository. Pure.
  */
 import { scpAsSsh } from '../config/delivery.js';
+import { mayHidePassword, pastPassword } from '../config/url-authority.js';
 import { isRecord, ownEntry } from '../model/object.js';
 
 /** The default ports of the schemes that URL does not know (it leaves out those of http and https itself). */
@@ -31,13 +32,19 @@ export function normalUrl(url: string): string {
  * Flux clones only the second, so a stage delivered by Flux writes it for the project file's first.
  * The credentials a URL carries (`addressOf`) are no part of the repository it names.
  */
-export const normalRepositoryUrl = (url: string): string => normalUrl(addressOf(scpAsSsh(url) ?? url)).replace(/\.git$/, '');
+export const normalRepositoryUrl = (url: string): string => normalAddress(scpAsSsh(url) ?? url).replace(/\.git$/, '');
+
+/** `normalUrl` of the address `url` reaches, without the credentials it carries (`addressOf`): a cluster's server as compared. */
+export const normalAddress = (url: string): string => normalUrl(addressOf(url));
 
 /**
  * `url` without the credentials it carries: a password, a query, a user name over http(s) (a token);
- * an ssh:// user is the account, and stays. As written when new URL() cannot read it.
+ * an ssh:// user is the account, and stays. One whose authority may end past a password holding a
+ * `/`, `?` or `#` (lib/config/url-authority.ts) as the host after it (`https://ci:12/Zq@host/app` is
+ * `https://host/app`). As written when new URL() cannot read it.
  */
-function addressOf(url: string): string {
+function addressOf(written: string): string {
+  const url = pastPassword(written);
   try {
     const u = new URL(url);
     const web = u.protocol === 'http:' || u.protocol === 'https:';
@@ -66,14 +73,6 @@ export function credentialNumbers(): CredentialNumbers {
 }
 
 /**
- * An `@` after the authority new URL() read that may end a password holding a `/`, `?` or `#` (`ci:12/Zq@`,
- * `t0k/3n@`, read as a host and a path): after some text of the first segment, followed by a host (and
- * port) and a `/`, the real authority. An `@` elsewhere in a path is the path's (`/team/app@v1.git`,
- * `/@scope/app.git`).
- */
-const MISREAD_AUTHORITY = /^[/?#][^/@]+@[a-z\d-]+(?:\.[a-z\d-]+)*(?::\d*)?\//i;
-
-/**
  * A repository URL as a message may show it: without a password, a query, or a user name over
  * http(s) (a token, as Git hosts take one there); an ssh:// user (`git@`) is the account, and stays.
  * Only the userinfo and the query are credentials: an `@` in the path is the path's. What
@@ -89,9 +88,9 @@ export function shownUrl(url: string, numbers?: CredentialNumbers): string {
   } catch {
     // not a URL (scp-style, a port that is no number): cut by hand
   }
-  // an empty host: no authority was read (a scheme it does not know, `ci:pass@host:path`), and the credentials are in the path;
-  // an `@` and a host after it: a password holding `/` or `?` (`ci:12/ss@host/...`) was read as a port and a path
-  if (u === undefined || u.host === '' || MISREAD_AUTHORITY.test(`${u.pathname}${u.search}${u.hash}`)) return shownByHand(url, numbers);
+  // an empty host: no authority was read (a scheme it does not know, `ci:pass@host:path`), and the credentials are in the path
+  if (mayHidePassword(url)) return numbers ? `<url with credentials ${numbers(url)}>` : UNSURE_URL;
+  if (u === undefined || u.host === '') return shownByHand(url, numbers);
   const web = u.protocol === 'http:' || u.protocol === 'https:';
   const account = !web && u.username && !u.password;
   const userinfo = account || (!u.username && !u.password) ? '' : `${u.username}:${u.password}`;

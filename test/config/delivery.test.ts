@@ -53,7 +53,19 @@ describe('repositoryCredentials', () => {
   });
 
   it.each([
+    ['https://ci:12/Zx8kLm3Qp9@git.example.com/platform/shop.git', 'https://git.example.com/platform/shop.git'],
+    ['https://ci:12?Zx8kLm3Qp9@git.example.com/platform/shop.git?ref=main', 'https://git.example.com/platform/shop.git'],
+    ['https://ci:12#Zx8kLm3Qp9@git.example.com', 'https://git.example.com'],
+  ])('refuses a password holding a / ? or # (%s), which new URL() reads as a host and a path', (url, address) => {
+    const found = repositoryCredentials(url);
+    expect(found?.message).toContain("the repository URL carries what may be a password holding a '/', '?' or '#'");
+    expect(found?.hint).toContain(`write the URL as ${address}, and `);
+    expect(`${found?.message} ${found?.hint}`).not.toMatch(/Zx8kLm3Qp9|ci:12/);
+  });
+
+  it.each([
     'https://git.example.com/platform/shop.git',
+    'https://git.example.com/@platform/shop@v1.git',
     'ssh://git@git.example.com/platform/shop.git',
     'git@git.example.com:platform/shop.git',
     'git://git.example.com/platform/shop.git',

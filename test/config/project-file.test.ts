@@ -97,6 +97,12 @@ describe('the project file', () => {
       'delivery.clusters.nonprod.server holds a URL with a user and password',
     ],
     [
+      'a cluster server URL whose password holds a /, with no path after the host',
+      'delivery:\n  clusters:\n    nonprod: { server: "https://admin:12/hunter2pass@nonprod.example.com:6443" }\n',
+      '3:24',
+      "delivery.clusters.nonprod.server holds what may be a password holding a '/'",
+    ],
+    [
       'a cluster name',
       'delivery:\n  clusters:\n    ghp_0123456789abcdefghijABCDEFGHIJ012345: {}\n',
       '3:47',

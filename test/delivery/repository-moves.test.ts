@@ -101,6 +101,37 @@ describe('a stage Argo CD reads from another repository', () => {
   });
 });
 
+describe('a repository URL whose password runs past its authority (ci:12/Zq@host)', () => {
+  const TOKEN = 'https://ci:12/Zq@git.example.com/team/app.git';
+
+  it('says nothing when its token changes alone, or goes', () => {
+    for (const now of ['https://ci:13/Zq@git.example.com/team/app.git', OLD]) {
+      expect(moves([application('qa', TOKEN)], [application('qa', now)])).toEqual([]);
+      expect(moves([kustomization('qa', TOKEN, 'git-creds')], [kustomization('qa', now, 'git-creds')])).toEqual([]);
+    }
+  });
+
+  it('says a move from it without printing it, and gives no command a placeholder for a shell to read as a redirect', () => {
+    const problems = [
+      ...moves([application('qa', TOKEN)], [application('qa', NEW)]),
+      ...moves([application('qa', OLD)], [application('qa', TOKEN.replace('git.example.com', 'git.new.example'))]),
+      ...moves([kustomization('qa', TOKEN, 'old-creds')], [kustomization('qa', 'https://ci:12/Zq@git.new.example/a.git', 'new-creds')]),
+      ...moves([application('qa', TOKEN)], [kustomization('qa', 'https://ci:12/Zq@git.new.example/a.git')]),
+      ...moves([kustomization('qa', TOKEN, 'old-creds')], [application('qa', 'https://ci:12/Zq@git.new.example/a.git')]),
+    ];
+    expect(problems).toHaveLength(5);
+    for (const p of problems) {
+      expect(p).not.toMatch(/Zq|ci:12/);
+      const hint = p.slice(p.indexOf('hint:'));
+      expect(hint).not.toMatch(/(?:rm|add|--url=) <url/);
+    }
+    expect(problems[0]).toContain('no longer from <url with credentials>:');
+    expect(problems[0]).toContain('argocd repo rm of the old URL, as argocd repo list shows it, removes those of the old one');
+    expect(problems[1]).toContain('argocd repo add, with the URL as written there without the password in it');
+    expect(problems[2]).toContain('flux create secret git new-creds, with the URL as written there without the password in it');
+  });
+});
+
 describe('a stage Flux clones from another repository', () => {
   it('says that a Secret kept across the move is sent to the new host, and to put its credentials in it', () => {
     expect(moves([kustomization('qa', OLD, 'git-auth')], [kustomization('qa', NEW, 'git-auth')])).toEqual([

@@ -38,4 +38,13 @@ describe('targetOf', () => {
     expect(application({ server: 'https://nonprod.example.com:6443' }).cluster).toBe('https://nonprod.example.com:6443');
     expect(application({ server: 'https://nonprod.example.com:6443/k8s/' }).cluster).toBe('https://nonprod.example.com:6443/k8s/');
   });
+
+  it('never names a server by a password that runs past its authority, and takes one that changed alone for the same cluster', () => {
+    const [was, now] = ['https://admin:12/Zq@nonprod.example.com:6443', 'https://admin:12/Zr@nonprod.example.com:6443'].map((server) =>
+      application({ server }),
+    );
+    for (const t of [was, now]) expect(`${t.cluster} ${t.id}`).not.toMatch(/Z[qr]|:12|admin/);
+    expect(sameCluster(was, now)).toBe('same');
+    expect(sameCluster(was, application({ server: 'https://nonprod.example.com:6443' }))).toBe('same');
+  });
 });

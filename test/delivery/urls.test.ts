@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { credentialNumbers, normalRepositoryUrl, normalUrl, shownUrl, UNSURE_URL, withUrlsShown } from '../../lib/delivery/urls.js';
+import {
+  credentialNumbers,
+  normalAddress,
+  normalRepositoryUrl,
+  normalUrl,
+  shownUrl,
+  UNSURE_URL,
+  withUrlsShown,
+} from '../../lib/delivery/urls.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 
@@ -21,6 +29,24 @@ describe('URLs as compared', () => {
   it('read a repository with and without .git as one', () => {
     expect(normalRepositoryUrl('https://git.example.com/team/app.git/')).toBe(normalRepositoryUrl('https://git.example.com/team/app'));
     expect(normalRepositoryUrl('https://git.example.com/team/app')).not.toBe(normalRepositoryUrl('https://git.example.com/team/other'));
+  });
+
+  it.each([
+    'https://ci:12/Zq@git.example.com/team/app.git',
+    'https://ci:13/Zq@git.example.com/team/app.git',
+    'https://ci:12?Zq@git.example.com/team/app.git',
+    'https://ci:s3cr3t@git.example.com/team/app.git',
+  ])('read %s as the repository it names, without the password it carries', (url) => {
+    expect(normalRepositoryUrl(url)).toBe('https://git.example.com/team/app');
+  });
+
+  it('read a cluster server as the address it reaches, without the credentials it carries', () => {
+    for (const url of [
+      'https://admin:12/Zq@k8s.example.com:6443',
+      'https://admin:12?Zq@K8s.example.com:6443/',
+      'https://admin:s3cr3t@k8s.example.com:6443',
+    ])
+      expect(normalAddress(url)).toBe('https://k8s.example.com:6443');
   });
 
   it('read an scp-style repository URL and its ssh:// form as one, as Git hosts serve them', () => {
@@ -54,9 +80,18 @@ describe('URLs as messages show them', () => {
     ['https://t0k/3n@git.example.com/team/app.git', UNSURE_URL],
     ['ssh://git:p@Zq/w@host/team/app.git', UNSURE_URL],
     ['ssh://git@host:team/app@v1.git', UNSURE_URL],
+    // wherever the authority ends past such a password: a server without a path, a `?` or `#` after the host, another `@` in the password
+    ['https://admin:12/Zq@k8s.example.com:6443', UNSURE_URL],
+    ['https://admin:12/Zq@[fd00::1]:6443', UNSURE_URL],
+    ['https://admin:12/Zq@k8s_internal:6443/', UNSURE_URL],
+    ['https://admin:12?Zq@k8s.example.com:6443', UNSURE_URL],
+    ['https://admin:12#Zq@k8s.example.com:6443', UNSURE_URL],
+    ['https://ci:12/Zq@git.example.com?ref=main', UNSURE_URL],
+    ['https://ci:12\\Zq@git.example.com/team/app.git', UNSURE_URL],
+    ['https://ci:12@Zq/w@git.example.com/team/app.git', UNSURE_URL],
   ])('show %s as %s', (url, shown) => {
     expect(shownUrl(url)).toBe(shown);
-    for (const secret of ['s3cr3t', 'pw', 'w0rd', 't0k3n', 'k3y', 'Zq', 't0k', '3n']) expect(shownUrl(url)).not.toContain(secret);
+    for (const secret of ['s3cr3t', 'pw', 'w0rd', 't0k3n', 'k3y', 'Zq', 't0k', '3n', ':12']) expect(shownUrl(url)).not.toContain(secret);
   });
 });
 
@@ -103,6 +138,12 @@ describe('URLs as a diff shows them, numbered alike on both sides', () => {
       'https://ci:pa?Zr@git.example.com/a.git',
       '<url with credentials 1>',
     ],
+    [
+      'a server whose password runs past its authority',
+      'https://admin:12/Zq@k8s.example.com:6443',
+      'https://admin:12/Zr@k8s.example.com:6443',
+      '<url with credentials 1>',
+    ],
   ])('shows %s changed alone as changed', (_, was, now, shown) => {
     const numbers = credentialNumbers();
     const [a, b] = [shownUrl(was, numbers), shownUrl(now, numbers)];
@@ -135,34 +176,39 @@ describe('npm run diff -- <stage>, when the credentials of a URL in dist/deliver
 });
 
 describe('npm run diff -- <stage> and synth, when a server in dist/delivery/ carries credentials', () => {
-  it('never print them: not in the diff of the objects, nor in the warning that the stage moves to another cluster', () => {
-    const project = FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace(
-      '{ kubeConfigSecret: nonprod-kubeconfig }',
-      '{ server: https://nonprod.example.com:6443 }',
-    );
-    const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }') });
-    writeFileSync(join(dir, 'stagecraft.yaml'), project);
-    expect(runCli('synth', [], dir).code).toBe(0);
-    for (const f of ['00-stagecraft.yaml', '10-qa.yaml']) {
-      const file = join(dir, 'dist', 'delivery', 'argocd', f);
-      const text = readFileSync(file, 'utf8');
-      expect(text).toContain('server: https://nonprod.example.com:6443');
-      writeFileSync(file, text.replaceAll('server: https://nonprod', 'server: https://admin:s3cr3t@nonprod'));
-    }
-    writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: prod }'));
-    const diff = runCli('diff', ['qa'], dir);
-    expect(diff.code).toBe(0);
-    expect(diff.stdout).toContain(
-      'spec.destination.server: "https://<credentials 1>@nonprod.example.com:6443" -> "https://prod.example.com:6443"',
-    );
-    expect(diff.stderr).toContain('where it applied it to https://nonprod.example.com:6443');
-    const synth = runCli('synth', [], dir);
-    expect(synth.code).toBe(0);
-    for (const out of [diff.stdout, diff.stderr, synth.stdout, synth.stderr]) {
-      expect(out).not.toContain('s3cr3t');
-      expect(out).not.toContain('admin');
-    }
-  });
+  it.each([
+    ['a user and password', 'admin:s3cr3t@', 'https://<credentials 1>@nonprod.example.com:6443', 'https://nonprod.example.com:6443'],
+    ['a password holding a /, with no path after the host', 'admin:12/s3cr3t@', '<url with credentials 1>', UNSURE_URL],
+  ])(
+    'never print %s: not in the diff of the objects, nor in the warning that the stage moves to another cluster',
+    (_, credentials, diffed, named) => {
+      const project = FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace(
+        '{ kubeConfigSecret: nonprod-kubeconfig }',
+        '{ server: https://nonprod.example.com:6443 }',
+      );
+      const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }') });
+      writeFileSync(join(dir, 'stagecraft.yaml'), project);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      for (const f of ['00-stagecraft.yaml', '10-qa.yaml']) {
+        const file = join(dir, 'dist', 'delivery', 'argocd', f);
+        const text = readFileSync(file, 'utf8');
+        expect(text).toContain('server: https://nonprod.example.com:6443');
+        writeFileSync(file, text.replaceAll('server: https://nonprod', `server: https://${credentials}nonprod`));
+      }
+      writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: prod }'));
+      const diff = runCli('diff', ['qa'], dir);
+      expect(diff.code).toBe(0);
+      expect(diff.stdout).toContain(`spec.destination.server: "${diffed}" -> "https://prod.example.com:6443"`);
+      expect(diff.stderr).toContain(`where it applied it to ${named}`);
+      const synth = runCli('synth', [], dir);
+      expect(synth.code).toBe(0);
+      for (const out of [diff.stdout, diff.stderr, synth.stdout, synth.stderr]) {
+        expect(out).not.toContain('s3cr3t');
+        expect(out).not.toContain('admin');
+        expect(out).not.toContain(':12');
+      }
+    },
+  );
 });
 
 describe('delivery objects as a diff shows them', () => {
@@ -192,6 +238,11 @@ describe('delivery objects as a diff shows them', () => {
     expect(shown).not.toContain('s3cr3t');
     expect(shown).not.toContain('admin');
     expect(shown).toContain('"server":"https://k8s.example.com:6443","namespace":"qa"');
+  });
+
+  it('shows a cluster server whose password runs past its authority (no path after the host) as the placeholder', () => {
+    const object = { kind: 'Application', spec: { destination: { server: 'https://admin:12/Zq@k8s.example.com:6443', namespace: 'qa' } } };
+    expect(JSON.stringify(withUrlsShown(object))).toContain(`"server":"${UNSURE_URL}","namespace":"qa"`);
   });
 
   it('leaves other kinds alone', () => {
