@@ -153,12 +153,22 @@ export function escapeName(name: string): string {
 const PLAIN_WORD = /^[A-Za-z0-9_./:@%+=,-]+$/;
 
 /**
+ * The longest word a hint's command writes: a longer path is shortened where a message names it
+ * (`shorten` of lib/model/limits.ts, at 200 characters), so a command holding it could not be run as printed.
+ */
+export const MAX_SHELL_WORD = 200;
+
+/**
  * `word` (a path) as a command that a hint gives (`cd`, `mv`, `rm`) must write it for a POSIX shell
  * to read it back: as it is when it is plain, else in single quotes (a `'` as `'\''`), so that a
  * project in `/home/me/my project` is told `cd '/home/me/my project'`, not a command that fails or
- * runs on two paths; a word starting with `-` gets `./`, so that it is no option.
+ * runs on two paths; a word starting with `-` gets `./`, so that it is no option. Undefined when no
+ * command can hold it as printed: a control character (a line feed in a directory's name) is
+ * printed as its escape (`escapeControls`), and a word over MAX_SHELL_WORD characters would not be
+ * printed whole; a hint then says what to do in words.
  */
-export function shellWord(word: string): string {
+export function shellWord(word: string): string | undefined {
+  if (word.length > MAX_SHELL_WORD || word.search(TEXT_CONTROLS) >= 0) return undefined;
   const w = word.startsWith('-') ? `./${word}` : word;
   return PLAIN_WORD.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`;
 }

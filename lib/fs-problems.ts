@@ -4,14 +4,23 @@
  */
 import { lstatSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
-import { ExitCode, ProblemsError, shellWord, type Problem } from './errors.js';
+import { ExitCode, MAX_SHELL_WORD, ProblemsError, shellWord, type Problem } from './errors.js';
 import { shorten } from './model/limits.js';
 
-/** What an error code means for the user, and what to do about it (a hint may name the path, as it is shown). */
+/**
+ * What an error code means for the user, and what to do about it (a hint may give a command on the
+ * path, as it is shown whole: `command`, which says it in words where no command can hold it).
+ */
 interface FsError {
   readonly what: string;
-  readonly hint: string | ((where: string) => string);
+  readonly hint: string | ((path: string) => string);
 }
+
+/** `run` with `path` as a shell word (`shellWord`), or `words` where no command can hold the path as printed. */
+const command = (path: string, run: (word: string) => string, words: string) => {
+  const word = shellWord(path);
+  return word === undefined ? words : run(word);
+};
 
 /** What each error code means for the user, and what to do about it. */
 const FS_ERRORS: Readonly<Record<string, FsError>> = {
@@ -22,7 +31,12 @@ const FS_ERRORS: Readonly<Record<string, FsError>> = {
   // said of whatever file was expected there: a stage file, a state file of .stagecraft/, a takeover's guard
   EISDIR: {
     what: 'is a directory, not a file',
-    hint: (where) => `move or rename the directory, or remove it (rm -r ${shellWord(where)}), then run the command again`,
+    hint: (path) =>
+      command(
+        path,
+        (p) => `move or rename the directory, or remove it (rm -r ${p}), then run the command again`,
+        'move, rename or remove the directory, then run the command again',
+      ),
   },
   ENOTDIR: { what: 'has a part that is a file, not a directory', hint: 'check the path' },
   ELOOP: { what: 'is a loop of symbolic links', hint: 'make the link point at a real file' },
@@ -49,7 +63,7 @@ const FS_ERRORS: Readonly<Record<string, FsError>> = {
   // stagecraft's own code (`openRegularFile`), whose error says what it found (`what`)
   EFTYPE: {
     what: 'is not a regular file',
-    hint: (where) => `remove it (rm ${shellWord(where)}); stagecraft keeps only regular files there`,
+    hint: (path) => `${command(path, (p) => `remove it (rm ${p})`, 'remove it')}; stagecraft keeps only regular files there`,
   },
   EFBIG: { what: 'is larger than stagecraft ever writes it', hint: 'remove it; stagecraft writes it again' },
 };
@@ -95,11 +109,11 @@ export function fsProblem(
   const code = errnoCode(e) ?? e.code;
   const table = doing === 'writing' && Object.hasOwn(FS_WRITE_ERRORS, code) ? FS_WRITE_ERRORS : FS_ERRORS;
   const known = Object.hasOwn(table, code) ? table[code] : undefined;
-  const where = shorten(show(path), 200);
+  const where = shorten(show(path), MAX_SHELL_WORD);
   // a directory made where a file stands: mkdir(2) says EEXIST for the last part of the path, ENOTDIR for another
   const file = code === 'ENOTDIR' || (code === 'EEXIST' && e.syscall === 'mkdir') ? fileOnTheWay(path) : undefined;
   if (file !== undefined) {
-    const shown = shorten(show(file), 200);
+    const shown = shorten(show(file), MAX_SHELL_WORD);
     return {
       code: `fs/${code.toLowerCase()}`,
       message: `${doing} ${where}: ${shown} is a file, where a directory must be`,
@@ -112,7 +126,8 @@ export function fsProblem(
   return {
     code: `fs/${code.toLowerCase()}`,
     message: `${doing} ${where}: it ${typeof what === 'string' ? what : (known?.what ?? `failed (${code})`)}`,
-    hint: typeof hint === 'string' ? hint : hint(where),
+    // the path whole, not `where`: a command on a shortened or escaped path names none that is there
+    hint: typeof hint === 'string' ? hint : hint(show(path)),
   };
 }
 

@@ -1,6 +1,6 @@
 /** Problems as text (lib/errors.ts): what a hostile name in one prints. */
 import { describe, expect, it } from 'vitest';
-import { escapeControls, escapeName, formatLabelledProblem, formatProblem, hexEscape, shellWord } from '../lib/errors.js';
+import { MAX_SHELL_WORD, escapeControls, escapeName, formatLabelledProblem, formatProblem, hexEscape, shellWord } from '../lib/errors.js';
 
 describe('formatProblem', () => {
   it('escapes the control characters a terminal acts on in the place, the message, the lines it lists and the hint, each listed line indented', () => {
@@ -80,5 +80,15 @@ describe('shellWord', () => {
     expect(shellWord('/home/me/my project')).toBe("'/home/me/my project'");
     expect(shellWord("it's $HOME `x` ü")).toBe("'it'\\''s $HOME `x` ü'");
     expect(shellWord('-rf')).toBe('./-rf');
+  });
+
+  it('gives no word for a path a hint could not print as it is: one holding a control character, one over MAX_SHELL_WORD characters', () => {
+    expect(shellWord('/tmp/a\nb')).toBeUndefined();
+    expect(shellWord('dist/x\x1b[2J')).toBeUndefined();
+    expect(shellWord(`/${'a'.repeat(MAX_SHELL_WORD - 1)}`)).toBe(`/${'a'.repeat(MAX_SHELL_WORD - 1)}`);
+    expect(shellWord(`/${'a'.repeat(MAX_SHELL_WORD)}`)).toBeUndefined();
+    // asked again: no state is kept between calls
+    expect(shellWord('/tmp/a\nb')).toBeUndefined();
+    expect(shellWord('my\tfile')).toBe("'my\tfile'");
   });
 });

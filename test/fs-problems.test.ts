@@ -33,6 +33,20 @@ describe('the rm a hint gives', () => {
       "remove it (rm '.stagecraft/my lock'); stagecraft keeps only regular files there",
     );
   });
+
+  it('is given for the path itself, never for the shortened or escaped text a message names it by: else the hint says it in words', () => {
+    const e = (code: string) => Object.assign(new Error(code), { code });
+    const long = `/${'a'.repeat(150)}/${'z'.repeat(194)}`;
+    const eisdir = fsProblem(e('EISDIR'), long, 'writing');
+    expect(eisdir.message).toContain('characters)');
+    expect(eisdir.hint).toBe('move, rename or remove the directory, then run the command again');
+    expect(fsProblem(e('EFTYPE'), '/tmp/a\nb', 'reading').hint).toBe('remove it; stagecraft keeps only regular files there');
+    // a path a message shortens is not the one the hint's rm names: shown whole where it fits
+    const fits = `/${'a'.repeat(190)} b`;
+    expect(fsProblem(e('EISDIR'), fits, 'writing', (p) => `${p}/x`).hint).toBe(
+      `move or rename the directory, or remove it (rm -r '${fits}/x'), then run the command again`,
+    );
+  });
 });
 
 describe('a directory made where a file stands', () => {

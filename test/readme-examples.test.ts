@@ -2,8 +2,10 @@
  * The README's examples of commands run on the committed project print what the commands print
  * today: each example below is found in README.md by its `$ ` line and run, in a copy of the
  * project (its stage files, project file, included manifests and dist/) or, for the checks of
- * files, in the repository, whose test fixtures they name. A README line holding `...` stands for
- * any lines; every other line must be the next line the command printed (stdout, then stderr).
+ * files, in the repository, whose test fixtures they name. A README line that is `...` stands for
+ * any lines; every other line must be the next line the command printed (stdout, then stderr, blank
+ * lines aside), and the output must end with the README's last line (unless that is `...`). The
+ * command must exit with the code its `$` line's comment says (`# exit 1`), else 0.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { REPO, runCli } from './helpers/cli.js';
 interface Example {
   /** The `$ ` line, without a trailing `# comment`. */
   readonly command: string;
+  /** The exit code its comment says (`# exit 1`, `# ..., exit 2`), else 0. */
+  readonly exit: number;
   /** The code block it is in (its number in the README). */
   readonly block: number;
   /** The lines under it, up to the next `$ ` line or the end of its block. */
@@ -30,46 +34,55 @@ function examples(readme: string): Example[] {
     if (line.startsWith('```')) {
       inBlock = !inBlock;
       block++;
-      if (!inBlock) found.push({ command: '', block, lines: [] });
+      if (!inBlock) found.push({ command: '', exit: 0, block, lines: [] });
       continue;
     }
     if (!inBlock) continue;
-    if (line.startsWith('$ '))
+    if (line.startsWith('$ ')) {
+      const comment = /\s+#(.*)$/.exec(line)?.[1] ?? '';
       found.push({
         command: line
           .slice(2)
           .replace(/\s+#.*$/, '')
           .trimEnd(),
+        exit: Number(/\bexit (\d+)\b/.exec(comment)?.[1] ?? 0),
         block,
         lines: [],
       });
-    else found.at(-1)?.lines.push(line);
+    } else found.at(-1)?.lines.push(line);
   }
   return found.filter((e) => e.command !== '');
 }
 
+/** The line a wildcard is: any number of printed lines pass for it. A line that only holds `...` (`- ... and 5 more lines`) is text. */
+const ANY_LINES = '...';
+
 /**
  * The first line of `expected` that `printed` does not print where the README says (undefined when
- * every line is there): a line with `...` lets any number of printed lines pass, any other is the
- * next printed line (after a `...`, the next one equal to it).
+ * every line is there and nothing more is printed; blank lines aside): a line that is `...` lets any
+ * number of printed lines pass, any other is the next printed line (after a `...`, the next one equal
+ * to it). A printed line left after the README's last one is returned as `(printed after the last
+ * line) <line>`, unless the last is `...`.
  */
 function firstMismatch(expected: readonly string[], printed: readonly string[]): string | undefined {
+  const shown = printed.filter((l) => l !== '');
   let at = 0;
   let skipping = false;
   for (const line of expected.filter((l) => l !== '')) {
-    if (line.includes('...')) {
+    if (line === ANY_LINES) {
       skipping = true;
       continue;
     }
-    const next = skipping ? printed.indexOf(line, at) : printed[at] === line ? at : -1;
+    const next = skipping ? shown.indexOf(line, at) : shown[at] === line ? at : -1;
     if (next < 0) return line;
     at = next + 1;
     skipping = false;
   }
-  return undefined;
+  return skipping || at === shown.length ? undefined : `(printed after the last line) ${shown[at]}`;
 }
 
-const EXAMPLES = examples(readFileSync(join(REPO, 'README.md'), 'utf8'));
+const README = readFileSync(join(REPO, 'README.md'), 'utf8');
+const EXAMPLES = examples(README);
 
 /** A copy of the committed project: stage files, project file, included manifests, dist/. */
 function projectCopy(): string {
@@ -84,8 +97,9 @@ function projectCopy(): string {
  * `npm run` as its npm script would run it (runCli), a `sed -i` through sh, a `git` command not at all
  * (the copy is no repository).
  */
-function run(command: string, cwd: string): string[] {
+function run(command: string, cwd: string): { printed: string[]; code: number } {
   const printed: string[] = [];
+  let code = 0;
   for (const part of command.split(' && ')) {
     if (part.startsWith('git ')) continue;
     if (part.startsWith('sed -i ')) {
@@ -100,24 +114,38 @@ function run(command: string, cwd: string): string[] {
       cwd,
     );
     printed.push(...`${r.stdout}${r.stderr}`.split('\n'));
+    code = r.code ?? 0;
   }
-  return printed;
+  return { printed, code };
 }
 
 /** Runs `example` in `cwd`, and fails on the first line the README shows under it that the command does not print. */
-function expectPrinted(example: Example, cwd: string): void {
-  const printed = run(example.command, cwd);
-  const mismatch = firstMismatch(example.lines, printed);
+function expectPrinted(example: Example, cwd: string, more: readonly string[] = []): void {
+  const { printed, code } = run(example.command, cwd);
+  const mismatch = firstMismatch([...example.lines, ...more], printed);
   expect(mismatch, `README.md's '$ ${example.command}' shows a line the command does not print; it prints:\n${printed.join('\n')}`).toBe(
     undefined,
   );
+  expect(code, `README.md's '$ ${example.command}' exits ${code}, not ${example.exit}: say it in its comment (# exit ${code})`).toBe(
+    example.exit,
+  );
 }
 
-/** The README's example `command` (its first, or its `nth` from 0), run in `cwd`, against what the README shows. */
-function checkExample(command: string, cwd: string, nth = 0): void {
+/** The lines of the README's code block that opens at its `fence`th fence line (from 1, as `Example.block` counts them). */
+function blockLines(readme: string, fence: number): string[] {
+  const lines = readme.split('\n');
+  const fences = lines.flatMap((l, i) => (l.startsWith('```') ? [i] : []));
+  return lines.slice(fences[fence - 1] + 1, fences[fence]);
+}
+
+/**
+ * The README's example `command` (its first, or its `nth` from 0), run in `cwd`, against what the README shows;
+ * `stderrBelow`: the README shows its stderr in the next code block, without a `$ ` line.
+ */
+function checkExample(command: string, cwd: string, { nth = 0, stderrBelow = false } = {}): void {
   const example = EXAMPLES.filter((e) => e.command === command)[nth];
   expect(example, `README.md has no example '$ ${command}'`).toBeDefined();
-  expectPrinted(example!, cwd);
+  expectPrinted(example!, cwd, stderrBelow ? blockLines(README, example!.block + 2) : []);
 }
 
 /** The README's block of examples that starts with `first`, each run in turn in `cwd` against what the README shows under it. */
@@ -142,13 +170,17 @@ function copy(): string {
 describe("the README's examples on the committed project", () => {
   const dir = copy();
 
-  it.each(['npm run synth', 'npm run synth -- --stage raspberry', 'npm run synth -- --stage mink8s', 'npm run diff -- qa production'])(
+  it('npm run synth prints what the README shows, its stderr in the block below', () => {
+    checkExample('npm run synth', dir, { stderrBelow: true });
+  });
+
+  it.each(['npm run synth -- --stage raspberry', 'npm run synth -- --stage mink8s', 'npm run diff -- qa production'])(
     '%s prints what the README shows',
     (command) => checkExample(command, dir),
   );
 
   it('npm run check (its second example: the first is a recovery) prints what the README shows', () => {
-    checkExample('npm run check', dir, 1);
+    checkExample('npm run check', dir, { nth: 1 });
   });
 
   it('npm run check -- <a fixture> (in the repository, whose fixtures it names) prints what the README shows', () => {
@@ -171,10 +203,22 @@ describe("the README's sequences of commands, each in a copy of the committed pr
 });
 
 describe("the reading of the README's examples", () => {
-  it("takes a README line for the next printed one, and a line with '...' for any number of lines", () => {
-    expect(firstMismatch(['a', '...', 'd'], ['a', 'b', 'c', 'd', 'e'])).toBeUndefined();
+  it("takes a README line for the next printed one, a line that is '...' for any number of lines, and wants the output used up", () => {
+    expect(firstMismatch(['a', '...', 'd'], ['a', 'b', 'c', 'd', ''])).toBeUndefined();
+    expect(firstMismatch(['a', '...', 'd', '...'], ['a', 'b', 'c', 'd', 'e'])).toBeUndefined();
     expect(firstMismatch(['a', 'c'], ['a', 'b', 'c'])).toBe('c');
-    expect(firstMismatch(['a', '  ...', '13 changed'], ['a', 'b', '14 changed'])).toBe('13 changed');
+    expect(firstMismatch(['a', '...', '13 changed'], ['a', 'b', '14 changed'])).toBe('13 changed');
+    // a line printed after the README's last one
+    expect(firstMismatch(['a', '...', 'd'], ['a', 'b', 'c', 'd', 'e'])).toBe('(printed after the last line) e');
+    expect(firstMismatch(['a'], ['a', '', 'warning: x'])).toBe('(printed after the last line) warning: x');
+    // a line that only holds '...' is text, as diff's '- ... and 5 more lines' is
+    expect(firstMismatch(['a', '  ...', 'd'], ['a', 'b', 'd'])).toBe('  ...');
+    expect(firstMismatch(['  - ... and 5 more lines'], ['  - x'])).toBe('  - ... and 5 more lines');
+  });
+
+  it('reads the exit code an example says in its comment, 0 without one', () => {
+    const readme = ['```', '$ npm run check -- x.yaml   # a fixture, exit 1', 'a', '$ npm run synth', '```'].join('\n');
+    expect(examples(readme).map((e) => e.exit)).toEqual([1, 0]);
   });
 
   it('finds each example by its command, without its comment, up to the next command or the end of its block', () => {
@@ -182,9 +226,9 @@ describe("the reading of the README's examples", () => {
       '\n',
     );
     expect(examples(readme)).toEqual([
-      { command: 'npm run synth', block: 1, lines: ['a'] },
-      { command: 'ls', block: 1, lines: ['b'] },
-      { command: 'npm run check', block: 3, lines: ['c'] },
+      { command: 'npm run synth', exit: 0, block: 1, lines: ['a'] },
+      { command: 'ls', exit: 0, block: 1, lines: ['b'] },
+      { command: 'npm run check', exit: 0, block: 3, lines: ['c'] },
     ]);
   });
 });

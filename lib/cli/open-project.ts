@@ -46,12 +46,13 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
   // leave its lock's .stagecraft/ there before failing to write the schema: say where to run it instead
   if (!existsSync(dir)) {
     const project = enclosingProject(root);
+    const cd = project === undefined ? undefined : shellWord(project);
     throw new ProblemsError([
       {
         code: 'cli/not-a-project',
         message: `no ${ENVIRONMENTS_DIR}/ here (${root}): run it in the project directory`,
         hint: project
-          ? `this is inside the project ${project}: cd ${shellWord(project)}, then run the command again`
+          ? `this is inside the project ${project}: ${cd === undefined ? 'cd to it' : `cd ${cd}`}, then run the command again`
           : `cd to the directory that holds ${ENVIRONMENTS_DIR}/ and package.json, then run the command again`,
       },
     ]);
@@ -72,11 +73,14 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
   const yml = entries.filter((f) => f.endsWith('.yml')).sort();
   if (yml.length) {
     throw new ProblemsError(
-      yml.map((f) => ({
-        code: 'config/yml-extension',
-        message: `${ENVIRONMENTS_DIR}/${f} is not read: stage files end in .yaml`,
-        hint: `rename it: mv ${shellWord(`${ENVIRONMENTS_DIR}/${f}`)} ${shellWord(`${ENVIRONMENTS_DIR}/${f.slice(0, -'.yml'.length)}.yaml`)}`,
-      })),
+      yml.map((f) => {
+        const [from, to] = [shellWord(`${ENVIRONMENTS_DIR}/${f}`), shellWord(`${ENVIRONMENTS_DIR}/${f.slice(0, -'.yml'.length)}.yaml`)];
+        return {
+          code: 'config/yml-extension',
+          message: `${ENVIRONMENTS_DIR}/${f} is not read: stage files end in .yaml`,
+          hint: from && to ? `rename it: mv ${from} ${to}` : 'rename it to end in .yaml',
+        };
+      }),
     );
   }
   const stages = entries

@@ -208,41 +208,60 @@ function fieldChanges(before: unknown, after: unknown): FieldChange[] {
 /** A secret's text shorter than this hides a value only when it is the whole value: within another, it is likely an ordinary word. */
 const SHORT_SECRET = 6;
 
+/** The texts a diff must not print (`secretTexts`), each longest first. */
+interface SecretTexts {
+  /** Secrets found by their content (a token, a password in a URL): hidden wherever they stand within a value. */
+  readonly within: readonly string[];
+  /**
+   * Values secret only by the name of the key that holds them (`DB_PASSWORD: mysqlsecret`), and a Secret's
+   * values: hidden where they are the whole value, never within another (`mysqlsecret-host` is a host's name).
+   */
+  readonly whole: ReadonlySet<string>;
+}
+
 /**
  * The texts of two versions of one object that a diff must not print: every string the checks find
- * secret (secretStrings: by its content, or by the name of the key that holds it) and the secret in
- * it, and every value of a Secret's `data` and `stringData` (dist/ holds no Secret, but one edited
- * in by hand, or written by an older stagecraft, is read from there). Longest first.
+ * secret (secretStrings), by its content (the secret in it, wherever it stands) or by the name of
+ * the key that holds it (the value whole), and every value of a Secret's `data` and `stringData`
+ * (dist/ holds no Secret, but one edited in by hand, or written by an older stagecraft, is read from
+ * there).
  */
-function secretTexts(...versions: unknown[]): readonly string[] {
-  const texts = new Set<string>();
+function secretTexts(...versions: unknown[]): SecretTexts {
+  const within = new Set<string>();
+  const whole = new Set<string>();
   for (const v of versions) {
     if (!isRecord(v) || typeof v.kind !== 'string') continue;
-    for (const s of secretStrings(v as unknown as KubeObject)) texts.add(s.value).add(s.secret);
+    for (const s of secretStrings(v as unknown as KubeObject)) {
+      whole.add(s.value);
+      if (s.rule) within.add(s.secret);
+    }
     if (v.kind !== 'Secret') continue;
     for (const field of ['data', 'stringData']) {
       const values = v[field];
-      if (isRecord(values)) for (const x of Object.values(values)) if (typeof x === 'string') texts.add(x);
+      if (isRecord(values)) for (const x of Object.values(values)) if (typeof x === 'string') whole.add(x);
     }
   }
-  return [...texts].filter((t) => t !== '').sort((a, b) => b.length - a.length);
+  whole.delete('');
+  return { within: [...within].filter((t) => t !== '').sort((a, b) => b.length - a.length), whole };
 }
 
 /**
  * What prints a field's value in a diff without the `secrets` in it: a string that is one or holds
- * one as `(a N-character value, hidden)`, within a value of several fields too (a data map added
- * whole), and a key that is one (a token pasted as a ConfigMap key) as `(a N-character key, hidden)`.
+ * one found by its content as `(a N-character value, hidden)`, within a value of several fields too
+ * (a data map added whole), and a key that is one (a token pasted as a ConfigMap key) as
+ * `(a N-character key, hidden)`.
  */
-function hider(secrets: readonly string[]) {
-  const isSecret = (s: string) => secrets.some((t) => s === t || (t.length >= SHORT_SECRET && s.includes(t)));
+function hider({ within, whole }: SecretTexts) {
+  const none = within.length === 0 && whole.size === 0;
+  const isSecret = (s: string) => whole.has(s) || within.some((t) => s === t || (t.length >= SHORT_SECRET && s.includes(t)));
   const value = (v: unknown): unknown => {
-    if (secrets.length === 0) return v;
+    if (none) return v;
     if (typeof v === 'string') return isSecret(v) ? new Hidden(maskValue(v)) : v;
     if (Array.isArray(v)) return v.map(value);
     if (!isRecord(v)) return v;
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [isSecret(k) ? maskValue(k, 'key') : k, value(x)]));
   };
-  return { isSecret: (s: string) => secrets.length > 0 && isSecret(s), value };
+  return { isSecret: (s: string) => !none && isSecret(s), value };
 }
 
 /** A value a diff shows as this text instead (`hider`): printed bare as the field's value, as a string within another. */
@@ -367,9 +386,11 @@ function changeLines(f: FieldChange): string[] {
     ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${escapeControls(l)}`),
     ...(text.length > MAX_TEXT_LINES ? [`  ${mark} ... and ${text.length - MAX_TEXT_LINES} more lines`] : []),
   ];
+  // a final newline ends the last line and starts no empty one: a 4-line file ending in \n is 4 lines
+  const count = (text: string, split: readonly string[]) => split.length - (text.endsWith('\n') ? 1 : 0);
   const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
   return [
-    `${escapeName(f.path)}: a text of ${lines(a.length)} -> ${lines(b.length)}, from line ${start + 1}:`,
+    `${escapeName(f.path)}: a text of ${lines(count(from, a))} -> ${lines(count(to, b))}, from line ${start + 1}:`,
     ...side('-', old),
     ...side('+', now),
   ];

@@ -140,3 +140,28 @@ describe('npm run diff -- <stage> of a dist/ that holds a secret (committed by h
     expect(`${diff.stdout}${diff.stderr}`).not.toContain('hunter2');
   });
 });
+
+describe("promote's lines about the objects it changes, of a dist/ that holds a secret (lib/diff/README)", () => {
+  it('hide the value as the diff does, and show what changes beside it', () => {
+    const dir = tempProject({
+      dev: repoStage('dev'),
+      test: repoStage('test').replace('image: demoapp:1\n', 'image: demoapp:1.2\n'),
+      qa: repoStage('qa'),
+    });
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const file = join(dir, 'dist', 'qa', '10-demoapp.yaml');
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain('  LOG_LEVEL: info\n');
+      writeFileSync(file, text.replace('  LOG_LEVEL: info\n', '  LOG_LEVEL: info\n  DB_PASSWORD: hunter2-Xy9pq!\n'));
+      // --force: the stage's output, edited by hand, is written again with the release
+      const r = runCli('promote', ['test', 'qa', '--force'], dir);
+      expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/^ {4}data\.DB_PASSWORD: \(a 14-character value, hidden\) -> \(none\)$/m);
+      expect(r.stdout).toContain('"demoapp:1" -> "demoapp:1.2"');
+      expect(`${r.stdout}${r.stderr}`).not.toContain('hunter2');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -127,6 +127,27 @@ describe('the commands a hint gives, in a project whose path holds a space, a qu
   });
 });
 
+describe('the commands a hint gives, in a project whose path holds a line feed', () => {
+  it('are said in words: the escaped path a hint prints names no directory that is there', () => {
+    const made = tempProject({ lab: repoStage('lab') });
+    const dir = join(dirname(made), 'my\nproject');
+    renameSync(made, dir);
+    try {
+      const hint = runCli('check', [], join(dir, 'environments')).stderr.split('\n')[1];
+      expect(hint).toBe(`  hint: this is inside the project ${dir.replace('\n', '\\n')}: cd to it, then run the command again`);
+      writeFileSync(join(dir, 'environments', 'q\ta.yml'), repoStage('qa'));
+      writeFileSync(join(dir, 'environments', 'q\x1ba.yml'), repoStage('qa'));
+      const mv = runCli('synth', [], dir).stderr.split('\n');
+      expect(mv.filter((l) => l.startsWith('  hint: '))).toEqual([
+        "  hint: rename it: mv 'environments/q\ta.yml' 'environments/q\ta.yaml'",
+        '  hint: rename it to end in .yaml',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a stage file named Lab.yaml beside lab.yaml', () => {
   it('is told by synth to merge the two files or take a free name, not to rename it over lab.yaml', () => {
     const dir = tempProject({ lab: repoStage('lab'), Lab: repoStage('lab') });

@@ -255,7 +255,7 @@ describe('diffing manifests', () => {
     expect(formatDiff(diffManifests([config(before)], [config(after)]), { before: 'a', after: 'b' })).toBe(
       [
         'ConfigMap qa/web',
-        '  data.nginx.conf: a text of 18 lines -> 19 lines, from line 9:',
+        '  data.nginx.conf: a text of 17 lines -> 18 lines, from line 9:',
         '    -   listen 80;',
         '    +   listen 8080;',
         '    +   listen [::]:8080;',
@@ -269,7 +269,7 @@ describe('diffing manifests', () => {
       after: 'b',
     });
     expect(long.split('\n').slice(1, 4)).toEqual([
-      '  data.nginx.conf: a text of 3 lines -> 28 lines, from line 2:',
+      '  data.nginx.conf: a text of 2 lines -> 27 lines, from line 2:',
       '    + \\x1b[2Jline 1;',
       '    + line 2;',
     ]);
@@ -278,11 +278,73 @@ describe('diffing manifests', () => {
     // a change of text that many objects share: once, each line an element of its own, as promote and switch indent them
     const three = (file: string) => ['a', 'b', 'c'].map((name) => ({ ...config(file), id: `ConfigMap qa/${name}` }));
     expect(diffLines(diffManifests(three(before), three(after)), { before: 'a', after: 'b' })).toEqual([
-      'on 3 objects: data.nginx.conf: a text of 18 lines -> 19 lines, from line 9:',
+      'on 3 objects: data.nginx.conf: a text of 17 lines -> 18 lines, from line 9:',
       '    -   listen 80;',
       '    +   listen 8080;',
       '    +   listen [::]:8080;',
     ]);
+  });
+
+  it("counts a text's lines as its file has them: a final newline ends the last line, it starts no other", () => {
+    const config = (file: string): Manifest => ({
+      id: 'ConfigMap kube-system/kube-flannel-cfg',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-flannel-cfg' }, data: { 'net-conf.json': file } },
+    });
+    const net = (backend: string) => `{\n  "Network": "10.244.0.0/16",\n  "Backend": { "Type": "${backend}" }\n}\n`;
+    const lines = (a: string, b: string) => diffLines(diffManifests([config(a)], [config(b)]), { before: 'a', after: 'b' })[1];
+    expect(lines(net('vxlan'), net('host-gw'))).toBe('  data.net-conf.json: a text of 4 lines -> 4 lines, from line 3:');
+    // without a final newline, the last line is a line all the same
+    expect(lines(net('vxlan').trimEnd(), net('host-gw').trimEnd())).toBe(
+      '  data.net-conf.json: a text of 4 lines -> 4 lines, from line 3:',
+    );
+    expect(lines('one\ntwo\n', 'one\nthree\nfour')).toBe('  data.net-conf.json: a text of 2 lines -> 3 lines, from line 2:');
+  });
+
+  it('hides a value secret by the name of its key where it is the whole value only: another field holding its text is shown', () => {
+    const config = (data: Record<string, string>): Manifest => ({
+      id: 'ConfigMap qa/app',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'qa' }, data },
+    });
+    const before = config({ DB_PASSWORD_SECRET: 'mysqlsecret', SECRET_NAME: 'mysqlsecret', HOST: 'mysqlsecret-host', COPY: 'x' });
+    const after = config({
+      DB_PASSWORD_SECRET: 'mysqlsecret',
+      SECRET_NAME: 'mysqlsecret2',
+      HOST: 'mysqlsecret-host2',
+      COPY: 'mysqlsecret',
+    });
+    expect(diffLines(diffManifests([before], [after]), { before: 'a', after: 'b' })).toEqual([
+      'ConfigMap qa/app',
+      '  data.COPY: "x" -> (a 11-character value, hidden)',
+      '  data.HOST: "mysqlsecret-host" -> "mysqlsecret-host2"',
+      '  data.SECRET_NAME: (a 11-character value, hidden) -> "mysqlsecret2"',
+    ]);
+    // a Secret's values likewise: its labels and names that hold one are shown
+    const secret = (label: string, password: string): Manifest => ({
+      id: 'Secret qa/db',
+      value: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'db', namespace: 'qa', labels: { app: label } },
+        stringData: { user: 'dbadmin', password },
+      },
+    });
+    expect(
+      diffLines(diffManifests([secret('dbadmin-v1', 'plain-one')], [secret('dbadmin-v2', 'plain-two')]), { before: 'a', after: 'b' }),
+    ).toEqual([
+      'Secret qa/db',
+      '  metadata.labels.app: "dbadmin-v1" -> "dbadmin-v2"',
+      '  stringData.password: (a 9-character value, hidden) -> (a 9-character value, hidden)',
+    ]);
+    // a secret found by its content is hidden within another value still
+    const token = 'ghp_0123456789abcdefghijABCDEFGHIJ456789';
+    const within = diffLines(
+      diffManifests([config({ TOKEN: token, URL: 'a' })], [config({ TOKEN: token, URL: `https://x/?t=${token}` })]),
+      {
+        before: 'a',
+        after: 'b',
+      },
+    );
+    expect(within).toEqual(['ConfigMap qa/app', `  data.URL: "a" -> (a ${token.length + 13}-character value, hidden)`]);
   });
 
   it('prints a name or a key holding a control character (a hand-edited dist/) as its escape, never the character', () => {
