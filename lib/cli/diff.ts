@@ -188,9 +188,14 @@ export const command: Command<Record<string, never>> = {
     const stageTree = readStageTree(project, stage);
     const d = diffManifests(manifestsOf(stageTree, `${DIST_DIR}/${stage}`), manifestsOf(compiled?.tree.get(stage) ?? new Map()));
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
-    io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources }));
     // the edge's files are no objects, but what synth writes there changes the edge machines (a color's nodePort, a host)
     const edgeLines = edgeChangeLines(stageTree, compiled?.tree.get(stage) ?? new Map());
+    const objectsChange = d.changed.length + d.removed.length + d.added.length > 0;
+    io.stdout.write(
+      objectsChange || !edgeLines.length
+        ? formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources })
+        : `${DIST_DIR}/${stage} and ${sources} have the same objects (${d.same}); their edge files differ:\n`,
+    );
     if (edgeLines.length) io.stdout.write(`${edgeLines.map((l) => (l.startsWith(' ') ? l : `${DIST_DIR}/${stage}/${l}`)).join('\n')}\n`);
     const command = removed === undefined ? undefined : deleteCommand(stage, removed);
     const holding = command ? stagesHolding(project, removed!) : [];

@@ -41,6 +41,14 @@ describe('npm run diff -- <stage>', () => {
     expect(check.stdout + check.stderr).toContain('changed: dist/onprem/edge/haproxy.cfg');
   });
 
+  it('does not call the stage and its sources the same when only its edge files differ', () => {
+    writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem').replace('gzip: true', 'gzip: false'));
+    const diff = runCli('diff', ['onprem'], dir);
+    expect(diff).toMatchObject({ code: 0, stderr: '' });
+    expect(diff.stdout).not.toContain('are the same');
+    expect(diff.stdout).toMatch(/^dist\/onprem and the sources have the same objects \(\d+\); their edge files differ:\ndist\/onprem\/edge\/haproxy\.cfg\n {2}- /);
+  });
+
   it('says nothing of the edge while its files are current', () => {
     writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
     const diff = runCli('diff', ['onprem'], dir);
