@@ -46,7 +46,9 @@ describe('npm run diff -- <stage>', () => {
     const diff = runCli('diff', ['onprem'], dir);
     expect(diff).toMatchObject({ code: 0, stderr: '' });
     expect(diff.stdout).not.toContain('are the same');
-    expect(diff.stdout).toMatch(/^dist\/onprem and the sources have the same objects \(\d+\); their edge files differ:\ndist\/onprem\/edge\/haproxy\.cfg\n {2}- /);
+    expect(diff.stdout).toMatch(
+      /^dist\/onprem and the sources have the same objects \(\d+\); their edge files differ:\ndist\/onprem\/edge\/haproxy\.cfg\n {2}- /,
+    );
   });
 
   it('says nothing of the edge while its files are current', () => {
