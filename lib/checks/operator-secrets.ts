@@ -5,7 +5,7 @@
  * an image pull that names it refers to something real. The checks look it up among these
  * value-less Secrets (check-run.ts), which are never written. Pure.
  */
-import { describeObject, type KubeObject } from '../model/object.js';
+import type { KubeObject } from '../model/object.js';
 import { secretsMadeBy } from '../model/operator-secrets.js';
 import { DEFAULT_NAMESPACE } from './object-index.js';
 import { DECLARED_SECRETS, MADE_SECRETS, SECRET_KEYS_ANNOTATION } from './references-pods.js';
@@ -20,16 +20,18 @@ export const OPERATOR_SECRETS = new WeakSet<KubeObject>();
  * The Secrets the operators of the stage's objects make (`secretsMadeBy`), as value-less Secrets listing
  * their keys (a Secret whose keys are not known is marked in DECLARED_SECRETS, as one declared
  * without keys: any key), but for those of a name `taken` already holds (`namespace/name`: the
- * stage's own Secrets and those it declares; an object without a namespace is in `default`), and each once.
+ * stage's own Secrets and those it declares; an object without a namespace is in `default`; asked
+ * once, when the first such Secret is found: most stages make none), and each once.
  * An app of such an object is never seen through stand-ins (lib/synth/app-summary.ts `plain`): the
  * Secrets are made of what its objects hold.
  */
-export function operatorSecrets(objects: readonly KubeObject[], taken: ReadonlySet<string>): KubeObject[] {
+export function operatorSecrets(objects: readonly KubeObject[], taken: () => Iterable<string>): KubeObject[] {
   const made: KubeObject[] = [];
-  const seen = new Set(taken);
+  let seen: Set<string> | undefined;
   for (const o of objects) {
-    for (const { name, namespace, type, keys } of secretsMadeBy(o)) {
+    for (const { name, namespace, type, keys, otherKey } of secretsMadeBy(o)) {
       const key = `${namespace ?? DEFAULT_NAMESPACE}/${name}`;
+      seen ??= new Set(taken());
       if (seen.has(key)) continue;
       seen.add(key);
       const secret: KubeObject = {
@@ -42,7 +44,7 @@ export function operatorSecrets(objects: readonly KubeObject[], taken: ReadonlyS
         },
         type,
       };
-      if (keys) MADE_SECRETS.set(secret, describeObject(o));
+      if (keys) MADE_SECRETS.set(secret, otherKey);
       else DECLARED_SECRETS.add(secret);
       OPERATOR_SECRETS.add(secret);
       made.push(secret);

@@ -37,10 +37,10 @@ export const DECLARED_SECRETS = new WeakSet<KubeObject>();
 
 /**
  * The Secrets an operator makes from an object of the stage with keys known from it (a cert-manager
- * Certificate's, an ExternalSecret's: lib/checks/operator-secrets.ts), by the object that makes
- * each, as messages name it: a key it does not have is read of what that object makes.
+ * Certificate's, an ExternalSecret's: lib/checks/operator-secrets.ts), each with the hint for a key
+ * it does not have, which names the object that makes it and how that object writes the key, if it can.
  */
-export const MADE_SECRETS = new WeakMap<KubeObject, string>();
+export const MADE_SECRETS = new WeakMap<KubeObject, (key: string) => string>();
 
 /** The Secret types the kubelet reads registry credentials from (pkg/credentialprovider/secrets). */
 const PULL_SECRET_TYPES: readonly string[] = ['kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg'];
@@ -211,7 +211,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
               kind !== 'Secret'
                 ? `add '${key}' to the ConfigMap, or read another key`
                 : MADE_SECRETS.has(target)
-                  ? `${MADE_SECRETS.get(target)} makes the Secret with these keys: read one of them, or have it write '${key}'`
+                  ? (MADE_SECRETS.get(target)?.(key) ?? '')
                   : !DECLARED_SECRETS.has(target)
                     ? `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`
                     : written

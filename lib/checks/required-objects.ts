@@ -20,12 +20,24 @@ import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION } from './references-pods.js';
 export function requiredObjects(objects: readonly KubeObject[]): KubeObject[] {
   // metadata may be null as written (`metadata:` with nothing under it): the schema check says what it lacks
   const namespaces = objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1' && o.metadata?.name);
+  const declared = namespaces.length ? declaredObjects(objects, namespaces) : [];
+  // the names taken only once an operator makes a Secret: most stages have none, and this runs on every check
+  const made = operatorSecrets(objects, () =>
+    [...objects, ...declared]
+      .filter((o) => o.kind === 'Secret' && o.apiVersion === 'v1' && typeof o.metadata?.name === 'string')
+      .map((o) => `${o.metadata.namespace ?? DEFAULT_NAMESPACE}/${o.metadata.name}`),
+  );
+  return made.length ? [...declared, ...made] : declared;
+}
+
+/** The Secrets and ServiceAccounts `namespaces` require of the stage of `objects`. */
+function declaredObjects(objects: readonly KubeObject[], namespaces: readonly KubeObject[]): KubeObject[] {
   const accounts = new Set(
     objects
       .filter((o) => o.kind === 'ServiceAccount' && o.apiVersion === 'v1' && o.metadata)
       .map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
   );
-  const declared = namespaces.flatMap((ns) => [
+  return namespaces.flatMap((ns) => [
     ...requiredSecretsOf(ns).map(({ name, keys }) => {
       // a Secret declared without its keys has no list of them: a pod may read any key (references-pods.ts)
       const secret: KubeObject = {
@@ -40,10 +52,4 @@ export function requiredObjects(objects: readonly KubeObject[]): KubeObject[] {
       .filter((name) => !accounts.has(`${ns.metadata.name}/${name}`))
       .map((name): KubeObject => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns.metadata.name } })),
   ]);
-  const secrets = [...objects, ...declared].filter(
-    (o) => o.kind === 'Secret' && o.apiVersion === 'v1' && typeof o.metadata?.name === 'string',
-  );
-  const taken = new Set(secrets.map((o) => `${o.metadata.namespace ?? DEFAULT_NAMESPACE}/${o.metadata.name}`));
-  const made = operatorSecrets(objects, taken);
-  return made.length ? [...declared, ...made] : declared;
 }

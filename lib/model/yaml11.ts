@@ -209,15 +209,16 @@ export function yaml11Reading(written: string, value: unknown, key: boolean): Ya
 /**
  * The hint for a number each reads otherwise (`010`): the number kubectl reads, also written as
  * `0o10`, which YAML 1.2 and go-yaml both read so (an octal file mode, `defaultMode: 0755`, means
- * it), or the one stagecraft reads. Quoting is offered last, for a field that takes a string: a
- * field of a number (a mode, a port) refuses one.
+ * it), then the decimal stagecraft reads, said to be no file mode (a mode is at most 0o777 = 511,
+ * and a number with a leading 0 written as its decimal is another mode, or none). Quoting is offered
+ * last, for a field that takes a string: a field of a number (a mode, a port) refuses one.
  */
 function numberHint(written: string, source: string, go: Extract<GoValue, { type: 'number' }>, value: number): string {
   const quote = `quote it ("${source}") only where the field takes a string`;
   // YAML 1.2's 0o takes no sign: a negative octal is written in decimal
   const octal = go.octal && /^0+[0-7]+$/.test(written) ? `0o${written.replace(/^0+/, '')}` : undefined;
   if (octal)
-    return `write ${go.value} or ${octal} (both read ${octal} so), the octal kubectl reads, as a file mode means it; or ${value}, the decimal stagecraft reads; ${quote}`;
+    return `write ${go.value} or ${octal} (YAML 1.2 and kubectl both read it as ${go.value}), as a file mode means it; or ${value}, the decimal stagecraft reads, where no file mode is meant; ${quote}`;
   return go.octal
     ? `write ${go.value}, the octal kubectl reads, or ${value}, the decimal stagecraft reads; ${quote}`
     : `write ${go.value}, the number kubectl reads, or ${value}, the one stagecraft reads; ${quote}`;

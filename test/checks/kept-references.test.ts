@@ -100,7 +100,7 @@ function appObjects(next: () => number): KubeObject[] {
             },
           },
         ],
-        tls: [{ secretName: `${name()}-secret` }],
+        tls: [{ hosts: ['ing.example.com'], secretName: `${name()}-secret` }],
       },
     }),
     () => ({

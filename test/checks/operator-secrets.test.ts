@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { checkObjects } from '../../lib/checks/index.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { toProblem } from '../../lib/checks/finding.js';
+import { requiredObjects } from '../../lib/checks/required-objects.js';
+import type { KubeObject } from '../../lib/model/object.js';
+import { makesSecrets } from '../../lib/model/operator-secrets.js';
 import { formatProblem } from '../../lib/errors.js';
 import { REPO } from '../helpers/cli.js';
 import { objectsIn } from './helpers.js';
@@ -45,12 +48,12 @@ ${target}  data:
       remoteRef: { key: db/password }
 ${more}---
 `;
-const ingress = (annotations: string) => `apiVersion: networking.k8s.io/v1
+const ingress = (annotations: string, tls = '[{ hosts: [web.example.com], secretName: web-tls }]') => `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: { name: web, namespace: web${annotations} }
 spec:
   ingressClassName: nginx
-  tls: [{ hosts: [web.example.com], secretName: web-tls }]
+  tls: ${tls}
   rules:
     - host: web.example.com
       http:
@@ -87,10 +90,29 @@ describe('a Secret a cert-manager Certificate makes', () => {
   it("is refused for a key cert-manager does not write, naming the Certificate; its keystores' keys are written when asked for", () => {
     expect(references(certificate() + deployment('web-tls', 'keystore.p12'))).toEqual([
       "app.yaml:24:59: Deployment web/web: spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef: container 'web' env VALUE reads key 'keystore.p12' of Secret 'web-tls', which has the keys: ca.crt, tls.crt, tls.key\n" +
-        "  hint: Certificate web/web-cert makes the Secret with these keys: read one of them, or have it write 'keystore.p12'",
+        "  hint: read one of the keys Certificate web/web-cert writes, or have it write 'keystore.p12' too: spec.keystores.pkcs12.create: true, with a password or passwordSecretRef",
     ]);
     const pkcs12 = '  keystores: { pkcs12: { create: true, passwordSecretRef: { name: p12-password, key: password } } }\n';
     expect(references(certificate(pkcs12) + deployment('web-tls', 'keystore.p12')).filter((p) => p.includes('keystore.p12'))).toEqual([]);
+  });
+
+  it("names, for a key it lacks, the Certificate's option that writes it, else the keys cert-manager writes", () => {
+    const hint = (key: string) =>
+      references(certificate() + deployment('web-tls', key))
+        .filter((p) => p.includes(`reads key '${key}'`))
+        .map((p) => p.slice(p.indexOf('hint: ')));
+    expect(hint('truststore.jks')).toEqual([
+      "hint: read one of the keys Certificate web/web-cert writes, or have it write 'truststore.jks' too: spec.keystores.jks.create: true, with a password or passwordSecretRef",
+    ]);
+    expect(hint('tls-combined.pem')).toEqual([
+      "hint: read one of the keys Certificate web/web-cert writes, or have it write 'tls-combined.pem' too: spec.additionalOutputFormats: [{ type: CombinedPEM }]",
+    ]);
+    expect(hint('key.der')).toEqual([
+      "hint: read one of the keys Certificate web/web-cert writes, or have it write 'key.der' too: spec.additionalOutputFormats: [{ type: DER }]",
+    ]);
+    expect(hint('password')).toEqual([
+      'hint: read one of the keys Certificate web/web-cert writes: cert-manager writes only tls.crt, tls.key and ca.crt, and those spec.keystores (keystore.jks, truststore.jks, keystore.p12, truststore.p12) and spec.additionalOutputFormats (tls-combined.pem, key.der) ask for',
+    ]);
   });
 
   it('is not checked itself: the Certificate is (its namespace missing is said of it alone)', () => {
@@ -116,13 +138,57 @@ describe("an Ingress's TLS Secret that cert-manager's ingress-shim makes", () =>
     expect(tls(ingress(', annotations: { cert-manager.io/issuer: team-ca }'))).toEqual([]);
     expect(tls(ingress('')).join('\n')).toContain("terminates TLS with Secret 'web-tls', but the Secrets in namespace 'web' are: none");
   });
+
+  const missing = "terminates TLS with Secret 'web-tls', but the Secrets in namespace 'web' are: none";
+  const tlsProblems = (annotations: string, tls?: string) =>
+    references(ingress(annotations, tls))
+      .filter((p) => p.includes('terminates TLS'))
+      .join('\n');
+
+  it('is not made for a TLS entry without hosts, which ingress-shim skips (Skipped a TLS block: spec.tls[0].hosts: Required value)', () => {
+    const issuer = ', annotations: { cert-manager.io/cluster-issuer: letsencrypt }';
+    expect(tlsProblems(issuer, '[{ secretName: web-tls }]')).toContain(missing);
+    expect(tlsProblems(issuer, '[{ hosts: [], secretName: web-tls }]')).toContain(missing);
+    // an entry with hosts beside it still has its Secret made
+    expect(tlsProblems(issuer, '[{ secretName: other-tls }, { hosts: [web.example.com], secretName: web-tls }]')).not.toContain(
+      "Secret 'web-tls'",
+    );
+  });
+
+  it('is not made when two TLS entries name one Secret: ingress-shim refuses the Ingress', () => {
+    const twice = '[{ hosts: [web.example.com], secretName: web-tls }, { hosts: [www.example.com], secretName: web-tls }]';
+    expect(tlsProblems(', annotations: { cert-manager.io/cluster-issuer: letsencrypt }', twice)).toContain(missing);
+  });
+
+  it('is not made for annotations ingress-shim finds no issuer in: an empty name, both kinds of issuer, a cluster issuer with issuer-kind or issuer-group', () => {
+    for (const annotations of [
+      '{ cert-manager.io/cluster-issuer: "" }',
+      '{ cert-manager.io/issuer: "" }',
+      '{ cert-manager.io/issuer: team-ca, cert-manager.io/cluster-issuer: letsencrypt }',
+      '{ cert-manager.io/cluster-issuer: letsencrypt, cert-manager.io/issuer-kind: ClusterIssuer }',
+      '{ cert-manager.io/cluster-issuer: letsencrypt, cert-manager.io/issuer-group: cert-manager.io }',
+    ])
+      expect(tlsProblems(`, annotations: ${annotations}`), annotations).toContain(missing);
+    // an issuer of another kind or group is named by cert-manager.io/issuer
+    const external =
+      ', annotations: { cert-manager.io/issuer: vault, cert-manager.io/issuer-kind: VaultIssuer, cert-manager.io/issuer-group: example.com }';
+    expect(tlsProblems(external)).toBe('');
+  });
+
+  it('holds only the keys ingress-shim writes, with nothing to add to the Ingress for another', () => {
+    const issuer = ingress(', annotations: { cert-manager.io/cluster-issuer: letsencrypt }');
+    expect(references(issuer + deployment('web-tls', 'keystore.p12'))).toEqual([
+      "app.yaml:32:59: Deployment web/web: spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef: container 'web' env VALUE reads key 'keystore.p12' of Secret 'web-tls', which has the keys: ca.crt, tls.crt, tls.key\n" +
+        "  hint: read one of the keys cert-manager's ingress-shim writes for Ingress web/web: only tls.crt, tls.key and ca.crt",
+    ]);
+  });
 });
 
 describe('a Secret an ExternalSecret makes', () => {
   it('is its own name by default, or its target name, with the keys of its data', () => {
     expect(references(externalSecret('db-creds') + deployment('db-creds', 'password', 'db-creds'))).toEqual([
       "app.yaml:27:77: Deployment web/web: spec.template.spec.volumes[0].secret.items[0].key: volume 'tls' reads key 'tls.crt' of Secret 'db-creds', which has the keys: password\n" +
-        "  hint: ExternalSecret web/db-creds makes the Secret with these keys: read one of them, or have it write 'tls.crt'",
+        "  hint: read one of the keys ExternalSecret web/db-creds writes, or have it write 'tls.crt' too: a spec.data entry with secretKey: tls.crt, or spec.target.template",
     ]);
     expect(references(externalSecret('db', '  target: { name: db-creds }\n') + certificate() + deployment('db-creds', 'password'))).toEqual(
       [],
@@ -143,5 +209,32 @@ describe('a Secret an ExternalSecret makes', () => {
           externalSecret('db-creds', `  target: { creationPolicy: ${policy} }\n`) + certificate() + deployment('db-creds', 'password'),
         ).join('\n'),
       ).toContain("container 'web' env VALUE uses Secret 'db-creds', but the Secrets in namespace 'web' are: web-tls");
+  });
+});
+
+describe('the look for Secrets an operator makes, which every check run and render asks of every object', () => {
+  /** `count` objects of `kind` whose apiVersion counts its reads in `reads`. */
+  const counted = (kind: string, count: number, reads: { n: number }): KubeObject[] =>
+    Array.from({ length: count }, (_, i) => {
+      const o = { kind, metadata: { name: `o${i}`, namespace: 'web' }, spec: {} } as unknown as KubeObject;
+      Object.defineProperty(o, 'apiVersion', {
+        get: () => {
+          reads.n++;
+          return kind === 'Deployment' ? 'apps/v1' : 'v1';
+        },
+      });
+      return o;
+    });
+
+  it("asks an object no more than its kind unless an operator makes Secrets of that kind, and lists the stage's Secrets only once one does", () => {
+    const reads = { n: 0 };
+    const objects = [...counted('Deployment', 50, reads), ...counted('Secret', 50, reads), ...counted('ConfigMap', 50, reads)];
+    expect(objects.some(makesSecrets)).toBe(false);
+    expect(requiredObjects(objects)).toEqual([]);
+    expect(reads.n).toBe(0);
+    // once an object makes a Secret, the stage's Secrets are what it must not shadow
+    const made = requiredObjects([...objects, ...parseManifests([{ file: 'c.yaml', text: certificate() }]).objects]);
+    expect(made.map((o) => o.metadata.name)).toEqual(['web-tls']);
+    expect(reads.n).toBe(50);
   });
 });

@@ -112,13 +112,13 @@ describe('plain values kubectl (go-yaml, YAML 1.1) reads otherwise than stagecra
   it('says which number each reads where both read a number (010 is octal to kubectl)', () => {
     expect(reading('010')).toEqual({
       message: '010 is the number 10 to stagecraft (YAML 1.2) but the number 8 to kubectl (YAML 1.1), as a leading 0 makes it octal there',
-      hint: 'write 8 or 0o10 (both read 0o10 so), the octal kubectl reads, as a file mode means it; or 10, the decimal stagecraft reads; quote it ("010") only where the field takes a string',
+      hint: 'write 8 or 0o10 (YAML 1.2 and kubectl both read it as 8), as a file mode means it; or 10, the decimal stagecraft reads, where no file mode is meant; quote it ("010") only where the field takes a string',
     });
   });
 
-  it('offers a file mode written with a leading 0 as the number the API server takes, never as a string first (it refuses one): 493 or 0o755, which both read so', () => {
+  it('offers a file mode written with a leading 0 as the number the API server takes, never as a string first (it refuses one): 493 or 0o755, which both read as 493; its decimal (755, above 0o777) only where no file mode is meant', () => {
     expect(reading('0755')?.hint).toBe(
-      'write 493 or 0o755 (both read 0o755 so), the octal kubectl reads, as a file mode means it; or 755, the decimal stagecraft reads; quote it ("0755") only where the field takes a string',
+      'write 493 or 0o755 (YAML 1.2 and kubectl both read it as 493), as a file mode means it; or 755, the decimal stagecraft reads, where no file mode is meant; quote it ("0755") only where the field takes a string',
     );
     // what the hint offers is read alike
     expect(reading('0o755')).toBeUndefined();

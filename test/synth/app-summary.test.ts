@@ -41,7 +41,7 @@ describe('the summary of an app', () => {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'Ingress',
         metadata: { ...meta('web'), annotations: { 'cert-manager.io/cluster-issuer': 'ca' } },
-        spec: { tls: [{ secretName: 'web-tls' }] },
+        spec: { tls: [{ hosts: ['web.example.com'], secretName: 'web-tls' }] },
       },
     ],
     ['an object without a name', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'qa' } }],
