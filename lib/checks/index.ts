@@ -31,12 +31,6 @@ export interface CheckResult {
   readonly exceptions: readonly UsedException[];
 }
 
-/** What `checkObjects` found, and what its index took for cluster scope. */
-export interface ObjectsCheckResult extends CheckResult {
-  /** `group/kind` of the custom kinds at cluster scope, by the CRDs among the objects and the options' (`CrdRegistry`). */
-  readonly clusterScopedKinds: readonly string[];
-}
-
 /**
  * Findings by object, field, message and code: the same order whichever order the checks made
  * them in (kept results come back in another). Each object is described once and ranked among
@@ -175,7 +169,7 @@ export const OBJECT_CHECKS: readonly ObjectCheck[] = PLAN.objectChecks;
  * memo has nothing for it (a custom resource's result depends on the CRDs around it: always checked).
  * The steps are `CheckRun`'s (check-run.ts), the checks in the order of `CHECKS`.
  */
-export function checkObjects(all: readonly KubeObject[], options: CheckOptions = {}, memo?: CheckMemo): ObjectsCheckResult {
+export function checkObjects(all: readonly KubeObject[], options: CheckOptions = {}, memo?: CheckMemo): CheckResult {
   // a kubeconfig or a Kustomization next to the manifests is no API object: nothing to check
   const objects = all.filter(isApiObject);
   // the CRDs of the objects first: a stage's own CRD wins over a folder's of the same kind
@@ -184,7 +178,6 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   return {
     findings: options.sort === false ? reported : sortFindings(reported),
     exceptions,
-    clusterScopedKinds: context.registry.clusterScopedKinds,
   };
 }
 
