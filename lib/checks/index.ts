@@ -19,7 +19,7 @@ import { checkNodePorts, checkObjectLimits } from './api-limits.js';
 import { checkPodSecurity } from './pod-security.js';
 import { checkReadiness } from './readiness.js';
 import { objectReferences } from './references.js';
-import { SERVICE_MONITOR, objectSelections } from './references-selectors.js';
+import { SERVICE_MONITOR, objectSelections, type SelectionOptions } from './references-selectors.js';
 import { checkSchema, isApiObject } from './schema.js';
 import { checkSecretContent, checkSecretValues } from './secrets.js';
 import { compareCodePoints } from '../model/order.js';
@@ -59,6 +59,14 @@ function staticPods(r: RenderedStage): KubeObject[] {
 
 /** Whether ServiceMonitors are checked: only when their CRD is known. */
 const serviceMonitors = (registry: CrdRegistry) => registry.lookup(SERVICE_MONITOR.apiVersion, SERVICE_MONITOR.kind) !== undefined;
+
+/** What the selections are checked with, per registry (one per run of the checks): not a lookup and an object per object checked. */
+const selectionOptions = new WeakMap<CrdRegistry, SelectionOptions>();
+function selectionOptionsOf(registry: CrdRegistry): SelectionOptions {
+  let options = selectionOptions.get(registry);
+  if (!options) selectionOptions.set(registry, (options = { serviceMonitors: serviceMonitors(registry) }));
+  return options;
+}
 
 /** What the traced checks read besides the objects: their results are kept for this only. */
 function tracedContext({ options, registry }: CheckContext): string {
@@ -144,10 +152,12 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'references',
     scope: 'traced',
-    run: (o, index, { options, registry }) => [
-      ...objectReferences(o, index, options),
-      ...objectSelections(o, index, { serviceMonitors: serviceMonitors(registry) }),
-    ],
+    run: (o, index, { options, registry }) => {
+      // most objects find nothing: no third array spread from two empty ones (15,000 a fleet stage, in unoptimized code)
+      const found = objectReferences(o, index, options);
+      const selections = objectSelections(o, index, selectionOptionsOf(registry));
+      return selections.length === 0 ? found : found.concat(selections);
+    },
   },
   { name: 'readiness', scope: 'traced', run: (o, index) => checkReadiness(o, index) },
 ];
