@@ -141,7 +141,7 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
     const standIns = settled(c, kept) ? standInsOf(c.summary!) : undefined;
     if (standIns) anyStandIn = true;
     const objects = standIns ?? c.objects;
-    if (c.checks) {
+    if (kept || (c.checks && c.serialized)) {
       const labels = standIns && new Map(c.summary!.workloads);
       for (let i = 0; i < objects.length; i++) known.set(objects[i], new Known(c, i, objects.length, kept, labels, identities));
     } else if (c.serialized?.digests.length === objects.length) {
