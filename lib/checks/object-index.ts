@@ -89,8 +89,8 @@ export class ObjectIndex {
   /** `group/kind` -> namespace -> names, for messages listing what does exist (made when first needed: `names`). */
   private namesByKind?: Map<string, Map<string, string[]>>;
   private readonly workloads = new Map<string, Slot[]>();
-  /** `namespace\0key=value` -> the workloads whose pod template carries that label. */
-  private readonly byLabel = new Map<string, Slot[]>();
+  /** Namespace -> label key -> label value -> the workloads whose pod template carries that label (no string made per label). */
+  private readonly byLabel = new Map<string, Map<string, Map<string, Slot[]>>>();
   /** Each object with pod templates (and each Pod) as a workload. */
   private readonly workloadOf = new Map<KubeObject, Slot>();
   /** `group/kind` -> the objects of that kind, in order (made when first needed: `kinds`). */
@@ -158,7 +158,7 @@ export class ObjectIndex {
       const template = standIn ? undefined : workloadTemplateOf(o);
       const labels = standIn ? standIn.labels : template && (template.metadata?.labels ?? {});
       if (labels) {
-        const w: Slot = { object: o, labels, ...(template ? { workload: { object: o, template } } : {}) };
+        const w: Slot = template ? { object: o, labels, workload: { object: o, template } } : { object: o, labels };
         this.workloadOf.set(o, w);
         this.file(ns, w);
       }
@@ -171,12 +171,16 @@ export class ObjectIndex {
     if (ws) ws.push(w);
     else this.workloads.set(ns, [w]);
     const { labels } = w;
+    let byKey = this.byLabel.get(ns);
     for (const k in labels) {
       if (!Object.hasOwn(labels, k)) continue;
-      const key = `${ns}\0${k}=${labels[k]}`;
-      const list = this.byLabel.get(key);
+      if (!byKey) this.byLabel.set(ns, (byKey = new Map()));
+      let byValue = byKey.get(k);
+      if (!byValue) byKey.set(k, (byValue = new Map()));
+      const value = String(labels[k]);
+      const list = byValue.get(value);
       if (list) list.push(w);
-      else this.byLabel.set(key, [w]);
+      else byValue.set(value, [w]);
     }
   }
 
@@ -236,7 +240,9 @@ export class ObjectIndex {
   /** The objects of `groupKind` (as `get`) in `ns`, or in every namespace, in order. */
   objectsOf(groupKind: string, ns?: string): readonly KubeObject[] {
     this.note(ns === undefined ? ['kind', groupKind] : ['kind', groupKind, ns]);
-    return this.ofKind(groupKind, ns).map((o) => this.real(o));
+    const found = this.ofKind(groupKind, ns);
+    // without stand-ins the index's own list, which no caller changes (asked once per workload, for the NetworkPolicies)
+    return this.standIn ? found.map((o) => this.real(o)) : found;
   }
 
   /** The namespace `o` is filed under: '' at cluster scope (by its group and kind, and the CRDs' scopes), else as `namespaceOf`. */
@@ -262,9 +268,10 @@ export class ObjectIndex {
 
   private labelled(ns: string, labels: Readonly<Record<string, string>>): readonly Slot[] {
     const keys = Object.keys(labels);
+    const byKey = this.byLabel.get(ns);
     let smallest: readonly Slot[] | undefined;
     for (const k of keys) {
-      const list = this.byLabel.get(`${ns}\0${k}=${labels[k]}`) ?? [];
+      const list = byKey?.get(k)?.get(String(labels[k])) ?? [];
       if (!smallest || list.length < smallest.length) smallest = list;
     }
     return (smallest ?? []).filter((w) => keys.every((k) => w.labels[k] === labels[k]));
@@ -453,6 +460,9 @@ interface Got {
 /** How a traced `get` starts (the other queries are JSON arrays, starting with `[`). */
 const GET = 'get:';
 
+/** Whether a traced query is a `get` (a lookup by group and kind, namespace and name). */
+export const isGet = (query: string): boolean => query.startsWith(GET);
+
 /** What the keys of the objects of one apiVersion and kind are made of. */
 interface KindKeys {
   /** `group/kind` (lib/k8s.ts `groupKind`). */
@@ -482,14 +492,6 @@ function kindKeys(o: KubeObject): KindKeys {
   const gk = groupKind(String(o.apiVersion), String(o.kind));
   byKind.set(o.kind, (keys = { groupKind: gk, prefix: `${GET}${gk}/` }));
   return keys;
-}
-
-/**
- * The key an index finds a named object by (its group, kind, namespace and name), which is also the
- * query of a traced `get` of it; `customKinds` as the index's (`IndexOptions.clusterScopedKinds`).
- */
-export function keyOf(o: KubeObject, customKinds?: KindGroups): string {
-  return `${kindKeys(o).prefix}${namespaceOf(o, customKinds)}/${String(o.metadata?.name)}`;
 }
 
 /** `text`, or its SHA-256 when it is long (what a lookup found is kept with every object that made it). */

@@ -13,26 +13,34 @@ import { digest } from '../synth/inventory.js';
 import { standInsOf } from '../synth/app-summary.js';
 import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from '../synth/rendered.js';
 import { CHECKS, OBJECT_CHECKS, checkObjects, type CheckMemo, type CheckOptions, type CheckResult, type TracedResult } from './index.js';
-import { keyOf, type StandIn } from './object-index.js';
-import { kindGroups, type KindGroups } from '../k8s.js';
+import { isGet, type StandIn } from './object-index.js';
 
 /**
  * What the traced checks found on each object of an app, with every lookup made for any of them
  * once; undefined unless each object was traced, for the same options. A lookup by name that found
  * one of the app's own objects is left out: its results are reused only while each of its objects
  * is the first of its kind, namespace and name (`CheckRun.tracedPlan`, check-run.ts), and then such a lookup finds it.
+ * Such a lookup is told by what it found: the identity of one of the app's objects (two objects of one
+ * identity are the same, so the one found is filed under the key the lookup asked for, `ObjectIndex.get`);
+ * no key is made per object (a fleet stage's 15,000 objects made as many).
  */
 function keptReferences(
   objects: readonly KubeObject[],
   traced: readonly ({ context: string; kept: TracedResult } | undefined)[],
   identity: (o: KubeObject) => string,
-  customKinds: KindGroups | undefined,
 ): KeptReferences | undefined {
   const context = traced[0]?.context;
   if (context === undefined || traced.some((t) => t?.context !== context)) return undefined;
-  const own = new Map(objects.map((o) => [keyOf(o, customKinds), identity(o)]));
+  const own = new Set<string>();
+  for (let i = 0; i < objects.length; i++) own.add(identity(objects[i]));
   const traces = new Map<string, string>();
-  for (const t of traced) for (const [query, found] of t!.kept.traces) if (own.get(query) !== found) traces.set(query, found);
+  for (let i = 0; i < traced.length; i++) {
+    const kept = traced[i]!.kept.traces;
+    for (let j = 0; j < kept.length; j++) {
+      const [query, found] = kept[j];
+      if (!(own.has(found) && isGet(query))) traces.set(query, found);
+    }
+  }
   return { context, traces: [...traces], findings: traced.map((t) => t!.kept.findings) };
 }
 
@@ -133,9 +141,13 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
     const standIns = settled(c, kept) ? standInsOf(c.summary!) : undefined;
     if (standIns) anyStandIn = true;
     const objects = standIns ?? c.objects;
-    if (kept || c.serialized) {
+    if (kept || (c.checks && c.serialized)) {
       const labels = standIns && new Map(c.summary!.workloads);
       for (let i = 0; i < objects.length; i++) known.set(objects[i], new Known(c, i, objects.length, kept, labels, identities));
+    } else if (c.serialized?.digests.length === objects.length) {
+      // an app rendered now (every app of a cold synthesis): nothing kept for its objects, only their identities
+      const { digests } = c.serialized;
+      for (let i = 0; i < objects.length; i++) identities.set(objects[i], digests[i]);
     }
     return objects;
   });
@@ -171,8 +183,6 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
   // the other node files (a kubeconfig) are no API objects, but may hold a token
   const others = r.nodeFiles.filter((f) => f.document.kind !== 'Pod').map((f) => f.document as KubeObject);
   if (others.length) results.push(checkObjects(others, options));
-  // the custom kinds at cluster scope as the checks' index has them: its keys
-  const customKinds = madeReferences.size ? kindGroups(checked.clusterScopedKinds) : undefined;
   const kept = new Map(
     r.charts.map((c, i) => {
       const checks: KeptChecks = {
@@ -184,7 +194,6 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
         seen[i],
         seen[i].map((o) => madeReferences.get(o)),
         memo.identity!,
-        customKinds,
       );
       return [c.name, references ? { ...checks, references } : checks] as const;
     }),

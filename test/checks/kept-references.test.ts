@@ -247,6 +247,52 @@ describe("a cached app's image pull Secret", () => {
   });
 });
 
+describe("what is kept of a cached app's lookups", () => {
+  const labelled = (app: string) => ({ matchLabels: { app } });
+  // its Deployment reads its own ConfigMap, and its own NetworkPolicy is the namespace's only one (selecting no pod of it)
+  const web: KubeObject[] = [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config', namespace: 'dev' }, data: { key: 'value' } },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'web-np', namespace: 'dev' },
+      spec: { podSelector: labelled('db') },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'dev' },
+      spec: {
+        selector: labelled('web'),
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: {
+            containers: [{ name: 'web', image: 'registry.example.com/web:1.0.0', envFrom: [{ configMapRef: { name: 'web-config' } }] }],
+          },
+        },
+      },
+    },
+  ];
+  const policy: KubeObject = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'allow-web', namespace: 'dev' },
+    spec: { podSelector: labelled('web') },
+  };
+  const uncovered = (r: RenderedStage) => reported(r, {}).findings.filter((f) => f.code === 'refs/network-policy-uncovered').length;
+
+  it("leaves out a lookup by name of its own object, and keeps a lookup of a kind that found only its own (what another app's object changes)", () => {
+    const kept = checkStage(stage([renderedChart('web', web)]), {}).kept.get('web')!;
+    const queries = kept.references?.traces.map(([query]) => query);
+    expect(queries).not.toContain('get:/ConfigMap/dev/web-config');
+    expect(queries).toContain('["kind","networking.k8s.io/NetworkPolicy","dev"]');
+    const reads = { count: 0 };
+    expect(uncovered(stage([cachedChart('web', web, kept, reads)]))).toBe(1);
+    // another app's policy now selects web's pods: the warning kept with the Deployment no longer holds
+    expect(uncovered(stage([cachedChart('web', web, kept, reads), renderedChart('policies', [policy])]))).toBe(0);
+  });
+});
+
 describe('one app of a stage changed', () => {
   const root = mkdtempSync(join(tmpdir(), 'stagecraft-kept-references-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KINDS, ObjectIndex, keyOf, namespaceOf } from '../../lib/checks/object-index.js';
-import { kindGroups } from '../../lib/k8s.js';
+import { KINDS, ObjectIndex, namespaceOf } from '../../lib/checks/object-index.js';
 import type { KubeObject } from '../../lib/model/object.js';
 
 const object = (apiVersion: string, kind: string, name: string, namespace?: string): KubeObject => ({
@@ -29,8 +28,9 @@ describe('the namespace an object is indexed under', () => {
     const index = new ObjectIndex([issuer, other], { clusterScopedKinds });
     expect([index.namespaceOf(issuer), index.namespaceOf(other)]).toEqual(['', 'qa']);
     expect([index.isClusterScoped(issuer), index.isClusterScoped(other)]).toEqual([true, false]);
-    expect(keyOf(issuer, kindGroups(clusterScopedKinds))).toBe('get:cert-manager.io/ClusterIssuer//ca');
-    expect(keyOf(issuer)).toBe('get:cert-manager.io/ClusterIssuer/qa/ca');
+    expect(index.get('cert-manager.io/ClusterIssuer', '', 'ca')).toBe(issuer);
+    expect(index.get('cert-manager.io/ClusterIssuer', 'qa', 'ca')).toBeUndefined();
+    expect(new ObjectIndex([issuer]).get('cert-manager.io/ClusterIssuer', 'qa', 'ca')).toBe(issuer);
   });
 });
 
@@ -121,5 +121,38 @@ describe('traced lookups', () => {
       spec: { selector: { matchLabels: labels }, template: { metadata: { labels: { app: 'api' } } } },
     };
     expect(new ObjectIndex([secret, relabelled], { identity }).holds(traces)).toBe(false);
+  });
+});
+
+describe('the workloads found by their pod labels', () => {
+  const deployment = (name: string, namespace: string, labels: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } } },
+  });
+  const a = deployment('a', 'qa', { 'x=y': 'z', tier: 'web' });
+  const b = deployment('b', 'qa', { x: 'y=z', tier: 'web' });
+  const c = deployment('c', 'dev', { x: 'y=z', tier: 'web' });
+  const d = deployment('d', 'qa', { tier: 'web', app: 'd' });
+  const index = new ObjectIndex([a, b, c, d]);
+  const names = (found: readonly { object: KubeObject }[]) => found.map((w) => w.object.metadata.name);
+
+  it('by each label of the selector, a key and value never taken for another key whose text runs into its value', () => {
+    expect(names(index.workloadsLabelled('qa', { 'x=y': 'z' }))).toEqual(['a']);
+    expect(names(index.workloadsLabelled('qa', { x: 'y=z' }))).toEqual(['b']);
+    expect(names(index.workloadsLabelled('qa', { x: 'y' }))).toEqual([]);
+    expect(names(index.workloadsLabelled('qa', { tier: 'web' }))).toEqual(['a', 'b', 'd']);
+    expect(names(index.workloadsLabelled('qa', { tier: 'web', app: 'd' }))).toEqual(['d']);
+    expect(names(index.workloadsLabelled('qa', { tier: 'web', app: 'e' }))).toEqual([]);
+    expect(names(index.workloadsLabelled('dev', { x: 'y=z' }))).toEqual(['c']);
+    expect(names(index.workloadsLabelled('prod', { tier: 'web' }))).toEqual([]);
+  });
+
+  it('not by a label a template writes as a number, for the string of that number (the API server takes no number as a label)', () => {
+    const numbered = deployment('n', 'qa', { version: 2 });
+    const found = new ObjectIndex([numbered]);
+    expect(names(found.workloadsLabelled('qa', { version: '2' }))).toEqual([]);
+    expect(names(found.workloadsSelected('qa', { matchLabels: {}, matchExpressions: [] }))).toEqual(['n']);
   });
 });
