@@ -231,14 +231,19 @@ export function writtenLines(w: WrittenStage): string[] {
 
 /** The files of `dist/` that differ from `compiled` (its stages only), as `changed: dist/qa/...` lines. */
 export function staleFiles(project: Project, compiled: Compiled, removeOthers = false): string[] {
-  return staleLines(compareDist(join(project.root, DIST_DIR), compiled.tree, { removeOthers }));
+  const distDir = join(project.root, DIST_DIR);
+  return staleLines(distDir, compareDist(distDir, compiled.tree, { removeOthers }));
 }
 
-function staleLines(diff: DistDifference): string[] {
-  // a file of dist/ is named as found there, whoever named it
+function staleLines(distDir: string, diff: DistDifference): string[] {
+  // a file of dist/ is named as found there, whoever named it; one missing where a file stagecraft did not write stands is said so
+  const missing = (p: string) =>
+    present(join(distDir, p))
+      ? `missing: ${DIST_DIR}/${escapeName(p)} (what stands there was not written by stagecraft: move it away, then npm run synth)`
+      : `missing: ${DIST_DIR}/${escapeName(p)}`;
   return [
     ...diff.changed.map((p) => `changed: ${DIST_DIR}/${escapeName(p)}`),
-    ...diff.missing.map((p) => `missing: ${DIST_DIR}/${escapeName(p)}`),
+    ...diff.missing.map(missing),
     ...diff.extra.map((p) => `not produced by the sources: ${DIST_DIR}/${escapeName(p)}`),
   ];
 }
@@ -266,7 +271,7 @@ export function comparingStages(project: Project) {
     /** Every file of `dist/` that differs, as `staleFiles(project, compiled, true)` lists them: the stages compared, then the rest (`compiled.tree`). */
     staleFiles(compiled: Compiled): string[] {
       const dirs = distDirs(distDir, [...compared.keys(), ...compiled.tree.keys()], true);
-      return staleLines(mergeDifferences(dirs.map((d) => compared.get(d) ?? compareDistDir(distDir, d, compiled.tree.get(d)))));
+      return staleLines(distDir, mergeDifferences(dirs.map((d) => compared.get(d) ?? compareDistDir(distDir, d, compiled.tree.get(d)))));
     },
   };
 }

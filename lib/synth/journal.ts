@@ -5,11 +5,11 @@
  * undone (a rollback: only ignored staging files to remove). `recover` does either.
  */
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ProblemsError, escapeName, nameList, type Problem } from '../errors.js';
 import { errnoCode, fsProblem, isFsError, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
-import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, stagedFor } from './disk.js';
+import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, scanDir, stagedFor } from './disk.js';
 import { writeNew } from '../model/flushed-file.cjs';
 import { sha256Hex } from '../model/sha256.js';
 
@@ -84,20 +84,77 @@ export function digestOf(path: string): string | null {
   return st.isFile() ? sha256Hex(readRegularBytes(path)) : `not a regular file (mode ${st.mode.toString(8)})`;
 }
 
-/** Does the renames of `journal` from the `first`, then removes the transaction directory and the journal. */
-export function finish(root: string, journal: Journal, first: number): void {
+/**
+ * Does the renames of `journal` from the `first`, then removes the transaction directory and the
+ * journal. Returns the directories where what a user saved into a stage directory after the journal
+ * was written (after a crash, before the recovery) is kept (`keepSaved`).
+ */
+export function finish(root: string, journal: Journal, first: number): string[] {
   const abs = (p: string) => join(root, p);
+  const kept: string[] = [];
   journal.renames.forEach((r, i) => {
     if (i < first) return;
     // a source missing after a crash can only be a rename already done
-    if (present(abs(r.from))) renameSync(abs(r.from), abs(r.to));
+    if (present(abs(r.from))) {
+      const into = intoTransaction(r.to);
+      if (into && present(abs(r.to))) {
+        // done already: what has the source's name now was saved since (the old directory's, kept by `keepSaved`)
+      } else {
+        // a stage directory a user made again after its old one moved aside (killed there) is kept, not replaced
+        if (!into && intoTransaction(r.from) && present(abs(r.to))) kept.push(keepAside(root, journal, r.to, scanDir(abs(r.to)).foreign));
+        renameSync(abs(r.from), abs(r.to));
+      }
+    }
     crashPoint(`rename-${i + 1}`);
   });
+  kept.push(...keepSaved(root, journal));
   for (const p of journal.remove) rmSync(abs(p), { recursive: true, force: true });
   crashPoint('cleanup');
   // and the journal a recovery killed while it rewrote it left beside it (`keepEdits`)
   rmSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), { force: true });
   rmSync(abs(JOURNAL_FILE), { force: true });
+  return kept;
+}
+
+/**
+ * What is not generated output in an old stage directory the renames moved into the transaction
+ * directory (`dist/.stagecraft-tx/old/<stage>`), about to be removed: entries a user saved into
+ * `dist/<stage>/` after the journal was written (the foreign entries found before moved into the new
+ * directory first). Never removed, nor moved onto anything: its generated files are removed, and the
+ * directory with what is left becomes `dist/<stage>.kept-<when the command started>` (a name that
+ * is free), beside the new one. A recovery killed here does the same again. Returns those directories.
+ */
+function keepSaved(root: string, journal: Journal): string[] {
+  const kept: string[] = [];
+  for (const { from, to } of journal.renames) {
+    const old = dirname(to);
+    if (
+      basename(old) !== 'old' ||
+      basename(dirname(old)) !== TX_DIR ||
+      !lstatSync(join(root, to), { throwIfNoEntry: false })?.isDirectory()
+    )
+      continue;
+    const scan = scanDir(join(root, to));
+    if (scan.foreign.length) kept.push(keepAside(root, journal, to, scan.foreign, from));
+  }
+  return kept;
+}
+
+/** Whether a journal's rename onto `to` moves something into the transaction directory (a foreign entry carried, an old directory). */
+const intoTransaction = (to: string) => to.split(/[\\/]/).includes(TX_DIR);
+
+/**
+ * Moves the directory `dir` (holding the foreign entries `foreign`, said in the message) to
+ * `<stage>.kept-<when the command started>` beside the stage directory `stageDir` (a free name),
+ * its generated files removed first (a kill between leaves only what is kept). Returns what to say.
+ */
+function keepAside(root: string, journal: Journal, dir: string, foreign: readonly string[], stageDir = dir): string {
+  for (const file of scanDir(join(root, dir)).owned) rmSync(join(root, dir, file), { force: true });
+  const stamp = journal.started.replace(/[^0-9T]/g, '').slice(0, 15);
+  let place = `${stageDir}.kept-${stamp}`;
+  for (let n = 2; present(join(root, place)); n++) place = `${stageDir}.kept-${stamp}-${n}`;
+  renameSync(join(root, dir), join(root, place));
+  return `${escapeName(place)}/ (${foreign.map(escapeName).join(', ') || 'empty'})`;
 }
 
 /**
@@ -204,7 +261,7 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     const journal = keepEdits(root, read, first);
     // what the recovery removes of such a command: its journal, and what it had not removed yet
     const left = [...journal.remove.filter((p) => present(abs(p))), JOURNAL_FILE];
-    finish(root, journal, first);
+    const saved = finish(root, journal, first);
     const kept = journal.kept ?? [];
     const complete = journal.targets.filter((t) => !kept.includes(t));
     const keptClause = kept.length
@@ -216,6 +273,11 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
         ? `recovered: ${command} was interrupted once its change was complete (${nameList(complete)}${keptClause}); only what it left was removed: ${nameList(left)}`
         : `recovered: ${command} was interrupted while it replaced files; its change is now complete: ${nameList(complete)}${keptClause}`,
     );
+    if (saved.length) {
+      lines.push(
+        `recovered: what was saved into a stage directory after ${command} began replacing it is not generated output, and is kept beside the new one, not removed: ${saved.join('; ')}; move it back where it belongs`,
+      );
+    }
   } else {
     const found = leftovers();
     for (const p of found) rmSync(abs(p), { recursive: true, force: true });

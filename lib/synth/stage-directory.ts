@@ -4,14 +4,14 @@
  * its foreign entries found, and how it will replace `dist/<stage>`. Any thread may stage a stage
  * while the transaction is open; nothing users see changes.
  */
-import { closeSync, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { type Dirent, closeSync, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { errnoCode, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
-import { GENERATED_MARK, TX_DIR, holdsBytes, present, scanDir } from './disk.js';
+import { GENERATED_MARK, TX_DIR, holdsBytes, isGenerated, present, scanDir } from './disk.js';
 import { isMountPoint, mayRefuseMove, refusesMove, type MountTable } from './mount-point.js';
 
 /** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
@@ -47,6 +47,8 @@ interface StagePlan {
   /** Whether `dist/<stage>` exists now (it moves to the old directory). */
   readonly old: boolean;
   readonly foreign: readonly string[];
+  /** The generated files staging found in `dist/<stage>/` (paths below it), for `sinceStaged` to tell a name saved later. */
+  readonly owned: readonly string[];
   /** Whether the new directory has anything in it. */
   readonly filled: boolean;
   readonly changed: ChangedFiles;
@@ -123,7 +125,80 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     written: [...files.keys()].filter((rel) => !unchanged.has(rel)).sort(compareCodePoints),
     gone: scan.owned.filter((rel) => !files.has(rel)).sort(compareCodePoints),
   };
-  return { plan: { stage, old: exists, foreign: scan.foreign, filled, changed }, problems, foreign, moved };
+  return { plan: { stage, old: exists, foreign: scan.foreign, owned: scan.owned, filled, changed }, problems, foreign, moved };
+}
+
+/** What changed in a stage directory since it was staged (`sinceStaged`). */
+export interface SinceStaged {
+  /** Entries saved there since that are not generated output, refused: the old directory would take them along when removed. */
+  readonly problems: readonly Problem[];
+  /** Foreign entries staging found that are gone since (a user's or an editor's removal), by path below `dist/<stage>/`: not renamed. */
+  readonly gone: readonly string[];
+}
+
+/**
+ * Looks again at `dist/<stage>/` just before the journal is written: its names (read only in the
+ * directories that hold generated files, not in foreign ones, which move whole) against those
+ * staging found in `plan`; only a new name is looked at (a copy of a generated file, its header, is
+ * output as staging takes it). An entry saved there since the stage was staged (while the other
+ * stages compiled) would go with the old directory, so it is refused, nothing written; a foreign
+ * entry gone since is not renamed (every rename's source exists when the journal is written:
+ * `pendingFrom`). A file saved over a generated one under its name is not seen (names only).
+ */
+export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
+  const dir = join(o.root, o.distDir, plan.stage);
+  const at = (rel: string) => `${o.distDir}/${plan.stage}/${rel}`;
+  const problems: Problem[] = [];
+  const refuse = (rel: string, why: string) =>
+    problems.push({
+      code: 'synth/foreign-file',
+      message: `${at(rel)} was saved after stage '${plan.stage}' was staged and was not written by stagecraft (${why}): replacing the stage's directory would have removed it, so nothing was written`,
+      hint: `run the command again: it keeps what ${o.distDir}/${plan.stage}/ holds when it starts (or move ${at(rel)} out of ${o.distDir}/${plan.stage}/ first)`,
+    });
+  if (!plan.old) {
+    // made since: the new directory's rename could not take its place
+    if (present(dir) && (!lstatSync(dir).isDirectory() || readdirSync(dir).length > 0)) refuse('', 'it was made meanwhile');
+    return { problems, gone: [] };
+  }
+  if (!present(dir)) {
+    problems.push({
+      code: 'synth/foreign-file',
+      message: `${o.distDir}/${plan.stage}/ was removed after stage '${plan.stage}' was staged, so nothing was written`,
+      hint: 'run the command again',
+    });
+    return { problems, gone: [] };
+  }
+  const foreign = new Set(plan.foreign.map((f) => f.replace(/\/$/, '')));
+  const owned = new Set(plan.owned);
+  const dirs = new Set(
+    plan.owned.flatMap((p) =>
+      p
+        .split('/')
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+    ),
+  );
+  const walk = (rel: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(rel ? join(dir, rel) : dir, { withFileTypes: true });
+    } catch (e) {
+      // a directory of generated files removed meanwhile: nothing of a user's in it
+      if (errnoCode(e) === 'ENOENT') return;
+      throw e;
+    }
+    for (const entry of entries) {
+      const r = rel ? `${rel}/${entry.name}` : entry.name;
+      if (foreign.has(r) || (owned.has(r) && entry.isFile())) continue;
+      if (dirs.has(r) && entry.isDirectory()) walk(r);
+      else if (entry.isDirectory()) {
+        const inner = scanDir(join(dir, r));
+        if (inner.foreign.length) refuse(`${r}/`, `a directory holding ${inner.foreign.map((f) => `${r}/${f}`).join(', ')}`);
+      } else if (present(join(dir, r)) && (!entry.isFile() || !isGenerated(join(dir, r)))) refuse(r, whyForeign(join(dir, r)));
+    }
+  };
+  walk('');
+  return { problems, gone: [...foreign].filter((f) => !present(join(dir, f))) };
 }
 
 /**

@@ -14,6 +14,8 @@
  *    a symbolic link, onto the file it leads to: lib/synth/project-files.ts). Nothing
  *    that users see has changed; a crash here leaves only ignored files, which the next command
  *    removes (a rollback).
+ *    Just before the journal, each stage directory's names are compared with what staging saw
+ *    (`sinceStaged`): an entry a user saved there meanwhile is refused, nothing written.
  * 2. `journal`: `.stagecraft/journal.json` lists every rename still to do, in order (written beside
  *    it and flushed first, `journal-flushed`: a journal that could not be written whole is removed).
  * 3. `rename-<n>`: the renames. First the project files, each just after the command checked that
@@ -21,7 +23,8 @@
  *    journal is removed and nothing replaced); then per stage: its foreign entries move into the
  *    new directory, the old directory moves to `dist/.stagecraft-tx/old/`, the new one takes its
  *    place. From the journal on, the next command completes the renames (a roll forward:
- *    lib/synth/journal.ts, `recover`).
+ *    lib/synth/journal.ts, `recover`; what a user saved into a stage directory from the journal on
+ *    is kept beside it as `dist/<stage>.kept-<time>/`, never removed with the old directory).
  * 4. `cleanup`: the transaction directory is removed; then the journal.
  *
  * The staging directory is inside `dist/`, next to the stage directories, so that the renames never
@@ -35,11 +38,18 @@ import { ProblemsError } from '../errors.js';
 import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import type { StageFileTree } from './file-content.js';
-import { TX_DIR, scanDir, tmpPath, type DistTree, type WriteOptions } from './disk.js';
+import { TX_DIR, present, scanDir, tmpPath, type DistTree, type WriteOptions } from './disk.js';
 import { JOURNAL_FILE, finish, unmovable, writeJournal, type Journal, type Rename } from './journal.js';
 import { planProjectFiles, stageProjectFiles } from './project-files.js';
 import { readMountTable } from './mount-point.js';
-import { makeStagingDirectory, stageDirectory, unmovableEntries, type ChangedFiles, type StagedDirectory } from './stage-directory.js';
+import {
+  makeStagingDirectory,
+  sinceStaged,
+  stageDirectory,
+  unmovableEntries,
+  type ChangedFiles,
+  type StagedDirectory,
+} from './stage-directory.js';
 
 /** The crash tests' hook (lib/model/crash-point.cjs), shared with lib/cli/run.cjs. */
 export { CRASH_ENV, crashPoint };
@@ -232,6 +242,15 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     renames.unshift(...projectFiles.renames);
     targets.push(...projectFiles.targets);
     crashPoint('staged');
+    // what was saved into a stage directory while the others were staged would go with its old directory: refused
+    const since = [...staged.values()].map(({ plan }) => ({ stage: plan!.stage, ...sinceStaged(o, plan!) }));
+    const late = since.flatMap((s) => s.problems);
+    if (late.length) throw new ProblemsError(late);
+    const gone = new Set(since.flatMap((s) => s.gone.map((rel) => join(o.distDir, s.stage, rel))));
+    if (gone.size) renames.splice(0, renames.length, ...renames.filter((r) => !gone.has(r.from)));
+    // `pendingFrom` takes a rename whose source is missing for one done: every source must be there now
+    const missing = renames.find((r) => !present(abs(r.from)));
+    if (missing) throw new Error(`writeTransaction: the journal would rename ${missing.from}, which is not there`);
 
     // 2. the journal: from here on, the next command completes the transaction
     const journal: Journal = {
@@ -257,7 +276,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     }
 
     // 3. and 4.
-    finish(o.root, journal, 0);
+    // what a user saved into a stage directory after the journal is kept beside it, a foreign entry of dist/
+    for (const kept of finish(o.root, journal, 0)) foreign.push(kept.replace(/ \(.*$/, ''));
     const changed = new Map([...staged.values()].map(({ plan }) => [plan!.stage, plan!.changed] as const));
     return { removed, foreign: foreign.sort(), changed, replacedLinks: plan.replacedLinks };
   };

@@ -28,9 +28,11 @@ describe('npm run check, stage by stage', () => {
 
     // a file changed in one stage, one removed from another, a generated file added to a third,
     // and a stage directory no stage file makes any more
-    const [changed, removed] = [stageFiles('dev')[0], stageFiles('qa')[0]];
+    const [changed, removed, replaced] = [stageFiles('dev')[0], stageFiles('qa')[0], stageFiles('lab')[0]];
     writeFileSync(join(dir, 'dist', 'dev', changed), `# ${GENERATED_MARK}environments/dev.yaml\nkind: Changed\n`);
     unlinkSync(join(dir, 'dist', 'qa', removed));
+    // a file of a user's (no header) where an output file goes
+    writeFileSync(join(dir, 'dist', 'lab', replaced), 'my own notes\n');
     writeFileSync(join(dir, 'dist', 'test', 'extra.yaml'), `# ${GENERATED_MARK}environments/test.yaml\n`);
     mkdirSync(join(dir, 'dist', 'gone'));
     writeFileSync(join(dir, 'dist', 'gone', 'old.yaml'), `# ${GENERATED_MARK}environments/gone.yaml\n`);
@@ -43,6 +45,7 @@ describe('npm run check, stage by stage', () => {
       expect.arrayContaining([
         `changed: dist/dev/${changed}`,
         `missing: dist/qa/${removed}`,
+        `missing: dist/lab/${replaced} (what stands there was not written by stagecraft: move it away, then npm run synth)`,
         'not produced by the sources: dist/test/extra.yaml',
         'not produced by the sources: dist/gone/old.yaml',
       ]),
