@@ -16,6 +16,9 @@ import { DECLARED_SECRETS, MADE_SECRETS, SECRET_KEYS_ANNOTATION } from './refere
  */
 export const OPERATOR_SECRETS = new WeakSet<KubeObject>();
 
+/** The annotation of a value-less Secret `operatorSecrets` made that names the object making it. */
+const MADE_BY_ANNOTATION = 'stagecraft.dev/made-by';
+
 /**
  * The Secrets the operators of the stage's objects make (`secretsMadeBy`), as value-less Secrets listing
  * their keys (a Secret whose keys are not known is marked in DECLARED_SECRETS, as one declared
@@ -40,7 +43,12 @@ export function operatorSecrets(objects: readonly KubeObject[], taken: () => Ite
         metadata: {
           name,
           ...(namespace === undefined ? {} : { namespace }),
-          ...(keys ? { annotations: { [SECRET_KEYS_ANNOTATION]: [...keys].sort().join(',') } } : {}),
+          // the maker named too: a finding's hint names it, so a cached app's kept lookup of this Secret
+          // must not match once another object makes it with the same keys
+          annotations: {
+            [MADE_BY_ANNOTATION]: `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`,
+            ...(keys ? { [SECRET_KEYS_ANNOTATION]: [...keys].sort().join(',') } : {}),
+          },
         },
         type,
       };

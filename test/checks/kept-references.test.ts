@@ -373,3 +373,51 @@ describe("a cached app's custom workload (an Argo Rollout)", () => {
     expect(selection(apps(service('htpp'), cached()))).toEqual(cold);
   });
 });
+
+describe('a Secret an operator makes, whose maker changes', () => {
+  it("gives a cached app's finding the hint of the object that makes it now, not the one that made it when the app was kept", () => {
+    const web: KubeObject[] = [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'dev' },
+        spec: {
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: {
+              containers: [
+                { name: 'web', image: 'nginx:1.25', env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'tls', key: 'key' } } }] },
+              ],
+            },
+          },
+        },
+      },
+    ];
+    const cert: KubeObject = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'cert', namespace: 'dev' },
+      spec: { secretName: 'tls', issuerRef: { name: 'ca', kind: 'ClusterIssuer' }, dnsNames: ['a.example.com'] },
+    };
+    const ingress: KubeObject = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'ing', namespace: 'dev', annotations: { 'cert-manager.io/cluster-issuer': 'ca' } },
+      spec: {
+        rules: [
+          {
+            host: 'a.example.com',
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'x', port: { number: 80 } } } }] },
+          },
+        ],
+        tls: [{ hosts: ['a.example.com'], secretName: 'tls' }],
+      },
+    };
+    const kept = checkStage(stage([renderedChart('web', web), renderedChart('tls', [cert])]), {}).kept;
+    const hints = (r: RenderedStage) => reported(r, {}).findings.map((f) => f.hint);
+    const cold = hints(stage([renderedChart('web', web), renderedChart('tls', [ingress])]));
+    expect(cold.join('\n')).toContain('Ingress dev/ing');
+    expect(hints(stage([cachedChart('web', web, kept.get('web')!, { count: 0 }), renderedChart('tls', [ingress])]))).toEqual(cold);
+  });
+});
