@@ -209,11 +209,14 @@ export const REPOSITORY_URL = 'delivery.repository.url';
  */
 export function repositoryCredentials(url: string): RepositoryCredentials | undefined {
   // a password holding a `/`, `?` or `#`, which new URL() reads as a host and a path, and would let through
-  if (mayHidePassword(url))
+  if (mayHidePassword(url)) {
+    const past = pastPassword(url);
     return credentials(
       "what may be a password holding a '/', '?' or '#' (an '@' after where its host ends; an '@' of the path is written %40)",
-      pastPassword(url).replace(/[?#].*$/s, ''),
+      past === undefined ? undefined : past.replace(/[?#].*$/s, ''),
+      "if the '@' is the path's, write it %40",
     );
+  }
   let u: URL;
   try {
     u = new URL(url);
@@ -237,12 +240,17 @@ export function repositoryCredentials(url: string): RepositoryCredentials | unde
 const parameters = (search: string) =>
   [...new URLSearchParams(search).keys()].map((k) => `${/^[a-zA-Z_.-]{1,24}$/.test(k) ? k : '?'}=...`).join('&') || '?';
 
-function credentials(carried: string, address: string): RepositoryCredentials {
+/**
+ * @param address the URL without what it carries, undefined when no reading can tell where its host is
+ * @param unsure what the hint says first when the reading may be wrong (an `@` the path's own)
+ */
+function credentials(carried: string, address: string | undefined, unsure?: string): RepositoryCredentials {
+  const write = address === undefined ? 'take the password out of the URL' : `write the URL as ${address}`;
   return {
     code: 'delivery/repository-credentials',
     setting: 'url',
     message: `the repository URL carries ${carried}, which would go into dist/delivery/ (committed) and the engine's objects in the cluster; the URL is not printed`,
-    hint: `write the URL as ${address}, and ${REPOSITORY_CREDENTIALS_HINT}`,
+    hint: `${unsure ? `${unsure}; otherwise ` : ''}${write}, and ${REPOSITORY_CREDENTIALS_HINT}`,
   };
 }
 

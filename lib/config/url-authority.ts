@@ -5,24 +5,43 @@
  */
 
 /**
- * After `scheme://`, the authority ends at its first `/`, `?` or `#` (as Git, curl, Go's net/url
- * and new URL() read it; `\` too, which new URL() reads as `/` over http(s)), its userinfo before
- * the last `@` in it. A password written with one of them unescaped (`ci:12/Zq@host`,
- * `admin:12?x@host:6443`, `ci:p#Zq@host`, `ci:p@ss/w@host`) puts an `@` after that end: in the
- * first segment after it (to the next `/`, or the end of the URL), after some text and before more
- * (a host, a port, a path or nothing). No reading tells such a password from a path (`/team@v1`),
- * so a URL so written may hide one (`mayHidePassword`); an `@` in a later segment is the path's
- * (`/team/app@v1.git`), and one right after the `/` too (`/@scope/app.git`). A password holding two
- * `/` reads as a path. Group 1: the scheme, group 2: what follows the last `@` of that segment.
+ * After `scheme://` (or from the start of an scp-style `git@host:path`), the authority ends at its
+ * first `/`, `?` or `#` (as Git, curl, Go's net/url and new URL() read it; `\` too, which new URL()
+ * reads as `/` over http(s)), its userinfo before the last `@` in it. Group 1: the scheme, group 2:
+ * the authority, group 3: the rest.
  */
-const MISREAD_AUTHORITY = /^([a-z][a-z\d+.-]*:\/\/)[^/?#\\]*[/?#\\][^/]+@(?=[^/@])([^/@]*(?:\/.*)?)$/is;
+const AUTHORITY = /^([a-z][a-z\d+.-]*:\/\/|(?![a-z][a-z\d+.-]*:\/\/))([^/?#\\]*)([/?#\\].*)$/is;
 
-/** Whether the password of `url` may run past where its authority ends (`MISREAD_AUTHORITY`): no reading can cut it out. */
-export const mayHidePassword = (url: string): boolean => MISREAD_AUTHORITY.test(url);
+/**
+ * Whether the password of `url` may run past where its authority ends: a password written with a
+ * `/`, `?`, `#` or `\` unescaped (`ci:12/Zq@host`, `ci:12/a/b@host`, `admin:12?x/y@host:6443`,
+ * `ci:12#b/c@host`, `ci:p@ss/w@host`) puts an `@` anywhere after that end, and no reading tells
+ * such a password from a path's `@` (`/team@v1/app.git`), which is written `%40` so. Over http(s) a
+ * user alone is a token: any `@` after the end may close one. Over ssh and the others a user is the
+ * account: only a password is a secret, so an authority that holds a user with no password
+ * (`ssh://git@host/team@v1.git`, scp-style `git@host:team/app@v1.git`), or no `:` at all, hides none.
+ */
+export function mayHidePassword(url: string): boolean {
+  const m = AUTHORITY.exec(url);
+  if (!m?.[3]?.includes('@')) return false;
+  const [, scheme = '', authority = ''] = m;
+  if (/^https?:/i.test(scheme)) return true;
+  const at = authority.lastIndexOf('@');
+  return (at < 0 ? authority : authority.slice(0, at)).includes(':');
+}
+
+/** A host as an authority holds one, with or without a port: a dotted name or an IPv6 address, no user. */
+const HOST = /^(?:[^@:[\]]*\.[^@:[\]]*|\[[^\]@]*\])(?::\d*)?$/;
 
 /**
  * `url` read as a password past its authority would have it (`mayHidePassword`): the scheme and
- * what follows the `@` that ends that password (`https://ci:12/Zq@host/app` is `https://host/app`);
- * `url` itself otherwise.
+ * what follows the first `@` after that end (`https://ci:12/a/b@host/app` is `https://host/app`),
+ * when the authority cannot be a host (`ci:12`, `t0k`: no dot); undefined when it can
+ * (`https://git.example.com/team@v1/app.git`: a path's `@`, or a password no reading can cut),
+ * `url` itself when it hides none.
  */
-export const pastPassword = (url: string): string => url.replace(MISREAD_AUTHORITY, '$1$2');
+export function pastPassword(url: string): string | undefined {
+  if (!mayHidePassword(url)) return url;
+  const [, scheme = '', authority = '', rest = ''] = AUTHORITY.exec(url) ?? [];
+  return HOST.test(authority) ? undefined : scheme + rest.slice(rest.indexOf('@') + 1);
+}

@@ -41,10 +41,13 @@ export const normalAddress = (url: string): string => normalUrl(addressOf(url));
  * `url` without the credentials it carries: a password, a query, a user name over http(s) (a token);
  * an ssh:// user is the account, and stays. One whose authority may end past a password holding a
  * `/`, `?` or `#` (lib/config/url-authority.ts) as the host after it (`https://ci:12/Zq@host/app` is
- * `https://host/app`). As written when new URL() cannot read it.
+ * `https://host/app`); one no reading can cut (lib/config/url-authority.ts `pastPassword`) and one new URL()
+ * cannot read as written: compared, never shown.
  */
 function addressOf(written: string): string {
   const url = pastPassword(written);
+  // no reading can cut it (a path's `@` after a host): compared as written, a token changed alone a move, never two hosts one
+  if (url === undefined) return written;
   try {
     const u = new URL(url);
     const web = u.protocol === 'http:' || u.protocol === 'https:';
@@ -75,7 +78,7 @@ export function credentialNumbers(): CredentialNumbers {
 /**
  * A repository URL as a message may show it: without a password, a query, or a user name over
  * http(s) (a token, as Git hosts take one there); an ssh:// user (`git@`) is the account, and stays.
- * Only the userinfo and the query are credentials: an `@` in the path is the path's. What
+ * Only the userinfo and the query are credentials (an `@` after an ssh user is the path's). What
  * `dist/delivery/` holds carries none (lib/config/delivery.ts `repositoryCredentials` refuses
  * them), but a file there as an older stagecraft or a hand wrote it may. One that may hold a password
  * where no reading can tell is `UNSURE_URL`.
@@ -89,6 +92,7 @@ export function shownUrl(url: string, numbers?: CredentialNumbers): string {
     // not a URL (scp-style, a port that is no number): cut by hand
   }
   // an empty host: no authority was read (a scheme it does not know, `ci:pass@host:path`), and the credentials are in the path
+  // an `@` after the authority may end a password holding `/`, `?` or `#` (scp-style too)
   if (mayHidePassword(url)) return numbers ? `<url with credentials ${numbers(url)}>` : UNSURE_URL;
   if (u === undefined || u.host === '') return shownByHand(url, numbers);
   const web = u.protocol === 'http:' || u.protocol === 'https:';
@@ -124,9 +128,6 @@ function shownByHand(url: string, numbers: CredentialNumbers | undefined): strin
   const authority = end < 0 ? rest : rest.slice(0, end);
   const after = end < 0 ? '' : rest.slice(end);
   const web = /^https?:/i.test(scheme);
-  // an `@` after the authority may end a password holding `/`, `?` or `#`: one over http(s) (a token), one after a `:`
-  if (after.includes('@') && (web || rest.slice(0, rest.lastIndexOf('@')).includes(':')))
-    return numbers ? `<url with credentials ${numbers(url)}>` : UNSURE_URL;
   const at = authority.lastIndexOf('@');
   const kept = at < 0 || (!web && !authority.slice(0, at).includes(':'));
   const host = kept ? authority : authority.slice(at + 1);

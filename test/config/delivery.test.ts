@@ -56,17 +56,31 @@ describe('repositoryCredentials', () => {
     ['https://ci:12/Zx8kLm3Qp9@git.example.com/platform/shop.git', 'https://git.example.com/platform/shop.git'],
     ['https://ci:12?Zx8kLm3Qp9@git.example.com/platform/shop.git?ref=main', 'https://git.example.com/platform/shop.git'],
     ['https://ci:12#Zx8kLm3Qp9@git.example.com', 'https://git.example.com'],
+    ['https://ci:12/Zx8k/Lm3Qp9@git.example.com/platform/shop.git', 'https://git.example.com/platform/shop.git'],
+    ['https://ci:12#Zx8k/Lm3Qp9@git.example.com/platform/shop.git', 'https://git.example.com/platform/shop.git'],
+    ['https://ci:12?Zx8k/Lm3Qp9@git.example.com/platform/shop.git', 'https://git.example.com/platform/shop.git'],
   ])('refuses a password holding a / ? or # (%s), which new URL() reads as a host and a path', (url, address) => {
     const found = repositoryCredentials(url);
     expect(found?.message).toContain("the repository URL carries what may be a password holding a '/', '?' or '#'");
     expect(found?.hint).toContain(`write the URL as ${address}, and `);
-    expect(`${found?.message} ${found?.hint}`).not.toMatch(/Zx8kLm3Qp9|ci:12/);
+    expect(`${found?.message} ${found?.hint}`).not.toMatch(/Zx8k|Lm3Qp9|ci:12/);
+    expect(found?.hint).toMatch(/^if the '@' is the path's, write it %40; otherwise /);
   });
+
+  it.each(['https://git.example.com/team@v1/app.git', 'https://git.example.com/@platform/shop@v1.git'])(
+    'refuses an unescaped @ in the path of %s without guessing a host: the hint says how a path writes it',
+    (url) => {
+      const found = repositoryCredentials(url);
+      expect(found?.hint).toMatch(/^if the '@' is the path's, write it %40; otherwise take the password out of the URL, and /);
+      expect(found?.hint).not.toContain('write the URL as');
+    },
+  );
 
   it.each([
     'https://git.example.com/platform/shop.git',
-    'https://git.example.com/@platform/shop@v1.git',
+    'https://git.example.com/%40platform/shop%40v1.git',
     'ssh://git@git.example.com/platform/shop.git',
+    'ssh://git@git.example.com/team@v1.git',
     'git@git.example.com:platform/shop.git',
     'git://git.example.com/platform/shop.git',
   ])('lets %s through: an ssh user is the account, no secret', (url) => {

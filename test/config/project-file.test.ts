@@ -103,6 +103,12 @@ describe('the project file', () => {
       "delivery.clusters.nonprod.server holds what may be a password holding a '/'",
     ],
     [
+      'a cluster server URL whose password holds two /',
+      'delivery:\n  clusters:\n    nonprod: { server: "https://admin:12/hunter/2pass@nonprod.k8s.example.com:6443" }\n',
+      '3:24',
+      "delivery.clusters.nonprod.server holds what may be a password holding a '/'",
+    ],
+    [
       'a cluster name',
       'delivery:\n  clusters:\n    ghp_0123456789abcdefghijABCDEFGHIJ012345: {}\n',
       '3:47',
@@ -110,7 +116,7 @@ describe('the project file', () => {
     ],
   ])('refuses a secret value in %s at its line and column, without printing it, as a stage file would', (_, text, at, start) => {
     const problems = problemsOf(text);
-    expect(problems.join('\n')).not.toMatch(/hunter2pass|ghp_/);
+    expect(problems.join('\n')).not.toMatch(/hunter2pass|hunter\/2pass|ghp_/);
     expect(problems).toContainEqual(expect.stringContaining(`stagecraft.yaml:${at}: ${start}`));
     expect(problems.find((p) => p.includes(start))).toMatch(/hidden\)|the URL is not printed/);
     expect(problems.filter((p) => p.startsWith(`stagecraft.yaml:${at}:`))).toHaveLength(1);

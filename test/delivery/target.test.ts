@@ -47,4 +47,15 @@ describe('targetOf', () => {
     expect(sameCluster(was, now)).toBe('same');
     expect(sameCluster(was, application({ server: 'https://nonprod.example.com:6443' }))).toBe('same');
   });
+
+  it('never names a server by a password holding two / or a # then a /, and takes one that changed alone for the same cluster', () => {
+    const [was, now, hash] = [
+      'https://admin:12/a/b@nonprod.k8s.example.com:6443',
+      'https://admin:12/a/c@nonprod.k8s.example.com:6443',
+      'https://admin:12#b/c@nonprod.k8s.example.com:6443',
+    ].map((server) => application({ server }));
+    for (const t of [was, now, hash]) expect(`${t.cluster} ${t.id}`).not.toMatch(/a\/[bc]|#b|:12|admin/);
+    expect(sameCluster(was, now)).toBe('same');
+    expect(sameCluster(was, hash)).toBe('same');
+  });
 });

@@ -35,15 +35,29 @@ describe('URLs as compared', () => {
     'https://ci:12/Zq@git.example.com/team/app.git',
     'https://ci:13/Zq@git.example.com/team/app.git',
     'https://ci:12?Zq@git.example.com/team/app.git',
+    'https://ci:12/a/b@git.example.com/team/app.git',
+    'https://ci:13/a/b@git.example.com/team/app.git',
+    'https://ci:12#b/c@git.example.com/team/app.git',
     'https://ci:s3cr3t@git.example.com/team/app.git',
   ])('read %s as the repository it names, without the password it carries', (url) => {
     expect(normalRepositoryUrl(url)).toBe('https://git.example.com/team/app');
+  });
+
+  it('never reads an `@` of a path after a host as the end of a password: two repositories stay two', () => {
+    for (const [one, other] of [
+      ['https://git.example.com/team@v1/app.git', 'https://git.other.example/team@v1/app.git'],
+      ['ssh://git@git.example.com/team@v1.git', 'ssh://git@git.other.example/team@v1.git'],
+    ])
+      expect(normalRepositoryUrl(one)).not.toBe(normalRepositoryUrl(other));
+    expect(normalRepositoryUrl('ssh://git@Git.example.com/team@v1.git')).toBe('ssh://git@git.example.com/team@v1');
   });
 
   it('read a cluster server as the address it reaches, without the credentials it carries', () => {
     for (const url of [
       'https://admin:12/Zq@k8s.example.com:6443',
       'https://admin:12?Zq@K8s.example.com:6443/',
+      'https://admin:12/a/b@k8s.example.com:6443',
+      'https://admin:12?x/y@k8s.example.com:6443',
       'https://admin:s3cr3t@k8s.example.com:6443',
     ])
       expect(normalAddress(url)).toBe('https://k8s.example.com:6443');
@@ -69,17 +83,25 @@ describe('URLs as messages show them', () => {
     ['git@git.example.com:team/app.git', 'git@git.example.com:team/app.git'],
     ['ssh://git@host:path?key=k3y', 'ssh://git@host:path'],
     ['ssh://git@host/team/app@v1.git', 'ssh://git@host/team/app@v1.git'],
-    // only the userinfo is a credential: an `@` in an http(s) path is the path's
-    ['https://git.example.com/team/app@v1.git', 'https://git.example.com/team/app@v1.git'],
-    ['https://git.example.com/@team/app.git', 'https://git.example.com/@team/app.git'],
-    ['https://ci:s3cr3t@git.example.com/team/app@v1.git', 'https://git.example.com/team/app@v1.git'],
+    // an ssh authority with a user and no password: an `@` after it is the path's
+    ['ssh://git@git.example.com/team@v1.git', 'ssh://git@git.example.com/team@v1.git'],
+    ['ssh://git@host:team/app@v1.git', 'ssh://git@host:team/app@v1.git'],
+    // over http(s) an `@` in the path is written %40: one unescaped may close a password
+    ['https://git.example.com/team/app%40v1.git', 'https://git.example.com/team/app%40v1.git'],
+    ['https://git.example.com/team/app@v1.git', UNSURE_URL],
+    ['https://git.example.com/@team/app.git', UNSURE_URL],
+    ['https://ci:s3cr3t@git.example.com/team/app@v1.git', UNSURE_URL],
     // a password holding `?`, `/` or `#`, which no reading can tell from a path: a placeholder
     ['https://ci:pa?Zq@git.example.com/team/app.git', UNSURE_URL],
     ['https://ci:12/Zq@git.example.com/team/app.git', UNSURE_URL],
     ['https://ci:p#Zq@git.example.com/team/app.git', UNSURE_URL],
     ['https://t0k/3n@git.example.com/team/app.git', UNSURE_URL],
     ['ssh://git:p@Zq/w@host/team/app.git', UNSURE_URL],
-    ['ssh://git@host:team/app@v1.git', UNSURE_URL],
+    // a password holding two `/` or more, a `#` or `?` then a `/`
+    ['https://ci:12/a/b@git.example.com/team/app.git', UNSURE_URL],
+    ['https://admin:12/a/b@nonprod.k8s.example.com:6443', UNSURE_URL],
+    ['https://admin:12#b/c@k8s.example.com:6443', UNSURE_URL],
+    ['https://admin:12?x/y@k8s.example.com:6443', UNSURE_URL],
     // wherever the authority ends past such a password: a server without a path, a `?` or `#` after the host, another `@` in the password
     ['https://admin:12/Zq@k8s.example.com:6443', UNSURE_URL],
     ['https://admin:12/Zq@[fd00::1]:6443', UNSURE_URL],
@@ -91,7 +113,8 @@ describe('URLs as messages show them', () => {
     ['https://ci:12@Zq/w@git.example.com/team/app.git', UNSURE_URL],
   ])('show %s as %s', (url, shown) => {
     expect(shownUrl(url)).toBe(shown);
-    for (const secret of ['s3cr3t', 'pw', 'w0rd', 't0k3n', 'k3y', 'Zq', 't0k', '3n', ':12']) expect(shownUrl(url)).not.toContain(secret);
+    for (const secret of ['s3cr3t', 'pw', 'w0rd', 't0k3n', 'k3y', 'Zq', 't0k', '3n', ':12', 'a/b', '#b', '?x'])
+      expect(shownUrl(url)).not.toContain(secret);
   });
 });
 
