@@ -413,7 +413,15 @@ function changeLines(f: FieldChange): string[] {
   const { from, to } = f;
   if (typeof from !== 'string' || typeof to !== 'string' || !(from.includes('\n') || to.includes('\n')))
     return [`${escapeName(f.path)}: ${show(from)} -> ${show(to)}`];
-  const [a, b] = [from.split('\n'), to.split('\n')];
+  const [a, b] = [textLines(from), textLines(to)];
+  const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
+  // the lines alike, the texts differ by their final newline alone; else it is said beside the lines that differ
+  // (an empty text has no line to end)
+  const newline =
+    from === '' || to === '' || from.endsWith('\n') === to.endsWith('\n')
+      ? ''
+      : `a final newline ${to.endsWith('\n') ? 'added' : 'removed'}`;
+  if (a.length === b.length && a.every((l, i) => l === b[i])) return [`${escapeName(f.path)}: a text of ${lines(a.length)}, ${newline}`];
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let end = 0;
@@ -423,14 +431,19 @@ function changeLines(f: FieldChange): string[] {
     ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${escapeControls(l)}`),
     ...(text.length > MAX_TEXT_LINES ? [`  ${mark} ... and ${text.length - MAX_TEXT_LINES} more lines`] : []),
   ];
-  // a final newline ends the last line and starts no empty one: a 4-line file ending in \n is 4 lines
-  const count = (text: string, split: readonly string[]) => split.length - (text.endsWith('\n') ? 1 : 0);
-  const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
   return [
-    `${escapeName(f.path)}: a text of ${lines(count(from, a))} -> ${lines(count(to, b))}, from line ${start + 1}:`,
+    `${escapeName(f.path)}: a text of ${lines(a.length)} -> ${lines(b.length)}, ${newline ? `${newline}, ` : ''}from line ${start + 1}:`,
     ...side('-', old),
     ...side('+', now),
   ];
+}
+
+/** A text's lines as its file has them: a final newline ends the last line and starts no empty one (`a\nb\n` is 2 lines), and '' has none. */
+function textLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (text.endsWith('\n')) lines.pop();
+  return lines;
 }
 
 export interface DiffLabels {

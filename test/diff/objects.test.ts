@@ -297,7 +297,15 @@ describe('diffing manifests', () => {
     expect(lines(net('vxlan').trimEnd(), net('host-gw').trimEnd())).toBe(
       '  data.net-conf.json: a text of 4 lines -> 4 lines, from line 3:',
     );
-    expect(lines('one\ntwo\n', 'one\nthree\nfour')).toBe('  data.net-conf.json: a text of 2 lines -> 3 lines, from line 2:');
+    expect(lines('one\ntwo\n', 'one\nthree\nfour')).toBe(
+      '  data.net-conf.json: a text of 2 lines -> 3 lines, a final newline removed, from line 2:',
+    );
+    // a final newline added or removed alone is said so, not shown as an empty line; an empty text has no line
+    const changes = (a: string, b: string) => diffLines(diffManifests([config(a)], [config(b)]), { before: 'a', after: 'b' }).slice(1);
+    expect(changes('a\nb', 'a\nb\n')).toEqual(['  data.net-conf.json: a text of 2 lines, a final newline added']);
+    expect(changes('a\nb\n', 'a\nb')).toEqual(['  data.net-conf.json: a text of 2 lines, a final newline removed']);
+    expect(changes('a\n', 'a\n\n')).toEqual(['  data.net-conf.json: a text of 1 line -> 2 lines, from line 2:', '    + ']);
+    expect(changes('', 'a\nb\n')).toEqual(['  data.net-conf.json: a text of 0 lines -> 2 lines, from line 1:', '    + a', '    + b']);
   });
 
   it('hides a value secret by the name of its key where it is the whole value only: another field holding its text is shown', () => {
