@@ -7,8 +7,8 @@
  * lines aside), and the output must end with the README's last line (unless that is `...`). The
  * command must exit with the code its `$` line's comment says (`# exit 1`), else 0.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,30 +93,32 @@ function projectCopy(): string {
 }
 
 /**
- * Runs an example's command in `cwd` and returns what it printed: each part of `a && b` in turn, an
- * `npm run` as its npm script would run it (runCli), a `sed -i` through sh, a `git` command not at all
- * (the copy is no repository).
+ * Runs an example's command in `cwd` and returns what it printed and its exit code: each part of
+ * `a && b` in turn up to the first that fails, whose code it is (as a shell runs them), an `npm run`
+ * as its npm script would run it (runCli), a `sed -i` through sh, a `git` command not at all (the
+ * copy is no repository).
  */
 function run(command: string, cwd: string): { printed: string[]; code: number } {
   const printed: string[] = [];
-  let code = 0;
   for (const part of command.split(' && ')) {
     if (part.startsWith('git ')) continue;
+    let r: { stdout: string; stderr: string; code: number | null };
     if (part.startsWith('sed -i ')) {
-      execFileSync('sh', ['-c', part], { cwd });
-      continue;
+      const sh = spawnSync('sh', ['-c', part], { cwd, encoding: 'utf8' });
+      r = { stdout: sh.stdout, stderr: sh.stderr, code: sh.status ?? 1 };
+    } else {
+      const m = /^npm run (?:--silent )?(\w+)(?: -- (.*))?$/.exec(part);
+      expect(m, `the test does not know how to run '${part}'`).not.toBeNull();
+      r = runCli(
+        m![1],
+        (m![2] ?? '').split(' ').filter((a) => a !== ''),
+        cwd,
+      );
     }
-    const m = /^npm run (?:--silent )?(\w+)(?: -- (.*))?$/.exec(part);
-    expect(m, `the test does not know how to run '${part}'`).not.toBeNull();
-    const r = runCli(
-      m![1],
-      (m![2] ?? '').split(' ').filter((a) => a !== ''),
-      cwd,
-    );
     printed.push(...`${r.stdout}${r.stderr}`.split('\n'));
-    code = r.code ?? 0;
+    if ((r.code ?? 0) !== 0) return { printed, code: r.code ?? 0 };
   }
-  return { printed, code };
+  return { printed, code: 0 };
 }
 
 /** Runs `example` in `cwd`, and fails on the first line the README shows under it that the command does not print. */
@@ -214,6 +216,23 @@ describe("the reading of the README's examples", () => {
     // a line that only holds '...' is text, as diff's '- ... and 5 more lines' is
     expect(firstMismatch(['a', '  ...', 'd'], ['a', 'b', 'd'])).toBe('  ...');
     expect(firstMismatch(['  - ... and 5 more lines'], ['  - x'])).toBe('  - ... and 5 more lines');
+  });
+
+  it('runs the parts of `a && b` up to the first that fails, and exits with its code, as a shell does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagecraft-readme-run-'));
+    copies.push(dir);
+    writeFileSync(join(dir, 'marker'), 'a\n');
+    const failed = run("npm run check -- missing.yaml && sed -i 's/a/b/' marker", dir);
+    expect(failed.code).toBe(runCli('check', ['missing.yaml'], dir).code);
+    expect(failed.code).not.toBe(0);
+    expect(readFileSync(join(dir, 'marker'), 'utf8')).toBe('a\n');
+    // a failing sed stops the rest too, its message printed
+    const sed = run("sed -i 's/a/b/' missing && sed -i 's/a/b/' marker", dir);
+    expect(sed.code).not.toBe(0);
+    expect(sed.printed.join('\n')).toContain('missing');
+    expect(readFileSync(join(dir, 'marker'), 'utf8')).toBe('a\n');
+    expect(run("sed -i 's/a/b/' marker && sed -i 's/b/c/' marker", dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'marker'), 'utf8')).toBe('c\n');
   });
 
   it('reads the exit code an example says in its comment, 0 without one', () => {

@@ -190,17 +190,23 @@ function alone(v: unknown, field?: string): unknown {
   return isRecord(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, alone(x, k)])) : v;
 }
 
-function fieldChanges(before: unknown, after: unknown): FieldChange[] {
+/**
+ * How `after` differs from `before` (two versions of one object), field by field, without a secret.
+ * @param secretValues the values of every Secret on either side (`secretValues`), hidden within any field
+ */
+function fieldChanges(before: unknown, after: unknown, secretValues: readonly string[]): FieldChange[] {
   const [old, now] = keyedPair(before, after);
   const changes = microdiff(old as object, now as object);
   if (changes.length === 0) return [];
-  const hide = hider(secretTexts(before, after));
+  const hide = hider(secretTexts(secretValues, before, after));
   return changes
     .map((d) => ({
       // spec.template.spec.containers[demoapp].ports[0].containerPort
-      path: formatFieldPath(d.path.map((k) => (typeof k === 'string' && hide.isSecret(k) ? maskValue(k, 'key') : k))),
-      ...(d.type === 'CREATE' ? {} : { from: hide.value(d.oldValue) }),
-      ...(d.type === 'REMOVE' ? {} : { to: hide.value(d.value) }),
+      path: formatFieldPath(
+        d.path.map((k, i) => (typeof k === 'string' && hide.isSecret(k, d.path.slice(0, i)) ? maskValue(k, 'key') : k)),
+      ),
+      ...(d.type === 'CREATE' ? {} : { from: hide.value(d.oldValue, d.path) }),
+      ...(d.type === 'REMOVE' ? {} : { to: hide.value(d.value, d.path) }),
     }))
     .sort((a, b) => compareCodePoints(a.path, b.path));
 }
@@ -208,60 +214,90 @@ function fieldChanges(before: unknown, after: unknown): FieldChange[] {
 /** A secret's text shorter than this hides a value only when it is the whole value: within another, it is likely an ordinary word. */
 const SHORT_SECRET = 6;
 
-/** The texts a diff must not print (`secretTexts`), each longest first. */
+/** The texts a diff must not print (`secretTexts`), each list longest first. */
 interface SecretTexts {
   /** Secrets found by their content (a token, a password in a URL): hidden wherever they stand within a value. */
   readonly within: readonly string[];
   /**
-   * Values secret only by the name of the key that holds them (`DB_PASSWORD: mysqlsecret`), and a Secret's
-   * values: hidden where they are the whole value, never within another (`mysqlsecret-host` is a host's name).
+   * Values secret only by the name of the key that holds them (`DB_PASSWORD: mysqlsecret`): hidden where they
+   * are the whole value, never within another (`mysqlsecret-host` is a host's name).
    */
   readonly whole: ReadonlySet<string>;
+  /**
+   * A Secret's values: hidden wherever they stand within a value (kubectl's last-applied annotation holds them
+   * all), each shorter than SHORT_SECRET where it is the whole value, but never in an object's name or labels
+   * (`metadata.labels.app: dbadmin-v1` beside `user: dbadmin`: `isNamingField`).
+   */
+  readonly secret: readonly string[];
+}
+
+/** The string values of a Secret's `data` and `stringData`; none for another object. */
+function valuesOfSecret(v: unknown): string[] {
+  if (!isRecord(v) || v.kind !== 'Secret') return [];
+  return ['data', 'stringData'].flatMap((field) => {
+    const values = v[field];
+    return isRecord(values) ? Object.values(values).filter((x): x is string => typeof x === 'string') : [];
+  });
+}
+
+/**
+ * The values of every Secret among `manifests` of SHORT_SECRET characters or more, hidden within any field
+ * of any object of the diff (a password copied into a ConfigMap's URL). dist/ holds no Secret, but one edited
+ * in by hand, or written by an older stagecraft, is read from there.
+ */
+function secretValues(...manifests: (readonly Manifest[])[]): string[] {
+  const found = new Set(manifests.flat().flatMap((m) => valuesOfSecret(m.value)));
+  return [...found].filter((t) => t.length >= SHORT_SECRET);
 }
 
 /**
  * The texts of two versions of one object that a diff must not print: every string the checks find
  * secret (secretStrings), by its content (the secret in it, wherever it stands) or by the name of
- * the key that holds it (the value whole), and every value of a Secret's `data` and `stringData`
- * (dist/ holds no Secret, but one edited in by hand, or written by an older stagecraft, is read from
- * there).
+ * the key that holds it (the value whole), the object's own Secret values, and `shared`: those of
+ * every Secret of the diff.
  */
-function secretTexts(...versions: unknown[]): SecretTexts {
+function secretTexts(shared: readonly string[], ...versions: unknown[]): SecretTexts {
   const within = new Set<string>();
   const whole = new Set<string>();
+  const secret = new Set(shared);
   for (const v of versions) {
     if (!isRecord(v) || typeof v.kind !== 'string') continue;
     for (const s of secretStrings(v as unknown as KubeObject)) {
       whole.add(s.value);
       if (s.rule) within.add(s.secret);
     }
-    if (v.kind !== 'Secret') continue;
-    for (const field of ['data', 'stringData']) {
-      const values = v[field];
-      if (isRecord(values)) for (const x of Object.values(values)) if (typeof x === 'string') whole.add(x);
-    }
+    for (const x of valuesOfSecret(v)) secret.add(x);
   }
   whole.delete('');
-  return { within: [...within].filter((t) => t !== '').sort((a, b) => b.length - a.length), whole };
+  secret.delete('');
+  const longestFirst = (texts: Iterable<string>) => [...texts].filter((t) => t !== '').sort((a, b) => b.length - a.length);
+  return { within: longestFirst(within), whole, secret: longestFirst(secret) };
+}
+
+/** A field that names its object (`metadata.name`, a label): a Secret's value there is a name, shown (`dbadmin-v1`). */
+function isNamingField(path: readonly (string | number)[]): boolean {
+  return path[0] === 'metadata' && (path[1] === 'labels' || (path[1] === 'name' && path.length === 2));
 }
 
 /**
  * What prints a field's value in a diff without the `secrets` in it: a string that is one or holds
- * one found by its content as `(a N-character value, hidden)`, within a value of several fields too
- * (a data map added whole), and a key that is one (a token pasted as a ConfigMap key) as
- * `(a N-character key, hidden)`.
+ * one (as `SecretTexts` says where) as `(a N-character value, hidden)`, within a value of several
+ * fields too (a data map added whole), and a key that is one (a token pasted as a ConfigMap key) as
+ * `(a N-character key, hidden)`. `path` is where the value stands in its object, as microdiff gives it.
  */
-function hider({ within, whole }: SecretTexts) {
-  const none = within.length === 0 && whole.size === 0;
-  const isSecret = (s: string) => whole.has(s) || within.some((t) => s === t || (t.length >= SHORT_SECRET && s.includes(t)));
-  const value = (v: unknown): unknown => {
+function hider({ within, whole, secret }: SecretTexts) {
+  const none = within.length === 0 && whole.size === 0 && secret.length === 0;
+  const holds = (texts: readonly string[], s: string) => texts.some((t) => s === t || (t.length >= SHORT_SECRET && s.includes(t)));
+  const isSecret = (s: string, path: readonly (string | number)[]) =>
+    !none && (whole.has(s) || holds(within, s) || (!isNamingField(path) && holds(secret, s)));
+  const value = (v: unknown, path: readonly (string | number)[]): unknown => {
     if (none) return v;
-    if (typeof v === 'string') return isSecret(v) ? new Hidden(maskValue(v)) : v;
-    if (Array.isArray(v)) return v.map(value);
+    if (typeof v === 'string') return isSecret(v, path) ? new Hidden(maskValue(v)) : v;
+    if (Array.isArray(v)) return v.map((x, i) => value(x, [...path, i]));
     if (!isRecord(v)) return v;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [isSecret(k) ? maskValue(k, 'key') : k, value(x)]));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [isSecret(k, path) ? maskValue(k, 'key') : k, value(x, [...path, k])]));
   };
-  return { isSecret: (s: string) => !none && isSecret(s), value };
+  return { isSecret, value };
 }
 
 /** A value a diff shows as this text instead (`hider`): printed bare as the field's value, as a string within another. */
@@ -339,8 +375,9 @@ export function diffManifests(before: readonly Manifest[], after: readonly Manif
   ];
   const changed: ObjectDiff['changed'][number][] = [];
   let same = 0;
+  const secrets = secretValues(before, after);
   for (const [a, b] of pairs) {
-    const fields = fieldChanges(old.get(a), now.get(b));
+    const fields = fieldChanges(old.get(a), now.get(b), secrets);
     if (fields.length) changed.push({ id: pairId(a, b), fields });
     else same++;
   }
@@ -376,7 +413,15 @@ function changeLines(f: FieldChange): string[] {
   const { from, to } = f;
   if (typeof from !== 'string' || typeof to !== 'string' || !(from.includes('\n') || to.includes('\n')))
     return [`${escapeName(f.path)}: ${show(from)} -> ${show(to)}`];
-  const [a, b] = [from.split('\n'), to.split('\n')];
+  const [a, b] = [textLines(from), textLines(to)];
+  const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
+  // the lines alike, the texts differ by their final newline alone; else it is said beside the lines that differ
+  // (an empty text has no line to end)
+  const newline =
+    from === '' || to === '' || from.endsWith('\n') === to.endsWith('\n')
+      ? ''
+      : `a final newline ${to.endsWith('\n') ? 'added' : 'removed'}`;
+  if (a.length === b.length && a.every((l, i) => l === b[i])) return [`${escapeName(f.path)}: a text of ${lines(a.length)}, ${newline}`];
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let end = 0;
@@ -386,14 +431,19 @@ function changeLines(f: FieldChange): string[] {
     ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${escapeControls(l)}`),
     ...(text.length > MAX_TEXT_LINES ? [`  ${mark} ... and ${text.length - MAX_TEXT_LINES} more lines`] : []),
   ];
-  // a final newline ends the last line and starts no empty one: a 4-line file ending in \n is 4 lines
-  const count = (text: string, split: readonly string[]) => split.length - (text.endsWith('\n') ? 1 : 0);
-  const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
   return [
-    `${escapeName(f.path)}: a text of ${lines(count(from, a))} -> ${lines(count(to, b))}, from line ${start + 1}:`,
+    `${escapeName(f.path)}: a text of ${lines(a.length)} -> ${lines(b.length)}, ${newline ? `${newline}, ` : ''}from line ${start + 1}:`,
     ...side('-', old),
     ...side('+', now),
   ];
+}
+
+/** A text's lines as its file has them: a final newline ends the last line and starts no empty one (`a\nb\n` is 2 lines), and '' has none. */
+function textLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (text.endsWith('\n')) lines.pop();
+  return lines;
 }
 
 export interface DiffLabels {

@@ -297,7 +297,15 @@ describe('diffing manifests', () => {
     expect(lines(net('vxlan').trimEnd(), net('host-gw').trimEnd())).toBe(
       '  data.net-conf.json: a text of 4 lines -> 4 lines, from line 3:',
     );
-    expect(lines('one\ntwo\n', 'one\nthree\nfour')).toBe('  data.net-conf.json: a text of 2 lines -> 3 lines, from line 2:');
+    expect(lines('one\ntwo\n', 'one\nthree\nfour')).toBe(
+      '  data.net-conf.json: a text of 2 lines -> 3 lines, a final newline removed, from line 2:',
+    );
+    // a final newline added or removed alone is said so, not shown as an empty line; an empty text has no line
+    const changes = (a: string, b: string) => diffLines(diffManifests([config(a)], [config(b)]), { before: 'a', after: 'b' }).slice(1);
+    expect(changes('a\nb', 'a\nb\n')).toEqual(['  data.net-conf.json: a text of 2 lines, a final newline added']);
+    expect(changes('a\nb\n', 'a\nb')).toEqual(['  data.net-conf.json: a text of 2 lines, a final newline removed']);
+    expect(changes('a\n', 'a\n\n')).toEqual(['  data.net-conf.json: a text of 1 line -> 2 lines, from line 2:', '    + ']);
+    expect(changes('', 'a\nb\n')).toEqual(['  data.net-conf.json: a text of 0 lines -> 2 lines, from line 1:', '    + a', '    + b']);
   });
 
   it('hides a value secret by the name of its key where it is the whole value only: another field holding its text is shown', () => {
@@ -345,6 +353,56 @@ describe('diffing manifests', () => {
       },
     );
     expect(within).toEqual(['ConfigMap qa/app', `  data.URL: "a" -> (a ${token.length + 13}-character value, hidden)`]);
+  });
+
+  it("hides a Secret's values within any field of any object (kubectl's last-applied annotation), its labels and name aside", () => {
+    const applied = (password: string) => JSON.stringify({ stringData: { user: 'dbadmin', password } });
+    const secret = (password: string, name = 'db'): Manifest => {
+      const stringData = { user: 'dbadmin', password };
+      return {
+        id: `Secret qa/${name}`,
+        value: {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: {
+            name,
+            namespace: 'qa',
+            labels: { app: 'dbadmin-v1' },
+            // as kubectl get -o yaml writes it
+            annotations: { 'kubectl.kubernetes.io/last-applied-configuration': applied(password) },
+          },
+          stringData,
+        },
+      };
+    };
+    const lines = diffLines(diffManifests([secret('Tr0ub4dor&3horse')], [secret('correct-horse-battery')]), { before: 'a', after: 'b' });
+    expect(lines).toEqual([
+      'Secret qa/db',
+      `  metadata.annotations.kubectl.kubernetes.io/last-applied-configuration: (a ${applied('Tr0ub4dor&3horse').length}-character value, hidden) -> (a ${applied('correct-horse-battery').length}-character value, hidden)`,
+      '  stringData.password: (a 16-character value, hidden) -> (a 21-character value, hidden)',
+    ]);
+    // in another object too (a password copied into a ConfigMap's URL), but not in its name or a label that holds one
+    const config = (hash: string, user: string, url: string): Manifest => {
+      const name = `dbadmin-config-${hash.repeat(10)}`;
+      return {
+        id: `ConfigMap qa/${name}`,
+        value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'qa', labels: { user } }, data: { url } },
+      };
+    };
+    const other = diffLines(
+      diffManifests(
+        [secret('Tr0ub4dor&3horse'), config('a', 'dbadmin-1', 'db:3306')],
+        [secret('Tr0ub4dor&3horse'), config('b', 'dbadmin-2', 'db:3306?p=Tr0ub4dor&3horse')],
+      ),
+      { before: 'a', after: 'b' },
+    );
+    expect(other).toEqual([
+      'ConfigMap qa/dbadmin-config-aaaaaaaaaa -> qa/dbadmin-config-bbbbbbbbbb',
+      '  data.url: "db:3306" -> (a 26-character value, hidden)',
+      '  metadata.labels.user: "dbadmin-1" -> "dbadmin-2"',
+      '  metadata.name: "dbadmin-config-aaaaaaaaaa" -> "dbadmin-config-bbbbbbbbbb"',
+    ]);
+    for (const t of [lines, other].flat()) for (const s of ['Tr0ub4dor', 'correct-horse']) expect(t).not.toContain(s);
   });
 
   it('prints a name or a key holding a control character (a hand-edited dist/) as its escape, never the character', () => {
