@@ -141,8 +141,20 @@ describe('secret-looking key names', () => {
       ['AWS_SECRET_KEY', 'abc-def-ghi'],
       ['jwtSecretKey', 'my-signing-key'],
       ['SECRET_KEY', 'django-insecure'],
+      // a chart's name with a value no key's name is
+      ['passwordSecretKey', 'admin-password-7f3kq9x2'],
+      ['tokenSecretKey', 'Admin-Password'],
+      // any other name before `secret` and `key` holds a signing key, word-shaped or not
+      ['ACCESS_TOKEN_SECRET_KEY', 'my-jwt-signing-secret'],
+      ['REFRESH_TOKEN_SECRET_KEY', 'my-jwt-signing-secret'],
+      ['JWT_TOKEN_SECRET_KEY', 'my-jwt-signing-secret'],
+      ['AUTH_SECRET_KEY', 'my-jwt-signing-secret'],
+      ['PASSWORD_SECRET_KEY', 'my-jwt-signing-secret'],
+      ['accessTokenSecretKey', 'my-jwt-signing-secret'],
     ])
       expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
+    expect(detectSecret('config:\n  ACCESS_TOKEN_SECRET_KEY: my-jwt-signing-secret\n')?.rule.id).toBe('secret-setting');
+    expect(isSecretSetting('auth.passwordSecretKey', 'keycloak_admin_password')).toBe(false);
   });
 
   it("takes Drone's and Woodpecker's from_secret for the name of a secret in the CI's store, as a key and in a file", () => {
