@@ -196,11 +196,19 @@ export function nameVerdict(name: string): NameVerdict {
 const SETTINGS_FILE =
   /^[\w.-]*[A-Za-z0-9_-]\.(?:ya?ml|json|properties|conf|cfg|cnf|ini|toml|xml|env|hcl|tf|tfvars|sh|bash|sql|py|rb|js|mjs|ts|php|lua|groovy|gradle|kts)$/;
 
+/** A line's setting: a name, then `=` or a colon and a blank, then a value (not base64's padding, `...A==`). */
+const SETTING_LINE = /^([A-Za-z_][\w.-]*)(?:[ \t]*=[ \t]*|:[ \t]+)[^\s=]/;
+
 /**
- * A file's text, not one value: several lines, a JSON, flow or XML document (`{`, `[`, `<`), or a setting (`name = value`,
- * `name: value`, a blank after its colon); not a word (`Hunter2:xyz`, a password under `password.yml`).
+ * A file's text, not one value: several lines, a JSON, flow or XML document (`{`, `[`, `<`), or a setting whose name is words
+ * (`vault.addr=https://...`, `name: value`, a blank after its colon); not a word (`Hunter2:xyz`, a password under
+ * `password.yml`), base64 (`dGhpcyBp...A==`) nor a password that holds a `=` (`Sup3r=S3cret`).
  */
-const FILE_TEXT: Shape = (v) => v.includes('\n') || /^[{[<]/.test(v) || /^[A-Za-z_][\w.-]*(?:[ \t]*=|:[ \t])/.test(v);
+const FILE_TEXT: Shape = (v) => {
+  if (v.includes('\n') || /^[{[<]/.test(v)) return true;
+  const setting = SETTING_LINE.exec(v);
+  return setting !== null && NAME(setting[1]!);
+};
 
 /**
  * What a file's name (SETTINGS_FILE) says of its value: a file's text (FILE_TEXT) is judged by its content, anything else as

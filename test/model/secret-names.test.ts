@@ -168,6 +168,8 @@ describe('secret-looking key names', () => {
       'credentials.yml': 'aws:\n  region: eu-west-1\n  profile: default\n',
       'credentials.json': '{"type": "service_account", "project_id": "demo"}',
       'secrets.properties': 'vault.addr=https://vault.example.com',
+      'api-token.env': 'API_TOKEN=$(API_TOKEN)',
+      'auth.conf': 'auth_method = oidc',
       'init-passwords.sql': "CREATE USER app WITH PASSWORD :'app_password';\n",
       'db-credentials.env': 'DB_HOST=db\nDB_PASSWORD=$(DB_PASSWORD)\n',
       'rotate-token.sh': '#!/bin/sh\nvault token renew\n',
@@ -182,6 +184,9 @@ describe('secret-looking key names', () => {
       ['password.txt', 'Hunter2pw!x'],
       ['tls.key', 'Hunter2pw!x'],
       ['token.pem', 'aws:\n  region: eu-west-1\n'],
+      // one line with a `=` is no setting when before it is no name, or after it base64's padding
+      ['api-token.env', 'dGhpcyBpcyBhIHNlY3JldA=='],
+      ['db-password.env', 'Sup3r=S3cret'],
     ])
       expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
     // and a property's name keeps its shape: a variable's name under secrets.env
