@@ -15,9 +15,24 @@ const ENTRY = String.raw`(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')`;
 /** How many entries a list is read for, at most: a bound, since a list need not close. */
 const ENTRIES = 64;
 
+/** JSON's one-letter escapes, as a double-quoted entry writes them. */
+const ESCAPES: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/**
+ * A double-quoted entry's text: JSON's escapes read (`\"`, `\n`, `\u0041`), any other kept as written, since a text's list
+ * need be no JSON (a regular expression's `"\d+"`, a Windows path's `"C:\Program Files"`, a raw tab).
+ */
+function unquote(entry: string): string {
+  return entry
+    .slice(1, -1)
+    .replace(/\\(?:u([0-9A-Fa-f]{4})|(.))/gs, (e, hex: string | undefined, c: string) =>
+      hex !== undefined ? String.fromCharCode(Number.parseInt(hex, 16)) : (ESCAPES[c] ?? ('"\\/'.includes(c) ? c : e)),
+    );
+}
+
 /** The entries of a `COMMAND_LIST` match, unquoted. */
 function entries(list: string): string[] {
-  return Array.from(list.matchAll(new RegExp(ENTRY, 'g')), ([e]) => (e.startsWith('"') ? (JSON.parse(e) as string) : e.slice(1, -1)));
+  return Array.from(list.matchAll(new RegExp(ENTRY, 'g')), ([e]) => (e.startsWith('"') ? unquote(e) : e.slice(1, -1)));
 }
 
 /** How a list gives a password: the client's form (`mysqladmin -p<password>`), or the secret flag's (`--requirepass <value>`); read once per list. */

@@ -196,11 +196,19 @@ export function nameVerdict(name: string): NameVerdict {
 const SETTINGS_FILE =
   /^[\w.-]*[A-Za-z0-9_-]\.(?:ya?ml|json|properties|conf|cfg|cnf|ini|toml|xml|env|hcl|tf|tfvars|sh|bash|sql|py|rb|js|mjs|ts|php|lua|groovy|gradle|kts)$/;
 
+/** A line's setting: a name, then `=` or a colon and a blank, then a value (not base64's padding, `...A==`). */
+const SETTING_LINE = /^([A-Za-z_][\w.-]*)(?:[ \t]*=[ \t]*|:[ \t]+)[^\s=]/;
+
 /**
- * A file's text, not one value: several lines, a JSON, flow or XML document (`{`, `[`, `<`), or a setting (`name = value`,
- * `name: value`, a blank after its colon); not a word (`Hunter2:xyz`, a password under `password.yml`).
+ * A file's text, not one value: several lines, a JSON, flow or XML document (`{`, `[`, `<`), or a setting whose name is words
+ * (`vault.addr=https://...`, `name: value`, a blank after its colon); not a word (`Hunter2:xyz`, a password under
+ * `password.yml`), base64 (`dGhpcyBp...A==`) nor a password that holds a `=` (`Sup3r=S3cret`).
  */
-const FILE_TEXT: Shape = (v) => v.includes('\n') || /^[{[<]/.test(v) || /^[A-Za-z_][\w.-]*(?:[ \t]*=|:[ \t])/.test(v);
+const FILE_TEXT: Shape = (v) => {
+  if (v.includes('\n') || /^[{[<]/.test(v)) return true;
+  const setting = SETTING_LINE.exec(v);
+  return setting !== null && NAME(setting[1]!);
+};
 
 /**
  * What a file's name (SETTINGS_FILE) says of its value: a file's text (FILE_TEXT) is judged by its content, anything else as
@@ -238,9 +246,10 @@ function judgeName(name: string): NameVerdict {
   // the key of a Secret a password is read from (a chart's `auth.secretKeys.adminPasswordKey: postgres-password`,
   // `existingSecretPasswordKey`, Grafana's `admin.passwordKey`): a key's name is words; any other value the secret after all
   if (w.length > 1 && w[w.length - 1] === 'key' && PASSWORD_WORDS.has(w[w.length - 2]!)) return NAME;
-  // so is a secret's key in the Secret that holds it (a Keycloak chart's `auth.passwordSecretKey: admin-password`,
-  // `tokenSecretKey`): a secret's words, then `secret` and `key` (`AWS_SECRET_KEY`, `jwtSecretKey` hold keys)
-  if (w.length > 2 && w[w.length - 1] === 'key' && w[w.length - 2] === 'secret' && namesSecret(w.slice(0, -2))) return NAME;
+  // so is a secret's key in the Secret that holds it, as charts name it (a Keycloak chart's `auth.passwordSecretKey: admin-password`,
+  // `tokenSecretKey: token`): that name alone, and a key's name; any other (`PASSWORD_SECRET_KEY`, `ACCESS_TOKEN_SECRET_KEY`,
+  // `AUTH_SECRET_KEY`, `jwtSecretKey`, `AWS_SECRET_KEY`) holds a signing or an access key, word-shaped or not
+  if (CHART_SECRET_KEY.test(name)) return SECRET_KEY_NAME;
   // Drone's and Woodpecker's `password: { from_secret: docker_password }`: the name of a secret of the CI's store, words
   if (w.length === 2 && w[0] === 'from' && w[1] === 'secret') return NAME;
   // GitHub Actions' `permissions: { id-token: write }`, which lets a job ask for an OIDC token: an access level, not the token
@@ -255,6 +264,12 @@ function judgeName(name: string): NameVerdict {
   if (!namesSecret(w)) return w.length > 1 && w[w.length - 1] === 'key' && KEY_OR_NAME_QUALIFIERS.has(w[w.length - 2]!) ? NOT_A_KEY : false;
   return w.some((x) => BOUND_WORDS.has(x)) ? QUANTITY : true;
 }
+
+/** A chart's setting of the key of a Secret that holds a password or a token (`auth.passwordSecretKey`, `tokenSecretKey`). */
+const CHART_SECRET_KEY = /(?:^|\.)(?:password|token)SecretKey$/;
+
+/** The name of a Secret's key as charts write one (`admin-password`, `token`, `redis_password`): lowercase words, no digits. */
+const SECRET_KEY_NAME: Shape = (v) => v.length <= 253 && /^[a-z]+(?:[-_.][a-z]+)*$/.test(v);
 
 /** The words of a password (before `key`, the key of a Secret that holds it: `adminPasswordKey`). */
 const PASSWORD_WORDS: ReadonlySet<string> = new Set(['password', 'passwd', 'pwd', 'passphrase']);

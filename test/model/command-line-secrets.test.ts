@@ -112,9 +112,15 @@ describe('the secret rules of command lines', () => {
         'healthcheck:\n  test: ["CMD-SHELL", "mysqladmin ping -uroot -pHunter2pwX"]\n',
         'command: ["redis-server", "--requirepass", "Hunter2pwX"]\n',
         "command: ['redis-cli', '-a', 'Hunter2pwX', 'ping']\n",
+        // an escape JSON has not is kept as written: the password still found
+        'command: ["redis-server", "--requirepass", "Hunter2\\dpwX"]\n',
       ],
       [
         'healthcheck:\n  test: ["CMD-SHELL", "pg_isready -U postgres"]\n',
+        // lists of a text that are no JSON: a regular expression's escapes, a Windows path, a raw tab
+        'REDACT_PATTERNS: \'["password=\\S+", "token=\\w+"]\'\n',
+        'args: ["C:\\Program Files\\redis\\redis-server.exe", "--port", "6379"]\n',
+        'tokens: ["a\tb", "c"]\n',
         'healthcheck:\n  test: ["CMD-SHELL", "mysqladmin ping -uroot -p$$MYSQL_ROOT_PASSWORD"]\n',
         "command: ['redis-server', '--requirepass', '$${REDIS_PASSWORD}']\n",
         'args: ["--log-level", "info", "--password-file", "/run/pw"]\n',

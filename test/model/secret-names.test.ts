@@ -141,8 +141,20 @@ describe('secret-looking key names', () => {
       ['AWS_SECRET_KEY', 'abc-def-ghi'],
       ['jwtSecretKey', 'my-signing-key'],
       ['SECRET_KEY', 'django-insecure'],
+      // a chart's name with a value no key's name is
+      ['passwordSecretKey', 'admin-password-7f3kq9x2'],
+      ['tokenSecretKey', 'Admin-Password'],
+      // any other name before `secret` and `key` holds a signing key, word-shaped or not
+      ['ACCESS_TOKEN_SECRET_KEY', 'my-jwt-signing-secret'],
+      ['REFRESH_TOKEN_SECRET_KEY', 'my-jwt-signing-secret'],
+      ['JWT_TOKEN_SECRET_KEY', 'my-jwt-signing-secret'],
+      ['AUTH_SECRET_KEY', 'my-jwt-signing-secret'],
+      ['PASSWORD_SECRET_KEY', 'my-jwt-signing-secret'],
+      ['accessTokenSecretKey', 'my-jwt-signing-secret'],
     ])
       expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
+    expect(detectSecret('config:\n  ACCESS_TOKEN_SECRET_KEY: my-jwt-signing-secret\n')?.rule.id).toBe('secret-setting');
+    expect(isSecretSetting('auth.passwordSecretKey', 'keycloak_admin_password')).toBe(false);
   });
 
   it("takes Drone's and Woodpecker's from_secret for the name of a secret in the CI's store, as a key and in a file", () => {
@@ -156,6 +168,8 @@ describe('secret-looking key names', () => {
       'credentials.yml': 'aws:\n  region: eu-west-1\n  profile: default\n',
       'credentials.json': '{"type": "service_account", "project_id": "demo"}',
       'secrets.properties': 'vault.addr=https://vault.example.com',
+      'api-token.env': 'API_TOKEN=$(API_TOKEN)',
+      'auth.conf': 'auth_method = oidc',
       'init-passwords.sql': "CREATE USER app WITH PASSWORD :'app_password';\n",
       'db-credentials.env': 'DB_HOST=db\nDB_PASSWORD=$(DB_PASSWORD)\n',
       'rotate-token.sh': '#!/bin/sh\nvault token renew\n',
@@ -170,6 +184,9 @@ describe('secret-looking key names', () => {
       ['password.txt', 'Hunter2pw!x'],
       ['tls.key', 'Hunter2pw!x'],
       ['token.pem', 'aws:\n  region: eu-west-1\n'],
+      // one line with a `=` is no setting when before it is no name, or after it base64's padding
+      ['api-token.env', 'dGhpcyBpcyBhIHNlY3JldA=='],
+      ['db-password.env', 'Sup3r=S3cret'],
     ])
       expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
     // and a property's name keeps its shape: a variable's name under secrets.env

@@ -227,9 +227,11 @@ describe('the secret rules of settings written as text', () => {
         'token_format={token}-{ts}\n',
       ],
     );
+    // a hash after its storage id is a hash's (found as one either way); a plaintext after ids one after another, the password
     expect(
-      detectSecret('spring.security.user.password={bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG\n'),
-    ).toBeDefined();
+      detectSecret('spring.security.user.password={bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG\n')?.rule.id,
+    ).toBe('password-hash');
+    expect(detectSecret('password="{noop}{noop}Hunter2pwX"\n')?.rule.id).toBe('secret-setting');
     // an AWS secret key's 30 bytes are no blocks of 8: the key, wrapped
     expect(detectSecret('aws.secret-key=ENC(wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY)\n')).toBeDefined();
     const env = (value: string) =>
