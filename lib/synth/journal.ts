@@ -4,7 +4,19 @@
  * replaces files is completed by the next one (a roll forward), and one interrupted before is
  * undone (a rollback: only ignored staging files to remove). `recover` does either.
  */
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ProblemsError, escapeName, nameList, type Problem } from '../errors.js';
 import { errnoCode, fsProblem, isFsError, withFs } from '../fs-problems.js';
@@ -100,8 +112,14 @@ export function finish(root: string, journal: Journal, first: number): string[] 
       if (into && present(abs(r.to))) {
         // done already: what has the source's name now was saved since (the old directory's, kept by `keepSaved`)
       } else {
-        // a stage directory a user made again after its old one moved aside (killed there) is kept, not replaced
-        if (!into && intoTransaction(r.from) && present(abs(r.to))) kept.push(keepAside(root, journal, r.to, scanDir(abs(r.to)).foreign));
+        // a stage directory made again after its old one moved aside (killed there, then `git checkout
+        // dist/qa`; or an empty one made while the stage compiled): its generated files and the
+        // directories they leave empty are removed, and only one holding something else is kept, not replaced
+        if (!into && intoTransaction(r.from) && present(abs(r.to))) {
+          const { foreign } = scanDir(abs(r.to));
+          if (foreign.length) kept.push(keepAside(root, journal, r.to, foreign));
+          else removeGenerated(abs(r.to), true);
+        }
         renameSync(abs(r.from), abs(r.to));
       }
     }
@@ -121,8 +139,8 @@ export function finish(root: string, journal: Journal, first: number): string[] 
  * directory (`dist/.stagecraft-tx/old/<stage>`), about to be removed: entries a user saved into
  * `dist/<stage>/` after the journal was written (the foreign entries found before moved into the new
  * directory first). Never removed, nor moved onto anything: its generated files are removed, and the
- * directory with what is left becomes `dist/<stage>.kept-<when the command started>` (a name that
- * is free), beside the new one. A recovery killed here does the same again. Returns those directories.
+ * directory with what is left becomes `dist/<stage>.kept-<when its renames began, UTC>` (a
+ * name that is free), beside the new one. A recovery killed here does the same again. Returns those directories.
  */
 function keepSaved(root: string, journal: Journal): string[] {
   const kept: string[] = [];
@@ -145,16 +163,39 @@ const intoTransaction = (to: string) => to.split(/[\\/]/).includes(TX_DIR);
 
 /**
  * Moves the directory `dir` (holding the foreign entries `foreign`, said in the message) to
- * `<stage>.kept-<when the command started>` beside the stage directory `stageDir` (a free name),
+ * `<stage>.kept-<when its renames began, UTC>` beside the stage directory `stageDir` (a free name),
  * its generated files removed first (a kill between leaves only what is kept). Returns what to say.
  */
 function keepAside(root: string, journal: Journal, dir: string, foreign: readonly string[], stageDir = dir): string {
-  for (const file of scanDir(join(root, dir)).owned) rmSync(join(root, dir, file), { force: true });
+  removeGenerated(join(root, dir), false);
+  crashPoint('kept');
   const stamp = journal.started.replace(/[^0-9T]/g, '').slice(0, 15);
   let place = `${stageDir}.kept-${stamp}`;
   for (let n = 2; present(join(root, place)); n++) place = `${stageDir}.kept-${stamp}-${n}`;
   renameSync(join(root, dir), join(root, place));
   return `${escapeName(place)}/ (${foreign.map(escapeName).join(', ') || 'empty'})`;
+}
+
+/**
+ * Removes the generated files below `dir`, then the directories that leaves empty, deepest first
+ * (`dir` too when `self`). Never removes anything else: a directory that is not empty (an entry
+ * saved meanwhile) stays, and the rename onto it then fails rather than replacing it.
+ */
+function removeGenerated(dir: string, self: boolean): void {
+  const dirs = new Set<string>();
+  for (const file of scanDir(dir).owned) {
+    rmSync(join(dir, file), { force: true });
+    for (let d = dirname(file); d !== '.'; d = dirname(d)) dirs.add(d);
+  }
+  const empty = [...dirs].sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? 1 : -1));
+  if (self) empty.push('.');
+  for (const d of empty) {
+    try {
+      rmdirSync(join(dir, d));
+    } catch (e) {
+      if (errnoCode(e) !== 'ENOTEMPTY' && errnoCode(e) !== 'EEXIST' && errnoCode(e) !== 'ENOENT') throw e;
+    }
+  }
 }
 
 /**

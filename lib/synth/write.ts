@@ -247,7 +247,16 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     const late = since.flatMap((s) => s.problems);
     if (late.length) throw new ProblemsError(late);
     const gone = new Set(since.flatMap((s) => s.gone.map((rel) => join(o.distDir, s.stage, rel))));
-    if (gone.size) renames.splice(0, renames.length, ...renames.filter((r) => !gone.has(r.from)));
+    if (gone.size) {
+      // a stage left with nothing to move into its place (a removed stage whose foreign entries are all gone) gets no new directory
+      const empty = new Set(
+        since
+          .filter((s) => s.gone.length)
+          .map(({ stage }) => join(tx, 'new', stage))
+          .filter((into) => !renames.some((r) => !gone.has(r.from) && r.to.startsWith(`${into}/`)) && !holdsFile(abs(into))),
+      );
+      renames.splice(0, renames.length, ...renames.filter((r) => !gone.has(r.from) && !empty.has(r.from)));
+    }
     // `pendingFrom` takes a rename whose source is missing for one done: every source must be there now
     const missing = renames.find((r) => !present(abs(r.from)));
     if (missing) throw new Error(`writeTransaction: the journal would rename ${missing.from}, which is not there`);
@@ -295,4 +304,9 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       removeStaged();
     },
   };
+}
+
+/** Whether the directory `dir` holds a file (or anything but a directory) at any depth. */
+function holdsFile(dir: string): boolean {
+  return present(dir) && readdirSync(dir, { recursive: true, withFileTypes: true }).some((e) => !e.isDirectory());
 }

@@ -231,3 +231,61 @@ describe('an entry saved into a stage directory after the journal (the command k
     },
   );
 });
+
+describe('a stage directory holding only generated output is replaced, never kept (review G)', () => {
+  const list = (root: string) => readdirSync(join(root, 'dist')).sort();
+
+  it('one restored with `git checkout dist/qa` after a kill at rename-1: replaced, no empty qa.kept-*/, nothing said of it', () => {
+    const root = project();
+    expect(write(root, 'rename-1', killed)).toBeInstanceOf(Error);
+    expect(existsSync(join(root, 'dist', 'qa'))).toBe(false);
+    save(root, 'qa', OLD);
+    const lines = recover(root, 'dist', RECOVERY);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('kept');
+    expect(list(root)).toEqual(['qa']);
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', Object.fromEntries(NEW)));
+    expectDone(root);
+  });
+
+  it('an empty one made while a new stage compiled: replaced, no fresh.kept-*/', () => {
+    const root = project({});
+    const error = write(root, 'staged', () => mkdirSync(join(root, 'dist', 'fresh'), { recursive: true }), new Map([['fresh', NEW]]));
+    expect(error).toBeUndefined();
+    expect(list(root)).toEqual(['fresh']);
+    expect(tree(join(root, 'dist'))).toEqual(under('fresh', Object.fromEntries(NEW)));
+    expectDone(root);
+  });
+
+  it('a kept directory holds no folder its generated files left empty; a recovery killed at kept does the same again', () => {
+    const root = project();
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    save(root, 'qa', { 'NOTES.md': 'mine\n' });
+    const cancel = atStep('kept', killed);
+    try {
+      expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
+    } finally {
+      cancel();
+    }
+    const lines = recover(root, 'dist', RECOVERY);
+    expect(lines[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md\); move it back/);
+    const kept = list(root).find((d) => d.startsWith('qa.kept-'))!;
+    expect(list(root)).toEqual(['qa', kept]);
+    expect(readdirSync(join(root, 'dist', kept))).toEqual(['NOTES.md']);
+    expect(tree(join(root, 'dist'))).toEqual({ ...under('qa', Object.fromEntries(NEW)), [`${kept}/NOTES.md`]: 'mine\n' });
+    expectDone(root);
+  });
+});
+
+describe('a removed stage whose foreign entries are all gone by the journal (review G)', () => {
+  it('leaves no empty dist/old/: its new directory is not renamed into place', () => {
+    const dev = { '10-a.yaml': header('dev', 'kind: A\n') };
+    const root = project({ dev, old: { 'edge/note.md': 'note\n', 'edge/x.yaml': header('old', 'kind: X\n') } });
+    const next = new Map([['dev', new Map([['10-a.yaml', header('dev', 'kind: A2\n')]])]]);
+    const error = write(root, 'staged', () => rmSync(join(root, 'dist', 'old', 'edge', 'note.md')), next, true);
+    expect(error).toBeUndefined();
+    expect(readdirSync(join(root, 'dist'))).toEqual(['dev']);
+    expect(tree(join(root, 'dist'))).toEqual(under('dev', { '10-a.yaml': header('dev', 'kind: A2\n') }));
+    expectDone(root);
+  });
+});
