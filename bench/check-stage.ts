@@ -20,16 +20,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatTable, ratio, summarize } from './stats.js';
-
-/** The CPU time this thread has run, in nanoseconds. */
-function threadNanoseconds(): number {
-  try {
-    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
-  } catch {
-    const { user, system } = process.cpuUsage();
-    return (user + system) * 1000;
-  }
-}
+import { threadNanoseconds } from './thread-time.js';
 
 /** One checkout's pass over the stage: its CPU in milliseconds, and a digest of what it found and kept. */
 type Pass = () => { ms: number; digest: string };

@@ -13,25 +13,15 @@
  * Not part of `npm run bench`; alone, on a fleet made by bench/fleet.ts:
  * `node --import tsx bench/secret-screen.ts <project dir> [<passes> [<another checkout>]]` (default 9 passes).
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as thisScreen from '../lib/checks/secret-strings.js';
 import type { KubeObject } from '../lib/model/object.js';
 import { count, formatTable, ratio, summarize } from './stats.js';
 import { renderProject } from './validation.js';
+import { threadNanoseconds } from './thread-time.js';
 
 type Screen = Pick<typeof thisScreen, 'secretStrings'>;
-
-/** The CPU time this thread has run, in nanoseconds. */
-function threadNanoseconds(): number {
-  try {
-    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
-  } catch {
-    const { user, system } = process.cpuUsage();
-    return (user + system) * 1000;
-  }
-}
 
 /** The milliseconds of CPU `screen` takes over `objects`, and how many secret strings it found (nothing left out as unused). */
 function screened(screen: Screen, objects: readonly KubeObject[]): { ms: number; found: number } {
