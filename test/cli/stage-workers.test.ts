@@ -10,7 +10,7 @@ import { compileStages, type CompileStagesOptions, type Compiled, type StageSour
 import { ProblemsError } from '../../lib/errors.js';
 import { diskRenderCache } from '../../lib/cli/render-cache.js';
 import { slimChecks, withoutObjects } from '../../lib/cli/staging.js';
-import { scavengeAlone, stageWorkers } from '../../lib/cli/stage-workers.js';
+import { scavengeAlone, stageWorkers, takeOrder } from '../../lib/cli/stage-workers.js';
 import { MIN_WORKER_BYTES, busyElsewhere, workerPlan } from '../../lib/cli/worker-plan.js';
 import { fleetStageFile } from '../../bench/fleet.js';
 import { REPO, runProcess, snapshotDir, tempProject } from '../helpers/cli.js';
@@ -155,6 +155,26 @@ describe('compiling stages in worker threads', () => {
     // well within the minute the main thread waits for a worker that says nothing
   }, 30_000);
 
+  it('takes the largest stage first, so that no thread compiles a large stage alone at the end', () => {
+    const stages = { dev: fleetStageFile('dev', 1), qa: fleetStageFile('qa', 2), production: fleetStageFile('production', 3) };
+    const root = project(stages);
+    const taken: string[] = [];
+    const all = { project: projectFile, delivery: true, stages: Object.keys(stages) };
+    const threaded = outcome(() =>
+      compileStages(sources(stages), {
+        ...all,
+        // one worker compiles every stage, in the order it takes them; each outcome arrives as it is done
+        runStages: (s, env, _compile, arrived) =>
+          inWorkers(root, 1)(s, env, mainThreadMustNotCompile, (o, i) => {
+            taken.push(s[i].stage);
+            return arrived(o, i);
+          }),
+      }),
+    );
+    expect(taken).toEqual(['production', 'qa', 'dev']);
+    expect(threaded).toBe(outcome(() => compileStages(sources(stages), all)));
+  });
+
   it('reports the same findings when the checks fail', () => {
     const failing = randomFleet(7);
     const first = Object.keys(failing)[0];
@@ -254,6 +274,15 @@ describe('withoutObjects (what npm run check keeps of each stage)', () => {
     const broken = { ...fixtures, qa: fixtures.qa.replace('apps:\n', 'namespace: Not_A_Name\nnamspace: qa\napps:\n') };
     const problems = (keep?: typeof withoutObjects) => outcome(() => compileStages(sources(broken), { ...all, keep }));
     expect(problems(withoutObjects)).toBe(problems());
+  });
+});
+
+describe('takeOrder', () => {
+  it('puts the largest stage file first, and stages of one size in the order of their files', () => {
+    const texts = (...t: string[]) => t.map((text) => ({ text }));
+    expect(takeOrder(texts('a', 'abc', 'ab'))).toEqual([1, 2, 0]);
+    expect(takeOrder(texts('ab', 'cd', 'e', 'fg'))).toEqual([0, 1, 3, 2]);
+    expect(takeOrder([])).toEqual([]);
   });
 });
 
