@@ -25,7 +25,7 @@ import {
   type ReportFormat,
 } from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
-import { EXIT_CODES_HELP, commonOptionsHelp, givenPath, printProblem, progress, useColor, type Command, type Io } from './main.js';
+import { exitCodesHelp, commonOptionsHelp, givenPath, printProblem, progress, useColor, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
   COMPILER_VERSION,
@@ -73,7 +73,7 @@ Options:
                                directory with a stage's inventory.txt always is one)
 ${commonOptionsHelp(31)}
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp('dist/ is out of date, or (with paths) the checks found errors', 'dist/ is current, or (with paths) no errors (warnings allowed)')}`;
 
 interface Options {
   format?: string;
