@@ -35,6 +35,11 @@ export interface FieldChange {
   readonly from?: unknown;
   /** The value after; undefined when the field is gone. */
   readonly to?: unknown;
+  /**
+   * What a change of two hidden values may say of them: that they are one text but for its final newline
+   * (`a final newline removed`), which names nothing of the secret. @default - none
+   */
+  readonly note?: string;
 }
 
 export interface ObjectDiff {
@@ -207,8 +212,27 @@ function fieldChanges(before: unknown, after: unknown, secretValues: readonly st
       ),
       ...(d.type === 'CREATE' ? {} : { from: hide.value(d.oldValue, d.path) }),
       ...(d.type === 'REMOVE' ? {} : { to: hide.value(d.value, d.path) }),
+      ...(d.type === 'CHANGE' ? hiddenNote(d.oldValue, d.value, (v) => hide.isSecret(v, d.path)) : {}),
     }))
     .sort((a, b) => compareCodePoints(a.path, b.path));
+}
+
+/**
+ * The note of a change of two hidden values that are one text but for a final newline (base64 of a
+ * Secret's `data` decoded): both printed hidden, the change would show as two lengths and nothing else.
+ */
+function hiddenNote(from: unknown, to: unknown, isSecret: (s: string) => boolean): { note?: string } {
+  if (typeof from !== 'string' || typeof to !== 'string' || !isSecret(from) || !isSecret(to)) return {};
+  const [a, b] = [decodedText(from)[0] ?? from, decodedText(to)[0] ?? to];
+  const newline = finalNewline(a, b);
+  return newline && a.replace(/\r?\n$/, '') === b.replace(/\r?\n$/, '') ? { note: `the same text but for ${newline}` } : {};
+}
+
+/** `a final newline added` (or `removed`) when one of two texts ends with a newline and the other does not; '' otherwise, or when one is empty (it has no line to end). */
+function finalNewline(from: string, to: string): string {
+  return from === '' || to === '' || from.endsWith('\n') === to.endsWith('\n')
+    ? ''
+    : `a final newline ${to.endsWith('\n') ? 'added' : 'removed'}`;
 }
 
 /** A secret's text shorter than this hides a value only when it is the whole value: within another, it is likely an ordinary word. */
@@ -231,13 +255,34 @@ interface SecretTexts {
   readonly secret: readonly string[];
 }
 
-/** The string values of a Secret's `data` and `stringData`; none for another object. */
+/**
+ * The string values of a Secret's `data` and `stringData`, as written and as the pods read them: each
+ * value of `data` decoded from base64 too (the password it holds, not its base64, is what a ConfigMap or
+ * an annotation copies), and each value without a final line end (`echo pw | base64` holds `pw\n`, a
+ * URL copies `pw`); none for another object.
+ */
 function valuesOfSecret(v: unknown): string[] {
   if (!isRecord(v) || v.kind !== 'Secret') return [];
-  return ['data', 'stringData'].flatMap((field) => {
-    const values = v[field];
-    return isRecord(values) ? Object.values(values).filter((x): x is string => typeof x === 'string') : [];
+  const values = (field: string) => {
+    const map = v[field];
+    return isRecord(map) ? Object.values(map).filter((x): x is string => typeof x === 'string') : [];
+  };
+  const texts = [...values('data').flatMap((x) => [x, ...decodedText(x)]), ...values('stringData')];
+  return texts.flatMap((t) => {
+    const line = t.replace(/\r?\n$/, '');
+    return line === t ? [t] : [t, line];
   });
+}
+
+/** Base64 as the API server reads a Secret's `data` (padded, no line breaks). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The text a value of a Secret's `data` holds, when it is base64 of UTF-8 text (a key file's bytes are no text to find). */
+function decodedText(value: string): string[] {
+  if (value === '' || !BASE64.test(value)) return [];
+  const bytes = Buffer.from(value, 'base64');
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? [text] : [];
 }
 
 /**
@@ -412,23 +457,23 @@ export const MAX_TEXT_LINES = 20;
 function changeLines(f: FieldChange): string[] {
   const { from, to } = f;
   if (typeof from !== 'string' || typeof to !== 'string' || !(from.includes('\n') || to.includes('\n')))
-    return [`${escapeName(f.path)}: ${show(from)} -> ${show(to)}`];
+    return [`${escapeName(f.path)}: ${show(from)} -> ${show(to)}${f.note ? `, ${f.note}` : ''}`];
   const [a, b] = [textLines(from), textLines(to)];
   const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
   // the lines alike, the texts differ by their final newline alone; else it is said beside the lines that differ
-  // (an empty text has no line to end)
-  const newline =
-    from === '' || to === '' || from.endsWith('\n') === to.endsWith('\n')
-      ? ''
-      : `a final newline ${to.endsWith('\n') ? 'added' : 'removed'}`;
+  const newline = finalNewline(from, to);
   if (a.length === b.length && a.every((l, i) => l === b[i])) return [`${escapeName(f.path)}: a text of ${lines(a.length)}, ${newline}`];
+  // the same lines but for their ends (a file saved on Windows): said, not every line shown twice with its \r
+  const ends = lineEnds(a, b);
+  if (ends) return [`${escapeName(f.path)}: a text of ${lines(a.length)}, ${ends}${newline ? `, ${newline}` : ''}`];
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let end = 0;
   while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
   const [old, now] = [a.slice(start, a.length - end), b.slice(start, b.length - end)];
   const side = (mark: string, text: readonly string[]) => [
-    ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${escapeControls(l)}`),
+    // an empty line said, as a blank after the mark reads as nothing
+    ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${l === '' ? '(an empty line)' : escapeControls(l)}`),
     ...(text.length > MAX_TEXT_LINES ? [`  ${mark} ... and ${text.length - MAX_TEXT_LINES} more lines`] : []),
   ];
   return [
@@ -436,6 +481,24 @@ function changeLines(f: FieldChange): string[] {
     ...side('-', old),
     ...side('+', now),
   ];
+}
+
+/**
+ * How the ends of two texts' lines changed when the lines are the same but for a `\r` before their
+ * newline (`2 line ends \r\n -> \n`); undefined when other lines differ, or no end changed.
+ */
+function lineEnds(a: readonly string[], b: readonly string[]): string | undefined {
+  if (a.length !== b.length) return undefined;
+  let toLf = 0;
+  let toCrlf = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (a[i] === `${b[i]}\r`) toLf++;
+    else if (b[i] === `${a[i]}\r`) toCrlf++;
+    else return undefined;
+  }
+  const said = (n: number, change: string) => (n ? [`${n} line end${n === 1 ? '' : 's'} ${change}`] : []);
+  return [...said(toLf, '\\r\\n -> \\n'), ...said(toCrlf, '\\n -> \\r\\n')].join(', ') || undefined;
 }
 
 /** A text's lines as its file has them: a final newline ends the last line and starts no empty one (`a\nb\n` is 2 lines), and '' has none. */
