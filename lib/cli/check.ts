@@ -110,19 +110,39 @@ function yamlFilesAt(cwd: string, path: string): string[] {
   return files;
 }
 
-/** @throws ProblemsError naming every one of `paths` that does not exist, with `hint` */
-function requireExisting(cwd: string, paths: readonly string[], given: string, hint: string): void {
+/**
+ * @throws ProblemsError naming every one of `paths` that does not exist, with `hint`, or the hint that
+ * the path reads otherwise
+ */
+function requireExisting(cwd: string, paths: readonly string[], given: string, hint: string | ((path: string) => string)): void {
   const missing = paths.filter((p) => !existsSync(resolve(cwd, p)));
   if (missing.length) {
     throw new ProblemsError(
-      missing.map((p) => ({ code: 'cli/no-such-path', message: `there is no file or directory '${p}'${given}`, hint })),
+      missing.map((p) => ({
+        code: 'cli/no-such-path',
+        message: `there is no file or directory '${p}'${given}`,
+        hint: typeof hint === 'string' ? hint : hint(p),
+      })),
     );
   }
 }
 
+/**
+ * The hint for a path to check that does not exist: a stage's name where its output was meant
+ * (`npm run check -- qa`: dist/qa), an option after `--` (read as a path), else to name what exists.
+ */
+function missingPathHint(cwd: string, path: string): string {
+  const where = 'a relative path is read from the directory you run npm in';
+  if (/^[a-z0-9][a-z0-9-]*$/.test(path) && existsSync(join(cwd, DIST_DIR, path)))
+    return `${path} is a stage: npm run check -- ${DIST_DIR}/${path} checks its output, npm run check (without paths) every stage against its stage file; ${where}`;
+  if (path.startsWith('-'))
+    return `what follows '--' is read as paths, so ${path} is not taken as an option: give options before '--' (npm run check -- --help lists them)`;
+  return `name files or directories that exist; ${where}`;
+}
+
 /** The YAML files at `paths`, directories searched recursively in name order. */
 function yamlFiles(cwd: string, paths: readonly string[]): string[] {
-  requireExisting(cwd, paths, '', 'name files or directories that exist; a relative path is read from the directory you run npm in');
+  requireExisting(cwd, paths, '', (p) => missingPathHint(cwd, p));
   const files = paths.flatMap((p) => yamlFilesAt(cwd, p));
   if (files.length === 0) {
     throw new ProblemsError([
