@@ -233,6 +233,29 @@ function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCo
   }
 }
 
+/**
+ * `parse`, whose problems in a file given by a name other than *.yaml or *.yml (`npm run check --
+ * README.md`) are its first alone, saying that it is not named as a manifest is: the YAML parser's own
+ * words (`Implicit keys need to be on a single line`, 3,282 times) were all a user got about a Markdown file.
+ */
+function notYamlNamed<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (!(e instanceof ProblemsError)) throw e;
+    // its first problem alone: the others of a file that is no YAML (thousands in a long README) say nothing more
+    const told = new Set<string>();
+    const problems = e.problems.flatMap((p) => {
+      const file = p.location?.file;
+      if (file === undefined || YAML_FILE.test(file)) return [p];
+      if (told.has(file)) return [];
+      told.add(file);
+      return [{ ...p, hint: `${file} is not named *.yaml or *.yml, and is not YAML: name the Kubernetes manifests to check` }];
+    });
+    throw new ProblemsError(problems, e.exitCode);
+  }
+}
+
 function checkFiles(paths: readonly string[], format: ReportFormat, opts: Options, io: Io): ExitCode {
   const level = (opts['pod-security'] ?? 'baseline') as PodSecurityLevel;
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
@@ -245,11 +268,13 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: Option
   if (stageFiles.length) throw new ProblemsError(stageFiles);
   const line = progress(io);
   const manifests = line.during(() =>
-    parseManifests(
-      files.map((file, i) => {
-        line.update(`check: reading ${file} (${i + 1}/${files.length})`);
-        return { file, text: readInputFile(resolve(io.cwd, file), file).text };
-      }),
+    notYamlNamed(() =>
+      parseManifests(
+        files.map((file, i) => {
+          line.update(`check: reading ${file} (${i + 1}/${files.length})`);
+          return { file, text: readInputFile(resolve(io.cwd, file), file).text };
+        }),
+      ),
     ),
   );
   const crds = readCrds(io.cwd, opts.crds);

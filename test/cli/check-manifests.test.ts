@@ -157,6 +157,12 @@ describe('npm run check -- <paths>', () => {
       "error: there is no file or directory '--format=json'",
       "  hint: what follows '--' is read as paths, so --format=json is not taken as an option: give options before '--' (npm run check -- --help lists them)",
     ]);
+    // a file not named as YAML that is none: its first problem alone, saying so (not thousands of the parser's)
+    const readme = runCli('check', ['README.md', 'dist/qa']);
+    expect(readme.code).toBe(2);
+    expect(readme.stderr).toMatch(
+      /^README\.md:\d+:\d+: error: [^\n]+\n {2}hint: README\.md is not named \*\.yaml or \*\.yml, and is not YAML: name the Kubernetes manifests to check\n1 problem\.\n$/,
+    );
     expect(runCli('check', ['--format', 'xml', 'dist'])).toMatchObject({
       code: 2,
       stderr:
