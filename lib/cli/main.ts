@@ -56,6 +56,7 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
   // compiled validators are kept between runs (lib/model/validator-code.ts)
   useValidatorStore(validatorStore);
   try {
+    refuseOptionsNpmTook(command, argv, io.env);
     const { values, positionals } = parseOptions(command, argv);
     if (values.help) {
       io.stdout.write(command.usage);
@@ -209,6 +210,31 @@ function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
   }
   if (problems.length) throw new ProblemsError(problems);
   return parsed;
+}
+
+/**
+ * npm reads the options before `--` as its own (`npm run promote test qa --force`): it keeps each as
+ * `npm_config_<name>` in the script's environment and passes the rest on, so the command ran without
+ * the option (promote refused without --force, check printed text to a file meant for --format
+ * json's report, the value of `--app web` a positional argument). Read there when the command runs
+ * as its own npm script (npm_lifecycle_event names it) and the option is not on its command line.
+ * `--verbose`, `--no-cache` and `--format` leave no trace apart from npm's own settings (loglevel, cache).
+ * @throws ProblemsError (bad input) naming each option npm took
+ */
+function refuseOptionsNpmTook<V>(command: Command<V>, argv: readonly string[], env: Io['env']): void {
+  if (env.npm_lifecycle_event !== command.name) return;
+  const given = new Set(argv.flatMap((a) => /^--([^=]+)/.exec(a)?.[1] ?? []));
+  const took = Object.keys(command.options).filter(
+    (name) => env[`npm_config_${name.replaceAll('-', '_')}`] !== undefined && !given.has(name),
+  );
+  if (took.length === 0) return;
+  throw new ProblemsError(
+    took.map((name) => ({
+      code: 'cli/usage',
+      message: `npm took the option --${name} for itself (it was given before '--'), so ${command.name} did not get it`,
+      hint: `give the command's options after '--': npm run ${command.name} -- <arguments> --${name}${command.options[name].type === 'string' ? ' <value>' : ''}`,
+    })),
+  );
 }
 
 /**

@@ -225,6 +225,30 @@ describe('an empty argument', () => {
   });
 });
 
+describe('an option npm took for itself (given before --)', () => {
+  it.each([
+    ['synth', ['qa'], { npm_config_stage: 'true' }, 'stage', 'npm run synth -- <arguments> --stage <value>'],
+    ['promote', ['test', 'qa'], { npm_config_force: 'true' }, 'force', 'npm run promote -- <arguments> --force'],
+    ['check', ['dist/qa'], { npm_config_scope_per_dir: 'true' }, 'scope-per-dir', 'npm run check -- <arguments> --scope-per-dir'],
+  ])(
+    '%s %j, with npm_config_* as npm leaves it, is refused naming the option, not run without it',
+    (command, args, npmEnv, option, form) => {
+      const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
+      const before = snapshotDir(dir);
+      const r = runCli(command, args, dir, { npm_lifecycle_event: command, ...npmEnv });
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+        `error: npm took the option --${option} for itself (it was given before '--'), so ${command} did not get it`,
+        `  hint: give the command's options after '--': ${form}`,
+      ]);
+      expect(snapshotDir(dir)).toEqual(before);
+      // the option on the command line, or another npm script's environment: not npm's doing
+      expect(runCli(command, [...args, `--${option}`], dir, { npm_lifecycle_event: command, ...npmEnv }).stderr).not.toContain('npm took');
+      expect(runCli(command, args, dir, { npm_lifecycle_event: 'test', ...npmEnv }).stderr).not.toContain('npm took');
+    },
+  );
+});
+
 describe('arguments missing', () => {
   it.each([
     [
