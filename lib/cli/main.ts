@@ -161,9 +161,10 @@ function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
   const problems: Problem[] = [];
   // the value each option of one value was given first: a second, other value would win silently
   const given = new Map<string, string>();
-  let position = 0;
+  let position = 0; // of the positional argument, counted from 1
   for (const token of parsed.tokens) {
-    if (token.kind === 'positional' && ++position && token.value === '') {
+    if (token.kind === 'positional') position++;
+    if (token.kind === 'positional' && token.value === '') {
       // what "$STAGE" gives when the variable is unset or empty: no name to match, nor to guess one from
       problems.push({
         code: 'cli/usage',
@@ -261,18 +262,23 @@ export function givenPath(io: Io, command: string, path: string): string {
   return isAbsolute(path) ? path : fromProject(io, resolve(callerDir(io, command), path));
 }
 
+/** What `takeArguments` needs besides the arguments. */
+export interface ArgumentsHelp {
+  /** How many of the names are required. @default - all of them */
+  readonly required?: number;
+  /** A command line that works, for the hint (`npm run switch -- production demoapp`). */
+  readonly example: string;
+  /** Said after the example (`the stages are: ...`). @default - nothing */
+  readonly also?: string;
+}
+
 /**
  * The positional arguments of `command`, checked against what it takes: `names` in order (`<stage>`,
  * `<app>`), the first `required` of them required. A message says which are missing or which are
  * too many, and its hint the command line with what was given in place (`npm run switch -- qa <app>`).
  * @throws ProblemsError (bad input) when there are fewer than `required` or more than `names.length`
  */
-export function takeArguments(
-  command: string,
-  names: readonly string[],
-  args: readonly string[],
-  options: { readonly required?: number; readonly example: string /** said after the example */; readonly also?: string },
-): void {
+export function takeArguments(command: string, names: readonly string[], args: readonly string[], options: ArgumentsHelp): void {
   const required = options.required ?? names.length;
   if (args.length >= required && args.length <= names.length) return;
   const takes =
