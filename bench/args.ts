@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EXIT_CODES_HELP } from '../lib/cli/main.js';
+import { exitCodesHelp } from '../lib/cli/main.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_JSON = join(REPO, 'bench', 'out', 'results.json');
@@ -36,7 +36,7 @@ Options:
   -h, --help         show this help
   -V, --version      print the version
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp('a benchmark failed (its error is printed)', 'measured')}`;
 
 export interface Options {
   readonly sizes: readonly number[];

@@ -5,7 +5,8 @@
  * files, in the repository, whose test fixtures they name. A README line that is `...` stands for
  * any lines; every other line must be the next line the command printed (stdout, then stderr, blank
  * lines aside), and the output must end with the README's last line (unless that is `...`). The
- * command must exit with the code its `$` line's comment says (`# exit 1`), else 0.
+ * command must exit with the code its `$` line's comment says (`# exit 1`), else 0. Every example
+ * the README shows is run by a test here, or named in NOT_RUN with the reason it is not.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ import { REPO, runCli } from './helpers/cli.js';
 interface Example {
   /** The `$ ` line, without a trailing `# comment`. */
   readonly command: string;
+  /** The `$ ` line as the README writes it, with its comment. */
+  readonly line: string;
   /** The exit code its comment says (`# exit 1`, `# ..., exit 2`), else 0. */
   readonly exit: number;
   /** The code block it is in (its number in the README). */
@@ -35,7 +38,7 @@ function examples(readme: string): Example[] {
     if (line.startsWith('```')) {
       inBlock = !inBlock;
       block++;
-      if (!inBlock) found.push({ command: '', exit: 0, block, lines: [] });
+      if (!inBlock) found.push({ command: '', line: '', exit: 0, block, lines: [] });
       continue;
     }
     if (!inBlock) continue;
@@ -46,6 +49,7 @@ function examples(readme: string): Example[] {
           .slice(2)
           .replace(/\s+#.*$/, '')
           .trimEnd(),
+        line,
         exit: Number(/\bexit (\d+)\b/.exec(comment)?.[1] ?? 0),
         block,
         lines: [],
@@ -139,8 +143,9 @@ function run(command: string, cwd: string): { printed: string[]; code: number } 
   for (const part of command.split(' && ')) {
     if (part.startsWith('git ')) continue;
     let r: { stdout: string; stderr: string; code: number | null };
-    if (part.startsWith('sed -i ')) {
-      const sh = spawnSync('sh', ['-c', part], { cwd, encoding: 'utf8' });
+    if (part.startsWith('sed -i ') || part.startsWith('ls ')) {
+      // ls aligns its columns with tabs where its output is no terminal: as spaces, as a terminal shows them
+      const sh = spawnSync('sh', ['-c', part.startsWith('ls ') ? `${part} | expand` : part], { cwd, encoding: 'utf8' });
       r = { stdout: sh.stdout, stderr: sh.stderr, code: sh.status ?? 1 };
     } else {
       const m = /^npm run (?:--silent )?(\w+)(?: -- (.*))?$/.exec(part);
@@ -157,8 +162,12 @@ function run(command: string, cwd: string): { printed: string[]; code: number } 
   return { printed, code: 0 };
 }
 
+/** The examples the tests have run, for the test that every example is run or named in NOT_RUN. */
+const ran = new Set<Example>();
+
 /** Runs `example` in `cwd`, and fails on the first line the README shows under it that the command does not print. */
 function expectPrinted(example: Example, cwd: string, more: readonly string[] = []): void {
+  ran.add(example);
   const { printed, code } = run(example.command, cwd);
   const mismatch = firstMismatch([...example.lines, ...more], printed);
   expect(mismatch, `README.md's '$ ${example.command}' shows a line the command does not print; it prints:\n${printed.join('\n')}`).toBe(
@@ -178,20 +187,109 @@ function blockLines(readme: string, fence: number): string[] {
 
 /**
  * The README's example `command` (its first, or its `nth` from 0), run in `cwd`, against what the README shows;
- * `stderrBelow`: the README shows its stderr in the next code block, without a `$ ` line.
+ * `stderrBelow`: the README shows its stderr in the next code block, without a `$ ` line. `command` may be
+ * the `$ ` line with its comment, which tells apart examples of one command.
  */
 function checkExample(command: string, cwd: string, { nth = 0, stderrBelow = false } = {}): void {
-  const example = EXAMPLES.filter((e) => e.command === command)[nth];
+  const example = EXAMPLES.filter((e) => e.command === command || e.line === `$ ${command}`)[nth];
   expect(example, `README.md has no example '$ ${command}'`).toBeDefined();
   expectPrinted(example!, cwd, stderrBelow ? blockLines(README, example!.block + 2) : []);
 }
 
 /** The README's block of examples that starts with `first`, each run in turn in `cwd` against what the README shows under it. */
 function checkSequence(first: string, cwd: string): void {
-  const start = EXAMPLES.findIndex((e) => e.command === first);
+  const start = EXAMPLES.findIndex((e) => e.command === first || e.line === `$ ${first}`);
   expect(start, `README.md has no example '$ ${first}'`).toBeGreaterThanOrEqual(0);
   for (const example of EXAMPLES.slice(start).filter((e) => e.block === EXAMPLES[start].block)) expectPrinted(example, cwd);
 }
+
+/**
+ * The examples no test runs, each with the reason: the `$ ` line (with its comment) and how the first line
+ * under it starts. Most show the output of a project the README describes in part (a stage file with the
+ * mistake the text above it names), or need a tool or a state a copy of the project cannot have.
+ */
+const NOT_RUN: readonly (readonly [line: string, first: string, why: string])[] = [
+  ['$ npm run synth', 'environments/lab.yaml:5:15: error: apps.nginx.replicas', 'a lab.yaml of its own, which the README does not show'],
+  ['$ npm run synth', "environments/lab.yaml:2:3: error: apps: 'toString'", 'a lab.yaml of its own, which the README does not show'],
+  ['$ npm run --silent secrets -- qa | kubectl apply -f -        # when a value is missing:', '', 'kubectl and a cluster'],
+  ['$ npm run synth', 'environments/qa.yaml:28:84: error:', 'qa.yaml with a password written in, as the text above it says'],
+  ['$ npm run synth -- team      # DB_HOST: host added to apps.api.secrets.api-db', '', 'a stage team, which the project does not have'],
+  ['$ npm run synth -- test      # after renaming demoapp to shop', '', 'test.yaml edited as its comment says'],
+  ['$ npm run synth -- team      # namespace: team2 added to environments/team.yaml', '', 'a stage team, which the project does not have'],
+  [
+    '$ npm run synth -- team      # apps.api (stack service) had replicas: 3, now autoscaling: { minReplicas: 3, maxReplicas: 6 }',
+    '',
+    'a stage team, which the project does not have',
+  ],
+  [
+    '$ npm run synth      # with DATABASE_URL: mysql://admin:pw4demo@mysql/shop after LOG_LEVEL under apps.demoapp.config',
+    '',
+    'stage files edited as its comment says',
+  ],
+  [
+    '$ npm run synth      # with MAPS_KEY: AIza... (a Google API key) after LOG_LEVEL under apps.demoapp.config',
+    '',
+    'a key the README shortens',
+  ],
+  [
+    '$ npm run synth      # lab with an app legacy: { stack: manifests, include: [manifests/legacy] }, the file without the annotation',
+    '',
+    'manifests/legacy, which the project does not have',
+  ],
+  ['$ npm run synth      # with it', '', 'manifests/legacy, which the project does not have'],
+  [
+    '$ npm run promote -- test qa          # demoapp renamed shop in test.yaml; qa still calls it demoapp',
+    '',
+    'stage files edited as its comment says',
+  ],
+  [
+    '$ npm run promote -- test qa          # test runs demoapp:1.2 and mysql:8.4, qa the hotfix demoapp:1.2.1 and mysql:8.0',
+    '',
+    'stage files edited as its comment says',
+  ],
+  [
+    '$ npm run promote -- qa production          # production: blue: registry.prod.example.com:5000/demoapp:1, ...',
+    '',
+    'stage files edited as its comment says',
+  ],
+  ['$ npm run promote -- test qa --app web', '', 'apps web and web2, which the project does not have'],
+  ['$ npm run promote -- test qa --app web2     # instead', '', 'apps web and web2, which the project does not have'],
+  ['$ npm run promote -- test qa                # instead: both', '', 'apps web and web2, which the project does not have'],
+  ['$ npm run switch -- production demoapp --release 1.2', '', 'a release 1.2, which the project does not run'],
+  ['$ npm run synth      # with blue: demoapp:1.2 while blue is live', '', 'production.yaml edited as its comment says'],
+  ['$ npm run synth -- qa        # after storage: 2Gi -> 1Gi under apps.demoapp.database', '', 'qa.yaml edited as its comment says'],
+  ['$ npm run synth        # nginx published, but its Service is ClusterIP', '', 'lab.yaml edited as its comment says'],
+  ['$ haproxy -c -f haproxy.cfg; echo "exit $?"', '', 'haproxy (test/edge runs haproxy -c on every edge config)'],
+  ['$ haproxy -c -f dist/lab/edge/haproxy.cfg', '', 'haproxy (test/edge runs haproxy -c on every edge config)'],
+  ['$ npm run switch -- onprem demoapp', '', "onprem's edge as the text above it sets it up"],
+  [
+    "$ echo 'show stat' | sudo socat stdio /run/haproxy/admin.sock | cut -d, -f1,2,18 | grep '^demoapp-green,node'",
+    '',
+    'a running haproxy',
+  ],
+  [
+    '$ keepalived -t -f dist/lab/edge/keepalived-haproxy1.conf; echo "exit $?"',
+    '',
+    'keepalived (test/edge runs keepalived -t on every edge config)',
+  ],
+  ['$ keepalived -t -f bad.conf; echo "exit $?"        # priority misspelled', '', 'keepalived, and a file the README does not show'],
+  ['$ npm run synth', 'warning: dist/ holds files that stagecraft did not write', 'files saved into dist/ by hand'],
+  ['$ npm run synth        # with dist -> /somewhere/else', '', 'dist/ replaced by a symbolic link'],
+  ['$ npm run synth -- --stage lab', 'stagecraft: waiting for pid', 'a live process that holds the lock (test/cli/lock.test.ts)'],
+  [
+    '$ npm run check        # after npm run switch -- production demoapp was killed during its renames',
+    '',
+    'a switch killed during its renames (test/synth/journal.test.ts)',
+  ],
+  [
+    '$ npm run synth        # lab with an app `api`: replicas: 2 and storage: { ..., storageClass: standard }',
+    '',
+    'an app api, which the project does not have',
+  ],
+];
+
+/** The NOT_RUN entry of `example`, if any. */
+const notRun = (example: Example) => NOT_RUN.find(([line, first]) => example.line === line && (example.lines[0] ?? '').startsWith(first));
 
 const copies: string[] = [];
 afterAll(() => {
@@ -212,10 +310,13 @@ describe.skipIf(!ON_EXAMPLES)(`the README's examples on the committed project${P
     checkExample('npm run synth', dir, { stderrBelow: true });
   });
 
-  it.each(['npm run synth -- --stage raspberry', 'npm run synth -- --stage mink8s', 'npm run diff -- qa production'])(
-    '%s prints what the README shows',
-    (command) => checkExample(command, dir),
+  it.each(['npm run synth -- --stage raspberry', 'npm run diff -- qa production'])('%s prints what the README shows', (command) =>
+    checkExample(command, dir),
   );
+
+  it('npm run check -- /dev/zero prints what the README shows', () => {
+    checkExample('npm run check -- /dev/zero', dir);
+  });
 
   it('npm run check (its second example: the first is a recovery) prints what the README shows', () => {
     checkExample('npm run check', dir, { nth: 1 });
@@ -240,8 +341,42 @@ describe.skipIf(!ON_EXAMPLES)(
     it("diff of one stage with its delivery objects, after a change of the project file's revision", () => {
       checkSequence("sed -i 's/revision: main/revision: release/' stagecraft.yaml && npm run --silent diff -- qa", copy());
     });
+
+    it('synth of mink8s, then the files it wrote (ls -C)', () => {
+      checkSequence('npm run synth -- --stage mink8s', copy());
+    });
+
+    it('a full synth, then the files of dist/delivery/argocd', () => {
+      const dir = copy();
+      const ls = EXAMPLES.find((e) => e.command === 'ls -1 dist/delivery/argocd');
+      expect(ls, "README.md has no example '$ ls -1 dist/delivery/argocd'").toBeDefined();
+      // the block's synth, then its ls
+      for (const example of EXAMPLES.filter((e) => e.block === ls!.block)) expectPrinted(example, dir);
+    });
+
+    it('a synth, then a check answered from the digests', () => {
+      checkSequence('npm run synth        # writes .stagecraft/fingerprint.json', copy());
+    });
+
+    it('a stage on arm whose app runs an image with no known arm build (environments/pi.yaml written as its comment says)', () => {
+      const dir = copy();
+      // line 4, column 12: the image, as the README's message places it
+      writeFileSync(join(dir, 'environments', 'pi.yaml'), 'architecture: arm\napps:\n  nginx:\n    image: demoapp:1\n    replicas: 1\n');
+      checkExample('npm run synth        # a stage with architecture: arm whose app nginx runs image demoapp:1, exit 2', dir);
+    });
   },
 );
+
+describe.skipIf(!ON_EXAMPLES)(`every example of the README${PROJECT_NOTE}`, () => {
+  it('is run by a test above, or named in NOT_RUN with the reason it is not', () => {
+    const neither = EXAMPLES.filter((e) => !ran.has(e) && !notRun(e)).map((e) => `${e.line} (${e.lines[0] ?? ''})`);
+    expect(neither, 'examples no test runs: run each, or say in NOT_RUN why not').toEqual([]);
+    const both = EXAMPLES.filter((e) => ran.has(e) && notRun(e)).map((e) => e.line);
+    expect(both, 'examples run and also named in NOT_RUN').toEqual([]);
+    const stale = NOT_RUN.filter((entry) => !EXAMPLES.some((e) => notRun(e) === entry)).map(([line]) => line);
+    expect(stale, 'NOT_RUN names examples the README no longer has').toEqual([]);
+  });
+});
 
 describe("the reading of the README's examples", () => {
   it("takes a README line for the next printed one, a line that is '...' for any number of lines, and wants the output used up", () => {
@@ -284,9 +419,9 @@ describe("the reading of the README's examples", () => {
       '\n',
     );
     expect(examples(readme)).toEqual([
-      { command: 'npm run synth', exit: 0, block: 1, lines: ['a'] },
-      { command: 'ls', exit: 0, block: 1, lines: ['b'] },
-      { command: 'npm run check', exit: 0, block: 3, lines: ['c'] },
+      { command: 'npm run synth', line: '$ npm run synth   # first', exit: 0, block: 1, lines: ['a'] },
+      { command: 'ls', line: '$ ls', exit: 0, block: 1, lines: ['b'] },
+      { command: 'npm run check', line: '$ npm run check', exit: 0, block: 3, lines: ['c'] },
     ]);
   });
 });

@@ -25,7 +25,7 @@ import {
   type ReportFormat,
 } from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
-import { EXIT_CODES_HELP, commonOptionsHelp, givenPath, printProblem, progress, useColor, type Command, type Io } from './main.js';
+import { exitCodesHelp, commonOptionsHelp, givenPath, printProblem, progress, useColor, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
   COMPILER_VERSION,
@@ -73,7 +73,7 @@ Options:
                                directory with a stage's inventory.txt always is one)
 ${commonOptionsHelp(31)}
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp('dist/ is out of date, or (with paths) the checks found errors', 'dist/ is current, or (with paths) no errors (warnings allowed)')}`;
 
 interface Options {
   format?: string;
@@ -110,19 +110,39 @@ function yamlFilesAt(cwd: string, path: string): string[] {
   return files;
 }
 
-/** @throws ProblemsError naming every one of `paths` that does not exist, with `hint` */
-function requireExisting(cwd: string, paths: readonly string[], given: string, hint: string): void {
+/**
+ * @throws ProblemsError naming every one of `paths` that does not exist, with `hint`, or the hint that
+ * the path reads otherwise
+ */
+function requireExisting(cwd: string, paths: readonly string[], given: string, hint: string | ((path: string) => string)): void {
   const missing = paths.filter((p) => !existsSync(resolve(cwd, p)));
   if (missing.length) {
     throw new ProblemsError(
-      missing.map((p) => ({ code: 'cli/no-such-path', message: `there is no file or directory '${p}'${given}`, hint })),
+      missing.map((p) => ({
+        code: 'cli/no-such-path',
+        message: `there is no file or directory '${p}'${given}`,
+        hint: typeof hint === 'string' ? hint : hint(p),
+      })),
     );
   }
 }
 
+/**
+ * The hint for a path to check that does not exist: a stage's name where its output was meant
+ * (`npm run check -- qa`: dist/qa), an option after `--` (read as a path), else to name what exists.
+ */
+function missingPathHint(cwd: string, path: string): string {
+  const where = 'a relative path is read from the directory you run npm in';
+  if (/^[a-z0-9][a-z0-9-]*$/.test(path) && existsSync(join(cwd, DIST_DIR, path)))
+    return `${path} is a stage: npm run check -- ${DIST_DIR}/${path} checks its output, npm run check (without paths) every stage against its stage file; ${where}`;
+  if (path.startsWith('-'))
+    return `what follows '--' is read as paths, so ${path} is not taken as an option: give options before '--' (npm run check -- --help lists them)`;
+  return `name files or directories that exist; ${where}`;
+}
+
 /** The YAML files at `paths`, directories searched recursively in name order. */
 function yamlFiles(cwd: string, paths: readonly string[]): string[] {
-  requireExisting(cwd, paths, '', 'name files or directories that exist; a relative path is read from the directory you run npm in');
+  requireExisting(cwd, paths, '', (p) => missingPathHint(cwd, p));
   const files = paths.flatMap((p) => yamlFilesAt(cwd, p));
   if (files.length === 0) {
     throw new ProblemsError([
@@ -213,6 +233,29 @@ function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCo
   }
 }
 
+/**
+ * `parse`, whose problems in a file given by a name other than *.yaml or *.yml (`npm run check --
+ * README.md`) are its first alone, saying that it is not named as a manifest is: the YAML parser's own
+ * words (`Implicit keys need to be on a single line`, 3,282 times) were all a user got about a Markdown file.
+ */
+function notYamlNamed<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (!(e instanceof ProblemsError)) throw e;
+    // its first problem alone: the others of a file that is no YAML (thousands in a long README) say nothing more
+    const told = new Set<string>();
+    const problems = e.problems.flatMap((p) => {
+      const file = p.location?.file;
+      if (file === undefined || YAML_FILE.test(file)) return [p];
+      if (told.has(file)) return [];
+      told.add(file);
+      return [{ ...p, hint: `${file} is not named *.yaml or *.yml, and is not YAML: name the Kubernetes manifests to check` }];
+    });
+    throw new ProblemsError(problems, e.exitCode);
+  }
+}
+
 function checkFiles(paths: readonly string[], format: ReportFormat, opts: Options, io: Io): ExitCode {
   const level = (opts['pod-security'] ?? 'baseline') as PodSecurityLevel;
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
@@ -225,11 +268,13 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: Option
   if (stageFiles.length) throw new ProblemsError(stageFiles);
   const line = progress(io);
   const manifests = line.during(() =>
-    parseManifests(
-      files.map((file, i) => {
-        line.update(`check: reading ${file} (${i + 1}/${files.length})`);
-        return { file, text: readInputFile(resolve(io.cwd, file), file).text };
-      }),
+    notYamlNamed(() =>
+      parseManifests(
+        files.map((file, i) => {
+          line.update(`check: reading ${file} (${i + 1}/${files.length})`);
+          return { file, text: readInputFile(resolve(io.cwd, file), file).text };
+        }),
+      ),
     ),
   );
   const crds = readCrds(io.cwd, opts.crds);

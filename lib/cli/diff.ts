@@ -25,7 +25,7 @@ import { ExitCode, type Problem, ProblemsError } from '../errors.js';
 import { andList } from '../model/limits.js';
 import { printProblems } from './print.js';
 import { diffManifests, formatDiff, type Manifest, manifestsOf, setStageAside } from '../diff/objects.js';
-import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
+import { exitCodesHelp, commonOptionsHelp, takeArguments, type Command } from './main.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
@@ -66,13 +66,14 @@ while dist/<stage> is still there: every object of it as leaving, and the kubect
 that removes them from its cluster (no prune command of the stage will run again), and, when it had an
 edge, what to do on its edge machines, which keep running its haproxy.cfg.
 
-Writes nothing. Exit 0 (whether or not there are differences), 2 when a stage file compared has a
-problem (another stage's, which keeps the delivery objects from being planned, is a warning).
+Writes nothing. Exit 0 whether or not there are differences, 1 when the checks find errors in a
+stage it compiles (as npm run synth would refuse it), 2 when a stage file compared has a problem
+(another stage's, which keeps the delivery objects from being planned, is a warning).
 
 Options:
 ${commonOptionsHelp(17)}
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp('the checks found errors in a stage it compiled', 'compared, whether or not there are differences')}`;
 
 /**
  * The files of `dist/delivery/` that concern `stage`, in the tree on disk and in the one compiled:
@@ -140,15 +141,7 @@ export const command: Command<Record<string, never>> = {
   writes: false,
   options: {},
   run(_values, stages, io) {
-    if (stages.length < 1 || stages.length > 2) {
-      throw new ProblemsError([
-        {
-          code: 'cli/arguments',
-          message: `diff takes one or two stages (found ${stages.length})`,
-          hint: 'e.g. npm run diff -- qa production',
-        },
-      ]);
-    }
+    takeArguments('diff', ['<stage>', '<other stage>'], stages, { required: 1, example: 'npm run diff -- qa production' });
     const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
     if (stages.length === 2) {
       requireStages(project, stages);

@@ -8,7 +8,7 @@
 import { accessSync, constants } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ExitCode, ProblemsError, type Problem } from '../errors.js';
+import { ExitCode, ProblemsError, shellWord, type Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { COMPILER_VERSION } from '../compile.js';
 import { fsProblem, isFsError } from '../fs-problems.js';
@@ -34,10 +34,18 @@ export interface Command<V> {
   run(values: V, positionals: string[], io: Io): ExitCode;
 }
 
-/** The exit codes as every command's help and the README state them. */
-export const EXIT_CODES_HELP = `Exit codes: 0 ok, 1 a check failed or the command was refused (nothing written),
-2 bad input (a stage file, the command line, a file that is not Kubernetes YAML).
+/**
+ * The exit codes that end a command's help: 0 and 2 as every command has them, 1 as `failed` says
+ * what it means for that command (each exits 1 for reasons of its own, and diff, which writes
+ * nothing, only when the checks find errors in a stage it compiled); `ok` what 0 means.
+ */
+export function exitCodesHelp(failed: string, ok = 'ok'): string {
+  return `Exit codes:
+  0  ${ok}
+  1  ${failed}
+  2  bad input (a stage file, the command line, a file that is not Kubernetes YAML)
 `;
+}
 
 export { printProblem, useColor } from './print.js';
 
@@ -48,6 +56,7 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
   // compiled validators are kept between runs (lib/model/validator-code.ts)
   useValidatorStore(validatorStore);
   try {
+    refuseOptionsNpmTook(command, argv, io.env);
     const { values, positionals } = parseOptions(command, argv);
     if (values.help) {
       io.stdout.write(command.usage);
@@ -152,7 +161,17 @@ function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
   const problems: Problem[] = [];
   // the value each option of one value was given first: a second, other value would win silently
   const given = new Map<string, string>();
+  let position = 0; // of the positional argument, counted from 1
   for (const token of parsed.tokens) {
+    if (token.kind === 'positional') position++;
+    if (token.kind === 'positional' && token.value === '') {
+      // what "$STAGE" gives when the variable is unset or empty: no name to match, nor to guess one from
+      problems.push({
+        code: 'cli/usage',
+        message: `argument ${position} is empty ('')`,
+        hint: `a shell variable that is unset or empty gives one (npm run ${command.name} -- "$NAME" with no NAME set): set it; ${help.replace(' options', ' arguments and options')}`,
+      });
+    }
     if (token.kind !== 'option') continue;
     const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
     if (option?.type === 'string' && !option.multiple && token.value !== undefined) {
@@ -180,12 +199,43 @@ function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
         message: `option '${token.rawName}' needs a value${token.value === undefined ? '' : ` (found the option '${token.value}')`}`,
         hint: `write --${token.name} ${form}${token.value === undefined ? '' : `, or --${token.name}=${token.value} if '${token.value}' is the value`}; ${help}`,
       });
+    } else if (option.type === 'string' && token.value === '') {
+      problems.push({
+        code: 'cli/usage',
+        message: `option '${token.rawName}' is given an empty value`,
+        hint: `a shell variable that is unset or empty gives one (--${token.name} "$NAME" with no NAME set): set it; ${help}`,
+      });
     } else if (option.type === 'boolean' && token.value !== undefined) {
       problems.push({ code: 'cli/usage', message: `option '${token.rawName}' takes no value (found '${token.value}')`, hint: help });
     }
   }
   if (problems.length) throw new ProblemsError(problems);
   return parsed;
+}
+
+/**
+ * npm reads the options before `--` as its own (`npm run promote test qa --force`): it keeps each as
+ * `npm_config_<name>` in the script's environment and passes the rest on, so the command ran without
+ * the option (promote refused without --force, check printed text to a file meant for --format
+ * json's report, the value of `--app web` a positional argument). Read there when the command runs
+ * as its own npm script (npm_lifecycle_event names it) and the option is not on its command line.
+ * `--verbose`, `--no-cache` and `--format` leave no trace apart from npm's own settings (loglevel, cache).
+ * @throws ProblemsError (bad input) naming each option npm took
+ */
+function refuseOptionsNpmTook<V>(command: Command<V>, argv: readonly string[], env: Io['env']): void {
+  if (env.npm_lifecycle_event !== command.name) return;
+  const given = new Set(argv.flatMap((a) => /^--([^=]+)/.exec(a)?.[1] ?? []));
+  const took = Object.keys(command.options).filter(
+    (name) => env[`npm_config_${name.replaceAll('-', '_')}`] !== undefined && !given.has(name),
+  );
+  if (took.length === 0) return;
+  throw new ProblemsError(
+    took.map((name) => ({
+      code: 'cli/usage',
+      message: `npm took the option --${name} for itself (it was given before '--'), so ${command.name} did not get it`,
+      hint: `give the command's options after '--': npm run ${command.name} -- <arguments> --${name}${command.options[name].type === 'string' ? ' <value>' : ''}`,
+    })),
+  );
 }
 
 /**
@@ -210,6 +260,49 @@ export function callerDir(io: Io, command: string): string {
  */
 export function givenPath(io: Io, command: string, path: string): string {
   return isAbsolute(path) ? path : fromProject(io, resolve(callerDir(io, command), path));
+}
+
+/** What `takeArguments` needs besides the arguments. */
+export interface ArgumentsHelp {
+  /** How many of the names are required. @default - all of them */
+  readonly required?: number;
+  /** A command line that works, for the hint (`npm run switch -- production demoapp`). */
+  readonly example: string;
+  /** Said after the example (`the stages are: ...`). @default - nothing */
+  readonly also?: string;
+}
+
+/**
+ * The positional arguments of `command`, checked against what it takes: `names` in order (`<stage>`,
+ * `<app>`), the first `required` of them required. A message says which are missing or which are
+ * too many, and its hint the command line with what was given in place (`npm run switch -- qa <app>`).
+ * @throws ProblemsError (bad input) when there are fewer than `required` or more than `names.length`
+ */
+export function takeArguments(command: string, names: readonly string[], args: readonly string[], options: ArgumentsHelp): void {
+  const required = options.required ?? names.length;
+  if (args.length >= required && args.length <= names.length) return;
+  const takes =
+    required === names.length ? names.join(' ') : [...names.slice(0, required), `[${names.slice(required).join(' ')}]`].join(' ');
+  const found = args.length ? `found ${quotedList(args)}` : 'found no arguments';
+  const missing = names.slice(args.length, required);
+  const extra = args.slice(names.length);
+  const message =
+    extra.length > 0
+      ? `${command} takes ${takes}: ${quotedList(extra)} ${extra.length === 1 ? 'is one' : `are ${extra.length}`} too many (${found})`
+      : `${command} takes ${takes}: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing (${found})`;
+  const given = [...args.slice(0, names.length).map((a, i) => shellWord(a) ?? names[i]), ...missing];
+  throw new ProblemsError([
+    {
+      code: 'cli/arguments',
+      message,
+      hint: `write npm run ${command} -- ${given.join(' ')}, e.g. ${options.example}${options.also ? `; ${options.also}` : ''}`,
+    },
+  ]);
+}
+
+/** `'a' 'b'`: arguments as a message quotes them. */
+function quotedList(args: readonly string[]): string {
+  return args.map((a) => `'${a}'`).join(' ');
 }
 
 /** @throws ProblemsError (bad input) when a command that takes no positional arguments got some */

@@ -10,7 +10,7 @@ import { orderProblem } from '../promotion-order.js';
 import { promotionDeclaration } from '../compile-stage.js';
 import { andList } from '../model/limits.js';
 import { STACKS } from '../../apps/index.js';
-import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
+import { exitCodesHelp, commonOptionsHelp, takeArguments, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, loadStage, promotionOrderOf, openProject, readStageFile, requireStages } from './project.js';
 import { INVENTORY_FILE, objectsUnchanged } from '../synth/inventory.js';
@@ -47,22 +47,14 @@ Options:
                  refusal)
 ${commonOptionsHelp(17)}
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp('refused or the checks found errors (nothing written)', 'promoted or nothing to do')}`;
 
 export const command: Command<{ app?: string; force?: boolean; rollback?: boolean }> = {
   name: 'promote',
   usage,
   options: { app: { type: 'string' }, force: { type: 'boolean' }, rollback: { type: 'boolean' } },
   run({ app, force, rollback }, args, io) {
-    if (args.length !== 2) {
-      throw new ProblemsError([
-        {
-          code: 'cli/arguments',
-          message: `promote takes two stages, <from> and <to> (found ${args.length})`,
-          hint: 'e.g. npm run promote -- qa production',
-        },
-      ]);
-    }
+    takeArguments('promote', ['<from>', '<to>'], args, { example: 'npm run promote -- qa production' });
     const [from, to] = args;
     if (from === to) {
       // even with --force, which lifts the order: a stage has its own release, and "nothing to change" would say it was promoted

@@ -9,7 +9,7 @@ import { ExitCode, ProblemsError } from '../errors.js';
 import { parseEnvFile, secretManifests, secretsFile } from '../secrets.js';
 import { toYamlStream } from '../synth/serialize.js';
 import type { KubeObject } from '../model/object.js';
-import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
+import { exitCodesHelp, commonOptionsHelp, takeArguments, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, ENVIRONMENTS_DIR, openProject, requireStages, stageLoader } from './project.js';
 import { readInputFile } from './read-file.js';
@@ -29,7 +29,7 @@ into a pipe or a file), and 2 when a declared key has no value.
 Options:
 ${commonOptionsHelp(17)}
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp('refused: a secret store makes the Secrets, or stdout is a terminal', 'printed')}`;
 
 export const command: Command<Record<string, never>> = {
   name: 'secrets',
@@ -39,15 +39,10 @@ export const command: Command<Record<string, never>> = {
   run(_values, positionals, io) {
     const root = io.cwd;
     const project = openProject(root, { log: (l) => io.stderr.write(`${l}\n`) });
-    if (positionals.length !== 1) {
-      throw new ProblemsError([
-        {
-          code: 'cli/usage',
-          message: `expected one stage name (found ${positionals.length ? positionals.join(' ') : 'none'})`,
-          hint: `npm run secrets -- <stage>; the stages are: ${project.stages.join(', ') || 'none'}`,
-        },
-      ]);
-    }
+    takeArguments('secrets', ['<stage>'], positionals, {
+      example: 'npm run --silent secrets -- qa | kubectl apply -f -',
+      also: `the stages are: ${project.stages.join(', ') || 'none'}`,
+    });
     const [stage] = positionals;
     requireStages(project, [stage]);
     const stagePath = join(root, ENVIRONMENTS_DIR, `${stage}.yaml`);

@@ -10,7 +10,7 @@ import { imageVersion, releaseVersion } from '../model/image.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { kubectlTarget } from '../model/object.js';
 import { STACKS } from '../../apps/index.js';
-import { EXIT_CODES_HELP, commonOptionsHelp, type Command } from './main.js';
+import { exitCodesHelp, commonOptionsHelp, takeArguments, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, loadStage, openProject, readStageFile, readStageTree, requireStages } from './project.js';
 import { rewriteStage, staleFiles } from './output.js';
@@ -40,7 +40,7 @@ Options:
                  still run the stage file's images for it)
 ${commonOptionsHelp(17)}
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp('refused or the checks found errors (nothing written)', 'switched')}`;
 
 const VERSION_LABEL = 'app.kubernetes.io/version';
 
@@ -64,15 +64,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
   usage,
   options: { release: { type: 'string' }, force: { type: 'boolean' } },
   run({ release: version, force }, args, io) {
-    if (args.length !== 2) {
-      throw new ProblemsError([
-        {
-          code: 'cli/arguments',
-          message: `switch takes a stage and an app (found ${args.length} arguments)`,
-          hint: 'e.g. npm run switch -- production demoapp',
-        },
-      ]);
-    }
+    takeArguments('switch', ['<stage>', '<app>'], args, { example: 'npm run switch -- production demoapp' });
     const [stage, app] = args;
     const project = openProject(io.cwd, { writer: `switch -- ${args.join(' ')}`, log: (l) => io.stderr.write(`${l}\n`) });
     requireStages(project, [stage]);

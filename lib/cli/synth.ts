@@ -10,7 +10,7 @@ import { ExitCode, ProblemsError, escapeName, type Problem } from '../errors.js'
 import { exceptionLines, type Finding } from '../checks/finding.js';
 import { placedProblems } from '../checks/manifests.js';
 import { describeObject } from '../model/object.js';
-import { EXIT_CODES_HELP, commonOptionsHelp, progress, type Command } from './main.js';
+import { exitCodesHelp, commonOptionsHelp, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { printProblems } from './print.js';
 import {
@@ -62,7 +62,7 @@ Options:
                            .stagecraft/cache/render/, no stage kept as it is)
 ${commonOptionsHelp(27)}
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp('the checks found errors or another command holds the lock (nothing written)', 'written')}`;
 
 /** How many objects a summary line names before it says `and N more`. */
 const NAMED_IN_SUMMARY = 3;

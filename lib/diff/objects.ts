@@ -8,9 +8,8 @@
 import microdiff from 'microdiff';
 import { ProblemsError, escapeControls, escapeName, type Problem } from '../errors.js';
 import { SourceFile } from '../checks/manifests.js';
-import { secretStrings } from '../checks/secret-strings.js';
 import { maskValue } from '../model/secret-rules.js';
-import type { KubeObject } from '../model/object.js';
+import { Hidden, hiddenNote, hider, secretTexts, secretValues } from './hidden-values.js';
 import { capProblems } from '../model/limits.js';
 import { KUSTOMIZATION_FILE, NODES_DIR } from '../synth/output.js';
 import { hasConflictMarkers } from '../model/conflict-markers.js';
@@ -35,6 +34,11 @@ export interface FieldChange {
   readonly from?: unknown;
   /** The value after; undefined when the field is gone. */
   readonly to?: unknown;
+  /**
+   * What a change of two hidden values may say of them: that they are one text but for its final newline
+   * (`a final newline removed`), which names nothing of the secret. @default - none
+   */
+  readonly note?: string;
 }
 
 export interface ObjectDiff {
@@ -207,105 +211,16 @@ function fieldChanges(before: unknown, after: unknown, secretValues: readonly st
       ),
       ...(d.type === 'CREATE' ? {} : { from: hide.value(d.oldValue, d.path) }),
       ...(d.type === 'REMOVE' ? {} : { to: hide.value(d.value, d.path) }),
+      ...(d.type === 'CHANGE' ? hiddenNote(d.oldValue, d.value, (v) => hide.isSecret(v, d.path)) : {}),
     }))
     .sort((a, b) => compareCodePoints(a.path, b.path));
 }
 
-/** A secret's text shorter than this hides a value only when it is the whole value: within another, it is likely an ordinary word. */
-const SHORT_SECRET = 6;
-
-/** The texts a diff must not print (`secretTexts`), each list longest first. */
-interface SecretTexts {
-  /** Secrets found by their content (a token, a password in a URL): hidden wherever they stand within a value. */
-  readonly within: readonly string[];
-  /**
-   * Values secret only by the name of the key that holds them (`DB_PASSWORD: mysqlsecret`): hidden where they
-   * are the whole value, never within another (`mysqlsecret-host` is a host's name).
-   */
-  readonly whole: ReadonlySet<string>;
-  /**
-   * A Secret's values: hidden wherever they stand within a value (kubectl's last-applied annotation holds them
-   * all), each shorter than SHORT_SECRET where it is the whole value, but never in an object's name or labels
-   * (`metadata.labels.app: dbadmin-v1` beside `user: dbadmin`: `isNamingField`).
-   */
-  readonly secret: readonly string[];
-}
-
-/** The string values of a Secret's `data` and `stringData`; none for another object. */
-function valuesOfSecret(v: unknown): string[] {
-  if (!isRecord(v) || v.kind !== 'Secret') return [];
-  return ['data', 'stringData'].flatMap((field) => {
-    const values = v[field];
-    return isRecord(values) ? Object.values(values).filter((x): x is string => typeof x === 'string') : [];
-  });
-}
-
-/**
- * The values of every Secret among `manifests` of SHORT_SECRET characters or more, hidden within any field
- * of any object of the diff (a password copied into a ConfigMap's URL). dist/ holds no Secret, but one edited
- * in by hand, or written by an older stagecraft, is read from there.
- */
-function secretValues(...manifests: (readonly Manifest[])[]): string[] {
-  const found = new Set(manifests.flat().flatMap((m) => valuesOfSecret(m.value)));
-  return [...found].filter((t) => t.length >= SHORT_SECRET);
-}
-
-/**
- * The texts of two versions of one object that a diff must not print: every string the checks find
- * secret (secretStrings), by its content (the secret in it, wherever it stands) or by the name of
- * the key that holds it (the value whole), the object's own Secret values, and `shared`: those of
- * every Secret of the diff.
- */
-function secretTexts(shared: readonly string[], ...versions: unknown[]): SecretTexts {
-  const within = new Set<string>();
-  const whole = new Set<string>();
-  const secret = new Set(shared);
-  for (const v of versions) {
-    if (!isRecord(v) || typeof v.kind !== 'string') continue;
-    for (const s of secretStrings(v as unknown as KubeObject)) {
-      whole.add(s.value);
-      if (s.rule) within.add(s.secret);
-    }
-    for (const x of valuesOfSecret(v)) secret.add(x);
-  }
-  whole.delete('');
-  secret.delete('');
-  const longestFirst = (texts: Iterable<string>) => [...texts].filter((t) => t !== '').sort((a, b) => b.length - a.length);
-  return { within: longestFirst(within), whole, secret: longestFirst(secret) };
-}
-
-/** A field that names its object (`metadata.name`, a label): a Secret's value there is a name, shown (`dbadmin-v1`). */
-function isNamingField(path: readonly (string | number)[]): boolean {
-  return path[0] === 'metadata' && (path[1] === 'labels' || (path[1] === 'name' && path.length === 2));
-}
-
-/**
- * What prints a field's value in a diff without the `secrets` in it: a string that is one or holds
- * one (as `SecretTexts` says where) as `(a N-character value, hidden)`, within a value of several
- * fields too (a data map added whole), and a key that is one (a token pasted as a ConfigMap key) as
- * `(a N-character key, hidden)`. `path` is where the value stands in its object, as microdiff gives it.
- */
-function hider({ within, whole, secret }: SecretTexts) {
-  const none = within.length === 0 && whole.size === 0 && secret.length === 0;
-  const holds = (texts: readonly string[], s: string) => texts.some((t) => s === t || (t.length >= SHORT_SECRET && s.includes(t)));
-  const isSecret = (s: string, path: readonly (string | number)[]) =>
-    !none && (whole.has(s) || holds(within, s) || (!isNamingField(path) && holds(secret, s)));
-  const value = (v: unknown, path: readonly (string | number)[]): unknown => {
-    if (none) return v;
-    if (typeof v === 'string') return isSecret(v, path) ? new Hidden(maskValue(v)) : v;
-    if (Array.isArray(v)) return v.map((x, i) => value(x, [...path, i]));
-    if (!isRecord(v)) return v;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [isSecret(k, path) ? maskValue(k, 'key') : k, value(x, [...path, k])]));
-  };
-  return { isSecret, value };
-}
-
-/** A value a diff shows as this text instead (`hider`): printed bare as the field's value, as a string within another. */
-class Hidden {
-  constructor(readonly text: string) {}
-  toJSON(): string {
-    return this.text;
-  }
+/** `a final newline added` (or `removed`) when one of two texts ends with a newline and the other does not; '' otherwise, or when one is empty (it has no line to end). */
+function finalNewline(from: string, to: string): string {
+  return from === '' || to === '' || from.endsWith('\n') === to.endsWith('\n')
+    ? ''
+    : `a final newline ${to.endsWith('\n') ? 'added' : 'removed'}`;
 }
 
 /**
@@ -375,7 +290,7 @@ export function diffManifests(before: readonly Manifest[], after: readonly Manif
   ];
   const changed: ObjectDiff['changed'][number][] = [];
   let same = 0;
-  const secrets = secretValues(before, after);
+  const secrets = secretValues([...before, ...after].map((m) => m.value));
   for (const [a, b] of pairs) {
     const fields = fieldChanges(old.get(a), now.get(b), secrets);
     if (fields.length) changed.push({ id: pairId(a, b), fields });
@@ -412,23 +327,23 @@ export const MAX_TEXT_LINES = 20;
 function changeLines(f: FieldChange): string[] {
   const { from, to } = f;
   if (typeof from !== 'string' || typeof to !== 'string' || !(from.includes('\n') || to.includes('\n')))
-    return [`${escapeName(f.path)}: ${show(from)} -> ${show(to)}`];
+    return [`${escapeName(f.path)}: ${show(from)} -> ${show(to)}${f.note ? `, ${f.note}` : ''}`];
   const [a, b] = [textLines(from), textLines(to)];
   const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
   // the lines alike, the texts differ by their final newline alone; else it is said beside the lines that differ
-  // (an empty text has no line to end)
-  const newline =
-    from === '' || to === '' || from.endsWith('\n') === to.endsWith('\n')
-      ? ''
-      : `a final newline ${to.endsWith('\n') ? 'added' : 'removed'}`;
+  const newline = finalNewline(from, to);
   if (a.length === b.length && a.every((l, i) => l === b[i])) return [`${escapeName(f.path)}: a text of ${lines(a.length)}, ${newline}`];
+  // the same lines but for their ends (a file saved on Windows): said, not every line shown twice with its \r
+  const ends = lineEnds(a, b);
+  if (ends) return [`${escapeName(f.path)}: a text of ${lines(a.length)}, ${ends}${newline ? `, ${newline}` : ''}`];
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let end = 0;
   while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
   const [old, now] = [a.slice(start, a.length - end), b.slice(start, b.length - end)];
   const side = (mark: string, text: readonly string[]) => [
-    ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${escapeControls(l)}`),
+    // an empty line said, as a blank after the mark reads as nothing
+    ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${l === '' ? '(an empty line)' : escapeControls(l)}`),
     ...(text.length > MAX_TEXT_LINES ? [`  ${mark} ... and ${text.length - MAX_TEXT_LINES} more lines`] : []),
   ];
   return [
@@ -436,6 +351,24 @@ function changeLines(f: FieldChange): string[] {
     ...side('-', old),
     ...side('+', now),
   ];
+}
+
+/**
+ * How the ends of two texts' lines changed when the lines are the same but for a `\r` before their
+ * newline (`2 line ends \r\n -> \n`); undefined when other lines differ, or no end changed.
+ */
+function lineEnds(a: readonly string[], b: readonly string[]): string | undefined {
+  if (a.length !== b.length) return undefined;
+  let toLf = 0;
+  let toCrlf = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (a[i] === `${b[i]}\r`) toLf++;
+    else if (b[i] === `${a[i]}\r`) toCrlf++;
+    else return undefined;
+  }
+  const said = (n: number, change: string) => (n ? [`${n} line end${n === 1 ? '' : 's'} ${change}`] : []);
+  return [...said(toLf, '\\r\\n -> \\n'), ...said(toCrlf, '\\n -> \\r\\n')].join(', ') || undefined;
 }
 
 /** A text's lines as its file has them: a final newline ends the last line and starts no empty one (`a\nb\n` is 2 lines), and '' has none. */

@@ -149,6 +149,20 @@ describe('npm run check -- <paths>', () => {
       stderr:
         "error: there is no file or directory 'nope'\n  hint: name files or directories that exist; a relative path is read from the directory you run npm in\n1 problem.\n",
     });
+    // a stage's name where its output was meant, and an option after '--', read as a path
+    expect(runCli('check', ['qa']).stderr).toBe(
+      "error: there is no file or directory 'qa'\n  hint: qa is a stage: npm run check -- dist/qa checks its output, npm run check (without paths) every stage against its stage file; a relative path is read from the directory you run npm in\n1 problem.\n",
+    );
+    expect(runCli('check', ['dist/qa', '--', '--format=json']).stderr.split('\n').slice(0, 2)).toEqual([
+      "error: there is no file or directory '--format=json'",
+      "  hint: what follows '--' is read as paths, so --format=json is not taken as an option: give options before '--' (npm run check -- --help lists them)",
+    ]);
+    // a file not named as YAML that is none: its first problem alone, saying so (not thousands of the parser's)
+    const readme = runCli('check', ['README.md', 'dist/qa']);
+    expect(readme.code).toBe(2);
+    expect(readme.stderr).toMatch(
+      /^README\.md:\d+:\d+: error: [^\n]+\n {2}hint: README\.md is not named \*\.yaml or \*\.yml, and is not YAML: name the Kubernetes manifests to check\n1 problem\.\n$/,
+    );
     expect(runCli('check', ['--format', 'xml', 'dist'])).toMatchObject({
       code: 2,
       stderr:

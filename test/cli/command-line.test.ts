@@ -1,19 +1,49 @@
 /** What every command shares on the command line: stage names, --help, --version, exit codes, problem lines, colour, progress. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT_CODES_HELP } from '../../lib/cli/main.js';
 import { REPO, fixtureProject, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
 const COMMANDS = ['synth', 'check', 'secrets', 'diff', 'promote', 'switch'];
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 
 describe('every command', () => {
-  it.each(COMMANDS)('%s: --help states the one exit-code table', (command) => {
+  it.each([
+    ['synth', 'written', 'the checks found errors or another command holds the lock (nothing written)'],
+    [
+      'check',
+      'dist/ is current, or (with paths) no errors (warnings allowed)',
+      'dist/ is out of date, or (with paths) the checks found errors',
+    ],
+    ['diff', 'compared, whether or not there are differences', 'the checks found errors in a stage it compiled'],
+    ['promote', 'promoted or nothing to do', 'refused or the checks found errors (nothing written)'],
+    ['switch', 'switched', 'refused or the checks found errors (nothing written)'],
+    ['secrets', 'printed', 'refused: a secret store makes the Secrets, or stdout is a terminal'],
+  ])('%s: --help ends with its own exit codes, 1 as that command means it', (command, ok, failed) => {
     const r = runCli(command, ['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout.endsWith(`\n${EXIT_CODES_HELP}`)).toBe(true);
+    expect(r.stdout.split('\n').slice(-5)).toEqual([
+      'Exit codes:',
+      `  0  ${ok}`,
+      `  1  ${failed}`,
+      '  2  bad input (a stage file, the command line, a file that is not Kubernetes YAML)',
+      '',
+    ]);
     expect(r.stdout).toContain('-V, --version');
+  });
+
+  it('diff exits 1 when a stage it compiles fails the checks, as its --help says (not only 0 and 2)', () => {
+    const dir = tempProject({
+      lab: repoStage('lab').replace('apps:\n', 'apps:\n  bad:\n    stack: manifests\n    include: [manifests/bad]\n'),
+    });
+    mkdirSync(join(dir, 'manifests', 'bad'), { recursive: true });
+    cpSync(join(REPO, 'test/fixtures/manifests/defects/3-dangling-claim.yaml'), join(dir, 'manifests', 'bad', 'claim.yaml'));
+    const before = snapshotDir(dir);
+    const r = runCli('diff', ['lab'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^manifests\/bad\/claim\.yaml:\d+:\d+: error: Pod test\/mysql: /m);
+    expect(snapshotDir(dir)).toEqual(before);
+    expect(runCli('diff', ['--help']).stdout.replace(/\s+/g, ' ')).toContain('1 when the checks find errors in a stage it compiles');
   });
 
   it.each(COMMANDS)('%s: --help ends its options with --help and --version said as every command says them', (command) => {
@@ -40,10 +70,18 @@ describe('every command', () => {
   it.each([
     ['synth', ['nope'], "error: there is no stage 'nope' (no environments/nope.yaml)"],
     ['check', ['nope'], "error: there is no file or directory 'nope'"],
-    ['secrets', ['dev', 'extra'], 'error: expected one stage name (found dev extra)'],
-    ['diff', ['dev', 'qa', 'extra'], 'error: diff takes one or two stages (found 3)'],
-    ['promote', ['dev', 'test', 'extra'], 'error: promote takes two stages, <from> and <to> (found 3)'],
-    ['switch', ['production', 'demoapp', 'extra'], 'error: switch takes a stage and an app (found 3 arguments)'],
+    ['secrets', ['dev', 'extra'], "error: secrets takes <stage>: 'extra' is one too many (found 'dev' 'extra')"],
+    ['diff', ['dev', 'qa', 'extra'], "error: diff takes <stage> [<other stage>]: 'extra' is one too many (found 'dev' 'qa' 'extra')"],
+    [
+      'promote',
+      ['dev', 'test', 'extra', 'more'],
+      "error: promote takes <from> <to>: 'extra' 'more' are 2 too many (found 'dev' 'test' 'extra' 'more')",
+    ],
+    [
+      'switch',
+      ['production', 'demoapp', 'extra'],
+      "error: switch takes <stage> <app>: 'extra' is one too many (found 'production' 'demoapp' 'extra')",
+    ],
   ])('%s refuses an argument it does not know, with exit code 2 and nothing written', (command, args, message) => {
     const dir = tempProject(
       { dev: repoStage('dev'), qa: repoStage('qa'), test: repoStage('test'), production: repoStage('production') },
@@ -149,6 +187,98 @@ describe('a stage name that has no stage file', () => {
     );
     const two = tempProject({ 'prod-eu': repoStage('lab'), 'prod-us': repoStage('lab') });
     expect(runCli('diff', ['prod'], two).stderr.split('\n')[0]).toBe("error: there is no stage 'prod' (no environments/prod.yaml)");
+  });
+});
+
+describe('an empty argument', () => {
+  it.each([
+    ['synth', ['', 'qa'], 1],
+    ['synth', ['--', 'qa', ''], 2],
+    ['diff', ['qa', ''], 2],
+    ['promote', ['', 'qa'], 1],
+    ['switch', ['qa', ''], 2],
+    ['secrets', [''], 1],
+    ['check', [''], 1],
+  ])('%s %j is refused as empty (an unset variable), with no stage guessed for it', (command, args, position) => {
+    const dir = fixtureProject(['dev', 'qa', 'test', 'production']);
+    const before = snapshotDir(dir);
+    const r = runCli(command, args as string[], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `error: argument ${position} is empty ('')`,
+      `  hint: a shell variable that is unset or empty gives one (npm run ${command} -- "$NAME" with no NAME set): set it; npm run ${command} -- --help lists the arguments and options`,
+    ]);
+    expect(r.stderr).not.toContain('did you mean');
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it.each([
+    ['synth', ['--stage', '']],
+    ['synth', ['--stage=']],
+    ['promote', ['test', 'qa', '--app=']],
+    ['check', ['--format', '', 'dist']],
+  ])('%s %j: an option given an empty value is refused', (command, args) => {
+    const r = runCli(command, args, fixtureProject(['dev', 'qa', 'test']));
+    expect(r.code).toBe(2);
+    const name = args.find((a) => a.startsWith('--'))!.replace(/=$/, '');
+    expect(r.stderr.split('\n')[0]).toBe(`error: option '${name}' is given an empty value`);
+  });
+});
+
+describe('an option npm took for itself (given before --)', () => {
+  it.each([
+    ['synth', ['qa'], { npm_config_stage: 'true' }, 'stage', 'npm run synth -- <arguments> --stage <value>'],
+    ['promote', ['test', 'qa'], { npm_config_force: 'true' }, 'force', 'npm run promote -- <arguments> --force'],
+    ['check', ['dist/qa'], { npm_config_scope_per_dir: 'true' }, 'scope-per-dir', 'npm run check -- <arguments> --scope-per-dir'],
+  ])(
+    '%s %j, with npm_config_* as npm leaves it, is refused naming the option, not run without it',
+    (command, args, npmEnv, option, form) => {
+      const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
+      const before = snapshotDir(dir);
+      const r = runCli(command, args, dir, { npm_lifecycle_event: command, ...npmEnv });
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+        `error: npm took the option --${option} for itself (it was given before '--'), so ${command} did not get it`,
+        `  hint: give the command's options after '--': ${form}`,
+      ]);
+      expect(snapshotDir(dir)).toEqual(before);
+      // the option on the command line, or another npm script's environment: not npm's doing
+      expect(runCli(command, [...args, `--${option}`], dir, { npm_lifecycle_event: command, ...npmEnv }).stderr).not.toContain('npm took');
+      expect(runCli(command, args, dir, { npm_lifecycle_event: 'test', ...npmEnv }).stderr).not.toContain('npm took');
+    },
+  );
+});
+
+describe('arguments missing', () => {
+  it.each([
+    [
+      'switch',
+      ['qa'],
+      "switch takes <stage> <app>: <app> is missing (found 'qa')",
+      'write npm run switch -- qa <app>, e.g. npm run switch -- production demoapp',
+    ],
+    [
+      'switch',
+      [],
+      'switch takes <stage> <app>: <stage> and <app> are missing (found no arguments)',
+      'write npm run switch -- <stage> <app>, e.g. npm run switch -- production demoapp',
+    ],
+    [
+      'promote',
+      ['my qa'],
+      "promote takes <from> <to>: <to> is missing (found 'my qa')",
+      "write npm run promote -- 'my qa' <to>, e.g. npm run promote -- qa production",
+    ],
+    [
+      'diff',
+      [],
+      'diff takes <stage> [<other stage>]: <stage> is missing (found no arguments)',
+      'write npm run diff -- <stage>, e.g. npm run diff -- qa production',
+    ],
+  ])('%s %j names what is missing, and the command line with it in place', (command, args, message, hint) => {
+    const r = runCli(command, args, fixtureProject(['qa', 'production']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([`error: ${message}`, `  hint: ${hint}`]);
   });
 });
 

@@ -109,7 +109,10 @@ describe('npm run secrets -- <stage>', () => {
     );
     const none = runCli('secrets', [], dir);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^error: expected one stage name \(found none\)/);
+    expect(none.stderr.split('\n').slice(0, 2)).toEqual([
+      'error: secrets takes <stage>: <stage> is missing (found no arguments)',
+      '  hint: write npm run secrets -- <stage>, e.g. npm run --silent secrets -- qa | kubectl apply -f -; the stages are: dev, lab',
+    ]);
   });
 
   it('says so when the stage declares no Secret', () => {

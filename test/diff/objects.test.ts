@@ -304,8 +304,67 @@ describe('diffing manifests', () => {
     const changes = (a: string, b: string) => diffLines(diffManifests([config(a)], [config(b)]), { before: 'a', after: 'b' }).slice(1);
     expect(changes('a\nb', 'a\nb\n')).toEqual(['  data.net-conf.json: a text of 2 lines, a final newline added']);
     expect(changes('a\nb\n', 'a\nb')).toEqual(['  data.net-conf.json: a text of 2 lines, a final newline removed']);
-    expect(changes('a\n', 'a\n\n')).toEqual(['  data.net-conf.json: a text of 1 line -> 2 lines, from line 2:', '    + ']);
     expect(changes('', 'a\nb\n')).toEqual(['  data.net-conf.json: a text of 0 lines -> 2 lines, from line 1:', '    + a', '    + b']);
+    // an empty line added is said, not a blank after the mark
+    expect(changes('a\n', 'a\n\n')).toEqual(['  data.net-conf.json: a text of 1 line -> 2 lines, from line 2:', '    + (an empty line)']);
+    expect(changes('', '\n')).toEqual(['  data.net-conf.json: a text of 0 lines -> 1 line, from line 1:', '    + (an empty line)']);
+    // the same lines but for their ends (saved on Windows): said, not every line shown twice
+    expect(changes('a\r\nb\r\n', 'a\nb\n')).toEqual(['  data.net-conf.json: a text of 2 lines, 2 line ends \\r\\n -> \\n']);
+    expect(changes('a\nb', 'a\r\nb\n')).toEqual([
+      '  data.net-conf.json: a text of 2 lines, 1 line end \\n -> \\r\\n, a final newline added',
+    ]);
+  });
+
+  it("hides a Secret's data decoded from base64 wherever its text stands, with or without the final newline echo gave it", () => {
+    const b64 = (t: string) => Buffer.from(t, 'utf8').toString('base64');
+    const secret: Manifest = {
+      id: 'Secret qa/db',
+      value: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'db', namespace: 'qa' },
+        // echo bluebird-river | base64, printf dbadmin-7 | base64; a key file's bytes, which are no text
+        data: { password: b64('bluebird-river\n'), user: b64('dbadmin-7'), key: Buffer.from([0xff, 0xfe, 0x80, 0x41]).toString('base64') },
+      },
+    };
+    const config = (note: string, motd: string): Manifest => ({
+      id: 'ConfigMap qa/app',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'qa', annotations: { note } }, data: { motd } },
+    });
+    const lines = diffLines(
+      diffManifests([secret, config('none', 'welcome')], [secret, config('log in as dbadmin-7', 'welcome, bluebird-river')]),
+      {
+        before: 'a',
+        after: 'b',
+      },
+    );
+    expect(lines).toEqual([
+      'ConfigMap qa/app',
+      '  data.motd: "welcome" -> (a 23-character value, hidden)',
+      '  metadata.annotations.note: "none" -> (a 19-character value, hidden)',
+    ]);
+  });
+
+  it("says of a hidden value that changed by its final newline alone that it did, in a Secret's data as in its stringData", () => {
+    const secret = (field: 'data' | 'stringData', cert: string): Manifest => ({
+      id: 'Secret qa/tls',
+      value: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls', namespace: 'qa' }, [field]: { 'ca.crt': cert } },
+    });
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n';
+    const b64 = (t: string) => Buffer.from(t, 'utf8').toString('base64');
+    const change = (a: Manifest, b: Manifest) => diffLines(diffManifests([a], [b]), { before: 'a', after: 'b' });
+    expect(change(secret('data', b64(pem)), secret('data', b64(pem.trimEnd())))).toEqual([
+      'Secret qa/tls',
+      `  data.ca.crt: (a ${b64(pem).length}-character value, hidden) -> (a ${b64(pem.trimEnd()).length}-character value, hidden), the same text but for a final newline removed`,
+    ]);
+    expect(change(secret('stringData', pem.trimEnd()), secret('stringData', pem))).toEqual([
+      'Secret qa/tls',
+      `  stringData.ca.crt: (a ${pem.length - 1}-character value, hidden) -> (a ${pem.length}-character value, hidden), the same text but for a final newline added`,
+    ]);
+    // another change says nothing of the texts
+    expect(change(secret('stringData', pem), secret('stringData', pem.replace('MIIB', 'MIIC')))[1]).toBe(
+      `  stringData.ca.crt: (a ${pem.length}-character value, hidden) -> (a ${pem.length}-character value, hidden)`,
+    );
   });
 
   it('hides a value secret by the name of its key where it is the whole value only: another field holding its text is shown', () => {
