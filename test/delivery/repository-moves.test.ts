@@ -42,6 +42,20 @@ const moves = (before: [string, StageTarget][], after: [string, StageTarget][], 
   repositoryMoves(new Map(before), new Map(after), whole && new Map(whole)).map(formatProblem);
 
 describe('a stage Argo CD reads from another repository', () => {
+  it('says nothing of an older file whose URL may be read two ways when one of them is the repository the project file names now', () => {
+    for (const [old, now] of [
+      // a dotted user whose password holds two /: its authority reads as a host too
+      ['https://first.last:12/a/b@git.example.com/team/app.git', 'https://git.example.com/team/app.git'],
+      // an undotted host with an `@` in its path, written %40 now
+      ['https://gitlab:8443/team@v1/app.git', 'https://gitlab:8443/team%40v1/app.git'],
+    ])
+      expect(moves([application('qa', old)], [application('qa', now)])).toEqual([]);
+    // another host after all: said
+    expect(
+      moves([application('qa', 'https://gitlab:8443/team@v1/app.git')], [application('qa', 'https://gitlab:9443/team%40v1/app.git')]),
+    ).toHaveLength(1);
+  });
+
   it('says to give Argo CD the new URL its credentials, found by URL, with the host key of a new ssh host, and to remove the old ones once no stage reads it', () => {
     expect(moves([application('qa', OLD)], [application('qa', NEW)])).toEqual([
       `Application argocd/stagecraft-qa: warning: reads its stage from ${NEW} now, no longer from ${OLD}: Argo CD finds a private repository's credentials by its URL ` +
