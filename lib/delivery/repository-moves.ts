@@ -43,7 +43,7 @@ function fluxSecretCommand(name: string, url: string): string {
   const command =
     shown === undefined ? `flux create secret git ${name}, ${UNPRINTED_URL}, as --url,` : `flux create secret git ${name} --url=${shown}`;
   return sshHost(url)
-    ? `${command} --private-key-file=<key file> (flux takes the host's known_hosts from the URL)`
+    ? `${command} --private-key-file=<key file> (the flux command takes the host's known_hosts from the URL)`
     : `${command} --username=<user> --password=<token>`;
 }
 

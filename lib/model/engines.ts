@@ -2,6 +2,12 @@
 export const ENGINES = ['argocd', 'flux'] as const;
 export type Engine = (typeof ENGINES)[number];
 
+/** Each engine as messages and the files of dist/delivery/ name it to a reader; its id is what a stage file writes and dist/delivery/ names a folder after. */
+const ENGINE_NAMES: Readonly<Record<Engine, string>> = { argocd: 'Argo CD', flux: 'Flux' };
+
+/** `engine` as messages name it: `Argo CD`, `Flux`, never its id. */
+export const engineName = (engine: Engine): string => ENGINE_NAMES[engine];
+
 /**
  * How an engine delivers a stage, as far as the warnings about its output go: the engine and its
  * sync policy, resolved (lib/config/sync-policy.ts `resolvedSync`). `automated: false` is an Argo CD

@@ -152,7 +152,7 @@ describe('a stage Flux clones from another repository', () => {
       `Kustomization flux-system/stagecraft-qa: warning: reads its stage from ${NEW} now, no longer from ${OLD}, both cloned with the Secret flux-system/git-auth: ` +
         `Flux sends the new host what it holds, and unless that is the credentials of ${NEW}, Flux's clone fails, and nothing new of the stage is applied\n` +
         `  hint: before applying dist/delivery/flux, put the credentials of ${NEW} in it: flux create secret git git-auth --url=${NEW} --private-key-file=<key file> ` +
-        "(flux takes the host's known_hosts from the URL)",
+        "(the flux command takes the host's known_hosts from the URL)",
     ]);
   });
 
