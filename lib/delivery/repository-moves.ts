@@ -128,6 +128,9 @@ function engineSwitches(
     if (before.has(key) || whole.has(left) || !was || !now) continue;
     // Flux cloned it without credentials, and Argo CD reads the same address: a public repository
     if (engine === 'argocd' && was.secret === undefined && sameRepository(was.url, now.url)) continue;
+    // the engine taking it over read that repository for another stage already (Flux: with that Secret, the same
+    // GitRepository): its credentials are in place
+    if (readBefore(before, engine, now)) continue;
     const id = [engine, normalRepositoryUrl(was.url), was.secret, normalRepositoryUrl(now.url), now.secret].join('\n');
     const move = switches.get(id) ?? { engine, was, now, subjects: [] };
     move.subjects.push(target.subject);
@@ -135,6 +138,16 @@ function engineSwitches(
   }
   return [...switches.values()].map((m) => (m.engine === 'flux' ? toFlux(m, readBy('argocd')) : toArgoCd(m, readBy('flux'))));
 }
+
+/** Whether a stage `engine` delivered in `before` read `repository` (Flux: cloned with its Secret, or none alike). */
+const readBefore = (before: ReadonlyMap<string, StageTarget>, engine: Engine, repository: StageRepository) =>
+  [...before].some(
+    ([key, t]) =>
+      key.startsWith(`${engine}/`) &&
+      t.repository !== undefined &&
+      sameRepository(t.repository.url, repository.url) &&
+      (engine === 'argocd' || t.repository.secret === repository.secret),
+  );
 
 /** Where the objects of `m` read their stages, in a message: `reads its stage from <url>` (and the old URL when it changed). */
 function readsFrom(m: Move, engine: string, other: string): string {

@@ -200,6 +200,16 @@ describe('a stage moved to the other engine', () => {
     expect(kept).not.toContain('argocd repo rm');
   });
 
+  it('says nothing when the engine that takes the stage over read that repository for another stage already: its credentials are in place', () => {
+    // Flux cloned it with that Secret for dev: qa's Kustomization reads the same GitRepository
+    expect(moves([application('qa', OLD), kustomization('dev', OLD, 'git-auth')], [kustomization('qa', OLD, 'git-auth')])).toEqual([]);
+    // with another Secret, or none, it is a clone with other credentials: said
+    expect(moves([application('qa', OLD), kustomization('dev', OLD, 'other')], [kustomization('qa', OLD, 'git-auth')])).toHaveLength(1);
+    // Argo CD read it for dev: it holds credentials for the URL
+    expect(moves([kustomization('qa', NEW, 'git-auth'), application('dev', NEW)], [application('qa', NEW)])).toEqual([]);
+    expect(moves([kustomization('qa', NEW, 'git-auth'), application('dev', OLD)], [application('qa', NEW)])).toHaveLength(1);
+  });
+
   it('says that a repository Flux clones with no Secret fails if private, naming the setting that gives it one', () => {
     const [warning] = moves([application('qa', OLD)], [kustomization('qa', NEW)]);
     expect(warning).toContain(
