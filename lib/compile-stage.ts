@@ -285,7 +285,10 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     }
     // every check on every stage, after rendering: an error here means nothing is written
     // the project's CRD folder validates the custom resources a stack renders
-    const { problems: stageProblems, kept, ...checked } = checkStage(r, { ...loaded.file.checks, crds: env.crds, engine });
+    // (what the engine does with replicas an autoscaler changed is its sync policy's: refs/autoscaled-replicas)
+    const sync = delivery && resolvedSync({ ...env.sync, ...delivery.sync });
+    const synced = sync && { automated: sync.automated, selfHeal: sync.selfHeal };
+    const { problems: stageProblems, kept, ...checked } = checkStage(r, { ...loaded.file.checks, crds: env.crds, engine, sync: synced });
     // the apps rendered now are kept for the next run, with what the checks found on their objects
     if (env.cache) keepApps(r, env.cache, kept);
     if (stageProblems.length) throw new ProblemsError(stageProblems);
@@ -326,7 +329,6 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const result = { ...checked, findings: [...placed.findings, ...edge.warnings] };
     // what the cluster cannot take from this output: read only where an object of a watched kind changed
     // (what deletes what leaves it, and what applies it, is the engine's sync policy's: on each push, by hand, suspended)
-    const sync = delivery && resolvedSync({ ...env.sync, ...delivery.sync });
     const name = stageObjectName(env.project ?? DEFAULT_PROJECT, loaded.context.name);
     const by = sync && engine ? { engine, name, automated: sync.automated, prune: sync.prune } : undefined;
     const named = delivery && (delivery.cluster ?? env.cluster);

@@ -7,7 +7,7 @@
  */
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
-import { appliedByHand, type DeliveredBy, type Engine } from './model/engines.js';
+import { appliedByHand, type DeliveredBy, engineName } from './model/engines.js';
 import { formatFieldPath } from './model/field-path.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import type { ObjectName } from './stack.js';
@@ -146,7 +146,6 @@ function beforePruned({ how, delivery }: Pruning, stage: string, objects: readon
 }
 
 /** An engine as messages name it. */
-export const engineName = (engine: Engine) => (engine === 'argocd' ? 'Argo CD' : 'Flux');
 
 /** The app a chart file is of (`10-shop.yaml` -> `shop`). */
 const appOfFile = (file: string) => /^10-(.+)\.yaml$/.exec(file)?.[1];

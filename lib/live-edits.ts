@@ -11,8 +11,7 @@
 import { STACKS } from '../apps/index.js';
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
-import { appliedByHand, type DeliveredBy } from './model/engines.js';
-import { engineName } from './data-leaves.js';
+import { appliedByHand, type DeliveredBy, engineName } from './model/engines.js';
 import { parseManifests } from './checks/manifests.js';
 import type { KubeObject } from './model/object.js';
 import { COLOR_LABEL, colorName, idleColor, settingAt, type BlueGreenSettings } from './release.js';

@@ -8,7 +8,7 @@
  */
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
-import { appliedByHand, type DeliveredBy, type Engine } from './model/engines.js';
+import { appliedByHand, type DeliveredBy, type Engine, engineName } from './model/engines.js';
 import type { includedPlaces } from './checks/manifests.js';
 import { formatFieldPath, type FieldPath } from './model/field-path.js';
 import { describeObject, isRecord, type KubeObject, kubectlTarget, ownEntry } from './model/object.js';
@@ -17,7 +17,6 @@ import { IMMUTABLE_SPEC, volumeSource } from './immutable-fields.js';
 import { STAGE_LABEL } from './model/labels.js';
 import { SCALED_KINDS } from './model/kinds.js';
 import type { FieldChange } from './field-changes.js';
-import { engineName } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
 import { FORCE_ANNOTATION, type Recreation } from './delivery/recreated.js';
 import { recreate } from './selector-changes.js';

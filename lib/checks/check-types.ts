@@ -4,7 +4,7 @@
  * render cache keeps (`CheckMemo`, `TracedResult`). The checks are listed in index.ts (`CHECKS`) and
  * run in the steps of check-run.ts; index.ts re-exports these types.
  */
-import type { Engine } from '../model/engines.js';
+import type { Engine, EngineSync } from '../model/engines.js';
 import type { Problem } from '../errors.js';
 import type { KubeObject } from '../model/object.js';
 import type { RenderedStage } from '../synth/rendered.js';
@@ -56,6 +56,8 @@ export interface CheckOptions {
    * `api/env-repeat`). @default - kubectl apply
    */
   readonly engine?: Engine;
+  /** The engine's sync policy, resolved: when it sets spec.replicas back (`refs/autoscaled-replicas`). @default - automated, with selfHeal */
+  readonly sync?: Omit<EngineSync, 'engine'>;
 }
 
 /** What a check sees besides the objects. */

@@ -77,8 +77,10 @@ function tracedContext({ options, registry }: CheckContext): string {
     existingNamespaces: options.existingNamespaces ?? [],
     serviceMonitors: serviceMonitors(registry),
     ...(clusterScopedKinds.length ? { clusterScopedKinds } : {}),
-    // the engine that applies the stage, which refs/autoscaled-replicas names: only when there is one, as above
-    ...(options.engine ? { engine: options.engine } : {}),
+    // the engine that applies the stage, and its sync policy, which refs/autoscaled-replicas names: only when there is one, as above
+    ...(options.engine
+      ? { engine: options.engine, ...(options.sync ? { automated: options.sync.automated, selfHeal: options.sync.selfHeal } : {}) }
+      : {}),
   });
 }
 

@@ -9,7 +9,7 @@
  */
 import { groupKind } from '../k8s.js';
 import { formatFieldPath, type FieldPath } from '../model/field-path.js';
-import type { Engine } from '../model/engines.js';
+import type { Engine, EngineSync } from '../model/engines.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import { finder, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
@@ -29,6 +29,8 @@ export interface ReferenceOptions {
   readonly written?: boolean;
   /** The GitOps engine that applies the objects, named by `refs/autoscaled-replicas`. @default - unknown: every applier named */
   readonly engine?: Engine;
+  /** Its sync policy, which decides when it sets spec.replicas back (`refs/autoscaled-replicas`). @default - automated, with selfHeal */
+  readonly sync?: Omit<EngineSync, 'engine'>;
 }
 
 /** Where a namespace that the cluster already has is declared: the stage file, or the check command's flag. */

@@ -23,6 +23,7 @@ import { compareQuantities } from '../model/quantity.js';
 import { missingVolumeHint } from './cluster-made.js';
 import { checkRolloutServices } from './custom-workloads.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
+import { replicasPutBack } from '../model/engines.js';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -140,7 +141,7 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
   });
 }
 
-function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], { engine }: ReferenceOptions): void {
+function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], { engine, sync }: ReferenceOptions): void {
   const ref = asObj(asObj(o.spec)?.scaleTargetRef);
   if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return;
   // the autoscaler finds its target by group and kind; without an apiVersion, in the core group
@@ -158,13 +159,15 @@ function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
       replicas === null
         ? 'an apply sends it to remove the field, and the API server sets the default: every apply sets it back to 1 pod'
         : `every apply sets it back to ${replicas} pods`;
-    // said of the stage's engine when it has one (a GitOps engine puts the number back by itself: Argo CD's
-    // selfHeal as soon as it sees the scaled workload differ), else of every applier
-    const fight = `so that the two fight for as long as the load lasts, pods started and stopped again and again, the ${ref.kind} never above ${pods} pod${pods === 1 ? '' : 's'} for long`;
-    const appliers =
-      engine === undefined
-        ? `kubectl apply; ${FLUX_APPLIES}; ${ARGOCD_APPLIES}`
-        : `the stage's engine: ${engine === 'flux' ? FLUX_APPLIES : ARGOCD_APPLIES}`;
+    // said of the stage's engine as its sync policy has it when it has one (selfHeal or Flux's interval
+    // puts the number back while the load lasts; a sync a commit or a hand starts, once), else of every applier
+    const put = engine === undefined ? undefined : replicasPutBack({ engine, ...(sync ?? { automated: true, selfHeal: true }) });
+    const plural = pods === 1 ? '' : 's';
+    const appliers = put === undefined ? `kubectl apply; ${FLUX_APPLIES}; ${ARGOCD_APPLIES}` : `the stage's engine: ${put.when}`;
+    const effect =
+      put === undefined || put.fights
+        ? `(${appliers}, so that the two fight for as long as the load lasts, pods started and stopped again and again, the ${ref.kind} never above ${pods} pod${plural} for long), in the middle of a load peak too`
+        : `(${appliers}): each such sync takes it down to ${pods} pod${plural}, in the middle of a load peak too, until the autoscaler scales it up again`;
     const lastApplied = `first ${dropLastAppliedReplicas(workload)} (or that apply scales it to 1)`;
     const handOver = 'the synthesis that removes it says how to hand the field over to the autoscaler (output/replicas-reset)';
     const then =
@@ -177,7 +180,7 @@ function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
       ...finder(o)(
         'refs/autoscaled-replicas',
         ['spec', 'scaleTargetRef'],
-        `scales ${ref.kind} '${ref.name}', which has spec.replicas: ${replicas}: ${does} (${appliers}, ${fight}), in the middle of a load peak too`,
+        `scales ${ref.kind} '${ref.name}', which has spec.replicas: ${replicas}: ${does} ${effect}`,
         `remove spec.replicas from the ${ref.kind} and let the autoscaler set the number; ${then}`,
       ),
       severity: 'warning',
@@ -200,7 +203,7 @@ function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
 /** How Flux applies a stage's spec.replicas again: what `refs/autoscaled-replicas` says of it. */
 const FLUX_APPLIES = 'Flux at every interval of the stage';
 /** How Argo CD applies a stage's spec.replicas again: what `refs/autoscaled-replicas` says of it. */
-const ARGOCD_APPLIES = 'Argo CD at every sync and, with selfHeal (its default), within seconds of each scaling';
+const ARGOCD_APPLIES = 'Argo CD at every sync and, with selfHeal, within seconds of each scaling';
 
 function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
   const spec = asObj(o.spec);

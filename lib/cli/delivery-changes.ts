@@ -8,7 +8,7 @@ import { DELIVERY_DIR } from '../delivery/index.js';
 import { ARGOCD_NAMESPACE } from '../delivery/argocd.js';
 import { projectOrder, type KeptStage, type ProjectOrder } from '../delivery/project-order.js';
 import { sameCluster } from '../delivery/target.js';
-import type { Engine } from '../model/engines.js';
+import { type Engine, engineName } from '../model/engines.js';
 import type { FileTree } from '../synth/file-content.js';
 import { INVENTORY_FILE, changeLines, changeSummary, inventoryChanges, objectsUnchanged } from '../synth/inventory.js';
 import { appProjectIn, objectsIn, targetsIn, type DeliveryOnDisk } from './delivery-on-disk.js';
@@ -43,9 +43,10 @@ export function deliveryChanges(engine: Engine, before: string | undefined, afte
   const changes = before === undefined ? undefined : inventoryChanges(before, after);
   if (changes && objectsUnchanged(changes)) return '';
   const dir = `${DIST_DIR}/${DELIVERY_DIR}/${engine}`;
-  const apply = `apply it to the cluster ${engine} runs in`;
+  const name = engineName(engine);
+  const apply = `apply it to the cluster ${name} runs in`;
   const command = `with the command on the third line of ${dir}/${INVENTORY_FILE}`;
-  const itself = `${engine} does not apply ${DIST_DIR}/${DELIVERY_DIR}/ itself`;
+  const itself = `${name} does not apply ${DIST_DIR}/${DELIVERY_DIR}/ itself`;
   const losses = order?.losses ?? [];
   const lines = [
     `${DELIVERY_DIR}: ${dir}/ ${changes ? `changed (${changeSummary(changes)})` : 'is new'}`,
@@ -60,7 +61,7 @@ export function deliveryChanges(engine: Engine, before: string | undefined, afte
             'Argo CD leaves the objects its project does not permit out of its comparison, so applied before the stages are pushed, it would never prune them',
           ...(order!.union
             ? [
-                `  first, before pushing the stages, give the AppProject in the cluster ${engine} runs in what it gains while keeping what it loses: kubectl patch appproject.argoproj.io -n ${ARGOCD_NAMESPACE} ${order!.name} --type merge -p '${order!.union}'`,
+                `  first, before pushing the stages, give the AppProject in the cluster ${name} runs in what it gains while keeping what it loses: kubectl patch appproject.argoproj.io -n ${ARGOCD_NAMESPACE} ${order!.name} --type merge -p '${order!.union}'`,
               ]
             : []),
           `  ${order!.union ? 'then push' : 'push'} the stages; once Argo CD has synced that commit and pruned those objects (argocd app sync ${losses.map((l) => l.application).join(' ')} --prune does it at once), ${apply}, ${command}`,

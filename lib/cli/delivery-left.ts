@@ -12,7 +12,7 @@ import { RESOURCES_FINALIZER, applicationOrphanCommand, orphanCommand, type Dele
 import type { StageTarget } from '../delivery/target.js';
 import type { Problem } from '../errors.js';
 import { ARGOCD_NAMESPACE } from '../delivery/argocd.js';
-import { ENGINES, type Engine } from '../model/engines.js';
+import { ENGINES, type Engine, engineName } from '../model/engines.js';
 import { andList } from '../model/limits.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 import { INVENTORY_FILE, keyParts, parseInventory } from '../synth/inventory.js';
@@ -83,7 +83,7 @@ export function engineLeft(
       : deletedApplications(inventory, kept).map((a) => applicationOrphanCommand(a.name, a.namespace));
   const reason = engine === 'flux' ? (leaving.length ? orphanReason(leaving) : '') : orphans.length ? APPLICATION_ORPHAN_REASON : '';
   return (
-    `  ${objects} stay in the cluster ${engine} runs in, where they go on applying the stages they name; delete them with:\n` +
+    `  ${objects} stay in the cluster ${engineName(engine)} runs in, where they go on applying the stages they name; delete them with:\n` +
     [...orphans, ...commands].map((c) => `    ${c}\n`).join('') +
     (reason ? `  ${reason}\n` : '')
   );

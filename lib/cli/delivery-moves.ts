@@ -7,7 +7,7 @@ import type { ClusterSpec, ProjectFile } from '../config/delivery.js';
 import { repositoryMoves } from '../delivery/repository-moves.js';
 import { sameCluster, type StageTarget } from '../delivery/target.js';
 import type { Problem } from '../errors.js';
-import { ENGINES } from '../model/engines.js';
+import { ENGINES, type Engine, engineName } from '../model/engines.js';
 import { STAGE_LABEL } from '../model/labels.js';
 import { andList } from '../model/limits.js';
 import type { FileTree } from '../synth/file-content.js';
@@ -56,7 +56,7 @@ function clusterMoves(
     const was = wasKey === undefined ? undefined : before.get(wasKey);
     const same = was && sameCluster(was, now, declared);
     if (!was || same === 'same') return [];
-    const engine = wasKey!.split('/')[0] === 'flux' ? 'Flux' : 'Argo CD';
+    const engine = engineName(wasKey!.split('/')[0] as Engine);
     const inventory = inventoryOf(now.stage);
     const command = inventory === undefined ? undefined : deleteCommand(now.stage, inventory);
     // without an inventory, what it held is unknown: it may have held claims

@@ -28,7 +28,7 @@ import {
   type Compiled,
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
-import type { Engine } from '../model/engines.js';
+import { ENGINES, type Engine, engineName } from '../model/engines.js';
 import {
   applicationDeletesStage,
   engineLeft,
@@ -233,7 +233,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       io.stdout.write(`${escapeName(`${d}: removed ${DIST_DIR}/${d}/ (${why})`)}\n`);
       if (d === DELIVERY_DIR) {
-        for (const e of engineGone) io.stdout.write(engineLeft(e, engines.get(e)!, `its ${e} objects`, unorphaned));
+        for (const e of engineGone) io.stdout.write(engineLeft(e, engines.get(e)!, `its ${engineName(e)} objects`, unorphaned));
         continue;
       }
       const inventory = leaving.get(d);
@@ -254,7 +254,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     }
     if (delivery?.size) {
       for (const e of engineGone) {
-        io.stdout.write(`${DELIVERY_DIR}: removed ${DIST_DIR}/${DELIVERY_DIR}/${e}/ (no stage is delivered by ${e} any more)\n`);
+        io.stdout.write(
+          `${DELIVERY_DIR}: removed ${DIST_DIR}/${DELIVERY_DIR}/${e}/ (no stage is delivered by ${engineName(e)} any more)\n`,
+        );
         io.stdout.write(engineLeft(e, engines.get(e)!, 'its objects', unorphaned));
       }
     }
@@ -342,10 +344,11 @@ function deliveryNotUpdated(named: readonly string[], noCache: boolean | undefin
   };
 }
 
-/** `delivery: 5 argocd objects -> dist/delivery/argocd/`, from the engine's inventory. */
-function deliveryLine(engine: string, inventory: string): string {
+/** `delivery: 5 Argo CD objects -> dist/delivery/argocd/`, from the inventory of the engine's directory `dir`. */
+function deliveryLine(dir: string, inventory: string): string {
   const objects = /^objects: (\d+)$/m.exec(inventory)?.[1];
-  return `${DELIVERY_DIR}: ${objects} ${engine} objects -> ${DIST_DIR}/${DELIVERY_DIR}/${engine}/\n`;
+  const engine = ENGINES.find((e) => e === dir);
+  return `${DELIVERY_DIR}: ${objects} ${engine ? engineName(engine) : dir} objects -> ${DIST_DIR}/${DELIVERY_DIR}/${dir}/\n`;
 }
 
 if (isEntry(import.meta.url)) runAsProcess(command);

@@ -146,15 +146,27 @@ function fluxForm(url: string): string {
 /**
  * What `engine` would misread in a repository's settings. The schema accepts what either engine
  * reads; Flux clones only http(s):// and ssh:// URLs, and follows a bare revision as a branch, so
- * a tag must be written as its full ref (which Argo CD reads as well).
+ * a tag must be written as its full ref (which Argo CD reads as well). Neither takes a fragment
+ * (`.../app.git#main`, as npm writes a branch) for a revision: Git leaves it out of what it asks the
+ * host, and Argo CD finds a private repository's credentials by the URL with it (`argocd repo add`
+ * of the URL without it then matches nothing: "repository not accessible").
  */
 export function repositoryMismatches(
   engine: Engine,
   repository: { readonly url?: string; readonly revision?: string },
 ): RepositoryMismatch[] {
-  if (engine !== 'flux') return [];
   const { url, revision } = repository;
   const found: RepositoryMismatch[] = [];
+  // one that carries credentials is refused as such (repositoryCredentials), and never echoed
+  const fragment = url === undefined || repositoryCredentials(url) !== undefined ? -1 : url.indexOf('#');
+  if (url !== undefined && fragment >= 0 && detectSecret(url) === undefined)
+    found.push({
+      code: 'delivery/repository-url',
+      setting: 'url',
+      message: `the repository URL '${url}' ends in a fragment (${url.slice(fragment)}), which is no part of a Git repository's address: Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it`,
+      hint: `write the URL as ${url.slice(0, fragment)}, and the branch or tag to follow as delivery.repository.revision`,
+    });
+  if (engine !== 'flux') return found;
   if (url !== undefined && !FLUX_URL.test(url)) {
     // a URL with a password in it is not echoed, nor rewritten into the hint: messages end up in CI logs
     const secret = detectSecret(url) !== undefined || repositoryCredentials(url) !== undefined;

@@ -127,7 +127,7 @@ function projectSecrets(data: unknown, file: string, locate: (path: readonly (st
       code: 'secrets/value',
       location: locate(path),
       message: `${dotted(path)} holds what may be a password holding a '/', '?' or '#' (an '@' after where its host ends), which would go into dist/delivery/; ${file} and dist/ are committed, so secret values never go in them; the URL is not printed`,
-      hint: "write the URL as https://host[:port], and give its credentials to the engine where it keeps them (Argo CD: a cluster Secret in argocd; Flux: a cluster's kubeConfigSecret)",
+      hint: "write the URL as https://host[:port], and give its credentials to the engine where it keeps them (Argo CD: a cluster Secret in argocd; Flux: a cluster's kubeConfigSecret); if the '@' is the path's, write it %40",
     })),
     found.map(({ path, value, rule, atKey }) => ({
       code: 'secrets/value',

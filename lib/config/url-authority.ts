@@ -4,17 +4,41 @@
  * by it). Pure.
  */
 
+/** A scheme with its `://`; an scp-style `git@host:path` has none. */
+const SCHEME = /^[a-z][a-z\d+.-]*:\/\//i;
+
 /**
- * After `scheme://` (or from the start of an scp-style `git@host:path`), the authority ends at its
- * first `/`, `?` or `#` (as Git, curl, Go's net/url and new URL() read it; `\` too, which new URL()
- * reads as `/` over http(s)), its userinfo before the last `@` in it. Group 1: the scheme, group 2:
- * the authority, group 3: the rest.
+ * The schemes over which new URL() reads a `\` as a `/` (WHATWG's special schemes but file:), and
+ * so ends an authority at it; Git, ssh and new URL() read it as a character of the name over the others.
  */
-const AUTHORITY = /^([a-z][a-z\d+.-]*:\/\/|(?![a-z][a-z\d+.-]*:\/\/))([^/?#\\]*)([/?#\\].*)$/is;
+const BACKSLASH_ENDS = /^(?:https?|wss?|ftp):/i;
+
+/** A URL cut where its authority ends (`urlParts`). */
+export interface UrlParts {
+  /** With its `://` (`https://`); empty for an scp-style `git@host:path`. */
+  readonly scheme: string;
+  /** From after the scheme to where it ends, its userinfo included (`ci:pw@host:6443`). */
+  readonly authority: string;
+  /** From where the authority ends on (a `/`, `?`, `#`, or over http(s) a `\`); empty when nothing follows it. */
+  readonly rest: string;
+}
+
+/**
+ * `url` cut where its authority ends, the one rule every reader of a repository or cluster server
+ * URL cuts by: after `scheme://` (or from the start of an scp-style `git@host:path`), at its first
+ * `/`, `?` or `#` (as Git, curl, Go's net/url and new URL() read it; over http(s) at a `\` too,
+ * which new URL() reads as `/` there), its userinfo before the last `@` in it.
+ */
+export function urlParts(url: string): UrlParts {
+  const scheme = SCHEME.exec(url)?.[0] ?? '';
+  const after = url.slice(scheme.length);
+  const end = after.search(BACKSLASH_ENDS.test(scheme) ? /[/?#\\]/ : /[/?#]/);
+  return end < 0 ? { scheme, authority: after, rest: '' } : { scheme, authority: after.slice(0, end), rest: after.slice(end) };
+}
 
 /**
  * Whether the password of `url` may run past where its authority ends: a password written with a
- * `/`, `?`, `#` or `\` unescaped (`ci:12/Zq@host`, `ci:12/a/b@host`, `admin:12?x/y@host:6443`,
+ * `/`, `?` or `#` (over http(s) `\`) unescaped (`ci:12/Zq@host`, `ci:12/a/b@host`, `admin:12?x/y@host:6443`,
  * `ci:12#b/c@host`, `ci:p@ss/w@host`) puts an `@` anywhere after that end, and no reading tells
  * such a password from a path's `@` (`/team@v1/app.git`), which is written `%40` so. Over http(s) a
  * user alone is a token: any `@` after the end may close one. Over ssh and the others a user is the
@@ -22,9 +46,8 @@ const AUTHORITY = /^([a-z][a-z\d+.-]*:\/\/|(?![a-z][a-z\d+.-]*:\/\/))([^/?#\\]*)
  * (`ssh://git@host/team@v1.git`, scp-style `git@host:team/app@v1.git`), or no `:` at all, hides none.
  */
 export function mayHidePassword(url: string): boolean {
-  const m = AUTHORITY.exec(url);
-  if (!m?.[3]?.includes('@')) return false;
-  const [, scheme = '', authority = ''] = m;
+  const { scheme, authority, rest } = urlParts(url);
+  if (!rest.includes('@')) return false;
   if (/^https?:/i.test(scheme)) return true;
   const at = authority.lastIndexOf('@');
   return (at < 0 ? authority : authority.slice(0, at)).includes(':');
@@ -42,6 +65,21 @@ const HOST = /^(?:[^@:[\]]*\.[^@:[\]]*|\[[^\]@]*\])(?::\d*)?$/;
  */
 export function pastPassword(url: string): string | undefined {
   if (!mayHidePassword(url)) return url;
-  const [, scheme = '', authority = '', rest = ''] = AUTHORITY.exec(url) ?? [];
+  const { scheme, authority, rest } = urlParts(url);
   return HOST.test(authority) ? undefined : scheme + rest.slice(rest.indexOf('@') + 1);
+}
+
+/**
+ * Every way `url` may be read when a password may run past its authority (`mayHidePassword`): as
+ * written (each `@` the path's), then past each `@` after the authority (a password ending there:
+ * `https://first.last:12/a/b@host/app` is also `https://host/app`), whether or not the authority
+ * can be a host (`first.last:12` can, `gitlab:8443` too); `[url]` when it hides none. For
+ * comparing, never for showing: one URL alone does not tell which reading is meant, but two URLs
+ * that share one (a URL an older file carries and the one the project file writes now, which holds
+ * no credentials) name one address.
+ */
+export function readings(url: string): string[] {
+  if (!mayHidePassword(url)) return [url];
+  const { scheme, rest } = urlParts(url);
+  return [url, ...[...rest.matchAll(/@/g)].map((m) => scheme + rest.slice(m.index + 1))];
 }

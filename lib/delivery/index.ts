@@ -27,7 +27,7 @@ import { ARGOCD_NAMESPACE, appProject, application } from './argocd.js';
 import { FLUX_NAMESPACE, gitRepositories, kustomization } from './flux.js';
 import type { DeliveryPlan } from './plan.js';
 import { compareCodePoints } from '../model/order.js';
-import { ENGINES, type Engine } from '../config/delivery.js';
+import { ENGINES, type Engine, engineName } from '../model/engines.js';
 import { DIST_DIR, generatedLine } from '../synth/disk.js';
 import { allowlistEntry } from '../model/kinds.js';
 
@@ -164,7 +164,7 @@ export function deliveryFiles(
         `${engine}/${file}`,
         withHeader(
           stream,
-          `${header}\nApply to the cluster ${engine} runs in after every change, with the command in ${DIST_DIR}/${DELIVERY_DIR}/${engine}/${INVENTORY_FILE} (it deletes what no stage delivers any more)`,
+          `${header}\nApply to the cluster ${engineName(engine)} runs in after every change, with the command in ${DIST_DIR}/${DELIVERY_DIR}/${engine}/${INVENTORY_FILE} (it deletes what no stage delivers any more)`,
         ),
       );
     }
@@ -176,7 +176,7 @@ export function deliveryFiles(
     tree.set(
       `${engine}/${INVENTORY_FILE}`,
       [
-        `# Inventory of the ${engine} delivery objects: every object in this directory with a digest of its content.`,
+        `# Inventory of the ${engineName(engine)} delivery objects: every object in this directory with a digest of its content.`,
         `# ${header}`,
         `# Apply and delete what no stage delivers any more: ${deliveryApplyCommand(engine, mine[0].project)}`,
         `compiler: ${MANAGED_BY} ${provenance.compilerVersion}`,

@@ -9,7 +9,7 @@
  */
 import { keyParts, parseInventory } from '../synth/inventory.js';
 import type { StageTarget } from './target.js';
-import { normalAddress } from './urls.js';
+import { addresses, sameAddresses } from './urls.js';
 
 type GroupKind = { readonly group?: string; readonly kind?: string };
 type Destination = { readonly server?: string; readonly name?: string; readonly namespace?: string };
@@ -56,7 +56,7 @@ function permits(project: ProjectObject, target: StageTarget, key: string): { ki
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   const list = namespace === undefined ? project.spec?.clusterResourceWhitelist : project.spec?.namespaceResourceWhitelist;
   const onCluster = (d: Destination) =>
-    target.form === 'server' ? d.server !== undefined && normalAddress(d.server) === target.id : d.name === target.id;
+    target.form === 'server' ? d.server !== undefined && sameAddresses(addresses(d.server), target.ids) : d.name === target.id;
   return {
     kind: (list ?? []).some((k) => (k.group ?? '') === group && k.kind === kind),
     namespace: namespace === undefined || (project.spec?.destinations ?? []).some((d) => d.namespace === namespace && onCluster(d)),

@@ -16,7 +16,7 @@ import { ARGOCD_NAMESPACE } from './argocd.js';
 import { FLUX_NAMESPACE } from './flux.js';
 import type { Engine } from '../model/engines.js';
 import type { StageRepository, StageTarget } from './target.js';
-import { normalRepositoryUrl, shownUrl, UNSURE_URL } from './urls.js';
+import { normalRepositoryUrl, sameRepository, shownUrl, UNSURE_URL } from './urls.js';
 import { scpAsSsh } from '../config/delivery.js';
 
 /** The host of an ssh:// or scp-style URL (`git@host:path`), for its host key; undefined over http(s). */
@@ -43,7 +43,7 @@ function fluxSecretCommand(name: string, url: string): string {
   const command =
     shown === undefined ? `flux create secret git ${name}, ${UNPRINTED_URL}, as --url,` : `flux create secret git ${name} --url=${shown}`;
   return sshHost(url)
-    ? `${command} --private-key-file=<key file> (flux takes the host's known_hosts from the URL)`
+    ? `${command} --private-key-file=<key file> (the flux command takes the host's known_hosts from the URL)`
     : `${command} --username=<user> --password=<token>`;
 }
 
@@ -88,7 +88,7 @@ export function repositoryMoves(
   for (const [key, target] of after) {
     const was = before.get(key)?.repository;
     const now = target.repository;
-    if (!was || !now || normalRepositoryUrl(was.url) === normalRepositoryUrl(now.url)) continue;
+    if (!was || !now || sameRepository(was.url, now.url)) continue;
     const engine = key.startsWith('flux/') ? 'flux' : 'argocd';
     const id = [engine, normalRepositoryUrl(was.url), was.secret, normalRepositoryUrl(now.url), now.secret].join('\n');
     const move = moves.get(id) ?? { engine, was, now, subjects: [] };
@@ -127,7 +127,10 @@ function engineSwitches(
     const now = target.repository;
     if (before.has(key) || whole.has(left) || !was || !now) continue;
     // Flux cloned it without credentials, and Argo CD reads the same address: a public repository
-    if (engine === 'argocd' && was.secret === undefined && normalRepositoryUrl(was.url) === normalRepositoryUrl(now.url)) continue;
+    if (engine === 'argocd' && was.secret === undefined && sameRepository(was.url, now.url)) continue;
+    // the engine taking it over read that repository for another stage already (Flux: with that Secret, the same
+    // GitRepository): its credentials are in place
+    if (readBefore(before, engine, now)) continue;
     const id = [engine, normalRepositoryUrl(was.url), was.secret, normalRepositoryUrl(now.url), now.secret].join('\n');
     const move = switches.get(id) ?? { engine, was, now, subjects: [] };
     move.subjects.push(target.subject);
@@ -136,12 +139,21 @@ function engineSwitches(
   return [...switches.values()].map((m) => (m.engine === 'flux' ? toFlux(m, readBy('argocd')) : toArgoCd(m, readBy('flux'))));
 }
 
+/** Whether a stage `engine` delivered in `before` read `repository` (Flux: cloned with its Secret, or none alike). */
+const readBefore = (before: ReadonlyMap<string, StageTarget>, engine: Engine, repository: StageRepository) =>
+  [...before].some(
+    ([key, t]) =>
+      key.startsWith(`${engine}/`) &&
+      t.repository !== undefined &&
+      sameRepository(t.repository.url, repository.url) &&
+      (engine === 'argocd' || t.repository.secret === repository.secret),
+  );
+
 /** Where the objects of `m` read their stages, in a message: `reads its stage from <url>` (and the old URL when it changed). */
 function readsFrom(m: Move, engine: string, other: string): string {
   const [was, now] = [shownUrl(m.was.url), shownUrl(m.now.url)];
   const one = m.subjects.length === 1;
-  const moved =
-    normalRepositoryUrl(m.was.url) === normalRepositoryUrl(m.now.url) ? '' : ` (${other} read ${one ? 'it' : 'them'} from ${was})`;
+  const moved = sameRepository(m.was.url, m.now.url) ? '' : ` (${other} read ${one ? 'it' : 'them'} from ${was})`;
   return `${engine} reads ${one ? 'its stage' : 'their stages'} from ${now} now, no longer ${other}${moved}`;
 }
 
@@ -200,8 +212,7 @@ function reads(m: Move): string {
 }
 
 /** Whether a repository of `readNow` (the new dist/delivery/'s) is still `url`. */
-const stillRead = (url: string, readNow: readonly StageRepository[]) =>
-  readNow.some((r) => normalRepositoryUrl(r.url) === normalRepositoryUrl(url));
+const stillRead = (url: string, readNow: readonly StageRepository[]) => readNow.some((r) => sameRepository(r.url, url));
 
 function argoCdMove(m: Move, readNow: readonly StageRepository[]): Problem {
   const now = shownUrl(m.now.url);
@@ -248,7 +259,7 @@ function fluxMove(m: Move, readNow: readonly StageRepository[]): Problem | undef
       ? `${reads(m)}, both cloned with the Secret ${FLUX_NAMESPACE}/${secret}: Flux sends the new host what it holds, and unless that is the credentials of ${now}, ${fails}`
       : `${reads(m)}, cloned with the Secret ${FLUX_NAMESPACE}/${secret} now${old === undefined ? '' : ` (the old one with ${FLUX_NAMESPACE}/${old})`}: unless that Secret is there and holds the credentials of ${now}, ${fails}`,
     hint: `before applying dist/delivery/flux, ${same ? `put the credentials of ${now} in it` : 'create it with the credentials of the new one'}: ${fluxSecretCommand(secret, m.now.url)}${
-      same && readNow.some((r) => r.secret === secret && normalRepositoryUrl(r.url) !== normalRepositoryUrl(m.now.url))
+      same && readNow.some((r) => r.secret === secret && !sameRepository(r.url, m.now.url))
         ? `; another GitRepository still clones another repository with it: give ${now} a Secret of its own (delivery.repository.secret) instead`
         : ''
     }${oldLeft}`,

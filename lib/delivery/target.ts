@@ -5,7 +5,7 @@
  * anew needs its credentials (lib/cli/delivery-moves.ts says so). Pure.
  */
 import type { ClusterSpec } from '../config/delivery.js';
-import { normalAddress, shownUrl } from './urls.js';
+import { addresses, normalAddress, sameAddresses, shownUrl } from './urls.js';
 
 /**
  * How a delivery object names its cluster: Argo CD by its API server URL (`server`) or by the name
@@ -27,6 +27,12 @@ export interface StageTarget {
   readonly form: ClusterForm;
   /** What names the cluster in that form, as compared (a server URL as `normalAddress` writes it, without credentials); empty for Flux's own. */
   readonly id: string;
+  /**
+   * Every `id` it may have: a server URL read each way its credentials may end (`addresses`, of an
+   * older file's `https://first.last:12/a/b@host:6443`), else `id` alone. Two targets of one form
+   * that share one name one cluster.
+   */
+  readonly ids: readonly string[];
   /** Where it reads the stage from (undefined: a Kustomization whose GitRepository is not among the objects read). */
   readonly repository?: StageRepository;
 }
@@ -87,9 +93,16 @@ export function targetOf(o: unknown, repositories: ReadonlyMap<string, StageRepo
     const repository = typeof url === 'string' ? { repository: { url } } : {};
     if (destination?.server !== undefined)
       // the server as messages show it: a file as an older stagecraft or a hand wrote it may carry a user and password there
-      return { ...object, cluster: shownUrl(destination.server), form: 'server', id: normalAddress(destination.server), ...repository };
+      return {
+        ...object,
+        cluster: shownUrl(destination.server),
+        form: 'server',
+        id: normalAddress(destination.server),
+        ids: addresses(destination.server),
+        ...repository,
+      };
     const cluster = destination?.name ?? '';
-    return { ...object, cluster: `the cluster Argo CD names ${cluster}`, form: 'name', id: cluster, ...repository };
+    return { ...object, cluster: `the cluster Argo CD names ${cluster}`, form: 'name', id: cluster, ids: [cluster], ...repository };
   }
   // a sourceRef without a namespace is in the Kustomization's
   const source =
@@ -104,9 +117,10 @@ export function targetOf(o: unknown, repositories: ReadonlyMap<string, StageRepo
       cluster: `the cluster of the kubeconfig in the Secret ${secret}`,
       form: 'kubeconfig',
       id: secret,
+      ids: [secret],
       ...repository,
     };
-  return { ...object, cluster: 'the cluster Flux runs in', form: 'own', id: '', ...repository };
+  return { ...object, cluster: 'the cluster Flux runs in', form: 'own', id: '', ids: [''], ...repository };
 }
 
 /**
@@ -121,7 +135,7 @@ export const argoCdTarget = (stage: string, cluster: ClusterSpec): StageTarget |
 
 /** Whether the cluster `c` of the project file is what `t` names (its server, Argo CD name or kubeconfig Secret). */
 function declares(c: ClusterSpec, t: StageTarget): boolean {
-  if (t.form === 'server') return c.server !== undefined && normalAddress(c.server) === t.id;
+  if (t.form === 'server') return c.server !== undefined && sameAddresses(addresses(c.server), t.ids);
   if (t.form === 'name') return c.name === t.id;
   return t.form === 'kubeconfig' && c.kubeConfigSecret === t.id;
 }
@@ -138,7 +152,7 @@ function declares(c: ClusterSpec, t: StageTarget): boolean {
  * @param declared the clusters of the project file as it is now (`delivery.clusters`)
  */
 export function sameCluster(a: StageTarget, b: StageTarget, declared: readonly ClusterSpec[] = []): 'same' | 'other' | 'maybe' {
-  if (a.form === b.form && a.id === b.id) return 'same';
+  if (a.form === b.form && sameAddresses(a.ids, b.ids)) return 'same';
   if (declared.some((c) => declares(c, a) && declares(c, b))) return 'same';
   return a.form === 'name' && b.form === 'name' ? 'other' : 'maybe';
 }

@@ -3,7 +3,7 @@
  * port) are one cluster's API server or one Git repository. Pure.
  */
 import { scpAsSsh } from '../config/delivery.js';
-import { mayHidePassword, pastPassword } from '../config/url-authority.js';
+import { mayHidePassword, pastPassword, readings, urlParts } from '../config/url-authority.js';
 import { isRecord, ownEntry } from '../model/object.js';
 
 /** The default ports of the schemes that URL does not know (it leaves out those of http and https itself). */
@@ -11,8 +11,10 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'ssh:': '22', 'git:': 
 
 /**
  * `url` as compared: scheme and host in lower case, without the scheme's default port and any
- * trailing `/` (`https://Git.example.com:443/team/app/` is `https://git.example.com/team/app`);
- * one that does not parse as a URL (scp-style `git@host:path`) only without the trailing `/`.
+ * trailing `/` (`https://Git.example.com:443/team/app/` is `https://git.example.com/team/app`), a
+ * path's `%40` as the `@` it stands for (a path's `@` is written so where a URL may carry
+ * credentials: lib/config/delivery.ts); one that does not parse as a URL (scp-style
+ * `git@host:path`) only without the trailing `/`.
  */
 export function normalUrl(url: string): string {
   try {
@@ -20,7 +22,7 @@ export function normalUrl(url: string): string {
     const user = u.username ? `${u.username}@` : '';
     const host = u.port === DEFAULT_PORTS[u.protocol] ? u.hostname : u.host;
     // the host in lower case here too: URL lowers it for http(s) only, not for ssh://
-    return `${u.protocol}//${user}${host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+    return `${u.protocol}//${user}${host.toLowerCase()}${u.pathname.replace(/\/+$/, '').replace(/%40/gi, '@')}${u.search}`;
   } catch {
     return url.replace(/\/+$/, '');
   }
@@ -45,9 +47,12 @@ export const normalAddress = (url: string): string => normalUrl(addressOf(url));
  * cannot read as written: compared, never shown.
  */
 function addressOf(written: string): string {
-  const url = pastPassword(written);
-  // no reading can cut it (a path's `@` after a host): compared as written, a token changed alone a move, never two hosts one
-  if (url === undefined) return written;
+  // no reading can cut it (a path's `@` after a host): compared as written here (`addresses` reads it every way)
+  return withoutCredentials(pastPassword(written) ?? written);
+}
+
+/** `url` as new URL() reads it, without its password, query and (over http(s)) user; as written where it cannot. */
+function withoutCredentials(url: string): string {
   try {
     const u = new URL(url);
     const web = u.protocol === 'http:' || u.protocol === 'https:';
@@ -57,6 +62,36 @@ function addressOf(written: string): string {
     return url;
   }
 }
+
+/**
+ * Every address `url` may reach, as compared: `normalAddress` first, then each other way
+ * lib/config/url-authority.ts `readings` reads it, where an `@` after its authority may end a
+ * password or be the path's. Compared (`sameAddresses`), never shown.
+ */
+export const addresses = (url: string): string[] => [
+  ...new Set([normalAddress(url), ...readings(url).map((r) => normalUrl(withoutCredentials(r)))]),
+];
+
+/** `addresses` of a Git repository, each as `normalRepositoryUrl` writes one. */
+export const repositoryAddresses = (url: string): string[] => [
+  ...new Set(addresses(scpAsSsh(url) ?? url).map((a) => a.replace(/\.git$/, ''))),
+];
+
+/**
+ * Whether two lists of `addresses` name one address. Where one URL may be read two ways and the
+ * other one way only (what stagecraft writes now: the project file refuses a URL read two ways),
+ * when they share one: an older file's `https://first.last:12/a/b@host:6443` is the project file's
+ * `https://host:6443`, its `https://gitlab:8443/team@v1/app.git` the project file's
+ * `https://gitlab:8443/team%40v1/app.git`, whichever way `normalAddress` guesses. Else as
+ * `normalAddress` reads them: two that may each be read two ways share the reading past each `@`
+ * (`https://git.example.com/team@v1/app.git` and `https://git.other.example/team@v1/app.git` both
+ * read as `https://v1/app.git` too), which would hide a move.
+ */
+export const sameAddresses = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length > 1 && b.length > 1 ? a[0] === b[0] : a.some((x) => b.includes(x));
+
+/** Whether two repository URLs name one repository (`repositoryAddresses`), whatever credentials either carries. */
+export const sameRepository = (a: string, b: string): boolean => sameAddresses(repositoryAddresses(a), repositoryAddresses(b));
 
 /**
  * Numbers for the credentials cut out of URLs shown together (`credentialNumbers`): the same number
@@ -115,18 +150,14 @@ const queryShown = (query: string, numbers: CredentialNumbers | undefined) =>
   query && query !== '?' && numbers ? `?${numbered(query, numbers)}` : '';
 
 /**
- * `shownUrl` of what `new URL()` cannot read, by hand: its authority (to the first `/`, `?` or `#`)
+ * `shownUrl` of what `new URL()` cannot read, by hand: its authority (lib/config/url-authority.ts `urlParts`)
  * without what is before its last `@` when that holds a password (a `:`), or over http(s) (a bare
  * user, scp-style `git@host:path`'s ssh account, stays), and without its query. An `@` after the
  * authority over http(s), or after a `:` (`ci:pa?ss@host`, `ci:12/ss@host`, `git@host:team/app@v1`),
  * may end a password holding a `/`, `?` or `#`: `UNSURE_URL`.
  */
 function shownByHand(url: string, numbers: CredentialNumbers | undefined): string {
-  const scheme = /^[a-z][a-z\d+.-]*:\/\//i.exec(url)?.[0] ?? '';
-  const rest = url.slice(scheme.length);
-  const end = rest.search(/[/?#]/);
-  const authority = end < 0 ? rest : rest.slice(0, end);
-  const after = end < 0 ? '' : rest.slice(end);
+  const { scheme, authority, rest: after } = urlParts(url);
   const web = /^https?:/i.test(scheme);
   const at = authority.lastIndexOf('@');
   const kept = at < 0 || (!web && !authority.slice(0, at).includes(':'));

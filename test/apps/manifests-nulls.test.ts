@@ -66,7 +66,7 @@ describe('a null in a field of an included object', () => {
     expect(found.map((f) => `${f.severity} ${f.object.kind}: ${f.message}`)).toEqual([
       "warning HorizontalPodAutoscaler: scales Deployment 'web', which has spec.replicas: null: an apply sends it to remove the field, " +
         'and the API server sets the default: every apply sets it back to 1 pod (kubectl apply; Flux at every interval of the stage; ' +
-        'Argo CD at every sync and, with selfHeal (its default), within seconds of each scaling, so that the two fight for as long as the load lasts, ' +
+        'Argo CD at every sync and, with selfHeal, within seconds of each scaling, so that the two fight for as long as the load lasts, ' +
         'pods started and stopped again and again, the Deployment never above 1 pod for long), in the middle of a load peak too',
     ]);
   });

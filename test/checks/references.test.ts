@@ -193,7 +193,7 @@ describe('a workload that an autoscaler scales', () => {
   };
   /** Who sets the number back, as the finding says it of every applier. */
   const APPLIERS =
-    '(kubectl apply; Flux at every interval of the stage; Argo CD at every sync and, with selfHeal (its default), within seconds of each scaling, ' +
+    '(kubectl apply; Flux at every interval of the stage; Argo CD at every sync and, with selfHeal, within seconds of each scaling, ' +
     'so that the two fight for as long as the load lasts, pods started and stopped again and again, the Deployment never above ';
   const findings = (objects: KubeObject[]) =>
     checkObjects(objects, { existingNamespaces: ['shop'] })

@@ -54,8 +54,8 @@ describe('synth, when a Kustomization applied by an older stagecraft leaves dist
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       [
-        'delivery: removed dist/delivery/flux/ (no stage is delivered by flux any more)',
-        '  its objects stay in the cluster flux runs in, where they go on applying the stages they name; delete them with:',
+        'delivery: removed dist/delivery/flux/ (no stage is delivered by Flux any more)',
+        '  its objects stay in the cluster Flux runs in, where they go on applying the stages they name; delete them with:',
         `    kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev ${PATCH}`,
         `    kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-qa ${PATCH}`,
         '    kubectl delete kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev stagecraft-qa',
@@ -101,14 +101,14 @@ describe('synth, when the project file gives the delivery project another name',
     expect(r.stdout).toContain(
       [
         'delivery: dist/delivery/argocd/ is now the project platform (it was stagecraft), and its apply command prunes only objects labelled stagecraft.dev/delivery=platform',
-        '  the objects of the project stagecraft stay in the cluster argocd runs in, where they go on applying the stages they name; delete them with:',
+        '  the objects of the project stagecraft stay in the cluster Argo CD runs in, where they go on applying the stages they name; delete them with:',
         `    kubectl patch application.argoproj.io -n argocd stagecraft-qa --type merge -p '{"metadata":{"finalizers":null}}'`,
         '    kubectl delete application.argoproj.io -n argocd stagecraft-qa',
         '    kubectl delete appproject.argoproj.io -n argocd stagecraft',
         '  the patches first: an Application that carries resources-finalizer.argocd.argoproj.io (added by hand: stagecraft writes none) has Argo CD delete every object it applied when it is deleted, ' +
           'the Namespace and its claims too, while the stage may still be in use; each patch removes its finalizers, and changes nothing on one without',
         'delivery: dist/delivery/flux/ is now the project platform (it was stagecraft), and its apply command prunes only objects labelled stagecraft.dev/delivery=platform',
-        '  the objects of the project stagecraft stay in the cluster flux runs in, where they go on applying the stages they name; delete them with:',
+        '  the objects of the project stagecraft stay in the cluster Flux runs in, where they go on applying the stages they name; delete them with:',
         '    kubectl delete kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev',
         '    kubectl delete gitrepository.source.toolkit.fluxcd.io -n flux-system stagecraft',
         '',
@@ -333,7 +333,7 @@ describe('synth, when the objects of an engine change', () => {
     const dir = tempProject({ qa: stage('{ cluster: prod }') });
     writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
     expect(runCli('synth', [], dir).stdout).toContain(
-      'delivery: dist/delivery/argocd/ is new\n  argocd does not apply dist/delivery/ itself: apply it to the cluster argocd runs in before pushing the stages, with the command on the third line of dist/delivery/argocd/inventory.txt',
+      'delivery: dist/delivery/argocd/ is new\n  Argo CD does not apply dist/delivery/ itself: apply it to the cluster Argo CD runs in before pushing the stages, with the command on the third line of dist/delivery/argocd/inventory.txt',
     );
     // qa gains a CronJob: the AppProject must allow batch/CronJob before Argo CD syncs qa
     writeFileSync(
@@ -349,7 +349,7 @@ describe('synth, when the objects of an engine change', () => {
       [
         'delivery: dist/delivery/argocd/ changed (0 added, 1 changed, 0 removed)',
         '  changed: AppProject argocd/stagecraft',
-        '  argocd does not apply dist/delivery/ itself: apply it to the cluster argocd runs in before pushing the stages, with the command on the third line of dist/delivery/argocd/inventory.txt (an AppProject that lacks a kind a stage now has refuses its sync)',
+        '  Argo CD does not apply dist/delivery/ itself: apply it to the cluster Argo CD runs in before pushing the stages, with the command on the third line of dist/delivery/argocd/inventory.txt (an AppProject that lacks a kind a stage now has refuses its sync)',
         '',
       ].join('\n'),
     );
@@ -389,9 +389,9 @@ describe('synth, when the objects of an engine change', () => {
       [
         'delivery: dist/delivery/argocd/ changed (0 added, 1 changed, 0 removed)',
         '  changed: AppProject argocd/stagecraft',
-        '  argocd does not apply dist/delivery/ itself, and its AppProject stagecraft no longer permits what live objects of stagecraft-qa are (PodDisruptionBudget): ' +
+        '  Argo CD does not apply dist/delivery/ itself, and its AppProject stagecraft no longer permits what live objects of stagecraft-qa are (PodDisruptionBudget): ' +
           'Argo CD leaves the objects its project does not permit out of its comparison, so applied before the stages are pushed, it would never prune them',
-        '  push the stages; once Argo CD has synced that commit and pruned those objects (argocd app sync stagecraft-qa --prune does it at once), apply it to the cluster argocd runs in, with the command on the third line of dist/delivery/argocd/inventory.txt',
+        '  push the stages; once Argo CD has synced that commit and pruned those objects (argocd app sync stagecraft-qa --prune does it at once), apply it to the cluster Argo CD runs in, with the command on the third line of dist/delivery/argocd/inventory.txt',
         '',
       ].join('\n'),
     );
@@ -413,7 +413,7 @@ describe('synth, when the objects of an engine change', () => {
     const first = lines.findIndex((l) => l.startsWith('  first, before pushing the stages, give the AppProject'));
     expect(lines[first - 1]).toContain('no longer permits what live objects of stagecraft-qa are (PodDisruptionBudget)');
     const patch =
-      /^ {2}first, before pushing the stages, give the AppProject in the cluster argocd runs in what it gains while keeping what it loses: kubectl patch appproject\.argoproj\.io -n argocd stagecraft --type merge -p '(.*)'$/.exec(
+      /^ {2}first, before pushing the stages, give the AppProject in the cluster Argo CD runs in what it gains while keeping what it loses: kubectl patch appproject\.argoproj\.io -n argocd stagecraft --type merge -p '(.*)'$/.exec(
         lines[first]!,
       );
     const kinds = (
@@ -430,7 +430,7 @@ describe('synth, when the objects of an engine change', () => {
     rmSync(join(dir, 'environments', 'qa.yaml'));
     const r = runCli('synth', [], dir);
     expect(r.stdout).toContain(
-      '  argocd does not apply dist/delivery/ itself: apply it to the cluster argocd runs in before pushing the stages',
+      '  Argo CD does not apply dist/delivery/ itself: apply it to the cluster Argo CD runs in before pushing the stages',
     );
     expect(r.stdout).not.toContain('no longer permits');
   });

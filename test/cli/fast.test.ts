@@ -34,7 +34,7 @@ describe('check and synth answer without compiling when nothing changed', () => 
     // a synth with nothing changed says every stage is unchanged; otherwise what the first one said
     const again = runCli('synth', ['--no-cache'], dir);
     expect(synth).toEqual({ code: 0, stdout: again.stdout, stderr: again.stderr });
-    expect(synth.stdout).toMatch(/^delivery: \d+ argocd objects/m);
+    expect(synth.stdout).toMatch(/^delivery: \d+ Argo CD objects/m);
     const check = fast('check', dir);
     const full = runCli('check', [], dir);
     expect(check).toEqual({ code: 0, stdout: full.stdout, stderr: full.stderr });

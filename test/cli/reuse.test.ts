@@ -256,7 +256,7 @@ describe('npm run synth keeps the output of unchanged stages, exactly as a full 
     edit(dir, 'environments/dev.yaml', (t) => t.replace('replicas: 1', 'replicas: 2'));
     expect(kept(dir)).toEqual(['production', 'qa', 'test']);
     const out = synthMatchesFull(dir);
-    expect(out.stdout).toMatch(/^delivery: \d+ argocd objects/m);
+    expect(out.stdout).toMatch(/^delivery: \d+ Argo CD objects/m);
     expect(out.stdout).toMatch(/^production: .*\(unchanged\)$/m);
     // the fingerprint it records proves every stage, delivered ones with their records: check answers from it
     expect(kept(dir)).toEqual(['dev', 'production', 'qa', 'test']);
@@ -338,7 +338,7 @@ describe('npm run synth keeps the output of unchanged stages, exactly as a full 
     expect(synthMatchesFull(dir).code).toBe(0);
     edit(dir, 'environments/dev.yaml', (t) => t.replace('replicas: 1', 'replicas: 2'));
     expect(kept(dir)).toEqual(['production', 'qa', 'test']);
-    expect(synthMatchesFull(dir).stdout).toMatch(/^delivery: \d+ flux objects/m);
+    expect(synthMatchesFull(dir).stdout).toMatch(/^delivery: \d+ Flux objects/m);
   });
 
   it("a delivered stage's damaged or missing record of its part of the delivery plan: every stage is compiled", () => {
@@ -458,7 +458,7 @@ describe('npm run synth -- <stage> and dist/delivery/, which depends on every st
     const expected = fullDist(dir);
     const r = runCli('synth', ['qa'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^delivery: 5 argocd objects -> dist\/delivery\/argocd\/$/m);
+    expect(r.stdout).toMatch(/^delivery: 5 Argo CD objects -> dist\/delivery\/argocd\/$/m);
     expect(r.stderr).not.toMatch(/dist\/delivery/);
     expect(snapshotDir(join(dir, 'dist'))).toEqual(expected);
     expect(readFileSync(join(dir, 'dist/delivery/argocd/10-qa.yaml'), 'utf8')).toContain('prune: false');
@@ -477,7 +477,7 @@ describe('npm run synth -- <stage> and dist/delivery/, which depends on every st
       const r = runCli('synth', [stage], dir);
       expect(r.code).toBe(0);
       expect(r.stderr).not.toMatch(NOT_UPDATED);
-      expect(r.stdout).toMatch(/^delivery: 5 argocd objects -> dist\/delivery\/argocd\/$/m);
+      expect(r.stdout).toMatch(/^delivery: 5 Argo CD objects -> dist\/delivery\/argocd\/$/m);
       expect(r.stdout.match(/^(dev|test|qa|production): /gm), 'only the stage named is reported').toEqual([`${stage}: `]);
       expect(snapshotDir(join(dir, 'dist'))).toEqual(fullDist(dir));
     }
@@ -534,7 +534,7 @@ describe('npm run synth -- <stage> and dist/delivery/, which depends on every st
     const r = runCli('synth', ['qa'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).not.toMatch(NOT_UPDATED);
-    expect(r.stdout).toMatch(/^delivery: 5 argocd objects -> dist\/delivery\/argocd\/$/m);
+    expect(r.stdout).toMatch(/^delivery: 5 Argo CD objects -> dist\/delivery\/argocd\/$/m);
     expect(snapshotDir(join(dir, 'dist'))).toEqual(expected);
     expect(synthMatchesFull(dir).code).toBe(0);
   });

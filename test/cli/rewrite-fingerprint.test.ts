@@ -25,7 +25,7 @@ describe('a stage rewritten by promote or switch', () => {
     const r = runCli('synth', ['qa'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).not.toContain('dist/delivery/: warning');
-    expect(r.stdout).toBe('qa: 16 objects in 4 files -> dist/qa/ (unchanged)\ndelivery: 4 argocd objects -> dist/delivery/argocd/\n');
+    expect(r.stdout).toBe('qa: 16 objects in 4 files -> dist/qa/ (unchanged)\ndelivery: 4 Argo CD objects -> dist/delivery/argocd/\n');
     // and the record qa's synthesis made holds: check answers from it that dist/ is current, as after a full synthesis
     expect(runCli('check', [], dir)).toMatchObject({ code: 0, stderr: '' });
     expect(snapshotDir(join(dir, 'dist'))).toEqual(freshDist(stageFiles(dir, ['dev', 'test', 'qa'])));

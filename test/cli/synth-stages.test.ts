@@ -80,7 +80,7 @@ describe('a synthesis that names every stage, with no record of any', () => {
     const dir = tempProject({ team: team('nonprod'), dev: repoStage('dev') });
     const named = runCli('synth', ['--', 'dev', 'team'], dir);
     expect(named.code).toBe(0);
-    expect(named.stdout).toMatch(/^delivery: \d+ argocd objects -> dist\/delivery\/argocd\/$/m);
+    expect(named.stdout).toMatch(/^delivery: \d+ Argo CD objects -> dist\/delivery\/argocd\/$/m);
     expect(named.stderr).not.toContain('dist/delivery/: warning');
     expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^dist\/ is current/) });
   });

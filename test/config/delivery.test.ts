@@ -1,6 +1,6 @@
 /** What lib/config/delivery.ts says of a repository's settings before any object is made of them. */
 import { describe, expect, it } from 'vitest';
-import { repositoryCredentials } from '../../lib/config/delivery.js';
+import { repositoryCredentials, repositoryMismatches } from '../../lib/config/delivery.js';
 
 describe('repositoryCredentials', () => {
   it.each([
@@ -37,6 +37,24 @@ describe('repositoryCredentials', () => {
     );
     expect(`${found?.message} ${found?.hint}`).not.toContain('Zx8kLm3Qp9');
   });
+
+  it.each(['argocd', 'flux'] as const)(
+    'refuses for %s a repository URL with a fragment, which Git leaves out and no engine reads as a revision',
+    (engine) => {
+      expect(repositoryMismatches(engine, { url: 'https://git.example.com/team/app.git#main' })).toEqual([
+        {
+          code: 'delivery/repository-url',
+          setting: 'url',
+          message:
+            "the repository URL 'https://git.example.com/team/app.git#main' ends in a fragment (#main), which is no part of a Git repository's address: " +
+            "Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it",
+          hint: 'write the URL as https://git.example.com/team/app.git, and the branch or tag to follow as delivery.repository.revision',
+        },
+      ]);
+      // a '#' that may be a password's is refused as credentials, never echoed here
+      expect(repositoryMismatches(engine, { url: 'https://ci:p#Zq@git.example.com/team/app.git' })).toEqual([]);
+    },
+  );
 
   it('names a query parameter that might be a token itself as ?', () => {
     expect(repositoryCredentials('https://git.example.com/shop.git?Zx8kLm3Qp9RtVw2Y')?.message).toContain('a query (?=...)');

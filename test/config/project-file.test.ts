@@ -122,6 +122,12 @@ describe('the project file', () => {
     expect(problems.filter((p) => p.startsWith(`stagecraft.yaml:${at}:`))).toHaveLength(1);
   });
 
+  it("says of a cluster server whose password may run past its authority that a path's '@' is written %40, as of a repository URL", () => {
+    const [problem] = problemsOf('delivery:\n  clusters:\n    nonprod: { server: "https://rancher.example.com/k8s/clusters/c@v1" }\n');
+    expect(problem).toContain("delivery.clusters.nonprod.server holds what may be a password holding a '/'");
+    expect(problem).toMatch(/hint: .*if the '@' is the path's, write it %40/);
+  });
+
   it.each(['git@production.k8s.example.com:6443', 'ssh://production.k8s.example.com:6443', 'http://production.k8s.example.com:6443'])(
     'refuses the cluster server %s, which is no https:// API server URL, at its line and column',
     (server) => {

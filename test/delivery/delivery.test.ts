@@ -936,7 +936,7 @@ describe('delivery through the commands', () => {
     writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT.replace('revision: main', 'revision: release-2'));
     const diff = runCli('diff', ['qa'], dir);
     expect(diff.stdout).toContain('GitRepository flux-system/stagecraft\n  spec.ref.branch: "main" -> "release-2"');
-    expect(runCli('synth', [], dir).stdout).toContain('delivery: 5 flux objects -> dist/delivery/flux/');
+    expect(runCli('synth', [], dir).stdout).toContain('delivery: 5 Flux objects -> dist/delivery/flux/');
     const after = readFileSync(join(flux, 'inventory.txt'), 'utf8');
     const changed = after.split('\n').filter((l) => !inventory.split('\n').includes(l));
     expect(changed).toEqual([
@@ -1040,11 +1040,11 @@ describe('delivery through the commands', () => {
     expect(moved.code).toBe(0);
     expect(moved.stdout).toContain(
       [
-        'delivery: 3 argocd objects -> dist/delivery/argocd/',
+        'delivery: 3 Argo CD objects -> dist/delivery/argocd/',
         'delivery: dist/delivery/argocd/ is new',
-        '  argocd does not apply dist/delivery/ itself: apply it to the cluster argocd runs in before pushing the stages, with the command on the third line of dist/delivery/argocd/inventory.txt (an AppProject that lacks a kind a stage now has refuses its sync)',
-        'delivery: removed dist/delivery/flux/ (no stage is delivered by flux any more)',
-        '  its objects stay in the cluster flux runs in, where they go on applying the stages they name; delete them with:',
+        '  Argo CD does not apply dist/delivery/ itself: apply it to the cluster Argo CD runs in before pushing the stages, with the command on the third line of dist/delivery/argocd/inventory.txt (an AppProject that lacks a kind a stage now has refuses its sync)',
+        'delivery: removed dist/delivery/flux/ (no stage is delivered by Flux any more)',
+        '  its objects stay in the cluster Flux runs in, where they go on applying the stages they name; delete them with:',
         '    kubectl delete kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev stagecraft-qa',
         '    kubectl delete gitrepository.source.toolkit.fluxcd.io -n flux-system stagecraft',
         '',
@@ -1061,7 +1061,7 @@ describe('delivery through the commands', () => {
     expect(none.stdout).toContain(
       [
         'delivery: removed dist/delivery/ (no stage file declares delivery:)',
-        '  its argocd objects stay in the cluster argocd runs in, where they go on applying the stages they name; delete them with:',
+        '  its Argo CD objects stay in the cluster Argo CD runs in, where they go on applying the stages they name; delete them with:',
         `    kubectl patch application.argoproj.io -n argocd stagecraft-dev --type merge -p '{"metadata":{"finalizers":null}}'`,
         `    kubectl patch application.argoproj.io -n argocd stagecraft-qa --type merge -p '{"metadata":{"finalizers":null}}'`,
         '    kubectl delete application.argoproj.io -n argocd stagecraft-dev stagecraft-qa',

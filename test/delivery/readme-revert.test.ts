@@ -51,8 +51,8 @@ describe("the README's revert of a change of dist/delivery/", () => {
     git(dir, putBack!.slice(1));
     const r = runCli('synth', [], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('delivery: dist/delivery/argocd/ is new\n  argocd does not apply dist/delivery/ itself: apply it');
-    expect(r.stdout).toContain('delivery: removed dist/delivery/flux/ (no stage is delivered by flux any more)');
+    expect(r.stdout).toContain('delivery: dist/delivery/argocd/ is new\n  Argo CD does not apply dist/delivery/ itself: apply it');
+    expect(r.stdout).toContain('delivery: removed dist/delivery/flux/ (no stage is delivered by Flux any more)');
     git(dir, add!.slice(1));
     git(dir, ['commit', '-q', '-m', 'Revert to Argo CD']);
     expect(git(dir, ['status', '--porcelain', '--', 'stagecraft.yaml', 'environments', 'dist'])).toBe('');

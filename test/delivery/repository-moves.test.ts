@@ -42,6 +42,20 @@ const moves = (before: [string, StageTarget][], after: [string, StageTarget][], 
   repositoryMoves(new Map(before), new Map(after), whole && new Map(whole)).map(formatProblem);
 
 describe('a stage Argo CD reads from another repository', () => {
+  it('says nothing of an older file whose URL may be read two ways when one of them is the repository the project file names now', () => {
+    for (const [old, now] of [
+      // a dotted user whose password holds two /: its authority reads as a host too
+      ['https://first.last:12/a/b@git.example.com/team/app.git', 'https://git.example.com/team/app.git'],
+      // an undotted host with an `@` in its path, written %40 now
+      ['https://gitlab:8443/team@v1/app.git', 'https://gitlab:8443/team%40v1/app.git'],
+    ])
+      expect(moves([application('qa', old)], [application('qa', now)])).toEqual([]);
+    // another host after all: said
+    expect(
+      moves([application('qa', 'https://gitlab:8443/team@v1/app.git')], [application('qa', 'https://gitlab:9443/team%40v1/app.git')]),
+    ).toHaveLength(1);
+  });
+
   it('says to give Argo CD the new URL its credentials, found by URL, with the host key of a new ssh host, and to remove the old ones once no stage reads it', () => {
     expect(moves([application('qa', OLD)], [application('qa', NEW)])).toEqual([
       `Application argocd/stagecraft-qa: warning: reads its stage from ${NEW} now, no longer from ${OLD}: Argo CD finds a private repository's credentials by its URL ` +
@@ -138,7 +152,7 @@ describe('a stage Flux clones from another repository', () => {
       `Kustomization flux-system/stagecraft-qa: warning: reads its stage from ${NEW} now, no longer from ${OLD}, both cloned with the Secret flux-system/git-auth: ` +
         `Flux sends the new host what it holds, and unless that is the credentials of ${NEW}, Flux's clone fails, and nothing new of the stage is applied\n` +
         `  hint: before applying dist/delivery/flux, put the credentials of ${NEW} in it: flux create secret git git-auth --url=${NEW} --private-key-file=<key file> ` +
-        "(flux takes the host's known_hosts from the URL)",
+        "(the flux command takes the host's known_hosts from the URL)",
     ]);
   });
 
@@ -184,6 +198,16 @@ describe('a stage moved to the other engine', () => {
       [kustomization('qa', OLD, 'git-auth'), application('dev', OLD)],
     );
     expect(kept).not.toContain('argocd repo rm');
+  });
+
+  it('says nothing when the engine that takes the stage over read that repository for another stage already: its credentials are in place', () => {
+    // Flux cloned it with that Secret for dev: qa's Kustomization reads the same GitRepository
+    expect(moves([application('qa', OLD), kustomization('dev', OLD, 'git-auth')], [kustomization('qa', OLD, 'git-auth')])).toEqual([]);
+    // with another Secret, or none, it is a clone with other credentials: said
+    expect(moves([application('qa', OLD), kustomization('dev', OLD, 'other')], [kustomization('qa', OLD, 'git-auth')])).toHaveLength(1);
+    // Argo CD read it for dev: it holds credentials for the URL
+    expect(moves([kustomization('qa', NEW, 'git-auth'), application('dev', NEW)], [application('qa', NEW)])).toEqual([]);
+    expect(moves([kustomization('qa', NEW, 'git-auth'), application('dev', OLD)], [application('qa', NEW)])).toHaveLength(1);
   });
 
   it('says that a repository Flux clones with no Secret fails if private, naming the setting that gives it one', () => {

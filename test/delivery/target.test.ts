@@ -33,6 +33,17 @@ describe('sameCluster', () => {
 });
 
 describe('targetOf', () => {
+  it('takes an older server URL that may be read two ways for the server the project file names now, when one of them is it', () => {
+    const now = application({ server: 'https://nonprod.example.com:6443' });
+    // a dotted user whose password holds two /: `first.last:12` reads as a host too
+    expect(sameCluster(application({ server: 'https://first.last:12/a/b@nonprod.example.com:6443' }), now)).toBe('same');
+    expect(sameCluster(now, application({ server: 'https://first.last:12/a/b@nonprod.example.com:6443' }))).toBe('same');
+    // an undotted host whose path holds an `@` (%40 in the project file): never read as the host v1 alone
+    const proxied = application({ server: 'https://rancher:8443/k8s/clusters/c@v1' });
+    expect(sameCluster(proxied, application({ server: 'https://rancher:8443/k8s/clusters/c%40v1' }))).toBe('same');
+    expect(sameCluster(proxied, application({ server: 'https://rancher:9443/k8s/clusters/c%40v1' }))).toBe('maybe');
+  });
+
   it('names a server as messages show it: without the user and password an old file may carry there, a server without a path as written', () => {
     expect(application({ server: 'https://admin:s3cr3t@nonprod.example.com:6443' }).cluster).toBe('https://nonprod.example.com:6443');
     expect(application({ server: 'https://nonprod.example.com:6443' }).cluster).toBe('https://nonprod.example.com:6443');

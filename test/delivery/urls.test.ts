@@ -6,6 +6,7 @@ import {
   normalAddress,
   normalRepositoryUrl,
   normalUrl,
+  sameRepository,
   shownUrl,
   UNSURE_URL,
   withUrlsShown,
@@ -70,6 +71,35 @@ describe('URLs as compared', () => {
   });
 });
 
+describe('URLs an older file carries that may be read two ways, compared with what stagecraft writes now', () => {
+  it.each([
+    // a dotted user: its authority reads as a host (first.last, port 12) as well
+    ['https://first.last:12/a/b@git.example.com/team/app.git', 'https://git.example.com/team/app'],
+    ['https://first.last:12/Zq@git.example.com/team/app.git', 'https://git.example.com/team/app.git'],
+    // an undotted host with an `@` in its path, which the project file writes %40 now
+    ['https://gitlab:8443/team@v1/app.git', 'https://gitlab:8443/team%40v1/app.git'],
+    ['https://gitlab/team@v1/app.git', 'https://GitLab/team%40v1/app'],
+    // as before: a password past an undotted authority, an `@` in the path of a dotted host
+    ['https://ci:12/a/b@git.example.com/team/app.git', 'https://git.example.com/team/app.git'],
+    ['https://git.example.com/team@v1/app.git', 'https://git.example.com/team%40v1/app.git'],
+  ])('takes %s for the repository %s', (old, now) => {
+    expect(sameRepository(old, now)).toBe(true);
+    expect(sameRepository(now, old)).toBe(true);
+  });
+
+  it.each([
+    ['https://gitlab:8443/team@v1/app.git', 'https://gitlab:9443/team%40v1/app.git'],
+    ['https://gitlab:8443/team@v1/app.git', 'https://gitlab.example.com/team%40v1/app.git'],
+    ['https://first.last:12/a/b@git.example.com/team/app.git', 'https://git.other.example/team/app.git'],
+    // two that may each be read two ways: as normalAddress reads them, never by the reading past their `@` they share
+    ['https://git.example.com/team@v1/app.git', 'https://git.other.example/team@v1/app.git'],
+    ['https://gitlab:8443/team@v1/app.git', 'https://git.example.com/team@v1/app.git'],
+  ])('takes %s and %s for two repositories', (one, other) => {
+    expect(sameRepository(one, other)).toBe(false);
+    expect(sameRepository(other, one)).toBe(false);
+  });
+});
+
 describe('URLs as messages show them', () => {
   it.each([
     ['https://ci:s3cr3t@git.example.com/team/app.git?token=t0k3n', 'https://git.example.com/team/app.git'],
@@ -110,6 +140,9 @@ describe('URLs as messages show them', () => {
     ['https://admin:12#Zq@k8s.example.com:6443', UNSURE_URL],
     ['https://ci:12/Zq@git.example.com?ref=main', UNSURE_URL],
     ['https://ci:12\\Zq@git.example.com/team/app.git', UNSURE_URL],
+    // over ssh a `\` is a character of the userinfo, as Git and new URL() read it (lib/config/url-authority.ts urlParts): the password is cut as a whole
+    ['ssh://deploy:pw\\x@git.example.com/team/app.git', 'ssh://git.example.com/team/app.git'],
+    ['ssh://git@h\\a:pw@git.example.com:team/app.git', 'ssh://git.example.com:team/app.git'],
     ['https://ci:12@Zq/w@git.example.com/team/app.git', UNSURE_URL],
   ])('show %s as %s', (url, shown) => {
     expect(shownUrl(url)).toBe(shown);
