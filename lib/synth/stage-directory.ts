@@ -217,11 +217,13 @@ export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
     if (present(dir) && (!lstatSync(dir).isDirectory() || readdirSync(dir).length > 0)) refuse('', 'it was made meanwhile');
     return { problems, gone: [] };
   }
-  if (!present(dir)) {
+  const st = lstatSync(dir, { throwIfNoEntry: false });
+  if (!st?.isDirectory()) {
+    // a file or a link in its place would be moved aside with the old directory, and removed
     problems.push({
       code: 'synth/foreign-file',
-      message: `${o.distDir}/${plan.stage}/ was removed after stage '${plan.stage}' was staged, so nothing was written`,
-      hint: 'run the command again',
+      message: `${o.distDir}/${plan.stage}/ was ${st ? `replaced by ${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}` : 'removed'} after stage '${plan.stage}' was staged, so nothing was written`,
+      hint: st ? `move ${o.distDir}/${plan.stage} away, then run the command again` : 'run the command again',
     });
     return { problems, gone: [] };
   }

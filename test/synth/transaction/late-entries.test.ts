@@ -15,6 +15,7 @@ import {
   readdirSync,
   renameSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,6 +121,22 @@ describe('an entry saved into a stage directory after the stage was staged, befo
     expectDone(root);
   });
 
+  it.each(['a file', 'a symbolic link'])('the stage directory replaced by %s: refused, nothing written, what is there kept', (what) => {
+    const root = project();
+    const error = write(root, 'staged', () => {
+      renameSync(join(root, 'dist', 'qa'), join(root, 'dist', 'qa-mine'));
+      if (what === 'a file') writeFileSync(join(root, 'dist', 'qa'), 'mine\n');
+      else symlinkSync('qa-mine', join(root, 'dist', 'qa'));
+    });
+    expect((error as ProblemsError).problems.map((p) => [p.code, p.message])).toEqual([
+      ['synth/foreign-file', `dist/qa/ was replaced by ${what} after stage 'qa' was staged, so nothing was written`],
+    ]);
+    expect(lstatSync(join(root, 'dist', 'qa')).isDirectory()).toBe(false);
+    expect(tree(join(root, 'dist', 'qa-mine'))).toEqual(OLD);
+    if (what === 'a file') expect(readFileSync(join(root, 'dist', 'qa'), 'utf8')).toBe('mine\n');
+    expectDone(root);
+  });
+
   it('a read-only folder saved at staged is refused with its path and hint, before any rename', () => {
     const root = project();
     const error = write(root, 'staged', () => {
@@ -212,6 +229,10 @@ describe('a stage directory that already holds its output', () => {
     const root = project({ qa: { ...OLD, 'NOTES.md': 'notes\n' } });
     const before = { dir: ino(root, 'qa'), file: lstatSync(join(root, 'dist', 'qa', '10-x.yaml')).ctimeMs };
     let staged: boolean | undefined;
+    let journal = false;
+    const cancel = atStep('journal-flushed', () => {
+      journal = true;
+    });
     const error = write(
       root,
       'staged',
@@ -220,8 +241,10 @@ describe('a stage directory that already holds its output', () => {
       },
       new Map([['qa', SAME]]),
     );
+    cancel();
     expect(error).toBeUndefined();
     expect(staged).toBe(false);
+    expect(journal).toBe(false);
     expect(ino(root, 'qa')).toBe(before.dir);
     expect(lstatSync(join(root, 'dist', 'qa', '10-x.yaml')).ctimeMs).toBe(before.file);
     expect(tree(join(root, 'dist'))).toEqual(under('qa', { ...OLD, 'NOTES.md': 'notes\n' }));
