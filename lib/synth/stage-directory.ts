@@ -120,6 +120,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
       return true;
     },
   });
+  // the old files compared, none linked yet (the tests' hook for a file saved over in between)
+  crashPoint(`compared-${stage}`);
   for (const f of scan.foreign) {
     const clash = [...files.keys()].find((file) => overlaps(f, file));
     if (clash) {

@@ -201,6 +201,16 @@ describe('a file saved over a generated file after the stage was staged, before 
     expectDone(root);
   });
 
+  it('an unchanged file written in place between its comparison and its link: not linked, and refused as any text saved over it', () => {
+    const root = project();
+    const error = write(root, 'compared-qa', () => writeFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'mine, longer than it was\n'));
+    expect((error as ProblemsError).problems.map((p) => p.message)).toEqual([
+      expect.stringContaining("dist/qa/20-y.yaml was saved after stage 'qa' was staged and was not written by stagecraft"),
+    ]);
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', { ...OLD, '20-y.yaml': 'mine, longer than it was\n' }));
+    expectDone(root);
+  });
+
   it('an unchanged file written in place, its header kept: refused, since the new output shares that file', () => {
     const root = project();
     const error = write(root, 'staged', () => appendFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'replicas: 9\n'));
