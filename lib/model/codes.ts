@@ -329,6 +329,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'Move or rename the file: synth never overwrites a file it did not write.',
   ),
   row(
+    'synth/output-changed',
+    'A generated file changed while synth ran',
+    'A file of dist/<stage>/ was removed or written over after its stage was compared with its new output and before the change was written, so nothing was written: run the command again.',
+  ),
+  row(
     'synth/delivery-not-updated',
     'dist/delivery/ not updated by a synthesis of some stages',
     'dist/delivery/ depends on every stage; a synthesis of some stages updates it only while the last full synthesis still holds for the others: run npm run synth.',

@@ -4,7 +4,19 @@
  * generated file starts with), and comparing the generated files with a compiled tree. Writing
  * them is lib/synth/write.ts.
  */
-import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import {
+  type BigIntStats,
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { everyPiece, fileSize, knownDigest, type FileContent, type FileTree } from './file-content.js';
 import { sha256Hex } from '../model/sha256.js';
@@ -178,33 +190,86 @@ export interface DirScan {
   readonly foreign: string[];
 }
 
+/** What `scanDir` is told of a directory's entries before it looks at them. */
+export interface ScanOptions {
+  /**
+   * Asked first of each regular file (its path relative to the directory scanned, its path, its
+   * lstat): whether it is a generated file already known, such as one holding the very bytes
+   * stagecraft generates for that path, owned without its header being read again.
+   * @default - every file's header is read
+   */
+  readonly same?: (rel: string, path: string, st: BigIntStats) => boolean;
+  /**
+   * Entries already known to be foreign (by relative path, no trailing `/`): neither listed nor
+   * read into, but a directory holding one is not foreign as a whole (its other entries are listed
+   * one by one). @default - none
+   */
+  readonly known?: (rel: string) => boolean;
+}
+
 /**
- * Splits `dir` (which may not exist) into owned files and foreign entries; symbolic links are
- * foreign and not followed. `same`, when given, is asked first about each regular file (its path
- * relative to `dir`, its path, its size): a file it says holds the very bytes stagecraft generates
- * for that path is owned without its header being read again.
+ * What identifies the state of a file for a later look (`scanDir`'s `same`): its inode, size,
+ * modification and change times in nanoseconds. Any write moves the change time (which no program
+ * can set back), so a file saved over another, in place or by a rename, has another stamp.
  */
-export function scanDir(dir: string, same?: (rel: string, path: string, size: number) => boolean): DirScan {
+export const fileStamp = (st: BigIntStats): string => `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+
+/**
+ * Splits `dir` (which may not exist) into owned files and foreign entries, in one walk over its
+ * names: symbolic links are foreign and not followed, and a directory holding nothing of ours
+ * (nothing at all, or only foreign entries) is one foreign entry. An entry removed while it is
+ * walked (an editor's swap file) is passed over.
+ */
+export function scanDir(dir: string, { same, known }: ScanOptions = {}): DirScan {
   const owned: string[] = [];
   const foreign: string[] = [];
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(join(dir, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(join(dir, r));
-      if (st.isDirectory()) {
-        const inner = scanDir(join(dir, r), same && ((sub, path, size) => same(`${r}/${sub}`, path, size)));
-        // a directory holding nothing of ours is foreign as a whole
-        if (inner.owned.length === 0 && inner.foreign.length > 0) foreign.push(`${r}/`);
-        else {
-          owned.push(...inner.owned.map((p) => `${r}/${p}`));
-          foreign.push(...inner.foreign.map((p) => `${r}/${p}`));
-        }
-      } else if (st.isFile() && (same?.(r, join(dir, r), st.size) || isGenerated(join(dir, r)))) owned.push(r);
-      else foreign.push(r);
+  /** Lists the entries of the directory `rel`; returns whether it holds a generated file or a known entry. */
+  const walk = (rel: string): boolean => {
+    let names: string[];
+    try {
+      names = readdirSync(join(dir, rel));
+    } catch (e) {
+      // removed meanwhile: nothing of anyone's is left in it
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      throw e;
     }
+    let ours = false;
+    for (const name of names.sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (known?.(r)) {
+        ours = true;
+        continue;
+      }
+      const path = join(dir, r);
+      const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+      if (st === undefined) continue;
+      if (st.isDirectory()) {
+        const at = foreign.length;
+        if (walk(r)) ours = true;
+        else foreign.splice(at, foreign.length - at, `${r}/`);
+        continue;
+      }
+      const generated = st.isFile() && (same?.(r, path, st) || generatedIfThere(path));
+      if (generated === undefined) continue;
+      if (generated) {
+        owned.push(r);
+        ours = true;
+      } else foreign.push(r);
+    }
+    return ours;
   };
   if (existsSync(dir) && lstatSync(dir).isDirectory()) walk('');
   return { owned, foreign };
+}
+
+/** `isGenerated`, or undefined when the file was removed since its name was read. */
+function generatedIfThere(path: string): boolean | undefined {
+  try {
+    return isGenerated(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
 }
 
 export interface WriteOptions {

@@ -4,14 +4,25 @@
  * its foreign entries found, and how it will replace `dist/<stage>`. Any thread may stage a stage
  * while the transaction is open; nothing users see changes.
  */
-import { type Dirent, closeSync, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
+import {
+  type BigIntStats,
+  closeSync,
+  copyFileSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { errnoCode, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
-import { GENERATED_MARK, TX_DIR, holdsBytes, isGenerated, present, scanDir } from './disk.js';
+import { GENERATED_MARK, TX_DIR, fileStamp, holdsBytes, present, scanDir } from './disk.js';
 import { isMountPoint, mayRefuseMove, refusesMove, type MountTable } from './mount-point.js';
 
 /** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
@@ -44,11 +55,21 @@ export interface ChangedFiles {
 
 interface StagePlan {
   readonly stage: string;
-  /** Whether `dist/<stage>` exists now (it moves to the old directory). */
+  /** Whether `dist/<stage>` exists now (it moves to the old directory, unless `same`). */
   readonly old: boolean;
+  /**
+   * Whether `dist/<stage>/` already holds exactly the new output (every generated file of the bytes
+   * of the new one, none gone): nothing is staged or renamed for it, and what it holds stays in place.
+   */
+  readonly same: boolean;
   readonly foreign: readonly string[];
-  /** The generated files staging found in `dist/<stage>/` (paths below it), for `sinceStaged` to tell a name saved later. */
-  readonly owned: readonly string[];
+  /**
+   * By generated file staging found in `dist/<stage>/` (path below it), its `fileStamp` then (once
+   * linked into the new directory, for a file linked), for `sinceStaged` to tell what changed since.
+   */
+  readonly seen: ReadonlyMap<string, string>;
+  /** Of `seen`, the files hard-linked into the new directory (their bytes unchanged), which an edit in place would change there too. */
+  readonly linked: readonly string[];
   /** Whether the new directory has anything in it. */
   readonly filled: boolean;
   readonly changed: ChangedFiles;
@@ -86,15 +107,21 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     };
   }
   const problems: Problem[] = [];
-  // the old files whose bytes are the new ones (compared once, while the directory is scanned)
+  // the old files whose bytes are the new ones (compared once, while the directory is scanned), and every file's stamp then
   const unchanged = new Set<string>();
-  const scan = scanDir(dir, (rel, path, size) => {
-    const content = files.get(rel);
-    if (content === undefined || size !== fileSize(content) || !holdsBytes(path, content, size)) return false;
-    unchanged.add(rel);
-    return true;
+  const stamps = new Map<string, BigIntStats>();
+  const scan = scanDir(dir, {
+    same: (rel, path, st) => {
+      stamps.set(rel, st);
+      const content = files.get(rel);
+      const size = Number(st.size);
+      if (content === undefined || size !== fileSize(content) || !holdsBytes(path, content, size)) return false;
+      unchanged.add(rel);
+      return true;
+    },
   });
-  const moved = [...(exists ? [''] : []), ...scan.foreign];
+  // the old files compared, none linked yet (the tests' hook for a file saved over in between)
+  crashPoint(`compared-${stage}`);
   for (const f of scan.foreign) {
     const clash = [...files.keys()].find((file) => overlaps(f, file));
     if (clash) {
@@ -106,18 +133,40 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     }
   }
   const foreign = scan.foreign.map((f) => `${o.distDir}/${stage}/${f}`);
+  const moved = [...(exists ? [''] : []), ...scan.foreign];
   if (problems.length) return { problems, foreign, moved };
+  const seen = new Map(scan.owned.map((rel) => [rel, fileStamp(stamps.get(rel)!)]));
+  if (exists && unchanged.size === files.size && scan.owned.length === files.size) {
+    // every generated file there is one of the new output with its bytes, and the output has no other: nothing moves
+    crashPoint(`staged-${stage}`);
+    const changed = { written: [], gone: [] };
+    return {
+      plan: { stage, old: true, same: true, foreign: scan.foreign, seen, linked: [], filled: false, changed },
+      problems,
+      foreign,
+      moved: [],
+    };
+  }
   const target = join(o.distDir, stage);
   const filled = files.size > 0 || scan.foreign.length > 0;
   if (filled) makeStagingDirectory(o, into);
+  const linked: string[] = [];
   // each directory made once, not once per file (a stage of a large project has thousands)
   const made = new Set<string>([abs(into)]);
   for (const [rel, content] of files) {
     const parent = dirname(abs(join(into, rel)));
     if (!made.has(parent)) mkdirSync(parent, { recursive: true });
     made.add(parent);
-    if (unchanged.has(rel)) reuse(abs(join(target, rel)), abs(join(into, rel)));
-    else withFs(`${target}/${rel}`, 'writing', () => writeContent(abs(join(into, rel)), content));
+    const to = abs(join(into, rel));
+    const how = unchanged.has(rel) ? reuse(abs(join(target, rel)), to, stamps.get(rel)!) : undefined;
+    if (how === 'linked') {
+      // its stamp once linked (a link moves the change time), which an edit from now on changes
+      seen.set(rel, fileStamp(lstatSync(to, { bigint: true })));
+      linked.push(rel);
+    } else if (how === undefined) {
+      unchanged.delete(rel);
+      withFs(`${target}/${rel}`, 'writing', () => writeContent(to, content));
+    }
   }
   // the other stages may still be compiling: a crash here leaves only ignored files (a rollback)
   crashPoint(`staged-${stage}`);
@@ -125,7 +174,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     written: [...files.keys()].filter((rel) => !unchanged.has(rel)).sort(compareCodePoints),
     gone: scan.owned.filter((rel) => !files.has(rel)).sort(compareCodePoints),
   };
-  return { plan: { stage, old: exists, foreign: scan.foreign, owned: scan.owned, filled, changed }, problems, foreign, moved };
+  return { plan: { stage, old: exists, same: false, foreign: scan.foreign, seen, linked, filled, changed }, problems, foreign, moved };
 }
 
 /** What changed in a stage directory since it was staged (`sinceStaged`). */
@@ -137,13 +186,16 @@ export interface SinceStaged {
 }
 
 /**
- * Looks again at `dist/<stage>/` just before the journal is written: its names (read only in the
- * directories that hold generated files, not in foreign ones, which move whole) against those
- * staging found in `plan`; only a new name is looked at (a copy of a generated file, its header, is
- * output as staging takes it). An entry saved there since the stage was staged (while the other
- * stages compiled) would go with the old directory, so it is refused, nothing written; a foreign
- * entry gone since is not renamed (every rename's source exists when the journal is written:
- * `pendingFrom`). A file saved over a generated one under its name is not seen (names only).
+ * Looks again at `dist/<stage>/` just before the journal is written, in one walk over its names
+ * (`scanDir`: foreign entries staging found are not read into, since they move whole), against what
+ * staging found in `plan`: a generated file whose stamp is the one staging took is as it was, and
+ * only another entry is read. What was saved there since the stage was staged (while the other
+ * stages compiled), under a new name or over a generated file, and is not generated output would
+ * go with the old directory, so it is refused, nothing written; so is an edit in place of a file
+ * linked into the new directory, which changed it there too. A stage whose directory already held
+ * its output (`same`) moves nothing and keeps what is saved there, but its generated files must
+ * still be what staging found. A foreign entry gone since is not renamed (every rename's source
+ * exists when the journal is written: `pendingFrom`).
  */
 export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
   const dir = join(o.root, o.distDir, plan.stage);
@@ -155,49 +207,61 @@ export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
       message: `${at(rel)} was saved after stage '${plan.stage}' was staged and was not written by stagecraft (${why}): replacing the stage's directory would have removed it, so nothing was written`,
       hint: `run the command again: it keeps what ${o.distDir}/${plan.stage}/ holds when it starts (or move ${at(rel)} out of ${o.distDir}/${plan.stage}/ first)`,
     });
+  /** A generated file changed since it was staged, whose new output is what staging found. */
+  const changedSince = (rel: string, what: string, why: string) =>
+    problems.push({
+      code: 'synth/output-changed',
+      message: `${at(rel)} was ${what} after stage '${plan.stage}' was staged (${why}), so nothing was written`,
+      hint: `run the command again: it compares the output with what ${o.distDir}/${plan.stage}/ holds when it starts`,
+    });
   if (!plan.old) {
     // made since: the new directory's rename could not take its place
     if (present(dir) && (!lstatSync(dir).isDirectory() || readdirSync(dir).length > 0)) refuse('', 'it was made meanwhile');
     return { problems, gone: [] };
   }
-  if (!present(dir)) {
+  const st = lstatSync(dir, { throwIfNoEntry: false });
+  if (!st?.isDirectory()) {
+    // a file or a link in its place would be moved aside with the old directory, and removed
     problems.push({
       code: 'synth/foreign-file',
-      message: `${o.distDir}/${plan.stage}/ was removed after stage '${plan.stage}' was staged, so nothing was written`,
-      hint: 'run the command again',
+      message: `${o.distDir}/${plan.stage}/ was ${st ? `replaced by ${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}` : 'removed'} after stage '${plan.stage}' was staged, so nothing was written`,
+      hint: st ? `move ${o.distDir}/${plan.stage} away, then run the command again` : 'run the command again',
     });
     return { problems, gone: [] };
   }
   const foreign = new Set(plan.foreign.map((f) => f.replace(/\/$/, '')));
-  const owned = new Set(plan.owned);
-  const dirs = new Set(
-    plan.owned.flatMap((p) =>
-      p
-        .split('/')
-        .slice(0, -1)
-        .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
-    ),
-  );
-  const walk = (rel: string): void => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(rel ? join(dir, rel) : dir, { withFileTypes: true });
-    } catch (e) {
-      // a directory of generated files removed meanwhile: nothing of a user's in it
-      if (errnoCode(e) === 'ENOENT') return;
-      throw e;
+  const linked = new Set(plan.linked);
+  /** The generated files as staging found them, and those of them saved over in place while linked into the new directory. */
+  const kept = new Set<string>();
+  const inPlace: string[] = [];
+  const scan = scanDir(dir, {
+    known: (rel) => foreign.has(rel),
+    same: (rel, _path, st) => {
+      const was = plan.seen.get(rel);
+      if (was === undefined) return false;
+      if (was === fileStamp(st)) {
+        kept.add(rel);
+        return true;
+      }
+      if (!linked.has(rel) || was.slice(0, was.indexOf(':')) !== String(st.ino)) return false;
+      inPlace.push(rel);
+      return true;
+    },
+  });
+  for (const rel of inPlace) {
+    changedSince(rel, 'written over', `in place, and the stage's new output shares that file with it: a hard link of the file as it was`);
+  }
+  if (plan.same) {
+    // nothing moves: a foreign entry stays where it is, but the generated files are the output as staging found them
+    const there = new Set([...scan.owned, ...scan.foreign.map((f) => f.replace(/\/$/, ''))]);
+    for (const rel of plan.seen.keys()) {
+      if (kept.has(rel)) continue;
+      changedSince(rel, there.has(rel) ? 'saved over' : 'removed', "the stage's output is the file as it was");
     }
-    for (const entry of entries) {
-      const r = rel ? `${rel}/${entry.name}` : entry.name;
-      if (foreign.has(r) || (owned.has(r) && entry.isFile())) continue;
-      if (dirs.has(r) && entry.isDirectory()) walk(r);
-      else if (entry.isDirectory()) {
-        const inner = scanDir(join(dir, r));
-        if (inner.foreign.length) refuse(`${r}/`, `a directory holding ${inner.foreign.map((f) => `${r}/${f}`).join(', ')}`);
-      } else if (present(join(dir, r)) && (!entry.isFile() || !isGenerated(join(dir, r)))) refuse(r, whyForeign(join(dir, r)));
-    }
-  };
-  walk('');
+    for (const rel of scan.owned) if (!plan.seen.has(rel)) changedSince(rel, 'saved', "a generated file the stage's output does not have");
+    return { problems, gone: [] };
+  }
+  for (const f of scan.foreign) refuse(f, whyForeign(join(dir, f)));
   return { problems, gone: [...foreign].filter((f) => !present(join(dir, f))) };
 }
 
@@ -310,21 +374,33 @@ function writeContent(path: string, content: FileContent): void {
 function whyForeign(path: string): string {
   const st = lstatSync(path, { throwIfNoEntry: false });
   if (st?.isSymbolicLink()) return 'it is a symbolic link; stagecraft writes only regular files';
-  if (st?.isDirectory()) return 'it is a directory holding no file stagecraft wrote';
+  if (st?.isDirectory())
+    return readdirSync(path).length ? 'it is a directory holding no file stagecraft wrote' : 'it is an empty directory';
   if (st && !st.isFile()) return 'it is not a regular file';
   return `it has no '${GENERATED_MARK.trim()}' header`;
 }
 
 /**
- * Puts the generated file `from`, whose bytes are those of the new file, at `to` (a path in the
- * staging directory): a hard link, so the file keeps its inode and modification time, or a copy
- * where the file system has no links. Nothing ever writes into a file in place (every write goes
- * to a new staging file), so the old and the new directory can share it.
+ * Puts the generated file `from`, whose bytes were those of the new file when they were compared
+ * (its lstat then: `st`), at `to` (a path in the staging directory): a hard link, so the file keeps
+ * its inode and modification time, or a copy where the file system has no links. Nothing of
+ * stagecraft's ever writes into a file in place (every write goes to a new staging file), so the old
+ * and the new directory can share it. Says which it did, or undefined, with nothing left at `to`,
+ * when the file was saved over since it was compared: the new file is written instead.
  */
-function reuse(from: string, to: string): void {
+function reuse(from: string, to: string, st: BigIntStats): 'linked' | 'copied' | undefined {
+  let how: 'linked' | 'copied' = 'linked';
   try {
     linkSync(from, to);
   } catch {
     copyFileSync(from, to);
+    how = 'copied';
   }
+  // a link moves the file's change time, so a link is known by its inode; a copy leaves the file as it was
+  const now = lstatSync(how === 'linked' ? to : from, { bigint: true });
+  const kept =
+    how === 'linked' ? now.ino === st.ino && now.size === st.size && now.mtimeNs === st.mtimeNs : fileStamp(now) === fileStamp(st);
+  if (kept) return how;
+  rmSync(to, { force: true });
+  return undefined;
 }

@@ -14,8 +14,12 @@
  *    a symbolic link, onto the file it leads to: lib/synth/project-files.ts). Nothing
  *    that users see has changed; a crash here leaves only ignored files, which the next command
  *    removes (a rollback).
- *    Just before the journal, each stage directory's names are compared with what staging saw
- *    (`sinceStaged`): an entry a user saved there meanwhile is refused, nothing written.
+ *    A stage whose directory already holds exactly its output is not staged: nothing of it is
+ *    renamed, and what it holds stays in place.
+ *    Just before the journal, each stage directory is compared with what staging saw (`sinceStaged`:
+ *    its names, its generated files' stamps): an entry a user saved there meanwhile, under a new
+ *    name or over a generated file, is refused, nothing written; so is a generated file changed in
+ *    a directory that is not replaced, since nothing would put it back.
  * 2. `journal`: `.stagecraft/journal.json` lists every rename still to do, in order (written beside
  *    it and flushed first, `journal-flushed`: a journal that could not be written whole is removed).
  * 3. `rename-<n>`: the renames. First the project files, each just after the command checked that
@@ -217,6 +221,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     for (const { plan, foreign: stageForeign } of staged.values()) {
       foreign.push(...stageForeign);
       const p = plan!;
+      // its directory holds its output already: nothing to rename (what it holds stays in place)
+      if (p.same) continue;
       const into = join(tx, 'new', p.stage);
       const target = join(o.distDir, p.stage);
       for (const f of p.foreign) {
@@ -260,6 +266,17 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     // `pendingFrom` takes a rename whose source is missing for one done: every source must be there now
     const missing = renames.find((r) => !present(abs(r.from)));
     if (missing) throw new Error(`writeTransaction: the journal would rename ${missing.from}, which is not there`);
+    const changed = new Map([...staged.values()].map(({ plan }) => [plan!.stage, plan!.changed] as const));
+    if (renames.length === 0) {
+      // every stage directory held its output already, and no project file changes: no journal, nothing to complete
+      done = true;
+      try {
+        o.unchanged?.();
+      } finally {
+        removeStaged();
+      }
+      return { removed, foreign: foreign.sort(), changed, replacedLinks: plan.replacedLinks };
+    }
 
     // 2. the journal: from here on, the next command completes the transaction
     const journal: Journal = {
@@ -287,7 +304,6 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     // 3. and 4.
     // what a user saved into a stage directory after the journal is kept beside it, a foreign entry of dist/
     for (const kept of finish(o.root, journal, 0)) foreign.push(kept.replace(/ \(.*$/, ''));
-    const changed = new Map([...staged.values()].map(({ plan }) => [plan!.stage, plan!.changed] as const));
     return { removed, foreign: foreign.sort(), changed, replacedLinks: plan.replacedLinks };
   };
 

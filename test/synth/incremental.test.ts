@@ -70,6 +70,25 @@ describe('npm run synth writes only the files that change', () => {
   });
 });
 
+describe('npm run synth leaves a stage directory that holds its output already as it is', () => {
+  it('compiled again (--no-cache): not swapped, its files not linked again (their change times kept), the changed stage replaced', () => {
+    const dir = tempProject({ lab: repoStage('lab'), dev: repoStage('dev') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const stamp = (path: string) => {
+      const st = statSync(join(dir, 'dist', path));
+      return `${st.ino} ${st.ctimeMs}`;
+    };
+    const before = { dev: stamp('dev'), file: stamp('dev/10-demoapp.yaml'), lab: stamp('lab') };
+    writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 4'));
+    const r = runCli('synth', ['--no-cache'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^dev: .* -> dist\/dev\/ \(unchanged\)$/m);
+    expect({ dev: stamp('dev'), file: stamp('dev/10-demoapp.yaml') }).toEqual({ dev: before.dev, file: before.file });
+    expect(stamp('lab')).not.toBe(before.lab);
+    expect(runCli('check', [], dir).code).toBe(0);
+  });
+});
+
 describe('holdsBytes, which decides that an old file can be linked', () => {
   it('is true only for a regular file with exactly the bytes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stagecraft-holds-'));

@@ -4,7 +4,20 @@
  * nothing written; saved after it (a command interrupted, before the recovery), it is kept beside
  * the new directory. Saved, or interrupted, at the exact step through `atStep`, never by timing.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -108,6 +121,22 @@ describe('an entry saved into a stage directory after the stage was staged, befo
     expectDone(root);
   });
 
+  it.each(['a file', 'a symbolic link'])('the stage directory replaced by %s: refused, nothing written, what is there kept', (what) => {
+    const root = project();
+    const error = write(root, 'staged', () => {
+      renameSync(join(root, 'dist', 'qa'), join(root, 'dist', 'qa-mine'));
+      if (what === 'a file') writeFileSync(join(root, 'dist', 'qa'), 'mine\n');
+      else symlinkSync('qa-mine', join(root, 'dist', 'qa'));
+    });
+    expect((error as ProblemsError).problems.map((p) => [p.code, p.message])).toEqual([
+      ['synth/foreign-file', `dist/qa/ was replaced by ${what} after stage 'qa' was staged, so nothing was written`],
+    ]);
+    expect(lstatSync(join(root, 'dist', 'qa')).isDirectory()).toBe(false);
+    expect(tree(join(root, 'dist', 'qa-mine'))).toEqual(OLD);
+    if (what === 'a file') expect(readFileSync(join(root, 'dist', 'qa'), 'utf8')).toBe('mine\n');
+    expectDone(root);
+  });
+
   it('a read-only folder saved at staged is refused with its path and hint, before any rename', () => {
     const root = project();
     const error = write(root, 'staged', () => {
@@ -143,6 +172,208 @@ describe('an entry saved into a stage directory after the stage was staged, befo
   });
 });
 
+describe('a file saved over a generated file after the stage was staged, before the journal', () => {
+  /** Saves `text` at dist/qa/<path> as an editor does: a new file renamed over the old one. */
+  const saveOver = (root: string, path: string, text: string) => {
+    writeFileSync(join(root, 'dist', 'qa', `.${path}.swp`), text);
+    renameSync(join(root, 'dist', 'qa', `.${path}.swp`), join(root, 'dist', 'qa', path));
+  };
+
+  // 10-x.yaml changes (written anew), 20-y.yaml does not (hard-linked into the new directory), 40-old.yaml is gone from the output
+  it.each([
+    ['10-x.yaml', 'a changed file', 'saved over'],
+    ['20-y.yaml', 'an unchanged file', 'saved over'],
+    ['40-old.yaml', 'a file the output no longer has', 'saved over'],
+    ['20-y.yaml', 'an unchanged file', 'written in place'],
+  ])('%s (%s), %s with a text of its own: the write is refused, nothing written, the text kept', (path, _what, how) => {
+    const root = project({ qa: { ...OLD, '40-old.yaml': header('qa', 'kind: Old\n') } });
+    const before = tree(join(root, 'dist'));
+    const error = write(root, 'staged', () =>
+      how === 'saved over' ? saveOver(root, path, 'mine\n') : writeFileSync(join(root, 'dist', 'qa', path), 'mine\n'),
+    );
+    expect(error).toBeInstanceOf(ProblemsError);
+    const problems = (error as ProblemsError).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0].message).toContain(`dist/qa/${path} was `);
+    expect(problems[0].message).toContain('nothing was written');
+    expect(problems[0].hint).toContain('run the command again');
+    expect(tree(join(root, 'dist'))).toEqual({ ...before, [`qa/${path}`]: 'mine\n' });
+    expectDone(root);
+  });
+
+  it('an unchanged file written in place between its comparison and its link: not linked, and refused as any text saved over it', () => {
+    const root = project();
+    const error = write(root, 'compared-qa', () => writeFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'mine, longer than it was\n'));
+    expect((error as ProblemsError).problems.map((p) => p.message)).toEqual([
+      expect.stringContaining("dist/qa/20-y.yaml was saved after stage 'qa' was staged and was not written by stagecraft"),
+    ]);
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', { ...OLD, '20-y.yaml': 'mine, longer than it was\n' }));
+    expectDone(root);
+  });
+
+  it('an unchanged file written in place, its header kept: refused, since the new output shares that file', () => {
+    const root = project();
+    const error = write(root, 'staged', () => appendFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'replicas: 9\n'));
+    const problems = (error as ProblemsError).problems;
+    expect(problems.map((p) => p.code)).toEqual(['synth/output-changed']);
+    expect(problems[0].message).toBe(
+      "dist/qa/20-y.yaml was written over after stage 'qa' was staged (in place, and the stage's new output shares that file with it: a hard link of the file as it was), so nothing was written",
+    );
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', { ...OLD, '20-y.yaml': `${OLD['20-y.yaml']}replicas: 9\n` }));
+    expectDone(root);
+  });
+
+  it('a generated file saved over by a copy of generated output (its header) is output, as staging takes it: replaced', () => {
+    const root = project();
+    expect(write(root, 'staged', () => saveOver(root, '20-y.yaml', header('qa', 'kind: Edited\n')))).toBeUndefined();
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', Object.fromEntries(NEW)));
+    expectDone(root);
+  });
+});
+
+describe('a stage directory that already holds its output', () => {
+  const SAME = new Map(Object.entries(OLD));
+  const ino = (root: string, path: string) => lstatSync(join(root, 'dist', path)).ino;
+
+  it('is not replaced: no file staged, no rename, no journal; the directory and its files keep their inodes and change times', () => {
+    const root = project({ qa: { ...OLD, 'NOTES.md': 'notes\n' } });
+    const before = { dir: ino(root, 'qa'), file: lstatSync(join(root, 'dist', 'qa', '10-x.yaml')).ctimeMs };
+    let staged: boolean | undefined;
+    let journal = false;
+    const cancel = atStep('journal-flushed', () => {
+      journal = true;
+    });
+    const error = write(
+      root,
+      'staged',
+      () => {
+        staged = existsSync(join(root, 'dist', '.stagecraft-tx'));
+      },
+      new Map([['qa', SAME]]),
+    );
+    cancel();
+    expect(error).toBeUndefined();
+    expect(staged).toBe(false);
+    expect(journal).toBe(false);
+    expect(ino(root, 'qa')).toBe(before.dir);
+    expect(lstatSync(join(root, 'dist', 'qa', '10-x.yaml')).ctimeMs).toBe(before.file);
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', { ...OLD, 'NOTES.md': 'notes\n' }));
+    expectDone(root);
+  });
+
+  it('beside one that changed: only the changed stage is in the journal', () => {
+    const root = project({ qa: OLD, dev: { '10-a.yaml': header('dev', 'kind: A\n') } });
+    const dev = ino(root, 'dev');
+    let journal = '';
+    const stages = new Map([
+      ['qa', NEW],
+      ['dev', new Map([['10-a.yaml', header('dev', 'kind: A\n')]])],
+    ]);
+    const error = write(
+      root,
+      'journal',
+      () => {
+        journal = readFileSync(join(root, JOURNAL_FILE), 'utf8');
+      },
+      stages,
+    );
+    expect(error).toBeUndefined();
+    const renames = (JSON.parse(journal) as { renames: { from: string; to: string }[] }).renames;
+    expect(renames.map((r) => r.from)).toEqual(['dist/qa', 'dist/.stagecraft-tx/new/qa']);
+    expect(ino(root, 'dev')).toBe(dev);
+    expect(tree(join(root, 'dist'))).toEqual({ ...under('qa', Object.fromEntries(NEW)), 'dev/10-a.yaml': header('dev', 'kind: A\n') });
+    expectDone(root);
+  });
+
+  it('keeps in place what a user saves there after staging, a folder too', () => {
+    const root = project();
+    const error = write(
+      root,
+      'staged',
+      () => {
+        save(root, 'qa', { 'NOTES.md': 'mine\n', 'runbook/a.md': 'steps\n' });
+        mkdirSync(join(root, 'dist', 'qa', 'empty'));
+      },
+      new Map([['qa', SAME]]),
+    );
+    expect(error).toBeUndefined();
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', { ...OLD, 'NOTES.md': 'mine\n', 'runbook/a.md': 'steps\n' }));
+    expect(readdirSync(join(root, 'dist', 'qa', 'empty'))).toEqual([]);
+    expectDone(root);
+  });
+
+  // without the swap, nothing would put back what was removed or saved over: refused, as every change since staging is
+  it.each([
+    ['removed', (root: string) => rmSync(join(root, 'dist', 'qa', '10-x.yaml')), '10-x.yaml was removed'],
+    ['saved over', (root: string) => save(root, 'qa', { '10-x.yaml': 'mine\n' }), '10-x.yaml was saved over'],
+    [
+      'saved over by a folder',
+      (root: string) => {
+        rmSync(join(root, 'dist', 'qa', '10-x.yaml'));
+        mkdirSync(join(root, 'dist', 'qa', '10-x.yaml'));
+      },
+      '10-x.yaml was saved over',
+    ],
+    [
+      'added (a copy with its header)',
+      (root: string) => save(root, 'qa', { '50-copy.yaml': header('qa', 'kind: C\n') }),
+      '50-copy.yaml was saved',
+    ],
+  ])('a generated file %s after staging: the write is refused (synth/output-changed), nothing written', (_what, action, said) => {
+    const root = project();
+    const error = write(root, 'staged', () => action(root), new Map([['qa', SAME]]));
+    const problems = (error as ProblemsError).problems;
+    expect(problems.map((p) => p.code)).toEqual(['synth/output-changed']);
+    expect(problems[0].message).toContain(`dist/qa/${said} after stage 'qa' was staged`);
+    expect(problems[0].hint).toContain('run the command again');
+    expectDone(root);
+  });
+});
+
+describe('an empty folder a user makes in a stage directory', () => {
+  it('before the command: kept, as any foreign entry, when the stage is replaced', () => {
+    const root = project();
+    mkdirSync(join(root, 'dist', 'qa', 'later', 'deeper'), { recursive: true });
+    mkdirSync(join(root, 'dist', 'qa', 'edge', 'mine'));
+    expect(write(root, 'staged', () => {})).toBeUndefined();
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', Object.fromEntries(NEW)));
+    expect(readdirSync(join(root, 'dist', 'qa', 'later'))).toEqual(['deeper']);
+    expect(readdirSync(join(root, 'dist', 'qa', 'edge')).sort()).toEqual(['haproxy.cfg', 'mine']);
+    expectDone(root);
+  });
+
+  it('where output now goes: refused, as a foreign file there is', () => {
+    const root = project();
+    mkdirSync(join(root, 'dist', 'qa', '30-z.yaml'));
+    const tx = beginTransaction({ root, distDir: 'dist', command: 'npm run synth', removeOthers: false });
+    let error: unknown;
+    try {
+      tx.stage('qa', NEW);
+      tx.commit(new Map());
+    } catch (e) {
+      error = e;
+    } finally {
+      tx.abort();
+    }
+    expect((error as ProblemsError).problems.map((p) => p.message)).toEqual([
+      "dist/qa/30-z.yaml/ was not written by stagecraft (it is an empty directory), and the output of stage 'qa' now has dist/qa/30-z.yaml",
+    ]);
+    expect(existsSync(join(root, 'dist', 'qa', '30-z.yaml'))).toBe(true);
+  });
+
+  it('after staging, before the journal: refused, nothing written, the folder kept', () => {
+    const root = project();
+    const error = write(root, 'staged', () => mkdirSync(join(root, 'dist', 'qa', 'later')));
+    expect((error as ProblemsError).problems.map((p) => p.message)).toEqual([
+      expect.stringContaining(
+        "dist/qa/later/ was saved after stage 'qa' was staged and was not written by stagecraft (it is an empty directory)",
+      ),
+    ]);
+    expect(readdirSync(join(root, 'dist', 'qa'))).toContain('later');
+    expectDone(root);
+  });
+});
+
 describe('an entry saved into a stage directory after the journal (the command killed, before the recovery)', () => {
   it('is kept beside the new directory, and the recovery says where', () => {
     const root = project();
@@ -159,6 +390,17 @@ describe('an entry saved into a stage directory after the journal (the command k
       ...under('qa', Object.fromEntries(NEW)),
       ...under(kept!, { 'NOTES.md': 'saved before the recovery\n', 'edge/local.cfg': 'mine\n', '30-z.yaml': 'hand-written\n' }),
     });
+    expectDone(root);
+  });
+
+  it('a text of its own saved over a generated file is kept too, under its name', () => {
+    const root = project();
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    save(root, 'qa', { '10-x.yaml': 'mine\n', '20-y.yaml': 'mine too\n' });
+    const lines = recover(root, 'dist', RECOVERY);
+    expect(lines[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6}\/ \(10-x\.yaml, 20-y\.yaml\); move it back/);
+    const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+    expect(tree(join(root, 'dist', kept))).toEqual({ '10-x.yaml': 'mine\n', '20-y.yaml': 'mine too\n' });
     expectDone(root);
   });
 
