@@ -232,6 +232,10 @@ describe('the secret rules of settings written as text', () => {
       detectSecret('spring.security.user.password={bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG\n')?.rule.id,
     ).toBe('password-hash');
     expect(detectSecret('password="{noop}{noop}Hunter2pwX"\n')?.rule.id).toBe('secret-setting');
+    // not quoted too: a value of one id was read, and the ids after it ended the value before the password
+    for (const file of ['password={noop}{noop}secretvalue\n', 'spring.security.user.password={noop}{noop}{noop}Hunter2pwX\n'])
+      expect(detectSecret(file)?.setting, file).toMatch(/password$/);
+    expect(detectSecret('password={noop}{bcrypt}\n')).toBeUndefined();
     // an AWS secret key's 30 bytes are no blocks of 8: the key, wrapped
     expect(detectSecret('aws.secret-key=ENC(wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY)\n')).toBeDefined();
     const env = (value: string) =>
