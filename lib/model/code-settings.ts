@@ -2,11 +2,13 @@
  * Settings written in code (a settings module, a Jenkinsfile, a Logstash pipeline): a value not quoted that reads the secret
  * from elsewhere (`os.getenv("DB_PASSWORD")`, `ENV["TOKEN"]`, `credentials('<id>')`, a prompt) is none, but a literal it falls
  * back to may be (`os.getenv("SECRET_KEY", "<default>")`); a JavaScript arrow function or a Ruby hash's `=>` is code, not a
- * setting. Read for the `secret-setting` rule of setting-secret-rules.ts. Pure and synchronous.
+ * setting; a literal joined to such code is a part of the value it builds (`"prefix" + os.getenv("X")`). Read for the
+ * `secret-setting` rule of setting-secret-rules.ts. Pure and synchronous.
  */
 import { isHclCall, isHclOptional } from './hcl-secret-rules.js';
 import { oncePerText } from './secret-shapes.js';
 import { secretSetting } from './secret-setting.js';
+
 /** What ends a Logstash setting's bare value on its line: the line's end, a comment, the block's `}` or the next setting. */
 const SETTING_END = /[ \t]*(?:\r?\n|$|[#}]|[A-Za-z_][A-Za-z0-9_]*[ \t]*=>)/y;
 
@@ -97,4 +99,24 @@ export function isCode(m: RegExpMatchArray): boolean {
   if (/[()]/.test(m[4]) || m[4] === m[1]) return true;
   SETTING_END.lastIndex = m.index! + m[0].length;
   return !SETTING_END.test(m.input!) || (/^[A-Za-z_$][\w$]*$/.test(m[4]) && !isLogstash(m.input!));
+}
+
+/**
+ * What may follow a quoted literal in the string code builds: other literals joined to it (`"a" + "b"`), then an operator that
+ * joins strings (`+`, PHP's `.`, Lua's `..`, Python's `%` formatting) and the code after it, to its first quote, blank or `[`
+ * (`os.getenv(` of `os.getenv("X")`, `ENV` of `ENV["X"]`, `process.env.X`). Read at most `LITERALS_AHEAD` characters ahead.
+ */
+const JOINED_CODE = /(?:[ \t]*(?:\+|\.\.?|%)[ \t]*(?:"[^"\n]*"|'[^'\n]*'))*[ \t]*(?:\+|\.\.?|%)[ \t]*([^\s"',;{}[\]&]+)/y;
+
+/**
+ * Whether a setting's quoted value (`SETTING_TEXT`'s group 2 or 3) is joined to code that reads from elsewhere (`CALL`, the
+ * environment): `password = "prefix" + os.getenv("X")`, `$pass = 'db-' . getenv('SUFFIX')`, a value built from the
+ * environment, of which the literal is only the text around what is read, not the secret.
+ */
+export function joinedToRead(m: RegExpMatchArray): boolean {
+  if (m[2] === undefined && m[3] === undefined) return false;
+  const end = m.index! + m[0].length;
+  JOINED_CODE.lastIndex = 0;
+  const code = JOINED_CODE.exec(m.input!.slice(end, end + LITERALS_AHEAD))?.[1];
+  return code !== undefined && (CALL.test(code) || ENVIRONMENT.test(code));
 }

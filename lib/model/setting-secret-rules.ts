@@ -16,7 +16,7 @@ import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
 import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
-import { codeLiteralIsSecret, isCode } from './code-settings.js';
+import { codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
 import { HAPROXY_PASSWORD_RULE, PROXY_HEADER_RULE } from './proxy-secret-rules.js';
 
@@ -196,7 +196,7 @@ function settingOf(m: RegExpExecArray): string | undefined {
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
   if (isCode(m)) return codeLiteralIsSecret(m, name) ? name : undefined;
-  if (isHclExpression(m, m[4]) || PSQL_VARIABLE.test(m[0]) || inReference(m)) return undefined;
+  if (isHclExpression(m, m[4]) || PSQL_VARIABLE.test(m[0]) || inReference(m) || joinedToRead(m)) return undefined;
   if (secretSetting(name, value) && !isSentence(m)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
@@ -275,7 +275,7 @@ function settingWithin(text: string, depth: number): string | undefined {
       if (codeLiteralIsSecret(m, nameOf(m))) return nameOf(m);
       continue;
     }
-    if (isHclExpression(m, m[4]) || inReference(m)) continue;
+    if (isHclExpression(m, m[4]) || inReference(m) || joinedToRead(m)) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? '';
     if (secretSetting(nameOf(m), value)) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;

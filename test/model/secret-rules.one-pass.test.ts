@@ -137,6 +137,9 @@ describe('the secret rules on 8 MiB of text', () => {
       [
         // literals joined to the value read, each looked at a bound back; Jasypt's ciphertext, decoded per value
         'password = os.getenv("a") + "b" . "c" ',
+        // literals joined to a read after them, looked at a bound ahead
+        'password = "a" + "b" . ',
+        "password = 'ab' % os.getenv(",
         'password = ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm) ',
         // a storage id in braces before a value, read once
         'password={a',

@@ -156,6 +156,13 @@ describe('the secret rules of settings written as text', () => {
       'password = os.getenv("DB_PASSWORD") + " is the password used by the service"\n',
       '$password = getenv("DB_PASSWORD") . " (read from the environment)";\n',
       "local token = os.getenv('API_TOKEN') .. ' Xk9mQ2vLp8'\n",
+      // and before it: a value built from the environment, the literal its text around what is read
+      'password = "prefix" + os.getenv("X")\n',
+      'password = "prefix" + os.environ["X"]\n',
+      "$pass = 'db-' . getenv('DB_SUFFIX');\n",
+      'headers = {"token": "Bearer " + process.env.API_TOKEN}\n',
+      'password = "app-" + "v2-" + System.getenv("DB_PASSWORD")\n',
+      'DB_PASSWORD = "%s-2024" % os.getenv("DB_SUFFIX")\n',
       // a Jenkinsfile's binding of a credential of Jenkins' store, by its id
       "pipeline {\n  environment {\n    REGISTRY_CREDS = credentials('registry-creds')\n  }\n}\n",
       // a prompt for it: mongosh's, Python's
@@ -186,6 +193,11 @@ describe('the secret rules of settings written as text', () => {
       // the fallback is judged whatever is joined after it
       'password = os.getenv("DB_PASSWORD", "Hunter2xyz") + " is the password"\n',
       "const token = process.env.TOKEN + '-suffix' || 'Xk9mQ2vLp8abc';\n",
+      // a literal joined to anything but a read of the environment, or read on another line, is the value
+      'password = "Hunter2xyz" + suffix\n',
+      'password = "Hunter2xyz" + "abc"\n',
+      'password = "Hunter2xyz"  # os.getenv("X")\n',
+      'password = "Hunter2xyz"\nother = "a" + os.getenv("X")\n',
     ]);
   });
 
