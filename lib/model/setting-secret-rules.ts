@@ -17,6 +17,7 @@ import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
 import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
 import { codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
+import { inPackageScripts } from './package-scripts.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
 import { HAPROXY_PASSWORD_RULE, PROXY_HEADER_RULE } from './proxy-secret-rules.js';
 
@@ -197,11 +198,18 @@ function settingOf(m: RegExpExecArray): string | undefined {
   const name = nameOf(m);
   if (isCode(m)) return codeLiteralIsSecret(m, name) ? name : undefined;
   if (isHclExpression(m, m[4]) || PSQL_VARIABLE.test(m[0]) || inReference(m) || joinedToRead(m)) return undefined;
-  if (secretSetting(name, value) && !isSentence(m)) return name;
+  if (secretSetting(name, value) && !isSentence(m) && !isScript(m)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
   return settingWithin(value, m[4] === undefined ? 1 : 2);
 }
+
+/**
+ * Whether a setting is a script of a package.json (`"scripts": { "token": "node gen.js" }`, or the start of a name with a colon,
+ * `"password:reset": "..."`): quoted as JSON quotes a key, within a `"scripts"` object (package-scripts.ts); what its command
+ * holds is still read (`settingWithin`).
+ */
+const isScript = (m: RegExpExecArray): boolean => m[0].startsWith('"') && inPackageScripts(m.input, m.index);
 
 /** A psql variable, interpolated quoted (`CREATE USER app WITH PASSWORD :'app_password'`, run with `psql -v app_password=...`): a blank, `:`, and its name quoted at once. */
 const PSQL_VARIABLE = /[ \t]:'[A-Za-z_]\w*'$/;

@@ -137,6 +137,10 @@ describe('the secret rules on 8 MiB of text', () => {
       [
         // literals joined to the value read, each looked at a bound back; Jasypt's ciphertext, decoded per value
         'password = os.getenv("a") + "b" . "c" ',
+        // a package.json's scripts objects, each read once to its end (a string to its quote or line's end)
+        '"scripts": {',
+        '"scripts": {"token": "a b", "',
+        '"scripts": {"token": "\\',
         // literals joined to a read after them, looked at a bound ahead
         'password = "a" + "b" . ',
         "password = 'ab' % os.getenv(",

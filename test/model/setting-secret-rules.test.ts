@@ -201,6 +201,25 @@ describe('the secret rules of settings written as text', () => {
     ]);
   });
 
+  it("leave a package.json's scripts alone under any name (token, password), and find a secret their commands hold or a setting after them", () => {
+    const pkg = (scripts: string, rest = '') => `{\n  "name": "app",\n  "scripts": {\n${scripts}\n  }${rest}\n}\n`;
+    const file = pkg('    "token": "node gen.js",\n    "password:reset": "node reset.js",\n    "secret": "echo \\"}\\" && node s.js"');
+    expect(detectSecret(file), file).toBeUndefined();
+    // a ConfigMap's package.json, as the checks screen it
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app' }, data: { 'package.json': file } };
+    expect(secretStrings(configMap)).toEqual([]);
+    expect(detectSecret('{"scripts": {"token": "node gen.js"}, "private": true}')).toBeUndefined();
+    for (const [text, setting] of [
+      // a command's own settings and flags
+      [pkg('    "deploy": "NPM_TOKEN=Hunter2xyzQ npm publish"'), 'NPM_TOKEN'],
+      [pkg('    "token": "node gen.js --password=Hunter2xyz"'), 'password'],
+      // a setting after the scripts, or in another object, is a setting
+      [pkg('    "token": "node gen.js"', ',\n  "config": {"token": "Hunter2xyzQ"}'), 'token'],
+      ['{"token": "Hunter2xyzQ", "scripts": {"token": "node gen.js"}}', 'token'],
+    ] as const)
+      expect(detectSecret(text)?.setting, text).toBe(setting);
+  });
+
   it("leave Jasypt's and Spring Cloud Config's encrypted values alone (ENC(<ciphertext>), {cipher}<ciphertext>), and find the encryptor's password, plaintext in DEC(), ENC() or after {noop}, and a key of another length", () => {
     // jasypt-spring-boot: salt and ciphertext, 24 bytes (PBEWithMD5AndDES) or 48 (PBEWITHHMACSHA512ANDAES_256)
     const des = 'ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)';
