@@ -22,11 +22,12 @@ const isLogstash = oncePerText((text) => LOGSTASH_SECTION.test(text));
  * `ENV.fetch(`, Laravel's `env(`, Java's `System.getenv(`) or holds one of names (`get_secret(DB_PASSWORD_ID)`, `getPassword()`):
  * a settings module reading the secret from elsewhere (Django's settings.py), not the secret; a Jenkinsfile's `credentials('<id>')`,
  * which binds a credential of Jenkins' store; a prompt (mongosh's `passwordPrompt()`, Python's `getpass()`). Only a call's known shape: a dotted
- * name, `env`, `getenv`, `config`, `credentials`, a prompt or a getter's name (`get_secret`, `getPassword`, `read_token`); `hunter2(prod)`,
+ * name, `env`, `getenv`, `config`, `credentials`, a prompt or a getter's name (`get_secret`, `getPassword`, `read_token`), with a name
+ * or a number as its argument (`token.substring(7)` of a header's value); `hunter2(prod)`,
  * `x7Kp(q9Lm)` and `hunter2()` are passwords.
  */
 const CALL =
-  /^(?:env|getenv|config|credentials|getpass|\w*[Pp]rompt|(?:get|read|load|fetch)(?:_[A-Za-z]|[A-Z])\w*|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*)?\)?$/;
+  /^(?:env|getenv|config|credentials|getpass|\w*[Pp]rompt|(?:get|read|load|fetch)(?:_[A-Za-z]|[A-Z])\w*|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*|[0-9]+)?\)?$/;
 
 /**
  * The environment as code reads it, a value not quoted ending before its `[` or naming the variable (Python's
@@ -55,9 +56,13 @@ function literalsAfter(m: RegExpMatchArray): string[] {
   READ_NAME.lastIndex = at;
   if (READ_NAME.test(input)) at = READ_NAME.lastIndex;
   const rest = input.slice(at, at + LITERALS_AHEAD);
-  // to the line's end, or the statement's (`;` outside a literal): `os.getenv("A"); name = "..."` is another setting
-  const end = rest.replace(LITERAL, (l) => ' '.repeat(l.length)).search(/[\n;]/);
-  const statement = end === -1 ? rest : rest.slice(0, end);
+  const statement = rest.slice(
+    0,
+    statementEnd(
+      rest.replace(LITERAL, (l) => ' '.repeat(l.length)),
+      opened(m[4]!),
+    ),
+  );
   const literals: string[] = [];
   let after = 0;
   for (const l of statement.matchAll(LITERAL)) {
@@ -67,6 +72,24 @@ function literalsAfter(m: RegExpMatchArray): string[] {
     after = l.index + l[0].length;
   }
   return literals;
+}
+
+/** How many parentheses a value not quoted leaves open (`os.getenv(`: one, its arguments follow). */
+const opened = (value: string): number => value.split('(').length - value.split(')').length;
+
+/**
+ * Where the statement of code ends in `code` (its literals blanked), the value's call having `depth` parentheses open: at its
+ * line's end, a `;`, or a `,` outside the call (`"PASSWORD": os.environ.get("DB_PASSWORD", ""), "HOST": "db"`: the next entry of
+ * a dict, whose literals are no fallback; within the call, `os.getenv("A", "<default>")`, a `,` is the next argument's).
+ */
+function statementEnd(code: string, depth: number): number {
+  for (let at = 0; at < code.length; at++) {
+    const c = code[at];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '\n' || c === ';' || (c === ',' && depth <= 0)) return at;
+  }
+  return code.length;
 }
 
 /** An operator that joins strings, before a literal (`+`, PHP's `.`, Lua's `..`). */

@@ -29,10 +29,11 @@ const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
  * quoted may start with a password's storage ids in braces, as Spring Security and Spring Cloud Config write one
  * (`{noop}<password>`, `{cipher}<ciphertext>`, `{bcrypt}<hash>`), one after another too (`{noop}{noop}<password>`, which
  * secretSetting strips as it does quoted: a value of one id took only the first, and the rest was no value): no other brace
- * is in it. The ids and the rest take no character in common (`{`), so a run of ids is read once.
+ * is in it. The ids and the rest take no character in common (`{`), so a run of ids is read once. Set with `=`, `:`, `=>`,
+ * or as Go and a Makefile set a variable (`password := "..."`, `DB_PASSWORD ?= ...`, `::=`).
  */
 const SETTING_TEXT =
-  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|((?:\{[A-Za-z0-9-]+\})*[^\s"',;{}[\]&]+))/g;
+  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|::?=|\?=|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|((?:\{[A-Za-z0-9-]+\})*[^\s"',;{}[\]&]+))/g;
 
 /** How many rules of a user `ACL SETUSER` is read for a password: a bound, since one need not start its line (`redis-acl-password`). */
 const ACL_RULES = 32;

@@ -141,6 +141,11 @@ describe('the secret rules on 8 MiB of text', () => {
         '"scripts": {',
         '"scripts": {"token": "a b", "',
         '"scripts": {"token": "\\',
+        // a read's statement, cut at a dict's next entry, its parentheses counted a bound ahead; Go's and make's assignments
+        '"PASSWORD": os.getenv("a", "b"), ',
+        'password = os.getenv("a", (',
+        'a := ',
+        'a ?= ',
         // literals joined to a read after them, looked at a bound ahead
         'password = "a" + "b" . ',
         "password = 'ab' % os.getenv(",

@@ -163,6 +163,11 @@ describe('the secret rules of settings written as text', () => {
       'headers = {"token": "Bearer " + process.env.API_TOKEN}\n',
       'password = "app-" + "v2-" + System.getenv("DB_PASSWORD")\n',
       'DB_PASSWORD = "%s-2024" % os.getenv("DB_SUFFIX")\n',
+      // a dict's next entry after a read is no fallback of it; a call with a number, a header's value cut
+      '"PASSWORD": os.environ.get("DB_PASSWORD", ""), "HOST": "db", "PORT": "5432"\n',
+      "DATABASES = {'default': {'PASSWORD': os.getenv('DB_PASSWORD'), 'USER': 'app'}}\n",
+      'if (token.startsWith("Bearer ")) { token = token.substring(7); }\n',
+      'password := os.Getenv("DB_PASSWORD")\n',
       // a Jenkinsfile's binding of a credential of Jenkins' store, by its id
       "pipeline {\n  environment {\n    REGISTRY_CREDS = credentials('registry-creds')\n  }\n}\n",
       // a prompt for it: mongosh's, Python's
@@ -198,6 +203,12 @@ describe('the secret rules of settings written as text', () => {
       'password = "Hunter2xyz" + "abc"\n',
       'password = "Hunter2xyz"  # os.getenv("X")\n',
       'password = "Hunter2xyz"\nother = "a" + os.getenv("X")\n',
+      // a fallback within the call, whatever follows it
+      '"PASSWORD": os.environ.get("DB_PASSWORD", "Xk9mQ2vLp8"), "HOST": "db"\n',
+      // set as Go and a Makefile set a variable
+      'password := "Xk9mQ2vLp8"\n',
+      'DB_PASSWORD ?= Xk9mQ2vLp8\n',
+      'DB_PASSWORD := Xk9mQ2vLp8\n',
     ]);
   });
 
