@@ -17,7 +17,7 @@ import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
 import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
 import { codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
-import { inPackageScripts } from './package-scripts.js';
+import { inPackageManifest } from './package-manifest.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
 import { HAPROXY_PASSWORD_RULE, PROXY_HEADER_RULE } from './proxy-secret-rules.js';
 
@@ -206,11 +206,12 @@ function settingOf(m: RegExpExecArray): string | undefined {
 }
 
 /**
- * Whether a setting is a script of a package.json (`"scripts": { "token": "node gen.js" }`, or the start of a name with a colon,
- * `"password:reset": "..."`): quoted as JSON quotes a key, within a `"scripts"` object (package-scripts.ts); what its command
- * holds is still read (`settingWithin`).
+ * Whether a setting is a script or a dependency of a package.json (`"scripts": { "token": "node gen.js" }`, the start of a name
+ * with a colon, `"password:reset": "..."`, `"dependencies": { "jsonwebtoken": "^9.0.0" }`, a scope's, `"@types/jsonwebtoken"`): a
+ * key as JSON quotes it, or its end before a quoted value, within such an object (package-manifest.ts); what its value holds is
+ * still read (`settingWithin`).
  */
-const isScript = (m: RegExpExecArray): boolean => m[0].startsWith('"') && inPackageScripts(m.input, m.index);
+const isScript = (m: RegExpExecArray): boolean => (m[0].startsWith('"') || m[2] !== undefined) && inPackageManifest(m.input, m.index);
 
 /** A psql variable, interpolated quoted (`CREATE USER app WITH PASSWORD :'app_password'`, run with `psql -v app_password=...`): a blank, `:`, and its name quoted at once. */
 const PSQL_VARIABLE = /[ \t]:'[A-Za-z_]\w*'$/;

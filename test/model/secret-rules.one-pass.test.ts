@@ -139,6 +139,7 @@ describe('the secret rules on 8 MiB of text', () => {
         'password = os.getenv("a") + "b" . "c" ',
         // a package.json's scripts objects, each read once to its end (a string to its quote or line's end)
         '"scripts": {',
+        '"devDependencies": {"jsonwebtoken": "^9", ',
         '"scripts": {"token": "a b", "',
         '"scripts": {"token": "\\',
         // a read's statement, cut at a dict's next entry, its parentheses counted a bound ahead; Go's and make's assignments

@@ -212,7 +212,7 @@ describe('the secret rules of settings written as text', () => {
     ]);
   });
 
-  it("leave a package.json's scripts alone under any name (token, password), and find a secret their commands hold or a setting after them", () => {
+  it("leave a package.json's scripts and dependencies alone under any name (token, password, jsonwebtoken), and find a secret their commands hold or a setting after them", () => {
     const pkg = (scripts: string, rest = '') => `{\n  "name": "app",\n  "scripts": {\n${scripts}\n  }${rest}\n}\n`;
     const file = pkg('    "token": "node gen.js",\n    "password:reset": "node reset.js",\n    "secret": "echo \\"}\\" && node s.js"');
     expect(detectSecret(file), file).toBeUndefined();
@@ -220,6 +220,16 @@ describe('the secret rules of settings written as text', () => {
     const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app' }, data: { 'package.json': file } };
     expect(secretStrings(configMap)).toEqual([]);
     expect(detectSecret('{"scripts": {"token": "node gen.js"}, "private": true}')).toBeUndefined();
+    // its dependencies: a package's name and its version (composer.json's require too)
+    for (const text of [
+      '{"dependencies": {"jsonwebtoken": "^9.0.0", "passport-jwt": "~4.0.1"}, "devDependencies": {"@types/jsonwebtoken": "^9.0.5"}}',
+      '{"require": {"php": ">=8.1", "lcobucci/jwt": "^5.0"}, "require-dev": {"secret-handshake/x": "1.0.0"}}',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+    // a dependency's URL with a password is refused by the URL rules
+    expect(detectSecret('{"dependencies": {"lib": "git+https://deploy:Xk9mQ2vLp8zz@git.example.com/org/lib.git"}}')?.rule.id).toBe(
+      'url-credentials',
+    );
     for (const [text, setting] of [
       // a command's own settings and flags
       [pkg('    "deploy": "NPM_TOKEN=Hunter2xyzQ npm publish"'), 'NPM_TOKEN'],
