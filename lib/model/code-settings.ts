@@ -3,11 +3,12 @@
  * from elsewhere (`os.getenv("DB_PASSWORD")`, `ENV["TOKEN"]`, `credentials('<id>')`, a prompt) is none, but a literal it falls
  * back to may be (`os.getenv("SECRET_KEY", "<default>")`); a JavaScript arrow function or a Ruby hash's `=>` is code, not a
  * setting; a literal joined to such code is a part of the value it builds (`"prefix" + os.getenv("X")`). Read for the
- * `secret-setting` rule of setting-secret-rules.ts. Pure and synchronous.
+ * `secret-setting` rule of setting-secret-rules.ts; and a setting code sets with a setter or a builder's method named after it
+ * (`ds.setPassword("...")`, `.password("...")`), a rule of that table. Pure and synchronous.
  */
 import { isHclCall, isHclOptional } from './hcl-secret-rules.js';
 import { oncePerText } from './secret-shapes.js';
-import { secretSetting } from './secret-setting.js';
+import { type SecretRule, secretSetting } from './secret-setting.js';
 
 /** What ends a Logstash setting's bare value on its line: the line's end, a comment, the block's `}` or the next setting. */
 const SETTING_END = /[ \t]*(?:\r?\n|$|[#}]|[A-Za-z_][A-Za-z0-9_]*[ \t]*=>)/y;
@@ -143,3 +144,20 @@ export function joinedToRead(m: RegExpMatchArray): boolean {
   const code = JOINED_CODE.exec(m.input!.slice(end, end + LITERALS_AHEAD))?.[1];
   return code !== undefined && (CALL.test(code) || ENVIRONMENT.test(code));
 }
+
+/** The property a setter or a builder's method sets (`setPassword`, `withApiKey`: `password`, `apiKey`; `.password`: `password`). */
+const settersProperty = (m: RegExpExecArray): string => m[1] ?? `${m[2]![0]!.toLowerCase()}${m[2]!.slice(1)}`;
+
+/**
+ * A setting code sets by a method named after it, with a literal as its one argument: a Java bean's setter (`ds.setPassword("...")`,
+ * Spring's `DataSourceBuilder`), Testcontainers' `withPassword("...")`, a builder's `.password("...")` (`.username("app").password("...")`).
+ * Read from each method's name to its literal's closing quote, on its line (the literal stops at its quote, so each is read once).
+ */
+export const SETTER_RULE: SecretRule = {
+  id: 'setter-setting',
+  description: 'a setting code sets by a method named after it (setPassword("..."), withPassword("..."), .password("..."))',
+  pattern:
+    /(?:\.(?!(?:set|with)[A-Z])([a-z][A-Za-z0-9]*)|(?<![\w$])(?:set|with)([A-Z][A-Za-z0-9]*))\([ \t]*(?:"([^"\n]*)"|'([^'\n]*)')[ \t]*\)/g,
+  accept: (_s, m) => secretSetting(settersProperty(m), m[3] ?? m[4]!),
+  setting: settersProperty,
+};

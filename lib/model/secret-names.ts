@@ -156,6 +156,10 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['policy', POLICY],
   ['policies', POLICY],
   ['hashers', NAME],
+  // what makes or stores it (Spring's `passwordEncoder: bcrypt`, Django's `PASSWORD_HASHER: argon2`, `TOKEN_GENERATOR: uuid`)
+  ['encoder', NAME],
+  ['hasher', NAME],
+  ['generator', NAME],
   ['rounds', QUANTITY],
   ['min', QUANTITY],
   ['max', QUANTITY],

@@ -16,7 +16,7 @@ import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
 import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
-import { codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
+import { SETTER_RULE, codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
 import { inPackageManifest } from './package-manifest.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
 import { HAPROXY_PASSWORD_RULE, PROXY_HEADER_RULE } from './proxy-secret-rules.js';
@@ -113,6 +113,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
     accept: (_s, m) => secretSetting(m[2]!, m[3] ?? m[4]!),
     setting: (m) => m[2],
   },
+  SETTER_RULE,
   TERRAFORM_VARIABLE_RULE,
   {
     id: 'yaml-block-setting',

@@ -155,6 +155,9 @@ describe('the secret rules on 8 MiB of text', () => {
         'password={a',
         'a={noop}{',
         // a call's name and literals, each read once
+        '.password("',
+        "setPassword('",
+        "withToken(' ",
         "define('a', '",
         "set('a', 'b') ",
       ],

@@ -318,6 +318,32 @@ describe('the secret rules of settings written as text', () => {
     );
   });
 
+  it("find a setting code sets with a setter or a builder's method named after it, and leave other calls and references alone", () => {
+    expectRule(
+      'setter-setting',
+      [
+        'ds.setPassword("Xk9mQ2vLp8");\n',
+        "cfg.setApiKey('Xk9mQ2vLp8abc');\n",
+        'new PostgreSQLContainer("postgres:16").withPassword("Xk9mQ2vLp8")\n',
+        'DataSourceBuilder.create().username("app").password("Xk9mQ2vLp8").build();\n',
+      ],
+      [
+        'ds.setPassword(password);\n',
+        'ds.setPassword("");\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder Spring fills in
+        'ds.setPassword("${DB_PASSWORD}");\n',
+        'x.setTokenType("Bearer");\n',
+        'x.setPasswordEncoder("bcrypt");\n',
+        'x.setSecretName("db-secret");\n',
+        'header.split("token");\n',
+        'req.header("Authorization");\n',
+        'x.withTokenTtl("3600");\n',
+      ],
+    );
+    // messages name the property set, never the value
+    expect(detectSecret('ds.setPassword("Xk9mQ2vLp8");')?.setting).toBe('password');
+  });
+
   it("find a setting whose name follows a path's / (a key path, an annotation's prefix), and leave a config provider's key alone", () => {
     expectRule(
       'secret-setting',
