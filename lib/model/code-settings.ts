@@ -96,9 +96,22 @@ function statementEnd(code: string, depth: number): number {
 /** An operator that joins strings, before a literal (`+`, PHP's `.`, Lua's `..`). */
 const JOINED = /(?:\+|\.)[ \t]*$/;
 
-/** Whether a value not quoted is code that reads the secret from elsewhere: a call (`CALL`, a Terraform function's), the environment, an optional attribute's type. */
+/** A member of an object in code, by its path (`req.body.password`, `this.config.token`): its last name is the second group. */
+const MEMBER = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.([A-Za-z_$][\w$]*)$/;
+
+/**
+ * Whether a value not quoted is a member of an object of the setting's own name (`password = req.body.password`, `token:
+ * ctx.state.token`, `db.password=config.db.password`): code passing the secret on, not the secret.
+ */
+const sameMember = (name: string, value: string): boolean =>
+  MEMBER.exec(value)?.[1]?.toLowerCase() === name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+
+/**
+ * Whether a value not quoted is code that reads the secret from elsewhere: a call (`CALL`, a Terraform function's), the
+ * environment, a member of the setting's own name, an optional attribute's type.
+ */
 const readsElsewhere = (m: RegExpMatchArray, value: string): boolean =>
-  CALL.test(value) || ENVIRONMENT.test(value) || isHclOptional(m, value) || isHclCall(m, value);
+  CALL.test(value) || ENVIRONMENT.test(value) || sameMember(m[1]!, value) || isHclOptional(m, value) || isHclCall(m, value);
 
 /**
  * Whether code that reads the secret from elsewhere (`readsElsewhere`) holds a literal after it that is a secret under the

@@ -146,6 +146,7 @@ describe('the secret rules on 8 MiB of text', () => {
         '"PASSWORD": os.getenv("a", "b"), ',
         'password = os.getenv("a", (',
         'a := ',
+        'password = a.password || ',
         'a ?= ',
         // literals joined to a read after them, looked at a bound ahead
         'password = "a" + "b" . ',

@@ -168,6 +168,10 @@ describe('the secret rules of settings written as text', () => {
       "DATABASES = {'default': {'PASSWORD': os.getenv('DB_PASSWORD'), 'USER': 'app'}}\n",
       'if (token.startsWith("Bearer ")) { token = token.substring(7); }\n',
       'password := os.Getenv("DB_PASSWORD")\n',
+      // a member of the setting's own name, passed on (a request's body, a config object's)
+      'const password = req.body.password;\n',
+      'token: ctx.state.token,\n',
+      'db.password=config.db.password\n',
       // a Jenkinsfile's binding of a credential of Jenkins' store, by its id
       "pipeline {\n  environment {\n    REGISTRY_CREDS = credentials('registry-creds')\n  }\n}\n",
       // a prompt for it: mongosh's, Python's
@@ -209,6 +213,9 @@ describe('the secret rules of settings written as text', () => {
       'password := "Xk9mQ2vLp8"\n',
       'DB_PASSWORD ?= Xk9mQ2vLp8\n',
       'DB_PASSWORD := Xk9mQ2vLp8\n',
+      // a member's fallback is judged, and a member of another name is no code of this one
+      'const password = req.body.password || "Xk9mQ2vLp8";\n',
+      'password: app.Pass\n',
     ]);
   });
 
