@@ -24,11 +24,11 @@ const isLogstash = oncePerText((text) => LOGSTASH_SECTION.test(text));
  * a settings module reading the secret from elsewhere (Django's settings.py), not the secret; a Jenkinsfile's `credentials('<id>')`,
  * which binds a credential of Jenkins' store; a prompt (mongosh's `passwordPrompt()`, Python's `getpass()`). Only a call's known shape: a dotted
  * name, `env`, `getenv`, `config`, `credentials`, a prompt or a getter's name (`get_secret`, `getPassword`, `read_token`), with a name
- * or a number as its argument (`token.substring(7)` of a header's value); `hunter2(prod)`,
+ * or a number as its argument (`token.substring(7)` of a header's value), a path of Rust's or C++'s (`std::env::var(`); `hunter2(prod)`,
  * `x7Kp(q9Lm)` and `hunter2()` are passwords.
  */
 const CALL =
-  /^(?:env|getenv|config|credentials|getpass|\w*[Pp]rompt|(?:get|read|load|fetch)(?:_[A-Za-z]|[A-Z])\w*|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*|[0-9]+)?\)?$/;
+  /^(?:env|getenv|config|credentials|getpass|\w*[Pp]rompt|(?:get|read|load|fetch)(?:_[A-Za-z]|[A-Z])\w*|[A-Za-z_][\w]*(?:(?:\.|::)[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*|[0-9]+)?\)?$/;
 
 /**
  * The environment as code reads it, a value not quoted ending before its `[` or naming the variable (Python's
@@ -36,8 +36,21 @@ const CALL =
  */
 const ENVIRONMENT = /^(?:os\.environ|ENV|process\.env|import\.meta\.env)(?:\.[A-Za-z_$][\w$]*)?$/;
 
-/** The name code reads, quoted, just after a call's `(` or the environment's `[` (`"DB_PASSWORD"]` of `ENV["DB_PASSWORD"]`): no literal of its own. */
-const READ_NAME = /[ \t]*\[?[ \t]*(["'])[^"'\n]*\1/y;
+/**
+ * The name code reads, quoted, just after a call's `(` or the environment's `[` (`"DB_PASSWORD"]` of `ENV["DB_PASSWORD"]`), and
+ * the keys of subscripts after it (`config["database"]["password"]`): no literal of its own.
+ */
+const READ_NAME = /[ \t]*\[?[ \t]*(["'])[^"'\n]*\1(?:[ \t]*\][ \t]*\[[ \t]*(["'])[^"'\n]*\2)*/y;
+
+/** A subscript with a quoted key, just after a value not quoted (`["database"]` of `config["database"]`). */
+const SUBSCRIPT = /[ \t]*\[[ \t]*["']/y;
+
+/** Whether a value not quoted, an object's path (`config`, `settings.db`), is read by a quoted key just after it (`config["database"]`). */
+function subscripted(m: RegExpMatchArray, value: string): boolean {
+  if (!/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/.test(value)) return false;
+  SUBSCRIPT.lastIndex = m.index! + m[0].length;
+  return SUBSCRIPT.test(m.input!);
+}
 
 /** A literal quoted on a line of code. */
 const LITERAL = /"([^"\n]*)"|'([^'\n]*)'/g;
@@ -108,10 +121,15 @@ const sameMember = (name: string, value: string): boolean =>
 
 /**
  * Whether a value not quoted is code that reads the secret from elsewhere: a call (`CALL`, a Terraform function's), the
- * environment, a member of the setting's own name, an optional attribute's type.
+ * environment, a member of the setting's own name, an object read by a quoted key, an optional attribute's type.
  */
 const readsElsewhere = (m: RegExpMatchArray, value: string): boolean =>
-  CALL.test(value) || ENVIRONMENT.test(value) || sameMember(m[1]!, value) || isHclOptional(m, value) || isHclCall(m, value);
+  CALL.test(value) ||
+  ENVIRONMENT.test(value) ||
+  sameMember(m[1]!, value) ||
+  subscripted(m, value) ||
+  isHclOptional(m, value) ||
+  isHclCall(m, value);
 
 /**
  * Whether code that reads the secret from elsewhere (`readsElsewhere`) holds a literal after it that is a secret under the

@@ -127,6 +127,8 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['endpoint', URL],
   ['env', ENV_NAME],
   ['var', ENV_NAME],
+  // a Jenkinsfile's `usernamePassword(passwordVariable: 'PASS')`: the variable the secret is bound to
+  ['variable', ENV_NAME],
   ['name', NAME],
   ['ref', NAME],
   ['alias', NAME],

@@ -107,9 +107,10 @@ export const SETTING_RULES: readonly SecretRule[] = [
     id: 'defined-setting',
     description: "a setting code defines under a secret's name (define('DB_PASSWORD', '...'), os.environ.setdefault('TOKEN', '...'))",
     // PHP's `define('DB_PASSWORD', '...')` (WordPress' wp-config.php) and `ini_set(...)`, Python's `os.environ.setdefault(...)`, a
-    // config's `.set(...)`: a call, its first argument the setting's name quoted, its second a literal; read from each call's
+    // config's `.set(...)`, Java's `System.setProperty(...)` and a map's `.put(...)`, Go's `os.Setenv(...)`, `putenv`: a call, its first argument the setting's name quoted, its second a literal; read from each call's
     // name to its second argument's end on its line
-    pattern: /(?<!\w)(?:define|ini_set|setdefault|set)\([ \t]*(["'])([A-Za-z_][\w.-]*)\1[ \t]*,[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')/g,
+    pattern:
+      /(?<!\w)(?:define|ini_set|setdefault|set|setProperty|put|putenv|[Ss]etenv)\([ \t]*(["'])([A-Za-z_][\w.-]*)\1[ \t]*,[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')/g,
     accept: (_s, m) => secretSetting(m[2]!, m[3] ?? m[4]!),
     setting: (m) => m[2],
   },

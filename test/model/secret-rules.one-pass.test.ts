@@ -133,10 +133,8 @@ describe('the secret rules on 8 MiB of text', () => {
       ],
     ],
     [
-      'joined literals, encrypted values, storage ids and defined settings',
+      "a package.json's objects, a read's statement, Go's and make's assignments",
       [
-        // literals joined to the value read, each looked at a bound back; Jasypt's ciphertext, decoded per value
-        'password = os.getenv("a") + "b" . "c" ',
         // a package.json's scripts objects, each read once to its end (a string to its quote or line's end)
         '"scripts": {',
         '"devDependencies": {"jsonwebtoken": "^9", ',
@@ -146,19 +144,34 @@ describe('the secret rules on 8 MiB of text', () => {
         '"PASSWORD": os.getenv("a", "b"), ',
         'password = os.getenv("a", (',
         'a := ',
-        'password = a.password || ',
         'a ?= ',
+      ],
+    ],
+    [
+      'members and keys read, literals joined before a read, setters',
+      [
+        'password = a.password || ',
+        'a = b["c"]["',
+        "m.put('a', '",
         // literals joined to a read after them, looked at a bound ahead
         'password = "a" + "b" . ',
         "password = 'ab' % os.getenv(",
+        // a setter's or a builder's method and its literal, each read once
+        '.password("',
+        "setPassword('",
+        "withToken(' ",
+      ],
+    ],
+    [
+      'joined literals, encrypted values, storage ids and defined settings',
+      [
+        // literals joined to the value read, each looked at a bound back; Jasypt's ciphertext, decoded per value
+        'password = os.getenv("a") + "b" . "c" ',
         'password = ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm) ',
         // a storage id in braces before a value, read once
         'password={a',
         'a={noop}{',
         // a call's name and literals, each read once
-        '.password("',
-        "setPassword('",
-        "withToken(' ",
         "define('a', '",
         "set('a', 'b') ",
       ],
@@ -215,6 +228,12 @@ describe('the secret rules on 8 MiB of text', () => {
       ['acl { tokens', ' \t'],
     ];
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
+  });
+
+  // an object read by quoted keys: each read looks at its keys and the literals after them a bound ahead (a process of its own:
+  // 256 characters read per setting of 17)
+  it('read 8 MiB of settings read from an object by its keys in one pass', () => {
+    expect(screenedAlone(['password = a["b"]'])).toEqual(['none']);
   });
 
   // a password's storage ids one after another (`{noop}{noop}...`): each was a call of its own and a copy of the rest, which

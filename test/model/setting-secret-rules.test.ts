@@ -172,6 +172,11 @@ describe('the secret rules of settings written as text', () => {
       'const password = req.body.password;\n',
       'token: ctx.state.token,\n',
       'db.password=config.db.password\n',
+      // an object read by its keys, a Jenkinsfile's variable bound to a credential
+      'password = config["database"]["password"]\n',
+      'password = settings["database"]["secret"]\n',
+      'var token = configuration["Jwt:Key"];\n',
+      "withCredentials([usernamePassword(credentialsId: 'db', usernameVariable: 'USER', passwordVariable: 'PASS')]) { sh 'x' }\n",
       // a Jenkinsfile's binding of a credential of Jenkins' store, by its id
       "pipeline {\n  environment {\n    REGISTRY_CREDS = credentials('registry-creds')\n  }\n}\n",
       // a prompt for it: mongosh's, Python's
@@ -216,6 +221,8 @@ describe('the secret rules of settings written as text', () => {
       // a member's fallback is judged, and a member of another name is no code of this one
       'const password = req.body.password || "Xk9mQ2vLp8";\n',
       'password: app.Pass\n',
+      // a fallback after the keys read
+      'password = config["database"]["password"] or "Xk9mQ2vLp8"\n',
     ]);
   });
 
@@ -315,12 +322,17 @@ describe('the secret rules of settings written as text', () => {
         "define('AUTH_KEY', 'k#9$Lm2@pZ7!wB4^nT8&yU6*qR1%vX3');\n",
         "os.environ.setdefault('DJANGO_SECRET_KEY', 'Hunter2pwX')\n",
         'config.set("token", "Xk9mQ2vLp8")\n',
+        // Java's system properties and maps, Go's environment
+        'System.setProperty("javax.net.ssl.keyStorePassword", "Xk9mQ2vLp8");\n',
+        'props.put("password", "Xk9mQ2vLp8");\n',
+        'os.Setenv("DB_PASSWORD", "Xk9mQ2vLp8")\n',
       ],
       [
         "define( 'DB_USER', 'wp' );\ndefine( 'AUTH_KEY',         'put your unique phrase here' );\ndefine( 'WP_DEBUG', false );\n",
         "define( 'DB_PASSWORD', getenv('WORDPRESS_DB_PASSWORD') );\n",
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'app.settings')\n",
         "app.set('view engine', 'pug');\ncache.set('token', token);\n",
+        'System.setProperty("javax.net.ssl.keyStore", "/etc/ssl/ks.p12");\nheaders.put("token", token);\n',
       ],
     );
   });
