@@ -127,6 +127,8 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['endpoint', URL],
   ['env', ENV_NAME],
   ['var', ENV_NAME],
+  // a Jenkinsfile's `usernamePassword(passwordVariable: 'PASS')`: the variable the secret is bound to
+  ['variable', ENV_NAME],
   ['name', NAME],
   ['ref', NAME],
   ['alias', NAME],
@@ -156,6 +158,10 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['policy', POLICY],
   ['policies', POLICY],
   ['hashers', NAME],
+  // what makes or stores it (Spring's `passwordEncoder: bcrypt`, Django's `PASSWORD_HASHER: argon2`, `TOKEN_GENERATOR: uuid`)
+  ['encoder', NAME],
+  ['hasher', NAME],
+  ['generator', NAME],
   ['rounds', QUANTITY],
   ['min', QUANTITY],
   ['max', QUANTITY],

@@ -7,7 +7,7 @@
  * password, a SQL statement's (sql-secret-rules.ts), a web server's or proxy's header and HAProxy's passwords (proxy-secret-rules.ts), a
  * Consul agent's tokens and a Terraform variable's default (hcl-secret-rules.ts), a tool's `config set <name> <value>`
  * (config-set-rule.ts) and an XML setting named by an attribute. Each value is judged by the name of the setting that holds
- * it (secret-names.ts, secret-setting.ts). Pure and synchronous.
+ * it (secret-names.ts, secret-setting.ts); a value that is code reading the secret from elsewhere is none (code-settings.ts). Pure and synchronous.
  */
 import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
 import { nameVerdict } from './secret-names.js';
@@ -15,7 +15,9 @@ import { entryName, isSecretParameter } from './secret-field-names.js';
 import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
-import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclCall, isHclExpression, isHclOptional } from './hcl-secret-rules.js';
+import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
+import { SETTER_RULE, codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
+import { inPackageManifest } from './package-manifest.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
 import { HAPROXY_PASSWORD_RULE, PROXY_HEADER_RULE } from './proxy-secret-rules.js';
 
@@ -24,103 +26,14 @@ const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
 
 /**
  * A setting written as text and its value (the `secret-setting` rule's first form), to read again within a value. A value not
- * quoted may start with a password's storage id in braces, as Spring Security and Spring Cloud Config write one
- * (`{noop}<password>`, `{cipher}<ciphertext>`, `{bcrypt}<hash>`): no other brace is in it.
+ * quoted may start with a password's storage ids in braces, as Spring Security and Spring Cloud Config write one
+ * (`{noop}<password>`, `{cipher}<ciphertext>`, `{bcrypt}<hash>`), one after another too (`{noop}{noop}<password>`, which
+ * secretSetting strips as it does quoted: a value of one id took only the first, and the rest was no value): no other brace
+ * is in it. The ids and the rest take no character in common (`{`), so a run of ids is read once. Set with `=`, `:`, `=>`,
+ * or as Go and a Makefile set a variable (`password := "..."`, `DB_PASSWORD ?= ...`, `::=`).
  */
 const SETTING_TEXT =
-  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|((?:\{[A-Za-z0-9-]+\})?[^\s"',;{}[\]&]+))/g;
-
-/** What ends a Logstash setting's bare value on its line: the line's end, a comment, the block's `}` or the next setting. */
-const SETTING_END = /[ \t]*(?:\r?\n|$|[#}]|[A-Za-z_][A-Za-z0-9_]*[ \t]*=>)/y;
-
-/** A section of a Logstash pipeline (`input {`, `filter {`, `output {`): where a bare word after `=>` is a setting's value. */
-const LOGSTASH_SECTION = /(?<![\w-])(?:input|filter|output)[ \t\r\n]*\{/;
-/** Whether a text is a Logstash pipeline (it has a section), read once per text however many `=>` it holds. */
-const isLogstash = oncePerText((text) => LOGSTASH_SECTION.test(text));
-
-/**
- * A call in code, as a value not quoted ends before a quoted argument (`os.getenv(` of `os.getenv('DB_PASSWORD')`, Ruby's
- * `ENV.fetch(`, Laravel's `env(`, Java's `System.getenv(`) or holds one of names (`get_secret(DB_PASSWORD_ID)`, `getPassword()`):
- * a settings module reading the secret from elsewhere (Django's settings.py), not the secret; a Jenkinsfile's `credentials('<id>')`,
- * which binds a credential of Jenkins' store; a prompt (mongosh's `passwordPrompt()`, Python's `getpass()`). Only a call's known shape: a dotted
- * name, `env`, `getenv`, `config`, `credentials`, a prompt or a getter's name (`get_secret`, `getPassword`, `read_token`); `hunter2(prod)`,
- * `x7Kp(q9Lm)` and `hunter2()` are passwords.
- */
-const CALL =
-  /^(?:env|getenv|config|credentials|getpass|\w*[Pp]rompt|(?:get|read|load|fetch)(?:_[A-Za-z]|[A-Z])\w*|[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*)?\)?$/;
-
-/**
- * The environment as code reads it, a value not quoted ending before its `[` or naming the variable (Python's
- * `os.environ["DJANGO_SECRET_KEY"]`, Ruby's `ENV["DB_PASSWORD"]`, Node's `process.env.API_TOKEN`, Vite's `import.meta.env.VITE_KEY`).
- */
-const ENVIRONMENT = /^(?:os\.environ|ENV|process\.env|import\.meta\.env)(?:\.[A-Za-z_$][\w$]*)?$/;
-
-/** The name code reads, quoted, just after a call's `(` or the environment's `[` (`"DB_PASSWORD"]` of `ENV["DB_PASSWORD"]`): no literal of its own. */
-const READ_NAME = /[ \t]*\[?[ \t]*(["'])[^"'\n]*\1/y;
-
-/** A literal quoted on a line of code. */
-const LITERAL = /"([^"\n]*)"|'([^'\n]*)'/g;
-
-/** How far along its line the literals after code are read (a bound: a line of many settings is read a bounded number of times). */
-const LITERALS_AHEAD = 256;
-
-/**
- * The literals that code, a `SETTING_TEXT` match that `isCode` tells, holds after the name it reads, to its line's or statement's end: what
- * it falls back to when the environment has none (`os.getenv("SECRET_KEY", "<default>")`, `os.environ["TOKEN"] or "<default>"`,
- * `process.env.TOKEN || "<default>"`, Kotlin's `?: "<default>"`, Rails' `ENV.fetch("KEY") { "<default>" }`, Django's `if DEBUG
- * else '<default>'`), Terraform's `optional(string, "<default>")`: any of them may be the secret itself.
- */
-function literalsAfter(m: RegExpMatchArray): string[] {
-  const input = m.input!;
-  let at = m.index! + m[0].length;
-  READ_NAME.lastIndex = at;
-  if (READ_NAME.test(input)) at = READ_NAME.lastIndex;
-  const rest = input.slice(at, at + LITERALS_AHEAD);
-  // to the line's end, or the statement's (`;` outside a literal): `os.getenv("A"); name = "..."` is another setting
-  const end = rest.replace(LITERAL, (l) => ' '.repeat(l.length)).search(/[\n;]/);
-  const statement = end === -1 ? rest : rest.slice(0, end);
-  const literals: string[] = [];
-  let after = 0;
-  for (const l of statement.matchAll(LITERAL)) {
-    // a literal joined to what comes before it (`os.getenv("A") + " is the service's password"`, PHP's `.`, Lua's `..`) is a
-    // part of the string the code builds, text around the secret it reads: not what it falls back to
-    if (!JOINED.test(statement.slice(after, l.index))) literals.push(l[1] ?? l[2]!);
-    after = l.index + l[0].length;
-  }
-  return literals;
-}
-
-/** An operator that joins strings, before a literal (`+`, PHP's `.`, Lua's `..`). */
-const JOINED = /(?:\+|\.)[ \t]*$/;
-
-/** Whether a value not quoted is code that reads the secret from elsewhere: a call (`CALL`, a Terraform function's), the environment, an optional attribute's type. */
-const readsElsewhere = (m: RegExpMatchArray, value: string): boolean =>
-  CALL.test(value) || ENVIRONMENT.test(value) || isHclOptional(m, value) || isHclCall(m, value);
-
-/**
- * Whether code that reads the secret from elsewhere (`readsElsewhere`) holds a literal after it that is a secret under the
- * setting's name: the secret, not the code.
- */
-const codeLiteralIsSecret = (m: RegExpMatchArray): boolean =>
-  m[4] !== undefined && readsElsewhere(m, m[4]) && literalsAfter(m).some((literal) => secretSetting(nameOf(m), literal));
-
-/**
- * Whether a setting of `SETTING_TEXT` is code: a name, `=>` and a value not quoted, a JavaScript arrow function
- * (`password => password.trim()`, `token => token`, `.filter(token => valid)`): a call, the name again, or code after it on
- * its line; or, outside a Logstash pipeline, an identifier (JSX's `onChange={password => setPassword}`, Ruby's
- * `:password => db_password`, a variable). A quoted value after `=>` is a setting, as Logstash's `password => "..."` and
- * Ruby's hashes write one, and so is a bare word that ends its line, its block or comes before the next setting, in a
- * Logstash pipeline (`password => Hunter2xyz`), or one no identifier is (`password => Hunter2!xyz`). And a value not quoted that
- * reads the secret from elsewhere (`readsElsewhere`), whatever comes before it: its literals after it are judged instead.
- */
-function isCode(m: RegExpMatchArray): boolean {
-  if (m[4] === undefined) return false;
-  if (readsElsewhere(m, m[4])) return true;
-  if (!/^[^=]*=>/.test(m[0])) return false;
-  if (/[()]/.test(m[4]) || m[4] === m[1]) return true;
-  SETTING_END.lastIndex = m.index! + m[0].length;
-  return !SETTING_END.test(m.input!) || (/^[A-Za-z_$][\w$]*$/.test(m[4]) && !isLogstash(m.input!));
-}
+  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|::?=|\?=|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|((?:\{[A-Za-z0-9-]+\})*[^\s"',;{}[\]&]+))/g;
 
 /** How many rules of a user `ACL SETUSER` is read for a password: a bound, since one need not start its line (`redis-acl-password`). */
 const ACL_RULES = 32;
@@ -194,12 +107,14 @@ export const SETTING_RULES: readonly SecretRule[] = [
     id: 'defined-setting',
     description: "a setting code defines under a secret's name (define('DB_PASSWORD', '...'), os.environ.setdefault('TOKEN', '...'))",
     // PHP's `define('DB_PASSWORD', '...')` (WordPress' wp-config.php) and `ini_set(...)`, Python's `os.environ.setdefault(...)`, a
-    // config's `.set(...)`: a call, its first argument the setting's name quoted, its second a literal; read from each call's
+    // config's `.set(...)`, Java's `System.setProperty(...)` and a map's `.put(...)`, Go's `os.Setenv(...)`, `putenv`: a call, its first argument the setting's name quoted, its second a literal; read from each call's
     // name to its second argument's end on its line
-    pattern: /(?<!\w)(?:define|ini_set|setdefault|set)\([ \t]*(["'])([A-Za-z_][\w.-]*)\1[ \t]*,[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')/g,
+    pattern:
+      /(?<!\w)(?:define|ini_set|setdefault|set|setProperty|put|putenv|[Ss]etenv)\([ \t]*(["'])([A-Za-z_][\w.-]*)\1[ \t]*,[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')/g,
     accept: (_s, m) => secretSetting(m[2]!, m[3] ?? m[4]!),
     setting: (m) => m[2],
   },
+  SETTER_RULE,
   TERRAFORM_VARIABLE_RULE,
   {
     id: 'yaml-block-setting',
@@ -284,13 +199,21 @@ function settingOf(m: RegExpExecArray): string | undefined {
   }
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
-  if (isCode(m)) return codeLiteralIsSecret(m) ? name : undefined;
-  if (isHclExpression(m, m[4]) || PSQL_VARIABLE.test(m[0]) || inReference(m)) return undefined;
-  if (secretSetting(name, value) && !isSentence(m)) return name;
+  if (isCode(m)) return codeLiteralIsSecret(m, name) ? name : undefined;
+  if (isHclExpression(m, m[4]) || PSQL_VARIABLE.test(m[0]) || inReference(m) || joinedToRead(m)) return undefined;
+  if (secretSetting(name, value) && !isSentence(m) && !isScript(m)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
   return settingWithin(value, m[4] === undefined ? 1 : 2);
 }
+
+/**
+ * Whether a setting is a script or a dependency of a package.json (`"scripts": { "token": "node gen.js" }`, the start of a name
+ * with a colon, `"password:reset": "..."`, `"dependencies": { "jsonwebtoken": "^9.0.0" }`, a scope's, `"@types/jsonwebtoken"`): a
+ * key as JSON quotes it, or its end before a quoted value, within such an object (package-manifest.ts); what its value holds is
+ * still read (`settingWithin`).
+ */
+const isScript = (m: RegExpExecArray): boolean => (m[0].startsWith('"') || m[2] !== undefined) && inPackageManifest(m.input, m.index);
 
 /** A psql variable, interpolated quoted (`CREATE USER app WITH PASSWORD :'app_password'`, run with `psql -v app_password=...`): a blank, `:`, and its name quoted at once. */
 const PSQL_VARIABLE = /[ \t]:'[A-Za-z_]\w*'$/;
@@ -361,10 +284,10 @@ function settingWithin(text: string, depth: number): string | undefined {
   for (const m of text.matchAll(SETTING_TEXT)) {
     if (isProse(m)) continue;
     if (isCode(m)) {
-      if (codeLiteralIsSecret(m)) return nameOf(m);
+      if (codeLiteralIsSecret(m, nameOf(m))) return nameOf(m);
       continue;
     }
-    if (isHclExpression(m, m[4]) || inReference(m)) continue;
+    if (isHclExpression(m, m[4]) || inReference(m) || joinedToRead(m)) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? '';
     if (secretSetting(nameOf(m), value)) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;

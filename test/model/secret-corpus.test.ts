@@ -84,6 +84,10 @@ const NOT_SECRET: Settings = {
   django: [
     ['DJANGO_SETTINGS_MODULE', 'app.settings.production'],
     ['PASSWORD_HASHERS', 'django.contrib.auth.hashers.Argon2PasswordHasher'],
+    // what makes or stores it: a hasher's, an encoder's, a generator's name
+    ['PASSWORD_HASHER', 'argon2'],
+    ['app.security.passwordEncoder', 'bcrypt'],
+    ['TOKEN_GENERATOR', 'uuid'],
     ['PASSWORD_RESET_TIMEOUT', '259200'],
     ['CSRF_HEADER_NAME', 'HTTP_X_CSRFTOKEN'],
     ['CSRF_COOKIE_NAME', 'csrftoken'],
@@ -208,6 +212,8 @@ const SECRET: Settings = {
     ['TOKEN_GITHUB', 'x9Kq2LmP7vRt4WzY'],
     ['SECRET_STRIPE', 'whsec_5Fq8Lp2Xc9Vb7Nm3'],
     ['PASSWORD_2', 'Tr0ub4dor&3'],
+    // a property's name with a value of no name's shape is the secret
+    ['PASSWORD_ENCODER', 'Xk9mQ2vL!p8'],
   ],
   'a name that names a property of a secret, holding the secret itself (no shape of that property)': [
     ['VAULT_TOKEN_ROLE', 's.Abc123XyZ987'],

@@ -123,13 +123,38 @@ describe('the secret rules on 8 MiB of text', () => {
       "code's calls and fallbacks",
       // the literals after each call read a bound along its line (a quoted text after code under a secret's name is judged:
       // `password = os.getenv("` repeated is a password, `password = os.getenv(`, quoted)
+      ['password = os.getenv("a") ', 'token = process.env.A || "$A" ', 'token = process.env.A || '],
+    ],
+    // (in two processes: 21-24 s for the six alone at a load of 10, past 60 s under the full suite's)
+    ["code's calls and fallbacks, continued", ['password = f(" ', 'SECRET_KEY = os.environ["a"] or ', 'pass=os.getenv("a", ']],
+    [
+      "a package.json's objects, a read's statement, Go's and make's assignments",
       [
-        'password = os.getenv("a") ',
-        'token = process.env.A || "$A" ',
-        'token = process.env.A || ',
-        'password = f(" ',
-        'SECRET_KEY = os.environ["a"] or ',
-        'pass=os.getenv("a", ',
+        // a package.json's scripts objects, each read once to its end (a string to its quote or line's end)
+        '"scripts": {',
+        '"devDependencies": {"jsonwebtoken": "^9", ',
+        '"scripts": {"token": "a b", "',
+        '"scripts": {"token": "\\',
+        // a read's statement, cut at a dict's next entry, its parentheses counted a bound ahead; Go's and make's assignments
+        '"PASSWORD": os.getenv("a", "b"), ',
+        'password = os.getenv("a", (',
+        'a := ',
+        'a ?= ',
+      ],
+    ],
+    [
+      'members and keys read, literals joined before a read, setters',
+      [
+        'password = a.password || ',
+        'a = b["c"]["',
+        "m.put('a', '",
+        // literals joined to a read after them, looked at a bound ahead
+        'password = "a" + "b" . ',
+        "password = 'ab' % os.getenv(",
+        // a setter's or a builder's method and its literal, each read once
+        '.password("',
+        "setPassword('",
+        "withToken(' ",
       ],
     ],
     [
@@ -200,14 +225,22 @@ describe('the secret rules on 8 MiB of text', () => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
 
+  // an object read by quoted keys: each read looks at its keys and the literals after them a bound ahead (a process of its own:
+  // 256 characters read per setting of 17)
+  it('read 8 MiB of settings read from an object by its keys in one pass', () => {
+    expect(screenedAlone(['password = a["b"]'])).toEqual(['none']);
+  });
+
   // a password's storage ids one after another (`{noop}{noop}...`): each was a call of its own and a copy of the rest, which
   // took the stack from 10,000 on (an internal error, the RangeError taken for a regular expression's) and quadratic time
-  it('read a quoted value of storage ids one after another, up to 8 MiB, in one pass', () => {
+  it('read a value of storage ids one after another, quoted or not, up to 8 MiB, in one pass', () => {
     const rules = JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'));
     const found = runAlone(`import { detectSecret } from ${rules};
       for (const n of [10_000, 100_000, Math.ceil(2 ** 23 / 6)])
         console.log(detectSecret('password="' + '{noop}'.repeat(n) + 'x"')?.rule.id ?? 'none');`);
     expect(found).toEqual(['none', 'none', 'none']);
+    // not quoted: the ids one after another are read once, and once more back when no value follows them
+    expect(screenedAlone([['password=', '{noop}']])).toEqual(['none']);
   });
 
   // an option's value may be any word, `docker` too: each `docker` read its options again to the line's end (2.7 s for

@@ -156,6 +156,27 @@ describe('the secret rules of settings written as text', () => {
       'password = os.getenv("DB_PASSWORD") + " is the password used by the service"\n',
       '$password = getenv("DB_PASSWORD") . " (read from the environment)";\n',
       "local token = os.getenv('API_TOKEN') .. ' Xk9mQ2vLp8'\n",
+      // and before it: a value built from the environment, the literal its text around what is read
+      'password = "prefix" + os.getenv("X")\n',
+      'password = "prefix" + os.environ["X"]\n',
+      "$pass = 'db-' . getenv('DB_SUFFIX');\n",
+      'headers = {"token": "Bearer " + process.env.API_TOKEN}\n',
+      'password = "app-" + "v2-" + System.getenv("DB_PASSWORD")\n',
+      'DB_PASSWORD = "%s-2024" % os.getenv("DB_SUFFIX")\n',
+      // a dict's next entry after a read is no fallback of it; a call with a number, a header's value cut
+      '"PASSWORD": os.environ.get("DB_PASSWORD", ""), "HOST": "db", "PORT": "5432"\n',
+      "DATABASES = {'default': {'PASSWORD': os.getenv('DB_PASSWORD'), 'USER': 'app'}}\n",
+      'if (token.startsWith("Bearer ")) { token = token.substring(7); }\n',
+      'password := os.Getenv("DB_PASSWORD")\n',
+      // a member of the setting's own name, passed on (a request's body, a config object's)
+      'const password = req.body.password;\n',
+      'token: ctx.state.token,\n',
+      'db.password=config.db.password\n',
+      // an object read by its keys, a Jenkinsfile's variable bound to a credential
+      'password = config["database"]["password"]\n',
+      'password = settings["database"]["secret"]\n',
+      'var token = configuration["Jwt:Key"];\n',
+      "withCredentials([usernamePassword(credentialsId: 'db', usernameVariable: 'USER', passwordVariable: 'PASS')]) { sh 'x' }\n",
       // a Jenkinsfile's binding of a credential of Jenkins' store, by its id
       "pipeline {\n  environment {\n    REGISTRY_CREDS = credentials('registry-creds')\n  }\n}\n",
       // a prompt for it: mongosh's, Python's
@@ -186,7 +207,52 @@ describe('the secret rules of settings written as text', () => {
       // the fallback is judged whatever is joined after it
       'password = os.getenv("DB_PASSWORD", "Hunter2xyz") + " is the password"\n',
       "const token = process.env.TOKEN + '-suffix' || 'Xk9mQ2vLp8abc';\n",
+      // a literal joined to anything but a read of the environment, or read on another line, is the value
+      'password = "Hunter2xyz" + suffix\n',
+      'password = "Hunter2xyz" + "abc"\n',
+      'password = "Hunter2xyz"  # os.getenv("X")\n',
+      'password = "Hunter2xyz"\nother = "a" + os.getenv("X")\n',
+      // a fallback within the call, whatever follows it
+      '"PASSWORD": os.environ.get("DB_PASSWORD", "Xk9mQ2vLp8"), "HOST": "db"\n',
+      // set as Go and a Makefile set a variable
+      'password := "Xk9mQ2vLp8"\n',
+      'DB_PASSWORD ?= Xk9mQ2vLp8\n',
+      'DB_PASSWORD := Xk9mQ2vLp8\n',
+      // a member's fallback is judged, and a member of another name is no code of this one
+      'const password = req.body.password || "Xk9mQ2vLp8";\n',
+      'password: app.Pass\n',
+      // a fallback after the keys read
+      'password = config["database"]["password"] or "Xk9mQ2vLp8"\n',
     ]);
+  });
+
+  it("leave a package.json's scripts and dependencies alone under any name (token, password, jsonwebtoken), and find a secret their commands hold or a setting after them", () => {
+    const pkg = (scripts: string, rest = '') => `{\n  "name": "app",\n  "scripts": {\n${scripts}\n  }${rest}\n}\n`;
+    const file = pkg('    "token": "node gen.js",\n    "password:reset": "node reset.js",\n    "secret": "echo \\"}\\" && node s.js"');
+    expect(detectSecret(file), file).toBeUndefined();
+    // a ConfigMap's package.json, as the checks screen it
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app' }, data: { 'package.json': file } };
+    expect(secretStrings(configMap)).toEqual([]);
+    expect(detectSecret('{"scripts": {"token": "node gen.js"}, "private": true}')).toBeUndefined();
+    // its dependencies: a package's name and its version (composer.json's require too)
+    for (const text of [
+      '{"dependencies": {"jsonwebtoken": "^9.0.0", "passport-jwt": "~4.0.1"}, "devDependencies": {"@types/jsonwebtoken": "^9.0.5"}}',
+      '{"require": {"php": ">=8.1", "lcobucci/jwt": "^5.0"}, "require-dev": {"secret-handshake/x": "1.0.0"}}',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+    // a dependency's URL with a password is refused by the URL rules
+    expect(detectSecret('{"dependencies": {"lib": "git+https://deploy:Xk9mQ2vLp8zz@git.example.com/org/lib.git"}}')?.rule.id).toBe(
+      'url-credentials',
+    );
+    for (const [text, setting] of [
+      // a command's own settings and flags
+      [pkg('    "deploy": "NPM_TOKEN=Hunter2xyzQ npm publish"'), 'NPM_TOKEN'],
+      [pkg('    "token": "node gen.js --password=Hunter2xyz"'), 'password'],
+      // a setting after the scripts, or in another object, is a setting
+      [pkg('    "token": "node gen.js"', ',\n  "config": {"token": "Hunter2xyzQ"}'), 'token'],
+      ['{"token": "Hunter2xyzQ", "scripts": {"token": "node gen.js"}}', 'token'],
+    ] as const)
+      expect(detectSecret(text)?.setting, text).toBe(setting);
   });
 
   it("leave Jasypt's and Spring Cloud Config's encrypted values alone (ENC(<ciphertext>), {cipher}<ciphertext>), and find the encryptor's password, plaintext in DEC(), ENC() or after {noop}, and a key of another length", () => {
@@ -232,6 +298,10 @@ describe('the secret rules of settings written as text', () => {
       detectSecret('spring.security.user.password={bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG\n')?.rule.id,
     ).toBe('password-hash');
     expect(detectSecret('password="{noop}{noop}Hunter2pwX"\n')?.rule.id).toBe('secret-setting');
+    // not quoted too: a value of one id was read, and the ids after it ended the value before the password
+    for (const file of ['password={noop}{noop}secretvalue\n', 'spring.security.user.password={noop}{noop}{noop}Hunter2pwX\n'])
+      expect(detectSecret(file)?.setting, file).toMatch(/password$/);
+    expect(detectSecret('password={noop}{bcrypt}\n')).toBeUndefined();
     // an AWS secret key's 30 bytes are no blocks of 8: the key, wrapped
     expect(detectSecret('aws.secret-key=ENC(wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY)\n')).toBeDefined();
     const env = (value: string) =>
@@ -252,14 +322,45 @@ describe('the secret rules of settings written as text', () => {
         "define('AUTH_KEY', 'k#9$Lm2@pZ7!wB4^nT8&yU6*qR1%vX3');\n",
         "os.environ.setdefault('DJANGO_SECRET_KEY', 'Hunter2pwX')\n",
         'config.set("token", "Xk9mQ2vLp8")\n',
+        // Java's system properties and maps, Go's environment
+        'System.setProperty("javax.net.ssl.keyStorePassword", "Xk9mQ2vLp8");\n',
+        'props.put("password", "Xk9mQ2vLp8");\n',
+        'os.Setenv("DB_PASSWORD", "Xk9mQ2vLp8")\n',
       ],
       [
         "define( 'DB_USER', 'wp' );\ndefine( 'AUTH_KEY',         'put your unique phrase here' );\ndefine( 'WP_DEBUG', false );\n",
         "define( 'DB_PASSWORD', getenv('WORDPRESS_DB_PASSWORD') );\n",
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'app.settings')\n",
         "app.set('view engine', 'pug');\ncache.set('token', token);\n",
+        'System.setProperty("javax.net.ssl.keyStore", "/etc/ssl/ks.p12");\nheaders.put("token", token);\n',
       ],
     );
+  });
+
+  it("find a setting code sets with a setter or a builder's method named after it, and leave other calls and references alone", () => {
+    expectRule(
+      'setter-setting',
+      [
+        'ds.setPassword("Xk9mQ2vLp8");\n',
+        "cfg.setApiKey('Xk9mQ2vLp8abc');\n",
+        'new PostgreSQLContainer("postgres:16").withPassword("Xk9mQ2vLp8")\n',
+        'DataSourceBuilder.create().username("app").password("Xk9mQ2vLp8").build();\n',
+      ],
+      [
+        'ds.setPassword(password);\n',
+        'ds.setPassword("");\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder Spring fills in
+        'ds.setPassword("${DB_PASSWORD}");\n',
+        'x.setTokenType("Bearer");\n',
+        'x.setPasswordEncoder("bcrypt");\n',
+        'x.setSecretName("db-secret");\n',
+        'header.split("token");\n',
+        'req.header("Authorization");\n',
+        'x.withTokenTtl("3600");\n',
+      ],
+    );
+    // messages name the property set, never the value
+    expect(detectSecret('ds.setPassword("Xk9mQ2vLp8");')?.setting).toBe('password');
   });
 
   it("find a setting whose name follows a path's / (a key path, an annotation's prefix), and leave a config provider's key alone", () => {

@@ -1,0 +1,194 @@
+/**
+ * Settings written in code (a settings module, a Jenkinsfile, a Logstash pipeline): a value not quoted that reads the secret
+ * from elsewhere (`os.getenv("DB_PASSWORD")`, `ENV["TOKEN"]`, `credentials('<id>')`, a prompt) is none, but a literal it falls
+ * back to may be (`os.getenv("SECRET_KEY", "<default>")`); a JavaScript arrow function or a Ruby hash's `=>` is code, not a
+ * setting; a literal joined to such code is a part of the value it builds (`"prefix" + os.getenv("X")`). Read for the
+ * `secret-setting` rule of setting-secret-rules.ts; and a setting code sets with a setter or a builder's method named after it
+ * (`ds.setPassword("...")`, `.password("...")`), a rule of that table. Pure and synchronous.
+ */
+import { isHclCall, isHclOptional } from './hcl-secret-rules.js';
+import { oncePerText } from './secret-shapes.js';
+import { type SecretRule, secretSetting } from './secret-setting.js';
+
+/** What ends a Logstash setting's bare value on its line: the line's end, a comment, the block's `}` or the next setting. */
+const SETTING_END = /[ \t]*(?:\r?\n|$|[#}]|[A-Za-z_][A-Za-z0-9_]*[ \t]*=>)/y;
+
+/** A section of a Logstash pipeline (`input {`, `filter {`, `output {`): where a bare word after `=>` is a setting's value. */
+const LOGSTASH_SECTION = /(?<![\w-])(?:input|filter|output)[ \t\r\n]*\{/;
+/** Whether a text is a Logstash pipeline (it has a section), read once per text however many `=>` it holds. */
+const isLogstash = oncePerText((text) => LOGSTASH_SECTION.test(text));
+
+/**
+ * A call in code, as a value not quoted ends before a quoted argument (`os.getenv(` of `os.getenv('DB_PASSWORD')`, Ruby's
+ * `ENV.fetch(`, Laravel's `env(`, Java's `System.getenv(`) or holds one of names (`get_secret(DB_PASSWORD_ID)`, `getPassword()`):
+ * a settings module reading the secret from elsewhere (Django's settings.py), not the secret; a Jenkinsfile's `credentials('<id>')`,
+ * which binds a credential of Jenkins' store; a prompt (mongosh's `passwordPrompt()`, Python's `getpass()`). Only a call's known shape: a dotted
+ * name, `env`, `getenv`, `config`, `credentials`, a prompt or a getter's name (`get_secret`, `getPassword`, `read_token`), with a name
+ * or a number as its argument (`token.substring(7)` of a header's value), a path of Rust's or C++'s (`std::env::var(`); `hunter2(prod)`,
+ * `x7Kp(q9Lm)` and `hunter2()` are passwords.
+ */
+const CALL =
+  /^(?:env|getenv|config|credentials|getpass|\w*[Pp]rompt|(?:get|read|load|fetch)(?:_[A-Za-z]|[A-Z])\w*|[A-Za-z_][\w]*(?:(?:\.|::)[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*|[0-9]+)?\)?$/;
+
+/**
+ * The environment as code reads it, a value not quoted ending before its `[` or naming the variable (Python's
+ * `os.environ["DJANGO_SECRET_KEY"]`, Ruby's `ENV["DB_PASSWORD"]`, Node's `process.env.API_TOKEN`, Vite's `import.meta.env.VITE_KEY`).
+ */
+const ENVIRONMENT = /^(?:os\.environ|ENV|process\.env|import\.meta\.env)(?:\.[A-Za-z_$][\w$]*)?$/;
+
+/**
+ * The name code reads, quoted, just after a call's `(` or the environment's `[` (`"DB_PASSWORD"]` of `ENV["DB_PASSWORD"]`), and
+ * the keys of subscripts after it (`config["database"]["password"]`): no literal of its own.
+ */
+const READ_NAME = /[ \t]*\[?[ \t]*(["'])[^"'\n]*\1(?:[ \t]*\][ \t]*\[[ \t]*(["'])[^"'\n]*\2)*/y;
+
+/** A subscript with a quoted key, just after a value not quoted (`["database"]` of `config["database"]`). */
+const SUBSCRIPT = /[ \t]*\[[ \t]*["']/y;
+
+/** Whether a value not quoted, an object's path (`config`, `settings.db`), is read by a quoted key just after it (`config["database"]`). */
+function subscripted(m: RegExpMatchArray, value: string): boolean {
+  if (!/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/.test(value)) return false;
+  SUBSCRIPT.lastIndex = m.index! + m[0].length;
+  return SUBSCRIPT.test(m.input!);
+}
+
+/** A literal quoted on a line of code. */
+const LITERAL = /"([^"\n]*)"|'([^'\n]*)'/g;
+
+/** How far along its line the literals after code are read (a bound: a line of many settings is read a bounded number of times). */
+const LITERALS_AHEAD = 256;
+
+/**
+ * The literals that code, a `SETTING_TEXT` match (setting-secret-rules.ts) that `isCode` tells, holds after the name it reads, to its line's or statement's end: what
+ * it falls back to when the environment has none (`os.getenv("SECRET_KEY", "<default>")`, `os.environ["TOKEN"] or "<default>"`,
+ * `process.env.TOKEN || "<default>"`, Kotlin's `?: "<default>"`, Rails' `ENV.fetch("KEY") { "<default>" }`, Django's `if DEBUG
+ * else '<default>'`), Terraform's `optional(string, "<default>")`: any of them may be the secret itself.
+ */
+function literalsAfter(m: RegExpMatchArray): string[] {
+  const input = m.input!;
+  let at = m.index! + m[0].length;
+  READ_NAME.lastIndex = at;
+  if (READ_NAME.test(input)) at = READ_NAME.lastIndex;
+  const rest = input.slice(at, at + LITERALS_AHEAD);
+  const statement = rest.slice(
+    0,
+    statementEnd(
+      rest.replace(LITERAL, (l) => ' '.repeat(l.length)),
+      opened(m[4]!),
+    ),
+  );
+  const literals: string[] = [];
+  let after = 0;
+  for (const l of statement.matchAll(LITERAL)) {
+    // a literal joined to what comes before it (`os.getenv("A") + " is the service's password"`, PHP's `.`, Lua's `..`) is a
+    // part of the string the code builds, text around the secret it reads: not what it falls back to
+    if (!JOINED.test(statement.slice(after, l.index))) literals.push(l[1] ?? l[2]!);
+    after = l.index + l[0].length;
+  }
+  return literals;
+}
+
+/** How many parentheses a value not quoted leaves open (`os.getenv(`: one, its arguments follow). */
+const opened = (value: string): number => value.split('(').length - value.split(')').length;
+
+/**
+ * Where the statement of code ends in `code` (its literals blanked), the value's call having `depth` parentheses open: at its
+ * line's end, a `;`, or a `,` outside the call (`"PASSWORD": os.environ.get("DB_PASSWORD", ""), "HOST": "db"`: the next entry of
+ * a dict, whose literals are no fallback; within the call, `os.getenv("A", "<default>")`, a `,` is the next argument's).
+ */
+function statementEnd(code: string, depth: number): number {
+  for (let at = 0; at < code.length; at++) {
+    const c = code[at];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '\n' || c === ';' || (c === ',' && depth <= 0)) return at;
+  }
+  return code.length;
+}
+
+/** An operator that joins strings, before a literal (`+`, PHP's `.`, Lua's `..`). */
+const JOINED = /(?:\+|\.)[ \t]*$/;
+
+/** A member of an object in code, by its path (`req.body.password`, `this.config.token`): its last name is the second group. */
+const MEMBER = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.([A-Za-z_$][\w$]*)$/;
+
+/**
+ * Whether a value not quoted is a member of an object of the setting's own name (`password = req.body.password`, `token:
+ * ctx.state.token`, `db.password=config.db.password`): code passing the secret on, not the secret.
+ */
+const sameMember = (name: string, value: string): boolean =>
+  MEMBER.exec(value)?.[1]?.toLowerCase() === name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+
+/**
+ * Whether a value not quoted is code that reads the secret from elsewhere: a call (`CALL`, a Terraform function's), the
+ * environment, a member of the setting's own name, an object read by a quoted key, an optional attribute's type.
+ */
+const readsElsewhere = (m: RegExpMatchArray, value: string): boolean =>
+  CALL.test(value) ||
+  ENVIRONMENT.test(value) ||
+  sameMember(m[1]!, value) ||
+  subscripted(m, value) ||
+  isHclOptional(m, value) ||
+  isHclCall(m, value);
+
+/**
+ * Whether code that reads the secret from elsewhere (`readsElsewhere`) holds a literal after it that is a secret under the
+ * setting's name: the secret, not the code.
+ */
+export const codeLiteralIsSecret = (m: RegExpMatchArray, name: string): boolean =>
+  m[4] !== undefined && readsElsewhere(m, m[4]) && literalsAfter(m).some((literal) => secretSetting(name, literal));
+
+/**
+ * Whether a setting of `SETTING_TEXT` is code: a name, `=>` and a value not quoted, a JavaScript arrow function
+ * (`password => password.trim()`, `token => token`, `.filter(token => valid)`): a call, the name again, or code after it on
+ * its line; or, outside a Logstash pipeline, an identifier (JSX's `onChange={password => setPassword}`, Ruby's
+ * `:password => db_password`, a variable). A quoted value after `=>` is a setting, as Logstash's `password => "..."` and
+ * Ruby's hashes write one, and so is a bare word that ends its line, its block or comes before the next setting, in a
+ * Logstash pipeline (`password => Hunter2xyz`), or one no identifier is (`password => Hunter2!xyz`). And a value not quoted that
+ * reads the secret from elsewhere (`readsElsewhere`), whatever comes before it: its literals after it are judged instead.
+ */
+export function isCode(m: RegExpMatchArray): boolean {
+  if (m[4] === undefined) return false;
+  if (readsElsewhere(m, m[4])) return true;
+  if (!/^[^=]*=>/.test(m[0])) return false;
+  if (/[()]/.test(m[4]) || m[4] === m[1]) return true;
+  SETTING_END.lastIndex = m.index! + m[0].length;
+  return !SETTING_END.test(m.input!) || (/^[A-Za-z_$][\w$]*$/.test(m[4]) && !isLogstash(m.input!));
+}
+
+/**
+ * What may follow a quoted literal in the string code builds: other literals joined to it (`"a" + "b"`), then an operator that
+ * joins strings (`+`, PHP's `.`, Lua's `..`, Python's `%` formatting) and the code after it, to its first quote, blank or `[`
+ * (`os.getenv(` of `os.getenv("X")`, `ENV` of `ENV["X"]`, `process.env.X`). Read at most `LITERALS_AHEAD` characters ahead.
+ */
+const JOINED_CODE = /(?:[ \t]*(?:\+|\.\.?|%)[ \t]*(?:"[^"\n]*"|'[^'\n]*'))*[ \t]*(?:\+|\.\.?|%)[ \t]*([^\s"',;{}[\]&]+)/y;
+
+/**
+ * Whether a setting's quoted value (`SETTING_TEXT`'s group 2 or 3) is joined to code that reads from elsewhere (`CALL`, the
+ * environment): `password = "prefix" + os.getenv("X")`, `$pass = 'db-' . getenv('SUFFIX')`, a value built from the
+ * environment, of which the literal is only the text around what is read, not the secret.
+ */
+export function joinedToRead(m: RegExpMatchArray): boolean {
+  if (m[2] === undefined && m[3] === undefined) return false;
+  const end = m.index! + m[0].length;
+  JOINED_CODE.lastIndex = 0;
+  const code = JOINED_CODE.exec(m.input!.slice(end, end + LITERALS_AHEAD))?.[1];
+  return code !== undefined && (CALL.test(code) || ENVIRONMENT.test(code));
+}
+
+/** The property a setter or a builder's method sets (`setPassword`, `withApiKey`: `password`, `apiKey`; `.password`: `password`). */
+const settersProperty = (m: RegExpExecArray): string => m[1] ?? `${m[2]![0]!.toLowerCase()}${m[2]!.slice(1)}`;
+
+/**
+ * A setting code sets by a method named after it, with a literal as its one argument: a Java bean's setter (`ds.setPassword("...")`,
+ * Spring's `DataSourceBuilder`), Testcontainers' `withPassword("...")`, a builder's `.password("...")` (`.username("app").password("...")`).
+ * Read from each method's name to its literal's closing quote, on its line (the literal stops at its quote, so each is read once).
+ */
+export const SETTER_RULE: SecretRule = {
+  id: 'setter-setting',
+  description: 'a setting code sets by a method named after it (setPassword("..."), withPassword("..."), .password("..."))',
+  pattern:
+    /(?:\.(?!(?:set|with)[A-Z])([a-z][A-Za-z0-9]*)|(?<![\w$])(?:set|with)([A-Z][A-Za-z0-9]*))\([ \t]*(?:"([^"\n]*)"|'([^'\n]*)')[ \t]*\)/g,
+  accept: (_s, m) => secretSetting(settersProperty(m), m[3] ?? m[4]!),
+  setting: settersProperty,
+};
