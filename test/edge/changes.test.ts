@@ -141,7 +141,7 @@ describe('a synthesis that moves a node port under a backend taking traffic', ()
     const files = [{ path: 'edge/haproxy.cfg', content: config({ blue: 30033 }).get('edge/haproxy.cfg')! }];
     const readOutput = (file: string) => config().get(file);
     const at = (nodePortSettings: Map<string, readonly (string | number)[]>) =>
-      edgeChangeWarnings(readOutput, { files, nodePortSettings }).map((w) => w.path);
+      edgeChangeWarnings(readOutput, { declared: true, files, nodePortSettings }).map((w) => w.path);
     expect(at(new Map())).toEqual([['edge']]);
     expect(at(new Map([['Service lab/web-blue:30033', ['apps', 'web', 'service', 'colorNodePorts', 'blue']]]))).toEqual([
       ['apps', 'web', 'service', 'colorNodePorts', 'blue'],
@@ -206,6 +206,57 @@ describe('an edge machine that leaves the edge', () => {
   it('is no machine renamed, nor one whose address is written in another form (FD00:0::7 for fd00::7)', () => {
     expect(change(THREE, [THREE[0]!, THREE[1]!, 'edge3: { address: 10.0.0.7 }'])).toEqual({ lines: [], notices: [] });
     expect(change(["lb1: { address: 'fd00::7' }"], ["lb1: { address: 'FD00:0::7' }"])).toEqual({ lines: [], notices: [] });
+  });
+
+  /** The output of the stage on `machines` (with `hosts` more than www.example.com), and the same stage compiled over it without its `edge:`. */
+  const edgeTakenOut = (machines: readonly string[], hosts: readonly string[] = []) => {
+    const text = stage(machines).replace(
+      'hosts: { www.example.com: nginx }',
+      `hosts: { ${['www.example.com', ...hosts].map((h) => `${h}: nginx`).join(', ')} }`,
+    );
+    const output = compileStages([{ stage: 'edge', file: FILE, text }]).tree.get('edge')! as Map<string, string>;
+    const readOutput = (file: string) => output.get(file);
+    const without = `# the edge moved to the cloud's load balancer\n${text.slice(0, text.indexOf('edge:'))}${text.slice(text.indexOf('apps:'))}`;
+    const compiled = compileStages([{ stage: 'edge', file: FILE, text: without, readOutput }]);
+    return {
+      files: [...(compiled.tree.get('edge')! as Map<string, string>).keys()].filter((f) => f.startsWith('edge/')),
+      lines: edgeChangeLines(output, compiled.tree.get('edge')! as Map<string, string>).filter((l) => l.includes('!')),
+      notices: compiled.notices.filter((p) => p.code === 'edge/machine-leaves').map(formatProblem),
+    };
+  };
+
+  it("is every machine of a stage whose edge: is taken out, warned of by synth at the top of the stage file: each keeps sending the edge's hosts to the stage's node ports, and keepalived its floating IP, so point their DNS elsewhere, then stop both there", () => {
+    const { files, lines, notices } = edgeTakenOut(THREE.slice(0, 2));
+    expect(files).toEqual([]);
+    const said = (machine: string, address: string) =>
+      `edge machine ${machine} (${address}) leaves the edge, as the stage file declares none any more (no edge:): it keeps running its haproxy.cfg, which sends www.example.com to the node ports of the stage's Services, and keepalived with 10.0.0.100/24, and nothing stagecraft writes reaches it again`;
+    const hint = (machine: string) =>
+      `point the DNS of www.example.com elsewhere, then on ${machine}: sudo systemctl disable --now keepalived haproxy`;
+    // at the first setting of the file (nodes:, after the comment), since edge: is not there to be pointed at
+    expect(notices).toEqual([
+      `environments/edge.yaml:2:1: warning: ${said('lb1', '10.0.0.5')}\n  hint: ${hint('lb1')}`,
+      `environments/edge.yaml:2:1: warning: ${said('lb2', '10.0.0.6')}\n  hint: ${hint('lb2')}`,
+    ]);
+    // and npm run diff says the same under the removed haproxy.cfg
+    expect(lines).toEqual([`  ! ${said('lb1', '10.0.0.5')}; ${hint('lb1')}`, `  ! ${said('lb2', '10.0.0.6')}; ${hint('lb2')}`]);
+  });
+
+  it('is, for an edge taken out without a floating IP, haproxy alone to stop, its many hosts named by the first three', () => {
+    const { notices } = edgeTakenOut(THREE.slice(0, 1), ['a.example.com', 'b.example.com', 'c.example.com']);
+    expect(notices).toEqual([
+      expect.stringContaining(
+        "it keeps running its haproxy.cfg, which sends a.example.com, b.example.com, c.example.com and 1 more to the node ports of the stage's Services, and nothing stagecraft writes reaches it again\n" +
+          '  hint: point the DNS of a.example.com, b.example.com, c.example.com and 1 more elsewhere, then on lb1: sudo systemctl disable --now haproxy',
+      ),
+    ]);
+  });
+
+  it('is not said of an edge whose problems keep its files from being written (nothing is written then)', () => {
+    const output = new Map([['edge/haproxy.cfg', config().get('edge/haproxy.cfg')!]]);
+    expect(edgeChangeWarnings((f) => output.get(f), { declared: true, files: [], nodePortSettings: new Map() })).toEqual([]);
+    expect(
+      edgeChangeWarnings((f) => output.get(f), { declared: false, files: [], nodePortSettings: new Map() }).map((w) => w.code),
+    ).toEqual(['edge/machine-leaves']);
   });
 
   it('says, of a machine alone without a floating IP, to point DNS at the machines that stay before stopping haproxy there', () => {
