@@ -136,18 +136,27 @@ function section(head: string, lines: readonly string[]): string {
 interface Family {
   /** Whether the frontends also listen on IPv6. */
   readonly ipv6: boolean;
-  /** The requested host without its port, as an HAProxy sample expression. */
+  /** The requested host without its port or the trailing dot of an absolute name, as an HAProxy sample expression. */
   readonly host: string;
 }
+
+/**
+ * The requested host as a route names it: without a trailing dot. `app.example.com.` is the same
+ * name written as absolute (RFC 1034 3.1), valid in a URL and sent as such in the Host header by
+ * clients that are given it (curl, browsers, resolvers' search lists bypassed on purpose); compared
+ * as written, it went to the 404 of a host no route names. One dot only: `app.example.com..` is no name.
+ */
+const WITHOUT_TRAILING_DOT = 'regsub([.]$,)';
 
 /**
  * IPv4 only: `field(1,:)` cuts the Host header at its first ':', which a host name or an IPv4
  * address never holds before its port. With IPv6 a Host header may be a literal (`[::1]:8080`),
  * which that would cut to `[`; the port is then only a ':' and digits at the end (a literal ends
  * in `]`). HAProxy's `host_only` says the same but is missing from some 2.x releases; regsub is in all.
+ * Then the trailing dot of an absolute name goes (WITHOUT_TRAILING_DOT), after the port: `app.example.com.:8443`.
  */
-const IPV4: Family = { ipv6: false, host: 'req.hdr(host),field(1,:)' };
-const DUAL_STACK: Family = { ipv6: true, host: 'req.hdr(host),regsub(:[0-9]+$,)' };
+const IPV4: Family = { ipv6: false, host: `req.hdr(host),field(1,:),${WITHOUT_TRAILING_DOT}` };
+const DUAL_STACK: Family = { ipv6: true, host: `req.hdr(host),regsub(:[0-9]+$,),${WITHOUT_TRAILING_DOT}` };
 
 /**
  * The family of a plan's frontends: both when an edge machine has an IPv6 address, since clients
@@ -213,7 +222,7 @@ const noAppBackend = section(`backend ${NO_APP}`, [
 ]);
 
 /**
- * The answer to a request that names no host (no Host header, an empty one, or a port alone: an
+ * The answer to a request that names no host (no Host header, an empty one, a port or a dot alone: an
  * HTTP/1.0 client, a scanner): 400, before the redirect and the routes. The edge routes by host, so
  * such a request reaches no app; it was redirected to `https:///path` (no host: a client cannot follow
  * it), or answered 503 without the redirect, as if the apps were down.
