@@ -49,6 +49,15 @@ interface MachineLeaving {
   readonly hint: string;
 }
 
+/**
+ * What to do instead of stopping a machine that leaves a stage's edge when another stage's edge now
+ * runs on it (its edge moved to another stage file): that stage's files replace these there, and
+ * stopping haproxy would stop that stage's edge. A stage is compiled alone, so whether one does is
+ * for the operator to see (two stages' edges on one machine at once are refused: edge/shared-address).
+ */
+const takenBy = (address: string) =>
+  `(unless another stage's edge now names ${address}: then install that stage's edge files there and reload, rather than stop them)`;
+
 /** How many of a removed edge's hosts its messages name (a frontend may publish dozens). */
 const HOSTS_SHOWN = 3;
 
@@ -88,8 +97,8 @@ function machinesLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap
       return {
         message:
           `edge machine ${name} (${address}) leaves the edge, as the stage file declares none any more (no edge:): ` +
-          `it keeps running its ${HAPROXY_FILE}${sends}${floating ? `, and keepalived with ${floating}` : ''}, and nothing stagecraft writes reaches it again`,
-        hint: `point ${hosts ? `the DNS of ${hosts}` : 'DNS'} elsewhere, then on ${name}: sudo systemctl disable --now ${services}`,
+          `it keeps running its ${HAPROXY_FILE}${sends}${floating ? `, and keepalived with ${floating}` : ''}, and no file of this stage reaches it any more`,
+        hint: `point ${hosts ? `the DNS of ${hosts}` : 'DNS'} elsewhere, then on ${name}: sudo systemctl disable --now ${services} ${takenBy(address)}`,
       };
     }
     // a machine renamed keeps its address (it stays); one whose address changed leaves that address
@@ -106,8 +115,8 @@ function machinesLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap
     return {
       message: `${machine} leaves the edge: it ${what}`,
       hint: floating
-        ? `first, on ${there}: sudo systemctl disable --now keepalived haproxy; then install and reload the new files on ${others}`
-        : `point DNS at the edge machines that stay, then on ${there}: sudo systemctl disable --now haproxy`,
+        ? `first, on ${there}: sudo systemctl disable --now keepalived haproxy ${takenBy(address)}; then install and reload the new files on ${others}`
+        : `point DNS at the edge machines that stay, then on ${there}: sudo systemctl disable --now haproxy ${takenBy(address)}`,
     };
   });
 }
