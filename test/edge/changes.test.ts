@@ -271,6 +271,29 @@ describe('an edge machine that leaves the edge', () => {
     );
   });
 
+  it("is said at the setting of the stage whose edge now names the machine, compiled with the stage it leaves: install that stage's files there, with the address keepalived holds there until then", () => {
+    const text = stage(THREE.slice(0, 2));
+    const output = compileStages([{ stage: 'edge', file: FILE, text }]).tree.get('edge')! as Map<string, string>;
+    const without = `${text.slice(0, text.indexOf('edge:'))}${text.slice(text.indexOf('apps:'))}`;
+    const shop = stage([THREE[1]!, THREE[2]!]).replace('10.0.0.1 }', '10.0.9.1 }').replace('www.example.com', 'shop.example.com');
+    const compile = (readOutput?: (file: string) => string | undefined) =>
+      compileStages([
+        { stage: 'edge', file: FILE, text: without, ...(readOutput ? { readOutput } : {}) },
+        { stage: 'shop', file: 'environments/shop.yaml', text: shop },
+      ]);
+    const at = shop.split('\n').findIndex((l) => l.includes('lb2:')) + 1;
+    expect(
+      compile((file) => output.get(file))
+        .acrossStages.get('shop')
+        ?.map(formatProblem),
+    ).toEqual([
+      `environments/shop.yaml:${at}:21: warning: edge.machines.lb2.address 10.0.0.6 of stage shop is edge machine lb2 (10.0.0.6) of stage edge's edge in dist/edge/, which its stage file no longer names: it runs stage edge's haproxy.cfg and keepalived with 10.0.0.100/24 until this stage's files replace them\n` +
+        "  hint: install this stage's edge files (dist/shop/edge/) there and reload, rather than stop haproxy there (stage edge's warning says to, unless another stage's edge names it)",
+    ]);
+    // once the stage it leaves is written without it (here: no output to compare with), nothing is said
+    expect(compile().acrossStages.get('shop')).toBeUndefined();
+  });
+
   it('is not said of an edge whose problems keep its files from being written (nothing is written then)', () => {
     const output = new Map([['edge/haproxy.cfg', config().get('edge/haproxy.cfg')!]]);
     expect(edgeChangeWarnings((f) => output.get(f), { declared: true, files: [], nodePortSettings: new Map() })).toEqual([]);
