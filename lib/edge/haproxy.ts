@@ -1,7 +1,7 @@
 /**
  * haproxy.cfg from an edge plan: global settings (with Debian's admin socket), timeouts and retries,
  * one frontend per declared frontend (TLS offload with `ssl crt`, HTTP -> HTTPS redirect (308), HSTS, gzip,
- * routing on the Host header, 400 without one, 404 for a host no route names; on IPv6 too when an edge machine has an
+ * routing on the Host header, 400 without one host, 404 for a host no route names; on IPv6 too when an edge machine has an
  * IPv6 address), one backend
  * per published Service (every node's address at the Service's node port, checked on the app's
  * readiness path with its probe's Host header, at the node port that reaches the probe's port when
@@ -222,19 +222,22 @@ const noAppBackend = section(`backend ${NO_APP}`, [
 ]);
 
 /**
- * The answer to a request that names no host (no Host header, an empty one, a port or a dot alone: an
- * HTTP/1.0 client, a scanner): 400, before the redirect and the routes. The edge routes by host, so
- * such a request reaches no app; it was redirected to `https:///path` (no host: a client cannot follow
- * it), or answered 503 without the redirect, as if the apps were down.
+ * The answer to a request that does not name one host: none (no Host header, an empty one, a port or
+ * a dot alone: an HTTP/1.0 client, a scanner), or a list (`Host: other.example.com, shop.example.com`,
+ * which RFC 9110 does not allow): 400, before the redirect and the routes. The edge routes by host, so
+ * a request without one reaches no app; it was redirected to `https:///path` (no host: a client cannot
+ * follow it), or answered 503 without the redirect, as if the apps were down. HAProxy reads a header's
+ * value as a list at its commas, and a route's condition holds when any item matches: a list went to
+ * the app of any host it named, which saw the whole list as its Host (links built from it, caches keyed on it).
  */
-const noHost = (family: Family) => `http-request deny deny_status 400 unless { ${family.host} -m len 1: }`;
+const notOneHost = (family: Family) => `http-request deny deny_status 400 unless { req.hdr_cnt(host) eq 1 } { ${family.host} -m len 1: }`;
 
 function frontend(family: Family, f: EdgeFrontend): string {
   const tls = ` ssl ${f.certificates.map((c) => `crt ${word(c, 'the certificate')}`).join(' ')} alpn h2,http/1.1`;
   const lines = [
     ...binds(family, f.httpPort, ''),
     ...binds(family, f.httpsPort, tls),
-    noHost(family),
+    notOneHost(family),
     ...(f.redirectHttp ? [redirectToHttps(family, f.httpsPort)] : []),
     ...(f.hsts ? [hstsLine(f.hsts)] : []),
     // the apps behind see the client and the scheme it used, not the edge: forwardfor appends the

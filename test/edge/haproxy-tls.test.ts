@@ -183,6 +183,28 @@ describe('haproxy running a generated haproxy.cfg with its TLS listener', () => 
     }
   }, 30_000);
 
+  it('answers 400 to a Host header that lists several hosts, which a route would take for any of them and the app would see whole, over plain HTTP and TLS', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    const { httpPort, httpsPort } = await start({ redirectHttp: false });
+    received.length = 0;
+    for (const host of [
+      'other.example.com, a.example.com',
+      'a.example.com, other.example.com',
+      'a.example.com,a.example.com',
+      'a.example.com,',
+    ]) {
+      for (const [port, tls] of [
+        [httpPort, false],
+        [httpsPort, true],
+      ] as const) {
+        const answer = await rawAnswer(port, tls, `GET /orders HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+        expect([host, tls, answer.split('\r\n')[0]]).toEqual([host, tls, 'HTTP/1.1 400 Bad request']);
+      }
+    }
+    expect(received).toEqual([]);
+    expect((await send(`http://a.example.com:${httpPort}/orders`, 'GET')).status).toBe(200);
+  }, 20_000);
+
   it('answers 404 to a host no route names, over TLS and plain HTTP, not the 503 of an app whose servers are down, and sends it to no app', async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
     const { httpPort, httpsPort } = await start({ redirectHttp: false });
