@@ -11,6 +11,7 @@ import { EDGE_DIR, type StageEdge } from './index.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import type { EdgeSettings } from './settings.js';
 import type { EdgeProblem } from './publish.js';
+import { INVENTORY_FILE } from '../synth/inventory.js';
 
 /** `edge/haproxy.cfg` followed by its removed (`- `) and added (`+ `) lines, for each edge file that differs. */
 export function edgeChangeLines(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
@@ -227,6 +228,25 @@ export function movedNodePortLines(before: string, after: string): string[] {
  * top of the file, where `edge:` was. Only about this change (the next synthesis compares with what
  * this one wrote), as release/live-image.
  */
+/**
+ * `read`, asking for each file once: a stage's edge warnings read its output's inventory, which the
+ * comparison of its objects (lib/output-changes.ts) has read already (lib/compile-stage.ts gives both this reader).
+ */
+export function readingOnce(read: (file: string) => string | undefined): (file: string) => string | undefined {
+  const texts = new Map<string, string | undefined>();
+  return (file) => {
+    if (!texts.has(file)) texts.set(file, read(file));
+    return texts.get(file);
+  };
+}
+
+/** Whether an output's inventory (its text) lists haproxy.cfg among its edge files (`edge files: <n>`, then `<digest> <path>` lines). */
+function listsEdge(inventory: string): boolean {
+  const lines = inventory.split('\n');
+  const from = lines.findIndex((l) => l.startsWith('edge files: '));
+  return from >= 0 && lines.slice(from + 1).some((l) => l.endsWith(` ${HAPROXY_PATH}`));
+}
+
 export function edgeChangeWarnings(
   readOutput: ((file: string) => string | undefined) | undefined,
   { declared, files, nodePortSettings }: Pick<StageEdge, 'declared' | 'files' | 'nodePortSettings'>,
@@ -234,6 +254,8 @@ export function edgeChangeWarnings(
   const after = files.find((f) => f.path === HAPROXY_PATH)?.content;
   // an edge with problems writes no file (and nothing is written): only a stage without one leaves its machines
   if (declared && after === undefined) return [];
+  // a stage without an edge asks for its output's haproxy.cfg only when its inventory lists one (most never had an edge)
+  if (!declared && !listsEdge(readOutput?.(INVENTORY_FILE) ?? '')) return [];
   const before = readOutput?.(HAPROXY_PATH);
   if (before === undefined) return [];
   const moved =

@@ -295,11 +295,22 @@ describe('an edge machine that leaves the edge', () => {
   });
 
   it('is not said of an edge whose problems keep its files from being written (nothing is written then)', () => {
-    const output = new Map([['edge/haproxy.cfg', config().get('edge/haproxy.cfg')!]]);
+    const output = new Map([
+      ['edge/haproxy.cfg', config().get('edge/haproxy.cfg')!],
+      ['inventory.txt', 'objects: 0\nedge files: 1\nsha256:0123456789abcdef edge/haproxy.cfg\n'],
+    ]);
     expect(edgeChangeWarnings((f) => output.get(f), { declared: true, files: [], nodePortSettings: new Map() })).toEqual([]);
     expect(
       edgeChangeWarnings((f) => output.get(f), { declared: false, files: [], nodePortSettings: new Map() }).map((w) => w.code),
     ).toEqual(['edge/machine-leaves']);
+    // a stage without an edge whose output's inventory lists none (most stages) asks for no haproxy.cfg
+    const read: string[] = [];
+    const reader = (f: string) => {
+      read.push(f);
+      return f === 'inventory.txt' ? 'objects: 0\n' : output.get(f);
+    };
+    expect(edgeChangeWarnings(reader, { declared: false, files: [], nodePortSettings: new Map() })).toEqual([]);
+    expect(read).toEqual(['inventory.txt']);
   });
 
   it('says, of a machine alone without a floating IP, to point DNS at the machines that stay before stopping haproxy there', () => {
