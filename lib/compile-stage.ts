@@ -39,7 +39,7 @@ import { DIST_DIR } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
 import { appStacks } from './edge/node-ports.js';
 import { stageClaims, type StageClaims } from './edge/across-stages.js';
-import { edgeChangeWarnings } from './edge/changes.js';
+import { edgeChangeWarnings, readingOnce } from './edge/changes.js';
 import type { EdgeProblem } from './edge/publish.js';
 import { liveImageEdits, type OutputReader } from './live-edits.js';
 import { outputChanges } from './output-changes.js';
@@ -333,11 +333,13 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const by = sync && engine ? { engine, name, automated: sync.automated, prune: sync.prune } : undefined;
     const named = delivery && (delivery.cluster ?? env.cluster);
     const cluster = named !== undefined && env.clusters && Object.hasOwn(env.clusters, named) ? env.clusters[named] : undefined;
-    const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, by, cluster);
+    // each file of the output read once, by the comparison of its objects and the edge's warnings (both read its inventory)
+    const readOutput = source.readOutput && readingOnce(source.readOutput);
+    const compared = outputChanges(loaded, r.charts, outcome.files, readOutput, source.readSource, by, cluster);
     outcome.notices = [...liveImageEdits(loaded, source.readOutput, by), ...compared.problems];
     if (compared.changes) outcome.changes = compared.changes;
     // a node port that moves under a backend taking traffic, an edge machine that leaves: against the edge files of dist/<stage> as they were
-    outcome.notices = [...outcome.notices, ...placedWarnings(edgeChangeWarnings(source.readOutput, edge))];
+    outcome.notices = [...outcome.notices, ...placedWarnings(edgeChangeWarnings(readOutput, edge))];
     outcome.checks = result;
     outcome.allowedSecrets = screened.allowed;
     if (screened.problems.length) problems.push(...screened.problems);

@@ -242,12 +242,60 @@ function machineNameWarnings(stages: readonly (readonly [string, StageClaims])[]
   return warnings;
 }
 
+/** The code of an edge machine that leaves a stage's edge (changes.ts), here one that another stage's edge now names. */
+const MACHINE_LEAVES = 'edge/machine-leaves';
+
+/**
+ * A warning at the setting of each stage whose edge now names a machine that the edge of another,
+ * compiled, stage leaves (its output in dist/ names the machine, its stage file no longer does: an
+ * edge moved from one stage file to another), by that stage: the leaving stage's own warning
+ * (changes.ts, compiled alone) says to stop haproxy there unless another stage's edge names it, and
+ * this one says which, and that its files go there instead. Only about this change: once the leaving
+ * stage's output is written, it no longer names the machine.
+ */
+function movedMachineWarnings(
+  stages: readonly (readonly [string, StageClaims])[],
+  compiled: (stage: string) => boolean,
+  output: (stage: string) => CompiledOutput | undefined,
+): Map<string, Problem[]> {
+  const warnings = new Map<string, Problem[]>();
+  const machineClaims = (claims: StageClaims) => claims.addresses.filter((a) => a.what.startsWith('edge.machines.'));
+  for (const [stage, claims] of stages) {
+    const read = compiled(stage) ? output(stage)?.readOutput : undefined;
+    const was = read?.(HAPROXY_PATH);
+    if (was === undefined) continue;
+    const mine = new Set(machineClaims(claims).map((a) => a.value));
+    for (const machine of readHaproxyConfig(was).machines) {
+      const value = canonicalAddress(machine.address);
+      if (mine.has(value)) continue;
+      const taking = stages.flatMap(([s, c]) =>
+        s === stage ? [] : machineClaims(c).flatMap((a) => (a.value === value ? [[s, a] as const] : [])),
+      );
+      const floating = taking.length ? floatingAddressIn(read?.(edgePath(keepalivedFile(machine.name))) ?? '') : undefined;
+      const runs = `${HAPROXY_FILE}${floating ? ` and keepalived with ${floating}` : ''}`;
+      for (const [other, at] of taking) {
+        warnings.set(other, [
+          ...(warnings.get(other) ?? []),
+          {
+            code: MACHINE_LEAVES,
+            severity: 'warning',
+            location: at.at,
+            message: `${at.what} ${shown(at)} of stage ${other} is edge machine ${machine.name} (${machine.address}) of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names: it runs stage ${stage}'s ${runs} until this stage's files replace them`,
+            hint: `install this stage's edge files (dist/${other}/${EDGE_DIR}/) there and reload, rather than stop haproxy there (stage ${stage}'s warning says to, unless another stage's edge names it)`,
+          },
+        ]);
+      }
+    }
+  }
+  return warnings;
+}
+
 /**
  * Whether `p` is a warning of the comparison across stages placed at one stage's setting
- * (`edge/machine-name`): kept with that stage's warnings (lib/cli/synth.ts), and made again at every
+ * (`edge/machine-name`, `edge/machine-leaves` of a machine another stage's edge leaves): kept with that stage's warnings (lib/cli/synth.ts), and made again at every
  * compilation, since whether it holds depends on the other stages too.
  */
-export const isPlacedAcrossStages = (p: Problem): boolean => p.code === MACHINE_NAME;
+export const isPlacedAcrossStages = (p: Problem): boolean => p.code === MACHINE_NAME || p.code === MACHINE_LEAVES;
 
 /**
  * The warning of a compilation of the `named` stages that could not compare what they take with what
@@ -395,5 +443,9 @@ export function claimProblems(
   stages.sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || (a < b ? -1 : a > b ? 1 : 0));
   const outputOnce = readingOnce(output);
   const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(outputOnce(stage), claim) : 'held');
-  return { problems: crossStageProblems(stages, defaultCluster, held), warnings: machineNameWarnings(stages), unchecked };
+  const warnings = machineNameWarnings(stages);
+  for (const [stage, moved] of movedMachineWarnings(stages, (s) => declarations.has(s), outputOnce)) {
+    warnings.set(stage, [...(warnings.get(stage) ?? []), ...moved]);
+  }
+  return { problems: crossStageProblems(stages, defaultCluster, held), warnings, unchecked };
 }

@@ -11,6 +11,7 @@ import { EDGE_DIR, type StageEdge } from './index.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import type { EdgeSettings } from './settings.js';
 import type { EdgeProblem } from './publish.js';
+import { INVENTORY_FILE } from '../synth/inventory.js';
 
 /** `edge/haproxy.cfg` followed by its removed (`- `) and added (`+ `) lines, for each edge file that differs. */
 export function edgeChangeLines(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
@@ -50,6 +51,24 @@ interface MachineLeaving {
 }
 
 /**
+ * What to do instead of stopping a machine that leaves a stage's edge when another stage's edge now
+ * runs on it (its edge moved to another stage file): that stage's files replace these there, and
+ * stopping haproxy would stop that stage's edge. A stage is compiled alone, so whether one does is
+ * for the operator to see (two stages' edges on one machine at once are refused: edge/shared-address).
+ */
+const takenBy = (address: string) =>
+  `(unless another stage's edge now names ${address}: then install that stage's edge files there and reload, rather than stop them)`;
+
+/** How many of a removed edge's hosts its messages name (a frontend may publish dozens). */
+const HOSTS_SHOWN = 3;
+
+/** `hosts` for a message: the first HOSTS_SHOWN, then how many more. */
+function hostsNamed(hosts: readonly string[]): string {
+  const more = hosts.length - HOSTS_SHOWN;
+  return more > 0 ? `${hosts.slice(0, HOSTS_SHOWN).join(', ')} and ${more} more` : andList(hosts);
+}
+
+/**
  * The edge machines of the haproxy.cfg `before` (of the files of an output, by path) that the one
  * `after` no longer names, by the machine each address names (`canonicalAddress`: one renamed keeps
  * its address and stays; one moved to another address leaves the old one): nothing the new files do
@@ -57,17 +76,32 @@ interface MachineLeaving {
  * keepalived.conf, with the floating IP; the machines that stay no longer count it as a peer and
  * send it no advert, so it takes the address as master too, and two machines answer for it (a
  * client's connections go to either, and the switch or change made since reaches one only). Stopped
- * first, before the others reload, it never does.
+ * first, before the others reload, it never does. With no haproxy.cfg `after` (the stage file's
+ * `edge:` taken out), every machine leaves: each goes on sending the old hosts to the stage's node
+ * ports until its haproxy is stopped, once their DNS names something else.
  */
 function machinesLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): MachineLeaving[] {
   const was = before.get(HAPROXY_PATH);
   if (was === undefined) return [];
-  // an edge taken out of the stage file leaves every machine
+  const removed = !after.has(HAPROXY_PATH);
   const now = readHaproxyConfig(after.get(HAPROXY_PATH) ?? '').machines;
   const staying = new Set(now.map((m) => canonicalAddress(m.address)));
-  const leaving = readHaproxyConfig(was).machines.filter((m) => !staying.has(canonicalAddress(m.address)));
+  const old = readHaproxyConfig(was);
+  const leaving = old.machines.filter((m) => !staying.has(canonicalAddress(m.address)));
+  const hosts = hostsNamed([...new Set(old.routes.map((r) => r.host))]);
   return leaving.map(({ name, address }) => {
     const floating = floatingAddressIn(before.get(`${EDGE_DIR}/${keepalivedFile(name)}`) ?? '');
+    const services = floating ? 'keepalived haproxy' : 'haproxy';
+    if (removed) {
+      // the stage has no edge any more: what it sent where, and that nothing the stage writes reaches the machine again
+      const sends = hosts ? `, which sends ${hosts} to the node ports of the stage's Services` : '';
+      return {
+        message:
+          `edge machine ${name} (${address}) leaves the edge, as the stage file declares none any more (no edge:): ` +
+          `it keeps running its ${HAPROXY_FILE}${sends}${floating ? `, and keepalived with ${floating}` : ''}, and no file of this stage reaches it any more`,
+        hint: `point ${hosts ? `the DNS of ${hosts}` : 'DNS'} elsewhere, then on ${name}: sudo systemctl disable --now ${services} ${takenBy(address)}`,
+      };
+    }
     // a machine renamed keeps its address (it stays); one whose address changed leaves that address
     const moved = now.find((m) => m.name === name);
     const machine = moved
@@ -75,18 +109,15 @@ function machinesLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap
       : `edge machine ${name} (${address})`;
     const there = moved ? address : name;
     const others = andList(now.map((m) => m.name));
-    const peers = now.length
-      ? `, which, once ${others} no longer ${now.length === 1 ? 'counts' : 'count'} it as a peer, it takes as well: two machines answer for that address, and only one has the new config`
-      : '';
+    const peers = `, which, once ${others} no longer ${now.length === 1 ? 'counts' : 'count'} it as a peer, it takes as well: two machines answer for that address, and only one has the new config`;
     const what = floating
       ? `keeps running its ${HAPROXY_FILE} and keepalived with ${floating}${peers}`
       : `keeps running its ${HAPROXY_FILE}, and serves the old config to whoever still sends it requests (DNS that names ${address})`;
     return {
       message: `${machine} leaves the edge: it ${what}`,
-      hint:
-        floating && now.length
-          ? `first, on ${there}: sudo systemctl disable --now keepalived haproxy; then install and reload the new files on ${others}`
-          : `point DNS ${now.length ? 'at the edge machines that stay' : 'elsewhere'}, then on ${there}: sudo systemctl disable --now ${floating ? 'keepalived haproxy' : 'haproxy'}`,
+      hint: floating
+        ? `first, on ${there}: sudo systemctl disable --now keepalived haproxy ${takenBy(address)}; then install and reload the new files on ${others}`
+        : `point DNS at the edge machines that stay, then on ${there}: sudo systemctl disable --now haproxy ${takenBy(address)}`,
     };
   });
 }
@@ -193,24 +224,49 @@ export function movedNodePortLines(before: string, after: string): string[] {
  * `dist/<stage>/<file>`) and as the edge's `files` write them. A moved node port is placed at the
  * setting of the stage file that gives the port moved to (`nodePortSettings`, keyed by
  * `Service namespace/name:port`, as node-ports.ts knows them), else at `edge:`; a machine leaving
- * at `edge.machines` (at `edge` when the stage has no edge any more: no warning then, the stage's
- * edge files are not written). Only about this change (the next synthesis compares with what this
- * one wrote), as release/live-image.
+ * at `edge.machines`, or, when the stage file declares no edge any more (`declared` false), at the
+ * top of the file, where `edge:` was. Only about this change (the next synthesis compares with what
+ * this one wrote), as release/live-image.
  */
+/**
+ * `read`, asking for each file once: a stage's edge warnings read its output's inventory, which the
+ * comparison of its objects (lib/output-changes.ts) has read already (lib/compile-stage.ts gives both this reader).
+ */
+export function readingOnce(read: (file: string) => string | undefined): (file: string) => string | undefined {
+  const texts = new Map<string, string | undefined>();
+  return (file) => {
+    if (!texts.has(file)) texts.set(file, read(file));
+    return texts.get(file);
+  };
+}
+
+/** Whether an output's inventory (its text) lists haproxy.cfg among its edge files (`edge files: <n>`, then `<digest> <path>` lines). */
+function listsEdge(inventory: string): boolean {
+  const lines = inventory.split('\n');
+  const from = lines.findIndex((l) => l.startsWith('edge files: '));
+  return from >= 0 && lines.slice(from + 1).some((l) => l.endsWith(` ${HAPROXY_PATH}`));
+}
+
 export function edgeChangeWarnings(
   readOutput: ((file: string) => string | undefined) | undefined,
-  { files, nodePortSettings }: Pick<StageEdge, 'files' | 'nodePortSettings'>,
+  { declared, files, nodePortSettings }: Pick<StageEdge, 'declared' | 'files' | 'nodePortSettings'>,
 ): EdgeProblem[] {
-  // a stage without an edge reads no file of its output for it
   const after = files.find((f) => f.path === HAPROXY_PATH)?.content;
-  const before = after === undefined ? undefined : readOutput?.(HAPROXY_PATH);
-  if (before === undefined || after === undefined) return [];
-  const moved = movedNodePorts(before, after).map(({ message, hint, service, to }) => ({
-    code: 'edge/node-port-move',
-    path: (to === undefined ? undefined : nodePortSettings.get(`${service}:${to}`)) ?? ['edge'],
-    message,
-    hint,
-  }));
+  // an edge with problems writes no file (and nothing is written): only a stage without one leaves its machines
+  if (declared && after === undefined) return [];
+  // a stage without an edge asks for its output's haproxy.cfg only when its inventory lists one (most never had an edge)
+  if (!declared && !listsEdge(readOutput?.(INVENTORY_FILE) ?? '')) return [];
+  const before = readOutput?.(HAPROXY_PATH);
+  if (before === undefined) return [];
+  const moved =
+    after === undefined
+      ? []
+      : movedNodePorts(before, after).map(({ message, hint, service, to }) => ({
+          code: 'edge/node-port-move',
+          path: (to === undefined ? undefined : nodePortSettings.get(`${service}:${to}`)) ?? ['edge'],
+          message,
+          hint,
+        }));
   // the keepalived.conf of each machine the output's haproxy.cfg names, which says whether it moves a floating IP
   const old = new Map([[HAPROXY_PATH, before]]);
   for (const { name } of readHaproxyConfig(before).machines) {
@@ -218,9 +274,9 @@ export function edgeChangeWarnings(
     const text = readOutput?.(path);
     if (text !== undefined) old.set(path, text);
   }
-  const leaving = machinesLeaving(old, new Map([[HAPROXY_PATH, after]])).map(({ message, hint }) => ({
+  const leaving = machinesLeaving(old, new Map(after === undefined ? [] : [[HAPROXY_PATH, after]])).map(({ message, hint }) => ({
     code: 'edge/machine-leaves',
-    path: ['edge', 'machines'],
+    path: after === undefined ? [] : ['edge', 'machines'],
     message,
     hint,
   }));

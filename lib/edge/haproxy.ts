@@ -1,7 +1,7 @@
 /**
  * haproxy.cfg from an edge plan: global settings (with Debian's admin socket), timeouts and retries,
  * one frontend per declared frontend (TLS offload with `ssl crt`, HTTP -> HTTPS redirect (308), HSTS, gzip,
- * routing on the Host header, 400 without one, 404 for a host no route names; on IPv6 too when an edge machine has an
+ * routing on the Host header, 400 without one host, 404 for a host no route names; on IPv6 too when an edge machine has an
  * IPv6 address), one backend
  * per published Service (every node's address at the Service's node port, checked on the app's
  * readiness path with its probe's Host header, at the node port that reaches the probe's port when
@@ -136,18 +136,27 @@ function section(head: string, lines: readonly string[]): string {
 interface Family {
   /** Whether the frontends also listen on IPv6. */
   readonly ipv6: boolean;
-  /** The requested host without its port, as an HAProxy sample expression. */
+  /** The requested host without its port or the trailing dot of an absolute name, as an HAProxy sample expression. */
   readonly host: string;
 }
+
+/**
+ * The requested host as a route names it: without a trailing dot. `app.example.com.` is the same
+ * name written as absolute (RFC 1034 3.1), valid in a URL and sent as such in the Host header by
+ * clients that are given it (curl, browsers, resolvers' search lists bypassed on purpose); compared
+ * as written, it went to the 404 of a host no route names. One dot only: `app.example.com..` is no name.
+ */
+const WITHOUT_TRAILING_DOT = 'regsub([.]$,)';
 
 /**
  * IPv4 only: `field(1,:)` cuts the Host header at its first ':', which a host name or an IPv4
  * address never holds before its port. With IPv6 a Host header may be a literal (`[::1]:8080`),
  * which that would cut to `[`; the port is then only a ':' and digits at the end (a literal ends
  * in `]`). HAProxy's `host_only` says the same but is missing from some 2.x releases; regsub is in all.
+ * Then the trailing dot of an absolute name goes (WITHOUT_TRAILING_DOT), after the port: `app.example.com.:8443`.
  */
-const IPV4: Family = { ipv6: false, host: 'req.hdr(host),field(1,:)' };
-const DUAL_STACK: Family = { ipv6: true, host: 'req.hdr(host),regsub(:[0-9]+$,)' };
+const IPV4: Family = { ipv6: false, host: `req.hdr(host),field(1,:),${WITHOUT_TRAILING_DOT}` };
+const DUAL_STACK: Family = { ipv6: true, host: `req.hdr(host),regsub(:[0-9]+$,),${WITHOUT_TRAILING_DOT}` };
 
 /**
  * The family of a plan's frontends: both when an edge machine has an IPv6 address, since clients
@@ -213,19 +222,22 @@ const noAppBackend = section(`backend ${NO_APP}`, [
 ]);
 
 /**
- * The answer to a request that names no host (no Host header, an empty one, or a port alone: an
- * HTTP/1.0 client, a scanner): 400, before the redirect and the routes. The edge routes by host, so
- * such a request reaches no app; it was redirected to `https:///path` (no host: a client cannot follow
- * it), or answered 503 without the redirect, as if the apps were down.
+ * The answer to a request that does not name one host: none (no Host header, an empty one, a port or
+ * a dot alone: an HTTP/1.0 client, a scanner), or a list (`Host: other.example.com, shop.example.com`,
+ * which RFC 9110 does not allow): 400, before the redirect and the routes. The edge routes by host, so
+ * a request without one reaches no app; it was redirected to `https:///path` (no host: a client cannot
+ * follow it), or answered 503 without the redirect, as if the apps were down. HAProxy reads a header's
+ * value as a list at its commas, and a route's condition holds when any item matches: a list went to
+ * the app of any host it named, which saw the whole list as its Host (links built from it, caches keyed on it).
  */
-const noHost = (family: Family) => `http-request deny deny_status 400 unless { ${family.host} -m len 1: }`;
+const notOneHost = (family: Family) => `http-request deny deny_status 400 unless { req.hdr_cnt(host) eq 1 } { ${family.host} -m len 1: }`;
 
 function frontend(family: Family, f: EdgeFrontend): string {
   const tls = ` ssl ${f.certificates.map((c) => `crt ${word(c, 'the certificate')}`).join(' ')} alpn h2,http/1.1`;
   const lines = [
     ...binds(family, f.httpPort, ''),
     ...binds(family, f.httpsPort, tls),
-    noHost(family),
+    notOneHost(family),
     ...(f.redirectHttp ? [redirectToHttps(family, f.httpsPort)] : []),
     ...(f.hsts ? [hstsLine(f.hsts)] : []),
     // the apps behind see the client and the scheme it used, not the edge: forwardfor appends the

@@ -22,6 +22,8 @@ export const EDGE_DIR = 'edge';
 export type { EdgeFile } from '../synth/output.js';
 
 export interface StageEdge {
+  /** Whether the stage file declares an edge (`edge:`): a stage without one writes no edge file, and its output's, if any, are left behind on its machines. */
+  readonly declared: boolean;
   readonly files: readonly EdgeFile[];
   /** Problems at paths of keys in the stage file (errors). */
   readonly problems: readonly EdgeProblem[];
@@ -53,7 +55,7 @@ export function stageEdge(
   // is plain has no node port: its objects are not read again)
   const read = charts.filter((c) => !c.summary?.plain);
   const { problems: clashes, services: clashingServices, settings } = nodePortProblems(stage.name, read, stacks);
-  const nodePorts = { clashingServices, nodePortSettings: settings };
+  const nodePorts = { clashingServices, nodePortSettings: settings, declared: edge !== undefined };
   if (!edge) return { files: [], problems: clashes, warnings: [], placedWarnings: [], ...nodePorts };
   const { plan, problems, warnings, placedWarnings } = planEdge(stage, source, edge, charts, stacks);
   if (!plan || problems.length || clashes.length) {

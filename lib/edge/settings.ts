@@ -15,7 +15,12 @@ const EDGE_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const Frontend = Settings(
   {
     hosts: Mapping(
-      Type.String({ pattern: HOST_NAME_PATTERN, expected: 'a lowercase host name of at least two labels, such as shop.example.com' }),
+      Type.String({
+        pattern: HOST_NAME_PATTERN,
+        // as the edge routes a request (haproxy.ts): a Host in capitals or with the dot of an absolute name reaches it too
+        expected:
+          'a lowercase host name of at least two labels, without a final dot, such as shop.example.com (requests for Shop.Example.com or shop.example.com. go to it too)',
+      }),
       Type.String({
         minLength: 1,
         expected: 'the name of an app under apps:',

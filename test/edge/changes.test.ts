@@ -141,7 +141,7 @@ describe('a synthesis that moves a node port under a backend taking traffic', ()
     const files = [{ path: 'edge/haproxy.cfg', content: config({ blue: 30033 }).get('edge/haproxy.cfg')! }];
     const readOutput = (file: string) => config().get(file);
     const at = (nodePortSettings: Map<string, readonly (string | number)[]>) =>
-      edgeChangeWarnings(readOutput, { files, nodePortSettings }).map((w) => w.path);
+      edgeChangeWarnings(readOutput, { declared: true, files, nodePortSettings }).map((w) => w.path);
     expect(at(new Map())).toEqual([['edge']]);
     expect(at(new Map([['Service lab/web-blue:30033', ['apps', 'web', 'service', 'colorNodePorts', 'blue']]]))).toEqual([
       ['apps', 'web', 'service', 'colorNodePorts', 'blue'],
@@ -187,7 +187,7 @@ describe('an edge machine that leaves the edge', () => {
     const { lines, notices } = change(THREE, THREE.slice(0, 2));
     const message =
       'edge machine lb3 (10.0.0.7) leaves the edge: it keeps running its haproxy.cfg and keepalived with 10.0.0.100/24, which, once lb1 and lb2 no longer count it as a peer, it takes as well: two machines answer for that address, and only one has the new config';
-    const hint = 'first, on lb3: sudo systemctl disable --now keepalived haproxy; then install and reload the new files on lb1 and lb2';
+    const hint = `first, on lb3: sudo systemctl disable --now keepalived haproxy (unless another stage's edge now names 10.0.0.7: then install that stage's edge files there and reload, rather than stop them); then install and reload the new files on lb1 and lb2`;
     expect(lines).toEqual([`  ! ${message}; ${hint}`]);
     // at edge.machines, whose value begins on the line after its key
     const at = stage(THREE.slice(0, 2)).split('\n').indexOf('  machines:') + 2;
@@ -198,7 +198,7 @@ describe('an edge machine that leaves the edge', () => {
     const { lines } = change(THREE.slice(0, 2), ['lb1: { address: 10.0.0.8 }', THREE[1]!]);
     expect(lines).toEqual([
       expect.stringMatching(
-        /^ {2}! the machine at 10\.0\.0\.5 \(edge machine lb1 is now 10\.0\.0\.8\) leaves the edge: .*; first, on 10\.0\.0\.5: sudo systemctl disable --now keepalived haproxy;/,
+        /^ {2}! the machine at 10\.0\.0\.5 \(edge machine lb1 is now 10\.0\.0\.8\) leaves the edge: .*; first, on 10\.0\.0\.5: sudo systemctl disable --now keepalived haproxy \(unless another stage's edge now names 10\.0\.0\.5: .*\); then install/,
       ),
     ]);
   });
@@ -208,10 +208,115 @@ describe('an edge machine that leaves the edge', () => {
     expect(change(["lb1: { address: 'fd00::7' }"], ["lb1: { address: 'FD00:0::7' }"])).toEqual({ lines: [], notices: [] });
   });
 
+  /** The output of the stage on `machines` (with `hosts` more than www.example.com), and the same stage compiled over it without its `edge:`. */
+  const edgeTakenOut = (machines: readonly string[], hosts: readonly string[] = []) => {
+    const text = stage(machines).replace(
+      'hosts: { www.example.com: nginx }',
+      `hosts: { ${['www.example.com', ...hosts].map((h) => `${h}: nginx`).join(', ')} }`,
+    );
+    const output = compileStages([{ stage: 'edge', file: FILE, text }]).tree.get('edge')! as Map<string, string>;
+    const readOutput = (file: string) => output.get(file);
+    const without = `# the edge moved to the cloud's load balancer\n${text.slice(0, text.indexOf('edge:'))}${text.slice(text.indexOf('apps:'))}`;
+    const compiled = compileStages([{ stage: 'edge', file: FILE, text: without, readOutput }]);
+    return {
+      files: [...(compiled.tree.get('edge')! as Map<string, string>).keys()].filter((f) => f.startsWith('edge/')),
+      lines: edgeChangeLines(output, compiled.tree.get('edge')! as Map<string, string>).filter((l) => l.includes('!')),
+      notices: compiled.notices.filter((p) => p.code === 'edge/machine-leaves').map(formatProblem),
+    };
+  };
+
+  it("is every machine of a stage whose edge: is taken out, warned of by synth at the top of the stage file: each keeps sending the edge's hosts to the stage's node ports, and keepalived its floating IP, so point their DNS elsewhere, then stop both there", () => {
+    const { files, lines, notices } = edgeTakenOut(THREE.slice(0, 2));
+    expect(files).toEqual([]);
+    const said = (machine: string, address: string) =>
+      `edge machine ${machine} (${address}) leaves the edge, as the stage file declares none any more (no edge:): it keeps running its haproxy.cfg, which sends www.example.com to the node ports of the stage's Services, and keepalived with 10.0.0.100/24, and no file of this stage reaches it any more`;
+    const hint = (machine: string, address: string) =>
+      `point the DNS of www.example.com elsewhere, then on ${machine}: sudo systemctl disable --now keepalived haproxy (unless another stage's edge now names ${address}: then install that stage's edge files there and reload, rather than stop them)`;
+    // at the first setting of the file (nodes:, after the comment), since edge: is not there to be pointed at
+    expect(notices).toEqual([
+      `environments/edge.yaml:2:1: warning: ${said('lb1', '10.0.0.5')}\n  hint: ${hint('lb1', '10.0.0.5')}`,
+      `environments/edge.yaml:2:1: warning: ${said('lb2', '10.0.0.6')}\n  hint: ${hint('lb2', '10.0.0.6')}`,
+    ]);
+    // and npm run diff says the same under the removed haproxy.cfg
+    expect(lines).toEqual([
+      `  ! ${said('lb1', '10.0.0.5')}; ${hint('lb1', '10.0.0.5')}`,
+      `  ! ${said('lb2', '10.0.0.6')}; ${hint('lb2', '10.0.0.6')}`,
+    ]);
+  });
+
+  it('is, for an edge taken out without a floating IP, haproxy alone to stop, its many hosts named by the first three', () => {
+    const { notices } = edgeTakenOut(THREE.slice(0, 1), ['a.example.com', 'b.example.com', 'c.example.com']);
+    expect(notices).toEqual([
+      expect.stringContaining(
+        "it keeps running its haproxy.cfg, which sends a.example.com, b.example.com, c.example.com and 1 more to the node ports of the stage's Services, and no file of this stage reaches it any more\n" +
+          "  hint: point the DNS of a.example.com, b.example.com, c.example.com and 1 more elsewhere, then on lb1: sudo systemctl disable --now haproxy (unless another stage's edge now names 10.0.0.5: then install that stage's edge files there and reload, rather than stop them)",
+      ),
+    ]);
+  });
+
+  it("does not tell to stop haproxy on a machine whose edge moved to another stage's file (compiled with it, not refused), but to install that stage's files there instead", () => {
+    const text = stage(THREE.slice(0, 1));
+    const output = compileStages([{ stage: 'edge', file: FILE, text }]).tree.get('edge')! as Map<string, string>;
+    const without = `${text.slice(0, text.indexOf('edge:'))}${text.slice(text.indexOf('apps:'))}`;
+    const moved = text.replace('10.0.0.1', '10.0.9.1').replace('www.example.com', 'shop.example.com');
+    const compiled = compileStages([
+      { stage: 'edge', file: FILE, text: without, readOutput: (file: string) => output.get(file) },
+      { stage: 'shop', file: 'environments/shop.yaml', text: moved },
+    ]);
+    expect(compiled.tree.get('shop')!.has('edge/haproxy.cfg')).toBe(true);
+    const [notice, ...more] = compiled.notices.filter((p) => p.code === 'edge/machine-leaves');
+    expect(more).toEqual([]);
+    expect(notice?.hint).toBe(
+      "point the DNS of www.example.com elsewhere, then on lb1: sudo systemctl disable --now haproxy (unless another stage's edge now names 10.0.0.5: then install that stage's edge files there and reload, rather than stop them)",
+    );
+  });
+
+  it("is said at the setting of the stage whose edge now names the machine, compiled with the stage it leaves: install that stage's files there, with the address keepalived holds there until then", () => {
+    const text = stage(THREE.slice(0, 2));
+    const output = compileStages([{ stage: 'edge', file: FILE, text }]).tree.get('edge')! as Map<string, string>;
+    const without = `${text.slice(0, text.indexOf('edge:'))}${text.slice(text.indexOf('apps:'))}`;
+    const shop = stage([THREE[1]!, THREE[2]!]).replace('10.0.0.1 }', '10.0.9.1 }').replace('www.example.com', 'shop.example.com');
+    const compile = (readOutput?: (file: string) => string | undefined) =>
+      compileStages([
+        { stage: 'edge', file: FILE, text: without, ...(readOutput ? { readOutput } : {}) },
+        { stage: 'shop', file: 'environments/shop.yaml', text: shop },
+      ]);
+    const at = shop.split('\n').findIndex((l) => l.includes('lb2:')) + 1;
+    expect(
+      compile((file) => output.get(file))
+        .acrossStages.get('shop')
+        ?.map(formatProblem),
+    ).toEqual([
+      `environments/shop.yaml:${at}:21: warning: edge.machines.lb2.address 10.0.0.6 of stage shop is edge machine lb2 (10.0.0.6) of stage edge's edge in dist/edge/, which its stage file no longer names: it runs stage edge's haproxy.cfg and keepalived with 10.0.0.100/24 until this stage's files replace them\n` +
+        "  hint: install this stage's edge files (dist/shop/edge/) there and reload, rather than stop haproxy there (stage edge's warning says to, unless another stage's edge names it)",
+    ]);
+    // once the stage it leaves is written without it (here: no output to compare with), nothing is said
+    expect(compile().acrossStages.get('shop')).toBeUndefined();
+  });
+
+  it('is not said of an edge whose problems keep its files from being written (nothing is written then)', () => {
+    const output = new Map([
+      ['edge/haproxy.cfg', config().get('edge/haproxy.cfg')!],
+      ['inventory.txt', 'objects: 0\nedge files: 1\nsha256:0123456789abcdef edge/haproxy.cfg\n'],
+    ]);
+    expect(edgeChangeWarnings((f) => output.get(f), { declared: true, files: [], nodePortSettings: new Map() })).toEqual([]);
+    expect(
+      edgeChangeWarnings((f) => output.get(f), { declared: false, files: [], nodePortSettings: new Map() }).map((w) => w.code),
+    ).toEqual(['edge/machine-leaves']);
+    // a stage without an edge whose output's inventory lists none (most stages) asks for no haproxy.cfg
+    const read: string[] = [];
+    const reader = (f: string) => {
+      read.push(f);
+      return f === 'inventory.txt' ? 'objects: 0\n' : output.get(f);
+    };
+    expect(edgeChangeWarnings(reader, { declared: false, files: [], nodePortSettings: new Map() })).toEqual([]);
+    expect(read).toEqual(['inventory.txt']);
+  });
+
   it('says, of a machine alone without a floating IP, to point DNS at the machines that stay before stopping haproxy there', () => {
     const { lines } = change(['lb1: { address: 10.0.0.5 }'], ['lb2: { address: 10.0.0.6 }']);
     expect(lines).toEqual([
-      '  ! edge machine lb1 (10.0.0.5) leaves the edge: it keeps running its haproxy.cfg, and serves the old config to whoever still sends it requests (DNS that names 10.0.0.5); point DNS at the edge machines that stay, then on lb1: sudo systemctl disable --now haproxy',
+      "  ! edge machine lb1 (10.0.0.5) leaves the edge: it keeps running its haproxy.cfg, and serves the old config to whoever still sends it requests (DNS that names 10.0.0.5); point DNS at the edge machines that stay, then on lb1: sudo systemctl disable --now haproxy (unless another stage's edge now names 10.0.0.5: then install that stage's edge files there and reload, rather than stop them)",
     ]);
   });
 });

@@ -92,20 +92,21 @@ const recording = () =>
 /**
  * Runs the generated haproxy.cfg of one frontend (`frontend` over planOf's) in front of one recording
  * node (or none: `nodeUp` false), listening on 127.0.0.1 at free ports for plain HTTP and TLS; the two
- * ports, once it answers over TLS.
+ * ports, once it answers over TLS. With `ipv6`, its edge machine has an IPv6 address, so the config
+ * reads the host as a dual-stack edge does (its IPv6 listeners left out: the tests connect over IPv4).
  */
-async function start(frontend: Partial<EdgeFrontend>, { nodeUp = true } = {}) {
+async function start(frontend: Partial<EdgeFrontend>, { nodeUp = true, ipv6 = false } = {}) {
   await stopProxies();
   const server = recording();
   nodes.push(server);
   const nodePort = await listen(server, '127.0.0.1', 0);
   if (!nodeUp) await new Promise((r) => server.close(r));
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
-  const plan = planOf(nodePort);
+  const plan = { ...planOf(nodePort), ...(ipv6 ? { machines: [{ name: 'lb1', address: 'fd00::5' }] } : {}) };
   const f = { ...plan.frontends[0]!, httpPort, httpsPort, ...frontend };
   const config = haproxyConfig({ ...plan, frontends: [f] })
     .split('\n')
-    .filter((l) => !/^ {4}(chroot|user|group|log \/dev\/log|stats socket|server n2 )/.test(l))
+    .filter((l) => !/^ {4}(chroot|user|group|log \/dev\/log|stats socket|server n2 |bind :::)/.test(l))
     .join('\n')
     .replace(`bind :${httpPort}\n`, `bind 127.0.0.1:${httpPort}\n`)
     .replace(/bind :\d+ ssl crt \S+/, `bind 127.0.0.1:${httpsPort} ssl crt ${certificate}`)
@@ -182,6 +183,28 @@ describe('haproxy running a generated haproxy.cfg with its TLS listener', () => 
     }
   }, 30_000);
 
+  it('answers 400 to a Host header that lists several hosts, which a route would take for any of them and the app would see whole, over plain HTTP and TLS', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    const { httpPort, httpsPort } = await start({ redirectHttp: false });
+    received.length = 0;
+    for (const host of [
+      'other.example.com, a.example.com',
+      'a.example.com, other.example.com',
+      'a.example.com,a.example.com',
+      'a.example.com,',
+    ]) {
+      for (const [port, tls] of [
+        [httpPort, false],
+        [httpsPort, true],
+      ] as const) {
+        const answer = await rawAnswer(port, tls, `GET /orders HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+        expect([host, tls, answer.split('\r\n')[0]]).toEqual([host, tls, 'HTTP/1.1 400 Bad request']);
+      }
+    }
+    expect(received).toEqual([]);
+    expect((await send(`http://a.example.com:${httpPort}/orders`, 'GET')).status).toBe(200);
+  }, 20_000);
+
   it('answers 404 to a host no route names, over TLS and plain HTTP, not the 503 of an app whose servers are down, and sends it to no app', async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
     const { httpPort, httpsPort } = await start({ redirectHttp: false });
@@ -193,6 +216,28 @@ describe('haproxy running a generated haproxy.cfg with its TLS listener', () => 
     }
     expect(received).toEqual(['GET /orders ', 'GET /orders ']);
   }, 20_000);
+
+  it('sends a host written as an absolute name (a trailing dot: a.example.com., valid DNS), with a port or without, to its app, over TLS and plain HTTP, on an IPv4 edge and a dual-stack one', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    for (const ipv6 of [false, true]) {
+      const { httpPort, httpsPort } = await start({ redirectHttp: false }, { ipv6 });
+      received.length = 0;
+      for (const url of [`https://a.example.com:${httpsPort}/orders`, `http://a.example.com:${httpPort}/orders`]) {
+        for (const host of ['a.example.com.', 'A.Example.COM.', 'a.example.com.:8443']) {
+          const answer = await send(url, 'GET', '', host);
+          expect([ipv6, url, host, answer.status, answer.body]).toEqual([ipv6, url, host, 200, 'GET\n']);
+        }
+        // one dot at the end only: two are no name, and a dot alone names no host
+        expect((await send(url, 'GET', '', 'a.example.com..')).status).toBe(404);
+        expect((await send(url, 'GET', '', '.')).status).toBe(400);
+      }
+      expect(received).toHaveLength(6);
+    }
+    // and the redirect to HTTPS goes to the name without the dot
+    const { httpPort } = await start({ redirectHttp: true, httpsPort: 443 });
+    const redirect = await send(`http://a.example.com:${httpPort}/orders?id=7`, 'GET', '', 'a.example.com.:80');
+    expect([redirect.status, redirect.headers.location]).toEqual([308, 'https://a.example.com/orders?id=7']);
+  }, 30_000);
 
   it('sends no Strict-Transport-Security without hsts', async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);

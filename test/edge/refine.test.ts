@@ -16,3 +16,15 @@ describe('two edge machines of one stage', () => {
     ]);
   });
 });
+
+describe("a host of a frontend's hosts", () => {
+  it.each([
+    ['in capitals', 'WWW.Example.com'],
+    ['with the final dot of an absolute name', 'www.example.com.'],
+  ])('is refused %s, with the name to write, which requests written so still reach', (_, host) => {
+    const text = `${oneNodeEdge('nginx').replace('www.example.com', host)}  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }\n`;
+    expect(edgeProblems(text)).toEqual([
+      `environments/edge.yaml:8:16: edge.frontends.web.hosts: '${host}' is not a valid name; it must be a lowercase host name of at least two labels, without a final dot, such as shop.example.com (requests for Shop.Example.com or shop.example.com. go to it too)`,
+    ]);
+  });
+});
