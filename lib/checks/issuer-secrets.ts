@@ -124,15 +124,28 @@ export function checkIssuerSecrets(o: KubeObject, ns: string, index: ObjectIndex
   const at = cluster?.ns ?? ns;
   const where = cluster ? `namespace '${at}' (cert-manager's cluster resource namespace: ${cluster.why})` : `namespace '${at}'`;
   const emit = finder(o);
-  for (const { f, path, value } of fields) {
+  const refs = fields.flatMap(({ f, path, value }) => {
     const name = typeof value === 'string' ? value : isRecord(value) && typeof value.name === 'string' ? value.name : undefined;
-    if (name === undefined || name === '') continue;
+    if (name === undefined || name === '') return [];
     const keyWritten = isRecord(value) && typeof value.key === 'string' && value.key !== '' ? value.key : undefined;
     const keys = f.keys ?? ((keyWritten ?? f.defaultKey) ? [keyWritten ?? f.defaultKey!] : []);
     const namePath: FieldPath = typeof value === 'string' ? path : [...path, 'name'];
+    return [{ f, path, name, keyWritten, keys, namePath }];
+  });
+  /** Secret name -> every key the issuer reads of it: a missing Secret is said once, at its first reference, with them all. */
+  const keysRead = new Map<string, Set<string>>();
+  for (const { f, name, keys } of refs) {
+    if (f.made) continue;
+    const read = keysRead.get(name) ?? new Set<string>();
+    for (const k of keys) read.add(k);
+    keysRead.set(name, read);
+  }
+  const said = new Set<string>();
+  for (const { f, path, name, keyWritten, keys, namePath } of refs) {
     const target = index.get(KINDS.Secret, at, name);
     if (!target) {
-      if (f.made) continue;
+      if (f.made || said.has(name)) continue;
+      said.add(name);
       const names = index.namesOf(KINDS.Secret, at);
       const guess = didYouMean(name, names);
       const elsewhere = cluster
@@ -141,7 +154,8 @@ export function checkIssuerSecrets(o: KubeObject, ns: string, index: ObjectIndex
             .filter((s) => s.metadata.name === name)
             .map((s) => `'${index.namespaceOf(s)}'`)
         : [];
-      const listedKeys = keys.length ? keys.join(',') : undefined;
+      const all = [...(keysRead.get(name) ?? [])].sort();
+      const listedKeys = all.length ? all.join(',') : undefined;
       const declare = cluster ? declaredOutside.secret : written ? declaredOutside.stageSecret : declaredOutside.secret;
       out.push(
         emit(
@@ -152,7 +166,7 @@ export function checkIssuerSecrets(o: KubeObject, ns: string, index: ObjectIndex
             `; cert-manager issues no certificate of the ${o.kind} until it is there`,
           guess !== undefined
             ? `did you mean '${guess}'? Otherwise add the Secret to namespace '${at}'`
-            : `fix the name, or add the Secret${listedKeys ? ` (its keys ${keys.join(', ')})` : ''} to namespace '${at}'; ${declare(name, listedKeys)}`,
+            : `fix the name, or add the Secret${listedKeys ? ` (its keys ${all.join(', ')})` : ''} to namespace '${at}'; ${declare(name, listedKeys)}`,
         ),
       );
       continue;

@@ -144,6 +144,34 @@ spec:
     expect(references(caIssuer('ClusterIssuer'), ['web'])).toEqual([]);
   });
 
+  it('says a missing Secret once, at its first reference, with every key the issuer reads of it', () => {
+    const route53 = `apiVersion: cert-manager.io/v1
+kind: Issuer
+metadata: { name: letsencrypt, namespace: web }
+spec:
+  acme:
+    server: https://acme-v02.api.letsencrypt.org/directory
+    privateKeySecretRef: { name: letsencrypt-account }
+    solvers:
+      - dns01:
+          route53:
+            region: eu-west-1
+            accessKeyIDSecretRef: { name: route53, key: access-key-id }
+            secretAccessKeySecretRef: { name: route53, key: secret-access-key }
+---
+`;
+    const problems = references(route53);
+    expect(problems.map((p) => p.split(': reads')[0])).toEqual([
+      'refs/issuer-secret app.yaml:20:43: Issuer web/letsencrypt: spec.acme.solvers[0].dns01.route53.accessKeyIDSecretRef.name',
+    ]);
+    expect(problems[0]).toContain('(its keys access-key-id, secret-access-key)');
+    expect(problems[0]).toContain('stagecraft.dev/required-secrets: route53=access-key-id,secret-access-key');
+    // a Secret that is there is asked for each key
+    expect(firstLines(route53 + secret('route53', 'web', ['access-key-id'])).map((p) => p.split(': reads')[1])).toEqual([
+      " key 'secret-access-key' of Secret 'route53' (the route53 DNS-01 solver's credentials), which has the keys: access-key-id",
+    ]);
+  });
+
   it('is not asked of an issuer of another group', () => {
     expect(references(caIssuer('Issuer').replace('cert-manager.io/v1', 'example.com/v1'))).toEqual([]);
   });
