@@ -198,4 +198,40 @@ spec:
     expect(firstLines(ingress('networking.k8s.io/v1')).map((p) => p.split(' ')[0])).toEqual(['refs/ingress-service', 'refs/tls-secret']);
     expect(firstLines(ingress('example.com/v1'))).toEqual([]);
   });
+
+  it("hold a ConfigMap's, a Secret's, a Service's and a PodDisruptionBudget's rules to the core and policy groups' kinds alone", () => {
+    const objects = (apiVersion: string, policy: string) => `apiVersion: ${apiVersion}
+kind: ConfigMap
+metadata: { name: settings, namespace: web }
+data: { "bad key!": x }
+binaryData: { blob: "not base64!" }
+---
+apiVersion: ${apiVersion}
+kind: Service
+metadata: { name: api, namespace: web }
+spec: { ports: [{ port: 80 }, { port: 81 }] }
+---
+apiVersion: ${policy}
+kind: PodDisruptionBudget
+metadata: { name: api, namespace: web }
+spec: { minAvailable: 1, selector: { matchLabels: { app: nothing } } }
+---
+`;
+    const codes = (apiVersion: string, policy: string) => {
+      const manifests = parseManifests([
+        { file: 'app.yaml', text: `apiVersion: v1\nkind: Namespace\nmetadata: { name: web }\n---\n${objects(apiVersion, policy)}` },
+      ]);
+      return checkObjects(manifests.objects, { crds })
+        .findings.filter((f) => f.severity === 'error' || f.code.startsWith('refs/'))
+        .map((f) => `${f.code} ${f.object.kind}`);
+    };
+    expect(codes('v1', 'policy/v1')).toEqual([
+      'api/base64 ConfigMap',
+      'api/config-key ConfigMap',
+      'refs/pdb-selector PodDisruptionBudget',
+      'api/port-name Service',
+      'api/port-name Service',
+    ]);
+    expect(codes('example.com/v1', 'example.com/v1')).toEqual([]);
+  });
 });
