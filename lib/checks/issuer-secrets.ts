@@ -7,7 +7,7 @@
  * namespace (`clusterResourceNamespace`). The ACME account key (`spec.acme.privateKeySecretRef`) is
  * cert-manager's to make: when it is not there, cert-manager generates one and registers the
  * account, so only a key it lacks is a finding. The fields, as data, from cert-manager's CRDs
- * (../shared/crds/cert-manager). Pure.
+ * (../shared/crds/cert-manager). A Certificate's keystore password is read the same way, in its namespace. Pure.
  */
 import { groupOf } from '../k8s.js';
 import { didYouMean } from '../model/did-you-mean.js';
@@ -33,6 +33,8 @@ interface SecretField {
   readonly made?: true;
   /** What the Secret is for, in messages. */
   readonly what: string;
+  /** A path from `spec` to a `true` without which the Secret is not read. */
+  readonly when?: readonly string[];
 }
 
 /** The DNS-01 solvers' Secret selectors, by provider. */
@@ -49,7 +51,7 @@ const DNS01: Readonly<Record<string, readonly string[]>> = {
 
 const KEY_PAIR = ['tls.crt', 'tls.key'];
 
-const SECRET_FIELDS: readonly SecretField[] = [
+const ISSUER_FIELDS: readonly SecretField[] = [
   { path: ['ca', 'secretName'], keys: KEY_PAIR, what: "the CA's key pair" },
   { path: ['acme', 'privateKeySecretRef'], defaultKey: 'tls.key', made: true, what: 'the ACME account key' },
   { path: ['acme', 'externalAccountBinding', 'keySecretRef'], what: "the ACME account's external binding key" },
@@ -67,6 +69,20 @@ const SECRET_FIELDS: readonly SecretField[] = [
   { path: ['venafi', 'tpp', 'credentialsRef'], what: "Venafi TPP's credentials" },
   { path: ['venafi', 'tpp', 'caBundleSecretRef'], what: "Venafi TPP's CA bundle" },
 ];
+
+/** A Certificate's keystore passwords: cert-manager writes the keystore only with its password. */
+const CERTIFICATE_FIELDS: readonly SecretField[] = ['jks', 'pkcs12'].map((store) => ({
+  path: ['keystores', store, 'passwordSecretRef'],
+  what: `the ${store} keystore's password`,
+  when: ['keystores', store, 'create'],
+}));
+
+/** By kind (of cert-manager.io): the fields naming Secrets, and what waits while one is not there. */
+const BY_KIND: ReadonlyMap<string, { readonly fields: readonly SecretField[]; readonly waits: string }> = new Map([
+  ['Issuer', { fields: ISSUER_FIELDS, waits: 'cert-manager issues no certificate of the Issuer until it is there' }],
+  ['ClusterIssuer', { fields: ISSUER_FIELDS, waits: 'cert-manager issues no certificate of the ClusterIssuer until it is there' }],
+  ['Certificate', { fields: CERTIFICATE_FIELDS, waits: "cert-manager writes none of the Certificate's Secret until it is there" }],
+]);
 
 /** The values at `path` below `value` (`*` for every item of a list), each with its field path. */
 function valuesAt(value: unknown, path: readonly string[], prefix: FieldPath): [FieldPath, unknown][] {
@@ -112,11 +128,19 @@ export function clusterResourceNamespace(index: ObjectIndex): { ns: string; why:
     : undefined;
 }
 
-/** The Secrets a cert-manager Issuer or ClusterIssuer reads that are not there, or that lack a key it reads (`refs/issuer-secret`). */
+/**
+ * The Secrets a cert-manager Issuer or ClusterIssuer reads (or a Certificate, its keystores'
+ * passwords) that are not there, or that lack a key it reads (`refs/issuer-secret`).
+ */
 export function checkIssuerSecrets(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], { written }: ReferenceOptions): void {
-  if (!isRecord(o.spec) || groupOf(o.apiVersion) !== 'cert-manager.io') return;
+  const kind = BY_KIND.get(o.kind);
+  if (!kind || !isRecord(o.spec) || groupOf(o.apiVersion) !== 'cert-manager.io') return;
   const spec = o.spec;
-  const fields = SECRET_FIELDS.flatMap((f) => valuesAt(spec, f.path, ['spec']).map(([path, value]) => ({ f, path, value })));
+  const fields = kind.fields.flatMap((f) =>
+    f.when && valuesAt(spec, f.when, [])[0]?.[1] !== true
+      ? []
+      : valuesAt(spec, f.path, ['spec']).map(([path, value]) => ({ f, path, value })),
+  );
   if (fields.length === 0) return;
   const cluster = o.kind === 'ClusterIssuer' ? clusterResourceNamespace(index) : undefined;
   // a ClusterIssuer's Secrets are where cert-manager runs: not known, not checked
@@ -163,7 +187,7 @@ export function checkIssuerSecrets(o: KubeObject, ns: string, index: ObjectIndex
           namePath,
           `reads ${f.what} from Secret '${name}', but the Secrets in ${where} are: ${listed(names)}` +
             `${elsewhere.length ? `; the objects' Secret '${name}' is in namespace ${elsewhere.join(', ')}` : ''}` +
-            `; cert-manager issues no certificate of the ${o.kind} until it is there`,
+            `; ${kind.waits}`,
           guess !== undefined
             ? `did you mean '${guess}'? Otherwise add the Secret to namespace '${at}'`
             : `fix the name, or add the Secret${listedKeys ? ` (its keys ${all.join(', ')})` : ''} to namespace '${at}'; ${declare(name, listedKeys)}`,

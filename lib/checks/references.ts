@@ -287,6 +287,7 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
   ['Rollout', { group: 'argoproj.io', check: checkRolloutServices }],
   ['Issuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
   ['ClusterIssuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
+  ['Certificate', { group: 'cert-manager.io', check: checkIssuerSecrets }],
   ...[...SERVICES_CALLED].map(([kind, { group }]) => [kind, { group, check: checkServicesCalled }] as const),
 ]);
 

@@ -172,6 +172,25 @@ spec:
     ]);
   });
 
+  it("finds a Certificate's keystore password Secret missing, when the keystore is asked for", () => {
+    const keystore = (create: boolean) => `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: { name: web, namespace: web }
+spec:
+  secretName: web-tls
+  dnsNames: [web.example.com]
+  issuerRef: { name: team-ca, kind: Issuer }
+  keystores:
+    pkcs12: { create: ${create}, passwordSecretRef: { name: keystore-pass, key: password } }
+---
+`;
+    expect(firstLines(keystore(true))).toEqual([
+      "refs/issuer-secret app.yaml:17:56: Certificate web/web: spec.keystores.pkcs12.passwordSecretRef.name: reads the pkcs12 keystore's password from Secret 'keystore-pass', but the Secrets in namespace 'web' are: web-tls; cert-manager writes none of the Certificate's Secret until it is there",
+    ]);
+    expect(references(keystore(true) + secret('keystore-pass', 'web', ['password']))).toEqual([]);
+    expect(references(keystore(false))).toEqual([]);
+  });
+
   it('is not asked of an issuer of another group', () => {
     expect(references(caIssuer('Issuer').replace('cert-manager.io/v1', 'example.com/v1'))).toEqual([]);
   });
