@@ -95,22 +95,38 @@ function crdFindings(objects: readonly KubeObject[], { registry }: CheckContext)
   // no CRD's own problem and no CEL rule: nothing to report on any object
   if (registry.crdFindings.length === 0 && !registry.cel) return [];
   const ownCrds = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition'));
-  const findings = registry.crdFindings.filter((f) => ownCrds.has(f.object));
   // by CRD: its first resource and how many it has
   const celKinds = new Map<KubeObject, { first: KubeObject; count: number; kind: string }>();
   for (const o of objects) {
     const kind = typeof o.apiVersion === 'string' ? registry.lookup(o.apiVersion, o.kind) : undefined;
-    if (!kind?.cel || ownCrds.has(kind.crd)) continue;
+    if (!kind?.cel) continue;
     const seen = celKinds.get(kind.crd);
     if (seen) seen.count++;
     else celKinds.set(kind.crd, { first: o, count: 1, kind: o.kind });
   }
-  for (const [crd, { first, count, kind }] of celKinds) {
+  const unchecked = ({ count, kind }: { count: number; kind: string }) =>
+    `${count === 1 ? `this ${kind} is` : `the ${count} ${kind} objects are`} checked without them`;
+  // a CRD among the objects says it itself, with how many of its resources there are
+  const findings = registry.crdFindings.flatMap((f) => {
+    if (!ownCrds.has(f.object)) return [];
+    const resources = f.code === 'crd/cel-not-evaluated' ? celKinds.get(f.object) : undefined;
+    const { count, kind } = resources ?? { count: 0, kind: '' };
+    return [
+      count
+        ? {
+            ...f,
+            message: `${f.message}; ${count === 1 ? `1 ${kind} object is` : `${count} ${kind} objects are`} checked here without them`,
+          }
+        : f,
+    ];
+  });
+  for (const [crd, resources] of celKinds) {
+    if (ownCrds.has(crd)) continue;
     findings.push({
-      ...finder(first)(
+      ...finder(resources.first)(
         'crd/cel-not-evaluated',
         ['apiVersion'],
-        `the CustomResourceDefinition ${String(crd.metadata.name)} has x-kubernetes-validations (CEL) rules, which are not evaluated here: ${count === 1 ? `this ${kind} is` : `the ${count} ${kind} objects are`} checked without them`,
+        `the CustomResourceDefinition ${String(crd.metadata.name)} has x-kubernetes-validations (CEL) rules, which are not evaluated here: ${unchecked(resources)}`,
         'test such resources against a cluster (kubectl apply --dry-run=server) for those rules',
       ),
       severity: 'warning',

@@ -60,6 +60,11 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     } as KubeObject;
     const found = checkObjects([own, issuer], { crds: folder }).findings.map((f) => `${f.code} ${f.object.kind}`);
     expect(found).toEqual(['crd/cel-not-evaluated CustomResourceDefinition']);
+    // the CRD's warning names how many of its resources the objects hold
+    const second = { ...issuer, metadata: { name: 'b', namespace: 'default' } } as KubeObject;
+    expect(checkObjects([own, issuer, second], { crds: folder }).findings.map((f) => f.message)).toEqual([
+      'has x-kubernetes-validations (CEL) rules, which are not evaluated here; the API server checks them when Issuer objects are applied; 2 Issuer objects are checked here without them',
+    ]);
     // without the own CRD the folder's says the field is unknown
     expect(checkObjects([issuer], { crds: folder }).findings.map((f) => f.code)).toEqual(['crd/cel-not-evaluated', 'schema/unknown-field']);
     // whole: a version only the folder's defines is not served by the own CRD
