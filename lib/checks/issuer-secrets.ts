@@ -128,6 +128,11 @@ export function clusterResourceNamespace(index: ObjectIndex): { ns: string; why:
     : undefined;
 }
 
+/** How a stage declares a Secret of cert-manager's namespace made outside stagecraft: on that Namespace, not in the stage file. */
+const clusterSecret = (name: string, keys: string | undefined) =>
+  'if it is made outside stagecraft (kubectl, a controller such as Sealed Secrets, a Job), declare it on the Namespace the manifests create for ' +
+  `cert-manager: stagecraft.dev/required-secrets: ${name}${keys === undefined ? '' : `=${keys}`}`;
+
 /**
  * The Secrets a cert-manager Issuer or ClusterIssuer reads (or a Certificate, its keystores'
  * passwords) that are not there, or that lack a key it reads (`refs/issuer-secret`).
@@ -180,7 +185,8 @@ export function checkIssuerSecrets(o: KubeObject, ns: string, index: ObjectIndex
         : [];
       const all = [...(keysRead.get(name) ?? [])].sort();
       const listedKeys = all.length ? all.join(',') : undefined;
-      const declare = cluster ? declaredOutside.secret : written ? declaredOutside.stageSecret : declaredOutside.secret;
+      // a stage declares its own namespace's Secrets in its file; cert-manager's namespace's on that Namespace
+      const declare = !written ? declaredOutside.secret : cluster ? clusterSecret : declaredOutside.stageSecret;
       out.push(
         emit(
           'refs/issuer-secret',

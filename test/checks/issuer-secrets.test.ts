@@ -134,6 +134,17 @@ spec:
     ]);
   });
 
+  it("tells a stage to declare a ClusterIssuer's Secret made outside on cert-manager's Namespace, not in the stage file", () => {
+    const manifests = parseManifests([
+      { file: 'app.yaml', text: `apiVersion: v1\nkind: Namespace\nmetadata: { name: cert-manager }\n---\n${caIssuer('ClusterIssuer')}` },
+    ]);
+    expect(
+      checkObjects(manifests.objects, { crds, written: true }).findings.flatMap((f) => (f.code === 'refs/issuer-secret' ? [f.hint] : [])),
+    ).toEqual([
+      "fix the name, or add the Secret (its keys tls.crt, tls.key) to namespace 'cert-manager'; if it is made outside stagecraft (kubectl, a controller such as Sealed Secrets, a Job), declare it on the Namespace the manifests create for cert-manager: stagecraft.dev/required-secrets: team-ca=tls.crt,tls.key",
+    ]);
+  });
+
   it('takes the namespace cert-manager when the objects make it and hold no controller, and checks nothing when they make neither', () => {
     expect(firstLines(caIssuer('ClusterIssuer') + secret('team-ca', 'web'))).toEqual([
       expect.stringContaining(
