@@ -188,7 +188,8 @@ function checkBase64(o: KubeObject, emit: ReturnType<typeof finder>): Finding[] 
 export function checkObjectLimits(o: KubeObject): Finding[] {
   const emit = finder(o);
   const out: Finding[] = [];
-  if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
+  // the core group's: an example.com ConfigMap's data is its CRD's to judge
+  if ((o.kind === 'ConfigMap' || o.kind === 'Secret') && o.apiVersion === 'v1') {
     out.push(...checkBase64(o, emit));
     let total = 0;
     for (const field of ['data', 'binaryData', 'stringData']) {

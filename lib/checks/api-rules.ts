@@ -314,7 +314,7 @@ function checkPodSpec(
 
 /** The keys of a ConfigMap's or Secret's data (`configKeyProblem`), and a ConfigMap key in both data and binaryData. */
 function checkDataKeys(emit: Emit, o: KubeObject, out: Finding[]): void {
-  if (o.kind !== 'ConfigMap' && o.kind !== 'Secret') return;
+  if ((o.kind !== 'ConfigMap' && o.kind !== 'Secret') || o.apiVersion !== 'v1') return;
   const fields = o.kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'stringData'];
   const seen = new Set<string>();
   for (const field of fields) {
@@ -376,7 +376,8 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
   }
   out.push(...checkRbacSubjects(o));
   checkKindRules(emit, o, out);
-  if (o.kind === 'Service') {
+  // the core group's: an example.com Service's ports are its CRD's to judge
+  if (o.kind === 'Service' && o.apiVersion === 'v1') {
     const spec = (o.spec ?? {}) as Record<string, unknown>;
     unique(emit, spec.ports, ['spec', 'ports'], ['port', 'protocol'], out);
     unique(emit, spec.ports, ['spec', 'ports'], ['name'], out);

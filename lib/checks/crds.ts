@@ -85,7 +85,9 @@ export const isCrd = (o: KubeObject): boolean =>
 
 /**
  * The custom kinds that `crds` define (objects of any kind may be passed: only
- * CustomResourceDefinitions count), and the CRDs' own problems.
+ * CustomResourceDefinitions count), and the CRDs' own problems. A kind defined twice is its last
+ * CRD's, whole (its versions, schemas, scope and CEL rules, as `clusterScopedKinds` takes its scope):
+ * pass a folder's CRDs before a stage's own, which replace them.
  */
 export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
   const kinds = new Map<string, CustomKind>();
@@ -93,9 +95,17 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
   const crdFindings: Finding[] = [];
   const scopes = new Map<string, boolean>();
   let anyCel = false;
+  const definers = new Map<string, KubeObject>();
+  for (const crd of crds) {
+    const spec = isCrd(crd) ? (asObj(crd.spec) as CrdSpec | undefined) : undefined;
+    if (typeof spec?.group === 'string' && typeof spec.names?.kind === 'string') definers.set(`${spec.group}/${spec.names.kind}`, crd);
+  }
   for (const crd of crds) {
     if (!isCrd(crd)) continue;
     const spec = asObj(crd.spec) as CrdSpec | undefined;
+    // a kind a later CRD defines again is that one's
+    if (typeof spec?.group === 'string' && typeof spec.names?.kind === 'string' && definers.get(`${spec.group}/${spec.names.kind}`) !== crd)
+      continue;
     noteScope(spec, scopes);
     const group = spec?.group;
     const kind = spec?.names?.kind;

@@ -90,23 +90,45 @@ const isCustom = (o: KubeObject, c: CheckContext) =>
 
 /**
  * The findings of the CRDs among the objects (a folder's CRDs are trusted), and once per CRD with
- * CEL rules, on its first resource, that those rules are not evaluated here.
+ * CEL rules, on its first resource, that those rules are not evaluated here, naming how many of
+ * its resources are checked without them (a CRD among the objects says so itself).
  */
 function crdFindings(objects: readonly KubeObject[], { registry }: CheckContext): Finding[] {
   // no CRD's own problem and no CEL rule: nothing to report on any object
   if (registry.crdFindings.length === 0 && !registry.cel) return [];
   const ownCrds = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition'));
-  const findings = registry.crdFindings.filter((f) => ownCrds.has(f.object));
-  const celNoted = new Set<KubeObject>(ownCrds);
+  // by CRD: its first resource and how many it has
+  const celKinds = new Map<KubeObject, { first: KubeObject; count: number; kind: string }>();
   for (const o of objects) {
     const kind = typeof o.apiVersion === 'string' ? registry.lookup(o.apiVersion, o.kind) : undefined;
-    if (!kind?.cel || celNoted.has(kind.crd)) continue;
-    celNoted.add(kind.crd);
+    if (!kind?.cel) continue;
+    const seen = celKinds.get(kind.crd);
+    if (seen) seen.count++;
+    else celKinds.set(kind.crd, { first: o, count: 1, kind: o.kind });
+  }
+  const unchecked = ({ count, kind }: { count: number; kind: string }) =>
+    `${count === 1 ? `this ${kind} is` : `the ${count} ${kind} objects are`} checked without them`;
+  // a CRD among the objects says it itself, with how many of its resources there are
+  const findings = registry.crdFindings.flatMap((f) => {
+    if (!ownCrds.has(f.object)) return [];
+    const resources = f.code === 'crd/cel-not-evaluated' ? celKinds.get(f.object) : undefined;
+    const { count, kind } = resources ?? { count: 0, kind: '' };
+    return [
+      count
+        ? {
+            ...f,
+            message: `${f.message}; ${count === 1 ? `1 ${kind} object is` : `${count} ${kind} objects are`} checked here without them`,
+          }
+        : f,
+    ];
+  });
+  for (const [crd, resources] of celKinds) {
+    if (ownCrds.has(crd)) continue;
     findings.push({
-      ...finder(o)(
+      ...finder(resources.first)(
         'crd/cel-not-evaluated',
         ['apiVersion'],
-        `the CustomResourceDefinition ${String(kind.crd.metadata.name)} has x-kubernetes-validations (CEL) rules, which are not evaluated here`,
+        `the CustomResourceDefinition ${String(crd.metadata.name)} has x-kubernetes-validations (CEL) rules, which are not evaluated here: ${unchecked(resources)}`,
         'test such resources against a cluster (kubectl apply --dry-run=server) for those rules',
       ),
       severity: 'warning',
@@ -184,8 +206,8 @@ export const OBJECT_CHECKS: readonly ObjectCheck[] = PLAN.objectChecks;
 export function checkObjects(all: readonly KubeObject[], options: CheckOptions = {}, memo?: CheckMemo): CheckResult {
   // a kubeconfig or a Kustomization next to the manifests is no API object: nothing to check
   const objects = all.filter(isApiObject);
-  // the CRDs of the objects first: a stage's own CRD wins over a folder's of the same kind
-  const context: CheckContext = { options, registry: crdRegistry([...objects, ...(options.crds ?? [])]) };
+  // the CRDs of the objects last: a stage's own CRD replaces a folder's of the same kind (as compile-stage.ts takes its scope)
+  const context: CheckContext = { options, registry: crdRegistry([...(options.crds ?? []), ...objects]) };
   const { reported, exceptions } = new CheckRun({ plan: PLAN, all, objects, context, memo }).run();
   return {
     findings: options.sort === false ? reported : sortFindings(reported),

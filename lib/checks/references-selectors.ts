@@ -204,7 +204,7 @@ export function objectSelections(o: KubeObject, index: ObjectIndex, options: Sel
   const out: Finding[] = [];
   const ns = index.namespaceOf(o);
   if (o.kind === 'NetworkPolicy' && String(o.apiVersion) === 'networking.k8s.io/v1') checkNetworkPolicy(o, ns, index, out);
-  else if (o.kind === 'PodDisruptionBudget') checkDisruptionBudget(o, ns, index, out);
+  else if (o.kind === 'PodDisruptionBudget' && groupOf(o.apiVersion) === 'policy') checkDisruptionBudget(o, ns, index, out);
   else if (o.kind === SERVICE_MONITOR.kind && o.apiVersion === SERVICE_MONITOR.apiVersion && options.serviceMonitors)
     checkServiceMonitor(o, ns, index, out);
   const w = index.workload(o);

@@ -5,7 +5,7 @@
  * references that name their target's namespace (binding subjects, Services the API server calls)
  * in references-namespaces.ts.
  */
-import { groupKind } from '../k8s.js';
+import { groupKind, groupOf } from '../k8s.js';
 import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
@@ -22,12 +22,17 @@ import { formatLabels } from './selectors.js';
 import { compareQuantities } from '../model/quantity.js';
 import { missingVolumeHint } from './cluster-made.js';
 import { checkRolloutServices } from './custom-workloads.js';
+import { checkIssuerSecrets } from './issuer-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
+import { ingressShimHint } from '../model/operator-secrets.js';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj(x)) as Obj[]) : []);
+/** The mappings of a list, each with its index in the list. */
+const mappings = (v: unknown): [Obj, number][] =>
+  Array.isArray(v) ? v.flatMap((x, i): [Obj, number][] => (asObj(x) ? [[x as Obj, i]] : [])) : [];
 const describeWorkload = (w: Workload) => `${w.object.kind} ${objectHandle(w.object)}`;
 
 function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
@@ -120,25 +125,24 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     }
   };
   backend(asObj(spec.defaultBackend), ['spec', 'defaultBackend']);
-  asList(spec.rules).forEach((r, i) => {
-    asList(asObj(r.http)?.paths).forEach((p, j) => {
-      backend(asObj(p.backend), ['spec', 'rules', i, 'http', 'paths', j, 'backend']);
-    });
-  });
-  asList(spec.tls).forEach((t, i) => {
+  // at their index in the list as written: an item that is no mapping (a bare -) is the schema's to report
+  for (const [r, i] of mappings(spec.rules))
+    for (const [p, j] of mappings(asObj(r.http)?.paths)) backend(asObj(p.backend), ['spec', 'rules', i, 'http', 'paths', j, 'backend']);
+  for (const [t, i] of mappings(spec.tls)) {
     if (typeof t.secretName === 'string' && !index.get(KINDS.Secret, ns, t.secretName)) {
       out.push(
         emit(
           'refs/tls-secret',
           ['spec', 'tls', i, 'secretName'],
           `terminates TLS with Secret '${t.secretName}', but the Secrets in namespace '${ns}' are: ${listed(index.namesOf(KINDS.Secret, ns))}`,
-          written
-            ? `add the TLS Secret (its keys tls.crt and tls.key), or fix the name; ${declaredOutside.stageSecret(t.secretName, 'tls.crt,tls.key')}`
-            : `add the TLS Secret (its keys tls.crt and tls.key) to the files checked, or fix the name; ${declaredOutside.secret(t.secretName, 'tls.crt,tls.key')}`,
+          ingressShimHint(o, i) ??
+            (written
+              ? `add the TLS Secret (its keys tls.crt and tls.key), or fix the name; ${declaredOutside.stageSecret(t.secretName, 'tls.crt,tls.key')}`
+              : `add the TLS Secret (its keys tls.crt and tls.key) to the files checked, or fix the name; ${declaredOutside.secret(t.secretName, 'tls.crt,tls.key')}`),
         ),
       );
     }
-  });
+  }
 }
 
 function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], { engine, sync }: ReferenceOptions): void {
@@ -269,16 +273,25 @@ function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[
   }
 }
 
-/** The references each kind makes besides those of its pod template (a Map: a kind is any string of the input). */
-const BY_KIND = new Map<string, (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions) => void>([
-  ['Service', checkService],
-  ['Ingress', (o, ns, index, out, options) => checkIngress(o, ns, index, out, options.written)],
-  ['HorizontalPodAutoscaler', checkAutoscaler],
-  ['PersistentVolumeClaim', checkClaim],
-  ['RoleBinding', checkBindingSubjects],
-  ['ClusterRoleBinding', checkBindingSubjects],
-  ['Rollout', checkRolloutServices],
-  ...[...SERVICES_CALLED.keys()].map((kind) => [kind, checkServicesCalled] as const),
+type KindCheck = (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions) => void;
+
+/**
+ * The references each kind makes besides those of its pod template, by kind and then API group (a
+ * Map: a kind is any string of the input): an example.com Service or Ingress refers to nothing
+ * anyone knows of.
+ */
+const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCheck }>([
+  ['Service', { group: '', check: checkService }],
+  ['Ingress', { group: 'networking.k8s.io', check: (o, ns, index, out, options) => checkIngress(o, ns, index, out, options.written) }],
+  ['HorizontalPodAutoscaler', { group: 'autoscaling', check: checkAutoscaler }],
+  ['PersistentVolumeClaim', { group: '', check: checkClaim }],
+  ['RoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],
+  ['ClusterRoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],
+  ['Rollout', { group: 'argoproj.io', check: checkRolloutServices }],
+  ['Issuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
+  ['ClusterIssuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
+  ['Certificate', { group: 'cert-manager.io', check: checkIssuerSecrets }],
+  ...[...SERVICES_CALLED].map(([kind, { group }]) => [kind, { group, check: checkServicesCalled }] as const),
 ]);
 
 /** Reference findings over every object of the index. */
@@ -303,7 +316,8 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
       ),
     );
   }
-  BY_KIND.get(o.kind)?.(o, ns, index, out, options);
+  const byKind = BY_KIND.get(o.kind);
+  if (byKind && groupOf(o.apiVersion) === byKind.group) byKind.check(o, ns, index, out, options);
   const w = index.workload(o);
   if (w) out.push(...checkPodReferences(w, ns, index, options.written));
   return out;

@@ -1,5 +1,6 @@
 /** Label selectors: reading them from workloads and Services, and matching them against labels. */
 import { isRecord, type KubeObject } from '../model/object.js';
+import { isBuiltInWorkload } from '../model/pod-specs.js';
 import type { FieldPath } from './finding.js';
 
 export interface Requirement {
@@ -18,11 +19,15 @@ export interface Selector {
 /** Kinds whose `spec.selector` is a LabelSelector (matchLabels/matchExpressions) over their own pod template. */
 const LABEL_SELECTOR_KINDS = new Set(['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job']);
 
-/** The selector a controller uses for its pods, or undefined when it has none (or defaults to the template labels). */
+/**
+ * The selector a built-in controller uses for its pods, or undefined when it has none (or defaults
+ * to the template labels). By API group and kind (`isBuiltInWorkload`): an example.com Deployment
+ * selects no pods anyone knows of, and a custom workload's selector is `customSelector`'s.
+ */
 export function workloadSelector(o: KubeObject): Selector | undefined {
   const spec = o.spec as Record<string, unknown> | undefined;
   const sel = spec?.selector as Record<string, unknown> | undefined;
-  if (!sel || typeof sel !== 'object') return undefined;
+  if (!sel || typeof sel !== 'object' || !isBuiltInWorkload(o)) return undefined;
   if (o.kind === 'ReplicationController') {
     return { matchLabels: sel as Record<string, string>, matchExpressions: [], path: ['spec', 'selector'] };
   }

@@ -63,15 +63,22 @@ function certificateKeys(spec: Record<string, unknown>): string[] {
 const ISSUER = 'cert-manager.io/issuer';
 const CLUSTER_ISSUER = 'cert-manager.io/cluster-issuer';
 
+/** The annotation ingress-shim takes, by default (--auto-certificate-annotations), for a Certificate of the default issuer. */
+const TLS_ACME = 'kubernetes.io/tls-acme';
+/** The strings Go's strconv.ParseBool reads as true, as ingress-shim reads TLS_ACME. */
+const GO_TRUE: ReadonlySet<unknown> = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+
 /**
  * Whether cert-manager's ingress-shim makes Certificates for an Ingress with these annotations
- * (issuerForIngressLike): it names an issuer by `cert-manager.io/issuer` or
- * `cert-manager.io/cluster-issuer`, not empty (an empty one overrides a default issuer, and no
+ * (hasShimAnnotation, then issuerForIngressLike): it names an issuer by `cert-manager.io/issuer`
+ * or `cert-manager.io/cluster-issuer`, not empty (an empty one overrides a default issuer, and no
  * Certificate is made), and not both; a cluster issuer with `cert-manager.io/issuer-kind` or
- * `cert-manager.io/issuer-group` is refused too. (`kubernetes.io/tls-acme: "true"` uses a default
- * issuer of the controller's flags, not known here.)
+ * `cert-manager.io/issuer-group` is refused too. Or, without either, it says
+ * `kubernetes.io/tls-acme: "true"` (any value ParseBool takes as true), which asks for the default
+ * issuer of the controller's flags (--default-issuer-name, which cert-manager's Helm chart sets
+ * with ingressShim.defaultIssuerName): taken as set, as the annotation says it is.
  */
-function namesIssuer(annotations: Record<string, unknown> | undefined): boolean {
+export function namesIssuer(annotations: Record<string, unknown> | undefined): boolean {
   const a = annotations ?? {};
   const issuer = a[ISSUER];
   const cluster = a[CLUSTER_ISSUER];
@@ -83,7 +90,8 @@ function namesIssuer(annotations: Record<string, unknown> | undefined): boolean 
       a['cert-manager.io/issuer-kind'] === undefined &&
       a['cert-manager.io/issuer-group'] === undefined
     );
-  return typeof issuer === 'string' && issuer !== '';
+  if (issuer !== undefined) return typeof issuer === 'string' && issuer !== '';
+  return GO_TRUE.has(a[TLS_ACME]);
 }
 
 /**
@@ -97,6 +105,24 @@ function ingressTlsSecrets(tls: unknown): string[] {
   const names = tls.map((t) => (isRecord(t) && typeof t.secretName === 'string' ? t.secretName : ''));
   if (new Set(names).size < names.length) return [];
   return tls.flatMap((t, i) => (names[i] !== '' && isRecord(t) && Array.isArray(t.hosts) && t.hosts.length > 0 ? [names[i]] : []));
+}
+
+/**
+ * What to do so that ingress-shim makes the Secret of TLS entry `i` of an Ingress `o` that asks it
+ * for Certificates (`namesIssuer`) and gets none for that entry (`ingressTlsSecrets`): hosts for an
+ * entry without them, a Secret of its own for each entry when two name one; undefined when it is
+ * made, or `o` asks for none.
+ */
+export function ingressShimHint(o: KubeObject, i: number): string | undefined {
+  const tls = isRecord(o.spec) ? o.spec.tls : undefined;
+  const entry = Array.isArray(tls) ? tls[i] : undefined;
+  if (!isRecord(entry) || typeof entry.secretName !== 'string' || !isRecord(o.metadata) || !namesIssuer(o.metadata.annotations))
+    return undefined;
+  const name = entry.secretName;
+  if (ingressTlsSecrets(tls).includes(name)) return undefined;
+  if (!Array.isArray(entry.hosts) || entry.hosts.length === 0)
+    return `add hosts to spec.tls[${i}] (the host names of spec.rules the certificate is for): cert-manager's ingress-shim makes Secret '${name}' only for a TLS entry with hosts`;
+  return `give each entry of spec.tls a secretName of its own: cert-manager's ingress-shim makes no Certificate for an Ingress whose TLS entries name one Secret twice`;
 }
 
 /** The creation policies of an ExternalSecret that make its Secret (Merge and None write into one made by someone else). */

@@ -401,6 +401,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'Declare the Secret (tls.crt, tls.key) or fix the name.',
     mirrors: 'Ingress TLS',
   },
+  'refs/issuer-secret': {
+    short: 'A cert-manager Issuer, ClusterIssuer or Certificate keystore reading a Secret (or a key) that is not there',
+    help: "cert-manager takes the issuer but issues nothing with it: a CA issuer's key pair, an ACME external account binding key or DNS-01 solver's credentials, Vault's or Venafi's must be in the Issuer's namespace, a ClusterIssuer's in cert-manager's cluster resource namespace (--cluster-resource-namespace). A Certificate's keystore password (spec.keystores.*.passwordSecretRef, with create: true) must be in its namespace. Fix the name, add the Secret, or declare one made outside (stagecraft.dev/required-secrets). The ACME account key is made by cert-manager when missing.",
+    mirrors: 'cert-manager issuer setup (the issuer not Ready)',
+  },
   'refs/scale-target': {
     short: 'An autoscaler targeting a workload that does not exist',
     help: 'Fix scaleTargetRef.',

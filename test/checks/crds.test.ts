@@ -29,8 +29,50 @@ describe('custom resources against their CustomResourceDefinitions', () => {
 
   it('accepts valid cert-manager resources, saying once per CRD of the folder that its CEL rules are not evaluated', () => {
     expect(codedFindingsIn(['crds/cert-manager-valid.yaml'], { crds: certManager })).toEqual([
-      'crd/cel-not-evaluated crds/cert-manager-valid.yaml:2:13: ClusterIssuer letsencrypt: apiVersion: the CustomResourceDefinition clusterissuers.cert-manager.io has x-kubernetes-validations (CEL) rules, which are not evaluated here',
-      'crd/cel-not-evaluated crds/cert-manager-valid.yaml:17:13: Issuer default/selfsigned: apiVersion: the CustomResourceDefinition issuers.cert-manager.io has x-kubernetes-validations (CEL) rules, which are not evaluated here',
+      'crd/cel-not-evaluated crds/cert-manager-valid.yaml:2:13: ClusterIssuer letsencrypt: apiVersion: the CustomResourceDefinition clusterissuers.cert-manager.io has x-kubernetes-validations (CEL) rules, which are not evaluated here: this ClusterIssuer is checked without them',
+      'crd/cel-not-evaluated crds/cert-manager-valid.yaml:17:13: Issuer default/selfsigned: apiVersion: the CustomResourceDefinition issuers.cert-manager.io has x-kubernetes-validations (CEL) rules, which are not evaluated here: this Issuer is checked without them',
+    ]);
+  });
+
+  it('says once per CRD with CEL rules how many of its resources are checked without them, on the first', () => {
+    const issuer = (name: string) =>
+      `apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: { name: ${name}, namespace: default }\nspec: { selfSigned: {} }\n---\n`;
+    const manifests = parseManifests([{ file: 'issuers.yaml', text: issuer('a') + issuer('b') + issuer('c') }]);
+    expect(
+      checkObjects(manifests.objects, { crds: certManager }).findings.map((f) => `${f.code} ${f.object.metadata.name}: ${f.message}`),
+    ).toEqual([
+      'crd/cel-not-evaluated a: the CustomResourceDefinition issuers.cert-manager.io has x-kubernetes-validations (CEL) rules, which are not evaluated here: the 3 Issuer objects are checked without them',
+    ]);
+  });
+
+  it("takes a kind from the objects' own CRD over a folder's of the same kind: its schema, and its CEL warning alone", () => {
+    const folder = certManager.filter((c) => c.metadata.name === 'issuers.cert-manager.io');
+    const own = JSON.parse(JSON.stringify(folder[0])) as KubeObject & {
+      spec: { versions: { schema: { openAPIV3Schema: Record<string, any> } }[] };
+    };
+    // the own CRD's Issuer has a field the folder's lacks
+    own.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.team = { type: 'string' };
+    const issuer = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Issuer',
+      metadata: { name: 'a', namespace: 'default' },
+      spec: { selfSigned: {}, team: 'web' },
+    } as KubeObject;
+    const found = checkObjects([own, issuer], { crds: folder }).findings.map((f) => `${f.code} ${f.object.kind}`);
+    expect(found).toEqual(['crd/cel-not-evaluated CustomResourceDefinition']);
+    // the CRD's warning names how many of its resources the objects hold
+    const second = { ...issuer, metadata: { name: 'b', namespace: 'default' } } as KubeObject;
+    expect(checkObjects([own, issuer, second], { crds: folder }).findings.map((f) => f.message)).toEqual([
+      'has x-kubernetes-validations (CEL) rules, which are not evaluated here; the API server checks them when Issuer objects are applied; 2 Issuer objects are checked here without them',
+    ]);
+    // without the own CRD the folder's says the field is unknown
+    expect(checkObjects([issuer], { crds: folder }).findings.map((f) => f.code)).toEqual(['crd/cel-not-evaluated', 'schema/unknown-field']);
+    // whole: a version only the folder's defines is not served by the own CRD
+    const renamed = JSON.parse(JSON.stringify(own)) as typeof own & { spec: { versions: { name: string }[] } };
+    renamed.spec.versions[0].name = 'v2';
+    expect(checkObjects([renamed, issuer], { crds: folder }).findings.map((f) => `${f.code} ${f.object.kind}: ${f.message}`)).toEqual([
+      'crd/cel-not-evaluated CustomResourceDefinition: has x-kubernetes-validations (CEL) rules, which are not evaluated here; the API server checks them when Issuer objects are applied',
+      'crd/version Issuer: the CustomResourceDefinition of Issuer defines the versions v2, not v1',
     ]);
   });
 

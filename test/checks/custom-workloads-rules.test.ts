@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostPortProblems } from '../../lib/checks/host-ports.js';
 import { checkObjects } from '../../lib/checks/index.js';
+import { workloadSelector } from '../../lib/checks/selectors.js';
 import { emptyNullLabels } from '../../lib/model/null-labels.js';
 import type { KubeObject } from '../../lib/model/object.js';
 
@@ -133,5 +134,29 @@ describe("custom workloads under the rules that hold for them, and only those (A
     expect(emptyNullLabels(nullLabel as unknown as KubeObject).map((n) => n.path.join('.'))).toEqual([
       'spec.template.metadata.labels.team',
     ]);
+  });
+
+  it("read a built-in workload's selector by group and kind: an example.com Deployment or ReplicationController selects no pods", () => {
+    const selecting = (apiVersion: string, kind: string) => workload(apiVersion, kind);
+    expect(workloadSelector(selecting('apps/v1', 'Deployment'))?.matchLabels).toEqual({ app: 'web' });
+    expect(workloadSelector(selecting('batch/v1', 'Job'))?.path).toEqual(['spec', 'selector']);
+    expect(workloadSelector(selecting('v1', 'ReplicationController'))?.matchLabels).toEqual({ matchLabels: { app: 'web' } });
+    for (const [apiVersion, kind] of [
+      ['example.com/v1', 'Deployment'],
+      ['example.com/v1', 'Job'],
+      ['example.com/v1', 'ReplicationController'],
+      ROLLOUT,
+      KRUISE_STATEFUL_SET,
+    ])
+      expect(workloadSelector(selecting(apiVersion, kind))).toBeUndefined();
+    // a ReplicationController's selector is a map of labels held to the label rules; an example.com one's is its CRD's to judge
+    const badLabels = (apiVersion: string) => {
+      const o = workload(apiVersion, 'ReplicationController') as unknown as { spec: { selector: unknown } };
+      o.spec.selector = { 'bad key!': 'web' };
+      return o as unknown as KubeObject;
+    };
+    const labelRules = (o: KubeObject) => codes(o).filter((f) => f.includes('spec.selector') && f.includes('api/label'));
+    expect(labelRules(badLabels('v1'))).not.toEqual([]);
+    expect(labelRules(badLabels('example.com/v1'))).toEqual([]);
   });
 });

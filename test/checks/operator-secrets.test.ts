@@ -175,6 +175,40 @@ describe("an Ingress's TLS Secret that cert-manager's ingress-shim makes", () =>
     expect(tlsProblems(external)).toBe('');
   });
 
+  it('is made for kubernetes.io/tls-acme: "true" (the default issuer), as ingress-shim reads it with ParseBool', () => {
+    for (const value of ['"true"', '"True"', '"1"', '"t"'])
+      expect(tlsProblems(`, annotations: { kubernetes.io/tls-acme: ${value} }`), value).toBe('');
+    for (const value of ['"false"', '"yes"', '""'])
+      expect(tlsProblems(`, annotations: { kubernetes.io/tls-acme: ${value} }`), value).toContain(missing);
+    // an empty issuer beside it overrides the default issuer: no Certificate
+    expect(tlsProblems(', annotations: { kubernetes.io/tls-acme: "true", cert-manager.io/issuer: "" }')).toContain(missing);
+  });
+
+  it('is missing with a hint of what ingress-shim needs: hosts on an entry without them, a Secret per entry', () => {
+    const hints = (annotations: string, tls: string) =>
+      references(ingress(annotations, tls))
+        .filter((p) => p.includes('terminates TLS'))
+        .map((p) => p.split('\n  hint: ')[1]);
+    expect(hints(', annotations: { cert-manager.io/cluster-issuer: letsencrypt }', '[{ secretName: web-tls }]')).toEqual([
+      "add hosts to spec.tls[0] (the host names of spec.rules the certificate is for): cert-manager's ingress-shim makes Secret 'web-tls' only for a TLS entry with hosts",
+    ]);
+    expect(hints(', annotations: { kubernetes.io/tls-acme: "true" }', '[{ hosts: [], secretName: web-tls }]')[0]).toMatch(
+      /^add hosts to spec.tls\[0\]/,
+    );
+    const twice = '[{ hosts: [web.example.com], secretName: web-tls }, { hosts: [www.example.com], secretName: web-tls }]';
+    expect(hints(', annotations: { cert-manager.io/issuer: team-ca }', twice)[0]).toMatch(
+      /^give each entry of spec.tls a secretName of its own/,
+    );
+    // without an issuer the hint is to add the Secret
+    expect(hints('', '[{ secretName: web-tls }]')[0]).toMatch(/^add the TLS Secret/);
+  });
+
+  it('is placed at its entry of spec.tls as written, after an entry that is no mapping', () => {
+    expect(
+      references(ingress('', '[null, { hosts: [web.example.com], secretName: web-tls }]')).filter((p) => p.includes('terminates TLS')),
+    ).toEqual([expect.stringMatching(/^app\.yaml:10:55: Ingress web\/web: spec\.tls\[1\]\.secretName: terminates TLS/)]);
+  });
+
   it('holds only the keys ingress-shim writes, with nothing to add to the Ingress for another', () => {
     const issuer = ingress(', annotations: { cert-manager.io/cluster-issuer: letsencrypt }');
     expect(references(issuer + deployment('web-tls', 'keystore.p12'))).toEqual([
