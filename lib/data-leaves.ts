@@ -145,8 +145,6 @@ function beforePruned({ how, delivery }: Pruning, stage: string, objects: readon
   return `${engineName(engine)} prunes ${what} ${when}, keep ${them} from the prune (${annotate}), or write delivery: { sync: { prune: false } } in that commit; then `;
 }
 
-/** An engine as messages name it. */
-
 /** The app a chart file is of (`10-shop.yaml` -> `shop`). */
 const appOfFile = (file: string) => /^10-(.+)\.yaml$/.exec(file)?.[1];
 

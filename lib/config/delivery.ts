@@ -144,29 +144,49 @@ function fluxForm(url: string): string {
 }
 
 /**
+ * A fragment at the end of a repository URL (`.../app.git#main`, as npm writes a branch), which no
+ * engine reads as a revision: Git leaves it out of what it asks the host, and Argo CD finds a private
+ * repository's credentials by the URL with it (`argocd repo add` of the URL without it then matches
+ * nothing: "repository not accessible"). Refused whatever the engine, and whatever `secrets.allow`
+ * says of the URL: one the secret screening finds a value in (`#token=...`) is said without it, its
+ * hint naming no URL. Undefined when `url` has none, or carries credentials, which are refused as
+ * such (`repositoryCredentials`, a `#` that may be a password's among them).
+ */
+export function repositoryFragment(url: string): RepositoryMismatch | undefined {
+  const fragment = repositoryCredentials(url) !== undefined ? -1 : url.indexOf('#');
+  if (fragment < 0) return undefined;
+  const why =
+    "which is no part of a Git repository's address: Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it";
+  const revision = 'and the branch or tag to follow as delivery.repository.revision';
+  // messages end up in CI logs: a URL the screening finds a value in is neither echoed nor rewritten into the hint
+  if (detectSecret(url) !== undefined)
+    return {
+      code: 'delivery/repository-url',
+      setting: 'url',
+      message: `the repository URL ${maskValue(url)} ends in a fragment (what follows its '#'), ${why}; the URL is not printed`,
+      hint: `write the URL without its fragment, ${revision}; give credentials to the engine where it keeps them, never in the URL`,
+    };
+  return {
+    code: 'delivery/repository-url',
+    setting: 'url',
+    message: `the repository URL '${url}' ends in a fragment (${url.slice(fragment)}), ${why}`,
+    hint: `write the URL as ${url.slice(0, fragment)}, ${revision}`,
+  };
+}
+
+/**
  * What `engine` would misread in a repository's settings. The schema accepts what either engine
  * reads; Flux clones only http(s):// and ssh:// URLs, and follows a bare revision as a branch, so
- * a tag must be written as its full ref (which Argo CD reads as well). Neither takes a fragment
- * (`.../app.git#main`, as npm writes a branch) for a revision: Git leaves it out of what it asks the
- * host, and Argo CD finds a private repository's credentials by the URL with it (`argocd repo add`
- * of the URL without it then matches nothing: "repository not accessible").
+ * a tag must be written as its full ref (which Argo CD reads as well). What neither engine reads (a
+ * fragment) is `repositoryFragment`'s.
  */
 export function repositoryMismatches(
   engine: Engine,
   repository: { readonly url?: string; readonly revision?: string },
 ): RepositoryMismatch[] {
+  if (engine !== 'flux') return [];
   const { url, revision } = repository;
   const found: RepositoryMismatch[] = [];
-  // one that carries credentials is refused as such (repositoryCredentials), and never echoed
-  const fragment = url === undefined || repositoryCredentials(url) !== undefined ? -1 : url.indexOf('#');
-  if (url !== undefined && fragment >= 0 && detectSecret(url) === undefined)
-    found.push({
-      code: 'delivery/repository-url',
-      setting: 'url',
-      message: `the repository URL '${url}' ends in a fragment (${url.slice(fragment)}), which is no part of a Git repository's address: Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it`,
-      hint: `write the URL as ${url.slice(0, fragment)}, and the branch or tag to follow as delivery.repository.revision`,
-    });
-  if (engine !== 'flux') return found;
   if (url !== undefined && !FLUX_URL.test(url)) {
     // a URL with a password in it is not echoed, nor rewritten into the hint: messages end up in CI logs
     const secret = detectSecret(url) !== undefined || repositoryCredentials(url) !== undefined;

@@ -10,6 +10,7 @@ import {
   REPOSITORY_CREDENTIALS_HINT,
   REPOSITORY_URL,
   repositoryCredentials,
+  repositoryFragment,
   repositoryMismatches,
   type ProjectFile,
 } from './delivery.js';
@@ -67,8 +68,9 @@ export function projectPlaces(text: string, file = PROJECT_FILE): (path: readonl
 }
 
 /**
- * What the schema cannot say of a valid project file: a default repository that the default
- * engine would misread, or a default sync policy it cannot honour (a stage that picks another
+ * What the schema cannot say of a valid project file: a default repository URL with a fragment
+ * (which no engine reads, so said whatever the engine), one that the default engine would misread,
+ * or a default sync policy it cannot honour (a stage that picks another
  * engine, repository or sync setting is checked when its delivery is planned, lib/delivery/plan.ts).
  */
 function refineProject(project: ProjectFile): PathProblem[] {
@@ -77,9 +79,12 @@ function refineProject(project: ProjectFile): PathProblem[] {
     const path = ['delivery', group, setting];
     return { ...p, path, message: `${path.join('.')}: ${message}` };
   };
-  // credentials in the URL are refused with the secret values (projectSecrets)
-  if (!delivery.engine) return [];
+  // credentials in the URL are refused with the secret values (projectSecrets); a fragment, which no engine reads, whatever the engine
+  const fragment = delivery.repository?.url === undefined ? undefined : repositoryFragment(delivery.repository.url);
+  const fragments = fragment ? [at('repository', fragment)] : [];
+  if (!delivery.engine) return fragments;
   return [
+    ...fragments,
     ...repositoryMismatches(delivery.engine, delivery.repository ?? {}).map((m) => at('repository', m)),
     ...syncMismatches(delivery.engine, resolvedSync(delivery.sync)).map((m) => at('sync', m)),
   ];

@@ -50,16 +50,28 @@ export interface ProjectOrder {
 /** An entry of a list as compared: its fields in one order. */
 const entryKey = (e: object) => JSON.stringify(Object.entries(e).sort(([a], [b]) => (a < b ? -1 : 1)));
 
-/** Whether `project` permits the kind and the namespace of the object `key` (an inventory key) applied to the cluster of `target`. */
-function permits(project: ProjectObject, target: StageTarget, key: string): { kind: boolean; namespace: boolean } {
-  const { apiVersion, kind, namespace } = keyParts(key);
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  const list = namespace === undefined ? project.spec?.clusterResourceWhitelist : project.spec?.namespaceResourceWhitelist;
+/** A kind as the whitelists are compared: `<group> <kind>`. */
+const groupKind = (group: string, kind: string | undefined) => `${group} ${kind}`;
+
+/**
+ * Whether `project` permits the kind and the namespace of an object (an inventory key) applied to
+ * the cluster of `target`. What depends on the project and the target alone (the whitelists, the
+ * namespaces of the destinations on that cluster, each server's addresses read once) is worked
+ * out before: a stage's inventory holds thousands of keys.
+ */
+function permits(project: ProjectObject, target: StageTarget): (key: string) => { kind: boolean; namespace: boolean } {
+  const kinds = (list: readonly GroupKind[] | undefined) => new Set((list ?? []).map((k) => groupKind(k.group ?? '', k.kind)));
+  const [clusterKinds, namespacedKinds] = [kinds(project.spec?.clusterResourceWhitelist), kinds(project.spec?.namespaceResourceWhitelist)];
   const onCluster = (d: Destination) =>
     target.form === 'server' ? d.server !== undefined && sameAddresses(addresses(d.server), target.ids) : d.name === target.id;
-  return {
-    kind: (list ?? []).some((k) => (k.group ?? '') === group && k.kind === kind),
-    namespace: namespace === undefined || (project.spec?.destinations ?? []).some((d) => d.namespace === namespace && onCluster(d)),
+  const namespaces = new Set((project.spec?.destinations ?? []).filter(onCluster).map((d) => d.namespace));
+  return (key) => {
+    const { apiVersion, kind, namespace } = keyParts(key);
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    return {
+      kind: (namespace === undefined ? clusterKinds : namespacedKinds).has(groupKind(group, kind)),
+      namespace: namespace === undefined || namespaces.has(namespace),
+    };
   };
 }
 
@@ -80,10 +92,11 @@ export function projectOrder(before: unknown, after: unknown, kept: readonly Kep
   });
   const losses = kept.flatMap(({ target, inventory }) => {
     const what = new Set<string>();
+    const permitted = permits(now, target);
     for (const key of parseInventory(inventory).keys()) {
-      const permitted = permits(now, target, key);
-      if (!permitted.kind) what.add(keyParts(key).kind);
-      if (!permitted.namespace) what.add(`objects in ${keyParts(key).namespace}`);
+      const { kind, namespace } = permitted(key);
+      if (!kind) what.add(keyParts(key).kind);
+      if (!namespace) what.add(`objects in ${keyParts(key).namespace}`);
     }
     return what.size ? [{ application: target.subject.slice(target.subject.indexOf('/') + 1), what: [...what].sort() }] : [];
   });

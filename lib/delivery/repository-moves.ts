@@ -69,6 +69,8 @@ interface Move {
   readonly was: StageRepository;
   readonly now: StageRepository;
   readonly subjects: string[];
+  /** A switch to an engine that read `now` for another stage already (`readBefore`): its credentials are in place. */
+  readonly inPlace?: boolean;
 }
 
 /**
@@ -129,14 +131,34 @@ function engineSwitches(
     // Flux cloned it without credentials, and Argo CD reads the same address: a public repository
     if (engine === 'argocd' && was.secret === undefined && sameRepository(was.url, now.url)) continue;
     // the engine taking it over read that repository for another stage already (Flux: with that Secret, the same
-    // GitRepository): its credentials are in place
-    if (readBefore(before, engine, now)) continue;
+    // GitRepository): its credentials are in place, and only what the other engine held for the stage is said
+    const inPlace = readBefore(before, engine, now);
     const id = [engine, normalRepositoryUrl(was.url), was.secret, normalRepositoryUrl(now.url), now.secret].join('\n');
-    const move = switches.get(id) ?? { engine, was, now, subjects: [] };
+    const move = switches.get(id) ?? { engine, was, now, subjects: [], inPlace };
     move.subjects.push(target.subject);
     switches.set(id, move);
   }
-  return [...switches.values()].map((m) => (m.engine === 'flux' ? toFlux(m, readBy('argocd')) : toArgoCd(m, readBy('flux'))));
+  return [...switches.values()].flatMap((m) => {
+    const problem = m.engine === 'flux' ? toFlux(m, readBy('argocd')) : toArgoCd(m, readBy('flux'));
+    return problem ? [problem] : [];
+  });
+}
+
+/**
+ * The warning of a switch whose credentials are in place (`Move.inPlace`): no sync or clone fails,
+ * but the credentials the engine that let the stage go held for it alone (`left`, the clean-up that
+ * ends the full warning's hint, `; once ...`) stay in the cluster unless removed; undefined when there are none.
+ * @param why what the message says after `readsFrom`: why the credentials are in place
+ */
+function leftBehind(m: Move, engine: string, other: string, why: string, left: string): Problem | undefined {
+  if (!left) return undefined;
+  return {
+    code: 'delivery/repository-moved',
+    severity: 'warning',
+    subject: andList(m.subjects),
+    message: `${readsFrom(m, engine, other)}${why}, so its credentials are in place; those ${other} held for it stay in the cluster unless removed`,
+    hint: left.replace(/^; /, ''),
+  };
 }
 
 /** Whether a stage `engine` delivered in `before` read `repository` (Flux: cloned with its Secret, or none alike). */
@@ -161,7 +183,7 @@ function readsFrom(m: Move, engine: string, other: string): string {
 const stagesOf = (m: Move) => (m.subjects.length === 1 ? 'the stage' : 'their stages');
 
 /** A stage Argo CD delivered that Flux clones now: with the Secret its GitRepository names, or with none. */
-function toFlux(m: Move, argoCdReads: readonly StageRepository[]): Problem {
+function toFlux(m: Move, argoCdReads: readonly StageRepository[]): Problem | undefined {
   const now = shownUrl(m.now.url);
   const { secret } = m.now;
   const fails = `Flux's clone fails, and nothing new of ${stagesOf(m)} is applied (Argo CD no longer applies ${m.subjects.length === 1 ? 'it' : 'them'} either)`;
@@ -169,6 +191,8 @@ function toFlux(m: Move, argoCdReads: readonly StageRepository[]): Problem {
   const rm = stillRead(m.was.url, argoCdReads)
     ? ''
     : `; once it is applied, ${argoCdRepoRm(m.was.url)} removes what Argo CD holds for it, should no other Application read it`;
+  const by = secret === undefined ? 'with no credentials' : `with the Secret ${FLUX_NAMESPACE}/${secret}`;
+  if (m.inPlace) return leftBehind(m, 'Flux', 'Argo CD', `, cloned ${by} as Flux cloned it for another stage already`, rm);
   return {
     code: 'delivery/repository-moved',
     severity: 'warning',
@@ -186,7 +210,7 @@ function toFlux(m: Move, argoCdReads: readonly StageRepository[]): Problem {
 }
 
 /** A stage Flux delivered that Argo CD reads now: by the credentials Argo CD holds for the URL, never the Secret Flux cloned with. */
-function toArgoCd(m: Move, fluxReads: readonly StageRepository[]): Problem {
+function toArgoCd(m: Move, fluxReads: readonly StageRepository[]): Problem | undefined {
   const now = shownUrl(m.now.url);
   const old = m.was.secret;
   const cloned = old === undefined ? '' : `, which Flux cloned with the Secret ${FLUX_NAMESPACE}/${old}`;
@@ -194,6 +218,7 @@ function toArgoCd(m: Move, fluxReads: readonly StageRepository[]): Problem {
     old !== undefined && !fluxReads.some((r) => r.secret === old)
       ? `; once it is applied and synced, no GitRepository names the Secret ${FLUX_NAMESPACE}/${old} any more: kubectl delete secret -n ${FLUX_NAMESPACE} ${old} removes those credentials`
       : '';
+  if (m.inPlace) return leftBehind(m, 'Argo CD', 'Flux', `${cloned}: Argo CD read it for another stage already`, oldLeft);
   return {
     code: 'delivery/repository-moved',
     severity: 'warning',

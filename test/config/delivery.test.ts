@@ -1,6 +1,6 @@
 /** What lib/config/delivery.ts says of a repository's settings before any object is made of them. */
 import { describe, expect, it } from 'vitest';
-import { repositoryCredentials, repositoryMismatches } from '../../lib/config/delivery.js';
+import { repositoryCredentials, repositoryFragment, repositoryMismatches } from '../../lib/config/delivery.js';
 
 describe('repositoryCredentials', () => {
   it.each([
@@ -38,23 +38,26 @@ describe('repositoryCredentials', () => {
     expect(`${found?.message} ${found?.hint}`).not.toContain('Zx8kLm3Qp9');
   });
 
-  it.each(['argocd', 'flux'] as const)(
-    'refuses for %s a repository URL with a fragment, which Git leaves out and no engine reads as a revision',
-    (engine) => {
-      expect(repositoryMismatches(engine, { url: 'https://git.example.com/team/app.git#main' })).toEqual([
-        {
-          code: 'delivery/repository-url',
-          setting: 'url',
-          message:
-            "the repository URL 'https://git.example.com/team/app.git#main' ends in a fragment (#main), which is no part of a Git repository's address: " +
-            "Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it",
-          hint: 'write the URL as https://git.example.com/team/app.git, and the branch or tag to follow as delivery.repository.revision',
-        },
-      ]);
-      // a '#' that may be a password's is refused as credentials, never echoed here
-      expect(repositoryMismatches(engine, { url: 'https://ci:p#Zq@git.example.com/team/app.git' })).toEqual([]);
-    },
-  );
+  it('refuses a repository URL with a fragment whatever the engine, which Git leaves out and no engine reads as a revision', () => {
+    expect(repositoryFragment('https://git.example.com/team/app.git#main')).toEqual({
+      code: 'delivery/repository-url',
+      setting: 'url',
+      message:
+        "the repository URL 'https://git.example.com/team/app.git#main' ends in a fragment (#main), which is no part of a Git repository's address: " +
+        "Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it",
+      hint: 'write the URL as https://git.example.com/team/app.git, and the branch or tag to follow as delivery.repository.revision',
+    });
+    expect(repositoryFragment('https://git.example.com/team/app.git')).toBeUndefined();
+    // a '#' that may be a password's is refused as credentials, never echoed here
+    expect(repositoryFragment('https://ci:p#Zq@git.example.com/team/app.git')).toBeUndefined();
+    // one the secret screening finds a value in (which secrets.allow may let through) is refused, neither it nor the URL said
+    const secret = repositoryFragment('https://git.example.com/team/app.git#token=s3cr3tV4lue');
+    expect(secret?.code).toBe('delivery/repository-url');
+    expect(secret?.message).toMatch(/^the repository URL \(a 54-character value, hidden\) ends in a fragment/);
+    expect(`${secret?.message} ${secret?.hint}`).not.toMatch(/s3cr3t|git\.example\.com/);
+    // the engines' own checks leave it to repositoryFragment
+    expect(repositoryMismatches('flux', { url: 'https://git.example.com/team/app.git#main' })).toEqual([]);
+  });
 
   it('names a query parameter that might be a token itself as ?', () => {
     expect(repositoryCredentials('https://git.example.com/shop.git?Zx8kLm3Qp9RtVw2Y')?.message).toContain('a query (?=...)');

@@ -125,3 +125,63 @@ describe("a stage that writes the project file's repository another way", () => 
     expect(readFileSync(join(flux, '10-dev.yaml'), 'utf8')).toContain('  sourceRef:\n    kind: GitRepository\n    name: stagecraft\n');
   });
 });
+
+describe('a repository URL ending in a fragment', () => {
+  const FRAGMENT_TOKEN = 's3cr3tV4lue';
+
+  it('is refused whatever secrets.allow says when the secret screening finds a value in it, printing neither it nor the URL, dist/ untouched', () => {
+    const allow = 'secrets: { allow: [{ path: delivery.repository.url, reason: a read-only deploy token }] }\n';
+    const dir = tempProject({ dev: deliveredStageFile('{ cluster: nonprod }') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = readFileSync(join(dir, 'dist', 'delivery', 'argocd', '10-dev.yaml'), 'utf8');
+    const url = `https://git.example.com/app.git#token=${FRAGMENT_TOKEN}`;
+    writeFileSync(join(dir, 'environments', 'dev.yaml'), deliveredStageFile(`{ cluster: nonprod, repository: { url: "${url}" } }`, allow));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `environments/dev.yaml:3:50: error: delivery.repository.url: the repository URL (a ${url.length}-character value, hidden) ends in a fragment (what follows its '#'), which is no part of a Git repository's address`,
+    );
+    expect(r.stderr).toContain(
+      '  hint: write the URL without its fragment, and the branch or tag to follow as delivery.repository.revision',
+    );
+    expect(r.stdout + r.stderr).not.toContain(FRAGMENT_TOKEN);
+    expect(r.stdout + r.stderr).not.toContain('git.example.com/app.git');
+    expect(readFileSync(join(dir, 'dist', 'delivery', 'argocd', '10-dev.yaml'), 'utf8')).toBe(before);
+    expect(readFileSync(join(dir, 'dist', 'delivery', 'argocd', '00-stagecraft.yaml'), 'utf8')).not.toContain(FRAGMENT_TOKEN);
+  });
+
+  it("of the project file's is said once, at its url line, whether or not the project file names an engine", () => {
+    const project = FLUX_PROJECT.replace('  engine: flux\n', '').replace('app.git, revision: main', 'app.git#main, revision: main');
+    const stages = Object.fromEntries(
+      ['dev', 'qa', 'staging', 'prod'].map((s, i) => [s, deliveredStageFile(`{ cluster: prod, engine: ${i % 2 ? 'flux' : 'argocd'} }`)]),
+    );
+    for (const text of [project, `delivery:\n  engine: argocd\n${project.slice('delivery:\n'.length)}`]) {
+      const dir = tempProject(stages);
+      writeFileSync(join(dir, 'stagecraft.yaml'), text);
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(2);
+      const said = r.stderr.split('\n').filter((l) => l.includes('ends in a fragment'));
+      const line = text.split('\n').findIndex((l) => l.includes('#main')) + 1;
+      expect(said).toEqual([
+        `stagecraft.yaml:${line}:22: error: delivery.repository.url: the repository URL 'https://git.example.com/team/app.git#main' ends in a fragment (#main), which is no part of a Git repository's address: Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it`,
+      ]);
+      expect(existsSync(join(dir, 'dist'))).toBe(false);
+    }
+  });
+
+  it("of a stage's own is said at that stage's url, whatever its engine", () => {
+    const dir = tempProject({
+      dev: deliveredStageFile('{ cluster: prod, engine: argocd, repository: { url: "https://git.example.com/team/app.git#dev" } }'),
+      qa: deliveredStageFile('{ cluster: prod, engine: flux, repository: { url: "https://git.example.com/team/app.git#qa" } }'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT.replace('  engine: flux\n', ''));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter((l) => l.includes('ends in a fragment'))).toEqual(
+      ['dev', 'qa'].map(
+        (s) =>
+          `environments/${s}.yaml:3:${s === 'dev' ? 63 : 61}: error: delivery.repository.url: the repository URL 'https://git.example.com/team/app.git#${s}' ends in a fragment (#${s}), which is no part of a Git repository's address: Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it`,
+      ),
+    );
+  });
+});

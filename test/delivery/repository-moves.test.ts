@@ -200,14 +200,47 @@ describe('a stage moved to the other engine', () => {
     expect(kept).not.toContain('argocd repo rm');
   });
 
-  it('says nothing when the engine that takes the stage over read that repository for another stage already: its credentials are in place', () => {
-    // Flux cloned it with that Secret for dev: qa's Kustomization reads the same GitRepository
-    expect(moves([application('qa', OLD), kustomization('dev', OLD, 'git-auth')], [kustomization('qa', OLD, 'git-auth')])).toEqual([]);
-    // with another Secret, or none, it is a clone with other credentials: said
-    expect(moves([application('qa', OLD), kustomization('dev', OLD, 'other')], [kustomization('qa', OLD, 'git-auth')])).toHaveLength(1);
-    // Argo CD read it for dev: it holds credentials for the URL
-    expect(moves([kustomization('qa', NEW, 'git-auth'), application('dev', NEW)], [application('qa', NEW)])).toEqual([]);
-    expect(moves([kustomization('qa', NEW, 'git-auth'), application('dev', OLD)], [application('qa', NEW)])).toHaveLength(1);
+  it('says no clone fails when the engine that takes the stage over read that repository for another stage already, only what the other engine held for it', () => {
+    // Flux cloned it with that Secret for dev: qa's Kustomization reads the same GitRepository; no Application reads the URL any more
+    expect(
+      moves(
+        [application('qa', OLD), kustomization('dev', OLD, 'git-auth')],
+        [kustomization('qa', OLD, 'git-auth'), kustomization('dev', OLD, 'git-auth')],
+      ),
+    ).toEqual([
+      `Kustomization flux-system/stagecraft-qa: warning: Flux reads its stage from ${OLD} now, no longer Argo CD, cloned with the Secret flux-system/git-auth as Flux cloned it for another stage already, ` +
+        'so its credentials are in place; those Argo CD held for it stay in the cluster unless removed\n' +
+        `  hint: once it is applied, argocd repo rm ${OLD} removes what Argo CD holds for it, should no other Application read it`,
+    ]);
+    // an Application still reads it: nothing is left behind, nothing said
+    expect(
+      moves(
+        [application('qa', OLD), application('prod', OLD), kustomization('dev', OLD, 'git-auth')],
+        [kustomization('qa', OLD, 'git-auth'), application('prod', OLD), kustomization('dev', OLD, 'git-auth')],
+      ),
+    ).toEqual([]);
+    // with another Secret, or none, it is a clone with other credentials: the full warning
+    expect(moves([application('qa', OLD), kustomization('dev', OLD, 'other')], [kustomization('qa', OLD, 'git-auth')])[0]).toContain(
+      'unless that Secret is there and holds the credentials of',
+    );
+    // Argo CD read it for dev: it holds credentials for the URL; the Secret Flux cloned qa with is named by no GitRepository now
+    expect(
+      moves([kustomization('qa', NEW, 'git-auth'), application('dev', NEW)], [application('qa', NEW), application('dev', NEW)]),
+    ).toEqual([
+      `Application argocd/stagecraft-qa: warning: Argo CD reads its stage from ${NEW} now, no longer Flux, which Flux cloned with the Secret flux-system/git-auth: Argo CD read it for another stage already, ` +
+        'so its credentials are in place; those Flux held for it stay in the cluster unless removed\n' +
+        '  hint: once it is applied and synced, no GitRepository names the Secret flux-system/git-auth any more: kubectl delete secret -n flux-system git-auth removes those credentials',
+    ]);
+    // a GitRepository still names it: nothing said
+    expect(
+      moves(
+        [kustomization('qa', NEW, 'git-auth'), application('dev', NEW), kustomization('prod', OLD, 'git-auth')],
+        [application('qa', NEW), application('dev', NEW), kustomization('prod', OLD, 'git-auth')],
+      ),
+    ).toEqual([]);
+    expect(moves([kustomization('qa', NEW, 'git-auth'), application('dev', OLD)], [application('qa', NEW)])[0]).toContain(
+      'the sync fails (the repository is not accessible)',
+    );
   });
 
   it('says that a repository Flux clones with no Secret fails if private, naming the setting that gives it one', () => {
