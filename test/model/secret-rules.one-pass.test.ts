@@ -171,6 +171,22 @@ describe('the secret rules on 8 MiB of text', () => {
         "set('a', 'b') ",
       ],
     ],
+    [
+      "literals joined to a named read, a call's arguments and fallbacks, setters that read",
+      [
+        // the literals and joins after a quoted value, a bound ahead; the name a read quotes, to its quote
+        'password = "a" + "b" + ',
+        'password = "%s" % os.environ[',
+        "password = 'a' . os.getenv(\"",
+        // a call's parentheses counted once along its statement; a call's arguments and chained calls
+        'token := strings.TrimPrefix(a, "b", (',
+        'pw := a.f(g(b)).h() || ',
+        'password = a.b(1) ',
+        // a setter's name and literal, each read once
+        '.set_password("',
+        '.getToken("a b") ',
+      ],
+    ],
     // a reference's ${ looked for a bound behind each setting
     ["code's literals and references", ['password = env() "a" ', 'a=${b:c/password=d ', 'password = System.getenv("a") ?: ']],
     // each password's statement looked for a bound behind it
@@ -229,6 +245,17 @@ describe('the secret rules on 8 MiB of text', () => {
   // 256 characters read per setting of 17)
   it('read 8 MiB of settings read from an object by its keys in one pass', () => {
     expect(screenedAlone(['password = a["b"]'])).toEqual(['none']);
+  });
+
+  // a manifest is parsed once (1 MiB at most), and each setting's key looked for a bound back on its line: a key's setting far
+  // into a long one read back to its quote from each (quadratic)
+  it("read a package.json of 1 MiB, its scripts' keys long, in one pass", () => {
+    const lib = JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'));
+    const found = runAlone(`import { detectSecret } from ${lib};
+      const key = 'x'.repeat(4096) + ' password=a'.repeat(8192);
+      const scripts = Array.from({ length: 20 }, (_, i) => JSON.stringify(key + i) + ': "node a.js"').join(', ');
+      console.log(detectSecret('{"name": "app", "scripts": {' + scripts + '}}')?.rule.id ?? 'none');`);
+    expect(found).toEqual(['none']);
   });
 
   // a password's storage ids one after another (`{noop}{noop}...`): each was a call of its own and a copy of the rest, which
