@@ -248,7 +248,7 @@ describe('the secret rules on 8 MiB of text', () => {
   });
 
   // a manifest is parsed once per text (1 MiB at most), not once per script's setting: 38,000 of them parsed 1 MiB each
-  it('read a package.json of 1 MiB, of scripts under a secret\'s name, in one pass', () => {
+  it("read a package.json of 1 MiB, of scripts under a secret's name, in one pass", () => {
     const lib = JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'));
     const found = runAlone(`import { detectSecret } from ${lib};
       const manifest = '{"name": "app", "scripts": {' + '"password": "node a.js", '.repeat(38_000) + '"token": "tsc"}}';
