@@ -20,15 +20,17 @@ const isLogstash = oncePerText((text) => LOGSTASH_SECTION.test(text));
 
 /**
  * A call in code, as a value not quoted ends before a quoted argument (`os.getenv(` of `os.getenv('DB_PASSWORD')`, Ruby's
- * `ENV.fetch(`, Laravel's `env(`, Java's `System.getenv(`) or holds one of names (`get_secret(DB_PASSWORD_ID)`, `getPassword()`):
- * a settings module reading the secret from elsewhere (Django's settings.py), not the secret; a Jenkinsfile's `credentials('<id>')`,
- * which binds a credential of Jenkins' store; a prompt (mongosh's `passwordPrompt()`, Python's `getpass()`). Only a call's known shape: a dotted
- * name, `env`, `getenv`, `config`, `credentials`, a prompt or a getter's name (`get_secret`, `getPassword`, `read_token`), with a name
- * or a number as its argument (`token.substring(7)` of a header's value), a path of Rust's or C++'s (`std::env::var(`); `hunter2(prod)`,
- * `x7Kp(q9Lm)` and `hunter2()` are passwords.
+ * `ENV.fetch(`, Laravel's `env(`, Java's `System.getenv(`) or holds one of names (`get_secret(DB_PASSWORD_ID)`, `getPassword()`,
+ * Go's `strings.TrimSpace(string(b))`): a settings module reading the secret from elsewhere (Django's settings.py), not the secret;
+ * a Jenkinsfile's `credentials('<id>')`, which binds a credential of Jenkins' store; a prompt (mongosh's `passwordPrompt()`,
+ * Python's `getpass()`); calls chained after it (`uuid.New().String()`). Only a call's known shape: a dotted name, `env`, `getenv`,
+ * `config`, `credentials`, a prompt or a verb's name (`get_secret`, `getPassword`, `read_token`, `generatePassword`), with a name
+ * as its argument, a path of Rust's or C++'s (`std::env::var(`); or with a number, only words in its name, no digit within one
+ * (`token.substring(7)` of a header's value, `secrets.token_hex(32)`, `generatePassword(16)`; `Sup3r.S3cret(2024)` is a password);
+ * `hunter2(prod)`, `x7Kp(q9Lm)` and `hunter2()` are passwords.
  */
 const CALL =
-  /^(?:env|getenv|config|credentials|getpass|\w*[Pp]rompt|(?:get|read|load|fetch)(?:_[A-Za-z]|[A-Z])\w*|[A-Za-z_][\w]*(?:(?:\.|::)[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*|[0-9]+)?\)?$/;
+  /^(?:(?:env|getenv|config|credentials|getpass|\w*[Pp]rompt|(?:get|read|load|fetch|generate|gen|random|make|create|new)(?:_[A-Za-z]|[A-Z])\w*|[A-Za-z_][\w]*(?:(?:\.|::)[A-Za-z_][\w]*)+)\((?:[A-Za-z_][\w.]*(?:\([A-Za-z_][\w.]*\))?)?|(?:(?:get|read|load|fetch|generate|gen|random|make|create|new)(?:_[A-Za-z]|[A-Z])[A-Za-z_]*|[A-Za-z_]+[0-9]*(?:(?:\.|::)[A-Za-z_]+[0-9]*)+)\([0-9]+)(?:\)(?:\.[A-Za-z_]\w*\(\))*)?$/;
 
 /**
  * The environment as code reads it, a value not quoted ending before its `[` or naming the variable (Python's
@@ -59,10 +61,13 @@ const LITERAL = /"([^"\n]*)"|'([^'\n]*)'/g;
 const LITERALS_AHEAD = 256;
 
 /**
- * The literals that code, a `SETTING_TEXT` match (setting-secret-rules.ts) that `isCode` tells, holds after the name it reads, to its line's or statement's end: what
- * it falls back to when the environment has none (`os.getenv("SECRET_KEY", "<default>")`, `os.environ["TOKEN"] or "<default>"`,
+ * The literals that code, a `SETTING_TEXT` match (setting-secret-rules.ts) that `isCode` tells, holds after the name it reads, to
+ * its line's or statement's end, at a fallback's place: what it falls back to when the environment has none, an argument of a
+ * read's own call (`os.getenv("SECRET_KEY", "<default>")`, Terraform's `optional(string, "<default>")`, `coalesce(var.pw,
+ * "<default>")`) or a literal after `||`, `or`, `??`, `?:`, `else` or a block's `{` (`os.environ["TOKEN"] or "<default>"`,
  * `process.env.TOKEN || "<default>"`, Kotlin's `?: "<default>"`, Rails' `ENV.fetch("KEY") { "<default>" }`, Django's `if DEBUG
- * else '<default>'`), Terraform's `optional(string, "<default>")`: any of them may be the secret itself.
+ * else '<default>'`): any of them may be the secret itself. Not the arguments of any other call (Go's `strings.TrimPrefix(auth,
+ * "Bearer ")`, `flag.String("password", "", "db password")`), nor a literal joined to what comes before it.
  */
 function literalsAfter(m: RegExpMatchArray): string[] {
   const input = m.input!;
@@ -70,23 +75,38 @@ function literalsAfter(m: RegExpMatchArray): string[] {
   READ_NAME.lastIndex = at;
   if (READ_NAME.test(input)) at = READ_NAME.lastIndex;
   const rest = input.slice(at, at + LITERALS_AHEAD);
-  const statement = rest.slice(
-    0,
-    statementEnd(
-      rest.replace(LITERAL, (l) => ' '.repeat(l.length)),
-      opened(m[4]!),
-    ),
-  );
+  const code = rest.replace(LITERAL, (l) => ' '.repeat(l.length));
+  let depth = opened(m[4]!);
+  const statement = rest.slice(0, statementEnd(code, depth));
+  const known = KNOWN_READ.test(m[4]!);
+  // whether a literal is within the value's own call, whose `)` takes the depth to 0 (other calls' parentheses after it are counted too)
+  let inCall = depth > 0;
   const literals: string[] = [];
   let after = 0;
   for (const l of statement.matchAll(LITERAL)) {
+    const before = code.slice(after, l.index);
+    for (const c of before) {
+      depth += c === '(' ? 1 : c === ')' ? -1 : 0;
+      if (depth <= 0) inCall = false;
+    }
     // a literal joined to what comes before it (`os.getenv("A") + " is the service's password"`, PHP's `.`, Lua's `..`) is a
     // part of the string the code builds, text around the secret it reads: not what it falls back to
-    if (!JOINED.test(statement.slice(after, l.index))) literals.push(l[1] ?? l[2]!);
+    const fallback = inCall ? known : FALLBACK.test(before);
+    if (fallback && !JOINED.test(before)) literals.push(l[1] ?? l[2]!);
     after = l.index + l[0].length;
   }
   return literals;
 }
+
+/**
+ * A read whose arguments after the name may be its default: a value not quoted, up to its `(`, ending in `getenv`, `get`
+ * (`os.environ.get`), `fetch`, `env`, `config`, `getProperty`, `getOrDefault`, `getOrElse` or Terraform's `optional`, `coalesce`,
+ * `try`, `lookup`.
+ */
+const KNOWN_READ = /(?:^|[.:])(?:[Gg]etenv|get|fetch|env|config|getProperty|getOrDefault|getOrElse|optional|coalesce|try|lookup)\([^()]*$/;
+
+/** What comes before a literal a value falls back to, in the code after its call (`||`, `or`, `??`, `?:`, `else`, a block's `{`). */
+const FALLBACK = /(?:\|\||\?\?|\?:|(?<![\w$])(?:or|else)|\{)[ \t]*$/;
 
 /** How many parentheses a value not quoted leaves open (`os.getenv(`: one, its arguments follow). */
 const opened = (value: string): number => value.split('(').length - value.split(')').length;
@@ -109,8 +129,11 @@ function statementEnd(code: string, depth: number): number {
 /** An operator that joins strings, before a literal (`+`, PHP's `.`, Lua's `..`). */
 const JOINED = /(?:\+|\.)[ \t]*$/;
 
-/** A member of an object in code, by its path (`req.body.password`, `this.config.token`): its last name is the second group. */
-const MEMBER = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.([A-Za-z_$][\w$]*)$/;
+/**
+ * A member of an object in code, by its path (`req.body.password`, `this.config.token`, `cfg2.db.password`): its last name is the
+ * group; the object's names are words, a digit only at a name's end (`Sup3rS3cret2024.password` is a password).
+ */
+const MEMBER = /^[A-Za-z_$][A-Za-z_$]*[0-9]*(?:\.[A-Za-z_$][A-Za-z_$]*[0-9]*)*\.([A-Za-z_$][\w$]*)$/;
 
 /**
  * Whether a value not quoted is a member of an object of the setting's own name (`password = req.body.password`, `token:
@@ -157,38 +180,74 @@ export function isCode(m: RegExpMatchArray): boolean {
 }
 
 /**
- * What may follow a quoted literal in the string code builds: other literals joined to it (`"a" + "b"`), then an operator that
- * joins strings (`+`, PHP's `.`, Lua's `..`, Python's `%` formatting) and the code after it, to its first quote, blank or `[`
- * (`os.getenv(` of `os.getenv("X")`, `ENV` of `ENV["X"]`, `process.env.X`). Read at most `LITERALS_AHEAD` characters ahead.
+ * An operator that joins strings after a quoted literal (`+`, Lua's `..`, PHP's `.` after a blank: a `.` just after the quote is a
+ * method of the literal's, Java's `"...".getBytes(UTF_8)`; Python's `%` formatting), then the blanks after it.
  */
-const JOINED_CODE = /(?:[ \t]*(?:\+|\.\.?|%)[ \t]*(?:"[^"\n]*"|'[^'\n]*'))*[ \t]*(?:\+|\.\.?|%)[ \t]*([^\s"',;{}[\]&]+)/y;
+const JOIN = /[ \t]*(\+|\.\.|(?<=[ \t])\.|%)[ \t]*/y;
+
+/** A quoted literal, just after an operator that joins strings (`"app-" + "v2-" + ...`). */
+const JOINED_LITERAL = /"([^"\n]*)"|'([^'\n]*)'/y;
+
+/** A placeholder of Python's `%` formatting in a literal (`%s`, `%d`, `%(name)s`). */
+const PLACEHOLDER = /%(?:\([\w.-]+\))?[-#0 +]*[0-9]*(?:\.[0-9]+)?[sdrif]/;
 
 /**
- * Whether a setting's quoted value (`SETTING_TEXT`'s group 2 or 3) is joined to code that reads from elsewhere (`CALL`, the
- * environment): `password = "prefix" + os.getenv("X")`, `$pass = 'db-' . getenv('SUFFIX')`, a value built from the
- * environment, of which the literal is only the text around what is read, not the secret.
+ * A read of a variable of the environment by its name: an environment object's member or subscript (`os.environ["X"]`, Ruby's
+ * `ENV['X']`, `process.env.X`, `process.env["X"]`, `import.meta.env.X`, PHP's `$_ENV['X']`), or a read's call with the name
+ * quoted (`os.getenv("X")`, `getenv('X')`, `env("X")`, `os.environ.get("X")`, Java's `System.getenv("X")`, Go's `os.Getenv("X")`,
+ * Ruby's `ENV.fetch("X")`, Rust's `std::env::var("X")`). Not any call (`getSalt()`, `config()`, `env()`, `System.getProperty("x")`),
+ * nor the environment as a whole (`process.env`, `os.environ`).
+ */
+const NAMED_READ =
+  /(?:(?:os\.environ|ENV|process\.env|import\.meta\.env|\$_ENV)(?:\.[A-Za-z_$][\w$]*(?![\w$(.])|[ \t]*\[[ \t]*(["'])[^"'\n]+\1[ \t]*\])|(?:(?:os\.)?getenv|env|os\.environ\.get|System\.getenv|os\.Getenv|ENV\.fetch|(?:std::)?env::var)\([ \t]*(["'])[^"'\n]+\2)/y;
+
+/**
+ * Whether a setting's quoted value (`SETTING_TEXT`'s group 2 or 3) is joined to a read of a variable of the environment by its name
+ * (`NAMED_READ`), other literals joined between them: `password = "prefix" + os.getenv("X")`, `$pass = 'db-' . getenv('SUFFIX')`,
+ * `"%s-2024" % os.getenv("X")` (a placeholder in the literal before the `%`): a value built from the environment, of which the
+ * literal is only the text around what is read, not the secret. A literal joined to anything else (`+ getSalt()`,
+ * `.getBytes(UTF_8)`, `% os.environ`) is judged. Read at most `LITERALS_AHEAD` characters ahead.
  */
 export function joinedToRead(m: RegExpMatchArray): boolean {
   if (m[2] === undefined && m[3] === undefined) return false;
-  const end = m.index! + m[0].length;
-  JOINED_CODE.lastIndex = 0;
-  const code = JOINED_CODE.exec(m.input!.slice(end, end + LITERALS_AHEAD))?.[1];
-  return code !== undefined && (CALL.test(code) || ENVIRONMENT.test(code));
+  const input = m.input!;
+  const bound = m.index! + m[0].length + LITERALS_AHEAD;
+  let literal = m[2] ?? m[3]!;
+  for (let at = m.index! + m[0].length; at < bound; ) {
+    JOIN.lastIndex = at;
+    const join = JOIN.exec(input);
+    if (join === null || (join[1] === '%' && !PLACEHOLDER.test(literal))) return false;
+    NAMED_READ.lastIndex = JOIN.lastIndex;
+    if (NAMED_READ.test(input)) return true;
+    JOINED_LITERAL.lastIndex = JOIN.lastIndex;
+    const next = JOINED_LITERAL.exec(input);
+    if (next === null) return false;
+    literal = next[1] ?? next[2]!;
+    at = JOINED_LITERAL.lastIndex;
+  }
+  return false;
 }
 
-/** The property a setter or a builder's method sets (`setPassword`, `withApiKey`: `password`, `apiKey`; `.password`: `password`). */
-const settersProperty = (m: RegExpExecArray): string => m[1] ?? `${m[2]![0]!.toLowerCase()}${m[2]!.slice(1)}`;
+/**
+ * The property a setter or a builder's method sets (`setPassword`, `withApiKey`: `password`, `apiKey`; Django's `set_password`:
+ * `password`; `.password`: `password`).
+ */
+const settersProperty = (m: RegExpExecArray): string => m[1] ?? m[3] ?? `${m[2]![0]!.toLowerCase()}${m[2]!.slice(1)}`;
 
 /**
  * A setting code sets by a method named after it, with a literal as its one argument: a Java bean's setter (`ds.setPassword("...")`,
- * Spring's `DataSourceBuilder`), Testcontainers' `withPassword("...")`, a builder's `.password("...")` (`.username("app").password("...")`).
- * Read from each method's name to its literal's closing quote, on its line (the literal stops at its quote, so each is read once).
+ * Spring's `DataSourceBuilder`), Testcontainers' `withPassword("...")`, Django's `user.set_password("...")`, a builder's
+ * `.password("...")` (`.username("app").password("...")`). Not a method that reads or asks (`getSecret("sql-admin-password")` of
+ * Azure Key Vault, `credentials.getToken("github")`, `console.readPassword(...)`, `vault.readSecret(...)`: its name starts with
+ * get, read, fetch, load, find, is, has or validate), nor a sentence (`.password("Password must be at least 8 characters long")`,
+ * `i18n.secret("Secret value")`: a value with a blank). Read from each method's name to its literal's closing quote, on its line
+ * (the literal stops at its quote, so each is read once).
  */
 export const SETTER_RULE: SecretRule = {
   id: 'setter-setting',
   description: 'a setting code sets by a method named after it (setPassword("..."), withPassword("..."), .password("..."))',
   pattern:
-    /(?:\.(?!(?:set|with)[A-Z])([a-z][A-Za-z0-9]*)|(?<![\w$])(?:set|with)([A-Z][A-Za-z0-9]*))\([ \t]*(?:"([^"\n]*)"|'([^'\n]*)')[ \t]*\)/g,
-  accept: (_s, m) => secretSetting(settersProperty(m), m[3] ?? m[4]!),
+    /(?:\.(?!(?:set|with|get|read|fetch|load|find|is|has|validate)(?:[A-Z]|_[a-z]))([a-z][A-Za-z0-9]*)|(?<![\w$])(?:set|with)(?:([A-Z][A-Za-z0-9]*)|_([a-z][a-z0-9_]*)))\([ \t]*(?:"([^"\n]*)"|'([^'\n]*)')[ \t]*\)/g,
+  accept: (_s, m) => !/\s/.test(m[4] ?? m[5]!) && secretSetting(settersProperty(m), m[4] ?? m[5]!),
   setting: settersProperty,
 };

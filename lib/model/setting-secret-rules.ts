@@ -210,8 +210,8 @@ function settingOf(m: RegExpExecArray): string | undefined {
 /**
  * Whether a setting is a script or a dependency of a package.json (`"scripts": { "token": "node gen.js" }`, the start of a name
  * with a colon, `"password:reset": "..."`, `"dependencies": { "jsonwebtoken": "^9.0.0" }`, a scope's, `"@types/jsonwebtoken"`): a
- * key as JSON quotes it, or its end before a quoted value, within such an object (package-manifest.ts); what its value holds is
- * still read (`settingWithin`).
+ * key as JSON quotes it, or its end before a quoted value, an entry of such an object at a manifest's top whose value is a command
+ * or a version (package-manifest.ts); what its value holds is still read (`settingWithin`).
  */
 const isScript = (m: RegExpExecArray): boolean => (m[0].startsWith('"') || m[2] !== undefined) && inPackageManifest(m.input, m.index);
 

@@ -171,6 +171,22 @@ describe('the secret rules on 8 MiB of text', () => {
         "set('a', 'b') ",
       ],
     ],
+    [
+      "literals joined to a named read, a call's arguments and fallbacks, setters that read",
+      [
+        // the literals and joins after a quoted value, a bound ahead; the name a read quotes, to its quote
+        'password = "a" + "b" + ',
+        'password = "%s" % os.environ[',
+        "password = 'a' . os.getenv(\"",
+        // a call's parentheses counted once along its statement; a call's arguments and chained calls
+        'token := strings.TrimPrefix(a, "b", (',
+        'pw := a.f(g(b)).h() || ',
+        'password = a.b(1) ',
+        // a setter's name and literal, each read once
+        '.set_password("',
+        '.getToken("a b") ',
+      ],
+    ],
     // a reference's ${ looked for a bound behind each setting
     ["code's literals and references", ['password = env() "a" ', 'a=${b:c/password=d ', 'password = System.getenv("a") ?: ']],
     // each password's statement looked for a bound behind it
@@ -229,6 +245,15 @@ describe('the secret rules on 8 MiB of text', () => {
   // 256 characters read per setting of 17)
   it('read 8 MiB of settings read from an object by its keys in one pass', () => {
     expect(screenedAlone(['password = a["b"]'])).toEqual(['none']);
+  });
+
+  // a manifest is parsed once per text (1 MiB at most), not once per script's setting: 38,000 of them parsed 1 MiB each
+  it("read a package.json of 1 MiB, of scripts under a secret's name, in one pass", () => {
+    const lib = JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'));
+    const found = runAlone(`import { detectSecret } from ${lib};
+      const manifest = '{"name": "app", "scripts": {' + '"password": "node a.js", '.repeat(38_000) + '"token": "tsc"}}';
+      console.log(manifest.length < 2 ** 20, detectSecret(manifest)?.rule.id ?? 'none');`);
+    expect(found).toEqual(['true none']);
   });
 
   // a password's storage ids one after another (`{noop}{noop}...`): each was a call of its own and a copy of the rest, which

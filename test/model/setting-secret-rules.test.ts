@@ -724,4 +724,113 @@ describe('the secret rules of settings written as text', () => {
     expectRule('spaced-setting', ['vrrp_instance VI_1 {\n  authentication {\n    auth_type PASS\n    auth_pass 1111\n  }\n}\n']);
     expectRule('netrc-password', ['machine h login u password 12345678']);
   });
+
+  it('find a literal joined to anything but a read of a variable named (a method of its own, a call, the environment whole), and leave one joined to a named read alone', () => {
+    expectRule(
+      'secret-setting',
+      [
+        // Java's method of the literal: a `.` just after the quote is no join
+        'byte[] secretKey = "Sup3rS3cretJwtKey2024".getBytes(StandardCharsets.UTF_8);\n',
+        // a call that reads no variable of the environment by its name
+        'password = "Sup3rS3cret2024" + getSalt()\n',
+        'password = "Sup3rS3cret2024" + String.valueOf(2024)\n',
+        'password = "Sup3rS3cret2024" + str.strip()\n',
+        'password = "Sup3rS3cret2024" + config()\n',
+        'password = "Sup3rS3cret2024" + env()\n',
+        'password = "Sup3rS3cret2024" + System.getProperty("x")\n',
+        // the environment as a whole, no variable named; `%` with no placeholder in the literal
+        'password = "Sup3rS3cret2024" + process.env\n',
+        'password = "Sup3rS3cret2024" % os.environ\n',
+        'password = "Sup3rS3cret2024" % os.getenv("X")\n',
+      ],
+      [
+        'password = "prefix" + process.env["DB_SUFFIX"]\n',
+        'password = "prefix" + import.meta.env.VITE_SUFFIX\n',
+        "password = 'prefix' .. os.getenv('X')\n",
+        'password = "prefix-" + ENV.fetch("X")\n',
+        'String password = "prefix-" + System.getenv("X");\n',
+        'password = "%(env)s-2024" % os.environ["X"]\n',
+      ],
+    );
+  });
+
+  it("find a script's, a dependency's or an override's value that is no command and no version, and any in a text that is no manifest", () => {
+    expectRule('secret-setting', [
+      '{"overrides": {"DB_PASSWORD": "Sup3rS3cret2024"}}',
+      '{"scripts": {"password": "Sup3rS3cret2024"}}',
+      '{"dependencies": {"password": "Sup3rS3cret2024"}}',
+      '{"resolutions": {"token": "Sup3rS3cret2024"}}',
+      // a manifest's object below its top is no scripts object
+      '{"config": {"scripts": {"password": "Sup3rS3cret2024"}}}',
+      // an object not closed: no JSON, no manifest, to its end
+      '{\n  "scripts": {\n    "build": "tsc",\n    password: "Sup3rS3cret2024"\n',
+      '"scripts": {\n  "token": "node gen.js",\n  "password": "Sup3rS3cret2024"\n',
+    ]);
+    const configMap = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'app' },
+      data: { 'package.json': '{"overrides": {"DB_PASSWORD": "Sup3rS3cret2024"}}' },
+    };
+    expect(secretStrings(configMap).map((f) => f.rule?.id)).toEqual(['secret-setting']);
+    // a command, one tool's name, a version of any kind
+    for (const text of [
+      '{"scripts": {"token": "tsc", "password:reset": "./reset.sh", "secret": "node s.js"}}',
+      '{"dependencies": {"secret-a": "npm:secret-b@^1.0.0", "token-b": "workspace:*", "token-c": "file:../token-c", "secret-d": "latest", "token-e": "owner/token-e#v1.2.0", "token-f": ">=1.2.3 <2.0.0 || ^3.0.0", "token-g": "1.x"}}',
+      '{"require": {"secret/lib": "dev-main", "token/lib": ">=1.0,<2.0", "secret/x": "^1.0@beta"}}',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+  });
+
+  it('leave methods that read or ask (get, read, fetch...), sentences and other calls alone, and find snake-case setters', () => {
+    expectRule(
+      'setter-setting',
+      ['user.set_password("Xk9mQ2vLp8")\n', 'client.with_token("Xk9mQ2vLp8abc")\n', '.password("Xk9mQ2vLp8")\n'],
+      [
+        'KeyVaultSecret s = secretClient.getSecret("sql-admin-password");\n',
+        'String t = credentials.getToken("github");\n',
+        'char[] pw = console.readPassword("Password for %s: ");\n',
+        'vault.readSecret("secret/data/db");\n',
+        'store.fetchToken("ci-deploy");\n',
+        'repo.findPassword("admin-2024");\n',
+        'if (user.isPassword("x7Kp9qLm")) {}\n',
+        '.password("Password must be at least 8 characters long")\n',
+        'i18n.secret("Secret value")\n',
+      ],
+    );
+    expect(detectSecret('user.set_password("Xk9mQ2vLp8")')?.setting).toBe('password');
+  });
+
+  it("leave Go's declarations from a call alone (its arguments are no fallback), and find the fallbacks of a read", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'password = os.getenv("X", "Sup3rS3cret2024")\n',
+        'const password = process.env.X || "Sup3rS3cret2024";\n',
+        'password = os.environ.get("X") or "Sup3rS3cret2024"\n',
+        'const token = process.env.TOKEN ?? "Sup3rS3cret2024";\n',
+        "password = config('db.password', 'Sup3rS3cret2024')\n",
+        // a fallback after another call's arguments
+        'password = strings.TrimSpace(os.Getenv("X")) || "Sup3rS3cret2024"\n',
+      ],
+      [
+        'token := strings.TrimPrefix(auth, "Bearer ")\n',
+        'password := flag.String("password", "", "db password")\n',
+        'token := uuid.New().String()\n',
+        'password := generatePassword(16)\n',
+        'pw := strings.TrimSpace(string(b))\n',
+        'password = hash.Sum(x7Kp9qLm, "Sup3rS3cret2024")\n',
+        'SECRET_KEY = secrets.token_urlsafe(50)\n',
+        'password = process.env.X || fmt("Sup3rS3cret2024")\n',
+      ],
+    );
+  });
+
+  it("find a password that has a call's or a member's shape but digits within its words", () => {
+    expectRule(
+      'secret-setting',
+      ['password = Sup3r.S3cret(2024)\n', 'token = Sup3rS3cret.substring(7)\n', 'password = Sup3rS3cret2024.password\n'],
+      ['token = token.substring(7)\n', 'password = cfg2.db.password\n', 'password = os.urandom(32)\n'],
+    );
+  });
 });
