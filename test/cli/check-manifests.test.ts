@@ -157,6 +157,19 @@ describe('npm run check -- <paths>', () => {
     expect(r.stderr).not.toContain('is not named *.yaml');
   });
 
+  it('checks a Secret whose data value is megabytes of base64 (a repeated group of four overflowed the stack: an internal error)', () => {
+    const dir = fixtureProject(['qa']);
+    const blob = Buffer.from('x'.repeat(4 << 20)).toString('base64');
+    writeFileSync(
+      join(dir, 'big.yaml'),
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: big\n  namespace: default\ndata:\n  blob: ${blob}\n`,
+    );
+    const r = runCli('check', ['big.yaml'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('big.yaml:7:3: error: Secret default/big: data: holds 5461 KiB of data');
+    expect(r.stdout).not.toContain('is not base64');
+  });
+
   it('fails with exit code 2 on a directory without YAML, a missing path or a bad option', () => {
     expect(runCli('check', ['lib/checks'])).toMatchObject({
       code: 2,
