@@ -268,7 +268,7 @@ const ARGUMENT_CODES = new Set(['cli/arguments', 'cli/no-such-path']);
  * the variable is set and where the command's own option goes, never to give it: it lifts refusals.
  */
 function withNpmNotes<V>(e: ProblemsError, kept: readonly NpmKept[], command: Command<V>): ProblemsError {
-  const named = (p: Problem, k: NpmKept) => new RegExp(`--${k.option}(?![w-])`).test(p.hint ?? '');
+  const named = (p: Problem, k: NpmKept) => new RegExp(`--${k.option}(?![\\w-])`).test(p.hint ?? '');
   const told = kept.filter((k) => e.problems.some((p) => named(p, k) || (k.takesValue && ARGUMENT_CODES.has(p.code))));
   if (told.length === 0) return e;
   const form = /^Usage: npm run \S+ -- ([^[]*?)\s*(\[|$)/m.exec(command.usage)?.[1] ?? '<arguments>';
