@@ -133,6 +133,14 @@ function projectCopy(): string {
 }
 
 /**
+ * The environment of an example run by a shell (ls, sed): what the README shows, not what the caller's
+ * environment makes of it. ls sorts by the locale's collation (under en_US.UTF-8 `inventory.txt` comes
+ * before `Kustomization`), fills COLUMNS, spaces its columns by TABSIZE and quotes names by
+ * QUOTING_STYLE: none of them inherited.
+ */
+const EXAMPLE_ENV = { PATH: process.env.PATH, LC_ALL: 'C', COLUMNS: '80' };
+
+/**
  * Runs an example's command in `cwd` and returns what it printed and its exit code: each part of
  * `a && b` in turn up to the first that fails, whose code it is (as a shell runs them), an `npm run`
  * as its npm script would run it (runCli), a `sed -i` through sh, a `git` command not at all (the
@@ -145,7 +153,7 @@ function run(command: string, cwd: string): { printed: string[]; code: number } 
     let r: { stdout: string; stderr: string; code: number | null };
     if (part.startsWith('sed -i ') || part.startsWith('ls ')) {
       // ls aligns its columns with tabs where its output is no terminal: as spaces, as a terminal shows them
-      const sh = spawnSync('sh', ['-c', part.startsWith('ls ') ? `${part} | expand` : part], { cwd, encoding: 'utf8' });
+      const sh = spawnSync('sh', ['-c', part.startsWith('ls ') ? `${part} | expand` : part], { cwd, encoding: 'utf8', env: EXAMPLE_ENV });
       r = { stdout: sh.stdout, stderr: sh.stderr, code: sh.status ?? 1 };
     } else {
       const m = /^npm run (?:--silent )?(\w+)(?: -- (.*))?$/.exec(part);
@@ -344,6 +352,19 @@ describe.skipIf(!ON_EXAMPLES)(
 
     it('synth of mink8s, then the files it wrote (ls -C)', () => {
       checkSequence('npm run synth -- --stage mink8s', copy());
+    });
+
+    it("synth of mink8s, then ls -C, prints as the README shows under any caller's COLUMNS, TABSIZE and locale", () => {
+      const saved = { COLUMNS: process.env.COLUMNS, TABSIZE: process.env.TABSIZE, LC_ALL: process.env.LC_ALL };
+      Object.assign(process.env, { COLUMNS: '20', TABSIZE: '3', LC_ALL: 'en_US.UTF-8' });
+      try {
+        checkSequence('npm run synth -- --stage mink8s', copy());
+      } finally {
+        for (const [k, v] of Object.entries(saved)) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+      }
     });
 
     it('a full synth, then the files of dist/delivery/argocd', () => {

@@ -10,6 +10,7 @@ import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './fi
 import { carelessQuantities } from './quantity.js';
 import { requestAboveLimitText, requestsAboveLimits } from '../model/quantity.js';
 import { imageReferencePattern } from '../model/image.js';
+import { isStandardBase64, unwrapBase64 } from '../model/base64.js';
 
 /** ConfigMap and Secret data, in bytes (the etcd object limit the API server enforces for them). */
 export const MAX_DATA_BYTES = 1024 * 1024;
@@ -141,8 +142,6 @@ function characterFinding(emit: Emit, value: string, path: FieldPath): Finding {
 
 /** A base64 alphabet character, or padding. */
 const BASE64_CHAR = /[A-Za-z0-9+/=]/;
-/** Standard base64 with padding (Go's encoding/base64 StdEncoding, which the API server decodes []byte fields with). */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * Why the API server cannot decode `value` as base64, if it cannot: StdEncoding drops '\r' and
@@ -150,8 +149,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * Secret's). Exported for tests.
  */
 export function base64Problem(value: string): string | undefined {
-  const text = value.replace(/[\r\n]/g, '');
-  if (BASE64.test(text)) return undefined;
+  const text = unwrapBase64(value);
+  if (isStandardBase64(text)) return undefined;
   const bad = [...text].findIndex((c) => !BASE64_CHAR.test(c));
   if (bad >= 0) return `character ${bad + 1} is outside the base64 alphabet (A-Z, a-z, 0-9, '+', '/', '=' padding)`;
   if (text.length % 4 !== 0) return `its length (${text.length}, line breaks aside) is not a multiple of 4: base64 is padded with '='`;

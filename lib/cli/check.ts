@@ -7,7 +7,7 @@ import { counted } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { ExitCode, ProblemsError, type Problem } from '../errors.js';
+import { ExitCode, ProblemsError, shellWord, type Problem } from '../errors.js';
 import { isCrd } from '../checks/crds.js';
 import { checkObjects, type UsedException } from '../checks/index.js';
 import { parseManifests } from '../checks/manifests.js';
@@ -129,20 +129,52 @@ function requireExisting(cwd: string, paths: readonly string[], given: string, h
 
 /**
  * The hint for a path to check that does not exist: a stage's name where its output was meant
- * (`npm run check -- qa`: dist/qa), an option after `--` (read as a path), else to name what exists.
+ * (`npm run check -- qa`: dist/qa), an option after a second `--` (read as a path), or a report format
+ * (`npm run check --format=json -- dist/qa`: npm took --format before `--` and passed `json` on), with
+ * the command line that gives them as options (`commandLine`), else to name what exists.
  */
-function missingPathHint(cwd: string, path: string): string {
+function missingPathHint(cwd: string, path: string, commandLine: CommandLine): string {
   const where = 'a relative path is read from the directory you run npm in';
   if (/^[a-z0-9][a-z0-9-]*$/.test(path) && existsSync(join(cwd, DIST_DIR, path)))
     return `${path} is a stage: npm run check -- ${DIST_DIR}/${path} checks its output, npm run check (without paths) every stage against its stage file; ${where}`;
+  const line = commandLine.options.length ? commandLine.text() : undefined;
   if (path.startsWith('-'))
-    return `what follows '--' is read as paths, so ${path} is not taken as an option: give options before '--' (npm run check -- --help lists them)`;
+    return `what follows a second '--' is read as paths, so ${path} is not taken as an option: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
+  if (line && (REPORT_FORMATS as readonly string[]).includes(path))
+    return `${path} is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': ${line}`;
   return `name files or directories that exist; ${where}`;
 }
 
+/**
+ * The command line of check as it was meant, for a hint: its options first (those parsed, then any given
+ * after a second `--` and a report format npm passed on), then its paths (`npm run check -- --format=json dist/qa`).
+ */
+interface CommandLine {
+  readonly options: readonly string[];
+  /** The line, quoted as a shell reads it back, or undefined when a word cannot be (a control character). */
+  text(): string | undefined;
+}
+
+function commandLineOf(values: Options, positionals: readonly string[], exists: (path: string) => boolean): CommandLine {
+  const given = Object.entries(values).flatMap(([name, v]) =>
+    v === true ? [`--${name}`] : Array.isArray(v) ? v.map((x) => `--${name}=${x}`) : typeof v === 'string' ? [`--${name}=${v}`] : [],
+  );
+  const asOption = (p: string) =>
+    !exists(p) && (p.startsWith('-') || (values.format === undefined && (REPORT_FORMATS as readonly string[]).includes(p)));
+  const options = [...given, ...positionals.filter(asOption).map((p) => (p.startsWith('-') ? p : `--format=${p}`))];
+  const paths = positionals.filter((p) => !asOption(p));
+  return {
+    options: options.slice(given.length),
+    text() {
+      const words = [...options.map((o) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(o) ? o : undefined)), ...paths.map(shellWord)];
+      return words.every((w) => w !== undefined) ? `npm run check -- ${words.join(' ')}` : undefined;
+    },
+  };
+}
+
 /** The YAML files at `paths`, directories searched recursively in name order. */
-function yamlFiles(cwd: string, paths: readonly string[]): string[] {
-  requireExisting(cwd, paths, '', (p) => missingPathHint(cwd, p));
+function yamlFiles(cwd: string, paths: readonly string[], commandLine: CommandLine): string[] {
+  requireExisting(cwd, paths, '', (p) => missingPathHint(cwd, p, commandLine));
   const files = paths.flatMap((p) => yamlFilesAt(cwd, p));
   if (files.length === 0) {
     throw new ProblemsError([
@@ -218,11 +250,11 @@ function readCrds(cwd: string, given: readonly string[] | undefined): readonly K
   return crds;
 }
 
-function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCode {
+function checkManifests(paths: readonly string[], opts: Options, io: Io, commandLine: CommandLine): ExitCode {
   const format = (opts.format ?? 'text') as ReportFormat;
   if (!REPORT_FORMATS.includes(format)) badOption('format', format, REPORT_FORMATS);
   try {
-    return checkFiles(paths, format, opts, io);
+    return checkFiles(paths, format, opts, io, commandLine);
   } catch (e) {
     // bad input (exit 2): stdout still gets a document in the format asked for, saying the run failed
     // (`check ... --format sarif > results.sarif` must not leave an empty file); stderr gets the text
@@ -234,32 +266,50 @@ function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCo
 }
 
 /**
+ * Problems of a file that read as YAML, only otherwise than kubectl or the API server would take it (a duplicate key,
+ * a key that is no string, aliases or nesting past the bounds, a merge key): a manifest's, whatever its name.
+ */
+const READ_AS_YAML = new Set(['yaml/duplicate-key', 'yaml/non-string-key', 'yaml/alias', 'yaml/merge', 'yaml/too-deep']);
+
+/** Whether `p` says its file is no YAML at all: the parser's syntax errors, or a NUL byte (a binary file). */
+function notYaml(p: Problem): boolean {
+  return p.code === 'input/nul' || (p.code.startsWith('yaml/') && !READ_AS_YAML.has(p.code));
+}
+
+/**
  * `parse`, whose problems in a file given by a name other than *.yaml or *.yml (`npm run check --
- * README.md`) are its first alone, saying that it is not named as a manifest is: the YAML parser's own
- * words (`Implicit keys need to be on a single line`, 3,282 times) were all a user got about a Markdown file.
+ * README.md`) that is no YAML at all are its first syntax error alone, saying that it is not named as a
+ * manifest is: the YAML parser's own words (`Implicit keys need to be on a single line`, 3,282 times) were
+ * all a user got about a Markdown file. A file of that name that is YAML (`helm template > out.txt`,
+ * `cm.json`) keeps every problem as it is, a YAML 1.1 value or a duplicate key with its own hint.
  */
 function notYamlNamed<T>(parse: () => T): T {
   try {
     return parse();
   } catch (e) {
     if (!(e instanceof ProblemsError)) throw e;
-    // its first problem alone: the others of a file that is no YAML (thousands in a long README) say nothing more
-    const told = new Set<string>();
+    const noYaml = new Map<string, Problem>();
+    for (const p of e.problems) {
+      const file = p.location?.file;
+      if (file !== undefined && !YAML_FILE.test(file) && notYaml(p) && !noYaml.has(file)) noYaml.set(file, p);
+    }
+    if (noYaml.size === 0) throw e;
+    // its first syntax error alone: the others of a file that is no YAML (thousands in a long README) say nothing more
     const problems = e.problems.flatMap((p) => {
       const file = p.location?.file;
-      if (file === undefined || YAML_FILE.test(file)) return [p];
-      if (told.has(file)) return [];
-      told.add(file);
-      return [{ ...p, hint: `${file} is not named *.yaml or *.yml, and is not YAML: name the Kubernetes manifests to check` }];
+      if (file === undefined || !noYaml.has(file)) return [p];
+      return noYaml.get(file) === p
+        ? [{ ...p, hint: `${file} is not named *.yaml or *.yml, and is not YAML: name the Kubernetes manifests to check` }]
+        : [];
     });
     throw new ProblemsError(problems, e.exitCode);
   }
 }
 
-function checkFiles(paths: readonly string[], format: ReportFormat, opts: Options, io: Io): ExitCode {
+function checkFiles(paths: readonly string[], format: ReportFormat, opts: Options, io: Io, commandLine: CommandLine): ExitCode {
   const level = (opts['pod-security'] ?? 'baseline') as PodSecurityLevel;
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
-  const files = yamlFiles(io.cwd, paths);
+  const files = yamlFiles(io.cwd, paths, commandLine);
   // a stage file is no manifest: told what checks it, rather than that its first document lacks an apiVersion
   const stageFiles = files.flatMap((f) => {
     const stage = stageOfFile(io.cwd, f);
@@ -417,7 +467,8 @@ export const command: Command<Options> = {
     }
     // paths as the user gave them, from where they ran npm, named from the project directory
     const given = (path: string) => givenPath(io, 'check', path);
-    return checkManifests(positionals.map(given), { ...values, crds: values.crds?.map(given) }, io);
+    const commandLine = commandLineOf(values, positionals, (p) => existsSync(resolve(io.cwd, given(p))));
+    return checkManifests(positionals.map(given), { ...values, crds: values.crds?.map(given) }, io, commandLine);
   },
 };
 

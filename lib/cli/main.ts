@@ -56,7 +56,6 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
   // compiled validators are kept between runs (lib/model/validator-code.ts)
   useValidatorStore(validatorStore);
   try {
-    refuseOptionsNpmTook(command, argv, io.env);
     const { values, positionals } = parseOptions(command, argv);
     if (values.help) {
       io.stdout.write(command.usage);
@@ -66,7 +65,12 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
       io.stdout.write(`stagecraft ${COMPILER_VERSION}\n`);
       return ExitCode.ok;
     }
-    return command.run(values as V, positionals, io);
+    const kept = optionsNpmKept(command, values, io.env);
+    try {
+      return command.run(values as V, positionals, io);
+    } catch (e) {
+      throw e instanceof ProblemsError && kept.length ? withNpmNotes(e, kept, command) : e;
+    }
   } catch (e) {
     return reportFailure(e, command, io, color);
   } finally {
@@ -214,28 +218,70 @@ function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
 }
 
 /**
- * npm reads the options before `--` as its own (`npm run promote test qa --force`): it keeps each as
- * `npm_config_<name>` in the script's environment and passes the rest on, so the command ran without
- * the option (promote refused without --force, check printed text to a file meant for --format
- * json's report, the value of `--app web` a positional argument). Read there when the command runs
- * as its own npm script (npm_lifecycle_event names it) and the option is not on its command line.
- * `--verbose`, `--no-cache` and `--format` leave no trace apart from npm's own settings (loglevel, cache).
- * @throws ProblemsError (bad input) naming each option npm took
+ * An option of a command that npm may have taken for itself, given before `--` (`npm run promote test qa
+ * --force`): npm keeps it in the script's environment as `trace` and passes the rest on (the value of
+ * `--app web` as an argument). The same variables come from an .npmrc (`force=true`) or the environment
+ * (an exported npm_config_force), which the command cannot tell from the command line: they are told
+ * where the command's outcome depends on the option (`withNpmNotes`), never a reason to refuse alone.
  */
-function refuseOptionsNpmTook<V>(command: Command<V>, argv: readonly string[], env: Io['env']): void {
-  if (env.npm_lifecycle_event !== command.name) return;
-  const given = new Set(argv.flatMap((a) => /^--([^=]+)/.exec(a)?.[1] ?? []));
-  const took = Object.keys(command.options).filter(
-    (name) => env[`npm_config_${name.replaceAll('-', '_')}`] !== undefined && !given.has(name),
-  );
-  if (took.length === 0) return;
-  throw new ProblemsError(
-    took.map((name) => ({
+interface NpmKept {
+  readonly option: string;
+  /** The variables npm set (`npm_config_force`; `--app` is npm's `-a -p`: `npm_config_all and npm_config_parseable`). */
+  readonly trace: string;
+  /** Whether the option takes a value, which npm passed on as an argument when given apart (`--app web`). */
+  readonly takesValue: boolean;
+}
+
+/**
+ * The variables npm leaves for an option given before `--`, where they differ from `npm_config_<name>`:
+ * npm expands `--app` as its short options `-a -p`. `--verbose` (npm's loglevel), `--no-cache` and
+ * `--format` (npm's --format-package-lock, a default) leave none a command could read as theirs.
+ */
+const NPM_TRACES: Readonly<Record<string, readonly string[]>> = {
+  app: ['npm_config_all', 'npm_config_parseable'],
+  verbose: [],
+  'no-cache': [],
+  format: [],
+};
+
+/**
+ * The options of `command` not on its command line (`values`) whose npm trace is set, when the command
+ * runs as its own npm script (npm_lifecycle_event names it): another script's environment is not about it.
+ * A variable set to `false` or empty is no option given.
+ */
+function optionsNpmKept<V>(command: Command<V>, values: Record<string, unknown>, env: Io['env']): NpmKept[] {
+  if (env.npm_lifecycle_event !== command.name) return [];
+  return Object.entries(command.options).flatMap(([option, { type }]) => {
+    const vars = Object.hasOwn(NPM_TRACES, option) ? NPM_TRACES[option] : [`npm_config_${option.replaceAll('-', '_')}`];
+    const set = vars.length > 0 && vars.every((v) => env[v] !== undefined && env[v] !== '' && env[v] !== 'false');
+    return values[option] === undefined && set ? [{ option, trace: vars.join(' and '), takesValue: type === 'string' }] : [];
+  });
+}
+
+/** Problem codes of arguments that were not what the command takes (one too many; a path that is not there). */
+const ARGUMENT_CODES = new Set(['cli/arguments', 'cli/no-such-path']);
+
+/**
+ * `e` with a warning after the problems whose outcome an option npm kept (`kept`) would change: a refusal
+ * whose hint names that option (promote's order or dist-currency refusal and --force), and arguments one
+ * too many or not found, one of which may be the value of an option npm took (`--app web`). It says that
+ * the variable is set and where the command's own option goes, never to give it: it lifts refusals.
+ */
+function withNpmNotes<V>(e: ProblemsError, kept: readonly NpmKept[], command: Command<V>): ProblemsError {
+  const named = (p: Problem, k: NpmKept) => new RegExp(`--${k.option}(?![\\w-])`).test(p.hint ?? '');
+  const told = kept.filter((k) => e.problems.some((p) => named(p, k) || (k.takesValue && ARGUMENT_CODES.has(p.code))));
+  if (told.length === 0) return e;
+  const form = /^Usage: npm run \S+ -- ([^[]*?)\s*(\[|$)/m.exec(command.usage)?.[1] ?? '<arguments>';
+  const notes: Problem[] = told.map((k) => {
+    const value = k.takesValue ? ` ${new RegExp(`--${k.option} (<[^>]+>)`).exec(command.usage)?.[1] ?? '<value>'}` : '';
+    return {
       code: 'cli/usage',
-      message: `npm took the option --${name} for itself (it was given before '--'), so ${command.name} did not get it`,
-      hint: `give the command's options after '--': npm run ${command.name} -- <arguments> --${name}${command.options[name].type === 'string' ? ' <value>' : ''}`,
-    })),
-  );
+      severity: 'warning',
+      message: `${k.trace} ${k.trace.includes(' and ') ? 'are' : 'is'} set (by --${k.option} given before '--', which npm takes for itself${k.option === 'app' ? ' as -a -p' : ''}, or by an .npmrc or the environment), and ${command.name} does not read ${k.trace.includes(' and ') ? 'them' : 'it'}${k.takesValue ? `: a value given apart from --${k.option} before '--' comes as an argument` : ''}`,
+      hint: `${command.name}'s own --${k.option} goes after '--': npm run ${command.name} -- ${form} --${k.option}${value}`,
+    };
+  });
+  return new ProblemsError([...e.problems, ...notes], e.exitCode);
 }
 
 /**
@@ -275,7 +321,8 @@ export interface ArgumentsHelp {
 /**
  * The positional arguments of `command`, checked against what it takes: `names` in order (`<stage>`,
  * `<app>`), the first `required` of them required. A message says which are missing or which are
- * too many, and its hint the command line with what was given in place (`npm run switch -- qa <app>`).
+ * too many; its hint the command line with what was given in place (`npm run switch -- qa <app>`), or,
+ * for one too many, where options and their values go (never the command line without it).
  * @throws ProblemsError (bad input) when there are fewer than `required` or more than `names.length`
  */
 export function takeArguments(command: string, names: readonly string[], args: readonly string[], options: ArgumentsHelp): void {
@@ -291,13 +338,13 @@ export function takeArguments(command: string, names: readonly string[], args: r
       ? `${command} takes ${takes}: ${quotedList(extra)} ${extra.length === 1 ? 'is one' : `are ${extra.length}`} too many (${found})`
       : `${command} takes ${takes}: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing (${found})`;
   const given = [...args.slice(0, names.length).map((a, i) => shellWord(a) ?? names[i]), ...missing];
-  throw new ProblemsError([
-    {
-      code: 'cli/arguments',
-      message,
-      hint: `write npm run ${command} -- ${given.join(' ')}, e.g. ${options.example}${options.also ? `; ${options.also}` : ''}`,
-    },
-  ]);
+  // an argument too many is no mistake to drop: it may be the value of an option given before '--' (`npm run promote
+  // test qa --app web`: npm took --app), and the command line without it does more (promotes every app)
+  const hint =
+    extra.length > 0
+      ? `options go after '--', each with its value (given before '--', an option is npm's and its value comes as an argument); npm run ${command} -- --help lists the arguments and options`
+      : `write npm run ${command} -- ${given.join(' ')}, e.g. ${options.example}${options.also ? `; ${options.also}` : ''}`;
+  throw new ProblemsError([{ code: 'cli/arguments', message, hint }]);
 }
 
 /** `'a' 'b'`: arguments as a message quotes them. */

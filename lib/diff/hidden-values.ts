@@ -4,6 +4,7 @@
  * and how a value holding one is shown instead (`(a N-character value, hidden)`). Pure.
  */
 import { secretStrings } from '../checks/secret-strings.js';
+import { isStandardBase64, unwrapBase64 } from '../model/base64.js';
 import { maskValue } from '../model/secret-rules.js';
 import type { KubeObject } from '../model/object.js';
 import { isRecord } from '../model/object.js';
@@ -58,13 +59,14 @@ function valuesOfSecret(v: unknown): string[] {
   });
 }
 
-/** Base64 as the API server reads a Secret's `data` (padded, no line breaks). */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** The text a value of a Secret's `data` holds, when it is base64 of UTF-8 text (a key file's bytes are no text to find). */
+/**
+ * The text a value of a Secret's `data` holds, when it is base64 of UTF-8 text (a key file's bytes are no text to find), read as
+ * the API server reads it: line breaks ignored (`password: |` ends in one, `base64` wraps at 76 columns).
+ */
 export function decodedText(value: string): string[] {
-  if (value === '' || !BASE64.test(value)) return [];
-  const bytes = Buffer.from(value, 'base64');
+  const base64 = unwrapBase64(value);
+  if (base64 === '' || !isStandardBase64(base64)) return [];
+  const bytes = Buffer.from(base64, 'base64');
   const text = bytes.toString('utf8');
   return Buffer.from(text, 'utf8').equals(bytes) ? [text] : [];
 }

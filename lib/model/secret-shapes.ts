@@ -5,6 +5,8 @@
  * expands, a template's reference or a placeholder; and randomness (entropy, a random string, a token as a
  * URL's user). Pure and synchronous.
  */
+import { unwrapBase64 } from './base64.js';
+
 /** A reference a container or shell expands (`$(DB_PASSWORD)`, `${TOKEN}`), not a value. */
 export const REFERENCE = /^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
 
@@ -161,7 +163,7 @@ const PRINTABLE = /^[\t\n\r\x20-\x7e]+$/;
  */
 export function encodedText(value: string): { readonly text: string; readonly encoding: 'base64' | 'hex' } | undefined {
   if (value.length % 2 === 0 && HEX_TEXT.test(value)) return decoded(value, 'hex');
-  const unwrapped = value.includes('\n') && !NOT_WRAPPED_BASE64.test(value) ? value.replace(/\r?\n/g, '') : value;
+  const unwrapped = value.includes('\n') && !NOT_WRAPPED_BASE64.test(value) ? unwrapBase64(value) : value;
   // padded or not (`=` left out, as base64url often is): a last quad of one character is no base64. In the URL-safe alphabet
   // with a capital: text's base64 has capitals, and a name joined by `-` or `_` (`app-0001-mysql-backup`, in every object) none,
   // which spares decoding it (5 times the check's cost on a fleet's cold synth)

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { REPO, fixtureProject, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
 const fixture = (f: string) => `test/fixtures/manifests/${f}`;
 
@@ -139,6 +139,37 @@ describe('npm run check -- <paths>', () => {
     expect(r.code).toBe(0);
   });
 
+  it('reports every problem of YAML in a file not named *.yaml or *.yml (helm template > out.txt, cm.json) with its own hint', () => {
+    const dir = fixtureProject(['qa']);
+    writeFileSync(
+      join(dir, 'rendered.txt'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\ndata:\n  ENABLED: yes\n  MODE: 010\n',
+    );
+    writeFileSync(join(dir, 'cm.json'), '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "name": "b"}}\n');
+    const r = runCli('check', ['rendered.txt', 'cm.json'], dir);
+    expect(r.code).toBe(2);
+    const errors = r.stderr.split('\n').filter((l) => / error: /.test(l));
+    expect(errors).toEqual([
+      expect.stringMatching(/^rendered\.txt:7:12: error: yes is a string to stagecraft/),
+      expect.stringMatching(/^rendered\.txt:8:9: error: 010 is the number 10 to stagecraft/),
+      expect.stringMatching(/^cm\.json:1:\d+: error: duplicate key 'name'/),
+    ]);
+    expect(r.stderr).not.toContain('is not named *.yaml');
+  });
+
+  it('checks a Secret whose data value is megabytes of base64 (a repeated group of four overflowed the stack: an internal error)', () => {
+    const dir = fixtureProject(['qa']);
+    const blob = Buffer.from('x'.repeat(4 << 20)).toString('base64');
+    writeFileSync(
+      join(dir, 'big.yaml'),
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: big\n  namespace: default\ndata:\n  blob: ${blob}\n`,
+    );
+    const r = runCli('check', ['big.yaml'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('big.yaml:7:3: error: Secret default/big: data: holds 5461 KiB of data');
+    expect(r.stdout).not.toContain('is not base64');
+  });
+
   it('fails with exit code 2 on a directory without YAML, a missing path or a bad option', () => {
     expect(runCli('check', ['lib/checks'])).toMatchObject({
       code: 2,
@@ -155,7 +186,7 @@ describe('npm run check -- <paths>', () => {
     );
     expect(runCli('check', ['dist/qa', '--', '--format=json']).stderr.split('\n').slice(0, 2)).toEqual([
       "error: there is no file or directory '--format=json'",
-      "  hint: what follows '--' is read as paths, so --format=json is not taken as an option: give options before '--' (npm run check -- --help lists them)",
+      "  hint: what follows a second '--' is read as paths, so --format=json is not taken as an option: write npm run check -- --format=json dist/qa (npm run check -- --help lists them)",
     ]);
     // a file not named as YAML that is none: its first problem alone, saying so (not thousands of the parser's)
     const readme = runCli('check', ['README.md', 'dist/qa']);
@@ -163,6 +194,16 @@ describe('npm run check -- <paths>', () => {
     expect(readme.stderr).toMatch(
       /^README\.md:\d+:\d+: error: [^\n]+\n {2}hint: README\.md is not named \*\.yaml or \*\.yml, and is not YAML: name the Kubernetes manifests to check\n1 problem\.\n$/,
     );
+    // a second '--' (its options read as paths), and --format given before '--' (npm passed its value on as a path):
+    // the command line that gives them as options, not 'give options before --', which npm takes
+    expect(runCli('check', ['--pod-security', 'restricted', 'dist/qa', '--', '--format=json']).stderr.split('\n').slice(0, 2)).toEqual([
+      "error: there is no file or directory '--format=json'",
+      "  hint: what follows a second '--' is read as paths, so --format=json is not taken as an option: write npm run check -- --pod-security=restricted --format=json dist/qa (npm run check -- --help lists them)",
+    ]);
+    expect(runCli('check', ['json', 'dist/qa']).stderr.split('\n').slice(0, 2)).toEqual([
+      "error: there is no file or directory 'json'",
+      "  hint: json is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --format=json dist/qa",
+    ]);
     expect(runCli('check', ['--format', 'xml', 'dist'])).toMatchObject({
       code: 2,
       stderr:

@@ -225,28 +225,72 @@ describe('an empty argument', () => {
   });
 });
 
-describe('an option npm took for itself (given before --)', () => {
+describe('an option npm took for itself (given before --), or npm_config_* from an .npmrc or the environment', () => {
+  it('npm_config_force alone (an .npmrc of force=true) refuses nothing: promote runs as without it', () => {
+    const dir = fixtureProject(['dev', 'qa', 'test']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const r = runCli('promote', ['test', 'qa'], dir, { npm_lifecycle_event: 'promote', npm_config_force: 'true' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('nothing to change');
+    expect(r.stderr).toBe('');
+  });
+
   it.each([
-    ['synth', ['qa'], { npm_config_stage: 'true' }, 'stage', 'npm run synth -- <arguments> --stage <value>'],
-    ['promote', ['test', 'qa'], { npm_config_force: 'true' }, 'force', 'npm run promote -- <arguments> --force'],
-    ['check', ['dist/qa'], { npm_config_scope_per_dir: 'true' }, 'scope-per-dir', 'npm run check -- <arguments> --scope-per-dir'],
-  ])(
-    '%s %j, with npm_config_* as npm leaves it, is refused naming the option, not run without it',
-    (command, args, npmEnv, option, form) => {
-      const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
-      const before = snapshotDir(dir);
-      const r = runCli(command, args, dir, { npm_lifecycle_event: command, ...npmEnv });
-      expect(r.code).toBe(2);
-      expect(r.stderr.split('\n').slice(0, 2)).toEqual([
-        `error: npm took the option --${option} for itself (it was given before '--'), so ${command} did not get it`,
-        `  hint: give the command's options after '--': ${form}`,
-      ]);
-      expect(snapshotDir(dir)).toEqual(before);
-      // the option on the command line, or another npm script's environment: not npm's doing
-      expect(runCli(command, [...args, `--${option}`], dir, { npm_lifecycle_event: command, ...npmEnv }).stderr).not.toContain('npm took');
-      expect(runCli(command, args, dir, { npm_lifecycle_event: 'test', ...npmEnv }).stderr).not.toContain('npm took');
-    },
-  );
+    // a refusal that --force lifts: the variable and where promote's own --force goes, never advice to give it
+    ['promote', ['qa', 'test'], { npm_config_force: 'true' }, 1, 'npm_config_force is set', 'npm run promote -- <from> <to> --force'],
+    // dist/test not current (the fixture's dist/ is the repository's)
+    ['promote', ['test', 'qa'], { npm_config_force: 'true' }, 1, 'npm_config_force is set', 'npm run promote -- <from> <to> --force'],
+    // npm reads --app as -a -p: its value came as a third argument
+    [
+      'promote',
+      ['test', 'qa', 'web'],
+      { npm_config_all: 'true', npm_config_parseable: 'true' },
+      2,
+      'npm_config_all and npm_config_parseable are set',
+      'npm run promote -- <from> <to> --app <name>',
+    ],
+    [
+      'switch',
+      ['qa', 'demoapp', '1.2'],
+      { npm_config_release: 'true' },
+      2,
+      'npm_config_release is set',
+      'npm run switch -- <stage> <app> --release <version or image>',
+    ],
+    [
+      'check',
+      ['restricted', 'dist/qa'],
+      { npm_config_pod_security: 'true' },
+      2,
+      'npm_config_pod_security is set',
+      'npm run check -- <arguments> --pod-security <level>',
+    ],
+  ])('%s %j with %j: the refusal says which npm_config_* is set and where the option goes', (command, args, npmEnv, code, set, form) => {
+    const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
+    const before = snapshotDir(dir);
+    const r = runCli(command, args, dir, { npm_lifecycle_event: command, ...npmEnv });
+    expect(r.code).toBe(code);
+    const warning = r.stderr.split('\n').findIndex((l) => l.startsWith('warning: '));
+    expect(r.stderr.split('\n')[warning]).toMatch(
+      new RegExp(`^warning: ${set} \\(by --\\S+ given before '--', which npm takes for itself`),
+    );
+    const option = /--[a-z-]+/.exec(form.slice(form.indexOf(' -- ') + 4))![0];
+    expect(r.stderr.split('\n')[warning + 1]).toBe(`  hint: ${command}'s own ${option} goes after '--': ${form}`);
+    expect(r.stderr).not.toContain('npm took');
+    expect(snapshotDir(dir)).toEqual(before);
+    // another npm script's environment is not about the command: no warning
+    expect(runCli(command, args, dir, { npm_lifecycle_event: 'test', ...npmEnv }).stderr).not.toContain('warning: npm_config');
+  });
+
+  it("one argument too many is never answered with the command line without it (it may be an option's value)", () => {
+    const r = runCli('promote', ['test', 'qa', 'web'], fixtureProject(['dev', 'qa', 'test']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "error: promote takes <from> <to>: 'web' is one too many (found 'test' 'qa' 'web')",
+      "  hint: options go after '--', each with its value (given before '--', an option is npm's and its value comes as an argument); npm run promote -- --help lists the arguments and options",
+    ]);
+    expect(r.stderr).not.toContain('npm run promote -- test qa');
+  });
 });
 
 describe('arguments missing', () => {

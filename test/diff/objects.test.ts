@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MAX_TEXT_LINES, diffLines, diffManifests, formatDiff, manifestsOf, setStageAside, type Manifest } from '../../lib/diff/objects.js';
 import { ExitCode, ProblemsError } from '../../lib/errors.js';
 import { deliveryOf } from '../../lib/cli/diff.js';
+import { decodedText } from '../../lib/diff/hidden-values.js';
 import { keepsOutput, reusableStages } from '../../lib/cli/reuse.js';
 import { type CliResult, fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
@@ -343,6 +344,29 @@ describe('diffing manifests', () => {
       '  data.motd: "welcome" -> (a 23-character value, hidden)',
       '  metadata.annotations.note: "none" -> (a 19-character value, hidden)',
     ]);
+  });
+
+  it("hides a Secret's data decoded from base64 written with line breaks, as the API server reads it (a block scalar, base64's 76 columns)", () => {
+    const text = 'postgres://app:Tr0ub4dor-and-3-horses@db.qa.svc:5432/orders?sslmode=require&application_name=orders-api';
+    const b64 = Buffer.from(text, 'utf8').toString('base64');
+    // `base64` (GNU coreutils) wraps its output at 76 columns; `password: |` keeps the final line end
+    const wrapped = `${b64.match(/.{1,76}/g)!.join('\n')}\n`;
+    const secret = (data: Record<string, string>): Manifest => ({
+      id: 'Secret qa/db',
+      value: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'qa' }, data },
+    });
+    const config = (url: string): Manifest => ({
+      id: 'ConfigMap qa/app',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'qa' }, data: { DATABASE_URL: url } },
+    });
+    for (const data of [{ url: wrapped }, { url: `${b64}\n` }, { url: wrapped.replaceAll('\n', '\r\n') }]) {
+      expect(diffLines(diffManifests([secret(data), config('none')], [secret(data), config(text)]), { before: 'a', after: 'b' })).toEqual([
+        'ConfigMap qa/app',
+        `  data.DATABASE_URL: "none" -> (a ${text.length}-character value, hidden)`,
+      ]);
+    }
+    // the text of a value of megabytes read too (a repeated group of four overflowed the regular expression's stack)
+    expect(decodedText(Buffer.from('x'.repeat(6 << 20)).toString('base64'))).toEqual(['x'.repeat(6 << 20)]);
   });
 
   it("says of a hidden value that changed by its final newline alone that it did, in a Secret's data as in its stringData", () => {
