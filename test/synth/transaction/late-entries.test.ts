@@ -456,13 +456,14 @@ describe('an entry saved into a stage directory after the journal (the command k
   it('a text of its own saved over a generated file is kept too, under its name, and is no part of the new output', () => {
     const root = project();
     expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
-    save(root, 'qa', { '10-x.yaml': 'mine\n', '20-y.yaml': 'mine too\n' });
+    const mine = { '10-x.yaml': 'mine\n', '20-y.yaml': 'mine too\n', 'edge/haproxy.cfg': 'mine as well\n' };
+    save(root, 'qa', mine);
     const lines = recover(root, 'dist', RECOVERY);
-    expect(lines[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6}\/ \(10-x\.yaml, 20-y\.yaml\); move it back/);
+    expect(lines[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6}\/ \(10-x\.yaml, 20-y\.yaml, edge\/haproxy\.cfg\); move it back/);
     const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
-    expect(tree(join(root, 'dist', kept))).toEqual({ '10-x.yaml': 'mine\n', '20-y.yaml': 'mine too\n' });
-    // the shared file left the new output: missing there, for the next synth to write again
-    const { '20-y.yaml': _shared, ...rest } = Object.fromEntries(NEW);
+    expect(tree(join(root, 'dist', kept))).toEqual(mine);
+    // the shared files left the new output: missing there, for the next synth to write again
+    const { '20-y.yaml': _y, 'edge/haproxy.cfg': _cfg, ...rest } = Object.fromEntries(NEW);
     expect(tree(join(root, 'dist', 'qa'))).toEqual(rest);
     expectDone(root);
   });
