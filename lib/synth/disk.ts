@@ -188,6 +188,8 @@ export interface DirScan {
   readonly owned: string[];
   /** The topmost foreign entries (a foreign directory as one entry, with a trailing `/`), sorted. */
   readonly foreign: string[];
+  /** The folders walked that are not foreign (holding a generated file or a known entry, or one of `output`), parents first. */
+  readonly folders: string[];
 }
 
 /** What `scanDir` is told of a directory's entries before it looks at them. */
@@ -205,6 +207,12 @@ export interface ScanOptions {
    * one by one). @default - none
    */
   readonly known?: (rel: string) => boolean;
+  /**
+   * Asked of each directory (its path relative to the directory scanned): whether it is a folder of
+   * the output, one a generated file goes into; such a folder is never foreign, even empty (its
+   * entries are listed one by one). @default - none
+   */
+  readonly output?: (rel: string) => boolean;
 }
 
 /**
@@ -217,12 +225,14 @@ export const fileStamp = (st: BigIntStats): string => `${st.ino}:${st.size}:${st
 /**
  * Splits `dir` (which may not exist) into owned files and foreign entries, in one walk over its
  * names: symbolic links are foreign and not followed, and a directory holding nothing of ours
- * (nothing at all, or only foreign entries) is one foreign entry. An entry removed while it is
+ * (nothing at all, or only foreign entries) is one foreign entry, unless it is a folder of the
+ * output (`output`: an empty `edge/` whose only generated file was removed is where that file goes). An entry removed while it is
  * walked (an editor's swap file) is passed over.
  */
-export function scanDir(dir: string, { same, known }: ScanOptions = {}): DirScan {
+export function scanDir(dir: string, { same, known, output }: ScanOptions = {}): DirScan {
   const owned: string[] = [];
   const foreign: string[] = [];
+  const folders: string[] = [];
   /** Lists the entries of the directory `rel`; returns whether it holds a generated file or a known entry. */
   const walk = (rel: string): boolean => {
     let names: string[];
@@ -245,8 +255,12 @@ export function scanDir(dir: string, { same, known }: ScanOptions = {}): DirScan
       if (st === undefined) continue;
       if (st.isDirectory()) {
         const at = foreign.length;
-        if (walk(r)) ours = true;
-        else foreign.splice(at, foreign.length - at, `${r}/`);
+        const folder = folders.push(r) - 1;
+        if (walk(r) || output?.(r)) ours = true;
+        else {
+          foreign.splice(at, foreign.length - at, `${r}/`);
+          folders.splice(folder, folders.length - folder);
+        }
         continue;
       }
       const generated = st.isFile() && (same?.(r, path, st) || generatedIfThere(path));
@@ -259,7 +273,7 @@ export function scanDir(dir: string, { same, known }: ScanOptions = {}): DirScan
     return ours;
   };
   if (existsSync(dir) && lstatSync(dir).isDirectory()) walk('');
-  return { owned, foreign };
+  return { owned, foreign, folders };
 }
 
 /** `isGenerated`, or undefined when the file was removed since its name was read. */

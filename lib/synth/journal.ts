@@ -114,11 +114,16 @@ export function finish(root: string, journal: Journal, first: number): string[] 
       } else {
         // a stage directory made again after its old one moved aside (killed there, then `git checkout
         // dist/qa`; or an empty one made while the stage compiled): its generated files and the
-        // directories they leave empty are removed, and only one holding something else is kept, not replaced
+        // directories they leave empty are removed, and only one holding something else is kept, not
+        // replaced; a file or a symbolic link put there is kept as it is
         if (!into && intoTransaction(r.from) && present(abs(r.to))) {
-          const { foreign } = scanDir(abs(r.to));
-          if (foreign.length) kept.push(keepAside(root, journal, r.to, foreign));
-          else removeGenerated(abs(r.to), true);
+          const folders = foldersOf(abs(r.from));
+          if (!lstatSync(abs(r.to)).isDirectory()) kept.push(keepAside(root, journal, r.to, [], r.to, folders));
+          else {
+            const { foreign } = scanDir(abs(r.to), { output: folders });
+            if (foreign.length) kept.push(keepAside(root, journal, r.to, foreign, r.to, folders));
+            else removeGenerated(abs(r.to), true, folders);
+          }
         }
         renameSync(abs(r.from), abs(r.to));
       }
@@ -146,48 +151,83 @@ function keepSaved(root: string, journal: Journal): string[] {
   const kept: string[] = [];
   for (const { from, to } of journal.renames) {
     const old = dirname(to);
-    if (
-      basename(old) !== 'old' ||
-      basename(dirname(old)) !== TX_DIR ||
-      !lstatSync(join(root, to), { throwIfNoEntry: false })?.isDirectory()
-    )
+    if (basename(old) !== 'old' || basename(dirname(old)) !== TX_DIR) continue;
+    const st = lstatSync(join(root, to), { throwIfNoEntry: false });
+    if (st === undefined) continue;
+    // a file or a link put in place of dist/<stage> after the journal, moved aside as the old directory: kept as it is
+    if (!st.isDirectory()) {
+      kept.push(keepAside(root, journal, to, [], from));
       continue;
-    const scan = scanDir(join(root, to));
-    if (scan.foreign.length) kept.push(keepAside(root, journal, to, scan.foreign, from));
+    }
+    // the new directory has taken the stage directory's place: its folders are the output's
+    const folders = foldersOf(join(root, from));
+    const scan = scanDir(join(root, to), { output: folders });
+    if (!scan.foreign.length) continue;
+    for (const f of scan.foreign) unshare(join(root, to, f), join(root, from, f));
+    kept.push(keepAside(root, journal, to, scan.foreign, from, folders));
   }
   return kept;
 }
+
+/**
+ * Removes `shared` when it is the very file `saved` is (the same device and inode): a generated
+ * file of the old directory hard-linked into the new one, since written over in place (`>`, as most
+ * editors save), which would otherwise stand in the new output with the user's text, that text
+ * kept as well. The user's text is kept (`saved`); the output has the file missing, which the next
+ * synth writes again.
+ */
+function unshare(saved: string, shared: string): void {
+  const a = lstatSync(saved, { bigint: true, throwIfNoEntry: false });
+  const b = lstatSync(shared, { bigint: true, throwIfNoEntry: false });
+  if (a?.isFile() && b?.isFile() && a.dev === b.dev && a.ino === b.ino) rmSync(shared);
+}
+
+/** Whether a path below `dir` is a folder there: the folders of a new stage directory, which are the output's (`scanDir`'s `output`). */
+const foldersOf =
+  (dir: string) =>
+  (rel: string): boolean =>
+    lstatSync(join(dir, rel), { throwIfNoEntry: false })?.isDirectory() === true;
 
 /** Whether a journal's rename onto `to` moves something into the transaction directory (a foreign entry carried, an old directory). */
 const intoTransaction = (to: string) => to.split(/[\\/]/).includes(TX_DIR);
 
 /**
- * Moves the directory `dir` (holding the foreign entries `foreign`, said in the message) to
- * `<stage>.kept-<when its renames began, UTC>` beside the stage directory `stageDir` (a free name),
- * its generated files removed first (a kill between leaves only what is kept). Returns what to say.
+ * Moves the directory `dir` (holding the foreign entries `foreign`, said in the message), or the
+ * file or link there, to `<stage>.kept-<when its renames began, UTC>` beside the stage directory
+ * `stageDir` (a free name), a directory's generated files, and the folders of the output (`folders`)
+ * they leave empty, removed first (a kill between leaves only what is kept). Returns what to say.
  */
-function keepAside(root: string, journal: Journal, dir: string, foreign: readonly string[], stageDir = dir): string {
-  removeGenerated(join(root, dir), false);
+function keepAside(
+  root: string,
+  journal: Journal,
+  dir: string,
+  foreign: readonly string[],
+  stageDir = dir,
+  folders?: (rel: string) => boolean,
+): string {
+  const st = lstatSync(join(root, dir));
+  if (st.isDirectory()) removeGenerated(join(root, dir), false, folders);
   crashPoint('kept');
   const stamp = journal.started.replace(/[^0-9T]/g, '').slice(0, 15);
   let place = `${stageDir}.kept-${stamp}`;
   for (let n = 2; present(join(root, place)); n++) place = `${stageDir}.kept-${stamp}-${n}`;
   renameSync(join(root, dir), join(root, place));
+  if (!st.isDirectory())
+    return `${escapeName(place)} (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'} put at ${escapeName(stageDir)})`;
   return `${escapeName(place)}/ (${foreign.map(escapeName).join(', ') || 'empty'})`;
 }
 
 /**
- * Removes the generated files below `dir`, then the directories that leaves empty, deepest first
- * (`dir` too when `self`). Never removes anything else: a directory that is not empty (an entry
- * saved meanwhile) stays, and the rename onto it then fails rather than replacing it.
+ * Removes the generated files below `dir`, then the folders that leaves empty and the empty folders
+ * of the output (`folders`), deepest first (`dir` too when `self`). Never removes anything else: a
+ * directory that is not empty (an entry saved meanwhile) stays, and the rename onto it then fails
+ * rather than replacing it.
  */
-function removeGenerated(dir: string, self: boolean): void {
-  const dirs = new Set<string>();
-  for (const file of scanDir(dir).owned) {
-    rmSync(join(dir, file), { force: true });
-    for (let d = dirname(file); d !== '.'; d = dirname(d)) dirs.add(d);
-  }
-  const empty = [...dirs].sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? 1 : -1));
+function removeGenerated(dir: string, self: boolean, folders?: (rel: string) => boolean): void {
+  const scan = scanDir(dir, { output: folders });
+  for (const file of scan.owned) rmSync(join(dir, file), { force: true });
+  // the folders holding something of ours, parents first: each is removed after what it holds
+  const empty = scan.folders.reverse();
   if (self) empty.push('.');
   for (const d of empty) {
     try {

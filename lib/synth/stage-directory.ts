@@ -70,6 +70,8 @@ interface StagePlan {
   readonly seen: ReadonlyMap<string, string>;
   /** Of `seen`, the files hard-linked into the new directory (their bytes unchanged), which an edit in place would change there too. */
   readonly linked: readonly string[];
+  /** The folders of the new output (on the path of one of its files): never foreign entries, even empty (`outputFolders`). */
+  readonly folders: ReadonlySet<string>;
   /** Whether the new directory has anything in it. */
   readonly filled: boolean;
   readonly changed: ChangedFiles;
@@ -79,6 +81,20 @@ interface StagePlan {
 function overlaps(foreign: string, file: string): boolean {
   const f = foreign.replace(/\/$/, '');
   return f === file || file.startsWith(`${f}/`) || f.startsWith(`${file}/`);
+}
+
+/**
+ * The folders the files of `files` go into (every folder on the path of one, paths below the stage
+ * directory): an empty one in `dist/<stage>/` (its only generated file removed) is the output's own
+ * folder, neither a foreign entry that clashes with the output nor one to keep.
+ */
+function outputFolders(files: StageFileTree): Set<string> {
+  const folders = new Set<string>();
+  for (const rel of files.keys()) {
+    for (let at = rel.lastIndexOf('/'); at > 0 && !folders.has(rel.slice(0, at)); at = rel.lastIndexOf('/', at - 1))
+      folders.add(rel.slice(0, at));
+  }
+  return folders;
 }
 
 /**
@@ -110,7 +126,9 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   // the old files whose bytes are the new ones (compared once, while the directory is scanned), and every file's stamp then
   const unchanged = new Set<string>();
   const stamps = new Map<string, BigIntStats>();
+  const folders = outputFolders(files);
   const scan = scanDir(dir, {
+    output: (rel) => folders.has(rel),
     same: (rel, path, st) => {
       stamps.set(rel, st);
       const content = files.get(rel);
@@ -141,7 +159,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     crashPoint(`staged-${stage}`);
     const changed = { written: [], gone: [] };
     return {
-      plan: { stage, old: true, same: true, foreign: scan.foreign, seen, linked: [], filled: false, changed },
+      plan: { stage, old: true, same: true, foreign: scan.foreign, seen, linked: [], folders, filled: false, changed },
       problems,
       foreign,
       moved: [],
@@ -159,11 +177,13 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     made.add(parent);
     const to = abs(join(into, rel));
     const how = unchanged.has(rel) ? reuse(abs(join(target, rel)), to, stamps.get(rel)!) : undefined;
-    if (how === 'linked') {
-      // its stamp once linked (a link moves the change time), which an edit from now on changes
-      seen.set(rel, fileStamp(lstatSync(to, { bigint: true })));
-      linked.push(rel);
-    } else if (how === undefined) {
+    if (how === 'copied') continue;
+    if (how !== undefined) {
+      // the first file linked (the tests' hook for an edit in place right after a link was checked)
+      if (linked.push(rel) === 1) crashPoint(`linked-${stage}`);
+      // its stamp once linked (a link moves the change time), as reuse checked it: an edit since, even now, changes it
+      seen.set(rel, fileStamp(how));
+    } else {
       unchanged.delete(rel);
       withFs(`${target}/${rel}`, 'writing', () => writeContent(to, content));
     }
@@ -174,7 +194,12 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     written: [...files.keys()].filter((rel) => !unchanged.has(rel)).sort(compareCodePoints),
     gone: scan.owned.filter((rel) => !files.has(rel)).sort(compareCodePoints),
   };
-  return { plan: { stage, old: exists, same: false, foreign: scan.foreign, seen, linked, filled, changed }, problems, foreign, moved };
+  return {
+    plan: { stage, old: exists, same: false, foreign: scan.foreign, seen, linked, folders, filled, changed },
+    problems,
+    foreign,
+    moved,
+  };
 }
 
 /** What changed in a stage directory since it was staged (`sinceStaged`). */
@@ -236,6 +261,7 @@ export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
   const inPlace: string[] = [];
   const scan = scanDir(dir, {
     known: (rel) => foreign.has(rel),
+    output: (rel) => plan.folders.has(rel),
     same: (rel, _path, st) => {
       const was = plan.seen.get(rel);
       if (was === undefined) return false;
@@ -385,22 +411,23 @@ function whyForeign(path: string): string {
  * (its lstat then: `st`), at `to` (a path in the staging directory): a hard link, so the file keeps
  * its inode and modification time, or a copy where the file system has no links. Nothing of
  * stagecraft's ever writes into a file in place (every write goes to a new staging file), so the old
- * and the new directory can share it. Says which it did, or undefined, with nothing left at `to`,
- * when the file was saved over since it was compared: the new file is written instead.
+ * and the new directory can share it. Returns the link's lstat once checked (the stamp to record,
+ * never taken again: an edit in between would pass for the file as staged), 'copied', or undefined,
+ * with nothing left at `to`, when the file was saved over since it was compared: the new file is
+ * written instead.
  */
-function reuse(from: string, to: string, st: BigIntStats): 'linked' | 'copied' | undefined {
-  let how: 'linked' | 'copied' = 'linked';
+function reuse(from: string, to: string, st: BigIntStats): BigIntStats | 'copied' | undefined {
+  let linked = true;
   try {
     linkSync(from, to);
   } catch {
     copyFileSync(from, to);
-    how = 'copied';
+    linked = false;
   }
   // a link moves the file's change time, so a link is known by its inode; a copy leaves the file as it was
-  const now = lstatSync(how === 'linked' ? to : from, { bigint: true });
-  const kept =
-    how === 'linked' ? now.ino === st.ino && now.size === st.size && now.mtimeNs === st.mtimeNs : fileStamp(now) === fileStamp(st);
-  if (kept) return how;
+  const now = lstatSync(linked ? to : from, { bigint: true });
+  if (linked && now.ino === st.ino && now.size === st.size && now.mtimeNs === st.mtimeNs) return now;
+  if (!linked && fileStamp(now) === fileStamp(st)) return 'copied';
   rmSync(to, { force: true });
   return undefined;
 }

@@ -13,6 +13,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   renameSync,
   rmSync,
   symlinkSync,
@@ -211,6 +212,16 @@ describe('a file saved over a generated file after the stage was staged, before 
     expectDone(root);
   });
 
+  it('an unchanged file written in place right after its link was checked: refused, its stamp taken before the edit', () => {
+    const root = project();
+    const error = write(root, 'linked-qa', () => appendFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'replicas: 9\n'));
+    expect((error as ProblemsError).problems.map((p) => [p.code, p.message])).toEqual([
+      ['synth/output-changed', expect.stringContaining("dist/qa/20-y.yaml was written over after stage 'qa' was staged (in place")],
+    ]);
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', { ...OLD, '20-y.yaml': `${OLD['20-y.yaml']}replicas: 9\n` }));
+    expectDone(root);
+  });
+
   it('an unchanged file written in place, its header kept: refused, since the new output shares that file', () => {
     const root = project();
     const error = write(root, 'staged', () => appendFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'replicas: 9\n'));
@@ -330,6 +341,54 @@ describe('a stage directory that already holds its output', () => {
   });
 });
 
+describe('a folder of the output left empty (its only generated file removed)', () => {
+  it('before the command: the output goes into it, nothing refused, listed or kept', () => {
+    const root = project();
+    rmSync(join(root, 'dist', 'qa', 'edge', 'haproxy.cfg'));
+    let foreign: readonly string[] = ['not committed'];
+    const tx = beginTransaction({ root, distDir: 'dist', command: 'npm run synth', removeOthers: false });
+    try {
+      tx.stage('qa', NEW);
+      foreign = tx.commit(new Map()).foreign;
+    } finally {
+      tx.abort();
+    }
+    expect(foreign).toEqual([]);
+    expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', Object.fromEntries(NEW)));
+    expectDone(root);
+  });
+
+  it('after staging, before the journal: the write goes on', () => {
+    const root = project();
+    expect(write(root, 'staged', () => rmSync(join(root, 'dist', 'qa', 'edge', 'haproxy.cfg')))).toBeUndefined();
+    expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', Object.fromEntries(NEW)));
+    expectDone(root);
+  });
+
+  it('beside a foreign file carried into the new directory: the old folder, left empty, is not kept', () => {
+    const root = project({ qa: { ...OLD, 'edge/local.cfg': 'mine\n' } });
+    expect(write(root, 'staged', () => rmSync(join(root, 'dist', 'qa', 'edge', 'haproxy.cfg')))).toBeUndefined();
+    expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', { ...Object.fromEntries(NEW), 'edge/local.cfg': 'mine\n' }));
+    expectDone(root);
+  });
+
+  it('after the journal (killed), beside a note saved there: only the note is kept', () => {
+    const root = project();
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    rmSync(join(root, 'dist', 'qa', 'edge', 'haproxy.cfg'));
+    save(root, 'qa', { 'NOTES.md': 'mine\n' });
+    const lines = recover(root, 'dist', RECOVERY);
+    expect(lines[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md\); move it back/);
+    const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+    expect(readdirSync(join(root, 'dist', kept))).toEqual(['NOTES.md']);
+    expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
+    expectDone(root);
+  });
+});
+
 describe('an empty folder a user makes in a stage directory', () => {
   it('before the command: kept, as any foreign entry, when the stage is replaced', () => {
     const root = project();
@@ -393,14 +452,48 @@ describe('an entry saved into a stage directory after the journal (the command k
     expectDone(root);
   });
 
-  it('a text of its own saved over a generated file is kept too, under its name', () => {
+  // 20-y.yaml, unchanged, is hard-linked into the new directory: written over in place (`>`), the new output held the text too
+  it('a text of its own saved over a generated file is kept too, under its name, and is no part of the new output', () => {
     const root = project();
     expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
-    save(root, 'qa', { '10-x.yaml': 'mine\n', '20-y.yaml': 'mine too\n' });
+    const mine = { '10-x.yaml': 'mine\n', '20-y.yaml': 'mine too\n', 'edge/haproxy.cfg': 'mine as well\n' };
+    save(root, 'qa', mine);
     const lines = recover(root, 'dist', RECOVERY);
-    expect(lines[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6}\/ \(10-x\.yaml, 20-y\.yaml\); move it back/);
+    expect(lines[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6}\/ \(10-x\.yaml, 20-y\.yaml, edge\/haproxy\.cfg\); move it back/);
     const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
-    expect(tree(join(root, 'dist', kept))).toEqual({ '10-x.yaml': 'mine\n', '20-y.yaml': 'mine too\n' });
+    expect(tree(join(root, 'dist', kept))).toEqual(mine);
+    // the shared files left the new output: missing there, for the next synth to write again
+    const { '20-y.yaml': _y, 'edge/haproxy.cfg': _cfg, ...rest } = Object.fromEntries(NEW);
+    expect(tree(join(root, 'dist', 'qa'))).toEqual(rest);
+    expectDone(root);
+  });
+
+  it.each(['a file', 'a symbolic link'])('%s put in place of the stage directory is kept beside the new one, not removed', (what) => {
+    const root = project({ qa: OLD, mine: { 'a.md': 'mine\n' } });
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    rmSync(join(root, 'dist', 'qa'), { recursive: true });
+    if (what === 'a file') writeFileSync(join(root, 'dist', 'qa'), 'mine\n');
+    else symlinkSync('mine', join(root, 'dist', 'qa'));
+    const lines = recover(root, 'dist', RECOVERY);
+    expect(lines[0]).toContain('its change is now complete');
+    expect(lines[1]).toMatch(new RegExp(`: dist/qa\\.kept-\\d{8}T\\d{6} \\(${what} put at dist/qa\\); move it back`));
+    const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+    if (what === 'a file') expect(readFileSync(join(root, 'dist', kept), 'utf8')).toBe('mine\n');
+    else expect(readlinkSync(join(root, 'dist', kept))).toBe('mine');
+    expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
+    expectDone(root);
+  });
+
+  it('a symbolic link put at the stage directory once its old one moved aside: kept, the new output takes its place', () => {
+    const root = project({ qa: OLD, mine: { 'a.md': 'mine\n' } });
+    expect(write(root, 'rename-1', killed)).toBeInstanceOf(Error);
+    symlinkSync('mine', join(root, 'dist', 'qa'));
+    const lines = recover(root, 'dist', RECOVERY);
+    expect(lines[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6} \(a symbolic link put at dist\/qa\); move it back/);
+    const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+    expect(readlinkSync(join(root, 'dist', kept))).toBe('mine');
+    expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
+    expect(tree(join(root, 'dist', 'mine'))).toEqual({ 'a.md': 'mine\n' });
     expectDone(root);
   });
 
