@@ -34,7 +34,7 @@ import { canonicalAddress } from './address.js';
 import { HAPROXY_FILE, readHaproxyConfig } from './haproxy.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
-import { leavesMachine, takenOverHint } from './changes.js';
+import { leavesMachine, readingOnce, takenOverHint } from './changes.js';
 
 export type { StageClaims } from './claims.js';
 
@@ -413,17 +413,14 @@ function outputTakes(file: string, text: string, claim: Claim): boolean {
  * asks its inventory, and each machine's its haproxy.cfg (its Services' files are read once by
  * `outputTakes` either way). `output` itself only finds a stage's reader, and is asked again.
  */
-function readingOnce(output: (stage: string) => CompiledOutput | undefined): (stage: string) => CompiledOutput | undefined {
-  const texts = new Map<string, string | undefined>();
+function outputsReadOnce(output: (stage: string) => CompiledOutput | undefined): (stage: string) => CompiledOutput | undefined {
+  const readers = new Map<string, (file: string) => string | undefined>();
   return (stage) => {
     const compiled = output(stage);
     const read = compiled?.readOutput;
     if (!read) return compiled;
-    const readOutput = (file: string) => {
-      const key = `${stage}/${file}`;
-      if (!texts.has(key)) texts.set(key, read(file));
-      return texts.get(key);
-    };
+    const readOutput = readers.get(stage) ?? readingOnce(read);
+    readers.set(stage, readOutput);
     return { ...compiled, readOutput };
   };
 }
@@ -471,7 +468,7 @@ export function claimProblems(
     else unchecked.push(s);
   }
   stages.sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || (a < b ? -1 : a > b ? 1 : 0));
-  const outputOnce = readingOnce(output);
+  const outputOnce = outputsReadOnce(output);
   const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(outputOnce(stage), claim) : 'held');
   const warnings = machineNameWarnings(stages);
   const moved = movedMachineWarnings(stages, (s) => declarations.has(s), outputOnce);

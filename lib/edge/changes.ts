@@ -247,19 +247,10 @@ export function movedNodePortLines(before: string, after: string): string[] {
 }
 
 /**
- * What changed at the edge that costs an outage unless done in order, as warnings of a synthesis:
- * what `movedNodePorts` says (`edge/node-port-move`) and what `machinesLeaving` says
- * (`edge/machine-leaves`), from the stage's edge files as they were in its output (`readOutput`:
- * `dist/<stage>/<file>`) and as the edge's `files` write them. A moved node port is placed at the
- * setting of the stage file that gives the port moved to (`nodePortSettings`, keyed by
- * `Service namespace/name:port`, as node-ports.ts knows them), else at `edge:`; a machine leaving
- * at `edge.machines`, or, when the stage file declares no edge any more (`declared` false), at the
- * top of the file, where `edge:` was. Only about this change (the next synthesis compares with what
- * this one wrote), as release/live-image.
- */
-/**
  * `read`, asking for each file once: a stage's edge warnings read its output's inventory, which the
- * comparison of its objects (lib/output-changes.ts) has read already (lib/compile-stage.ts gives both this reader).
+ * comparison of its objects (lib/output-changes.ts) has read already (lib/compile-stage.ts gives both,
+ * and lib/live-edits.ts, this reader); each claim across stages asks a stage's inventory and haproxy.cfg
+ * (across-stages.ts).
  */
 export function readingOnce(read: (file: string) => string | undefined): (file: string) => string | undefined {
   const texts = new Map<string, string | undefined>();
@@ -276,6 +267,17 @@ function listsEdge(inventory: string): boolean {
   return from >= 0 && lines.slice(from + 1).some((l) => l.endsWith(` ${HAPROXY_PATH}`));
 }
 
+/**
+ * What changed at the edge that costs an outage unless done in order, as warnings of a synthesis:
+ * what `movedNodePorts` says (`edge/node-port-move`) and what `machinesLeaving` says
+ * (`edge/machine-leaves`), from the stage's edge files as they were in its output (`readOutput`:
+ * `dist/<stage>/<file>`) and as the edge's `files` write them. A moved node port is placed at the
+ * setting of the stage file that gives the port moved to (`nodePortSettings`, keyed by
+ * `Service namespace/name:port`, as node-ports.ts knows them), else at `edge:`; a machine leaving
+ * at `edge.machines`, or, when the stage file declares no edge any more (`declared` false), at the
+ * top of the file, where `edge:` was. Only about this change (the next synthesis compares with what
+ * this one wrote), as release/live-image.
+ */
 export function edgeChangeWarnings(
   readOutput: ((file: string) => string | undefined) | undefined,
   { declared, files, nodePortSettings }: Pick<StageEdge, 'declared' | 'files' | 'nodePortSettings'>,
