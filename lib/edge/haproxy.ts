@@ -163,7 +163,7 @@ const DUAL_STACK: Family = { ipv6: true, host: `req.hdr(host),regsub(:[0-9]*$,),
  * The variable that holds the requested host (`Family.host`), set once per request before the
  * answers that read it: the deny of a request without one host, the redirect and every route. With
  * the whole expression in each use_backend line, a request to a host no route names ran it (a regsub
- * or two) once per route: 500 routes cost HAProxy about 1.8 times the CPU (bench/edge-routes.ts).
+ * or two) once per route: with 500 routes, about 2.6 times HAProxy's CPU (3.9 dual-stack; bench/edge-routes.ts).
  */
 const HOST_VAR = 'txn.host';
 const setHost = (family: Family) => `http-request set-var(${HOST_VAR}) ${family.host}`;
