@@ -296,7 +296,7 @@ function movedMachineWarnings(
       for (const [other, at] of taking) {
         taken.push({ stage, name: machine.name, address: machine.address, by: other, at });
         const files = `this stage's edge files (dist/${other}/${EDGE_DIR}/)`;
-        const keepalived = edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)));
+        const keepalived = `dist/${other}/${edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
         const install = floats.get(other)
           ? `install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
           : `install ${files} there and reload haproxy`;

@@ -302,7 +302,7 @@ describe('an edge machine that leaves the edge', () => {
         ?.map(formatProblem),
     ).toEqual([
       `environments/shop.yaml:${at}:21: warning: edge.machines.lb2.address 10.0.0.6 of stage shop is edge machine lb2 (10.0.0.6) of stage edge's edge in dist/edge/, which its stage file no longer names: it runs stage edge's haproxy.cfg and keepalived with 10.0.0.100/24 until this stage's files replace them\n` +
-        "  hint: install this stage's edge files (dist/shop/edge/) there, edge/keepalived-lb2.conf as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived), rather than stop haproxy there",
+        "  hint: install this stage's edge files (dist/shop/edge/) there, dist/shop/edge/keepalived-lb2.conf as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived), rather than stop haproxy there",
     ]);
     // once the stage it leaves is written without it (here: no output to compare with), nothing is said
     expect(compile().acrossStages.get('shop')).toBeUndefined();
