@@ -333,10 +333,10 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const by = sync && engine ? { engine, name, automated: sync.automated, prune: sync.prune } : undefined;
     const named = delivery && (delivery.cluster ?? env.cluster);
     const cluster = named !== undefined && env.clusters && Object.hasOwn(env.clusters, named) ? env.clusters[named] : undefined;
-    // each file of the output read once, by the comparison of its objects and the edge's warnings (both read its inventory)
+    // each file of the output read once, by the comparison of its objects, the live image's warning (both read a blue/green app's chart) and the edge's (its inventory)
     const readOutput = source.readOutput && readingOnce(source.readOutput);
     const compared = outputChanges(loaded, r.charts, outcome.files, readOutput, source.readSource, by, cluster);
-    outcome.notices = [...liveImageEdits(loaded, source.readOutput, by), ...compared.problems];
+    outcome.notices = [...liveImageEdits(loaded, readOutput, by), ...compared.problems];
     if (compared.changes) outcome.changes = compared.changes;
     // a node port that moves under a backend taking traffic, an edge machine that leaves: against the edge files of dist/<stage> as they were
     outcome.notices = [...outcome.notices, ...placedWarnings(edgeChangeWarnings(readOutput, edge))];

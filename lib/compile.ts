@@ -20,7 +20,7 @@ import type { RenderCache, RenderedStage } from './synth/rendered.js';
 import { textTree, type FileTree } from './synth/file-content.js';
 import { digest, type InventoryChanges } from './synth/inventory.js';
 import type { DistTree } from './synth/disk.js';
-import { claimProblems, claimsNotChecked } from './edge/across-stages.js';
+import { claimProblems, claimsNotChecked, retoldLeaving } from './edge/across-stages.js';
 import { outputClaimsOf } from './edge/output-claims.js';
 import {
   COMPILER_VERSION,
@@ -177,6 +177,8 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const declarations = new Map<string, StageDeclarations>();
   const files = new Map<string, FileTree>();
   const notices: Problem[] = [];
+  // the stage whose compilation said each notice, to tell one again across stages
+  const noticedBy = new Map<Problem, string>();
   const warnings = new Map<string, readonly Problem[]>();
   const changes = new Map<string, InventoryChanges>();
   let failedChecks = false;
@@ -214,6 +216,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     if (outcome.checks) checks.set(outcome.stage, outcome.checks);
     if (outcome.allowedSecrets) allowedSecrets.set(outcome.stage, outcome.allowedSecrets);
     problems.push(...outcome.problems);
+    for (const p of outcome.notices ?? []) noticedBy.set(p, stage);
     notices.push(...(outcome.notices ?? []));
     if (outcome.warnings?.length) warnings.set(outcome.stage, outcome.warnings);
     if (outcome.changes) changes.set(outcome.stage, outcome.changes);
@@ -231,6 +234,8 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const outputOf = (stage: string) => sources.find((s) => s.stage === stage);
   const claims = claimProblems(declarations, kept, rank, project.delivery?.cluster, outputOf, outputClaimsOf(sources));
   problems.push(...claims.problems);
+  // a machine a stage's edge leaves that another stage's edge now names: the leaving stage's notice does not stop it there
+  if (claims.taken.length) for (const [i, p] of notices.entries()) notices[i] = retoldLeaving(p, noticedBy.get(p) ?? '', claims.taken);
   if (claims.unchecked.length)
     notices.push(
       claimsNotChecked(

@@ -34,6 +34,7 @@ import { canonicalAddress } from './address.js';
 import { HAPROXY_FILE, readHaproxyConfig } from './haproxy.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
+import { leavesMachine, readingOnce, takenOverHint } from './changes.js';
 
 export type { StageClaims } from './claims.js';
 
@@ -245,21 +246,40 @@ function machineNameWarnings(stages: readonly (readonly [string, StageClaims])[]
 /** The code of an edge machine that leaves a stage's edge (changes.ts), here one that another stage's edge now names. */
 const MACHINE_LEAVES = 'edge/machine-leaves';
 
+/** The settings of a stage's edge machines' addresses (`edge.machines.<name>.address`) and of its floating IP, as `stageClaims` names them. */
+const MACHINE_SETTING = 'edge.machines.';
+const FLOATING_SETTING = 'edge.floatingIp.address';
+
+/** An edge machine that a compiled stage's edge leaves and another stage's edge now names (`movedMachineWarnings`). */
+export interface TakenMachine {
+  /** The stage whose edge leaves it, and the machine as its output's haproxy.cfg names it. */
+  readonly stage: string;
+  readonly name: string;
+  readonly address: string;
+  /** The stage whose edge now names it, and that stage's setting. */
+  readonly by: string;
+  readonly at: Claim;
+}
+
 /**
  * A warning at the setting of each stage whose edge now names a machine that the edge of another,
  * compiled, stage leaves (its output in dist/ names the machine, its stage file no longer does: an
- * edge moved from one stage file to another), by that stage: the leaving stage's own warning
- * (changes.ts, compiled alone) says to stop haproxy there unless another stage's edge names it, and
- * this one says which, and that its files go there instead. Only about this change: once the leaving
- * stage's output is written, it no longer names the machine.
+ * edge moved from one stage file to another), by that stage, and those machines (`taken`, whose
+ * leaving stage's own warning lib/compile.ts tells again: its DNS is not to be pointed away, nor its
+ * haproxy stopped). The leaving stage's keepalived, when it moved a floating IP there, is stopped
+ * first unless this stage's files have a keepalived.conf for the machine: left running, it keeps the
+ * old address and peers, which no longer count it as one, and takes the address as a second master.
+ * Only about this change: once the leaving stage's output is written, it no longer names the machine.
  */
 function movedMachineWarnings(
   stages: readonly (readonly [string, StageClaims])[],
   compiled: (stage: string) => boolean,
   output: (stage: string) => CompiledOutput | undefined,
-): Map<string, Problem[]> {
+): { readonly warnings: Map<string, Problem[]>; readonly taken: TakenMachine[] } {
   const warnings = new Map<string, Problem[]>();
-  const machineClaims = (claims: StageClaims) => claims.addresses.filter((a) => a.what.startsWith('edge.machines.'));
+  const taken: TakenMachine[] = [];
+  const machineClaims = (claims: StageClaims) => claims.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING));
+  const floats = new Map(stages.map(([s, c]) => [s, c.addresses.some((a) => a.what === FLOATING_SETTING)]));
   for (const [stage, claims] of stages) {
     const read = compiled(stage) ? output(stage)?.readOutput : undefined;
     const was = read?.(HAPROXY_PATH);
@@ -274,6 +294,12 @@ function movedMachineWarnings(
       const floating = taking.length ? floatingAddressIn(read?.(edgePath(keepalivedFile(machine.name))) ?? '') : undefined;
       const runs = `${HAPROXY_FILE}${floating ? ` and keepalived with ${floating}` : ''}`;
       for (const [other, at] of taking) {
+        taken.push({ stage, name: machine.name, address: machine.address, by: other, at });
+        const files = `this stage's edge files (dist/${other}/${EDGE_DIR}/)`;
+        const keepalived = `dist/${other}/${edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
+        const install = floats.get(other)
+          ? `install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
+          : `install ${files} there and reload haproxy`;
         warnings.set(other, [
           ...(warnings.get(other) ?? []),
           {
@@ -281,13 +307,16 @@ function movedMachineWarnings(
             severity: 'warning',
             location: at.at,
             message: `${at.what} ${shown(at)} of stage ${other} is edge machine ${machine.name} (${machine.address}) of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names: it runs stage ${stage}'s ${runs} until this stage's files replace them`,
-            hint: `install this stage's edge files (dist/${other}/${EDGE_DIR}/) there and reload, rather than stop haproxy there (stage ${stage}'s warning says to, unless another stage's edge names it)`,
+            hint:
+              floating && !floats.get(other)
+                ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (this stage has no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
+                : `${install}, rather than stop haproxy there`,
           },
         ]);
       }
     }
   }
-  return warnings;
+  return { warnings, taken };
 }
 
 /**
@@ -384,17 +413,14 @@ function outputTakes(file: string, text: string, claim: Claim): boolean {
  * asks its inventory, and each machine's its haproxy.cfg (its Services' files are read once by
  * `outputTakes` either way). `output` itself only finds a stage's reader, and is asked again.
  */
-function readingOnce(output: (stage: string) => CompiledOutput | undefined): (stage: string) => CompiledOutput | undefined {
-  const texts = new Map<string, string | undefined>();
+function outputsReadOnce(output: (stage: string) => CompiledOutput | undefined): (stage: string) => CompiledOutput | undefined {
+  const readers = new Map<string, (file: string) => string | undefined>();
   return (stage) => {
     const compiled = output(stage);
     const read = compiled?.readOutput;
     if (!read) return compiled;
-    const readOutput = (file: string) => {
-      const key = `${stage}/${file}`;
-      if (!texts.has(key)) texts.set(key, read(file));
-      return texts.get(key);
-    };
+    const readOutput = readers.get(stage) ?? readingOnce(read);
+    readers.set(stage, readOutput);
     return { ...compiled, readOutput };
   };
 }
@@ -427,6 +453,7 @@ export function claimProblems(
   readonly problems: Problem[];
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
   readonly unchecked: readonly string[];
+  readonly taken: readonly TakenMachine[];
 } {
   const stages: [string, StageClaims][] = [
     ...[...declarations].flatMap(([stage, d]) => (d.claims ? [[stage, d.claims] as [string, StageClaims]] : [])),
@@ -441,11 +468,29 @@ export function claimProblems(
     else unchecked.push(s);
   }
   stages.sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || (a < b ? -1 : a > b ? 1 : 0));
-  const outputOnce = readingOnce(output);
+  const outputOnce = outputsReadOnce(output);
   const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(outputOnce(stage), claim) : 'held');
   const warnings = machineNameWarnings(stages);
-  for (const [stage, moved] of movedMachineWarnings(stages, (s) => declarations.has(s), outputOnce)) {
-    warnings.set(stage, [...(warnings.get(stage) ?? []), ...moved]);
-  }
-  return { problems: crossStageProblems(stages, defaultCluster, held), warnings, unchecked };
+  const moved = movedMachineWarnings(stages, (s) => declarations.has(s), outputOnce);
+  for (const [stage, said] of moved.warnings) warnings.set(stage, [...(warnings.get(stage) ?? []), ...said]);
+  return { problems: crossStageProblems(stages, defaultCluster, held), warnings, unchecked, taken: moved.taken };
+}
+
+/**
+ * `notice`, a warning of the compilation of stage `stage`, told again when it is that stage's
+ * `edge/machine-leaves` (changes.ts) of a machine another stage's edge now names (`taken`): compiled
+ * alone, it said to point the DNS of its hosts elsewhere and stop haproxy there, unless another
+ * stage's edge names the machine; that stage does, whose hosts the machine now serves, so the
+ * notice says so, and to do as that stage's warning says (`movedMachineWarnings`) instead.
+ */
+export function retoldLeaving(notice: Problem, stage: string, taken: readonly TakenMachine[]): Problem {
+  const by = taken.find((t) => t.stage === stage && leavesMachine(notice, t.name, t.address));
+  if (!by) return notice;
+  return {
+    ...notice,
+    hint: takenOverHint(
+      notice.hint,
+      `point no DNS away from it and stop no haproxy there: stage ${by.by}'s edge now names ${by.address} (${by.at.what}, ${where(by.at)}), whose files replace these there; do there as stage ${by.by}'s warning says`,
+    ),
+  };
 }

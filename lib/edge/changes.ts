@@ -55,9 +55,40 @@ interface MachineLeaving {
  * runs on it (its edge moved to another stage file): that stage's files replace these there, and
  * stopping haproxy would stop that stage's edge. A stage is compiled alone, so whether one does is
  * for the operator to see (two stages' edges on one machine at once are refused: edge/shared-address).
+ * Its keepalived (`floating`, when the leaving stage's files moved a floating IP) is stopped all the
+ * same unless that stage's files have a keepalived.conf for the machine: left running, it keeps the old
+ * address and peers, and the machines that stay no longer count it as one, so two VRRP masters hold it.
  */
-const takenBy = (address: string) =>
-  `(unless another stage's edge now names ${address}: then install that stage's edge files there and reload, rather than stop them)`;
+const takenBy = (address: string, floating: boolean) =>
+  floating
+    ? `(unless another stage's edge now names ${address}: then stop only keepalived there (sudo systemctl disable --now keepalived) unless that stage's files have a keepalived.conf for it, then install that stage's edge files there and reload haproxy, rather than stop it)`
+    : `(unless another stage's edge now names ${address}: then install that stage's edge files there and reload haproxy, rather than stop it)`;
+
+/** What `machinesLeaving`'s hint says last of a machine that leaves an edge that keeps others. */
+const THEN_OTHERS = '; then install and reload the new files on ';
+
+/** `hint`, `machinesLeaving`'s, whose steps for the machine itself are `instead` (another stage's edge now names it), its step for the machines that stay kept. */
+export function takenOverHint(hint: string | undefined, instead: string): string {
+  const others = hint?.split(THEN_OTHERS)[1];
+  return others === undefined ? instead : `${instead}${THEN_OTHERS}${others}`;
+}
+
+/** The code of `machinesLeaving`'s warnings. */
+const MACHINE_LEAVES = 'edge/machine-leaves';
+
+/** How `machinesLeaving` names a machine that leaves: by its name, or, moved to another address, by the one it leaves. */
+const leavingMachine = (name: string, address: string, movedTo?: string) =>
+  movedTo === undefined ? `edge machine ${name} (${address})` : `the machine at ${address} (edge machine ${name} is now ${movedTo})`;
+
+/**
+ * Whether `warning`, one of a synthesis of a stage, is `edgeChangeWarnings`'s of the machine `name` at
+ * `address` (as its output's haproxy.cfg names it) leaving its edge: lib/compile.ts tells it again
+ * when another stage's edge now names the machine.
+ */
+export const leavesMachine = (warning: { readonly code: string; readonly message: string }, name: string, address: string): boolean =>
+  warning.code === MACHINE_LEAVES &&
+  (warning.message.startsWith(`${leavingMachine(name, address)} leaves`) ||
+    warning.message.startsWith(`the machine at ${address} (edge machine ${name} is now `));
 
 /** How many of a removed edge's hosts its messages name (a frontend may publish dozens). */
 const HOSTS_SHOWN = 3;
@@ -99,14 +130,12 @@ function machinesLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap
         message:
           `edge machine ${name} (${address}) leaves the edge, as the stage file declares none any more (no edge:): ` +
           `it keeps running its ${HAPROXY_FILE}${sends}${floating ? `, and keepalived with ${floating}` : ''}, and no file of this stage reaches it any more`,
-        hint: `point ${hosts ? `the DNS of ${hosts}` : 'DNS'} elsewhere, then on ${name}: sudo systemctl disable --now ${services} ${takenBy(address)}`,
+        hint: `point ${hosts ? `the DNS of ${hosts}` : 'DNS'} elsewhere, then on ${name}: sudo systemctl disable --now ${services} ${takenBy(address, floating !== undefined)}`,
       };
     }
     // a machine renamed keeps its address (it stays); one whose address changed leaves that address
     const moved = now.find((m) => m.name === name);
-    const machine = moved
-      ? `the machine at ${address} (edge machine ${name} is now ${moved.address})`
-      : `edge machine ${name} (${address})`;
+    const machine = leavingMachine(name, address, moved?.address);
     const there = moved ? address : name;
     const others = andList(now.map((m) => m.name));
     const peers = `, which, once ${others} no longer ${now.length === 1 ? 'counts' : 'count'} it as a peer, it takes as well: two machines answer for that address, and only one has the new config`;
@@ -116,8 +145,8 @@ function machinesLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap
     return {
       message: `${machine} leaves the edge: it ${what}`,
       hint: floating
-        ? `first, on ${there}: sudo systemctl disable --now keepalived haproxy ${takenBy(address)}; then install and reload the new files on ${others}`
-        : `point DNS at the edge machines that stay, then on ${there}: sudo systemctl disable --now haproxy ${takenBy(address)}`,
+        ? `first, on ${there}: sudo systemctl disable --now keepalived haproxy ${takenBy(address, true)}${THEN_OTHERS}${others}`
+        : `point DNS at the edge machines that stay, then on ${there}: sudo systemctl disable --now haproxy ${takenBy(address, false)}`,
     };
   });
 }
@@ -218,19 +247,10 @@ export function movedNodePortLines(before: string, after: string): string[] {
 }
 
 /**
- * What changed at the edge that costs an outage unless done in order, as warnings of a synthesis:
- * what `movedNodePorts` says (`edge/node-port-move`) and what `machinesLeaving` says
- * (`edge/machine-leaves`), from the stage's edge files as they were in its output (`readOutput`:
- * `dist/<stage>/<file>`) and as the edge's `files` write them. A moved node port is placed at the
- * setting of the stage file that gives the port moved to (`nodePortSettings`, keyed by
- * `Service namespace/name:port`, as node-ports.ts knows them), else at `edge:`; a machine leaving
- * at `edge.machines`, or, when the stage file declares no edge any more (`declared` false), at the
- * top of the file, where `edge:` was. Only about this change (the next synthesis compares with what
- * this one wrote), as release/live-image.
- */
-/**
  * `read`, asking for each file once: a stage's edge warnings read its output's inventory, which the
- * comparison of its objects (lib/output-changes.ts) has read already (lib/compile-stage.ts gives both this reader).
+ * comparison of its objects (lib/output-changes.ts) has read already (lib/compile-stage.ts gives both,
+ * and lib/live-edits.ts, this reader); each claim across stages asks a stage's inventory and haproxy.cfg
+ * (across-stages.ts).
  */
 export function readingOnce(read: (file: string) => string | undefined): (file: string) => string | undefined {
   const texts = new Map<string, string | undefined>();
@@ -247,6 +267,17 @@ function listsEdge(inventory: string): boolean {
   return from >= 0 && lines.slice(from + 1).some((l) => l.endsWith(` ${HAPROXY_PATH}`));
 }
 
+/**
+ * What changed at the edge that costs an outage unless done in order, as warnings of a synthesis:
+ * what `movedNodePorts` says (`edge/node-port-move`) and what `machinesLeaving` says
+ * (`edge/machine-leaves`), from the stage's edge files as they were in its output (`readOutput`:
+ * `dist/<stage>/<file>`) and as the edge's `files` write them. A moved node port is placed at the
+ * setting of the stage file that gives the port moved to (`nodePortSettings`, keyed by
+ * `Service namespace/name:port`, as node-ports.ts knows them), else at `edge:`; a machine leaving
+ * at `edge.machines`, or, when the stage file declares no edge any more (`declared` false), at the
+ * top of the file, where `edge:` was. Only about this change (the next synthesis compares with what
+ * this one wrote), as release/live-image.
+ */
 export function edgeChangeWarnings(
   readOutput: ((file: string) => string | undefined) | undefined,
   { declared, files, nodePortSettings }: Pick<StageEdge, 'declared' | 'files' | 'nodePortSettings'>,
@@ -275,7 +306,7 @@ export function edgeChangeWarnings(
     if (text !== undefined) old.set(path, text);
   }
   const leaving = machinesLeaving(old, new Map(after === undefined ? [] : [[HAPROXY_PATH, after]])).map(({ message, hint }) => ({
-    code: 'edge/machine-leaves',
+    code: MACHINE_LEAVES,
     path: after === undefined ? [] : ['edge', 'machines'],
     message,
     hint,

@@ -156,7 +156,17 @@ const WITHOUT_TRAILING_DOT = 'regsub([.]$,)';
  * Then the trailing dot of an absolute name goes (WITHOUT_TRAILING_DOT), after the port: `app.example.com.:8443`.
  */
 const IPV4: Family = { ipv6: false, host: `req.hdr(host),field(1,:),${WITHOUT_TRAILING_DOT}` };
-const DUAL_STACK: Family = { ipv6: true, host: `req.hdr(host),regsub(:[0-9]+$,),${WITHOUT_TRAILING_DOT}` };
+// `:[0-9]*`: a Host with an empty port (`name:`, which RFC 9110 allows) is the name, as field(1,:) makes it over IPv4
+const DUAL_STACK: Family = { ipv6: true, host: `req.hdr(host),regsub(:[0-9]*$,),${WITHOUT_TRAILING_DOT}` };
+
+/**
+ * The variable that holds the requested host (`Family.host`), set once per request before the
+ * answers that read it: the deny of a request without one host, the redirect and every route. With
+ * the whole expression in each use_backend line, a request to a host no route names ran it (a regsub
+ * or two) once per route: with 500 routes, about 2.6 times HAProxy's CPU (3.9 dual-stack; bench/edge-routes.ts).
+ */
+const HOST_VAR = 'txn.host';
+const setHost = (family: Family) => `http-request set-var(${HOST_VAR}) ${family.host}`;
 
 /**
  * The family of a plan's frontends: both when an edge machine has an IPv6 address, since clients
@@ -165,8 +175,8 @@ const DUAL_STACK: Family = { ipv6: true, host: `req.hdr(host),regsub(:[0-9]+$,),
  */
 const familyOf = (plan: EdgePlan): Family => (plan.machines.some((m) => isIP(m.address) === 6) ? DUAL_STACK : IPV4);
 
-/** The Host header without a port, compared case-insensitively with the route's host. */
-const hostIs = (family: Family, host: string) => `{ ${family.host} -i ${word(host, 'the host')} }`;
+/** The Host header without a port (HOST_VAR), compared case-insensitively with the route's host. */
+const hostIs = (host: string) => `{ var(${HOST_VAR}) -m str -i ${word(host, 'the host')} }`;
 
 /**
  * The status of the redirect to HTTPS: 308, permanent and keeping the method and body (RFC 9110
@@ -182,9 +192,9 @@ const REDIRECT_CODE = 308;
  * which keeps the Host header's port (HAProxy 2.6): a client of a frontend on `httpPort` 8080 sends
  * `Host: shop.example.com:8080` and was sent to https://shop.example.com:8080/, TLS to the plain listener.
  */
-function redirectToHttps(family: Family, httpsPort: number): string {
+function redirectToHttps(httpsPort: number): string {
   const port = httpsPort === 443 ? '' : `:${word(httpsPort, 'the HTTPS port')}`;
-  return `http-request redirect location https://%[${family.host}]${port}%[pathq] code ${REDIRECT_CODE} unless { ssl_fc }`;
+  return `http-request redirect location https://%[var(${HOST_VAR})]${port}%[pathq] code ${REDIRECT_CODE} unless { ssl_fc }`;
 }
 
 /**
@@ -230,15 +240,16 @@ const noAppBackend = section(`backend ${NO_APP}`, [
  * value as a list at its commas, and a route's condition holds when any item matches: a list went to
  * the app of any host it named, which saw the whole list as its Host (links built from it, caches keyed on it).
  */
-const notOneHost = (family: Family) => `http-request deny deny_status 400 unless { req.hdr_cnt(host) eq 1 } { ${family.host} -m len 1: }`;
+const notOneHost = `http-request deny deny_status 400 unless { req.hdr_cnt(host) eq 1 } { var(${HOST_VAR}) -m len 1: }`;
 
 function frontend(family: Family, f: EdgeFrontend): string {
   const tls = ` ssl ${f.certificates.map((c) => `crt ${word(c, 'the certificate')}`).join(' ')} alpn h2,http/1.1`;
   const lines = [
     ...binds(family, f.httpPort, ''),
     ...binds(family, f.httpsPort, tls),
-    notOneHost(family),
-    ...(f.redirectHttp ? [redirectToHttps(family, f.httpsPort)] : []),
+    setHost(family),
+    notOneHost,
+    ...(f.redirectHttp ? [redirectToHttps(f.httpsPort)] : []),
     ...(f.hsts ? [hstsLine(f.hsts)] : []),
     // the apps behind see the client and the scheme it used, not the edge: forwardfor appends the
     // client's address to X-Forwarded-For, and X-Forwarded-Proto is always set from the connection,
@@ -255,7 +266,7 @@ function frontend(family: Family, f: EdgeFrontend): string {
             ),
           ]
         : []),
-      `use_backend ${word(r.backend, 'the backend')} if ${hostIs(family, r.host)}`,
+      `use_backend ${word(r.backend, 'the backend')} if ${hostIs(r.host)}`,
     ]),
     `default_backend ${NO_APP}`,
   ];
@@ -333,7 +344,11 @@ export function readHaproxyConfig(config: string): WrittenHaproxyConfig {
   const listed = header.slice(MACHINES_LINE.length, Math.max(0, header.indexOf(MACHINES_END)));
   return {
     machines: [...listed.matchAll(/([^\s,()]+) \(([^()\s]+)\)/g)].map((m) => ({ name: m[1]!, address: m[2]! })),
-    routes: [...config.matchAll(/^ {4}use_backend (\S+) if \{ \S+ -i (\S+) \}$/gm)].map((m) => ({ backend: m[1]!, host: m[2]! })),
+    // `{ var(txn.host) -m str -i <host> }`, or as outputs written before HOST_VAR have it, `{ <expression> -i <host> }`
+    routes: [...config.matchAll(/^ {4}use_backend (\S+) if \{ (?:var\(txn\.host\) -m str|\S+) -i (\S+) \}$/gm)].map((m) => ({
+      backend: m[1]!,
+      host: m[2]!,
+    })),
     backends: [
       ...config.matchAll(/^backend (\S+)\n {4}# (Service \S+), node port (\d+) on every node(?:, checked at node port (\d+))?/gm),
     ].map((m) => ({ name: m[1]!, service: m[2]!, nodePort: m[3]!, ...(m[4] === undefined ? {} : { checkPort: m[4] }) })),

@@ -13,7 +13,7 @@ import type { PathProblem } from '../config/validate.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { StageNode } from '../stack.js';
 import { describeValue } from '../model/limits.js';
-import { FRONTEND_DEFAULTS, MAX_FLOATING_MACHINES, MONITOR_PORT, TOP_PRIORITY, type EdgeSettings } from './settings.js';
+import { FRONTEND_DEFAULTS, HOST_NAME_PATTERN, MAX_FLOATING_MACHINES, MONITOR_PORT, TOP_PRIORITY, type EdgeSettings } from './settings.js';
 import { haproxyWordProblem, plainPath } from './haproxy-words.js';
 import { canonicalAddress } from './address.js';
 
@@ -44,6 +44,27 @@ function addressProblem(address: string): string {
 /** Whether `address` is an IPv4 address written plainly (four numbers 0-255, no leading zeros). */
 const isIpv4 = (address: string) => 'value' in parseIpv4(address);
 
+const HOST_NAME_RE = new RegExp(HOST_NAME_PATTERN);
+
+/**
+ * A host of `hosts` that the schema let through in capitals or with the final dot of an absolute
+ * name (settings.ts): the edge routes on the name as lowercase, without that dot (haproxy.ts), so the
+ * message names the name to write, and that requests so written still reach it.
+ */
+function hostWrittenProblem(host: string): { code: string; message: string; hint: string } | undefined {
+  if (HOST_NAME_RE.test(host)) return undefined;
+  const meant = host.toLowerCase().replace(/\.$/, '');
+  const how = [
+    ...(host !== host.toLowerCase() ? ['in capitals'] : []),
+    ...(host.endsWith('.') ? ['with the final dot of an absolute name'] : []),
+  ].join(' and ');
+  return {
+    code: 'config/key-name',
+    message: `'${host}' is written ${how}, where a route names a host in lowercase, without a final dot`,
+    hint: `write ${meant}: requests for ${host} still reach it (the edge compares the Host header in any case, without a final dot)`,
+  };
+}
+
 export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: readonly StageNode[]): PathProblem[] {
   const problems: PathProblem[] = [];
   const hostSeen = new Map<string, string>();
@@ -61,6 +82,16 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
       });
     });
     for (const [host, app] of Object.entries(f.hosts).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const written = hostWrittenProblem(host);
+      if (written) {
+        problems.push({
+          ...written,
+          path: ['edge', 'frontends', name, 'hosts'],
+          key: host,
+          message: `edge.frontends.${name}.hosts: ${written.message}`,
+        });
+        continue;
+      }
       if (!apps.includes(app)) {
         const guess = didYouMean(app, apps);
         problems.push({

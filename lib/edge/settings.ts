@@ -5,8 +5,14 @@
  */
 import { PortNumber, Settings, Type, type Static, Mapping } from '../config/types.js';
 
-/** A host name such as nginx.traininglab.com (at least two labels, lowercase). */
+/** A host name such as nginx.traininglab.com (at least two labels, lowercase), as a route names it. */
 export const HOST_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$';
+/**
+ * A host of `hosts` as the schema lets it through: HOST_NAME_PATTERN, or that name in capitals or with
+ * the final dot of an absolute name (valid DNS names of the same host), which refine.ts refuses with
+ * the name to write; any other mistake (`my_app.example.com`) is the schema's, said generically.
+ */
+const HOST_NAME_WRITTEN_PATTERN = '^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)+\\.?$';
 /** The largest `hsts.maxAge`: browsers read max-age as a signed 32-bit number of seconds at most. */
 const HSTS_MAX_AGE_LIMIT = 2 ** 31 - 1;
 /** A name HAProxy accepts for a frontend or a machine, and that reads well in its logs. */
@@ -16,10 +22,8 @@ const Frontend = Settings(
   {
     hosts: Mapping(
       Type.String({
-        pattern: HOST_NAME_PATTERN,
-        // as the edge routes a request (haproxy.ts): a Host in capitals or with the dot of an absolute name reaches it too
-        expected:
-          'a lowercase host name of at least two labels, without a final dot, such as shop.example.com (requests for Shop.Example.com or shop.example.com. go to it too)',
+        pattern: HOST_NAME_WRITTEN_PATTERN,
+        expected: 'a lowercase host name of at least two labels, such as shop.example.com',
       }),
       Type.String({
         minLength: 1,

@@ -465,7 +465,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'edge/machine-leaves',
     "An edge machine that leaves a stage's edge, or every machine of an edge: taken out of the stage file, while its keepalived or haproxy still runs (warning)",
-    'It keeps running the old haproxy.cfg and keepalived.conf: the machines that stay no longer count it as a peer, so it takes the floating IP as well and two machines answer for it. First stop it there (sudo systemctl disable --now keepalived haproxy), then install and reload the new files on the others; without a floating IP, point DNS at the machines that stay first. Of an edge taken out, point the DNS of its hosts elsewhere, then stop both on every machine.',
+    "It keeps running the old haproxy.cfg and keepalived.conf: the machines that stay no longer count it as a peer, so it takes the floating IP as well and two machines answer for it. First stop it there (sudo systemctl disable --now keepalived haproxy), then install and reload the new files on the others; without a floating IP, point DNS at the machines that stay first. Of an edge taken out, point the DNS of its hosts elsewhere, then stop haproxy (and keepalived, with a floating IP) on every machine. A machine that another stage's edge now names gets that stage's files and a reload of haproxy instead, its old keepalived stopped first unless those files have a keepalived.conf for it.",
   ),
   row(
     'config/missing-file',

@@ -171,6 +171,9 @@ describe('an edge machine that leaves the edge', () => {
       '  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }',
       '',
     ].join('\n');
+  /** What a leaving machine's hint says of one that another stage's edge may now name, when it ran keepalived with a floating IP. */
+  const takenFloating = (address: string) =>
+    `(unless another stage's edge now names ${address}: then stop only keepalived there (sudo systemctl disable --now keepalived) unless that stage's files have a keepalived.conf for it, then install that stage's edge files there and reload haproxy, rather than stop it)`;
   const THREE = ['lb1: { address: 10.0.0.5 }', 'lb2: { address: 10.0.0.6 }', 'lb3: { address: 10.0.0.7 }'];
   /** The output of the stage on `machines`, and the stage compiled on `now` over it: its edge lines and its warnings. */
   const change = (was: readonly string[], now: readonly string[]) => {
@@ -187,7 +190,7 @@ describe('an edge machine that leaves the edge', () => {
     const { lines, notices } = change(THREE, THREE.slice(0, 2));
     const message =
       'edge machine lb3 (10.0.0.7) leaves the edge: it keeps running its haproxy.cfg and keepalived with 10.0.0.100/24, which, once lb1 and lb2 no longer count it as a peer, it takes as well: two machines answer for that address, and only one has the new config';
-    const hint = `first, on lb3: sudo systemctl disable --now keepalived haproxy (unless another stage's edge now names 10.0.0.7: then install that stage's edge files there and reload, rather than stop them); then install and reload the new files on lb1 and lb2`;
+    const hint = `first, on lb3: sudo systemctl disable --now keepalived haproxy ${takenFloating('10.0.0.7')}; then install and reload the new files on lb1 and lb2`;
     expect(lines).toEqual([`  ! ${message}; ${hint}`]);
     // at edge.machines, whose value begins on the line after its key
     const at = stage(THREE.slice(0, 2)).split('\n').indexOf('  machines:') + 2;
@@ -231,7 +234,7 @@ describe('an edge machine that leaves the edge', () => {
     const said = (machine: string, address: string) =>
       `edge machine ${machine} (${address}) leaves the edge, as the stage file declares none any more (no edge:): it keeps running its haproxy.cfg, which sends www.example.com to the node ports of the stage's Services, and keepalived with 10.0.0.100/24, and no file of this stage reaches it any more`;
     const hint = (machine: string, address: string) =>
-      `point the DNS of www.example.com elsewhere, then on ${machine}: sudo systemctl disable --now keepalived haproxy (unless another stage's edge now names ${address}: then install that stage's edge files there and reload, rather than stop them)`;
+      `point the DNS of www.example.com elsewhere, then on ${machine}: sudo systemctl disable --now keepalived haproxy ${takenFloating(address)}`;
     // at the first setting of the file (nodes:, after the comment), since edge: is not there to be pointed at
     expect(notices).toEqual([
       `environments/edge.yaml:2:1: warning: ${said('lb1', '10.0.0.5')}\n  hint: ${hint('lb1', '10.0.0.5')}`,
@@ -249,12 +252,12 @@ describe('an edge machine that leaves the edge', () => {
     expect(notices).toEqual([
       expect.stringContaining(
         "it keeps running its haproxy.cfg, which sends a.example.com, b.example.com, c.example.com and 1 more to the node ports of the stage's Services, and no file of this stage reaches it any more\n" +
-          "  hint: point the DNS of a.example.com, b.example.com, c.example.com and 1 more elsewhere, then on lb1: sudo systemctl disable --now haproxy (unless another stage's edge now names 10.0.0.5: then install that stage's edge files there and reload, rather than stop them)",
+          "  hint: point the DNS of a.example.com, b.example.com, c.example.com and 1 more elsewhere, then on lb1: sudo systemctl disable --now haproxy (unless another stage's edge now names 10.0.0.5: then install that stage's edge files there and reload haproxy, rather than stop it)",
       ),
     ]);
   });
 
-  it("does not tell to stop haproxy on a machine whose edge moved to another stage's file (compiled with it, not refused), but to install that stage's files there instead", () => {
+  it("does not tell to stop haproxy on a machine whose edge moved to another stage's file (compiled with it, not refused), nor to point its DNS away, but to do as that stage's warning says", () => {
     const text = stage(THREE.slice(0, 1));
     const output = compileStages([{ stage: 'edge', file: FILE, text }]).tree.get('edge')! as Map<string, string>;
     const without = `${text.slice(0, text.indexOf('edge:'))}${text.slice(text.indexOf('apps:'))}`;
@@ -266,21 +269,32 @@ describe('an edge machine that leaves the edge', () => {
     expect(compiled.tree.get('shop')!.has('edge/haproxy.cfg')).toBe(true);
     const [notice, ...more] = compiled.notices.filter((p) => p.code === 'edge/machine-leaves');
     expect(more).toEqual([]);
+    expect(notice?.hint).not.toMatch(/disable --now|elsewhere/);
+    const at = moved.split('\n').findIndex((l) => l.includes('lb1:')) + 1;
     expect(notice?.hint).toBe(
-      "point the DNS of www.example.com elsewhere, then on lb1: sudo systemctl disable --now haproxy (unless another stage's edge now names 10.0.0.5: then install that stage's edge files there and reload, rather than stop them)",
+      `point no DNS away from it and stop no haproxy there: stage shop's edge now names 10.0.0.5 (edge.machines.lb1.address, environments/shop.yaml:${at}:21), whose files replace these there; do there as stage shop's warning says`,
     );
+    expect(compiled.acrossStages.get('shop')?.map((p) => p.hint)).toEqual([
+      "install this stage's edge files (dist/shop/edge/) there and reload haproxy, rather than stop haproxy there",
+    ]);
   });
 
-  it("is said at the setting of the stage whose edge now names the machine, compiled with the stage it leaves: install that stage's files there, with the address keepalived holds there until then", () => {
+  /** The stage on lb1 and lb2 (floating IP), compiled over its output without `lb2`'s line (`keep`) or its edge, and stage shop on `shop`. */
+  const movedTo = (shop: readonly string[], keep: boolean) => {
     const text = stage(THREE.slice(0, 2));
     const output = compileStages([{ stage: 'edge', file: FILE, text }]).tree.get('edge')! as Map<string, string>;
-    const without = `${text.slice(0, text.indexOf('edge:'))}${text.slice(text.indexOf('apps:'))}`;
-    const shop = stage([THREE[1]!, THREE[2]!]).replace('10.0.0.1 }', '10.0.9.1 }').replace('www.example.com', 'shop.example.com');
-    const compile = (readOutput?: (file: string) => string | undefined) =>
+    const without = keep ? stage(THREE.slice(0, 1)) : `${text.slice(0, text.indexOf('edge:'))}${text.slice(text.indexOf('apps:'))}`;
+    const shopText = stage(shop).replace('10.0.0.1 }', '10.0.9.1 }').replace('www.example.com', 'shop.example.com');
+    const compiled = (readOutput?: (file: string) => string | undefined) =>
       compileStages([
         { stage: 'edge', file: FILE, text: without, ...(readOutput ? { readOutput } : {}) },
-        { stage: 'shop', file: 'environments/shop.yaml', text: shop },
+        { stage: 'shop', file: 'environments/shop.yaml', text: shopText },
       ]);
+    return { shopText, compile: compiled, output };
+  };
+
+  it("is said at the setting of the stage whose edge now names the machine, compiled with the stage it leaves: install that stage's files there, with the address keepalived holds there until then", () => {
+    const { shopText: shop, compile, output } = movedTo([THREE[1]!, THREE[2]!], false);
     const at = shop.split('\n').findIndex((l) => l.includes('lb2:')) + 1;
     expect(
       compile((file) => output.get(file))
@@ -288,10 +302,26 @@ describe('an edge machine that leaves the edge', () => {
         ?.map(formatProblem),
     ).toEqual([
       `environments/shop.yaml:${at}:21: warning: edge.machines.lb2.address 10.0.0.6 of stage shop is edge machine lb2 (10.0.0.6) of stage edge's edge in dist/edge/, which its stage file no longer names: it runs stage edge's haproxy.cfg and keepalived with 10.0.0.100/24 until this stage's files replace them\n` +
-        "  hint: install this stage's edge files (dist/shop/edge/) there and reload, rather than stop haproxy there (stage edge's warning says to, unless another stage's edge names it)",
+        "  hint: install this stage's edge files (dist/shop/edge/) there, dist/shop/edge/keepalived-lb2.conf as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived), rather than stop haproxy there",
     ]);
     // once the stage it leaves is written without it (here: no output to compare with), nothing is said
     expect(compile().acrossStages.get('shop')).toBeUndefined();
+  });
+
+  it('is told to stop its keepalived first when the stage whose edge now names it has no floating IP (no keepalived.conf of that stage replaces the old one): left running, it holds the old address with the old peers, a second master', () => {
+    // lb3 of stage shop is at lb2's address, which stage edge's output names and its stage file no longer does
+    const shop = movedTo(['lb3: { address: 10.0.0.6 }'], true);
+    const both = shop.compile((file) => shop.output.get(file));
+    expect(both.tree.get('shop')!.has('edge/keepalived-lb3.conf')).toBe(false);
+    expect(both.acrossStages.get('shop')?.map((p) => p.hint)).toEqual([
+      "first, on lb2: sudo systemctl disable --now keepalived (this stage has no floating IP, so none of its files replaces stage edge's keepalived.conf there: left running, it holds 10.0.0.100/24 as a second master once stage edge's other machines no longer count it as a peer); then install this stage's edge files (dist/shop/edge/) there and reload haproxy, rather than stop haproxy there",
+    ]);
+    // and stage edge, whose edge keeps lb1, says to do as stage shop's warning says there, then reload lb1: not to stop haproxy there
+    expect(both.notices.filter((p) => p.code === 'edge/machine-leaves').map((p) => p.hint)).toEqual([
+      expect.stringMatching(
+        /^point no DNS away from it and stop no haproxy there: stage shop's edge now names 10\.0\.0\.6 \(edge\.machines\.lb3\.address, environments\/shop\.yaml:\d+:21\), whose files replace these there; do there as stage shop's warning says; then install and reload the new files on lb1$/,
+      ),
+    ]);
   });
 
   it('is not said of an edge whose problems keep its files from being written (nothing is written then)', () => {
@@ -316,7 +346,7 @@ describe('an edge machine that leaves the edge', () => {
   it('says, of a machine alone without a floating IP, to point DNS at the machines that stay before stopping haproxy there', () => {
     const { lines } = change(['lb1: { address: 10.0.0.5 }'], ['lb2: { address: 10.0.0.6 }']);
     expect(lines).toEqual([
-      "  ! edge machine lb1 (10.0.0.5) leaves the edge: it keeps running its haproxy.cfg, and serves the old config to whoever still sends it requests (DNS that names 10.0.0.5); point DNS at the edge machines that stay, then on lb1: sudo systemctl disable --now haproxy (unless another stage's edge now names 10.0.0.5: then install that stage's edge files there and reload, rather than stop them)",
+      "  ! edge machine lb1 (10.0.0.5) leaves the edge: it keeps running its haproxy.cfg, and serves the old config to whoever still sends it requests (DNS that names 10.0.0.5); point DNS at the edge machines that stay, then on lb1: sudo systemctl disable --now haproxy (unless another stage's edge now names 10.0.0.5: then install that stage's edge files there and reload haproxy, rather than stop it)",
     ]);
   });
 });

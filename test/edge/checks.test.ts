@@ -160,7 +160,7 @@ describe('the edge checks', () => {
   it('send a blue/green host to the live color, and check both colors on the readiness path', () => {
     const { files } = compileEdge(stage({ hosts: '{ www.example.com: demoapp }', apps: DEMOAPP }));
     const config = files.get('edge/haproxy.cfg')!;
-    expect(config).toContain('    use_backend demoapp-blue if { req.hdr(host),field(1,:),regsub([.]$,) -i www.example.com }\n');
+    expect(config).toContain('    use_backend demoapp-blue if { var(txn.host) -m str -i www.example.com }\n');
     expect(config).toContain('backend demoapp-blue\n    # Service edge/demoapp-blue, node port 30091 on every node\n');
     expect(config).toContain('backend demoapp-green\n    # Service edge/demoapp-green, node port 30092 on every node\n');
     expect(config.match(/http-check send meth GET uri \/ready ver HTTP\/1\.1 hdr Host www\.example\.com\n/g)).toHaveLength(2);
@@ -295,9 +295,7 @@ describe('a published blue/green service app', () => {
       );
     expect(declare, problems[0]).not.toBeNull();
     const { files } = compileEdge(api(declare![1]));
-    expect(files.get('edge/haproxy.cfg')).toContain(
-      '    use_backend api-green if { req.hdr(host),field(1,:),regsub([.]$,) -i api.example.com }\n',
-    );
+    expect(files.get('edge/haproxy.cfg')).toContain('    use_backend api-green if { var(txn.host) -m str -i api.example.com }\n');
   });
 
   it('sends the host to the live color, checking both colors on the readiness path at their node ports', () => {
@@ -306,7 +304,7 @@ describe('a published blue/green service app', () => {
     const config = files.get('edge/haproxy.cfg')!;
     expect(config).toContain(
       '    # api is blue/green: green is live, blue (backend api-blue) is idle; npm run switch flips this line\n' +
-        '    use_backend api-green if { req.hdr(host),field(1,:),regsub([.]$,) -i api.example.com }\n',
+        '    use_backend api-green if { var(txn.host) -m str -i api.example.com }\n',
     );
     expect(config).toContain('backend api-blue\n    # Service edge/api-blue, node port 30031 on every node\n');
     expect(config).toContain('backend api-green\n    # Service edge/api-green, node port 30032 on every node\n');

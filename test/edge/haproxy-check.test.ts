@@ -153,7 +153,7 @@ apps:
     const config = files.get('edge/haproxy.cfg')!;
     expect(config).toContain('\n    bind :80\n    bind :::80 v6only\n    bind :18443 ssl crt ');
     expect(config).toMatch(/\n {4}bind :::18443 v6only ssl crt \S+ alpn h2,http\/1\.1\n/);
-    expect(config).toContain('https://%[req.hdr(host),regsub(:[0-9]+$,),regsub([.]$,)]:18443%[pathq]');
+    expect(config).toContain('https://%[var(txn.host)]:18443%[pathq]');
     expectAccepted(config, 'ipv6.cfg');
   });
 

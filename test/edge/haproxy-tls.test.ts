@@ -239,6 +239,19 @@ describe('haproxy running a generated haproxy.cfg with its TLS listener', () => 
     expect([redirect.status, redirect.headers.location]).toEqual([308, 'https://a.example.com/orders?id=7']);
   }, 30_000);
 
+  it('sends a host with an empty port (Host: a.example.com:, which RFC 9110 allows) to its app on an IPv4 edge and a dual-stack one alike', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    for (const ipv6 of [false, true]) {
+      const { httpPort, httpsPort } = await start({ redirectHttp: false }, { ipv6 });
+      for (const url of [`https://a.example.com:${httpsPort}/orders`, `http://a.example.com:${httpPort}/orders`]) {
+        for (const host of ['a.example.com:', 'a.example.com.:']) {
+          const answer = await send(url, 'GET', '', host);
+          expect([ipv6, url, host, answer.status]).toEqual([ipv6, url, host, 200]);
+        }
+      }
+    }
+  }, 30_000);
+
   it('sends no Strict-Transport-Security without hsts', async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
     const { httpsPort } = await start({ redirectHttp: false });

@@ -34,11 +34,13 @@ describe('haproxyConfig', () => {
         'frontend web',
         '    bind :80',
         '    bind :443 ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1',
-        '    http-request deny deny_status 400 unless { req.hdr_cnt(host) eq 1 } { req.hdr(host),field(1,:),regsub([.]$,) -m len 1: }',
+        // the host read once (a request to a host no route names ran the expression once per route), then compared by each route
+        '    http-request set-var(txn.host) req.hdr(host),field(1,:),regsub([.]$,)',
+        '    http-request deny deny_status 400 unless { req.hdr_cnt(host) eq 1 } { var(txn.host) -m len 1: }',
         '    option forwardfor',
         '    http-request set-header X-Forwarded-Proto https if { ssl_fc }',
         '    http-request set-header X-Forwarded-Proto http if !{ ssl_fc }',
-        '    use_backend a if { req.hdr(host),field(1,:),regsub([.]$,) -i a.example.com }',
+        '    use_backend a if { var(txn.host) -m str -i a.example.com }',
         '    default_backend stagecraft_no_app',
         '',
         'frontend stagecraft_monitor',
@@ -71,16 +73,14 @@ describe('haproxyConfig', () => {
   });
 
   it.each([
-    [443, '    http-request redirect location https://%[req.hdr(host),field(1,:),regsub([.]$,)]%[pathq] code 308 unless { ssl_fc }\n'],
-    [
-      18443,
-      '    http-request redirect location https://%[req.hdr(host),field(1,:),regsub([.]$,)]:18443%[pathq] code 308 unless { ssl_fc }\n',
-    ],
+    [443, '    http-request redirect location https://%[var(txn.host)]%[pathq] code 308 unless { ssl_fc }\n'],
+    [18443, '    http-request redirect location https://%[var(txn.host)]:18443%[pathq] code 308 unless { ssl_fc }\n'],
   ])("redirects plain HTTP to the frontend's httpsPort %i (the host without its port, the path and query kept)", (httpsPort, line) => {
     const text = haproxyConfig({ ...plan, frontends: [{ ...plan.frontends[0], httpPort: 18080, httpsPort, redirectHttp: true }] });
     // a request that names no host is answered 400 before it (haproxy-tls.test.ts)
     const noHost =
-      '    http-request deny deny_status 400 unless { req.hdr_cnt(host) eq 1 } { req.hdr(host),field(1,:),regsub([.]$,) -m len 1: }\n';
+      '    http-request set-var(txn.host) req.hdr(host),field(1,:),regsub([.]$,)\n' +
+      '    http-request deny deny_status 400 unless { req.hdr_cnt(host) eq 1 } { var(txn.host) -m len 1: }\n';
     expect(text).toContain(`    bind :18080\n    bind :${httpsPort} ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1\n${noHost}${line}`);
   });
 
@@ -90,7 +90,7 @@ describe('haproxyConfig', () => {
   ])('with hsts %o, sets Strict-Transport-Security to %s on every answer over TLS, after the redirect', (hsts, value) => {
     const text = haproxyConfig({ ...plan, frontends: [{ ...plan.frontends[0], redirectHttp: true, hsts }] });
     expect(text).toContain(
-      '    http-request redirect location https://%[req.hdr(host),field(1,:),regsub([.]$,)]%[pathq] code 308 unless { ssl_fc }\n' +
+      '    http-request redirect location https://%[var(txn.host)]%[pathq] code 308 unless { ssl_fc }\n' +
         `    http-after-response set-header Strict-Transport-Security "${value}" if { ssl_fc }\n`,
     );
   });
@@ -105,12 +105,13 @@ describe('haproxyConfig', () => {
         '    bind :::80 v6only',
         '    bind :18443 ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1',
         '    bind :::18443 v6only ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1',
-        '    http-request deny deny_status 400 unless { req.hdr_cnt(host) eq 1 } { req.hdr(host),regsub(:[0-9]+$,),regsub([.]$,) -m len 1: }',
-        // Host: [fd00::5]:80 is [fd00::5] without its port (field(1,:) would give '[')
-        '    http-request redirect location https://%[req.hdr(host),regsub(:[0-9]+$,),regsub([.]$,)]:18443%[pathq] code 308 unless { ssl_fc }',
+        // Host: [fd00::5]:80 is [fd00::5] without its port (field(1,:) would give '['), and a.example.com: (an empty port) a.example.com
+        '    http-request set-var(txn.host) req.hdr(host),regsub(:[0-9]*$,),regsub([.]$,)',
+        '    http-request deny deny_status 400 unless { req.hdr_cnt(host) eq 1 } { var(txn.host) -m len 1: }',
+        '    http-request redirect location https://%[var(txn.host)]:18443%[pathq] code 308 unless { ssl_fc }',
       ].join('\n'),
     );
-    expect(text).toContain('    use_backend a if { req.hdr(host),regsub(:[0-9]+$,),regsub([.]$,) -i a.example.com }\n');
+    expect(text).toContain('    use_backend a if { var(txn.host) -m str -i a.example.com }\n');
     expect(text).not.toContain('field(1,:)');
   });
 
@@ -209,6 +210,21 @@ describe('readHaproxyConfig and floatingAddressIn, the readers of the generated 
         { name: 'b-green', service: 'Service lab/b-green', nodePort: '30092' },
       ],
     });
+  });
+
+  it("read the routes of an output written before the host was read into txn.host (each use_backend line with the host's expression), as dist/ has it until the next synth", () => {
+    const before = [
+      'frontend web',
+      '    use_backend a if { req.hdr(host),field(1,:),regsub([.]$,) -i a.example.com }',
+      '    use_backend b if { req.hdr(host),regsub(:[0-9]+$,) -i b.example.com }',
+      '    use_backend c if { var(txn.host) -m str -i c.example.com }',
+      '',
+    ].join('\n');
+    expect(readHaproxyConfig(before).routes).toEqual([
+      { backend: 'a', host: 'a.example.com' },
+      { backend: 'b', host: 'b.example.com' },
+      { backend: 'c', host: 'c.example.com' },
+    ]);
   });
 
   it('read nothing of a file of another shape', () => {

@@ -18,13 +18,24 @@ describe('two edge machines of one stage', () => {
 });
 
 describe("a host of a frontend's hosts", () => {
+  const withHost = (host: string) =>
+    `${oneNodeEdge('nginx').replace('www.example.com', host)}  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }\n`;
+
   it.each([
-    ['in capitals', 'WWW.Example.com'],
-    ['with the final dot of an absolute name', 'www.example.com.'],
-  ])('is refused %s, with the name to write, which requests written so still reach', (_, host) => {
-    const text = `${oneNodeEdge('nginx').replace('www.example.com', host)}  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }\n`;
-    expect(edgeProblems(text)).toEqual([
-      `environments/edge.yaml:8:16: edge.frontends.web.hosts: '${host}' is not a valid name; it must be a lowercase host name of at least two labels, without a final dot, such as shop.example.com (requests for Shop.Example.com or shop.example.com. go to it too)`,
+    ['in capitals', 'WWW.Example.com', 'in capitals'],
+    ['with the final dot of an absolute name', 'www.example.com.', 'with the final dot of an absolute name'],
+    ['in capitals with the final dot', 'Demoapp.onprem.example.com.', 'in capitals and with the final dot of an absolute name'],
+  ])('is refused %s, naming the name to write, which requests written so still reach', (_, host, how) => {
+    const meant = host.toLowerCase().replace(/\.$/, '');
+    expect(edgeProblems(withHost(host))).toEqual([
+      `environments/edge.yaml:8:16: edge.frontends.web.hosts: '${host}' is written ${how}, where a route names a host in lowercase, without a final dot\n` +
+        `  hint: write ${meant}: requests for ${host} still reach it (the edge compares the Host header in any case, without a final dot)`,
+    ]);
+  });
+
+  it('that is no host name is refused as such, without a word of capitals or final dots', () => {
+    expect(edgeProblems(withHost('my_app.example.com'))).toEqual([
+      "environments/edge.yaml:8:16: edge.frontends.web.hosts: 'my_app.example.com' is not a valid name; it must be a lowercase host name of at least two labels, such as shop.example.com",
     ]);
   });
 });

@@ -66,8 +66,8 @@ describe('npm run switch at the edge (stage onprem)', () => {
     expect(changedLines(original['dist/onprem/edge/haproxy.cfg'], switched['dist/onprem/edge/haproxy.cfg'])).toEqual([
       '- # demoapp is blue/green: blue is live, green (backend demoapp-green) is idle; npm run switch flips this line',
       '+ # demoapp is blue/green: green is live, blue (backend demoapp-blue) is idle; npm run switch flips this line',
-      '- use_backend demoapp-blue if { req.hdr(host),field(1,:),regsub([.]$,) -i demoapp.onprem.example.com }',
-      '+ use_backend demoapp-green if { req.hdr(host),field(1,:),regsub([.]$,) -i demoapp.onprem.example.com }',
+      '- use_backend demoapp-blue if { var(txn.host) -m str -i demoapp.onprem.example.com }',
+      '+ use_backend demoapp-green if { var(txn.host) -m str -i demoapp.onprem.example.com }',
     ]);
     // the inventory: the stage file's digest, the Service's and the edge file's
     const inventory = changedLines(original['dist/onprem/inventory.txt'], switched['dist/onprem/inventory.txt']);
@@ -165,8 +165,8 @@ describe('npm run switch at the edge, for a blue/green app of the service stack'
     expect(changedLines(before, readFileSync(cfg, 'utf8'))).toEqual([
       '- # api is blue/green: blue is live, green (backend api-green) is idle; npm run switch flips this line',
       '+ # api is blue/green: green is live, blue (backend api-blue) is idle; npm run switch flips this line',
-      '- use_backend api-blue if { req.hdr(host),field(1,:),regsub([.]$,) -i api.example.com }',
-      '+ use_backend api-green if { req.hdr(host),field(1,:),regsub([.]$,) -i api.example.com }',
+      '- use_backend api-blue if { var(txn.host) -m str -i api.example.com }',
+      '+ use_backend api-green if { var(txn.host) -m str -i api.example.com }',
     ]);
   });
 });
