@@ -1,6 +1,6 @@
 /**
  * The secret rules read any text in one pass: 8 MiB (a file's bound) of each shape that once made a rule read it again and
- * again, each screened in a process of its own that is stopped after 60 s (a hang guard, as for FIFOs: a test's time limit
+ * again, each screened in a process of its own that is stopped after 3 minutes (a hang guard, as for FIFOs: a test's time limit
  * cannot stop a regular expression).
  */
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ describe('the secret rules on 8 MiB of text', () => {
   // (a hang guard, as for FIFOs: in a process of its own, since a test's time limit cannot stop
   // them); a run of megabytes, which overflows the regular expressions' backtracking stack, is read
   // in windows rather than failing with a RangeError
-  // in four processes, each with its own 60 s: the units took 25-46 s in one on 2 busy cores, and ran out of time at a load of 15 or more
+  // in four processes, each with its own time limit: the units took 25-46 s in one on 2 busy cores
   it.each([
     ['names, tokens, schemes and settings', ['a-', 'token-', 'a.b:', 'password ', 'Ab0+', '"key":"v",', `sha1:${'ab'.repeat(25)} `]],
     [
@@ -125,7 +125,7 @@ describe('the secret rules on 8 MiB of text', () => {
       // `password = os.getenv("` repeated is a password, `password = os.getenv(`, quoted)
       ['password = os.getenv("a") ', 'token = process.env.A || "$A" ', 'token = process.env.A || '],
     ],
-    // (in two processes: 21-24 s for the six alone at a load of 10, past 60 s under the full suite's)
+    // (in two processes: 21-24 s for the six alone at a load of 10, past 60 s under the full suite's at a load of 20)
     ["code's calls and fallbacks, continued", ['password = f(" ', 'SECRET_KEY = os.environ["a"] or ', 'pass=os.getenv("a", ']],
     [
       "a package.json's objects, a read's statement, Go's and make's assignments",
