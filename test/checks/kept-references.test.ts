@@ -134,6 +134,64 @@ function appObjects(next: () => number): KubeObject[] {
       metadata: meta('pdb'),
       spec: { selector: { matchLabels: labels() }, minAvailable: pick([1, 3]) },
     }),
+    // cert-manager: issuers reading Secrets (a ClusterIssuer's where its controller, maybe another app's, says),
+    // its controller with or without its flags, an Ingress asking ingress-shim for the default issuer
+    () => ({
+      apiVersion: 'cert-manager.io/v1',
+      kind: pick(['Issuer', 'ClusterIssuer']),
+      metadata: meta('issuer'),
+      spec: {
+        acme: {
+          server: 'https://acme.example.com/directory',
+          privateKeySecretRef: { name: `${name()}-secret` },
+          ...(next() < 0.3 ? { disableAccountKeyGeneration: true } : {}),
+          solvers: [{ dns01: { cloudflare: { apiTokenSecretRef: { name: `${name()}-secret`, key: pick(['key', 'other']) } } } }],
+        },
+      },
+    }),
+    () => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('cert-manager'),
+      spec: {
+        selector: { matchLabels: { app: 'cert-manager' } },
+        template: {
+          metadata: { labels: { app: 'cert-manager' } },
+          spec: {
+            containers: [
+              {
+                name: 'controller',
+                image: 'quay.io/jetstack/cert-manager-controller:v1.14.4',
+                args: pick([
+                  ['--v=2'],
+                  ['--cluster-resource-namespace=$(POD_NAMESPACE)', '--default-issuer-name=ca'],
+                  ['--cluster-resource-namespace', 'other'],
+                  ['--default-issuer-name', 'ca', '--cluster-resource-namespace=dev'],
+                ]),
+              },
+            ],
+          },
+        },
+      },
+    }),
+    () => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { ...meta('acme-ing'), annotations: { 'kubernetes.io/tls-acme': 'true' } },
+      spec: {
+        rules: [
+          { http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: `${name()}-svc`, port: { number: 80 } } } }] } },
+        ],
+        tls: [{ hosts: ['acme.example.com'], secretName: `${name()}-secret` }],
+      },
+    }),
+    // kinds named like built-in ones in another group: none of the built-in kinds' rules or lookups
+    () => ({
+      apiVersion: 'example.com/v1',
+      kind: pick(['Secret', 'Service', 'Ingress', 'Deployment', 'ClusterIssuer']),
+      metadata: meta('custom'),
+      spec: { selector: labels(), secretName: `${name()}-secret` },
+    }),
   ];
   return Array.from({ length: 1 + Math.floor(next() * 5) }, () => pick(makers)());
 }
