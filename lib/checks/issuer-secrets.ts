@@ -6,13 +6,14 @@
  * An Issuer reads them in its own namespace, a ClusterIssuer in cert-manager's cluster resource
  * namespace (`clusterResourceNamespace`). The ACME account key (`spec.acme.privateKeySecretRef`) is
  * cert-manager's to make: when it is not there, cert-manager generates one and registers the
- * account, so only a key it lacks is a finding. The fields, as data, from cert-manager's CRDs
+ * account, so only a key it lacks is a finding; with `disableAccountKeyGeneration: true` it makes
+ * none and the issuer waits for it, as for any other Secret. The fields, as data, from cert-manager's CRDs
  * (../shared/crds/cert-manager). A Certificate's keystore password is read the same way, in its namespace. Pure.
  */
 import { groupOf } from '../k8s.js';
 import { didYouMean } from '../model/did-you-mean.js';
+import { CLUSTER_RESOURCE_NAMESPACE_FLAG, flagValue } from '../model/operator-secrets.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
-import { podTemplateOf } from '../model/pod-specs.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
@@ -29,8 +30,11 @@ interface SecretField {
   readonly keys?: readonly string[];
   /** The key read when the selector writes none (cert-manager's default). */
   readonly defaultKey?: string;
-  /** Whether cert-manager makes the Secret when it is not there (the ACME account key). */
-  readonly made?: true;
+  /**
+   * cert-manager makes the Secret when it is not there (the ACME account key) unless the `true` at
+   * this path from `spec` says not to (`acme.disableAccountKeyGeneration`: then it waits for it).
+   */
+  readonly madeUnless?: readonly string[];
   /** What the Secret is for, in messages. */
   readonly what: string;
   /** A path from `spec` to a `true` without which the Secret is not read. */
@@ -53,7 +57,12 @@ const KEY_PAIR = ['tls.crt', 'tls.key'];
 
 const ISSUER_FIELDS: readonly SecretField[] = [
   { path: ['ca', 'secretName'], keys: KEY_PAIR, what: "the CA's key pair" },
-  { path: ['acme', 'privateKeySecretRef'], defaultKey: 'tls.key', made: true, what: 'the ACME account key' },
+  {
+    path: ['acme', 'privateKeySecretRef'],
+    defaultKey: 'tls.key',
+    madeUnless: ['acme', 'disableAccountKeyGeneration'],
+    what: 'the ACME account key',
+  },
   { path: ['acme', 'externalAccountBinding', 'keySecretRef'], what: "the ACME account's external binding key" },
   ...Object.entries(DNS01).flatMap(([provider, refs]) =>
     refs.map((ref) => ({ path: ['acme', 'solvers', '*', 'dns01', provider, ref], what: `the ${provider} DNS-01 solver's credentials` })),
@@ -92,7 +101,7 @@ function valuesAt(value: unknown, path: readonly string[], prefix: FieldPath): [
   return isRecord(value) ? valuesAt(value[head], rest, [...prefix, head]) : [];
 }
 
-const FLAG = '--cluster-resource-namespace';
+const FLAG = CLUSTER_RESOURCE_NAMESPACE_FLAG;
 /** cert-manager's default for --cluster-resource-namespace (its Helm chart passes the namespace it is installed in). */
 const DEFAULT_CLUSTER_RESOURCE_NAMESPACE = 'kube-system';
 /** The namespace cert-manager's Helm chart and static manifests install it in. */
@@ -100,38 +109,36 @@ const CERT_MANAGER_NAMESPACE = 'cert-manager';
 
 /**
  * cert-manager's cluster resource namespace, where a ClusterIssuer's Secrets are read, and why: the
- * `--cluster-resource-namespace` of its controller's Deployment among the objects (`$(POD_NAMESPACE)`,
- * as its Helm chart writes it, is the Deployment's namespace), kube-system for a controller without
- * the flag; without a controller among the objects, `cert-manager` when they make that namespace,
- * else none is known (nothing is checked).
+ * `--cluster-resource-namespace` (`=value` or the next arg) of its controller's Deployment among
+ * the objects (`$(POD_NAMESPACE)`, as its Helm chart writes it, is the Deployment's namespace),
+ * kube-system for a controller without the flag; without a controller among the objects,
+ * `cert-manager` when they make that namespace, else none is known (nothing is checked). The
+ * controller is found without reading a cached app (`certManagerControllers`).
  */
 export function clusterResourceNamespace(index: ObjectIndex): { ns: string; why: string } | undefined {
-  for (const d of index.objectsOf('apps/Deployment')) {
-    const containers = podTemplateOf(d)?.spec?.containers;
-    for (const c of Array.isArray(containers) ? containers : []) {
-      if (!isRecord(c)) continue;
-      const args = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : [])];
-      const flag = args.find((a): a is string => typeof a === 'string' && a.startsWith(`${FLAG}=`));
-      if (flag === undefined) {
-        if (typeof c.image === 'string' && /\/cert-manager-controller[:@]/.test(c.image))
-          return { ns: DEFAULT_CLUSTER_RESOURCE_NAMESPACE, why: `${describeObject(d)} runs cert-manager's controller without ${FLAG}` };
-        continue;
-      }
-      const value = flag.slice(FLAG.length + 1);
-      const why = `${FLAG} of ${describeObject(d)}`;
-      if (value === '$(POD_NAMESPACE)') return { ns: index.namespaceOf(d), why };
-      return value === '' || value.includes('$(') ? undefined : { ns: value, why };
-    }
+  const [controller] = index.certManagerControllers();
+  if (controller) {
+    const d = controller.object;
+    const value = flagValue(controller.args, FLAG);
+    if (value === undefined)
+      return { ns: DEFAULT_CLUSTER_RESOURCE_NAMESPACE, why: `${describeObject(d)} runs cert-manager's controller without ${FLAG}` };
+    const why = `${FLAG} of ${describeObject(d)}`;
+    if (value === '$(POD_NAMESPACE)') return { ns: index.namespaceOf(d), why };
+    return value === '' || value.includes('$(') ? undefined : { ns: value, why };
   }
   return index.get(KINDS.Namespace, '', CERT_MANAGER_NAMESPACE)
     ? { ns: CERT_MANAGER_NAMESPACE, why: 'where cert-manager is installed, its controller not among the objects' }
     : undefined;
 }
 
-/** How a stage declares a Secret of cert-manager's namespace made outside stagecraft: on that Namespace, not in the stage file. */
-const clusterSecret = (name: string, keys: string | undefined) =>
-  'if it is made outside stagecraft (kubectl, a controller such as Sealed Secrets, a Job), declare it on the Namespace the manifests create for ' +
-  `cert-manager: stagecraft.dev/required-secrets: ${name}${keys === undefined ? '' : `=${keys}`}`;
+/**
+ * How a stage declares a Secret of cert-manager's namespace `ns` made outside stagecraft: on that
+ * Namespace, not in the stage file; `made` whether the objects make that Namespace.
+ */
+const clusterSecret = (ns: string, made: boolean) => (name: string, keys: string | undefined) =>
+  `if it is made outside stagecraft (kubectl, a controller such as Sealed Secrets, a Job), declare it on Namespace '${ns}'` +
+  `${made ? '' : ` (which the objects do not make: add it, or declare the Secret on a Namespace they make and point ${FLAG} there)`}` +
+  `: stagecraft.dev/required-secrets: ${name}${keys === undefined ? '' : `=${keys}`}`;
 
 /**
  * The Secrets a cert-manager Issuer or ClusterIssuer reads (or a Certificate, its keystores'
@@ -159,21 +166,22 @@ export function checkIssuerSecrets(o: KubeObject, ns: string, index: ObjectIndex
     const keyWritten = isRecord(value) && typeof value.key === 'string' && value.key !== '' ? value.key : undefined;
     const keys = f.keys ?? ((keyWritten ?? f.defaultKey) ? [keyWritten ?? f.defaultKey!] : []);
     const namePath: FieldPath = typeof value === 'string' ? path : [...path, 'name'];
-    return [{ f, path, name, keyWritten, keys, namePath }];
+    const made = f.madeUnless !== undefined && valuesAt(spec, f.madeUnless, [])[0]?.[1] !== true;
+    return [{ f, path, name, keyWritten, keys, namePath, made }];
   });
   /** Secret name -> every key the issuer reads of it: a missing Secret is said once, at its first reference, with them all. */
   const keysRead = new Map<string, Set<string>>();
-  for (const { f, name, keys } of refs) {
-    if (f.made) continue;
+  for (const { name, keys, made } of refs) {
+    if (made) continue;
     const read = keysRead.get(name) ?? new Set<string>();
     for (const k of keys) read.add(k);
     keysRead.set(name, read);
   }
   const said = new Set<string>();
-  for (const { f, path, name, keyWritten, keys, namePath } of refs) {
+  for (const { f, path, name, keyWritten, keys, namePath, made } of refs) {
     const target = index.get(KINDS.Secret, at, name);
     if (!target) {
-      if (f.made || said.has(name)) continue;
+      if (made || said.has(name)) continue;
       said.add(name);
       const names = index.namesOf(KINDS.Secret, at);
       const guess = didYouMean(name, names);
@@ -186,7 +194,11 @@ export function checkIssuerSecrets(o: KubeObject, ns: string, index: ObjectIndex
       const all = [...(keysRead.get(name) ?? [])].sort();
       const listedKeys = all.length ? all.join(',') : undefined;
       // a stage declares its own namespace's Secrets in its file; cert-manager's namespace's on that Namespace
-      const declare = !written ? declaredOutside.secret : cluster ? clusterSecret : declaredOutside.stageSecret;
+      const declare = !written
+        ? declaredOutside.secret
+        : cluster
+          ? clusterSecret(at, index.get(KINDS.Namespace, '', at) !== undefined)
+          : declaredOutside.stageSecret;
       out.push(
         emit(
           'refs/issuer-secret',

@@ -15,6 +15,7 @@ import type { KubeObject } from '../model/object.js';
 import { describeObject, objectHandle } from '../model/object.js';
 import { type PodTemplate, workloadTemplateOf, workloadTemplatePath } from '../model/pod-specs.js';
 import type { Trace } from '../model/kept-checks.js';
+import { certManagerControllerArgs } from '../model/operator-secrets.js';
 import { finder, type Finding } from './finding.js';
 import { selectorMatches, type Selector } from './selectors.js';
 import { sha256Hex } from '../model/sha256.js';
@@ -49,7 +50,8 @@ type Query =
   | readonly ['labelled', ns: string, labels: Readonly<Record<string, string>>]
   | readonly ['selected', ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>]
   | readonly ['in', ns: string]
-  | readonly ['kind', groupKind: string, ns?: string];
+  | readonly ['kind', groupKind: string, ns?: string]
+  | readonly ['cert-manager'];
 
 /**
  * An object that stands in for another in the index: its apiVersion, kind, name and namespace are
@@ -245,6 +247,23 @@ export class ObjectIndex {
     return this.standIn ? found.map((o) => this.real(o)) : found;
   }
 
+  /**
+   * The apps Deployments that run cert-manager's controller (`certManagerControllerArgs`), in order,
+   * with the command and args of its container: a stand-in answers from its app's summary, so a
+   * cached app is not read for them, and the lookup finds something else only when one of them changes.
+   */
+  certManagerControllers(): readonly { readonly object: KubeObject; readonly args: readonly unknown[] }[] {
+    this.note(['cert-manager']);
+    return this.controllers();
+  }
+
+  private controllers(): { object: KubeObject; args: readonly unknown[] }[] {
+    return this.ofKind('apps/Deployment').flatMap((object) => {
+      const args = certManagerControllerArgs(object);
+      return args ? [{ object, args }] : [];
+    });
+  }
+
   /** The namespace `o` is filed under: '' at cluster scope (by its group and kind, and the CRDs' scopes), else as `namespaceOf`. */
   namespaceOf(o: KubeObject): string {
     return namespaceOf(o, this.customKinds);
@@ -427,6 +446,8 @@ export class ObjectIndex {
         return this.slotIdentities(this.in(q[1]));
       case 'kind':
         return this.identities(this.ofKind(q[1], q[2]));
+      case 'cert-manager':
+        return this.identities(this.controllers().map((c) => c.object));
       default:
         throw new Error('unknown query');
     }

@@ -6,7 +6,7 @@
  * value-less Secrets (check-run.ts), which are never written. Pure.
  */
 import type { KubeObject } from '../model/object.js';
-import { secretsMadeBy } from '../model/operator-secrets.js';
+import { certManagerControllerArgs, hasDefaultIssuer, secretsMadeBy } from '../model/operator-secrets.js';
 import { DEFAULT_NAMESPACE } from './object-index.js';
 import { DECLARED_SECRETS, MADE_SECRETS, SECRET_KEYS_ANNOTATION } from './references-pods.js';
 
@@ -31,8 +31,11 @@ const MADE_BY_ANNOTATION = 'stagecraft.dev/made-by';
 export function operatorSecrets(objects: readonly KubeObject[], taken: () => Iterable<string>): KubeObject[] {
   const made: KubeObject[] = [];
   let seen: Set<string> | undefined;
+  // asked only of an Ingress that asks for the default issuer: most stages have none
+  let shim: boolean | undefined;
+  const defaultIssuer = () => (shim ??= hasShimDefault(objects));
   for (const o of objects) {
-    for (const { name, namespace, type, keys, otherKey } of secretsMadeBy(o)) {
+    for (const { name, namespace, type, keys, otherKey } of secretsMadeBy(o, defaultIssuer)) {
       const key = `${namespace ?? DEFAULT_NAMESPACE}/${name}`;
       seen ??= new Set(taken());
       if (seen.has(key)) continue;
@@ -59,4 +62,19 @@ export function operatorSecrets(objects: readonly KubeObject[], taken: () => Ite
     }
   }
   return made;
+}
+
+/**
+ * Whether ingress-shim has a default issuer for `kubernetes.io/tls-acme` (`namesIssuer`): the
+ * --default-issuer-name of cert-manager's controller among `objects` (a stand-in answers from its
+ * app's summary), none without it (cert-manager's Helm chart sets none by default); taken as set
+ * when the controller is not among them (installed outside the stage).
+ */
+export function hasShimDefault(objects: readonly KubeObject[]): boolean {
+  for (const o of objects) {
+    if (o?.kind !== 'Deployment') continue;
+    const args = certManagerControllerArgs(o);
+    if (args) return hasDefaultIssuer(args);
+  }
+  return true;
 }

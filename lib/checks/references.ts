@@ -25,7 +25,7 @@ import { checkRolloutServices } from './custom-workloads.js';
 import { checkIssuerSecrets } from './issuer-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
-import { ingressShimHint } from '../model/operator-secrets.js';
+import { hasDefaultIssuer, ingressShimHint } from '../model/operator-secrets.js';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -135,7 +135,7 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
           'refs/tls-secret',
           ['spec', 'tls', i, 'secretName'],
           `terminates TLS with Secret '${t.secretName}', but the Secrets in namespace '${ns}' are: ${listed(index.namesOf(KINDS.Secret, ns))}`,
-          ingressShimHint(o, i) ??
+          ingressShimHint(o, i, () => shimDefault(index)) ??
             (written
               ? `add the TLS Secret (its keys tls.crt and tls.key), or fix the name; ${declaredOutside.stageSecret(t.secretName, 'tls.crt,tls.key')}`
               : `add the TLS Secret (its keys tls.crt and tls.key) to the files checked, or fix the name; ${declaredOutside.secret(t.secretName, 'tls.crt,tls.key')}`),
@@ -321,4 +321,10 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
   const w = index.workload(o);
   if (w) out.push(...checkPodReferences(w, ns, index, options.written));
   return out;
+}
+
+/** Whether ingress-shim has a default issuer: by cert-manager's controller among the objects, taken as set without it (`namesIssuer`). */
+function shimDefault(index: ObjectIndex): boolean {
+  const [controller] = index.certManagerControllers();
+  return controller ? hasDefaultIssuer(controller.args) : true;
 }

@@ -183,6 +183,7 @@ const isSummary = fields<AppSummary>({
     }),
   ),
   scaleTargets: optional(listOf(isString)),
+  certManager: optional(tuple(isCount, listOf(isString))),
 });
 const isWarning = fields<Problem>({
   code: isString,

@@ -9,6 +9,7 @@
  */
 import { groupOf } from '../k8s.js';
 import { describeObject, isRecord, ownEntry, type KubeObject } from './object.js';
+import { podTemplateOf } from './pod-specs.js';
 
 /**
  * A Secret an operator makes: its name and namespace, its type, its keys (undefined: not known from
@@ -60,6 +61,60 @@ function certificateKeys(spec: Record<string, unknown>): string[] {
   return keys;
 }
 
+/** The controller's flag naming its cluster resource namespace, where a ClusterIssuer's Secrets are read. */
+export const CLUSTER_RESOURCE_NAMESPACE_FLAG = '--cluster-resource-namespace';
+/** The controller's flag naming the issuer ingress-shim uses for `kubernetes.io/tls-acme` (none by default). */
+const DEFAULT_ISSUER_FLAG = '--default-issuer-name';
+
+/**
+ * The value of `flag` among a container's `args` as cert-manager's flag parser (pflag) reads them:
+ * `--flag=value`, or `--flag value` (the next arg); the last one given counts. Undefined when absent.
+ */
+export function flagValue(args: readonly unknown[], flag: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a !== 'string') continue;
+    if (a.startsWith(`${flag}=`)) value = a.slice(flag.length + 1);
+    else if (a === flag) value = typeof args[i + 1] === 'string' ? (args[++i] as string) : '';
+  }
+  return value;
+}
+
+/** The arguments of the controller a stand-in stands for (lib/synth/app-summary.ts `standInsOf`): its object is not read for them. */
+const STAND_IN_CONTROLLERS = new WeakMap<KubeObject, readonly string[]>();
+
+/** Marks a stand-in `o` as the Deployment of cert-manager's controller, with its container's command and args. */
+export function standInController(o: KubeObject, args: readonly string[]): void {
+  STAND_IN_CONTROLLERS.set(o, args);
+}
+
+/**
+ * The command and args of the container of cert-manager's controller in `o`, an apps Deployment:
+ * the first container whose image is cert-manager-controller or that takes
+ * --cluster-resource-namespace; undefined when `o` runs none. A stand-in answers from its app's
+ * summary (`standInController`).
+ */
+export function certManagerControllerArgs(o: KubeObject): readonly unknown[] | undefined {
+  const marked = STAND_IN_CONTROLLERS.get(o);
+  if (marked) return marked;
+  if (o?.kind !== 'Deployment' || typeof o.apiVersion !== 'string' || groupOf(o.apiVersion) !== 'apps') return undefined;
+  const containers = podTemplateOf(o)?.spec?.containers;
+  for (const c of Array.isArray(containers) ? containers : []) {
+    if (!isRecord(c)) continue;
+    const args = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : [])];
+    if (flagValue(args, CLUSTER_RESOURCE_NAMESPACE_FLAG) !== undefined) return args;
+    if (typeof c.image === 'string' && /(^|\/)cert-manager-controller([:@]|$)/.test(c.image)) return args;
+  }
+  return undefined;
+}
+
+/** Whether cert-manager's controller with these args has a default issuer for ingress-shim (--default-issuer-name not empty). */
+export const hasDefaultIssuer = (args: readonly unknown[]): boolean => !!flagValue(args, DEFAULT_ISSUER_FLAG);
+
+/** A default issuer taken as set (cert-manager's controller not among the objects). */
+const SET = () => true;
+
 const ISSUER = 'cert-manager.io/issuer';
 const CLUSTER_ISSUER = 'cert-manager.io/cluster-issuer';
 
@@ -76,9 +131,11 @@ const GO_TRUE: ReadonlySet<unknown> = new Set(['1', 't', 'T', 'TRUE', 'true', 'T
  * `cert-manager.io/issuer-group` is refused too. Or, without either, it says
  * `kubernetes.io/tls-acme: "true"` (any value ParseBool takes as true), which asks for the default
  * issuer of the controller's flags (--default-issuer-name, which cert-manager's Helm chart sets
- * with ingressShim.defaultIssuerName): taken as set, as the annotation says it is.
+ * only with ingressShim.defaultIssuerName): `defaultIssuer` says whether the controller has one
+ * (false when its Deployment among the objects lacks the flag; asked only then); without the
+ * controller among the objects it is taken as set, as the annotation says it is.
  */
-export function namesIssuer(annotations: Record<string, unknown> | undefined): boolean {
+export function namesIssuer(annotations: Record<string, unknown> | undefined, defaultIssuer: () => boolean = SET): boolean {
   const a = annotations ?? {};
   const issuer = a[ISSUER];
   const cluster = a[CLUSTER_ISSUER];
@@ -91,7 +148,7 @@ export function namesIssuer(annotations: Record<string, unknown> | undefined): b
       a['cert-manager.io/issuer-group'] === undefined
     );
   if (issuer !== undefined) return typeof issuer === 'string' && issuer !== '';
-  return GO_TRUE.has(a[TLS_ACME]);
+  return GO_TRUE.has(a[TLS_ACME]) && defaultIssuer();
 }
 
 /**
@@ -113,15 +170,22 @@ function ingressTlsSecrets(tls: unknown): string[] {
  * entry without them, a Secret of its own for each entry when two name one; undefined when it is
  * made, or `o` asks for none.
  */
-export function ingressShimHint(o: KubeObject, i: number): string | undefined {
+export function ingressShimHint(o: KubeObject, i: number, defaultIssuer: () => boolean = SET): string | undefined {
   const tls = isRecord(o.spec) ? o.spec.tls : undefined;
   const entry = Array.isArray(tls) ? tls[i] : undefined;
-  if (!isRecord(entry) || typeof entry.secretName !== 'string' || !isRecord(o.metadata) || !namesIssuer(o.metadata.annotations))
+  if (
+    !isRecord(entry) ||
+    typeof entry.secretName !== 'string' ||
+    !isRecord(o.metadata) ||
+    !namesIssuer(o.metadata.annotations, defaultIssuer)
+  )
     return undefined;
   const name = entry.secretName;
   if (ingressTlsSecrets(tls).includes(name)) return undefined;
   if (!Array.isArray(entry.hosts) || entry.hosts.length === 0)
     return `add hosts to spec.tls[${i}] (the host names of spec.rules the certificate is for): cert-manager's ingress-shim makes Secret '${name}' only for a TLS entry with hosts`;
+  if (name === '')
+    return `add a secretName to spec.tls[${i}] (a Secret of its own, for ingress-shim to write): cert-manager's ingress-shim makes no Certificate for a TLS entry without one`;
   return `give each entry of spec.tls a secretName of its own: cert-manager's ingress-shim makes no Certificate for an Ingress whose TLS entries name one Secret twice`;
 }
 
@@ -131,7 +195,8 @@ const CREATES = new Set(['Owner', 'Orphan', 'CreateOrMerge']);
 /** A kind's API group and the Secrets an object of it has its operator make. */
 interface Maker {
   readonly group: string;
-  readonly make: (o: KubeObject, spec: Record<string, unknown>) => Made[];
+  /** `defaultIssuer`: whether cert-manager's controller has a default issuer (`namesIssuer`). */
+  readonly make: (o: KubeObject, spec: Record<string, unknown>, defaultIssuer: () => boolean) => Made[];
 }
 
 /** By kind, looked up before the group (no `group/kind` string per object: the render cache's summary asks of every object). */
@@ -153,8 +218,8 @@ const MAKERS: Readonly<Record<string, Maker>> = {
   },
   Ingress: {
     group: 'networking.k8s.io',
-    make: (o, spec) => {
-      if (!namesIssuer(o.metadata.annotations)) return [];
+    make: (o, spec, defaultIssuer) => {
+      if (!namesIssuer(o.metadata.annotations, defaultIssuer)) return [];
       const otherKey = () =>
         `read one of the keys cert-manager's ingress-shim writes for ${describeObject(o)}: only tls.crt, tls.key and ca.crt`;
       return ingressTlsSecrets(spec.tls).map((name) => ({
@@ -190,12 +255,15 @@ const MAKERS: Readonly<Record<string, Maker>> = {
 
 const NONE: readonly Made[] = [];
 
-/** The Secrets the operator of `o` makes from it (`MAKERS`): none for most objects, found by their kind alone. */
-export function secretsMadeBy(o: KubeObject): readonly Made[] {
+/**
+ * The Secrets the operator of `o` makes from it (`MAKERS`): none for most objects, found by their
+ * kind alone. `defaultIssuer`: whether cert-manager's controller has a default issuer (`namesIssuer`).
+ */
+export function secretsMadeBy(o: KubeObject, defaultIssuer: () => boolean = SET): readonly Made[] {
   const maker = typeof o?.kind === 'string' ? ownEntry(MAKERS, o.kind) : undefined;
   if (!maker || typeof o.apiVersion !== 'string' || !isRecord(o.metadata) || !isRecord(o.spec) || groupOf(o.apiVersion) !== maker.group)
     return NONE;
-  return maker.make(o, o.spec);
+  return maker.make(o, o.spec, defaultIssuer);
 }
 
 /**

@@ -403,7 +403,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/issuer-secret': {
     short: 'A cert-manager Issuer, ClusterIssuer or Certificate keystore reading a Secret (or a key) that is not there',
-    help: "cert-manager takes the issuer but issues nothing with it: a CA issuer's key pair, an ACME external account binding key or DNS-01 solver's credentials, Vault's or Venafi's must be in the Issuer's namespace, a ClusterIssuer's in cert-manager's cluster resource namespace (--cluster-resource-namespace). A Certificate's keystore password (spec.keystores.*.passwordSecretRef, with create: true) must be in its namespace. Fix the name, add the Secret, or declare one made outside (stagecraft.dev/required-secrets). The ACME account key is made by cert-manager when missing.",
+    help: "cert-manager takes the issuer but issues nothing with it: a CA issuer's key pair, an ACME external account binding key or DNS-01 solver's credentials, Vault's or Venafi's must be in the Issuer's namespace, a ClusterIssuer's in cert-manager's cluster resource namespace (its controller's --cluster-resource-namespace; kube-system without the flag). A Certificate's keystore password (spec.keystores.*.passwordSecretRef, with create: true) must be in its namespace. Fix the name, add the Secret, or declare one made outside (stagecraft.dev/required-secrets on the Namespace it is read in). The ACME account key is made by cert-manager when missing, unless spec.acme.disableAccountKeyGeneration is true.",
     mirrors: 'cert-manager issuer setup (the issuer not Ready)',
   },
   'refs/scale-target': {

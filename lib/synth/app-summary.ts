@@ -5,7 +5,7 @@
  */
 import { containersOf, workloadTemplateOf, type PodTemplate } from '../model/pod-specs.js';
 import { namedObject, type KubeObject } from '../model/object.js';
-import { makesSecrets } from '../model/operator-secrets.js';
+import { certManagerControllerArgs, makesSecrets, standInController } from '../model/operator-secrets.js';
 import { scaleTargetKey, scaleTargetOf } from '../model/kinds.js';
 import { DEFAULT_PREEMPTION, type ClassPriority } from '../model/pod-defaults.js';
 import { imageSubstitutions, writtenImages, type Substitution } from '../transforms/images.js';
@@ -52,6 +52,12 @@ export interface AppSummary {
    * another app is judged by (lib/replica-changes.ts). @default - none
    */
   readonly scaleTargets?: readonly string[];
+  /**
+   * The Deployment of cert-manager's controller it runs (`certManagerControllerArgs`): its place, and
+   * its container's command and args, which a ClusterIssuer's Secrets and ingress-shim's default
+   * issuer are judged by (lib/checks/issuer-secrets.ts) without reading the app. @default - none
+   */
+  readonly certManager?: readonly [place: number, args: readonly string[]];
 }
 
 /** `AppClasses` as they are gathered. */
@@ -99,6 +105,7 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
   let plain = true;
   let classes: Classes | undefined;
   const scaleTargets: string[] = [];
+  let certManager: [number, string[]] | undefined;
   const heads = objects.map((o, i) => {
     // a custom workload's too (an Argo Rollout, an OpenKruise CloneSet): the index files its pods by
     // these labels when the app is seen through stand-ins, as it does when its objects are read
@@ -107,6 +114,10 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
     classes = withClass(classes, o);
     const target = scaleTarget(o);
     if (target !== undefined) scaleTargets.push(target);
+    if (!certManager && o.kind === 'Deployment') {
+      const args = certManagerControllerArgs(o);
+      if (args) certManager = [i, args.map((a) => (typeof a === 'string' ? a : ''))];
+    }
     const { name, namespace } = o.metadata;
     // once one object is not plain the app is not: the others' ports need not be looked at
     if (
@@ -128,6 +139,7 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
     plain,
     ...(classes ? { classes } : {}),
     ...(scaleTargets.length ? { scaleTargets } : {}),
+    ...(certManager ? { certManager } : {}),
   };
 }
 
@@ -174,7 +186,8 @@ const standIns = new WeakMap<AppSummary, KubeObject[]>();
 
 /**
  * The objects of a summary as the checks' reports and the inventory name them: apiVersion, kind
- * and metadata.name and namespace only, made once per summary (the same objects each time).
+ * and metadata.name and namespace only, made once per summary (the same objects each time); the
+ * Deployment of cert-manager's controller marked with its args (`standInController`).
  */
 export function standInsOf(summary: AppSummary): readonly KubeObject[] {
   let found = standIns.get(summary);
@@ -182,6 +195,8 @@ export function standInsOf(summary: AppSummary): readonly KubeObject[] {
     found = summary.heads.map(([apiVersion, kind, name, namespace]) =>
       namedObject(apiVersion, kind, name ?? undefined, namespace ?? undefined),
     );
+    const controller = summary.certManager && found[summary.certManager[0]];
+    if (controller) standInController(controller, summary.certManager![1]);
     standIns.set(summary, found);
   }
   return found;

@@ -134,6 +134,67 @@ spec:
     ]);
   });
 
+  it('reads --cluster-resource-namespace written as two args, as the flag parser takes it', () => {
+    const twoArgs = (value: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: cert-manager, namespace: cert-manager }
+spec:
+  selector: { matchLabels: { app: cert-manager } }
+  template:
+    metadata: { labels: { app: cert-manager } }
+    spec:
+      containers:
+        - name: cert-manager-controller
+          image: quay.io/jetstack/cert-manager-controller:v1.14.4
+          args: [--v=2, --cluster-resource-namespace, ${value}]
+---
+`;
+    expect(references(caIssuer('ClusterIssuer') + twoArgs('web') + secret('team-ca', 'web'))).toEqual([]);
+    expect(firstLines(caIssuer('ClusterIssuer') + twoArgs('cert-manager') + secret('team-ca', 'web'))).toEqual([
+      expect.stringContaining(
+        "the Secrets in namespace 'cert-manager' (cert-manager's cluster resource namespace: --cluster-resource-namespace of Deployment cert-manager/cert-manager)",
+      ),
+    ]);
+  });
+
+  it('checks the ACME account key like any other Secret when cert-manager is told not to make it (disableAccountKeyGeneration)', () => {
+    const acme = (disable: string) => `apiVersion: cert-manager.io/v1
+kind: Issuer
+metadata: { name: letsencrypt, namespace: web }
+spec:
+  acme:
+    server: https://acme-v02.api.letsencrypt.org/directory
+    privateKeySecretRef: { name: letsencrypt-account }${disable}
+    solvers: [{ http01: { ingress: { ingressClassName: nginx } } }]
+---
+`;
+    expect(references(acme(''))).toEqual([]);
+    expect(references(acme('\n    disableAccountKeyGeneration: false'))).toEqual([]);
+    expect(firstLines(acme('\n    disableAccountKeyGeneration: true'))).toEqual([
+      "refs/issuer-secret app.yaml:15:34: Issuer web/letsencrypt: spec.acme.privateKeySecretRef.name: reads the ACME account key from Secret 'letsencrypt-account', but the Secrets in namespace 'web' are: none; cert-manager issues no certificate of the Issuer until it is there",
+    ]);
+    expect(references(acme('\n    disableAccountKeyGeneration: true') + secret('letsencrypt-account', 'web', ['tls.key']))).toEqual([]);
+  });
+
+  it("names the namespace to declare a ClusterIssuer's Secret on, and says so when the objects do not make it", () => {
+    const hints = (text: string) => {
+      const manifests = parseManifests([{ file: 'app.yaml', text }]);
+      return checkObjects(manifests.objects, { crds, written: true }).findings.flatMap((f) =>
+        f.code === 'refs/issuer-secret' ? [f.hint] : [],
+      );
+    };
+    expect(hints(caIssuer('ClusterIssuer') + controller('cert-manager', '--v=2'))).toEqual([
+      expect.stringContaining(
+        "declare it on Namespace 'kube-system' (which the objects do not make: add it, or declare the Secret on a Namespace they make and point --cluster-resource-namespace there): stagecraft.dev/required-secrets: team-ca=tls.crt,tls.key",
+      ),
+    ]);
+    expect(
+      hints(
+        `apiVersion: v1\nkind: Namespace\nmetadata: { name: platform }\n---\n${caIssuer('ClusterIssuer')}${controller('cert-manager', '--cluster-resource-namespace=platform')}`,
+      ),
+    ).toEqual([expect.stringContaining("declare it on Namespace 'platform': stagecraft.dev/required-secrets: team-ca=tls.crt,tls.key")]);
+  });
+
   it("tells a stage to declare a ClusterIssuer's Secret made outside on cert-manager's Namespace, not in the stage file", () => {
     const manifests = parseManifests([
       { file: 'app.yaml', text: `apiVersion: v1\nkind: Namespace\nmetadata: { name: cert-manager }\n---\n${caIssuer('ClusterIssuer')}` },
@@ -141,7 +202,7 @@ spec:
     expect(
       checkObjects(manifests.objects, { crds, written: true }).findings.flatMap((f) => (f.code === 'refs/issuer-secret' ? [f.hint] : [])),
     ).toEqual([
-      "fix the name, or add the Secret (its keys tls.crt, tls.key) to namespace 'cert-manager'; if it is made outside stagecraft (kubectl, a controller such as Sealed Secrets, a Job), declare it on the Namespace the manifests create for cert-manager: stagecraft.dev/required-secrets: team-ca=tls.crt,tls.key",
+      "fix the name, or add the Secret (its keys tls.crt, tls.key) to namespace 'cert-manager'; if it is made outside stagecraft (kubectl, a controller such as Sealed Secrets, a Job), declare it on Namespace 'cert-manager': stagecraft.dev/required-secrets: team-ca=tls.crt,tls.key",
     ]);
   });
 

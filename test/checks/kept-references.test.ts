@@ -134,6 +134,64 @@ function appObjects(next: () => number): KubeObject[] {
       metadata: meta('pdb'),
       spec: { selector: { matchLabels: labels() }, minAvailable: pick([1, 3]) },
     }),
+    // cert-manager: issuers reading Secrets (a ClusterIssuer's where its controller, maybe another app's, says),
+    // its controller with or without its flags, an Ingress asking ingress-shim for the default issuer
+    () => ({
+      apiVersion: 'cert-manager.io/v1',
+      kind: pick(['Issuer', 'ClusterIssuer']),
+      metadata: meta('issuer'),
+      spec: {
+        acme: {
+          server: 'https://acme.example.com/directory',
+          privateKeySecretRef: { name: `${name()}-secret` },
+          ...(next() < 0.3 ? { disableAccountKeyGeneration: true } : {}),
+          solvers: [{ dns01: { cloudflare: { apiTokenSecretRef: { name: `${name()}-secret`, key: pick(['key', 'other']) } } } }],
+        },
+      },
+    }),
+    () => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('cert-manager'),
+      spec: {
+        selector: { matchLabels: { app: 'cert-manager' } },
+        template: {
+          metadata: { labels: { app: 'cert-manager' } },
+          spec: {
+            containers: [
+              {
+                name: 'controller',
+                image: 'quay.io/jetstack/cert-manager-controller:v1.14.4',
+                args: pick([
+                  ['--v=2'],
+                  ['--cluster-resource-namespace=$(POD_NAMESPACE)', '--default-issuer-name=ca'],
+                  ['--cluster-resource-namespace', 'other'],
+                  ['--default-issuer-name', 'ca', '--cluster-resource-namespace=dev'],
+                ]),
+              },
+            ],
+          },
+        },
+      },
+    }),
+    () => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { ...meta('acme-ing'), annotations: { 'kubernetes.io/tls-acme': 'true' } },
+      spec: {
+        rules: [
+          { http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: `${name()}-svc`, port: { number: 80 } } } }] } },
+        ],
+        tls: [{ hosts: ['acme.example.com'], secretName: `${name()}-secret` }],
+      },
+    }),
+    // kinds named like built-in ones in another group: none of the built-in kinds' rules or lookups
+    () => ({
+      apiVersion: 'example.com/v1',
+      kind: pick(['Secret', 'Service', 'Ingress', 'Deployment', 'ClusterIssuer']),
+      metadata: meta('custom'),
+      spec: { selector: labels(), secretName: `${name()}-secret` },
+    }),
   ];
   return Array.from({ length: 1 + Math.floor(next() * 5) }, () => pick(makers)());
 }
@@ -419,5 +477,74 @@ describe('a Secret an operator makes, whose maker changes', () => {
     const cold = hints(stage([renderedChart('web', web), renderedChart('tls', [ingress])]));
     expect(cold.join('\n')).toContain('Ingress dev/ing');
     expect(hints(stage([cachedChart('web', web, kept.get('web')!, { count: 0 }), renderedChart('tls', [ingress])]))).toEqual(cold);
+  });
+});
+
+describe("a cached app's ClusterIssuer, whose Secrets are in cert-manager's cluster resource namespace", () => {
+  const controller = (flag: string): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'cert-manager', namespace: 'dev' },
+    spec: {
+      selector: { matchLabels: { app: 'cert-manager' } },
+      template: {
+        metadata: { labels: { app: 'cert-manager' } },
+        spec: { containers: [{ name: 'controller', image: 'quay.io/jetstack/cert-manager-controller:v1.14.4', args: ['--v=2', flag] }] },
+      },
+    },
+  });
+  const issuer: KubeObject = {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'ClusterIssuer',
+    metadata: { name: 'letsencrypt' },
+    spec: {
+      acme: {
+        server: 'https://acme-v02.api.letsencrypt.org/directory',
+        privateKeySecretRef: { name: 'letsencrypt-account' },
+        solvers: [{ dns01: { cloudflare: { apiTokenSecretRef: { name: 'cloudflare', key: 'api-token' } } } }],
+      },
+    },
+  };
+  const web = (image: string): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'dev' },
+    spec: {
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } },
+    },
+  });
+  const issuerFindings = (r: RenderedStage) =>
+    reported(r, {})
+      .findings.filter((f) => f.code === 'refs/issuer-secret')
+      .map((f) => f.message);
+
+  it("reads no other cached app's Deployment to find cert-manager's controller, and sees its flag change", () => {
+    const flag = '--cluster-resource-namespace=$(POD_NAMESPACE)';
+    const api = web('registry.example.com/api:1.0.0');
+    api.metadata.name = 'api';
+    const apps = (cm: KubeObject[], webImage: string, render: (name: string, objects: KubeObject[]) => RenderedChart) => [
+      render('cm', cm),
+      render('issuers', [issuer]),
+      render('api', [api]),
+      renderedChart('web', [web(webImage)]),
+    ];
+    const kept = checkStage(stage(apps([controller(flag)], 'nginx:1.25', renderedChart)), {}).kept;
+    // the issuer's app, a custom resource's, is checked again each run; the other cached apps are not read
+    const reads = new Map<string, { count: number }>();
+    const cached = (name: string, objects: KubeObject[]) => {
+      if (!reads.has(name)) reads.set(name, { count: 0 });
+      return cachedChart(name, objects, kept.get(name)!, reads.get(name)!);
+    };
+    const warm = issuerFindings(stage(apps([controller(flag)], 'nginx:1.26', cached)));
+    expect(reads.get('cm')!.count + reads.get('api')!.count).toBe(0);
+    expect(warm).toEqual(issuerFindings(stage(apps([controller(flag)], 'nginx:1.26', renderedChart))));
+    expect(warm).toEqual([expect.stringContaining("Secrets in namespace 'dev' (cert-manager's cluster resource namespace")]);
+    // the controller's app changed: the cached issuer's lookup no longer holds
+    const moved = [controller('--cluster-resource-namespace=other')];
+    expect(issuerFindings(stage(apps(moved, 'nginx:1.26', (n, o) => (n === 'cm' ? renderedChart(n, o) : cached(n, o)))))).toEqual([
+      expect.stringContaining("Secrets in namespace 'other' (cert-manager's cluster resource namespace"),
+    ]);
+    expect(reads.get('api')!.count).toBe(0);
   });
 });

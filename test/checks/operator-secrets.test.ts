@@ -184,6 +184,34 @@ describe("an Ingress's TLS Secret that cert-manager's ingress-shim makes", () =>
     expect(tlsProblems(', annotations: { kubernetes.io/tls-acme: "true", cert-manager.io/issuer: "" }')).toContain(missing);
   });
 
+  it("is made for kubernetes.io/tls-acme only when cert-manager's controller among the objects has a default issuer", () => {
+    const controller = (args: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: cert-manager, namespace: web }
+spec:
+  selector: { matchLabels: { app: cert-manager } }
+  template:
+    metadata: { labels: { app: cert-manager } }
+    spec:
+      containers:
+        - name: cert-manager-controller
+          image: quay.io/jetstack/cert-manager-controller:v1.14.4
+          args: [${args}]
+---
+`;
+    const acme = ingress(', annotations: { kubernetes.io/tls-acme: "true" }');
+    const problems = (text: string) => references(text).filter((p) => p.includes('terminates TLS'));
+    // cert-manager's chart sets no default issuer: ingress-shim makes nothing for the annotation
+    expect(problems(acme + controller('--v=2'))).toEqual([expect.stringContaining(missing)]);
+    expect(problems(acme + controller('--v=2, --default-issuer-name='))).toEqual([expect.stringContaining(missing)]);
+    // both spellings of the flag
+    expect(problems(acme + controller('--v=2, --default-issuer-name=letsencrypt'))).toEqual([]);
+    expect(problems(acme + controller('--default-issuer-name, letsencrypt, --v=2'))).toEqual([]);
+    // a named issuer does not need it; without the controller among the objects it is taken as set
+    expect(problems(ingress(', annotations: { cert-manager.io/cluster-issuer: letsencrypt }') + controller('--v=2'))).toEqual([]);
+    expect(problems(acme)).toEqual([]);
+  });
+
   it('is missing with a hint of what ingress-shim needs: hosts on an entry without them, a Secret per entry', () => {
     const hints = (annotations: string, tls: string) =>
       references(ingress(annotations, tls))
@@ -199,6 +227,10 @@ describe("an Ingress's TLS Secret that cert-manager's ingress-shim makes", () =>
     expect(hints(', annotations: { cert-manager.io/issuer: team-ca }', twice)[0]).toMatch(
       /^give each entry of spec.tls a secretName of its own/,
     );
+    // an entry with hosts and an empty secretName is told to name one, not that it names one Secret twice
+    expect(hints(', annotations: { cert-manager.io/issuer: team-ca }', '[{ hosts: [web.example.com], secretName: "" }]')).toEqual([
+      "add a secretName to spec.tls[0] (a Secret of its own, for ingress-shim to write): cert-manager's ingress-shim makes no Certificate for a TLS entry without one",
+    ]);
     // without an issuer the hint is to add the Secret
     expect(hints('', '[{ secretName: web-tls }]')[0]).toMatch(/^add the TLS Secret/);
   });
