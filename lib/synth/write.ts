@@ -27,7 +27,7 @@
  *    journal is removed and nothing replaced); then per stage: its foreign entries move into the
  *    new directory, the old directory moves to `dist/.stagecraft-tx/old/`, the new one takes its
  *    place. From the journal on, the next command completes the renames (a roll forward:
- *    lib/synth/journal.ts, `recover`; what a user saved into a stage directory from the journal on
+ *    lib/synth/recover.ts, `recover`; what a user saved into a stage directory from the journal on
  *    is kept beside it as `dist/<stage>.kept-<time>/`, never removed with the old directory).
  * 4. `cleanup`: the transaction directory is removed; then the journal.
  *
@@ -43,17 +43,13 @@ import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import type { StageFileTree } from './file-content.js';
 import { TX_DIR, present, scanDir, tmpPath, type DistTree, type WriteOptions } from './disk.js';
-import { JOURNAL_FILE, finish, unmovable, writeJournal, type Journal, type Rename } from './journal.js';
+import { finish } from './finish.js';
+import { JOURNAL_FILE, writeJournal, type Journal, type Rename } from './journal.js';
 import { planProjectFiles, stageProjectFiles } from './project-files.js';
 import { readMountTable } from './mount-point.js';
-import {
-  makeStagingDirectory,
-  sinceStaged,
-  stageDirectory,
-  unmovableEntries,
-  type ChangedFiles,
-  type StagedDirectory,
-} from './stage-directory.js';
+import { sinceStaged } from './since-staged.js';
+import { makeStagingDirectory, stageDirectory, type ChangedFiles, type StagedDirectory } from './stage-directory.js';
+import { unmovable, unmovableEntries } from './unmovable.js';
 
 /** The crash tests' hook (lib/model/crash-point.cjs), shared with lib/cli/run.cjs. */
 export { CRASH_ENV, crashPoint };
