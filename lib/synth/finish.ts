@@ -10,7 +10,8 @@ import { escapeName } from '../errors.js';
 import { errnoCode } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { JOURNAL_FILE, type Journal } from './journal.js';
-import { TMP_SUFFIX, TX_DIR, present, scanDir } from './disk.js';
+import { TMP_SUFFIX, TX_DIR, fileStamp, present, scanDir } from './disk.js';
+import { compareCodePoints } from '../model/order.js';
 
 /**
  * Does the renames of `journal` from the `first`, then removes the transaction directory and the
@@ -78,11 +79,31 @@ function keepSaved(root: string, journal: Journal): string[] {
     // the new directory has taken the stage directory's place: its folders are the output's
     const folders = foldersOf(join(root, from));
     const scan = scanDir(join(root, to), { output: folders });
-    if (!scan.foreign.length) continue;
-    for (const f of scan.foreign) unshare(join(root, to, f), join(root, from, f));
-    kept.push(keepAside(root, journal, to, scan.foreign, from, folders));
+    const edited = writtenOver(join(root, to), journal.linked?.[from]);
+    if (!scan.foreign.length && !edited.length) continue;
+    const saved = [...new Set([...scan.foreign, ...edited])].sort(compareCodePoints);
+    const unshared = saved.filter((f) => unshare(join(root, to, f), join(root, from, f)));
+    kept.push(keepAside(root, journal, to, saved, from, folders, edited, unshared));
   }
   return kept;
+}
+
+/**
+ * The generated files of an old stage directory (`dir`) that were hard-linked into the new one and
+ * are no longer as staging checked them (`stamps`: `Journal.linked`): written over in place (`>`, an
+ * editor's save, `cp -p`) after the last check before the journal, or after a crash and before the
+ * recovery, so that the new output shares the user's text, header and all. A file the renames
+ * never touch keeps its stamp (the rename of a directory changes no stamp of what it holds), so
+ * any change is the user's. Conservative after the swap: an edit of the new output before the
+ * renames are all done (after a crash) counts too, and is kept aside as well.
+ */
+function writtenOver(dir: string, stamps: Readonly<Record<string, string>> | undefined): string[] {
+  if (stamps === undefined) return [];
+  return Object.keys(stamps).filter((rel) => {
+    const now = lstatSync(join(dir, rel), { bigint: true, throwIfNoEntry: false });
+    // the same file still (a file saved in its place is the old directory's alone: generated output or a foreign entry, as staging tells)
+    return now?.isFile() === true && stamps[rel].startsWith(`${now.ino}:`) && fileStamp(now) !== stamps[rel];
+  });
 }
 
 /**
@@ -90,12 +111,14 @@ function keepSaved(root: string, journal: Journal): string[] {
  * file of the old directory hard-linked into the new one, since written over in place (`>`, as most
  * editors save), which would otherwise stand in the new output with the user's text, that text
  * kept as well. The user's text is kept (`saved`); the output has the file missing, which the next
- * synth writes again.
+ * synth writes again. Returns whether it did.
  */
-function unshare(saved: string, shared: string): void {
+function unshare(saved: string, shared: string): boolean {
   const a = lstatSync(saved, { bigint: true, throwIfNoEntry: false });
   const b = lstatSync(shared, { bigint: true, throwIfNoEntry: false });
-  if (a?.isFile() && b?.isFile() && a.dev === b.dev && a.ino === b.ino) rmSync(shared);
+  if (!(a?.isFile() && b?.isFile() && a.dev === b.dev && a.ino === b.ino)) return false;
+  rmSync(shared);
+  return true;
 }
 
 /** Whether a path below `dir` is a folder there: the folders of a new stage directory, which are the output's (`scanDir`'s `output`). */
@@ -110,8 +133,10 @@ const intoTransaction = (to: string) => to.split(/[\\/]/).includes(TX_DIR);
 /**
  * Moves the directory `dir` (holding the foreign entries `foreign`, said in the message), or the
  * file or link there, to `<stage>.kept-<when its renames began, UTC>` beside the stage directory
- * `stageDir` (a free name), a directory's generated files, and the folders of the output (`folders`)
- * they leave empty, removed first (a kill between leaves only what is kept). Returns what to say.
+ * `stageDir` (a free name), a directory's generated files but those written over in place
+ * (`edited`), and the folders of the output (`folders`) they leave empty, removed first (a kill
+ * between leaves only what is kept). Returns what to say, `unshared` named as what the new output
+ * now lacks.
  */
 function keepAside(
   root: string,
@@ -120,9 +145,11 @@ function keepAside(
   foreign: readonly string[],
   stageDir = dir,
   folders?: (rel: string) => boolean,
+  edited: readonly string[] = [],
+  unshared: readonly string[] = [],
 ): string {
   const st = lstatSync(join(root, dir));
-  if (st.isDirectory()) removeGenerated(join(root, dir), false, folders);
+  if (st.isDirectory()) removeGenerated(join(root, dir), false, folders, new Set(edited));
   crashPoint('kept');
   const stamp = journal.started.replace(/[^0-9T]/g, '').slice(0, 15);
   let place = `${stageDir}.kept-${stamp}`;
@@ -130,18 +157,21 @@ function keepAside(
   renameSync(join(root, dir), join(root, place));
   if (!st.isDirectory())
     return `${escapeName(place)} (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'} put at ${escapeName(stageDir)})`;
-  return `${escapeName(place)}/ (${foreign.map(escapeName).join(', ') || 'empty'})`;
+  const lacks = unshared.length
+    ? `; ${escapeName(stageDir)}/ lacks ${unshared.map(escapeName).join(', ')}, which it shared with ${unshared.length === 1 ? 'it' : 'them'}: npm run synth writes ${unshared.length === 1 ? 'it' : 'them'} again`
+    : '';
+  return `${escapeName(place)}/ (${foreign.map(escapeName).join(', ') || 'empty'}${lacks})`;
 }
 
 /**
  * Removes the generated files below `dir`, then the folders that leaves empty and the empty folders
- * of the output (`folders`), deepest first (`dir` too when `self`). Never removes anything else: a
+ * of the output (`folders`), deepest first (`dir` too when `self`), but those of `spared`. Never removes anything else: a
  * directory that is not empty (an entry saved meanwhile) stays, and the rename onto it then fails
  * rather than replacing it.
  */
-function removeGenerated(dir: string, self: boolean, folders?: (rel: string) => boolean): void {
+function removeGenerated(dir: string, self: boolean, folders?: (rel: string) => boolean, spared?: ReadonlySet<string>): void {
   const scan = scanDir(dir, { output: folders });
-  for (const file of scan.owned) rmSync(join(dir, file), { force: true });
+  for (const file of scan.owned) if (!spared?.has(file)) rmSync(join(dir, file), { force: true });
   // the folders holding something of ours, parents first: each is removed after what it holds
   const empty = scan.folders.reverse();
   if (self) empty.push('.');

@@ -49,6 +49,14 @@ export interface Journal {
    */
   readonly replaces?: Readonly<Record<string, string | null>>;
   /**
+   * By stage directory the renames replace (`dist/qa`), the stamps (`fileStamp`) of its generated
+   * files hard-linked into its new directory (path below it -> stamp), as staging checked them: the
+   * old and the new directory share those files until the old one is removed, so one whose stamp
+   * differs by then was written over in place in the meantime, and its text is no part of the new
+   * output (lib/synth/finish.ts). Absent from journals of earlier releases.
+   */
+  readonly linked?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
    * Project files (as in `targets`) edited since the interruption, which keep that edit: a recovery
    * that found them rewrote the journal without their renames (their new texts go with `remove`).
    */
@@ -147,6 +155,21 @@ export function readJournal(text: string, root: string): Journal | string {
       !Object.entries(replaces).every(([p, d]) => (inProject(p) || linked.has(p)) && (d === null || typeof d === 'string')))
   ) {
     return "its 'replaces' is not a mapping of paths inside the project to digests";
+  }
+  const stamps = j.linked as Record<string, unknown> | undefined | null;
+  if (
+    stamps !== undefined &&
+    (typeof stamps !== 'object' ||
+      stamps === null ||
+      !Object.entries(stamps).every(
+        ([dir, files]) =>
+          inProject(dir) &&
+          typeof files === 'object' &&
+          files !== null &&
+          Object.entries(files).every(([rel, stamp]) => inProject(rel) && typeof stamp === 'string'),
+      ))
+  ) {
+    return "its 'linked' is not a mapping of stage directories to their linked files' stamps";
   }
   return j as Journal;
 }

@@ -85,7 +85,7 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     );
     if (saved.length) {
       lines.push(
-        `recovered: what was saved into a stage directory after ${command} began replacing it is not generated output, and is kept beside the new one, not removed: ${saved.join('; ')}; move it back where it belongs`,
+        `recovered: what was saved into a stage directory after ${command} began replacing it is no part of the new output, and is kept beside the new one, not removed: ${saved.join('; ')}; move it back where it belongs`,
       );
     }
   } else {

@@ -164,7 +164,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     if (!made.has(parent)) mkdirSync(parent, { recursive: true });
     made.add(parent);
     const to = abs(join(into, rel));
-    const how = unchanged.has(rel) ? reuse(abs(join(target, rel)), to, stamps.get(rel)!) : undefined;
+    const how = unchanged.has(rel) ? reuse(abs(join(target, rel)), to, stamps.get(rel)!, content) : undefined;
     if (how === 'copied') continue;
     if (how !== undefined) {
       // the first file linked (the tests' hook for an edit in place right after a link was checked)
@@ -230,16 +230,23 @@ function writeContent(path: string, content: FileContent): void {
 }
 
 /**
- * Puts the generated file `from`, whose bytes were those of the new file when they were compared
- * (its lstat then: `st`), at `to` (a path in the staging directory): a hard link, so the file keeps
- * its inode and modification time, or a copy where the file system has no links. Nothing of
- * stagecraft's ever writes into a file in place (every write goes to a new staging file), so the old
- * and the new directory can share it. Returns the link's lstat once checked (the stamp to record,
- * never taken again: an edit in between would pass for the file as staged), 'copied', or undefined,
- * with nothing left at `to`, when the file was saved over since it was compared: the new file is
- * written instead.
+ * Puts the generated file `from`, whose bytes were those of `content` (of `size` bytes) when they
+ * were compared (its lstat then: `st`), at `to` (a path in the staging directory): a hard link, so
+ * the file keeps its inode and modification time, or a copy where the file system has no links.
+ * Nothing of stagecraft's ever writes into a file in place (every write goes to a new staging file),
+ * so the old and the new directory can share it. Returns the link's lstat once checked (the stamp
+ * to record, never taken again: an edit in between would pass for the file as staged), 'copied', or
+ * undefined, with nothing left at `to`, when the file was saved over since it was compared: the new
+ * file is written instead.
+ *
+ * A link moves the file's change time, so the stamp taken when the bytes were compared cannot tell
+ * a write in between: one that keeps the inode, the size and the modification time (`cp -p` over the
+ * file, `touch -r`) leaves only its change time, which the link then moves again. So a linked file's
+ * bytes are compared again once its stamp is taken: a write before that stamp is in the bytes read,
+ * one after it moves the change time past the stamp, which the checks before the journal
+ * (`sinceStaged`) and at the renames (lib/synth/finish.ts) compare.
  */
-function reuse(from: string, to: string, st: BigIntStats): BigIntStats | 'copied' | undefined {
+function reuse(from: string, to: string, st: BigIntStats, content: FileContent): BigIntStats | 'copied' | undefined {
   let linked = true;
   try {
     linkSync(from, to);
@@ -247,9 +254,10 @@ function reuse(from: string, to: string, st: BigIntStats): BigIntStats | 'copied
     copyFileSync(from, to);
     linked = false;
   }
-  // a link moves the file's change time, so a link is known by its inode; a copy leaves the file as it was
+  // a copy leaves the file as it was: any write since the comparison, even of the same bytes' size and time, moved its change time
   const now = lstatSync(linked ? to : from, { bigint: true });
-  if (linked && now.ino === st.ino && now.size === st.size && now.mtimeNs === st.mtimeNs) return now;
+  if (linked && now.ino === st.ino && now.size === st.size && now.mtimeNs === st.mtimeNs && holdsBytes(to, content, Number(st.size)))
+    return now;
   if (!linked && fileStamp(now) === fileStamp(st)) return 'copied';
   rmSync(to, { force: true });
   return undefined;

@@ -21,7 +21,10 @@
  *    name or over a generated file, is refused, nothing written; so is a generated file changed in
  *    a directory that is not replaced, since nothing would put it back.
  * 2. `journal`: `.stagecraft/journal.json` lists every rename still to do, in order (written beside
- *    it and flushed first, `journal-flushed`: a journal that could not be written whole is removed).
+ *    it and flushed first, `journal-flushed`: a journal that could not be written whole is removed),
+ *    and the stamps of the files linked into each new directory: one written over in place from
+ *    here on (the old and the new directory share it) is kept aside with the user's text, not left
+ *    in the new output (lib/synth/finish.ts).
  * 3. `rename-<n>`: the renames. First the project files, each just after the command checked that
  *    the files it read are as it read them (`unchanged`: an editor's save would be undone, so the
  *    journal is removed and nothing replaced); then per stage: its foreign entries move into the
@@ -214,6 +217,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     if (problems.length) throw new ProblemsError(problems);
     const renames: Rename[] = [];
     const targets: string[] = [];
+    /** By stage directory replaced, its files linked into the new one and their stamps (`Journal.linked`). */
+    const linked: Record<string, Record<string, string>> = {};
     for (const { plan, foreign: stageForeign } of staged.values()) {
       foreign.push(...stageForeign);
       const p = plan!;
@@ -229,6 +234,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       if (p.old) {
         makeStagingDirectory(o, join(tx, 'old'));
         renames.push({ from: target, to: join(tx, 'old', p.stage) });
+        if (p.linked.length) linked[target] = Object.fromEntries(p.linked.map((rel) => [rel, p.seen.get(rel)!]));
       }
       if (p.filled) renames.push({ from: into, to: target });
       targets.push(`${target}/`);
@@ -284,6 +290,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       targets,
       remove: [tx],
       replaces: projectFiles.replaces,
+      linked,
     };
     writeJournal(o.root, journal);
     done = true;

@@ -16,7 +16,9 @@ import {
   readlinkSync,
   renameSync,
   rmSync,
+  statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,6 +98,24 @@ function write(root: string, step: string, action: () => void, stages = new Map(
 const killed = () => {
   throw new Error('killed');
 };
+
+/**
+ * Overwrites the file at `path` as `cp -p` does with a file of its size: in place (its inode kept),
+ * then its modification time put back, to a whole second (Node.js sets no nanoseconds exactly), as
+ * the file had first; only its change time tells.
+ */
+function copyPreserving(path: string, text: string): void {
+  expect(Buffer.byteLength(text)).toBe(statSync(path).size);
+  utimesSync(path, 1_700_000_000, 1_700_000_000);
+  const before = statSync(path, { bigint: true });
+  writeFileSync(path, text);
+  utimesSync(path, 1_700_000_000, 1_700_000_000);
+  const after = statSync(path, { bigint: true });
+  expect([after.ino, after.size, after.mtimeNs]).toEqual([before.ino, before.size, before.mtimeNs]);
+}
+
+/** A text of the size of 20-y.yaml, with no header: a user's. */
+const SAME_SIZE = `${'x'.repeat(Buffer.byteLength(OLD['20-y.yaml']) - 1)}\n`;
 
 function expectDone(root: string): void {
   expect(existsSync(join(root, 'dist', '.stagecraft-tx'))).toBe(false);
@@ -210,6 +230,38 @@ describe('a file saved over a generated file after the stage was staged, before 
       expect.stringContaining("dist/qa/20-y.yaml was saved after stage 'qa' was staged and was not written by stagecraft"),
     ]);
     expect(tree(join(root, 'dist'))).toEqual(under('qa', { ...OLD, '20-y.yaml': 'mine, longer than it was\n' }));
+    expectDone(root);
+  });
+
+  // the link moves the change time: the stamp after it cannot tell a write before it, so the bytes are compared again once it is taken
+  it('an unchanged file overwritten as cp -p does (its size, its modification time) between its comparison and its link: not linked, refused', () => {
+    const root = project();
+    const path = join(root, 'dist', 'qa', '20-y.yaml');
+    utimesSync(path, 1_700_000_000, 1_700_000_000);
+    const error = write(root, 'compared-qa', () => copyPreserving(path, SAME_SIZE));
+    expect((error as ProblemsError).problems.map((p) => p.message)).toEqual([
+      expect.stringContaining("dist/qa/20-y.yaml was saved after stage 'qa' was staged and was not written by stagecraft"),
+    ]);
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', { ...OLD, '20-y.yaml': SAME_SIZE }));
+    expectDone(root);
+  });
+
+  it('an unchanged file overwritten as cp -p does with generated text between its comparison and its link: the new output has the new bytes', () => {
+    const root = project();
+    const path = join(root, 'dist', 'qa', '20-y.yaml');
+    utimesSync(path, 1_700_000_000, 1_700_000_000);
+    expect(write(root, 'compared-qa', () => copyPreserving(path, header('qa', 'kind: Q\n')))).toBeUndefined();
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', Object.fromEntries(NEW)));
+    expectDone(root);
+  });
+
+  it('an unchanged file overwritten as cp -p does right after its link: refused, the change time in the stamp', () => {
+    const root = project();
+    const path = join(root, 'dist', 'qa', '20-y.yaml');
+    utimesSync(path, 1_700_000_000, 1_700_000_000);
+    const error = write(root, 'linked-qa', () => copyPreserving(path, header('qa', 'kind: Q\n')));
+    expect((error as ProblemsError).problems.map((p) => p.code)).toEqual(['synth/output-changed']);
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', { ...OLD, '20-y.yaml': header('qa', 'kind: Q\n') }));
     expectDone(root);
   });
 
@@ -460,12 +512,86 @@ describe('an entry saved into a stage directory after the journal (the command k
     const mine = { '10-x.yaml': 'mine\n', '20-y.yaml': 'mine too\n', 'edge/haproxy.cfg': 'mine as well\n' };
     save(root, 'qa', mine);
     const lines = recover(root, 'dist', RECOVERY);
-    expect(lines[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6}\/ \(10-x\.yaml, 20-y\.yaml, edge\/haproxy\.cfg\); move it back/);
+    expect(lines[1]).toMatch(
+      /: dist\/qa\.kept-\d{8}T\d{6}\/ \(10-x\.yaml, 20-y\.yaml, edge\/haproxy\.cfg; dist\/qa\/ lacks 20-y\.yaml, edge\/haproxy\.cfg, which it shared with them: npm run synth writes them again\); move it back/,
+    );
     const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
     expect(tree(join(root, 'dist', kept))).toEqual(mine);
     // the shared files left the new output: missing there, for the next synth to write again
     const { '20-y.yaml': _y, 'edge/haproxy.cfg': _cfg, ...rest } = Object.fromEntries(NEW);
     expect(tree(join(root, 'dist', 'qa'))).toEqual(rest);
+    expectDone(root);
+  });
+
+  // 20-y.yaml is hard-linked into the new directory: an edit in place that keeps its header is the new output's too
+  const edits: [string, (path: string) => void, string][] = [
+    ['appended to', (path) => appendFileSync(path, 'replicas: 9\n'), `${OLD['20-y.yaml']}replicas: 9\n`],
+    ['overwritten as cp -p does', (path) => copyPreserving(path, header('qa', 'kind: Q\n')), header('qa', 'kind: Q\n')],
+  ];
+
+  it.each(edits)('a generated file linked into the new output, %s, header kept: kept aside, not the new output', (_how, edit, text) => {
+    const root = project();
+    utimesSync(join(root, 'dist', 'qa', '20-y.yaml'), 1_700_000_000, 1_700_000_000);
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    edit(join(root, 'dist', 'qa', '20-y.yaml'));
+    const lines = recover(root, 'dist', RECOVERY);
+    expect(lines[1]).toMatch(
+      /: dist\/qa\.kept-\d{8}T\d{6}\/ \(20-y\.yaml; dist\/qa\/ lacks 20-y\.yaml, which it shared with it: npm run synth writes it again\); move it back/,
+    );
+    const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+    expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': text });
+    const { '20-y.yaml': _y, ...rest } = Object.fromEntries(NEW);
+    expect(tree(join(root, 'dist', 'qa'))).toEqual(rest);
+    expectDone(root);
+  });
+
+  it.each(['journal-flushed', 'journal'])(
+    'a generated file linked into the new output, appended to at %s (after the last check), by the command itself: kept aside',
+    (step) => {
+      const root = project();
+      const path = join(root, 'dist', 'qa', '20-y.yaml');
+      const cancel = atStep(step, () => appendFileSync(path, 'replicas: 9\n'));
+      const tx = beginTransaction({ root, distDir: 'dist', command: 'npm run synth', removeOthers: false });
+      let foreign: string[];
+      try {
+        tx.stage('qa', NEW);
+        foreign = tx.commit(new Map()).foreign;
+      } finally {
+        tx.abort();
+        cancel();
+      }
+      expect(foreign).toEqual([expect.stringMatching(/^dist\/qa\.kept-\d{8}T\d{6}\/$/)]);
+      const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+      expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': `${OLD['20-y.yaml']}replicas: 9\n` });
+      const { '20-y.yaml': _y, ...rest } = Object.fromEntries(NEW);
+      expect(tree(join(root, 'dist', 'qa'))).toEqual(rest);
+      expectDone(root);
+    },
+  );
+
+  it('a recovery killed once it kept an edited file aside is completed by the next one, the same', () => {
+    const root = project();
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    appendFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'replicas: 9\n');
+    const cancel = atStep('kept', killed);
+    try {
+      expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
+    } finally {
+      cancel();
+    }
+    expect(recover(root, 'dist', RECOVERY)[0]).toContain('its change was complete');
+    const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+    expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': `${OLD['20-y.yaml']}replicas: 9\n` });
+    const { '20-y.yaml': _y, ...rest } = Object.fromEntries(NEW);
+    expect(tree(join(root, 'dist', 'qa'))).toEqual(rest);
+    expectDone(root);
+  });
+
+  it('generated files linked and left alone: nothing kept aside', () => {
+    const root = project();
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    expect(recover(root, 'dist', RECOVERY)).toHaveLength(1);
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', Object.fromEntries(NEW)));
     expectDone(root);
   });
 
