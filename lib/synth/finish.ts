@@ -76,8 +76,10 @@ function keepSaved(root: string, journal: Journal): string[] {
       kept.push(keepAside(root, journal, to, [], from));
       continue;
     }
-    // the new directory has taken the stage directory's place: its folders are the output's
-    const folders = foldersOf(join(root, from));
+    // the new directory has taken the stage directory's place: its folders are the output's, and so are the old output's it has not
+    const isNew = foldersOf(join(root, from));
+    const dropped = new Set(journal.dropped?.[from]);
+    const folders = (rel: string) => dropped.has(rel) || isNew(rel);
     const scan = scanDir(join(root, to), { output: folders });
     const edited = writtenOver(join(root, to), journal.linked?.[from]);
     if (!scan.foreign.length && !edited.length) continue;

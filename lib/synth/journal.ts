@@ -57,6 +57,12 @@ export interface Journal {
    */
   readonly linked?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /**
+   * By stage directory the renames replace, the folders of its old output that the new one has not
+   * (`StagePlan.dropped`): emptied by a user meanwhile, they saved nothing, and are not kept aside.
+   * Absent from journals of earlier releases.
+   */
+  readonly dropped?: Readonly<Record<string, readonly string[]>>;
+  /**
    * Project files (as in `targets`) edited since the interruption, which keep that edit: a recovery
    * that found them rewrote the journal without their renames (their new texts go with `remove`).
    */
@@ -170,6 +176,15 @@ export function readJournal(text: string, root: string): Journal | string {
       ))
   ) {
     return "its 'linked' is not a mapping of stage directories to their linked files' stamps";
+  }
+  const dropped = j.dropped as Record<string, unknown> | undefined | null;
+  if (
+    dropped !== undefined &&
+    (typeof dropped !== 'object' ||
+      dropped === null ||
+      !Object.entries(dropped).every(([dir, list]) => inProject(dir) && Array.isArray(list) && list.every(inProject)))
+  ) {
+    return "its 'dropped' is not a mapping of stage directories to folders below them";
   }
   return j as Journal;
 }

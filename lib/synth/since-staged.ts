@@ -63,12 +63,13 @@ export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
   }
   const foreign = new Set(plan.foreign.map((f) => f.replace(/\/$/, '')));
   const linked = new Set(plan.linked);
+  const dropped = new Set(plan.dropped);
   /** The generated files as staging found them, and those of them saved over in place while linked into the new directory. */
   const kept = new Set<string>();
   const inPlace: string[] = [];
   const scan = scanDir(dir, {
     known: (rel) => foreign.has(rel),
-    output: (rel) => plan.folders.has(rel),
+    output: (rel) => plan.folders.has(rel) || dropped.has(rel),
     same: (rel, _path, st) => {
       const was = plan.seen.get(rel);
       if (was === undefined) return false;

@@ -60,6 +60,12 @@ export interface StagePlan {
   readonly linked: readonly string[];
   /** The folders of the new output (on the path of one of its files): never foreign entries, even empty (`outputFolders`). */
   readonly folders: ReadonlySet<string>;
+  /**
+   * The folders of the old output (holding a generated file when staged) that the new one has not:
+   * one a user empties since (`rm dist/qa/old/a.yaml`, a file the new output drops) saved nothing,
+   * and is no foreign entry either.
+   */
+  readonly dropped: readonly string[];
   /** Whether the new directory has anything in it. */
   readonly filled: boolean;
   readonly changed: ChangedFiles;
@@ -142,12 +148,13 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   const moved = [...(exists ? [''] : []), ...scan.foreign];
   if (problems.length) return { problems, foreign, moved };
   const seen = new Map(scan.owned.map((rel) => [rel, fileStamp(stamps.get(rel)!)]));
+  const dropped = scan.folders.filter((rel) => !folders.has(rel));
   if (exists && unchanged.size === files.size && scan.owned.length === files.size) {
     // every generated file there is one of the new output with its bytes, and the output has no other: nothing moves
     crashPoint(`staged-${stage}`);
     const changed = { written: [], gone: [] };
     return {
-      plan: { stage, old: true, same: true, foreign: scan.foreign, seen, linked: [], folders, filled: false, changed },
+      plan: { stage, old: true, same: true, foreign: scan.foreign, seen, linked: [], folders, dropped: [], filled: false, changed },
       problems,
       foreign,
       moved: [],
@@ -183,7 +190,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     gone: scan.owned.filter((rel) => !files.has(rel)).sort(compareCodePoints),
   };
   return {
-    plan: { stage, old: exists, same: false, foreign: scan.foreign, seen, linked, folders, filled, changed },
+    plan: { stage, old: exists, same: false, foreign: scan.foreign, seen, linked, folders, dropped, filled, changed },
     problems,
     foreign,
     moved,

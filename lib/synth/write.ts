@@ -219,6 +219,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     const targets: string[] = [];
     /** By stage directory replaced, its files linked into the new one and their stamps (`Journal.linked`). */
     const linked: Record<string, Record<string, string>> = {};
+    /** By stage directory replaced, the folders of its old output the new one has not (`Journal.dropped`). */
+    const dropped: Record<string, readonly string[]> = {};
     for (const { plan, foreign: stageForeign } of staged.values()) {
       foreign.push(...stageForeign);
       const p = plan!;
@@ -235,6 +237,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
         makeStagingDirectory(o, join(tx, 'old'));
         renames.push({ from: target, to: join(tx, 'old', p.stage) });
         if (p.linked.length) linked[target] = Object.fromEntries(p.linked.map((rel) => [rel, p.seen.get(rel)!]));
+        if (p.dropped.length) dropped[target] = p.dropped;
       }
       if (p.filled) renames.push({ from: into, to: target });
       targets.push(`${target}/`);
@@ -291,6 +294,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       remove: [tx],
       replaces: projectFiles.replaces,
       linked,
+      dropped,
     };
     writeJournal(o.root, journal);
     done = true;

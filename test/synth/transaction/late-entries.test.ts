@@ -442,6 +442,42 @@ describe('a folder of the output left empty (its only generated file removed)', 
   });
 });
 
+// old/ held only a generated file the new output drops: a user's `rm dist/qa/old/a.yaml` leaves the folder empty, saving nothing
+describe('a folder of the old output a user empties (its only generated file, which the new output drops, removed)', () => {
+  const withOld = { ...OLD, 'old/a.yaml': header('qa', 'kind: A\n') };
+
+  it('after staging, before the journal: the write goes on, the folder leaves with the old output', () => {
+    const root = project({ qa: withOld });
+    expect(write(root, 'staged', () => rmSync(join(root, 'dist', 'qa', 'old', 'a.yaml')))).toBeUndefined();
+    expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
+    expect(existsSync(join(root, 'dist', 'qa', 'old'))).toBe(false);
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', Object.fromEntries(NEW)));
+    expectDone(root);
+  });
+
+  it('after the journal (killed), before the recovery: nothing kept, nothing said of it', () => {
+    const root = project({ qa: withOld });
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    rmSync(join(root, 'dist', 'qa', 'old', 'a.yaml'));
+    expect(recover(root, 'dist', RECOVERY)).toHaveLength(1);
+    expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
+    expect(existsSync(join(root, 'dist', 'qa', 'old'))).toBe(false);
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', Object.fromEntries(NEW)));
+    expectDone(root);
+  });
+
+  it('a file a user puts in it is still kept, the folder with it', () => {
+    const root = project({ qa: withOld });
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    rmSync(join(root, 'dist', 'qa', 'old', 'a.yaml'));
+    save(root, 'qa', { 'old/notes.md': 'mine\n' });
+    expect(recover(root, 'dist', RECOVERY)[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6}\/ \(old\/notes\.md\); move it back/);
+    const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+    expect(tree(join(root, 'dist', kept))).toEqual({ 'old/notes.md': 'mine\n' });
+    expectDone(root);
+  });
+});
+
 describe('an empty folder a user makes in a stage directory', () => {
   it('before the command: kept, as any foreign entry, when the stage is replaced', () => {
     const root = project();
