@@ -11,7 +11,7 @@ import { counted } from '../model/limits.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '../errors.js';
-import { needsRecovery } from '../synth/journal.js';
+import { needsRecovery } from '../synth/recover.js';
 import { DIST_DIR } from '../synth/disk.js';
 import { ENVIRONMENTS_DIR, forgetCompilerDigests, keepNewDigests } from './digests.js';
 import { unchangedSinceRecorded, type Fingerprint, type StageRecord } from './fingerprint.js';

@@ -9,7 +9,7 @@ import { DIST_DIR, readRegularFile } from '../synth/disk.js';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { ProblemsError, shellWord } from '../errors.js';
 import { withFs } from '../fs-problems.js';
-import { needsRecovery, recover } from '../synth/journal.js';
+import { needsRecovery, recover } from '../synth/recover.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { acquireLock } from './lock.js';
 

@@ -347,3 +347,13 @@ export function mergeDifferences(differences: readonly DistDifference[]): DistDi
     extra: differences.flatMap((d) => d.extra),
   };
 }
+
+/** Why the entry at `path` of a stage directory is not one stagecraft wrote, for a message. */
+export function whyForeign(path: string): string {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (st?.isSymbolicLink()) return 'it is a symbolic link; stagecraft writes only regular files';
+  if (st?.isDirectory())
+    return readdirSync(path).length ? 'it is a directory holding no file stagecraft wrote' : 'it is an empty directory';
+  if (st && !st.isFile()) return 'it is not a regular file';
+  return `it has no '${GENERATED_MARK.trim()}' header`;
+}

@@ -2,28 +2,16 @@
  * The journal of a write transaction (lib/synth/write.ts): `.stagecraft/journal.json` lists the
  * renames still to do once every new file is staged, so that a command interrupted while it
  * replaces files is completed by the next one (a roll forward), and one interrupted before is
- * undone (a rollback: only ignored staging files to remove). `recover` does either.
+ * undone (a rollback: only ignored staging files to remove). lib/synth/recover.ts does either,
+ * lib/synth/finish.ts the renames.
  */
-import {
-  accessSync,
-  constants,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  realpathSync,
-  renameSync,
-  rmdirSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { ProblemsError, escapeName, nameList, type Problem } from '../errors.js';
-import { errnoCode, fsProblem, isFsError, withFs } from '../fs-problems.js';
+import { lstatSync, mkdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
-import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, scanDir, stagedFor } from './disk.js';
 import { writeNew } from '../model/flushed-file.cjs';
 import { sha256Hex } from '../model/sha256.js';
+import { STATE_DIR, TMP_SUFFIX, readRegularBytes, stagedFor } from './disk.js';
 
 /** Below the state directory: the renames an interrupted write still has to do. */
 export const JOURNAL_FILE = join(STATE_DIR, 'journal.json');
@@ -61,6 +49,20 @@ export interface Journal {
    */
   readonly replaces?: Readonly<Record<string, string | null>>;
   /**
+   * By stage directory the renames replace (`dist/qa`), the stamps (`fileStamp`) of its generated
+   * files hard-linked into its new directory (path below it -> stamp), as staging checked them: the
+   * old and the new directory share those files until the old one is removed, so one whose stamp
+   * differs by then was written over in place in the meantime, and its text is no part of the new
+   * output (lib/synth/finish.ts). Absent from journals of earlier releases.
+   */
+  readonly linked?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * By stage directory the renames replace, the folders of its old output that the new one has not
+   * (`StagePlan.dropped`): emptied by a user meanwhile, they saved nothing, and are not kept aside.
+   * Absent from journals of earlier releases.
+   */
+  readonly dropped?: Readonly<Record<string, readonly string[]>>;
+  /**
    * Project files (as in `targets`) edited since the interruption, which keep that edit: a recovery
    * that found them rewrote the journal without their renames (their new texts go with `remove`).
    */
@@ -94,318 +96,6 @@ export function digestOf(path: string): string | null {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) return null;
   return st.isFile() ? sha256Hex(readRegularBytes(path)) : `not a regular file (mode ${st.mode.toString(8)})`;
-}
-
-/**
- * Does the renames of `journal` from the `first`, then removes the transaction directory and the
- * journal. Returns the directories where what a user saved into a stage directory after the journal
- * was written (after a crash, before the recovery) is kept (`keepSaved`).
- */
-export function finish(root: string, journal: Journal, first: number): string[] {
-  const abs = (p: string) => join(root, p);
-  const kept: string[] = [];
-  journal.renames.forEach((r, i) => {
-    if (i < first) return;
-    // a source missing after a crash can only be a rename already done
-    if (present(abs(r.from))) {
-      const into = intoTransaction(r.to);
-      if (into && present(abs(r.to))) {
-        // done already: what has the source's name now was saved since (the old directory's, kept by `keepSaved`)
-      } else {
-        // a stage directory made again after its old one moved aside (killed there, then `git checkout
-        // dist/qa`; or an empty one made while the stage compiled): its generated files and the
-        // directories they leave empty are removed, and only one holding something else is kept, not
-        // replaced; a file or a symbolic link put there is kept as it is
-        if (!into && intoTransaction(r.from) && present(abs(r.to))) {
-          const folders = foldersOf(abs(r.from));
-          if (!lstatSync(abs(r.to)).isDirectory()) kept.push(keepAside(root, journal, r.to, [], r.to, folders));
-          else {
-            const { foreign } = scanDir(abs(r.to), { output: folders });
-            if (foreign.length) kept.push(keepAside(root, journal, r.to, foreign, r.to, folders));
-            else removeGenerated(abs(r.to), true, folders);
-          }
-        }
-        renameSync(abs(r.from), abs(r.to));
-      }
-    }
-    crashPoint(`rename-${i + 1}`);
-  });
-  kept.push(...keepSaved(root, journal));
-  for (const p of journal.remove) rmSync(abs(p), { recursive: true, force: true });
-  crashPoint('cleanup');
-  // and the journal a recovery killed while it rewrote it left beside it (`keepEdits`)
-  rmSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), { force: true });
-  rmSync(abs(JOURNAL_FILE), { force: true });
-  return kept;
-}
-
-/**
- * What is not generated output in an old stage directory the renames moved into the transaction
- * directory (`dist/.stagecraft-tx/old/<stage>`), about to be removed: entries a user saved into
- * `dist/<stage>/` after the journal was written (the foreign entries found before moved into the new
- * directory first). Never removed, nor moved onto anything: its generated files are removed, and the
- * directory with what is left becomes `dist/<stage>.kept-<when its renames began, UTC>` (a
- * name that is free), beside the new one. A recovery killed here does the same again. Returns those directories.
- */
-function keepSaved(root: string, journal: Journal): string[] {
-  const kept: string[] = [];
-  for (const { from, to } of journal.renames) {
-    const old = dirname(to);
-    if (basename(old) !== 'old' || basename(dirname(old)) !== TX_DIR) continue;
-    const st = lstatSync(join(root, to), { throwIfNoEntry: false });
-    if (st === undefined) continue;
-    // a file or a link put in place of dist/<stage> after the journal, moved aside as the old directory: kept as it is
-    if (!st.isDirectory()) {
-      kept.push(keepAside(root, journal, to, [], from));
-      continue;
-    }
-    // the new directory has taken the stage directory's place: its folders are the output's
-    const folders = foldersOf(join(root, from));
-    const scan = scanDir(join(root, to), { output: folders });
-    if (!scan.foreign.length) continue;
-    for (const f of scan.foreign) unshare(join(root, to, f), join(root, from, f));
-    kept.push(keepAside(root, journal, to, scan.foreign, from, folders));
-  }
-  return kept;
-}
-
-/**
- * Removes `shared` when it is the very file `saved` is (the same device and inode): a generated
- * file of the old directory hard-linked into the new one, since written over in place (`>`, as most
- * editors save), which would otherwise stand in the new output with the user's text, that text
- * kept as well. The user's text is kept (`saved`); the output has the file missing, which the next
- * synth writes again.
- */
-function unshare(saved: string, shared: string): void {
-  const a = lstatSync(saved, { bigint: true, throwIfNoEntry: false });
-  const b = lstatSync(shared, { bigint: true, throwIfNoEntry: false });
-  if (a?.isFile() && b?.isFile() && a.dev === b.dev && a.ino === b.ino) rmSync(shared);
-}
-
-/** Whether a path below `dir` is a folder there: the folders of a new stage directory, which are the output's (`scanDir`'s `output`). */
-const foldersOf =
-  (dir: string) =>
-  (rel: string): boolean =>
-    lstatSync(join(dir, rel), { throwIfNoEntry: false })?.isDirectory() === true;
-
-/** Whether a journal's rename onto `to` moves something into the transaction directory (a foreign entry carried, an old directory). */
-const intoTransaction = (to: string) => to.split(/[\\/]/).includes(TX_DIR);
-
-/**
- * Moves the directory `dir` (holding the foreign entries `foreign`, said in the message), or the
- * file or link there, to `<stage>.kept-<when its renames began, UTC>` beside the stage directory
- * `stageDir` (a free name), a directory's generated files, and the folders of the output (`folders`)
- * they leave empty, removed first (a kill between leaves only what is kept). Returns what to say.
- */
-function keepAside(
-  root: string,
-  journal: Journal,
-  dir: string,
-  foreign: readonly string[],
-  stageDir = dir,
-  folders?: (rel: string) => boolean,
-): string {
-  const st = lstatSync(join(root, dir));
-  if (st.isDirectory()) removeGenerated(join(root, dir), false, folders);
-  crashPoint('kept');
-  const stamp = journal.started.replace(/[^0-9T]/g, '').slice(0, 15);
-  let place = `${stageDir}.kept-${stamp}`;
-  for (let n = 2; present(join(root, place)); n++) place = `${stageDir}.kept-${stamp}-${n}`;
-  renameSync(join(root, dir), join(root, place));
-  if (!st.isDirectory())
-    return `${escapeName(place)} (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'} put at ${escapeName(stageDir)})`;
-  return `${escapeName(place)}/ (${foreign.map(escapeName).join(', ') || 'empty'})`;
-}
-
-/**
- * Removes the generated files below `dir`, then the folders that leaves empty and the empty folders
- * of the output (`folders`), deepest first (`dir` too when `self`). Never removes anything else: a
- * directory that is not empty (an entry saved meanwhile) stays, and the rename onto it then fails
- * rather than replacing it.
- */
-function removeGenerated(dir: string, self: boolean, folders?: (rel: string) => boolean): void {
-  const scan = scanDir(dir, { output: folders });
-  for (const file of scan.owned) rmSync(join(dir, file), { force: true });
-  // the folders holding something of ours, parents first: each is removed after what it holds
-  const empty = scan.folders.reverse();
-  if (self) empty.push('.');
-  for (const d of empty) {
-    try {
-      rmdirSync(join(dir, d));
-    } catch (e) {
-      if (errnoCode(e) !== 'ENOTEMPTY' && errnoCode(e) !== 'EEXIST' && errnoCode(e) !== 'ENOENT') throw e;
-    }
-  }
-}
-
-/**
- * What would stop one of `renames` once the journal is written, found before it is: a directory
- * this user cannot write (a read-only `dist/<stage>/`, with `chmod -w`, or one on a read-only file
- * system), from which or into which an entry is renamed, or which itself moves to another directory
- * (its `..` entry changes). After the journal, a failed rename would leave the change half done, and
- * every next command would fail on it again while completing it.
- */
-export function unmovable(root: string, renames: readonly Rename[]): Problem[] {
-  /** By directory looked at, why this user cannot write it (undefined: it can, or it is not there yet). */
-  const checked = new Map<string, Problem | undefined>();
-  const refuse = (dir: string, why: string) => {
-    if (checked.has(dir)) return;
-    checked.set(dir, undefined);
-    try {
-      accessSync(join(root, dir), constants.W_OK);
-    } catch (e) {
-      if (!present(join(root, dir))) return;
-      // a read-only file system refuses even root, and no chmod helps: said as the file system's error
-      checked.set(
-        dir,
-        errnoCode(e) === 'EACCES' || !isFsError(e)
-          ? {
-              code: 'synth/not-writable',
-              message: `${dir} is not writable by this user, and ${why}`,
-              hint: `make it writable (chmod u+w ${dir}) or run the command as its owner, then run the command again`,
-            }
-          : fsProblem(e, dir, 'writing'),
-      );
-    }
-  };
-  for (const { from, to } of renames) {
-    // a project file's new text is made beside the file, and renamed within that directory
-    refuse(
-      dirname(from),
-      dirname(from) === dirname(to) ? `the write creates ${from} in it and renames it onto ${to}` : `the write renames ${from} out of it`,
-    );
-    refuse(dirname(to), `the write renames ${to} into it`);
-    if (dirname(from) !== dirname(to) && lstatSync(join(root, from), { throwIfNoEntry: false })?.isDirectory()) {
-      refuse(from, `the write moves it aside to replace it, which a directory allows only when it is writable (its '..' entry changes)`);
-    }
-  }
-  return [...checked.values()].filter((p) => p !== undefined);
-}
-
-/**
- * The index of the first rename of `renames` not done yet. Every source exists when the journal is
- * written and a rename only ever removes its source, so the last rename whose source is gone and
- * whose target is there is the last one done (an earlier rename's source may exist again, e.g.
- * `dist/qa` once the new directory has taken its place, hence the search from the end).
- */
-export function pendingFrom(root: string, renames: readonly Rename[]): number {
-  for (let i = renames.length - 1; i >= 0; i--) {
-    if (!present(join(root, renames[i].from)) && present(join(root, renames[i].to))) return i + 1;
-  }
-  return 0;
-}
-
-/** The project files whose new texts a write stages beside them, for a rollback to tell those texts from a user's files. */
-export interface ProjectFileNames {
-  /** The directory of the stage files (`environments`), whose `.yaml` files promote and switch edit. */
-  readonly stageDir: string;
-  /** The files of that directory that stagecraft generates (the schema), by path from the root. */
-  readonly generated: readonly string[];
-}
-
-/** Whether an interrupted command left a journal or staging files behind. */
-export function needsRecovery(root: string, distDir: string): boolean {
-  return present(join(root, JOURNAL_FILE)) || present(join(root, distDir, TX_DIR)) || present(join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`));
-}
-
-/**
- * Completes or rolls back what an interrupted command left (call it holding the lock): with a
- * journal, the remaining renames are done; without one, nothing had been replaced yet and the
- * staging files are removed. Returns what it did, one line per message, or nothing.
- */
-export function recover(root: string, distDir: string, files: ProjectFileNames): string[] {
-  const abs = (p: string) => join(root, p);
-  const lines: string[] = [];
-  // the staged files an interrupted transaction left (the journal and the new texts of project files included)
-  const leftovers = () => {
-    const found = [join(distDir, TX_DIR), `${JOURNAL_FILE}${TMP_SUFFIX}`].filter((p) => present(abs(p)));
-    const dir = files.stageDir;
-    if (existsSync(abs(dir)))
-      for (const name of readdirSync(abs(dir))) if (stagedText(root, join(dir, name), files)) found.push(join(dir, name));
-    return found;
-  };
-  if (present(abs(JOURNAL_FILE))) {
-    const read = readJournal(readRegularFile(abs(JOURNAL_FILE)), root);
-    if (typeof read === 'string') {
-      // every rename of a transaction has its source or its target among the staged files: none
-      // left means that it was complete (or never began), and the damaged journal says nothing more
-      const staged = leftovers();
-      if (staged.length) throw damagedJournal(read, staged, distDir);
-      rmSync(abs(JOURNAL_FILE), { force: true });
-      lines.push(`recovered: ${JOURNAL_FILE} was damaged (${read}), and no interrupted write had anything left to do; removed it`);
-      return lines;
-    }
-    refuseOthersJournal(root, read);
-    const first = pendingFrom(root, read.renames);
-    // every rename done (killed before its journal was removed): the change was whole already
-    const wasComplete = first >= read.renames.length;
-    const journal = keepEdits(root, read, first);
-    // what the recovery removes of such a command: its journal, and what it had not removed yet
-    const left = [...journal.remove.filter((p) => present(abs(p))), JOURNAL_FILE];
-    const saved = finish(root, journal, first);
-    const kept = journal.kept ?? [];
-    const complete = journal.targets.filter((t) => !kept.includes(t));
-    const keptClause = kept.length
-      ? `, but for ${nameList(kept)}, edited since, which keep${kept.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
-      : '';
-    const command = `'${escapeName(read.command)}' (pid ${read.pid}, started ${escapeName(read.started)})`;
-    lines.push(
-      wasComplete
-        ? `recovered: ${command} was interrupted once its change was complete (${nameList(complete)}${keptClause}); only what it left was removed: ${nameList(left)}`
-        : `recovered: ${command} was interrupted while it replaced files; its change is now complete: ${nameList(complete)}${keptClause}`,
-    );
-    if (saved.length) {
-      lines.push(
-        `recovered: what was saved into a stage directory after ${command} began replacing it is not generated output, and is kept beside the new one, not removed: ${saved.join('; ')}; move it back where it belongs`,
-      );
-    }
-  } else {
-    const found = leftovers();
-    for (const p of found) rmSync(abs(p), { recursive: true, force: true });
-    if (found.length) {
-      lines.push(`recovered: an interrupted command had not replaced anything yet; its change is rolled back (removed ${nameList(found)})`);
-    }
-  }
-  return lines;
-}
-
-/**
- * Whether `path` (from `root`) can be the new text of a project file that a write staged
- * (lib/synth/project-files.ts), which a rollback removes: a file, a link or a FIFO (which a write
- * replaces too) named for a stage file that is there (`.qa.yaml.stagecraft-tmp` beside `qa.yaml`: promote
- * and switch edit only existing ones) or for a file stagecraft generates (the schema, staged even
- * when it is missing). Not a directory, which a write refuses to replace and so never made, nor a
- * name that stages no such file (`.notes.yaml.stagecraft-tmp`): what a user keeps there is not
- * stagecraft's to remove.
- */
-function stagedText(root: string, path: string, files: ProjectFileNames): boolean {
-  const file = stagedFor(path);
-  if (file === undefined || lstatSync(join(root, path)).isDirectory()) return false;
-  if (files.generated.includes(file)) return true;
-  return file.endsWith('.yaml') && lstatSync(join(root, file), { throwIfNoEntry: false }) !== undefined;
-}
-
-/**
- * `journal`, whose renames from `first` are still to do, with those onto a project file edited since
- * the crash (in an editor) left out, so that the file keeps that edit: the journal is rewritten
- * without them first, their new texts to be removed once the other renames are done. Their new
- * texts stay until then: a rename only ever removes its source (`pendingFrom`), so a recovery
- * killed here, or during the renames, leaves a journal the next one completes as this one would.
- */
-function keepEdits(root: string, journal: Journal, first: number): Journal {
-  const edited = journal.renames
-    .slice(first)
-    .filter(({ to }) => journal.replaces?.[to] !== undefined && digestOf(join(root, to)) !== journal.replaces[to]);
-  if (!edited.length) return journal;
-  const rewritten: Journal = {
-    ...journal,
-    renames: journal.renames.filter((r) => !edited.includes(r)),
-    remove: [...journal.remove, ...edited.map((r) => r.from)],
-    kept: [...(journal.kept ?? []), ...edited.map((r) => stagedFor(r.from) ?? r.to)],
-  };
-  writeJournal(root, rewritten);
-  crashPoint('recover-kept');
-  return rewritten;
 }
 
 /** A path of a journal that names a file of the project: relative, and never out of it. */
@@ -472,42 +162,29 @@ export function readJournal(text: string, root: string): Journal | string {
   ) {
     return "its 'replaces' is not a mapping of paths inside the project to digests";
   }
+  const stamps = j.linked as Record<string, unknown> | undefined | null;
+  if (
+    stamps !== undefined &&
+    (typeof stamps !== 'object' ||
+      stamps === null ||
+      !Object.entries(stamps).every(
+        ([dir, files]) =>
+          inProject(dir) &&
+          typeof files === 'object' &&
+          files !== null &&
+          Object.entries(files).every(([rel, stamp]) => inProject(rel) && typeof stamp === 'string'),
+      ))
+  ) {
+    return "its 'linked' is not a mapping of stage directories to their linked files' stamps";
+  }
+  const dropped = j.dropped as Record<string, unknown> | undefined | null;
+  if (
+    dropped !== undefined &&
+    (typeof dropped !== 'object' ||
+      dropped === null ||
+      !Object.entries(dropped).every(([dir, list]) => inProject(dir) && Array.isArray(list) && list.every(inProject)))
+  ) {
+    return "its 'dropped' is not a mapping of stage directories to folders below them";
+  }
   return j as Journal;
-}
-
-function damagedJournal(reason: string, staged: readonly string[], distDir: string): ProblemsError {
-  const tx = join(distDir, TX_DIR);
-  return new ProblemsError([
-    {
-      code: 'synth/journal',
-      message: `${JOURNAL_FILE} is not a journal stagecraft can follow (${reason}), and an interrupted write left ${nameList(staged)}: which of its renames were done is unknown`,
-      hint:
-        `${tx}/new/<stage>/ holds a stage's new output, ${tx}/old/<stage>/ its old one, and .<name>${TMP_SUFFIX} a file's new text: ` +
-        `put back a dist/<stage>/ or a stage file that is missing, remove ${JOURNAL_FILE} and ${nameList(staged)}, then run npm run synth`,
-    },
-  ]);
-}
-
-/**
- * @throws ProblemsError when `journal` is another checkout's: one whose `.stagecraft/` is this one
- * (a symbolic link both share), whose renames would move this checkout's files. A project moved or
- * copied since, whose old place no longer shares this state, completes it here.
- */
-function refuseOthersJournal(root: string, journal: Journal): void {
-  if (journal.root === undefined || journal.root === realpathSync(root)) return;
-  const state = (dir: string) => {
-    try {
-      return realpathSync(join(dir, STATE_DIR));
-    } catch {
-      return undefined;
-    }
-  };
-  if (state(journal.root) !== state(root)) return;
-  throw new ProblemsError([
-    {
-      code: 'synth/journal',
-      message: `${JOURNAL_FILE} is the journal of '${escapeName(journal.command)}' in ${escapeName(journal.root)}, which shares this ${STATE_DIR}/ (a symbolic link), and its renames are of that checkout's files`,
-      hint: `run a command there (cd ${escapeName(journal.root)} && npm run check) to complete its change, then run this one again; give each checkout a ${STATE_DIR}/ of its own`,
-    },
-  ]);
 }

@@ -4,26 +4,14 @@
  * its foreign entries found, and how it will replace `dist/<stage>`. Any thread may stage a stage
  * while the transaction is open; nothing users see changes.
  */
-import {
-  type BigIntStats,
-  closeSync,
-  copyFileSync,
-  linkSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { type BigIntStats, closeSync, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { errnoCode, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
-import { GENERATED_MARK, TX_DIR, fileStamp, holdsBytes, present, scanDir } from './disk.js';
-import { isMountPoint, mayRefuseMove, refusesMove, type MountTable } from './mount-point.js';
+import { TX_DIR, fileStamp, holdsBytes, present, scanDir, whyForeign } from './disk.js';
 
 /** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
 export interface StagingPlace {
@@ -53,7 +41,7 @@ export interface ChangedFiles {
   readonly gone: readonly string[];
 }
 
-interface StagePlan {
+export interface StagePlan {
   readonly stage: string;
   /** Whether `dist/<stage>` exists now (it moves to the old directory, unless `same`). */
   readonly old: boolean;
@@ -72,6 +60,12 @@ interface StagePlan {
   readonly linked: readonly string[];
   /** The folders of the new output (on the path of one of its files): never foreign entries, even empty (`outputFolders`). */
   readonly folders: ReadonlySet<string>;
+  /**
+   * The folders of the old output (holding a generated file when staged) that the new one has not:
+   * one a user empties since (`rm dist/qa/old/a.yaml`, a file the new output drops) saved nothing,
+   * and is no foreign entry either.
+   */
+  readonly dropped: readonly string[];
   /** Whether the new directory has anything in it. */
   readonly filled: boolean;
   readonly changed: ChangedFiles;
@@ -154,12 +148,13 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   const moved = [...(exists ? [''] : []), ...scan.foreign];
   if (problems.length) return { problems, foreign, moved };
   const seen = new Map(scan.owned.map((rel) => [rel, fileStamp(stamps.get(rel)!)]));
+  const dropped = scan.folders.filter((rel) => !folders.has(rel));
   if (exists && unchanged.size === files.size && scan.owned.length === files.size) {
     // every generated file there is one of the new output with its bytes, and the output has no other: nothing moves
     crashPoint(`staged-${stage}`);
     const changed = { written: [], gone: [] };
     return {
-      plan: { stage, old: true, same: true, foreign: scan.foreign, seen, linked: [], folders, filled: false, changed },
+      plan: { stage, old: true, same: true, foreign: scan.foreign, seen, linked: [], folders, dropped: [], filled: false, changed },
       problems,
       foreign,
       moved: [],
@@ -176,7 +171,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     if (!made.has(parent)) mkdirSync(parent, { recursive: true });
     made.add(parent);
     const to = abs(join(into, rel));
-    const how = unchanged.has(rel) ? reuse(abs(join(target, rel)), to, stamps.get(rel)!) : undefined;
+    const how = unchanged.has(rel) ? reuse(abs(join(target, rel)), to, stamps.get(rel)!, content) : undefined;
     if (how === 'copied') continue;
     if (how !== undefined) {
       // the first file linked (the tests' hook for an edit in place right after a link was checked)
@@ -195,166 +190,11 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     gone: scan.owned.filter((rel) => !files.has(rel)).sort(compareCodePoints),
   };
   return {
-    plan: { stage, old: exists, same: false, foreign: scan.foreign, seen, linked, folders, filled, changed },
+    plan: { stage, old: exists, same: false, foreign: scan.foreign, seen, linked, folders, dropped, filled, changed },
     problems,
     foreign,
     moved,
   };
-}
-
-/** What changed in a stage directory since it was staged (`sinceStaged`). */
-export interface SinceStaged {
-  /** Entries saved there since that are not generated output, refused: the old directory would take them along when removed. */
-  readonly problems: readonly Problem[];
-  /** Foreign entries staging found that are gone since (a user's or an editor's removal), by path below `dist/<stage>/`: not renamed. */
-  readonly gone: readonly string[];
-}
-
-/**
- * Looks again at `dist/<stage>/` just before the journal is written, in one walk over its names
- * (`scanDir`: foreign entries staging found are not read into, since they move whole), against what
- * staging found in `plan`: a generated file whose stamp is the one staging took is as it was, and
- * only another entry is read. What was saved there since the stage was staged (while the other
- * stages compiled), under a new name or over a generated file, and is not generated output would
- * go with the old directory, so it is refused, nothing written; so is an edit in place of a file
- * linked into the new directory, which changed it there too. A stage whose directory already held
- * its output (`same`) moves nothing and keeps what is saved there, but its generated files must
- * still be what staging found. A foreign entry gone since is not renamed (every rename's source
- * exists when the journal is written: `pendingFrom`).
- */
-export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
-  const dir = join(o.root, o.distDir, plan.stage);
-  const at = (rel: string) => `${o.distDir}/${plan.stage}/${rel}`;
-  const problems: Problem[] = [];
-  const refuse = (rel: string, why: string) =>
-    problems.push({
-      code: 'synth/foreign-file',
-      message: `${at(rel)} was saved after stage '${plan.stage}' was staged and was not written by stagecraft (${why}): replacing the stage's directory would have removed it, so nothing was written`,
-      hint: `run the command again: it keeps what ${o.distDir}/${plan.stage}/ holds when it starts (or move ${at(rel)} out of ${o.distDir}/${plan.stage}/ first)`,
-    });
-  /** A generated file changed since it was staged, whose new output is what staging found. */
-  const changedSince = (rel: string, what: string, why: string) =>
-    problems.push({
-      code: 'synth/output-changed',
-      message: `${at(rel)} was ${what} after stage '${plan.stage}' was staged (${why}), so nothing was written`,
-      hint: `run the command again: it compares the output with what ${o.distDir}/${plan.stage}/ holds when it starts`,
-    });
-  if (!plan.old) {
-    // made since: the new directory's rename could not take its place
-    if (present(dir) && (!lstatSync(dir).isDirectory() || readdirSync(dir).length > 0)) refuse('', 'it was made meanwhile');
-    return { problems, gone: [] };
-  }
-  const st = lstatSync(dir, { throwIfNoEntry: false });
-  if (!st?.isDirectory()) {
-    // a file or a link in its place would be moved aside with the old directory, and removed
-    problems.push({
-      code: 'synth/foreign-file',
-      message: `${o.distDir}/${plan.stage}/ was ${st ? `replaced by ${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}` : 'removed'} after stage '${plan.stage}' was staged, so nothing was written`,
-      hint: st ? `move ${o.distDir}/${plan.stage} away, then run the command again` : 'run the command again',
-    });
-    return { problems, gone: [] };
-  }
-  const foreign = new Set(plan.foreign.map((f) => f.replace(/\/$/, '')));
-  const linked = new Set(plan.linked);
-  /** The generated files as staging found them, and those of them saved over in place while linked into the new directory. */
-  const kept = new Set<string>();
-  const inPlace: string[] = [];
-  const scan = scanDir(dir, {
-    known: (rel) => foreign.has(rel),
-    output: (rel) => plan.folders.has(rel),
-    same: (rel, _path, st) => {
-      const was = plan.seen.get(rel);
-      if (was === undefined) return false;
-      if (was === fileStamp(st)) {
-        kept.add(rel);
-        return true;
-      }
-      if (!linked.has(rel) || was.slice(0, was.indexOf(':')) !== String(st.ino)) return false;
-      inPlace.push(rel);
-      return true;
-    },
-  });
-  for (const rel of inPlace) {
-    changedSince(rel, 'written over', `in place, and the stage's new output shares that file with it: a hard link of the file as it was`);
-  }
-  if (plan.same) {
-    // nothing moves: a foreign entry stays where it is, but the generated files are the output as staging found them
-    const there = new Set([...scan.owned, ...scan.foreign.map((f) => f.replace(/\/$/, ''))]);
-    for (const rel of plan.seen.keys()) {
-      if (kept.has(rel)) continue;
-      changedSince(rel, there.has(rel) ? 'saved over' : 'removed', "the stage's output is the file as it was");
-    }
-    for (const rel of scan.owned) if (!plan.seen.has(rel)) changedSince(rel, 'saved', "a generated file the stage's output does not have");
-    return { problems, gone: [] };
-  }
-  for (const f of scan.foreign) refuse(f, whyForeign(join(dir, f)));
-  return { problems, gone: [...foreign].filter((f) => !present(join(dir, f))) };
-}
-
-/**
- * The directory of `dist/` that holds the delivery plans, not a stage's output: lib/delivery's
- * DELIVERY_DIR (a layer above this one, which may not be imported here; test/synth/unmovable-entries.test.ts
- * holds the two equal).
- */
-export const DELIVERY_PLANS_DIR = 'delivery';
-
-/**
- * What rename(2) could not move of what the renames of stage `stage` move out of `dist/<stage>/`
- * (`moved`), refused before the journal (after it, a failed rename would leave the change half
- * done, and every next command fail on it again): a mount point, as the mount table `table` says,
- * and the stage directory itself when overlayfs keeps it in a lower layer (`refusesMove`, asked with
- * `probe()`, which gives a directory of `dist/` that holds something, made in the staging directory
- * when first asked; only where the mount table does not answer: `mayRefuseMove`). Only the stage directory is asked: without redirect_dir=on, a directory of a
- * lower layer lies only in a directory of a lower layer (or one merged with it), which is refused,
- * and the hint's copy of it copies what it holds too. An entry gone since it was staged (an
- * editor's swap file) is passed over, as the renames pass over it.
- */
-export function unmovableEntries(
-  o: StagingPlace,
-  stage: string,
-  moved: readonly string[],
-  table: MountTable,
-  probe: () => string,
-): Problem[] {
-  const dir = join(o.root, o.distDir, stage);
-  // what is replaced, for messages: a stage's output, or the delivery plans
-  const plans = stage === DELIVERY_PLANS_DIR;
-  const output = plans ? `the delivery plans (${o.distDir}/${stage}/)` : `the output of stage '${stage}'`;
-  return moved.flatMap((entry): Problem[] => {
-    // a foreign directory is listed with a trailing '/', which is no part of its name (mv refuses 'notes/.lower')
-    const f = entry.replace(/\/$/, '');
-    const path = join(dir, f);
-    const name = f === '' ? `${o.distDir}/${stage}` : `${o.distDir}/${stage}/${f}`;
-    let mounted: boolean;
-    try {
-      mounted = isMountPoint(path, table);
-    } catch (e) {
-      // gone since it was staged (an editor's swap file): the renames pass over it too
-      if (errnoCode(e) === 'ENOENT') return [];
-      throw e;
-    }
-    if (mounted) {
-      return [
-        {
-          code: 'synth/mount-point',
-          message: `${name} is on another file system than ${o.distDir}/, so it cannot be moved aside when ${output} ${plans ? 'are' : 'is'} replaced`,
-          hint: `mount the file system at ${o.distDir}/ itself (stagecraft stages its writes inside ${o.distDir}/), or move ${name} elsewhere`,
-        },
-      ];
-    }
-    if (f !== '' || !lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) return [];
-    // asked of the kernel only where the mount table does not answer (overlayfs without redirect_dir=on)
-    if (!mayRefuseMove(path, table) || !refusesMove(path, probe())) return [];
-    return [
-      {
-        code: 'synth/unmovable-directory',
-        message:
-          `${name} is a directory this file system cannot move (rename(2) says EXDEV): on overlayfs for example, a directory of a lower layer (a container image's) ` +
-          `moves only where the overlay is mounted with redirect_dir=on; stagecraft replaces ${output} by moving it aside`,
-        hint: `give it a copy of its own in the upper layer (mv ${name} ${name}.lower && mv ${name}.lower ${name}: mv copies what it cannot move), or mount the overlay with redirect_dir=on, then run the command again`,
-      },
-    ];
-  });
 }
 
 /**
@@ -396,27 +236,24 @@ function writeContent(path: string, content: FileContent): void {
   }
 }
 
-/** Why the entry at `path` of a stage directory is not one stagecraft wrote, for a message. */
-function whyForeign(path: string): string {
-  const st = lstatSync(path, { throwIfNoEntry: false });
-  if (st?.isSymbolicLink()) return 'it is a symbolic link; stagecraft writes only regular files';
-  if (st?.isDirectory())
-    return readdirSync(path).length ? 'it is a directory holding no file stagecraft wrote' : 'it is an empty directory';
-  if (st && !st.isFile()) return 'it is not a regular file';
-  return `it has no '${GENERATED_MARK.trim()}' header`;
-}
-
 /**
- * Puts the generated file `from`, whose bytes were those of the new file when they were compared
- * (its lstat then: `st`), at `to` (a path in the staging directory): a hard link, so the file keeps
- * its inode and modification time, or a copy where the file system has no links. Nothing of
- * stagecraft's ever writes into a file in place (every write goes to a new staging file), so the old
- * and the new directory can share it. Returns the link's lstat once checked (the stamp to record,
- * never taken again: an edit in between would pass for the file as staged), 'copied', or undefined,
- * with nothing left at `to`, when the file was saved over since it was compared: the new file is
- * written instead.
+ * Puts the generated file `from`, whose bytes were those of `content` (of `size` bytes) when they
+ * were compared (its lstat then: `st`), at `to` (a path in the staging directory): a hard link, so
+ * the file keeps its inode and modification time, or a copy where the file system has no links.
+ * Nothing of stagecraft's ever writes into a file in place (every write goes to a new staging file),
+ * so the old and the new directory can share it. Returns the link's lstat once checked (the stamp
+ * to record, never taken again: an edit in between would pass for the file as staged), 'copied', or
+ * undefined, with nothing left at `to`, when the file was saved over since it was compared: the new
+ * file is written instead.
+ *
+ * A link moves the file's change time, so the stamp taken when the bytes were compared cannot tell
+ * a write in between: one that keeps the inode, the size and the modification time (`cp -p` over the
+ * file, `touch -r`) leaves only its change time, which the link then moves again. So a linked file's
+ * bytes are compared again once its stamp is taken: a write before that stamp is in the bytes read,
+ * one after it moves the change time past the stamp, which the checks before the journal
+ * (`sinceStaged`) and at the renames (lib/synth/finish.ts) compare.
  */
-function reuse(from: string, to: string, st: BigIntStats): BigIntStats | 'copied' | undefined {
+function reuse(from: string, to: string, st: BigIntStats, content: FileContent): BigIntStats | 'copied' | undefined {
   let linked = true;
   try {
     linkSync(from, to);
@@ -424,9 +261,10 @@ function reuse(from: string, to: string, st: BigIntStats): BigIntStats | 'copied
     copyFileSync(from, to);
     linked = false;
   }
-  // a link moves the file's change time, so a link is known by its inode; a copy leaves the file as it was
+  // a copy leaves the file as it was: any write since the comparison, even of the same bytes' size and time, moved its change time
   const now = lstatSync(linked ? to : from, { bigint: true });
-  if (linked && now.ino === st.ino && now.size === st.size && now.mtimeNs === st.mtimeNs) return now;
+  if (linked && now.ino === st.ino && now.size === st.size && now.mtimeNs === st.mtimeNs && holdsBytes(to, content, Number(st.size)))
+    return now;
   if (!linked && fileStamp(now) === fileStamp(st)) return 'copied';
   rmSync(to, { force: true });
   return undefined;

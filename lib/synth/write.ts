@@ -21,13 +21,16 @@
  *    name or over a generated file, is refused, nothing written; so is a generated file changed in
  *    a directory that is not replaced, since nothing would put it back.
  * 2. `journal`: `.stagecraft/journal.json` lists every rename still to do, in order (written beside
- *    it and flushed first, `journal-flushed`: a journal that could not be written whole is removed).
+ *    it and flushed first, `journal-flushed`: a journal that could not be written whole is removed),
+ *    and the stamps of the files linked into each new directory: one written over in place from
+ *    here on (the old and the new directory share it) is kept aside with the user's text, not left
+ *    in the new output (lib/synth/finish.ts).
  * 3. `rename-<n>`: the renames. First the project files, each just after the command checked that
  *    the files it read are as it read them (`unchanged`: an editor's save would be undone, so the
  *    journal is removed and nothing replaced); then per stage: its foreign entries move into the
  *    new directory, the old directory moves to `dist/.stagecraft-tx/old/`, the new one takes its
  *    place. From the journal on, the next command completes the renames (a roll forward:
- *    lib/synth/journal.ts, `recover`; what a user saved into a stage directory from the journal on
+ *    lib/synth/recover.ts, `recover`; what a user saved into a stage directory from the journal on
  *    is kept beside it as `dist/<stage>.kept-<time>/`, never removed with the old directory).
  * 4. `cleanup`: the transaction directory is removed; then the journal.
  *
@@ -43,17 +46,13 @@ import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import type { StageFileTree } from './file-content.js';
 import { TX_DIR, present, scanDir, tmpPath, type DistTree, type WriteOptions } from './disk.js';
-import { JOURNAL_FILE, finish, unmovable, writeJournal, type Journal, type Rename } from './journal.js';
+import { finish } from './finish.js';
+import { JOURNAL_FILE, writeJournal, type Journal, type Rename } from './journal.js';
 import { planProjectFiles, stageProjectFiles } from './project-files.js';
 import { readMountTable } from './mount-point.js';
-import {
-  makeStagingDirectory,
-  sinceStaged,
-  stageDirectory,
-  unmovableEntries,
-  type ChangedFiles,
-  type StagedDirectory,
-} from './stage-directory.js';
+import { sinceStaged } from './since-staged.js';
+import { makeStagingDirectory, stageDirectory, type ChangedFiles, type StagedDirectory } from './stage-directory.js';
+import { unmovable, unmovableEntries } from './unmovable.js';
 
 /** The crash tests' hook (lib/model/crash-point.cjs), shared with lib/cli/run.cjs. */
 export { CRASH_ENV, crashPoint };
@@ -218,6 +217,10 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     if (problems.length) throw new ProblemsError(problems);
     const renames: Rename[] = [];
     const targets: string[] = [];
+    /** By stage directory replaced, its files linked into the new one and their stamps (`Journal.linked`). */
+    const linked: Record<string, Record<string, string>> = {};
+    /** By stage directory replaced, the folders of its old output the new one has not (`Journal.dropped`). */
+    const dropped: Record<string, readonly string[]> = {};
     for (const { plan, foreign: stageForeign } of staged.values()) {
       foreign.push(...stageForeign);
       const p = plan!;
@@ -233,6 +236,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       if (p.old) {
         makeStagingDirectory(o, join(tx, 'old'));
         renames.push({ from: target, to: join(tx, 'old', p.stage) });
+        if (p.linked.length) linked[target] = Object.fromEntries(p.linked.map((rel) => [rel, p.seen.get(rel)!]));
+        if (p.dropped.length) dropped[target] = p.dropped;
       }
       if (p.filled) renames.push({ from: into, to: target });
       targets.push(`${target}/`);
@@ -288,6 +293,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       targets,
       remove: [tx],
       replaces: projectFiles.replaces,
+      linked,
+      dropped,
     };
     writeJournal(o.root, journal);
     done = true;

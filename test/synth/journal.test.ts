@@ -35,12 +35,21 @@ describe('readJournal', () => {
       journal([{ from: 'environments/.qa.yaml.stagecraft-tmp', to: '../shared/qa.yaml' }]),
       "its 'renames' are not a list of { from, to } paths inside the project",
     ],
+    [journal([], { linked: { 'dist/qa': { '../../etc/passwd': '1:2:3:4' } } }), "its 'linked' is not a mapping"],
+    [journal([], { linked: { '/dist/qa': { 'a.yaml': '1:2:3:4' } } }), "its 'linked' is not a mapping"],
+    [journal([], { linked: { 'dist/qa': { 'a.yaml': 1 } } }), "its 'linked' is not a mapping"],
+    [journal([], { linked: ['dist/qa'] }), "its 'linked' is not a mapping"],
+    [journal([], { dropped: { 'dist/qa': ['../old'] } }), "its 'dropped' is not a mapping"],
+    [journal([], { dropped: { 'dist/qa': 'old' } }), "its 'dropped' is not a mapping"],
   ])('refuses %j, saying why', (text, why) => {
     expect(readJournal(text, root)).toMatch(why);
   });
 
   it('takes a journal of relative paths inside the project', () => {
     expect(readJournal(journal([{ from: 'dist/.stagecraft-tx/new/qa', to: 'dist/qa' }]), root)).toMatchObject({ command: 'npm run synth' });
+    const linked = { 'dist/qa': { 'edge/haproxy.cfg': '1:2:3:4' } };
+    expect(readJournal(journal([], { linked }), root)).toMatchObject({ linked });
+    expect(readJournal(journal([], { dropped: { 'dist/qa': ['old'] } }), root)).toMatchObject({ dropped: { 'dist/qa': ['old'] } });
   });
 
   it('takes a rename onto the file out of the project that a stage file, a symbolic link, leads to, from its new text beside the link', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMountPoint, mayRefuseMove, mountPoints } from '../../lib/synth/mount-point.js';
-import { unmovableEntries } from '../../lib/synth/stage-directory.js';
+import { unmovableEntries } from '../../lib/synth/unmovable.js';
 import { canMount, inMountNamespace, promotableProject } from '../helpers/cli.js';
 
 /** A line of /proc/self/mountinfo mounting something at `at` (written as the kernel escapes it). */

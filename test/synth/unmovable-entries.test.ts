@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_DIR } from '../../lib/delivery/index.js';
 import { mountPoints } from '../../lib/synth/mount-point.js';
-import { DELIVERY_PLANS_DIR, unmovableEntries } from '../../lib/synth/stage-directory.js';
+import { DELIVERY_PLANS_DIR, unmovableEntries } from '../../lib/synth/unmovable.js';
 import { beginTransaction } from '../../lib/synth/write.js';
 import { canMount, inMountNamespace, promotableProject } from '../helpers/cli.js';
 

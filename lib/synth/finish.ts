@@ -1,0 +1,187 @@
+/**
+ * Completing a write transaction's journal (lib/synth/journal.ts): its renames done in order from
+ * the first not done yet, then what a user saved into a stage directory after the journal was
+ * written kept beside the new one, `<stage>.kept-<time>/`, never removed with the old directory.
+ * The writing command calls it once its journal is written; a recovery, for an interrupted one.
+ */
+import { lstatSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { escapeName } from '../errors.js';
+import { errnoCode } from '../fs-problems.js';
+import { crashPoint } from '../model/crash-point.cjs';
+import { JOURNAL_FILE, type Journal } from './journal.js';
+import { TMP_SUFFIX, TX_DIR, fileStamp, present, scanDir } from './disk.js';
+import { compareCodePoints } from '../model/order.js';
+
+/**
+ * Does the renames of `journal` from the `first`, then removes the transaction directory and the
+ * journal. Returns the directories where what a user saved into a stage directory after the journal
+ * was written (after a crash, before the recovery) is kept (`keepSaved`).
+ */
+export function finish(root: string, journal: Journal, first: number): string[] {
+  const abs = (p: string) => join(root, p);
+  const kept: string[] = [];
+  journal.renames.forEach((r, i) => {
+    if (i < first) return;
+    // a source missing after a crash can only be a rename already done
+    if (present(abs(r.from))) {
+      const into = intoTransaction(r.to);
+      if (into && present(abs(r.to))) {
+        // done already: what has the source's name now was saved since (the old directory's, kept by `keepSaved`)
+      } else {
+        // a stage directory made again after its old one moved aside (killed there, then `git checkout
+        // dist/qa`; or an empty one made while the stage compiled): its generated files and the
+        // directories they leave empty are removed, and only one holding something else is kept, not
+        // replaced; a file or a symbolic link put there is kept as it is
+        if (!into && intoTransaction(r.from) && present(abs(r.to))) {
+          const folders = foldersOf(abs(r.from));
+          if (!lstatSync(abs(r.to)).isDirectory()) kept.push(keepAside(root, journal, r.to, [], r.to, folders));
+          else {
+            const { foreign } = scanDir(abs(r.to), { output: folders });
+            if (foreign.length) kept.push(keepAside(root, journal, r.to, foreign, r.to, folders));
+            else removeGenerated(abs(r.to), true, folders);
+          }
+        }
+        renameSync(abs(r.from), abs(r.to));
+      }
+    }
+    crashPoint(`rename-${i + 1}`);
+  });
+  kept.push(...keepSaved(root, journal));
+  for (const p of journal.remove) rmSync(abs(p), { recursive: true, force: true });
+  crashPoint('cleanup');
+  // and the journal a recovery killed while it rewrote it left beside it (`keepEdits`)
+  rmSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), { force: true });
+  rmSync(abs(JOURNAL_FILE), { force: true });
+  return kept;
+}
+
+/**
+ * What is not generated output in an old stage directory the renames moved into the transaction
+ * directory (`dist/.stagecraft-tx/old/<stage>`), about to be removed: entries a user saved into
+ * `dist/<stage>/` after the journal was written (the foreign entries found before moved into the new
+ * directory first). Never removed, nor moved onto anything: its generated files are removed, and the
+ * directory with what is left becomes `dist/<stage>.kept-<when its renames began, UTC>` (a
+ * name that is free), beside the new one. A recovery killed here does the same again. Returns those directories.
+ */
+function keepSaved(root: string, journal: Journal): string[] {
+  const kept: string[] = [];
+  for (const { from, to } of journal.renames) {
+    const old = dirname(to);
+    if (basename(old) !== 'old' || basename(dirname(old)) !== TX_DIR) continue;
+    const st = lstatSync(join(root, to), { throwIfNoEntry: false });
+    if (st === undefined) continue;
+    // a file or a link put in place of dist/<stage> after the journal, moved aside as the old directory: kept as it is
+    if (!st.isDirectory()) {
+      kept.push(keepAside(root, journal, to, [], from));
+      continue;
+    }
+    // the new directory has taken the stage directory's place: its folders are the output's, and so are the old output's it has not
+    const isNew = foldersOf(join(root, from));
+    const dropped = new Set(journal.dropped?.[from]);
+    const folders = (rel: string) => dropped.has(rel) || isNew(rel);
+    const scan = scanDir(join(root, to), { output: folders });
+    const edited = writtenOver(join(root, to), journal.linked?.[from]);
+    if (!scan.foreign.length && !edited.length) continue;
+    const saved = [...new Set([...scan.foreign, ...edited])].sort(compareCodePoints);
+    const unshared = saved.filter((f) => unshare(join(root, to, f), join(root, from, f)));
+    kept.push(keepAside(root, journal, to, saved, from, folders, edited, unshared));
+  }
+  return kept;
+}
+
+/**
+ * The generated files of an old stage directory (`dir`) that were hard-linked into the new one and
+ * are no longer as staging checked them (`stamps`: `Journal.linked`): written over in place (`>`, an
+ * editor's save, `cp -p`) after the last check before the journal, or after a crash and before the
+ * recovery, so that the new output shares the user's text, header and all. A file the renames
+ * never touch keeps its stamp (the rename of a directory changes no stamp of what it holds), so
+ * any change is the user's. Conservative after the swap: an edit of the new output before the
+ * renames are all done (after a crash) counts too, and is kept aside as well.
+ */
+function writtenOver(dir: string, stamps: Readonly<Record<string, string>> | undefined): string[] {
+  if (stamps === undefined) return [];
+  return Object.keys(stamps).filter((rel) => {
+    const now = lstatSync(join(dir, rel), { bigint: true, throwIfNoEntry: false });
+    // the same file still (a file saved in its place is the old directory's alone: generated output or a foreign entry, as staging tells)
+    return now?.isFile() === true && stamps[rel].startsWith(`${now.ino}:`) && fileStamp(now) !== stamps[rel];
+  });
+}
+
+/**
+ * Removes `shared` when it is the very file `saved` is (the same device and inode): a generated
+ * file of the old directory hard-linked into the new one, since written over in place (`>`, as most
+ * editors save), which would otherwise stand in the new output with the user's text, that text
+ * kept as well. The user's text is kept (`saved`); the output has the file missing, which the next
+ * synth writes again. Returns whether it did.
+ */
+function unshare(saved: string, shared: string): boolean {
+  const a = lstatSync(saved, { bigint: true, throwIfNoEntry: false });
+  const b = lstatSync(shared, { bigint: true, throwIfNoEntry: false });
+  if (!(a?.isFile() && b?.isFile() && a.dev === b.dev && a.ino === b.ino)) return false;
+  rmSync(shared);
+  return true;
+}
+
+/** Whether a path below `dir` is a folder there: the folders of a new stage directory, which are the output's (`scanDir`'s `output`). */
+const foldersOf =
+  (dir: string) =>
+  (rel: string): boolean =>
+    lstatSync(join(dir, rel), { throwIfNoEntry: false })?.isDirectory() === true;
+
+/** Whether a journal's rename onto `to` moves something into the transaction directory (a foreign entry carried, an old directory). */
+const intoTransaction = (to: string) => to.split(/[\\/]/).includes(TX_DIR);
+
+/**
+ * Moves the directory `dir` (holding the foreign entries `foreign`, said in the message), or the
+ * file or link there, to `<stage>.kept-<when its renames began, UTC>` beside the stage directory
+ * `stageDir` (a free name), a directory's generated files but those written over in place
+ * (`edited`), and the folders of the output (`folders`) they leave empty, removed first (a kill
+ * between leaves only what is kept). Returns what to say, `unshared` named as what the new output
+ * now lacks.
+ */
+function keepAside(
+  root: string,
+  journal: Journal,
+  dir: string,
+  foreign: readonly string[],
+  stageDir = dir,
+  folders?: (rel: string) => boolean,
+  edited: readonly string[] = [],
+  unshared: readonly string[] = [],
+): string {
+  const st = lstatSync(join(root, dir));
+  if (st.isDirectory()) removeGenerated(join(root, dir), false, folders, new Set(edited));
+  crashPoint('kept');
+  const stamp = journal.started.replace(/[^0-9T]/g, '').slice(0, 15);
+  let place = `${stageDir}.kept-${stamp}`;
+  for (let n = 2; present(join(root, place)); n++) place = `${stageDir}.kept-${stamp}-${n}`;
+  renameSync(join(root, dir), join(root, place));
+  if (!st.isDirectory())
+    return `${escapeName(place)} (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'} put at ${escapeName(stageDir)})`;
+  const lacks = unshared.length
+    ? `; ${escapeName(stageDir)}/ lacks ${unshared.map(escapeName).join(', ')}, which it shared with ${unshared.length === 1 ? 'it' : 'them'}: npm run synth writes ${unshared.length === 1 ? 'it' : 'them'} again`
+    : '';
+  return `${escapeName(place)}/ (${foreign.map(escapeName).join(', ') || 'empty'}${lacks})`;
+}
+
+/**
+ * Removes the generated files below `dir`, then the folders that leaves empty and the empty folders
+ * of the output (`folders`), deepest first (`dir` too when `self`), but those of `spared`. Never removes anything else: a
+ * directory that is not empty (an entry saved meanwhile) stays, and the rename onto it then fails
+ * rather than replacing it.
+ */
+function removeGenerated(dir: string, self: boolean, folders?: (rel: string) => boolean, spared?: ReadonlySet<string>): void {
+  const scan = scanDir(dir, { output: folders });
+  for (const file of scan.owned) if (!spared?.has(file)) rmSync(join(dir, file), { force: true });
+  // the folders holding something of ours, parents first: each is removed after what it holds
+  const empty = scan.folders.reverse();
+  if (self) empty.push('.');
+  for (const d of empty) {
+    try {
+      rmdirSync(join(dir, d));
+    } catch (e) {
+      if (errnoCode(e) !== 'ENOTEMPTY' && errnoCode(e) !== 'EEXIST' && errnoCode(e) !== 'ENOENT') throw e;
+    }
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Completing or rolling back what an interrupted write left (lib/synth/write.ts): with a journal
+ * (lib/synth/journal.ts), its renames still to do are done (lib/synth/finish.ts), a project file
+ * edited since keeping that edit; without one, the staging files are removed.
+ */
+import { existsSync, lstatSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ProblemsError, escapeName, nameList } from '../errors.js';
+import { crashPoint } from '../model/crash-point.cjs';
+import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularFile, stagedFor } from './disk.js';
+import { finish } from './finish.js';
+import { JOURNAL_FILE, digestOf, readJournal, writeJournal, type Journal, type Rename } from './journal.js';
+
+/**
+ * The index of the first rename of `renames` not done yet. Every source exists when the journal is
+ * written and a rename only ever removes its source, so the last rename whose source is gone and
+ * whose target is there is the last one done (an earlier rename's source may exist again, e.g.
+ * `dist/qa` once the new directory has taken its place, hence the search from the end).
+ */
+export function pendingFrom(root: string, renames: readonly Rename[]): number {
+  for (let i = renames.length - 1; i >= 0; i--) {
+    if (!present(join(root, renames[i].from)) && present(join(root, renames[i].to))) return i + 1;
+  }
+  return 0;
+}
+
+/** The project files whose new texts a write stages beside them, for a rollback to tell those texts from a user's files. */
+export interface ProjectFileNames {
+  /** The directory of the stage files (`environments`), whose `.yaml` files promote and switch edit. */
+  readonly stageDir: string;
+  /** The files of that directory that stagecraft generates (the schema), by path from the root. */
+  readonly generated: readonly string[];
+}
+
+/** Whether an interrupted command left a journal or staging files behind. */
+export function needsRecovery(root: string, distDir: string): boolean {
+  return present(join(root, JOURNAL_FILE)) || present(join(root, distDir, TX_DIR)) || present(join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`));
+}
+
+/**
+ * Completes or rolls back what an interrupted command left (call it holding the lock): with a
+ * journal, the remaining renames are done; without one, nothing had been replaced yet and the
+ * staging files are removed. Returns what it did, one line per message, or nothing.
+ */
+export function recover(root: string, distDir: string, files: ProjectFileNames): string[] {
+  const abs = (p: string) => join(root, p);
+  const lines: string[] = [];
+  // the staged files an interrupted transaction left (the journal and the new texts of project files included)
+  const leftovers = () => {
+    const found = [join(distDir, TX_DIR), `${JOURNAL_FILE}${TMP_SUFFIX}`].filter((p) => present(abs(p)));
+    const dir = files.stageDir;
+    if (existsSync(abs(dir)))
+      for (const name of readdirSync(abs(dir))) if (stagedText(root, join(dir, name), files)) found.push(join(dir, name));
+    return found;
+  };
+  if (present(abs(JOURNAL_FILE))) {
+    const read = readJournal(readRegularFile(abs(JOURNAL_FILE)), root);
+    if (typeof read === 'string') {
+      // every rename of a transaction has its source or its target among the staged files: none
+      // left means that it was complete (or never began), and the damaged journal says nothing more
+      const staged = leftovers();
+      if (staged.length) throw damagedJournal(read, staged, distDir);
+      rmSync(abs(JOURNAL_FILE), { force: true });
+      lines.push(`recovered: ${JOURNAL_FILE} was damaged (${read}), and no interrupted write had anything left to do; removed it`);
+      return lines;
+    }
+    refuseOthersJournal(root, read);
+    const first = pendingFrom(root, read.renames);
+    // every rename done (killed before its journal was removed): the change was whole already
+    const wasComplete = first >= read.renames.length;
+    const journal = keepEdits(root, read, first);
+    // what the recovery removes of such a command: its journal, and what it had not removed yet
+    const left = [...journal.remove.filter((p) => present(abs(p))), JOURNAL_FILE];
+    const saved = finish(root, journal, first);
+    const kept = journal.kept ?? [];
+    const complete = journal.targets.filter((t) => !kept.includes(t));
+    const keptClause = kept.length
+      ? `, but for ${nameList(kept)}, edited since, which keep${kept.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
+      : '';
+    const command = `'${escapeName(read.command)}' (pid ${read.pid}, started ${escapeName(read.started)})`;
+    lines.push(
+      wasComplete
+        ? `recovered: ${command} was interrupted once its change was complete (${nameList(complete)}${keptClause}); only what it left was removed: ${nameList(left)}`
+        : `recovered: ${command} was interrupted while it replaced files; its change is now complete: ${nameList(complete)}${keptClause}`,
+    );
+    if (saved.length) {
+      lines.push(
+        `recovered: what was saved into a stage directory after ${command} began replacing it is no part of the new output, and is kept beside the new one, not removed: ${saved.join('; ')}; move it back where it belongs`,
+      );
+    }
+  } else {
+    const found = leftovers();
+    for (const p of found) rmSync(abs(p), { recursive: true, force: true });
+    if (found.length) {
+      lines.push(`recovered: an interrupted command had not replaced anything yet; its change is rolled back (removed ${nameList(found)})`);
+    }
+  }
+  return lines;
+}
+
+/**
+ * Whether `path` (from `root`) can be the new text of a project file that a write staged
+ * (lib/synth/project-files.ts), which a rollback removes: a file, a link or a FIFO (which a write
+ * replaces too) named for a stage file that is there (`.qa.yaml.stagecraft-tmp` beside `qa.yaml`: promote
+ * and switch edit only existing ones) or for a file stagecraft generates (the schema, staged even
+ * when it is missing). Not a directory, which a write refuses to replace and so never made, nor a
+ * name that stages no such file (`.notes.yaml.stagecraft-tmp`): what a user keeps there is not
+ * stagecraft's to remove.
+ */
+function stagedText(root: string, path: string, files: ProjectFileNames): boolean {
+  const file = stagedFor(path);
+  if (file === undefined || lstatSync(join(root, path)).isDirectory()) return false;
+  if (files.generated.includes(file)) return true;
+  return file.endsWith('.yaml') && lstatSync(join(root, file), { throwIfNoEntry: false }) !== undefined;
+}
+
+/**
+ * `journal`, whose renames from `first` are still to do, with those onto a project file edited since
+ * the crash (in an editor) left out, so that the file keeps that edit: the journal is rewritten
+ * without them first, their new texts to be removed once the other renames are done. Their new
+ * texts stay until then: a rename only ever removes its source (`pendingFrom`), so a recovery
+ * killed here, or during the renames, leaves a journal the next one completes as this one would.
+ */
+function keepEdits(root: string, journal: Journal, first: number): Journal {
+  const edited = journal.renames
+    .slice(first)
+    .filter(({ to }) => journal.replaces?.[to] !== undefined && digestOf(join(root, to)) !== journal.replaces[to]);
+  if (!edited.length) return journal;
+  const rewritten: Journal = {
+    ...journal,
+    renames: journal.renames.filter((r) => !edited.includes(r)),
+    remove: [...journal.remove, ...edited.map((r) => r.from)],
+    kept: [...(journal.kept ?? []), ...edited.map((r) => stagedFor(r.from) ?? r.to)],
+  };
+  writeJournal(root, rewritten);
+  crashPoint('recover-kept');
+  return rewritten;
+}
+
+function damagedJournal(reason: string, staged: readonly string[], distDir: string): ProblemsError {
+  const tx = join(distDir, TX_DIR);
+  return new ProblemsError([
+    {
+      code: 'synth/journal',
+      message: `${JOURNAL_FILE} is not a journal stagecraft can follow (${reason}), and an interrupted write left ${nameList(staged)}: which of its renames were done is unknown`,
+      hint:
+        `${tx}/new/<stage>/ holds a stage's new output, ${tx}/old/<stage>/ its old one, and .<name>${TMP_SUFFIX} a file's new text: ` +
+        `put back a dist/<stage>/ or a stage file that is missing, remove ${JOURNAL_FILE} and ${nameList(staged)}, then run npm run synth`,
+    },
+  ]);
+}
+
+/**
+ * @throws ProblemsError when `journal` is another checkout's: one whose `.stagecraft/` is this one
+ * (a symbolic link both share), whose renames would move this checkout's files. A project moved or
+ * copied since, whose old place no longer shares this state, completes it here.
+ */
+function refuseOthersJournal(root: string, journal: Journal): void {
+  if (journal.root === undefined || journal.root === realpathSync(root)) return;
+  const state = (dir: string) => {
+    try {
+      return realpathSync(join(dir, STATE_DIR));
+    } catch {
+      return undefined;
+    }
+  };
+  if (state(journal.root) !== state(root)) return;
+  throw new ProblemsError([
+    {
+      code: 'synth/journal',
+      message: `${JOURNAL_FILE} is the journal of '${escapeName(journal.command)}' in ${escapeName(journal.root)}, which shares this ${STATE_DIR}/ (a symbolic link), and its renames are of that checkout's files`,
+      hint: `run a command there (cd ${escapeName(journal.root)} && npm run check) to complete its change, then run this one again; give each checkout a ${STATE_DIR}/ of its own`,
+    },
+  ]);
+}
