@@ -144,33 +144,63 @@ function fluxForm(url: string): string {
 }
 
 /**
- * A fragment at the end of a repository URL (`.../app.git#main`, as npm writes a branch), which no
- * engine reads as a revision: Git leaves it out of what it asks the host, and Argo CD finds a private
- * repository's credentials by the URL with it (`argocd repo add` of the URL without it then matches
- * nothing: "repository not accessible"). Refused whatever the engine, and whatever `secrets.allow`
- * says of the URL: one the secret screening finds a value in (`#token=...`) is said without it, its
- * hint naming no URL. Undefined when `url` has none, or carries credentials, which are refused as
- * such (`repositoryCredentials`, a `#` that may be a password's among them).
+ * Query parameters that name a revision (`?ref=main`, kustomize's and Terraform's remote form), no
+ * credential: a URL whose query is one of them and a value that reads as a branch, tag or commit.
  */
-export function repositoryFragment(url: string): RepositoryMismatch | undefined {
-  const fragment = repositoryCredentials(url) !== undefined ? -1 : url.indexOf('#');
-  if (fragment < 0) return undefined;
-  const why =
-    "which is no part of a Git repository's address: Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it";
-  const revision = 'and the branch or tag to follow as delivery.repository.revision';
+const REVISION_PARAMETERS = new Set(['ref', 'rev', 'revision', 'branch', 'tag', 'version', 'commit', 'sha']);
+const REVISION_VALUE = /^\w[\w./+-]{0,199}$/;
+
+/** Where the query of `url` starts and the revision it names, when it names one alone (`?ref=main`); else undefined. */
+function revisionQuery(url: string): { readonly at: number; readonly revision: string } | undefined {
+  const at = url.indexOf('?');
+  if (at < 0) return undefined;
+  const end = url.indexOf('#', at);
+  const parameters = [...new URLSearchParams(url.slice(at + 1, end < 0 ? undefined : end))];
+  if (parameters.length !== 1) return undefined;
+  const [name, revision] = parameters[0];
+  if (!REVISION_PARAMETERS.has(name.toLowerCase()) || !REVISION_VALUE.test(revision) || detectSecret(revision) !== undefined)
+    return undefined;
+  return { at, revision };
+}
+
+/**
+ * What ends a repository URL that no engine reads as part of its address nor as a revision: a query
+ * that names a revision (`?ref=main`, as kustomize and Terraform write a branch: Git adds its own
+ * path and query after the URL, so it asks the host for no repository, and Argo CD finds a private
+ * repository's credentials by the URL with it), or a fragment (`.../app.git#main`, as npm writes a
+ * branch: Git leaves it out of what it asks the host, and Argo CD matches credentials with it, so
+ * `argocd repo add` of the URL without it matches nothing: "repository not accessible"). Refused
+ * whatever the engine, and whatever `secrets.allow` says of the URL: one the secret screening finds a
+ * value in (`#token=...`) is said without it, its hint naming no URL. Undefined when `url` has
+ * neither, or carries credentials, which are refused as such (`repositoryCredentials`: any other
+ * query, a `#` that may be a password's).
+ */
+export function unreadUrlPart(url: string): RepositoryMismatch | undefined {
+  if (repositoryCredentials(url) !== undefined) return undefined;
+  const query = revisionQuery(url);
+  const fragment = url.indexOf('#');
+  if (!query && fragment < 0) return undefined;
+  const cut = query?.at ?? fragment;
+  const what = query ? `names a revision in its query (${url.slice(cut)})` : `ends in a fragment (${url.slice(cut)})`;
+  const why = query
+    ? "which no engine reads as one: Git adds its own path and query after the URL, so the clone asks the host for no repository, and Argo CD finds a private repository's credentials by the URL with it"
+    : "which is no part of a Git repository's address: Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it";
+  const revision = query
+    ? `and ${query.revision} as delivery.repository.revision`
+    : 'and the branch or tag to follow as delivery.repository.revision';
   // messages end up in CI logs: a URL the screening finds a value in is neither echoed nor rewritten into the hint
   if (detectSecret(url) !== undefined)
     return {
       code: 'delivery/repository-url',
       setting: 'url',
-      message: `the repository URL ${maskValue(url)} ends in a fragment (what follows its '#'), ${why}; the URL is not printed`,
-      hint: `write the URL without its fragment, ${revision}; give credentials to the engine where it keeps them, never in the URL`,
+      message: `the repository URL ${maskValue(url)} ${query ? 'names a revision in its query' : "ends in a fragment (what follows its '#')"}, ${why}; the URL is not printed`,
+      hint: `write the URL without its ${query ? 'query' : 'fragment'}, ${query ? 'and the revision as delivery.repository.revision' : revision}; give credentials to the engine where it keeps them, never in the URL`,
     };
   return {
     code: 'delivery/repository-url',
     setting: 'url',
-    message: `the repository URL '${url}' ends in a fragment (${url.slice(fragment)}), ${why}`,
-    hint: `write the URL as ${url.slice(0, fragment)}, ${revision}`,
+    message: `the repository URL '${url}' ${what}, ${why}`,
+    hint: `write the URL as ${url.slice(0, cut)}, ${revision}`,
   };
 }
 
@@ -178,7 +208,7 @@ export function repositoryFragment(url: string): RepositoryMismatch | undefined 
  * What `engine` would misread in a repository's settings. The schema accepts what either engine
  * reads; Flux clones only http(s):// and ssh:// URLs, and follows a bare revision as a branch, so
  * a tag must be written as its full ref (which Argo CD reads as well). What neither engine reads (a
- * fragment) is `repositoryFragment`'s.
+ * fragment, a query naming a revision) is `unreadUrlPart`'s.
  */
 export function repositoryMismatches(
   engine: Engine,
@@ -253,15 +283,16 @@ export function repositoryCredentials(url: string): RepositoryCredentials | unde
   try {
     u = new URL(url);
   } catch {
-    // scp-style git@host:path: its user is the ssh account; a query would still be one
+    // scp-style git@host:path: its user is the ssh account; a query would still be one, but for a revision (`unreadUrlPart`)
     const query = url.indexOf('?');
-    if (query < 0) return undefined;
+    if (query < 0 || revisionQuery(url)) return undefined;
     return credentials(`a query (${parameters(url.slice(query))})`, url.slice(0, query));
   }
   const web = u.protocol === 'http:' || u.protocol === 'https:';
   const found = [
     ...(u.password ? ['a password'] : web && u.username ? ['a user name (a token, as Git hosts take one there)'] : []),
-    ...(u.search ? [`a query (${parameters(u.search)})`] : []),
+    // a query naming a revision alone (`?ref=main`) is no credential: `unreadUrlPart` refuses it for what it is
+    ...(u.search && !revisionQuery(url) ? [`a query (${parameters(u.search)})`] : []),
   ];
   if (!found.length) return undefined;
   const user = !web && u.username ? `${u.username}@` : '';

@@ -10,7 +10,7 @@ import { normalRepositoryUrl } from './urls.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import { DEFAULT_PROJECT, type DeliveryPlan } from './delivery-plan.js';
 import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
-import { repositoryCredentials, repositoryFragment, repositoryMismatches, type ProjectFile } from '../config/delivery.js';
+import { repositoryCredentials, unreadUrlPart, repositoryMismatches, type ProjectFile } from '../config/delivery.js';
 import { ignoredSyncSettings, resolvedSync, shortFluxTimeout, syncMismatches, unreadProjectTimeout } from '../config/sync-policy.js';
 
 /** What a stage writes in its own `sync:` in place of a project file's setting its engine cannot honour. */
@@ -86,7 +86,7 @@ export function planDelivery(
     const credentials = d.repository?.url === undefined ? undefined : repositoryCredentials(d.repository.url);
     if (credentials) fail('repository.url', credentials.message, credentials.hint, credentials.code);
     // a fragment no engine reads: the project file's was refused at its url line when it was read, whatever its engine
-    const fragment = d.repository?.url === undefined ? undefined : repositoryFragment(d.repository.url);
+    const fragment = d.repository?.url === undefined ? undefined : unreadUrlPart(d.repository.url);
     if (fragment) fail('repository.url', fragment.message, fragment.hint, fragment.code);
     if (!engine || !url || !clusterName || !Object.hasOwn(clusters, clusterName) || credentials) continue;
     const revision = d.repository?.revision ?? defaults.repository?.revision ?? DEFAULT_REVISION;

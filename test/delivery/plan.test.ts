@@ -185,3 +185,53 @@ describe('a repository URL ending in a fragment', () => {
     );
   });
 });
+
+describe('a repository URL whose query names a revision (?ref=main, as kustomize and Terraform write a branch)', () => {
+  it("is refused at a stage's url for what it is, with the revision setting as hint, not as credentials", () => {
+    const dir = tempProject({
+      qa: deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com/team/app.git?ref=main" } }'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "environments/qa.yaml:3:50: error: delivery.repository.url: the repository URL 'https://git.example.com/team/app.git?ref=main' names a revision in its query (?ref=main), which no engine reads as one: " +
+        "Git adds its own path and query after the URL, so the clone asks the host for no repository, and Argo CD finds a private repository's credentials by the URL with it\n" +
+        '  hint: write the URL as https://git.example.com/team/app.git, and main as delivery.repository.revision\n',
+    );
+    expect(r.stderr).not.toContain('credentials to the engine');
+    expect(r.stderr.match(/error:/g)).toHaveLength(1);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it("is refused at the project file's url line, whatever the engine", () => {
+    const text = FLUX_PROJECT.replace('  engine: flux\n', '').replace('app.git, revision', 'app.git?ref=refs/tags/v1.2.3, revision');
+    const problems = problemsThrownBy(() => loadProjectFile(text)).map(formatProblem);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^stagecraft\.yaml:2:22: delivery\.repository\.url: the repository URL 'https:\/\/git\.example\.com\/team\/app\.git\?ref=refs\/tags\/v1\.2\.3' names a revision in its query/,
+      ),
+    ]);
+    expect(problems[0]).toContain(
+      'hint: write the URL as https://git.example.com/team/app.git, and refs/tags/v1.2.3 as delivery.repository.revision',
+    );
+  });
+
+  it.each([
+    [
+      'another parameter beside it',
+      `https://git.example.com/team/app.git?ref=main&private_token=${TOKEN}`,
+      'a query (ref=...&private_token=...)',
+    ],
+    ['a value that is no revision', `https://git.example.com/team/app.git?ref=${TOKEN}%3D%3D`, 'a query (ref=...)'],
+    [
+      'a token as its user name',
+      `https://${TOKEN}@git.example.com/team/app.git?ref=main`,
+      'a user name (a token, as Git hosts take one there)',
+    ],
+  ])('is still refused as credentials with %s, the URL hidden', (_, url, carried) => {
+    const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+    expect(problems).toEqual([expect.stringContaining(`the repository URL carries ${carried}, which would go into dist/delivery/`)]);
+    expect(problems[0]).not.toContain(TOKEN);
+  });
+});
