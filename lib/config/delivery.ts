@@ -7,7 +7,8 @@
 import { DnsLabel, Settings, StringEnum, Type, type Static, Mapping } from '../config/types.js';
 import { detectSecret, maskValue } from '../model/secret-rules.js';
 import { ENGINES, type Engine } from '../model/engines.js';
-import { mayHidePassword, pastPassword } from './url-authority.js';
+import { andList } from '../model/limits.js';
+import { mayHidePassword, pastPassword, urlParts } from './url-authority.js';
 
 export { ENGINES, type Engine };
 
@@ -163,23 +164,37 @@ function revisionQuery(url: string): { readonly at: number; readonly revision: s
   return { at, revision };
 }
 
+/** The default port of each scheme a repository or a cluster's server is written with. */
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'https://': '443', 'http://': '80', 'ssh://': '22', 'git://': '9418' };
+
 /**
- * What ends a repository URL that no engine reads as part of its address nor as a revision: a query
- * that names a revision (`?ref=main`, as kustomize and Terraform write a branch: Git adds its own
- * path and query after the URL, so it asks the host for no repository, and Argo CD finds a private
- * repository's credentials by the URL with it), or a fragment (`.../app.git#main`, as npm writes a
- * branch: Git leaves it out of what it asks the host, and Argo CD matches credentials with it, so
- * `argocd repo add` of the URL without it matches nothing: "repository not accessible"). Refused
- * whatever the engine, and whatever `secrets.allow` says of the URL: one the secret screening finds a
- * value in (`#token=...`) is said without it, its hint naming no URL. Undefined when `url` has
- * neither, or carries credentials, which are refused as such (`repositoryCredentials`: any other
- * query, a `#` that may be a password's).
+ * The port `url` writes that its scheme takes anyway (`:443` of `https://Host:443/`, an empty one:
+ * `https://host:/`), with its `:`; undefined when it writes none or another one.
  */
-export function unreadUrlPart(url: string): RepositoryMismatch | undefined {
+function defaultPort(url: string): string | undefined {
+  const { scheme, authority } = urlParts(url);
+  const port = /:(\d*)$/.exec(authority.slice(authority.lastIndexOf('@') + 1));
+  return port && (port[1] === '' || port[1] === DEFAULT_PORTS[scheme.toLowerCase()]) ? port[0] : undefined;
+}
+
+/**
+ * What of a repository URL's form no engine reads as the address it means: a query that names a
+ * revision (`?ref=main`, as kustomize and Terraform write a branch: Git adds its own path and query
+ * after the URL, so it asks the host for no repository, and Argo CD finds a private repository's
+ * credentials by the URL with it), a fragment (`.../app.git#main`, as npm writes a branch: Git
+ * leaves it out of what it asks the host, and Argo CD matches credentials with it, so `argocd repo
+ * add` of the URL without it matches nothing: "repository not accessible"), or the scheme's default
+ * port (`https://git.example.com:443/...`: Argo CD compares a URL's host and port as written when it
+ * matches credentials, its case aside). Refused whatever the engine, and whatever `secrets.allow`
+ * says of the URL: one the secret screening finds a value in (`#token=...`) is said without it, its
+ * hint naming no URL. Undefined when `url` has none of them, or carries credentials, which are
+ * refused as such (`repositoryCredentials`: any other query, a `#` that may be a password's).
+ */
+export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
   if (repositoryCredentials(url) !== undefined) return undefined;
   const query = revisionQuery(url);
   const fragment = url.indexOf('#');
-  if (!query && fragment < 0) return undefined;
+  if (!query && fragment < 0) return defaultPortForm(url);
   const cut = query?.at ?? fragment;
   const what = query ? `names a revision in its query (${url.slice(cut)})` : `ends in a fragment (${url.slice(cut)})`;
   const why = query
@@ -204,11 +219,56 @@ export function unreadUrlPart(url: string): RepositoryMismatch | undefined {
   };
 }
 
+/** A repository URL that writes its scheme's default port (`repositoryUrlForm`), with the URL without it. */
+function defaultPortForm(url: string): RepositoryMismatch | undefined {
+  const port = defaultPort(url);
+  if (port === undefined || detectSecret(url) !== undefined) return undefined;
+  const { scheme, authority, rest } = urlParts(url);
+  const address = `${scheme}${authority.slice(0, -port.length)}${rest}`;
+  return {
+    code: 'delivery/repository-url',
+    setting: 'url',
+    message: `the repository URL '${url}' writes the default port of ${scheme.slice(0, -3) || 'its scheme'} (${port}), which Argo CD keeps when it finds a private repository's credentials by the URL: those given for ${address} (argocd repo add) would not be found`,
+    hint: `write the URL as ${address}`,
+  };
+}
+
+/**
+ * How a cluster's API server URL is written otherwise than one address is (a host in capitals, the
+ * scheme's default port, a trailing `/`: `https://Prod.example.com:443/`), with the form to write.
+ * Argo CD finds a cluster by its server as written (an Application's destination.server against the
+ * server of its cluster Secret, which `argocd cluster add` takes from the kubeconfig), so a second
+ * spelling names a cluster it does not know; stagecraft compares clusters as the address they reach,
+ * and would take the two for one. Undefined for one written so, or that carries what other checks
+ * refuse (a user, a query, a fragment) or does not parse.
+ */
+export function serverForm(server: string): { readonly message: string; readonly hint: string } | undefined {
+  let u: URL;
+  try {
+    u = new URL(server);
+  } catch {
+    return undefined;
+  }
+  if (u.username || u.password || u.search || u.hash || mayHidePassword(server)) return undefined;
+  const { authority, rest } = urlParts(server);
+  const written = [
+    ...(authority !== authority.toLowerCase() ? ['a host in capitals'] : []),
+    ...(defaultPort(server) !== undefined ? [`the default port (${defaultPort(server)})`] : []),
+    ...(/\/$/.test(rest) ? ["a trailing '/'"] : []),
+  ];
+  const form = `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  if (!written.length || form === server) return undefined;
+  return {
+    message: `the server '${server}' is written with ${andList(written)}: Argo CD finds a cluster by its server as written (destination.server against the server its cluster Secret holds, as argocd cluster add takes it from the kubeconfig), so this spelling names a cluster it does not know`,
+    hint: `write it as ${form} (argocd cluster list shows the server each cluster is registered with)`,
+  };
+}
+
 /**
  * What `engine` would misread in a repository's settings. The schema accepts what either engine
  * reads; Flux clones only http(s):// and ssh:// URLs, and follows a bare revision as a branch, so
  * a tag must be written as its full ref (which Argo CD reads as well). What neither engine reads (a
- * fragment, a query naming a revision) is `unreadUrlPart`'s.
+ * fragment, a query naming a revision) is `repositoryUrlForm`'s.
  */
 export function repositoryMismatches(
   engine: Engine,
@@ -283,7 +343,7 @@ export function repositoryCredentials(url: string): RepositoryCredentials | unde
   try {
     u = new URL(url);
   } catch {
-    // scp-style git@host:path: its user is the ssh account; a query would still be one, but for a revision (`unreadUrlPart`)
+    // scp-style git@host:path: its user is the ssh account; a query would still be one, but for a revision (`repositoryUrlForm`)
     const query = url.indexOf('?');
     if (query < 0 || revisionQuery(url)) return undefined;
     return credentials(`a query (${parameters(url.slice(query))})`, url.slice(0, query));
@@ -291,7 +351,7 @@ export function repositoryCredentials(url: string): RepositoryCredentials | unde
   const web = u.protocol === 'http:' || u.protocol === 'https:';
   const found = [
     ...(u.password ? ['a password'] : web && u.username ? ['a user name (a token, as Git hosts take one there)'] : []),
-    // a query naming a revision alone (`?ref=main`) is no credential: `unreadUrlPart` refuses it for what it is
+    // a query naming a revision alone (`?ref=main`) is no credential: `repositoryUrlForm` refuses it for what it is
     ...(u.search && !revisionQuery(url) ? [`a query (${parameters(u.search)})`] : []),
   ];
   if (!found.length) return undefined;
