@@ -235,7 +235,7 @@ function defaultPortForm(url: string): RepositoryMismatch | undefined {
 
 /**
  * How a cluster's API server URL is written otherwise than one address is (a host in capitals, the
- * scheme's default port, a trailing `/`: `https://Prod.example.com:443/`), with the form to write.
+ * scheme's default port: `https://Prod.example.com:443/`), with the form to write (without a trailing `/` too).
  * Argo CD finds a cluster by its server as written (an Application's destination.server against the
  * server of its cluster Secret, which `argocd cluster add` takes from the kubeconfig), so a second
  * spelling names a cluster it does not know; stagecraft compares clusters as the address they reach,
@@ -250,11 +250,11 @@ export function serverForm(server: string): { readonly message: string; readonly
     return undefined;
   }
   if (u.username || u.password || u.search || u.hash || mayHidePassword(server)) return undefined;
-  const { authority, rest } = urlParts(server);
+  // a trailing '/' alone is no other spelling: Argo CD leaves it out (argo-cd#3993); the form to write has none
+  const { authority } = urlParts(server);
   const written = [
     ...(authority !== authority.toLowerCase() ? ['a host in capitals'] : []),
     ...(defaultPort(server) !== undefined ? [`the default port (${defaultPort(server)})`] : []),
-    ...(/\/$/.test(rest) ? ["a trailing '/'"] : []),
   ];
   const form = `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
   if (!written.length || form === server) return undefined;
