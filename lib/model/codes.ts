@@ -589,6 +589,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'Flux applied the stage only once the stage before it in the promotion order was ready (dependsOn), but one of the two is delivered by Argo CD now, and only Flux waits, for a Kustomization: deliver both with Flux to keep the order, or push a promotion only once the stage before it runs the commit before.',
   ),
   row(
+    'delivery/hand-edit',
+    'A file of dist/delivery/ edited by hand is written again (warning)',
+    'Its objects are not as its inventory.txt records them: the synthesis wrote the file again from the settings, undoing the edit. Make the change in the stage file or stagecraft.yaml; if the edited file was applied, apply the directory again.',
+  ),
+  row(
     'delivery/schema',
     'Delivery object invalid',
     "A generated Argo CD or Flux object does not match the engine's schema: check the delivery settings it came from.",
