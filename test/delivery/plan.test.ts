@@ -315,3 +315,15 @@ describe("a repository URL that writes its scheme's default port", () => {
     },
   );
 });
+
+describe('an scp-style URL whose path starts with a number (git@host:2222/team/app.git), for Flux', () => {
+  it('is refused with both readings as hint: the path Git reads, and the port it was likely meant as', () => {
+    const text = FLUX_PROJECT.replace('url: https://git.example.com/team/app.git', 'url: git@git.example.com:2222/team/app.git');
+    const problems = problemsThrownBy(() => loadProjectFile(text)).map(formatProblem);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        '  hint: write it as ssh://git@git.example.com/2222/team/app.git, as Git reads it, or as ssh://git@git.example.com:2222/team/app.git if 2222 is the ssh port, which Argo CD reads as well',
+      ),
+    ]);
+  });
+});
