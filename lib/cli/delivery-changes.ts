@@ -12,6 +12,8 @@ import { type Engine, engineName } from '../model/engines.js';
 import type { FileTree } from '../synth/file-content.js';
 import { INVENTORY_FILE, changeLines, changeSummary, inventoryChanges, objectsUnchanged } from '../synth/inventory.js';
 import { appProjectIn, objectsIn, targetsIn, type DeliveryOnDisk } from './delivery-on-disk.js';
+import type { Problem } from '../errors.js';
+import { andList } from '../model/limits.js';
 import { DIST_DIR } from './project.js';
 
 /**
@@ -68,4 +70,37 @@ export function deliveryChanges(engine: Engine, before: string | undefined, afte
         ]),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The files of `dist/delivery/` that held objects edited since stagecraft wrote them
+ * (`DeliveryOnDisk.edited`) and that a synthesis wrote again (`delivery`: the new dist/delivery/):
+ * the edit is undone, as a stage's generated file edited by hand is, and said once, since the engine
+ * objects so edited may be applied (a sync policy paused by hand in the file): the cluster keeps the
+ * edit until the directory is applied again. A file the new output leaves as edited, or removes, is
+ * not said.
+ */
+export function handEdits(onDisk: DeliveryOnDisk, delivery: FileTree | undefined): Problem[] {
+  const byFile = new Map<string, string[]>();
+  for (const { path, object } of onDisk.edited) byFile.set(path, [...(byFile.get(path) ?? []), object]);
+  return [...byFile].flatMap(([path, objects]): Problem[] => {
+    const now = delivery?.get(path);
+    if (now === undefined || now === onDisk.tree.get(path)) return [];
+    const dir = `${DIST_DIR}/${DELIVERY_DIR}/${path.split('/')[0]}`;
+    const file = `${DIST_DIR}/${DELIVERY_DIR}/${path}`;
+    const one = objects.length === 1;
+    return [
+      {
+        code: 'delivery/hand-edit',
+        severity: 'warning',
+        subject: file,
+        message:
+          `${andList(objects)} ${one ? 'was' : 'were'} edited since stagecraft wrote ${one ? 'it' : 'them'} (${dir}/${INVENTORY_FILE} records another digest), ` +
+          "and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the edit is undone",
+        hint:
+          `make a lasting change in those settings, then run npm run synth (git diff ${file} shows it undone, if it was committed); ` +
+          `if the edited file was applied, the cluster keeps the edit until ${dir} is applied again, with the command on the third line of ${dir}/${INVENTORY_FILE}`,
+      },
+    ];
+  });
 }

@@ -4,6 +4,7 @@
  * or read from another repository (whose credentials the engine needs: lib/delivery/repository-moves.ts).
  */
 import type { ClusterSpec, ProjectFile } from '../config/delivery.js';
+import { lostWaits } from '../delivery/lost-waits.js';
 import { repositoryMoves } from '../delivery/repository-moves.js';
 import { sameCluster, type StageTarget } from '../delivery/target.js';
 import type { Problem } from '../errors.js';
@@ -92,7 +93,8 @@ function clusterMoves(
 /**
  * What the new `dist/delivery/` (`after`) moves of the stages as `before` (`deliveryTargets` of the
  * tree it replaces) delivered them: to another cluster (`clusterMoves`), or to another repository
- * (lib/delivery/repository-moves.ts), as warnings said once.
+ * (lib/delivery/repository-moves.ts), and the stages that no longer wait for the stage before them
+ * because either moved to the other engine (lib/delivery/lost-waits.ts), as warnings said once.
  * @param inventoryOf the stage's inventory as it was (the objects left in the old cluster)
  * @param declared the clusters of the project file as it is now (`declaredClusters`)
  * @param whole the whole new dist/delivery/, when `after` holds only the objects of some stages (npm run diff)
@@ -106,7 +108,11 @@ export function stageMoves(
 ): Problem[] {
   const targets = deliveryTargets(after ?? new Map());
   const all = whole === after ? targets : deliveryTargets(whole ?? new Map());
-  return [...clusterMoves(before, targets, inventoryOf, declared), ...repositoryMoves(before, targets, all)];
+  return [
+    ...clusterMoves(before, targets, inventoryOf, declared),
+    ...repositoryMoves(before, targets, all),
+    ...lostWaits(before, targets, all),
+  ];
 }
 
 /**

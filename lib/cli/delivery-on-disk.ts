@@ -15,7 +15,7 @@ import { manifestsOf } from '../diff/objects.js';
 import { ProblemsError } from '../errors.js';
 import { MAX_GENERATED_BYTES, readRegularFile } from '../synth/disk.js';
 import type { FileTree } from '../synth/file-content.js';
-import { INVENTORY_FILE } from '../synth/inventory.js';
+import { INVENTORY_FILE, digest, entryKey, parseInventory } from '../synth/inventory.js';
 import { DIST_DIR, readStageTree, type Project } from './project.js';
 
 /**
@@ -52,8 +52,10 @@ export function deletingIn(files: DeliveryFiles): DeletingKustomization[] {
  */
 export function deliveryOnDisk(project: Project): DeliveryOnDisk {
   const inventories = new Map<string, string>();
-  if (!existsSync(join(project.root, DIST_DIR, DELIVERY_DIR))) return { applied: [], applications: [], targets: new Map(), inventories };
-  const files = objectsIn(readStageTree(project, DELIVERY_DIR));
+  if (!existsSync(join(project.root, DIST_DIR, DELIVERY_DIR)))
+    return { applied: [], applications: [], targets: new Map(), inventories, tree: new Map(), edited: [] };
+  const tree = readStageTree(project, DELIVERY_DIR);
+  const files = objectsIn(tree);
   const targets = targetsIn(files);
   for (const { stage } of targets.values()) {
     try {
@@ -62,7 +64,59 @@ export function deliveryOnDisk(project: Project): DeliveryOnDisk {
       // no inventory to read (the stage's output is gone): the warning names the stage's label instead of a command
     }
   }
-  return { applied: deletingIn(files), applications: applicationsIn(files), targets, inventories, appProject: appProjectIn(files) };
+  return {
+    applied: deletingIn(files),
+    applications: applicationsIn(files),
+    targets,
+    inventories,
+    appProject: appProjectIn(files),
+    tree,
+    edited: editedObjects(tree),
+  };
+}
+
+/** An object of `dist/delivery/` that is not as stagecraft wrote it (`editedObjects`). */
+export interface EditedObject {
+  /** Its file, by path below `dist/delivery/` (`argocd/10-qa.yaml`). */
+  readonly path: string;
+  /** The object (`Application argocd/stagecraft-qa`). */
+  readonly object: string;
+}
+
+/**
+ * The objects of `tree` (`dist/delivery/` as it is) edited since stagecraft wrote them: each
+ * document of an engine's file whose digest is not the one its directory's inventory records for
+ * that object (inventory.txt holds the digest of each object's YAML as written), or that it does not
+ * list. A directory without an inventory, or whose files do not read as YAML, is passed over.
+ */
+export function editedObjects(tree: FileTree): EditedObject[] {
+  const edited: EditedObject[] = [];
+  for (const [path, text] of tree) {
+    const slash = path.indexOf('/');
+    const inventory = tree.get(`${path.slice(0, slash)}/${INVENTORY_FILE}`);
+    if (slash < 0 || inventory === undefined || !path.endsWith('.yaml')) continue;
+    const recorded = parseInventory(inventory);
+    // the documents as serializeObjects joins them, after the header's comment lines
+    const stream = text.replace(/^(?:#.*\n)*/, '');
+    for (const [i, document] of stream.split(/^---\n/m).entries()) {
+      const [object] = objectsIn(new Map([[path, document]]))[0]?.objects ?? [];
+      const { apiVersion, kind, metadata } = (object ?? {}) as {
+        apiVersion?: unknown;
+        kind?: unknown;
+        metadata?: { namespace?: unknown; name?: unknown };
+      };
+      // no object to name (edited into no YAML, or without its name): the file's document, by its place
+      if (typeof apiVersion !== 'string' || typeof kind !== 'string' || typeof metadata?.name !== 'string') {
+        edited.push({ path, object: `its document ${i + 1}` });
+        continue;
+      }
+      const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+      const key = entryKey({ apiVersion, kind, namespace, name: metadata.name });
+      if (recorded.get(key) !== digest(document))
+        edited.push({ path, object: `${kind} ${namespace ? `${namespace}/` : ''}${metadata.name}` });
+    }
+  }
+  return edited;
 }
 
 /** `dist/delivery/` as it was (`deliveryOnDisk`). */
@@ -74,6 +128,10 @@ export interface DeliveryOnDisk {
   readonly inventories: Map<string, string>;
   /** The AppProject of argocd/. */
   readonly appProject?: unknown;
+  /** The files as read (by path below `dist/delivery/`). */
+  readonly tree: FileTree;
+  /** Its objects edited since stagecraft wrote them (`editedObjects`). */
+  readonly edited: readonly EditedObject[];
 }
 
 /** An Application of dist/delivery/argocd/ as it was: its name and namespace, and the stage it applies. */

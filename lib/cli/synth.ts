@@ -37,7 +37,7 @@ import {
   removedStageDelivery,
   renamedProjects,
 } from './delivery-left.js';
-import { argocdOrder, deliveryChanges } from './delivery-changes.js';
+import { argocdOrder, deliveryChanges, handEdits } from './delivery-changes.js';
 import { declaredClusters, stageMoves } from './delivery-moves.js';
 import { deliveryOnDisk, deliveryTargets } from './delivery-on-disk.js';
 import { startFingerprint, type StageRecord } from './fingerprint.js';
@@ -273,6 +273,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       : [];
     const now = finalized.length && delivery ? deliveryTargets(delivery) : new Map();
     const pruned = [
+      // a hand edit of dist/delivery/ written over, as a stage's output is: said, since the cluster may hold it
+      ...(planned ? handEdits(onDiskDelivery, delivery) : []),
       ...(notPruned ? [] : unorphaned.map((k) => kustomizationDeletesStage(k))),
       ...finalized.map((a) => applicationDeletesStage(a, now)),
       ...(planned ? stageMoves(targets.targets, delivery, (s) => targets.inventories.get(s), declaredClusters(compiled.projectFile)) : []),

@@ -7,7 +7,8 @@
 import { DnsLabel, Settings, StringEnum, Type, type Static, Mapping } from '../config/types.js';
 import { detectSecret, maskValue } from '../model/secret-rules.js';
 import { ENGINES, type Engine } from '../model/engines.js';
-import { mayHidePassword, pastPassword } from './url-authority.js';
+import { andList } from '../model/limits.js';
+import { mayHidePassword, pastPassword, urlParts } from './url-authority.js';
 
 export { ENGINES, type Engine };
 
@@ -137,6 +138,10 @@ export function scpAsSsh(url: string): string | undefined {
 /** `url` (scp-style `user@host:path`, or `git://host/path`) written as Flux reads it, with the wording of the hint. */
 function fluxForm(url: string): string {
   const ssh = scpAsSsh(url);
+  // an scp-style URL has no port: a number first in its path (git@host:2222/team/app.git) is the path's as Git reads it, but often meant as the port
+  const port = /^([\w.-]+)@([\w.-]+):(\d+)\/(\S+)$/.exec(url);
+  if (ssh && port)
+    return `write it as ${ssh}, as Git reads it, or as ssh://${port[1]}@${port[2]}:${port[3]}/${port[4]} if ${port[3]} is the ssh port`;
   if (ssh) return `write it as ${ssh}`;
   const git = /^git:\/\/([^/:]+)(:\d+)?\/(\S+)$/.exec(url);
   if (git) return `write https://${git[1]}/${git[3]} or ssh://git@${git[1]}/${git[3]}`;
@@ -144,33 +149,122 @@ function fluxForm(url: string): string {
 }
 
 /**
- * A fragment at the end of a repository URL (`.../app.git#main`, as npm writes a branch), which no
- * engine reads as a revision: Git leaves it out of what it asks the host, and Argo CD finds a private
- * repository's credentials by the URL with it (`argocd repo add` of the URL without it then matches
- * nothing: "repository not accessible"). Refused whatever the engine, and whatever `secrets.allow`
- * says of the URL: one the secret screening finds a value in (`#token=...`) is said without it, its
- * hint naming no URL. Undefined when `url` has none, or carries credentials, which are refused as
- * such (`repositoryCredentials`, a `#` that may be a password's among them).
+ * Query parameters that name a revision (`?ref=main`, kustomize's and Terraform's remote form), no
+ * credential: a URL whose query is one of them and a value that reads as a branch, tag or commit.
  */
-export function repositoryFragment(url: string): RepositoryMismatch | undefined {
-  const fragment = repositoryCredentials(url) !== undefined ? -1 : url.indexOf('#');
-  if (fragment < 0) return undefined;
-  const why =
-    "which is no part of a Git repository's address: Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it";
-  const revision = 'and the branch or tag to follow as delivery.repository.revision';
+const REVISION_PARAMETERS = new Set(['ref', 'rev', 'revision', 'branch', 'tag', 'version', 'commit', 'sha']);
+const REVISION_VALUE = /^\w[\w./+-]{0,199}$/;
+
+/** Where the query of `url` starts and the revision it names, when it names one alone (`?ref=main`); else undefined. */
+function revisionQuery(url: string): { readonly at: number; readonly revision: string } | undefined {
+  const at = url.indexOf('?');
+  if (at < 0) return undefined;
+  const end = url.indexOf('#', at);
+  const parameters = [...new URLSearchParams(url.slice(at + 1, end < 0 ? undefined : end))];
+  if (parameters.length !== 1) return undefined;
+  const [name, revision] = parameters[0];
+  if (!REVISION_PARAMETERS.has(name.toLowerCase()) || !REVISION_VALUE.test(revision) || detectSecret(revision) !== undefined)
+    return undefined;
+  return { at, revision };
+}
+
+/** The default port of each scheme a repository or a cluster's server is written with. */
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'https://': '443', 'http://': '80', 'ssh://': '22', 'git://': '9418' };
+
+/**
+ * The port `url` writes that its scheme takes anyway (`:443` of `https://Host:443/`, an empty one:
+ * `https://host:/`), with its `:`; undefined when it writes none or another one.
+ */
+function defaultPort(url: string): string | undefined {
+  const { scheme, authority } = urlParts(url);
+  const port = /:(\d*)$/.exec(authority.slice(authority.lastIndexOf('@') + 1));
+  return port && (port[1] === '' || port[1] === DEFAULT_PORTS[scheme.toLowerCase()]) ? port[0] : undefined;
+}
+
+/**
+ * What of a repository URL's form no engine reads as the address it means: a query that names a
+ * revision (`?ref=main`, as kustomize and Terraform write a branch: Git adds its own path and query
+ * after the URL, so it asks the host for no repository, and Argo CD finds a private repository's
+ * credentials by the URL with it), a fragment (`.../app.git#main`, as npm writes a branch: Git
+ * leaves it out of what it asks the host, and Argo CD matches credentials with it, so `argocd repo
+ * add` of the URL without it matches nothing: "repository not accessible"), or the scheme's default
+ * port (`https://git.example.com:443/...`: Argo CD compares a URL's host and port as written when it
+ * matches credentials, its case aside). Refused whatever the engine, and whatever `secrets.allow`
+ * says of the URL: one the secret screening finds a value in (`#token=...`) is said without it, its
+ * hint naming no URL. Undefined when `url` has none of them, or carries credentials, which are
+ * refused as such (`repositoryCredentials`: any other query, a `#` that may be a password's).
+ */
+export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
+  if (repositoryCredentials(url) !== undefined) return undefined;
+  const query = revisionQuery(url);
+  const fragment = url.indexOf('#');
+  if (!query && fragment < 0) return defaultPortForm(url);
+  const cut = query?.at ?? fragment;
+  const what = query ? `names a revision in its query (${url.slice(cut)})` : `ends in a fragment (${url.slice(cut)})`;
+  const why = query
+    ? "which no engine reads as one: Git adds its own path and query after the URL, so the clone asks the host for no repository, and Argo CD finds a private repository's credentials by the URL with it"
+    : "which is no part of a Git repository's address: Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it";
+  const revision = query
+    ? `and ${query.revision} as delivery.repository.revision`
+    : 'and the branch or tag to follow as delivery.repository.revision';
   // messages end up in CI logs: a URL the screening finds a value in is neither echoed nor rewritten into the hint
   if (detectSecret(url) !== undefined)
     return {
       code: 'delivery/repository-url',
       setting: 'url',
-      message: `the repository URL ${maskValue(url)} ends in a fragment (what follows its '#'), ${why}; the URL is not printed`,
-      hint: `write the URL without its fragment, ${revision}; give credentials to the engine where it keeps them, never in the URL`,
+      message: `the repository URL ${maskValue(url)} ${query ? 'names a revision in its query' : "ends in a fragment (what follows its '#')"}, ${why}; the URL is not printed`,
+      hint: `write the URL without its ${query ? 'query' : 'fragment'}, ${query ? 'and the revision as delivery.repository.revision' : revision}; give credentials to the engine where it keeps them, never in the URL`,
     };
   return {
     code: 'delivery/repository-url',
     setting: 'url',
-    message: `the repository URL '${url}' ends in a fragment (${url.slice(fragment)}), ${why}`,
-    hint: `write the URL as ${url.slice(0, fragment)}, ${revision}`,
+    message: `the repository URL '${url}' ${what}, ${why}`,
+    hint: `write the URL as ${url.slice(0, cut)}, ${revision}`,
+  };
+}
+
+/** A repository URL that writes its scheme's default port (`repositoryUrlForm`), with the URL without it. */
+function defaultPortForm(url: string): RepositoryMismatch | undefined {
+  const port = defaultPort(url);
+  if (port === undefined || detectSecret(url) !== undefined) return undefined;
+  const { scheme, authority, rest } = urlParts(url);
+  const address = `${scheme}${authority.slice(0, -port.length)}${rest}`;
+  return {
+    code: 'delivery/repository-url',
+    setting: 'url',
+    message: `the repository URL '${url}' writes the default port of ${scheme.slice(0, -3) || 'its scheme'} (${port}), which Argo CD keeps when it finds a private repository's credentials by the URL: those given for ${address} (argocd repo add) would not be found`,
+    hint: `write the URL as ${address}`,
+  };
+}
+
+/**
+ * How a cluster's API server URL is written otherwise than one address is (a host in capitals, the
+ * scheme's default port: `https://Prod.example.com:443/`), with the form to write (without a trailing `/` too).
+ * Argo CD finds a cluster by its server as written (an Application's destination.server against the
+ * server of its cluster Secret, which `argocd cluster add` takes from the kubeconfig), so a second
+ * spelling names a cluster it does not know; stagecraft compares clusters as the address they reach,
+ * and would take the two for one. Undefined for one written so, or that carries what other checks
+ * refuse (a user, a query, a fragment) or does not parse.
+ */
+export function serverForm(server: string): { readonly message: string; readonly hint: string } | undefined {
+  let u: URL;
+  try {
+    u = new URL(server);
+  } catch {
+    return undefined;
+  }
+  if (u.username || u.password || u.search || u.hash || mayHidePassword(server)) return undefined;
+  // a trailing '/' alone is no other spelling: Argo CD leaves it out (argo-cd#3993); the form to write has none
+  const { authority } = urlParts(server);
+  const written = [
+    ...(authority !== authority.toLowerCase() ? ['a host in capitals'] : []),
+    ...(defaultPort(server) !== undefined ? [`the default port (${defaultPort(server)})`] : []),
+  ];
+  const form = `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  if (!written.length || form === server) return undefined;
+  return {
+    message: `the server '${server}' is written with ${andList(written)}: Argo CD finds a cluster by its server as written (destination.server against the server its cluster Secret holds, as argocd cluster add takes it from the kubeconfig), so this spelling names a cluster it does not know`,
+    hint: `write it as ${form} (argocd cluster list shows the server each cluster is registered with)`,
   };
 }
 
@@ -178,7 +272,7 @@ export function repositoryFragment(url: string): RepositoryMismatch | undefined 
  * What `engine` would misread in a repository's settings. The schema accepts what either engine
  * reads; Flux clones only http(s):// and ssh:// URLs, and follows a bare revision as a branch, so
  * a tag must be written as its full ref (which Argo CD reads as well). What neither engine reads (a
- * fragment) is `repositoryFragment`'s.
+ * fragment, a query naming a revision) is `repositoryUrlForm`'s.
  */
 export function repositoryMismatches(
   engine: Engine,
@@ -253,15 +347,16 @@ export function repositoryCredentials(url: string): RepositoryCredentials | unde
   try {
     u = new URL(url);
   } catch {
-    // scp-style git@host:path: its user is the ssh account; a query would still be one
+    // scp-style git@host:path: its user is the ssh account; a query would still be one, but for a revision (`repositoryUrlForm`)
     const query = url.indexOf('?');
-    if (query < 0) return undefined;
+    if (query < 0 || revisionQuery(url)) return undefined;
     return credentials(`a query (${parameters(url.slice(query))})`, url.slice(0, query));
   }
   const web = u.protocol === 'http:' || u.protocol === 'https:';
   const found = [
     ...(u.password ? ['a password'] : web && u.username ? ['a user name (a token, as Git hosts take one there)'] : []),
-    ...(u.search ? [`a query (${parameters(u.search)})`] : []),
+    // a query naming a revision alone (`?ref=main`) is no credential: `repositoryUrlForm` refuses it for what it is
+    ...(u.search && !revisionQuery(url) ? [`a query (${parameters(u.search)})`] : []),
   ];
   if (!found.length) return undefined;
   const user = !web && u.username ? `${u.username}@` : '';

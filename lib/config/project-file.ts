@@ -10,7 +10,7 @@ import {
   REPOSITORY_CREDENTIALS_HINT,
   REPOSITORY_URL,
   repositoryCredentials,
-  repositoryFragment,
+  repositoryUrlForm,
   repositoryMismatches,
   type ProjectFile,
 } from './delivery.js';
@@ -80,7 +80,7 @@ function refineProject(project: ProjectFile): PathProblem[] {
     return { ...p, path, message: `${path.join('.')}: ${message}` };
   };
   // credentials in the URL are refused with the secret values (projectSecrets); a fragment, which no engine reads, whatever the engine
-  const fragment = delivery.repository?.url === undefined ? undefined : repositoryFragment(delivery.repository.url);
+  const fragment = delivery.repository?.url === undefined ? undefined : repositoryUrlForm(delivery.repository.url);
   const fragments = fragment ? [at('repository', fragment)] : [];
   if (!delivery.engine) return fragments;
   return [

@@ -35,6 +35,8 @@ export interface StageTarget {
   readonly ids: readonly string[];
   /** Where it reads the stage from (undefined: a Kustomization whose GitRepository is not among the objects read). */
   readonly repository?: StageRepository;
+  /** A Kustomization: the names of the Kustomizations it waits for (`dependsOn`); none for an Application. */
+  readonly waitsFor?: readonly string[];
 }
 
 /** The repository a delivery object reads its stage from: the Application's `repoURL`; the GitRepository's `url` and `secretRef` of a Kustomization. */
@@ -56,6 +58,7 @@ interface DeliveryObject {
     readonly destination?: { readonly server?: string; readonly name?: string };
     readonly path?: string;
     readonly kubeConfig?: { readonly secretRef?: { readonly name?: string } };
+    readonly dependsOn?: readonly { readonly name?: unknown }[];
   };
 }
 
@@ -110,7 +113,8 @@ export function targetOf(o: unknown, repositories: ReadonlyMap<string, StageRepo
       ? `${spec.sourceRef.namespace ?? metadata?.namespace ?? ''}/${spec.sourceRef.name ?? ''}`
       : undefined;
   const found = source === undefined ? undefined : repositories.get(source);
-  const repository = found ? { repository: found } : {};
+  const dependsOn = Array.isArray(spec?.dependsOn) ? spec.dependsOn.map((d) => d?.name).filter((n) => typeof n === 'string') : [];
+  const repository = { ...(found ? { repository: found } : {}), ...(dependsOn.length ? { waitsFor: dependsOn } : {}) };
   if (secret !== undefined)
     return {
       ...object,

@@ -541,7 +541,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/repository-url',
     'Repository URL the engine cannot clone',
-    'Flux clones http(s):// and ssh:// URLs only: write a git:// or scp-style (git@host:path) URL as ssh://git@host/path, which Argo CD reads too. Neither engine takes a fragment (#main) for the revision: write the URL without it and the branch or tag as delivery.repository.revision.',
+    'Flux clones http(s):// and ssh:// URLs only: write a git:// or scp-style (git@host:path) URL as ssh://git@host/path, which Argo CD reads too. Argo CD finds credentials by the URL with its port as written: leave out the default port of its scheme (:443, :22). Neither engine takes a fragment (#main) or a query (?ref=main, as kustomize writes a branch) for the revision: write the URL without it and the branch or tag as delivery.repository.revision.',
   ),
   row(
     'delivery/repository-credentials',
@@ -582,6 +582,16 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'delivery/repository-moved',
     'Stage read from another repository',
     "A stage's Application or Kustomization now reads another repository URL (a repository moved to another host or path, or from https:// to ssh://), whose credentials the engine needs when it is private. Argo CD finds them by the URL, so those of the old URL are not used: give them before applying dist/delivery/argocd (argocd repo add <url>), and remove the old ones once no stage reads it (argocd repo rm). Flux clones with the Secret its GitRepository names: one kept across the move is sent to the new host, so put the new repository's credentials in it (flux create secret git <name> --url=<url>), or create the Secret now named; a Secret no GitRepository names any more can be deleted. A stage moved to the other engine needs that engine's own credentials, as neither reads the other's: Flux the Secret its GitRepository names, Argo CD its repository credentials for the URL; when that engine read the repository for another stage already, they are in place, and only the credentials the other engine held for the stage alone are said, with the command that removes them. Without them the clone or sync fails and the stage stays as the last commit it applied left it. No credential is printed: URLs without them, Secrets by name.",
+  ),
+  row(
+    'delivery/wait-lost',
+    'A stage no longer waits for the one before it',
+    'Flux applied the stage only once the stage before it in the promotion order was ready (dependsOn), but one of the two is delivered by Argo CD now, and only Flux waits, for a Kustomization: deliver both with Flux to keep the order, or push a promotion only once the stage before it runs the commit before.',
+  ),
+  row(
+    'delivery/hand-edit',
+    'A file of dist/delivery/ edited by hand is written again (warning)',
+    'Its objects are not as its inventory.txt records them: the synthesis wrote the file again from the settings, undoing the edit. Make the change in the stage file or stagecraft.yaml; if the edited file was applied, apply the directory again.',
   ),
   row(
     'delivery/schema',

@@ -1,6 +1,6 @@
 /** What lib/config/delivery.ts says of a repository's settings before any object is made of them. */
 import { describe, expect, it } from 'vitest';
-import { repositoryCredentials, repositoryFragment, repositoryMismatches } from '../../lib/config/delivery.js';
+import { repositoryCredentials, repositoryUrlForm, repositoryMismatches } from '../../lib/config/delivery.js';
 
 describe('repositoryCredentials', () => {
   it.each([
@@ -39,7 +39,7 @@ describe('repositoryCredentials', () => {
   });
 
   it('refuses a repository URL with a fragment whatever the engine, which Git leaves out and no engine reads as a revision', () => {
-    expect(repositoryFragment('https://git.example.com/team/app.git#main')).toEqual({
+    expect(repositoryUrlForm('https://git.example.com/team/app.git#main')).toEqual({
       code: 'delivery/repository-url',
       setting: 'url',
       message:
@@ -47,15 +47,15 @@ describe('repositoryCredentials', () => {
         "Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it",
       hint: 'write the URL as https://git.example.com/team/app.git, and the branch or tag to follow as delivery.repository.revision',
     });
-    expect(repositoryFragment('https://git.example.com/team/app.git')).toBeUndefined();
+    expect(repositoryUrlForm('https://git.example.com/team/app.git')).toBeUndefined();
     // a '#' that may be a password's is refused as credentials, never echoed here
-    expect(repositoryFragment('https://ci:p#Zq@git.example.com/team/app.git')).toBeUndefined();
+    expect(repositoryUrlForm('https://ci:p#Zq@git.example.com/team/app.git')).toBeUndefined();
     // one the secret screening finds a value in (which secrets.allow may let through) is refused, neither it nor the URL said
-    const secret = repositoryFragment('https://git.example.com/team/app.git#token=s3cr3tV4lue');
+    const secret = repositoryUrlForm('https://git.example.com/team/app.git#token=s3cr3tV4lue');
     expect(secret?.code).toBe('delivery/repository-url');
     expect(secret?.message).toMatch(/^the repository URL \(a 54-character value, hidden\) ends in a fragment/);
     expect(`${secret?.message} ${secret?.hint}`).not.toMatch(/s3cr3t|git\.example\.com/);
-    // the engines' own checks leave it to repositoryFragment
+    // the engines' own checks leave it to repositoryUrlForm
     expect(repositoryMismatches('flux', { url: 'https://git.example.com/team/app.git#main' })).toEqual([]);
   });
 

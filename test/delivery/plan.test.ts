@@ -185,3 +185,145 @@ describe('a repository URL ending in a fragment', () => {
     );
   });
 });
+
+describe('a repository URL whose query names a revision (?ref=main, as kustomize and Terraform write a branch)', () => {
+  it("is refused at a stage's url for what it is, with the revision setting as hint, not as credentials", () => {
+    const dir = tempProject({
+      qa: deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com/team/app.git?ref=main" } }'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "environments/qa.yaml:3:50: error: delivery.repository.url: the repository URL 'https://git.example.com/team/app.git?ref=main' names a revision in its query (?ref=main), which no engine reads as one: " +
+        "Git adds its own path and query after the URL, so the clone asks the host for no repository, and Argo CD finds a private repository's credentials by the URL with it\n" +
+        '  hint: write the URL as https://git.example.com/team/app.git, and main as delivery.repository.revision\n',
+    );
+    expect(r.stderr).not.toContain('credentials to the engine');
+    expect(r.stderr.match(/error:/g)).toHaveLength(1);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it("is refused at the project file's url line, whatever the engine", () => {
+    const text = FLUX_PROJECT.replace('  engine: flux\n', '').replace('app.git, revision', 'app.git?ref=refs/tags/v1.2.3, revision');
+    const problems = problemsThrownBy(() => loadProjectFile(text)).map(formatProblem);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^stagecraft\.yaml:2:22: delivery\.repository\.url: the repository URL 'https:\/\/git\.example\.com\/team\/app\.git\?ref=refs\/tags\/v1\.2\.3' names a revision in its query/,
+      ),
+    ]);
+    expect(problems[0]).toContain(
+      'hint: write the URL as https://git.example.com/team/app.git, and refs/tags/v1.2.3 as delivery.repository.revision',
+    );
+  });
+
+  it.each([
+    [
+      'another parameter beside it',
+      `https://git.example.com/team/app.git?ref=main&private_token=${TOKEN}`,
+      'a query (ref=...&private_token=...)',
+    ],
+    ['a value that is no revision', `https://git.example.com/team/app.git?ref=${TOKEN}%3D%3D`, 'a query (ref=...)'],
+    [
+      'a token as its user name',
+      `https://${TOKEN}@git.example.com/team/app.git?ref=main`,
+      'a user name (a token, as Git hosts take one there)',
+    ],
+  ])('is still refused as credentials with %s, the URL hidden', (_, url, carried) => {
+    const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+    expect(problems).toEqual([expect.stringContaining(`the repository URL carries ${carried}, which would go into dist/delivery/`)]);
+    expect(problems[0]).not.toContain(TOKEN);
+  });
+});
+
+describe("a cluster's server written otherwise than one address is", () => {
+  it('is refused at its server line with the form to write, dist/ untouched: Argo CD finds a cluster by its server as written', () => {
+    const dir = tempProject({ qa: deliveredStageFile('{ cluster: prod }') });
+    const project = FLUX_PROJECT.replace('engine: flux', 'engine: argocd');
+    writeFileSync(join(dir, 'stagecraft.yaml'), project);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = readFileSync(join(dir, 'dist', 'delivery', 'argocd', '10-qa.yaml'), 'utf8');
+    writeFileSync(join(dir, 'stagecraft.yaml'), project.replace('https://prod.example.com:6443', '"https://Prod.example.com:443/"'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "stagecraft.yaml:6:21: error: delivery.clusters.prod.server: the server 'https://Prod.example.com:443/' is written with a host in capitals and the default port (:443): " +
+        'Argo CD finds a cluster by its server as written (destination.server against the server its cluster Secret holds, as argocd cluster add takes it from the kubeconfig), so this spelling names a cluster it does not know\n' +
+        '  hint: write it as https://prod.example.com (argocd cluster list shows the server each cluster is registered with)\n',
+    );
+    expect(readFileSync(join(dir, 'dist', 'delivery', 'argocd', '10-qa.yaml'), 'utf8')).toBe(before);
+  });
+
+  it.each([
+    ['https://PROD.example.com:6443', 'a host in capitals', 'https://prod.example.com:6443'],
+    ['https://prod.example.com:', 'the default port (:)', 'https://prod.example.com'],
+    ['https://rancher.example.com:443/k8s/clusters/C-Ab12', 'the default port (:443)', 'https://rancher.example.com/k8s/clusters/C-Ab12'],
+  ])('%s is refused, naming %s', (server, what, form) => {
+    const text = `delivery:\n  clusters:\n    prod: { server: "${server}" }\n`;
+    const { problems } = planDelivery([], loadProjectFile(text), 'stagecraft.yaml', new Map());
+    expect(problems.map((p) => [p.message, p.hint])).toEqual([
+      [
+        expect.stringContaining(`the server '${server}' is written with ${what}: `),
+        `write it as ${form} (argocd cluster list shows the server each cluster is registered with)`,
+      ],
+    ]);
+  });
+
+  it.each([
+    'https://prod.example.com:6443',
+    'https://prod.example.com',
+    'https://[fd00::1]:6443',
+    'https://rancher.example.com/k8s/clusters/C-Ab12',
+  ])('%s passes', (server) => {
+    const text = `delivery:\n  clusters:\n    prod: { server: "${server}" }\n`;
+    expect(planDelivery([], loadProjectFile(text), 'stagecraft.yaml', new Map()).problems).toEqual([]);
+  });
+});
+
+describe("a repository URL that writes its scheme's default port", () => {
+  it.each([
+    ['https://git.example.com:443/team/app.git', ':443', 'https', 'https://git.example.com/team/app.git'],
+    ['ssh://git@git.example.com:22/team/app.git', ':22', 'ssh', 'ssh://git@git.example.com/team/app.git'],
+    ['http://git.example.com:80/team/app.git', ':80', 'http', 'http://git.example.com/team/app.git'],
+  ])(
+    "%s is refused at the project file's url with the URL without it: Argo CD would not find its credentials",
+    (url, port, scheme, address) => {
+      const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+      expect(problems).toEqual([
+        `stagecraft.yaml:2:22: delivery.repository.url: the repository URL '${url}' writes the default port of ${scheme} (${port}), which Argo CD keeps when it finds a private repository's credentials by the URL: those given for ${address} (argocd repo add) would not be found\n` +
+          `  hint: write the URL as ${address}`,
+      ]);
+    },
+  );
+
+  it("is refused at a stage's url too", () => {
+    const dir = tempProject({
+      qa: deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com:443/team/app.git" } }'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "environments/qa.yaml:3:50: error: delivery.repository.url: the repository URL 'https://git.example.com:443/team/app.git' writes the default port of https (:443)",
+    );
+  });
+
+  it.each(['https://git.example.com:8443/team/app.git', 'ssh://git@git.example.com:2222/team/app.git', 'git@git.example.com:team/app.git'])(
+    '%s passes',
+    (url) => {
+      expect(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).not.toThrow();
+    },
+  );
+});
+
+describe('an scp-style URL whose path starts with a number (git@host:2222/team/app.git), for Flux', () => {
+  it('is refused with both readings as hint: the path Git reads, and the port it was likely meant as', () => {
+    const text = FLUX_PROJECT.replace('url: https://git.example.com/team/app.git', 'url: git@git.example.com:2222/team/app.git');
+    const problems = problemsThrownBy(() => loadProjectFile(text)).map(formatProblem);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        '  hint: write it as ssh://git@git.example.com/2222/team/app.git, as Git reads it, or as ssh://git@git.example.com:2222/team/app.git if 2222 is the ssh port, which Argo CD reads as well',
+      ),
+    ]);
+  });
+});

@@ -1,0 +1,85 @@
+/** A file of dist/delivery/ edited by hand: written again by the next synth as the settings say, and said, as a stage's is. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { editedObjects } from '../../lib/cli/delivery-on-disk.js';
+import { runCli, tempProject } from '../helpers/cli.js';
+import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
+
+const ARGOCD_PROJECT = FLUX_PROJECT.replace('engine: flux', 'engine: argocd');
+
+function delivered(project: string) {
+  const dir = tempProject({
+    qa: deliveredStageFile('{ cluster: prod }'),
+    production: deliveredStageFile('{ cluster: prod, repository: { revision: release } }', 'promotion: { from: qa }\n'),
+  });
+  writeFileSync(join(dir, 'stagecraft.yaml'), project);
+  expect(runCli('synth', [], dir).code).toBe(0);
+  return dir;
+}
+
+const edit = (dir: string, path: string, from: string, to: string) => {
+  const file = join(dir, 'dist', 'delivery', path);
+  const text = readFileSync(file, 'utf8');
+  expect(text).toContain(from);
+  writeFileSync(file, text.replace(from, to));
+  return text;
+};
+
+describe('a hand edit of a file of dist/delivery/', () => {
+  it('is written over by the next synth and said once, naming the object, the file and what to do', () => {
+    const dir = delivered(ARGOCD_PROJECT);
+    const before = edit(dir, 'argocd/10-qa.yaml', 'selfHeal: true', 'selfHeal: false');
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'dist/delivery/argocd/10-qa.yaml: warning: Application argocd/stagecraft-qa was edited since stagecraft wrote it (dist/delivery/argocd/inventory.txt records another digest), ' +
+        "and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the edit is undone\n" +
+        '  hint: make a lasting change in those settings, then run npm run synth (git diff dist/delivery/argocd/10-qa.yaml shows it undone, if it was committed); ' +
+        'if the edited file was applied, the cluster keeps the edit until dist/delivery/argocd is applied again, with the command on the third line of dist/delivery/argocd/inventory.txt\n',
+    );
+    expect(r.stderr.match(/delivery\/hand-edit|was edited since/g)).toHaveLength(1);
+    expect(readFileSync(join(dir, 'dist', 'delivery', 'argocd', '10-qa.yaml'), 'utf8')).toBe(before);
+    expect(runCli('synth', [], dir).stderr).not.toContain('edited since');
+  });
+
+  it('names only the objects edited of a file that holds several (the GitRepositories of Flux)', () => {
+    const dir = delivered(FLUX_PROJECT);
+    const release = '  name: stagecraft-release\n  namespace: flux-system\nspec:\n  interval: 1m';
+    edit(dir, 'flux/00-stagecraft.yaml', release, release.replace('1m', '5m'));
+    const read = (f: string) => readFileSync(join(dir, 'dist', 'delivery', 'flux', f), 'utf8');
+    const tree = new Map([
+      ['flux/00-stagecraft.yaml', read('00-stagecraft.yaml')],
+      ['flux/inventory.txt', read('inventory.txt')],
+    ]);
+    expect(editedObjects(tree)).toEqual([{ path: 'flux/00-stagecraft.yaml', object: 'GitRepository flux-system/stagecraft-release' }]);
+    // a document edited into no YAML is named by its place
+    const broken = read('00-stagecraft.yaml').replace('  interval: 5m', '  interval: 5m\n  interval: 1m');
+    expect(editedObjects(new Map([...tree, ['flux/00-stagecraft.yaml', broken]]))).toEqual([
+      { path: 'flux/00-stagecraft.yaml', object: 'its document 2' },
+    ]);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'dist/delivery/flux/00-stagecraft.yaml: warning: GitRepository flux-system/stagecraft-release was edited since stagecraft wrote it',
+    );
+  });
+
+  it('is not said of files no one edited, even when the settings change them, nor of a file edited as the new output is', () => {
+    const dir = delivered(ARGOCD_PROJECT);
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: prod, sync: { selfHeal: false } }'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  changed: Application argocd/stagecraft-qa\n');
+    expect(r.stderr).not.toContain('edited since');
+    // by hand, what the settings now say too
+    edit(dir, 'argocd/10-production.yaml', 'selfHeal: true', 'selfHeal: false');
+    writeFileSync(
+      join(dir, 'environments', 'production.yaml'),
+      deliveredStageFile('{ cluster: prod, repository: { revision: release }, sync: { selfHeal: false } }', 'promotion: { from: qa }\n'),
+    );
+    const again = runCli('synth', [], dir);
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toContain('edited since');
+  });
+});
