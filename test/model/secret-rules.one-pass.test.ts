@@ -6,9 +6,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/cli.js';
-import { type Unit, runAlone, screenedAlone } from '../helpers/secret-rules.js';
+import { HANG_MS, type Unit, runAlone, screenedAlone } from '../helpers/secret-rules.js';
 
-describe('the secret rules on 8 MiB of text', () => {
+// a test's time limit outlasts its processes' (two at most): vitest's own 60 s ended groups beside the full suite at a load of 20
+describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 }, () => {
   // each run of name, scheme or token characters is read once, and no rule reads all the text
   // before a match: such rules took minutes for a megabyte of `a-a-a-...` or of `sha1:<hex> ...`
   // (a hang guard, as for FIFOs: in a process of its own, since a test's time limit cannot stop
