@@ -187,6 +187,24 @@ describe('the secret rules on 8 MiB of text', () => {
         '.getToken("a b") ',
       ],
     ],
+    [
+      "variables and types in code, converted literals, reads' fallbacks, labels and comments",
+      [
+        // a variable passed on, a type and what may follow it, each looked at a bound ahead
+        'Password: password, ',
+        'token: string | ',
+        'a: Optional[',
+        'password: a = ',
+        'x: &',
+        // a conversion before a literal, a read's name and its fallback
+        'password = Buffer.from(',
+        'a = b"',
+        'getProperty("password", ',
+        // a comment's marker looked for a bound behind each setting; a catalogue's lines read once per text
+        '# password=changeme\n',
+        'login.password=Passwort\nlogin.title=Se connecter\n',
+      ],
+    ],
     // a reference's ${ looked for a bound behind each setting
     ["code's literals and references", ['password = env() "a" ', 'a=${b:c/password=d ', 'password = System.getenv("a") ?: ']],
     // each password's statement looked for a bound behind it
