@@ -78,10 +78,10 @@ export function isDeclaredType(m: RegExpExecArray): boolean {
 /**
  * What converts a literal into the value a variable holds, written just before it: Node's `Buffer.from(`, .NET's
  * `Encoding.UTF8.GetBytes(`, Go's `[]byte(`, Python's `bytes(`, `bytearray(` and a string's prefix (`b"..."`, `rb'...'`, `r"..."`,
- * `u"..."`), C#'s verbatim `@"..."`, Rust's `String::from(`, Java's `new String(` and `String.valueOf(`, `new TextEncoder().encode(`,
+ * `u"..."`), C#'s verbatim `@"..."`, Rust's `String::from(` and `Some(`, Java's `new String(` and `String.valueOf(`, Python's `str(`, `new TextEncoder().encode(`,
  * pydantic's `SecretStr(`, Rust's `Secret::new(`.
  */
-const CONVERSION = String.raw`(?:Buffer\.from|Encoding\.[A-Za-z0-9]+\.GetBytes|\[\]byte|bytes|bytearray|String::from|(?:new[ \t]+)?String(?:\.valueOf)?|(?:new[ \t]+)?TextEncoder\(\)\.encode|SecretStr|SecretBytes|Secret(?:String)?::new)[ \t]*\([ \t]*|(?:[bB][rR]?|[rR][bB]?|[uU]|@)(?=["'])`;
+const CONVERSION = String.raw`(?:Buffer\.from|Encoding\.[A-Za-z0-9]+\.GetBytes|\[\]byte|bytes|bytearray|String::from|(?:new[ \t]+)?String(?:\.valueOf)?|str|Some|(?:new[ \t]+)?TextEncoder\(\)\.encode|SecretStr|SecretBytes|Secret(?:String)?::new)[ \t]*\([ \t]*|(?:[bB][rR]?|[rR][bB]?|[uU]|@)(?=["'])`;
 
 /** An assignment, not a comparison nor an arrow: `=`, Go's `:=`. */
 const ASSIGN = String.raw`(?::=|=(?![=>]))[ \t]*`;

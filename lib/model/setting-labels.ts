@@ -33,31 +33,37 @@ export function isCommentedExample(m: RegExpExecArray, value: string): boolean {
  * alphabet, and punctuation at its end (`Enter your password`, `Mot de passe oublié ?`, `Passwort eingeben:`). Not a passphrase of
  * lower-case words (`correct horse battery staple`), nor words with a digit or a symbol within them.
  */
-const PROSE = /^\p{Lu}[\p{Ll}\p{M}'’-]*(?:[ \t]+[\p{L}\p{M}'’-]+)+[ \t]*[.:!?…]?$/u;
+const PROSE = /^\p{Lu}[\p{Ll}\p{M}'’-]*(?:[ \t]+[\p{L}\p{N}\p{M}'’-]+)+[ \t]*[.:!?…]?$/u;
 /** A word of letters with one outside ASCII at least (`Contraseña`, `Пароль`, `パスワード`): a language's, not a password's. */
 const NATIVE_WORD = /^(?=.*\P{ASCII})[\p{L}\p{M}]+(?:[ \t]+[\p{L}\p{M}]+)*$/u;
 /** A capitalized word of letters (`Password`, `Passwort`, `Jeton`). */
 const CAPITALIZED = /^\p{Lu}\p{Ll}+$/u;
 
-/** A line of a message catalogue: a key, `=` or `:`, then prose (`PROSE`), quoted or not. */
+/** A line of a message catalogue: a key, `=` or `:`, then prose (`PROSE`, numbers among its words), quoted or not. */
 const PROSE_LINE =
-  /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=][ \t]*["']?(\p{Lu}[\p{Ll}'’-]*(?:[ \t]+[\p{L}'’-]+)+)[ \t]*[.:!?…]?["']?,?[ \t]*\r?$/u;
-/** A line that sets something (`key=value`, `key: value`). */
-const SETTING_LINE = /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=]/;
+  /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=][ \t]*["']?(\p{Lu}[\p{Ll}'’-]*(?:[ \t]+[\p{L}\p{N}'’-]+)+)[ \t]*[.:!?…]?["']?,?[ \t]*\r?$/u;
+/** A line of a label: a key, then a capitalized word (`submit: Anmelden`, `"login": "Connexion",`). */
+const WORD_LINE = /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=][ \t]*["']?\p{Lu}[\p{Ll}\p{M}]+["']?,?[ \t]*\r?$/u;
+/** A line that sets a value (`key=value`, `key: value`; not `key:` alone, a YAML mapping's). */
+const SETTING_LINE = /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=][ \t]*[^\s{[]/;
 
 /**
- * Whether a text is a message catalogue (a translation file, `messages_de.properties`, `fr.json`): of its lines that set
- * something, two or more and a third or more say prose; read once per text.
+ * Whether a text is a message catalogue (a translation file, `messages_de.properties`, `fr.json`): of its lines that set a value,
+ * two or more say prose, or one does and three or more, three quarters of them, are labels (prose or a capitalized word); read
+ * once per text.
  */
 const isCatalogue = oncePerText((text) => {
   let settings = 0;
   let prose = 0;
+  let labels = 0;
   for (const line of text.split('\n')) {
     if (!SETTING_LINE.test(line)) continue;
     settings++;
     if (PROSE_LINE.test(line)) prose++;
+    else if (!WORD_LINE.test(line)) continue;
+    labels++;
   }
-  return prose >= 2 && prose * 3 >= settings;
+  return (prose >= 2 && prose * 3 >= settings) || (prose >= 1 && labels >= 3 && labels * 4 >= settings * 3);
 });
 
 /** How far along its line the rest of a value not quoted is read (a properties file's or YAML's value runs to the line's end). */

@@ -205,7 +205,15 @@ function settingOf(m: RegExpExecArray): string | undefined {
   const name = nameOf(m);
   if (isCode(m)) return codeLiteralIsSecret(m, name) ? name : undefined;
   // a type (`password: str`) is no value (the literal it defaults to is CODE_LITERAL_RULE's, `password: str = "..."`)
-  if (isDeclaredType(m) || isSecretVariable(m) || isHclExpression(m, m[4]) || PSQL_VARIABLE.test(m[0]) || inReference(m) || joinedToRead(m))
+  if (
+    isDeclaredType(m) ||
+    isSecretVariable(m) ||
+    isHclExpression(m, m[4]) ||
+    PSQL_VARIABLE.test(m[0]) ||
+    inReference(m) ||
+    requiredVariable(m) ||
+    joinedToRead(m)
+  )
     return undefined;
   if (secretSetting(name, value) && !isSentence(m) && !isScript(m) && !isLabel(m, name) && !isCommentedExample(m, value)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
@@ -251,6 +259,12 @@ function inReference(m: RegExpMatchArray): boolean {
   if (open === -1 || /[{}\n]/.test(before.slice(open + 2))) return false;
   return /^[a-z][a-z0-9]*:/.test(input.slice(from + open + 2, from + open + 66));
 }
+
+/**
+ * Whether a setting is a shell's or Docker Compose's variable required with an error message (`${POSTGRES_PASSWORD:?set it}`): the
+ * message after `:?`, not a value (`${DB_PASSWORD:-<default>}`'s default is one).
+ */
+const requiredVariable = (m: RegExpExecArray): boolean => m[4]?.startsWith('?') === true && m.input.startsWith('${', m.index - 2);
 
 /**
  * Whether a setting found within a value is prose (`"Invalid token: please log in again"`,

@@ -85,9 +85,10 @@ describe('settings in code', () => {
         'password = "prefix" + process.env["DB_SUFFIX"]',
       ],
     );
-    // a literal's own method converts it just as well, and a call that is no read (found before, as a value of its own)
+    // a literal's own method converts it just as well (found by the setting's rule)
     expect(detectSecret('byte[] password = "S3cr3tPassw0rd".getBytes();')?.rule.id).toBe('secret-setting');
-    expect(detectSecret('password = SecretStr("S3cr3tPassw0rd")')?.rule.id).toBe('secret-setting');
+    expect(detectSecret('password = SecretStr("S3cr3tPassw0rd")')?.rule.id).toBe('code-literal');
+    expect(detectSecret("password = str('S3cr3tPassw0rd')")?.rule.id).toBe('code-literal');
   });
 
   it("find the literal a read of a secret's setting falls back to, wherever the read stands", () => {
@@ -155,5 +156,35 @@ describe('labels and comments', () => {
     );
     // not a comment: a value that starts with `#`, a flag
     expect(detectSecret('password=changeme')?.rule.id).toBe('secret-setting');
+  });
+
+  it("leave code that reads or computes a secret alone: a prompt, a hash, a request's parameter, a header split, a variable Compose requires", () => {
+    expectRule(
+      'secret-setting',
+      // a literal of a password's own, and a default Compose falls back to, are found
+      [
+        'password = "Sup3rS3cret2024"',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a default a shell or Compose fills in
+        'POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-Sup3rS3cret2024}',
+        'password = Sup3r.S3cret(2024)',
+      ],
+      [
+        "password = input('Password: ')",
+        "password = getpass.getpass(prompt='Password: ')",
+        'password = hashlib.sha256(raw.encode()).hexdigest()',
+        "password = bcrypt.hashpw(password.encode('utf-8'), bcrypt.gensalt())",
+        "const token = req.headers.authorization?.split(' ')[1];",
+        'password = params[:password]',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a variable Compose requires, with its error message
+        'services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:?set it}\n',
+      ],
+    );
+  });
+
+  it('leave a catalogue of labels in words alone, numbers among its prose', () => {
+    expect(detectSecret('login:\n  password: Passwort\n  password_hint: Mindestens 8 Zeichen\n  submit: Anmelden\n')).toBeUndefined();
+    expect(detectSecret('login:\n  password: S3cr3tPassw0rd\n  password_hint: Mindestens 8 Zeichen\n  submit: Anmelden\n')?.rule.id).toBe(
+      'secret-setting',
+    );
   });
 });
