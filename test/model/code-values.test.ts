@@ -175,6 +175,15 @@ describe('labels and comments', () => {
         "password = bcrypt.hashpw(password.encode('utf-8'), bcrypt.gensalt())",
         "const token = req.headers.authorization?.split(' ')[1];",
         'password = params[:password]',
+        // a model's or a form's field, a hash made, a value built by calls
+        'password = models.CharField(max_length=128)',
+        'password = serializers.CharField(write_only=True)',
+        "password = forms.CharField(widget=forms.PasswordInput, label='Mot de passe')",
+        'token = Column(String(64), unique=True)',
+        'password_hash = db.Column(db.String(128))',
+        '$this->password = Hash::make($request->password);',
+        'password = str(uuid.uuid4())',
+        'let password = String::from(env::var("PW").unwrap());',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a variable Compose requires, with its error message
         'services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:?set it}\n',
       ],

@@ -211,6 +211,8 @@ describe('the secret rules on 8 MiB of text', () => {
         'login.password=Passwort\nlogin.title=Se connecter\n',
         // code computing a value, a prompt, a symbol's subscript, a required variable
         'password = a.b(c.d()).e() ',
+        // a run of digits in a call's arguments, read once (alternatives of names and numbers read it again at each split)
+        'password = a.b(11111111111111111111111111111111x ',
         "password = input('",
         'password=${A:?',
         'password = a[:b',
