@@ -6,7 +6,7 @@
  * setting-secret-rules.ts. Pure and synchronous.
  */
 import { words } from './secret-names.js';
-import { NAME, oncePerText } from './secret-shapes.js';
+import { ENV_NAME, NAME, oncePerText } from './secret-shapes.js';
 
 /** How far back a setting's line is read for a comment's marker (a bound: a line of many settings is read a bounded number of times). */
 const LINE_BACK = 256;
@@ -73,9 +73,12 @@ const REST_OF_LINE = 256;
  * Whether a setting under a secret's name (`name`, a `SETTING_TEXT` match) is a label or a message of a user interface, not the
  * secret: prose (`PROSE`), its value quoted or, not quoted, with the rest of its line; the name's own word capitalized
  * (`password=Password`, `token: Token`); a word of another alphabet (`NATIVE_WORD`); or, in a message catalogue (`isCatalogue`), a
- * capitalized word (`login.password=Passwort`). Lower-case words stay passwords (`password=password`, `password: changeme`).
+ * capitalized word (`login.password=Passwort`). Lower-case words stay passwords (`password=password`, `password: changeme`), and
+ * so does any value under a name written as a variable of the environment's (`ADMIN_PASSWORD=Welcome to the jungle`).
  */
 export function isLabel(m: RegExpExecArray, name: string): boolean {
+  // a variable of the environment (`ADMIN_PASSWORD=Welcome to the jungle`) holds a passphrase: a catalogue's keys are no such names
+  if (ENV_NAME(name)) return false;
   let value = m[2] ?? m[3];
   if (value === undefined) {
     const end = m.index + m[0].length;

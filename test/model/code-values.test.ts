@@ -124,6 +124,9 @@ describe('labels and comments', () => {
         'password: changeme',
         'db.password=Passwort\napp.name=orders\n',
         'db.password=correct horse battery staple',
+        // a passphrase under a variable of the environment's name, prose as it may be
+        'ADMIN_PASSWORD=Welcome to the jungle',
+        'DB_PASSWORD: "Correct horse battery staple"',
         "login.title=Se connecter\nlogin.user=Nom d'utilisateur\ndb.password=S3cr3tPassw0rd\n",
       ],
       [
