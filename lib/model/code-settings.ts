@@ -44,8 +44,34 @@ const ENVIRONMENT = /^(?:os\.environ|ENV|process\.env|import\.meta\.env)(?:\.[A-
  */
 const READ_NAME = /[ \t]*\[?[ \t]*(["'])[^"'\n]*\1(?:[ \t]*\][ \t]*\[[ \t]*(["'])[^"'\n]*\2)*/y;
 
-/** A subscript with a quoted key, just after a value not quoted (`["database"]` of `config["database"]`). */
-const SUBSCRIPT = /[ \t]*\[[ \t]*["']/y;
+/**
+ * A subscript with a quoted key, just after a value not quoted (`["database"]` of `config["database"]`), or a Ruby symbol's
+ * (`params[:password]`).
+ */
+const SUBSCRIPT = /[ \t]*\[[ \t]*(?:["']|:[A-Za-z_])/y;
+
+/**
+ * A call whose argument is a literal, as a value not quoted ends before it (`input(` of `input('Password: ')`, `getpass.getpass(prompt=`,
+ * `req.headers.authorization?.split(`): code, whose literal is an argument (a prompt, a separator), not the value; only a read's
+ * fallback among them is judged (`literalsAfter`), and a conversion's by CODE_LITERAL_RULE (code-values.ts: `Buffer.from("...")`).
+ */
+const CALL_OF_LITERAL = /^[A-Za-z_][\w]*(?:\??\.[A-Za-z_]\w*)*\((?:[A-Za-z_]\w*=)?$/;
+
+/**
+ * A method's call on an object, its arguments code (`hashlib.sha256(raw.encode()).hexdigest()`, `bcrypt.hashpw(password.encode(`,
+ * Django's `models.CharField(max_length=128)`, PHP's `Hash::make($request->password)`, Rust's `String::from(env::var(`), or a
+ * function's or a class's with a call or a keyword among its arguments (`str(uuid.uuid4())`, SQLAlchemy's `Column(String(64)`):
+ * names of words, a digit only at a name's end (`sha256`, `uuid4`; `Sup3r.S3cret(2024)`, `hunter2(prod)` are passwords), then
+ * code's characters: names, numbers, `=`, member operators and parentheses (one class, read once).
+ */
+const METHOD_CALL = /^(?:\$?[A-Za-z_]+[0-9]*(?:(?:\??\.|::|->)\$?[A-Za-z_]+[0-9]*)+\(|[A-Za-z_]+\((?=[^(]*[(=]))[\w$.()?=:>-]*$/;
+
+/** Whether a value not quoted is a call of a literal, the literal's quote just after it (`CALL_OF_LITERAL`). */
+function callOfLiteral(m: RegExpMatchArray, value: string): boolean {
+  if (!CALL_OF_LITERAL.test(value)) return false;
+  const next = m.input![m.index! + m[0].length];
+  return next === '"' || next === "'";
+}
 
 /** Whether a value not quoted, an object's path (`config`, `settings.db`), is read by a quoted key just after it (`config["database"]`). */
 function subscripted(m: RegExpMatchArray, value: string): boolean {
@@ -148,6 +174,8 @@ const sameMember = (name: string, value: string): boolean =>
  */
 const readsElsewhere = (m: RegExpMatchArray, value: string): boolean =>
   CALL.test(value) ||
+  callOfLiteral(m, value) ||
+  METHOD_CALL.test(value) ||
   ENVIRONMENT.test(value) ||
   sameMember(m[1]!, value) ||
   subscripted(m, value) ||

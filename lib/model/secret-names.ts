@@ -156,6 +156,10 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['algorithm', NAME],
   // its rules and bounds
   ['policy', POLICY],
+  // the regular expression a password or a token is checked with (`PASSWORD_REGEX: ^(?=.*[A-Z]).{12,}$`, `tokenPattern`)
+  ['regex', REGULAR_EXPRESSION],
+  ['regexp', REGULAR_EXPRESSION],
+  ['pattern', REGULAR_EXPRESSION],
   ['policies', POLICY],
   ['hashers', NAME],
   // what makes or stores it (Spring's `passwordEncoder: bcrypt`, Django's `PASSWORD_HASHER: argon2`, `TOKEN_GENERATOR: uuid`)
@@ -179,6 +183,14 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['cert', PUBLIC],
   ['pub', PUBLIC],
 ]);
+
+/**
+ * A regular expression: anchored (`^...`, `...$`), or with a class (`[A-Z]`, `\d`), a group's `(?` or a count (`{12,}`); not a
+ * password's mix of letters and digits alone.
+ */
+function REGULAR_EXPRESSION(v: string): boolean {
+  return /^\^|\$$|\[[^\]]+\]|\(\?|\\[dswDSWb]|\{[0-9]+,?[0-9]*\}/.test(v);
+}
 
 /**
  * What a key's name says of its value: `true`, a secret; `false`, none; a shape, the secret's

@@ -126,12 +126,15 @@ const CONFIG_PROVIDER = /^\$\{(?:[a-z][a-z0-9]*:[^:{}\s]*:[\w.-]+|env:[A-Za-z_][
 
 /**
  * Whether a value only refers to another (`$(DB_PASSWORD)`, `{{ .password }}`: `TEMPLATE`, a config provider's `CONFIG_PROVIDER`), is a
- * placeholder for one (`__API_TOKEN__`) or is a switch (`true`, as in `MYSQL_RANDOM_ROOT_PASSWORD: "true"`):
+ * placeholder for one (`__API_TOKEN__`), is a switch (`true`, as in `MYSQL_RANDOM_ROOT_PASSWORD: "true"`) or no value in code
+ * (Python's `password=None`, `null`, `nil`, `undefined`):
  * such a value is no secret, whatever its key's name (`1` and `0` are switches only under a switch's name: `isSecretSetting`).
  */
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
-  return REFERENCE.test(v) || /^(true|false|yes|no|on|off)$/i.test(v) || TEMPLATE.test(v) || CONFIG_PROVIDER.test(v);
+  return (
+    REFERENCE.test(v) || /^(?:true|false|yes|no|on|off|null|nil|none|undefined)$/i.test(v) || TEMPLATE.test(v) || CONFIG_PROVIDER.test(v)
+  );
 }
 
 /**

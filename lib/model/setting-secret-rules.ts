@@ -17,6 +17,8 @@ import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
 import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
 import { SETTER_RULE, codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
+import { CODE_LITERAL_RULE, READ_FALLBACK_RULE, isDeclaredType, isSecretVariable } from './code-values.js';
+import { isCommentedExample, isLabel } from './setting-labels.js';
 import { inPackageManifest } from './package-manifest.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
 import { HAPROXY_PASSWORD_RULE, PROXY_HEADER_RULE } from './proxy-secret-rules.js';
@@ -115,6 +117,8 @@ export const SETTING_RULES: readonly SecretRule[] = [
     setting: (m) => m[2],
   },
   SETTER_RULE,
+  READ_FALLBACK_RULE,
+  CODE_LITERAL_RULE,
   TERRAFORM_VARIABLE_RULE,
   {
     id: 'yaml-block-setting',
@@ -200,8 +204,18 @@ function settingOf(m: RegExpExecArray): string | undefined {
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
   if (isCode(m)) return codeLiteralIsSecret(m, name) ? name : undefined;
-  if (isHclExpression(m, m[4]) || PSQL_VARIABLE.test(m[0]) || inReference(m) || joinedToRead(m)) return undefined;
-  if (secretSetting(name, value) && !isSentence(m) && !isScript(m)) return name;
+  // a type (`password: str`) is no value (the literal it defaults to is CODE_LITERAL_RULE's, `password: str = "..."`)
+  if (
+    isDeclaredType(m) ||
+    isSecretVariable(m) ||
+    isHclExpression(m, m[4]) ||
+    PSQL_VARIABLE.test(m[0]) ||
+    inReference(m) ||
+    requiredVariable(m) ||
+    joinedToRead(m)
+  )
+    return undefined;
+  if (secretSetting(name, value) && !isSentence(m) && !isScript(m) && !isLabel(m, name) && !isCommentedExample(m, value)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
   return settingWithin(value, m[4] === undefined ? 1 : 2);
@@ -247,6 +261,12 @@ function inReference(m: RegExpMatchArray): boolean {
 }
 
 /**
+ * Whether a setting is a shell's or Docker Compose's variable required with an error message (`${POSTGRES_PASSWORD:?set it}`): the
+ * message after `:?`, not a value (`${DB_PASSWORD:-<default>}`'s default is one).
+ */
+const requiredVariable = (m: RegExpExecArray): boolean => m[4]?.startsWith('?') === true && m.input.startsWith('${', m.index - 2);
+
+/**
  * Whether a setting found within a value is prose (`"Invalid token: please log in again"`,
  * `summary: "Vault token: expires within the hour"`): a name not quoted, then a colon and a blank. Within a
  * value only `name=value` (`-Ddb.password=...`) and a quoted name (`{"password": "..."}`) are settings.
@@ -287,9 +307,9 @@ function settingWithin(text: string, depth: number): string | undefined {
       if (codeLiteralIsSecret(m, nameOf(m))) return nameOf(m);
       continue;
     }
-    if (isHclExpression(m, m[4]) || inReference(m) || joinedToRead(m)) continue;
+    if (isDeclaredType(m) || isSecretVariable(m) || isHclExpression(m, m[4]) || inReference(m) || joinedToRead(m)) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? '';
-    if (secretSetting(nameOf(m), value)) return nameOf(m);
+    if (secretSetting(nameOf(m), value) && !isLabel(m, nameOf(m))) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;
     if (within !== undefined) return within;
   }
@@ -307,12 +327,15 @@ function settingWithin(text: string, depth: number): string | undefined {
  */
 function spacedSetting(name: string, value: string, ended: boolean): boolean {
   // the name first: most lines' names are no secret's, a verdict known by name
-  if (!secretSetting(name, value) || isAddress(value)) return false;
+  if (!secretSetting(name, value) || isAddress(value) || TYPE_WORD.test(value)) return false;
   // a sentence: a capitalized word, then a lower-case word (`Password required`), not `Password Xk3q9...`
   if (/^[A-Z][a-z]+$/.test(name) && /^[a-z]+$/.test(value)) return false;
   // nginx passing a request on to an upstream by its name (`scgi_pass backend;`); other `*_pass` are passwords
   return !(NGINX_PASS.test(name) && (!ended || NAME(value)));
 }
+
+/** A type a field is declared with, after its name (Go's `Password string`, `Token []byte`): no value. */
+const TYPE_WORD = /^(?:string|String|str|bytes|\[\]byte)$/;
 
 /** nginx's directives that pass a request on (`proxy_pass`, `fastcgi_pass`...): their value is where it goes. */
 const NGINX_PASS = /^(?:proxy|fastcgi|uwsgi|scgi|grpc|memcached)_pass$/;

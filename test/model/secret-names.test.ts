@@ -87,6 +87,17 @@ describe('secret-looking key names', () => {
       expect(isSecretSetting('DB_PASSWORD', value), value).toBe(true);
   });
 
+  it("a regular expression under a password's or a token's regex or pattern is no secret; any other value there is", () => {
+    for (const [name, value] of [
+      ['PASSWORD_REGEX', '^(?=.*[A-Z])(?=.*[0-9]).{8,}$'],
+      ['passwordPattern', '[A-Za-z0-9]{12,}'],
+      ['TOKEN_PATTERN', '\\d{6}'],
+    ])
+      expect(isSecretSetting(name!, value!), name).toBe(false);
+    expect(isSecretSetting('PASSWORD_REGEX', 'Sup3rS3cret2024')).toBe(true);
+    expect(detectSecret('PASSWORD_REGEX = "^(?=.*[A-Z])(?=.*[0-9]).{8,}$"\n')).toBeUndefined();
+  });
+
   it('an empty value holds no secret under any name (a password left unset), a blank one neither', () => {
     for (const name of ['DB_PASSWORD', 'API_TOKEN', 'REDIS_AUTH', 'PASSWORD_FILE', 'MAX_AUTH_TOKEN'])
       for (const value of ['', ' ', '\t']) expect(isSecretSetting(name, value), `${name}: ${JSON.stringify(value)}`).toBe(false);

@@ -519,8 +519,7 @@ describe('the secret rules of settings written as text', () => {
       'resource "x" "y" {\n  password = coalesce(var.pw, "Hunter2pwX")\n}\n',
       'DB_PASSWORD = random_password.db.result\n',
       'DB_PASSWORD = upper(hunter2)\n',
-      // a type's name after a colon, or quoted, is a value; and outside an object type (a .env file's) a word like any other
-      'password: string',
+      // a type's name after `=`, or quoted, is a value; and outside an object type (a .env file's) a word like any other
       'pass = "string"',
       'password = string\n',
       'DB_PASSWORD=string\n',

@@ -1,0 +1,121 @@
+/**
+ * Values of settings written in code that are no literal, and literals code writes in a shape the `secret-setting` rule does not
+ * read: a variable of a secret's name passed on (Go's `Password: password,`, a keyword argument `password=db_password)`), a
+ * type (`password: string`, `api_token: Optional[str] = None`), whose default literal is judged instead; a literal converted or
+ * typed on its way to a password's variable (`Buffer.from("...")`, `Encoding.UTF8.GetBytes("...")`, `[]byte("...")`, `b"..."`,
+ * `let password: &str = "..."`); and the literal a read of a secret's setting falls back to (`props.getProperty("db.password",
+ * "...")`, `os.getenv("DB_PASSWORD", "...")`), wherever the read stands. Read for the `secret-setting` rule of
+ * setting-secret-rules.ts, and rules of that table. Pure and synchronous.
+ */
+import { nameVerdict } from './secret-names.js';
+import { joinedToRead } from './code-settings.js';
+import { type SecretRule, secretSetting } from './secret-setting.js';
+
+/** A variable or a member by its path (`password`, `cfg.RedisPassword`, `this.dbPassword`). */
+const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
+
+/**
+ * What code writes after a variable passed on (`,`, `;`, `)`, `}`), or a line's end and then a closing `}` or `)` (a JavaScript
+ * object's last member): not YAML's or a properties file's, where a value runs to its line's end.
+ */
+const AFTER_VARIABLE = /[ \t]*(?:[,;)}]|\r?\n[ \t]*[)}])/y;
+
+/**
+ * Whether a setting's value not quoted (`SETTING_TEXT`'s group 4) is a variable of a secret's own name passed on in code: Go's and
+ * C#'s `Password: password,` in a struct literal or an initializer, JavaScript's `{ password: dbPassword }`, Python's
+ * `connect(password=db_password)`: the variable's last name is a secret's (`nameVerdict`: `password`, `dbPassword`,
+ * `RedisPassword`, `accessToken`), and code's punctuation follows it (`AFTER_VARIABLE`). Not a word of YAML's or a properties
+ * file's (`password: password`, `password=changeme`, a weak password), nor one of a flow mapping that names no secret
+ * (`{user: admin, password: changeme}`).
+ */
+export function isSecretVariable(m: RegExpExecArray): boolean {
+  const value = codeValue(m[4]);
+  if (value === undefined) return false;
+  // Python's `password=None)`, JavaScript's `token: null }`: no value at all
+  if (CODE_NULL.test(value) && value !== m[4]) return true;
+  if (!IDENTIFIER_PATH.test(value) || nameVerdict(value.slice(value.lastIndexOf('.') + 1)) !== true) return false;
+  if (value !== m[4]) return true;
+  AFTER_VARIABLE.lastIndex = m.index + m[0].length;
+  return AFTER_VARIABLE.test(m.input);
+}
+
+/** No value, as code writes it. */
+const CODE_NULL = /^(?:None|null|nil|undefined)$/;
+
+/**
+ * A value not quoted as code writes it, without the parentheses that close the call it is an argument of and a Python block's
+ * `:` after them (`password)` of `connect(password=password)`, `str):` of `def f(password: str):`); itself when it opens none.
+ */
+function codeValue(value: string | undefined): string | undefined {
+  if (value === undefined || value.includes('(')) return value;
+  return value.replace(/\)+:?$/, '');
+}
+
+/**
+ * A type a secret's field or parameter is declared with (TypeScript's `string`, Python's `str`, `bytes` and pydantic's `SecretStr`,
+ * Kotlin's and Rust's `String`, a union, an array): `password: string;`, `token: string | null`. Also Swagger's example of a
+ * string field, `"password": "string"`.
+ */
+const TYPE = /^(?:string|str|String|bytes|Buffer|SecretStr|SecretBytes|SecretString|CharArray|ByteArray)(?:\[\]|\?|\|[\w.]+)*$/;
+/** A generic type holding a secret's (`Option<String>`, `Secret<String>`, `Optional[str]`: its `[` after the value). */
+const GENERIC_TYPE = /^(?:Option|Optional|Maybe|Nullable|Secret|SecretBox|Box|Arc|Rc)(?:<[\w<>:&]+>)?$/;
+
+/** How a setting of `SETTING_TEXT` is set: `=`, `:`, `=>`, `:=`... (a type is declared after a colon alone). */
+const SETTER = /=>|::?=|\?=|[:=]/;
+
+/**
+ * Whether a setting's value, after a colon, is a type the setting is declared with (`TYPE`, `GENERIC_TYPE`), and so no value; its
+ * default, when a literal, is judged by `CODE_LITERAL_RULE` (`password: str = "..."`). After `=` a type's name is a value
+ * (`DB_PASSWORD=string`, a weak password).
+ */
+export function isDeclaredType(m: RegExpExecArray): boolean {
+  const value = codeValue(m[4]) ?? m[2] ?? m[3];
+  if (value === undefined || SETTER.exec(m[0].slice(m[0].indexOf(m[1]!) + m[1]!.length))?.[0] !== ':') return false;
+  if (TYPE.test(value)) return true;
+  return m[4] !== undefined && GENERIC_TYPE.test(value) && (value.includes('<') || m.input[m.index + m[0].length] === '[');
+}
+
+/**
+ * What converts a literal into the value a variable holds, written just before it: Node's `Buffer.from(`, .NET's
+ * `Encoding.UTF8.GetBytes(`, Go's `[]byte(`, Python's `bytes(`, `bytearray(` and a string's prefix (`b"..."`, `rb'...'`, `r"..."`,
+ * `u"..."`), C#'s verbatim `@"..."`, Rust's `String::from(` and `Some(`, Java's `new String(` and `String.valueOf(`, Python's `str(`, `new TextEncoder().encode(`,
+ * pydantic's `SecretStr(`, Rust's `Secret::new(`.
+ */
+const CONVERSION = String.raw`(?:Buffer\.from|Encoding\.[A-Za-z0-9]+\.GetBytes|\[\]byte|bytes|bytearray|String::from|(?:new[ \t]+)?String(?:\.valueOf)?|str|Some|(?:new[ \t]+)?TextEncoder\(\)\.encode|SecretStr|SecretBytes|Secret(?:String)?::new)[ \t]*\([ \t]*|(?:[bB][rR]?|[rR][bB]?|[uU]|@)(?=["'])`;
+
+/** An assignment, not a comparison nor an arrow: `=`, Go's `:=`. */
+const ASSIGN = String.raw`(?::=|=(?![=>]))[ \t]*`;
+
+/**
+ * A literal assigned to a variable through a conversion (`CONVERSION`) or with a type the `secret-setting` rule does not read
+ * (`let password: &str = "..."`): the variable's name, then the literal. A name starts where no name's character is before it, a
+ * type is read at most 64 characters, so that each is read a bounded number of times.
+ */
+export const CODE_LITERAL_RULE: SecretRule = {
+  id: 'code-literal',
+  description:
+    'a literal code assigns to a variable of a secret\'s name, converted or typed (password = Buffer.from("..."), token := []byte("..."), secret = b"...")',
+  pattern: new RegExp(
+    `(?<![\\w$.-])([A-Za-z_][\\w.]*)[ \\t]*(?::[ \\t]*[^\\s=;,(){}"']{1,64}[ \\t]*${ASSIGN}(?:${CONVERSION})?|${ASSIGN}(?:${CONVERSION}))(?:"([^"\\n]*)"|'([^'\\n]*)')`,
+    'g',
+  ),
+  // a literal joined to a read of the environment is a part of the value built (code-settings.ts' joinedToRead)
+  accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3]!) && !joinedToRead(m),
+  setting: (m) => m[1],
+};
+
+/**
+ * A read of a setting by its name whose second argument is the literal it falls back to: Java's `props.getProperty("db.password",
+ * "...")` and `getOrDefault(`, Python's `os.getenv("DB_PASSWORD", "...")`, `os.environ.get(`, configparser's `.get(..., fallback=
+ * "...")`, Ruby's `ENV.fetch(`, Laravel's `env(`, .NET's `GetValue<string>(`: the literal is the secret's value wherever the read
+ * stands (an argument, a string's interpolation), not only assigned to a variable of its name.
+ */
+export const READ_FALLBACK_RULE: SecretRule = {
+  id: 'read-fallback',
+  description:
+    'a literal a read of a secret\'s setting falls back to (props.getProperty("db.password", "..."), os.getenv("DB_PASSWORD", "..."))',
+  pattern:
+    /(?<![\w$])(?:getProperty|getenv|Getenv|get|getOrDefault|getOrElse|fetch|env|config|getString|GetValue(?:<\w+>)?|getValue)\([ \t]*(["'])([A-Za-z_][\w.:-]*)\1[ \t]*,[ \t]*(?:(?:fallback|default)[ \t]*=[ \t]*)?(?:"([^"\n]*)"|'([^'\n]*)')/g,
+  accept: (_s, m) => secretSetting(m[2]!, m[3] ?? m[4]!),
+  setting: (m) => m[2],
+};

@@ -1,0 +1,202 @@
+/**
+ * Settings in code that are no literal (a variable passed on, a type) and literals code writes converted, typed or as a read's
+ * fallback (lib/model/code-values.ts); labels of a user interface and commented examples (lib/model/setting-labels.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { expectRule } from '../helpers/secret-rules.js';
+import { detectSecret } from '../../lib/model/secret-rules.js';
+
+describe('settings in code', () => {
+  it("leave a variable of a secret's name passed on in code alone: Go's struct literal, C#'s initializer, a call's keyword argument, a JavaScript object", () => {
+    expectRule(
+      'secret-setting',
+      // a word of YAML or a properties file is a (weak) password, and so is a word that names no secret in a flow mapping
+      ['password: password', 'password=password\n', '{user: admin, password: changeme}', 'Password: Sup3rS3cret,'],
+      [
+        'cfg := Config{\n\tUser:     user,\n\tPassword: password,\n\tHost:     host,\n}',
+        'db := &DB{Password: password, Host: host}',
+        'conn := pgx.ConnConfig{Password: dbPassword}',
+        'opts := redis.Options{Addr: addr, Password: cfg.RedisPassword, DB: 0}',
+        'const client = new Client({ user, password: password, host })',
+        'const opts = {\n  user,\n  password: dbPassword\n};',
+        'new SqlConnectionStringBuilder { Password = password, UserID = user };',
+        'conn = psycopg2.connect(host=host, user=user, password=db_password)',
+        'def connect(user, password=None):',
+        'mysql.createConnection({ host: "db", token: null });',
+      ],
+    );
+  });
+
+  it("leave a type a secret's field or parameter is declared with alone, and find the literal it defaults to", () => {
+    expectRule(
+      'code-literal',
+      [
+        'password: str = "Sup3rS3cret2024"',
+        'class Settings(BaseSettings):\n    db_password: str = "Sup3rS3cret2024"\n',
+        "api_token: Optional[str] = 'Sup3rS3cret2024'",
+        'const password: string = "Sup3rS3cret2024";',
+        'let password: &str = "Sup3rS3cret2024";',
+      ],
+      [
+        'interface User {\n  password: string;\n}',
+        'export interface LoginForm { username: string; password: string; }',
+        'readonly password: string;',
+        "private password: string = '';",
+        'def login(user: str, password: str) -> bool:',
+        'def connect(user: str, password: str = None):',
+        'class User(BaseModel):\n    email: str\n    password: str\n',
+        'class Settings(BaseSettings):\n    db_password: SecretStr\n    api_token: Optional[str] = None\n',
+        'data class Creds(val user: String, val password: String)',
+        'struct Creds { user: String, password: String }',
+        'pub password: Option<String>,',
+        'password: Secret<String>,',
+        'token: string | null;',
+        'token: string[]',
+        'type Config struct {\n\tPassword string\n\tToken []byte\n}',
+        // Swagger's example body
+        '{"username": "string", "password": "string"}',
+      ],
+    );
+    // after `=` a type's name is a value, a weak password
+    expect(detectSecret('DB_PASSWORD=string\n')?.rule.id).toBe('secret-setting');
+  });
+
+  it("find a literal converted on its way to a variable of a secret's name: Buffer.from, Encoding.UTF8.GetBytes, []byte, a string's prefix", () => {
+    expectRule(
+      'code-literal',
+      [
+        'var dbPassword = Buffer.from("S3cr3tPassw0rd");',
+        'const password = Buffer.from("S3cr3tPassw0rd", "utf8");',
+        'var password = Encoding.UTF8.GetBytes("S3cr3tPassw0rd");',
+        'byte[] token = Encoding.ASCII.GetBytes("S3cr3tT0kenValue");',
+        'password := []byte("S3cr3tPassw0rd")',
+        'SECRET_KEY = b"Sup3rS3cret2024xyz"',
+        "password = rb'S3cr3tPassw0rd'",
+        'string password = @"S3cr3tPassw0rd";',
+        'let token = String::from("S3cr3tT0kenValue");',
+        'String password = new String("S3cr3tPassw0rd");',
+      ],
+      [
+        'password = Buffer.from(process.env.DB_PASSWORD)',
+        'password := []byte(os.Getenv("DB_PASSWORD"))',
+        'password = b""',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference a shell or a container fills in
+        'password = Buffer.from("${DB_PASSWORD}")',
+        'password = "prefix" + process.env["DB_SUFFIX"]',
+      ],
+    );
+    // a literal's own method converts it just as well (found by the setting's rule)
+    expect(detectSecret('byte[] password = "S3cr3tPassw0rd".getBytes();')?.rule.id).toBe('secret-setting');
+    expect(detectSecret('password = SecretStr("S3cr3tPassw0rd")')?.rule.id).toBe('code-literal');
+    expect(detectSecret("password = str('S3cr3tPassw0rd')")?.rule.id).toBe('code-literal');
+  });
+
+  it("find the literal a read of a secret's setting falls back to, wherever the read stands", () => {
+    expectRule(
+      'read-fallback',
+      [
+        'conn.connect(user, props.getProperty("db.password", "S3cr3tPassw0rd"));',
+        "dsn = f\"postgres://app:{os.getenv('DB_PASSWORD', 'S3cr3tPassw0rd')}@db/app\"",
+        'x = cfg.get("password", fallback="S3cr3tPassw0rd")',
+        'connect(System.getenv().getOrDefault("DB_PASSWORD", "S3cr3tPassw0rd"))',
+      ],
+      [
+        'headers.get("Authorization", "")',
+        'flag.String("password", "", "the database password")',
+        "request.args.get('token', 'none')",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference a shell or a container fills in
+        'props.getProperty("db.password", "${DB_PASSWORD}")',
+        'props.getProperty("db.user", "S3cr3tPassw0rd")',
+      ],
+    );
+    // a PHP array's entry under a secret's name reads it: found by its name (as before)
+    expect(detectSecret("'password' => env('DB_PASSWORD', 'S3cr3tPassw0rd'),")?.rule.id).toBe('secret-setting');
+  });
+});
+
+describe('labels and comments', () => {
+  it("leave a label or a message of a user interface alone: prose, the setting's own word, another alphabet, a catalogue's words", () => {
+    expectRule(
+      'secret-setting',
+      // lower-case words stay passwords, and a capitalized word outside a catalogue; a password's mix in a catalogue too
+      [
+        'password=password',
+        'password: changeme',
+        'db.password=Passwort\napp.name=orders\n',
+        'db.password=correct horse battery staple',
+        // a passphrase under a variable of the environment's name, prose as it may be
+        'ADMIN_PASSWORD=Welcome to the jungle',
+        'DB_PASSWORD: "Correct horse battery staple"',
+        "login.title=Se connecter\nlogin.user=Nom d'utilisateur\ndb.password=S3cr3tPassw0rd\n",
+      ],
+      [
+        'password=Password',
+        'token: Token',
+        'login.password.label=Password',
+        'password: "Enter your password"',
+        'password: Enter your password',
+        'login.password=Mot de passe',
+        'password=Mot de passe oublié ?',
+        'password: Contraseña',
+        '{"login": {"password": "Пароль"}}',
+        "login.title=Se connecter\nlogin.user=Nom d'utilisateur\nlogin.password=Passwort\nlogin.submit=Envoyer le formulaire\n",
+      ],
+    );
+  });
+
+  it('leave a commented-out example alone, and find a commented literal that looks like a real password', () => {
+    expectRule(
+      'secret-setting',
+      ['#password=Xk3q9Lm2Pz7w\nhost=db', '# DB_PASSWORD=Sup3rS3cret2024\n', '  # db_password: P@ssw0rd!', '// token: "Sup3rS3cret2024"'],
+      [
+        '# password=changeme\nhost=db',
+        '; password = foobared',
+        "// password: 'hunter2'",
+        '-- password: admin',
+        '#   spring.datasource.password=your-password-here',
+        '/*\n * password: secret\n */',
+      ],
+    );
+    // not a comment: a value that starts with `#`, a flag
+    expect(detectSecret('password=changeme')?.rule.id).toBe('secret-setting');
+  });
+
+  it("leave code that reads or computes a secret alone: a prompt, a hash, a request's parameter, a header split, a variable Compose requires", () => {
+    expectRule(
+      'secret-setting',
+      // a literal of a password's own, and a default Compose falls back to, are found
+      [
+        'password = "Sup3rS3cret2024"',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a default a shell or Compose fills in
+        'POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-Sup3rS3cret2024}',
+        'password = Sup3r.S3cret(2024)',
+      ],
+      [
+        "password = input('Password: ')",
+        "password = getpass.getpass(prompt='Password: ')",
+        'password = hashlib.sha256(raw.encode()).hexdigest()',
+        "password = bcrypt.hashpw(password.encode('utf-8'), bcrypt.gensalt())",
+        "const token = req.headers.authorization?.split(' ')[1];",
+        'password = params[:password]',
+        // a model's or a form's field, a hash made, a value built by calls
+        'password = models.CharField(max_length=128)',
+        'password = serializers.CharField(write_only=True)',
+        "password = forms.CharField(widget=forms.PasswordInput, label='Mot de passe')",
+        'token = Column(String(64), unique=True)',
+        'password_hash = db.Column(db.String(128))',
+        '$this->password = Hash::make($request->password);',
+        'password = str(uuid.uuid4())',
+        'let password = String::from(env::var("PW").unwrap());',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a variable Compose requires, with its error message
+        'services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:?set it}\n',
+      ],
+    );
+  });
+
+  it('leave a catalogue of labels in words alone, numbers among its prose', () => {
+    expect(detectSecret('login:\n  password: Passwort\n  password_hint: Mindestens 8 Zeichen\n  submit: Anmelden\n')).toBeUndefined();
+    expect(detectSecret('login:\n  password: S3cr3tPassw0rd\n  password_hint: Mindestens 8 Zeichen\n  submit: Anmelden\n')?.rule.id).toBe(
+      'secret-setting',
+    );
+  });
+});
