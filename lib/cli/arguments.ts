@@ -5,7 +5,7 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ProblemsError, shellWord, type Problem } from '../errors.js';
+import { ProblemsError, argumentWord, shellWord, type Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { Command, Io } from './main.js';
 import { isWithin } from './read-file.js';
@@ -87,8 +87,67 @@ export function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
     }
   }
   if (problems.length) throw new ProblemsError(problems);
+  if (!command.pathArguments) refuseOptionsAfterSecondDashes(command, argv, parsed.tokens);
   return parsed;
 }
+
+/**
+ * Options given after a second `--` (`npm run synth -- lab -- --verbose`: the first is npm's, the
+ * second the command's own end of options), which the command reads as names (a stage `--verbose`).
+ * Refused with the command line that gives them as options: each one (with its value, for an option
+ * that takes one and was given it apart) moved before the names, every `--` after npm's dropped;
+ * when that line has problems of its own (`--verbos`), those are said instead, with their "did you mean".
+ * @throws ProblemsError (bad input) when a word after the command's own `--` starts with `-`
+ */
+function refuseOptionsAfterSecondDashes<V>(command: Command<V>, argv: readonly string[], tokens: readonly Token[]): void {
+  const end = tokens.find((t) => t.kind === 'option-terminator')?.index;
+  if (end === undefined) return;
+  const after = argv.slice(end + 1);
+  if (!after.some((w) => w.startsWith('-'))) return;
+  const options: Command<V>['options'] = { ...command.options, ...COMMON_OPTIONS };
+  const moved: string[] = [];
+  const names: string[] = [];
+  for (let i = 0; i < after.length; i++) {
+    const word = after[i];
+    if (word === '--') continue;
+    if (!word.startsWith('-')) {
+      names.push(word);
+      continue;
+    }
+    moved.push(word);
+    const name = word.replace(/^--?/, '').split('=')[0];
+    const option = Object.hasOwn(options, name) ? options[name] : undefined;
+    if (option?.type === 'string' && !word.includes('=') && i + 1 < after.length && !after[i + 1].startsWith('-')) moved.push(after[++i]);
+  }
+  const meant = [...argv.slice(0, end), ...moved, ...names];
+  // an option misspelt or missing its value is said as on the command line that gives it, before this
+  const own = problemsOf(() => parseOptions({ ...command, pathArguments: true }, meant));
+  const words = meant.map(argumentWord);
+  const line = !own.length && words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
+  const optionWords = after.filter((w) => w.startsWith('-') && w !== '--');
+  throw new ProblemsError([
+    ...own,
+    {
+      code: 'cli/usage',
+      message: `${quotedList(optionWords)} ${optionWords.length === 1 ? 'follows' : 'follow'} a second '--' (the first is npm's), after which ${command.name} reads every word as an argument, not as an option`,
+      hint: `${line ? `write ${line}` : `give the options right after the first '--', and no second one`}; npm run ${command.name} -- --help lists the arguments and options`,
+    },
+  ]);
+}
+
+/** The problems `parse` throws (none when it returns). */
+function problemsOf(parse: () => unknown): readonly Problem[] {
+  try {
+    parse();
+    return [];
+  } catch (e) {
+    if (e instanceof ProblemsError) return e.problems;
+    throw e;
+  }
+}
+
+/** A token of Node.js's parseArgs. */
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 
 /**
  * The absolute `path` from the project directory, as every message names files (`.` for the

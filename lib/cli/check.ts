@@ -444,6 +444,7 @@ export const command: Command<Options> = {
   name: 'check',
   usage,
   writes: false,
+  pathArguments: true,
   options: {
     format: { type: 'string' },
     'pod-security': { type: 'string' },

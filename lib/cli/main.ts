@@ -18,7 +18,7 @@ import { discardRenderCache } from './project.js';
 import { useValidatorStore } from '../model/validator-code.js';
 import { diskValidatorStore } from './validator-store.js';
 import { fromProject, parseOptions } from './arguments.js';
-import { optionsNpmKept, withNpmNotes } from './npm-options.js';
+import { npmTookValues, optionsNpmKept, withNpmNotes } from './npm-options.js';
 
 const validatorStore = diskValidatorStore();
 
@@ -32,6 +32,12 @@ export interface Command<V> {
   readonly options: NonNullable<ParseArgsConfig['options']>;
   /** Whether the command writes files (its failures then say that nothing was written). @default true */
   readonly writes?: boolean;
+  /**
+   * Whether its arguments are paths, which may start with `-` after a second `--` (check). Every other
+   * command's are names, none of which starts with `-`: one there was meant as an option (./arguments.ts).
+   * @default false
+   */
+  readonly pathArguments?: boolean;
   run(values: V, positionals: string[], io: Io): ExitCode;
 }
 
@@ -66,6 +72,8 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
       io.stdout.write(`stagecraft ${COMPILER_VERSION}\n`);
       return ExitCode.ok;
     }
+    const lost = npmTookValues(command, values, argv, io.env);
+    if (lost.length) throw new ProblemsError(lost);
     const kept = optionsNpmKept(command, values, io.env);
     try {
       return command.run(values as V, positionals, io);

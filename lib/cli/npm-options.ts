@@ -2,7 +2,7 @@
  * Options of a command that npm took for itself, given before `--` on `npm run`'s command line: npm
  * keeps them in the script's environment (`npm_config_<name>`) and runs the command without them.
  */
-import { ProblemsError, type Problem } from '../errors.js';
+import { ProblemsError, argumentWord, type Problem } from '../errors.js';
 import type { Command, Io } from './main.js';
 
 /**
@@ -70,4 +70,33 @@ export function withNpmNotes<V>(e: ProblemsError, kept: readonly NpmKept[], comm
     };
   });
   return new ProblemsError([...e.problems, ...notes], e.exitCode);
+}
+
+/**
+ * Options of `command` given with their value before `--` (`npm run synth --stage=qa`,
+ * `npm run check --pod-security=restricted -- dist/qa`), when it runs as its own npm script: npm keeps
+ * the value (npm_config_stage=qa), passes nothing on, and the command would do otherwise than asked
+ * without a word (compile every stage, check at the default level). Refused, with the command line
+ * that gives them after `--`; nothing but such an option leaves a value other than `true` in the
+ * variable of an option only this command has (an .npmrc or the environment that sets one is told
+ * to unset it). Options with traces of their own (`NPM_TRACES`: `--app=web` is `-a -p` and its value
+ * an argument) are `optionsNpmKept`'s.
+ */
+export function npmTookValues<V>(command: Command<V>, values: Record<string, unknown>, argv: readonly string[], env: Io['env']): Problem[] {
+  if (env.npm_lifecycle_event !== command.name) return [];
+  const taken = Object.entries(command.options).flatMap(([option, { type }]) => {
+    const value = env[`npm_config_${option.replaceAll('-', '_')}`];
+    const given = value !== undefined && value !== '' && value !== 'true' && value !== 'false';
+    return type === 'string' && !Object.hasOwn(NPM_TRACES, option) && values[option] === undefined && given
+      ? [{ option, value, variable: `npm_config_${option.replaceAll('-', '_')}` }]
+      : [];
+  });
+  if (taken.length === 0) return [];
+  const words = [...taken.map((t) => `--${t.option}=${t.value}`), ...argv].map(argumentWord);
+  const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
+  return taken.map((t) => ({
+    code: 'cli/usage',
+    message: `'--${t.option}=${t.value}' was given before '--', where npm takes it for itself (${t.variable} is set to it) and runs ${command.name} without it`,
+    hint: `${line ? `write ${line}` : `give --${t.option} after '--'`}: ${command.name}'s options go after '--' (if an .npmrc or the environment sets ${t.variable}, unset it)`,
+  }));
 }
