@@ -71,6 +71,8 @@ Options:
                                (repeatable; each must hold one) (default: crds/ when there is one)
   --scope-per-dir              check each directory of plain files as its own cluster (a
                                directory with a stage's inventory.txt always is one)
+  --no-cache                   (without paths) compile every stage and render every app again
+                               (no .stagecraft/cache/render/, no answer from the last synth's digests)
 ${commonOptionsHelp(31)}
 
 ${exitCodesHelp('dist/ is out of date, or (with paths) the checks found errors', 'dist/ is current, or (with paths) no errors (warnings allowed)')}`;
@@ -81,6 +83,7 @@ interface Options {
   'namespace-exists'?: string[];
   crds?: string[];
   'scope-per-dir'?: boolean;
+  'no-cache'?: boolean;
 }
 
 /** @throws ProblemsError (bad input): `--<name> <value>` is none of `allowed`, with the one probably meant and what to write */
@@ -394,11 +397,11 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: Option
   return findings.some((f) => f.severity === 'error') ? ExitCode.checkFailed : ExitCode.ok;
 }
 
-function checkDist(io: Io): ExitCode {
+function checkDist(io: Io, noCache: boolean | undefined): ExitCode {
   const root = io.cwd;
   const project = openProject(root, { log: (l) => io.stderr.write(`${l}\n`) });
   // nothing changed since the last full synth (or check): its digests say so without compiling
-  const unchanged = unchangedSinceRecorded(root, DIST_DIR);
+  const unchanged = noCache ? undefined : unchangedSinceRecorded(root, DIST_DIR);
   if (unchanged) return reportCurrent(unchanged, io);
   // what the last full synthesis recorded of each stage, of which the new fingerprint keeps what still holds
   const replaced = readFingerprint(root);
@@ -411,6 +414,7 @@ function checkDist(io: Io): ExitCode {
       onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`),
       // only the files are compared: each stage's objects go as soon as it is compiled, its files once compared
       objects: false,
+      noCache,
       keep: comparison.keep,
     }),
   );
@@ -451,11 +455,12 @@ export const command: Command<Options> = {
     'namespace-exists': { type: 'string', multiple: true },
     crds: { type: 'string', multiple: true },
     'scope-per-dir': { type: 'boolean' },
+    'no-cache': { type: 'boolean' },
   },
-  run(values, positionals, io) {
+  run({ 'no-cache': noCache, ...values }, positionals, io) {
     if (!positionals.length) {
-      // each option is about checking files: without them it would be ignored, silently
-      const given = Object.keys(values).filter((k) => values[k as keyof Options] !== undefined);
+      // each option but --no-cache is about checking files: without them it would be ignored, silently
+      const given = Object.keys(values).filter((k) => values[k as keyof typeof values] !== undefined);
       if (given.length)
         throw new ProblemsError([
           {
@@ -464,8 +469,17 @@ export const command: Command<Options> = {
             hint: 'name the files or directories to check after the options (npm run check -- --format json dist/qa), or leave the options out',
           },
         ]);
-      return checkDist(io);
+      return checkDist(io, noCache);
     }
+    // checking files compiles nothing and reads no cache: the option would be ignored, silently
+    if (noCache)
+      throw new ProblemsError([
+        {
+          code: 'cli/option',
+          message: `--no-cache applies to npm run check without paths (it compiles every stage afresh), and checking files compiles nothing and reads no cache`,
+          hint: 'leave --no-cache out to check these files, or the paths out to compare dist/ with the stage files without the render cache',
+        },
+      ]);
     // paths as the user gave them, from where they ran npm, named from the project directory
     const given = (path: string) => givenPath(io, 'check', path);
     const commandLine = commandLineOf(values, positionals, (p) => existsSync(resolve(io.cwd, given(p))));
