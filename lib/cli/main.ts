@@ -13,7 +13,7 @@ import { COMPILER_VERSION } from '../compile.js';
 import { fsProblem, isFsError } from '../fs-problems.js';
 import { releaseHeldLocks } from './lock.js';
 import { forgetCompilerDigests } from './digests.js';
-import { noteWritten, printProblem, readsEscapes, useColor, writtenSoFar, type Io } from './print.js';
+import { noteWritten, printProblem, printProblems, readsEscapes, useColor, writtenSoFar, type Io } from './print.js';
 import { discardRenderCache } from './project.js';
 import { useValidatorStore } from '../model/validator-code.js';
 import { diskValidatorStore } from './validator-store.js';
@@ -38,6 +38,11 @@ export interface Command<V> {
    * @default false
    */
   readonly pathArguments?: boolean;
+  /**
+   * Whether what it prints on stdout is its whole result (diff, secrets): with stdout closed (`>&-`) it
+   * is refused, as --help and --version are, rather than print into nothing and exit 0. @default false
+   */
+  readonly printsItsResult?: boolean;
   run(values: V, positionals: string[], io: Io): ExitCode;
 }
 
@@ -64,6 +69,7 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
   useValidatorStore(validatorStore);
   try {
     const { values, positionals } = parseOptions(command, argv);
+    refuseClosedStdout(command, Boolean(values.help || values.version), io);
     if (values.help) {
       io.stdout.write(command.usage);
       return ExitCode.ok;
@@ -90,6 +96,34 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
     // the next command run in-process takes the compiler's digests afresh (lib/cli/digests.ts)
     forgetCompilerDigests();
   }
+}
+
+/**
+ * Stdout closed (`>&-`, `Io.stdout.closed`): a command whose printing is its result (`printsItsResult`,
+ * --help, --version) is refused, exit 2; the others write files or exit with a verdict (synth, check),
+ * which a program that starts them with their output discarded (as /dev/null opened the same way) counts
+ * on: they are told, once, and run.
+ * @throws ProblemsError (bad input) for a command whose result would be lost
+ */
+function refuseClosedStdout<V>(command: Command<V>, printsOnly: boolean, io: Io): void {
+  if (!io.stdout.closed) return;
+  const fix = 'give it somewhere to go (> file, | less), or > /dev/null to discard it on purpose';
+  if (command.printsItsResult || printsOnly)
+    throw new ProblemsError([
+      {
+        code: 'cli/stdout-closed',
+        message: `standard output is closed (>&-), so what ${command.name} prints would be lost`,
+        hint: fix,
+      },
+    ]);
+  printProblems(io, [
+    {
+      code: 'cli/stdout-closed',
+      severity: 'warning',
+      message: `standard output is closed (>&-) or /dev/null opened for reading and writing, so ${command.name}'s report is lost (its exit code stands)`,
+      hint: fix,
+    },
+  ]);
 }
 
 /** A failure as messages and an exit code; anything but a problem, a bad command line or a file-system error is a bug: rethrown. */
