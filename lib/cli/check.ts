@@ -141,6 +141,9 @@ function missingPathHint(cwd: string, path: string, commandLine: CommandLine): s
   if (/^[a-z0-9][a-z0-9-]*$/.test(path) && existsSync(join(cwd, DIST_DIR, path)))
     return `${path} is a stage: npm run check -- ${DIST_DIR}/${path} checks its output, npm run check (without paths) every stage against its stage file; ${where}`;
   const line = commandLine.options.length ? commandLine.text() : undefined;
+  const option = commandLine.optionOfValue.get(path);
+  if (option !== undefined)
+    return `${path} is the value of ${option}, which follows a second '--' and is read as a path with it: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
   if (path.startsWith('-'))
     return `what follows a second '--' is read as paths, so ${path} is not taken as an option: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
   if (line && (REPORT_FORMATS as readonly string[]).includes(path))
@@ -154,20 +157,43 @@ function missingPathHint(cwd: string, path: string, commandLine: CommandLine): s
  */
 interface CommandLine {
   readonly options: readonly string[];
+  /** The words after a second `--` that are the value of an option there (`json` of `--format json`), and the option. */
+  readonly optionOfValue: ReadonlyMap<string, string>;
   /** The line, quoted as a shell reads it back, or undefined when a word cannot be (a control character). */
   text(): string | undefined;
 }
+
+/** The options of check that take a value. */
+const VALUE_OPTIONS = ['format', 'pod-security', 'namespace-exists', 'crds'];
 
 function commandLineOf(values: Options, positionals: readonly string[], exists: (path: string) => boolean): CommandLine {
   const given = Object.entries(values).flatMap(([name, v]) =>
     v === true ? [`--${name}`] : Array.isArray(v) ? v.map((x) => `--${name}=${x}`) : typeof v === 'string' ? [`--${name}=${v}`] : [],
   );
-  const asOption = (p: string) =>
-    !exists(p) && (p.startsWith('-') || (values.format === undefined && (REPORT_FORMATS as readonly string[]).includes(p)));
-  const options = [...given, ...positionals.filter(asOption).map((p) => (p.startsWith('-') ? p : `--format=${p}`))];
-  const paths = positionals.filter((p) => !asOption(p));
+  const moved: string[] = [];
+  const optionOfValue = new Map<string, string>();
+  const paths: string[] = [];
+  let format = values.format !== undefined;
+  for (let i = 0; i < positionals.length; i++) {
+    const p = positionals[i];
+    if (exists(p)) paths.push(p);
+    else if (p.startsWith('-')) {
+      // an option of one value given apart (--format json) takes the next word with it
+      const name = p.replace(/^--?/, '');
+      const next = positionals[i + 1];
+      const takesNext = VALUE_OPTIONS.includes(name) && next !== undefined && !next.startsWith('-') && !exists(next);
+      format ||= name.split('=')[0] === 'format';
+      if (takesNext) optionOfValue.set(next, p);
+      moved.push(takesNext ? `${p}=${positionals[++i]}` : p);
+    } else if (!format && (REPORT_FORMATS as readonly string[]).includes(p)) {
+      format = true;
+      moved.push(`--format=${p}`);
+    } else paths.push(p);
+  }
+  const options = [...given, ...moved];
   return {
-    options: options.slice(given.length),
+    options: moved,
+    optionOfValue,
     text() {
       const words = [...options.map((o) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(o) ? o : undefined)), ...paths.map(shellWord)];
       return words.every((w) => w !== undefined) ? `npm run check -- ${words.join(' ')}` : undefined;
