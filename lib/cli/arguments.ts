@@ -7,7 +7,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProblemsError, argumentWord, shellWord, type Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import type { Command, Io } from './main.js';
+import type { Command } from './command.js';
+import type { Io } from './print.js';
 import { isWithin } from './read-file.js';
 
 /** The options every command takes besides its own. */

@@ -7,7 +7,6 @@
  * directly) hand it to the process, which then ends once its output has drained (./process.ts).
  */
 import { accessSync, constants } from 'node:fs';
-import type { ParseArgsConfig } from 'node:util';
 import { ExitCode, ProblemsError } from '../errors.js';
 import { COMPILER_VERSION } from '../compile.js';
 import { fsProblem, isFsError } from '../fs-problems.js';
@@ -17,34 +16,15 @@ import { noteWritten, printProblem, printProblems, readsEscapes, useColor, writt
 import { discardRenderCache } from './project.js';
 import { useValidatorStore } from '../model/validator-code.js';
 import { diskValidatorStore } from './validator-store.js';
+import type { Command } from './command.js';
 import { fromProject, parseOptions } from './arguments.js';
 import { npmTookValues, optionsNpmKept, withNpmNotes } from './npm-options.js';
 
 const validatorStore = diskValidatorStore();
 
 export type { Io, Writer } from './print.js';
+export type { Command } from './command.js';
 export { callerDir, commonOptionsHelp, givenPath, refusePositionals, takeArguments, type ArgumentsHelp } from './arguments.js';
-
-export interface Command<V> {
-  /** The name after `npm run`, e.g. `synth`. */
-  readonly name: string;
-  readonly usage: string;
-  readonly options: NonNullable<ParseArgsConfig['options']>;
-  /** Whether the command writes files (its failures then say that nothing was written). @default true */
-  readonly writes?: boolean;
-  /**
-   * Whether its arguments are paths, which may start with `-` after a second `--` (check). Every other
-   * command's are names, none of which starts with `-`: one there was meant as an option (./arguments.ts).
-   * @default false
-   */
-  readonly pathArguments?: boolean;
-  /**
-   * Whether what it prints on stdout is its whole result (diff, secrets): with stdout closed (`>&-`) it
-   * is refused, as --help and --version are, rather than print into nothing and exit 0. @default false
-   */
-  readonly printsItsResult?: boolean;
-  run(values: V, positionals: string[], io: Io): ExitCode;
-}
 
 /**
  * The exit codes that end a command's help: 0 and 2 as every command has them, 1 as `failed` says

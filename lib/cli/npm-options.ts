@@ -3,7 +3,8 @@
  * keeps them in the script's environment (`npm_config_<name>`) and runs the command without them.
  */
 import { ProblemsError, argumentWord, type Problem } from '../errors.js';
-import type { Command, Io } from './main.js';
+import type { Command } from './command.js';
+import type { Io } from './print.js';
 
 /**
  * An option of a command that npm may have taken for itself, given before `--` (`npm run promote test qa
