@@ -168,9 +168,17 @@ export const MAX_SHELL_WORD = 200;
  * printed whole; a hint then says what to do in words.
  */
 export function shellWord(word: string): string | undefined {
+  return argumentWord(word.startsWith('-') ? `./${word}` : word);
+}
+
+/**
+ * `word` as a command line that a hint gives must write it for a POSIX shell to read it back, as
+ * `shellWord` does, but as it is when it starts with `-`: an option stays an option (`--stage=qa`,
+ * `'--release=demoapp:1.2 beta'`). Undefined when no command can hold it as printed.
+ */
+export function argumentWord(word: string): string | undefined {
   if (word.length > MAX_SHELL_WORD || word.search(TEXT_CONTROLS) >= 0) return undefined;
-  const w = word.startsWith('-') ? `./${word}` : word;
-  return PLAIN_WORD.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`;
+  return PLAIN_WORD.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 /** Names as a message lists them: `a, b`, each `escapeName`d. */

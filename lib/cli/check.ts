@@ -71,6 +71,8 @@ Options:
                                (repeatable; each must hold one) (default: crds/ when there is one)
   --scope-per-dir              check each directory of plain files as its own cluster (a
                                directory with a stage's inventory.txt always is one)
+  --no-cache                   (without paths) compile every stage and render every app again
+                               (no .stagecraft/cache/render/, no answer from the last synth's digests)
 ${commonOptionsHelp(31)}
 
 ${exitCodesHelp('dist/ is out of date, or (with paths) the checks found errors', 'dist/ is current, or (with paths) no errors (warnings allowed)')}`;
@@ -81,6 +83,7 @@ interface Options {
   'namespace-exists'?: string[];
   crds?: string[];
   'scope-per-dir'?: boolean;
+  'no-cache'?: boolean;
 }
 
 /** @throws ProblemsError (bad input): `--<name> <value>` is none of `allowed`, with the one probably meant and what to write */
@@ -138,6 +141,9 @@ function missingPathHint(cwd: string, path: string, commandLine: CommandLine): s
   if (/^[a-z0-9][a-z0-9-]*$/.test(path) && existsSync(join(cwd, DIST_DIR, path)))
     return `${path} is a stage: npm run check -- ${DIST_DIR}/${path} checks its output, npm run check (without paths) every stage against its stage file; ${where}`;
   const line = commandLine.options.length ? commandLine.text() : undefined;
+  const option = commandLine.optionOfValue.get(path);
+  if (option !== undefined)
+    return `${path} is the value of ${option}, which follows a second '--' and is read as a path with it: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
   if (path.startsWith('-'))
     return `what follows a second '--' is read as paths, so ${path} is not taken as an option: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
   if (line && (REPORT_FORMATS as readonly string[]).includes(path))
@@ -151,20 +157,43 @@ function missingPathHint(cwd: string, path: string, commandLine: CommandLine): s
  */
 interface CommandLine {
   readonly options: readonly string[];
+  /** The words after a second `--` that are the value of an option there (`json` of `--format json`), and the option. */
+  readonly optionOfValue: ReadonlyMap<string, string>;
   /** The line, quoted as a shell reads it back, or undefined when a word cannot be (a control character). */
   text(): string | undefined;
 }
+
+/** The options of check that take a value. */
+const VALUE_OPTIONS = ['format', 'pod-security', 'namespace-exists', 'crds'];
 
 function commandLineOf(values: Options, positionals: readonly string[], exists: (path: string) => boolean): CommandLine {
   const given = Object.entries(values).flatMap(([name, v]) =>
     v === true ? [`--${name}`] : Array.isArray(v) ? v.map((x) => `--${name}=${x}`) : typeof v === 'string' ? [`--${name}=${v}`] : [],
   );
-  const asOption = (p: string) =>
-    !exists(p) && (p.startsWith('-') || (values.format === undefined && (REPORT_FORMATS as readonly string[]).includes(p)));
-  const options = [...given, ...positionals.filter(asOption).map((p) => (p.startsWith('-') ? p : `--format=${p}`))];
-  const paths = positionals.filter((p) => !asOption(p));
+  const moved: string[] = [];
+  const optionOfValue = new Map<string, string>();
+  const paths: string[] = [];
+  let format = values.format !== undefined;
+  for (let i = 0; i < positionals.length; i++) {
+    const p = positionals[i];
+    if (exists(p)) paths.push(p);
+    else if (p.startsWith('-')) {
+      // an option of one value given apart (--format json) takes the next word with it
+      const name = p.replace(/^--?/, '');
+      const next = positionals[i + 1];
+      const takesNext = VALUE_OPTIONS.includes(name) && next !== undefined && !next.startsWith('-') && !exists(next);
+      format ||= name.split('=')[0] === 'format';
+      if (takesNext) optionOfValue.set(next, p);
+      moved.push(takesNext ? `${p}=${positionals[++i]}` : p);
+    } else if (!format && (REPORT_FORMATS as readonly string[]).includes(p)) {
+      format = true;
+      moved.push(`--format=${p}`);
+    } else paths.push(p);
+  }
+  const options = [...given, ...moved];
   return {
-    options: options.slice(given.length),
+    options: moved,
+    optionOfValue,
     text() {
       const words = [...options.map((o) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(o) ? o : undefined)), ...paths.map(shellWord)];
       return words.every((w) => w !== undefined) ? `npm run check -- ${words.join(' ')}` : undefined;
@@ -394,11 +423,11 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: Option
   return findings.some((f) => f.severity === 'error') ? ExitCode.checkFailed : ExitCode.ok;
 }
 
-function checkDist(io: Io): ExitCode {
+function checkDist(io: Io, noCache: boolean | undefined): ExitCode {
   const root = io.cwd;
   const project = openProject(root, { log: (l) => io.stderr.write(`${l}\n`) });
   // nothing changed since the last full synth (or check): its digests say so without compiling
-  const unchanged = unchangedSinceRecorded(root, DIST_DIR);
+  const unchanged = noCache ? undefined : unchangedSinceRecorded(root, DIST_DIR);
   if (unchanged) return reportCurrent(unchanged, io);
   // what the last full synthesis recorded of each stage, of which the new fingerprint keeps what still holds
   const replaced = readFingerprint(root);
@@ -411,6 +440,7 @@ function checkDist(io: Io): ExitCode {
       onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`),
       // only the files are compared: each stage's objects go as soon as it is compiled, its files once compared
       objects: false,
+      noCache,
       keep: comparison.keep,
     }),
   );
@@ -444,17 +474,19 @@ export const command: Command<Options> = {
   name: 'check',
   usage,
   writes: false,
+  pathArguments: true,
   options: {
     format: { type: 'string' },
     'pod-security': { type: 'string' },
     'namespace-exists': { type: 'string', multiple: true },
     crds: { type: 'string', multiple: true },
     'scope-per-dir': { type: 'boolean' },
+    'no-cache': { type: 'boolean' },
   },
-  run(values, positionals, io) {
+  run({ 'no-cache': noCache, ...values }, positionals, io) {
     if (!positionals.length) {
-      // each option is about checking files: without them it would be ignored, silently
-      const given = Object.keys(values).filter((k) => values[k as keyof Options] !== undefined);
+      // each option but --no-cache is about checking files: without them it would be ignored, silently
+      const given = Object.keys(values).filter((k) => values[k as keyof typeof values] !== undefined);
       if (given.length)
         throw new ProblemsError([
           {
@@ -463,8 +495,17 @@ export const command: Command<Options> = {
             hint: 'name the files or directories to check after the options (npm run check -- --format json dist/qa), or leave the options out',
           },
         ]);
-      return checkDist(io);
+      return checkDist(io, noCache);
     }
+    // checking files compiles nothing and reads no cache: the option would be ignored, silently
+    if (noCache)
+      throw new ProblemsError([
+        {
+          code: 'cli/option',
+          message: `--no-cache applies to npm run check without paths (it compiles every stage afresh), and checking files compiles nothing and reads no cache`,
+          hint: 'leave --no-cache out to check these files, or the paths out to compare dist/ with the stage files without the render cache',
+        },
+      ]);
     // paths as the user gave them, from where they ran npm, named from the project directory
     const given = (path: string) => givenPath(io, 'check', path);
     const commandLine = commandLineOf(values, positionals, (p) => existsSync(resolve(io.cwd, given(p))));

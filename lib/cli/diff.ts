@@ -47,7 +47,7 @@ import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth
 import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 
-const usage = `Usage: npm run diff -- <stage> [<other stage>]
+const usage = `Usage: npm run diff -- <stage> [<other stage>] [--no-cache]
 
 With two stages: compiles both from their stage files (or reads their dist/ directories, when
 nothing changed since the last full npm run synth) and shows, object by object and field by
@@ -71,6 +71,8 @@ stage it compiles (as npm run synth would refuse it), 2 when a stage file compar
 (another stage's, which keeps the delivery objects from being planned, is a warning).
 
 Options:
+  --no-cache     compile the stages and render every app again (no .stagecraft/cache/render/,
+                 no dist/ read in place of a stage)
 ${commonOptionsHelp(17)}
 
 ${exitCodesHelp('the checks found errors in a stage it compiled', 'compared, whether or not there are differences')}`;
@@ -135,12 +137,13 @@ function deliveryNotCompared(stage: string, problems: readonly Problem[]): Probl
   };
 }
 
-export const command: Command<Record<string, never>> = {
+export const command: Command<{ 'no-cache'?: boolean }> = {
   name: 'diff',
   usage,
+  printsItsResult: true,
   writes: false,
-  options: {},
-  run(_values, stages, io) {
+  options: { 'no-cache': { type: 'boolean' } },
+  run({ 'no-cache': noCache }, stages, io) {
     takeArguments('diff', ['<stage>', '<other stage>'], stages, { required: 1, example: 'npm run diff -- qa production' });
     const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
     if (stages.length === 2) {
@@ -155,7 +158,7 @@ export const command: Command<Record<string, never>> = {
           },
         ]);
       }
-      const { outputs, warnings } = stageOutputs(project, stages);
+      const { outputs, warnings } = stageOutputs(project, stages, noCache);
       const [a, b] = outputs.map(({ files, ...names }) => setStageAside(manifestsOf(files), names));
       io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
       printProblems(io, warnings);
@@ -171,11 +174,11 @@ export const command: Command<Record<string, never>> = {
     let notCompared: Problem | undefined;
     let compiled: ReturnType<typeof compile> | undefined;
     try {
-      compiled = removed !== undefined && !delivers ? undefined : compile(project, delivers ? project.stages : stages);
+      compiled = removed !== undefined && !delivers ? undefined : compile(project, delivers ? project.stages : stages, { noCache });
     } catch (e) {
       if (!(e instanceof ProblemsError) || !delivers || !othersOnly(stage, project.stages, e.problems)) throw e;
       // another stage's problems keep dist/delivery/ from being planned, not this stage from being compared (a removed one has nothing to compile)
-      compiled = removed === undefined ? compile(project, stages) : undefined;
+      compiled = removed === undefined ? compile(project, stages, { noCache }) : undefined;
       notCompared = deliveryNotCompared(stage, e.problems);
     }
     const stageTree = readStageTree(project, stage);
@@ -208,7 +211,7 @@ export const command: Command<Record<string, never>> = {
           `${delivered ? delivered.first : ''}${applyFirst(stage, holding)}${command}\n`,
       );
     // what the stages now using its namespace make, compiled for it when they were not (their output may not be written yet)
-    const tree = compiled?.tree ?? (holding.length ? compiledQuietly(project, holding) : undefined);
+    const tree = compiled?.tree ?? (holding.length ? compiledQuietly(project, holding, noCache) : undefined);
     const data = command && deletedData(removed!, removedHoldings(project, stage, removed!), keptByHolding(project, holding, tree));
     if (data) io.stdout.write(`${data}\n`);
     const edge = removed === undefined ? undefined : removedEdgeLine(project, stage);
@@ -269,16 +272,20 @@ interface StageOutput {
  * comparison across stages that concern them (`acrossStagesWarnings`): read from dist/ when the last
  * full synthesis proved every stage current, as synth keeps a stage (lib/cli/reuse.ts: the compiler,
  * every input and the stage's directory as recorded), with the warnings recorded with them, as synth
- * prints a kept stage's; else compiled (with the render cache).
+ * prints a kept stage's; else compiled (with the render cache, unless `noCache`).
  */
-function stageOutputs(project: Project, stages: readonly string[]): { outputs: StageOutput[]; warnings: readonly Problem[] } {
+function stageOutputs(
+  project: Project,
+  stages: readonly string[],
+  noCache: boolean | undefined,
+): { outputs: StageOutput[]; warnings: readonly Problem[] } {
   // every stage kept: no other stage changed, so nothing they take went uncompared (synth/claims-not-checked)
-  const reuse = reusableStages(project.root, DIST_DIR, project.stages, { allOrNothing: true });
-  if (keepsOutput(reuse)) {
+  const reuse = noCache ? undefined : reusableStages(project.root, DIST_DIR, project.stages, { allOrNothing: true });
+  if (reuse && keepsOutput(reuse)) {
     const outputs = stages.map((stage) => ({ stage, namespace: keptNamespace(project, stage), files: readStageTree(project, stage) }));
     return { outputs, warnings: stages.flatMap((s) => reuse.kept.get(s)!.summary.filter(isPlacedAcrossStages)) };
   }
-  const compiled = compile(project, stages);
+  const compiled = compile(project, stages, { noCache });
   const outputs = compiled.stages.map(({ stage }) => ({
     stage: stage.name,
     namespace: stage.namespace,
@@ -295,9 +302,13 @@ function keptNamespace(project: Project, stage: string): string {
 }
 
 /** The output of `stages`, or undefined when one of them does not compile (its own command says why). */
-function compiledQuietly(project: Project, stages: readonly string[]): ReturnType<typeof compile>['tree'] | undefined {
+function compiledQuietly(
+  project: Project,
+  stages: readonly string[],
+  noCache: boolean | undefined,
+): ReturnType<typeof compile>['tree'] | undefined {
   try {
-    return compile(project, stages).tree;
+    return compile(project, stages, { noCache }).tree;
   } catch (e) {
     if (e instanceof ProblemsError) return undefined;
     throw e;

@@ -104,7 +104,8 @@ function stageNames(root: string): string[] | undefined {
 
 /** The answer of `command` with `argv` without compiling, or undefined when the command must run. */
 export function fastPath(command: string, argv: readonly string[], io: Io): ExitCode | undefined {
-  if (argv.length > 0) return undefined;
+  // (stdout closed: the command says so, lib/cli/main.ts)
+  if (argv.length > 0 || io.stdout.closed) return undefined;
   const root = io.cwd;
   try {
     if (command === 'check') {

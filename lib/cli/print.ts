@@ -3,7 +3,7 @@
  * on purpose: lib/cli/fast.ts answers before the compiler is loaded and prints with these.
  */
 import { ExitCode, formatLabelledProblem, type Problem } from '../errors.js';
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { fsProblem, isFsError } from '../fs-problems.js';
 
 /** Where a command writes text. */
@@ -11,6 +11,8 @@ export interface Writer {
   write(text: string): void;
   /** A terminal: colour (unless NO_COLOR) and progress lines are allowed. */
   readonly isTTY?: boolean;
+  /** Closed when the process started (`>&-`): what is written is lost (`closedAtStart`). */
+  readonly closed?: boolean;
 }
 
 /** What a command runs with: the project directory, the environment and the output streams. */
@@ -77,9 +79,28 @@ export function processIo(): Io {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: { write: writer(process.stdout, 1), isTTY: process.stdout.isTTY === true },
+    stdout: { write: writer(process.stdout, 1), isTTY: process.stdout.isTTY === true, closed: !process.stdout.isTTY && closedAtStart(1) },
     stderr: { write: writer(process.stderr, 2), isTTY: process.stderr.isTTY === true },
   };
+}
+
+/**
+ * Whether the file descriptor `fd` (stdout) was closed when the process started (`>&-`): Node.js
+ * opens /dev/null in its place, for reading and writing, before any script runs, so that every write
+ * succeeds and is lost. A shell's `> /dev/null` opens it for writing only (Linux's /proc tells the
+ * two apart; elsewhere none is told). A program that discards what it starts prints the same way
+ * (Python's subprocess.DEVNULL, Node.js's stdio 'ignore'), which no process can tell from `>&-`.
+ */
+export function closedAtStart(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice() || st.rdev !== statSync('/dev/null').rdev) return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1];
+    // O_ACCMODE: 2 is O_RDWR
+    return flags !== undefined && (Number.parseInt(flags, 8) & 3) === 2;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the file descriptor `fd` is a file (or a device), which Node.js writes with one write(2) per chunk. */

@@ -348,11 +348,10 @@ export function requireStages(project: Project, stages: readonly string[]): void
           code: 'cli/unknown-stage',
           message: `there is no stage '${s}' (no ${ENVIRONMENTS_DIR}/${s}.yaml)${guess ? `; did you mean '${guess}'?` : ''}`,
           // its file was removed, its output not yet: say what removes it, and where to see what leaves the cluster
+          // (a name starting with '-', after a second '--', is refused before: lib/cli/arguments.ts)
           hint: removed.has(s)
             ? `${DIST_DIR}/${s}/ is what is left of it: npm run diff -- ${s} shows its objects leaving and the command that deletes them from its cluster; npm run synth removes ${DIST_DIR}/${s}/ (${stages})`
-            : s.startsWith('-')
-              ? `what follows '--' is read as stage names, so ${s} is not taken as an option: give options before '--' (${stages})`
-              : stages,
+            : stages,
         };
       }),
     );

@@ -80,7 +80,8 @@ export const command: Command<{ release?: string; force?: boolean }> = {
         {
           code: 'switch/no-app',
           location: loaded.locate([], 'apps'),
-          message: `${loaded.source} deploys no app '${app}'${guess ? `; did you mean '${guess}'?` : ''}`,
+          // (the place names the stage file: the message, the stage)
+          message: `stage ${stage} deploys no app '${app}'${guess ? `; did you mean '${guess}'?` : ''}`,
           hint: `its apps are: ${names.join(', ') || 'none'}`,
         },
       ]);
@@ -94,7 +95,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
           code: 'switch/not-blue-green',
           // at the image the app runs instead (a stack with no release: at the app)
           location: release ? loaded.locate(['apps', app, ...release.image]) : loaded.locate(['apps'], app),
-          message: `apps.${app} in ${loaded.source} does not run blue/green, so it has no color to switch to`,
+          message: `apps.${app} does not run blue/green, so it has no color to switch to`,
           hint: path
             ? `replace its image: with blueGreen: { live: blue, blue: <image>, green: <image> }`
             : `stack '${instance.stack}' cannot run blue/green`,
@@ -153,7 +154,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
       problems.push({
         code: 'switch/image',
         location: loaded.locate(['apps', app, ...path, idle]),
-        message: `${deployment} in ${DIST_DIR}/${stage} runs ${imagesOf(committed)}, but ${loaded.source} gives the ${idle} color ${imagesOf(produced)}: the switch would send traffic to pods that do not run what the stage file says`,
+        message: `${deployment} in ${DIST_DIR}/${stage} runs ${imagesOf(committed)}, but the stage file gives the ${idle} color ${imagesOf(produced)}: the switch would send traffic to pods that do not run what the stage file says`,
         hint: `${deploy} (npm run synth -- --stage ${stage}), then switch; or give the ${idle} color back the image dist/ runs`,
       });
     }
@@ -165,7 +166,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
       problems.push({
         code: 'switch/no-pods',
         location: loaded.locate(['apps', app, 'replicas']),
-        message: `${deployment} ${committed?.spec?.replicas === 0 ? `in ${DIST_DIR}/${stage}` : `as ${loaded.source} makes it`} runs no pods (replicas: 0): the switch would send ${app}'s traffic to a color with no pod to serve it`,
+        message: `${deployment} ${committed?.spec?.replicas === 0 ? `in ${DIST_DIR}/${stage}` : 'as the stage file makes it'} runs no pods (replicas: 0): the switch would send ${app}'s traffic to a color with no pod to serve it`,
         hint: `give apps.${app}.replicas the pods to run (both colors take it), ${deploy}, wait until kubectl rollout status deployment/${colorName(app, idle)} -n ${loaded.context.namespace} says it is rolled out, then switch`,
       });
     }

@@ -228,6 +228,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'synth, promote and switch take the project lock (.stagecraft/lock); wait for the holder named in the message, or stop it.',
   ),
   row(
+    'cli/stdout-closed',
+    'Standard output closed',
+    'Node.js reopens a closed standard output (>&-) on /dev/null, so what a command prints is lost: diff and secrets (whose printing is their result), --help and --version refuse it; synth, check, promote and switch warn and run. Redirect it to a file, or to /dev/null with > to discard it on purpose.',
+  ),
+  row(
     'diff/delivery-not-compared',
     "A stage's delivery objects not compared, since another stage has problems",
     'dist/delivery/ is planned from every stage: while another stage file has problems, npm run diff -- <stage> compares the stage alone and says which; npm run synth (or a diff of that stage) shows the problems.',

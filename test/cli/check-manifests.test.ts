@@ -200,6 +200,19 @@ describe('npm run check -- <paths>', () => {
       "error: there is no file or directory '--format=json'",
       "  hint: what follows a second '--' is read as paths, so --format=json is not taken as an option: write npm run check -- --pod-security=restricted --format=json dist/qa (npm run check -- --help lists them)",
     ]);
+    // an option given apart from its value there: the two as one option, the value said as its own (not as a format npm passed on)
+    expect(runCli('check', ['--', 'dist/qa', '--format', 'json', '--pod-security', 'restricted']).stderr.split('\n')).toEqual([
+      "error: there is no file or directory '--format'",
+      "  hint: what follows a second '--' is read as paths, so --format is not taken as an option: write npm run check -- --format=json --pod-security=restricted dist/qa (npm run check -- --help lists them)",
+      "error: there is no file or directory 'json'",
+      "  hint: json is the value of --format, which follows a second '--' and is read as a path with it: write npm run check -- --format=json --pod-security=restricted dist/qa (npm run check -- --help lists them)",
+      "error: there is no file or directory '--pod-security'",
+      "  hint: what follows a second '--' is read as paths, so --pod-security is not taken as an option: write npm run check -- --format=json --pod-security=restricted dist/qa (npm run check -- --help lists them)",
+      "error: there is no file or directory 'restricted'",
+      "  hint: restricted is the value of --pod-security, which follows a second '--' and is read as a path with it: write npm run check -- --format=json --pod-security=restricted dist/qa (npm run check -- --help lists them)",
+      '4 problems.',
+      '',
+    ]);
     expect(runCli('check', ['json', 'dist/qa']).stderr.split('\n').slice(0, 2)).toEqual([
       "error: there is no file or directory 'json'",
       "  hint: json is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --format=json dist/qa",

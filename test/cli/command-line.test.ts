@@ -326,17 +326,6 @@ describe('arguments missing', () => {
   });
 });
 
-describe('an option after --', () => {
-  it('is read as a stage name, and the hint says to give options before --', () => {
-    const r = runCli('synth', ['--', 'dev', '--verbose'], fixtureProject(['dev']));
-    expect(r.code).toBe(2);
-    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
-      "error: there is no stage '--verbose' (no environments/--verbose.yaml)",
-      "  hint: what follows '--' is read as stage names, so --verbose is not taken as an option: give options before '--' (the stages are: dev)",
-    ]);
-  });
-});
-
 describe('npm run synth -- <stage>...', () => {
   it('compiles only the named stages, given as words or with --stage', () => {
     // qa is promoted from test, which this project does not have
@@ -540,5 +529,87 @@ describe('the progress line', () => {
     expect(dumb.stderr).toContain('lab: warning: policy/image-tag');
     expect(dumb.stderr).not.toContain('\r');
     expect(dumb.stderr).not.toContain('\x1b');
+  });
+});
+
+describe("an option given with its value before '--' (npm run synth --stage=qa), which npm keeps as npm_config_<name>", () => {
+  it.each([
+    ['synth', [], { npm_config_stage: 'qa' }, "'--stage=qa'", 'npm_config_stage', 'npm run synth -- --stage=qa'],
+    ['synth', ['lab'], { npm_config_stage: 'qa' }, "'--stage=qa'", 'npm_config_stage', 'npm run synth -- --stage=qa lab'],
+    [
+      'check',
+      ['dist/qa'],
+      { npm_config_pod_security: 'restricted' },
+      "'--pod-security=restricted'",
+      'npm_config_pod_security',
+      'npm run check -- --pod-security=restricted dist/qa',
+    ],
+    [
+      'switch',
+      ['qa', 'demoapp'],
+      { npm_config_release: '1.2 beta' },
+      "'--release=1.2 beta'",
+      'npm_config_release',
+      "npm run switch -- '--release=1.2 beta' qa demoapp",
+    ],
+  ])(
+    '%s %j with %j is refused with the command line that gives it after --, nothing done',
+    (command, args, npmEnv, given, variable, line) => {
+      const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
+      const before = snapshotDir(dir);
+      const r = runCli(command, args, dir, { npm_lifecycle_event: command, ...npmEnv });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+        `error: ${given} was given before '--', where npm takes it for itself (${variable} is set to it) and runs ${command} without it`,
+        `  hint: write ${line}: ${command}'s options go after '--' (if an .npmrc or the environment sets ${variable}, unset it)`,
+      ]);
+      expect(snapshotDir(dir)).toEqual(before);
+    },
+  );
+
+  it('the same variable set by the option given apart (true), by another script, or given on the command line too, refuses nothing', () => {
+    const dir = fixtureProject(['dev', 'qa', 'test']);
+    // npm run synth --stage qa: npm_config_stage=true, and qa comes as an argument
+    expect(runCli('synth', ['qa'], dir, { npm_lifecycle_event: 'synth', npm_config_stage: 'true' }).code).toBe(0);
+    expect(runCli('synth', ['qa'], dir, { npm_lifecycle_event: 'test', npm_config_stage: 'qa' }).code).toBe(0);
+    expect(runCli('synth', ['--stage', 'qa'], dir, { npm_lifecycle_event: 'synth', npm_config_stage: 'qa' }).code).toBe(0);
+  });
+});
+
+describe("options after a second '--', which a command of names reads as names", () => {
+  it.each([
+    ['synth', ['lab', '--', '--verbose'], "'--verbose' follows", 'npm run synth -- lab --verbose'],
+    ['synth', ['--', '--verbose', '--', 'lab'], "'--verbose' follows", 'npm run synth -- --verbose lab'],
+    ['synth', ['lab', '--', '--stage', 'qa'], "'--stage' follows", 'npm run synth -- lab --stage qa'],
+    ['switch', ['qa', '--', '--release', '1.2', 'demoapp'], "'--release' follows", 'npm run switch -- qa --release 1.2 demoapp'],
+    [
+      'promote',
+      ['--', 'test', 'qa', '--force', '--app=demo app'],
+      "'--force' '--app=demo app' follow",
+      "npm run promote -- --force '--app=demo app' test qa",
+    ],
+  ])('%s %j: refused with the command line that gives them as options', (command, args, words, line) => {
+    const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
+    const before = snapshotDir(dir);
+    const r = runCli(command, args, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 3)).toEqual([
+      `error: ${words} a second '--' (the first is npm's), after which ${command} reads every word as an argument, not as an option`,
+      `  hint: write ${line}; npm run ${command} -- --help lists the arguments and options`,
+      '1 problem; nothing was written.',
+    ]);
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('an option there misspelt is said as on the command line, with the one meant', () => {
+    const r = runCli('synth', ['lab', '--', '--verbos'], fixtureProject(['dev', 'qa', 'test']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 4)).toEqual([
+      "error: unknown option '--verbos'; did you mean '--verbose'?",
+      '  hint: npm run synth -- --help lists the options',
+      "error: '--verbos' follows a second '--' (the first is npm's), after which synth reads every word as an argument, not as an option",
+      "  hint: give the options right after the first '--', and no second one; npm run synth -- --help lists the arguments and options",
+    ]);
   });
 });

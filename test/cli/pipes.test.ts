@@ -8,7 +8,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RUN_SCRIPT, repoStage } from '../helpers/cli.js';
+import { REPO, RUN_SCRIPT, repoStage } from '../helpers/cli.js';
 
 const MiB = 1024 * 1024;
 let base: string;
@@ -205,5 +205,45 @@ describe('output through a pipe', () => {
       'error: writing standard output: it cannot be written: the disk is full; dist/ was written before, only this report is missing\n',
     );
     expect(existsSync(join(project, 'dist', 'big', 'inventory.txt'))).toBe(true);
+  });
+});
+
+describe('a stream closed by the shell (>&-, 2>&-)', () => {
+  /** `node run.cjs <args> <redirections>` through sh, with what is not closed read from pipes. */
+  const shell = (args: string, redirections: string, cwd = REPO) =>
+    spawnSync('sh', ['-c', `exec "${process.execPath}" "${RUN_SCRIPT}" ${args} ${redirections}`], { cwd, encoding: 'utf8' });
+  const closed = [
+    'error: standard output is closed (>&-), so what diff prints would be lost',
+    '  hint: give it somewhere to go (> file, | less), or > /dev/null to discard it on purpose',
+    '1 problem.',
+    '',
+  ];
+
+  it.skipIf(!existsSync('/proc/self/fdinfo'))('stdout: diff, secrets and --help, whose printing is their result, exit 2 saying so', () => {
+    expect(shell('diff dev qa', '>&-')).toMatchObject({ status: 2, stderr: closed.join('\n') });
+    const secrets = shell('secrets dev', '>&-');
+    expect(secrets.status).toBe(2);
+    expect(secrets.stderr).toContain('error: standard output is closed (>&-), so what secrets prints would be lost');
+    expect(shell('check --help', '>&-').status).toBe(2);
+    // > /dev/null is output discarded on purpose
+    expect(shell('diff dev qa', '>/dev/null')).toMatchObject({ status: 0, stderr: '' });
+  });
+
+  it.skipIf(!existsSync('/proc/self/fdinfo'))('stdout: check warns that its report is lost and exits with its verdict', () => {
+    const r = shell('check test/fixtures/manifests/valid', '>&-');
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "warning: standard output is closed (>&-) or /dev/null opened for reading and writing, so check's report is lost (its exit code stands)",
+      '  hint: give it somewhere to go (> file, | less), or > /dev/null to discard it on purpose',
+    ]);
+    expect(r.status).toBe(0);
+    expect(shell('check test/fixtures/manifests/defects/3-dangling-claim.yaml', '>&-').status).toBe(1);
+  });
+
+  it("stderr: the exit code is the command's, what it prints on stdout arrives", () => {
+    expect(shell('diff nope', '2>&-')).toMatchObject({ status: 2, stdout: '' });
+    expect(shell('synth --verbos', '2>&-').status).toBe(2);
+    const diff = shell('diff dev qa', '2>&-');
+    expect(diff.status).toBe(0);
+    expect(diff.stdout).toMatch(/^ConfigMap demoapp-config-<hash>$/m);
   });
 });

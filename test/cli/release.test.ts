@@ -190,7 +190,7 @@ describe('a release from dev to production', () => {
     const r = runCli('switch', ['qa', 'demoapp'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'environments/qa.yaml:6:12: error: apps.demoapp in environments/qa.yaml does not run blue/green, so it has no color to switch to\n' +
+      'environments/qa.yaml:6:12: error: apps.demoapp does not run blue/green, so it has no color to switch to\n' +
         '  hint: replace its image: with blueGreen: { live: blue, blue: <image>, green: <image> }\n1 problem; nothing was written.\n',
     );
   });
@@ -199,7 +199,7 @@ describe('a release from dev to production', () => {
     const r = runCli('switch', ['production', 'demoap'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      "environments/production.yaml:6:1: error: environments/production.yaml deploys no app 'demoap'; did you mean 'demoapp'?\n" +
+      "environments/production.yaml:6:1: error: stage production deploys no app 'demoap'; did you mean 'demoapp'?\n" +
         '  hint: its apps are: demoapp\n1 problem; nothing was written.\n',
     );
   });

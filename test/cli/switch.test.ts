@@ -136,7 +136,7 @@ describe('switch to an idle color scaled to zero', () => {
     const r = runCli('switch', ['onprem', 'demoapp', '--force'], dir);
     expect(r.code).toBe(1);
     expect(errorLines(r.stderr)[0]).toBe(
-      "environments/onprem.yaml:24:15: error: Deployment onprem/demoapp-green as environments/onprem.yaml makes it runs no pods (replicas: 0): the switch would send demoapp's traffic to a color with no pod to serve it",
+      "environments/onprem.yaml:24:15: error: Deployment onprem/demoapp-green as the stage file makes it runs no pods (replicas: 0): the switch would send demoapp's traffic to a color with no pod to serve it",
     );
   });
 });

@@ -106,7 +106,7 @@ describe('npm run switch --force at the edge', () => {
     const r = runCli('switch', ['onprem', 'demoapp', '--force'], project);
     expect(r.code).toBe(1);
     expect(errorLines(r.stderr)).toEqual([
-      'environments/onprem.yaml:23:37: error: Deployment onprem/demoapp-blue in dist/onprem runs demoapp:1, but environments/onprem.yaml gives the blue color registry.example.com/demoapp:1: the switch would send traffic to pods that do not run what the stage file says',
+      'environments/onprem.yaml:23:37: error: Deployment onprem/demoapp-blue in dist/onprem runs demoapp:1, but the stage file gives the blue color registry.example.com/demoapp:1: the switch would send traffic to pods that do not run what the stage file says',
       '1 problem; nothing was written.',
     ]);
     expect(r.stderr).toContain(

@@ -1,0 +1,25 @@
+/** What a command is to the code that runs it (./main.ts) and reads its command line (./arguments.ts). */
+import type { ParseArgsConfig } from 'node:util';
+import type { ExitCode } from '../errors.js';
+import type { Io } from './print.js';
+
+export interface Command<V> {
+  /** The name after `npm run`, e.g. `synth`. */
+  readonly name: string;
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** Whether the command writes files (its failures then say that nothing was written). @default true */
+  readonly writes?: boolean;
+  /**
+   * Whether its arguments are paths, which may start with `-` after a second `--` (check). Every other
+   * command's are names, none of which starts with `-`: one there was meant as an option (./arguments.ts).
+   * @default false
+   */
+  readonly pathArguments?: boolean;
+  /**
+   * Whether what it prints on stdout is its whole result (diff, secrets): with stdout closed (`>&-`) it
+   * is refused, as --help and --version are, rather than print into nothing and exit 0. @default false
+   */
+  readonly printsItsResult?: boolean;
+  run(values: V, positionals: string[], io: Io): ExitCode;
+}

@@ -1,0 +1,103 @@
+/**
+ * Options of a command that npm took for itself, given before `--` on `npm run`'s command line: npm
+ * keeps them in the script's environment (`npm_config_<name>`) and runs the command without them.
+ */
+import { ProblemsError, argumentWord, type Problem } from '../errors.js';
+import type { Command } from './command.js';
+import type { Io } from './print.js';
+
+/**
+ * An option of a command that npm may have taken for itself, given before `--` (`npm run promote test qa
+ * --force`): npm keeps it in the script's environment as `trace` and passes the rest on (the value of
+ * `--app web` as an argument). The same variables come from an .npmrc (`force=true`) or the environment
+ * (an exported npm_config_force), which the command cannot tell from the command line: they are told
+ * where the command's outcome depends on the option (`withNpmNotes`), never a reason to refuse alone.
+ */
+export interface NpmKept {
+  readonly option: string;
+  /** The variables npm set (`npm_config_force`; `--app` is npm's `-a -p`: `npm_config_all and npm_config_parseable`). */
+  readonly trace: string;
+  /** Whether the option takes a value, which npm passed on as an argument when given apart (`--app web`). */
+  readonly takesValue: boolean;
+}
+
+/**
+ * The variables npm leaves for an option given before `--`, where they differ from `npm_config_<name>`:
+ * npm expands `--app` as its short options `-a -p`. `--verbose` (npm's loglevel), `--no-cache` and
+ * `--format` (npm's --format-package-lock, a default) leave none a command could read as theirs.
+ */
+const NPM_TRACES: Readonly<Record<string, readonly string[]>> = {
+  app: ['npm_config_all', 'npm_config_parseable'],
+  verbose: [],
+  'no-cache': [],
+  format: [],
+};
+
+/**
+ * The options of `command` not on its command line (`values`) whose npm trace is set, when the command
+ * runs as its own npm script (npm_lifecycle_event names it): another script's environment is not about it.
+ * A variable set to `false` or empty is no option given.
+ */
+export function optionsNpmKept<V>(command: Command<V>, values: Record<string, unknown>, env: Io['env']): NpmKept[] {
+  if (env.npm_lifecycle_event !== command.name) return [];
+  return Object.entries(command.options).flatMap(([option, { type }]) => {
+    const vars = Object.hasOwn(NPM_TRACES, option) ? NPM_TRACES[option] : [`npm_config_${option.replaceAll('-', '_')}`];
+    const set = vars.length > 0 && vars.every((v) => env[v] !== undefined && env[v] !== '' && env[v] !== 'false');
+    return values[option] === undefined && set ? [{ option, trace: vars.join(' and '), takesValue: type === 'string' }] : [];
+  });
+}
+
+/** Problem codes of arguments that were not what the command takes (one too many; a path that is not there). */
+const ARGUMENT_CODES = new Set(['cli/arguments', 'cli/no-such-path']);
+
+/**
+ * `e` with a warning after the problems whose outcome an option npm kept (`kept`) would change: a refusal
+ * whose hint names that option (promote's order or dist-currency refusal and --force), and arguments one
+ * too many or not found, one of which may be the value of an option npm took (`--app web`). It says that
+ * the variable is set and where the command's own option goes, never to give it: it lifts refusals.
+ */
+export function withNpmNotes<V>(e: ProblemsError, kept: readonly NpmKept[], command: Command<V>): ProblemsError {
+  const named = (p: Problem, k: NpmKept) => new RegExp(`--${k.option}(?![\\w-])`).test(p.hint ?? '');
+  const told = kept.filter((k) => e.problems.some((p) => named(p, k) || (k.takesValue && ARGUMENT_CODES.has(p.code))));
+  if (told.length === 0) return e;
+  const form = /^Usage: npm run \S+ -- ([^[]*?)\s*(\[|$)/m.exec(command.usage)?.[1] ?? '<arguments>';
+  const notes: Problem[] = told.map((k) => {
+    const value = k.takesValue ? ` ${new RegExp(`--${k.option} (<[^>]+>)`).exec(command.usage)?.[1] ?? '<value>'}` : '';
+    return {
+      code: 'cli/usage',
+      severity: 'warning',
+      message: `${k.trace} ${k.trace.includes(' and ') ? 'are' : 'is'} set (by --${k.option} given before '--', which npm takes for itself${k.option === 'app' ? ' as -a -p' : ''}, or by an .npmrc or the environment), and ${command.name} does not read ${k.trace.includes(' and ') ? 'them' : 'it'}${k.takesValue ? `: a value given apart from --${k.option} before '--' comes as an argument` : ''}`,
+      hint: `${command.name}'s own --${k.option} goes after '--': npm run ${command.name} -- ${form} --${k.option}${value}`,
+    };
+  });
+  return new ProblemsError([...e.problems, ...notes], e.exitCode);
+}
+
+/**
+ * Options of `command` given with their value before `--` (`npm run synth --stage=qa`,
+ * `npm run check --pod-security=restricted -- dist/qa`), when it runs as its own npm script: npm keeps
+ * the value (npm_config_stage=qa), passes nothing on, and the command would do otherwise than asked
+ * without a word (compile every stage, check at the default level). Refused, with the command line
+ * that gives them after `--`; nothing but such an option leaves a value other than `true` in the
+ * variable of an option only this command has (an .npmrc or the environment that sets one is told
+ * to unset it). Options with traces of their own (`NPM_TRACES`: `--app=web` is `-a -p` and its value
+ * an argument) are `optionsNpmKept`'s.
+ */
+export function npmTookValues<V>(command: Command<V>, values: Record<string, unknown>, argv: readonly string[], env: Io['env']): Problem[] {
+  if (env.npm_lifecycle_event !== command.name) return [];
+  const taken = Object.entries(command.options).flatMap(([option, { type }]) => {
+    const value = env[`npm_config_${option.replaceAll('-', '_')}`];
+    const given = value !== undefined && value !== '' && value !== 'true' && value !== 'false';
+    return type === 'string' && !Object.hasOwn(NPM_TRACES, option) && values[option] === undefined && given
+      ? [{ option, value, variable: `npm_config_${option.replaceAll('-', '_')}` }]
+      : [];
+  });
+  if (taken.length === 0) return [];
+  const words = [...taken.map((t) => `--${t.option}=${t.value}`), ...argv].map(argumentWord);
+  const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
+  return taken.map((t) => ({
+    code: 'cli/usage',
+    message: `'--${t.option}=${t.value}' was given before '--', where npm takes it for itself (${t.variable} is set to it) and runs ${command.name} without it`,
+    hint: `${line ? `write ${line}` : `give --${t.option} after '--'`}: ${command.name}'s options go after '--' (if an .npmrc or the environment sets ${t.variable}, unset it)`,
+  }));
+}

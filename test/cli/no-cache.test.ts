@@ -1,0 +1,76 @@
+/**
+ * --no-cache where a command compiles stages: synth, check without paths and diff compile every stage
+ * and render every app again, reading neither the render cache nor the last synthesis's record;
+ * check with paths, which compiles nothing, refuses it rather than ignore it.
+ */
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureProject, runCli, snapshotDir } from '../helpers/cli.js';
+
+/** A clock that advances `step` ms at every reading: each progress update is past the delay. */
+function ticking(step: number): () => number {
+  let now = 0;
+  return () => (now += step);
+}
+
+/** The warning of a render cache that cannot be written, which a command that reads it gives. */
+const CACHE_IN_THE_WAY = /^warning: the render cache \.stagecraft\/cache\/render\/ cannot be written.*\n/m;
+
+describe('--no-cache', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fixtureProject(['dev', 'qa', 'test']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('check without paths compiles every stage (not answered from the digests of the last synth)', () => {
+    const quick = runCli('check', [], dir, {}, { tty: 'stderr', clock: ticking(2000) });
+    expect(quick).toMatchObject({ code: 0, stdout: 'dist/ is current: 3 stages, 18 files\n' });
+    expect(quick.stderr).not.toContain('check: compiling');
+    const fresh = runCli('check', ['--no-cache'], dir, {}, { tty: 'stderr', clock: ticking(2000) });
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toBe(quick.stdout);
+    expect(fresh.stderr).toContain('check: compiling qa (2/3)');
+  });
+
+  it('check and diff with --no-cache use no render cache; without it, they do (and warn of a file in its place)', () => {
+    // a file where the cache's directory goes: a command that uses the cache says so, one without it has nothing to say
+    // qa's file edited: no stage is kept from the last synth, so both diffs compile
+    appendFileSync(join(dir, 'environments', 'qa.yaml'), '# edited\n');
+    mkdirSync(join(dir, '.stagecraft'), { recursive: true });
+    rmSync(join(dir, '.stagecraft', 'cache'), { recursive: true, force: true });
+    writeFileSync(join(dir, '.stagecraft', 'cache'), 'in the way\n');
+    try {
+      const before = snapshotDir(dir);
+      const cached = runCli('diff', ['qa'], dir);
+      expect(cached.code).toBe(0);
+      expect(cached.stderr).toMatch(CACHE_IN_THE_WAY);
+      const uncached = runCli('diff', ['qa', '--no-cache'], dir);
+      expect(uncached).toEqual({ ...cached, stderr: cached.stderr.replace(CACHE_IN_THE_WAY, '') });
+      expect(runCli('diff', ['qa', 'test'], dir).stderr).toMatch(CACHE_IN_THE_WAY);
+      const two = runCli('diff', ['--no-cache', 'qa', 'test'], dir);
+      expect(two.code).toBe(0);
+      expect(two.stderr).not.toMatch(CACHE_IN_THE_WAY);
+      expect(runCli('check', ['--no-cache'], dir).stderr).not.toMatch(CACHE_IN_THE_WAY);
+      expect(snapshotDir(dir)).toEqual(before);
+    } finally {
+      rmSync(join(dir, '.stagecraft', 'cache'), { force: true });
+    }
+  });
+
+  it('check with paths refuses it, saying why: checking files compiles nothing', () => {
+    const r = runCli('check', ['--no-cache', 'dist/qa'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      'error: --no-cache applies to npm run check without paths (it compiles every stage afresh), and checking files compiles nothing and reads no cache',
+      '  hint: leave --no-cache out to check these files, or the paths out to compare dist/ with the stage files without the render cache',
+    ]);
+  });
+
+  it.each(['check', 'diff'])('%s --help lists it', (command) => {
+    expect(runCli(command, ['--help']).stdout).toMatch(/^ {2}--no-cache {2,}/m);
+  });
+});
