@@ -6,7 +6,7 @@
  * in references-namespaces.ts.
  */
 import { groupKind, groupOf } from '../k8s.js';
-import { objectHandle, type KubeObject } from '../model/object.js';
+import { describeObject, objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { checkPodReferences, declaredOutside, guessing, portNames } from './references-pods.js';
@@ -25,7 +25,7 @@ import { checkRolloutServices } from './custom-workloads.js';
 import { checkIssuerSecrets } from './issuer-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
-import { hasDefaultIssuer, ingressShimHint } from '../model/operator-secrets.js';
+import { hasDefaultIssuer, ingressShimHint, type ShimController } from '../model/operator-secrets.js';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -135,7 +135,12 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
           'refs/tls-secret',
           ['spec', 'tls', i, 'secretName'],
           `terminates TLS with Secret '${t.secretName}', but the Secrets in namespace '${ns}' are: ${listed(index.namesOf(KINDS.Secret, ns))}`,
-          ingressShimHint(o, i, () => shimDefault(index)) ??
+          ingressShimHint(
+            o,
+            i,
+            () => shimDefault(index),
+            () => shimController(index),
+          ) ??
             (written
               ? `add the TLS Secret (its keys tls.crt and tls.key), or fix the name; ${declaredOutside.stageSecret(t.secretName, 'tls.crt,tls.key')}`
               : `add the TLS Secret (its keys tls.crt and tls.key) to the files checked, or fix the name; ${declaredOutside.secret(t.secretName, 'tls.crt,tls.key')}`),
@@ -321,6 +326,13 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
   const w = index.workload(o);
   if (w) out.push(...checkPodReferences(w, ns, index, options.written));
   return out;
+}
+
+/** cert-manager's controller among the objects when it has no default issuer, with the ClusterIssuers they make (`ingressShimHint`). */
+function shimController(index: ObjectIndex): ShimController | undefined {
+  const [controller] = index.certManagerControllers();
+  if (!controller || hasDefaultIssuer(controller.args)) return undefined;
+  return { controller: describeObject(controller.object), clusterIssuers: index.namesOf('cert-manager.io/ClusterIssuer', '') };
 }
 
 /** Whether ingress-shim has a default issuer: by cert-manager's controller among the objects, taken as set without it (`namesIssuer`). */
