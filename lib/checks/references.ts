@@ -23,6 +23,7 @@ import { compareQuantities } from '../model/quantity.js';
 import { missingVolumeHint } from './cluster-made.js';
 import { checkRolloutServices } from './custom-workloads.js';
 import { checkIssuerSecrets } from './issuer-secrets.js';
+import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
 import { hasDefaultIssuer, ingressShimHint, type ShimController } from '../model/operator-secrets.js';
@@ -296,6 +297,9 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
   ['Issuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
   ['ClusterIssuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
   ['Certificate', { group: 'cert-manager.io', check: checkIssuerSecrets }],
+  ['SecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
+  ['ClusterSecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
+  ['ExternalSecret', { group: 'external-secrets.io', check: checkStoreReferences }],
   ...[...SERVICES_CALLED].map(([kind, { group }]) => [kind, { group, check: checkServicesCalled }] as const),
 ]);
 

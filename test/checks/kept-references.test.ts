@@ -185,6 +185,35 @@ function appObjects(next: () => number): KubeObject[] {
         tls: [{ hosts: ['acme.example.com'], secretName: `${name()}-secret` }],
       },
     }),
+    // External Secrets: stores reading their credentials from Secrets, ExternalSecrets naming stores of either kind
+    () => ({
+      apiVersion: 'external-secrets.io/v1',
+      kind: pick(['SecretStore', 'ClusterSecretStore']),
+      metadata: { ...meta('store'), name: pick(['vault', 'valut', 'aws']) },
+      spec: {
+        provider: {
+          vault: {
+            server: 'https://vault.example.com',
+            auth: {
+              tokenSecretRef: {
+                name: `${name()}-secret`,
+                key: pick(['key', 'other']),
+                ...(next() < 0.5 ? { namespace: pick(['dev', 'other']) } : {}),
+              },
+            },
+          },
+        },
+      },
+    }),
+    () => ({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: meta('es'),
+      spec: {
+        secretStoreRef: { name: pick(['vault', 'vaul', 'aws']), ...(next() < 0.5 ? { kind: 'ClusterSecretStore' } : {}) },
+        data: [{ secretKey: 'key', remoteRef: { key: 'db/password' } }],
+      },
+    }),
     // a CRD of Widgets, in one of its versions (another app's Widgets are checked by it), and Widgets
     () => widgetCrd(pick([0, 1, 2])),
     () => ({
