@@ -125,8 +125,17 @@ export function checkStoreSecrets(o: KubeObject, ns: string, index: ObjectIndex,
   const cluster = o.kind === 'ClusterSecretStore';
   const emit = finder(o);
   const waits = `External Secrets marks the ${o.kind} not ready and syncs none of its ExternalSecrets until it is there`;
+  const refs = storeRefs(provider);
+  /** `namespace/name` -> every key the store reads of that Secret: a missing Secret is said once, with them all. */
+  const keysRead = new Map<string, Set<string>>();
+  for (const { name, namespace, key } of refs) {
+    const at = cluster ? namespace : ns;
+    if (key === undefined || typeof at !== 'string') continue;
+    const read = keysRead.get(`${at}/${name}`) ?? new Set<string>();
+    keysRead.set(`${at}/${name}`, read.add(key));
+  }
   const said = new Set<string>();
-  for (const { path, name, namespace, key, provider: p } of storeRefs(provider)) {
+  for (const { path, name, namespace, key, provider: p } of refs) {
     const what = `the ${p} provider's credentials`;
     const named = typeof namespace === 'string' && namespace !== '' ? namespace : undefined;
     if (!cluster && named !== undefined && named !== ns) {
@@ -149,11 +158,13 @@ export function checkStoreSecrets(o: KubeObject, ns: string, index: ObjectIndex,
       said.add(`${at}/${name}`);
       const names = index.namesOf(KINDS.Secret, at);
       const guess = didYouMean(name, names);
+      const all = [...(keysRead.get(`${at}/${name}`) ?? [])].sort();
+      const keys = all.length ? all.join(',') : undefined;
       const declare = !written
-        ? declaredOutside.secret(name, key)
+        ? declaredOutside.secret(name, keys)
         : cluster
-          ? `if it is made outside stagecraft, declare it on Namespace '${at}': ${REQUIRED_SECRETS_ANNOTATION}: ${name}${key === undefined ? '' : `=${key}`}`
-          : declaredOutside.stageSecret(name, key);
+          ? `if it is made outside stagecraft, declare it on Namespace '${at}': ${REQUIRED_SECRETS_ANNOTATION}: ${name}${keys === undefined ? '' : `=${keys}`}`
+          : declaredOutside.stageSecret(name, keys);
       out.push(
         emit(
           'refs/store-secret',
@@ -161,7 +172,7 @@ export function checkStoreSecrets(o: KubeObject, ns: string, index: ObjectIndex,
           `reads ${what} from Secret '${name}', but the Secrets in namespace '${at}' are: ${listed(names)}; ${waits}`,
           guess !== undefined
             ? `did you mean '${guess}'? Otherwise add the Secret to namespace '${at}'`
-            : `fix the name, or add the Secret${key === undefined ? '' : ` (its key ${key})`} to namespace '${at}'; ${declare}`,
+            : `fix the name, or add the Secret${all.length ? ` (its keys ${all.join(', ')})` : ''} to namespace '${at}'; ${declare}`,
         ),
       );
       continue;
