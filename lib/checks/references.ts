@@ -23,6 +23,7 @@ import { compareQuantities } from '../model/quantity.js';
 import { missingVolumeHint } from './cluster-made.js';
 import { checkRolloutServices } from './custom-workloads.js';
 import { checkIssuerSecrets } from './issuer-secrets.js';
+import { checkCertificateIssuer, checkIngressIssuer } from './issuer-refs.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
@@ -288,7 +289,16 @@ type KindCheck = (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[],
  */
 const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCheck }>([
   ['Service', { group: '', check: checkService }],
-  ['Ingress', { group: 'networking.k8s.io', check: (o, ns, index, out, options) => checkIngress(o, ns, index, out, options.written) }],
+  [
+    'Ingress',
+    {
+      group: 'networking.k8s.io',
+      check: (o, ns, index, out, options) => {
+        checkIngress(o, ns, index, out, options.written);
+        checkIngressIssuer(o, ns, index, out);
+      },
+    },
+  ],
   ['HorizontalPodAutoscaler', { group: 'autoscaling', check: checkAutoscaler }],
   ['PersistentVolumeClaim', { group: '', check: checkClaim }],
   ['RoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],
@@ -296,7 +306,16 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
   ['Rollout', { group: 'argoproj.io', check: checkRolloutServices }],
   ['Issuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
   ['ClusterIssuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
-  ['Certificate', { group: 'cert-manager.io', check: checkIssuerSecrets }],
+  [
+    'Certificate',
+    {
+      group: 'cert-manager.io',
+      check: (o, ns, index, out, options) => {
+        checkCertificateIssuer(o, ns, index, out);
+        checkIssuerSecrets(o, ns, index, out, options);
+      },
+    },
+  ],
   ['SecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
   ['ClusterSecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
   ['ExternalSecret', { group: 'external-secrets.io', check: checkStoreReferences }],

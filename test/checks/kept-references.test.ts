@@ -185,6 +185,17 @@ function appObjects(next: () => number): KubeObject[] {
         tls: [{ hosts: ['acme.example.com'], secretName: `${name()}-secret` }],
       },
     }),
+    // a Certificate of an issuer of either kind, which other apps may make (or make of the other kind)
+    () => ({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: meta('cert'),
+      spec: {
+        secretName: `${name()}-secret`,
+        dnsNames: ['cert.example.com'],
+        issuerRef: { name: `${name()}-issuer`, ...(next() < 0.5 ? { kind: 'ClusterIssuer' } : {}) },
+      },
+    }),
     // External Secrets: stores reading their credentials from Secrets, ExternalSecrets naming stores of either kind
     () => ({
       apiVersion: 'external-secrets.io/v1',
