@@ -25,14 +25,14 @@ type Step =
   | { readonly scope: 'traced'; readonly checks: readonly TracedCheck[] };
 
 /** A `CheckList` as the steps a run takes, made once (`checkPlan`). */
-export interface CheckPlan extends Pick<CheckList, 'tracedContext' | 'isCustom'> {
+export interface CheckPlan extends Pick<CheckList, 'tracedContext' | 'crdContext'> {
   /** The per-object checks, numbered as the memo keeps their results: the screen for secrets, then those of the list in order. */
   readonly objectChecks: readonly ObjectCheck[];
   readonly steps: readonly Step[];
 }
 
 /** The steps of the checks of `list`, in its order. */
-export function checkPlan({ screen, checks, tracedContext, isCustom }: CheckList): CheckPlan {
+export function checkPlan({ screen, checks, tracedContext, crdContext }: CheckList): CheckPlan {
   const objectChecks: ObjectCheck[] = [screen];
   const steps: Step[] = [];
   const traced = checks.filter((c): c is TracedCheck => c.scope === 'traced');
@@ -41,7 +41,7 @@ export function checkPlan({ screen, checks, tracedContext, isCustom }: CheckList
     else if (check.scope === 'object') steps.push({ scope: 'object', index: objectChecks.push(check) - 1 });
     else if (check === traced[0]) steps.push({ scope: 'traced', checks: traced });
   }
-  return { objectChecks, steps, tracedContext, isCustom };
+  return { objectChecks, steps, tracedContext, crdContext };
 }
 
 /** What a run checks, and with what. */
@@ -68,6 +68,9 @@ type Made = [index: number, made: { places: number[]; exceptions: UsedException[
 /** What the per-object checks found on an object that has nothing: one list for every such object, frozen, since every one of them holds it. */
 const NOTHING_FOUND: KeptObject = Object.freeze([]);
 
+/** The identity `crdContext` is given by a memo without identities (whose custom resources are always checked). */
+const NO_IDENTITY = () => '';
+
 /** The traced checks' subjects (the objects, then the Secrets the Namespaces require), their index, and the kept results that hold for each. */
 interface TracedPlan {
   readonly subjects: readonly KubeObject[];
@@ -90,6 +93,8 @@ export class CheckRun {
    * none: null until one does, not a list each (a stage of 15,000 objects made as many).
    */
   private readonly made = new Map<KubeObject, Made[] | null>();
+  /** What the per-object checks read of the CRDs for each custom resource in `made` (`CheckList.crdContext`): kept with its results. */
+  private readonly crdsOf = new Map<KubeObject, string>();
   /** Findings from the memo, masked when they were kept. */
   private readonly masked = new Set<Finding>();
   /** The exceptions used, by object: listed in the objects' order, whichever were remembered. */
@@ -163,18 +168,24 @@ export class CheckRun {
   }
 
   /**
-   * The first step, when the run is made: every per-object result the memo kept for a named
-   * built-in object, replayed on it (a custom resource's result depends on the CRDs around it:
-   * always checked); the objects it has nothing for are noted, to keep what the checks find on them.
+   * The first step, when the run is made: every per-object result the memo kept for a named object,
+   * replayed on it (a custom resource's, only when kept for the CRDs that define its kind now:
+   * `crdContext`, by their identities; without identities it is always checked); the objects it has
+   * nothing for are noted, to keep what the checks find on them.
    */
   private replayKept(): void {
     const { memo, context } = this;
     if (!memo) return;
+    const { identity } = memo;
     for (const o of this.objects) {
-      if (typeof o.metadata?.name !== 'string' || this.plan.isCustom(o, context)) continue;
-      const found = memo.get(o);
+      if (typeof o.metadata?.name !== 'string') continue;
+      const crds = this.plan.crdContext(o, context, identity ?? NO_IDENTITY);
+      // a custom resource's results are kept by the identities of the CRDs around it: without them, checked
+      if (crds !== undefined && !identity) continue;
+      const found = memo.get(o, crds);
       if (!found) {
         this.made.set(o, null);
+        if (crds !== undefined) this.crdsOf.set(o, crds);
         continue;
       }
       this.remembered.set(o, found);
@@ -311,6 +322,7 @@ export class CheckRun {
                 ...(used.length ? { exceptions: used.map((e) => ({ ...e, object: null })) } : {}),
               },
             ]),
+        this.crdsOf.get(o),
       );
     });
     const exceptions: UsedException[] = [];

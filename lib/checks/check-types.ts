@@ -102,10 +102,14 @@ export interface TracedResult {
  * checked, so its per-object results are the same; the checks across objects always run.
  */
 export interface CheckMemo {
-  /** What the per-object checks (`OBJECT_CHECKS`) found on `o`, or undefined to run them. */
-  get(o: KubeObject): KeptObject | undefined;
-  /** What they found on an object `get` had nothing for, to keep. */
-  set(o: KubeObject, results: KeptObject): void;
+  /**
+   * What the per-object checks (`OBJECT_CHECKS`) found on `o`, or undefined to run them. `crds`: for a
+   * custom resource, what they read of the CRDs (`CheckList.crdContext`): what was kept for other CRDs
+   * (or for a built-in object) is not given; for a built-in object, undefined.
+   */
+  get(o: KubeObject, crds?: string): KeptObject | undefined;
+  /** What they found on an object `get` had nothing for, to keep, with what they read of the CRDs (`get`). */
+  set(o: KubeObject, results: KeptObject, crds?: string): void;
   /**
    * What the traced checks found on `o` in an earlier run for the options in `context`, and the
    * lookups they made then: those of all the objects of its app, the same array for each (checked
@@ -134,6 +138,10 @@ export interface CheckList {
   readonly checks: readonly Check[];
   /** What the traced checks read besides the objects: what they found is kept for this only. */
   readonly tracedContext: (c: CheckContext) => string;
-  /** Whether `o` is a custom resource: what the per-object checks find on it depends on the CRDs around it, and is never kept. */
-  readonly isCustom: (o: KubeObject, c: CheckContext) => boolean;
+  /**
+   * For a custom resource, what the per-object checks read of the CRDs around it, as text: the
+   * identities (`identity`) of the CRDs that define its kind, and what an unknown kind is; what they
+   * found is kept for this only. Undefined for a built-in object.
+   */
+  readonly crdContext: (o: KubeObject, c: CheckContext, identity: (o: KubeObject) => string) => string | undefined;
 }

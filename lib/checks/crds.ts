@@ -54,6 +54,11 @@ export interface CrdRegistry {
   lookup(apiVersion: string, kind: string): CustomKind | undefined;
   /** The versions the CRDs define for `group` and `kind` (for messages). */
   versionsOf(group: string, kind: string): readonly string[];
+  /**
+   * The CRD whose definition of `group` and `kind` counts (the last one naming them), undefined when none
+   * does: all that `lookup` and `versionsOf` say of the kind is read from it.
+   */
+  definitionOf(group: string, kind: string): KubeObject | undefined;
   /** The CRDs' own problems: schemas that are not structural, CEL rules not evaluated. */
   readonly crdFindings: readonly Finding[];
   /** Whether any kind's schema has CEL rules. */
@@ -176,6 +181,7 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
     // most stages define no kind: no key made for each of their objects
     lookup: (apiVersion, kind) => (kinds.size ? kinds.get(`${apiVersion}/${kind}`) : undefined),
     versionsOf: (group, kind) => versions.get(`${group}/${kind}`) ?? [],
+    definitionOf: (group, kind) => (definers.size ? definers.get(`${group}/${kind}`) : undefined),
     crdFindings,
     cel: anyCel,
     clusterScopedKinds: clusterKinds(scopes),

@@ -5,6 +5,7 @@
  * `checkObjects`, which runs them over a set of objects in the steps of check-run.ts. Pure: objects
  * in, findings and problems out.
  */
+import { groupOf } from '../k8s.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import type { RenderedStage } from '../synth/rendered.js';
 import { checkApiRules } from './api-rules.js';
@@ -88,6 +89,25 @@ function tracedContext({ options, registry }: CheckContext): string {
 const isCustom = (o: KubeObject, c: CheckContext) =>
   typeof o.apiVersion === 'string' && (c.registry.lookup(o.apiVersion, o.kind) !== undefined || isCustomGroup(o.apiVersion));
 
+/** What an unknown custom kind is for `o` (`checkCustomResource`): a warning for the stage's own objects. */
+const unknownKind = (o: KubeObject, { options }: CheckContext) => (options.ownObjects?.has(o) ? 'warning' : options.unknownCustomKinds);
+
+/**
+ * What the per-object checks read of the CRDs for a custom resource `o` (`CheckList.crdContext`): the
+ * CRD defining its group and kind, and that of its apiVersion in lowercase (`apiVersionCaseFinding`),
+ * by identity (null: none), and what an unknown kind is; undefined for a built-in object.
+ */
+function crdContext(o: KubeObject, c: CheckContext, identity: (o: KubeObject) => string): string | undefined {
+  if (!isCustom(o, c)) return undefined;
+  const apiVersion = String(o.apiVersion);
+  const definer = (v: string) => {
+    const crd = c.registry.definitionOf(groupOf(v), String(o.kind));
+    return crd ? identity(crd) : null;
+  };
+  const lower = apiVersion.toLowerCase();
+  return JSON.stringify([unknownKind(o, c) ?? 'warning', definer(apiVersion), lower === apiVersion ? null : definer(lower)]);
+}
+
 /**
  * The findings of the CRDs among the objects (a folder's CRDs are trusted), and once per CRD with
  * CEL rules, on its first resource, that those rules are not evaluated here, naming how many of
@@ -163,7 +183,7 @@ export const CHECKS: readonly Check[] = [
       if (wrongCase) return { findings: [wrongCase] };
       return {
         findings: isCustom(o, { registry, options })
-          ? checkCustomResource(o, registry, { unknownKind: options.ownObjects?.has(o) ? 'warning' : options.unknownCustomKinds })
+          ? checkCustomResource(o, registry, { unknownKind: unknownKind(o, { registry, options }) })
           : checkSchema(o),
       };
     },
@@ -191,7 +211,7 @@ const PLAN = checkPlan({
   screen: { name: 'secret-content', scope: 'object', run: (o, c) => checkSecretContent(o, { written: c.options.written }) },
   checks: CHECKS,
   tracedContext,
-  isCustom,
+  crdContext,
 });
 
 /** The checks of one object at a time, in order, as the memo numbers their results: the screen for secrets, then those of `CHECKS`. */

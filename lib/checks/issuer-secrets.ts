@@ -94,7 +94,7 @@ const BY_KIND: ReadonlyMap<string, { readonly fields: readonly SecretField[]; re
 ]);
 
 /** The values at `path` below `value` (`*` for every item of a list), each with its field path. */
-function valuesAt(value: unknown, path: readonly string[], prefix: FieldPath): [FieldPath, unknown][] {
+export function valuesAt(value: unknown, path: readonly string[], prefix: FieldPath): [FieldPath, unknown][] {
   if (path.length === 0) return value === undefined ? [] : [[prefix, value]];
   const [head, ...rest] = path;
   if (head === '*') return Array.isArray(value) ? value.flatMap((v, i) => valuesAt(v, rest, [...prefix, i])) : [];

@@ -6,7 +6,7 @@
  * in references-namespaces.ts.
  */
 import { groupKind, groupOf } from '../k8s.js';
-import { objectHandle, type KubeObject } from '../model/object.js';
+import { describeObject, objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { checkPodReferences, declaredOutside, guessing, portNames } from './references-pods.js';
@@ -23,9 +23,11 @@ import { compareQuantities } from '../model/quantity.js';
 import { missingVolumeHint } from './cluster-made.js';
 import { checkRolloutServices } from './custom-workloads.js';
 import { checkIssuerSecrets } from './issuer-secrets.js';
+import { checkCertificateIssuer, checkIngressIssuer } from './issuer-refs.js';
+import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
-import { hasDefaultIssuer, ingressShimHint } from '../model/operator-secrets.js';
+import { hasDefaultIssuer, ingressShimHint, type ShimController } from '../model/operator-secrets.js';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -135,7 +137,12 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
           'refs/tls-secret',
           ['spec', 'tls', i, 'secretName'],
           `terminates TLS with Secret '${t.secretName}', but the Secrets in namespace '${ns}' are: ${listed(index.namesOf(KINDS.Secret, ns))}`,
-          ingressShimHint(o, i, () => shimDefault(index)) ??
+          ingressShimHint(
+            o,
+            i,
+            () => shimDefault(index),
+            () => shimController(index),
+          ) ??
             (written
               ? `add the TLS Secret (its keys tls.crt and tls.key), or fix the name; ${declaredOutside.stageSecret(t.secretName, 'tls.crt,tls.key')}`
               : `add the TLS Secret (its keys tls.crt and tls.key) to the files checked, or fix the name; ${declaredOutside.secret(t.secretName, 'tls.crt,tls.key')}`),
@@ -282,7 +289,16 @@ type KindCheck = (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[],
  */
 const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCheck }>([
   ['Service', { group: '', check: checkService }],
-  ['Ingress', { group: 'networking.k8s.io', check: (o, ns, index, out, options) => checkIngress(o, ns, index, out, options.written) }],
+  [
+    'Ingress',
+    {
+      group: 'networking.k8s.io',
+      check: (o, ns, index, out, options) => {
+        checkIngress(o, ns, index, out, options.written);
+        checkIngressIssuer(o, ns, index, out);
+      },
+    },
+  ],
   ['HorizontalPodAutoscaler', { group: 'autoscaling', check: checkAutoscaler }],
   ['PersistentVolumeClaim', { group: '', check: checkClaim }],
   ['RoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],
@@ -290,7 +306,19 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
   ['Rollout', { group: 'argoproj.io', check: checkRolloutServices }],
   ['Issuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
   ['ClusterIssuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
-  ['Certificate', { group: 'cert-manager.io', check: checkIssuerSecrets }],
+  [
+    'Certificate',
+    {
+      group: 'cert-manager.io',
+      check: (o, ns, index, out, options) => {
+        checkCertificateIssuer(o, ns, index, out);
+        checkIssuerSecrets(o, ns, index, out, options);
+      },
+    },
+  ],
+  ['SecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
+  ['ClusterSecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
+  ['ExternalSecret', { group: 'external-secrets.io', check: checkStoreReferences }],
   ...[...SERVICES_CALLED].map(([kind, { group }]) => [kind, { group, check: checkServicesCalled }] as const),
 ]);
 
@@ -321,6 +349,13 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
   const w = index.workload(o);
   if (w) out.push(...checkPodReferences(w, ns, index, options.written));
   return out;
+}
+
+/** cert-manager's controller among the objects when it has no default issuer, with the ClusterIssuers they make (`ingressShimHint`). */
+function shimController(index: ObjectIndex): ShimController | undefined {
+  const [controller] = index.certManagerControllers();
+  if (!controller || hasDefaultIssuer(controller.args)) return undefined;
+  return { controller: describeObject(controller.object), clusterIssuers: index.namesOf('cert-manager.io/ClusterIssuer', '') };
 }
 
 /** Whether ingress-shim has a default issuer: by cert-manager's controller among the objects, taken as set without it (`namesIssuer`). */

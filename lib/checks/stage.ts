@@ -69,6 +69,8 @@ function settled(c: RenderedChart, kept: KeptChecks | undefined): boolean {
 class Known implements StandIn {
   /** The per-object results kept for it, if any. */
   readonly results: KeptObject | undefined;
+  /** For a custom resource whose results are kept, what they read of the CRDs (`crdContext`): they hold only for the same. */
+  readonly crds: string | undefined;
   /** The digest of its document, when the chart has one per object. */
   readonly identity: string | undefined;
   /** Whether it is a stand-in (`standInsOf`), not the object. */
@@ -85,6 +87,7 @@ class Known implements StandIn {
     private readonly identities: Map<KubeObject, string>,
   ) {
     this.results = kept?.results.length === objects ? (kept.results[place] ?? undefined) : undefined;
+    this.crds = kept?.crds?.length === objects ? (kept.crds[place] ?? undefined) : undefined;
     const digests = chart.serialized?.digests;
     this.identity = digests?.length === objects ? digests[place] : undefined;
     this.standsIn = workloads !== undefined;
@@ -152,10 +155,19 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
     return objects;
   });
   const made = new Map<KubeObject, KeptObject>();
+  /** What the per-object checks read of the CRDs for the custom resources in `made`. */
+  const madeCrds = new Map<KubeObject, string>();
   const madeReferences = new Map<KubeObject, { context: string; kept: TracedResult }>();
   const memo: CheckMemo = {
-    get: (o) => known.get(o)?.results,
-    set: (o, results) => made.set(o, results),
+    get: (o, crds) => {
+      const k = known.get(o);
+      // a custom resource's results only for the CRDs they were made with; a built-in object's, never a custom resource's
+      return k && k.crds === crds ? k.results : undefined;
+    },
+    set: (o, results, crds) => {
+      made.set(o, results);
+      if (crds !== undefined) madeCrds.set(o, crds);
+    },
     references: (o, context) => known.get(o)?.references(context),
     keepReferences: (o, context, kept) => madeReferences.set(o, { context, kept }),
     identity: (o) => {
@@ -185,10 +197,15 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
   if (others.length) results.push(checkObjects(others, options));
   const kept = new Map(
     r.charts.map((c, i) => {
+      // made now before kept: a custom resource's kept results for other CRDs were checked again
+      const results = seen[i].map((o) => made.get(o) ?? known.get(o)?.results ?? null);
+      const crds = seen[i].map((o) => (made.has(o) ? madeCrds.get(o) : known.get(o)?.results && known.get(o)?.crds) ?? null);
       const checks: KeptChecks = {
         context,
         checks: OBJECT_CHECKS.length,
-        results: seen[i].map((o) => known.get(o)?.results ?? made.get(o) ?? null),
+        results,
+        // only for an app with a custom resource kept: the others' entries are as they were
+        ...(crds.some((c) => c !== null) ? { crds } : {}),
       };
       const references = keptReferences(
         seen[i],

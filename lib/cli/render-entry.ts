@@ -157,6 +157,8 @@ const isChecks = fields<KeptChecks>({
   checks: isCount,
   // each object's results: the place of each check that found something (below `checks`: `isKept`), and what it found
   results: listOf((v) => v === null || isKeptObject(v)),
+  // per object, what a custom resource's results were kept for (lib/checks `crdContext`)
+  crds: optional(listOf((v) => v === null || isString(v))),
   references: optional(
     fields<KeptReferences>({ context: isString, traces: listOf(tuple(isString, isString)), findings: listOf(isFindings) }),
   ),

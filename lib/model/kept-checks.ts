@@ -51,8 +51,14 @@ export interface KeptChecks {
   readonly context: string;
   /** How many per-object checks there were: results of another list of checks are not used. */
   readonly checks: number;
-  /** Per object, in order: what the checks found on it, or null when the object was not kept (a custom resource). */
+  /** Per object, in order: what the checks found on it, or null when the object was not kept. */
   readonly results: readonly (KeptObject | null)[];
+  /**
+   * Per object, in order: for a custom resource, what the checks read of the CRDs around it
+   * (lib/checks `crdContext`), whose results are used only while that is the same; null for a
+   * built-in object. @default - every object is a built-in one
+   */
+  readonly crds?: readonly (string | null)[];
   /** What the reference checks found on the objects. @default - nothing kept: they are checked */
   readonly references?: KeptReferences;
 }

@@ -152,6 +152,13 @@ export function namesIssuer(annotations: Record<string, unknown> | undefined, de
 }
 
 /**
+ * Whether annotations ask ingress-shim for the default issuer alone: `kubernetes.io/tls-acme` true
+ * (`namesIssuer`), no issuer named.
+ */
+const asksDefaultIssuer = (a: Record<string, unknown>): boolean =>
+  a[ISSUER] === undefined && a[CLUSTER_ISSUER] === undefined && GO_TRUE.has(a[TLS_ACME]);
+
+/**
  * The TLS Secrets ingress-shim makes Certificates for (buildCertificates): an entry with a
  * secretName and at least one host (one without hosts is skipped: 'Skipped a TLS block:
  * spec.tls[0].hosts: Required value'), none if two entries name one Secret
@@ -165,21 +172,42 @@ function ingressTlsSecrets(tls: unknown): string[] {
 }
 
 /**
+ * The controller of cert-manager among the objects, for `ingressShimHint`: described, and the
+ * ClusterIssuers the objects make (to name on the Ingress instead).
+ */
+export interface ShimController {
+  readonly controller: string;
+  readonly clusterIssuers: readonly string[];
+}
+
+/**
  * What to do so that ingress-shim makes the Secret of TLS entry `i` of an Ingress `o` that asks it
  * for Certificates (`namesIssuer`) and gets none for that entry (`ingressTlsSecrets`): hosts for an
- * entry without them, a Secret of its own for each entry when two name one; undefined when it is
- * made, or `o` asks for none.
+ * entry without them, a Secret of its own for each entry when two name one; for
+ * `kubernetes.io/tls-acme` without a default issuer (`defaultIssuer` false: cert-manager's
+ * controller `shim()` among the objects has none), the controller's flags or an issuer annotation;
+ * undefined when it is made, or `o` asks for none.
  */
-export function ingressShimHint(o: KubeObject, i: number, defaultIssuer: () => boolean = SET): string | undefined {
+export function ingressShimHint(
+  o: KubeObject,
+  i: number,
+  defaultIssuer: () => boolean = SET,
+  shim?: () => ShimController | undefined,
+): string | undefined {
   const tls = isRecord(o.spec) ? o.spec.tls : undefined;
   const entry = Array.isArray(tls) ? tls[i] : undefined;
-  if (
-    !isRecord(entry) ||
-    typeof entry.secretName !== 'string' ||
-    !isRecord(o.metadata) ||
-    !namesIssuer(o.metadata.annotations, defaultIssuer)
-  )
-    return undefined;
+  if (!isRecord(entry) || typeof entry.secretName !== 'string' || !isRecord(o.metadata)) return undefined;
+  const annotations = isRecord(o.metadata.annotations) ? o.metadata.annotations : {};
+  if (!namesIssuer(annotations, defaultIssuer)) {
+    const controller = asksDefaultIssuer(annotations) ? shim?.() : undefined;
+    if (!controller) return undefined;
+    const [issuer] = controller.clusterIssuers;
+    return (
+      `cert-manager's ingress-shim makes Secret '${entry.secretName}' for ${TLS_ACME} only with a default issuer, and ${controller.controller} runs its controller without one: ` +
+      `give the controller ${DEFAULT_ISSUER_FLAG}=<issuer> and --default-issuer-kind=ClusterIssuer (Helm: ingressShim.defaultIssuerName and ingressShim.defaultIssuerKind), ` +
+      `or name the issuer on the Ingress instead of ${TLS_ACME}: ${CLUSTER_ISSUER}: ${issuer ?? '<name>'}${controller.clusterIssuers.length > 1 ? ` (the ClusterIssuers made here: ${controller.clusterIssuers.join(', ')})` : issuer === undefined ? '' : ' (the ClusterIssuer made here)'}, or ${ISSUER}: <an Issuer of its namespace>`
+    );
+  }
   const name = entry.secretName;
   if (ingressTlsSecrets(tls).includes(name)) return undefined;
   if (!Array.isArray(entry.hosts) || entry.hosts.length === 0)

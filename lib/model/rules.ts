@@ -406,6 +406,22 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: "cert-manager takes the issuer but issues nothing with it: a CA issuer's key pair, an ACME external account binding key or DNS-01 solver's credentials, Vault's or Venafi's must be in the Issuer's namespace, a ClusterIssuer's in cert-manager's cluster resource namespace (its controller's --cluster-resource-namespace; kube-system without the flag). A Certificate's keystore password (spec.keystores.*.passwordSecretRef, with create: true) must be in its namespace. Fix the name, add the Secret, or declare one made outside (stagecraft.dev/required-secrets on the Namespace it is read in). The ACME account key is made by cert-manager when missing, unless spec.acme.disableAccountKeyGeneration is true.",
     mirrors: 'cert-manager issuer setup (the issuer not Ready)',
   },
+  'refs/cert-issuer': {
+    short:
+      'A cert-manager Certificate or Ingress naming an issuer of the other kind, one only in another namespace, or a name near one of the issuers made',
+    help: "issuerRef (and ingress-shim's cert-manager.io/issuer annotation) names an Issuer of the object's namespace unless kind: ClusterIssuer (cert-manager.io/cluster-issuer) says otherwise; an Issuer issues only for its own namespace. cert-manager leaves the Certificate not ready (issuer not found). An issuer made outside the objects, or of another group (an external issuer), is not a finding.",
+    mirrors: 'cert-manager Certificate issuerRef (IssuerNotFound)',
+  },
+  'refs/store-secret': {
+    short: 'An External Secrets SecretStore or ClusterSecretStore reading its credentials from a Secret (or a key) that is not there',
+    help: "External Secrets marks the store not ready and syncs none of its ExternalSecrets: a SecretStore reads its provider's credential Secrets (provider.aws.auth.secretRef.*, provider.vault.auth.tokenSecretRef, ...) in its own namespace, and refuses a selector naming another namespace; a ClusterSecretStore in the namespace the selector names (without one, in each ExternalSecret's: not checked). Fix the name or key, add the Secret, or declare one made outside (stagecraft.dev/required-secrets on the Namespace it is read in, or the stage file's secrets.external).",
+    mirrors: 'External Secrets store validation (the store not Ready)',
+  },
+  'refs/secret-store': {
+    short: 'An ExternalSecret naming a store of the other kind, one only in another namespace, or a name near one of the stores made',
+    help: "secretStoreRef (and sourceRef.storeRef) names a SecretStore of the ExternalSecret's namespace unless kind: ClusterSecretStore is set; a SecretStore serves only its own namespace. A store made outside the objects is not a finding.",
+    mirrors: 'External Secrets ExternalSecret (SecretSyncedError: could not get store)',
+  },
   'refs/scale-target': {
     short: 'An autoscaler targeting a workload that does not exist',
     help: 'Fix scaleTargetRef.',

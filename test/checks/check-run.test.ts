@@ -45,7 +45,7 @@ const PLAN: CheckPlan = checkPlan({
     },
   ],
   tracedContext: () => '{}',
-  isCustom: () => false,
+  crdContext: () => undefined,
 });
 
 /** A memo that keeps per-object results by object name. */

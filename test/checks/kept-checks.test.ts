@@ -2,7 +2,7 @@
  * Per-object check results kept with the render cache's entries (lib/checks/stage.ts, `checkStage`):
  * a warm run reports exactly what a run without the cache reports, kept results are really used
  * (a planted finding shows), and they are not used where they could be wrong: other check options,
- * custom resources, nameless objects, a result list of another length.
+ * a custom resource's for CRDs other than those around it now, nameless objects, a result list of another length.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,28 +135,47 @@ describe('kept per-object check results', () => {
     expect(messages(withKept(r, kept, otherChecks))).not.toContain('planted');
   });
 
-  it('are neither kept nor used for custom resources and nameless objects', () => {
+  it('are kept for a custom resource with the CRD that defines its kind, used only for that one; never for a nameless object', () => {
     const r = rendered(fleet('qa', 1));
-    const custom: KubeObject = {
-      apiVersion: 'example.com/v1',
-      kind: 'Widget',
-      metadata: { name: 'w', namespace: 'qa' },
-      spec: {},
-    };
+    const custom: KubeObject = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'qa' }, spec: {} };
     const nameless: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'qa' }, data: {} };
+    const crd = (size: string): KubeObject => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { kind: 'Widget', plural: 'widgets' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: size } } } } } },
+          },
+        ],
+      },
+    });
     const chart = { name: 'extra', objects: [custom, nameless] };
     const withExtra = { ...r, charts: [...r.charts, chart] };
     const { kept, findings } = checkStage(withExtra, {});
-    expect(kept.get('extra')!.results).toEqual([null, null]);
-    // a custom resource with no CRD is reported, whatever a kept result says
-    const claimed = {
-      ...withExtra,
-      charts: [
-        ...r.charts,
-        { ...chart, checks: { context: objectCheckContext({}), checks: kept.get('app-0001')!.checks, results: [[], []] } },
-      ],
-    };
-    expect(checkStage(claimed, {}).findings.map((f) => f.code)).toEqual(findings.map((f) => f.code));
-    expect(findings.some((f) => f.object === custom)).toBe(true);
+    expect(kept.get('extra')!.results[1]).toBeNull();
+    // kept with no CRD defining its kind: an error, as synth reports it
+    expect(kept.get('extra')!.crds).toEqual(['["error",null,null]', null]);
+    expect(findings.filter((f) => f.object === custom).map((f) => f.code)).toEqual(['crd/unknown-kind']);
+    const claiming = (k: KeptChecks) => ({ ...withExtra, charts: [...r.charts, { ...chart, checks: k }] });
+    const plantedCustom = (k: KeptChecks): KeptChecks => ({ ...k, results: [[[0, planted]], null] });
+    // kept for the same CRDs: used (the planted finding shows, the unknown kind is not found again)
+    expect(messages(claiming(plantedCustom(kept.get('extra')!)))).toContain('planted');
+    // kept without naming the CRDs (a built-in object's, or an entry of before): checked
+    const { crds: _, ...unnamed } = plantedCustom(kept.get('extra')!);
+    expect(messages(claiming(unnamed))).not.toContain('planted');
+    // with a CRD of its kind now (in a crds/ folder), or another one: checked again
+    const defined = checkStage(withExtra, { crds: [crd('string')] }).kept.get('extra')!;
+    expect(defined.crds![0]).toMatch(/^\["error","json:sha256:/);
+    expect(messages(claiming(plantedCustom(kept.get('extra')!)), { crds: [crd('string')] })).not.toContain('planted');
+    expect(messages(claiming(plantedCustom(defined)), { crds: [crd('string')] })).toContain('planted');
+    expect(messages(claiming(plantedCustom(defined)), { crds: [crd('integer')] })).not.toContain('planted');
   });
 });

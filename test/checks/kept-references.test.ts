@@ -185,6 +185,54 @@ function appObjects(next: () => number): KubeObject[] {
         tls: [{ hosts: ['acme.example.com'], secretName: `${name()}-secret` }],
       },
     }),
+    // a Certificate of an issuer of either kind, which other apps may make (or make of the other kind)
+    () => ({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: meta('cert'),
+      spec: {
+        secretName: `${name()}-secret`,
+        dnsNames: ['cert.example.com'],
+        issuerRef: { name: `${name()}-issuer`, ...(next() < 0.5 ? { kind: 'ClusterIssuer' } : {}) },
+      },
+    }),
+    // External Secrets: stores reading their credentials from Secrets, ExternalSecrets naming stores of either kind
+    () => ({
+      apiVersion: 'external-secrets.io/v1',
+      kind: pick(['SecretStore', 'ClusterSecretStore']),
+      metadata: { ...meta('store'), name: pick(['vault', 'valut', 'aws']) },
+      spec: {
+        provider: {
+          vault: {
+            server: 'https://vault.example.com',
+            auth: {
+              tokenSecretRef: {
+                name: `${name()}-secret`,
+                key: pick(['key', 'other']),
+                ...(next() < 0.5 ? { namespace: pick(['dev', 'other']) } : {}),
+              },
+            },
+          },
+        },
+      },
+    }),
+    () => ({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: meta('es'),
+      spec: {
+        secretStoreRef: { name: pick(['vault', 'vaul', 'aws']), ...(next() < 0.5 ? { kind: 'ClusterSecretStore' } : {}) },
+        data: [{ secretKey: 'key', remoteRef: { key: 'db/password' } }],
+      },
+    }),
+    // a CRD of Widgets, in one of its versions (another app's Widgets are checked by it), and Widgets
+    () => widgetCrd(pick([0, 1, 2])),
+    () => ({
+      apiVersion: pick(['example.org/v1', 'example.org/v2', 'Example.org/v1']),
+      kind: 'Widget',
+      metadata: meta('widget'),
+      spec: { size: pick([1, 'large', -1]) },
+    }),
     // kinds named like built-in ones in another group: none of the built-in kinds' rules or lookups
     () => ({
       apiVersion: 'example.com/v1',
@@ -194,6 +242,31 @@ function appObjects(next: () => number): KubeObject[] {
     }),
   ];
   return Array.from({ length: 1 + Math.floor(next() * 5) }, () => pick(makers)());
+}
+
+/**
+ * The CRD of example.org's Widgets in one of three variants: serving v1 with a number of size at
+ * least 0, v1 with a string, or v2 alone (its v1 no longer served); the last one of a stage counts.
+ */
+function widgetCrd(variant: number): KubeObject {
+  const size = variant === 1 ? { type: 'string' } : { type: 'integer', minimum: 0 };
+  const version = (name: string, served: boolean, storage: boolean) => ({
+    name,
+    served,
+    storage,
+    schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size } } } } },
+  });
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.org' },
+    spec: {
+      group: 'example.org',
+      scope: 'Namespaced',
+      names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
+      versions: variant === 2 ? [version('v1', false, false), version('v2', true, true)] : [version('v1', true, true)],
+    },
+  };
 }
 
 /** A chart rendered now (its objects serialized, as an app with a cache key is). */
@@ -218,10 +291,12 @@ function reported(r: RenderedStage, options: CheckOptions) {
 
 describe('the checks across objects with apps from the render cache', () => {
   it('report what checking every object again reports, over random stages changed app by app', () => {
-    const seen = { runs: 0, findings: 0, standIns: 0, read: 0 };
+    const seen = { runs: 0, findings: 0, standIns: 0, read: 0, widgetStandIns: 0 };
     for (let seed = 1; seed <= 150; seed++) {
       const next = random(seed);
-      const options: CheckOptions = next() < 0.2 ? { existingNamespaces: ['other'] } : {};
+      // the CRDs of a crds/ folder, changed between the runs of some stages
+      const folderCrds = () => (next() < 0.5 ? { crds: [widgetCrd(Math.floor(next() * 3))] } : {});
+      let options: CheckOptions = { ...(next() < 0.2 ? { existingNamespaces: ['other'] } : {}), ...folderCrds() };
       let apps = new Map<string, KubeObject[]>(
         Array.from({ length: 2 + Math.floor(next() * 6) }, (_, i) => [`app-${i}`, appObjects(next)]),
       );
@@ -234,17 +309,25 @@ describe('the checks across objects with apps from the render cache', () => {
         if (roll < 0.6) changed.set(names[Math.floor(next() * names.length)], appObjects(next));
         else if (roll < 0.8) changed.delete(names[Math.floor(next() * names.length)]);
         else changed.set(`app-new-${change}`, appObjects(next));
-        const reads = { count: 0 };
-        const charts = [...changed].map(([n, o]) =>
-          apps.get(n) === o && kept.has(n) ? cachedChart(n, o, kept.get(n)!, reads) : renderedChart(n, o),
-        );
+        if (next() < 0.2) options = { ...options, crds: undefined, ...folderCrds() };
+        /** Per cached app, its objects' reads from the render cache, and whether it has a Widget. */
+        const cachedReads: { count: number; widget: boolean }[] = [];
+        const charts = [...changed].map(([n, o]) => {
+          if (!(apps.get(n) === o && kept.has(n))) return renderedChart(n, o);
+          const reads = { count: 0, widget: o.some((x) => x.kind === 'Widget') };
+          cachedReads.push(reads);
+          return cachedChart(n, o, kept.get(n)!, reads);
+        });
         const cached = charts.filter((c) => c.summary).length;
         const expected = reported(stage([...changed].map(([n, o]) => renderedChart(n, o))), options);
         expect(reported(stage(charts), options), `seed ${seed}, change ${change}`).toEqual(expected);
         seen.runs++;
         seen.findings += expected.findings.length;
-        seen.standIns += cached - reads.count;
-        seen.read += reads.count;
+        const read = cachedReads.reduce((sum, r) => sum + r.count, 0);
+        seen.standIns += cached - read;
+        seen.read += read;
+        // a cached app with a Widget taken as its stand-ins, not read
+        seen.widgetStandIns += cachedReads.filter((r) => r.widget && r.count === 0).length;
         // the next change starts from this stage, its apps' kept results made without the cache
         kept = checkStage(stage([...changed].map(([n, o]) => renderedChart(n, o))), options).kept;
         apps = changed;
@@ -254,6 +337,7 @@ describe('the checks across objects with apps from the render cache', () => {
     expect(seen.findings).toBeGreaterThan(seen.runs);
     expect(seen.standIns).toBeGreaterThan(100);
     expect(seen.read).toBeGreaterThan(10);
+    expect(seen.widgetStandIns).toBeGreaterThan(20);
   });
 });
 

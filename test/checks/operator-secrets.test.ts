@@ -212,6 +212,40 @@ spec:
     expect(problems(acme)).toEqual([]);
   });
 
+  it("is missing, for kubernetes.io/tls-acme without a default issuer, with a hint naming the controller's flags and the issuer annotations", () => {
+    const controller = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: cert-manager, namespace: web }
+spec:
+  selector: { matchLabels: { app: cert-manager } }
+  template:
+    metadata: { labels: { app: cert-manager } }
+    spec:
+      containers: [{ name: cert-manager-controller, image: quay.io/jetstack/cert-manager-controller:v1.14.4, args: [--v=2] }]
+---
+`;
+    const clusterIssuer = (name: string) =>
+      `apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: { name: ${name} }\nspec: { selfSigned: {} }\n---\n`;
+    const hint = (text: string) =>
+      references(text)
+        .filter((p) => p.includes('terminates TLS'))
+        .map((p) => p.split('\n  hint: ')[1]);
+    const acme = ingress(', annotations: { kubernetes.io/tls-acme: "true" }');
+    expect(hint(acme + controller + clusterIssuer('letsencrypt'))).toEqual([
+      "cert-manager's ingress-shim makes Secret 'web-tls' for kubernetes.io/tls-acme only with a default issuer, and Deployment web/cert-manager runs its controller without one: " +
+        'give the controller --default-issuer-name=<issuer> and --default-issuer-kind=ClusterIssuer (Helm: ingressShim.defaultIssuerName and ingressShim.defaultIssuerKind), ' +
+        'or name the issuer on the Ingress instead of kubernetes.io/tls-acme: cert-manager.io/cluster-issuer: letsencrypt (the ClusterIssuer made here), or cert-manager.io/issuer: <an Issuer of its namespace>',
+    ]);
+    expect(hint(acme + controller)[0]).toContain('cert-manager.io/cluster-issuer: <name>, or');
+    expect(hint(acme + controller + clusterIssuer('b') + clusterIssuer('a'))[0]).toContain(
+      'cert-manager.io/cluster-issuer: a (the ClusterIssuers made here: a, b)',
+    );
+    // an empty issuer annotation beside it asks for no Certificate: the hint is to add the Secret
+    expect(hint(ingress(', annotations: { kubernetes.io/tls-acme: "true", cert-manager.io/issuer: "" }') + controller)[0]).toMatch(
+      /^add the TLS Secret/,
+    );
+  });
+
   it('is missing with a hint of what ingress-shim needs: hosts on an entry without them, a Secret per entry', () => {
     const hints = (annotations: string, tls: string) =>
       references(ingress(annotations, tls))

@@ -66,6 +66,8 @@ const FULL: KeptApp = {
         ],
       ],
     ],
+    // the second object a custom resource, its results kept for the CRD defining its kind (lib/checks `crdContext`)
+    crds: [null, '["error","sha256:0123456789abcdef",null]'],
     references: {
       context: '{}',
       traces: [['get:/Namespace//qa', 'json:sha256:0123456789abcdef']],
@@ -136,6 +138,7 @@ const CRAFTED: Record<string, (line: string) => string> = {
   'a finding without its message': changeLine((h) => delete h.checks.results[1][0][1].findings[0].message),
   'a file without its SHA-256': changeLine((h) => delete h.file.sha256),
   'kept checks without their results': changeLine((h) => delete h.checks.results),
+  "a custom resource's CRDs as a number": changeLine((h) => (h.checks.crds[1] = 1)),
   'digests in an object': changeLine((h) => (h.digests = { 0: h.digests[0], 1: h.digests[1] })),
   'a head of numbers': changeLine((h) => (h.summary.heads[0] = [1, 2, 3, 4])),
   'a head of three fields': changeLine((h) => h.summary.heads[0].pop()),

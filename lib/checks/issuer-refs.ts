@@ -1,0 +1,135 @@
+/**
+ * The issuer a cert-manager Certificate names (`spec.issuerRef`) or an Ingress asks ingress-shim
+ * for (`cert-manager.io/issuer`, `cert-manager.io/cluster-issuer`), checked against the objects'
+ * issuers (`refs/cert-issuer`): an Issuer of the object's namespace unless the kind says
+ * ClusterIssuer. An issuer of that name of the other kind, an Issuer only of another namespace, or a
+ * name near one of the issuers of that kind the objects make is a mistake (cert-manager leaves the
+ * Certificate not ready: the issuer is not found); an issuer the objects do not make may be made
+ * outside them (not a finding), and one of another group (an external issuer) is not looked at. Pure.
+ */
+import { didYouMean } from '../model/did-you-mean.js';
+import { isRecord, type KubeObject } from '../model/object.js';
+import { finder, type FieldPath, type Finding } from './finding.js';
+import { listed, type ObjectIndex } from './object-index.js';
+
+const GROUP = 'cert-manager.io';
+const ISSUER = `${GROUP}/Issuer`;
+const CLUSTER_ISSUER = `${GROUP}/ClusterIssuer`;
+
+/** What waits while the issuer is not found, by the kind of the object naming it. */
+const WAITS: Readonly<Record<string, string>> = {
+  Certificate: 'cert-manager issues no certificate until it is there (the Certificate stays not ready: issuer not found)',
+  Ingress: "cert-manager's ingress-shim makes a Certificate that waits for it (issuer not found): the TLS Secret is never written",
+};
+
+/** The names of the objects' ClusterIssuers, sorted (by kind: without their CRD the index files them under a namespace). */
+function clusterIssuerNames(index: ObjectIndex): string[] {
+  const names = index.objectsOf(CLUSTER_ISSUER).flatMap((s) => (typeof s.metadata?.name === 'string' ? [s.metadata.name] : []));
+  return [...new Set(names)].sort();
+}
+
+/**
+ * The finding, if any, for an issuer named `name` of `kind` (`written`: whether the kind was written,
+ * at `kindPath`, or the default) from an object of namespace `ns`, at `path`.
+ */
+function issuerFinding(
+  o: KubeObject,
+  ns: string,
+  index: ObjectIndex,
+  name: string,
+  kind: 'Issuer' | 'ClusterIssuer',
+  path: FieldPath,
+  kindPath: FieldPath | undefined,
+  setKind: (kind: string) => string,
+): Finding | undefined {
+  const emit = finder(o);
+  const waits = WAITS[o.kind] ?? WAITS.Certificate;
+  if (kind === 'Issuer') {
+    if (index.get(ISSUER, ns, name)) return undefined;
+    if (clusterIssuerNames(index).includes(name))
+      return emit(
+        'refs/cert-issuer',
+        kindPath ?? path,
+        `names the Issuer '${name}'${kindPath ? '' : ' (no kind: an Issuer)'} of namespace '${ns}', but '${name}' is a ClusterIssuer, and the Issuers in namespace '${ns}' are: ${listed(index.namesOf(ISSUER, ns))}; ${waits}`,
+        setKind('ClusterIssuer'),
+      );
+    const elsewhere = index
+      .objectsOf(ISSUER)
+      .filter((s) => s.metadata?.name === name)
+      .map((s) => `'${index.namespaceOf(s)}'`);
+    const names = index.namesOf(ISSUER, ns);
+    const guess = didYouMean(name, names);
+    if (elsewhere.length === 0 && guess === undefined) return undefined;
+    return emit(
+      'refs/cert-issuer',
+      path,
+      `names the Issuer '${name}', but the Issuers in namespace '${ns}' are: ${listed(names)}` +
+        `${elsewhere.length ? `; the objects' Issuer '${name}' is in namespace ${elsewhere.join(', ')}, and an Issuer issues only for its own namespace` : ''}; ${waits}`,
+      guess !== undefined
+        ? `did you mean '${guess}'?`
+        : `add an Issuer '${name}' to namespace '${ns}', or make it a ClusterIssuer and ${setKind('ClusterIssuer')}`,
+    );
+  }
+  const names = clusterIssuerNames(index);
+  if (names.includes(name)) return undefined;
+  if (index.get(ISSUER, ns, name))
+    return emit(
+      'refs/cert-issuer',
+      kindPath ?? path,
+      `names the ClusterIssuer '${name}', but '${name}' is an Issuer of namespace '${ns}', and the objects make no ClusterIssuer of that name; ${waits}`,
+      setKind('Issuer'),
+    );
+  const guess = didYouMean(name, names);
+  if (guess === undefined) return undefined;
+  return emit(
+    'refs/cert-issuer',
+    path,
+    `names the ClusterIssuer '${name}', but the objects' ClusterIssuers are: ${listed(names)}; ${waits}`,
+    `did you mean '${guess}'?`,
+  );
+}
+
+/** A Certificate's issuerRef: an Issuer of its namespace unless `kind: ClusterIssuer`; of another group, not looked at. */
+export function checkCertificateIssuer(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+  const ref = isRecord(o.spec) && isRecord(o.spec.issuerRef) ? o.spec.issuerRef : undefined;
+  if (!ref || typeof ref.name !== 'string' || ref.name === '') return;
+  if (ref.group !== undefined && ref.group !== GROUP) return;
+  const kind = ref.kind ?? 'Issuer';
+  if (kind !== 'Issuer' && kind !== 'ClusterIssuer') return;
+  const found = issuerFinding(
+    o,
+    ns,
+    index,
+    ref.name,
+    kind,
+    ['spec', 'issuerRef', 'name'],
+    ref.kind === undefined ? undefined : ['spec', 'issuerRef', 'kind'],
+    (k) =>
+      k === 'Issuer'
+        ? 'set issuerRef.kind: Issuer (or remove kind, which defaults to it)'
+        : `set kind: ClusterIssuer beside issuerRef.name: ${ref.name}`,
+  );
+  if (found) out.push(found);
+}
+
+/** An Ingress's issuer annotation for ingress-shim (one of the two, not empty, no issuer-kind or issuer-group: `namesIssuer`). */
+export function checkIngressIssuer(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+  const a = isRecord(o.metadata?.annotations) ? o.metadata.annotations : undefined;
+  if (!a || a['cert-manager.io/issuer-kind'] !== undefined || a['cert-manager.io/issuer-group'] !== undefined) return;
+  const issuer = a['cert-manager.io/issuer'];
+  const cluster = a['cert-manager.io/cluster-issuer'];
+  if ((issuer === undefined) === (cluster === undefined)) return;
+  const [annotation, name] = issuer !== undefined ? ['cert-manager.io/issuer', issuer] : ['cert-manager.io/cluster-issuer', cluster];
+  if (typeof name !== 'string' || name === '') return;
+  const found = issuerFinding(
+    o,
+    ns,
+    index,
+    name,
+    annotation === 'cert-manager.io/issuer' ? 'Issuer' : 'ClusterIssuer',
+    ['metadata', 'annotations', annotation],
+    ['metadata', 'annotations', annotation],
+    (k) => `write the annotation ${k === 'Issuer' ? 'cert-manager.io/issuer' : 'cert-manager.io/cluster-issuer'}: ${name} instead`,
+  );
+  if (found) out.push(found);
+}

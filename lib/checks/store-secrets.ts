@@ -1,0 +1,292 @@
+/**
+ * External Secrets' stores and the references to them (`refs/store-secret`, `refs/secret-store`).
+ * A SecretStore or ClusterSecretStore reads its provider's credentials from Secrets (`STORE_SECRETS`,
+ * from the fields of its CRD, ../shared/crds/external-secrets): a SecretStore in its own namespace
+ * (External Secrets refuses another one: namespace not allowed with namespaced SecretStore), a
+ * ClusterSecretStore in the namespace the reference names (without one, in the namespace of each
+ * ExternalSecret that uses it: not checked). While one is not there, the store is not ready and none
+ * of its ExternalSecrets is synced. An ExternalSecret names its store by `secretStoreRef` (or an
+ * entry's `sourceRef.storeRef`), a SecretStore of its own namespace unless `kind: ClusterSecretStore`:
+ * a store of that name of the other kind, or only in another namespace, is a mistake, and so is a name
+ * near one of the stores of that kind the objects make (a store the objects do not make may be made
+ * outside them: not a finding). Pure.
+ */
+import { didYouMean } from '../model/did-you-mean.js';
+import { isRecord, type KubeObject } from '../model/object.js';
+import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
+import { finder, type FieldPath, type Finding } from './finding.js';
+import { valuesAt } from './issuer-secrets.js';
+import { KINDS, listed, type ObjectIndex } from './object-index.js';
+import type { ReferenceOptions } from './references-namespaces.js';
+import { DECLARED_SECRETS, MADE_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside, guessing } from './references-pods.js';
+
+const GROUP = 'external-secrets.io';
+const SECRET_STORE = `${GROUP}/SecretStore`;
+const CLUSTER_SECRET_STORE = `${GROUP}/ClusterSecretStore`;
+
+/**
+ * By provider (a key of `spec.provider`): the paths below it (`*` every item of a list) of the
+ * Secret selectors (`{ name, key, namespace }`) its credentials are read from, as External Secrets'
+ * CRD of stores (v1) defines them; a path ending in `!` names a whole Secret (`{ name, namespace }`).
+ * test/checks/store-secrets.test.ts holds the table to the CRD.
+ */
+export const STORE_SECRETS: Readonly<Record<string, string>> = {
+  akeyless:
+    'authSecretRef.kubernetesAuth.secretRef authSecretRef.secretRef.accessID authSecretRef.secretRef.accessType authSecretRef.secretRef.accessTypeParam',
+  aws: 'auth.secretRef.accessKeyIDSecretRef auth.secretRef.secretAccessKeySecretRef auth.secretRef.sessionTokenSecretRef',
+  azurekv: 'authSecretRef.clientCertificate authSecretRef.clientId authSecretRef.clientSecret authSecretRef.tenantId',
+  barbican: 'auth.password.secretRef auth.username.secretRef',
+  beyondtrust:
+    'auth.apiKey.secretRef auth.certificate.secretRef auth.certificateKey.secretRef auth.clientId.secretRef auth.clientSecret.secretRef',
+  beyondtrustworkloadcredentials: 'auth.apikey.token',
+  bitwardensecretsmanager: 'auth.secretRef.credentials',
+  chef: 'auth.secretRef.privateKeySecretRef',
+  cloudrusm: 'auth.secretRef.accessKeyIDSecretRef auth.secretRef.accessKeySecretSecretRef',
+  conjur: 'auth.apikey.apiKeyRef auth.apikey.userRef auth.cert.clientCertRef auth.cert.clientKeyRef auth.jwt.secretRef',
+  crd: 'auth.cert.clientCert auth.cert.clientKey auth.token.bearerToken authRef',
+  delinea: 'clientId.secretRef clientSecret.secretRef',
+  doppler: 'auth.secretRef.dopplerToken',
+  dvls: 'auth.secretRef.appId auth.secretRef.appSecret',
+  fortanix: 'apiKey.secretRef',
+  gcpsm:
+    'auth.secretRef.secretAccessKeySecretRef auth.workloadIdentityFederation.awsSecurityCredentials.awsCredentialsSecretRef! auth.workloadIdentityFederation.credConfig',
+  github: 'auth.privateKey',
+  gitlab: 'auth.SecretRef.accessToken',
+  ibm: 'auth.secretRef.secretApiKeySecretRef',
+  infisical:
+    'auth.awsAuthCredentials.identityId auth.azureAuthCredentials.identityId auth.azureAuthCredentials.resource auth.gcpIamAuthCredentials.identityId ' +
+    'auth.gcpIamAuthCredentials.serviceAccountKeyFilePath auth.gcpIdTokenAuthCredentials.identityId auth.jwtAuthCredentials.identityId ' +
+    'auth.jwtAuthCredentials.jwt auth.kubernetesAuthCredentials.identityId auth.kubernetesAuthCredentials.serviceAccountTokenPath ' +
+    'auth.ldapAuthCredentials.identityId auth.ldapAuthCredentials.ldapPassword auth.ldapAuthCredentials.ldapUsername ' +
+    'auth.ociAuthCredentials.fingerprint auth.ociAuthCredentials.identityId auth.ociAuthCredentials.privateKey ' +
+    'auth.ociAuthCredentials.privateKeyPassphrase auth.ociAuthCredentials.region auth.ociAuthCredentials.tenancyId ' +
+    'auth.ociAuthCredentials.userId auth.tokenAuthCredentials.accessToken auth.universalAuthCredentials.clientId auth.universalAuthCredentials.clientSecret',
+  keepersecurity: 'authRef',
+  kubernetes: 'auth.cert.clientCert auth.cert.clientKey auth.token.bearerToken authRef',
+  nebiusmysterybox: 'auth.serviceAccountCredsSecretRef auth.tokenSecretRef caProvider.certSecretRef',
+  ngrok: 'auth.apiKey.secretRef',
+  onboardbase: 'auth.apiKeyRef auth.passcodeRef',
+  onepassword: 'auth.secretRef.connectTokenSecretRef',
+  onepasswordSDK: 'auth.serviceAccountSecretRef',
+  openBao: 'auth.appRole.roleRef auth.appRole.secretRef auth.tokenSecretRef auth.userPass.secretRef',
+  oracle: 'auth.secretRef.fingerprint auth.secretRef.privatekey',
+  ovh: 'auth.mtls.certSecretRef auth.mtls.keySecretRef auth.token.tokenSecretRef',
+  passbolt: 'auth.passwordSecretRef auth.privateKeySecretRef',
+  passworddepot: 'auth.secretRef.credentials',
+  previder: 'auth.secretRef.accessToken',
+  pulumi: 'accessToken.secretRef auth.accessToken.secretRef',
+  scaleway: 'accessKey.secretRef secretKey.secretRef',
+  secretserver: 'password.secretRef token.secretRef username.secretRef',
+  senhasegura: 'auth.clientSecretSecretRef',
+  vault:
+    'auth.appRole.roleRef auth.appRole.secretRef auth.cert.clientCert auth.cert.secretRef auth.gcp.secretRef.secretAccessKeySecretRef ' +
+    'auth.iam.secretRef.accessKeyIDSecretRef auth.iam.secretRef.secretAccessKeySecretRef auth.iam.secretRef.sessionTokenSecretRef ' +
+    'auth.jwt.secretRef auth.kubernetes.secretRef auth.ldap.secretRef auth.tokenSecretRef auth.userPass.secretRef tls.certSecretRef tls.keySecretRef',
+  volcengine: 'auth.secretRef.accessKeyID auth.secretRef.secretAccessKey auth.secretRef.token',
+  webhook: 'auth.ntlm.passwordSecret auth.ntlm.usernameSecret secrets.*.secretRef',
+  yandexcertificatemanager: 'auth.authorizedKeySecretRef caProvider.certSecretRef',
+  yandexlockbox: 'auth.authorizedKeySecretRef caProvider.certSecretRef',
+};
+
+/** `STORE_SECRETS` as paths, by provider, made once. */
+const PATHS: ReadonlyMap<string, readonly (readonly string[])[]> = new Map(
+  Object.entries(STORE_SECRETS).map(([provider, paths]) => [provider, paths.split(' ').map((p) => p.replace(/!$/, '').split('.'))]),
+);
+
+/** A store's Secret reference: where, the Secret's name and namespace as written, the key read, and the provider. */
+interface StoreRef {
+  readonly path: FieldPath;
+  readonly name: string;
+  readonly namespace: unknown;
+  readonly key: string | undefined;
+  readonly provider: string;
+}
+
+/** The Secret references of a store's `spec.provider`, in the order of the table. */
+function storeRefs(provider: Record<string, unknown>): StoreRef[] {
+  const refs: StoreRef[] = [];
+  for (const [name, settings] of Object.entries(provider)) {
+    const paths = PATHS.get(name);
+    if (!paths || !isRecord(settings)) continue;
+    for (const path of paths)
+      for (const [at, value] of valuesAt(settings, path, ['spec', 'provider', name])) {
+        if (!isRecord(value) || typeof value.name !== 'string' || value.name === '') continue;
+        const key = typeof value.key === 'string' && value.key !== '' ? value.key : undefined;
+        refs.push({ path: at, name: value.name, namespace: value.namespace, key, provider: name });
+      }
+  }
+  return refs;
+}
+
+/** The Secrets a SecretStore or ClusterSecretStore reads its provider's credentials from that are not there, or lack a key it reads. */
+export function checkStoreSecrets(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], { written }: ReferenceOptions): void {
+  const provider = isRecord(o.spec) && isRecord(o.spec.provider) ? o.spec.provider : undefined;
+  if (!provider) return;
+  const cluster = o.kind === 'ClusterSecretStore';
+  const emit = finder(o);
+  const waits = `External Secrets marks the ${o.kind} not ready and syncs none of its ExternalSecrets until it is there`;
+  const refs = storeRefs(provider);
+  /** `namespace/name` -> every key the store reads of that Secret: a missing Secret is said once, with them all. */
+  const keysRead = new Map<string, Set<string>>();
+  for (const { name, namespace, key } of refs) {
+    const at = cluster ? namespace : ns;
+    if (key === undefined || typeof at !== 'string') continue;
+    const read = keysRead.get(`${at}/${name}`) ?? new Set<string>();
+    keysRead.set(`${at}/${name}`, read.add(key));
+  }
+  const said = new Set<string>();
+  for (const { path, name, namespace, key, provider: p } of refs) {
+    const what = `the ${p} provider's credentials`;
+    const named = typeof namespace === 'string' && namespace !== '' ? namespace : undefined;
+    if (!cluster && named !== undefined && named !== ns) {
+      out.push(
+        emit(
+          'refs/store-secret',
+          [...path, 'namespace'],
+          `reads ${what} from Secret '${name}' of namespace '${named}', but a SecretStore reads Secrets only in its own namespace ('${ns}'): External Secrets refuses the store (namespace not allowed with namespaced SecretStore)`,
+          `remove the namespace and keep the Secret in namespace '${ns}', or make the store a ClusterSecretStore, which reads it in the namespace named`,
+        ),
+      );
+      continue;
+    }
+    // a ClusterSecretStore's reference without a namespace reads in each ExternalSecret's namespace: not checked
+    const at = cluster ? named : ns;
+    if (at === undefined) continue;
+    const target = index.get(KINDS.Secret, at, name);
+    if (!target) {
+      if (said.has(`${at}/${name}`)) continue;
+      said.add(`${at}/${name}`);
+      const names = index.namesOf(KINDS.Secret, at);
+      const guess = didYouMean(name, names);
+      const all = [...(keysRead.get(`${at}/${name}`) ?? [])].sort();
+      const keys = all.length ? all.join(',') : undefined;
+      const declare = !written
+        ? declaredOutside.secret(name, keys)
+        : cluster
+          ? `if it is made outside stagecraft, declare it on Namespace '${at}': ${REQUIRED_SECRETS_ANNOTATION}: ${name}${keys === undefined ? '' : `=${keys}`}`
+          : declaredOutside.stageSecret(name, keys);
+      out.push(
+        emit(
+          'refs/store-secret',
+          [...path, 'name'],
+          `reads ${what} from Secret '${name}', but the Secrets in namespace '${at}' are: ${listed(names)}; ${waits}`,
+          guess !== undefined
+            ? `did you mean '${guess}'? Otherwise add the Secret to namespace '${at}'`
+            : `fix the name, or add the Secret${all.length ? ` (its keys ${all.join(', ')})` : ''} to namespace '${at}'; ${declare}`,
+        ),
+      );
+      continue;
+    }
+    if (key === undefined) continue;
+    // a Secret declared without its keys (made outside stagecraft) may hold any key
+    if (DECLARED_SECRETS.has(target) && target.metadata.annotations?.[SECRET_KEYS_ANNOTATION] === undefined) continue;
+    const has = declaredKeys(target);
+    if (has.includes(key)) continue;
+    out.push(
+      emit(
+        'refs/store-secret',
+        [...path, 'key'],
+        `reads key '${key}' of Secret '${name}' (${what}), which has the keys: ${listed(has)}; ${waits}`,
+        guessing(
+          key,
+          has,
+          MADE_SECRETS.get(target)?.(key) ??
+            (DECLARED_SECRETS.has(target)
+              ? `list '${key}' among the Secret's keys where it is declared (${REQUIRED_SECRETS_ANNOTATION}: ${name}=<keys>), or read another key`
+              : `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`),
+        ),
+      ),
+    );
+  }
+}
+
+/** The store references of an ExternalSecret: `spec.secretStoreRef`, and each `sourceRef.storeRef` of its data and dataFrom. */
+function externalSecretStoreRefs(spec: Record<string, unknown>): [FieldPath, Record<string, unknown>][] {
+  const refs: [FieldPath, Record<string, unknown>][] = [];
+  if (isRecord(spec.secretStoreRef)) refs.push([['spec', 'secretStoreRef'], spec.secretStoreRef]);
+  for (const list of ['data', 'dataFrom'] as const) {
+    const entries = spec[list];
+    if (!Array.isArray(entries)) continue;
+    entries.forEach((e, i) => {
+      const ref = isRecord(e) && isRecord(e.sourceRef) ? e.sourceRef.storeRef : undefined;
+      if (isRecord(ref)) refs.push([['spec', list, i, 'sourceRef', 'storeRef'], ref]);
+    });
+  }
+  return refs;
+}
+
+/** The names of the objects' ClusterSecretStores, sorted (by kind: without their CRD the index files them under a namespace). */
+function clusterStoreNames(index: ObjectIndex): string[] {
+  const names = index.objectsOf(CLUSTER_SECRET_STORE).flatMap((s) => (typeof s.metadata?.name === 'string' ? [s.metadata.name] : []));
+  return [...new Set(names)].sort();
+}
+
+const SYNCS_NOTHING = 'External Secrets syncs nothing of it until the store is there';
+
+/** An ExternalSecret's store references that name a store of the other kind, only of another namespace, or near a store's name. */
+export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+  if (!isRecord(o.spec)) return;
+  const emit = finder(o);
+  for (const [path, ref] of externalSecretStoreRefs(o.spec)) {
+    const name = ref.name;
+    const kind = ref.kind ?? 'SecretStore';
+    if (typeof name !== 'string' || name === '' || (kind !== 'SecretStore' && kind !== 'ClusterSecretStore')) continue;
+    if (kind === 'SecretStore') {
+      if (index.get(SECRET_STORE, ns, name)) continue;
+      if (clusterStoreNames(index).includes(name)) {
+        out.push(
+          emit(
+            'refs/secret-store',
+            [...path, ref.kind === undefined ? 'name' : 'kind'],
+            `names the SecretStore '${name}'${ref.kind === undefined ? ' (no kind: a SecretStore)' : ''}, but '${name}' is a ClusterSecretStore, and the SecretStores in namespace '${ns}' are: ${listed(index.namesOf(SECRET_STORE, ns))}; ${SYNCS_NOTHING}`,
+            `set kind: ClusterSecretStore beside name: ${name}`,
+          ),
+        );
+        continue;
+      }
+      const elsewhere = index
+        .objectsOf(SECRET_STORE)
+        .filter((s) => s.metadata?.name === name)
+        .map((s) => `'${index.namespaceOf(s)}'`);
+      const names = index.namesOf(SECRET_STORE, ns);
+      const guess = didYouMean(name, names);
+      if (elsewhere.length === 0 && guess === undefined) continue;
+      out.push(
+        emit(
+          'refs/secret-store',
+          [...path, 'name'],
+          `names the SecretStore '${name}', but the SecretStores in namespace '${ns}' are: ${listed(names)}` +
+            `${elsewhere.length ? `; the objects' SecretStore '${name}' is in namespace ${elsewhere.join(', ')}, and a SecretStore serves only the ExternalSecrets of its own namespace` : ''}` +
+            `; ${SYNCS_NOTHING}`,
+          guess !== undefined
+            ? `did you mean '${guess}'?`
+            : `add a SecretStore '${name}' to namespace '${ns}', or make the store a ClusterSecretStore and set kind: ClusterSecretStore here`,
+        ),
+      );
+      continue;
+    }
+    const stores = clusterStoreNames(index);
+    if (stores.includes(name)) continue;
+    if (index.get(SECRET_STORE, ns, name)) {
+      out.push(
+        emit(
+          'refs/secret-store',
+          [...path, 'kind'],
+          `names the ClusterSecretStore '${name}', but '${name}' is a SecretStore of namespace '${ns}', and the objects make no ClusterSecretStore of that name; ${SYNCS_NOTHING}`,
+          'set kind: SecretStore (or remove kind, which defaults to it)',
+        ),
+      );
+      continue;
+    }
+    const guess = didYouMean(name, stores);
+    if (guess === undefined) continue;
+    out.push(
+      emit(
+        'refs/secret-store',
+        [...path, 'name'],
+        `names the ClusterSecretStore '${name}', but the objects' ClusterSecretStores are: ${listed(stores)}; ${SYNCS_NOTHING}`,
+        `did you mean '${guess}'?`,
+      ),
+    );
+  }
+}

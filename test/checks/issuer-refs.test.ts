@@ -1,0 +1,84 @@
+/**
+ * The issuer a cert-manager Certificate or an Ingress's ingress-shim annotation names
+ * (lib/checks/issuer-refs.ts, `refs/cert-issuer`): of the other kind, of another namespace, or misspelt.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkObjects } from '../../lib/checks/index.js';
+import { parseManifests } from '../../lib/checks/manifests.js';
+import { toProblem } from '../../lib/checks/finding.js';
+import { formatProblem } from '../../lib/errors.js';
+import { REPO } from '../helpers/cli.js';
+import { objectsIn } from './helpers.js';
+
+const crds = objectsIn(join(REPO, '../shared/crds/cert-manager'));
+
+/** The refs/cert-issuer problems of checking `text` after Namespaces web and certs, as the CLI prints them. */
+function checked(text: string): string[] {
+  const namespaces =
+    'apiVersion: v1\nkind: Namespace\nmetadata: { name: web }\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: certs }\n---\n';
+  const manifests = parseManifests([{ file: 'app.yaml', text: namespaces + text }]);
+  return checkObjects(manifests.objects, { crds })
+    .findings.filter((f) => f.code === 'refs/cert-issuer')
+    .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
+}
+
+const certificate = (issuerRef: string) => `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: { name: web, namespace: web }
+spec:
+  secretName: web-tls
+  dnsNames: [web.example.com]
+  issuerRef: ${issuerRef}
+---
+`;
+const issuer = (kind: string, name: string, namespace?: string) =>
+  `apiVersion: cert-manager.io/v1\nkind: ${kind}\nmetadata: { name: ${name}${namespace ? `, namespace: ${namespace}` : ''} }\nspec: { selfSigned: {} }\n---\n`;
+const ingress = (annotations: string) => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: web, annotations: ${annotations} }
+spec:
+  tls: [{ hosts: [web.example.com], secretName: web-tls }]
+  rules: [{ host: web.example.com }]
+---
+`;
+
+describe("a Certificate's issuer", () => {
+  it('is an Issuer of its namespace without kind: one of that name that is a ClusterIssuer is named', () => {
+    expect(checked(certificate('{ name: letsencrypt }') + issuer('ClusterIssuer', 'letsencrypt'))).toEqual([
+      "app.yaml:15:22: Certificate web/web: spec.issuerRef.name: names the Issuer 'letsencrypt' (no kind: an Issuer) of namespace 'web', but 'letsencrypt' is a ClusterIssuer, and the Issuers in namespace 'web' are: none; cert-manager issues no certificate until it is there (the Certificate stays not ready: issuer not found)\n" +
+        '  hint: set kind: ClusterIssuer beside issuerRef.name: letsencrypt',
+    ]);
+    expect(checked(certificate('{ name: letsencrypt, kind: ClusterIssuer }') + issuer('ClusterIssuer', 'letsencrypt'))).toEqual([]);
+    expect(checked(certificate('{ name: team-ca, kind: ClusterIssuer }') + issuer('Issuer', 'team-ca', 'web'))).toEqual([
+      expect.stringMatching(
+        /spec\.issuerRef\.kind: names the ClusterIssuer 'team-ca', but 'team-ca' is an Issuer of namespace 'web'.*\n {2}hint: set issuerRef\.kind: Issuer/,
+      ),
+    ]);
+  });
+
+  it('is refused only in another namespace or near an issuer of its kind: one the objects do not make is made outside them', () => {
+    expect(checked(certificate('{ name: team-ca }') + issuer('Issuer', 'team-ca', 'certs'))).toEqual([
+      expect.stringContaining("the objects' Issuer 'team-ca' is in namespace 'certs', and an Issuer issues only for its own namespace"),
+    ]);
+    expect(checked(certificate('{ name: letsencrypt-prd, kind: ClusterIssuer }') + issuer('ClusterIssuer', 'letsencrypt-prod'))).toEqual([
+      expect.stringMatching(
+        /names the ClusterIssuer 'letsencrypt-prd', but the objects' ClusterIssuers are: letsencrypt-prod; .*\n {2}hint: did you mean 'letsencrypt-prod'\?$/,
+      ),
+    ]);
+    expect(checked(certificate('{ name: letsencrypt, kind: ClusterIssuer }'))).toEqual([]);
+    expect(checked(certificate('{ name: vault, kind: VaultIssuer, group: example.com }') + issuer('ClusterIssuer', 'vault'))).toEqual([]);
+  });
+});
+
+describe("an Ingress's issuer for ingress-shim", () => {
+  it('is checked by the annotation that names it', () => {
+    expect(checked(ingress('{ cert-manager.io/issuer: letsencrypt }') + issuer('ClusterIssuer', 'letsencrypt'))).toEqual([
+      expect.stringMatching(
+        /^app\.yaml:11:79: Ingress web\/web: metadata\.annotations\.cert-manager\.io\/issuer: names the Issuer 'letsencrypt' of namespace 'web', but 'letsencrypt' is a ClusterIssuer.*ingress-shim makes a Certificate that waits for it.*\n {2}hint: write the annotation cert-manager\.io\/cluster-issuer: letsencrypt instead$/,
+      ),
+    ]);
+    expect(checked(ingress('{ cert-manager.io/cluster-issuer: letsencrypt }') + issuer('ClusterIssuer', 'letsencrypt'))).toEqual([]);
+    expect(checked(ingress('{ cert-manager.io/cluster-issuer: letsencrypt }'))).toEqual([]);
+  });
+});

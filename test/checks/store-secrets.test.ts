@@ -1,0 +1,192 @@
+/**
+ * External Secrets' stores and the references to them (lib/checks/store-secrets.ts): a
+ * SecretStore's or ClusterSecretStore's credential Secrets (`refs/store-secret`), an ExternalSecret's
+ * store of the other kind, of another namespace, or misspelt (`refs/secret-store`).
+ */
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checkObjects } from '../../lib/checks/index.js';
+import { parseManifests } from '../../lib/checks/manifests.js';
+import { toProblem } from '../../lib/checks/finding.js';
+import { STORE_SECRETS } from '../../lib/checks/store-secrets.js';
+import { formatProblem } from '../../lib/errors.js';
+import { REPO } from '../helpers/cli.js';
+import { objectsIn } from './helpers.js';
+
+const ESO_CRDS = join(REPO, '../shared/crds/external-secrets');
+const crds = objectsIn(ESO_CRDS);
+
+/** The problems of checking `text` as one file, after Namespaces web and eso, whose code starts with `prefix`, as the CLI prints them. */
+function checked(text: string, prefix = 'refs/'): string[] {
+  const namespaces =
+    'apiVersion: v1\nkind: Namespace\nmetadata: { name: web }\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: eso }\n---\n';
+  const manifests = parseManifests([{ file: 'app.yaml', text: namespaces + text }]);
+  return checkObjects(manifests.objects, { crds })
+    .findings.filter((f) => f.code.startsWith(prefix))
+    .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
+}
+
+const secret = (name: string, namespace: string, keys: string) =>
+  `apiVersion: v1\nkind: Secret\nmetadata: { name: ${name}, namespace: ${namespace} }\nstringData: { ${keys
+    .split(',')
+    .map((k) => `${k}: x`)
+    .join(', ')} }\n---\n`;
+const vaultStore = (kind: string, namespace: string, ref: string) => `apiVersion: external-secrets.io/v1
+kind: ${kind}
+metadata: { name: vault${namespace ? `, namespace: ${namespace}` : ''} }
+spec:
+  provider:
+    vault:
+      server: https://vault.example.com
+      path: secret
+      auth:
+        tokenSecretRef: ${ref}
+---
+`;
+const awsStore = `apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata: { name: aws, namespace: web }
+spec:
+  provider:
+    aws:
+      service: SecretsManager
+      region: eu-west-1
+      auth:
+        secretRef:
+          accessKeyIDSecretRef: { name: aws-creds, key: access-key }
+          secretAccessKeySecretRef: { name: aws-creds, key: secret-key }
+---
+`;
+
+describe("a store's credential Secrets", () => {
+  it('are the Secret selectors of the stores CRD, provider by provider', () => {
+    for (const file of ['external-secrets.io_secretstores.yaml', 'external-secrets.io_clustersecretstores.yaml']) {
+      const crd = parse(readFileSync(join(ESO_CRDS, file), 'utf8'));
+      const version = crd.spec.versions.find((v: { storage: boolean }) => v.storage);
+      const found: Record<string, string[]> = {};
+      const walk = (schema: Record<string, any>, path: string[]) => {
+        if (schema?.properties) {
+          const keys = Object.keys(schema.properties).sort().join(',');
+          const last = path[path.length - 1] ?? '';
+          if (keys === 'key,name,namespace' || (keys === 'name,namespace' && last.endsWith('SecretRef'))) {
+            (found[path[0]] ??= []).push(path.slice(1).join('.') + (keys === 'name,namespace' ? '!' : ''));
+            return;
+          }
+          for (const [name, child] of Object.entries(schema.properties)) walk(child as Record<string, any>, [...path, name]);
+        }
+        if (schema?.items) walk(schema.items, [...path, '*']);
+      };
+      for (const [provider, schema] of Object.entries(version.schema.openAPIV3Schema.properties.spec.properties.provider.properties))
+        walk(schema as Record<string, any>, [provider]);
+      expect(Object.fromEntries(Object.entries(found).map(([p, paths]) => [p, paths.join(' ')])), file).toEqual(STORE_SECRETS);
+    }
+  });
+
+  it("are looked up in a SecretStore's namespace, with the key read", () => {
+    expect(checked(vaultStore('SecretStore', 'web', '{ name: vault-token, key: token }'))).toEqual([
+      "app.yaml:18:33: SecretStore web/vault: spec.provider.vault.auth.tokenSecretRef.name: reads the vault provider's credentials from Secret 'vault-token', but the Secrets in namespace 'web' are: none; External Secrets marks the SecretStore not ready and syncs none of its ExternalSecrets until it is there\n" +
+        "  hint: fix the name, or add the Secret (its keys token) to namespace 'web'; if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), declare it on its Namespace: stagecraft.dev/required-secrets: vault-token=token",
+    ]);
+    expect(checked(vaultStore('SecretStore', 'web', '{ name: vault-token, key: token }') + secret('vault-token', 'web', 'token'))).toEqual(
+      [],
+    );
+    expect(checked(vaultStore('SecretStore', 'web', '{ name: vault-token, key: token }') + secret('vault-token', 'eso', 'token'))).toEqual([
+      expect.stringContaining("from Secret 'vault-token', but the Secrets in namespace 'web' are: none"),
+    ]);
+    expect(checked(vaultStore('SecretStore', 'web', '{ name: vault-token, key: tokn }') + secret('vault-token', 'web', 'token'))).toEqual([
+      "app.yaml:18:51: SecretStore web/vault: spec.provider.vault.auth.tokenSecretRef.key: reads key 'tokn' of Secret 'vault-token' (the vault provider's credentials), which has the keys: token; External Secrets marks the SecretStore not ready and syncs none of its ExternalSecrets until it is there\n" +
+        "  hint: did you mean 'token'? Otherwise add 'tokn' to the Secret (or to its stagecraft.dev/secret-keys annotation), or read another key",
+    ]);
+  });
+
+  it('are said once per Secret, each key checked', () => {
+    expect(checked(awsStore)).toEqual([
+      expect.stringMatching(
+        /Secret 'aws-creds', but the Secrets in namespace 'web' are: none.*\n {2}hint: .*\(its keys access-key, secret-key\).*required-secrets: aws-creds=access-key,secret-key$/,
+      ),
+    ]);
+    expect(checked(awsStore + secret('aws-creds', 'web', 'access-key'))).toEqual([
+      expect.stringContaining("secretAccessKeySecretRef.key: reads key 'secret-key' of Secret 'aws-creds'"),
+    ]);
+    expect(checked(awsStore + secret('aws-creds', 'web', 'access-key,secret-key'))).toEqual([]);
+  });
+
+  it("are refused in another namespace than a SecretStore's own, and read in the namespace a ClusterSecretStore's selector names", () => {
+    expect(
+      checked(
+        vaultStore('SecretStore', 'web', '{ name: vault-token, key: token, namespace: eso }') + secret('vault-token', 'eso', 'token'),
+      ),
+    ).toEqual([
+      "app.yaml:18:69: SecretStore web/vault: spec.provider.vault.auth.tokenSecretRef.namespace: reads the vault provider's credentials from Secret 'vault-token' of namespace 'eso', but a SecretStore reads Secrets only in its own namespace ('web'): External Secrets refuses the store (namespace not allowed with namespaced SecretStore)\n" +
+        "  hint: remove the namespace and keep the Secret in namespace 'web', or make the store a ClusterSecretStore, which reads it in the namespace named",
+    ]);
+    expect(
+      checked(
+        vaultStore('SecretStore', 'web', '{ name: vault-token, key: token, namespace: web }') + secret('vault-token', 'web', 'token'),
+      ),
+    ).toEqual([]);
+    const cluster = vaultStore('ClusterSecretStore', '', '{ name: vault-token, key: token, namespace: eso }');
+    expect(checked(cluster + secret('vault-token', 'eso', 'token'))).toEqual([]);
+    expect(checked(cluster + secret('vault-token', 'web', 'token'))).toEqual([
+      expect.stringContaining(
+        "ClusterSecretStore vault: spec.provider.vault.auth.tokenSecretRef.name: reads the vault provider's credentials from Secret 'vault-token', but the Secrets in namespace 'eso' are: none",
+      ),
+    ]);
+    // without a namespace, each ExternalSecret's: not checked
+    expect(checked(vaultStore('ClusterSecretStore', '', '{ name: vault-token, key: token }'))).toEqual([]);
+  });
+});
+
+const externalSecret = (storeRef: string) => `apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: { name: db, namespace: web }
+spec:
+  secretStoreRef: ${storeRef}
+  data: [{ secretKey: password, remoteRef: { key: db/password } }]
+---
+`;
+const store = (kind: string, name: string, namespace?: string) =>
+  `apiVersion: external-secrets.io/v1\nkind: ${kind}\nmetadata: { name: ${name}${namespace ? `, namespace: ${namespace}` : ''} }\nspec: { provider: { fake: { data: [] } } }\n---\n`;
+
+describe("an ExternalSecret's store", () => {
+  it('is a SecretStore of its namespace without kind: one of that name that is a ClusterSecretStore is named', () => {
+    expect(checked(externalSecret('{ name: vault }') + store('ClusterSecretStore', 'vault'))).toEqual([
+      "app.yaml:13:27: ExternalSecret web/db: spec.secretStoreRef.name: names the SecretStore 'vault' (no kind: a SecretStore), but 'vault' is a ClusterSecretStore, and the SecretStores in namespace 'web' are: none; External Secrets syncs nothing of it until the store is there\n" +
+        '  hint: set kind: ClusterSecretStore beside name: vault',
+    ]);
+    expect(checked(externalSecret('{ name: vault, kind: ClusterSecretStore }') + store('ClusterSecretStore', 'vault'))).toEqual([]);
+    expect(checked(externalSecret('{ name: vault, kind: ClusterSecretStore }') + store('SecretStore', 'vault', 'web'))).toEqual([
+      expect.stringMatching(
+        /spec\.secretStoreRef\.kind: names the ClusterSecretStore 'vault', but 'vault' is a SecretStore of namespace 'web'/,
+      ),
+    ]);
+  });
+
+  it("is refused only in another namespace or near a store's name: a store the objects do not make is made outside them", () => {
+    expect(checked(externalSecret('{ name: vault }') + store('SecretStore', 'vault', 'eso'))).toEqual([
+      expect.stringContaining(
+        "names the SecretStore 'vault', but the SecretStores in namespace 'web' are: none; the objects' SecretStore 'vault' is in namespace 'eso', and a SecretStore serves only the ExternalSecrets of its own namespace",
+      ),
+    ]);
+    expect(checked(externalSecret('{ name: valut, kind: ClusterSecretStore }') + store('ClusterSecretStore', 'vault'))).toEqual([
+      expect.stringMatching(
+        /names the ClusterSecretStore 'valut', but the objects' ClusterSecretStores are: vault; .*\n {2}hint: did you mean 'vault'\?$/,
+      ),
+    ]);
+    expect(checked(externalSecret('{ name: aws, kind: ClusterSecretStore }') + store('ClusterSecretStore', 'vault'))).toEqual([]);
+    expect(checked(externalSecret('{ name: vault }'))).toEqual([]);
+    expect(checked(externalSecret('{ name: vault }') + store('SecretStore', 'vault', 'web'))).toEqual([]);
+  });
+
+  it("of an entry's sourceRef is checked as secretStoreRef", () => {
+    const text = externalSecret('{ name: vault, kind: ClusterSecretStore }').replace(
+      'data: [{ secretKey: password, remoteRef: { key: db/password } }]',
+      'data: [{ secretKey: password, remoteRef: { key: db/password }, sourceRef: { storeRef: { name: aws } } }]',
+    );
+    expect(checked(text + store('ClusterSecretStore', 'vault') + store('ClusterSecretStore', 'aws'))).toEqual([
+      expect.stringMatching(/spec\.data\[0\]\.sourceRef\.storeRef\.name: names the SecretStore 'aws' \(no kind: a SecretStore\)/),
+    ]);
+  });
+});
