@@ -117,7 +117,8 @@ describe('compiling stages in worker threads', () => {
       const [plain, threaded] = bothWays(randomFleet(seed));
       expect(threaded, `seed ${seed}`).toBe(plain);
     }
-  });
+    // eight synths in processes of their own: past vitest's 60 s beside the full suite at a load of 20
+  }, 180_000);
 
   it('reports the same located problems when a stage file is wrong', () => {
     const broken = { ...fixtures, qa: fixtures.qa.replace('apps:\n', 'namespace: Not_A_Name\nnamspace: qa\napps:\n') };
