@@ -34,7 +34,8 @@ import { canonicalAddress } from './address.js';
 import { HAPROXY_FILE, readHaproxyConfig } from './haproxy.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
-import { leavesMachine, readingOnce, takenOverHint } from './changes.js';
+import { leavesMachine, takenOverHint } from './changes.js';
+import { readingOnce } from '../model/read-once.js';
 
 export type { StageClaims } from './claims.js';
 
