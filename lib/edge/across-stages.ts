@@ -251,6 +251,9 @@ const MACHINE_LEAVES = 'edge/machine-leaves';
 const MACHINE_SETTING = 'edge.machines.';
 const FLOATING_SETTING = 'edge.floatingIp.address';
 
+/** How `movedMachineWarnings` names, in its hint, the files of the stage it is placed at. */
+const THIS_STAGE = "this stage's";
+
 /** An edge machine that a compiled stage's edge leaves and another stage's edge now names (`movedMachineWarnings`). */
 export interface TakenMachine {
   /** The stage whose edge leaves it, and the machine as its output's haproxy.cfg names it. */
@@ -260,6 +263,9 @@ export interface TakenMachine {
   /** The stage whose edge now names it, and that stage's setting. */
   readonly by: string;
   readonly at: Claim;
+  /** What to do on the machine, said of the stage whose edge now names it (`stage shop's edge files`), and whether that stage was compiled (its own warning says it then). */
+  readonly steps: (whose: string) => string;
+  readonly byCompiled: boolean;
 }
 
 /**
@@ -295,12 +301,17 @@ function movedMachineWarnings(
       const floating = taking.length ? floatingAddressIn(read?.(edgePath(keepalivedFile(machine.name))) ?? '') : undefined;
       const runs = `${HAPROXY_FILE}${floating ? ` and keepalived with ${floating}` : ''}`;
       for (const [other, at] of taking) {
-        taken.push({ stage, name: machine.name, address: machine.address, by: other, at });
-        const files = `this stage's edge files (dist/${other}/${EDGE_DIR}/)`;
         const keepalived = `dist/${other}/${edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
-        const install = floats.get(other)
-          ? `install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
-          : `install ${files} there and reload haproxy`;
+        const steps = (whose: string) => {
+          const files = `${whose} edge files (dist/${other}/${EDGE_DIR}/)`;
+          const install = floats.get(other)
+            ? `install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
+            : `install ${files} there and reload haproxy`;
+          return floating && !floats.get(other)
+            ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (${whose === THIS_STAGE ? 'this stage has' : `stage ${other} has`} no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
+            : `${install}, rather than stop haproxy there`;
+        };
+        taken.push({ stage, name: machine.name, address: machine.address, by: other, at, steps, byCompiled: compiled(other) });
         warnings.set(other, [
           ...(warnings.get(other) ?? []),
           {
@@ -308,10 +319,7 @@ function movedMachineWarnings(
             severity: 'warning',
             location: at.at,
             message: `${at.what} ${shown(at)} of stage ${other} is edge machine ${machine.name} (${machine.address}) of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names: it runs stage ${stage}'s ${runs} until this stage's files replace them`,
-            hint:
-              floating && !floats.get(other)
-                ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (this stage has no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
-                : `${install}, rather than stop haproxy there`,
+            hint: steps(THIS_STAGE),
           },
         ]);
       }
@@ -482,16 +490,20 @@ export function claimProblems(
  * `edge/machine-leaves` (changes.ts) of a machine another stage's edge now names (`taken`): compiled
  * alone, it said to point the DNS of its hosts elsewhere and stop haproxy there, unless another
  * stage's edge names the machine; that stage does, whose hosts the machine now serves, so the
- * notice says so, and to do as that stage's warning says (`movedMachineWarnings`) instead.
+ * notice says so, and to do as that stage's warning says (`movedMachineWarnings`) instead; or, when that
+ * stage was not compiled (a synthesis of this stage alone, which prints no warning of another), what
+ * that warning says to do there, so that it is said.
  */
 export function retoldLeaving(notice: Problem, stage: string, taken: readonly TakenMachine[]): Problem {
   const by = taken.find((t) => t.stage === stage && leavesMachine(notice, t.name, t.address));
   if (!by) return notice;
+  const now = `point no DNS away from it and stop no haproxy there: stage ${by.by}'s edge now names ${by.address} (${by.at.what}, ${where(by.at)}), whose files replace these there`;
+  // that stage's warning is printed with this one only when it was compiled too (a synthesis of this stage alone prints its own)
   return {
     ...notice,
     hint: takenOverHint(
       notice.hint,
-      `point no DNS away from it and stop no haproxy there: stage ${by.by}'s edge now names ${by.address} (${by.at.what}, ${where(by.at)}), whose files replace these there; do there as stage ${by.by}'s warning says`,
+      by.byCompiled ? `${now}; do there as stage ${by.by}'s warning says` : `${now}: ${by.steps(`stage ${by.by}'s`)}`,
     ),
   };
 }
