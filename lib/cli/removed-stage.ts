@@ -12,7 +12,9 @@ import { objectsIn } from '../live-edits.js';
 import { join } from 'node:path';
 import { DIST_DIR, MAX_GENERATED_BYTES, readRegularFile, type DistTree } from '../synth/disk.js';
 import { floatingAddressIn, keepalivedFile } from '../edge/keepalived.js';
-import { INVENTORY_FILE, parseInventory, type NamespaceHoldings } from '../synth/inventory.js';
+import { INVENTORY_FILE, deleteCommand, keyParts, parseInventory, type NamespaceHoldings } from '../synth/inventory.js';
+import { chartFileName } from '../synth/output.js';
+import { NAMESPACE_CHART } from '../synth/rendered.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';
 
 /**
@@ -105,4 +107,114 @@ export function removedEdgeLine(project: Project, stage: string): string | undef
     ? `install the edge files of ${andList(taking.map((s) => `${DIST_DIR}/${s}/${EDGE_DIR}/`))} there (${taking.length === 1 ? 'that stage now uses' : 'those stages now use'} those machines) and reload ${services} (README, "The edge")`
     : `point ${hosts.length === 1 ? 'its' : 'their'} DNS elsewhere, then on each edge machine: sudo systemctl disable --now ${floating.length ? 'keepalived haproxy' : 'haproxy'}`;
   return `its edge stays: ${what}; once its objects are deleted, ${hosts.length === 1 ? 'that host answers' : 'its hosts answer'} 503: first ${todo}`;
+}
+
+/**
+ * How the objects of a removed stage are deleted from its cluster (`removedDeletion`): the command,
+ * the inventory of what it deletes, and what it leaves out.
+ */
+export interface RemovedDeletion {
+  /** `kubectl delete <kinds> -n <namespace> -l <the stage's labels>`: its objects in its namespace, its Namespace and PersistentVolumes. */
+  readonly command: string;
+  /** The removed stage's inventory without the objects the command leaves out, for the line about the data it deletes. */
+  readonly inventory: string;
+  /** The stage's own namespace, when its output names one. */
+  readonly namespace?: string;
+  /** The keys of the objects the command leaves out (`outsideLine`). */
+  readonly outside: readonly string[];
+}
+
+/**
+ * The stage's own namespace: the one its output's Namespace file makes (`00-namespace.yaml`, made for
+ * every stage: its stage file's `namespace:`, else its name), else, of the Namespaces its inventory
+ * lists (`names`), the one named as the stage, else the only one.
+ */
+function ownNamespace(project: Project, stage: string, names: readonly string[]): string | undefined {
+  let text: string | undefined;
+  try {
+    text = readRegularFile(join(project.root, DIST_DIR, stage, chartFileName(NAMESPACE_CHART)), MAX_GENERATED_BYTES);
+  } catch {
+    text = undefined;
+  }
+  const made = objectsIn(text).find((o) => o.kind === 'Namespace' && names.includes(String(o.metadata.name)));
+  if (made) return String(made.metadata.name);
+  return names.includes(stage) ? stage : names.length === 1 ? names[0] : undefined;
+}
+
+/**
+ * How a removed stage's objects are deleted from its cluster (`inventory`, its output's as it was):
+ * those in its own namespace (`ownNamespace`), its Namespace, and its PersistentVolumes (the volumes of
+ * its claims, whose data the line under the command names), selected by its labels; undefined when it
+ * lists no object. What it holds elsewhere, in another namespace (kube-system, default, another stage's)
+ * or cluster-wide (a ClusterRole, a StorageClass, another Namespace), is left out (`outside`): such objects
+ * are what the rest of the cluster runs on (lab's flannel DaemonSet in kube-system is the network of every
+ * pod of the cluster, its ClusterRoles may be bound by others), so a command that removes a stage, copied as
+ * printed, must not take them down with it; `outsideLine` names them, with the command to delete them once
+ * nothing uses them. A stage whose output names no namespace of its own is deleted as before, everywhere.
+ */
+export function removedDeletion(project: Project, stage: string, inventory: string): RemovedDeletion | undefined {
+  const keys = [...parseInventory(inventory).keys()];
+  const namespaces = keys.map(keyParts).flatMap((k) => (k.kind === 'Namespace' && k.namespace === undefined ? [k.name] : []));
+  const namespace = ownNamespace(project, stage, namespaces);
+  if (namespace === undefined) {
+    const command = deleteCommand(stage, inventory);
+    return command === undefined ? undefined : { command, inventory, outside: [] };
+  }
+  const own = (key: string) => {
+    const k = keyParts(key);
+    if (k.namespace !== undefined) return k.namespace === namespace;
+    return k.kind === 'PersistentVolume' || (k.kind === 'Namespace' && k.name === namespace);
+  };
+  const outside = keys.filter((k) => !own(k));
+  const owned = withoutObjects(inventory, new Set(outside));
+  const command = deleteCommand(stage, owned, namespace);
+  return command === undefined ? undefined : { command, inventory: owned, namespace, outside };
+}
+
+/** `inventory` without the object lines of `keys`. */
+function withoutObjects(inventory: string, keys: ReadonlySet<string>): string {
+  return inventory
+    .split('\n')
+    .filter((l) => !(l.startsWith('sha256:') && keys.has(l.slice(l.indexOf(' ') + 1))))
+    .join('\n');
+}
+
+/** How many of the objects left out `outsideLine` names (raspberry's are 9). */
+const OUTSIDE_SHOWN = 6;
+
+/**
+ * What `removedDeletion` leaves out of the delete command, as a line under it: which objects, why (the
+ * rest of the cluster may run on them), and the commands that delete them, by namespace and then the
+ * cluster-scoped ones, selected by the stage's labels as the command is (so that an object another stage
+ * has applied since, under its own labels, is left); undefined when it leaves out none. `kept`: the keys
+ * of the objects the stages now using its namespace make (`keptByHolding`), which are theirs.
+ */
+export function outsideLine(stage: string, deletion: RemovedDeletion, kept: ReadonlySet<string> = new Set()): string | undefined {
+  const keys = deletion.outside.filter((k) => !kept.has(k));
+  if (keys.length === 0 || deletion.namespace === undefined) return undefined;
+  const parts = keys.map(keyParts);
+  const named = (k: (typeof parts)[number]) => {
+    const name = `${k.kind} ${k.namespace === undefined ? '' : `${k.namespace}/`}${k.name}`;
+    if (k.kind === 'DaemonSet')
+      return `${name} (on every node, as a network plugin or a node agent runs: pods of every namespace may need it)`;
+    if (k.kind === 'PersistentVolumeClaim') return `${name} (its volume holds data)`;
+    return name;
+  };
+  const more = parts.length - OUTSIDE_SHOWN;
+  const shown = `${andList(parts.slice(0, OUTSIDE_SHOWN).map(named))}${more > 0 ? ` and ${more} more` : ''}`;
+  // one command per namespace, then one for the cluster-scoped objects
+  const groups = new Map<string | undefined, string[]>();
+  for (const [i, k] of parts.entries()) groups.set(k.namespace, [...(groups.get(k.namespace) ?? []), keys[i]!]);
+  const order = [...groups.keys()].sort((a, b) => (a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  const commands = order.flatMap((ns) => {
+    const text = `objects: ${groups.get(ns)!.length}\n${groups
+      .get(ns)!
+      .map((k) => `sha256:0 ${k}`)
+      .join('\n')}\n`;
+    return deleteCommand(stage, text, ns) ?? [];
+  });
+  return (
+    `it leaves out what the stage holds outside namespace ${deletion.namespace}, which the rest of the cluster may run on (other stages' objects, the cluster's own): ${shown}; ` +
+    `once nothing uses ${keys.length === 1 ? 'it' : 'them'}, delete ${keys.length === 1 ? 'it' : 'them'} with: ${commands.join(' && ')}`
+  );
 }
