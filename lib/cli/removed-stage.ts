@@ -69,9 +69,10 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  * address there: the objects' delete command reaches neither, and the hosts answer 503. Read as
  * lib/edge/haproxy.ts and keepalived.ts write the files, by their readers (`readHaproxyConfig`: the
  * machines from haproxy.cfg's header, the hosts from its `use_backend` lines; `floatingAddressIn`:
- * the address from each machine's keepalived file). When
- * another stage's edge now uses those machines (a stage renamed, `git mv`; an address compared as the machine it names,
- * `canonicalAddress`), its files go there instead.
+ * the address from each machine's keepalived file). On a machine another stage's edge now uses (a stage
+ * renamed, `git mv`; an edge moved; an address compared as the machine it names, `canonicalAddress`), that
+ * stage's files go instead, machine by machine: the others are stopped, and so is keepalived on one whose new
+ * stage has no floating IP (left running, it keeps this stage's address as a master of its own).
  */
 export function removedEdgeLine(project: Project, stage: string): string | undefined {
   const dir = join(project.root, DIST_DIR, stage, EDGE_DIR);
@@ -88,24 +89,46 @@ export function removedEdgeLine(project: Project, stage: string): string | undef
   const header = machines.length ? machines.map((m) => `${m.name} (${m.address})`).join(', ') : undefined;
   const hosts = routes.map((r) => r.host);
   const floating = [...new Set(machines.flatMap((m) => floatingAddressIn(read(keepalivedFile(m.name)) ?? '') ?? []))];
-  // by the machine each address names: a stage file may write it otherwise (fd00::5, FD00:0:0:0:0:0:0:5)
-  const addresses = new Set(machines.map((m) => canonicalAddress(m.address)));
-  const taking = project.stages.filter((s) => {
+  // each machine's stage now, if any: its edge names the address; with whether it moves a floating IP (writes a keepalived.conf there)
+  const edges = project.stages.flatMap((s) => {
     try {
       const edge = (loadStage(project, s).file as { edge?: EdgeSettings }).edge;
-      return Object.values(edge?.machines ?? {}).some((m) => addresses.has(canonicalAddress(m.address)));
+      return edge ? [{ stage: s, edge }] : [];
     } catch {
-      return false; // its command says what is wrong with it
+      return []; // its command says what is wrong with it
     }
   });
-  const services = floating.length ? 'haproxy and keepalived' : 'haproxy';
+  const takerOf = (address: string) =>
+    edges.find(({ edge }) => Object.values(edge.machines).some((m) => canonicalAddress(m.address) === canonicalAddress(address)));
+  const taken = new Map<string, { floats: boolean; names: string[] }>();
+  const free: string[] = [];
+  for (const m of machines) {
+    const by = takerOf(m.address);
+    if (!by) free.push(m.name);
+    else taken.set(by.stage, { floats: by.edge.floatingIp !== undefined, names: [...(taken.get(by.stage)?.names ?? []), m.name] });
+  }
   const what =
     `${header ? `the edge ${machines.length === 1 ? 'machine' : 'machines'} ${header}` : 'its edge machines'} ${machines.length === 1 ? 'keeps' : 'keep'} running its ${HAPROXY_FILE}` +
     (hosts.length ? `, which sends ${andList(hosts)} to its Services' node ports` : '') +
     (floating.length ? `, and keepalived keeps ${andList(floating)} there` : '');
-  const todo = taking.length
-    ? `install the edge files of ${andList(taking.map((s) => `${DIST_DIR}/${s}/${EDGE_DIR}/`))} there (${taking.length === 1 ? 'that stage now uses' : 'those stages now use'} those machines) and reload ${services} (README, "The edge")`
-    : `point ${hosts.length === 1 ? 'its' : 'their'} DNS elsewhere, then on each edge machine: sudo systemctl disable --now ${floating.length ? 'keepalived haproxy' : 'haproxy'}`;
+  const all = machines.length > 0 && free.length === 0;
+  // a machine another stage's edge now uses gets that stage's files; its keepalived is stopped unless that stage writes one for it
+  // (left running with this stage's keepalived.conf, it keeps the floating address and peers that no longer count it as one)
+  const install = [...taken].map(([stage, { floats, names }]) => {
+    const one = all && taken.size === 1;
+    const uses = one ? 'that stage now uses those machines' : `stage ${stage} now uses ${names.length === 1 ? 'it' : 'them'}`;
+    const files = (there: string) => `install the edge files of ${DIST_DIR}/${stage}/${EDGE_DIR}/ ${there} (${uses})`;
+    if (floating.length && !floats)
+      return `on ${andList(names)}: sudo systemctl disable --now keepalived (stage ${stage} has no floating IP: left running, keepalived keeps ${andList(floating)}), then ${files('there')} and reload haproxy`;
+    const reload = floating.length ? 'haproxy and keepalived' : 'haproxy';
+    return `${files(one ? 'there' : `on ${andList(names)}`)} and reload ${reload}`;
+  });
+  const stop = free.length
+    ? [
+        `point ${hosts.length === 1 ? 'its' : 'their'} DNS elsewhere, then on ${taken.size ? andList(free) : 'each edge machine'}: sudo systemctl disable --now ${floating.length ? 'keepalived haproxy' : 'haproxy'}`,
+      ]
+    : [];
+  const todo = [...stop, ...install].join('; ') + (install.length ? ' (README, "The edge")' : '');
   return `its edge stays: ${what}; once its objects are deleted, ${hosts.length === 1 ? 'that host answers' : 'its hosts answer'} 503: first ${todo}`;
 }
 

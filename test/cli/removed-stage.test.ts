@@ -308,4 +308,29 @@ describe('a stage whose file is removed', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("holding an edge one of whose machines another stage's edge now uses, without a floating IP: stop the other machine, and on that one keepalived first, then install that stage's files", () => {
+    const dir = fixtureProject(['lab', 'onprem']);
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'lab.yaml'));
+      const onprem = join(dir, 'environments', 'onprem.yaml');
+      writeFileSync(
+        onprem,
+        readFileSync(onprem, 'utf8').replace(
+          'edge1: { address: 10.0.0.5 }',
+          'edge1: { address: 10.0.0.5 }\n    haproxy2: { address: 192.168.122.141 }',
+        ),
+      );
+      const edge =
+        'its edge stays: the edge machines haproxy1 (192.168.122.140), haproxy2 (192.168.122.141) keep running its haproxy.cfg, ' +
+        "which sends nginx.traininglab.com to its Services' node ports, and keepalived keeps 192.168.122.150/24 there; once its objects are deleted, that host answers 503: " +
+        'first point its DNS elsewhere, then on haproxy1: sudo systemctl disable --now keepalived haproxy; ' +
+        'on haproxy2: sudo systemctl disable --now keepalived (stage onprem has no floating IP: left running, keepalived keeps 192.168.122.150/24), ' +
+        'then install the edge files of dist/onprem/edge/ there (stage onprem now uses it) and reload haproxy (README, "The edge")';
+      expect(runCli('diff', ['lab'], dir).stdout.trimEnd().split('\n').at(-1)).toBe(edge);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
