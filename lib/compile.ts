@@ -22,6 +22,7 @@ import { digest, type InventoryChanges } from './synth/inventory.js';
 import type { DistTree } from './synth/disk.js';
 import { claimProblems, claimsNotChecked, retoldLeaving } from './edge/across-stages.js';
 import { outputClaimsOf } from './edge/output-claims.js';
+import { readingOnce } from './model/read-once.js';
 import {
   COMPILER_VERSION,
   compileStage,
@@ -192,8 +193,10 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     cache: options.cache,
   };
   const runStages = options.runStages ?? inSequence;
+  // each stage's output read once by its compilation and the comparison across stages (a worker thread reads its own)
+  const once = sources.map((s) => (s.readOutput ? { ...s, readOutput: readingOnce(s.readOutput) } : s));
   const outcomes = runStages(
-    sources,
+    once,
     env,
     (source, i) => {
       options.onStage?.(source.stage, i, sources.length);
@@ -231,7 +234,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const rank = new Map((options.stages ?? sources.map((s) => s.stage)).map((s, i) => [s, i]));
   // what two stages may not both take (an edge machine, a floating IP, a node port on one cluster), the kept ones' as recorded;
   // a node port is refused to the stage that takes it newly, told from the one whose output (dist/<stage>/) takes it already
-  const outputOf = (stage: string) => sources.find((s) => s.stage === stage);
+  const outputOf = (stage: string) => once.find((s) => s.stage === stage);
   const claims = claimProblems(declarations, kept, rank, project.delivery?.cluster, outputOf, outputClaimsOf(sources));
   problems.push(...claims.problems);
   // a machine a stage's edge leaves that another stage's edge now names: the leaving stage's notice does not stop it there

@@ -43,8 +43,8 @@ import {
 import { keepsOutput, reusableStages } from './reuse.js';
 import { readStage } from '../config/read-stage.js';
 import { stageNamespace } from '../config/load.js';
-import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
-import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
+import { INVENTORY_FILE, applyFirst, deletedData } from '../synth/inventory.js';
+import { keptByHolding, outsideLine, removedDeletion, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>] [--no-cache]
@@ -193,7 +193,9 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
         : `${DIST_DIR}/${stage} and ${sources} have the same objects (${d.same}); their edge files differ:\n`,
     );
     if (edgeLines.length) io.stdout.write(`${edgeLines.map((l) => (l.startsWith(' ') ? l : `${DIST_DIR}/${stage}/${l}`)).join('\n')}\n`);
-    const command = removed === undefined ? undefined : deleteCommand(stage, removed);
+    // its objects in its namespace; what it holds elsewhere (kube-system, cluster-wide) on a line of its own
+    const removal = removed === undefined ? undefined : removedDeletion(project, stage, removed);
+    const command = removal?.command;
     const holding = command ? stagesHolding(project, removed!) : [];
     // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for
     // the cluster it named (known when dist/delivery/ could be planned: not while another stage has problems)
@@ -212,8 +214,11 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
       );
     // what the stages now using its namespace make, compiled for it when they were not (their output may not be written yet)
     const tree = compiled?.tree ?? (holding.length ? compiledQuietly(project, holding, noCache) : undefined);
-    const data = command && deletedData(removed!, removedHoldings(project, stage, removed!), keptByHolding(project, holding, tree));
+    const kept = command ? keptByHolding(project, holding, tree) : undefined;
+    const data = command && deletedData(removal!.inventory, removedHoldings(project, stage, removed!), kept);
     if (data) io.stdout.write(`${data}\n`);
+    const outside = removal && outsideLine(stage, removal, kept);
+    if (outside) io.stdout.write(`${outside}\n`);
     const edge = removed === undefined ? undefined : removedEdgeLine(project, stage);
     if (edge) io.stdout.write(`${edge}\n`);
     if (notCompared) printProblems(io, [notCompared]);

@@ -12,7 +12,9 @@ import { objectsIn } from '../live-edits.js';
 import { join } from 'node:path';
 import { DIST_DIR, MAX_GENERATED_BYTES, readRegularFile, type DistTree } from '../synth/disk.js';
 import { floatingAddressIn, keepalivedFile } from '../edge/keepalived.js';
-import { INVENTORY_FILE, parseInventory, type NamespaceHoldings } from '../synth/inventory.js';
+import { INVENTORY_FILE, deleteCommand, keyParts, parseInventory, type NamespaceHoldings } from '../synth/inventory.js';
+import { chartFileName } from '../synth/output.js';
+import { NAMESPACE_CHART } from '../synth/rendered.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';
 
 /**
@@ -67,9 +69,10 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  * address there: the objects' delete command reaches neither, and the hosts answer 503. Read as
  * lib/edge/haproxy.ts and keepalived.ts write the files, by their readers (`readHaproxyConfig`: the
  * machines from haproxy.cfg's header, the hosts from its `use_backend` lines; `floatingAddressIn`:
- * the address from each machine's keepalived file). When
- * another stage's edge now uses those machines (a stage renamed, `git mv`; an address compared as the machine it names,
- * `canonicalAddress`), its files go there instead.
+ * the address from each machine's keepalived file). On a machine another stage's edge now uses (a stage
+ * renamed, `git mv`; an edge moved; an address compared as the machine it names, `canonicalAddress`), that
+ * stage's files go instead, machine by machine: the others are stopped, and so is keepalived on one whose new
+ * stage has no floating IP (left running, it keeps this stage's address as a master of its own).
  */
 export function removedEdgeLine(project: Project, stage: string): string | undefined {
   const dir = join(project.root, DIST_DIR, stage, EDGE_DIR);
@@ -86,23 +89,155 @@ export function removedEdgeLine(project: Project, stage: string): string | undef
   const header = machines.length ? machines.map((m) => `${m.name} (${m.address})`).join(', ') : undefined;
   const hosts = routes.map((r) => r.host);
   const floating = [...new Set(machines.flatMap((m) => floatingAddressIn(read(keepalivedFile(m.name)) ?? '') ?? []))];
-  // by the machine each address names: a stage file may write it otherwise (fd00::5, FD00:0:0:0:0:0:0:5)
-  const addresses = new Set(machines.map((m) => canonicalAddress(m.address)));
-  const taking = project.stages.filter((s) => {
+  // each machine's stage now, if any: its edge names the address; with whether it moves a floating IP (writes a keepalived.conf there)
+  const edges = project.stages.flatMap((s) => {
     try {
       const edge = (loadStage(project, s).file as { edge?: EdgeSettings }).edge;
-      return Object.values(edge?.machines ?? {}).some((m) => addresses.has(canonicalAddress(m.address)));
+      return edge ? [{ stage: s, edge }] : [];
     } catch {
-      return false; // its command says what is wrong with it
+      return []; // its command says what is wrong with it
     }
   });
-  const services = floating.length ? 'haproxy and keepalived' : 'haproxy';
+  const takerOf = (address: string) =>
+    edges.find(({ edge }) => Object.values(edge.machines).some((m) => canonicalAddress(m.address) === canonicalAddress(address)));
+  const taken = new Map<string, { floats: boolean; names: string[] }>();
+  const free: string[] = [];
+  for (const m of machines) {
+    const by = takerOf(m.address);
+    if (!by) free.push(m.name);
+    else taken.set(by.stage, { floats: by.edge.floatingIp !== undefined, names: [...(taken.get(by.stage)?.names ?? []), m.name] });
+  }
   const what =
     `${header ? `the edge ${machines.length === 1 ? 'machine' : 'machines'} ${header}` : 'its edge machines'} ${machines.length === 1 ? 'keeps' : 'keep'} running its ${HAPROXY_FILE}` +
     (hosts.length ? `, which sends ${andList(hosts)} to its Services' node ports` : '') +
     (floating.length ? `, and keepalived keeps ${andList(floating)} there` : '');
-  const todo = taking.length
-    ? `install the edge files of ${andList(taking.map((s) => `${DIST_DIR}/${s}/${EDGE_DIR}/`))} there (${taking.length === 1 ? 'that stage now uses' : 'those stages now use'} those machines) and reload ${services} (README, "The edge")`
-    : `point ${hosts.length === 1 ? 'its' : 'their'} DNS elsewhere, then on each edge machine: sudo systemctl disable --now ${floating.length ? 'keepalived haproxy' : 'haproxy'}`;
+  const all = machines.length > 0 && free.length === 0;
+  // a machine another stage's edge now uses gets that stage's files; its keepalived is stopped unless that stage writes one for it
+  // (left running with this stage's keepalived.conf, it keeps the floating address and peers that no longer count it as one)
+  const install = [...taken].map(([stage, { floats, names }]) => {
+    const one = all && taken.size === 1;
+    const uses = one ? 'that stage now uses those machines' : `stage ${stage} now uses ${names.length === 1 ? 'it' : 'them'}`;
+    const files = (there: string) => `install the edge files of ${DIST_DIR}/${stage}/${EDGE_DIR}/ ${there} (${uses})`;
+    if (floating.length && !floats)
+      return `on ${andList(names)}: sudo systemctl disable --now keepalived (stage ${stage} has no floating IP: left running, keepalived keeps ${andList(floating)}), then ${files('there')} and reload haproxy`;
+    const reload = floating.length ? 'haproxy and keepalived' : 'haproxy';
+    return `${files(one ? 'there' : `on ${andList(names)}`)} and reload ${reload}`;
+  });
+  const stop = free.length
+    ? [
+        `point ${hosts.length === 1 ? 'its' : 'their'} DNS elsewhere, then on ${taken.size ? andList(free) : 'each edge machine'}: sudo systemctl disable --now ${floating.length ? 'keepalived haproxy' : 'haproxy'}`,
+      ]
+    : [];
+  const todo = [...stop, ...install].join('; ') + (install.length ? ' (README, "The edge")' : '');
   return `its edge stays: ${what}; once its objects are deleted, ${hosts.length === 1 ? 'that host answers' : 'its hosts answer'} 503: first ${todo}`;
+}
+
+/**
+ * How the objects of a removed stage are deleted from its cluster (`removedDeletion`): the command,
+ * the inventory of what it deletes, and what it leaves out.
+ */
+export interface RemovedDeletion {
+  /** `kubectl delete <kinds> -n <namespace> -l <the stage's labels>`: its objects in its namespace, its Namespace and PersistentVolumes. */
+  readonly command: string;
+  /** The removed stage's inventory without the objects the command leaves out, for the line about the data it deletes. */
+  readonly inventory: string;
+  /** The stage's own namespace, when its output names one. */
+  readonly namespace?: string;
+  /** The keys of the objects the command leaves out (`outsideLine`). */
+  readonly outside: readonly string[];
+}
+
+/**
+ * The stage's own namespace: the one its output's Namespace file makes (`00-namespace.yaml`, made for
+ * every stage: its stage file's `namespace:`, else its name), else, of the Namespaces its inventory
+ * lists (`names`), the one named as the stage, else the only one.
+ */
+function ownNamespace(project: Project, stage: string, names: readonly string[]): string | undefined {
+  let text: string | undefined;
+  try {
+    text = readRegularFile(join(project.root, DIST_DIR, stage, chartFileName(NAMESPACE_CHART)), MAX_GENERATED_BYTES);
+  } catch {
+    text = undefined;
+  }
+  const made = objectsIn(text).find((o) => o.kind === 'Namespace' && names.includes(String(o.metadata.name)));
+  if (made) return String(made.metadata.name);
+  return names.includes(stage) ? stage : names.length === 1 ? names[0] : undefined;
+}
+
+/**
+ * How a removed stage's objects are deleted from its cluster (`inventory`, its output's as it was):
+ * those in its own namespace (`ownNamespace`), its Namespace, and its PersistentVolumes (the volumes of
+ * its claims, whose data the line under the command names), selected by its labels; undefined when it
+ * lists no object. What it holds elsewhere, in another namespace (kube-system, default, another stage's)
+ * or cluster-wide (a ClusterRole, a StorageClass, another Namespace), is left out (`outside`): such objects
+ * are what the rest of the cluster runs on (lab's flannel DaemonSet in kube-system is the network of every
+ * pod of the cluster, its ClusterRoles may be bound by others), so a command that removes a stage, copied as
+ * printed, must not take them down with it; `outsideLine` names them, with the command to delete them once
+ * nothing uses them. A stage whose output names no namespace of its own is deleted as before, everywhere.
+ */
+export function removedDeletion(project: Project, stage: string, inventory: string): RemovedDeletion | undefined {
+  const keys = [...parseInventory(inventory).keys()];
+  const namespaces = keys.map(keyParts).flatMap((k) => (k.kind === 'Namespace' && k.namespace === undefined ? [k.name] : []));
+  const namespace = ownNamespace(project, stage, namespaces);
+  if (namespace === undefined) {
+    const command = deleteCommand(stage, inventory);
+    return command === undefined ? undefined : { command, inventory, outside: [] };
+  }
+  const own = (key: string) => {
+    const k = keyParts(key);
+    if (k.namespace !== undefined) return k.namespace === namespace;
+    return k.kind === 'PersistentVolume' || (k.kind === 'Namespace' && k.name === namespace);
+  };
+  const outside = keys.filter((k) => !own(k));
+  const owned = withoutObjects(inventory, new Set(outside));
+  const command = deleteCommand(stage, owned, namespace);
+  return command === undefined ? undefined : { command, inventory: owned, namespace, outside };
+}
+
+/** `inventory` without the object lines of `keys`. */
+function withoutObjects(inventory: string, keys: ReadonlySet<string>): string {
+  return inventory
+    .split('\n')
+    .filter((l) => !(l.startsWith('sha256:') && keys.has(l.slice(l.indexOf(' ') + 1))))
+    .join('\n');
+}
+
+/** How many of the objects left out `outsideLine` names (raspberry's are 9). */
+const OUTSIDE_SHOWN = 6;
+
+/**
+ * What `removedDeletion` leaves out of the delete command, as a line under it: which objects, why (the
+ * rest of the cluster may run on them), and the commands that delete them, by namespace and then the
+ * cluster-scoped ones, selected by the stage's labels as the command is (so that an object another stage
+ * has applied since, under its own labels, is left); undefined when it leaves out none. `kept`: the keys
+ * of the objects the stages now using its namespace make (`keptByHolding`), which are theirs.
+ */
+export function outsideLine(stage: string, deletion: RemovedDeletion, kept: ReadonlySet<string> = new Set()): string | undefined {
+  const keys = deletion.outside.filter((k) => !kept.has(k));
+  if (keys.length === 0 || deletion.namespace === undefined) return undefined;
+  const parts = keys.map(keyParts);
+  const named = (k: (typeof parts)[number]) => {
+    const name = `${k.kind} ${k.namespace === undefined ? '' : `${k.namespace}/`}${k.name}`;
+    if (k.kind === 'DaemonSet')
+      return `${name} (on every node, as a network plugin or a node agent runs: pods of every namespace may need it)`;
+    if (k.kind === 'PersistentVolumeClaim') return `${name} (its volume holds data)`;
+    return name;
+  };
+  const more = parts.length - OUTSIDE_SHOWN;
+  const shown = `${andList(parts.slice(0, OUTSIDE_SHOWN).map(named))}${more > 0 ? ` and ${more} more` : ''}`;
+  // one command per namespace, then one for the cluster-scoped objects
+  const groups = new Map<string | undefined, string[]>();
+  for (const [i, k] of parts.entries()) groups.set(k.namespace, [...(groups.get(k.namespace) ?? []), keys[i]!]);
+  const order = [...groups.keys()].sort((a, b) => (a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  const commands = order.flatMap((ns) => {
+    const text = `objects: ${groups.get(ns)!.length}\n${groups
+      .get(ns)!
+      .map((k) => `sha256:0 ${k}`)
+      .join('\n')}\n`;
+    return deleteCommand(stage, text, ns) ?? [];
+  });
+  return (
+    `it leaves out what the stage holds outside namespace ${deletion.namespace}, which the rest of the cluster may run on (other stages' objects, the cluster's own): ${shown}; ` +
+    `once nothing uses ${keys.length === 1 ? 'it' : 'them'}, delete ${keys.length === 1 ? 'it' : 'them'} with: ${commands.join(' && ')}`
+  );
 }

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
-import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
+import { INVENTORY_FILE, applyFirst, deletedData } from '../synth/inventory.js';
 import { ExitCode, ProblemsError, escapeName, type Problem } from '../errors.js';
 import { exceptionLines, type Finding } from '../checks/finding.js';
 import { placedProblems } from '../checks/manifests.js';
@@ -43,7 +43,7 @@ import { deliveryOnDisk, deliveryTargets } from './delivery-on-disk.js';
 import { startFingerprint, type StageRecord } from './fingerprint.js';
 import { isPlacedAcrossStages } from '../edge/across-stages.js';
 import { keepsOutput, reusableStages } from './reuse.js';
-import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
+import { keptByHolding, outsideLine, removedDeletion, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/rendered.js';
 
@@ -237,7 +237,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         continue;
       }
       const inventory = leaving.get(d);
-      const command = inventory === undefined ? undefined : deleteCommand(d, inventory);
+      // its objects in its namespace; what it holds elsewhere (kube-system, cluster-wide) on a line of its own
+      const removal = inventory === undefined ? undefined : removedDeletion(project, d, inventory);
+      const command = removal?.command;
       // no prune command of the stage will run again: its objects stay in the cluster until deleted
       const holding = command ? stagesHolding(project, inventory!) : [];
       // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for the cluster it named
@@ -246,9 +248,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         io.stdout.write(
           `  ${escapeName(`its objects stay in ${delivered?.where ?? 'its cluster'}; ${delivered?.first ?? ''}${applyFirst(d, holding)}delete them with: ${command}`)}\n`,
         );
-      const data = command && deletedData(inventory!, holdings.get(d), keptByHolding(project, holding, compiled.tree));
+      const kept = command ? keptByHolding(project, holding, compiled.tree) : undefined;
+      const data = command && deletedData(removal!.inventory, holdings.get(d), kept);
       // names from a hand-editable inventory.txt and edge files: printed as text, as the lines above
       if (data) io.stdout.write(`  ${escapeName(data)}\n`);
+      const outside = removal && outsideLine(d, removal, kept);
+      if (outside) io.stdout.write(`  ${escapeName(outside)}\n`);
       const edge = edges.get(d);
       if (edge) io.stdout.write(`  ${escapeName(edge)}\n`);
     }

@@ -6,94 +6,27 @@
  * one Service, so the API server refuses the second stage's). Each stage's claims are drawn where it
  * is compiled (`stageClaims`), with their places in its stage file, and kept in the record of a stage
  * whose output a synthesis keeps (lib/cli/reuse.ts), so a synthesis of the changed stages sees them too.
+ * Its parts: the claims of a stage (stage-claims.ts), whether a stage's output takes one already
+ * (output-holdings.ts), and an edge machine one stage leaves and another now names (moved-machines.ts).
  *
  * Not a claim: a VRRP router id. The edge's keepalived speaks unicast to its own peers only
  * (keepalived.ts: `unicast_peer`), so two stages' instances with one `virtual_router_id` on disjoint
  * machines never read each other's adverts. Pure.
  */
 import { isIP } from 'node:net';
-import type { Problem, SourceLocation } from '../errors.js';
+import type { Problem } from '../errors.js';
 import { andList } from '../model/limits.js';
-import { describeObject, type KubeObject } from '../model/object.js';
-import type { StageNode } from '../stack.js';
-import { parseManifests } from '../checks/manifests.js';
-import { chartFileName } from '../synth/output.js';
-import { INVENTORY_FILE, digest, inventorySource } from '../synth/inventory.js';
-import {
-  NODE_PORT_MAX,
-  NODE_PORT_MIN,
-  nodePortSettings,
-  nodePortsOf,
-  suggestNodePort,
-  type AppStacks,
-  type NodePortSettings,
-} from './node-ports.js';
-import type { EdgeSettings } from './settings.js';
+import { NODE_PORT_MAX, NODE_PORT_MIN, suggestNodePort } from './node-ports.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
-import { canonicalAddress } from './address.js';
-import { HAPROXY_FILE, readHaproxyConfig } from './haproxy.js';
-import { floatingAddressIn, keepalivedFile } from './keepalived.js';
-import { EDGE_DIR } from './index.js';
-import { leavesMachine, readingOnce, takenOverHint } from './changes.js';
+import { shown, where } from './stage-claims.js';
+import { HOLDINGS, heldInOutput, outputsReadOnce, type CompiledOutput, type Held } from './output-holdings.js';
+import { MACHINE_LEAVES, movedMachineWarnings, type TakenMachine } from './moved-machines.js';
 
+// what lib/compile.ts, lib/compile-stage.ts and output-claims.ts take from the comparison across stages, drawn from its parts
 export type { StageClaims } from './claims.js';
-
-/** What `stageClaims` reads of a compiled stage. */
-export interface ClaimSource {
-  readonly nodes: readonly Pick<StageNode, 'name' | 'address'>[];
-  readonly edge?: EdgeSettings;
-  readonly delivery?: { readonly cluster?: string };
-  /** The rendered apps whose objects were read (a cached app with no node port may be left out), by app name. */
-  readonly charts: readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
-  /** The stack of each app (`apps.<app>.stack`, else the app's name). */
-  readonly stacks: AppStacks;
-  /** The setting that gives each node port of `charts`, when the caller has it already (`StageEdge.nodePortSettings`). @default - read from `charts` */
-  readonly nodePortSettings?: NodePortSettings;
-  readonly locate: (path: readonly (string | number)[]) => SourceLocation;
-}
-
-const dotted = (path: readonly (string | number)[]) => path.join('.');
-
-/** The claims of one compiled stage, at their places in its stage file. */
-export function stageClaims({ nodes, edge, delivery, charts, stacks, nodePortSettings: known, locate }: ClaimSource): StageClaims {
-  // an address; an edge's with the file of the stage's output that has it, to tell which stage takes it newly
-  const at = (written: string, path: readonly (string | number)[], file?: string): Claim => {
-    const value = canonicalAddress(written);
-    const output = file === undefined ? {} : { file: `${EDGE_DIR}/${file}` };
-    return { value, ...(written === value ? {} : { written }), what: dotted(path), at: locate(path), ...output };
-  };
-  const settings = known ?? nodePortSettings(charts, stacks);
-  const nodePorts = charts.flatMap((c) =>
-    c.objects.flatMap((o) =>
-      nodePortsOf(o).map((port) => {
-        const object = describeObject(o);
-        // a manifests app's Service has its port in the files it includes: placed at the app
-        const path = settings.get(`${object}:${port}`) ?? ['apps', c.name];
-        return { value: String(port), what: `${object} (${dotted(path)})`, at: locate(path), object, file: chartFileName(c.name) };
-      }),
-    ),
-  );
-  const machines = Object.entries(edge?.machines ?? {});
-  // every machine's keepalived.conf holds the floating IP: the first's by name is named, and any its output has is read (`heldInOutput`)
-  const [first] = machines.map(([name]) => name).sort();
-  const addresses = [
-    ...machines.map(([name, m]) => at(m.address, ['edge', 'machines', name, 'address'], HAPROXY_FILE)),
-    ...(edge?.floatingIp && first !== undefined
-      ? [at(edge.floatingIp.address.split('/')[0]!, ['edge', 'floatingIp', 'address'], keepalivedFile(first))]
-      : []),
-  ];
-  return {
-    ...(delivery?.cluster === undefined ? {} : { cluster: delivery.cluster }),
-    delivered: delivery !== undefined,
-    nodes: nodes.flatMap((n) => (n.address === undefined ? [] : [at(n.address, ['nodes', n.name, 'address'])])),
-    nodePorts,
-    addresses,
-  };
-}
-
-const where = (c: Claim) => `${c.at.file}:${c.at.line}:${c.at.column}`;
-/** An address as its stage file writes it, with the machine it names when that is written otherwise: `fd00:0:0::0005 (fd00::5)`. */
-const shown = (c: Claim) => (c.written === undefined ? c.value : `${c.written} (${c.value})`);
+export { stageClaims, type ClaimSource } from './stage-claims.js';
+export { writtenFrom, type CompiledOutput } from './output-holdings.js';
+export { retoldLeaving, type TakenMachine } from './moved-machines.js';
 
 /**
  * Why stages `a` and `b` are on one cluster, or undefined when nothing says they are. Their
@@ -112,19 +45,6 @@ function sharedCluster(a: StageClaims, b: StageClaims, defaultCluster: string | 
   const node = a.nodes.find((n) => b.nodes.some((m) => m.value === n.value));
   return node ? `both name node address ${shown(node)}` : undefined;
 }
-
-/**
- * How a stage takes a node port or an edge's address, from the stage that takes it most newly: `new`,
- * its output in `dist/` does not take it; `moved` (a node port only: an edge's address is on no
- * cluster), its output takes it, but was written from its stage file as it was before, which may have
- * put the stage on another cluster (its nodes or `delivery.cluster` changed); `held`, its output takes
- * it, written from its stage file as it is (or a stage kept as recorded).
- */
-type Holding = 'new' | 'moved' | 'held';
-const HOLDINGS: readonly Holding[] = ['new', 'moved', 'held'];
-
-/** How a stage takes a node port or an address (`Holding`). */
-type Held = (stage: string, claim: Claim) => Holding;
 
 /**
  * Of what two stages take, the one reported (the one that takes it newly, whose hint moves it) and
@@ -243,82 +163,6 @@ function machineNameWarnings(stages: readonly (readonly [string, StageClaims])[]
   return warnings;
 }
 
-/** The code of an edge machine that leaves a stage's edge (changes.ts), here one that another stage's edge now names. */
-const MACHINE_LEAVES = 'edge/machine-leaves';
-
-/** The settings of a stage's edge machines' addresses (`edge.machines.<name>.address`) and of its floating IP, as `stageClaims` names them. */
-const MACHINE_SETTING = 'edge.machines.';
-const FLOATING_SETTING = 'edge.floatingIp.address';
-
-/** An edge machine that a compiled stage's edge leaves and another stage's edge now names (`movedMachineWarnings`). */
-export interface TakenMachine {
-  /** The stage whose edge leaves it, and the machine as its output's haproxy.cfg names it. */
-  readonly stage: string;
-  readonly name: string;
-  readonly address: string;
-  /** The stage whose edge now names it, and that stage's setting. */
-  readonly by: string;
-  readonly at: Claim;
-}
-
-/**
- * A warning at the setting of each stage whose edge now names a machine that the edge of another,
- * compiled, stage leaves (its output in dist/ names the machine, its stage file no longer does: an
- * edge moved from one stage file to another), by that stage, and those machines (`taken`, whose
- * leaving stage's own warning lib/compile.ts tells again: its DNS is not to be pointed away, nor its
- * haproxy stopped). The leaving stage's keepalived, when it moved a floating IP there, is stopped
- * first unless this stage's files have a keepalived.conf for the machine: left running, it keeps the
- * old address and peers, which no longer count it as one, and takes the address as a second master.
- * Only about this change: once the leaving stage's output is written, it no longer names the machine.
- */
-function movedMachineWarnings(
-  stages: readonly (readonly [string, StageClaims])[],
-  compiled: (stage: string) => boolean,
-  output: (stage: string) => CompiledOutput | undefined,
-): { readonly warnings: Map<string, Problem[]>; readonly taken: TakenMachine[] } {
-  const warnings = new Map<string, Problem[]>();
-  const taken: TakenMachine[] = [];
-  const machineClaims = (claims: StageClaims) => claims.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING));
-  const floats = new Map(stages.map(([s, c]) => [s, c.addresses.some((a) => a.what === FLOATING_SETTING)]));
-  for (const [stage, claims] of stages) {
-    const read = compiled(stage) ? output(stage)?.readOutput : undefined;
-    const was = read?.(HAPROXY_PATH);
-    if (was === undefined) continue;
-    const mine = new Set(machineClaims(claims).map((a) => a.value));
-    for (const machine of readHaproxyConfig(was).machines) {
-      const value = canonicalAddress(machine.address);
-      if (mine.has(value)) continue;
-      const taking = stages.flatMap(([s, c]) =>
-        s === stage ? [] : machineClaims(c).flatMap((a) => (a.value === value ? [[s, a] as const] : [])),
-      );
-      const floating = taking.length ? floatingAddressIn(read?.(edgePath(keepalivedFile(machine.name))) ?? '') : undefined;
-      const runs = `${HAPROXY_FILE}${floating ? ` and keepalived with ${floating}` : ''}`;
-      for (const [other, at] of taking) {
-        taken.push({ stage, name: machine.name, address: machine.address, by: other, at });
-        const files = `this stage's edge files (dist/${other}/${EDGE_DIR}/)`;
-        const keepalived = `dist/${other}/${edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
-        const install = floats.get(other)
-          ? `install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
-          : `install ${files} there and reload haproxy`;
-        warnings.set(other, [
-          ...(warnings.get(other) ?? []),
-          {
-            code: MACHINE_LEAVES,
-            severity: 'warning',
-            location: at.at,
-            message: `${at.what} ${shown(at)} of stage ${other} is edge machine ${machine.name} (${machine.address}) of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names: it runs stage ${stage}'s ${runs} until this stage's files replace them`,
-            hint:
-              floating && !floats.get(other)
-                ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (this stage has no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
-                : `${install}, rather than stop haproxy there`,
-          },
-        ]);
-      }
-    }
-  }
-  return { warnings, taken };
-}
-
 /**
  * Whether `p` is a warning of the comparison across stages placed at one stage's setting
  * (`edge/machine-name`, `edge/machine-leaves` of a machine another stage's edge leaves): kept with that stage's warnings (lib/cli/synth.ts), and made again at every
@@ -354,81 +198,6 @@ export const acrossStagesWarnings = (
   { notices, acrossStages }: { readonly notices: readonly Problem[]; readonly acrossStages: ReadonlyMap<string, readonly Problem[]> },
   stages: readonly string[],
 ): Problem[] => [...notices.filter((p) => p.code === CLAIMS_NOT_CHECKED), ...stages.flatMap((s) => acrossStages.get(s) ?? [])];
-
-/** What a compiled stage's node port is judged by: its stage file's text, and its output as it is (the files of `dist/<stage>/`). */
-export interface CompiledOutput {
-  readonly text: string;
-  readonly readOutput?: (file: string) => string | undefined;
-}
-
-/**
- * How `claim`, a node port or an edge's address of a compiled stage, is taken (`Holding`): whether the
- * file of its output that would hold it does (`outputTakes`), and whether that output was written from
- * the stage file as it is (inventory.txt's `source:` digest). Read only for what two stages take.
- */
-function heldInOutput(compiled: CompiledOutput | undefined, claim: Claim): Holding {
-  const read = compiled?.readOutput;
-  if (claim.file === undefined || read === undefined) return 'new';
-  // a floating IP (the address claim of a keepalived.conf) is in every machine's keepalived.conf: any of those the output
-  // has (of the machines its haproxy.cfg names), since a machine added since, sorting first, has none there yet
-  const floating = claim.object === undefined && claim.file !== HAPROXY_PATH;
-  const files = floating ? [...new Set([claim.file, ...keepalivedPathsOf(read)])] : [claim.file];
-  const takes = (file: string) => {
-    const text = read(file);
-    return text !== undefined && outputTakes(file, text, claim);
-  };
-  if (!files.some(takes)) return 'new';
-  return writtenFrom(read(INVENTORY_FILE), compiled!.text) ? 'held' : 'moved';
-}
-
-/** The path of `file` in a stage's output, under the edge's directory. */
-const edgePath = (file: string) => `${EDGE_DIR}/${file}`;
-/** The path of haproxy.cfg in a stage's output: an edge machine's claim is there, a floating IP's in a keepalived.conf. */
-const HAPROXY_PATH = edgePath(HAPROXY_FILE);
-/** The keepalived.conf files of the machines an output's haproxy.cfg names (`readHaproxyConfig`), which the same synthesis wrote. */
-const keepalivedPathsOf = (read: (file: string) => string | undefined): string[] =>
-  readHaproxyConfig(read(HAPROXY_PATH) ?? '').machines.map((m) => edgePath(keepalivedFile(m.name)));
-
-/**
- * Whether `text`, file `file` of a stage's output, takes `claim`: a node port, when its Service there
- * has it; an edge's address, when its haproxy.cfg names the machine or its keepalived.conf moves the floating IP.
- */
-function outputTakes(file: string, text: string, claim: Claim): boolean {
-  if (claim.object === undefined) {
-    const addresses =
-      file === HAPROXY_PATH ? readHaproxyConfig(text).machines.map((m) => m.address) : [floatingAddressIn(text)?.split('/')[0] ?? ''];
-    return addresses.some((a) => canonicalAddress(a) === claim.value);
-  }
-  try {
-    const { objects } = parseManifests([{ file, text }]);
-    return objects.some((o) => describeObject(o) === claim.object && nodePortsOf(o).includes(Number(claim.value)));
-  } catch {
-    // an output that does not parse takes nothing that can be told
-    return false;
-  }
-}
-
-/**
- * `output`, whose stages' files are each read once, however many claims ask: each claim of a stage
- * asks its inventory, and each machine's its haproxy.cfg (its Services' files are read once by
- * `outputTakes` either way). `output` itself only finds a stage's reader, and is asked again.
- */
-function outputsReadOnce(output: (stage: string) => CompiledOutput | undefined): (stage: string) => CompiledOutput | undefined {
-  const readers = new Map<string, (file: string) => string | undefined>();
-  return (stage) => {
-    const compiled = output(stage);
-    const read = compiled?.readOutput;
-    if (!read) return compiled;
-    const readOutput = readers.get(stage) ?? readingOnce(read);
-    readers.set(stage, readOutput);
-    return { ...compiled, readOutput };
-  };
-}
-
-/** Whether an output's inventory (its text) says it was written from the stage file whose text is `text` (its `source:` line, lib/synth/inventory.ts). */
-export function writtenFrom(inventory: string | undefined, text: string): boolean {
-  return inventory !== undefined && inventorySource(inventory)?.digest === digest(text);
-}
 
 /**
  * `crossStageProblems` of the stages compiled (`declarations`, by stage) and of those kept as
@@ -474,23 +243,4 @@ export function claimProblems(
   const moved = movedMachineWarnings(stages, (s) => declarations.has(s), outputOnce);
   for (const [stage, said] of moved.warnings) warnings.set(stage, [...(warnings.get(stage) ?? []), ...said]);
   return { problems: crossStageProblems(stages, defaultCluster, held), warnings, unchecked, taken: moved.taken };
-}
-
-/**
- * `notice`, a warning of the compilation of stage `stage`, told again when it is that stage's
- * `edge/machine-leaves` (changes.ts) of a machine another stage's edge now names (`taken`): compiled
- * alone, it said to point the DNS of its hosts elsewhere and stop haproxy there, unless another
- * stage's edge names the machine; that stage does, whose hosts the machine now serves, so the
- * notice says so, and to do as that stage's warning says (`movedMachineWarnings`) instead.
- */
-export function retoldLeaving(notice: Problem, stage: string, taken: readonly TakenMachine[]): Problem {
-  const by = taken.find((t) => t.stage === stage && leavesMachine(notice, t.name, t.address));
-  if (!by) return notice;
-  return {
-    ...notice,
-    hint: takenOverHint(
-      notice.hint,
-      `point no DNS away from it and stop no haproxy there: stage ${by.by}'s edge now names ${by.address} (${by.at.what}, ${where(by.at)}), whose files replace these there; do there as stage ${by.by}'s warning says`,
-    ),
-  };
 }

@@ -246,20 +246,6 @@ export function movedNodePortLines(before: string, after: string): string[] {
   return movedNodePorts(before, after).map(({ message, hint }) => `! ${message}; ${hint}`);
 }
 
-/**
- * `read`, asking for each file once: a stage's edge warnings read its output's inventory, which the
- * comparison of its objects (lib/output-changes.ts) has read already (lib/compile-stage.ts gives both,
- * and lib/live-edits.ts, this reader); each claim across stages asks a stage's inventory and haproxy.cfg
- * (across-stages.ts).
- */
-export function readingOnce(read: (file: string) => string | undefined): (file: string) => string | undefined {
-  const texts = new Map<string, string | undefined>();
-  return (file) => {
-    if (!texts.has(file)) texts.set(file, read(file));
-    return texts.get(file);
-  };
-}
-
 /** Whether an output's inventory (its text) lists haproxy.cfg among its edge files (`edge files: <n>`, then `<digest> <path>` lines). */
 function listsEdge(inventory: string): boolean {
   const lines = inventory.split('\n');

@@ -130,50 +130,51 @@ function section(head: string, lines: readonly string[]): string {
 }
 
 /**
- * How a frontend listens and reads the Host header: on IPv4 only (`bind :80`), or, when an edge
- * machine has an IPv6 address, on IPv6 too, where a client may name the edge by an IPv6 literal.
+ * Whether a frontend listens on IPv6 too: when an edge machine has an IPv6 address, where a client may
+ * name the edge by an IPv6 literal. The Host header is read alike either way (HOST).
  */
 interface Family {
   /** Whether the frontends also listen on IPv6. */
   readonly ipv6: boolean;
-  /** The requested host without its port or the trailing dot of an absolute name, as an HAProxy sample expression. */
-  readonly host: string;
 }
 
 /**
- * The requested host as a route names it: without a trailing dot. `app.example.com.` is the same
- * name written as absolute (RFC 1034 3.1), valid in a URL and sent as such in the Host header by
- * clients that are given it (curl, browsers, resolvers' search lists bypassed on purpose); compared
+ * The requested host as a route names it, as an HAProxy sample expression, on an IPv4 edge and a
+ * dual-stack one alike: the Host header without its port (`:` and digits at the end, none too:
+ * `name:`, which RFC 9110 allows), then without the trailing dot of an absolute name. `app.example.com.`
+ * is the same name written as absolute (RFC 1034 3.1), valid in a URL and sent as such in the Host header
+ * by clients that are given it (curl, browsers, resolvers' search lists bypassed on purpose); compared
  * as written, it went to the 404 of a host no route names. One dot only: `app.example.com..` is no name.
+ * The port goes first: `app.example.com.:8443`. Only a port of digits goes: what is left with a `:` is
+ * no host (`app.example.com:abc`, `app:80:90`), answered 400 (VALID_HOST), where `field(1,:)`, cutting at
+ * the first `:`, routed it on an IPv4 edge (and cut an IPv6 literal, `[::1]:8080`, to `[`). HAProxy's
+ * `host_only` is missing from some 2.x releases; regsub is in all.
  */
-const WITHOUT_TRAILING_DOT = 'regsub([.]$,)';
+const HOST = 'req.hdr(host),regsub(:[0-9]*$,),regsub([.]$,)';
 
 /**
- * IPv4 only: `field(1,:)` cuts the Host header at its first ':', which a host name or an IPv4
- * address never holds before its port. With IPv6 a Host header may be a literal (`[::1]:8080`),
- * which that would cut to `[`; the port is then only a ':' and digits at the end (a literal ends
- * in `]`). HAProxy's `host_only` says the same but is missing from some 2.x releases; regsub is in all.
- * Then the trailing dot of an absolute name goes (WITHOUT_TRAILING_DOT), after the port: `app.example.com.:8443`.
+ * What the host (HOST_VAR) must be for a request to be routed: a name or an IPv4 address (no `:`, `[`
+ * or `]`), or an IPv6 literal in brackets; not empty. A `:` left after the port went is a port that is
+ * not digits, or two ports, which RFC 9112 3.2 answers with 400. Brackets written as classes (`[[]`),
+ * since HAProxy's parser reads a backslash itself.
  */
-const IPV4: Family = { ipv6: false, host: `req.hdr(host),field(1,:),${WITHOUT_TRAILING_DOT}` };
-// `:[0-9]*`: a Host with an empty port (`name:`, which RFC 9110 allows) is the name, as field(1,:) makes it over IPv4
-const DUAL_STACK: Family = { ipv6: true, host: `req.hdr(host),regsub(:[0-9]*$,),${WITHOUT_TRAILING_DOT}` };
+const VALID_HOST = '^([^]:[]+|[[][^]]+[]])$';
 
 /**
- * The variable that holds the requested host (`Family.host`), set once per request before the
- * answers that read it: the deny of a request without one host, the redirect and every route. With
- * the whole expression in each use_backend line, a request to a host no route names ran it (a regsub
- * or two) once per route: with 500 routes, about 2.6 times HAProxy's CPU (3.9 dual-stack; bench/edge-routes.ts).
+ * The variable that holds the requested host (HOST), set once per request before the answers that
+ * read it: the deny of a request without one valid host, the redirect and every route. With the whole
+ * expression in each use_backend line, a request to a host no route names ran it (a regsub or two) once
+ * per route: with 500 routes, about 4.1 times HAProxy's CPU (4.5 dual-stack; bench/edge-routes.ts).
  */
 const HOST_VAR = 'txn.host';
-const setHost = (family: Family) => `http-request set-var(${HOST_VAR}) ${family.host}`;
+const setHost = `http-request set-var(${HOST_VAR}) ${HOST}`;
 
 /**
  * The family of a plan's frontends: both when an edge machine has an IPv6 address, since clients
  * on that address would otherwise be refused (`bind :80` listens on IPv4 only). A machine named by
  * host name is taken as IPv4, as before: which family its name resolves to is not known here.
  */
-const familyOf = (plan: EdgePlan): Family => (plan.machines.some((m) => isIP(m.address) === 6) ? DUAL_STACK : IPV4);
+const familyOf = (plan: EdgePlan): Family => ({ ipv6: plan.machines.some((m) => isIP(m.address) === 6) });
 
 /** The Host header without a port (HOST_VAR), compared case-insensitively with the route's host. */
 const hostIs = (host: string) => `{ var(${HOST_VAR}) -m str -i ${word(host, 'the host')} }`;
@@ -232,22 +233,23 @@ const noAppBackend = section(`backend ${NO_APP}`, [
 ]);
 
 /**
- * The answer to a request that does not name one host: none (no Host header, an empty one, a port or
- * a dot alone: an HTTP/1.0 client, a scanner), or a list (`Host: other.example.com, shop.example.com`,
- * which RFC 9110 does not allow): 400, before the redirect and the routes. The edge routes by host, so
- * a request without one reaches no app; it was redirected to `https:///path` (no host: a client cannot
- * follow it), or answered 503 without the redirect, as if the apps were down. HAProxy reads a header's
- * value as a list at its commas, and a route's condition holds when any item matches: a list went to
- * the app of any host it named, which saw the whole list as its Host (links built from it, caches keyed on it).
+ * The answer to a request that does not name one valid host: none (no Host header, an empty one, a port
+ * or a dot alone: an HTTP/1.0 client, a scanner), a list (`Host: other.example.com, shop.example.com`,
+ * which RFC 9110 does not allow), or one whose port is not digits (`shop.example.com:abc`, VALID_HOST):
+ * 400, before the redirect and the routes. The edge routes by host, so a request without one reaches no
+ * app; it was redirected to `https:///path` (no host: a client cannot follow it), or answered 503 without
+ * the redirect, as if the apps were down. HAProxy reads a header's value as a list at its commas, and a
+ * route's condition holds when any item matches: a list went to the app of any host it named, which saw
+ * the whole list as its Host (links built from it, caches keyed on it).
  */
-const notOneHost = `http-request deny deny_status 400 unless { req.hdr_cnt(host) eq 1 } { var(${HOST_VAR}) -m len 1: }`;
+const notOneHost = `http-request deny deny_status 400 unless { req.hdr_cnt(host) eq 1 } { var(${HOST_VAR}) -m reg ${VALID_HOST} }`;
 
 function frontend(family: Family, f: EdgeFrontend): string {
   const tls = ` ssl ${f.certificates.map((c) => `crt ${word(c, 'the certificate')}`).join(' ')} alpn h2,http/1.1`;
   const lines = [
     ...binds(family, f.httpPort, ''),
     ...binds(family, f.httpsPort, tls),
-    setHost(family),
+    setHost,
     notOneHost,
     ...(f.redirectHttp ? [redirectToHttps(f.httpsPort)] : []),
     ...(f.hsts ? [hstsLine(f.hsts)] : []),

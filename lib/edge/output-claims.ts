@@ -11,7 +11,9 @@ import { parseManifests } from '../checks/manifests.js';
 import { INVENTORY_FILE, inventorySource } from '../synth/inventory.js';
 import { chartFileName } from '../synth/output.js';
 import { isRecord } from '../model/object.js';
-import { stageClaims, writtenFrom, type StageClaims } from './across-stages.js';
+import type { StageClaims } from './claims.js';
+import { stageClaims } from './stage-claims.js';
+import { writtenFrom } from './output-holdings.js';
 import type { EdgeSettings } from './settings.js';
 
 /** The readers a compiled stage is given (lib/compile-stage.ts `StageSource`). */

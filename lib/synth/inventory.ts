@@ -100,13 +100,16 @@ export function keyParts(key: string): { apiVersion: string; kind: string; names
  * output as it was), found by the stage's labels, of each kind the inventory lists, in every
  * namespace it held (kube-system's too) and the cluster-scoped ones: what a stage whose file is
  * removed leaves running, since no prune command of it will ever run again. Kinds in reverse apply
- * order, the namespace last. Undefined when the inventory lists no object.
+ * order, the namespace last; with `namespace`, in that namespace only (and the cluster-scoped ones). Undefined
+ * when the inventory lists no object.
  */
-export function deleteCommand(stage: string, text: string): string | undefined {
+export function deleteCommand(stage: string, text: string, namespace?: string): string | undefined {
   const kinds = [...parseInventory(text).keys()].map(keyParts).sort((a, b) => applyRank(b.kind) - applyRank(a.kind));
   if (kinds.length === 0) return undefined;
   const resources = [...new Set(kinds.map((k) => resourceOf(k.apiVersion, k.kind)))];
-  return `kubectl delete ${resources.join(',')} --all-namespaces -l ${stageSelector(stage)}`;
+  // `namespace`: its objects there and the cluster-scoped ones (kubectl reads -n for namespaced kinds only; lib/cli/removed-stage.ts)
+  const where = namespace !== undefined ? `-n ${namespace}` : kinds.some((k) => k.namespace !== undefined) ? '--all-namespaces' : '';
+  return `kubectl delete ${resources.join(',')}${where ? ` ${where}` : ''} -l ${stageSelector(stage)}`;
 }
 
 /** What a Namespace holds that no file of `dist/` does (lib/data-leaves.ts reads it from the output that made it). */

@@ -29,11 +29,28 @@ describe('a stage whose file is removed', () => {
     expect(leaving).toContain('only in dist/lab: ClusterRole flannel');
     const command = /its objects stay in its cluster until deleted: (kubectl delete .*)$/m.exec(diff.stdout)?.[1];
     expect(command).toBeDefined();
-    // every kind it held, cluster-scoped and in other namespaces too, selected by the stage's labels; the namespace last
+    // the kinds it held in its namespace, and its Namespace last, selected by the stage's labels there
+    const own = objects.filter((k) => k.includes(' lab/') || k === 'v1 Namespace lab');
     const [, kinds, ...rest] = command!.split(' ').slice(1);
-    expect(new Set(kinds.split(','))).toEqual(new Set(resources(inventory)));
+    expect(new Set(kinds.split(','))).toEqual(
+      new Set(
+        resources(
+          own
+            .map((k) => `sha256:0 ${k}`)
+            .join('\n')
+            .replace(/^/, 'objects: 3\n'),
+        ),
+      ),
+    );
     expect(kinds.split(',').at(-1)).toBe('namespace');
-    expect(rest).toEqual(['--all-namespaces', '-l', 'stagecraft.dev/stage=lab,app.kubernetes.io/managed-by=stagecraft']);
+    expect(rest).toEqual(['-n', 'lab', '-l', 'stagecraft.dev/stage=lab,app.kubernetes.io/managed-by=stagecraft']);
+    // not the cluster's network (flannel in kube-system) nor its ClusterRoles: named under it, with their own commands
+    const selector = '-l stagecraft.dev/stage=lab,app.kubernetes.io/managed-by=stagecraft';
+    const outside =
+      "it leaves out what the stage holds outside namespace lab, which the rest of the cluster may run on (other stages' objects, the cluster's own): " +
+      'DaemonSet kube-system/kube-flannel-ds (on every node, as a network plugin or a node agent runs: pods of every namespace may need it), ClusterRole flannel, ClusterRoleBinding flannel, ConfigMap kube-system/kube-flannel-cfg and ServiceAccount kube-system/flannel; ' +
+      `once nothing uses them, delete them with: kubectl delete daemonset.apps,configmap,serviceaccount -n kube-system ${selector} && kubectl delete clusterrolebinding.rbac.authorization.k8s.io,clusterrole.rbac.authorization.k8s.io ${selector}`;
+    expect(lines.filter((l) => l.startsWith('it leaves out'))).toEqual([outside]);
     expect(readFileSync(join(dir, 'dist', 'lab', 'inventory.txt'), 'utf8')).toBe(inventory);
     // synth of that stage alone cannot remove it: it says what does
     const one = runCli('synth', ['lab'], dir);
@@ -46,7 +63,7 @@ describe('a stage whose file is removed', () => {
     const synth = runCli('synth', [], dir);
     expect(synth.code).toBe(0);
     expect(synth.stdout).toContain(
-      `lab: removed dist/lab/ (there is no environments/lab.yaml)\n  its objects stay in its cluster; delete them with: ${command}\n`,
+      `lab: removed dist/lab/ (there is no environments/lab.yaml)\n  its objects stay in its cluster; delete them with: ${command}\n  ${outside}\n`,
     );
     // gone from dist/: nothing to say any more
     expect(runCli('diff', ['lab'], dir)).toMatchObject({ code: 2 });
@@ -140,14 +157,17 @@ describe('a stage whose file is removed', () => {
       "which sends nginx.traininglab.com to its Services' node ports, and keepalived keeps 192.168.122.150/24 there; " +
       'once its objects are deleted, that host answers 503: first point its DNS elsewhere, then on each edge machine: sudo systemctl disable --now keepalived haproxy';
     const diff = runCli('diff', ['lab'], dir).stdout.trimEnd().split('\n');
-    expect(diff.at(-2)).toMatch(/^npm run synth removes dist\/lab\/; its objects stay in its cluster until deleted: kubectl delete /);
+    expect(diff.at(-3)).toMatch(/^npm run synth removes dist\/lab\/; its objects stay in its cluster until deleted: kubectl delete /);
+    expect(diff.at(-2)).toMatch(/^it leaves out what the stage holds outside namespace lab, /);
     expect(diff.at(-1)).toBe(edge);
     // its edge files are shown leaving, as any edge change is
     expect(diff).toContain('dist/lab/edge/haproxy.cfg: removed');
     const synth = runCli('synth', [], dir);
     expect(synth.code).toBe(0);
     expect(synth.stdout).toMatch(
-      new RegExp(`\n  its objects stay in its cluster; delete them with: kubectl delete .*\n  ${edge.replace(/[().*/]/g, '\\$&')}\n`),
+      new RegExp(
+        `\n  its objects stay in its cluster; delete them with: kubectl delete .*\n  it leaves out .*\n  ${edge.replace(/[().*/]/g, '\\$&')}\n`,
+      ),
     );
   });
 
@@ -267,5 +287,50 @@ describe('a stage whose file is removed', () => {
       ].join('\n'),
     );
     expect(readFileSync(join(dir, 'dist', 'production', 'inventory.txt'), 'utf8')).not.toContain('ExternalSecret');
+  });
+
+  it('holding more outside its namespace (raspberry: flannel, a registry in kube-system with its claim): names the first six, says the claim holds data, and leaves it out of the line about the data the command deletes', () => {
+    const dir = fixtureProject(['raspberry', 'dev']);
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'raspberry.yaml'));
+      const lines = runCli('diff', ['raspberry'], dir).stdout.trimEnd().split('\n');
+      const command = lines.find((l) => l.startsWith('npm run synth removes dist/raspberry/'));
+      expect(command).toMatch(/ -n raspberry -l stagecraft\.dev\/stage=raspberry,/);
+      expect(command).not.toMatch(/--all-namespaces|daemonset/);
+      const outside = lines.find((l) => l.startsWith('it leaves out what the stage holds outside namespace raspberry'));
+      expect(outside).toContain('PersistentVolumeClaim kube-system/kube-registry-pvc (its volume holds data)');
+      expect(outside).toMatch(
+        / and 3 more; once nothing uses them, delete them with: kubectl delete \S+ -n kube-system -l \S+ && kubectl delete \S+ -l \S+$/,
+      );
+      expect(lines.filter((l) => l.startsWith('that deletes data too')).join('')).not.toContain('kube-registry-pvc');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("holding an edge one of whose machines another stage's edge now uses, without a floating IP: stop the other machine, and on that one keepalived first, then install that stage's files", () => {
+    const dir = fixtureProject(['lab', 'onprem']);
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'lab.yaml'));
+      const onprem = join(dir, 'environments', 'onprem.yaml');
+      writeFileSync(
+        onprem,
+        readFileSync(onprem, 'utf8').replace(
+          'edge1: { address: 10.0.0.5 }',
+          'edge1: { address: 10.0.0.5 }\n    haproxy2: { address: 192.168.122.141 }',
+        ),
+      );
+      const edge =
+        'its edge stays: the edge machines haproxy1 (192.168.122.140), haproxy2 (192.168.122.141) keep running its haproxy.cfg, ' +
+        "which sends nginx.traininglab.com to its Services' node ports, and keepalived keeps 192.168.122.150/24 there; once its objects are deleted, that host answers 503: " +
+        'first point its DNS elsewhere, then on haproxy1: sudo systemctl disable --now keepalived haproxy; ' +
+        'on haproxy2: sudo systemctl disable --now keepalived (stage onprem has no floating IP: left running, keepalived keeps 192.168.122.150/24), ' +
+        'then install the edge files of dist/onprem/edge/ there (stage onprem now uses it) and reload haproxy (README, "The edge")';
+      expect(runCli('diff', ['lab'], dir).stdout.trimEnd().split('\n').at(-1)).toBe(edge);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

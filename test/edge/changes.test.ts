@@ -324,6 +324,24 @@ describe('an edge machine that leaves the edge', () => {
     ]);
   });
 
+  it("is told in the leaving stage's own warning by a synthesis of that stage alone, which prints no warning of the stage whose edge now names the machine: stop its keepalived first, then install that stage's files", () => {
+    const shop = movedTo(['lb3: { address: 10.0.0.6 }'], true);
+    const shopFile = { stage: 'shop', file: 'environments/shop.yaml', text: shop.shopText };
+    const claims = compileStages([shopFile]).declarations.get('shop')!.claims;
+    const without = stage(THREE.slice(0, 1));
+    // stage edge compiled alone (npm run synth -- edge), stage shop kept as recorded
+    const alone = compileStages([{ stage: 'edge', file: FILE, text: without, readOutput: (file: string) => shop.output.get(file) }], {
+      stages: ['edge', 'shop'],
+      kept: [{ stage: 'shop', claims }],
+    });
+    expect(alone.acrossStages.get('edge')).toBeUndefined();
+    expect(alone.notices.filter((p) => p.code === 'edge/machine-leaves').map((p) => p.hint)).toEqual([
+      expect.stringMatching(
+        /^point no DNS away from it and stop no haproxy there: stage shop's edge now names 10\.0\.0\.6 \(edge\.machines\.lb3\.address, environments\/shop\.yaml:\d+:21\), whose files replace these there: first, on lb2: sudo systemctl disable --now keepalived \(stage shop has no floating IP, so none of its files replaces stage edge's keepalived\.conf there: left running, it holds 10\.0\.0\.100\/24 as a second master once stage edge's other machines no longer count it as a peer\); then install stage shop's edge files \(dist\/shop\/edge\/\) there and reload haproxy, rather than stop haproxy there; then install and reload the new files on lb1$/,
+      ),
+    ]);
+  });
+
   it('is not said of an edge whose problems keep its files from being written (nothing is written then)', () => {
     const output = new Map([
       ['edge/haproxy.cfg', config().get('edge/haproxy.cfg')!],

@@ -252,6 +252,37 @@ describe('haproxy running a generated haproxy.cfg with its TLS listener', () => 
     }
   }, 30_000);
 
+  it('answers 400 to a Host whose port is not digits or that names two ports, and routes a port of digits and an IPv6 literal, on an IPv4 edge and a dual-stack one alike', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    for (const ipv6 of [false, true]) {
+      const { httpPort, httpsPort } = await start({ redirectHttp: false }, { ipv6 });
+      received.length = 0;
+      for (const [port, tls] of [
+        [httpPort, false],
+        [httpsPort, true],
+      ] as const) {
+        const head = async (host: string) =>
+          (await rawAnswer(port, tls, `GET /orders HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)).split('\r\n')[0];
+        // field(1,:) took a.example.com:abc for a.example.com on an IPv4 edge, which the dual-stack one sent to the 404
+        for (const host of [
+          'a.example.com:abc',
+          'a.example.com:80:90',
+          'a.example.com:8a',
+          'a.example.com.:x',
+          '[fd00::5]:abc',
+          'fd00::5',
+          '[fd00::5',
+        ]) {
+          expect([ipv6, tls, host, await head(host)]).toEqual([ipv6, tls, host, 'HTTP/1.1 400 Bad request']);
+        }
+        expect([ipv6, tls, await head('a.example.com:8443')]).toEqual([ipv6, tls, 'HTTP/1.1 200 OK']);
+        // an IPv6 literal is a host, which no route names
+        expect([ipv6, tls, await head('[fd00::5]:80')]).toEqual([ipv6, tls, 'HTTP/1.1 404 Not Found']);
+      }
+      expect(received).toEqual(['GET /orders ', 'GET /orders ']);
+    }
+  }, 30_000);
+
   it('sends no Strict-Transport-Security without hsts', async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
     const { httpsPort } = await start({ redirectHttp: false });

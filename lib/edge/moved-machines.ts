@@ -1,0 +1,122 @@
+/**
+ * An edge machine that one compiled stage's edge leaves and another stage's edge now names (an edge
+ * moved from one stage file to another): the warning at the taking stage's setting, and the leaving
+ * stage's own warning (changes.ts) told again, so that neither says to stop what the other now runs
+ * there (across-stages.ts finds them once every stage is compiled). Pure.
+ */
+import type { Problem } from '../errors.js';
+import type { Claim, StageClaims } from './claims.js';
+import { canonicalAddress } from './address.js';
+import { HAPROXY_FILE, readHaproxyConfig } from './haproxy.js';
+import { floatingAddressIn, keepalivedFile } from './keepalived.js';
+import { EDGE_DIR } from './index.js';
+import { leavesMachine, takenOverHint } from './changes.js';
+import { shown, where } from './stage-claims.js';
+import { HAPROXY_PATH, edgePath, type CompiledOutput } from './output-holdings.js';
+
+/** The code of an edge machine that leaves a stage's edge (changes.ts), here one that another stage's edge now names. */
+export const MACHINE_LEAVES = 'edge/machine-leaves';
+
+/** The settings of a stage's edge machines' addresses (`edge.machines.<name>.address`) and of its floating IP, as `stageClaims` names them. */
+const MACHINE_SETTING = 'edge.machines.';
+const FLOATING_SETTING = 'edge.floatingIp.address';
+
+/** How `movedMachineWarnings` names, in its hint, the files of the stage it is placed at. */
+const THIS_STAGE = "this stage's";
+
+/** An edge machine that a compiled stage's edge leaves and another stage's edge now names (`movedMachineWarnings`). */
+export interface TakenMachine {
+  /** The stage whose edge leaves it, and the machine as its output's haproxy.cfg names it. */
+  readonly stage: string;
+  readonly name: string;
+  readonly address: string;
+  /** The stage whose edge now names it, and that stage's setting. */
+  readonly by: string;
+  readonly at: Claim;
+  /** What to do on the machine, said of the stage whose edge now names it (`stage shop's edge files`), and whether that stage was compiled (its own warning says it then). */
+  readonly steps: (whose: string) => string;
+  readonly byCompiled: boolean;
+}
+
+/**
+ * A warning at the setting of each stage whose edge now names a machine that the edge of another,
+ * compiled, stage leaves (its output in dist/ names the machine, its stage file no longer does: an
+ * edge moved from one stage file to another), by that stage, and those machines (`taken`, whose
+ * leaving stage's own warning lib/compile.ts tells again: its DNS is not to be pointed away, nor its
+ * haproxy stopped). The leaving stage's keepalived, when it moved a floating IP there, is stopped
+ * first unless this stage's files have a keepalived.conf for the machine: left running, it keeps the
+ * old address and peers, which no longer count it as one, and takes the address as a second master.
+ * Only about this change: once the leaving stage's output is written, it no longer names the machine.
+ */
+export function movedMachineWarnings(
+  stages: readonly (readonly [string, StageClaims])[],
+  compiled: (stage: string) => boolean,
+  output: (stage: string) => CompiledOutput | undefined,
+): { readonly warnings: Map<string, Problem[]>; readonly taken: TakenMachine[] } {
+  const warnings = new Map<string, Problem[]>();
+  const taken: TakenMachine[] = [];
+  const machineClaims = (claims: StageClaims) => claims.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING));
+  const floats = new Map(stages.map(([s, c]) => [s, c.addresses.some((a) => a.what === FLOATING_SETTING)]));
+  for (const [stage, claims] of stages) {
+    const read = compiled(stage) ? output(stage)?.readOutput : undefined;
+    const was = read?.(HAPROXY_PATH);
+    if (was === undefined) continue;
+    const mine = new Set(machineClaims(claims).map((a) => a.value));
+    for (const machine of readHaproxyConfig(was).machines) {
+      const value = canonicalAddress(machine.address);
+      if (mine.has(value)) continue;
+      const taking = stages.flatMap(([s, c]) =>
+        s === stage ? [] : machineClaims(c).flatMap((a) => (a.value === value ? [[s, a] as const] : [])),
+      );
+      const floating = taking.length ? floatingAddressIn(read?.(edgePath(keepalivedFile(machine.name))) ?? '') : undefined;
+      const runs = `${HAPROXY_FILE}${floating ? ` and keepalived with ${floating}` : ''}`;
+      for (const [other, at] of taking) {
+        const keepalived = `dist/${other}/${edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
+        const steps = (whose: string) => {
+          const files = `${whose} edge files (dist/${other}/${EDGE_DIR}/)`;
+          const install = floats.get(other)
+            ? `install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
+            : `install ${files} there and reload haproxy`;
+          return floating && !floats.get(other)
+            ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (${whose === THIS_STAGE ? 'this stage has' : `stage ${other} has`} no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
+            : `${install}, rather than stop haproxy there`;
+        };
+        taken.push({ stage, name: machine.name, address: machine.address, by: other, at, steps, byCompiled: compiled(other) });
+        warnings.set(other, [
+          ...(warnings.get(other) ?? []),
+          {
+            code: MACHINE_LEAVES,
+            severity: 'warning',
+            location: at.at,
+            message: `${at.what} ${shown(at)} of stage ${other} is edge machine ${machine.name} (${machine.address}) of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names: it runs stage ${stage}'s ${runs} until this stage's files replace them`,
+            hint: steps(THIS_STAGE),
+          },
+        ]);
+      }
+    }
+  }
+  return { warnings, taken };
+}
+
+/**
+ * `notice`, a warning of the compilation of stage `stage`, told again when it is that stage's
+ * `edge/machine-leaves` (changes.ts) of a machine another stage's edge now names (`taken`): compiled
+ * alone, it said to point the DNS of its hosts elsewhere and stop haproxy there, unless another
+ * stage's edge names the machine; that stage does, whose hosts the machine now serves, so the
+ * notice says so, and to do as that stage's warning says (`movedMachineWarnings`) instead; or, when that
+ * stage was not compiled (a synthesis of this stage alone, which prints no warning of another), what
+ * that warning says to do there, so that it is said.
+ */
+export function retoldLeaving(notice: Problem, stage: string, taken: readonly TakenMachine[]): Problem {
+  const by = taken.find((t) => t.stage === stage && leavesMachine(notice, t.name, t.address));
+  if (!by) return notice;
+  const now = `point no DNS away from it and stop no haproxy there: stage ${by.by}'s edge now names ${by.address} (${by.at.what}, ${where(by.at)}), whose files replace these there`;
+  // that stage's warning is printed with this one only when it was compiled too (a synthesis of this stage alone prints its own)
+  return {
+    ...notice,
+    hint: takenOverHint(
+      notice.hint,
+      by.byCompiled ? `${now}; do there as stage ${by.by}'s warning says` : `${now}: ${by.steps(`stage ${by.by}'s`)}`,
+    ),
+  };
+}
