@@ -26,6 +26,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProblemsError } from '../../../lib/errors.js';
 import { atStep } from '../../../lib/model/crash-point.cjs';
+import { compareDist } from '../../../lib/synth/disk.js';
 import { JOURNAL_FILE } from '../../../lib/synth/journal.js';
 import { recover } from '../../../lib/synth/recover.js';
 import { beginTransaction } from '../../../lib/synth/write.js';
@@ -604,6 +605,29 @@ describe('an entry saved into a stage directory after the journal (the command k
       expectDone(root);
     },
   );
+
+  // the kept file has its header: were dist/qa.kept-<time>/ a stage gone, npm run synth would remove it and npm run check call it out of date
+  it('what is kept aside, a generated file written over in place with it, stays for a full write and is not compared', () => {
+    const root = project();
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    appendFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'replicas: 9\n');
+    expect(recover(root, 'dist', RECOVERY)).toHaveLength(2);
+    const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+    expect(compareDist(join(root, 'dist'), new Map([['qa', NEW]]), { removeOthers: true })).toEqual({
+      changed: [],
+      missing: ['qa/20-y.yaml'],
+      extra: [],
+    });
+    expect(write(root, 'staged', () => {}, new Map([['qa', NEW]]), true)).toBeUndefined();
+    expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': `${OLD['20-y.yaml']}replicas: 9\n` });
+    expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
+    expect(compareDist(join(root, 'dist'), new Map([['qa', NEW]]), { removeOthers: true })).toEqual({
+      changed: [],
+      missing: [],
+      extra: [],
+    });
+    expectDone(root);
+  });
 
   it('a recovery killed once it kept an edited file aside is completed by the next one, the same', () => {
     const root = project();
