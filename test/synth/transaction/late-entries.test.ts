@@ -647,6 +647,54 @@ describe('an entry saved into a stage directory after the journal (the command k
     expectDone(root);
   });
 
+  // removing a file's other link moves its change time: a file the new output shared, removed from it after a kill, was not written over
+  it.each([
+    [
+      'rm dist/qa/20-y.yaml',
+      (root: string) => rmSync(join(root, 'dist', 'qa', '20-y.yaml')),
+      ['10-x.yaml', '30-z.yaml', 'edge/haproxy.cfg'],
+    ],
+    ['rm -rf dist/qa', (root: string) => rmSync(join(root, 'dist', 'qa'), { recursive: true }), []],
+  ])(
+    'a generated file linked into the new output, removed from it after the swap (%s): nothing kept aside, nothing said',
+    (_how, remove, left) => {
+      const root = project();
+      expect(write(root, 'rename-2', killed)).toBeInstanceOf(Error);
+      remove(root);
+      expect(recover(root, 'dist', RECOVERY)).toHaveLength(1);
+      expect(readdirSync(join(root, 'dist')).filter((d) => d.startsWith('qa.kept-'))).toEqual([]);
+      expect(Object.keys(tree(join(root, 'dist', 'qa'))).sort()).toEqual(left);
+      expectDone(root);
+    },
+  );
+
+  // a cp -p moves only the change time too, and the new output loses the file once its text is kept aside, never before
+  it.each(['kept', 'kept-moved'])(
+    'a generated file linked into the new output, overwritten as cp -p does, a recovery killed at %s: the next one keeps it aside, out of the new output',
+    (step) => {
+      const root = project();
+      const path = join(root, 'dist', 'qa', '20-y.yaml');
+      utimesSync(path, 1_700_000_000, 1_700_000_000);
+      expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+      copyPreserving(path, header('qa', 'kind: Q\n'));
+      const cancel = atStep(step, killed);
+      try {
+        expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
+      } finally {
+        cancel();
+      }
+      const lines = recover(root, 'dist', RECOVERY);
+      expect(lines[1]).toMatch(
+        /: dist\/qa\.kept-\d{8}T\d{6}\/ \(20-y\.yaml; dist\/qa\/ lacks 20-y\.yaml, which it shared with it: npm run synth writes it again\); move it back/,
+      );
+      const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+      expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': header('qa', 'kind: Q\n') });
+      const { '20-y.yaml': _y, ...rest } = Object.fromEntries(NEW);
+      expect(tree(join(root, 'dist', 'qa'))).toEqual(rest);
+      expectDone(root);
+    },
+  );
+
   it('generated files linked and left alone: nothing kept aside', () => {
     const root = project();
     expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
