@@ -125,6 +125,8 @@ function writtenOver(dir: string, shared: string, stamps: Readonly<Record<string
 function unshareKept(root: string, journal: Journal, stageDir: string): string[] {
   const prefix = `${basename(stageDir)}.kept-${keptStamp(journal)}`;
   const parent = join(root, dirname(stageDir));
+  // no dist/ at all (removed after a kill): nothing kept there
+  if (!lstatSync(parent, { throwIfNoEntry: false })?.isDirectory()) return [];
   const places = readdirSync(parent).filter(
     (e) => e === prefix || (e.startsWith(`${prefix}-`) && /^\d+$/.test(e.slice(prefix.length + 1))),
   );

@@ -668,6 +668,18 @@ describe('an entry saved into a stage directory after the journal (the command k
     },
   );
 
+  it.each(['rename-1', 'rename-2', 'cleanup'])(
+    'dist/ removed whole after a kill at %s: the recovery completes, nothing to keep',
+    (step) => {
+      const root = project();
+      expect(write(root, step, killed)).toBeInstanceOf(Error);
+      rmSync(join(root, 'dist'), { recursive: true });
+      expect(recover(root, 'dist', RECOVERY)).toHaveLength(1);
+      expect(existsSync(join(root, 'dist'))).toBe(false);
+      expectDone(root);
+    },
+  );
+
   // a cp -p moves only the change time too, and the new output loses the file once its text is kept aside, never before
   it.each(['kept', 'kept-moved'])(
     'a generated file linked into the new output, overwritten as cp -p does, a recovery killed at %s: the next one keeps it aside, out of the new output',
