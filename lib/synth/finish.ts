@@ -71,7 +71,7 @@ function keepSaved(root: string, journal: Journal): string[] {
     if (basename(old) !== 'old' || basename(dirname(old)) !== TX_DIR) continue;
     const st = lstatSync(join(root, to), { throwIfNoEntry: false });
     if (st === undefined) {
-      // kept aside already, by a recovery killed before it took the user's text out of the new output
+      // removed already, or kept aside by a recovery killed before it took the user's text out of the new output (`keepAside`)
       kept.push(...unshareKept(root, journal, from));
       continue;
     }
