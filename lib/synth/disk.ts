@@ -35,6 +35,14 @@ export const generatedLine = (source: string) => `${GENERATED_MARK}${source}; do
 export const STATE_DIR = '.stagecraft';
 /** Below `dist/`: the transaction's new and old stage directories (git-ignored). */
 export const TX_DIR = '.stagecraft-tx';
+
+/**
+ * Whether `name`, an entry of `dist/`, is where a write kept aside what a user saved into a stage
+ * directory (`<stage>.kept-<UTC time>`, `-2`...: lib/synth/finish.ts): no stage's output (a stage
+ * name has no '.'), though it may hold a generated file a user wrote over in place, so never
+ * compared with the output nor removed as a stage's that is gone.
+ */
+export const isKeptAside = (name: string): boolean => /\.kept-\d{8}T\d{6}(?:-\d+)?$/.test(name);
 /** Suffix of a project file's new text, written beside it (`.qa.yaml.stagecraft-tmp`, git-ignored). */
 export const TMP_SUFFIX = '.stagecraft-tmp';
 
@@ -307,10 +315,10 @@ export function compareDist(distDir: string, tree: DistTree, { removeOthers }: W
 
 /**
  * The directories of `distDir` to compare, sorted: those of `names`, and with `removeOthers` every
- * other one there too (the write transaction's staging directory aside).
+ * other one there too (the write transaction's staging directory and what a write kept aside, `isKeptAside`, aside).
  */
 export function distDirs(distDir: string, names: Iterable<string>, removeOthers: boolean): string[] {
-  const there = removeOthers && existsSync(distDir) ? readdirSync(distDir).filter((e) => e !== TX_DIR) : [];
+  const there = removeOthers && existsSync(distDir) ? readdirSync(distDir).filter((e) => e !== TX_DIR && !isKeptAside(e)) : [];
   return [...new Set([...names, ...there])].sort();
 }
 

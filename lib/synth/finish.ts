@@ -4,7 +4,7 @@
  * written kept beside the new one, `<stage>.kept-<time>/`, never removed with the old directory.
  * The writing command calls it once its journal is written; a recovery, for an interrupted one.
  */
-import { lstatSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { escapeName } from '../errors.js';
 import { errnoCode } from '../fs-problems.js';
@@ -70,7 +70,11 @@ function keepSaved(root: string, journal: Journal): string[] {
     const old = dirname(to);
     if (basename(old) !== 'old' || basename(dirname(old)) !== TX_DIR) continue;
     const st = lstatSync(join(root, to), { throwIfNoEntry: false });
-    if (st === undefined) continue;
+    if (st === undefined) {
+      // removed already, or kept aside by a recovery killed before it took the user's text out of the new output (`keepAside`)
+      kept.push(...unshareKept(root, journal, from));
+      continue;
+    }
     // a file or a link put in place of dist/<stage> after the journal, moved aside as the old directory: kept as it is
     if (!st.isDirectory()) {
       kept.push(keepAside(root, journal, to, [], from));
@@ -81,30 +85,57 @@ function keepSaved(root: string, journal: Journal): string[] {
     const dropped = new Set(journal.dropped?.[from]);
     const folders = (rel: string) => dropped.has(rel) || isNew(rel);
     const scan = scanDir(join(root, to), { output: folders });
-    const edited = writtenOver(join(root, to), journal.linked?.[from]);
+    const edited = writtenOver(join(root, to), join(root, from), journal.linked?.[from]);
     if (!scan.foreign.length && !edited.length) continue;
     const saved = [...new Set([...scan.foreign, ...edited])].sort(compareCodePoints);
-    const unshared = saved.filter((f) => unshare(join(root, to, f), join(root, from, f)));
-    kept.push(keepAside(root, journal, to, saved, from, folders, edited, unshared));
+    kept.push(keepAside(root, journal, to, saved, from, folders, edited, true));
   }
   return kept;
 }
 
 /**
- * The generated files of an old stage directory (`dir`) that were hard-linked into the new one and
- * are no longer as staging checked them (`stamps`: `Journal.linked`): written over in place (`>`, an
- * editor's save, `cp -p`) after the last check before the journal, or after a crash and before the
- * recovery, so that the new output shares the user's text, header and all. A file the renames
- * never touch keeps its stamp (the rename of a directory changes no stamp of what it holds), so
- * any change is the user's. Conservative after the swap: an edit of the new output before the
- * renames are all done (after a crash) counts too, and is kept aside as well.
+ * The generated files of an old stage directory (`dir`) that were hard-linked into the new one
+ * (`shared`) and are no longer as staging checked them (`stamps`: `Journal.linked`): written over in
+ * place (`>`, an editor's save, `cp -p`) after the last check before the journal, or after a crash
+ * and before the recovery, so that the new output shares the user's text, header and all. A file the
+ * renames never touch keeps its stamp (the rename of a directory changes no stamp of what it holds),
+ * so any change is the user's. Conservative after the swap: an edit of the new output before the
+ * renames are all done (after a crash) counts too, and is kept aside as well; but a file that only
+ * its change time tells, which the new output no longer has (`rm dist/qa/a.yaml`, `rm -rf dist/qa`
+ * after a crash: removing a link moves it), was not written: it leaves with the old output. The new
+ * output loses a file it shares with one kept aside only once that is kept (`keepAside`), so a
+ * missing one is the user's doing.
  */
-function writtenOver(dir: string, stamps: Readonly<Record<string, string>> | undefined): string[] {
+function writtenOver(dir: string, shared: string, stamps: Readonly<Record<string, string>> | undefined): string[] {
   if (stamps === undefined) return [];
   return Object.keys(stamps).filter((rel) => {
     const now = lstatSync(join(dir, rel), { bigint: true, throwIfNoEntry: false });
     // the same file still (a file saved in its place is the old directory's alone: generated output or a foreign entry, as staging tells)
-    return now?.isFile() === true && stamps[rel].startsWith(`${now.ino}:`) && fileStamp(now) !== stamps[rel];
+    if (!(now?.isFile() === true && stamps[rel].startsWith(`${now.ino}:`) && fileStamp(now) !== stamps[rel])) return false;
+    if (!stamps[rel].startsWith(`${now.ino}:${now.size}:${now.mtimeNs}:`)) return true;
+    return lstatSync(join(shared, rel), { bigint: true, throwIfNoEntry: false })?.ino === now.ino;
+  });
+}
+
+/**
+ * The directories an earlier recovery of `journal` kept aside for the stage directory `stageDir`
+ * (`<stage>.kept-<when its renames began>`, `-2`...) and was killed before it took their files out of
+ * the new output (`keepAside`): they are, and said as `keepAside` says them.
+ */
+function unshareKept(root: string, journal: Journal, stageDir: string): string[] {
+  const prefix = `${basename(stageDir)}.kept-${keptStamp(journal)}`;
+  const parent = join(root, dirname(stageDir));
+  // no dist/ at all (removed after a kill): nothing kept there
+  if (!lstatSync(parent, { throwIfNoEntry: false })?.isDirectory()) return [];
+  const places = readdirSync(parent).filter(
+    (e) => e === prefix || (e.startsWith(`${prefix}-`) && /^\d+$/.test(e.slice(prefix.length + 1))),
+  );
+  return places.flatMap((name) => {
+    const place = join(dirname(stageDir), name);
+    if (!lstatSync(join(root, place)).isDirectory()) return [];
+    const files = readdirSync(join(root, place), { recursive: true, encoding: 'utf8' }).sort(compareCodePoints);
+    const unshared = files.filter((f) => unshare(join(root, place, f), join(root, stageDir, f)));
+    return unshared.length ? [keptLine(place, stageDir, files, unshared)] : [];
   });
 }
 
@@ -132,13 +163,17 @@ const foldersOf =
 /** Whether a journal's rename onto `to` moves something into the transaction directory (a foreign entry carried, an old directory). */
 const intoTransaction = (to: string) => to.split(/[\\/]/).includes(TX_DIR);
 
+/** The time in the names of what a recovery of `journal` keeps aside: when its renames began, UTC. */
+const keptStamp = (journal: Journal) => journal.started.replace(/[^0-9T]/g, '').slice(0, 15);
+
 /**
  * Moves the directory `dir` (holding the foreign entries `foreign`, said in the message), or the
  * file or link there, to `<stage>.kept-<when its renames began, UTC>` beside the stage directory
  * `stageDir` (a free name), a directory's generated files but those written over in place
  * (`edited`), and the folders of the output (`folders`) they leave empty, removed first (a kill
- * between leaves only what is kept). Returns what to say, `unshared` named as what the new output
- * now lacks.
+ * between leaves only what is kept). With `unshareAll`, then removes from `stageDir` the files it shares
+ * with what is kept (`unshare`: a kill before is completed by the next recovery, `unshareKept`).
+ * Returns what to say, those named as what the new output now lacks.
  */
 function keepAside(
   root: string,
@@ -148,17 +183,24 @@ function keepAside(
   stageDir = dir,
   folders?: (rel: string) => boolean,
   edited: readonly string[] = [],
-  unshared: readonly string[] = [],
+  unshareAll = false,
 ): string {
   const st = lstatSync(join(root, dir));
   if (st.isDirectory()) removeGenerated(join(root, dir), false, folders, new Set(edited));
   crashPoint('kept');
-  const stamp = journal.started.replace(/[^0-9T]/g, '').slice(0, 15);
+  const stamp = keptStamp(journal);
   let place = `${stageDir}.kept-${stamp}`;
   for (let n = 2; present(join(root, place)); n++) place = `${stageDir}.kept-${stamp}-${n}`;
   renameSync(join(root, dir), join(root, place));
   if (!st.isDirectory())
     return `${escapeName(place)} (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'} put at ${escapeName(stageDir)})`;
+  crashPoint('kept-moved');
+  const unshared = unshareAll ? foreign.filter((f) => unshare(join(root, place, f), join(root, stageDir, f))) : [];
+  return keptLine(place, stageDir, foreign, unshared);
+}
+
+/** What a recovery says of the directory `place` it kept aside, holding `foreign`, `unshared` named as what `stageDir` now lacks. */
+function keptLine(place: string, stageDir: string, foreign: readonly string[], unshared: readonly string[]): string {
   const lacks = unshared.length
     ? `; ${escapeName(stageDir)}/ lacks ${unshared.map(escapeName).join(', ')}, which it shared with ${unshared.length === 1 ? 'it' : 'them'}: npm run synth writes ${unshared.length === 1 ? 'it' : 'them'} again`
     : '';

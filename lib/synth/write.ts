@@ -45,7 +45,7 @@ import { ProblemsError } from '../errors.js';
 import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import type { StageFileTree } from './file-content.js';
-import { TX_DIR, present, scanDir, tmpPath, type DistTree, type WriteOptions } from './disk.js';
+import { TX_DIR, isKeptAside, present, scanDir, tmpPath, type DistTree, type WriteOptions } from './disk.js';
 import { finish } from './finish.js';
 import { JOURNAL_FILE, writeJournal, type Journal, type Rename } from './journal.js';
 import { planProjectFiles, stageProjectFiles } from './project-files.js';
@@ -192,7 +192,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       for (const entry of readdirSync(dist).sort()) {
         if (entry === TX_DIR || staged.has(entry) || o.keep?.includes(entry)) continue;
         const st = lstatSync(join(dist, entry));
-        if (st.isDirectory() && scanDir(join(dist, entry)).owned.length > 0) {
+        // what a write kept aside may hold a generated file a user wrote over in place: a foreign entry, never removed
+        if (st.isDirectory() && !isKeptAside(entry) && scanDir(join(dist, entry)).owned.length > 0) {
           stage(entry, new Map());
           removed.push(entry);
         } else foreign.push(`${o.distDir}/${entry}${st.isDirectory() ? '/' : ''}`);

@@ -26,6 +26,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProblemsError } from '../../../lib/errors.js';
 import { atStep } from '../../../lib/model/crash-point.cjs';
+import { compareDist } from '../../../lib/synth/disk.js';
 import { JOURNAL_FILE } from '../../../lib/synth/journal.js';
 import { recover } from '../../../lib/synth/recover.js';
 import { beginTransaction } from '../../../lib/synth/write.js';
@@ -605,6 +606,29 @@ describe('an entry saved into a stage directory after the journal (the command k
     },
   );
 
+  // the kept file has its header: were dist/qa.kept-<time>/ a stage gone, npm run synth would remove it and npm run check call it out of date
+  it('what is kept aside, a generated file written over in place with it, stays for a full write and is not compared', () => {
+    const root = project();
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    appendFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'replicas: 9\n');
+    expect(recover(root, 'dist', RECOVERY)).toHaveLength(2);
+    const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+    expect(compareDist(join(root, 'dist'), new Map([['qa', NEW]]), { removeOthers: true })).toEqual({
+      changed: [],
+      missing: ['qa/20-y.yaml'],
+      extra: [],
+    });
+    expect(write(root, 'staged', () => {}, new Map([['qa', NEW]]), true)).toBeUndefined();
+    expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': `${OLD['20-y.yaml']}replicas: 9\n` });
+    expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
+    expect(compareDist(join(root, 'dist'), new Map([['qa', NEW]]), { removeOthers: true })).toEqual({
+      changed: [],
+      missing: [],
+      extra: [],
+    });
+    expectDone(root);
+  });
+
   it('a recovery killed once it kept an edited file aside is completed by the next one, the same', () => {
     const root = project();
     expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
@@ -622,6 +646,66 @@ describe('an entry saved into a stage directory after the journal (the command k
     expect(tree(join(root, 'dist', 'qa'))).toEqual(rest);
     expectDone(root);
   });
+
+  // removing a file's other link moves its change time: a file the new output shared, removed from it after a kill, was not written over
+  it.each([
+    [
+      'rm dist/qa/20-y.yaml',
+      (root: string) => rmSync(join(root, 'dist', 'qa', '20-y.yaml')),
+      ['10-x.yaml', '30-z.yaml', 'edge/haproxy.cfg'],
+    ],
+    ['rm -rf dist/qa', (root: string) => rmSync(join(root, 'dist', 'qa'), { recursive: true }), []],
+  ])(
+    'a generated file linked into the new output, removed from it after the swap (%s): nothing kept aside, nothing said',
+    (_how, remove, left) => {
+      const root = project();
+      expect(write(root, 'rename-2', killed)).toBeInstanceOf(Error);
+      remove(root);
+      expect(recover(root, 'dist', RECOVERY)).toHaveLength(1);
+      expect(readdirSync(join(root, 'dist')).filter((d) => d.startsWith('qa.kept-'))).toEqual([]);
+      expect(Object.keys(tree(join(root, 'dist', 'qa'))).sort()).toEqual(left);
+      expectDone(root);
+    },
+  );
+
+  it.each(['rename-1', 'rename-2', 'cleanup'])(
+    'dist/ removed whole after a kill at %s: the recovery completes, nothing to keep',
+    (step) => {
+      const root = project();
+      expect(write(root, step, killed)).toBeInstanceOf(Error);
+      rmSync(join(root, 'dist'), { recursive: true });
+      expect(recover(root, 'dist', RECOVERY)).toHaveLength(1);
+      expect(existsSync(join(root, 'dist'))).toBe(false);
+      expectDone(root);
+    },
+  );
+
+  // a cp -p moves only the change time too, and the new output loses the file once its text is kept aside, never before
+  it.each(['kept', 'kept-moved'])(
+    'a generated file linked into the new output, overwritten as cp -p does, a recovery killed at %s: the next one keeps it aside, out of the new output',
+    (step) => {
+      const root = project();
+      const path = join(root, 'dist', 'qa', '20-y.yaml');
+      utimesSync(path, 1_700_000_000, 1_700_000_000);
+      expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+      copyPreserving(path, header('qa', 'kind: Q\n'));
+      const cancel = atStep(step, killed);
+      try {
+        expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
+      } finally {
+        cancel();
+      }
+      const lines = recover(root, 'dist', RECOVERY);
+      expect(lines[1]).toMatch(
+        /: dist\/qa\.kept-\d{8}T\d{6}\/ \(20-y\.yaml; dist\/qa\/ lacks 20-y\.yaml, which it shared with it: npm run synth writes it again\); move it back/,
+      );
+      const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+      expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': header('qa', 'kind: Q\n') });
+      const { '20-y.yaml': _y, ...rest } = Object.fromEntries(NEW);
+      expect(tree(join(root, 'dist', 'qa'))).toEqual(rest);
+      expectDone(root);
+    },
+  );
 
   it('generated files linked and left alone: nothing kept aside', () => {
     const root = project();
