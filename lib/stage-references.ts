@@ -1,9 +1,10 @@
 /**
  * Reference problems of a stage's own settings, placed where the stage file says them. A check
  * that finds a pod running as a ServiceAccount the stage lacks, or reading a ConfigMap or Secret
- * (or a key of one) that the stage lacks, reports it at the rendered object's field; when a stack
- * says which of its settings wrote that field (`Stack.settingOf`: the service stack's
- * `serviceAccountName`, `configMaps:` and `secrets:`), the problem is the stage file's, reported at
+ * (or a key of one) that the stage lacks, or an Ingress naming a cert-manager issuer that is mistaken,
+ * reports it at the rendered object's field; when a stack says which of its settings wrote that field
+ * (`Stack.settingOf`: the service stack's `serviceAccountName`, `configMaps:`, `secrets:` and
+ * `ingress.annotations`), the problem is the stage file's, reported at
  * that setting's `file:line:col` as bad input, with what the check said of the object. So is an
  * object two apps make (the checks find it defined twice): at the later app, or at the setting that
  * names the object there (`Stack.objectNames`). And an object named after its app whose kind refuses
@@ -22,8 +23,18 @@ import { groupOf } from './k8s.js';
 import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from './synth/rendered.js';
 import { chartHeads } from './synth/app-summary.js';
 
-/** Codes of the checks' findings about an object a pod names that the stage lacks (lib/checks/references-pods.ts). */
-const PLACED_CODES = new Set(['refs/configmap', 'refs/configmap-key', 'refs/secret', 'refs/secret-key', 'refs/service-account']);
+/**
+ * Codes of the checks' findings about an object a pod names that the stage lacks (lib/checks/references-pods.ts),
+ * and an Ingress's cert-manager issuer annotation (lib/checks/issuer-refs.ts).
+ */
+const PLACED_CODES = new Set([
+  'refs/configmap',
+  'refs/configmap-key',
+  'refs/secret',
+  'refs/secret-key',
+  'refs/service-account',
+  'refs/cert-issuer',
+]);
 
 /**
  * Codes of the findings about an object missing as a whole, said once per app and object: a

@@ -112,3 +112,27 @@ describe("the store of a secretStore stage's ExternalSecrets", () => {
     expect(storeErrors('{ name: vault }', store('ClusterSecretStore', 'vault'))).toEqual([]);
   });
 });
+
+describe("a cert-manager issuer a service app's ingress annotation names", () => {
+  it('is said at the annotation in the stage file when the objects make one of a name near it (refs/cert-issuer)', () => {
+    const text = [
+      'apps:',
+      ...SERVICE('api'),
+      '    ingress: { host: api.example.com, tlsSecret: api-tls, annotations: { cert-manager.io/cluster-issuer: letsencrpyt } }',
+      '  issuers: { stack: manifests, include: [in] }',
+      '',
+    ].join('\n');
+    const made = 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: { name: letsencrypt }\nspec: { selfSigned: {} }\n';
+    let problems: string[] = [];
+    try {
+      compileStages([{ stage: 'x', file: 'environments/x.yaml', text, readSource: () => new Map([['in/issuer.yaml', made]]) }]);
+    } catch (e) {
+      if (!(e instanceof ProblemsError)) throw e;
+      problems = e.problems.filter((p) => p.code === 'refs/cert-issuer').map(formatProblem);
+    }
+    expect(problems).toEqual([
+      "environments/x.yaml:6:74: apps.api.ingress.annotations.cert-manager.io/cluster-issuer: Ingress x/api: names the ClusterIssuer 'letsencrpyt', but the objects' ClusterIssuers are: letsencrypt; cert-manager's ingress-shim makes a Certificate that waits for it (issuer not found): the TLS Secret is never written\n" +
+        "  hint: did you mean 'letsencrypt'?",
+    ]);
+  });
+});
