@@ -1,13 +1,15 @@
 /**
  * Reference problems of a stage's own settings, placed where the stage file says them. A check
  * that finds a pod running as a ServiceAccount the stage lacks, or reading a ConfigMap or Secret
- * (or a key of one) that the stage lacks, reports it at the rendered object's field; when a stack
- * says which of its settings wrote that field (`Stack.settingOf`: the service stack's
- * `serviceAccountName`, `configMaps:` and `secrets:`), the problem is the stage file's, reported at
+ * (or a key of one) that the stage lacks, or an Ingress naming a cert-manager issuer that is mistaken,
+ * reports it at the rendered object's field; when a stack says which of its settings wrote that field
+ * (`Stack.settingOf`: the service stack's `serviceAccountName`, `configMaps:`, `secrets:` and
+ * `ingress.annotations`), the problem is the stage file's, reported at
  * that setting's `file:line:col` as bad input, with what the check said of the object. So is an
  * object two apps make (the checks find it defined twice): at the later app, or at the setting that
  * names the object there (`Stack.objectNames`). And an object named after its app whose kind refuses
- * that name (a Service `9web`): at the app's key. Pure.
+ * that name (a Service `9web`): at the app's key. And the store the stage's own ExternalSecrets name
+ * (`secretStore:`) when the checks find it of the other kind or near a store's name: at `secretStore`. Pure.
  */
 import type { LoadedStage } from './config/load.js';
 import type { Problem, SourceLocation } from './errors.js';
@@ -21,8 +23,18 @@ import { groupOf } from './k8s.js';
 import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from './synth/rendered.js';
 import { chartHeads } from './synth/app-summary.js';
 
-/** Codes of the checks' findings about an object a pod names that the stage lacks (lib/checks/references-pods.ts). */
-const PLACED_CODES = new Set(['refs/configmap', 'refs/configmap-key', 'refs/secret', 'refs/secret-key', 'refs/service-account']);
+/**
+ * Codes of the checks' findings about an object a pod names that the stage lacks (lib/checks/references-pods.ts),
+ * and an Ingress's cert-manager issuer annotation (lib/checks/issuer-refs.ts).
+ */
+const PLACED_CODES = new Set([
+  'refs/configmap',
+  'refs/configmap-key',
+  'refs/secret',
+  'refs/secret-key',
+  'refs/service-account',
+  'refs/cert-issuer',
+]);
 
 /**
  * Codes of the findings about an object missing as a whole, said once per app and object: a
@@ -40,6 +52,9 @@ const DUPLICATE = 'refs/duplicate-object';
 /** The code of the checks' finding about a name its kind does not take (lib/checks/api-rules-meta.ts). */
 const NAME = 'api/name';
 
+/** The code of the checks' finding about the store an ExternalSecret names (lib/checks/store-secrets.ts). */
+const STORE = 'refs/secret-store';
+
 export interface PlacedReferences {
   /** The findings left at their objects. */
   readonly findings: readonly Finding[];
@@ -54,7 +69,11 @@ export function placedReferences(
   loaded: LoadedStage,
   stacks: Readonly<Record<string, Stack>>,
 ): PlacedReferences {
-  if (!findings.some((f) => f.severity === 'error' && (PLACED_CODES.has(f.code) || f.code === DUPLICATE || f.code === NAME)))
+  if (
+    !findings.some(
+      (f) => f.severity === 'error' && (PLACED_CODES.has(f.code) || f.code === DUPLICATE || f.code === NAME || f.code === STORE),
+    )
+  )
     return { findings, problems: [] };
   const apps = new Map(loaded.apps.map((a) => [a.name, a]));
   /**
@@ -78,15 +97,16 @@ export function placedReferences(
   };
   const duplicates = placedDuplicates(findings, rendered, loaded, stacks);
   const appNamed = placedAppNames(findings, rendered, loaded);
+  const store = placedStoreRefs(findings, rendered, loaded);
   const rest: Finding[] = [];
-  const problems: Problem[] = [...duplicates.problems, ...appNamed.problems];
+  const problems: Problem[] = [...duplicates.problems, ...appNamed.problems, ...store.problems];
   /**
    * The findings said as one problem, by code and setting (each container of each color that reads
    * it), and a missing ConfigMap by app and name (`WHOLE`), with the settings that name it.
    */
   const said = new Map<string, { places: { name: string; own: string; location: SourceLocation; first: Finding }[]; readers: Finding[] }>();
   for (const f of findings) {
-    if (duplicates.placed.has(f) || appNamed.placed.has(f)) continue;
+    if (duplicates.placed.has(f) || appNamed.placed.has(f) || store.placed.has(f)) continue;
     const owner = f.severity === 'error' && PLACED_CODES.has(f.code) ? ownerOf(f.object) : undefined;
     const app = owner && apps.get(owner.app);
     // the object as rendered: a cached app's finding may be on a stand-in, which has no fields
@@ -169,6 +189,49 @@ function placedAppNames(
       location: loaded.locate(['apps'], app),
       message: `apps.${app} names ${describeObject(f.object)} after itself: ${f.message}`,
       hint: `rename the app: ${f.hint}`,
+    });
+  }
+  return { placed, problems };
+}
+
+/**
+ * The store the stage's own ExternalSecrets name (made from its `secretStore:`, lib/constructs/external-secrets.ts)
+ * when the checks find it mistaken (`refs/secret-store`: of the other kind, or near the name of a store the
+ * objects make), said once at the stage file's `secretStore.name`, or `secretStore.kind` when the kind is
+ * the mistake: the ExternalSecrets are stagecraft's, their store the stage file's.
+ */
+function placedStoreRefs(
+  findings: readonly Finding[],
+  rendered: RenderedStage,
+  loaded: LoadedStage,
+): { readonly placed: ReadonlySet<Finding>; readonly problems: readonly Problem[] } {
+  const placed = new Set<Finding>();
+  const problems: Problem[] = [];
+  // the stage file as loaded (its schema's): `secretStore.kind` defaults to ClusterSecretStore
+  const store = (loaded.file as { readonly secretStore?: { readonly kind?: string } } | undefined)?.secretStore;
+  if (!store || !findings.some((f) => f.code === STORE)) return { placed, problems };
+  const own = new Set(rendered.charts.find((c) => c.name === NAMESPACE_CHART)?.objects);
+  /** By the field of the stage file said: the findings of each. */
+  const byField = new Map<'name' | 'kind', Finding[]>();
+  for (const f of findings) {
+    if (f.severity !== 'error' || f.code !== STORE || !own.has(f.object)) continue;
+    const field = f.path[f.path.length - 1] === 'kind' ? 'kind' : 'name';
+    byField.set(field, [...(byField.get(field) ?? []), f]);
+    placed.add(f);
+  }
+  for (const [field, found] of byField) {
+    const [first] = found;
+    // the kind not written in the stage file is its default: said at the name, where it is added
+    const at = field === 'kind' && store.kind !== undefined ? ['secretStore', 'kind'] : ['secretStore', 'name'];
+    const other = (store.kind ?? 'ClusterSecretStore') === 'ClusterSecretStore' ? 'SecretStore' : 'ClusterSecretStore';
+    problems.push({
+      code: STORE,
+      location: loaded.locate(at),
+      message: `${dotted(at)}: the store of the stage's ExternalSecrets (${andList(found.map((f) => describeObject(f.object)))}): each ${first.message}`,
+      hint:
+        field === 'kind'
+          ? `set secretStore.kind: ${other}${other === 'ClusterSecretStore' ? ' (or remove kind, which defaults to it)' : ''}`
+          : `${first.hint ?? ''}${first.hint ? ' ' : ''}(secretStore.name of this file)`,
     });
   }
   return { placed, problems };

@@ -77,3 +77,62 @@ describe('a warning a stack said at the stage-file setting that gave it', () => 
     expect(found[1]).toMatch(/^environments\/x\.yaml:8:\d+: warning: apps\.api\.resources\.requests\.memory is 512m, 0\.512 bytes/);
   });
 });
+
+describe("the store of a secretStore stage's ExternalSecrets", () => {
+  /** The errors of a stage whose Secret db comes from `store`, with a manifests app making `made` (a store). */
+  const storeErrors = (store: string, made: string): string[] => {
+    const text = `secretStore: ${store}\napps:\n  stores:\n    stack: manifests\n    include: [in]\n    secrets: { db: [password] }\n`;
+    try {
+      compileStages([{ stage: 'x', file: 'environments/x.yaml', text, readSource: () => new Map([['in/store.yaml', made]]) }]);
+    } catch (e) {
+      if (e instanceof ProblemsError) return e.problems.filter((p) => p.code === 'refs/secret-store').map(formatProblem);
+      throw e;
+    }
+    return [];
+  };
+  const store = (kind: string, name: string) =>
+    `apiVersion: external-secrets.io/v1\nkind: ${kind}\nmetadata: { name: ${name}, namespace: x }\nspec: { provider: { fake: { data: [] } } }\n`;
+
+  it('is said at the stage file, once, with a fix for the stage file: the ExternalSecrets are stagecraft-made', () => {
+    expect(storeErrors('{ name: vault }', store('ClusterSecretStore', 'vaults'))).toEqual([
+      "environments/x.yaml:1:22: secretStore.name: the store of the stage's ExternalSecrets (ExternalSecret x/db): each names the ClusterSecretStore 'vault', but the objects' ClusterSecretStores are: vaults; External Secrets syncs nothing of it until the store is there\n" +
+        "  hint: did you mean 'vaults'? (secretStore.name of this file)",
+    ]);
+    // the kind: at secretStore.kind when written; the stage file's default kind is ClusterSecretStore
+    expect(storeErrors('{ name: vault, kind: ClusterSecretStore }', store('SecretStore', 'vault'))).toEqual([
+      expect.stringMatching(
+        /^environments\/x\.yaml:1:35: secretStore\.kind: .*'vault' is a SecretStore of namespace 'x'.*\n {2}hint: set secretStore\.kind: SecretStore$/,
+      ),
+    ]);
+    expect(storeErrors('{ name: vault, kind: SecretStore }', store('ClusterSecretStore', 'vault'))).toEqual([
+      expect.stringMatching(
+        /^environments\/x\.yaml:1:35: secretStore\.kind: .*\n {2}hint: set secretStore\.kind: ClusterSecretStore \(or remove kind, which defaults to it\)$/,
+      ),
+    ]);
+    expect(storeErrors('{ name: vault }', store('ClusterSecretStore', 'vault'))).toEqual([]);
+  });
+});
+
+describe("a cert-manager issuer a service app's ingress annotation names", () => {
+  it('is said at the annotation in the stage file when the objects make one of a name near it (refs/cert-issuer)', () => {
+    const text = [
+      'apps:',
+      ...SERVICE('api'),
+      '    ingress: { host: api.example.com, tlsSecret: api-tls, annotations: { cert-manager.io/cluster-issuer: letsencrpyt } }',
+      '  issuers: { stack: manifests, include: [in] }',
+      '',
+    ].join('\n');
+    const made = 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: { name: letsencrypt }\nspec: { selfSigned: {} }\n';
+    let problems: string[] = [];
+    try {
+      compileStages([{ stage: 'x', file: 'environments/x.yaml', text, readSource: () => new Map([['in/issuer.yaml', made]]) }]);
+    } catch (e) {
+      if (!(e instanceof ProblemsError)) throw e;
+      problems = e.problems.filter((p) => p.code === 'refs/cert-issuer').map(formatProblem);
+    }
+    expect(problems).toEqual([
+      "environments/x.yaml:6:74: apps.api.ingress.annotations.cert-manager.io/cluster-issuer: Ingress x/api: names the ClusterIssuer 'letsencrpyt', but the objects' ClusterIssuers are: letsencrypt; cert-manager's ingress-shim makes a Certificate that waits for it (issuer not found): the TLS Secret is never written\n" +
+        "  hint: did you mean 'letsencrypt'?",
+    ]);
+  });
+});

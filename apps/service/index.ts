@@ -297,9 +297,15 @@ type EnvVar = { name?: unknown; valueFrom?: { configMapKeyRef?: { name?: unknown
  * with that object (one the stage lacks) is placed there: the service account at
  * `serviceAccountName`, an environment variable read from a key of a ConfigMap or Secret at
  * `configMaps.<name>.<VARIABLE>` or `secrets.<name>.<VARIABLE>`, an environment read whole at its
- * entry under `envFrom`.
+ * entry under `envFrom`; and an annotation of the Ingress naming a cert-manager issuer, at its entry
+ * under `ingress.annotations`.
  */
 function settingOf(s: ServiceSettings, object: KubeObject, path: FieldPath): SettingPlace | undefined {
+  // an annotation of the Ingress (cert-manager's issuer: refs/cert-issuer) is its ingress.annotations entry
+  if (object.kind === 'Ingress' && path[0] === 'metadata' && path[1] === 'annotations' && path.length === 3)
+    return typeof path[2] === 'string' && s.ingress?.annotations?.[path[2]] !== undefined
+      ? { path: ['ingress', 'annotations'], key: path[2] }
+      : undefined;
   if (path.at(-1) === 'serviceAccountName') return s.serviceAccountName === undefined ? undefined : { path: ['serviceAccountName'] };
   const envFrom = path.indexOf('envFrom');
   if (envFrom >= 0 && typeof path[envFrom + 1] === 'number')

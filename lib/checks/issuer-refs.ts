@@ -23,7 +23,7 @@ const WAITS: Readonly<Record<string, string>> = {
 };
 
 /** The names of the objects' ClusterIssuers, sorted (by kind: without their CRD the index files them under a namespace). */
-function clusterIssuerNames(index: ObjectIndex): string[] {
+export function clusterIssuerNames(index: ObjectIndex): string[] {
   const names = index.objectsOf(CLUSTER_ISSUER).flatMap((s) => (typeof s.metadata?.name === 'string' ? [s.metadata.name] : []));
   return [...new Set(names)].sort();
 }

@@ -160,11 +160,14 @@ export function checkStoreSecrets(o: KubeObject, ns: string, index: ObjectIndex,
       const guess = didYouMean(name, names);
       const all = [...(keysRead.get(`${at}/${name}`) ?? [])].sort();
       const keys = all.length ? all.join(',') : undefined;
-      const declare = !written
-        ? declaredOutside.secret(name, keys)
-        : cluster
-          ? `if it is made outside stagecraft, declare it on Namespace '${at}': ${REQUIRED_SECRETS_ANNOTATION}: ${name}${keys === undefined ? '' : `=${keys}`}`
-          : declaredOutside.stageSecret(name, keys);
+      // a ClusterSecretStore's Secret is declared on the Namespace it names, which may be one the objects do not make (External Secrets' own)
+      const declare = cluster
+        ? `if it is made outside ${written ? 'stagecraft' : 'them'}, declare it on Namespace '${at}'` +
+          `${index.get(KINDS.Namespace, '', at) ? '' : ' (which the objects do not make: add it, or keep the Secret in a namespace they make and name that one in the reference)'}` +
+          `: ${REQUIRED_SECRETS_ANNOTATION}: ${name}${keys === undefined ? '' : `=${keys}`}`
+        : written
+          ? declaredOutside.stageSecret(name, keys)
+          : declaredOutside.secret(name, keys);
       out.push(
         emit(
           'refs/store-secret',

@@ -237,6 +237,17 @@ spec:
         'or name the issuer on the Ingress instead of kubernetes.io/tls-acme: cert-manager.io/cluster-issuer: letsencrypt (the ClusterIssuer made here), or cert-manager.io/issuer: <an Issuer of its namespace>',
     ]);
     expect(hint(acme + controller)[0]).toContain('cert-manager.io/cluster-issuer: <name>, or');
+    // without cert-manager's CRDs (npm run check with no --crds), the ClusterIssuer made is named all the same
+    const withoutCrds = parseManifests([
+      {
+        file: 'app.yaml',
+        text: `apiVersion: v1\nkind: Namespace\nmetadata: { name: web }\n---\n${acme}${controller}${clusterIssuer('letsencrypt')}`,
+      },
+    ]);
+    const found = checkObjects(withoutCrds.objects).findings.filter((f) => f.code === 'refs/tls-secret');
+    expect(found.map((f) => f.hint)).toEqual([
+      expect.stringContaining('cert-manager.io/cluster-issuer: letsencrypt (the ClusterIssuer made here)'),
+    ]);
     expect(hint(acme + controller + clusterIssuer('b') + clusterIssuer('a'))[0]).toContain(
       'cert-manager.io/cluster-issuer: a (the ClusterIssuers made here: a, b)',
     );

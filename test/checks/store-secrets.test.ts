@@ -134,6 +134,15 @@ describe("a store's credential Secrets", () => {
         "ClusterSecretStore vault: spec.provider.vault.auth.tokenSecretRef.name: reads the vault provider's credentials from Secret 'vault-token', but the Secrets in namespace 'eso' are: none",
       ),
     ]);
+    // the Namespace named, when the objects do not make it (External Secrets' own), cannot take the declaration as it is: said
+    const hint = (text: string) => checked(text).map((p) => p.split('\n  hint: ')[1]);
+    expect(hint(cluster)).toEqual([
+      expect.stringMatching(/declare it on Namespace 'eso': stagecraft\.dev\/required-secrets: vault-token=token$/),
+    ]);
+    expect(hint(vaultStore('ClusterSecretStore', '', '{ name: vault-token, key: token, namespace: external-secrets }'))).toEqual([
+      "fix the name, or add the Secret (its keys token) to namespace 'external-secrets'; if it is made outside them, declare it on Namespace 'external-secrets' " +
+        '(which the objects do not make: add it, or keep the Secret in a namespace they make and name that one in the reference): stagecraft.dev/required-secrets: vault-token=token',
+    ]);
     // without a namespace, each ExternalSecret's: not checked
     expect(checked(vaultStore('ClusterSecretStore', '', '{ name: vault-token, key: token }'))).toEqual([]);
   });
