@@ -7,7 +7,6 @@
 import { DnsLabel, Settings, StringEnum, Type, type Static, Mapping } from '../config/types.js';
 import { detectSecret, maskValue } from '../model/secret-rules.js';
 import { ENGINES, type Engine } from '../model/engines.js';
-import { andList } from '../model/limits.js';
 import { mayHidePassword, pastPassword, urlParts } from './url-authority.js';
 
 export { ENGINES, type Engine };
@@ -168,11 +167,11 @@ function revisionQuery(url: string): { readonly at: number; readonly revision: s
   return { at, revision };
 }
 
-/** The default port of each scheme a repository or a cluster's server is written with. */
+/** The default port of each scheme a repository URL is written with. */
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'https://': '443', 'http://': '80', 'ssh://': '22', 'git://': '9418' };
 
 /**
- * The port `url` writes that its scheme takes anyway (`:443` of `https://Host:443/`, an empty one:
+ * The port `url` writes that its scheme takes anyway (`:443` of `https://host:443/`, an empty one:
  * `https://host:/`), with its `:`; undefined when it writes none or another one.
  */
 function defaultPort(url: string): string | undefined {
@@ -234,37 +233,6 @@ function defaultPortForm(url: string): RepositoryMismatch | undefined {
     setting: 'url',
     message: `the repository URL '${url}' writes the default port of ${scheme.slice(0, -3) || 'its scheme'} (${port}), which Argo CD keeps when it finds a private repository's credentials by the URL: those given for ${address} (argocd repo add) would not be found`,
     hint: `write the URL as ${address}`,
-  };
-}
-
-/**
- * How a cluster's API server URL is written otherwise than one address is (a host in capitals, the
- * scheme's default port: `https://Prod.example.com:443/`), with the form to write (without a trailing `/` too).
- * Argo CD finds a cluster by its server as written (an Application's destination.server against the
- * server of its cluster Secret, which `argocd cluster add` takes from the kubeconfig), so a second
- * spelling names a cluster it does not know; stagecraft compares clusters as the address they reach,
- * and would take the two for one. Undefined for one written so, or that carries what other checks
- * refuse (a user, a query, a fragment) or does not parse.
- */
-export function serverForm(server: string): { readonly message: string; readonly hint: string } | undefined {
-  let u: URL;
-  try {
-    u = new URL(server);
-  } catch {
-    return undefined;
-  }
-  if (u.username || u.password || u.search || u.hash || mayHidePassword(server)) return undefined;
-  // a trailing '/' alone is no other spelling: Argo CD leaves it out (argo-cd#3993); the form to write has none
-  const { authority } = urlParts(server);
-  const written = [
-    ...(authority !== authority.toLowerCase() ? ['a host in capitals'] : []),
-    ...(defaultPort(server) !== undefined ? [`the default port (${defaultPort(server)})`] : []),
-  ];
-  const form = `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
-  if (!written.length || form === server) return undefined;
-  return {
-    message: `the server '${server}' is written with ${andList(written)}: Argo CD finds a cluster by its server as written (destination.server against the server its cluster Secret holds, as argocd cluster add takes it from the kubeconfig), so this spelling names a cluster it does not know`,
-    hint: `write it as ${form} (argocd cluster list shows the server each cluster is registered with)`,
   };
 }
 

@@ -212,7 +212,7 @@ describe('synth, when a stage is delivered to another cluster', () => {
     expect(stderr).not.toContain('applies dist/qa');
   });
 
-  it('says nothing when the Application as an older stagecraft wrote it has the server with a host in capitals (refused in stagecraft.yaml now)', () => {
+  it('says nothing when the Application as an older stagecraft wrote it has the server with a host in capitals', () => {
     const dir = tempProject({ qa: qaOn('nonprod') });
     writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
     expect(runCli('synth', [], dir).code).toBe(0);
