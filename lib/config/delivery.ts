@@ -139,8 +139,9 @@ function fluxForm(url: string): string {
   const ssh = scpAsSsh(url);
   // an scp-style URL has no port: a number first in its path (git@host:2222/team/app.git) is the path's as Git reads it, but often meant as the port
   const port = /^([\w.-]+)@([\w.-]+):(\d+)\/(\S+)$/.exec(url);
+  // the ssh port 22 is the default, which a URL does not write (`repositoryUrlForm`)
   if (ssh && port)
-    return `write it as ${ssh}, as Git reads it, or as ssh://${port[1]}@${port[2]}:${port[3]}/${port[4]} if ${port[3]} is the ssh port`;
+    return `write it as ${ssh}, as Git reads it, or as ssh://${port[1]}@${port[2]}${port[3] === DEFAULT_PORTS['ssh://'] ? '' : `:${port[3]}`}/${port[4]} if ${port[3]} is the ssh port`;
   if (ssh) return `write it as ${ssh}`;
   const git = /^git:\/\/([^/:]+)(:\d+)?\/(\S+)$/.exec(url);
   if (git) return `write https://${git[1]}/${git[3]} or ssh://git@${git[1]}/${git[3]}`;

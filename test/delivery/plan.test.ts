@@ -313,4 +313,16 @@ describe('an scp-style URL whose path starts with a number (git@host:2222/team/a
       ),
     ]);
   });
+
+  it('offers, for 22, the URL without the port (the ssh default, refused when written), each offered URL loading', () => {
+    const text = FLUX_PROJECT.replace('url: https://git.example.com/team/app.git', 'url: git@git.example.com:22/team/app.git');
+    const problems = problemsThrownBy(() => loadProjectFile(text)).map(formatProblem);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        '  hint: write it as ssh://git@git.example.com/22/team/app.git, as Git reads it, or as ssh://git@git.example.com/team/app.git if 22 is the ssh port, which Argo CD reads as well',
+      ),
+    ]);
+    for (const url of ['ssh://git@git.example.com/22/team/app.git', 'ssh://git@git.example.com/team/app.git'])
+      expect(() => loadProjectFile(text.replace('git@git.example.com:22/team/app.git', url))).not.toThrow();
+  });
 });
