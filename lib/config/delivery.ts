@@ -181,6 +181,14 @@ function defaultPort(url: string): string | undefined {
   return port && (port[1] === '' || port[1] === DEFAULT_PORTS[scheme.toLowerCase()]) ? port[0] : undefined;
 }
 
+/** `url` without the default port it writes (`defaultPort`), as the hints of `repositoryUrlForm` give it. */
+function withoutDefaultPort(url: string): string {
+  const port = defaultPort(url);
+  if (port === undefined) return url;
+  const { scheme, authority, rest } = urlParts(url);
+  return `${scheme}${authority.slice(0, -port.length)}${rest}`;
+}
+
 /**
  * What of a repository URL's form no engine reads as the address it means: a query that names a
  * revision (`?ref=main`, as kustomize and Terraform write a branch: Git adds its own path and query
@@ -219,7 +227,8 @@ export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
     code: 'delivery/repository-url',
     setting: 'url',
     message: `the repository URL '${url}' ${what}, ${why}`,
-    hint: `write the URL as ${url.slice(0, cut)}, ${revision}`,
+    // without the default port it may write too, which is refused as well
+    hint: `write the URL as ${withoutDefaultPort(url.slice(0, cut))}, ${revision}`,
   };
 }
 
@@ -227,8 +236,8 @@ export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
 function defaultPortForm(url: string): RepositoryMismatch | undefined {
   const port = defaultPort(url);
   if (port === undefined || detectSecret(url) !== undefined) return undefined;
-  const { scheme, authority, rest } = urlParts(url);
-  const address = `${scheme}${authority.slice(0, -port.length)}${rest}`;
+  const { scheme } = urlParts(url);
+  const address = withoutDefaultPort(url);
   return {
     code: 'delivery/repository-url',
     setting: 'url',

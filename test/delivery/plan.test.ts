@@ -283,6 +283,16 @@ describe("a repository URL that writes its scheme's default port", () => {
     },
   );
 
+  it.each([
+    ['https://git.example.com:443/team/app.git?ref=main', 'https://git.example.com/team/app.git, and main as'],
+    ['ssh://git@git.example.com:22/team/app.git#main', 'ssh://git@git.example.com/team/app.git, and the branch or tag'],
+  ])('beside a query or fragment naming a revision (%s), is left out of the URL the hint gives, which then loads', (url, hint) => {
+    const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+    expect(problems).toEqual([expect.stringContaining(`  hint: write the URL as ${hint}`)]);
+    const written = hint.slice(0, hint.indexOf(','));
+    expect(() => loadProjectFile(`delivery:\n  repository: { url: "${written}" }\n`)).not.toThrow();
+  });
+
   it("is refused at a stage's url too", () => {
     const dir = tempProject({
       qa: deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com:443/team/app.git" } }'),
