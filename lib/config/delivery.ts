@@ -160,13 +160,19 @@ function revisionQuery(url: string): { readonly at: number; readonly revision: s
   const at = url.indexOf('?');
   if (at < 0) return undefined;
   const end = url.indexOf('#', at);
-  const parameters = [...new URLSearchParams(url.slice(at + 1, end < 0 ? undefined : end))];
+  // kustomize's own remote parameters beside it (?ref=v1.2.3&timeout=120s), with the values it reads, are no credential either
+  const parameters = [...new URLSearchParams(url.slice(at + 1, end < 0 ? undefined : end))].filter(
+    ([name, value]) => !KUSTOMIZE_PARAMETERS[name.toLowerCase()]?.test(value),
+  );
   if (parameters.length !== 1) return undefined;
   const [name, revision] = parameters[0];
   if (!REVISION_PARAMETERS.has(name.toLowerCase()) || !REVISION_VALUE.test(revision) || detectSecret(revision) !== undefined)
     return undefined;
   return { at, revision };
 }
+
+/** The parameters kustomize reads of a remote URL's query besides its revision, with the values each takes. */
+const KUSTOMIZE_PARAMETERS: Readonly<Record<string, RegExp>> = { timeout: /^\d{1,6}(?:s|m|h)?$/, submodules: /^(?:true|false)$/ };
 
 /** The default port of each scheme a repository URL is written with. */
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'https://': '443', 'http://': '80', 'ssh://': '22', 'git://': '9418' };

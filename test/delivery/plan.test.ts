@@ -218,10 +218,27 @@ describe('a repository URL whose query names a revision (?ref=main, as kustomize
   });
 
   it.each([
+    ['https://github.com/team/app?ref=v1.2.3&timeout=120s', 'v1.2.3'],
+    ['https://github.com/team/app?submodules=false&ref=main', 'main'],
+  ])("is refused for what it is beside kustomize's own remote parameters (%s), no credential", (url, revision) => {
+    const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+    expect(problems).toEqual([
+      `stagecraft.yaml:2:22: delivery.repository.url: the repository URL '${url}' names a revision in its query (${url.slice(url.indexOf('?'))}), which no engine reads as one: ` +
+        "Git adds its own path and query after the URL, so the clone asks the host for no repository, and Argo CD finds a private repository's credentials by the URL with it\n" +
+        `  hint: write the URL as https://github.com/team/app, and ${revision} as delivery.repository.revision`,
+    ]);
+  });
+
+  it.each([
     [
       'another parameter beside it',
       `https://git.example.com/team/app.git?ref=main&private_token=${TOKEN}`,
       'a query (ref=...&private_token=...)',
+    ],
+    [
+      'a value of a kustomize parameter that is none of its',
+      `https://git.example.com/team/app.git?ref=main&timeout=${TOKEN}`,
+      'a query (ref=...&timeout=...)',
     ],
     ['a value that is no revision', `https://git.example.com/team/app.git?ref=${TOKEN}%3D%3D`, 'a query (ref=...)'],
     [
