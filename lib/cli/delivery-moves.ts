@@ -32,6 +32,29 @@ function howToTell(was: StageTarget, now: StageTarget): string {
 }
 
 /**
+ * An Application that names the cluster it did by another spelling of its server (a host in
+ * capitals, the default port: one address, as `sameCluster` compares), as a warning: Argo CD finds
+ * a cluster by its server as written (a trailing `/` aside, argo-cd#3993), as `argocd cluster add`
+ * took it from the kubeconfig (an EKS endpoint's host in capitals, an AKS server's `:443`), so one
+ * of the two spellings names a cluster it does not know. Nothing to delete: the stage is where it was.
+ */
+function serverRespelled(was: StageTarget, now: StageTarget): Problem[] {
+  const [old, server] = [was.server?.replace(/\/+$/, ''), now.server?.replace(/\/+$/, '')];
+  if (old === undefined || server === undefined || old === server) return [];
+  return [
+    {
+      code: 'delivery/moves-cluster',
+      severity: 'warning',
+      subject: now.subject,
+      message:
+        `names its cluster ${server} now, where it named it ${old}: one address, but Argo CD finds a cluster by its server as written ` +
+        '(destination.server against the server its cluster Secret holds), so the Application finds none unless the cluster is registered as written now',
+      hint: `argocd cluster list shows the server each cluster is registered with: write that in stagecraft.yaml, or register the cluster as ${server} (argocd cluster add takes the server of the kubeconfig)`,
+    },
+  ];
+}
+
+/**
  * The stages that the new `dist/delivery/` (`after`) has an engine apply to another cluster than
  * it did (`before`: `deliveryTargets` of the tree it replaces; `targets`: of the new one), as warnings: neither engine deletes
  * what it applied from a cluster it no longer targets, so the stage's objects stay at work there,
@@ -56,7 +79,8 @@ function clusterMoves(
     const wasKey = before.has(key) ? key : !targets.has(other) && before.has(other) ? other : undefined;
     const was = wasKey === undefined ? undefined : before.get(wasKey);
     const same = was && sameCluster(was, now, declared);
-    if (!was || same === 'same') return [];
+    if (was && same === 'same') return serverRespelled(was, now);
+    if (!was) return [];
     const engine = engineName(wasKey!.split('/')[0] as Engine);
     const inventory = inventoryOf(now.stage);
     const command = inventory === undefined ? undefined : deleteCommand(now.stage, inventory);

@@ -7,7 +7,6 @@
 import { DnsLabel, Settings, StringEnum, Type, type Static, Mapping } from '../config/types.js';
 import { detectSecret, maskValue } from '../model/secret-rules.js';
 import { ENGINES, type Engine } from '../model/engines.js';
-import { andList } from '../model/limits.js';
 import { mayHidePassword, pastPassword, urlParts } from './url-authority.js';
 
 export { ENGINES, type Engine };
@@ -140,8 +139,9 @@ function fluxForm(url: string): string {
   const ssh = scpAsSsh(url);
   // an scp-style URL has no port: a number first in its path (git@host:2222/team/app.git) is the path's as Git reads it, but often meant as the port
   const port = /^([\w.-]+)@([\w.-]+):(\d+)\/(\S+)$/.exec(url);
+  // the ssh port 22 is the default, which a URL does not write (`repositoryUrlForm`)
   if (ssh && port)
-    return `write it as ${ssh}, as Git reads it, or as ssh://${port[1]}@${port[2]}:${port[3]}/${port[4]} if ${port[3]} is the ssh port`;
+    return `write it as ${ssh}, as Git reads it, or as ssh://${port[1]}@${port[2]}${port[3] === DEFAULT_PORTS['ssh://'] ? '' : `:${port[3]}`}/${port[4]} if ${port[3]} is the ssh port`;
   if (ssh) return `write it as ${ssh}`;
   const git = /^git:\/\/([^/:]+)(:\d+)?\/(\S+)$/.exec(url);
   if (git) return `write https://${git[1]}/${git[3]} or ssh://git@${git[1]}/${git[3]}`;
@@ -160,7 +160,10 @@ function revisionQuery(url: string): { readonly at: number; readonly revision: s
   const at = url.indexOf('?');
   if (at < 0) return undefined;
   const end = url.indexOf('#', at);
-  const parameters = [...new URLSearchParams(url.slice(at + 1, end < 0 ? undefined : end))];
+  // kustomize's own remote parameters beside it (?ref=v1.2.3&timeout=120s), with the values it reads, are no credential either
+  const parameters = [...new URLSearchParams(url.slice(at + 1, end < 0 ? undefined : end))].filter(
+    ([name, value]) => !KUSTOMIZE_PARAMETERS[name.toLowerCase()]?.test(value),
+  );
   if (parameters.length !== 1) return undefined;
   const [name, revision] = parameters[0];
   if (!REVISION_PARAMETERS.has(name.toLowerCase()) || !REVISION_VALUE.test(revision) || detectSecret(revision) !== undefined)
@@ -168,17 +171,28 @@ function revisionQuery(url: string): { readonly at: number; readonly revision: s
   return { at, revision };
 }
 
-/** The default port of each scheme a repository or a cluster's server is written with. */
+/** The parameters kustomize reads of a remote URL's query besides its revision, with the values each takes. */
+const KUSTOMIZE_PARAMETERS: Readonly<Record<string, RegExp>> = { timeout: /^\d{1,6}(?:s|m|h)?$/, submodules: /^(?:true|false)$/ };
+
+/** The default port of each scheme a repository URL is written with. */
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'https://': '443', 'http://': '80', 'ssh://': '22', 'git://': '9418' };
 
 /**
- * The port `url` writes that its scheme takes anyway (`:443` of `https://Host:443/`, an empty one:
+ * The port `url` writes that its scheme takes anyway (`:443` of `https://host:443/`, an empty one:
  * `https://host:/`), with its `:`; undefined when it writes none or another one.
  */
 function defaultPort(url: string): string | undefined {
   const { scheme, authority } = urlParts(url);
   const port = /:(\d*)$/.exec(authority.slice(authority.lastIndexOf('@') + 1));
   return port && (port[1] === '' || port[1] === DEFAULT_PORTS[scheme.toLowerCase()]) ? port[0] : undefined;
+}
+
+/** `url` without the default port it writes (`defaultPort`), as the hints of `repositoryUrlForm` give it. */
+function withoutDefaultPort(url: string): string {
+  const port = defaultPort(url);
+  if (port === undefined) return url;
+  const { scheme, authority, rest } = urlParts(url);
+  return `${scheme}${authority.slice(0, -port.length)}${rest}`;
 }
 
 /**
@@ -219,7 +233,8 @@ export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
     code: 'delivery/repository-url',
     setting: 'url',
     message: `the repository URL '${url}' ${what}, ${why}`,
-    hint: `write the URL as ${url.slice(0, cut)}, ${revision}`,
+    // without the default port it may write too, which is refused as well
+    hint: `write the URL as ${withoutDefaultPort(url.slice(0, cut))}, ${revision}`,
   };
 }
 
@@ -227,44 +242,13 @@ export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
 function defaultPortForm(url: string): RepositoryMismatch | undefined {
   const port = defaultPort(url);
   if (port === undefined || detectSecret(url) !== undefined) return undefined;
-  const { scheme, authority, rest } = urlParts(url);
-  const address = `${scheme}${authority.slice(0, -port.length)}${rest}`;
+  const { scheme } = urlParts(url);
+  const address = withoutDefaultPort(url);
   return {
     code: 'delivery/repository-url',
     setting: 'url',
     message: `the repository URL '${url}' writes the default port of ${scheme.slice(0, -3) || 'its scheme'} (${port}), which Argo CD keeps when it finds a private repository's credentials by the URL: those given for ${address} (argocd repo add) would not be found`,
     hint: `write the URL as ${address}`,
-  };
-}
-
-/**
- * How a cluster's API server URL is written otherwise than one address is (a host in capitals, the
- * scheme's default port: `https://Prod.example.com:443/`), with the form to write (without a trailing `/` too).
- * Argo CD finds a cluster by its server as written (an Application's destination.server against the
- * server of its cluster Secret, which `argocd cluster add` takes from the kubeconfig), so a second
- * spelling names a cluster it does not know; stagecraft compares clusters as the address they reach,
- * and would take the two for one. Undefined for one written so, or that carries what other checks
- * refuse (a user, a query, a fragment) or does not parse.
- */
-export function serverForm(server: string): { readonly message: string; readonly hint: string } | undefined {
-  let u: URL;
-  try {
-    u = new URL(server);
-  } catch {
-    return undefined;
-  }
-  if (u.username || u.password || u.search || u.hash || mayHidePassword(server)) return undefined;
-  // a trailing '/' alone is no other spelling: Argo CD leaves it out (argo-cd#3993); the form to write has none
-  const { authority } = urlParts(server);
-  const written = [
-    ...(authority !== authority.toLowerCase() ? ['a host in capitals'] : []),
-    ...(defaultPort(server) !== undefined ? [`the default port (${defaultPort(server)})`] : []),
-  ];
-  const form = `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
-  if (!written.length || form === server) return undefined;
-  return {
-    message: `the server '${server}' is written with ${andList(written)}: Argo CD finds a cluster by its server as written (destination.server against the server its cluster Secret holds, as argocd cluster add takes it from the kubeconfig), so this spelling names a cluster it does not know`,
-    hint: `write it as ${form} (argocd cluster list shows the server each cluster is registered with)`,
   };
 }
 

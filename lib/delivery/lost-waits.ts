@@ -25,6 +25,7 @@ function delivered(targets: ReadonlyMap<string, StageTarget>, stage: string): { 
  * or this one is delivered by the other engine now, as a warning naming both and what to do. A stage
  * that waits for another one now (its promotion order changed, the one before it suspended: the
  * README says so), or whose stage before it is delivered no more, is not said.
+ * @param before the targets as they were, perhaps of some stages only (npm run diff): the stage of a Kustomization waited for is then found by its name in `whole`
  * @param whole the targets of the whole new dist/delivery/, when `after` holds those of some stages only (npm run diff)
  */
 export function lostWaits(
@@ -32,7 +33,12 @@ export function lostWaits(
   after: ReadonlyMap<string, StageTarget>,
   whole: ReadonlyMap<string, StageTarget> = after,
 ): Problem[] {
-  const fluxStages = new Map([...before].flatMap(([key, t]) => (key.startsWith('flux/') ? [[t.name, t.stage] as const] : [])));
+  // the stage of each Kustomization waited for: `before` may hold some stages' objects only (npm run diff of one), and
+  // the new output names a stage's delivery object as the old did (`<project>-<stage>`, whatever its engine)
+  const fluxStages = new Map([
+    ...[...whole.values()].map((t) => [t.name, t.stage] as const),
+    ...[...before].flatMap(([key, t]) => (key.startsWith('flux/') ? [[t.name, t.stage] as const] : [])),
+  ]);
   return [...before].flatMap(([key, was]): Problem[] => {
     if (!key.startsWith('flux/') || !was.waitsFor) return [];
     const stage = was.stage;

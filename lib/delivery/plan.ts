@@ -10,7 +10,7 @@ import { normalRepositoryUrl } from './urls.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import { DEFAULT_PROJECT, type DeliveryPlan } from './delivery-plan.js';
 import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
-import { repositoryCredentials, repositoryMismatches, repositoryUrlForm, serverForm, type ProjectFile } from '../config/delivery.js';
+import { repositoryCredentials, repositoryMismatches, repositoryUrlForm, type ProjectFile } from '../config/delivery.js';
 import { ignoredSyncSettings, resolvedSync, shortFluxTimeout, syncMismatches, unreadProjectTimeout } from '../config/sync-policy.js';
 
 /** What a stage writes in its own `sync:` in place of a project file's setting its engine cannot honour. */
@@ -206,7 +206,6 @@ export function planDelivery(
   // no stage inherits it
   if (unread) notices.push(projectSetting(['delivery', 'sync', 'timeout'], unread.code, unread));
   problems.push(
-    ...serverForms(clusters, projectSource, projectPlaces),
     ...sameClusterKeys(clusters, projectSource, projectPlaces),
     ...fluxOwnClusters(plans, projectSource, projectPlaces),
     ...sameSourceNames(plans, stages, projectPlaces),
@@ -217,24 +216,6 @@ export function planDelivery(
 }
 
 const UNREAD_SECRET = 'delivery/unread-secret';
-
-/** The clusters' servers written otherwise than one address is (`serverForm`), each at its `server:`. */
-function serverForms(
-  clusters: NonNullable<NonNullable<ProjectFile['delivery']>['clusters']>,
-  projectSource: string,
-  projectPlaces: ProjectPlaces,
-): Problem[] {
-  return Object.entries(clusters).flatMap(([key, c]): Problem[] => {
-    const form = c.server === undefined ? undefined : serverForm(c.server);
-    if (!form) return [];
-    const path = ['delivery', 'clusters', key, 'server'];
-    const location = projectPlaces(path);
-    const placed = location
-      ? { location, message: `${path.join('.')}: ${form.message}` }
-      : { subject: `${projectSource}: ${path.join('.')}`, message: form.message };
-    return [{ code: 'delivery/settings', ...placed, hint: form.hint }];
-  });
-}
 
 /**
  * Why a `repository.secret` is read by no engine, and how to give Argo CD the credentials: Argo CD

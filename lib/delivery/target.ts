@@ -35,6 +35,11 @@ export interface StageTarget {
   readonly ids: readonly string[];
   /** Where it reads the stage from (undefined: a Kustomization whose GitRepository is not among the objects read). */
   readonly repository?: StageRepository;
+  /**
+   * An Application's server as written, which Argo CD finds its cluster by (`cluster` shows it as
+   * one address, its host in lowercase, without a default port); none when it may hold credentials (an `@`, a query).
+   */
+  readonly server?: string;
   /** A Kustomization: the names of the Kustomizations it waits for (`dependsOn`); none for an Application. */
   readonly waitsFor?: readonly string[];
 }
@@ -102,6 +107,7 @@ export function targetOf(o: unknown, repositories: ReadonlyMap<string, StageRepo
         form: 'server',
         id: normalAddress(destination.server),
         ids: addresses(destination.server),
+        ...(/[@?#]/.test(destination.server) ? {} : { server: destination.server }),
         ...repository,
       };
     const cluster = destination?.name ?? '';

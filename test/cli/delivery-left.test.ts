@@ -212,7 +212,25 @@ describe('synth, when a stage is delivered to another cluster', () => {
     expect(stderr).not.toContain('applies dist/qa');
   });
 
-  it('says nothing when the Application as an older stagecraft wrote it has the server with a host in capitals (refused in stagecraft.yaml now)', () => {
+  it.each([
+    ['a host in capitals', 'https://nonprod.example.com:6443', 'https://NONPROD.example.com:6443'],
+    ['the default port', 'https://nonprod.example.com', 'https://nonprod.example.com:443'],
+  ])(
+    'warns once, deleting nothing, when the server URL is written another way (%s): Argo CD finds a cluster by its server as written',
+    (_, was, server) => {
+      const project = ARGOCD_PROJECT.replace('https://nonprod.example.com:6443', was);
+      const { dir, stderr } = synthMoved(project, project.replace(was, server));
+      expect(stderr).toContain(
+        `Application argocd/stagecraft-qa: warning: names its cluster ${server} now, where it named it ${was}: ` +
+          'one address, but Argo CD finds a cluster by its server as written (destination.server against the server its cluster Secret holds), so the Application finds none unless the cluster is registered as written now\n' +
+          `  hint: argocd cluster list shows the server each cluster is registered with: write that in stagecraft.yaml, or register the cluster as ${server} (argocd cluster add takes the server of the kubeconfig)\n`,
+      );
+      expect(stderr).not.toContain('applies dist/qa');
+      expect(runCli('synth', [], dir).stderr).not.toContain('names its cluster');
+    },
+  );
+
+  it('says no move when the Application as an older stagecraft wrote it has the server with a host in capitals, only the spelling', () => {
     const dir = tempProject({ qa: qaOn('nonprod') });
     writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
     expect(runCli('synth', [], dir).code).toBe(0);
@@ -224,6 +242,9 @@ describe('synth, when a stage is delivered to another cluster', () => {
     const r = runCli('synth', [], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).not.toContain('applies dist/qa');
+    expect(r.stderr).toContain(
+      'warning: names its cluster https://nonprod.example.com:6443 now, where it named it https://NONPROD.example.com:6443: one address',
+    );
   });
 
   it.each([

@@ -100,4 +100,31 @@ describe('a stage Flux applied after the one before it', () => {
     ]);
     expect(runCli('synth', [], dir).stderr).not.toContain('no longer waits');
   });
+
+  it('moving a stage between two others to Argo CD is said by npm run diff of it as synth says it: both waits it ends', () => {
+    const dir = tempProject({
+      dev: deliveredStageFile('{ cluster: nonprod }'),
+      qa: deliveredStageFile('{ cluster: nonprod }', 'promotion: { from: dev }\n'),
+      production: deliveredStageFile('{ cluster: nonprod }', 'promotion: { from: qa }\n'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(
+      join(dir, 'environments', 'qa.yaml'),
+      deliveredStageFile('{ cluster: prod, engine: argocd }', 'promotion: { from: dev }\n'),
+    );
+    const lost = (stderr: string) =>
+      stderr
+        .split('\n')
+        .filter((l) => l.includes('no longer waits'))
+        .map((l) => l.slice(0, l.indexOf(': Flux')));
+    const said = [
+      'Kustomization flux-system/stagecraft-production: warning: no longer waits for qa',
+      'Application argocd/stagecraft-qa: warning: no longer waits for dev',
+    ];
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.code).toBe(0);
+    expect(lost(diff.stderr).sort()).toEqual([...said].sort());
+    expect(lost(runCli('synth', [], dir).stderr).sort()).toEqual([...said].sort());
+  });
 });

@@ -218,10 +218,27 @@ describe('a repository URL whose query names a revision (?ref=main, as kustomize
   });
 
   it.each([
+    ['https://github.com/team/app?ref=v1.2.3&timeout=120s', 'v1.2.3'],
+    ['https://github.com/team/app?submodules=false&ref=main', 'main'],
+  ])("is refused for what it is beside kustomize's own remote parameters (%s), no credential", (url, revision) => {
+    const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+    expect(problems).toEqual([
+      `stagecraft.yaml:2:22: delivery.repository.url: the repository URL '${url}' names a revision in its query (${url.slice(url.indexOf('?'))}), which no engine reads as one: ` +
+        "Git adds its own path and query after the URL, so the clone asks the host for no repository, and Argo CD finds a private repository's credentials by the URL with it\n" +
+        `  hint: write the URL as https://github.com/team/app, and ${revision} as delivery.repository.revision`,
+    ]);
+  });
+
+  it.each([
     [
       'another parameter beside it',
       `https://git.example.com/team/app.git?ref=main&private_token=${TOKEN}`,
       'a query (ref=...&private_token=...)',
+    ],
+    [
+      'a value of a kustomize parameter that is none of its',
+      `https://git.example.com/team/app.git?ref=main&timeout=${TOKEN}`,
+      'a query (ref=...&timeout=...)',
     ],
     ['a value that is no revision', `https://git.example.com/team/app.git?ref=${TOKEN}%3D%3D`, 'a query (ref=...)'],
     [
@@ -236,42 +253,29 @@ describe('a repository URL whose query names a revision (?ref=main, as kustomize
   });
 });
 
-describe("a cluster's server written otherwise than one address is", () => {
-  it('is refused at its server line with the form to write, dist/ untouched: Argo CD finds a cluster by its server as written', () => {
-    const dir = tempProject({ qa: deliveredStageFile('{ cluster: prod }') });
-    const project = FLUX_PROJECT.replace('engine: flux', 'engine: argocd');
-    writeFileSync(join(dir, 'stagecraft.yaml'), project);
-    expect(runCli('synth', [], dir).code).toBe(0);
-    const before = readFileSync(join(dir, 'dist', 'delivery', 'argocd', '10-qa.yaml'), 'utf8');
-    writeFileSync(join(dir, 'stagecraft.yaml'), project.replace('https://prod.example.com:6443', '"https://Prod.example.com:443/"'));
-    const r = runCli('synth', [], dir);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(
-      "stagecraft.yaml:6:21: error: delivery.clusters.prod.server: the server 'https://Prod.example.com:443/' is written with a host in capitals and the default port (:443): " +
-        'Argo CD finds a cluster by its server as written (destination.server against the server its cluster Secret holds, as argocd cluster add takes it from the kubeconfig), so this spelling names a cluster it does not know\n' +
-        '  hint: write it as https://prod.example.com (argocd cluster list shows the server each cluster is registered with)\n',
-    );
-    expect(readFileSync(join(dir, 'dist', 'delivery', 'argocd', '10-qa.yaml'), 'utf8')).toBe(before);
-  });
-
+describe("a cluster's server as the kubeconfig writes it", () => {
+  // Argo CD finds a cluster by its server as written, and argocd cluster add registers the kubeconfig's:
+  // an EKS endpoint's host in capitals, an AKS server's :443; another spelling names a cluster it does not know
   it.each([
-    ['https://PROD.example.com:6443', 'a host in capitals', 'https://prod.example.com:6443'],
-    ['https://prod.example.com:', 'the default port (:)', 'https://prod.example.com'],
-    ['https://rancher.example.com:443/k8s/clusters/C-Ab12', 'the default port (:443)', 'https://rancher.example.com/k8s/clusters/C-Ab12'],
-  ])('%s is refused, naming %s', (server, what, form) => {
-    const text = `delivery:\n  clusters:\n    prod: { server: "${server}" }\n`;
-    const { problems } = planDelivery([], loadProjectFile(text), 'stagecraft.yaml', new Map());
-    expect(problems.map((p) => [p.message, p.hint])).toEqual([
-      [
-        expect.stringContaining(`the server '${server}' is written with ${what}: `),
-        `write it as ${form} (argocd cluster list shows the server each cluster is registered with)`,
-      ],
-    ]);
+    ['an EKS endpoint, its host in capitals', 'https://A51B42A65F7E54005C95A4D353916627.gr7.eu-west-1.eks.amazonaws.com'],
+    ['an AKS server with :443', 'https://myaks-dns-87c7c7d1.hcp.eastus.azmk8s.io:443'],
+  ])('is taken as written, %s, into the Application', (_, server) => {
+    const dir = tempProject({ qa: deliveredStageFile('{ cluster: prod }') });
+    writeFileSync(
+      join(dir, 'stagecraft.yaml'),
+      FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace('https://prod.example.com:6443', server),
+    );
+    const r = runCli('synth', [], dir);
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'dist', 'delivery', 'argocd', '10-qa.yaml'), 'utf8')).toContain(`server: ${server}\n`);
   });
 
   it.each([
     'https://prod.example.com:6443',
     'https://prod.example.com',
+    'https://prod.example.com:443/',
+    'https://PROD.example.com:6443',
     'https://[fd00::1]:6443',
     'https://rancher.example.com/k8s/clusters/C-Ab12',
   ])('%s passes', (server) => {
@@ -295,6 +299,16 @@ describe("a repository URL that writes its scheme's default port", () => {
       ]);
     },
   );
+
+  it.each([
+    ['https://git.example.com:443/team/app.git?ref=main', 'https://git.example.com/team/app.git, and main as'],
+    ['ssh://git@git.example.com:22/team/app.git#main', 'ssh://git@git.example.com/team/app.git, and the branch or tag'],
+  ])('beside a query or fragment naming a revision (%s), is left out of the URL the hint gives, which then loads', (url, hint) => {
+    const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+    expect(problems).toEqual([expect.stringContaining(`  hint: write the URL as ${hint}`)]);
+    const written = hint.slice(0, hint.indexOf(','));
+    expect(() => loadProjectFile(`delivery:\n  repository: { url: "${written}" }\n`)).not.toThrow();
+  });
 
   it("is refused at a stage's url too", () => {
     const dir = tempProject({
@@ -325,5 +339,17 @@ describe('an scp-style URL whose path starts with a number (git@host:2222/team/a
         '  hint: write it as ssh://git@git.example.com/2222/team/app.git, as Git reads it, or as ssh://git@git.example.com:2222/team/app.git if 2222 is the ssh port, which Argo CD reads as well',
       ),
     ]);
+  });
+
+  it('offers, for 22, the URL without the port (the ssh default, refused when written), each offered URL loading', () => {
+    const text = FLUX_PROJECT.replace('url: https://git.example.com/team/app.git', 'url: git@git.example.com:22/team/app.git');
+    const problems = problemsThrownBy(() => loadProjectFile(text)).map(formatProblem);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        '  hint: write it as ssh://git@git.example.com/22/team/app.git, as Git reads it, or as ssh://git@git.example.com/team/app.git if 22 is the ssh port, which Argo CD reads as well',
+      ),
+    ]);
+    for (const url of ['ssh://git@git.example.com/22/team/app.git', 'ssh://git@git.example.com/team/app.git'])
+      expect(() => loadProjectFile(text.replace('git@git.example.com:22/team/app.git', url))).not.toThrow();
   });
 });
