@@ -19,6 +19,7 @@ import { acquireLock, releaseHeldLocks } from './lock.js';
 import { printProblems, processIo, quietWhenReaderLeaves, type Io } from './print.js';
 import { reusableStages, type Reuse } from './reuse.js';
 import type { Problem } from '../errors.js';
+import { npmKeptValue } from './npm-options.js';
 
 /** What check prints when `dist/` is current. */
 export function currentLine(stages: number, files: number): string {
@@ -102,10 +103,25 @@ function stageNames(root: string): string[] | undefined {
     .sort();
 }
 
+/**
+ * The options of check and synth that take a value (as each command declares them; a test holds the
+ * two lists equal), which npm keeps when given with it before `--` (`npm run synth --stage=qa`).
+ */
+export const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  check: ['format', 'pod-security', 'namespace-exists', 'crds'],
+  synth: ['stage'],
+};
+
+/** Whether `command`, run as its own npm script, had an option npm took with its value: the command refuses it. */
+function npmTookAValue(command: string, env: Io['env']): boolean {
+  if (env.npm_lifecycle_event !== command || !Object.hasOwn(VALUE_OPTIONS, command)) return false;
+  return VALUE_OPTIONS[command].some((option) => npmKeptValue(option, env) !== undefined);
+}
+
 /** The answer of `command` with `argv` without compiling, or undefined when the command must run. */
 export function fastPath(command: string, argv: readonly string[], io: Io): ExitCode | undefined {
-  // (stdout closed: the command says so, lib/cli/main.ts)
-  if (argv.length > 0 || io.stdout.closed) return undefined;
+  // (stdout closed: the command says so, lib/cli/main.ts; nor an option npm took with its value, lib/cli/npm-options.ts)
+  if (argv.length > 0 || io.stdout.closed || npmTookAValue(command, io.env)) return undefined;
   const root = io.cwd;
   try {
     if (command === 'check') {
