@@ -85,18 +85,23 @@ export function withNpmNotes<V>(e: ProblemsError, kept: readonly NpmKept[], comm
  */
 export function npmTookValues<V>(command: Command<V>, values: Record<string, unknown>, argv: readonly string[], env: Io['env']): Problem[] {
   if (env.npm_lifecycle_event !== command.name) return [];
-  const taken = Object.entries(command.options).flatMap(([option, { type }]) => {
+  const taken = Object.entries(command.options).flatMap(([option, { type, multiple }]) => {
     const value = type === 'string' && values[option] === undefined ? npmKeptValue(option, env) : undefined;
-    return value === undefined ? [] : [{ option, value, variable: `npm_config_${option.replaceAll('-', '_')}` }];
+    // an option given more than once (--stage=qa --stage=lab): npm joins its values with a blank line
+    const given = value === undefined ? [] : (multiple ? value.split('\n\n') : [value]).map((v) => `--${option}=${v}`);
+    return given.length ? [{ option, given, variable: `npm_config_${option.replaceAll('-', '_')}` }] : [];
   });
   if (taken.length === 0) return [];
-  const words = [...taken.map((t) => `--${t.option}=${t.value}`), ...argv].map(argumentWord);
+  const words = [...taken.flatMap((t) => t.given), ...argv].map(argumentWord);
   const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
-  return taken.map((t) => ({
-    code: 'cli/usage',
-    message: `'--${t.option}=${t.value}' was given before '--', where npm takes it for itself (${t.variable} is set to it) and runs ${command.name} without it`,
-    hint: `${line ? `write ${line}` : `give --${t.option} after '--'`}: ${command.name}'s options go after '--' (if an .npmrc or the environment sets ${t.variable}, unset it)`,
-  }));
+  return taken.map((t) => {
+    const [was, it] = t.given.length === 1 ? ['was', 'it'] : ['were', 'them'];
+    return {
+      code: 'cli/usage',
+      message: `${t.given.map((g) => `'${g}'`).join(' ')} ${was} given before '--', where npm takes ${it} for itself (${t.variable} is set to ${it}) and runs ${command.name} without ${it}`,
+      hint: `${line ? `write ${line}` : `give --${t.option} after '--'`}: ${command.name}'s options go after '--' (if an .npmrc or the environment sets ${t.variable}, unset it)`,
+    };
+  });
 }
 
 /**
