@@ -3,7 +3,8 @@
  * no file of `dist/` changed since the last full synthesis (lib/cli/fingerprint.ts), check says
  * `dist/` is current and synth says what it said then, writing nothing. lib/cli/run.cjs runs this
  * module first and loads the command (cdk8s, ajv, every stack: most of a small command's time)
- * only when it declines. It declines whenever anything is not plainly so: arguments given, an
+ * only when it declines. It declines whenever anything is not plainly so: arguments given (or an
+ * option's value that npm kept, given before `--`: the command refuses it), stdout closed, an
  * interrupted command to recover, the lock held, no fingerprint, or any error; the command then
  * does all of it as before. Imports nothing heavy: Node.js, the fingerprint, the lock, printing.
  */
