@@ -95,10 +95,10 @@ export function npmTookValues<V>(command: Command<V>, values: Record<string, unk
   const words = [...taken.flatMap((t) => t.given), ...argv].map(argumentWord);
   const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
   return taken.map((t) => {
-    const [was, it] = t.given.length === 1 ? ['was', 'it'] : ['were', 'them'];
+    // the variable is all the command sees: an .npmrc or the environment may have set it, not the command line
     return {
       code: 'cli/usage',
-      message: `${t.given.map((g) => `'${g}'`).join(' ')} ${was} given before '--', where npm takes ${it} for itself (${t.variable} is set to ${it}) and runs ${command.name} without ${it}`,
+      message: `${t.variable} is set (by ${t.given.map((g) => `'${g}'`).join(' ')} given before '--', which npm takes for itself, or by an .npmrc or the environment), and ${command.name} runs without ${t.given.length === 1 ? 'it' : 'them'}`,
       hint: `${line ? `write ${line}` : `give --${t.option} after '--'`}: ${command.name}'s options go after '--' (if an .npmrc or the environment sets ${t.variable}, unset it)`,
     };
   });

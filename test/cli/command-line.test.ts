@@ -561,7 +561,7 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.split('\n').slice(0, 2)).toEqual([
-        `error: ${given} was given before '--', where npm takes it for itself (${variable} is set to it) and runs ${command} without it`,
+        `error: ${variable} is set (by ${given} given before '--', which npm takes for itself, or by an .npmrc or the environment), and ${command} runs without it`,
         `  hint: write ${line}: ${command}'s options go after '--' (if an .npmrc or the environment sets ${variable}, unset it)`,
       ]);
       expect(snapshotDir(dir)).toEqual(before);
@@ -575,7 +575,7 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
     const r = runCli('check', ['dist/qa'], dir, env);
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n').slice(0, 2)).toEqual([
-      "error: '--crds=crds' '--crds=more crds' were given before '--', where npm takes them for itself (npm_config_crds is set to them) and runs check without them",
+      "error: npm_config_crds is set (by '--crds=crds' '--crds=more crds' given before '--', which npm takes for itself, or by an .npmrc or the environment), and check runs without them",
       "  hint: write npm run check -- --crds=crds '--crds=more crds' dist/qa: check's options go after '--' (if an .npmrc or the environment sets npm_config_crds, unset it)",
     ]);
     expect(snapshotDir(dir)).toEqual(before);

@@ -93,7 +93,7 @@ describe("an option npm took with its value before '--' (npm run synth --stage=q
       const r = runProcess(command, [], dir, env);
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toContain(`error: '${given}' was given before '--', where npm takes it for itself`);
+      expect(r.stderr).toContain(`error: ${variable} is set (by '${given}' given before '--', which npm takes for itself`);
     }
     expect(snapshotDir(dir)).toEqual(before);
   });
