@@ -125,7 +125,9 @@ function refuseOptionsAfterSecondDashes<V>(command: Command<V>, argv: readonly s
   const own = problemsOf(() => parseOptions({ ...command, pathArguments: true }, meant));
   const words = meant.map(argumentWord);
   const line = !own.length && words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
-  const optionWords = after.filter((w) => w.startsWith('-') && w !== '--');
+  // the options, or, when there is none, the third '--' that the command would read as a name
+  const dashed = after.filter((w) => w.startsWith('-'));
+  const optionWords = dashed.some((w) => w !== '--') ? dashed.filter((w) => w !== '--') : dashed;
   throw new ProblemsError([
     ...own,
     {

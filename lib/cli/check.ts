@@ -174,6 +174,7 @@ function commandLineOf(values: Options, positionals: readonly string[], exists: 
   const optionOfValue = new Map<string, string>();
   const paths: string[] = [];
   let format = values.format !== undefined;
+  let valueless = false;
   for (let i = 0; i < positionals.length; i++) {
     const p = positionals[i];
     if (exists(p)) paths.push(p);
@@ -184,6 +185,8 @@ function commandLineOf(values: Options, positionals: readonly string[], exists: 
       const takesNext = VALUE_OPTIONS.includes(name) && next !== undefined && !next.startsWith('-') && !exists(next);
       format ||= name.split('=')[0] === 'format';
       if (takesNext) optionOfValue.set(next, p);
+      // one with no value of its own there would take the next word of the line as it (--format dist/qa): no line
+      else if (VALUE_OPTIONS.includes(name)) valueless = true;
       moved.push(takesNext ? `${p}=${positionals[++i]}` : p);
     } else if (!format && (REPORT_FORMATS as readonly string[]).includes(p)) {
       format = true;
@@ -196,7 +199,7 @@ function commandLineOf(values: Options, positionals: readonly string[], exists: 
     optionOfValue,
     text() {
       const words = [...options.map((o) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(o) ? o : undefined)), ...paths.map(shellWord)];
-      return words.every((w) => w !== undefined) ? `npm run check -- ${words.join(' ')}` : undefined;
+      return !valueless && words.every((w) => w !== undefined) ? `npm run check -- ${words.join(' ')}` : undefined;
     },
   };
 }

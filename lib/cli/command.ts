@@ -16,10 +16,5 @@ export interface Command<V> {
    * @default false
    */
   readonly pathArguments?: boolean;
-  /**
-   * Whether what it prints on stdout is its whole result (diff, secrets): with stdout closed (`>&-`) it
-   * is refused, as --help and --version are, rather than print into nothing and exit 0. @default false
-   */
-  readonly printsItsResult?: boolean;
   run(values: V, positionals: string[], io: Io): ExitCode;
 }

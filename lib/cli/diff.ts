@@ -140,7 +140,6 @@ function deliveryNotCompared(stage: string, problems: readonly Problem[]): Probl
 export const command: Command<{ 'no-cache'?: boolean }> = {
   name: 'diff',
   usage,
-  printsItsResult: true,
   writes: false,
   options: { 'no-cache': { type: 'boolean' } },
   run({ 'no-cache': noCache }, stages, io) {

@@ -3,7 +3,8 @@
  * no file of `dist/` changed since the last full synthesis (lib/cli/fingerprint.ts), check says
  * `dist/` is current and synth says what it said then, writing nothing. lib/cli/run.cjs runs this
  * module first and loads the command (cdk8s, ajv, every stack: most of a small command's time)
- * only when it declines. It declines whenever anything is not plainly so: arguments given, an
+ * only when it declines. It declines whenever anything is not plainly so: arguments given (or an
+ * option's value that npm kept, given before `--`: the command refuses it), stdout closed, an
  * interrupted command to recover, the lock held, no fingerprint, or any error; the command then
  * does all of it as before. Imports nothing heavy: Node.js, the fingerprint, the lock, printing.
  */
@@ -19,6 +20,7 @@ import { acquireLock, releaseHeldLocks } from './lock.js';
 import { printProblems, processIo, quietWhenReaderLeaves, type Io } from './print.js';
 import { reusableStages, type Reuse } from './reuse.js';
 import type { Problem } from '../errors.js';
+import { npmKeptValue } from './npm-options.js';
 
 /** What check prints when `dist/` is current. */
 export function currentLine(stages: number, files: number): string {
@@ -102,10 +104,25 @@ function stageNames(root: string): string[] | undefined {
     .sort();
 }
 
+/**
+ * The options of check and synth that take a value (as each command declares them; a test holds the
+ * two lists equal), which npm keeps when given with it before `--` (`npm run synth --stage=qa`).
+ */
+export const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  check: ['format', 'pod-security', 'namespace-exists', 'crds'],
+  synth: ['stage'],
+};
+
+/** Whether `command`, run as its own npm script, had an option npm took with its value: the command refuses it. */
+function npmTookAValue(command: string, env: Io['env']): boolean {
+  if (env.npm_lifecycle_event !== command || !Object.hasOwn(VALUE_OPTIONS, command)) return false;
+  return VALUE_OPTIONS[command].some((option) => npmKeptValue(option, env) !== undefined);
+}
+
 /** The answer of `command` with `argv` without compiling, or undefined when the command must run. */
 export function fastPath(command: string, argv: readonly string[], io: Io): ExitCode | undefined {
-  // (stdout closed: the command says so, lib/cli/main.ts)
-  if (argv.length > 0 || io.stdout.closed) return undefined;
+  // (stdout closed: the command says so, lib/cli/main.ts; nor an option npm took with its value, lib/cli/npm-options.ts)
+  if (argv.length > 0 || io.stdout.closed || npmTookAValue(command, io.env)) return undefined;
   const root = io.cwd;
   try {
     if (command === 'check') {

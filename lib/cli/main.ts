@@ -79,28 +79,23 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
 }
 
 /**
- * Stdout closed (`>&-`, `Io.stdout.closed`): a command whose printing is its result (`printsItsResult`,
- * --help, --version) is refused, exit 2; the others write files or exit with a verdict (synth, check),
- * which a program that starts them with their output discarded (as /dev/null opened the same way) counts
- * on: they are told, once, and run.
- * @throws ProblemsError (bad input) for a command whose result would be lost
+ * Stdout closed (`>&-`, `Io.stdout.closed`): --help and --version, whose printing is all they do, are
+ * refused; a command is told, once, and runs, since its exit code is a verdict (synth written, check
+ * current, diff's errors, secrets' keys without a value) that a program starting it with its output
+ * discarded (/dev/null opened the same way: Python's subprocess.DEVNULL, Node.js's 'ignore') counts on.
+ * @throws ProblemsError (bad input) for --help and --version
  */
 function refuseClosedStdout<V>(command: Command<V>, printsOnly: boolean, io: Io): void {
   if (!io.stdout.closed) return;
   const fix = 'give it somewhere to go (> file, | less), or > /dev/null to discard it on purpose';
-  if (command.printsItsResult || printsOnly)
-    throw new ProblemsError([
-      {
-        code: 'cli/stdout-closed',
-        message: `standard output is closed (>&-), so what ${command.name} prints would be lost`,
-        hint: fix,
-      },
-    ]);
+  const closed = 'standard output is closed (>&-) or /dev/null opened for reading and writing';
+  if (printsOnly)
+    throw new ProblemsError([{ code: 'cli/stdout-closed', message: `${closed}, so what ${command.name} prints would be lost`, hint: fix }]);
   printProblems(io, [
     {
       code: 'cli/stdout-closed',
       severity: 'warning',
-      message: `standard output is closed (>&-) or /dev/null opened for reading and writing, so ${command.name}'s report is lost (its exit code stands)`,
+      message: `${closed}, so what ${command.name} prints is lost (its exit code stands)`,
       hint: fix,
     },
   ]);

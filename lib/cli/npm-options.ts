@@ -85,19 +85,33 @@ export function withNpmNotes<V>(e: ProblemsError, kept: readonly NpmKept[], comm
  */
 export function npmTookValues<V>(command: Command<V>, values: Record<string, unknown>, argv: readonly string[], env: Io['env']): Problem[] {
   if (env.npm_lifecycle_event !== command.name) return [];
-  const taken = Object.entries(command.options).flatMap(([option, { type }]) => {
-    const value = env[`npm_config_${option.replaceAll('-', '_')}`];
-    const given = value !== undefined && value !== '' && value !== 'true' && value !== 'false';
-    return type === 'string' && !Object.hasOwn(NPM_TRACES, option) && values[option] === undefined && given
-      ? [{ option, value, variable: `npm_config_${option.replaceAll('-', '_')}` }]
-      : [];
+  const taken = Object.entries(command.options).flatMap(([option, { type, multiple }]) => {
+    const value = type === 'string' && values[option] === undefined ? npmKeptValue(option, env) : undefined;
+    // an option given more than once (--stage=qa --stage=lab): npm joins its values with a blank line
+    const given = value === undefined ? [] : (multiple ? value.split('\n\n') : [value]).map((v) => `--${option}=${v}`);
+    return given.length ? [{ option, given, variable: `npm_config_${option.replaceAll('-', '_')}` }] : [];
   });
   if (taken.length === 0) return [];
-  const words = [...taken.map((t) => `--${t.option}=${t.value}`), ...argv].map(argumentWord);
+  const words = [...taken.flatMap((t) => t.given), ...argv].map(argumentWord);
   const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
-  return taken.map((t) => ({
-    code: 'cli/usage',
-    message: `'--${t.option}=${t.value}' was given before '--', where npm takes it for itself (${t.variable} is set to it) and runs ${command.name} without it`,
-    hint: `${line ? `write ${line}` : `give --${t.option} after '--'`}: ${command.name}'s options go after '--' (if an .npmrc or the environment sets ${t.variable}, unset it)`,
-  }));
+  return taken.map((t) => {
+    // the variable is all the command sees: an .npmrc or the environment may have set it, not the command line
+    return {
+      code: 'cli/usage',
+      message: `${t.variable} is set (by ${t.given.map((g) => `'${g}'`).join(' ')} given before '--', which npm takes for itself, or by an .npmrc or the environment), and ${command.name} runs without ${t.given.length === 1 ? 'it' : 'them'}`,
+      hint: `${line ? `write ${line}` : `give --${t.option} after '--'`}: ${command.name}'s options go after '--' (if an .npmrc or the environment sets ${t.variable}, unset it)`,
+    };
+  });
+}
+
+/**
+ * The value npm kept of the option `option` (one that takes a value) given with it before `--`
+ * (npm_config_<option>), or undefined: unset, empty, `true` (the option given apart, its value an
+ * argument) or `false`, or an option whose trace is npm's own (`NPM_TRACES`). lib/cli/fast.ts asks
+ * it too, so that such a run is refused by the command rather than answered without it.
+ */
+export function npmKeptValue(option: string, env: Io['env']): string | undefined {
+  if (Object.hasOwn(NPM_TRACES, option)) return undefined;
+  const value = env[`npm_config_${option.replaceAll('-', '_')}`];
+  return value === undefined || value === '' || value === 'true' || value === 'false' ? undefined : value;
 }

@@ -34,7 +34,6 @@ ${exitCodesHelp('refused: a secret store makes the Secrets, or stdout is a termi
 export const command: Command<Record<string, never>> = {
   name: 'secrets',
   usage,
-  printsItsResult: true,
   options: {},
   writes: false,
   run(_values, positionals, io) {

@@ -230,7 +230,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'cli/stdout-closed',
     'Standard output closed',
-    'Node.js reopens a closed standard output (>&-) on /dev/null, so what a command prints is lost: diff and secrets (whose printing is their result), --help and --version refuse it; synth, check, promote and switch warn and run. Redirect it to a file, or to /dev/null with > to discard it on purpose.',
+    'Node.js reopens a closed standard output (>&-) on /dev/null, so what a command prints is lost: --help and --version refuse it; every command warns and exits with its own code, which a program discarding its output (as /dev/null opened the same way) counts on. Redirect it to a file, or to /dev/null with > to discard it on purpose.',
   ),
   row(
     'diff/delivery-not-compared',

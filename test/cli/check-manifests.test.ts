@@ -213,6 +213,13 @@ describe('npm run check -- <paths>', () => {
       '4 problems.',
       '',
     ]);
+    // one with no value there: no line that would give it the next word (--format dist/qa)
+    expect(runCli('check', ['dist/qa', '--', '--format']).stderr.split('\n')).toEqual([
+      "error: there is no file or directory '--format'",
+      "  hint: what follows a second '--' is read as paths, so --format is not taken as an option: give options after the first '--' and before the paths (npm run check -- --help lists them)",
+      '1 problem.',
+      '',
+    ]);
     expect(runCli('check', ['json', 'dist/qa']).stderr.split('\n').slice(0, 2)).toEqual([
       "error: there is no file or directory 'json'",
       "  hint: json is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --format=json dist/qa",

@@ -561,12 +561,25 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.split('\n').slice(0, 2)).toEqual([
-        `error: ${given} was given before '--', where npm takes it for itself (${variable} is set to it) and runs ${command} without it`,
+        `error: ${variable} is set (by ${given} given before '--', which npm takes for itself, or by an .npmrc or the environment), and ${command} runs without it`,
         `  hint: write ${line}: ${command}'s options go after '--' (if an .npmrc or the environment sets ${variable}, unset it)`,
       ]);
       expect(snapshotDir(dir)).toEqual(before);
     },
   );
+
+  it('an option given so more than once (npm joins the values with a blank line) is said as each was given', () => {
+    const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
+    const before = snapshotDir(dir);
+    const env = { npm_lifecycle_event: 'check', npm_config_crds: 'crds\n\nmore crds' };
+    const r = runCli('check', ['dist/qa'], dir, env);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "error: npm_config_crds is set (by '--crds=crds' '--crds=more crds' given before '--', which npm takes for itself, or by an .npmrc or the environment), and check runs without them",
+      "  hint: write npm run check -- --crds=crds '--crds=more crds' dist/qa: check's options go after '--' (if an .npmrc or the environment sets npm_config_crds, unset it)",
+    ]);
+    expect(snapshotDir(dir)).toEqual(before);
+  });
 
   it('the same variable set by the option given apart (true), by another script, or given on the command line too, refuses nothing', () => {
     const dir = fixtureProject(['dev', 'qa', 'test']);
@@ -582,6 +595,8 @@ describe("options after a second '--', which a command of names reads as names",
     ['synth', ['lab', '--', '--verbose'], "'--verbose' follows", 'npm run synth -- lab --verbose'],
     ['synth', ['--', '--verbose', '--', 'lab'], "'--verbose' follows", 'npm run synth -- --verbose lab'],
     ['synth', ['lab', '--', '--stage', 'qa'], "'--stage' follows", 'npm run synth -- lab --stage qa'],
+    // a third '--', which the command would read as a stage named '--'
+    ['synth', ['lab', '--', '--'], "'--' follows", 'npm run synth -- lab'],
     ['switch', ['qa', '--', '--release', '1.2', 'demoapp'], "'--release' follows", 'npm run switch -- qa --release 1.2 demoapp'],
     [
       'promote',

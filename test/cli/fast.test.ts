@@ -5,15 +5,17 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fastPath } from '../../lib/cli/fast.js';
+import { command as check } from '../../lib/cli/check.js';
+import { VALUE_OPTIONS, fastPath } from '../../lib/cli/fast.js';
+import { command as synth } from '../../lib/cli/synth.js';
 import type { Io } from '../../lib/cli/print.js';
 import { JOURNAL_FILE } from '../../lib/synth/journal.js';
 import { repoStage, runCli, runProcess, snapshotDir, tempProject } from '../helpers/cli.js';
 
-function fast(command: string, dir: string, argv: readonly string[] = []) {
+function fast(command: string, dir: string, argv: readonly string[] = [], env: Io['env'] = {}) {
   let stdout = '';
   let stderr = '';
-  const io: Io = { cwd: dir, env: {}, stdout: { write: (t) => void (stdout += t) }, stderr: { write: (t) => void (stderr += t) } };
+  const io: Io = { cwd: dir, env, stdout: { write: (t) => void (stdout += t) }, stderr: { write: (t) => void (stderr += t) } };
   return { code: fastPath(command, argv, io), stdout, stderr };
 }
 
@@ -71,6 +73,39 @@ describe('check and synth answer without compiling when nothing changed', () => 
     const stale = runProcess('check', [], dir);
     expect(stale.status).toBe(1);
     expect(stale.stderr).toContain('dist/lab/kustomization.yaml');
+  });
+});
+
+describe("an option npm took with its value before '--' (npm run synth --stage=qa)", () => {
+  it('gets no answer: the command refuses it, as it does when something changed', () => {
+    const dir = project();
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = snapshotDir(dir);
+    for (const [command, variable, given] of [
+      ['synth', 'npm_config_stage', '--stage=qa'],
+      ['check', 'npm_config_pod_security', '--pod-security=restricted'],
+    ]) {
+      const env = { npm_lifecycle_event: command, [variable]: given.split('=')[1] };
+      expect(fast(command, dir, [], env).code).toBeUndefined();
+      // the same variable from another script's environment, or the option given apart (true), is not about the command
+      expect(fast(command, dir, [], { ...env, npm_lifecycle_event: 'test' }).code).toBe(0);
+      expect(fast(command, dir, [], { ...env, [variable]: 'true' }).code).toBe(0);
+      const r = runProcess(command, [], dir, env);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`error: ${variable} is set (by '${given}' given before '--', which npm takes for itself`);
+    }
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('VALUE_OPTIONS lists the options of check and synth that take a value', () => {
+    const valued = (options: typeof check.options) =>
+      Object.entries(options)
+        .filter(([, o]) => o.type === 'string')
+        .map(([name]) => name)
+        .sort();
+    expect([...VALUE_OPTIONS.check].sort()).toEqual(valued(check.options));
+    expect([...VALUE_OPTIONS.synth].sort()).toEqual(valued(synth.options));
   });
 });
 

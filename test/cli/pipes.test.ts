@@ -212,32 +212,55 @@ describe('a stream closed by the shell (>&-, 2>&-)', () => {
   /** `node run.cjs <args> <redirections>` through sh, with what is not closed read from pipes. */
   const shell = (args: string, redirections: string, cwd = REPO) =>
     spawnSync('sh', ['-c', `exec "${process.execPath}" "${RUN_SCRIPT}" ${args} ${redirections}`], { cwd, encoding: 'utf8' });
-  const closed = [
-    'error: standard output is closed (>&-), so what diff prints would be lost',
+  const lost = (command: string) => [
+    `warning: standard output is closed (>&-) or /dev/null opened for reading and writing, so what ${command} prints is lost (its exit code stands)`,
     '  hint: give it somewhere to go (> file, | less), or > /dev/null to discard it on purpose',
-    '1 problem.',
-    '',
   ];
 
-  it.skipIf(!existsSync('/proc/self/fdinfo'))('stdout: diff, secrets and --help, whose printing is their result, exit 2 saying so', () => {
-    expect(shell('diff dev qa', '>&-')).toMatchObject({ status: 2, stderr: closed.join('\n') });
-    const secrets = shell('secrets dev', '>&-');
-    expect(secrets.status).toBe(2);
-    expect(secrets.stderr).toContain('error: standard output is closed (>&-), so what secrets prints would be lost');
-    expect(shell('check --help', '>&-').status).toBe(2);
+  it.skipIf(!existsSync('/proc/self/fdinfo'))('stdout: --help and --version, which only print, exit 2 saying so', () => {
+    expect(shell('check --help', '>&-')).toMatchObject({
+      status: 2,
+      stderr: [
+        'error: standard output is closed (>&-) or /dev/null opened for reading and writing, so what check prints would be lost',
+        '  hint: give it somewhere to go (> file, | less), or > /dev/null to discard it on purpose',
+        '1 problem.',
+        '',
+      ].join('\n'),
+    });
+    expect(shell('diff --version', '>&-').status).toBe(2);
     // > /dev/null is output discarded on purpose
+    expect(shell('check --help', '>/dev/null')).toMatchObject({ status: 0, stderr: '' });
     expect(shell('diff dev qa', '>/dev/null')).toMatchObject({ status: 0, stderr: '' });
   });
 
-  it.skipIf(!existsSync('/proc/self/fdinfo'))('stdout: check warns that its report is lost and exits with its verdict', () => {
+  it.skipIf(!existsSync('/proc/self/fdinfo'))('stdout: a command warns that what it prints is lost and exits with its verdict', () => {
     const r = shell('check test/fixtures/manifests/valid', '>&-');
-    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
-      "warning: standard output is closed (>&-) or /dev/null opened for reading and writing, so check's report is lost (its exit code stands)",
-      '  hint: give it somewhere to go (> file, | less), or > /dev/null to discard it on purpose',
-    ]);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual(lost('check'));
     expect(r.status).toBe(0);
     expect(shell('check test/fixtures/manifests/defects/3-dangling-claim.yaml', '>&-').status).toBe(1);
+    const diff = shell('diff dev qa', '>&-');
+    expect(diff).toMatchObject({ status: 0, stderr: `${lost('diff').join('\n')}\n` });
   });
+
+  it.skipIf(!existsSync('/proc/self/fdinfo'))(
+    "stdout discarded by the program that starts the command (stdio 'ignore', subprocess.DEVNULL: /dev/null read and write): secrets and diff exit with their verdict",
+    () => {
+      // secrets run to learn whether every declared key has a value, without printing one anywhere
+      const values = { MYSQLSECRET_DATABASE: 'db', MYSQLSECRET_PASSWORD: 'pw-not-printed', MYSQLSECRET_USERNAME: 'user' };
+      const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+        spawnSync(process.execPath, [RUN_SCRIPT, ...args], {
+          cwd: REPO,
+          encoding: 'utf8',
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+      const secrets = run(['secrets', 'qa'], values);
+      expect(secrets.status).toBe(0);
+      expect(secrets.stderr).toBe(`${lost('secrets').join('\n')}\n`);
+      expect(run(['secrets', 'qa']).status).toBe(2);
+      expect(run(['diff', 'dev', 'qa']).status).toBe(0);
+    },
+  );
 
   it("stderr: the exit code is the command's, what it prints on stdout arrives", () => {
     expect(shell('diff nope', '2>&-')).toMatchObject({ status: 2, stdout: '' });
