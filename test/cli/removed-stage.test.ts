@@ -333,4 +333,31 @@ describe('a stage whose file is removed', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("holding an edge without a floating IP whose machine another stage's edge with one now uses: install that stage's keepalived.conf there and start keepalived, not haproxy alone", () => {
+    const dir = fixtureProject(['lab', 'onprem']);
+    try {
+      const onprem = join(dir, 'environments', 'onprem.yaml');
+      // onprem's machine in the lab's network, where lab's floating IP may go
+      writeFileSync(onprem, readFileSync(onprem, 'utf8').replace('edge1: { address: 10.0.0.5 }', 'edge1: { address: 192.168.122.142 }'));
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(onprem);
+      const lab = join(dir, 'environments', 'lab.yaml');
+      writeFileSync(
+        lab,
+        readFileSync(lab, 'utf8').replace(
+          'haproxy2: { address: 192.168.122.141 }',
+          'haproxy2: { address: 192.168.122.141 }\n    edge3: { address: 192.168.122.142 }',
+        ),
+      );
+      const edge =
+        "its edge stays: the edge machine edge1 (192.168.122.142) keeps running its haproxy.cfg, which sends demoapp.onprem.example.com to its Services' node ports; " +
+        'once its objects are deleted, that host answers 503: first install the edge files of dist/lab/edge/ there (that stage now uses those machines), ' +
+        'dist/lab/edge/keepalived-edge3.conf on edge1 as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived) (README, "The edge")';
+      expect(runCli('diff', ['onprem'], dir).stdout.trimEnd().split('\n').at(-1)).toBe(edge);
+      expect(runCli('synth', [], dir).stdout).toContain(`\n  ${edge}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
