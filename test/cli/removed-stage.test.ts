@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../lib/synth/inventory.js';
@@ -356,6 +357,37 @@ describe('a stage whose file is removed', () => {
         'dist/lab/edge/keepalived-edge3.conf on edge1 as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived) (README, "The edge")';
       expect(runCli('diff', ['onprem'], dir).stdout.trimEnd().split('\n').at(-1)).toBe(edge);
       expect(runCli('synth', [], dir).stdout).toContain(`\n  ${edge}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with a namespace or a kind in its inventory.txt that a shell reads otherwise (a hand edit): the printed commands, pasted, give kubectl that word and run nothing else', () => {
+    const dir = fixtureProject(['raspberry', 'dev']);
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'raspberry.yaml'));
+      const inventory = join(dir, 'dist', 'raspberry', 'inventory.txt');
+      const [namespace, kind] = ['kube-system$(touch$IFS"pwned")', 'Service;>pwned2;true'];
+      writeFileSync(
+        inventory,
+        readFileSync(inventory, 'utf8')
+          .replace('v1 ConfigMap kube-system/', `v1 ConfigMap ${namespace}/`)
+          .replace('v1 Service raspberry/nginx', `v1 ${kind} raspberry/nginx`),
+      );
+      const lines = runCli('diff', ['raspberry'], dir).stdout.split('\n');
+      const command = lines.find((l) => l.startsWith('npm run synth removes'))!.replace(/^.*until deleted: /, '');
+      const outside = lines.find((l) => l.startsWith('it leaves out'))!.replace(/^.*delete them with: /, '');
+      // pasted into a shell, kubectl (here a function printing its arguments) run by each
+      const pasted = spawnSync('bash', ['-c', `kubectl() { printf '%s\\n' "$*"; }; ${command}; ${outside}`], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect([existsSync(join(dir, 'pwned')), existsSync(join(dir, 'pwned2'))]).toEqual([false, false]);
+      expect(pasted.stdout).toContain(`delete configmap -n ${namespace} -l `);
+      expect(pasted.stdout).toContain(
+        `delete ${kind.toLowerCase()},ingress.networking.k8s.io,deployment.apps,replicationcontroller,service,namespace -n raspberry -l `,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
