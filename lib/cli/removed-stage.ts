@@ -152,7 +152,10 @@ export function removedEdgeLine(project: Project, stage: string): string | undef
  * the inventory of what it deletes, and what it leaves out.
  */
 export interface RemovedDeletion {
-  /** `kubectl delete <kinds> -n <namespace> -l <the stage's labels>`: its objects in its namespace, its Namespace and PersistentVolumes. */
+  /**
+   * `kubectl delete <kinds> -n <namespace> -l <the stage's labels>`: its objects in its namespace, its Namespace and PersistentVolumes;
+   * when it holds another Namespace, its own by name on a command of its own (`--field-selector metadata.name=<namespace>`).
+   */
   readonly command: string;
   /** The removed stage's inventory without the objects the command leaves out, for the line about the data it deletes. */
   readonly inventory: string;
@@ -205,7 +208,13 @@ export function removedDeletion(project: Project, stage: string, inventory: stri
   };
   const outside = keys.filter((k) => !own(k));
   const owned = withoutObjects(inventory, new Set(outside));
-  const command = deleteCommand(stage, owned, namespace);
+  // a Namespace is cluster-scoped: `-n` does not keep `-l` from selecting every Namespace the stage labelled, and one left
+  // out (ingress-nginx's, from a manifests app) went with everything in it; its own is then deleted by name too, last
+  const ownNamespaceKey = keys.find((k) => keyParts(k).kind === 'Namespace' && keyParts(k).name === namespace);
+  const another = ownNamespaceKey !== undefined && outside.some((k) => keyParts(k).kind === 'Namespace');
+  const objects = deleteCommand(stage, another ? withoutObjects(owned, new Set([ownNamespaceKey])) : owned, namespace);
+  const itself = another ? deleteCommand(stage, `objects: 1\nsha256:0 ${ownNamespaceKey}\n`) : undefined;
+  const command = itself ? `${objects ? `${objects} && ` : ''}${itself} --field-selector metadata.name=${namespace}` : objects;
   return command === undefined ? undefined : { command, inventory: owned, namespace, outside };
 }
 

@@ -392,4 +392,34 @@ describe('a stage whose file is removed', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("holding another Namespace (ingress-nginx's, from a manifests app): the command deletes its own Namespace by name, not every Namespace with its labels, and leaves the other out", () => {
+    const dir = fixtureProject(['mink8s', 'dev']);
+    try {
+      mkdirSync(join(dir, 'manifests'));
+      writeFileSync(
+        join(dir, 'manifests', 'ingress.yaml'),
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ingress-nginx\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: controller\n  namespace: ingress-nginx\ndata:\n  a: b\n',
+      );
+      const stage = join(dir, 'environments', 'mink8s.yaml');
+      writeFileSync(
+        stage,
+        readFileSync(stage, 'utf8').replace(
+          /^apps:\n/m,
+          'apps:\n  edge-controller:\n    stack: manifests\n    include: [manifests/ingress.yaml]\n',
+        ),
+      );
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(stage);
+      const lines = runCli('diff', ['mink8s'], dir).stdout.split('\n');
+      const selector = '-l stagecraft.dev/stage=mink8s,app.kubernetes.io/managed-by=stagecraft';
+      // `-n mink8s` keeps no label selector from Namespaces, which are cluster-scoped: ingress-nginx's went too, with all it holds
+      expect(lines.find((l) => l.startsWith('npm run synth removes'))?.replace(/^.*until deleted: /, '')).toBe(
+        `kubectl delete pod,service,serviceaccount -n mink8s ${selector} && kubectl delete namespace ${selector} --field-selector metadata.name=mink8s`,
+      );
+      expect(lines.find((l) => l.startsWith('it leaves out'))).toContain('ConfigMap ingress-nginx/controller, Namespace ingress-nginx');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
