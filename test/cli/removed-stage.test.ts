@@ -422,4 +422,21 @@ describe('a stage whose file is removed', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('with a control character in a name of its inventory.txt (a hand edit): diff prints its lines as text, as synth does', () => {
+    const dir = fixtureProject(['raspberry', 'dev']);
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'raspberry.yaml'));
+      const inventory = join(dir, 'dist', 'raspberry', 'inventory.txt');
+      // a terminal's clear-screen sequence in a namespace that the line under the command names
+      writeFileSync(inventory, readFileSync(inventory, 'utf8').replace('v1 ConfigMap kube-system/', 'v1 ConfigMap kube-\x1b[2Jsystem/'));
+      const diff = runCli('diff', ['raspberry'], dir);
+      expect(diff.stdout).toContain('it leaves out what the stage holds outside namespace raspberry');
+      expect(diff.stdout).not.toContain('\x1b');
+      expect(runCli('synth', [], dir).stdout).not.toContain('\x1b');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
