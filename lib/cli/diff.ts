@@ -21,7 +21,7 @@ import {
 } from './delivery-left.js';
 import { declaredClusters, stageMoves } from './delivery-moves.js';
 import { deliveryTargets } from './delivery-on-disk.js';
-import { ExitCode, type Problem, ProblemsError } from '../errors.js';
+import { ExitCode, type Problem, ProblemsError, escapeName } from '../errors.js';
 import { andList } from '../model/limits.js';
 import { printProblems } from './print.js';
 import { diffManifests, formatDiff, type Manifest, manifestsOf, setStageAside } from '../diff/objects.js';
@@ -208,18 +208,21 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
       removedStageDelivery(stage, targets(), compiled.tree.get(DELIVERY_DIR), { commands: 'npm run synth prints the commands', holding });
     if (command)
       io.stdout.write(
-        `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in ${delivered ? `${delivered.where},` : 'its cluster'} until deleted: ` +
-          `${delivered ? delivered.first : ''}${applyFirst(stage, holding)}${command}\n`,
+        `${escapeName(
+          `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in ${delivered ? `${delivered.where},` : 'its cluster'} until deleted: ` +
+            `${delivered ? delivered.first : ''}${applyFirst(stage, holding)}${command}`,
+        )}\n`,
       );
     // what the stages now using its namespace make, compiled for it when they were not (their output may not be written yet)
     const tree = compiled?.tree ?? (holding.length ? compiledQuietly(project, holding, noCache) : undefined);
     const kept = command ? keptByHolding(project, holding, tree) : undefined;
     const data = command && deletedData(removal!.inventory, removedHoldings(project, stage, removed!), kept);
-    if (data) io.stdout.write(`${data}\n`);
+    // names from a hand-editable inventory.txt and edge files: printed as text, as synth prints these lines
+    if (data) io.stdout.write(`${escapeName(data)}\n`);
     const outside = removal && outsideLine(stage, removal, kept);
-    if (outside) io.stdout.write(`${outside}\n`);
+    if (outside) io.stdout.write(`${escapeName(outside)}\n`);
     const edge = removed === undefined ? undefined : removedEdgeLine(project, stage);
-    if (edge) io.stdout.write(`${edge}\n`);
+    if (edge) io.stdout.write(`${escapeName(edge)}\n`);
     if (notCompared) printProblems(io, [notCompared]);
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
     if (compiled) printProblems(io, acrossStagesWarnings(compiled, [stage]));

@@ -72,7 +72,9 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  * the address from each machine's keepalived file). On a machine another stage's edge now uses (a stage
  * renamed, `git mv`; an edge moved; an address compared as the machine it names, `canonicalAddress`), that
  * stage's files go instead, machine by machine: the others are stopped, and so is keepalived on one whose new
- * stage has no floating IP (left running, it keeps this stage's address as a master of its own).
+ * stage has no floating IP (left running, it keeps this stage's address as a master of its own); on one whose new
+ * stage has one, that stage's keepalived.conf for the machine goes too, and keepalived is reloaded, or started
+ * (`reload-or-restart`) where this stage had none.
  */
 export function removedEdgeLine(project: Project, stage: string): string | undefined {
   const dir = join(project.root, DIST_DIR, stage, EDGE_DIR);
@@ -98,14 +100,24 @@ export function removedEdgeLine(project: Project, stage: string): string | undef
       return []; // its command says what is wrong with it
     }
   });
+  // the stage whose edge now names the machine at `address`, and its name for it there
   const takerOf = (address: string) =>
-    edges.find(({ edge }) => Object.values(edge.machines).some((m) => canonicalAddress(m.address) === canonicalAddress(address)));
-  const taken = new Map<string, { floats: boolean; names: string[] }>();
+    edges.flatMap(({ stage, edge }) =>
+      Object.entries(edge.machines).flatMap(([name, m]) =>
+        canonicalAddress(m.address) === canonicalAddress(address) ? [{ stage, edge, name }] : [],
+      ),
+    )[0];
+  const taken = new Map<string, { floats: boolean; names: string[]; files: string[] }>();
   const free: string[] = [];
   for (const m of machines) {
     const by = takerOf(m.address);
     if (!by) free.push(m.name);
-    else taken.set(by.stage, { floats: by.edge.floatingIp !== undefined, names: [...(taken.get(by.stage)?.names ?? []), m.name] });
+    else {
+      const was = taken.get(by.stage);
+      const file = `${DIST_DIR}/${by.stage}/${EDGE_DIR}/${keepalivedFile(by.name)}`;
+      const files = [...(was?.files ?? []), `${file}${by.name === m.name ? '' : ` on ${m.name}`}`];
+      taken.set(by.stage, { floats: by.edge.floatingIp !== undefined, names: [...(was?.names ?? []), m.name], files });
+    }
   }
   const what =
     `${header ? `the edge ${machines.length === 1 ? 'machine' : 'machines'} ${header}` : 'its edge machines'} ${machines.length === 1 ? 'keeps' : 'keep'} running its ${HAPROXY_FILE}` +
@@ -114,14 +126,17 @@ export function removedEdgeLine(project: Project, stage: string): string | undef
   const all = machines.length > 0 && free.length === 0;
   // a machine another stage's edge now uses gets that stage's files; its keepalived is stopped unless that stage writes one for it
   // (left running with this stage's keepalived.conf, it keeps the floating address and peers that no longer count it as one)
-  const install = [...taken].map(([stage, { floats, names }]) => {
+  const install = [...taken].map(([stage, { floats, names, files: keepalivedFiles }]) => {
     const one = all && taken.size === 1;
     const uses = one ? 'that stage now uses those machines' : `stage ${stage} now uses ${names.length === 1 ? 'it' : 'them'}`;
     const files = (there: string) => `install the edge files of ${DIST_DIR}/${stage}/${EDGE_DIR}/ ${there} (${uses})`;
     if (floating.length && !floats)
       return `on ${andList(names)}: sudo systemctl disable --now keepalived (stage ${stage} has no floating IP: left running, keepalived keeps ${andList(floating)}), then ${files('there')} and reload haproxy`;
-    const reload = floating.length ? 'haproxy and keepalived' : 'haproxy';
-    return `${files(one ? 'there' : `on ${andList(names)}`)} and reload ${reload}`;
+    // that stage's keepalived.conf for each machine goes there whether or not this stage ran keepalived on it: started when it did not
+    const keepalived = floats
+      ? `, ${andList(keepalivedFiles)} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
+      : ' and reload haproxy';
+    return `${files(one ? 'there' : `on ${andList(names)}`)}${keepalived}`;
   });
   const stop = free.length
     ? [
@@ -137,7 +152,10 @@ export function removedEdgeLine(project: Project, stage: string): string | undef
  * the inventory of what it deletes, and what it leaves out.
  */
 export interface RemovedDeletion {
-  /** `kubectl delete <kinds> -n <namespace> -l <the stage's labels>`: its objects in its namespace, its Namespace and PersistentVolumes. */
+  /**
+   * `kubectl delete <kinds> -n <namespace> -l <the stage's labels>`: its objects in its namespace, its Namespace and PersistentVolumes;
+   * when it holds another Namespace, its own by name on a command of its own (`--field-selector metadata.name=<namespace>`).
+   */
   readonly command: string;
   /** The removed stage's inventory without the objects the command leaves out, for the line about the data it deletes. */
   readonly inventory: string;
@@ -190,7 +208,13 @@ export function removedDeletion(project: Project, stage: string, inventory: stri
   };
   const outside = keys.filter((k) => !own(k));
   const owned = withoutObjects(inventory, new Set(outside));
-  const command = deleteCommand(stage, owned, namespace);
+  // a Namespace is cluster-scoped: `-n` does not keep `-l` from selecting every Namespace the stage labelled, and one left
+  // out (ingress-nginx's, from a manifests app) went with everything in it; its own is then deleted by name too, last
+  const ownNamespaceKey = keys.find((k) => keyParts(k).kind === 'Namespace' && keyParts(k).name === namespace);
+  const another = ownNamespaceKey !== undefined && outside.some((k) => keyParts(k).kind === 'Namespace');
+  const objects = deleteCommand(stage, another ? withoutObjects(owned, new Set([ownNamespaceKey])) : owned, namespace);
+  const itself = another ? deleteCommand(stage, `objects: 1\nsha256:0 ${ownNamespaceKey}\n`) : undefined;
+  const command = itself ? `${objects ? `${objects} && ` : ''}${itself} --field-selector metadata.name=${namespace}` : objects;
   return command === undefined ? undefined : { command, inventory: owned, namespace, outside };
 }
 

@@ -108,9 +108,17 @@ export function deleteCommand(stage: string, text: string, namespace?: string): 
   if (kinds.length === 0) return undefined;
   const resources = [...new Set(kinds.map((k) => resourceOf(k.apiVersion, k.kind)))];
   // `namespace`: its objects there and the cluster-scoped ones (kubectl reads -n for namespaced kinds only; lib/cli/removed-stage.ts)
-  const where = namespace !== undefined ? `-n ${namespace}` : kinds.some((k) => k.namespace !== undefined) ? '--all-namespaces' : '';
-  return `kubectl delete ${resources.join(',')}${where ? ` ${where}` : ''} -l ${stageSelector(stage)}`;
+  const where = namespace !== undefined ? `-n ${word(namespace)}` : kinds.some((k) => k.namespace !== undefined) ? '--all-namespaces' : '';
+  return `kubectl delete ${word(resources.join(','))}${where ? ` ${where}` : ''} -l ${word(stageSelector(stage))}`;
 }
+
+/**
+ * A word of a printed command read from a hand-editable inventory.txt (a kind, a namespace), as a POSIX shell
+ * reads it back when the command is pasted: as it is when plain (as lib/errors.ts `argumentWord`, however long:
+ * a stage's kinds make one word), else in single quotes, so that `kube-system$(...)` is a namespace kubectl
+ * refuses, not a command the shell runs; a control character is left to the printing's `escapeName`.
+ */
+const word = (w: string) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`);
 
 /** What a Namespace holds that no file of `dist/` does (lib/data-leaves.ts reads it from the output that made it). */
 export interface NamespaceHoldings {

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../lib/synth/inventory.js';
@@ -329,6 +330,111 @@ describe('a stage whose file is removed', () => {
         'on haproxy2: sudo systemctl disable --now keepalived (stage onprem has no floating IP: left running, keepalived keeps 192.168.122.150/24), ' +
         'then install the edge files of dist/onprem/edge/ there (stage onprem now uses it) and reload haproxy (README, "The edge")';
       expect(runCli('diff', ['lab'], dir).stdout.trimEnd().split('\n').at(-1)).toBe(edge);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("holding an edge without a floating IP whose machine another stage's edge with one now uses: install that stage's keepalived.conf there and start keepalived, not haproxy alone", () => {
+    const dir = fixtureProject(['lab', 'onprem']);
+    try {
+      const onprem = join(dir, 'environments', 'onprem.yaml');
+      // onprem's machine in the lab's network, where lab's floating IP may go
+      writeFileSync(onprem, readFileSync(onprem, 'utf8').replace('edge1: { address: 10.0.0.5 }', 'edge1: { address: 192.168.122.142 }'));
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(onprem);
+      const lab = join(dir, 'environments', 'lab.yaml');
+      writeFileSync(
+        lab,
+        readFileSync(lab, 'utf8').replace(
+          'haproxy2: { address: 192.168.122.141 }',
+          'haproxy2: { address: 192.168.122.141 }\n    edge3: { address: 192.168.122.142 }',
+        ),
+      );
+      const edge =
+        "its edge stays: the edge machine edge1 (192.168.122.142) keeps running its haproxy.cfg, which sends demoapp.onprem.example.com to its Services' node ports; " +
+        'once its objects are deleted, that host answers 503: first install the edge files of dist/lab/edge/ there (that stage now uses those machines), ' +
+        'dist/lab/edge/keepalived-edge3.conf on edge1 as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived) (README, "The edge")';
+      expect(runCli('diff', ['onprem'], dir).stdout.trimEnd().split('\n').at(-1)).toBe(edge);
+      expect(runCli('synth', [], dir).stdout).toContain(`\n  ${edge}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with a namespace or a kind in its inventory.txt that a shell reads otherwise (a hand edit): the printed commands, pasted, give kubectl that word and run nothing else', () => {
+    const dir = fixtureProject(['raspberry', 'dev']);
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'raspberry.yaml'));
+      const inventory = join(dir, 'dist', 'raspberry', 'inventory.txt');
+      const [namespace, kind] = ['kube-system$(touch$IFS"pwned")', 'Service;>pwned2;true'];
+      writeFileSync(
+        inventory,
+        readFileSync(inventory, 'utf8')
+          .replace('v1 ConfigMap kube-system/', `v1 ConfigMap ${namespace}/`)
+          .replace('v1 Service raspberry/nginx', `v1 ${kind} raspberry/nginx`),
+      );
+      const lines = runCli('diff', ['raspberry'], dir).stdout.split('\n');
+      const command = lines.find((l) => l.startsWith('npm run synth removes'))!.replace(/^.*until deleted: /, '');
+      const outside = lines.find((l) => l.startsWith('it leaves out'))!.replace(/^.*delete them with: /, '');
+      // pasted into a shell, kubectl (here a function printing its arguments) run by each
+      const pasted = spawnSync('bash', ['-c', `kubectl() { printf '%s\\n' "$*"; }; ${command}; ${outside}`], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect([existsSync(join(dir, 'pwned')), existsSync(join(dir, 'pwned2'))]).toEqual([false, false]);
+      expect(pasted.stdout).toContain(`delete configmap -n ${namespace} -l `);
+      expect(pasted.stdout).toContain(
+        `delete ${kind.toLowerCase()},ingress.networking.k8s.io,deployment.apps,replicationcontroller,service,namespace -n raspberry -l `,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("holding another Namespace (ingress-nginx's, from a manifests app): the command deletes its own Namespace by name, not every Namespace with its labels, and leaves the other out", () => {
+    const dir = fixtureProject(['mink8s', 'dev']);
+    try {
+      mkdirSync(join(dir, 'manifests'));
+      writeFileSync(
+        join(dir, 'manifests', 'ingress.yaml'),
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ingress-nginx\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: controller\n  namespace: ingress-nginx\ndata:\n  a: b\n',
+      );
+      const stage = join(dir, 'environments', 'mink8s.yaml');
+      writeFileSync(
+        stage,
+        readFileSync(stage, 'utf8').replace(
+          /^apps:\n/m,
+          'apps:\n  edge-controller:\n    stack: manifests\n    include: [manifests/ingress.yaml]\n',
+        ),
+      );
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(stage);
+      const lines = runCli('diff', ['mink8s'], dir).stdout.split('\n');
+      const selector = '-l stagecraft.dev/stage=mink8s,app.kubernetes.io/managed-by=stagecraft';
+      // `-n mink8s` keeps no label selector from Namespaces, which are cluster-scoped: ingress-nginx's went too, with all it holds
+      expect(lines.find((l) => l.startsWith('npm run synth removes'))?.replace(/^.*until deleted: /, '')).toBe(
+        `kubectl delete pod,service,serviceaccount -n mink8s ${selector} && kubectl delete namespace ${selector} --field-selector metadata.name=mink8s`,
+      );
+      expect(lines.find((l) => l.startsWith('it leaves out'))).toContain('ConfigMap ingress-nginx/controller, Namespace ingress-nginx');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with a control character in a name of its inventory.txt (a hand edit): diff prints its lines as text, as synth does', () => {
+    const dir = fixtureProject(['raspberry', 'dev']);
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'raspberry.yaml'));
+      const inventory = join(dir, 'dist', 'raspberry', 'inventory.txt');
+      // a terminal's clear-screen sequence in a namespace that the line under the command names
+      writeFileSync(inventory, readFileSync(inventory, 'utf8').replace('v1 ConfigMap kube-system/', 'v1 ConfigMap kube-\x1b[2Jsystem/'));
+      const diff = runCli('diff', ['raspberry'], dir);
+      expect(diff.stdout).toContain('it leaves out what the stage holds outside namespace raspberry');
+      expect(diff.stdout).not.toContain('\x1b');
+      expect(runCli('synth', [], dir).stdout).not.toContain('\x1b');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
