@@ -12,7 +12,7 @@ import { objectsIn } from '../live-edits.js';
 import { join } from 'node:path';
 import { DIST_DIR, MAX_GENERATED_BYTES, readRegularFile, type DistTree } from '../synth/disk.js';
 import { floatingAddressIn, keepalivedFile } from '../edge/keepalived.js';
-import { INVENTORY_FILE, deleteCommand, keyParts, parseInventory, type NamespaceHoldings } from '../synth/inventory.js';
+import { INVENTORY_FILE, deleteCommand, keyParts, parseInventory, type NamespaceHoldings, word } from '../synth/inventory.js';
 import { chartFileName } from '../synth/output.js';
 import { NAMESPACE_CHART } from '../synth/rendered.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';
@@ -214,7 +214,7 @@ export function removedDeletion(project: Project, stage: string, inventory: stri
   const another = ownNamespaceKey !== undefined && outside.some((k) => keyParts(k).kind === 'Namespace');
   const objects = deleteCommand(stage, another ? withoutObjects(owned, new Set([ownNamespaceKey])) : owned, namespace);
   const itself = another ? deleteCommand(stage, `objects: 1\nsha256:0 ${ownNamespaceKey}\n`) : undefined;
-  const command = itself ? `${objects ? `${objects} && ` : ''}${itself} --field-selector metadata.name=${namespace}` : objects;
+  const command = itself ? `${objects ? `${objects} && ` : ''}${itself} --field-selector ${word(`metadata.name=${namespace}`)}` : objects;
   return command === undefined ? undefined : { command, inventory: owned, namespace, outside };
 }
 

@@ -118,7 +118,7 @@ export function deleteCommand(stage: string, text: string, namespace?: string): 
  * a stage's kinds make one word), else in single quotes, so that `kube-system$(...)` is a namespace kubectl
  * refuses, not a command the shell runs; a control character is left to the printing's `escapeName`.
  */
-const word = (w: string) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`);
+export const word = (w: string) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`);
 
 /** What a Namespace holds that no file of `dist/` does (lib/data-leaves.ts reads it from the output that made it). */
 export interface NamespaceHoldings {

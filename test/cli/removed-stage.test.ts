@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../lib/synth/inventory.js';
+import { chartFileName } from '../../lib/synth/output.js';
+import { NAMESPACE_CHART } from '../../lib/synth/rendered.js';
 import { REPO, fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 /** The kinds of an inventory's objects as `kubectl delete` takes them (`daemonset.apps`, `namespace`). */
@@ -418,6 +420,19 @@ describe('a stage whose file is removed', () => {
         `kubectl delete pod,service,serviceaccount -n mink8s ${selector} && kubectl delete namespace ${selector} --field-selector metadata.name=mink8s`,
       );
       expect(lines.find((l) => l.startsWith('it leaves out'))).toContain('ConfigMap ingress-nginx/controller, Namespace ingress-nginx');
+      // its Namespace's name as a hand edit of its output wrote it, which a shell reads otherwise: quoted in the field selector too
+      const name = 'x$(touch$IFS"pwned")';
+      for (const file of ['inventory.txt', chartFileName(NAMESPACE_CHART)]) {
+        const path = join(dir, 'dist', 'mink8s', file);
+        writeFileSync(path, readFileSync(path, 'utf8').replace(/(Namespace |name: )mink8s$/m, `$1${name}`));
+      }
+      const command = runCli('diff', ['mink8s'], dir)
+        .stdout.split('\n')
+        .find((l) => l.startsWith('npm run synth removes'))!
+        .replace(/^.*until deleted: /, '');
+      const pasted = spawnSync('bash', ['-c', `kubectl() { printf '%s\\n' "$*"; }; ${command}`], { cwd: dir, encoding: 'utf8' });
+      expect(existsSync(join(dir, 'pwned'))).toBe(false);
+      expect(pasted.stdout).toContain(`--field-selector metadata.name=${name}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
