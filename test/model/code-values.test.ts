@@ -128,6 +128,14 @@ describe('labels and comments', () => {
         'ADMIN_PASSWORD=Welcome to the jungle',
         'DB_PASSWORD: "Correct horse battery staple"',
         "login.title=Se connecter\nlogin.user=Nom d'utilisateur\ndb.password=S3cr3tPassw0rd\n",
+        // prose or another alphabet's word that names no secret is a passphrase, and a scheme's word then a token is a token
+        'db.password=Correct horse battery staple',
+        '{"spring.datasource.password": "Correct horse battery staple"}',
+        'spring.datasource.password=Winter 2024!',
+        'password: "Summer 2025!"',
+        'db.password=Schönwetter',
+        'api.token=Bearer Xk3q9Lm2Pz7wQ',
+        'token: "Bearer abcdefghijKLMNOPqrstuv"',
       ],
       [
         'password=Password',
