@@ -34,10 +34,19 @@ export function isSecretVariable(m: RegExpExecArray): boolean {
   // Python's `password=None)`, JavaScript's `token: null }`: no value at all
   if (CODE_NULL.test(value) && value !== m[4]) return true;
   if (!IDENTIFIER_PATH.test(value) || nameVerdict(value.slice(value.lastIndexOf('.') + 1)) !== true) return false;
+  // a capitalized name of its own after a colon is a YAML flow mapping's password (`{user: admin, password: MySecretPassword}`),
+  // not Go's or JavaScript's variable (`dbPassword`, `cfg.RedisPassword`); C#'s property after `=` is one (`Password = DbPassword`)
+  if (PASCAL_CASE.test(value) && settingSetter(m) === ':') return false;
   if (value !== m[4]) return true;
   AFTER_VARIABLE.lastIndex = m.index + m[0].length;
   return AFTER_VARIABLE.test(m.input);
 }
+
+/** A name of its own, capitalized then lower-case (`MySecretPassword`, `SuperSecretToken`). */
+const PASCAL_CASE = /^[A-Z][a-z][\w$]*$/;
+
+/** How a setting of `SETTING_TEXT` is set (`SETTER`: `=`, `:`, `=>`...). */
+const settingSetter = (m: RegExpExecArray): string | undefined => SETTER.exec(m[0].slice(m[0].indexOf(m[1]!) + m[1]!.length))?.[0];
 
 /** No value, as code writes it. */
 const CODE_NULL = /^(?:None|null|nil|undefined)$/;
@@ -70,7 +79,7 @@ const SETTER = /=>|::?=|\?=|[:=]/;
  */
 export function isDeclaredType(m: RegExpExecArray): boolean {
   const value = codeValue(m[4]) ?? m[2] ?? m[3];
-  if (value === undefined || SETTER.exec(m[0].slice(m[0].indexOf(m[1]!) + m[1]!.length))?.[0] !== ':') return false;
+  if (value === undefined || settingSetter(m) !== ':') return false;
   if (TYPE.test(value)) return true;
   return m[4] !== undefined && GENERIC_TYPE.test(value) && (value.includes('<') || m.input[m.index + m[0].length] === '[');
 }

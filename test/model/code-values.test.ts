@@ -11,7 +11,15 @@ describe('settings in code', () => {
     expectRule(
       'secret-setting',
       // a word of YAML or a properties file is a (weak) password, and so is a word that names no secret in a flow mapping
-      ['password: password', 'password=password\n', '{user: admin, password: changeme}', 'Password: Sup3rS3cret,'],
+      [
+        'password: password',
+        'password=password\n',
+        '{user: admin, password: changeme}',
+        'Password: Sup3rS3cret,',
+        // a capitalized name of its own in a YAML flow mapping is its password, not a variable
+        'db:\n  auth: {user: admin, password: MySecretPassword}\n',
+        '{user: admin, token: SuperSecretToken}',
+      ],
       [
         'cfg := Config{\n\tUser:     user,\n\tPassword: password,\n\tHost:     host,\n}',
         'db := &DB{Password: password, Host: host}',
@@ -20,6 +28,7 @@ describe('settings in code', () => {
         'const client = new Client({ user, password: password, host })',
         'const opts = {\n  user,\n  password: dbPassword\n};',
         'new SqlConnectionStringBuilder { Password = password, UserID = user };',
+        'new SqlConnectionStringBuilder { Password = DbPassword, UserID = user };',
         'conn = psycopg2.connect(host=host, user=user, password=db_password)',
         'def connect(user, password=None):',
         'mysql.createConnection({ host: "db", token: null });',
