@@ -10,6 +10,7 @@
 import { nameVerdict } from './secret-names.js';
 import { joinedToRead } from './code-settings.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
+import { isLabelValue } from './setting-labels.js';
 
 /** A variable or a member by its path (`password`, `cfg.RedisPassword`, `this.dbPassword`). */
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
@@ -108,8 +109,9 @@ export const CODE_LITERAL_RULE: SecretRule = {
     `(?<![\\w$.-])([A-Za-z_][\\w.]*)[ \\t]*(?::[ \\t]*[^\\s=;,(){}"']{1,64}[ \\t]*${ASSIGN}(?:${CONVERSION})?|${ASSIGN}(?:${CONVERSION}))(?:"([^"\\n]*)"|'([^'\\n]*)')`,
     'g',
   ),
-  // a literal joined to a read of the environment is a part of the value built (code-settings.ts' joinedToRead)
-  accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3]!) && !joinedToRead(m),
+  // a literal joined to a read of the environment is a part of the value built (code-settings.ts' joinedToRead); a label is no
+  // secret (`password_hint: str = "Enter your password"`, setting-labels.ts)
+  accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3]!) && !joinedToRead(m) && !isLabelValue(m[2] ?? m[3]!, m[1]!, m.input),
   setting: (m) => m[1],
 };
 
@@ -125,6 +127,7 @@ export const READ_FALLBACK_RULE: SecretRule = {
     'a literal a read of a secret\'s setting falls back to (props.getProperty("db.password", "..."), os.getenv("DB_PASSWORD", "..."))',
   pattern:
     /(?<![\w$])(?:getProperty|getenv|Getenv|get|getOrDefault|getOrElse|fetch|env|config|getString|GetValue(?:<\w+>)?|getValue)\([ \t]*(["'])([A-Za-z_][\w.:-]*)\1[ \t]*,[ \t]*(?:(?:fallback|default)[ \t]*=[ \t]*)?(?:"([^"\n]*)"|'([^'\n]*)')/g,
-  accept: (_s, m) => secretSetting(m[2]!, m[3] ?? m[4]!),
+  // a label a catalogue's read falls back to is none (`t.get("password", "Password")`, setting-labels.ts)
+  accept: (_s, m) => secretSetting(m[2]!, m[3] ?? m[4]!) && !isLabelValue(m[3] ?? m[4]!, m[2]!, m.input),
   setting: (m) => m[2],
 };

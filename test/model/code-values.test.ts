@@ -92,6 +92,8 @@ describe('settings in code', () => {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference a shell or a container fills in
         'password = Buffer.from("${DB_PASSWORD}")',
         'password = "prefix" + process.env["DB_SUFFIX"]',
+        // a label, typed
+        'password_hint: str = "Enter your password"',
       ],
     );
     // a literal's own method converts it just as well (found by the setting's rule)
@@ -116,6 +118,9 @@ describe('settings in code', () => {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference a shell or a container fills in
         'props.getProperty("db.password", "${DB_PASSWORD}")',
         'props.getProperty("db.user", "S3cr3tPassw0rd")',
+        // a catalogue's label a read falls back to
+        'label = t.get("password", "Password")',
+        'prompt = messages.getString("password", "Enter your password")',
       ],
     );
     // a PHP array's entry under a secret's name reads it: found by its name (as before)
