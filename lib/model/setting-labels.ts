@@ -121,12 +121,20 @@ export function isLabel(m: RegExpExecArray, name: string): boolean {
 }
 
 /**
+ * Whether a name's last word is a secret's own (`password`, `db.password`, `api_token`), not a property of one (`password_hint`,
+ * `password.forgot`): what a catalogue writes under it names the secret (`Mot de passe`); prose that does not is the secret,
+ * in a file of prose too (`app.greeting=Hello and welcome`, then `spring.datasource.password=Correct horse battery staple`).
+ */
+const namesSecretItself = (name: string): boolean => nameVerdict(words(name).at(-1) ?? '') === true;
+
+/**
  * Whether a value under a secret's name (`name`), in a text (`input`), is a label or a message (`isLabel`): prose or a word of
- * another alphabet that names the secret (`namesTheSecret`), or any in a message catalogue; a capitalized word, the name's own
- * (`Password`) or any in a catalogue. Also read for a literal a rule of code-values.ts finds (`t.get("password", "Password")`).
+ * another alphabet that names the secret (`namesTheSecret`), or, in a message catalogue, any under a name of a secret's property
+ * (`password_hint: Mindestens 8 Zeichen`, `namesSecretItself`); a capitalized word, the name's own (`Password`) or any in a
+ * catalogue. Also read for a literal a rule of code-values.ts finds (`t.get("password", "Password")`).
  */
 export function isLabelValue(value: string, name: string, input: string): boolean {
-  if (PROSE.test(value) || NATIVE_WORD.test(value)) return namesTheSecret(value, name) || isCatalogue(input);
+  if (PROSE.test(value) || NATIVE_WORD.test(value)) return namesTheSecret(value, name) || (isCatalogue(input) && !namesSecretItself(name));
   if (!CAPITALIZED.test(value)) return false;
   return words(name).includes(value.toLowerCase()) || isCatalogue(input);
 }

@@ -150,6 +150,9 @@ describe('labels and comments', () => {
         'db.password=Schönwetter',
         'api.token=Bearer Xk3q9Lm2Pz7wQ',
         'token: "Bearer abcdefghijKLMNOPqrstuv"',
+        // prose under a secret's own name in a file of prose: a passphrase all the same
+        'app.greeting=Hello and welcome\napp.footer=Made with love in Berlin\nserver.port=8080\nspring.datasource.password=Correct horse battery staple\n',
+        'title: Orders\nsubtitle: All your orders in one place\npassword: Winter 2024!\n',
       ],
       [
         'password=Password',
