@@ -61,14 +61,19 @@ function codeValue(value: string | undefined): string | undefined {
   return value.replace(/\)+:?$/, '');
 }
 
+/** A type that holds a secret's value; a union's other member and a generic type's argument are one too (`string|Xk3q9` is a value). */
+const TYPE_NAME = '(?:string|str|String|bytes|Buffer|SecretStr|SecretBytes|SecretString|CharArray|ByteArray)';
+/** A generic type that holds another (`Option<String>`, `Secret<String>`, `Optional[str]`). */
+const WRAPPER = '(?:Option|Optional|Maybe|Nullable|Secret|SecretBox|Box|Arc|Rc)';
+
 /**
  * A type a secret's field or parameter is declared with (TypeScript's `string`, Python's `str`, `bytes` and pydantic's `SecretStr`,
  * Kotlin's and Rust's `String`, a union, an array): `password: string;`, `token: string | null`. Also Swagger's example of a
  * string field, `"password": "string"`.
  */
-const TYPE = /^(?:string|str|String|bytes|Buffer|SecretStr|SecretBytes|SecretString|CharArray|ByteArray)(?:\[\]|\?|\|[\w.]+)*$/;
+const TYPE = new RegExp(String.raw`^${TYPE_NAME}(?:\[\]|\?|\|(?:${TYPE_NAME}|null|undefined|None|Uint8Array))*$`);
 /** A generic type holding a secret's (`Option<String>`, `Secret<String>`, `Optional[str]`: its `[` after the value). */
-const GENERIC_TYPE = /^(?:Option|Optional|Maybe|Nullable|Secret|SecretBox|Box|Arc|Rc)(?:<[\w<>:&]+>)?$/;
+const GENERIC_TYPE = new RegExp(`^${WRAPPER}(?:<(?:${WRAPPER}<)*&?(?:${TYPE_NAME}|u8|Vec<u8>)>+)?$`);
 
 /** How a setting of `SETTING_TEXT` is set: `=`, `:`, `=>`, `:=`... (a type is declared after a colon alone). */
 const SETTER = /=>|::?=|\?=|[:=]/;

@@ -68,6 +68,10 @@ describe('settings in code', () => {
     );
     // after `=` a type's name is a value, a weak password
     expect(detectSecret('DB_PASSWORD=string\n')?.rule.id).toBe('secret-setting');
+    // a union's or a generic type's member that is no type is a value written to look like one
+    expect(detectSecret('password: string|Xk3q9Lm2Pz7w\n')?.rule.id).toBe('secret-setting');
+    expect(detectSecret('token: Option<Xk3q9Lm2Pz7wQabc>\n')?.rule.id).toBe('secret-setting');
+    expect(detectSecret('pub token: Option<Secret<String>>,')).toBeUndefined();
   });
 
   it("find a literal converted on its way to a variable of a secret's name: Buffer.from, Encoding.UTF8.GetBytes, []byte, a string's prefix", () => {
