@@ -60,11 +60,13 @@ const CALL_OF_LITERAL = /^[A-Za-z_][\w]*(?:\??\.[A-Za-z_]\w*)*\((?:[A-Za-z_]\w*=
 /**
  * A method's call on an object, its arguments code (`hashlib.sha256(raw.encode()).hexdigest()`, `bcrypt.hashpw(password.encode(`,
  * Django's `models.CharField(max_length=128)`, PHP's `Hash::make($request->password)`, Rust's `String::from(env::var(`), or a
- * function's or a class's with a call or a keyword among its arguments (`str(uuid.uuid4())`, SQLAlchemy's `Column(String(64)`):
+ * function's or a class's with a call or a keyword among its arguments (`str(uuid.uuid4())`, SQLAlchemy's `Column(String(64)`;
+ * a keyword as Python writes one, lower-case, its first argument: `Summer(2024=fun)`, `Secret(Xk3q9=Lm2P)` are passwords):
  * names of words, a digit only at a name's end (`sha256`, `uuid4`; `Sup3r.S3cret(2024)`, `hunter2(prod)` are passwords), then
  * code's characters: names, numbers, `=`, member operators and parentheses (one class, read once).
  */
-const METHOD_CALL = /^(?:\$?[A-Za-z_]+[0-9]*(?:(?:\??\.|::|->)\$?[A-Za-z_]+[0-9]*)+\(|[A-Za-z_]+\((?=[^(]*[(=]))[\w$.()?=:>-]*$/;
+const METHOD_CALL =
+  /^(?:\$?[A-Za-z_]+[0-9]*(?:(?:\??\.|::|->)\$?[A-Za-z_]+[0-9]*)+\(|[A-Za-z_]+\((?=[^(]*\(|[a-z_][a-z0-9_]*=))[\w$.()?=:>-]*$/;
 
 /** Whether a value not quoted is a call of a literal, the literal's quote just after it (`CALL_OF_LITERAL`). */
 function callOfLiteral(m: RegExpMatchArray, value: string): boolean {

@@ -199,6 +199,9 @@ describe('labels and comments', () => {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a default a shell or Compose fills in
         'POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-Sup3rS3cret2024}',
         'password = Sup3r.S3cret(2024)',
+        // a call's shape with no call nor keyword among its arguments
+        'db.password=Summer(2024=fun)',
+        'password: Secret(Xk3q9=Lm2Pz7w)',
       ],
       [
         "password = input('Password: ')",
