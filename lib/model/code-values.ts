@@ -7,7 +7,7 @@
  * "...")`, `os.getenv("DB_PASSWORD", "...")`), wherever the read stands. Read for the `secret-setting` rule of
  * setting-secret-rules.ts, and rules of that table. Pure and synchronous.
  */
-import { nameVerdict } from './secret-names.js';
+import { nameVerdict, words } from './secret-names.js';
 import { joinedToRead } from './code-settings.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { isLabelValue } from './setting-labels.js';
@@ -37,7 +37,7 @@ export function isSecretVariable(m: RegExpExecArray): boolean {
   if (!IDENTIFIER_PATH.test(value) || nameVerdict(value.slice(value.lastIndexOf('.') + 1)) !== true) return false;
   // a capitalized name of its own after a colon is a YAML flow mapping's password (`{user: admin, password: MySecretPassword}`),
   // not Go's or JavaScript's variable (`dbPassword`, `cfg.RedisPassword`); C#'s property after `=` is one (`Password = DbPassword`)
-  if (PASCAL_CASE.test(value) && settingSetter(m) === ':') return false;
+  if (settingSetter(m) === ':' && !variableAfterColon(value, m[1]!)) return false;
   if (value !== m[4]) return true;
   AFTER_VARIABLE.lastIndex = m.index + m[0].length;
   return AFTER_VARIABLE.test(m.input);
@@ -45,6 +45,19 @@ export function isSecretVariable(m: RegExpExecArray): boolean {
 
 /** A name of its own, capitalized then lower-case (`MySecretPassword`, `SuperSecretToken`). */
 const PASCAL_CASE = /^[A-Z][a-z][\w$]*$/;
+
+/**
+ * Whether a value after a colon (`name: value`) may be a variable passed on rather than a YAML flow mapping's password: a member's
+ * path (`cfg.RedisPassword`), the setting's own word (Go's `Password: password,`), or a name of words joined (`dbPassword`,
+ * `db_password`); not a name of its own capitalized (`MySecretPassword`) nor a lone word (`{password: secret}`,
+ * `{user: postgres, password: mysecretpassword}`).
+ */
+function variableAfterColon(value: string, name: string): boolean {
+  if (value.includes('.')) return true;
+  if (PASCAL_CASE.test(value)) return false;
+  const parts = words(value);
+  return parts.length > 1 || parts[0] === words(name).at(-1);
+}
 
 /** How a setting of `SETTING_TEXT` is set (`SETTER`: `=`, `:`, `=>`...). */
 const settingSetter = (m: RegExpExecArray): string | undefined => SETTER.exec(m[0].slice(m[0].indexOf(m[1]!) + m[1]!.length))?.[0];

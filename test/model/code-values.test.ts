@@ -19,6 +19,9 @@ describe('settings in code', () => {
         // a capitalized name of its own in a YAML flow mapping is its password, not a variable
         'db:\n  auth: {user: admin, password: MySecretPassword}\n',
         '{user: admin, token: SuperSecretToken}',
+        // and so is a lone word that is not the setting's own
+        '{user: postgres, password: mysecretpassword}',
+        'db: {password: secret}\n',
       ],
       [
         'cfg := Config{\n\tUser:     user,\n\tPassword: password,\n\tHost:     host,\n}',
