@@ -205,9 +205,14 @@ describe('labels and comments', () => {
         // a call's shape with no call nor keyword among its arguments
         'db.password=Summer(2024=fun)',
         'password: Secret(Xk3q9=Lm2Pz7w)',
+        // a secret passed to a call of a literal, not a prompt nor a separator
+        'const password = atob("U3VwM3JTM2NyZXQyMDI0");',
+        "password = trim('Sup3rS3cret2024')",
+        'token = Token("Xk3q9Lm2Pz7wQabc")',
       ],
       [
         "password = input('Password: ')",
+        'password = input("Password")',
         "password = getpass.getpass(prompt='Password: ')",
         'password = hashlib.sha256(raw.encode()).hexdigest()',
         "password = bcrypt.hashpw(password.encode('utf-8'), bcrypt.gensalt())",
