@@ -53,10 +53,11 @@ const SUBSCRIPT = /[ \t]*\[[ \t]*(?:["']|:[A-Za-z_])/y;
 
 /**
  * A call whose argument is a literal, as a value not quoted ends before it (`input(` of `input('Password: ')`, `getpass.getpass(prompt=`,
- * `req.headers.authorization?.split(`): code, whose literal is an argument (a prompt, a separator), not the value; only a read's
- * fallback among them is judged (`literalsAfter`), and a conversion's by CODE_LITERAL_RULE (code-values.ts: `Buffer.from("...")`).
+ * `req.headers.authorization?.split(`, and a string's prefix, `input(f` of `input(f"Password for {user}: ")`): code, whose literal
+ * is an argument (a prompt, a separator), not the value; only a read's fallback among them is judged (`literalsAfter`), and a
+ * conversion's by CODE_LITERAL_RULE (code-values.ts: `Buffer.from("...")`).
  */
-const CALL_OF_LITERAL = /^[A-Za-z_][\w]*(?:\??\.[A-Za-z_]\w*)*\((?:[A-Za-z_]\w*=)?$/;
+const CALL_OF_LITERAL = /^[A-Za-z_][\w]*(?:\??\.[A-Za-z_]\w*)*\((?:[A-Za-z_]\w*=)?(?:[fFrRuU]|[fF][rR]|[rR][fF])?$/;
 
 /**
  * A method's call on an object, its arguments code (`hashlib.sha256(raw.encode()).hexdigest()`, `bcrypt.hashpw(password.encode(`,

@@ -213,6 +213,7 @@ describe('labels and comments', () => {
       [
         "password = input('Password: ')",
         'password = input("Password")',
+        'passphrase = input(f"Passphrase for {key}: ")',
         "password = getpass.getpass(prompt='Password: ')",
         'password = hashlib.sha256(raw.encode()).hexdigest()',
         "password = bcrypt.hashpw(password.encode('utf-8'), bcrypt.gensalt())",
