@@ -91,7 +91,8 @@ function callOfLiteral(m: RegExpMatchArray, value: string): boolean {
   if (CONVERSION_CALL.test(value)) return true;
   NEXT_LITERAL.lastIndex = m.index! + m[0].length;
   const literal = NEXT_LITERAL.exec(m.input!);
-  if (literal === null) return false;
+  // a literal not closed on its line is no value to judge (as a setting's quote that is not closed)
+  if (literal === null) return true;
   const text = literal[1] ?? literal[2]!;
   return PROMPT.test(text) || !secretSetting(m[1]!, text) || isLabelValue(text, m[1]!, m.input!);
 }
