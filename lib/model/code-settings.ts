@@ -89,7 +89,10 @@ function callOfLiteral(m: RegExpMatchArray, value: string): boolean {
   if (!CALL_OF_LITERAL.test(value)) return false;
   // a conversion's literal is CODE_LITERAL_RULE's (code-values.ts: `password = SecretStr("...")`), which says so
   if (CONVERSION_CALL.test(value)) return true;
-  NEXT_LITERAL.lastIndex = m.index! + m[0].length;
+  const at = m.index! + m[0].length;
+  const quote = m.input![at];
+  if (quote !== '"' && quote !== "'") return false;
+  NEXT_LITERAL.lastIndex = at;
   const literal = NEXT_LITERAL.exec(m.input!);
   // a literal not closed on its line is no value to judge (as a setting's quote that is not closed)
   if (literal === null) return true;
