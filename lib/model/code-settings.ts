@@ -9,6 +9,7 @@
 import { isHclCall, isHclOptional } from './hcl-secret-rules.js';
 import { oncePerText } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
+import { isLabelValue } from './setting-labels.js';
 
 /** What ends a Logstash setting's bare value on its line: the line's end, a comment, the block's `}` or the next setting. */
 const SETTING_END = /[ \t]*(?:\r?\n|$|[#}]|[A-Za-z_][A-Za-z0-9_]*[ \t]*=>)/y;
@@ -52,25 +53,51 @@ const SUBSCRIPT = /[ \t]*\[[ \t]*(?:["']|:[A-Za-z_])/y;
 
 /**
  * A call whose argument is a literal, as a value not quoted ends before it (`input(` of `input('Password: ')`, `getpass.getpass(prompt=`,
- * `req.headers.authorization?.split(`): code, whose literal is an argument (a prompt, a separator), not the value; only a read's
- * fallback among them is judged (`literalsAfter`), and a conversion's by CODE_LITERAL_RULE (code-values.ts: `Buffer.from("...")`).
+ * `req.headers.authorization?.split(`, and a string's prefix, `input(f` of `input(f"Password for {user}: ")`): code, whose literal
+ * is an argument (a prompt, a separator), not the value; only a read's fallback among them is judged (`literalsAfter`), and a
+ * conversion's by CODE_LITERAL_RULE (code-values.ts: `Buffer.from("...")`).
  */
-const CALL_OF_LITERAL = /^[A-Za-z_][\w]*(?:\??\.[A-Za-z_]\w*)*\((?:[A-Za-z_]\w*=)?$/;
+const CALL_OF_LITERAL = /^[A-Za-z_][\w]*(?:\??\.[A-Za-z_]\w*)*\((?:[A-Za-z_]\w*=)?(?:[fFrRuU]|[fF][rR]|[rR][fF])?$/;
 
 /**
  * A method's call on an object, its arguments code (`hashlib.sha256(raw.encode()).hexdigest()`, `bcrypt.hashpw(password.encode(`,
  * Django's `models.CharField(max_length=128)`, PHP's `Hash::make($request->password)`, Rust's `String::from(env::var(`), or a
- * function's or a class's with a call or a keyword among its arguments (`str(uuid.uuid4())`, SQLAlchemy's `Column(String(64)`):
+ * function's or a class's with a call or a keyword among its arguments (`str(uuid.uuid4())`, SQLAlchemy's `Column(String(64)`;
+ * a keyword as Python writes one, lower-case, its first argument: `Summer(2024=fun)`, `Secret(Xk3q9=Lm2P)` are passwords):
  * names of words, a digit only at a name's end (`sha256`, `uuid4`; `Sup3r.S3cret(2024)`, `hunter2(prod)` are passwords), then
  * code's characters: names, numbers, `=`, member operators and parentheses (one class, read once).
  */
-const METHOD_CALL = /^(?:\$?[A-Za-z_]+[0-9]*(?:(?:\??\.|::|->)\$?[A-Za-z_]+[0-9]*)+\(|[A-Za-z_]+\((?=[^(]*[(=]))[\w$.()?=:>-]*$/;
+const METHOD_CALL =
+  /^(?:\$?[A-Za-z_]+[0-9]*(?:(?:\??\.|::|->)\$?[A-Za-z_]+[0-9]*)+\(|[A-Za-z_]+\((?=[^(]*\(|[a-z_][a-z0-9_]*=))[\w$.()?=:>-]*$/;
 
-/** Whether a value not quoted is a call of a literal, the literal's quote just after it (`CALL_OF_LITERAL`). */
+/** A literal just after a value not quoted (`'Password: '` of `input('Password: ')`). */
+const NEXT_LITERAL = /"([^"\n]*)"|'([^'\n]*)'/y;
+
+/** A call that converts a literal, as code-values.ts' `CONVERSION` reads one (`str(`, `SecretStr(`, `Some(`). */
+const CONVERSION_CALL = /^(?:bytes|bytearray|String|str|Some|SecretStr|SecretBytes)\($/;
+
+/** A prompt or a separator: a blank within it, or a colon or a question mark at its end (`Password: `, `Token?`, `' '`). */
+const PROMPT = /\s|[:?]$/;
+
+/**
+ * Whether a value not quoted is a call of a literal, the literal's quote just after it (`CALL_OF_LITERAL`), the literal a prompt
+ * or a separator (`PROMPT`), a label (`input("Password")`) or no secret under the setting's name: a secret passed to a call is the
+ * secret all the same
+ * (`password = atob("U3VwM3JTM2NyZXQ=")`, `trim('Sup3rS3cret2024')`, `token = Token("Xk3q9Lm2Pz7wQabc")`).
+ */
 function callOfLiteral(m: RegExpMatchArray, value: string): boolean {
   if (!CALL_OF_LITERAL.test(value)) return false;
-  const next = m.input![m.index! + m[0].length];
-  return next === '"' || next === "'";
+  // a conversion's literal is CODE_LITERAL_RULE's (code-values.ts: `password = SecretStr("...")`), which says so
+  if (CONVERSION_CALL.test(value)) return true;
+  const at = m.index! + m[0].length;
+  const quote = m.input![at];
+  if (quote !== '"' && quote !== "'") return false;
+  NEXT_LITERAL.lastIndex = at;
+  const literal = NEXT_LITERAL.exec(m.input!);
+  // a literal not closed on its line is no value to judge (as a setting's quote that is not closed)
+  if (literal === null) return true;
+  const text = literal[1] ?? literal[2]!;
+  return PROMPT.test(text) || !secretSetting(m[1]!, text) || isLabelValue(text, m[1]!, m.input!);
 }
 
 /** Whether a value not quoted, an object's path (`config`, `settings.db`), is read by a quoted key just after it (`config["database"]`). */

@@ -7,9 +7,10 @@
  * "...")`, `os.getenv("DB_PASSWORD", "...")`), wherever the read stands. Read for the `secret-setting` rule of
  * setting-secret-rules.ts, and rules of that table. Pure and synchronous.
  */
-import { nameVerdict } from './secret-names.js';
+import { nameVerdict, words } from './secret-names.js';
 import { joinedToRead } from './code-settings.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
+import { isLabelValue } from './setting-labels.js';
 
 /** A variable or a member by its path (`password`, `cfg.RedisPassword`, `this.dbPassword`). */
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
@@ -34,10 +35,32 @@ export function isSecretVariable(m: RegExpExecArray): boolean {
   // Python's `password=None)`, JavaScript's `token: null }`: no value at all
   if (CODE_NULL.test(value) && value !== m[4]) return true;
   if (!IDENTIFIER_PATH.test(value) || nameVerdict(value.slice(value.lastIndexOf('.') + 1)) !== true) return false;
+  // a capitalized name of its own after a colon is a YAML flow mapping's password (`{user: admin, password: MySecretPassword}`),
+  // not Go's or JavaScript's variable (`dbPassword`, `cfg.RedisPassword`); C#'s property after `=` is one (`Password = DbPassword`)
+  if (settingSetter(m) === ':' && !variableAfterColon(value, m[1]!)) return false;
   if (value !== m[4]) return true;
   AFTER_VARIABLE.lastIndex = m.index + m[0].length;
   return AFTER_VARIABLE.test(m.input);
 }
+
+/** A name of its own, capitalized then lower-case (`MySecretPassword`, `SuperSecretToken`). */
+const PASCAL_CASE = /^[A-Z][a-z][\w$]*$/;
+
+/**
+ * Whether a value after a colon (`name: value`) may be a variable passed on rather than a YAML flow mapping's password: a member's
+ * path (`cfg.RedisPassword`), the setting's own word (Go's `Password: password,`), or a name of words joined (`dbPassword`,
+ * `db_password`); not a name of its own capitalized (`MySecretPassword`) nor a lone word (`{password: secret}`,
+ * `{user: postgres, password: mysecretpassword}`).
+ */
+function variableAfterColon(value: string, name: string): boolean {
+  if (value.includes('.')) return true;
+  if (PASCAL_CASE.test(value)) return false;
+  const parts = words(value);
+  return parts.length > 1 || parts[0] === words(name).at(-1);
+}
+
+/** How a setting of `SETTING_TEXT` is set (`SETTER`: `=`, `:`, `=>`...). */
+const settingSetter = (m: RegExpExecArray): string | undefined => SETTER.exec(m[0].slice(m[0].indexOf(m[1]!) + m[1]!.length))?.[0];
 
 /** No value, as code writes it. */
 const CODE_NULL = /^(?:None|null|nil|undefined)$/;
@@ -51,14 +74,19 @@ function codeValue(value: string | undefined): string | undefined {
   return value.replace(/\)+:?$/, '');
 }
 
+/** A type that holds a secret's value; a union's other member and a generic type's argument are one too (`string|Xk3q9` is a value). */
+const TYPE_NAME = '(?:string|str|String|bytes|Buffer|SecretStr|SecretBytes|SecretString|CharArray|ByteArray)';
+/** A generic type that holds another (`Option<String>`, `Secret<String>`, `Optional[str]`). */
+const WRAPPER = '(?:Option|Optional|Maybe|Nullable|Secret|SecretBox|Box|Arc|Rc)';
+
 /**
  * A type a secret's field or parameter is declared with (TypeScript's `string`, Python's `str`, `bytes` and pydantic's `SecretStr`,
  * Kotlin's and Rust's `String`, a union, an array): `password: string;`, `token: string | null`. Also Swagger's example of a
  * string field, `"password": "string"`.
  */
-const TYPE = /^(?:string|str|String|bytes|Buffer|SecretStr|SecretBytes|SecretString|CharArray|ByteArray)(?:\[\]|\?|\|[\w.]+)*$/;
+const TYPE = new RegExp(String.raw`^${TYPE_NAME}(?:\[\]|\?|\|(?:${TYPE_NAME}|null|undefined|None|Uint8Array))*$`);
 /** A generic type holding a secret's (`Option<String>`, `Secret<String>`, `Optional[str]`: its `[` after the value). */
-const GENERIC_TYPE = /^(?:Option|Optional|Maybe|Nullable|Secret|SecretBox|Box|Arc|Rc)(?:<[\w<>:&]+>)?$/;
+const GENERIC_TYPE = new RegExp(`^${WRAPPER}(?:<(?:${WRAPPER}<)*&?(?:${TYPE_NAME}|u8|Vec<u8>)>+)?$`);
 
 /** How a setting of `SETTING_TEXT` is set: `=`, `:`, `=>`, `:=`... (a type is declared after a colon alone). */
 const SETTER = /=>|::?=|\?=|[:=]/;
@@ -70,7 +98,7 @@ const SETTER = /=>|::?=|\?=|[:=]/;
  */
 export function isDeclaredType(m: RegExpExecArray): boolean {
   const value = codeValue(m[4]) ?? m[2] ?? m[3];
-  if (value === undefined || SETTER.exec(m[0].slice(m[0].indexOf(m[1]!) + m[1]!.length))?.[0] !== ':') return false;
+  if (value === undefined || settingSetter(m) !== ':') return false;
   if (TYPE.test(value)) return true;
   return m[4] !== undefined && GENERIC_TYPE.test(value) && (value.includes('<') || m.input[m.index + m[0].length] === '[');
 }
@@ -99,8 +127,9 @@ export const CODE_LITERAL_RULE: SecretRule = {
     `(?<![\\w$.-])([A-Za-z_][\\w.]*)[ \\t]*(?::[ \\t]*[^\\s=;,(){}"']{1,64}[ \\t]*${ASSIGN}(?:${CONVERSION})?|${ASSIGN}(?:${CONVERSION}))(?:"([^"\\n]*)"|'([^'\\n]*)')`,
     'g',
   ),
-  // a literal joined to a read of the environment is a part of the value built (code-settings.ts' joinedToRead)
-  accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3]!) && !joinedToRead(m),
+  // a literal joined to a read of the environment is a part of the value built (code-settings.ts' joinedToRead); a label is no
+  // secret (`password_hint: str = "Enter your password"`, setting-labels.ts)
+  accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3]!) && !joinedToRead(m) && !isLabelValue(m[2] ?? m[3]!, m[1]!, m.input),
   setting: (m) => m[1],
 };
 
@@ -116,6 +145,7 @@ export const READ_FALLBACK_RULE: SecretRule = {
     'a literal a read of a secret\'s setting falls back to (props.getProperty("db.password", "..."), os.getenv("DB_PASSWORD", "..."))',
   pattern:
     /(?<![\w$])(?:getProperty|getenv|Getenv|get|getOrDefault|getOrElse|fetch|env|config|getString|GetValue(?:<\w+>)?|getValue)\([ \t]*(["'])([A-Za-z_][\w.:-]*)\1[ \t]*,[ \t]*(?:(?:fallback|default)[ \t]*=[ \t]*)?(?:"([^"\n]*)"|'([^'\n]*)')/g,
-  accept: (_s, m) => secretSetting(m[2]!, m[3] ?? m[4]!),
+  // a label a catalogue's read falls back to is none (`t.get("password", "Password")`, setting-labels.ts)
+  accept: (_s, m) => secretSetting(m[2]!, m[3] ?? m[4]!) && !isLabelValue(m[3] ?? m[4]!, m[2]!, m.input),
   setting: (m) => m[2],
 };

@@ -185,11 +185,11 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
 ]);
 
 /**
- * A regular expression: anchored (`^...`, `...$`), or with a class (`[A-Z]`, `\d`), a group's `(?` or a count (`{12,}`); not a
- * password's mix of letters and digits alone.
+ * A regular expression: with a class (`[A-Z]`, `\d`), a group's `(?`, a count (`{12,}`) or any character repeated (`.*`, `.+`); not
+ * a password's mix of letters and digits alone, nor one that starts with `^` or ends with `$` (`Hunter2$`, `^Xk3q9Lm2Pz7w`).
  */
 function REGULAR_EXPRESSION(v: string): boolean {
-  return /^\^|\$$|\[[^\]]+\]|\(\?|\\[dswDSWb]|\{[0-9]+,?[0-9]*\}/.test(v);
+  return /\[[^\]]+\]|\(\?|\\[dswDSWb]|\{[0-9]+,?[0-9]*\}|\.[*+]/.test(v);
 }
 
 /**

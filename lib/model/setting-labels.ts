@@ -5,7 +5,7 @@
  * password (`#password=Xk3q9Lm2Pz7w`) is still one, committed all the same. Read for the `secret-setting` rule of
  * setting-secret-rules.ts. Pure and synchronous.
  */
-import { words } from './secret-names.js';
+import { nameVerdict, words } from './secret-names.js';
 import { ENV_NAME, NAME, oncePerText } from './secret-shapes.js';
 
 /** How far back a setting's line is read for a comment's marker (a bound: a line of many settings is read a bounded number of times). */
@@ -29,13 +29,42 @@ export function isCommentedExample(m: RegExpExecArray, value: string): boolean {
 }
 
 /**
- * Prose, as a user interface says it: sentence case (a capital, then lower-case letters), then more words of letters, in any
- * alphabet, and punctuation at its end (`Enter your password`, `Mot de passe oublié ?`, `Passwort eingeben:`). Not a passphrase of
- * lower-case words (`correct horse battery staple`), nor words with a digit or a symbol within them.
+ * Prose, as a user interface says it: sentence case (a capital, then lower-case letters), then more words, in any alphabet, each
+ * of letters as a sentence writes them (lower-case, capitalized, an acronym) or a number, and punctuation at its end (`Enter your
+ * password`, `Mot de passe oublié ?`, `Passwort eingeben:`, `Mindestens 8 Zeichen`). Not a passphrase of lower-case words
+ * (`correct horse battery staple`), nor words with a digit, a symbol or a capital within them (`Bearer Xk3q9Lm2Pz7wQ`,
+ * `Basic dXNlcjpwYXNz`: a token after its scheme).
  */
-const PROSE = /^\p{Lu}[\p{Ll}\p{M}'’-]*(?:[ \t]+[\p{L}\p{N}\p{M}'’-]+)+[ \t]*[.:!?…]?$/u;
+const PROSE = /^\p{Lu}[\p{Ll}\p{M}'’-]*(?:[ \t]+(?:\p{Lu}?[\p{Ll}\p{Lo}\p{Lm}\p{M}'’-]+|\p{Lu}+|\p{N}+))+[ \t]*[.:!?…]?$/u;
 /** A word of letters with one outside ASCII at least (`Contraseña`, `Пароль`, `パスワード`): a language's, not a password's. */
 const NATIVE_WORD = /^(?=.*\P{ASCII})[\p{L}\p{M}]+(?:[ \t]+[\p{L}\p{M}]+)*$/u;
+
+/**
+ * The words a user interface names a password, a token or a secret with, in the languages of its catalogues (lower-case): a label
+ * says one (`Mot de passe`, `Passwort eingeben:`, `Contraseña`), a passphrase need not (`Correct horse battery staple`,
+ * `Winter 2024!`, `Schönwetter`).
+ */
+const LABEL_WORDS = new Set([
+  ...['passwort', 'kennwort', 'passe', 'contraseña', 'contrasena', 'clave', 'senha', 'wachtwoord', 'lösenord', 'passord'],
+  ...['adgangskode', 'salasana', 'hasło', 'haslo', 'heslo', 'jelszó', 'parola', 'parolă', 'şifre', 'sifre', 'пароль', 'пароля'],
+  ...['гасло', 'κωδικός', 'סיסמה', 'المرور', 'पासवर्ड', 'sandi', 'khẩu', 'jeton', 'geheimnis', 'secreto', 'segredo', 'schlüssel'],
+  ...['clé', 'chiave', 'llave', 'token'],
+]);
+/** Those words in the alphabets written without blanks between words (`パスワードを入力`, `请输入密码`, `비밀번호`). */
+const UNSPACED_LABEL_WORD = /パスワード|暗証番号|密码|密碼|口令|비밀번호|암호|รหัสผ่าน/u;
+
+/**
+ * Whether a label under a secret's name (`name`) says what it asks for: a secret's word of the name itself (`password: Enter your
+ * password`) or a word of `LABEL_WORDS`.
+ */
+function namesTheSecret(value: string, name: string): boolean {
+  if (UNSPACED_LABEL_WORD.test(value)) return true;
+  const own = new Set(words(name).filter((w) => nameVerdict(w) === true));
+  return value
+    .toLowerCase()
+    .split(/[^\p{L}\p{M}]+/u)
+    .some((w) => own.has(w) || LABEL_WORDS.has(w));
+}
 /** A capitalized word of letters (`Password`, `Passwort`, `Jeton`). */
 const CAPITALIZED = /^\p{Lu}\p{Ll}+$/u;
 
@@ -71,10 +100,12 @@ const REST_OF_LINE = 256;
 
 /**
  * Whether a setting under a secret's name (`name`, a `SETTING_TEXT` match) is a label or a message of a user interface, not the
- * secret: prose (`PROSE`), its value quoted or, not quoted, with the rest of its line; the name's own word capitalized
- * (`password=Password`, `token: Token`); a word of another alphabet (`NATIVE_WORD`); or, in a message catalogue (`isCatalogue`), a
- * capitalized word (`login.password=Passwort`). Lower-case words stay passwords (`password=password`, `password: changeme`), and
- * so does any value under a name written as a variable of the environment's (`ADMIN_PASSWORD=Welcome to the jungle`).
+ * secret: prose (`PROSE`) or a word of another alphabet (`NATIVE_WORD`) that names the secret (`namesTheSecret`: `Enter your
+ * password`, `Mot de passe`, `Contraseña`), its value quoted or, not quoted, with the rest of its line; the name's own word
+ * capitalized (`password=Password`, `token: Token`); or, in a message catalogue (`isCatalogue`), any of those. Lower-case words
+ * stay passwords (`password=password`, `password: changeme`), prose that names no secret outside a catalogue too (`Correct horse
+ * battery staple`, `Winter 2024!`, `Bearer Xk3q9Lm2Pz7wQ`), and so does any value under a name written as a variable of the
+ * environment's (`ADMIN_PASSWORD=Welcome to the jungle`).
  */
 export function isLabel(m: RegExpExecArray, name: string): boolean {
   // a variable of the environment (`ADMIN_PASSWORD=Welcome to the jungle`) holds a passphrase: a catalogue's keys are no such names
@@ -86,8 +117,24 @@ export function isLabel(m: RegExpExecArray, name: string): boolean {
     const lineEnd = rest.search(/\r?\n/);
     value = `${m[4]!}${lineEnd === -1 ? rest : rest.slice(0, lineEnd)}`;
   }
-  value = value.trim();
-  if (PROSE.test(value) || NATIVE_WORD.test(value)) return true;
+  return isLabelValue(value.trim(), name, m.input);
+}
+
+/**
+ * Whether a name's last word is a secret's own (`password`, `db.password`, `api_token`), not a property of one (`password_hint`,
+ * `password.forgot`): what a catalogue writes under it names the secret (`Mot de passe`); prose that does not is the secret,
+ * in a file of prose too (`app.greeting=Hello and welcome`, then `spring.datasource.password=Correct horse battery staple`).
+ */
+const namesSecretItself = (name: string): boolean => nameVerdict(words(name).at(-1) ?? '') === true;
+
+/**
+ * Whether a value under a secret's name (`name`), in a text (`input`), is a label or a message (`isLabel`): prose or a word of
+ * another alphabet that names the secret (`namesTheSecret`), or, in a message catalogue, any under a name of a secret's property
+ * (`password_hint: Mindestens 8 Zeichen`, `namesSecretItself`); a capitalized word, the name's own (`Password`) or any in a
+ * catalogue. Also read for a literal a rule of code-values.ts finds (`t.get("password", "Password")`).
+ */
+export function isLabelValue(value: string, name: string, input: string): boolean {
+  if (PROSE.test(value) || NATIVE_WORD.test(value)) return namesTheSecret(value, name) || (isCatalogue(input) && !namesSecretItself(name));
   if (!CAPITALIZED.test(value)) return false;
-  return words(name).includes(value.toLowerCase()) || isCatalogue(m.input);
+  return words(name).includes(value.toLowerCase()) || isCatalogue(input);
 }

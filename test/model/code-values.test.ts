@@ -11,7 +11,18 @@ describe('settings in code', () => {
     expectRule(
       'secret-setting',
       // a word of YAML or a properties file is a (weak) password, and so is a word that names no secret in a flow mapping
-      ['password: password', 'password=password\n', '{user: admin, password: changeme}', 'Password: Sup3rS3cret,'],
+      [
+        'password: password',
+        'password=password\n',
+        '{user: admin, password: changeme}',
+        'Password: Sup3rS3cret,',
+        // a capitalized name of its own in a YAML flow mapping is its password, not a variable
+        'db:\n  auth: {user: admin, password: MySecretPassword}\n',
+        '{user: admin, token: SuperSecretToken}',
+        // and so is a lone word that is not the setting's own
+        '{user: postgres, password: mysecretpassword}',
+        'db: {password: secret}\n',
+      ],
       [
         'cfg := Config{\n\tUser:     user,\n\tPassword: password,\n\tHost:     host,\n}',
         'db := &DB{Password: password, Host: host}',
@@ -20,6 +31,7 @@ describe('settings in code', () => {
         'const client = new Client({ user, password: password, host })',
         'const opts = {\n  user,\n  password: dbPassword\n};',
         'new SqlConnectionStringBuilder { Password = password, UserID = user };',
+        'new SqlConnectionStringBuilder { Password = DbPassword, UserID = user };',
         'conn = psycopg2.connect(host=host, user=user, password=db_password)',
         'def connect(user, password=None):',
         'mysql.createConnection({ host: "db", token: null });',
@@ -59,6 +71,10 @@ describe('settings in code', () => {
     );
     // after `=` a type's name is a value, a weak password
     expect(detectSecret('DB_PASSWORD=string\n')?.rule.id).toBe('secret-setting');
+    // a union's or a generic type's member that is no type is a value written to look like one
+    expect(detectSecret('password: string|Xk3q9Lm2Pz7w\n')?.rule.id).toBe('secret-setting');
+    expect(detectSecret('token: Option<Xk3q9Lm2Pz7wQabc>\n')?.rule.id).toBe('secret-setting');
+    expect(detectSecret('pub token: Option<Secret<String>>,')).toBeUndefined();
   });
 
   it("find a literal converted on its way to a variable of a secret's name: Buffer.from, Encoding.UTF8.GetBytes, []byte, a string's prefix", () => {
@@ -83,6 +99,8 @@ describe('settings in code', () => {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference a shell or a container fills in
         'password = Buffer.from("${DB_PASSWORD}")',
         'password = "prefix" + process.env["DB_SUFFIX"]',
+        // a label, typed
+        'password_hint: str = "Enter your password"',
       ],
     );
     // a literal's own method converts it just as well (found by the setting's rule)
@@ -107,6 +125,9 @@ describe('settings in code', () => {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference a shell or a container fills in
         'props.getProperty("db.password", "${DB_PASSWORD}")',
         'props.getProperty("db.user", "S3cr3tPassw0rd")',
+        // a catalogue's label a read falls back to
+        'label = t.get("password", "Password")',
+        'prompt = messages.getString("password", "Enter your password")',
       ],
     );
     // a PHP array's entry under a secret's name reads it: found by its name (as before)
@@ -128,6 +149,17 @@ describe('labels and comments', () => {
         'ADMIN_PASSWORD=Welcome to the jungle',
         'DB_PASSWORD: "Correct horse battery staple"',
         "login.title=Se connecter\nlogin.user=Nom d'utilisateur\ndb.password=S3cr3tPassw0rd\n",
+        // prose or another alphabet's word that names no secret is a passphrase, and a scheme's word then a token is a token
+        'db.password=Correct horse battery staple',
+        '{"spring.datasource.password": "Correct horse battery staple"}',
+        'spring.datasource.password=Winter 2024!',
+        'password: "Summer 2025!"',
+        'db.password=Schönwetter',
+        'api.token=Bearer Xk3q9Lm2Pz7wQ',
+        'token: "Bearer abcdefghijKLMNOPqrstuv"',
+        // prose under a secret's own name in a file of prose: a passphrase all the same
+        'app.greeting=Hello and welcome\napp.footer=Made with love in Berlin\nserver.port=8080\nspring.datasource.password=Correct horse battery staple\n',
+        'title: Orders\nsubtitle: All your orders in one place\npassword: Winter 2024!\n',
       ],
       [
         'password=Password',
@@ -170,9 +202,18 @@ describe('labels and comments', () => {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a default a shell or Compose fills in
         'POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-Sup3rS3cret2024}',
         'password = Sup3r.S3cret(2024)',
+        // a call's shape with no call nor keyword among its arguments
+        'db.password=Summer(2024=fun)',
+        'password: Secret(Xk3q9=Lm2Pz7w)',
+        // a secret passed to a call of a literal, not a prompt nor a separator
+        'const password = atob("U3VwM3JTM2NyZXQyMDI0");',
+        "password = trim('Sup3rS3cret2024')",
+        'token = Token("Xk3q9Lm2Pz7wQabc")',
       ],
       [
         "password = input('Password: ')",
+        'password = input("Password")',
+        'passphrase = input(f"Passphrase for {key}: ")',
         "password = getpass.getpass(prompt='Password: ')",
         'password = hashlib.sha256(raw.encode()).hexdigest()',
         "password = bcrypt.hashpw(password.encode('utf-8'), bcrypt.gensalt())",

@@ -95,6 +95,10 @@ describe('secret-looking key names', () => {
     ])
       expect(isSecretSetting(name!, value!), name).toBe(false);
     expect(isSecretSetting('PASSWORD_REGEX', 'Sup3rS3cret2024')).toBe(true);
+    // a password that starts with `^` or ends with `$` is no regular expression
+    expect(isSecretSetting('PASSWORD_REGEX', 'Hunter2$')).toBe(true);
+    expect(isSecretSetting('password_pattern', '^Xk3q9Lm2Pz7w')).toBe(true);
+    expect(isSecretSetting('PASSWORD_REGEX', '^.*$')).toBe(false);
     expect(detectSecret('PASSWORD_REGEX = "^(?=.*[A-Z])(?=.*[0-9]).{8,}$"\n')).toBeUndefined();
   });
 
