@@ -14,11 +14,10 @@ import { groupOf } from '../k8s.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { CLUSTER_RESOURCE_NAMESPACE_FLAG, flagValue } from '../model/operator-secrets.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
-import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import type { ReferenceOptions } from './references-namespaces.js';
-import { DECLARED_SECRETS, MADE_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside, guessing } from './references-pods.js';
+import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside, guessing, missingKeyHint } from './references-pods.js';
 
 /**
  * Where an issuer's spec names a Secret: a path from `spec` (`*` for every item of a list) to a
@@ -223,14 +222,7 @@ export function checkIssuerSecrets(o: KubeObject, ns: string, index: ObjectIndex
         'refs/issuer-secret',
         keyWritten === undefined ? namePath : [...path, 'key'],
         `reads key '${lacks}' of Secret '${name}' (${f.what}), which has the keys: ${listed(has)}`,
-        guessing(
-          lacks,
-          has,
-          MADE_SECRETS.get(target)?.(lacks) ??
-            (DECLARED_SECRETS.has(target)
-              ? `list '${lacks}' among the Secret's keys where it is declared (${REQUIRED_SECRETS_ANNOTATION}: ${name}=<keys>), or read another key`
-              : `add '${lacks}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`),
-        ),
+        guessing(lacks, has, missingKeyHint(target, name, lacks)),
       ),
     );
   }

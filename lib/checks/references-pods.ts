@@ -136,6 +136,19 @@ export function guessing(name: string, known: readonly string[], hint: string): 
   return guess === undefined ? hint : `did you mean '${guess}'? Otherwise ${hint}`;
 }
 
+/**
+ * What to do about key `key` that Secret `name` (`target`, made by an object of the stage or declared) lacks, read by an
+ * operator's object (a cert-manager issuer, an External Secrets store): the maker's hint, else where to list the key.
+ */
+export function missingKeyHint(target: KubeObject, name: string, key: string): string {
+  return (
+    MADE_SECRETS.get(target)?.(key) ??
+    (DECLARED_SECRETS.has(target)
+      ? `list '${key}' among the Secret's keys where it is declared (${REQUIRED_SECRETS_ANNOTATION}: ${name}=<keys>), or read another key`
+      : `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`)
+  );
+}
+
 /** The names of `ports` (container ports) that have one. */
 export function portNames(ports: readonly Record<string, unknown>[]): string[] {
   return ports.flatMap((p) => (typeof p.name === 'string' ? [p.name] : []));

@@ -18,7 +18,7 @@ import { finder, type FieldPath, type Finding } from './finding.js';
 import { valuesAt } from './issuer-secrets.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import type { ReferenceOptions } from './references-namespaces.js';
-import { DECLARED_SECRETS, MADE_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside, guessing } from './references-pods.js';
+import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside, guessing, missingKeyHint } from './references-pods.js';
 
 const GROUP = 'external-secrets.io';
 const SECRET_STORE = `${GROUP}/SecretStore`;
@@ -190,14 +190,7 @@ export function checkStoreSecrets(o: KubeObject, ns: string, index: ObjectIndex,
         'refs/store-secret',
         [...path, 'key'],
         `reads key '${key}' of Secret '${name}' (${what}), which has the keys: ${listed(has)}; ${waits}`,
-        guessing(
-          key,
-          has,
-          MADE_SECRETS.get(target)?.(key) ??
-            (DECLARED_SECRETS.has(target)
-              ? `list '${key}' among the Secret's keys where it is declared (${REQUIRED_SECRETS_ANNOTATION}: ${name}=<keys>), or read another key`
-              : `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`),
-        ),
+        guessing(key, has, missingKeyHint(target, name, key)),
       ),
     );
   }
