@@ -12,9 +12,10 @@ import { ENGINES, type Engine, engineName } from '../model/engines.js';
 import { STAGE_LABEL } from '../model/labels.js';
 import { andList } from '../model/limits.js';
 import type { FileTree } from '../synth/file-content.js';
-import { deleteCommand, keyParts, parseInventory } from '../synth/inventory.js';
+import { keyParts, parseInventory } from '../synth/inventory.js';
 import { deliveryTargets } from './delivery-on-disk.js';
 import { DIST_DIR } from './project.js';
+import { outsideLine, removedDeletion } from './removed-stage.js';
 
 /**
  * How to tell whether `was` and `now`, which name a cluster two ways (`sameCluster`: `maybe`), name
@@ -83,7 +84,9 @@ function clusterMoves(
     if (!was) return [];
     const engine = engineName(wasKey!.split('/')[0] as Engine);
     const inventory = inventoryOf(now.stage);
-    const command = inventory === undefined ? undefined : deleteCommand(now.stage, inventory);
+    // as for a removed stage: its namespace's objects, not what the rest of that cluster may run on (lab's flannel in kube-system)
+    const removal = inventory === undefined ? undefined : removedDeletion(undefined, now.stage, inventory);
+    const outside = removal && outsideLine(now.stage, removal);
     // without an inventory, what it held is unknown: it may have held claims
     const claims =
       inventory === undefined || [...parseInventory(inventory).keys()].some((k) => keyParts(k).kind === 'PersistentVolumeClaim');
@@ -92,7 +95,8 @@ function clusterMoves(
       (claims ? `, its claims with their data, while it starts on new, empty claims in ${now.cluster}` : '');
     const deletion =
       `${claims ? 'copy what is to be kept first; then, ' : ''}with kubectl pointed at ${was.cluster}, delete the stage there: ` +
-      (command ?? `every object labelled ${STAGE_LABEL}=${now.stage}`);
+      (removal?.command ?? `every object labelled ${STAGE_LABEL}=${now.stage}`) +
+      (outside ? `; ${outside}` : '');
     const applies = `applies ${DIST_DIR}/${now.stage} to ${now.cluster} now`;
     return [
       {

@@ -170,10 +170,10 @@ export interface RemovedDeletion {
  * every stage: its stage file's `namespace:`, else its name), else, of the Namespaces its inventory
  * lists (`names`), the one named as the stage, else the only one.
  */
-function ownNamespace(project: Project, stage: string, names: readonly string[]): string | undefined {
+function ownNamespace(project: Project | undefined, stage: string, names: readonly string[]): string | undefined {
   let text: string | undefined;
   try {
-    text = readRegularFile(join(project.root, DIST_DIR, stage, chartFileName(NAMESPACE_CHART)), MAX_GENERATED_BYTES);
+    text = project && readRegularFile(join(project.root, DIST_DIR, stage, chartFileName(NAMESPACE_CHART)), MAX_GENERATED_BYTES);
   } catch {
     text = undefined;
   }
@@ -192,8 +192,10 @@ function ownNamespace(project: Project, stage: string, names: readonly string[])
  * pod of the cluster, its ClusterRoles may be bound by others), so a command that removes a stage, copied as
  * printed, must not take them down with it; `outsideLine` names them, with the command to delete them once
  * nothing uses them. A stage whose output names no namespace of its own is deleted as before, everywhere.
+ * Without `project` (a stage moved to another cluster, lib/cli/delivery-moves.ts), its namespace is read from the
+ * inventory alone.
  */
-export function removedDeletion(project: Project, stage: string, inventory: string): RemovedDeletion | undefined {
+export function removedDeletion(project: Project | undefined, stage: string, inventory: string): RemovedDeletion | undefined {
   const keys = [...parseInventory(inventory).keys()];
   const namespaces = keys.map(keyParts).flatMap((k) => (k.kind === 'Namespace' && k.namespace === undefined ? [k.name] : []));
   const namespace = ownNamespace(project, stage, namespaces);

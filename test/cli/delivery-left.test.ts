@@ -196,11 +196,35 @@ describe('synth, when a stage is delivered to another cluster', () => {
     );
     expect(stderr).toContain('; if it is the same, delete nothing: that would delete the stage at work, with its data');
     expect(stderr).toMatch(
-      /delete the stage there: kubectl delete [\w.,]*persistentvolumeclaim,[\w.,]*namespace --all-namespaces -l stagecraft.dev\/stage=qa,/,
+      /delete the stage there: kubectl delete [\w.,]*persistentvolumeclaim,[\w.,]*namespace -n qa -l stagecraft.dev\/stage=qa,/,
     );
     // said once: the next synthesis compares with what this one wrote
     expect(runCli('synth', [], dir).stderr).not.toContain('delivery/moves-cluster');
     expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('no longer to');
+  });
+
+  it('deletes there only what is in its namespace, as for a removed stage: what it holds in kube-system is named with its own command (the rest of that cluster may run on it)', () => {
+    const dir = tempProject({ qa: qaOn('nonprod') });
+    mkdirSync(join(dir, 'manifests'));
+    writeFileSync(
+      join(dir, 'manifests', 'node-agent.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: node-agent\n  namespace: kube-system\ndata:\n  a: b\n',
+    );
+    const withAgent = (text: string) =>
+      text.replace(/^apps:\n/m, 'apps:\n  node-agent:\n    stack: manifests\n    include: [manifests/node-agent.yaml]\n');
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), withAgent(qaOn('nonprod')));
+    writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), withAgent(qaOn('prod')));
+    const { code, stderr } = runCli('synth', [], dir);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(
+      /delete the stage there: kubectl delete [\w.,]*namespace -n qa -l stagecraft.dev\/stage=qa,[^;]*; it leaves out /,
+    );
+    expect(stderr).toContain(
+      'ConfigMap kube-system/node-agent; once nothing uses it, delete it with: kubectl delete configmap -n kube-system -l ',
+    );
+    expect(stderr).not.toContain('--all-namespaces');
   });
 
   it('says nothing when the server URL is written with a trailing /', () => {
