@@ -127,7 +127,7 @@ export function planPromotion(
     problems.push({
       code: 'promote/no-app',
       location: from.locate([], 'apps'),
-      message: `${from.source} deploys no app '${app}'${guess ? `; did you mean '${guess}'?` : ''}`,
+      message: `stage ${from.context.name} deploys no app '${app}'${guess ? `; did you mean '${guess}'?` : ''}`,
       hint: `the apps of ${from.context.name} are: ${names.join(', ') || 'none'}`,
     });
   }

@@ -190,14 +190,14 @@ describe('planning a promotion', () => {
         {
           code: 'promote/no-app',
           location: from.locate([], 'apps'),
-          message: "environments/qa.yaml deploys no app 'nope'",
+          message: "stage qa deploys no app 'nope'",
           hint: 'the apps of qa are: other, web',
         },
       ],
     });
     // a misspelt name, at the source's apps: with the nearest one
     expect(planPromotion(from, to, stacks, 'othr')).toMatchObject({
-      problems: [{ code: 'promote/no-app', message: "environments/qa.yaml deploys no app 'othr'; did you mean 'other'?" }],
+      problems: [{ code: 'promote/no-app', message: "stage qa deploys no app 'othr'; did you mean 'other'?" }],
     });
   });
 
