@@ -75,7 +75,6 @@ function everyRoute(text: string): string {
     text
       .replace(set[0], '')
       .replaceAll('{ var(txn.host) -m str -i ', `{ ${set[1]} -i `)
-      .replaceAll('{ var(txn.host) -m len 1: }', `{ ${set[1]} -m len 1: }`)
       // the deny of a request without one valid host (lib/edge/haproxy.ts VALID_HOST), as it reads the host
       .replaceAll('{ var(txn.host) -m reg ', `{ ${set[1]} -m reg `)
   );
