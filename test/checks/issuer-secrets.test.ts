@@ -10,6 +10,7 @@ import { checkObjects } from '../../lib/checks/index.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { formatProblem } from '../../lib/errors.js';
 import { REPO } from '../helpers/cli.js';
+import { certManagerController } from '../helpers/cert-manager.js';
 import { objectsIn } from './helpers.js';
 
 const crds = objectsIn(join(REPO, '../shared/crds/cert-manager'));
@@ -38,21 +39,8 @@ type: Opaque
 ---
 `;
 /** cert-manager's controller as its Helm chart renders it: --cluster-resource-namespace=$(POD_NAMESPACE). */
-const controller = (ns: string, flag = '--cluster-resource-namespace=$(POD_NAMESPACE)') => `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: cert-manager, namespace: ${ns} }
-spec:
-  selector: { matchLabels: { app: cert-manager } }
-  template:
-    metadata: { labels: { app: cert-manager } }
-    spec:
-      containers:
-        - name: cert-manager-controller
-          image: quay.io/jetstack/cert-manager-controller:v1.14.4
-          args: [--v=2, ${JSON.stringify(flag)}, --leader-election-namespace=kube-system]
-          env: [{ name: POD_NAMESPACE, valueFrom: { fieldRef: { fieldPath: metadata.namespace } } }]
----
-`;
+const controller = (ns: string, flag = '--cluster-resource-namespace=$(POD_NAMESPACE)') =>
+  certManagerController(ns, ['--v=2', flag, '--leader-election-namespace=kube-system']);
 /** A self-signed root Certificate that makes Secret `name` in namespace `ns`: the usual way to a CA issuer. */
 const rootCertificate = (name: string, ns: string) => `apiVersion: cert-manager.io/v1
 kind: Certificate
@@ -135,20 +123,7 @@ spec:
   });
 
   it('reads --cluster-resource-namespace written as two args, as the flag parser takes it', () => {
-    const twoArgs = (value: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: cert-manager, namespace: cert-manager }
-spec:
-  selector: { matchLabels: { app: cert-manager } }
-  template:
-    metadata: { labels: { app: cert-manager } }
-    spec:
-      containers:
-        - name: cert-manager-controller
-          image: quay.io/jetstack/cert-manager-controller:v1.14.4
-          args: [--v=2, --cluster-resource-namespace, ${value}]
----
-`;
+    const twoArgs = (value: string) => certManagerController('cert-manager', ['--v=2', '--cluster-resource-namespace', value]);
     expect(references(caIssuer('ClusterIssuer') + twoArgs('web') + secret('team-ca', 'web'))).toEqual([]);
     expect(firstLines(caIssuer('ClusterIssuer') + twoArgs('cert-manager') + secret('team-ca', 'web'))).toEqual([
       expect.stringContaining(

@@ -12,6 +12,7 @@ import { toProblem } from '../../lib/checks/finding.js';
 import { requiredObjects } from '../../lib/checks/required-objects.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { makesSecrets } from '../../lib/model/operator-secrets.js';
+import { certManagerController } from '../helpers/cert-manager.js';
 import { formatProblem } from '../../lib/errors.js';
 import { REPO } from '../helpers/cli.js';
 import { objectsIn } from './helpers.js';
@@ -185,45 +186,22 @@ describe("an Ingress's TLS Secret that cert-manager's ingress-shim makes", () =>
   });
 
   it("is made for kubernetes.io/tls-acme only when cert-manager's controller among the objects has a default issuer", () => {
-    const controller = (args: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: cert-manager, namespace: web }
-spec:
-  selector: { matchLabels: { app: cert-manager } }
-  template:
-    metadata: { labels: { app: cert-manager } }
-    spec:
-      containers:
-        - name: cert-manager-controller
-          image: quay.io/jetstack/cert-manager-controller:v1.14.4
-          args: [${args}]
----
-`;
+    const controller = (...args: string[]) => certManagerController('web', args);
     const acme = ingress(', annotations: { kubernetes.io/tls-acme: "true" }');
     const problems = (text: string) => references(text).filter((p) => p.includes('terminates TLS'));
     // cert-manager's chart sets no default issuer: ingress-shim makes nothing for the annotation
     expect(problems(acme + controller('--v=2'))).toEqual([expect.stringContaining(missing)]);
-    expect(problems(acme + controller('--v=2, --default-issuer-name='))).toEqual([expect.stringContaining(missing)]);
+    expect(problems(acme + controller('--v=2', '--default-issuer-name='))).toEqual([expect.stringContaining(missing)]);
     // both spellings of the flag
-    expect(problems(acme + controller('--v=2, --default-issuer-name=letsencrypt'))).toEqual([]);
-    expect(problems(acme + controller('--default-issuer-name, letsencrypt, --v=2'))).toEqual([]);
+    expect(problems(acme + controller('--v=2', '--default-issuer-name=letsencrypt'))).toEqual([]);
+    expect(problems(acme + controller('--default-issuer-name', 'letsencrypt', '--v=2'))).toEqual([]);
     // a named issuer does not need it; without the controller among the objects it is taken as set
     expect(problems(ingress(', annotations: { cert-manager.io/cluster-issuer: letsencrypt }') + controller('--v=2'))).toEqual([]);
     expect(problems(acme)).toEqual([]);
   });
 
   it("is missing, for kubernetes.io/tls-acme without a default issuer, with a hint naming the controller's flags and the issuer annotations", () => {
-    const controller = `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: cert-manager, namespace: web }
-spec:
-  selector: { matchLabels: { app: cert-manager } }
-  template:
-    metadata: { labels: { app: cert-manager } }
-    spec:
-      containers: [{ name: cert-manager-controller, image: quay.io/jetstack/cert-manager-controller:v1.14.4, args: [--v=2] }]
----
-`;
+    const controller = certManagerController('web', ['--v=2']);
     const clusterIssuer = (name: string) =>
       `apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: { name: ${name} }\nspec: { selfSigned: {} }\n---\n`;
     const hint = (text: string) =>
