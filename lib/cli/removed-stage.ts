@@ -12,7 +12,15 @@ import { objectsIn } from '../live-edits.js';
 import { join } from 'node:path';
 import { DIST_DIR, MAX_GENERATED_BYTES, readRegularFile, type DistTree } from '../synth/disk.js';
 import { floatingAddressIn, keepalivedFile } from '../edge/keepalived.js';
-import { INVENTORY_FILE, deleteCommand, keyParts, parseInventory, type NamespaceHoldings, word } from '../synth/inventory.js';
+import {
+  INVENTORY_FILE,
+  deleteCommand,
+  deleteCommandOf,
+  keyParts,
+  parseInventory,
+  type NamespaceHoldings,
+  word,
+} from '../synth/inventory.js';
 import { chartFileName } from '../synth/output.js';
 import { NAMESPACE_CHART } from '../synth/rendered.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';
@@ -215,7 +223,7 @@ export function removedDeletion(project: Project | undefined, stage: string, inv
   const ownNamespaceKey = keys.find((k) => keyParts(k).kind === 'Namespace' && keyParts(k).name === namespace);
   const another = ownNamespaceKey !== undefined && outside.some((k) => keyParts(k).kind === 'Namespace');
   const objects = deleteCommand(stage, another ? withoutObjects(owned, new Set([ownNamespaceKey])) : owned, namespace);
-  const itself = another ? deleteCommand(stage, `objects: 1\nsha256:0 ${ownNamespaceKey}\n`) : undefined;
+  const itself = another ? deleteCommandOf(stage, [ownNamespaceKey]) : undefined;
   const command = itself ? `${objects ? `${objects} && ` : ''}${itself} --field-selector ${word(`metadata.name=${namespace}`)}` : objects;
   return command === undefined ? undefined : { command, inventory: owned, namespace, outside };
 }
@@ -255,13 +263,7 @@ export function outsideLine(stage: string, deletion: RemovedDeletion, kept: Read
   const groups = new Map<string | undefined, string[]>();
   for (const [i, k] of parts.entries()) groups.set(k.namespace, [...(groups.get(k.namespace) ?? []), keys[i]!]);
   const order = [...groups.keys()].sort((a, b) => (a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : a > b ? 1 : 0));
-  const commands = order.flatMap((ns) => {
-    const text = `objects: ${groups.get(ns)!.length}\n${groups
-      .get(ns)!
-      .map((k) => `sha256:0 ${k}`)
-      .join('\n')}\n`;
-    return deleteCommand(stage, text, ns) ?? [];
-  });
+  const commands = order.flatMap((ns) => deleteCommandOf(stage, groups.get(ns)!, ns) ?? []);
   return (
     `it leaves out what the stage holds outside namespace ${deletion.namespace}, which the rest of the cluster may run on (other stages' objects, the cluster's own): ${shown}; ` +
     `once nothing uses ${keys.length === 1 ? 'it' : 'them'}, delete ${keys.length === 1 ? 'it' : 'them'} with: ${commands.join(' && ')}`

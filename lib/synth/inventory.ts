@@ -104,7 +104,12 @@ export function keyParts(key: string): { apiVersion: string; kind: string; names
  * when the inventory lists no object.
  */
 export function deleteCommand(stage: string, text: string, namespace?: string): string | undefined {
-  const kinds = [...parseInventory(text).keys()].map(keyParts).sort((a, b) => applyRank(b.kind) - applyRank(a.kind));
+  return deleteCommandOf(stage, [...parseInventory(text).keys()], namespace);
+}
+
+/** `deleteCommand` of the objects of inventory keys `keys` (`apps/v1 DaemonSet kube-system/flannel`). */
+export function deleteCommandOf(stage: string, keys: readonly string[], namespace?: string): string | undefined {
+  const kinds = keys.map(keyParts).sort((a, b) => applyRank(b.kind) - applyRank(a.kind));
   if (kinds.length === 0) return undefined;
   const resources = [...new Set(kinds.map((k) => resourceOf(k.apiVersion, k.kind)))];
   // `namespace`: its objects there and the cluster-scoped ones (kubectl reads -n for namespaced kinds only; lib/cli/removed-stage.ts)
