@@ -21,6 +21,7 @@ import { CODE_LITERAL_RULE, READ_FALLBACK_RULE, isDeclaredType, isSecretVariable
 import { isCommentedExample, isLabel } from './setting-labels.js';
 import { inPackageManifest } from './package-manifest.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
+import { expandsToSecret, expansionDefault } from './shell-expansions.js';
 import { HAPROXY_PASSWORD_RULE, PROXY_HEADER_RULE } from './proxy-secret-rules.js';
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
@@ -201,7 +202,7 @@ function settingOf(m: RegExpExecArray): string | undefined {
     const text = m[6] ?? m[7]!;
     return secretSetting(m[5], text.trim()) ? m[5] : settingWithin(text, 1);
   }
-  const value = m[2] ?? m[3] ?? m[4] ?? '';
+  const value = expansionDefault(m) ?? m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
   if (isCode(m)) return codeLiteralIsSecret(m, name) ? name : undefined;
   // a type (`password: str`) is no value (the literal it defaults to is CODE_LITERAL_RULE's, `password: str = "..."`)
@@ -215,6 +216,8 @@ function settingOf(m: RegExpExecArray): string | undefined {
     joinedToRead(m)
   )
     return undefined;
+  // a shell's or Docker Compose's value, its defaults and the text around its references (`${PG_PASSWORD:-...}`, `${PREFIX}-...`)
+  if (expandsToSecret(m, name, secretSetting)) return name;
   if (secretSetting(name, value) && !isSentence(m) && !isScript(m) && !isLabel(m, name) && !isCommentedExample(m, value)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
@@ -308,7 +311,7 @@ function settingWithin(text: string, depth: number): string | undefined {
       continue;
     }
     if (isDeclaredType(m) || isSecretVariable(m) || isHclExpression(m, m[4]) || inReference(m) || joinedToRead(m)) continue;
-    const value = m[2] ?? m[3] ?? m[4] ?? '';
+    const value = expansionDefault(m) ?? m[2] ?? m[3] ?? m[4] ?? '';
     if (secretSetting(nameOf(m), value) && !isLabel(m, nameOf(m))) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;
     if (within !== undefined) return within;

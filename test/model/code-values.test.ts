@@ -109,6 +109,29 @@ describe('settings in code', () => {
     expect(detectSecret("password = str('S3cr3tPassw0rd')")?.rule.id).toBe('code-literal');
   });
 
+  it("find a literal decoded on its way to a variable of a secret's name (base64 is an encoding): dotted and nested calls, Go's second result", () => {
+    expectRule(
+      'code-literal',
+      [
+        'DB_PASSWORD = base64.b64decode("U3VwM3JTM2NyZXQyMDI0")',
+        'password = base64.b64decode("U3VwM3JTM2NyZXQyMDI0").decode()',
+        'secret = str(base64.b64decode("U3VwM3JTM2NyZXQyMDI0"), "utf-8")',
+        'String password = new String(Base64.getDecoder().decode("U3VwM3JTM2NyZXQyMDI0"));',
+        'var password = Encoding.UTF8.GetString(Convert.FromBase64String("U3VwM3JTM2NyZXQyMDI0"));',
+        'password, _ := base64.StdEncoding.DecodeString("U3VwM3JTM2NyZXQyMDI0")',
+        'token, err := hex.DecodeString("5375703372533363726574323032342a")',
+        'password = Base64.decode64("U3VwM3JTM2NyZXQyMDI0")',
+      ],
+      [
+        'password = base64.b64decode(os.environ["DB_PASSWORD_B64"])',
+        'String password = new String(Base64.getDecoder().decode(System.getenv("DB_PASSWORD")));',
+        'token, err := base64.StdEncoding.DecodeString(os.Getenv("TOKEN"))',
+        // not a secret's name
+        'header = base64.b64decode("eyJhbGciOiJIUzI1NiJ9")',
+      ],
+    );
+  });
+
   it("find the literal a read of a secret's setting falls back to, wherever the read stands", () => {
     expectRule(
       'read-fallback',

@@ -219,6 +219,21 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         'password = a[:b',
       ],
     ],
+    [
+      "expansions' defaults and decoded literals",
+      [
+        // a value of expansions read once from its `$`, a bound ahead when not quoted; a quoted one once whole
+        'password: ${a:-',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's expansion
+        'a=${b}-x',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's expansion
+        'password="${a:-$b}" ',
+        'a=${b:-$',
+        // conversions and decoders one after another, each a name and its parenthesis read once
+        'password = new String(Base64.getDecoder().decode(',
+        'a, _ := base64.StdEncoding.DecodeString(',
+      ],
+    ],
     // a reference's ${ looked for a bound behind each setting
     ["code's literals and references", ['password = env() "a" ', 'a=${b:c/password=d ', 'password = System.getenv("a") ?: ']],
     // each password's statement looked for a bound behind it
