@@ -199,6 +199,42 @@ describe('labels and comments', () => {
     );
   });
 
+  it("take a label's word for a label only when it names the kind of secret its setting's name says, and a part of a name only in it", () => {
+    expectRule(
+      'secret-setting',
+      [
+        // `passe` alone is no label (French `mot de passe` is), and a token's word is none under a password's name
+        'db.password=Passe muraille 9',
+        'api.password=Token bucket 42',
+        'form.password=Jeton',
+      ],
+      [
+        'login.password=Mot de passe',
+        'password: Mật khẩu',
+        "api.token=Jeton d'accès",
+        'token=Токен доступа',
+        'secret_key: Clé secrète',
+        'es:\n  auth:\n    password: Contraseña\n    token: Token de acceso\n    secret: Clave secreta\n    api_key: Clave de API\n',
+        'auth.password=Parola\nauth.secret=Chiave segreta\n',
+        '{"password": "パスワード", "token": "トークン"}',
+      ],
+    );
+  });
+
+  it("take a lone capitalized word that names the secret for a label in a text of labels mostly, and for a password beside a configuration's settings", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'db.password=Passwort\napp.name=orders\n',
+        'spring.datasource.url=jdbc:postgresql://db/app\nspring.datasource.password=Passwort\n',
+        'db:\n  user: admin\n  password: Passwort\n',
+        // a variable of the environment's name holds a password, whatever the text
+        'DB_PASSWORD=Passwort',
+      ],
+      ['form.password=Passwort', 'form.user=Benutzer\nform.password=Passwort\n', 'login:\n  title: Anmelden\n  password: Passwort\n'],
+    );
+  });
+
   it('leave a commented-out example alone, and find a commented literal that looks like a real password', () => {
     expectRule(
       'secret-setting',

@@ -210,6 +210,9 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         // a comment's marker looked for a bound behind each setting; a catalogue's lines read once per text
         '# password=changeme\n',
         'login.password=Passwort\nlogin.title=Se connecter\n',
+        // a form's labels, counted once per text; a label's words and phrases read once per value
+        'form.password=Passwort\n',
+        'password: Mot de passe de ',
         // code computing a value, a prompt, a symbol's subscript, a required variable
         'password = a.b(c.d()).e() ',
         // a run of digits in a call's arguments, read once (alternatives of names and numbers read it again at each split)
