@@ -43,6 +43,19 @@ export function isSecretVariable(m: RegExpExecArray): boolean {
   return AFTER_VARIABLE.test(m.input);
 }
 
+/** A comma after a value not quoted, blanks before it. */
+const COMMA_AFTER = /[ \t]*,/y;
+
+/**
+ * Whether a setting's value not quoted opens a tuple of variables (`auth=(user, password)` of Python requests, `creds = (username,
+ * pwd)`): code passing them on, not a value (a tuple of literals is CREDENTIAL_CALL_RULE's, credential-calls.ts).
+ */
+export function opensTuple(m: RegExpExecArray): boolean {
+  if (!/^\([A-Za-z_][\w.]*$/.test(m[4] ?? '')) return false;
+  COMMA_AFTER.lastIndex = m.index + m[0].length;
+  return COMMA_AFTER.test(m.input);
+}
+
 /** A name of its own, capitalized then lower-case (`MySecretPassword`, `SuperSecretToken`). */
 const PASCAL_CASE = /^[A-Z][a-z][\w$]*$/;
 

@@ -17,10 +17,11 @@ import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
 import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
 import { SETTER_RULE, codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
-import { CODE_LITERAL_RULE, READ_FALLBACK_RULE, isDeclaredType, isSecretVariable } from './code-values.js';
+import { CODE_LITERAL_RULE, READ_FALLBACK_RULE, isDeclaredType, isSecretVariable, opensTuple } from './code-values.js';
 import { isCommentedExample, isLabel } from './setting-labels.js';
 import { inPackageManifest } from './package-manifest.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
+import { CREDENTIAL_CALL_RULE } from './credential-calls.js';
 import { expandsToSecret, expansionDefault } from './shell-expansions.js';
 import { HAPROXY_PASSWORD_RULE, PROXY_HEADER_RULE } from './proxy-secret-rules.js';
 
@@ -118,6 +119,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
     setting: (m) => m[2],
   },
   SETTER_RULE,
+  CREDENTIAL_CALL_RULE,
   READ_FALLBACK_RULE,
   CODE_LITERAL_RULE,
   TERRAFORM_VARIABLE_RULE,
@@ -209,6 +211,7 @@ function settingOf(m: RegExpExecArray): string | undefined {
   if (
     isDeclaredType(m) ||
     isSecretVariable(m) ||
+    opensTuple(m) ||
     isHclExpression(m, m[4]) ||
     PSQL_VARIABLE.test(m[0]) ||
     inReference(m) ||

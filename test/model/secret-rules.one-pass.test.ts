@@ -235,6 +235,11 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         // conversions and decoders one after another, each a name and its parenthesis read once
         'password = new String(Base64.getDecoder().decode(',
         'a, _ := base64.StdEncoding.DecodeString(',
+        // a call's dotted name read once, its arguments before the password a bound
+        'a.b.c.',
+        'auth=(a, ',
+        'new NetworkCredential("a", ',
+        'x.login(a, b, ',
       ],
     ],
     // a reference's ${ looked for a bound behind each setting
