@@ -10,6 +10,7 @@
  */
 import { BoundedMap } from './bounded-map.js';
 import { NOT_SECRET_LAST_WORDS } from './secret-properties.js';
+import { unsetText } from './shell-expansions.js';
 import { ID, NAME, QUANTITY, type Shape, isEncryptedValue, isPlaceholder } from './secret-shapes.js';
 
 /** Words of a key name: `DB_PASSWORD` -> db, password; `sshKey` -> ssh, key; `tls.key` -> tls, key. */
@@ -272,7 +273,8 @@ export const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 /**
  * Whether the value of a setting named `name` is a secret because of its name: the name is a
  * secret's (`isSecretName`), or names a property of one and the value lacks the property's shape;
- * and the value is no reference or switch (`isPlaceholder`, `1`/`0` under a switch's name), nor
+ * and the value is no reference or switch (`isPlaceholder`, `1`/`0` under a switch's name; a value of references and text is
+ * judged by the text it holds with them unset, shell-expansions.ts: `$(SECRETS_DIR)/db-password` is a path), nor
  * the name of a Secret under a name that names one (`existingSecret: db-creds`), nor empty, nor, under a name
  * ending in `auth` (which names a password or a method), a method (`basic`) or a URL without a
  * password (one with is found by its content). One rule for a key (a ConfigMap key, an env var)
@@ -284,6 +286,10 @@ export function isSecretSetting(name: string, value: string): boolean {
   // an empty value holds nothing (`DB_PASSWORD: ""`, a password left unset): the stacks' refine steps refused it, and
   // `secrets.allow` could not excuse it, since the screen of the output finds nothing there
   if (verdict === false || v === '' || isPlaceholder(value) || isEncryptedValue(v)) return false;
+  // a value of references and text (Kubernetes' `$(SECRETS_DIR)/db-password`, a shell's `${X:-<default>}`): the text it holds with
+  // them unset, whether they stand for nothing or a word (`/db-password`, `x/db-password`: a path under `DB_PASSWORD_FILE`)
+  const unset = v.includes('$') ? unsetText(v, true, '') : undefined;
+  if (unset !== undefined) return isSecretSetting(name, unset) && isSecretSetting(name, unsetText(v, true, 'x')!);
   if (verdict !== true) return !verdict(v);
   const w = words(name);
   const last = w[w.length - 1]!;
