@@ -293,6 +293,14 @@ describe('labels and comments', () => {
     );
   });
 
+  it("leave a member of a secret's name of words joined alone, as Django's settings are read, and find another secret's word", () => {
+    expectRule(
+      'secret-setting',
+      ['db.password=admin.secret', 'password=hunter2.example', 'password = Sup3r.S3cret2024'],
+      ['token = settings.API_TOKEN', 'secret = settings.SECRET_KEY', 'token = app.config.SECRET_TOKEN', 'password = cfg.dbPassword'],
+    );
+  });
+
   it('leave a catalogue of labels in words alone, numbers among its prose', () => {
     expect(detectSecret('login:\n  password: Passwort\n  password_hint: Mindestens 8 Zeichen\n  submit: Anmelden\n')).toBeUndefined();
     expect(detectSecret('login:\n  password: S3cr3tPassw0rd\n  password_hint: Mindestens 8 Zeichen\n  submit: Anmelden\n')?.rule.id).toBe(
