@@ -34,10 +34,11 @@ const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
  * (`{noop}<password>`, `{cipher}<ciphertext>`, `{bcrypt}<hash>`), one after another too (`{noop}{noop}<password>`, which
  * secretSetting strips as it does quoted: a value of one id took only the first, and the rest was no value): no other brace
  * is in it. The ids and the rest take no character in common (`{`), so a run of ids is read once. Set with `=`, `:`, `=>`,
- * or as Go and a Makefile set a variable (`password := "..."`, `DB_PASSWORD ?= ...`, `::=`).
+ * or as Go and a Makefile set a variable (`password := "..."`, `DB_PASSWORD ?= ...`, `::=`); PowerShell's variable of the
+ * environment is named after its `$env:` (`$env:DB_PASSWORD = "..."`: its `env:` is no setting of its own).
  */
 const SETTING_TEXT =
-  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|::?=|\?=|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|((?:\{[A-Za-z0-9-]+\})*[^\s"',;{}[\]&]+))/g;
+  /(?<![A-Za-z0-9_.-])(?:\$env:)?-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|::?=|\?=|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|((?:\{[A-Za-z0-9-]+\})*[^\s"',;{}[\]&]+))/g;
 
 /** How many rules of a user `ACL SETUSER` is read for a password: a bound, since one need not start its line (`redis-acl-password`). */
 const ACL_RULES = 32;
@@ -145,6 +146,17 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // group 5); read from each line's start
     pattern: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;]+))(;?)[ \t]*(?:[#;][^\n]*)?\r?$/gm,
     accept: (_s, m) => spacedSetting(m[1]!, m[2] ?? m[3] ?? m[4]!, m[5] === ';'),
+    setting: (m) => m[1],
+  },
+  {
+    id: 'set-variable',
+    description:
+      "a variable a shell's command sets under a secret's name, its value after a blank (fish's set -x DB_PASSWORD ..., Windows' setx DB_PASSWORD ...)",
+    // fish's `set` that exports, keeps globally or universally (`-x`, `-gx`, `-U`; not `-e`, which erases, nor bash's `set -euo
+    // pipefail`, a line's end after its options' word), Windows' `setx`: a command, so at a line's start or after `;`, `&` or `|`
+    pattern:
+      /(?:^|[;&|])[ \t]*(?:set(?:[ \t]+-[A-Za-z]*[xgU][A-Za-z]*)+|setx)[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;|&]+))/gm,
+    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
     setting: (m) => m[1],
   },
   {
