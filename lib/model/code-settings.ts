@@ -7,6 +7,7 @@
  * (`ds.setPassword("...")`, `.password("...")`), a rule of that table. Pure and synchronous.
  */
 import { isHclCall, isHclOptional } from './hcl-secret-rules.js';
+import { isSecretName, words } from './secret-names.js';
 import { oncePerText } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { isLabelValue } from './setting-labels.js';
@@ -190,21 +191,26 @@ const MEMBER = /^[A-Za-z_$][A-Za-z_$]*[0-9]*(?:\.[A-Za-z_$][A-Za-z_$]*[0-9]*)*\.
 
 /**
  * Whether a value not quoted is a member of an object of the setting's own name (`password = req.body.password`, `token:
- * ctx.state.token`, `db.password=config.db.password`): code passing the secret on, not the secret.
+ * ctx.state.token`, `db.password=config.db.password`), or of a secret's name of words joined (Django's `token =
+ * settings.API_TOKEN`, `secret = settings.SECRET_KEY`, `password = cfg.dbPassword`): code passing the secret on, not the secret
+ * (a word of another secret's, `db.password=admin.secret`, is a weak password).
  */
-const sameMember = (name: string, value: string): boolean =>
-  MEMBER.exec(value)?.[1]?.toLowerCase() === name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+function secretMember(name: string, value: string): boolean {
+  const member = MEMBER.exec(value)?.[1];
+  if (member === undefined) return false;
+  return member.toLowerCase() === name.slice(name.lastIndexOf('.') + 1).toLowerCase() || (words(member).length > 1 && isSecretName(member));
+}
 
 /**
  * Whether a value not quoted is code that reads the secret from elsewhere: a call (`CALL`, a Terraform function's), the
- * environment, a member of the setting's own name, an object read by a quoted key, an optional attribute's type.
+ * environment, a member of the setting's own name or of a secret's (`secretMember`), an object read by a quoted key, an optional attribute's type.
  */
 const readsElsewhere = (m: RegExpMatchArray, value: string): boolean =>
   CALL.test(value) ||
   callOfLiteral(m, value) ||
   METHOD_CALL.test(value) ||
   ENVIRONMENT.test(value) ||
-  sameMember(m[1]!, value) ||
+  secretMember(m[1]!, value) ||
   subscripted(m, value) ||
   isHclOptional(m, value) ||
   isHclCall(m, value);

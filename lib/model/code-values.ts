@@ -43,6 +43,19 @@ export function isSecretVariable(m: RegExpExecArray): boolean {
   return AFTER_VARIABLE.test(m.input);
 }
 
+/** A comma after a value not quoted, blanks before it. */
+const COMMA_AFTER = /[ \t]*,/y;
+
+/**
+ * Whether a setting's value not quoted opens a tuple of variables (`auth=(user, password)` of Python requests, `creds = (username,
+ * pwd)`): code passing them on, not a value (a tuple of literals is CREDENTIAL_CALL_RULE's, credential-calls.ts).
+ */
+export function opensTuple(m: RegExpExecArray): boolean {
+  if (!/^\([A-Za-z_][\w.]*$/.test(m[4] ?? '')) return false;
+  COMMA_AFTER.lastIndex = m.index + m[0].length;
+  return COMMA_AFTER.test(m.input);
+}
+
 /** A name of its own, capitalized then lower-case (`MySecretPassword`, `SuperSecretToken`). */
 const PASCAL_CASE = /^[A-Z][a-z][\w$]*$/;
 
@@ -104,12 +117,21 @@ export function isDeclaredType(m: RegExpExecArray): boolean {
 }
 
 /**
+ * A call that decodes a literal into the secret it encodes, base64 or hex (which is an encoding, not encryption): Python's
+ * `base64.b64decode(`, `codecs.decode(`, `binascii.unhexlify(`, `bytes.fromhex(`, Java's `Base64.getDecoder().decode(`, C#'s
+ * `Convert.FromBase64String(`, Go's `base64.StdEncoding.DecodeString(`, `hex.DecodeString(`, Ruby's `Base64.decode64(`, PHP's
+ * `base64_decode(`, JavaScript's `atob(`.
+ */
+const DECODER = String.raw`base64\.(?:b64decode|standard_b64decode|urlsafe_b64decode|b32decode|decodebytes|(?:Raw)?(?:Std|URL)Encoding\.DecodeString)|codecs\.decode|binascii\.(?:unhexlify|a2b_base64|a2b_hex)|bytes\.fromhex|hex\.DecodeString|Base64\.(?:get(?:Mime|Url)?Decoder\(\)\.decode|decode64|strict_decode64|urlsafe_decode64)|Convert\.FromBase64String|base64_decode|atob`;
+
+/**
  * What converts a literal into the value a variable holds, written just before it: Node's `Buffer.from(`, .NET's
  * `Encoding.UTF8.GetBytes(`, Go's `[]byte(`, Python's `bytes(`, `bytearray(` and a string's prefix (`b"..."`, `rb'...'`, `r"..."`,
  * `u"..."`), C#'s verbatim `@"..."`, Rust's `String::from(` and `Some(`, Java's `new String(` and `String.valueOf(`, Python's `str(`, `new TextEncoder().encode(`,
- * pydantic's `SecretStr(`, Rust's `Secret::new(`.
+ * pydantic's `SecretStr(`, Rust's `Secret::new(`; or decodes it (`DECODER`). Conversions nest (`new String(Base64.getDecoder().decode(`,
+ * `Encoding.UTF8.GetString(Convert.FromBase64String(`): each is a name and its `(`, read once.
  */
-const CONVERSION = String.raw`(?:Buffer\.from|Encoding\.[A-Za-z0-9]+\.GetBytes|\[\]byte|bytes|bytearray|String::from|(?:new[ \t]+)?String(?:\.valueOf)?|str|Some|(?:new[ \t]+)?TextEncoder\(\)\.encode|SecretStr|SecretBytes|Secret(?:String)?::new)[ \t]*\([ \t]*|(?:[bB][rR]?|[rR][bB]?|[uU]|@)(?=["'])`;
+const CONVERSION = String.raw`(?:Buffer\.from|Encoding\.[A-Za-z0-9]+\.Get(?:Bytes|String)|\[\]byte|bytes|bytearray|String::from|(?:new[ \t]+)?String(?:\.valueOf)?|str|Some|(?:new[ \t]+)?TextEncoder\(\)\.encode|SecretStr|SecretBytes|Secret(?:String)?::new|${DECODER})[ \t]*\([ \t]*|(?:[bB][rR]?|[rR][bB]?|[uU]|@)(?=["'])`;
 
 /** An assignment, not a comparison nor an arrow: `=`, Go's `:=`. */
 const ASSIGN = String.raw`(?::=|=(?![=>]))[ \t]*`;
@@ -124,7 +146,7 @@ export const CODE_LITERAL_RULE: SecretRule = {
   description:
     'a literal code assigns to a variable of a secret\'s name, converted or typed (password = Buffer.from("..."), token := []byte("..."), secret = b"...")',
   pattern: new RegExp(
-    `(?<![\\w$.-])([A-Za-z_][\\w.]*)[ \\t]*(?::[ \\t]*[^\\s=;,(){}"']{1,64}[ \\t]*${ASSIGN}(?:${CONVERSION})?|${ASSIGN}(?:${CONVERSION}))(?:"([^"\\n]*)"|'([^'\\n]*)')`,
+    `(?<![\\w$.-])([A-Za-z_][\\w.]*)[ \\t]*(?:,[ \\t]*(?:_|err)[ \\t]*)?(?::[ \\t]*[^\\s=;,(){}"']{1,64}[ \\t]*${ASSIGN}(?:${CONVERSION})*|${ASSIGN}(?:${CONVERSION})+)(?:"([^"\\n]*)"|'([^'\\n]*)')`,
     'g',
   ),
   // a literal joined to a read of the environment is a part of the value built (code-settings.ts' joinedToRead); a label is no

@@ -3,27 +3,15 @@
  * a setting in a config file, an annotation) names a secret (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`) or a
  * property of one (`TOKEN_AUDIENCE`, `PASSWORD_MIN`), and which values under such a name are no
  * secret all the same (a reference, a switch, an authentication method); those of a custom resource's fields, its
- * `{ name, value }` parameters and annotations are secret-field-names.ts. Data tables first, each
+ * `{ name, value }` parameters and annotations are secret-field-names.ts, the words that name a property of one
+ * secret-properties.ts. Data tables first, each
  * measured on real configuration (test/model/secret-corpus.test.ts). Pure and synchronous; the rules
  * over a value's text are in secret-rules.ts, the shapes of values in secret-shapes.ts.
  */
 import { BoundedMap } from './bounded-map.js';
-import {
-  COMMAND,
-  DIGEST,
-  ENV_NAME,
-  ID,
-  NAME,
-  PATH,
-  PATH_OR_NAME,
-  POLICY,
-  PUBLIC,
-  QUANTITY,
-  type Shape,
-  URL,
-  isEncryptedValue,
-  isPlaceholder,
-} from './secret-shapes.js';
+import { NOT_SECRET_LAST_WORDS } from './secret-properties.js';
+import { unsetText } from './shell-expansions.js';
+import { ID, NAME, QUANTITY, type Shape, isEncryptedValue, isPlaceholder } from './secret-shapes.js';
 
 /** Words of a key name: `DB_PASSWORD` -> db, password; `sshKey` -> ssh, key; `tls.key` -> tls, key. */
 export function words(name: string): string[] {
@@ -102,96 +90,6 @@ const KEY_OR_NAME_QUALIFIERS: ReadonlySet<string> = new Set(['routing', 'service
 const KEY_VALUE = /^(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32,}$/;
 /** The verdict of a name that holds a key only when its value is one: the property's shape is any other value. */
 const NOT_A_KEY: Shape = (v) => !KEY_VALUE.test(v);
-/**
- * A key whose last word is one of these names a property of a secret, not the secret itself,
- * when its value has the property's shape: where it is or comes from (`PASSWORD_FILE: /run/pw`,
- * `--token-auth-file`, `SECRET_NAME`, `SECRET_MOUNT`, `SESSION_SECRET_ENV: SESSION_SECRET`,
- * `SECRET_PROVIDER: vault`), how it is sent or checked (`CSRF_TOKEN_HEADER: X-CSRF-Token`,
- * `AUTH_TOKEN_TYPE: bearer`, `TOKEN_AUDIENCE`, `OIDC_ID_TOKEN_SIGNING_ALG: RS256`), its rules and
- * bounds (`PASSWORD_POLICY`, `PASSWORD_MIN: 8`, `PASSWORD_HASHERS`) or its lifetime
- * (`TOKEN_TIMEOUT: 30s`, `ACCESS_TOKEN_EXPIRES_IN: 15m`). A value of any other shape is the secret
- * after all (`VAULT_TOKEN_ROLE: s.Abc123XyZ987`, `DB_PASSWORD_VAR: Hunter2!xyz`, `SMTP_PASSWORD_CMD:
- * echo Hunter2!xyz`). A public certificate (`CERT`, `CA_CERT`, `tls.crt`) is no secret whatever it
- * holds. What a name ends in after its secret word is never a secret's own name (`TOKEN_GITHUB`,
- * `PASSWORD_2` hold secrets): only words that name a property belong here.
- */
-const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
-  // where it is, or what refers to it
-  ['file', PATH],
-  ['path', PATH],
-  ['dir', PATH],
-  ['mount', PATH_OR_NAME],
-  ['store', PATH_OR_NAME],
-  ['url', URL],
-  ['uri', URL],
-  ['endpoint', URL],
-  ['env', ENV_NAME],
-  ['var', ENV_NAME],
-  // a Jenkinsfile's `usernamePassword(passwordVariable: 'PASS')`: the variable the secret is bound to
-  ['variable', ENV_NAME],
-  ['name', NAME],
-  ['ref', NAME],
-  ['alias', NAME],
-  ['provider', NAME],
-  ['backend', NAME],
-  ['engine', NAME],
-  ['role', NAME],
-  ['version', NAME],
-  ['kwargs', (v) => /^\{[\s\S]*\}$/.test(v.trim())],
-  ['cmd', COMMAND],
-  ['command', COMMAND],
-  // how it is sent, issued or checked
-  ['header', NAME],
-  ['prefix', NAME],
-  ['type', NAME],
-  ['issuer', NAME],
-  ['audience', NAME],
-  ['scope', NAME],
-  ['scopes', NAME],
-  ['method', NAME],
-  // `password_encryption = scram-sha-256` (PostgreSQL), sshd's `PasswordAuthentication no`: how it is stored or checked
-  ['encryption', NAME],
-  ['authentication', NAME],
-  ['alg', NAME],
-  ['algorithm', NAME],
-  // its rules and bounds
-  ['policy', POLICY],
-  // the regular expression a password or a token is checked with (`PASSWORD_REGEX: ^(?=.*[A-Z]).{12,}$`, `tokenPattern`)
-  ['regex', REGULAR_EXPRESSION],
-  ['regexp', REGULAR_EXPRESSION],
-  ['pattern', REGULAR_EXPRESSION],
-  ['policies', POLICY],
-  ['hashers', NAME],
-  // what makes or stores it (Spring's `passwordEncoder: bcrypt`, Django's `PASSWORD_HASHER: argon2`, `TOKEN_GENERATOR: uuid`)
-  ['encoder', NAME],
-  ['hasher', NAME],
-  ['generator', NAME],
-  ['rounds', QUANTITY],
-  ['min', QUANTITY],
-  ['max', QUANTITY],
-  ['length', QUANTITY],
-  ['attempts', QUANTITY],
-  // its lifetime
-  ...['ttl', 'expiry', 'expires', 'expiration', 'in', 'at', 'timeout', 'interval', 'lifetime', 'duration', 'validity'].map(
-    (w) => [w, QUANTITY] as const,
-  ),
-  ...['seconds', 'minutes', 'hours', 'days'].map((w) => [w, QUANTITY] as const),
-  // a pin of a public key or certificate (`--discovery-token-ca-cert-hash sha256:...`); not a password's (judgeName)
-  ['hash', DIGEST],
-  // public halves
-  ['crt', PUBLIC],
-  ['cert', PUBLIC],
-  ['pub', PUBLIC],
-]);
-
-/**
- * A regular expression: with a class (`[A-Z]`, `\d`), a group's `(?`, a count (`{12,}`) or any character repeated (`.*`, `.+`); not
- * a password's mix of letters and digits alone, nor one that starts with `^` or ends with `$` (`Hunter2$`, `^Xk3q9Lm2Pz7w`).
- */
-function REGULAR_EXPRESSION(v: string): boolean {
-  return /\[[^\]]+\]|\(\?|\\[dswDSWb]|\{[0-9]+,?[0-9]*\}|\.[*+]/.test(v);
-}
-
 /**
  * What a key's name says of its value: `true`, a secret; `false`, none; a shape, the secret's
  * property its last word names, when the value has that shape (the secret itself otherwise).
@@ -375,7 +273,8 @@ export const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 /**
  * Whether the value of a setting named `name` is a secret because of its name: the name is a
  * secret's (`isSecretName`), or names a property of one and the value lacks the property's shape;
- * and the value is no reference or switch (`isPlaceholder`, `1`/`0` under a switch's name), nor
+ * and the value is no reference or switch (`isPlaceholder`, `1`/`0` under a switch's name; a value of references and text is
+ * judged by the text it holds with them unset, shell-expansions.ts: `$(SECRETS_DIR)/db-password` is a path), nor
  * the name of a Secret under a name that names one (`existingSecret: db-creds`), nor empty, nor, under a name
  * ending in `auth` (which names a password or a method), a method (`basic`) or a URL without a
  * password (one with is found by its content). One rule for a key (a ConfigMap key, an env var)
@@ -387,6 +286,10 @@ export function isSecretSetting(name: string, value: string): boolean {
   // an empty value holds nothing (`DB_PASSWORD: ""`, a password left unset): the stacks' refine steps refused it, and
   // `secrets.allow` could not excuse it, since the screen of the output finds nothing there
   if (verdict === false || v === '' || isPlaceholder(value) || isEncryptedValue(v)) return false;
+  // a value of references and text (Kubernetes' `$(SECRETS_DIR)/db-password`, a shell's `${X:-<default>}`): the text it holds with
+  // them unset, whether they stand for nothing or a word (`/db-password`, `x/db-password`: a path under `DB_PASSWORD_FILE`)
+  const unset = v.includes('$') ? unsetText(v, true, '') : undefined;
+  if (unset !== undefined) return isSecretSetting(name, unset) && isSecretSetting(name, unsetText(v, true, 'x')!);
   if (verdict !== true) return !verdict(v);
   const w = words(name);
   const last = w[w.length - 1]!;

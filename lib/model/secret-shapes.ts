@@ -30,10 +30,11 @@ export const URL: Shape = (v) => /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(v) || /^\/\
 
 /**
  * A path (`/run/secrets/pw`, `secret/data/app`, `~/.aws/credentials`), maybe after a scheme
- * (`classpath:keystore.p12`), or a file's name with its extension (`keystore.p12`).
+ * (`classpath:keystore.p12`), or a file's name with its extension (`keystore.p12`), or a Windows path (`C:\secrets\db`).
  */
 export const PATH: Shape = (v) =>
   /^(?:[a-z][a-z0-9+.-]*:)?(?:~|\.{1,2})?\/\S*$/.test(v) ||
+  /^[A-Za-z]:\\\S*$/.test(v) ||
   /^(?:[a-z][a-z0-9+.-]*:)?[\w.-]+(?:\/[\w.-]+)+\/?$/.test(v) ||
   /^(?:[a-z][a-z0-9+.-]*:)?[\w-]+(?:\.[\w-]+)*\.[a-z][a-z0-9]{0,4}$/.test(v);
 

@@ -39,31 +39,61 @@ const PROSE = /^\p{Lu}[\p{Ll}\p{M}'’-]*(?:[ \t]+(?:\p{Lu}?[\p{Ll}\p{Lo}\p{Lm}\
 /** A word of letters with one outside ASCII at least (`Contraseña`, `Пароль`, `パスワード`): a language's, not a password's. */
 const NATIVE_WORD = /^(?=.*\P{ASCII})[\p{L}\p{M}]+(?:[ \t]+[\p{L}\p{M}]+)*$/u;
 
+/** What a secret's word names: a password, a token, a secret, a key. */
+type SecretKind = 'password' | 'token' | 'secret' | 'key';
+
 /**
- * The words a user interface names a password, a token or a secret with, in the languages of its catalogues (lower-case): a label
- * says one (`Mot de passe`, `Passwort eingeben:`, `Contraseña`), a passphrase need not (`Correct horse battery staple`,
- * `Winter 2024!`, `Schönwetter`).
+ * The words a user interface names a password, a token, a secret or a key with, in the languages of its catalogues (lower-case),
+ * each with what it names: a label says one (`Passwort eingeben:`, `Contraseña`, `Jeton d'accès`), a passphrase need not
+ * (`Correct horse battery staple`, `Winter 2024!`, `Schönwetter`). A word that is only a part of its language's name of a
+ * password is a label only in that name (`LABEL_PHRASES`: French `passe` in `mot de passe`; `Passe muraille 9` is a passphrase).
  */
-const LABEL_WORDS = new Set([
-  ...['passwort', 'kennwort', 'passe', 'contraseña', 'contrasena', 'clave', 'senha', 'wachtwoord', 'lösenord', 'passord'],
-  ...['adgangskode', 'salasana', 'hasło', 'haslo', 'heslo', 'jelszó', 'parola', 'parolă', 'şifre', 'sifre', 'пароль', 'пароля'],
-  ...['гасло', 'κωδικός', 'סיסמה', 'المرور', 'पासवर्ड', 'sandi', 'khẩu', 'jeton', 'geheimnis', 'secreto', 'segredo', 'schlüssel'],
-  ...['clé', 'chiave', 'llave', 'token'],
+const LABEL_WORDS: ReadonlyMap<string, readonly SecretKind[]> = new Map<string, readonly SecretKind[]>([
+  ...['passwort', 'kennwort', 'contraseña', 'contrasena', 'senha', 'wachtwoord', 'lösenord', 'passord', 'adgangskode', 'salasana'].map(
+    (w) => [w, ['password']] as const,
+  ),
+  ...['hasło', 'haslo', 'heslo', 'jelszó', 'parola', 'parolă', 'şifre', 'sifre', 'пароль', 'пароля', 'гасло', 'κωδικός', 'סיסמה'].map(
+    (w) => [w, ['password']] as const,
+  ),
+  ['पासवर्ड', ['password']],
+  // Spanish `clave`: a password (`Clave de acceso`) and a key (`Clave secreta`, a secret key)
+  ['clave', ['password', 'key', 'secret']],
+  ...['jeton', 'token', 'токен', 'токена'].map((w) => [w, ['token']] as const),
+  // a secret and a key are one (`Chiave segreta`, `Secret key`)
+  ...['geheimnis', 'secreto', 'secreta', 'segredo', 'segreto', 'segreta', 'secrète'].map((w) => [w, ['secret', 'key']] as const),
+  ...['schlüssel', 'clé', 'chiave', 'llave'].map((w) => [w, ['key', 'secret']] as const),
 ]);
-/** Those words in the alphabets written without blanks between words (`パスワードを入力`, `请输入密码`, `비밀번호`). */
-const UNSPACED_LABEL_WORD = /パスワード|暗証番号|密码|密碼|口令|비밀번호|암호|รหัสผ่าน/u;
+/** The names of a password of several words, one of which alone is no label (French `mot de passe`, Vietnamese, Indonesian, Arabic). */
+const LABEL_PHRASES = ['mot de passe', 'mật khẩu', 'kata sandi', 'كلمة المرور'];
+/** Those words in the alphabets written without blanks between words (`パスワードを入力`, `请输入密码`, `비밀번호`, `トークン`). */
+const UNSPACED_LABEL_WORD = /パスワード|暗証番号|密码|密碼|口令|비밀번호|암호|รหัสผ่าน|トークン|令牌/u;
+
+/** What a word of a name says its secret is (`password`, `dbPass`, `MYSQL_ROOT_PW`: a password; `apiToken`: a token), if it says. */
+function kindOf(word: string): SecretKind | undefined {
+  if (/pass|pwd|^pw$|rootpw$|bindpw$|masterauth$/.test(word)) return 'password';
+  if (word.includes('token')) return 'token';
+  if (word.includes('secret')) return 'secret';
+  return word.endsWith('key') ? 'key' : undefined;
+}
 
 /**
  * Whether a label under a secret's name (`name`) says what it asks for: a secret's word of the name itself (`password: Enter your
- * password`) or a word of `LABEL_WORDS`.
+ * password`), a word or a phrase of `LABEL_WORDS` that names the kind of secret the name says (`Mot de passe`, `Passwort
+ * eingeben:` under a password's name, `Jeton d'accès` under a token's; not `Token bucket 42` under `api.password`), or any of them
+ * when the name says no kind (`auth`, `credentials`).
  */
 function namesTheSecret(value: string, name: string): boolean {
   if (UNSPACED_LABEL_WORD.test(value)) return true;
-  const own = new Set(words(name).filter((w) => nameVerdict(w) === true));
-  return value
+  const nameWords = words(name);
+  const own = new Set(nameWords.filter((w) => nameVerdict(w) === true));
+  const kinds = new Set(nameWords.map(kindOf).filter((k) => k !== undefined));
+  const said = value
     .toLowerCase()
     .split(/[^\p{L}\p{M}]+/u)
-    .some((w) => own.has(w) || LABEL_WORDS.has(w));
+    .filter(Boolean);
+  if (said.some((w) => own.has(w) || LABEL_WORDS.get(w)?.some((k) => kinds.size === 0 || kinds.has(k)))) return true;
+  const phrase = ` ${said.join(' ')} `;
+  return (kinds.size === 0 || kinds.has('password')) && LABEL_PHRASES.some((p) => phrase.includes(` ${p} `));
 }
 /** A capitalized word of letters (`Password`, `Passwort`, `Jeton`). */
 const CAPITALIZED = /^\p{Lu}\p{Ll}+$/u;
@@ -76,12 +106,8 @@ const WORD_LINE = /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=][ \t]*["']?\p{Lu}[\p{Ll}\p{
 /** A line that sets a value (`key=value`, `key: value`; not `key:` alone, a YAML mapping's). */
 const SETTING_LINE = /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=][ \t]*[^\s{[]/;
 
-/**
- * Whether a text is a message catalogue (a translation file, `messages_de.properties`, `fr.json`): of its lines that set a value,
- * two or more say prose, or one does and three or more, three quarters of them, are labels (prose or a capitalized word); read
- * once per text.
- */
-const isCatalogue = oncePerText((text) => {
+/** How many of a text's lines set a value, and how many of those say prose or are labels (prose or a capitalized word); read once per text. */
+const labelLines = oncePerText((text) => {
   let settings = 0;
   let prose = 0;
   let labels = 0;
@@ -92,8 +118,26 @@ const isCatalogue = oncePerText((text) => {
     else if (!WORD_LINE.test(line)) continue;
     labels++;
   }
-  return (prose >= 2 && prose * 3 >= settings) || (prose >= 1 && labels >= 3 && labels * 4 >= settings * 3);
+  return { settings, prose, labels };
 });
+
+/**
+ * Whether a text is a message catalogue (a translation file, `messages_de.properties`, `fr.json`): of its lines that set a value,
+ * two or more say prose, or one does and three or more, three quarters of them, are labels (`labelLines`).
+ */
+function isCatalogue(text: string): boolean {
+  const { settings, prose, labels } = labelLines(text);
+  return (prose >= 2 && prose * 3 >= settings) || (prose >= 1 && labels >= 3 && labels * 4 >= settings * 3);
+}
+
+/**
+ * Whether most of a text's settings are labels (`labelLines`: more than half), as a form's few labels are (`form.password=Passwort`,
+ * alone or beside `form.user=Benutzer`), not a configuration's settings (`db.host=db`, `app.name=orders`, then `db.password=Passwort`).
+ */
+function mostlyLabels(text: string): boolean {
+  const { settings, labels } = labelLines(text);
+  return labels * 2 > settings;
+}
 
 /** How far along its line the rest of a value not quoted is read (a properties file's or YAML's value runs to the line's end). */
 const REST_OF_LINE = 256;
@@ -131,10 +175,12 @@ const namesSecretItself = (name: string): boolean => nameVerdict(words(name).at(
  * Whether a value under a secret's name (`name`), in a text (`input`), is a label or a message (`isLabel`): prose or a word of
  * another alphabet that names the secret (`namesTheSecret`), or, in a message catalogue, any under a name of a secret's property
  * (`password_hint: Mindestens 8 Zeichen`, `namesSecretItself`); a capitalized word, the name's own (`Password`) or any in a
- * catalogue. Also read for a literal a rule of code-values.ts finds (`t.get("password", "Password")`).
+ * catalogue, or one that names the secret in a text of labels mostly (`form.password=Passwort`, `mostlyLabels`; beside a
+ * configuration's settings, `db.host=db`, a password). Also read for a literal a rule of code-values.ts finds (`t.get("password",
+ * "Password")`).
  */
 export function isLabelValue(value: string, name: string, input: string): boolean {
   if (PROSE.test(value) || NATIVE_WORD.test(value)) return namesTheSecret(value, name) || (isCatalogue(input) && !namesSecretItself(name));
   if (!CAPITALIZED.test(value)) return false;
-  return words(name).includes(value.toLowerCase()) || isCatalogue(input);
+  return words(name).includes(value.toLowerCase()) || isCatalogue(input) || (namesTheSecret(value, name) && mostlyLabels(input));
 }

@@ -17,10 +17,12 @@ import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
 import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
 import { SETTER_RULE, codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
-import { CODE_LITERAL_RULE, READ_FALLBACK_RULE, isDeclaredType, isSecretVariable } from './code-values.js';
+import { CODE_LITERAL_RULE, READ_FALLBACK_RULE, isDeclaredType, isSecretVariable, opensTuple } from './code-values.js';
 import { isCommentedExample, isLabel } from './setting-labels.js';
 import { inPackageManifest } from './package-manifest.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
+import { CREDENTIAL_CALL_RULE } from './credential-calls.js';
+import { expandsToSecret, expansionDefault } from './shell-expansions.js';
 import { HAPROXY_PASSWORD_RULE, PROXY_HEADER_RULE } from './proxy-secret-rules.js';
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
@@ -32,10 +34,11 @@ const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
  * (`{noop}<password>`, `{cipher}<ciphertext>`, `{bcrypt}<hash>`), one after another too (`{noop}{noop}<password>`, which
  * secretSetting strips as it does quoted: a value of one id took only the first, and the rest was no value): no other brace
  * is in it. The ids and the rest take no character in common (`{`), so a run of ids is read once. Set with `=`, `:`, `=>`,
- * or as Go and a Makefile set a variable (`password := "..."`, `DB_PASSWORD ?= ...`, `::=`).
+ * or as Go and a Makefile set a variable (`password := "..."`, `DB_PASSWORD ?= ...`, `::=`); PowerShell's variable of the
+ * environment is named after its `$env:` (`$env:DB_PASSWORD = "..."`: its `env:` is no setting of its own).
  */
 const SETTING_TEXT =
-  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|::?=|\?=|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|((?:\{[A-Za-z0-9-]+\})*[^\s"',;{}[\]&]+))/g;
+  /(?<![A-Za-z0-9_.-])(?:\$env:)?-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|::?=|\?=|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|((?:\{[A-Za-z0-9-]+\})*[^\s"',;{}[\]&]+))/g;
 
 /** How many rules of a user `ACL SETUSER` is read for a password: a bound, since one need not start its line (`redis-acl-password`). */
 const ACL_RULES = 32;
@@ -117,6 +120,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
     setting: (m) => m[2],
   },
   SETTER_RULE,
+  CREDENTIAL_CALL_RULE,
   READ_FALLBACK_RULE,
   CODE_LITERAL_RULE,
   TERRAFORM_VARIABLE_RULE,
@@ -142,6 +146,17 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // group 5); read from each line's start
     pattern: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;]+))(;?)[ \t]*(?:[#;][^\n]*)?\r?$/gm,
     accept: (_s, m) => spacedSetting(m[1]!, m[2] ?? m[3] ?? m[4]!, m[5] === ';'),
+    setting: (m) => m[1],
+  },
+  {
+    id: 'set-variable',
+    description:
+      "a variable a shell's command sets under a secret's name, its value after a blank (fish's set -x DB_PASSWORD ..., Windows' setx DB_PASSWORD ...)",
+    // fish's `set` that exports, keeps globally or universally (`-x`, `-gx`, `-U`; not `-e`, which erases, nor bash's `set -euo
+    // pipefail`, a line's end after its options' word), Windows' `setx`: a command, so at a line's start or after `;`, `&` or `|`
+    pattern:
+      /(?:^|[;&|])[ \t]*(?:set(?:[ \t]+-[A-Za-z]*[xgU][A-Za-z]*)+|setx)[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;|&]+))/gm,
+    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
     setting: (m) => m[1],
   },
   {
@@ -201,13 +216,14 @@ function settingOf(m: RegExpExecArray): string | undefined {
     const text = m[6] ?? m[7]!;
     return secretSetting(m[5], text.trim()) ? m[5] : settingWithin(text, 1);
   }
-  const value = m[2] ?? m[3] ?? m[4] ?? '';
+  const value = expansionDefault(m) ?? m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
   if (isCode(m)) return codeLiteralIsSecret(m, name) ? name : undefined;
   // a type (`password: str`) is no value (the literal it defaults to is CODE_LITERAL_RULE's, `password: str = "..."`)
   if (
     isDeclaredType(m) ||
     isSecretVariable(m) ||
+    opensTuple(m) ||
     isHclExpression(m, m[4]) ||
     PSQL_VARIABLE.test(m[0]) ||
     inReference(m) ||
@@ -215,6 +231,8 @@ function settingOf(m: RegExpExecArray): string | undefined {
     joinedToRead(m)
   )
     return undefined;
+  // a shell's or Docker Compose's value, its defaults and the text around its references (`${PG_PASSWORD:-...}`, `${PREFIX}-...`)
+  if (expandsToSecret(m, name, secretSetting)) return name;
   if (secretSetting(name, value) && !isSentence(m) && !isScript(m) && !isLabel(m, name) && !isCommentedExample(m, value)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
@@ -308,7 +326,7 @@ function settingWithin(text: string, depth: number): string | undefined {
       continue;
     }
     if (isDeclaredType(m) || isSecretVariable(m) || isHclExpression(m, m[4]) || inReference(m) || joinedToRead(m)) continue;
-    const value = m[2] ?? m[3] ?? m[4] ?? '';
+    const value = expansionDefault(m) ?? m[2] ?? m[3] ?? m[4] ?? '';
     if (secretSetting(nameOf(m), value) && !isLabel(m, nameOf(m))) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;
     if (within !== undefined) return within;

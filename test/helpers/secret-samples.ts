@@ -54,6 +54,8 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'setter-setting': 'ds.setPassword("S3cr3tP4ssw0rd!");\n',
   'read-fallback': 'conn.connect(user, props.getProperty("db.password", "S3cr3tP4ssw0rd!"));\n',
   'code-literal': 'var password = Encoding.UTF8.GetBytes("S3cr3tP4ssw0rd!");\n',
+  'credential-call': 'var cred = new NetworkCredential("svc", "S3cr3tP4ssw0rd!");\n',
+  'set-variable': "set -gx DB_PASSWORD 'S3cr3tP4ssw0rd!'\n",
   'command-list-password': 'healthcheck:\n  test: ["CMD", "mysqladmin", "ping", "-uroot", "-pS3cr3tP4ssw0rd!"]\n',
   'terraform-variable': 'variable "db_password" {\n  type    = string\n  default = "Hunter2pwX"\n}\n',
   'consul-token': 'acl {\n  tokens {\n    agent = "6a174c20-f6de-a53c-74d2-6018fcceff64"\n  }\n}\n',

@@ -109,6 +109,29 @@ describe('settings in code', () => {
     expect(detectSecret("password = str('S3cr3tPassw0rd')")?.rule.id).toBe('code-literal');
   });
 
+  it("find a literal decoded on its way to a variable of a secret's name (base64 is an encoding): dotted and nested calls, Go's second result", () => {
+    expectRule(
+      'code-literal',
+      [
+        'DB_PASSWORD = base64.b64decode("U3VwM3JTM2NyZXQyMDI0")',
+        'password = base64.b64decode("U3VwM3JTM2NyZXQyMDI0").decode()',
+        'secret = str(base64.b64decode("U3VwM3JTM2NyZXQyMDI0"), "utf-8")',
+        'String password = new String(Base64.getDecoder().decode("U3VwM3JTM2NyZXQyMDI0"));',
+        'var password = Encoding.UTF8.GetString(Convert.FromBase64String("U3VwM3JTM2NyZXQyMDI0"));',
+        'password, _ := base64.StdEncoding.DecodeString("U3VwM3JTM2NyZXQyMDI0")',
+        'token, err := hex.DecodeString("5375703372533363726574323032342a")',
+        'password = Base64.decode64("U3VwM3JTM2NyZXQyMDI0")',
+      ],
+      [
+        'password = base64.b64decode(os.environ["DB_PASSWORD_B64"])',
+        'String password = new String(Base64.getDecoder().decode(System.getenv("DB_PASSWORD")));',
+        'token, err := base64.StdEncoding.DecodeString(os.Getenv("TOKEN"))',
+        // not a secret's name
+        'header = base64.b64decode("eyJhbGciOiJIUzI1NiJ9")',
+      ],
+    );
+  });
+
   it("find the literal a read of a secret's setting falls back to, wherever the read stands", () => {
     expectRule(
       'read-fallback',
@@ -176,6 +199,42 @@ describe('labels and comments', () => {
     );
   });
 
+  it("take a label's word for a label only when it names the kind of secret its setting's name says, and a part of a name only in it", () => {
+    expectRule(
+      'secret-setting',
+      [
+        // `passe` alone is no label (French `mot de passe` is), and a token's word is none under a password's name
+        'db.password=Passe muraille 9',
+        'api.password=Token bucket 42',
+        'form.password=Jeton',
+      ],
+      [
+        'login.password=Mot de passe',
+        'password: Mật khẩu',
+        "api.token=Jeton d'accès",
+        'token=Токен доступа',
+        'secret_key: Clé secrète',
+        'es:\n  auth:\n    password: Contraseña\n    token: Token de acceso\n    secret: Clave secreta\n    api_key: Clave de API\n',
+        'auth.password=Parola\nauth.secret=Chiave segreta\n',
+        '{"password": "パスワード", "token": "トークン"}',
+      ],
+    );
+  });
+
+  it("take a lone capitalized word that names the secret for a label in a text of labels mostly, and for a password beside a configuration's settings", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'db.password=Passwort\napp.name=orders\n',
+        'spring.datasource.url=jdbc:postgresql://db/app\nspring.datasource.password=Passwort\n',
+        'db:\n  user: admin\n  password: Passwort\n',
+        // a variable of the environment's name holds a password, whatever the text
+        'DB_PASSWORD=Passwort',
+      ],
+      ['form.password=Passwort', 'form.user=Benutzer\nform.password=Passwort\n', 'login:\n  title: Anmelden\n  password: Passwort\n'],
+    );
+  });
+
   it('leave a commented-out example alone, and find a commented literal that looks like a real password', () => {
     expectRule(
       'secret-setting',
@@ -231,6 +290,14 @@ describe('labels and comments', () => {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a variable Compose requires, with its error message
         'services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:?set it}\n',
       ],
+    );
+  });
+
+  it("leave a member of a secret's name of words joined alone, as Django's settings are read, and find another secret's word", () => {
+    expectRule(
+      'secret-setting',
+      ['db.password=admin.secret', 'password=hunter2.example', 'password = Sup3r.S3cret2024'],
+      ['token = settings.API_TOKEN', 'secret = settings.SECRET_KEY', 'token = app.config.SECRET_TOKEN', 'password = cfg.dbPassword'],
     );
   });
 

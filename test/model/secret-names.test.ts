@@ -87,6 +87,22 @@ describe('secret-looking key names', () => {
       expect(isSecretSetting('DB_PASSWORD', value), value).toBe(true);
   });
 
+  it("a value of references and text is judged by the text it holds with them unset: Kubernetes' dependent variables, a shell's defaults", () => {
+    // a path or a URL built from a variable, as Kubernetes expands $(VAR) in an env value or an argument
+    for (const [name, value] of [
+      ['DB_PASSWORD_FILE', '$(SECRETS_DIR)/db-password'],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's expansion
+      ['POSTGRES_PASSWORD_FILE', '${SECRETS_DIR}/pg'],
+      ['TOKEN_URL', '$(BASE_URL)/oauth/token'],
+      ['password-file', '$(SECRETS_DIR)/db-password'],
+      ['DB_PASSWORD', '$(DB_PASSWORD_1)$(DB_PASSWORD_2)'],
+    ])
+      expect(isSecretSetting(name!, value!), name).toBe(false);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's expansion
+    for (const value of ['$(PREFIX)Hunter2xyz', '${DB_PASSWORD:-Hunter2xyz}', 'Pa$word2024'])
+      expect(isSecretSetting('DB_PASSWORD', value), value).toBe(true);
+  });
+
   it("a regular expression under a password's or a token's regex or pattern is no secret; any other value there is", () => {
     for (const [name, value] of [
       ['PASSWORD_REGEX', '^(?=.*[A-Z])(?=.*[0-9]).{8,}$'],

@@ -210,6 +210,9 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         // a comment's marker looked for a bound behind each setting; a catalogue's lines read once per text
         '# password=changeme\n',
         'login.password=Passwort\nlogin.title=Se connecter\n',
+        // a form's labels, counted once per text; a label's words and phrases read once per value
+        'form.password=Passwort\n',
+        'password: Mot de passe de ',
         // code computing a value, a prompt, a symbol's subscript, a required variable
         'password = a.b(c.d()).e() ',
         // a run of digits in a call's arguments, read once (alternatives of names and numbers read it again at each split)
@@ -217,6 +220,30 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         "password = input('",
         'password=${A:?',
         'password = a[:b',
+      ],
+    ],
+    [
+      "expansions' defaults and decoded literals",
+      [
+        // a value of expansions read once from its `$`, a bound ahead when not quoted; a quoted one once whole
+        'password: ${a:-',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's expansion
+        'a=${b}-x',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's expansion
+        'password="${a:-$b}" ',
+        'a=${b:-$',
+        // conversions and decoders one after another, each a name and its parenthesis read once
+        'password = new String(Base64.getDecoder().decode(',
+        'a, _ := base64.StdEncoding.DecodeString(',
+        // a call's dotted name read once, its arguments before the password a bound
+        'a.b.c.',
+        'auth=(a, ',
+        'new NetworkCredential("a", ',
+        'x.login(a, b, ',
+        // a shell's set commands, each at a line's start or after ; & |; PowerShell's $env: before a name
+        'set -x a ',
+        ';setx a ',
+        '$env:a$env:',
       ],
     ],
     // a reference's ${ looked for a bound behind each setting

@@ -639,6 +639,25 @@ describe('the secret rules of settings written as text', () => {
     );
   });
 
+  it("find a variable a shell sets under a secret's name: fish's set -x, Windows' setx, PowerShell's $env:; and leave other set commands, references and paths alone", () => {
+    expectRule(
+      'set-variable',
+      ["set -gx GITHUB_TOKEN 'Xk3q9Lm2Pz7wQabc'", 'set -x DB_PASSWORD Xk3q9Lm2Pz7w', 'setx DB_PASSWORD "Xk3q9Lm2Pz7w"'],
+      [
+        'set -euo pipefail',
+        'set -x\necho DB_PASSWORD Xk3q9Lm2Pz7w',
+        'set -e DB_PASSWORD',
+        'set -gx DB_PASSWORD $argv[1]',
+        'setx DB_PASSWORD_FILE C:\\secrets\\db',
+      ],
+    );
+    expectRule(
+      'secret-setting',
+      ['$env:DB_PASSWORD = "Xk3q9Lm2Pz7w"', "$env:API_TOKEN='Xk3q9Lm2Pz7wQabc'"],
+      ['$env:DB_PASSWORD = $Secret'],
+    );
+  });
+
   it("find a YAML block scalar's value under a secret's name, on the lines below it, and leave a reference or a public certificate alone", () => {
     expectRule(
       'yaml-block-setting',

@@ -1,0 +1,96 @@
+/**
+ * The words that end a key's name when it names a property of a secret rather than the secret (`PASSWORD_FILE`, `TOKEN_TTL`,
+ * `PASSWORD_REGEX`), each with the shape that property's value has (secret-shapes.ts): a data table read by secret-names.ts,
+ * which judges a name by its words. Pure data and shapes.
+ */
+import { COMMAND, DIGEST, ENV_NAME, NAME, PATH, PATH_OR_NAME, POLICY, PUBLIC, QUANTITY, type Shape, URL } from './secret-shapes.js';
+
+/**
+ * A key whose last word is one of these names a property of a secret, not the secret itself,
+ * when its value has the property's shape: where it is or comes from (`PASSWORD_FILE: /run/pw`,
+ * `--token-auth-file`, `SECRET_NAME`, `SECRET_MOUNT`, `SESSION_SECRET_ENV: SESSION_SECRET`,
+ * `SECRET_PROVIDER: vault`), how it is sent or checked (`CSRF_TOKEN_HEADER: X-CSRF-Token`,
+ * `AUTH_TOKEN_TYPE: bearer`, `TOKEN_AUDIENCE`, `OIDC_ID_TOKEN_SIGNING_ALG: RS256`), its rules and
+ * bounds (`PASSWORD_POLICY`, `PASSWORD_MIN: 8`, `PASSWORD_HASHERS`) or its lifetime
+ * (`TOKEN_TIMEOUT: 30s`, `ACCESS_TOKEN_EXPIRES_IN: 15m`). A value of any other shape is the secret
+ * after all (`VAULT_TOKEN_ROLE: s.Abc123XyZ987`, `DB_PASSWORD_VAR: Hunter2!xyz`, `SMTP_PASSWORD_CMD:
+ * echo Hunter2!xyz`). A public certificate (`CERT`, `CA_CERT`, `tls.crt`) is no secret whatever it
+ * holds. What a name ends in after its secret word is never a secret's own name (`TOKEN_GITHUB`,
+ * `PASSWORD_2` hold secrets): only words that name a property belong here.
+ */
+export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
+  // where it is, or what refers to it
+  ['file', PATH],
+  ['path', PATH],
+  ['dir', PATH],
+  ['mount', PATH_OR_NAME],
+  ['store', PATH_OR_NAME],
+  ['url', URL],
+  ['uri', URL],
+  ['endpoint', URL],
+  ['env', ENV_NAME],
+  ['var', ENV_NAME],
+  // a Jenkinsfile's `usernamePassword(passwordVariable: 'PASS')`: the variable the secret is bound to
+  ['variable', ENV_NAME],
+  ['name', NAME],
+  ['ref', NAME],
+  ['alias', NAME],
+  ['provider', NAME],
+  ['backend', NAME],
+  ['engine', NAME],
+  ['role', NAME],
+  ['version', NAME],
+  ['kwargs', (v) => /^\{[\s\S]*\}$/.test(v.trim())],
+  ['cmd', COMMAND],
+  ['command', COMMAND],
+  // how it is sent, issued or checked
+  ['header', NAME],
+  ['prefix', NAME],
+  ['type', NAME],
+  ['issuer', NAME],
+  ['audience', NAME],
+  ['scope', NAME],
+  ['scopes', NAME],
+  ['method', NAME],
+  // `password_encryption = scram-sha-256` (PostgreSQL), sshd's `PasswordAuthentication no`: how it is stored or checked
+  ['encryption', NAME],
+  ['authentication', NAME],
+  ['alg', NAME],
+  ['algorithm', NAME],
+  // its rules and bounds
+  ['policy', POLICY],
+  // the regular expression a password or a token is checked with (`PASSWORD_REGEX: ^(?=.*[A-Z]).{12,}$`, `tokenPattern`)
+  ['regex', REGULAR_EXPRESSION],
+  ['regexp', REGULAR_EXPRESSION],
+  ['pattern', REGULAR_EXPRESSION],
+  ['policies', POLICY],
+  ['hashers', NAME],
+  // what makes or stores it (Spring's `passwordEncoder: bcrypt`, Django's `PASSWORD_HASHER: argon2`, `TOKEN_GENERATOR: uuid`)
+  ['encoder', NAME],
+  ['hasher', NAME],
+  ['generator', NAME],
+  ['rounds', QUANTITY],
+  ['min', QUANTITY],
+  ['max', QUANTITY],
+  ['length', QUANTITY],
+  ['attempts', QUANTITY],
+  // its lifetime
+  ...['ttl', 'expiry', 'expires', 'expiration', 'in', 'at', 'timeout', 'interval', 'lifetime', 'duration', 'validity'].map(
+    (w) => [w, QUANTITY] as const,
+  ),
+  ...['seconds', 'minutes', 'hours', 'days'].map((w) => [w, QUANTITY] as const),
+  // a pin of a public key or certificate (`--discovery-token-ca-cert-hash sha256:...`); not a password's (judgeName)
+  ['hash', DIGEST],
+  // public halves
+  ['crt', PUBLIC],
+  ['cert', PUBLIC],
+  ['pub', PUBLIC],
+]);
+
+/**
+ * A regular expression: with a class (`[A-Z]`, `\d`), a group's `(?`, a count (`{12,}`) or any character repeated (`.*`, `.+`); not
+ * a password's mix of letters and digits alone, nor one that starts with `^` or ends with `$` (`Hunter2$`, `^Xk3q9Lm2Pz7w`).
+ */
+function REGULAR_EXPRESSION(v: string): boolean {
+  return /\[[^\]]+\]|\(\?|\\[dswDSWb]|\{[0-9]+,?[0-9]*\}|\.[*+]/.test(v);
+}

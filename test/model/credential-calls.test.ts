@@ -1,0 +1,35 @@
+/** A password passed by its position to a call that takes a user and a password (lib/model/credential-calls.ts). */
+import { describe, expect, it } from 'vitest';
+import { expectRule } from '../helpers/secret-rules.js';
+import { detectSecret } from '../../lib/model/secret-rules.js';
+
+describe('a call that takes a user and a password by position', () => {
+  it("finds the password literal: requests' auth tuple and classes, a login, .NET's, Java's and Go's credentials", () => {
+    expectRule(
+      'credential-call',
+      [
+        'r = requests.get(url, auth=("admin", "Xk3q9Lm2Pz7w"))',
+        'r = requests.get(url, auth=requests.auth.HTTPBasicAuth("admin", "Xk3q9Lm2Pz7w"))',
+        "server.login('me@example.com', 'Xk3q9Lm2Pz7w')",
+        'ftp.login(user, "Xk3q9Lm2Pz7w")',
+        'var cred = new NetworkCredential("svc", "Xk3q9Lm2Pz7w");',
+        'Connection c = DriverManager.getConnection("jdbc:postgresql://db/app", "app", "Xk3q9Lm2Pz7w");',
+        'req.SetBasicAuth("ci", "Xk3q9Lm2Pz7w")',
+      ],
+      [
+        // a variable, a read, a reference, a label's text, an argument that is not the password's
+        'r = requests.get(url, auth=(user, password))',
+        'r = requests.get(url, auth=("admin", password))',
+        'server.login(user, os.environ["SMTP_PASSWORD"])',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference a shell or a container fills in
+        'ftp.login("user", "${FTP_PASSWORD}")',
+        'form.login("user", "Sign in")',
+        'Connection c = DriverManager.getConnection(url, user, password);',
+        'DriverManager.getConnection("jdbc:postgresql://db/app", "Xk3q9Lm2Pz7w")',
+        'r = requests.get(url, auth=("admin", ""))',
+      ],
+    );
+    // where none is given by name, messages say it is the password
+    expect(detectSecret('ftp.login("u", "Xk3q9Lm2Pz7w")')?.setting).toBe('password');
+  });
+});
