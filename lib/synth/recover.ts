@@ -73,15 +73,22 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     const left = [...journal.remove.filter((p) => present(abs(p))), JOURNAL_FILE];
     const saved = finish(root, journal, first);
     const kept = journal.kept ?? [];
-    const complete = journal.targets.filter((t) => !kept.includes(t));
-    const keptClause = kept.length
-      ? `, but for ${nameList(kept)}, edited since, which keep${kept.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
+    // a target a rename puts in place, not there now: removed since the interruption (rm -rf dist/qa), which a removed stage's is not
+    const put = new Set(journal.renames.map((r) => r.to));
+    const gone = journal.targets.filter((t) => !kept.includes(t) && put.has(t.replace(/\/$/, '')) && !present(abs(t)));
+    const complete = journal.targets.filter((t) => !kept.includes(t) && !gone.includes(t));
+    const keptEdits = kept.length
+      ? `${nameList(kept)}, edited since, which keep${kept.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
       : '';
+    const goneSince = gone.length ? `${nameList(gone)} ${gone.length === 1 ? 'was' : 'were'} removed since: ${rewrite(gone)}` : '';
+    // what is in place, then what is not: never a target named complete that is not there
+    const done = complete.length ? [`${nameList(complete)}${keptEdits && `, but for ${keptEdits}`}`] : keptEdits ? [keptEdits] : [];
+    const said = [...done, ...(goneSince ? [goneSince] : [])].join('; ');
     const command = `'${escapeName(read.command)}' (pid ${read.pid}, started ${escapeName(read.started)})`;
     lines.push(
       wasComplete
-        ? `recovered: ${command} was interrupted once its change was complete (${nameList(complete)}${keptClause}); only what it left was removed: ${nameList(left)}`
-        : `recovered: ${command} was interrupted while it replaced files; its change is now complete: ${nameList(complete)}${keptClause}`,
+        ? `recovered: ${command} was interrupted once its change was complete (${said}); only what it left was removed: ${nameList(left)}`
+        : `recovered: ${command} was interrupted while it replaced files; ${complete.length ? `its change is now complete: ${said}` : said}`,
     );
     if (saved.length) {
       lines.push(
@@ -96,6 +103,11 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     }
   }
   return lines;
+}
+
+/** What writes the targets `gone` of a journal again, removed since its command was interrupted: synth, for the output; else the command. */
+function rewrite(gone: readonly string[]): string {
+  return gone.every((t) => t.endsWith('/')) ? `npm run synth writes ${gone.length === 1 ? 'it' : 'them'} again` : 'run the command again';
 }
 
 /**

@@ -709,6 +709,23 @@ describe('an entry saved into a stage directory after the journal (the command k
     },
   );
 
+  // rename-1 moved the old directory aside (the new one is put in place by the recovery); rename-2 put the new one in place
+  it.each([
+    ['rename-1', 'dist/qa', /its change is now complete: dist\/qa\/$/],
+    ['rename-2', 'dist/qa', /was interrupted while it replaced files; dist\/qa\/ was removed since: npm run synth writes it again$/],
+    // which renames were done is told by what is there: after cleanup, with dist/qa removed too, none is
+    ['cleanup', 'dist/qa', /was interrupted while it replaced files; dist\/qa\/ was removed since: npm run synth writes it again$/],
+    ['rename-2', 'dist', /was interrupted while it replaced files; dist\/qa\/ was removed since: npm run synth writes it again$/],
+  ])('a kill at %s, then rm -rf %s: the recovery says what is there, never a removed directory complete', (step, removed, said) => {
+    const root = project();
+    expect(write(root, step, killed)).toBeInstanceOf(Error);
+    rmSync(join(root, removed), { recursive: true, force: true });
+    const lines = recover(root, 'dist', RECOVERY);
+    expect(lines).toEqual([expect.stringMatching(said)]);
+    expect(tree(join(root, 'dist', 'qa'))).toEqual(step === 'rename-1' ? Object.fromEntries(NEW) : {});
+    expectDone(root);
+  });
+
   it.each(['rename-1', 'rename-2', 'cleanup'])(
     'dist/ removed whole after a kill at %s: the recovery completes, nothing to keep',
     (step) => {
