@@ -68,7 +68,7 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     const first = pendingFrom(root, read.renames);
     // every rename done (killed before its journal was removed): the change was whole already
     const wasComplete = first >= read.renames.length;
-    const journal = keepEdits(root, read, first);
+    const journal = keepEdits(root, interruptedAt(root, read, first), first);
     // what the recovery removes of such a command: its journal, and what it had not removed yet
     const left = [...journal.remove.filter((p) => present(abs(p))), JOURNAL_FILE];
     const saved = finish(root, journal, first);
@@ -92,7 +92,7 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     );
     if (saved.length) {
       lines.push(
-        `recovered: what was saved into a stage directory after ${command} began replacing it is no part of the new output, and is kept beside the new one, not removed: ${saved.join('; ')}; move it back where it belongs`,
+        `recovered: what is no part of the new output of ${command} is kept beside it, not removed: ${saved.join('; ')}; move back what belongs there`,
       );
     }
   } else {
@@ -124,6 +124,20 @@ function stagedText(root: string, path: string, files: ProjectFileNames): boolea
   if (file === undefined || lstatSync(join(root, path)).isDirectory()) return false;
   if (files.generated.includes(file)) return true;
   return file.endsWith('.yaml') && lstatSync(join(root, file), { throwIfNoEntry: false }) !== undefined;
+}
+
+/**
+ * `journal`, with where its command was interrupted (`Journal.interrupted`: `first`, the first rename
+ * not done) written into it before any rename when it has files linked into a new directory and
+ * says nothing of that yet: a file written over in place since was in the new output when that had
+ * taken the stage directory's place, which the next recovery could no longer tell if this one
+ * were killed once it had done the renames.
+ */
+function interruptedAt(root: string, journal: Journal, first: number): Journal {
+  if (journal.interrupted !== undefined || !Object.keys(journal.linked ?? {}).length) return journal;
+  const told = { ...journal, interrupted: first };
+  writeJournal(root, told);
+  return told;
 }
 
 /**

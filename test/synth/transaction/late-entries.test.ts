@@ -476,7 +476,9 @@ describe('a folder of the output left empty (its only generated file removed)', 
     rmSync(join(root, 'dist', 'qa', 'edge', 'haproxy.cfg'));
     save(root, 'qa', { 'NOTES.md': 'mine\n' });
     const lines = recover(root, 'dist', RECOVERY);
-    expect(lines[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md\); move it back/);
+    expect(lines[1]).toMatch(
+      /: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md, saved into dist\/qa\/ after 'npm run synth' began replacing it\); move back what belongs there$/,
+    );
     const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
     expect(readdirSync(join(root, 'dist', kept))).toEqual(['NOTES.md']);
     expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
@@ -513,7 +515,9 @@ describe('a folder of the old output a user empties (its only generated file, wh
     expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
     rmSync(join(root, 'dist', 'qa', 'old', 'a.yaml'));
     save(root, 'qa', { 'old/notes.md': 'mine\n' });
-    expect(recover(root, 'dist', RECOVERY)[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6}\/ \(old\/notes\.md\); move it back/);
+    expect(recover(root, 'dist', RECOVERY)[1]).toMatch(
+      /: dist\/qa\.kept-\d{8}T\d{6}\/ \(old\/notes\.md, saved into dist\/qa\/ after 'npm run synth' began replacing it\); move back/,
+    );
     const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
     expect(tree(join(root, 'dist', kept))).toEqual({ 'old/notes.md': 'mine\n' });
     expectDone(root);
@@ -572,7 +576,7 @@ describe('an entry saved into a stage directory after the journal (the command k
     const lines = recover(root, 'dist', RECOVERY);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(
-      /kept beside the new one, not removed: dist\/qa\.kept-\d{8}T\d{6}\/ \(30-z\.yaml, NOTES\.md, edge\/local\.cfg\)/,
+      /is kept beside it, not removed: dist\/qa\.kept-\d{8}T\d{6}\/ \(30-z\.yaml, NOTES\.md, edge\/local\.cfg, saved into dist\/qa\/ after 'npm run synth' began replacing it\)/,
     );
     const dist = tree(join(root, 'dist'));
     const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'));
@@ -591,7 +595,7 @@ describe('an entry saved into a stage directory after the journal (the command k
     save(root, 'qa', mine);
     const lines = recover(root, 'dist', RECOVERY);
     expect(lines[1]).toMatch(
-      /: dist\/qa\.kept-\d{8}T\d{6}\/ \(10-x\.yaml, 20-y\.yaml, edge\/haproxy\.cfg; dist\/qa\/ lacks 20-y\.yaml, edge\/haproxy\.cfg, which it shared with them: npm run synth writes them again\); move it back/,
+      /: dist\/qa\.kept-\d{8}T\d{6}\/ \(10-x\.yaml, saved into dist\/qa\/ after 'npm run synth' began replacing it; 20-y\.yaml, edge\/haproxy\.cfg, written over in place while 'npm run synth' replaced dist\/qa\/, files the new output shared with the old one; dist\/qa\/ lacks 20-y\.yaml, edge\/haproxy\.cfg, which it shared with them: npm run synth writes them again\); move back/,
     );
     const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
     expect(tree(join(root, 'dist', kept))).toEqual(mine);
@@ -602,26 +606,42 @@ describe('an entry saved into a stage directory after the journal (the command k
   });
 
   // 20-y.yaml is hard-linked into the new directory: an edit in place that keeps its header is the new output's too
-  const edits: [string, (path: string) => void, string][] = [
-    ['appended to', (path) => appendFileSync(path, 'replicas: 9\n'), `${OLD['20-y.yaml']}replicas: 9\n`],
-    ['overwritten as cp -p does', (path) => copyPreserving(path, header('qa', 'kind: Q\n')), header('qa', 'kind: Q\n')],
+  const WRITTEN = 'written over in place';
+  const STAMPED = 'whose change time moved';
+  const edits: [string, (path: string) => void, string, string][] = [
+    ['appended to', (path) => appendFileSync(path, 'replicas: 9\n'), `${OLD['20-y.yaml']}replicas: 9\n`, WRITTEN],
+    ['overwritten as cp -p does', (path) => copyPreserving(path, header('qa', 'kind: Q\n')), header('qa', 'kind: Q\n'), STAMPED],
+    ['chmod', (path) => chmodSync(path, 0o600), OLD['20-y.yaml'], STAMPED],
   ];
-
-  it.each(edits)('a generated file linked into the new output, %s, header kept: kept aside, not the new output', (_how, edit, text) => {
-    const root = project();
-    utimesSync(join(root, 'dist', 'qa', '20-y.yaml'), 1_700_000_000, 1_700_000_000);
-    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
-    edit(join(root, 'dist', 'qa', '20-y.yaml'));
-    const lines = recover(root, 'dist', RECOVERY);
-    expect(lines[1]).toMatch(
-      /: dist\/qa\.kept-\d{8}T\d{6}\/ \(20-y\.yaml; dist\/qa\/ lacks 20-y\.yaml, which it shared with it: npm run synth writes it again\); move it back/,
+  /** What the recovery says of 20-y.yaml kept aside: how it changed, and when, by where the command was interrupted (swapped: past rename-2). */
+  const keptSaid = (how: string, swapped: boolean) =>
+    new RegExp(
+      `: dist/qa\\.kept-\\d{8}T\\d{6}/ \\(20-y\\.yaml, ${how} ${swapped ? "after the new output took dist/qa/'s place" : "while 'npm run synth' replaced dist/qa/"}` +
+        `${how === STAMPED ? ' though its size and modification time did not \\(cp -p writes so; chmod, chown and touch -a write nothing, and which it was cannot be told\\)' : ''}` +
+        ', a file the new output shared with the old one; dist/qa/ lacks 20-y\\.yaml, which it shared with it: npm run synth writes it again\\); move back what belongs there$',
     );
-    const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
-    expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': text });
-    const { '20-y.yaml': _y, ...rest } = Object.fromEntries(NEW);
-    expect(tree(join(root, 'dist', 'qa'))).toEqual(rest);
-    expectDone(root);
-  });
+
+  it.each(
+    edits.flatMap(([how, edit, text, said]) => [
+      ['journal', how, edit, text, said, false],
+      ['rename-2', how, edit, text, said, true],
+    ]) as [string, string, (path: string) => void, string, string, boolean][],
+  )(
+    'a generated file linked into the new output, after a kill at %s, %s: kept aside, out of the new output, said how and when',
+    (step, _how, edit, text, said, swapped) => {
+      const root = project();
+      utimesSync(join(root, 'dist', 'qa', '20-y.yaml'), 1_700_000_000, 1_700_000_000);
+      expect(write(root, step, killed)).toBeInstanceOf(Error);
+      edit(join(root, 'dist', 'qa', '20-y.yaml'));
+      const lines = recover(root, 'dist', RECOVERY);
+      expect(lines[1]).toMatch(keptSaid(said, swapped));
+      const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+      expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': text });
+      const { '20-y.yaml': _y, ...rest } = Object.fromEntries(NEW);
+      expect(tree(join(root, 'dist', 'qa'))).toEqual(rest);
+      expectDone(root);
+    },
+  );
 
   it.each(['journal-flushed', 'journal'])(
     'a generated file linked into the new output, appended to at %s (after the last check), by the command itself: kept aside',
@@ -753,10 +773,9 @@ describe('an entry saved into a stage directory after the journal (the command k
       } finally {
         cancel();
       }
+      // the first recovery did the renames before it was killed: the edit was made before, while the new output was not in place
       const lines = recover(root, 'dist', RECOVERY);
-      expect(lines[1]).toMatch(
-        /: dist\/qa\.kept-\d{8}T\d{6}\/ \(20-y\.yaml; dist\/qa\/ lacks 20-y\.yaml, which it shared with it: npm run synth writes it again\); move it back/,
-      );
+      expect(lines[1]).toMatch(keptSaid(STAMPED, false));
       const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
       expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': header('qa', 'kind: Q\n') });
       const { '20-y.yaml': _y, ...rest } = Object.fromEntries(NEW);
@@ -781,7 +800,9 @@ describe('an entry saved into a stage directory after the journal (the command k
     else symlinkSync('mine', join(root, 'dist', 'qa'));
     const lines = recover(root, 'dist', RECOVERY);
     expect(lines[0]).toContain('its change is now complete');
-    expect(lines[1]).toMatch(new RegExp(`: dist/qa\\.kept-\\d{8}T\\d{6} \\(${what} put at dist/qa\\); move it back`));
+    expect(lines[1]).toMatch(
+      new RegExp(`: dist/qa\\.kept-\\d{8}T\\d{6} \\(${what} put at dist/qa after 'npm run synth' began replacing it\\); move back`),
+    );
     const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
     if (what === 'a file') expect(readFileSync(join(root, 'dist', kept), 'utf8')).toBe('mine\n');
     else expect(readlinkSync(join(root, 'dist', kept))).toBe('mine');
@@ -794,7 +815,9 @@ describe('an entry saved into a stage directory after the journal (the command k
     expect(write(root, 'rename-1', killed)).toBeInstanceOf(Error);
     symlinkSync('mine', join(root, 'dist', 'qa'));
     const lines = recover(root, 'dist', RECOVERY);
-    expect(lines[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6} \(a symbolic link put at dist\/qa\); move it back/);
+    expect(lines[1]).toMatch(
+      /: dist\/qa\.kept-\d{8}T\d{6} \(a symbolic link put at dist\/qa after 'npm run synth' began replacing it\); move back/,
+    );
     const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
     expect(readlinkSync(join(root, 'dist', kept))).toBe('mine');
     expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
@@ -846,7 +869,9 @@ describe('an entry saved into a stage directory after the journal (the command k
     expect(write(root, 'rename-2', killed)).toBeInstanceOf(Error);
     save(root, 'qa', { 'NOTES.md': 'newer notes\n', '10-x.yaml': OLD['10-x.yaml'] });
     const lines = recover(root, 'dist', RECOVERY);
-    expect(lines[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md\); move it back/);
+    expect(lines[1]).toMatch(
+      /: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md, saved into dist\/qa\/ after 'npm run synth' began replacing it\); move back what belongs there$/,
+    );
     const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
     expect(tree(join(root, 'dist'))).toEqual({
       ...under('qa', { ...Object.fromEntries(NEW), 'NOTES.md': 'notes\n' }),
@@ -908,7 +933,9 @@ describe('a stage directory holding only generated output is replaced, never kep
       cancel();
     }
     const lines = recover(root, 'dist', RECOVERY);
-    expect(lines[1]).toMatch(/: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md\); move it back/);
+    expect(lines[1]).toMatch(
+      /: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md, saved into dist\/qa\/ after 'npm run synth' began replacing it\); move back what belongs there$/,
+    );
     const kept = list(root).find((d) => d.startsWith('qa.kept-'))!;
     expect(list(root)).toEqual(['qa', kept]);
     expect(readdirSync(join(root, 'dist', kept))).toEqual(['NOTES.md']);
