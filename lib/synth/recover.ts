@@ -7,6 +7,7 @@ import { existsSync, lstatSync, readdirSync, realpathSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { ProblemsError, escapeName, nameList } from '../errors.js';
 import { crashPoint } from '../model/crash-point.cjs';
+import { compareCodePoints } from '../model/order.js';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularFile, stagedFor } from './disk.js';
 import { finish } from './finish.js';
 import { JOURNAL_FILE, digestOf, readJournal, writeJournal, type Journal, type Rename } from './journal.js';
@@ -69,6 +70,8 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     // every rename done (killed before its journal was removed): the change was whole already
     const wasComplete = first >= read.renames.length;
     const journal = keepEdits(root, interruptedAt(root, read, first), first);
+    // before the renames: what of the new output is already gone from it was removed since (rm dist/qa/a.yaml), not by them
+    const lacking = removedLinks(root, journal, first);
     // what the recovery removes of such a command: its journal, and what it had not removed yet
     const left = [...journal.remove.filter((p) => present(abs(p))), JOURNAL_FILE];
     const saved = finish(root, journal, first);
@@ -80,7 +83,15 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     const keptEdits = kept.length
       ? `${nameList(kept)}, edited since, which keep${kept.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
       : '';
-    const goneSince = gone.length ? `${nameList(gone)} ${gone.length === 1 ? 'was' : 'were'} removed since: ${rewrite(gone)}` : '';
+    const goneSince = [
+      ...(gone.length ? [`${nameList(gone)} ${gone.length === 1 ? 'was' : 'were'} removed since: ${rewrite(gone)}`] : []),
+      ...[...lacking]
+        .filter(([dir]) => !gone.includes(`${dir}/`))
+        .map(
+          ([dir, rels]) =>
+            `${escapeName(dir)}/ lacks ${rels.map(escapeName).join(', ')}, removed since: npm run synth writes ${rels.length === 1 ? 'it' : 'them'} again`,
+        ),
+    ].join('; ');
     // what is in place, then what is not: never a target named complete that is not there
     const done = complete.length ? [`${nameList(complete)}${keptEdits && `, but for ${keptEdits}`}`] : keptEdits ? [keptEdits] : [];
     const said = [...done, ...(goneSince ? [goneSince] : [])].join('; ');
@@ -124,6 +135,26 @@ function stagedText(root: string, path: string, files: ProjectFileNames): boolea
   if (file === undefined || lstatSync(join(root, path)).isDirectory()) return false;
   if (files.generated.includes(file)) return true;
   return file.endsWith('.yaml') && lstatSync(join(root, file), { throwIfNoEntry: false }) !== undefined;
+}
+
+/**
+ * By stage directory of `journal` (`dist/qa`), the files its new directory shared with the old one
+ * (`Journal.linked`) that the new directory no longer holds before the renames resume from `first`:
+ * removed from the new output once that had taken the stage directory's place, since a rename never
+ * removes a file (those written anew are not in the journal, and are not told).
+ */
+function removedLinks(root: string, journal: Journal, first: number): Map<string, string[]> {
+  const lacking = new Map<string, string[]>();
+  for (const [dir, stamps] of Object.entries(journal.linked ?? {})) {
+    const at = journal.renames.findIndex((r) => r.to === dir);
+    if (at < 0) continue;
+    // the new directory: in place once its rename is done, else still where staging made it
+    const now = join(root, at < first ? dir : journal.renames[at].from);
+    if (!lstatSync(now, { throwIfNoEntry: false })?.isDirectory()) continue;
+    const gone = Object.keys(stamps).filter((rel) => !present(join(now, rel)));
+    if (gone.length) lacking.set(dir, gone.sort(compareCodePoints));
+  }
+  return lacking;
 }
 
 /**

@@ -717,7 +717,7 @@ describe('an entry saved into a stage directory after the journal (the command k
     ],
     ['rm -rf dist/qa', (root: string) => rmSync(join(root, 'dist', 'qa'), { recursive: true }), []],
   ])(
-    'a generated file linked into the new output, removed from it after the swap (%s): nothing kept aside, nothing said',
+    'a generated file linked into the new output, removed from it after the swap (%s): nothing kept aside, one line said',
     (_how, remove, left) => {
       const root = project();
       expect(write(root, 'rename-2', killed)).toBeInstanceOf(Error);
@@ -728,6 +728,21 @@ describe('an entry saved into a stage directory after the journal (the command k
       expectDone(root);
     },
   );
+
+  it.each([
+    [
+      'rename-2',
+      'was interrupted once its change was complete \\(dist/qa/; dist/qa/ lacks 20-y\\.yaml, removed since: npm run synth writes it again\\); only',
+    ],
+    // before the swap, the file removed was the old output's: the new one still has it
+    ['journal', 'its change is now complete: dist/qa/$'],
+  ])('a kill at %s, then rm dist/qa/20-y.yaml (linked into the new output): the recovery says what the new output lacks', (step, said) => {
+    const root = project();
+    expect(write(root, step, killed)).toBeInstanceOf(Error);
+    rmSync(join(root, 'dist', 'qa', '20-y.yaml'), { force: true });
+    expect(recover(root, 'dist', RECOVERY)).toEqual([expect.stringMatching(new RegExp(said))]);
+    expectDone(root);
+  });
 
   // rename-1 moved the old directory aside (the new one is put in place by the recovery); rename-2 put the new one in place
   it.each([
