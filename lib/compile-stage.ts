@@ -32,7 +32,8 @@ import { NAMESPACE_CHART, keepApps, leanChart, type RenderCache, type RenderedCh
 import { externalSecretsMade, secretsMadeOutside } from './required-secrets.js';
 import { stageFiles } from './synth/output.js';
 import type { StageFileTree } from './synth/file-content.js';
-import { digest, type InventoryChanges } from './synth/inventory.js';
+import { digest } from './synth/inventory.js';
+import type { InventoryChanges } from './synth/inventory-changes.js';
 import { screenStageSecrets } from './stage-secrets.js';
 import { placedReferences, unsaidAtSettings } from './stage-references.js';
 import { DIST_DIR } from './synth/disk.js';

@@ -12,7 +12,7 @@ import { formatFieldPath } from './model/field-path.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import type { ObjectName } from './stack.js';
 import { DIST_DIR } from './synth/disk.js';
-import type { NamespaceHoldings } from './synth/inventory.js';
+import type { NamespaceHoldings } from './synth/delete-commands.js';
 import { volumeSource } from './immutable-fields.js';
 import { KEPT_FROM_PRUNE, keptFromPrune, unappliedKeep } from './delivery/object-options.js';
 import { namesOf, placeOf } from './setting-places.js';

@@ -21,16 +21,8 @@ import { includedPlaces } from './checks/manifests.js';
 import type { KubeObject } from './model/object.js';
 import { DIST_DIR } from './synth/disk.js';
 import { fileText, type StageFileTree } from './synth/file-content.js';
-import {
-  INVENTORY_FILE,
-  compareInventories,
-  entryKey,
-  inventoryChanges,
-  inventorySource,
-  keyParts,
-  parseInventory,
-  type InventoryChanges,
-} from './synth/inventory.js';
+import { INVENTORY_FILE, entryKey, inventorySource, keyParts, parseInventory } from './synth/inventory.js';
+import { compareInventories, inventoryChanges, type InventoryChanges } from './synth/inventory-changes.js';
 import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
 import { chartHeads } from './synth/app-summary.js';
 import { IMMUTABLE_SPEC, immutableChanges } from './immutable-fields.js';

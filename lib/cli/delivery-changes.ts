@@ -10,7 +10,8 @@ import { projectOrder, type KeptStage, type ProjectOrder } from '../delivery/pro
 import { sameCluster } from '../delivery/target.js';
 import { type Engine, engineName } from '../model/engines.js';
 import type { FileTree } from '../synth/file-content.js';
-import { INVENTORY_FILE, changeLines, changeSummary, inventoryChanges, objectsUnchanged } from '../synth/inventory.js';
+import { INVENTORY_FILE } from '../synth/inventory.js';
+import { changeLines, changeSummary, inventoryChanges, objectsUnchanged } from '../synth/inventory-changes.js';
 import { appProjectIn, objectsIn, targetsIn, type DeliveryOnDisk } from './delivery-on-disk.js';
 import type { Problem } from '../errors.js';
 import { andList } from '../model/limits.js';

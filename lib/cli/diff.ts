@@ -43,7 +43,8 @@ import {
 import { keepsOutput, reusableStages } from './reuse.js';
 import { readStage } from '../config/read-stage.js';
 import { stageNamespace } from '../config/load.js';
-import { INVENTORY_FILE, applyFirst, deletedData } from '../synth/inventory.js';
+import { INVENTORY_FILE } from '../synth/inventory.js';
+import { applyFirst, deletedData } from '../synth/delete-commands.js';
 import { keptByHolding, outsideLine, removedDeletion, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 

@@ -9,7 +9,7 @@ import type { Compiled, StageOutcome } from '../compile.js';
 import { diffLines, diffManifests, manifestsOf, type Manifest } from '../diff/objects.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { ExitCode, ProblemsError, escapeName, formatProblem, nameList, type Problem } from '../errors.js';
-import { changeLines, changeSummary, objectsUnchanged, type InventoryChanges } from '../synth/inventory.js';
+import { changeLines, changeSummary, objectsUnchanged, type InventoryChanges } from '../synth/inventory-changes.js';
 import type { ChangedFiles } from '../synth/stage-directory.js';
 import { beginTransaction } from '../synth/write.js';
 import { JOURNAL_FILE } from '../synth/journal.js';

@@ -12,15 +12,8 @@ import { objectsIn } from '../live-edits.js';
 import { join } from 'node:path';
 import { DIST_DIR, MAX_GENERATED_BYTES, readRegularFile, type DistTree } from '../synth/disk.js';
 import { floatingAddressIn, keepalivedFile } from '../edge/keepalived.js';
-import {
-  INVENTORY_FILE,
-  deleteCommand,
-  deleteCommandOf,
-  keyParts,
-  parseInventory,
-  type NamespaceHoldings,
-  word,
-} from '../synth/inventory.js';
+import { INVENTORY_FILE, keyParts, parseInventory } from '../synth/inventory.js';
+import { deleteCommand, deleteCommandOf, type NamespaceHoldings, word } from '../synth/delete-commands.js';
 import { chartFileName } from '../synth/output.js';
 import { NAMESPACE_CHART } from '../synth/rendered.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';

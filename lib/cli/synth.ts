@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
-import { INVENTORY_FILE, applyFirst, deletedData } from '../synth/inventory.js';
+import { INVENTORY_FILE } from '../synth/inventory.js';
+import { applyFirst, deletedData } from '../synth/delete-commands.js';
 import { ExitCode, ProblemsError, escapeName, type Problem } from '../errors.js';
 import { exceptionLines, type Finding } from '../checks/finding.js';
 import { placedProblems } from '../checks/manifests.js';

@@ -12,13 +12,13 @@ import { describeObject, type KubeObject } from '../model/object.js';
 import {
   EXISTING_NAMESPACES,
   INVENTORY_FILE,
-  deleteByName,
   inventoryEntry,
   keyParts,
   objectLines,
   parseInventory,
   type InventoryEntry,
 } from '../synth/inventory.js';
+import { deleteByName } from '../synth/delete-commands.js';
 import { KUSTOMIZATION_FILE } from '../synth/output.js';
 import { serializeObjects } from '../synth/rendered.js';
 import { toYaml, withHeader } from '../synth/serialize.js';

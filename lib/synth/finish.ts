@@ -47,7 +47,7 @@ export function finish(root: string, journal: Journal, first: number): string[] 
     }
     crashPoint(`rename-${i + 1}`);
   });
-  kept.push(...keepSaved(root, journal));
+  kept.push(...keepSaved(root, journal, first));
   for (const p of journal.remove) rmSync(abs(p), { recursive: true, force: true });
   crashPoint('cleanup');
   // and the journal a recovery killed while it rewrote it left beside it (`keepEdits`)
@@ -64,7 +64,7 @@ export function finish(root: string, journal: Journal, first: number): string[] 
  * directory with what is left becomes `dist/<stage>.kept-<when its renames began, UTC>` (a
  * name that is free), beside the new one. A recovery killed here does the same again. Returns those directories.
  */
-function keepSaved(root: string, journal: Journal): string[] {
+function keepSaved(root: string, journal: Journal, first: number): string[] {
   const kept: string[] = [];
   for (const { from, to } of journal.renames) {
     const old = dirname(to);
@@ -72,7 +72,7 @@ function keepSaved(root: string, journal: Journal): string[] {
     const st = lstatSync(join(root, to), { throwIfNoEntry: false });
     if (st === undefined) {
       // removed already, or kept aside by a recovery killed before it took the user's text out of the new output (`keepAside`)
-      kept.push(...unshareKept(root, journal, from));
+      kept.push(...unshareKept(root, journal, from, first));
       continue;
     }
     // a file or a link put in place of dist/<stage> after the journal, moved aside as the old directory: kept as it is
@@ -86,9 +86,9 @@ function keepSaved(root: string, journal: Journal): string[] {
     const folders = (rel: string) => dropped.has(rel) || isNew(rel);
     const scan = scanDir(join(root, to), { output: folders });
     const edited = writtenOver(join(root, to), join(root, from), journal.linked?.[from]);
-    if (!scan.foreign.length && !edited.length) continue;
-    const saved = [...new Set([...scan.foreign, ...edited])].sort(compareCodePoints);
-    kept.push(keepAside(root, journal, to, saved, from, folders, edited, true));
+    if (!scan.foreign.length && !edited.size) continue;
+    const saved = [...new Set([...scan.foreign, ...edited.keys()])].sort(compareCodePoints);
+    kept.push(keepAside(root, journal, to, saved, from, folders, edited, swapped(journal, from, first)));
   }
   return kept;
 }
@@ -106,15 +106,49 @@ function keepSaved(root: string, journal: Journal): string[] {
  * output loses a file it shares with one kept aside only once that is kept (`keepAside`), so a
  * missing one is the user's doing.
  */
-function writtenOver(dir: string, shared: string, stamps: Readonly<Record<string, string>> | undefined): string[] {
-  if (stamps === undefined) return [];
-  return Object.keys(stamps).filter((rel) => {
-    const now = lstatSync(join(dir, rel), { bigint: true, throwIfNoEntry: false });
-    // the same file still (a file saved in its place is the old directory's alone: generated output or a foreign entry, as staging tells)
-    if (!(now?.isFile() === true && stamps[rel].startsWith(`${now.ino}:`) && fileStamp(now) !== stamps[rel])) return false;
-    if (!stamps[rel].startsWith(`${now.ino}:${now.size}:${now.mtimeNs}:`)) return true;
-    return lstatSync(join(shared, rel), { bigint: true, throwIfNoEntry: false })?.ino === now.ino;
-  });
+function writtenOver(dir: string, shared: string, stamps: Readonly<Record<string, string>> | undefined): Edits {
+  const edits = new Map<string, Edit>();
+  for (const rel of Object.keys(stamps ?? {})) {
+    const how = editOf(join(dir, rel), stamps![rel]);
+    // a file that only its change time tells must still be the new output's: removing its other link moves that too
+    if (
+      how === 'written' ||
+      (how === 'stamp' && lstatSync(join(shared, rel), { bigint: true, throwIfNoEntry: false })?.ino === inodeOf(stamps![rel]))
+    )
+      edits.set(rel, how);
+  }
+  return edits;
+}
+
+/**
+ * How the file at `path` changed since staging took its stamp `stamp` (`fileStamp`): 'written' when
+ * its size or modification time moved, 'stamp' when only its change time did (as `cp -p` writes,
+ * or a chmod, chown or touch -a, which write no byte: which it was cannot be told), undefined when
+ * it is as staged, or is not the same file (a file saved in its place is the old directory's
+ * alone: generated output or a foreign entry, as staging tells).
+ */
+function editOf(path: string, stamp: string): Edit | undefined {
+  const now = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  if (!(now?.isFile() === true && inodeOf(stamp) === now.ino && fileStamp(now) !== stamp)) return undefined;
+  return stamp.startsWith(`${now.ino}:${now.size}:${now.mtimeNs}:`) ? 'stamp' : 'written';
+}
+
+/** The inode in a `fileStamp`. */
+const inodeOf = (stamp: string): bigint => BigInt(stamp.slice(0, stamp.indexOf(':')));
+
+/** How a file shared by the new and the old output changed since staging (`editOf`). */
+type Edit = 'written' | 'stamp';
+/** By file of a stage directory (path below it), how it changed in place since staging. */
+type Edits = ReadonlyMap<string, Edit>;
+
+/**
+ * Whether the new directory of the stage directory `stageDir` had taken its place when the command
+ * of `journal` was interrupted (`Journal.interrupted`, else `first`, where its renames resume): a
+ * file it shares with the old one written over since was written over in the new output.
+ */
+function swapped(journal: Journal, stageDir: string, first: number): boolean {
+  const at = journal.renames.findIndex((r) => r.to === stageDir);
+  return at >= 0 && at < (journal.interrupted ?? first);
 }
 
 /**
@@ -122,7 +156,7 @@ function writtenOver(dir: string, shared: string, stamps: Readonly<Record<string
  * (`<stage>.kept-<when its renames began>`, `-2`...) and was killed before it took their files out of
  * the new output (`keepAside`): they are, and said as `keepAside` says them.
  */
-function unshareKept(root: string, journal: Journal, stageDir: string): string[] {
+function unshareKept(root: string, journal: Journal, stageDir: string, first: number): string[] {
   const prefix = `${basename(stageDir)}.kept-${keptStamp(journal)}`;
   const parent = join(root, dirname(stageDir));
   // no dist/ at all (removed after a kill): nothing kept there
@@ -134,8 +168,13 @@ function unshareKept(root: string, journal: Journal, stageDir: string): string[]
     const place = join(dirname(stageDir), name);
     if (!lstatSync(join(root, place)).isDirectory()) return [];
     const files = readdirSync(join(root, place), { recursive: true, encoding: 'utf8' }).sort(compareCodePoints);
+    const stamps = journal.linked?.[stageDir] ?? {};
+    // the files it shares with the new output are those written over in place: how, as `writtenOver` told it
+    const edits: Edits = new Map(
+      files.flatMap((f) => (Object.hasOwn(stamps, f) ? [[f, editOf(join(root, place, f), stamps[f]) ?? 'written'] as const] : [])),
+    );
     const unshared = files.filter((f) => unshare(join(root, place, f), join(root, stageDir, f)));
-    return unshared.length ? [keptLine(place, stageDir, files, unshared)] : [];
+    return unshared.length ? [keptLine(journal, place, stageDir, files, unshared, edits, swapped(journal, stageDir, first))] : [];
   });
 }
 
@@ -171,9 +210,9 @@ const keptStamp = (journal: Journal) => journal.started.replace(/[^0-9T]/g, '').
  * file or link there, to `<stage>.kept-<when its renames began, UTC>` beside the stage directory
  * `stageDir` (a free name), a directory's generated files but those written over in place
  * (`edited`), and the folders of the output (`folders`) they leave empty, removed first (a kill
- * between leaves only what is kept). With `unshareAll`, then removes from `stageDir` the files it shares
+ * between leaves only what is kept). With `edited`, then removes from `stageDir` the files it shares
  * with what is kept (`unshare`: a kill before is completed by the next recovery, `unshareKept`).
- * Returns what to say, those named as what the new output now lacks.
+ * Returns what to say (`keptLine`), those named as what the new output now lacks.
  */
 function keepAside(
   root: string,
@@ -182,29 +221,67 @@ function keepAside(
   foreign: readonly string[],
   stageDir = dir,
   folders?: (rel: string) => boolean,
-  edited: readonly string[] = [],
-  unshareAll = false,
+  edited?: Edits,
+  swap = false,
 ): string {
   const st = lstatSync(join(root, dir));
-  if (st.isDirectory()) removeGenerated(join(root, dir), false, folders, new Set(edited));
+  if (st.isDirectory()) removeGenerated(join(root, dir), false, folders, new Set(edited?.keys()));
   crashPoint('kept');
   const stamp = keptStamp(journal);
   let place = `${stageDir}.kept-${stamp}`;
   for (let n = 2; present(join(root, place)); n++) place = `${stageDir}.kept-${stamp}-${n}`;
   renameSync(join(root, dir), join(root, place));
   if (!st.isDirectory())
-    return `${escapeName(place)} (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'} put at ${escapeName(stageDir)})`;
+    return `${escapeName(place)} (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'} put at ${escapeName(stageDir)} after ${commandOf(journal)} began replacing it)`;
   crashPoint('kept-moved');
-  const unshared = unshareAll ? foreign.filter((f) => unshare(join(root, place, f), join(root, stageDir, f))) : [];
-  return keptLine(place, stageDir, foreign, unshared);
+  const unshared = edited ? foreign.filter((f) => unshare(join(root, place, f), join(root, stageDir, f))) : [];
+  return keptLine(journal, place, stageDir, foreign, unshared, edited ?? new Map(), swap);
 }
 
-/** What a recovery says of the directory `place` it kept aside, holding `foreign`, `unshared` named as what `stageDir` now lacks. */
-function keptLine(place: string, stageDir: string, foreign: readonly string[], unshared: readonly string[]): string {
-  const lacks = unshared.length
-    ? `; ${escapeName(stageDir)}/ lacks ${unshared.map(escapeName).join(', ')}, which it shared with ${unshared.length === 1 ? 'it' : 'them'}: npm run synth writes ${unshared.length === 1 ? 'it' : 'them'} again`
-    : '';
-  return `${escapeName(place)}/ (${foreign.map(escapeName).join(', ') || 'empty'}${lacks})`;
+/** The command of `journal`, quoted, for a message. */
+const commandOf = (journal: Journal) => `'${escapeName(journal.command)}'`;
+
+/**
+ * What a recovery says of the directory `place` it kept aside for the stage directory `stageDir`,
+ * holding `entries`: those saved into the stage directory while the journal's command replaced it,
+ * and those of `edits`, files the new output shared with the old one and that changed in place
+ * since staging (`editOf`), in the new output once it had taken the stage directory's place
+ * (`swap`), else while the command replaced it; `unshared` named as what `stageDir` now lacks.
+ */
+function keptLine(
+  journal: Journal,
+  place: string,
+  stageDir: string,
+  entries: readonly string[],
+  unshared: readonly string[],
+  edits: Edits,
+  swap: boolean,
+): string {
+  const dir = `${escapeName(stageDir)}/`;
+  const names = (list: readonly string[]) => list.map(escapeName).join(', ');
+  const them = (list: readonly string[], one: string, more: string) => (list.length === 1 ? one : more);
+  const when = swap ? `after the new output took ${dir}'s place` : `while ${commandOf(journal)} replaced ${dir}`;
+  const saved = entries.filter((e) => !edits.has(e));
+  const written = entries.filter((e) => edits.get(e) === 'written');
+  const stamped = entries.filter((e) => edits.get(e) === 'stamp');
+  const parts = [
+    ...(saved.length ? [`${names(saved)}, saved into ${dir} after ${commandOf(journal)} began replacing it`] : []),
+    ...(written.length
+      ? [`${names(written)}, written over in place ${when}, ${them(written, 'a file', 'files')} the new output shared with the old one`]
+      : []),
+    ...(stamped.length
+      ? [
+          `${names(stamped)}, whose change time moved ${when} though ${them(stamped, 'its', 'their')} size and modification time did not ` +
+            `(cp -p writes so; chmod, chown and touch -a write nothing, and which it was cannot be told), ${them(stamped, 'a file', 'files')} the new output shared with the old one`,
+        ]
+      : []),
+    ...(unshared.length
+      ? [
+          `${dir} lacks ${names(unshared)}, which it shared with ${them(unshared, 'it', 'them')}: npm run synth writes ${them(unshared, 'it', 'them')} again`,
+        ]
+      : []),
+  ];
+  return `${escapeName(place)}/ (${parts.join('; ') || 'empty'})`;
 }
 
 /**

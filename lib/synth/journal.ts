@@ -67,6 +67,13 @@ export interface Journal {
    * that found them rewrote the journal without their renames (their new texts go with `remove`).
    */
   readonly kept?: readonly string[];
+  /**
+   * The index of the first rename not done when the command was interrupted, written by the first
+   * recovery of a journal with `linked` files before it does any: a recovery after that one was
+   * killed tells by it whether a file written over in place was in the new output then
+   * (lib/synth/finish.ts). Absent from journals of earlier releases, and before any recovery.
+   */
+  readonly interrupted?: number;
 }
 
 /**
@@ -186,5 +193,10 @@ export function readJournal(text: string, root: string): Journal | string {
   ) {
     return "its 'dropped' is not a mapping of stage directories to folders below them";
   }
+  if (
+    j.interrupted !== undefined &&
+    !(Number.isInteger(j.interrupted) && (j.interrupted as number) >= 0 && (j.interrupted as number) <= renames.length)
+  )
+    return "its 'interrupted' is not the index of one of its renames";
   return j as Journal;
 }

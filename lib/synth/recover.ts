@@ -7,6 +7,7 @@ import { existsSync, lstatSync, readdirSync, realpathSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { ProblemsError, escapeName, nameList } from '../errors.js';
 import { crashPoint } from '../model/crash-point.cjs';
+import { compareCodePoints } from '../model/order.js';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularFile, stagedFor } from './disk.js';
 import { finish } from './finish.js';
 import { JOURNAL_FILE, digestOf, readJournal, writeJournal, type Journal, type Rename } from './journal.js';
@@ -68,24 +69,41 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     const first = pendingFrom(root, read.renames);
     // every rename done (killed before its journal was removed): the change was whole already
     const wasComplete = first >= read.renames.length;
-    const journal = keepEdits(root, read, first);
+    const journal = keepEdits(root, interruptedAt(root, read, first), first);
+    // before the renames: what of the new output is already gone from it was removed since (rm dist/qa/a.yaml), not by them
+    const lacking = removedLinks(root, journal, first);
     // what the recovery removes of such a command: its journal, and what it had not removed yet
     const left = [...journal.remove.filter((p) => present(abs(p))), JOURNAL_FILE];
     const saved = finish(root, journal, first);
     const kept = journal.kept ?? [];
-    const complete = journal.targets.filter((t) => !kept.includes(t));
-    const keptClause = kept.length
-      ? `, but for ${nameList(kept)}, edited since, which keep${kept.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
+    // a target a rename puts in place, not there now: removed since the interruption (rm -rf dist/qa), which a removed stage's is not
+    const put = new Set(journal.renames.map((r) => r.to));
+    const gone = journal.targets.filter((t) => !kept.includes(t) && put.has(t.replace(/\/$/, '')) && !present(abs(t)));
+    const complete = journal.targets.filter((t) => !kept.includes(t) && !gone.includes(t));
+    const keptEdits = kept.length
+      ? `${nameList(kept)}, edited since, which keep${kept.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
       : '';
+    const goneSince = [
+      ...(gone.length ? [`${nameList(gone)} ${gone.length === 1 ? 'was' : 'were'} removed since: ${rewrite(gone)}`] : []),
+      ...[...lacking]
+        .filter(([dir]) => !gone.includes(`${dir}/`))
+        .map(
+          ([dir, rels]) =>
+            `${escapeName(dir)}/ lacks ${rels.map(escapeName).join(', ')}, removed since: npm run synth writes ${rels.length === 1 ? 'it' : 'them'} again`,
+        ),
+    ].join('; ');
+    // what is in place, then what is not: never a target named complete that is not there
+    const done = complete.length ? [`${nameList(complete)}${keptEdits && `, but for ${keptEdits}`}`] : keptEdits ? [keptEdits] : [];
+    const said = [...done, ...(goneSince ? [goneSince] : [])].join('; ');
     const command = `'${escapeName(read.command)}' (pid ${read.pid}, started ${escapeName(read.started)})`;
     lines.push(
       wasComplete
-        ? `recovered: ${command} was interrupted once its change was complete (${nameList(complete)}${keptClause}); only what it left was removed: ${nameList(left)}`
-        : `recovered: ${command} was interrupted while it replaced files; its change is now complete: ${nameList(complete)}${keptClause}`,
+        ? `recovered: ${command} was interrupted once its change was complete (${said}); only what it left was removed: ${nameList(left)}`
+        : `recovered: ${command} was interrupted while it replaced files; ${complete.length ? `its change is now complete: ${said}` : said}`,
     );
     if (saved.length) {
       lines.push(
-        `recovered: what was saved into a stage directory after ${command} began replacing it is no part of the new output, and is kept beside the new one, not removed: ${saved.join('; ')}; move it back where it belongs`,
+        `recovered: what is no part of the new output of ${command} is kept beside it, not removed: ${saved.join('; ')}; move back what belongs there`,
       );
     }
   } else {
@@ -96,6 +114,11 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     }
   }
   return lines;
+}
+
+/** What writes the targets `gone` of a journal again, removed since its command was interrupted: synth, for the output; else the command. */
+function rewrite(gone: readonly string[]): string {
+  return gone.every((t) => t.endsWith('/')) ? `npm run synth writes ${gone.length === 1 ? 'it' : 'them'} again` : 'run the command again';
 }
 
 /**
@@ -112,6 +135,40 @@ function stagedText(root: string, path: string, files: ProjectFileNames): boolea
   if (file === undefined || lstatSync(join(root, path)).isDirectory()) return false;
   if (files.generated.includes(file)) return true;
   return file.endsWith('.yaml') && lstatSync(join(root, file), { throwIfNoEntry: false }) !== undefined;
+}
+
+/**
+ * By stage directory of `journal` (`dist/qa`), the files its new directory shared with the old one
+ * (`Journal.linked`) that the new directory no longer holds before the renames resume from `first`:
+ * removed from the new output once that had taken the stage directory's place, since a rename never
+ * removes a file (those written anew are not in the journal, and are not told).
+ */
+function removedLinks(root: string, journal: Journal, first: number): Map<string, string[]> {
+  const lacking = new Map<string, string[]>();
+  for (const [dir, stamps] of Object.entries(journal.linked ?? {})) {
+    const at = journal.renames.findIndex((r) => r.to === dir);
+    if (at < 0) continue;
+    // the new directory: in place once its rename is done, else still where staging made it
+    const now = join(root, at < first ? dir : journal.renames[at].from);
+    if (!lstatSync(now, { throwIfNoEntry: false })?.isDirectory()) continue;
+    const gone = Object.keys(stamps).filter((rel) => !present(join(now, rel)));
+    if (gone.length) lacking.set(dir, gone.sort(compareCodePoints));
+  }
+  return lacking;
+}
+
+/**
+ * `journal`, with where its command was interrupted (`Journal.interrupted`: `first`, the first rename
+ * not done) written into it before any rename when it has files linked into a new directory and
+ * says nothing of that yet: a file written over in place since was in the new output when that had
+ * taken the stage directory's place, which the next recovery could no longer tell if this one
+ * were killed once it had done the renames.
+ */
+function interruptedAt(root: string, journal: Journal, first: number): Journal {
+  if (journal.interrupted !== undefined || !Object.keys(journal.linked ?? {}).length) return journal;
+  const told = { ...journal, interrupted: first };
+  writeJournal(root, told);
+  return told;
 }
 
 /**

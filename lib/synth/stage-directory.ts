@@ -4,14 +4,14 @@
  * its foreign entries found, and how it will replace `dist/<stage>`. Any thread may stage a stage
  * while the transaction is open; nothing users see changes.
  */
-import { type BigIntStats, closeSync, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { type BigIntStats, closeSync, constants, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { errnoCode, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
-import { TX_DIR, fileStamp, holdsBytes, present, scanDir, whyForeign } from './disk.js';
+import { TX_DIR, fileStamp, holdsBytes, isGenerated, present, scanDir, whyForeign } from './disk.js';
 
 /** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
 export interface StagingPlace {
@@ -117,39 +117,34 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     };
   }
   const problems: Problem[] = [];
-  // the old files whose bytes are the new ones (compared once, while the directory is scanned), and every file's stamp then
-  const unchanged = new Set<string>();
+  // the old files of the size of the new one at their path (generated, until their bytes say otherwise), and every file's stamp
+  const sized = new Set<string>();
   const stamps = new Map<string, BigIntStats>();
   const folders = outputFolders(files);
   const scan = scanDir(dir, {
     output: (rel) => folders.has(rel),
-    same: (rel, path, st) => {
+    same: (rel, _path, st) => {
       stamps.set(rel, st);
       const content = files.get(rel);
-      const size = Number(st.size);
-      if (content === undefined || size !== fileSize(content) || !holdsBytes(path, content, size)) return false;
-      unchanged.add(rel);
+      if (content === undefined || Number(st.size) !== fileSize(content)) return false;
+      sized.add(rel);
       return true;
     },
   });
-  // the old files compared, none linked yet (the tests' hook for a file saved over in between)
+  // every file of the output there, of its size, and no other: the directory may hold the output already, compared in place
+  const same = exists && sized.size === files.size && scan.owned.length === files.size && holdsAll(dir, files);
+  // the old files looked at, none linked yet (the tests' hook for a file saved over in between)
   crashPoint(`compared-${stage}`);
   for (const f of scan.foreign) {
     const clash = [...files.keys()].find((file) => overlaps(f, file));
-    if (clash) {
-      problems.push({
-        code: 'synth/foreign-file',
-        message: `${o.distDir}/${stage}/${f} was not written by stagecraft (${whyForeign(join(dir, f))}), and the output of stage '${stage}' now has ${o.distDir}/${stage}/${clash}`,
-        hint: `move ${o.distDir}/${stage}/${f} out of ${o.distDir}/${stage}/, then run the command again`,
-      });
-    }
+    if (clash) problems.push(clashOf(o, stage, f, clash, join(dir, f)));
   }
   const foreign = scan.foreign.map((f) => `${o.distDir}/${stage}/${f}`);
   const moved = [...(exists ? [''] : []), ...scan.foreign];
   if (problems.length) return { problems, foreign, moved };
   const seen = new Map(scan.owned.map((rel) => [rel, fileStamp(stamps.get(rel)!)]));
   const dropped = scan.folders.filter((rel) => !folders.has(rel));
-  if (exists && unchanged.size === files.size && scan.owned.length === files.size) {
+  if (same) {
     // every generated file there is one of the new output with its bytes, and the output has no other: nothing moves
     crashPoint(`staged-${stage}`);
     const changed = { written: [], gone: [] };
@@ -164,6 +159,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   const filled = files.size > 0 || scan.foreign.length > 0;
   if (filled) makeStagingDirectory(o, into);
   const linked: string[] = [];
+  /** The old files whose bytes are the new ones, linked (or copied) into the new directory. */
+  const unchanged = new Set<string>();
   // each directory made once, not once per file (a stage of a large project has thousands)
   const made = new Set<string>([abs(into)]);
   for (const [rel, content] of files) {
@@ -171,18 +168,21 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     if (!made.has(parent)) mkdirSync(parent, { recursive: true });
     made.add(parent);
     const to = abs(join(into, rel));
-    const how = unchanged.has(rel) ? reuse(abs(join(target, rel)), to, stamps.get(rel)!, content) : undefined;
-    if (how === 'copied') continue;
-    if (how !== undefined) {
+    const from = abs(join(target, rel));
+    const how = sized.has(rel) ? reuse(from, to, content) : undefined;
+    if (how === 'copied') unchanged.add(rel);
+    else if (how !== undefined) {
+      unchanged.add(rel);
       // the first file linked (the tests' hook for an edit in place right after a link was checked)
       if (linked.push(rel) === 1) crashPoint(`linked-${stage}`);
       // its stamp once linked (a link moves the change time), as reuse checked it: an edit since, even now, changes it
       seen.set(rel, fileStamp(how));
-    } else {
-      unchanged.delete(rel);
-      withFs(`${target}/${rel}`, 'writing', () => writeContent(to, content));
-    }
+    } else if (sized.has(rel) && headerlessAsSeen(from, stamps.get(rel)!)) {
+      // only its size made it pass for generated: a user's file where the output now has one
+      problems.push(clashOf(o, stage, rel, rel, from));
+    } else withFs(`${target}/${rel}`, 'writing', () => writeContent(to, content));
   }
+  if (problems.length) return { problems, foreign, moved };
   // the other stages may still be compiling: a crash here leaves only ignored files (a rollback)
   crashPoint(`staged-${stage}`);
   const changed = {
@@ -236,36 +236,72 @@ function writeContent(path: string, content: FileContent): void {
   }
 }
 
+/** The clash of the foreign entry `entry` of a stage directory (at `path`) with the output's file `file` (both below `dist/<stage>/`). */
+function clashOf(o: StagingPlace, stage: string, entry: string, file: string, path: string): Problem {
+  return {
+    code: 'synth/foreign-file',
+    message: `${o.distDir}/${stage}/${entry} was not written by stagecraft (${whyForeign(path)}), and the output of stage '${stage}' now has ${o.distDir}/${stage}/${file}`,
+    hint: `move ${o.distDir}/${stage}/${entry} out of ${o.distDir}/${stage}/, then run the command again`,
+  };
+}
+
 /**
- * Puts the generated file `from`, whose bytes were those of `content` (of `size` bytes) when they
- * were compared (its lstat then: `st`), at `to` (a path in the staging directory): a hard link, so
- * the file keeps its inode and modification time, or a copy where the file system has no links.
- * Nothing of stagecraft's ever writes into a file in place (every write goes to a new staging file),
- * so the old and the new directory can share it. Returns the link's lstat once checked (the stamp
- * to record, never taken again: an edit in between would pass for the file as staged), 'copied', or
- * undefined, with nothing left at `to`, when the file was saved over since it was compared: the new
- * file is written instead.
- *
- * A link moves the file's change time, so the stamp taken when the bytes were compared cannot tell
- * a write in between: one that keeps the inode, the size and the modification time (`cp -p` over the
- * file, `touch -r`) leaves only its change time, which the link then moves again. So a linked file's
- * bytes are compared again once its stamp is taken: a write before that stamp is in the bytes read,
- * one after it moves the change time past the stamp, which the checks before the journal
- * (`sinceStaged`) and at the renames (lib/synth/finish.ts) compare.
+ * Whether every file of `files` in `dir` (each there, of its size) holds its bytes: read in place,
+ * once each, up to the first that does not (the directory is then replaced, its unchanged files linked).
  */
-function reuse(from: string, to: string, st: BigIntStats, content: FileContent): BigIntStats | 'copied' | undefined {
+function holdsAll(dir: string, files: StageFileTree): boolean {
+  for (const [rel, content] of files) if (!holdsBytes(join(dir, rel), content)) return false;
+  return true;
+}
+
+/**
+ * Whether the file at `path`, which staging took for a generated file by its size (its lstat then:
+ * `was`), has no header and is as staging saw it (its inode, size and modification time): a user's
+ * file that was there, not one saved since (which `sinceStaged` refuses as such).
+ */
+function headerlessAsSeen(path: string, was: BigIntStats): boolean {
+  const now = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  if (!now?.isFile() || now.ino !== was.ino || now.size !== was.size || now.mtimeNs !== was.mtimeNs) return false;
+  try {
+    return !isGenerated(path);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return false;
+    throw e;
+  }
+}
+
+/**
+ * Puts the file `from`, of the size of `content` when staging looked at it, at `to` (a path in the
+ * staging directory) when it holds the bytes of `content`: a hard link, so the file keeps its inode
+ * and modification time, or a copy where the file system has no links. Nothing of stagecraft's ever
+ * writes into a file in place (every write goes to a new staging file), so the old and the new
+ * directory can share it. Returns the link's lstat (the stamp to record, never taken again: an edit
+ * in between would pass for the file as staged), 'copied', or undefined, with nothing left at `to`,
+ * when the file does not hold those bytes (or is gone): the new file is written instead.
+ *
+ * The bytes are read once, and only after the link and its stamp: a write before that stamp is in
+ * the bytes read, one after it moves the change time past the stamp, which the checks before the
+ * journal (`sinceStaged`) and at the renames (lib/synth/finish.ts) compare. Compared before the
+ * link, a write in between that keeps the inode, the size and the modification time (`cp -p` over
+ * the file, `touch -r`) would leave only its change time, which the link then moves again. A copy
+ * is compared itself: what the new directory holds.
+ */
+function reuse(from: string, to: string, content: FileContent): BigIntStats | 'copied' | undefined {
   let linked = true;
   try {
     linkSync(from, to);
-  } catch {
-    copyFileSync(from, to);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return undefined;
+    try {
+      copyFileSync(from, to, constants.COPYFILE_EXCL);
+    } catch (c) {
+      if (errnoCode(c) === 'ENOENT') return undefined;
+      throw c;
+    }
     linked = false;
   }
-  // a copy leaves the file as it was: any write since the comparison, even of the same bytes' size and time, moved its change time
-  const now = lstatSync(linked ? to : from, { bigint: true });
-  if (linked && now.ino === st.ino && now.size === st.size && now.mtimeNs === st.mtimeNs && holdsBytes(to, content, Number(st.size)))
-    return now;
-  if (!linked && fileStamp(now) === fileStamp(st)) return 'copied';
+  const now = linked ? lstatSync(to, { bigint: true }) : undefined;
+  if (holdsBytes(to, content)) return now ?? 'copied';
   rmSync(to, { force: true });
   return undefined;
 }

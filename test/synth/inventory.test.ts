@@ -2,17 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openProject } from '../../lib/cli/project.js';
 import { describe, expect, it } from 'vitest';
-import {
-  changeLines,
-  changeSummary,
-  compareInventories,
-  digest,
-  inventoryChanges,
-  inventorySource,
-  inventoryText,
-  parseInventory,
-  pruneCommand,
-} from '../../lib/synth/inventory.js';
+import { digest, inventorySource, inventoryText, parseInventory, pruneCommand } from '../../lib/synth/inventory.js';
+import { changeLines, changeSummary, compareInventories, inventoryChanges } from '../../lib/synth/inventory-changes.js';
 import { REPO, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 const input = {

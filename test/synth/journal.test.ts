@@ -41,6 +41,8 @@ describe('readJournal', () => {
     [journal([], { linked: ['dist/qa'] }), "its 'linked' is not a mapping"],
     [journal([], { dropped: { 'dist/qa': ['../old'] } }), "its 'dropped' is not a mapping"],
     [journal([], { dropped: { 'dist/qa': 'old' } }), "its 'dropped' is not a mapping"],
+    [journal([], { interrupted: 1 }), "its 'interrupted' is not the index of one of its renames"],
+    [journal([{ from: 'dist/.stagecraft-tx/new/qa', to: 'dist/qa' }], { interrupted: '0' }), "its 'interrupted' is not the index"],
   ])('refuses %j, saying why', (text, why) => {
     expect(readJournal(text, root)).toMatch(why);
   });
@@ -50,6 +52,9 @@ describe('readJournal', () => {
     const linked = { 'dist/qa': { 'edge/haproxy.cfg': '1:2:3:4' } };
     expect(readJournal(journal([], { linked }), root)).toMatchObject({ linked });
     expect(readJournal(journal([], { dropped: { 'dist/qa': ['old'] } }), root)).toMatchObject({ dropped: { 'dist/qa': ['old'] } });
+    expect(readJournal(journal([{ from: 'dist/.stagecraft-tx/new/qa', to: 'dist/qa' }], { interrupted: 1 }), root)).toMatchObject({
+      interrupted: 1,
+    });
   });
 
   it('takes a rename onto the file out of the project that a stage file, a symbolic link, leads to, from its new text beside the link', () => {
