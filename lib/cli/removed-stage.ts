@@ -7,6 +7,7 @@ import { canonicalAddress } from '../edge/address.js';
 import { HAPROXY_FILE, readHaproxyConfig } from '../edge/haproxy.js';
 import { EDGE_DIR } from '../edge/index.js';
 import type { EdgeSettings } from '../edge/settings.js';
+import { builtInClusterScoped } from '../k8s.js';
 import { andList } from '../model/limits.js';
 import { objectsIn } from '../live-edits.js';
 import { join } from 'node:path';
@@ -156,31 +157,54 @@ export interface RemovedDeletion {
   /**
    * `kubectl delete <kinds> -n <namespace> -l <the stage's labels>`: its objects in its namespace, its Namespace and PersistentVolumes;
    * when it holds another Namespace, its own by name on a command of its own (`--field-selector metadata.name=<namespace>`).
+   * Undefined when its namespace holds none of its objects (all it holds is outside it, or unread).
    */
-  readonly command: string;
+  readonly command?: string;
   /** The removed stage's inventory without the objects the command leaves out, for the line about the data it deletes. */
   readonly inventory: string;
-  /** The stage's own namespace, when its output names one. */
-  readonly namespace?: string;
+  /** The stage's own namespace (`ownNamespace`). */
+  readonly namespace: string;
   /** The keys of the objects the command leaves out (`outsideLine`). */
   readonly outside: readonly string[];
+  /** The lines of its inventory that do not read as stagecraft writes them, in no command (`outsideLine`). */
+  readonly unread: readonly string[];
 }
 
 /**
  * The stage's own namespace: the one its output's Namespace file makes (`00-namespace.yaml`, made for
- * every stage: its stage file's `namespace:`, else its name), else, of the Namespaces its inventory
- * lists (`names`), the one named as the stage, else the only one.
+ * every stage: its stage file's `namespace:`, else its name), whether or not its inventory lists it
+ * (a line taken out by hand); else, of the Namespaces its inventory lists (`names`), the one named as
+ * the stage, else the only one; else the stage's name, as a stage without `namespace:` has it. Never
+ * none: a command of every namespace would take what the stage holds in kube-system with it.
  */
-function ownNamespace(project: Project | undefined, stage: string, names: readonly string[]): string | undefined {
+function ownNamespace(project: Project | undefined, stage: string, names: readonly string[]): string {
   let text: string | undefined;
   try {
     text = project && readRegularFile(join(project.root, DIST_DIR, stage, chartFileName(NAMESPACE_CHART)), MAX_GENERATED_BYTES);
   } catch {
     text = undefined;
   }
-  const made = objectsIn(text).find((o) => o.kind === 'Namespace' && names.includes(String(o.metadata.name)));
+  const made = objectsIn(text).find((o) => o.kind === 'Namespace' && typeof o.metadata.name === 'string' && isLabel(o.metadata.name));
   if (made) return String(made.metadata.name);
-  return names.includes(stage) ? stage : names.length === 1 ? names[0] : undefined;
+  return names.includes(stage) ? stage : names.length === 1 ? names[0]! : stage;
+}
+
+/** A DNS label, as a namespace's name is (RFC 1123). */
+const isLabel = (name: string) => name.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);
+
+/**
+ * Whether an inventory key reads as lib/synth/inventory.ts writes one, so that a command may name its
+ * kind and namespace: an apiVersion (`group/version` or `version`), a kind as Kubernetes names one, a
+ * namespace that is a DNS label, and no namespace on a kind the API server keeps at cluster scope. A
+ * line edited by hand (`v1 Secret,namespace lab/x`, `v1 Namespace lab/x`) would otherwise add kinds
+ * to the command, or delete a cluster-scoped object with the stage's namespace.
+ */
+function isWritten(key: string): boolean {
+  const k = keyParts(key);
+  if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9]+([a-z]+[0-9]+)?$/.test(k.apiVersion ?? '')) return false;
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(k.kind ?? '') || k.name === '') return false;
+  if (k.namespace === undefined) return true;
+  return isLabel(k.namespace) && builtInClusterScoped(k.apiVersion, k.kind) !== true;
 }
 
 /**
@@ -192,25 +216,23 @@ function ownNamespace(project: Project | undefined, stage: string, names: readon
  * are what the rest of the cluster runs on (lab's flannel DaemonSet in kube-system is the network of every
  * pod of the cluster, its ClusterRoles may be bound by others), so a command that removes a stage, copied as
  * printed, must not take them down with it; `outsideLine` names them, with the command to delete them once
- * nothing uses them. A stage whose output names no namespace of its own is deleted as before, everywhere.
- * Without `project` (a stage moved to another cluster, lib/cli/delivery-moves.ts), its namespace is read from the
- * inventory alone.
+ * nothing uses them. A line of the inventory that does not read as one stagecraft writes (`isWritten`) is in
+ * no command: `outsideLine` names it (`unread`). Without `project` (a stage moved to another cluster,
+ * lib/cli/delivery-moves.ts), its namespace is read from the inventory alone.
  */
 export function removedDeletion(project: Project | undefined, stage: string, inventory: string): RemovedDeletion | undefined {
-  const keys = [...parseInventory(inventory).keys()];
+  const all = [...parseInventory(inventory).keys()];
+  const unread = all.filter((k) => !isWritten(k));
+  const keys = all.filter(isWritten);
   const namespaces = keys.map(keyParts).flatMap((k) => (k.kind === 'Namespace' && k.namespace === undefined ? [k.name] : []));
   const namespace = ownNamespace(project, stage, namespaces);
-  if (namespace === undefined) {
-    const command = deleteCommand(stage, inventory);
-    return command === undefined ? undefined : { command, inventory, outside: [] };
-  }
   const own = (key: string) => {
     const k = keyParts(key);
     if (k.namespace !== undefined) return k.namespace === namespace;
     return k.kind === 'PersistentVolume' || (k.kind === 'Namespace' && k.name === namespace);
   };
   const outside = keys.filter((k) => !own(k));
-  const owned = withoutObjects(inventory, new Set(outside));
+  const owned = withoutObjects(inventory, new Set([...outside, ...unread]));
   // a Namespace is cluster-scoped: `-n` does not keep `-l` from selecting every Namespace the stage labelled, and one left
   // out (ingress-nginx's, from a manifests app) went with everything in it; its own is then deleted by name too, last
   const ownNamespaceKey = keys.find((k) => keyParts(k).kind === 'Namespace' && keyParts(k).name === namespace);
@@ -218,7 +240,8 @@ export function removedDeletion(project: Project | undefined, stage: string, inv
   const objects = deleteCommand(stage, another ? withoutObjects(owned, new Set([ownNamespaceKey])) : owned, namespace);
   const itself = another ? deleteCommandOf(stage, [ownNamespaceKey]) : undefined;
   const command = itself ? `${objects ? `${objects} && ` : ''}${itself} --field-selector ${word(`metadata.name=${namespace}`)}` : objects;
-  return command === undefined ? undefined : { command, inventory: owned, namespace, outside };
+  if (command === undefined && outside.length === 0 && unread.length === 0) return undefined;
+  return { command, inventory: owned, namespace, outside, unread };
 }
 
 /** `inventory` without the object lines of `keys`. */
@@ -241,7 +264,10 @@ const OUTSIDE_SHOWN = 6;
  */
 export function outsideLine(stage: string, deletion: RemovedDeletion, kept: ReadonlySet<string> = new Set()): string | undefined {
   const keys = deletion.outside.filter((k) => !kept.has(k));
-  if (keys.length === 0 || deletion.namespace === undefined) return undefined;
+  const n = deletion.unread.length;
+  const lines = `${n === 1 ? 'a line' : `${n} lines`} of its ${INVENTORY_FILE} that ${n === 1 ? 'does' : 'do'} not read as stagecraft writes one (edited by hand? git log -p ${DIST_DIR}/${stage}/${INVENTORY_FILE} shows how it was written): ${andList(deletion.unread.slice(0, OUTSIDE_SHOWN).map((k) => `'${k}'`))}${n > OUTSIDE_SHOWN ? ` and ${n - OUTSIDE_SHOWN} more` : ''}`;
+  const unread = n ? `${lines}, in no command` : undefined;
+  if (keys.length === 0) return unread && `it leaves out ${unread}`;
   const parts = keys.map(keyParts);
   const named = (k: (typeof parts)[number]) => {
     const name = `${k.kind} ${k.namespace === undefined ? '' : `${k.namespace}/`}${k.name}`;
@@ -259,6 +285,7 @@ export function outsideLine(stage: string, deletion: RemovedDeletion, kept: Read
   const commands = order.flatMap((ns) => deleteCommandOf(stage, groups.get(ns)!, ns) ?? []);
   return (
     `it leaves out what the stage holds outside namespace ${deletion.namespace}, which the rest of the cluster may run on (other stages' objects, the cluster's own): ${shown}; ` +
+    (unread ? `and ${unread}; ` : '') +
     `once nothing uses ${keys.length === 1 ? 'it' : 'them'}, delete ${keys.length === 1 ? 'it' : 'them'} with: ${commands.join(' && ')}`
   );
 }

@@ -21,6 +21,7 @@ import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { shown, where } from './stage-claims.js';
 import { HOLDINGS, heldInOutput, outputsReadOnce, type CompiledOutput, type Held } from './output-holdings.js';
 import { MACHINE_LEAVES, movedMachineWarnings, type TakenMachine } from './moved-machines.js';
+import type { OutputClaims } from './output-claims.js';
 
 // what lib/compile.ts, lib/compile-stage.ts and output-claims.ts take from the comparison across stages, drawn from its parts
 export type { StageClaims } from './claims.js';
@@ -171,18 +172,40 @@ function machineNameWarnings(stages: readonly (readonly [string, StageClaims])[]
 export const isPlacedAcrossStages = (p: Problem): boolean => p.code === MACHINE_NAME || p.code === MACHINE_LEAVES;
 
 /**
- * The warning of a compilation of the `named` stages that could not compare what they take with what
- * the stages `unchecked` take: neither a record of them holds nor their output in dist/ (their stage
- * file changed since it was written, or there is none).
+ * A stage whose claims a compilation of others could not all compare: its stage file changed since its
+ * output in dist/ was written, so its node ports are not known without compiling it, though its edge
+ * addresses (`addresses`, written as such in its stage file) were compared; or, not even those, it has
+ * no output, or its stage file does not read.
  */
-export function claimsNotChecked(named: readonly string[], unchecked: readonly string[]): Problem {
-  const list = (stages: readonly string[]) => stages.join(', ');
+export interface Unchecked {
+  readonly stage: string;
+  readonly addresses: boolean;
+}
+
+/**
+ * The warning of a compilation of the `named` stages that could not compare what they take with what
+ * the stages `unchecked` take (`Unchecked`): their node ports, and the edge addresses of those whose
+ * stage file does not say them.
+ */
+export function claimsNotChecked(named: readonly string[], unchecked: readonly Unchecked[]): Problem {
+  const whose = (stages: readonly Unchecked[]) => `stage${stages.length === 1 ? '' : 's'} ${stages.map((u) => u.stage).join(', ')}`;
+  const [none, ports] = [unchecked.filter((u) => !u.addresses), unchecked.filter((u) => u.addresses)];
   const one = unchecked.length === 1;
+  const what = none.length
+    ? `node ports and edge addresses not compared with those of ${whose(none)}${ports.length ? `, nor node ports with those of ${whose(ports)}` : ''}`
+    : `node ports not compared with those of ${whose(ports)}`;
+  const taken = none.length
+    ? `two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP`
+    : 'two stages on one cluster may not take one node port';
+  const why = `${one ? 'its stage file changed since its output in dist/ was written' : 'their stage files changed since their output in dist/ was written'}${none.length ? ` (or ${one ? 'it has' : 'some have'} none)` : ''}`;
+  const compared = ports.length
+    ? `; the edge addresses (machines, floating IP) that the stage file${ports.length === 1 ? '' : 's'} of ${whose(ports)} write${ports.length === 1 ? 's' : ''} were compared`
+    : '';
   return {
     code: CLAIMS_NOT_CHECKED,
     severity: 'warning',
-    subject: list(named),
-    message: `node ports and edge addresses not compared with those of stage${one ? '' : 's'} ${list(unchecked)}: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but ${one ? 'its stage file changed since its output in dist/ was written (or it has none), so what it takes' : 'their stage files changed since their output in dist/ was written (or they have none), so what they take'} is not known without compiling ${one ? 'it' : 'them'}`,
+    subject: named.join(', '),
+    message: `${what}: ${taken}, but ${why}, so ${none.length ? 'what' : 'the node ports'} ${one ? 'it takes' : 'they take'} ${none.length ? 'is' : 'are'} not known without compiling ${one ? 'it' : 'them'}${compared}`,
     hint: 'run npm run synth (every stage) to compare every stage with every other',
   };
 }
@@ -217,30 +240,36 @@ export function claimProblems(
   rank: ReadonlyMap<string, number>,
   defaultCluster: string | undefined,
   output: (stage: string) => CompiledOutput | undefined,
-  fromOutput?: (stage: string) => StageClaims | undefined,
+  fromOutput?: (stage: string) => OutputClaims | undefined,
 ): {
   readonly problems: Problem[];
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
-  readonly unchecked: readonly string[];
+  readonly unchecked: readonly Unchecked[];
   readonly taken: readonly TakenMachine[];
 } {
   const stages: [string, StageClaims][] = [
     ...[...declarations].flatMap(([stage, d]) => (d.claims ? [[stage, d.claims] as [string, StageClaims]] : [])),
     ...kept.flatMap((k) => (isStageClaims(k.claims) && !declarations.has(k.stage) ? [[k.stage, k.claims] as [string, StageClaims]] : [])),
   ];
-  // the project's other stages, from their output while it is of their stage file as it is
-  const unchecked: string[] = [];
+  // the project's other stages, from their output and their stage file as it is (`outputClaims`)
+  const unchecked: Unchecked[] = [];
+  const stale = new Map<string, CompiledOutput>();
   for (const s of rank.keys()) {
     if (declarations.has(s) || stages.some(([t]) => t === s)) continue;
-    const claims = fromOutput?.(s);
-    if (claims) stages.push([s, claims]);
-    else unchecked.push(s);
+    const found = fromOutput?.(s);
+    if (found) stages.push([s, found.claims]);
+    if (found?.nodePortsKnown) continue;
+    unchecked.push({ stage: s, addresses: found !== undefined });
+    if (found) stale.set(s, found.output);
   }
   stages.sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size) || (a < b ? -1 : a > b ? 1 : 0));
   const outputOnce = outputsReadOnce(output);
-  const held: Held = (stage, claim) => (declarations.has(stage) ? heldInOutput(outputOnce(stage), claim) : 'held');
+  // a compiled stage's output, or one written from a stage file changed since: how it holds what it takes (a kept stage's, or one of its stage file as it is, holds it)
+  const outputOfStage = (stage: string) => (declarations.has(stage) ? outputOnce(stage) : stale.get(stage));
+  const held: Held = (stage, claim) => (declarations.has(stage) || stale.has(stage) ? heldInOutput(outputOfStage(stage), claim) : 'held');
   const warnings = machineNameWarnings(stages);
-  const moved = movedMachineWarnings(stages, (s) => declarations.has(s), outputOnce);
+  // an edge machine left by a stage's file (compiled, or changed since its output was written) that another stage's now names
+  const moved = movedMachineWarnings(stages, (s) => declarations.has(s), outputOfStage);
   for (const [stage, said] of moved.warnings) warnings.set(stage, [...(warnings.get(stage) ?? []), ...said]);
   return { problems: crossStageProblems(stages, defaultCluster, held), warnings, unchecked, taken: moved.taken };
 }

@@ -39,9 +39,10 @@ export interface TakenMachine {
 }
 
 /**
- * A warning at the setting of each stage whose edge now names a machine that the edge of another,
- * compiled, stage leaves (its output in dist/ names the machine, its stage file no longer does: an
- * edge moved from one stage file to another), by that stage, and those machines (`taken`, whose
+ * A warning at the setting of each stage whose edge now names a machine that the edge of another
+ * stage leaves (its output in dist/ names the machine, its stage file no longer does: an edge moved
+ * from one stage file to another), by that stage, of a stage compiled or whose stage file changed
+ * since its output was written (`output`, undefined for any other, whose output is of its stage file), and those machines (`taken`, whose
  * leaving stage's own warning lib/compile.ts tells again: its DNS is not to be pointed away, nor its
  * haproxy stopped). The leaving stage's keepalived, when it moved a floating IP there, is stopped
  * first unless this stage's files have a keepalived.conf for the machine: left running, it keeps the
@@ -58,7 +59,7 @@ export function movedMachineWarnings(
   const machineClaims = (claims: StageClaims) => claims.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING));
   const floats = new Map(stages.map(([s, c]) => [s, c.addresses.some((a) => a.what === FLOATING_SETTING)]));
   for (const [stage, claims] of stages) {
-    const read = compiled(stage) ? output(stage)?.readOutput : undefined;
+    const read = output(stage)?.readOutput;
     const was = read?.(HAPROXY_PATH);
     if (was === undefined) continue;
     const mine = new Set(machineClaims(claims).map((a) => a.value));

@@ -1,19 +1,22 @@
 /**
  * What a stage that is neither compiled nor kept as recorded takes across stages, read from its
- * output in `dist/` while its stage file is the one that output was written from (inventory.txt's
- * `source:` digest): its node ports are its Services' there, its nodes, `delivery.cluster` and edge
- * addresses are its stage file's. So that a synthesis of some stages compares them with a stage
- * whose record a write forgot (lib/cli/reuse.ts records only what a full synthesis kept), not with
- * nothing. Pure: the files are read through the compiled stages' readers.
+ * output in `dist/` and its stage file as it is: its nodes, `delivery.cluster` and edge addresses are
+ * its stage file's; its node ports are its Services' in its output while its stage file is the one
+ * that output was written from (inventory.txt's `source:` digest), else not known without compiling
+ * it. So that a synthesis of some stages compares them with a stage whose record a write forgot
+ * (lib/cli/reuse.ts records only what a full synthesis kept), or whose stage file changed since (an
+ * edge machine moved from its file to the one compiled), not with nothing. Pure: the files are read
+ * through the compiled stages' readers.
  */
 import { readStage } from '../config/read-stage.js';
 import { parseManifests } from '../checks/manifests.js';
+import { isRecord } from '../model/object.js';
+import { readingOnce } from '../model/read-once.js';
 import { INVENTORY_FILE, inventorySource } from '../synth/inventory.js';
 import { chartFileName } from '../synth/output.js';
-import { isRecord } from '../model/object.js';
 import type { StageClaims } from './claims.js';
 import { stageClaims } from './stage-claims.js';
-import { writtenFrom } from './output-holdings.js';
+import { writtenFrom, type CompiledOutput } from './output-holdings.js';
 import type { EdgeSettings } from './settings.js';
 
 /** The readers a compiled stage is given (lib/compile-stage.ts `StageSource`). */
@@ -22,33 +25,56 @@ interface Readers {
   readonly readSource?: (path: string) => ReadonlyMap<string, string> | undefined;
 }
 
+/** What `outputClaims` reads of a stage that is not compiled. */
+export interface OutputClaims {
+  /** Its claims; without node ports when `nodePortsKnown` is false. */
+  readonly claims: StageClaims;
+  /**
+   * Whether its output was written from its stage file as it is, so that its Services' node ports are
+   * known; when not, its edge addresses (written as such in its stage file) are, and its output says
+   * which edge machines it ran on (moved-machines.ts).
+   */
+  readonly nodePortsKnown: boolean;
+  /** Its stage file's text and its output (the files of `dist/<stage>/`, each read once). */
+  readonly output: CompiledOutput;
+}
+
 const entries = (v: unknown): [string, Record<string, unknown>][] =>
   isRecord(v) ? Object.entries(v).map(([k, e]) => [k, isRecord(e) ? e : {}]) : [];
 
 /**
  * The claims of a stage read from its output (`read`, the files of `dist/<stage>/`) and its stage file
- * (`readFile`, by the path its inventory names); undefined when the output is not of the stage file as
- * it is (or there is none), which only compiling it would tell.
+ * (`readFile`, by the path its inventory names), `OutputClaims`; undefined when it has no output, or
+ * its stage file does not read as a stage file with edge addresses written as text, which only
+ * compiling it would tell.
  */
 export function outputClaims(
   read: (file: string) => string | undefined,
   readFile: (path: string) => string | undefined,
-): StageClaims | undefined {
-  const inventory = read(INVENTORY_FILE);
+): OutputClaims | undefined {
+  const readOutput = readingOnce(read);
+  const inventory = readOutput(INVENTORY_FILE);
   const file = inventory && inventorySource(inventory)?.file;
   const text = file ? readFile(file) : undefined;
-  if (!file || text === undefined || !writtenFrom(inventory, text)) return undefined;
+  if (!file || text === undefined) return undefined;
+  const nodePortsKnown = writtenFrom(inventory, text);
   try {
     const { data, locate } = readStage(text, file, []);
     const stage = data as { nodes?: unknown; edge?: EdgeSettings; delivery?: { cluster?: string }; apps?: unknown };
+    // a stage file changed since is not validated: an address that is not text is what its compilation refuses
+    const machines = entries(stage.edge?.machines).map(([, m]) => m.address);
+    if (![...machines, ...(stage.edge?.floatingIp ? [stage.edge.floatingIp.address] : [])].every((a) => typeof a === 'string'))
+      return undefined;
     const apps = entries(stage.apps);
-    // an app's Services are in its chart file; one without a node port is not parsed
-    const charts = apps.map(([app]) => {
-      const chart = read(chartFileName(app));
-      const objects = chart?.includes('nodePort') ? parseManifests([{ file: chartFileName(app), text: chart }]).objects : [];
-      return { name: app, objects };
-    });
-    return stageClaims({
+    // an app's Services are in its chart file; one without a node port is not parsed; none of an output written from another stage file
+    const charts = nodePortsKnown
+      ? apps.map(([app]) => {
+          const chart = readOutput(chartFileName(app));
+          const objects = chart?.includes('nodePort') ? parseManifests([{ file: chartFileName(app), text: chart }]).objects : [];
+          return { name: app, objects };
+        })
+      : [];
+    const claims = stageClaims({
       nodes: entries(stage.nodes).map(([name, n]) => ({ name, ...(typeof n.address === 'string' ? { address: n.address } : {}) })),
       edge: stage.edge,
       delivery: stage.delivery,
@@ -56,6 +82,7 @@ export function outputClaims(
       stacks: new Map(apps.map(([app, e]) => [app, typeof e.stack === 'string' ? e.stack : app])),
       locate: (path) => locate(path),
     });
+    return { claims, nodePortsKnown, output: { text, readOutput } };
   } catch {
     // a stage file or an output that does not read as it was written: not known without compiling it
     return undefined;
@@ -67,7 +94,7 @@ export function outputClaims(
  * reads `../<stage>/` as `dist/<stage>/`, as lib/output-changes.ts reads a namespace's; a stage file
  * is a file of the project); undefined when none was given readers.
  */
-export function outputClaimsOf(sources: readonly Readers[]): ((stage: string) => StageClaims | undefined) | undefined {
+export function outputClaimsOf(sources: readonly Readers[]): ((stage: string) => OutputClaims | undefined) | undefined {
   const via = sources.find((s) => s.readOutput && s.readSource);
   if (!via) return undefined;
   return (stage) =>

@@ -346,7 +346,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'synth/claims-not-checked',
     'Node ports and edge addresses not compared across stages by a synthesis of some stages',
-    'A synthesis of some stages compares what they take with what the last full synthesis recorded of the others, else with their output in dist/ while it is of their stage file as it is; a stage whose file changed since is not compared: run npm run synth to compare every stage.',
+    'A synthesis of some stages compares what they take with what the last full synthesis recorded of the others, else with their output in dist/ while it is of their stage file as it is; of a stage whose file changed since, only the edge addresses its file writes (and the edge machines its output in dist/ runs on, which another stage may now name) are compared, its node ports not: run npm run synth to compare every stage.',
   ),
   row(
     'synth/journal',

@@ -386,9 +386,13 @@ describe('a stage whose file is removed', () => {
         encoding: 'utf8',
       });
       expect([existsSync(join(dir, 'pwned')), existsSync(join(dir, 'pwned2'))]).toEqual([false, false]);
-      expect(pasted.stdout).toContain(`delete configmap -n ${namespace} -l `);
+      // neither line reads as stagecraft writes one: in no command, named on the line under it
+      expect(pasted.stdout).not.toContain('pwned');
       expect(pasted.stdout).toContain(
-        `delete ${kind.toLowerCase()},ingress.networking.k8s.io,deployment.apps,replicationcontroller,service,namespace -n raspberry -l `,
+        'delete ingress.networking.k8s.io,deployment.apps,replicationcontroller,service,namespace -n raspberry -l ',
+      );
+      expect(lines.find((l) => l.startsWith('it leaves out'))).toContain(
+        `and 2 lines of its inventory.txt that do not read as stagecraft writes one (edited by hand? git log -p dist/raspberry/inventory.txt shows how it was written): 'v1 ConfigMap ${namespace}/kube-flannel-cfg' and 'v1 ${kind} raspberry/nginx', in no command; once`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -420,7 +424,7 @@ describe('a stage whose file is removed', () => {
         `kubectl delete pod,service,serviceaccount -n mink8s ${selector} && kubectl delete namespace ${selector} --field-selector metadata.name=mink8s`,
       );
       expect(lines.find((l) => l.startsWith('it leaves out'))).toContain('ConfigMap ingress-nginx/controller, Namespace ingress-nginx');
-      // its Namespace's name as a hand edit of its output wrote it, which a shell reads otherwise: quoted in the field selector too
+      // its Namespace's name as a hand edit of its output wrote it, which a shell reads otherwise: in no command
       const name = 'x$(touch$IFS"pwned")';
       for (const file of ['inventory.txt', chartFileName(NAMESPACE_CHART)]) {
         const path = join(dir, 'dist', 'mink8s', file);
@@ -432,11 +436,62 @@ describe('a stage whose file is removed', () => {
         .replace(/^.*until deleted: /, '');
       const pasted = spawnSync('bash', ['-c', `kubectl() { printf '%s\\n' "$*"; }; ${command}`], { cwd: dir, encoding: 'utf8' });
       expect(existsSync(join(dir, 'pwned'))).toBe(false);
-      expect(pasted.stdout).toContain(`--field-selector metadata.name=${name}`);
+      expect(pasted.stdout).toBe(`delete pod,service,serviceaccount -n mink8s ${selector}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it.each([
+    ['a kind that is two', 'v1 Service mink8s/nginx', 'v1 Service,namespace mink8s/nginx'],
+    ['a group that holds a second kind', 'v1 Service mink8s/nginx', 'x,namespace/v1 Service mink8s/nginx'],
+    ['a Namespace in a namespace', 'v1 Service mink8s/nginx', 'v1 Namespace mink8s/nginx'],
+    ['a ClusterRole in a namespace', 'v1 Service mink8s/nginx', 'rbac.authorization.k8s.io/v1 ClusterRole mink8s/admin'],
+    ['its own Namespace taken out', 'v1 Namespace mink8s\n', ''],
+  ])(
+    'with %s in its inventory.txt (a hand edit): the command deletes nothing outside its namespace, and the line under it names what it leaves out',
+    (_, line, edited) => {
+      const dir = fixtureProject(['mink8s', 'dev']);
+      try {
+        mkdirSync(join(dir, 'manifests'));
+        writeFileSync(
+          join(dir, 'manifests', 'ingress.yaml'),
+          'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ingress-nginx\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: controller\n  namespace: kube-system\ndata:\n  a: b\n',
+        );
+        const stage = join(dir, 'environments', 'mink8s.yaml');
+        writeFileSync(
+          stage,
+          readFileSync(stage, 'utf8').replace(
+            /^apps:\n/m,
+            'apps:\n  edge-controller:\n    stack: manifests\n    include: [manifests/ingress.yaml]\n',
+          ),
+        );
+        expect(runCli('synth', [], dir).code).toBe(0);
+        rmSync(stage);
+        const inventory = join(dir, 'dist', 'mink8s', 'inventory.txt');
+        const text = readFileSync(inventory, 'utf8');
+        expect(text).toContain(line);
+        writeFileSync(inventory, text.replace(line, edited));
+        const lines = runCli('diff', ['mink8s'], dir).stdout.split('\n');
+        const command = lines.find((l) => l.startsWith('npm run synth removes'))!.replace(/^.*until deleted: /, '');
+        const outside = lines.find((l) => l.startsWith('it leaves out'))!;
+        // pasted: kubectl given no kind beyond the stage's namespaced ones, in namespace mink8s; the Namespace by name
+        const pasted = spawnSync('bash', ['-c', `kubectl() { printf '%s\\n' "$*"; }; ${command}`], { encoding: 'utf8' }).stdout;
+        for (const call of pasted.trimEnd().split('\n')) {
+          const [, kinds, ...rest] = call.split(' ');
+          expect(rest.join(' ')).toMatch(/^-n mink8s -l |^-l \S+ --field-selector metadata\.name=mink8s$/);
+          if (rest[0] === '-n') expect(kinds!.split(',')).not.toContain('namespace');
+          expect(kinds!.split(',')).not.toContain('clusterrole.rbac.authorization.k8s.io');
+        }
+        expect(command).not.toContain('--all-namespaces');
+        expect(outside).toContain('ConfigMap kube-system/controller');
+        expect(outside).toContain('Namespace ingress-nginx');
+        if (edited) expect(outside).toContain(`was written): '${edited}', in no command; once nothing uses them`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('with a control character in a name of its inventory.txt (a hand edit): diff prints its lines as text, as synth does', () => {
     const dir = fixtureProject(['raspberry', 'dev']);

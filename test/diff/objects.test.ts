@@ -694,8 +694,8 @@ describe('npm run diff', () => {
     expect(test.stderr).toBe(
       'dist/delivery (for test): warning: not compared: it is planned from every stage, and environments/dev.yaml has 2 problems; the comparison of dist/test above is whole\n' +
         '  hint: npm run synth (or npm run diff of that stage) shows the problems; once they are fixed, this diff compares the delivery objects too\n' +
-        // as synth --stage test says: dev's node ports and edge are not known while its file does not compile
-        "test: warning: node ports and edge addresses not compared with those of stage dev: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but its stage file changed since its output in dist/ was written (or it has none), so what it takes is not known without compiling it\n" +
+        // as synth --stage test says: dev's node ports are not known while its file does not compile (its edge addresses are written there)
+        'test: warning: node ports not compared with those of stage dev: two stages on one cluster may not take one node port, but its stage file changed since its output in dist/ was written, so the node ports it takes are not known without compiling it; the edge addresses (machines, floating IP) that the stage file of stage dev writes were compared\n' +
         '  hint: run npm run synth (every stage) to compare every stage with every other\n',
     );
     expect(test.code).toBe(ExitCode.ok);

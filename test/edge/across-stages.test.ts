@@ -476,19 +476,19 @@ describe('a synthesis of some stages', () => {
     });
   });
 
-  it('warns that it compared the named stage with none of the stages whose file changed, naming them', () => {
+  it("warns that it compared the named stage with none of the node ports of the stages whose file changed, naming them, but with their stage files' edge addresses", () => {
     afterFullSynth(stages(), (dir) => {
       writeFileSync(join(dir, 'environments', 'zed.yaml'), stage({ machines: ['10.0.2.5'], nodePort: 30084 }));
       writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30083 }));
       const r = runCli('synth', ['--stage', 'zed'], dir);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(
-        "zed: warning: node ports and edge addresses not compared with those of stage red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but its stage file changed since its output in dist/ was written (or it has none), so what it takes is not known without compiling it",
+        'zed: warning: node ports not compared with those of stage red: two stages on one cluster may not take one node port, but its stage file changed since its output in dist/ was written, so the node ports it takes are not known without compiling it; the edge addresses (machines, floating IP) that the stage file of stage red writes were compared',
       );
       expect(r.stderr).toContain('hint: run npm run synth (every stage) to compare every stage with every other');
       // with --no-cache, no record: blue, whose stage file is the one its output was written from, is compared as its output says
       const uncached = runCli('synth', ['--stage', 'zed', '--no-cache'], dir);
-      expect(uncached.stderr).toContain('not compared with those of stage red:');
+      expect(uncached.stderr).toContain('node ports not compared with those of stage red:');
       expect(uncached.code).toBe(0);
     });
   });
@@ -511,9 +511,65 @@ describe('a synthesis of some stages', () => {
   });
 });
 
+describe('a synthesis of the stage an edge machine moves to, alone, while the file of the stage it leaves changed too', () => {
+  // red's edge runs on 10.0.1.5 and 10.0.1.6 with floating IP 10.0.1.50; blue's on 10.0.0.5
+  const red = (machines: readonly string[], nodePort = 30081) =>
+    stage({ node: '10.0.1.1', machines, floatingIp: '10.0.1.50/24', nodePort });
+  const stages = () => ({ blue: stage({}), red: red(['10.0.1.5', '10.0.1.6']) });
+
+  it("tells the operator, at the taking stage's setting, that the machine runs the leaving stage's edge and what to do there, read from the leaving stage's output", () => {
+    afterFullSynth(stages(), (dir) => {
+      // red's file leaves 10.0.1.6 (and changes its node port), blue's names it: only blue is synthesized
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red(['10.0.1.5'], 30083));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.1.6'] }));
+      const r = runCli('synth', ['blue'], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        "environments/blue.yaml:4:61: warning: edge.machines.lb2.address 10.0.1.6 of stage blue is edge machine lb2 (10.0.1.6) of stage red's edge in dist/red/, which its stage file no longer names: it runs stage red's haproxy.cfg and keepalived with 10.0.1.50/24 until this stage's files replace them",
+      );
+      expect(r.stderr).toContain(
+        "hint: first, on lb2: sudo systemctl disable --now keepalived (this stage has no floating IP, so none of its files replaces stage red's keepalived.conf there",
+      );
+      expect(r.stderr).toContain('blue: warning: node ports not compared with those of stage red:');
+      expect(r.stderr).not.toContain('edge addresses not compared');
+    });
+  });
+
+  it("refuses the machine, writing nothing, when the leaving stage's file, changed for something else, still names it", () => {
+    afterFullSynth(stages(), (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red(['10.0.1.5', '10.0.1.6'], 30083));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.1.6'] }));
+      const before = snapshotDir(join(dir, 'dist'));
+      const r = runCli('synth', ['blue'], dir);
+      expect(r.stderr).toContain(
+        'environments/blue.yaml:4:61: error: edge.machines.lb2.address 10.0.1.6 of stage blue is edge.machines.lb2.address of stage red too (environments/red.yaml:4:61), whose edge in dist/red/ has it already',
+      );
+      expect(r.code).toBe(2);
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+      // a floating IP the changed file still moves, likewise
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ floatingIp: '10.0.1.50/24' }));
+      const floating = runCli('synth', ['blue'], dir);
+      expect(floating.stderr).toContain(
+        'error: edge.floatingIp.address 10.0.1.50 of stage blue is edge.floatingIp.address of stage red too',
+      );
+      expect(floating.code).toBe(2);
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+    });
+  });
+
+  it('compares nothing with a leaving stage whose changed file does not read, and says so', () => {
+    afterFullSynth(stages(), (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), 'edge: [unclosed\n');
+      const r = runCli('synth', ['blue'], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('blue: warning: node ports and edge addresses not compared with those of stage red:');
+    });
+  });
+});
+
 describe('diff, switch and promote of one stage', () => {
   const warning = (stage: string) =>
-    `${stage}: warning: node ports and edge addresses not compared with those of stage red: two stages on one cluster may not take one node port, nor two stages' edges one machine or floating IP, but its stage file changed since its output in dist/ was written (or it has none), so what it takes is not known without compiling it`;
+    `${stage}: warning: node ports not compared with those of stage red: two stages on one cluster may not take one node port, but its stage file changed since its output in dist/ was written, so the node ports it takes are not known without compiling it; the edge addresses (machines, floating IP) that the stage file of stage red writes were compared`;
 
   it('warn, as synth does, that they compared the stage with none of the stages whose file changed since their output was written', () => {
     const stages = {
