@@ -7,7 +7,15 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { RESOLVERS_LINE, SANITIZE_CALL, withBuiltInResolve, withResolveSanitized } from '../../lib/cli/builtin-resolve.mjs';
+import {
+  INSERTION_KEYS,
+  RESOLVERS_LINE,
+  SANITIZE_CALL,
+  SORTED_KEYS_LINE,
+  withBuiltInResolve,
+  withResolveSanitized,
+  withSortedKeys,
+} from '../../lib/cli/builtin-resolve.mjs';
 import { runCommonJs } from '../helpers/commonjs.js';
 import { random } from '../helpers/random.js';
 
@@ -17,6 +25,8 @@ const text = readFileSync(RESOLVE, 'utf8');
 const { Lazy } = require('cdk8s/lib/lazy.js') as { Lazy: { any(producer: { produce(): unknown }): unknown } };
 const { sanitizeValue } = require('cdk8s/lib/_util.js') as { sanitizeValue(value: unknown, options: { sortKeys: boolean }): unknown };
 const API_OBJECT_TEXT = readFileSync(require.resolve('cdk8s/lib/api-object.js'), 'utf8');
+const UTIL = require.resolve('cdk8s/lib/_util.js');
+const UTIL_TEXT = readFileSync(UTIL, 'utf8');
 
 interface Resolver {
   resolve(context: { key: string[]; value: unknown; replaceValue(v: unknown): void }): void;
@@ -229,5 +239,98 @@ describe("ApiObject.toJson()'s resolve and sanitize, in one walk", () => {
     const value = { spec: { b: null, a: [{ port: 80 }], size: new Union('1Gi') } };
     expect(m.resolveSanitized([], value, {}, true)).toEqual({ spec: { a: [{ port: 80 }], size: { value: '1Gi' } } });
     expect(seen).toContain('spec.a.0.port');
+  });
+});
+
+type Sanitize = (value: unknown, options?: { sortKeys?: boolean; filterEmptyArrays?: boolean; filterEmptyObjects?: boolean }) => unknown;
+
+/** How many times `run` called Array.prototype.sort. */
+function sorts(run: () => void): number {
+  const sort = Array.prototype.sort;
+  let calls = 0;
+  Array.prototype.sort = function (this: unknown[], ...args: Parameters<typeof sort>) {
+    calls++;
+    return sort.apply(this, args);
+  } as typeof sort;
+  try {
+    run();
+  } finally {
+    Array.prototype.sort = sort;
+  }
+  return calls;
+}
+
+/** A plain object of `n` keys in a random order: words, integer-like keys, and characters above the BMP (compared by UTF-16 code units). */
+function keyed(next: () => number, n: number): Record<string, unknown> {
+  const words = [
+    'name',
+    'Name',
+    'namespace',
+    'labels',
+    'a',
+    'b',
+    '',
+    '10',
+    '2',
+    '007',
+    'z\u00e9',
+    '\u{1F600}',
+    '\uFF5E',
+    'key-1',
+    'key_1',
+    'key.1',
+  ];
+  const o: Record<string, unknown> = {};
+  while (Object.keys(o).length < n) {
+    const word = words[Math.floor(next() * words.length)]! + (next() < 0.5 ? String(Math.floor(next() * 40)) : '');
+    o[word] = next() < 0.2 ? null : next() < 0.3 ? { [word]: word, b: [word, null] } : word;
+  }
+  return o;
+}
+
+describe("sanitizeValue's sort of an object's keys, by insertion", () => {
+  it("is found in the installed cdk8s's _util.js once, and is left alone in another", () => {
+    expect(UTIL_TEXT.split(SORTED_KEYS_LINE).length - 1).toBe(1);
+    expect(withSortedKeys(UTIL_TEXT)).not.toContain(SORTED_KEYS_LINE);
+    const other = UTIL_TEXT.replace(SORTED_KEYS_LINE, 'const keys = Object.keys(obj);');
+    expect(withSortedKeys(other)).toBe(other);
+  });
+
+  it('gives what sanitizeValue gives, keys in the same order, on objects of 0 to 40 keys', () => {
+    const original = sanitizeValue as Sanitize;
+    const rewritten = runCommonJs<{ sanitizeValue: Sanitize }>(withSortedKeys(UTIL_TEXT), UTIL).sanitizeValue;
+    for (let n = 0; n < 400; n++) {
+      const next = random(n);
+      const value = keyed(next, Math.floor(next() * 41));
+      for (const options of [{}, { sortKeys: false }, { filterEmptyArrays: true, filterEmptyObjects: true }]) {
+        expectSame(rewritten(value, options), original(value, options));
+      }
+    }
+  });
+
+  it(`sorts up to ${INSERTION_KEYS} keys without Array.prototype.sort (which makes a work array of each), more with it`, () => {
+    const rewritten = runCommonJs<{ sanitizeValue: Sanitize }>(withSortedKeys(UTIL_TEXT), UTIL).sanitizeValue;
+    const metadata = { name: 'api', namespace: 'qa', labels: { tier: 'web', app: 'api' }, annotations: { b: '1', a: '2' } };
+    expect(sorts(() => (sanitizeValue as Sanitize)(metadata))).toBeGreaterThan(0);
+    let out: unknown;
+    expect(sorts(() => (out = rewritten(metadata)))).toBe(0);
+    expect(JSON.stringify(out)).toBe('{"annotations":{"a":"2","b":"1"},"labels":{"app":"api","tier":"web"},"name":"api","namespace":"qa"}');
+    const large = Object.fromEntries(Array.from({ length: INSERTION_KEYS + 1 }, (_, i) => [`k${INSERTION_KEYS - i}`, i]));
+    expect(sorts(() => rewritten(large))).toBe(1);
+    // resolve and sanitize in one walk, the same way
+    const m = load(withBuiltInResolve(text), builtIn);
+    expect(sorts(() => (out = m.resolveSanitized([], metadata, {}, true)))).toBe(0);
+    expect(JSON.stringify(out)).toBe('{"annotations":{"a":"2","b":"1"},"labels":{"app":"api","tier":"web"},"name":"api","namespace":"qa"}');
+    expect(sorts(() => m.resolveSanitized([], large, {}, true))).toBe(1);
+  });
+
+  it('resolves and sanitizes objects of 0 to 40 keys as sanitizeValue(resolve(...)) does', () => {
+    const before = load(text, builtIn);
+    const after = load(withBuiltInResolve(text), builtIn);
+    for (let n = 0; n < 400; n++) {
+      const next = random(n);
+      const value = keyed(next, Math.floor(next() * 41));
+      expectSame(after.resolveSanitized([], value, {}, true), sanitizeValue(before.resolve([], value, {}), { sortKeys: true }));
+    }
   });
 });
