@@ -5,8 +5,12 @@
  */
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as project from '../../lib/cli/project.js';
 import { fixtureProject, runCli, snapshotDir } from '../helpers/cli.js';
+
+// each compilation counted: diff of two stages reads dist/ in place of compiling them when the last synth kept every stage
+vi.mock('../../lib/cli/project.js', { spy: true });
 
 /** A clock that advances `step` ms at every reading: each progress update is past the delay. */
 function ticking(step: number): () => number {
@@ -33,6 +37,19 @@ describe('--no-cache', () => {
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toBe(quick.stdout);
     expect(fresh.stderr).toContain('check: compiling qa (2/3)');
+  });
+
+  it('diff of two stages with it compiles both (not read from dist/, which the last synth proved current)', () => {
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const compile = vi.mocked(project.compile);
+    compile.mockClear();
+    const kept = runCli('diff', ['qa', 'test'], dir);
+    expect(kept.code).toBe(0);
+    // without the option, dist/ is read: what the one below would be without it
+    expect(compile).not.toHaveBeenCalled();
+    const fresh = runCli('diff', ['qa', 'test', '--no-cache'], dir);
+    expect(fresh).toEqual(kept);
+    expect(compile.mock.calls.map(([, stages, options]) => [stages, options?.noCache])).toEqual([[['qa', 'test'], true]]);
   });
 
   it('check and diff with --no-cache use no render cache; without it, they do (and warn of a file in its place)', () => {
