@@ -50,7 +50,8 @@ import type { KubeObject } from '../model/object.js';
 import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
 import { existingNamespaces } from '../synth/inventory.js';
 
-const usage = `Usage: npm run check [-- [options] <file or directory>...]
+const usage = `Usage: npm run check [-- --no-cache]
+       npm run check -- [options] <file or directory>...
 
 Without paths: compiles every stage in memory, without writing, runs the checks on every stage,
 and compares the result with the committed dist/ and environments/stage.schema.json. Exit 0 when
@@ -201,6 +202,20 @@ function commandLineOf(values: Options, positionals: readonly string[], exists: 
       const words = [...options.map((o) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(o) ? o : undefined)), ...paths.map(shellWord)];
       return !valueless && words.every((w) => w !== undefined) ? `npm run check -- ${words.join(' ')}` : undefined;
     },
+  };
+}
+
+/**
+ * --no-cache given with paths (`commandLine`, without it): checking files compiles nothing and reads no cache,
+ * so the option would change nothing; the two command lines it may have been meant for.
+ */
+function noCacheWithPaths(commandLine: CommandLine): Problem {
+  const line = commandLine.text();
+  return {
+    code: 'cli/usage',
+    message:
+      '--no-cache is for npm run check without paths, which compiles every stage (afresh with it); checking files compiles nothing and reads no cache, so it would change nothing',
+    hint: `${line ? `write ${line} to check these files` : 'leave --no-cache out to check these files'}, or npm run check -- --no-cache to compare dist/ with the stage files without the render cache`,
   };
 }
 
@@ -500,18 +515,11 @@ export const command: Command<Options> = {
         ]);
       return checkDist(io, noCache);
     }
-    // checking files compiles nothing and reads no cache: the option would be ignored, silently
-    if (noCache)
-      throw new ProblemsError([
-        {
-          code: 'cli/option',
-          message: `--no-cache applies to npm run check without paths (it compiles every stage afresh), and checking files compiles nothing and reads no cache`,
-          hint: 'leave --no-cache out to check these files, or the paths out to compare dist/ with the stage files without the render cache',
-        },
-      ]);
     // paths as the user gave them, from where they ran npm, named from the project directory
     const given = (path: string) => givenPath(io, 'check', path);
     const commandLine = commandLineOf(values, positionals, (p) => existsSync(resolve(io.cwd, given(p))));
+    // checking files compiles nothing and reads no cache: the option would be ignored, silently
+    if (noCache) throw new ProblemsError([noCacheWithPaths(commandLine)]);
     return checkManifests(positionals.map(given), { ...values, crds: values.crds?.map(given) }, io, commandLine);
   },
 };

@@ -77,13 +77,24 @@ describe('--no-cache', () => {
     }
   });
 
-  it('check with paths refuses it, saying why: checking files compiles nothing', () => {
-    const r = runCli('check', ['--no-cache', 'dist/qa'], dir);
+  it('check with paths refuses it, saying why (checking files compiles nothing) and the two command lines it may mean', () => {
+    const r = runCli('check', ['--format', 'json', '--no-cache', 'dist/qa'], dir);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
-      'error: --no-cache applies to npm run check without paths (it compiles every stage afresh), and checking files compiles nothing and reads no cache',
-      '  hint: leave --no-cache out to check these files, or the paths out to compare dist/ with the stage files without the render cache',
+    expect(r.stderr).toBe(
+      [
+        'error: --no-cache is for npm run check without paths, which compiles every stage (afresh with it); checking files compiles nothing and reads no cache, so it would change nothing',
+        '  hint: write npm run check -- --format=json dist/qa to check these files, or npm run check -- --no-cache to compare dist/ with the stage files without the render cache',
+        '1 problem.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it("check's usage shows both forms: without paths (where --no-cache goes) and with them", () => {
+    expect(runCli('check', ['--help']).stdout.split('\n').slice(0, 2)).toEqual([
+      'Usage: npm run check [-- --no-cache]',
+      '       npm run check -- [options] <file or directory>...',
     ]);
   });
 
