@@ -28,7 +28,8 @@ the objects and the safety policy; every finding at file:line:col, the file name
 project directory. A relative path is read from the directory you run npm in. Exit 0 with no
 errors (warnings allowed), 1 with errors, 2 when the input is not Kubernetes YAML.
 
-Options:
+Options (after '--': given before it, an option is npm's, and check runs without it; --no-cache
+leaves no trace but npm's warning 'invalid config cache=false': write npm run check -- --no-cache):
   --format <text|json|sarif>   how to report findings (with paths) (default: text)
   --pod-security <level>       baseline or restricted (with paths) (default: baseline)
   --namespace-exists <name>    a namespace the cluster already has (repeatable)

@@ -581,6 +581,59 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
     expect(snapshotDir(dir)).toEqual(before);
   });
 
+  it.each([
+    // npm run synth --stage= (or --no-stage, --stage=false): npm_config_stage is empty, and synth would compile every stage
+    [
+      'synth',
+      [],
+      { npm_config_stage: '' },
+      'and empty',
+      "--stage=, --no-stage or --stage=false given before '--'",
+      'npm run synth -- --stage <name>',
+    ],
+    // npm run synth --stage: true, and no argument came that could be its value
+    [
+      'synth',
+      [],
+      { npm_config_stage: 'true' },
+      'to true',
+      "--stage given before '--' with no value after it, or --stage=true",
+      'npm run synth -- --stage <name>',
+    ],
+    [
+      'check',
+      ['dist/qa'],
+      { npm_config_pod_security: '' },
+      'and empty',
+      "--pod-security=, --no-pod-security or --pod-security=false given before '--'",
+      'npm run check -- dist/qa --pod-security <level>',
+    ],
+    [
+      'switch',
+      ['qa', 'demoapp'],
+      { npm_config_release: '' },
+      'and empty',
+      "--release=, --no-release or --release=false given before '--'",
+      'npm run switch -- qa demoapp --release <version or image>',
+    ],
+  ])(
+    '%s %j with %j (an option given before --, with no value) is refused with the line that gives it one, nothing done',
+    (command, args, npmEnv, how, by, line) => {
+      const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
+      const before = snapshotDir(dir);
+      const r = runCli(command, args, dir, { npm_lifecycle_event: command, ...npmEnv });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      const [variable] = Object.keys(npmEnv);
+      const option = `--${variable.slice('npm_config_'.length).replaceAll('_', '-')}`;
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+        `error: ${variable} is set ${how} (by ${by}, which npm takes for itself, or by an .npmrc or the environment), and ${command} runs without ${option}`,
+        `  hint: write ${line}: ${command}'s options go after '--', each with its value (if an .npmrc or the environment sets ${variable}, unset it)`,
+      ]);
+      expect(snapshotDir(dir)).toEqual(before);
+    },
+  );
+
   it('the same variable set by the option given apart (true), by another script, or given on the command line too, refuses nothing', () => {
     const dir = fixtureProject(['dev', 'qa', 'test']);
     // npm run synth --stage qa: npm_config_stage=true, and qa comes as an argument

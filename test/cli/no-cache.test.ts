@@ -98,7 +98,14 @@ describe('--no-cache', () => {
     ]);
   });
 
-  it.each(['check', 'diff'])('%s --help lists it', (command) => {
-    expect(runCli(command, ['--help']).stdout).toMatch(/^ {2}--no-cache {2,}/m);
+  it.each([
+    ['check', 'npm run check -- --no-cache'],
+    ['diff', 'npm run diff -- <stage> --no-cache'],
+  ])("%s --help lists it, and says where it goes: npm takes it before '--' without a trace but its warning", (command, line) => {
+    const help = runCli(command, ['--help']).stdout;
+    expect(help).toMatch(/^ {2}--no-cache {2,}/m);
+    const options = help.slice(help.indexOf('\nOptions'), help.indexOf('\n  --')).replaceAll('\n', ' ');
+    expect(options).toContain("'invalid config cache=false'");
+    expect(options).toContain(`write ${line}`);
   });
 });
