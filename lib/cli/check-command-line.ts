@@ -4,7 +4,7 @@
  */
 import { DIST_DIR } from './project.js';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { ProblemsError, shellWord, type Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { REPORT_FORMATS } from '../checks/report.js';
@@ -39,16 +39,19 @@ export function badOption(name: string, value: string, allowed: readonly string[
  */
 export function missingPathHint(cwd: string, path: string, commandLine: CommandLine): string {
   const where = 'a relative path is read from the directory you run npm in';
-  if (/^[a-z0-9][a-z0-9-]*$/.test(path) && existsSync(join(cwd, DIST_DIR, path)))
-    return `${path} is a stage: npm run check -- ${DIST_DIR}/${path} checks its output, npm run check (without paths) every stage against its stage file; ${where}`;
+  // the word as given, read from where npm ran (`qa` in dist/ is dist/qa): what it may mean is in the word
+  const word = commandLine.wordOf.get(path) ?? path;
+  const stageDir = shellWord(commandLine.typed(join(DIST_DIR, word)));
+  if (/^[a-z0-9][a-z0-9-]*$/.test(word) && existsSync(join(cwd, DIST_DIR, word)) && stageDir !== undefined)
+    return `${word} is a stage: npm run check -- ${stageDir} checks its output, npm run check (without paths) every stage against its stage file; ${where}`;
   const line = commandLine.options.length ? commandLine.text() : undefined;
-  const option = commandLine.optionOfValue.get(path);
+  const option = commandLine.optionOfValue.get(word);
   if (option !== undefined)
-    return `${path} is the value of ${option}, which follows a second '--' and is read as a path with it: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
-  if (path.startsWith('-'))
-    return `what follows a second '--' is read as paths, so ${path} is not taken as an option: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
-  if (line && (REPORT_FORMATS as readonly string[]).includes(path))
-    return `${path} is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': ${line}`;
+    return `${word} is the value of ${option}, which follows a second '--' and is read as a path with it: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
+  if (word.startsWith('-'))
+    return `what follows a second '--' is read as paths, so ${word} is not taken as an option: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
+  if (line && (REPORT_FORMATS as readonly string[]).includes(word))
+    return `${word} is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': ${line}`;
   return `name files or directories that exist; ${where}`;
 }
 
@@ -62,13 +65,25 @@ export interface CommandLine {
   readonly optionOfValue: ReadonlyMap<string, string>;
   /** The line, quoted as a shell reads it back, or undefined when a word cannot be (a control character). */
   text(): string | undefined;
+  /** The word on the command line that each path (named from the project directory) was given as. */
+  readonly wordOf: ReadonlyMap<string, string>;
+  /** A path named from the project directory as it is written from where npm ran (`../dist/qa` in environments/). */
+  typed(path: string): string;
+}
+
+/** Where check's command line is read: the project directory, the one npm ran in, and a word's path from the project's. */
+export interface CommandLineDirs {
+  readonly root: string;
+  readonly from: string;
+  given(word: string): string;
 }
 
 /** The options of check that take a value. */
 const VALUE_OPTIONS = ['format', 'pod-security', 'namespace-exists', 'crds'];
 
 /** The command line of check as it was meant (`CommandLine`): `values` parsed, and `positionals`, of which those that `exists` are paths. */
-export function commandLineOf(values: CheckOptions, positionals: readonly string[], exists: (path: string) => boolean): CommandLine {
+export function commandLineOf(values: CheckOptions, positionals: readonly string[], dirs: CommandLineDirs): CommandLine {
+  const exists = (word: string) => existsSync(resolve(dirs.root, dirs.given(word)));
   const given = Object.entries(values).flatMap(([name, v]) =>
     v === true ? [`--${name}`] : Array.isArray(v) ? v.map((x) => `--${name}=${x}`) : typeof v === 'string' ? [`--${name}=${v}`] : [],
   );
@@ -99,6 +114,8 @@ export function commandLineOf(values: CheckOptions, positionals: readonly string
   return {
     options: moved,
     optionOfValue,
+    wordOf: new Map(positionals.map((w) => [dirs.given(w), w])),
+    typed: (path) => relative(dirs.from, resolve(dirs.root, path)) || '.',
     text() {
       const words = [...options.map((o) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(o) ? o : undefined)), ...paths.map(shellWord)];
       return !valueless && words.every((w) => w !== undefined) ? `npm run check -- ${words.join(' ')}` : undefined;

@@ -4,11 +4,9 @@
  * checks of lib/checks/ on the YAML manifests there, written by hand or by other tools
  * (./check-files.ts, reading them with ./check-inputs.ts); its command line is read in ./check-command-line.ts.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { ProblemsError } from '../errors.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
-import { exitCodesHelp, commonOptionsHelp, givenPath, type Command } from './main.js';
+import { callerDir, exitCodesHelp, commonOptionsHelp, givenPath, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { type CheckOptions, commandLineOf, noCacheWithPaths, optionsWithoutPaths } from './check-command-line.js';
 import { checkDist } from './check-dist.js';
@@ -65,7 +63,7 @@ export const command: Command<CheckOptions> = {
     }
     // paths as the user gave them, from where they ran npm, named from the project directory
     const given = (path: string) => givenPath(io, 'check', path);
-    const commandLine = commandLineOf(values, positionals, (p) => existsSync(resolve(io.cwd, given(p))));
+    const commandLine = commandLineOf(values, positionals, { root: io.cwd, from: callerDir(io, 'check'), given });
     // checking files compiles nothing and reads no cache: the option would be ignored, silently
     if (noCache) throw new ProblemsError([noCacheWithPaths(commandLine)]);
     return checkManifests(positionals.map(given), { ...values, crds: values.crds?.map(given) }, io, commandLine);
