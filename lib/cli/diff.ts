@@ -144,7 +144,11 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
   writes: false,
   options: { 'no-cache': { type: 'boolean' } },
   run({ 'no-cache': noCache }, stages, io) {
-    takeArguments('diff', ['<stage>', '<other stage>'], stages, { required: 1, example: 'npm run diff -- qa production' });
+    takeArguments('diff', ['<stage>', '<other stage>'], stages, {
+      required: 1,
+      example: 'npm run diff -- qa production',
+      optionValues: false,
+    });
     const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
     if (stages.length === 2) {
       requireStages(project, stages);

@@ -293,6 +293,28 @@ describe('an option npm took for itself (given before --), or npm_config_* from 
   });
 });
 
+describe('arguments too many for a command whose options take no value (diff, secrets)', () => {
+  it.each([
+    [
+      'diff',
+      ['dev', 'qa', 'test'],
+      "error: diff takes <stage> [<other stage>]: 'test' is one too many (found 'dev' 'qa' 'test')",
+      "  hint: write npm run diff -- dev qa, and again for 'test'; npm run diff -- --help lists the arguments and options",
+    ],
+    [
+      'secrets',
+      ['dev', 'qa'],
+      "error: secrets takes <stage>: 'qa' is one too many (found 'dev' 'qa')",
+      "  hint: write npm run secrets -- dev, and again for 'qa'; the stages are: dev, qa, test; npm run secrets -- --help lists the arguments and options",
+    ],
+  ])('%s %j: the line without them (none can be an option value npm passed on)', (command, args, message, hint) => {
+    const r = runCli(command, args, fixtureProject(['dev', 'qa', 'test']));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([message, hint]);
+  });
+});
+
 describe('arguments missing', () => {
   it.each([
     [
