@@ -84,7 +84,11 @@ export function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
         hint: `a shell variable that is unset or empty gives one (--${token.name} "$NAME" with no NAME set): set it; ${help}`,
       });
     } else if (option.type === 'boolean' && token.value !== undefined) {
-      problems.push({ code: 'cli/usage', message: `option '${token.rawName}' takes no value (found '${token.value}')`, hint: help });
+      problems.push({
+        code: 'cli/usage',
+        message: `option '${token.rawName}' takes no value (found '${token.value}')`,
+        hint: `write ${token.rawName} alone to turn it on, or leave it out; ${help}`,
+      });
     }
   }
   if (problems.length) throw new ProblemsError(problems);

@@ -126,7 +126,7 @@ describe('an option a command does not know', () => {
     expect(r.stderr).toBe(
       [
         "error: option '--force' takes no value (found 'yes')",
-        '  hint: npm run promote -- --help lists the options',
+        '  hint: write --force alone to turn it on, or leave it out; npm run promote -- --help lists the options',
         "error: option '--app' needs a value",
         '  hint: write --app <name>; npm run promote -- --help lists the options',
         '2 problems; nothing was written.',
