@@ -3,14 +3,11 @@
  * and render every app again, reading neither the render cache nor the last synthesis's record;
  * check with paths, which compiles nothing, refuses it rather than ignore it.
  */
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import * as project from '../../lib/cli/project.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../lib/model/sha256.js';
 import { fixtureProject, runCli, snapshotDir } from '../helpers/cli.js';
-
-// each compilation counted: diff of two stages reads dist/ in place of compiling them when the last synth kept every stage
-vi.mock('../../lib/cli/project.js', { spy: true });
 
 /** A clock that advances `step` ms at every reading: each progress update is past the delay. */
 function ticking(step: number): () => number {
@@ -41,15 +38,28 @@ describe('--no-cache', () => {
 
   it('diff of two stages with it compiles both (not read from dist/, which the last synth proved current)', () => {
     expect(runCli('synth', [], dir).code).toBe(0);
-    const compile = vi.mocked(project.compile);
-    compile.mockClear();
-    const kept = runCli('diff', ['qa', 'test'], dir);
-    expect(kept.code).toBe(0);
-    // without the option, dist/ is read: what the one below would be without it
-    expect(compile).not.toHaveBeenCalled();
-    const fresh = runCli('diff', ['qa', 'test', '--no-cache'], dir);
-    expect(fresh).toEqual(kept);
-    expect(compile.mock.calls.map(([, stages, options]) => [stages, options?.noCache])).toEqual([[['qa', 'test'], true]]);
+    // a file of dist/qa edited, and the last synth's record made to prove it current: read, it shows the edit; compiled, never
+    const file = join('dist', 'qa', '00-namespace.yaml');
+    const text = readFileSync(join(dir, file), 'utf8');
+    const edited = text.replace('app.kubernetes.io/managed-by: stagecraft', 'app.kubernetes.io/managed-by: by-hand');
+    expect(edited).not.toBe(text);
+    writeFileSync(join(dir, file), edited);
+    const record = join(dir, '.stagecraft', 'fingerprint.json');
+    const fingerprint = JSON.parse(readFileSync(record, 'utf8'));
+    expect(fingerprint.dist[file]).toBe(sha256Hex(text));
+    writeFileSync(record, JSON.stringify({ ...fingerprint, dist: { ...fingerprint.dist, [file]: sha256Hex(edited) } }));
+    try {
+      // without the option, dist/ is read: what the one below would show without it
+      const kept = runCli('diff', ['qa', 'test'], dir);
+      expect(kept.code).toBe(0);
+      expect(kept.stdout).toContain('"by-hand" -> "stagecraft"');
+      const fresh = runCli('diff', ['qa', 'test', '--no-cache'], dir);
+      expect(fresh.code).toBe(0);
+      expect(fresh.stdout).not.toContain('by-hand');
+      expect(fresh.stdout).toContain('the same');
+    } finally {
+      writeFileSync(join(dir, file), text);
+    }
   });
 
   it('check and diff with --no-cache use no render cache; without it, they do (and warn of a file in its place)', () => {
