@@ -84,7 +84,11 @@ export function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
         hint: `a shell variable that is unset or empty gives one (--${token.name} "$NAME" with no NAME set): set it; ${help}`,
       });
     } else if (option.type === 'boolean' && token.value !== undefined) {
-      problems.push({ code: 'cli/usage', message: `option '${token.rawName}' takes no value (found '${token.value}')`, hint: help });
+      problems.push({
+        code: 'cli/usage',
+        message: `option '${token.rawName}' takes no value (found '${token.value}')`,
+        hint: `write ${token.rawName} alone to turn it on, or leave it out; ${help}`,
+      });
     }
   }
   if (problems.length) throw new ProblemsError(problems);
@@ -194,6 +198,11 @@ export interface ArgumentsHelp {
   readonly example: string;
   /** Said after the example (`the stages are: ...`). @default - nothing */
   readonly also?: string;
+  /**
+   * Whether an option of the command takes a value, which, given before `--`, npm passes on as an argument
+   * (`npm run promote test qa --app web`): an argument too many may be one. @default true
+   */
+  readonly optionValues?: boolean;
 }
 
 /**
@@ -217,11 +226,15 @@ export function takeArguments(command: string, names: readonly string[], args: r
       : `${command} takes ${takes}: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing (${found})`;
   const given = [...args.slice(0, names.length).map((a, i) => shellWord(a) ?? names[i]), ...missing];
   // an argument too many is no mistake to drop: it may be the value of an option given before '--' (`npm run promote
-  // test qa --app web`: npm took --app), and the command line without it does more (promotes every app)
+  // test qa --app web`: npm took --app), and the command line without it does more (promotes every app); where no
+  // option takes a value (diff, secrets), it is one too many, and the line is the one without it
+  const help = `npm run ${command} -- --help lists the arguments and options`;
   const hint =
-    extra.length > 0
-      ? `options go after '--', each with its value (given before '--', an option is npm's and its value comes as an argument); npm run ${command} -- --help lists the arguments and options`
-      : `write npm run ${command} -- ${given.join(' ')}, e.g. ${options.example}${options.also ? `; ${options.also}` : ''}`;
+    extra.length === 0
+      ? `write npm run ${command} -- ${given.join(' ')}, e.g. ${options.example}${options.also ? `; ${options.also}` : ''}`
+      : options.optionValues === false
+        ? `write npm run ${command} -- ${given.join(' ')}, and again for ${quotedList(extra)}${options.also ? `; ${options.also}` : ''}; ${help}`
+        : `options go after '--', each with its value (given before '--', an option is npm's and its value comes as an argument); ${help}`;
   throw new ProblemsError([{ code: 'cli/arguments', message, hint }]);
 }
 

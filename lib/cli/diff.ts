@@ -71,7 +71,8 @@ Writes nothing. Exit 0 whether or not there are differences, 1 when the checks f
 stage it compiles (as npm run synth would refuse it), 2 when a stage file compared has a problem
 (another stage's, which keeps the delivery objects from being planned, is a warning).
 
-Options:
+Options (after '--': given before it, --no-cache is npm's, which warns 'invalid config cache=false'
+and runs diff without it; write npm run diff -- <stage> --no-cache):
   --no-cache     compile the stages and render every app again (no .stagecraft/cache/render/,
                  no dist/ read in place of a stage)
 ${commonOptionsHelp(17)}
@@ -144,7 +145,11 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
   writes: false,
   options: { 'no-cache': { type: 'boolean' } },
   run({ 'no-cache': noCache }, stages, io) {
-    takeArguments('diff', ['<stage>', '<other stage>'], stages, { required: 1, example: 'npm run diff -- qa production' });
+    takeArguments('diff', ['<stage>', '<other stage>'], stages, {
+      required: 1,
+      example: 'npm run diff -- qa production',
+      optionValues: false,
+    });
     const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
     if (stages.length === 2) {
       requireStages(project, stages);

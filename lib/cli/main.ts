@@ -58,7 +58,7 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
       io.stdout.write(`stagecraft ${COMPILER_VERSION}\n`);
       return ExitCode.ok;
     }
-    const lost = npmTookValues(command, values, argv, io.env);
+    const lost = npmTookValues(command, values, positionals, argv, io.env);
     if (lost.length) throw new ProblemsError(lost);
     const kept = optionsNpmKept(command, values, io.env);
     try {

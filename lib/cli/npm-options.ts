@@ -80,38 +80,72 @@ export function withNpmNotes<V>(e: ProblemsError, kept: readonly NpmKept[], comm
  * without a word (compile every stage, check at the default level). Refused, with the command line
  * that gives them after `--`; nothing but such an option leaves a value other than `true` in the
  * variable of an option only this command has (an .npmrc or the environment that sets one is told
- * to unset it). Options with traces of their own (`NPM_TRACES`: `--app=web` is `-a -p` and its value
- * an argument) are `optionsNpmKept`'s.
+ * to unset it). So is one given there with no value: empty (`--stage=`, `--no-stage`, `--stage=false`),
+ * or `true` (`--stage`, `--stage=true`) when no argument (`positionals`) came that could be the value
+ * npm passed on (`npm run synth --stage qa` runs `synth qa`, as meant). Options with traces of their
+ * own (`NPM_TRACES`: `--app=web` is `-a -p` and its value an argument) are `optionsNpmKept`'s.
  */
-export function npmTookValues<V>(command: Command<V>, values: Record<string, unknown>, argv: readonly string[], env: Io['env']): Problem[] {
+export function npmTookValues<V>(
+  command: Command<V>,
+  values: Record<string, unknown>,
+  positionals: readonly string[],
+  argv: readonly string[],
+  env: Io['env'],
+): Problem[] {
   if (env.npm_lifecycle_event !== command.name) return [];
-  const taken = Object.entries(command.options).flatMap(([option, { type, multiple }]) => {
+  const taken = Object.entries(command.options).flatMap(([option, { type, multiple }]): Taken[] => {
     const value = type === 'string' && values[option] === undefined ? npmKeptValue(option, env) : undefined;
+    const variable = `npm_config_${option.replaceAll('-', '_')}`;
+    if (value === '' || (value === 'true' && positionals.length === 0)) return [{ option, given: [], variable, none: value }];
+    if (value === undefined || value === 'true') return [];
     // an option given more than once (--stage=qa --stage=lab): npm joins its values with a blank line
-    const given = value === undefined ? [] : (multiple ? value.split('\n\n') : [value]).map((v) => `--${option}=${v}`);
-    return given.length ? [{ option, given, variable: `npm_config_${option.replaceAll('-', '_')}` }] : [];
+    const given = (multiple ? value.split('\n\n') : [value]).map((v) => `--${option}=${v}`);
+    return [{ option, given, variable, none: undefined }];
   });
   if (taken.length === 0) return [];
   const words = [...taken.flatMap((t) => t.given), ...argv].map(argumentWord);
   const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
   return taken.map((t) => {
     // the variable is all the command sees: an .npmrc or the environment may have set it, not the command line
+    const unset = `if an .npmrc or the environment sets ${t.variable}, unset it`;
+    if (t.none !== undefined) {
+      const form = new RegExp(`--${t.option} (<[^>]+>)`).exec(command.usage)?.[1] ?? '<value>';
+      const valueless = [...argv.map(argumentWord), `--${t.option}`, form];
+      const by =
+        t.none === ''
+          ? `--${t.option}=, --no-${t.option} or --${t.option}=false given before '--'`
+          : `--${t.option} given before '--' with no value after it, or --${t.option}=true`;
+      return {
+        code: 'cli/usage',
+        message: `${t.variable} is set ${t.none === '' ? 'and empty' : 'to true'} (by ${by}, which npm takes for itself, or by an .npmrc or the environment), and ${command.name} runs without --${t.option}`,
+        hint: `${valueless.every((w) => w !== undefined) ? `write ${`npm run ${command.name} -- ${valueless.join(' ')}`}` : `give --${t.option} ${form} after '--'`}: ${command.name}'s options go after '--', each with its value (${unset})`,
+      };
+    }
     return {
       code: 'cli/usage',
       message: `${t.variable} is set (by ${t.given.map((g) => `'${g}'`).join(' ')} given before '--', which npm takes for itself, or by an .npmrc or the environment), and ${command.name} runs without ${t.given.length === 1 ? 'it' : 'them'}`,
-      hint: `${line ? `write ${line}` : `give --${t.option} after '--'`}: ${command.name}'s options go after '--' (if an .npmrc or the environment sets ${t.variable}, unset it)`,
+      hint: `${line ? `write ${line}` : `give --${t.option} after '--'`}: ${command.name}'s options go after '--' (${unset})`,
     };
   });
 }
 
+/** An option npm took before `--`: as each was given with its value (`--stage=qa`), or with none (`none`: its variable, '' or true). */
+interface Taken {
+  readonly option: string;
+  readonly given: readonly string[];
+  readonly variable: string;
+  readonly none: string | undefined;
+}
+
 /**
- * The value npm kept of the option `option` (one that takes a value) given with it before `--`
- * (npm_config_<option>), or undefined: unset, empty, `true` (the option given apart, its value an
- * argument) or `false`, or an option whose trace is npm's own (`NPM_TRACES`). lib/cli/fast.ts asks
+ * The value npm kept of the option `option` (one that takes a value) given before `--`
+ * (npm_config_<option>): what was given with it, `''` for one given empty (`--stage=`, `--no-stage`),
+ * `true` for one given without (`--stage`: a value given apart comes as an argument); undefined when
+ * unset or `false`, or for an option whose trace is npm's own (`NPM_TRACES`). lib/cli/fast.ts asks
  * it too, so that such a run is refused by the command rather than answered without it.
  */
 export function npmKeptValue(option: string, env: Io['env']): string | undefined {
   if (Object.hasOwn(NPM_TRACES, option)) return undefined;
   const value = env[`npm_config_${option.replaceAll('-', '_')}`];
-  return value === undefined || value === '' || value === 'true' || value === 'false' ? undefined : value;
+  return value === 'false' ? undefined : value;
 }

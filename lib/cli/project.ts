@@ -342,7 +342,8 @@ export function requireStages(project: Project, stages: readonly string[]): void
     const removed = removedStages(project);
     throw new ProblemsError(
       unknown.map((s) => {
-        const guess = didYouMean(s, project.stages, { prefix: true });
+        // a removed stage was meant as it is named, not another ('lab' is not 'qa' misspelt)
+        const guess = removed.has(s) ? undefined : didYouMean(s, project.stages, { prefix: true });
         const stages = `the stages are: ${project.stages.join(', ') || 'none'}`;
         return {
           code: 'cli/unknown-stage',

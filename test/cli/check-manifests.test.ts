@@ -356,6 +356,40 @@ describe('npm run check -- <paths> run from a directory of the project', () => {
     );
   });
 
+  it("reads what a missing path may mean in the word given there: a stage, a report format npm passed on, an option after a second '--'", () => {
+    const dir = project();
+    mkdirSync(join(dir, 'dist', 'qa'), { recursive: true });
+    mkdirSync(join(dir, 'environments'), { recursive: true });
+    // npm run check -- qa, in environments/: the stage's output is ../dist/qa from there
+    expect(
+      runCli('check', ['qa'], dir, from(join(dir, 'environments')))
+        .stderr.split('\n')
+        .slice(0, 2),
+    ).toEqual([
+      "error: there is no file or directory 'environments/qa'",
+      '  hint: qa is a stage: npm run check -- ../dist/qa checks its output, npm run check (without paths) every stage against its stage file; a relative path is read from the directory you run npm in',
+    ]);
+    // npm run check --format=json -- claim.yaml, in m/: npm passed json on
+    expect(
+      runCli('check', ['json', 'claim.yaml'], dir, from(join(dir, 'm')))
+        .stderr.split('\n')
+        .slice(0, 2),
+    ).toEqual([
+      "error: there is no file or directory 'm/json'",
+      "  hint: json is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --format=json claim.yaml",
+    ]);
+    expect(
+      runCli('check', ['claim.yaml', '--', '--format', 'json'], dir, from(join(dir, 'm')))
+        .stderr.split('\n')
+        .slice(0, 4),
+    ).toEqual([
+      "error: there is no file or directory 'm/--format'",
+      "  hint: what follows a second '--' is read as paths, so --format is not taken as an option: write npm run check -- --format=json claim.yaml (npm run check -- --help lists them)",
+      "error: there is no file or directory 'm/json'",
+      "  hint: json is the value of --format, which follows a second '--' and is read as a path with it: write npm run check -- --format=json claim.yaml (npm run check -- --help lists them)",
+    ]);
+  });
+
   it('reads from the project directory when INIT_CWD is not for this command: another npm script started it', () => {
     const dir = project();
     // `"lint": "node lib/cli/run.cjs check m"` run from m/: the script's paths are the project's

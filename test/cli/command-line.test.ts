@@ -126,7 +126,7 @@ describe('an option a command does not know', () => {
     expect(r.stderr).toBe(
       [
         "error: option '--force' takes no value (found 'yes')",
-        '  hint: npm run promote -- --help lists the options',
+        '  hint: write --force alone to turn it on, or leave it out; npm run promote -- --help lists the options',
         "error: option '--app' needs a value",
         '  hint: write --app <name>; npm run promote -- --help lists the options',
         '2 problems; nothing was written.',
@@ -290,6 +290,28 @@ describe('an option npm took for itself (given before --), or npm_config_* from 
       "  hint: options go after '--', each with its value (given before '--', an option is npm's and its value comes as an argument); npm run promote -- --help lists the arguments and options",
     ]);
     expect(r.stderr).not.toContain('npm run promote -- test qa');
+  });
+});
+
+describe('arguments too many for a command whose options take no value (diff, secrets)', () => {
+  it.each([
+    [
+      'diff',
+      ['dev', 'qa', 'test'],
+      "error: diff takes <stage> [<other stage>]: 'test' is one too many (found 'dev' 'qa' 'test')",
+      "  hint: write npm run diff -- dev qa, and again for 'test'; npm run diff -- --help lists the arguments and options",
+    ],
+    [
+      'secrets',
+      ['dev', 'qa'],
+      "error: secrets takes <stage>: 'qa' is one too many (found 'dev' 'qa')",
+      "  hint: write npm run secrets -- dev, and again for 'qa'; the stages are: dev, qa, test; npm run secrets -- --help lists the arguments and options",
+    ],
+  ])('%s %j: the line without them (none can be an option value npm passed on)', (command, args, message, hint) => {
+    const r = runCli(command, args, fixtureProject(['dev', 'qa', 'test']));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([message, hint]);
   });
 });
 
@@ -580,6 +602,59 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
     ]);
     expect(snapshotDir(dir)).toEqual(before);
   });
+
+  it.each([
+    // npm run synth --stage= (or --no-stage, --stage=false): npm_config_stage is empty, and synth would compile every stage
+    [
+      'synth',
+      [],
+      { npm_config_stage: '' },
+      'and empty',
+      "--stage=, --no-stage or --stage=false given before '--'",
+      'npm run synth -- --stage <name>',
+    ],
+    // npm run synth --stage: true, and no argument came that could be its value
+    [
+      'synth',
+      [],
+      { npm_config_stage: 'true' },
+      'to true',
+      "--stage given before '--' with no value after it, or --stage=true",
+      'npm run synth -- --stage <name>',
+    ],
+    [
+      'check',
+      ['dist/qa'],
+      { npm_config_pod_security: '' },
+      'and empty',
+      "--pod-security=, --no-pod-security or --pod-security=false given before '--'",
+      'npm run check -- dist/qa --pod-security <level>',
+    ],
+    [
+      'switch',
+      ['qa', 'demoapp'],
+      { npm_config_release: '' },
+      'and empty',
+      "--release=, --no-release or --release=false given before '--'",
+      'npm run switch -- qa demoapp --release <version or image>',
+    ],
+  ])(
+    '%s %j with %j (an option given before --, with no value) is refused with the line that gives it one, nothing done',
+    (command, args, npmEnv, how, by, line) => {
+      const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
+      const before = snapshotDir(dir);
+      const r = runCli(command, args, dir, { npm_lifecycle_event: command, ...npmEnv });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      const [variable] = Object.keys(npmEnv);
+      const option = `--${variable.slice('npm_config_'.length).replaceAll('_', '-')}`;
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+        `error: ${variable} is set ${how} (by ${by}, which npm takes for itself, or by an .npmrc or the environment), and ${command} runs without ${option}`,
+        `  hint: write ${line}: ${command}'s options go after '--', each with its value (if an .npmrc or the environment sets ${variable}, unset it)`,
+      ]);
+      expect(snapshotDir(dir)).toEqual(before);
+    },
+  );
 
   it('the same variable set by the option given apart (true), by another script, or given on the command line too, refuses nothing', () => {
     const dir = fixtureProject(['dev', 'qa', 'test']);

@@ -87,9 +87,13 @@ describe("an option npm took with its value before '--' (npm run synth --stage=q
     ]) {
       const env = { npm_lifecycle_event: command, [variable]: given.split('=')[1] };
       expect(fast(command, dir, [], env).code).toBeUndefined();
-      // the same variable from another script's environment, or the option given apart (true), is not about the command
+      // the same variable from another script's environment is not about the command
       expect(fast(command, dir, [], { ...env, npm_lifecycle_event: 'test' }).code).toBe(0);
-      expect(fast(command, dir, [], { ...env, [variable]: 'true' }).code).toBe(0);
+      // nor is it set by an option given with its value apart, which then comes as an argument (no answer for arguments);
+      // given empty (--stage=), or with no value at all (--stage: true, and no argument), the command refuses it too
+      expect(fast(command, dir, [], { ...env, [variable]: 'true' }).code).toBeUndefined();
+      expect(fast(command, dir, [], { ...env, [variable]: '' }).code).toBeUndefined();
+      expect(fast(command, dir, [], { ...env, [variable]: 'false' }).code).toBe(0);
       const r = runProcess(command, [], dir, env);
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');

@@ -72,6 +72,25 @@ describe('a stage whose file is removed', () => {
     expect(runCli('diff', ['lab'], dir)).toMatchObject({ code: 2 });
   });
 
+  it('named with another stage (diff -- lab qa) or alone to synth, is said removed, not guessed another stage misspelt', () => {
+    const dir = fixtureProject(['lab', 'dev', 'qa', 'test']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, 'environments', 'lab.yaml'));
+    for (const [command, args] of [
+      ['diff', ['lab', 'qa']],
+      ['synth', ['lab']],
+    ] as const) {
+      const r = runCli(command, args, dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+        "error: there is no stage 'lab' (no environments/lab.yaml)",
+        '  hint: dist/lab/ is what is left of it: npm run diff -- lab shows its objects leaving and the command that deletes them from its cluster; npm run synth removes dist/lab/ (the stages are: dev, qa, test)',
+      ]);
+    }
+    // a name that never was a stage still gets its guess
+    expect(runCli('diff', ['qb'], dir).stderr).toContain("there is no stage 'qb' (no environments/qb.yaml); did you mean 'qa'?");
+  });
+
   it('holding claims and volumes: the line under the command says that it deletes their data, and the namespace with what dist/ never held', () => {
     const dir = tempProject({ data: readFileSync(join(REPO, 'test/fixtures/stages/data-volumes.yaml'), 'utf8') });
     try {
