@@ -17,7 +17,7 @@ import { FLUX_NAMESPACE } from './flux.js';
 import type { Engine } from '../model/engines.js';
 import type { StageRepository, StageTarget } from './target.js';
 import { normalRepositoryUrl, sameRepository, shownUrl, UNSURE_URL } from './urls.js';
-import { scpAsSsh } from '../config/delivery.js';
+import { scpAsSsh } from '../config/repository-url.js';
 
 /** The host of an ssh:// or scp-style URL (`git@host:path`), for its host key; undefined over http(s). */
 function sshHost(url: string): string | undefined {

@@ -2,7 +2,7 @@
  * URLs as compared: two spellings of one address (a trailing `/`, a host in capitals, the default
  * port) are one cluster's API server or one Git repository. Pure.
  */
-import { scpAsSsh } from '../config/delivery.js';
+import { scpAsSsh } from '../config/repository-url.js';
 import { mayHidePassword, pastPassword, readings, urlParts } from '../config/url-authority.js';
 import { isRecord, ownEntry } from '../model/object.js';
 
@@ -13,7 +13,7 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'ssh:': '22', 'git:': 
  * `url` as compared: scheme and host in lower case, without the scheme's default port and any
  * trailing `/` (`https://Git.example.com:443/team/app/` is `https://git.example.com/team/app`), a
  * path's `%40` as the `@` it stands for (a path's `@` is written so where a URL may carry
- * credentials: lib/config/delivery.ts); one that does not parse as a URL (scp-style
+ * credentials: lib/config/repository-credentials.ts); one that does not parse as a URL (scp-style
  * `git@host:path`) only without the trailing `/`.
  */
 export function normalUrl(url: string): string {
@@ -114,7 +114,7 @@ export function credentialNumbers(): CredentialNumbers {
  * A repository URL as a message may show it: without a password, a query, or a user name over
  * http(s) (a token, as Git hosts take one there); an ssh:// user (`git@`) is the account, and stays.
  * Only the userinfo and the query are credentials (an `@` after an ssh user is the path's). What
- * `dist/delivery/` holds carries none (lib/config/delivery.ts `repositoryCredentials` refuses
+ * `dist/delivery/` holds carries none (lib/config/repository-credentials.ts `repositoryCredentials` refuses
  * them), but a file there as an older stagecraft or a hand wrote it may. One that may hold a password
  * where no reading can tell is `UNSURE_URL`.
  * @param numbers when given, what is cut is shown as `<credentials N>` in its place (`credentialNumbers`)

@@ -1,6 +1,7 @@
 /** What lib/config/delivery.ts says of a repository's settings before any object is made of them. */
 import { describe, expect, it } from 'vitest';
-import { repositoryCredentials, repositoryUrlForm, repositoryMismatches } from '../../lib/config/delivery.js';
+import { repositoryCredentials } from '../../lib/config/repository-credentials.js';
+import { repositoryUrlForm, repositoryMismatches } from '../../lib/config/repository-url.js';
 
 describe('repositoryCredentials', () => {
   it.each([
