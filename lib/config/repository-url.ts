@@ -74,9 +74,8 @@ function withoutDefaultPort(url: string): string {
  * after the URL, so it asks the host for no repository, and Argo CD finds a private repository's
  * credentials by the URL with it), a fragment (`.../app.git#main`, as npm writes a branch: Git
  * leaves it out of what it asks the host, and Argo CD matches credentials with it, so `argocd repo
- * add` of the URL without it matches nothing: "repository not accessible"), or the scheme's default
- * port (`https://git.example.com:443/...`: Argo CD compares a URL's host and port as written when it
- * matches credentials, its case aside). Refused whatever the engine, and whatever `secrets.allow`
+ * add` of the URL without it matches nothing: "repository not accessible"). Refused whatever the
+ * engine, and whatever `secrets.allow`
  * says of the URL: one the secret screening finds a value in (`#token=...`) is said without it, its
  * hint naming no URL. Undefined when `url` has none of them, or carries credentials, which are
  * refused as such (`repositoryCredentials`: any other query, a `#` that may be a password's).
@@ -85,7 +84,7 @@ export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
   if (repositoryCredentials(url) !== undefined) return undefined;
   const query = revisionQuery(url);
   const fragment = url.indexOf('#');
-  if (!query && fragment < 0) return defaultPortForm(url);
+  if (!query && fragment < 0) return undefined;
   const cut = query?.at ?? fragment;
   const what = query ? `names a revision in its query (${url.slice(cut)})` : `ends in a fragment (${url.slice(cut)})`;
   const why = query
@@ -106,15 +105,24 @@ export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
     code: 'delivery/repository-url',
     setting: 'url',
     message: `the repository URL '${url}' ${what}, ${why}`,
-    // without the default port it may write too, which is refused as well
+    // without the default port it may write too, which Argo CD would refuse (`defaultPortForm`): the form both engines read
     hint: `write the URL as ${withoutDefaultPort(url.slice(0, cut))}, ${revision}`,
   };
 }
 
-/** A repository URL that writes its scheme's default port (`repositoryUrlForm`), with the URL without it. */
+/**
+ * A repository URL that writes its scheme's default port (`https://git.example.com:443/...`), for Argo
+ * CD, with the URL without it: Argo CD finds a private repository's credentials by the URL, its host
+ * and port compared as written (its case aside), so those given for the URL without the port (as
+ * `argocd repo add` is mostly run) are not found for it. Flux clones the URL as written, which reaches
+ * the same server, with the credentials of the Secret its GitRepository names, whatever the URL: it
+ * reads either form. Undefined too when the URL is refused for what else it writes (its credentials,
+ * a query or fragment: `repositoryUrlForm`, whose hint leaves the port out as well).
+ */
 function defaultPortForm(url: string): RepositoryMismatch | undefined {
   const port = defaultPort(url);
-  if (port === undefined || detectSecret(url) !== undefined) return undefined;
+  const refused = repositoryCredentials(url) !== undefined || repositoryUrlForm(url) !== undefined;
+  if (port === undefined || refused || detectSecret(url) !== undefined) return undefined;
   const { scheme } = urlParts(url);
   const address = withoutDefaultPort(url);
   return {
@@ -127,16 +135,20 @@ function defaultPortForm(url: string): RepositoryMismatch | undefined {
 
 /**
  * What `engine` would misread in a repository's settings. The schema accepts what either engine
- * reads; Flux clones only http(s):// and ssh:// URLs, and follows a bare revision as a branch, so
- * a tag must be written as its full ref (which Argo CD reads as well). What neither engine reads (a
- * fragment, a query naming a revision) is `repositoryUrlForm`'s.
+ * reads; Argo CD would not find the credentials of a URL written with its scheme's default port
+ * (`defaultPortForm`); Flux clones only http(s):// and ssh:// URLs, and follows a bare revision as a
+ * branch, so a tag must be written as its full ref (which Argo CD reads as well). What neither engine
+ * reads (a fragment, a query naming a revision) is `repositoryUrlForm`'s.
  */
 export function repositoryMismatches(
   engine: Engine,
   repository: { readonly url?: string; readonly revision?: string },
 ): RepositoryMismatch[] {
-  if (engine !== 'flux') return [];
   const { url, revision } = repository;
+  if (engine === 'argocd') {
+    const port = url === undefined ? undefined : defaultPortForm(url);
+    return port ? [port] : [];
+  }
   const found: RepositoryMismatch[] = [];
   if (url !== undefined && !FLUX_URL.test(url)) {
     // a URL with a password in it is not echoed, nor rewritten into the hint: messages end up in CI logs
