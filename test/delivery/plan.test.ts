@@ -341,7 +341,7 @@ describe("a repository URL that writes its scheme's default port", () => {
     expect(() => loadProjectFile(`delivery:\n  repository: { url: "${written}" }\n`)).not.toThrow();
   });
 
-  it("is refused at the url of a stage Argo CD delivers too", () => {
+  it('is refused at the url of a stage Argo CD delivers too', () => {
     const dir = tempProject({
       qa: deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com:443/team/app.git" } }'),
     });
