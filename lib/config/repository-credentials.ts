@@ -56,8 +56,9 @@ export const REPOSITORY_URL = 'delivery.repository.url';
  * The credentials a repository URL carries besides its address, which would go into every
  * Application's `repoURL`, the GitRepository's `url` and its name, and the messages that name
  * them: a password, a user name over http(s) (Git hosts take a token as one:
- * `https://<token>@github.com/...`; over ssh:// the user, `git@`, is the account and no secret), a
- * query (`?private_token=...`: a Git repository's address has none). Undefined when it carries
+ * `https://<token>@github.com/...`; over ssh:// the user, `git@`, is the account and no secret) but
+ * one a Git host writes in the clone URL it shows (`hostUser`), a query (`?private_token=...`: a Git
+ * repository's address has none). Undefined when it carries
  * none. Refused whether or not the secret screening (lib/secrets.ts) finds them too, and whatever a
  * stage's `secrets.allow` says: the screening's exception lets a value into `dist/`, and no
  * credential belongs there. Neither the URL nor what it carries is printed: the message names the
@@ -84,13 +85,47 @@ export function repositoryCredentials(url: string): RepositoryCredentials | unde
   }
   const web = u.protocol === 'http:' || u.protocol === 'https:';
   const found = [
-    ...(u.password ? ['a password'] : web && u.username ? ['a user name (a token, as Git hosts take one there)'] : []),
+    ...(u.password
+      ? ['a password']
+      : web && u.username && hostUser(u) === undefined
+        ? ['a user name (a token, as Git hosts take one there)']
+        : []),
     // a query naming a revision alone (`?ref=main`) is no credential: `repositoryUrlForm` refuses it for what it is
     ...(u.search && !revisionQuery(url) ? [`a query (${parameters(u.search)})`] : []),
   ];
   if (!found.length) return undefined;
-  const user = !web && u.username ? `${u.username}@` : '';
+  const user = (!web && u.username) || hostUser(u) !== undefined ? `${u.username}@` : '';
   return credentials(found.join(' and '), `${u.protocol}//${user}${u.host}${u.pathname}`);
+}
+
+/** A user name as Bitbucket takes one: letters, digits, `_`, `-` and `.`, short (an app password or token is longer). */
+const ACCOUNT_NAME = /^[a-z\d][\w.-]{0,29}$/i;
+
+/**
+ * Whether `name` reads as a generated token rather than a name a person chose: 16 characters or
+ * more mixing capitals, small letters and digits (`Zx8kLm3Qp9RtVw2Y`), or found by the secret screening.
+ */
+const tokenLike = (name: string) =>
+  (name.length >= 16 && /[A-Z]/.test(name) && /[a-z]/.test(name) && /\d/.test(name)) || detectSecret(name) !== undefined;
+
+/**
+ * The user name of `u` (a URL over http(s) without a password) when it is one a Git host writes in
+ * the clone URL it shows, naming an account, no credential: Azure DevOps's organization, which it
+ * repeats as the path's first segment (`https://contoso@dev.azure.com/contoso/shop/_git/app`) or the
+ * host's first label (`https://contoso@contoso.visualstudio.com/shop/_git/app`), and a Bitbucket
+ * account (`https://jdoe@bitbucket.org/team/app.git`; Bitbucket Server's `https://jdoe@git.example.com/scm/team/app.git`)
+ * that reads as a name, not a token. Undefined for any other user name, which may be a token
+ * (`https://<token>@github.com/...`, a GitLab or GitHub URL, which Git hosts show without a user).
+ */
+export function hostUser(u: URL): string | undefined {
+  if (u.password || !u.username || (u.protocol !== 'https:' && u.protocol !== 'http:')) return undefined;
+  const user = u.username;
+  const host = u.hostname.toLowerCase();
+  const first = u.pathname.split('/')[1] ?? '';
+  if (host === 'dev.azure.com') return user.toLowerCase() === first.toLowerCase() ? user : undefined;
+  if (host.endsWith('.visualstudio.com')) return user.toLowerCase() === host.split('.')[0] ? user : undefined;
+  const bitbucket = host === 'bitbucket.org' || first === 'scm';
+  return bitbucket && ACCOUNT_NAME.test(user) && !tokenLike(user) ? user : undefined;
 }
 
 /** The names of a query's parameters, their values left out (`?private_token=...`); a name that might be a token itself as `?`. */

@@ -66,6 +66,30 @@ describe('a repository URL with credentials in it', () => {
   });
 });
 
+describe('a repository URL as Azure DevOps or Bitbucket shows it to clone, with a user name', () => {
+  it.each([
+    ['argocd', 'argocd/10-qa.yaml', 'repoURL: '],
+    ['flux', 'flux/00-stagecraft.yaml', 'url: '],
+  ])('is delivered by %s as written, from the project file and from a stage file', (engine, file, field) => {
+    const azure = 'https://contoso@dev.azure.com/contoso/shop/_git/app';
+    const bitbucket = 'https://jdoe@bitbucket.org/team/app.git';
+    const dir = tempProject({
+      qa: deliveredStageFile('{ cluster: prod }'),
+      production: deliveredStageFile(`{ cluster: prod, repository: { url: "${bitbucket}" } }`),
+    });
+    writeFileSync(
+      join(dir, 'stagecraft.yaml'),
+      FLUX_PROJECT.replace('engine: flux', `engine: ${engine}`).replace('https://git.example.com/team/app.git', azure),
+    );
+    const r = runCli('synth', [], dir);
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    const delivery = (path: string) => readFileSync(join(dir, 'dist', 'delivery', path), 'utf8');
+    expect(delivery(file)).toContain(`${field}${azure}\n`);
+    expect(delivery(engine === 'flux' ? file : `${engine}/10-production.yaml`)).toContain(`${field}${bitbucket}\n`);
+  });
+});
+
 describe('two keys of delivery.clusters', () => {
   it('that name one cluster are refused at the later key, naming what they share: stages on each could own one namespace unseen', () => {
     const dir = tempProject({
