@@ -18,7 +18,7 @@ import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
 import { describeSecret, detectSecret, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
 import { EXTENSION_KEY } from './config/stage-schema.js';
-import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/delivery.js';
+import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/repository-credentials.js';
 import { eachSettingString, secretSettings, secretsFile } from './secrets.js';
 
 /** One `secrets.allow` entry of a stage file. */

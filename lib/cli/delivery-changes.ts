@@ -10,8 +10,9 @@ import { projectOrder, type KeptStage, type ProjectOrder } from '../delivery/pro
 import { sameCluster } from '../delivery/target.js';
 import { type Engine, engineName } from '../model/engines.js';
 import type { FileTree } from '../synth/file-content.js';
-import { INVENTORY_FILE } from '../synth/inventory.js';
+import { INVENTORY_FILE, entryKey } from '../synth/inventory.js';
 import { changeLines, changeSummary, inventoryChanges, objectsUnchanged } from '../synth/inventory-changes.js';
+import { compareCodePoints } from '../model/order.js';
 import { appProjectIn, objectsIn, targetsIn, type DeliveryOnDisk } from './delivery-on-disk.js';
 import type { Problem } from '../errors.js';
 import { andList } from '../model/limits.js';
@@ -74,34 +75,86 @@ export function deliveryChanges(engine: Engine, before: string | undefined, afte
 }
 
 /**
- * The files of `dist/delivery/` that held objects edited since stagecraft wrote them
- * (`DeliveryOnDisk.edited`) and that a synthesis wrote again (`delivery`: the new dist/delivery/):
- * the edit is undone, as a stage's generated file edited by hand is, and said once, since the engine
- * objects so edited may be applied (a sync policy paused by hand in the file): the cluster keeps the
- * edit until the directory is applied again. A file the new output leaves as edited, or removes, is
- * not said.
+ * The files of `dist/delivery/` edited since stagecraft wrote them (`DeliveryOnDisk.edited`,
+ * `editedKustomizations`: an object's document edited, added or deleted, the file itself deleted,
+ * its kustomization edited or deleted) that a synthesis wrote again (`delivery`: the new
+ * dist/delivery/): the edit is undone, as a stage's generated file edited by hand is, and said once,
+ * since the engine objects so edited may be applied (a sync policy paused by hand in the file, an
+ * Application deleted, or left out of the kustomization, which the apply command's --prune then
+ * deletes): the cluster keeps the edit until the directory is applied again. A file the new output
+ * leaves as edited, or removes, is not said, nor an object deleted that it no longer writes.
  */
 export function handEdits(onDisk: DeliveryOnDisk, delivery: FileTree | undefined): Problem[] {
-  const byFile = new Map<string, string[]>();
-  for (const { path, object } of onDisk.edited) byFile.set(path, [...(byFile.get(path) ?? []), object]);
-  return [...byFile].flatMap(([path, objects]): Problem[] => {
-    const now = delivery?.get(path);
-    if (now === undefined || now === onDisk.tree.get(path)) return [];
-    const dir = `${DIST_DIR}/${DELIVERY_DIR}/${path.split('/')[0]}`;
-    const file = `${DIST_DIR}/${DELIVERY_DIR}/${path}`;
-    const one = objects.length === 1;
-    return [
-      {
-        code: 'delivery/hand-edit',
-        severity: 'warning',
-        subject: file,
-        message:
-          `${andList(objects)} ${one ? 'was' : 'were'} edited since stagecraft wrote ${one ? 'it' : 'them'} (${dir}/${INVENTORY_FILE} records another digest), ` +
-          "and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the edit is undone",
-        hint:
-          `make a lasting change in those settings, then run npm run synth (git diff ${file} shows it undone, if it was committed); ` +
-          `if the edited file was applied, the cluster keeps the edit until ${dir} is applied again, with the command on the third line of ${dir}/${INVENTORY_FILE}`,
-      },
-    ];
-  });
+  const edited = new Map<string, string[]>();
+  const deleted = new Map<string, string[]>();
+  const add = (to: Map<string, string[]>, path: string, object: string) => to.set(path, [...(to.get(path) ?? []), object]);
+  // the file the new output writes an object deleted in, by its key
+  const written = onDisk.edited.some((e) => e.deleted) ? writtenIn(delivery) : new Map<string, string>();
+  for (const { path, object, deleted: key } of onDisk.edited) {
+    if (key === undefined) add(edited, path, object);
+    else if (written.has(`${path}/${key}`)) add(deleted, written.get(`${path}/${key}`)!, object);
+  }
+  const kustomizations = new Map(onDisk.editedKustomizations.map(({ path, how }) => [path, how]));
+  return [...new Set([...edited.keys(), ...deleted.keys(), ...kustomizations.keys()])]
+    .sort(compareCodePoints)
+    .flatMap((path): Problem[] => {
+      const now = delivery?.get(path);
+      const was = onDisk.tree.get(path);
+      if (now === undefined || now === was) return [];
+      const dir = `${DIST_DIR}/${DELIVERY_DIR}/${path.split('/')[0]}`;
+      const inventory = `${dir}/${INVENTORY_FILE}`;
+      const file = `${DIST_DIR}/${DELIVERY_DIR}/${path}`;
+      const how = kustomizations.get(path);
+      const gone = deleted.get(path) ?? [];
+      // an object deleted, or its whole file, with none edited: what the cluster keeps is the delete of the apply's --prune
+      const deletion = how === 'deleted' || (how === undefined && !edited.has(path));
+      const what =
+        how === 'deleted'
+          ? 'the file was deleted since stagecraft wrote it'
+          : how === 'edited'
+            ? `the file was edited since stagecraft wrote it (it is not the kustomization of the files of the objects ${inventory} records, as stagecraft writes it)`
+            : editsSaid(edited.get(path) ?? [], gone, was === undefined, inventory);
+      const them = gone.length === 1 ? 'it' : 'them';
+      // without its kustomization, kubectl apply -k of the directory applies nothing
+      const cluster =
+        how === 'deleted'
+          ? ''
+          : deletion
+            ? `; if ${dir} was applied without ${them}, the prune of its apply command deleted ${them} from the cluster, until ${dir} is applied again, with the command on the third line of ${inventory}`
+            : `; if the edited file was applied, the cluster keeps the edit until ${dir} is applied again, with the command on the third line of ${inventory}`;
+      return [
+        {
+          code: 'delivery/hand-edit',
+          severity: 'warning',
+          subject: file,
+          message: `${what}, and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the ${deletion ? 'deletion' : 'edit'} is undone`,
+          hint: `make a lasting change in those settings, then run npm run synth (git diff ${file} shows it undone, if it was committed)${cluster}`,
+        },
+      ];
+    });
+}
+
+/** What was done to one file of objects: its `edited` and `deleted` objects, or the file deleted with them (`gone`). */
+function editsSaid(edited: readonly string[], deleted: readonly string[], gone: boolean, inventory: string): string {
+  const them = (list: readonly string[]) => (list.length === 1 ? 'it' : 'them');
+  const was = (list: readonly string[]) => (list.length === 1 ? 'was' : 'were');
+  if (gone) return `the file was deleted since stagecraft wrote it, with ${andList(deleted)} (${inventory} records ${them(deleted)})`;
+  if (deleted.length === 0)
+    return `${andList(edited)} ${was(edited)} edited since stagecraft wrote ${them(edited)} (${inventory} records another digest)`;
+  if (edited.length === 0)
+    return `${andList(deleted)} ${was(deleted)} deleted from the file since stagecraft wrote ${them(deleted)} (${inventory} records ${them(deleted)})`;
+  return `${andList(edited)} ${was(edited)} edited, and ${andList(deleted)} deleted from the file, since stagecraft wrote them (${inventory} records them as written)`;
+}
+
+/** The file (by path below `dist/delivery/`) of each object of `delivery`, by `<engine>/<inventory key>`. */
+function writtenIn(delivery: FileTree | undefined): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const { file, objects } of objectsIn(new Map([...(delivery ?? [])].filter(([path]) => path.endsWith('.yaml'))))) {
+    const path = file.slice(`${DIST_DIR}/${DELIVERY_DIR}/`.length);
+    for (const o of objects) {
+      const { apiVersion, kind, metadata } = o as { apiVersion: string; kind: string; metadata: { namespace?: string; name: string } };
+      files.set(`${path.split('/')[0]}/${entryKey({ apiVersion, kind, namespace: metadata.namespace, name: metadata.name })}`, path);
+    }
+  }
+  return files;
 }

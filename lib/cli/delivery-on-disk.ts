@@ -7,15 +7,18 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { ARGOCD_NAMESPACE } from '../delivery/argocd.js';
-import { DELIVERY_DIR } from '../delivery/index.js';
+import { DELIVERY_DIR, deliveryKustomization } from '../delivery/index.js';
 import { deletingKustomizations, type DeletingKustomization } from '../delivery/orphan.js';
 import { clonedRepositories, targetOf, type StageTarget } from '../delivery/target.js';
 import { manifestsOf } from '../diff/objects.js';
 import { ProblemsError } from '../errors.js';
 import { MAX_GENERATED_BYTES, readRegularFile } from '../synth/disk.js';
 import type { FileTree } from '../synth/file-content.js';
-import { INVENTORY_FILE, digest, entryKey, parseInventory } from '../synth/inventory.js';
+import { INVENTORY_FILE, digest, entryKey, keyParts, parseInventory } from '../synth/inventory.js';
+import { KUSTOMIZATION_FILE } from '../synth/output.js';
+import { compareCodePoints } from '../model/order.js';
 import { DIST_DIR, readStageTree, type Project } from './project.js';
 
 /**
@@ -53,7 +56,7 @@ export function deletingIn(files: DeliveryFiles): DeletingKustomization[] {
 export function deliveryOnDisk(project: Project): DeliveryOnDisk {
   const inventories = new Map<string, string>();
   if (!existsSync(join(project.root, DIST_DIR, DELIVERY_DIR)))
-    return { applied: [], applications: [], targets: new Map(), inventories, tree: new Map(), edited: [] };
+    return { applied: [], applications: [], targets: new Map(), inventories, tree: new Map(), edited: [], editedKustomizations: [] };
   const tree = readStageTree(project, DELIVERY_DIR);
   const files = objectsIn(tree);
   const targets = targetsIn(files);
@@ -71,59 +74,128 @@ export function deliveryOnDisk(project: Project): DeliveryOnDisk {
     inventories,
     appProject: appProjectIn(files),
     tree,
-    edited: editedObjects(tree),
+    ...editedFields(handEditsIn(tree)),
   };
 }
 
-/** An object of `dist/delivery/` that is not as stagecraft wrote it (`editedObjects`). */
+/** `handEditsIn` as the fields of `DeliveryOnDisk`. */
+const editedFields = ({ objects, kustomizations }: ReturnType<typeof handEditsIn>) => ({
+  edited: objects,
+  editedKustomizations: kustomizations,
+});
+
+/** An object of `dist/delivery/` that is not as stagecraft wrote it (`handEditsIn`). */
 export interface EditedObject {
-  /** Its file, by path below `dist/delivery/` (`argocd/10-qa.yaml`). */
+  /** Its file, by path below `dist/delivery/` (`argocd/10-qa.yaml`); of an object deleted, its directory (`argocd`). */
   readonly path: string;
   /** The object (`Application argocd/stagecraft-qa`). */
   readonly object: string;
+  /** Of an object deleted (in none of its directory's files): its inventory key, which finds the file written again. */
+  readonly deleted?: string;
+}
+
+/** A kustomization of `dist/delivery/` that is not as stagecraft wrote it (`handEditsIn`). */
+export interface EditedKustomization {
+  /** By path below `dist/delivery/` (`argocd/Kustomization`). */
+  readonly path: string;
+  readonly how: 'edited' | 'deleted';
 }
 
 /**
- * The objects of `tree` (`dist/delivery/` as it is) edited since stagecraft wrote them: each
- * document of an engine's file whose digest is not the one its directory's inventory records for
- * that object (inventory.txt holds the digest of each object's YAML as written), or that it does not
- * list. A directory without an inventory, or whose files do not read as YAML, is passed over.
+ * What of `tree` (`dist/delivery/` as it is) was edited since stagecraft wrote it, read in one pass:
+ * - `objects`: each document of an engine's file whose digest is not the one its directory's
+ *   inventory records for that object (inventory.txt holds the digest of each object's YAML as
+ *   written), or that it does not list; and each object the inventory lists that none of the
+ *   directory's files holds (its document or its whole file deleted), unless a document there no
+ *   longer reads as an object (it may be that one, edited);
+ * - `kustomizations`: each directory's kustomization deleted, or not the one stagecraft writes
+ *   (`deliveryKustomization`) for the files that hold the objects its inventory records (and those
+ *   it lists that are gone, whose objects `objects` names): a resource left out, which `kubectl apply
+ *   -k --prune` then deletes from the cluster, a patch or a comment added.
+ * A directory without an inventory is passed over.
  */
-export function editedObjects(tree: FileTree): EditedObject[] {
-  const edited: EditedObject[] = [];
+export function handEditsIn(tree: FileTree): { objects: EditedObject[]; kustomizations: EditedKustomization[] } {
+  const objects: EditedObject[] = [];
   // each directory's inventory parsed once, not once per file (1,000 delivered stages: 0.66-0.99 s)
-  const inventories = new Map<string, ReturnType<typeof parseInventory> | undefined>();
+  const directories = new Map<string, { recorded: Map<string, string>; found: Set<string>; holding: Set<string>; unread: boolean }>();
+  for (const [path, text] of tree) {
+    if (!path.endsWith(`/${INVENTORY_FILE}`) || path.indexOf('/') !== path.lastIndexOf('/')) continue;
+    directories.set(path.split('/')[0], { recorded: parseInventory(text), found: new Set(), holding: new Set(), unread: false });
+  }
   for (const [path, text] of tree) {
     const slash = path.indexOf('/');
-    if (slash < 0 || !path.endsWith('.yaml')) continue;
-    const dir = path.slice(0, slash);
-    if (!inventories.has(dir)) {
-      const inventory = tree.get(`${dir}/${INVENTORY_FILE}`);
-      inventories.set(dir, inventory === undefined ? undefined : parseInventory(inventory));
-    }
-    const recorded = inventories.get(dir);
-    if (recorded === undefined) continue;
+    const directory = slash < 0 || !path.endsWith('.yaml') ? undefined : directories.get(path.slice(0, slash));
+    if (directory === undefined) continue;
     // the documents as serializeObjects joins them, after the header's comment lines
-    const stream = text.replace(/^(?:#.*\n)*/, '');
-    for (const [i, document] of stream.split(/^---\n/m).entries()) {
-      const [object] = objectsIn(new Map([[path, document]]))[0]?.objects ?? [];
-      const { apiVersion, kind, metadata } = (object ?? {}) as {
-        apiVersion?: unknown;
-        kind?: unknown;
-        metadata?: { namespace?: unknown; name?: unknown };
-      };
+    const documents = text.replace(/^(?:#.*\n)*/, '').split(/^---\n/m);
+    for (const [i, document] of documents.entries()) {
+      // a document of comments and blank lines alone holds no object: one whose object was deleted
+      if (/^(?:[ \t]*(?:#.*)?(?:\n|$))*$/.test(document)) continue;
+      const key = keyOf(path, document);
       // no object to name (edited into no YAML, or without its name): the file's document, by its place
-      if (typeof apiVersion !== 'string' || typeof kind !== 'string' || typeof metadata?.name !== 'string') {
-        edited.push({ path, object: `its document ${i + 1}` });
+      if (key === undefined) {
+        objects.push({ path, object: `its document ${i + 1}` });
+        directory.unread = true;
         continue;
       }
-      const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
-      const key = entryKey({ apiVersion, kind, namespace, name: metadata.name });
-      if (recorded.get(key) !== digest(document))
-        edited.push({ path, object: `${kind} ${namespace ? `${namespace}/` : ''}${metadata.name}` });
+      directory.found.add(key);
+      if (directory.recorded.has(key)) directory.holding.add(path.slice(slash + 1));
+      if (directory.recorded.get(key) !== digest(document)) objects.push({ path, object: keyName(key) });
     }
   }
-  return edited;
+  const kustomizations: EditedKustomization[] = [];
+  for (const [dir, { recorded, found, holding, unread }] of directories) {
+    // an object no document names may be one that no longer reads: deleted only when every document does
+    for (const key of unread ? [] : recorded.keys()) if (!found.has(key)) objects.push({ path: dir, object: keyName(key), deleted: key });
+    const path = `${dir}/${KUSTOMIZATION_FILE}`;
+    const text = tree.get(path);
+    if (text === undefined) {
+      kustomizations.push({ path, how: 'deleted' });
+      continue;
+    }
+    const resources = [...holding, ...listedResources(text).filter((r) => !holding.has(r) && !tree.has(`${dir}/${r}`))];
+    // the second line of the inventory is the comment the kustomization starts with
+    const header = tree.get(`${dir}/${INVENTORY_FILE}`)!.split('\n')[1] ?? '';
+    if (text !== deliveryKustomization(header, [...new Set(resources)].sort(compareCodePoints)))
+      kustomizations.push({ path, how: 'edited' });
+  }
+  return { objects, kustomizations };
+}
+
+/** The objects of `tree` (`dist/delivery/` as it is) edited or deleted since stagecraft wrote them (`handEditsIn`). */
+export const editedObjects = (tree: FileTree): EditedObject[] => handEditsIn(tree).objects;
+
+/** The inventory key of the object of one `document` of the file `path`; undefined when it names none. */
+function keyOf(path: string, document: string): string | undefined {
+  const [object] = objectsIn(new Map([[path, document]]))[0]?.objects ?? [];
+  const { apiVersion, kind, metadata } = (object ?? {}) as {
+    apiVersion?: unknown;
+    kind?: unknown;
+    metadata?: { namespace?: unknown; name?: unknown };
+  };
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || typeof metadata?.name !== 'string') return undefined;
+  return entryKey({
+    apiVersion,
+    kind,
+    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+    name: metadata.name,
+  });
+}
+
+/** An object by its inventory key, as messages name it (`Application argocd/stagecraft-qa`). */
+function keyName(key: string): string {
+  const { kind, namespace, name } = keyParts(key);
+  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+/** The files a kustomization lists under `resources`; none when it does not read as one. */
+function listedResources(text: string): string[] {
+  try {
+    const resources = (parse(text) as { resources?: unknown } | null)?.resources;
+    return Array.isArray(resources) ? resources.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** `dist/delivery/` as it was (`deliveryOnDisk`). */
@@ -137,8 +209,10 @@ export interface DeliveryOnDisk {
   readonly appProject?: unknown;
   /** The files as read (by path below `dist/delivery/`). */
   readonly tree: FileTree;
-  /** Its objects edited since stagecraft wrote them (`editedObjects`). */
+  /** Its objects edited or deleted since stagecraft wrote them (`handEditsIn`). */
   readonly edited: readonly EditedObject[];
+  /** Its kustomizations edited or deleted since stagecraft wrote them (`handEditsIn`). */
+  readonly editedKustomizations: readonly EditedKustomization[];
 }
 
 /** An Application of dist/delivery/argocd/ as it was: its name and namespace, and the stage it applies. */

@@ -232,7 +232,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const unorphaned = planned ? leavingDelivery('flux', 'Kustomization', applied, delivery) : [];
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
-      io.stdout.write(`${escapeName(`${d}: removed ${DIST_DIR}/${d}/ (${why})`)}\n`);
+      io.stdout.write(`${escapeName(`${d}: ${removedDirectory(root, d, why)}`)}\n`);
       if (d === DELIVERY_DIR) {
         for (const e of engineGone) io.stdout.write(engineLeft(e, engines.get(e)!, `its ${engineName(e)} objects`, unorphaned));
         continue;
@@ -261,7 +261,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     if (delivery?.size) {
       for (const e of engineGone) {
         io.stdout.write(
-          `${DELIVERY_DIR}: removed ${DIST_DIR}/${DELIVERY_DIR}/${e}/ (no stage is delivered by ${engineName(e)} any more)\n`,
+          `${DELIVERY_DIR}: ${removedDirectory(root, `${DELIVERY_DIR}/${e}`, `no stage is delivered by ${engineName(e)} any more`)}\n`,
         );
         io.stdout.write(engineLeft(e, engines.get(e)!, 'its objects', unorphaned));
       }
@@ -295,6 +295,15 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     return ExitCode.ok;
   },
 };
+
+/**
+ * `removed dist/<dir>/ (<why>)`, once the directory's generated files are gone; when files
+ * stagecraft did not write keep the directory (named by the warning about them), what is true.
+ */
+const removedDirectory = (root: string, dir: string, why: string) =>
+  existsSync(join(root, DIST_DIR, dir))
+    ? `removed the files stagecraft wrote in ${DIST_DIR}/${dir}/ (${why}); the files it did not write stay there`
+    : `removed ${DIST_DIR}/${dir}/ (${why})`;
 
 function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compiled): StageReport {
   const name = s.stage.name;

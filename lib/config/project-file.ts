@@ -5,15 +5,9 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { ProblemsError, compareProblems, type PathProblem, type Problem, type SourceLocation } from '../errors.js';
-import {
-  ProjectFileSchema,
-  REPOSITORY_CREDENTIALS_HINT,
-  REPOSITORY_URL,
-  repositoryCredentials,
-  repositoryUrlForm,
-  repositoryMismatches,
-  type ProjectFile,
-} from './delivery.js';
+import { ProjectFileSchema, type ProjectFile } from './delivery.js';
+import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './repository-credentials.js';
+import { repositoryMismatches, repositoryUrlForm } from './repository-url.js';
 import { resolvedSync, syncMismatches } from './sync-policy.js';
 import { mayHidePassword } from './url-authority.js';
 import { locateKey, locateValue } from './locate.js';

@@ -1,6 +1,6 @@
 /**
  * Where the authority of a URL ends, one rule for every reader of a repository or cluster server URL
- * (lib/config/delivery.ts refuses credentials by it, lib/delivery/urls.ts shows and compares URLs
+ * (lib/config/repository-credentials.ts refuses credentials by it, lib/delivery/urls.ts shows and compares URLs
  * by it). Pure.
  */
 

@@ -103,6 +103,13 @@ export function deliveryObjects(engine: Engine, plans: readonly DeliveryPlan[]):
   return files;
 }
 
+/**
+ * The kustomization of an engine's directory: its `header` comment line (the second line of the
+ * directory's inventory, which starts with the same one), then the files of its objects, in order.
+ */
+export const deliveryKustomization = (header: string, resources: readonly string[]): string =>
+  `${header}\n${toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources })}`;
+
 const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
   'argoproj.io/v1alpha1/AppProject': AppProject,
   'argoproj.io/v1alpha1/Application': Application,
@@ -168,11 +175,7 @@ export function deliveryFiles(
         ),
       );
     }
-    tree.set(
-      `${engine}/${KUSTOMIZATION_FILE}`,
-      `# ${header}\n` +
-        toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...files.keys()].sort() }),
-    );
+    tree.set(`${engine}/${KUSTOMIZATION_FILE}`, deliveryKustomization(`# ${header}`, [...files.keys()].sort()));
     tree.set(
       `${engine}/${INVENTORY_FILE}`,
       [

@@ -10,7 +10,9 @@ import { normalRepositoryUrl } from './urls.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import { DEFAULT_PROJECT, type DeliveryPlan } from './delivery-plan.js';
 import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
-import { repositoryCredentials, repositoryMismatches, repositoryUrlForm, type ProjectFile } from '../config/delivery.js';
+import type { ProjectFile } from '../config/delivery.js';
+import { repositoryCredentials } from '../config/repository-credentials.js';
+import { repositoryMismatches, repositoryUrlForm } from '../config/repository-url.js';
 import { ignoredSyncSettings, resolvedSync, shortFluxTimeout, syncMismatches, unreadProjectTimeout } from '../config/sync-policy.js';
 
 /** What a stage writes in its own `sync:` in place of a project file's setting its engine cannot honour. */

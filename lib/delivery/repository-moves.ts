@@ -17,7 +17,9 @@ import { FLUX_NAMESPACE } from './flux.js';
 import type { Engine } from '../model/engines.js';
 import type { StageRepository, StageTarget } from './target.js';
 import { normalRepositoryUrl, sameRepository, shownUrl, UNSURE_URL } from './urls.js';
-import { scpAsSsh } from '../config/delivery.js';
+import { scpAsSsh } from '../config/repository-url.js';
+import { repositoryCredentials } from '../config/repository-credentials.js';
+import { detectSecret } from '../model/secret-rules.js';
 
 /** The host of an ssh:// or scp-style URL (`git@host:path`), for its host key; undefined over http(s). */
 function sshHost(url: string): string | undefined {
@@ -71,6 +73,31 @@ interface Move {
   readonly subjects: string[];
   /** A switch to an engine that read `now` for another stage already (`readBefore`): its credentials are in place. */
   readonly inPlace?: boolean;
+  /** The same repository written another way, which Argo CD tells apart when it finds credentials (`argoCdRespelt`). */
+  readonly respelt?: boolean;
+}
+
+/**
+ * A repository URL as Argo CD compares it when it finds the credentials it holds for a repository
+ * (its SameURL): in lower case, an scp-style `git@host:path` as `ssh://git@host/path`, without a
+ * `.git` at its end; a port (the default one too), a trailing `/` and a user name stay.
+ */
+function argoCdUrl(url: string): string {
+  const lower = url.trim().toLowerCase();
+  return (scpAsSsh(lower) ?? lower).replace(/\.git$/, '');
+}
+
+/**
+ * Whether two URLs of one repository (`sameRepository`) are two to Argo CD (`argoCdUrl`): the
+ * credentials it holds for one (`argocd repo add`) are not found for the other, as when the default
+ * port a URL wrote before is left out now (`https://git.example.com:443/...`, which stagecraft refuses
+ * for Argo CD), or a trailing `/` or Azure DevOps's user name. Only of URLs that carry no credentials
+ * and that the secret screening finds nothing in, printable as written (`shownUrl` would show the two
+ * alike): one that brings its own credentials needs none of Argo CD's.
+ */
+function argoCdRespelt(was: string, now: string): boolean {
+  const plain = (url: string) => /^[!-~]+$/.test(url) && repositoryCredentials(url) === undefined && detectSecret(url) === undefined;
+  return argoCdUrl(was) !== argoCdUrl(now) && plain(was) && plain(now);
 }
 
 /**
@@ -90,10 +117,15 @@ export function repositoryMoves(
   for (const [key, target] of after) {
     const was = before.get(key)?.repository;
     const now = target.repository;
-    if (!was || !now || sameRepository(was.url, now.url)) continue;
+    if (!was || !now) continue;
     const engine = key.startsWith('flux/') ? 'flux' : 'argocd';
-    const id = [engine, normalRepositoryUrl(was.url), was.secret, normalRepositoryUrl(now.url), now.secret].join('\n');
-    const move = moves.get(id) ?? { engine, was, now, subjects: [] };
+    // Flux clones with the Secret its GitRepository names whatever the URL; Argo CD finds credentials by the URL as written
+    const respelt = engine === 'argocd' && sameRepository(was.url, now.url) && argoCdRespelt(was.url, now.url);
+    if (sameRepository(was.url, now.url) && !respelt) continue;
+    const id = respelt
+      ? [engine, argoCdUrl(was.url), argoCdUrl(now.url)].join('\n')
+      : [engine, normalRepositoryUrl(was.url), was.secret, normalRepositoryUrl(now.url), now.secret].join('\n');
+    const move = moves.get(id) ?? { engine, was, now, subjects: [], respelt };
     move.subjects.push(target.subject);
     moves.set(id, move);
   }
@@ -241,6 +273,26 @@ const stillRead = (url: string, readNow: readonly StageRepository[]) => readNow.
 
 function argoCdMove(m: Move, readNow: readonly StageRepository[]): Problem {
   const now = shownUrl(m.now.url);
+  if (m.respelt) {
+    // as written: shownUrl would show them alike (new URL() leaves out a default port); neither carries credentials (`argoCdRespelt`)
+    const [was, written] = [m.was.url, m.now.url];
+    return {
+      code: 'delivery/repository-moved',
+      severity: 'warning',
+      subject: andList(m.subjects),
+      message:
+        `${m.subjects.length === 1 ? 'reads its stage' : 'read their stages'} from ${written} now, no longer from ${was}, the same repository written another way: ` +
+        "Argo CD finds a private repository's credentials by its URL as written, but for its case and a .git at its end " +
+        '(a port, the default one too, a trailing / or a user name tell two URLs apart), so those given for the old URL are not found for the new one; ' +
+        'without any, the sync fails (the repository is not accessible), and the stage stays as the last commit it applied left it',
+      hint:
+        `if ${written} is private, give Argo CD its credentials before applying dist/delivery/argocd, unless a credential template's URL begins it (argocd repocreds list): ` +
+        `argocd repo add ${written} ${sshHost(written) ? '--ssh-private-key-path <key file>' : '--username <user> --password <token>'}` +
+        (readNow.some((r) => argoCdUrl(r.url) === argoCdUrl(was))
+          ? ''
+          : `; once it is applied and synced, argocd repo rm ${was} removes those of the old URL, which no Application reads any more`),
+    };
+  }
   return {
     code: 'delivery/repository-moved',
     severity: 'warning',

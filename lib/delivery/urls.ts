@@ -2,7 +2,8 @@
  * URLs as compared: two spellings of one address (a trailing `/`, a host in capitals, the default
  * port) are one cluster's API server or one Git repository. Pure.
  */
-import { scpAsSsh } from '../config/delivery.js';
+import { scpAsSsh } from '../config/repository-url.js';
+import { hostUser } from '../config/repository-credentials.js';
 import { mayHidePassword, pastPassword, readings, urlParts } from '../config/url-authority.js';
 import { isRecord, ownEntry } from '../model/object.js';
 
@@ -13,7 +14,7 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'ssh:': '22', 'git:': 
  * `url` as compared: scheme and host in lower case, without the scheme's default port and any
  * trailing `/` (`https://Git.example.com:443/team/app/` is `https://git.example.com/team/app`), a
  * path's `%40` as the `@` it stands for (a path's `@` is written so where a URL may carry
- * credentials: lib/config/delivery.ts); one that does not parse as a URL (scp-style
+ * credentials: lib/config/repository-credentials.ts); one that does not parse as a URL (scp-style
  * `git@host:path`) only without the trailing `/`.
  */
 export function normalUrl(url: string): string {
@@ -112,9 +113,10 @@ export function credentialNumbers(): CredentialNumbers {
 
 /**
  * A repository URL as a message may show it: without a password, a query, or a user name over
- * http(s) (a token, as Git hosts take one there); an ssh:// user (`git@`) is the account, and stays.
+ * http(s) (a token, as Git hosts take one there); an ssh:// user (`git@`) is the account, and stays,
+ * and so does a user name a Git host writes in its clone URL (`hostUser`: `https://contoso@dev.azure.com/contoso/...`).
  * Only the userinfo and the query are credentials (an `@` after an ssh user is the path's). What
- * `dist/delivery/` holds carries none (lib/config/delivery.ts `repositoryCredentials` refuses
+ * `dist/delivery/` holds carries none (lib/config/repository-credentials.ts `repositoryCredentials` refuses
  * them), but a file there as an older stagecraft or a hand wrote it may. One that may hold a password
  * where no reading can tell is `UNSURE_URL`.
  * @param numbers when given, what is cut is shown as `<credentials N>` in its place (`credentialNumbers`)
@@ -131,7 +133,8 @@ export function shownUrl(url: string, numbers?: CredentialNumbers): string {
   if (mayHidePassword(url)) return numbers ? `<url with credentials ${numbers(url)}>` : UNSURE_URL;
   if (u === undefined || u.host === '') return shownByHand(url, numbers);
   const web = u.protocol === 'http:' || u.protocol === 'https:';
-  const account = !web && u.username && !u.password;
+  // an ssh user is the account; so is a user name a Git host writes in its clone URL (Azure DevOps's organization), which Argo CD matches credentials with
+  const account = (!web && u.username && !u.password) || hostUser(u) !== undefined;
   const userinfo = account || (!u.username && !u.password) ? '' : `${u.username}:${u.password}`;
   const user = account ? `${u.username}@` : userinfo && numbers ? `${numbered(userinfo, numbers)}@` : '';
   // the `/` URL gives a URL written without a path (`https://host:6443`, a cluster's server) is not shown

@@ -546,12 +546,12 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/repository-url',
     'Repository URL the engine cannot clone',
-    'Flux clones http(s):// and ssh:// URLs only: write a git:// or scp-style (git@host:path) URL as ssh://git@host/path, which Argo CD reads too. Argo CD finds credentials by the URL with its port as written: leave out the default port of its scheme (:443, :22). Neither engine takes a fragment (#main) or a query (?ref=main, as kustomize writes a branch) for the revision: write the URL without it and the branch or tag as delivery.repository.revision.',
+    'Flux clones http(s):// and ssh:// URLs only: write a git:// or scp-style (git@host:path) URL as ssh://git@host/path, which Argo CD reads too. Argo CD finds credentials by the URL with its port as written: leave out the default port of its scheme (:443, :22) for a stage it delivers (Flux reads either). Neither engine takes a fragment (#main) or a query (?ref=main, as kustomize writes a branch) for the revision: write the URL without it and the branch or tag as delivery.repository.revision.',
   ),
   row(
     'delivery/repository-credentials',
     'Credentials in a repository URL',
-    "A user name over https://, a password or a query (?private_token=) in delivery.repository.url would go into dist/delivery/: write the URL without them, and give the credentials to the engine (Argo CD: a repository Secret in argocd; Flux: the Secret that delivery.repository.secret names). A stage's secrets.allow does not excuse it: that exception lets a value into dist/, and no credential belongs there.",
+    "A user name over https:// (but the account a Git host writes in its clone URL: Azure DevOps's organization, a Bitbucket account), a password or a query (?private_token=) in delivery.repository.url would go into dist/delivery/: write the URL without them, and give the credentials to the engine (Argo CD: a repository Secret in argocd; Flux: the Secret that delivery.repository.secret names). A stage's secrets.allow does not excuse it: that exception lets a value into dist/, and no credential belongs there.",
   ),
   row(
     'delivery/revision',
@@ -596,7 +596,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/hand-edit',
     'A file of dist/delivery/ edited by hand is written again (warning)',
-    'Its objects are not as its inventory.txt records them: the synthesis wrote the file again from the settings, undoing the edit. Make the change in the stage file or stagecraft.yaml; if the edited file was applied, apply the directory again.',
+    'Its objects are not as its inventory.txt records them (edited, or a document or the whole file deleted), or its Kustomization is not the one of the files of those objects: the synthesis wrote the file again from the settings, undoing the edit. Make the change in the stage file or stagecraft.yaml; if the edited file was applied, apply the directory again.',
   ),
   row(
     'delivery/schema',

@@ -1,6 +1,7 @@
 /** What lib/config/delivery.ts says of a repository's settings before any object is made of them. */
 import { describe, expect, it } from 'vitest';
-import { repositoryCredentials, repositoryUrlForm, repositoryMismatches } from '../../lib/config/delivery.js';
+import { repositoryCredentials } from '../../lib/config/repository-credentials.js';
+import { repositoryUrlForm, repositoryMismatches } from '../../lib/config/repository-url.js';
 
 describe('repositoryCredentials', () => {
   it.each([
@@ -106,5 +107,43 @@ describe('repositoryCredentials', () => {
     'git://git.example.com/platform/shop.git',
   ])('lets %s through: an ssh user is the account, no secret', (url) => {
     expect(repositoryCredentials(url)).toBeUndefined();
+  });
+
+  it.each([
+    // as Azure DevOps shows a repository to clone: the organization as user, repeated as the path's first segment
+    'https://contoso@dev.azure.com/contoso/shop/_git/app',
+    'https://Contoso@dev.azure.com/contoso/Shop%20Team/_git/app',
+    'https://contoso@contoso.visualstudio.com/shop/_git/app',
+    // as Bitbucket shows one: the account's name
+    'https://jdoe@bitbucket.org/team/app.git',
+    'https://jane.doe@git.example.com/scm/team/app.git',
+  ])('lets %s through: the user name a Git host writes in the clone URL it shows names an account', (url) => {
+    expect(repositoryCredentials(url)).toBeUndefined();
+  });
+
+  it.each([
+    // another user at Azure DevOps may be a personal access token
+    ['https://Zx8kLm3Qp9RtVw2Y@dev.azure.com/contoso/shop/_git/app', 'https://dev.azure.com/contoso/shop/_git/app'],
+    ['https://fabrikam@contoso.visualstudio.com/shop/_git/app', 'https://contoso.visualstudio.com/shop/_git/app'],
+    // a token as a Bitbucket user: random, or longer than a name (an app password)
+    ['https://Zx8kLm3Qp9RtVw2Y@bitbucket.org/team/app.git', 'https://bitbucket.org/team/app.git'],
+    ['https://ATBB4kq7tzpp9xyz3ab2cd5ef8gh1jk@bitbucket.org/team/app.git', 'https://bitbucket.org/team/app.git'],
+    // GitHub and GitLab show no user: one there is a token
+    ['https://jdoe@github.com/team/app.git', 'https://github.com/team/app.git'],
+    ['https://jdoe@gitlab.com/team/app.git', 'https://gitlab.com/team/app.git'],
+  ])('refuses %s as a user name, a token as Git hosts take one', (url, address) => {
+    const found = repositoryCredentials(url);
+    expect(found?.message).toContain('the repository URL carries a user name (a token, as Git hosts take one there), ');
+    expect(found?.hint).toContain(`write the URL as ${address}, and `);
+  });
+
+  it("refuses the password or the query beside the user Azure DevOps shows, keeping that user in the hint's URL", () => {
+    const password = repositoryCredentials('https://contoso:Zx8kLm3Qp9RtVw2Y@dev.azure.com/contoso/shop/_git/app');
+    expect(password?.message).toContain('the repository URL carries a password, ');
+    expect(password?.hint).toContain('write the URL as https://dev.azure.com/contoso/shop/_git/app, and ');
+    const query = repositoryCredentials('https://contoso@dev.azure.com/contoso/shop/_git/app?token=Zx8kLm3Qp9RtVw2Y');
+    expect(query?.message).toContain('the repository URL carries a query (token=...), ');
+    expect(query?.hint).toContain('write the URL as https://contoso@dev.azure.com/contoso/shop/_git/app, and ');
+    expect(`${password?.message} ${password?.hint} ${query?.message} ${query?.hint}`).not.toContain('Zx8kLm3Qp9');
   });
 });

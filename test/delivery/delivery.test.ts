@@ -1073,6 +1073,36 @@ describe('delivery through the commands', () => {
     );
   });
 
+  it('says what it removed, and that the directory stays, when files stagecraft did not write keep dist/delivery/, an engine directory or a stage directory', () => {
+    const dir = tempProject({
+      dev: stage('{ cluster: nonprod }'),
+      qa: stage('{ cluster: nonprod }', 'promotion: { from: dev }\n'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(join(dir, 'dist', DELIVERY_DIR, 'flux', 'NOTES.md'), 'applied by hand on 2026-12-01\n');
+    writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
+    const moved = runCli('synth', [], dir);
+    expect(moved.code).toBe(0);
+    expect(moved.stdout).toContain(
+      'delivery: removed the files stagecraft wrote in dist/delivery/flux/ (no stage is delivered by Flux any more); the files it did not write stay there\n',
+    );
+    expect(readdirSync(join(dir, 'dist', DELIVERY_DIR, 'flux'))).toEqual(['NOTES.md']);
+    writeFileSync(join(dir, 'dist', 'qa', 'NOTES.md'), 'qa runs the load tests\n');
+    rmSync(join(dir, 'environments', 'qa.yaml'));
+    writeFileSync(join(dir, 'environments', 'dev.yaml'), withoutDelivery(stage('{ cluster: nonprod }')));
+    const none = runCli('synth', [], dir);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain(
+      'delivery: removed the files stagecraft wrote in dist/delivery/ (no stage file declares delivery:); the files it did not write stay there\n',
+    );
+    expect(none.stdout).toContain(
+      'qa: removed the files stagecraft wrote in dist/qa/ (there is no environments/qa.yaml); the files it did not write stay there\n',
+    );
+    expect(readdirSync(join(dir, 'dist', DELIVERY_DIR))).toEqual(['flux']);
+    expect(readdirSync(join(dir, 'dist', 'qa'))).toEqual(['NOTES.md']);
+  });
+
   it("shows in the README the argocd inventory's apply command of the committed project", () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8').replace(/ \\\n\s*/g, ' ');
     expect(readme).toContain(deliveryApplyCommand('argocd', 'stagecraft'));

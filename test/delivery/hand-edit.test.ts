@@ -1,5 +1,5 @@
 /** A file of dist/delivery/ edited by hand: written again by the next synth as the settings say, and said, as a stage's is. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { editedObjects } from '../../lib/cli/delivery-on-disk.js';
@@ -48,10 +48,7 @@ describe('a hand edit of a file of dist/delivery/', () => {
     const release = '  name: stagecraft-release\n  namespace: flux-system\nspec:\n  interval: 1m';
     edit(dir, 'flux/00-stagecraft.yaml', release, release.replace('1m', '5m'));
     const read = (f: string) => readFileSync(join(dir, 'dist', 'delivery', 'flux', f), 'utf8');
-    const tree = new Map([
-      ['flux/00-stagecraft.yaml', read('00-stagecraft.yaml')],
-      ['flux/inventory.txt', read('inventory.txt')],
-    ]);
+    const tree = new Map(readdirSync(join(dir, 'dist', 'delivery', 'flux')).map((f) => [`flux/${f}`, read(f)]));
     expect(editedObjects(tree)).toEqual([{ path: 'flux/00-stagecraft.yaml', object: 'GitRepository flux-system/stagecraft-release' }]);
     // a document edited into no YAML is named by its place
     const broken = read('00-stagecraft.yaml').replace('  interval: 5m', '  interval: 5m\n  interval: 1m');
@@ -81,5 +78,92 @@ describe('a hand edit of a file of dist/delivery/', () => {
     const again = runCli('synth', [], dir);
     expect(again.code).toBe(0);
     expect(again.stderr).not.toContain('edited since');
+  });
+});
+
+describe('a deletion by hand in dist/delivery/, or an edit of its kustomization', () => {
+  const deliveryFile = (dir: string, path: string) => join(dir, 'dist', 'delivery', path);
+
+  it("of a whole file is undone by the next synth and said once, naming the file's objects", () => {
+    const dir = delivered(ARGOCD_PROJECT);
+    const before = readFileSync(deliveryFile(dir, 'argocd/10-qa.yaml'), 'utf8');
+    rmSync(deliveryFile(dir, 'argocd/10-qa.yaml'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'dist/delivery/argocd/10-qa.yaml: warning: the file was deleted since stagecraft wrote it, with Application argocd/stagecraft-qa (dist/delivery/argocd/inventory.txt records it), ' +
+        "and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the deletion is undone\n" +
+        '  hint: make a lasting change in those settings, then run npm run synth (git diff dist/delivery/argocd/10-qa.yaml shows it undone, if it was committed); ' +
+        'if dist/delivery/argocd was applied without it, the prune of its apply command deleted it from the cluster, until dist/delivery/argocd is applied again, with the command on the third line of dist/delivery/argocd/inventory.txt\n',
+    );
+    expect(r.stderr.match(/delivery\/hand-edit|since stagecraft wrote/g)).toHaveLength(1);
+    expect(readFileSync(deliveryFile(dir, 'argocd/10-qa.yaml'), 'utf8')).toBe(before);
+    expect(runCli('synth', [], dir).stderr).not.toContain('since stagecraft wrote');
+  });
+
+  it('of one document of a file that holds several (a GitRepository of Flux) names it, as deleted from the file', () => {
+    const dir = delivered(FLUX_PROJECT);
+    const text = readFileSync(deliveryFile(dir, 'flux/00-stagecraft.yaml'), 'utf8');
+    // the second GitRepository, stagecraft-release, cut with the separator before it
+    writeFileSync(deliveryFile(dir, 'flux/00-stagecraft.yaml'), text.slice(0, text.lastIndexOf('---\n')));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'dist/delivery/flux/00-stagecraft.yaml: warning: GitRepository flux-system/stagecraft-release was deleted from the file since stagecraft wrote it (dist/delivery/flux/inventory.txt records it), ',
+    );
+    expect(r.stderr.match(/since stagecraft wrote/g)).toHaveLength(1);
+    expect(readFileSync(deliveryFile(dir, 'flux/00-stagecraft.yaml'), 'utf8')).toBe(text);
+  });
+
+  it.each([
+    ['a resource left out', (k: string) => k.replace('  - 10-qa.yaml\n', '')],
+    [
+      'a patch added',
+      (k: string) => `${k}patches:\n  - target: { kind: Application }\n    patch: '[{"op": "remove", "path": "/spec/syncPolicy"}]'\n`,
+    ],
+    ['a comment added', (k: string) => `${k}# paused for the freeze\n`],
+  ])('of the kustomization (%s) is undone by the next synth and said once', (_, edit) => {
+    const dir = delivered(ARGOCD_PROJECT);
+    const before = readFileSync(deliveryFile(dir, 'argocd/Kustomization'), 'utf8');
+    writeFileSync(deliveryFile(dir, 'argocd/Kustomization'), edit(before));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'dist/delivery/argocd/Kustomization: warning: the file was edited since stagecraft wrote it (it is not the kustomization of the files of the objects dist/delivery/argocd/inventory.txt records, as stagecraft writes it), ' +
+        "and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the edit is undone\n" +
+        '  hint: make a lasting change in those settings, then run npm run synth (git diff dist/delivery/argocd/Kustomization shows it undone, if it was committed); ' +
+        'if the edited file was applied, the cluster keeps the edit until dist/delivery/argocd is applied again, with the command on the third line of dist/delivery/argocd/inventory.txt\n',
+    );
+    expect(r.stderr.match(/since stagecraft wrote/g)).toHaveLength(1);
+    expect(readFileSync(deliveryFile(dir, 'argocd/Kustomization'), 'utf8')).toBe(before);
+    expect(runCli('synth', [], dir).stderr).not.toContain('since stagecraft wrote');
+  });
+
+  it('of the kustomization itself is said once, with nothing said of the cluster (kubectl apply -k applies nothing without it)', () => {
+    const dir = delivered(FLUX_PROJECT);
+    rmSync(deliveryFile(dir, 'flux/Kustomization'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "dist/delivery/flux/Kustomization: warning: the file was deleted since stagecraft wrote it, and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the deletion is undone\n" +
+        '  hint: make a lasting change in those settings, then run npm run synth (git diff dist/delivery/flux/Kustomization shows it undone, if it was committed)\n',
+    );
+    expect(existsSync(deliveryFile(dir, 'flux/Kustomization'))).toBe(true);
+  });
+
+  it('is not said of a stage removed with its file, nor of a kustomization that lists a stage added', () => {
+    const dir = delivered(ARGOCD_PROJECT);
+    rmSync(deliveryFile(dir, 'argocd/10-qa.yaml'));
+    writeFileSync(
+      deliveryFile(dir, 'argocd/Kustomization'),
+      readFileSync(deliveryFile(dir, 'argocd/Kustomization'), 'utf8').replace('  - 10-qa.yaml\n', ''),
+    );
+    rmSync(join(dir, 'environments', 'qa.yaml'));
+    writeFileSync(join(dir, 'environments', 'production.yaml'), deliveredStageFile('{ cluster: prod, repository: { revision: release } }'));
+    writeFileSync(join(dir, 'environments', 'staging.yaml'), deliveredStageFile('{ cluster: prod }'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  added: Application argocd/stagecraft-staging\n');
+    expect(r.stderr).not.toContain('since stagecraft wrote');
   });
 });

@@ -66,6 +66,30 @@ describe('a repository URL with credentials in it', () => {
   });
 });
 
+describe('a repository URL as Azure DevOps or Bitbucket shows it to clone, with a user name', () => {
+  it.each([
+    ['argocd', 'argocd/10-qa.yaml', 'repoURL: '],
+    ['flux', 'flux/00-stagecraft.yaml', 'url: '],
+  ])('is delivered by %s as written, from the project file and from a stage file', (engine, file, field) => {
+    const azure = 'https://contoso@dev.azure.com/contoso/shop/_git/app';
+    const bitbucket = 'https://jdoe@bitbucket.org/team/app.git';
+    const dir = tempProject({
+      qa: deliveredStageFile('{ cluster: prod }'),
+      production: deliveredStageFile(`{ cluster: prod, repository: { url: "${bitbucket}" } }`),
+    });
+    writeFileSync(
+      join(dir, 'stagecraft.yaml'),
+      FLUX_PROJECT.replace('engine: flux', `engine: ${engine}`).replace('https://git.example.com/team/app.git', azure),
+    );
+    const r = runCli('synth', [], dir);
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    const delivery = (path: string) => readFileSync(join(dir, 'dist', 'delivery', path), 'utf8');
+    expect(delivery(file)).toContain(`${field}${azure}\n`);
+    expect(delivery(engine === 'flux' ? file : `${engine}/10-production.yaml`)).toContain(`${field}${bitbucket}\n`);
+  });
+});
+
 describe('two keys of delivery.clusters', () => {
   it('that name one cluster are refused at the later key, naming what they share: stages on each could own one namespace unseen', () => {
     const dir = tempProject({
@@ -290,15 +314,46 @@ describe("a repository URL that writes its scheme's default port", () => {
     ['ssh://git@git.example.com:22/team/app.git', ':22', 'ssh', 'ssh://git@git.example.com/team/app.git'],
     ['http://git.example.com:80/team/app.git', ':80', 'http', 'http://git.example.com/team/app.git'],
   ])(
-    "%s is refused at the project file's url with the URL without it: Argo CD would not find its credentials",
+    "%s is refused at the project file's url for Argo CD with the URL without it: Argo CD would not find its credentials",
     (url, port, scheme, address) => {
-      const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+      const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  engine: argocd\n  repository: { url: "${url}" }\n`)).map(
+        formatProblem,
+      );
       expect(problems).toEqual([
-        `stagecraft.yaml:2:22: delivery.repository.url: the repository URL '${url}' writes the default port of ${scheme} (${port}), which Argo CD keeps when it finds a private repository's credentials by the URL: those given for ${address} (argocd repo add) would not be found\n` +
+        `stagecraft.yaml:3:22: delivery.repository.url: the repository URL '${url}' writes the default port of ${scheme} (${port}), which Argo CD keeps when it finds a private repository's credentials by the URL: those given for ${address} (argocd repo add) would not be found\n` +
           `  hint: write the URL as ${address}`,
       ]);
     },
   );
+
+  it.each(['https://git.example.com:443/team/app.git', 'ssh://git@git.example.com:22/team/app.git'])(
+    '%s passes for Flux, which clones it as written with the Secret its GitRepository names, and is written so',
+    (url) => {
+      const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }') });
+      writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT.replace('https://git.example.com/team/app.git', url));
+      const r = runCli('synth', [], dir);
+      expect(r.stderr).not.toContain('default port');
+      expect(r.code).toBe(0);
+      expect(readFileSync(join(dir, 'dist', 'delivery', 'flux', '00-stagecraft.yaml'), 'utf8')).toContain(`  url: ${url}\n`);
+    },
+  );
+
+  it("is refused, in a project file that names no engine, at the engine line of a stage Argo CD delivers, and passes for Flux's", () => {
+    const dir = tempProject({
+      qa: deliveredStageFile('{ cluster: prod, engine: flux }'),
+      production: deliveredStageFile('{ cluster: prod, engine: argocd }'),
+    });
+    const project = FLUX_PROJECT.replace('  engine: flux\n', '').replace('https://git.example.com/', 'https://git.example.com:443/');
+    expect(() => loadProjectFile(project)).not.toThrow();
+    writeFileSync(join(dir, 'stagecraft.yaml'), project);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.match(/ error: /g)).toHaveLength(1);
+    expect(r.stderr).toContain(
+      "environments/production.yaml:3:36: error: delivery.engine: the repository URL 'https://git.example.com:443/team/app.git' writes the default port of https (:443), which Argo CD keeps when it finds a private repository's credentials by the URL: those given for https://git.example.com/team/app.git (argocd repo add) would not be found (stagecraft.yaml's delivery.repository.url)\n" +
+        '  hint: write the URL as https://git.example.com/team/app.git',
+    );
+  });
 
   it.each([
     ['https://git.example.com:443/team/app.git?ref=main', 'https://git.example.com/team/app.git, and main as'],
@@ -310,11 +365,11 @@ describe("a repository URL that writes its scheme's default port", () => {
     expect(() => loadProjectFile(`delivery:\n  repository: { url: "${written}" }\n`)).not.toThrow();
   });
 
-  it("is refused at a stage's url too", () => {
+  it('is refused at the url of a stage Argo CD delivers too', () => {
     const dir = tempProject({
       qa: deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com:443/team/app.git" } }'),
     });
-    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT.replace('engine: flux', 'engine: argocd'));
     const r = runCli('synth', [], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(

@@ -88,7 +88,8 @@ describe('a stage Argo CD reads from another repository', () => {
   });
 
   it('says nothing for the same address spelt another way, nor for a stage new to the engine', () => {
-    expect(moves([application('qa', OLD)], [application('qa', 'https://GIT.example.com/team/app/')])).toEqual([]);
+    expect(moves([application('qa', OLD)], [application('qa', 'https://GIT.example.com/team/app')])).toEqual([]);
+    expect(moves([kustomization('qa', OLD)], [kustomization('qa', 'https://GIT.example.com:443/team/app/')])).toEqual([]);
     expect(
       moves([application('qa', 'git@git.example.com:team/app.git')], [application('qa', 'ssh://git@git.example.com/team/app')]),
     ).toEqual([]);
@@ -103,6 +104,28 @@ describe('a stage Argo CD reads from another repository', () => {
       ),
     ).toHaveLength(1);
   });
+
+  it.each([
+    // the default port an older file wrote, which stagecraft refuses for Argo CD now
+    ['https://git.example.com:443/team/app.git', OLD],
+    ['https://git.example.com/team/app/', 'https://git.example.com/team/app'],
+    ['https://dev.azure.com/contoso/shop/_git/app', 'https://contoso@dev.azure.com/contoso/shop/_git/app'],
+    ['ssh://git@git.example.com:22/team/app.git', 'ssh://git@git.example.com/team/app.git'],
+  ])(
+    'says, of %s written %s, that the credentials Argo CD holds for the old URL are not found for the new one (it compares them as written)',
+    (was, now) => {
+      const ssh = now.startsWith('ssh:');
+      expect(moves([application('qa', was)], [application('qa', now)])).toEqual([
+        `Application argocd/stagecraft-qa: warning: reads its stage from ${now} now, no longer from ${was}, the same repository written another way: ` +
+          "Argo CD finds a private repository's credentials by its URL as written, but for its case and a .git at its end (a port, the default one too, a trailing / or a user name tell two URLs apart), " +
+          'so those given for the old URL are not found for the new one; without any, the sync fails (the repository is not accessible), and the stage stays as the last commit it applied left it\n' +
+          `  hint: if ${now} is private, give Argo CD its credentials before applying dist/delivery/argocd, unless a credential template's URL begins it (argocd repocreds list): ` +
+          `argocd repo add ${now} ${ssh ? '--ssh-private-key-path <key file>' : '--username <user> --password <token>'}; once it is applied and synced, argocd repo rm ${was} removes those of the old URL, which no Application reads any more`,
+      ]);
+      // Flux clones with its GitRepository's Secret, whatever the URL
+      expect(moves([kustomization('qa', was, 'git-auth')], [kustomization('qa', now, 'git-auth')])).toEqual([]);
+    },
+  );
 
   it('never prints a credential that a URL as written before carried', () => {
     const [warning] = moves(
@@ -306,6 +329,21 @@ describe('synth and diff, when the project file moves the repository', () => {
     const synth = runCli('synth', [], dir);
     expect(synth.code).toBe(0);
     expect(synth.stderr).toContain('  hint: before applying dist/delivery/flux, put the credentials of');
+    expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('reads its stage from');
+  });
+
+  it('warns once, at the synth that writes the URL of an Argo CD stage another way, which Argo CD finds other credentials for', () => {
+    const argocd = FLUX_PROJECT.replace('engine: flux', 'engine: argocd');
+    const dir = tempProject({ qa: deliveredStageFile('{ cluster: prod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), argocd.replace('team/app.git', 'team/app/'));
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(join(dir, 'stagecraft.yaml'), argocd.replace('team/app.git', 'team/app'));
+    const warning =
+      'Application argocd/stagecraft-qa: warning: reads its stage from https://git.example.com/team/app now, no longer from https://git.example.com/team/app/, the same repository written another way';
+    expect(runCli('diff', ['qa'], dir).stderr).toContain(warning);
+    const synth = runCli('synth', [], dir);
+    expect(synth.code).toBe(0);
+    expect(synth.stderr).toContain(warning);
     expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('reads its stage from');
   });
 

@@ -105,6 +105,10 @@ describe('URLs as messages show them', () => {
     ['https://ci:s3cr3t@git.example.com/team/app.git?token=t0k3n', 'https://git.example.com/team/app.git'],
     ['ssh://deploy:pw@git.example.com/team/app.git', 'ssh://git.example.com/team/app.git'],
     ['ssh://git@git.example.com/team/app.git', 'ssh://git@git.example.com/team/app.git'],
+    // a user name a Git host writes in its clone URL, which Argo CD matches credentials with: kept; a token: cut
+    ['https://contoso@dev.azure.com/contoso/shop/_git/app', 'https://contoso@dev.azure.com/contoso/shop/_git/app'],
+    ['https://jdoe@bitbucket.org/team/app.git', 'https://jdoe@bitbucket.org/team/app.git'],
+    ['https://t0k3n@dev.azure.com/contoso/shop/_git/app', 'https://dev.azure.com/contoso/shop/_git/app'],
     // what new URL() refuses (a port that is no number) is cut by hand: the password goes, a bare user stays
     ['https://ci:s3cr3t@git.example.com:team/app.git', 'https://git.example.com:team/app.git'],
     ['ssh://git:pw@host:path', 'ssh://host:path'],

@@ -73,7 +73,9 @@ describe('files in dist/ that stagecraft did not write', () => {
     rmSync(join(dir, 'environments', 'lab.yaml'));
     const r = run('synth', [], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('lab: removed dist/lab/ (there is no environments/lab.yaml)\n');
+    expect(r.stdout).toContain(
+      'lab: removed the files stagecraft wrote in dist/lab/ (there is no environments/lab.yaml); the files it did not write stay there\n',
+    );
     expect(foreignNow(dir)).toEqual(FOREIGN);
     expect(Object.keys(snapshotDir(join(dir, 'dist', 'lab')))).toEqual(['NOTES.md', 'nodes/extra/hand.yaml']);
   });

@@ -1,0 +1,172 @@
+/**
+ * The forms of a repository URL an engine would misread: a query or fragment naming a revision and
+ * the scheme's default port, which no engine reads as the address meant, and what Flux cannot clone
+ * (`git://`, scp-style) or follows otherwise (a bare revision that reads as a tag). Pure.
+ */
+import { detectSecret, maskValue } from '../model/secret-rules.js';
+import type { Engine } from '../model/engines.js';
+import { urlParts } from './url-authority.js';
+import { repositoryCredentials, revisionQuery } from './repository-credentials.js';
+
+/** A repository setting that an engine would misread: why, and what to write instead. */
+export interface RepositoryMismatch {
+  readonly code: 'delivery/repository-url' | 'delivery/revision';
+  /** The setting under `delivery.repository`. */
+  readonly setting: 'url' | 'revision';
+  readonly message: string;
+  readonly hint: string;
+}
+
+/** What Flux's GitRepository clones (the pattern of its CRD's spec.url). */
+const FLUX_URL = /^(https?|ssh):\/\//;
+/** A bare revision that reads as a release tag (v1.2.3, 2.0.1-rc.1), which Flux would look for as a branch. */
+const TAG_LIKE = /^v?\d+(\.\d+)+([-+][\w.-]+)?$/;
+
+/**
+ * An scp-style URL (`git@git.example.com:platform/app.git`) as the `ssh://` URL that Git hosts read
+ * as the same repository (`ssh://git@git.example.com/platform/app.git`); undefined for another URL.
+ * (On a plain ssh server the scp path is from the user's home directory, the ssh:// one from the root;
+ * Git hosts serve both at one place.)
+ */
+export function scpAsSsh(url: string): string | undefined {
+  const scp = /^([\w.-]+)@([\w.-]+):\/?(\S+)$/.exec(url);
+  return scp ? `ssh://${scp[1]}@${scp[2]}/${scp[3]}` : undefined;
+}
+
+/** `url` (scp-style `user@host:path`, or `git://host/path`) written as Flux reads it, with the wording of the hint. */
+function fluxForm(url: string): string {
+  const ssh = scpAsSsh(url);
+  // an scp-style URL has no port: a number first in its path (git@host:2222/team/app.git) is the path's as Git reads it, but often meant as the port
+  const port = /^([\w.-]+)@([\w.-]+):(\d+)\/(\S+)$/.exec(url);
+  // the ssh port 22 is the default, which a URL does not write (`repositoryUrlForm`)
+  if (ssh && port)
+    return `write it as ${ssh}, as Git reads it, or as ssh://${port[1]}@${port[2]}${port[3] === DEFAULT_PORTS['ssh://'] ? '' : `:${port[3]}`}/${port[4]} if ${port[3]} is the ssh port`;
+  if (ssh) return `write it as ${ssh}`;
+  const git = /^git:\/\/([^/:]+)(:\d+)?\/(\S+)$/.exec(url);
+  if (git) return `write https://${git[1]}/${git[3]} or ssh://git@${git[1]}/${git[3]}`;
+  return 'write an https:// or ssh:// URL, such as ssh://git@git.example.com/platform/stagecraft.git';
+}
+
+/** The default port of each scheme a repository URL is written with. */
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'https://': '443', 'http://': '80', 'ssh://': '22', 'git://': '9418' };
+
+/**
+ * The port `url` writes that its scheme takes anyway (`:443` of `https://host:443/`, an empty one:
+ * `https://host:/`), with its `:`; undefined when it writes none or another one.
+ */
+function defaultPort(url: string): string | undefined {
+  const { scheme, authority } = urlParts(url);
+  const port = /:(\d*)$/.exec(authority.slice(authority.lastIndexOf('@') + 1));
+  return port && (port[1] === '' || port[1] === DEFAULT_PORTS[scheme.toLowerCase()]) ? port[0] : undefined;
+}
+
+/** `url` without the default port it writes (`defaultPort`), as the hints of `repositoryUrlForm` give it. */
+function withoutDefaultPort(url: string): string {
+  const port = defaultPort(url);
+  if (port === undefined) return url;
+  const { scheme, authority, rest } = urlParts(url);
+  return `${scheme}${authority.slice(0, -port.length)}${rest}`;
+}
+
+/**
+ * What of a repository URL's form no engine reads as the address it means: a query that names a
+ * revision (`?ref=main`, as kustomize and Terraform write a branch: Git adds its own path and query
+ * after the URL, so it asks the host for no repository, and Argo CD finds a private repository's
+ * credentials by the URL with it), a fragment (`.../app.git#main`, as npm writes a branch: Git
+ * leaves it out of what it asks the host, and Argo CD matches credentials with it, so `argocd repo
+ * add` of the URL without it matches nothing: "repository not accessible"). Refused whatever the
+ * engine, and whatever `secrets.allow`
+ * says of the URL: one the secret screening finds a value in (`#token=...`) is said without it, its
+ * hint naming no URL. Undefined when `url` has none of them, or carries credentials, which are
+ * refused as such (`repositoryCredentials`: any other query, a `#` that may be a password's).
+ */
+export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
+  if (repositoryCredentials(url) !== undefined) return undefined;
+  const query = revisionQuery(url);
+  const fragment = url.indexOf('#');
+  if (!query && fragment < 0) return undefined;
+  const cut = query?.at ?? fragment;
+  const what = query ? `names a revision in its query (${url.slice(cut)})` : `ends in a fragment (${url.slice(cut)})`;
+  const why = query
+    ? "which no engine reads as one: Git adds its own path and query after the URL, so the clone asks the host for no repository, and Argo CD finds a private repository's credentials by the URL with it"
+    : "which is no part of a Git repository's address: Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it";
+  const revision = query
+    ? `and ${query.revision} as delivery.repository.revision`
+    : 'and the branch or tag to follow as delivery.repository.revision';
+  // messages end up in CI logs: a URL the screening finds a value in is neither echoed nor rewritten into the hint
+  if (detectSecret(url) !== undefined)
+    return {
+      code: 'delivery/repository-url',
+      setting: 'url',
+      message: `the repository URL ${maskValue(url)} ${query ? 'names a revision in its query' : "ends in a fragment (what follows its '#')"}, ${why}; the URL is not printed`,
+      hint: `write the URL without its ${query ? 'query' : 'fragment'}, ${query ? 'and the revision as delivery.repository.revision' : revision}; give credentials to the engine where it keeps them, never in the URL`,
+    };
+  return {
+    code: 'delivery/repository-url',
+    setting: 'url',
+    message: `the repository URL '${url}' ${what}, ${why}`,
+    // without the default port it may write too, which Argo CD would refuse (`defaultPortForm`): the form both engines read
+    hint: `write the URL as ${withoutDefaultPort(url.slice(0, cut))}, ${revision}`,
+  };
+}
+
+/**
+ * A repository URL that writes its scheme's default port (`https://git.example.com:443/...`), for Argo
+ * CD, with the URL without it: Argo CD finds a private repository's credentials by the URL, its host
+ * and port compared as written (its case aside), so those given for the URL without the port (as
+ * `argocd repo add` is mostly run) are not found for it. Flux clones the URL as written, which reaches
+ * the same server, with the credentials of the Secret its GitRepository names, whatever the URL: it
+ * reads either form. Undefined too when the URL is refused for what else it writes (its credentials,
+ * a query or fragment: `repositoryUrlForm`, whose hint leaves the port out as well).
+ */
+function defaultPortForm(url: string): RepositoryMismatch | undefined {
+  const port = defaultPort(url);
+  const refused = repositoryCredentials(url) !== undefined || repositoryUrlForm(url) !== undefined;
+  if (port === undefined || refused || detectSecret(url) !== undefined) return undefined;
+  const { scheme } = urlParts(url);
+  const address = withoutDefaultPort(url);
+  return {
+    code: 'delivery/repository-url',
+    setting: 'url',
+    message: `the repository URL '${url}' writes the default port of ${scheme.slice(0, -3) || 'its scheme'} (${port}), which Argo CD keeps when it finds a private repository's credentials by the URL: those given for ${address} (argocd repo add) would not be found`,
+    hint: `write the URL as ${address}`,
+  };
+}
+
+/**
+ * What `engine` would misread in a repository's settings. The schema accepts what either engine
+ * reads; Argo CD would not find the credentials of a URL written with its scheme's default port
+ * (`defaultPortForm`); Flux clones only http(s):// and ssh:// URLs, and follows a bare revision as a
+ * branch, so a tag must be written as its full ref (which Argo CD reads as well). What neither engine
+ * reads (a fragment, a query naming a revision) is `repositoryUrlForm`'s.
+ */
+export function repositoryMismatches(
+  engine: Engine,
+  repository: { readonly url?: string; readonly revision?: string },
+): RepositoryMismatch[] {
+  const { url, revision } = repository;
+  if (engine === 'argocd') {
+    const port = url === undefined ? undefined : defaultPortForm(url);
+    return port ? [port] : [];
+  }
+  const found: RepositoryMismatch[] = [];
+  if (url !== undefined && !FLUX_URL.test(url)) {
+    // a URL with a password in it is not echoed, nor rewritten into the hint: messages end up in CI logs
+    const secret = detectSecret(url) !== undefined || repositoryCredentials(url) !== undefined;
+    found.push({
+      code: 'delivery/repository-url',
+      setting: 'url',
+      message: `Flux cannot clone ${secret ? maskValue(url) : `'${url}'`}: its GitRepository reads http://, https:// and ssh:// URLs only`,
+      hint: `${fluxForm(secret ? '' : url)}, which Argo CD reads as well`,
+    });
+  }
+  if (revision !== undefined && TAG_LIKE.test(revision)) {
+    found.push({
+      code: 'delivery/revision',
+      setting: 'revision',
+      message: `Flux follows a bare revision as a branch, and '${revision}' reads as a tag: Flux would wait for a branch refs/heads/${revision}`,
+      hint: `write refs/tags/${revision} to follow the tag (refs/heads/${revision} if it is a branch), which Argo CD reads as well`,
+    });
+  }
+  return found;
+}
