@@ -76,6 +76,8 @@ function tracedContext({ options, registry }: CheckContext): string {
   const { clusterScopedKinds } = registry;
   return JSON.stringify({
     existingNamespaces: options.existingNamespaces ?? [],
+    // left out when none is declared, so that what was kept for a stage without them still holds
+    ...(options.existingObjects?.length ? { existingObjects: options.existingObjects } : {}),
     serviceMonitors: serviceMonitors(registry),
     ...(clusterScopedKinds.length ? { clusterScopedKinds } : {}),
     // the engine that applies the stage, and its sync policy, which refs/autoscaled-replicas names: only when there is one, as above

@@ -22,6 +22,11 @@ export interface ReferenceOptions {
   /** Namespaces that exist before the stage is applied, besides the built-in ones. */
   readonly existingNamespaces?: readonly string[];
   /**
+   * Stores and issuers made outside the objects (`ClusterSecretStore/vault`, `Issuer/payments/ca`:
+   * lib/model/existing-objects.ts), which references may name.
+   */
+  readonly existingObjects?: readonly string[];
+  /**
    * Whether the objects are a stage's (`checkStage`), whose stage file declares existing
    * namespaces; else files given to `npm run check`, which declares them with --namespace-exists.
    * @default false

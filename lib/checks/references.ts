@@ -295,7 +295,7 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
       group: 'networking.k8s.io',
       check: (o, ns, index, out, options) => {
         checkIngress(o, ns, index, out, options.written);
-        checkIngressIssuer(o, ns, index, out);
+        checkIngressIssuer(o, ns, index, out, options);
       },
     },
   ],
@@ -311,7 +311,7 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
     {
       group: 'cert-manager.io',
       check: (o, ns, index, out, options) => {
-        checkCertificateIssuer(o, ns, index, out);
+        checkCertificateIssuer(o, ns, index, out, options);
         checkIssuerSecrets(o, ns, index, out, options);
       },
     },

@@ -9,12 +9,16 @@
  * entry's `sourceRef.storeRef`), a SecretStore of its own namespace unless `kind: ClusterSecretStore`:
  * a store of that name of the other kind, or only in another namespace, is a mistake, and so is a name
  * near one of the stores of that kind the objects make (a store the objects do not make may be made
- * outside them: not a finding). Pure.
+ * outside them: not a finding). A store declared as made outside (`checks.existingObjects`,
+ * `--object-exists`: lib/model/existing-objects.ts) is one of the stores: a name near one is a
+ * mistake only when no declared one is named. Pure.
  */
 import { didYouMean } from '../model/did-you-mean.js';
+import { existingNames } from '../model/existing-objects.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
+import { declareHint } from './issuer-refs.js';
 import { valuesAt } from './issuer-secrets.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import type { ReferenceOptions } from './references-namespaces.js';
@@ -211,30 +215,42 @@ function externalSecretStoreRefs(spec: Record<string, unknown>): [FieldPath, Rec
   return refs;
 }
 
-/** The names of the objects' ClusterSecretStores, sorted (by kind: without their CRD the index files them under a namespace). */
-function clusterStoreNames(index: ObjectIndex): string[] {
+/**
+ * The names of the objects' ClusterSecretStores, sorted (by kind: without their CRD the index files them under a namespace),
+ * with those declared as made outside them (`existing`).
+ */
+function clusterStoreNames(index: ObjectIndex, existing: readonly string[] | undefined): string[] {
   const names = index.objectsOf(CLUSTER_SECRET_STORE).flatMap((s) => (typeof s.metadata?.name === 'string' ? [s.metadata.name] : []));
-  return [...new Set(names)].sort();
+  return [...new Set([...names, ...existingNames(existing, GROUP, 'ClusterSecretStore', '')])].sort();
+}
+
+/** The names of the SecretStores of namespace `ns`: the objects' and those declared as made outside them (`existing`), sorted. */
+function storeNames(index: ObjectIndex, ns: string, existing: readonly string[] | undefined): readonly string[] {
+  const declared = existingNames(existing, GROUP, 'SecretStore', ns);
+  const names = index.namesOf(SECRET_STORE, ns);
+  return declared.length ? [...new Set([...names, ...declared])].sort() : names;
 }
 
 const SYNCS_NOTHING = 'External Secrets syncs nothing of it until the store is there';
 
 /** An ExternalSecret's store references that name a store of the other kind, only of another namespace, or near a store's name. */
-export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void {
   if (!isRecord(o.spec)) return;
+  const { existingObjects: existing, written } = options;
   const emit = finder(o);
   for (const [path, ref] of externalSecretStoreRefs(o.spec)) {
     const name = ref.name;
     const kind = ref.kind ?? 'SecretStore';
     if (typeof name !== 'string' || name === '' || (kind !== 'SecretStore' && kind !== 'ClusterSecretStore')) continue;
     if (kind === 'SecretStore') {
-      if (index.get(SECRET_STORE, ns, name)) continue;
-      if (clusterStoreNames(index).includes(name)) {
+      const names = storeNames(index, ns, existing);
+      if (names.includes(name)) continue;
+      if (clusterStoreNames(index, existing).includes(name)) {
         out.push(
           emit(
             'refs/secret-store',
             [...path, ref.kind === undefined ? 'name' : 'kind'],
-            `names the SecretStore '${name}'${ref.kind === undefined ? ' (no kind: a SecretStore)' : ''}, but '${name}' is a ClusterSecretStore, and the SecretStores in namespace '${ns}' are: ${listed(index.namesOf(SECRET_STORE, ns))}; ${SYNCS_NOTHING}`,
+            `names the SecretStore '${name}'${ref.kind === undefined ? ' (no kind: a SecretStore)' : ''}, but '${name}' is a ClusterSecretStore, and the SecretStores in namespace '${ns}' are: ${listed(names)}; ${SYNCS_NOTHING}`,
             `set kind: ClusterSecretStore beside name: ${name}`,
           ),
         );
@@ -244,7 +260,6 @@ export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectInd
         .objectsOf(SECRET_STORE)
         .filter((s) => s.metadata?.name === name)
         .map((s) => `'${index.namespaceOf(s)}'`);
-      const names = index.namesOf(SECRET_STORE, ns);
       const guess = didYouMean(name, names);
       if (elsewhere.length === 0 && guess === undefined) continue;
       out.push(
@@ -255,15 +270,15 @@ export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectInd
             `${elsewhere.length ? `; the objects' SecretStore '${name}' is in namespace ${elsewhere.join(', ')}, and a SecretStore serves only the ExternalSecrets of its own namespace` : ''}` +
             `; ${SYNCS_NOTHING}`,
           guess !== undefined
-            ? `did you mean '${guess}'?`
-            : `add a SecretStore '${name}' to namespace '${ns}', or make the store a ClusterSecretStore and set kind: ClusterSecretStore here`,
+            ? `did you mean '${guess}'? Or, ${declareHint('SecretStore', ns, name, written)}`
+            : `add a SecretStore '${name}' to namespace '${ns}', or make the store a ClusterSecretStore and set kind: ClusterSecretStore here; or, ${declareHint('SecretStore', ns, name, written)}`,
         ),
       );
       continue;
     }
-    const stores = clusterStoreNames(index);
+    const stores = clusterStoreNames(index, existing);
     if (stores.includes(name)) continue;
-    if (index.get(SECRET_STORE, ns, name)) {
+    if (storeNames(index, ns, existing).includes(name)) {
       out.push(
         emit(
           'refs/secret-store',
@@ -281,7 +296,7 @@ export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectInd
         'refs/secret-store',
         [...path, 'name'],
         `names the ClusterSecretStore '${name}', but the objects' ClusterSecretStores are: ${listed(stores)}; ${SYNCS_NOTHING}`,
-        `did you mean '${guess}'?`,
+        `did you mean '${guess}'? Or, ${declareHint('ClusterSecretStore', '', name, written)}`,
       ),
     );
   }

@@ -49,6 +49,7 @@ import { withFs } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
 import { existingNamespaces } from '../synth/inventory.js';
+import { EXISTING_OBJECT_FORM, parseExistingObject } from '../model/existing-objects.js';
 
 const usage = `Usage: npm run check [-- [options] <file or directory>...]
 
@@ -67,6 +68,9 @@ Options:
   --format <text|json|sarif>   how to report findings (with paths) (default: text)
   --pod-security <level>       baseline or restricted (with paths) (default: baseline)
   --namespace-exists <name>    a namespace the cluster already has (repeatable)
+  --object-exists <kind/name>  a store or issuer the cluster already has, made outside the files:
+                               ClusterSecretStore/<name>, ClusterIssuer/<name>,
+                               SecretStore/<namespace>/<name>, Issuer/<namespace>/<name> (repeatable)
   --crds <file or dir>         CustomResourceDefinitions to validate custom resources with
                                (repeatable; each must hold one) (default: crds/ when there is one)
   --scope-per-dir              check each directory of plain files as its own cluster (a
@@ -81,6 +85,7 @@ interface Options {
   format?: string;
   'pod-security'?: string;
   'namespace-exists'?: string[];
+  'object-exists'?: string[];
   crds?: string[];
   'scope-per-dir'?: boolean;
   'no-cache'?: boolean;
@@ -164,7 +169,7 @@ interface CommandLine {
 }
 
 /** The options of check that take a value. */
-const VALUE_OPTIONS = ['format', 'pod-security', 'namespace-exists', 'crds'];
+const VALUE_OPTIONS = ['format', 'pod-security', 'namespace-exists', 'object-exists', 'crds'];
 
 function commandLineOf(values: Options, positionals: readonly string[], exists: (path: string) => boolean): CommandLine {
   const given = Object.entries(values).flatMap(([name, v]) =>
@@ -341,6 +346,16 @@ function notYamlNamed<T>(parse: () => T): T {
 function checkFiles(paths: readonly string[], format: ReportFormat, opts: Options, io: Io, commandLine: CommandLine): ExitCode {
   const level = (opts['pod-security'] ?? 'baseline') as PodSecurityLevel;
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
+  // a value of another form would declare nothing, silently
+  const malformed = (opts['object-exists'] ?? []).find((v) => parseExistingObject(v) === undefined);
+  if (malformed !== undefined)
+    throw new ProblemsError([
+      {
+        code: 'cli/option',
+        message: `--object-exists takes ${EXISTING_OBJECT_FORM} (found '${malformed}')`,
+        hint: 'write --object-exists ClusterSecretStore/vault, say; npm run check -- --help lists the options',
+      },
+    ]);
   const files = yamlFiles(io.cwd, paths, commandLine);
   // a stage file is no manifest: told what checks it, rather than that its first document lacks an apiVersion
   const stageFiles = files.flatMap((f) => {
@@ -389,6 +404,7 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: Option
       checkObjects(objects, {
         podSecurity: level,
         existingNamespaces: [...(opts['namespace-exists'] ?? []), ...declared(scope)],
+        existingObjects: opts['object-exists'] ?? [],
         crds,
         sort: false, // the report orders them by place
       }),
@@ -482,6 +498,7 @@ export const command: Command<Options> = {
     format: { type: 'string' },
     'pod-security': { type: 'string' },
     'namespace-exists': { type: 'string', multiple: true },
+    'object-exists': { type: 'string', multiple: true },
     crds: { type: 'string', multiple: true },
     'scope-per-dir': { type: 'boolean' },
     'no-cache': { type: 'boolean' },

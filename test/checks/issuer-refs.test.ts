@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkObjects } from '../../lib/checks/index.js';
+import { type CheckOptions, checkObjects } from '../../lib/checks/index.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { toProblem } from '../../lib/checks/finding.js';
 import { formatProblem } from '../../lib/errors.js';
@@ -14,11 +14,11 @@ import { objectsIn } from './helpers.js';
 const crds = objectsIn(join(REPO, '../shared/crds/cert-manager'));
 
 /** The refs/cert-issuer problems of checking `text` after Namespaces web and certs, as the CLI prints them. */
-function checked(text: string): string[] {
+function checked(text: string, options: CheckOptions = {}): string[] {
   const namespaces =
     'apiVersion: v1\nkind: Namespace\nmetadata: { name: web }\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: certs }\n---\n';
   const manifests = parseManifests([{ file: 'app.yaml', text: namespaces + text }]);
-  return checkObjects(manifests.objects, { crds })
+  return checkObjects(manifests.objects, { crds, ...options })
     .findings.filter((f) => f.code === 'refs/cert-issuer')
     .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
 }
@@ -63,11 +63,41 @@ describe("a Certificate's issuer", () => {
     ]);
     expect(checked(certificate('{ name: letsencrypt-prd, kind: ClusterIssuer }') + issuer('ClusterIssuer', 'letsencrypt-prod'))).toEqual([
       expect.stringMatching(
-        /names the ClusterIssuer 'letsencrypt-prd', but the objects' ClusterIssuers are: letsencrypt-prod; .*\n {2}hint: did you mean 'letsencrypt-prod'\?$/,
+        /names the ClusterIssuer 'letsencrypt-prd', but the objects' ClusterIssuers are: letsencrypt-prod; .*\n {2}hint: did you mean 'letsencrypt-prod'\? Or, if 'letsencrypt-prd' is made outside these files, declare it: npm run check -- --object-exists ClusterIssuer\/letsencrypt-prd <files>$/,
       ),
     ]);
     expect(checked(certificate('{ name: letsencrypt, kind: ClusterIssuer }'))).toEqual([]);
     expect(checked(certificate('{ name: vault, kind: VaultIssuer, group: example.com }') + issuer('ClusterIssuer', 'vault'))).toEqual([]);
+  });
+});
+
+describe('an issuer declared as made outside the objects (existingObjects)', () => {
+  it('is one of the issuers: named, no finding; a name near one is a mistake only when no declared one matches', () => {
+    const staging = certificate('{ name: letsencrypt-staging, kind: ClusterIssuer }') + issuer('ClusterIssuer', 'letsencrypt-stagin');
+    expect(checked(staging)).toEqual([expect.stringContaining("did you mean 'letsencrypt-stagin'?")]);
+    expect(checked(staging, { existingObjects: ['ClusterIssuer/letsencrypt-staging'] })).toEqual([]);
+    // another declared one, of another kind, or an Issuer of another namespace, does not match
+    expect(checked(staging, { existingObjects: ['ClusterIssuer/letsencrypt-prod', 'Issuer/certs/letsencrypt-staging'] })).toEqual([
+      expect.stringContaining("did you mean 'letsencrypt-stagin'?"),
+    ]);
+    // an Issuer of the same name in another namespace: the one declared in the Certificate's
+    const elsewhere = certificate('{ name: team-ca }') + issuer('Issuer', 'team-ca', 'certs');
+    expect(checked(elsewhere, { existingObjects: ['Issuer/certs/team-ca'] })).toHaveLength(1);
+    expect(checked(elsewhere, { existingObjects: ['Issuer/web/team-ca'] })).toEqual([]);
+    // a declared one is near-matched as the objects' are
+    expect(
+      checked(certificate('{ name: letsencrypt-prd, kind: ClusterIssuer }'), { existingObjects: ['ClusterIssuer/letsencrypt-prod'] }),
+    ).toEqual([
+      expect.stringMatching(/but the objects' ClusterIssuers are: letsencrypt-prod; .*\n {2}hint: did you mean 'letsencrypt-prod'\?/),
+    ]);
+    // an Ingress's annotation alike, and the hint of a stage names the stage file's setting
+    const shim = ingress('{ cert-manager.io/cluster-issuer: letsencrypt-staging }') + issuer('ClusterIssuer', 'letsencrypt-stagin');
+    expect(checked(shim, { written: true })).toEqual([
+      expect.stringMatching(
+        /hint: did you mean 'letsencrypt-stagin'\? Or, if 'letsencrypt-staging' is made outside the stage, declare it under checks\.existingObjects in the stage file: ClusterIssuer\/letsencrypt-staging$/,
+      ),
+    ]);
+    expect(checked(shim, { written: true, existingObjects: ['ClusterIssuer/letsencrypt-staging'] })).toEqual([]);
   });
 });
 

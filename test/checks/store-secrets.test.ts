@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkObjects } from '../../lib/checks/index.js';
+import { type CheckOptions, checkObjects } from '../../lib/checks/index.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { toProblem } from '../../lib/checks/finding.js';
 import { STORE_SECRETS } from '../../lib/checks/store-secrets.js';
@@ -19,11 +19,11 @@ const ESO_CRDS = join(REPO, '../shared/crds/external-secrets');
 const crds = objectsIn(ESO_CRDS);
 
 /** The problems of checking `text` as one file, after Namespaces web and eso, whose code starts with `prefix`, as the CLI prints them. */
-function checked(text: string, prefix = 'refs/'): string[] {
+function checked(text: string, prefix = 'refs/', options: CheckOptions = {}): string[] {
   const namespaces =
     'apiVersion: v1\nkind: Namespace\nmetadata: { name: web }\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: eso }\n---\n';
   const manifests = parseManifests([{ file: 'app.yaml', text: namespaces + text }]);
-  return checkObjects(manifests.objects, { crds })
+  return checkObjects(manifests.objects, { crds, ...options })
     .findings.filter((f) => f.code.startsWith(prefix))
     .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
 }
@@ -181,12 +181,27 @@ describe("an ExternalSecret's store", () => {
     ]);
     expect(checked(externalSecret('{ name: valut, kind: ClusterSecretStore }') + store('ClusterSecretStore', 'vault'))).toEqual([
       expect.stringMatching(
-        /names the ClusterSecretStore 'valut', but the objects' ClusterSecretStores are: vault; .*\n {2}hint: did you mean 'vault'\?$/,
+        /names the ClusterSecretStore 'valut', but the objects' ClusterSecretStores are: vault; .*\n {2}hint: did you mean 'vault'\? Or, if 'valut' is made outside these files, declare it: npm run check -- --object-exists ClusterSecretStore\/valut <files>$/,
       ),
     ]);
     expect(checked(externalSecret('{ name: aws, kind: ClusterSecretStore }') + store('ClusterSecretStore', 'vault'))).toEqual([]);
     expect(checked(externalSecret('{ name: vault }'))).toEqual([]);
     expect(checked(externalSecret('{ name: vault }') + store('SecretStore', 'vault', 'web'))).toEqual([]);
+  });
+
+  it('declared as made outside the objects (existingObjects) is one of the stores: a near name is a mistake only when none declared matches', () => {
+    const near = externalSecret('{ name: vault, kind: ClusterSecretStore }') + store('ClusterSecretStore', 'vaults');
+    expect(checked(near)).toEqual([expect.stringContaining("did you mean 'vaults'?")]);
+    expect(checked(near, 'refs/', { existingObjects: ['ClusterSecretStore/vault'] })).toEqual([]);
+    expect(checked(near, 'refs/', { existingObjects: ['SecretStore/web/vault', 'ClusterIssuer/vault'] })).toHaveLength(1);
+    // a SecretStore of the ExternalSecret's namespace made outside, while the objects make one of that name elsewhere
+    const elsewhere = externalSecret('{ name: vault }') + store('SecretStore', 'vault', 'eso');
+    expect(checked(elsewhere, 'refs/', { existingObjects: ['SecretStore/eso/vault'] })).toHaveLength(1);
+    expect(checked(elsewhere, 'refs/', { existingObjects: ['SecretStore/web/vault'] })).toEqual([]);
+    // the kind declared decides as the objects' do
+    expect(checked(externalSecret('{ name: vault }'), 'refs/', { existingObjects: ['ClusterSecretStore/vault'] })).toEqual([
+      expect.stringMatching(/'vault' is a ClusterSecretStore.*\n {2}hint: set kind: ClusterSecretStore beside name: vault$/),
+    ]);
   });
 
   it("of an entry's sourceRef is checked as secretStoreRef", () => {
