@@ -414,12 +414,12 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/store-secret': {
     short: 'An External Secrets SecretStore or ClusterSecretStore reading its credentials from a Secret (or a key) that is not there',
-    help: "External Secrets marks the store not ready and syncs none of its ExternalSecrets: a SecretStore reads its provider's credential Secrets (provider.aws.auth.secretRef.*, provider.vault.auth.tokenSecretRef, ...) in its own namespace, and refuses a selector naming another namespace; a ClusterSecretStore in the namespace the selector names (without one, in each ExternalSecret's: not checked). Fix the name or key, add the Secret, or declare one made outside (stagecraft.dev/required-secrets on the Namespace it is read in, or the stage file's secrets.external).",
+    help: "External Secrets marks the store not ready and syncs none of its ExternalSecrets: a SecretStore reads its provider's credential Secrets (provider.aws.auth.secretRef.*, provider.vault.auth.tokenSecretRef, ...) in its own namespace, and refuses a selector naming another namespace; a ClusterSecretStore in the namespace the selector names (without one, in the namespace of each ExternalSecret that uses it, where it is checked at the ExternalSecret). Fix the name or key, add the Secret, or declare one made outside (stagecraft.dev/required-secrets on the Namespace it is read in, or the stage file's secrets.external).",
     mirrors: 'External Secrets store validation (the store not Ready)',
   },
   'refs/secret-store': {
     short: 'An ExternalSecret naming a store of the other kind, one only in another namespace, or a name near one of the stores made',
-    help: "secretStoreRef (and sourceRef.storeRef) names a SecretStore of the ExternalSecret's namespace unless kind: ClusterSecretStore is set; a SecretStore serves only its own namespace. A store made outside the objects is not a finding; one whose name is near a store they make is declared (checks.existingObjects in the stage file, --object-exists: ClusterSecretStore/<name>, SecretStore/<namespace>/<name>).",
+    help: "secretStoreRef (and sourceRef.storeRef) names a SecretStore of the ExternalSecret's namespace unless kind: ClusterSecretStore is set; a SecretStore serves only its own namespace, and a ClusterSecretStore with spec.conditions only the namespaces they choose (namespaces, namespaceRegexes, namespaceSelector: External Secrets denies the others). A store made outside the objects is not a finding; one whose name is near a store they make is declared (checks.existingObjects in the stage file, --object-exists: ClusterSecretStore/<name>, SecretStore/<namespace>/<name>).",
     mirrors: 'External Secrets ExternalSecret (SecretSyncedError: could not get store)',
   },
   'refs/scale-target': {

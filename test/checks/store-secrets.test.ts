@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { type CheckOptions, checkObjects } from '../../lib/checks/index.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { toProblem } from '../../lib/checks/finding.js';
-import { STORE_SECRETS } from '../../lib/checks/store-secrets.js';
+import { STORE_SECRETS } from '../../lib/checks/store-refs.js';
 import { formatProblem } from '../../lib/errors.js';
 import { REPO } from '../helpers/cli.js';
 import { objectsIn } from './helpers.js';
@@ -201,6 +201,59 @@ describe("an ExternalSecret's store", () => {
     // the kind declared decides as the objects' do
     expect(checked(externalSecret('{ name: vault }'), 'refs/', { existingObjects: ['ClusterSecretStore/vault'] })).toEqual([
       expect.stringMatching(/'vault' is a ClusterSecretStore.*\n {2}hint: set kind: ClusterSecretStore beside name: vault$/),
+    ]);
+  });
+
+  it('made among the objects serves only the namespaces its spec.conditions choose: an ExternalSecret of another is refused', () => {
+    const conditioned = (conditions: string) =>
+      `apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata: { name: vault }\nspec: { conditions: ${conditions}, provider: { fake: { data: [] } } }\n---\n`;
+    const using = externalSecret('{ name: vault, kind: ClusterSecretStore }');
+    expect(checked(using + conditioned('[{ namespaces: [eso] }, { namespaceRegexes: ["^billing-"] }]'))).toEqual([
+      'app.yaml:13:27: ExternalSecret web/db: spec.secretStoreRef.name: names the ClusterSecretStore \'vault\', which serves only the namespaces its spec.conditions choose (namespaces eso; namespaceRegexes ^billing-), not \'web\': External Secrets refuses the ExternalSecret (using cluster store "vault" is not allowed from namespace "web": denied) and syncs nothing of it\n' +
+        "  hint: add 'web' to the namespaces of a condition of ClusterSecretStore vault (spec.conditions[].namespaces), or name a store that serves namespace 'web'",
+    ]);
+    // any condition serves: by name, by a Go expression matched anywhere in the name, by the Namespace's labels (its name's too)
+    for (const served of [
+      '[{ namespaces: [eso] }, { namespaces: [web] }]',
+      '[{ namespaceRegexes: ["e"] }]',
+      '[{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: web } } }]',
+      '[]',
+    ])
+      expect(checked(using + conditioned(served)), served).toEqual([]);
+    expect(checked(using + conditioned('[{ namespaceSelector: { matchLabels: { team: web } } }]'))).toHaveLength(1);
+    // the labels of a namespace the objects do not make are not known: taken as served
+    const elsewhere = using.replace('namespace: web', 'namespace: shop');
+    expect(
+      checked(elsewhere + conditioned('[{ namespaceSelector: { matchLabels: { team: web } } }]'), 'refs/secret-store', {
+        existingNamespaces: ['shop'],
+      }),
+    ).toEqual([]);
+    expect(checked(elsewhere + conditioned('[{ namespaces: [web] }]'), 'refs/secret-store', { existingNamespaces: ['shop'] })).toHaveLength(
+      1,
+    );
+  });
+
+  it("made among the objects reads a credential Secret named without a namespace in each ExternalSecret's namespace", () => {
+    const referent = `apiVersion: external-secrets.io/v1
+kind: ClusterSecretStore
+metadata: { name: vault }
+spec:
+  provider:
+    vault: { server: https://vault.example.com, auth: { tokenSecretRef: { name: vault-token, key: token } } }
+---
+`;
+    const using = externalSecret('{ name: vault, kind: ClusterSecretStore }');
+    expect(checked(using + referent)).toEqual([
+      expect.stringMatching(
+        /^app\.yaml:13:27: ExternalSecret web\/db: spec\.secretStoreRef\.name: names the ClusterSecretStore 'vault', which reads the vault provider's credentials from Secret 'vault-token' \(spec\.provider\.vault\.auth\.tokenSecretRef, no namespace: in each ExternalSecret's\), but the Secrets in namespace 'web' are: db; .*\n {2}hint: add the Secret 'vault-token' \(its key token\) to namespace 'web'/,
+      ),
+    ]);
+    expect(checked(using + referent + secret('vault-token', 'web', 'token'))).toEqual([]);
+    expect(checked(using + referent + secret('vault-token', 'eso', 'token'))).toHaveLength(1);
+    expect(checked(using + referent + secret('vault-token', 'web', 'tokn'))).toEqual([
+      expect.stringContaining(
+        "reads key 'token' of Secret 'vault-token' (spec.provider.vault.auth.tokenSecretRef, no namespace: in each ExternalSecret's), but that Secret in namespace 'web' has the keys: tokn",
+      ),
     ]);
   });
 
