@@ -12,7 +12,8 @@
  */
 import { didYouMean } from '../model/did-you-mean.js';
 import { existingNames } from '../model/existing-objects.js';
-import { isRecord, type KubeObject } from '../model/object.js';
+import { describeObject, isRecord, type KubeObject } from '../model/object.js';
+import { DEFAULT_ISSUER_KIND_FLAG, asksDefaultIssuer, defaultIssuerOf } from '../model/operator-secrets.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { listed, type ObjectIndex } from './object-index.js';
 import type { ReferenceOptions } from './references-namespaces.js';
@@ -57,6 +58,7 @@ function issuerFinding(
   kindPath: FieldPath | undefined,
   setKind: (kind: string) => string,
   { existingObjects: existing, written }: ReferenceOptions,
+  noKind = 'no kind',
 ): Finding | undefined {
   const emit = finder(o);
   const waits = WAITS[o.kind] ?? WAITS.Certificate;
@@ -67,7 +69,7 @@ function issuerFinding(
       return emit(
         'refs/cert-issuer',
         kindPath ?? path,
-        `names the Issuer '${name}'${kindPath ? '' : ' (no kind: an Issuer)'} of namespace '${ns}', but '${name}' is a ClusterIssuer, and the Issuers in namespace '${ns}' are: ${listed(names)}; ${waits}`,
+        `names the Issuer '${name}'${kindPath ? '' : ` (${noKind}: an Issuer)`} of namespace '${ns}', but '${name}' is a ClusterIssuer, and the Issuers in namespace '${ns}' are: ${listed(names)}; ${waits}`,
         setKind('ClusterIssuer'),
       );
     const elsewhere = index
@@ -143,6 +145,10 @@ export function checkCertificateIssuer(o: KubeObject, ns: string, index: ObjectI
 /** An Ingress's issuer annotation for ingress-shim (one of the two, not empty, no issuer-kind or issuer-group: `namesIssuer`). */
 export function checkIngressIssuer(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void {
   const a = isRecord(o.metadata?.annotations) ? o.metadata.annotations : undefined;
+  if (a && asksDefaultIssuer(a)) {
+    checkDefaultIssuer(o, ns, index, out, options);
+    return;
+  }
   if (!a || a['cert-manager.io/issuer-kind'] !== undefined || a['cert-manager.io/issuer-group'] !== undefined) return;
   const issuer = a['cert-manager.io/issuer'];
   const cluster = a['cert-manager.io/cluster-issuer'];
@@ -161,4 +167,38 @@ export function checkIngressIssuer(o: KubeObject, ns: string, index: ObjectIndex
     options,
   );
   if (found) out.push(found);
+}
+
+/**
+ * The default issuer an Ingress asks ingress-shim for (`kubernetes.io/tls-acme`, no issuer named):
+ * that of cert-manager's controller among the objects (`defaultIssuerOf`), an Issuer of the Ingress's
+ * namespace unless --default-issuer-kind says ClusterIssuer, checked as an annotation's (the Helm
+ * chart's ingressShim.defaultIssuerName alone makes it an Issuer: a ClusterIssuer of that name is not
+ * found). Without the controller among the objects, or without a default issuer (operator-secrets.ts
+ * says so at the TLS Secret), nothing.
+ */
+function checkDefaultIssuer(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void {
+  const [controller] = index.certManagerControllers();
+  const issuer = controller && defaultIssuerOf(controller.args);
+  if (!issuer || (issuer.kind !== 'Issuer' && issuer.kind !== 'ClusterIssuer')) return;
+  const described = describeObject(controller.object);
+  const found = issuerFinding(
+    o,
+    ns,
+    index,
+    issuer.name,
+    issuer.kind,
+    ['metadata', 'annotations', 'kubernetes.io/tls-acme'],
+    undefined,
+    (k) =>
+      `give ${described}'s controller ${DEFAULT_ISSUER_KIND_FLAG}=${k} (Helm: ingressShim.defaultIssuerKind: ${k}), or name the issuer on the Ingress: ` +
+      `${k === 'Issuer' ? 'cert-manager.io/issuer' : 'cert-manager.io/cluster-issuer'}: ${issuer.name}`,
+    options,
+    `no ${DEFAULT_ISSUER_KIND_FLAG}`,
+  );
+  if (found)
+    out.push({
+      ...found,
+      message: `asks ingress-shim for its default issuer (kubernetes.io/tls-acme), and ${described}'s --default-issuer-name ${found.message}`,
+    });
 }

@@ -409,7 +409,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   'refs/cert-issuer': {
     short:
       'A cert-manager Certificate or Ingress naming an issuer of the other kind, one only in another namespace, or a name near one of the issuers made',
-    help: "issuerRef (and ingress-shim's cert-manager.io/issuer annotation) names an Issuer of the object's namespace unless kind: ClusterIssuer (cert-manager.io/cluster-issuer) says otherwise; an Issuer issues only for its own namespace. cert-manager leaves the Certificate not ready (issuer not found). An issuer made outside the objects, or of another group (an external issuer), is not a finding; one whose name is near an issuer they make is declared (checks.existingObjects in the stage file, --object-exists: ClusterIssuer/<name>, Issuer/<namespace>/<name>).",
+    help: "issuerRef (and ingress-shim's cert-manager.io/issuer annotation, and for kubernetes.io/tls-acme the controller's --default-issuer-name) names an Issuer of the object's namespace unless kind: ClusterIssuer (cert-manager.io/cluster-issuer, --default-issuer-kind=ClusterIssuer) says otherwise; an Issuer issues only for its own namespace. cert-manager leaves the Certificate not ready (issuer not found). An issuer made outside the objects, or of another group (an external issuer), is not a finding; one whose name is near an issuer they make is declared (checks.existingObjects in the stage file, --object-exists: ClusterIssuer/<name>, Issuer/<namespace>/<name>).",
     mirrors: 'cert-manager Certificate issuerRef (IssuerNotFound)',
   },
   'refs/store-secret': {

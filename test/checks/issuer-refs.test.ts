@@ -9,6 +9,7 @@ import { parseManifests } from '../../lib/checks/manifests.js';
 import { toProblem } from '../../lib/checks/finding.js';
 import { formatProblem } from '../../lib/errors.js';
 import { REPO } from '../helpers/cli.js';
+import { certManagerController } from '../helpers/cert-manager.js';
 import { objectsIn } from './helpers.js';
 
 const crds = objectsIn(join(REPO, '../shared/crds/cert-manager'));
@@ -110,5 +111,46 @@ describe("an Ingress's issuer for ingress-shim", () => {
     ]);
     expect(checked(ingress('{ cert-manager.io/cluster-issuer: letsencrypt }') + issuer('ClusterIssuer', 'letsencrypt'))).toEqual([]);
     expect(checked(ingress('{ cert-manager.io/cluster-issuer: letsencrypt }'))).toEqual([]);
+  });
+});
+
+describe('the default issuer an Ingress asks ingress-shim for (kubernetes.io/tls-acme)', () => {
+  const acme = ingress('{ kubernetes.io/tls-acme: "true" }');
+  it('is an Issuer of its namespace when the controller gives --default-issuer-name without --default-issuer-kind, as cert-manager defaults it', () => {
+    const controller = certManagerController('certs', ['--v=2', '--default-issuer-name=letsencrypt']);
+    expect(checked(acme + controller + issuer('ClusterIssuer', 'letsencrypt'))).toEqual([
+      "app.yaml:11:79: Ingress web/web: metadata.annotations.kubernetes.io/tls-acme: asks ingress-shim for its default issuer (kubernetes.io/tls-acme), and Deployment certs/cert-manager's --default-issuer-name names the Issuer 'letsencrypt' (no --default-issuer-kind: an Issuer) of namespace 'web', but 'letsencrypt' is a ClusterIssuer, and the Issuers in namespace 'web' are: none; cert-manager's ingress-shim makes a Certificate that waits for it (issuer not found): the TLS Secret is never written\n" +
+        "  hint: give Deployment certs/cert-manager's controller --default-issuer-kind=ClusterIssuer (Helm: ingressShim.defaultIssuerKind: ClusterIssuer), or name the issuer on the Ingress: cert-manager.io/cluster-issuer: letsencrypt",
+    ]);
+    // an Issuer of that name in the Ingress's namespace is the one; in another only, a mistake
+    expect(checked(acme + controller + issuer('Issuer', 'letsencrypt', 'web'))).toEqual([]);
+    expect(checked(acme + controller + issuer('Issuer', 'letsencrypt', 'certs'))).toEqual([
+      expect.stringContaining("the objects' Issuer 'letsencrypt' is in namespace 'certs', and an Issuer issues only for its own namespace"),
+    ]);
+  });
+
+  it('is of the kind --default-issuer-kind gives, and not looked at for another group or without the controller', () => {
+    const kinded = (args: string[]) => acme + certManagerController('certs', args);
+    expect(
+      checked(
+        kinded(['--default-issuer-name=letsencrypt', '--default-issuer-kind=ClusterIssuer']) + issuer('ClusterIssuer', 'letsencrypt'),
+      ),
+    ).toEqual([]);
+    expect(
+      checked(
+        kinded(['--default-issuer-name', 'letsencrypt', '--default-issuer-kind', 'ClusterIssuer']) + issuer('Issuer', 'letsencrypt', 'web'),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /names the ClusterIssuer 'letsencrypt', but 'letsencrypt' is an Issuer of namespace 'web'.*\n {2}hint: give .*--default-issuer-kind=Issuer /,
+      ),
+    ]);
+    expect(
+      checked(
+        kinded(['--default-issuer-name=vault', '--default-issuer-kind=VaultIssuer', '--default-issuer-group=example.com']) +
+          issuer('ClusterIssuer', 'vault'),
+      ),
+    ).toEqual([]);
+    expect(checked(acme + issuer('ClusterIssuer', 'letsencrypt'))).toEqual([]);
   });
 });
