@@ -15,7 +15,7 @@ import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import { goRegExp } from './re2.js';
 import type { ReferenceOptions } from './references-namespaces.js';
-import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside } from './references-pods.js';
+import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside } from './declared-secrets.js';
 import { labelSelector, selectorMatches } from './selectors.js';
 import { storeRefs } from './store-refs.js';
 

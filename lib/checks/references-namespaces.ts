@@ -11,9 +11,8 @@ import { groupKind } from '../k8s.js';
 import { formatFieldPath, type FieldPath } from '../model/field-path.js';
 import type { Engine, EngineSync } from '../model/engines.js';
 import { isRecord, type KubeObject } from '../model/object.js';
-import { finder, type Finding } from './finding.js';
+import { finder, type Finding, guessing } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
-import { guessing } from './references-pods.js';
 
 /** Namespaces every cluster has: objects may live there without the stage creating them. */
 export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];

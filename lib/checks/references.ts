@@ -7,9 +7,10 @@
  */
 import { groupKind, groupOf } from '../k8s.js';
 import { describeObject, objectHandle, type KubeObject } from '../model/object.js';
-import { finder, type FieldPath, type Finding } from './finding.js';
+import { finder, type FieldPath, type Finding, guessing } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
-import { checkPodReferences, declaredOutside, guessing, portNames } from './references-pods.js';
+import { checkPodReferences, portNames } from './references-pods.js';
+import { declaredOutside } from './declared-secrets.js';
 import {
   SERVICES_CALLED,
   checkBindingSubjects,

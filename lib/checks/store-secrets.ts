@@ -17,13 +17,13 @@ import { didYouMean } from '../model/did-you-mean.js';
 import { existingNames } from '../model/existing-objects.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
-import { finder, type FieldPath, type Finding } from './finding.js';
+import { finder, type FieldPath, type Finding, guessing } from './finding.js';
 import { checkClusterStoreUse } from './cluster-stores.js';
 import { declareHint } from './issuer-refs.js';
 import { storeRefs } from './store-refs.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import type { ReferenceOptions } from './references-namespaces.js';
-import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside, guessing, missingKeyHint } from './references-pods.js';
+import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside, missingKeyHint } from './declared-secrets.js';
 
 const GROUP = 'external-secrets.io';
 const SECRET_STORE = `${GROUP}/SecretStore`;
