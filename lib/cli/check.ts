@@ -48,7 +48,7 @@ import { YAML_FILE, readInputFile } from './read-file.js';
 import { withFs } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
-import { existingNamespaces } from '../synth/inventory.js';
+import { existingNamespaces, existingObjects } from '../synth/inventory.js';
 import { EXISTING_OBJECT_FORM, parseExistingObject } from '../model/existing-objects.js';
 
 const usage = `Usage: npm run check [-- [options] <file or directory>...]
@@ -395,20 +395,22 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: Option
     if (list) list.push(o);
     else byScope.set(scope, [o]);
   }
-  // a stage directory's inventory may name namespaces that exist where it is applied (dist/delivery/: the engine's)
-  const declared = (scope: string) =>
-    isStageDir(scope) ? existingNamespaces(readInputFile(resolve(io.cwd, scope, STAGE_MARKER), join(scope, STAGE_MARKER)).text) : [];
+  // a stage directory's inventory may name namespaces that exist where it is applied (dist/delivery/: the engine's;
+  // a stage's: its checks.existingNamespaces), and stores and issuers (checks.existingObjects)
+  const inventory = (scope: string) =>
+    isStageDir(scope) ? readInputFile(resolve(io.cwd, scope, STAGE_MARKER), join(scope, STAGE_MARKER)).text : '';
   const results = line.during(() => {
     line.update(`check: checking ${manifests.objects.length} objects`);
-    return [...byScope].map(([scope, objects]) =>
-      checkObjects(objects, {
+    return [...byScope].map(([scope, objects]) => {
+      const text = inventory(scope);
+      return checkObjects(objects, {
         podSecurity: level,
-        existingNamespaces: [...(opts['namespace-exists'] ?? []), ...declared(scope)],
-        existingObjects: opts['object-exists'] ?? [],
+        existingNamespaces: [...(opts['namespace-exists'] ?? []), ...existingNamespaces(text)],
+        existingObjects: [...(opts['object-exists'] ?? []), ...existingObjects(text)],
         crds,
         sort: false, // the report orders them by place
-      }),
-    );
+      });
+    });
   });
   const findings = results.flatMap((r) => r.findings);
   // the exceptions the objects declare and used are listed, never applied silently

@@ -2,11 +2,11 @@
  * `npm run check -- --object-exists <kind/name> <files>`: a store or issuer the cluster has, made
  * outside the files (lib/model/existing-objects.ts), which their references may name.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { REPO, runCli, tempProject } from '../helpers/cli.js';
 
 const MANIFESTS = `apiVersion: external-secrets.io/v1
 kind: ClusterSecretStore
@@ -43,5 +43,24 @@ describe('npm run check -- --object-exists', () => {
     expect(r.stderr).toContain(
       "error: --object-exists takes ClusterSecretStore/<name>, ClusterIssuer/<name>, SecretStore/<namespace>/<name> or Issuer/<namespace>/<name> (found 'vault')",
     );
+  });
+});
+
+describe('what a stage file declares the cluster has (checks.existingNamespaces, checks.existingObjects)', () => {
+  it('is written to the inventory, so that npm run check -- dist/<stage> checks the output as synth did', () => {
+    const dir = tempProject({
+      ops: 'apps:\n  ops: { stack: manifests, include: [in] }\nchecks: { existingNamespaces: [monitoring], existingObjects: [ClusterSecretStore/vault] }\n',
+    });
+    mkdirSync(join(dir, 'in'));
+    cpSync(join(REPO, '../shared/crds/external-secrets'), join(dir, 'crds'), { recursive: true });
+    const monitoring = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x, namespace: monitoring }\ndata: { a: b }\n---\n';
+    writeFileSync(join(dir, 'in', 'es.yaml'), monitoring + MANIFESTS.replace('namespace: default', 'namespace: ops'));
+    const synth = runCli('synth', ['ops'], dir);
+    expect(synth.code, synth.stderr).toBe(0);
+    const inventory = readFileSync(join(dir, 'dist', 'ops', 'inventory.txt'), 'utf8');
+    expect(inventory).toContain('\nexisting namespaces: monitoring\nexisting objects: ClusterSecretStore/vault\nobjects: ');
+    const check = runCli('check', ['dist/ops'], dir);
+    expect(check.stdout).not.toContain(': error: ');
+    expect(check.code, check.stdout).toBe(0);
   });
 });
