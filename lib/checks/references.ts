@@ -22,7 +22,7 @@ import {
 import { formatLabels } from './selectors.js';
 import { compareQuantities } from '../model/quantity.js';
 import { missingVolumeHint } from './cluster-made.js';
-import { checkRolloutServices } from './custom-workloads.js';
+import { checkRolloutServices, checkRolloutWorkload } from './custom-workloads.js';
 import { checkIssuerSecrets } from './issuer-secrets.js';
 import { checkCertificateIssuer, checkIngressIssuer, clusterIssuerNames } from './issuer-refs.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
@@ -304,7 +304,16 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
   ['PersistentVolumeClaim', { group: '', check: checkClaim }],
   ['RoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],
   ['ClusterRoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],
-  ['Rollout', { group: 'argoproj.io', check: checkRolloutServices }],
+  [
+    'Rollout',
+    {
+      group: 'argoproj.io',
+      check: (o, ns, index, out) => {
+        checkRolloutServices(o, ns, index, out);
+        checkRolloutWorkload(o, ns, index, out);
+      },
+    },
+  ],
   ['Issuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
   ['ClusterIssuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
   [

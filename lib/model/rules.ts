@@ -422,6 +422,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: "secretStoreRef (and sourceRef.storeRef) names a SecretStore of the ExternalSecret's namespace unless kind: ClusterSecretStore is set; a SecretStore serves only its own namespace, and a ClusterSecretStore with spec.conditions only the namespaces they choose (namespaces, namespaceRegexes, namespaceSelector: External Secrets denies the others). A store made outside the objects is not a finding; one whose name is near a store they make is declared (checks.existingObjects in the stage file, --object-exists: ClusterSecretStore/<name>, SecretStore/<namespace>/<name>).",
     mirrors: 'External Secrets ExternalSecret (SecretSyncedError: could not get store)',
   },
+  'refs/rollout-workload': {
+    short: "An Argo Rollout running a Deployment's pods (workloadRef) while that Deployment runs pods of its own (warning)",
+    help: "Argo Rollouts takes the pod template of the Deployment a workloadRef names and runs pods of its own; it leaves the Deployment as it is unless workloadRef.scaleDown is onsuccess or progressively, so both run, and the Rollout's Services select the Deployment's pods too (the canary's share of traffic is not what the steps say). With scaleDown, it scales the Deployment to zero, and every apply of the Deployment's spec.replicas scales it up again. Set the Deployment's spec.replicas to 0 (or, with scaleDown, leave it out). A Deployment the objects do not make is not a finding.",
+    mirrors: 'Argo Rollouts workloadRef (Migrating to Rollouts: reference a Deployment, scale it down)',
+  },
   'refs/scale-target': {
     short: 'An autoscaler targeting a workload that does not exist',
     help: 'Fix scaleTargetRef.',
