@@ -309,7 +309,14 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     });
     outcome.declaration = { ...outcome.declaration, claims };
     // the stage's files now, so that its serialized documents need not be kept (nor sent by a worker)
-    const provenance = { sourceDigest: digest(source.text), compilerVersion: COMPILER_VERSION, distDir: DIST_DIR };
+    const { existingNamespaces: namespaces, existingObjects: objects } = loaded.file.checks ?? {};
+    const provenance = {
+      sourceDigest: digest(source.text),
+      compilerVersion: COMPILER_VERSION,
+      distDir: DIST_DIR,
+      // what the stage file declares the cluster has: npm run check -- dist/<stage> checks as synth did
+      ...(namespaces?.length || objects?.length ? { existing: { namespaces, objects } } : {}),
+    };
     outcome.files = stageFiles(r, provenance, edge.files);
     outcome.rendered = { ...r, charts: r.charts.map(leanChart) };
     problems.push(...edge.problems.map(({ path, ...p }) => ({ ...p, location: loaded.locate(path) })));

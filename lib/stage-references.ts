@@ -231,7 +231,8 @@ function placedStoreRefs(
       hint:
         field === 'kind'
           ? `set secretStore.kind: ${other}${other === 'ClusterSecretStore' ? ' (or remove kind, which defaults to it)' : ''}`
-          : `${first.hint ?? ''}${first.hint ? ' ' : ''}(secretStore.name of this file)`,
+          : // the name guessed is for this file's setting: said there, before the way to declare a store made outside
+            (first.hint ?? '').replace(/^(did you mean '[^']*')\?/, '$1 (secretStore.name of this file)?'),
     });
   }
   return { placed, problems };

@@ -96,7 +96,7 @@ describe("the store of a secretStore stage's ExternalSecrets", () => {
   it('is said at the stage file, once, with a fix for the stage file: the ExternalSecrets are stagecraft-made', () => {
     expect(storeErrors('{ name: vault }', store('ClusterSecretStore', 'vaults'))).toEqual([
       "environments/x.yaml:1:22: secretStore.name: the store of the stage's ExternalSecrets (ExternalSecret x/db): each names the ClusterSecretStore 'vault', but the objects' ClusterSecretStores are: vaults; External Secrets syncs nothing of it until the store is there\n" +
-        "  hint: did you mean 'vaults'? (secretStore.name of this file)",
+        "  hint: did you mean 'vaults' (secretStore.name of this file)? Or, if 'vault' is made outside the stage, declare it under checks.existingObjects in the stage file: ClusterSecretStore/vault",
     ]);
     // the kind: at secretStore.kind when written; the stage file's default kind is ClusterSecretStore
     expect(storeErrors('{ name: vault, kind: ClusterSecretStore }', store('SecretStore', 'vault'))).toEqual([
@@ -110,6 +110,12 @@ describe("the store of a secretStore stage's ExternalSecrets", () => {
       ),
     ]);
     expect(storeErrors('{ name: vault }', store('ClusterSecretStore', 'vault'))).toEqual([]);
+  });
+
+  it('made outside the stage is declared under checks.existingObjects: then a store of a name near it is no finding', () => {
+    const made = store('ClusterSecretStore', 'vaults');
+    expect(storeErrors('{ name: vault }\nchecks: { existingObjects: [ClusterSecretStore/vault] }', made)).toEqual([]);
+    expect(storeErrors('{ name: vault }\nchecks: { existingObjects: [SecretStore/x/vault] }', made)).toHaveLength(1);
   });
 });
 
@@ -132,7 +138,7 @@ describe("a cert-manager issuer a service app's ingress annotation names", () =>
     }
     expect(problems).toEqual([
       "environments/x.yaml:6:74: apps.api.ingress.annotations.cert-manager.io/cluster-issuer: Ingress x/api: names the ClusterIssuer 'letsencrpyt', but the objects' ClusterIssuers are: letsencrypt; cert-manager's ingress-shim makes a Certificate that waits for it (issuer not found): the TLS Secret is never written\n" +
-        "  hint: did you mean 'letsencrypt'?",
+        "  hint: did you mean 'letsencrypt'? Or, if 'letsencrpyt' is made outside the stage, declare it under checks.existingObjects in the stage file: ClusterIssuer/letsencrpyt",
     ]);
   });
 });

@@ -20,6 +20,11 @@ export interface CheckOptions {
   /** Namespaces that exist before the objects are applied, besides the built-in ones. @default [] */
   readonly existingNamespaces?: readonly string[];
   /**
+   * Stores and issuers the cluster has, made outside the objects (`ClusterSecretStore/vault`,
+   * `Issuer/payments/ca`: lib/model/existing-objects.ts), which references may name. @default []
+   */
+  readonly existingObjects?: readonly string[];
+  /**
    * CustomResourceDefinitions known besides those among the objects (a project's `crds/` folder,
    * `npm run check -- --crds <dir>`): their custom resources are validated, the CRDs are not checked.
    * @default []

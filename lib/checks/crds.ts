@@ -1,32 +1,20 @@
 /**
- * Custom resources validated against their CustomResourceDefinitions, as the API server does:
- * each served version's `openAPIV3Schema` is a structural schema, compiled with ajv once per
- * CRD and version, with the Kubernetes extensions mapped to JSON Schema (lib/checks/crd-schema.ts).
- * CEL rules (`x-kubernetes-validations`) are not evaluated: no well-kept CEL library for
- * JavaScript implements the Kubernetes CEL environment; a CRD that has them gets one warning.
+ * The CustomResourceDefinitions custom resources are validated against, as the API server does
+ * (custom-resources.ts): each served version's `openAPIV3Schema` is a structural schema, compiled
+ * with ajv once per CRD and version, with the Kubernetes extensions mapped to JSON Schema
+ * (lib/checks/crd-schema.ts); the kinds at cluster scope; a custom group. CEL rules
+ * (`x-kubernetes-validations`) are not evaluated: no well-kept CEL library for JavaScript implements
+ * the Kubernetes CEL environment; a CRD that has them gets one warning.
  *
  * Reuse: `crdRegistry(crdObjects)` once per set of CRDs (a stage, a folder), then
- * `checkCustomResource(object, registry)` per object; `registry.crdFindings` are the CRDs' own
- * problems (not structural, CEL not evaluated). Pure: objects in, findings out.
+ * `checkCustomResource(object, registry)` (custom-resources.ts) per object; `registry.crdFindings`
+ * are the CRDs' own problems (not structural, CEL not evaluated). Pure: objects in, findings out.
  */
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { groupOf } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
-import { findingFromAjv, withoutStatus } from './schema.js';
-import { kubernetesSchemas } from './k8s-schema.js';
-import { formatExpected } from './crd-formats.js';
-import {
-  LIST_MAP_KEYS,
-  WRITTEN_FORMAT,
-  ajv,
-  asObj,
-  hasCel,
-  structuralProblems,
-  toJsonSchema,
-  asValidated,
-  type Schema,
-} from './crd-schema.js';
+import { ajv, asObj, hasCel, structuralProblems, toJsonSchema, type Schema } from './crd-schema.js';
 
 /** One version of one custom kind. */
 export interface CustomKind {
@@ -267,145 +255,4 @@ export function clusterScopedKinds(crds: readonly KubeObject[]): string[] {
 export function isCustomGroup(apiVersion: string): boolean {
   const group = groupOf(apiVersion);
   return group.includes('.') && !group.endsWith('.k8s.io') && group !== 'k8s.io';
-}
-
-/**
- * An apiVersion whose group or version is not all lowercase (`RBAC.AUTHORIZATION.K8S.IO/V1`): API
- * groups are DNS subdomains and versions lowercase, so no API server serves it, and it would
- * otherwise pass for a custom resource of an unknown CRD (a warning). Says the right spelling when
- * Kubernetes or a known CRD serves the kind under the lowercase apiVersion.
- */
-export function apiVersionCaseFinding(o: KubeObject, registry: CrdRegistry): Finding | undefined {
-  const apiVersion = o.apiVersion;
-  if (typeof apiVersion !== 'string') return undefined;
-  const lower = apiVersion.toLowerCase();
-  if (lower === apiVersion) return undefined;
-  const known = kubernetesSchemas().validator(lower, o.kind) !== undefined || registry.lookup(lower, o.kind) !== undefined;
-  return finder(o)(
-    'api/api-version',
-    ['apiVersion'],
-    `apiVersion '${apiVersion}' is not lowercase; API groups and versions are, so no API server serves it`,
-    known ? `write apiVersion: ${lower}` : 'write the group and version in lowercase, as the API serves them (kubectl api-versions)',
-  );
-}
-
-export interface CustomResourceOptions {
-  /**
-   * What a custom resource whose CRD is not known is: an error where the object is to be written
-   * (synth: what is written must pass validation with the CRDs it is applied with, as the strict
-   * check of dist/ does), a warning for manifests checked on their own (`npm run check`), which may
-   * be meant for a cluster where the CRD is installed.
-   * @default 'warning'
-   */
-  readonly unknownKind?: Finding['severity'];
-}
-
-/**
- * Findings of one custom resource against its CRD: schema findings (`schema/*` codes, placed at
- * the field), a version the CRD does not serve, or, when no CRD defines the kind, one finding of
- * the severity `unknownKind` says.
- */
-export function checkCustomResource(
-  o: KubeObject,
-  registry: CrdRegistry,
-  { unknownKind = 'warning' }: CustomResourceOptions = {},
-): Finding[] {
-  const emit = finder(o);
-  const apiVersion = String(o.apiVersion);
-  const custom = registry.lookup(apiVersion, o.kind);
-  if (!custom) {
-    const group = groupOf(apiVersion);
-    const known = registry.versionsOf(group, o.kind);
-    if (known.length) {
-      return [
-        emit(
-          'crd/version',
-          ['apiVersion'],
-          `the CustomResourceDefinition of ${o.kind} defines the versions ${known.join(', ')}, not ${apiVersion.slice(group.length + 1)}`,
-          `use apiVersion ${group}/${known[0]}`,
-        ),
-      ];
-    }
-    const unknown = emit(
-      'crd/unknown-kind',
-      ['apiVersion'],
-      `${apiVersion} ${o.kind} is a custom resource whose CustomResourceDefinition is not known, so it is not validated`,
-      unknownKind === 'error'
-        ? "add the kind's CustomResourceDefinition to the project's crds/ folder or to the manifests the stage includes"
-        : 'add the CRD to the input, to the stage, or to a CRD folder (npm run check -- --crds <dir>)',
-    );
-    return [unknownKind === 'error' ? unknown : { ...unknown, severity: 'warning' }];
-  }
-  if (!custom.served) {
-    // the versions it does serve, by name: the one to move to (External Secrets' v1 for its v1beta1, no longer served) is
-    // the storage version, which every object is converted to, before the others in the CRD's order (a v1alpha2 listed first)
-    const group = groupOf(apiVersion);
-    const kinds = registry.versionsOf(group, o.kind).flatMap((v) => registry.lookup(`${group}/${v}`, o.kind) ?? []);
-    const served = [...kinds.filter((k) => k.served && k.storage), ...kinds.filter((k) => k.served && !k.storage)].map((k) => k.version);
-    return [
-      emit(
-        'crd/version',
-        ['apiVersion'],
-        `the CustomResourceDefinition of ${o.kind} does not serve version ${custom.version}`,
-        served.length
-          ? `use apiVersion ${group}/${served[0]}${served.length > 1 ? ` (it serves ${served.join(', ')})` : ''}, and check what changed between the versions in the operator's upgrade notes`
-          : 'the CRD serves no version of it: install a CRD that serves the version the manifest is written for',
-      ),
-    ];
-  }
-  const out: Finding[] = [];
-  // the API server drops the status where the CRD has the subresource, as a built-in kind's (schema.ts)
-  const subject = custom.statusSubresource ? withoutStatus(o, out, true) : o;
-  const validate = custom.validator();
-  // nulls dropped and defaults filled in, as the API server does before it validates
-  if (!validate || validate(asValidated(subject, custom.schema))) return out;
-  const seen = new Set<string>();
-  for (const e of validate.errors ?? []) {
-    const f =
-      e.keyword === 'pattern'
-        ? emit(
-            'schema/pattern',
-            instancePath(e.instancePath),
-            `${JSON.stringify(e.data)} does not match the pattern ${String((e.params as { pattern: string }).pattern)}`,
-          )
-        : e.keyword === 'format'
-          ? formatFinding(e, emit)
-          : e.keyword === LIST_MAP_KEYS
-            ? emit('schema/duplicate-key', instancePath(e.instancePath), e.message ?? 'repeats the key of an earlier item')
-            : findingFromAjv(e, o);
-    const id = `${f.code}|${f.path.join('/')}|${f.message}`;
-    if (!seen.has(id)) {
-      seen.add(id);
-      out.push(f);
-    }
-  }
-  return out;
-}
-
-/**
- * A string that is not of its field's format, where the API server checks the format
- * (crd-formats.ts), named as the CRD writes it (`date-time`, not the `datetime` it is checked by).
- * The value is named, except base64 (`byte`), which may hold a key or a password.
- */
-function formatFinding(e: ErrorObject, emit: ReturnType<typeof finder>): Finding {
-  const format = String((e.params as { format: string }).format);
-  const written = String(asObj(e.parentSchema)?.[WRITTEN_FORMAT] ?? format);
-  const expected = formatExpected(format);
-  const what = format === 'byte' ? 'the value' : JSON.stringify(e.data);
-  return emit(
-    'schema/format',
-    instancePath(e.instancePath),
-    `${what} is not ${expected}, which the CRD's format (${written}) asks for: the API server refuses it`,
-    `write ${expected}`,
-  );
-}
-
-function instancePath(p: string): FieldPath {
-  return p
-    ? p
-        .slice(1)
-        .split('/')
-        .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
-        .map((k) => (/^\d+$/.test(k) ? Number(k) : k))
-    : [];
 }

@@ -70,3 +70,38 @@ export function checkRolloutServices(o: KubeObject, ns: string, index: ObjectInd
     );
   }
 }
+
+/** How Argo Rollouts scales down the Deployment a Rollout takes its pods from (`workloadRef.scaleDown`), besides `never`, the default. */
+const SCALES_DOWN: ReadonlySet<unknown> = new Set(['onsuccess', 'progressively']);
+
+/**
+ * An Argo Rollout that runs the pods of a Deployment of the objects (`spec.workloadRef`) whose
+ * Deployment runs pods of its own (`refs/rollout-workload`, a warning): Argo Rollouts leaves it as it
+ * is unless `scaleDown` says otherwise, so both run (the Rollout's pods and the Deployment's, which
+ * the Rollout's Services select too, taking the canary's share of traffic); with `scaleDown`, it
+ * scales the Deployment to zero, and every apply of `spec.replicas` scales it up again. A Deployment
+ * the objects do not make may be made outside them (a Helm release the Rollout migrates from): not
+ * a finding.
+ */
+export function checkRolloutWorkload(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+  const ref = isRecord(o.spec) && isRecord(o.spec.workloadRef) ? o.spec.workloadRef : undefined;
+  if (ref?.kind !== 'Deployment' || typeof ref.name !== 'string' || groupKind(String(o.apiVersion), o.kind) !== 'argoproj.io/Rollout')
+    return;
+  if (typeof ref.apiVersion === 'string' && groupKind(ref.apiVersion, 'Deployment') !== 'apps/Deployment') return;
+  const deployment = index.get('apps/Deployment', ns, ref.name);
+  if (!deployment || !isRecord(deployment.spec)) return;
+  const replicas = deployment.spec.replicas;
+  const scalesDown = SCALES_DOWN.has(ref.scaleDown);
+  if (replicas === 0 || (scalesDown && replicas === undefined)) return;
+  const runs = typeof replicas === 'number' ? `${replicas} pod${replicas === 1 ? '' : 's'}` : 'one pod (no spec.replicas: 1)';
+  out.push(
+    finder(o, 'warning')(
+      'refs/rollout-workload',
+      ['spec', 'workloadRef', 'name'],
+      scalesDown
+        ? `runs the pods of Deployment '${ref.name}', which Argo Rollouts scales to zero (scaleDown: ${String(ref.scaleDown)}), but its spec.replicas (${String(replicas)}) scales it up again at every apply: the Deployment's pods run beside the Rollout's, which its Services select too`
+        : `runs the pods of Deployment '${ref.name}', which runs ${runs} of its own: Argo Rollouts leaves it as it is (workloadRef.scaleDown: never, the default), so its pods run beside the Rollout's, and the Rollout's Services select them too`,
+      `set spec.replicas: 0 on Deployment ${ns}/${ref.name} (the Rollout's spec.replicas is the number of pods)${scalesDown ? ', or leave spec.replicas out of it' : ', or let Argo Rollouts scale it down: workloadRef.scaleDown: onsuccess (and leave spec.replicas out of it)'}`,
+    ),
+  );
+}

@@ -12,7 +12,8 @@ import { checkApiRules } from './api-rules.js';
 import { CheckRun, checkPlan } from './check-run.js';
 import type { Check, CheckContext, CheckMemo, CheckOptions, ObjectCheck } from './check-types.js';
 import type { CrdRegistry } from './crds.js';
-import { apiVersionCaseFinding, checkCustomResource, crdRegistry, isCustomGroup } from './crds.js';
+import { crdRegistry, isCustomGroup } from './crds.js';
+import { apiVersionCaseFinding, checkCustomResource } from './custom-resources.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import { hostPortProblems } from './host-ports.js';
 import { staticPodProblems } from './static-pods.js';
@@ -76,6 +77,8 @@ function tracedContext({ options, registry }: CheckContext): string {
   const { clusterScopedKinds } = registry;
   return JSON.stringify({
     existingNamespaces: options.existingNamespaces ?? [],
+    // left out when none is declared, so that what was kept for a stage without them still holds
+    ...(options.existingObjects?.length ? { existingObjects: options.existingObjects } : {}),
     serviceMonitors: serviceMonitors(registry),
     ...(clusterScopedKinds.length ? { clusterScopedKinds } : {}),
     // the engine that applies the stage, and its sync policy, which refs/autoscaled-replicas names: only when there is one, as above

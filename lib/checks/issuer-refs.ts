@@ -5,12 +5,18 @@
  * ClusterIssuer. An issuer of that name of the other kind, an Issuer only of another namespace, or a
  * name near one of the issuers of that kind the objects make is a mistake (cert-manager leaves the
  * Certificate not ready: the issuer is not found); an issuer the objects do not make may be made
- * outside them (not a finding), and one of another group (an external issuer) is not looked at. Pure.
+ * outside them (not a finding), and one of another group (an external issuer) is not looked at. An
+ * issuer declared as made outside (`checks.existingObjects`, `--object-exists`:
+ * lib/model/existing-objects.ts) is one of the issuers: a name near one is a mistake only when no
+ * declared one is named. Pure.
  */
 import { didYouMean } from '../model/did-you-mean.js';
-import { isRecord, type KubeObject } from '../model/object.js';
+import { existingNames } from '../model/existing-objects.js';
+import { describeObject, isRecord, type KubeObject } from '../model/object.js';
+import { DEFAULT_ISSUER_KIND_FLAG, asksDefaultIssuer, defaultIssuerOf } from '../model/operator-secrets.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { listed, type ObjectIndex } from './object-index.js';
+import type { ReferenceOptions } from './references-namespaces.js';
 
 const GROUP = 'cert-manager.io';
 const ISSUER = `${GROUP}/Issuer`;
@@ -22,10 +28,20 @@ const WAITS: Readonly<Record<string, string>> = {
   Ingress: "cert-manager's ingress-shim makes a Certificate that waits for it (issuer not found): the TLS Secret is never written",
 };
 
-/** The names of the objects' ClusterIssuers, sorted (by kind: without their CRD the index files them under a namespace). */
-export function clusterIssuerNames(index: ObjectIndex): string[] {
+/**
+ * The names of the objects' ClusterIssuers, sorted (by kind: without their CRD the index files them under a namespace),
+ * with those declared as made outside them (`existing`).
+ */
+export function clusterIssuerNames(index: ObjectIndex, existing?: readonly string[]): string[] {
   const names = index.objectsOf(CLUSTER_ISSUER).flatMap((s) => (typeof s.metadata?.name === 'string' ? [s.metadata.name] : []));
-  return [...new Set(names)].sort();
+  return [...new Set([...names, ...existingNames(existing, GROUP, 'ClusterIssuer', '')])].sort();
+}
+
+/** The names of the Issuers of namespace `ns`: the objects' and those declared as made outside them (`existing`), sorted. */
+function issuerNames(index: ObjectIndex, ns: string, existing: readonly string[] | undefined): readonly string[] {
+  const declared = existingNames(existing, GROUP, 'Issuer', ns);
+  const names = index.namesOf(ISSUER, ns);
+  return declared.length ? [...new Set([...names, ...declared])].sort() : names;
 }
 
 /**
@@ -41,23 +57,25 @@ function issuerFinding(
   path: FieldPath,
   kindPath: FieldPath | undefined,
   setKind: (kind: string) => string,
+  { existingObjects: existing, written }: ReferenceOptions,
+  noKind = 'no kind',
 ): Finding | undefined {
   const emit = finder(o);
   const waits = WAITS[o.kind] ?? WAITS.Certificate;
   if (kind === 'Issuer') {
-    if (index.get(ISSUER, ns, name)) return undefined;
-    if (clusterIssuerNames(index).includes(name))
+    const names = issuerNames(index, ns, existing);
+    if (names.includes(name)) return undefined;
+    if (clusterIssuerNames(index, existing).includes(name))
       return emit(
         'refs/cert-issuer',
         kindPath ?? path,
-        `names the Issuer '${name}'${kindPath ? '' : ' (no kind: an Issuer)'} of namespace '${ns}', but '${name}' is a ClusterIssuer, and the Issuers in namespace '${ns}' are: ${listed(index.namesOf(ISSUER, ns))}; ${waits}`,
+        `names the Issuer '${name}'${kindPath ? '' : ` (${noKind}: an Issuer)`} of namespace '${ns}', but '${name}' is a ClusterIssuer, and the Issuers in namespace '${ns}' are: ${listed(names)}; ${waits}`,
         setKind('ClusterIssuer'),
       );
     const elsewhere = index
       .objectsOf(ISSUER)
       .filter((s) => s.metadata?.name === name)
       .map((s) => `'${index.namespaceOf(s)}'`);
-    const names = index.namesOf(ISSUER, ns);
     const guess = didYouMean(name, names);
     if (elsewhere.length === 0 && guess === undefined) return undefined;
     return emit(
@@ -66,13 +84,13 @@ function issuerFinding(
       `names the Issuer '${name}', but the Issuers in namespace '${ns}' are: ${listed(names)}` +
         `${elsewhere.length ? `; the objects' Issuer '${name}' is in namespace ${elsewhere.join(', ')}, and an Issuer issues only for its own namespace` : ''}; ${waits}`,
       guess !== undefined
-        ? `did you mean '${guess}'?`
-        : `add an Issuer '${name}' to namespace '${ns}', or make it a ClusterIssuer and ${setKind('ClusterIssuer')}`,
+        ? `did you mean '${guess}'? Or, ${declareHint('Issuer', ns, name, written)}`
+        : `add an Issuer '${name}' to namespace '${ns}', or make it a ClusterIssuer and ${setKind('ClusterIssuer')}; or, ${declareHint('Issuer', ns, name, written)}`,
     );
   }
-  const names = clusterIssuerNames(index);
+  const names = clusterIssuerNames(index, existing);
   if (names.includes(name)) return undefined;
-  if (index.get(ISSUER, ns, name))
+  if (issuerNames(index, ns, existing).includes(name))
     return emit(
       'refs/cert-issuer',
       kindPath ?? path,
@@ -85,12 +103,23 @@ function issuerFinding(
     'refs/cert-issuer',
     path,
     `names the ClusterIssuer '${name}', but the objects' ClusterIssuers are: ${listed(names)}; ${waits}`,
-    `did you mean '${guess}'?`,
+    `did you mean '${guess}'? Or, ${declareHint('ClusterIssuer', '', name, written)}`,
   );
 }
 
+/**
+ * Where an object made outside the objects is declared, so that a reference to it is no finding: the stage file's
+ * checks.existingObjects, or the check command's --object-exists (lib/model/existing-objects.ts).
+ */
+export function declareHint(kind: string, ns: string, name: string, written: boolean | undefined): string {
+  const entry = `${kind}/${ns ? `${ns}/` : ''}${name}`;
+  return written
+    ? `if '${name}' is made outside the stage, declare it under checks.existingObjects in the stage file: ${entry}`
+    : `if '${name}' is made outside these files, declare it: npm run check -- --object-exists ${entry} <files>`;
+}
+
 /** A Certificate's issuerRef: an Issuer of its namespace unless `kind: ClusterIssuer`; of another group, not looked at. */
-export function checkCertificateIssuer(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+export function checkCertificateIssuer(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void {
   const ref = isRecord(o.spec) && isRecord(o.spec.issuerRef) ? o.spec.issuerRef : undefined;
   if (!ref || typeof ref.name !== 'string' || ref.name === '') return;
   if (ref.group !== undefined && ref.group !== GROUP) return;
@@ -108,13 +137,18 @@ export function checkCertificateIssuer(o: KubeObject, ns: string, index: ObjectI
       k === 'Issuer'
         ? 'set issuerRef.kind: Issuer (or remove kind, which defaults to it)'
         : `set kind: ClusterIssuer beside issuerRef.name: ${ref.name}`,
+    options,
   );
   if (found) out.push(found);
 }
 
 /** An Ingress's issuer annotation for ingress-shim (one of the two, not empty, no issuer-kind or issuer-group: `namesIssuer`). */
-export function checkIngressIssuer(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+export function checkIngressIssuer(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void {
   const a = isRecord(o.metadata?.annotations) ? o.metadata.annotations : undefined;
+  if (a && asksDefaultIssuer(a)) {
+    checkDefaultIssuer(o, ns, index, out, options);
+    return;
+  }
   if (!a || a['cert-manager.io/issuer-kind'] !== undefined || a['cert-manager.io/issuer-group'] !== undefined) return;
   const issuer = a['cert-manager.io/issuer'];
   const cluster = a['cert-manager.io/cluster-issuer'];
@@ -130,6 +164,41 @@ export function checkIngressIssuer(o: KubeObject, ns: string, index: ObjectIndex
     ['metadata', 'annotations', annotation],
     ['metadata', 'annotations', annotation],
     (k) => `write the annotation ${k === 'Issuer' ? 'cert-manager.io/issuer' : 'cert-manager.io/cluster-issuer'}: ${name} instead`,
+    options,
   );
   if (found) out.push(found);
+}
+
+/**
+ * The default issuer an Ingress asks ingress-shim for (`kubernetes.io/tls-acme`, no issuer named):
+ * that of cert-manager's controller among the objects (`defaultIssuerOf`), an Issuer of the Ingress's
+ * namespace unless --default-issuer-kind says ClusterIssuer, checked as an annotation's (the Helm
+ * chart's ingressShim.defaultIssuerName alone makes it an Issuer: a ClusterIssuer of that name is not
+ * found). Without the controller among the objects, or without a default issuer (operator-secrets.ts
+ * says so at the TLS Secret), nothing.
+ */
+function checkDefaultIssuer(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void {
+  const [controller] = index.certManagerControllers();
+  const issuer = controller && defaultIssuerOf(controller.args);
+  if (!issuer || (issuer.kind !== 'Issuer' && issuer.kind !== 'ClusterIssuer')) return;
+  const described = describeObject(controller.object);
+  const found = issuerFinding(
+    o,
+    ns,
+    index,
+    issuer.name,
+    issuer.kind,
+    ['metadata', 'annotations', 'kubernetes.io/tls-acme'],
+    undefined,
+    (k) =>
+      `give ${described}'s controller ${DEFAULT_ISSUER_KIND_FLAG}=${k} (Helm: ingressShim.defaultIssuerKind: ${k}), or name the issuer on the Ingress: ` +
+      `${k === 'Issuer' ? 'cert-manager.io/issuer' : 'cert-manager.io/cluster-issuer'}: ${issuer.name}`,
+    options,
+    `no ${DEFAULT_ISSUER_KIND_FLAG}`,
+  );
+  if (found)
+    out.push({
+      ...found,
+      message: `asks ingress-shim for its default issuer (kubernetes.io/tls-acme), and ${described}'s --default-issuer-name ${found.message}`,
+    });
 }

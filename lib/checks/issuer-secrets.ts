@@ -14,10 +14,10 @@ import { groupOf } from '../k8s.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { CLUSTER_RESOURCE_NAMESPACE_FLAG, flagValue } from '../model/operator-secrets.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
-import { finder, type FieldPath, type Finding } from './finding.js';
+import { finder, type FieldPath, type Finding, guessing } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import type { ReferenceOptions } from './references-namespaces.js';
-import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside, guessing, missingKeyHint } from './references-pods.js';
+import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside, missingKeyHint } from './declared-secrets.js';
 
 /**
  * Where an issuer's spec names a Secret: a path from `spec` (`*` for every item of a list) to a

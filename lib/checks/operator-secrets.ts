@@ -8,7 +8,7 @@
 import type { KubeObject } from '../model/object.js';
 import { certManagerControllerArgs, hasDefaultIssuer, secretsMadeBy } from '../model/operator-secrets.js';
 import { DEFAULT_NAMESPACE } from './object-index.js';
-import { DECLARED_SECRETS, MADE_SECRETS, SECRET_KEYS_ANNOTATION } from './references-pods.js';
+import { DECLARED_SECRETS, MADE_SECRETS, SECRET_KEYS_ANNOTATION } from './declared-secrets.js';
 
 /**
  * The Secrets `operatorSecrets` made: looked up, never checked themselves (the object that makes

@@ -11,9 +11,8 @@ import { groupKind } from '../k8s.js';
 import { formatFieldPath, type FieldPath } from '../model/field-path.js';
 import type { Engine, EngineSync } from '../model/engines.js';
 import { isRecord, type KubeObject } from '../model/object.js';
-import { finder, type Finding } from './finding.js';
+import { finder, type Finding, guessing } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
-import { guessing } from './references-pods.js';
 
 /** Namespaces every cluster has: objects may live there without the stage creating them. */
 export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
@@ -21,6 +20,11 @@ export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-node-lea
 export interface ReferenceOptions {
   /** Namespaces that exist before the stage is applied, besides the built-in ones. */
   readonly existingNamespaces?: readonly string[];
+  /**
+   * Stores and issuers made outside the objects (`ClusterSecretStore/vault`, `Issuer/payments/ca`:
+   * lib/model/existing-objects.ts), which references may name.
+   */
+  readonly existingObjects?: readonly string[];
   /**
    * Whether the objects are a stage's (`checkStage`), whose stage file declares existing
    * namespaces; else files given to `npm run check`, which declares them with --namespace-exists.

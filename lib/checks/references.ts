@@ -7,9 +7,10 @@
  */
 import { groupKind, groupOf } from '../k8s.js';
 import { describeObject, objectHandle, type KubeObject } from '../model/object.js';
-import { finder, type FieldPath, type Finding } from './finding.js';
+import { finder, type FieldPath, type Finding, guessing } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
-import { checkPodReferences, declaredOutside, guessing, portNames } from './references-pods.js';
+import { checkPodReferences, portNames } from './references-pods.js';
+import { declaredOutside } from './declared-secrets.js';
 import {
   SERVICES_CALLED,
   checkBindingSubjects,
@@ -21,7 +22,7 @@ import {
 import { formatLabels } from './selectors.js';
 import { compareQuantities } from '../model/quantity.js';
 import { missingVolumeHint } from './cluster-made.js';
-import { checkRolloutServices } from './custom-workloads.js';
+import { checkRolloutServices, checkRolloutWorkload } from './custom-workloads.js';
 import { checkIssuerSecrets } from './issuer-secrets.js';
 import { checkCertificateIssuer, checkIngressIssuer, clusterIssuerNames } from './issuer-refs.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
@@ -295,7 +296,7 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
       group: 'networking.k8s.io',
       check: (o, ns, index, out, options) => {
         checkIngress(o, ns, index, out, options.written);
-        checkIngressIssuer(o, ns, index, out);
+        checkIngressIssuer(o, ns, index, out, options);
       },
     },
   ],
@@ -303,7 +304,16 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
   ['PersistentVolumeClaim', { group: '', check: checkClaim }],
   ['RoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],
   ['ClusterRoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],
-  ['Rollout', { group: 'argoproj.io', check: checkRolloutServices }],
+  [
+    'Rollout',
+    {
+      group: 'argoproj.io',
+      check: (o, ns, index, out) => {
+        checkRolloutServices(o, ns, index, out);
+        checkRolloutWorkload(o, ns, index, out);
+      },
+    },
+  ],
   ['Issuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
   ['ClusterIssuer', { group: 'cert-manager.io', check: checkIssuerSecrets }],
   [
@@ -311,7 +321,7 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
     {
       group: 'cert-manager.io',
       check: (o, ns, index, out, options) => {
-        checkCertificateIssuer(o, ns, index, out);
+        checkCertificateIssuer(o, ns, index, out, options);
         checkIssuerSecrets(o, ns, index, out, options);
       },
     },

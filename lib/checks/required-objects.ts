@@ -10,7 +10,7 @@ import { requiredSecretsOf } from '../required-secrets.js';
 import { REQUIRED_SERVICE_ACCOUNTS_ANNOTATION, parseRequiredServiceAccounts } from '../required-service-accounts.js';
 import { DEFAULT_NAMESPACE } from './object-index.js';
 import { operatorSecrets } from './operator-secrets.js';
-import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION } from './references-pods.js';
+import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION } from './declared-secrets.js';
 
 /**
  * The Secrets that Namespaces say their stage needs, as value-less Secrets listing their keys

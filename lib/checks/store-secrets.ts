@@ -4,119 +4,30 @@
  * from the fields of its CRD, ../shared/crds/external-secrets): a SecretStore in its own namespace
  * (External Secrets refuses another one: namespace not allowed with namespaced SecretStore), a
  * ClusterSecretStore in the namespace the reference names (without one, in the namespace of each
- * ExternalSecret that uses it: not checked). While one is not there, the store is not ready and none
+ * ExternalSecret that uses it: checked there, cluster-stores.ts). While one is not there, the store is not ready and none
  * of its ExternalSecrets is synced. An ExternalSecret names its store by `secretStoreRef` (or an
  * entry's `sourceRef.storeRef`), a SecretStore of its own namespace unless `kind: ClusterSecretStore`:
  * a store of that name of the other kind, or only in another namespace, is a mistake, and so is a name
  * near one of the stores of that kind the objects make (a store the objects do not make may be made
- * outside them: not a finding). Pure.
+ * outside them: not a finding). A store declared as made outside (`checks.existingObjects`,
+ * `--object-exists`: lib/model/existing-objects.ts) is one of the stores: a name near one is a
+ * mistake only when no declared one is named. Pure.
  */
 import { didYouMean } from '../model/did-you-mean.js';
+import { existingNames } from '../model/existing-objects.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
-import { finder, type FieldPath, type Finding } from './finding.js';
-import { valuesAt } from './issuer-secrets.js';
+import { finder, type FieldPath, type Finding, guessing } from './finding.js';
+import { checkClusterStoreUse } from './cluster-stores.js';
+import { declareHint } from './issuer-refs.js';
+import { storeRefs } from './store-refs.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import type { ReferenceOptions } from './references-namespaces.js';
-import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside, guessing, missingKeyHint } from './references-pods.js';
+import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside, missingKeyHint } from './declared-secrets.js';
 
 const GROUP = 'external-secrets.io';
 const SECRET_STORE = `${GROUP}/SecretStore`;
 const CLUSTER_SECRET_STORE = `${GROUP}/ClusterSecretStore`;
-
-/**
- * By provider (a key of `spec.provider`): the paths below it (`*` every item of a list) of the
- * Secret selectors (`{ name, key, namespace }`) its credentials are read from, as External Secrets'
- * CRD of stores (v1) defines them; a path ending in `!` names a whole Secret (`{ name, namespace }`).
- * test/checks/store-secrets.test.ts holds the table to the CRD.
- */
-export const STORE_SECRETS: Readonly<Record<string, string>> = {
-  akeyless:
-    'authSecretRef.kubernetesAuth.secretRef authSecretRef.secretRef.accessID authSecretRef.secretRef.accessType authSecretRef.secretRef.accessTypeParam',
-  aws: 'auth.secretRef.accessKeyIDSecretRef auth.secretRef.secretAccessKeySecretRef auth.secretRef.sessionTokenSecretRef',
-  azurekv: 'authSecretRef.clientCertificate authSecretRef.clientId authSecretRef.clientSecret authSecretRef.tenantId',
-  barbican: 'auth.password.secretRef auth.username.secretRef',
-  beyondtrust:
-    'auth.apiKey.secretRef auth.certificate.secretRef auth.certificateKey.secretRef auth.clientId.secretRef auth.clientSecret.secretRef',
-  beyondtrustworkloadcredentials: 'auth.apikey.token',
-  bitwardensecretsmanager: 'auth.secretRef.credentials',
-  chef: 'auth.secretRef.privateKeySecretRef',
-  cloudrusm: 'auth.secretRef.accessKeyIDSecretRef auth.secretRef.accessKeySecretSecretRef',
-  conjur: 'auth.apikey.apiKeyRef auth.apikey.userRef auth.cert.clientCertRef auth.cert.clientKeyRef auth.jwt.secretRef',
-  crd: 'auth.cert.clientCert auth.cert.clientKey auth.token.bearerToken authRef',
-  delinea: 'clientId.secretRef clientSecret.secretRef',
-  doppler: 'auth.secretRef.dopplerToken',
-  dvls: 'auth.secretRef.appId auth.secretRef.appSecret',
-  fortanix: 'apiKey.secretRef',
-  gcpsm:
-    'auth.secretRef.secretAccessKeySecretRef auth.workloadIdentityFederation.awsSecurityCredentials.awsCredentialsSecretRef! auth.workloadIdentityFederation.credConfig',
-  github: 'auth.privateKey',
-  gitlab: 'auth.SecretRef.accessToken',
-  ibm: 'auth.secretRef.secretApiKeySecretRef',
-  infisical:
-    'auth.awsAuthCredentials.identityId auth.azureAuthCredentials.identityId auth.azureAuthCredentials.resource auth.gcpIamAuthCredentials.identityId ' +
-    'auth.gcpIamAuthCredentials.serviceAccountKeyFilePath auth.gcpIdTokenAuthCredentials.identityId auth.jwtAuthCredentials.identityId ' +
-    'auth.jwtAuthCredentials.jwt auth.kubernetesAuthCredentials.identityId auth.kubernetesAuthCredentials.serviceAccountTokenPath ' +
-    'auth.ldapAuthCredentials.identityId auth.ldapAuthCredentials.ldapPassword auth.ldapAuthCredentials.ldapUsername ' +
-    'auth.ociAuthCredentials.fingerprint auth.ociAuthCredentials.identityId auth.ociAuthCredentials.privateKey ' +
-    'auth.ociAuthCredentials.privateKeyPassphrase auth.ociAuthCredentials.region auth.ociAuthCredentials.tenancyId ' +
-    'auth.ociAuthCredentials.userId auth.tokenAuthCredentials.accessToken auth.universalAuthCredentials.clientId auth.universalAuthCredentials.clientSecret',
-  keepersecurity: 'authRef',
-  kubernetes: 'auth.cert.clientCert auth.cert.clientKey auth.token.bearerToken authRef',
-  nebiusmysterybox: 'auth.serviceAccountCredsSecretRef auth.tokenSecretRef caProvider.certSecretRef',
-  ngrok: 'auth.apiKey.secretRef',
-  onboardbase: 'auth.apiKeyRef auth.passcodeRef',
-  onepassword: 'auth.secretRef.connectTokenSecretRef',
-  onepasswordSDK: 'auth.serviceAccountSecretRef',
-  openBao: 'auth.appRole.roleRef auth.appRole.secretRef auth.tokenSecretRef auth.userPass.secretRef',
-  oracle: 'auth.secretRef.fingerprint auth.secretRef.privatekey',
-  ovh: 'auth.mtls.certSecretRef auth.mtls.keySecretRef auth.token.tokenSecretRef',
-  passbolt: 'auth.passwordSecretRef auth.privateKeySecretRef',
-  passworddepot: 'auth.secretRef.credentials',
-  previder: 'auth.secretRef.accessToken',
-  pulumi: 'accessToken.secretRef auth.accessToken.secretRef',
-  scaleway: 'accessKey.secretRef secretKey.secretRef',
-  secretserver: 'password.secretRef token.secretRef username.secretRef',
-  senhasegura: 'auth.clientSecretSecretRef',
-  vault:
-    'auth.appRole.roleRef auth.appRole.secretRef auth.cert.clientCert auth.cert.secretRef auth.gcp.secretRef.secretAccessKeySecretRef ' +
-    'auth.iam.secretRef.accessKeyIDSecretRef auth.iam.secretRef.secretAccessKeySecretRef auth.iam.secretRef.sessionTokenSecretRef ' +
-    'auth.jwt.secretRef auth.kubernetes.secretRef auth.ldap.secretRef auth.tokenSecretRef auth.userPass.secretRef tls.certSecretRef tls.keySecretRef',
-  volcengine: 'auth.secretRef.accessKeyID auth.secretRef.secretAccessKey auth.secretRef.token',
-  webhook: 'auth.ntlm.passwordSecret auth.ntlm.usernameSecret secrets.*.secretRef',
-  yandexcertificatemanager: 'auth.authorizedKeySecretRef caProvider.certSecretRef',
-  yandexlockbox: 'auth.authorizedKeySecretRef caProvider.certSecretRef',
-};
-
-/** `STORE_SECRETS` as paths, by provider, made once. */
-const PATHS: ReadonlyMap<string, readonly (readonly string[])[]> = new Map(
-  Object.entries(STORE_SECRETS).map(([provider, paths]) => [provider, paths.split(' ').map((p) => p.replace(/!$/, '').split('.'))]),
-);
-
-/** A store's Secret reference: where, the Secret's name and namespace as written, the key read, and the provider. */
-interface StoreRef {
-  readonly path: FieldPath;
-  readonly name: string;
-  readonly namespace: unknown;
-  readonly key: string | undefined;
-  readonly provider: string;
-}
-
-/** The Secret references of a store's `spec.provider`, in the order of the table. */
-function storeRefs(provider: Record<string, unknown>): StoreRef[] {
-  const refs: StoreRef[] = [];
-  for (const [name, settings] of Object.entries(provider)) {
-    const paths = PATHS.get(name);
-    if (!paths || !isRecord(settings)) continue;
-    for (const path of paths)
-      for (const [at, value] of valuesAt(settings, path, ['spec', 'provider', name])) {
-        if (!isRecord(value) || typeof value.name !== 'string' || value.name === '') continue;
-        const key = typeof value.key === 'string' && value.key !== '' ? value.key : undefined;
-        refs.push({ path: at, name: value.name, namespace: value.namespace, key, provider: name });
-      }
-  }
-  return refs;
-}
 
 /** The Secrets a SecretStore or ClusterSecretStore reads its provider's credentials from that are not there, or lack a key it reads. */
 export function checkStoreSecrets(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], { written }: ReferenceOptions): void {
@@ -149,7 +60,7 @@ export function checkStoreSecrets(o: KubeObject, ns: string, index: ObjectIndex,
       );
       continue;
     }
-    // a ClusterSecretStore's reference without a namespace reads in each ExternalSecret's namespace: not checked
+    // a ClusterSecretStore's reference without a namespace reads in each ExternalSecret's namespace: checked there (cluster-stores.ts)
     const at = cluster ? named : ns;
     if (at === undefined) continue;
     const target = index.get(KINDS.Secret, at, name);
@@ -211,30 +122,42 @@ function externalSecretStoreRefs(spec: Record<string, unknown>): [FieldPath, Rec
   return refs;
 }
 
-/** The names of the objects' ClusterSecretStores, sorted (by kind: without their CRD the index files them under a namespace). */
-function clusterStoreNames(index: ObjectIndex): string[] {
+/**
+ * The names of the objects' ClusterSecretStores, sorted (by kind: without their CRD the index files them under a namespace),
+ * with those declared as made outside them (`existing`).
+ */
+function clusterStoreNames(index: ObjectIndex, existing: readonly string[] | undefined): string[] {
   const names = index.objectsOf(CLUSTER_SECRET_STORE).flatMap((s) => (typeof s.metadata?.name === 'string' ? [s.metadata.name] : []));
-  return [...new Set(names)].sort();
+  return [...new Set([...names, ...existingNames(existing, GROUP, 'ClusterSecretStore', '')])].sort();
+}
+
+/** The names of the SecretStores of namespace `ns`: the objects' and those declared as made outside them (`existing`), sorted. */
+function storeNames(index: ObjectIndex, ns: string, existing: readonly string[] | undefined): readonly string[] {
+  const declared = existingNames(existing, GROUP, 'SecretStore', ns);
+  const names = index.namesOf(SECRET_STORE, ns);
+  return declared.length ? [...new Set([...names, ...declared])].sort() : names;
 }
 
 const SYNCS_NOTHING = 'External Secrets syncs nothing of it until the store is there';
 
 /** An ExternalSecret's store references that name a store of the other kind, only of another namespace, or near a store's name. */
-export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void {
   if (!isRecord(o.spec)) return;
+  const { existingObjects: existing, written } = options;
   const emit = finder(o);
   for (const [path, ref] of externalSecretStoreRefs(o.spec)) {
     const name = ref.name;
     const kind = ref.kind ?? 'SecretStore';
     if (typeof name !== 'string' || name === '' || (kind !== 'SecretStore' && kind !== 'ClusterSecretStore')) continue;
     if (kind === 'SecretStore') {
-      if (index.get(SECRET_STORE, ns, name)) continue;
-      if (clusterStoreNames(index).includes(name)) {
+      const names = storeNames(index, ns, existing);
+      if (names.includes(name)) continue;
+      if (clusterStoreNames(index, existing).includes(name)) {
         out.push(
           emit(
             'refs/secret-store',
             [...path, ref.kind === undefined ? 'name' : 'kind'],
-            `names the SecretStore '${name}'${ref.kind === undefined ? ' (no kind: a SecretStore)' : ''}, but '${name}' is a ClusterSecretStore, and the SecretStores in namespace '${ns}' are: ${listed(index.namesOf(SECRET_STORE, ns))}; ${SYNCS_NOTHING}`,
+            `names the SecretStore '${name}'${ref.kind === undefined ? ' (no kind: a SecretStore)' : ''}, but '${name}' is a ClusterSecretStore, and the SecretStores in namespace '${ns}' are: ${listed(names)}; ${SYNCS_NOTHING}`,
             `set kind: ClusterSecretStore beside name: ${name}`,
           ),
         );
@@ -244,7 +167,6 @@ export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectInd
         .objectsOf(SECRET_STORE)
         .filter((s) => s.metadata?.name === name)
         .map((s) => `'${index.namespaceOf(s)}'`);
-      const names = index.namesOf(SECRET_STORE, ns);
       const guess = didYouMean(name, names);
       if (elsewhere.length === 0 && guess === undefined) continue;
       out.push(
@@ -255,15 +177,20 @@ export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectInd
             `${elsewhere.length ? `; the objects' SecretStore '${name}' is in namespace ${elsewhere.join(', ')}, and a SecretStore serves only the ExternalSecrets of its own namespace` : ''}` +
             `; ${SYNCS_NOTHING}`,
           guess !== undefined
-            ? `did you mean '${guess}'?`
-            : `add a SecretStore '${name}' to namespace '${ns}', or make the store a ClusterSecretStore and set kind: ClusterSecretStore here`,
+            ? `did you mean '${guess}'? Or, ${declareHint('SecretStore', ns, name, written)}`
+            : `add a SecretStore '${name}' to namespace '${ns}', or make the store a ClusterSecretStore and set kind: ClusterSecretStore here; or, ${declareHint('SecretStore', ns, name, written)}`,
         ),
       );
       continue;
     }
-    const stores = clusterStoreNames(index);
+    const stores = clusterStoreNames(index, existing);
+    const made = index.objectsOf(CLUSTER_SECRET_STORE).find((s) => s.metadata?.name === name);
+    if (made) {
+      checkClusterStoreUse(o, ns, index, out, path, made, options);
+      continue;
+    }
     if (stores.includes(name)) continue;
-    if (index.get(SECRET_STORE, ns, name)) {
+    if (storeNames(index, ns, existing).includes(name)) {
       out.push(
         emit(
           'refs/secret-store',
@@ -281,7 +208,7 @@ export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectInd
         'refs/secret-store',
         [...path, 'name'],
         `names the ClusterSecretStore '${name}', but the objects' ClusterSecretStores are: ${listed(stores)}; ${SYNCS_NOTHING}`,
-        `did you mean '${guess}'?`,
+        `did you mean '${guess}'? Or, ${declareHint('ClusterSecretStore', '', name, written)}`,
       ),
     );
   }

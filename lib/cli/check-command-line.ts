@@ -14,6 +14,7 @@ export interface CheckOptions {
   format?: string;
   'pod-security'?: string;
   'namespace-exists'?: string[];
+  'object-exists'?: string[];
   crds?: string[];
   'scope-per-dir'?: boolean;
   'no-cache'?: boolean;
@@ -79,7 +80,7 @@ export interface CommandLineDirs {
 }
 
 /** The options of check that take a value. */
-const VALUE_OPTIONS = ['format', 'pod-security', 'namespace-exists', 'crds'];
+const VALUE_OPTIONS = ['format', 'pod-security', 'namespace-exists', 'object-exists', 'crds'];
 
 /** The command line of check as it was meant (`CommandLine`): `values` parsed, and `positionals`, of which those that `exists` are paths. */
 export function commandLineOf(values: CheckOptions, positionals: readonly string[], dirs: CommandLineDirs): CommandLine {

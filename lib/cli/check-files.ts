@@ -22,7 +22,8 @@ import {
 } from '../checks/report.js';
 import type { KubeObject } from '../model/object.js';
 import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
-import { existingNamespaces } from '../synth/inventory.js';
+import { existingNamespaces, existingObjects } from '../synth/inventory.js';
+import { EXISTING_OBJECT_FORM, parseExistingObject } from '../model/existing-objects.js';
 import { printProblem, progress, useColor, type Io } from './main.js';
 import { COMPILER_VERSION } from './project.js';
 import { readInputFile } from './read-file.js';
@@ -49,6 +50,16 @@ export function checkManifests(paths: readonly string[], opts: CheckOptions, io:
 function checkFiles(paths: readonly string[], format: ReportFormat, opts: CheckOptions, io: Io, commandLine: CommandLine): ExitCode {
   const level = (opts['pod-security'] ?? 'baseline') as PodSecurityLevel;
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
+  // a value of another form would declare nothing, silently
+  const malformed = (opts['object-exists'] ?? []).find((v) => parseExistingObject(v) === undefined);
+  if (malformed !== undefined)
+    throw new ProblemsError([
+      {
+        code: 'cli/option',
+        message: `--object-exists takes ${EXISTING_OBJECT_FORM} (found '${malformed}')`,
+        hint: 'write --object-exists ClusterSecretStore/vault, say; npm run check -- --help lists the options',
+      },
+    ]);
   const files = yamlFiles(io.cwd, paths, commandLine);
   // a stage file is no manifest: told what checks it, rather than that its first document lacks an apiVersion
   const stageFiles = files.flatMap((f) => {
@@ -88,19 +99,22 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: CheckO
     if (list) list.push(o);
     else byScope.set(scope, [o]);
   }
-  // a stage directory's inventory may name namespaces that exist where it is applied (dist/delivery/: the engine's)
-  const declared = (scope: string) =>
-    isStageDir(scope) ? existingNamespaces(readInputFile(resolve(io.cwd, scope, STAGE_MARKER), join(scope, STAGE_MARKER)).text) : [];
+  // a stage directory's inventory may name namespaces that exist where it is applied (dist/delivery/: the engine's;
+  // a stage's: its checks.existingNamespaces), and stores and issuers (checks.existingObjects)
+  const inventory = (scope: string) =>
+    isStageDir(scope) ? readInputFile(resolve(io.cwd, scope, STAGE_MARKER), join(scope, STAGE_MARKER)).text : '';
   const results = line.during(() => {
     line.update(`check: checking ${manifests.objects.length} objects`);
-    return [...byScope].map(([scope, objects]) =>
-      checkObjects(objects, {
+    return [...byScope].map(([scope, objects]) => {
+      const text = inventory(scope);
+      return checkObjects(objects, {
         podSecurity: level,
-        existingNamespaces: [...(opts['namespace-exists'] ?? []), ...declared(scope)],
+        existingNamespaces: [...(opts['namespace-exists'] ?? []), ...existingNamespaces(text)],
+        existingObjects: [...(opts['object-exists'] ?? []), ...existingObjects(text)],
         crds,
         sort: false, // the report orders them by place
-      }),
-    );
+      });
+    });
   });
   const findings = results.flatMap((r) => r.findings);
   // the exceptions the objects declare and used are listed, never applied silently

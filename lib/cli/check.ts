@@ -31,6 +31,9 @@ leaves no trace but npm's warning 'invalid config cache=false': write npm run ch
   --format <text|json|sarif>   how to report findings (with paths) (default: text)
   --pod-security <level>       baseline or restricted (with paths) (default: baseline)
   --namespace-exists <name>    a namespace the cluster already has (repeatable)
+  --object-exists <kind/name>  a store or issuer the cluster already has, made outside the files:
+                               ClusterSecretStore/<name>, ClusterIssuer/<name>,
+                               SecretStore/<namespace>/<name>, Issuer/<namespace>/<name> (repeatable)
   --crds <file or dir>         CustomResourceDefinitions to validate custom resources with
                                (repeatable; each must hold one) (default: crds/ when there is one)
   --scope-per-dir              check each directory of plain files as its own cluster (a
@@ -50,6 +53,7 @@ export const command: Command<CheckOptions> = {
     format: { type: 'string' },
     'pod-security': { type: 'string' },
     'namespace-exists': { type: 'string', multiple: true },
+    'object-exists': { type: 'string', multiple: true },
     crds: { type: 'string', multiple: true },
     'scope-per-dir': { type: 'boolean' },
     'no-cache': { type: 'boolean' },

@@ -109,7 +109,7 @@ function stageNames(root: string): string[] | undefined {
  * two lists equal), which npm keeps when given with it before `--` (`npm run synth --stage=qa`).
  */
 export const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  check: ['format', 'pod-security', 'namespace-exists', 'crds'],
+  check: ['format', 'pod-security', 'namespace-exists', 'object-exists', 'crds'],
   synth: ['stage'],
 };
 

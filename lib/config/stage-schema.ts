@@ -23,6 +23,7 @@ import {
   SecretName,
 } from './types.js';
 import { SecretStoreSettings, StageDeliverySettings } from './delivery.js';
+import { EXISTING_OBJECT_FORM, EXISTING_OBJECT_PATTERN } from '../model/existing-objects.js';
 import { edgeSettings } from '../edge/settings.js';
 
 export const ARCHITECTURES = ['amd64', 'arm', 'arm64'] as const;
@@ -101,6 +102,13 @@ export const stageProperties = {
             uniqueItems: true,
             description:
               'Namespaces the cluster already has, that objects may live in without the stage creating them (default, kube-system, kube-public and kube-node-lease always count). @default []',
+          }),
+        ),
+        existingObjects: Type.Optional(
+          Type.Array(Type.String({ pattern: EXISTING_OBJECT_PATTERN, expected: EXISTING_OBJECT_FORM }), {
+            uniqueItems: true,
+            description:
+              'External Secrets stores and cert-manager issuers the cluster already has, made outside the stage (by another team, a Helm release), that its ExternalSecrets, Certificates and Ingresses may name: ClusterSecretStore/<name>, ClusterIssuer/<name>, SecretStore/<namespace>/<name> or Issuer/<namespace>/<name>. A name near one of the stores or issuers the stage makes is refused as a misspelling unless it is declared here. @default []',
           }),
         ),
       },

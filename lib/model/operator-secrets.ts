@@ -112,6 +112,27 @@ export function certManagerControllerArgs(o: KubeObject): readonly unknown[] | u
 /** Whether cert-manager's controller with these args has a default issuer for ingress-shim (--default-issuer-name not empty). */
 export const hasDefaultIssuer = (args: readonly unknown[]): boolean => !!flagValue(args, DEFAULT_ISSUER_FLAG);
 
+/** The controller's flags of the default issuer's kind and group, and their defaults (cmd/controller/app/options: an Issuer of cert-manager.io). */
+export const DEFAULT_ISSUER_KIND_FLAG = '--default-issuer-kind';
+const DEFAULT_ISSUER_GROUP_FLAG = '--default-issuer-group';
+
+/**
+ * The default issuer of cert-manager's controller with these args, for ingress-shim's
+ * `kubernetes.io/tls-acme`: its name (--default-issuer-name), its kind (--default-issuer-kind, an
+ * Issuer, of each Ingress's namespace, when not given or empty: cert-manager's default, whatever the
+ * name says), and whether the kind was given; undefined without a name, or of another group than
+ * cert-manager.io (--default-issuer-group: an external issuer).
+ */
+export function defaultIssuerOf(
+  args: readonly unknown[],
+): { readonly name: string; readonly kind: string; readonly kindGiven: boolean } | undefined {
+  const name = flagValue(args, DEFAULT_ISSUER_FLAG);
+  const group = flagValue(args, DEFAULT_ISSUER_GROUP_FLAG);
+  if (!name || (group && group !== 'cert-manager.io')) return undefined;
+  const kind = flagValue(args, DEFAULT_ISSUER_KIND_FLAG);
+  return { name, kind: kind || 'Issuer', kindGiven: !!kind };
+}
+
 /** A default issuer taken as set (cert-manager's controller not among the objects). */
 const SET = () => true;
 
@@ -155,7 +176,7 @@ export function namesIssuer(annotations: Record<string, unknown> | undefined, de
  * Whether annotations ask ingress-shim for the default issuer alone: `kubernetes.io/tls-acme` true
  * (`namesIssuer`), no issuer named.
  */
-const asksDefaultIssuer = (a: Record<string, unknown>): boolean =>
+export const asksDefaultIssuer = (a: Record<string, unknown>): boolean =>
   a[ISSUER] === undefined && a[CLUSTER_ISSUER] === undefined && GO_TRUE.has(a[TLS_ACME]);
 
 /**

@@ -409,18 +409,23 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   'refs/cert-issuer': {
     short:
       'A cert-manager Certificate or Ingress naming an issuer of the other kind, one only in another namespace, or a name near one of the issuers made',
-    help: "issuerRef (and ingress-shim's cert-manager.io/issuer annotation) names an Issuer of the object's namespace unless kind: ClusterIssuer (cert-manager.io/cluster-issuer) says otherwise; an Issuer issues only for its own namespace. cert-manager leaves the Certificate not ready (issuer not found). An issuer made outside the objects, or of another group (an external issuer), is not a finding.",
+    help: "issuerRef (and ingress-shim's cert-manager.io/issuer annotation, and for kubernetes.io/tls-acme the controller's --default-issuer-name) names an Issuer of the object's namespace unless kind: ClusterIssuer (cert-manager.io/cluster-issuer, --default-issuer-kind=ClusterIssuer) says otherwise; an Issuer issues only for its own namespace. cert-manager leaves the Certificate not ready (issuer not found). An issuer made outside the objects, or of another group (an external issuer), is not a finding; one whose name is near an issuer they make is declared (checks.existingObjects in the stage file, --object-exists: ClusterIssuer/<name>, Issuer/<namespace>/<name>).",
     mirrors: 'cert-manager Certificate issuerRef (IssuerNotFound)',
   },
   'refs/store-secret': {
     short: 'An External Secrets SecretStore or ClusterSecretStore reading its credentials from a Secret (or a key) that is not there',
-    help: "External Secrets marks the store not ready and syncs none of its ExternalSecrets: a SecretStore reads its provider's credential Secrets (provider.aws.auth.secretRef.*, provider.vault.auth.tokenSecretRef, ...) in its own namespace, and refuses a selector naming another namespace; a ClusterSecretStore in the namespace the selector names (without one, in each ExternalSecret's: not checked). Fix the name or key, add the Secret, or declare one made outside (stagecraft.dev/required-secrets on the Namespace it is read in, or the stage file's secrets.external).",
+    help: "External Secrets marks the store not ready and syncs none of its ExternalSecrets: a SecretStore reads its provider's credential Secrets (provider.aws.auth.secretRef.*, provider.vault.auth.tokenSecretRef, ...) in its own namespace, and refuses a selector naming another namespace; a ClusterSecretStore in the namespace the selector names (without one, in the namespace of each ExternalSecret that uses it, where it is checked at the ExternalSecret). Fix the name or key, add the Secret, or declare one made outside (stagecraft.dev/required-secrets on the Namespace it is read in, or the stage file's secrets.external).",
     mirrors: 'External Secrets store validation (the store not Ready)',
   },
   'refs/secret-store': {
     short: 'An ExternalSecret naming a store of the other kind, one only in another namespace, or a name near one of the stores made',
-    help: "secretStoreRef (and sourceRef.storeRef) names a SecretStore of the ExternalSecret's namespace unless kind: ClusterSecretStore is set; a SecretStore serves only its own namespace. A store made outside the objects is not a finding.",
+    help: "secretStoreRef (and sourceRef.storeRef) names a SecretStore of the ExternalSecret's namespace unless kind: ClusterSecretStore is set; a SecretStore serves only its own namespace, and a ClusterSecretStore with spec.conditions only the namespaces they choose (namespaces, namespaceRegexes, namespaceSelector: External Secrets denies the others). A store made outside the objects is not a finding; one whose name is near a store they make is declared (checks.existingObjects in the stage file, --object-exists: ClusterSecretStore/<name>, SecretStore/<namespace>/<name>).",
     mirrors: 'External Secrets ExternalSecret (SecretSyncedError: could not get store)',
+  },
+  'refs/rollout-workload': {
+    short: "An Argo Rollout running a Deployment's pods (workloadRef) while that Deployment runs pods of its own (warning)",
+    help: "Argo Rollouts takes the pod template of the Deployment a workloadRef names and runs pods of its own; it leaves the Deployment as it is unless workloadRef.scaleDown is onsuccess or progressively, so both run, and the Rollout's Services select the Deployment's pods too (the canary's share of traffic is not what the steps say). With scaleDown, it scales the Deployment to zero, and every apply of the Deployment's spec.replicas scales it up again. Set the Deployment's spec.replicas to 0 (or, with scaleDown, leave it out). A Deployment the objects do not make is not a finding.",
+    mirrors: 'Argo Rollouts workloadRef (Migrating to Rollouts: reference a Deployment, scale it down)',
   },
   'refs/scale-target': {
     short: 'An autoscaler targeting a workload that does not exist',

@@ -18,16 +18,25 @@ export const INVENTORY_FILE = 'inventory.txt';
 /** The inventory line naming namespaces its objects expect to exist (`existing namespaces: argocd`). */
 export const EXISTING_NAMESPACES = 'existing namespaces';
 
-/** The namespaces an inventory says its objects expect to exist. */
-export function existingNamespaces(text: string): string[] {
-  const line = text.split('\n').find((l) => l.startsWith(`${EXISTING_NAMESPACES}: `));
+/** The inventory line naming the stores and issuers its objects expect to exist (`existing objects: ClusterSecretStore/vault`). */
+export const EXISTING_OBJECTS = 'existing objects';
+
+/** The words of an inventory's line `<label>: a, b` (its first), none without one. */
+function listLine(text: string, label: string): string[] {
+  const line = text.split('\n').find((l) => l.startsWith(`${label}: `));
   return line
     ? line
-        .slice(EXISTING_NAMESPACES.length + 2)
+        .slice(label.length + 2)
         .split(/[ ,]+/)
         .filter(Boolean)
     : [];
 }
+
+/** The namespaces an inventory says its objects expect to exist (the stage file's checks.existingNamespaces, the engine's). */
+export const existingNamespaces = (text: string): string[] => listLine(text, EXISTING_NAMESPACES);
+
+/** The stores and issuers an inventory says its objects expect to exist (the stage file's checks.existingObjects). */
+export const existingObjects = (text: string): string[] => listLine(text, EXISTING_OBJECTS);
 
 /** Hex characters of a digest: enough that two different contents never share one in practice. */
 const DIGEST_LENGTH = 16;
@@ -96,6 +105,11 @@ export interface InventoryInput {
   readonly sourceDigest: string;
   readonly compilerVersion: string;
   readonly distDir: string;
+  /**
+   * What the stage file declares the cluster has (checks.existingNamespaces, checks.existingObjects), for
+   * `npm run check -- dist/<stage>` to check the objects as synth did. @default - none
+   */
+  readonly existing?: { readonly namespaces?: readonly string[]; readonly objects?: readonly string[] };
   /** The API objects of the stage's chart files. */
   readonly objects: readonly InventoryEntry[];
   /** Node files, by path below the stage's directory, with the digest of their content. */
@@ -133,6 +147,8 @@ export function inventoryText(i: InventoryInput): string {
       `${HEADER}Apply and delete what the stage no longer has: ${pruneCommand(i.stage, i.distDir, i.objects)}`,
       `compiler: ${MANAGED_BY} ${i.compilerVersion}`,
       `source: ${i.source} ${i.sourceDigest}`,
+      ...(i.existing?.namespaces?.length ? [`${EXISTING_NAMESPACES}: ${i.existing.namespaces.join(' ')}`] : []),
+      ...(i.existing?.objects?.length ? [`${EXISTING_OBJECTS}: ${i.existing.objects.join(' ')}`] : []),
       ...objectLines(i.objects),
       ...(i.nodeFiles.length ? [`node files: ${i.nodeFiles.length}`, ...i.nodeFiles.map((f) => `${f.digest} ${f.path}`)] : []),
       ...(i.edgeFiles?.length ? [`edge files: ${i.edgeFiles.length}`, ...i.edgeFiles.map((f) => `${f.digest} ${f.path}`)] : []),

@@ -39,6 +39,8 @@ export interface StageProvenance {
   readonly compilerVersion: string;
   /** The output directory as users name it (`dist`), for the prune command. */
   readonly distDir: string;
+  /** What the stage file declares the cluster has, which `npm run check -- dist/<stage>` reads (`InventoryInput.existing`). @default - none */
+  readonly existing?: { readonly namespaces?: readonly string[]; readonly objects?: readonly string[] };
 }
 
 /**

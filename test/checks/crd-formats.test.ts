@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkedFormat } from '../../lib/checks/crd-formats.js';
 import { ajv } from '../../lib/checks/crd-schema.js';
-import { checkCustomResource, crdRegistry } from '../../lib/checks/crds.js';
+import { crdRegistry } from '../../lib/checks/crds.js';
+import { checkCustomResource } from '../../lib/checks/custom-resources.js';
 import { crdObject } from '../helpers/crd-object.js';
 
 /** Whether `value` passes the format `format` of a CRD field of type string. */

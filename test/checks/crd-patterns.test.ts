@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkCustomResource, crdRegistry } from '../../lib/checks/crds.js';
+import { crdRegistry } from '../../lib/checks/crds.js';
+import { checkCustomResource } from '../../lib/checks/custom-resources.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { widgetCrd } from '../helpers/widget-crd.js';
 import { MANIFESTS, codedFindingsIn, objectsIn } from './helpers.js';

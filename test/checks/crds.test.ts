@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkCustomResource, clusterScopedKinds, crdRegistry } from '../../lib/checks/crds.js';
+import { clusterScopedKinds, crdRegistry } from '../../lib/checks/crds.js';
+import { checkCustomResource } from '../../lib/checks/custom-resources.js';
 import { checkObjects } from '../../lib/checks/index.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { externalSecrets } from '../../lib/constructs/external-secrets.js';

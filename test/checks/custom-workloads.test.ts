@@ -183,6 +183,43 @@ describe("a custom resource's pods, made from a pod template of its own", () => 
     expect(services({ ...rollout, apiVersion: 'example.com/v1' } as KubeObject)).toEqual([]);
   });
 
+  it("that runs a Deployment's pods (workloadRef) is warned of while that Deployment runs pods of its own", () => {
+    const deployment = (replicas?: number) =>
+      ({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: {
+          ...(replicas === undefined ? {} : { replicas }),
+          selector: { matchLabels: { app: 'web' } },
+          template: (rollout.spec as { template: unknown }).template,
+        },
+      }) as unknown as KubeObject;
+    const referring = (scaleDown?: string) =>
+      ({
+        ...rollout,
+        spec: {
+          replicas: 4,
+          workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', ...(scaleDown ? { scaleDown } : {}) },
+          strategy: { canary: { steps: [{ setWeight: 20 }] } },
+        },
+      }) as unknown as KubeObject;
+    const workload = (...objects: KubeObject[]) => refs(...objects).filter((f) => f.startsWith('refs/rollout-workload'));
+    expect(workload(referring(), deployment(2))).toEqual([
+      "refs/rollout-workload Rollout spec.workloadRef.name: runs the pods of Deployment 'web', which runs 2 pods of its own: Argo Rollouts leaves it as it is (workloadRef.scaleDown: never, the default), so its pods run beside the Rollout's, and the Rollout's Services select them too",
+    ]);
+    // no spec.replicas is one pod
+    expect(workload(referring(), deployment())).toEqual([expect.stringContaining('which runs one pod (no spec.replicas: 1) of its own')]);
+    expect(workload(referring(), deployment(0))).toEqual([]);
+    // scaled down by Argo Rollouts: a replicas written scales it up again at every apply; none written, no finding
+    expect(workload(referring('onsuccess'), deployment(2))).toEqual([expect.stringContaining('scales it up again at every apply')]);
+    expect(workload(referring('progressively'), deployment())).toEqual([]);
+    // a Deployment the objects do not make may be made outside them (the Helm release migrated from)
+    expect(workload(referring())).toEqual([]);
+    const [warning] = checkObjects([namespace, referring(), deployment(2)]).findings.filter((f) => f.code === 'refs/rollout-workload');
+    expect(warning.severity).toBe('warning');
+  });
+
   it("leave a kind of another group named like a built-in one alone: an example.com CronJob's schedule is no batch/v1 CronJob's", () => {
     const cronJob = (apiVersion: string) =>
       ({

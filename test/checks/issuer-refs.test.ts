@@ -4,21 +4,22 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkObjects } from '../../lib/checks/index.js';
+import { type CheckOptions, checkObjects } from '../../lib/checks/index.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { toProblem } from '../../lib/checks/finding.js';
 import { formatProblem } from '../../lib/errors.js';
 import { REPO } from '../helpers/cli.js';
+import { certManagerController } from '../helpers/cert-manager.js';
 import { objectsIn } from './helpers.js';
 
 const crds = objectsIn(join(REPO, '../shared/crds/cert-manager'));
 
 /** The refs/cert-issuer problems of checking `text` after Namespaces web and certs, as the CLI prints them. */
-function checked(text: string): string[] {
+function checked(text: string, options: CheckOptions = {}): string[] {
   const namespaces =
     'apiVersion: v1\nkind: Namespace\nmetadata: { name: web }\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: certs }\n---\n';
   const manifests = parseManifests([{ file: 'app.yaml', text: namespaces + text }]);
-  return checkObjects(manifests.objects, { crds })
+  return checkObjects(manifests.objects, { crds, ...options })
     .findings.filter((f) => f.code === 'refs/cert-issuer')
     .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
 }
@@ -63,11 +64,41 @@ describe("a Certificate's issuer", () => {
     ]);
     expect(checked(certificate('{ name: letsencrypt-prd, kind: ClusterIssuer }') + issuer('ClusterIssuer', 'letsencrypt-prod'))).toEqual([
       expect.stringMatching(
-        /names the ClusterIssuer 'letsencrypt-prd', but the objects' ClusterIssuers are: letsencrypt-prod; .*\n {2}hint: did you mean 'letsencrypt-prod'\?$/,
+        /names the ClusterIssuer 'letsencrypt-prd', but the objects' ClusterIssuers are: letsencrypt-prod; .*\n {2}hint: did you mean 'letsencrypt-prod'\? Or, if 'letsencrypt-prd' is made outside these files, declare it: npm run check -- --object-exists ClusterIssuer\/letsencrypt-prd <files>$/,
       ),
     ]);
     expect(checked(certificate('{ name: letsencrypt, kind: ClusterIssuer }'))).toEqual([]);
     expect(checked(certificate('{ name: vault, kind: VaultIssuer, group: example.com }') + issuer('ClusterIssuer', 'vault'))).toEqual([]);
+  });
+});
+
+describe('an issuer declared as made outside the objects (existingObjects)', () => {
+  it('is one of the issuers: named, no finding; a name near one is a mistake only when no declared one matches', () => {
+    const staging = certificate('{ name: letsencrypt-staging, kind: ClusterIssuer }') + issuer('ClusterIssuer', 'letsencrypt-stagin');
+    expect(checked(staging)).toEqual([expect.stringContaining("did you mean 'letsencrypt-stagin'?")]);
+    expect(checked(staging, { existingObjects: ['ClusterIssuer/letsencrypt-staging'] })).toEqual([]);
+    // another declared one, of another kind, or an Issuer of another namespace, does not match
+    expect(checked(staging, { existingObjects: ['ClusterIssuer/letsencrypt-prod', 'Issuer/certs/letsencrypt-staging'] })).toEqual([
+      expect.stringContaining("did you mean 'letsencrypt-stagin'?"),
+    ]);
+    // an Issuer of the same name in another namespace: the one declared in the Certificate's
+    const elsewhere = certificate('{ name: team-ca }') + issuer('Issuer', 'team-ca', 'certs');
+    expect(checked(elsewhere, { existingObjects: ['Issuer/certs/team-ca'] })).toHaveLength(1);
+    expect(checked(elsewhere, { existingObjects: ['Issuer/web/team-ca'] })).toEqual([]);
+    // a declared one is near-matched as the objects' are
+    expect(
+      checked(certificate('{ name: letsencrypt-prd, kind: ClusterIssuer }'), { existingObjects: ['ClusterIssuer/letsencrypt-prod'] }),
+    ).toEqual([
+      expect.stringMatching(/but the objects' ClusterIssuers are: letsencrypt-prod; .*\n {2}hint: did you mean 'letsencrypt-prod'\?/),
+    ]);
+    // an Ingress's annotation alike, and the hint of a stage names the stage file's setting
+    const shim = ingress('{ cert-manager.io/cluster-issuer: letsencrypt-staging }') + issuer('ClusterIssuer', 'letsencrypt-stagin');
+    expect(checked(shim, { written: true })).toEqual([
+      expect.stringMatching(
+        /hint: did you mean 'letsencrypt-stagin'\? Or, if 'letsencrypt-staging' is made outside the stage, declare it under checks\.existingObjects in the stage file: ClusterIssuer\/letsencrypt-staging$/,
+      ),
+    ]);
+    expect(checked(shim, { written: true, existingObjects: ['ClusterIssuer/letsencrypt-staging'] })).toEqual([]);
   });
 });
 
@@ -80,5 +111,46 @@ describe("an Ingress's issuer for ingress-shim", () => {
     ]);
     expect(checked(ingress('{ cert-manager.io/cluster-issuer: letsencrypt }') + issuer('ClusterIssuer', 'letsencrypt'))).toEqual([]);
     expect(checked(ingress('{ cert-manager.io/cluster-issuer: letsencrypt }'))).toEqual([]);
+  });
+});
+
+describe('the default issuer an Ingress asks ingress-shim for (kubernetes.io/tls-acme)', () => {
+  const acme = ingress('{ kubernetes.io/tls-acme: "true" }');
+  it('is an Issuer of its namespace when the controller gives --default-issuer-name without --default-issuer-kind, as cert-manager defaults it', () => {
+    const controller = certManagerController('certs', ['--v=2', '--default-issuer-name=letsencrypt']);
+    expect(checked(acme + controller + issuer('ClusterIssuer', 'letsencrypt'))).toEqual([
+      "app.yaml:11:79: Ingress web/web: metadata.annotations.kubernetes.io/tls-acme: asks ingress-shim for its default issuer (kubernetes.io/tls-acme), and Deployment certs/cert-manager's --default-issuer-name names the Issuer 'letsencrypt' (no --default-issuer-kind: an Issuer) of namespace 'web', but 'letsencrypt' is a ClusterIssuer, and the Issuers in namespace 'web' are: none; cert-manager's ingress-shim makes a Certificate that waits for it (issuer not found): the TLS Secret is never written\n" +
+        "  hint: give Deployment certs/cert-manager's controller --default-issuer-kind=ClusterIssuer (Helm: ingressShim.defaultIssuerKind: ClusterIssuer), or name the issuer on the Ingress: cert-manager.io/cluster-issuer: letsencrypt",
+    ]);
+    // an Issuer of that name in the Ingress's namespace is the one; in another only, a mistake
+    expect(checked(acme + controller + issuer('Issuer', 'letsencrypt', 'web'))).toEqual([]);
+    expect(checked(acme + controller + issuer('Issuer', 'letsencrypt', 'certs'))).toEqual([
+      expect.stringContaining("the objects' Issuer 'letsencrypt' is in namespace 'certs', and an Issuer issues only for its own namespace"),
+    ]);
+  });
+
+  it('is of the kind --default-issuer-kind gives, and not looked at for another group or without the controller', () => {
+    const kinded = (args: string[]) => acme + certManagerController('certs', args);
+    expect(
+      checked(
+        kinded(['--default-issuer-name=letsencrypt', '--default-issuer-kind=ClusterIssuer']) + issuer('ClusterIssuer', 'letsencrypt'),
+      ),
+    ).toEqual([]);
+    expect(
+      checked(
+        kinded(['--default-issuer-name', 'letsencrypt', '--default-issuer-kind', 'ClusterIssuer']) + issuer('Issuer', 'letsencrypt', 'web'),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /names the ClusterIssuer 'letsencrypt', but 'letsencrypt' is an Issuer of namespace 'web'.*\n {2}hint: give .*--default-issuer-kind=Issuer /,
+      ),
+    ]);
+    expect(
+      checked(
+        kinded(['--default-issuer-name=vault', '--default-issuer-kind=VaultIssuer', '--default-issuer-group=example.com']) +
+          issuer('ClusterIssuer', 'vault'),
+      ),
+    ).toEqual([]);
+    expect(checked(acme + issuer('ClusterIssuer', 'letsencrypt'))).toEqual([]);
   });
 });

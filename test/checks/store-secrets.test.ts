@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkObjects } from '../../lib/checks/index.js';
+import { type CheckOptions, checkObjects } from '../../lib/checks/index.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { toProblem } from '../../lib/checks/finding.js';
-import { STORE_SECRETS } from '../../lib/checks/store-secrets.js';
+import { STORE_SECRETS } from '../../lib/checks/store-refs.js';
 import { formatProblem } from '../../lib/errors.js';
 import { REPO } from '../helpers/cli.js';
 import { objectsIn } from './helpers.js';
@@ -19,11 +19,11 @@ const ESO_CRDS = join(REPO, '../shared/crds/external-secrets');
 const crds = objectsIn(ESO_CRDS);
 
 /** The problems of checking `text` as one file, after Namespaces web and eso, whose code starts with `prefix`, as the CLI prints them. */
-function checked(text: string, prefix = 'refs/'): string[] {
+function checked(text: string, prefix = 'refs/', options: CheckOptions = {}): string[] {
   const namespaces =
     'apiVersion: v1\nkind: Namespace\nmetadata: { name: web }\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: eso }\n---\n';
   const manifests = parseManifests([{ file: 'app.yaml', text: namespaces + text }]);
-  return checkObjects(manifests.objects, { crds })
+  return checkObjects(manifests.objects, { crds, ...options })
     .findings.filter((f) => f.code.startsWith(prefix))
     .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
 }
@@ -181,12 +181,80 @@ describe("an ExternalSecret's store", () => {
     ]);
     expect(checked(externalSecret('{ name: valut, kind: ClusterSecretStore }') + store('ClusterSecretStore', 'vault'))).toEqual([
       expect.stringMatching(
-        /names the ClusterSecretStore 'valut', but the objects' ClusterSecretStores are: vault; .*\n {2}hint: did you mean 'vault'\?$/,
+        /names the ClusterSecretStore 'valut', but the objects' ClusterSecretStores are: vault; .*\n {2}hint: did you mean 'vault'\? Or, if 'valut' is made outside these files, declare it: npm run check -- --object-exists ClusterSecretStore\/valut <files>$/,
       ),
     ]);
     expect(checked(externalSecret('{ name: aws, kind: ClusterSecretStore }') + store('ClusterSecretStore', 'vault'))).toEqual([]);
     expect(checked(externalSecret('{ name: vault }'))).toEqual([]);
     expect(checked(externalSecret('{ name: vault }') + store('SecretStore', 'vault', 'web'))).toEqual([]);
+  });
+
+  it('declared as made outside the objects (existingObjects) is one of the stores: a near name is a mistake only when none declared matches', () => {
+    const near = externalSecret('{ name: vault, kind: ClusterSecretStore }') + store('ClusterSecretStore', 'vaults');
+    expect(checked(near)).toEqual([expect.stringContaining("did you mean 'vaults'?")]);
+    expect(checked(near, 'refs/', { existingObjects: ['ClusterSecretStore/vault'] })).toEqual([]);
+    expect(checked(near, 'refs/', { existingObjects: ['SecretStore/web/vault', 'ClusterIssuer/vault'] })).toHaveLength(1);
+    // a SecretStore of the ExternalSecret's namespace made outside, while the objects make one of that name elsewhere
+    const elsewhere = externalSecret('{ name: vault }') + store('SecretStore', 'vault', 'eso');
+    expect(checked(elsewhere, 'refs/', { existingObjects: ['SecretStore/eso/vault'] })).toHaveLength(1);
+    expect(checked(elsewhere, 'refs/', { existingObjects: ['SecretStore/web/vault'] })).toEqual([]);
+    // the kind declared decides as the objects' do
+    expect(checked(externalSecret('{ name: vault }'), 'refs/', { existingObjects: ['ClusterSecretStore/vault'] })).toEqual([
+      expect.stringMatching(/'vault' is a ClusterSecretStore.*\n {2}hint: set kind: ClusterSecretStore beside name: vault$/),
+    ]);
+  });
+
+  it('made among the objects serves only the namespaces its spec.conditions choose: an ExternalSecret of another is refused', () => {
+    const conditioned = (conditions: string) =>
+      `apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata: { name: vault }\nspec: { conditions: ${conditions}, provider: { fake: { data: [] } } }\n---\n`;
+    const using = externalSecret('{ name: vault, kind: ClusterSecretStore }');
+    expect(checked(using + conditioned('[{ namespaces: [eso] }, { namespaceRegexes: ["^billing-"] }]'))).toEqual([
+      'app.yaml:13:27: ExternalSecret web/db: spec.secretStoreRef.name: names the ClusterSecretStore \'vault\', which serves only the namespaces its spec.conditions choose (namespaces eso; namespaceRegexes ^billing-), not \'web\': External Secrets refuses the ExternalSecret (using cluster store "vault" is not allowed from namespace "web": denied) and syncs nothing of it\n' +
+        "  hint: add 'web' to the namespaces of a condition of ClusterSecretStore vault (spec.conditions[].namespaces), or name a store that serves namespace 'web'",
+    ]);
+    // any condition serves: by name, by a Go expression matched anywhere in the name, by the Namespace's labels (its name's too)
+    for (const served of [
+      '[{ namespaces: [eso] }, { namespaces: [web] }]',
+      '[{ namespaceRegexes: ["e"] }]',
+      '[{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: web } } }]',
+      '[]',
+    ])
+      expect(checked(using + conditioned(served)), served).toEqual([]);
+    expect(checked(using + conditioned('[{ namespaceSelector: { matchLabels: { team: web } } }]'))).toHaveLength(1);
+    // the labels of a namespace the objects do not make are not known: taken as served
+    const elsewhere = using.replace('namespace: web', 'namespace: shop');
+    expect(
+      checked(elsewhere + conditioned('[{ namespaceSelector: { matchLabels: { team: web } } }]'), 'refs/secret-store', {
+        existingNamespaces: ['shop'],
+      }),
+    ).toEqual([]);
+    expect(checked(elsewhere + conditioned('[{ namespaces: [web] }]'), 'refs/secret-store', { existingNamespaces: ['shop'] })).toHaveLength(
+      1,
+    );
+  });
+
+  it("made among the objects reads a credential Secret named without a namespace in each ExternalSecret's namespace", () => {
+    const referent = `apiVersion: external-secrets.io/v1
+kind: ClusterSecretStore
+metadata: { name: vault }
+spec:
+  provider:
+    vault: { server: https://vault.example.com, auth: { tokenSecretRef: { name: vault-token, key: token } } }
+---
+`;
+    const using = externalSecret('{ name: vault, kind: ClusterSecretStore }');
+    expect(checked(using + referent)).toEqual([
+      expect.stringMatching(
+        /^app\.yaml:13:27: ExternalSecret web\/db: spec\.secretStoreRef\.name: names the ClusterSecretStore 'vault', which reads the vault provider's credentials from Secret 'vault-token' \(spec\.provider\.vault\.auth\.tokenSecretRef, no namespace: in each ExternalSecret's\), but the Secrets in namespace 'web' are: db; .*\n {2}hint: add the Secret 'vault-token' \(its key token\) to namespace 'web'/,
+      ),
+    ]);
+    expect(checked(using + referent + secret('vault-token', 'web', 'token'))).toEqual([]);
+    expect(checked(using + referent + secret('vault-token', 'eso', 'token'))).toHaveLength(1);
+    expect(checked(using + referent + secret('vault-token', 'web', 'tokn'))).toEqual([
+      expect.stringContaining(
+        "reads key 'token' of Secret 'vault-token' (spec.provider.vault.auth.tokenSecretRef, no namespace: in each ExternalSecret's), but that Secret in namespace 'web' has the keys: tokn",
+      ),
+    ]);
   });
 
   it("of an entry's sourceRef is checked as secretStoreRef", () => {

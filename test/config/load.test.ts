@@ -271,7 +271,7 @@ describe('top-level keys starting with x- (as in Docker Compose)', () => {
       "environments/dev.yaml:3:1: check is not a known setting; did you mean 'checks'?",
     ]);
     expect(problemsOf('checks:\n  x-a: 1\napps:\n  nginx:\n    replicas: 1\n    x-b: 1\n')).toEqual([
-      'environments/dev.yaml:2:3: checks.x-a is not a known setting (known: podSecurity, existingNamespaces)',
+      'environments/dev.yaml:2:3: checks.x-a is not a known setting (known: podSecurity, existingNamespaces, existingObjects)',
       'environments/dev.yaml:6:5: apps.nginx.x-b is not a known setting (known: image, replicas, port, readinessPath, service)',
     ]);
   });

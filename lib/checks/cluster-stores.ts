@@ -1,0 +1,133 @@
+/**
+ * What an ExternalSecret gets of a ClusterSecretStore the objects make (`refs/secret-store`,
+ * `refs/store-secret`): the store serves only the namespaces its `spec.conditions` choose (any
+ * condition: a namespace named in `namespaces`, matched by one of `namespaceRegexes`, Go expressions
+ * matched anywhere in the name, or whose labels `namespaceSelector` selects; no conditions: every
+ * namespace), and External Secrets refuses an ExternalSecret of another ("using cluster store ... is
+ * not allowed from namespace ...: denied"); and a credential Secret the store names without a
+ * namespace is read in the namespace of each ExternalSecret that uses it (referent authentication),
+ * where it must be. A namespace whose labels are not known (not among the objects) and an expression
+ * JavaScript cannot read are taken as served. Pure.
+ */
+import { didYouMean } from '../model/did-you-mean.js';
+import { isRecord, type KubeObject } from '../model/object.js';
+import { finder, type FieldPath, type Finding } from './finding.js';
+import { KINDS, listed, type ObjectIndex } from './object-index.js';
+import { goRegExp } from './re2.js';
+import type { ReferenceOptions } from './references-namespaces.js';
+import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside } from './declared-secrets.js';
+import { labelSelector, selectorMatches } from './selectors.js';
+import { storeRefs } from './store-refs.js';
+
+/** The label the API server sets on every Namespace to its name, which a namespaceSelector may select by. */
+const NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/**
+ * Whether `store`'s conditions serve namespace `ns`: true, false, or undefined when it cannot be
+ * told here (a selector on the labels of a namespace not among the objects, an expression not read).
+ */
+function serves(store: KubeObject, ns: string, index: ObjectIndex): boolean | undefined {
+  const conditions = isRecord(store.spec) && Array.isArray(store.spec.conditions) ? store.spec.conditions.filter(isRecord) : [];
+  if (conditions.length === 0) return true;
+  let unknown = false;
+  const namespace = index.get(KINDS.Namespace, '', ns);
+  const labels = namespace
+    ? { ...(isRecord(namespace.metadata?.labels) ? (namespace.metadata.labels as Record<string, string>) : {}), [NAME_LABEL]: ns }
+    : undefined;
+  for (const c of conditions) {
+    if (Array.isArray(c.namespaces) && c.namespaces.includes(ns)) return true;
+    if (isRecord(c.namespaceSelector)) {
+      if (!labels) unknown = true;
+      else if (selectorMatches(labelSelector(c.namespaceSelector, []), labels)) return true;
+    }
+    for (const expression of Array.isArray(c.namespaceRegexes) ? c.namespaceRegexes : []) {
+      if (typeof expression !== 'string') continue;
+      try {
+        if (goRegExp(expression).test(ns)) return true;
+      } catch {
+        unknown = true;
+      }
+    }
+  }
+  return unknown ? undefined : false;
+}
+
+/** The conditions of a store as written, for a message: `namespaces payments, billing; namespaceRegexes ^team-`. */
+function conditionsText(store: KubeObject): string {
+  const conditions = isRecord(store.spec) && Array.isArray(store.spec.conditions) ? store.spec.conditions.filter(isRecord) : [];
+  const parts = conditions.flatMap((c) => [
+    ...(Array.isArray(c.namespaces) && c.namespaces.length ? [`namespaces ${c.namespaces.join(', ')}`] : []),
+    ...(Array.isArray(c.namespaceRegexes) && c.namespaceRegexes.length ? [`namespaceRegexes ${c.namespaceRegexes.join(', ')}`] : []),
+    ...(isRecord(c.namespaceSelector) ? ['a namespaceSelector'] : []),
+  ]);
+  return parts.length ? parts.join('; ') : 'none';
+}
+
+/**
+ * The findings of an ExternalSecret `o` of namespace `ns` whose reference at `path` names `store`, a
+ * ClusterSecretStore of the objects: a namespace the store does not serve, or a credential Secret it
+ * reads in this namespace (named without one) that is not there.
+ */
+export function checkClusterStoreUse(
+  o: KubeObject,
+  ns: string,
+  index: ObjectIndex,
+  out: Finding[],
+  path: FieldPath,
+  store: KubeObject,
+  { written }: ReferenceOptions,
+): void {
+  const emit = finder(o);
+  const name = String(store.metadata?.name);
+  if (serves(store, ns, index) === false) {
+    out.push(
+      emit(
+        'refs/secret-store',
+        [...path, 'name'],
+        `names the ClusterSecretStore '${name}', which serves only the namespaces its spec.conditions choose (${conditionsText(store)}), not '${ns}': ` +
+          `External Secrets refuses the ExternalSecret (using cluster store "${name}" is not allowed from namespace "${ns}": denied) and syncs nothing of it`,
+        `add '${ns}' to the namespaces of a condition of ClusterSecretStore ${name} (spec.conditions[].namespaces), or name a store that serves namespace '${ns}'`,
+      ),
+    );
+    return;
+  }
+  const provider = isRecord(store.spec) && isRecord(store.spec.provider) ? store.spec.provider : undefined;
+  if (!provider) return;
+  const said = new Set<string>();
+  for (const ref of storeRefs(provider)) {
+    // a Secret named with its namespace is the store's own finding (store-secrets.ts)
+    if (typeof ref.namespace === 'string' && ref.namespace !== '') continue;
+    const where = ref.path.join('.');
+    const target = index.get(KINDS.Secret, ns, ref.name);
+    if (!target) {
+      if (said.has(ref.name)) continue;
+      said.add(ref.name);
+      const names = index.namesOf(KINDS.Secret, ns);
+      const guess = didYouMean(ref.name, names);
+      out.push(
+        emit(
+          'refs/store-secret',
+          [...path, 'name'],
+          `names the ClusterSecretStore '${name}', which reads the ${ref.provider} provider's credentials from Secret '${ref.name}' (${where}, no namespace: in each ExternalSecret's), but the Secrets in namespace '${ns}' are: ${listed(names)}; External Secrets syncs nothing of it until the Secret is there`,
+          guess !== undefined
+            ? `did you mean '${guess}'? Then fix ${where}.name of ClusterSecretStore ${name}; or add the Secret '${ref.name}' to namespace '${ns}'`
+            : `add the Secret '${ref.name}'${ref.key ? ` (its key ${ref.key})` : ''} to namespace '${ns}', or give ${where} the namespace that holds it; ${written ? declaredOutside.stageSecret(ref.name, ref.key) : declaredOutside.secret(ref.name, ref.key)}`,
+        ),
+      );
+      continue;
+    }
+    if (ref.key === undefined) continue;
+    // a Secret declared without its keys (made outside) may hold any key
+    if (DECLARED_SECRETS.has(target) && target.metadata.annotations?.[SECRET_KEYS_ANNOTATION] === undefined) continue;
+    const has = declaredKeys(target);
+    if (has.includes(ref.key)) continue;
+    out.push(
+      emit(
+        'refs/store-secret',
+        [...path, 'name'],
+        `names the ClusterSecretStore '${name}', which reads key '${ref.key}' of Secret '${ref.name}' (${where}, no namespace: in each ExternalSecret's), but that Secret in namespace '${ns}' has the keys: ${listed(has)}; External Secrets syncs nothing of it until the key is there`,
+        `add the key '${ref.key}' to Secret ${ns}/${ref.name}, or read another (${where}.key of ClusterSecretStore ${name})`,
+      ),
+    );
+  }
+}
