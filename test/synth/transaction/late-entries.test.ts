@@ -234,6 +234,21 @@ describe('a file saved over a generated file after the stage was staged, before 
     expectDone(root);
   });
 
+  it('an unchanged file replaced by a folder between its comparison and its link: refused as any folder saved there, the folder kept', () => {
+    const root = project();
+    const path = join(root, 'dist', 'qa', '20-y.yaml');
+    const error = write(root, 'compared-qa', () => {
+      rmSync(path);
+      save(root, 'qa', { '20-y.yaml/notes.md': 'mine\n' });
+    });
+    expect((error as ProblemsError).problems.map((p) => p.message)).toEqual([
+      expect.stringContaining("dist/qa/20-y.yaml/ was saved after stage 'qa' was staged and was not written by stagecraft"),
+    ]);
+    const { '20-y.yaml': _y, ...rest } = OLD;
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', { ...rest, '20-y.yaml/notes.md': 'mine\n' }));
+    expectDone(root);
+  });
+
   // the link moves the change time: a stamp taken after it cannot tell a write before it, so the bytes are compared only once it is taken
   it('an unchanged file overwritten as cp -p does (its size, its modification time) between its comparison and its link: not linked, refused', () => {
     const root = project();
