@@ -154,28 +154,57 @@ function swapped(journal: Journal, stageDir: string, first: number): boolean {
 /**
  * The directories an earlier recovery of `journal` kept aside for the stage directory `stageDir`
  * (`<stage>.kept-<when its renames began>`, `-2`...) and was killed before it took their files out of
- * the new output (`keepAside`): they are, and said as `keepAside` says them.
+ * the new output (`keepAside`): they are, and said as `keepAside` says them. So is one it was
+ * killed in once it had (at `cleanup`): what the new output lacks is said again, never as removed
+ * since (`takenOut`), with where it is kept.
  */
 function unshareKept(root: string, journal: Journal, stageDir: string, first: number): string[] {
-  const prefix = `${basename(stageDir)}.kept-${keptStamp(journal)}`;
-  const parent = join(root, dirname(stageDir));
-  // no dist/ at all (removed after a kill): nothing kept there
-  if (!lstatSync(parent, { throwIfNoEntry: false })?.isDirectory()) return [];
-  const places = readdirSync(parent).filter(
-    (e) => e === prefix || (e.startsWith(`${prefix}-`) && /^\d+$/.test(e.slice(prefix.length + 1))),
-  );
-  return places.flatMap((name) => {
-    const place = join(dirname(stageDir), name);
-    if (!lstatSync(join(root, place)).isDirectory()) return [];
+  const stamps = journal.linked?.[stageDir] ?? {};
+  return keptPlaces(root, journal, stageDir).flatMap((place) => {
     const files = readdirSync(join(root, place), { recursive: true, encoding: 'utf8' }).sort(compareCodePoints);
-    const stamps = journal.linked?.[stageDir] ?? {};
     // the files it shares with the new output are those written over in place: how, as `writtenOver` told it
     const edits: Edits = new Map(
       files.flatMap((f) => (Object.hasOwn(stamps, f) ? [[f, editOf(join(root, place, f), stamps[f]) ?? 'written'] as const] : [])),
     );
-    const unshared = files.filter((f) => unshare(join(root, place, f), join(root, stageDir, f)));
+    const unshared = files.filter(
+      (f) => unshare(join(root, place, f), join(root, stageDir, f)) || keptLinked(root, place, stageDir, f, stamps),
+    );
     return unshared.length ? [keptLine(journal, place, stageDir, files, unshared, edits, swapped(journal, stageDir, first))] : [];
   });
+}
+
+/** The directories (paths from the root) a recovery of `journal` kept aside for the stage directory `stageDir` (`keepAside`). */
+function keptPlaces(root: string, journal: Journal, stageDir: string): string[] {
+  const prefix = `${basename(stageDir)}.kept-${keptStamp(journal)}`;
+  const parent = join(root, dirname(stageDir));
+  // no dist/ at all (removed after a kill): nothing kept there
+  if (!lstatSync(parent, { throwIfNoEntry: false })?.isDirectory()) return [];
+  return readdirSync(parent)
+    .filter((e) => e === prefix || (e.startsWith(`${prefix}-`) && /^\d+$/.test(e.slice(prefix.length + 1))))
+    .map((name) => join(dirname(stageDir), name))
+    .filter((place) => lstatSync(join(root, place)).isDirectory());
+}
+
+/**
+ * Whether `rel`, a file linked into the new directory of `stageDir` (its stamps: `stamps`), is kept
+ * in `place` (the very file: the inode of its stamp) and missing from `stageDir`: taken out of the
+ * new output by a recovery that kept it aside.
+ */
+function keptLinked(root: string, place: string, stageDir: string, rel: string, stamps: Readonly<Record<string, string>>): boolean {
+  if (!Object.hasOwn(stamps, rel)) return false;
+  const st = lstatSync(join(root, place, rel), { bigint: true, throwIfNoEntry: false });
+  return st?.isFile() === true && st.ino === inodeOf(stamps[rel]) && !present(join(root, stageDir, rel));
+}
+
+/**
+ * The files linked into the new directory of the stage directory `stageDir` of `journal` that a
+ * recovery of it kept aside and took out of the new output (`keptLinked`): the new output lacks
+ * them, but not as removed since (lib/synth/recover.ts), which `unshareKept` says.
+ */
+export function takenOut(root: string, journal: Journal, stageDir: string): Set<string> {
+  const stamps = journal.linked?.[stageDir] ?? {};
+  const places = keptPlaces(root, journal, stageDir);
+  return new Set(Object.keys(stamps).filter((rel) => places.some((place) => keptLinked(root, place, stageDir, rel, stamps))));
 }
 
 /**

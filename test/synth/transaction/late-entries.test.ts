@@ -723,6 +723,32 @@ describe('an entry saved into a stage directory after the journal (the command k
     expectDone(root);
   });
 
+  // the first recovery's lines are never printed: the next one says where the edit is kept, not that the file was removed since
+  it.each(['journal', 'rename-2'])(
+    'a kill at %s, an edit in place, a recovery killed once it took the kept file out of the new output: the next one says it kept it',
+    (step) => {
+      const root = project();
+      expect(write(root, step, killed)).toBeInstanceOf(Error);
+      appendFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'replicas: 9\n');
+      const cancel = atStep('cleanup', killed);
+      try {
+        expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
+      } finally {
+        cancel();
+      }
+      const lines = recover(root, 'dist', RECOVERY);
+      expect(lines).toEqual([
+        expect.stringMatching(/was interrupted once its change was complete \(dist\/qa\/\); only what it left was removed/),
+        expect.stringMatching(keptSaid(WRITTEN, step === 'rename-2')),
+      ]);
+      const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+      expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': `${OLD['20-y.yaml']}replicas: 9\n` });
+      const { '20-y.yaml': _y, ...rest } = Object.fromEntries(NEW);
+      expect(tree(join(root, 'dist', 'qa'))).toEqual(rest);
+      expectDone(root);
+    },
+  );
+
   // removing a file's other link moves its change time: a file the new output shared, removed from it after a kill, was not written over
   it.each([
     [
