@@ -153,10 +153,9 @@ function swapped(journal: Journal, stageDir: string, first: number): boolean {
 
 /**
  * The directories an earlier recovery of `journal` kept aside for the stage directory `stageDir`
- * (`<stage>.kept-<when its renames began>`, `-2`...) and was killed before it took their files out of
- * the new output (`keepAside`): they are, and said as `keepAside` says them. So is one it was
- * killed in once it had (at `cleanup`): what the new output lacks is said again, never as removed
- * since (`takenOut`), with where it is kept.
+ * (`<stage>.kept-<when its renames began>`, `-2`...), killed before it said so: each is said as
+ * `keepAside` says it, and their files still in the new output are taken out of it (killed before
+ * it did). What the new output lacks of them is said so again, never as removed since (`takenOut`).
  */
 function unshareKept(root: string, journal: Journal, stageDir: string, first: number): string[] {
   const stamps = journal.linked?.[stageDir] ?? {};
@@ -169,7 +168,8 @@ function unshareKept(root: string, journal: Journal, stageDir: string, first: nu
     const unshared = files.filter(
       (f) => unshare(join(root, place, f), join(root, stageDir, f)) || keptLinked(root, place, stageDir, f, stamps),
     );
-    return unshared.length ? [keptLine(journal, place, stageDir, files, unshared, edits, swapped(journal, stageDir, first))] : [];
+    // said whatever it holds: the recovery that kept it was killed before it said so
+    return [keptLine(journal, place, stageDir, files, unshared, edits, swapped(journal, stageDir, first))];
   });
 }
 

@@ -723,6 +723,28 @@ describe('an entry saved into a stage directory after the journal (the command k
     expectDone(root);
   });
 
+  it.each(['kept-moved', 'cleanup'])(
+    'a note saved after a kill, a recovery killed at %s: the next one says where the note is kept',
+    (step) => {
+      const root = project();
+      expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+      save(root, 'qa', { 'NOTES.md': 'mine\n' });
+      const cancel = atStep(step, killed);
+      try {
+        expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
+      } finally {
+        cancel();
+      }
+      expect(recover(root, 'dist', RECOVERY)[1]).toMatch(
+        /is kept beside it, not removed: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md, saved into dist\/qa\/ after 'npm run synth' began replacing it\); move back/,
+      );
+      const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+      expect(tree(join(root, 'dist', kept))).toEqual({ 'NOTES.md': 'mine\n' });
+      expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
+      expectDone(root);
+    },
+  );
+
   // the first recovery's lines are never printed: the next one says where the edit is kept, not that the file was removed since
   it.each(['journal', 'rename-2'])(
     'a kill at %s, an edit in place, a recovery killed once it took the kept file out of the new output: the next one says it kept it',
