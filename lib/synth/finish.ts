@@ -168,8 +168,10 @@ function unshareKept(root: string, journal: Journal, stageDir: string, first: nu
     const unshared = files.filter(
       (f) => unshare(join(root, place, f), join(root, stageDir, f)) || keptLinked(root, place, stageDir, f, stamps),
     );
-    // said whatever it holds: the recovery that kept it was killed before it said so
-    return [keptLine(journal, place, stageDir, files, unshared, edits, swapped(journal, stageDir, first))];
+    // said whatever it holds, as `keepSaved` names it (a folder of the user's as one entry, `runbook/`): the recovery that kept it was killed before it said so
+    const scan = scanDir(join(root, place), { output: foldersOf(join(root, stageDir)) });
+    const entries = [...new Set([...scan.foreign, ...scan.owned, ...edits.keys()])].sort(compareCodePoints);
+    return [keptLine(journal, place, stageDir, entries, unshared, edits, swapped(journal, stageDir, first))];
   });
 }
 

@@ -724,11 +724,12 @@ describe('an entry saved into a stage directory after the journal (the command k
   });
 
   it.each(['kept-moved', 'cleanup'])(
-    'a note saved after a kill, a recovery killed at %s: the next one says where the note is kept',
+    'notes saved after a kill, a recovery killed at %s: the next one says where they are kept, as the first would have',
     (step) => {
       const root = project();
       expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
-      save(root, 'qa', { 'NOTES.md': 'mine\n' });
+      const mine = { 'NOTES.md': 'mine\n', 'edge/local.cfg': 'mine\n', 'runbook/a.md': 'mine\n' };
+      save(root, 'qa', mine);
       const cancel = atStep(step, killed);
       try {
         expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
@@ -736,10 +737,10 @@ describe('an entry saved into a stage directory after the journal (the command k
         cancel();
       }
       expect(recover(root, 'dist', RECOVERY)[1]).toMatch(
-        /is kept beside it, not removed: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md, saved into dist\/qa\/ after 'npm run synth' began replacing it\); move back/,
+        /is kept beside it, not removed: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md, edge\/local\.cfg, runbook\/, saved into dist\/qa\/ after 'npm run synth' began replacing it\); move back/,
       );
       const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
-      expect(tree(join(root, 'dist', kept))).toEqual({ 'NOTES.md': 'mine\n' });
+      expect(tree(join(root, 'dist', kept))).toEqual(mine);
       expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
       expectDone(root);
     },
