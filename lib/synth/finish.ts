@@ -4,7 +4,7 @@
  * written kept beside the new one, `<stage>.kept-<time>/`, never removed with the old directory.
  * The writing command calls it once its journal is written; a recovery, for an interrupted one.
  */
-import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { type Stats, lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { escapeName } from '../errors.js';
 import { errnoCode } from '../fs-problems.js';
@@ -152,14 +152,16 @@ function swapped(journal: Journal, stageDir: string, first: number): boolean {
 }
 
 /**
- * The directories an earlier recovery of `journal` kept aside for the stage directory `stageDir`
- * (`<stage>.kept-<when its renames began>`, `-2`...), killed before it said so: each is said as
- * `keepAside` says it, and their files still in the new output are taken out of it (killed before
+ * What an earlier recovery of `journal` kept aside for the stage directory `stageDir` (directories,
+ * or a file or link put there: `<stage>.kept-<when its renames began>`, `-2`...), killed before it
+ * said so: each is said as `keepAside` says it, and their files still in the new output are taken out of it (killed before
  * it did). What the new output lacks of them is said so again, never as removed since (`takenOut`).
  */
 function unshareKept(root: string, journal: Journal, stageDir: string, first: number): string[] {
   const stamps = journal.linked?.[stageDir] ?? {};
   return keptPlaces(root, journal, stageDir).flatMap((place) => {
+    const st = lstatSync(join(root, place));
+    if (!st.isDirectory()) return [putLine(journal, place, stageDir, st)];
     const files = readdirSync(join(root, place), { recursive: true, encoding: 'utf8' }).sort(compareCodePoints);
     // the files it shares with the new output are those written over in place: how, as `writtenOver` told it
     const edits: Edits = new Map(
@@ -175,7 +177,7 @@ function unshareKept(root: string, journal: Journal, stageDir: string, first: nu
   });
 }
 
-/** The directories (paths from the root) a recovery of `journal` kept aside for the stage directory `stageDir` (`keepAside`). */
+/** What (paths from the root) a recovery of `journal` kept aside for the stage directory `stageDir` (`keepAside`): directories, or a file or link put there. */
 function keptPlaces(root: string, journal: Journal, stageDir: string): string[] {
   const prefix = `${basename(stageDir)}.kept-${keptStamp(journal)}`;
   const parent = join(root, dirname(stageDir));
@@ -183,8 +185,7 @@ function keptPlaces(root: string, journal: Journal, stageDir: string): string[] 
   if (!lstatSync(parent, { throwIfNoEntry: false })?.isDirectory()) return [];
   return readdirSync(parent)
     .filter((e) => e === prefix || (e.startsWith(`${prefix}-`) && /^\d+$/.test(e.slice(prefix.length + 1))))
-    .map((name) => join(dirname(stageDir), name))
-    .filter((place) => lstatSync(join(root, place)).isDirectory());
+    .map((name) => join(dirname(stageDir), name));
 }
 
 /**
@@ -205,7 +206,7 @@ function keptLinked(root: string, place: string, stageDir: string, rel: string, 
  */
 export function takenOut(root: string, journal: Journal, stageDir: string): Set<string> {
   const stamps = journal.linked?.[stageDir] ?? {};
-  const places = keptPlaces(root, journal, stageDir);
+  const places = keptPlaces(root, journal, stageDir).filter((place) => lstatSync(join(root, place)).isDirectory());
   return new Set(Object.keys(stamps).filter((rel) => places.some((place) => keptLinked(root, place, stageDir, rel, stamps))));
 }
 
@@ -262,12 +263,15 @@ function keepAside(
   let place = `${stageDir}.kept-${stamp}`;
   for (let n = 2; present(join(root, place)); n++) place = `${stageDir}.kept-${stamp}-${n}`;
   renameSync(join(root, dir), join(root, place));
-  if (!st.isDirectory())
-    return `${escapeName(place)} (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'} put at ${escapeName(stageDir)} after ${commandOf(journal)} began replacing it)`;
+  if (!st.isDirectory()) return putLine(journal, place, stageDir, st);
   crashPoint('kept-moved');
   const unshared = edited ? foreign.filter((f) => unshare(join(root, place, f), join(root, stageDir, f))) : [];
   return keptLine(journal, place, stageDir, foreign, unshared, edited ?? new Map(), swap);
 }
+
+/** What a recovery says of the file or link (its lstat: `st`) put at the stage directory `stageDir` that it kept aside at `place`. */
+const putLine = (journal: Journal, place: string, stageDir: string, st: Stats) =>
+  `${escapeName(place)} (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'} put at ${escapeName(stageDir)} after ${commandOf(journal)} began replacing it)`;
 
 /** The command of `journal`, quoted, for a message. */
 const commandOf = (journal: Journal) => `'${escapeName(journal.command)}'`;

@@ -871,23 +871,40 @@ describe('an entry saved into a stage directory after the journal (the command k
     expectDone(root);
   });
 
-  it.each(['a file', 'a symbolic link'])('%s put in place of the stage directory is kept beside the new one, not removed', (what) => {
-    const root = project({ qa: OLD, mine: { 'a.md': 'mine\n' } });
-    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
-    rmSync(join(root, 'dist', 'qa'), { recursive: true });
-    if (what === 'a file') writeFileSync(join(root, 'dist', 'qa'), 'mine\n');
-    else symlinkSync('mine', join(root, 'dist', 'qa'));
-    const lines = recover(root, 'dist', RECOVERY);
-    expect(lines[0]).toContain('its change is now complete');
-    expect(lines[1]).toMatch(
-      new RegExp(`: dist/qa\\.kept-\\d{8}T\\d{6} \\(${what} put at dist/qa after 'npm run synth' began replacing it\\); move back`),
-    );
-    const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
-    if (what === 'a file') expect(readFileSync(join(root, 'dist', kept), 'utf8')).toBe('mine\n');
-    else expect(readlinkSync(join(root, 'dist', kept))).toBe('mine');
-    expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
-    expectDone(root);
-  });
+  // a recovery killed once it kept it (at cleanup) never said so: the next one does
+  it.each([
+    ['a file', false],
+    ['a symbolic link', false],
+    ['a file', true],
+    ['a symbolic link', true],
+  ])(
+    '%s put in place of the stage directory is kept beside the new one, not removed (a recovery killed at cleanup first: %s)',
+    (what, again) => {
+      const root = project({ qa: OLD, mine: { 'a.md': 'mine\n' } });
+      expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+      rmSync(join(root, 'dist', 'qa'), { recursive: true });
+      if (what === 'a file') writeFileSync(join(root, 'dist', 'qa'), 'mine\n');
+      else symlinkSync('mine', join(root, 'dist', 'qa'));
+      if (again) {
+        const cancel = atStep('cleanup', killed);
+        try {
+          expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
+        } finally {
+          cancel();
+        }
+      }
+      const lines = recover(root, 'dist', RECOVERY);
+      expect(lines[0]).toContain(again ? 'its change was complete' : 'its change is now complete');
+      expect(lines[1]).toMatch(
+        new RegExp(`: dist/qa\\.kept-\\d{8}T\\d{6} \\(${what} put at dist/qa after 'npm run synth' began replacing it\\); move back`),
+      );
+      const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+      if (what === 'a file') expect(readFileSync(join(root, 'dist', kept), 'utf8')).toBe('mine\n');
+      else expect(readlinkSync(join(root, 'dist', kept))).toBe('mine');
+      expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
+      expectDone(root);
+    },
+  );
 
   it('a symbolic link put at the stage directory once its old one moved aside: kept, the new output takes its place', () => {
     const root = project({ qa: OLD, mine: { 'a.md': 'mine\n' } });
