@@ -2,7 +2,7 @@
  * How often staging reads the old files of a stage directory: once each. A file whose bytes are
  * the new ones is hard-linked first and its bytes read once, after its stamp is taken; a directory
  * that may hold the output already (every file there, of its size) is compared in place, and the
- * files compared before one that differs are read again once linked.
+ * files compared up to one that differs (that one too) are read again once linked.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,7 +68,7 @@ describe('staging reads each old file once', () => {
   });
 
   // every file there at its size: the directory may hold the output already, so it is compared in place up to 05-app.yaml,
-  // which differs; those before it are read again once linked (a write between the two readings would otherwise pass)
+  // which differs; those up to it, that one too, are read again once linked (a write between the two readings would otherwise pass)
   it('one file changed, its size kept: the files before it read twice, in place and once linked; the others once', () => {
     const next = { ...FILES, '05-app.yaml': header('kind: AppV\n') };
     expect(Buffer.byteLength(next['05-app.yaml'])).toBe(Buffer.byteLength(FILES['05-app.yaml']));
