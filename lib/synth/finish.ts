@@ -4,7 +4,7 @@
  * written kept beside the new one, `<stage>.kept-<time>/`, never removed with the old directory.
  * The writing command calls it once its journal is written; a recovery, for an interrupted one.
  */
-import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { type Stats, lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { escapeName } from '../errors.js';
 import { errnoCode } from '../fs-problems.js';
@@ -152,30 +152,62 @@ function swapped(journal: Journal, stageDir: string, first: number): boolean {
 }
 
 /**
- * The directories an earlier recovery of `journal` kept aside for the stage directory `stageDir`
- * (`<stage>.kept-<when its renames began>`, `-2`...) and was killed before it took their files out of
- * the new output (`keepAside`): they are, and said as `keepAside` says them.
+ * What an earlier recovery of `journal` kept aside for the stage directory `stageDir` (directories,
+ * or a file or link put there: `<stage>.kept-<when its renames began>`, `-2`...), killed before it
+ * said so: each is said as `keepAside` says it, and their files still in the new output are taken out of it (killed before
+ * it did). What the new output lacks of them is said so again, never as removed since (`takenOut`).
  */
 function unshareKept(root: string, journal: Journal, stageDir: string, first: number): string[] {
-  const prefix = `${basename(stageDir)}.kept-${keptStamp(journal)}`;
-  const parent = join(root, dirname(stageDir));
-  // no dist/ at all (removed after a kill): nothing kept there
-  if (!lstatSync(parent, { throwIfNoEntry: false })?.isDirectory()) return [];
-  const places = readdirSync(parent).filter(
-    (e) => e === prefix || (e.startsWith(`${prefix}-`) && /^\d+$/.test(e.slice(prefix.length + 1))),
-  );
-  return places.flatMap((name) => {
-    const place = join(dirname(stageDir), name);
-    if (!lstatSync(join(root, place)).isDirectory()) return [];
+  const stamps = journal.linked?.[stageDir] ?? {};
+  return keptPlaces(root, journal, stageDir).flatMap((place) => {
+    const st = lstatSync(join(root, place));
+    if (!st.isDirectory()) return [putLine(journal, place, stageDir, st)];
     const files = readdirSync(join(root, place), { recursive: true, encoding: 'utf8' }).sort(compareCodePoints);
-    const stamps = journal.linked?.[stageDir] ?? {};
     // the files it shares with the new output are those written over in place: how, as `writtenOver` told it
     const edits: Edits = new Map(
       files.flatMap((f) => (Object.hasOwn(stamps, f) ? [[f, editOf(join(root, place, f), stamps[f]) ?? 'written'] as const] : [])),
     );
-    const unshared = files.filter((f) => unshare(join(root, place, f), join(root, stageDir, f)));
-    return unshared.length ? [keptLine(journal, place, stageDir, files, unshared, edits, swapped(journal, stageDir, first))] : [];
+    const unshared = files.filter(
+      (f) => unshare(join(root, place, f), join(root, stageDir, f)) || keptLinked(root, place, stageDir, f, stamps),
+    );
+    // said whatever it holds, as `keepSaved` names it (a folder of the user's as one entry, `runbook/`): the recovery that kept it was killed before it said so
+    const scan = scanDir(join(root, place), { output: foldersOf(join(root, stageDir)) });
+    const entries = [...new Set([...scan.foreign, ...scan.owned, ...edits.keys()])].sort(compareCodePoints);
+    return [keptLine(journal, place, stageDir, entries, unshared, edits, swapped(journal, stageDir, first))];
   });
+}
+
+/** What (paths from the root) a recovery of `journal` kept aside for the stage directory `stageDir` (`keepAside`): directories, or a file or link put there. */
+function keptPlaces(root: string, journal: Journal, stageDir: string): string[] {
+  const prefix = `${basename(stageDir)}.kept-${keptStamp(journal)}`;
+  const parent = join(root, dirname(stageDir));
+  // no dist/ at all (removed after a kill): nothing kept there
+  if (!lstatSync(parent, { throwIfNoEntry: false })?.isDirectory()) return [];
+  return readdirSync(parent)
+    .filter((e) => e === prefix || (e.startsWith(`${prefix}-`) && /^\d+$/.test(e.slice(prefix.length + 1))))
+    .map((name) => join(dirname(stageDir), name));
+}
+
+/**
+ * Whether `rel`, a file linked into the new directory of `stageDir` (its stamps: `stamps`), is kept
+ * in `place` (the very file: the inode of its stamp) and missing from `stageDir`: taken out of the
+ * new output by a recovery that kept it aside.
+ */
+function keptLinked(root: string, place: string, stageDir: string, rel: string, stamps: Readonly<Record<string, string>>): boolean {
+  if (!Object.hasOwn(stamps, rel)) return false;
+  const st = lstatSync(join(root, place, rel), { bigint: true, throwIfNoEntry: false });
+  return st?.isFile() === true && st.ino === inodeOf(stamps[rel]) && !present(join(root, stageDir, rel));
+}
+
+/**
+ * The files linked into the new directory of the stage directory `stageDir` of `journal` that a
+ * recovery of it kept aside and took out of the new output (`keptLinked`): the new output lacks
+ * them, but not as removed since (lib/synth/recover.ts), which `unshareKept` says.
+ */
+export function takenOut(root: string, journal: Journal, stageDir: string): Set<string> {
+  const stamps = journal.linked?.[stageDir] ?? {};
+  const places = keptPlaces(root, journal, stageDir).filter((place) => lstatSync(join(root, place)).isDirectory());
+  return new Set(Object.keys(stamps).filter((rel) => places.some((place) => keptLinked(root, place, stageDir, rel, stamps))));
 }
 
 /**
@@ -231,12 +263,15 @@ function keepAside(
   let place = `${stageDir}.kept-${stamp}`;
   for (let n = 2; present(join(root, place)); n++) place = `${stageDir}.kept-${stamp}-${n}`;
   renameSync(join(root, dir), join(root, place));
-  if (!st.isDirectory())
-    return `${escapeName(place)} (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'} put at ${escapeName(stageDir)} after ${commandOf(journal)} began replacing it)`;
+  if (!st.isDirectory()) return putLine(journal, place, stageDir, st);
   crashPoint('kept-moved');
   const unshared = edited ? foreign.filter((f) => unshare(join(root, place, f), join(root, stageDir, f))) : [];
   return keptLine(journal, place, stageDir, foreign, unshared, edited ?? new Map(), swap);
 }
+
+/** What a recovery says of the file or link (its lstat: `st`) put at the stage directory `stageDir` that it kept aside at `place`. */
+const putLine = (journal: Journal, place: string, stageDir: string, st: Stats) =>
+  `${escapeName(place)} (${st.isSymbolicLink() ? 'a symbolic link' : 'a file'} put at ${escapeName(stageDir)} after ${commandOf(journal)} began replacing it)`;
 
 /** The command of `journal`, quoted, for a message. */
 const commandOf = (journal: Journal) => `'${escapeName(journal.command)}'`;

@@ -9,7 +9,7 @@ import { ProblemsError, escapeName, nameList } from '../errors.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularFile, stagedFor } from './disk.js';
-import { finish } from './finish.js';
+import { finish, takenOut } from './finish.js';
 import { JOURNAL_FILE, digestOf, readJournal, writeJournal, type Journal, type Rename } from './journal.js';
 
 /**
@@ -151,7 +151,10 @@ function removedLinks(root: string, journal: Journal, first: number): Map<string
     // the new directory: in place once its rename is done, else still where staging made it
     const now = join(root, at < first ? dir : journal.renames[at].from);
     if (!lstatSync(now, { throwIfNoEntry: false })?.isDirectory()) continue;
-    const gone = Object.keys(stamps).filter((rel) => !present(join(now, rel)));
+    // those a recovery killed after it kept them aside took out of it are said with what it kept (lib/synth/finish.ts)
+    const missing = Object.keys(stamps).filter((rel) => !present(join(now, rel)));
+    const kept = missing.length ? takenOut(root, journal, dir) : new Set<string>();
+    const gone = missing.filter((rel) => !kept.has(rel));
     if (gone.length) lacking.set(dir, gone.sort(compareCodePoints));
   }
   return lacking;

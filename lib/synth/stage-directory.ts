@@ -295,7 +295,8 @@ function reuse(from: string, to: string, content: FileContent): BigIntStats | 'c
     try {
       copyFileSync(from, to, constants.COPYFILE_EXCL);
     } catch (c) {
-      if (errnoCode(c) === 'ENOENT') return undefined;
+      // gone, or a directory saved under its name since (no link to it either): written anew, and refused as saved since (`sinceStaged`)
+      if (errnoCode(c) === 'ENOENT' || errnoCode(c) === 'EISDIR') return undefined;
       throw c;
     }
     linked = false;

@@ -234,6 +234,21 @@ describe('a file saved over a generated file after the stage was staged, before 
     expectDone(root);
   });
 
+  it('an unchanged file replaced by a folder between its comparison and its link: refused as any folder saved there, the folder kept', () => {
+    const root = project();
+    const path = join(root, 'dist', 'qa', '20-y.yaml');
+    const error = write(root, 'compared-qa', () => {
+      rmSync(path);
+      save(root, 'qa', { '20-y.yaml/notes.md': 'mine\n' });
+    });
+    expect((error as ProblemsError).problems.map((p) => p.message)).toEqual([
+      expect.stringContaining("dist/qa/20-y.yaml/ was saved after stage 'qa' was staged and was not written by stagecraft"),
+    ]);
+    const { '20-y.yaml': _y, ...rest } = OLD;
+    expect(tree(join(root, 'dist'))).toEqual(under('qa', { ...rest, '20-y.yaml/notes.md': 'mine\n' }));
+    expectDone(root);
+  });
+
   // the link moves the change time: a stamp taken after it cannot tell a write before it, so the bytes are compared only once it is taken
   it('an unchanged file overwritten as cp -p does (its size, its modification time) between its comparison and its link: not linked, refused', () => {
     const root = project();
@@ -708,6 +723,55 @@ describe('an entry saved into a stage directory after the journal (the command k
     expectDone(root);
   });
 
+  it.each(['kept-moved', 'cleanup'])(
+    'notes saved after a kill, a recovery killed at %s: the next one says where they are kept, as the first would have',
+    (step) => {
+      const root = project();
+      expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+      const mine = { 'NOTES.md': 'mine\n', 'edge/local.cfg': 'mine\n', 'runbook/a.md': 'mine\n' };
+      save(root, 'qa', mine);
+      const cancel = atStep(step, killed);
+      try {
+        expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
+      } finally {
+        cancel();
+      }
+      expect(recover(root, 'dist', RECOVERY)[1]).toMatch(
+        /is kept beside it, not removed: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md, edge\/local\.cfg, runbook\/, saved into dist\/qa\/ after 'npm run synth' began replacing it\); move back/,
+      );
+      const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+      expect(tree(join(root, 'dist', kept))).toEqual(mine);
+      expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
+      expectDone(root);
+    },
+  );
+
+  // the first recovery's lines are never printed: the next one says where the edit is kept, not that the file was removed since
+  it.each(['journal', 'rename-2'])(
+    'a kill at %s, an edit in place, a recovery killed once it took the kept file out of the new output: the next one says it kept it',
+    (step) => {
+      const root = project();
+      expect(write(root, step, killed)).toBeInstanceOf(Error);
+      appendFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'replicas: 9\n');
+      const cancel = atStep('cleanup', killed);
+      try {
+        expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
+      } finally {
+        cancel();
+      }
+      const lines = recover(root, 'dist', RECOVERY);
+      expect(lines).toEqual([
+        expect.stringMatching(/was interrupted once its change was complete \(dist\/qa\/\); only what it left was removed/),
+        expect.stringMatching(keptSaid(WRITTEN, step === 'rename-2')),
+      ]);
+      const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+      expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': `${OLD['20-y.yaml']}replicas: 9\n` });
+      const { '20-y.yaml': _y, ...rest } = Object.fromEntries(NEW);
+      expect(tree(join(root, 'dist', 'qa'))).toEqual(rest);
+      expectDone(root);
+    },
+  );
+
   // removing a file's other link moves its change time: a file the new output shared, removed from it after a kill, was not written over
   it.each([
     [
@@ -807,23 +871,40 @@ describe('an entry saved into a stage directory after the journal (the command k
     expectDone(root);
   });
 
-  it.each(['a file', 'a symbolic link'])('%s put in place of the stage directory is kept beside the new one, not removed', (what) => {
-    const root = project({ qa: OLD, mine: { 'a.md': 'mine\n' } });
-    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
-    rmSync(join(root, 'dist', 'qa'), { recursive: true });
-    if (what === 'a file') writeFileSync(join(root, 'dist', 'qa'), 'mine\n');
-    else symlinkSync('mine', join(root, 'dist', 'qa'));
-    const lines = recover(root, 'dist', RECOVERY);
-    expect(lines[0]).toContain('its change is now complete');
-    expect(lines[1]).toMatch(
-      new RegExp(`: dist/qa\\.kept-\\d{8}T\\d{6} \\(${what} put at dist/qa after 'npm run synth' began replacing it\\); move back`),
-    );
-    const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
-    if (what === 'a file') expect(readFileSync(join(root, 'dist', kept), 'utf8')).toBe('mine\n');
-    else expect(readlinkSync(join(root, 'dist', kept))).toBe('mine');
-    expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
-    expectDone(root);
-  });
+  // a recovery killed once it kept it (at cleanup) never said so: the next one does
+  it.each([
+    ['a file', false],
+    ['a symbolic link', false],
+    ['a file', true],
+    ['a symbolic link', true],
+  ])(
+    '%s put in place of the stage directory is kept beside the new one, not removed (a recovery killed at cleanup first: %s)',
+    (what, again) => {
+      const root = project({ qa: OLD, mine: { 'a.md': 'mine\n' } });
+      expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+      rmSync(join(root, 'dist', 'qa'), { recursive: true });
+      if (what === 'a file') writeFileSync(join(root, 'dist', 'qa'), 'mine\n');
+      else symlinkSync('mine', join(root, 'dist', 'qa'));
+      if (again) {
+        const cancel = atStep('cleanup', killed);
+        try {
+          expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
+        } finally {
+          cancel();
+        }
+      }
+      const lines = recover(root, 'dist', RECOVERY);
+      expect(lines[0]).toContain(again ? 'its change was complete' : 'its change is now complete');
+      expect(lines[1]).toMatch(
+        new RegExp(`: dist/qa\\.kept-\\d{8}T\\d{6} \\(${what} put at dist/qa after 'npm run synth' began replacing it\\); move back`),
+      );
+      const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
+      if (what === 'a file') expect(readFileSync(join(root, 'dist', kept), 'utf8')).toBe('mine\n');
+      else expect(readlinkSync(join(root, 'dist', kept))).toBe('mine');
+      expect(tree(join(root, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
+      expectDone(root);
+    },
+  );
 
   it('a symbolic link put at the stage directory once its old one moved aside: kept, the new output takes its place', () => {
     const root = project({ qa: OLD, mine: { 'a.md': 'mine\n' } });

@@ -1,7 +1,8 @@
 /**
  * How often staging reads the old files of a stage directory: once each. A file whose bytes are
  * the new ones is hard-linked first and its bytes read once, after its stamp is taken; a directory
- * that may hold the output already (every file there, of its size) is compared in place.
+ * that may hold the output already (every file there, of its size) is compared in place, and the
+ * files compared up to one that differs (that one too) are read again once linked.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +65,17 @@ describe('staging reads each old file once', () => {
     const next = { ...FILES, '05-app.yaml': header('kind: App5, changed\n') };
     const unchanged = Object.keys(FILES).filter((n) => n !== '05-app.yaml');
     expect(readsWriting(next)).toEqual(once(unchanged));
+  });
+
+  // every file there at its size: the directory may hold the output already, so it is compared in place up to 05-app.yaml,
+  // which differs; those up to it, that one too, are read again once linked (a write between the two readings would otherwise pass)
+  it('one file changed, its size kept: the files before it read twice, in place and once linked; the others once', () => {
+    const next = { ...FILES, '05-app.yaml': header('kind: AppV\n') };
+    expect(Buffer.byteLength(next['05-app.yaml'])).toBe(Buffer.byteLength(FILES['05-app.yaml']));
+    const names = Object.keys(FILES);
+    const twice = names.slice(0, 5);
+    const unchanged = names.filter((n) => n !== '05-app.yaml');
+    expect(readsWriting(next)).toEqual({ ...once(unchanged), ...Object.fromEntries(twice.map((n) => [n, 2])), '05-app.yaml': 2 });
   });
 
   it('a file added: every old one linked, its bytes read once', () => {
