@@ -565,6 +565,23 @@ describe('a synthesis of the stage an edge machine moves to, alone, while the fi
       expect(r.stderr).toContain('blue: warning: node ports and edge addresses not compared with those of stage red:');
     });
   });
+
+  it("refuses nothing to a third stage for what the changed file takes of another stage's (a move begun there), the synthesis of that stage refuses it", () => {
+    afterFullSynth({ ...stages(), green: stage({ node: '10.0.2.1', machines: ['10.0.2.5'], nodePort: 30082 }) }, (dir) => {
+      // red's file, edited first, takes blue's machine too (a move from blue begun, blue's file not yet edited)
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red(['10.0.1.5', '10.0.1.6', '10.0.0.5']));
+      const green = runCli('synth', ['green'], dir);
+      expect(green.stderr).not.toContain('error');
+      expect(green.stderr).toContain('green: warning: node ports not compared with those of stage red:');
+      expect(green.code).toBe(0);
+      // a synthesis of blue refuses it, as a full one does
+      const blue = runCli('synth', ['blue'], dir);
+      expect(blue.stderr).toContain(
+        'environments/red.yaml:4:91: error: edge.machines.lb3.address 10.0.0.5 of stage red is edge.machines.lb1.address of stage blue too (environments/blue.yaml:4:31)',
+      );
+      expect(blue.code).toBe(2);
+    });
+  });
 });
 
 describe('diff, switch and promote of one stage', () => {
