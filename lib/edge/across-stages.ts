@@ -273,7 +273,12 @@ export function claimProblems(
   const held: Held = (stage, claim) => (declarations.has(stage) || stale.has(stage) ? heldInOutput(outputOfStage(stage), claim) : 'held');
   const warnings = machineNameWarnings(stages);
   // an edge machine left by a stage's file (compiled, or changed since its output was written) that another stage's now names
-  const moved = movedMachineWarnings(stages, (s) => declarations.has(s), outputOfStage);
+  const moved = movedMachineWarnings(
+    stages,
+    (s) => declarations.has(s),
+    outputOfStage,
+    (s) => stale.has(s),
+  );
   for (const [stage, said] of moved.warnings) warnings.set(stage, [...(warnings.get(stage) ?? []), ...said]);
   // the stages this compilation names (`output` has their sources), whether or not they compiled
   const named = (s: string) => declarations.has(s) || output(s) !== undefined;

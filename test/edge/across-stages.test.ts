@@ -557,6 +557,23 @@ describe('a synthesis of the stage an edge machine moves to, alone, while the fi
     });
   });
 
+  it('tells the stage that leaves a machine, synthesized alone, that the stage taking it (whose file changed since its output was written) has no files for it yet', () => {
+    afterFullSynth({ blue: stage({ machines: ['10.0.0.5', '10.0.0.6'] }), red: red(['10.0.1.5', '10.0.1.6']) }, (dir) => {
+      // lb2 (10.0.0.6) moves from blue to red: only blue is synthesized, red's output is of red.yaml as it was
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5'] }));
+      writeFileSync(
+        join(dir, 'environments', 'red.yaml'),
+        stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.0.6'], nodePort: 30081 }),
+      );
+      const r = runCli('synth', ['blue', '--verbose'], dir);
+      expect(r.code).toBe(0);
+      // dist/red/edge/ has no files for lb2 yet: red's synthesis writes them
+      expect(r.stderr).toContain(
+        "hint: point no DNS away from it and stop no haproxy there: stage red's edge now names 10.0.0.6 (edge.machines.lb2.address, environments/red.yaml:4:61), whose files replace these there: once npm run synth -- red has written its files for the machine (dist/red/ is of its stage file as it was before), install stage red's edge files (dist/red/edge/) there and reload haproxy, rather than stop haproxy there",
+      );
+    });
+  });
+
   it('compares nothing with a leaving stage whose changed file does not read, and says so', () => {
     afterFullSynth(stages(), (dir) => {
       writeFileSync(join(dir, 'environments', 'red.yaml'), 'edge: [unclosed\n');
