@@ -172,10 +172,11 @@ export interface RemovedDeletion {
 
 /**
  * The stage's own namespace: the one its output's Namespace file makes (`00-namespace.yaml`, made for
- * every stage: its stage file's `namespace:`, else its name), whether or not its inventory lists it
- * (a line taken out by hand); else, of the Namespaces its inventory lists (`names`), the one named as
- * the stage, else the only one; else the stage's name, as a stage without `namespace:` has it. Never
- * none: a command of every namespace would take what the stage holds in kube-system with it.
+ * every stage: its stage file's `namespace:`, else its name) when its inventory lists it (`names`); else
+ * the one of those named as the stage (that file edited by hand to make another: kube-system, where the
+ * stage's flannel is); else the file's, its inventory's line taken out by hand; else the only one its
+ * inventory lists; else the stage's name, as a stage without `namespace:` has it. Never none: a command
+ * of every namespace would take what the stage holds in kube-system with it.
  */
 function ownNamespace(project: Project | undefined, stage: string, names: readonly string[]): string {
   let text: string | undefined;
@@ -185,8 +186,10 @@ function ownNamespace(project: Project | undefined, stage: string, names: readon
     text = undefined;
   }
   const made = objectsIn(text).find((o) => o.kind === 'Namespace' && typeof o.metadata.name === 'string' && isLabel(o.metadata.name));
-  if (made) return String(made.metadata.name);
-  return names.includes(stage) ? stage : names.length === 1 ? names[0]! : stage;
+  const name = made && String(made.metadata.name);
+  if (name !== undefined && names.includes(name)) return name;
+  if (names.includes(stage)) return stage;
+  return name ?? (names.length === 1 ? names[0]! : stage);
 }
 
 /** A DNS label, as a namespace's name is (RFC 1123). */

@@ -78,13 +78,17 @@ function nodePortWhich({ claim, other, mine, theirs }: ReturnType<typeof newlyTa
  * The problems of `stages` (stage name and its claims, in the project's order of stages): each edge
  * address two stages take, and each node port two stages on one cluster take, at the setting of the
  * stage that takes it newly (`held`: the one whose output holds it less, `Holding`, where an address is
- * never `moved`; else the later one's), naming the other's file:line:col.
+ * never `moved`; else the later one's), naming the other's file:line:col. Only of two stages one of which
+ * is `named` (compiled): a compilation of some stages writes none of the others, so what two of those take (a
+ * stage file changed since its output was written, edited for a move not finished) is for their own
+ * compilation to refuse, not this one.
  * @param defaultCluster the project file's `delivery.cluster`, for a delivered stage that names none
  */
 function crossStageProblems(
   stages: readonly (readonly [string, StageClaims])[],
   defaultCluster: string | undefined,
   held: Held,
+  named: (stage: string) => boolean,
 ): Problem[] {
   const problems: Problem[] = [];
   // a suggested port is free in every stage, and suggested once
@@ -93,7 +97,7 @@ function crossStageProblems(
   // stage file it was written from, so of two that have it the later stage's is refused
   const heldAddress: Held = (stage, claim) => (held(stage, claim) === 'new' ? 'new' : 'held');
   stages.forEach(([stage, claims], i) => {
-    const earlier = stages.slice(0, i);
+    const earlier = stages.slice(0, i).filter(([s]) => named(stage) || named(s));
     for (const c of claims.addresses) {
       const found = earlier.flatMap(([s, o]) => o.addresses.filter((a) => a.value === c.value).map((a) => [s, a] as const))[0];
       if (!found) continue;
@@ -269,7 +273,14 @@ export function claimProblems(
   const held: Held = (stage, claim) => (declarations.has(stage) || stale.has(stage) ? heldInOutput(outputOfStage(stage), claim) : 'held');
   const warnings = machineNameWarnings(stages);
   // an edge machine left by a stage's file (compiled, or changed since its output was written) that another stage's now names
-  const moved = movedMachineWarnings(stages, (s) => declarations.has(s), outputOfStage);
+  const moved = movedMachineWarnings(
+    stages,
+    (s) => declarations.has(s),
+    outputOfStage,
+    (s) => stale.has(s),
+  );
   for (const [stage, said] of moved.warnings) warnings.set(stage, [...(warnings.get(stage) ?? []), ...said]);
-  return { problems: crossStageProblems(stages, defaultCluster, held), warnings, unchecked, taken: moved.taken };
+  // the stages this compilation names (`output` has their sources), whether or not they compiled
+  const named = (s: string) => declarations.has(s) || output(s) !== undefined;
+  return { problems: crossStageProblems(stages, defaultCluster, held, named), warnings, unchecked, taken: moved.taken };
 }

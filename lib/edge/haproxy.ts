@@ -383,7 +383,8 @@ export function haproxyConfig(plan: EdgePlan, maxconn = FRONTEND_MAXCONN): strin
     // close, so that the client's request after that reaches the new process (after a switch, the color now live). Closed
     // idle (HAProxy 2.6 closes them all as the reload begins, or over close-spread-time, which takes precedence over this),
     // a request its client sent just then was reset (1 to 7 of 7,000-12,000 under 30 keep-alive clients and reloads 0.4 to
-    // 2.5 s apart; none with this); one that stays idle is closed at timeout http-keep-alive, as any
+    // 2.5 s apart; none with this); one that stays idle is closed at timeout http-keep-alive, as any. HTTP/1.1's only: an
+    // HTTP/2 connection (alpn h2) is sent a GOAWAY as the reload begins, which says what it left unprocessed (README)
     'option idle-close-on-response',
     // each public frontend's room: a full one stops accepting there only, not on the monitor (FRONTEND_MAXCONN)
     `maxconn ${maxconn}`,

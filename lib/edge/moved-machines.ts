@@ -47,12 +47,15 @@ export interface TakenMachine {
  * haproxy stopped). The leaving stage's keepalived, when it moved a floating IP there, is stopped
  * first unless this stage's files have a keepalived.conf for the machine: left running, it keeps the
  * old address and peers, which no longer count it as one, and takes the address as a second master.
+ * Of a taking stage whose output is `unwritten` (not compiled, its stage file changed since), its files
+ * are installed once its synthesis has written them: its output in dist/ has none for the machine.
  * Only about this change: once the leaving stage's output is written, it no longer names the machine.
  */
 export function movedMachineWarnings(
   stages: readonly (readonly [string, StageClaims])[],
   compiled: (stage: string) => boolean,
   output: (stage: string) => CompiledOutput | undefined,
+  unwritten: (stage: string) => boolean = () => false,
 ): { readonly warnings: Map<string, Problem[]>; readonly taken: TakenMachine[] } {
   const warnings = new Map<string, Problem[]>();
   const taken: TakenMachine[] = [];
@@ -74,10 +77,14 @@ export function movedMachineWarnings(
       for (const [other, at] of taking) {
         const keepalived = `dist/${other}/${edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
         const steps = (whose: string) => {
+          // a stage not compiled whose stage file changed since its output was written: that output has no files for the machine yet
+          const pending = unwritten(other)
+            ? `once npm run synth -- ${other} has written its files for the machine (dist/${other}/ is of its stage file as it was before), `
+            : '';
           const files = `${whose} edge files (dist/${other}/${EDGE_DIR}/)`;
           const install = floats.get(other)
-            ? `install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
-            : `install ${files} there and reload haproxy`;
+            ? `${pending}install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
+            : `${pending}install ${files} there and reload haproxy`;
           return floating && !floats.get(other)
             ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (${whose === THIS_STAGE ? 'this stage has' : `stage ${other} has`} no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
             : `${install}, rather than stop haproxy there`;

@@ -462,14 +462,20 @@ describe('a stage whose file is removed', () => {
   });
 
   it.each([
-    ['a kind that is two', 'v1 Service mink8s/nginx', 'v1 Service,namespace mink8s/nginx'],
-    ['a group that holds a second kind', 'v1 Service mink8s/nginx', 'x,namespace/v1 Service mink8s/nginx'],
-    ['a Namespace in a namespace', 'v1 Service mink8s/nginx', 'v1 Namespace mink8s/nginx'],
-    ['a ClusterRole in a namespace', 'v1 Service mink8s/nginx', 'rbac.authorization.k8s.io/v1 ClusterRole mink8s/admin'],
-    ['its own Namespace taken out', 'v1 Namespace mink8s\n', ''],
+    ['a kind that is two in its inventory.txt', 'v1 Service mink8s/nginx', 'v1 Service,namespace mink8s/nginx'],
+    ['a group that holds a second kind in its inventory.txt', 'v1 Service mink8s/nginx', 'x,namespace/v1 Service mink8s/nginx'],
+    ['a Namespace in a namespace in its inventory.txt', 'v1 Service mink8s/nginx', 'v1 Namespace mink8s/nginx'],
+    [
+      'a ClusterRole in a namespace in its inventory.txt',
+      'v1 Service mink8s/nginx',
+      'rbac.authorization.k8s.io/v1 ClusterRole mink8s/admin',
+    ],
+    ['its own Namespace taken out in its inventory.txt', 'v1 Namespace mink8s\n', ''],
+    // its Namespace file, not its inventory, edited: the Namespace that inventory lists, named as the stage, is its own
+    ['its 00-namespace.yaml made to make kube-system', 'name: mink8s\n', 'name: kube-system\n', chartFileName(NAMESPACE_CHART)],
   ])(
-    'with %s in its inventory.txt (a hand edit): the command deletes nothing outside its namespace, and the line under it names what it leaves out',
-    (_, line, edited) => {
+    'with %s (a hand edit): the command deletes nothing outside its namespace, and the line under it names what it leaves out',
+    (_, line, edited, file = 'inventory.txt') => {
       const dir = fixtureProject(['mink8s', 'dev']);
       try {
         mkdirSync(join(dir, 'manifests'));
@@ -487,10 +493,10 @@ describe('a stage whose file is removed', () => {
         );
         expect(runCli('synth', [], dir).code).toBe(0);
         rmSync(stage);
-        const inventory = join(dir, 'dist', 'mink8s', 'inventory.txt');
-        const text = readFileSync(inventory, 'utf8');
+        const path = join(dir, 'dist', 'mink8s', file);
+        const text = readFileSync(path, 'utf8');
         expect(text).toContain(line);
-        writeFileSync(inventory, text.replace(line, edited));
+        writeFileSync(path, text.replace(line, edited));
         const lines = runCli('diff', ['mink8s'], dir).stdout.split('\n');
         const command = lines.find((l) => l.startsWith('npm run synth removes'))!.replace(/^.*until deleted: /, '');
         const outside = lines.find((l) => l.startsWith('it leaves out'))!;
@@ -505,7 +511,8 @@ describe('a stage whose file is removed', () => {
         expect(command).not.toContain('--all-namespaces');
         expect(outside).toContain('ConfigMap kube-system/controller');
         expect(outside).toContain('Namespace ingress-nginx');
-        if (edited) expect(outside).toContain(`was written): '${edited}', in no command; once nothing uses them`);
+        if (edited && file === 'inventory.txt')
+          expect(outside).toContain(`was written): '${edited}', in no command; once nothing uses them`);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -557,12 +557,46 @@ describe('a synthesis of the stage an edge machine moves to, alone, while the fi
     });
   });
 
+  it('tells the stage that leaves a machine, synthesized alone, that the stage taking it (whose file changed since its output was written) has no files for it yet', () => {
+    afterFullSynth({ blue: stage({ machines: ['10.0.0.5', '10.0.0.6'] }), red: red(['10.0.1.5', '10.0.1.6']) }, (dir) => {
+      // lb2 (10.0.0.6) moves from blue to red: only blue is synthesized, red's output is of red.yaml as it was
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5'] }));
+      writeFileSync(
+        join(dir, 'environments', 'red.yaml'),
+        stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.0.6'], nodePort: 30081 }),
+      );
+      const r = runCli('synth', ['blue', '--verbose'], dir);
+      expect(r.code).toBe(0);
+      // dist/red/edge/ has no files for lb2 yet: red's synthesis writes them
+      expect(r.stderr).toContain(
+        "hint: point no DNS away from it and stop no haproxy there: stage red's edge now names 10.0.0.6 (edge.machines.lb2.address, environments/red.yaml:4:61), whose files replace these there: once npm run synth -- red has written its files for the machine (dist/red/ is of its stage file as it was before), install stage red's edge files (dist/red/edge/) there and reload haproxy, rather than stop haproxy there",
+      );
+    });
+  });
+
   it('compares nothing with a leaving stage whose changed file does not read, and says so', () => {
     afterFullSynth(stages(), (dir) => {
       writeFileSync(join(dir, 'environments', 'red.yaml'), 'edge: [unclosed\n');
       const r = runCli('synth', ['blue'], dir);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain('blue: warning: node ports and edge addresses not compared with those of stage red:');
+    });
+  });
+
+  it("refuses nothing to a third stage for what the changed file takes of another stage's (a move begun there), the synthesis of that stage refuses it", () => {
+    afterFullSynth({ ...stages(), green: stage({ node: '10.0.2.1', machines: ['10.0.2.5'], nodePort: 30082 }) }, (dir) => {
+      // red's file, edited first, takes blue's machine too (a move from blue begun, blue's file not yet edited)
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red(['10.0.1.5', '10.0.1.6', '10.0.0.5']));
+      const green = runCli('synth', ['green'], dir);
+      expect(green.stderr).not.toContain('error');
+      expect(green.stderr).toContain('green: warning: node ports not compared with those of stage red:');
+      expect(green.code).toBe(0);
+      // a synthesis of blue refuses it, as a full one does
+      const blue = runCli('synth', ['blue'], dir);
+      expect(blue.stderr).toContain(
+        'environments/red.yaml:4:91: error: edge.machines.lb3.address 10.0.0.5 of stage red is edge.machines.lb1.address of stage blue too (environments/blue.yaml:4:31)',
+      );
+      expect(blue.code).toBe(2);
     });
   });
 });
