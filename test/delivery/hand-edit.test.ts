@@ -139,6 +139,43 @@ describe('a deletion by hand in dist/delivery/, or an edit of its kustomization'
     expect(runCli('synth', [], dir).stderr).not.toContain('since stagecraft wrote');
   });
 
+  it('of a resource added to the kustomization, a file stagecraft did not write, is said once, the file left as it is', () => {
+    const dir = delivered(ARGOCD_PROJECT);
+    const extra = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: freeze\n  namespace: argocd\n';
+    writeFileSync(deliveryFile(dir, 'argocd/extra.yaml'), extra);
+    const before = readFileSync(deliveryFile(dir, 'argocd/Kustomization'), 'utf8');
+    writeFileSync(deliveryFile(dir, 'argocd/Kustomization'), before.replace('  - 10-qa.yaml\n', '  - 10-qa.yaml\n  - extra.yaml\n'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'dist/delivery/argocd/Kustomization: warning: the file was edited since stagecraft wrote it (it is not the kustomization of the files of the objects dist/delivery/argocd/inventory.txt records, as stagecraft writes it), ',
+    );
+    expect(r.stderr.match(/since stagecraft wrote/g)).toHaveLength(1);
+    expect(readFileSync(deliveryFile(dir, 'argocd/Kustomization'), 'utf8')).toBe(before);
+    expect(readFileSync(deliveryFile(dir, 'argocd/extra.yaml'), 'utf8')).toBe(extra);
+  });
+
+  it.each([
+    ['its object deleted, the header left', (t: string) => t.slice(0, t.indexOf('apiVersion:'))],
+    ['its object renamed', (t: string) => t.replace('name: stagecraft-qa\n', 'name: stagecraft-qa-paused\n')],
+  ])(
+    'of a file (%s) is said of that file alone, not of the kustomization that lists it, which the same synth writes again for a stage added',
+    (_, edit) => {
+      const dir = delivered(ARGOCD_PROJECT);
+      const kustomization = readFileSync(deliveryFile(dir, 'argocd/Kustomization'), 'utf8');
+      writeFileSync(deliveryFile(dir, 'argocd/10-qa.yaml'), edit(readFileSync(deliveryFile(dir, 'argocd/10-qa.yaml'), 'utf8')));
+      writeFileSync(join(dir, 'environments', 'staging.yaml'), deliveredStageFile('{ cluster: prod }'));
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('dist/delivery/argocd/10-qa.yaml: warning: ');
+      expect(r.stderr).not.toContain('dist/delivery/argocd/Kustomization: warning');
+      expect(r.stderr.match(/since stagecraft wrote/g)).toHaveLength(1);
+      expect(readFileSync(deliveryFile(dir, 'argocd/Kustomization'), 'utf8')).toBe(
+        kustomization.replace('  - 10-qa.yaml\n', '  - 10-qa.yaml\n  - 10-staging.yaml\n'),
+      );
+    },
+  );
+
   it('of the kustomization itself is said once, with nothing said of the cluster (kubectl apply -k applies nothing without it)', () => {
     const dir = delivered(FLUX_PROJECT);
     rmSync(deliveryFile(dir, 'flux/Kustomization'));
