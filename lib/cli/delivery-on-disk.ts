@@ -92,6 +92,8 @@ export interface EditedObject {
   readonly object: string;
   /** Of an object deleted (in none of its directory's files): its inventory key, which finds the file written again. */
   readonly deleted?: string;
+  /** Of an object the inventory does not record: added to the file, or named otherwise (renamed) in it. */
+  readonly added?: true;
 }
 
 /** A kustomization of `dist/delivery/` that is not as stagecraft wrote it (`handEditsIn`). */
@@ -141,8 +143,9 @@ export function handEditsIn(tree: FileTree): { objects: EditedObject[]; kustomiz
         continue;
       }
       directory.found.add(key);
-      if (directory.recorded.has(key)) directory.holding.add(path.slice(slash + 1));
-      if (directory.recorded.get(key) !== digest(document)) objects.push({ path, object: keyName(key) });
+      const recorded = directory.recorded.get(key);
+      if (recorded !== undefined) directory.holding.add(path.slice(slash + 1));
+      if (recorded !== digest(document)) objects.push({ path, object: keyName(key), ...(recorded === undefined ? { added: true } : {}) });
     }
   }
   const kustomizations: EditedKustomization[] = [];

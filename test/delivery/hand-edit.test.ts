@@ -62,6 +62,28 @@ describe('a hand edit of a file of dist/delivery/', () => {
     );
   });
 
+  it('says an object added to a file, or renamed in it, as added, which the inventory does not record', () => {
+    const dir = delivered(ARGOCD_PROJECT);
+    const file = join(dir, 'dist', 'delivery', 'argocd', '10-qa.yaml');
+    writeFileSync(
+      file,
+      `${readFileSync(file, 'utf8')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: freeze\n  namespace: argocd\n`,
+    );
+    const added = runCli('synth', [], dir);
+    expect(added.code).toBe(0);
+    expect(added.stderr).toContain(
+      'dist/delivery/argocd/10-qa.yaml: warning: ConfigMap argocd/freeze was added to the file since stagecraft wrote it (dist/delivery/argocd/inventory.txt records no such object), ' +
+        "and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the edit is undone\n",
+    );
+    edit(dir, 'argocd/10-qa.yaml', 'name: stagecraft-qa\n', 'name: stagecraft-qa-paused\n');
+    const renamed = runCli('synth', [], dir);
+    expect(renamed.stderr).toContain(
+      'dist/delivery/argocd/10-qa.yaml: warning: Application argocd/stagecraft-qa-paused added and Application argocd/stagecraft-qa deleted in the file since stagecraft wrote it ' +
+        '(dist/delivery/argocd/inventory.txt records what was deleted and nothing of what was added), ',
+    );
+    expect(renamed.stderr).toContain('the edit is undone\n');
+  });
+
   it('is not said of files no one edited, even when the settings change them, nor of a file edited as the new output is', () => {
     const dir = delivered(ARGOCD_PROJECT);
     writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: prod, sync: { selfHeal: false } }'));
