@@ -86,16 +86,18 @@ export function deliveryChanges(engine: Engine, before: string | undefined, afte
  */
 export function handEdits(onDisk: DeliveryOnDisk, delivery: FileTree | undefined): Problem[] {
   const edited = new Map<string, string[]>();
+  const added = new Map<string, string[]>();
   const deleted = new Map<string, string[]>();
   const add = (to: Map<string, string[]>, path: string, object: string) => to.set(path, [...(to.get(path) ?? []), object]);
   // the file the new output writes an object deleted in, by its key
   const written = onDisk.edited.some((e) => e.deleted) ? writtenIn(delivery) : new Map<string, string>();
-  for (const { path, object, deleted: key } of onDisk.edited) {
-    if (key === undefined) add(edited, path, object);
+  for (const { path, object, deleted: key, added: unrecorded } of onDisk.edited) {
+    if (unrecorded) add(added, path, object);
+    else if (key === undefined) add(edited, path, object);
     else if (written.has(`${path}/${key}`)) add(deleted, written.get(`${path}/${key}`)!, object);
   }
   const kustomizations = new Map(onDisk.editedKustomizations.map(({ path, how }) => [path, how]));
-  return [...new Set([...edited.keys(), ...deleted.keys(), ...kustomizations.keys()])]
+  return [...new Set([...edited.keys(), ...added.keys(), ...deleted.keys(), ...kustomizations.keys()])]
     .sort(compareCodePoints)
     .flatMap((path): Problem[] => {
       const now = delivery?.get(path);
@@ -107,13 +109,13 @@ export function handEdits(onDisk: DeliveryOnDisk, delivery: FileTree | undefined
       const how = kustomizations.get(path);
       const gone = deleted.get(path) ?? [];
       // an object deleted, or its whole file, with none edited: what the cluster keeps is the delete of the apply's --prune
-      const deletion = how === 'deleted' || (how === undefined && !edited.has(path));
+      const deletion = how === 'deleted' || (how === undefined && !edited.has(path) && !added.has(path));
       const what =
         how === 'deleted'
           ? 'the file was deleted since stagecraft wrote it'
           : how === 'edited'
             ? `the file was edited since stagecraft wrote it (it is not the kustomization of the files of the objects ${inventory} records, as stagecraft writes it)`
-            : editsSaid(edited.get(path) ?? [], gone, was === undefined, inventory);
+            : editsSaid(edited.get(path) ?? [], added.get(path) ?? [], gone, was === undefined, inventory);
       const them = gone.length === 1 ? 'it' : 'them';
       // without its kustomization, kubectl apply -k of the directory applies nothing
       const cluster =
@@ -134,11 +136,33 @@ export function handEdits(onDisk: DeliveryOnDisk, delivery: FileTree | undefined
     });
 }
 
-/** What was done to one file of objects: its `edited` and `deleted` objects, or the file deleted with them (`gone`). */
-function editsSaid(edited: readonly string[], deleted: readonly string[], gone: boolean, inventory: string): string {
+/** What was done to one file of objects: its `edited`, `added` and `deleted` objects, or the file deleted with them (`gone`). */
+function editsSaid(
+  edited: readonly string[],
+  added: readonly string[],
+  deleted: readonly string[],
+  gone: boolean,
+  inventory: string,
+): string {
   const them = (list: readonly string[]) => (list.length === 1 ? 'it' : 'them');
   const was = (list: readonly string[]) => (list.length === 1 ? 'was' : 'were');
   if (gone) return `the file was deleted since stagecraft wrote it, with ${andList(deleted)} (${inventory} records ${them(deleted)})`;
+  // an object the inventory does not record: added to the file, or renamed there (added, and its old name deleted)
+  if (added.length && !edited.length && !deleted.length)
+    return `${andList(added)} ${was(added)} added to the file since stagecraft wrote it (${inventory} records ${added.length === 1 ? 'no such object' : 'none of them'})`;
+  if (added.length) {
+    const done = [
+      ...(edited.length ? [`${andList(edited)} edited`] : []),
+      `${andList(added)} added`,
+      ...(deleted.length ? [`${andList(deleted)} deleted`] : []),
+    ];
+    const records = [
+      ...(edited.length ? ['another digest of what was edited'] : []),
+      ...(deleted.length ? ['what was deleted'] : []),
+      'nothing of what was added',
+    ];
+    return `${andList(done)} in the file since stagecraft wrote it (${inventory} records ${andList(records)})`;
+  }
   if (deleted.length === 0)
     return `${andList(edited)} ${was(edited)} edited since stagecraft wrote ${them(edited)} (${inventory} records another digest)`;
   if (edited.length === 0)

@@ -92,6 +92,8 @@ export interface EditedObject {
   readonly object: string;
   /** Of an object deleted (in none of its directory's files): its inventory key, which finds the file written again. */
   readonly deleted?: string;
+  /** Of an object the inventory does not record: added to the file, or named otherwise (renamed) in it. */
+  readonly added?: true;
 }
 
 /** A kustomization of `dist/delivery/` that is not as stagecraft wrote it (`handEditsIn`). */
@@ -109,9 +111,11 @@ export interface EditedKustomization {
  *   directory's files holds (its document or its whole file deleted), unless a document there no
  *   longer reads as an object (it may be that one, edited);
  * - `kustomizations`: each directory's kustomization deleted, or not the one stagecraft writes
- *   (`deliveryKustomization`) for the files that hold the objects its inventory records (and those
- *   it lists that are gone, whose objects `objects` names): a resource left out, which `kubectl apply
- *   -k --prune` then deletes from the cluster, a patch or a comment added.
+ *   (`deliveryKustomization`) for the files that hold the objects its inventory records (and, while
+ *   one of those objects is in no file, the other files it lists, which may have held it): a resource
+ *   left out, which `kubectl apply -k --prune` then deletes from the cluster, one added (a file
+ *   stagecraft did not write, which the kustomization written again no longer applies), a patch or a
+ *   comment added.
  * A directory without an inventory is passed over.
  */
 export function handEditsIn(tree: FileTree): { objects: EditedObject[]; kustomizations: EditedKustomization[] } {
@@ -139,25 +143,30 @@ export function handEditsIn(tree: FileTree): { objects: EditedObject[]; kustomiz
         continue;
       }
       directory.found.add(key);
-      if (directory.recorded.has(key)) directory.holding.add(path.slice(slash + 1));
-      if (directory.recorded.get(key) !== digest(document)) objects.push({ path, object: keyName(key) });
+      const recorded = directory.recorded.get(key);
+      if (recorded !== undefined) directory.holding.add(path.slice(slash + 1));
+      if (recorded !== digest(document)) objects.push({ path, object: keyName(key), ...(recorded === undefined ? { added: true } : {}) });
     }
   }
   const kustomizations: EditedKustomization[] = [];
   for (const [dir, { recorded, found, holding, unread }] of directories) {
+    const lost = unread ? [] : [...recorded.keys()].filter((key) => !found.has(key));
     // an object no document names may be one that no longer reads: deleted only when every document does
-    for (const key of unread ? [] : recorded.keys()) if (!found.has(key)) objects.push({ path: dir, object: keyName(key), deleted: key });
+    for (const key of lost) objects.push({ path: dir, object: keyName(key), deleted: key });
     const path = `${dir}/${KUSTOMIZATION_FILE}`;
     const text = tree.get(path);
     if (text === undefined) {
       kustomizations.push({ path, how: 'deleted' });
       continue;
     }
-    const resources = [...holding, ...listedResources(text).filter((r) => !holding.has(r) && !tree.has(`${dir}/${r}`))];
+    // while an object the inventory records is in no file (deleted, renamed, or no longer read), the files the
+    // kustomization lists may be those that held it, as stagecraft listed them (gone, or left holding none of its
+    // objects); else any file it lists beside those holding them was added by hand (`kubectl apply -k` reads it)
+    const listed = unread || lost.length ? listedResources(text) : [];
+    const resources = [...new Set([...holding, ...listed])].sort(compareCodePoints);
     // the second line of the inventory is the comment the kustomization starts with
     const header = tree.get(`${dir}/${INVENTORY_FILE}`)!.split('\n')[1] ?? '';
-    if (text !== deliveryKustomization(header, [...new Set(resources)].sort(compareCodePoints)))
-      kustomizations.push({ path, how: 'edited' });
+    if (text !== deliveryKustomization(header, resources)) kustomizations.push({ path, how: 'edited' });
   }
   return { objects, kustomizations };
 }

@@ -93,10 +93,13 @@ function argoCdUrl(url: string): string {
  * port a URL wrote before is left out now (`https://git.example.com:443/...`, which stagecraft refuses
  * for Argo CD), or a trailing `/` or Azure DevOps's user name. Only of URLs that carry no credentials
  * and that the secret screening finds nothing in, printable as written (`shownUrl` would show the two
- * alike): one that brings its own credentials needs none of Argo CD's.
+ * alike): one that brings its own credentials needs none of Argo CD's. Nor of one with a query or
+ * fragment (`?ref=...`, `#...`, which an older file may hold and stagecraft refuses now), which no message
+ * shows (`shownUrl`), and with which the credentials given for the URL without it were never found.
  */
 function argoCdRespelt(was: string, now: string): boolean {
-  const plain = (url: string) => /^[!-~]+$/.test(url) && repositoryCredentials(url) === undefined && detectSecret(url) === undefined;
+  const plain = (url: string) =>
+    /^[!-~]+$/.test(url) && !/[?#]/.test(url) && repositoryCredentials(url) === undefined && detectSecret(url) === undefined;
   return argoCdUrl(was) !== argoCdUrl(now) && plain(was) && plain(now);
 }
 

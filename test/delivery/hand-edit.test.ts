@@ -62,6 +62,28 @@ describe('a hand edit of a file of dist/delivery/', () => {
     );
   });
 
+  it('says an object added to a file, or renamed in it, as added, which the inventory does not record', () => {
+    const dir = delivered(ARGOCD_PROJECT);
+    const file = join(dir, 'dist', 'delivery', 'argocd', '10-qa.yaml');
+    writeFileSync(
+      file,
+      `${readFileSync(file, 'utf8')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: freeze\n  namespace: argocd\n`,
+    );
+    const added = runCli('synth', [], dir);
+    expect(added.code).toBe(0);
+    expect(added.stderr).toContain(
+      'dist/delivery/argocd/10-qa.yaml: warning: ConfigMap argocd/freeze was added to the file since stagecraft wrote it (dist/delivery/argocd/inventory.txt records no such object), ' +
+        "and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the edit is undone\n",
+    );
+    edit(dir, 'argocd/10-qa.yaml', 'name: stagecraft-qa\n', 'name: stagecraft-qa-paused\n');
+    const renamed = runCli('synth', [], dir);
+    expect(renamed.stderr).toContain(
+      'dist/delivery/argocd/10-qa.yaml: warning: Application argocd/stagecraft-qa-paused added and Application argocd/stagecraft-qa deleted in the file since stagecraft wrote it ' +
+        '(dist/delivery/argocd/inventory.txt records what was deleted and nothing of what was added), ',
+    );
+    expect(renamed.stderr).toContain('the edit is undone\n');
+  });
+
   it('is not said of files no one edited, even when the settings change them, nor of a file edited as the new output is', () => {
     const dir = delivered(ARGOCD_PROJECT);
     writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: prod, sync: { selfHeal: false } }'));
@@ -138,6 +160,43 @@ describe('a deletion by hand in dist/delivery/, or an edit of its kustomization'
     expect(readFileSync(deliveryFile(dir, 'argocd/Kustomization'), 'utf8')).toBe(before);
     expect(runCli('synth', [], dir).stderr).not.toContain('since stagecraft wrote');
   });
+
+  it('of a resource added to the kustomization, a file stagecraft did not write, is said once, the file left as it is', () => {
+    const dir = delivered(ARGOCD_PROJECT);
+    const extra = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: freeze\n  namespace: argocd\n';
+    writeFileSync(deliveryFile(dir, 'argocd/extra.yaml'), extra);
+    const before = readFileSync(deliveryFile(dir, 'argocd/Kustomization'), 'utf8');
+    writeFileSync(deliveryFile(dir, 'argocd/Kustomization'), before.replace('  - 10-qa.yaml\n', '  - 10-qa.yaml\n  - extra.yaml\n'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'dist/delivery/argocd/Kustomization: warning: the file was edited since stagecraft wrote it (it is not the kustomization of the files of the objects dist/delivery/argocd/inventory.txt records, as stagecraft writes it), ',
+    );
+    expect(r.stderr.match(/since stagecraft wrote/g)).toHaveLength(1);
+    expect(readFileSync(deliveryFile(dir, 'argocd/Kustomization'), 'utf8')).toBe(before);
+    expect(readFileSync(deliveryFile(dir, 'argocd/extra.yaml'), 'utf8')).toBe(extra);
+  });
+
+  it.each([
+    ['its object deleted, the header left', (t: string) => t.slice(0, t.indexOf('apiVersion:'))],
+    ['its object renamed', (t: string) => t.replace('name: stagecraft-qa\n', 'name: stagecraft-qa-paused\n')],
+  ])(
+    'of a file (%s) is said of that file alone, not of the kustomization that lists it, which the same synth writes again for a stage added',
+    (_, edit) => {
+      const dir = delivered(ARGOCD_PROJECT);
+      const kustomization = readFileSync(deliveryFile(dir, 'argocd/Kustomization'), 'utf8');
+      writeFileSync(deliveryFile(dir, 'argocd/10-qa.yaml'), edit(readFileSync(deliveryFile(dir, 'argocd/10-qa.yaml'), 'utf8')));
+      writeFileSync(join(dir, 'environments', 'staging.yaml'), deliveredStageFile('{ cluster: prod }'));
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('dist/delivery/argocd/10-qa.yaml: warning: ');
+      expect(r.stderr).not.toContain('dist/delivery/argocd/Kustomization: warning');
+      expect(r.stderr.match(/since stagecraft wrote/g)).toHaveLength(1);
+      expect(readFileSync(deliveryFile(dir, 'argocd/Kustomization'), 'utf8')).toBe(
+        kustomization.replace('  - 10-qa.yaml\n', '  - 10-qa.yaml\n  - 10-staging.yaml\n'),
+      );
+    },
+  );
 
   it('of the kustomization itself is said once, with nothing said of the cluster (kubectl apply -k applies nothing without it)', () => {
     const dir = delivered(FLUX_PROJECT);

@@ -136,6 +136,13 @@ describe('a stage Argo CD reads from another repository', () => {
     expect(warning).toContain(`argocd repo rm ${OLD} removes`);
     for (const secret of ['s3cr3t', 'abc123', 'ci:', 'private_token']) expect(warning).not.toContain(secret);
   });
+
+  it('never prints the fragment or query an older URL of the same repository ended in, which messages never show (shownUrl)', () => {
+    for (const old of [`${OLD}#k9Xq2LmP7vRt4WzB8nYc`, `${OLD}?ref=k9Xq2LmP7vRt4WzB8nYc`]) {
+      expect(moves([application('qa', old)], [application('qa', OLD)]).join('\n')).not.toContain('k9Xq2LmP7vRt4WzB8nYc');
+      expect(moves([application('qa', OLD)], [application('qa', old)]).join('\n')).not.toContain('k9Xq2LmP7vRt4WzB8nYc');
+    }
+  });
 });
 
 describe('a repository URL whose password runs past its authority (ci:12/Zq@host)', () => {
