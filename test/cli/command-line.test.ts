@@ -307,12 +307,29 @@ describe('arguments too many for a command whose options take no value (diff, se
       "error: secrets takes <stage>: 'qa' is one too many (found 'dev' 'qa')",
       "  hint: write npm run secrets -- dev, and again for 'qa'; the stages are: dev, qa, test; npm run secrets -- --help lists the arguments and options",
     ],
-  ])('%s %j: the line without them (none can be an option value npm passed on)', (command, args, message, hint) => {
-    const r = runCli(command, args, fixtureProject(['dev', 'qa', 'test']));
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n').slice(0, 2)).toEqual([message, hint]);
-  });
+    // npm run secrets qa --output yaml: an option secrets does not have, which npm took, and its value passed on
+    [
+      'secrets',
+      ['qa', 'yaml'],
+      "error: secrets takes <stage>: 'yaml' is one too many (found 'qa' 'yaml')",
+      "  hint: write npm run secrets -- qa ('yaml' is no stage: given before '--', an option is npm's and its value comes as an argument); the stages are: dev, qa, test; npm run secrets -- --help lists the arguments and options",
+    ],
+    // npm run diff dev qa test --context 3
+    [
+      'diff',
+      ['dev', 'qa', 'test', '3'],
+      "error: diff takes <stage> [<other stage>]: 'test' '3' are 2 too many (found 'dev' 'qa' 'test' '3')",
+      "  hint: write npm run diff -- dev qa, and again for 'test' ('3' is no stage: given before '--', an option is npm's and its value comes as an argument); npm run diff -- --help lists the arguments and options",
+    ],
+  ])(
+    '%s %j: the line without them, again for a stage (a word that is none may be the value of an option npm took)',
+    (command, args, message, hint) => {
+      const r = runCli(command, args, fixtureProject(['dev', 'qa', 'test']));
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual([message, hint]);
+    },
+  );
 });
 
 describe('arguments missing', () => {
