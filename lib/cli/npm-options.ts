@@ -103,8 +103,10 @@ export function npmTookValues<V>(
     return [{ option, given, variable, none: undefined }];
   });
   if (taken.length === 0) return [];
+  // check's options but --no-cache are for checking files: without a path, the line would be refused in turn
+  const paths = command.pathArguments && positionals.length === 0 ? ' <file or directory>' : '';
   const words = [...taken.flatMap((t) => t.given), ...argv].map(argumentWord);
-  const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
+  const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}${paths}` : undefined;
   return taken.map((t) => {
     // the variable is all the command sees: an .npmrc or the environment may have set it, not the command line
     const unset = `if an .npmrc or the environment sets ${t.variable}, unset it`;
@@ -118,7 +120,7 @@ export function npmTookValues<V>(
       return {
         code: 'cli/usage',
         message: `${t.variable} is set ${t.none === '' ? 'and empty' : 'to true'} (by ${by}, which npm takes for itself, or by an .npmrc or the environment), and ${command.name} runs without --${t.option}`,
-        hint: `${valueless.every((w) => w !== undefined) ? `write ${`npm run ${command.name} -- ${valueless.join(' ')}`}` : `give --${t.option} ${form} after '--'`}: ${command.name}'s options go after '--', each with its value (${unset})`,
+        hint: `${valueless.every((w) => w !== undefined) ? `write npm run ${command.name} -- ${valueless.join(' ')}${paths}` : `give --${t.option} ${form} after '--'`}: ${command.name}'s options go after '--', each with its value (${unset})`,
       };
     }
     return {

@@ -583,6 +583,15 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
       'npm_config_pod_security',
       'npm run check -- --pod-security=restricted dist/qa',
     ],
+    // npm run check --pod-security=restricted: check's options are for checking files, which the line must name
+    [
+      'check',
+      [],
+      { npm_config_pod_security: 'restricted' },
+      "'--pod-security=restricted'",
+      'npm_config_pod_security',
+      'npm run check -- --pod-security=restricted <file or directory>',
+    ],
     [
       'switch',
       ['qa', 'demoapp'],
@@ -646,6 +655,15 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
       'and empty',
       "--pod-security=, --no-pod-security or --pod-security=false given before '--'",
       'npm run check -- dist/qa --pod-security <level>',
+    ],
+    // npm run check --pod-security: without a path, npm run check -- --pod-security <level> would be refused in turn
+    [
+      'check',
+      [],
+      { npm_config_pod_security: 'true' },
+      'to true',
+      "--pod-security given before '--' with no value after it, or --pod-security=true",
+      'npm run check -- --pod-security <level> <file or directory>',
     ],
     [
       'switch',
