@@ -592,6 +592,7 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
       'npm_config_pod_security',
       'npm run check -- --pod-security=restricted <file or directory>',
     ],
+    ['switch', [], { npm_config_release: '1.2' }, "'--release=1.2'", 'npm_config_release', 'npm run switch -- --release=1.2 <stage> <app>'],
     [
       'switch',
       ['qa', 'demoapp'],
@@ -664,6 +665,15 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
       'to true',
       "--pod-security given before '--' with no value after it, or --pod-security=true",
       'npm run check -- --pod-security <level> <file or directory>',
+    ],
+    // npm run switch --release=: without the stage and the app, the line would be refused in turn
+    [
+      'switch',
+      [],
+      { npm_config_release: '' },
+      'and empty',
+      "--release=, --no-release or --release=false given before '--'",
+      'npm run switch -- --release <version or image> <stage> <app>',
     ],
     [
       'switch',
