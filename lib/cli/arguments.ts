@@ -237,13 +237,16 @@ export function takeArguments(command: string, names: readonly string[], args: r
   const help = `npm run ${command} -- --help lists the arguments and options`;
   const apart = "given before '--', an option is npm's and its value comes as an argument";
   const isStage = options.isStage;
-  const again = isStage ? extra.filter(isStage) : [];
-  const other = isStage ? extra.filter((a) => !isStage(a)) : [];
+  // the line of the stages given (`npm run secrets --output yaml qa`: qa), again for those too many
+  const stages = isStage ? args.filter(isStage) : [];
+  const line = [...stages.slice(0, names.length).map((a, i) => shellWord(a) ?? names[i]), ...names.slice(stages.length, required)];
+  const again = stages.slice(names.length);
+  const other = isStage ? args.filter((a) => !isStage(a)) : [];
   const hint =
     extra.length === 0
       ? `write npm run ${command} -- ${given.join(' ')}, e.g. ${options.example}${options.also ? `; ${options.also}` : ''}`
       : isStage
-        ? `write npm run ${command} -- ${given.join(' ')}${again.length ? `, and again for ${quotedList(again)}` : ''}${other.length ? ` (${quotedList(other)} ${other.length === 1 ? 'is' : 'are'} no stage: ${apart})` : ''}${options.also ? `; ${options.also}` : ''}; ${help}`
+        ? `write npm run ${command} -- ${line.join(' ')}${again.length ? `, and again for ${quotedList(again)}` : ''}${other.length ? ` (${quotedList(other)} ${other.length === 1 ? 'is' : 'are'} no stage: ${apart})` : ''}${options.also ? `; ${options.also}` : ''}; ${help}`
         : `options go after '--', each with its value (${apart}); ${help}`;
   throw new ProblemsError([{ code: 'cli/arguments', message, hint }]);
 }

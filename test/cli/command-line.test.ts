@@ -314,6 +314,13 @@ describe('arguments too many for a command whose options take no value (diff, se
       "error: secrets takes <stage>: 'yaml' is one too many (found 'qa' 'yaml')",
       "  hint: write npm run secrets -- qa ('yaml' is no stage: given before '--', an option is npm's and its value comes as an argument); the stages are: dev, qa, test; npm run secrets -- --help lists the arguments and options",
     ],
+    // npm run secrets --output yaml qa: the value comes first
+    [
+      'secrets',
+      ['yaml', 'qa'],
+      "error: secrets takes <stage>: 'qa' is one too many (found 'yaml' 'qa')",
+      "  hint: write npm run secrets -- qa ('yaml' is no stage: given before '--', an option is npm's and its value comes as an argument); the stages are: dev, qa, test; npm run secrets -- --help lists the arguments and options",
+    ],
     // npm run diff dev qa test --context 3
     [
       'diff',
