@@ -199,17 +199,22 @@ export interface ArgumentsHelp {
   /** Said after the example (`the stages are: ...`). @default - nothing */
   readonly also?: string;
   /**
-   * Whether an option of the command takes a value, which, given before `--`, npm passes on as an argument
-   * (`npm run promote test qa --app web`): an argument too many may be one. @default true
+   * For a command whose arguments are stages and none of whose options takes a value (diff, secrets):
+   * whether a word is a stage. An argument too many that is one was meant for another run; one that is
+   * none may still be the value of an option given before `--` the command does not have (`npm run
+   * secrets qa --output yaml`: npm took --output and passed `yaml` on). @default - an option of the
+   * command takes a value, which, given before `--`, npm passes on as an argument (`npm run promote
+   * test qa --app web`): an argument too many may be one
    */
-  readonly optionValues?: boolean;
+  readonly isStage?: (word: string) => boolean;
 }
 
 /**
  * The positional arguments of `command`, checked against what it takes: `names` in order (`<stage>`,
  * `<app>`), the first `required` of them required. A message says which are missing or which are
  * too many; its hint the command line with what was given in place (`npm run switch -- qa <app>`), or,
- * for one too many, where options and their values go (never the command line without it).
+ * for one too many, where options and their values go (never the command line without it, but where
+ * the arguments are stages and no option takes a value: `isStage`).
  * @throws ProblemsError (bad input) when there are fewer than `required` or more than `names.length`
  */
 export function takeArguments(command: string, names: readonly string[], args: readonly string[], options: ArgumentsHelp): void {
@@ -227,14 +232,22 @@ export function takeArguments(command: string, names: readonly string[], args: r
   const given = [...args.slice(0, names.length).map((a, i) => shellWord(a) ?? names[i]), ...missing];
   // an argument too many is no mistake to drop: it may be the value of an option given before '--' (`npm run promote
   // test qa --app web`: npm took --app), and the command line without it does more (promotes every app); where no
-  // option takes a value (diff, secrets), it is one too many, and the line is the one without it
+  // option takes a value (diff, secrets), a stage too many is meant for another run, and the line is the one without
+  // it; a word that is no stage may still be the value of an option it does not have, given before '--'
   const help = `npm run ${command} -- --help lists the arguments and options`;
+  const apart = "given before '--', an option is npm's and its value comes as an argument";
+  const isStage = options.isStage;
+  // the line of the stages given (`npm run secrets --output yaml qa`: qa), again for those too many
+  const stages = isStage ? args.filter(isStage) : [];
+  const line = [...stages.slice(0, names.length).map((a, i) => shellWord(a) ?? names[i]), ...names.slice(stages.length, required)];
+  const again = stages.slice(names.length);
+  const other = isStage ? args.filter((a) => !isStage(a)) : [];
   const hint =
     extra.length === 0
       ? `write npm run ${command} -- ${given.join(' ')}, e.g. ${options.example}${options.also ? `; ${options.also}` : ''}`
-      : options.optionValues === false
-        ? `write npm run ${command} -- ${given.join(' ')}, and again for ${quotedList(extra)}${options.also ? `; ${options.also}` : ''}; ${help}`
-        : `options go after '--', each with its value (given before '--', an option is npm's and its value comes as an argument); ${help}`;
+      : isStage
+        ? `write npm run ${command} -- ${line.join(' ')}${again.length ? `, and again for ${quotedList(again)}` : ''}${other.length ? ` (${quotedList(other)} ${other.length === 1 ? 'is' : 'are'} no stage: ${apart})` : ''}${options.also ? `; ${options.also}` : ''}; ${help}`
+        : `options go after '--', each with its value (${apart}); ${help}`;
   throw new ProblemsError([{ code: 'cli/arguments', message, hint }]);
 }
 

@@ -33,21 +33,30 @@ function yamlFilesAt(cwd: string, path: string): string[] {
  * the path reads otherwise
  */
 function requireExisting(cwd: string, paths: readonly string[], given: string, hint: string | ((path: string) => string)): void {
-  const missing = paths.filter((p) => !existsSync(resolve(cwd, p)));
-  if (missing.length) {
-    throw new ProblemsError(
-      missing.map((p) => ({
-        code: 'cli/no-such-path',
-        message: `there is no file or directory '${p}'${given}`,
-        hint: typeof hint === 'string' ? hint : hint(p),
-      })),
-    );
-  }
+  const missing = missingPaths(cwd, paths, given, hint);
+  if (missing.length) throw new ProblemsError(missing);
+}
+
+/** A problem for each of `paths` that does not exist, with `hint`, or the hint that the path reads otherwise. */
+function missingPaths(cwd: string, paths: readonly string[], given: string, hint: string | ((path: string) => string)): Problem[] {
+  return paths
+    .filter((p) => !existsSync(resolve(cwd, p)))
+    .map((p) => ({
+      code: 'cli/no-such-path',
+      message: `there is no file or directory '${p}'${given}`,
+      hint: typeof hint === 'string' ? hint : hint(p),
+    }));
+}
+
+/** A problem for each of the paths to check that does not exist, with what the word may have meant (`missingPathHint`). */
+export function missingInputs(cwd: string, paths: readonly string[], commandLine: CommandLine): Problem[] {
+  return missingPaths(cwd, paths, '', (p) => missingPathHint(cwd, p, commandLine));
 }
 
 /** The YAML files at `paths`, directories searched recursively in name order. */
 export function yamlFiles(cwd: string, paths: readonly string[], commandLine: CommandLine): string[] {
-  requireExisting(cwd, paths, '', (p) => missingPathHint(cwd, p, commandLine));
+  const missing = missingInputs(cwd, paths, commandLine);
+  if (missing.length) throw new ProblemsError(missing);
   const files = paths.flatMap((p) => yamlFilesAt(cwd, p));
   if (files.length === 0) {
     throw new ProblemsError([

@@ -11,6 +11,7 @@ import { isEntry, runAsProcess } from './process.js';
 import { type CheckOptions, commandLineOf, noCacheWithPaths, optionsWithoutPaths } from './check-command-line.js';
 import { checkDist } from './check-dist.js';
 import { checkManifests } from './check-files.js';
+import { missingInputs } from './check-inputs.js';
 
 const usage = `Usage: npm run check [-- --no-cache]
        npm run check -- [options] <file or directory>...
@@ -68,9 +69,11 @@ export const command: Command<CheckOptions> = {
     // paths as the user gave them, from where they ran npm, named from the project directory
     const given = (path: string) => givenPath(io, 'check', path);
     const commandLine = commandLineOf(values, positionals, { root: io.cwd, from: callerDir(io, 'check'), given });
-    // checking files compiles nothing and reads no cache: the option would be ignored, silently
-    if (noCache) throw new ProblemsError([noCacheWithPaths(commandLine)]);
-    return checkManifests(positionals.map(given), { ...values, crds: values.crds?.map(given) }, io, commandLine);
+    const paths = positionals.map(given);
+    // checking files compiles nothing and reads no cache: the option would be ignored, silently; a path that is
+    // not there is said with it, or the line the hint gives would be refused in turn
+    if (noCache) throw new ProblemsError([noCacheWithPaths(commandLine), ...missingInputs(io.cwd, paths, commandLine)]);
+    return checkManifests(paths, { ...values, crds: values.crds?.map(given) }, io, commandLine);
   },
 };
 

@@ -145,12 +145,12 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
   writes: false,
   options: { 'no-cache': { type: 'boolean' } },
   run({ 'no-cache': noCache }, stages, io) {
+    const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
     takeArguments('diff', ['<stage>', '<other stage>'], stages, {
       required: 1,
       example: 'npm run diff -- qa production',
-      optionValues: false,
+      isStage: (word) => project.stages.includes(word),
     });
-    const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
     if (stages.length === 2) {
       requireStages(project, stages);
       if (stages[0] === stages[1]) {

@@ -78,7 +78,7 @@ export function withNpmNotes<V>(e: ProblemsError, kept: readonly NpmKept[], comm
  * `npm run check --pod-security=restricted -- dist/qa`), when it runs as its own npm script: npm keeps
  * the value (npm_config_stage=qa), passes nothing on, and the command would do otherwise than asked
  * without a word (compile every stage, check at the default level). Refused, with the command line
- * that gives them after `--`; nothing but such an option leaves a value other than `true` in the
+ * that gives them after `--` (and the arguments the usage requires, when none came); nothing but such an option leaves a value other than `true` in the
  * variable of an option only this command has (an .npmrc or the environment that sets one is told
  * to unset it). So is one given there with no value: empty (`--stage=`, `--no-stage`, `--stage=false`),
  * or `true` (`--stage`, `--stage=true`) when no argument (`positionals`) came that could be the value
@@ -103,8 +103,12 @@ export function npmTookValues<V>(
     return [{ option, given, variable, none: undefined }];
   });
   if (taken.length === 0) return [];
+  // the arguments the command requires, as its usage names them, when none came (npm run switch --release=1.2, npm run
+  // check --pod-security=restricted: check's options but --no-cache are for checking files): else the line is refused in turn
+  const required = positionals.length ? undefined : /npm run \S+ -- (?:\[options\] )?(<[^>]+>(?: <[^>]+>)*)/.exec(command.usage)?.[1];
+  const paths = required ? ` ${required}` : '';
   const words = [...taken.flatMap((t) => t.given), ...argv].map(argumentWord);
-  const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
+  const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}${paths}` : undefined;
   return taken.map((t) => {
     // the variable is all the command sees: an .npmrc or the environment may have set it, not the command line
     const unset = `if an .npmrc or the environment sets ${t.variable}, unset it`;
@@ -118,7 +122,7 @@ export function npmTookValues<V>(
       return {
         code: 'cli/usage',
         message: `${t.variable} is set ${t.none === '' ? 'and empty' : 'to true'} (by ${by}, which npm takes for itself, or by an .npmrc or the environment), and ${command.name} runs without --${t.option}`,
-        hint: `${valueless.every((w) => w !== undefined) ? `write ${`npm run ${command.name} -- ${valueless.join(' ')}`}` : `give --${t.option} ${form} after '--'`}: ${command.name}'s options go after '--', each with its value (${unset})`,
+        hint: `${valueless.every((w) => w !== undefined) ? `write npm run ${command.name} -- ${valueless.join(' ')}${paths}` : `give --${t.option} ${form} after '--'`}: ${command.name}'s options go after '--', each with its value (${unset})`,
       };
     }
     return {

@@ -42,7 +42,7 @@ export const command: Command<Record<string, never>> = {
     takeArguments('secrets', ['<stage>'], positionals, {
       example: 'npm run --silent secrets -- qa | kubectl apply -f -',
       also: `the stages are: ${project.stages.join(', ') || 'none'}`,
-      optionValues: false,
+      isStage: (word) => project.stages.includes(word),
     });
     const [stage] = positionals;
     requireStages(project, [stage]);

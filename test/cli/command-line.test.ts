@@ -307,12 +307,36 @@ describe('arguments too many for a command whose options take no value (diff, se
       "error: secrets takes <stage>: 'qa' is one too many (found 'dev' 'qa')",
       "  hint: write npm run secrets -- dev, and again for 'qa'; the stages are: dev, qa, test; npm run secrets -- --help lists the arguments and options",
     ],
-  ])('%s %j: the line without them (none can be an option value npm passed on)', (command, args, message, hint) => {
-    const r = runCli(command, args, fixtureProject(['dev', 'qa', 'test']));
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n').slice(0, 2)).toEqual([message, hint]);
-  });
+    // npm run secrets qa --output yaml: an option secrets does not have, which npm took, and its value passed on
+    [
+      'secrets',
+      ['qa', 'yaml'],
+      "error: secrets takes <stage>: 'yaml' is one too many (found 'qa' 'yaml')",
+      "  hint: write npm run secrets -- qa ('yaml' is no stage: given before '--', an option is npm's and its value comes as an argument); the stages are: dev, qa, test; npm run secrets -- --help lists the arguments and options",
+    ],
+    // npm run secrets --output yaml qa: the value comes first
+    [
+      'secrets',
+      ['yaml', 'qa'],
+      "error: secrets takes <stage>: 'qa' is one too many (found 'yaml' 'qa')",
+      "  hint: write npm run secrets -- qa ('yaml' is no stage: given before '--', an option is npm's and its value comes as an argument); the stages are: dev, qa, test; npm run secrets -- --help lists the arguments and options",
+    ],
+    // npm run diff dev qa test --context 3
+    [
+      'diff',
+      ['dev', 'qa', 'test', '3'],
+      "error: diff takes <stage> [<other stage>]: 'test' '3' are 2 too many (found 'dev' 'qa' 'test' '3')",
+      "  hint: write npm run diff -- dev qa, and again for 'test' ('3' is no stage: given before '--', an option is npm's and its value comes as an argument); npm run diff -- --help lists the arguments and options",
+    ],
+  ])(
+    '%s %j: the line without them, again for a stage (a word that is none may be the value of an option npm took)',
+    (command, args, message, hint) => {
+      const r = runCli(command, args, fixtureProject(['dev', 'qa', 'test']));
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual([message, hint]);
+    },
+  );
 });
 
 describe('arguments missing', () => {
@@ -566,6 +590,16 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
       'npm_config_pod_security',
       'npm run check -- --pod-security=restricted dist/qa',
     ],
+    // npm run check --pod-security=restricted: check's options are for checking files, which the line must name
+    [
+      'check',
+      [],
+      { npm_config_pod_security: 'restricted' },
+      "'--pod-security=restricted'",
+      'npm_config_pod_security',
+      'npm run check -- --pod-security=restricted <file or directory>',
+    ],
+    ['switch', [], { npm_config_release: '1.2' }, "'--release=1.2'", 'npm_config_release', 'npm run switch -- --release=1.2 <stage> <app>'],
     [
       'switch',
       ['qa', 'demoapp'],
@@ -629,6 +663,24 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
       'and empty',
       "--pod-security=, --no-pod-security or --pod-security=false given before '--'",
       'npm run check -- dist/qa --pod-security <level>',
+    ],
+    // npm run check --pod-security: without a path, npm run check -- --pod-security <level> would be refused in turn
+    [
+      'check',
+      [],
+      { npm_config_pod_security: 'true' },
+      'to true',
+      "--pod-security given before '--' with no value after it, or --pod-security=true",
+      'npm run check -- --pod-security <level> <file or directory>',
+    ],
+    // npm run switch --release=: without the stage and the app, the line would be refused in turn
+    [
+      'switch',
+      [],
+      { npm_config_release: '' },
+      'and empty',
+      "--release=, --no-release or --release=false given before '--'",
+      'npm run switch -- --release <version or image> <stage> <app>',
     ],
     [
       'switch',

@@ -101,6 +101,17 @@ describe('--no-cache', () => {
     );
   });
 
+  it('check with paths of which one is not there says so too: the line without --no-cache would be refused in turn', () => {
+    const r = runCli('check', ['--no-cache', 'qa'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').slice(1, 4)).toEqual([
+      '  hint: write npm run check -- qa to check these files, or npm run check -- --no-cache to compare dist/ with the stage files without the render cache',
+      "error: there is no file or directory 'qa'",
+      '  hint: qa is a stage: npm run check -- dist/qa checks its output, npm run check (without paths) every stage against its stage file; a relative path is read from the directory you run npm in',
+    ]);
+  });
+
   it("check's usage shows both forms: without paths (where --no-cache goes) and with them", () => {
     expect(runCli('check', ['--help']).stdout.split('\n').slice(0, 2)).toEqual([
       'Usage: npm run check [-- --no-cache]',
