@@ -8,6 +8,24 @@ import { NAMESPACE_CHART } from '../../lib/synth/rendered.js';
 import { REPO, fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 /** The kinds of an inventory's objects as `kubectl delete` takes them (`daemonset.apps`, `namespace`). */
+/** Gives the fixture's mink8s stage a manifests app making ingress-nginx's Namespace and a ConfigMap in `namespace`; returns the stage file. */
+function withIngressApp(dir: string, namespace: string): string {
+  mkdirSync(join(dir, 'manifests'));
+  writeFileSync(
+    join(dir, 'manifests', 'ingress.yaml'),
+    `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ingress-nginx\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: controller\n  namespace: ${namespace}\ndata:\n  a: b\n`,
+  );
+  const stage = join(dir, 'environments', 'mink8s.yaml');
+  writeFileSync(
+    stage,
+    readFileSync(stage, 'utf8').replace(
+      /^apps:\n/m,
+      'apps:\n  edge-controller:\n    stack: manifests\n    include: [manifests/ingress.yaml]\n',
+    ),
+  );
+  return stage;
+}
+
 function resources(inventory: string): string[] {
   return [...parseInventory(inventory).keys()].map((k) => {
     const [apiVersion, kind] = k.split(' ');
@@ -421,19 +439,7 @@ describe('a stage whose file is removed', () => {
   it("holding another Namespace (ingress-nginx's, from a manifests app): the command deletes its own Namespace by name, not every Namespace with its labels, and leaves the other out", () => {
     const dir = fixtureProject(['mink8s', 'dev']);
     try {
-      mkdirSync(join(dir, 'manifests'));
-      writeFileSync(
-        join(dir, 'manifests', 'ingress.yaml'),
-        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ingress-nginx\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: controller\n  namespace: ingress-nginx\ndata:\n  a: b\n',
-      );
-      const stage = join(dir, 'environments', 'mink8s.yaml');
-      writeFileSync(
-        stage,
-        readFileSync(stage, 'utf8').replace(
-          /^apps:\n/m,
-          'apps:\n  edge-controller:\n    stack: manifests\n    include: [manifests/ingress.yaml]\n',
-        ),
-      );
+      const stage = withIngressApp(dir, 'ingress-nginx');
       expect(runCli('synth', [], dir).code).toBe(0);
       rmSync(stage);
       const lines = runCli('diff', ['mink8s'], dir).stdout.split('\n');
@@ -478,19 +484,7 @@ describe('a stage whose file is removed', () => {
     (_, line, edited, file = 'inventory.txt') => {
       const dir = fixtureProject(['mink8s', 'dev']);
       try {
-        mkdirSync(join(dir, 'manifests'));
-        writeFileSync(
-          join(dir, 'manifests', 'ingress.yaml'),
-          'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ingress-nginx\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: controller\n  namespace: kube-system\ndata:\n  a: b\n',
-        );
-        const stage = join(dir, 'environments', 'mink8s.yaml');
-        writeFileSync(
-          stage,
-          readFileSync(stage, 'utf8').replace(
-            /^apps:\n/m,
-            'apps:\n  edge-controller:\n    stack: manifests\n    include: [manifests/ingress.yaml]\n',
-          ),
-        );
+        const stage = withIngressApp(dir, 'kube-system');
         expect(runCli('synth', [], dir).code).toBe(0);
         rmSync(stage);
         const path = join(dir, 'dist', 'mink8s', file);
