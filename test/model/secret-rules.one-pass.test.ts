@@ -327,6 +327,36 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
     expect(screenedAlone([['password=', '{noop}']])).toEqual(['none']);
   });
 
+  // a default's reference was read as any run of its name's letters, one way for each split (`$PG_USER` as `$PG_U` and `SER`...):
+  // a default its brace never closed tried every split of every reference, 40 s for a line of nine (synth hung on a ConfigMap's
+  // `DB_PASSWORD="${DB_PASSWORD:-$PG_USER-$PG_HOST-...`)
+  it("read a default of references that no brace closes once, a key's value and a text's setting, up to 8 MiB", () => {
+    const names = JSON.stringify(join(REPO, 'lib/model/secret-names.ts'));
+    const rules = JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'));
+    const found = runAlone(`import { isSecretSetting } from ${names};
+      import { detectSecret } from ${rules};
+      for (const n of [20, Math.ceil(2 ** 23 / 10)]) {
+        const value = '\${A:-' + '$PG_USER- '.repeat(n);
+        console.log(isSecretSetting('DB_PASSWORD', value), detectSecret('DB_PASSWORD="' + value + '"\\n')?.rule.id ?? 'none');
+      }`);
+    expect(found).toEqual(['true none', 'true none']);
+  });
+
+  // a value of references is judged by the text it holds with them unset, and that text was read for references again: a `$` kept
+  // before each expansion (`$$$(x)(x)`: `$$(x)(x)`, then `$(x)`...) was a call of its own and a copy of the rest, which took the
+  // stack from 8,000 on (an internal error for a 40 KB ConfigMap value) and quadratic time (1 s for 4,000)
+  it("read a setting's value of 8 MiB of expansions, a `$` kept before each, once: a key's value and a text's setting", () => {
+    const names = JSON.stringify(join(REPO, 'lib/model/secret-names.ts'));
+    const rules = JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'));
+    const found = runAlone(`import { isSecretSetting } from ${names};
+      import { detectSecret } from ${rules};
+      for (const n of [10_000, 2 ** 21]) {
+        const value = '$'.repeat(n) + '(x)'.repeat(n);
+        console.log(isSecretSetting('DB_PASSWORD_FILE', value), detectSecret('DB_PASSWORD_FILE: "' + value + '"')?.rule.id ?? 'none');
+      }`);
+    expect(found).toEqual(['true none', 'true none']);
+  });
+
   // an option's value may be any word, `docker` too: each `docker` read its options again to the line's end (2.7 s for
   // 64K, hours for 8 MiB), and each `login` of a list walked back over every option before it (76 s for 20,000 pairs)
   it("read 8 MiB of a registry login's options in one pass, in a shell command and in a command or args list", () => {
