@@ -8,11 +8,12 @@
 /**
  * An expansion at a `$`: `${NAME}`, a default (`${NAME:-word}`, `${NAME-word}`, `${NAME:=word}`: groups 1 and 2), a required
  * variable's message or an alternative (`${NAME:?message}`, `${NAME:+word}`: no text when unset), `$(NAME)` as Kubernetes writes
- * one (or a command's substitution, no parentheses within it), `$NAME`. A default may hold `$NAME`, never a brace: one within
- * braces is not read (`${A:-${B}}`). A reference in a default takes all its name's letters (`(?!\w)`): read as any run of them,
+ * one (or a command's substitution, no parentheses within it), `$NAME`, PowerShell's `$env:NAME`. A default may hold `$NAME`,
+ * never a brace: one within braces is not read (`${A:-${B}}`). A reference in a default takes all its name's letters (`(?!\w)`): read as any run of them,
  * a default its brace never closed was tried at every split of every reference (40 s for nine, `${A:-$PG_USER-$PG_HOST-...`).
  */
-const EXPANSION = /\$\{[A-Za-z_]\w*(?:(:?[-=])((?:[^{}$\n]|\$[A-Za-z_]\w*(?!\w))*)|:?[?+][^{}\n]*)?\}|\$\([^()\n]*\)|\$[A-Za-z_]\w*/y;
+const EXPANSION =
+  /\$\{[A-Za-z_]\w*(?:(:?[-=])((?:[^{}$\n]|\$[A-Za-z_]\w*(?!\w))*)|:?[?+][^{}\n]*)?\}|\$\([^()\n]*\)|\$(?:env:)?[A-Za-z_]\w*/y;
 
 /** A reference within a default (`$DEFAULT_PW` of `${DB_PASSWORD:-$DEFAULT_PW}`). */
 const REFERENCE_IN_WORD = /\$[A-Za-z_]\w*/g;
