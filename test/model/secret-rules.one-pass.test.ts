@@ -240,6 +240,7 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         'auth=(a, ',
         'new NetworkCredential("a", ',
         'x.login(a, b, ',
+        'DriverManager.getConnection(a, b, ',
         // a shell's set commands, each at a line's start or after ; & |; PowerShell's $env: before a name
         'set -x a ',
         ';setx a ',
