@@ -8,15 +8,16 @@
 /**
  * An expansion at a `$`: `${NAME}`, a default (`${NAME:-word}`, `${NAME-word}`, `${NAME:=word}`: groups 1 and 2), a required
  * variable's message or an alternative (`${NAME:?message}`, `${NAME:+word}`: no text when unset), `$(NAME)` as Kubernetes writes
- * one (or a command's substitution, no parentheses within it), `$NAME`, PowerShell's `$env:NAME`. A default may hold `$NAME`,
- * never a brace: one within braces is not read (`${A:-${B}}`). A reference in a default takes all its name's letters (`(?!\w)`): read as any run of them,
+ * one (or a command's substitution, no parentheses within it), `$NAME`, PowerShell's `$env:NAME`. A default may hold `$NAME`
+ * and `$$` (a `$` of its text, as Compose and Kubernetes escape one: `${PG_ROOT:-Rt5$$vB8nQ2wZ}`), never a brace: one within
+ * braces is not read (`${A:-${B}}`). A reference in a default takes all its name's letters (`(?!\w)`): read as any run of them,
  * a default its brace never closed was tried at every split of every reference (40 s for nine, `${A:-$PG_USER-$PG_HOST-...`).
  */
 const EXPANSION =
-  /\$\{[A-Za-z_]\w*(?:(:?[-=])((?:[^{}$\n]|\$[A-Za-z_]\w*(?!\w))*)|:?[?+][^{}\n]*)?\}|\$\([^()\n]*\)|\$(?:env:)?[A-Za-z_]\w*/y;
+  /\$\{[A-Za-z_]\w*(?:(:?[-=])((?:[^{}$\n]|\$\$|\$[A-Za-z_]\w*(?!\w))*)|:?[?+][^{}\n]*)?\}|\$\([^()\n]*\)|\$(?:env:)?[A-Za-z_]\w*/y;
 
-/** A reference within a default (`$DEFAULT_PW` of `${DB_PASSWORD:-$DEFAULT_PW}`). */
-const REFERENCE_IN_WORD = /\$[A-Za-z_]\w*/g;
+/** A reference within a default (`$DEFAULT_PW` of `${DB_PASSWORD:-$DEFAULT_PW}`), or a `$` escaped (`$$`). */
+const REFERENCE_IN_WORD = /\$\$|\$[A-Za-z_]\w*/g;
 
 /** What ends a value not quoted, outside its expansions (as `SETTING_TEXT`'s group 4 ends): a blank, a quote, `,`, `;`, `&`, a bracket or a brace. */
 const VALUE_END = /[\s"'`,;&[\]{}]/;
@@ -26,7 +27,7 @@ const VALUE_CHARS = 256;
 
 /**
  * The text a value holds with its variables unset, each reference given as `unset` (`''`, or a word that stands for what is set),
- * each default as written (`${X:-Hunter2xyz}`: `Hunter2xyz`; `${PREFIX}-Hunter2xyz`: `-Hunter2xyz`); `undefined` for a value of no
+ * each default as written (`${X:-Hunter2xyz}`: `Hunter2xyz`; `${PREFIX}-Hunter2xyz`: `-Hunter2xyz`), each `$$` as `$`; `undefined` for a value of no
  * expansion, or of one not read (a brace within a default, a brace not closed). A value not quoted (`quoted` false) ends where
  * `SETTING_TEXT`'s would (`VALUE_END`), outside its expansions. Each character is read once.
  */
@@ -34,12 +35,18 @@ export function unsetText(value: string, quoted: boolean, unset: string): string
   let text = '';
   let expansions = 0;
   for (let at = 0; at < value.length; ) {
+    if (value[at] === '$' && value[at + 1] === '$') {
+      // a `$` escaped, of the text (`$$(PREFIX)` is the text `$(PREFIX)`, no reference)
+      text += '$';
+      at += 2;
+      continue;
+    }
     if (value[at] === '$') {
       EXPANSION.lastIndex = at;
       const e = EXPANSION.exec(value);
       if (e !== null) {
         expansions++;
-        text += e[1] !== undefined ? e[2]!.replace(REFERENCE_IN_WORD, unset) : unset;
+        text += e[1] !== undefined ? e[2]!.replace(REFERENCE_IN_WORD, (r) => (r === '$$' ? '$' : unset)) : unset;
         at = EXPANSION.lastIndex;
         continue;
       }

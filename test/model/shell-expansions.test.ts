@@ -18,6 +18,11 @@ describe("a setting's value of expansions", () => {
     expect(unsetText('${X:-$DEFAULT_PW}', true, 'x')).toBe('x');
     // a value not quoted ends where a setting's does; a brace within a default is not read, nor a value of no expansion
     expect(unsetText('${X:-abc}, user: admin}', false, '')).toBe('abc');
+    // `$$` is a `$` of the text, as Compose and Kubernetes escape one: in a default too, where it was no reference and the
+    // default was not read (`${PG_ROOT:-Rt5$$vB8nQ2wZ}` reached dist/ in a ConfigMap's compose.yaml)
+    expect(unsetText('${X:-Rt5$$vB8nQ2wZ}', true, '')).toBe('Rt5$vB8nQ2wZ');
+    expect(unsetText('$$(PREFIX)/db', true, '')).toBeUndefined();
+    expect(unsetText('$$$(PREFIX)/db', true, '')).toBe('$/db');
     expect(unsetText('${X:-${Y}}', true, '')).toBeUndefined();
     expect(unsetText('Hunter2xyz', true, '')).toBeUndefined();
   });
@@ -30,6 +35,8 @@ describe("a setting's value of expansions", () => {
         'POSTGRES_PASSWORD: ${PG_PASSWORD-Hunter2xyz}',
         'services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=${PGPASS:-Hunter2xyz}\n',
         'POSTGRES_PASSWORD: "${PG_ROOT:-Hunter2xyz}"',
+        'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: ${PG_ROOT:-Rt5$$vB8nQ2wZ}\n',
+        'MYSQL_ROOT_PASSWORD="${ROOT:-Rt5vB8nQ2wZ$$}"',
         'password: ${X:=Hunter2xyz}',
         'DB_PASSWORD=${PREFIX}-Hunter2xyz',
         'DB_PASSWORD="${ENV}_Hunter2xyz"',
