@@ -232,6 +232,9 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's expansion
         'password="${a:-$b}" ',
         'a=${b:-$',
+        'a=${b:-${c:-$d$$',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's expansion
+        ['password="${a:-', '${b:-$c}$d-'] as const,
         // conversions and decoders one after another, each a name and its parenthesis read once
         'password = new String(Base64.getDecoder().decode(',
         'a, _ := base64.StdEncoding.DecodeString(',
