@@ -247,6 +247,8 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         // a shell's set commands, each at a line's start or after ; & |; PowerShell's $env: before a name
         'set -x a ',
         ';setx a ',
+        'set --export -x ',
+        ';setx /M a ',
         '$env:a$env:',
       ],
     ],

@@ -642,7 +642,14 @@ describe('the secret rules of settings written as text', () => {
   it("find a variable a shell sets under a secret's name: fish's set -x, Windows' setx, PowerShell's $env:; and leave other set commands, references and paths alone", () => {
     expectRule(
       'set-variable',
-      ["set -gx GITHUB_TOKEN 'Xk3q9Lm2Pz7wQabc'", 'set -x DB_PASSWORD Xk3q9Lm2Pz7w', 'setx DB_PASSWORD "Xk3q9Lm2Pz7w"'],
+      [
+        "set -gx GITHUB_TOKEN 'Xk3q9Lm2Pz7wQabc'",
+        'set -x DB_PASSWORD Xk3q9Lm2Pz7w',
+        'setx DB_PASSWORD "Xk3q9Lm2Pz7w"',
+        // fish's long options, and setx's /M (the machine's environment), passed
+        'set --global --export DB_PASSWORD Xk3q9Lm2Pz7w',
+        'setx /M DB_PASSWORD "Xk3q9Lm2Pz7w"',
+      ],
       [
         'set -euo pipefail',
         'set -x\necho DB_PASSWORD Xk3q9Lm2Pz7w',
