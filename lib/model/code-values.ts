@@ -118,11 +118,12 @@ export function isDeclaredType(m: RegExpExecArray): boolean {
 
 /**
  * A call that decodes a literal into the secret it encodes, base64 or hex (which is an encoding, not encryption): Python's
- * `base64.b64decode(`, `codecs.decode(`, `binascii.unhexlify(`, `bytes.fromhex(`, Java's `Base64.getDecoder().decode(`, C#'s
+ * `base64.b64decode(`, `codecs.decode(`, `binascii.unhexlify(`, `bytes.fromhex(`, Java's `Base64.getDecoder().decode(` (Apache
+ * Commons' `Base64.decodeBase64(`, JAXB's `DatatypeConverter.parseBase64Binary(`), C#'s
  * `Convert.FromBase64String(`, Go's `base64.StdEncoding.DecodeString(`, `hex.DecodeString(`, Ruby's `Base64.decode64(`, PHP's
  * `base64_decode(`, JavaScript's `atob(`.
  */
-const DECODER = String.raw`base64\.(?:b64decode|standard_b64decode|urlsafe_b64decode|b32decode|decodebytes|(?:Raw)?(?:Std|URL)Encoding\.DecodeString)|codecs\.decode|binascii\.(?:unhexlify|a2b_base64|a2b_hex)|bytes\.fromhex|hex\.DecodeString|Base64\.(?:get(?:Mime|Url)?Decoder\(\)\.decode|decode64|strict_decode64|urlsafe_decode64)|Convert\.FromBase64String|base64_decode|atob`;
+const DECODER = String.raw`base64\.(?:b64decode|standard_b64decode|urlsafe_b64decode|b32decode|decodebytes|(?:Raw)?(?:Std|URL)Encoding\.DecodeString)|codecs\.decode|binascii\.(?:unhexlify|a2b_base64|a2b_hex)|bytes\.fromhex|hex\.DecodeString|Base64\.(?:get(?:Mime|Url)?Decoder\(\)\.decode|decodeBase64|decode64|strict_decode64|urlsafe_decode64)|DatatypeConverter\.parseBase64Binary|Convert\.FromBase64String|base64_decode|atob`;
 
 /**
  * What converts a literal into the value a variable holds, written just before it: Node's `Buffer.from(`, .NET's

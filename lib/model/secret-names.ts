@@ -281,15 +281,21 @@ export const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
  * and for a setting in a file's text (a `.env` file in a ConfigMap).
  */
 export function isSecretSetting(name: string, value: string): boolean {
+  return judgeSetting(name, value, true);
+}
+
+/** `isSecretSetting`, reading the value's references (`expand`) or not: the text a value holds with them unset is read once. */
+function judgeSetting(name: string, value: string, expand: boolean): boolean {
   const verdict = nameVerdict(name);
   const v = value.trim();
   // an empty value holds nothing (`DB_PASSWORD: ""`, a password left unset): the stacks' refine steps refused it, and
   // `secrets.allow` could not excuse it, since the screen of the output finds nothing there
   if (verdict === false || v === '' || isPlaceholder(value) || isEncryptedValue(v)) return false;
   // a value of references and text (Kubernetes' `$(SECRETS_DIR)/db-password`, a shell's `${X:-<default>}`): the text it holds with
-  // them unset, whether they stand for nothing or a word (`/db-password`, `x/db-password`: a path under `DB_PASSWORD_FILE`)
-  const unset = v.includes('$') ? unsetText(v, true, '') : undefined;
-  if (unset !== undefined) return isSecretSetting(name, unset) && isSecretSetting(name, unsetText(v, true, 'x')!);
+  // them unset, whether they stand for nothing or a word (`/db-password`, `x/db-password`: a path under `DB_PASSWORD_FILE`); that
+  // text is not read for references again (a `$` kept before each, `$$$(x)(x)`, made one call and one copy per `$`)
+  const unset = expand && v.includes('$') ? unsetText(v, true, '') : undefined;
+  if (unset !== undefined) return judgeSetting(name, unset, false) && judgeSetting(name, unsetText(v, true, 'x')!, false);
   if (verdict !== true) return !verdict(v);
   const w = words(name);
   const last = w[w.length - 1]!;

@@ -153,9 +153,10 @@ export const SETTING_RULES: readonly SecretRule[] = [
     description:
       "a variable a shell's command sets under a secret's name, its value after a blank (fish's set -x DB_PASSWORD ..., Windows' setx DB_PASSWORD ...)",
     // fish's `set` that exports, keeps globally or universally (`-x`, `-gx`, `-U`; not `-e`, which erases, nor bash's `set -euo
-    // pipefail`, a line's end after its options' word), Windows' `setx`: a command, so at a line's start or after `;`, `&` or `|`
+    // pipefail`, a line's end after its options' word; or their long names, `--export`), Windows' `setx` (`/M`: the machine's): a command, so at a line's start or after `;`, `&` or `|`;
+    // a value not quoted is no fish command substitution (`set -gx DB_PASSWORD (cat ~/.secrets/db)`, read when the shell starts)
     pattern:
-      /(?:^|[;&|])[ \t]*(?:set(?:[ \t]+-[A-Za-z]*[xgU][A-Za-z]*)+|setx)[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;|&]+))/gm,
+      /(?:^|[;&|])[ \t]*(?:set(?:[ \t]+(?:-[A-Za-z]*[xgU][A-Za-z]*|--(?:export|global|universal)))+|setx(?:[ \t]+\/[Mm])?)[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;|&(][^\s"'#;|&]*))/gm,
     accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
     setting: (m) => m[1],
   },

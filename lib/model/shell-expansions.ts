@@ -6,15 +6,34 @@
  */
 
 /**
+ * What a default holds besides its text: `$$` (a `$` of its text, as Compose and Kubernetes escape one: `${PG_ROOT:-Rt5$$vB8nQ2wZ}`)
+ * and `$NAME`, which takes all its name's letters (`(?!\w)`: read as any run of them, a default its brace never closed was tried
+ * at every split of every reference, 40 s for nine, `${A:-$PG_USER-$PG_HOST-...`).
+ */
+const IN_DEFAULT = String.raw`[^{}$\n]|\$\$|\$[A-Za-z_]\w*(?!\w)`;
+
+/** An expansion within a default (`${B:-<default>}` of `${A:-${B:-<default>}}`): group 1 its default, if any; no brace within it. */
+const INNER = String.raw`\$\{[A-Za-z_]\w*(?::?[-=]((?:${IN_DEFAULT})*)|:?[?+][^{}\n]*)?\}`;
+
+/**
  * An expansion at a `$`: `${NAME}`, a default (`${NAME:-word}`, `${NAME-word}`, `${NAME:=word}`: groups 1 and 2), a required
  * variable's message or an alternative (`${NAME:?message}`, `${NAME:+word}`: no text when unset), `$(NAME)` as Kubernetes writes
- * one (or a command's substitution, no parentheses within it), `$NAME`. A default may hold `$NAME`, never a brace: one within
- * braces is not read (`${A:-${B}}`).
+ * one (or a command's substitution, no parentheses within it), `$NAME`, PowerShell's `$env:NAME`. A default may hold `$NAME`, `$$`
+ * and an expansion of its own (`${A:-${B:-<default>}}`, as Compose falls back twice), no brace deeper (`${A:-${B:-${C}}}` is not read).
  */
-const EXPANSION = /\$\{[A-Za-z_]\w*(?:(:?[-=])((?:[^{}$\n]|\$[A-Za-z_]\w*)*)|:?[?+][^{}\n]*)?\}|\$\([^()\n]*\)|\$[A-Za-z_]\w*/y;
+const EXPANSION = new RegExp(
+  String.raw`\$\{[A-Za-z_]\w*(?:(:?[-=])((?:${IN_DEFAULT}|${INNER})*)|:?[?+][^{}\n]*)?\}|\$\([^()\n]*\)|\$(?:env:)?[A-Za-z_]\w*`,
+  'y',
+);
 
-/** A reference within a default (`$DEFAULT_PW` of `${DB_PASSWORD:-$DEFAULT_PW}`). */
-const REFERENCE_IN_WORD = /\$[A-Za-z_]\w*/g;
+/** What a default's text is read for: a `$` escaped (`$$`), an expansion within it (`INNER`), a reference (`$DEFAULT_PW`). */
+const IN_WORD = new RegExp(String.raw`\$\$|${INNER}|\$[A-Za-z_]\w*`, 'g');
+
+/** A default's text with its variables unset: `$$` a `$`, an expansion within it its own default's text, a reference `unset`. */
+const unsetDefault = (word: string, unset: string): string =>
+  word.replace(IN_WORD, (r: string, inner?: string) =>
+    r === '$$' ? '$' : inner !== undefined ? inner.replace(IN_WORD, (q) => (q === '$$' ? '$' : unset)) : unset,
+  );
 
 /** What ends a value not quoted, outside its expansions (as `SETTING_TEXT`'s group 4 ends): a blank, a quote, `,`, `;`, `&`, a bracket or a brace. */
 const VALUE_END = /[\s"'`,;&[\]{}]/;
@@ -24,7 +43,7 @@ const VALUE_CHARS = 256;
 
 /**
  * The text a value holds with its variables unset, each reference given as `unset` (`''`, or a word that stands for what is set),
- * each default as written (`${X:-Hunter2xyz}`: `Hunter2xyz`; `${PREFIX}-Hunter2xyz`: `-Hunter2xyz`); `undefined` for a value of no
+ * each default as written (`${X:-Hunter2xyz}`: `Hunter2xyz`; `${PREFIX}-Hunter2xyz`: `-Hunter2xyz`), each `$$` as `$`; `undefined` for a value of no
  * expansion, or of one not read (a brace within a default, a brace not closed). A value not quoted (`quoted` false) ends where
  * `SETTING_TEXT`'s would (`VALUE_END`), outside its expansions. Each character is read once.
  */
@@ -32,12 +51,18 @@ export function unsetText(value: string, quoted: boolean, unset: string): string
   let text = '';
   let expansions = 0;
   for (let at = 0; at < value.length; ) {
+    if (value[at] === '$' && value[at + 1] === '$') {
+      // a `$` escaped, of the text (`$$(PREFIX)` is the text `$(PREFIX)`, no reference)
+      text += '$';
+      at += 2;
+      continue;
+    }
     if (value[at] === '$') {
       EXPANSION.lastIndex = at;
       const e = EXPANSION.exec(value);
       if (e !== null) {
         expansions++;
-        text += e[1] !== undefined ? e[2]!.replace(REFERENCE_IN_WORD, unset) : unset;
+        text += e[1] !== undefined ? unsetDefault(e[2]!, unset) : unset;
         at = EXPANSION.lastIndex;
         continue;
       }

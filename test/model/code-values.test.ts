@@ -121,6 +121,9 @@ describe('settings in code', () => {
         'password, _ := base64.StdEncoding.DecodeString("U3VwM3JTM2NyZXQyMDI0")',
         'token, err := hex.DecodeString("5375703372533363726574323032342a")',
         'password = Base64.decode64("U3VwM3JTM2NyZXQyMDI0")',
+        // Apache Commons Codec's and JAXB's decoders, Java's most used besides java.util.Base64
+        'String password = new String(Base64.decodeBase64("U3VwM3JTM2NyZXQyMDI0"));',
+        'byte[] secret = DatatypeConverter.parseBase64Binary("U3VwM3JTM2NyZXQyMDI0");',
       ],
       [
         'password = base64.b64decode(os.environ["DB_PASSWORD_B64"])',

@@ -15,6 +15,9 @@ describe('a call that takes a user and a password by position', () => {
         'var cred = new NetworkCredential("svc", "Xk3q9Lm2Pz7w");',
         'Connection c = DriverManager.getConnection("jdbc:postgresql://db/app", "app", "Xk3q9Lm2Pz7w");',
         'req.SetBasicAuth("ci", "Xk3q9Lm2Pz7w")',
+        // an argument after the password (a domain, authorities) took the place of the password's, and the call was passed
+        'var cred = new NetworkCredential("svc", "Xk3q9Lm2Pz7w", "CORP");',
+        'auth = new UsernamePasswordAuthenticationToken("admin", "Xk3q9Lm2Pz7w", List.of());',
       ],
       [
         // a variable, a read, a reference, a label's text, an argument that is not the password's

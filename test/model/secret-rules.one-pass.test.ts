@@ -232,6 +232,9 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's expansion
         'password="${a:-$b}" ',
         'a=${b:-$',
+        'a=${b:-${c:-$d$$',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's expansion
+        ['password="${a:-', '${b:-$c}$d-'] as const,
         // conversions and decoders one after another, each a name and its parenthesis read once
         'password = new String(Base64.getDecoder().decode(',
         'a, _ := base64.StdEncoding.DecodeString(',
@@ -240,9 +243,12 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         'auth=(a, ',
         'new NetworkCredential("a", ',
         'x.login(a, b, ',
+        'DriverManager.getConnection(a, b, ',
         // a shell's set commands, each at a line's start or after ; & |; PowerShell's $env: before a name
         'set -x a ',
         ';setx a ',
+        'set --export -x ',
+        ';setx /M a ',
         '$env:a$env:',
       ],
     ],
@@ -325,6 +331,38 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
     expect(found).toEqual(['none', 'none', 'none']);
     // not quoted: the ids one after another are read once, and once more back when no value follows them
     expect(screenedAlone([['password=', '{noop}']])).toEqual(['none']);
+  });
+
+  // a default's reference was read as any run of its name's letters, one way for each split (`$PG_USER` as `$PG_U` and `SER`...):
+  // a default its brace never closed tried every split of every reference, 40 s for a line of nine (synth hung on a ConfigMap's
+  // `DB_PASSWORD="${DB_PASSWORD:-$PG_USER-$PG_HOST-...`)
+  it("read a default of references that no brace closes once, a key's value and a text's setting, up to 8 MiB", () => {
+    const names = JSON.stringify(join(REPO, 'lib/model/secret-names.ts'));
+    const rules = JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'));
+    const found = runAlone(`import { isSecretSetting } from ${names};
+      import { detectSecret } from ${rules};
+      for (const n of [20, Math.ceil(2 ** 23 / 10)]) {
+        const value = '\${A:-' + '$PG_USER- '.repeat(n);
+        console.log(isSecretSetting('DB_PASSWORD', value), detectSecret('DB_PASSWORD="' + value + '"\\n')?.rule.id ?? 'none');
+      }`);
+    expect(found).toEqual(['true none', 'true none']);
+  });
+
+  // a value of references is judged by the text it holds with them unset, and that text was read for references again: a `$` kept
+  // before each expansion (`$$$(x)(x)`, read before `$$` was a `$` escaped: `$$(x)(x)`, then `$(x)`...) was a call of its own and
+  // a copy of the rest, which took the stack from 8,000 on (an internal error for a 40 KB ConfigMap value) and quadratic time (1 s
+  // for 4,000); with `$$` a `$` escaped, a run of 2^n - 1 of them before n expansions is read n times, each twice (unset as '' and
+  // as a word)
+  it("read a setting's value of 8 MiB of expansions, a `$` kept before each, once: a key's value and a text's setting", () => {
+    const names = JSON.stringify(join(REPO, 'lib/model/secret-names.ts'));
+    const rules = JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'));
+    const found = runAlone(`import { isSecretSetting } from ${names};
+      import { detectSecret } from ${rules};
+      for (const [dollars, n] of [[10_001, 10_001], [2 ** 21 + 1, 2 ** 21 + 1], [2 ** 23 - 1, 23]]) {
+        const value = '$'.repeat(dollars) + '(x)'.repeat(n);
+        console.log(isSecretSetting('DB_PASSWORD_FILE', value), detectSecret('DB_PASSWORD_FILE: "' + value + '"')?.rule.id ?? 'none');
+      }`);
+    expect(found).toEqual(['true none', 'true none', 'true none']);
   });
 
   // an option's value may be any word, `docker` too: each `docker` read its options again to the line's end (2.7 s for

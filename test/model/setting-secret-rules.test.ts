@@ -642,19 +642,31 @@ describe('the secret rules of settings written as text', () => {
   it("find a variable a shell sets under a secret's name: fish's set -x, Windows' setx, PowerShell's $env:; and leave other set commands, references and paths alone", () => {
     expectRule(
       'set-variable',
-      ["set -gx GITHUB_TOKEN 'Xk3q9Lm2Pz7wQabc'", 'set -x DB_PASSWORD Xk3q9Lm2Pz7w', 'setx DB_PASSWORD "Xk3q9Lm2Pz7w"'],
+      [
+        "set -gx GITHUB_TOKEN 'Xk3q9Lm2Pz7wQabc'",
+        'set -x DB_PASSWORD Xk3q9Lm2Pz7w',
+        'setx DB_PASSWORD "Xk3q9Lm2Pz7w"',
+        // fish's long options, and setx's /M (the machine's environment), passed
+        'set --global --export DB_PASSWORD Xk3q9Lm2Pz7w',
+        'setx /M DB_PASSWORD "Xk3q9Lm2Pz7w"',
+      ],
       [
         'set -euo pipefail',
         'set -x\necho DB_PASSWORD Xk3q9Lm2Pz7w',
         'set -e DB_PASSWORD',
         'set -gx DB_PASSWORD $argv[1]',
         'setx DB_PASSWORD_FILE C:\\secrets\\db',
+        // fish's command substitution reads the secret when the shell starts, as a keychain or a password manager gives it
+        'set -gx DB_PASSWORD (cat ~/.secrets/db)',
+        'set -x OPENAI_API_KEY (security find-generic-password -s openai -w)',
+        'set -gx NPM_TOKEN (pass show npm)',
       ],
     );
     expectRule(
       'secret-setting',
       ['$env:DB_PASSWORD = "Xk3q9Lm2Pz7w"', "$env:API_TOKEN='Xk3q9Lm2Pz7wQabc'"],
-      ['$env:DB_PASSWORD = $Secret'],
+      // another variable of the environment, PowerShell's `$env:NAME`, is a reference
+      ['$env:DB_PASSWORD = $Secret', '$env:DB_PASSWORD = $env:OTHER_PASSWORD', '$env:API_TOKEN = "$env:CI_TOKEN"'],
     );
   });
 

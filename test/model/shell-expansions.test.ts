@@ -18,7 +18,16 @@ describe("a setting's value of expansions", () => {
     expect(unsetText('${X:-$DEFAULT_PW}', true, 'x')).toBe('x');
     // a value not quoted ends where a setting's does; a brace within a default is not read, nor a value of no expansion
     expect(unsetText('${X:-abc}, user: admin}', false, '')).toBe('abc');
-    expect(unsetText('${X:-${Y}}', true, '')).toBeUndefined();
+    // `$$` is a `$` of the text, as Compose and Kubernetes escape one: in a default too, where it was no reference and the
+    // default was not read (`${PG_ROOT:-Rt5$$vB8nQ2wZ}` reached dist/ in a ConfigMap's compose.yaml)
+    expect(unsetText('${X:-Rt5$$vB8nQ2wZ}', true, '')).toBe('Rt5$vB8nQ2wZ');
+    expect(unsetText('$$(PREFIX)/db', true, '')).toBeUndefined();
+    expect(unsetText('$$$(PREFIX)/db', true, '')).toBe('$/db');
+    // a default of an expansion with a default of its own, as Compose falls back twice, is read too (it was not, and
+    // `${MYSQL_ROOT:-${ROOT_PW_DEFAULT:-Qz8wVx3mKp2L}}` reached dist/ in a ConfigMap's compose.yaml); one level within, no deeper
+    expect(unsetText('${X:-${Y}}', true, '')).toBe('');
+    expect(unsetText('${X:-${Y:-Qz8w$$Vx3m}$Z}', true, 'x')).toBe('Qz8w$Vx3mx');
+    expect(unsetText('${X:-${Y:-${Z}}}', true, '')).toBeUndefined();
     expect(unsetText('Hunter2xyz', true, '')).toBeUndefined();
   });
 
@@ -30,6 +39,9 @@ describe("a setting's value of expansions", () => {
         'POSTGRES_PASSWORD: ${PG_PASSWORD-Hunter2xyz}',
         'services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=${PGPASS:-Hunter2xyz}\n',
         'POSTGRES_PASSWORD: "${PG_ROOT:-Hunter2xyz}"',
+        'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: ${PG_ROOT:-Rt5$$vB8nQ2wZ}\n',
+        'MYSQL_ROOT_PASSWORD="${ROOT:-Rt5vB8nQ2wZ$$}"',
+        'services:\n  db:\n    environment:\n      MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT:-${ROOT_DEFAULT:-Qz8wVx3mKp2L}}\n',
         'password: ${X:=Hunter2xyz}',
         'DB_PASSWORD=${PREFIX}-Hunter2xyz',
         'DB_PASSWORD="${ENV}_Hunter2xyz"',
