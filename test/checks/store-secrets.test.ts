@@ -198,6 +198,14 @@ describe("an ExternalSecret's store", () => {
     const elsewhere = externalSecret('{ name: vault }') + store('SecretStore', 'vault', 'eso');
     expect(checked(elsewhere, 'refs/', { existingObjects: ['SecretStore/eso/vault'] })).toHaveLength(1);
     expect(checked(elsewhere, 'refs/', { existingObjects: ['SecretStore/web/vault'] })).toEqual([]);
+    // a declared one is near-matched as the objects' are, and not said to be the objects'
+    expect(
+      checked(externalSecret('{ name: valut, kind: ClusterSecretStore }'), 'refs/', { existingObjects: ['ClusterSecretStore/vault'] }),
+    ).toEqual([
+      expect.stringContaining(
+        "names the ClusterSecretStore 'valut', but the objects' ClusterSecretStores (with those declared as made outside them) are: vault;",
+      ),
+    ]);
     // the kind declared decides as the objects' do
     expect(checked(externalSecret('{ name: vault }'), 'refs/', { existingObjects: ['ClusterSecretStore/vault'] })).toEqual([
       expect.stringMatching(/'vault' is a ClusterSecretStore.*\n {2}hint: set kind: ClusterSecretStore beside name: vault$/),
