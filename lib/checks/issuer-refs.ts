@@ -11,7 +11,7 @@
  * declared one is named. Pure.
  */
 import { didYouMean } from '../model/did-you-mean.js';
-import { existingNames } from '../model/existing-objects.js';
+import { EXISTING_KINDS, existingNames } from '../model/existing-objects.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { DEFAULT_ISSUER_KIND_FLAG, asksDefaultIssuer, defaultIssuerOf } from '../model/operator-secrets.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
@@ -102,9 +102,17 @@ function issuerFinding(
   return emit(
     'refs/cert-issuer',
     path,
-    `names the ClusterIssuer '${name}', but the objects' ClusterIssuers are: ${listed(names)}; ${waits}`,
+    `names the ClusterIssuer '${name}', but the objects' ClusterIssuers${withDeclared(existing, 'ClusterIssuer')} are: ${listed(names)}; ${waits}`,
     `did you mean '${guess}'? Or, ${declareHint('ClusterIssuer', '', name, written)}`,
   );
+}
+
+/**
+ * What a list of the names of `kind` holds besides the objects' when some are declared as made outside them
+ * (` (with those declared as made outside them)`), so that a declared name is not said to be the objects'.
+ */
+export function withDeclared(existing: readonly string[] | undefined, kind: 'ClusterIssuer' | 'ClusterSecretStore'): string {
+  return existingNames(existing, EXISTING_KINDS[kind].group, kind, '').length ? ' (with those declared as made outside them)' : '';
 }
 
 /**

@@ -257,11 +257,15 @@ export class ObjectIndex {
     return this.controllers();
   }
 
-  private controllers(): { object: KubeObject; args: readonly unknown[] }[] {
-    return this.ofKind('apps/Deployment').flatMap((object) => {
+  /** cert-manager's controllers among the objects, found once: asked once per kubernetes.io/tls-acme Ingress (issuer-refs.ts). */
+  private controllerList?: readonly { object: KubeObject; args: readonly unknown[] }[];
+
+  private controllers(): readonly { object: KubeObject; args: readonly unknown[] }[] {
+    this.controllerList ??= this.ofKind('apps/Deployment').flatMap((object) => {
       const args = certManagerControllerArgs(object);
       return args ? [{ object, args }] : [];
     });
+    return this.controllerList;
   }
 
   /** The namespace `o` is filed under: '' at cluster scope (by its group and kind, and the CRDs' scopes), else as `namespaceOf`. */

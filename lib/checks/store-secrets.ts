@@ -19,7 +19,7 @@ import { isRecord, type KubeObject } from '../model/object.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 import { finder, type FieldPath, type Finding, guessing } from './finding.js';
 import { checkClusterStoreUse } from './cluster-stores.js';
-import { declareHint } from './issuer-refs.js';
+import { declareHint, withDeclared } from './issuer-refs.js';
 import { storeRefs } from './store-refs.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import type { ReferenceOptions } from './references-namespaces.js';
@@ -207,7 +207,7 @@ export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectInd
       emit(
         'refs/secret-store',
         [...path, 'name'],
-        `names the ClusterSecretStore '${name}', but the objects' ClusterSecretStores are: ${listed(stores)}; ${SYNCS_NOTHING}`,
+        `names the ClusterSecretStore '${name}', but the objects' ClusterSecretStores${withDeclared(existing, 'ClusterSecretStore')} are: ${listed(stores)}; ${SYNCS_NOTHING}`,
         `did you mean '${guess}'? Or, ${declareHint('ClusterSecretStore', '', name, written)}`,
       ),
     );

@@ -21,13 +21,16 @@ export const EXISTING_NAMESPACES = 'existing namespaces';
 /** The inventory line naming the stores and issuers its objects expect to exist (`existing objects: ClusterSecretStore/vault`). */
 export const EXISTING_OBJECTS = 'existing objects';
 
-/** The words of an inventory's line `<label>: a, b` (its first), none without one. */
+/**
+ * The words of an inventory's line `<label>: a, b` (its first), none without one; read as a hand may
+ * have left it: a carriage return at its end (checked out with git's core.autocrlf), tabs between words.
+ */
 function listLine(text: string, label: string): string[] {
-  const line = text.split('\n').find((l) => l.startsWith(`${label}: `));
+  const line = text.split('\n').find((l) => l.startsWith(`${label}:`));
   return line
     ? line
-        .slice(label.length + 2)
-        .split(/[ ,]+/)
+        .slice(label.length + 1)
+        .split(/[\s,]+/)
         .filter(Boolean)
     : [];
 }

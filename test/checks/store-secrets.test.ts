@@ -198,6 +198,14 @@ describe("an ExternalSecret's store", () => {
     const elsewhere = externalSecret('{ name: vault }') + store('SecretStore', 'vault', 'eso');
     expect(checked(elsewhere, 'refs/', { existingObjects: ['SecretStore/eso/vault'] })).toHaveLength(1);
     expect(checked(elsewhere, 'refs/', { existingObjects: ['SecretStore/web/vault'] })).toEqual([]);
+    // a declared one is near-matched as the objects' are, and not said to be the objects'
+    expect(
+      checked(externalSecret('{ name: valut, kind: ClusterSecretStore }'), 'refs/', { existingObjects: ['ClusterSecretStore/vault'] }),
+    ).toEqual([
+      expect.stringContaining(
+        "names the ClusterSecretStore 'valut', but the objects' ClusterSecretStores (with those declared as made outside them) are: vault;",
+      ),
+    ]);
     // the kind declared decides as the objects' do
     expect(checked(externalSecret('{ name: vault }'), 'refs/', { existingObjects: ['ClusterSecretStore/vault'] })).toEqual([
       expect.stringMatching(/'vault' is a ClusterSecretStore.*\n {2}hint: set kind: ClusterSecretStore beside name: vault$/),
@@ -231,6 +239,23 @@ describe("an ExternalSecret's store", () => {
     expect(checked(elsewhere + conditioned('[{ namespaces: [web] }]'), 'refs/secret-store', { existingNamespaces: ['shop'] })).toHaveLength(
       1,
     );
+  });
+
+  it("reads a condition's namespaceRegexes in time linear in the name, as Go does: one a backtracking RegExp could take long on is taken as served", () => {
+    const conditioned = (expression: string) =>
+      `apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata: { name: vault }\nspec: { conditions: [{ namespaceRegexes: [${JSON.stringify(expression)}] }], provider: { fake: { data: [] } } }\n---\n`;
+    const ns = 'a'.repeat(24);
+    const using = externalSecret('{ name: vault, kind: ClusterSecretStore }').replace('namespace: web', `namespace: ${ns}`);
+    const options = { existingNamespaces: [ns] };
+    // each took seconds (a name of 30 'a's: minutes; of 63: ever) and was refs/secret-store; RE2 tells at once
+    for (const hostile of ['^(a+)+b', '(a|aa)*b', `^${'(a|a)'.repeat(30)}b`, '^(?:a*)*b', 'a*a*a*a*a*b'])
+      expect(checked(using + conditioned(hostile), 'refs/secret-store', options), hostile).toEqual([]);
+    // a short name is read with a few repetitions, and a namespace not chosen is still refused
+    expect(checked(externalSecret('{ name: vault, kind: ClusterSecretStore }') + conditioned('^[a-z]+-[a-z]+-[a-z]+$'))).toEqual([
+      expect.stringContaining("not 'web': External Secrets refuses the ExternalSecret"),
+    ]);
+    expect(checked(using + conditioned('^(a|b)+$'), 'refs/secret-store', options)).toEqual([]);
+    expect(checked(using + conditioned('^x'), 'refs/secret-store', options)).toHaveLength(1);
   });
 
   it("made among the objects reads a credential Secret named without a namespace in each ExternalSecret's namespace", () => {

@@ -63,4 +63,23 @@ describe('what a stage file declares the cluster has (checks.existingNamespaces,
     expect(check.stdout).not.toContain(': error: ');
     expect(check.code, check.stdout).toBe(0);
   });
+
+  it('is read from an inventory checked out with CRLF line ends (git core.autocrlf), or hand-edited with tabs', () => {
+    const dir = tempProject({
+      ops: 'apps:\n  ops: { stack: manifests, include: [in] }\nchecks: { existingNamespaces: [monitoring], existingObjects: [ClusterSecretStore/vault] }\n',
+    });
+    mkdirSync(join(dir, 'in'));
+    cpSync(join(REPO, '../shared/crds/external-secrets'), join(dir, 'crds'), { recursive: true });
+    const monitoring = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x, namespace: monitoring }\ndata: { a: b }\n---\n';
+    writeFileSync(join(dir, 'in', 'es.yaml'), monitoring + MANIFESTS.replace('namespace: default', 'namespace: ops'));
+    expect(runCli('synth', ['ops'], dir).code).toBe(0);
+    const path = join(dir, 'dist', 'ops', 'inventory.txt');
+    const inventory = readFileSync(path, 'utf8');
+    for (const edited of [inventory.replaceAll('\n', '\r\n'), inventory.replace(/^(existing \w+:) /gm, '$1\t')]) {
+      writeFileSync(path, edited);
+      const check = runCli('check', ['dist/ops'], dir);
+      expect(check.stdout).not.toContain(': error: ');
+      expect(check.code, check.stdout).toBe(0);
+    }
+  });
 });
