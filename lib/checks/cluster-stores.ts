@@ -6,15 +6,14 @@
  * namespace), and External Secrets refuses an ExternalSecret of another ("using cluster store ... is
  * not allowed from namespace ...: denied"); and a credential Secret the store names without a
  * namespace is read in the namespace of each ExternalSecret that uses it (referent authentication),
- * where it must be. A namespace whose labels are not known (not among the objects), an expression
- * JavaScript cannot read and one whose backtracking could take long (`(a+)+`: RE2 has none) are
- * taken as served. Pure.
+ * where it must be. A namespace whose labels are not known (not among the objects) and an expression
+ * RE2 refuses are taken as served; expressions are read by re2js, as Go reads them. Pure.
  */
+import { RE2JS } from 're2js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
-import { goRegExp } from './re2.js';
 import type { ReferenceOptions } from './references-namespaces.js';
 import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside } from './declared-secrets.js';
 import { labelSelector, selectorMatches } from './selectors.js';
@@ -52,83 +51,14 @@ function serves(store: KubeObject, ns: string, index: ObjectIndex): boolean | un
 }
 
 /**
- * The most steps JavaScript's backtracking RegExp may take to test a namespaceRegexes expression on a
- * name (`backtracking`): a few milliseconds. RE2, Go's, takes time linear in the name whatever the
- * expression; a backtracking one may take exponential time (`^(a+)+b` on a name of 30 `a`s: minutes).
- */
-const MAX_STEPS = 2 ** 22;
-
-/**
- * A bound on the steps a backtracking RegExp takes to test Go expression `source` anywhere in a name
- * of `length` characters: each start, times each repetition's counts and each alternative (any two,
- * `(a|a)(a|a)...`, may both be tried at each place); Infinity for a repetition of a group holding a
- * repetition or an alternative (`(a+)+`, `(a|ab)*`: exponential in the name), or past MAX_STEPS.
- * Escapes, `\Q...\E` and classes are one character each; `(?` opens a group or sets flags. Read on
- * the Go text, before goRegExp's translation, so that a huge or hostile one costs one pass.
- */
-function backtracking(source: string, length: number): number {
-  let steps = length + 1;
-  // per open group: whether it holds a repetition or an alternative
-  const choices: boolean[] = [];
-  // what a repetition here would repeat: nothing, a character, a group (with or without choices), a repetition
-  let last: 'none' | 'one' | 'group' | 'chosen' | 'repeated' = 'none';
-  const choose = (): void => {
-    if (choices.length) choices[choices.length - 1] = true;
-  };
-  for (let i = 0; i < source.length && steps <= MAX_STEPS; i++) {
-    const c = source[i];
-    const counted = c === '{' ? /^\{\d+(?:,\d*)?\}/.exec(source.slice(i, i + 24)) : null;
-    if (c === '*' || c === '+' || c === '?' || counted) {
-      if (last === 'repeated' && c === '?') continue; // lazy: as many steps
-      if (last === 'chosen' || last === 'repeated') return Number.POSITIVE_INFINITY;
-      if (last === 'none') continue;
-      steps *= length + 1;
-      choose();
-      last = 'repeated';
-      if (counted) i += counted[0].length - 1;
-    } else if (c === '|') {
-      steps *= 2;
-      choose();
-      last = 'none';
-    } else if (c === '(') {
-      const group = /^\(\?(?:P?<\w+>|[imsU-]*:|[imsU-]*\))/.exec(source.slice(i, i + 64));
-      i += (group?.[0].length ?? 1) - 1;
-      if (group?.[0].endsWith(')')) continue; // flags for the rest of the group
-      choices.push(false);
-      last = 'none';
-    } else if (c === ')') {
-      const chosen = choices.pop() ?? false;
-      if (chosen) choose();
-      last = chosen ? 'chosen' : 'group';
-    } else if (c === '\\') {
-      const close = source[i + 1] === 'Q' ? source.indexOf('\\E', i + 2) : -1;
-      i = source[i + 1] !== 'Q' ? i + 1 : close < 0 ? source.length : close + 1;
-      last = 'one';
-    } else if (c === '[') {
-      // a class: its first ']' (after '[' or '[^') is a character, and so is what a POSIX class or an escape holds
-      let j = i + (source[i + 1] === '^' ? 2 : 1);
-      if (source[j] === ']') j++;
-      while (j < source.length && source[j] !== ']') {
-        const posix = source[j] === '[' && source[j + 1] === ':' ? source.indexOf(':]', j + 2) : -1;
-        j = source[j] === '\\' ? j + 2 : posix >= 0 ? posix + 2 : j + 1;
-      }
-      i = j;
-      last = 'one';
-    } else last = c === '^' || c === '$' ? 'none' : 'one';
-  }
-  return steps;
-}
-
-/**
  * Whether Go expression `expression` matches anywhere in namespace `ns`, as External Secrets tests it
- * (regexp.MatchString); undefined when it cannot be told here: JavaScript cannot read it (goRegExp
- * throws), or its backtracking could take long (`backtracking`: a hostile or huge expression must not
- * hang the check).
+ * (regexp.MatchString): read by re2js, RE2's port, as Go reads it and in time linear in the name
+ * whatever the expression (JavaScript's backtracking RegExp takes minutes on `^(a+)+b` and a name of
+ * 30 `a`s); undefined when RE2 refuses the expression (External Secrets cannot use that condition).
  */
 function matches(expression: string, ns: string): boolean | undefined {
-  if (backtracking(expression, ns.length) > MAX_STEPS) return undefined;
   try {
-    return goRegExp(expression).test(ns);
+    return RE2JS.compile(expression).matcher(ns).find();
   } catch {
     return undefined;
   }

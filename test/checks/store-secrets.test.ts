@@ -241,21 +241,30 @@ describe("an ExternalSecret's store", () => {
     );
   });
 
-  it("reads a condition's namespaceRegexes in time linear in the name, as Go does: one a backtracking RegExp could take long on is taken as served", () => {
+  it("reads a condition's namespaceRegexes as Go's RE2 does, in time linear in the name, even ones a backtracking RegExp takes minutes on", () => {
     const conditioned = (expression: string) =>
       `apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata: { name: vault }\nspec: { conditions: [{ namespaceRegexes: [${JSON.stringify(expression)}] }], provider: { fake: { data: [] } } }\n---\n`;
-    const ns = 'a'.repeat(24);
-    const using = externalSecret('{ name: vault, kind: ClusterSecretStore }').replace('namespace: web', `namespace: ${ns}`);
-    const options = { existingNamespaces: [ns] };
-    // each took seconds (a name of 30 'a's: minutes; of 63: ever) and was refs/secret-store; RE2 tells at once
-    for (const hostile of ['^(a+)+b', '(a|aa)*b', `^${'(a|a)'.repeat(30)}b`, '^(?:a*)*b', 'a*a*a*a*a*b'])
-      expect(checked(using + conditioned(hostile), 'refs/secret-store', options), hostile).toEqual([]);
-    // a short name is read with a few repetitions, and a namespace not chosen is still refused
+    const using = (ns: string) => externalSecret('{ name: vault, kind: ClusterSecretStore }').replace('namespace: web', `namespace: ${ns}`);
+    // the longest name: JavaScript's RegExp backtracks for minutes (30 'a's) or ever (63) on each; RE2 answers at once
+    const as = 'a'.repeat(62);
+    for (const hostile of ['^(a+)+b', '(a|aa)*b', `${'(a|a)'.repeat(30)}b`, '^(?:a*)*b', 'a*a*a*a*a*b']) {
+      expect(
+        checked(using(`${as}a`) + conditioned(hostile), 'refs/secret-store', { existingNamespaces: [`${as}a`] }),
+        hostile,
+      ).toHaveLength(1);
+      expect(checked(using(`${as}b`) + conditioned(hostile), 'refs/secret-store', { existingNamespaces: [`${as}b`] }), hostile).toEqual([]);
+    }
+    // Go's syntax, not JavaScript's: a POSIX class, \z, a Unicode class, a flag group
+    for (const expression of ['^[[:alpha:]]+-[[:digit:]]+\\z', '^\\pL+-\\d+$', '(?i)^WEB-1$'])
+      expect(checked(using('web-1') + conditioned(expression), 'refs/secret-store', { existingNamespaces: ['web-1'] }), expression).toEqual(
+        [],
+      );
+    // a namespace not chosen is refused; an expression RE2 refuses is taken as serving it (External Secrets cannot use it)
     expect(checked(externalSecret('{ name: vault, kind: ClusterSecretStore }') + conditioned('^[a-z]+-[a-z]+-[a-z]+$'))).toEqual([
       expect.stringContaining("not 'web': External Secrets refuses the ExternalSecret"),
     ]);
-    expect(checked(using + conditioned('^(a|b)+$'), 'refs/secret-store', options)).toEqual([]);
-    expect(checked(using + conditioned('^x'), 'refs/secret-store', options)).toHaveLength(1);
+    expect(checked(using('web-1') + conditioned('^x'), 'refs/secret-store', { existingNamespaces: ['web-1'] })).toHaveLength(1);
+    expect(checked(using('web-1') + conditioned('^(x'), 'refs/secret-store', { existingNamespaces: ['web-1'] })).toEqual([]);
   });
 
   it("made among the objects reads a credential Secret named without a namespace in each ExternalSecret's namespace", () => {
