@@ -8,9 +8,12 @@
  *   accepts only its `properties` (the API server prunes the rest; here they are reported, with
  *   "did you mean", because a misspelled field is silently dropped there);
  * - `x-kubernetes-int-or-string` is an integer or a string; `nullable: true` also accepts null;
- * - `pattern` is a Go (RE2) expression, translated to the JavaScript RegExp that reads it alike
- *   (`goRegExp`); one JavaScript has no expression for is left out, with a warning on the CRD, and
- *   one Go 1.19 refuses (the 1.25 API server's: `(?<name>`, `a{1001}`) too, with an error;
+ * - `pattern` is a Go (RE2) expression, matched by re2js, RE2's port, in time linear in the value as
+ *   the API server matches it (`re2Pattern`: JavaScript's backtracking RegExp took minutes on
+ *   `^(a+)+$` and 35 characters); one JavaScript has no expression for (`goRegExp`'s reading) is left
+ *   out, with a warning on the CRD, and one Go 1.19 refuses (the 1.25 API server's: `(?<name>`,
+ *   `a{1001}`) too, with an error (re2js's `\pC` takes in the unassigned code points, Go's does not:
+ *   a value holding one fails `\PC` here);
  * - `format` is checked where the 1.25 API server checks it, as it does (lib/checks/crd-formats.ts);
  * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys` (each key
  *   a scalar property of the items, required or defaulted: `listMapKeyProblems`);
@@ -26,6 +29,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import AjvModule from 'ajv';
+import { RE2JS } from 're2js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { goRegExp, patternReading, readsPattern } from './re2.js';
 import { addFormats, checkedFormat } from './crd-formats.js';
@@ -61,11 +65,27 @@ export const LIST_MAP_KEYS = 'x-kubernetes-list-map-keys';
  */
 export const WRITTEN_FORMAT = 'x-stagecraft-written-format';
 
+/**
+ * ajv's engine for a CRD's pattern (one goRegExp reads: toJsonSchema leaves the others out): RE2's
+ * own matching, whose time is linear in the value whatever the pattern, as Go's regexp is; where RE2
+ * refuses what goRegExp reads, goRegExp's RegExp. ajv keeps one engine per `toString()` of it (every
+ * schema of the one ajv): the pattern's own text, or every pattern would be matched by the first.
+ */
+function re2Pattern(pattern: string): { test(value: string): boolean; toString(): string } {
+  try {
+    const re = RE2JS.compile(pattern);
+    return { test: (value) => re.matcher(value).find(), toString: () => `re2:${pattern}` };
+  } catch {
+    return goRegExp(pattern);
+  }
+}
+re2Pattern.code = 're2Pattern';
+
 /** One ajv for every CRD: custom kinds of one process share compiled code. */
 let ajvInstance: InstanceType<typeof Ajv> | undefined;
 export function ajv(): InstanceType<typeof Ajv> {
   if (ajvInstance) return ajvInstance;
-  // unicodeRegExp: false, because CRD patterns are Go (RE2) expressions: goRegExp makes them `u` RegExps itself
+  // unicodeRegExp: false, because CRD patterns are Go (RE2) expressions, which re2Pattern reads
   const a = new Ajv({
     allErrors: true,
     strict: false,
@@ -73,7 +93,7 @@ export function ajv(): InstanceType<typeof Ajv> {
     // only the formats the API server checks are registered, and only those are written (toJsonSchema)
     validateFormats: true,
     unicodeRegExp: false,
-    code: { optimize: false, regExp: goRegExp },
+    code: { optimize: false, regExp: re2Pattern },
   });
   addFormats(a);
   a.addKeyword({
