@@ -16,33 +16,17 @@ import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { DEFAULT_ISSUER_KIND_FLAG, asksDefaultIssuer, defaultIssuerOf } from '../model/operator-secrets.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { listed, type ObjectIndex } from './object-index.js';
+import { clusterNames, namespacedNames } from './declared-names.js';
 import type { ReferenceOptions } from './references-namespaces.js';
 
 const GROUP = 'cert-manager.io';
 const ISSUER = `${GROUP}/Issuer`;
-const CLUSTER_ISSUER = `${GROUP}/ClusterIssuer`;
 
 /** What waits while the issuer is not found, by the kind of the object naming it. */
 const WAITS: Readonly<Record<string, string>> = {
   Certificate: 'cert-manager issues no certificate until it is there (the Certificate stays not ready: issuer not found)',
   Ingress: "cert-manager's ingress-shim makes a Certificate that waits for it (issuer not found): the TLS Secret is never written",
 };
-
-/**
- * The names of the objects' ClusterIssuers, sorted (by kind: without their CRD the index files them under a namespace),
- * with those declared as made outside them (`existing`).
- */
-export function clusterIssuerNames(index: ObjectIndex, existing?: readonly string[]): string[] {
-  const names = index.objectsOf(CLUSTER_ISSUER).flatMap((s) => (typeof s.metadata?.name === 'string' ? [s.metadata.name] : []));
-  return [...new Set([...names, ...existingNames(existing, GROUP, 'ClusterIssuer', '')])].sort();
-}
-
-/** The names of the Issuers of namespace `ns`: the objects' and those declared as made outside them (`existing`), sorted. */
-function issuerNames(index: ObjectIndex, ns: string, existing: readonly string[] | undefined): readonly string[] {
-  const declared = existingNames(existing, GROUP, 'Issuer', ns);
-  const names = index.namesOf(ISSUER, ns);
-  return declared.length ? [...new Set([...names, ...declared])].sort() : names;
-}
 
 /**
  * The finding, if any, for an issuer named `name` of `kind` (`written`: whether the kind was written,
@@ -63,9 +47,9 @@ function issuerFinding(
   const emit = finder(o);
   const waits = WAITS[o.kind] ?? WAITS.Certificate;
   if (kind === 'Issuer') {
-    const names = issuerNames(index, ns, existing);
+    const names = namespacedNames(index, 'Issuer', ns, existing);
     if (names.includes(name)) return undefined;
-    if (clusterIssuerNames(index, existing).includes(name))
+    if (clusterNames(index, 'ClusterIssuer', existing).includes(name))
       return emit(
         'refs/cert-issuer',
         kindPath ?? path,
@@ -88,9 +72,9 @@ function issuerFinding(
         : `add an Issuer '${name}' to namespace '${ns}', or make it a ClusterIssuer and ${setKind('ClusterIssuer')}; or, ${declareHint('Issuer', ns, name, written)}`,
     );
   }
-  const names = clusterIssuerNames(index, existing);
+  const names = clusterNames(index, 'ClusterIssuer', existing);
   if (names.includes(name)) return undefined;
-  if (issuerNames(index, ns, existing).includes(name))
+  if (namespacedNames(index, 'Issuer', ns, existing).includes(name))
     return emit(
       'refs/cert-issuer',
       kindPath ?? path,

@@ -24,7 +24,8 @@ import { compareQuantities } from '../model/quantity.js';
 import { missingVolumeHint } from './cluster-made.js';
 import { checkRolloutServices, checkRolloutWorkload } from './custom-workloads.js';
 import { checkIssuerSecrets } from './issuer-secrets.js';
-import { checkCertificateIssuer, checkIngressIssuer, clusterIssuerNames } from './issuer-refs.js';
+import { checkCertificateIssuer, checkIngressIssuer } from './issuer-refs.js';
+import { clusterNames } from './declared-names.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
@@ -365,7 +366,7 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
 function shimController(index: ObjectIndex): ShimController | undefined {
   const [controller] = index.certManagerControllers();
   if (!controller || hasDefaultIssuer(controller.args)) return undefined;
-  return { controller: describeObject(controller.object), clusterIssuers: clusterIssuerNames(index) };
+  return { controller: describeObject(controller.object), clusterIssuers: clusterNames(index, 'ClusterIssuer') };
 }
 
 /** Whether ingress-shim has a default issuer: by cert-manager's controller among the objects, taken as set without it (`namesIssuer`). */

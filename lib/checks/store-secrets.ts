@@ -14,7 +14,7 @@
  * mistake only when no declared one is named. Pure.
  */
 import { didYouMean } from '../model/did-you-mean.js';
-import { existingNames } from '../model/existing-objects.js';
+import { clusterNames, namespacedNames } from './declared-names.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 import { finder, type FieldPath, type Finding, guessing } from './finding.js';
@@ -122,22 +122,6 @@ function externalSecretStoreRefs(spec: Record<string, unknown>): [FieldPath, Rec
   return refs;
 }
 
-/**
- * The names of the objects' ClusterSecretStores, sorted (by kind: without their CRD the index files them under a namespace),
- * with those declared as made outside them (`existing`).
- */
-function clusterStoreNames(index: ObjectIndex, existing: readonly string[] | undefined): string[] {
-  const names = index.objectsOf(CLUSTER_SECRET_STORE).flatMap((s) => (typeof s.metadata?.name === 'string' ? [s.metadata.name] : []));
-  return [...new Set([...names, ...existingNames(existing, GROUP, 'ClusterSecretStore', '')])].sort();
-}
-
-/** The names of the SecretStores of namespace `ns`: the objects' and those declared as made outside them (`existing`), sorted. */
-function storeNames(index: ObjectIndex, ns: string, existing: readonly string[] | undefined): readonly string[] {
-  const declared = existingNames(existing, GROUP, 'SecretStore', ns);
-  const names = index.namesOf(SECRET_STORE, ns);
-  return declared.length ? [...new Set([...names, ...declared])].sort() : names;
-}
-
 const SYNCS_NOTHING = 'External Secrets syncs nothing of it until the store is there';
 
 /** An ExternalSecret's store references that name a store of the other kind, only of another namespace, or near a store's name. */
@@ -150,9 +134,9 @@ export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectInd
     const kind = ref.kind ?? 'SecretStore';
     if (typeof name !== 'string' || name === '' || (kind !== 'SecretStore' && kind !== 'ClusterSecretStore')) continue;
     if (kind === 'SecretStore') {
-      const names = storeNames(index, ns, existing);
+      const names = namespacedNames(index, 'SecretStore', ns, existing);
       if (names.includes(name)) continue;
-      if (clusterStoreNames(index, existing).includes(name)) {
+      if (clusterNames(index, 'ClusterSecretStore', existing).includes(name)) {
         out.push(
           emit(
             'refs/secret-store',
@@ -183,14 +167,14 @@ export function checkStoreReferences(o: KubeObject, ns: string, index: ObjectInd
       );
       continue;
     }
-    const stores = clusterStoreNames(index, existing);
+    const stores = clusterNames(index, 'ClusterSecretStore', existing);
     const made = index.objectsOf(CLUSTER_SECRET_STORE).find((s) => s.metadata?.name === name);
     if (made) {
       checkClusterStoreUse(o, ns, index, out, path, made, options);
       continue;
     }
     if (stores.includes(name)) continue;
-    if (storeNames(index, ns, existing).includes(name)) {
+    if (namespacedNames(index, 'SecretStore', ns, existing).includes(name)) {
       out.push(
         emit(
           'refs/secret-store',
