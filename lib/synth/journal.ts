@@ -124,6 +124,11 @@ function ontoLinkedFile(root: string, from: string, to: string): boolean {
   }
 }
 
+/** Whether `value` is absent, or a JSON mapping whose every entry passes `entry`. */
+function absentOrMapping(value: unknown, entry: (key: string, value: unknown) => boolean): boolean {
+  return value === undefined || (typeof value === 'object' && value !== null && Object.entries(value).every(([k, v]) => entry(k, v)));
+}
+
 /**
  * The journal in `text` of the project in `root`, or why it is not one that `finish` may follow (a
  * file emptied by a crash of the machine, edited by hand, or left by a merge): its renames are done
@@ -160,37 +165,15 @@ export function readJournal(text: string, root: string): Journal | string {
     return "its 'command', 'pid' or 'started' is missing";
   }
   if (j.root !== undefined && typeof j.root !== 'string') return "its 'root' is not a path";
-  const replaces = j.replaces as Record<string, unknown> | undefined | null;
-  if (
-    replaces !== undefined &&
-    (typeof replaces !== 'object' ||
-      replaces === null ||
-      !Object.entries(replaces).every(([p, d]) => (inProject(p) || linked.has(p)) && (d === null || typeof d === 'string')))
-  ) {
+  if (!absentOrMapping(j.replaces, (p, d) => (inProject(p) || linked.has(p)) && (d === null || typeof d === 'string'))) {
     return "its 'replaces' is not a mapping of paths inside the project to digests";
   }
-  const stamps = j.linked as Record<string, unknown> | undefined | null;
-  if (
-    stamps !== undefined &&
-    (typeof stamps !== 'object' ||
-      stamps === null ||
-      !Object.entries(stamps).every(
-        ([dir, files]) =>
-          inProject(dir) &&
-          typeof files === 'object' &&
-          files !== null &&
-          Object.entries(files).every(([rel, stamp]) => inProject(rel) && typeof stamp === 'string'),
-      ))
-  ) {
+  const stamps = (dir: string, files: unknown) =>
+    inProject(dir) && files !== undefined && absentOrMapping(files, (rel, stamp) => inProject(rel) && typeof stamp === 'string');
+  if (!absentOrMapping(j.linked, stamps)) {
     return "its 'linked' is not a mapping of stage directories to their linked files' stamps";
   }
-  const dropped = j.dropped as Record<string, unknown> | undefined | null;
-  if (
-    dropped !== undefined &&
-    (typeof dropped !== 'object' ||
-      dropped === null ||
-      !Object.entries(dropped).every(([dir, list]) => inProject(dir) && Array.isArray(list) && list.every(inProject)))
-  ) {
+  if (!absentOrMapping(j.dropped, (dir, list) => inProject(dir) && Array.isArray(list) && list.every(inProject))) {
     return "its 'dropped' is not a mapping of stage directories to folders below them";
   }
   if (
