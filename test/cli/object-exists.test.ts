@@ -46,15 +46,21 @@ describe('npm run check -- --object-exists', () => {
   });
 });
 
+/** A project whose stage ops declares namespace monitoring and ClusterSecretStore vault, and makes a ConfigMap in the one and ExternalSecrets of the other. */
+function declaringProject(): string {
+  const dir = tempProject({
+    ops: 'apps:\n  ops: { stack: manifests, include: [in] }\nchecks: { existingNamespaces: [monitoring], existingObjects: [ClusterSecretStore/vault] }\n',
+  });
+  mkdirSync(join(dir, 'in'));
+  cpSync(join(REPO, '../shared/crds/external-secrets'), join(dir, 'crds'), { recursive: true });
+  const monitoring = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x, namespace: monitoring }\ndata: { a: b }\n---\n';
+  writeFileSync(join(dir, 'in', 'es.yaml'), monitoring + MANIFESTS.replace('namespace: default', 'namespace: ops'));
+  return dir;
+}
+
 describe('what a stage file declares the cluster has (checks.existingNamespaces, checks.existingObjects)', () => {
   it('is written to the inventory, so that npm run check -- dist/<stage> checks the output as synth did', () => {
-    const dir = tempProject({
-      ops: 'apps:\n  ops: { stack: manifests, include: [in] }\nchecks: { existingNamespaces: [monitoring], existingObjects: [ClusterSecretStore/vault] }\n',
-    });
-    mkdirSync(join(dir, 'in'));
-    cpSync(join(REPO, '../shared/crds/external-secrets'), join(dir, 'crds'), { recursive: true });
-    const monitoring = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x, namespace: monitoring }\ndata: { a: b }\n---\n';
-    writeFileSync(join(dir, 'in', 'es.yaml'), monitoring + MANIFESTS.replace('namespace: default', 'namespace: ops'));
+    const dir = declaringProject();
     const synth = runCli('synth', ['ops'], dir);
     expect(synth.code, synth.stderr).toBe(0);
     const inventory = readFileSync(join(dir, 'dist', 'ops', 'inventory.txt'), 'utf8');
@@ -65,13 +71,7 @@ describe('what a stage file declares the cluster has (checks.existingNamespaces,
   });
 
   it('is read from an inventory checked out with CRLF line ends (git core.autocrlf), or hand-edited with tabs', () => {
-    const dir = tempProject({
-      ops: 'apps:\n  ops: { stack: manifests, include: [in] }\nchecks: { existingNamespaces: [monitoring], existingObjects: [ClusterSecretStore/vault] }\n',
-    });
-    mkdirSync(join(dir, 'in'));
-    cpSync(join(REPO, '../shared/crds/external-secrets'), join(dir, 'crds'), { recursive: true });
-    const monitoring = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x, namespace: monitoring }\ndata: { a: b }\n---\n';
-    writeFileSync(join(dir, 'in', 'es.yaml'), monitoring + MANIFESTS.replace('namespace: default', 'namespace: ops'));
+    const dir = declaringProject();
     expect(runCli('synth', ['ops'], dir).code).toBe(0);
     const path = join(dir, 'dist', 'ops', 'inventory.txt');
     const inventory = readFileSync(path, 'utf8');
