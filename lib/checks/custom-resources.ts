@@ -7,9 +7,9 @@
  */
 import type { ErrorObject } from 'ajv';
 import { groupOf } from '../k8s.js';
-import type { KubeObject } from '../model/object.js';
+import { asRecord, type KubeObject } from '../model/object.js';
 import type { CrdRegistry } from './crds.js';
-import { LIST_MAP_KEYS, WRITTEN_FORMAT, asObj, asValidated } from './crd-schema.js';
+import { LIST_MAP_KEYS, WRITTEN_FORMAT, asValidated } from './crd-schema.js';
 import { formatExpected } from './crd-formats.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
@@ -135,7 +135,7 @@ export function checkCustomResource(
  */
 function formatFinding(e: ErrorObject, emit: ReturnType<typeof finder>): Finding {
   const format = String((e.params as { format: string }).format);
-  const written = String(asObj(e.parentSchema)?.[WRITTEN_FORMAT] ?? format);
+  const written = String(asRecord(e.parentSchema)?.[WRITTEN_FORMAT] ?? format);
   const expected = formatExpected(format);
   const what = format === 'byte' ? 'the value' : JSON.stringify(e.data);
   return emit(
