@@ -29,8 +29,9 @@ const WAITS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The finding, if any, for an issuer named `name` of `kind` (`written`: whether the kind was written,
- * at `kindPath`, or the default) from an object of namespace `ns`, at `path`.
+ * The finding, if any, for an issuer named `name` of `kind` from an object of namespace `ns`, at
+ * `path`; the kind is written at `kindPath`, or else `kindSaid` says what made it an Issuer (`no kind:
+ * an Issuer`, cert-manager's default).
  */
 function issuerFinding(
   o: KubeObject,
@@ -42,7 +43,7 @@ function issuerFinding(
   kindPath: FieldPath | undefined,
   setKind: (kind: string) => string,
   { existingObjects: existing, written }: ReferenceOptions,
-  noKind = 'no kind',
+  kindSaid = 'no kind: an Issuer',
 ): Finding | undefined {
   const emit = finder(o);
   const waits = WAITS[o.kind] ?? WAITS.Certificate;
@@ -53,7 +54,7 @@ function issuerFinding(
       return emit(
         'refs/cert-issuer',
         kindPath ?? path,
-        `names the Issuer '${name}'${kindPath ? '' : ` (${noKind}: an Issuer)`} of namespace '${ns}', but '${name}' is a ClusterIssuer, and the Issuers in namespace '${ns}' are: ${listed(names)}; ${waits}`,
+        `names the Issuer '${name}'${kindPath ? '' : ` (${kindSaid})`} of namespace '${ns}', but '${name}' is a ClusterIssuer, and the Issuers in namespace '${ns}' are: ${listed(names)}; ${waits}`,
         setKind('ClusterIssuer'),
       );
     const elsewhere = index
@@ -186,7 +187,7 @@ function checkDefaultIssuer(o: KubeObject, ns: string, index: ObjectIndex, out: 
       `give ${described}'s controller ${DEFAULT_ISSUER_KIND_FLAG}=${k} (Helm: ingressShim.defaultIssuerKind: ${k}), or name the issuer on the Ingress: ` +
       `${k === 'Issuer' ? 'cert-manager.io/issuer' : 'cert-manager.io/cluster-issuer'}: ${issuer.name}`,
     options,
-    `no ${DEFAULT_ISSUER_KIND_FLAG}`,
+    issuer.kindGiven ? `${DEFAULT_ISSUER_KIND_FLAG}=${issuer.kind}` : `no ${DEFAULT_ISSUER_KIND_FLAG}: an Issuer`,
   );
   if (found)
     out.push({
