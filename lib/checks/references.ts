@@ -26,6 +26,7 @@ import { checkRolloutServices, checkRolloutWorkload } from './custom-workloads.j
 import { checkIssuerSecrets } from './issuer-secrets.js';
 import { checkCertificateIssuer, checkIngressIssuer } from './issuer-refs.js';
 import { clusterNames } from './declared-names.js';
+import { checkClusterExternalSecret } from './cluster-external-secrets.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
@@ -329,6 +330,7 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
   ['SecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
   ['ClusterSecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
   ['ExternalSecret', { group: 'external-secrets.io', check: checkStoreReferences }],
+  ['ClusterExternalSecret', { group: 'external-secrets.io', check: checkClusterExternalSecret }],
   ...[...SERVICES_CALLED].map(([kind, { group }]) => [kind, { group, check: checkServicesCalled }] as const),
 ]);
 

@@ -419,7 +419,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/secret-store': {
     short: 'An ExternalSecret naming a store of the other kind, one only in another namespace, or a name near one of the stores made',
-    help: "secretStoreRef (and sourceRef.storeRef) names a SecretStore of the ExternalSecret's namespace unless kind: ClusterSecretStore is set; a SecretStore serves only its own namespace, and a ClusterSecretStore with spec.conditions only the namespaces they choose (namespaces, namespaceRegexes, namespaceSelector: External Secrets denies the others). A store made outside the objects is not a finding; one whose name is near a store they make is declared (checks.existingObjects in the stage file, --object-exists: ClusterSecretStore/<name>, SecretStore/<namespace>/<name>).",
+    help: "secretStoreRef (and sourceRef.storeRef) names a SecretStore of the ExternalSecret's namespace unless kind: ClusterSecretStore is set; a SecretStore serves only its own namespace, and a ClusterSecretStore with spec.conditions only the namespaces they choose (namespaces, namespaceRegexes, namespaceSelector: External Secrets denies the others). A store made outside the objects is not a finding; one whose name is near a store they make is declared (checks.existingObjects in the stage file, --object-exists: ClusterSecretStore/<name>, SecretStore/<namespace>/<name>). A ClusterExternalSecret's externalSecretSpec is checked as the ExternalSecret it makes in each namespace it chooses (spec.namespaces, spec.namespaceSelectors) among those known.",
     mirrors: 'External Secrets ExternalSecret (SecretSyncedError: could not get store)',
   },
   'refs/rollout-workload': {
