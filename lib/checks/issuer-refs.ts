@@ -11,12 +11,11 @@
  * declared one is named. Pure.
  */
 import { didYouMean } from '../model/did-you-mean.js';
-import { EXISTING_KINDS, existingNames } from '../model/existing-objects.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { DEFAULT_ISSUER_KIND_FLAG, asksDefaultIssuer, defaultIssuerOf } from '../model/operator-secrets.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { listed, type ObjectIndex } from './object-index.js';
-import { clusterNames, namespacedNames } from './declared-names.js';
+import { clusterNames, declareHint, namespacedNames, withDeclared } from './declared-names.js';
 import type { ReferenceOptions } from './references-namespaces.js';
 
 const GROUP = 'cert-manager.io';
@@ -90,25 +89,6 @@ function issuerFinding(
     `names the ClusterIssuer '${name}', but the objects' ClusterIssuers${withDeclared(existing, 'ClusterIssuer')} are: ${listed(names)}; ${waits}`,
     `did you mean '${guess}'? Or, ${declareHint('ClusterIssuer', '', name, written)}`,
   );
-}
-
-/**
- * What a list of the names of `kind` holds besides the objects' when some are declared as made outside them
- * (` (with those declared as made outside them)`), so that a declared name is not said to be the objects'.
- */
-export function withDeclared(existing: readonly string[] | undefined, kind: 'ClusterIssuer' | 'ClusterSecretStore'): string {
-  return existingNames(existing, EXISTING_KINDS[kind].group, kind, '').length ? ' (with those declared as made outside them)' : '';
-}
-
-/**
- * Where an object made outside the objects is declared, so that a reference to it is no finding: the stage file's
- * checks.existingObjects, or the check command's --object-exists (lib/model/existing-objects.ts).
- */
-export function declareHint(kind: string, ns: string, name: string, written: boolean | undefined): string {
-  const entry = `${kind}/${ns ? `${ns}/` : ''}${name}`;
-  return written
-    ? `if '${name}' is made outside the stage, declare it under checks.existingObjects in the stage file: ${entry}`
-    : `if '${name}' is made outside these files, declare it: npm run check -- --object-exists ${entry} <files>`;
 }
 
 /** A Certificate's issuerRef: an Issuer of its namespace unless `kind: ClusterIssuer`; of another group, not looked at. */

@@ -309,9 +309,9 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
     'Rollout',
     {
       group: 'argoproj.io',
-      check: (o, ns, index, out) => {
+      check: (o, ns, index, out, options) => {
         checkRolloutServices(o, ns, index, out);
-        checkRolloutWorkload(o, ns, index, out);
+        checkRolloutWorkload(o, ns, index, out, options);
       },
     },
   ],

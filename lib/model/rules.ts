@@ -424,8 +424,13 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/rollout-workload': {
     short: "An Argo Rollout running a Deployment's pods (workloadRef) while that Deployment runs pods of its own (warning)",
-    help: "Argo Rollouts takes the pod template of the Deployment a workloadRef names and runs pods of its own; it leaves the Deployment as it is unless workloadRef.scaleDown is onsuccess or progressively, so both run, and the Rollout's Services select the Deployment's pods too (the canary's share of traffic is not what the steps say). With scaleDown, it scales the Deployment to zero, and every apply of the Deployment's spec.replicas scales it up again. Set the Deployment's spec.replicas to 0 (or, with scaleDown, leave it out). A Deployment the objects do not make is not a finding.",
+    help: "Argo Rollouts takes the pod template of the Deployment a workloadRef names and runs pods of its own; it leaves the Deployment as it is unless workloadRef.scaleDown is onsuccess or progressively, so both run, and the Rollout's Services select the Deployment's pods too (the canary's share of traffic is not what the steps say). With scaleDown, it scales the Deployment to zero, and every apply of the Deployment's spec.replicas scales it up again. Set the Deployment's spec.replicas to 0 (or, with scaleDown, leave it out). A Deployment the objects do not make is refs/rollout-deployment's.",
     mirrors: 'Argo Rollouts workloadRef (Migrating to Rollouts: reference a Deployment, scale it down)',
+  },
+  'refs/rollout-deployment': {
+    short: "An Argo Rollout's workloadRef naming a Deployment the objects make only in another namespace, or a name near one of theirs",
+    help: 'Argo Rollouts reads the Deployment a workloadRef names in the Rollout\'s own namespace; without it, it marks the Rollout InvalidSpec (deployments.apps "<name>" not found) and runs no pods. A Deployment the objects do not make may be made outside them (the Helm release the Rollout migrates from): no finding, unless the objects make one of that name only in another namespace or one of a near name in this one; declare it then (checks.existingObjects in the stage file, --object-exists: Deployment/<namespace>/<name>).',
+    mirrors: 'Argo Rollouts workloadRef (the Rollout InvalidSpec: the Deployment not found)',
   },
   'refs/scale-target': {
     short: 'An autoscaler targeting a workload that does not exist',
