@@ -27,6 +27,7 @@ import { checkIssuerSecrets } from './issuer-secrets.js';
 import { checkCertificateIssuer, checkIngressIssuer } from './issuer-refs.js';
 import { clusterNames } from './declared-names.js';
 import { checkClusterExternalSecret } from './cluster-external-secrets.js';
+import { ROUTE_KINDS, checkRouteBackends } from './gateway-routes.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
@@ -331,6 +332,7 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
   ['ClusterSecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
   ['ExternalSecret', { group: 'external-secrets.io', check: checkStoreReferences }],
   ['ClusterExternalSecret', { group: 'external-secrets.io', check: checkClusterExternalSecret }],
+  ...ROUTE_KINDS.map((kind) => [kind, { group: 'gateway.networking.k8s.io', check: checkRouteBackends }] as const),
   ...[...SERVICES_CALLED].map(([kind, { group }]) => [kind, { group, check: checkServicesCalled }] as const),
 ]);
 
