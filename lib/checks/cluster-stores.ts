@@ -6,8 +6,9 @@
  * namespace), and External Secrets refuses an ExternalSecret of another ("using cluster store ... is
  * not allowed from namespace ...: denied"); and a credential Secret the store names without a
  * namespace is read in the namespace of each ExternalSecret that uses it (referent authentication),
- * where it must be. A namespace whose labels are not known (not among the objects) and an expression
- * RE2 refuses are taken as served; expressions are read by re2js, as Go reads them. Pure.
+ * where it must be. Of a namespace not among the objects, only the label the API server gives it,
+ * its name, is known: a namespaceSelector that needs another label of it, and an expression RE2
+ * refuses, are taken as serving it; expressions are read by re2js, as Go reads them. Pure.
  */
 import { RE2JS } from 're2js';
 import { didYouMean } from '../model/did-you-mean.js';
@@ -16,29 +17,56 @@ import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import type { ReferenceOptions } from './references-namespaces.js';
 import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside } from './declared-secrets.js';
-import { labelSelector, selectorMatches } from './selectors.js';
+import { labelSelector, selectorMatches, type Selector } from './selectors.js';
 import { storeRefs } from './store-refs.js';
 
 /** The label the API server sets on every Namespace to its name, which a namespaceSelector may select by. */
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
+ * Whether a namespaceSelector selects namespace `ns`, whose labels are `labels` (with its name's),
+ * or undefined when they are not known (a namespace not among the objects) and the selector needs
+ * more of them than its name's label: its requirements on that label alone decide otherwise, for
+ * a namespace whose name they refuse is refused whatever its other labels (`matchLabels:
+ * { kubernetes.io/metadata.name: payments }` selects no namespace 'billing').
+ */
+export function namespaceSelects(
+  selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>,
+  ns: string,
+  labels: Readonly<Record<string, string>> | undefined,
+): boolean | undefined {
+  if (labels) return selectorMatches(selector, { ...labels, [NAME_LABEL]: ns });
+  const byName: Pick<Selector, 'matchLabels' | 'matchExpressions'> = {
+    matchLabels: Object.hasOwn(selector.matchLabels, NAME_LABEL) ? { [NAME_LABEL]: selector.matchLabels[NAME_LABEL] } : {},
+    matchExpressions: selector.matchExpressions.filter((r) => r.key === NAME_LABEL),
+  };
+  if (!selectorMatches(byName, { [NAME_LABEL]: ns })) return false;
+  const others = Object.keys(selector.matchLabels).length - Object.keys(byName.matchLabels).length;
+  return others === 0 && byName.matchExpressions.length === selector.matchExpressions.length ? true : undefined;
+}
+
+/** The labels of namespace `ns` when the objects make it (with its name's), else undefined: not known. */
+export function namespaceLabels(ns: string, index: ObjectIndex): Record<string, string> | undefined {
+  const namespace = index.get(KINDS.Namespace, '', ns);
+  if (!namespace) return undefined;
+  return { ...(isRecord(namespace.metadata?.labels) ? (namespace.metadata.labels as Record<string, string>) : {}), [NAME_LABEL]: ns };
+}
+
+/**
  * Whether `store`'s conditions serve namespace `ns`: true, false, or undefined when it cannot be
- * told here (a selector on the labels of a namespace not among the objects, an expression not read).
+ * told here (a selector on more labels than the name's of a namespace not among the objects, an expression not read).
  */
 function serves(store: KubeObject, ns: string, index: ObjectIndex): boolean | undefined {
   const conditions = isRecord(store.spec) && Array.isArray(store.spec.conditions) ? store.spec.conditions.filter(isRecord) : [];
   if (conditions.length === 0) return true;
   let unknown = false;
-  const namespace = index.get(KINDS.Namespace, '', ns);
-  const labels = namespace
-    ? { ...(isRecord(namespace.metadata?.labels) ? (namespace.metadata.labels as Record<string, string>) : {}), [NAME_LABEL]: ns }
-    : undefined;
+  const labels = namespaceLabels(ns, index);
   for (const c of conditions) {
     if (Array.isArray(c.namespaces) && c.namespaces.includes(ns)) return true;
     if (isRecord(c.namespaceSelector)) {
-      if (!labels) unknown = true;
-      else if (selectorMatches(labelSelector(c.namespaceSelector, []), labels)) return true;
+      const selects = namespaceSelects(labelSelector(c.namespaceSelector, []), ns, labels);
+      if (selects) return true;
+      if (selects === undefined) unknown = true;
     }
     for (const expression of Array.isArray(c.namespaceRegexes) ? c.namespaceRegexes : []) {
       if (typeof expression !== 'string') continue;

@@ -34,12 +34,12 @@ import { didYouMean } from '../model/did-you-mean.js';
 import { goRegExp, patternReading, readsPattern } from './re2.js';
 import { addFormats, checkedFormat } from './crd-formats.js';
 import type { FieldPath, Finding, finder } from './finding.js';
+import { asRecord } from '../model/object.js';
 
 // ajv is published as CommonJS with a default export
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
 
 export type Schema = Record<string, unknown>;
-export const asObj = (v: unknown): Schema | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Schema) : undefined);
 
 /** The types a structural schema may use. */
 const TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
@@ -112,7 +112,7 @@ export function ajv(): InstanceType<typeof Ajv> {
       const v = listMapKeys as unknown as { errors?: Partial<ErrorObject>[] };
       v.errors = [];
       data.forEach((item, i) => {
-        const o = asObj(item);
+        const o = asRecord(item);
         if (!o) return;
         const key = JSON.stringify(keys.map((k) => o[k] ?? null));
         if (seen.has(key)) {
@@ -161,12 +161,12 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
     if (Array.isArray(s[k])) out[k] = (s[k] as Schema[]).map((x) => toJsonSchema(x));
   }
-  if (asObj(s.not)) out.not = toJsonSchema(s.not as Schema);
-  const items = asObj(s.items);
+  if (asRecord(s.not)) out.not = toJsonSchema(s.not as Schema);
+  const items = asRecord(s.items);
   if (items) out.items = toJsonSchema(items);
-  const props = asObj(s.properties);
+  const props = asRecord(s.properties);
   const properties: Schema = {};
-  for (const [k, v] of Object.entries(props ?? {})) if (asObj(v)) properties[k] = toJsonSchema(v as Schema);
+  for (const [k, v] of Object.entries(props ?? {})) if (asRecord(v)) properties[k] = toJsonSchema(v as Schema);
   if (s['x-kubernetes-embedded-resource'] === true || root) {
     // apiVersion, kind and metadata are the API server's (ObjectMeta is checked elsewhere)
     properties.apiVersion = { type: 'string' };
@@ -175,7 +175,7 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   }
   if (Object.keys(properties).length) out.properties = properties;
   const additional = s.additionalProperties;
-  if (asObj(additional)) out.additionalProperties = toJsonSchema(additional as Schema);
+  if (asRecord(additional)) out.additionalProperties = toJsonSchema(additional as Schema);
   else if (typeof additional === 'boolean') out.additionalProperties = additional;
   else if (!preserve && s.type === 'object') out.additionalProperties = false; // unknown fields would be pruned
   return out;
@@ -217,20 +217,20 @@ const prunedNull = (v: unknown, field: Schema): boolean => v === null && field.n
 export function asValidated(value: unknown, s: Schema | undefined): unknown {
   if (!s || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    const items = asObj(s.items);
+    const items = asRecord(s.items);
     return itemsChanged(value, (item) => asValidated(defaultedNull(item, items) ? defaultOf(items) : item, items));
   }
-  const properties = asObj(s.properties);
-  const additional = asObj(s.additionalProperties);
+  const properties = asRecord(s.properties);
+  const additional = asRecord(s.additionalProperties);
   const object = value as Schema;
   let copy: Schema | undefined;
   for (const [key, field] of Object.entries(properties ?? {})) {
-    const fallback = defaultOf(asObj(field));
+    const fallback = defaultOf(asRecord(field));
     if (fallback !== undefined && !Object.hasOwn(object, key)) (copy ??= { ...object })[key] = fallback;
   }
   const filled = copy ?? object;
   for (const key of Object.keys(filled)) {
-    const field = asObj(properties?.[key]) ?? additional;
+    const field = asRecord(properties?.[key]) ?? additional;
     if (!field) continue;
     const v = filled[key];
     if (prunedNull(v, field)) {
@@ -275,9 +275,9 @@ export function structuralProblems(
       ),
     );
   }
-  if (t === 'array' && !asObj(s.items) && !inValueValidation)
+  if (t === 'array' && !asRecord(s.items) && !inValueValidation)
     out.push(emit('crd/structural', path, 'an array schema needs items', 'add items with the schema of the list items'));
-  if (asObj(s.properties) && s.additionalProperties !== undefined && s.additionalProperties !== false) {
+  if (asRecord(s.properties) && s.additionalProperties !== undefined && s.additionalProperties !== false) {
     out.push(emit('crd/structural', path, 'properties and additionalProperties are exclusive in a structural schema', 'keep one of them'));
   }
   const reading = typeof s.pattern === 'string' ? patternReading(s.pattern) : 'read';
@@ -317,14 +317,15 @@ export function structuralProblems(
     );
   }
   if (listType === 'map' && Array.isArray(s[LIST_MAP_KEYS])) listMapKeyProblems(s, path, emit, out);
-  for (const [k, v] of Object.entries(asObj(s.properties) ?? {}))
-    if (asObj(v)) structuralProblems(v as Schema, [...path, 'properties', k], emit, out, inValueValidation);
-  if (asObj(s.items)) structuralProblems(s.items as Schema, [...path, 'items'], emit, out, inValueValidation);
-  if (asObj(s.additionalProperties))
+  for (const [k, v] of Object.entries(asRecord(s.properties) ?? {}))
+    if (asRecord(v)) structuralProblems(v as Schema, [...path, 'properties', k], emit, out, inValueValidation);
+  if (asRecord(s.items)) structuralProblems(s.items as Schema, [...path, 'items'], emit, out, inValueValidation);
+  if (asRecord(s.additionalProperties))
     structuralProblems(s.additionalProperties as Schema, [...path, 'additionalProperties'], emit, out, inValueValidation);
   for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
     if (Array.isArray(s[k])) {
-      for (const [i, x] of (s[k] as unknown[]).entries()) if (asObj(x)) structuralProblems(x as Schema, [...path, k, i], emit, out, true);
+      for (const [i, x] of (s[k] as unknown[]).entries())
+        if (asRecord(x)) structuralProblems(x as Schema, [...path, k, i], emit, out, true);
     }
   }
 }
@@ -336,13 +337,13 @@ export function structuralProblems(
  * controller-gen, with `protocol` as a key of a pod's ports and neither, is refused so.
  */
 function listMapKeyProblems(s: Schema, path: FieldPath, emit: ReturnType<typeof finder>, out: Finding[]): void {
-  const items = asObj(s.items);
+  const items = asRecord(s.items);
   if (!items) return; // structuralProblems says an array needs items
-  const properties = asObj(items.properties) ?? {};
+  const properties = asRecord(items.properties) ?? {};
   const required = Array.isArray(items.required) ? items.required : [];
   const refused = 'the API server refuses the CustomResourceDefinition';
   for (const key of s[LIST_MAP_KEYS] as unknown[]) {
-    const property = typeof key === 'string' ? asObj(properties[key]) : undefined;
+    const property = typeof key === 'string' ? asRecord(properties[key]) : undefined;
     if (!property) {
       out.push(
         emit(

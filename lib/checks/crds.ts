@@ -12,9 +12,9 @@
  */
 import type { ValidateFunction } from 'ajv';
 import { groupOf } from '../k8s.js';
-import type { KubeObject } from '../model/object.js';
+import { asRecord, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
-import { ajv, asObj, hasCel, structuralProblems, toJsonSchema, type Schema } from './crd-schema.js';
+import { ajv, hasCel, structuralProblems, toJsonSchema, type Schema } from './crd-schema.js';
 
 /** One version of one custom kind. */
 export interface CustomKind {
@@ -90,12 +90,12 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
   let anyCel = false;
   const definers = new Map<string, KubeObject>();
   for (const crd of crds) {
-    const spec = isCrd(crd) ? (asObj(crd.spec) as CrdSpec | undefined) : undefined;
+    const spec = isCrd(crd) ? (asRecord(crd.spec) as CrdSpec | undefined) : undefined;
     if (typeof spec?.group === 'string' && typeof spec.names?.kind === 'string') definers.set(`${spec.group}/${spec.names.kind}`, crd);
   }
   for (const crd of crds) {
     if (!isCrd(crd)) continue;
-    const spec = asObj(crd.spec) as CrdSpec | undefined;
+    const spec = asRecord(crd.spec) as CrdSpec | undefined;
     // a kind a later CRD defines again is that one's
     if (typeof spec?.group === 'string' && typeof spec.names?.kind === 'string' && definers.get(`${spec.group}/${spec.names.kind}`) !== crd)
       continue;
@@ -108,7 +108,7 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
     let cel = false;
     (spec.versions as CrdVersion[]).forEach((v, i) => {
       if (!v || typeof v.name !== 'string') return;
-      const schema = asObj(v.schema?.openAPIV3Schema);
+      const schema = asRecord(v.schema?.openAPIV3Schema);
       const path: FieldPath = ['spec', 'versions', i, 'schema', 'openAPIV3Schema'];
       if (schema) {
         const problems: Finding[] = [];
@@ -133,7 +133,7 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
         served: v.served !== false,
         storage: v.storage === true,
         cel: versionCel,
-        statusSubresource: asObj(v.subresources?.status) !== undefined,
+        statusSubresource: asRecord(v.subresources?.status) !== undefined,
         schema,
         validator() {
           let byVersion = compiled.get(crd);
@@ -244,7 +244,7 @@ const clusterKinds = (scopes: ReadonlyMap<string, boolean>): string[] =>
  */
 export function clusterScopedKinds(crds: readonly KubeObject[]): string[] {
   const scopes = new Map<string, boolean>();
-  for (const crd of crds) if (isCrd(crd)) noteScope(asObj(crd.spec) as CrdSpec | undefined, scopes);
+  for (const crd of crds) if (isCrd(crd)) noteScope(asRecord(crd.spec) as CrdSpec | undefined, scopes);
   return clusterKinds(scopes);
 }
 

@@ -7,9 +7,10 @@
  */
 import type { ErrorObject } from 'ajv';
 import { groupOf } from '../k8s.js';
-import type { KubeObject } from '../model/object.js';
-import type { CrdRegistry } from './crds.js';
-import { LIST_MAP_KEYS, WRITTEN_FORMAT, asObj, asValidated } from './crd-schema.js';
+import { shorten } from '../model/limits.js';
+import { asRecord, type KubeObject } from '../model/object.js';
+import type { CrdRegistry, CustomKind } from './crds.js';
+import { LIST_MAP_KEYS, WRITTEN_FORMAT, asValidated } from './crd-schema.js';
 import { formatExpected } from './crd-formats.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
@@ -109,11 +110,7 @@ export function checkCustomResource(
   for (const e of validate.errors ?? []) {
     const f =
       e.keyword === 'pattern'
-        ? emit(
-            'schema/pattern',
-            instancePath(e.instancePath),
-            `${JSON.stringify(e.data)} does not match the pattern ${String((e.params as { pattern: string }).pattern)}`,
-          )
+        ? patternFinding(e, emit, custom)
         : e.keyword === 'format'
           ? formatFinding(e, emit)
           : e.keyword === LIST_MAP_KEYS
@@ -129,13 +126,32 @@ export function checkCustomResource(
 }
 
 /**
+ * A string its field's pattern does not match. The value and the pattern are said shortened
+ * (`shorten`): a CRD's pattern may be hundreds of characters (Gateway API's of a path, a hostname's),
+ * so a longer one is said in part, with where its CRD holds it whole.
+ */
+function patternFinding(e: ErrorObject, emit: ReturnType<typeof finder>, custom: CustomKind): Finding {
+  const pattern = String((e.params as { pattern: string }).pattern);
+  const shown = shorten(pattern);
+  const field = e.schemaPath.replace(/^#\/?/, '').split('/').map(unescapePointer).join('.');
+  return emit(
+    'schema/pattern',
+    instancePath(e.instancePath),
+    `${shorten(JSON.stringify(e.data))} does not match the pattern ${shown}, which its CRD gives the field: the API server refuses it`,
+    shown === pattern
+      ? 'write a value the pattern matches'
+      : `write a value the pattern matches (the whole of it: openAPIV3Schema.${field} of version ${custom.version} of CustomResourceDefinition ${String(custom.crd.metadata?.name)})`,
+  );
+}
+
+/**
  * A string that is not of its field's format, where the API server checks the format
  * (crd-formats.ts), named as the CRD writes it (`date-time`, not the `datetime` it is checked by).
  * The value is named, except base64 (`byte`), which may hold a key or a password.
  */
 function formatFinding(e: ErrorObject, emit: ReturnType<typeof finder>): Finding {
   const format = String((e.params as { format: string }).format);
-  const written = String(asObj(e.parentSchema)?.[WRITTEN_FORMAT] ?? format);
+  const written = String(asRecord(e.parentSchema)?.[WRITTEN_FORMAT] ?? format);
   const expected = formatExpected(format);
   const what = format === 'byte' ? 'the value' : JSON.stringify(e.data);
   return emit(
@@ -146,12 +162,15 @@ function formatFinding(e: ErrorObject, emit: ReturnType<typeof finder>): Finding
   );
 }
 
+/** A JSON pointer's token as written (`~1` a `/`, `~0` a `~`). */
+const unescapePointer = (k: string): string => k.replace(/~1/g, '/').replace(/~0/g, '~');
+
 function instancePath(p: string): FieldPath {
   return p
     ? p
         .slice(1)
         .split('/')
-        .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .map(unescapePointer)
         .map((k) => (/^\d+$/.test(k) ? Number(k) : k))
     : [];
 }

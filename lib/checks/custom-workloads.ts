@@ -14,7 +14,10 @@ import { customTemplatePath } from '../model/custom-workloads.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import { finder, type Finding } from './finding.js';
+import { declareHint, namespacedNames } from './declared-names.js';
+
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
+import type { ReferenceOptions } from './references-namespaces.js';
 import { labelSelector, type Selector } from './selectors.js';
 
 /**
@@ -80,16 +83,19 @@ const SCALES_DOWN: ReadonlySet<unknown> = new Set(['onsuccess', 'progressively']
  * is unless `scaleDown` says otherwise, so both run (the Rollout's pods and the Deployment's, which
  * the Rollout's Services select too, taking the canary's share of traffic); with `scaleDown`, it
  * scales the Deployment to zero, and every apply of `spec.replicas` scales it up again. A Deployment
- * the objects do not make may be made outside them (a Helm release the Rollout migrates from): not
- * a finding.
+ * the objects do not make: `checkRolloutDeployment`.
  */
-export function checkRolloutWorkload(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+export function checkRolloutWorkload(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions = {}): void {
   const ref = isRecord(o.spec) && isRecord(o.spec.workloadRef) ? o.spec.workloadRef : undefined;
   if (ref?.kind !== 'Deployment' || typeof ref.name !== 'string' || groupKind(String(o.apiVersion), o.kind) !== 'argoproj.io/Rollout')
     return;
   if (typeof ref.apiVersion === 'string' && groupKind(ref.apiVersion, 'Deployment') !== 'apps/Deployment') return;
   const deployment = index.get('apps/Deployment', ns, ref.name);
-  if (!deployment || !isRecord(deployment.spec)) return;
+  if (!deployment) {
+    checkRolloutDeployment(o, ref.name, ns, index, out, options);
+    return;
+  }
+  if (!isRecord(deployment.spec)) return;
   const replicas = deployment.spec.replicas;
   const scalesDown = SCALES_DOWN.has(ref.scaleDown);
   if (replicas === 0 || (scalesDown && replicas === undefined)) return;
@@ -102,6 +108,44 @@ export function checkRolloutWorkload(o: KubeObject, ns: string, index: ObjectInd
         ? `runs the pods of Deployment '${ref.name}', which Argo Rollouts scales to zero (scaleDown: ${String(ref.scaleDown)}), but its spec.replicas (${String(replicas)}) scales it up again at every apply: the Deployment's pods run beside the Rollout's, which its Services select too`
         : `runs the pods of Deployment '${ref.name}', which runs ${runs} of its own: Argo Rollouts leaves it as it is (workloadRef.scaleDown: never, the default), so its pods run beside the Rollout's, and the Rollout's Services select them too`,
       `set spec.replicas: 0 on Deployment ${ns}/${ref.name} (the Rollout's spec.replicas is the number of pods)${scalesDown ? ', or leave spec.replicas out of it' : ', or let Argo Rollouts scale it down: workloadRef.scaleDown: onsuccess (and leave spec.replicas out of it)'}`,
+    ),
+  );
+}
+
+/**
+ * An Argo Rollout whose `workloadRef` names a Deployment the objects do not make in its namespace
+ * (`refs/rollout-deployment`): Argo Rollouts reads the Deployment of the Rollout's namespace, and
+ * without it marks the Rollout InvalidSpec and runs no pods. One made outside them (the Helm release
+ * the Rollout migrates from) is no finding, as a store or an issuer made outside; the name is a
+ * mistake when the objects make that Deployment only in another namespace, or one of a near name in
+ * this one, unless it is declared as made outside (`Deployment/<namespace>/<name>`).
+ */
+function checkRolloutDeployment(
+  o: KubeObject,
+  name: string,
+  ns: string,
+  index: ObjectIndex,
+  out: Finding[],
+  options: ReferenceOptions,
+): void {
+  const names = namespacedNames(index, 'Deployment', ns, options.existingObjects);
+  if (names.includes(name)) return;
+  const elsewhere = index
+    .objectsOf('apps/Deployment')
+    .filter((d) => d.metadata?.name === name)
+    .map((d) => `'${index.namespaceOf(d)}'`);
+  const guess = didYouMean(name, names);
+  if (elsewhere.length === 0 && guess === undefined) return;
+  out.push(
+    finder(o)(
+      'refs/rollout-deployment',
+      ['spec', 'workloadRef', 'name'],
+      `runs the pods of Deployment '${name}', but the Deployments in namespace '${ns}' are: ${listed(names)}` +
+        `${elsewhere.length ? `; the objects' Deployment '${name}' is in namespace ${elsewhere.join(', ')}, and a Rollout runs the pods of a Deployment of its own namespace` : ''}` +
+        `; Argo Rollouts marks the Rollout InvalidSpec (deployments.apps "${name}" not found) and runs no pods`,
+      guess !== undefined
+        ? `did you mean '${guess}'? Or, ${declareHint('Deployment', ns, name, options.written)}`
+        : `add the Deployment '${name}' to namespace '${ns}', or move the Rollout to namespace ${elsewhere.join(', ')}; or, ${declareHint('Deployment', ns, name, options.written)}`,
     ),
   );
 }

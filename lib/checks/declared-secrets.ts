@@ -6,7 +6,7 @@
  * lacks listed (`missingKeyHint`). Read by the pods' references (references-pods.ts) and the
  * operators' (issuer-secrets.ts, store-secrets.ts, cluster-stores.ts). Pure.
  */
-import type { KubeObject } from '../model/object.js';
+import { asRecord, type KubeObject } from '../model/object.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 
 /**
@@ -14,9 +14,6 @@ import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
  * the manifests (they must never be committed): `stagecraft.dev/secret-keys: username,password`.
  */
 export const SECRET_KEYS_ANNOTATION = 'stagecraft.dev/secret-keys';
-
-type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 
 /**
  * The Secrets a stage declares without making them (the Namespace's stagecraft.dev/required-secrets
@@ -70,7 +67,7 @@ const declared = new WeakMap<KubeObject, readonly string[]>();
 function keysOf(o: KubeObject): readonly string[] {
   const keys = new Set<string>();
   const add = (m: unknown) => {
-    for (const k of Object.keys(asObj(m) ?? {})) keys.add(k);
+    for (const k of Object.keys(asRecord(m) ?? {})) keys.add(k);
   };
   if (o.kind === 'Secret') {
     add(o.data);

@@ -61,3 +61,13 @@ export function guessing(name: string, known: readonly string[], hint: string): 
   const guess = didYouMean(name, known);
   return guess === undefined ? hint : `did you mean '${guess}'? Otherwise ${hint}`;
 }
+
+/** Names listed in one message at most: a stage may have thousands. */
+export const MAX_LISTED = 10;
+
+/** `a, b` (`a, b, ... and 12 more` past MAX_LISTED) or `none`, for messages listing what exists. */
+export function listed(names: readonly string[]): string {
+  if (names.length === 0) return 'none';
+  if (names.length <= MAX_LISTED) return names.join(', ');
+  return `${names.slice(0, MAX_LISTED).join(', ')} and ${names.length - MAX_LISTED} more`;
+}

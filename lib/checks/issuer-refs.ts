@@ -11,12 +11,11 @@
  * declared one is named. Pure.
  */
 import { didYouMean } from '../model/did-you-mean.js';
-import { EXISTING_KINDS, existingNames } from '../model/existing-objects.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { DEFAULT_ISSUER_KIND_FLAG, asksDefaultIssuer, defaultIssuerOf } from '../model/operator-secrets.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { listed, type ObjectIndex } from './object-index.js';
-import { clusterNames, namespacedNames } from './declared-names.js';
+import { clusterNames, declareHint, namespacedNames, withDeclared } from './declared-names.js';
 import type { ReferenceOptions } from './references-namespaces.js';
 
 const GROUP = 'cert-manager.io';
@@ -29,8 +28,9 @@ const WAITS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The finding, if any, for an issuer named `name` of `kind` (`written`: whether the kind was written,
- * at `kindPath`, or the default) from an object of namespace `ns`, at `path`.
+ * The finding, if any, for an issuer named `name` of `kind` from an object of namespace `ns`, at
+ * `path`; the kind is written at `kindPath`, or else `kindSaid` says what made it an Issuer (`no kind:
+ * an Issuer`, cert-manager's default).
  */
 function issuerFinding(
   o: KubeObject,
@@ -42,7 +42,7 @@ function issuerFinding(
   kindPath: FieldPath | undefined,
   setKind: (kind: string) => string,
   { existingObjects: existing, written }: ReferenceOptions,
-  noKind = 'no kind',
+  kindSaid = 'no kind: an Issuer',
 ): Finding | undefined {
   const emit = finder(o);
   const waits = WAITS[o.kind] ?? WAITS.Certificate;
@@ -53,7 +53,7 @@ function issuerFinding(
       return emit(
         'refs/cert-issuer',
         kindPath ?? path,
-        `names the Issuer '${name}'${kindPath ? '' : ` (${noKind}: an Issuer)`} of namespace '${ns}', but '${name}' is a ClusterIssuer, and the Issuers in namespace '${ns}' are: ${listed(names)}; ${waits}`,
+        `names the Issuer '${name}'${kindPath ? '' : ` (${kindSaid})`} of namespace '${ns}', but '${name}' is a ClusterIssuer, and the Issuers in namespace '${ns}' are: ${listed(names)}; ${waits}`,
         setKind('ClusterIssuer'),
       );
     const elsewhere = index
@@ -89,25 +89,6 @@ function issuerFinding(
     `names the ClusterIssuer '${name}', but the objects' ClusterIssuers${withDeclared(existing, 'ClusterIssuer')} are: ${listed(names)}; ${waits}`,
     `did you mean '${guess}'? Or, ${declareHint('ClusterIssuer', '', name, written)}`,
   );
-}
-
-/**
- * What a list of the names of `kind` holds besides the objects' when some are declared as made outside them
- * (` (with those declared as made outside them)`), so that a declared name is not said to be the objects'.
- */
-export function withDeclared(existing: readonly string[] | undefined, kind: 'ClusterIssuer' | 'ClusterSecretStore'): string {
-  return existingNames(existing, EXISTING_KINDS[kind].group, kind, '').length ? ' (with those declared as made outside them)' : '';
-}
-
-/**
- * Where an object made outside the objects is declared, so that a reference to it is no finding: the stage file's
- * checks.existingObjects, or the check command's --object-exists (lib/model/existing-objects.ts).
- */
-export function declareHint(kind: string, ns: string, name: string, written: boolean | undefined): string {
-  const entry = `${kind}/${ns ? `${ns}/` : ''}${name}`;
-  return written
-    ? `if '${name}' is made outside the stage, declare it under checks.existingObjects in the stage file: ${entry}`
-    : `if '${name}' is made outside these files, declare it: npm run check -- --object-exists ${entry} <files>`;
 }
 
 /** A Certificate's issuerRef: an Issuer of its namespace unless `kind: ClusterIssuer`; of another group, not looked at. */
@@ -186,7 +167,7 @@ function checkDefaultIssuer(o: KubeObject, ns: string, index: ObjectIndex, out: 
       `give ${described}'s controller ${DEFAULT_ISSUER_KIND_FLAG}=${k} (Helm: ingressShim.defaultIssuerKind: ${k}), or name the issuer on the Ingress: ` +
       `${k === 'Issuer' ? 'cert-manager.io/issuer' : 'cert-manager.io/cluster-issuer'}: ${issuer.name}`,
     options,
-    `no ${DEFAULT_ISSUER_KIND_FLAG}`,
+    issuer.kindGiven ? `${DEFAULT_ISSUER_KIND_FLAG}=${issuer.kind}` : `no ${DEFAULT_ISSUER_KIND_FLAG}: an Issuer`,
   );
   if (found)
     out.push({

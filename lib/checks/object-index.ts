@@ -10,48 +10,21 @@
  * (lib/checks/check-run.ts). A lookup is recorded as the query it was (JSON) and the identities of
  * the objects it found, so any object added, removed, changed or reordered among them shows.
  */
-import { groupKind, isClusterScoped, kindGroups, type KindGroups } from '../k8s.js';
+import { isClusterScoped, kindGroups, type KindGroups } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { describeObject, objectHandle } from '../model/object.js';
-import { type PodTemplate, workloadTemplateOf, workloadTemplatePath } from '../model/pod-specs.js';
+import { workloadTemplateOf, workloadTemplatePath } from '../model/pod-specs.js';
 import type { Trace } from '../model/kept-checks.js';
 import { certManagerControllerArgs } from '../model/operator-secrets.js';
 import { finder, type Finding } from './finding.js';
-import { selectorMatches, type Selector } from './selectors.js';
-import { sha256Hex } from '../model/sha256.js';
+import type { Selector } from './selectors.js';
+import { GET, type Got, type Query, kindKeys, namespaceOf, short } from './object-keys.js';
+import { type Slot, type Workload, WorkloadLabels } from './workload-labels.js';
 
-/** The namespace objects without `metadata.namespace` land in when applied with kubectl's default context. */
-export const DEFAULT_NAMESPACE = 'default';
-
-export interface Workload {
-  readonly object: KubeObject;
-  readonly template: PodTemplate;
-}
-
-/**
- * `group/kind` (lib/k8s.ts `groupKind`) of the built-in kinds the reference checks look up: what
- * `get`, `namesOf` and `objectsOf` take.
- */
-export const KINDS = {
-  ConfigMap: '/ConfigMap',
-  HorizontalPodAutoscaler: 'autoscaling/HorizontalPodAutoscaler',
-  Namespace: '/Namespace',
-  NetworkPolicy: 'networking.k8s.io/NetworkPolicy',
-  PersistentVolume: '/PersistentVolume',
-  PersistentVolumeClaim: '/PersistentVolumeClaim',
-  Secret: '/Secret',
-  Service: '/Service',
-  ServiceAccount: '/ServiceAccount',
-} as const;
-
-/** The lookups traced as JSON (a `get` is traced as `get:<its key>`); kinds as `group/kind`. */
-type Query =
-  | readonly ['names', groupKind: string, ns: string]
-  | readonly ['labelled', ns: string, labels: Readonly<Record<string, string>>]
-  | readonly ['selected', ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>]
-  | readonly ['in', ns: string]
-  | readonly ['kind', groupKind: string, ns?: string]
-  | readonly ['cert-manager'];
+// the index's keys and the names its messages list, where its users have always found them
+export { DEFAULT_NAMESPACE, KINDS, isGet, namespaceOf } from './object-keys.js';
+export { MAX_LISTED, listed } from './finding.js';
+export type { Workload } from './workload-labels.js';
 
 /**
  * An object that stands in for another in the index: its apiVersion, kind, name and namespace are
@@ -62,13 +35,6 @@ export interface StandIn {
   readonly labels?: Readonly<Record<string, string>>;
   /** The object it stands for. */
   readonly real: () => KubeObject;
-}
-
-/** A workload as indexed: its object (maybe a stand-in), its pod template's labels, and the workload itself once needed. */
-interface Slot {
-  readonly object: KubeObject;
-  readonly labels: Readonly<Record<string, string>>;
-  workload?: Workload;
 }
 
 /** What an index needs besides the objects. */
@@ -90,9 +56,8 @@ export class ObjectIndex {
   private readonly byKey = new Map<string, KubeObject>();
   /** `group/kind` -> namespace -> names, for messages listing what does exist (made when first needed: `names`). */
   private namesByKind?: Map<string, Map<string, string[]>>;
-  private readonly workloads = new Map<string, Slot[]>();
-  /** Namespace -> label key -> label value -> the workloads whose pod template carries that label (no string made per label). */
-  private readonly byLabel = new Map<string, Map<string, Map<string, Slot[]>>>();
+  /** The workloads by namespace and pod template labels. */
+  private readonly pods = new WorkloadLabels();
   /** Each object with pod templates (and each Pod) as a workload. */
   private readonly workloadOf = new Map<KubeObject, Slot>();
   /** `group/kind` -> the objects of that kind, in order (made when first needed: `kinds`). */
@@ -162,27 +127,8 @@ export class ObjectIndex {
       if (labels) {
         const w: Slot = template ? { object: o, labels, workload: { object: o, template } } : { object: o, labels };
         this.workloadOf.set(o, w);
-        this.file(ns, w);
+        this.pods.file(ns, w);
       }
-    }
-  }
-
-  /** Files a workload's pods in `ns` by their labels, for the selectors of that namespace. */
-  private file(ns: string, w: Slot): void {
-    const ws = this.workloads.get(ns);
-    if (ws) ws.push(w);
-    else this.workloads.set(ns, [w]);
-    const { labels } = w;
-    let byKey = this.byLabel.get(ns);
-    for (const k in labels) {
-      if (!Object.hasOwn(labels, k)) continue;
-      if (!byKey) this.byLabel.set(ns, (byKey = new Map()));
-      let byValue = byKey.get(k);
-      if (!byValue) byKey.set(k, (byValue = new Map()));
-      const value = String(labels[k]);
-      const list = byValue.get(value);
-      if (list) list.push(w);
-      else byValue.set(value, [w]);
     }
   }
 
@@ -221,14 +167,14 @@ export class ObjectIndex {
 
   /** The workloads in `ns` whose pod template matches a LabelSelector (an empty one matches all). */
   workloadsSelected(ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>): readonly Workload[] {
-    const found = this.selected(ns, selector);
+    const found = this.pods.selected(ns, selector);
     this.note(['selected', ns, { matchLabels: selector.matchLabels, matchExpressions: selector.matchExpressions }], found);
     return found.map(this.resolve);
   }
 
   /** The workloads in `ns` whose pod template has every label of `labels` (which must not be empty). */
   workloadsLabelled(ns: string, labels: Readonly<Record<string, string>>): readonly Workload[] {
-    const found = this.labelled(ns, labels);
+    const found = this.pods.labelled(ns, labels);
     this.note(['labelled', ns, labels], found);
     return found.map(this.resolve);
   }
@@ -236,7 +182,7 @@ export class ObjectIndex {
   /** The objects with pod templates (and Pods) in `ns`. */
   workloadsIn(ns: string): readonly Workload[] {
     this.note(['in', ns]);
-    return this.in(ns).map(this.resolve);
+    return this.pods.in(ns).map(this.resolve);
   }
 
   /** The objects of `groupKind` (as `get`) in `ns`, or in every namespace, in order. */
@@ -287,26 +233,6 @@ export class ObjectIndex {
   /** The finding when `o` defines an object an earlier one already defined (see `isFirst`). */
   duplicate(o: KubeObject): Finding | undefined {
     return this.duplicates.get(o);
-  }
-
-  private labelled(ns: string, labels: Readonly<Record<string, string>>): readonly Slot[] {
-    const keys = Object.keys(labels);
-    const byKey = this.byLabel.get(ns);
-    let smallest: readonly Slot[] | undefined;
-    for (const k of keys) {
-      const list = byKey?.get(k)?.get(String(labels[k])) ?? [];
-      if (!smallest || list.length < smallest.length) smallest = list;
-    }
-    return (smallest ?? []).filter((w) => keys.every((k) => w.labels[k] === labels[k]));
-  }
-
-  private selected(ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>): readonly Slot[] {
-    const candidates = Object.keys(selector.matchLabels).length ? this.labelled(ns, selector.matchLabels) : this.in(ns);
-    return selector.matchExpressions.length ? candidates.filter((w) => selectorMatches(selector, w.labels)) : candidates;
-  }
-
-  private in(ns: string): readonly Slot[] {
-    return this.workloads.get(ns) ?? [];
   }
 
   private ofKind(groupKind: string, ns?: string): readonly KubeObject[] {
@@ -443,11 +369,11 @@ export class ObjectIndex {
       case 'names':
         return short(JSON.stringify(this.namesOf(q[1], q[2])));
       case 'labelled':
-        return this.slotIdentities(this.labelled(q[1], q[2]));
+        return this.slotIdentities(this.pods.labelled(q[1], q[2]));
       case 'selected':
-        return this.slotIdentities(this.selected(q[1], q[2]));
+        return this.slotIdentities(this.pods.selected(q[1], q[2]));
       case 'in':
-        return this.slotIdentities(this.in(q[1]));
+        return this.slotIdentities(this.pods.in(q[1]));
       case 'kind':
         return this.identities(this.ofKind(q[1], q[2]));
       case 'cert-manager':
@@ -471,72 +397,4 @@ export class ObjectIndex {
   private identityOf(o: KubeObject): string {
     return typeof o.metadata?.name === 'string' ? this.identity!(o) : `${this.identity!(o)}#${objectHandle(o)}`;
   }
-}
-
-/** What a `get` of one group and kind, namespace and name finds (`ObjectIndex.gets`). */
-interface Got {
-  /** The query of the lookup traced, which is the key the index files the object under. */
-  readonly key: string;
-  readonly found: KubeObject | undefined;
-  /** The lookup as traced, once it was: one tuple for every object that makes it (traces are read, never changed). */
-  trace?: Trace;
-}
-
-/** How a traced `get` starts (the other queries are JSON arrays, starting with `[`). */
-const GET = 'get:';
-
-/** Whether a traced query is a `get` (a lookup by group and kind, namespace and name). */
-export const isGet = (query: string): boolean => query.startsWith(GET);
-
-/** What the keys of the objects of one apiVersion and kind are made of. */
-interface KindKeys {
-  /** `group/kind` (lib/k8s.ts `groupKind`). */
-  readonly groupKind: string;
-  /** `get:<group>/<kind>/`: how the key of each of its objects starts. */
-  readonly prefix: string;
-}
-
-/** apiVersion -> kind -> its KindKeys: made once per pair, not once per object (a stage may have 17,000). */
-const kindKeysOf = new Map<unknown, Map<unknown, KindKeys>>();
-
-/** Pairs kept at most: the input names them (a hostile file may name many), and the few real ones stay found. */
-const MAX_KIND_KEYS = 10_000;
-let kindKeysMade = 0;
-
-/** The KindKeys of `o`'s apiVersion and kind. */
-function kindKeys(o: KubeObject): KindKeys {
-  let byKind = kindKeysOf.get(o.apiVersion);
-  let keys = byKind?.get(o.kind);
-  if (keys) return keys;
-  if (++kindKeysMade > MAX_KIND_KEYS) {
-    kindKeysOf.clear();
-    kindKeysMade = 1;
-    byKind = undefined;
-  }
-  if (!byKind) kindKeysOf.set(o.apiVersion, (byKind = new Map()));
-  const gk = groupKind(String(o.apiVersion), String(o.kind));
-  byKind.set(o.kind, (keys = { groupKind: gk, prefix: `${GET}${gk}/` }));
-  return keys;
-}
-
-/** `text`, or its SHA-256 when it is long (what a lookup found is kept with every object that made it). */
-const short = (text: string) => (text.length > 64 ? `sha256:${sha256Hex(text)}` : text);
-
-/**
- * The namespace of an object: '' at cluster scope (its group and kind, `customKinds` those the CRDs
- * put there: `isClusterScoped`), `default` when a namespaced object names none.
- */
-export function namespaceOf(o: KubeObject, customKinds?: KindGroups): string {
-  if (isClusterScoped(o.apiVersion, o.kind, customKinds)) return '';
-  return o.metadata?.namespace ?? DEFAULT_NAMESPACE;
-}
-
-/** Names listed in one message at most: a stage may have thousands. */
-export const MAX_LISTED = 10;
-
-/** `a, b` (`a, b, ... and 12 more` past MAX_LISTED) or `none`, for messages listing what exists. */
-export function listed(names: readonly string[]): string {
-  if (names.length === 0) return 'none';
-  if (names.length <= MAX_LISTED) return names.join(', ');
-  return `${names.slice(0, MAX_LISTED).join(', ')} and ${names.length - MAX_LISTED} more`;
 }

@@ -7,7 +7,7 @@
  * finding is reported back, so none is silent.
  */
 import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX, declaredExceptions, type PolicyControl } from '../policy.js';
-import { isRecord, type KubeObject } from '../model/object.js';
+import { isRecord, type KubeObject, asRecord } from '../model/object.js';
 import { CONTAINER_LISTS, mappingItems, placedContainers, workloadTemplate } from '../model/pod-specs.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { FieldPath, Finding, UsedException } from './finding.js';
@@ -58,7 +58,6 @@ const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
 const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
 type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 
 export interface PolicyResult {
   readonly findings: Finding[];
@@ -130,7 +129,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
       });
     }
   }
-  const spec = asObj(template?.spec);
+  const spec = asRecord(template?.spec);
   if (!path || !template || !spec) return { findings, exceptions: [] };
   const used = new Map<string, Set<string>>();
   const at: FieldPath = [...path, 'spec'];
@@ -163,8 +162,8 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
     if (spec[ns] === true)
       report('host-namespaces', [...at, ns], `${ns}: true`, `${ns}: true shares the node's namespaces`, `remove ${ns}`);
   }
-  const podSc = asObj(spec.securityContext) ?? NONE;
-  if (asObj(podSc.windowsOptions)?.hostProcess === true)
+  const podSc = asRecord(spec.securityContext) ?? NONE;
+  if (asRecord(podSc.windowsOptions)?.hostProcess === true)
     report(
       'privileged',
       [...at, 'securityContext', 'windowsOptions', 'hostProcess'],
@@ -180,7 +179,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
         `sysctl '${String(s.name)}' is not in the safe set`,
       );
   });
-  const podSeccomp = asObj(podSc.seccompProfile)?.type;
+  const podSeccomp = asRecord(podSc.seccompProfile)?.type;
   if (podSeccomp === 'Unconfined')
     report(
       'seccomp',
@@ -190,7 +189,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
       'use RuntimeDefault',
     );
   const seLinux = (sc: Obj, path: FieldPath) => {
-    const se = asObj(sc.seLinuxOptions);
+    const se = asRecord(sc.seLinuxOptions);
     if (!se) return;
     if (!SELINUX_TYPES.has(String(se.type ?? '')))
       report(
@@ -218,8 +217,8 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
       report(
         'host-path',
         [...at, 'volumes', i, 'hostPath'],
-        `hostPath ${String(asObj(v.hostPath)?.path)}`,
-        `volume '${String(v.name)}' mounts the node's ${String(asObj(v.hostPath)?.path)}`,
+        `hostPath ${String(asRecord(v.hostPath)?.path)}`,
+        `volume '${String(v.name)}' mounts the node's ${String(asRecord(v.hostPath)?.path)}`,
         'use a PersistentVolumeClaim or emptyDir',
       );
     else if (restricted && type && !RESTRICTED_VOLUMES.has(type))
@@ -228,23 +227,23 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
 
   // the restricted level's Linux-only controls (capabilities, privilege escalation, seccomp)
   // do not apply to pods that declare spec.os.name: windows (Pod Security Standards, 1.25+)
-  const linuxOnly = restricted && asObj(spec.os)?.name !== 'windows';
+  const linuxOnly = restricted && asRecord(spec.os)?.name !== 'windows';
   const finishes = runsToCompletion(o, spec);
   const containers = placedContainers(spec, EVERY_CONTAINER_LIST);
   for (let n = 0; n < containers.length; n++) {
     const { container: c, list, index } = containers[n];
     const cp: FieldPath = [...at, list, index];
     const who = `container '${String(c.name)}'`;
-    const sc = asObj(c.securityContext) ?? NONE;
+    const sc = asRecord(c.securityContext) ?? NONE;
     const scp: FieldPath = [...cp, 'securityContext'];
     if (sc.privileged === true)
       report('privileged', [...scp, 'privileged'], 'privileged: true', `${who} is privileged`, 'remove privileged: true');
-    if (asObj(sc.windowsOptions)?.hostProcess === true)
+    if (asRecord(sc.windowsOptions)?.hostProcess === true)
       report('privileged', [...scp, 'windowsOptions', 'hostProcess'], 'hostProcess: true', `${who} runs on the host (hostProcess)`);
     if (sc.procMount !== undefined && sc.procMount !== 'Default')
       report('privileged', [...scp, 'procMount'], `procMount ${String(sc.procMount)}`, `${who} unmasks /proc`);
     seLinux(sc, scp);
-    const caps = asObj(sc.capabilities) ?? NONE;
+    const caps = asRecord(sc.capabilities) ?? NONE;
     const beyond = Array.isArray(caps.add)
       ? caps.add.map(String).filter((a) => (linuxOnly ? a !== 'NET_BIND_SERVICE' : !BASELINE_CAPABILITIES.has(a)))
       : [];
@@ -265,7 +264,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
         'add securityContext.capabilities.drop: [ALL]',
       );
     }
-    const seccomp = asObj(sc.seccompProfile)?.type;
+    const seccomp = asRecord(sc.seccompProfile)?.type;
     if (seccomp === 'Unconfined')
       report('seccomp', [...scp, 'seccompProfile', 'type'], 'seccomp Unconfined', `${who} turns seccomp off`, 'use RuntimeDefault');
     else if (linuxOnly && (seccomp ?? podSeccomp) === undefined)
@@ -331,8 +330,8 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
         'pin a version tag, e.g. nginx:1.25',
       );
     }
-    const res = asObj(c.resources) ?? NONE;
-    const missing = REQUIREMENTS.filter((k) => !asObj(res[k]) || Object.keys(asObj(res[k])!).length === 0);
+    const res = asRecord(c.resources) ?? NONE;
+    const missing = REQUIREMENTS.filter((k) => !asRecord(res[k]) || Object.keys(asRecord(res[k])!).length === 0);
     if (missing.length)
       report(
         'resources',
@@ -342,7 +341,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
         'set resources.requests and resources.limits (cpu, memory)',
       );
     if (list === 'containers' && !finishes) {
-      if (!asObj(c.livenessProbe))
+      if (!asRecord(c.livenessProbe))
         report(
           'probes',
           cp,
@@ -353,7 +352,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
       // a readinessProbe matters only where a Service sends the pods traffic, which the traced
       // check readiness.ts looks up among the other objects (and warns about there); an exception
       // declared for it is counted here, so that it is never reported unused while it excuses that
-      if (!asObj(c.readinessProbe) && declared.has('probes')) report('probes', cp, 'no readinessProbe', '');
+      if (!asRecord(c.readinessProbe) && declared.has('probes')) report('probes', cp, 'no readinessProbe', '');
     }
   }
   for (const [control] of declared) {

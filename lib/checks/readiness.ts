@@ -9,7 +9,7 @@
  * `policy.stagecraft.dev/probes` silences it, as it does the liveness warning (and pod-security.ts
  * counts it used).
  */
-import type { KubeObject } from '../model/object.js';
+import { asRecord, type KubeObject } from '../model/object.js';
 import { placedContainers, workloadTemplate } from '../model/pod-specs.js';
 import { POLICY_EXCEPTION_PREFIX, declaredExceptions } from '../policy.js';
 import { finder, type Finding } from './finding.js';
@@ -17,13 +17,10 @@ import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import { runsToCompletion } from './pod-security.js';
 import { selectorMatches } from './selectors.js';
 
-type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
-
 /** Whether the Service `s` sends traffic to pods with `labels`: a selector (not empty) they match, and not an ExternalName. */
 function selects(s: KubeObject, labels: Readonly<Record<string, string>>): boolean {
-  const spec = asObj(s.spec);
-  const selector = asObj(spec?.selector) as Record<string, string> | undefined;
+  const spec = asRecord(s.spec);
+  const selector = asRecord(spec?.selector) as Record<string, string> | undefined;
   if (!spec || spec.type === 'ExternalName' || !selector || Object.keys(selector).length === 0) return false;
   return selectorMatches({ matchLabels: selector, matchExpressions: [] }, labels);
 }
@@ -36,7 +33,7 @@ function selects(s: KubeObject, labels: Readonly<Record<string, string>>): boole
 export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
   // a built-in or a custom workload's template alike, where its path says
   const { path, template } = workloadTemplate(o) ?? {};
-  const spec = asObj(template?.spec);
+  const spec = asRecord(template?.spec);
   if (!path || !template || !spec || runsToCompletion(o, spec) || declaredExceptions(o.metadata?.annotations).has('probes')) return [];
   // the app containers: init containers finish before the pod is ready, and serve nothing
   const containers = placedContainers(spec, ['containers']);
@@ -44,7 +41,7 @@ export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
   // shipper) gets none; when none declares any, a Service's port by number may reach any of them
   const hasPorts = (c: Record<string, unknown>) => Array.isArray(c.ports) && c.ports.length > 0;
   const serving = containers.some((p) => hasPorts(p.container)) ? hasPorts : () => true;
-  const unready = containers.filter(({ container: c }) => !asObj(c.readinessProbe) && serving(c));
+  const unready = containers.filter(({ container: c }) => !asRecord(c.readinessProbe) && serving(c));
   // looked up only for a pod that lacks a probe: the other workloads' results depend on no Service
   if (unready.length === 0) return [];
   const labels = template.metadata?.labels ?? {};

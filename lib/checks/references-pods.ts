@@ -14,7 +14,7 @@ import {
 import { finder, guessing, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import type { KubeObject } from '../model/object.js';
+import { asRecord, recordsIn, type KubeObject } from '../model/object.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 import { DECLARED_SECRETS, MADE_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside } from './declared-secrets.js';
 
@@ -22,8 +22,6 @@ import { DECLARED_SECRETS, MADE_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, d
 export { SECRET_KEYS_ANNOTATION };
 
 type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
-const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj(x)) as Obj[]) : []);
 
 /** The Secret types the kubelet reads registry credentials from (pkg/credentialprovider/secrets). */
 const PULL_SECRET_TYPES: readonly string[] = ['kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg'];
@@ -82,7 +80,7 @@ const KIND_WORD: Record<string, string> = {
 export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, written?: boolean): Finding[] {
   const out: Finding[] = [];
   const emit = finder(w.object);
-  const spec = asObj(w.template.spec);
+  const spec = asRecord(w.template.spec);
   if (!spec) return out;
   const path = workloadTemplatePath(w.object);
   if (!path) return out;
@@ -183,24 +181,24 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
   volumes.forEach(([i, v]) => {
     const vp: FieldPath = [...at, 'volumes', i];
     const who = `volume '${String(v.name)}'`;
-    const pvc = asObj(v.persistentVolumeClaim);
+    const pvc = asRecord(v.persistentVolumeClaim);
     if (pvc) need('PersistentVolumeClaim', pvc.claimName, [...vp, 'persistentVolumeClaim', 'claimName'], who);
-    const secret = asObj(v.secret);
+    const secret = asRecord(v.secret);
     if (secret) itemKeys('Secret', secret, secret.secretName, [...vp, 'secret'], who);
-    const cm = asObj(v.configMap);
+    const cm = asRecord(v.configMap);
     if (cm) itemKeys('ConfigMap', cm, cm.name, [...vp, 'configMap'], who);
-    mappingItems(asObj(v.projected)?.sources).forEach(([j, s]) => {
+    mappingItems(asRecord(v.projected)?.sources).forEach(([j, s]) => {
       const sp: FieldPath = [...vp, 'projected', 'sources', j];
-      const ps = asObj(s.secret);
+      const ps = asRecord(s.secret);
       if (ps) itemKeys('Secret', ps, ps.name, [...sp, 'secret'], who);
-      const pc = asObj(s.configMap);
+      const pc = asRecord(s.configMap);
       if (pc) itemKeys('ConfigMap', pc, pc.name, [...sp, 'configMap'], who);
     });
   });
   const volumeNames = volumes.map(([, v]) => v.name).filter((n): n is string => typeof n === 'string');
   const claimTemplates = mountsClaimTemplates(w.object)
-    ? asList(asObj(w.object.spec)?.volumeClaimTemplates).flatMap((t) => {
-        const name = asObj(t.metadata)?.name;
+    ? recordsIn(asRecord(w.object.spec)?.volumeClaimTemplates).flatMap((t) => {
+        const name = asRecord(t.metadata)?.name;
         return typeof name === 'string' ? [name] : [];
       })
     : [];
@@ -210,12 +208,12 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
     const cname = `container '${String(c.name)}'`;
     mappingItems(c.env).forEach(([j, e]) => {
       // most variables have a plain value: nothing to look up
-      const from = asObj(e.valueFrom);
+      const from = asRecord(e.valueFrom);
       if (!from) return;
       const who = `${cname} env ${String(e.name)}`;
       // the fields that name an object, and its kind: one table (lib/model/pod-specs.ts)
       for (const [field, kind] of Object.entries(ENV_VALUE_FROM)) {
-        const ref = asObj(from[field]);
+        const ref = asRecord(from[field]);
         if (!ref) continue;
         if (kind === 'Secret') reads(ref.name, ref.key);
         need(kind, ref.name, [...cp, 'env', j, 'valueFrom', field], who, ref.key, ref.optional);
@@ -223,7 +221,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
     });
     mappingItems(c.envFrom).forEach(([j, e]) => {
       for (const [field, kind] of Object.entries(ENV_FROM)) {
-        const ref = asObj(e[field]);
+        const ref = asRecord(e[field]);
         if (!ref) continue;
         if (kind === 'Secret') reads(ref.name);
         need(kind, ref.name, [...cp, 'envFrom', j, field], `${cname} envFrom`, undefined, ref.optional);
@@ -243,12 +241,12 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
         );
       }
     });
-    const ports = asList(c.ports);
+    const ports = recordsIn(c.ports);
     for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-      const p = asObj(c[probe]);
+      const p = asRecord(c[probe]);
       if (!p) continue;
       for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
-        const port = asObj(p[handler])?.port;
+        const port = asRecord(p[handler])?.port;
         if (port === undefined) continue;
         const same = typeof port === 'string' ? ports.filter((x) => x.name === port) : ports.filter((x) => x.containerPort === port);
         // tcpSocket, grpc and httpGet probes all connect over TCP: a port declared only as UDP never answers

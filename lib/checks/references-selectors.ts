@@ -4,7 +4,7 @@
  * cover, and whether a drain can ever evict one), ServiceMonitors (when their CRD is known), and
  * pods left out by the NetworkPolicies of their namespace.
  */
-import { objectHandle, type KubeObject } from '../model/object.js';
+import { objectHandle, type KubeObject, asRecord, recordsIn } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { groupKind, groupOf } from '../k8s.js';
@@ -13,21 +13,17 @@ import { SCALED_KINDS } from '../model/kinds.js';
 import { workloadTemplatePath } from '../model/pod-specs.js';
 import { formatLabels, formatSelector, selectorMatches, type Requirement, type Selector } from './selectors.js';
 
-type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
-const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj(x)) as Obj[]) : []);
-
 /** The apiVersion of the Prometheus Operator's ServiceMonitor. */
 export const SERVICE_MONITOR = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' } as const;
 
 /** A LabelSelector field as a Selector, or undefined when the field is absent or not a mapping. */
 export function labelSelector(v: unknown, path: FieldPath): Selector | undefined {
-  const s = asObj(v);
+  const s = asRecord(v);
   if (!s) return undefined;
-  const ml = asObj(s.matchLabels) ?? {};
+  const ml = asRecord(s.matchLabels) ?? {};
   return {
     matchLabels: Object.fromEntries(Object.entries(ml).map(([k, x]) => [k, String(x)])),
-    matchExpressions: asList(s.matchExpressions) as unknown as Requirement[],
+    matchExpressions: recordsIn(s.matchExpressions) as unknown as Requirement[],
     path,
   };
 }
@@ -38,7 +34,7 @@ const workloadList = (ws: readonly Workload[]) =>
   listed(ws.map((w) => `${w.object.kind} ${objectHandle(w.object)} (${formatLabels(w.template.metadata?.labels) || 'no labels'})`));
 
 function checkNetworkPolicy(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
-  const spec = asObj(o.spec);
+  const spec = asRecord(o.spec);
   if (!spec) return;
   const emit = finder(o);
   const pods = index.workloadsIn(ns);
@@ -55,8 +51,8 @@ function checkNetworkPolicy(o: KubeObject, ns: string, index: ObjectIndex, out: 
   }
   for (const direction of ['ingress', 'egress'] as const) {
     const peers = direction === 'ingress' ? 'from' : 'to';
-    for (const [i, rule] of asList(spec[direction]).entries())
-      for (const [j, peer] of asList(rule[peers]).entries()) {
+    for (const [i, rule] of recordsIn(spec[direction]).entries())
+      for (const [j, peer] of recordsIn(rule[peers]).entries()) {
         // a peer with a namespaceSelector selects pods in other namespaces: not ours to know
         if (peer.namespaceSelector !== undefined) continue;
         const sel = labelSelector(peer.podSelector, ['spec', direction, i, peers, j, 'podSelector']);
@@ -84,11 +80,11 @@ function replicasOf(w: Workload, ns: string, index: ObjectIndex): number | undef
   const { kind, apiVersion } = w.object;
   if (kind === 'Pod') return 1;
   if (!SCALED_KINDS.includes(kind) && !CUSTOM_SCALED_KINDS.has(groupKind(String(apiVersion), kind))) return undefined;
-  const r = asObj(w.object.spec)?.replicas;
+  const r = asRecord(w.object.spec)?.replicas;
   if (typeof r === 'number') return r;
   for (const name of index.namesOf(KINDS.HorizontalPodAutoscaler, ns)) {
-    const spec = asObj(index.get(KINDS.HorizontalPodAutoscaler, ns, name)?.spec);
-    const target = asObj(spec?.scaleTargetRef);
+    const spec = asRecord(index.get(KINDS.HorizontalPodAutoscaler, ns, name)?.spec);
+    const target = asRecord(spec?.scaleTargetRef);
     // by group too: an autoscaler of another group's kind (or of none: the core group) scales something else
     if (
       target?.kind === w.object.kind &&
@@ -101,7 +97,7 @@ function replicasOf(w: Workload, ns: string, index: ObjectIndex): number | undef
 }
 
 function checkDisruptionBudget(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
-  const spec = asObj(o.spec);
+  const spec = asRecord(o.spec);
   const sel = labelSelector(spec?.selector, ['spec', 'selector']);
   if (!spec || !sel) return;
   const emit = finder(o);
@@ -145,11 +141,11 @@ function checkDisruptionBudget(o: KubeObject, ns: string, index: ObjectIndex, ou
 }
 
 function checkServiceMonitor(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
-  const spec = asObj(o.spec);
+  const spec = asRecord(o.spec);
   const sel = labelSelector(spec?.selector, ['spec', 'selector']);
   if (!spec || !sel) return;
   const emit = finder(o);
-  const nsSel = asObj(spec.namespaceSelector);
+  const nsSel = asRecord(spec.namespaceSelector);
   const namespaces = nsSel?.any === true ? undefined : Array.isArray(nsSel?.matchNames) ? nsSel.matchNames.map(String) : [ns];
   const services = index.objectsOf(KINDS.Service).filter((s) => !namespaces || namespaces.includes(index.namespaceOf(s)));
   const selected = services.filter((s) => selectorMatches(sel, s.metadata?.labels ?? {}));
@@ -165,9 +161,9 @@ function checkServiceMonitor(o: KubeObject, ns: string, index: ObjectIndex, out:
     return;
   }
   const portNames = new Set(
-    selected.flatMap((s) => asList(asObj(s.spec)?.ports).map((p) => p.name)).filter((n): n is string => typeof n === 'string'),
+    selected.flatMap((s) => recordsIn(asRecord(s.spec)?.ports).map((p) => p.name)).filter((n): n is string => typeof n === 'string'),
   );
-  asList(spec.endpoints).forEach((e, i) => {
+  recordsIn(spec.endpoints).forEach((e, i) => {
     if (typeof e.port === 'string' && !portNames.has(e.port)) {
       out.push(
         emit(
@@ -192,7 +188,7 @@ function podSelectorOf(policy: KubeObject): Selector {
   if (!found)
     podSelectors.set(
       policy,
-      (found = labelSelector(asObj(policy.spec)?.podSelector, []) ?? { matchLabels: {}, matchExpressions: [], path: [] }),
+      (found = labelSelector(asRecord(policy.spec)?.podSelector, []) ?? { matchLabels: {}, matchExpressions: [], path: [] }),
     );
   return found;
 }

@@ -6,7 +6,7 @@
  * in references-namespaces.ts.
  */
 import { groupKind, groupOf } from '../k8s.js';
-import { describeObject, objectHandle, type KubeObject } from '../model/object.js';
+import { describeObject, objectHandle, type KubeObject, asRecord, recordsIn } from '../model/object.js';
 import { finder, type FieldPath, type Finding, guessing } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { checkPodReferences, portNames } from './references-pods.js';
@@ -26,22 +26,22 @@ import { checkRolloutServices, checkRolloutWorkload } from './custom-workloads.j
 import { checkIssuerSecrets } from './issuer-secrets.js';
 import { checkCertificateIssuer, checkIngressIssuer } from './issuer-refs.js';
 import { clusterNames } from './declared-names.js';
+import { checkClusterExternalSecret } from './cluster-external-secrets.js';
+import { ROUTE_KINDS, checkRouteBackends } from './gateway-routes.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
 import { hasDefaultIssuer, ingressShimHint, type ShimController } from '../model/operator-secrets.js';
 
 type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
-const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj(x)) as Obj[]) : []);
 /** The mappings of a list, each with its index in the list. */
 const mappings = (v: unknown): [Obj, number][] =>
-  Array.isArray(v) ? v.flatMap((x, i): [Obj, number][] => (asObj(x) ? [[x as Obj, i]] : [])) : [];
+  Array.isArray(v) ? v.flatMap((x, i): [Obj, number][] => (asRecord(x) ? [[x as Obj, i]] : [])) : [];
 const describeWorkload = (w: Workload) => `${w.object.kind} ${objectHandle(w.object)}`;
 
 function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
-  const spec = asObj(o.spec);
-  const selector = asObj(spec?.selector) as Record<string, string> | undefined;
+  const spec = asRecord(o.spec);
+  const selector = asRecord(spec?.selector) as Record<string, string> | undefined;
   if (!spec || !selector || Object.keys(selector).length === 0 || spec.type === 'ExternalName') return;
   const emit = finder(o);
   const selected = index.workloadsLabelled(ns, selector);
@@ -62,9 +62,9 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     );
     return;
   }
-  const containers = selected.flatMap((w) => asList(asObj(w.template.spec)?.containers));
-  const ports = containers.flatMap((c) => asList(c.ports));
-  asList(spec.ports).forEach((p, i) => {
+  const containers = selected.flatMap((w) => recordsIn(asRecord(w.template.spec)?.containers));
+  const ports = containers.flatMap((c) => recordsIn(c.ports));
+  recordsIn(spec.ports).forEach((p, i) => {
     const target = p.targetPort ?? p.port;
     const protocol = p.protocol ?? 'TCP';
     // a pod that declares no ports may listen on any (declaring them is informational): a number
@@ -93,11 +93,11 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
 }
 
 function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], written?: boolean): void {
-  const spec = asObj(o.spec);
+  const spec = asRecord(o.spec);
   if (!spec) return;
   const emit = finder(o);
   const backend = (b: Obj | undefined, path: FieldPath) => {
-    const svc = asObj(b?.service);
+    const svc = asRecord(b?.service);
     if (!svc || typeof svc.name !== 'string') return;
     const target = index.get(KINDS.Service, ns, svc.name);
     if (!target) {
@@ -111,8 +111,8 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
       );
       return;
     }
-    const port = asObj(svc.port);
-    const servicePorts = asList(asObj(target.spec)?.ports);
+    const port = asRecord(svc.port);
+    const servicePorts = recordsIn(asRecord(target.spec)?.ports);
     const ok =
       port?.name !== undefined
         ? servicePorts.some((p) => p.name === port.name)
@@ -128,10 +128,11 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
       );
     }
   };
-  backend(asObj(spec.defaultBackend), ['spec', 'defaultBackend']);
+  backend(asRecord(spec.defaultBackend), ['spec', 'defaultBackend']);
   // at their index in the list as written: an item that is no mapping (a bare -) is the schema's to report
   for (const [r, i] of mappings(spec.rules))
-    for (const [p, j] of mappings(asObj(r.http)?.paths)) backend(asObj(p.backend), ['spec', 'rules', i, 'http', 'paths', j, 'backend']);
+    for (const [p, j] of mappings(asRecord(r.http)?.paths))
+      backend(asRecord(p.backend), ['spec', 'rules', i, 'http', 'paths', j, 'backend']);
   for (const [t, i] of mappings(spec.tls)) {
     if (typeof t.secretName === 'string' && !index.get(KINDS.Secret, ns, t.secretName)) {
       out.push(
@@ -155,14 +156,14 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
 }
 
 function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], { engine, sync }: ReferenceOptions): void {
-  const ref = asObj(asObj(o.spec)?.scaleTargetRef);
+  const ref = asRecord(asRecord(o.spec)?.scaleTargetRef);
   if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return;
   // the autoscaler finds its target by group and kind; without an apiVersion, in the core group
   // (which has no Deployment: "no matches for kind Deployment in group ''")
   const versioned = typeof ref.apiVersion === 'string' && ref.apiVersion !== '';
   const target = groupKind(versioned ? String(ref.apiVersion) : 'v1', ref.kind);
   const workload = index.get(target, ns, ref.name);
-  const replicas = asObj(workload?.spec)?.replicas;
+  const replicas = asRecord(workload?.spec)?.replicas;
   // found on the autoscaler, the object checked: what a check finds is kept with the object it checks (lib/checks/check-run.ts);
   // a null (a Helm template's `replicas: {{ .Values.replicas }}` with no value) is sent by kubectl apply to remove the
   // field, and the API server then sets the default, 1: as much a number as any other, at every apply
@@ -219,7 +220,7 @@ const FLUX_APPLIES = 'Flux at every interval of the stage';
 const ARGOCD_APPLIES = 'Argo CD at every sync and, with selfHeal, within seconds of each scaling';
 
 function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
-  const spec = asObj(o.spec);
+  const spec = asRecord(o.spec);
   if (typeof spec?.volumeName !== 'string') return;
   const emit = finder(o);
   const pv = index.get(KINDS.PersistentVolume, '', spec.volumeName);
@@ -234,9 +235,9 @@ function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[
     );
     return;
   }
-  const pvSpec = asObj(pv.spec) ?? {};
-  const want = asObj(asObj(spec.resources)?.requests)?.storage;
-  const has = asObj(pvSpec.capacity)?.storage;
+  const pvSpec = asRecord(pv.spec) ?? {};
+  const want = asRecord(asRecord(spec.resources)?.requests)?.storage;
+  const has = asRecord(pvSpec.capacity)?.storage;
   if ((compareQuantities(has, want) ?? 0) < 0) {
     out.push(
       emit(
@@ -269,7 +270,7 @@ function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[
       ),
     );
   }
-  const claimRef = asObj(pvSpec.claimRef);
+  const claimRef = asRecord(pvSpec.claimRef);
   if (claimRef && (claimRef.name !== o.metadata.name || (claimRef.namespace ?? ns) !== ns)) {
     out.push(
       emit(
@@ -309,9 +310,9 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
     'Rollout',
     {
       group: 'argoproj.io',
-      check: (o, ns, index, out) => {
+      check: (o, ns, index, out, options) => {
         checkRolloutServices(o, ns, index, out);
-        checkRolloutWorkload(o, ns, index, out);
+        checkRolloutWorkload(o, ns, index, out, options);
       },
     },
   ],
@@ -330,6 +331,8 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
   ['SecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
   ['ClusterSecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
   ['ExternalSecret', { group: 'external-secrets.io', check: checkStoreReferences }],
+  ['ClusterExternalSecret', { group: 'external-secrets.io', check: checkClusterExternalSecret }],
+  ...ROUTE_KINDS.map((kind) => [kind, { group: 'gateway.networking.k8s.io', check: checkRouteBackends }] as const),
   ...[...SERVICES_CALLED].map(([kind, { group }]) => [kind, { group, check: checkServicesCalled }] as const),
 ]);
 

@@ -19,7 +19,7 @@ import { isRecord, type KubeObject } from '../model/object.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 import { finder, type FieldPath, type Finding, guessing } from './finding.js';
 import { checkClusterStoreUse } from './cluster-stores.js';
-import { declareHint, withDeclared } from './issuer-refs.js';
+import { declareHint, withDeclared } from './declared-names.js';
 import { storeRefs } from './store-refs.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import type { ReferenceOptions } from './references-namespaces.js';

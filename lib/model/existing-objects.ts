@@ -1,10 +1,12 @@
 /**
  * Objects the cluster already has that the checks look references up in, made outside the objects
- * checked (by another team, a Helm release): an External Secrets store and a cert-manager issuer, as
- * the stage file's `checks.existingObjects` and `npm run check -- --object-exists` declare them
- * (`ClusterSecretStore/vault`, `SecretStore/payments/aws`), and `dist/<stage>/inventory.txt` records
- * them for `npm run check -- dist/<stage>`. A reference to a declared one is no finding; a name near one
- * is a finding only when no declared one matches it (lib/checks/issuer-refs.ts, store-secrets.ts). Pure.
+ * checked (by another team, a Helm release): an External Secrets store, a cert-manager issuer, and
+ * the Deployment an Argo Rollout takes its pods from (`workloadRef`, the Helm release it migrates
+ * from), as the stage file's `checks.existingObjects` and `npm run check -- --object-exists` declare
+ * them (`ClusterSecretStore/vault`, `SecretStore/payments/aws`, `Deployment/shop/web`), and
+ * `dist/<stage>/inventory.txt` records them for `npm run check -- dist/<stage>`. A reference to a
+ * declared one is no finding; a name near one is a finding only when no declared one matches it
+ * (lib/checks/issuer-refs.ts, store-secrets.ts, custom-workloads.ts). Pure.
  */
 import { DNS1123_SUBDOMAIN } from './object-names.js';
 
@@ -12,6 +14,7 @@ import { DNS1123_SUBDOMAIN } from './object-names.js';
 export const EXISTING_KINDS: Readonly<Record<string, { readonly group: string; readonly namespaced: boolean }>> = {
   ClusterIssuer: { group: 'cert-manager.io', namespaced: false },
   ClusterSecretStore: { group: 'external-secrets.io', namespaced: false },
+  Deployment: { group: 'apps', namespaced: true },
   Issuer: { group: 'cert-manager.io', namespaced: true },
   SecretStore: { group: 'external-secrets.io', namespaced: true },
 };
@@ -19,12 +22,12 @@ export const EXISTING_KINDS: Readonly<Record<string, { readonly group: string; r
 const NAME = DNS1123_SUBDOMAIN.source.slice(1, -1);
 const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 
-/** What a declaration is: `ClusterSecretStore/<name>`, `ClusterIssuer/<name>`, `SecretStore/<namespace>/<name>` or `Issuer/<namespace>/<name>`. */
-export const EXISTING_OBJECT_PATTERN = `^((ClusterSecretStore|ClusterIssuer)/${NAME}|(SecretStore|Issuer)/${LABEL}/${NAME})$`;
+/** What a declaration is: `ClusterSecretStore/<name>`, `ClusterIssuer/<name>`, or `SecretStore`, `Issuer` or `Deployment` `/<namespace>/<name>`. */
+export const EXISTING_OBJECT_PATTERN = `^((ClusterSecretStore|ClusterIssuer)/${NAME}|(SecretStore|Issuer|Deployment)/${LABEL}/${NAME})$`;
 
 /** What a declaration is, in words, for a message refusing one. */
 export const EXISTING_OBJECT_FORM =
-  'ClusterSecretStore/<name>, ClusterIssuer/<name>, SecretStore/<namespace>/<name> or Issuer/<namespace>/<name>';
+  'ClusterSecretStore/<name>, ClusterIssuer/<name>, SecretStore/<namespace>/<name>, Issuer/<namespace>/<name> or Deployment/<namespace>/<name>';
 
 /** A declared object: its kind, its namespace ('' for a cluster-scoped kind) and its name. */
 export interface ExistingObject {

@@ -15,6 +15,12 @@ export interface KubeObject {
 /** Whether `v` is a mapping (as YAML and JSON read one): an object that is neither null nor an array. */
 export const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** `v` when it is a mapping (`isRecord`), else undefined: a field of any type read as a mapping, `asRecord(spec.template)?.spec`. */
+export const asRecord = (v: unknown): Record<string, unknown> | undefined => (isRecord(v) ? v : undefined);
+
+/** The mappings of list `v` (its other items left out), none when `v` is no list. */
+export const recordsIn = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+
 /**
  * `table[key]` when the table has `key` itself, else undefined: for a table read with a key from
  * input (a kind, a field's name, an annotation's value), so that one named like a property every

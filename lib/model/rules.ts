@@ -419,13 +419,23 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/secret-store': {
     short: 'An ExternalSecret naming a store of the other kind, one only in another namespace, or a name near one of the stores made',
-    help: "secretStoreRef (and sourceRef.storeRef) names a SecretStore of the ExternalSecret's namespace unless kind: ClusterSecretStore is set; a SecretStore serves only its own namespace, and a ClusterSecretStore with spec.conditions only the namespaces they choose (namespaces, namespaceRegexes, namespaceSelector: External Secrets denies the others). A store made outside the objects is not a finding; one whose name is near a store they make is declared (checks.existingObjects in the stage file, --object-exists: ClusterSecretStore/<name>, SecretStore/<namespace>/<name>).",
+    help: "secretStoreRef (and sourceRef.storeRef) names a SecretStore of the ExternalSecret's namespace unless kind: ClusterSecretStore is set; a SecretStore serves only its own namespace, and a ClusterSecretStore with spec.conditions only the namespaces they choose (namespaces, namespaceRegexes, namespaceSelector: External Secrets denies the others). A store made outside the objects is not a finding; one whose name is near a store they make is declared (checks.existingObjects in the stage file, --object-exists: ClusterSecretStore/<name>, SecretStore/<namespace>/<name>). A ClusterExternalSecret's externalSecretSpec is checked as the ExternalSecret it makes in each namespace it chooses (spec.namespaces, spec.namespaceSelectors) among those known.",
     mirrors: 'External Secrets ExternalSecret (SecretSyncedError: could not get store)',
   },
   'refs/rollout-workload': {
     short: "An Argo Rollout running a Deployment's pods (workloadRef) while that Deployment runs pods of its own (warning)",
-    help: "Argo Rollouts takes the pod template of the Deployment a workloadRef names and runs pods of its own; it leaves the Deployment as it is unless workloadRef.scaleDown is onsuccess or progressively, so both run, and the Rollout's Services select the Deployment's pods too (the canary's share of traffic is not what the steps say). With scaleDown, it scales the Deployment to zero, and every apply of the Deployment's spec.replicas scales it up again. Set the Deployment's spec.replicas to 0 (or, with scaleDown, leave it out). A Deployment the objects do not make is not a finding.",
+    help: "Argo Rollouts takes the pod template of the Deployment a workloadRef names and runs pods of its own; it leaves the Deployment as it is unless workloadRef.scaleDown is onsuccess or progressively, so both run, and the Rollout's Services select the Deployment's pods too (the canary's share of traffic is not what the steps say). With scaleDown, it scales the Deployment to zero, and every apply of the Deployment's spec.replicas scales it up again. Set the Deployment's spec.replicas to 0 (or, with scaleDown, leave it out). A Deployment the objects do not make is refs/rollout-deployment's.",
     mirrors: 'Argo Rollouts workloadRef (Migrating to Rollouts: reference a Deployment, scale it down)',
+  },
+  'refs/route-backend': {
+    short: 'A Gateway API route sending traffic to a Service of its namespace that is not there, or to a port the Service does not have',
+    help: "An HTTPRoute's (GRPCRoute's, TLSRoute's, TCPRoute's, UDPRoute's) backendRefs, and an HTTPRoute filter's requestMirror.backendRef, name a Service of the route's namespace unless they say another, and its port: the Service's port, not its targetPort. The API server takes the route, but its Gateway's controller sets the route's ResolvedRefs condition to False (BackendNotFound) and answers what the rule matches with a 500. Fix the name or the port, or add the Service. A backend of another namespace (which needs a ReferenceGrant there) or of another kind is not looked at.",
+    mirrors: 'Gateway API route status (ResolvedRefs: BackendNotFound)',
+  },
+  'refs/rollout-deployment': {
+    short: "An Argo Rollout's workloadRef naming a Deployment the objects make only in another namespace, or a name near one of theirs",
+    help: 'Argo Rollouts reads the Deployment a workloadRef names in the Rollout\'s own namespace; without it, it marks the Rollout InvalidSpec (deployments.apps "<name>" not found) and runs no pods. A Deployment the objects do not make may be made outside them (the Helm release the Rollout migrates from): no finding, unless the objects make one of that name only in another namespace or one of a near name in this one; declare it then (checks.existingObjects in the stage file, --object-exists: Deployment/<namespace>/<name>).',
+    mirrors: 'Argo Rollouts workloadRef (the Rollout InvalidSpec: the Deployment not found)',
   },
   'refs/scale-target': {
     short: 'An autoscaler targeting a workload that does not exist',

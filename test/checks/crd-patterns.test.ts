@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crdRegistry } from '../../lib/checks/crds.js';
+import { checkObjects } from '../../lib/checks/index.js';
 import { checkCustomResource } from '../../lib/checks/custom-resources.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { widgetCrd } from '../helpers/widget-crd.js';
@@ -10,8 +12,32 @@ describe("a CRD's patterns, Go (RE2) expressions, read as the API server reads t
   it("reads a CRD's Go (RE2) patterns with their leading flags, rather than leaving the whole kind unchecked (the Prometheus Operator's ^(?i)...)", () => {
     const crds = objectsIn(join(MANIFESTS, 'crds/prometheus-operator'));
     expect(codedFindingsIn(['crds/prometheus-rule.yaml'], { crds })).toEqual([
-      'schema/pattern crds/prometheus-rule.yaml:16:16: PrometheusRule default/web: spec.groups[0].rules[0].for: "5 minutes" does not match the pattern ^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$',
+      'schema/pattern crds/prometheus-rule.yaml:16:16: PrometheusRule default/web: spec.groups[0].rules[0].for: "5 minutes" does not match the pattern ^(0|(([0-9]+)y)?(([0-9]+)w)?(…)?(([0-9]+)s)?(([0-9]+)ms)?)$ (91 characters), which its CRD gives the field: the API server refuses it',
       "schema/unknown-field crds/prometheus-rule.yaml:18:11: PrometheusRule default/web: spec.groups[0].rules[0].anotations: unknown field 'anotations'; did you mean 'annotations'?",
+    ]);
+  });
+
+  it('says a long pattern and value shortened, with where the CRD holds the whole pattern; a short one whole', () => {
+    const crds = objectsIn(join(MANIFESTS, 'crds/prometheus-operator'));
+    const text = readFileSync(join(MANIFESTS, 'crds/prometheus-rule.yaml'), 'utf8');
+    const long = `${'5 minutes '.repeat(20)}`;
+    const [found] = checkObjects(parseManifests([{ file: 'rule.yaml', text: text.replace('5 minutes', long) }]).objects, {
+      crds,
+    }).findings.filter((f) => f.code === 'schema/pattern');
+    expect(found.message).toBe(
+      '"5 minutes 5 minutes 5 minute… minutes 5 minutes 5 minutes" (201 characters) does not match the pattern ^(0|(([0-9]+)y)?(([0-9]+)w)?(…)?(([0-9]+)s)?(([0-9]+)ms)?)$ (91 characters), which its CRD gives the field: the API server refuses it',
+    );
+    expect(found.hint).toBe(
+      'write a value the pattern matches (the whole of it: openAPIV3Schema.properties.spec.properties.groups.items.properties.rules.items.properties.for.pattern of version v1 of CustomResourceDefinition prometheusrules.monitoring.coreos.com)',
+    );
+    const widget = parseManifests([{ file: 'crd.yaml', text: widgetCrd('Namespaced', { size: "{ type: string, pattern: '^[0-9]+$' }" }) }]);
+    const [short] = checkCustomResource(
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 'big' } },
+      crdRegistry(widget.objects),
+    );
+    expect([short.message, short.hint]).toEqual([
+      '"big" does not match the pattern ^[0-9]+$, which its CRD gives the field: the API server refuses it',
+      'write a value the pattern matches',
     ]);
   });
 

@@ -220,6 +220,37 @@ describe("a custom resource's pods, made from a pod template of its own", () => 
     expect(warning.severity).toBe('warning');
   });
 
+  it("that runs a Deployment's pods (workloadRef) is refused one the objects make only in another namespace, or of a near name, unless declared", () => {
+    const deployment = (name: string, ns: string) =>
+      ({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, namespace: ns },
+        spec: { replicas: 0, selector: { matchLabels: { app: 'web' } }, template: (rollout.spec as { template: unknown }).template },
+      }) as unknown as KubeObject;
+    const referring = (name: string) =>
+      ({ ...rollout, spec: { replicas: 2, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name } } }) as unknown as KubeObject;
+    const other: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'legacy' } };
+    const found = (objects: KubeObject[], options = {}) =>
+      checkObjects([namespace, other, ...objects], options)
+        .findings.filter((f) => f.code === 'refs/rollout-deployment')
+        .map((f) => `${f.severity} ${f.path.join('.')}: ${f.message}\n  hint: ${f.hint}`);
+    expect(found([referring('web'), deployment('web', 'legacy')])).toEqual([
+      "error spec.workloadRef.name: runs the pods of Deployment 'web', but the Deployments in namespace 'shop' are: none; the objects' Deployment 'web' is in namespace 'legacy', and a Rollout runs the pods of a Deployment of its own namespace; Argo Rollouts marks the Rollout InvalidSpec (deployments.apps \"web\" not found) and runs no pods\n" +
+        "  hint: add the Deployment 'web' to namespace 'shop', or move the Rollout to namespace 'legacy'; or, if 'web' is made outside these files, declare it: npm run check -- --object-exists Deployment/shop/web <files>",
+    ]);
+    expect(found([referring('wbe'), deployment('web', 'shop')])).toEqual([
+      expect.stringMatching(
+        /^error spec\.workloadRef\.name: runs the pods of Deployment 'wbe', but the Deployments in namespace 'shop' are: web; Argo Rollouts marks .*\n {2}hint: did you mean 'web'\? Or, /,
+      ),
+    ]);
+    // the Deployment of its namespace; one made outside (a Helm release migrated from), or declared so, is none
+    expect(found([referring('web'), deployment('web', 'shop'), deployment('web', 'legacy')])).toEqual([]);
+    expect(found([referring('api')])).toEqual([]);
+    expect(found([referring('web'), deployment('web', 'legacy')], { existingObjects: ['Deployment/shop/web'] })).toEqual([]);
+    expect(found([referring('wbe'), deployment('web', 'shop')], { existingObjects: ['Deployment/legacy/wbe'] })).toHaveLength(1);
+  });
+
   it("leave a kind of another group named like a built-in one alone: an example.com CronJob's schedule is no batch/v1 CronJob's", () => {
     const cronJob = (apiVersion: string) =>
       ({

@@ -147,6 +147,14 @@ describe('the default issuer an Ingress asks ingress-shim for (kubernetes.io/tls
         /names the ClusterIssuer 'letsencrypt', but 'letsencrypt' is an Issuer of namespace 'web'.*\n {2}hint: give .*--default-issuer-kind=Issuer /,
       ),
     ]);
+    // the kind given as the default is said as given, not as the default it equals
+    expect(
+      checked(kinded(['--default-issuer-name=letsencrypt', '--default-issuer-kind=Issuer']) + issuer('ClusterIssuer', 'letsencrypt')),
+    ).toEqual([
+      expect.stringContaining(
+        "--default-issuer-name names the Issuer 'letsencrypt' (--default-issuer-kind=Issuer) of namespace 'web', but 'letsencrypt' is a ClusterIssuer",
+      ),
+    ]);
     expect(
       checked(
         kinded(['--default-issuer-name=vault', '--default-issuer-kind=VaultIssuer', '--default-issuer-group=example.com']) +

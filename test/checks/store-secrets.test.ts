@@ -239,6 +239,25 @@ describe("an ExternalSecret's store", () => {
     expect(checked(elsewhere + conditioned('[{ namespaces: [web] }]'), 'refs/secret-store', { existingNamespaces: ['shop'] })).toHaveLength(
       1,
     );
+    // but its name's label is the API server's: a selector that refuses its name refuses it, whatever its other labels
+    const byName = (selector: string) =>
+      checked(elsewhere + conditioned(`[{ namespaceSelector: ${selector} }]`), 'refs/secret-store', { existingNamespaces: ['shop'] });
+    for (const refused of [
+      '{ matchLabels: { kubernetes.io/metadata.name: web } }',
+      '{ matchLabels: { kubernetes.io/metadata.name: web, team: web } }',
+      '{ matchExpressions: [{ key: kubernetes.io/metadata.name, operator: In, values: [web, eso] }] }',
+      '{ matchExpressions: [{ key: kubernetes.io/metadata.name, operator: NotIn, values: [shop] }, { key: team, operator: Exists }] }',
+      '{ matchExpressions: [{ key: kubernetes.io/metadata.name, operator: DoesNotExist }] }',
+    ])
+      expect(byName(refused), refused).toEqual([expect.stringContaining("(a namespaceSelector), not 'shop'")]);
+    for (const served of [
+      '{ matchLabels: { kubernetes.io/metadata.name: shop } }',
+      '{ matchExpressions: [{ key: kubernetes.io/metadata.name, operator: NotIn, values: [web] }] }',
+      '{ matchLabels: { kubernetes.io/metadata.name: shop, team: web } }',
+      '{ matchExpressions: [{ key: team, operator: DoesNotExist }] }',
+      '{}',
+    ])
+      expect(byName(served), served).toEqual([]);
   });
 
   it("reads a condition's namespaceRegexes as Go's RE2 does, in time linear in the name, even ones a backtracking RegExp takes minutes on", () => {

@@ -3,7 +3,7 @@ import { checkObjects } from '../../lib/checks/index.js';
 import { goRegExp } from '../../lib/checks/re2.js';
 import { staticPodProblems } from '../../lib/checks/static-pods.js';
 import { immutableChanges } from '../../lib/immutable-fields.js';
-import { describeObject, kubectlTarget, numberNameless, ownEntry, type KubeObject } from '../../lib/model/object.js';
+import { asRecord, describeObject, kubectlTarget, numberNameless, ownEntry, recordsIn, type KubeObject } from '../../lib/model/object.js';
 
 const pod = (metadata?: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', ...(metadata ? { metadata } : {}) }) as KubeObject;
 
@@ -17,6 +17,21 @@ describe('how messages name an object', () => {
   it('says (no name) or (empty name) for an object the checks did not number', () => {
     expect(describeObject(pod({ name: '' }))).toBe('Pod (empty name)');
     expect(describeObject(pod({ generateName: '' }))).toBe('Pod (no name)');
+  });
+});
+
+describe('a field of any type read as a mapping (asRecord, recordsIn)', () => {
+  it('takes a mapping as it is and nothing else: null, a list, a string, a number, false', () => {
+    const m = { a: 1 };
+    expect(asRecord(m)).toBe(m);
+    for (const v of [null, undefined, [m], 'a', 0, 1, false, true]) expect(asRecord(v)).toBeUndefined();
+  });
+
+  it("keeps a list's mappings in their order, and finds none in what is no list", () => {
+    const a = { name: 'a' };
+    const b = { name: 'b' };
+    expect(recordsIn([a, null, 'x', [b], b, 3])).toEqual([a, b]);
+    for (const v of [a, 'ab', null, undefined, 7]) expect(recordsIn(v)).toEqual([]);
   });
 });
 

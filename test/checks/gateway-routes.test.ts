@@ -1,0 +1,72 @@
+/**
+ * Gateway API routes and the Services they send traffic to (lib/checks/gateway-routes.ts,
+ * `refs/route-backend`).
+ */
+import { describe, expect, it } from 'vitest';
+import { checkObjects } from '../../lib/checks/index.js';
+import { toProblem } from '../../lib/checks/finding.js';
+import { parseManifests } from '../../lib/checks/manifests.js';
+import { formatProblem } from '../../lib/errors.js';
+
+const SERVICE = `apiVersion: v1
+kind: Namespace
+metadata: { name: web }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: web }
+spec: { type: ExternalName, externalName: web.example.com, ports: [{ name: http, port: 80, targetPort: 8080 }] }
+---
+`;
+const route = (kind: string, rules: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: ${kind}
+metadata: { name: web, namespace: web }
+spec:
+  parentRefs: [{ name: public, namespace: gateway }]
+  rules:
+${rules}`;
+
+function checked(text: string): string[] {
+  const manifests = parseManifests([{ file: 'route.yaml', text: SERVICE + text }]);
+  return checkObjects(manifests.objects)
+    .findings.filter((f) => f.code === 'refs/route-backend')
+    .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
+}
+
+describe("a Gateway API route's backends", () => {
+  it('are Services of its namespace, by the port of the Service (not its targetPort)', () => {
+    expect(checked(route('HTTPRoute', '    - backendRefs: [{ name: web, port: 80 }]\n'))).toEqual([]);
+    expect(checked(route('HTTPRoute', '    - backendRefs: [{ name: wbe, port: 80 }, { name: web, port: 8080 }]\n'))).toEqual([
+      "route.yaml:16:29: HTTPRoute web/web: spec.rules[0].backendRefs[0].name: sends traffic to Service 'wbe', but the Services in namespace 'web' are: web; its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and answers what the rule matches with a 500\n" +
+        "  hint: did you mean 'web'? Otherwise fix the name, or add the Service",
+      "route.yaml:16:65: HTTPRoute web/web: spec.rules[0].backendRefs[1].port: sends traffic to port 8080 of Service 'web', whose ports are: 80 (http); its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and answers what the rule matches with a 500\n" +
+        "  hint: 8080 is the targetPort of the Service's port 80: a backendRef names the Service's port, write port: 80",
+    ]);
+  });
+
+  it("of every route kind, and an HTTPRoute's mirrors, are looked at; another namespace's, kind's or group's are not", () => {
+    for (const kind of ['GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'])
+      expect(checked(route(kind, '    - backendRefs: [{ name: api, port: 80 }]\n')), kind).toHaveLength(1);
+    const mirror = '    - filters: [{ type: RequestMirror, requestMirror: { backendRef: { name: shadow, port: 80 } } }]\n';
+    expect(checked(route('HTTPRoute', mirror))).toEqual([
+      expect.stringMatching(/requestMirror\.backendRef\.name: sends traffic to Service 'shadow'.* and mirrors no request\n/),
+    ]);
+    const inBackend =
+      '    - backendRefs: [{ name: web, port: 80, filters: [{ type: RequestMirror, requestMirror: { backendRef: { name: shadow, port: 80 } } }] }]\n';
+    expect(checked(route('HTTPRoute', inBackend))).toEqual([
+      expect.stringContaining('spec.rules[0].backendRefs[0].filters[0].requestMirror.backendRef.name'),
+    ]);
+    for (const other of [
+      '{ name: api, namespace: backend, port: 80 }',
+      '{ name: api, kind: ServiceImport, group: multicluster.x-k8s.io, port: 80 }',
+      '{ name: api, group: example.com, kind: Service }',
+    ])
+      expect(checked(route('HTTPRoute', `    - backendRefs: [${other}]\n`)), other).toEqual([]);
+    // a route of another group is none
+    expect(
+      checked(
+        route('HTTPRoute', '    - backendRefs: [{ name: api, port: 80 }]\n').replace('gateway.networking.k8s.io/v1', 'example.com/v1'),
+      ),
+    ).toEqual([]);
+  });
+});
