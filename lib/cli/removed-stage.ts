@@ -4,7 +4,8 @@
  */
 import { namespaceHoldings } from '../data-leaves.js';
 import { canonicalAddress } from '../edge/address.js';
-import { HAPROXY_FILE, readHaproxyConfig } from '../edge/haproxy.js';
+import { HAPROXY_FILE } from '../edge/haproxy.js';
+import { readHaproxyConfig } from '../edge/haproxy-read.js';
 import { EDGE_DIR } from '../edge/index.js';
 import type { EdgeSettings } from '../edge/settings.js';
 import { builtInClusterScoped } from '../k8s.js';
@@ -69,7 +70,7 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  * it had no edge (or its haproxy.cfg cannot be read). Those machines keep running its haproxy.cfg,
  * which sends its hosts to the node ports of its Services, and keepalived keeps its floating
  * address there: the objects' delete command reaches neither, and the hosts answer 503. Read as
- * lib/edge/haproxy.ts and keepalived.ts write the files, by their readers (`readHaproxyConfig`: the
+ * lib/edge/haproxy.ts and keepalived.ts write the files, by their readers (`readHaproxyConfig`, haproxy-read.ts: the
  * machines from haproxy.cfg's header, the hosts from its `use_backend` lines; `floatingAddressIn`:
  * the address from each machine's keepalived file). On a machine another stage's edge now uses (a stage
  * renamed, `git mv`; an edge moved; an address compared as the machine it names, `canonicalAddress`), that

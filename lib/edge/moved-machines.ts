@@ -7,7 +7,8 @@
 import type { Problem } from '../errors.js';
 import type { Claim, StageClaims } from './claims.js';
 import { canonicalAddress } from './address.js';
-import { HAPROXY_FILE, readHaproxyConfig } from './haproxy.js';
+import { HAPROXY_FILE } from './haproxy.js';
+import { readHaproxyConfig } from './haproxy-read.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
 import { leavesMachine, takenOverHint } from './changes.js';
