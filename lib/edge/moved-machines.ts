@@ -131,7 +131,46 @@ export function movedMachineWarnings(
       }
     }
   }
+  for (const r of removed)
+    for (const [stage, warning] of removedFloatingWarnings(r, stages)) warnings.set(stage, [...(warnings.get(stage) ?? []), warning]);
   return { warnings, taken };
+}
+
+/**
+ * A warning at the floating IP of each stage that takes the one a `removed` stage's output moved (keepalived
+ * on its machines holds it until stopped there): this stage's keepalived started first, two masters would
+ * answer for the address. Its machines that this stage's edge names are left out, whose keepalived.conf
+ * this stage's replaces (`movedMachineWarnings` warns of them).
+ */
+function removedFloatingWarnings(
+  { stage, file, output }: RemovedOutput,
+  stages: readonly (readonly [string, StageClaims])[],
+): [string, Problem][] {
+  const read = output.readOutput;
+  const machines = readHaproxyConfig(read?.(HAPROXY_PATH) ?? '').machines;
+  const floating = machines.map((m) => floatingAddressIn(read?.(edgePath(keepalivedFile(m.name))) ?? '')).find((f) => f !== undefined);
+  if (floating === undefined) return [];
+  const address = canonicalAddress(floating.split('/')[0]!);
+  return stages.flatMap(([other, claims]) => {
+    const at = claims.addresses.find((a) => a.what === FLOATING_SETTING && a.value === address);
+    if (!at) return [];
+    const mine = new Set(claims.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING)).map((a) => a.value));
+    const holding = machines.filter((m) => !mine.has(canonicalAddress(m.address))).map((m) => `${m.name} (${m.address})`);
+    if (holding.length === 0) return [];
+    const on = holding.join(', ');
+    return [
+      [
+        other,
+        {
+          code: MACHINE_LEAVES,
+          severity: 'warning',
+          location: at.at,
+          message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${floating} of removed stage ${stage}'s edge in dist/${stage}/ (there is no ${file}), which keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds until stopped there: this stage's keepalived started first, two masters would answer for the address`,
+          hint: `first, on ${on}: sudo systemctl disable --now keepalived haproxy (stage ${stage}'s edge, whose hosts no longer have a stage); then install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); and npm run synth (every stage) removes dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster`,
+        },
+      ],
+    ];
+  });
 }
 
 /**

@@ -649,6 +649,22 @@ describe('a stage synthesized alone onto the edge machine of a stage whose file 
       expect(runCli('synth', ['blue'], dir).stderr).not.toContain('removed stage red');
     });
   });
+
+  it("warns at the floating IP it takes of the removed stage's edge that keepalived there is stopped first, else two masters answer for it", () => {
+    const red = stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.1.50/16', nodePort: 30081 });
+    afterFullSynth({ blue: stage({ machines: ['10.0.0.5', '10.0.0.6'] }), red }, (dir) => {
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.1.50/16' }));
+      const r = runCli('synth', ['blue'], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        "environments/blue.yaml:5:26: warning: edge.floatingIp.address 10.0.1.50 of stage blue is the floating IP 10.0.1.50/16 of removed stage red's edge in dist/red/ (there is no environments/red.yaml), which keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds until stopped there",
+      );
+      expect(r.stderr).toContain(
+        "hint: first, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived haproxy (stage red's edge, whose hosts no longer have a stage); then install this stage's edge files (dist/blue/edge/) on its machines",
+      );
+    });
+  });
 });
 
 describe('diff, switch and promote of one stage', () => {
