@@ -87,9 +87,14 @@ function moveHint(
   named: (stage: string) => boolean,
 ): string {
   const setting = (c: Claim) => c.what.replace(/\.address$/, '');
-  const last = taken.what.startsWith('edge.machines.') ? ` (its whole edge: when that is its last machine)` : '';
+  const machine = taken.what.startsWith('edge.machines.');
+  const last = machine ? ` (its whole edge: when that is its last machine)` : '';
   const synth = named(stage) && named(from) ? 'npm run synth' : `npm run synth -- ${from} ${stage}`;
-  return `to move it to stage ${stage}, take ${setting(taken)} out of ${where(taken)}${last}, then run ${synth} and do on the machine as its warning (edge/machine-leaves) says; to leave it with stage ${from}, take ${setting(at)} out of ${where(at)} instead`;
+  // a floating IP moves between machines of their own: keepalived still holding it on the other's is a second master
+  const then = machine
+    ? 'do on the machine as its warning (edge/machine-leaves) says'
+    : `on stage ${from}'s edge machines stop keepalived (sudo systemctl disable --now keepalived) before stage ${stage}'s start theirs, else two masters answer for the address`;
+  return `to move it to stage ${stage}, take ${setting(taken)} out of ${where(taken)}${last}, then run ${synth} and ${then}; to leave it with stage ${from}, take ${setting(at)} out of ${where(at)} instead`;
 }
 
 /**

@@ -583,6 +583,27 @@ describe('a synthesis of the stage an edge machine moves to, alone, while the fi
     });
   });
 
+  it("refuses a floating IP that a changed file takes of another stage's edge, with the steps that move it: keepalived there stopped before this stage's starts", () => {
+    afterFullSynth(
+      { blue: stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.0.100/24' }), red: red(['10.0.1.5', '10.0.1.6']) },
+      (dir) => {
+        writeFileSync(
+          join(dir, 'environments', 'red.yaml'),
+          stage({ node: '10.0.1.1', machines: ['10.0.0.7', '10.0.0.8'], floatingIp: '10.0.0.100/24', nodePort: 30081 }),
+        );
+        const r = runCli('synth', ['red'], dir);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(
+          "hint: to move it to stage red, take edge.floatingIp out of environments/blue.yaml:5:26, then run npm run synth -- blue red and on stage blue's edge machines stop keepalived (sudo systemctl disable --now keepalived) before stage red's start theirs, else two masters answer for the address; to leave it with stage blue, take edge.floatingIp out of environments/red.yaml:5:26 instead",
+        );
+        // followed: blue's floating IP taken out, both synthesized at once
+        writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.0.6'] }));
+        expect(runCli('synth', ['blue', 'red'], dir).code).toBe(0);
+        expect(readFileSync(join(dir, 'dist', 'red', 'edge', 'keepalived-lb1.conf'), 'utf8')).toContain('10.0.0.100/24');
+      },
+    );
+  });
+
   it("refuses nothing to a third stage for what the changed file takes of another stage's (a move begun there), the synthesis of that stage refuses it", () => {
     afterFullSynth({ ...stages(), green: stage({ node: '10.0.2.1', machines: ['10.0.2.5'], nodePort: 30082 }) }, (dir) => {
       // red's file, edited first, takes blue's machine too (a move from blue begun, blue's file not yet edited), its floating IP's network widened to it
