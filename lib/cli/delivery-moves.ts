@@ -12,7 +12,7 @@ import { ENGINES, type Engine, engineName } from '../model/engines.js';
 import { STAGE_LABEL } from '../model/labels.js';
 import { andList } from '../model/limits.js';
 import type { FileTree } from '../synth/file-content.js';
-import { keyParts, parseInventory } from '../synth/inventory.js';
+import { INVENTORY_FILE, keyParts, parseInventory } from '../synth/inventory.js';
 import { deliveryTargets } from './delivery-on-disk.js';
 import { DIST_DIR } from './project.js';
 import { outsideLine, removedDeletion } from './removed-stage.js';
@@ -95,7 +95,7 @@ function clusterMoves(
       (claims ? `, its claims with their data, while it starts on new, empty claims in ${now.cluster}` : '');
     const deletion =
       `${claims ? 'copy what is to be kept first; then, ' : ''}with kubectl pointed at ${was.cluster}, delete the stage there: ` +
-      (removal?.command ?? `every object labelled ${STAGE_LABEL}=${now.stage}`) +
+      deletedThere(now.stage, inventory, removal) +
       (outside ? `; ${outside}` : '');
     const applies = `applies ${DIST_DIR}/${now.stage} to ${now.cluster} now`;
     return [
@@ -116,6 +116,20 @@ function clusterMoves(
       },
     ];
   });
+}
+
+/**
+ * What deletes a stage moved to another cluster from the old one, before the line of what it leaves out: the
+ * command of its namespace; else, said as it is, that its namespace held none of its objects (all of them
+ * outside it, named by the line after), that its inventory lists none, or that it cannot be read (what the
+ * stage's labels select there is then all that is known).
+ */
+function deletedThere(stage: string, inventory: string | undefined, removal: ReturnType<typeof removedDeletion>): string {
+  if (removal?.command) return removal.command;
+  if (removal) return `nothing in namespace ${removal.namespace} (none of its objects is there)`;
+  return inventory === undefined
+    ? `what is labelled ${STAGE_LABEL}=${stage} (${DIST_DIR}/${stage}/${INVENTORY_FILE} could not be read: which objects those are, and whether the rest of the cluster runs on some, is not known; list them first)`
+    : `nothing (its ${INVENTORY_FILE} lists no object)`;
 }
 
 /**

@@ -94,6 +94,11 @@ export interface CompileOptions {
    * promotion chain (`CompileStagesOptions.alone`). @default false
    */
   readonly alone?: boolean;
+  /**
+   * The compilation's output removes that of the stages whose stage file is gone (a synthesis of every stage, which says what
+   * their edge machines go on doing): else an edge machine of theirs that a compiled stage's edge names is warned of there. @default false
+   */
+  readonly removing?: boolean;
 }
 
 /**
@@ -103,7 +108,7 @@ export interface CompileOptions {
 export function compile(
   project: Project,
   stages: readonly string[] = project.stages,
-  { sources, onStage, noCache = false, kept = [], output, objects = true, keep, alone = false }: CompileOptions = {},
+  { sources, onStage, noCache = false, kept = [], output, objects = true, keep, alone = false, removing = false }: CompileOptions = {},
 ): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
   const cache = noCache ? undefined : diskRenderCache(project.root, { warn: project.log });
@@ -133,6 +138,8 @@ export function compile(
       runStages: stageWorkers({ root: project.root, cache, output, objects, setting: process.env[WORKERS_ENV] }),
       keep: then(output?.keep ?? (objects ? undefined : withoutObjects), keep),
       alone: alone ? { promotedFrom: (stage) => promotedFromFile(project, stage) } : undefined,
+      // a synthesis of every stage removes their output, and says what their edge machines go on doing (lib/cli/removed-stage.ts)
+      removed: removing ? [] : [...removedStages(project).keys()],
     });
   } finally {
     restoreHeap();

@@ -4,7 +4,8 @@
  */
 import { namespaceHoldings } from '../data-leaves.js';
 import { canonicalAddress } from '../edge/address.js';
-import { HAPROXY_FILE, readHaproxyConfig } from '../edge/haproxy.js';
+import { HAPROXY_FILE } from '../edge/haproxy.js';
+import { readHaproxyConfig } from '../edge/haproxy-read.js';
 import { EDGE_DIR } from '../edge/index.js';
 import type { EdgeSettings } from '../edge/settings.js';
 import { builtInClusterScoped } from '../k8s.js';
@@ -69,7 +70,7 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  * it had no edge (or its haproxy.cfg cannot be read). Those machines keep running its haproxy.cfg,
  * which sends its hosts to the node ports of its Services, and keepalived keeps its floating
  * address there: the objects' delete command reaches neither, and the hosts answer 503. Read as
- * lib/edge/haproxy.ts and keepalived.ts write the files, by their readers (`readHaproxyConfig`: the
+ * lib/edge/haproxy.ts and keepalived.ts write the files, by their readers (`readHaproxyConfig`, haproxy-read.ts: the
  * machines from haproxy.cfg's header, the hosts from its `use_backend` lines; `floatingAddressIn`:
  * the address from each machine's keepalived file). On a machine another stage's edge now uses (a stage
  * renamed, `git mv`; an edge moved; an address compared as the machine it names, `canonicalAddress`), that
@@ -195,17 +196,27 @@ function ownNamespace(project: Project | undefined, stage: string, names: readon
 /** A DNS label, as a namespace's name is (RFC 1123). */
 const isLabel = (name: string) => name.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);
 
+/** A DNS-1123 subdomain, as an API group is (`rbac.authorization.k8s.io`, `example.com`). */
+const isSubdomain = (name: string) => name.length <= 253 && name.split('.').every((l) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(l));
+/** A DNS-1035 label (starting with a letter), as the API server requires a custom resource's version, and its kind lower-cased, to be. */
+const isDns1035 = (name: string) => name.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name);
+
 /**
  * Whether an inventory key reads as lib/synth/inventory.ts writes one, so that a command may name its
- * kind and namespace: an apiVersion (`group/version` or `version`), a kind as Kubernetes names one, a
- * namespace that is a DNS label, and no namespace on a kind the API server keeps at cluster scope. A
- * line edited by hand (`v1 Secret,namespace lab/x`, `v1 Namespace lab/x`) would otherwise add kinds
- * to the command, or delete a cluster-scoped object with the stage's namespace.
+ * kind and namespace: an apiVersion the API server serves (`v1`, the core group's only version, or
+ * `group/version`: a DNS subdomain, and a DNS-1035 label, which a custom resource's version may be
+ * without a number: `v1beta`, `stable`), a kind as the API server accepts one (a DNS-1035 label once
+ * lower-cased: `Service`, a CRD's `mykind` or `My-Kind`), a name, a namespace that is a DNS label, and no
+ * namespace on a kind the API server keeps at cluster scope. A line edited by hand (`v1 Secret,namespace
+ * lab/x`, `v1 Namespace lab/x`, `apps..x/v1 Deployment lab/x`) would otherwise add kinds to the command,
+ * or delete a cluster-scoped object with the stage's namespace.
  */
 function isWritten(key: string): boolean {
   const k = keyParts(key);
-  if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9]+([a-z]+[0-9]+)?$/.test(k.apiVersion ?? '')) return false;
-  if (!/^[A-Z][A-Za-z0-9]*$/.test(k.kind ?? '') || k.name === '') return false;
+  const slash = (k.apiVersion ?? '').indexOf('/');
+  const [group, version] = slash < 0 ? [undefined, k.apiVersion] : [k.apiVersion.slice(0, slash), k.apiVersion.slice(slash + 1)];
+  if (group === undefined ? version !== 'v1' : !isSubdomain(group) || !isDns1035(version ?? '')) return false;
+  if (!isDns1035((k.kind ?? '').toLowerCase()) || !k.name) return false;
   if (k.namespace === undefined) return true;
   return isLabel(k.namespace) && builtInClusterScoped(k.apiVersion, k.kind) !== true;
 }

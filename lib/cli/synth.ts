@@ -161,7 +161,14 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       });
       try {
         // what a full synthesis refuses of these stages' own files holds without the others' records too (`alone`)
-        const compiled = compile(project, stages, { onStage, noCache, kept: partial || !all ? kept : [], output, alone: unplanned });
+        const compiled = compile(project, stages, {
+          onStage,
+          noCache,
+          kept: partial || !all ? kept : [],
+          output,
+          alone: unplanned,
+          removing: all,
+        });
         // planned with the others, and no stage is delivered any more: dist/delivery/ goes, as in a full synthesis
         if (!all && !unplanned && !compiled.tree.has(DELIVERY_DIR) && existsSync(join(root, DIST_DIR, DELIVERY_DIR)))
           compiled.tree.set(DELIVERY_DIR, new Map());

@@ -20,7 +20,7 @@ import { NODE_PORT_MAX, NODE_PORT_MIN, suggestNodePort } from './node-ports.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { shown, where } from './stage-claims.js';
 import { HOLDINGS, heldInOutput, outputsReadOnce, type CompiledOutput, type Held } from './output-holdings.js';
-import { MACHINE_LEAVES, movedMachineWarnings, type TakenMachine } from './moved-machines.js';
+import { MACHINE_LEAVES, movedMachineWarnings, type RemovedOutput, type TakenMachine } from './moved-machines.js';
 import type { OutputClaims } from './output-claims.js';
 
 // what lib/compile.ts, lib/compile-stage.ts and output-claims.ts take from the comparison across stages, drawn from its parts
@@ -75,6 +75,29 @@ function nodePortWhich({ claim, other, mine, theirs }: ReturnType<typeof newlyTa
 }
 
 /**
+ * The steps that finish a move begun in one stage file (`claim`'s stage takes newly an edge machine or
+ * floating IP that `other`'s output runs), in order: take it out of the other stage file (that stage's whole
+ * `edge:` when it is its last machine), then synthesize both at once, which warns at the taking setting with
+ * what to do on the machine (moved-machines.ts); or take it out of the file that took it. A synthesis of
+ * some stages names both stages, since one of them alone compares the other as its output in dist/ is.
+ */
+function moveHint(
+  [stage, at]: readonly [string, Claim],
+  [from, taken]: readonly [string, Claim],
+  named: (stage: string) => boolean,
+): string {
+  const setting = (c: Claim) => c.what.replace(/\.address$/, '');
+  const machine = taken.what.startsWith('edge.machines.');
+  const last = machine ? ` (its whole edge: when that is its last machine)` : '';
+  const synth = named(stage) && named(from) ? 'npm run synth' : `npm run synth -- ${from} ${stage}`;
+  // a floating IP moves between machines of their own: keepalived still holding it on the other's is a second master
+  const then = machine
+    ? 'do on the machine as its warning (edge/machine-leaves) says'
+    : `on stage ${from}'s edge machines stop keepalived (sudo systemctl disable --now keepalived) before stage ${stage}'s start theirs, else two masters answer for the address`;
+  return `to move it to stage ${stage}, take ${setting(taken)} out of ${where(taken)}${last}, then run ${synth} and ${then}; to leave it with stage ${from}, take ${setting(at)} out of ${where(at)} instead`;
+}
+
+/**
  * The problems of `stages` (stage name and its claims, in the project's order of stages): each edge
  * address two stages take, and each node port two stages on one cluster take, at the setting of the
  * stage that takes it newly (`held`: the one whose output holds it less, `Holding`, where an address is
@@ -104,12 +127,13 @@ function crossStageProblems(
       // at the stage that takes it newly, as a node port: the other's edge may run on it already
       const { claim, other, mine, theirs } = newlyTaken([stage, c], found, heldAddress);
       const [at, taken] = [claim[1], other[1]];
-      const running = mine === 'new' && theirs !== 'new' ? `, whose edge in dist/${other[0]}/ has it already` : '';
+      const moving = mine === 'new' && theirs !== 'new';
+      const running = moving ? `, whose edge in dist/${other[0]}/ has it already` : '';
       problems.push({
         code: 'edge/shared-address',
         location: at.at,
         message: `${at.what} ${shown(at)} of stage ${claim[0]} is ${taken.what} of stage ${other[0]} too (${where(taken)})${running}: each stage's edge writes the whole haproxy.cfg and keepalived.conf of its machines, so the one copied there last replaces the other's and its hosts answer 503; and two floating IPs on one address are two machines answering for it`,
-        hint: `give each stage's edge machines and floating IP addresses of their own`,
+        hint: moving ? moveHint(claim, other, named) : `give each stage's edge machines and floating IP addresses of their own`,
       });
     }
     for (const c of claims.nodePorts) {
@@ -234,7 +258,8 @@ export const acrossStagesWarnings = (
  * stage. Every other stage of `rank` is compared as its output in dist/ says (`fromOutput`, output-claims.ts),
  * else it is one of `unchecked`; `warnings` are those of an edge machine named by host name where another
  * stage's edge is named by address (`machineNameWarnings`), which the two could not be compared for, by
- * the stage each is placed at.
+ * the stage each is placed at; and an edge machine that a `removed` stage's output in dist/ runs on (its stage file gone) and a
+ * stage's edge now names is warned of at that setting (`movedMachineWarnings`).
  * @param output each compiled stage's stage file and output as it is (the files of `dist/<stage>/`), to tell a node port it takes already, from the
  *   stage file as it is, from one it takes newly or took on the cluster its stage file named before
  */
@@ -245,6 +270,7 @@ export function claimProblems(
   defaultCluster: string | undefined,
   output: (stage: string) => CompiledOutput | undefined,
   fromOutput?: (stage: string) => OutputClaims | undefined,
+  removed: readonly RemovedOutput[] = [],
 ): {
   readonly problems: Problem[];
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
@@ -278,6 +304,7 @@ export function claimProblems(
     (s) => declarations.has(s),
     outputOfStage,
     (s) => stale.has(s),
+    removed,
   );
   for (const [stage, said] of moved.warnings) warnings.set(stage, [...(warnings.get(stage) ?? []), ...said]);
   // the stages this compilation names (`output` has their sources), whether or not they compiled

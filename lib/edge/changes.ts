@@ -6,7 +6,8 @@
  */
 import { andList } from '../model/limits.js';
 import { canonicalAddress } from './address.js';
-import { HAPROXY_ADMIN_SOCKET, HAPROXY_FILE, readHaproxyConfig } from './haproxy.js';
+import { HAPROXY_ADMIN_SOCKET, HAPROXY_FILE } from './haproxy.js';
+import { readHaproxyConfig } from './haproxy-read.js';
 import { EDGE_DIR, type StageEdge } from './index.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import type { EdgeSettings } from './settings.js';

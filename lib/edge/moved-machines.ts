@@ -7,7 +7,8 @@
 import type { Problem } from '../errors.js';
 import type { Claim, StageClaims } from './claims.js';
 import { canonicalAddress } from './address.js';
-import { HAPROXY_FILE, readHaproxyConfig } from './haproxy.js';
+import { HAPROXY_FILE } from './haproxy.js';
+import { readHaproxyConfig } from './haproxy-read.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
 import { leavesMachine, takenOverHint } from './changes.js';
@@ -38,6 +39,16 @@ export interface TakenMachine {
   readonly byCompiled: boolean;
 }
 
+/** The output in dist/ of a stage whose stage file (`file`, as its inventory names it) is gone, not yet removed by a synthesis of every stage. */
+export interface RemovedOutput {
+  readonly stage: string;
+  readonly file: string;
+  readonly output: CompiledOutput;
+}
+
+/** A removed stage takes nothing: its output's machines are all left. */
+const NO_CLAIMS: StageClaims = { delivered: false, nodes: [], nodePorts: [], addresses: [] };
+
 /**
  * A warning at the setting of each stage whose edge now names a machine that the edge of another
  * stage leaves (its output in dist/ names the machine, its stage file no longer does: an edge moved
@@ -50,19 +61,25 @@ export interface TakenMachine {
  * Of a taking stage whose output is `unwritten` (not compiled, its stage file changed since), its files
  * are installed once its synthesis has written them: its output in dist/ has none for the machine.
  * Only about this change: once the leaving stage's output is written, it no longer names the machine.
+ * A `removed` stage (its stage file gone, its output still in dist/: a stage deleted, then another
+ * synthesized alone onto its machine) leaves every machine of its output; its warning says that a full
+ * synthesis removes that output, and it is in no `taken` (it has no warning of its own to tell again).
  */
 export function movedMachineWarnings(
   stages: readonly (readonly [string, StageClaims])[],
   compiled: (stage: string) => boolean,
   output: (stage: string) => CompiledOutput | undefined,
   unwritten: (stage: string) => boolean = () => false,
+  removed: readonly RemovedOutput[] = [],
 ): { readonly warnings: Map<string, Problem[]>; readonly taken: TakenMachine[] } {
   const warnings = new Map<string, Problem[]>();
   const taken: TakenMachine[] = [];
   const machineClaims = (claims: StageClaims) => claims.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING));
   const floats = new Map(stages.map(([s, c]) => [s, c.addresses.some((a) => a.what === FLOATING_SETTING)]));
-  for (const [stage, claims] of stages) {
-    const read = output(stage)?.readOutput;
+  const gone = new Map(removed.map((r) => [r.stage, r]));
+  const leaving: (readonly [string, StageClaims])[] = [...stages, ...removed.map((r) => [r.stage, NO_CLAIMS] as const)];
+  for (const [stage, claims] of leaving) {
+    const read = gone.get(stage)?.output.readOutput ?? output(stage)?.readOutput;
     const was = read?.(HAPROXY_PATH);
     if (was === undefined) continue;
     const mine = new Set(machineClaims(claims).map((a) => a.value));
@@ -89,21 +106,71 @@ export function movedMachineWarnings(
             ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (${whose === THIS_STAGE ? 'this stage has' : `stage ${other} has`} no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
             : `${install}, rather than stop haproxy there`;
         };
-        taken.push({ stage, name: machine.name, address: machine.address, by: other, at, steps, byCompiled: compiled(other) });
+        const file = gone.get(stage)?.file;
+        if (file === undefined)
+          taken.push({ stage, name: machine.name, address: machine.address, by: other, at, steps, byCompiled: compiled(other) });
+        // a removed stage's output stays in dist/ until a synthesis of every stage removes it and says what it leaves in its cluster
+        const whose =
+          file === undefined
+            ? `of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names`
+            : `of removed stage ${stage}'s edge in dist/${stage}/ (there is no ${file})`;
+        const then =
+          file === undefined
+            ? ''
+            : `; and npm run synth (every stage) removes dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster and what its other edge machines go on doing`;
         warnings.set(other, [
           ...(warnings.get(other) ?? []),
           {
             code: MACHINE_LEAVES,
             severity: 'warning',
             location: at.at,
-            message: `${at.what} ${shown(at)} of stage ${other} is edge machine ${machine.name} (${machine.address}) of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names: it runs stage ${stage}'s ${runs} until this stage's files replace them`,
-            hint: steps(THIS_STAGE),
+            message: `${at.what} ${shown(at)} of stage ${other} is edge machine ${machine.name} (${machine.address}) ${whose}: it runs stage ${stage}'s ${runs} until this stage's files replace them`,
+            hint: `${steps(THIS_STAGE)}${then}`,
           },
         ]);
       }
     }
   }
+  for (const r of removed)
+    for (const [stage, warning] of removedFloatingWarnings(r, stages)) warnings.set(stage, [...(warnings.get(stage) ?? []), warning]);
   return { warnings, taken };
+}
+
+/**
+ * A warning at the floating IP of each stage that takes the one a `removed` stage's output moved (keepalived
+ * on its machines holds it until stopped there): this stage's keepalived started first, two masters would
+ * answer for the address. Its machines that this stage's edge names are left out, whose keepalived.conf
+ * this stage's replaces (`movedMachineWarnings` warns of them).
+ */
+function removedFloatingWarnings(
+  { stage, file, output }: RemovedOutput,
+  stages: readonly (readonly [string, StageClaims])[],
+): [string, Problem][] {
+  const read = output.readOutput;
+  const machines = readHaproxyConfig(read?.(HAPROXY_PATH) ?? '').machines;
+  const floating = machines.map((m) => floatingAddressIn(read?.(edgePath(keepalivedFile(m.name))) ?? '')).find((f) => f !== undefined);
+  if (floating === undefined) return [];
+  const address = canonicalAddress(floating.split('/')[0]!);
+  return stages.flatMap(([other, claims]) => {
+    const at = claims.addresses.find((a) => a.what === FLOATING_SETTING && a.value === address);
+    if (!at) return [];
+    const mine = new Set(claims.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING)).map((a) => a.value));
+    const holding = machines.filter((m) => !mine.has(canonicalAddress(m.address))).map((m) => `${m.name} (${m.address})`);
+    if (holding.length === 0) return [];
+    const on = holding.join(', ');
+    return [
+      [
+        other,
+        {
+          code: MACHINE_LEAVES,
+          severity: 'warning',
+          location: at.at,
+          message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${floating} of removed stage ${stage}'s edge in dist/${stage}/ (there is no ${file}), which keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds until stopped there: this stage's keepalived started first, two masters would answer for the address`,
+          hint: `first, on ${on}: sudo systemctl disable --now keepalived haproxy (stage ${stage}'s edge, whose hosts no longer have a stage); then install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); and npm run synth (every stage) removes dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster`,
+        },
+      ],
+    ];
+  });
 }
 
 /**

@@ -17,6 +17,7 @@ import { chartFileName } from '../synth/output.js';
 import type { StageClaims } from './claims.js';
 import { stageClaims } from './stage-claims.js';
 import { writtenFrom, type CompiledOutput } from './output-holdings.js';
+import type { RemovedOutput } from './moved-machines.js';
 import type { EdgeSettings } from './settings.js';
 
 /** The readers a compiled stage is given (lib/compile-stage.ts `StageSource`). */
@@ -109,4 +110,20 @@ export function outputClaimsOf(sources: readonly Readers[]): ((stage: string) =>
         }
       },
     );
+}
+
+/**
+ * The outputs in dist/ of the `removed` stages (their stage files gone, not yet removed by a synthesis of
+ * every stage), through the readers of a compiled stage of `sources`, as `outputClaimsOf` reads them: those
+ * whose inventory names the stage file it was written from; none without readers.
+ */
+export function removedOutputsOf(sources: readonly Readers[], removed: readonly string[]): RemovedOutput[] {
+  const via = sources.find((s) => s.readOutput);
+  if (!via) return [];
+  return removed.flatMap((stage) => {
+    const readOutput = readingOnce((file: string) => via.readOutput!(`../${stage}/${file}`));
+    const inventory = readOutput(INVENTORY_FILE);
+    const file = inventory && inventorySource(inventory)?.file;
+    return file ? [{ stage, file, output: { text: '', readOutput } }] : [];
+  });
 }

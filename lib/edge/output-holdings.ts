@@ -10,7 +10,8 @@ import { INVENTORY_FILE, digest, inventorySource } from '../synth/inventory.js';
 import { nodePortsOf } from './node-ports.js';
 import type { Claim } from './claims.js';
 import { canonicalAddress } from './address.js';
-import { HAPROXY_FILE, readHaproxyConfig } from './haproxy.js';
+import { HAPROXY_FILE } from './haproxy.js';
+import { readHaproxyConfig } from './haproxy-read.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
 

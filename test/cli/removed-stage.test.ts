@@ -6,6 +6,7 @@ import { parseInventory } from '../../lib/synth/inventory.js';
 import { chartFileName } from '../../lib/synth/output.js';
 import { NAMESPACE_CHART } from '../../lib/synth/rendered.js';
 import { REPO, fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
+import { removedDeletion } from '../../lib/cli/removed-stage.js';
 
 /** The kinds of an inventory's objects as `kubectl delete` takes them (`daemonset.apps`, `namespace`). */
 /** Gives the fixture's mink8s stage a manifests app making ingress-nginx's Namespace and a ConfigMap in `namespace`; returns the stage file. */
@@ -525,6 +526,79 @@ describe('a stage whose file is removed', () => {
       expect(diff.stdout).toContain('it leaves out what the stage holds outside namespace raspberry');
       expect(diff.stdout).not.toContain('\x1b');
       expect(runCli('synth', [], dir).stdout).not.toContain('\x1b');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a removed stage's inventory lines, read as stagecraft writes them or not", () => {
+  /** `removedDeletion` of stage shop (namespace shop) whose inventory holds its Namespace and `line`. */
+  const deletion = (line: string) =>
+    removedDeletion(undefined, 'shop', `objects: 2\nsha256:0000000000000000 v1 Namespace shop\nsha256:0000000000000001 ${line}\n`)!;
+
+  it.each([
+    // a custom resource's version need not be kube-like, nor its kind capitalised: the API server takes a DNS-1035 label for both
+    ['example.com/v1beta Widget shop/a', 'widget.example.com'],
+    ['example.com/stable Widget shop/a', 'widget.example.com'],
+    ['example.com/v1 widget shop/a', 'widget.example.com'],
+    ['example.com/v1 My-Widget shop/a', 'my-widget.example.com'],
+    ['stable.example.com/v2alpha1 CronTab shop/a', 'crontab.stable.example.com'],
+    ['apps/v1 Deployment shop/web', 'deployment.apps'],
+    ['v1 Service shop/web', 'service'],
+  ])("%s is stagecraft's: deleted by the command (%s)", (line, resource) => {
+    const d = deletion(line);
+    expect(d.unread).toEqual([]);
+    expect(d.command).toMatch(new RegExp(`^kubectl delete (\\S+,)?${resource.replaceAll('.', '\\.')},namespace -n shop -l `));
+  });
+
+  it.each([
+    ['v2 Service shop/web', 'the core group serves v1 only'],
+    ['v1beta1 Service shop/web', 'the core group serves v1 only'],
+    ['apps..x/v1 Deployment shop/web', 'an empty label in the group'],
+    ['apps.-x/v1 Deployment shop/web', "a label of the group starting with '-'"],
+    ['Apps/v1 Deployment shop/web', 'a group in capitals'],
+    ['apps/1 Deployment shop/web', 'a version starting with a digit'],
+    ['apps/V1 Deployment shop/web', 'a version in capitals'],
+    ['apps/v1/x Deployment shop/web', 'a version holding a slash'],
+    [`example.com/v1 ${'W'.repeat(64)} shop/a`, 'a kind longer than 63'],
+    ['example.com/v1 9Widget shop/a', 'a kind starting with a digit'],
+    ['example.com/v1 Widget_x shop/a', 'a kind holding _'],
+    ['v1 Service shop/', 'no name'],
+  ])('%s is not (%s): in no command, named under it', (line) => {
+    const d = deletion(line);
+    expect(d.unread).toEqual([line]);
+    expect(d.command).toBe('kubectl delete namespace -n shop -l stagecraft.dev/stage=shop,app.kubernetes.io/managed-by=stagecraft');
+  });
+});
+
+describe('a stage moved to another cluster whose inventory lists nothing in its namespace (a hand edit)', () => {
+  it('says that nothing there is deleted by a command of its namespace, not to delete every object with its labels, which the line after leaves out', () => {
+    const project =
+      'delivery:\n  engine: argocd\n  repository: { url: https://git.example.com/team/app.git, revision: main }\n  clusters:\n' +
+      '    nonprod: { server: https://nonprod.example.com:6443 }\n    prod: { server: https://prod.example.com:6443 }\n';
+    const dev = repoStage('dev');
+    expect(dev).toContain('delivery: { cluster: nonprod }');
+    const dir = tempProject({ qa: dev });
+    try {
+      writeFileSync(join(dir, 'stagecraft.yaml'), project);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      // its inventory edited to list only what it holds in kube-system
+      const path = join(dir, 'dist', 'qa', 'inventory.txt');
+      const text = readFileSync(path, 'utf8');
+      writeFileSync(
+        path,
+        `${text.slice(0, text.indexOf('objects: '))}objects: 1\nsha256:0000000000000000 v1 ConfigMap kube-system/node-agent\n`,
+      );
+      writeFileSync(join(dir, 'environments', 'qa.yaml'), dev.replace('delivery: { cluster: nonprod }', 'delivery: { cluster: prod }'));
+      const r = runCli('synth', [], dir);
+      expect(r.stderr).toContain(
+        'delete the stage there: nothing in namespace qa (none of its objects is there); it leaves out what the stage holds outside namespace qa, which the rest of the cluster may run on',
+      );
+      expect(r.stderr).toContain(
+        'ConfigMap kube-system/node-agent; once nothing uses it, delete it with: kubectl delete configmap -n kube-system -l ',
+      );
+      expect(r.stderr).not.toContain('every object labelled');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

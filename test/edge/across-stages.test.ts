@@ -583,10 +583,34 @@ describe('a synthesis of the stage an edge machine moves to, alone, while the fi
     });
   });
 
+  it("refuses a floating IP that a changed file takes of another stage's edge, with the steps that move it: keepalived there stopped before this stage's starts", () => {
+    afterFullSynth(
+      { blue: stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.0.100/24' }), red: red(['10.0.1.5', '10.0.1.6']) },
+      (dir) => {
+        writeFileSync(
+          join(dir, 'environments', 'red.yaml'),
+          stage({ node: '10.0.1.1', machines: ['10.0.0.7', '10.0.0.8'], floatingIp: '10.0.0.100/24', nodePort: 30081 }),
+        );
+        const r = runCli('synth', ['red'], dir);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(
+          "hint: to move it to stage red, take edge.floatingIp out of environments/blue.yaml:5:26, then run npm run synth -- blue red and on stage blue's edge machines stop keepalived (sudo systemctl disable --now keepalived) before stage red's start theirs, else two masters answer for the address; to leave it with stage blue, take edge.floatingIp out of environments/red.yaml:5:26 instead",
+        );
+        // followed: blue's floating IP taken out, both synthesized at once
+        writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.0.6'] }));
+        expect(runCli('synth', ['blue', 'red'], dir).code).toBe(0);
+        expect(readFileSync(join(dir, 'dist', 'red', 'edge', 'keepalived-lb1.conf'), 'utf8')).toContain('10.0.0.100/24');
+      },
+    );
+  });
+
   it("refuses nothing to a third stage for what the changed file takes of another stage's (a move begun there), the synthesis of that stage refuses it", () => {
     afterFullSynth({ ...stages(), green: stage({ node: '10.0.2.1', machines: ['10.0.2.5'], nodePort: 30082 }) }, (dir) => {
-      // red's file, edited first, takes blue's machine too (a move from blue begun, blue's file not yet edited)
-      writeFileSync(join(dir, 'environments', 'red.yaml'), red(['10.0.1.5', '10.0.1.6', '10.0.0.5']));
+      // red's file, edited first, takes blue's machine too (a move from blue begun, blue's file not yet edited), its floating IP's network widened to it
+      writeFileSync(
+        join(dir, 'environments', 'red.yaml'),
+        stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6', '10.0.0.5'], floatingIp: '10.0.1.50/16', nodePort: 30081 }),
+      );
       const green = runCli('synth', ['green'], dir);
       expect(green.stderr).not.toContain('error');
       expect(green.stderr).toContain('green: warning: node ports not compared with those of stage red:');
@@ -597,6 +621,69 @@ describe('a synthesis of the stage an edge machine moves to, alone, while the fi
         'environments/red.yaml:4:91: error: edge.machines.lb3.address 10.0.0.5 of stage red is edge.machines.lb1.address of stage blue too (environments/blue.yaml:4:31)',
       );
       expect(blue.code).toBe(2);
+      // its hint gives the steps that finish the move, in order
+      expect(blue.stderr).toContain(
+        '  hint: to move it to stage red, take edge.machines.lb1 out of environments/blue.yaml:4:31 (its whole edge: when that is its last machine), then run npm run synth -- blue red and do on the machine as its warning (edge/machine-leaves) says; to leave it with stage blue, take edge.machines.lb3 out of environments/red.yaml:4:91 instead\n',
+      );
+      // followed: lb1 is blue's last machine, so its edge goes; both synthesized at once
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({}).replace(/^edge:\n( .*\n)+/m, ''));
+      const moved = runCli('synth', ['blue', 'red'], dir);
+      expect(moved.code).toBe(0);
+      expect(moved.stderr).toContain(
+        "environments/red.yaml:4:91: warning: edge.machines.lb3.address 10.0.0.5 of stage red is edge machine lb1 (10.0.0.5) of stage blue's edge in dist/blue/, which its stage file no longer names: it runs stage blue's haproxy.cfg until this stage's files replace them",
+      );
+      expect(moved.stderr).toContain(
+        "hint: install this stage's edge files (dist/red/edge/) there, dist/red/edge/keepalived-lb3.conf as /etc/keepalived/keepalived.conf",
+      );
+      expect(readFileSync(join(dir, 'dist', 'red', 'edge', 'haproxy.cfg'), 'utf8')).toContain('lb3 (10.0.0.5)');
+      // a full synthesis then agrees
+      expect(runCli('synth', [], dir).code).toBe(0);
+    });
+  });
+});
+
+describe('a stage synthesized alone onto the edge machine of a stage whose file was deleted', () => {
+  it("warns at the setting that the machine runs the removed stage's edge, what to do there, and that a full synthesis removes its output", () => {
+    const red = stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.1.50/24', nodePort: 30081 });
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      // red is deleted (git rm) and blue takes its machine lb2 (10.0.1.6): only blue is synthesized
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.1.6'] }));
+      const r = runCli('synth', ['blue'], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        "environments/blue.yaml:4:61: warning: edge.machines.lb2.address 10.0.1.6 of stage blue is edge machine lb2 (10.0.1.6) of removed stage red's edge in dist/red/ (there is no environments/red.yaml): it runs stage red's haproxy.cfg and keepalived with 10.0.1.50/24 until this stage's files replace them",
+      );
+      expect(r.stderr).toContain(
+        "hint: first, on lb2: sudo systemctl disable --now keepalived (this stage has no floating IP, so none of its files replaces stage red's keepalived.conf there",
+      );
+      expect(r.stderr).toContain(
+        "install this stage's edge files (dist/blue/edge/) there and reload haproxy, rather than stop haproxy there; and npm run synth (every stage) removes dist/red/, printing the command that deletes stage red's objects from its cluster and what its other edge machines go on doing",
+      );
+      // diff of blue says it too; the full synthesis removes dist/red/, saying that blue now uses the machine, and warns no more
+      expect(runCli('diff', ['blue'], dir).stderr).toContain("of removed stage red's edge in dist/red/");
+      const full = runCli('synth', [], dir);
+      expect(full.code).toBe(0);
+      expect(full.stdout).toContain('red: removed dist/red/');
+      expect(full.stdout).toContain('(stage blue now uses it)');
+      expect(full.stderr).not.toContain('removed stage red');
+      expect(runCli('synth', ['blue'], dir).stderr).not.toContain('removed stage red');
+    });
+  });
+
+  it("warns at the floating IP it takes of the removed stage's edge that keepalived there is stopped first, else two masters answer for it", () => {
+    const red = stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.1.50/16', nodePort: 30081 });
+    afterFullSynth({ blue: stage({ machines: ['10.0.0.5', '10.0.0.6'] }), red }, (dir) => {
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.1.50/16' }));
+      const r = runCli('synth', ['blue'], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        "environments/blue.yaml:5:26: warning: edge.floatingIp.address 10.0.1.50 of stage blue is the floating IP 10.0.1.50/16 of removed stage red's edge in dist/red/ (there is no environments/red.yaml), which keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds until stopped there",
+      );
+      expect(r.stderr).toContain(
+        "hint: first, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived haproxy (stage red's edge, whose hosts no longer have a stage); then install this stage's edge files (dist/blue/edge/) on its machines",
+      );
     });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { haproxyConfig, readHaproxyConfig } from '../../lib/edge/haproxy.js';
+import { haproxyConfig } from '../../lib/edge/haproxy.js';
+import { readHaproxyConfig } from '../../lib/edge/haproxy-read.js';
 import { floatingAddressIn, keepalivedConfigs } from '../../lib/edge/keepalived.js';
 import type { EdgePlan } from '../../lib/edge/publish.js';
 

@@ -1,0 +1,51 @@
+/**
+ * A backend of haproxy.cfg (haproxy.ts): every node's address at a published Service's node port,
+ * checked on the app's readiness path with its probe's Host header (at the node port that reaches the
+ * probe's port when it is another), the drained nodes as backup servers. Pure.
+ */
+import type { EdgeBackend } from './publish.js';
+import { commentText, hostHeader, section, word } from './haproxy-lines.js';
+
+/**
+ * The lines of a backend's drained servers (edge.drainedNodes), if it has any: backup servers, sent
+ * no new connection while another server is up, and, when every other is down, all of them
+ * (allbackups) rather than the first alone: a drained node that passes its checks serves better
+ * than a 503 (`weight 0`, with `backup` or without, is never sent one, haproxy 2.6).
+ */
+function drainedLines(b: EdgeBackend): string[] {
+  const drained = b.servers.filter((s) => s.drained).map((s) => s.name);
+  if (drained.length === 0) return [];
+  return [
+    commentText(`# drained (edge.drainedNodes): ${drained.join(', ')}, backup: no new connections while another server is up`),
+    'option allbackups',
+  ];
+}
+
+/** A backend of the plan: a published Service at its node port on every node, checked on its app's readiness path. */
+export function backend(b: EdgeBackend): string {
+  const lines = [
+    commentText(
+      `# ${b.service}, node port ${b.nodePort} on every node${b.checkPort === undefined ? '' : `, checked at node port ${b.checkPort} (where its readiness probe is)`}`,
+    ),
+    ...drainedLines(b),
+    'balance roundrobin',
+    ...(b.healthPath
+      ? [
+          'option httpchk',
+          // HTTP/1.1 with a Host header (the probe's own, else a host the edge sends to the app), as the kubelet sends
+          // its probe: HAProxy's default, HTTP/1.0 without one, is answered 426 by proxies in front of apps (Envoy,
+          // Istio's sidecars), and every server would be taken out
+          `http-check send meth GET uri ${word(b.healthPath, 'the readiness path')} ver HTTP/1.1 hdr Host ${hostHeader(b.host)}`,
+          'http-check expect status 200-399',
+        ]
+      : ['# no readiness path to GET at this node port: the check only connects to it']),
+    ...b.servers.map(
+      (s) =>
+        `server ${word(s.name, 'the server name')} ${word(s.address, 'the node address')}:${word(b.nodePort, 'the node port')} check` +
+        (b.checkPort === undefined ? '' : ` port ${word(b.checkPort, 'the node port of the check')}`) +
+        // drained (edge.drainedNodes): no new connections while another is up, still checked (UP, bck 1 in show stat); the open ones finish
+        (s.drained ? ' backup' : ''),
+    ),
+  ];
+  return section(`backend ${word(b.name, 'the backend')}`, lines);
+}

@@ -1,0 +1,43 @@
+/**
+ * The one reader of a haproxy.cfg that haproxy.ts wrote (`readHaproxyConfig`), and the header line it
+ * reads the machines from. Pure.
+ */
+
+/** The head of the header line that names the edge machines (`haproxyConfig`), read back by `readHaproxyConfig`. */
+export const MACHINES_LINE = '# For the edge machines ';
+/** What follows the machines on that line. */
+export const MACHINES_END = ': copy to ';
+
+/** What `readHaproxyConfig` reads back of a haproxy.cfg that `haproxyConfig` wrote. */
+export interface WrittenHaproxyConfig {
+  /** The edge machines its header names (`name (address)`), in its order. */
+  readonly machines: readonly { readonly name: string; readonly address: string }[];
+  /** Its `use_backend` lines, in order: the backend and the host sent to it. */
+  readonly routes: readonly { readonly backend: string; readonly host: string }[];
+  /** Its backends, in order: the Service their comment names, its node port, and the one it is checked at when another. */
+  readonly backends: readonly { readonly name: string; readonly service: string; readonly nodePort: string; readonly checkPort?: string }[];
+}
+
+/**
+ * What a haproxy.cfg of `haproxyConfig` says of its machines, routes and backends, read back from the
+ * lines it writes them on: the one reader of the format, for what a stage's output in dist/ has
+ * (across-stages.ts), what changed between two outputs (changes.ts) and what a removed stage leaves
+ * on its machines (lib/cli/removed-stage.ts). A file of another shape (edited by hand) reads as what
+ * its lines of these shapes say, possibly nothing.
+ */
+export function readHaproxyConfig(config: string): WrittenHaproxyConfig {
+  // the header's third line; its first lines only, so that a long file is not split whole
+  const header = config.split('\n', 8).find((l) => l.startsWith(MACHINES_LINE)) ?? '';
+  const listed = header.slice(MACHINES_LINE.length, Math.max(0, header.indexOf(MACHINES_END)));
+  return {
+    machines: [...listed.matchAll(/([^\s,()]+) \(([^()\s]+)\)/g)].map((m) => ({ name: m[1]!, address: m[2]! })),
+    // `{ var(txn.host) -m str -i <host> }`, or as outputs written before HOST_VAR have it, `{ <expression> -i <host> }`
+    routes: [...config.matchAll(/^ {4}use_backend (\S+) if \{ (?:var\(txn\.host\) -m str|\S+) -i (\S+) \}$/gm)].map((m) => ({
+      backend: m[1]!,
+      host: m[2]!,
+    })),
+    backends: [
+      ...config.matchAll(/^backend (\S+)\n {4}# (Service \S+), node port (\d+) on every node(?:, checked at node port (\d+))?/gm),
+    ].map((m) => ({ name: m[1]!, service: m[2]!, nodePort: m[3]!, ...(m[4] === undefined ? {} : { checkPort: m[4] }) })),
+  };
+}
