@@ -5,7 +5,7 @@
  * a setting written with a blank (`requirepass ...`) and a flag followed by its value in a shell
  * command (`--requirepass ...`), a .netrc entry, a .pgpass line, a Redis Sentinel's, a Redis ACL's and a PgBouncer userlist's
  * password, a SQL statement's (sql-secret-rules.ts), a web server's or proxy's header and HAProxy's passwords (proxy-secret-rules.ts), a
- * Consul agent's tokens and a Terraform variable's default (hcl-secret-rules.ts), a tool's `config set <name> <value>`
+ * Consul agent's tokens, a Terraform variable's default and a heredoc (hcl-secret-rules.ts), a tool's `config set <name> <value>`
  * (config-set-rule.ts) and an XML setting named by an attribute. Each value is judged by the name of the setting that holds
  * it (secret-names.ts, secret-setting.ts); a value that is code reading the secret from elsewhere is none (code-settings.ts). Pure and synchronous.
  */
@@ -15,7 +15,7 @@ import { entryName, isSecretParameter } from './secret-field-names.js';
 import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
-import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
+import { CONSUL_TOKEN_RULE, HEREDOC_SETTING_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
 import { SETTER_RULE, codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
 import { CODE_LITERAL_RULE, READ_FALLBACK_RULE, isDeclaredType, isSecretVariable, opensTuple } from './code-values.js';
 import { isCommentedExample, isLabel } from './setting-labels.js';
@@ -124,6 +124,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
   READ_FALLBACK_RULE,
   CODE_LITERAL_RULE,
   TERRAFORM_VARIABLE_RULE,
+  HEREDOC_SETTING_RULE,
   {
     id: 'yaml-block-setting',
     description: "a YAML block scalar under a secret's name (password: |, then the value on the lines below)",
