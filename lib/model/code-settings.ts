@@ -205,15 +205,20 @@ function secretMember(name: string, value: string): boolean {
  * Whether a value not quoted is code that reads the secret from elsewhere: a call (`CALL`, a Terraform function's), the
  * environment, a member of the setting's own name or of a secret's (`secretMember`), an object read by a quoted key, an optional attribute's type.
  */
-const readsElsewhere = (m: RegExpMatchArray, value: string): boolean =>
-  CALL.test(value) ||
-  callOfLiteral(m, value) ||
-  METHOD_CALL.test(value) ||
-  ENVIRONMENT.test(value) ||
-  secretMember(m[1]!, value) ||
-  subscripted(m, value) ||
-  isHclOptional(m, value) ||
-  isHclCall(m, value);
+const readsElsewhere = (m: RegExpMatchArray, written: string): boolean => {
+  // within parentheses that only group it (`DB_PASSWORD = (os.environ["DB_PASSWORD"])`)
+  const value = written.replace(/^\(+/, '');
+  return (
+    CALL.test(value) ||
+    callOfLiteral(m, value) ||
+    METHOD_CALL.test(value) ||
+    ENVIRONMENT.test(value) ||
+    secretMember(m[1]!, value) ||
+    subscripted(m, value) ||
+    isHclOptional(m, value) ||
+    isHclCall(m, value)
+  );
+};
 
 /**
  * Whether code that reads the secret from elsewhere (`readsElsewhere`) holds a literal after it that is a secret under the

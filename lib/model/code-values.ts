@@ -43,6 +43,41 @@ export function isSecretVariable(m: RegExpExecArray): boolean {
   return AFTER_VARIABLE.test(m.input);
 }
 
+/** How many pieces of an implicit concatenation are read, at most (a bound: each is read a bounded number of times). */
+const MAX_PIECES = 16;
+/** The next piece of an implicit concatenation, on the line of the one before it (`"Xk" "9vQ2"`). */
+const NEXT_PIECE = /[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')/y;
+/** The next piece within parentheses, where line breaks may part them (`("Xk9vQ2"` and `"mLr7pT")` on the next line). */
+const NEXT_WRAPPED_PIECE = /\s*(?:"([^"\n]*)"|'([^'\n]*)')/y;
+/** The parentheses' end after the last piece. */
+const PIECES_CLOSED = /\s*\)/y;
+
+/**
+ * The literal a setting's value is when it is written in pieces that Python (and Ruby, and C) join, literals side by side
+ * (`PASSWORD = "Xk" "9vQ2mLr7pT"`, `DB_PASSWORD = ("Xk9vQ2"` and `"mLr7pT")` on the next line): the pieces joined; `undefined`
+ * for a value of one piece, and for parentheses that hold anything else (a tuple, `("admin", "...")`, is no concatenation:
+ * credential-calls.ts). MAX_PIECES at most.
+ */
+export function joinedPieces(m: RegExpExecArray): string | undefined {
+  const wrapped = m[4] === '(';
+  if (!wrapped && m[2] === undefined && m[3] === undefined) return undefined;
+  const pieces = wrapped ? [] : [m[2] ?? m[3]!];
+  const next = wrapped ? NEXT_WRAPPED_PIECE : NEXT_PIECE;
+  let at = m.index + m[0].length;
+  while (pieces.length < MAX_PIECES) {
+    next.lastIndex = at;
+    const piece = next.exec(m.input);
+    if (piece === null) break;
+    pieces.push(piece[1] ?? piece[2]!);
+    at = next.lastIndex;
+  }
+  if (wrapped) {
+    PIECES_CLOSED.lastIndex = at;
+    return pieces.length > 0 && PIECES_CLOSED.test(m.input) ? pieces.join('') : undefined;
+  }
+  return pieces.length > 1 ? pieces.join('') : undefined;
+}
+
 /** A comma after a value not quoted, blanks before it. */
 const COMMA_AFTER = /[ \t]*,/y;
 

@@ -17,7 +17,7 @@ import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
 import { CONSUL_TOKEN_RULE, HEREDOC_SETTING_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
 import { SETTER_RULE, codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
-import { CODE_LITERAL_RULE, READ_FALLBACK_RULE, isDeclaredType, isSecretVariable, opensTuple } from './code-values.js';
+import { CODE_LITERAL_RULE, READ_FALLBACK_RULE, isDeclaredType, isSecretVariable, joinedPieces, opensTuple } from './code-values.js';
 import { isCommentedExample, isLabel } from './setting-labels.js';
 import { inPackageManifest } from './package-manifest.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
@@ -218,7 +218,8 @@ function settingOf(m: RegExpExecArray): string | undefined {
     const text = m[6] ?? m[7]!;
     return secretSetting(m[5], text.trim()) ? m[5] : settingWithin(text, 1);
   }
-  const value = expansionDefault(m) ?? m[2] ?? m[3] ?? m[4] ?? '';
+  // a literal in pieces (`"Xk" "9vQ2mLr7pT"`, Python's implicit concatenation) is the pieces joined
+  const value = expansionDefault(m) ?? joinedPieces(m) ?? m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
   if (isCode(m)) return codeLiteralIsSecret(m, name) ? name : undefined;
   // a type (`password: str`) is no value (the literal it defaults to is CODE_LITERAL_RULE's, `password: str = "..."`)

@@ -296,6 +296,28 @@ describe('labels and comments', () => {
     );
   });
 
+  it("find a literal written in pieces side by side (Python's implicit concatenation), on one line or within parentheses, and leave a tuple and a read alone", () => {
+    expectRule(
+      'secret-setting',
+      [
+        // a first piece too short to judge alone
+        'PASSWORD = "Xk" "9vQ2mLr7pT"',
+        'DB_PASSWORD = ("Xk9vQ2"\n               "mLr7pT")\n',
+        'SECRET_KEY = (\n    \'Xk9vQ2\'\n    "mLr7pT"\n)\n',
+        'api_token = ("Xk" "9vQ2mLr7pT")',
+      ],
+      [
+        'AUTH_USERS = ("admin", "viewer")',
+        'password = ("")',
+        // parentheses that only group a read
+        'DB_PASSWORD = (os.environ["DB_PASSWORD"])',
+        'DB_PASSWORD = (os.getenv("DB_PASSWORD"))',
+        // a help text in pieces
+        'password_help = ("Use at least 12 characters, "\n                 "with a digit.")\n',
+      ],
+    );
+  });
+
   it("leave a member of a secret's name of words joined alone, as Django's settings are read, and find another secret's word", () => {
     expectRule(
       'secret-setting',
