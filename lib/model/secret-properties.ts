@@ -3,7 +3,20 @@
  * `PASSWORD_REGEX`), each with the shape that property's value has (secret-shapes.ts): a data table read by secret-names.ts,
  * which judges a name by its words. Pure data and shapes.
  */
-import { COMMAND, DIGEST, ENV_NAME, NAME, PATH, PATH_OR_NAME, POLICY, PUBLIC, QUANTITY, type Shape, URL } from './secret-shapes.js';
+import {
+  COMMAND,
+  DIGEST,
+  ENV_NAME,
+  NAME,
+  PATH,
+  PATH_OR_NAME,
+  POLICY,
+  PUBLIC,
+  QUANTITY,
+  SENTENCE,
+  type Shape,
+  URL,
+} from './secret-shapes.js';
 
 /**
  * A key whose last word is one of these names a property of a secret, not the secret itself,
@@ -81,6 +94,10 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ...['seconds', 'minutes', 'hours', 'days'].map((w) => [w, QUANTITY] as const),
   // a pin of a public key or certificate (`--discovery-token-ca-cert-hash sha256:...`); not a password's (judgeName)
   ['hash', DIGEST],
+  // what a user interface says of it (`PASSWORD_HELP: Use at least 12 characters, with a digit.`, `token_hint`, `passwordPlaceholder`)
+  ...['help', 'hint', 'label', 'placeholder', 'prompt', 'message', 'description', 'tooltip', 'title', 'error'].map(
+    (w) => [w, SENTENCE] as const,
+  ),
   // public halves
   ['crt', PUBLIC],
   ['cert', PUBLIC],

@@ -156,6 +156,25 @@ describe('secret-looking key names', () => {
     expect(isSecretSetting('server.ssl.client-auth', 'need')).toBe(false);
   });
 
+  it("a help text, a hint, a label or a message under a secret's name is no secret when it is words of a sentence; a token there is", () => {
+    for (const [name, value] of [
+      ['PASSWORD_HELP', 'Use at least 12 characters, with a digit.'],
+      ['password_hint', 'The name of your first pet'],
+      ['tokenPlaceholder', 'Paste your token here'],
+      ['PASSWORD_ERROR', 'Passwords do not match'],
+      ['api_key_description', 'A key for the reporting API, read-only.'],
+    ]) {
+      expect(isSecretSetting(name, value), name).toBe(false);
+      expect(detectSecret(`${name} = "${value}"\n`), name).toBeUndefined();
+    }
+    for (const [name, value] of [
+      ['PASSWORD_HINT', 'Xk9vQ2mLr7pT'],
+      ['password_hint', 'Xk9 vQ2 mLr7pT'],
+      ['TOKEN_LABEL', 'ghp Xk9vQ2mLr7pT'],
+    ])
+      expect(isSecretSetting(name, value), name).toBe(true);
+  });
+
   it('a setting that names a Secret object is judged alike as a key and in a file: existingSecret names one, AUTH_SECRET holds one', () => {
     expect(isSecretSetting('existingSecret', 'db-creds')).toBe(false);
     expect(detectSecret('existingSecret: db-creds\n')).toBeUndefined();
