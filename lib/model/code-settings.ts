@@ -8,7 +8,7 @@
  */
 import { isHclCall, isHclOptional } from './hcl-secret-rules.js';
 import { isSecretName, words } from './secret-names.js';
-import { oncePerText } from './secret-shapes.js';
+import { NAME, oncePerText } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { isLabelValue } from './setting-labels.js';
 
@@ -220,12 +220,38 @@ const readsElsewhere = (m: RegExpMatchArray, written: string): boolean => {
   );
 };
 
+/** A call of a function by its dotted path, its literal argument next (`str.strip(`, `mylib.unwrap(`, `hashlib.sha256(`). */
+const DOTTED_CALL = /^[A-Za-z_]\w*(?:(?:\.|::)[A-Za-z_]\w*)+\($/;
+/** A call that reads, asks for or opens what its literal names (`keyring.get_password(`, `vault.read(`, `kms.decrypt(`, `click.prompt(`). */
+const READING_CALL =
+  /(?:^|[.:])_?(?:get|read|load|fetch|find|lookup|resolve|retrieve|decrypt|unseal|open|prompt|ask|input|query|request|env|getenv|config|getpass|credentials)\w*\($/i;
+
+/** A conversion or a decoder (`Buffer.from(`, `base64.b64decode(`, `Convert.FromBase64String(`): code-values.ts' CODE_LITERAL_RULE says what it does. */
+const CONVERTING_CALL =
+  /(?:^|[.:])(?:\w*[Dd]ecode\w*|unhexlify|a2b_\w+|fromhex|from|Get(?:Bytes|String)|valueOf|FromBase64String|parseBase64Binary|new)\($/;
+
+/**
+ * Whether a value not quoted is a dotted call that only wraps the literal after it (`DOTTED_CALL`, not a read's: `READING_CALL`),
+ * the literal a secret under the setting's name (`password = str.strip("  <password>  ")`, `token = mylib.unwrap("<token>")`):
+ * the literal is the value the call returns, trimmed or wrapped. Not a name, a key or a path (`boto3.client("secretsmanager")`,
+ * `vault.kv.v2("secret/db")`), nor a prompt or a label; a conversion's or a decoder's is CODE_LITERAL_RULE's (`CONVERTING_CALL`).
+ */
+function wrapsSecretLiteral(m: RegExpMatchArray, name: string): boolean {
+  if (!DOTTED_CALL.test(m[4]!) || READING_CALL.test(m[4]!) || CONVERTING_CALL.test(m[4]!)) return false;
+  NEXT_LITERAL.lastIndex = m.index! + m[0].length;
+  const literal = NEXT_LITERAL.exec(m.input!);
+  const text = literal === null ? '' : (literal[1] ?? literal[2]!).trim();
+  return !NAME(text) && !/[:?]$/.test(text) && secretSetting(name, text) && !isLabelValue(text, name, m.input!);
+}
+
 /**
  * Whether code that reads the secret from elsewhere (`readsElsewhere`) holds a literal after it that is a secret under the
- * setting's name: the secret, not the code.
+ * setting's name, or only wraps one (`wrapsSecretLiteral`): the secret, not the code.
  */
 export const codeLiteralIsSecret = (m: RegExpMatchArray, name: string): boolean =>
-  m[4] !== undefined && readsElsewhere(m, m[4]) && literalsAfter(m).some((literal) => secretSetting(name, literal));
+  m[4] !== undefined &&
+  readsElsewhere(m, m[4]) &&
+  (wrapsSecretLiteral(m, name) || literalsAfter(m).some((literal) => secretSetting(name, literal)));
 
 /**
  * Whether a setting of `SETTING_TEXT` is code: a name, `=>` and a value not quoted, a JavaScript arrow function

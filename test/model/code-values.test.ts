@@ -318,6 +318,28 @@ describe('labels and comments', () => {
     );
   });
 
+  it("find a literal a dotted call only wraps (str.strip, textwrap.dedent, a library's unwrap), and leave a read's, a client's, a prompt's and a key's name alone", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'password = str.strip("  Xk9vQ2mLr7pT  ")',
+        'password = mylib.unwrap("Xk9vQ2mLr7pT")',
+        'DB_PASSWORD = textwrap.dedent("Xk9vQ2mLr7pT")',
+        'const apiToken = String.raw("Xk9vQ2mLr7pT");',
+      ],
+      [
+        'password = keyring.get_password("db", "admin")',
+        'password = vault.read("secret/db")',
+        'token = boto3.client("secretsmanager")',
+        'password = click.prompt("Password", hide_input=True)',
+        'password = os.environ.get("DB_PASSWORD")',
+        'password = kms.decrypt("AQICAHhXk9vQ2mLr7pTabcdefgh")',
+        'password = getpass.getpass("Password for admin: ")',
+        'password = i18n.t("Enter your password")',
+      ],
+    );
+  });
+
   it("leave a member of a secret's name of words joined alone, as Django's settings are read, and find another secret's word", () => {
     expectRule(
       'secret-setting',
