@@ -7,9 +7,16 @@
  */
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { isLabelValue } from './setting-labels.js';
+import { NAME } from './secret-shapes.js';
 
-/** An argument before the password: a literal, or code of names, members and numbers (`user`, `cfg.user`, `"app"`). */
-const ARGUMENT = String.raw`(?:"[^"\n]*"|'[^'\n]*'|[\w$.]+)[ \t]*,[ \t]*`;
+/** A literal, or a name, a member or a number, as a subscript or a call holds one (`0`, `"USER"`, `cfg.user`). */
+const SIMPLE = String.raw`(?:"[^"\n]*"|'[^'\n]*'|[\w$.]*)`;
+
+/**
+ * An argument before the password: a literal, or code of names, members and numbers (`user`, `cfg.user`, `"app"`), subscripted
+ * or called with one such (`users[0]`, `hosts["db"]`, `os.getenv("SMTP_USER")`, `config.get("user")`).
+ */
+const ARGUMENT = String.raw`(?:"[^"\n]*"|'[^'\n]*'|[\w$.]+(?:\[${SIMPLE}\]|\(${SIMPLE}\))*)[ \t]*,[ \t]*`;
 
 /**
  * The calls, each written before its `(` and followed by the arguments before the password: the user's (a class made with `new`
@@ -34,8 +41,9 @@ export const CREDENTIAL_CALL_RULE: SecretRule = {
   pattern: new RegExp(String.raw`(?:${CALLS.join('|')})(?:"([^"\n]*)"|'([^'\n]*)')[ \t]*[,)]`, 'g'),
   accept: (_s, m) => {
     const password = m[1] ?? m[2]!;
-    // a password passed on: no blank in it (`.login("user", "Sign in")` is a label's text), nor a label or a reference
-    return !/\s/.test(password) && secretSetting('password', password) && !isLabelValue(password, 'password', m.input);
+    // a password passed on: not words with blanks between them (`.login("user", "Sign in")` is a label's text; `"Xk9 vQ2mL"` a
+    // password), nor a label or a reference
+    return !(/\s/.test(password) && NAME(password)) && secretSetting('password', password) && !isLabelValue(password, 'password', m.input);
   },
   setting: () => 'password',
 };
