@@ -195,10 +195,36 @@ const MEMBER = /^[A-Za-z_$][A-Za-z_$]*[0-9]*(?:\.[A-Za-z_$][A-Za-z_$]*[0-9]*)*\.
  * settings.API_TOKEN`, `secret = settings.SECRET_KEY`, `password = cfg.dbPassword`): code passing the secret on, not the secret
  * (a word of another secret's, `db.password=admin.secret`, is a weak password).
  */
-function secretMember(name: string, value: string): boolean {
+function secretMember(m: RegExpMatchArray, value: string): boolean {
+  const name = m[1]!;
   const member = MEMBER.exec(value)?.[1];
   if (member === undefined) return false;
-  return member.toLowerCase() === name.slice(name.lastIndexOf('.') + 1).toLowerCase() || (words(member).length > 1 && isSecretName(member));
+  if (member.toLowerCase() === name.slice(name.lastIndexOf('.') + 1).toLowerCase()) return true;
+  return words(member).length > 1 && isSecretName(member) && !isPropertyLine(m);
+}
+
+/** A value's end on its line: blanks, then the line's end. */
+const LINE_END = /[ \t]*(?:\r?\n|$)/y;
+
+/**
+ * Code's marks in a text: a line that ends in `;` or `{`, or a keyword that declares, imports or returns (`const`, `def`, `import`):
+ * no properties, .env or YAML file has them. Read once per text.
+ */
+const isCodeText = oncePerText((text) =>
+  /[;{][ \t]*\r?$|(?<![\w.-])(?:const|let|var|val|function|def|class|import|return|using|package)[ \t]/m.test(text),
+);
+
+/**
+ * Whether a setting is a line of a properties, .env or YAML file: its name just before `=` or `:` (no blank, as those files
+ * write one: `spring.datasource.password=Acme.MyPassword`, `password: Acme.MyPassword`), its value the rest of its line, in a
+ * text without code's marks (`isCodeText`). There a dotted word is the value as written, a password, not a member read
+ * (`password = Settings.DbPassword`, `Password = Config.DbPassword;`, `token = settings.API_TOKEN` are code).
+ */
+function isPropertyLine(m: RegExpMatchArray): boolean {
+  const at = m[0].indexOf(m[1]!) + m[1]!.length;
+  if (!/^["']?[=:]/.test(m[0].slice(at))) return false;
+  LINE_END.lastIndex = m.index! + m[0].length;
+  return LINE_END.test(m.input!) && !isCodeText(m.input!);
 }
 
 /**
@@ -213,7 +239,7 @@ const readsElsewhere = (m: RegExpMatchArray, written: string): boolean => {
     callOfLiteral(m, value) ||
     METHOD_CALL.test(value) ||
     ENVIRONMENT.test(value) ||
-    secretMember(m[1]!, value) ||
+    secretMember(m, value) ||
     subscripted(m, value) ||
     isHclOptional(m, value) ||
     isHclCall(m, value)

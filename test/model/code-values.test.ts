@@ -348,6 +348,28 @@ describe('labels and comments', () => {
     );
   });
 
+  it('take a dotted, capitalized word on a line of a properties, .env or YAML file for the password it is, and the same in code for a member read', () => {
+    expectRule(
+      'secret-setting',
+      [
+        'spring.datasource.password=Acme.MyPassword',
+        'app.name=orders\nspring.datasource.password=Acme.MyPassword\r\nserver.port=8080\n',
+        'spring:\n  datasource:\n    password: Acme.MyPassword\n',
+        'DB_PASSWORD=Acme.MyPassword  \n',
+      ],
+      [
+        'import os\nPASSWORD = Config.DB_PASSWORD\n',
+        'token = settings.API_TOKEN',
+        'const cfg = {\n  password: Config.DbPassword\n}\n',
+        'var o = new Options { Password = Settings.DbPassword };',
+        'this.password = Settings.DbPassword;',
+        'db.password=config.db.password',
+        // a catalogue's label
+        'login.password=Password\nlogin.user=User name\n',
+      ],
+    );
+  });
+
   it('leave a catalogue of labels in words alone, numbers among its prose', () => {
     expect(detectSecret('login:\n  password: Passwort\n  password_hint: Mindestens 8 Zeichen\n  submit: Anmelden\n')).toBeUndefined();
     expect(detectSecret('login:\n  password: S3cr3tPassw0rd\n  password_hint: Mindestens 8 Zeichen\n  submit: Anmelden\n')?.rule.id).toBe(
