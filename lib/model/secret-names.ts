@@ -267,6 +267,14 @@ export function namesSecretObject(w: readonly string[]): boolean {
   );
 }
 
+/**
+ * A chart's or an operator's setting of the Secret that holds a password or credentials, camelCased as their values and fields
+ * are (`passwordSecret: redis-creds`, `auth.adminPasswordSecret`, `credentialsSecret`): under it a Secret's name is a name. Not
+ * Graylog's `password_secret` (`GRAYLOG_PASSWORD_SECRET`), the pepper of its users' passwords, nor a token's secret (OAuth 1's
+ * `tokenSecret`, `ACCESS_TOKEN_SECRET`), which hold one.
+ */
+const SECRET_OF_PASSWORD = /(?:^|[^A-Za-z])(?:passwords?|credentials?|creds)Secret$|[a-z0-9](?:Passwords?|Credentials?|Creds)Secret$/;
+
 /** A Secret's name (or a key's): a DNS-1123 subdomain. */
 export const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
@@ -300,7 +308,7 @@ function judgeSetting(name: string, value: string, expand: boolean): boolean {
   const w = words(name);
   const last = w[w.length - 1]!;
   if ((v === '0' || v === '1') && w.some((x) => SWITCH_WORDS.has(x))) return false;
-  if (namesSecretObject(w)) return !SECRET_OBJECT_NAME.test(v);
+  if (namesSecretObject(w) || SECRET_OF_PASSWORD.test(name)) return !SECRET_OBJECT_NAME.test(v);
   if (last !== 'auth') return true;
   return !AUTH_METHODS.test(v) && !(CLIENT_AUTH_MODES.test(v) && isClientAuth(w)) && !/^[a-z][a-z0-9+.-]*:\/\/\S*$/i.test(v);
 }

@@ -37,6 +37,7 @@ export {
   isPlaceholderCredential,
 } from './secret-shapes.js';
 export { isFileSource } from './setting-secret-rules.js';
+export { isConfigLabel } from './setting-labels.js';
 export { NOT_SECRET_SETTING_HINT, isSecretName, isSecretSetting } from './secret-names.js';
 export { entryName, isSecretAnnotation, isSecretField, isSecretParameter } from './secret-field-names.js';
 

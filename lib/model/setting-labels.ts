@@ -92,9 +92,26 @@ function namesTheSecret(value: string, name: string): boolean {
     .split(/[^\p{L}\p{M}]+/u)
     .filter(Boolean);
   if (said.some((w) => own.has(w) || LABEL_WORDS.get(w)?.some((k) => kinds.size === 0 || kinds.has(k)))) return true;
+  // a label's word of another kind beside a word of the name that says what the secret is for (`api_token: Clé API`, an API's
+  // key for its token): the field's label in that language
+  if (said.some((w) => LABEL_WORDS.has(w)) && said.some((w) => !own.has(w) && !LABEL_WORDS.has(w) && nameWords.includes(w))) return true;
   const phrase = ` ${said.join(' ')} `;
   return (kinds.size === 0 || kinds.has('password')) && LABEL_PHRASES.some((p) => phrase.includes(` ${p} `));
 }
+/** Words as a title writes them, capitalized or an acronym, joined by blanks or `-` (`API-Token`, `Api Token`, `DB Password`). */
+const TITLE_WORDS = /^(?:\p{Lu}\p{Ll}+|\p{Lu}{2,})(?:[ \t-](?:\p{Lu}\p{Ll}+|\p{Lu}{2,}))+$/u;
+
+/**
+ * Whether a value is the name's own words as a title says them (`TITLE_WORDS`), the secret's word among them (`api.token=API-Token`,
+ * `db_password: DB Password`): the field's label, as `password=Password` is.
+ */
+function isNameSaid(value: string, name: string): boolean {
+  if (!TITLE_WORDS.test(value)) return false;
+  const nameWords = words(name);
+  const said = value.toLowerCase().split(/[ \t-]+/);
+  return said.every((w) => nameWords.includes(w)) && said.some((w) => nameVerdict(w) === true);
+}
+
 /** A capitalized word of letters (`Password`, `Passwort`, `Jeton`). */
 const CAPITALIZED = /^\p{Lu}\p{Ll}+$/u;
 
@@ -181,6 +198,16 @@ const namesSecretItself = (name: string): boolean => nameVerdict(words(name).at(
  */
 export function isLabelValue(value: string, name: string, input: string): boolean {
   if (PROSE.test(value) || NATIVE_WORD.test(value)) return namesTheSecret(value, name) || (isCatalogue(input) && !namesSecretItself(name));
+  if (isNameSaid(value, name)) return true;
   if (!CAPITALIZED.test(value)) return false;
   return words(name).includes(value.toLowerCase()) || isCatalogue(input) || (namesTheSecret(value, name) && mostlyLabels(input));
 }
+
+/**
+ * Whether the value of a ConfigMap's key under a secret's name (`name`) is a label of a user interface (`isLabelValue`), read in
+ * `text`, the ConfigMap's settings of one line (`login.password: Passwort`, alone or beside `login.user: Benutzer`; `api.token:
+ * API-Token`; `api_token: Clé API`): not under a name written as a variable of the environment's (`ADMIN_PASSWORD`), which a
+ * container reads.
+ */
+export const isConfigLabel = (name: string, value: string, text: string): boolean =>
+  !ENV_NAME(name) && !value.includes('\n') && isLabelValue(value.trim(), name, text);
