@@ -227,9 +227,20 @@ function isPropertyLine(m: RegExpMatchArray): boolean {
   return LINE_END.test(m.input!) && !isCodeText(m.input!);
 }
 
+/** An expression's start after `await` or `yield` (`password = await secrets.get('db-password')`): the code awaited, its name's first character. */
+const AWAITED = /[ \t]+[A-Za-z_$]/y;
+
+/** Whether a value not quoted is JavaScript's, Python's or C#'s `await` (or `yield`) of an expression after it: code, not a word. */
+function awaits(m: RegExpMatchArray, value: string): boolean {
+  if (value !== 'await' && value !== 'yield') return false;
+  AWAITED.lastIndex = m.index! + m[0].length;
+  return AWAITED.test(m.input!);
+}
+
 /**
  * Whether a value not quoted is code that reads the secret from elsewhere: a call (`CALL`, a Terraform function's), the
- * environment, a member of the setting's own name or of a secret's (`secretMember`), an object read by a quoted key, an optional attribute's type.
+ * environment, a member of the setting's own name or of a secret's (`secretMember`), an object read by a quoted key, an optional attribute's type,
+ * an expression awaited (`awaits`).
  */
 const readsElsewhere = (m: RegExpMatchArray, written: string): boolean => {
   // within parentheses that only group it (`DB_PASSWORD = (os.environ["DB_PASSWORD"])`)
@@ -242,7 +253,8 @@ const readsElsewhere = (m: RegExpMatchArray, written: string): boolean => {
     secretMember(m, value) ||
     subscripted(m, value) ||
     isHclOptional(m, value) ||
-    isHclCall(m, value)
+    isHclCall(m, value) ||
+    awaits(m, value)
   );
 };
 

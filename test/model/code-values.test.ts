@@ -340,6 +340,19 @@ describe('labels and comments', () => {
     );
   });
 
+  it("leave an expression awaited alone (JavaScript's, Python's and C#'s await), and find the word await alone under a password's name", () => {
+    expectRule(
+      'secret-setting',
+      ['password = await\n', 'password: yield\n'],
+      [
+        "const password = await secrets.get('db-password');",
+        'password = await get_secret("db")',
+        'var password = await client.GetSecretAsync("db");',
+        'token = yield select(getToken)',
+      ],
+    );
+  });
+
   it("leave a member of a secret's name of words joined alone, as Django's settings are read, and find another secret's word", () => {
     expectRule(
       'secret-setting',
