@@ -163,6 +163,11 @@ describe('secret-looking key names', () => {
       ['tokenPlaceholder', 'Paste your token here'],
       ['PASSWORD_ERROR', 'Passwords do not match'],
       ['api_key_description', 'A key for the reporting API, read-only.'],
+      // a field's label, title or placeholder: a word or capitalized words too
+      ['LOGIN_PASSWORD_LABEL', 'Password'],
+      ['passwordPlaceholder', 'Passwort'],
+      ['TOKEN_TITLE', 'API Token'],
+      ['password_prompt', 'Mot de passe :'],
     ]) {
       expect(isSecretSetting(name, value), name).toBe(false);
       expect(detectSecret(`${name} = "${value}"\n`), name).toBeUndefined();
@@ -171,6 +176,8 @@ describe('secret-looking key names', () => {
       ['PASSWORD_HINT', 'Xk9vQ2mLr7pT'],
       ['password_hint', 'Xk9 vQ2 mLr7pT'],
       ['TOKEN_LABEL', 'ghp Xk9vQ2mLr7pT'],
+      ['PASSWORD_LABEL', 'Hunter2'],
+      ['password_title', 'Xk9vQ2mLr7pT'],
     ])
       expect(isSecretSetting(name, value), name).toBe(true);
   });
