@@ -2,7 +2,8 @@
  * A password code passes to a call that takes a user and a password by their position, no name beside it: Python requests'
  * `auth=("<user>", "<password>")` and `HTTPBasicAuth(...)`, smtplib's, ftplib's and imaplib's `.login(<user>, <password>)`,
  * .NET's `new NetworkCredential(<user>, <password>)`, Java's `PasswordAuthentication`, `UsernamePasswordCredentials` and
- * `DriverManager.getConnection(<url>, <user>, <password>)`, Go's `req.SetBasicAuth(<user>, <password>)`. A rule of
+ * `DriverManager.getConnection(<url>, <user>, <password>)`, PHP's `new PDO(<dsn>, <user>, <password>)` and `mysqli_connect(<host>, <user>,
+ * <password>)`, Go's `req.SetBasicAuth(<user>, <password>)`. A rule of
  * setting-secret-rules.ts' table. Pure and synchronous.
  */
 import { type SecretRule, secretSetting } from './secret-setting.js';
@@ -28,8 +29,8 @@ const CALLS = [
   // Python: requests' and httpx' auth (a tuple or a class), aiohttp's, smtplib's, ftplib's, imaplib's and poplib's login; .NET,
   // Java, Apache HttpClient, Spring Security; Go's net/http
   String.raw`(?:(?<![\w$])auth[ \t]*=[ \t]*|(?<![\w$.])(?:new[ \t]+)?(?:[\w$]+\.)*?(?:HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth|DigestAuth|NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken)[ \t]*|\.(?:login|SetBasicAuth)[ \t]*)\([ \t]*${ARGUMENT}`,
-  // JDBC's DriverManager: a URL, a user, a password
-  String.raw`(?<![\w$.])(?:[\w$]+\.)*?DriverManager\.getConnection[ \t]*\([ \t]*${ARGUMENT}${ARGUMENT}`,
+  // JDBC's DriverManager, PHP's PDO: a URL (a DSN), a user, a password; PHP's mysqli: a host, a user, a password
+  String.raw`(?<![\w$.])(?:(?:[\w$]+\.)*?DriverManager\.getConnection|new[ \t]+\\?PDO|new[ \t]+\\?mysqli|mysqli_connect)[ \t]*\([ \t]*${ARGUMENT}${ARGUMENT}`,
 ];
 
 /** The password a call takes is this literal's: quoted, then the argument list's `)` or its next `,`. */
