@@ -108,8 +108,8 @@ function subscripted(m: RegExpMatchArray, value: string): boolean {
   return SUBSCRIPT.test(m.input!);
 }
 
-/** A literal quoted on a line of code. */
-const LITERAL = /"([^"\n]*)"|'([^'\n]*)'/g;
+/** A literal quoted on a line of code; or JavaScript's template literal that interpolates nothing (`\`...\``, `${` in none). */
+const LITERAL = /"([^"\n]*)"|'([^'\n]*)'|`((?:[^`$\n]|\$(?!\{))*)`/g;
 
 /** How far along its line the literals after code are read (a bound: a line of many settings is read a bounded number of times). */
 const LITERALS_AHEAD = 256;
@@ -146,7 +146,7 @@ function literalsAfter(m: RegExpMatchArray): string[] {
     // a literal joined to what comes before it (`os.getenv("A") + " is the service's password"`, PHP's `.`, Lua's `..`) is a
     // part of the string the code builds, text around the secret it reads: not what it falls back to
     const fallback = inCall ? known : FALLBACK.test(before);
-    if (fallback && !JOINED.test(before)) literals.push(l[1] ?? l[2]!);
+    if (fallback && !JOINED.test(before)) literals.push(l[1] ?? l[2] ?? l[3]!);
     after = l.index + l[0].length;
   }
   return literals;

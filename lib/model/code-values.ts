@@ -163,11 +163,11 @@ const DECODER = String.raw`base64\.(?:b64decode|standard_b64decode|urlsafe_b64de
 /**
  * What converts a literal into the value a variable holds, written just before it: Node's `Buffer.from(`, .NET's
  * `Encoding.UTF8.GetBytes(`, Go's `[]byte(`, Python's `bytes(`, `bytearray(` and a string's prefix (`b"..."`, `rb'...'`, `r"..."`,
- * `u"..."`), C#'s verbatim `@"..."`, Rust's `String::from(` and `Some(`, Java's `new String(` and `String.valueOf(`, Python's `str(`, `new TextEncoder().encode(`,
+ * `u"..."`, `f"..."`), C#'s verbatim `@"..."`, Rust's `String::from(` and `Some(`, Java's `new String(` and `String.valueOf(`, Python's `str(`, `new TextEncoder().encode(`,
  * pydantic's `SecretStr(`, Rust's `Secret::new(`; or decodes it (`DECODER`). Conversions nest (`new String(Base64.getDecoder().decode(`,
  * `Encoding.UTF8.GetString(Convert.FromBase64String(`): each is a name and its `(`, read once.
  */
-const CONVERSION = String.raw`(?:Buffer\.from|Encoding\.[A-Za-z0-9]+\.Get(?:Bytes|String)|\[\]byte|bytes|bytearray|String::from|(?:new[ \t]+)?String(?:\.valueOf)?|str|Some|(?:new[ \t]+)?TextEncoder\(\)\.encode|SecretStr|SecretBytes|Secret(?:String)?::new|${DECODER})[ \t]*\([ \t]*|(?:[bB][rR]?|[rR][bB]?|[uU]|@)(?=["'])`;
+const CONVERSION = String.raw`(?:Buffer\.from|Encoding\.[A-Za-z0-9]+\.Get(?:Bytes|String)|\[\]byte|bytes|bytearray|String::from|(?:new[ \t]+)?String(?:\.valueOf)?|str|Some|(?:new[ \t]+)?TextEncoder\(\)\.encode|SecretStr|SecretBytes|Secret(?:String)?::new|${DECODER})[ \t]*\([ \t]*|(?:[bB][rR]?|[rR][bB]?|[uU]|[fF][rR]?|[rR][fF]|@)(?=["'])`;
 
 /** An assignment, not a comparison nor an arrow: `=`, Go's `:=`. */
 const ASSIGN = String.raw`(?::=|=(?![=>]))[ \t]*`;
@@ -187,9 +187,15 @@ export const CODE_LITERAL_RULE: SecretRule = {
   ),
   // a literal joined to a read of the environment is a part of the value built (code-settings.ts' joinedToRead); a label is no
   // secret (`password_hint: str = "Enter your password"`, setting-labels.ts)
-  accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3]!) && !joinedToRead(m) && !isLabelValue(m[2] ?? m[3]!, m[1]!, m.input),
+  accept: (_s, m) =>
+    secretSetting(m[1]!, m[2] ?? m[3]!) && !joinedToRead(m) && !isLabelValue(m[2] ?? m[3]!, m[1]!, m.input) && !interpolates(m),
   setting: (m) => m[1],
 };
+
+/** Whether a code literal is Python's f-string that interpolates (`f"{prefix}-{suffix}"`): a value built, not written. */
+const interpolates = (m: RegExpExecArray): boolean =>
+  /[fF][rR]?$|[rR][fF]$/.test(m.input.slice(m.index, m.index + m[0].length - (m[2] ?? m[3]!).length - 1)) &&
+  /\{[^{}]*\}/.test(m[2] ?? m[3]!);
 
 /**
  * A read of a setting by its name whose second argument is the literal it falls back to: Java's `props.getProperty("db.password",

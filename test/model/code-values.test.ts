@@ -340,6 +340,18 @@ describe('labels and comments', () => {
     );
   });
 
+  it("find Python's f-string that interpolates nothing and JavaScript's template literal a read falls back to; leave those that interpolate alone", () => {
+    expect(detectSecret('DB_PASSWORD = f"Xk9vQ2mLr7pT"')?.rule.id).toBe('code-literal');
+    expect(detectSecret('const token = process.env.TOKEN || `Xk9vQ2mLr7pT`;')?.rule.id).toBe('secret-setting');
+    for (const text of [
+      'DB_PASSWORD = f"{os.environ[\'PW_PREFIX\']}-{suffix}"',
+      'password_hint = f"Use {n} characters or more"',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript's interpolation
+      'const token = process.env.TOKEN || `${prefix}-dev`;',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+  });
+
   it("leave an expression awaited alone (JavaScript's, Python's and C#'s await), and find the word await alone under a password's name", () => {
     expectRule(
       'secret-setting',
