@@ -182,6 +182,12 @@ describe('secret-looking key names', () => {
       expect(isSecretSetting(name, value), name).toBe(true);
   });
 
+  it("an /etc/passwd file's lines under passwd (nss_wrapper's, an image run as any user) hold no secret; a hash or a word there does", () => {
+    expect(isSecretSetting('passwd', 'root:x:0:0:root:/root:/bin/bash\napp:x:1001:0:app user:/home/app:/sbin/nologin\n')).toBe(false);
+    expect(isSecretSetting('passwd', 'root:$6$abcdefgh$Xk9vQ2mLr7pTXk9vQ2mLr7pTXk9:0:0:root:/root:/bin/bash')).toBe(true);
+    expect(isSecretSetting('passwd', 'Xk9vQ2mLr7pT')).toBe(true);
+  });
+
   it('a setting that names a Secret object is judged alike as a key and in a file: existingSecret names one, AUTH_SECRET holds one', () => {
     expect(isSecretSetting('existingSecret', 'db-creds')).toBe(false);
     expect(detectSecret('existingSecret: db-creds\n')).toBeUndefined();
