@@ -35,7 +35,8 @@ export function isCommentedExample(m: RegExpExecArray, value: string): boolean {
  * (`correct horse battery staple`), nor words with a digit, a symbol or a capital within them (`Bearer Xk3q9Lm2Pz7wQ`,
  * `Basic dXNlcjpwYXNz`: a token after its scheme).
  */
-const PROSE = /^\p{Lu}[\p{Ll}\p{M}'’-]*(?:[ \t]+(?:\p{Lu}?[\p{Ll}\p{Lo}\p{Lm}\p{M}'’-]+|\p{Lu}+|\p{N}+))+[ \t]*[.:!?…]?$/u;
+const PROSE =
+  /^\p{Lu}[\p{Ll}\p{M}'’-]*(?:[ \t]+(?:\p{Lu}?[\p{Ll}\p{Lo}\p{Lm}\p{M}'’-]+|\p{Lu}+|\p{N}+|\p{Ll}+['’]\p{Lu}\p{L}*))+[ \t]*[.:!?…]?$/u;
 /** A word of letters with one outside ASCII at least (`Contraseña`, `Пароль`, `パスワード`): a language's, not a password's. */
 const NATIVE_WORD = /^(?=.*\P{ASCII})[\p{L}\p{M}]+(?:[ \t]+[\p{L}\p{M}]+)*$/u;
 
@@ -123,12 +124,35 @@ const WORD_LINE = /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=][ \t]*["']?\p{Lu}[\p{Ll}\p{
 /** A line that sets a value (`key=value`, `key: value`; not `key:` alone, a YAML mapping's). */
 const SETTING_LINE = /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=][ \t]*[^\s{[]/;
 
+/** Where a JSON object's next entry starts after a comma: its key quoted, then a colon. */
+const NEXT_ENTRY = /,(?=[ \t]*["'][\w.-]+["'][ \t]*:)/;
+/** What opens an entry of a JSON object written on one line: braces and the keys of the objects it is within (`{"auth": {`). */
+const OPENERS = /^[ \t]*(?:[{[]+[ \t]*)?(?:["']?[\w.-]+["']?[ \t]*:[ \t]*[{[]+[ \t]*)*/;
+
+/** An entry without the blanks, braces and brackets that close it and the objects it is within (read back from its end once). */
+function withoutClosers(entry: string): string {
+  let end = entry.length;
+  while (end > 0 && ' \t\r}]'.includes(entry[end - 1]!)) end--;
+  return entry.slice(0, end);
+}
+
+/**
+ * A text's entries, each a line, or in a JSON object written on one line (a minified catalogue, `{"auth": {"password":
+ * "Contraseña", "token": "Token de acceso"}}`) each of its entries, without the braces and keys that open the objects it is
+ * within and those that close them: as lines of settings are read.
+ */
+function entries(text: string): string[] {
+  return text
+    .split('\n')
+    .flatMap((line) => (line.includes('{') ? line.split(NEXT_ENTRY).map((e) => withoutClosers(e.replace(OPENERS, ''))) : [line]));
+}
+
 /** How many of a text's lines set a value, and how many of those say prose or are labels (prose or a capitalized word); read once per text. */
 const labelLines = oncePerText((text) => {
   let settings = 0;
   let prose = 0;
   let labels = 0;
-  for (const line of text.split('\n')) {
+  for (const line of entries(text)) {
     if (!SETTING_LINE.test(line)) continue;
     settings++;
     if (PROSE_LINE.test(line)) prose++;
@@ -169,8 +193,9 @@ const REST_OF_LINE = 256;
  * environment's (`ADMIN_PASSWORD=Welcome to the jungle`).
  */
 export function isLabel(m: RegExpExecArray, name: string): boolean {
-  // a variable of the environment (`ADMIN_PASSWORD=Welcome to the jungle`) holds a passphrase: a catalogue's keys are no such names
-  if (ENV_NAME(name)) return false;
+  // a variable of the environment (`ADMIN_PASSWORD=Welcome to the jungle`) holds a passphrase; a catalogue's keys are such names
+  // only in a catalogue (an Angular app's `{"PASSWORD": "Password", "PASSWORD_CONFIRM": "Confirm password", ...}`)
+  if (ENV_NAME(name) && !isCatalogue(m.input)) return false;
   let value = m[2] ?? m[3];
   if (value === undefined) {
     const end = m.index + m[0].length;

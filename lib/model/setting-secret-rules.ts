@@ -18,7 +18,7 @@ import { CONFIG_SET_RULE } from './config-set-rule.js';
 import { CONSUL_TOKEN_RULE, HEREDOC_SETTING_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
 import { SETTER_RULE, codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
 import { CODE_LITERAL_RULE, READ_FALLBACK_RULE, isDeclaredType, isSecretVariable, joinedPieces, opensTuple } from './code-values.js';
-import { isCommentedExample, isLabel } from './setting-labels.js';
+import { isCommentedExample, isLabel, isLabelValue } from './setting-labels.js';
 import { inPackageManifest } from './package-manifest.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
 import { CREDENTIAL_CALL_RULE } from './credential-calls.js';
@@ -91,7 +91,9 @@ export const SETTING_RULES: readonly SecretRule[] = [
     accept: (_s, m) => {
       const attributes = new Map([...m[1]!.matchAll(XML_ATTRIBUTE)].map((a) => [a[1]!.toLowerCase(), a[2] ?? a[3] ?? '']));
       const name = attributes.get('key') ?? attributes.get('name');
-      return name !== undefined && secretSetting(name, (attributes.get('value') ?? m[2] ?? m[3]!).trim());
+      const value = (attributes.get('value') ?? m[2] ?? m[3]!).trim();
+      // an Android app's strings (`<string name="password">Password</string>`): labels, not settings
+      return name !== undefined && secretSetting(name, value) && !isLabelValue(value, name, m.input);
     },
   },
   {

@@ -202,6 +202,23 @@ describe('labels and comments', () => {
     );
   });
 
+  it("leave a catalogue of one line of JSON, an Angular app's upper-case keys in a catalogue, Android's strings and a label with an acronym alone; a password among them is still one", () => {
+    for (const text of [
+      "login.password=Mot de passe\napi.token=Jeton d'API\napi.key=Clé d'API\n",
+      '{"auth": {"password": "Contraseña", "token": "Token de acceso", "secret": "Secreto"}}',
+      '{"PASSWORD": "Password", "PASSWORD_CONFIRM": "Confirm password", "TOKEN_EXPIRED": "Your token has expired"}',
+      '<resources><string name="password">Password</string><string name="token_hint">Enter your access token</string></resources>',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+    for (const text of [
+      'APP_GREETING="Hello and welcome"\nAPP_FOOTER="Made with love"\nADMIN_PASSWORD=Welcome to the jungle\n',
+      '{"auth": {"password": "Xk9vQ2mLr7pT", "title": "Sign in", "submit": "Log in"}}',
+      '<resources><string name="password">Xk9vQ2mLr7pT</string></resources>',
+      '{"DB_HOST": "db", "DB_PASSWORD": "Hunter2pw"}',
+    ])
+      expect(detectSecret(text), text).toBeDefined();
+  });
+
   it("take a label's word for a label only when it names the kind of secret its setting's name says, and a part of a name only in it", () => {
     expectRule(
       'secret-setting',

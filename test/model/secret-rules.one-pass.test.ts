@@ -296,6 +296,11 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
     ],
     // (in two processes: 44 s for the eight alone at a load of 8)
     ["wrapping calls and credential calls' subscripts", ['password = a.b("c" ', 'x.login(a[0], ', 'auth=(a["b"], ', '.login(a(b']],
+    // a catalogue's entries of one line of JSON, each split once at its comma; Android's strings
+    [
+      "labels in one line of JSON and Android's strings",
+      [['{', '"a": "Password", '] as const, '{"password": "Passwort", "b": {', '<string name="password">Password</string>'],
+    ],
     // PHP's connections, a template literal never closed after a fallback, passwd lines under a setting's name
     [
       "PHP's connections, template literals and passwd lines",
