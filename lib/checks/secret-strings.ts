@@ -19,6 +19,7 @@ import {
   flagBefore,
   isArgvEntry,
   isBootstrapTokenEntry,
+  isConfigLabel,
   isFileSource,
   isPlaceholder,
   isPlaceholderCredential,
@@ -169,6 +170,16 @@ function argsCommand(o: KubeObject, path: FieldPath): readonly unknown[] | undef
 /** The maps of an object's (or a pod template's) metadata whose keys are names the user gives: judged as annotations are. */
 const META_MAPS: ReadonlySet<unknown> = new Set(['annotations', 'labels']);
 
+/** A ConfigMap's data of one line as a text of settings (`key: value` each), as a catalogue's file says them. */
+function configText(o: KubeObject): string {
+  const data = (o as { data?: unknown }).data;
+  if (!data || typeof data !== 'object') return '';
+  return Object.entries(data)
+    .filter((e): e is [string, string] => typeof e[1] === 'string' && !e[1].includes('\n'))
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
+}
+
 /** Per object (checked objects are not changed), its secret strings: asked for by the check, the masking and the stage screening. */
 const found = new WeakMap<KubeObject, readonly SecretString[]>();
 
@@ -194,6 +205,11 @@ class ObjectScreen {
   private readonly customResource: boolean;
   /** An exported Secret's values in kubectl's annotation are reported by `lastAppliedValues`, by key. */
   private readonly lastApplied: boolean;
+  /** A ConfigMap's settings of one line, as a text (`key: value` each), read for labels (`isConfigLabel`) when a key's name is a secret's. */
+  private dataText: string | undefined;
+  /** How a ConfigMap's key judges its value: by its name, unless a label of a user interface among the ConfigMap's settings. */
+  private readonly dataSetting: ByName = (name, value) =>
+    isSecretSetting(name, value) && !isConfigLabel(name, value, (this.dataText ??= configText(this.o)));
   /** For an entry of an `args` list, the `command` list beside it: `clientPassword` asks for it only where a flag is. */
   private readonly command = () => argsCommand(this.o, this.path);
 
@@ -331,6 +347,9 @@ class ObjectScreen {
       const field = path[path.length - 1];
       if (entry !== undefined) this.judge(path, node, entry, false, isSecretParameter);
       else this.judge(path, node, typeof field === 'string' ? field : undefined, false, isSecretField);
+    } else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'data') {
+      // a key's value that is a label of a user interface (`login.password: Passwort`), read with the ConfigMap's other settings
+      this.judge(path, node, String(path[1]), false, this.dataSetting);
     } else
       this.judge(path, node, this.holderName(parent), false, path[path.length - 3] === 'httpHeaders' ? isSecretHeader : isSecretSetting);
   }

@@ -8,7 +8,7 @@
  */
 import { isHclCall, isHclOptional } from './hcl-secret-rules.js';
 import { isSecretName, words } from './secret-names.js';
-import { oncePerText } from './secret-shapes.js';
+import { NAME, oncePerText } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { isLabelValue } from './setting-labels.js';
 
@@ -108,8 +108,8 @@ function subscripted(m: RegExpMatchArray, value: string): boolean {
   return SUBSCRIPT.test(m.input!);
 }
 
-/** A literal quoted on a line of code. */
-const LITERAL = /"([^"\n]*)"|'([^'\n]*)'/g;
+/** A literal quoted on a line of code; or JavaScript's template literal that interpolates nothing (`\`...\``, `${` in none). */
+const LITERAL = /"([^"\n]*)"|'([^'\n]*)'|`((?:[^`$\n]|\$(?!\{))*)`/g;
 
 /** How far along its line the literals after code are read (a bound: a line of many settings is read a bounded number of times). */
 const LITERALS_AHEAD = 256;
@@ -146,7 +146,7 @@ function literalsAfter(m: RegExpMatchArray): string[] {
     // a literal joined to what comes before it (`os.getenv("A") + " is the service's password"`, PHP's `.`, Lua's `..`) is a
     // part of the string the code builds, text around the secret it reads: not what it falls back to
     const fallback = inCall ? known : FALLBACK.test(before);
-    if (fallback && !JOINED.test(before)) literals.push(l[1] ?? l[2]!);
+    if (fallback && !JOINED.test(before)) literals.push(l[1] ?? l[2] ?? l[3]!);
     after = l.index + l[0].length;
   }
   return literals;
@@ -195,32 +195,101 @@ const MEMBER = /^[A-Za-z_$][A-Za-z_$]*[0-9]*(?:\.[A-Za-z_$][A-Za-z_$]*[0-9]*)*\.
  * settings.API_TOKEN`, `secret = settings.SECRET_KEY`, `password = cfg.dbPassword`): code passing the secret on, not the secret
  * (a word of another secret's, `db.password=admin.secret`, is a weak password).
  */
-function secretMember(name: string, value: string): boolean {
+function secretMember(m: RegExpMatchArray, value: string): boolean {
+  const name = m[1]!;
   const member = MEMBER.exec(value)?.[1];
   if (member === undefined) return false;
-  return member.toLowerCase() === name.slice(name.lastIndexOf('.') + 1).toLowerCase() || (words(member).length > 1 && isSecretName(member));
+  if (member.toLowerCase() === name.slice(name.lastIndexOf('.') + 1).toLowerCase()) return true;
+  return words(member).length > 1 && isSecretName(member) && !isPropertyLine(m);
+}
+
+/** A value's end on its line: blanks, then the line's end. */
+const LINE_END = /[ \t]*(?:\r?\n|$)/y;
+
+/**
+ * Code's marks in a text: a line that ends in `;` or `{`, or a keyword that declares, imports or returns (`const`, `def`, `import`):
+ * no properties, .env or YAML file has them. Read once per text.
+ */
+const isCodeText = oncePerText((text) =>
+  /[;{][ \t]*\r?$|(?<![\w.-])(?:const|let|var|val|function|def|class|import|return|using|package)[ \t]/m.test(text),
+);
+
+/**
+ * Whether a setting is a line of a properties, .env or YAML file: its name just before `=` or `:` (no blank, as those files
+ * write one: `spring.datasource.password=Acme.MyPassword`, `password: Acme.MyPassword`), its value the rest of its line, in a
+ * text without code's marks (`isCodeText`). There a dotted word is the value as written, a password, not a member read
+ * (`password = Settings.DbPassword`, `Password = Config.DbPassword;`, `token = settings.API_TOKEN` are code).
+ */
+function isPropertyLine(m: RegExpMatchArray): boolean {
+  const at = m[0].indexOf(m[1]!) + m[1]!.length;
+  if (!/^["']?[=:]/.test(m[0].slice(at))) return false;
+  LINE_END.lastIndex = m.index! + m[0].length;
+  return LINE_END.test(m.input!) && !isCodeText(m.input!);
+}
+
+/** An expression's start after `await` or `yield` (`password = await secrets.get('db-password')`): the code awaited, its name's first character. */
+const AWAITED = /[ \t]+[A-Za-z_$]/y;
+
+/** Whether a value not quoted is JavaScript's, Python's or C#'s `await` (or `yield`) of an expression after it: code, not a word. */
+function awaits(m: RegExpMatchArray, value: string): boolean {
+  if (value !== 'await' && value !== 'yield') return false;
+  AWAITED.lastIndex = m.index! + m[0].length;
+  return AWAITED.test(m.input!);
 }
 
 /**
  * Whether a value not quoted is code that reads the secret from elsewhere: a call (`CALL`, a Terraform function's), the
- * environment, a member of the setting's own name or of a secret's (`secretMember`), an object read by a quoted key, an optional attribute's type.
+ * environment, a member of the setting's own name or of a secret's (`secretMember`), an object read by a quoted key, an optional attribute's type,
+ * an expression awaited (`awaits`).
  */
-const readsElsewhere = (m: RegExpMatchArray, value: string): boolean =>
-  CALL.test(value) ||
-  callOfLiteral(m, value) ||
-  METHOD_CALL.test(value) ||
-  ENVIRONMENT.test(value) ||
-  secretMember(m[1]!, value) ||
-  subscripted(m, value) ||
-  isHclOptional(m, value) ||
-  isHclCall(m, value);
+const readsElsewhere = (m: RegExpMatchArray, written: string): boolean => {
+  // within parentheses that only group it (`DB_PASSWORD = (os.environ["DB_PASSWORD"])`)
+  const value = written.replace(/^\(+/, '');
+  return (
+    CALL.test(value) ||
+    callOfLiteral(m, value) ||
+    METHOD_CALL.test(value) ||
+    ENVIRONMENT.test(value) ||
+    secretMember(m, value) ||
+    subscripted(m, value) ||
+    isHclOptional(m, value) ||
+    isHclCall(m, value) ||
+    awaits(m, value)
+  );
+};
+
+/** A call of a function by its dotted path, its literal argument next (`str.strip(`, `mylib.unwrap(`, `hashlib.sha256(`). */
+const DOTTED_CALL = /^[A-Za-z_]\w*(?:(?:\.|::)[A-Za-z_]\w*)+\($/;
+/** A call that reads, asks for or opens what its literal names (`keyring.get_password(`, `vault.read(`, `kms.decrypt(`, `click.prompt(`). */
+const READING_CALL =
+  /(?:^|[.:])_?(?:get|read|load|fetch|find|lookup|resolve|retrieve|decrypt|unseal|open|prompt|ask|input|query|request|env|getenv|config|getpass|credentials)\w*\($/i;
+
+/** A conversion or a decoder (`Buffer.from(`, `base64.b64decode(`, `Convert.FromBase64String(`): code-values.ts' CODE_LITERAL_RULE says what it does. */
+const CONVERTING_CALL =
+  /(?:^|[.:])(?:\w*[Dd]ecode\w*|unhexlify|a2b_\w+|fromhex|from|Get(?:Bytes|String)|valueOf|FromBase64String|parseBase64Binary|new)\($/;
+
+/**
+ * Whether a value not quoted is a dotted call that only wraps the literal after it (`DOTTED_CALL`, not a read's: `READING_CALL`),
+ * the literal a secret under the setting's name (`password = str.strip("  <password>  ")`, `token = mylib.unwrap("<token>")`):
+ * the literal is the value the call returns, trimmed or wrapped. Not a name, a key or a path (`boto3.client("secretsmanager")`,
+ * `vault.kv.v2("secret/db")`), nor a prompt or a label; a conversion's or a decoder's is CODE_LITERAL_RULE's (`CONVERTING_CALL`).
+ */
+function wrapsSecretLiteral(m: RegExpMatchArray, name: string): boolean {
+  if (!DOTTED_CALL.test(m[4]!) || READING_CALL.test(m[4]!) || CONVERTING_CALL.test(m[4]!)) return false;
+  NEXT_LITERAL.lastIndex = m.index! + m[0].length;
+  const literal = NEXT_LITERAL.exec(m.input!);
+  const text = literal === null ? '' : (literal[1] ?? literal[2]!).trim();
+  return !NAME(text) && !/[:?]$/.test(text) && secretSetting(name, text) && !isLabelValue(text, name, m.input!);
+}
 
 /**
  * Whether code that reads the secret from elsewhere (`readsElsewhere`) holds a literal after it that is a secret under the
- * setting's name: the secret, not the code.
+ * setting's name, or only wraps one (`wrapsSecretLiteral`): the secret, not the code.
  */
 export const codeLiteralIsSecret = (m: RegExpMatchArray, name: string): boolean =>
-  m[4] !== undefined && readsElsewhere(m, m[4]) && literalsAfter(m).some((literal) => secretSetting(name, literal));
+  m[4] !== undefined &&
+  readsElsewhere(m, m[4]) &&
+  (wrapsSecretLiteral(m, name) || literalsAfter(m).some((literal) => secretSetting(name, literal)));
 
 /**
  * Whether a setting of `SETTING_TEXT` is code: a name, `=>` and a value not quoted, a JavaScript arrow function

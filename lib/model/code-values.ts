@@ -43,6 +43,41 @@ export function isSecretVariable(m: RegExpExecArray): boolean {
   return AFTER_VARIABLE.test(m.input);
 }
 
+/** How many pieces of an implicit concatenation are read, at most (a bound: each is read a bounded number of times). */
+const MAX_PIECES = 16;
+/** The next piece of an implicit concatenation, on the line of the one before it (`"Xk" "9vQ2"`). */
+const NEXT_PIECE = /[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')/y;
+/** The next piece within parentheses, where line breaks may part them (`("Xk9vQ2"` and `"mLr7pT")` on the next line). */
+const NEXT_WRAPPED_PIECE = /\s*(?:"([^"\n]*)"|'([^'\n]*)')/y;
+/** The parentheses' end after the last piece. */
+const PIECES_CLOSED = /\s*\)/y;
+
+/**
+ * The literal a setting's value is when it is written in pieces that Python (and Ruby, and C) join, literals side by side
+ * (`PASSWORD = "Xk" "9vQ2mLr7pT"`, `DB_PASSWORD = ("Xk9vQ2"` and `"mLr7pT")` on the next line): the pieces joined; `undefined`
+ * for a value of one piece, and for parentheses that hold anything else (a tuple, `("admin", "...")`, is no concatenation:
+ * credential-calls.ts). MAX_PIECES at most.
+ */
+export function joinedPieces(m: RegExpExecArray): string | undefined {
+  const wrapped = m[4] === '(';
+  if (!wrapped && m[2] === undefined && m[3] === undefined) return undefined;
+  const pieces = wrapped ? [] : [m[2] ?? m[3]!];
+  const next = wrapped ? NEXT_WRAPPED_PIECE : NEXT_PIECE;
+  let at = m.index + m[0].length;
+  while (pieces.length < MAX_PIECES) {
+    next.lastIndex = at;
+    const piece = next.exec(m.input);
+    if (piece === null) break;
+    pieces.push(piece[1] ?? piece[2]!);
+    at = next.lastIndex;
+  }
+  if (wrapped) {
+    PIECES_CLOSED.lastIndex = at;
+    return pieces.length > 0 && PIECES_CLOSED.test(m.input) ? pieces.join('') : undefined;
+  }
+  return pieces.length > 1 ? pieces.join('') : undefined;
+}
+
 /** A comma after a value not quoted, blanks before it. */
 const COMMA_AFTER = /[ \t]*,/y;
 
@@ -128,11 +163,11 @@ const DECODER = String.raw`base64\.(?:b64decode|standard_b64decode|urlsafe_b64de
 /**
  * What converts a literal into the value a variable holds, written just before it: Node's `Buffer.from(`, .NET's
  * `Encoding.UTF8.GetBytes(`, Go's `[]byte(`, Python's `bytes(`, `bytearray(` and a string's prefix (`b"..."`, `rb'...'`, `r"..."`,
- * `u"..."`), C#'s verbatim `@"..."`, Rust's `String::from(` and `Some(`, Java's `new String(` and `String.valueOf(`, Python's `str(`, `new TextEncoder().encode(`,
+ * `u"..."`, `f"..."`), C#'s verbatim `@"..."`, Rust's `String::from(` and `Some(`, Java's `new String(` and `String.valueOf(`, Python's `str(`, `new TextEncoder().encode(`,
  * pydantic's `SecretStr(`, Rust's `Secret::new(`; or decodes it (`DECODER`). Conversions nest (`new String(Base64.getDecoder().decode(`,
  * `Encoding.UTF8.GetString(Convert.FromBase64String(`): each is a name and its `(`, read once.
  */
-const CONVERSION = String.raw`(?:Buffer\.from|Encoding\.[A-Za-z0-9]+\.Get(?:Bytes|String)|\[\]byte|bytes|bytearray|String::from|(?:new[ \t]+)?String(?:\.valueOf)?|str|Some|(?:new[ \t]+)?TextEncoder\(\)\.encode|SecretStr|SecretBytes|Secret(?:String)?::new|${DECODER})[ \t]*\([ \t]*|(?:[bB][rR]?|[rR][bB]?|[uU]|@)(?=["'])`;
+const CONVERSION = String.raw`(?:Buffer\.from|Encoding\.[A-Za-z0-9]+\.Get(?:Bytes|String)|\[\]byte|bytes|bytearray|String::from|(?:new[ \t]+)?String(?:\.valueOf)?|str|Some|(?:new[ \t]+)?TextEncoder\(\)\.encode|SecretStr|SecretBytes|Secret(?:String)?::new|${DECODER})[ \t]*\([ \t]*|(?:[bB][rR]?|[rR][bB]?|[uU]|[fF][rR]?|[rR][fF]|@)(?=["'])`;
 
 /** An assignment, not a comparison nor an arrow: `=`, Go's `:=`. */
 const ASSIGN = String.raw`(?::=|=(?![=>]))[ \t]*`;
@@ -152,9 +187,15 @@ export const CODE_LITERAL_RULE: SecretRule = {
   ),
   // a literal joined to a read of the environment is a part of the value built (code-settings.ts' joinedToRead); a label is no
   // secret (`password_hint: str = "Enter your password"`, setting-labels.ts)
-  accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3]!) && !joinedToRead(m) && !isLabelValue(m[2] ?? m[3]!, m[1]!, m.input),
+  accept: (_s, m) =>
+    secretSetting(m[1]!, m[2] ?? m[3]!) && !joinedToRead(m) && !isLabelValue(m[2] ?? m[3]!, m[1]!, m.input) && !interpolates(m),
   setting: (m) => m[1],
 };
+
+/** Whether a code literal is Python's f-string that interpolates (`f"{prefix}-{suffix}"`): a value built, not written. */
+const interpolates = (m: RegExpExecArray): boolean =>
+  /[fF][rR]?$|[rR][fF]$/.test(m.input.slice(m.index, m.index + m[0].length - (m[2] ?? m[3]!).length - 1)) &&
+  /\{[^{}]*\}/.test(m[2] ?? m[3]!);
 
 /**
  * A read of a setting by its name whose second argument is the literal it falls back to: Java's `props.getProperty("db.password",

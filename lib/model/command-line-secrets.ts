@@ -47,7 +47,7 @@ const CLIENT_PROGRAMS = [
   MYSQL_CLIENTS,
   'curl|redis-cli|sshpass',
   MONGO_CLIENTS,
-  'keytool|jarsigner|htpasswd|mosquitto_passwd|rabbitmqctl',
+  'keytool|jarsigner|htpasswd|mosquitto_passwd|rabbitmqctl|openssl',
   ORACLE_TOOLS,
   DASH_CAPITAL_P_CLIENTS,
   LDAP_CLIENTS,
@@ -63,7 +63,7 @@ const CLIENT_PROGRAMS = [
  * Azure's, `oc login -p <password>`), SQL Server's sqlcmd and bcp and ipmitool (`-P <password>`), OpenLDAP's clients
  * (`ldapsearch -w <password>`), the JDK's
  * keytool and jarsigner (`-storepass <password>`, `-keypass`, `-srcstorepass`...; not `-storepass:env
- * VAR`, a source), and those that take it by its position: `htpasswd -b <file> <user> <password>`
+ * VAR`, a source), OpenSSL's `enc` (`-k <password>`, `-K <key in hex>`; `-kfile` and `-pass env:VAR` are sources), and those that take it by its position: `htpasswd -b <file> <user> <password>`
  * (`-nb <user> <password>`, and mosquitto_passwd's), MinIO's `mc alias set <alias> <url> <access key> <secret key>` and
  * `rabbitmqctl add_user <user> <password>`.
  * `-p 3306` is a port to many other tools, `docker run -p 8080:80` a port too: only these clients' flags count.
@@ -94,6 +94,9 @@ const CLIENT_FLAGS = {
   ldap: { joined: /^-w(.+)$/s, next: /^-w$/ },
   login: { joined: /^(?:-p|--password=)(.+)$/s, next: /^-p$/ },
   keytool: { next: /^-(?:src|dest)?(?:store|key)pass$|^-new$/ },
+  // `openssl enc -k <password>` (a backup script's), `-K <key>`, the key itself in hex; its `-pass pass:<password>` is a
+  // setting's text (`pass:`), found by the `secret-setting` rule
+  openssl: { next: /^-[kK]$/ },
 } satisfies Record<string, ClientFlags>;
 
 type Client = keyof typeof CLIENT_FLAGS | PositionalClient;
@@ -108,6 +111,7 @@ const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [
   [new RegExp(`^(?:${LDAP_CLIENTS})$`), 'ldap'],
   [/^login$/, 'login'],
   [/^(?:keytool|jarsigner)$/, 'keytool'],
+  [/^openssl$/, 'openssl'],
   [/^(?:htpasswd|mosquitto_passwd)$/, 'htpasswd'],
   [/^rabbitmqctl$/, 'rabbitmqctl'],
   [/^mc$/, 'mc'],
@@ -187,6 +191,8 @@ function passwordGiven(client: keyof typeof CLIENT_FLAGS, word: string, before: 
     value = flags.joined?.exec(word)?.[1];
     if (value !== undefined) flag = word.slice(0, word.length - value.length);
     else if (before !== undefined && flags.next?.test(before) && !word.startsWith('-')) value = word;
+    // openssl's `-K` is the key itself (in hex), not a password
+    if (client === 'openssl' && before === '-K') placeholder = '<key>';
   }
   const password = given(value);
   return password === undefined ? undefined : { password, form: `${flag}${placeholder}` };

@@ -2,14 +2,22 @@
  * A password code passes to a call that takes a user and a password by their position, no name beside it: Python requests'
  * `auth=("<user>", "<password>")` and `HTTPBasicAuth(...)`, smtplib's, ftplib's and imaplib's `.login(<user>, <password>)`,
  * .NET's `new NetworkCredential(<user>, <password>)`, Java's `PasswordAuthentication`, `UsernamePasswordCredentials` and
- * `DriverManager.getConnection(<url>, <user>, <password>)`, Go's `req.SetBasicAuth(<user>, <password>)`. A rule of
+ * `DriverManager.getConnection(<url>, <user>, <password>)`, PHP's `new PDO(<dsn>, <user>, <password>)` and `mysqli_connect(<host>, <user>,
+ * <password>)`, Go's `req.SetBasicAuth(<user>, <password>)`. A rule of
  * setting-secret-rules.ts' table. Pure and synchronous.
  */
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { isLabelValue } from './setting-labels.js';
+import { NAME } from './secret-shapes.js';
 
-/** An argument before the password: a literal, or code of names, members and numbers (`user`, `cfg.user`, `"app"`). */
-const ARGUMENT = String.raw`(?:"[^"\n]*"|'[^'\n]*'|[\w$.]+)[ \t]*,[ \t]*`;
+/** A literal, or a name, a member or a number, as a subscript or a call holds one (`0`, `"USER"`, `cfg.user`). */
+const SIMPLE = String.raw`(?:"[^"\n]*"|'[^'\n]*'|[\w$.]*)`;
+
+/**
+ * An argument before the password: a literal, or code of names, members and numbers (`user`, `cfg.user`, `"app"`), subscripted
+ * or called with one such (`users[0]`, `hosts["db"]`, `os.getenv("SMTP_USER")`, `config.get("user")`).
+ */
+const ARGUMENT = String.raw`(?:"[^"\n]*"|'[^'\n]*'|[\w$.]+(?:\[${SIMPLE}\]|\(${SIMPLE}\))*)[ \t]*,[ \t]*`;
 
 /**
  * The calls, each written before its `(` and followed by the arguments before the password: the user's (a class made with `new`
@@ -21,8 +29,8 @@ const CALLS = [
   // Python: requests' and httpx' auth (a tuple or a class), aiohttp's, smtplib's, ftplib's, imaplib's and poplib's login; .NET,
   // Java, Apache HttpClient, Spring Security; Go's net/http
   String.raw`(?:(?<![\w$])auth[ \t]*=[ \t]*|(?<![\w$.])(?:new[ \t]+)?(?:[\w$]+\.)*?(?:HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth|DigestAuth|NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken)[ \t]*|\.(?:login|SetBasicAuth)[ \t]*)\([ \t]*${ARGUMENT}`,
-  // JDBC's DriverManager: a URL, a user, a password
-  String.raw`(?<![\w$.])(?:[\w$]+\.)*?DriverManager\.getConnection[ \t]*\([ \t]*${ARGUMENT}${ARGUMENT}`,
+  // JDBC's DriverManager, PHP's PDO: a URL (a DSN), a user, a password; PHP's mysqli: a host, a user, a password
+  String.raw`(?<![\w$.])(?:(?:[\w$]+\.)*?DriverManager\.getConnection|new[ \t]+\\?PDO|new[ \t]+\\?mysqli|mysqli_connect)[ \t]*\([ \t]*${ARGUMENT}${ARGUMENT}`,
 ];
 
 /** The password a call takes is this literal's: quoted, then the argument list's `)` or its next `,`. */
@@ -34,8 +42,9 @@ export const CREDENTIAL_CALL_RULE: SecretRule = {
   pattern: new RegExp(String.raw`(?:${CALLS.join('|')})(?:"([^"\n]*)"|'([^'\n]*)')[ \t]*[,)]`, 'g'),
   accept: (_s, m) => {
     const password = m[1] ?? m[2]!;
-    // a password passed on: no blank in it (`.login("user", "Sign in")` is a label's text), nor a label or a reference
-    return !/\s/.test(password) && secretSetting('password', password) && !isLabelValue(password, 'password', m.input);
+    // a password passed on: not words with blanks between them (`.login("user", "Sign in")` is a label's text; `"Xk9 vQ2mL"` a
+    // password), nor a label or a reference
+    return !(/\s/.test(password) && NAME(password)) && secretSetting('password', password) && !isLabelValue(password, 'password', m.input);
   },
   setting: () => 'password',
 };

@@ -1,6 +1,7 @@
 /**
  * The secret rules of HashiCorp's configuration language (HCL), parts of setting-secret-rules.ts's SETTING_RULES: a
- * Terraform (OpenTofu) variable's default under a secret's name, a Consul agent's ACL tokens; and the language's
+ * Terraform (OpenTofu) variable's default under a secret's name, a heredoc under one (`password = <<EOT`, Ruby's and PHP's
+ * too), a Consul agent's ACL tokens; and the language's
  * references (`var.db_password`) and type constraints (`pass = string`), which are expressions, not values. Pure and synchronous.
  */
 import { oncePerText } from './secret-shapes.js';
@@ -20,6 +21,24 @@ export const TERRAFORM_VARIABLE_RULE: SecretRule = {
     const value = variableDefault(topLevel(m.input, m.index + m[0].length));
     return value !== undefined && secretSetting(m[1]!, value);
   },
+  setting: (m) => m[1],
+};
+
+/** How many lines of a heredoc the `heredoc-setting` rule reads before its closing word, at most (a bound: one need not be closed). */
+const HEREDOC_LINES = 64;
+
+export const HEREDOC_SETTING_RULE: SecretRule = {
+  id: 'heredoc-setting',
+  description: "a heredoc under a secret's name (password = <<EOT, then the value on the lines up to EOT)",
+  // Terraform's (OpenTofu's) string of lines, `<<EOT` or indented `<<-EOT`, as a resource's attribute or a variable's default
+  // writes one; Ruby's `<<~EOS` (`.strip` after it), PHP's `<<<EOT` (`EOT;`) alike: the setting's name, the opening word, then the
+  // lines up to the one that holds the word alone. Read from each name, HEREDOC_LINES lines at most (the closing line is no line of the value: each line
+  // is tried for it once)
+  pattern: new RegExp(
+    String.raw`(?<![\w.-])["']?([A-Za-z_][\w.-]*)["']?[ \t]*[:=][ \t]*<{2,3}[-~]?(["']?)([A-Za-z_]\w*)\2(?:\.[A-Za-z_]\w*)*[ \t]*\r?\n((?:(?![ \t]*\3[ \t]*[;,)]?[ \t]*\r?$)[^\n]*\n){1,${HEREDOC_LINES}})[ \t]*\3[ \t]*[;,)]?[ \t]*\r?$`,
+    'gm',
+  ),
+  accept: (_s, m) => secretSetting(m[1]!, m[4]!.trim()),
   setting: (m) => m[1],
 };
 
@@ -67,8 +86,9 @@ const NEXT_VARIABLE = /\bvariable[ \t]+"/;
 /** What a block's depth is read by: a brace, or a quoted string on its line (`"${var.x}"`, `"{or more}"`), skipped whole. */
 const BLOCK_TOKEN = /[{}]|"(?:[^"\\\n]|\\.)*"?/g;
 
-/** A Terraform variable's `default`, quoted or not, in the text of its block. */
-const VARIABLE_DEFAULT = /(?<![\w-])default[ \t]*=[ \t]*(?:"([^"\n]*)"|([^\s"{}[\]]+))/;
+/** A Terraform variable's `default`, quoted, a heredoc's lines (`<<EOT`, `<<-EOT`: group 4) or not quoted, in the text of its block. */
+const VARIABLE_DEFAULT =
+  /(?<![\w-])default[ \t]*=[ \t]*(?:"([^"\n]*)"|<<-?([A-Za-z_]\w*)[ \t]*\r?\n((?:(?![ \t]*\2[ \t]*\r?$)[^\n]*\n)*)[ \t]*\2[ \t]*\r?$|([^\s"{}[\]]+))/m;
 
 /** The language's literals that are no value of a secret: `null` (no default), `true`, `false`. */
 const HCL_LITERAL = /^(?:null|true|false)$/;
@@ -76,8 +96,8 @@ const HCL_LITERAL = /^(?:null|true|false)$/;
 /** The default value a Terraform variable's block (its own attributes' text) gives, if it gives one: not a literal nor a reference. */
 function variableDefault(block: string): string | undefined {
   const m = VARIABLE_DEFAULT.exec(block);
-  const value = m === null ? undefined : (m[1] ?? m[2]!);
-  return value === undefined || (m![2] !== undefined && (HCL_LITERAL.test(value) || HCL_REFERENCE.test(value))) ? undefined : value;
+  const value = m === null ? undefined : (m[1] ?? m[3]?.trim() ?? m[4]!);
+  return value === undefined || (m![4] !== undefined && (HCL_LITERAL.test(value) || HCL_REFERENCE.test(value))) ? undefined : value;
 }
 
 /** A token of a Consul agent's `tokens` block, by its role's name, and the UUID it holds. */

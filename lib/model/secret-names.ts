@@ -267,6 +267,21 @@ export function namesSecretObject(w: readonly string[]): boolean {
   );
 }
 
+/**
+ * A chart's or an operator's setting of the Secret that holds a password or credentials, camelCased as their values and fields
+ * are (`passwordSecret: redis-creds`, `auth.adminPasswordSecret`, `credentialsSecret`): under it a Secret's name is a name. Not
+ * Graylog's `password_secret` (`GRAYLOG_PASSWORD_SECRET`), the pepper of its users' passwords, nor a token's secret (OAuth 1's
+ * `tokenSecret`, `ACCESS_TOKEN_SECRET`), which hold one.
+ */
+const SECRET_OF_PASSWORD = /(?:^|[^A-Za-z])(?:passwords?|credentials?|creds)Secret$|[a-z0-9](?:Passwords?|Credentials?|Creds)Secret$/;
+
+/**
+ * An /etc/passwd file's lines (`root:x:0:0:root:/root:/bin/bash`), as a ConfigMap under `passwd` gives an image run as an arbitrary
+ * user (nss_wrapper's, OpenShift's): each a user, `x` or `*` for the password kept elsewhere (a hash there is one), its ids, its
+ * comment, home and shell. No secret, whatever its name.
+ */
+const PASSWD_FILE = /^(?:[^:\s]+:[x*!]?:[0-9]+:[0-9]+:[^:\n]*:[^:\n]*:[^:\n]*(?:\r?\n|$))+$/;
+
 /** A Secret's name (or a key's): a DNS-1123 subdomain. */
 export const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
@@ -290,7 +305,7 @@ function judgeSetting(name: string, value: string, expand: boolean): boolean {
   const v = value.trim();
   // an empty value holds nothing (`DB_PASSWORD: ""`, a password left unset): the stacks' refine steps refused it, and
   // `secrets.allow` could not excuse it, since the screen of the output finds nothing there
-  if (verdict === false || v === '' || isPlaceholder(value) || isEncryptedValue(v)) return false;
+  if (verdict === false || v === '' || isPlaceholder(value) || isEncryptedValue(v) || PASSWD_FILE.test(v)) return false;
   // a value of references and text (Kubernetes' `$(SECRETS_DIR)/db-password`, a shell's `${X:-<default>}`): the text it holds with
   // them unset, whether they stand for nothing or a word (`/db-password`, `x/db-password`: a path under `DB_PASSWORD_FILE`); that
   // text is not read for references again (a `$` kept before each, `$$$(x)(x)`, made one call and one copy per `$`)
@@ -300,7 +315,7 @@ function judgeSetting(name: string, value: string, expand: boolean): boolean {
   const w = words(name);
   const last = w[w.length - 1]!;
   if ((v === '0' || v === '1') && w.some((x) => SWITCH_WORDS.has(x))) return false;
-  if (namesSecretObject(w)) return !SECRET_OBJECT_NAME.test(v);
+  if (namesSecretObject(w) || SECRET_OF_PASSWORD.test(name)) return !SECRET_OBJECT_NAME.test(v);
   if (last !== 'auth') return true;
   return !AUTH_METHODS.test(v) && !(CLIENT_AUTH_MODES.test(v) && isClientAuth(w)) && !/^[a-z][a-z0-9+.-]*:\/\/\S*$/i.test(v);
 }

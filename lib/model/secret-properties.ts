@@ -3,7 +3,20 @@
  * `PASSWORD_REGEX`), each with the shape that property's value has (secret-shapes.ts): a data table read by secret-names.ts,
  * which judges a name by its words. Pure data and shapes.
  */
-import { COMMAND, DIGEST, ENV_NAME, NAME, PATH, PATH_OR_NAME, POLICY, PUBLIC, QUANTITY, type Shape, URL } from './secret-shapes.js';
+import {
+  COMMAND,
+  DIGEST,
+  ENV_NAME,
+  NAME,
+  PATH,
+  PATH_OR_NAME,
+  POLICY,
+  PUBLIC,
+  QUANTITY,
+  SENTENCE,
+  type Shape,
+  URL,
+} from './secret-shapes.js';
 
 /**
  * A key whose last word is one of these names a property of a secret, not the secret itself,
@@ -81,11 +94,20 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ...['seconds', 'minutes', 'hours', 'days'].map((w) => [w, QUANTITY] as const),
   // a pin of a public key or certificate (`--discovery-token-ca-cert-hash sha256:...`); not a password's (judgeName)
   ['hash', DIGEST],
+  // what a user interface says of it (`PASSWORD_HELP: Use at least 12 characters, with a digit.`, `token_hint`), and a field's
+  // label, title or placeholder, a word of letters too (`LOGIN_PASSWORD_LABEL: Password`, `passwordPlaceholder: Passwort`)
+  ...['help', 'hint', 'message', 'description', 'error'].map((w) => [w, SENTENCE] as const),
+  ...['label', 'title', 'placeholder', 'prompt', 'tooltip'].map((w) => [w, LABEL_TEXT] as const),
   // public halves
   ['crt', PUBLIC],
   ['cert', PUBLIC],
   ['pub', PUBLIC],
 ]);
+
+/** A label's text: words of a sentence, or capitalized words and acronyms of letters alone (`Password`, `Mot de passe`, `API Token:`). */
+function LABEL_TEXT(v: string): boolean {
+  return SENTENCE(v) || /^(?:\p{Lu}{2,}|\p{Lu}[\p{Ll}\p{M}]*)(?:[ \t-](?:\p{Lu}{2,}|\p{L}[\p{Ll}\p{M}'’]*))*[ \t]*[:.…]?$/u.test(v.trim());
+}
 
 /**
  * A regular expression: with a class (`[A-Z]`, `\d`), a group's `(?`, a count (`{12,}`) or any character repeated (`.*`, `.+`); not

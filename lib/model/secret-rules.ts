@@ -37,6 +37,7 @@ export {
   isPlaceholderCredential,
 } from './secret-shapes.js';
 export { isFileSource } from './setting-secret-rules.js';
+export { isConfigLabel } from './setting-labels.js';
 export { NOT_SECRET_SETTING_HINT, isSecretName, isSecretSetting } from './secret-names.js';
 export { entryName, isSecretAnnotation, isSecretField, isSecretParameter } from './secret-field-names.js';
 
@@ -89,7 +90,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'command-password',
     description:
-      'a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set, sqlcmd -P, ldapsearch -w)',
+      'a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set, sqlcmd -P, ldapsearch -w, openssl enc -k)',
     // a client's name, as a word of its own, then the rest of its command (to a line break, `;`, `|`
     // or `&`): each command is read once, and judged word by word (`passwordGiven`)
     // (not a host of that name, `psql -h mysql -p5432`: only the blanks just before a name are read again)

@@ -55,6 +55,12 @@ export const NAME: Shape = (v) =>
   v.split(/[\s,]+/).every((item) => item === '' || URL(item) || item.split(/[-_.:/@]+/).every((w) => w === '' || WORD.test(w)));
 
 /**
+ * Words of a sentence, as a help text or a label says them (`Use at least 12 characters, with a digit.`, `Enter your token`): three
+ * words or more, one of lower-case letters at least; not a token, nor a password of one word with a blank before it.
+ */
+export const SENTENCE: Shape = (v) => /^\S+(?:[ \t]+\S+){2,}$/.test(v.trim()) && /(?:^|[ \t])[a-z]{2,}[,.:;!?]?(?=[ \t]|$)/.test(v.trim());
+
+/**
  * A policy: a name (`NAME`: `strong`) or Keycloak's rules of a password, each a name and its argument joined by `and`
  * (`length(8) and digits(1) and notUsername(undefined)`).
  */

@@ -35,7 +35,8 @@ export function isCommentedExample(m: RegExpExecArray, value: string): boolean {
  * (`correct horse battery staple`), nor words with a digit, a symbol or a capital within them (`Bearer Xk3q9Lm2Pz7wQ`,
  * `Basic dXNlcjpwYXNz`: a token after its scheme).
  */
-const PROSE = /^\p{Lu}[\p{Ll}\p{M}'’-]*(?:[ \t]+(?:\p{Lu}?[\p{Ll}\p{Lo}\p{Lm}\p{M}'’-]+|\p{Lu}+|\p{N}+))+[ \t]*[.:!?…]?$/u;
+const PROSE =
+  /^\p{Lu}[\p{Ll}\p{M}'’-]*(?:[ \t]+(?:\p{Lu}?[\p{Ll}\p{Lo}\p{Lm}\p{M}'’-]+|\p{Lu}+|\p{N}+|\p{Ll}+['’]\p{Lu}\p{L}*))+[ \t]*[.:!?…]?$/u;
 /** A word of letters with one outside ASCII at least (`Contraseña`, `Пароль`, `パスワード`): a language's, not a password's. */
 const NATIVE_WORD = /^(?=.*\P{ASCII})[\p{L}\p{M}]+(?:[ \t]+[\p{L}\p{M}]+)*$/u;
 
@@ -92,9 +93,26 @@ function namesTheSecret(value: string, name: string): boolean {
     .split(/[^\p{L}\p{M}]+/u)
     .filter(Boolean);
   if (said.some((w) => own.has(w) || LABEL_WORDS.get(w)?.some((k) => kinds.size === 0 || kinds.has(k)))) return true;
+  // a label's word of another kind beside a word of the name that says what the secret is for (`api_token: Clé API`, an API's
+  // key for its token): the field's label in that language
+  if (said.some((w) => LABEL_WORDS.has(w)) && said.some((w) => !own.has(w) && !LABEL_WORDS.has(w) && nameWords.includes(w))) return true;
   const phrase = ` ${said.join(' ')} `;
   return (kinds.size === 0 || kinds.has('password')) && LABEL_PHRASES.some((p) => phrase.includes(` ${p} `));
 }
+/** Words as a title writes them, capitalized or an acronym, joined by blanks or `-` (`API-Token`, `Api Token`, `DB Password`). */
+const TITLE_WORDS = /^(?:\p{Lu}\p{Ll}+|\p{Lu}{2,})(?:[ \t-](?:\p{Lu}\p{Ll}+|\p{Lu}{2,}))+$/u;
+
+/**
+ * Whether a value is the name's own words as a title says them (`TITLE_WORDS`), the secret's word among them (`api.token=API-Token`,
+ * `db_password: DB Password`): the field's label, as `password=Password` is.
+ */
+function isNameSaid(value: string, name: string): boolean {
+  if (!TITLE_WORDS.test(value)) return false;
+  const nameWords = words(name);
+  const said = value.toLowerCase().split(/[ \t-]+/);
+  return said.every((w) => nameWords.includes(w)) && said.some((w) => nameVerdict(w) === true);
+}
+
 /** A capitalized word of letters (`Password`, `Passwort`, `Jeton`). */
 const CAPITALIZED = /^\p{Lu}\p{Ll}+$/u;
 
@@ -106,12 +124,35 @@ const WORD_LINE = /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=][ \t]*["']?\p{Lu}[\p{Ll}\p{
 /** A line that sets a value (`key=value`, `key: value`; not `key:` alone, a YAML mapping's). */
 const SETTING_LINE = /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=][ \t]*[^\s{[]/;
 
+/** Where a JSON object's next entry starts after a comma: its key quoted, then a colon. */
+const NEXT_ENTRY = /,(?=[ \t]*["'][\w.-]+["'][ \t]*:)/;
+/** What opens an entry of a JSON object written on one line: braces and the keys of the objects it is within (`{"auth": {`). */
+const OPENERS = /^[ \t]*(?:[{[]+[ \t]*)?(?:["']?[\w.-]+["']?[ \t]*:[ \t]*[{[]+[ \t]*)*/;
+
+/** An entry without the blanks, braces and brackets that close it and the objects it is within (read back from its end once). */
+function withoutClosers(entry: string): string {
+  let end = entry.length;
+  while (end > 0 && ' \t\r}]'.includes(entry[end - 1]!)) end--;
+  return entry.slice(0, end);
+}
+
+/**
+ * A text's entries, each a line, or in a JSON object written on one line (a minified catalogue, `{"auth": {"password":
+ * "Contraseña", "token": "Token de acceso"}}`) each of its entries, without the braces and keys that open the objects it is
+ * within and those that close them: as lines of settings are read.
+ */
+function entries(text: string): string[] {
+  return text
+    .split('\n')
+    .flatMap((line) => (line.includes('{') ? line.split(NEXT_ENTRY).map((e) => withoutClosers(e.replace(OPENERS, ''))) : [line]));
+}
+
 /** How many of a text's lines set a value, and how many of those say prose or are labels (prose or a capitalized word); read once per text. */
 const labelLines = oncePerText((text) => {
   let settings = 0;
   let prose = 0;
   let labels = 0;
-  for (const line of text.split('\n')) {
+  for (const line of entries(text)) {
     if (!SETTING_LINE.test(line)) continue;
     settings++;
     if (PROSE_LINE.test(line)) prose++;
@@ -152,8 +193,9 @@ const REST_OF_LINE = 256;
  * environment's (`ADMIN_PASSWORD=Welcome to the jungle`).
  */
 export function isLabel(m: RegExpExecArray, name: string): boolean {
-  // a variable of the environment (`ADMIN_PASSWORD=Welcome to the jungle`) holds a passphrase: a catalogue's keys are no such names
-  if (ENV_NAME(name)) return false;
+  // a variable of the environment (`ADMIN_PASSWORD=Welcome to the jungle`) holds a passphrase; a catalogue's keys are such names
+  // only in a catalogue (an Angular app's `{"PASSWORD": "Password", "PASSWORD_CONFIRM": "Confirm password", ...}`)
+  if (ENV_NAME(name) && !isCatalogue(m.input)) return false;
   let value = m[2] ?? m[3];
   if (value === undefined) {
     const end = m.index + m[0].length;
@@ -181,6 +223,16 @@ const namesSecretItself = (name: string): boolean => nameVerdict(words(name).at(
  */
 export function isLabelValue(value: string, name: string, input: string): boolean {
   if (PROSE.test(value) || NATIVE_WORD.test(value)) return namesTheSecret(value, name) || (isCatalogue(input) && !namesSecretItself(name));
+  if (isNameSaid(value, name)) return true;
   if (!CAPITALIZED.test(value)) return false;
   return words(name).includes(value.toLowerCase()) || isCatalogue(input) || (namesTheSecret(value, name) && mostlyLabels(input));
 }
+
+/**
+ * Whether the value of a ConfigMap's key under a secret's name (`name`) is a label of a user interface (`isLabelValue`), read in
+ * `text`, the ConfigMap's settings of one line (`login.password: Passwort`, alone or beside `login.user: Benutzer`; `api.token:
+ * API-Token`; `api_token: Clé API`): not under a name written as a variable of the environment's (`ADMIN_PASSWORD`), which a
+ * container reads.
+ */
+export const isConfigLabel = (name: string, value: string, text: string): boolean =>
+  !ENV_NAME(name) && !value.includes('\n') && isLabelValue(value.trim(), name, text);

@@ -5,7 +5,7 @@
  * a setting written with a blank (`requirepass ...`) and a flag followed by its value in a shell
  * command (`--requirepass ...`), a .netrc entry, a .pgpass line, a Redis Sentinel's, a Redis ACL's and a PgBouncer userlist's
  * password, a SQL statement's (sql-secret-rules.ts), a web server's or proxy's header and HAProxy's passwords (proxy-secret-rules.ts), a
- * Consul agent's tokens and a Terraform variable's default (hcl-secret-rules.ts), a tool's `config set <name> <value>`
+ * Consul agent's tokens, a Terraform variable's default and a heredoc (hcl-secret-rules.ts), a tool's `config set <name> <value>`
  * (config-set-rule.ts) and an XML setting named by an attribute. Each value is judged by the name of the setting that holds
  * it (secret-names.ts, secret-setting.ts); a value that is code reading the secret from elsewhere is none (code-settings.ts). Pure and synchronous.
  */
@@ -15,10 +15,10 @@ import { entryName, isSecretParameter } from './secret-field-names.js';
 import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
-import { CONSUL_TOKEN_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
+import { CONSUL_TOKEN_RULE, HEREDOC_SETTING_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
 import { SETTER_RULE, codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
-import { CODE_LITERAL_RULE, READ_FALLBACK_RULE, isDeclaredType, isSecretVariable, opensTuple } from './code-values.js';
-import { isCommentedExample, isLabel } from './setting-labels.js';
+import { CODE_LITERAL_RULE, READ_FALLBACK_RULE, isDeclaredType, isSecretVariable, joinedPieces, opensTuple } from './code-values.js';
+import { isCommentedExample, isLabel, isLabelValue } from './setting-labels.js';
 import { inPackageManifest } from './package-manifest.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
 import { CREDENTIAL_CALL_RULE } from './credential-calls.js';
@@ -91,7 +91,9 @@ export const SETTING_RULES: readonly SecretRule[] = [
     accept: (_s, m) => {
       const attributes = new Map([...m[1]!.matchAll(XML_ATTRIBUTE)].map((a) => [a[1]!.toLowerCase(), a[2] ?? a[3] ?? '']));
       const name = attributes.get('key') ?? attributes.get('name');
-      return name !== undefined && secretSetting(name, (attributes.get('value') ?? m[2] ?? m[3]!).trim());
+      const value = (attributes.get('value') ?? m[2] ?? m[3]!).trim();
+      // an Android app's strings (`<string name="password">Password</string>`): labels, not settings
+      return name !== undefined && secretSetting(name, value) && !isLabelValue(value, name, m.input);
     },
   },
   {
@@ -124,6 +126,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
   READ_FALLBACK_RULE,
   CODE_LITERAL_RULE,
   TERRAFORM_VARIABLE_RULE,
+  HEREDOC_SETTING_RULE,
   {
     id: 'yaml-block-setting',
     description: "a YAML block scalar under a secret's name (password: |, then the value on the lines below)",
@@ -217,7 +220,8 @@ function settingOf(m: RegExpExecArray): string | undefined {
     const text = m[6] ?? m[7]!;
     return secretSetting(m[5], text.trim()) ? m[5] : settingWithin(text, 1);
   }
-  const value = expansionDefault(m) ?? m[2] ?? m[3] ?? m[4] ?? '';
+  // a literal in pieces (`"Xk" "9vQ2mLr7pT"`, Python's implicit concatenation) is the pieces joined
+  const value = expansionDefault(m) ?? joinedPieces(m) ?? m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
   if (isCode(m)) return codeLiteralIsSecret(m, name) ? name : undefined;
   // a type (`password: str`) is no value (the literal it defaults to is CODE_LITERAL_RULE's, `password: str = "..."`)

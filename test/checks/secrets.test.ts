@@ -98,6 +98,50 @@ describe('secret values in objects', () => {
     ).toEqual(['users[0].user.token: secrets/key-name']);
   });
 
+  it("leaves a ConfigMap of a user interface's labels alone, one label or several, and still finds a password beside a configuration's settings", () => {
+    // one label, the name's own words as a title, another language's label of the field
+    for (const data of [
+      { 'login.password': 'Passwort' } as Record<string, string>,
+      { 'login.user': 'Benutzer', 'login.password': 'Passwort', 'login.submit': 'Anmelden' },
+      { 'api.token': 'API-Token' },
+      { db_password: 'DB Password' },
+      { api_token: 'Clé API' },
+    ])
+      expect(found(configMap(data)), JSON.stringify(data)).toEqual([]);
+    for (const data of [
+      { DB_HOST: 'db', 'db.password': 'Passwort' } as Record<string, string>,
+      { 'app.name': 'orders', 'app.port': '8080', 'db.password': 'Passwort' },
+      // a variable of the environment's name, which a container reads
+      { DB_PASSWORD: 'Passwort' },
+      { 'api.token': 'Xk9vQ2mLr7pT' },
+      { 'api.password': 'Token bucket 42' },
+      { db_password: 'DB Hunter' },
+    ])
+      expect(found(configMap(data)), JSON.stringify(data)).toContain(`data.${Object.keys(data).at(-1)}: secrets/key-name`);
+  });
+
+  it("takes a camelCased setting of the Secret that holds a password (passwordSecret) for its name, not Graylog's password_secret nor a token's secret", () => {
+    expect(
+      found(configMap({ passwordSecret: 'redis-creds', 'auth.adminPasswordSecret': 'keycloak-admin', credentialsSecret: 's3-creds' })),
+    ).toEqual([]);
+    expect(found(configMap({ 'values.yaml': 'redis:\n  auth:\n    enabled: true\n    passwordSecret: redis-creds\n' }))).toEqual([]);
+    expect(
+      found(
+        configMap({
+          passwordSecret: 'Xk9vQ2mLr7pT',
+          password_secret: 'somepepperthatislongenough',
+          GRAYLOG_PASSWORD_SECRET: 'somepepperthatislongenough',
+          tokenSecret: 'abcdefghijklmnopq',
+        }),
+      ),
+    ).toEqual([
+      'data.passwordSecret: secrets/key-name',
+      'data.password_secret: secrets/key-name',
+      'data.GRAYLOG_PASSWORD_SECRET: secrets/key-name',
+      'data.tokenSecret: secrets/key-name',
+    ]);
+  });
+
   it("finds a probe's HTTP header named like a secret, and any Authorization header's credentials, by the header's name", () => {
     const probe = (...httpHeaders: { name: string; value: string }[]) =>
       found(deployment({ readinessProbe: { httpGet: { path: '/ready', port: 8080, httpHeaders } } }));

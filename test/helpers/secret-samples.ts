@@ -58,6 +58,7 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'set-variable': "set -gx DB_PASSWORD 'S3cr3tP4ssw0rd!'\n",
   'command-list-password': 'healthcheck:\n  test: ["CMD", "mysqladmin", "ping", "-uroot", "-pS3cr3tP4ssw0rd!"]\n',
   'terraform-variable': 'variable "db_password" {\n  type    = string\n  default = "Hunter2pwX"\n}\n',
+  'heredoc-setting': 'resource "aws_db_instance" "db" {\n  password = <<-EOT\n    Hunter2pwX\n  EOT\n}\n',
   'consul-token': 'acl {\n  tokens {\n    agent = "6a174c20-f6de-a53c-74d2-6018fcceff64"\n  }\n}\n',
   'named-value': '{"users": [{"username": "alice", "credentials": [{"type": "password", "value": "S3cr3tP4ssw0rd!"}]}]}',
   'keyed-setting': '<appSettings><add key="DbPassword" value="S3cr3tP4ssw0rd!"/></appSettings>',

@@ -202,6 +202,23 @@ describe('labels and comments', () => {
     );
   });
 
+  it("leave a catalogue of one line of JSON, an Angular app's upper-case keys in a catalogue, Android's strings and a label with an acronym alone; a password among them is still one", () => {
+    for (const text of [
+      "login.password=Mot de passe\napi.token=Jeton d'API\napi.key=Clé d'API\n",
+      '{"auth": {"password": "Contraseña", "token": "Token de acceso", "secret": "Secreto"}}',
+      '{"PASSWORD": "Password", "PASSWORD_CONFIRM": "Confirm password", "TOKEN_EXPIRED": "Your token has expired"}',
+      '<resources><string name="password">Password</string><string name="token_hint">Enter your access token</string></resources>',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+    for (const text of [
+      'APP_GREETING="Hello and welcome"\nAPP_FOOTER="Made with love"\nADMIN_PASSWORD=Welcome to the jungle\n',
+      '{"auth": {"password": "Xk9vQ2mLr7pT", "title": "Sign in", "submit": "Log in"}}',
+      '<resources><string name="password">Xk9vQ2mLr7pT</string></resources>',
+      '{"DB_HOST": "db", "DB_PASSWORD": "Hunter2pw"}',
+    ])
+      expect(detectSecret(text), text).toBeDefined();
+  });
+
   it("take a label's word for a label only when it names the kind of secret its setting's name says, and a part of a name only in it", () => {
     expectRule(
       'secret-setting',
@@ -296,11 +313,102 @@ describe('labels and comments', () => {
     );
   });
 
+  it("find a literal written in pieces side by side (Python's implicit concatenation), on one line or within parentheses, and leave a tuple and a read alone", () => {
+    expectRule(
+      'secret-setting',
+      [
+        // a first piece too short to judge alone
+        'PASSWORD = "Xk" "9vQ2mLr7pT"',
+        'DB_PASSWORD = ("Xk9vQ2"\n               "mLr7pT")\n',
+        'SECRET_KEY = (\n    \'Xk9vQ2\'\n    "mLr7pT"\n)\n',
+        'api_token = ("Xk" "9vQ2mLr7pT")',
+      ],
+      [
+        'AUTH_USERS = ("admin", "viewer")',
+        'password = ("")',
+        // parentheses that only group a read
+        'DB_PASSWORD = (os.environ["DB_PASSWORD"])',
+        'DB_PASSWORD = (os.getenv("DB_PASSWORD"))',
+        // a help text in pieces
+        'password_help = ("Use at least 12 characters, "\n                 "with a digit.")\n',
+      ],
+    );
+  });
+
+  it("find a literal a dotted call only wraps (str.strip, textwrap.dedent, a library's unwrap), and leave a read's, a client's, a prompt's and a key's name alone", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'password = str.strip("  Xk9vQ2mLr7pT  ")',
+        'password = mylib.unwrap("Xk9vQ2mLr7pT")',
+        'DB_PASSWORD = textwrap.dedent("Xk9vQ2mLr7pT")',
+        'const apiToken = String.raw("Xk9vQ2mLr7pT");',
+      ],
+      [
+        'password = keyring.get_password("db", "admin")',
+        'password = vault.read("secret/db")',
+        'token = boto3.client("secretsmanager")',
+        'password = click.prompt("Password", hide_input=True)',
+        'password = os.environ.get("DB_PASSWORD")',
+        'password = kms.decrypt("AQICAHhXk9vQ2mLr7pTabcdefgh")',
+        'password = getpass.getpass("Password for admin: ")',
+        'password = i18n.t("Enter your password")',
+      ],
+    );
+  });
+
+  it("find Python's f-string that interpolates nothing and JavaScript's template literal a read falls back to; leave those that interpolate alone", () => {
+    expect(detectSecret('DB_PASSWORD = f"Xk9vQ2mLr7pT"')?.rule.id).toBe('code-literal');
+    expect(detectSecret('const token = process.env.TOKEN || `Xk9vQ2mLr7pT`;')?.rule.id).toBe('secret-setting');
+    for (const text of [
+      'DB_PASSWORD = f"{os.environ[\'PW_PREFIX\']}-{suffix}"',
+      'password_hint = f"Use {n} characters or more"',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript's interpolation
+      'const token = process.env.TOKEN || `${prefix}-dev`;',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+  });
+
+  it("leave an expression awaited alone (JavaScript's, Python's and C#'s await), and find the word await alone under a password's name", () => {
+    expectRule(
+      'secret-setting',
+      ['password = await\n', 'password: yield\n'],
+      [
+        "const password = await secrets.get('db-password');",
+        'password = await get_secret("db")',
+        'var password = await client.GetSecretAsync("db");',
+        'token = yield select(getToken)',
+      ],
+    );
+  });
+
   it("leave a member of a secret's name of words joined alone, as Django's settings are read, and find another secret's word", () => {
     expectRule(
       'secret-setting',
       ['db.password=admin.secret', 'password=hunter2.example', 'password = Sup3r.S3cret2024'],
       ['token = settings.API_TOKEN', 'secret = settings.SECRET_KEY', 'token = app.config.SECRET_TOKEN', 'password = cfg.dbPassword'],
+    );
+  });
+
+  it('take a dotted, capitalized word on a line of a properties, .env or YAML file for the password it is, and the same in code for a member read', () => {
+    expectRule(
+      'secret-setting',
+      [
+        'spring.datasource.password=Acme.MyPassword',
+        'app.name=orders\nspring.datasource.password=Acme.MyPassword\r\nserver.port=8080\n',
+        'spring:\n  datasource:\n    password: Acme.MyPassword\n',
+        'DB_PASSWORD=Acme.MyPassword  \n',
+      ],
+      [
+        'import os\nPASSWORD = Config.DB_PASSWORD\n',
+        'token = settings.API_TOKEN',
+        'const cfg = {\n  password: Config.DbPassword\n}\n',
+        'var o = new Options { Password = Settings.DbPassword };',
+        'this.password = Settings.DbPassword;',
+        'db.password=config.db.password',
+        // a catalogue's label
+        'login.password=Password\nlogin.user=User name\n',
+      ],
     );
   });
 

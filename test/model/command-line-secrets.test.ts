@@ -75,6 +75,27 @@ describe('the secret rules of command lines', () => {
     );
   });
 
+  it("find the password and the key given to openssl enc's -k and -K (a backup script's), not a source of them (-kfile, a reference, -pass env:)", () => {
+    expectRule(
+      'command-password',
+      [
+        'openssl enc -aes-256-cbc -salt -in db.sql -out db.sql.enc -k Xk9vQ2mLr7pT',
+        'pg_dump shop | gzip | /usr/bin/openssl enc -aes-256-cbc -pbkdf2 -k "Xk9vQ2mLr7pT" > /backup/shop.enc',
+        'tar cz /data | openssl enc -aes-256-cbc -K 6f3a9c0d2e7b41a58c9d0e1f2a3b4c5d -iv 00000000000000000000000000000000 > d.enc',
+      ],
+      [
+        'openssl enc -aes-256-cbc -pbkdf2 -in db.sql -out db.enc -kfile /run/secrets/backup-key',
+        'openssl enc -aes-256-cbc -pbkdf2 -in db.sql -out db.enc -k "$BACKUP_PASSPHRASE"',
+        'openssl enc -d -aes-256-cbc -pbkdf2 -in db.enc -pass env:BACKUP_PASSPHRASE',
+        'openssl req -x509 -newkey rsa:4096 -keyout key.pem -out cert.pem -days 365 -nodes -subj "/CN=localhost"',
+        'curl -k https://example.com/health',
+      ],
+    );
+    expect(detectSecret('openssl enc -aes-256-cbc -in d -out d.enc -k Xk9vQ2mLr7pT')?.given).toBe('openssl -k <password>');
+    expect(detectSecret('openssl enc -aes-256-cbc -in d -out d.enc -K 6f3a9c0d2e7b41a58c9d0e1f2a3b4c5d')?.given).toBe('openssl -K <key>');
+    expect(clientPassword(['openssl', 'enc', '-aes-256-cbc', '-k', 'Xk9vQ2mLr7pT'], 4)?.form).toBe('openssl -k <password>');
+  });
+
   it("find a registry login's password after the program's options (docker --config <dir> login -p), and one piped to --password-stdin", () => {
     expectRule(
       'command-password',

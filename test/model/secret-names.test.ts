@@ -156,6 +156,38 @@ describe('secret-looking key names', () => {
     expect(isSecretSetting('server.ssl.client-auth', 'need')).toBe(false);
   });
 
+  it("a help text, a hint, a label or a message under a secret's name is no secret when it is words of a sentence; a token there is", () => {
+    for (const [name, value] of [
+      ['PASSWORD_HELP', 'Use at least 12 characters, with a digit.'],
+      ['password_hint', 'The name of your first pet'],
+      ['tokenPlaceholder', 'Paste your token here'],
+      ['PASSWORD_ERROR', 'Passwords do not match'],
+      ['api_key_description', 'A key for the reporting API, read-only.'],
+      // a field's label, title or placeholder: a word or capitalized words too
+      ['LOGIN_PASSWORD_LABEL', 'Password'],
+      ['passwordPlaceholder', 'Passwort'],
+      ['TOKEN_TITLE', 'API Token'],
+      ['password_prompt', 'Mot de passe :'],
+    ]) {
+      expect(isSecretSetting(name, value), name).toBe(false);
+      expect(detectSecret(`${name} = "${value}"\n`), name).toBeUndefined();
+    }
+    for (const [name, value] of [
+      ['PASSWORD_HINT', 'Xk9vQ2mLr7pT'],
+      ['password_hint', 'Xk9 vQ2 mLr7pT'],
+      ['TOKEN_LABEL', 'ghp Xk9vQ2mLr7pT'],
+      ['PASSWORD_LABEL', 'Hunter2'],
+      ['password_title', 'Xk9vQ2mLr7pT'],
+    ])
+      expect(isSecretSetting(name, value), name).toBe(true);
+  });
+
+  it("an /etc/passwd file's lines under passwd (nss_wrapper's, an image run as any user) hold no secret; a hash or a word there does", () => {
+    expect(isSecretSetting('passwd', 'root:x:0:0:root:/root:/bin/bash\napp:x:1001:0:app user:/home/app:/sbin/nologin\n')).toBe(false);
+    expect(isSecretSetting('passwd', 'root:$6$abcdefgh$Xk9vQ2mLr7pTXk9vQ2mLr7pTXk9:0:0:root:/root:/bin/bash')).toBe(true);
+    expect(isSecretSetting('passwd', 'Xk9vQ2mLr7pT')).toBe(true);
+  });
+
   it('a setting that names a Secret object is judged alike as a key and in a file: existingSecret names one, AUTH_SECRET holds one', () => {
     expect(isSecretSetting('existingSecret', 'db-creds')).toBe(false);
     expect(detectSecret('existingSecret: db-creds\n')).toBeUndefined();

@@ -280,6 +280,42 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
     ],
     // each prefix's body read once
     ['tokens told by their prefix', ['glrt-a ', 'glrt-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ', 'ATATT3a ']],
+    [
+      "heredocs, openssl's -k and literals in pieces",
+      [
+        // a heredoc never closed, read 64 lines ahead of each name at most; a variable's default within its block's bound
+        'password = <<E\n',
+        ['password = <<E\n', 'x\n'] as const,
+        'variable "password" { default = <<E\n',
+        'openssl -k $A ',
+        // pieces side by side, 16 at most, and parentheses that never close
+        ['password = (', '"a" '] as const,
+        'password = ("a" ',
+        'password = "a" "b" ',
+      ],
+    ],
+    // (in two processes: 44 s for the eight alone at a load of 8)
+    ["wrapping calls and credential calls' subscripts", ['password = a.b("c" ', 'x.login(a[0], ', 'auth=(a["b"], ', '.login(a(b']],
+    // a catalogue's entries of one line of JSON, each split once at its comma; Android's strings
+    [
+      "labels in one line of JSON and Android's strings",
+      [['{', '"a": "Password", '] as const, '{"password": "Passwort", "b": {', '<string name="password">Password</string>'],
+    ],
+    // PHP's connections, a template literal never closed after a fallback, passwd lines under a setting's name
+    [
+      "PHP's connections, template literals and passwd lines",
+      ['new PDO(a, b, ', 'mysqli_connect(a, b, ', 'token = a.b || `c ', 'passwd: a:x:1:1:b:c:d\n'],
+    ],
+    [
+      "member reads, labels and Secrets' names",
+      [
+        // a properties line looked at once; a text's code marks read once
+        'token = settings.API_TOKEN\n',
+        'api.token: API-Token\n',
+        'passwordSecret: a-b\n',
+        'password_help = "ab cd ef" ',
+      ],
+    ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });

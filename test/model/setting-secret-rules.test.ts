@@ -531,6 +531,29 @@ describe('the secret rules of settings written as text', () => {
     ]);
   });
 
+  it("find a heredoc under a secret's name (Terraform's <<EOT and <<-EOT, a variable's default, Ruby's <<~, PHP's <<<), and leave references, other names and an unclosed one alone", () => {
+    expectRule(
+      'heredoc-setting',
+      [
+        'resource "aws_db_instance" "db" {\n  username = "admin"\n  password = <<EOT\nXk9vQ2mLr7pT\nEOT\n}\n',
+        'resource "x" "y" {\n  password = <<-EOT\n    Xk9vQ2mLr7pT\n  EOT\n}\n',
+        'ADMIN_PASSWORD = <<~PWD.strip\n  Xk9vQ2mLr7pT\nPWD\n',
+        "$password = <<<'EOT'\nXk9vQ2mLr7pT\nEOT;\n",
+        'locals {\n  api_token = <<EOT\r\nXk9vQ2mLr7pT\r\nEOT\r\n}\r\n',
+      ],
+      [
+        'resource "aws_iam_policy" "p" {\n  policy = <<EOT\n{"Version": "2012-10-17", "Statement": []}\nEOT\n}\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's reference, which it fills in
+        'resource "x" "y" {\n  password = <<-EOT\n    ${random_password.db.result}\n  EOT\n}\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference a shell fills in
+        'cat > /etc/app.conf <<EOF\npassword = ${DB_PASSWORD}\nEOF\n',
+        // never closed: no value (and a closing word of another heredoc is no end of it)
+        'resource "x" "y" {\n  password = <<EOT\nXk9vQ2mLr7pT\nEOF\n}\n',
+      ],
+    );
+    expectRule('terraform-variable', ['variable "db_password" {\n  type    = string\n  default = <<-EOT\n    Xk9vQ2mLr7pT\n  EOT\n}\n']);
+  });
+
   it("find a value given to a tool's config set under a secret's name (aws configure set, npm config set, Redis's CONFIG SET), and leave references and other settings alone", () => {
     expectRule(
       'config-set',
