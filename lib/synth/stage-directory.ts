@@ -58,6 +58,8 @@ export interface StagePlan {
   readonly seen: ReadonlyMap<string, string>;
   /** Of `seen`, the files hard-linked into the new directory (their bytes unchanged), which an edit in place would change there too. */
   readonly linked: readonly string[];
+  /** Of `seen`, the files copied into the new directory (their bytes unchanged) where the file system has no hard links. */
+  readonly copied: readonly string[];
   /** The folders of the new output (on the path of one of its files): never foreign entries, even empty (`outputFolders`). */
   readonly folders: ReadonlySet<string>;
   /**
@@ -149,7 +151,19 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     crashPoint(`staged-${stage}`);
     const changed = { written: [], gone: [] };
     return {
-      plan: { stage, old: true, same: true, foreign: scan.foreign, seen, linked: [], folders, dropped: [], filled: false, changed },
+      plan: {
+        stage,
+        old: true,
+        same: true,
+        foreign: scan.foreign,
+        seen,
+        linked: [],
+        copied: [],
+        folders,
+        dropped: [],
+        filled: false,
+        changed,
+      },
       problems,
       foreign,
       moved: [],
@@ -159,6 +173,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   const filled = files.size > 0 || scan.foreign.length > 0;
   if (filled) makeStagingDirectory(o, into);
   const linked: string[] = [];
+  const copied: string[] = [];
   /** The old files whose bytes are the new ones, linked (or copied) into the new directory. */
   const unchanged = new Set<string>();
   // each directory made once, not once per file (a stage of a large project has thousands)
@@ -170,8 +185,10 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     const to = abs(join(into, rel));
     const from = abs(join(target, rel));
     const how = sized.has(rel) ? reuse(from, to, content) : undefined;
-    if (how === 'copied') unchanged.add(rel);
-    else if (how !== undefined) {
+    if (how === 'copied') {
+      unchanged.add(rel);
+      copied.push(rel);
+    } else if (how !== undefined) {
       unchanged.add(rel);
       // the first file linked (the tests' hook for an edit in place right after a link was checked)
       if (linked.push(rel) === 1) crashPoint(`linked-${stage}`);
@@ -190,7 +207,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     gone: scan.owned.filter((rel) => !files.has(rel)).sort(compareCodePoints),
   };
   return {
-    plan: { stage, old: exists, same: false, foreign: scan.foreign, seen, linked, folders, dropped, filled, changed },
+    plan: { stage, old: exists, same: false, foreign: scan.foreign, seen, linked, copied, folders, dropped, filled, changed },
     problems,
     foreign,
     moved,
