@@ -191,6 +191,13 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   const unchanged = new Set<string>();
   // each directory made once, not once per file (a stage of a large project has thousands)
   const made = new Set<string>([abs(into)]);
+  /**
+   * Whether the last old file of its new file's size held other bytes: then the next is compared in
+   * place before it is linked, so that a change that keeps every file's size (a tag or a name of the
+   * same length everywhere) costs no link and removal per file; one that turns out unchanged is then
+   * linked and compared again, as any other is (the link first: a `cp -p` before it would go unseen).
+   */
+  let changing = false;
   for (const [rel, content] of files) {
     const parent = dirname(abs(join(into, rel)));
     if (!made.has(parent)) mkdirSync(parent, { recursive: true });
@@ -198,7 +205,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     const to = abs(join(into, rel));
     const from = abs(join(target, rel));
     // coarse file times: a link's stamp is taken in the tick of the link itself, and could not tell an edit in place made then
-    const how = sized.has(rel) ? reuse(from, to, content, !coarseTimes(stamps.get(rel)!)) : undefined;
+    const how: ReturnType<typeof reuse> = sized.has(rel) ? reuse(from, to, content, !coarseTimes(stamps.get(rel)!), changing) : undefined;
+    if (sized.has(rel)) changing = how === undefined;
     if (how === 'copied') {
       unchanged.add(rel);
       copied.push(rel);
@@ -318,7 +326,9 @@ function headerlessAsSeen(path: string, was: BigIntStats): boolean {
  * the file, `touch -r`) would leave only its change time, which the link then moves again. A copy
  * is compared itself: what the new directory holds, which no write into the old file changes.
  */
-function reuse(from: string, to: string, content: FileContent, link: boolean): BigIntStats | 'copied' | undefined {
+function reuse(from: string, to: string, content: FileContent, link: boolean, inPlaceFirst: boolean): BigIntStats | 'copied' | undefined {
+  // read where it is first: one that differs is written anew, never linked
+  if (inPlaceFirst && !holdsBytes(from, content)) return undefined;
   let linked = false;
   if (link) {
     try {
