@@ -204,7 +204,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     made.add(parent);
     const to = abs(join(into, rel));
     const from = abs(join(target, rel));
-    // coarse file times: a link's stamp is taken in the tick of the link itself, and could not tell an edit in place made then
+    // coarse file times: a link's change time falls in the second of the link, as does that of a write in place made then
+    // (a cp -p sets the modification time back), whose stamp is then the link's: copied, the new output shares nothing
     const how: ReturnType<typeof reuse> = sized.has(rel) ? reuse(from, to, content, !coarseTimes(stamps.get(rel)!), changing) : undefined;
     if (sized.has(rel)) changing = how === undefined;
     if (how === 'copied') {
