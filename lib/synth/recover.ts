@@ -121,8 +121,9 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
  * (lib/synth/finish.ts), though what they put in place is gone since (`rm -rf dist/qa` after the kill,
  * so that `pendingFrom` finds none done): what it removes once they are done (`Journal.remove`, the
  * transaction directory) is gone while the folder holding it is there, and no rename from `first` has
- * its source. Only the cleanup removes that directory before the journal; a user's `rm -rf dist` takes
- * its folder too, and tells nothing.
+ * its source. Only the cleanup removes that directory before the journal (or a user who removed it by
+ * hand after a kill, the new output in it: what is said of the target removed, synth writes it again,
+ * holds all the same); a user's `rm -rf dist` takes its folder too, and tells nothing.
  */
 function cleanedUp(root: string, journal: Journal, first: number): boolean {
   const abs = (p: string) => join(root, p);
