@@ -6,9 +6,14 @@
 import type { Document, LineCounter, Node } from 'yaml';
 import type { Problem } from '../errors.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
-import type { ValueEdit } from './edit.js';
 import { written } from './edit-text.js';
 import { crossing, sourceOf, writtenPaths, type SideEffect } from './merges.js';
+
+/** What a problem says of a value edit (`ValueEdit`, lib/config/edit.ts, which imports this module): its path and value. */
+interface ValueEdit {
+  readonly path: readonly string[];
+  readonly value: string;
+}
 
 /**
  * Why an edit of a setting read through an alias (`web4: *web`) is refused: written there, it would
