@@ -86,17 +86,21 @@ export function decodeUtf8(bytes: Uint8Array, shown: string): string {
     return decoder.decode(bytes);
   } catch {
     const offset = firstInvalidUtf8(bytes);
-    const lineStart = bytes.lastIndexOf(0x0a, offset - 1) + 1;
+    // (lastIndexOf counts a negative start from the end: a first byte invalid would take the last line's start)
+    const lineStart = offset === 0 ? 0 : bytes.lastIndexOf(0x0a, offset - 1) + 1;
     const line = 1 + bytes.subarray(0, lineStart).reduce((n, b) => n + (b === 0x0a ? 1 : 0), 0);
     const column = 1 + new TextDecoder().decode(bytes.subarray(lineStart, offset)).length;
     return refuse({
       code: 'input/utf8',
       location: { file: shown, line, column },
       message: `the file is not valid UTF-8 (byte 0x${bytes[offset].toString(16).padStart(2, '0')} at byte offset ${offset})`,
-      hint: 'save the file as UTF-8 text',
+      hint: utf16(bytes) ? 'the file starts with a UTF-16 byte-order mark: save it as UTF-8 text' : 'save the file as UTF-8 text',
     });
   }
 }
+
+/** Whether `bytes` start with a UTF-16 byte-order mark (little- or big-endian), as editors on Windows save "Unicode" text. */
+const utf16 = (bytes: Uint8Array): boolean => (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
 
 /** The offset of the first byte that does not start or continue a valid UTF-8 sequence. */
 export function firstInvalidUtf8(b: Uint8Array): number {

@@ -7,12 +7,14 @@
  * its value, written out beside the merge, and an edit that would change a setting some other way
  * (an alias of the whole mapping, `web3: *web`) is refused.
  */
-import { isMap, isScalar, parseDocument, stringify, type Document, type LineCounter, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { ProblemsError, compareProblems, type Problem, type SourceLocation } from '../errors.js';
+import { isMap, isScalar, parseDocument, type Document, type LineCounter, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { ProblemsError, compareProblems, type SourceLocation } from '../errors.js';
 import { capProblems } from '../model/limits.js';
 import { readStageDocument } from './read-stage.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
 import { isMergeKey, mergeSources } from '../model/yaml-aliases.js';
+import { aliasProblem, sideEffectProblem } from './edit-problems.js';
+import { insertion, keptText, nodeAt, replacement, written } from './edit-text.js';
 import {
   crossing,
   hasAlias,
@@ -57,68 +59,6 @@ export interface AppliedEdit extends ValueEdit {
   readonly location: SourceLocation;
 }
 
-/**
- * The value as the scalar it replaces was written: plain, 'single' or "double" quoted. A block
- * scalar (`|-`, `>-` and the lines below) is replaced by a plain or double-quoted one.
- */
-function written(value: string, old: Scalar | undefined, inFlow: boolean): string {
-  if (old?.type === 'QUOTE_DOUBLE') return JSON.stringify(value);
-  if (old?.type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
-  const plain = stringify(value).trimEnd() === value && !(inFlow && /[,[\]{}]/.test(value));
-  return plain ? value : JSON.stringify(value);
-}
-
-/**
- * The text that replaces `node` (its source from `range[0]` to `range[1]`) with `value`. A block
- * scalar's source runs from its header (`|-`, `>- # comment`) to the end of its last line, line
- * break included: the new value goes on the header's line, after it the header's comment and the
- * line break, so that the lines after it stay as they were.
- */
-function replacement(text: string, node: Scalar, value: string, inFlow: boolean): string {
-  const plain = written(value, node, inFlow);
-  if (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED') return plain;
-  const source = text.slice(node.range![0], node.range![1]);
-  const headerEnd = source.search(/\r?\n|$/);
-  const comment = source
-    .slice(0, headerEnd)
-    .replace(/^[|>][-+0-9]*/, '')
-    .trimEnd();
-  const lineBreak = /\r?\n$/.exec(source)?.[0] ?? '';
-  return `${plain}${comment}${lineBreak}`;
-}
-
-function nodeAt(doc: Document, path: readonly string[]): Node | undefined {
-  let node: unknown = doc.contents;
-  for (const key of path) node = isMap(node) ? node.get(key, true) : undefined;
-  return node as Node | undefined;
-}
-
-/**
- * Where to add `key: value` as the last entry of a mapping (an empty one only in flow style: `{}`),
- * and the text to add there; `write`
- * gives the value's text, in a flow mapping (`{ a: 1 }`) or a block one.
- */
-function insertion(text: string, map: YAMLMap, key: string, write: (inFlow: boolean) => string): { at: number; add: string } {
-  const last = map.items[map.items.length - 1];
-  // an empty flow mapping, `{}` or `{ }`: the entry goes after its brace
-  if (map.flow && !last) {
-    const at = map.range![0] + 1;
-    return { at, add: ` ${key}: ${write(true)}${/\s/.test(text[at]) ? '' : ' '}` };
-  }
-  if (map.flow) {
-    const end = ((last.value ?? last.key) as Node).range![1];
-    return { at: end, add: `, ${key}: ${write(true)}` };
-  }
-  const first = map.items[0]?.key as Node | undefined;
-  const lineStart = text.lastIndexOf('\n', first!.range![0] - 1) + 1;
-  const indent = ' '.repeat(first!.range![0] - lineStart);
-  const end = text.indexOf('\n', map.range![1] - 1);
-  const at = end < 0 ? text.length : end + 1;
-  // the line break of the line it follows (a CRLF file stays CRLF), or of the file when that line has none
-  const lineBreak = (end < 0 ? text.includes('\r\n') : text[end - 1] === '\r') ? '\r\n' : '\n';
-  return { at, add: `${end < 0 ? lineBreak : ''}${indent}${key}: ${write(false)}${lineBreak}` };
-}
-
 /** The parser's options as the loader's reader (lib/model/read-yaml.ts) sets them: merge keys expanded, duplicate keys found apart. */
 const PARSE = { merge: true, uniqueKeys: false } as const;
 
@@ -146,19 +86,6 @@ function keepable(doc: Document, effects: readonly SideEffect[]): { map: YAMLMap
     const through = merged && paths.get(merged);
     return !(through && kept.has(JSON.stringify([...through, key])));
   });
-}
-
-/**
- * The text that writes a kept value again: as it was written (`"yes"`, `'1.0'`, `2`), so that it
- * reads as the same value of the same type; a value written over several lines, or plain with a
- * character that ends a value in a flow mapping (`,`), is written anew.
- */
-function keptText(text: string, node: unknown, inFlow: boolean): string {
-  if (!isScalar(node) || !node.range) return String(node);
-  const source = text.slice(node.range[0], node.range[1]);
-  const oneLine = !source.includes('\n') && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' || node.type === 'PLAIN');
-  if (oneLine && !(inFlow && node.type === 'PLAIN' && /[,[\]{}]/.test(source))) return source;
-  return typeof node.value === 'string' ? written(node.value, undefined, inFlow) : String(node.value);
 }
 
 /**
@@ -332,74 +259,6 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
     return { ...e, location: at(lines, node?.range?.[0] ?? 0) };
   };
   return { text: current, applied: [...[...applied].sort(([a], [b]) => a - b).map(([, e]) => e), ...kept].map(locate) };
-}
-
-/**
- * Why an edit of a setting read through an alias (`web4: *web`) is refused: written there, it would
- * change the aliased setting, and everything else that reads it, too.
- */
-function aliasProblem(
-  edit: ValueEdit,
-  through: { node: Node; at: FieldPath },
-  { text, lines }: { text: string; lines: LineCounter },
-  file: string,
-): Problem {
-  const { line, col } = lines.linePos(through.node.range![0]);
-  const alias = text.slice(through.node.range![0], through.node.range![1]).trim();
-  const where = dotted(through.at);
-  const rest = edit.path.slice(through.at.length);
-  return {
-    code: 'edit/not-a-value',
-    location: { file, line, column: col },
-    message: `cannot write ${dotted(edit.path)}: ${where} is the alias ${alias}, so the value is not written there, and writing it where ${alias} is defined would change that setting too`,
-    hint:
-      rest.length === 1
-        ? `write { <<: ${alias}, ${rest[0]}: ${written(edit.value, undefined, true)} } in place of ${alias} in ${file}`
-        : `write out what ${alias} stands for at ${where} in ${file}, then set ${dotted(edit.path)}: ${edit.value}`,
-  };
-}
-
-/**
- * Why the edits are refused when one would change another setting that cannot be kept as it was:
- * one read through an alias, or a key added to a mapping that others merge.
- */
-function sideEffectProblem(
-  effect: SideEffect,
-  { text, doc, lines }: { text: string; doc: Document; lines: LineCounter },
-  edits: readonly ValueEdit[],
-  file: string,
-): Problem {
-  const source = sourceOf(doc, writtenPaths(doc), effect.path);
-  const edit = edits.find((e) => dotted(e.path) === source) ?? edits[0];
-  const through = crossing(doc, effect.path);
-  const { line, col } = through?.node.range ? lines.linePos(through.node.range[0]) : { line: 1, col: 1 };
-  const value = (v: unknown) => (v === undefined ? '(not set)' : String(v));
-  // as written: `*web`, or the merge's `[*a, *b]`
-  const alias = through?.node.range && text.slice(through.node.range[0], through.node.range[1]).trim();
-  const setting = dotted(effect.path);
-  const where = through ? dotted(through.at) : setting;
-  const rest = through ? effect.path.slice(through.at.length) : [];
-  const message = `cannot write ${dotted(edit.path)}: ${setting} would change with it (${value(effect.from)} -> ${value(effect.to)})`;
-  const write = `write ${dotted(edit.path)}: ${edit.value} into ${file} by hand`;
-  if (through?.merge) {
-    return {
-      code: 'edit/not-a-value',
-      location: { file, line, column: col },
-      message: `${message}, since ${where} merges it (<<: ${alias}) and a merged key cannot be kept unset`,
-      hint: `${write}, and give ${where} the value it should have`,
-    };
-  }
-  return {
-    code: 'edit/not-a-value',
-    location: { file, line, column: col },
-    message: `${message}, since ${where} is the alias ${alias}, where stagecraft cannot write the old value out`,
-    hint:
-      rest.length === 1 && effect.from !== undefined
-        ? `${write}; for ${setting} to keep ${value(effect.from)}, write { <<: ${alias}, ${rest[0]}: ${value(effect.from)} } in place of ${alias}`
-        : rest.length === 0
-          ? `${write}; for ${setting} to keep ${value(effect.from)}, write that value in place of ${alias}`
-          : `${write}; for ${setting} to keep ${value(effect.from)}, write out what ${alias} stands for at ${where}`,
-  };
 }
 
 /**

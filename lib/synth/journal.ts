@@ -57,6 +57,13 @@ export interface Journal {
    */
   readonly linked?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /**
+   * By stage directory the renames replace (`dist/qa`), the files of its new directory that it does
+   * not share with the old one (path below it): written anew, or copied where the file system has no
+   * hard links. With `linked`, every file of the new output: one the new directory lacks once the
+   * renames resume was removed since (lib/synth/recover.ts). Absent from journals of earlier releases.
+   */
+  readonly written?: Readonly<Record<string, readonly string[]>>;
+  /**
    * By stage directory the renames replace, the folders of its old output that the new one has not
    * (`StagePlan.dropped`): emptied by a user meanwhile, they saved nothing, and are not kept aside.
    * Absent from journals of earlier releases.
@@ -173,9 +180,9 @@ export function readJournal(text: string, root: string): Journal | string {
   if (!absentOrMapping(j.linked, stamps)) {
     return "its 'linked' is not a mapping of stage directories to their linked files' stamps";
   }
-  if (!absentOrMapping(j.dropped, (dir, list) => inProject(dir) && Array.isArray(list) && list.every(inProject))) {
-    return "its 'dropped' is not a mapping of stage directories to folders below them";
-  }
+  const paths = (dir: string, list: unknown) => inProject(dir) && Array.isArray(list) && list.every(inProject);
+  if (!absentOrMapping(j.written, paths)) return "its 'written' is not a mapping of stage directories to files below them";
+  if (!absentOrMapping(j.dropped, paths)) return "its 'dropped' is not a mapping of stage directories to folders below them";
   if (
     j.interrupted !== undefined &&
     !(Number.isInteger(j.interrupted) && (j.interrupted as number) >= 0 && (j.interrupted as number) <= renames.length)

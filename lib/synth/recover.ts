@@ -4,7 +4,7 @@
  * edited since keeping that edit; without one, the staging files are removed.
  */
 import { existsSync, lstatSync, readdirSync, realpathSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ProblemsError, escapeName, nameList } from '../errors.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
@@ -68,10 +68,10 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     refuseOthersJournal(root, read);
     const first = pendingFrom(root, read.renames);
     // every rename done (killed before its journal was removed): the change was whole already
-    const wasComplete = first >= read.renames.length;
+    const wasComplete = first >= read.renames.length || cleanedUp(root, read, first);
     const journal = keepEdits(root, interruptedAt(root, read, first), first);
     // before the renames: what of the new output is already gone from it was removed since (rm dist/qa/a.yaml), not by them
-    const lacking = removedLinks(root, journal, first);
+    const lacking = removedFiles(root, journal, first);
     // what the recovery removes of such a command: its journal, and what it had not removed yet
     const left = [...journal.remove.filter((p) => present(abs(p))), JOURNAL_FILE];
     const saved = finish(root, journal, first);
@@ -116,6 +116,24 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
   return lines;
 }
 
+/**
+ * Whether the command of `journal` was killed once its renames were all done, at its cleanup
+ * (lib/synth/finish.ts), though what they put in place is gone since (`rm -rf dist/qa` after the kill,
+ * so that `pendingFrom` finds none done): what it removes once they are done (`Journal.remove`, the
+ * transaction directory) is gone while the folder holding it is there, and no rename from `first` has
+ * its source. Only the cleanup removes that directory before the journal (or a user who removed it by
+ * hand after a kill, the new output in it: what is said of the target removed, synth writes it again,
+ * holds all the same); a user's `rm -rf dist` takes its folder too, and tells nothing.
+ */
+function cleanedUp(root: string, journal: Journal, first: number): boolean {
+  const abs = (p: string) => join(root, p);
+  return (
+    journal.remove.length > 0 &&
+    journal.remove.every((p) => !present(abs(p)) && lstatSync(abs(dirname(p)), { throwIfNoEntry: false })?.isDirectory() === true) &&
+    journal.renames.slice(first).every((r) => !present(abs(r.from)))
+  );
+}
+
 /** What writes the targets `gone` of a journal again, removed since its command was interrupted: synth, for the output; else the command. */
 function rewrite(gone: readonly string[]): string {
   return gone.every((t) => t.endsWith('/')) ? `npm run synth writes ${gone.length === 1 ? 'it' : 'them'} again` : 'run the command again';
@@ -138,21 +156,23 @@ function stagedText(root: string, path: string, files: ProjectFileNames): boolea
 }
 
 /**
- * By stage directory of `journal` (`dist/qa`), the files its new directory shared with the old one
- * (`Journal.linked`) that the new directory no longer holds before the renames resume from `first`:
- * removed from the new output once that had taken the stage directory's place, since a rename never
- * removes a file (those written anew are not in the journal, and are not told).
+ * By stage directory of `journal` (`dist/qa`), the files of its new directory (those it shared with
+ * the old one, `Journal.linked`, and those written there, `Journal.written`) that it no longer holds
+ * before the renames resume from `first`: removed from the new output once that had taken the stage
+ * directory's place (`rm dist/qa/10-app.yaml`), since a rename never removes a file.
  */
-function removedLinks(root: string, journal: Journal, first: number): Map<string, string[]> {
+function removedFiles(root: string, journal: Journal, first: number): Map<string, string[]> {
   const lacking = new Map<string, string[]>();
-  for (const [dir, stamps] of Object.entries(journal.linked ?? {})) {
+  const dirs = new Set([...Object.keys(journal.linked ?? {}), ...Object.keys(journal.written ?? {})]);
+  for (const dir of dirs) {
     const at = journal.renames.findIndex((r) => r.to === dir);
     if (at < 0) continue;
     // the new directory: in place once its rename is done, else still where staging made it
     const now = join(root, at < first ? dir : journal.renames[at].from);
     if (!lstatSync(now, { throwIfNoEntry: false })?.isDirectory()) continue;
+    const files = [...Object.keys(journal.linked?.[dir] ?? {}), ...(journal.written?.[dir] ?? [])];
     // those a recovery killed after it kept them aside took out of it are said with what it kept (lib/synth/finish.ts)
-    const missing = Object.keys(stamps).filter((rel) => !present(join(now, rel)));
+    const missing = files.filter((rel) => !present(join(now, rel)));
     const kept = missing.length ? takenOut(root, journal, dir) : new Set<string>();
     const gone = missing.filter((rel) => !kept.has(rel));
     if (gone.length) lacking.set(dir, gone.sort(compareCodePoints));

@@ -64,6 +64,7 @@ export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
   const foreign = new Set(plan.foreign.map((f) => f.replace(/\/$/, '')));
   const linked = new Set(plan.linked);
   const dropped = new Set(plan.dropped);
+  const racy = new Set(plan.racy);
   /** The generated files as staging found them, and those of them saved over in place while linked into the new directory. */
   const kept = new Set<string>();
   const inPlace: string[] = [];
@@ -72,7 +73,8 @@ export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
     output: (rel) => plan.folders.has(rel) || dropped.has(rel),
     same: (rel, _path, st) => {
       const was = plan.seen.get(rel);
-      if (was === undefined) return false;
+      // a stamp that could miss a write (coarse times) proves nothing: the file is read as one not seen, unless nothing moves
+      if (was === undefined || (racy.has(rel) && !plan.same)) return false;
       if (was === fileStamp(st)) {
         kept.add(rel);
         return true;

@@ -11,7 +11,7 @@ import { errnoCode, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
-import { TX_DIR, fileStamp, holdsBytes, isGenerated, present, scanDir, whyForeign } from './disk.js';
+import { TX_DIR, coarseTimes, fileStamp, holdsBytes, isGenerated, present, racyStamp, scanDir, whyForeign } from './disk.js';
 
 /** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
 export interface StagingPlace {
@@ -58,6 +58,17 @@ export interface StagePlan {
   readonly seen: ReadonlyMap<string, string>;
   /** Of `seen`, the files hard-linked into the new directory (their bytes unchanged), which an edit in place would change there too. */
   readonly linked: readonly string[];
+  /**
+   * Of `seen`, the files copied into the new directory (their bytes unchanged): where the file system
+   * has no hard links, or keeps coarse file times (`coarseTimes`), where a link's stamp could not tell
+   * a write in place made in the same second, which the new output would share.
+   */
+  readonly copied: readonly string[];
+  /**
+   * Of `seen`, the files whose stamp can miss a write made since (`racyStamp`: coarse times, changed
+   * in the tick staging looked): `sinceStaged` reads them again rather than trust the stamp.
+   */
+  readonly racy: readonly string[];
   /** The folders of the new output (on the path of one of its files): never foreign entries, even empty (`outputFolders`). */
   readonly folders: ReadonlySet<string>;
   /**
@@ -121,6 +132,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   const sized = new Set<string>();
   const stamps = new Map<string, BigIntStats>();
   const folders = outputFolders(files);
+  // before any lstat: a stamp taken in the tick of the file's last change may miss a write made since
+  const scannedAt = BigInt(Date.now()) * 1_000_000n;
   const scan = scanDir(dir, {
     output: (rel) => folders.has(rel),
     same: (rel, _path, st) => {
@@ -143,13 +156,27 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   const moved = [...(exists ? [''] : []), ...scan.foreign];
   if (problems.length) return { problems, foreign, moved };
   const seen = new Map(scan.owned.map((rel) => [rel, fileStamp(stamps.get(rel)!)]));
+  const racy = scan.owned.filter((rel) => racyStamp(stamps.get(rel)!, scannedAt));
   const dropped = scan.folders.filter((rel) => !folders.has(rel));
   if (same) {
     // every generated file there is one of the new output with its bytes, and the output has no other: nothing moves
     crashPoint(`staged-${stage}`);
     const changed = { written: [], gone: [] };
     return {
-      plan: { stage, old: true, same: true, foreign: scan.foreign, seen, linked: [], folders, dropped: [], filled: false, changed },
+      plan: {
+        stage,
+        old: true,
+        same: true,
+        foreign: scan.foreign,
+        seen,
+        linked: [],
+        copied: [],
+        racy: [],
+        folders,
+        dropped: [],
+        filled: false,
+        changed,
+      },
       problems,
       foreign,
       moved: [],
@@ -159,19 +186,32 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   const filled = files.size > 0 || scan.foreign.length > 0;
   if (filled) makeStagingDirectory(o, into);
   const linked: string[] = [];
+  const copied: string[] = [];
   /** The old files whose bytes are the new ones, linked (or copied) into the new directory. */
   const unchanged = new Set<string>();
   // each directory made once, not once per file (a stage of a large project has thousands)
   const made = new Set<string>([abs(into)]);
+  /**
+   * Whether the last old file of its new file's size held other bytes: then the next is compared in
+   * place before it is linked, so that a change that keeps every file's size (a tag or a name of the
+   * same length everywhere) costs no link and removal per file; one that turns out unchanged is then
+   * linked and compared again, as any other is (the link first: a `cp -p` before it would go unseen).
+   */
+  let changing = false;
   for (const [rel, content] of files) {
     const parent = dirname(abs(join(into, rel)));
     if (!made.has(parent)) mkdirSync(parent, { recursive: true });
     made.add(parent);
     const to = abs(join(into, rel));
     const from = abs(join(target, rel));
-    const how = sized.has(rel) ? reuse(from, to, content) : undefined;
-    if (how === 'copied') unchanged.add(rel);
-    else if (how !== undefined) {
+    // coarse file times: a link's change time falls in the second of the link, as does that of a write in place made then
+    // (a cp -p sets the modification time back), whose stamp is then the link's: copied, the new output shares nothing
+    const how: ReturnType<typeof reuse> = sized.has(rel) ? reuse(from, to, content, !coarseTimes(stamps.get(rel)!), changing) : undefined;
+    if (sized.has(rel)) changing = how === undefined;
+    if (how === 'copied') {
+      unchanged.add(rel);
+      copied.push(rel);
+    } else if (how !== undefined) {
       unchanged.add(rel);
       // the first file linked (the tests' hook for an edit in place right after a link was checked)
       if (linked.push(rel) === 1) crashPoint(`linked-${stage}`);
@@ -190,7 +230,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     gone: scan.owned.filter((rel) => !files.has(rel)).sort(compareCodePoints),
   };
   return {
-    plan: { stage, old: exists, same: false, foreign: scan.foreign, seen, linked, folders, dropped, filled, changed },
+    plan: { stage, old: exists, same: false, foreign: scan.foreign, seen, linked, copied, racy, folders, dropped, filled, changed },
     problems,
     foreign,
     moved,
@@ -272,8 +312,9 @@ function headerlessAsSeen(path: string, was: BigIntStats): boolean {
 
 /**
  * Puts the file `from`, of the size of `content` when staging looked at it, at `to` (a path in the
- * staging directory) when it holds the bytes of `content`: a hard link, so the file keeps its inode
- * and modification time, or a copy where the file system has no links. Nothing of stagecraft's ever
+ * staging directory) when it holds the bytes of `content`: a hard link (when `link`), so the file
+ * keeps its inode and modification time, or a copy where the file system has no links, or keeps
+ * coarse times (`link` false: a write in place in the link's second would leave its stamp). Nothing of stagecraft's ever
  * writes into a file in place (every write goes to a new staging file), so the old and the new
  * directory can share it. Returns the link's lstat (the stamp to record, never taken again: an edit
  * in between would pass for the file as staged), 'copied', or undefined, with nothing left at `to`,
@@ -284,14 +325,21 @@ function headerlessAsSeen(path: string, was: BigIntStats): boolean {
  * journal (`sinceStaged`) and at the renames (lib/synth/finish.ts) compare. Compared before the
  * link, a write in between that keeps the inode, the size and the modification time (`cp -p` over
  * the file, `touch -r`) would leave only its change time, which the link then moves again. A copy
- * is compared itself: what the new directory holds.
+ * is compared itself: what the new directory holds, which no write into the old file changes.
  */
-function reuse(from: string, to: string, content: FileContent): BigIntStats | 'copied' | undefined {
-  let linked = true;
-  try {
-    linkSync(from, to);
-  } catch (e) {
-    if (errnoCode(e) === 'ENOENT') return undefined;
+function reuse(from: string, to: string, content: FileContent, link: boolean, inPlaceFirst: boolean): BigIntStats | 'copied' | undefined {
+  // read where it is first: one that differs is written anew, never linked
+  if (inPlaceFirst && !holdsBytes(from, content)) return undefined;
+  let linked = false;
+  if (link) {
+    try {
+      linkSync(from, to);
+      linked = true;
+    } catch (e) {
+      if (errnoCode(e) === 'ENOENT') return undefined;
+    }
+  }
+  if (!linked) {
     try {
       copyFileSync(from, to, constants.COPYFILE_EXCL);
     } catch (c) {
@@ -299,7 +347,6 @@ function reuse(from: string, to: string, content: FileContent): BigIntStats | 'c
       if (errnoCode(c) === 'ENOENT' || errnoCode(c) === 'EISDIR') return undefined;
       throw c;
     }
-    linked = false;
   }
   const now = linked ? lstatSync(to, { bigint: true }) : undefined;
   if (holdsBytes(to, content)) return now ?? 'copied';

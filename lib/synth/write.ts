@@ -220,6 +220,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     const targets: string[] = [];
     /** By stage directory replaced, its files linked into the new one and their stamps (`Journal.linked`). */
     const linked: Record<string, Record<string, string>> = {};
+    /** By stage directory replaced, the files of its new one not linked from the old (`Journal.written`). */
+    const written: Record<string, readonly string[]> = {};
     /** By stage directory replaced, the folders of its old output the new one has not (`Journal.dropped`). */
     const dropped: Record<string, readonly string[]> = {};
     for (const { plan, foreign: stageForeign } of staged.values()) {
@@ -241,6 +243,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
         if (p.dropped.length) dropped[target] = p.dropped;
       }
       if (p.filled) renames.push({ from: into, to: target });
+      if (p.changed.written.length || p.copied.length) written[target] = [...p.changed.written, ...p.copied];
       targets.push(`${target}/`);
     }
     // every rename checked once, before the project files' new texts are written: a directory this
@@ -295,6 +298,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       remove: [tx],
       replaces: projectFiles.replaces,
       linked,
+      written,
       dropped,
     };
     writeJournal(o.root, journal);

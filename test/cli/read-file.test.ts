@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isWithin, readProjectSource } from '../../lib/cli/read-file.js';
+import { decodeUtf8, isWithin, readProjectSource } from '../../lib/cli/read-file.js';
 import { ExitCode, ProblemsError } from '../../lib/errors.js';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
@@ -126,5 +126,33 @@ describe('npm run synth with a manifests app that includes a link to outside the
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: manifests\/ext leads outside the project through a symbolic link/m);
     expect(snapshotDir(join(root, 'dist'))).toEqual({});
+  });
+});
+
+describe('a file that is not UTF-8', () => {
+  const problemOf = (bytes: number[]) => {
+    try {
+      decodeUtf8(Uint8Array.from(bytes), 'environments/odd.yaml');
+    } catch (e) {
+      return (e as ProblemsError).problems[0];
+    }
+    throw new Error('decoded');
+  };
+
+  // 'apps: {}\n' as Notepad's "Unicode" saves it: the first byte is the invalid one, on the first line of three
+  it('saved as UTF-16 is refused at 1:1, where its first byte is (not at the last line), and said to be UTF-16', () => {
+    const utf16 = [...Buffer.from('\ufeffapps: {}\n\n', 'utf16le')];
+    expect(problemOf(utf16)).toMatchObject({
+      location: { file: 'environments/odd.yaml', line: 1, column: 1 },
+      message: 'the file is not valid UTF-8 (byte 0xff at byte offset 0)',
+      hint: 'the file starts with a UTF-16 byte-order mark: save it as UTF-8 text',
+    });
+  });
+
+  it('with an invalid byte further on is refused at its line and column, with the plain hint', () => {
+    expect(problemOf([0x61, 0x0a, 0x62, 0xc3, 0x28, 0x0a])).toMatchObject({
+      location: { line: 2, column: 2 },
+      hint: 'save the file as UTF-8 text',
+    });
   });
 });

@@ -39,6 +39,8 @@ describe('readJournal', () => {
     [journal([], { linked: { '/dist/qa': { 'a.yaml': '1:2:3:4' } } }), "its 'linked' is not a mapping"],
     [journal([], { linked: { 'dist/qa': { 'a.yaml': 1 } } }), "its 'linked' is not a mapping"],
     [journal([], { linked: ['dist/qa'] }), "its 'linked' is not a mapping"],
+    [journal([], { written: { 'dist/qa': ['../../etc/passwd'] } }), "its 'written' is not a mapping"],
+    [journal([], { written: { 'dist/qa': { 'a.yaml': '1:2:3:4' } } }), "its 'written' is not a mapping"],
     [journal([], { dropped: { 'dist/qa': ['../old'] } }), "its 'dropped' is not a mapping"],
     [journal([], { dropped: { 'dist/qa': 'old' } }), "its 'dropped' is not a mapping"],
     [journal([], { interrupted: 1 }), "its 'interrupted' is not the index of one of its renames"],
@@ -51,6 +53,9 @@ describe('readJournal', () => {
     expect(readJournal(journal([{ from: 'dist/.stagecraft-tx/new/qa', to: 'dist/qa' }]), root)).toMatchObject({ command: 'npm run synth' });
     const linked = { 'dist/qa': { 'edge/haproxy.cfg': '1:2:3:4' } };
     expect(readJournal(journal([], { linked }), root)).toMatchObject({ linked });
+    expect(readJournal(journal([], { written: { 'dist/qa': ['10-x.yaml'] } }), root)).toMatchObject({
+      written: { 'dist/qa': ['10-x.yaml'] },
+    });
     expect(readJournal(journal([], { dropped: { 'dist/qa': ['old'] } }), root)).toMatchObject({ dropped: { 'dist/qa': ['old'] } });
     expect(readJournal(journal([{ from: 'dist/.stagecraft-tx/new/qa', to: 'dist/qa' }], { interrupted: 1 }), root)).toMatchObject({
       interrupted: 1,

@@ -793,18 +793,53 @@ describe('an entry saved into a stage directory after the journal (the command k
     },
   );
 
+  // 20-y.yaml is linked into the new output, 10-x.yaml written anew (changed), 30-z.yaml written anew (added)
   it.each([
     [
       'rename-2',
+      '20-y.yaml',
       'was interrupted once its change was complete \\(dist/qa/; dist/qa/ lacks 20-y\\.yaml, removed since: npm run synth writes it again\\); only',
     ],
+    [
+      'rename-2',
+      '10-x.yaml',
+      'was interrupted once its change was complete \\(dist/qa/; dist/qa/ lacks 10-x\\.yaml, removed since: npm run synth writes it again\\); only',
+    ],
+    [
+      'rename-2',
+      '30-z.yaml',
+      'was interrupted once its change was complete \\(dist/qa/; dist/qa/ lacks 30-z\\.yaml, removed since: npm run synth writes it again\\); only',
+    ],
     // before the swap, the file removed was the old output's: the new one still has it
-    ['journal', 'its change is now complete: dist/qa/$'],
-  ])('a kill at %s, then rm dist/qa/20-y.yaml (linked into the new output): the recovery says what the new output lacks', (step, said) => {
+    ['journal', '20-y.yaml', 'its change is now complete: dist/qa/$'],
+    ['journal', '10-x.yaml', 'its change is now complete: dist/qa/$'],
+  ])('a kill at %s, then rm dist/qa/%s: the recovery says what the new output lacks', (step, file, said) => {
     const root = project();
     expect(write(root, step, killed)).toBeInstanceOf(Error);
-    rmSync(join(root, 'dist', 'qa', '20-y.yaml'), { force: true });
+    rmSync(join(root, 'dist', 'qa', file), { force: true });
     expect(recover(root, 'dist', RECOVERY)).toEqual([expect.stringMatching(new RegExp(said))]);
+    expectDone(root);
+  });
+
+  it('a new stage, killed once its directory is in place, then a file of it removed: the recovery says what it lacks', () => {
+    const root = project();
+    expect(
+      write(
+        root,
+        'rename-3',
+        killed,
+        new Map([
+          ['qa', NEW],
+          ['fresh', new Map([['10-a.yaml', header('fresh', 'kind: A\n')]])],
+        ]),
+      ),
+    ).toBeInstanceOf(Error);
+    rmSync(join(root, 'dist', 'fresh', '10-a.yaml'));
+    expect(recover(root, 'dist', RECOVERY)).toEqual([
+      expect.stringMatching(
+        /once its change was complete \(dist\/qa\/, dist\/fresh\/; dist\/fresh\/ lacks 10-a\.yaml, removed since: npm run synth writes it again\); only/,
+      ),
+    ]);
     expectDone(root);
   });
 
@@ -812,8 +847,14 @@ describe('an entry saved into a stage directory after the journal (the command k
   it.each([
     ['rename-1', 'dist/qa', /its change is now complete: dist\/qa\/$/],
     ['rename-2', 'dist/qa', /was interrupted while it replaced files; dist\/qa\/ was removed since: npm run synth writes it again$/],
-    // which renames were done is told by what is there: after cleanup, with dist/qa removed too, none is
-    ['cleanup', 'dist/qa', /was interrupted while it replaced files; dist\/qa\/ was removed since: npm run synth writes it again$/],
+    // after cleanup, with dist/qa removed too, no rename is told done, but the transaction directory is gone: only the cleanup removes it
+    [
+      'cleanup',
+      'dist/qa',
+      /was interrupted once its change was complete \(dist\/qa\/ was removed since: npm run synth writes it again\); only what it left was removed: \.stagecraft\/journal\.json$/,
+    ],
+    // which renames were done is told by what is there: with dist/ removed whole, none is
+    ['cleanup', 'dist', /was interrupted while it replaced files; dist\/qa\/ was removed since: npm run synth writes it again$/],
     ['rename-2', 'dist', /was interrupted while it replaced files; dist\/qa\/ was removed since: npm run synth writes it again$/],
   ])('a kill at %s, then rm -rf %s: the recovery says what is there, never a removed directory complete', (step, removed, said) => {
     const root = project();

@@ -2,15 +2,26 @@
  * How often staging reads the old files of a stage directory: once each. A file whose bytes are
  * the new ones is hard-linked first and its bytes read once, after its stamp is taken; a directory
  * that may hold the output already (every file there, of its size) is compared in place, and the
- * files compared up to one that differs (that one too) are read again once linked.
+ * files compared up to one that differs (that one too) are read again once linked. After a file of
+ * its old size that differed, the next is read in place first, and linked only when it is unchanged
+ * (then read again): a change that keeps every file's size links none but the first.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-/** The paths holdsBytes read, in order. */
+/** The paths holdsBytes read, in order; the paths hard-linked into the new directory, in order. */
 const reads = vi.hoisted(() => [] as string[]);
+const links = vi.hoisted(() => [] as string[]);
+vi.mock('node:fs', async (original) => {
+  const fs = await original<typeof import('node:fs')>();
+  const linkSync = (from: string, to: string) => {
+    links.push(String(from));
+    return fs.linkSync(from, to);
+  };
+  return { ...fs, linkSync, default: { ...fs, linkSync } };
+});
 vi.mock('../../../lib/synth/disk.js', async (original) => {
   const disk = await original<typeof import('../../../lib/synth/disk.js')>();
   return {
@@ -39,6 +50,7 @@ function readsWriting(next: Record<string, string>): Record<string, number> {
   mkdirSync(join(root, 'environments'));
   for (const [name, text] of Object.entries(FILES)) writeFileSync(join(root, 'dist', 'qa', name), text);
   reads.length = 0;
+  links.length = 0;
   const tx = beginTransaction({ root, distDir: 'dist', command: 'npm run synth', removeOthers: false });
   try {
     tx.stage('qa', new Map(Object.entries(next)));
@@ -54,6 +66,7 @@ function readsWriting(next: Record<string, string>): Record<string, number> {
   return count;
 }
 
+const names = (paths: string[]) => paths.map((p) => p.slice(p.lastIndexOf('/') + 1));
 const once = (names: string[]) => Object.fromEntries(names.map((n) => [n, 1]));
 
 describe('staging reads each old file once', () => {
@@ -68,14 +81,25 @@ describe('staging reads each old file once', () => {
   });
 
   // every file there at its size: the directory may hold the output already, so it is compared in place up to 05-app.yaml,
-  // which differs; those up to it, that one too, are read again once linked (a write between the two readings would otherwise pass)
-  it('one file changed, its size kept: the files before it read twice, in place and once linked; the others once', () => {
+  // which differs; those up to it, that one too, are read again once linked (a write between the two readings would otherwise pass);
+  // 06-app.yaml, after one that differed, is read in place, then linked and read again
+  it('one file changed, its size kept: the files before it and the one after read twice, in place and once linked; the others once', () => {
     const next = { ...FILES, '05-app.yaml': header('kind: AppV\n') };
     expect(Buffer.byteLength(next['05-app.yaml'])).toBe(Buffer.byteLength(FILES['05-app.yaml']));
-    const names = Object.keys(FILES);
-    const twice = names.slice(0, 5);
-    const unchanged = names.filter((n) => n !== '05-app.yaml');
+    const all = Object.keys(FILES);
+    const twice = [...all.slice(0, 5), '06-app.yaml'];
+    const unchanged = all.filter((n) => n !== '05-app.yaml');
     expect(readsWriting(next)).toEqual({ ...once(unchanged), ...Object.fromEntries(twice.map((n) => [n, 2])), '05-app.yaml': 2 });
+    expect(names(links)).toEqual(all);
+  });
+
+  // a tag of the same length in every file: the first differs once linked; each after it is read in place, never linked
+  it('every file changed, each of its size: only the first linked (and unlinked), each read once but the first', () => {
+    const next = Object.fromEntries(Object.entries(FILES).map(([n, text]) => [n, text.replace('kind: App', 'kind: Apq')]));
+    for (const [n, text] of Object.entries(next)) expect(Buffer.byteLength(text), n).toBe(Buffer.byteLength(FILES[n]));
+    const all = Object.keys(FILES);
+    expect(readsWriting(next)).toEqual({ ...once(all), '00-app.yaml': 2 });
+    expect(names(links)).toEqual(['00-app.yaml']);
   });
 
   it('a file added: every old one linked, its bytes read once', () => {
