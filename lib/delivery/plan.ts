@@ -43,6 +43,10 @@ export function planDelivery(
   const notices: Problem[] = [];
   const plans: DeliveryPlan[] = [];
   let projectSecretRead = false;
+  // what the engine of the stages that inherit it cannot read of a project file's setting, by its path: said once (`projectSetting`)
+  const projectErrors = new Map<string, { path: string[]; said: { code: string; message: string; hint: string } }>();
+  const projectError = (path: string[], said: { code: string; message: string; hint: string }) =>
+    projectErrors.set(`${path.join('.')}\0${said.message}`, { path, said });
   // the project file's sync.timeout that Flux takes as 30s, for a stage that inherits it (shortFluxTimeout), said once
   let projectTimeout: { message: string; hint: string } | undefined;
   for (const s of stages) {
@@ -98,10 +102,15 @@ export function planDelivery(
       d.repository?.url !== undefined &&
       (defaults.repository?.url === undefined || normalRepositoryUrl(d.repository.url) !== normalRepositoryUrl(defaults.repository.url));
     const secret = another ? d.repository?.secret : (d.repository?.secret ?? defaults.repository?.secret);
-    // the project file's own engine and repository were checked when it was read; here, a stage's choice of either
+    // against the stage's engine: the project file's engine may deliver no stage, so its own settings are checked here too
     const mismatches = repositoryMismatches(engine, { url, revision });
     for (const { setting, message, hint, code } of mismatches) {
       const own = d.repository?.[setting] !== undefined;
+      // the project file's engine and setting both: said once, at the project file's setting
+      if (!own && d.engine === undefined) {
+        projectError(['delivery', 'repository', setting], { code, message, hint });
+        continue;
+      }
       fail(
         own ? `repository.${setting}` : 'engine',
         own ? message : `${message} (${projectSource}'s delivery.repository.${setting})`,
@@ -110,9 +119,14 @@ export function planDelivery(
       );
     }
     const sync = resolvedSync({ ...defaults.sync, ...d.sync });
-    // the same of the sync policy: the project file's own was checked against its engine when it was read
+    // the same of the sync policy
     const unhonoured = syncMismatches(engine, sync);
     for (const { setting, message, hint, code } of unhonoured) {
+      // the project file's engine and setting both (and, for selfHeal, its automated): said once, at the project file's setting
+      if (d.sync?.[setting] === undefined && d.engine === undefined && (setting !== 'selfHeal' || d.sync?.automated === undefined)) {
+        projectError(['delivery', 'sync', setting], { code, message, hint });
+        continue;
+      }
       // at the stage's own setting, else at what the stage chose that makes the project file's setting count
       const place =
         d.sync?.[setting] !== undefined
@@ -183,17 +197,23 @@ export function planDelivery(
       ...(previous !== undefined ? { after: previous } : {}),
     });
   }
-  // a warning said once, at the project file's setting (`path`)
-  const projectSetting = (path: string[], code: string, { message, hint }: { message: string; hint: string }): Problem => {
+  // a warning said once, at the project file's setting (`path`); or an error
+  const projectSetting = (
+    path: string[],
+    code: string,
+    { message, hint }: { message: string; hint: string },
+    severity: 'warning' | 'error' = 'warning',
+  ): Problem => {
     const location = projectPlaces(path);
     const setting = path.join('.');
     return {
       code,
-      severity: 'warning',
+      ...(severity === 'warning' ? { severity } : {}),
       ...(location ? { location, message: `${setting}: ${message}` } : { subject: `${projectSource}: ${setting}`, message }),
       hint,
     };
   };
+  for (const { path, said } of projectErrors.values()) problems.push(projectSetting(path, said.code, said, 'error'));
   const projectSecret = defaults.repository?.secret;
   // no stage Flux delivers clones the project's repository with it
   if (projectSecret !== undefined && stages.length && !projectSecretRead && defaults.repository?.url !== undefined)

@@ -533,7 +533,8 @@ describe('compiling delivery', () => {
       'environments/qa.yaml:3:48: delivery.sync.timeout: Flux has no timeout that means no limit, and takes 0s as 30s: the stage is marked failed when its objects are not ready 30s after each apply began, and the stages after it wait\n' +
         '  hint: write how long applying the stage and its rollouts (and migration Jobs) may take, 30s or more (5m when none is written, 1h for a long migration)',
     ]);
-    expect(problemsOf(() => loadProjectFile(`${PROJECT}  sync: { timeout: 0h0m }\n`))).toEqual([
+    expect(() => loadProjectFile(`${PROJECT}  sync: { timeout: 0h0m }\n`)).not.toThrow();
+    expect(problemsOf(run(`${PROJECT}  sync: { timeout: 0h0m }\n`, { qa: stage('{ cluster: nonprod }') }))).toEqual([
       expect.stringMatching(
         /^stagecraft\.yaml:7:20: delivery\.sync\.timeout: Flux has no timeout that means no limit, and takes 0h0m as 30s/,
       ),
@@ -590,17 +591,23 @@ describe('compiling delivery', () => {
     ]);
   });
 
-  it("refuses the project file's selfHeal: false when its engine is Flux, at its line there", () => {
-    expect(problemsOf(() => loadProjectFile(`${PROJECT}  sync: { prune: true, selfHeal: false }\n`))).toEqual([
+  it("refuses the project file's selfHeal: false once, at its line there, when stages inherit it and its engine Flux", () => {
+    const noHeal = `${PROJECT}  sync: { prune: true, selfHeal: false }\n`;
+    // read alone, the file may be meant for stages Argo CD delivers
+    expect(() => loadProjectFile(noHeal)).not.toThrow();
+    const inheriting = { qa: stage('{ cluster: nonprod }'), production: stage('{ cluster: prod }') };
+    expect(problemsOf(run(noHeal, inheriting))).toEqual([
       'stagecraft.yaml:7:34: delivery.sync.selfHeal: Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster\n' +
         '  hint: remove selfHeal: false (Flux always puts back drift), or deliver with Argo CD (engine: argocd), which can leave drift alone',
     ]);
-    expect(problemsThrownBy(() => loadProjectFile(`${PROJECT}  sync: { selfHeal: false }\n`)).map((p) => p.code)).toEqual([
-      'delivery/sync',
-    ]);
-    // suspended (automated: false), or delivered by Argo CD: accepted
-    expect(() => loadProjectFile(`${PROJECT}  sync: { automated: false, selfHeal: false }\n`)).not.toThrow();
-    expect(() => loadProjectFile(ARGOCD_PROJECT.replace('selfHeal: true', 'selfHeal: false'))).not.toThrow();
+    // every stage delivered by Argo CD, which honours it: accepted; suspended (automated: false) too
+    const argocd = {
+      qa: stage('{ cluster: prod, engine: argocd }'),
+      production: stage('{ cluster: prod, engine: argocd }'),
+    };
+    expect(() => run(noHeal, argocd)()).not.toThrow();
+    expect(() => run(`${PROJECT}  sync: { automated: false, selfHeal: false }\n`, inheriting)()).not.toThrow();
+    expect(() => run(ARGOCD_PROJECT.replace('selfHeal: true', 'selfHeal: false'), inheriting)()).not.toThrow();
   });
 
   it('refuses two stages delivered into one namespace of one cluster, at the namespace: setting, naming both and the cluster', () => {
