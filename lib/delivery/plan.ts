@@ -8,7 +8,8 @@ import { sourceName } from './source-name.js';
 import { ARGOCD_NAMESPACE } from './argocd.js';
 import { normalRepositoryUrl } from './urls.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
-import { DEFAULT_PROJECT, type DeliveryPlan } from './delivery-plan.js';
+import { DEFAULT_PROJECT, stageObjectName, type DeliveryPlan } from './delivery-plan.js';
+import { MAX_LABEL_VALUE } from '../model/labels.js';
 import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
 import type { ProjectFile } from '../config/delivery.js';
 import { repositoryCredentials } from '../config/repository-credentials.js';
@@ -173,6 +174,19 @@ export function planDelivery(
     }
     const previous = promotedFrom.get(s.stage);
     const project = defaults.project ?? DEFAULT_PROJECT;
+    const name = stageObjectName(project, s.stage);
+    // Flux labels every object it applies with its Kustomization's name (fluxcd/flux2#2004): a label value
+    if (engine === 'flux' && name.length > MAX_LABEL_VALUE) {
+      const longest = MAX_LABEL_VALUE - project.length - 1;
+      fail(
+        'engine',
+        `the Kustomization of the stage ${s.stage} is named ${name} (${name.length} characters: ${projectSource}'s delivery.project, '-' and the stage's name), which Flux writes as a label (kustomize.toolkit.fluxcd.io/name) on every object it applies, and a label value has at most ${MAX_LABEL_VALUE} characters: the cluster would refuse every object of the stage`,
+        longest > 0
+          ? `name the stage with at most ${longest} characters, or write a shorter delivery.project in ${projectSource} (${project}, ${project.length} characters)`
+          : `write a shorter delivery.project in ${projectSource} (${project}, ${project.length} characters)`,
+      );
+      continue;
+    }
     const defaultRepository = { url: defaults.repository?.url, revision: defaults.repository?.revision ?? DEFAULT_REVISION };
     // Flux: the project file's repository spelt another way (.git, a trailing /, a host in capitals) is
     // followed as the project file spells it, so by the GitRepository of the project's (no second one

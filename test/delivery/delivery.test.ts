@@ -528,6 +528,30 @@ describe('compiling delivery', () => {
     expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ suspend: true, prune: true });
   });
 
+  it("refuses a Flux timeout past Go's longest duration, which the schema and the CRD's pattern take and Flux's controller cannot decode", () => {
+    expect(problemsOf(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 2562048h } }') }))).toEqual([
+      "environments/qa.yaml:3:48: delivery.sync.timeout: Flux cannot read the timeout 2562048h, longer than Go's longest duration (2562047h47m16.854775807s): its kustomize-controller would fail to decode the Kustomization, which the cluster accepts, and with it the list of every Kustomization it watches, so that no stage is applied\n" +
+        '  hint: write how long applying the stage and its rollouts (and migration Jobs) may take, 30s or more (5m when none is written, 1h for a long migration)',
+    ]);
+    // the longest Go reads is written as it is
+    const tree = run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 2562047h } }') })().tree.get(DELIVERY_DIR)!;
+    expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ timeout: '2562047h' });
+  });
+
+  it('refuses a stage whose Kustomization name, which Flux writes as a label on every object it applies, is longer than a label value', () => {
+    const long = 'customer-facing-checkout-service-staging-eu-west';
+    const project = PROJECT.replace('  engine: flux\n', '  engine: flux\n  project: platform-delivery\n');
+    expect(problemsOf(run(project, { [long]: stage('{ cluster: nonprod }') }))).toEqual([
+      `stagecraft.yaml:2:11: delivery.engine: the Kustomization of the stage ${long} is named platform-delivery-${long} (66 characters: stagecraft.yaml's delivery.project, '-' and the stage's name), ` +
+        'which Flux writes as a label (kustomize.toolkit.fluxcd.io/name) on every object it applies, and a label value has at most 63 characters: the cluster would refuse every object of the stage\n' +
+        '  hint: name the stage with at most 45 characters, or write a shorter delivery.project in stagecraft.yaml (platform-delivery, 17 characters)',
+    ]);
+    // 63 characters pass; Argo CD, which tracks by annotation, takes it
+    const fits = long.slice(0, 45);
+    expect(() => run(project, { [fits]: stage('{ cluster: nonprod }') })()).not.toThrow();
+    expect(() => run(project, { [long]: stage('{ cluster: prod, engine: argocd }') })()).not.toThrow();
+  });
+
   it('refuses a Flux timeout of 0s, which Flux takes as 30s (no "no limit"), at the stage\'s line, the project file\'s, or the engine: that makes it count', () => {
     expect(problemsOf(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 0s } }') }))).toEqual([
       'environments/qa.yaml:3:48: delivery.sync.timeout: Flux has no timeout that means no limit, and takes 0s as 30s: the stage is marked failed when its objects are not ready 30s after each apply began, and the stages after it wait\n' +
