@@ -51,13 +51,15 @@ function fluxForm(url: string): string {
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'https://': '443', 'http://': '80', 'ssh://': '22', 'git://': '9418' };
 
 /**
- * The port `url` writes that its scheme takes anyway (`:443` of `https://host:443/`, an empty one:
- * `https://host:/`), with its `:`; undefined when it writes none or another one.
+ * The port `url` writes that its scheme takes anyway (`:443` of `https://host:443/`, with leading
+ * zeros, which Git and new URL() read as the number: `:0443`; an empty one: `https://host:/`), with
+ * its `:`; undefined when it writes none or another one.
  */
 function defaultPort(url: string): string | undefined {
   const { scheme, authority } = urlParts(url);
   const port = /:(\d*)$/.exec(authority.slice(authority.lastIndexOf('@') + 1));
-  return port && (port[1] === '' || port[1] === DEFAULT_PORTS[scheme.toLowerCase()]) ? port[0] : undefined;
+  const standard = DEFAULT_PORTS[scheme.toLowerCase()];
+  return port && (port[1] === '' || (standard !== undefined && port[1].replace(/^0+(?=\d)/, '') === standard)) ? port[0] : undefined;
 }
 
 /** `url` without the default port it writes (`defaultPort`), as the hints of `repositoryUrlForm` give it. */

@@ -328,6 +328,9 @@ describe("a repository URL that writes its scheme's default port", () => {
     ['https://git.example.com:443/team/app.git', ':443', 'https', 'https://git.example.com/team/app.git'],
     ['ssh://git@git.example.com:22/team/app.git', ':22', 'ssh', 'ssh://git@git.example.com/team/app.git'],
     ['http://git.example.com:80/team/app.git', ':80', 'http', 'http://git.example.com/team/app.git'],
+    // with leading zeros, which Git and new URL() read as the number
+    ['https://git.example.com:0443/team/app.git', ':0443', 'https', 'https://git.example.com/team/app.git'],
+    ['ssh://git@git.example.com:022/team/app.git', ':022', 'ssh', 'ssh://git@git.example.com/team/app.git'],
   ])(
     "%s is refused once at the project file's url for the stages Argo CD delivers with it, with the URL without it: Argo CD would not find its credentials",
     (url, port, scheme, address) => {
