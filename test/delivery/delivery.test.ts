@@ -690,6 +690,8 @@ describe('compiling delivery', () => {
     ['refs/tags/v1.2.3', { name: 'refs/tags/v1.2.3' }],
     ['refs/heads/release/2', { name: 'refs/heads/release/2' }],
     ['0123456789abcdef0123456789abcdef01234567', { commit: '0123456789abcdef0123456789abcdef01234567' }],
+    // a commit copied in capitals is no branch Flux would wait for
+    ['0123456789ABCDEF0123456789ABCDEF01234567', { commit: '0123456789abcdef0123456789abcdef01234567' }],
   ])('has Flux follow the revision %s as the ref it names', (revision, ref) => {
     const text = PROJECT.replace('revision: main', `revision: ${revision}`);
     const compiled = compileStages(sources({ qa: stage('{ cluster: nonprod }') }), {
