@@ -442,3 +442,38 @@ describe('an scp-style URL whose path starts with a number (git@host:2222/team/a
       expect(plannedProblems(text.replace('git@git.example.com:22/team/app.git', url))).toEqual([]);
   });
 });
+
+describe('a revision no Git ref can be named', () => {
+  it.each(['release/', '-main', 'feature..x', 'team/.hidden', 'v2.lock', 'a//b'])(
+    "%s is refused for either engine, at the stage's revision or once at the project file's",
+    (revision) => {
+      for (const engine of ['argocd', 'flux']) {
+        const text = `delivery:\n  engine: ${engine}\n  repository: { url: https://git.example.com/team/app.git, revision: "${revision}" }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
+        expect(plannedProblems(text)).toEqual([
+          expect.stringMatching(
+            new RegExp(
+              `^stagecraft\\.yaml:3:70: delivery\\.repository\\.revision: no Git branch or tag can be named '${revision.replace(/[.]/g, '\\.')}': it .* \\(git check-ref-format\\), so neither engine finds it`,
+            ),
+          ),
+        ]);
+        const own = deliveredStage(
+          { stage: 'qa', namespace: 'qa', source: 'environments/qa.yaml', delivery: { cluster: 'nonprod', repository: { revision } } },
+          [],
+        );
+        const fine = text.replace(`"${revision}"`, 'main');
+        const [problem, ...more] = planDelivery([own], loadProjectFile(fine), 'stagecraft.yaml', new Map()).problems;
+        expect(more).toEqual([]);
+        expect(problem.subject).toBe('environments/qa.yaml: delivery.repository.revision');
+        expect(problem.message).toMatch(/^no Git branch or tag can be named/);
+      }
+    },
+  );
+
+  it.each(['main', 'release/2', 'refs/tags/v1.2.3', 'my.branch', 'release-1.2', '0123456789abcdef0123456789abcdef01234567'])(
+    '%s passes',
+    (revision) => {
+      const text = `delivery:\n  engine: argocd\n  repository: { url: https://git.example.com/team/app.git, revision: "${revision}" }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
+      expect(plannedProblems(text)).toEqual([]);
+    },
+  );
+});
