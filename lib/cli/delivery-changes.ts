@@ -10,10 +10,10 @@ import { projectOrder, type KeptStage, type ProjectOrder } from '../delivery/pro
 import { sameCluster } from '../delivery/target.js';
 import { type Engine, engineName } from '../model/engines.js';
 import type { FileTree } from '../synth/file-content.js';
-import { INVENTORY_FILE, entryKey } from '../synth/inventory.js';
+import { INVENTORY_FILE, digest, entryKey } from '../synth/inventory.js';
 import { changeLines, changeSummary, inventoryChanges, objectsUnchanged } from '../synth/inventory-changes.js';
 import { compareCodePoints } from '../model/order.js';
-import { appProjectIn, objectsIn, targetsIn, type DeliveryOnDisk } from './delivery-on-disk.js';
+import { appProjectIn, documentsOf, objectsIn, targetsIn, type DeliveryOnDisk, type PlacedObject } from './delivery-on-disk.js';
 import type { Problem } from '../errors.js';
 import { andList } from '../model/limits.js';
 import { DIST_DIR } from './project.js';
@@ -96,8 +96,9 @@ export function handEdits(onDisk: DeliveryOnDisk, delivery: FileTree | undefined
     else if (key === undefined) add(edited, path, object);
     else if (written.has(`${path}/${key}`)) add(deleted, written.get(`${path}/${key}`)!, object);
   }
+  const moved = movedObjects(onDisk.placed, delivery);
   const kustomizations = new Map(onDisk.editedKustomizations.map(({ path, how }) => [path, how]));
-  return [...new Set([...edited.keys(), ...added.keys(), ...deleted.keys(), ...kustomizations.keys()])]
+  return [...new Set([...edited.keys(), ...added.keys(), ...deleted.keys(), ...moved.keys(), ...kustomizations.keys()])]
     .sort(compareCodePoints)
     .flatMap((path): Problem[] => {
       const now = delivery?.get(path);
@@ -108,29 +109,46 @@ export function handEdits(onDisk: DeliveryOnDisk, delivery: FileTree | undefined
       const file = `${DIST_DIR}/${DELIVERY_DIR}/${path}`;
       const how = kustomizations.get(path);
       const gone = deleted.get(path) ?? [];
+      const moves = moved.get(path) ?? [];
+      // objects moved into the file from another, and nothing else done to it: the same objects, in other files
+      const moving = how === undefined && !edited.has(path) && !added.has(path) && !gone.length && moves.length > 0;
       // an object deleted, or its whole file, with none edited: what the cluster keeps is the delete of the apply's --prune
-      const deletion = how === 'deleted' || (how === undefined && !edited.has(path) && !added.has(path));
+      const deletion = how === 'deleted' || (how === undefined && !edited.has(path) && !added.has(path) && !moving);
       const what =
         how === 'deleted'
           ? 'the file was deleted since stagecraft wrote it'
           : how === 'edited'
             ? `the file was edited since stagecraft wrote it (it is not the kustomization of the files of the objects ${inventory} records, as stagecraft writes it)`
-            : editsSaid(edited.get(path) ?? [], added.get(path) ?? [], gone, was === undefined, inventory);
+            : [
+                ...(moving ? [] : [editsSaid(edited.get(path) ?? [], added.get(path) ?? [], gone, was === undefined, inventory)]),
+                ...moves.map(({ object, from, copied }) =>
+                  copied
+                    ? `${object} was copied into the file from ${DIST_DIR}/${DELIVERY_DIR}/${from}, which holds it as stagecraft wrote it there`
+                    : `${object} was moved into the file from ${DIST_DIR}/${DELIVERY_DIR}/${from}, where stagecraft writes it`,
+                ),
+              ].join('; ');
       const them = gone.length === 1 ? 'it' : 'them';
-      // without its kustomization, kubectl apply -k of the directory applies nothing
+      // without its kustomization, kubectl apply -k of the directory applies nothing; an object twice in it, neither
+      const copies = moves.filter((m) => m.copied).length;
       const cluster =
         how === 'deleted'
           ? ''
-          : deletion
-            ? `; if ${dir} was applied without ${them}, the prune of its apply command deleted ${them} from the cluster, until ${dir} is applied again, with the command on the third line of ${inventory}`
-            : `; if the edited file was applied, the cluster keeps the edit until ${dir} is applied again, with the command on the third line of ${inventory}`;
+          : moving
+            ? copies
+              ? `; kubectl apply -k of ${dir} refuses an object it reads twice, so it applied nothing while the copy was there`
+              : ''
+            : deletion
+              ? `; if ${dir} was applied without ${them}, the prune of its apply command deleted ${them} from the cluster, until ${dir} is applied again, with the command on the third line of ${inventory}`
+              : `; if the edited file was applied, the cluster keeps the edit until ${dir} is applied again, with the command on the third line of ${inventory}`;
       return [
         {
           code: 'delivery/hand-edit',
           severity: 'warning',
           subject: file,
-          message: `${what}, and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the ${deletion ? 'deletion' : 'edit'} is undone`,
-          hint: `make a lasting change in those settings, then run npm run synth (git diff ${file} shows it undone, if it was committed)${cluster}`,
+          message: `${what}, and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the ${deletion ? 'deletion' : moving ? (copies ? 'copy' : 'move') : 'edit'} is undone`,
+          hint: moving
+            ? `nothing to do: stagecraft writes each stage's objects in its own file, and the objects are the same (git diff ${file} shows the ${copies ? 'copy' : 'move'} undone, if it was committed); to change one, change those settings, then run npm run synth${cluster}`
+            : `make a lasting change in those settings, then run npm run synth (git diff ${file} shows it undone, if it was committed)${cluster}`,
         },
       ];
     });
@@ -168,6 +186,43 @@ function editsSaid(
   if (edited.length === 0)
     return `${andList(deleted)} ${was(deleted)} deleted from the file since stagecraft wrote ${them(deleted)} (${inventory} records ${them(deleted)})`;
   return `${andList(edited)} ${was(edited)} edited, and ${andList(deleted)} deleted from the file, since stagecraft wrote them (${inventory} records them as written)`;
+}
+
+/** An object of `dist/delivery/` as stagecraft wrote it, found in another file than the one stagecraft writes it in. */
+interface MovedObject {
+  /** The object (`Application argocd/stagecraft-qa`). */
+  readonly object: string;
+  /** The file stagecraft writes it in, by path below `dist/delivery/`. */
+  readonly from: string;
+  /** Whether that file holds it too (a copy, which kubectl apply -k refuses), or not (a move). */
+  readonly copied: boolean;
+}
+
+/**
+ * The objects of `placed` (each document of `dist/delivery/` as stagecraft wrote it, `handEditsIn`)
+ * that a file holds which the new output (`delivery`) does not write them in, by that file: moved or
+ * copied there by hand (an Application cut from one stage's file and pasted into another's), with
+ * the file the new output writes them in. Found by the digest of each document, which the new
+ * output writes in the same bytes while its object is unchanged (without parsing the new files
+ * again); an object the new output changes too is not found so, nor one edited after it was moved
+ * (said as edited in the file).
+ */
+function movedObjects(placed: readonly PlacedObject[], delivery: FileTree | undefined): Map<string, MovedObject[]> {
+  const moved = new Map<string, MovedObject[]>();
+  if (!placed.length || delivery === undefined) return moved;
+  // the file of each document the new output writes, by its digest
+  const writtenAt = new Map<string, string>();
+  for (const [path, text] of delivery) {
+    if (!path.endsWith('.yaml')) continue;
+    for (const document of documentsOf(text)) writtenAt.set(digest(document), path);
+  }
+  const at = new Set(placed.map(({ path, digest }) => `${path}\0${digest}`));
+  for (const { path, object, digest } of placed) {
+    const from = writtenAt.get(digest);
+    if (from === undefined || from === path) continue;
+    moved.set(path, [...(moved.get(path) ?? []), { object, from, copied: at.has(`${from}\0${digest}`) }]);
+  }
+  return moved;
 }
 
 /** The file (by path below `dist/delivery/`) of each object of `delivery`, by `<engine>/<inventory key>`. */

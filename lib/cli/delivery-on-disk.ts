@@ -56,7 +56,16 @@ export function deletingIn(files: DeliveryFiles): DeletingKustomization[] {
 export function deliveryOnDisk(project: Project): DeliveryOnDisk {
   const inventories = new Map<string, string>();
   if (!existsSync(join(project.root, DIST_DIR, DELIVERY_DIR)))
-    return { applied: [], applications: [], targets: new Map(), inventories, tree: new Map(), edited: [], editedKustomizations: [] };
+    return {
+      applied: [],
+      applications: [],
+      targets: new Map(),
+      inventories,
+      tree: new Map(),
+      edited: [],
+      editedKustomizations: [],
+      placed: [],
+    };
   const tree = readStageTree(project, DELIVERY_DIR);
   const files = objectsIn(tree);
   const targets = targetsIn(files);
@@ -79,10 +88,24 @@ export function deliveryOnDisk(project: Project): DeliveryOnDisk {
 }
 
 /** `handEditsIn` as the fields of `DeliveryOnDisk`. */
-const editedFields = ({ objects, kustomizations }: ReturnType<typeof handEditsIn>) => ({
+const editedFields = ({ objects, kustomizations, placed }: ReturnType<typeof handEditsIn>) => ({
   edited: objects,
   editedKustomizations: kustomizations,
+  placed,
 });
+
+/** A document of a file of `dist/delivery/` as stagecraft wrote it (its digest the one its inventory records), wherever it is. */
+export interface PlacedObject {
+  /** The file holding it, by path below `dist/delivery/` (`argocd/10-production.yaml`). */
+  readonly path: string;
+  /** The object (`Application argocd/stagecraft-qa`). */
+  readonly object: string;
+  /** The digest of its document (`sha256:...`), as the inventory records it. */
+  readonly digest: string;
+}
+
+/** The documents of a file of `dist/delivery/` as stagecraft joins them (`serializeObjects`), after the header's comment lines. */
+export const documentsOf = (text: string): string[] => text.replace(/^(?:#.*\n)*/, '').split(/^---\n/m);
 
 /** An object of `dist/delivery/` that is not as stagecraft wrote it (`handEditsIn`). */
 export interface EditedObject {
@@ -115,11 +138,14 @@ export interface EditedKustomization {
  *   one of those objects is in no file, the other files it lists, which may have held it): a resource
  *   left out, which `kubectl apply -k --prune` then deletes from the cluster, one added (a file
  *   stagecraft did not write, which the kustomization written again no longer applies), a patch or a
- *   comment added.
+ *   comment added;
+ * - `placed`: each document of an object its directory's inventory records as written, with the
+ *   file that holds it, which may be another than stagecraft wrote it in (a document moved by hand).
  * A directory without an inventory is passed over.
  */
-export function handEditsIn(tree: FileTree): { objects: EditedObject[]; kustomizations: EditedKustomization[] } {
+export function handEditsIn(tree: FileTree): { objects: EditedObject[]; kustomizations: EditedKustomization[]; placed: PlacedObject[] } {
   const objects: EditedObject[] = [];
+  const placed: PlacedObject[] = [];
   // each directory's inventory parsed once, not once per file (1,000 delivered stages: 0.66-0.99 s)
   const directories = new Map<string, { recorded: Map<string, string>; found: Set<string>; holding: Set<string>; unread: boolean }>();
   for (const [path, text] of tree) {
@@ -130,8 +156,7 @@ export function handEditsIn(tree: FileTree): { objects: EditedObject[]; kustomiz
     const slash = path.indexOf('/');
     const directory = slash < 0 || !path.endsWith('.yaml') ? undefined : directories.get(path.slice(0, slash));
     if (directory === undefined) continue;
-    // the documents as serializeObjects joins them, after the header's comment lines
-    const documents = text.replace(/^(?:#.*\n)*/, '').split(/^---\n/m);
+    const documents = documentsOf(text);
     for (const [i, document] of documents.entries()) {
       // a document of comments and blank lines alone holds no object: one whose object was deleted
       if (/^(?:[ \t]*(?:#.*)?(?:\n|$))*$/.test(document)) continue;
@@ -145,7 +170,9 @@ export function handEditsIn(tree: FileTree): { objects: EditedObject[]; kustomiz
       directory.found.add(key);
       const recorded = directory.recorded.get(key);
       if (recorded !== undefined) directory.holding.add(path.slice(slash + 1));
-      if (recorded !== digest(document)) objects.push({ path, object: keyName(key), ...(recorded === undefined ? { added: true } : {}) });
+      const written = digest(document);
+      if (recorded === written) placed.push({ path, object: keyName(key), digest: written });
+      else objects.push({ path, object: keyName(key), ...(recorded === undefined ? { added: true } : {}) });
     }
   }
   const kustomizations: EditedKustomization[] = [];
@@ -168,7 +195,7 @@ export function handEditsIn(tree: FileTree): { objects: EditedObject[]; kustomiz
     const header = tree.get(`${dir}/${INVENTORY_FILE}`)!.split('\n')[1] ?? '';
     if (text !== deliveryKustomization(header, resources)) kustomizations.push({ path, how: 'edited' });
   }
-  return { objects, kustomizations };
+  return { objects, kustomizations, placed };
 }
 
 /** The objects of `tree` (`dist/delivery/` as it is) edited or deleted since stagecraft wrote them (`handEditsIn`). */
@@ -222,6 +249,8 @@ export interface DeliveryOnDisk {
   readonly edited: readonly EditedObject[];
   /** Its kustomizations edited or deleted since stagecraft wrote them (`handEditsIn`). */
   readonly editedKustomizations: readonly EditedKustomization[];
+  /** Its objects as stagecraft wrote them, in whichever file holds each (`handEditsIn`): one moved to another file is among them. */
+  readonly placed: readonly PlacedObject[];
 }
 
 /** An Application of dist/delivery/argocd/ as it was: its name and namespace, and the stage it applies. */

@@ -7,8 +7,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ProblemsError, compareProblems, type PathProblem, type Problem, type SourceLocation } from '../errors.js';
 import { ProjectFileSchema, type ProjectFile } from './delivery.js';
 import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './repository-credentials.js';
-import { repositoryMismatches, repositoryUrlForm } from './repository-url.js';
-import { resolvedSync, syncMismatches } from './sync-policy.js';
+import { repositoryUrlForm } from './repository-url.js';
 import { mayHidePassword } from './url-authority.js';
 import { locateKey, locateValue } from './locate.js';
 import { SchemaValidator } from './validate.js';
@@ -62,26 +61,19 @@ export function projectPlaces(text: string, file = PROJECT_FILE): (path: readonl
 }
 
 /**
- * What the schema cannot say of a valid project file: a default repository URL with a fragment
- * (which no engine reads, so said whatever the engine), one that the default engine would misread,
- * or a default sync policy it cannot honour (a stage that picks another
- * engine, repository or sync setting is checked when its delivery is planned, lib/delivery/plan.ts).
+ * What the schema cannot say of a valid project file: a default repository URL with a fragment or a
+ * query naming a revision, which no engine reads, so said whatever the engine. What one engine
+ * would misread of its defaults (a URL, a revision, a sync setting) is said when the delivery is
+ * planned (lib/delivery/plan.ts), for the stages that engine delivers: the project file's engine
+ * may deliver none of them.
  */
 function refineProject(project: ProjectFile): PathProblem[] {
-  const delivery = project.delivery ?? {};
-  const at = (group: string, { setting, message, ...p }: { setting: string; message: string; code: string; hint: string }) => {
-    const path = ['delivery', group, setting];
-    return { ...p, path, message: `${path.join('.')}: ${message}` };
-  };
-  // credentials in the URL are refused with the secret values (projectSecrets); a fragment, which no engine reads, whatever the engine
-  const fragment = delivery.repository?.url === undefined ? undefined : repositoryUrlForm(delivery.repository.url);
-  const fragments = fragment ? [at('repository', fragment)] : [];
-  if (!delivery.engine) return fragments;
-  return [
-    ...fragments,
-    ...repositoryMismatches(delivery.engine, delivery.repository ?? {}).map((m) => at('repository', m)),
-    ...syncMismatches(delivery.engine, resolvedSync(delivery.sync)).map((m) => at('sync', m)),
-  ];
+  const url = project.delivery?.repository?.url;
+  // credentials in the URL are refused with the secret values (projectSecrets)
+  const form = url === undefined ? undefined : repositoryUrlForm(url);
+  if (!form) return [];
+  const path = ['delivery', 'repository', form.setting];
+  return [{ code: form.code, hint: form.hint, path, message: `${path.join('.')}: ${form.message}` }];
 }
 
 /**

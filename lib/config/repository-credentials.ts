@@ -102,11 +102,22 @@ export function repositoryCredentials(url: string): RepositoryCredentials | unde
 const ACCOUNT_NAME = /^[a-z\d][\w.-]{0,29}$/i;
 
 /**
- * Whether `name` reads as a generated token rather than a name a person chose: 16 characters or
- * more mixing capitals, small letters and digits (`Zx8kLm3Qp9RtVw2Y`), or found by the secret screening.
+ * Whether `name` reads as a generated token rather than a name a person chose. A user name in the
+ * URL is never needed (the engine's credentials carry one), so a name taken for a token costs its
+ * removal from the URL, a token taken for a name its leak: 16 characters or more that mix capitals,
+ * small letters and digits (`Zx8kLm3Qp9RtVw2Y`); of letters and digits alone, hex digits with a
+ * digit among them (`a3f9c2e81b7d4f60`), or digits scattered as a person's seldom are, between
+ * letters twice or in three places (`k3j9x2m8p1q7r5t0`; `jdoe2024platform`, `k8sdeploybot1` are
+ * names); or what the secret screening finds. Of random lowercase tokens with few digits, one in nine
+ * of 16 characters still reads as a name (one in 26 of 20, one in 400 of 30).
  */
 const tokenLike = (name: string) =>
-  (name.length >= 16 && /[A-Z]/.test(name) && /[a-z]/.test(name) && /\d/.test(name)) || detectSecret(name) !== undefined;
+  (name.length >= 16 && /[A-Z]/.test(name) && /[a-z]/.test(name) && /\d/.test(name)) ||
+  (/^[a-z\d]{16,}$/i.test(name) &&
+    ((/^[\da-f]+$/i.test(name) && /\d/.test(name)) ||
+      (name.match(/(?<=[a-z])\d+(?=[a-z])/gi)?.length ?? 0) >= 2 ||
+      (name.match(/\d+/g)?.length ?? 0) >= 3)) ||
+  detectSecret(name) !== undefined;
 
 /**
  * The user name of `u` (a URL over http(s) without a password) when it is one a Git host writes in

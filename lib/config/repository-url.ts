@@ -51,13 +51,15 @@ function fluxForm(url: string): string {
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'https://': '443', 'http://': '80', 'ssh://': '22', 'git://': '9418' };
 
 /**
- * The port `url` writes that its scheme takes anyway (`:443` of `https://host:443/`, an empty one:
- * `https://host:/`), with its `:`; undefined when it writes none or another one.
+ * The port `url` writes that its scheme takes anyway (`:443` of `https://host:443/`, with leading
+ * zeros, which Git and new URL() read as the number: `:0443`; an empty one: `https://host:/`), with
+ * its `:`; undefined when it writes none or another one.
  */
 function defaultPort(url: string): string | undefined {
   const { scheme, authority } = urlParts(url);
   const port = /:(\d*)$/.exec(authority.slice(authority.lastIndexOf('@') + 1));
-  return port && (port[1] === '' || port[1] === DEFAULT_PORTS[scheme.toLowerCase()]) ? port[0] : undefined;
+  const standard = DEFAULT_PORTS[scheme.toLowerCase()];
+  return port && (port[1] === '' || (standard !== undefined && port[1].replace(/^0+(?=\d)/, '') === standard)) ? port[0] : undefined;
 }
 
 /** `url` without the default port it writes (`defaultPort`), as the hints of `repositoryUrlForm` give it. */
@@ -134,6 +136,32 @@ function defaultPortForm(url: string): RepositoryMismatch | undefined {
 }
 
 /**
+ * A revision no Git ref can be named (git check-ref-format, which the schema's pattern does not
+ * say: a part that starts with `.`, `..`, a `//`, an end in `/`, `.` or `.lock`, a branch that starts
+ * with `-`), which neither engine finds (Argo CD's sync fails, Flux's GitRepository waits): why, and what to write.
+ */
+function unnamedRevision(revision: string): RepositoryMismatch | undefined {
+  const why = revision.startsWith('-')
+    ? "starts with '-'"
+    : revision.includes('..')
+      ? "holds '..'"
+      : revision.includes('//') || revision.endsWith('/')
+        ? "has an empty part (a '//', or a '/' at its end)"
+        : /(^|\/)\./.test(revision)
+          ? "has a part that starts with '.'"
+          : /\.lock$|\.$/.test(revision)
+            ? "ends in '.' or '.lock'"
+            : undefined;
+  if (why === undefined) return undefined;
+  return {
+    code: 'delivery/revision',
+    setting: 'revision',
+    message: `no Git branch or tag can be named '${revision}': it ${why} (git check-ref-format), so neither engine finds it: Argo CD's sync and Flux's clone fail`,
+    hint: 'write the branch, tag or commit as Git names it (git branch -a and git tag list them), such as main, release/2 or refs/tags/v1.2.3',
+  };
+}
+
+/**
  * What `engine` would misread in a repository's settings. The schema accepts what either engine
  * reads; Argo CD would not find the credentials of a URL written with its scheme's default port
  * (`defaultPortForm`); Flux clones only http(s):// and ssh:// URLs, and follows a bare revision as a
@@ -145,11 +173,12 @@ export function repositoryMismatches(
   repository: { readonly url?: string; readonly revision?: string },
 ): RepositoryMismatch[] {
   const { url, revision } = repository;
+  const unnamed = revision === undefined ? undefined : unnamedRevision(revision);
   if (engine === 'argocd') {
     const port = url === undefined ? undefined : defaultPortForm(url);
-    return port ? [port] : [];
+    return [...(port ? [port] : []), ...(unnamed ? [unnamed] : [])];
   }
-  const found: RepositoryMismatch[] = [];
+  const found: RepositoryMismatch[] = unnamed ? [unnamed] : [];
   if (url !== undefined && !FLUX_URL.test(url)) {
     // a URL with a password in it is not echoed, nor rewritten into the hint: messages end up in CI logs
     const secret = detectSecret(url) !== undefined || repositoryCredentials(url) !== undefined;

@@ -13,6 +13,9 @@ import type { Engine } from '../model/engines.js';
  */
 const FLUX_MIN_TIMEOUT = { ns: 30_000_000_000n, text: '30s' };
 
+/** The longest duration Go reads (2^63 - 1 ns), as it writes it. */
+const GO_MAX_DURATION = '2562047h47m16.854775807s';
+
 /** What to write for a Flux timeout. */
 const FLUX_TIMEOUT = `how long applying the stage and its rollouts (and migration Jobs) may take, ${FLUX_MIN_TIMEOUT.text} or more (5m when none is written, 1h for a long migration)`;
 
@@ -35,7 +38,8 @@ export interface SyncMismatch {
  * applies it whole, as Argo CD's manual sync does: there `selfHeal` means nothing to either engine.
  * `prune` and `automated` each have their Flux field (`spec.prune`, `spec.suspend`). A `timeout`
  * of `0s`, which reads as "no limit", is taken as 30s, suspended or not (`shortFluxTimeout` says
- * what another under 30s does).
+ * what another under 30s does); one past Go's longest duration, which the schema's pattern and the
+ * CRD's take, Flux cannot read at all.
  */
 export function syncMismatches(
   engine: Engine,
@@ -51,8 +55,17 @@ export function syncMismatches(
         'Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster',
       hint: 'remove selfHeal: false (Flux always puts back drift), or deliver with Argo CD (engine: argocd), which can leave drift alone',
     });
+  const ns = sync.timeout === undefined ? undefined : goDuration(sync.timeout);
+  // past Go's longest duration (about 292 years): the schema's pattern and the CRD's take it, Go's time.ParseDuration does not
+  if (typeof ns === 'string')
+    found.push({
+      code: 'delivery/sync',
+      setting: 'timeout',
+      message: `Flux cannot read the timeout ${sync.timeout}, longer than Go's longest duration (${GO_MAX_DURATION}): its kustomize-controller would fail to decode the Kustomization, which the cluster accepts, and with it the list of every Kustomization it watches, so that no stage is applied`,
+      hint: `write ${FLUX_TIMEOUT}`,
+    });
   // `0s` reads as "no limit", which Flux has not: a stage that takes longer than 30s to become ready would fail at every apply
-  if (sync.timeout !== undefined && goDuration(sync.timeout) === 0n)
+  if (ns === 0n)
     found.push({
       code: 'delivery/sync',
       setting: 'timeout',

@@ -49,11 +49,12 @@ function sources(plans: readonly DeliveryPlan[]): Map<string, DeliveryPlan['repo
 
 /**
  * Flux's `spec.ref` for a revision: a full ref (`refs/tags/v1.2.3`) by name, a 40-hex commit as
- * the commit, anything else as a branch (the plan refuses a bare revision that reads as a tag).
+ * the commit (in capitals too, as Git and Argo CD read one, written as Git writes it), anything else
+ * as a branch (the plan refuses a bare revision that reads as a tag).
  */
 export function fluxRef(revision: string): NonNullable<IGitRepository['spec']>['ref'] {
   if (revision.startsWith('refs/')) return { name: revision };
-  return /^[0-9a-f]{40}$/.test(revision) ? { commit: revision } : { branch: revision };
+  return /^[0-9a-f]{40}$/i.test(revision) ? { commit: revision.toLowerCase() } : { branch: revision };
 }
 
 export function gitRepositories(plans: readonly DeliveryPlan[], labels: Record<string, string>): IGitRepository[] {

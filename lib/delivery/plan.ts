@@ -8,7 +8,8 @@ import { sourceName } from './source-name.js';
 import { ARGOCD_NAMESPACE } from './argocd.js';
 import { normalRepositoryUrl } from './urls.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
-import { DEFAULT_PROJECT, type DeliveryPlan } from './delivery-plan.js';
+import { DEFAULT_PROJECT, stageObjectName, type DeliveryPlan } from './delivery-plan.js';
+import { MAX_LABEL_VALUE } from '../model/labels.js';
 import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
 import type { ProjectFile } from '../config/delivery.js';
 import { repositoryCredentials } from '../config/repository-credentials.js';
@@ -43,6 +44,10 @@ export function planDelivery(
   const notices: Problem[] = [];
   const plans: DeliveryPlan[] = [];
   let projectSecretRead = false;
+  // what the engine of the stages that inherit it cannot read of a project file's setting, by its path: said once (`projectSetting`)
+  const projectErrors = new Map<string, { path: string[]; said: { code: string; message: string; hint: string } }>();
+  const projectError = (path: string[], said: { code: string; message: string; hint: string }) =>
+    projectErrors.set(`${path.join('.')}\0${said.message}`, { path, said });
   // the project file's sync.timeout that Flux takes as 30s, for a stage that inherits it (shortFluxTimeout), said once
   let projectTimeout: { message: string; hint: string } | undefined;
   for (const s of stages) {
@@ -98,10 +103,15 @@ export function planDelivery(
       d.repository?.url !== undefined &&
       (defaults.repository?.url === undefined || normalRepositoryUrl(d.repository.url) !== normalRepositoryUrl(defaults.repository.url));
     const secret = another ? d.repository?.secret : (d.repository?.secret ?? defaults.repository?.secret);
-    // the project file's own engine and repository were checked when it was read; here, a stage's choice of either
+    // against the stage's engine: the project file's engine may deliver no stage, so its own settings are checked here too
     const mismatches = repositoryMismatches(engine, { url, revision });
     for (const { setting, message, hint, code } of mismatches) {
       const own = d.repository?.[setting] !== undefined;
+      // the project file's engine and setting both: said once, at the project file's setting
+      if (!own && d.engine === undefined) {
+        projectError(['delivery', 'repository', setting], { code, message, hint });
+        continue;
+      }
       fail(
         own ? `repository.${setting}` : 'engine',
         own ? message : `${message} (${projectSource}'s delivery.repository.${setting})`,
@@ -110,9 +120,14 @@ export function planDelivery(
       );
     }
     const sync = resolvedSync({ ...defaults.sync, ...d.sync });
-    // the same of the sync policy: the project file's own was checked against its engine when it was read
+    // the same of the sync policy
     const unhonoured = syncMismatches(engine, sync);
     for (const { setting, message, hint, code } of unhonoured) {
+      // the project file's engine and setting both (and, for selfHeal, its automated): said once, at the project file's setting
+      if (d.sync?.[setting] === undefined && d.engine === undefined && (setting !== 'selfHeal' || d.sync?.automated === undefined)) {
+        projectError(['delivery', 'sync', setting], { code, message, hint });
+        continue;
+      }
       // at the stage's own setting, else at what the stage chose that makes the project file's setting count
       const place =
         d.sync?.[setting] !== undefined
@@ -159,6 +174,19 @@ export function planDelivery(
     }
     const previous = promotedFrom.get(s.stage);
     const project = defaults.project ?? DEFAULT_PROJECT;
+    const name = stageObjectName(project, s.stage);
+    // Flux labels every object it applies with its Kustomization's name (fluxcd/flux2#2004): a label value
+    if (engine === 'flux' && name.length > MAX_LABEL_VALUE) {
+      const longest = MAX_LABEL_VALUE - project.length - 1;
+      fail(
+        'engine',
+        `the Kustomization of the stage ${s.stage} is named ${name} (${name.length} characters: ${projectSource}'s delivery.project, '-' and the stage's name), which Flux writes as a label (kustomize.toolkit.fluxcd.io/name) on every object it applies, and a label value has at most ${MAX_LABEL_VALUE} characters: the cluster would refuse every object of the stage`,
+        longest > 0
+          ? `name the stage with at most ${longest} characters, or write a shorter delivery.project in ${projectSource} (${project}, ${project.length} characters)`
+          : `write a shorter delivery.project in ${projectSource} (${project}, ${project.length} characters)`,
+      );
+      continue;
+    }
     const defaultRepository = { url: defaults.repository?.url, revision: defaults.repository?.revision ?? DEFAULT_REVISION };
     // Flux: the project file's repository spelt another way (.git, a trailing /, a host in capitals) is
     // followed as the project file spells it, so by the GitRepository of the project's (no second one
@@ -183,17 +211,23 @@ export function planDelivery(
       ...(previous !== undefined ? { after: previous } : {}),
     });
   }
-  // a warning said once, at the project file's setting (`path`)
-  const projectSetting = (path: string[], code: string, { message, hint }: { message: string; hint: string }): Problem => {
+  // a warning said once, at the project file's setting (`path`); or an error
+  const projectSetting = (
+    path: string[],
+    code: string,
+    { message, hint }: { message: string; hint: string },
+    severity: 'warning' | 'error' = 'warning',
+  ): Problem => {
     const location = projectPlaces(path);
     const setting = path.join('.');
     return {
       code,
-      severity: 'warning',
+      ...(severity === 'warning' ? { severity } : {}),
       ...(location ? { location, message: `${setting}: ${message}` } : { subject: `${projectSource}: ${setting}`, message }),
       hint,
     };
   };
+  for (const { path, said } of projectErrors.values()) problems.push(projectSetting(path, said.code, said, 'error'));
   const projectSecret = defaults.repository?.secret;
   // no stage Flux delivers clones the project's repository with it
   if (projectSecret !== undefined && stages.length && !projectSecretRead && defaults.repository?.url !== undefined)

@@ -117,6 +117,11 @@ describe('repositoryCredentials', () => {
     // as Bitbucket shows one: the account's name
     'https://jdoe@bitbucket.org/team/app.git',
     'https://jane.doe@git.example.com/scm/team/app.git',
+    // long names a person chose: words, a year, a number within them once
+    'https://platformengineer@bitbucket.org/team/app.git',
+    'https://jdoe2024platform@bitbucket.org/team/app.git',
+    'https://k8sdeploybot2024@bitbucket.org/team/app.git',
+    'https://acmecorpbuildagent1@git.example.com/scm/team/app.git',
   ])('lets %s through: the user name a Git host writes in the clone URL it shows names an account', (url) => {
     expect(repositoryCredentials(url)).toBeUndefined();
   });
@@ -128,6 +133,11 @@ describe('repositoryCredentials', () => {
     // a token as a Bitbucket user: random, or longer than a name (an app password)
     ['https://Zx8kLm3Qp9RtVw2Y@bitbucket.org/team/app.git', 'https://bitbucket.org/team/app.git'],
     ['https://ATBB4kq7tzpp9xyz3ab2cd5ef8gh1jk@bitbucket.org/team/app.git', 'https://bitbucket.org/team/app.git'],
+    // lowercase or hex tokens, 16 to 30 characters, which Bitbucket would take as user names
+    ['https://a3f9c2e81b7d4f60@bitbucket.org/team/app.git', 'https://bitbucket.org/team/app.git'],
+    ['https://9f86d081884c7d659a2feaa0c55ad0@bitbucket.org/team/app.git', 'https://bitbucket.org/team/app.git'],
+    ['https://k3j9x2m8p1q7r5t0@bitbucket.org/team/app.git', 'https://bitbucket.org/team/app.git'],
+    ['https://qz7tkw2mpx9rbnv4hd@git.example.com/scm/team/app.git', 'https://git.example.com/scm/team/app.git'],
     // GitHub and GitLab show no user: one there is a token
     ['https://jdoe@github.com/team/app.git', 'https://github.com/team/app.git'],
     ['https://jdoe@gitlab.com/team/app.git', 'https://gitlab.com/team/app.git'],

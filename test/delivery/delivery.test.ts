@@ -528,12 +528,37 @@ describe('compiling delivery', () => {
     expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ suspend: true, prune: true });
   });
 
+  it("refuses a Flux timeout past Go's longest duration, which the schema and the CRD's pattern take and Flux's controller cannot decode", () => {
+    expect(problemsOf(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 2562048h } }') }))).toEqual([
+      "environments/qa.yaml:3:48: delivery.sync.timeout: Flux cannot read the timeout 2562048h, longer than Go's longest duration (2562047h47m16.854775807s): its kustomize-controller would fail to decode the Kustomization, which the cluster accepts, and with it the list of every Kustomization it watches, so that no stage is applied\n" +
+        '  hint: write how long applying the stage and its rollouts (and migration Jobs) may take, 30s or more (5m when none is written, 1h for a long migration)',
+    ]);
+    // the longest Go reads is written as it is
+    const tree = run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 2562047h } }') })().tree.get(DELIVERY_DIR)!;
+    expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ timeout: '2562047h' });
+  });
+
+  it('refuses a stage whose Kustomization name, which Flux writes as a label on every object it applies, is longer than a label value', () => {
+    const long = 'customer-facing-checkout-service-staging-eu-west';
+    const project = PROJECT.replace('  engine: flux\n', '  engine: flux\n  project: platform-delivery\n');
+    expect(problemsOf(run(project, { [long]: stage('{ cluster: nonprod }') }))).toEqual([
+      `stagecraft.yaml:2:11: delivery.engine: the Kustomization of the stage ${long} is named platform-delivery-${long} (66 characters: stagecraft.yaml's delivery.project, '-' and the stage's name), ` +
+        'which Flux writes as a label (kustomize.toolkit.fluxcd.io/name) on every object it applies, and a label value has at most 63 characters: the cluster would refuse every object of the stage\n' +
+        '  hint: name the stage with at most 45 characters, or write a shorter delivery.project in stagecraft.yaml (platform-delivery, 17 characters)',
+    ]);
+    // 63 characters pass; Argo CD, which tracks by annotation, takes it
+    const fits = long.slice(0, 45);
+    expect(() => run(project, { [fits]: stage('{ cluster: nonprod }') })()).not.toThrow();
+    expect(() => run(project, { [long]: stage('{ cluster: prod, engine: argocd }') })()).not.toThrow();
+  });
+
   it('refuses a Flux timeout of 0s, which Flux takes as 30s (no "no limit"), at the stage\'s line, the project file\'s, or the engine: that makes it count', () => {
     expect(problemsOf(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 0s } }') }))).toEqual([
       'environments/qa.yaml:3:48: delivery.sync.timeout: Flux has no timeout that means no limit, and takes 0s as 30s: the stage is marked failed when its objects are not ready 30s after each apply began, and the stages after it wait\n' +
         '  hint: write how long applying the stage and its rollouts (and migration Jobs) may take, 30s or more (5m when none is written, 1h for a long migration)',
     ]);
-    expect(problemsOf(() => loadProjectFile(`${PROJECT}  sync: { timeout: 0h0m }\n`))).toEqual([
+    expect(() => loadProjectFile(`${PROJECT}  sync: { timeout: 0h0m }\n`)).not.toThrow();
+    expect(problemsOf(run(`${PROJECT}  sync: { timeout: 0h0m }\n`, { qa: stage('{ cluster: nonprod }') }))).toEqual([
       expect.stringMatching(
         /^stagecraft\.yaml:7:20: delivery\.sync\.timeout: Flux has no timeout that means no limit, and takes 0h0m as 30s/,
       ),
@@ -590,17 +615,23 @@ describe('compiling delivery', () => {
     ]);
   });
 
-  it("refuses the project file's selfHeal: false when its engine is Flux, at its line there", () => {
-    expect(problemsOf(() => loadProjectFile(`${PROJECT}  sync: { prune: true, selfHeal: false }\n`))).toEqual([
+  it("refuses the project file's selfHeal: false once, at its line there, when stages inherit it and its engine Flux", () => {
+    const noHeal = `${PROJECT}  sync: { prune: true, selfHeal: false }\n`;
+    // read alone, the file may be meant for stages Argo CD delivers
+    expect(() => loadProjectFile(noHeal)).not.toThrow();
+    const inheriting = { qa: stage('{ cluster: nonprod }'), production: stage('{ cluster: prod }') };
+    expect(problemsOf(run(noHeal, inheriting))).toEqual([
       'stagecraft.yaml:7:34: delivery.sync.selfHeal: Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster\n' +
         '  hint: remove selfHeal: false (Flux always puts back drift), or deliver with Argo CD (engine: argocd), which can leave drift alone',
     ]);
-    expect(problemsThrownBy(() => loadProjectFile(`${PROJECT}  sync: { selfHeal: false }\n`)).map((p) => p.code)).toEqual([
-      'delivery/sync',
-    ]);
-    // suspended (automated: false), or delivered by Argo CD: accepted
-    expect(() => loadProjectFile(`${PROJECT}  sync: { automated: false, selfHeal: false }\n`)).not.toThrow();
-    expect(() => loadProjectFile(ARGOCD_PROJECT.replace('selfHeal: true', 'selfHeal: false'))).not.toThrow();
+    // every stage delivered by Argo CD, which honours it: accepted; suspended (automated: false) too
+    const argocd = {
+      qa: stage('{ cluster: prod, engine: argocd }'),
+      production: stage('{ cluster: prod, engine: argocd }'),
+    };
+    expect(() => run(noHeal, argocd)()).not.toThrow();
+    expect(() => run(`${PROJECT}  sync: { automated: false, selfHeal: false }\n`, inheriting)()).not.toThrow();
+    expect(() => run(ARGOCD_PROJECT.replace('selfHeal: true', 'selfHeal: false'), inheriting)()).not.toThrow();
   });
 
   it('refuses two stages delivered into one namespace of one cluster, at the namespace: setting, naming both and the cluster', () => {
@@ -659,6 +690,8 @@ describe('compiling delivery', () => {
     ['refs/tags/v1.2.3', { name: 'refs/tags/v1.2.3' }],
     ['refs/heads/release/2', { name: 'refs/heads/release/2' }],
     ['0123456789abcdef0123456789abcdef01234567', { commit: '0123456789abcdef0123456789abcdef01234567' }],
+    // a commit copied in capitals is no branch Flux would wait for
+    ['0123456789ABCDEF0123456789ABCDEF01234567', { commit: '0123456789abcdef0123456789abcdef01234567' }],
   ])('has Flux follow the revision %s as the ref it names', (revision, ref) => {
     const text = PROJECT.replace('revision: main', `revision: ${revision}`);
     const compiled = compileStages(sources({ qa: stage('{ cluster: nonprod }') }), {

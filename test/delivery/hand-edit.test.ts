@@ -84,6 +84,45 @@ describe('a hand edit of a file of dist/delivery/', () => {
     expect(renamed.stderr).toContain('the edit is undone\n');
   });
 
+  it.each([
+    ['Argo CD', ARGOCD_PROJECT, 'argocd', 'Application argocd/stagecraft-qa'],
+    ['Flux', FLUX_PROJECT, 'flux', 'Kustomization flux-system/stagecraft-qa'],
+  ])(
+    "says a stage's %s object moved by hand into another stage's file, or copied there, as moved or copied, naming the file stagecraft writes it in",
+    (_, project, engine, object) => {
+      const dir = delivered(project);
+      const path = (stage: string) => join(dir, 'dist', 'delivery', engine, `10-${stage}.yaml`);
+      const qa = readFileSync(path('qa'), 'utf8');
+      const production = readFileSync(path('production'), 'utf8');
+      const header = /^(?:#.*\n)*/.exec(qa)![0];
+      const document = qa.slice(header.length);
+      // cut from qa's file, its header left, and pasted below production's Application
+      writeFileSync(path('qa'), header);
+      writeFileSync(path('production'), `${production}---\n${document}`);
+      const move = runCli('synth', [], dir);
+      expect(move.code).toBe(0);
+      expect(move.stderr).toContain(
+        `dist/delivery/${engine}/10-production.yaml: warning: ${object} was moved into the file from dist/delivery/${engine}/10-qa.yaml, where stagecraft writes it, ` +
+          "and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the move is undone\n" +
+          "  hint: nothing to do: stagecraft writes each stage's objects in its own file, and the objects are the same " +
+          `(git diff dist/delivery/${engine}/10-production.yaml shows the move undone, if it was committed); to change one, change those settings, then run npm run synth\n`,
+      );
+      expect(move.stderr.match(/delivery\/hand-edit|warning: .* (moved|edited|deleted|added)/g)).toHaveLength(1);
+      expect([readFileSync(path('qa'), 'utf8'), readFileSync(path('production'), 'utf8')]).toEqual([qa, production]);
+      // copied: kubectl apply -k refuses the directory while both files hold it
+      writeFileSync(path('production'), `${production}---\n${document}`);
+      const copy = runCli('synth', [], dir);
+      expect(copy.stderr).toContain(
+        `dist/delivery/${engine}/10-production.yaml: warning: ${object} was copied into the file from dist/delivery/${engine}/10-qa.yaml, which holds it as stagecraft wrote it there, ` +
+          "and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the copy is undone\n",
+      );
+      expect(copy.stderr).toContain(
+        `; kubectl apply -k of dist/delivery/${engine} refuses an object it reads twice, so it applied nothing while the copy was there\n`,
+      );
+      expect(runCli('synth', [], dir).stderr).not.toMatch(/moved into|copied into/);
+    },
+  );
+
   it('is not said of files no one edited, even when the settings change them, nor of a file edited as the new output is', () => {
     const dir = delivered(ARGOCD_PROJECT);
     writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: prod, sync: { selfHeal: false } }'));

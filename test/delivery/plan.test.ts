@@ -2,14 +2,29 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProjectFile } from '../../lib/config/project-file.js';
+import { loadProjectFile, projectPlaces } from '../../lib/config/project-file.js';
 import { formatProblem } from '../../lib/errors.js';
 import { planDelivery } from '../../lib/delivery/plan.js';
+import { deliveredStage, type DeliveredStage } from '../../lib/delivery/stage.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 
 const TOKEN = 'Zx8kLm3Qp9RtVw2Y';
+
+/** A stage of no objects delivered as `delivery` says. */
+const delivered = (name: string, delivery: DeliveredStage['delivery']): DeliveredStage =>
+  deliveredStage({ stage: name, namespace: name, source: `environments/${name}.yaml`, delivery }, []);
+
+/** The problems of the project file `text` once a stage delivered to its cluster nonprod with its settings is planned. */
+const plannedProblems = (text: string): string[] =>
+  planDelivery(
+    [delivered('qa', { cluster: 'nonprod' })],
+    loadProjectFile(text),
+    'stagecraft.yaml',
+    new Map(),
+    projectPlaces(text),
+  ).problems.map(formatProblem);
 const HINT_START =
   'hint: write the URL as https://gitlab.example.com/platform/shop.git, and give the credentials to the engine where it keeps them';
 
@@ -313,18 +328,37 @@ describe("a repository URL that writes its scheme's default port", () => {
     ['https://git.example.com:443/team/app.git', ':443', 'https', 'https://git.example.com/team/app.git'],
     ['ssh://git@git.example.com:22/team/app.git', ':22', 'ssh', 'ssh://git@git.example.com/team/app.git'],
     ['http://git.example.com:80/team/app.git', ':80', 'http', 'http://git.example.com/team/app.git'],
+    // with leading zeros, which Git and new URL() read as the number
+    ['https://git.example.com:0443/team/app.git', ':0443', 'https', 'https://git.example.com/team/app.git'],
+    ['ssh://git@git.example.com:022/team/app.git', ':022', 'ssh', 'ssh://git@git.example.com/team/app.git'],
   ])(
-    "%s is refused at the project file's url for Argo CD with the URL without it: Argo CD would not find its credentials",
+    "%s is refused once at the project file's url for the stages Argo CD delivers with it, with the URL without it: Argo CD would not find its credentials",
     (url, port, scheme, address) => {
-      const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  engine: argocd\n  repository: { url: "${url}" }\n`)).map(
-        formatProblem,
-      );
-      expect(problems).toEqual([
+      const text = `delivery:\n  engine: argocd\n  repository: { url: "${url}" }\n  clusters: { prod: { server: "https://prod.example.com:6443" } }\n`;
+      const stages = [delivered('qa', { cluster: 'prod' }), delivered('production', { cluster: 'prod' })];
+      const places = projectPlaces(text);
+      const { problems } = planDelivery(stages, loadProjectFile(text), 'stagecraft.yaml', new Map(), places);
+      expect(problems.map(formatProblem)).toEqual([
         `stagecraft.yaml:3:22: delivery.repository.url: the repository URL '${url}' writes the default port of ${scheme} (${port}), which Argo CD keeps when it finds a private repository's credentials by the URL: those given for ${address} (argocd repo add) would not be found\n` +
           `  hint: write the URL as ${address}`,
       ]);
     },
   );
+
+  it('passes in a project file whose engine is Argo CD when every stage is delivered by Flux, which reads it, and is written so', () => {
+    const url = 'https://git.example.com:443/team/app.git';
+    const dir = tempProject({
+      qa: deliveredStageFile('{ cluster: nonprod, engine: flux }'),
+      production: deliveredStageFile('{ cluster: prod, engine: flux }'),
+    });
+    const project = FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace('https://git.example.com/team/app.git', url);
+    writeFileSync(join(dir, 'stagecraft.yaml'), project);
+    const r = runCli('synth', [], dir);
+    expect(r.stderr).not.toContain('default port');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'dist', 'delivery', 'flux', '00-stagecraft.yaml'), 'utf8')).toContain(`  url: ${url}\n`);
+    expect(existsSync(join(dir, 'dist', 'delivery', 'argocd'))).toBe(false);
+  });
 
   it.each(['https://git.example.com:443/team/app.git', 'ssh://git@git.example.com:22/team/app.git'])(
     '%s passes for Flux, which clones it as written with the Secret its GitRepository names, and is written so',
@@ -388,7 +422,7 @@ describe("a repository URL that writes its scheme's default port", () => {
 describe('an scp-style URL whose path starts with a number (git@host:2222/team/app.git), for Flux', () => {
   it('is refused with both readings as hint: the path Git reads, and the port it was likely meant as', () => {
     const text = FLUX_PROJECT.replace('url: https://git.example.com/team/app.git', 'url: git@git.example.com:2222/team/app.git');
-    const problems = problemsThrownBy(() => loadProjectFile(text)).map(formatProblem);
+    const problems = plannedProblems(text);
     expect(problems).toEqual([
       expect.stringContaining(
         '  hint: write it as ssh://git@git.example.com/2222/team/app.git, as Git reads it, or as ssh://git@git.example.com:2222/team/app.git if 2222 is the ssh port, which Argo CD reads as well',
@@ -398,13 +432,48 @@ describe('an scp-style URL whose path starts with a number (git@host:2222/team/a
 
   it('offers, for 22, the URL without the port (the ssh default, refused when written), each offered URL loading', () => {
     const text = FLUX_PROJECT.replace('url: https://git.example.com/team/app.git', 'url: git@git.example.com:22/team/app.git');
-    const problems = problemsThrownBy(() => loadProjectFile(text)).map(formatProblem);
+    const problems = plannedProblems(text);
     expect(problems).toEqual([
       expect.stringContaining(
         '  hint: write it as ssh://git@git.example.com/22/team/app.git, as Git reads it, or as ssh://git@git.example.com/team/app.git if 22 is the ssh port, which Argo CD reads as well',
       ),
     ]);
     for (const url of ['ssh://git@git.example.com/22/team/app.git', 'ssh://git@git.example.com/team/app.git'])
-      expect(() => loadProjectFile(text.replace('git@git.example.com:22/team/app.git', url))).not.toThrow();
+      expect(plannedProblems(text.replace('git@git.example.com:22/team/app.git', url))).toEqual([]);
   });
+});
+
+describe('a revision no Git ref can be named', () => {
+  it.each(['release/', '-main', 'feature..x', 'team/.hidden', 'v2.lock', 'a//b'])(
+    "%s is refused for either engine, at the stage's revision or once at the project file's",
+    (revision) => {
+      for (const engine of ['argocd', 'flux']) {
+        const text = `delivery:\n  engine: ${engine}\n  repository: { url: https://git.example.com/team/app.git, revision: "${revision}" }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
+        expect(plannedProblems(text)).toEqual([
+          expect.stringMatching(
+            new RegExp(
+              `^stagecraft\\.yaml:3:70: delivery\\.repository\\.revision: no Git branch or tag can be named '${revision.replace(/[.]/g, '\\.')}': it .* \\(git check-ref-format\\), so neither engine finds it`,
+            ),
+          ),
+        ]);
+        const own = deliveredStage(
+          { stage: 'qa', namespace: 'qa', source: 'environments/qa.yaml', delivery: { cluster: 'nonprod', repository: { revision } } },
+          [],
+        );
+        const fine = text.replace(`"${revision}"`, 'main');
+        const [problem, ...more] = planDelivery([own], loadProjectFile(fine), 'stagecraft.yaml', new Map()).problems;
+        expect(more).toEqual([]);
+        expect(problem.subject).toBe('environments/qa.yaml: delivery.repository.revision');
+        expect(problem.message).toMatch(/^no Git branch or tag can be named/);
+      }
+    },
+  );
+
+  it.each(['main', 'release/2', 'refs/tags/v1.2.3', 'my.branch', 'release-1.2', '0123456789abcdef0123456789abcdef01234567'])(
+    '%s passes',
+    (revision) => {
+      const text = `delivery:\n  engine: argocd\n  repository: { url: https://git.example.com/team/app.git, revision: "${revision}" }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
+      expect(plannedProblems(text)).toEqual([]);
+    },
+  );
 });
