@@ -72,7 +72,7 @@ stage it compiles (as npm run synth would refuse it), 2 when a stage file compar
 (another stage's, which keeps the delivery objects from being planned, is a warning).
 
 Options (after '--': given before it, --no-cache is npm's, which warns 'invalid config cache=false'
-and runs diff without it; write npm run diff -- <stage> --no-cache):
+(npm run --silent not even that) and runs diff without it; write npm run diff -- <stage> --no-cache):
   --no-cache     compile the stages and render every app again (no .stagecraft/cache/render/,
                  no dist/ read in place of a stage)
 ${commonOptionsHelp(17)}
@@ -145,7 +145,7 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
   writes: false,
   options: { 'no-cache': { type: 'boolean' } },
   run({ 'no-cache': noCache }, stages, io) {
-    const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
+    const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`), withoutStages: true });
     takeArguments('diff', ['<stage>', '<other stage>'], stages, {
       required: 1,
       example: 'npm run diff -- qa production',

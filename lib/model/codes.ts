@@ -223,6 +223,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'The directory the command runs in has no environments/ folder: run it in the project directory (where package.json and environments/ are).',
   ),
   row(
+    'cli/no-stages',
+    'No stage file',
+    'environments/ holds no <stage>.yaml, so there is nothing to compile or check: add a stage file. To retire the last stages, npm run diff -- <stage> shows the command that deletes their objects; then remove dist/<stage>/.',
+  ),
+  row(
     'cli/locked',
     'Another command is writing',
     'synth, promote and switch take the project lock (.stagecraft/lock); wait for the holder named in the message, or stop it.',
