@@ -12,6 +12,8 @@ import { type CheckOptions, commandLineOf, noCacheWithPaths, optionsWithoutPaths
 import { checkDist } from './check-dist.js';
 import { checkManifests } from './check-files.js';
 import { missingInputs } from './check-inputs.js';
+import { REPORT_FORMATS } from '../checks/report.js';
+import { POD_SECURITY_LEVELS } from '../checks/pod-security.js';
 
 const usage = `Usage: npm run check [-- --no-cache]
        npm run check -- [options] <file or directory>...
@@ -28,7 +30,8 @@ project directory. A relative path is read from the directory you run npm in. Ex
 errors (warnings allowed), 1 with errors, 2 when the input is not Kubernetes YAML.
 
 Options (after '--': given before it, an option is npm's, and check runs without it; --no-cache
-leaves no trace but npm's warning 'invalid config cache=false': write npm run check -- --no-cache):
+leaves no trace but npm's warning 'invalid config cache=false', none under npm run --silent:
+write npm run check -- --no-cache):
   --format <text|json|sarif>   how to report findings (with paths) (default: text)
   --pod-security <level>       baseline or restricted (with paths) (default: baseline)
   --namespace-exists <name>    a namespace the cluster already has (repeatable)
@@ -50,6 +53,7 @@ export const command: Command<CheckOptions> = {
   usage,
   writes: false,
   pathArguments: true,
+  choices: { format: REPORT_FORMATS, 'pod-security': POD_SECURITY_LEVELS },
   options: {
     format: { type: 'string' },
     'pod-security': { type: 'string' },
