@@ -6,7 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RUN_SCRIPT, fixtureProject, runProcess } from '../helpers/cli.js';
@@ -38,4 +39,35 @@ describe('a synth ended by a signal mid-run (Ctrl-C, a cancelled CI job)', () =>
     },
     120_000,
   );
+
+  it('Ctrl-C while it waits for another writer leaves its lock text (lock.<pid>.tmp), which the next writer removes', async () => {
+    const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
+    const state = join(dir, '.stagecraft');
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    // a writer that runs: a process of this test's, named in the lock as a command would name itself
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    const lock = { pid: holder.pid, host: hostname(), command: 'npm run synth', since: new Date().toISOString(), token: 'f00d' };
+    writeFileSync(join(state, 'lock'), JSON.stringify(lock));
+    try {
+      const waiter = spawn(process.execPath, [RUN_SCRIPT, 'synth'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+      let said = '';
+      waiter.stderr.on('data', (d) => {
+        said += d;
+      });
+      const ended = once(waiter, 'exit');
+      for (let i = 0; i < 6000 && !said.includes('stagecraft: waiting for'); i++) await new Promise((r) => setTimeout(r, 5));
+      waiter.kill('SIGINT');
+      expect((await ended)[1]).toBe('SIGINT');
+      const left = `lock.${waiter.pid}.tmp`;
+      expect(readdirSync(state)).toContain(left);
+      holder.kill();
+      await once(holder, 'exit');
+      const next = runProcess('synth', [], dir);
+      expect(next.status).toBe(0);
+      expect(readdirSync(state)).not.toContain(left);
+      expect(readdirSync(state).filter((n) => n.startsWith('lock'))).toEqual([]);
+    } finally {
+      holder.kill();
+    }
+  }, 120_000);
 });
