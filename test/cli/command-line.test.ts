@@ -18,15 +18,21 @@ describe('every command', () => {
     ['diff', 'compared, whether or not there are differences', 'the checks found errors in a stage it compiled'],
     ['promote', 'promoted or nothing to do', 'refused or the checks found errors (nothing written)'],
     ['switch', 'switched', 'refused or the checks found errors (nothing written)'],
-    ['secrets', 'printed', 'refused: a secret store makes the Secrets, or stdout is a terminal'],
-  ])('%s: --help ends with its own exit codes, 1 as that command means it', (command, ok, failed) => {
+    // secrets reads no manifest, and exits 2 for a declared key without a value
+    [
+      'secrets',
+      'printed',
+      'refused: a secret store makes the Secrets, or stdout is a terminal',
+      'a stage file, the command line, a declared key without a value',
+    ],
+  ])('%s: --help ends with its own exit codes, 1 (and 2) as that command means it', (command, ok, failed, bad?: string) => {
     const r = runCli(command, ['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').slice(-5)).toEqual([
       'Exit codes:',
       `  0  ${ok}`,
       `  1  ${failed}`,
-      '  2  bad input (a stage file, the command line, a file that is not Kubernetes YAML)',
+      `  2  bad input (${bad ?? 'a stage file, the command line, a file that is not Kubernetes YAML'})`,
       '',
     ]);
     expect(r.stdout).toContain('-V, --version');
