@@ -8,12 +8,10 @@ import { ProblemsError } from '../errors.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
 import { callerDir, exitCodesHelp, commonOptionsHelp, givenPath, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { type CheckOptions, commandLineOf, noCacheWithPaths, optionsWithoutPaths } from './check-command-line.js';
+import { CHOICES, type CheckOptions, commandLineOf, noCacheWithPaths, optionsWithoutPaths } from './check-command-line.js';
 import { checkDist } from './check-dist.js';
 import { checkManifests } from './check-files.js';
 import { missingInputs } from './check-inputs.js';
-import { REPORT_FORMATS } from '../checks/report.js';
-import { POD_SECURITY_LEVELS } from '../checks/pod-security.js';
 
 const usage = `Usage: npm run check [-- --no-cache]
        npm run check -- [options] <file or directory>...
@@ -53,7 +51,7 @@ export const command: Command<CheckOptions> = {
   usage,
   writes: false,
   pathArguments: true,
-  choices: { format: REPORT_FORMATS, 'pod-security': POD_SECURITY_LEVELS },
+  choices: { format: CHOICES.format.values, 'pod-security': CHOICES['pod-security'].values },
   options: {
     format: { type: 'string' },
     'pod-security': { type: 'string' },

@@ -224,6 +224,14 @@ describe('npm run check -- <paths>', () => {
       "error: there is no file or directory 'json'",
       "  hint: json is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --format=json dist/qa",
     ]);
+    // a Pod Security level alike (npm run check --pod-security restricted dist/qa), with the format beside it
+    expect(runCli('check', ['restricted', 'dist/qa']).stderr.split('\n').slice(0, 2)).toEqual([
+      "error: there is no file or directory 'restricted'",
+      "  hint: restricted is a Pod Security level: --pod-security given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --pod-security=restricted dist/qa",
+    ]);
+    expect(runCli('check', ['json', 'baseline', 'dist/qa']).stderr.split('\n')[3]).toBe(
+      "  hint: baseline is a Pod Security level: --pod-security given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --format=json --pod-security=baseline dist/qa",
+    );
     expect(runCli('check', ['--format', 'xml', 'dist'])).toMatchObject({
       code: 2,
       stderr:
