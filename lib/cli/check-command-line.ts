@@ -65,6 +65,9 @@ export function missingPathHint(cwd: string, path: string, commandLine: CommandL
   const option = commandLine.optionOfValue.get(word);
   if (option !== undefined)
     return `${word} is the value of ${option}, which follows a second '--' and is read as a path with it: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
+  // the name of standard input to kubectl and many tools, never an option: check reads files only (lib/cli/read-file.ts)
+  if (word === '-')
+    return `check reads no standard input ('-'): write the YAML to a file and name it (kubectl kustomize dist/qa > qa.yaml, then npm run check -- qa.yaml), or name the files or directory it comes from`;
   if (word.startsWith('-'))
     return `what follows a second '--' is read as paths, so ${word} is not taken as an option: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
   const choice = choiceOf(word);
@@ -114,7 +117,7 @@ export function commandLineOf(values: CheckOptions, positionals: readonly string
   let valueless = false;
   for (let i = 0; i < positionals.length; i++) {
     const p = positionals[i];
-    if (exists(p)) paths.push(p);
+    if (exists(p) || p === '-') paths.push(p);
     else if (p.startsWith('-')) {
       // an option of one value given apart (--format json) takes the next word with it
       const name = p.replace(/^--?/, '');
