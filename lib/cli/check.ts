@@ -19,7 +19,7 @@ const usage = `Usage: npm run check [-- --no-cache]
 Without paths: compiles every stage in memory, without writing, runs the checks on every stage,
 and compares the result with the committed dist/ and environments/stage.schema.json. Exit 0 when
 they are current, 1 listing the files that differ (or the checks' errors), 2 when a stage file
-has a problem, or there is none.
+has a problem, or there is none (nor a stage's output in dist/).
 
 With paths: checks the Kubernetes manifests in those YAML files (directories are searched for
 *.yaml and *.yml) against the Kubernetes ${KUBERNETES_VERSION} schema, the API server's rules, references between

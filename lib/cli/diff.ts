@@ -147,7 +147,7 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
   writes: false,
   options: { 'no-cache': { type: 'boolean' } },
   run({ 'no-cache': noCache }, stages, io) {
-    const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`), withoutStages: true });
+    const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
     takeArguments('diff', ['<stage>', '<other stage>'], stages, {
       required: 1,
       example: 'npm run diff -- qa production',

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DIST_DIR, readRegularFile } from '../synth/disk.js';
 import { PROJECT_FILE } from '../config/project-file.js';
-import { ProblemsError, escapeName, shellWord, type Problem } from '../errors.js';
+import { ProblemsError, shellWord, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { needsRecovery, recover } from '../synth/recover.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
@@ -34,21 +34,13 @@ export interface OpenOptions {
   readonly writer?: string;
   /** @default - write each line to stderr */
   readonly log?: (line: string) => void;
-  /**
-   * Whether the command has work in a project without stage files (diff, of a removed stage's output
-   * in dist/); every other one is refused there, rather than do nothing and exit 0 (`noStages`). @default false
-   */
-  readonly withoutStages?: boolean;
 }
 
 /**
  * Opens the project in `root`: takes the lock for a writer, and completes or rolls back what an
  * interrupted command left (a journal or staging files, see lib/synth/journal.ts), saying so.
  */
-export function openProject(
-  root: string,
-  { writer, log = (l) => process.stderr.write(`${l}\n`), withoutStages = false }: OpenOptions = {},
-): Project {
+export function openProject(root: string, { writer, log = (l) => process.stderr.write(`${l}\n`) }: OpenOptions = {}): Project {
   const dir = join(root, ENVIRONMENTS_DIR);
   // run elsewhere, a reader would find no stage and compare nothing with nothing, and a writer would
   // leave its lock's .stagecraft/ there before failing to write the schema: say where to run it instead
@@ -95,34 +87,31 @@ export function openProject(
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => f.slice(0, -'.yaml'.length))
     .sort();
-  if (stages.length === 0 && !withoutStages) throw new ProblemsError([noStages(root)]);
+  // nothing to compile, check or remove: said, rather than done and exit 0 (a CI job green on nothing)
+  if (stages.length === 0 && !holdsStageOutput(root)) throw new ProblemsError([NO_STAGES]);
   return { root, stages, log, writer: command };
 }
 
 /**
- * An `environments/` without a stage file (a new project, a checkout gone wrong): a command would compile
- * and check nothing, and exit 0 as if all were well (a CI job green on nothing), or (synth) remove every
- * stage's output. What `dist/` still holds of stages is named, with how to retire them on purpose.
+ * An `environments/` without a stage file, and a `dist/` without a stage's output (a new project, a
+ * checkout gone wrong): every command would compile and check nothing, and exit 0 as if all were well.
+ * With a stage's output left in `dist/`, its file was removed (the last stage retired): synth removes
+ * the output, printing the command that deletes its objects, and check says it is stale.
  */
-function noStages(root: string): Problem {
-  let left: string[] = [];
+const NO_STAGES: Problem = {
+  code: 'cli/no-stages',
+  message: `${ENVIRONMENTS_DIR}/ holds no stage file (<stage>.yaml) and ${DIST_DIR}/ no stage's output, so there is nothing to compile or check`,
+  hint: `add a stage file (${ENVIRONMENTS_DIR}/dev.yaml: README.md, Stage files), then run the command again`,
+};
+
+/** Whether `dist/` holds a stage's output (a directory with its inventory.txt). */
+function holdsStageOutput(root: string): boolean {
   try {
-    left = readdirSync(join(root, DIST_DIR), { withFileTypes: true })
-      .filter((e) => e.isDirectory() && existsSync(join(root, DIST_DIR, e.name, 'inventory.txt')))
-      .map((e) => e.name)
-      .sort();
+    const dist = join(root, DIST_DIR);
+    return readdirSync(dist, { withFileTypes: true }).some((e) => e.isDirectory() && existsSync(join(dist, e.name, 'inventory.txt')));
   } catch {
-    // no dist/ (a new project), or none that can be read: nothing said of it
+    return false; // no dist/ (a new project), or none that can be read
   }
-  const named = left.map((s) => escapeName(s));
-  const retire = named.length
-    ? `; to retire ${named.length === 1 ? 'that stage' : 'those stages'} instead, npm run diff -- ${named[0]} shows the command that deletes its objects from its cluster, then git rm -r ${DIST_DIR}/${named[0]}${named.length > 1 ? ' (and so for each)' : ''}`
-    : '';
-  return {
-    code: 'cli/no-stages',
-    message: `${ENVIRONMENTS_DIR}/ holds no stage file (<stage>.yaml), so there is no stage to work on${named.length ? ` (${DIST_DIR}/ still holds the output of ${named.join(', ')})` : ''}`,
-    hint: `add one (${ENVIRONMENTS_DIR}/dev.yaml: README.md, Stage files), then run the command again${retire}`,
-  };
 }
 
 /** The nearest directory above `dir` that is a stagecraft project (`isProject`: the one a command was run inside of, in a subdirectory), or undefined. */

@@ -225,7 +225,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'cli/no-stages',
     'No stage file',
-    'environments/ holds no <stage>.yaml, so there is nothing to compile or check: add a stage file. To retire the last stages, npm run diff -- <stage> shows the command that deletes their objects; then remove dist/<stage>/.',
+    "environments/ holds no <stage>.yaml and dist/ no stage output, so there is nothing to compile or check: add a stage file. (With a removed stage's output still in dist/, npm run synth removes it, printing the command that deletes its objects.)",
   ),
   row(
     'cli/locked',
