@@ -8,6 +8,21 @@ import { join, relative, resolve } from 'node:path';
 import { ProblemsError, shellWord, type Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { REPORT_FORMATS } from '../checks/report.js';
+import { POD_SECURITY_LEVELS } from '../checks/pod-security.js';
+
+/**
+ * check's options of a few values, and what one of them is called: a word among the paths that is one
+ * was given with its option before `--`, which npm took, passing the value on as a path (`npm run check
+ * --format json dist/qa`, `--pod-security restricted`). check.ts gives them as `Command.choices`.
+ */
+export const CHOICES = {
+  format: { values: REPORT_FORMATS, called: 'a report format' },
+  'pod-security': { values: POD_SECURITY_LEVELS, called: 'a Pod Security level' },
+} as const satisfies Record<string, { values: readonly string[]; called: string }>;
+
+/** The option of a few values (`CHOICES`) that `word` is a value of. */
+const choiceOf = (word: string) =>
+  (Object.keys(CHOICES) as (keyof typeof CHOICES)[]).find((o) => (CHOICES[o].values as readonly string[]).includes(word));
 
 /** check's options, as Node.js's parseArgs gives them. */
 export interface CheckOptions {
@@ -34,8 +49,9 @@ export function badOption(name: string, value: string, allowed: readonly string[
 
 /**
  * The hint for a path to check that does not exist: a stage's name where its output was meant
- * (`npm run check -- qa`: dist/qa), an option after a second `--` (read as a path), or a report format
- * (`npm run check --format=json -- dist/qa`: npm took --format before `--` and passed `json` on), with
+ * (`npm run check -- qa`: dist/qa), an option after a second `--` (read as a path), or a value of an
+ * option of a few values (`npm run check --format json dist/qa`: npm took --format before `--` and
+ * passed `json` on; `--pod-security restricted` alike: `CHOICES`), with
  * the command line that gives them as options (`commandLine`), else to name what exists.
  */
 export function missingPathHint(cwd: string, path: string, commandLine: CommandLine): string {
@@ -49,16 +65,21 @@ export function missingPathHint(cwd: string, path: string, commandLine: CommandL
   const option = commandLine.optionOfValue.get(word);
   if (option !== undefined)
     return `${word} is the value of ${option}, which follows a second '--' and is read as a path with it: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
+  // the name of standard input to kubectl and many tools, never an option: check reads files only (lib/cli/read-file.ts)
+  if (word === '-')
+    return `check reads no standard input ('-'): write the YAML to a file and name it (kubectl kustomize dist/qa > qa.yaml, then npm run check -- qa.yaml), or name the files or directory it comes from`;
   if (word.startsWith('-'))
     return `what follows a second '--' is read as paths, so ${word} is not taken as an option: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
-  if (line && (REPORT_FORMATS as readonly string[]).includes(word))
-    return `${word} is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': ${line}`;
+  const choice = choiceOf(word);
+  if (line && choice !== undefined)
+    return `${word} is ${CHOICES[choice].called}: --${choice} given before '--' is npm's, which passes its value on as a path; give it after '--': ${line}`;
   return `name files or directories that exist; ${where}`;
 }
 
 /**
  * The command line of check as it was meant, for a hint: its options first (those parsed, then any given
- * after a second `--` and a report format npm passed on), then its paths (`npm run check -- --format=json dist/qa`).
+ * after a second `--` and a value of an option of a few values npm passed on), then its paths
+ * (`npm run check -- --format=json dist/qa`).
  */
 export interface CommandLine {
   readonly options: readonly string[];
@@ -91,24 +112,25 @@ export function commandLineOf(values: CheckOptions, positionals: readonly string
   const moved: string[] = [];
   const optionOfValue = new Map<string, string>();
   const paths: string[] = [];
-  let format = values.format !== undefined;
+  // the options of a few values given: a word that is a value of another is one npm passed on
+  const chosen = new Set(Object.keys(CHOICES).filter((o) => values[o as keyof typeof CHOICES] !== undefined));
   let valueless = false;
   for (let i = 0; i < positionals.length; i++) {
     const p = positionals[i];
-    if (exists(p)) paths.push(p);
+    if (exists(p) || p === '-') paths.push(p);
     else if (p.startsWith('-')) {
       // an option of one value given apart (--format json) takes the next word with it
       const name = p.replace(/^--?/, '');
       const next = positionals[i + 1];
       const takesNext = VALUE_OPTIONS.includes(name) && next !== undefined && !next.startsWith('-') && !exists(next);
-      format ||= name.split('=')[0] === 'format';
+      chosen.add(name.split('=')[0]);
       if (takesNext) optionOfValue.set(next, p);
       // one with no value of its own there would take the next word of the line as it (--format dist/qa): no line
       else if (VALUE_OPTIONS.includes(name)) valueless = true;
       moved.push(takesNext ? `${p}=${positionals[++i]}` : p);
-    } else if (!format && (REPORT_FORMATS as readonly string[]).includes(p)) {
-      format = true;
-      moved.push(`--format=${p}`);
+    } else if (choiceOf(p) !== undefined && !chosen.has(choiceOf(p)!)) {
+      chosen.add(choiceOf(p)!);
+      moved.push(`--${choiceOf(p)}=${p}`);
     } else paths.push(p);
   }
   const options = [...given, ...moved];

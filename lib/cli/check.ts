@@ -8,7 +8,7 @@ import { ProblemsError } from '../errors.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
 import { callerDir, exitCodesHelp, commonOptionsHelp, givenPath, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { type CheckOptions, commandLineOf, noCacheWithPaths, optionsWithoutPaths } from './check-command-line.js';
+import { CHOICES, type CheckOptions, commandLineOf, noCacheWithPaths, optionsWithoutPaths } from './check-command-line.js';
 import { checkDist } from './check-dist.js';
 import { checkManifests } from './check-files.js';
 import { missingInputs } from './check-inputs.js';
@@ -19,7 +19,7 @@ const usage = `Usage: npm run check [-- --no-cache]
 Without paths: compiles every stage in memory, without writing, runs the checks on every stage,
 and compares the result with the committed dist/ and environments/stage.schema.json. Exit 0 when
 they are current, 1 listing the files that differ (or the checks' errors), 2 when a stage file
-has a problem.
+has a problem, or there is none (nor a stage's output in dist/).
 
 With paths: checks the Kubernetes manifests in those YAML files (directories are searched for
 *.yaml and *.yml) against the Kubernetes ${KUBERNETES_VERSION} schema, the API server's rules, references between
@@ -28,7 +28,8 @@ project directory. A relative path is read from the directory you run npm in. Ex
 errors (warnings allowed), 1 with errors, 2 when the input is not Kubernetes YAML.
 
 Options (after '--': given before it, an option is npm's, and check runs without it; --no-cache
-leaves no trace but npm's warning 'invalid config cache=false': write npm run check -- --no-cache):
+leaves no trace but npm's warning 'invalid config cache=false', none under npm run --silent:
+write npm run check -- --no-cache):
   --format <text|json|sarif>   how to report findings (with paths) (default: text)
   --pod-security <level>       baseline or restricted (with paths) (default: baseline)
   --namespace-exists <name>    a namespace the cluster already has (repeatable)
@@ -50,6 +51,7 @@ export const command: Command<CheckOptions> = {
   usage,
   writes: false,
   pathArguments: true,
+  choices: { format: CHOICES.format.values, 'pod-security': CHOICES['pod-security'].values },
   options: {
     format: { type: 'string' },
     'pod-security': { type: 'string' },

@@ -16,5 +16,11 @@ export interface Command<V> {
    * @default false
    */
   readonly pathArguments?: boolean;
+  /**
+   * The values of an option that takes one of a few (check's `--pod-security`): a word among the
+   * arguments that is none of them cannot be the value npm passed on when it took the option before
+   * `--` (./npm-options.ts). @default - none: any argument may be an option's value
+   */
+  readonly choices?: Readonly<Record<string, readonly string[]>>;
   run(values: V, positionals: string[], io: Io): ExitCode;
 }

@@ -12,7 +12,7 @@ import { ARGOCD_NAMESPACE } from '../delivery/argocd.js';
 import { DELIVERY_DIR, deliveryKustomization } from '../delivery/index.js';
 import { deletingKustomizations, type DeletingKustomization } from '../delivery/orphan.js';
 import { clonedRepositories, targetOf, type StageTarget } from '../delivery/target.js';
-import { manifestsOf } from '../diff/objects.js';
+import { manifestsOf } from '../diff/manifests.js';
 import { ProblemsError } from '../errors.js';
 import { MAX_GENERATED_BYTES, readRegularFile } from '../synth/disk.js';
 import type { FileTree } from '../synth/file-content.js';

@@ -24,7 +24,9 @@ import { deliveryTargets } from './delivery-on-disk.js';
 import { ExitCode, type Problem, ProblemsError, escapeName } from '../errors.js';
 import { andList } from '../model/limits.js';
 import { printProblems } from './print.js';
-import { diffManifests, formatDiff, type Manifest, manifestsOf, setStageAside } from '../diff/objects.js';
+import { diffManifests } from '../diff/objects.js';
+import { formatDiff } from '../diff/lines.js';
+import { type Manifest, manifestsOf, setStageAside } from '../diff/manifests.js';
 import { exitCodesHelp, commonOptionsHelp, takeArguments, type Command } from './main.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { isEntry, runAsProcess } from './process.js';
@@ -72,7 +74,7 @@ stage it compiles (as npm run synth would refuse it), 2 when a stage file compar
 (another stage's, which keeps the delivery objects from being planned, is a warning).
 
 Options (after '--': given before it, --no-cache is npm's, which warns 'invalid config cache=false'
-and runs diff without it; write npm run diff -- <stage> --no-cache):
+(npm run --silent not even that) and runs diff without it; write npm run diff -- <stage> --no-cache):
   --no-cache     compile the stages and render every app again (no .stagecraft/cache/render/,
                  no dist/ read in place of a stage)
 ${commonOptionsHelp(17)}

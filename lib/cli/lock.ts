@@ -192,6 +192,23 @@ function cleanTakeoverFiles(root: string, mine: string): void {
   }
 }
 
+/**
+ * Removes the lock texts (`lock.<pid>.tmp`) of waiters ended while they waited for the lock (Ctrl-C at
+ * `waiting for ...`: a signal ends a process without running its `finally`), once their process is gone.
+ */
+function cleanWaiterFiles(root: string): void {
+  const dir = join(root, STATE_DIR);
+  const prefix = `${LOCK_FILE.slice(STATE_DIR.length + 1)}.`;
+  try {
+    for (const name of readdirSync(dir)) {
+      const pid = name.startsWith(prefix) ? /^(\d+)\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined;
+      if (pid !== undefined && Number(pid) !== process.pid && !processAlive(Number(pid))) rmSync(join(dir, name), { force: true });
+    }
+  } catch {
+    // leftovers only: the lock is held all the same
+  }
+}
+
 /** `cli/locked`: the lock is another command's, or cannot be read as one (exit 1, a refusal). */
 function locked(message: string, hint: string): ProblemsError {
   return new ProblemsError([{ code: 'cli/locked', message, hint }], ExitCode.checkFailed);
@@ -315,6 +332,7 @@ export function acquireLock(root: string, command: string, log: (line: string) =
     rmSync(tmp, { force: true });
   }
   held.set(path, { count: 1, raw });
+  cleanWaiterFiles(root);
   // one hook for every lock of the process (commands run in-process take locks many times)
   if (!exitHookSet) process.once('exit', releaseHeldLocks);
   exitHookSet = true;

@@ -27,15 +27,20 @@ export type { Command } from './command.js';
 export { callerDir, commonOptionsHelp, givenPath, refusePositionals, takeArguments, type ArgumentsHelp } from './arguments.js';
 
 /**
- * The exit codes that end a command's help: 0 and 2 as every command has them, 1 as `failed` says
- * what it means for that command (each exits 1 for reasons of its own, and diff, which writes
- * nothing, only when the checks find errors in a stage it compiled); `ok` what 0 means.
+ * The exit codes that end a command's help: 1 as `failed` says what it means for that command (each
+ * exits 1 for reasons of its own, and diff, which writes nothing, only when the checks find errors in
+ * a stage it compiled); `ok` what 0 means; `bad` the bad input of 2 (secrets reads no manifest, and
+ * exits 2 for a key without a value).
  */
-export function exitCodesHelp(failed: string, ok = 'ok'): string {
+export function exitCodesHelp(
+  failed: string,
+  ok = 'ok',
+  bad = 'a stage file, the command line, a file that is not Kubernetes YAML',
+): string {
   return `Exit codes:
   0  ${ok}
   1  ${failed}
-  2  bad input (a stage file, the command line, a file that is not Kubernetes YAML)
+  2  bad input (${bad})
 `;
 }
 

@@ -82,7 +82,8 @@ export function withNpmNotes<V>(e: ProblemsError, kept: readonly NpmKept[], comm
  * variable of an option only this command has (an .npmrc or the environment that sets one is told
  * to unset it). So is one given there with no value: empty (`--stage=`, `--no-stage`, `--stage=false`),
  * or `true` (`--stage`, `--stage=true`) when no argument (`positionals`) came that could be the value
- * npm passed on (`npm run synth --stage qa` runs `synth qa`, as meant). Options with traces of their
+ * npm passed on (`npm run synth --stage qa` runs `synth qa`, as meant; `npm run check --pod-security --
+ * dist/qa` runs `check dist/qa`, and dist/qa is no level: `mayBeValue`). Options with traces of their
  * own (`NPM_TRACES`: `--app=web` is `-a -p` and its value an argument) are `optionsNpmKept`'s.
  */
 export function npmTookValues<V>(
@@ -96,7 +97,8 @@ export function npmTookValues<V>(
   const taken = Object.entries(command.options).flatMap(([option, { type, multiple }]): Taken[] => {
     const value = type === 'string' && values[option] === undefined ? npmKeptValue(option, env) : undefined;
     const variable = `npm_config_${option.replaceAll('-', '_')}`;
-    if (value === '' || (value === 'true' && positionals.length === 0)) return [{ option, given: [], variable, none: value }];
+    if (value === '' || (value === 'true' && !positionals.some((p) => mayBeValue(command, option, p))))
+      return [{ option, given: [], variable, none: value }];
     if (value === undefined || value === 'true') return [];
     // an option given more than once (--stage=qa --stage=lab): npm joins its values with a blank line
     const given = (multiple ? value.split('\n\n') : [value]).map((v) => `--${option}=${v}`);
@@ -121,7 +123,7 @@ export function npmTookValues<V>(
           : `--${t.option} given before '--' with no value after it, or --${t.option}=true`;
       return {
         code: 'cli/usage',
-        message: `${t.variable} is set ${t.none === '' ? 'and empty' : 'to true'} (by ${by}, which npm takes for itself, or by an .npmrc or the environment), and ${command.name} runs without --${t.option}`,
+        message: `${t.variable} is set ${t.none === '' ? 'and empty' : 'to true'} (by ${by}, which npm takes for itself, or by an .npmrc or the environment)${t.none === 'true' && positionals.length ? `, no argument is one of its values (${command.choices?.[t.option]?.join(', ')}) that npm could have passed on,` : ','} and ${command.name} runs without --${t.option}`,
         hint: `${valueless.every((w) => w !== undefined) ? `write npm run ${command.name} -- ${valueless.join(' ')}${paths}` : `give --${t.option} ${form} after '--'`}: ${command.name}'s options go after '--', each with its value (${unset})`,
       };
     }
@@ -131,6 +133,17 @@ export function npmTookValues<V>(
       hint: `${line ? `write ${line}` : `give --${t.option} after '--'`}: ${command.name}'s options go after '--' (${unset})`,
     };
   });
+}
+
+/**
+ * Whether the argument `word` may be the value of `option` that npm passed on, having taken the option
+ * before `--` (`npm run check --pod-security restricted dist/qa` runs `check restricted dist/qa`): any word
+ * but for an option of a few values (`Command.choices`), where it must be one of them. So
+ * `npm run check --pod-security -- dist/qa`, which npm runs as `check dist/qa`, is told apart.
+ */
+function mayBeValue<V>(command: Command<V>, option: string, word: string): boolean {
+  const choices = command.choices?.[option];
+  return choices === undefined || choices.includes(word);
 }
 
 /** An option npm took before `--`: as each was given with its value (`--stage=qa`), or with none (`none`: its variable, '' or true). */

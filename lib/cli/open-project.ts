@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DIST_DIR, readRegularFile } from '../synth/disk.js';
 import { PROJECT_FILE } from '../config/project-file.js';
-import { ProblemsError, shellWord } from '../errors.js';
+import { ProblemsError, shellWord, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { needsRecovery, recover } from '../synth/recover.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
@@ -87,7 +87,31 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => f.slice(0, -'.yaml'.length))
     .sort();
+  // nothing to compile, check or remove: said, rather than done and exit 0 (a CI job green on nothing)
+  if (stages.length === 0 && !holdsStageOutput(root)) throw new ProblemsError([NO_STAGES]);
   return { root, stages, log, writer: command };
+}
+
+/**
+ * An `environments/` without a stage file, and a `dist/` without a stage's output (a new project, a
+ * checkout gone wrong): every command would compile and check nothing, and exit 0 as if all were well.
+ * With a stage's output left in `dist/`, its file was removed (the last stage retired): synth removes
+ * the output, printing the command that deletes its objects, and check says it is stale.
+ */
+const NO_STAGES: Problem = {
+  code: 'cli/no-stages',
+  message: `${ENVIRONMENTS_DIR}/ holds no stage file (<stage>.yaml) and ${DIST_DIR}/ no stage's output, so there is nothing to compile or check`,
+  hint: `add a stage file (${ENVIRONMENTS_DIR}/dev.yaml: README.md, Stage files), then run the command again`,
+};
+
+/** Whether `dist/` holds a stage's output (a directory with its inventory.txt). */
+function holdsStageOutput(root: string): boolean {
+  try {
+    const dist = join(root, DIST_DIR);
+    return readdirSync(dist, { withFileTypes: true }).some((e) => e.isDirectory() && existsSync(join(dist, e.name, 'inventory.txt')));
+  } catch {
+    return false; // no dist/ (a new project), or none that can be read
+  }
 }
 
 /** The nearest directory above `dir` that is a stagecraft project (`isProject`: the one a command was run inside of, in a subdirectory), or undefined. */

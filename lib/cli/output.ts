@@ -6,7 +6,9 @@
 import { counted } from '../model/limits.js';
 import { join, relative } from 'node:path';
 import type { Compiled, StageOutcome } from '../compile.js';
-import { diffLines, diffManifests, manifestsOf, type Manifest } from '../diff/objects.js';
+import { diffManifests } from '../diff/objects.js';
+import { diffLines } from '../diff/lines.js';
+import { manifestsOf, type Manifest } from '../diff/manifests.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { ExitCode, ProblemsError, escapeName, formatProblem, nameList, type Problem } from '../errors.js';
 import { changeLines, changeSummary, objectsUnchanged, type InventoryChanges } from '../synth/inventory-changes.js';

@@ -9,7 +9,7 @@ import { fsProblem, isFsError } from '../fs-problems.js';
 /** Where a command writes text. */
 export interface Writer {
   write(text: string): void;
-  /** A terminal: colour (unless NO_COLOR) and progress lines are allowed. */
+  /** A terminal: colour (unless NO_COLOR; FORCE_COLOR colours any stream) and progress lines are allowed. */
   readonly isTTY?: boolean;
   /** Closed when the process started (`>&-`): what is written is lost (`closedAtStart`). */
   readonly closed?: boolean;
@@ -35,10 +35,14 @@ export function readsEscapes(io: Pick<Io, 'env' | 'stderr'>, writer: Writer = io
 
 /**
  * Whether `writer` (stderr by default) may carry ANSI colour: a terminal that reads escapes
- * (`readsEscapes`), and no NO_COLOR (https://no-color.org). The one rule for every command and
- * stream: problems on stderr, and check's text report on stdout.
+ * (`readsEscapes`), and no NO_COLOR (https://no-color.org); or wherever FORCE_COLOR is set, but to
+ * `0` or `false`, which turn it off even on a terminal (as Node.js reads it, before NO_COLOR: a CI
+ * log that renders colour, `| less -R`). The one rule for every command and stream: problems on
+ * stderr, and check's text report on stdout (JSON and SARIF never). Progress lines stay a terminal's.
  */
 export function useColor(io: Pick<Io, 'env' | 'stderr'>, writer: Writer = io.stderr): boolean {
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
   return readsEscapes(io, writer) && !io.env.NO_COLOR;
 }
 

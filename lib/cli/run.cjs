@@ -330,15 +330,16 @@ if (COMMANDS.includes(command)) {
 }
 
 /**
- * What a command line without a command says, with the command nearest to one misspelt
- * (lib/model/did-you-mean.ts, from a bundle of its own: only this error loads it).
+ * What a command line without a command says, with the command nearest to one misspelt, or one the
+ * word given starts with (lib/model/did-you-mean.ts, from a bundle of its own: only this error loads it).
  */
 async function unknownCommand(given) {
   let guess;
   if (given) {
     try {
       const bundled = await runCurrentBundles('did-you-mean', `export { didYouMean } from './lib/model/did-you-mean.ts';\n`);
-      guess = bundled.exports.didYouMean(given, COMMANDS, { prefix: true });
+      // or the command a longer word starts with (synthesize, checks), which no edit distance finds near it
+      guess = bundled.exports.didYouMean(given, COMMANDS, { prefix: true }) ?? COMMANDS.find((c) => given.toLowerCase().startsWith(c));
     } catch {
       // no bundle (an unwritable cache): the list of commands below is the hint
     }

@@ -29,7 +29,7 @@ into a pipe or a file), and 2 when a declared key has no value.
 Options:
 ${commonOptionsHelp(17)}
 
-${exitCodesHelp('refused: a secret store makes the Secrets, or stdout is a terminal', 'printed')}`;
+${exitCodesHelp('refused: a secret store makes the Secrets, or stdout is a terminal', 'printed', 'a stage file, the command line, a declared key without a value')}`;
 
 export const command: Command<Record<string, never>> = {
   name: 'secrets',

@@ -4,7 +4,7 @@
  */
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { editValues, formatEdit } from '../config/edit.js';
-import { manifestsOf } from '../diff/objects.js';
+import { manifestsOf } from '../diff/manifests.js';
 import { colorName, idleColor, settingAt, type BlueGreenSettings } from '../release.js';
 import { imageVersion, releaseVersion } from '../model/image.js';
 import { didYouMean } from '../model/did-you-mean.js';

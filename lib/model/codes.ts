@@ -223,6 +223,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'The directory the command runs in has no environments/ folder: run it in the project directory (where package.json and environments/ are).',
   ),
   row(
+    'cli/no-stages',
+    'No stage file',
+    "environments/ holds no <stage>.yaml and dist/ no stage output, so there is nothing to compile or check: add a stage file. (With a removed stage's output still in dist/, npm run synth removes it, printing the command that deletes its objects.)",
+  ),
+  row(
     'cli/locked',
     'Another command is writing',
     'synth, promote and switch take the project lock (.stagecraft/lock); wait for the holder named in the message, or stop it.',

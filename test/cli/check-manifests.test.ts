@@ -224,6 +224,23 @@ describe('npm run check -- <paths>', () => {
       "error: there is no file or directory 'json'",
       "  hint: json is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --format=json dist/qa",
     ]);
+    // '-', standard input to kubectl, is no option given after a second '--' (there is none), nor is the line to write the same one
+    expect(runCli('check', ['-']).stderr.split('\n').slice(0, 3)).toEqual([
+      "error: there is no file or directory '-'",
+      "  hint: check reads no standard input ('-'): write the YAML to a file and name it (kubectl kustomize dist/qa > qa.yaml, then npm run check -- qa.yaml), or name the files or directory it comes from",
+      '1 problem.',
+    ]);
+    expect(runCli('check', ['-', 'json']).stderr.split('\n')[3]).toBe(
+      "  hint: json is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --format=json ./-",
+    );
+    // a Pod Security level alike (npm run check --pod-security restricted dist/qa), with the format beside it
+    expect(runCli('check', ['restricted', 'dist/qa']).stderr.split('\n').slice(0, 2)).toEqual([
+      "error: there is no file or directory 'restricted'",
+      "  hint: restricted is a Pod Security level: --pod-security given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --pod-security=restricted dist/qa",
+    ]);
+    expect(runCli('check', ['json', 'baseline', 'dist/qa']).stderr.split('\n')[3]).toBe(
+      "  hint: baseline is a Pod Security level: --pod-security given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --format=json --pod-security=baseline dist/qa",
+    );
     expect(runCli('check', ['--format', 'xml', 'dist'])).toMatchObject({
       code: 2,
       stderr:

@@ -18,15 +18,21 @@ describe('every command', () => {
     ['diff', 'compared, whether or not there are differences', 'the checks found errors in a stage it compiled'],
     ['promote', 'promoted or nothing to do', 'refused or the checks found errors (nothing written)'],
     ['switch', 'switched', 'refused or the checks found errors (nothing written)'],
-    ['secrets', 'printed', 'refused: a secret store makes the Secrets, or stdout is a terminal'],
-  ])('%s: --help ends with its own exit codes, 1 as that command means it', (command, ok, failed) => {
+    // secrets reads no manifest, and exits 2 for a declared key without a value
+    [
+      'secrets',
+      'printed',
+      'refused: a secret store makes the Secrets, or stdout is a terminal',
+      'a stage file, the command line, a declared key without a value',
+    ],
+  ])('%s: --help ends with its own exit codes, 1 (and 2) as that command means it', (command, ok, failed, bad?: string) => {
     const r = runCli(command, ['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').slice(-5)).toEqual([
       'Exit codes:',
       `  0  ${ok}`,
       `  1  ${failed}`,
-      '  2  bad input (a stage file, the command line, a file that is not Kubernetes YAML)',
+      `  2  bad input (${bad ?? 'a stage file, the command line, a file that is not Kubernetes YAML'})`,
       '',
     ]);
     expect(r.stdout).toContain('-V, --version');
@@ -524,6 +530,24 @@ describe("check's report of findings, on stdout", () => {
     expect(r.stdout).toContain('\x1b[33mwarning:\x1b[0m');
   });
 
+  it('is coloured wherever FORCE_COLOR is set (a pipe, a file, NO_COLOR too), and nowhere when it is 0 or false; JSON never', () => {
+    const coloured = `${file}:33:20: \x1b[31merror:\x1b[0m Pod test/mysql`;
+    const broken = 'apps:\n  nginx:\n    image: nginx\n    replicas: three\n';
+    for (const force of ['1', '', 'true', '3']) {
+      const piped = runCli('check', [file], REPO, { FORCE_COLOR: force, NO_COLOR: '1' }, { tty: false });
+      expect(piped.stdout, force).toContain(coloured);
+      // problems on stderr alike, and a progress line stays a terminal's
+      const synth = runCli('synth', [], tempProject({ broken }), { FORCE_COLOR: force }, { tty: false });
+      expect(synth.stderr.startsWith('environments/broken.yaml:4:15: \x1b[31merror:\x1b[0m '), force).toBe(true);
+      expect(synth.stderr).not.toContain('\r');
+    }
+    for (const off of ['0', 'false']) {
+      expect(runCli('check', [file], REPO, { FORCE_COLOR: off }, { tty: true }).stdout, off).not.toContain('\x1b[');
+      expect(runCli('synth', [], tempProject({ broken }), { FORCE_COLOR: off }, { tty: true }).stderr, off).not.toContain('\x1b[');
+    }
+    expect(runCli('check', ['--format', 'json', file], REPO, { FORCE_COLOR: '1' }).stdout).not.toContain('\x1b[');
+  });
+
   it('is not coloured when stdout is a pipe or a file, even with stderr a terminal, nor when NO_COLOR is set', () => {
     expect(runCli('check', [file], REPO, {}, { tty: 'stderr' }).stdout).not.toContain('\x1b[');
     expect(runCli('check', [file], REPO, { NO_COLOR: '1' }, { tty: true }).stdout).not.toContain('\x1b[');
@@ -753,5 +777,26 @@ describe("options after a second '--', which a command of names reads as names",
       "error: '--verbos' follows a second '--' (the first is npm's), after which synth reads every word as an argument, not as an option",
       "  hint: give the options right after the first '--', and no second one; npm run synth -- --help lists the arguments and options",
     ]);
+  });
+});
+
+describe("an option of a few values given before '--' with none after it (npm run check --pod-security -- dist/qa)", () => {
+  it('is refused when no argument is one of its values: npm passed none on, and check would run at the default level', () => {
+    const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
+    const before = snapshotDir(dir);
+    const env = { npm_lifecycle_event: 'check', npm_config_pod_security: 'true' };
+    const r = runCli('check', ['dist/qa'], dir, env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "error: npm_config_pod_security is set to true (by --pod-security given before '--' with no value after it, or --pod-security=true, which npm takes for itself, or by an .npmrc or the environment), no argument is one of its values (baseline, restricted) that npm could have passed on, and check runs without --pod-security",
+      "  hint: write npm run check -- dist/qa --pod-security <level>: check's options go after '--', each with its value (if an .npmrc or the environment sets npm_config_pod_security, unset it)",
+    ]);
+    expect(snapshotDir(dir)).toEqual(before);
+    // npm run check --pod-security restricted dist/qa: restricted came as an argument, and is said as a path not there, with npm's variable
+    const apart = runCli('check', ['restricted', 'dist/qa'], dir, env);
+    expect(apart.code).toBe(2);
+    expect(apart.stderr).toMatch(/^error: there is no file or directory '.*restricted'$/m);
+    expect(apart.stderr).toContain("check's own --pod-security goes after '--'");
   });
 });

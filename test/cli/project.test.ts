@@ -80,6 +80,45 @@ describe('a command run outside a project', () => {
   });
 });
 
+describe('a project whose environments/ holds no stage file', () => {
+  const said = [
+    "error: environments/ holds no stage file (<stage>.yaml) and dist/ no stage's output, so there is nothing to compile or check",
+    '  hint: add a stage file (environments/dev.yaml: README.md, Stage files), then run the command again',
+  ];
+
+  it.each([
+    ['synth', []],
+    ['check', []],
+    ['diff', ['qa']],
+    ['secrets', ['qa']],
+    ['promote', ['qa', 'production']],
+    ['switch', ['production', 'demoapp']],
+  ])(
+    'nor dist/ a stage output: %s says so and what to do (exit 2), writing nothing, rather than do nothing and exit 0',
+    (command, args) => {
+      const dir = tempProject({});
+      const before = snapshotDir(dir);
+      const r = runCli(command, args, dir);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual(said);
+      expect(snapshotDir(dir)).toEqual(before);
+    },
+  );
+
+  it("with the last stage's output in dist/ (its file removed): synth removes it, and then says there is nothing left", () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, 'environments', 'lab.yaml'));
+    const removed = runCli('synth', [], dir);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toMatch(/^lab: removed dist\/lab\/ \(there is no environments\/lab\.yaml\)$/m);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual(said);
+  });
+});
+
 describe('a command run in a subdirectory of a project', () => {
   it('names the project to cd to (exit 2), writing nothing', () => {
     const dir = tempProject({ lab: repoStage('lab') });

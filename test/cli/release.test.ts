@@ -2,7 +2,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { diffManifests, manifestsOf } from '../../lib/diff/objects.js';
+import { diffManifests } from '../../lib/diff/objects.js';
+import { manifestsOf } from '../../lib/diff/manifests.js';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
 const STAGES = ['dev', 'test', 'qa', 'production'];

@@ -65,17 +65,23 @@ describe('node lib/cli/run.cjs <command>', () => {
   });
 
   it('refuses a command that does not exist, naming the commands', () => {
-    const r = spawnSync(process.execPath, [RUN_SCRIPT, 'synthesize'], { cwd: REPO, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [RUN_SCRIPT, 'deploy'], { cwd: REPO, encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      "error: there is no command 'synthesize'\nUsage: node lib/cli/run.cjs <command> [arguments]; the commands are: synth, check, secrets, diff, promote, switch\n",
+      "error: there is no command 'deploy'\nUsage: node lib/cli/run.cjs <command> [arguments]; the commands are: synth, check, secrets, diff, promote, switch\n",
     );
   });
 
-  it('refuses a misspelt command with the command meant', () => {
-    const r = spawnSync(process.execPath, [RUN_SCRIPT, 'snyth'], { cwd: REPO, encoding: 'utf8' });
+  it.each([
+    ['snyth', 'synth'],
+    // a longer word that starts with the command, which no edit distance finds near it
+    ['synthesize', 'synth'],
+    ['Synthesise', 'synth'],
+    ['checking', 'check'],
+  ])('refuses a misspelt command (%s) with the command meant', (given, meant) => {
+    const r = spawnSync(process.execPath, [RUN_SCRIPT, given], { cwd: REPO, encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe("error: there is no command 'snyth'; did you mean 'synth'?");
+    expect(r.stderr.split('\n')[0]).toBe(`error: there is no command '${given}'; did you mean '${meant}'?`);
   });
 
   it.each(['--help', '-h'])('lists the commands for %s, as npm run users expect, with exit 0', (flag) => {

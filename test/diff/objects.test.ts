@@ -1,7 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { MAX_TEXT_LINES, diffLines, diffManifests, formatDiff, manifestsOf, setStageAside, type Manifest } from '../../lib/diff/objects.js';
+import { diffManifests } from '../../lib/diff/objects.js';
+import { MAX_TEXT_LINES, diffLines, formatDiff } from '../../lib/diff/lines.js';
+import { manifestsOf, setStageAside, type Manifest } from '../../lib/diff/manifests.js';
 import { ExitCode, ProblemsError } from '../../lib/errors.js';
 import { deliveryOf } from '../../lib/cli/diff.js';
 import { decodedText } from '../../lib/diff/hidden-values.js';

@@ -28,7 +28,11 @@ export default async function setup(): Promise<() => void> {
   // certificates it would load first (lib/cli/run.cjs, COMMANDS); no test opens a TLS connection
   const certificates = process.env.NODE_EXTRA_CA_CERTS;
   process.env.NODE_EXTRA_CA_CERTS = '';
+  // colour is the tests' to ask for: a CI's FORCE_COLOR would colour every message a test reads (lib/cli/print.ts)
+  const forceColor = process.env.FORCE_COLOR;
+  delete process.env.FORCE_COLOR;
   return () => {
+    if (forceColor !== undefined) process.env.FORCE_COLOR = forceColor;
     if (certificates === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
     else process.env.NODE_EXTRA_CA_CERTS = certificates;
     if (previous === undefined) delete process.env.TMPDIR;
