@@ -262,6 +262,8 @@ export const acrossStagesWarnings = (
  * stage's edge now names is warned of at that setting (`movedMachineWarnings`).
  * @param output each compiled stage's stage file and output as it is (the files of `dist/<stage>/`), to tell a node port it takes already, from the
  *   stage file as it is, from one it takes newly or took on the cluster its stage file named before
+ * @param writesNothing the compilation writes no output (`npm run diff`): a compiled stage's files for an edge machine its output in dist/
+ *   does not name yet are installed once its synthesis has written them
  */
 export function claimProblems(
   declarations: ReadonlyMap<string, { readonly claims?: StageClaims }>,
@@ -271,6 +273,7 @@ export function claimProblems(
   output: (stage: string) => CompiledOutput | undefined,
   fromOutput?: (stage: string) => OutputClaims | undefined,
   removed: readonly RemovedOutput[] = [],
+  writesNothing = false,
 ): {
   readonly problems: Problem[];
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
@@ -299,13 +302,9 @@ export function claimProblems(
   const held: Held = (stage, claim) => (declarations.has(stage) || stale.has(stage) ? heldInOutput(outputOfStage(stage), claim) : 'held');
   const warnings = machineNameWarnings(stages);
   // an edge machine left by a stage's file (compiled, or changed since its output was written) that another stage's now names
-  const moved = movedMachineWarnings(
-    stages,
-    (s) => declarations.has(s),
-    outputOfStage,
-    (s) => stale.has(s),
-    removed,
-  );
+  // a stage whose output in dist/ has no files for the machine yet: not compiled, its stage file changed since; or compiled, and written by no one
+  const unwritten = (s: string, machine: Claim) => stale.has(s) || (writesNothing && declarations.has(s) && held(s, machine) === 'new');
+  const moved = movedMachineWarnings(stages, (s) => declarations.has(s), outputOfStage, unwritten, removed);
   for (const [stage, said] of moved.warnings) warnings.set(stage, [...(warnings.get(stage) ?? []), ...said]);
   // the stages this compilation names (`output` has their sources), whether or not they compiled
   const named = (s: string) => declarations.has(s) || output(s) !== undefined;

@@ -671,6 +671,33 @@ describe('a stage synthesized alone onto the edge machine of a stage whose file 
     });
   });
 
+  it('in npm run diff, before the stage is synthesized, installs its files for the machine once npm run synth -- <stage> has written them', () => {
+    const red = stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.1.50/24', nodePort: 30081 });
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.1.6'], floatingIp: '10.0.1.50/16' }));
+      // dist/blue/edge/ has no keepalived-lb2.conf yet: diff writes nothing
+      const before = runCli('diff', ['blue'], dir);
+      expect(before.stderr).toContain(
+        "then once npm run synth -- blue has written them (dist/blue/ is of its stage file as it was before), install this stage's edge files (dist/blue/edge/) on its machines",
+      );
+      expect(before.stderr).toContain(
+        "hint: once npm run synth -- blue has written its files for the machine (dist/blue/ is of its stage file as it was before), install this stage's edge files (dist/blue/edge/) there, dist/blue/edge/keepalived-lb2.conf as /etc/keepalived/keepalived.conf",
+      );
+      // synth writes them as it warns, and diff then says to install what is there
+      const synth = runCli('synth', ['blue'], dir);
+      expect(synth.stderr).toContain(
+        "hint: install this stage's edge files (dist/blue/edge/) there, dist/blue/edge/keepalived-lb2.conf as",
+      );
+      expect(readFileSync(join(dir, 'dist', 'blue', 'edge', 'keepalived-lb2.conf'), 'utf8')).toContain('10.0.1.50/16');
+      const after = runCli('diff', ['blue'], dir);
+      expect(after.stderr).toContain(
+        "hint: install this stage's edge files (dist/blue/edge/) there, dist/blue/edge/keepalived-lb2.conf as",
+      );
+      expect(after.stderr).not.toContain('once npm run synth');
+    });
+  });
+
   it("warns at the floating IP it takes of the removed stage's edge that keepalived there is stopped first, else two masters answer for it", () => {
     const red = stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.1.50/16', nodePort: 30081 });
     afterFullSynth({ blue: stage({ machines: ['10.0.0.5', '10.0.0.6'] }), red }, (dir) => {
