@@ -74,6 +74,9 @@ function nodePortWhich({ claim, other, mine, theirs }: ReturnType<typeof newlyTa
       : `, stage ${claim[0]} (both outputs in dist/ take it already, but ${output(claim[0])} was written from stage ${claim[0]}'s file as it was before, which may have put it on another cluster, and ${output(other[0])} from stage ${other[0]}'s file as it is)`;
 }
 
+/** Whether `claim` is an edge machine's address (else a floating IP's, or a node port). */
+const isMachine = (claim: Claim) => claim.what.startsWith('edge.machines.');
+
 /**
  * The steps that finish a move begun in one stage file (`claim`'s stage takes newly an edge machine or
  * floating IP that `other`'s output runs), in order: take it out of the other stage file (that stage's whole
@@ -87,7 +90,7 @@ function moveHint(
   named: (stage: string) => boolean,
 ): string {
   const setting = (c: Claim) => c.what.replace(/\.address$/, '');
-  const machine = taken.what.startsWith('edge.machines.');
+  const machine = isMachine(taken);
   const last = machine ? ` (its whole edge: when that is its last machine)` : '';
   const synth = named(stage) && named(from) ? 'npm run synth' : `npm run synth -- ${from} ${stage}`;
   // a floating IP moves between machines of their own: keepalived still holding it on the other's is a second master
@@ -127,13 +130,16 @@ function crossStageProblems(
       // at the stage that takes it newly, as a node port: the other's edge may run on it already
       const { claim, other, mine, theirs } = newlyTaken([stage, c], found, heldAddress);
       const [at, taken] = [claim[1], other[1]];
+      // a move keeps what the address is: one stage's machine taken as a machine, its floating IP as a floating IP (a machine's own address
+      // as a floating IP is no move: the machine's edge/machine-leaves warning would have it run this stage's files)
       const moving = mine === 'new' && theirs !== 'new';
+      const moves = moving && isMachine(at) === isMachine(taken);
       const running = moving ? `, whose edge in dist/${other[0]}/ has it already` : '';
       problems.push({
         code: 'edge/shared-address',
         location: at.at,
         message: `${at.what} ${shown(at)} of stage ${claim[0]} is ${taken.what} of stage ${other[0]} too (${where(taken)})${running}: each stage's edge writes the whole haproxy.cfg and keepalived.conf of its machines, so the one copied there last replaces the other's and its hosts answer 503; and two floating IPs on one address are two machines answering for it`,
-        hint: moving ? moveHint(claim, other, named) : `give each stage's edge machines and floating IP addresses of their own`,
+        hint: moves ? moveHint(claim, other, named) : `give each stage's edge machines and floating IP addresses of their own`,
       });
     }
     for (const c of claims.nodePorts) {

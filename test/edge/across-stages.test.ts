@@ -583,6 +583,22 @@ describe('a synthesis of the stage an edge machine moves to, alone, while the fi
     });
   });
 
+  it("refuses a floating IP that a changed file puts on another stage's edge machine's address without the steps of a move, whose edge/machine-leaves warning would have the machine run this stage's files", () => {
+    afterFullSynth({ blue: stage({}), red: red(['10.0.1.5', '10.0.1.6']) }, (dir) => {
+      writeFileSync(
+        join(dir, 'environments', 'red.yaml'),
+        stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.0.5/16', nodePort: 30081 }),
+      );
+      const r = runCli('synth', ['red'], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        'environments/red.yaml:5:26: error: edge.floatingIp.address 10.0.0.5 of stage red is edge.machines.lb1.address of stage blue too (environments/blue.yaml:4:31)',
+      );
+      expect(r.stderr).toContain("  hint: give each stage's edge machines and floating IP addresses of their own\n");
+      expect(r.stderr).not.toContain('to move it to stage red');
+    });
+  });
+
   it("refuses a floating IP that a changed file takes of another stage's edge, with the steps that move it: keepalived there stopped before this stage's starts", () => {
     afterFullSynth(
       { blue: stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.0.100/24' }), red: red(['10.0.1.5', '10.0.1.6']) },
