@@ -103,6 +103,11 @@ export interface CompileStagesOptions {
    * one of them runs on that a compiled stage's edge now names is warned of (lib/edge/moved-machines.ts). @default []
    */
   readonly removed?: readonly string[];
+  /**
+   * The compilation writes no output (`npm run diff`): the steps on an edge machine a compiled stage takes from another stage's
+   * edge install its files once its synthesis has written them, unless its output in dist/ has them already. @default false
+   */
+  readonly writesNothing?: boolean;
 }
 
 export interface Compiled {
@@ -242,7 +247,16 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   // a node port is refused to the stage that takes it newly, told from the one whose output (dist/<stage>/) takes it already
   const outputOf = (stage: string) => once.find((s) => s.stage === stage);
   const removed = removedOutputsOf(sources, options.removed ?? []);
-  const claims = claimProblems(declarations, kept, rank, project.delivery?.cluster, outputOf, outputClaimsOf(sources), removed);
+  const claims = claimProblems(
+    declarations,
+    kept,
+    rank,
+    project.delivery?.cluster,
+    outputOf,
+    outputClaimsOf(sources),
+    removed,
+    options.writesNothing,
+  );
   problems.push(...claims.problems);
   // a machine a stage's edge leaves that another stage's edge now names: the leaving stage's notice does not stop it there
   if (claims.taken.length) for (const [i, p] of notices.entries()) notices[i] = retoldLeaving(p, noticedBy.get(p) ?? '', claims.taken);

@@ -181,11 +181,14 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     let notCompared: Problem | undefined;
     let compiled: ReturnType<typeof compile> | undefined;
     try {
-      compiled = removed !== undefined && !delivers ? undefined : compile(project, delivers ? project.stages : stages, { noCache });
+      compiled =
+        removed !== undefined && !delivers
+          ? undefined
+          : compile(project, delivers ? project.stages : stages, { noCache, writesNothing: true });
     } catch (e) {
       if (!(e instanceof ProblemsError) || !delivers || !othersOnly(stage, project.stages, e.problems)) throw e;
       // another stage's problems keep dist/delivery/ from being planned, not this stage from being compared (a removed one has nothing to compile)
-      compiled = removed === undefined ? compile(project, stages, { noCache }) : undefined;
+      compiled = removed === undefined ? compile(project, stages, { noCache, writesNothing: true }) : undefined;
       notCompared = deliveryNotCompared(stage, e.problems);
     }
     const stageTree = readStageTree(project, stage);
@@ -300,7 +303,7 @@ function stageOutputs(
     const outputs = stages.map((stage) => ({ stage, namespace: keptNamespace(project, stage), files: readStageTree(project, stage) }));
     return { outputs, warnings: stages.flatMap((s) => reuse.kept.get(s)!.summary.filter(isPlacedAcrossStages)) };
   }
-  const compiled = compile(project, stages, { noCache });
+  const compiled = compile(project, stages, { noCache, writesNothing: true });
   const outputs = compiled.stages.map(({ stage }) => ({
     stage: stage.name,
     namespace: stage.namespace,
@@ -323,7 +326,7 @@ function compiledQuietly(
   noCache: boolean | undefined,
 ): ReturnType<typeof compile>['tree'] | undefined {
   try {
-    return compile(project, stages, { noCache }).tree;
+    return compile(project, stages, { noCache, writesNothing: true }).tree;
   } catch (e) {
     if (e instanceof ProblemsError) return undefined;
     throw e;

@@ -99,6 +99,8 @@ export interface CompileOptions {
    * their edge machines go on doing): else an edge machine of theirs that a compiled stage's edge names is warned of there. @default false
    */
   readonly removing?: boolean;
+  /** Nothing compiled is written (npm run diff: `CompileStagesOptions.writesNothing`). @default false */
+  readonly writesNothing?: boolean;
 }
 
 /**
@@ -108,7 +110,18 @@ export interface CompileOptions {
 export function compile(
   project: Project,
   stages: readonly string[] = project.stages,
-  { sources, onStage, noCache = false, kept = [], output, objects = true, keep, alone = false, removing = false }: CompileOptions = {},
+  {
+    sources,
+    onStage,
+    noCache = false,
+    kept = [],
+    output,
+    objects = true,
+    keep,
+    alone = false,
+    removing = false,
+    writesNothing = false,
+  }: CompileOptions = {},
 ): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
   const cache = noCache ? undefined : diskRenderCache(project.root, { warn: project.log });
@@ -140,6 +153,7 @@ export function compile(
       alone: alone ? { promotedFrom: (stage) => promotedFromFile(project, stage) } : undefined,
       // a synthesis of every stage removes their output, and says what their edge machines go on doing (lib/cli/removed-stage.ts)
       removed: removing ? [] : [...removedStages(project).keys()],
+      writesNothing,
     });
   } finally {
     restoreHeap();

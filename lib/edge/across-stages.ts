@@ -74,6 +74,9 @@ function nodePortWhich({ claim, other, mine, theirs }: ReturnType<typeof newlyTa
       : `, stage ${claim[0]} (both outputs in dist/ take it already, but ${output(claim[0])} was written from stage ${claim[0]}'s file as it was before, which may have put it on another cluster, and ${output(other[0])} from stage ${other[0]}'s file as it is)`;
 }
 
+/** Whether `claim` is an edge machine's address (else a floating IP's, or a node port). */
+const isMachine = (claim: Claim) => claim.what.startsWith('edge.machines.');
+
 /**
  * The steps that finish a move begun in one stage file (`claim`'s stage takes newly an edge machine or
  * floating IP that `other`'s output runs), in order: take it out of the other stage file (that stage's whole
@@ -87,7 +90,7 @@ function moveHint(
   named: (stage: string) => boolean,
 ): string {
   const setting = (c: Claim) => c.what.replace(/\.address$/, '');
-  const machine = taken.what.startsWith('edge.machines.');
+  const machine = isMachine(taken);
   const last = machine ? ` (its whole edge: when that is its last machine)` : '';
   const synth = named(stage) && named(from) ? 'npm run synth' : `npm run synth -- ${from} ${stage}`;
   // a floating IP moves between machines of their own: keepalived still holding it on the other's is a second master
@@ -127,13 +130,16 @@ function crossStageProblems(
       // at the stage that takes it newly, as a node port: the other's edge may run on it already
       const { claim, other, mine, theirs } = newlyTaken([stage, c], found, heldAddress);
       const [at, taken] = [claim[1], other[1]];
+      // a move keeps what the address is: one stage's machine taken as a machine, its floating IP as a floating IP (a machine's own address
+      // as a floating IP is no move: the machine's edge/machine-leaves warning would have it run this stage's files)
       const moving = mine === 'new' && theirs !== 'new';
+      const moves = moving && isMachine(at) === isMachine(taken);
       const running = moving ? `, whose edge in dist/${other[0]}/ has it already` : '';
       problems.push({
         code: 'edge/shared-address',
         location: at.at,
         message: `${at.what} ${shown(at)} of stage ${claim[0]} is ${taken.what} of stage ${other[0]} too (${where(taken)})${running}: each stage's edge writes the whole haproxy.cfg and keepalived.conf of its machines, so the one copied there last replaces the other's and its hosts answer 503; and two floating IPs on one address are two machines answering for it`,
-        hint: moving ? moveHint(claim, other, named) : `give each stage's edge machines and floating IP addresses of their own`,
+        hint: moves ? moveHint(claim, other, named) : `give each stage's edge machines and floating IP addresses of their own`,
       });
     }
     for (const c of claims.nodePorts) {
@@ -262,6 +268,8 @@ export const acrossStagesWarnings = (
  * stage's edge now names is warned of at that setting (`movedMachineWarnings`).
  * @param output each compiled stage's stage file and output as it is (the files of `dist/<stage>/`), to tell a node port it takes already, from the
  *   stage file as it is, from one it takes newly or took on the cluster its stage file named before
+ * @param writesNothing the compilation writes no output (`npm run diff`): a compiled stage's files for an edge machine its output in dist/
+ *   does not name yet are installed once its synthesis has written them
  */
 export function claimProblems(
   declarations: ReadonlyMap<string, { readonly claims?: StageClaims }>,
@@ -271,6 +279,7 @@ export function claimProblems(
   output: (stage: string) => CompiledOutput | undefined,
   fromOutput?: (stage: string) => OutputClaims | undefined,
   removed: readonly RemovedOutput[] = [],
+  writesNothing = false,
 ): {
   readonly problems: Problem[];
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
@@ -299,13 +308,9 @@ export function claimProblems(
   const held: Held = (stage, claim) => (declarations.has(stage) || stale.has(stage) ? heldInOutput(outputOfStage(stage), claim) : 'held');
   const warnings = machineNameWarnings(stages);
   // an edge machine left by a stage's file (compiled, or changed since its output was written) that another stage's now names
-  const moved = movedMachineWarnings(
-    stages,
-    (s) => declarations.has(s),
-    outputOfStage,
-    (s) => stale.has(s),
-    removed,
-  );
+  // a stage whose output in dist/ has no files for the machine yet: not compiled, its stage file changed since; or compiled, and written by no one
+  const unwritten = (s: string, machine: Claim) => stale.has(s) || (writesNothing && declarations.has(s) && held(s, machine) === 'new');
+  const moved = movedMachineWarnings(stages, (s) => declarations.has(s), outputOfStage, unwritten, removed);
   for (const [stage, said] of moved.warnings) warnings.set(stage, [...(warnings.get(stage) ?? []), ...said]);
   // the stages this compilation names (`output` has their sources), whether or not they compiled
   const named = (s: string) => declarations.has(s) || output(s) !== undefined;

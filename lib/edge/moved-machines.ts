@@ -58,8 +58,9 @@ const NO_CLAIMS: StageClaims = { delivered: false, nodes: [], nodePorts: [], add
  * haproxy stopped). The leaving stage's keepalived, when it moved a floating IP there, is stopped
  * first unless this stage's files have a keepalived.conf for the machine: left running, it keeps the
  * old address and peers, which no longer count it as one, and takes the address as a second master.
- * Of a taking stage whose output is `unwritten` (not compiled, its stage file changed since), its files
- * are installed once its synthesis has written them: its output in dist/ has none for the machine.
+ * Of a taking stage whose output is `unwritten` for the machine (not compiled, its stage file changed since;
+ * or compiled by `npm run diff`, which writes nothing, while its output in dist/ does not name the machine),
+ * its files are installed once its synthesis has written them: its output in dist/ has none for the machine.
  * Only about this change: once the leaving stage's output is written, it no longer names the machine.
  * A `removed` stage (its stage file gone, its output still in dist/: a stage deleted, then another
  * synthesized alone onto its machine) leaves every machine of its output; its warning says that a full
@@ -69,7 +70,7 @@ export function movedMachineWarnings(
   stages: readonly (readonly [string, StageClaims])[],
   compiled: (stage: string) => boolean,
   output: (stage: string) => CompiledOutput | undefined,
-  unwritten: (stage: string) => boolean = () => false,
+  unwritten: (stage: string, machine: Claim) => boolean = () => false,
   removed: readonly RemovedOutput[] = [],
 ): { readonly warnings: Map<string, Problem[]>; readonly taken: TakenMachine[] } {
   const warnings = new Map<string, Problem[]>();
@@ -95,7 +96,7 @@ export function movedMachineWarnings(
         const keepalived = `dist/${other}/${edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
         const steps = (whose: string) => {
           // a stage not compiled whose stage file changed since its output was written: that output has no files for the machine yet
-          const pending = unwritten(other)
+          const pending = unwritten(other, at)
             ? `once npm run synth -- ${other} has written its files for the machine (dist/${other}/ is of its stage file as it was before), `
             : '';
           const files = `${whose} edge files (dist/${other}/${EDGE_DIR}/)`;
@@ -132,7 +133,8 @@ export function movedMachineWarnings(
     }
   }
   for (const r of removed)
-    for (const [stage, warning] of removedFloatingWarnings(r, stages)) warnings.set(stage, [...(warnings.get(stage) ?? []), warning]);
+    for (const [stage, warning] of removedFloatingWarnings(r, stages, unwritten))
+      warnings.set(stage, [...(warnings.get(stage) ?? []), warning]);
   return { warnings, taken };
 }
 
@@ -140,11 +142,13 @@ export function movedMachineWarnings(
  * A warning at the floating IP of each stage that takes the one a `removed` stage's output moved (keepalived
  * on its machines holds it until stopped there): this stage's keepalived started first, two masters would
  * answer for the address. Its machines that this stage's edge names are left out, whose keepalived.conf
- * this stage's replaces (`movedMachineWarnings` warns of them).
+ * this stage's replaces (`movedMachineWarnings` warns of them). Of a stage whose output is `unwritten` for the
+ * address, its files are installed once its synthesis has written them.
  */
 function removedFloatingWarnings(
   { stage, file, output }: RemovedOutput,
   stages: readonly (readonly [string, StageClaims])[],
+  unwritten: (stage: string, floating: Claim) => boolean,
 ): [string, Problem][] {
   const read = output.readOutput;
   const machines = readHaproxyConfig(read?.(HAPROXY_PATH) ?? '').machines;
@@ -166,7 +170,7 @@ function removedFloatingWarnings(
           severity: 'warning',
           location: at.at,
           message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${floating} of removed stage ${stage}'s edge in dist/${stage}/ (there is no ${file}), which keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds until stopped there: this stage's keepalived started first, two masters would answer for the address`,
-          hint: `first, on ${on}: sudo systemctl disable --now keepalived haproxy (stage ${stage}'s edge, whose hosts no longer have a stage); then install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); and npm run synth (every stage) removes dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster`,
+          hint: `first, on ${on}: sudo systemctl disable --now keepalived haproxy (stage ${stage}'s edge, whose hosts no longer have a stage); then ${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); and npm run synth (every stage) removes dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster`,
         },
       ],
     ];

@@ -583,6 +583,22 @@ describe('a synthesis of the stage an edge machine moves to, alone, while the fi
     });
   });
 
+  it("refuses a floating IP that a changed file puts on another stage's edge machine's address without the steps of a move, whose edge/machine-leaves warning would have the machine run this stage's files", () => {
+    afterFullSynth({ blue: stage({}), red: red(['10.0.1.5', '10.0.1.6']) }, (dir) => {
+      writeFileSync(
+        join(dir, 'environments', 'red.yaml'),
+        stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.0.5/16', nodePort: 30081 }),
+      );
+      const r = runCli('synth', ['red'], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        'environments/red.yaml:5:26: error: edge.floatingIp.address 10.0.0.5 of stage red is edge.machines.lb1.address of stage blue too (environments/blue.yaml:4:31)',
+      );
+      expect(r.stderr).toContain("  hint: give each stage's edge machines and floating IP addresses of their own\n");
+      expect(r.stderr).not.toContain('to move it to stage red');
+    });
+  });
+
   it("refuses a floating IP that a changed file takes of another stage's edge, with the steps that move it: keepalived there stopped before this stage's starts", () => {
     afterFullSynth(
       { blue: stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.0.100/24' }), red: red(['10.0.1.5', '10.0.1.6']) },
@@ -668,6 +684,33 @@ describe('a stage synthesized alone onto the edge machine of a stage whose file 
       expect(full.stdout).toContain('(stage blue now uses it)');
       expect(full.stderr).not.toContain('removed stage red');
       expect(runCli('synth', ['blue'], dir).stderr).not.toContain('removed stage red');
+    });
+  });
+
+  it('in npm run diff, before the stage is synthesized, installs its files for the machine once npm run synth -- <stage> has written them', () => {
+    const red = stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.1.50/24', nodePort: 30081 });
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.1.6'], floatingIp: '10.0.1.50/16' }));
+      // dist/blue/edge/ has no keepalived-lb2.conf yet: diff writes nothing
+      const before = runCli('diff', ['blue'], dir);
+      expect(before.stderr).toContain(
+        "then once npm run synth -- blue has written them (dist/blue/ is of its stage file as it was before), install this stage's edge files (dist/blue/edge/) on its machines",
+      );
+      expect(before.stderr).toContain(
+        "hint: once npm run synth -- blue has written its files for the machine (dist/blue/ is of its stage file as it was before), install this stage's edge files (dist/blue/edge/) there, dist/blue/edge/keepalived-lb2.conf as /etc/keepalived/keepalived.conf",
+      );
+      // synth writes them as it warns, and diff then says to install what is there
+      const synth = runCli('synth', ['blue'], dir);
+      expect(synth.stderr).toContain(
+        "hint: install this stage's edge files (dist/blue/edge/) there, dist/blue/edge/keepalived-lb2.conf as",
+      );
+      expect(readFileSync(join(dir, 'dist', 'blue', 'edge', 'keepalived-lb2.conf'), 'utf8')).toContain('10.0.1.50/16');
+      const after = runCli('diff', ['blue'], dir);
+      expect(after.stderr).toContain(
+        "hint: install this stage's edge files (dist/blue/edge/) there, dist/blue/edge/keepalived-lb2.conf as",
+      );
+      expect(after.stderr).not.toContain('once npm run synth');
     });
   });
 
