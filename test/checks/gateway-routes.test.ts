@@ -69,4 +69,17 @@ describe("a Gateway API route's backends", () => {
       ),
     ).toEqual([]);
   });
+
+  it("are of a custom resource: Gateway API's group ends in k8s.io, but the API server does not serve it (its CRDs do), so a route without them is crd/unknown-kind, as any other", () => {
+    const manifests = parseManifests([
+      { file: 'route.yaml', text: SERVICE + route('HTTPRoute', '    - backendRefs: [{ name: web, port: 80 }]\n') },
+    ]);
+    const findings = checkObjects(manifests.objects).findings.filter((f) => f.object?.kind === 'HTTPRoute');
+    expect(findings.map((f) => `${f.severity} ${f.code}`)).toEqual(['warning crd/unknown-kind']);
+    // Kubernetes' own groups are still its own: a kind they do not serve is an error
+    const ingress = 'apiVersion: networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: { name: web, namespace: web }\n';
+    expect(
+      checkObjects(parseManifests([{ file: 'i.yaml', text: ingress }]).objects).findings.map((f) => `${f.severity} ${f.code}`),
+    ).toContain('error schema/unknown-kind');
+  });
 });
