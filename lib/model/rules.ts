@@ -429,7 +429,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/route-backend': {
     short: 'A Gateway API route sending traffic to a Service of its namespace that is not there, or to a port the Service does not have',
-    help: "An HTTPRoute's (GRPCRoute's, TLSRoute's, TCPRoute's, UDPRoute's) backendRefs, and an HTTPRoute filter's requestMirror.backendRef, name a Service of the route's namespace unless they say another, and its port: the Service's port, not its targetPort. The API server takes the route, but its Gateway's controller sets the route's ResolvedRefs condition to False (BackendNotFound) and answers what the rule matches with a 500. Fix the name or the port, or add the Service. A backend of another namespace (which needs a ReferenceGrant there) or of another kind is not looked at.",
+    help: "An HTTPRoute's (GRPCRoute's, TLSRoute's, TCPRoute's, UDPRoute's) backendRefs, and an HTTPRoute filter's requestMirror.backendRef, name a Service of the route's namespace unless they say another, and its port: the Service's port, not its targetPort. The API server takes the route, but its Gateway's controller sets the route's ResolvedRefs condition to False (BackendNotFound) and answers the requests the rule sends it (its weight's share of the rule's; all of them when it is the rule's only backend) with a 500: a backendRef of weight 0, sent none, is a warning. Fix the name or the port, or add the Service. A backend of another namespace (which needs a ReferenceGrant there) or of another kind is not looked at.",
     mirrors: 'Gateway API route status (ResolvedRefs: BackendNotFound)',
   },
   'refs/rollout-deployment': {
