@@ -4,8 +4,9 @@
  * core group and kind Service (the defaults) names a Service of the route's namespace unless it says
  * another, and a port of that Service (`port`, the Service's port, not its targetPort). The API
  * server takes the route, but its Gateway's controller sets the route's ResolvedRefs condition to
- * False (BackendNotFound) and answers the requests the rule sends it with a 500 (its weight's share; one of
- * weight 0, sent none, is a warning; a mirror's: mirrors nothing). A reference to another
+ * False (BackendNotFound) and fails what the rule sends it, its weight's share (`FAILS`: an HTTPRoute's
+ * requests with a 500, a GRPCRoute's with UNAVAILABLE, a TCPRoute's, TLSRoute's or UDPRoute's
+ * connections rejected); one of weight 0, sent none, is a warning; a mirror's mirrors nothing. A reference to another
  * namespace needs a ReferenceGrant there and is not looked at. Pure.
  */
 import { asRecord, recordsIn, type KubeObject } from '../model/object.js';
@@ -25,15 +26,39 @@ interface BackendRef {
   readonly idle?: true;
 }
 
+/**
+ * What a Gateway does with what a route's rule sends to a backend not found, by route kind (Gateway
+ * API's BackendRefs of each rule): an HTTPRoute's requests get a 500, a GRPCRoute's the status
+ * UNAVAILABLE, and the connections of the others are rejected; each in its weight's share.
+ */
+const FAILS: Readonly<Record<string, { readonly unit: string; readonly all: string; readonly share: (weights: string) => string }>> = {
+  HTTPRoute: {
+    unit: 'request',
+    all: 'answers what the rule matches with a 500',
+    share: (w) => `answers its share of what the rule matches (${w}) with a 500`,
+  },
+  GRPCRoute: {
+    unit: 'request',
+    all: 'answers what the rule matches with the gRPC status UNAVAILABLE',
+    share: (w) => `answers its share of what the rule matches (${w}) with the gRPC status UNAVAILABLE`,
+  },
+};
+const CONNECTIONS = {
+  unit: 'connection',
+  all: 'rejects the connections the rule matches',
+  share: (w: string) => `rejects its share of the connections the rule matches (${w})`,
+};
+
 /** A backendRef's weight: 1 unless it says another (the API's default). */
 const weightOf = (ref: Record<string, unknown>): number => (typeof ref.weight === 'number' ? ref.weight : 1);
 
 /**
- * The backend references of a route's spec, each with where it is and what a 500 stands for there:
- * the requests of its rule a backendRef is sent (its weight's share of the rule's: Gateway API answers
- * that share with a 500, and one of weight 0 is sent none), or the requests a mirror copies.
+ * The backend references of route `kind`'s spec, each with where it is and what fails while it is not
+ * found: the requests (connections) of its rule a backendRef is sent (its weight's share of the rule's;
+ * one of weight 0 is sent none), or the requests a mirror copies.
  */
-function backendRefs(spec: Record<string, unknown>): BackendRef[] {
+function backendRefs(kind: string, spec: Record<string, unknown>): BackendRef[] {
+  const fails = FAILS[kind] ?? CONNECTIONS;
   const refs: BackendRef[] = [];
   const mirrors = (filters: unknown, at: FieldPath) => {
     if (!Array.isArray(filters)) return;
@@ -54,10 +79,9 @@ function backendRefs(spec: Record<string, unknown>): BackendRef[] {
       if (!ref) return;
       const weight = weightOf(ref);
       const path: FieldPath = ['spec', 'rules', i, 'backendRefs', j];
-      if (weight === 0)
-        refs.push({ path, ref, answers: 'sends it no request while its weight is 0 (a 500 for its share once it is not)', idle: true });
-      else if (weight >= total) refs.push({ path, ref, answers: 'answers what the rule matches with a 500' });
-      else refs.push({ path, ref, answers: `answers its share of what the rule matches (weight ${weight} of ${total}) with a 500` });
+      if (weight === 0) refs.push({ path, ref, answers: `sends it no ${fails.unit} while its weight is 0`, idle: true });
+      else if (weight >= total) refs.push({ path, ref, answers: fails.all });
+      else refs.push({ path, ref, answers: fails.share(`weight ${weight} of ${total}`) });
       mirrors(ref.filters, path);
     });
   });
@@ -68,7 +92,7 @@ function backendRefs(spec: Record<string, unknown>): BackendRef[] {
 export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
   const spec = asRecord(o.spec);
   if (!spec) return;
-  for (const { path, ref, answers: what, idle } of backendRefs(spec)) {
+  for (const { path, ref, answers: what, idle } of backendRefs(o.kind, spec)) {
     const emit = finder(o, idle ? 'warning' : 'error');
     const answers = `its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and ${what}`;
     const { name, port } = ref;

@@ -53,7 +53,7 @@ describe("a Gateway API route's backends", () => {
       "error spec.rules.0.backendRefs.1.name: sends traffic to Service 'canary', but the Services in namespace 'web' are: web; its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and answers its share of what the rule matches (weight 10 of 100) with a 500",
     ]);
     expect(said('    - backendRefs: [{ name: web, port: 80 }, { name: canary, port: 80, weight: 0 }]\n')).toEqual([
-      "warning spec.rules.0.backendRefs.1.name: names Service 'canary', but the Services in namespace 'web' are: web; its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and sends it no request while its weight is 0 (a 500 for its share once it is not)",
+      "warning spec.rules.0.backendRefs.1.name: names Service 'canary', but the Services in namespace 'web' are: web; its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and sends it no request while its weight is 0",
     ]);
     // the only backend sent requests answers them all, whatever the weights written
     expect(said('    - backendRefs: [{ name: canary, port: 80, weight: 5 }, { name: web, port: 80, weight: 0 }]\n')).toEqual([
@@ -62,8 +62,16 @@ describe("a Gateway API route's backends", () => {
   });
 
   it("of every route kind, and an HTTPRoute's mirrors, are looked at; another namespace's, kind's or group's are not", () => {
-    for (const kind of ['GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'])
-      expect(checked(route(kind, '    - backendRefs: [{ name: api, port: 80 }]\n')), kind).toHaveLength(1);
+    // each kind failing as Gateway API says: a GRPCRoute's requests UNAVAILABLE, the others' connections rejected (no 500)
+    for (const [kind, fails] of [
+      ['GRPCRoute', /and answers what the rule matches with the gRPC status UNAVAILABLE\n/],
+      ['TLSRoute', /and rejects the connections the rule matches\n/],
+      ['TCPRoute', /and rejects its share of the connections the rule matches \(weight 1 of 2\)\n/],
+      ['UDPRoute', /and rejects the connections the rule matches\n/],
+    ] as const) {
+      const second = kind === 'TCPRoute' ? ', { name: web, port: 80 }' : '';
+      expect(checked(route(kind, `    - backendRefs: [{ name: api, port: 80 }${second}]\n`)), kind).toEqual([expect.stringMatching(fails)]);
+    }
     const mirror = '    - filters: [{ type: RequestMirror, requestMirror: { backendRef: { name: shadow, port: 80 } } }]\n';
     expect(checked(route('HTTPRoute', mirror))).toEqual([
       expect.stringMatching(/requestMirror\.backendRef\.name: sends traffic to Service 'shadow'.* and mirrors no request\n/),
