@@ -58,7 +58,7 @@ function chosenNamespaces(spec: Record<string, unknown>, index: ObjectIndex, opt
 /**
  * The findings of ClusterExternalSecret `o`: a namespace of `spec.namespaces` that is not there, and
  * the store findings of the ExternalSecret it makes in each namespace it chooses, each said once at
- * its field, with the first namespace's message and the others it holds in.
+ * its field, with the first namespace's message and the others the same fix is said for.
  */
 export function checkClusterExternalSecret(
   o: KubeObject,
@@ -86,7 +86,8 @@ export function checkClusterExternalSecret(
   const made = asRecord(spec.externalSecretSpec);
   if (!made) return;
   const name = typeof spec.externalSecretName === 'string' && spec.externalSecretName ? spec.externalSecretName : o.metadata?.name;
-  // by code and field: the first namespace's finding, and every namespace it holds in
+  // by code, field and fix: the first namespace's finding, and every namespace the same fix is said for (its hint with the
+  // namespace's name taken out: a Secret missing in one and a key missing in another are two findings, not one 'alike')
   const found = new Map<string, { first: Finding; namespaces: string[]; by: FieldPath }>();
   for (const { ns, by } of chosenNamespaces(spec, index, options)) {
     const es: KubeObject = {
@@ -99,7 +100,7 @@ export function checkClusterExternalSecret(
     checkStoreReferences(es, ns, index, findings, options);
     for (const f of findings) {
       const path: FieldPath = ['spec', 'externalSecretSpec', ...f.path.slice(1)];
-      const key = `${f.code}\0${formatFieldPath(path)}`;
+      const key = `${f.code}\0${formatFieldPath(path)}\0${(f.hint ?? '').split(ns).join('\0')}`;
       const entry = found.get(key);
       if (entry) entry.namespaces.push(ns);
       else found.set(key, { first: { ...f, object: o, path }, namespaces: [ns], by });

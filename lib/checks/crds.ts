@@ -249,10 +249,23 @@ export function clusterScopedKinds(crds: readonly KubeObject[]): string[] {
 }
 
 /**
+ * The `*.k8s.io` groups of Kubernetes' own projects that the API server does not serve: each is
+ * installed as CustomResourceDefinitions (api-approved.kubernetes.io), as any other group's kinds.
+ */
+const CRD_GROUPS_OF_KUBERNETES: ReadonlySet<string> = new Set([
+  'gateway.networking.k8s.io',
+  'policy.networking.k8s.io',
+  'snapshot.storage.k8s.io',
+  'groupsnapshot.storage.k8s.io',
+  'autoscaling.k8s.io',
+]);
+
+/**
  * Whether an apiVersion belongs to a custom resource rather than to Kubernetes: a group with a dot
- * that is not one of Kubernetes' own `*.k8s.io` groups.
+ * that is not one of Kubernetes' own `*.k8s.io` groups, or one of those installed as CRDs (Gateway
+ * API's `gateway.networking.k8s.io`, `CRD_GROUPS_OF_KUBERNETES`).
  */
 export function isCustomGroup(apiVersion: string): boolean {
   const group = groupOf(apiVersion);
-  return group.includes('.') && !group.endsWith('.k8s.io') && group !== 'k8s.io';
+  return group.includes('.') && ((!group.endsWith('.k8s.io') && group !== 'k8s.io') || CRD_GROUPS_OF_KUBERNETES.has(group));
 }

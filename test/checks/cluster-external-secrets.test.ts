@@ -103,4 +103,29 @@ describe('a ClusterExternalSecret', () => {
       expect.stringContaining("in namespace 'orders' (chosen by spec.namespaceSelectors[0]), which names the SecretStore 'vault'"),
     ]);
   });
+
+  it('says a finding once for the namespaces the same fix is for, and apart where the fix differs (a Secret missing here, a key there)', () => {
+    const store = `apiVersion: external-secrets.io/v1
+kind: ClusterSecretStore
+metadata: { name: vault }
+spec: { provider: { doppler: { auth: { secretRef: { dopplerToken: { name: doppler, key: token } } } } } }
+---
+`;
+    const secret = (keys: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata: { name: doppler, namespace: shop, annotations: { stagecraft.dev/secret-keys: '${keys}' } }\n---\n`;
+    const ces = clusterExternalSecret('namespaceSelectors: [{ matchLabels: { team: pay } }]');
+    expect(checked(store + ces)).toEqual([
+      expect.stringMatching(/in namespace 'payments' .* from Secret 'doppler' .*; alike in the namespaces shop\n/),
+    ]);
+    const apart = checked(store + secret('other') + ces);
+    expect(apart).toEqual([
+      expect.stringMatching(
+        /in namespace 'payments' .* but the Secrets in namespace 'payments' are: none; External Secrets syncs nothing of it until the Secret is there\n/,
+      ),
+      expect.stringMatching(
+        /in namespace 'shop' .* reads key 'token' of Secret 'doppler' .* has the keys: other; .*until the key is there\n/,
+      ),
+    ]);
+    expect(apart.join('')).not.toContain('alike');
+  });
 });
