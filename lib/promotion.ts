@@ -13,8 +13,16 @@ import { andList } from './model/limits.js';
 import type { AppInstance, LoadedStage } from './config/load.js';
 import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
-import { compareNumbered, idleColor, releasePathMistakes, settingAt, type BlueGreenSettings, type SettingPath } from './release.js';
-import { imageVersion, withoutDockerHub } from './model/image.js';
+import {
+  compareReleases,
+  idleColor,
+  releasePathMistakes,
+  releaseTag,
+  settingAt,
+  type BlueGreenSettings,
+  type SettingPath,
+} from './release.js';
+import { withoutDockerHub } from './model/image.js';
 import type { Stack } from './stack.js';
 
 export interface PromotionPlan {
@@ -209,12 +217,13 @@ export function planPromotion(
         });
         return undefined;
       }
-      // a later release in the target (a hotfix that came back from a later stage) would be lost: numbered versions only say which
-      const version = imageVersion(image);
+      // a later release in the target (a hotfix that came back from a later stage) would be lost: the tags say which
+      // (compareReleases), a digest-pinned image's too (web:1.2@sha256:... is 1.2); a name or a digest alone says nothing
+      const version = releaseTag(image);
       const later =
         rollback || result.value === current
           ? undefined
-          : [running, current].find((r) => r !== undefined && (compareNumbered(version, imageVersion(r)) ?? 0) < 0);
+          : [running, current].find((r) => r !== undefined && (compareReleases(version, releaseTag(r)) ?? 0) < 0);
       if (later !== undefined) {
         // the later release brought back to the source by hand, in the source's registry: promoting the target back
         // to the source would move every other release of the target there too (a database image it is not ready for)
@@ -262,7 +271,7 @@ export function planPromotion(
           waiting.push(source.name);
           const switchTo = `npm run switch -- ${to.context.name} ${source.name}`;
           // the live color may run a later release (a hotfix made there): switching to this one would undo it
-          const rollback = (compareNumbered(imageVersion(edit.value), imageVersion(targetColors[live])) ?? 0) < 0;
+          const rollback = (compareReleases(releaseTag(edit.value), releaseTag(targetColors[live])) ?? 0) < 0;
           notes.push(
             `apps.${source.name}: ${edit.value} is already in ${idle}, ${to.context.name}'s idle color, while ${live} (live) runs ${targetColors[live]}` +
               (rollback

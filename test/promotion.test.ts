@@ -4,7 +4,7 @@ import { STACKS } from '../apps/index.js';
 import { StageLoader } from '../lib/config/load.js';
 import { ImageRef, Settings, Type } from '../lib/config/types.js';
 import { planPromotion } from '../lib/promotion.js';
-import { BlueGreen, blueGreenVersion, compareNumbered, idleColor } from '../lib/release.js';
+import { BlueGreen, blueGreenVersion, compareNumbered, compareReleases, idleColor } from '../lib/release.js';
 import { defineStack, type Stack } from '../lib/stack.js';
 
 /** A stack with a release: an image or blue/green, and a database image that travels with it. */
@@ -134,6 +134,86 @@ describe('planning a promotion', () => {
     // versions that do not say which is later (a digest, a name) are not compared
     const named = planPromotion(load('test', 'apps:\n  web: { image: web:stable }\n'), to, stacks);
     expect(named).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:stable' }], notes: [] });
+  });
+
+  it('refuses an older release written as teams tag releases: v1.2.3, a release candidate, a date, a digest-pinned tag', () => {
+    // each pair: the source's image, the target's later one (a hotfix brought back), the version the refusal says
+    for (const [older, later, back] of [
+      ['web:v1.2.3', 'web:v1.2.4', 'v1.2.3'],
+      ['web:v1.2.3-rc.1', 'web:v1.2.3', 'v1.2.3-rc.1'],
+      ['web:1.3.0-rc.2', 'web:1.3.0-rc.10', '1.3.0-rc.2'],
+      ['web:2024-06-01', 'web:2024-06-15', '2024-06-01'],
+      ['web:2024-06-01', 'web:2024-06-01.2', '2024-06-01'],
+      [`web:1.2@sha256:${'a'.repeat(64)}`, 'web:1.3', '1.2'],
+      ['web:8.0.36-debian', 'web:8.0.37-debian', '8.0.36-debian'],
+    ]) {
+      const plan = planPromotion(
+        load('test', `apps:\n  web: { image: "${older}" }\n`),
+        load('qa', `apps:\n  web: { image: "${later}" }\n`),
+        stacks,
+      );
+      expect([older, later, 'problems' in plan && plan.problems.map((p) => [p.code, p.message])]).toEqual([
+        older,
+        later,
+        [
+          [
+            'promote/older',
+            `apps.web.image: qa runs ${later}, a later release than test's ${older}: the promotion would take it back to ${back}`,
+          ],
+        ],
+      ]);
+    }
+    // and moves a later one, or one whose tags do not say which is later (a name, a commit, another variant, a digest alone)
+    for (const [source, target] of [
+      ['web:v1.2.4', 'web:v1.2.3'],
+      ['web:v1.2.3', 'web:v1.2.3-rc.1'],
+      ['web:1.2.4-rc.1', 'web:1.2.3'],
+      ['web:2024-06-15', 'web:2024-06-01'],
+      ['web:latest', 'web:1.2'],
+      ['web:sha-abc1234', 'web:sha-def5678'],
+      ['web:1.2', 'web:1.2-alpine'],
+      ['web:1.2-alpine', 'web:1.3'],
+      [`web@sha256:${'b'.repeat(64)}`, 'web:1.3'],
+    ]) {
+      const plan = planPromotion(
+        load('test', `apps:\n  web: { image: "${source}" }\n`),
+        load('qa', `apps:\n  web: { image: "${target}" }\n`),
+        stacks,
+      );
+      expect([source, target, plan]).toEqual([source, target, { edits: [{ path: ['apps', 'web', 'image'], value: source }], notes: [] }]);
+    }
+  });
+
+  it('orders release tags as semver and dates do, and leaves names, commits and two variants unordered', () => {
+    const ordered = [
+      '1.2.2',
+      'v1.2.3-alpha',
+      '1.2.3-alpha.1',
+      '1.2.3-beta',
+      '1.2.3-rc.1',
+      'v1.2.3-rc.2',
+      '1.2.3-RC10',
+      '1.2.3',
+      'v1.2.4',
+      '1.10',
+    ];
+    for (const [i, a] of ordered.entries()) {
+      for (const [j, b] of ordered.entries()) expect([a, b, Math.sign(compareReleases(a, b)!)]).toEqual([a, b, Math.sign(i - j)]);
+    }
+    expect(compareReleases('2024-06-01', '2023-12-31')).toBeGreaterThan(0);
+    expect(compareReleases('8.0.36-debian', '8.0.4-debian')).toBeGreaterThan(0);
+    for (const [a, b] of [
+      ['latest', '1'],
+      ['stable', 'v1'],
+      ['sha-abc1234', 'sha-abc1235'],
+      ['8.0-oracle', '8.0'],
+      ['8.0-oracle', '8.1-debian'],
+      ['1.2-alpine', '1.2-rc.1'],
+      ['1.09', '1.9'],
+      ['2024-06-01', '1.2'],
+    ]) {
+      expect([a, b, compareReleases(a, b)]).toEqual([a, b, undefined]);
+    }
   });
 
   it("says that switching to the source's release, waiting in the idle color, would be a rollback when the live one is later", () => {
