@@ -246,12 +246,13 @@ function comparePreRelease(a: string, b: string): number {
 }
 
 /**
- * Which of two release tags is later (the sign is what matters), where the tags say it: numbers
- * (`compareNumbered`) with or without a leading `v`; a pre-release before its release and after
- * the release before it (`1.2.3-rc.1` after `1.2.2`, before `1.2.3`); two tags of one variant by
- * their numbers (`8.0.36-debian`, `8.0.37-debian`); dates (`2024-06-01`, `2024-06-15`). Undefined
- * for anything else: a name (`stable`, `latest`), a commit (`sha-abc1234`), a digest, or two
- * variants (`8.0-oracle` and `8.0`), of which the tags do not say which is later.
+ * Which of two release tags is later (the sign is what matters), where the tags say it: their
+ * numbers (`compareNumbered`), with or without a leading `v` and whatever follows them
+ * (`v1.2.1-hotfix` after `v1.2.0`, `8.0.37-debian` after `8.0.36`); of equal numbers, a pre-release
+ * before its release (`1.2.3-rc.1` before `1.2.3`, `rc.2` before `rc.10`); dates (`2024-06-01`,
+ * `2024-06-15`). Undefined for anything else: a name (`stable`, `latest`), a commit
+ * (`sha-abc1234`), a digest, or equal numbers of which one is a variant (`8.0-oracle` and `8.0`,
+ * `1.2.1-hotfix` and `1.2.1`), of which the tags do not say which is later.
  */
 export function compareReleases(a: string, b: string): number | undefined {
   if (a === b) return 0;
@@ -260,17 +261,18 @@ export function compareReleases(a: string, b: string): number | undefined {
     if (dateA[1] !== dateB[1]) return dateA[1] < dateB[1] ? -1 : 1;
     return (dateA[2] === undefined ? -1 : Number(dateA[2])) - (dateB[2] === undefined ? -1 : Number(dateB[2]));
   }
+  // a date and a version (2024 and a suffix, as RELEASE_TAG reads it) are two ways of tagging, not two releases in order
+  if (dateA || dateB) return undefined;
   const [x, y] = [RELEASE_TAG.exec(a), RELEASE_TAG.exec(b)];
   if (!x || !y) return undefined;
-  const [suffixA, suffixB] = [x[2], y[2]];
-  const [preA, preB] = [suffixA !== undefined && PRE_RELEASE.test(suffixA), suffixB !== undefined && PRE_RELEASE.test(suffixB)];
-  // a variant (`-debian`) is comparable only with the same variant: `8.0-oracle` and `8.0` are two images, not two releases
-  if ((suffixA !== undefined && !preA) || (suffixB !== undefined && !preB)) {
-    return suffixA === suffixB ? compareNumbered(x[1], y[1]) : undefined;
-  }
   const numbers = compareNumbered(x[1], y[1])!;
   if (numbers !== 0) return numbers;
-  if (suffixA === undefined || suffixB === undefined) return suffixA === suffixB ? 0 : suffixA === undefined ? 1 : -1;
+  const [suffixA, suffixB] = [x[2], y[2]];
+  if (suffixA === suffixB) return 0;
+  // of one release's numbers, a variant (`-debian`, `-hotfix`) says nothing of which is later: `8.0-oracle` and `8.0` are two images
+  const [preA, preB] = [suffixA !== undefined && PRE_RELEASE.test(suffixA), suffixB !== undefined && PRE_RELEASE.test(suffixB)];
+  if ((suffixA !== undefined && !preA) || (suffixB !== undefined && !preB)) return undefined;
+  if (suffixA === undefined || suffixB === undefined) return suffixA === undefined ? 1 : -1;
   return comparePreRelease(suffixA, suffixB);
 }
 

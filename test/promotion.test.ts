@@ -146,6 +146,7 @@ describe('planning a promotion', () => {
       ['web:2024-06-01', 'web:2024-06-01.2', '2024-06-01'],
       [`web:1.2@sha256:${'a'.repeat(64)}`, 'web:1.3', '1.2'],
       ['web:8.0.36-debian', 'web:8.0.37-debian', '8.0.36-debian'],
+      ['web:v1.2.0', 'web:v1.2.1-hotfix', 'v1.2.0'],
     ]) {
       const plan = planPromotion(
         load('test', `apps:\n  web: { image: "${older}" }\n`),
@@ -172,7 +173,8 @@ describe('planning a promotion', () => {
       ['web:latest', 'web:1.2'],
       ['web:sha-abc1234', 'web:sha-def5678'],
       ['web:1.2', 'web:1.2-alpine'],
-      ['web:1.2-alpine', 'web:1.3'],
+      ['web:1.3-alpine', 'web:1.3'],
+      ['web:1.2.1', 'web:1.2.1-hotfix'],
       [`web@sha256:${'b'.repeat(64)}`, 'web:1.3'],
     ]) {
       const plan = planPromotion(
@@ -202,12 +204,13 @@ describe('planning a promotion', () => {
     }
     expect(compareReleases('2024-06-01', '2023-12-31')).toBeGreaterThan(0);
     expect(compareReleases('8.0.36-debian', '8.0.4-debian')).toBeGreaterThan(0);
+    expect(compareReleases('8.1-debian', '8.0-oracle')).toBeGreaterThan(0);
     for (const [a, b] of [
       ['latest', '1'],
       ['stable', 'v1'],
       ['sha-abc1234', 'sha-abc1235'],
       ['8.0-oracle', '8.0'],
-      ['8.0-oracle', '8.1-debian'],
+      ['1.2.1-hotfix', '1.2.1'],
       ['1.2-alpine', '1.2-rc.1'],
       ['1.09', '1.9'],
       ['2024-06-01', '1.2'],
