@@ -127,6 +127,8 @@ export function planPromotion(
   const waiting: string[] = [];
   const problems: Problem[] = [];
   const refusals: Problem[] = [];
+  // the apps of the refusals, whose other edits are not written either
+  const refused = new Set<string>();
   const targets = new Map(to.apps.map((a) => [a.name, a]));
   const sources = from.apps.filter((a) => app === undefined || a.name === app);
   if (app !== undefined && sources.length === 0) {
@@ -210,6 +212,7 @@ export function planPromotion(
     ): ValueEdit | undefined => {
       const result = imageFor({ from: from.context.name, to: to.context.name, image, current, force });
       if (!('value' in result)) {
+        refused.add(source.name);
         refusals.push({
           code: 'promote/app',
           message: `${dotted(at(path))}: ${result.refused}, so its release cannot be moved by its tag`,
@@ -228,6 +231,7 @@ export function planPromotion(
         // the later release brought back to the source by hand, in the source's registry: promoting the target back
         // to the source would move every other release of the target there too (a database image it is not ready for)
         const back = imageFor({ from: to.context.name, to: from.context.name, image: later, current: image, force: false });
+        refused.add(source.name);
         refusals.push({
           code: 'promote/older',
           location: to.locate(at(path)),
@@ -313,7 +317,14 @@ export function planPromotion(
     }
   }
   if (problems.length) return { problems: [...problems, ...refusals] };
-  if (refusals.length) return { problems: refusals, refused: true };
+  if (refusals.length) {
+    // promoting every app, one refused holds back the others' releases: said, with the line that moves them meanwhile
+    const others = [...new Set(edits.map((e) => String(e.path[1])))].filter((a) => !refused.has(a));
+    const meanwhile = others.length
+      ? `; the other apps' releases can move meanwhile: ${others.map((a) => `npm run promote -- ${from.context.name} ${to.context.name} --app ${a}`).join(' and ')}`
+      : '';
+    return { problems: refusals.map((r) => ({ ...r, hint: `${r.hint}${meanwhile}` })), refused: true };
+  }
   const unmatched = unmatchedApps(from, to, stacks, notDeployed);
   lacking.push(...unmatched.problems);
   // nothing to write, and yet the target runs under another name or stack an app whose release it lacks:

@@ -186,6 +186,20 @@ describe('planning a promotion', () => {
     }
   });
 
+  it("says how to move the other apps' releases while one app's older release is refused", () => {
+    const from = load('test', 'apps:\n  web: { image: web:1.2 }\n  api: { stack: web, image: api:3.1 }\n  db: { stack: web, image: db:2 }\n');
+    const to = load('qa', 'apps:\n  web: { image: web:1.2.1 }\n  api: { stack: web, image: api:3.0 }\n  db: { stack: web, image: db:2 }\n');
+    const plan = planPromotion(from, to, stacks);
+    expect('problems' in plan && plan.problems.map((p) => [p.code, p.hint])).toEqual([
+      [
+        'promote/older',
+        "to keep it, set apps.web.image to web:1.2.1 in environments/test.yaml by hand (that setting alone; npm run promote -- qa test would move qa's other releases too), synthesize and commit test, then promote again; or pass --rollback to take qa back to 1.2 on purpose; the other apps' releases can move meanwhile: npm run promote -- test qa --app api",
+      ],
+    ]);
+    // the line given moves api alone
+    expect(planPromotion(from, to, stacks, 'api')).toEqual({ edits: [{ path: ['apps', 'api', 'image'], value: 'api:3.1' }], notes: [] });
+  });
+
   it('orders release tags as semver and dates do, and leaves names, commits and two variants unordered', () => {
     const ordered = [
       '1.2.2',
