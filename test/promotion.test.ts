@@ -187,7 +187,10 @@ describe('planning a promotion', () => {
   });
 
   it("says how to move the other apps' releases while one app's older release is refused", () => {
-    const from = load('test', 'apps:\n  web: { image: web:1.2 }\n  api: { stack: web, image: api:3.1 }\n  db: { stack: web, image: db:2 }\n');
+    const from = load(
+      'test',
+      'apps:\n  web: { image: web:1.2 }\n  api: { stack: web, image: api:3.1 }\n  db: { stack: web, image: db:2 }\n',
+    );
     const to = load('qa', 'apps:\n  web: { image: web:1.2.1 }\n  api: { stack: web, image: api:3.0 }\n  db: { stack: web, image: db:2 }\n');
     const plan = planPromotion(from, to, stacks);
     expect('problems' in plan && plan.problems.map((p) => [p.code, p.hint])).toEqual([
