@@ -133,12 +133,23 @@ export function planPromotion(
   const sources = from.apps.filter((a) => app === undefined || a.name === app);
   if (app !== undefined && sources.length === 0) {
     const names = from.apps.map((a) => a.name);
-    const guess = didYouMean(app, names);
+    // the target's app of that name, renamed in the source: the source's apps of its stack that the target does not deploy
+    const stack = targets.get(app)?.stack;
+    const renamed = from.apps.filter((a) => a.stack === stack && !targets.has(a.name)).map((a) => a.name);
+    const guess = renamed.length === 1 ? renamed[0] : didYouMean(app, names);
     problems.push({
       code: 'promote/no-app',
       location: from.locate([], 'apps'),
-      message: `stage ${from.context.name} deploys no app '${app}'${guess ? `; did you mean '${guess}'?` : ''}`,
-      hint: `the apps of ${from.context.name} are: ${names.join(', ') || 'none'}`,
+      message:
+        `stage ${from.context.name} deploys no app '${app}'` +
+        (renamed.length
+          ? `; ${to.context.name} deploys it, and ${from.context.name} deploys ${andList(renamed.map((r) => `apps.${r}`))} of its stack ('${stack}'), which ${to.context.name} does not: was it renamed?`
+          : guess
+            ? `; did you mean '${guess}'?`
+            : ''),
+      hint: renamed.length
+        ? `promote copies releases, not apps: give it its name ${app} again in ${from.source}, or rename apps.${app} to ${renamed[0]} in ${to.source} too (its objects are renamed with it: npm run synth says what that takes); then promote again`
+        : `the apps of ${from.context.name} are: ${names.join(', ') || 'none'}`,
     });
   }
   // promoting every app, those the source deploys and the target does not (renamed, or not yet added there)
@@ -154,15 +165,23 @@ export function planPromotion(
     const skip = (message: string, hint: string) =>
       app === undefined
         ? notes.push(`apps.${source.name}: ${message}; left alone`)
-        : problems.push({ code: 'promote/app', message: `apps.${source.name}: ${message}, so its release cannot be promoted`, hint });
+        : problems.push({
+            code: 'promote/app',
+            // at the app in the source file, as a promotion of every app says it
+            location: from.locate(['apps'], source.name),
+            message: `apps.${source.name}: ${message}, so its release cannot be promoted`,
+            hint,
+          });
     if (!target && app === undefined) {
       notDeployed.push(source);
       continue;
     }
     if (!target) {
+      // the app named may have been renamed in one of the stages, as a promotion of every app asks
+      const renamed = renamedApp(from, to, source);
       skip(
-        `not deployed in ${to.context.name}`,
-        `promote copies releases, not apps: add apps.${source.name} to ${to.source} first, or promote another app`,
+        `not deployed in ${to.context.name}${renamed ? ` (${renamed.question})` : ''}`,
+        renamed?.hint ?? `promote copies releases, not apps: add apps.${source.name} to ${to.source} first, or promote another app`,
       );
       continue;
     }
@@ -338,6 +357,21 @@ export function planPromotion(
   };
 }
 
+/**
+ * Whether `app`, which the source deploys and the target does not, looks renamed: the target deploys
+ * apps of its stack that the source does not (`olds`); the question to ask, and the hint that renames it.
+ */
+function renamedApp(from: LoadedStage, to: LoadedStage, app: AppInstance): { olds: string[]; question: string; hint: string } | undefined {
+  const [source, target] = [from.context.name, to.context.name];
+  const olds = to.apps.filter((t) => t.stack === app.stack && !from.apps.some((s) => s.name === t.name)).map((t) => t.name);
+  if (olds.length === 0) return undefined;
+  return {
+    olds,
+    question: `${target} deploys ${andList(olds.map((o) => `apps.${o}`))} of the same stack ('${app.stack}'), which ${source} does not: was it renamed?`,
+    hint: `promote copies releases, not apps: to rename it in ${target} too, rename apps.${olds[0]} to ${app.name} in ${to.source} (its objects are renamed with it: npm run synth says what that takes), or give it its name ${olds[0]} again in ${from.source}; then promote again`,
+  };
+}
+
 /** The settings named `image` in an app's settings, through mappings and lists (`initContainers[0].image`), with their paths. */
 function imageSettings(settings: unknown, path: (string | number)[] = []): { path: (string | number)[]; value: string }[] {
   if (Array.isArray(settings)) return settings.flatMap((v, i) => imageSettings(v, [...path, i]));
@@ -374,14 +408,13 @@ function unmatchedApps(
   const problems: Problem[] = [];
   const renamedFrom = new Set<string>();
   for (const app of notDeployed) {
-    const olds = onlyInTarget.filter((t) => t.stack === app.stack);
-    if (olds.length === 0) {
+    const renamed = renamedApp(from, to, app);
+    if (!renamed) {
       notes.push(`apps.${app.name}: not deployed in ${target}; left alone`);
       continue;
     }
-    for (const o of olds) renamedFrom.add(o.name);
-    const renamed = `${target} deploys ${andList(olds.map((o) => `apps.${o.name}`))} of the same stack ('${app.stack}'), which ${source} does not: was it renamed?`;
-    notes.push(`apps.${app.name}: not deployed in ${target}; left alone (${renamed})`);
+    for (const o of renamed.olds) renamedFrom.add(o);
+    notes.push(`apps.${app.name}: not deployed in ${target}; left alone (${renamed.question})`);
     const release = stacks[app.stack]?.release;
     if (!release) continue;
     const image = settingAt(app.settings, releaseImagePath(release, app.settings));
@@ -390,8 +423,8 @@ function unmatchedApps(
       location: from.locate(['apps'], app.name),
       message:
         `apps.${app.name}: deployed in ${source}, not in ${target}, so ${target} does not have its release` +
-        `${typeof image === 'string' ? ` (${image})` : ''}; ${renamed}`,
-      hint: `promote copies releases, not apps: to rename it in ${target} too, rename apps.${olds[0].name} to ${app.name} in ${to.source} (its objects are renamed with it: npm run synth says what that takes), or give it its name ${olds[0].name} again in ${from.source}; then promote again`,
+        `${typeof image === 'string' ? ` (${image})` : ''}; ${renamed.question}`,
+      hint: renamed.hint,
     });
   }
   for (const t of onlyInTarget) {

@@ -308,6 +308,7 @@ describe('planning a promotion', () => {
       problems: [
         {
           code: 'promote/app',
+          location: from.locate(['apps'], 'extra'),
           message: 'apps.extra: not deployed in production, so its release cannot be promoted',
           hint: 'promote copies releases, not apps: add apps.extra to environments/production.yaml first, or promote another app',
         },
@@ -315,7 +316,40 @@ describe('planning a promotion', () => {
     });
     expect(planPromotion(from, to, stacks, 'plain')).toMatchObject({
       problems: [
-        { code: 'promote/app', hint: "stack 'plain' has no release to promote: edit its image in environments/production.yaml by hand" },
+        {
+          code: 'promote/app',
+          location: { file: 'environments/qa.yaml', line: 4, column: 3 },
+          hint: "stack 'plain' has no release to promote: edit its image in environments/production.yaml by hand",
+        },
+      ],
+    });
+  });
+
+  it('with an app named that looks renamed in the target, asks so, as a promotion of every app does', () => {
+    const to = load('qa', 'apps:\n  web: { image: web:1 }\n');
+    // shop is apps.web renamed in test (its stack is web)
+    const renamed = load('test', 'apps:\n  shop: { stack: web, image: web:2 }\n');
+    // and named by its old name, which only the target still gives it
+    expect(planPromotion(renamed, to, stacks, 'web')).toEqual({
+      problems: [
+        {
+          code: 'promote/no-app',
+          location: renamed.locate([], 'apps'),
+          message:
+            "stage test deploys no app 'web'; qa deploys it, and test deploys apps.shop of its stack ('web'), which qa does not: was it renamed?",
+          hint: 'promote copies releases, not apps: give it its name web again in environments/test.yaml, or rename apps.web to shop in environments/qa.yaml too (its objects are renamed with it: npm run synth says what that takes); then promote again',
+        },
+      ],
+    });
+    expect(planPromotion(renamed, to, stacks, 'shop')).toEqual({
+      problems: [
+        {
+          code: 'promote/app',
+          location: { file: 'environments/test.yaml', line: 2, column: 3 },
+          message:
+            "apps.shop: not deployed in qa (qa deploys apps.web of the same stack ('web'), which test does not: was it renamed?), so its release cannot be promoted",
+          hint: 'promote copies releases, not apps: to rename it in qa too, rename apps.web to shop in environments/qa.yaml (its objects are renamed with it: npm run synth says what that takes), or give it its name web again in environments/test.yaml; then promote again',
+        },
       ],
     });
   });
