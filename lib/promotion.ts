@@ -262,6 +262,12 @@ export function planPromotion(
         });
         return undefined;
       }
+      // latest is a name, not a release: the target's nodes pull whatever it is when a pod starts, not what the source ran
+      if (result.value !== current && ['', ':latest'].includes(imageParts(image).version)) {
+        notes.push(
+          `${dotted(at(path))}: ${image} names no release (latest: each node pulls what it is when a pod starts, not necessarily what ${from.context.name} ran); give ${dotted(at(sourcePath))} a tag or digest in ${from.source} to promote one`,
+        );
+      }
       return { path: at(path), value: result.value, ...(result.why ? { why: result.why } : {}) };
     };
     const imagePath = releaseImagePath(release, source.settings);

@@ -170,7 +170,6 @@ describe('planning a promotion', () => {
       ['web:v1.2.3', 'web:v1.2.3-rc.1'],
       ['web:1.2.4-rc.1', 'web:1.2.3'],
       ['web:2024-06-15', 'web:2024-06-01'],
-      ['web:latest', 'web:1.2'],
       ['web:sha-abc1234', 'web:sha-def5678'],
       ['web:1.2', 'web:1.2-alpine'],
       ['web:1.3-alpine', 'web:1.3'],
@@ -184,6 +183,29 @@ describe('planning a promotion', () => {
       );
       expect([source, target, plan]).toEqual([source, target, { edits: [{ path: ['apps', 'web', 'image'], value: source }], notes: [] }]);
     }
+  });
+
+  it('says that latest, with a tag or without, names no release, and moves it', () => {
+    for (const image of ['web:latest', 'web', 'docker.io/library/web:latest']) {
+      const plan = planPromotion(
+        load('test', `apps:\n  web: { image: "${image}" }\n`),
+        load('qa', 'apps:\n  web: { image: web:1.2 }\n'),
+        stacks,
+      );
+      expect(plan).toEqual({
+        edits: [{ path: ['apps', 'web', 'image'], value: image.replace('docker.io/library/', '') }],
+        notes: [
+          `apps.web.image: ${image} names no release (latest: each node pulls what it is when a pod starts, not necessarily what test ran); give apps.web.image a tag or digest in environments/test.yaml to promote one`,
+        ],
+      });
+    }
+    // a tag, and latest already in the target, say nothing
+    expect(
+      planPromotion(load('test', 'apps:\n  web: { image: web:latest }\n'), load('qa', 'apps:\n  web: { image: web:latest }\n'), stacks),
+    ).toEqual({
+      edits: [],
+      notes: [],
+    });
   });
 
   it("says how to move the other apps' releases while one app's older release is refused", () => {
