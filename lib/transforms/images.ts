@@ -12,7 +12,7 @@ import { ProblemsError, type Problem } from '../errors.js';
 import { IMAGE_TABLE, normalizeImage, repositoryOf, type ImageTable, type OtherArchitecture } from './arm-images.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { formatFieldPath, type FieldPath } from '../model/field-path.js';
-import { imageParts, withTagOf, TAG_PLACEHOLDER } from '../model/image.js';
+import { imageParts, withTagOf, withoutDockerHub, TAG_PLACEHOLDER } from '../model/image.js';
 import { containersOf, mapContainers, withPodTemplate, workloadTemplate, workloadTemplateOf } from '../model/pod-specs.js';
 import { andList } from '../model/limits.js';
 
@@ -61,15 +61,19 @@ function covers(entry: string, ref: string): boolean {
 /** `amd64` as a word of a tag or name: `1.0-amd64`, `amd64-1.0`, `pause-amd64`, `v2_amd64`. */
 const AMD64_WORD = /(?:^|[-_.])amd64(?:$|[-_.])/;
 
+/** Docker Hub's namespace of the official images built for one architecture, per architecture: `amd64/nginx`, `arm32v7/nginx`. */
+const HUB_ARCHITECTURE: Readonly<Record<OtherArchitecture, string>> = { arm: 'arm32v7', arm64: 'arm64v8' };
+
 /**
  * What says that `image` is an amd64 build, one architecture's image and no multi-arch one: its tag
- * (`team/web:1.0-amd64`, a repository's per-architecture tag) or the last part of its name
- * (`gcr.io/google_containers/pause-amd64`); undefined when neither does.
+ * (`team/web:1.0-amd64`, a repository's per-architecture tag) or its name: the last part of it
+ * (`gcr.io/google_containers/pause-amd64`), or Docker Hub's `amd64/` namespace (`amd64/nginx`);
+ * undefined when neither does.
  */
 export function amd64Build(image: string): 'tag' | 'name' | undefined {
   const { name, tag } = imageParts(image);
   if (tag !== undefined && AMD64_WORD.test(tag)) return 'tag';
-  return AMD64_WORD.test(name.slice(name.lastIndexOf('/') + 1)) ? 'name' : undefined;
+  return AMD64_WORD.test(name.slice(name.lastIndexOf('/') + 1)) || withoutDockerHub(name).startsWith('amd64/') ? 'name' : undefined;
 }
 
 /**
@@ -310,11 +314,15 @@ export function noBuildReason(
       : `under images.substitute ('${image}': <${architecture} image>: a reference pinned by digest is mapped on its own)`;
   // an amd64 build by its name or tag: its build for the architecture is most often named alike, `-arm` for `-amd64`
   const renamed = (s: string) => s.replace(new RegExp(AMD64_WORD.source, 'g'), (w) => w.replace('amd64', architecture));
+  const hub = withoutDockerHub(name);
+  const renamedName = hub.startsWith('amd64/')
+    ? `${HUB_ARCHITECTURE[architecture]}/${hub.slice('amd64/'.length)}`
+    : `${name.slice(0, name.lastIndexOf('/') + 1)}${renamed(name.slice(name.lastIndexOf('/') + 1))}`;
   const hint = amd64
     ? `it is one architecture's image: map it to its ${architecture} build in ${file} under images.substitute, ` +
       (amd64 === 'tag'
         ? `for this tag ('${image}': ${name}:${renamed(tag!)}, if the registry publishes it), or run a multi-arch tag of ${name} instead`
-        : `for every tag ('${name}': ${name.slice(0, name.lastIndexOf('/') + 1)}${renamed(name.slice(name.lastIndexOf('/') + 1))}, if the registry publishes it; the tag is kept)`) +
+        : `for every tag ('${name}': ${renamedName}, if the registry publishes it; the tag is kept)`) +
       '; images.native would run the amd64 build, which fails on the node with exec format error; built-in entries: lib/transforms/arm-images.ts'
     : known
       ? // the table says it is not built for the architecture: images.native would be untrue

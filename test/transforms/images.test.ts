@@ -289,6 +289,13 @@ describe('an image whose tag or name says amd64', () => {
         native: [],
       })?.image,
     ).toBe('gcr.io/google_containers/pause-arm:3.0');
+    // Docker Hub's official images of one architecture: amd64/nginx's builds for arm are arm32v7/nginx, for arm64 arm64v8/nginx
+    expect(noBuildReason('amd64/nginx:1.25', 'arm', NO_ADDITIONS, 'pi').hint).toMatch(
+      /^it is one architecture's image: .*\('amd64\/nginx': arm32v7\/nginx, if/,
+    );
+    expect(noBuildReason('docker.io/amd64/nginx:1.25', 'arm64', NO_ADDITIONS, 'pi').hint).toMatch(
+      /\('docker\.io\/amd64\/nginx': arm64v8\/nginx, if/,
+    );
     expect(noBuildReason('nginx:1.25-amd64', 'arm', NO_ADDITIONS, 'pi').why).toBe(
       "its tag says it is an amd64 build, which the image table's multi-arch nginx (the repository's multi-arch tags) does not cover",
     );
