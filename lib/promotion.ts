@@ -13,8 +13,16 @@ import { andList } from './model/limits.js';
 import type { AppInstance, LoadedStage } from './config/load.js';
 import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
-import { compareNumbered, idleColor, releasePathMistakes, settingAt, type BlueGreenSettings, type SettingPath } from './release.js';
-import { imageVersion, withoutDockerHub } from './model/image.js';
+import {
+  compareReleases,
+  idleColor,
+  releasePathMistakes,
+  releaseTag,
+  settingAt,
+  type BlueGreenSettings,
+  type SettingPath,
+} from './release.js';
+import { withoutDockerHub } from './model/image.js';
 import type { Stack } from './stack.js';
 
 export interface PromotionPlan {
@@ -119,16 +127,29 @@ export function planPromotion(
   const waiting: string[] = [];
   const problems: Problem[] = [];
   const refusals: Problem[] = [];
+  // the apps of the refusals, whose other edits are not written either
+  const refused = new Set<string>();
   const targets = new Map(to.apps.map((a) => [a.name, a]));
   const sources = from.apps.filter((a) => app === undefined || a.name === app);
   if (app !== undefined && sources.length === 0) {
     const names = from.apps.map((a) => a.name);
-    const guess = didYouMean(app, names);
+    // the target's app of that name, renamed in the source: the source's apps of its stack that the target does not deploy
+    const stack = targets.get(app)?.stack;
+    const renamed = from.apps.filter((a) => a.stack === stack && !targets.has(a.name)).map((a) => a.name);
+    const guess = renamed.length === 1 ? renamed[0] : didYouMean(app, names);
     problems.push({
       code: 'promote/no-app',
       location: from.locate([], 'apps'),
-      message: `stage ${from.context.name} deploys no app '${app}'${guess ? `; did you mean '${guess}'?` : ''}`,
-      hint: `the apps of ${from.context.name} are: ${names.join(', ') || 'none'}`,
+      message:
+        `stage ${from.context.name} deploys no app '${app}'` +
+        (renamed.length
+          ? `; ${to.context.name} deploys it, and ${from.context.name} deploys ${andList(renamed.map((r) => `apps.${r}`))} of its stack ('${stack}'), which ${to.context.name} does not: was it renamed?`
+          : guess
+            ? `; did you mean '${guess}'?`
+            : ''),
+      hint: renamed.length
+        ? `promote copies releases, not apps: give it its name ${app} again in ${from.source}, or rename apps.${app} to ${renamed[0]} in ${to.source} too (its objects are renamed with it: npm run synth says what that takes); then promote again`
+        : `the apps of ${from.context.name} are: ${names.join(', ') || 'none'}`,
     });
   }
   // promoting every app, those the source deploys and the target does not (renamed, or not yet added there)
@@ -144,15 +165,23 @@ export function planPromotion(
     const skip = (message: string, hint: string) =>
       app === undefined
         ? notes.push(`apps.${source.name}: ${message}; left alone`)
-        : problems.push({ code: 'promote/app', message: `apps.${source.name}: ${message}, so its release cannot be promoted`, hint });
+        : problems.push({
+            code: 'promote/app',
+            // at the app in the source file, as a promotion of every app says it
+            location: from.locate(['apps'], source.name),
+            message: `apps.${source.name}: ${message}, so its release cannot be promoted`,
+            hint,
+          });
     if (!target && app === undefined) {
       notDeployed.push(source);
       continue;
     }
     if (!target) {
+      // the app named may have been renamed in one of the stages, as a promotion of every app asks
+      const renamed = renamedApp(from, to, source);
       skip(
-        `not deployed in ${to.context.name}`,
-        `promote copies releases, not apps: add apps.${source.name} to ${to.source} first, or promote another app`,
+        `not deployed in ${to.context.name}${renamed ? ` (${renamed.question})` : ''}`,
+        renamed?.hint ?? `promote copies releases, not apps: add apps.${source.name} to ${to.source} first, or promote another app`,
       );
       continue;
     }
@@ -202,6 +231,7 @@ export function planPromotion(
     ): ValueEdit | undefined => {
       const result = imageFor({ from: from.context.name, to: to.context.name, image, current, force });
       if (!('value' in result)) {
+        refused.add(source.name);
         refusals.push({
           code: 'promote/app',
           message: `${dotted(at(path))}: ${result.refused}, so its release cannot be moved by its tag`,
@@ -209,16 +239,18 @@ export function planPromotion(
         });
         return undefined;
       }
-      // a later release in the target (a hotfix that came back from a later stage) would be lost: numbered versions only say which
-      const version = imageVersion(image);
+      // a later release in the target (a hotfix that came back from a later stage) would be lost: the tags say which
+      // (compareReleases), a digest-pinned image's too (web:1.2@sha256:... is 1.2); a name or a digest alone says nothing
+      const version = releaseTag(image);
       const later =
         rollback || result.value === current
           ? undefined
-          : [running, current].find((r) => r !== undefined && (compareNumbered(version, imageVersion(r)) ?? 0) < 0);
+          : [running, current].find((r) => r !== undefined && (compareReleases(version, releaseTag(r)) ?? 0) < 0);
       if (later !== undefined) {
         // the later release brought back to the source by hand, in the source's registry: promoting the target back
         // to the source would move every other release of the target there too (a database image it is not ready for)
         const back = imageFor({ from: to.context.name, to: from.context.name, image: later, current: image, force: false });
+        refused.add(source.name);
         refusals.push({
           code: 'promote/older',
           location: to.locate(at(path)),
@@ -229,6 +261,12 @@ export function planPromotion(
             `synthesize and commit ${from.context.name}, then promote again; or pass --rollback to take ${to.context.name} back to ${version} on purpose`,
         });
         return undefined;
+      }
+      // latest is a name, not a release: the target's nodes pull whatever it is when a pod starts, not what the source ran
+      if (result.value !== current && ['', ':latest'].includes(imageParts(image).version)) {
+        notes.push(
+          `${dotted(at(path))}: ${image} names no release (latest: each node pulls what it is when a pod starts, not necessarily what ${from.context.name} ran); give ${dotted(at(sourcePath))} a tag or digest in ${from.source} to promote one`,
+        );
       }
       return { path: at(path), value: result.value, ...(result.why ? { why: result.why } : {}) };
     };
@@ -262,7 +300,7 @@ export function planPromotion(
           waiting.push(source.name);
           const switchTo = `npm run switch -- ${to.context.name} ${source.name}`;
           // the live color may run a later release (a hotfix made there): switching to this one would undo it
-          const rollback = (compareNumbered(imageVersion(edit.value), imageVersion(targetColors[live])) ?? 0) < 0;
+          const rollback = (compareReleases(releaseTag(edit.value), releaseTag(targetColors[live])) ?? 0) < 0;
           notes.push(
             `apps.${source.name}: ${edit.value} is already in ${idle}, ${to.context.name}'s idle color, while ${live} (live) runs ${targetColors[live]}` +
               (rollback
@@ -304,7 +342,14 @@ export function planPromotion(
     }
   }
   if (problems.length) return { problems: [...problems, ...refusals] };
-  if (refusals.length) return { problems: refusals, refused: true };
+  if (refusals.length) {
+    // promoting every app, one refused holds back the others' releases: said, with the line that moves them meanwhile
+    const others = [...new Set(edits.map((e) => String(e.path[1])))].filter((a) => !refused.has(a));
+    const meanwhile = others.length
+      ? `; the other apps' releases can move meanwhile: ${others.map((a) => `npm run promote -- ${from.context.name} ${to.context.name} --app ${a}`).join(' and ')}`
+      : '';
+    return { problems: refusals.map((r) => ({ ...r, hint: `${r.hint}${meanwhile}` })), refused: true };
+  }
   const unmatched = unmatchedApps(from, to, stacks, notDeployed);
   lacking.push(...unmatched.problems);
   // nothing to write, and yet the target runs under another name or stack an app whose release it lacks:
@@ -315,6 +360,21 @@ export function planPromotion(
     notes: [...notes, ...unmatched.notes],
     ...(waiting.length ? { idle: waiting } : {}),
     ...(notDeployed.length ? { sourceOnly: notDeployed.map((a) => a.name), shared } : {}),
+  };
+}
+
+/**
+ * Whether `app`, which the source deploys and the target does not, looks renamed: the target deploys
+ * apps of its stack that the source does not (`olds`); the question to ask, and the hint that renames it.
+ */
+function renamedApp(from: LoadedStage, to: LoadedStage, app: AppInstance): { olds: string[]; question: string; hint: string } | undefined {
+  const [source, target] = [from.context.name, to.context.name];
+  const olds = to.apps.filter((t) => t.stack === app.stack && !from.apps.some((s) => s.name === t.name)).map((t) => t.name);
+  if (olds.length === 0) return undefined;
+  return {
+    olds,
+    question: `${target} deploys ${andList(olds.map((o) => `apps.${o}`))} of the same stack ('${app.stack}'), which ${source} does not: was it renamed?`,
+    hint: `promote copies releases, not apps: to rename it in ${target} too, rename apps.${olds[0]} to ${app.name} in ${to.source} (its objects are renamed with it: npm run synth says what that takes), or give it its name ${olds[0]} again in ${from.source}; then promote again`,
   };
 }
 
@@ -354,14 +414,13 @@ function unmatchedApps(
   const problems: Problem[] = [];
   const renamedFrom = new Set<string>();
   for (const app of notDeployed) {
-    const olds = onlyInTarget.filter((t) => t.stack === app.stack);
-    if (olds.length === 0) {
+    const renamed = renamedApp(from, to, app);
+    if (!renamed) {
       notes.push(`apps.${app.name}: not deployed in ${target}; left alone`);
       continue;
     }
-    for (const o of olds) renamedFrom.add(o.name);
-    const renamed = `${target} deploys ${andList(olds.map((o) => `apps.${o.name}`))} of the same stack ('${app.stack}'), which ${source} does not: was it renamed?`;
-    notes.push(`apps.${app.name}: not deployed in ${target}; left alone (${renamed})`);
+    for (const o of renamed.olds) renamedFrom.add(o);
+    notes.push(`apps.${app.name}: not deployed in ${target}; left alone (${renamed.question})`);
     const release = stacks[app.stack]?.release;
     if (!release) continue;
     const image = settingAt(app.settings, releaseImagePath(release, app.settings));
@@ -370,8 +429,8 @@ function unmatchedApps(
       location: from.locate(['apps'], app.name),
       message:
         `apps.${app.name}: deployed in ${source}, not in ${target}, so ${target} does not have its release` +
-        `${typeof image === 'string' ? ` (${image})` : ''}; ${renamed}`,
-      hint: `promote copies releases, not apps: to rename it in ${target} too, rename apps.${olds[0].name} to ${app.name} in ${to.source} (its objects are renamed with it: npm run synth says what that takes), or give it its name ${olds[0].name} again in ${from.source}; then promote again`,
+        `${typeof image === 'string' ? ` (${image})` : ''}; ${renamed.question}`,
+      hint: renamed.hint,
     });
   }
   for (const t of onlyInTarget) {

@@ -5,7 +5,7 @@
  * lib/cli/, the objects in the stacks.
  */
 import { ImageRef, Settings, StringEnum, Type, type Static, type TSchema } from './config/types.js';
-import { imageVersion } from './model/image.js';
+import { imageParts, imageVersion } from './model/image.js';
 
 export const COLORS = ['blue', 'green'] as const;
 export type Color = (typeof COLORS)[number];
@@ -190,7 +190,7 @@ let byVersion: Intl.Collator | undefined;
  */
 export function blueGreenVersion(bg: BlueGreenSettings): string {
   const [a, b] = [imageVersion(bg.blue), imageVersion(bg.green)];
-  return (compareNumbered(a, b) ?? (byVersion ??= new Intl.Collator('en', { numeric: true })).compare(a, b)) >= 0 ? a : b;
+  return (compareReleases(a, b) ?? (byVersion ??= new Intl.Collator('en', { numeric: true })).compare(a, b)) >= 0 ? a : b;
 }
 
 /** Numbers separated by dots, none with a leading zero: `1`, `1.10`, `2.4.0`. */
@@ -212,4 +212,74 @@ export function compareNumbered(a: string, b: string): number | undefined {
     if (d !== 0) return d;
   }
   return x.length - y.length;
+}
+
+/**
+ * A tag as release numbers are written: an optional `v`, NUMBERED, and a suffix after `-` (`v1.2.3`,
+ * `1.2.3-rc.1`, `8.0.36-debian`).
+ */
+const RELEASE_TAG = /^[vV]?((?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))*)(?:-([0-9A-Za-z]+(?:[.-][0-9A-Za-z]+)*))?$/;
+
+/** A suffix that makes a tag a pre-release of its numbers (`rc.1`, `beta2`, `alpha`), as semver orders them: before the release. */
+const PRE_RELEASE = /^(?:alpha|beta|rc|pre|preview)(?:\d+)?(?:[.-]|$)/i;
+
+/** A date as a tag, `2024-06-01`, with an optional number of that day's build (`2024-06-01.2`, `2024-06-01-2`). */
+const DATE_TAG = /^(\d{4}-\d{2}-\d{2})(?:[.-](0|[1-9]\d*))?$/;
+
+/** Semver's order of two pre-release suffixes, dot by dot, a number in a word (`rc9`, `rc10`) read as one. */
+function comparePreRelease(a: string, b: string): number {
+  const x = a.split(/[.-]/);
+  const y = b.split(/[.-]/);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const [p, q] = [/^([A-Za-z]*)(\d+)$/.exec(x[i]), /^([A-Za-z]*)(\d+)$/.exec(y[i])];
+    const d =
+      p && q && p[1].toLowerCase() === q[1].toLowerCase()
+        ? Number(p[2]) - Number(q[2])
+        : x[i].toLowerCase() < y[i].toLowerCase()
+          ? -1
+          : x[i].toLowerCase() > y[i].toLowerCase()
+            ? 1
+            : 0;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+/**
+ * Which of two release tags is later (the sign is what matters), where the tags say it: their
+ * numbers (`compareNumbered`), with or without a leading `v` and whatever follows them
+ * (`v1.2.1-hotfix` after `v1.2.0`, `8.0.37-debian` after `8.0.36`); of equal numbers, a pre-release
+ * before its release (`1.2.3-rc.1` before `1.2.3`, `rc.2` before `rc.10`); dates (`2024-06-01`,
+ * `2024-06-15`). Undefined for anything else: a name (`stable`, `latest`), a commit
+ * (`sha-abc1234`), a digest, or equal numbers of which one is a variant (`8.0-oracle` and `8.0`,
+ * `1.2.1-hotfix` and `1.2.1`), of which the tags do not say which is later.
+ */
+export function compareReleases(a: string, b: string): number | undefined {
+  if (a === b) return 0;
+  const [dateA, dateB] = [DATE_TAG.exec(a), DATE_TAG.exec(b)];
+  if (dateA && dateB) {
+    if (dateA[1] !== dateB[1]) return dateA[1] < dateB[1] ? -1 : 1;
+    return (dateA[2] === undefined ? -1 : Number(dateA[2])) - (dateB[2] === undefined ? -1 : Number(dateB[2]));
+  }
+  // a date and a version (2024 and a suffix, as RELEASE_TAG reads it) are two ways of tagging, not two releases in order
+  if (dateA || dateB) return undefined;
+  const [x, y] = [RELEASE_TAG.exec(a), RELEASE_TAG.exec(b)];
+  if (!x || !y) return undefined;
+  const numbers = compareNumbered(x[1], y[1])!;
+  if (numbers !== 0) return numbers;
+  const [suffixA, suffixB] = [x[2], y[2]];
+  if (suffixA === suffixB) return 0;
+  // of one release's numbers, a variant (`-debian`, `-hotfix`) says nothing of which is later: `8.0-oracle` and `8.0` are two images
+  const [preA, preB] = [suffixA !== undefined && PRE_RELEASE.test(suffixA), suffixB !== undefined && PRE_RELEASE.test(suffixB)];
+  if ((suffixA !== undefined && !preA) || (suffixB !== undefined && !preB)) return undefined;
+  if (suffixA === undefined || suffixB === undefined) return suffixA === undefined ? 1 : -1;
+  return comparePreRelease(suffixA, suffixB);
+}
+
+/**
+ * The tag that says which release an image is, for `compareReleases`: its tag, also when it is
+ * pinned by digest (`web:1.2@sha256:...` is release 1.2, which the digest pins); else its version.
+ */
+export function releaseTag(image: string): string {
+  return imageParts(image).tag ?? imageVersion(image);
 }

@@ -4,7 +4,7 @@ import { STACKS } from '../apps/index.js';
 import { StageLoader } from '../lib/config/load.js';
 import { ImageRef, Settings, Type } from '../lib/config/types.js';
 import { planPromotion } from '../lib/promotion.js';
-import { BlueGreen, blueGreenVersion, compareNumbered, idleColor } from '../lib/release.js';
+import { BlueGreen, blueGreenVersion, compareNumbered, compareReleases, idleColor } from '../lib/release.js';
 import { defineStack, type Stack } from '../lib/stack.js';
 
 /** A stack with a release: an image or blue/green, and a database image that travels with it. */
@@ -136,6 +136,128 @@ describe('planning a promotion', () => {
     expect(named).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:stable' }], notes: [] });
   });
 
+  it('refuses an older release written as teams tag releases: v1.2.3, a release candidate, a date, a digest-pinned tag', () => {
+    // each pair: the source's image, the target's later one (a hotfix brought back), the version the refusal says
+    for (const [older, later, back] of [
+      ['web:v1.2.3', 'web:v1.2.4', 'v1.2.3'],
+      ['web:v1.2.3-rc.1', 'web:v1.2.3', 'v1.2.3-rc.1'],
+      ['web:1.3.0-rc.2', 'web:1.3.0-rc.10', '1.3.0-rc.2'],
+      ['web:2024-06-01', 'web:2024-06-15', '2024-06-01'],
+      ['web:2024-06-01', 'web:2024-06-01.2', '2024-06-01'],
+      [`web:1.2@sha256:${'a'.repeat(64)}`, 'web:1.3', '1.2'],
+      ['web:8.0.36-debian', 'web:8.0.37-debian', '8.0.36-debian'],
+      ['web:v1.2.0', 'web:v1.2.1-hotfix', 'v1.2.0'],
+    ]) {
+      const plan = planPromotion(
+        load('test', `apps:\n  web: { image: "${older}" }\n`),
+        load('qa', `apps:\n  web: { image: "${later}" }\n`),
+        stacks,
+      );
+      expect([older, later, 'problems' in plan && plan.problems.map((p) => [p.code, p.message])]).toEqual([
+        older,
+        later,
+        [
+          [
+            'promote/older',
+            `apps.web.image: qa runs ${later}, a later release than test's ${older}: the promotion would take it back to ${back}`,
+          ],
+        ],
+      ]);
+    }
+    // and moves a later one, or one whose tags do not say which is later (a name, a commit, another variant, a digest alone)
+    for (const [source, target] of [
+      ['web:v1.2.4', 'web:v1.2.3'],
+      ['web:v1.2.3', 'web:v1.2.3-rc.1'],
+      ['web:1.2.4-rc.1', 'web:1.2.3'],
+      ['web:2024-06-15', 'web:2024-06-01'],
+      ['web:sha-abc1234', 'web:sha-def5678'],
+      ['web:1.2', 'web:1.2-alpine'],
+      ['web:1.3-alpine', 'web:1.3'],
+      ['web:1.2.1', 'web:1.2.1-hotfix'],
+      [`web@sha256:${'b'.repeat(64)}`, 'web:1.3'],
+    ]) {
+      const plan = planPromotion(
+        load('test', `apps:\n  web: { image: "${source}" }\n`),
+        load('qa', `apps:\n  web: { image: "${target}" }\n`),
+        stacks,
+      );
+      expect([source, target, plan]).toEqual([source, target, { edits: [{ path: ['apps', 'web', 'image'], value: source }], notes: [] }]);
+    }
+  });
+
+  it('says that latest, with a tag or without, names no release, and moves it', () => {
+    for (const image of ['web:latest', 'web', 'docker.io/library/web:latest']) {
+      const plan = planPromotion(
+        load('test', `apps:\n  web: { image: "${image}" }\n`),
+        load('qa', 'apps:\n  web: { image: web:1.2 }\n'),
+        stacks,
+      );
+      expect(plan).toEqual({
+        edits: [{ path: ['apps', 'web', 'image'], value: image.replace('docker.io/library/', '') }],
+        notes: [
+          `apps.web.image: ${image} names no release (latest: each node pulls what it is when a pod starts, not necessarily what test ran); give apps.web.image a tag or digest in environments/test.yaml to promote one`,
+        ],
+      });
+    }
+    // a tag, and latest already in the target, say nothing
+    expect(
+      planPromotion(load('test', 'apps:\n  web: { image: web:latest }\n'), load('qa', 'apps:\n  web: { image: web:latest }\n'), stacks),
+    ).toEqual({
+      edits: [],
+      notes: [],
+    });
+  });
+
+  it("says how to move the other apps' releases while one app's older release is refused", () => {
+    const from = load(
+      'test',
+      'apps:\n  web: { image: web:1.2 }\n  api: { stack: web, image: api:3.1 }\n  db: { stack: web, image: db:2 }\n',
+    );
+    const to = load('qa', 'apps:\n  web: { image: web:1.2.1 }\n  api: { stack: web, image: api:3.0 }\n  db: { stack: web, image: db:2 }\n');
+    const plan = planPromotion(from, to, stacks);
+    expect('problems' in plan && plan.problems.map((p) => [p.code, p.hint])).toEqual([
+      [
+        'promote/older',
+        "to keep it, set apps.web.image to web:1.2.1 in environments/test.yaml by hand (that setting alone; npm run promote -- qa test would move qa's other releases too), synthesize and commit test, then promote again; or pass --rollback to take qa back to 1.2 on purpose; the other apps' releases can move meanwhile: npm run promote -- test qa --app api",
+      ],
+    ]);
+    // the line given moves api alone
+    expect(planPromotion(from, to, stacks, 'api')).toEqual({ edits: [{ path: ['apps', 'api', 'image'], value: 'api:3.1' }], notes: [] });
+  });
+
+  it('orders release tags as semver and dates do, and leaves names, commits and two variants unordered', () => {
+    const ordered = [
+      '1.2.2',
+      'v1.2.3-alpha',
+      '1.2.3-alpha.1',
+      '1.2.3-beta',
+      '1.2.3-rc.1',
+      'v1.2.3-rc.2',
+      '1.2.3-RC10',
+      '1.2.3',
+      'v1.2.4',
+      '1.10',
+    ];
+    for (const [i, a] of ordered.entries()) {
+      for (const [j, b] of ordered.entries()) expect([a, b, Math.sign(compareReleases(a, b)!)]).toEqual([a, b, Math.sign(i - j)]);
+    }
+    expect(compareReleases('2024-06-01', '2023-12-31')).toBeGreaterThan(0);
+    expect(compareReleases('8.0.36-debian', '8.0.4-debian')).toBeGreaterThan(0);
+    expect(compareReleases('8.1-debian', '8.0-oracle')).toBeGreaterThan(0);
+    for (const [a, b] of [
+      ['latest', '1'],
+      ['stable', 'v1'],
+      ['sha-abc1234', 'sha-abc1235'],
+      ['8.0-oracle', '8.0'],
+      ['1.2.1-hotfix', '1.2.1'],
+      ['1.2-alpine', '1.2-rc.1'],
+      ['1.09', '1.9'],
+      ['2024-06-01', '1.2'],
+    ]) {
+      expect([a, b, compareReleases(a, b)]).toEqual([a, b, undefined]);
+    }
+  });
+
   it("says that switching to the source's release, waiting in the idle color, would be a rollback when the live one is later", () => {
     // production went to the hotfix 1.2.1 in blue; green still holds 1.2, which qa runs
     const plan = planPromotion(
@@ -208,6 +330,7 @@ describe('planning a promotion', () => {
       problems: [
         {
           code: 'promote/app',
+          location: from.locate(['apps'], 'extra'),
           message: 'apps.extra: not deployed in production, so its release cannot be promoted',
           hint: 'promote copies releases, not apps: add apps.extra to environments/production.yaml first, or promote another app',
         },
@@ -215,7 +338,40 @@ describe('planning a promotion', () => {
     });
     expect(planPromotion(from, to, stacks, 'plain')).toMatchObject({
       problems: [
-        { code: 'promote/app', hint: "stack 'plain' has no release to promote: edit its image in environments/production.yaml by hand" },
+        {
+          code: 'promote/app',
+          location: { file: 'environments/qa.yaml', line: 4, column: 3 },
+          hint: "stack 'plain' has no release to promote: edit its image in environments/production.yaml by hand",
+        },
+      ],
+    });
+  });
+
+  it('with an app named that looks renamed in the target, asks so, as a promotion of every app does', () => {
+    const to = load('qa', 'apps:\n  web: { image: web:1 }\n');
+    // shop is apps.web renamed in test (its stack is web)
+    const renamed = load('test', 'apps:\n  shop: { stack: web, image: web:2 }\n');
+    // and named by its old name, which only the target still gives it
+    expect(planPromotion(renamed, to, stacks, 'web')).toEqual({
+      problems: [
+        {
+          code: 'promote/no-app',
+          location: renamed.locate([], 'apps'),
+          message:
+            "stage test deploys no app 'web'; qa deploys it, and test deploys apps.shop of its stack ('web'), which qa does not: was it renamed?",
+          hint: 'promote copies releases, not apps: give it its name web again in environments/test.yaml, or rename apps.web to shop in environments/qa.yaml too (its objects are renamed with it: npm run synth says what that takes); then promote again',
+        },
+      ],
+    });
+    expect(planPromotion(renamed, to, stacks, 'shop')).toEqual({
+      problems: [
+        {
+          code: 'promote/app',
+          location: { file: 'environments/test.yaml', line: 2, column: 3 },
+          message:
+            "apps.shop: not deployed in qa (qa deploys apps.web of the same stack ('web'), which test does not: was it renamed?), so its release cannot be promoted",
+          hint: 'promote copies releases, not apps: to rename it in qa too, rename apps.web to shop in environments/qa.yaml (its objects are renamed with it: npm run synth says what that takes), or give it its name web again in environments/test.yaml; then promote again',
+        },
       ],
     });
   });

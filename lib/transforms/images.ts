@@ -12,7 +12,7 @@ import { ProblemsError, type Problem } from '../errors.js';
 import { IMAGE_TABLE, normalizeImage, repositoryOf, type ImageTable, type OtherArchitecture } from './arm-images.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { formatFieldPath, type FieldPath } from '../model/field-path.js';
-import { imageParts, withTagOf, TAG_PLACEHOLDER } from '../model/image.js';
+import { imageParts, withTagOf, withoutDockerHub, TAG_PLACEHOLDER } from '../model/image.js';
 import { containersOf, mapContainers, withPodTemplate, workloadTemplate, workloadTemplateOf } from '../model/pod-specs.js';
 import { andList } from '../model/limits.js';
 
@@ -58,6 +58,34 @@ function covers(entry: string, ref: string): boolean {
   return hasTagOrDigest(entry) ? normalizeImage(entry) === ref : repositoryOf(normalizeImage(entry)) === repositoryOf(ref);
 }
 
+/** `amd64` as a word of a tag or name: `1.0-amd64`, `amd64-1.0`, `pause-amd64`, `v2_amd64`. */
+const AMD64_WORD = /(?:^|[-_.])amd64(?:$|[-_.])/;
+
+/** Docker Hub's namespace of the official images built for one architecture, per architecture: `amd64/nginx`, `arm32v7/nginx`. */
+const HUB_ARCHITECTURE: Readonly<Record<OtherArchitecture, string>> = { arm: 'arm32v7', arm64: 'arm64v8' };
+
+/**
+ * What says that `image` is an amd64 build, one architecture's image and no multi-arch one: its tag
+ * (`team/web:1.0-amd64`, a repository's per-architecture tag) or its name: the last part of it
+ * (`gcr.io/google_containers/pause-amd64`), or Docker Hub's `amd64/` namespace (`amd64/nginx`);
+ * undefined when neither does.
+ */
+export function amd64Build(image: string): 'tag' | 'name' | undefined {
+  const { name, tag } = imageParts(image);
+  if (tag !== undefined && AMD64_WORD.test(tag)) return 'tag';
+  return AMD64_WORD.test(name.slice(name.lastIndexOf('/') + 1)) || withoutDockerHub(name).startsWith('amd64/') ? 'name' : undefined;
+}
+
+/**
+ * Whether an entry that says its images run as they are (images.native, the table's multi-arch
+ * images) covers a reference: an entry of a repository covers its tags, but not one whose tag says it
+ * is an amd64 build (`team/web:1.0-amd64` beside the multi-arch `team/web:1.0`), which would fail with
+ * `exec format error` on the node; an entry naming that tag still does.
+ */
+function runsAsIs(entry: string, ref: string): boolean {
+  return covers(entry, ref) && (hasTagOrDigest(entry) || amd64Build(ref) !== 'tag');
+}
+
 /** A stage entry, and for a substitute the image it gives. */
 interface StageRule {
   readonly entry: StageImageEntry;
@@ -96,7 +124,9 @@ function stageRules(stage: StageImages): StageRules {
 export function stageEntryCovers({ setting, entry }: StageImageEntry, image: string): boolean {
   const ref = normalizeImage(image);
   if (hasTagOrDigest(entry)) return normalizeImage(entry) === ref;
-  return repositoryOf(normalizeImage(entry)) === repositoryOf(ref) && (setting === 'native' || imageParts(image).digest === undefined);
+  return setting === 'native'
+    ? runsAsIs(entry, ref)
+    : repositoryOf(normalizeImage(entry)) === repositoryOf(ref) && imageParts(image).digest === undefined;
 }
 
 /** What the images pass knows of a stage: its rules, once, and each image's resolution, once. */
@@ -129,6 +159,8 @@ function stageRule(rules: StageRules, image: string, ref: string): StageRule | u
   if (exact) return exact;
   const repository = rules.repositories.get(repositoryOf(ref));
   if (repository?.to !== undefined && imageParts(image).digest !== undefined) return undefined;
+  // a native repository runs its multi-arch tags as they are, not a tag of one architecture (amd64)
+  if (repository?.to === undefined && repository && !runsAsIs(repository.entry.entry, ref)) return undefined;
   return repository;
 }
 
@@ -155,7 +187,7 @@ function resolveOnce(image: string, arch: OtherArchitecture, rules: StageRules, 
   }
   const exact = Object.entries(table.exact).find(([from]) => normalizeImage(from) === ref)?.[1][arch];
   if (exact) return { image: exact, rule: 'exact' };
-  if (table.multiArch.some((m) => m.architectures.includes(arch) && covers(m.image, ref))) return { image, rule: 'multi-arch' };
+  if (table.multiArch.some((m) => m.architectures.includes(arch) && runsAsIs(m.image, ref))) return { image, rule: 'multi-arch' };
   // what the table substitutes is built for the architecture, so a stack may also name it directly
   const target = Object.values(table.exact).some((m) => m[arch] !== undefined && normalizeImage(m[arch]) === ref);
   if (target || table.patterns.some((p) => p.produces[arch]?.test(ref))) return { image, rule: 'built-for' };
@@ -211,9 +243,20 @@ export function noBuildReason(
   if (byRepository?.to !== undefined) {
     said.push(`images.substitute maps the tags of '${byRepository.entry.entry}', and this reference is pinned by digest`);
   }
+  const amd64 = amd64Build(image);
+  // a native repository, or the table's multi-arch one, that would cover it but for its tag of one architecture
+  const asIs = [
+    ...(byRepository && byRepository.to === undefined ? [`images.native '${byRepository.entry.entry}'`] : []),
+    ...(table.multiArch.some((m) => !hasTagOrDigest(m.image) && covers(m.image, ref))
+      ? [`the image table's multi-arch ${repository}`]
+      : []),
+  ];
+  if (amd64 === 'tag' && asIs.length) {
+    said.push(`its tag says it is an amd64 build, which ${andList(asIs)} (the repository's multi-arch tags) does not cover`);
+  }
   // the table's entries for the image on other architectures (only those: it does not resolve here)
   let otherArchitecture: OtherArchitecture | undefined;
-  const multi = table.multiArch.find((m) => covers(m.image, ref));
+  const multi = table.multiArch.find((m) => runsAsIs(m.image, ref));
   const mapped = Object.entries(table.exact).find(([from]) => normalizeImage(from) === ref)?.[1];
   const builtFor = (Object.entries(table.exact) as [string, Partial<Record<OtherArchitecture, string>>][]).flatMap(([from, to]) =>
     (Object.entries(to) as [OtherArchitecture, string][]).filter(([, t]) => normalizeImage(t) === ref).map(([a]) => ({ from, a })),
@@ -238,6 +281,8 @@ export function noBuildReason(
     said.push(`it is an ${andList(produced.map((b) => b.a))} build (${produced[0].p.reason}), not an ${architecture} build`);
   } else if (pattern) {
     said.push(`the image table's rule for it has no ${architecture} build (${pattern.reason})`);
+  } else if (amd64) {
+    if (!asIs.length) said.push(`its ${amd64} says it is an amd64 build, and the image table does not name it`);
   } else {
     known = false;
     // other tags of its repository that the table knows
@@ -267,14 +312,27 @@ export function noBuildReason(
     digest === undefined
       ? `under images.substitute, for every tag ('${name}': <${architecture} repository>, which keeps the tag, or '<repository>:${TAG_PLACEHOLDER}-${architecture}') or for this tag only ('${alone}': <${architecture} image>)`
       : `under images.substitute ('${image}': <${architecture} image>: a reference pinned by digest is mapped on its own)`;
-  const hint = known
-    ? // the table says it is not built for the architecture: images.native would be untrue
-      `${otherArchitecture === 'arm64' && architecture === 'arm' ? `set architecture: arm64 in ${file} if the nodes run a 64-bit OS, or map it to an arm build there` : `map it to an ${architecture} build in ${file}`} ` +
-      `${substitute}; built-in entries: lib/transforms/arm-images.ts`
-    : `if it is built for ${architecture} too (multi-arch, as images of your own can be), list ` +
-      // the repository would cover the tags the table says are not built for the architecture
-      `${otherTags ? `'${alone}' under images.native in ${file}` : `'${name}' under images.native in ${file} (a repository without a tag covers every tag)`}; ` +
-      `else map it to an ${architecture} build ${substitute}; built-in entries: lib/transforms/arm-images.ts`;
+  // an amd64 build by its name or tag: its build for the architecture is most often named alike, `-arm` for `-amd64`
+  const renamed = (s: string) => s.replace(new RegExp(AMD64_WORD.source, 'g'), (w) => w.replace('amd64', architecture));
+  const hub = withoutDockerHub(name);
+  const renamedName = hub.startsWith('amd64/')
+    ? `${HUB_ARCHITECTURE[architecture]}/${hub.slice('amd64/'.length)}`
+    : `${name.slice(0, name.lastIndexOf('/') + 1)}${renamed(name.slice(name.lastIndexOf('/') + 1))}`;
+  const hint = amd64
+    ? `it is one architecture's image: map it to its ${architecture} build in ${file} under images.substitute, ` +
+      (amd64 === 'tag'
+        ? `for this tag ('${image}': ${name}:${renamed(tag!)}, if the registry publishes it), or run a multi-arch tag of ${name} instead`
+        : `for every tag ('${name}': ${renamedName}, if the registry publishes it; the tag is kept)`) +
+      '; images.native would run the amd64 build, which fails on the node with exec format error; built-in entries: lib/transforms/arm-images.ts'
+    : known
+      ? // the table says it is not built for the architecture: images.native would be untrue
+        `${otherArchitecture === 'arm64' && architecture === 'arm' ? `set architecture: arm64 in ${file} if the nodes run a 64-bit OS, or map it to an arm build there` : `map it to an ${architecture} build in ${file}`} ` +
+        `${substitute}; built-in entries: lib/transforms/arm-images.ts`
+      : `if it is built for ${architecture} too (multi-arch, as images of your own can be), list ` +
+        // the repository would cover the tags the table says are not built for the architecture; a native repository
+        // comes after the stage's substitute of it, so a digest it does not map is listed on its own
+        `${otherTags || byRepository?.to !== undefined ? `'${alone}' under images.native in ${file}` : `'${name}' under images.native in ${file} (a repository without a tag covers every tag)`}; ` +
+        `else map it to an ${architecture} build ${substitute}; built-in entries: lib/transforms/arm-images.ts`;
   return { why: said.join('; '), hint };
 }
 

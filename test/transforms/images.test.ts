@@ -252,6 +252,56 @@ describe('a stage entry keyed by repository', () => {
   });
 });
 
+describe('an image whose tag or name says amd64', () => {
+  const stage = (native: string[]): StageImages => ({ substitute: {}, native });
+
+  it("is not run as it is by an entry of its repository: its tag is one architecture's build, not the multi-arch one", () => {
+    // images.native 'team/web' says its multi-arch tags run here, not team/web:1.0-amd64 (exec format error on the node)
+    expect(resolveImage('team/web:1.0-amd64', 'arm64', stage(['team/web']))).toBeUndefined();
+    expect(resolveImage('team/web:1.0', 'arm64', stage(['team/web']))).toMatchObject({ image: 'team/web:1.0', rule: 'stage' });
+    // nor by the table's multi-arch nginx
+    expect(resolveImage('nginx:1.25-amd64', 'arm', NO_ADDITIONS)).toBeUndefined();
+    // flannel's -amd64 tag goes to its -arm build, even where the stage lists the repository as native
+    expect(resolveImage('quay.io/coreos/flannel:v0.11.0-amd64', 'arm', stage(['quay.io/coreos/flannel']))).toEqual({
+      image: 'quay.io/coreos/flannel:v0.11.0-arm',
+      rule: 'pattern',
+    });
+    // an entry naming it does: the stage file says so of that image
+    expect(resolveImage('team/web:1.0-amd64', 'arm64', stage(['team/web:1.0-amd64']))).toMatchObject({ rule: 'stage' });
+    expect(resolveImage('team/pause-amd64:3.0', 'arm64', stage(['team/pause-amd64']))).toMatchObject({ rule: 'stage' });
+  });
+
+  it('is said to be an amd64 build, with its likely build for the architecture, never images.native', () => {
+    const { why, hint } = noBuildReason('team/web:1.0-amd64', 'arm64', stage(['team/web']), 'pi');
+    expect(why).toBe("its tag says it is an amd64 build, which images.native 'team/web' (the repository's multi-arch tags) does not cover");
+    expect(hint).toBe(
+      "it is one architecture's image: map it to its arm64 build in environments/pi.yaml under images.substitute, for this tag ('team/web:1.0-amd64': team/web:1.0-arm64, if the registry publishes it), or run a multi-arch tag of team/web instead; images.native would run the amd64 build, which fails on the node with exec format error; built-in entries: lib/transforms/arm-images.ts",
+    );
+    const named = noBuildReason('gcr.io/google_containers/pause-amd64:3.0', 'arm', NO_ADDITIONS, 'pi');
+    expect(named).toEqual({
+      why: 'its name says it is an amd64 build, and the image table does not name it',
+      hint: "it is one architecture's image: map it to its arm build in environments/pi.yaml under images.substitute, for every tag ('gcr.io/google_containers/pause-amd64': gcr.io/google_containers/pause-arm, if the registry publishes it; the tag is kept); images.native would run the amd64 build, which fails on the node with exec format error; built-in entries: lib/transforms/arm-images.ts",
+    });
+    // the substitute the hint offers is read as offered
+    expect(
+      resolveImage('gcr.io/google_containers/pause-amd64:3.0', 'arm', {
+        substitute: { 'gcr.io/google_containers/pause-amd64': 'gcr.io/google_containers/pause-arm' },
+        native: [],
+      })?.image,
+    ).toBe('gcr.io/google_containers/pause-arm:3.0');
+    // Docker Hub's official images of one architecture: amd64/nginx's builds for arm are arm32v7/nginx, for arm64 arm64v8/nginx
+    expect(noBuildReason('amd64/nginx:1.25', 'arm', NO_ADDITIONS, 'pi').hint).toMatch(
+      /^it is one architecture's image: .*\('amd64\/nginx': arm32v7\/nginx, if/,
+    );
+    expect(noBuildReason('docker.io/amd64/nginx:1.25', 'arm64', NO_ADDITIONS, 'pi').hint).toMatch(
+      /\('docker\.io\/amd64\/nginx': arm64v8\/nginx, if/,
+    );
+    expect(noBuildReason('nginx:1.25-amd64', 'arm', NO_ADDITIONS, 'pi').why).toBe(
+      "its tag says it is an amd64 build, which the image table's multi-arch nginx (the repository's multi-arch tags) does not cover",
+    );
+  });
+});
+
 describe('the message about an image with no build', () => {
   const message = (image: string, architecture: 'arm' | 'arm64', stage: StageImages = NO_ADDITIONS, table?: ImageTable) => {
     const { why, hint } = noBuildReason(image, architecture, stage, 'pi', table);
@@ -358,8 +408,12 @@ describe('the message about an image with no build', () => {
     const pinned = `demoapp@sha256:${'a'.repeat(64)}`;
     expect(message(pinned, 'arm', { substitute: { demoapp: 'demoapp-arm' }, native: [] })).toBe(
       "images.substitute maps the tags of 'demoapp', and this reference is pinned by digest; the image table does not name it\n" +
-        `  hint: if it is built for arm too (multi-arch, as images of your own can be), list 'demoapp' under images.native in environments/pi.yaml (a repository without a tag covers every tag); else map it to an arm build under images.substitute ('${pinned}': <arm image>: a reference pinned by digest is mapped on its own); built-in entries: lib/transforms/arm-images.ts`,
+        // not 'demoapp' under images.native, which the substitute of 'demoapp' comes before: an entry never used
+        `  hint: if it is built for arm too (multi-arch, as images of your own can be), list '${pinned}' under images.native in environments/pi.yaml; else map it to an arm build under images.substitute ('${pinned}': <arm image>: a reference pinned by digest is mapped on its own); built-in entries: lib/transforms/arm-images.ts`,
     );
+    // the entry the hint offers runs it
+    const followed = { substitute: { demoapp: 'demoapp-arm' }, native: [pinned] };
+    expect(resolveImage(pinned, 'arm', followed)).toMatchObject({ image: pinned, rule: 'stage', entry: { setting: 'native' } });
   });
 
   it("reads a pattern of the table that has no build for the architecture from the table's data", () => {
