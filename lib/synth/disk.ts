@@ -231,27 +231,14 @@ export interface ScanOptions {
 export const fileStamp = (st: BigIntStats): string => `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 
 /**
- * The tick of the coarsest file times a stamp may hold: FAT's 2 s (ext3, ext4 with 128-byte inodes,
- * HFS+ and some network file systems keep 1 s). Within it, a write of the same size leaves the stamp
- * as it was.
- */
-const COARSE_TICK_NS = 2_000_000_000n;
-
-/**
  * Whether `st` holds coarse file times: its modification and change times both whole seconds, as a
- * file system with 1 s or 2 s times keeps them (one with finer times has both so by chance once in
- * 10^18). A stamp of such a file (`fileStamp`) does not move with a write in the tick it was taken in.
+ * file system with 1 s or 2 s times keeps them (FAT's 2 s; ext3, ext4 with 128-byte inodes, HFS+ and
+ * some network file systems 1 s). One with finer times has a whole-second change time by chance
+ * once in 10^9 (`tar -x`, `cp -p` and `touch -d` set the modification time, never the change time).
+ * A stamp of such a file (`fileStamp`) does not move with a write of the same size in its tick, and
+ * which tick that is cannot be told by the machine's clock: a file server stamps by its own.
  */
 export const coarseTimes = (st: BigIntStats): boolean => st.mtimeNs % 1_000_000_000n === 0n && st.ctimeNs % 1_000_000_000n === 0n;
-
-/**
- * Whether the stamp of `st`, taken at `takenNs` (ns since the epoch, read before the lstat), can miss
- * a write made after it: its times are coarse and its last change falls in the tick of `takenNs`, so
- * that a write of the same size made since leaves the same stamp (git's "racily clean").
- */
-export function racyStamp(st: BigIntStats, takenNs: bigint): boolean {
-  return coarseTimes(st) && (takenNs < st.ctimeNs + COARSE_TICK_NS || takenNs < st.mtimeNs + COARSE_TICK_NS);
-}
 
 /**
  * Splits `dir` (which may not exist) into owned files and foreign entries, in one walk over its

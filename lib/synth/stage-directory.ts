@@ -11,7 +11,7 @@ import { errnoCode, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
-import { TX_DIR, coarseTimes, fileStamp, holdsBytes, isGenerated, present, racyStamp, scanDir, whyForeign } from './disk.js';
+import { TX_DIR, coarseTimes, fileStamp, holdsBytes, isGenerated, present, scanDir, whyForeign } from './disk.js';
 
 /** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
 export interface StagingPlace {
@@ -65,8 +65,8 @@ export interface StagePlan {
    */
   readonly copied: readonly string[];
   /**
-   * Of `seen`, the files whose stamp can miss a write made since (`racyStamp`: coarse times, changed
-   * in the tick staging looked): `sinceStaged` reads them again rather than trust the stamp.
+   * Of `seen`, the files whose stamp can miss a write made since (`coarseTimes`: one of the same size
+   * in the tick of the stamp leaves it as it was): `sinceStaged` reads them again rather than trust the stamp.
    */
   readonly racy: readonly string[];
   /** The folders of the new output (on the path of one of its files): never foreign entries, even empty (`outputFolders`). */
@@ -132,8 +132,6 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   const sized = new Set<string>();
   const stamps = new Map<string, BigIntStats>();
   const folders = outputFolders(files);
-  // before any lstat: a stamp taken in the tick of the file's last change may miss a write made since
-  const scannedAt = BigInt(Date.now()) * 1_000_000n;
   const scan = scanDir(dir, {
     output: (rel) => folders.has(rel),
     same: (rel, _path, st) => {
@@ -156,7 +154,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   const moved = [...(exists ? [''] : []), ...scan.foreign];
   if (problems.length) return { problems, foreign, moved };
   const seen = new Map(scan.owned.map((rel) => [rel, fileStamp(stamps.get(rel)!)]));
-  const racy = scan.owned.filter((rel) => racyStamp(stamps.get(rel)!, scannedAt));
+  // coarse times: a write since in the tick of the stamp leaves it as it was, and the clock of the file system (a file server's) is not the machine's
+  const racy = scan.owned.filter((rel) => coarseTimes(stamps.get(rel)!));
   const dropped = scan.folders.filter((rel) => !folders.has(rel));
   if (same) {
     // every generated file there is one of the new output with its bytes, and the output has no other: nothing moves

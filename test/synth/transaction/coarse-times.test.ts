@@ -96,6 +96,24 @@ describe('a stage directory on a file system with coarse file times', () => {
     expect(existsSync(join(root, 'dist', '.stagecraft-tx'))).toBe(false);
   });
 
+  // a file server's clock need not be the machine's: one 3 s behind it stamps a write made now in the tick of the file's stamp
+  it("an unchanged file written over in place with a text of its own, the machine's clock 3 s ahead of the file system's: refused, the text kept", () => {
+    vi.setSystemTime(Number(coarse.ns / 1_000_000n) + 3_000);
+    try {
+      const root = project();
+      const mine = `${'m'.repeat(Buffer.byteLength(OLD['20-y.yaml']) - 1)}\n`;
+      const error = writeOverAtStaged(root, mine);
+      expect(error).toBeInstanceOf(ProblemsError);
+      expect((error as InstanceType<typeof ProblemsError>).problems.map((p) => p.message)).toEqual([
+        expect.stringContaining("dist/qa/20-y.yaml was saved after stage 'qa' was staged and was not written by stagecraft"),
+      ]);
+      expect(readFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'utf8')).toBe(mine);
+      expect(readFileSync(join(root, 'dist', 'qa', '10-x.yaml'), 'utf8')).toBe(OLD['10-x.yaml']);
+    } finally {
+      vi.setSystemTime(Number(coarse.ns / 1_000_000n) + 500);
+    }
+  });
+
   it('an unchanged file written over in place with other generated text, of its size, in the second it was staged: the new output has its own bytes', () => {
     const root = project();
     const edited = header('kind: Q\n');
