@@ -91,12 +91,14 @@ export function handEdits(onDisk: DeliveryOnDisk, delivery: FileTree | undefined
   const add = (to: Map<string, string[]>, path: string, object: string) => to.set(path, [...(to.get(path) ?? []), object]);
   // the file the new output writes an object deleted in, by its key
   const written = onDisk.edited.some((e) => e.deleted) ? writtenIn(delivery) : new Map<string, string>();
+  const moved = movedObjects(onDisk.placed, delivery);
   for (const { path, object, deleted: key, added: unrecorded } of onDisk.edited) {
     if (unrecorded) add(added, path, object);
-    else if (key === undefined) add(edited, path, object);
-    else if (written.has(`${path}/${key}`)) add(deleted, written.get(`${path}/${key}`)!, object);
+    // one moved into the file with the comment lines heading the one it came from is said as moved, not edited
+    else if (key === undefined) {
+      if (!moved.get(path)?.some((m) => m.object === object)) add(edited, path, object);
+    } else if (written.has(`${path}/${key}`)) add(deleted, written.get(`${path}/${key}`)!, object);
   }
-  const moved = movedObjects(onDisk.placed, delivery);
   const kustomizations = new Map(onDisk.editedKustomizations.map(({ path, how }) => [path, how]));
   return [...new Set([...edited.keys(), ...added.keys(), ...deleted.keys(), ...moved.keys(), ...kustomizations.keys()])]
     .sort(compareCodePoints)
