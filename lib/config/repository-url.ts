@@ -137,7 +137,7 @@ function defaultPortForm(url: string): RepositoryMismatch | undefined {
 
 /**
  * A revision no Git ref can be named (git check-ref-format, which the schema's pattern does not
- * say: a part that starts with `.`, `..`, a `//`, an end in `/`, `.` or `.lock`, a branch that starts
+ * say: a part that starts with `.` or ends in `.lock`, `..`, a `//`, an end in `/` or `.`, a branch that starts
  * with `-`), which neither engine finds (Argo CD's sync fails, Flux's GitRepository waits): why, and what to write.
  */
 function unnamedRevision(revision: string): RepositoryMismatch | undefined {
@@ -149,8 +149,8 @@ function unnamedRevision(revision: string): RepositoryMismatch | undefined {
         ? "has an empty part (a '//', or a '/' at its end)"
         : /(^|\/)\./.test(revision)
           ? "has a part that starts with '.'"
-          : /\.lock$|\.$/.test(revision)
-            ? "ends in '.' or '.lock'"
+          : /\.lock(?:\/|$)|\.$/.test(revision)
+            ? "ends in '.', or has a part that ends in '.lock'"
             : undefined;
   if (why === undefined) return undefined;
   return {
