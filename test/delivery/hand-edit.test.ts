@@ -152,6 +152,24 @@ describe('a hand edit of a file of dist/delivery/', () => {
     },
   );
 
+  it('says an object copied within its own file, which kubectl apply -k refuses as it does one copied into another', () => {
+    const dir = delivered(ARGOCD_PROJECT);
+    const file = join(dir, 'dist', 'delivery', 'argocd', '10-qa.yaml');
+    const qa = readFileSync(file, 'utf8');
+    const header = /^(?:#.*\n)*/.exec(qa)![0];
+    writeFileSync(file, `${qa}---\n${qa.slice(header.length)}`);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'dist/delivery/argocd/10-qa.yaml: warning: Application argocd/stagecraft-qa was copied within the file, which holds it twice, ' +
+        "and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the copy is undone\n",
+    );
+    expect(r.stderr).toContain(
+      '; kubectl apply -k of dist/delivery/argocd refuses an object it reads twice, so it applied nothing while the copy was there\n',
+    );
+    expect(readFileSync(file, 'utf8')).toBe(qa);
+  });
+
   it('is not said of files no one edited, even when the settings change them, nor of a file edited as the new output is', () => {
     const dir = delivered(ARGOCD_PROJECT);
     writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: prod, sync: { selfHeal: false } }'));
