@@ -189,6 +189,15 @@ export function repositoryMismatches(
       hint: `${fluxForm(secret ? '' : url)}, which Argo CD reads as well`,
     });
   }
+  // Argo CD's default branch (its default targetRevision), which Flux would clone as refs/heads/HEAD
+  if (revision === 'HEAD')
+    found.push({
+      code: 'delivery/revision',
+      setting: 'revision',
+      message:
+        "Flux follows a bare revision as a branch, and no branch can be named HEAD (git check-ref-format --branch): Flux would wait for a branch refs/heads/HEAD, where Argo CD reads HEAD as the repository's default branch",
+      hint: 'write the default branch by its name (main), which Argo CD reads as well',
+    });
   if (revision !== undefined && TAG_LIKE.test(revision)) {
     found.push({
       code: 'delivery/revision',

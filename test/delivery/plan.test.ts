@@ -444,6 +444,16 @@ describe('an scp-style URL whose path starts with a number (git@host:2222/team/a
 });
 
 describe('a revision no Git ref can be named', () => {
+  it("HEAD, Argo CD's default branch, is refused for Flux, which follows it as a branch none can be named, with the branch by name as hint", () => {
+    const text = (engine: string) =>
+      `delivery:\n  engine: ${engine}\n  repository: { url: https://git.example.com/team/app.git, revision: HEAD }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
+    expect(plannedProblems(text('flux'))).toEqual([
+      "stagecraft.yaml:3:70: delivery.repository.revision: Flux follows a bare revision as a branch, and no branch can be named HEAD (git check-ref-format --branch): Flux would wait for a branch refs/heads/HEAD, where Argo CD reads HEAD as the repository's default branch\n" +
+        '  hint: write the default branch by its name (main), which Argo CD reads as well',
+    ]);
+    expect(plannedProblems(text('argocd'))).toEqual([]);
+  });
+
   it.each(['release/', '-main', 'feature..x', 'team/.hidden', 'v2.lock', 'team.lock/x', 'a//b'])(
     "%s is refused for either engine, at the stage's revision or once at the project file's",
     (revision) => {
