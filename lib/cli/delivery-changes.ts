@@ -91,12 +91,14 @@ export function handEdits(onDisk: DeliveryOnDisk, delivery: FileTree | undefined
   const add = (to: Map<string, string[]>, path: string, object: string) => to.set(path, [...(to.get(path) ?? []), object]);
   // the file the new output writes an object deleted in, by its key
   const written = onDisk.edited.some((e) => e.deleted) ? writtenIn(delivery) : new Map<string, string>();
+  const moved = movedObjects(onDisk.placed, delivery);
   for (const { path, object, deleted: key, added: unrecorded } of onDisk.edited) {
     if (unrecorded) add(added, path, object);
-    else if (key === undefined) add(edited, path, object);
-    else if (written.has(`${path}/${key}`)) add(deleted, written.get(`${path}/${key}`)!, object);
+    // one moved into the file with the comment lines heading the one it came from is said as moved, not edited
+    else if (key === undefined) {
+      if (!moved.get(path)?.some((m) => m.object === object)) add(edited, path, object);
+    } else if (written.has(`${path}/${key}`)) add(deleted, written.get(`${path}/${key}`)!, object);
   }
-  const moved = movedObjects(onDisk.placed, delivery);
   const kustomizations = new Map(onDisk.editedKustomizations.map(({ path, how }) => [path, how]));
   return [...new Set([...edited.keys(), ...added.keys(), ...deleted.keys(), ...moved.keys(), ...kustomizations.keys()])]
     .sort(compareCodePoints)
@@ -122,9 +124,11 @@ export function handEdits(onDisk: DeliveryOnDisk, delivery: FileTree | undefined
             : [
                 ...(moving ? [] : [editsSaid(edited.get(path) ?? [], added.get(path) ?? [], gone, was === undefined, inventory)]),
                 ...moves.map(({ object, from, copied }) =>
-                  copied
-                    ? `${object} was copied into the file from ${DIST_DIR}/${DELIVERY_DIR}/${from}, which holds it as stagecraft wrote it there`
-                    : `${object} was moved into the file from ${DIST_DIR}/${DELIVERY_DIR}/${from}, where stagecraft writes it`,
+                  from === path
+                    ? `${object} was copied within the file, which holds it twice`
+                    : copied
+                      ? `${object} was copied into the file from ${DIST_DIR}/${DELIVERY_DIR}/${from}, which holds it as stagecraft wrote it there`
+                      : `${object} was moved into the file from ${DIST_DIR}/${DELIVERY_DIR}/${from}, where stagecraft writes it`,
                 ),
               ].join('; ');
       const them = gone.length === 1 ? 'it' : 'them';
@@ -188,13 +192,13 @@ function editsSaid(
   return `${andList(edited)} ${was(edited)} edited, and ${andList(deleted)} deleted from the file, since stagecraft wrote them (${inventory} records them as written)`;
 }
 
-/** An object of `dist/delivery/` as stagecraft wrote it, found in another file than the one stagecraft writes it in. */
+/** An object of `dist/delivery/` as stagecraft wrote it, found in another file than the one stagecraft writes it in, or twice in that one. */
 interface MovedObject {
   /** The object (`Application argocd/stagecraft-qa`). */
   readonly object: string;
   /** The file stagecraft writes it in, by path below `dist/delivery/`. */
   readonly from: string;
-  /** Whether that file holds it too (a copy, which kubectl apply -k refuses), or not (a move). */
+  /** Whether that file holds it too (a copy, which kubectl apply -k refuses; `from` the file itself when it holds it twice), or not (a move). */
   readonly copied: boolean;
 }
 
@@ -205,7 +209,7 @@ interface MovedObject {
  * the file the new output writes them in. Found by the digest of each document, which the new
  * output writes in the same bytes while its object is unchanged (without parsing the new files
  * again); an object the new output changes too is not found so, nor one edited after it was moved
- * (said as edited in the file).
+ * (said as edited in the file). One twice in the file the new output writes it in is a copy too.
  */
 function movedObjects(placed: readonly PlacedObject[], delivery: FileTree | undefined): Map<string, MovedObject[]> {
   const moved = new Map<string, MovedObject[]>();
@@ -217,10 +221,20 @@ function movedObjects(placed: readonly PlacedObject[], delivery: FileTree | unde
     for (const document of documentsOf(text)) writtenAt.set(digest(document), path);
   }
   const at = new Set(placed.map(({ path, digest }) => `${path}\0${digest}`));
+  // the objects found once so far in the file stagecraft writes them in, and those said twice there
+  const once = new Set<string>();
+  const twice = new Set<string>();
+  const add = (path: string, found: MovedObject) => moved.set(path, [...(moved.get(path) ?? []), found]);
   for (const { path, object, digest } of placed) {
     const from = writtenAt.get(digest);
-    if (from === undefined || from === path) continue;
-    moved.set(path, [...(moved.get(path) ?? []), { object, from, copied: at.has(`${from}\0${digest}`) }]);
+    if (from === undefined) continue;
+    const here = `${path}\0${digest}`;
+    if (from !== path) add(path, { object, from, copied: at.has(`${from}\0${digest}`) });
+    else if (!once.has(here)) once.add(here);
+    else if (!twice.has(here)) {
+      twice.add(here);
+      add(path, { object, from, copied: true });
+    }
   }
   return moved;
 }

@@ -140,7 +140,9 @@ export interface EditedKustomization {
  *   stagecraft did not write, which the kustomization written again no longer applies), a patch or a
  *   comment added;
  * - `placed`: each document of an object its directory's inventory records as written, with the
- *   file that holds it, which may be another than stagecraft wrote it in (a document moved by hand).
+ *   file that holds it, which may be another than stagecraft wrote it in (a document moved by hand);
+ *   one headed by comment lines, as written below them, too (among `objects` as well: a comment
+ *   added in its own file is an edit).
  * A directory without an inventory is passed over.
  */
 export function handEditsIn(tree: FileTree): { objects: EditedObject[]; kustomizations: EditedKustomization[]; placed: PlacedObject[] } {
@@ -171,8 +173,15 @@ export function handEditsIn(tree: FileTree): { objects: EditedObject[]; kustomiz
       const recorded = directory.recorded.get(key);
       if (recorded !== undefined) directory.holding.add(path.slice(slash + 1));
       const written = digest(document);
-      if (recorded === written) placed.push({ path, object: keyName(key), digest: written });
-      else objects.push({ path, object: keyName(key), ...(recorded === undefined ? { added: true } : {}) });
+      if (recorded === written) {
+        placed.push({ path, object: keyName(key), digest: written });
+        continue;
+      }
+      objects.push({ path, object: keyName(key), ...(recorded === undefined ? { added: true } : {}) });
+      // pasted with the comment lines heading the file it was cut from (cat 10-qa.yaml >> 10-production.yaml): as
+      // written but those, placed too; `handEdits` says it as moved when it is in another file than stagecraft writes it in
+      const bare = recorded === undefined ? document : document.replace(/^(?:#.*\n)+/, '');
+      if (bare !== document && digest(bare) === recorded) placed.push({ path, object: keyName(key), digest: recorded });
     }
   }
   const kustomizations: EditedKustomization[] = [];

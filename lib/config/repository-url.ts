@@ -137,7 +137,7 @@ function defaultPortForm(url: string): RepositoryMismatch | undefined {
 
 /**
  * A revision no Git ref can be named (git check-ref-format, which the schema's pattern does not
- * say: a part that starts with `.`, `..`, a `//`, an end in `/`, `.` or `.lock`, a branch that starts
+ * say: a part that starts with `.` or ends in `.lock`, `..`, a `//`, an end in `/` or `.`, a branch that starts
  * with `-`), which neither engine finds (Argo CD's sync fails, Flux's GitRepository waits): why, and what to write.
  */
 function unnamedRevision(revision: string): RepositoryMismatch | undefined {
@@ -149,8 +149,8 @@ function unnamedRevision(revision: string): RepositoryMismatch | undefined {
         ? "has an empty part (a '//', or a '/' at its end)"
         : /(^|\/)\./.test(revision)
           ? "has a part that starts with '.'"
-          : /\.lock$|\.$/.test(revision)
-            ? "ends in '.' or '.lock'"
+          : /\.lock(?:\/|$)|\.$/.test(revision)
+            ? "ends in '.', or has a part that ends in '.lock'"
             : undefined;
   if (why === undefined) return undefined;
   return {
@@ -189,6 +189,15 @@ export function repositoryMismatches(
       hint: `${fluxForm(secret ? '' : url)}, which Argo CD reads as well`,
     });
   }
+  // Argo CD's default branch (its default targetRevision), which Flux would clone as refs/heads/HEAD
+  if (revision === 'HEAD')
+    found.push({
+      code: 'delivery/revision',
+      setting: 'revision',
+      message:
+        "Flux follows a bare revision as a branch, and no branch can be named HEAD (git check-ref-format --branch): Flux would wait for a branch refs/heads/HEAD, where Argo CD reads HEAD as the repository's default branch",
+      hint: 'write the default branch by its name (main), which Argo CD reads as well',
+    });
   if (revision !== undefined && TAG_LIKE.test(revision)) {
     found.push({
       code: 'delivery/revision',

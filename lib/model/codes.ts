@@ -561,7 +561,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/revision',
     'Revision the engine would misread',
-    'Flux follows a bare revision as a branch: write a tag as its full ref (refs/tags/v1.2.3), which Argo CD reads too. A revision no Git ref can be named (release/, feature..x, -main: git check-ref-format) neither engine finds: write the branch, tag or commit as Git names it.',
+    "Flux follows a bare revision as a branch: write a tag as its full ref (refs/tags/v1.2.3), which Argo CD reads too, and HEAD (Argo CD's default branch) as the branch's name. A revision no Git ref can be named (release/, feature..x, -main: git check-ref-format) neither engine finds: write the branch, tag or commit as Git names it.",
   ),
   row(
     'delivery/sync',
@@ -601,7 +601,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/hand-edit',
     'A file of dist/delivery/ edited by hand is written again (warning)',
-    'Its objects are not as its inventory.txt records them (edited, or a document or the whole file deleted), or are in another of its files than stagecraft writes them in (moved or copied there by hand), or its Kustomization is not the one of the files of those objects: the synthesis wrote the file again from the settings, undoing the edit. Make the change in the stage file or stagecraft.yaml; if the edited file was applied, apply the directory again.',
+    'Its objects are not as its inventory.txt records them (edited, or a document or the whole file deleted), or are in another of its files than stagecraft writes them in (moved or copied there by hand) or twice in one, or its Kustomization is not the one of the files of those objects: the synthesis wrote the file again from the settings, undoing the edit. Make the change in the stage file or stagecraft.yaml; if the edited file was applied, apply the directory again.',
   ),
   row(
     'delivery/schema',

@@ -123,6 +123,53 @@ describe('a hand edit of a file of dist/delivery/', () => {
     },
   );
 
+  it.each([
+    ['Argo CD', ARGOCD_PROJECT, 'argocd', 'Application argocd/stagecraft-qa'],
+    ['Flux', FLUX_PROJECT, 'flux', 'Kustomization flux-system/stagecraft-qa'],
+  ])(
+    "says a stage's %s object pasted into another file with the comment lines heading its own (cat 10-qa.yaml >> 10-production.yaml) as moved, not edited",
+    (_, project, engine, object) => {
+      const dir = delivered(project);
+      const path = (stage: string) => join(dir, 'dist', 'delivery', engine, `10-${stage}.yaml`);
+      const qa = readFileSync(path('qa'), 'utf8');
+      const production = readFileSync(path('production'), 'utf8');
+      // the whole file, its header's comments with it, appended below production's object; qa's file removed
+      writeFileSync(path('production'), `${production}---\n${qa}`);
+      rmSync(path('qa'));
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        `dist/delivery/${engine}/10-production.yaml: warning: ${object} was moved into the file from dist/delivery/${engine}/10-qa.yaml, where stagecraft writes it, ` +
+          "and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the move is undone\n",
+      );
+      expect(r.stderr).not.toMatch(/was edited|keeps the edit/);
+      expect([readFileSync(path('qa'), 'utf8'), readFileSync(path('production'), 'utf8')]).toEqual([qa, production]);
+      // a comment added above an object in its own file is an edit, as before
+      writeFileSync(path('qa'), qa.replace(/^((?:#.*\n)*)/, '$1---\n# paused by hand\n'));
+      expect(runCli('synth', [], dir).stderr).toContain(
+        `dist/delivery/${engine}/10-qa.yaml: warning: ${object} was edited since stagecraft wrote it`,
+      );
+    },
+  );
+
+  it('says an object copied within its own file, which kubectl apply -k refuses as it does one copied into another', () => {
+    const dir = delivered(ARGOCD_PROJECT);
+    const file = join(dir, 'dist', 'delivery', 'argocd', '10-qa.yaml');
+    const qa = readFileSync(file, 'utf8');
+    const header = /^(?:#.*\n)*/.exec(qa)![0];
+    writeFileSync(file, `${qa}---\n${qa.slice(header.length)}`);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'dist/delivery/argocd/10-qa.yaml: warning: Application argocd/stagecraft-qa was copied within the file, which holds it twice, ' +
+        "and the file is written again as the stage files' delivery: settings and stagecraft.yaml say: the copy is undone\n",
+    );
+    expect(r.stderr).toContain(
+      '; kubectl apply -k of dist/delivery/argocd refuses an object it reads twice, so it applied nothing while the copy was there\n',
+    );
+    expect(readFileSync(file, 'utf8')).toBe(qa);
+  });
+
   it('is not said of files no one edited, even when the settings change them, nor of a file edited as the new output is', () => {
     const dir = delivered(ARGOCD_PROJECT);
     writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: prod, sync: { selfHeal: false } }'));

@@ -444,7 +444,17 @@ describe('an scp-style URL whose path starts with a number (git@host:2222/team/a
 });
 
 describe('a revision no Git ref can be named', () => {
-  it.each(['release/', '-main', 'feature..x', 'team/.hidden', 'v2.lock', 'a//b'])(
+  it("HEAD, Argo CD's default branch, is refused for Flux, which follows it as a branch none can be named, with the branch by name as hint", () => {
+    const text = (engine: string) =>
+      `delivery:\n  engine: ${engine}\n  repository: { url: https://git.example.com/team/app.git, revision: HEAD }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
+    expect(plannedProblems(text('flux'))).toEqual([
+      "stagecraft.yaml:3:70: delivery.repository.revision: Flux follows a bare revision as a branch, and no branch can be named HEAD (git check-ref-format --branch): Flux would wait for a branch refs/heads/HEAD, where Argo CD reads HEAD as the repository's default branch\n" +
+        '  hint: write the default branch by its name (main), which Argo CD reads as well',
+    ]);
+    expect(plannedProblems(text('argocd'))).toEqual([]);
+  });
+
+  it.each(['release/', '-main', 'feature..x', 'team/.hidden', 'v2.lock', 'team.lock/x', 'a//b'])(
     "%s is refused for either engine, at the stage's revision or once at the project file's",
     (revision) => {
       for (const engine of ['argocd', 'flux']) {
@@ -469,11 +479,20 @@ describe('a revision no Git ref can be named', () => {
     },
   );
 
-  it.each(['main', 'release/2', 'refs/tags/v1.2.3', 'my.branch', 'release-1.2', '0123456789abcdef0123456789abcdef01234567'])(
-    '%s passes',
-    (revision) => {
-      const text = `delivery:\n  engine: argocd\n  repository: { url: https://git.example.com/team/app.git, revision: "${revision}" }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
-      expect(plannedProblems(text)).toEqual([]);
-    },
-  );
+  it.each([
+    'main',
+    'release/2',
+    'release/1.2',
+    'refs/heads/main',
+    'feature/JIRA-12_x',
+    'a./b',
+    'team.locked/x',
+    'refs/heads/-x',
+    'my.branch',
+    'release-1.2',
+    '0123456789abcdef0123456789abcdef01234567',
+  ])('%s passes', (revision) => {
+    const text = `delivery:\n  engine: argocd\n  repository: { url: https://git.example.com/team/app.git, revision: "${revision}" }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
+    expect(plannedProblems(text)).toEqual([]);
+  });
 });
