@@ -128,7 +128,8 @@ export function fastPath(command: string, argv: readonly string[], io: Io): Exit
     if (command === 'check') {
       if (needsRecovery(root, DIST_DIR)) return undefined;
       const unchanged = unchangedSinceRecorded(root, DIST_DIR);
-      return unchanged ? reportCurrent(unchanged, io) : undefined;
+      // no stage at all is the command's to refuse (cli/no-stages, lib/cli/open-project.ts), as without a fingerprint
+      return unchanged && unchanged.stages > 0 ? reportCurrent(unchanged, io) : undefined;
     }
     if (command === 'synth') {
       // no project here: the command says so, and no lock leaves a .stagecraft/ behind
@@ -138,6 +139,8 @@ export function fastPath(command: string, argv: readonly string[], io: Io): Exit
       acquireLock(root, 'npm run synth', (l) => io.stderr.write(`${l}\n`), { wait: false });
       if (needsRecovery(root, DIST_DIR)) return undefined;
       const stages = stageNames(root);
+      // no stage file: the command refuses it (cli/no-stages), or removes what a removed stage left in dist/
+      if (stages?.length === 0) return undefined;
       const reuse = stages && reusableStages(root, DIST_DIR, stages, { allOrNothing: true });
       return reuse && reuse.changed.length === 0 ? replaySynth(reuse, io) : undefined;
     }

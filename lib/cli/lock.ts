@@ -194,7 +194,11 @@ function cleanTakeoverFiles(root: string, mine: string): void {
 
 /**
  * Removes the lock texts (`lock.<pid>.tmp`) of waiters ended while they waited for the lock (Ctrl-C at
- * `waiting for ...`: a signal ends a process without running its `finally`), once their process is gone.
+ * `waiting for ...`: a signal ends a process without running its `finally`), once their process is gone,
+ * judged by the lock text each holds as a lock is (`alive`): a waiter on another host, or in a container
+ * of its own hostname sharing the project directory, whose PID says nothing here, is left alone; a PID
+ * used again since is told apart by its start. One that holds no lock text (a crash of the machine) is
+ * judged by the PID in its name.
  */
 function cleanWaiterFiles(root: string): void {
   const dir = join(root, STATE_DIR);
@@ -202,7 +206,11 @@ function cleanWaiterFiles(root: string): void {
   try {
     for (const name of readdirSync(dir)) {
       const pid = name.startsWith(prefix) ? /^(\d+)\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined;
-      if (pid !== undefined && Number(pid) !== process.pid && !processAlive(Number(pid))) rmSync(join(dir, name), { force: true });
+      if (pid === undefined || Number(pid) === process.pid) continue;
+      const text = read(join(dir, name));
+      if (text === null) continue; // no file a waiter wrote (a directory): the user's
+      const holder = text === undefined ? undefined : parse(text);
+      if (!(holder ? alive(holder) : processAlive(Number(pid)))) rmSync(join(dir, name), { force: true });
     }
   } catch {
     // leftovers only: the lock is held all the same
@@ -281,6 +289,12 @@ export function acquireLock(root: string, command: string, log: (line: string) =
         linkSync(tmp, path); // fails with EEXIST while another process holds it
         break;
       } catch (e) {
+        // its lock text removed while it waited (by a writer that could not see this process: another
+        // PID namespace sharing the project directory): written again, as the lock it still waits for
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+          writeNew(tmp, raw);
+          continue;
+        }
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
       const other = read(path);

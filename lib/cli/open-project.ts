@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DIST_DIR, readRegularFile } from '../synth/disk.js';
 import { PROJECT_FILE } from '../config/project-file.js';
+import { DELIVERY_DIR } from '../delivery/index.js';
 import { ProblemsError, shellWord, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { needsRecovery, recover } from '../synth/recover.js';
@@ -104,11 +105,17 @@ const NO_STAGES: Problem = {
   hint: `add a stage file (${ENVIRONMENTS_DIR}/dev.yaml: README.md, Stage files), then run the command again`,
 };
 
-/** Whether `dist/` holds a stage's output (a directory with its inventory.txt). */
+/**
+ * Whether `dist/` holds a stage's output (a directory with its inventory.txt), or the delivery objects
+ * of stages (`dist/delivery/`, left when the stages' own output was removed by hand): synth removes
+ * them, printing the commands that delete the Argo CD Applications they made.
+ */
 function holdsStageOutput(root: string): boolean {
   try {
     const dist = join(root, DIST_DIR);
-    return readdirSync(dist, { withFileTypes: true }).some((e) => e.isDirectory() && existsSync(join(dist, e.name, 'inventory.txt')));
+    return readdirSync(dist, { withFileTypes: true }).some(
+      (e) => e.isDirectory() && (e.name === DELIVERY_DIR || existsSync(join(dist, e.name, 'inventory.txt'))),
+    );
   } catch {
     return false; // no dist/ (a new project), or none that can be read
   }

@@ -33,16 +33,19 @@ export function readsEscapes(io: Pick<Io, 'env' | 'stderr'>, writer: Writer = io
   return writer.isTTY === true && io.env.TERM !== 'dumb';
 }
 
+/** The values of FORCE_COLOR that colour, as Node.js reads it (tty's getColorDepth): any other ('0', 'false', 'no', '4') colours nothing. */
+const FORCE_COLOR_ON: readonly string[] = ['', '1', '2', '3', 'true'];
+
 /**
  * Whether `writer` (stderr by default) may carry ANSI colour: a terminal that reads escapes
- * (`readsEscapes`), and no NO_COLOR (https://no-color.org); or wherever FORCE_COLOR is set, but to
- * `0` or `false`, which turn it off even on a terminal (as Node.js reads it, before NO_COLOR: a CI
- * log that renders colour, `| less -R`). The one rule for every command and stream: problems on
+ * (`readsEscapes`), and no NO_COLOR (https://no-color.org); or wherever FORCE_COLOR is set to
+ * colour (`FORCE_COLOR_ON`), while any other value (`0`, `false`) turns it off even on a terminal
+ * (as Node.js reads it, before NO_COLOR: a CI log that renders colour, `| less -R`). The one rule for every command and stream: problems on
  * stderr, and check's text report on stdout (JSON and SARIF never). Progress lines stay a terminal's.
  */
 export function useColor(io: Pick<Io, 'env' | 'stderr'>, writer: Writer = io.stderr): boolean {
   const force = io.env.FORCE_COLOR;
-  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (force !== undefined) return FORCE_COLOR_ON.includes(force);
   return readsEscapes(io, writer) && !io.env.NO_COLOR;
 }
 

@@ -530,7 +530,7 @@ describe("check's report of findings, on stdout", () => {
     expect(r.stdout).toContain('\x1b[33mwarning:\x1b[0m');
   });
 
-  it('is coloured wherever FORCE_COLOR is set (a pipe, a file, NO_COLOR too), and nowhere when it is 0 or false; JSON never', () => {
+  it('is coloured wherever FORCE_COLOR is set (a pipe, a file, NO_COLOR too), and nowhere when it is 0, false or any value Node.js does not read as a colour depth (no, off, 4); JSON never', () => {
     const coloured = `${file}:33:20: \x1b[31merror:\x1b[0m Pod test/mysql`;
     const broken = 'apps:\n  nginx:\n    image: nginx\n    replicas: three\n';
     for (const force of ['1', '', 'true', '3']) {
@@ -541,7 +541,8 @@ describe("check's report of findings, on stdout", () => {
       expect(synth.stderr.startsWith('environments/broken.yaml:4:15: \x1b[31merror:\x1b[0m '), force).toBe(true);
       expect(synth.stderr).not.toContain('\r');
     }
-    for (const off of ['0', 'false']) {
+    // as Node.js reads it (tty.WriteStream's getColorDepth): any other value is 2 colours, none
+    for (const off of ['0', 'false', 'no', 'off', '4']) {
       expect(runCli('check', [file], REPO, { FORCE_COLOR: off }, { tty: true }).stdout, off).not.toContain('\x1b[');
       expect(runCli('synth', [], tempProject({ broken }), { FORCE_COLOR: off }, { tty: true }).stderr, off).not.toContain('\x1b[');
     }

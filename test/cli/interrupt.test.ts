@@ -6,10 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { processStart } from '../../lib/cli/lock.js';
 import { RUN_SCRIPT, fixtureProject, runProcess } from '../helpers/cli.js';
 
 describe('a synth ended by a signal mid-run (Ctrl-C, a cancelled CI job)', () => {
@@ -65,6 +66,59 @@ describe('a synth ended by a signal mid-run (Ctrl-C, a cancelled CI job)', () =>
       const next = runProcess('synth', [], dir);
       expect(next.status).toBe(0);
       expect(readdirSync(state)).not.toContain(left);
+      expect(readdirSync(state).filter((n) => n.startsWith('lock'))).toEqual([]);
+    } finally {
+      holder.kill();
+    }
+  }, 120_000);
+
+  // a PID used again is told apart by its start, where /proc says it
+  it.skipIf(processStart(process.pid) === undefined)(
+    "leaves a waiter's lock text that names another host (a container sharing the project directory, whose PIDs say nothing here), and removes one whose PID was used again since",
+    async () => {
+      const dir = fixtureProject(['lab']);
+      const state = join(dir, '.stagecraft');
+      expect(runProcess('synth', [], dir).status).toBe(0);
+      // a PID no process here has any more: a container's waiter may have it in its own PID namespace
+      const gone = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+      await once(gone, 'exit');
+      const text = (pid: number, host: string, start?: string) =>
+        JSON.stringify({
+          pid,
+          host,
+          command: 'npm run synth',
+          since: new Date().toISOString(),
+          token: 'f00d',
+          ...(start ? { start } : {}),
+        });
+      writeFileSync(join(state, `lock.${gone.pid}.tmp`), text(gone.pid!, 'a-container'));
+      // this test's own PID, named with a start it did not have: the waiter that wrote it is gone
+      writeFileSync(join(state, `lock.${process.pid}.tmp`), text(process.pid, hostname(), '1'));
+      expect(runProcess('synth', [], dir).status).toBe(0);
+      expect(readdirSync(state).filter((n) => n.startsWith('lock'))).toEqual([`lock.${gone.pid}.tmp`]);
+    },
+    120_000,
+  );
+
+  it('a waiter whose lock text was removed while it waited (by a writer in another PID namespace) writes it again and takes the lock, never failing on it', async () => {
+    const dir = fixtureProject(['lab']);
+    const state = join(dir, '.stagecraft');
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    const lock = { pid: holder.pid, host: hostname(), command: 'npm run synth', since: new Date().toISOString(), token: 'f00d' };
+    writeFileSync(join(state, 'lock'), JSON.stringify(lock));
+    try {
+      const waiter = spawn(process.execPath, [RUN_SCRIPT, 'synth'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+      let said = '';
+      waiter.stderr.on('data', (d) => {
+        said += d;
+      });
+      const ended = once(waiter, 'exit');
+      for (let i = 0; i < 6000 && !said.includes('stagecraft: waiting for'); i++) await new Promise((r) => setTimeout(r, 5));
+      rmSync(join(state, `lock.${waiter.pid}.tmp`));
+      holder.kill();
+      const [code] = await ended;
+      expect({ code, said }).toEqual({ code: 0, said: expect.stringMatching(/^stagecraft: taking over the lock left by pid \d+ /m) });
       expect(readdirSync(state).filter((n) => n.startsWith('lock'))).toEqual([]);
     } finally {
       holder.kill();

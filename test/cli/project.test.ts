@@ -1,11 +1,11 @@
 /** The project on disk (lib/cli/project.ts): reading the output of a stage, whatever it has become. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openProject, readStageTree } from '../../lib/cli/project.js';
 import { ProblemsError } from '../../lib/errors.js';
-import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { REPO, repoStage, runCli, runProcess, snapshotDir, tempProject } from '../helpers/cli.js';
 
 /** A synthesized project of the production stage whose dist/production/10-demoapp.yaml is a 600 MiB file (sparse) with the generated header. */
 function withHugeFile(): string {
@@ -116,6 +116,29 @@ describe('a project whose environments/ holds no stage file', () => {
     const r = runCli('synth', [], dir);
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n').slice(0, 2)).toEqual(said);
+  });
+
+  it("with only the stages' delivery objects left in dist/ (their output removed by hand): synth removes them, printing what deletes their Applications", () => {
+    const dir = tempProject({});
+    cpSync(join(REPO, 'dist', 'delivery'), join(dir, 'dist', 'delivery'), { recursive: true });
+    const removed = runCli('synth', [], dir);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout + removed.stderr).toContain('kubectl delete application.argoproj.io -n argocd stagecraft-dev');
+    expect(readdirSync(join(dir, 'dist'))).toEqual([]);
+    expect(runCli('synth', [], dir).code).toBe(2);
+  });
+
+  it('so says a command run as a process, which answers an unchanged project from its fingerprint, as a fresh checkout is answered', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    rmSync(join(dir, 'environments', 'lab.yaml'));
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    // .stagecraft/fingerprint.json records 0 stages, 0 files: "dist/ is current" would pass here and fail in CI
+    for (const command of ['synth', 'check', 'synth']) {
+      const r = runProcess(command, [], dir);
+      expect({ command, status: r.status, stdout: r.stdout }).toEqual({ command, status: 2, stdout: '' });
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual(said);
+    }
   });
 });
 
