@@ -4,7 +4,8 @@
  * too), a Consul agent's ACL tokens; and the language's
  * references (`var.db_password`) and type constraints (`pass = string`), which are expressions, not values. Pure and synchronous.
  */
-import { oncePerText } from './secret-shapes.js';
+import { nameVerdict } from './secret-names.js';
+import { QUANTITY, oncePerText } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 
 /** How much of a block the HCL rules read, at most: a bound, since a block need not be closed. */
@@ -38,7 +39,9 @@ export const HEREDOC_SETTING_RULE: SecretRule = {
     String.raw`(?<![\w.-])["']?([A-Za-z_][\w.-]*)["']?[ \t]*[:=][ \t]*<{2,3}[-~]?(["']?)([A-Za-z_]\w*)\2(?:\.[A-Za-z_]\w*)*[ \t]*\r?\n((?:(?![ \t]*\3[ \t]*[;,)]?[ \t]*\r?$)[^\n]*\n){1,${HEREDOC_LINES}})[ \t]*\3[ \t]*[;,)]?[ \t]*\r?$`,
     'gm',
   ),
-  accept: (_s, m) => secretSetting(m[1]!, m[4]!.trim()),
+  // only under a secret's own name, or one with a bound, as a YAML block is (`yaml-block-setting`): lines under a name of its
+  // property are that property's text (`password_policy = <<EOT`, then Vault's `length = 20` and `rule "charset" {...}`)
+  accept: (_s, m) => [true, QUANTITY].includes(nameVerdict(m[1]!)) && secretSetting(m[1]!, m[4]!.trim()),
   setting: (m) => m[1],
 };
 

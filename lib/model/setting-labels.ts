@@ -225,14 +225,27 @@ export function isLabelValue(value: string, name: string, input: string): boolea
   if (PROSE.test(value) || NATIVE_WORD.test(value)) return namesTheSecret(value, name) || (isCatalogue(input) && !namesSecretItself(name));
   if (isNameSaid(value, name)) return true;
   if (!CAPITALIZED.test(value)) return false;
-  return words(name).includes(value.toLowerCase()) || isCatalogue(input) || (namesTheSecret(value, name) && mostlyLabels(input));
+  return namesItsSecret(value, name) || isCatalogue(input) || (namesTheSecret(value, name) && mostlyLabels(input));
+}
+
+/**
+ * Whether a capitalized word is the name's own secret's word (`password=Password`, `token: Token`): the field's label. Not another
+ * word of the name (`redis.password: Redis`, `admin.password: Admin`): a password named after what it is for.
+ */
+function namesItsSecret(value: string, name: string): boolean {
+  const word = value.toLowerCase();
+  return nameVerdict(word) === true && words(name).includes(word);
 }
 
 /**
  * Whether the value of a ConfigMap's key under a secret's name (`name`) is a label of a user interface (`isLabelValue`), read in
  * `text`, the ConfigMap's settings of one line (`login.password: Passwort`, alone or beside `login.user: Benutzer`; `api.token:
- * API-Token`; `api_token: Clé API`): not under a name written as a variable of the environment's (`ADMIN_PASSWORD`), which a
- * container reads.
+ * API-Token`; `api_token: Clé API`), in a ConfigMap of labels mostly (`mostlyLabels`) or the name's own words as a title
+ * (`isNameSaid`): not beside a configuration's settings (`db.host: postgres`, then `db.password: Password`), nor under a name
+ * written as a variable of the environment's (`ADMIN_PASSWORD`), which a container reads.
  */
 export const isConfigLabel = (name: string, value: string, text: string): boolean =>
-  !ENV_NAME(name) && !value.includes('\n') && isLabelValue(value.trim(), name, text);
+  !ENV_NAME(name) &&
+  !value.includes('\n') &&
+  isLabelValue(value.trim(), name, text) &&
+  (mostlyLabels(text) || isNameSaid(value.trim(), name));

@@ -116,6 +116,10 @@ describe('secret values in objects', () => {
       { 'api.token': 'Xk9vQ2mLr7pT' },
       { 'api.password': 'Token bucket 42' },
       { db_password: 'DB Hunter' },
+      // the secret's own word beside a configuration's settings; another word of the name, the service's
+      { 'db.host': 'postgres', 'db.user': 'app', 'db.password': 'Password' },
+      { 'redis.password': 'Redis' },
+      { 'admin.password': 'Admin' },
     ])
       expect(found(configMap(data)), JSON.stringify(data)).toContain(`data.${Object.keys(data).at(-1)}: secrets/key-name`);
   });

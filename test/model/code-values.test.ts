@@ -250,6 +250,10 @@ describe('labels and comments', () => {
         'db:\n  user: admin\n  password: Passwort\n',
         // a variable of the environment's name holds a password, whatever the text
         'DB_PASSWORD=Passwort',
+        // a word of the name that is not the secret's own: the service or the user the password is for
+        'redis.host=redis\nredis.password=Redis\n',
+        'admin.password=Admin\n',
+        'spring.rabbitmq.password=Rabbitmq\n',
       ],
       ['form.password=Passwort', 'form.user=Benutzer\nform.password=Passwort\n', 'login:\n  title: Anmelden\n  password: Passwort\n'],
     );

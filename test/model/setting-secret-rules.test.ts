@@ -543,6 +543,8 @@ describe('the secret rules of settings written as text', () => {
       ],
       [
         'resource "aws_iam_policy" "p" {\n  policy = <<EOT\n{"Version": "2012-10-17", "Statement": []}\nEOT\n}\n',
+        // a name of a secret's property: that property's text (Vault's password policy, as a local a resource reads)
+        'locals {\n  password_policy = <<EOT\nlength = 20\nrule "charset" {\n  charset = "abcdefghijklmnopqrstuvwxyz"\n}\nEOT\n}\n',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's reference, which it fills in
         'resource "x" "y" {\n  password = <<-EOT\n    ${random_password.db.result}\n  EOT\n}\n',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference a shell fills in
