@@ -13,6 +13,24 @@ import { describe, expect, it } from 'vitest';
 import { processStart } from '../../lib/cli/lock.js';
 import { RUN_SCRIPT, fixtureProject, runProcess } from '../helpers/cli.js';
 
+/**
+ * A writer holding `dir`'s lock (a process of this test's, named in the lock as a command names itself) and a
+ * synth that has said it waits for it. The caller kills the holder.
+ */
+async function waitingBehindHolder(dir: string) {
+  const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+  const lock = { pid: holder.pid, host: hostname(), command: 'npm run synth', since: new Date().toISOString(), token: 'f00d' };
+  writeFileSync(join(dir, '.stagecraft', 'lock'), JSON.stringify(lock));
+  const waiter = spawn(process.execPath, [RUN_SCRIPT, 'synth'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let said = '';
+  waiter.stderr.on('data', (d) => {
+    said += d;
+  });
+  const ended = once(waiter, 'exit');
+  for (let i = 0; i < 6000 && !said.includes('stagecraft: waiting for'); i++) await new Promise((r) => setTimeout(r, 5));
+  return { holder, waiter, ended, said: () => said };
+}
+
 describe('a synth ended by a signal mid-run (Ctrl-C, a cancelled CI job)', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
     '%s ends it at once; the next command takes its lock over without waiting, saying so, and dist/ is whole',
@@ -45,18 +63,8 @@ describe('a synth ended by a signal mid-run (Ctrl-C, a cancelled CI job)', () =>
     const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
     const state = join(dir, '.stagecraft');
     expect(runProcess('synth', [], dir).status).toBe(0);
-    // a writer that runs: a process of this test's, named in the lock as a command would name itself
-    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
-    const lock = { pid: holder.pid, host: hostname(), command: 'npm run synth', since: new Date().toISOString(), token: 'f00d' };
-    writeFileSync(join(state, 'lock'), JSON.stringify(lock));
+    const { holder, waiter, ended } = await waitingBehindHolder(dir);
     try {
-      const waiter = spawn(process.execPath, [RUN_SCRIPT, 'synth'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-      let said = '';
-      waiter.stderr.on('data', (d) => {
-        said += d;
-      });
-      const ended = once(waiter, 'exit');
-      for (let i = 0; i < 6000 && !said.includes('stagecraft: waiting for'); i++) await new Promise((r) => setTimeout(r, 5));
       waiter.kill('SIGINT');
       expect((await ended)[1]).toBe('SIGINT');
       const left = `lock.${waiter.pid}.tmp`;
@@ -104,21 +112,15 @@ describe('a synth ended by a signal mid-run (Ctrl-C, a cancelled CI job)', () =>
     const dir = fixtureProject(['lab']);
     const state = join(dir, '.stagecraft');
     expect(runProcess('synth', [], dir).status).toBe(0);
-    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
-    const lock = { pid: holder.pid, host: hostname(), command: 'npm run synth', since: new Date().toISOString(), token: 'f00d' };
-    writeFileSync(join(state, 'lock'), JSON.stringify(lock));
+    const { holder, waiter, ended, said } = await waitingBehindHolder(dir);
     try {
-      const waiter = spawn(process.execPath, [RUN_SCRIPT, 'synth'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-      let said = '';
-      waiter.stderr.on('data', (d) => {
-        said += d;
-      });
-      const ended = once(waiter, 'exit');
-      for (let i = 0; i < 6000 && !said.includes('stagecraft: waiting for'); i++) await new Promise((r) => setTimeout(r, 5));
       rmSync(join(state, `lock.${waiter.pid}.tmp`));
       holder.kill();
       const [code] = await ended;
-      expect({ code, said }).toEqual({ code: 0, said: expect.stringMatching(/^stagecraft: taking over the lock left by pid \d+ /m) });
+      expect({ code, said: said() }).toEqual({
+        code: 0,
+        said: expect.stringMatching(/^stagecraft: taking over the lock left by pid \d+ /m),
+      });
       expect(readdirSync(state).filter((n) => n.startsWith('lock'))).toEqual([]);
     } finally {
       holder.kill();

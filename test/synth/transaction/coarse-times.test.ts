@@ -74,6 +74,23 @@ function writeOverAtStaged(root: string, text: string): unknown {
   }
 }
 
+/**
+ * A text of the user's own, of 20-y.yaml's size, written over it when qa is staged: the commit is refused, naming
+ * the file, and both files are as they were (20-y.yaml with the user's text). Returns the project.
+ */
+function ownTextRefusedAndKept(): string {
+  const root = project();
+  const mine = `${'m'.repeat(Buffer.byteLength(OLD['20-y.yaml']) - 1)}\n`;
+  const error = writeOverAtStaged(root, mine);
+  expect(error).toBeInstanceOf(ProblemsError);
+  expect((error as InstanceType<typeof ProblemsError>).problems.map((p) => p.message)).toEqual([
+    expect.stringContaining("dist/qa/20-y.yaml was saved after stage 'qa' was staged and was not written by stagecraft"),
+  ]);
+  expect(readFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'utf8')).toBe(mine);
+  expect(readFileSync(join(root, 'dist', 'qa', '10-x.yaml'), 'utf8')).toBe(OLD['10-x.yaml']);
+  return root;
+}
+
 describe('a stage directory on a file system with coarse file times', () => {
   beforeAll(() => {
     // the clock within the tick of every file's times
@@ -84,15 +101,7 @@ describe('a stage directory on a file system with coarse file times', () => {
   });
 
   it('an unchanged file written over in place with a text of its own, of its size, in the second it was staged: refused, the text kept', () => {
-    const root = project();
-    const mine = `${'m'.repeat(Buffer.byteLength(OLD['20-y.yaml']) - 1)}\n`;
-    const error = writeOverAtStaged(root, mine);
-    expect(error).toBeInstanceOf(ProblemsError);
-    expect((error as InstanceType<typeof ProblemsError>).problems.map((p) => p.message)).toEqual([
-      expect.stringContaining("dist/qa/20-y.yaml was saved after stage 'qa' was staged and was not written by stagecraft"),
-    ]);
-    expect(readFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'utf8')).toBe(mine);
-    expect(readFileSync(join(root, 'dist', 'qa', '10-x.yaml'), 'utf8')).toBe(OLD['10-x.yaml']);
+    const root = ownTextRefusedAndKept();
     expect(existsSync(join(root, 'dist', '.stagecraft-tx'))).toBe(false);
   });
 
@@ -100,15 +109,7 @@ describe('a stage directory on a file system with coarse file times', () => {
   it("an unchanged file written over in place with a text of its own, the machine's clock 3 s ahead of the file system's: refused, the text kept", () => {
     vi.setSystemTime(Number(coarse.ns / 1_000_000n) + 3_000);
     try {
-      const root = project();
-      const mine = `${'m'.repeat(Buffer.byteLength(OLD['20-y.yaml']) - 1)}\n`;
-      const error = writeOverAtStaged(root, mine);
-      expect(error).toBeInstanceOf(ProblemsError);
-      expect((error as InstanceType<typeof ProblemsError>).problems.map((p) => p.message)).toEqual([
-        expect.stringContaining("dist/qa/20-y.yaml was saved after stage 'qa' was staged and was not written by stagecraft"),
-      ]);
-      expect(readFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'utf8')).toBe(mine);
-      expect(readFileSync(join(root, 'dist', 'qa', '10-x.yaml'), 'utf8')).toBe(OLD['10-x.yaml']);
+      ownTextRefusedAndKept();
     } finally {
       vi.setSystemTime(Number(coarse.ns / 1_000_000n) + 500);
     }
