@@ -12,7 +12,8 @@ import { formatFieldPath as dotted, valueAt, type FieldPath } from './model/fiel
 import { describeObject, type KubeObject } from './model/object.js';
 import { compareCodePoints } from './model/order.js';
 import type { RenderedStage } from './synth/rendered.js';
-import { noBuildReason, resolveImage, stageEntryCovers, writtenImages, type StageImageEntry } from './transforms/images.js';
+import { resolveImage, stageEntryCovers, type StageImageEntry } from './transforms/image-resolution.js';
+import { noBuildReason, writtenImages } from './transforms/images.js';
 
 const NO_BUILD = 'images/no-build-for-architecture';
 

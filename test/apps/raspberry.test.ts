@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
 import { StageLoader } from '../../lib/config/load.js';
 import { renderStage } from '../../lib/synth/render.js';
-import { resolveImage } from '../../lib/transforms/images.js';
+import { resolveImage } from '../../lib/transforms/image-resolution.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { CONTAINER_LISTS, podTemplateOf } from '../../lib/model/pod-specs.js';
 import { repoStage } from '../helpers/cli.js';

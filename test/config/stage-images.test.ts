@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
 import { StageLoader } from '../../lib/config/load.js';
 import { type ProblemsError, formatProblem } from '../../lib/errors.js';
-import { resolveImage } from '../../lib/transforms/images.js';
+import { resolveImage } from '../../lib/transforms/image-resolution.js';
 import { REPO } from '../helpers/cli.js';
 
 const loader = new StageLoader(STACKS);

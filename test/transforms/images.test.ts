@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Architecture, StageImages } from '../../lib/config/stage-schema.js';
 import { ProblemsError } from '../../lib/errors.js';
 import { IMAGE_TABLE, normalizeImage, type ImageTable } from '../../lib/transforms/arm-images.js';
-import { imageSubstitutions, noBuildReason, resolveImage, substituteImages, writtenImages } from '../../lib/transforms/images.js';
+import { resolveImage } from '../../lib/transforms/image-resolution.js';
+import { imageSubstitutions, noBuildReason, substituteImages, writtenImages } from '../../lib/transforms/images.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { refineStageImages } from '../../lib/config/images.js';
 
