@@ -100,6 +100,16 @@ const killed = () => {
   throw new Error('killed');
 };
 
+/** A recovery of `root` killed at `step`, as kill -9 ends it there (what it did before the step stays done). */
+function recoveryKilledAt(root: string, step: string): void {
+  const cancel = atStep(step, killed);
+  try {
+    expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
+  } finally {
+    cancel();
+  }
+}
+
 /**
  * Overwrites the file at `path` as `cp -p` does with a file of its size: in place (its inode kept),
  * then its modification time put back, to a whole second (Node.js sets no nanoseconds exactly), as
@@ -709,12 +719,7 @@ describe('an entry saved into a stage directory after the journal (the command k
     const root = project();
     expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
     appendFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'replicas: 9\n');
-    const cancel = atStep('kept', killed);
-    try {
-      expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
-    } finally {
-      cancel();
-    }
+    recoveryKilledAt(root, 'kept');
     expect(recover(root, 'dist', RECOVERY)[0]).toContain('its change was complete');
     const kept = readdirSync(join(root, 'dist')).find((d) => d.startsWith('qa.kept-'))!;
     expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': `${OLD['20-y.yaml']}replicas: 9\n` });
@@ -730,12 +735,7 @@ describe('an entry saved into a stage directory after the journal (the command k
       expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
       const mine = { 'NOTES.md': 'mine\n', 'edge/local.cfg': 'mine\n', 'runbook/a.md': 'mine\n' };
       save(root, 'qa', mine);
-      const cancel = atStep(step, killed);
-      try {
-        expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
-      } finally {
-        cancel();
-      }
+      recoveryKilledAt(root, step);
       expect(recover(root, 'dist', RECOVERY)[1]).toMatch(
         /is kept beside it, not removed: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md, edge\/local\.cfg, runbook\/, saved into dist\/qa\/ after 'npm run synth' began replacing it\); move back/,
       );
@@ -753,12 +753,7 @@ describe('an entry saved into a stage directory after the journal (the command k
       const root = project();
       expect(write(root, step, killed)).toBeInstanceOf(Error);
       appendFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'replicas: 9\n');
-      const cancel = atStep('cleanup', killed);
-      try {
-        expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
-      } finally {
-        cancel();
-      }
+      recoveryKilledAt(root, 'cleanup');
       const lines = recover(root, 'dist', RECOVERY);
       expect(lines).toEqual([
         expect.stringMatching(/was interrupted once its change was complete \(dist\/qa\/\); only what it left was removed/),
@@ -887,12 +882,7 @@ describe('an entry saved into a stage directory after the journal (the command k
       utimesSync(path, 1_700_000_000, 1_700_000_000);
       expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
       copyPreserving(path, header('qa', 'kind: Q\n'));
-      const cancel = atStep(step, killed);
-      try {
-        expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
-      } finally {
-        cancel();
-      }
+      recoveryKilledAt(root, step);
       // the first recovery did the renames before it was killed: the edit was made before, while the new output was not in place
       const lines = recover(root, 'dist', RECOVERY);
       expect(lines[1]).toMatch(keptSaid(STAMPED, false));
@@ -927,12 +917,7 @@ describe('an entry saved into a stage directory after the journal (the command k
       if (what === 'a file') writeFileSync(join(root, 'dist', 'qa'), 'mine\n');
       else symlinkSync('mine', join(root, 'dist', 'qa'));
       if (again) {
-        const cancel = atStep('cleanup', killed);
-        try {
-          expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
-        } finally {
-          cancel();
-        }
+        recoveryKilledAt(root, 'cleanup');
       }
       const lines = recover(root, 'dist', RECOVERY);
       expect(lines[0]).toContain(again ? 'its change was complete' : 'its change is now complete');
@@ -1063,12 +1048,7 @@ describe('a stage directory holding only generated output is replaced, never kep
     const root = project();
     expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
     save(root, 'qa', { 'NOTES.md': 'mine\n' });
-    const cancel = atStep('kept', killed);
-    try {
-      expect(() => recover(root, 'dist', RECOVERY)).toThrow('killed');
-    } finally {
-      cancel();
-    }
+    recoveryKilledAt(root, 'kept');
     const lines = recover(root, 'dist', RECOVERY);
     expect(lines[1]).toMatch(
       /: dist\/qa\.kept-\d{8}T\d{6}\/ \(NOTES\.md, saved into dist\/qa\/ after 'npm run synth' began replacing it\); move back what belongs there$/,
