@@ -2,7 +2,7 @@
  * Strict schema check: every object against its Kubernetes 1.25 definition (unknown fields,
  * required fields, types, enums, the quantity grammar).
  */
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { fromAjvPath, valueAt } from '../model/field-path.js';
 import { describeValue, yamlTagOf } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
@@ -252,8 +252,8 @@ function withoutNulls(value: unknown): unknown {
 
 /**
  * Whether a null sits in a mapping anywhere in `value` (walked without copying: most objects hold
- * none). Every node of every object checked is walked here: plain loops, and no call for a scalar
- * (`some` took a callback per item).
+ * none). Walked for every object its schema refuses as it is (`nullsDecideOnlyFailures`), and every
+ * object of a kind that needs it: plain loops, and no call for a scalar (`some` took a callback per item).
  */
 function holdsNull(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
@@ -289,6 +289,52 @@ function isPlain(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/** Per kind's validator, `nullsDecideOnlyFailures`' answer, worked out once. */
+const nullsDecide = new WeakMap<ValidateFunction, boolean>();
+
+/**
+ * Whether an object of this kind that passes its schema as it is passes it without its nulls too
+ * (`withoutNulls`), so that only one that fails need be walked for them: taking a key out fails
+ * nothing but `required`, so this holds when no mapping the kind's schema reaches (through its
+ * references) requires a field whose schema takes null (a free-form `{}`, a type that includes
+ * null). Of the 1.25 kinds only a StorageVersion (its `spec`) has one: checked as before.
+ */
+function nullsDecideOnlyFailures(validate: ValidateFunction, o: KubeObject): boolean {
+  let answer = nullsDecide.get(validate);
+  if (answer === undefined) nullsDecide.set(validate, (answer = !requiresNullable(o.apiVersion, o.kind)));
+  return answer;
+}
+
+/** Whether the schema of `apiVersion/kind` reaches a required field that may be null (true when it cannot tell). */
+export function requiresNullable(apiVersion: string, kind: string): boolean {
+  const { kinds, definitions } = kubernetesSchemas();
+  const fqn = kinds.get(`${apiVersion}/${kind}`)?.fqn;
+  if (fqn === undefined) return true;
+  const refOf = (s: Record<string, unknown>) => (typeof s.$ref === 'string' ? s.$ref.slice(s.$ref.lastIndexOf('/') + 1) : undefined);
+  const takesNull = (s: unknown, follow = true): boolean => {
+    if (!isRecord(s)) return true;
+    const ref = refOf(s);
+    if (ref !== undefined) return !follow || takesNull(definitions[ref], false);
+    if ('const' in s) return s.const === null;
+    if (s.type === undefined) return true;
+    return Array.isArray(s.type) ? s.type.includes('null') : s.type === 'null';
+  };
+  const seen = new Set<string>();
+  const reaches = (s: unknown): boolean => {
+    if (!isRecord(s)) return false;
+    const ref = refOf(s);
+    if (ref !== undefined) {
+      if (seen.has(ref)) return false;
+      seen.add(ref);
+      return reaches(definitions[ref]);
+    }
+    const properties = isRecord(s.properties) ? s.properties : {};
+    if (Array.isArray(s.required) && s.required.some((r) => !Object.hasOwn(properties, r) || takesNull(properties[r]))) return true;
+    return Object.values(properties).some(reaches) || reaches(s.items) || reaches(s.additionalProperties);
+  };
+  return reaches({ $ref: fqn.slice(fqn.lastIndexOf('.') + 1) });
+}
+
 /**
  * Schema findings of one object. `customKinds` are `apiVersion/kind` of custom resources whose
  * CustomResourceDefinition is among the objects checked: their objects are not validated here.
@@ -321,8 +367,14 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
     ];
   }
   const out: Finding[] = [];
-  const subject = withoutNulls(withoutStatus(object, out, kindInfo(object.kind)?.status === true)) as KubeObject;
-  if (validate(subject)) return out;
+  const unstripped = withoutStatus(object, out, kindInfo(object.kind)?.status === true);
+  if (nullsDecideOnlyFailures(validate, object)) {
+    // the object as it is first: one that passes passes without its nulls too, so most objects are never walked
+    // for nulls; one that fails is validated again as the API server decodes it, unless it held none
+    if (validate(unstripped)) return out;
+    const subject = withoutNulls(unstripped);
+    if (subject !== unstripped && validate(subject)) return out;
+  } else if (validate(withoutNulls(unstripped))) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
     const finding = nullItem(laterField(findingFromAjv(e, object), object), e.keyword === 'type' ? e.params.type : undefined, object);
