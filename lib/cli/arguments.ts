@@ -108,14 +108,16 @@ function refuseOptionsAfterSecondDashes<V>(command: Command<V>, argv: readonly s
   const end = tokens.find((t) => t.kind === 'option-terminator')?.index;
   if (end === undefined) return;
   const after = argv.slice(end + 1);
-  if (!after.some((w) => w.startsWith('-'))) return;
+  // a lone '-' (standard input's name to many tools) is no option: it is read as the name it is
+  const isOption = (w: string) => w.startsWith('-') && w !== '-';
+  if (!after.some(isOption)) return;
   const options: Command<V>['options'] = { ...command.options, ...COMMON_OPTIONS };
   const moved: string[] = [];
   const names: string[] = [];
   for (let i = 0; i < after.length; i++) {
     const word = after[i];
     if (word === '--') continue;
-    if (!word.startsWith('-')) {
+    if (!isOption(word)) {
       names.push(word);
       continue;
     }
@@ -130,7 +132,7 @@ function refuseOptionsAfterSecondDashes<V>(command: Command<V>, argv: readonly s
   const words = meant.map(argumentWord);
   const line = !own.length && words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
   // the options, or, when there is none, the third '--' that the command would read as a name
-  const dashed = after.filter((w) => w.startsWith('-'));
+  const dashed = after.filter(isOption);
   const optionWords = dashed.some((w) => w !== '--') ? dashed.filter((w) => w !== '--') : dashed;
   throw new ProblemsError([
     ...own,

@@ -186,6 +186,25 @@ describe('a stage name that has no stage file', () => {
     ]);
   });
 
+  it.each([
+    ['synth', ['--', '-']],
+    ['diff', ['-']],
+    ['secrets', ['x']],
+    ['synth', ['--stage', '.']],
+  ])(
+    '%s %j: a word that keeps nothing of any stage name gets no guess (not qa), and a lone - after -- is a name, not an option',
+    (command, args) => {
+      const dir = fixtureProject(['dev', 'qa', 'test', 'production']);
+      const given = args.at(-1);
+      const r = runCli(command, args, dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+        `error: there is no stage '${given}' (no environments/${given}.yaml)`,
+        '  hint: the stages are: dev, production, qa, test',
+      ]);
+    },
+  );
+
   it('gets none when no stage is near it, nor when it starts more than one', () => {
     const dir = fixtureProject(['dev', 'qa', 'test', 'production']);
     expect(runCli('synth', ['staging'], dir).stderr.split('\n')[0]).toBe(
