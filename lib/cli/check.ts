@@ -29,9 +29,9 @@ manifests from standard input (kubectl kustomize overlays/qa | npm run check -- 
 in findings. Exit 0 with no errors (warnings allowed), 1 with errors, 2 when the input is not
 Kubernetes YAML.
 
-Options (after '--': given before it, an option is npm's, and check runs without it; --no-cache
-leaves no trace but npm's warning 'invalid config cache=false', none under npm run --silent:
-write npm run check -- --no-cache):
+Options (after '--': given before it, an option is npm's, and check refuses it, or runs without it
+where it cannot tell; --no-cache leaves no variable but npm's log, read on Linux, and npm's warning
+'invalid config cache=false': write npm run check -- --no-cache):
   --format <text|json|sarif>   how to report findings (with paths) (default: text)
   --pod-security <level>       baseline or restricted (with paths) (default: baseline)
   --namespace-exists <name>    a namespace the cluster already has (repeatable)

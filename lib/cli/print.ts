@@ -34,6 +34,8 @@ export interface Io {
   readonly stdin?: Reader;
   /** Milliseconds now, for the progress line (tests pass their own clock). @default Date.now */
   readonly clock?: () => number;
+  /** What npm was given, run as an npm script (tests pass their own). @default - npm's log (lib/cli/npm-log.ts) */
+  readonly npmArguments?: (env: Io['env']) => readonly string[] | undefined;
 }
 
 /**

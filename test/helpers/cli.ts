@@ -49,6 +49,8 @@ export interface RunOptions {
   readonly clock?: () => number;
   /** Its standard input: what is piped in, or a terminal. @default - none */
   readonly stdin?: string | Buffer | 'tty';
+  /** What npm's log says npm was given (run as an npm script). @default - nothing known */
+  readonly npmArguments?: readonly string[];
 }
 
 /** Runs the command `command` with `args` in `cwd`, as `npm run <command>` would, in this process. */
@@ -57,7 +59,7 @@ export function runCli(
   args: readonly string[] = [],
   cwd = REPO,
   env: NodeJS.ProcessEnv = {},
-  { tty = false, clock, stdin }: RunOptions = {},
+  { tty = false, clock, stdin, npmArguments }: RunOptions = {},
 ): CliResult {
   const cmd = COMMANDS[command];
   if (!cmd) throw new Error(`no command ${command}`);
@@ -72,6 +74,7 @@ export function runCli(
     stdout: out,
     stderr: err,
     ...(clock ? { clock } : {}),
+    npmArguments: () => npmArguments,
     ...(input ? { stdin: input } : {}),
   };
   const code = main(cmd, args, io);
