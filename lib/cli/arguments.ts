@@ -63,10 +63,11 @@ export function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
         });
     }
     if (!option) {
-      const guess = didYouMean(token.name, Object.keys(options), { prefix: true });
+      const short = /^-[^-]$/.test(token.rawName);
+      const guess = short ? shortGuesses(token.name, options) : didYouMean(token.name, Object.keys(options), { prefix: true });
       problems.push({
         code: 'cli/usage',
-        message: `unknown option '${token.rawName}'${guess ? `; did you mean '--${guess}'?` : ''}`,
+        message: `unknown option '${token.rawName}'${guess ? `; did you mean ${short ? guess : `'--${guess}'`}?` : ''}`,
         hint: help,
       });
     } else if (option.type === 'string' && (token.value === undefined || (!token.inlineValue && /^-./.test(token.value)))) {
@@ -94,6 +95,22 @@ export function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
   if (problems.length) throw new ProblemsError(problems);
   if (!command.pathArguments) refuseOptionsAfterSecondDashes(command, argv, parsed.tokens);
   return parsed;
+}
+
+/**
+ * What an unknown one-letter option (`-v`) may have meant: the option of that letter in the other case
+ * (`-V`, --version) and the options whose name starts with it (`--verbose`), as `'--verbose' or '-V'
+ * (--version)`; undefined when none does. A letter is too little to guess one name by distance from.
+ */
+function shortGuesses<V>(letter: string, options: Command<V>['options']): string | undefined {
+  const lower = letter.toLowerCase();
+  const byShort = Object.entries(options).filter(([, o]) => 'short' in o && o.short?.toLowerCase() === lower);
+  const shorts = byShort.map(([name, o]) => `'-${'short' in o ? o.short : ''}' (--${name})`);
+  const longs = Object.keys(options)
+    .filter((name) => name.startsWith(lower) && !byShort.some(([n]) => n === name))
+    .map((name) => `'--${name}'`);
+  const all = [...longs, ...shorts];
+  return all.length ? `${all.slice(0, -1).join(', ')}${all.length > 1 ? ' or ' : ''}${all.at(-1)}` : undefined;
 }
 
 /**

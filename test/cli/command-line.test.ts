@@ -113,6 +113,11 @@ describe('an option a command does not know', () => {
     ['synth', ['--verb'], "unknown option '--verb'; did you mean '--verbose'?"],
     ['synth', ['--frobnicate'], "unknown option '--frobnicate'"],
     ['synth', ['-x'], "unknown option '-x'"],
+    // one letter: the option of that letter in the other case, and those whose name starts with it (-v is not verbose nor the version)
+    ['synth', ['-v'], "unknown option '-v'; did you mean '--verbose' or '-V' (--version)?"],
+    ['check', ['-v', 'x.yaml'], "unknown option '-v'; did you mean '-V' (--version)?"],
+    ['diff', ['qa', '-H'], "unknown option '-H'; did you mean '-h' (--help)?"],
+    ['check', ['-n', 'x.yaml'], "unknown option '-n'; did you mean '--namespace-exists' or '--no-cache'?"],
   ])(
     '%s %j is named with a did-you-mean and the command that lists the options, without the usage, exit code 2',
     (command, args, message) => {
