@@ -22,6 +22,27 @@ import type { Io } from './print.js';
 export const STDIN = '<stdin>';
 
 /**
+ * What `stdin` holds, at most MAX_FILE_BYTES + 1 bytes; a read the system refuses (a directory given with `<`) said as
+ * standard input's, not as a file's to remove or rename (it has no name).
+ * @throws ProblemsError (bad input) when it cannot be read
+ */
+function readOrRefuse(stdin: NonNullable<Io['stdin']>): Uint8Array {
+  try {
+    return stdin.read(MAX_FILE_BYTES + 1);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw e;
+    throw new ProblemsError([
+      {
+        code: 'input/not-a-file',
+        message: `'-' reads the manifests from standard input, which cannot be read: ${code === 'EISDIR' ? 'it is a directory' : code}`,
+        hint: `${code === 'EISDIR' ? 'name the directory as a path (npm run check -- dist/qa) rather than giving it with <, ' : ''}pipe the manifests in (kubectl kustomize overlays/qa | npm run check -- -), or name the files or directories to check`,
+      },
+    ]);
+  }
+}
+
+/**
  * The text piped into check (`-`), read whole once and bounded as a file is (MAX_FILE_BYTES, UTF-8).
  * @throws ProblemsError (bad input) when standard input is a terminal (nothing piped in: reading would
  * wait for typing) or there is none, when it is larger than a file may be, or is not UTF-8
@@ -35,7 +56,7 @@ export function readStdin(io: Io): string {
         hint: 'pipe them in (kubectl kustomize overlays/qa | npm run check -- -), or name the files or directories to check',
       },
     ]);
-  const bytes = withFs('standard input', 'reading', () => io.stdin!.read(MAX_FILE_BYTES + 1));
+  const bytes = readOrRefuse(io.stdin);
   if (bytes.length > MAX_FILE_BYTES)
     throw new ProblemsError([
       {

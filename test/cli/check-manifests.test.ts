@@ -89,6 +89,13 @@ describe('npm run check -- <paths>', () => {
     expect(r.stdout).toContain(`<stdin>:${lines}:1: error: ConfigMap default/last: bad: unknown field 'bad'`);
     expect(r.stdout).toContain('601 objects checked');
     expect(r.status).toBe(1);
+    // a directory given with < is no file to remove or rename: standard input has no name
+    const dir = spawnSync('sh', ['-c', `"${process.execPath}" "${RUN_SCRIPT}" check - < dist`], { cwd: REPO, encoding: 'utf8' });
+    expect([dir.status, ...dir.stderr.split('\n').slice(0, 2)]).toEqual([
+      2,
+      "error: '-' reads the manifests from standard input, which cannot be read: it is a directory",
+      '  hint: name the directory as a path (npm run check -- dist/qa) rather than giving it with <, pipe the manifests in (kubectl kustomize overlays/qa | npm run check -- -), or name the files or directories to check',
+    ]);
   });
 
   it("refuses '-' when standard input is a terminal or missing (nothing piped in: it would wait for typing), or given twice (exit 2)", () => {
