@@ -63,10 +63,11 @@ export function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
         });
     }
     if (!option) {
-      const guess = didYouMean(token.name, Object.keys(options), { prefix: true });
+      const short = /^-[^-]$/.test(token.rawName);
+      const guess = short ? shortGuesses(token.name, options) : didYouMean(token.name, Object.keys(options), { prefix: true });
       problems.push({
         code: 'cli/usage',
-        message: `unknown option '${token.rawName}'${guess ? `; did you mean '--${guess}'?` : ''}`,
+        message: `unknown option '${token.rawName}'${guess ? `; did you mean ${short ? guess : `'--${guess}'`}?` : ''}`,
         hint: help,
       });
     } else if (option.type === 'string' && (token.value === undefined || (!token.inlineValue && /^-./.test(token.value)))) {
@@ -97,6 +98,22 @@ export function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
 }
 
 /**
+ * What an unknown one-letter option (`-v`) may have meant: the option of that letter in the other case
+ * (`-V`, --version) and the options whose name starts with it (`--verbose`), as `'--verbose' or '-V'
+ * (--version)`; undefined when none does. A letter is too little to guess one name by distance from.
+ */
+function shortGuesses<V>(letter: string, options: Command<V>['options']): string | undefined {
+  const lower = letter.toLowerCase();
+  const byShort = Object.entries(options).filter(([, o]) => 'short' in o && o.short?.toLowerCase() === lower);
+  const shorts = byShort.map(([name, o]) => `'-${'short' in o ? o.short : ''}' (--${name})`);
+  const longs = Object.keys(options)
+    .filter((name) => name.startsWith(lower) && !byShort.some(([n]) => n === name))
+    .map((name) => `'--${name}'`);
+  const all = [...longs, ...shorts];
+  return all.length ? `${all.slice(0, -1).join(', ')}${all.length > 1 ? ' or ' : ''}${all.at(-1)}` : undefined;
+}
+
+/**
  * Options given after a second `--` (`npm run synth -- lab -- --verbose`: the first is npm's, the
  * second the command's own end of options), which the command reads as names (a stage `--verbose`).
  * Refused with the command line that gives them as options: each one (with its value, for an option
@@ -108,14 +125,16 @@ function refuseOptionsAfterSecondDashes<V>(command: Command<V>, argv: readonly s
   const end = tokens.find((t) => t.kind === 'option-terminator')?.index;
   if (end === undefined) return;
   const after = argv.slice(end + 1);
-  if (!after.some((w) => w.startsWith('-'))) return;
+  // a lone '-' (standard input's name to many tools) is no option: it is read as the name it is
+  const isOption = (w: string) => w.startsWith('-') && w !== '-';
+  if (!after.some(isOption)) return;
   const options: Command<V>['options'] = { ...command.options, ...COMMON_OPTIONS };
   const moved: string[] = [];
   const names: string[] = [];
   for (let i = 0; i < after.length; i++) {
     const word = after[i];
     if (word === '--') continue;
-    if (!word.startsWith('-')) {
+    if (!isOption(word)) {
       names.push(word);
       continue;
     }
@@ -130,7 +149,7 @@ function refuseOptionsAfterSecondDashes<V>(command: Command<V>, argv: readonly s
   const words = meant.map(argumentWord);
   const line = !own.length && words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
   // the options, or, when there is none, the third '--' that the command would read as a name
-  const dashed = after.filter((w) => w.startsWith('-'));
+  const dashed = after.filter(isOption);
   const optionWords = dashed.some((w) => w !== '--') ? dashed.filter((w) => w !== '--') : dashed;
   throw new ProblemsError([
     ...own,

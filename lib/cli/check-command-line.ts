@@ -65,9 +65,6 @@ export function missingPathHint(cwd: string, path: string, commandLine: CommandL
   const option = commandLine.optionOfValue.get(word);
   if (option !== undefined)
     return `${word} is the value of ${option}, which follows a second '--' and is read as a path with it: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
-  // the name of standard input to kubectl and many tools, never an option: check reads files only (lib/cli/read-file.ts)
-  if (word === '-')
-    return `check reads no standard input ('-'): write the YAML to a file and name it (kubectl kustomize dist/qa > qa.yaml, then npm run check -- qa.yaml), or name the files or directory it comes from`;
   if (word.startsWith('-'))
     return `what follows a second '--' is read as paths, so ${word} is not taken as an option: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
   const choice = choiceOf(word);
@@ -140,7 +137,11 @@ export function commandLineOf(values: CheckOptions, positionals: readonly string
     wordOf: new Map(positionals.map((w) => [dirs.given(w), w])),
     typed: (path) => relative(dirs.from, resolve(dirs.root, path)) || '.',
     text() {
-      const words = [...options.map((o) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(o) ? o : undefined)), ...paths.map(shellWord)];
+      // '-' is standard input, as given
+      const words = [
+        ...options.map((o) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(o) ? o : undefined)),
+        ...paths.map((p) => (p === '-' ? p : shellWord(p))),
+      ];
       return !valueless && words.every((w) => w !== undefined) ? `npm run check -- ${words.join(' ')}` : undefined;
     },
   };

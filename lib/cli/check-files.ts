@@ -28,7 +28,7 @@ import { printProblem, progress, useColor, type Io } from './main.js';
 import { COMPILER_VERSION } from './project.js';
 import { readInputFile } from './read-file.js';
 import { badOption, type CheckOptions, type CommandLine } from './check-command-line.js';
-import { notYamlNamed, readCrds, stageFileGiven, stageOfFile, yamlFiles } from './check-inputs.js';
+import { STDIN, notYamlNamed, readCrds, readStdin, stageFileGiven, stageOfFile, yamlFiles } from './check-inputs.js';
 
 /** Checks the manifests at `paths` (named from the project directory) with `opts`, reported in its --format; on bad input, a document of that format saying so too. */
 export function checkManifests(paths: readonly string[], opts: CheckOptions, io: Io, commandLine: CommandLine): ExitCode {
@@ -73,7 +73,7 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: CheckO
       parseManifests(
         files.map((file, i) => {
           line.update(`check: reading ${file} (${i + 1}/${files.length})`);
-          return { file, text: readInputFile(resolve(io.cwd, file), file).text };
+          return { file, text: file === STDIN ? readStdin(io) : readInputFile(resolve(io.cwd, file), file).text };
         }),
       ),
     ),

@@ -11,7 +11,62 @@ import { withFs } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { missingPathHint, type CommandLine } from './check-command-line.js';
 import { projectCrds, stagePath } from './project.js';
-import { YAML_FILE, readInputFile } from './read-file.js';
+import { YAML_FILE, decodeUtf8, readInputFile } from './read-file.js';
+import { MAX_FILE_BYTES } from '../model/limits.js';
+import type { Io } from './print.js';
+
+/**
+ * How findings name the manifests read from standard input (`kubectl kustomize overlays/qa | npm run
+ * check -- -`): `<stdin>:12:5`. No file can be given so: a path is named from the project directory.
+ */
+export const STDIN = '<stdin>';
+
+/**
+ * What `stdin` holds, at most MAX_FILE_BYTES + 1 bytes; a read the system refuses (a directory given with `<`) said as
+ * standard input's, not as a file's to remove or rename (it has no name).
+ * @throws ProblemsError (bad input) when it cannot be read
+ */
+function readOrRefuse(stdin: NonNullable<Io['stdin']>): Uint8Array {
+  try {
+    return stdin.read(MAX_FILE_BYTES + 1);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw e;
+    throw new ProblemsError([
+      {
+        code: 'input/not-a-file',
+        message: `'-' reads the manifests from standard input, which cannot be read: ${code === 'EISDIR' ? 'it is a directory' : code}`,
+        hint: `${code === 'EISDIR' ? 'name the directory as a path (npm run check -- dist/qa) rather than giving it with <, ' : ''}pipe the manifests in (kubectl kustomize overlays/qa | npm run check -- -), or name the files or directories to check`,
+      },
+    ]);
+  }
+}
+
+/**
+ * The text piped into check (`-`), read whole once and bounded as a file is (MAX_FILE_BYTES, UTF-8).
+ * @throws ProblemsError (bad input) when standard input is a terminal (nothing piped in: reading would
+ * wait for typing) or there is none, when it is larger than a file may be, or is not UTF-8
+ */
+export function readStdin(io: Io): string {
+  if (io.stdin === undefined || io.stdin.isTTY)
+    throw new ProblemsError([
+      {
+        code: 'cli/usage',
+        message: `'-' reads the manifests from standard input, and ${io.stdin ? 'it is a terminal: nothing is piped in' : 'there is none'}`,
+        hint: 'pipe them in (kubectl kustomize overlays/qa | npm run check -- -), or name the files or directories to check',
+      },
+    ]);
+  const bytes = readOrRefuse(io.stdin);
+  if (bytes.length > MAX_FILE_BYTES)
+    throw new ProblemsError([
+      {
+        code: 'input/too-large',
+        message: `${STDIN} is more than ${MAX_FILE_BYTES / 1024 / 1024} MiB; input files may be at most ${MAX_FILE_BYTES / 1024 / 1024} MiB`,
+        hint: 'write it to files of at most 8 MiB each and name them (kubectl kustomize overlays/qa > qa.yaml), or check the directories it is made from',
+      },
+    ]);
+  return decodeUtf8(bytes, STDIN);
+}
 
 /** The YAML files at `path` (a file itself, or those below a directory, searched recursively in name order). */
 function yamlFilesAt(cwd: string, path: string): string[] {
@@ -50,14 +105,15 @@ function missingPaths(cwd: string, paths: readonly string[], given: string, hint
 
 /** A problem for each of the paths to check that does not exist, with what the word may have meant (`missingPathHint`). */
 export function missingInputs(cwd: string, paths: readonly string[], commandLine: CommandLine): Problem[] {
-  return missingPaths(cwd, paths, '', (p) => missingPathHint(cwd, p, commandLine));
+  const given = paths.filter((p) => p !== STDIN);
+  return missingPaths(cwd, given, '', (p) => missingPathHint(cwd, p, commandLine));
 }
 
 /** The YAML files at `paths`, directories searched recursively in name order. */
 export function yamlFiles(cwd: string, paths: readonly string[], commandLine: CommandLine): string[] {
   const missing = missingInputs(cwd, paths, commandLine);
   if (missing.length) throw new ProblemsError(missing);
-  const files = paths.flatMap((p) => yamlFilesAt(cwd, p));
+  const files = paths.flatMap((p) => (p === STDIN ? [p] : yamlFilesAt(cwd, p)));
   if (files.length === 0) {
     throw new ProblemsError([
       {

@@ -11,7 +11,7 @@ import { isEntry, runAsProcess } from './process.js';
 import { CHOICES, type CheckOptions, commandLineOf, noCacheWithPaths, optionsWithoutPaths } from './check-command-line.js';
 import { checkDist } from './check-dist.js';
 import { checkManifests } from './check-files.js';
-import { missingInputs } from './check-inputs.js';
+import { STDIN, missingInputs } from './check-inputs.js';
 
 const usage = `Usage: npm run check [-- --no-cache]
        npm run check -- [options] <file or directory>...
@@ -24,12 +24,14 @@ has a problem, or there is none (nor a stage's output in dist/).
 With paths: checks the Kubernetes manifests in those YAML files (directories are searched for
 *.yaml and *.yml) against the Kubernetes ${KUBERNETES_VERSION} schema, the API server's rules, references between
 the objects and the safety policy; every finding at file:line:col, the file named from the
-project directory. A relative path is read from the directory you run npm in. Exit 0 with no
-errors (warnings allowed), 1 with errors, 2 when the input is not Kubernetes YAML.
+project directory. A relative path is read from the directory you run npm in; - reads the
+manifests from standard input (kubectl kustomize overlays/qa | npm run check -- -), named <stdin>
+in findings. Exit 0 with no errors (warnings allowed), 1 with errors, 2 when the input is not
+Kubernetes YAML.
 
-Options (after '--': given before it, an option is npm's, and check runs without it; --no-cache
-leaves no trace but npm's warning 'invalid config cache=false', none under npm run --silent:
-write npm run check -- --no-cache):
+Options (after '--': given before it, an option is npm's, and check refuses it, or runs without it
+where it cannot tell; --no-cache leaves no variable but npm's log, read on Linux, and npm's warning
+'invalid config cache=false': write npm run check -- --no-cache):
   --format <text|json|sarif>   how to report findings (with paths) (default: text)
   --pod-security <level>       baseline or restricted (with paths) (default: baseline)
   --namespace-exists <name>    a namespace the cluster already has (repeatable)
@@ -71,7 +73,16 @@ export const command: Command<CheckOptions> = {
     // paths as the user gave them, from where they ran npm, named from the project directory
     const given = (path: string) => givenPath(io, 'check', path);
     const commandLine = commandLineOf(values, positionals, { root: io.cwd, from: callerDir(io, 'check'), given });
-    const paths = positionals.map(given);
+    // '-' is standard input (kubectl kustomize overlays/qa | npm run check -- -), read once; ./- is a file named so
+    if (positionals.filter((p) => p === '-').length > 1)
+      throw new ProblemsError([
+        {
+          code: 'cli/usage',
+          message: "'-' (standard input) is given more than once, and it is read once",
+          hint: "give '-' once; a file named - is ./-",
+        },
+      ]);
+    const paths = positionals.map((p) => (p === '-' ? STDIN : given(p)));
     // checking files compiles nothing and reads no cache: the option would be ignored, silently; a path that is
     // not there is said with it, or the line the hint gives would be refused in turn
     if (noCache) throw new ProblemsError([noCacheWithPaths(commandLine), ...missingInputs(io.cwd, paths, commandLine)]);

@@ -73,8 +73,8 @@ Writes nothing. Exit 0 whether or not there are differences, 1 when the checks f
 stage it compiles (as npm run synth would refuse it), 2 when a stage file compared has a problem
 (another stage's, which keeps the delivery objects from being planned, is a warning).
 
-Options (after '--': given before it, --no-cache is npm's, which warns 'invalid config cache=false'
-(npm run --silent not even that) and runs diff without it; write npm run diff -- <stage> --no-cache):
+Options (after '--': given before it, --no-cache is npm's, which warns 'invalid config cache=false';
+diff refuses it where npm's log says so, and runs without it elsewhere: write npm run diff -- <stage> --no-cache):
   --no-cache     compile the stages and render every app again (no .stagecraft/cache/render/,
                  no dist/ read in place of a stage)
 ${commonOptionsHelp(17)}

@@ -20,7 +20,7 @@ import { acquireLock, releaseHeldLocks } from './lock.js';
 import { printProblems, processIo, quietWhenReaderLeaves, type Io } from './print.js';
 import { reusableStages, type Reuse } from './reuse.js';
 import type { Problem } from '../errors.js';
-import { npmKeptValue } from './npm-options.js';
+import { npmKeptValue, npmTookNoCacheOf } from './npm-options.js';
 
 /** What check prints when `dist/` is current. */
 export function currentLine(stages: number, files: number): string {
@@ -121,8 +121,9 @@ function npmTookAValue(command: string, env: Io['env']): boolean {
 
 /** The answer of `command` with `argv` without compiling, or undefined when the command must run. */
 export function fastPath(command: string, argv: readonly string[], io: Io): ExitCode | undefined {
-  // (stdout closed: the command says so, lib/cli/main.ts; nor an option npm took with its value, lib/cli/npm-options.ts)
-  if (argv.length > 0 || io.stdout.closed || npmTookAValue(command, io.env)) return undefined;
+  // (stdout closed: the command says so, lib/cli/main.ts; nor an option npm took with its value or --no-cache, lib/cli/npm-options.ts)
+  if (argv.length > 0 || io.stdout.closed || npmTookAValue(command, io.env) || npmTookNoCacheOf(command, io.env, io.npmArguments))
+    return undefined;
   const root = io.cwd;
   try {
     if (command === 'check') {

@@ -18,7 +18,7 @@ import { useValidatorStore } from '../model/validator-code.js';
 import { diskValidatorStore } from './validator-store.js';
 import type { Command } from './command.js';
 import { fromProject, parseOptions } from './arguments.js';
-import { npmTookValues, optionsNpmKept, withNpmNotes } from './npm-options.js';
+import { npmTookNoCache, npmTookValues, optionsNpmKept, withNpmNotes } from './npm-options.js';
 
 const validatorStore = diskValidatorStore();
 
@@ -63,7 +63,10 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
       io.stdout.write(`stagecraft ${COMPILER_VERSION}\n`);
       return ExitCode.ok;
     }
-    const lost = npmTookValues(command, values, positionals, argv, io.env);
+    const lost = [
+      ...npmTookValues(command, values, positionals, argv, io.env),
+      ...npmTookNoCache(command, values, argv, io.env, io.npmArguments),
+    ];
     if (lost.length) throw new ProblemsError(lost);
     const kept = optionsNpmKept(command, values, io.env);
     try {

@@ -4,6 +4,7 @@
  */
 import { ProblemsError, argumentWord, type Problem } from '../errors.js';
 import type { Command } from './command.js';
+import { npmArguments } from './npm-log.js';
 import type { Io } from './print.js';
 
 /**
@@ -165,4 +166,53 @@ export function npmKeptValue(option: string, env: Io['env']): string | undefined
   if (Object.hasOwn(NPM_TRACES, option)) return undefined;
   const value = env[`npm_config_${option.replaceAll('-', '_')}`];
   return value === 'false' ? undefined : value;
+}
+
+/**
+ * `--no-cache` given before `--` (`npm run synth --no-cache -- dev`), which npm takes for its own
+ * cache and leaves no variable of (its warning `invalid config cache=false`, none under `npm run
+ * --silent`): the command would render with the cache it was asked not to use. Told by npm's own
+ * log of the run (./npm-log.ts, `npmArgs`), when the command runs as its own npm script, takes
+ * --no-cache and was not given it after `--`; refused with the command line that gives it there.
+ * `--verbose` is npm's loglevel as much as the command's (npm's log writes it `--loglevel verbose`,
+ * as it does `--loglevel verbose` itself): a synthesis says how to see every warning anyway.
+ */
+export function npmTookNoCache<V>(
+  command: Command<V>,
+  values: Record<string, unknown>,
+  argv: readonly string[],
+  env: Io['env'],
+  npmArgs: (env: Io['env']) => readonly string[] | undefined = npmArguments,
+): Problem[] {
+  if (!Object.hasOwn(command.options, 'no-cache') || values['no-cache'] !== undefined || !npmTookNoCacheOf(command.name, env, npmArgs))
+    return [];
+  const words = [...argv.map(argumentWord), '--no-cache'];
+  const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
+  return [
+    {
+      code: 'cli/usage',
+      message: `--no-cache was given before '--' (npm's log of this run says so), where npm takes it for its own cache (its warning 'invalid config cache=false') and leaves ${command.name} nothing: it would run with the render cache`,
+      hint: `${line ? `write ${line}` : "give --no-cache after '--'"}: ${command.name}'s options go after '--'`,
+    },
+  ];
+}
+
+/**
+ * Whether `command`, run as its own npm script, was given --no-cache before `--`, as npm's log says
+ * (`npmTookNoCache`); lib/cli/fast.ts asks it too, so that such a run is refused by the command
+ * rather than answered from the last synthesis.
+ */
+export function npmTookNoCacheOf(
+  command: string,
+  env: Io['env'],
+  npmArgs: (env: Io['env']) => readonly string[] | undefined = npmArguments,
+): boolean {
+  if (env.npm_lifecycle_event !== command) return false;
+  const args = npmArgs(env);
+  if (args === undefined) return false;
+  const end = args.indexOf('--');
+  const before = end === -1 ? args : args.slice(0, end);
+  // npm writes --no-cache=false (the cache on) as --no-cache false
+  const at = before.indexOf('--no-cache');
+  return at !== -1 && before[at + 1] !== 'false';
 }

@@ -3,7 +3,8 @@
  * on purpose: lib/cli/fast.ts answers before the compiler is loaded and prints with these.
  */
 import { ExitCode, formatLabelledProblem, type Problem } from '../errors.js';
-import { fstatSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { fstatSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { fsProblem, isFsError } from '../fs-problems.js';
 
 /** Where a command writes text. */
@@ -15,14 +16,26 @@ export interface Writer {
   readonly closed?: boolean;
 }
 
-/** What a command runs with: the project directory, the environment and the output streams. */
+/** Where a command reads its standard input (`npm run check -- -`). */
+export interface Reader {
+  /** A terminal: nothing was piped in, and reading would wait for typing. */
+  readonly isTTY?: boolean;
+  /** What there is until its end, at most `max` bytes (then the rest is left unread). */
+  read(max: number): Uint8Array;
+}
+
+/** What a command runs with: the project directory, the environment and the streams. */
 export interface Io {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: Writer;
   readonly stderr: Writer;
+  /** Standard input, for the commands that read it (check's `-`). @default - none: `-` reads nothing */
+  readonly stdin?: Reader;
   /** Milliseconds now, for the progress line (tests pass their own clock). @default Date.now */
   readonly clock?: () => number;
+  /** What npm was given, run as an npm script (tests pass their own). @default - npm's log (lib/cli/npm-log.ts) */
+  readonly npmArguments?: (env: Io['env']) => readonly string[] | undefined;
 }
 
 /**
@@ -88,7 +101,37 @@ export function processIo(): Io {
     env: process.env,
     stdout: { write: writer(process.stdout, 1), isTTY: process.stdout.isTTY === true, closed: !process.stdout.isTTY && closedAtStart(1) },
     stderr: { write: writer(process.stderr, 2), isTTY: process.stderr.isTTY === true },
+    // file descriptor 0 itself: process.stdin would make a stream of it, and read ahead what it does not need
+    stdin: { isTTY: isatty(0), read: (max) => readWhole(0, max) },
   };
+}
+
+/**
+ * Up to `max` bytes of the file descriptor `fd`, read until its end. A pipe another process left
+ * non-blocking answers EAGAIN while its writer is still writing: waited for, 5 ms at a time.
+ */
+function readWhole(fd: number, max: number): Uint8Array {
+  const buffer = Buffer.alloc(Math.min(max, 64 * 1024));
+  let bytes = buffer;
+  let n = 0;
+  for (;;) {
+    if (n === bytes.length) {
+      if (n >= max) return bytes;
+      const grown = Buffer.alloc(Math.min(max, bytes.length * 2));
+      bytes.copy(grown);
+      bytes = grown;
+    }
+    let got: number;
+    try {
+      got = readSync(fd, bytes, n, bytes.length - n, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+      continue;
+    }
+    if (got === 0) return bytes.subarray(0, n);
+    n += got;
+  }
 }
 
 /**

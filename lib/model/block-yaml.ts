@@ -25,22 +25,27 @@
  * `U+2028`/`U+2029`/`U+0085`, surrogates, a root that is not a mapping, and anything malformed. A differential test compares values and positions with the
  * yaml library (test/model/block-yaml.test.ts).
  */
-import { Schema, isScalar, type LineCounter } from 'yaml';
-import type { FieldPath } from './field-path.js';
+import type { LineCounter } from 'yaml';
+import {
+  COLON,
+  DASH,
+  DQUOTE,
+  HASH,
+  isKeyChar,
+  isKeyStart,
+  NOT_IN_FLOW_PLAIN,
+  NOT_PLAIN_START,
+  Outside,
+  outside,
+  plainValue,
+  SPACE,
+  SQUOTE,
+} from './block-yaml-scalars.js';
+import { type Nodes, linesOf } from './block-yaml-positions.js';
 import { yaml11Reading, type Yaml11Place } from './yaml11.js';
 
-/**
- * Where every node of a file is, in document order (depth first), three numbers a node: the offset
- * of its key (-1 for a sequence item or a document), the offset of its value, and how many nodes
- * its subtree holds, itself included (to step over it). One typed array for the whole file: a
- * small array per mapping cost more memory than the values themselves, and garbage collection
- * was the largest share of the run.
- */
-export interface Nodes {
-  readonly text: string;
-  /** `[key, value, size]` per node. */
-  readonly data: Int32Array;
-}
+export { PLAIN_SHORTCUT } from './block-yaml-scalars.js';
+export { BlockPlaces, linesOf, offsetOf, type Nodes } from './block-yaml-positions.js';
 
 export interface BlockYaml {
   /** The value of every non-empty document, in file order. */
@@ -56,50 +61,6 @@ export interface BlockYaml {
   readonly lines: Pick<LineCounter, 'linePos'>;
 }
 
-/**
- * Line and column of an offset as the yaml library's LineCounter gives them, with the lines found
- * on the first question: a file without findings is never asked, and one pass of `indexOf` costs
- * less than a call per line while reading.
- */
-class Lines {
-  private starts: Uint32Array | undefined;
-
-  constructor(private readonly text: string) {}
-
-  linePos(offset: number): { line: number; col: number } {
-    const starts = (this.starts ??= lineStarts(this.text));
-    let low = 0;
-    let high = starts.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (starts[mid] < offset) low = mid + 1;
-      else high = mid;
-    }
-    if (starts[low] === offset) return { line: low + 1, col: 1 };
-    if (low === 0) return { line: 0, col: offset };
-    return { line: low, col: offset - starts[low - 1] + 1 };
-  }
-}
-
-/** Line and column of offsets in `text`, as `BlockYaml.lines` gives them. */
-export function linesOf(text: string): Pick<LineCounter, 'linePos'> {
-  return new Lines(text);
-}
-
-/**
- * The offset of each line's start: 0, and after every line feed (a BOM counts as part of the first
- * line). The line feeds are counted first, so that the offsets fill an array made once: pushed one
- * by one onto an array, a file of 460,000 lines took 50-60 ms instead of 7-20.
- */
-function lineStarts(text: string): Uint32Array {
-  let lines = 1;
-  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) lines++;
-  const starts = new Uint32Array(lines);
-  let i = 1;
-  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts[i++] = nl + 1;
-  return starts;
-}
-
 /** Deeper than this, readYaml decides (and reports its bound, lib/model/limits.ts MAX_DEPTH). */
 const MAX_BLOCK_DEPTH = 60;
 /** The yaml library rejects implicit keys longer than 1024 characters; stay clear of that. */
@@ -107,64 +68,6 @@ const MAX_KEY_LENGTH = 1000;
 
 /** Characters outside this set send the file to readYaml (the BOM is allowed at offset 0 only). */
 const UNSAFE_CHAR = /[^\n\r\x20-\x7E\u00A0-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD]|\r(?!\n)/;
-
-/** The core schema's scalar tags that apply to plain scalars without a tag, in the library's order. */
-const PLAIN_TAGS = new Schema({ schema: 'core' }).tags.filter((t) => t.default === true && t.test);
-const RESOLVE_OPTIONS = { intAsBigInt: false };
-
-/** Thrown inside the reader when the text leaves the subset; never escapes readBlockYaml. */
-class Outside {}
-const outside = (): never => {
-  throw new Outside();
-};
-
-const SPACE = 32;
-const HASH = 35;
-const DASH = 45;
-const COLON = 58;
-const DQUOTE = 34;
-const SQUOTE = 39;
-
-/** A letter, digit or `_`: how a plain key may start. */
-const isKeyStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-/** A plain key's other characters: also `. / -`. */
-const isKeyChar = (c: number): boolean => isKeyStart(c) || c === 46 || c === 47 || c === DASH;
-/** First characters of a plain scalar that make it something else (indicators), or that readYaml should judge. */
-const NOT_PLAIN_START = new Set([...'&*!|>%@`?,[]{}#\'"'].map((c) => c.charCodeAt(0)));
-/** Characters that end a plain scalar in a flow collection, or that readYaml should judge there. */
-const NOT_IN_FLOW_PLAIN = new Set([...',[]{}#\'"&*!|>%@`?:'].map((c) => c.charCodeAt(0)));
-
-/**
- * The tests of the core schema's tags, as the yaml library writes them: each matches only the
- * empty string or strings whose first character is one of MAY_NOT_BE_STRING's. Checked when the
- * module loads (PLAIN_SHORTCUT, asserted by the tests): if the library's tags change, every scalar
- * goes through every test again.
- */
-const KNOWN_TESTS = [
-  '^(?:~|[Nn]ull|NULL)?$',
-  '^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$',
-  '^0o[0-7]+$',
-  '^[-+]?[0-9]+$',
-  '^0x[0-9a-fA-F]+$',
-  '^(?:[-+]?\\.(?:inf|Inf|INF)|\\.nan|\\.NaN|\\.NAN)$',
-  '^[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)[eE][-+]?[0-9]+$',
-  '^[-+]?(?:\\.[0-9]+|[0-9]+\\.[0-9]*)$',
-];
-const MAY_NOT_BE_STRING = new Set([...'~nNtTfF0123456789+-.'].map((c) => c.charCodeAt(0)));
-export const PLAIN_SHORTCUT = PLAIN_TAGS.every((t) => KNOWN_TESTS.includes(t.test?.source ?? ''));
-
-/** The value of a plain scalar as the yaml library's core schema reads it. */
-function plainValue(s: string): unknown {
-  // most scalars (names, images, paths, quantities) start with a letter no tag's test accepts
-  if (PLAIN_SHORTCUT && s.length > 0 && !MAY_NOT_BE_STRING.has(s.charCodeAt(0))) return s;
-  for (const tag of PLAIN_TAGS) {
-    if (tag.test?.test(s)) {
-      const res = tag.resolve(s, outside, RESOLVE_OPTIONS);
-      return isScalar(res) ? res.value : res;
-    }
-  }
-  return s;
-}
 
 class Reader {
   /** Offset of the next line not yet read. */
@@ -695,126 +598,5 @@ export function readBlockYaml(text: string): BlockYaml | undefined {
     if (e instanceof Outside) return undefined;
     throw e;
   }
-  return { values, roots, markers, nodes: { text, data: reader.data }, yaml11: reader.yaml11, lines: new Lines(text) };
-}
-
-/** Whether the key at `at` (plain, or quoted as readBlockYaml allows) is `name`. */
-function keyIs(text: string, at: number, name: string): boolean {
-  const c = text.charCodeAt(at);
-  if (c === DQUOTE) return text.slice(at + 1, text.indexOf('"', at + 1)) === name;
-  if (c === SQUOTE) {
-    let end = at + 1;
-    while (text.charCodeAt((end = text.indexOf("'", end))) === SQUOTE && text.charCodeAt(end + 1) === SQUOTE) end += 2;
-    return text.slice(at + 1, end).replaceAll("''", "'") === name;
-  }
-  return text.startsWith(name, at) && text.charCodeAt(at + name.length) === COLON;
-}
-
-/**
- * The offset of the node at `path` in the document whose node is `root`, as lib/checks/manifests.ts
- * finds it in a yaml Document: the deepest node of the path that exists (its key when `atKey` and
- * the whole path exists), else the document itself (the offset of its first key).
- */
-export function offsetOf({ text, data }: Nodes, root: number, path: FieldPath, atKey: boolean): number {
-  let node = root;
-  let offset = data[3 * root + 1];
-  for (let i = 0; i < path.length; i++) {
-    const end = node + data[3 * node + 2];
-    let child = node + 1;
-    // no children: a scalar, `{}` or `[]`
-    if (child >= end) break;
-    const k = path[i];
-    if (data[3 * child] >= 0) {
-      // a mapping: its nodes have keys
-      const name = String(k);
-      while (child < end && !keyIs(text, data[3 * child], name)) child += data[3 * child + 2];
-      if (child >= end) break;
-      offset = data[3 * child + (i === path.length - 1 && atKey ? 0 : 1)];
-    } else {
-      if (typeof k !== 'number' || !Number.isInteger(k) || k < 0) break;
-      for (let j = 0; j < k && child < end; j++) child += data[3 * child + 2];
-      if (child >= end) break;
-      offset = data[3 * child + 1];
-    }
-    node = child;
-  }
-  return offset;
-}
-
-/** The key written at `at` (plain, or quoted as readBlockYaml allows). */
-function keyAt(text: string, at: number): string {
-  const c = text.charCodeAt(at);
-  if (c === DQUOTE) return text.slice(at + 1, text.indexOf('"', at + 1));
-  if (c === SQUOTE) {
-    let end = at + 1;
-    while (text.charCodeAt((end = text.indexOf("'", end))) === SQUOTE && text.charCodeAt(end + 1) === SQUOTE) end += 2;
-    return text.slice(at + 1, end).replaceAll("''", "'");
-  }
-  let end = at + 1;
-  while (isKeyChar(text.charCodeAt(end))) end++;
-  return text.slice(at, end);
-}
-
-/**
- * The places of a document read by readBlockYaml, found as lib/config/locate.ts finds them in a
- * yaml Document (a stage file's `locate`): a path leads to its node, or to the deepest node on the
- * way there. A mapping's keys are indexed on its first lookup, so that placing one problem per key
- * of a large mapping stays linear.
- */
-export class BlockPlaces {
-  private readonly keys = new Map<number, Map<string, number>>();
-
-  constructor(
-    private readonly nodes: Nodes,
-    private readonly root: number,
-  ) {}
-
-  /** The node below `node` at `key`: a mapping's value by key, a sequence's item by index (`3` or `'3'`). */
-  private child(node: number, key: string | number): number | undefined {
-    const { text, data } = this.nodes;
-    const end = node + data[3 * node + 2];
-    const first = node + 1;
-    // no children: a scalar, `{}` or `[]`, where the yaml Document has no child either
-    if (first >= end) return undefined;
-    if (data[3 * first] >= 0) {
-      let index = this.keys.get(node);
-      if (!index) {
-        index = new Map();
-        for (let c = first; c < end; c += data[3 * c + 2]) index.set(keyAt(text, data[3 * c]), c);
-        this.keys.set(node, index);
-      }
-      return index.get(String(key));
-    }
-    if (typeof key === 'string' && !/^\d+$/.test(key)) return undefined;
-    const k = Number(key);
-    if (!Number.isInteger(k) || k < 0) return undefined;
-    let c = first;
-    for (let j = 0; j < k && c < end; j++) c += data[3 * c + 2];
-    return c < end ? c : undefined;
-  }
-
-  /** The node at `path`, or the deepest node on the way there. */
-  private nodeAt(path: FieldPath): number {
-    let node = this.root;
-    for (const key of path) {
-      const next = this.child(node, key);
-      if (next === undefined) break;
-      node = next;
-    }
-    return node;
-  }
-
-  /** The offset of the value at `path` (or of the closest enclosing value, when it is missing). */
-  value(path: FieldPath): number {
-    return this.nodes.data[3 * this.nodeAt(path) + 1];
-  }
-
-  /** The offset of the key `key` of the mapping at `path`, or else of the value at `path` as `value` finds it. */
-  key(path: FieldPath, key: string): number {
-    const node = this.nodeAt(path);
-    const child = this.child(node, key);
-    // `child` finds items of sequences too; a key is only a mapping's
-    if (child !== undefined && this.nodes.data[3 * child] >= 0) return this.nodes.data[3 * child];
-    return this.nodes.data[3 * node + 1];
-  }
+  return { values, roots, markers, nodes: { text, data: reader.data }, yaml11: reader.yaml11, lines: linesOf(text) };
 }

@@ -12,14 +12,17 @@ export interface DidYouMeanOptions {
 
 /**
  * Suggests the known key nearest to a misspelled one, when it is near enough to be a likely typo.
- * Case is ignored (`QA` -> `qa`): a name differing only in case is the nearest of all.
+ * Case is ignored (`QA` -> `qa`): a name differing only in case is the nearest of all. A name that
+ * keeps none of the input (every character of the longer of the two replaced: `-` or `x` -> `qa`) is
+ * no typo of it, however short both are.
  */
 export function didYouMean(key: string, known: readonly string[], { prefix = false }: DidYouMeanOptions = {}): string | undefined {
   if (known.length === 0) return undefined;
   const lower = key.toLowerCase();
   const knownLower = known.map((k) => k.toLowerCase());
   const best = closest(lower, knownLower);
-  if (distance(lower, best) <= Math.max(2, Math.floor(best.length / 3))) return known[knownLower.indexOf(best)];
+  const d = distance(lower, best);
+  if (d <= Math.max(2, Math.floor(best.length / 3)) && d < Math.max(lower.length, best.length)) return known[knownLower.indexOf(best)];
   if (!prefix || lower === '') return undefined;
   const starting = known.filter((_, i) => knownLower[i].startsWith(lower));
   return starting.length === 1 ? starting[0] : undefined;

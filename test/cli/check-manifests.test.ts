@@ -3,7 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, fixtureProject, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { REPO, RUN_SCRIPT, fixtureProject, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
 const fixture = (f: string) => `test/fixtures/manifests/${f}`;
 
@@ -51,6 +52,65 @@ describe('npm run check -- <paths>', () => {
       for (const secret of ['pw4demo', 'hunter2pw', 'MadeUpNotARealKey', '8f3kQz71LmA0pX9wQv2b'])
         expect(out.stdout + out.stderr, format).not.toContain(secret);
     }
+  });
+
+  it("reads the manifests piped in for '-' (kubectl kustomize ... | npm run check -- -), each finding at <stdin>:line:col", () => {
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: web\n      image: nginx:1.25\n      foo: 1\n';
+    const r = runCli('check', ['-', '--namespace-exists', 'shop'], REPO, {}, { stdin: pod });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("<stdin>:10:7: error: Pod shop/web: spec.containers[0].foo: unknown field 'foo'");
+    // beside files, in JSON, and bounded and decoded as a file is
+    const json = runCli(
+      'check',
+      ['--format', 'json', 'test/fixtures/manifests/defects/3-dangling-claim.yaml', '-'],
+      REPO,
+      {},
+      { stdin: pod },
+    );
+    const files = (JSON.parse(json.stdout) as { findings: { location?: { file: string } }[] }).findings.map((f) => f.location?.file);
+    expect(new Set(files)).toEqual(new Set(['<stdin>', 'test/fixtures/manifests/defects/3-dangling-claim.yaml']));
+    expect(runCli('check', ['-'], REPO, {}, { stdin: Buffer.from([0x61, 0xff]) }).stderr.split('\n')[0]).toBe(
+      '<stdin>:1:2: error: the file is not valid UTF-8 (byte 0xff at byte offset 1)',
+    );
+    const large = runCli('check', ['-'], REPO, {}, { stdin: Buffer.alloc(8 * 1024 * 1024 + 1, 0x61) });
+    expect([large.code, large.stderr.split('\n')[0]]).toEqual([2, 'error: <stdin> is more than 8 MiB; input files may be at most 8 MiB']);
+  });
+
+  it('reads a pipe of several chunks whole as a process (node lib/cli/run.cjs check -), its own standard input', () => {
+    const doc = (i: number) =>
+      `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n  namespace: default\ndata:\n  k: ${'v'.repeat(200)}\n`;
+    const text =
+      Array.from({ length: 600 }, (_, i) => doc(i)).join('') +
+      '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: last\n  namespace: default\nbad: 1\n';
+    expect(text.length).toBeGreaterThan(128 * 1024);
+    const r = spawnSync(process.execPath, [RUN_SCRIPT, 'check', '-'], { cwd: REPO, input: text, encoding: 'utf8' });
+    const lines = text.split('\n').length - 1;
+    expect(r.stdout).toContain(`<stdin>:${lines}:1: error: ConfigMap default/last: bad: unknown field 'bad'`);
+    expect(r.stdout).toContain('601 objects checked');
+    expect(r.status).toBe(1);
+    // a directory given with < is no file to remove or rename: standard input has no name
+    const dir = spawnSync('sh', ['-c', `"${process.execPath}" "${RUN_SCRIPT}" check - < dist`], { cwd: REPO, encoding: 'utf8' });
+    expect([dir.status, ...dir.stderr.split('\n').slice(0, 2)]).toEqual([
+      2,
+      "error: '-' reads the manifests from standard input, which cannot be read: it is a directory",
+      '  hint: name the directory as a path (npm run check -- dist/qa) rather than giving it with <, pipe the manifests in (kubectl kustomize overlays/qa | npm run check -- -), or name the files or directories to check',
+    ]);
+  });
+
+  it("refuses '-' when standard input is a terminal or missing (nothing piped in: it would wait for typing), or given twice (exit 2)", () => {
+    const hint = '  hint: pipe them in (kubectl kustomize overlays/qa | npm run check -- -), or name the files or directories to check';
+    expect(runCli('check', ['-'], REPO, {}, { stdin: 'tty' }).stderr.split('\n').slice(0, 2)).toEqual([
+      "error: '-' reads the manifests from standard input, and it is a terminal: nothing is piped in",
+      hint,
+    ]);
+    expect(runCli('check', ['-']).stderr.split('\n')[0]).toBe("error: '-' reads the manifests from standard input, and there is none");
+    const twice = runCli('check', ['-', '-'], REPO, {}, { stdin: 'kind: x\n' });
+    expect([twice.code, ...twice.stderr.split('\n').slice(0, 2)]).toEqual([
+      2,
+      "error: '-' (standard input) is given more than once, and it is read once",
+      "  hint: give '-' once; a file named - is ./-",
+    ]);
   });
 
   it('exits 0 on a clean directory', () => {
@@ -224,15 +284,11 @@ describe('npm run check -- <paths>', () => {
       "error: there is no file or directory 'json'",
       "  hint: json is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --format=json dist/qa",
     ]);
-    // '-', standard input to kubectl, is no option given after a second '--' (there is none), nor is the line to write the same one
-    expect(runCli('check', ['-']).stderr.split('\n').slice(0, 3)).toEqual([
-      "error: there is no file or directory '-'",
-      "  hint: check reads no standard input ('-'): write the YAML to a file and name it (kubectl kustomize dist/qa > qa.yaml, then npm run check -- qa.yaml), or name the files or directory it comes from",
-      '1 problem.',
+    // '-', standard input, stays '-' in the line to write (./- would be a file named so)
+    expect(runCli('check', ['-', 'json'], REPO, {}, { stdin: '' }).stderr.split('\n').slice(0, 2)).toEqual([
+      "error: there is no file or directory 'json'",
+      "  hint: json is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --format=json -",
     ]);
-    expect(runCli('check', ['-', 'json']).stderr.split('\n')[3]).toBe(
-      "  hint: json is a report format: --format given before '--' is npm's, which passes its value on as a path; give it after '--': npm run check -- --format=json ./-",
-    );
     // a Pod Security level alike (npm run check --pod-security restricted dist/qa), with the format beside it
     expect(runCli('check', ['restricted', 'dist/qa']).stderr.split('\n').slice(0, 2)).toEqual([
       "error: there is no file or directory 'restricted'",

@@ -113,6 +113,11 @@ describe('an option a command does not know', () => {
     ['synth', ['--verb'], "unknown option '--verb'; did you mean '--verbose'?"],
     ['synth', ['--frobnicate'], "unknown option '--frobnicate'"],
     ['synth', ['-x'], "unknown option '-x'"],
+    // one letter: the option of that letter in the other case, and those whose name starts with it (-v is not verbose nor the version)
+    ['synth', ['-v'], "unknown option '-v'; did you mean '--verbose' or '-V' (--version)?"],
+    ['check', ['-v', 'x.yaml'], "unknown option '-v'; did you mean '-V' (--version)?"],
+    ['diff', ['qa', '-H'], "unknown option '-H'; did you mean '-h' (--help)?"],
+    ['check', ['-n', 'x.yaml'], "unknown option '-n'; did you mean '--namespace-exists' or '--no-cache'?"],
   ])(
     '%s %j is named with a did-you-mean and the command that lists the options, without the usage, exit code 2',
     (command, args, message) => {
@@ -185,6 +190,25 @@ describe('a stage name that has no stage file', () => {
       '  hint: the stages are: dev, production, qa, test',
     ]);
   });
+
+  it.each([
+    ['synth', ['--', '-']],
+    ['diff', ['-']],
+    ['secrets', ['x']],
+    ['synth', ['--stage', '.']],
+  ])(
+    '%s %j: a word that keeps nothing of any stage name gets no guess (not qa), and a lone - after -- is a name, not an option',
+    (command, args) => {
+      const dir = fixtureProject(['dev', 'qa', 'test', 'production']);
+      const given = args.at(-1);
+      const r = runCli(command, args, dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+        `error: there is no stage '${given}' (no environments/${given}.yaml)`,
+        '  hint: the stages are: dev, production, qa, test',
+      ]);
+    },
+  );
 
   it('gets none when no stage is near it, nor when it starts more than one', () => {
     const dir = fixtureProject(['dev', 'qa', 'test', 'production']);

@@ -47,6 +47,10 @@ export interface RunOptions {
   readonly tty?: boolean | 'stdout' | 'stderr';
   /** The command's clock (milliseconds). */
   readonly clock?: () => number;
+  /** Its standard input: what is piped in, or a terminal. @default - none */
+  readonly stdin?: string | Buffer | 'tty';
+  /** What npm's log says npm was given (run as an npm script). @default - nothing known */
+  readonly npmArguments?: readonly string[];
 }
 
 /** Runs the command `command` with `args` in `cwd`, as `npm run <command>` would, in this process. */
@@ -55,7 +59,7 @@ export function runCli(
   args: readonly string[] = [],
   cwd = REPO,
   env: NodeJS.ProcessEnv = {},
-  { tty = false, clock }: RunOptions = {},
+  { tty = false, clock, stdin, npmArguments }: RunOptions = {},
 ): CliResult {
   const cmd = COMMANDS[command];
   if (!cmd) throw new Error(`no command ${command}`);
@@ -63,8 +67,24 @@ export function runCli(
   let stderr = '';
   const out: Writer = { write: (t) => void (stdout += t), isTTY: tty === true || tty === 'stdout' };
   const err: Writer = { write: (t) => void (stderr += t), isTTY: tty === true || tty === 'stderr' };
-  const code = main(cmd, args, { cwd, env: { ...process.env, ...env }, stdout: out, stderr: err, ...(clock ? { clock } : {}) });
+  const input = stdin === undefined ? undefined : stdin === 'tty' ? { isTTY: true, read: () => Buffer.alloc(0) } : { read: piped(stdin) };
+  const io = {
+    cwd,
+    env: { ...process.env, ...env },
+    stdout: out,
+    stderr: err,
+    ...(clock ? { clock } : {}),
+    npmArguments: () => npmArguments,
+    ...(input ? { stdin: input } : {}),
+  };
+  const code = main(cmd, args, io);
   return { code, stdout, stderr };
+}
+
+/** A reader of `text` piped in: at most `max` bytes of it, as a pipe is read until its end. */
+function piped(text: string | Buffer): (max: number) => Uint8Array {
+  const bytes = Buffer.from(text);
+  return (max) => bytes.subarray(0, max);
 }
 
 /** Runs `node lib/cli/run.cjs <command> <args>` as a real process (start-up, exit code, pipes). */

@@ -8,6 +8,13 @@ describe('didYouMean', () => {
     expect(didYouMean('x', [])).toBeUndefined();
   });
 
+  it('suggests no name that keeps nothing of a short input (- or x is no typo of qa), but one that keeps some', () => {
+    const stages = ['dev', 'lab', 'production', 'qa'];
+    for (const given of ['-', 'x', '.', 'zz', '--']) expect(didYouMean(given, stages), given).toBeUndefined();
+    expect(didYouMean('q', stages)).toBe('qa');
+    expect(didYouMean('ab', stages)).toBe('lab');
+  });
+
   it('ignores case when it picks the nearest name, and suggests it as it is spelled', () => {
     // by case-sensitive distance 'ab' and 'qa' are as far from 'QA' (2)
     expect(didYouMean('QA', ['ab', 'qa'])).toBe('qa');

@@ -1,0 +1,94 @@
+/**
+ * --no-cache given before `--` (`npm run synth --no-cache -- dev`), which npm takes for its own cache
+ * and leaves no variable of: told by npm's own log of the run (lib/cli/npm-log.ts), and refused with
+ * the line that gives it after `--`.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fastPath } from '../../lib/cli/fast.js';
+import type { Io } from '../../lib/cli/print.js';
+import { REPO, fixtureProject, runCli, snapshotDir } from '../helpers/cli.js';
+
+describe("--no-cache given before '--', which npm takes for its own cache", () => {
+  it.each([
+    ['synth', ['dev'], ['run', 'synth', '--no-cache', '--', 'dev'], 'npm run synth -- dev --no-cache'],
+    ['synth', [], ['run', '--loglevel', 'silent', 'synth', '--no-cache'], 'npm run synth -- --no-cache'],
+    ['diff', ['qa'], ['run', '--no-cache', 'diff', '--', 'qa'], 'npm run diff -- qa --no-cache'],
+    ['check', [], ['run', 'check', '--no-cache', 'true'], 'npm run check -- --no-cache'],
+  ])('%s %j is refused (exit 2, nothing written) when npm says it was given %j', (command, args, npm, line) => {
+    const dir = fixtureProject(['dev', 'qa']);
+    const before = snapshotDir(dir);
+    const r = runCli(command, args, dir, { npm_lifecycle_event: command }, { npmArguments: npm });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `error: --no-cache was given before '--' (npm's log of this run says so), where npm takes it for its own cache (its warning 'invalid config cache=false') and leaves ${command} nothing: it would run with the render cache`,
+      `  hint: write ${line}: ${command}'s options go after '--'`,
+    ]);
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it.each([
+    ['given after --', ['dev', '--no-cache'], ['run', 'synth', '--', 'dev', '--no-cache'], 'synth'],
+    ['--no-cache=false', ['dev'], ['run', 'synth', '--no-cache', 'false', '--', 'dev'], 'synth'],
+    ["after npm's --", ['dev'], ['run', 'synth', '--', 'dev', '--no-cache'], 'synth'],
+    ["another script's run", ['dev'], ['run', 'synth', '--no-cache', '--', 'dev'], 'build'],
+    ['nothing known of npm', ['dev'], undefined, 'synth'],
+  ])('is not refused: %s', (_, args, npm, event) => {
+    const dir = fixtureProject(['dev', 'qa']);
+    const r = runCli('synth', args, dir, { npm_lifecycle_event: event }, npm ? { npmArguments: npm } : {});
+    expect(r.stderr).not.toContain("--no-cache was given before '--'");
+    expect(r.code).toBe(0);
+  });
+
+  it('gets no answer from the fast path (lib/cli/fast.ts) of an unchanged project: the command refuses it', () => {
+    const dir = fixtureProject(['dev', 'qa', 'test', 'production']);
+    const synth = runCli('synth', [], dir);
+    expect(synth.code, synth.stderr).toBe(0);
+    const io = (command: string, npm: readonly string[]): Io => ({
+      cwd: dir,
+      env: { npm_lifecycle_event: command },
+      stdout: { write: () => {} },
+      stderr: { write: () => {} },
+      npmArguments: () => npm,
+    });
+    for (const command of ['synth', 'check']) {
+      expect(fastPath(command, [], io(command, ['run', command]))).toBe(0);
+      expect(fastPath(command, [], io(command, ['run', command, '--no-cache']))).toBeUndefined();
+    }
+  });
+
+  it("is told from npm's own log by a real npm run, under --silent too, before the fast path answers (check writes nothing)", () => {
+    const cache = mkdtempSync(join(tmpdir(), 'stagecraft-npm-cache-'));
+    const npm = (args: string[]) =>
+      spawnSync('npm', ['run', '--silent', 'check', ...args], {
+        cwd: REPO,
+        encoding: 'utf8',
+        env: { ...process.env, npm_config_cache: cache },
+      });
+    const r = npm(['--no-cache']);
+    expect(readdirSync(join(cache, '_logs')).length).toBeGreaterThan(0);
+    expect([
+      r.status,
+      r.stderr
+        .split('\n')
+        .filter((l) => !l.startsWith('npm warn'))
+        .slice(0, 2),
+    ]).toEqual([
+      2,
+      [
+        "error: --no-cache was given before '--' (npm's log of this run says so), where npm takes it for its own cache (its warning 'invalid config cache=false') and leaves check nothing: it would run with the render cache",
+        "  hint: write npm run check -- --no-cache: check's options go after '--'",
+      ],
+    ]);
+    // the same run without it is answered as before (no log, no refusal)
+    const plain = spawnSync('npm', ['run', '--silent', 'check', '--', '--help'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_cache: cache },
+    });
+    expect(plain.status).toBe(0);
+  });
+});
