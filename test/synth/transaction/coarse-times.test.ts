@@ -48,8 +48,8 @@ function project(): string {
   return root;
 }
 
-/** Stages qa with every file's times coarse, writing `text` over dist/qa/20-y.yaml in place once qa is staged; returns what the commit threw. */
-function writeOverAtStaged(root: string, text: string): unknown {
+/** Stages qa (`files`, NEW by default) with every file's times coarse, writing `text` over dist/qa/20-y.yaml in place once qa is staged; returns what the commit threw. */
+function writeOverAtStaged(root: string, text: string, files = NEW): unknown {
   coarse.root = root;
   coarse.on = true;
   const path = join(root, 'dist', 'qa', '20-y.yaml');
@@ -61,7 +61,7 @@ function writeOverAtStaged(root: string, text: string): unknown {
   });
   const tx = beginTransaction({ root, distDir: 'dist', command: 'npm run synth', removeOthers: false });
   try {
-    tx.stage('qa', NEW);
+    tx.stage('qa', files);
     tx.commit(new Map());
     return undefined;
   } catch (e) {
@@ -113,6 +113,19 @@ describe('a stage directory on a file system with coarse file times', () => {
     } finally {
       vi.setSystemTime(Number(coarse.ns / 1_000_000n) + 500);
     }
+  });
+
+  it('a stage whose directory holds its output already, a file written over in place with a text of its own, of its size, in the second it was staged: refused, the text kept', () => {
+    const root = project();
+    const mine = `${'m'.repeat(Buffer.byteLength(OLD['20-y.yaml']) - 1)}\n`;
+    // nothing moves, and the stamp is as staged: only the bytes, read again, tell the write
+    const error = writeOverAtStaged(root, mine, new Map(Object.entries(OLD)));
+    expect((error as InstanceType<typeof ProblemsError>).problems.map((p) => [p.code, p.message])).toEqual([
+      ['synth/output-changed', expect.stringContaining("dist/qa/20-y.yaml was saved over after stage 'qa' was staged")],
+    ]);
+    expect(readFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'utf8')).toBe(mine);
+    expect(readFileSync(join(root, 'dist', 'qa', '10-x.yaml'), 'utf8')).toBe(OLD['10-x.yaml']);
+    expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
   });
 
   it('an unchanged file written over in place with other generated text, of its size, in the second it was staged: the new output has its own bytes', () => {
