@@ -73,6 +73,13 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     // before the renames: what of the new output is already gone from it was removed since (rm dist/qa/a.yaml), not by them
     const lacking = removedFiles(root, journal, first);
     const other = notMade(root, journal);
+    // a project file's new text whose rename, before `first`, was taken for done with the staging directory removed by
+    // hand: not put in place, and not to be, the stage directory's new output gone with it (the file stays as it was)
+    const unplaced = other.length
+      ? journal.renames.slice(0, first).filter((r) => stagedFor(r.from) !== undefined && present(abs(r.from)))
+      : [];
+    const notReplaced = journal.targets.filter((t) => unplaced.some((r) => r.to === t || stagedFor(r.from) === t));
+    for (const { from } of unplaced) rmSync(abs(from), { force: true });
     // what the recovery removes of such a command: its journal, and what it had not removed yet
     const left = [...journal.remove.filter((p) => present(abs(p))), JOURNAL_FILE];
     const saved = finish(root, journal, first);
@@ -80,7 +87,9 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     // a target a rename puts in place, not there now: removed since the interruption (rm -rf dist/qa), which a removed stage's is not
     const put = new Set(journal.renames.map((r) => r.to));
     const gone = journal.targets.filter((t) => !kept.includes(t) && put.has(t.replace(/\/$/, '')) && !present(abs(t)));
-    const complete = journal.targets.filter((t) => !kept.includes(t) && !gone.includes(t) && !other.includes(t));
+    const complete = journal.targets.filter(
+      (t) => !kept.includes(t) && !gone.includes(t) && !other.includes(t) && !notReplaced.includes(t),
+    );
     const keptEdits = kept.length
       ? `${nameList(kept)}, edited since, which keep${kept.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
       : '';
@@ -88,7 +97,10 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
       ...(gone.length ? [`${nameList(gone)} ${gone.length === 1 ? 'was' : 'were'} removed since: ${rewrite(gone)}`] : []),
       ...(other.length
         ? [
-            `${nameList(other)} ${other.length === 1 ? 'is' : 'are'} not its new output, which ${join(distDir, TX_DIR)} held and was removed since: ${rewrite(other)}`,
+            `${nameList(other)} ${other.length === 1 ? 'is' : 'are'} not its new output, which ${join(distDir, TX_DIR)} held and was removed since` +
+              (notReplaced.length
+                ? `, and ${nameList(notReplaced)} ${notReplaced.length === 1 ? 'was' : 'were'} not replaced (the new text removed): run the command again`
+                : `: ${rewrite(other)}`),
           ]
         : []),
       ...[...lacking]
