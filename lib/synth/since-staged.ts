@@ -93,7 +93,7 @@ export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
     for (const rel of plan.seen.keys()) {
       // its stamp as staged proves nothing on coarse times (a write of its size in the stamp's tick): its bytes are read again
       const digest = plan.digests.get(rel);
-      if (kept.has(rel) && (digest === undefined || holdsDigest(join(dir, rel), digest, Number(lstatSync(join(dir, rel)).size)))) continue;
+      if (kept.has(rel) && (digest === undefined || holdsDigest(join(dir, rel), digest, plan.seen.get(rel)!))) continue;
       changedSince(rel, there.has(rel) ? 'saved over' : 'removed', "the stage's output is the file as it was");
     }
     for (const rel of scan.owned) if (!plan.seen.has(rel)) changedSince(rel, 'saved', "a generated file the stage's output does not have");
@@ -103,7 +103,10 @@ export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
   return { problems, gone: [...foreign].filter((f) => !present(join(dir, f))) };
 }
 
-/** Whether the file at `path`, of `size` bytes, holds the bytes whose SHA-256 is `sha256`. */
-function holdsDigest(path: string, sha256: string, size: number): boolean {
-  return holdsBytes(path, { pieces: [], sha256 }, size);
+/**
+ * Whether the file at `path`, of the size its stamp as staged says (`fileStamp`), holds the bytes whose SHA-256 is
+ * `sha256`: false when it is gone meanwhile, or is no regular file (`holdsBytes`).
+ */
+function holdsDigest(path: string, sha256: string, stamp: string): boolean {
+  return holdsBytes(path, { pieces: [], sha256 }, Number(stamp.split(':')[1]));
 }

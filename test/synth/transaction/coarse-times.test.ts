@@ -5,13 +5,19 @@
  * whole-second times (a write in the tick of every stamp, the worst case), and the clock stands
  * within that tick; the write is made at the exact step (`atStep`), never by timing.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 /** The times every file below `root` reports while `on` (ns since the epoch): a whole even second. */
-const coarse = vi.hoisted(() => ({ root: '\0', on: false, ns: 1_800_000_000_000_000_000n }));
+const coarse = vi.hoisted(() => ({
+  root: '\0',
+  on: false,
+  ns: 1_800_000_000_000_000_000n,
+  /** Called once a file below `root` has been looked at (its lstat taken), while `on`: the tests' hook for a removal right after. */
+  looked: undefined as ((path: string) => void) | undefined,
+}));
 
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
@@ -19,6 +25,7 @@ vi.mock('node:fs', async (importOriginal) => {
     const st = real.lstatSync(path, options as never) as unknown as import('node:fs').BigIntStats | undefined;
     if (st && coarse.on && (options as { bigint?: boolean } | undefined)?.bigint && String(path).startsWith(coarse.root)) {
       Object.assign(st, { mtimeNs: coarse.ns, ctimeNs: coarse.ns, mtimeMs: coarse.ns / 1_000_000n, ctimeMs: coarse.ns / 1_000_000n });
+      coarse.looked?.(String(path));
     }
     return st;
   }) as typeof real.lstatSync;
@@ -125,6 +132,33 @@ describe('a stage directory on a file system with coarse file times', () => {
     ]);
     expect(readFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'utf8')).toBe(mine);
     expect(readFileSync(join(root, 'dist', 'qa', '10-x.yaml'), 'utf8')).toBe(OLD['10-x.yaml']);
+    expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
+  });
+
+  it('a stage whose directory holds its output already, a file removed right after its last look: refused as changed, no raw ENOENT', () => {
+    const root = project();
+    const path = join(root, 'dist', 'qa', '20-y.yaml');
+    coarse.root = root;
+    coarse.on = true;
+    // once qa is staged, the next look at 20-y.yaml (the last, before the journal) is followed by its removal
+    const cancel = atStep('staged-qa', () => {
+      coarse.looked = (p) => {
+        if (p !== path) return;
+        coarse.looked = undefined;
+        rmSync(p);
+      };
+    });
+    const tx = beginTransaction({ root, distDir: 'dist', command: 'npm run synth', removeOthers: false });
+    try {
+      tx.stage('qa', new Map(Object.entries(OLD)));
+      expect(() => tx.commit(new Map())).toThrow(ProblemsError);
+    } finally {
+      tx.abort();
+      cancel();
+      coarse.looked = undefined;
+      coarse.on = false;
+    }
+    expect(existsSync(path)).toBe(false);
     expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
   });
 
