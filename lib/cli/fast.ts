@@ -16,7 +16,7 @@ import { needsRecovery } from '../synth/recover.js';
 import { DIST_DIR } from '../synth/disk.js';
 import { ENVIRONMENTS_DIR, forgetCompilerDigests, keepNewDigests } from './digests.js';
 import { unchangedSinceRecorded, type Fingerprint, type StageRecord } from './fingerprint.js';
-import { acquireLock, releaseHeldLocks } from './lock.js';
+import { acquireLock, commandRan, releaseHeldLocks } from './lock.js';
 import { printProblems, processIo, quietWhenReaderLeaves, type Io } from './print.js';
 import { reusableStages, type Reuse } from './reuse.js';
 import type { Problem } from '../errors.js';
@@ -137,7 +137,7 @@ export function fastPath(command: string, argv: readonly string[], io: Io): Exit
       if (!existsSync(join(root, ENVIRONMENTS_DIR))) return undefined;
       // a writer's lock, as the command takes it: nothing may change dist/ while this reads it;
       // held by a running command, the command itself waits for it (once, saying so once)
-      acquireLock(root, 'npm run synth', (l) => io.stderr.write(`${l}\n`), { wait: false });
+      acquireLock(root, commandRan('synth', io.env), (l) => io.stderr.write(`${l}\n`), { wait: false });
       if (needsRecovery(root, DIST_DIR)) return undefined;
       const stages = stageNames(root);
       // no stage file: the command refuses it (cli/no-stages), or removes what a removed stage left in dist/

@@ -1,6 +1,6 @@
 /**
- * One writer at a time: `.stagecraft/lock` (git-ignored) holds the PID, host, command and start
- * time of the process that writes the project. A second writer waits for it (a bounded time,
+ * One writer at a time: `.stagecraft/lock` (git-ignored) holds the PID, host, command (as it ran:
+ * `commandRan`) and start time of the process that writes the project. A second writer waits for it (a bounded time,
  * `STAGECRAFT_LOCK_WAIT` seconds, default 30) and then gives up naming the holder. A lock whose
  * process is gone (same host, PID not alive, or alive but started at another time than the lock's
  * holder: the PID was used again) is taken over.
@@ -21,7 +21,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { ExitCode, ProblemsError, escapeName } from '../errors.js';
 import { shorten } from '../model/limits.js';
 import { STATE_DIR, readRegularFile } from '../synth/disk.js';
@@ -170,12 +170,27 @@ function removeStaleGuard(guard: string, mine: string): boolean {
   return true;
 }
 
+/**
+ * Whether the process that wrote `path`, a file of `.stagecraft/` named by its PID `pid` (a waiter's
+ * lock text, a takeover's file being linked or its guard moved aside), is gone: judged by the lock
+ * text it holds as a lock is (`alive`), so that one of a process on another host, or in a container of
+ * its own hostname sharing the project directory, whose PID says nothing here, is never taken for
+ * gone, and a PID used again since is told apart by its start; one that holds no lock text (emptied by
+ * a crash of the machine) by `pid`. What no command writes there (a directory) is the user's: never gone.
+ */
+function writerGone(path: string, pid: number): boolean {
+  const text = read(path);
+  if (text === null) return false;
+  const holder = text === undefined ? undefined : parse(text);
+  return !(holder ? alive(holder) : processAlive(pid));
+}
+
 /** A file a process names itself by: one being linked (`.<pid>.tmp`), or a guard moved aside by an earlier release (`.<pid>.<8 hex>`). */
 const PROCESS_FILE = /\.(\d+)\.(?:tmp|[0-9a-f]{8})$/;
 
 /**
  * Removes what processes killed during a takeover left beside the guard: their files being linked
- * and their claims (`removeStaleGuard`), once their process is gone.
+ * and their claims (`removeStaleGuard`), once their process is gone (`writerGone`).
  */
 function cleanTakeoverFiles(root: string, mine: string): void {
   const dir = join(root, STATE_DIR);
@@ -185,7 +200,7 @@ function cleanTakeoverFiles(root: string, mine: string): void {
     const pid = PROCESS_FILE.exec(name)?.[1];
     try {
       if (pid === undefined) removeStaleGuard(join(dir, name), mine);
-      else if (!processAlive(Number(pid))) rmSync(join(dir, name), { force: true });
+      else if (writerGone(join(dir, name), Number(pid))) rmSync(join(dir, name), { force: true });
     } catch {
       // leftovers only (a directory someone made there): the lock is taken all the same
     }
@@ -194,11 +209,8 @@ function cleanTakeoverFiles(root: string, mine: string): void {
 
 /**
  * Removes the lock texts (`lock.<pid>.tmp`) of waiters ended while they waited for the lock (Ctrl-C at
- * `waiting for ...`: a signal ends a process without running its `finally`), once their process is gone,
- * judged by the lock text each holds as a lock is (`alive`): a waiter on another host, or in a container
- * of its own hostname sharing the project directory, whose PID says nothing here, is left alone; a PID
- * used again since is told apart by its start. One that holds no lock text (a crash of the machine) is
- * judged by the PID in its name.
+ * `waiting for ...`: a signal ends a process without running its `finally`), once their process is gone
+ * (`writerGone`).
  */
 function cleanWaiterFiles(root: string): void {
   const dir = join(root, STATE_DIR);
@@ -207,10 +219,7 @@ function cleanWaiterFiles(root: string): void {
     for (const name of readdirSync(dir)) {
       const pid = name.startsWith(prefix) ? /^(\d+)\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined;
       if (pid === undefined || Number(pid) === process.pid) continue;
-      const text = read(join(dir, name));
-      if (text === null) continue; // no file a waiter wrote (a directory): the user's
-      const holder = text === undefined ? undefined : parse(text);
-      if (!(holder ? alive(holder) : processAlive(Number(pid)))) rmSync(join(dir, name), { force: true });
+      if (writerGone(join(dir, name), Number(pid))) rmSync(join(dir, name), { force: true });
     }
   } catch {
     // leftovers only: the lock is held all the same
@@ -227,6 +236,25 @@ function describe(h: Holder): string {
   const host = h.host && h.host !== hostname() ? ` on ${escapeName(h.host)}` : '';
   return `pid ${h.pid}${host} (${escapeName(h.command)}, since ${escapeName(h.since)})`;
 }
+
+/**
+ * The command line that ran, for the lock and the journal to name: in a process the CLI script started
+ * (`argv`: lib/cli/run.cjs), `npm run synth -- --no-cache` when npm ran the command's script
+ * (npm_lifecycle_event names it), else Node.js's (`node lib/cli/run.cjs synth --no-cache`, the script
+ * from the working directory), with every argument given; a lock that named `npm run synth` for a
+ * direct run sent its reader looking for a process no `ps` shows. A command run in another program's
+ * process (a test's) is named by `writer`, in npm's form.
+ * @param writer the command's name, then `--` and its arguments when it has any (`synth -- --stage qa`)
+ */
+export function commandRan(writer: string, env: Readonly<Record<string, string | undefined>> = process.env, argv = process.argv): string {
+  if (argv[1] === undefined || basename(argv[1]) !== CLI_SCRIPT || argv[2] !== writer.split(' ')[0]) return `npm run ${writer}`;
+  const args = argv.slice(3);
+  if (env.npm_lifecycle_event === argv[2]) return ['npm run', argv[2], ...(args.length ? ['--', ...args] : [])].join(' ');
+  return ['node', relative(process.cwd(), argv[1]) || argv[1], ...argv.slice(2)].join(' ');
+}
+
+/** The script that starts every command (lib/cli/run.cjs). */
+const CLI_SCRIPT = 'run.cjs';
 
 export const LOCK_WAIT_ENV = 'STAGECRAFT_LOCK_WAIT';
 

@@ -12,7 +12,7 @@ import { ProblemsError, shellWord, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { needsRecovery, recover } from '../synth/recover.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, commandRan } from './lock.js';
 
 /** The JSON Schema of stage files, for editors (`# yaml-language-server: $schema=./stage.schema.json`). */
 export const SCHEMA_FILE = join(ENVIRONMENTS_DIR, 'stage.schema.json');
@@ -23,7 +23,7 @@ export interface Project {
   readonly stages: readonly string[];
   /** Where messages about the project itself go (a recovery, files left alone in dist/). @default stderr */
   readonly log: (line: string) => void;
-  /** The command that holds the project's lock (`npm run synth`), when opened as a writer. */
+  /** The command that holds the project's lock, as it ran (`npm run synth`, `node lib/cli/run.cjs synth`), when opened as a writer. */
   readonly writer?: string;
 }
 
@@ -58,7 +58,7 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
       },
     ]);
   }
-  const command = writer && `npm run ${writer}`;
+  const command = writer && commandRan(writer);
   if (command) acquireLock(root, command, log);
   if (needsRecovery(root, DIST_DIR)) {
     // a reader takes the lock only to recover, and not from a writer that is still at work

@@ -70,6 +70,13 @@ export interface Journal {
    */
   readonly dropped?: Readonly<Record<string, readonly string[]>>;
   /**
+   * By stage directory the renames replace, the inode of its new directory: once the transaction
+   * directory is gone (removed by hand after a kill, `rm -rf dist/.stagecraft-tx`, with the new output
+   * in it), a recovery tells by it whether `dist/<stage>` is the new output or another directory
+   * (lib/synth/recover.ts), which the renames' sources and targets cannot tell. Absent from journals of earlier releases.
+   */
+  readonly made?: Readonly<Record<string, string>>;
+  /**
    * Project files (as in `targets`) edited since the interruption, which keep that edit: a recovery
    * that found them rewrote the journal without their renames (their new texts go with `remove`).
    */
@@ -183,6 +190,9 @@ export function readJournal(text: string, root: string): Journal | string {
   const paths = (dir: string, list: unknown) => inProject(dir) && Array.isArray(list) && list.every(inProject);
   if (!absentOrMapping(j.written, paths)) return "its 'written' is not a mapping of stage directories to files below them";
   if (!absentOrMapping(j.dropped, paths)) return "its 'dropped' is not a mapping of stage directories to folders below them";
+  if (!absentOrMapping(j.made, (dir, ino) => inProject(dir) && typeof ino === 'string' && /^\d+$/.test(ino))) {
+    return "its 'made' is not a mapping of stage directories to inodes";
+  }
   if (
     j.interrupted !== undefined &&
     !(Number.isInteger(j.interrupted) && (j.interrupted as number) >= 0 && (j.interrupted as number) <= renames.length)

@@ -72,6 +72,14 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     const journal = keepEdits(root, interruptedAt(root, read, first), first);
     // before the renames: what of the new output is already gone from it was removed since (rm dist/qa/a.yaml), not by them
     const lacking = removedFiles(root, journal, first);
+    const other = notMade(root, journal);
+    // a project file's new text whose rename, before `first`, was taken for done with the staging directory removed by
+    // hand: not put in place, and not to be, the stage directory's new output gone with it (the file stays as it was)
+    const unplaced = other.length
+      ? journal.renames.slice(0, first).filter((r) => stagedFor(r.from) !== undefined && present(abs(r.from)))
+      : [];
+    const notReplaced = journal.targets.filter((t) => unplaced.some((r) => r.to === t || stagedFor(r.from) === t));
+    for (const { from } of unplaced) rmSync(abs(from), { force: true });
     // what the recovery removes of such a command: its journal, and what it had not removed yet
     const left = [...journal.remove.filter((p) => present(abs(p))), JOURNAL_FILE];
     const saved = finish(root, journal, first);
@@ -79,14 +87,24 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     // a target a rename puts in place, not there now: removed since the interruption (rm -rf dist/qa), which a removed stage's is not
     const put = new Set(journal.renames.map((r) => r.to));
     const gone = journal.targets.filter((t) => !kept.includes(t) && put.has(t.replace(/\/$/, '')) && !present(abs(t)));
-    const complete = journal.targets.filter((t) => !kept.includes(t) && !gone.includes(t));
+    const complete = journal.targets.filter(
+      (t) => !kept.includes(t) && !gone.includes(t) && !other.includes(t) && !notReplaced.includes(t),
+    );
     const keptEdits = kept.length
       ? `${nameList(kept)}, edited since, which keep${kept.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
       : '';
     const goneSince = [
       ...(gone.length ? [`${nameList(gone)} ${gone.length === 1 ? 'was' : 'were'} removed since: ${rewrite(gone)}`] : []),
+      ...(other.length
+        ? [
+            `${nameList(other)} ${other.length === 1 ? 'is' : 'are'} not its new output, which ${join(distDir, TX_DIR)} held and was removed since` +
+              (notReplaced.length
+                ? `, and ${nameList(notReplaced)} ${notReplaced.length === 1 ? 'was' : 'were'} not replaced (the new text removed): run the command again`
+                : `: ${rewrite(other)}`),
+          ]
+        : []),
       ...[...lacking]
-        .filter(([dir]) => !gone.includes(`${dir}/`))
+        .filter(([dir]) => !gone.includes(`${dir}/`) && !other.includes(`${dir}/`))
         .map(
           ([dir, rels]) =>
             `${escapeName(dir)}/ lacks ${rels.map(escapeName).join(', ')}, removed since: npm run synth writes ${rels.length === 1 ? 'it' : 'them'} again`,
@@ -97,9 +115,11 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     const said = [...done, ...(goneSince ? [goneSince] : [])].join('; ');
     const command = `'${escapeName(read.command)}' (pid ${read.pid}, started ${escapeName(read.started)})`;
     lines.push(
-      wasComplete
-        ? `recovered: ${command} was interrupted once its change was complete (${said}); only what it left was removed: ${nameList(left)}`
-        : `recovered: ${command} was interrupted while it replaced files; ${complete.length ? `its change is now complete: ${said}` : said}`,
+      other.length
+        ? `recovered: ${command} was interrupted, and its change is not complete: ${said}; what it left was removed: ${nameList(left)}`
+        : wasComplete
+          ? `recovered: ${command} was interrupted once its change was complete (${said}); only what it left was removed: ${nameList(left)}`
+          : `recovered: ${command} was interrupted while it replaced files; ${complete.length ? `its change is now complete: ${said}` : said}`,
     );
     if (saved.length) {
       lines.push(
@@ -132,6 +152,24 @@ function cleanedUp(root: string, journal: Journal, first: number): boolean {
     journal.remove.every((p) => !present(abs(p)) && lstatSync(abs(dirname(p)), { throwIfNoEntry: false })?.isDirectory() === true) &&
     journal.renames.slice(first).every((r) => !present(abs(r.from)))
   );
+}
+
+/**
+ * The stage directories of `journal` (as in `targets`, `dist/qa/`) that are there, but not the new
+ * directory its rename would put in place (`Journal.made`), whose source is gone: removed by hand
+ * with the transaction directory after a kill (`rm -rf dist/.stagecraft-tx`), it leaves the old output
+ * where it was, which the renames' sources and targets alone take for the rename done. A journal of
+ * an earlier release, without `made`, tells nothing.
+ */
+function notMade(root: string, journal: Journal): string[] {
+  const made = journal.made ?? {};
+  return journal.renames
+    .filter(({ from, to }) => made[to] !== undefined && !present(join(root, from)))
+    .filter(({ to }) => {
+      const st = lstatSync(join(root, to), { bigint: true, throwIfNoEntry: false });
+      return st !== undefined && String(st.ino) !== made[to];
+    })
+    .map(({ to }) => `${to}/`);
 }
 
 /** What writes the targets `gone` of a journal again, removed since its command was interrupted: synth, for the output; else the command. */

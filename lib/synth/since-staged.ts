@@ -6,7 +6,7 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors.js';
-import { fileStamp, present, scanDir, whyForeign } from './disk.js';
+import { fileStamp, holdsBytes, present, scanDir, whyForeign } from './disk.js';
 import type { StagePlan, StagingPlace } from './stage-directory.js';
 
 /** What changed in a stage directory since it was staged (`sinceStaged`). */
@@ -26,7 +26,7 @@ export interface SinceStaged {
  * go with the old directory, so it is refused, nothing written; so is an edit in place of a file
  * linked into the new directory, which changed it there too. A stage whose directory already held
  * its output (`same`) moves nothing and keeps what is saved there, but its generated files must
- * still be what staging found. A foreign entry gone since is not renamed (every rename's source
+ * still be what staging found (their bytes read again where times are coarse: `StagePlan.digests`). A foreign entry gone since is not renamed (every rename's source
  * exists when the journal is written: `pendingFrom`).
  */
 export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
@@ -91,7 +91,9 @@ export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
     // nothing moves: a foreign entry stays where it is, but the generated files are the output as staging found them
     const there = new Set([...scan.owned, ...scan.foreign.map((f) => f.replace(/\/$/, ''))]);
     for (const rel of plan.seen.keys()) {
-      if (kept.has(rel)) continue;
+      // its stamp as staged proves nothing on coarse times (a write of its size in the stamp's tick): its bytes are read again
+      const digest = plan.digests.get(rel);
+      if (kept.has(rel) && (digest === undefined || holdsDigest(join(dir, rel), digest, plan.seen.get(rel)!))) continue;
       changedSince(rel, there.has(rel) ? 'saved over' : 'removed', "the stage's output is the file as it was");
     }
     for (const rel of scan.owned) if (!plan.seen.has(rel)) changedSince(rel, 'saved', "a generated file the stage's output does not have");
@@ -99,4 +101,12 @@ export function sinceStaged(o: StagingPlace, plan: StagePlan): SinceStaged {
   }
   for (const f of scan.foreign) refuse(f, whyForeign(join(dir, f)));
   return { problems, gone: [...foreign].filter((f) => !present(join(dir, f))) };
+}
+
+/**
+ * Whether the file at `path`, of the size its stamp as staged says (`fileStamp`), holds the bytes whose SHA-256 is
+ * `sha256`: false when it is gone meanwhile, or is no regular file (`holdsBytes`).
+ */
+function holdsDigest(path: string, sha256: string, stamp: string): boolean {
+  return holdsBytes(path, { pieces: [], sha256 }, Number(stamp.split(':')[1]));
 }

@@ -10,7 +10,7 @@ import type { Problem } from '../errors.js';
 import { errnoCode, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
-import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
+import { contentDigest, everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
 import { TX_DIR, coarseTimes, fileStamp, holdsBytes, isGenerated, present, scanDir, whyForeign } from './disk.js';
 
 /** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
@@ -69,6 +69,11 @@ export interface StagePlan {
    * in the tick of the stamp leaves it as it was): `sinceStaged` reads them again rather than trust the stamp.
    */
   readonly racy: readonly string[];
+  /**
+   * Of `racy`, where the directory holds its output (`same`), each file's SHA-256 as staging compared
+   * it: `sinceStaged` reads the file again against it, since nothing replaces what a write since left there.
+   */
+  readonly digests: ReadonlyMap<string, string>;
   /** The folders of the new output (on the path of one of its files): never foreign entries, even empty (`outputFolders`). */
   readonly folders: ReadonlySet<string>;
   /**
@@ -170,7 +175,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
         seen,
         linked: [],
         copied: [],
-        racy: [],
+        racy,
+        digests: new Map(racy.map((rel) => [rel, contentDigest(files.get(rel)!)])),
         folders,
         dropped: [],
         filled: false,
@@ -229,7 +235,21 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     gone: scan.owned.filter((rel) => !files.has(rel)).sort(compareCodePoints),
   };
   return {
-    plan: { stage, old: exists, same: false, foreign: scan.foreign, seen, linked, copied, racy, folders, dropped, filled, changed },
+    plan: {
+      stage,
+      old: exists,
+      same: false,
+      foreign: scan.foreign,
+      seen,
+      linked,
+      copied,
+      racy,
+      digests: new Map(),
+      folders,
+      dropped,
+      filled,
+      changed,
+    },
     problems,
     foreign,
     moved,

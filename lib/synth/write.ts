@@ -224,6 +224,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     const written: Record<string, readonly string[]> = {};
     /** By stage directory replaced, the folders of its old output the new one has not (`Journal.dropped`). */
     const dropped: Record<string, readonly string[]> = {};
+    /** By stage directory replaced, the inode of its new directory (`Journal.made`). */
+    const made: Record<string, string> = {};
     for (const { plan, foreign: stageForeign } of staged.values()) {
       foreign.push(...stageForeign);
       const p = plan!;
@@ -242,7 +244,10 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
         if (p.linked.length) linked[target] = Object.fromEntries(p.linked.map((rel) => [rel, p.seen.get(rel)!]));
         if (p.dropped.length) dropped[target] = p.dropped;
       }
-      if (p.filled) renames.push({ from: into, to: target });
+      if (p.filled) {
+        renames.push({ from: into, to: target });
+        made[target] = String(lstatSync(abs(into), { bigint: true }).ino);
+      }
       if (p.changed.written.length || p.copied.length) written[target] = [...p.changed.written, ...p.copied];
       targets.push(`${target}/`);
     }
@@ -300,6 +305,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       linked,
       written,
       dropped,
+      made,
     };
     writeJournal(o.root, journal);
     done = true;

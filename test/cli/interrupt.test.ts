@@ -45,11 +45,11 @@ describe('a synth ended by a signal mid-run (Ctrl-C, a cancelled CI job)', () =>
       child.kill(signal);
       const [code, by] = await ended;
       expect({ code, by }).toEqual({ code: null, by: signal });
-      // the lock names a process that is gone: taken over at once (no 30 s wait), and said
+      // the lock names a process that is gone, as it ran: taken over at once (no 30 s wait), and said
       const started = Date.now();
       const next = runProcess('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
       expect(next.stderr).toMatch(
-        /^stagecraft: taking over the lock left by pid \d+ \(npm run synth, since [^)]+\), which is no longer running$/m,
+        /^stagecraft: taking over the lock left by pid \d+ \(node \S*lib\/cli\/run\.cjs synth --no-cache, since [^)]+\), which is no longer running$/m,
       );
       expect(next.status).toBe(0);
       expect(Date.now() - started).toBeLessThan(60_000);

@@ -1,10 +1,11 @@
 /** One writer at a time: .stagecraft/lock. */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOCK_FILE, acquireLock, lockWaitSeconds, processStart } from '../../lib/cli/lock.js';
+import { LOCK_FILE, acquireLock, commandRan, lockWaitSeconds, processStart } from '../../lib/cli/lock.js';
 import { atStep } from '../../lib/model/crash-point.cjs';
 import { REPO, repoStage, snapshotDir, tempProject } from '../helpers/cli.js';
 
@@ -64,6 +65,31 @@ function writeGuard(dir: string, pid: number, start?: string): string {
   });
   writeFileSync(join(dir, GUARD), raw);
   return join(dir, GUARD);
+}
+
+/** Whether this process may run one in a PID and UTS namespace of its own (`unshare -pfu`: root, a kernel and container that allow it). */
+const inOwnPidNamespace =
+  process.getuid?.() === 0 && spawnSync('unshare', ['-pfu', '--mount-proc', 'true'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Starts a Node.js process in a PID namespace and hostname (a-container) of its own, with the PID `pid` there, that
+ * writes into `state` the file a takeover links its guard from (`lock.takeover.<pid>.tmp`, its lock text, with its
+ * start as its /proc says) and runs until killed; resolves once the file is there.
+ */
+async function claimInOwnNamespace(state: string, pid: number): Promise<ChildProcess> {
+  const script =
+    "const fs = require('node:fs'); const stat = fs.readFileSync('/proc/self/stat', 'utf8');" +
+    "const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];" +
+    "const text = JSON.stringify({ pid: process.pid, host: require('node:os').hostname(), command: 'npm run synth', since: new Date().toISOString(), token: 'c0ffee', start });" +
+    "fs.writeFileSync(process.argv[1] + '/lock.takeover.' + process.pid + '.tmp', text); console.log('ready'); setInterval(() => {}, 1000);";
+  // the shell is PID 1 of the namespace; the next PID given there is `pid`
+  const shell = `hostname a-container && echo ${pid - 1} > /proc/sys/kernel/ns_last_pid && "$0" -e "$1" "$2"`;
+  const child = spawn('unshare', ['-pfu', '--mount-proc', 'sh', '-c', shell, process.execPath, script, state], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  expect(line.toString()).toBe('ready\n');
+  return child;
 }
 
 /** The PID of a process that has exited. */
@@ -239,6 +265,34 @@ describe('the project lock', () => {
   });
 });
 
+describe('the command a lock names', () => {
+  it('is the command line that ran, every argument given: node and the script for a direct run, npm run for an npm script', () => {
+    const argv = [process.execPath, join(process.cwd(), 'lib', 'cli', 'run.cjs'), 'synth', '--stage', 'qa', '--no-cache'];
+    expect(commandRan('synth -- --stage qa', {}, argv)).toBe('node lib/cli/run.cjs synth --stage qa --no-cache');
+    expect(commandRan('synth -- --stage qa', { npm_lifecycle_event: 'synth' }, argv)).toBe('npm run synth -- --stage qa --no-cache');
+    expect(commandRan('synth', { npm_lifecycle_event: 'synth' }, argv.slice(0, 3))).toBe('npm run synth');
+    // another script's run (npm test running a command) is no npm run of this command
+    expect(
+      commandRan('promote -- qa production', { npm_lifecycle_event: 'test' }, [...argv.slice(0, 2), 'promote', 'qa', 'production']),
+    ).toBe('node lib/cli/run.cjs promote qa production');
+    // run in another program's process (a test runner's): the command as given, in npm's form
+    expect(commandRan('synth', {}, [process.execPath, join(process.cwd(), 'node_modules/vitest/dist/workers/forks.js')])).toBe(
+      'npm run synth',
+    );
+  });
+
+  it('names a direct node lib/cli/run.cjs synth as that, in the lock and in the journal the recovery reads, not npm run synth', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    const env = { STAGECRAFT_CRASH_AT: 'journal', npm_lifecycle_event: '' };
+    // the lab stage's files changed, so that the write has a journal
+    expect(run('synth', ['--stage', 'lab'], dir, env).code).not.toBe(0);
+    const ran = `node ${relative(dir, join(REPO, 'lib/cli/run.cjs'))} synth --stage lab`;
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ command: ran });
+    const r = run('check', [], dir, { npm_lifecycle_event: '' });
+    expect(r.stderr).toContain(`recovered: '${ran}' (pid `);
+  });
+});
+
 describe('acquireLock', () => {
   it('is taken again by the same process without waiting, and released by the last release', () => {
     const dir = tempProject({});
@@ -373,6 +427,48 @@ describe('acquireLock', () => {
     acquireLock(dir, 'npm run synth', () => {})();
     expect(readdirSync(state)).toEqual([`lock.takeover.${process.ppid}.tmp`]);
   });
+
+  // a PID used again is told apart by its start, where /proc says it
+  it.skipIf(processStart(process.pid) === undefined)(
+    "judges a takeover's file being linked by the lock text it holds, as a waiter's: another host's stays, one whose PID was used again since goes",
+    () => {
+      const dir = tempProject({});
+      writeLock(dir, deadPid());
+      const state = join(dir, '.stagecraft');
+      const text = (pid: number, host: string, start?: string) =>
+        JSON.stringify({ pid, host, command: 'npm run synth', since: 'x', token: 'k', ...(start ? { start } : {}) });
+      // a PID no process here has: a container's process sharing the project directory may have it in its own PID namespace
+      const other = deadPid();
+      writeFileSync(join(state, `lock.takeover.${other}.tmp`), text(other, 'a-container'));
+      // this test's own PID, named with a start it did not have: the process that wrote it is gone
+      writeFileSync(join(state, `lock.takeover.${process.pid}.tmp`), text(process.pid, hostname(), '1'));
+      acquireLock(dir, 'npm run synth', () => {})();
+      expect(readdirSync(state)).toEqual([`lock.takeover.${other}.tmp`]);
+    },
+  );
+
+  it.skipIf(!inOwnPidNamespace)(
+    'leaves the file being linked of a takeover under way in another PID namespace sharing the project directory (unshare -pfu), whose PID no process here has',
+    async () => {
+      const dir = tempProject({});
+      writeLock(dir, deadPid());
+      const state = join(dir, '.stagecraft');
+      // the claim's process gets, in its own namespace, a PID that no process of this one has
+      const pid = deadPid();
+      const claim = await claimInOwnNamespace(state, pid);
+      try {
+        const name = `lock.takeover.${pid}.tmp`;
+        expect(JSON.parse(readFileSync(join(state, name), 'utf8'))).toMatchObject({ pid, host: 'a-container' });
+        expect(existsSync(`/proc/${pid}`)).toBe(false);
+        acquireLock(dir, 'npm run synth', () => {})();
+        expect(readdirSync(state)).toEqual([name]);
+      } finally {
+        claim.kill('SIGKILL');
+        await once(claim, 'exit');
+      }
+    },
+    60_000,
+  );
 
   it("gives up at STAGECRAFT_LOCK_WAIT while another process's takeover is under way, naming its guard, and says nothing else (the quick look of synth's fast path does not wait)", () => {
     const dir = tempProject({ lab: repoStage('lab') });

@@ -194,6 +194,25 @@ describe('a stage file edited after the command that was replacing it was interr
     expect(runCli('check', [], dir).code).toBe(0);
   });
 
+  it('a promote killed once its journal was written, then rm -rf dist/.stagecraft-tx: neither file said replaced, the stage file as it was, its new text removed', () => {
+    const dir = interruptedPromote();
+    const qa = join(dir, 'environments', 'qa.yaml');
+    const before = readFileSync(qa, 'utf8');
+    const output = snapshotDir(join(dir, 'dist', 'qa'));
+    rmSync(join(dir, 'dist', '.stagecraft-tx'), { recursive: true });
+    const r = runCli('check', [], dir);
+    expect(r.stderr).toMatch(
+      /was interrupted, and its change is not complete: dist\/qa\/ is not its new output, which dist\/\.stagecraft-tx held and was removed since, and environments\/qa\.yaml was not replaced \(the new text removed\): run the command again; what it left was removed: \.stagecraft\/journal\.json\n/,
+    );
+    expect(readFileSync(qa, 'utf8')).toBe(before);
+    expect(readdirSync(join(dir, 'environments')).filter((f) => f.startsWith('.'))).toEqual([]);
+    // the stage file and its output agree: the promote was not made, and is made when run again
+    expect(snapshotDir(join(dir, 'dist', 'qa'))).toEqual(output);
+    expect(r.code).toBe(0);
+    expect(runCli('promote', ['test', 'qa'], dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'dist', 'qa', '10-demoapp.yaml'), 'utf8')).toContain('image: demoapp:1.2');
+  });
+
   it.each(['recover-kept', 'rename-1'])(
     'keeps it when the recovery itself is killed at %s, once it set the edit aside: the next one completes dist/, and the staged outputs are not removed unused',
     (step) => {

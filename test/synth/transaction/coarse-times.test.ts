@@ -5,13 +5,19 @@
  * whole-second times (a write in the tick of every stamp, the worst case), and the clock stands
  * within that tick; the write is made at the exact step (`atStep`), never by timing.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 /** The times every file below `root` reports while `on` (ns since the epoch): a whole even second. */
-const coarse = vi.hoisted(() => ({ root: '\0', on: false, ns: 1_800_000_000_000_000_000n }));
+const coarse = vi.hoisted(() => ({
+  root: '\0',
+  on: false,
+  ns: 1_800_000_000_000_000_000n,
+  /** Called once a file below `root` has been looked at (its lstat taken), while `on`: the tests' hook for a removal right after. */
+  looked: undefined as ((path: string) => void) | undefined,
+}));
 
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
@@ -19,6 +25,7 @@ vi.mock('node:fs', async (importOriginal) => {
     const st = real.lstatSync(path, options as never) as unknown as import('node:fs').BigIntStats | undefined;
     if (st && coarse.on && (options as { bigint?: boolean } | undefined)?.bigint && String(path).startsWith(coarse.root)) {
       Object.assign(st, { mtimeNs: coarse.ns, ctimeNs: coarse.ns, mtimeMs: coarse.ns / 1_000_000n, ctimeMs: coarse.ns / 1_000_000n });
+      coarse.looked?.(String(path));
     }
     return st;
   }) as typeof real.lstatSync;
@@ -48,8 +55,8 @@ function project(): string {
   return root;
 }
 
-/** Stages qa with every file's times coarse, writing `text` over dist/qa/20-y.yaml in place once qa is staged; returns what the commit threw. */
-function writeOverAtStaged(root: string, text: string): unknown {
+/** Stages qa (`files`, NEW by default) with every file's times coarse, writing `text` over dist/qa/20-y.yaml in place once qa is staged; returns what the commit threw. */
+function writeOverAtStaged(root: string, text: string, files = NEW): unknown {
   coarse.root = root;
   coarse.on = true;
   const path = join(root, 'dist', 'qa', '20-y.yaml');
@@ -61,7 +68,7 @@ function writeOverAtStaged(root: string, text: string): unknown {
   });
   const tx = beginTransaction({ root, distDir: 'dist', command: 'npm run synth', removeOthers: false });
   try {
-    tx.stage('qa', NEW);
+    tx.stage('qa', files);
     tx.commit(new Map());
     return undefined;
   } catch (e) {
@@ -113,6 +120,46 @@ describe('a stage directory on a file system with coarse file times', () => {
     } finally {
       vi.setSystemTime(Number(coarse.ns / 1_000_000n) + 500);
     }
+  });
+
+  it('a stage whose directory holds its output already, a file written over in place with a text of its own, of its size, in the second it was staged: refused, the text kept', () => {
+    const root = project();
+    const mine = `${'m'.repeat(Buffer.byteLength(OLD['20-y.yaml']) - 1)}\n`;
+    // nothing moves, and the stamp is as staged: only the bytes, read again, tell the write
+    const error = writeOverAtStaged(root, mine, new Map(Object.entries(OLD)));
+    expect((error as InstanceType<typeof ProblemsError>).problems.map((p) => [p.code, p.message])).toEqual([
+      ['synth/output-changed', expect.stringContaining("dist/qa/20-y.yaml was saved over after stage 'qa' was staged")],
+    ]);
+    expect(readFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'utf8')).toBe(mine);
+    expect(readFileSync(join(root, 'dist', 'qa', '10-x.yaml'), 'utf8')).toBe(OLD['10-x.yaml']);
+    expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
+  });
+
+  it('a stage whose directory holds its output already, a file removed right after its last look: refused as changed, no raw ENOENT', () => {
+    const root = project();
+    const path = join(root, 'dist', 'qa', '20-y.yaml');
+    coarse.root = root;
+    coarse.on = true;
+    // once qa is staged, the next look at 20-y.yaml (the last, before the journal) is followed by its removal
+    const cancel = atStep('staged-qa', () => {
+      coarse.looked = (p) => {
+        if (p !== path) return;
+        coarse.looked = undefined;
+        rmSync(p);
+      };
+    });
+    const tx = beginTransaction({ root, distDir: 'dist', command: 'npm run synth', removeOthers: false });
+    try {
+      tx.stage('qa', new Map(Object.entries(OLD)));
+      expect(() => tx.commit(new Map())).toThrow(ProblemsError);
+    } finally {
+      tx.abort();
+      cancel();
+      coarse.looked = undefined;
+      coarse.on = false;
+    }
+    expect(existsSync(path)).toBe(false);
+    expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
   });
 
   it('an unchanged file written over in place with other generated text, of its size, in the second it was staged: the new output has its own bytes', () => {

@@ -767,6 +767,46 @@ describe('an entry saved into a stage directory after the journal (the command k
     },
   );
 
+  // the renames' sources and targets alone take dist/qa, there, for the new directory put in place: the journal's inode of it tells
+  it('a kill at journal, then rm -rf dist/.stagecraft-tx (the new output in it): said not complete, dist/qa/ the old output, never said complete', () => {
+    const root = project();
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    rmSync(join(root, 'dist', '.stagecraft-tx'), { recursive: true });
+    const { started } = JSON.parse(readFileSync(join(root, JOURNAL_FILE), 'utf8'));
+    expect(recover(root, 'dist', RECOVERY)).toEqual([
+      `recovered: 'npm run synth' (pid ${process.pid}, started ${started}) was interrupted, and its change is not complete: ` +
+        'dist/qa/ is not its new output, which dist/.stagecraft-tx held and was removed since: npm run synth writes it again; what it left was removed: .stagecraft/journal.json',
+    ]);
+    expect(tree(join(root, 'dist', 'qa'))).toEqual(OLD);
+    expectDone(root);
+  });
+
+  it('a kill once qa is in place and before lab is, then rm -rf dist/.stagecraft-tx: lab said complete, qa not (its old output left)', () => {
+    const root = project({ qa: OLD, lab: { '10-l.yaml': header('lab', 'kind: L\n') } });
+    const lab = new Map([['10-l.yaml', header('lab', 'kind: L2\n')]]);
+    // the renames: dist/lab aside, lab's new in place, then qa's
+    expect(
+      write(
+        root,
+        'rename-2',
+        killed,
+        new Map([
+          ['lab', lab],
+          ['qa', NEW],
+        ]),
+      ),
+    ).toBeInstanceOf(Error);
+    rmSync(join(root, 'dist', '.stagecraft-tx'), { recursive: true });
+    expect(recover(root, 'dist', RECOVERY)).toEqual([
+      expect.stringMatching(
+        /was interrupted, and its change is not complete: dist\/lab\/; dist\/qa\/ is not its new output, which dist\/\.stagecraft-tx held and was removed since: npm run synth writes it again; what it left/,
+      ),
+    ]);
+    expect(tree(join(root, 'dist', 'lab'))).toEqual({ '10-l.yaml': header('lab', 'kind: L2\n') });
+    expect(tree(join(root, 'dist', 'qa'))).toEqual(OLD);
+    expectDone(root);
+  });
+
   // removing a file's other link moves its change time: a file the new output shared, removed from it after a kill, was not written over
   it.each([
     [
