@@ -22,7 +22,7 @@ import { digest } from './synth/inventory.js';
 import type { InventoryChanges } from './synth/inventory-changes.js';
 import type { DistTree } from './synth/disk.js';
 import { claimProblems, claimsNotChecked, retoldLeaving } from './edge/across-stages.js';
-import { outputClaimsOf, removedOutputsOf } from './edge/output-claims.js';
+import { outputClaimsOf, removedOutputsOf, type RemovedStages } from './edge/output-claims.js';
 import { readingOnce } from './model/read-once.js';
 import {
   COMPILER_VERSION,
@@ -100,9 +100,10 @@ export interface CompileStagesOptions {
   readonly alone?: { readonly promotedFrom: (stage: string) => string | undefined };
   /**
    * The stages whose output is in dist/ but whose stage file is gone (a synthesis of every stage removes it): an edge machine
-   * one of them runs on that a compiled stage's edge now names is warned of (lib/edge/moved-machines.ts). @default []
+   * one of them runs on that a compiled stage's edge now names, and a floating IP it moves that one now takes, are warned of
+   * (lib/edge/moved-machines.ts). @default none
    */
-  readonly removed?: readonly string[];
+  readonly removed?: RemovedStages;
   /**
    * The compilation writes no output (`npm run diff`): the steps on an edge machine a compiled stage takes from another stage's
    * edge install its files once its synthesis has written them, unless its output in dist/ has them already. @default false
@@ -246,7 +247,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   // what two stages may not both take (an edge machine, a floating IP, a node port on one cluster), the kept ones' as recorded;
   // a node port is refused to the stage that takes it newly, told from the one whose output (dist/<stage>/) takes it already
   const outputOf = (stage: string) => once.find((s) => s.stage === stage);
-  const removed = removedOutputsOf(sources, options.removed ?? []);
+  const removed = removedOutputsOf(sources, options.removed);
   const claims = claimProblems(
     declarations,
     kept,
@@ -258,6 +259,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     options.writesNothing,
   );
   problems.push(...claims.problems);
+  notices.push(...claims.once);
   // a machine a stage's edge leaves that another stage's edge now names: the leaving stage's notice does not stop it there
   if (claims.taken.length) for (const [i, p] of notices.entries()) notices[i] = retoldLeaving(p, noticedBy.get(p) ?? '', claims.taken);
   if (claims.unchecked.length)

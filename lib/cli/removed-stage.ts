@@ -77,7 +77,8 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  * stage's files go instead, machine by machine: the others are stopped, and so is keepalived on one whose new
  * stage has no floating IP (left running, it keeps this stage's address as a master of its own); on one whose new
  * stage has one, that stage's keepalived.conf for the machine goes too, and keepalived is reloaded, or started
- * (`reload-or-restart`) where this stage had none.
+ * (`reload-or-restart`) where this stage had none. A stage whose edge now takes this stage's floating IP reloads its
+ * keepalived only once this stage's is stopped on the machines it leaves (its warning says so too, lib/edge/moved-machines.ts).
  */
 export function removedEdgeLine(project: Project, stage: string): string | undefined {
   const dir = join(project.root, DIST_DIR, stage, EDGE_DIR);
@@ -146,7 +147,13 @@ export function removedEdgeLine(project: Project, stage: string): string | undef
         `point ${hosts.length === 1 ? 'its' : 'their'} DNS elsewhere, then on ${taken.size ? andList(free) : 'each edge machine'}: sudo systemctl disable --now ${floating.length ? 'keepalived haproxy' : 'haproxy'}`,
       ]
     : [];
-  const todo = [...stop, ...install].join('; ') + (install.length ? ' (README, "The edge")' : '');
+  // a stage whose edge now moves the floating address: its keepalived takes it only once this stage's is stopped on the machines left
+  const address = (f: string) => canonicalAddress(f.split('/')[0]!);
+  const takers = edges.filter(({ edge }) => edge.floatingIp && floating.some((f) => address(f) === address(edge.floatingIp!.address)));
+  const before = takers.length
+    ? `, before the keepalived of ${andList(takers.map(({ stage, edge }) => `stage ${stage}, which now moves ${edge.floatingIp!.address},`))} is reloaded with its edge files on its machines: until then two masters would answer for the address`
+    : '';
+  const todo = [...stop.map((l) => `${l}${before}`), ...install].join('; ') + (install.length ? ' (README, "The edge")' : '');
   return `its edge stays: ${what}; once its objects are deleted, ${hosts.length === 1 ? 'that host answers' : 'its hosts answer'} 503: first ${todo}`;
 }
 

@@ -265,7 +265,8 @@ export const acrossStagesWarnings = (
  * else it is one of `unchecked`; `warnings` are those of an edge machine named by host name where another
  * stage's edge is named by address (`machineNameWarnings`), which the two could not be compared for, by
  * the stage each is placed at; and an edge machine that a `removed` stage's output in dist/ runs on (its stage file gone) and a
- * stage's edge now names is warned of at that setting (`movedMachineWarnings`).
+ * stage's edge now names is warned of at that setting (`movedMachineWarnings`); `once`, the warnings about an output this
+ * synthesis removes (a floating IP of a removed stage that a stage takes), are of this synthesis only, never kept with a stage's.
  * @param output each compiled stage's stage file and output as it is (the files of `dist/<stage>/`), to tell a node port it takes already, from the
  *   stage file as it is, from one it takes newly or took on the cluster its stage file named before
  * @param writesNothing the compilation writes no output (`npm run diff`): a compiled stage's files for an edge machine its output in dist/
@@ -285,6 +286,7 @@ export function claimProblems(
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
   readonly unchecked: readonly Unchecked[];
   readonly taken: readonly TakenMachine[];
+  readonly once: readonly Problem[];
 } {
   const stages: [string, StageClaims][] = [
     ...[...declarations].flatMap(([stage, d]) => (d.claims ? [[stage, d.claims] as [string, StageClaims]] : [])),
@@ -314,5 +316,5 @@ export function claimProblems(
   for (const [stage, said] of moved.warnings) warnings.set(stage, [...(warnings.get(stage) ?? []), ...said]);
   // the stages this compilation names (`output` has their sources), whether or not they compiled
   const named = (s: string) => declarations.has(s) || output(s) !== undefined;
-  return { problems: crossStageProblems(stages, defaultCluster, held, named), warnings, unchecked, taken: moved.taken };
+  return { problems: crossStageProblems(stages, defaultCluster, held, named), warnings, unchecked, taken: moved.taken, once: moved.once };
 }

@@ -44,6 +44,8 @@ export interface RemovedOutput {
   readonly stage: string;
   readonly file: string;
   readonly output: CompiledOutput;
+  /** The compilation's output removes it (a synthesis of every stage), whose removal line says what its edge machines go on doing. */
+  readonly removing: boolean;
 }
 
 /** A removed stage takes nothing: its output's machines are all left. */
@@ -64,7 +66,9 @@ const NO_CLAIMS: StageClaims = { delivered: false, nodes: [], nodePorts: [], add
  * Only about this change: once the leaving stage's output is written, it no longer names the machine.
  * A `removed` stage (its stage file gone, its output still in dist/: a stage deleted, then another
  * synthesized alone onto its machine) leaves every machine of its output; its warning says that a full
- * synthesis removes that output, and it is in no `taken` (it has no warning of its own to tell again).
+ * synthesis removes that output, and it is in no `taken` (it has no warning of its own to tell again); of one this synthesis
+ * removes, the removal line says what to do on its machines, and only a floating IP it moved is warned of (`removedFloatingWarnings`),
+ * among `once`: said by this synthesis only, as the next finds that output gone.
  */
 export function movedMachineWarnings(
   stages: readonly (readonly [string, StageClaims])[],
@@ -72,13 +76,17 @@ export function movedMachineWarnings(
   output: (stage: string) => CompiledOutput | undefined,
   unwritten: (stage: string, machine: Claim) => boolean = () => false,
   removed: readonly RemovedOutput[] = [],
-): { readonly warnings: Map<string, Problem[]>; readonly taken: TakenMachine[] } {
+): { readonly warnings: Map<string, Problem[]>; readonly taken: TakenMachine[]; readonly once: Problem[] } {
   const warnings = new Map<string, Problem[]>();
   const taken: TakenMachine[] = [];
   const machineClaims = (claims: StageClaims) => claims.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING));
   const floats = new Map(stages.map(([s, c]) => [s, c.addresses.some((a) => a.what === FLOATING_SETTING)]));
   const gone = new Map(removed.map((r) => [r.stage, r]));
-  const leaving: (readonly [string, StageClaims])[] = [...stages, ...removed.map((r) => [r.stage, NO_CLAIMS] as const)];
+  // the machines of one a synthesis removes: its removal line says what to do there (lib/cli/removed-stage.ts)
+  const leaving: (readonly [string, StageClaims])[] = [
+    ...stages,
+    ...removed.flatMap((r) => (r.removing ? [] : [[r.stage, NO_CLAIMS] as const])),
+  ];
   for (const [stage, claims] of leaving) {
     const read = gone.get(stage)?.output.readOutput ?? output(stage)?.readOutput;
     const was = read?.(HAPROXY_PATH);
@@ -132,10 +140,13 @@ export function movedMachineWarnings(
       }
     }
   }
+  // of an output this synthesis removes, said once: the next one finds it gone
+  const once: Problem[] = [];
   for (const r of removed)
     for (const [stage, warning] of removedFloatingWarnings(r, stages, unwritten))
-      warnings.set(stage, [...(warnings.get(stage) ?? []), warning]);
-  return { warnings, taken };
+      if (r.removing) once.push(warning);
+      else warnings.set(stage, [...(warnings.get(stage) ?? []), warning]);
+  return { warnings, taken, once };
 }
 
 /**
@@ -143,10 +154,11 @@ export function movedMachineWarnings(
  * on its machines holds it until stopped there): this stage's keepalived started first, two masters would
  * answer for the address. Its machines that this stage's edge names are left out, whose keepalived.conf
  * this stage's replaces (`movedMachineWarnings` warns of them). Of a stage whose output is `unwritten` for the
- * address, its files are installed once its synthesis has written them.
+ * address, its files are installed once its synthesis has written them. Given by a synthesis of every stage too, which
+ * removes that output: its removal line says to stop keepalived there, not that this stage's waits for it.
  */
 function removedFloatingWarnings(
-  { stage, file, output }: RemovedOutput,
+  { stage, file, output, removing }: RemovedOutput,
   stages: readonly (readonly [string, StageClaims])[],
   unwritten: (stage: string, floating: Claim) => boolean,
 ): [string, Problem][] {
@@ -170,7 +182,7 @@ function removedFloatingWarnings(
           severity: 'warning',
           location: at.at,
           message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${floating} of removed stage ${stage}'s edge in dist/${stage}/ (there is no ${file}), which keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds until stopped there: this stage's keepalived started first, two masters would answer for the address`,
-          hint: `first, on ${on}: sudo systemctl disable --now keepalived haproxy (stage ${stage}'s edge, whose hosts no longer have a stage); then ${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); and npm run synth (every stage) removes dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster`,
+          hint: `first, on ${on}: sudo systemctl disable --now keepalived haproxy (stage ${stage}'s edge, whose hosts no longer have a stage); then ${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); ${removing ? 'this synthesis removes' : 'and npm run synth (every stage) removes'} dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster`,
         },
       ],
     ];

@@ -731,6 +731,31 @@ describe('a stage synthesized alone onto the edge machine of a stage whose file 
   });
 });
 
+describe('a synthesis of every stage that removes a stage whose floating IP another stage now takes', () => {
+  it("warns once at that stage's floating IP to stop keepalived on the removed stage's machines first, and its removal line says so", () => {
+    const red = stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.1.50/16', nodePort: 30081 });
+    afterFullSynth({ blue: stage({ machines: ['10.0.0.5', '10.0.0.6'] }), red }, (dir) => {
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.1.50/16' }));
+      const full = runCli('synth', [], dir);
+      expect(full.code).toBe(0);
+      expect(full.stderr).toContain(
+        "environments/blue.yaml:5:26: warning: edge.floatingIp.address 10.0.1.50 of stage blue is the floating IP 10.0.1.50/16 of removed stage red's edge in dist/red/ (there is no environments/red.yaml), which keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds until stopped there",
+      );
+      expect(full.stderr).toContain(
+        "hint: first, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived haproxy (stage red's edge, whose hosts no longer have a stage); then install this stage's edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); this synthesis removes dist/red/",
+      );
+      expect(full.stdout).toContain('red: removed dist/red/');
+      expect(full.stdout).toContain(
+        'then on each edge machine: sudo systemctl disable --now keepalived haproxy, before the keepalived of stage blue, which now moves 10.0.1.50/16, is reloaded with its edge files on its machines: until then two masters would answer for the address\n',
+      );
+      // said once: the next synthesis finds dist/red/ gone, whether it keeps every stage or compiles blue
+      expect(runCli('synth', [], dir).stderr).not.toContain('removed stage red');
+      expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('removed stage red');
+    });
+  });
+});
+
 describe('diff, switch and promote of one stage', () => {
   const warning = (stage: string) =>
     `${stage}: warning: node ports not compared with those of stage red: two stages on one cluster may not take one node port, but its stage file changed since its output in dist/ was written, so the node ports it takes are not known without compiling it; the edge addresses (machines, floating IP) that the stage file of stage red writes were compared`;
