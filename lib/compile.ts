@@ -138,6 +138,12 @@ export interface Compiled {
    * kept with its warnings, but they depend on the other stages, so a kept stage's are these, not its record's.
    */
   readonly acrossStages: ReadonlyMap<string, readonly Problem[]>;
+  /**
+   * Per stage, the warnings of that comparison about an output this compilation writes again or removes (an edge machine a
+   * compiled stage's edge leaves that the stage's now names): among `notices` too, said once, as the next compilation finds
+   * that output changed; printed with `acrossStages` by the commands that compile a stage without synth (acrossStagesWarnings).
+   */
+  readonly acrossStagesOnce: ReadonlyMap<string, readonly Problem[]>;
   /** Per stage that had output, how its objects changed from it (`StageOutcome.changes`); a new stage has none. */
   readonly changes: ReadonlyMap<string, InventoryChanges>;
   /** The project file as this compilation loaded it (empty without one), so that no command reads it again. */
@@ -259,7 +265,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     options.writesNothing,
   );
   problems.push(...claims.problems);
-  notices.push(...claims.once);
+  notices.push(...[...claims.once.values()].flat());
   // a machine a stage's edge leaves that another stage's edge now names: the leaving stage's notice does not stop it there
   if (claims.taken.length) for (const [i, p] of notices.entries()) notices[i] = retoldLeaving(p, noticedBy.get(p) ?? '', claims.taken);
   if (claims.unchecked.length)
@@ -319,6 +325,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     notices,
     warnings,
     acrossStages: claims.warnings,
+    acrossStagesOnce: claims.once,
     changes,
     projectFile: project,
   };

@@ -3,6 +3,7 @@
  * are the only callers; this is where reading files happens. Opening the project (the lock, the
  * recovery of an interrupted write, the stage names) is lib/cli/open-project.ts, re-exported here.
  */
+import { deployedOutput } from './deployed-output.js';
 import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled, type KeptStage, type StageOutcome } from '../compile.js';
@@ -153,7 +154,7 @@ export function compile(
       keep: then(output?.keep ?? (objects ? undefined : withoutObjects), keep),
       alone: alone ? { promotedFrom: (stage) => promotedFromFile(project, stage) } : undefined,
       // a synthesis of every stage removes their output, and says what their edge machines go on doing (lib/cli/removed-stage.ts)
-      removed: { stages: [...removedStages(project).keys()], removing },
+      removed: { stages: [...removedStages(project).keys()], removing, deployed: deployedOutput(project.root) },
       writesNothing,
     });
   } finally {

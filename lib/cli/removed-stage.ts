@@ -18,6 +18,7 @@ import { INVENTORY_FILE, keyParts, parseInventory } from '../synth/inventory.js'
 import { deleteCommand, deleteCommandOf, type NamespaceHoldings, word } from '../synth/delete-commands.js';
 import { chartFileName } from '../synth/output.js';
 import { NAMESPACE_CHART } from '../synth/rendered.js';
+import { deployedOutput } from './deployed-output.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';
 
 /**
@@ -66,8 +67,9 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
 
 /**
  * What a removed stage's edge goes on doing once its objects are deleted, and what to do on its
- * edge machines, read from its `dist/<stage>/edge/` before a synthesis removes it; undefined when
- * it had no edge (or its haproxy.cfg cannot be read). Those machines keep running its haproxy.cfg,
+ * edge machines, read from its `dist/<stage>/edge/` as deployed (`deployedOutput`: as its last commit
+ * has it) before a synthesis removes it; undefined when it had no edge, its edge was never committed
+ * (no machine was given its files), or its haproxy.cfg cannot be read. Those machines keep running its haproxy.cfg,
  * which sends its hosts to the node ports of its Services, and keepalived keeps its floating
  * address there: the objects' delete command reaches neither, and the hosts answer 503. Read as
  * lib/edge/haproxy.ts and keepalived.ts write the files, by their readers (`readHaproxyConfig`, haproxy-read.ts: the
@@ -82,9 +84,11 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  */
 export function removedEdgeLine(project: Project, stage: string): string | undefined {
   const dir = join(project.root, DIST_DIR, stage, EDGE_DIR);
+  // as deployed: its last commit's files (none never committed), else as they are in dist/
+  const deployed = deployedOutput(project.root)(stage);
   const read = (file: string) => {
     try {
-      return readRegularFile(join(dir, file), MAX_GENERATED_BYTES);
+      return deployed ? deployed(`${EDGE_DIR}/${file}`) : readRegularFile(join(dir, file), MAX_GENERATED_BYTES);
     } catch {
       return undefined;
     }
