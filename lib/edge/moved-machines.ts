@@ -151,7 +151,7 @@ export function movedMachineWarnings(
     const read = output(stage)?.readOutput;
     if (read === undefined) continue;
     // as of a machine: of a giving stage compiled, its own warning (changes.ts) says what to do there when the taking stage is not
-    for (const [other, warning] of movedFloatingWarnings(stage, claims, read, stages, unwritten, compiled(stage)))
+    for (const [other, warning] of movedFloatingWarnings(stage, claims, read, stages, unwritten))
       if (!compiled(stage) || compiled(other)) add(compiled(stage) ? once : warnings, other, warning);
   }
   return { warnings, taken, once };
@@ -170,11 +170,9 @@ function removedFloatingWarnings(
   stages: readonly (readonly [string, StageClaims])[],
   unwritten: (stage: string, floating: Claim) => boolean,
 ): [string, Problem][] {
-  const read = output.readOutput;
-  const machines = readHaproxyConfig(read?.(HAPROXY_PATH) ?? '').machines;
-  const floating = machines.map((m) => floatingAddressIn(read?.(edgePath(keepalivedFile(m.name))) ?? '')).find((f) => f !== undefined);
-  if (floating === undefined) return [];
-  const address = canonicalAddress(floating.split('/')[0]!);
+  const was = output.readOutput && floatingOf(output.readOutput);
+  if (was === undefined) return [];
+  const { floating, address, machines } = was;
   return stages.flatMap(([other, claims]) => {
     const at = claims.addresses.find((a) => a.what === FLOATING_SETTING && a.value === address);
     if (!at) return [];
@@ -211,7 +209,7 @@ function floatingOf(read: (file: string) => string | undefined) {
  * moves another address now), so this stage's keepalived started first would be a second master. Its machines that
  * this stage's edge names are left out, whose keepalived.conf this stage's replaces (`movedMachineWarnings`). Of
  * a stage whose output is `unwritten` for the address, its files are installed once its synthesis has written them;
- * so are that stage's new keepalived.conf files, unless it is `compiled`.
+ * so are that stage's new keepalived.conf files, of the address it moves now.
  */
 function movedFloatingWarnings(
   stage: string,
@@ -219,7 +217,6 @@ function movedFloatingWarnings(
   read: (file: string) => string | undefined,
   stages: readonly (readonly [string, StageClaims])[],
   unwritten: (stage: string, floating: Claim) => boolean,
-  compiled: boolean,
 ): [string, Problem][] {
   const was = floatingOf(read);
   if (was === undefined || claims.addresses.some((a) => a.what === FLOATING_SETTING && a.value === was.address)) return [];
@@ -231,7 +228,7 @@ function movedFloatingWarnings(
     const mine = new Set(theirs.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING)).map((a) => a.value));
     const holding = was.machines.filter((m) => !mine.has(canonicalAddress(m.address)));
     if (holding.length === 0) return [];
-    const pending = compiled ? '' : `once npm run synth -- ${stage} has written them, `;
+    const pending = nowFloating && unwritten(stage, nowFloating) ? `once npm run synth -- ${stage} has written them, ` : '';
     // what to do on each machine, the machines of one step together
     const steps = new Map<string, string[]>();
     for (const m of holding) {

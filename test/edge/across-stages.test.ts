@@ -790,6 +790,23 @@ describe('a floating IP moved from one stage file to another, both kept', () => 
     });
   });
 
+  it("has keepalived reloaded there with the giving stage's new keepalived.conf when it moves another address now, once written", () => {
+    afterFullSynth({ blue: blue(), red: red('10.0.1.50/16') }, (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red('10.0.1.60/16'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), blue('10.0.1.50/16'));
+      const step = (m: string, address: string) =>
+        `on ${m} (${address}): %install dist/red/edge/keepalived-${m}.conf as /etc/keepalived/keepalived.conf and reload keepalived (stage red's edge moves 10.0.1.60 now)`;
+      const steps = (pending: string) =>
+        `hint: first, ${step('lb1', '10.0.1.5')}; ${step('lb2', '10.0.1.6')}; then `.replaceAll('%', pending);
+      // diff writes nothing: red's new files are installed once its synthesis has written them
+      expect(runCli('diff', ['blue', 'red'], dir).stderr).toContain(steps('once npm run synth -- red has written them, '));
+      const full = runCli('synth', [], dir);
+      expect(full.code).toBe(0);
+      expect(full.stderr).toContain(steps(''));
+      expect(readFileSync(join(dir, 'dist', 'red', 'edge', 'keepalived-lb1.conf'), 'utf8')).toContain('10.0.1.60/16 dev eth0');
+    });
+  });
+
   it("is warned of by a synthesis of the taking stage alone, its files installed once the giving stage's keepalived is stopped", () => {
     afterFullSynth({ blue: blue(), red: red('10.0.1.50/16') }, (dir) => {
       writeFileSync(join(dir, 'environments', 'red.yaml'), red());
