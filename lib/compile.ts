@@ -22,7 +22,7 @@ import { digest } from './synth/inventory.js';
 import type { InventoryChanges } from './synth/inventory-changes.js';
 import type { DistTree } from './synth/disk.js';
 import { claimProblems, claimsNotChecked, retoldLeaving } from './edge/across-stages.js';
-import { outputClaimsOf, removedOutputsOf } from './edge/output-claims.js';
+import { outputClaimsOf, removedOutputsOf, type RemovedStages } from './edge/output-claims.js';
 import { readingOnce } from './model/read-once.js';
 import {
   COMPILER_VERSION,
@@ -100,9 +100,10 @@ export interface CompileStagesOptions {
   readonly alone?: { readonly promotedFrom: (stage: string) => string | undefined };
   /**
    * The stages whose output is in dist/ but whose stage file is gone (a synthesis of every stage removes it): an edge machine
-   * one of them runs on that a compiled stage's edge now names is warned of (lib/edge/moved-machines.ts). @default []
+   * one of them runs on that a compiled stage's edge now names, and a floating IP it moves that one now takes, are warned of
+   * (lib/edge/moved-machines.ts). @default none
    */
-  readonly removed?: readonly string[];
+  readonly removed?: RemovedStages;
   /**
    * The compilation writes no output (`npm run diff`): the steps on an edge machine a compiled stage takes from another stage's
    * edge install its files once its synthesis has written them, unless its output in dist/ has them already. @default false
@@ -137,6 +138,12 @@ export interface Compiled {
    * kept with its warnings, but they depend on the other stages, so a kept stage's are these, not its record's.
    */
   readonly acrossStages: ReadonlyMap<string, readonly Problem[]>;
+  /**
+   * Per stage, the warnings of that comparison about an output this compilation writes again or removes (an edge machine a
+   * compiled stage's edge leaves that the stage's now names): among `notices` too, said once, as the next compilation finds
+   * that output changed; printed with `acrossStages` by the commands that compile a stage without synth (acrossStagesWarnings).
+   */
+  readonly acrossStagesOnce: ReadonlyMap<string, readonly Problem[]>;
   /** Per stage that had output, how its objects changed from it (`StageOutcome.changes`); a new stage has none. */
   readonly changes: ReadonlyMap<string, InventoryChanges>;
   /** The project file as this compilation loaded it (empty without one), so that no command reads it again. */
@@ -246,7 +253,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   // what two stages may not both take (an edge machine, a floating IP, a node port on one cluster), the kept ones' as recorded;
   // a node port is refused to the stage that takes it newly, told from the one whose output (dist/<stage>/) takes it already
   const outputOf = (stage: string) => once.find((s) => s.stage === stage);
-  const removed = removedOutputsOf(sources, options.removed ?? []);
+  const removed = removedOutputsOf(sources, options.removed);
   const claims = claimProblems(
     declarations,
     kept,
@@ -258,6 +265,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     options.writesNothing,
   );
   problems.push(...claims.problems);
+  notices.push(...[...claims.once.values()].flat());
   // a machine a stage's edge leaves that another stage's edge now names: the leaving stage's notice does not stop it there
   if (claims.taken.length) for (const [i, p] of notices.entries()) notices[i] = retoldLeaving(p, noticedBy.get(p) ?? '', claims.taken);
   if (claims.unchecked.length)
@@ -317,6 +325,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     notices,
     warnings,
     acrossStages: claims.warnings,
+    acrossStagesOnce: claims.once,
     changes,
     projectFile: project,
   };

@@ -3,6 +3,7 @@
  * are the only callers; this is where reading files happens. Opening the project (the lock, the
  * recovery of an interrupted write, the stage names) is lib/cli/open-project.ts, re-exported here.
  */
+import { deployedOutput } from './deployed-output.js';
 import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled, type KeptStage, type StageOutcome } from '../compile.js';
@@ -96,7 +97,8 @@ export interface CompileOptions {
   readonly alone?: boolean;
   /**
    * The compilation's output removes that of the stages whose stage file is gone (a synthesis of every stage, which says what
-   * their edge machines go on doing): else an edge machine of theirs that a compiled stage's edge names is warned of there. @default false
+   * their edge machines go on doing): an edge machine of theirs that a compiled stage's edge names is warned of there only
+   * otherwise; a floating IP of theirs that one takes, either way. @default false
    */
   readonly removing?: boolean;
   /** Nothing compiled is written (npm run diff: `CompileStagesOptions.writesNothing`). @default false */
@@ -152,7 +154,7 @@ export function compile(
       keep: then(output?.keep ?? (objects ? undefined : withoutObjects), keep),
       alone: alone ? { promotedFrom: (stage) => promotedFromFile(project, stage) } : undefined,
       // a synthesis of every stage removes their output, and says what their edge machines go on doing (lib/cli/removed-stage.ts)
-      removed: removing ? [] : [...removedStages(project).keys()],
+      removed: { stages: [...removedStages(project).keys()], removing, deployed: deployedOutput(project.root) },
       writesNothing,
     });
   } finally {

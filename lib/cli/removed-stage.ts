@@ -18,6 +18,7 @@ import { INVENTORY_FILE, keyParts, parseInventory } from '../synth/inventory.js'
 import { deleteCommand, deleteCommandOf, type NamespaceHoldings, word } from '../synth/delete-commands.js';
 import { chartFileName } from '../synth/output.js';
 import { NAMESPACE_CHART } from '../synth/rendered.js';
+import { deployedOutput } from './deployed-output.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';
 
 /**
@@ -66,8 +67,9 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
 
 /**
  * What a removed stage's edge goes on doing once its objects are deleted, and what to do on its
- * edge machines, read from its `dist/<stage>/edge/` before a synthesis removes it; undefined when
- * it had no edge (or its haproxy.cfg cannot be read). Those machines keep running its haproxy.cfg,
+ * edge machines, read from its `dist/<stage>/edge/` as deployed (`deployedOutput`: as its last commit
+ * has it) before a synthesis removes it; undefined when it had no edge, its edge was never committed
+ * (no machine was given its files), or its haproxy.cfg cannot be read. Those machines keep running its haproxy.cfg,
  * which sends its hosts to the node ports of its Services, and keepalived keeps its floating
  * address there: the objects' delete command reaches neither, and the hosts answer 503. Read as
  * lib/edge/haproxy.ts and keepalived.ts write the files, by their readers (`readHaproxyConfig`, haproxy-read.ts: the
@@ -77,13 +79,16 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  * stage's files go instead, machine by machine: the others are stopped, and so is keepalived on one whose new
  * stage has no floating IP (left running, it keeps this stage's address as a master of its own); on one whose new
  * stage has one, that stage's keepalived.conf for the machine goes too, and keepalived is reloaded, or started
- * (`reload-or-restart`) where this stage had none.
+ * (`reload-or-restart`) where this stage had none. A stage whose edge now takes this stage's floating IP reloads its
+ * keepalived only once this stage's is stopped on the machines it leaves (its warning says so too, lib/edge/moved-machines.ts).
  */
 export function removedEdgeLine(project: Project, stage: string): string | undefined {
   const dir = join(project.root, DIST_DIR, stage, EDGE_DIR);
+  // as deployed: its last commit's files (none never committed), else as they are in dist/
+  const deployed = deployedOutput(project.root)(stage);
   const read = (file: string) => {
     try {
-      return readRegularFile(join(dir, file), MAX_GENERATED_BYTES);
+      return deployed ? deployed(`${EDGE_DIR}/${file}`) : readRegularFile(join(dir, file), MAX_GENERATED_BYTES);
     } catch {
       return undefined;
     }
@@ -146,7 +151,13 @@ export function removedEdgeLine(project: Project, stage: string): string | undef
         `point ${hosts.length === 1 ? 'its' : 'their'} DNS elsewhere, then on ${taken.size ? andList(free) : 'each edge machine'}: sudo systemctl disable --now ${floating.length ? 'keepalived haproxy' : 'haproxy'}`,
       ]
     : [];
-  const todo = [...stop, ...install].join('; ') + (install.length ? ' (README, "The edge")' : '');
+  // a stage whose edge now moves the floating address: its keepalived takes it only once this stage's is stopped on the machines left
+  const address = (f: string) => canonicalAddress(f.split('/')[0]!);
+  const takers = edges.filter(({ edge }) => edge.floatingIp && floating.some((f) => address(f) === address(edge.floatingIp!.address)));
+  const before = takers.length
+    ? `, before the keepalived of ${andList(takers.map(({ stage, edge }) => `stage ${stage}, which now moves ${edge.floatingIp!.address},`))} is reloaded with its edge files on its machines: until then two masters would answer for the address`
+    : '';
+  const todo = [...stop.map((l) => `${l}${before}`), ...install].join('; ') + (install.length ? ' (README, "The edge")' : '');
   return `its edge stays: ${what}; once its objects are deleted, ${hosts.length === 1 ? 'that host answers' : 'its hosts answer'} 503: first ${todo}`;
 }
 

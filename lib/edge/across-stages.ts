@@ -20,7 +20,7 @@ import { NODE_PORT_MAX, NODE_PORT_MIN, suggestNodePort } from './node-ports.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { shown, where } from './stage-claims.js';
 import { HOLDINGS, heldInOutput, outputsReadOnce, type CompiledOutput, type Held } from './output-holdings.js';
-import { MACHINE_LEAVES, movedMachineWarnings, type RemovedOutput, type TakenMachine } from './moved-machines.js';
+import { FLOATING_IP_LEAVES, MACHINE_LEAVES, movedMachineWarnings, type RemovedOutput, type TakenMachine } from './moved-machines.js';
 import type { OutputClaims } from './output-claims.js';
 
 // what lib/compile.ts, lib/compile-stage.ts and output-claims.ts take from the comparison across stages, drawn from its parts
@@ -200,10 +200,11 @@ function machineNameWarnings(stages: readonly (readonly [string, StageClaims])[]
 
 /**
  * Whether `p` is a warning of the comparison across stages placed at one stage's setting
- * (`edge/machine-name`, `edge/machine-leaves` of a machine another stage's edge leaves): kept with that stage's warnings (lib/cli/synth.ts), and made again at every
+ * (`edge/machine-name`, `edge/machine-leaves` of a machine another stage's edge leaves, `edge/floating-ip-leaves` of its floating IP): kept with that stage's warnings (lib/cli/synth.ts), and made again at every
  * compilation, since whether it holds depends on the other stages too.
  */
-export const isPlacedAcrossStages = (p: Problem): boolean => p.code === MACHINE_NAME || p.code === MACHINE_LEAVES;
+export const isPlacedAcrossStages = (p: Problem): boolean =>
+  p.code === MACHINE_NAME || p.code === MACHINE_LEAVES || p.code === FLOATING_IP_LEAVES;
 
 /**
  * A stage whose claims a compilation of others could not all compare: its stage file changed since its
@@ -252,9 +253,20 @@ export function claimsNotChecked(named: readonly string[], unchecked: readonly U
  * write or show was compared as they say; a warning placed at another stage is that stage's.
  */
 export const acrossStagesWarnings = (
-  { notices, acrossStages }: { readonly notices: readonly Problem[]; readonly acrossStages: ReadonlyMap<string, readonly Problem[]> },
+  {
+    notices,
+    acrossStages,
+    acrossStagesOnce,
+  }: {
+    readonly notices: readonly Problem[];
+    readonly acrossStages: ReadonlyMap<string, readonly Problem[]>;
+    readonly acrossStagesOnce: ReadonlyMap<string, readonly Problem[]>;
+  },
   stages: readonly string[],
-): Problem[] => [...notices.filter((p) => p.code === CLAIMS_NOT_CHECKED), ...stages.flatMap((s) => acrossStages.get(s) ?? [])];
+): Problem[] => [
+  ...notices.filter((p) => p.code === CLAIMS_NOT_CHECKED),
+  ...stages.flatMap((s) => [...(acrossStages.get(s) ?? []), ...(acrossStagesOnce.get(s) ?? [])]),
+];
 
 /**
  * `crossStageProblems` of the stages compiled (`declarations`, by stage) and of those kept as
@@ -265,7 +277,9 @@ export const acrossStagesWarnings = (
  * else it is one of `unchecked`; `warnings` are those of an edge machine named by host name where another
  * stage's edge is named by address (`machineNameWarnings`), which the two could not be compared for, by
  * the stage each is placed at; and an edge machine that a `removed` stage's output in dist/ runs on (its stage file gone) and a
- * stage's edge now names is warned of at that setting (`movedMachineWarnings`).
+ * stage's edge now names is warned of at that setting (`movedMachineWarnings`); `once`, by stage, those about an output this
+ * compilation writes again or removes (a machine a compiled stage's edge leaves, a floating IP of a stage a synthesis of every
+ * stage removes), which the next finds gone: said by this compilation only, never kept with a stage's warnings (lib/cli/synth.ts).
  * @param output each compiled stage's stage file and output as it is (the files of `dist/<stage>/`), to tell a node port it takes already, from the
  *   stage file as it is, from one it takes newly or took on the cluster its stage file named before
  * @param writesNothing the compilation writes no output (`npm run diff`): a compiled stage's files for an edge machine its output in dist/
@@ -285,6 +299,7 @@ export function claimProblems(
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
   readonly unchecked: readonly Unchecked[];
   readonly taken: readonly TakenMachine[];
+  readonly once: ReadonlyMap<string, readonly Problem[]>;
 } {
   const stages: [string, StageClaims][] = [
     ...[...declarations].flatMap(([stage, d]) => (d.claims ? [[stage, d.claims] as [string, StageClaims]] : [])),
@@ -314,5 +329,5 @@ export function claimProblems(
   for (const [stage, said] of moved.warnings) warnings.set(stage, [...(warnings.get(stage) ?? []), ...said]);
   // the stages this compilation names (`output` has their sources), whether or not they compiled
   const named = (s: string) => declarations.has(s) || output(s) !== undefined;
-  return { problems: crossStageProblems(stages, defaultCluster, held, named), warnings, unchecked, taken: moved.taken };
+  return { problems: crossStageProblems(stages, defaultCluster, held, named), warnings, unchecked, taken: moved.taken, once: moved.once };
 }

@@ -18,14 +18,18 @@ import { INVENTORY_FILE } from '../synth/inventory.js';
 export function edgeChangeLines(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
   const paths = [...new Set([...before.keys(), ...after.keys()])].filter((p) => p.startsWith(`${EDGE_DIR}/`)).sort();
   const out: string[] = [];
+  let saidFloating = false;
   for (const path of paths) {
     const [a, b] = [before.get(path), after.get(path)];
     if (a === b) continue;
     if (a === undefined || b === undefined) {
-      out.push(
-        `${path}: ${a === undefined ? 'added' : 'removed'}`,
-        ...(path === HAPROXY_PATH ? leavingLines(before, after).map((l) => `  ${l}`) : []),
-      );
+      out.push(`${path}: ${a === undefined ? 'added' : 'removed'}`);
+      if (path === HAPROXY_PATH) out.push(...leavingLines(before, after).map((l) => `  ${l}`));
+      // the keepalived.conf files go with the floating IP: said once, under the first
+      else if (b === undefined && !saidFloating) {
+        saidFloating = true;
+        out.push(...floatingLeaving(before, after).map(({ message, hint }) => `  ! ${message}; ${hint}`));
+      }
       continue;
     }
     // lines kept in place are not shown; the files are short and generated, so moved lines are rare
@@ -76,6 +80,9 @@ export function takenOverHint(hint: string | undefined, instead: string): string
 
 /** The code of `machinesLeaving`'s warnings. */
 const MACHINE_LEAVES = 'edge/machine-leaves';
+
+/** The code of `floatingLeaving`'s warnings. */
+const FLOATING_IP_LEAVES = 'edge/floating-ip-leaves';
 
 /** How `machinesLeaving` names a machine that leaves: by its name, or, moved to another address, by the one it leaves. */
 const leavingMachine = (name: string, address: string, movedTo?: string) =>
@@ -150,6 +157,41 @@ function machinesLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap
         : `point DNS at the edge machines that stay, then on ${there}: sudo systemctl disable --now haproxy ${takenBy(address, false)}`,
     };
   });
+}
+
+/**
+ * The floating IP that the keepalived.conf files `before` (of the files of an output, by path) moved and that the
+ * stage's edge, kept, moves no more (its stage file's `edge.floatingIp` taken out; an address changed is moved by
+ * the new files' reload): no file of the stage reaches keepalived on the machines that stay, which keeps running
+ * the old keepalived.conf and holds the address. Pointed at by DNS, it still brings the hosts to the machines;
+ * given to another stage's edge, two VRRP masters answer for it (moved-machines.ts warns at that stage's setting).
+ * So the hosts' DNS goes to the machines' own addresses first, then keepalived is stopped on each. The machines
+ * that leave the edge are `machinesLeaving`'s, whose hint stops keepalived too.
+ */
+function floatingLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): MachineLeaving[] {
+  const was = before.get(HAPROXY_PATH);
+  const now = after.get(HAPROXY_PATH);
+  if (was === undefined || now === undefined) return [];
+  if ([...after.keys()].some((p) => p.startsWith(`${EDGE_DIR}/`) && p !== HAPROXY_PATH && p.endsWith('.conf'))) return [];
+  const staying = readHaproxyConfig(now).machines;
+  const old = readHaproxyConfig(was);
+  const held = old.machines.flatMap(({ name, address }) => {
+    const floating = floatingAddressIn(before.get(`${EDGE_DIR}/${keepalivedFile(name)}`) ?? '');
+    const stays = staying.find((m) => canonicalAddress(m.address) === canonicalAddress(address));
+    return floating && stays ? [{ name, address: stays.address, floating }] : [];
+  });
+  if (held.length === 0) return [];
+  const floating = held[0]!.floating;
+  const names = held.map((m) => m.name);
+  const hosts = hostsNamed([...new Set(old.routes.map((r) => r.host))]);
+  return [
+    {
+      message:
+        `the floating IP ${floating} leaves the edge, as the stage file declares none any more (no edge.floatingIp): keepalived on ${andList(names.map((n, i) => `${n} (${held[i]!.address})`))} ` +
+        `keeps running the old keepalived.conf and holds the address, and no file of this stage reaches it any more (another stage's edge given ${floating.split('/')[0]} would have two masters answering for it)`,
+      hint: `point ${hosts ? `the DNS of ${hosts}` : 'DNS'} at the edge machines' own addresses (${andList(staying.map((m) => m.address))}) or elsewhere, then on ${andList(names)}: sudo systemctl disable --now keepalived (haproxy stays)`,
+    },
+  ];
 }
 
 /** A backend of a haproxy.cfg: its Service (from its comment), the node port its servers are at and the one they are checked at. */
@@ -292,13 +334,15 @@ export function edgeChangeWarnings(
     const text = readOutput?.(path);
     if (text !== undefined) old.set(path, text);
   }
-  const leaving = machinesLeaving(old, new Map(after === undefined ? [] : [[HAPROXY_PATH, after]])).map(({ message, hint }) => ({
+  const now = new Map(files.map((f) => [f.path, f.content]));
+  const leaving = machinesLeaving(old, now).map(({ message, hint }) => ({
     code: MACHINE_LEAVES,
     path: after === undefined ? [] : ['edge', 'machines'],
     message,
     hint,
   }));
-  return [...moved, ...leaving];
+  const floating = floatingLeaving(old, now).map(({ message, hint }) => ({ code: FLOATING_IP_LEAVES, path: ['edge'], message, hint }));
+  return [...moved, ...leaving, ...floating];
 }
 
 /**

@@ -18,6 +18,9 @@ import { HAPROXY_PATH, edgePath, type CompiledOutput } from './output-holdings.j
 /** The code of an edge machine that leaves a stage's edge (changes.ts), here one that another stage's edge now names. */
 export const MACHINE_LEAVES = 'edge/machine-leaves';
 
+/** The code of a floating IP that one stage's edge moves no more and another's now takes (and of changes.ts' warning of the first). */
+export const FLOATING_IP_LEAVES = 'edge/floating-ip-leaves';
+
 /** The settings of a stage's edge machines' addresses (`edge.machines.<name>.address`) and of its floating IP, as `stageClaims` names them. */
 const MACHINE_SETTING = 'edge.machines.';
 const FLOATING_SETTING = 'edge.floatingIp.address';
@@ -44,6 +47,8 @@ export interface RemovedOutput {
   readonly stage: string;
   readonly file: string;
   readonly output: CompiledOutput;
+  /** The compilation's output removes it (a synthesis of every stage), whose removal line says what its edge machines go on doing. */
+  readonly removing: boolean;
 }
 
 /** A removed stage takes nothing: its output's machines are all left. */
@@ -64,7 +69,9 @@ const NO_CLAIMS: StageClaims = { delivered: false, nodes: [], nodePorts: [], add
  * Only about this change: once the leaving stage's output is written, it no longer names the machine.
  * A `removed` stage (its stage file gone, its output still in dist/: a stage deleted, then another
  * synthesized alone onto its machine) leaves every machine of its output; its warning says that a full
- * synthesis removes that output, and it is in no `taken` (it has no warning of its own to tell again).
+ * synthesis removes that output, and it is in no `taken` (it has no warning of its own to tell again); of one this synthesis
+ * removes, the removal line says what to do on its machines, and only a floating IP it moved is warned of (`removedFloatingWarnings`),
+ * among `once`: said by this synthesis only, as the next finds that output gone.
  */
 export function movedMachineWarnings(
   stages: readonly (readonly [string, StageClaims])[],
@@ -72,13 +79,20 @@ export function movedMachineWarnings(
   output: (stage: string) => CompiledOutput | undefined,
   unwritten: (stage: string, machine: Claim) => boolean = () => false,
   removed: readonly RemovedOutput[] = [],
-): { readonly warnings: Map<string, Problem[]>; readonly taken: TakenMachine[] } {
+): { readonly warnings: Map<string, Problem[]>; readonly taken: TakenMachine[]; readonly once: Map<string, Problem[]> } {
   const warnings = new Map<string, Problem[]>();
+  // of an output this compilation writes again (its stage's, compiled) or removes, said once: the next finds it no longer names the machine
+  const once = new Map<string, Problem[]>();
+  const add = (to: Map<string, Problem[]>, stage: string, p: Problem) => to.set(stage, [...(to.get(stage) ?? []), p]);
   const taken: TakenMachine[] = [];
   const machineClaims = (claims: StageClaims) => claims.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING));
   const floats = new Map(stages.map(([s, c]) => [s, c.addresses.some((a) => a.what === FLOATING_SETTING)]));
   const gone = new Map(removed.map((r) => [r.stage, r]));
-  const leaving: (readonly [string, StageClaims])[] = [...stages, ...removed.map((r) => [r.stage, NO_CLAIMS] as const)];
+  // the machines of one a synthesis removes: its removal line says what to do there (lib/cli/removed-stage.ts)
+  const leaving: (readonly [string, StageClaims])[] = [
+    ...stages,
+    ...removed.flatMap((r) => (r.removing ? [] : [[r.stage, NO_CLAIMS] as const])),
+  ];
   for (const [stage, claims] of leaving) {
     const read = gone.get(stage)?.output.readOutput ?? output(stage)?.readOutput;
     const was = read?.(HAPROXY_PATH);
@@ -119,23 +133,28 @@ export function movedMachineWarnings(
           file === undefined
             ? ''
             : `; and npm run synth (every stage) removes dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster and what its other edge machines go on doing`;
-        warnings.set(other, [
-          ...(warnings.get(other) ?? []),
-          {
+        // of a leaving stage compiled, said once, by the taking stage when compiled too, else by the leaving stage's warning (`retoldLeaving`)
+        if (!compiled(stage) || compiled(other))
+          add(compiled(stage) ? once : warnings, other, {
             code: MACHINE_LEAVES,
             severity: 'warning',
             location: at.at,
             message: `${at.what} ${shown(at)} of stage ${other} is edge machine ${machine.name} (${machine.address}) ${whose}: it runs stage ${stage}'s ${runs} until this stage's files replace them`,
             hint: `${steps(THIS_STAGE)}${then}`,
-          },
-        ]);
+          });
       }
     }
   }
   for (const r of removed)
-    for (const [stage, warning] of removedFloatingWarnings(r, stages, unwritten))
-      warnings.set(stage, [...(warnings.get(stage) ?? []), warning]);
-  return { warnings, taken };
+    for (const [stage, warning] of removedFloatingWarnings(r, stages, unwritten)) add(r.removing ? once : warnings, stage, warning);
+  for (const [stage, claims] of stages) {
+    const read = output(stage)?.readOutput;
+    if (read === undefined) continue;
+    // as of a machine: of a giving stage compiled, its own warning (changes.ts) says what to do there when the taking stage is not
+    for (const [other, warning] of movedFloatingWarnings(stage, claims, read, stages, unwritten))
+      if (!compiled(stage) || compiled(other)) add(compiled(stage) ? once : warnings, other, warning);
+  }
+  return { warnings, taken, once };
 }
 
 /**
@@ -143,18 +162,17 @@ export function movedMachineWarnings(
  * on its machines holds it until stopped there): this stage's keepalived started first, two masters would
  * answer for the address. Its machines that this stage's edge names are left out, whose keepalived.conf
  * this stage's replaces (`movedMachineWarnings` warns of them). Of a stage whose output is `unwritten` for the
- * address, its files are installed once its synthesis has written them.
+ * address, its files are installed once its synthesis has written them. Given by a synthesis of every stage too, which
+ * removes that output: its removal line says to stop keepalived there, not that this stage's waits for it.
  */
 function removedFloatingWarnings(
-  { stage, file, output }: RemovedOutput,
+  { stage, file, output, removing }: RemovedOutput,
   stages: readonly (readonly [string, StageClaims])[],
   unwritten: (stage: string, floating: Claim) => boolean,
 ): [string, Problem][] {
-  const read = output.readOutput;
-  const machines = readHaproxyConfig(read?.(HAPROXY_PATH) ?? '').machines;
-  const floating = machines.map((m) => floatingAddressIn(read?.(edgePath(keepalivedFile(m.name))) ?? '')).find((f) => f !== undefined);
-  if (floating === undefined) return [];
-  const address = canonicalAddress(floating.split('/')[0]!);
+  const was = output.readOutput && floatingOf(output.readOutput);
+  if (was === undefined) return [];
+  const { floating, address, machines } = was;
   return stages.flatMap(([other, claims]) => {
     const at = claims.addresses.find((a) => a.what === FLOATING_SETTING && a.value === address);
     if (!at) return [];
@@ -170,7 +188,69 @@ function removedFloatingWarnings(
           severity: 'warning',
           location: at.at,
           message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${floating} of removed stage ${stage}'s edge in dist/${stage}/ (there is no ${file}), which keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds until stopped there: this stage's keepalived started first, two masters would answer for the address`,
-          hint: `first, on ${on}: sudo systemctl disable --now keepalived haproxy (stage ${stage}'s edge, whose hosts no longer have a stage); then ${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); and npm run synth (every stage) removes dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster`,
+          hint: `first, on ${on}: sudo systemctl disable --now keepalived haproxy (stage ${stage}'s edge, whose hosts no longer have a stage); then ${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); ${removing ? 'this synthesis removes' : 'and npm run synth (every stage) removes'} dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster`,
+        },
+      ],
+    ];
+  });
+}
+
+/** The floating IP an output's keepalived.conf files move (`read`, the files of `dist/<stage>/`), and its edge machines; none without one. */
+function floatingOf(read: (file: string) => string | undefined) {
+  const machines = readHaproxyConfig(read(HAPROXY_PATH) ?? '').machines;
+  const floating = machines.map((m) => floatingAddressIn(read(edgePath(keepalivedFile(m.name))) ?? '')).find((f) => f !== undefined);
+  return floating === undefined ? undefined : { floating, address: canonicalAddress(floating.split('/')[0]!), machines };
+}
+
+/**
+ * A warning at the floating IP of each stage that takes the one that stage `stage`'s output in dist/ moves (`read`)
+ * while its stage file (`claims`) moves it no more (a floating IP moved from one stage file to another, both kept):
+ * keepalived on its machines holds it until stopped there, or reloaded with that stage's new keepalived.conf (it
+ * moves another address now), so this stage's keepalived started first would be a second master. Its machines that
+ * this stage's edge names are left out, whose keepalived.conf this stage's replaces (`movedMachineWarnings`). Of
+ * a stage whose output is `unwritten` for the address, its files are installed once its synthesis has written them;
+ * so are that stage's new keepalived.conf files, of the address it moves now.
+ */
+function movedFloatingWarnings(
+  stage: string,
+  claims: StageClaims,
+  read: (file: string) => string | undefined,
+  stages: readonly (readonly [string, StageClaims])[],
+  unwritten: (stage: string, floating: Claim) => boolean,
+): [string, Problem][] {
+  const was = floatingOf(read);
+  if (was === undefined || claims.addresses.some((a) => a.what === FLOATING_SETTING && a.value === was.address)) return [];
+  const nowFloating = claims.addresses.find((a) => a.what === FLOATING_SETTING);
+  const named = new Map(claims.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING)).map((a) => [a.value, a]));
+  return stages.flatMap(([other, theirs]) => {
+    const at = theirs.addresses.find((a) => a.what === FLOATING_SETTING && a.value === was.address);
+    if (!at || other === stage) return [];
+    const mine = new Set(theirs.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING)).map((a) => a.value));
+    const holding = was.machines.filter((m) => !mine.has(canonicalAddress(m.address)));
+    if (holding.length === 0) return [];
+    const pending = nowFloating && unwritten(stage, nowFloating) ? `once npm run synth -- ${stage} has written them, ` : '';
+    // what to do on each machine, the machines of one step together
+    const steps = new Map<string, string[]>();
+    for (const m of holding) {
+      const still = named.get(canonicalAddress(m.address));
+      const file = still && `dist/${stage}/${edgePath(keepalivedFile(still.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
+      const step = !still
+        ? `sudo systemctl disable --now keepalived haproxy (it leaves stage ${stage}'s edge)`
+        : !nowFloating
+          ? `sudo systemctl disable --now keepalived (stage ${stage}'s edge moves no floating IP now; its haproxy stays)`
+          : `${pending}install ${file} as /etc/keepalived/keepalived.conf and reload keepalived (stage ${stage}'s edge moves ${shown(nowFloating)} now)`;
+      steps.set(step, [...(steps.get(step) ?? []), `${m.name} (${m.address})`]);
+    }
+    const on = holding.map((m) => `${m.name} (${m.address})`).join(', ');
+    return [
+      [
+        other,
+        {
+          code: FLOATING_IP_LEAVES,
+          severity: 'warning',
+          location: at.at,
+          message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${was.floating} of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names: keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds it until stopped or reloaded there, so this stage's keepalived started first would be a second master answering for the address`,
+          hint: `first, ${[...steps].map(([step, machines]) => `on ${machines.join(', ')}: ${step}`).join('; ')}; then ${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`,
         },
       ],
     ];

@@ -113,17 +113,34 @@ export function outputClaimsOf(sources: readonly Readers[]): ((stage: string) =>
 }
 
 /**
- * The outputs in dist/ of the `removed` stages (their stage files gone, not yet removed by a synthesis of
- * every stage), through the readers of a compiled stage of `sources`, as `outputClaimsOf` reads them: those
- * whose inventory names the stage file it was written from; none without readers.
+ * The stages whose output is in dist/ but whose stage file is gone, not yet removed by a synthesis of every stage
+ * (lib/cli/project.ts `removedStages`), as a compilation is told of them.
  */
-export function removedOutputsOf(sources: readonly Readers[], removed: readonly string[]): RemovedOutput[] {
+export interface RemovedStages {
+  readonly stages: readonly string[];
+  /** This compilation's output removes theirs (a synthesis of every stage, whose removal lines say what their edge machines go on doing). @default false */
+  readonly removing?: boolean;
+  /**
+   * A removed stage's output as it was deployed, the files of `dist/<stage>/` as the project's last commit has them (git's
+   * HEAD: a file never committed reads as none, as no machine was given it); undefined when that is not known (no git
+   * repository, dist/ ignored by git), when its output in dist/ is read as it is. @default its output in dist/
+   */
+  readonly deployed?: (stage: string) => ((file: string) => string | undefined) | undefined;
+}
+
+/**
+ * The outputs of the `removed` stages (their stage files gone, not yet removed by a synthesis of every stage) as
+ * deployed (`RemovedStages.deployed`), else in dist/ through the readers of a compiled stage of `sources`, as
+ * `outputClaimsOf` reads them: those whose inventory names the stage file it was written from; none without readers.
+ */
+export function removedOutputsOf(sources: readonly Readers[], removed: RemovedStages | undefined): RemovedOutput[] {
   const via = sources.find((s) => s.readOutput);
-  if (!via) return [];
-  return removed.flatMap((stage) => {
-    const readOutput = readingOnce((file: string) => via.readOutput!(`../${stage}/${file}`));
+  if (!via || !removed) return [];
+  return removed.stages.flatMap((stage) => {
+    const deployed = removed.deployed?.(stage);
+    const readOutput = readingOnce(deployed ?? ((file: string) => via.readOutput!(`../${stage}/${file}`)));
     const inventory = readOutput(INVENTORY_FILE);
     const file = inventory && inventorySource(inventory)?.file;
-    return file ? [{ stage, file, output: { text: '', readOutput } }] : [];
+    return file ? [{ stage, file, output: { text: '', readOutput }, removing: removed.removing === true }] : [];
   });
 }

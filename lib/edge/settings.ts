@@ -3,7 +3,7 @@
  * frontends (host names, certificates, redirect, gzip) and which app each host name is sent to.
  * Schema only; the rules across settings are in refine.ts, the configuration in haproxy.ts.
  */
-import { PortNumber, Settings, Type, type Static, Mapping } from '../config/types.js';
+import { DnsLabel, PortNumber, Settings, Type, type Static, Mapping } from '../config/types.js';
 
 /** A host name such as nginx.traininglab.com (at least two labels, lowercase), as a route names it. */
 export const HOST_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$';
@@ -80,7 +80,8 @@ const Frontend = Settings(
 export const edgeSettings = Settings(
   {
     machines: Mapping(
-      Type.String({ pattern: EDGE_NAME_PATTERN, expected: "a name of lowercase letters, digits and '-'" }),
+      // a DNS label, as a machine's host name is: its keepalived-<machine>.conf must be a file name the file system takes
+      DnsLabel({ expected: "a name of lowercase letters, digits and '-', at most 63 characters (a host name's label)" }),
       Settings({ address: Type.String({ minLength: 1, description: 'IP address or host name of the edge machine.' }) }),
       { minProperties: 1, description: 'The machines that run HAProxy outside the cluster, by name; each gets the same haproxy.cfg.' },
     ),

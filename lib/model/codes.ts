@@ -478,6 +478,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "It keeps running the old haproxy.cfg and keepalived.conf: the machines that stay no longer count it as a peer, so it takes the floating IP as well and two machines answer for it. First stop it there (sudo systemctl disable --now keepalived haproxy), then install and reload the new files on the others; without a floating IP, point DNS at the machines that stay first. Of an edge taken out, point the DNS of its hosts elsewhere, then stop haproxy (and keepalived, with a floating IP) on every machine. A machine that another stage's edge now names gets that stage's files and a reload of haproxy instead, its old keepalived stopped first unless those files have a keepalived.conf for it.",
   ),
   row(
+    'edge/floating-ip-leaves',
+    "A stage's floating IP taken out of its stage file while its edge stays, or taken by another stage's edge from one (warning)",
+    "Nothing stagecraft writes reaches keepalived on its machines any more: it keeps the old keepalived.conf and holds the address, and another stage's keepalived given it would be a second master. Point the hosts' DNS at the machines' own addresses, then stop keepalived on each (sudo systemctl disable --now keepalived), before the other stage's keepalived is reloaded with the address.",
+  ),
+  row(
     'config/missing-file',
     'An included file or folder that is not there',
     'Name a file, or a folder of .yaml, .yml or .json files, relative to the project root.',

@@ -2,6 +2,7 @@
  * What two stages may not both take (lib/edge/across-stages.ts): an edge machine or a floating IP,
  * and a node port on one cluster; refused at the later stage's setting, naming the earlier's place.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -727,6 +728,175 @@ describe('a stage synthesized alone onto the edge machine of a stage whose file 
       expect(r.stderr).toContain(
         "hint: first, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived haproxy (stage red's edge, whose hosts no longer have a stage); then install this stage's edge files (dist/blue/edge/) on its machines",
       );
+    });
+  });
+});
+
+describe('a synthesis of every stage that moves an edge machine from one stage file to another', () => {
+  it("warns at the taking stage's setting once: the next synthesis finds the leaving stage's output no longer naming it", () => {
+    afterFullSynth(
+      { blue: stage({ machines: ['10.0.0.5', '10.0.0.6'] }), red: stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30081 }) },
+      (dir) => {
+        writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5'] }));
+        writeFileSync(
+          join(dir, 'environments', 'red.yaml'),
+          stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.0.6'], nodePort: 30081 }),
+        );
+        const moved = runCli('synth', [], dir);
+        expect(moved.code).toBe(0);
+        expect(moved.stderr).toContain(
+          "environments/red.yaml:4:61: warning: edge.machines.lb2.address 10.0.0.6 of stage red is edge machine lb2 (10.0.0.6) of stage blue's edge in dist/blue/, which its stage file no longer names",
+        );
+        // the next, keeping every stage (its records) or compiling them, says nothing of it: dist/blue/ no longer names the machine
+        for (const again of [runCli('synth', [], dir), runCli('synth', ['red'], dir), runCli('synth', ['--no-cache'], dir)]) {
+          expect(again.code).toBe(0);
+          expect(again.stderr).not.toContain("of stage blue's edge");
+        }
+        // moved back: diff of both stages, which compiles them and writes nothing, says it as synth does
+        writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.0.6'] }));
+        writeFileSync(join(dir, 'environments', 'red.yaml'), stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30081 }));
+        expect(runCli('diff', ['blue', 'red'], dir).stderr).toContain(
+          "environments/blue.yaml:4:61: warning: edge.machines.lb2.address 10.0.0.6 of stage blue is edge machine lb2 (10.0.0.6) of stage red's edge in dist/red/, which its stage file no longer names",
+        );
+      },
+    );
+  });
+});
+
+describe('a floating IP moved from one stage file to another, both kept', () => {
+  const red = (floatingIp?: string) => stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp, nodePort: 30081 });
+  const blue = (floatingIp?: string) => stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp });
+  const blueWarning =
+    "environments/blue.yaml:5:26: warning: edge.floatingIp.address 10.0.1.50 of stage blue is the floating IP 10.0.1.50/16 of stage red's edge in dist/red/, which its stage file no longer names: keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds it until stopped or reloaded there, so this stage's keepalived started first would be a second master answering for the address\n" +
+    "  hint: first, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived (stage red's edge moves no floating IP now; its haproxy stays); then install this stage's edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)\n";
+  const redWarning =
+    "environments/red.yaml:4:3: warning: the floating IP 10.0.1.50/16 leaves the edge, as the stage file declares none any more (no edge.floatingIp): keepalived on lb1 (10.0.1.5) and lb2 (10.0.1.6) keeps running the old keepalived.conf and holds the address, and no file of this stage reaches it any more (another stage's edge given 10.0.1.50 would have two masters answering for it)\n" +
+    "  hint: point the DNS of www.example.com at the edge machines' own addresses (10.0.1.5 and 10.0.1.6) or elsewhere, then on lb1 and lb2: sudo systemctl disable --now keepalived (haproxy stays)\n";
+
+  it("warns at the taking stage's floating IP to stop keepalived on the giving stage's machines first, and the giving stage to stop it there, once", () => {
+    afterFullSynth({ blue: blue(), red: red('10.0.1.50/16') }, (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red());
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), blue('10.0.1.50/16'));
+      expect(runCli('diff', ['red'], dir).stdout).toContain(
+        `dist/red/edge/keepalived-lb1.conf: removed\n  ! ${redWarning.replace(/^.*? warning: /, '').replace('\n  hint: ', '; ')}`,
+      );
+      const full = runCli('synth', [], dir);
+      expect(full.code).toBe(0);
+      expect(full.stderr).toContain(blueWarning);
+      expect(full.stderr).toContain(redWarning);
+      // about this change: the next synthesis, keeping or compiling the stages, finds it made
+      for (const again of [runCli('synth', [], dir), runCli('synth', ['--no-cache'], dir)])
+        expect(again.stderr).not.toContain('floating IP 10.0.1.50');
+    });
+  });
+
+  it("has keepalived reloaded there with the giving stage's new keepalived.conf when it moves another address now, once written", () => {
+    afterFullSynth({ blue: blue(), red: red('10.0.1.50/16') }, (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red('10.0.1.60/16'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), blue('10.0.1.50/16'));
+      const step = (m: string, address: string) =>
+        `on ${m} (${address}): %install dist/red/edge/keepalived-${m}.conf as /etc/keepalived/keepalived.conf and reload keepalived (stage red's edge moves 10.0.1.60 now)`;
+      const steps = (pending: string) =>
+        `hint: first, ${step('lb1', '10.0.1.5')}; ${step('lb2', '10.0.1.6')}; then `.replaceAll('%', pending);
+      // diff writes nothing: red's new files are installed once its synthesis has written them
+      expect(runCli('diff', ['blue', 'red'], dir).stderr).toContain(steps('once npm run synth -- red has written them, '));
+      const full = runCli('synth', [], dir);
+      expect(full.code).toBe(0);
+      expect(full.stderr).toContain(steps(''));
+      expect(readFileSync(join(dir, 'dist', 'red', 'edge', 'keepalived-lb1.conf'), 'utf8')).toContain('10.0.1.60/16 dev eth0');
+    });
+  });
+
+  it("is warned of by a synthesis of the taking stage alone, its files installed once the giving stage's keepalived is stopped", () => {
+    afterFullSynth({ blue: blue(), red: red('10.0.1.50/16') }, (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red());
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), blue('10.0.1.50/16'));
+      const alone = runCli('synth', ['blue'], dir);
+      expect(alone.code).toBe(0);
+      expect(alone.stderr).toContain(blueWarning);
+      expect(runCli('synth', ['red'], dir).stderr).toContain(redWarning);
+    });
+  });
+});
+
+describe('a synthesis of every stage that removes a stage whose floating IP another stage now takes', () => {
+  it("warns once at that stage's floating IP to stop keepalived on the removed stage's machines first, and its removal line says so", () => {
+    const red = stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.1.50/16', nodePort: 30081 });
+    afterFullSynth({ blue: stage({ machines: ['10.0.0.5', '10.0.0.6'] }), red }, (dir) => {
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.1.50/16' }));
+      const full = runCli('synth', [], dir);
+      expect(full.code).toBe(0);
+      expect(full.stderr).toContain(
+        "environments/blue.yaml:5:26: warning: edge.floatingIp.address 10.0.1.50 of stage blue is the floating IP 10.0.1.50/16 of removed stage red's edge in dist/red/ (there is no environments/red.yaml), which keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds until stopped there",
+      );
+      expect(full.stderr).toContain(
+        "hint: first, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived haproxy (stage red's edge, whose hosts no longer have a stage); then install this stage's edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); this synthesis removes dist/red/",
+      );
+      expect(full.stdout).toContain('red: removed dist/red/');
+      expect(full.stdout).toContain(
+        'then on each edge machine: sudo systemctl disable --now keepalived haproxy, before the keepalived of stage blue, which now moves 10.0.1.50/16, is reloaded with its edge files on its machines: until then two masters would answer for the address\n',
+      );
+      // said once: the next synthesis finds dist/red/ gone, whether it keeps every stage or compiles blue
+      expect(runCli('synth', [], dir).stderr).not.toContain('removed stage red');
+      expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('removed stage red');
+    });
+  });
+});
+
+describe("a removed stage's edge, as deployed: its output as the project's last commit has it", () => {
+  /** Makes `dir` a git repository whose one commit holds `paths`. */
+  const commit = (dir: string, paths: readonly string[]) => {
+    const git = (...args: string[]) => {
+      const r = spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    git('init', '-q');
+    git('add', '--', ...paths);
+    git('commit', '-q', '-m', 'stages');
+  };
+  const red = stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.1.50/24', nodePort: 30081 });
+  /** red deleted, blue given red's lb2: a synthesis of blue, then of every stage. */
+  const takeAndRemove = (dir: string) => {
+    rmSync(join(dir, 'environments', 'red.yaml'));
+    writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.1.6'] }));
+    const alone = runCli('synth', ['blue'], dir);
+    const full = runCli('synth', [], dir);
+    expect(alone.code).toBe(0);
+    expect(full.code).toBe(0);
+    expect(full.stdout).toContain('red: removed dist/red/');
+    return { alone, full };
+  };
+
+  it('is warned of when its output was committed', () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      commit(dir, ['.']);
+      const { alone, full } = takeAndRemove(dir);
+      expect(alone.stderr).toContain("of removed stage red's edge in dist/red/");
+      expect(full.stdout).toContain('its edge stays: the edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) keep running its haproxy.cfg');
+    });
+  });
+
+  it('is not, when its output was never committed: no edge machine was given its files', () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      commit(dir, ['environments/blue.yaml', 'dist/blue']);
+      const { alone, full } = takeAndRemove(dir);
+      expect(alone.stderr).not.toContain('removed stage red');
+      expect(full.stderr).not.toContain('removed stage red');
+      expect(full.stdout).not.toContain('its edge stays');
+    });
+  });
+
+  it('is warned of, as in dist/, when git does not keep dist/ (ignored) and so cannot say', () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      writeFileSync(join(dir, '.gitignore'), 'dist/\n');
+      commit(dir, ['.']);
+      const { alone, full } = takeAndRemove(dir);
+      expect(alone.stderr).toContain("of removed stage red's edge in dist/red/");
+      expect(full.stdout).toContain('its edge stays');
     });
   });
 });

@@ -267,14 +267,15 @@ describe('an edge machine that leaves the edge', () => {
       { stage: 'shop', file: 'environments/shop.yaml', text: moved },
     ]);
     expect(compiled.tree.get('shop')!.has('edge/haproxy.cfg')).toBe(true);
-    const [notice, ...more] = compiled.notices.filter((p) => p.code === 'edge/machine-leaves');
+    // (stage shop's warning, about this change, is among the notices too: said once)
+    const [notice, ...more] = compiled.notices.filter((p) => p.code === 'edge/machine-leaves' && p.location?.file === FILE);
     expect(more).toEqual([]);
     expect(notice?.hint).not.toMatch(/disable --now|elsewhere/);
     const at = moved.split('\n').findIndex((l) => l.includes('lb1:')) + 1;
     expect(notice?.hint).toBe(
       `point no DNS away from it and stop no haproxy there: stage shop's edge now names 10.0.0.5 (edge.machines.lb1.address, environments/shop.yaml:${at}:21), whose files replace these there; do there as stage shop's warning says`,
     );
-    expect(compiled.acrossStages.get('shop')?.map((p) => p.hint)).toEqual([
+    expect(compiled.acrossStagesOnce.get('shop')?.map((p) => p.hint)).toEqual([
       "install this stage's edge files (dist/shop/edge/) there and reload haproxy, rather than stop haproxy there",
     ]);
   });
@@ -298,14 +299,17 @@ describe('an edge machine that leaves the edge', () => {
     const at = shop.split('\n').findIndex((l) => l.includes('lb2:')) + 1;
     expect(
       compile((file) => output.get(file))
-        .acrossStages.get('shop')
+        .acrossStagesOnce.get('shop')
         ?.map(formatProblem),
     ).toEqual([
       `environments/shop.yaml:${at}:21: warning: edge.machines.lb2.address 10.0.0.6 of stage shop is edge machine lb2 (10.0.0.6) of stage edge's edge in dist/edge/, which its stage file no longer names: it runs stage edge's haproxy.cfg and keepalived with 10.0.0.100/24 until this stage's files replace them\n` +
         "  hint: install this stage's edge files (dist/shop/edge/) there, dist/shop/edge/keepalived-lb2.conf as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived), rather than stop haproxy there",
+      // and the floating IP it takes, which keepalived on lb1, leaving stage edge's edge, holds until stopped there
+      `environments/shop.yaml:${at + 2}:26: warning: edge.floatingIp.address 10.0.0.100 of stage shop is the floating IP 10.0.0.100/24 of stage edge's edge in dist/edge/, which its stage file no longer names: keepalived on its edge machine lb1 (10.0.0.5) holds it until stopped or reloaded there, so this stage's keepalived started first would be a second master answering for the address\n` +
+        "  hint: first, on lb1 (10.0.0.5): sudo systemctl disable --now keepalived haproxy (it leaves stage edge's edge); then install this stage's edge files (dist/shop/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)",
     ]);
     // once the stage it leaves is written without it (here: no output to compare with), nothing is said
-    expect(compile().acrossStages.get('shop')).toBeUndefined();
+    expect(compile().acrossStagesOnce.get('shop')).toBeUndefined();
   });
 
   it('is told to stop its keepalived first when the stage whose edge now names it has no floating IP (no keepalived.conf of that stage replaces the old one): left running, it holds the old address with the old peers, a second master', () => {
@@ -313,11 +317,11 @@ describe('an edge machine that leaves the edge', () => {
     const shop = movedTo(['lb3: { address: 10.0.0.6 }'], true);
     const both = shop.compile((file) => shop.output.get(file));
     expect(both.tree.get('shop')!.has('edge/keepalived-lb3.conf')).toBe(false);
-    expect(both.acrossStages.get('shop')?.map((p) => p.hint)).toEqual([
+    expect(both.acrossStagesOnce.get('shop')?.map((p) => p.hint)).toEqual([
       "first, on lb2: sudo systemctl disable --now keepalived (this stage has no floating IP, so none of its files replaces stage edge's keepalived.conf there: left running, it holds 10.0.0.100/24 as a second master once stage edge's other machines no longer count it as a peer); then install this stage's edge files (dist/shop/edge/) there and reload haproxy, rather than stop haproxy there",
     ]);
     // and stage edge, whose edge keeps lb1, says to do as stage shop's warning says there, then reload lb1: not to stop haproxy there
-    expect(both.notices.filter((p) => p.code === 'edge/machine-leaves').map((p) => p.hint)).toEqual([
+    expect(both.notices.filter((p) => p.code === 'edge/machine-leaves' && p.location?.file === FILE).map((p) => p.hint)).toEqual([
       expect.stringMatching(
         /^point no DNS away from it and stop no haproxy there: stage shop's edge now names 10\.0\.0\.6 \(edge\.machines\.lb3\.address, environments\/shop\.yaml:\d+:21\), whose files replace these there; do there as stage shop's warning says; then install and reload the new files on lb1$/,
       ),

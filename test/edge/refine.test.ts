@@ -39,3 +39,23 @@ describe("a host of a frontend's hosts", () => {
     ]);
   });
 });
+
+describe('the name of an edge machine', () => {
+  it('is refused at its place when longer than a host name label: its keepalived-<machine>.conf would be a file name too long to write', () => {
+    const long = 'm'.repeat(250);
+    const text = machines('10.0.0.5', '10.0.0.6').replace('lb1:', `${long}:`);
+    expect(
+      edgeProblems(text.replace('edge:\n', 'edge:\n  floatingIp: { address: 10.0.0.100/24, interface: eth0, routerId: 7 }\n')),
+    ).toEqual([
+      expect.stringMatching(
+        /^environments\/edge\.yaml:\d+:\d+: edge\.machines: 'm+…m+ \(250 characters\)' is not a valid name; it must be a name of lowercase letters, digits and '-', at most 63 characters \(a host name's label\)$/,
+      ),
+    ]);
+  });
+
+  it('of 63 characters is taken', () => {
+    expect(() => edgeProblems(machines('10.0.0.5', '10.0.0.6').replace('lb1:', `${'m'.repeat(63)}:`))).toThrow(
+      'the stage compiled without a problem',
+    );
+  });
+});

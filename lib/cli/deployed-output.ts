@@ -1,0 +1,46 @@
+/**
+ * A removed stage's output as it was deployed (its stage file gone, its `dist/<stage>/` left until a
+ * synthesis of every stage removes it): what its edge machines may run is what was committed, which
+ * is what is applied and copied to them (README, "The edge"), not a file synthesized and never
+ * committed. Read from the project's git HEAD with git itself (`git cat-file`), so that packed and
+ * loose objects are read alike; only for a removed stage's few files, so a synthesis without one never
+ * starts git.
+ */
+import { spawnSync } from 'node:child_process';
+import { DIST_DIR, MAX_GENERATED_BYTES } from '../synth/disk.js';
+import { INVENTORY_FILE } from '../synth/inventory.js';
+
+/** git run in `root`, with no lock taken on the index and no prompt; undefined when it cannot be started. */
+function git(root: string, args: readonly string[]): { status: number | null; stdout: string } | undefined {
+  const r = spawnSync('git', args, {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: MAX_GENERATED_BYTES + 1024,
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' },
+  });
+  return r.error ? undefined : { status: r.status, stdout: r.stdout };
+}
+
+/**
+ * For the project in `root`, a removed stage's output as its last commit has it (`git cat-file blob
+ * HEAD:./dist/<stage>/<file>`): a file never committed reads as none, and a stage none of whose output
+ * was committed as one with no output (no edge machine was given its files). Undefined for a stage
+ * when git cannot say: git is not installed, `root` is in no work tree (a project copied without its
+ * history) or git refuses it (a repository of another user), or git ignores the stage's output
+ * (`dist/` never committed there): its output is then read as it is in dist/, as if deployed.
+ */
+export function deployedOutput(root: string): (stage: string) => ((file: string) => string | undefined) | undefined {
+  let tree: boolean | undefined;
+  return (stage) => {
+    tree ??= git(root, ['rev-parse', '--is-inside-work-tree'])?.stdout.trim() === 'true';
+    if (!tree) return undefined;
+    const dir = `${DIST_DIR}/${stage}`;
+    // exit 0: ignored; 1: not ignored; anything else: git could not tell
+    if (git(root, ['check-ignore', '-q', '--', `${dir}/${INVENTORY_FILE}`])?.status !== 1) return undefined;
+    return (file) => {
+      const r = git(root, ['cat-file', 'blob', `HEAD:./${dir}/${file}`]);
+      return r?.status === 0 ? r.stdout : undefined;
+    };
+  };
+}
