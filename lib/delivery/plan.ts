@@ -6,6 +6,7 @@ import type { Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { sourceName } from './source-name.js';
 import { ARGOCD_NAMESPACE } from './argocd.js';
+import { fluxRevision } from './flux.js';
 import { normalRepositoryUrl } from './urls.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import { DEFAULT_PROJECT, stageObjectName, type DeliveryPlan } from './delivery-plan.js';
@@ -187,7 +188,13 @@ export function planDelivery(
       );
       continue;
     }
-    const defaultRepository = { url: defaults.repository?.url, revision: defaults.repository?.revision ?? DEFAULT_REVISION };
+    const defaultRevision = defaults.repository?.revision ?? DEFAULT_REVISION;
+    // Flux: one commit in capitals and in small letters is one revision, so one GitRepository (`fluxRevision`)
+    const followedRevision = engine === 'flux' ? fluxRevision(revision) : revision;
+    const defaultRepository = {
+      url: defaults.repository?.url,
+      revision: engine === 'flux' ? fluxRevision(defaultRevision) : defaultRevision,
+    };
     // Flux: the project file's repository spelt another way (.git, a trailing /, a host in capitals) is
     // followed as the project file spells it, so by the GitRepository of the project's (no second one
     // polling and storing the same repository), unless Flux cannot clone that spelling (the project file's
@@ -203,8 +210,8 @@ export function planDelivery(
       engine,
       project,
       cluster,
-      repository: { url: followed, revision, ...(secret !== undefined ? { secret } : {}) },
-      ...(engine === 'flux' ? { source: sourceName(project, { url: followed, revision }, defaultRepository) } : {}),
+      repository: { url: followed, revision: followedRevision, ...(secret !== undefined ? { secret } : {}) },
+      ...(engine === 'flux' ? { source: sourceName(project, { url: followed, revision: followedRevision }, defaultRepository) } : {}),
       sync,
       namespaces: s.namespaces,
       kinds: s.kinds,

@@ -703,6 +703,30 @@ describe('compiling delivery', () => {
     expect(Object.keys((repo.spec as { ref: object }).ref)).toEqual(Object.keys(ref));
   });
 
+  it('has Flux follow one commit written in capitals and in small letters with one GitRepository, named alike either way', () => {
+    const commit = '3f7a9c2e81b7d4f60a5e3c9b1d2f4a6e8c0b7d91';
+    const repositories = (project: string, qa: string, production: string) => {
+      const tree = run(project, {
+        qa: stage(`{ cluster: nonprod, repository: { revision: ${qa} } }`),
+        production: stage(`{ cluster: prod, repository: { revision: ${production} } }`),
+      })().tree.get(DELIVERY_DIR)!;
+      const sourceOf = (s: string) => (docs(tree.get(`flux/10-${s}.yaml`)!)[0].spec as { sourceRef: { name: string } }).sourceRef.name;
+      return {
+        names: docs(tree.get('flux/00-stagecraft.yaml')!).map((d) => d.metadata.name),
+        qa: sourceOf('qa'),
+        production: sourceOf('production'),
+      };
+    };
+    const lower = repositories(PROJECT, commit, commit);
+    // two stages on one commit, one of them copied in capitals: one object follows it, named as for small letters
+    const mixed = repositories(PROJECT, commit.toUpperCase(), commit);
+    expect(mixed).toEqual(lower);
+    expect(mixed.names).toHaveLength(1);
+    // the stage's commit in capitals, the project file's in small letters: the project's own GitRepository
+    const inherited = repositories(PROJECT.replace('revision: main', `revision: ${commit}`), commit.toUpperCase(), 'main');
+    expect(inherited.qa).toBe('stagecraft');
+  });
+
   it('gives Argo CD the revision as written: a bare tag, a full ref', () => {
     const text = ARGOCD_PROJECT.replace('revision: main', 'revision: v1.2.3');
     const compiled = compileStages(
