@@ -546,10 +546,22 @@ describe('compiling delivery', () => {
         'which Flux writes as a label (kustomize.toolkit.fluxcd.io/name) on every object it applies, and a label value has at most 63 characters: the cluster would refuse every object of the stage\n' +
         '  hint: name the stage with at most 45 characters, or write a shorter delivery.project in stagecraft.yaml (platform-delivery, 17 characters)',
     ]);
-    // 63 characters pass; Argo CD, which tracks by annotation, takes it
+    // 63 characters pass
     const fits = long.slice(0, 45);
     expect(() => run(project, { [fits]: stage('{ cluster: nonprod }') })()).not.toThrow();
-    expect(() => run(project, { [long]: stage('{ cluster: prod, engine: argocd }') })()).not.toThrow();
+  });
+
+  it("refuses a stage whose Application name, which Argo CD's label tracking (its default before 3.0) writes as a label on every object, is longer than a label value", () => {
+    const long = 'customer-facing-checkout-service-staging-eu-west';
+    const project = PROJECT.replace('  engine: flux\n', '  engine: flux\n  project: platform-delivery\n');
+    expect(problemsOf(run(project, { [long]: stage('{ cluster: prod, engine: argocd }') }))).toEqual([
+      `environments/${long}.yaml:3:36: delivery.engine: the Application of the stage ${long} is named platform-delivery-${long} (66 characters: stagecraft.yaml's delivery.project, '-' and the stage's name), ` +
+        'which Argo CD, tracking objects by label (its default before 3.0), writes as a label (app.kubernetes.io/instance) on every object it applies, and a label value has at most 63 characters: the cluster would refuse every object of the stage ' +
+        "(tracking by annotation+label, Argo CD cuts the label to 63 characters, which another Application's name may give too; by annotation, 3.0's default, it writes none; which one it uses is set in its argocd-cm, which no file here says)\n" +
+        '  hint: name the stage with at most 45 characters, or write a shorter delivery.project in stagecraft.yaml (platform-delivery, 17 characters)',
+    ]);
+    const fits = long.slice(0, 45);
+    expect(() => run(project, { [fits]: stage('{ cluster: prod, engine: argocd }') })()).not.toThrow();
   });
 
   it('refuses a Flux timeout of 0s, which Flux takes as 30s (no "no limit"), at the stage\'s line, the project file\'s, or the engine: that makes it count', () => {
