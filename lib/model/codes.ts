@@ -584,6 +584,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "Argo CD runs a stage's PreSync hooks (its own, or a Helm chart's pre-install and pre-upgrade hooks) before it applies anything else, the Namespace included, whatever the sync waves; a hook in a Namespace the stage makes for the first time (or that the cluster the stage moves to lacks) is refused on the first sync, and so is every retry: the stage is never applied. Said once, as the output that first makes the Namespace (or moves the stage to another cluster) is written, unless the Namespace is itself a PreSync hook of an earlier wave, which Argo CD then deletes with everything in it at each sync unless its hook-delete-policy is HookFailed alone (warned about instead): if the Namespace does not exist in the cluster yet (kubectl get namespace), create it (and what the hook reads from it) before pushing, or, once the sync failed, then run argocd app sync.",
   ),
   row(
+    'delivery/moves-engine',
+    'Stage moved to the other engine',
+    "A stage's Application leaves dist/delivery/argocd/ as its Kustomization comes into dist/delivery/flux/, or the reverse: a move of engine, which each directory's change says as one object removed and another added. Each directory is applied by a command of its own; in another order both engines apply the stage for a while, each putting back what the other changes, or neither does. Follow the hint's order, one step right after the other: the patch that makes the old engine leave the stage's objects, the apply (or delete) that removes the old object, then the apply of the new engine's directory.",
+  ),
+  row(
     'delivery/moves-cluster',
     'Stage delivered to another cluster',
     "A stage's Application or Kustomization now applies it to another cluster, or names its cluster another way (another server URL, a name for a server URL, another kubeconfig Secret), which may be the same one; the engine leaves what it applied in the old one: its objects stay at work there, its claims with their data, and the new cluster starts on empty claims. Copy what is to be kept, then delete the stage from the old cluster with the command of the hint; unless two Argo CD names say it is another, first make sure it is: on the same cluster, the command would delete the stage at work.",
