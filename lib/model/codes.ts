@@ -561,7 +561,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/revision',
     'Revision the engine would misread',
-    "Flux follows a bare revision as a branch: write a tag as its full ref (refs/tags/v1.2.3), which Argo CD reads too, and HEAD (Argo CD's default branch) as the branch's name. A revision no Git ref can be named (release/, feature..x, -main: git check-ref-format) neither engine finds: write the branch, tag or commit as Git names it.",
+    "Flux follows a bare revision as a branch: write a tag as its full ref (refs/tags/v1.2.3), which Argo CD reads too, HEAD (Argo CD's default branch) as the branch's name, and a commit written short (3f7a9c2), which Argo CD looks up, as its whole 40 hex digits. A revision no Git ref can be named (release/, feature..x, -main: git check-ref-format) neither engine finds: write the branch, tag or commit as Git names it.",
   ),
   row(
     'delivery/sync',
