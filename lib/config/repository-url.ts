@@ -19,8 +19,8 @@ export interface RepositoryMismatch {
 
 /** What Flux's GitRepository clones (the pattern of its CRD's spec.url). */
 const FLUX_URL = /^(https?|ssh):\/\//;
-/** A bare revision that reads as a release tag (v1.2.3, 2.0.1-rc.1), which Flux would look for as a branch. */
-const TAG_LIKE = /^v?\d+(\.\d+)+([-+][\w.-]+)?$/;
+/** A bare revision that reads as a release tag (v1.2.3, V1.2.3, 2.0.1-rc.1), which Flux would look for as a branch. */
+const TAG_LIKE = /^v?\d+(\.\d+)+([-+][\w.-]+)?$/i;
 /**
  * A bare revision that reads as a commit written short (`3f7a9c2`, as git log --oneline and Git hosts
  * show one: 7 to 39 hex digits, with a digit and a letter among them, which a word such as `defaced`

@@ -467,6 +467,17 @@ describe('a revision no Git ref can be named', () => {
     },
   );
 
+  it.each(['v1.2.3', 'V1.2.3', 'V2.0.1-RC.1', '2.0.1-rc.1'])(
+    '%s, a tag, is refused for Flux, which follows it as a branch, with its full ref as hint',
+    (revision) => {
+      const text = `delivery:\n  engine: flux\n  repository: { url: https://git.example.com/team/app.git, revision: ${revision} }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
+      expect(plannedProblems(text)).toEqual([
+        `stagecraft.yaml:3:70: delivery.repository.revision: Flux follows a bare revision as a branch, and '${revision}' reads as a tag: Flux would wait for a branch refs/heads/${revision}\n` +
+          `  hint: write refs/tags/${revision} to follow the tag (refs/heads/${revision} if it is a branch), which Argo CD reads as well`,
+      ]);
+    },
+  );
+
   it.each(['defaced', 'deadbeef', '1234567', 'cafe12', 'release-2024'])(
     '%s, which no commit written short reads as, is followed as a branch by Flux',
     (revision) => {
