@@ -739,6 +739,14 @@ describe('compiling delivery', () => {
     expect(inherited.qa).toBe('stagecraft');
   });
 
+  it('refuses a repository URL whose scheme is in capitals, which Git reads as no transport, saying that the scheme goes in small letters', () => {
+    expect(
+      problemsOf(run(PROJECT, { qa: stage("{ cluster: nonprod, repository: { url: 'HTTPS://git.example.com/team/app.git' } }") })),
+    ).toEqual([
+      'environments/qa.yaml:3:50: delivery.repository.url must be a Git or HTTPS URL (https://, http://, ssh:// or git://, in small letters as Git reads them, or user@host:path) (found "HTTPS://git.example.com/team/app.git")',
+    ]);
+  });
+
   it('gives Argo CD the revision as written: a bare tag, a full ref', () => {
     const text = ARGOCD_PROJECT.replace('revision: main', 'revision: v1.2.3');
     const compiled = compileStages(
