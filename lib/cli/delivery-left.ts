@@ -136,9 +136,11 @@ export function kustomizationDeletesStage(k: DeletingKustomization, by: LeavingB
 
 /**
  * Those leaving with `removed` (ids of objects only in `dist/delivery/`, as `npm run diff` lists
- * them), as `before` (files of `dist/delivery/` as they are) holds them, whose stage Argo CD no longer
- * delivers in `now` (`deliveryTargets` of the new dist/delivery/): one it delivers under another name (a renamed
- * project) is left in place, and synth prints its patch with the commands that delete it.
+ * them), as `before` (files of `dist/delivery/` as they are) holds them, whose stage no engine
+ * delivers in `now` (`deliveryTargets` of the new dist/delivery/): one Argo CD delivers under another name (a renamed
+ * project) is left in place, and synth prints its patch with the commands that delete it; one whose
+ * stage Flux delivers now is said by the move's warning, which gives its patch in the order of its steps
+ * (lib/delivery/engine-moves.ts).
  */
 export function applicationsRemoved(
   before: FileTree,
@@ -146,7 +148,7 @@ export function applicationsRemoved(
   now: ReadonlyMap<string, StageTarget>,
 ): AppliedApplication[] {
   return applicationsIn(objectsIn(before)).filter(
-    (a) => removed.includes(`Application ${a.namespace}/${a.name}`) && !now.has(`argocd/${a.stage}`),
+    (a) => removed.includes(`Application ${a.namespace}/${a.name}`) && !now.has(`argocd/${a.stage}`) && !now.has(`flux/${a.stage}`),
   );
 }
 

@@ -4,6 +4,7 @@
  * or read from another repository (whose credentials the engine needs: lib/delivery/repository-moves.ts).
  */
 import type { ClusterSpec, ProjectFile } from '../config/delivery.js';
+import { engineMoves } from '../delivery/engine-moves.js';
 import { lostWaits } from '../delivery/lost-waits.js';
 import { repositoryMoves } from '../delivery/repository-moves.js';
 import { sameCluster, type StageTarget } from '../delivery/target.js';
@@ -134,7 +135,8 @@ function deletedThere(stage: string, inventory: string | undefined, removal: Ret
 
 /**
  * What the new `dist/delivery/` (`after`) moves of the stages as `before` (`deliveryTargets` of the
- * tree it replaces) delivered them: to another cluster (`clusterMoves`), or to another repository
+ * tree it replaces) delivered them: to the other engine (lib/delivery/engine-moves.ts: the order of
+ * the steps that hand the stage over), to another cluster (`clusterMoves`), or to another repository
  * (lib/delivery/repository-moves.ts), and the stages that no longer wait for the stage before them
  * because either moved to the other engine (lib/delivery/lost-waits.ts), as warnings said once.
  * @param inventoryOf the stage's inventory as it was (the objects left in the old cluster)
@@ -150,7 +152,9 @@ export function stageMoves(
 ): Problem[] {
   const targets = deliveryTargets(after ?? new Map());
   const all = whole === after ? targets : deliveryTargets(whole ?? new Map());
+  const stays = (engine: Engine) => [...(whole?.keys() ?? [])].some((p) => p.startsWith(`${engine}/`));
   return [
+    ...engineMoves(before, targets, stays),
     ...clusterMoves(before, targets, inventoryOf, declared),
     ...repositoryMoves(before, targets, all),
     ...lostWaits(before, targets, all),

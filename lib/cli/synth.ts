@@ -289,7 +289,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       // a hand edit of dist/delivery/ written over, as a stage's output is: said, since the cluster may hold it
       ...(planned ? handEdits(onDiskDelivery, delivery) : []),
       ...(notPruned ? [] : unorphaned.map((k) => kustomizationDeletesStage(k))),
-      ...finalized.map((a) => applicationDeletesStage(a, now)),
+      // (one whose stage moved to Flux: the move's warning gives the patch, in the order of its steps)
+      ...finalized.filter((a) => !now.has(`flux/${a.stage}`)).map((a) => applicationDeletesStage(a, now)),
       ...(planned ? stageMoves(targets.targets, delivery, (s) => targets.inventories.get(s), declaredClusters(compiled.projectFile)) : []),
     ];
     printProblems(io, pruned);

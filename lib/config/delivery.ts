@@ -10,8 +10,18 @@ import { ENGINES, type Engine } from '../model/engines.js';
 
 export { ENGINES, type Engine };
 
+/**
+ * A repository URL: its scheme in small letters, as Git reads one (`HTTPS://` names no transport Git
+ * has: `git-remote-HTTPS`) and Flux's GitRepository pattern takes, which the message says, since to a
+ * reader an `HTTPS://` URL is an HTTPS one.
+ */
 const Url = (description: string) =>
-  Type.String({ minLength: 1, pattern: '^(https?|ssh|git)://\\S+$|^[\\w.-]+@[\\w.-]+:\\S+$', expected: 'a Git or HTTPS URL', description });
+  Type.String({
+    minLength: 1,
+    pattern: '^(https?|ssh|git)://\\S+$|^[\\w.-]+@[\\w.-]+:\\S+$',
+    expected: 'a Git or HTTPS URL (https://, http://, ssh:// or git://, in small letters as Git reads them, or user@host:path)',
+    description,
+  });
 
 /** A Go duration, as Flux and the External Secrets Operator read one (`15m`, `1h30m`). */
 const DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';

@@ -19,8 +19,15 @@ export interface RepositoryMismatch {
 
 /** What Flux's GitRepository clones (the pattern of its CRD's spec.url). */
 const FLUX_URL = /^(https?|ssh):\/\//;
-/** A bare revision that reads as a release tag (v1.2.3, 2.0.1-rc.1), which Flux would look for as a branch. */
-const TAG_LIKE = /^v?\d+(\.\d+)+([-+][\w.-]+)?$/;
+/** A bare revision that reads as a release tag (v1.2.3, V1.2.3, 2.0.1-rc.1), which Flux would look for as a branch. */
+const TAG_LIKE = /^v?\d+(\.\d+)+([-+][\w.-]+)?$/i;
+/**
+ * A bare revision that reads as a commit written short (`3f7a9c2`, as git log --oneline and Git hosts
+ * show one: 7 to 39 hex digits, with a digit and a letter among them, which a word such as `defaced`
+ * or a number has not), which Argo CD looks up as the commit (its IsTruncatedCommitSHA) and Flux
+ * follows as a branch: its GitRepository's ref.commit takes a whole commit only.
+ */
+const SHORT_COMMIT = /^(?=[\da-f]*\d)(?=[\da-f]*[a-f])[\da-f]{7,39}$/i;
 
 /**
  * An scp-style URL (`git@git.example.com:platform/app.git`) as the `ssh://` URL that Git hosts read
@@ -197,6 +204,13 @@ export function repositoryMismatches(
       message:
         "Flux follows a bare revision as a branch, and no branch can be named HEAD (git check-ref-format --branch): Flux would wait for a branch refs/heads/HEAD, where Argo CD reads HEAD as the repository's default branch",
       hint: 'write the default branch by its name (main), which Argo CD reads as well',
+    });
+  if (revision !== undefined && SHORT_COMMIT.test(revision))
+    found.push({
+      code: 'delivery/revision',
+      setting: 'revision',
+      message: `Flux follows a bare revision as a branch, and '${revision}' reads as a commit written short (${revision.length} hex digits): Flux would wait for a branch refs/heads/${revision}, where Argo CD looks the commit up`,
+      hint: `write the whole 40-hex commit (git rev-parse ${revision} prints it), which Argo CD reads as well`,
     });
   if (revision !== undefined && TAG_LIKE.test(revision)) {
     found.push({

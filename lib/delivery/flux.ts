@@ -47,14 +47,23 @@ function sources(plans: readonly DeliveryPlan[]): Map<string, DeliveryPlan['repo
   return new Map([...named].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** A 40-hex commit, in capitals too (as Git and Argo CD read one, copied from a UI). */
+const COMMIT = /^[0-9a-f]{40}$/i;
+
+/**
+ * The revision as Flux follows it: a 40-hex commit as Git writes it (in small letters), so that one
+ * commit written in capitals and in small letters is one revision, followed by one GitRepository
+ * of one name (the plan names it from this); anything else as written.
+ */
+export const fluxRevision = (revision: string): string => (COMMIT.test(revision) ? revision.toLowerCase() : revision);
+
 /**
  * Flux's `spec.ref` for a revision: a full ref (`refs/tags/v1.2.3`) by name, a 40-hex commit as
- * the commit (in capitals too, as Git and Argo CD read one, written as Git writes it), anything else
- * as a branch (the plan refuses a bare revision that reads as a tag).
+ * the commit (`fluxRevision`), anything else as a branch (the plan refuses a bare revision that reads as a tag).
  */
 export function fluxRef(revision: string): NonNullable<IGitRepository['spec']>['ref'] {
   if (revision.startsWith('refs/')) return { name: revision };
-  return /^[0-9a-f]{40}$/i.test(revision) ? { commit: revision.toLowerCase() } : { branch: revision };
+  return COMMIT.test(revision) ? { commit: fluxRevision(revision) } : { branch: revision };
 }
 
 export function gitRepositories(plans: readonly DeliveryPlan[], labels: Record<string, string>): IGitRepository[] {

@@ -6,12 +6,13 @@ import type { Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { sourceName } from './source-name.js';
 import { ARGOCD_NAMESPACE } from './argocd.js';
+import { fluxRevision } from './flux.js';
 import { normalRepositoryUrl } from './urls.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import { DEFAULT_PROJECT, stageObjectName, type DeliveryPlan } from './delivery-plan.js';
 import { MAX_LABEL_VALUE } from '../model/labels.js';
 import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
-import type { ProjectFile } from '../config/delivery.js';
+import type { Engine, ProjectFile } from '../config/delivery.js';
 import { repositoryCredentials } from '../config/repository-credentials.js';
 import { repositoryMismatches, repositoryUrlForm } from '../config/repository-url.js';
 import { ignoredSyncSettings, resolvedSync, shortFluxTimeout, syncMismatches, unreadProjectTimeout } from '../config/sync-policy.js';
@@ -175,19 +176,25 @@ export function planDelivery(
     const previous = promotedFrom.get(s.stage);
     const project = defaults.project ?? DEFAULT_PROJECT;
     const name = stageObjectName(project, s.stage);
-    // Flux labels every object it applies with its Kustomization's name (fluxcd/flux2#2004): a label value
-    if (engine === 'flux' && name.length > MAX_LABEL_VALUE) {
+    // each engine writes the name as a label value on every object it applies (`NAME_AS_LABEL`)
+    if (name.length > MAX_LABEL_VALUE) {
       const longest = MAX_LABEL_VALUE - project.length - 1;
       fail(
         'engine',
-        `the Kustomization of the stage ${s.stage} is named ${name} (${name.length} characters: ${projectSource}'s delivery.project, '-' and the stage's name), which Flux writes as a label (kustomize.toolkit.fluxcd.io/name) on every object it applies, and a label value has at most ${MAX_LABEL_VALUE} characters: the cluster would refuse every object of the stage`,
+        `the ${engine === 'flux' ? 'Kustomization' : 'Application'} of the stage ${s.stage} is named ${name} (${name.length} characters: ${projectSource}'s delivery.project, '-' and the stage's name), ${NAME_AS_LABEL[engine].writes}, and a label value has at most ${MAX_LABEL_VALUE} characters: the cluster would refuse every object of the stage${NAME_AS_LABEL[engine].unless}`,
         longest > 0
           ? `name the stage with at most ${longest} characters, or write a shorter delivery.project in ${projectSource} (${project}, ${project.length} characters)`
           : `write a shorter delivery.project in ${projectSource} (${project}, ${project.length} characters)`,
       );
       continue;
     }
-    const defaultRepository = { url: defaults.repository?.url, revision: defaults.repository?.revision ?? DEFAULT_REVISION };
+    const defaultRevision = defaults.repository?.revision ?? DEFAULT_REVISION;
+    // Flux: one commit in capitals and in small letters is one revision, so one GitRepository (`fluxRevision`)
+    const followedRevision = engine === 'flux' ? fluxRevision(revision) : revision;
+    const defaultRepository = {
+      url: defaults.repository?.url,
+      revision: engine === 'flux' ? fluxRevision(defaultRevision) : defaultRevision,
+    };
     // Flux: the project file's repository spelt another way (.git, a trailing /, a host in capitals) is
     // followed as the project file spells it, so by the GitRepository of the project's (no second one
     // polling and storing the same repository), unless Flux cannot clone that spelling (the project file's
@@ -203,8 +210,8 @@ export function planDelivery(
       engine,
       project,
       cluster,
-      repository: { url: followed, revision, ...(secret !== undefined ? { secret } : {}) },
-      ...(engine === 'flux' ? { source: sourceName(project, { url: followed, revision }, defaultRepository) } : {}),
+      repository: { url: followed, revision: followedRevision, ...(secret !== undefined ? { secret } : {}) },
+      ...(engine === 'flux' ? { source: sourceName(project, { url: followed, revision: followedRevision }, defaultRepository) } : {}),
       sync,
       namespaces: s.namespaces,
       kinds: s.kinds,
@@ -250,6 +257,25 @@ export function planDelivery(
   );
   return { plans: plans.map(({ after, ...p }) => withAfter(p, waitsFor(p, after, plans))), problems, notices };
 }
+
+/**
+ * How each engine writes the name of a stage's Application or Kustomization (`<project>-<stage>`) as
+ * a label value on every object it applies, which the API server refuses past 63 characters. Flux:
+ * `kustomize.toolkit.fluxcd.io/name` (fluxcd/flux2#2004). Argo CD: `app.kubernetes.io/instance`
+ * when it tracks objects by label, its default before 3.0, as written (argo-cd#10843, #14637: it
+ * cuts the name only with `annotation+label` tracking, where two long names may then give one
+ * label; annotation tracking, 3.0's default, writes none). Which tracking an Argo CD uses is in its
+ * argocd-cm, not in any file stagecraft reads, so such a name is refused for either engine.
+ */
+const NAME_AS_LABEL: Readonly<Record<Engine, { readonly writes: string; readonly unless: string }>> = {
+  flux: { writes: 'which Flux writes as a label (kustomize.toolkit.fluxcd.io/name) on every object it applies', unless: '' },
+  argocd: {
+    writes:
+      'which Argo CD, tracking objects by label (its default before 3.0), writes as a label (app.kubernetes.io/instance) on every object it applies',
+    unless:
+      " (tracking by annotation+label, Argo CD cuts the label to 63 characters, which another Application's name may give too; by annotation, 3.0's default, it writes none; which one it uses is set in its argocd-cm, which no file here says)",
+  },
+};
 
 const UNREAD_SECRET = 'delivery/unread-secret';
 

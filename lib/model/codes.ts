@@ -566,7 +566,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/revision',
     'Revision the engine would misread',
-    "Flux follows a bare revision as a branch: write a tag as its full ref (refs/tags/v1.2.3), which Argo CD reads too, and HEAD (Argo CD's default branch) as the branch's name. A revision no Git ref can be named (release/, feature..x, -main: git check-ref-format) neither engine finds: write the branch, tag or commit as Git names it.",
+    "Flux follows a bare revision as a branch: write a tag as its full ref (refs/tags/v1.2.3), which Argo CD reads too, HEAD (Argo CD's default branch) as the branch's name, and a commit written short (3f7a9c2), which Argo CD looks up, as its whole 40 hex digits. A revision no Git ref can be named (release/, feature..x, -main: git check-ref-format) neither engine finds: write the branch, tag or commit as Git names it.",
   ),
   row(
     'delivery/sync',
@@ -587,6 +587,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'delivery/first-sync-hook',
     'PreSync hook in a Namespace Argo CD has not made yet',
     "Argo CD runs a stage's PreSync hooks (its own, or a Helm chart's pre-install and pre-upgrade hooks) before it applies anything else, the Namespace included, whatever the sync waves; a hook in a Namespace the stage makes for the first time (or that the cluster the stage moves to lacks) is refused on the first sync, and so is every retry: the stage is never applied. Said once, as the output that first makes the Namespace (or moves the stage to another cluster) is written, unless the Namespace is itself a PreSync hook of an earlier wave, which Argo CD then deletes with everything in it at each sync unless its hook-delete-policy is HookFailed alone (warned about instead): if the Namespace does not exist in the cluster yet (kubectl get namespace), create it (and what the hook reads from it) before pushing, or, once the sync failed, then run argocd app sync.",
+  ),
+  row(
+    'delivery/moves-engine',
+    'Stage moved to the other engine',
+    "A stage's Application leaves dist/delivery/argocd/ as its Kustomization comes into dist/delivery/flux/, or the reverse: a move of engine, which each directory's change says as one object removed and another added. Each directory is applied by a command of its own; in another order both engines apply the stage for a while, each putting back what the other changes, or neither does. Follow the hint's order, one step right after the other: the patch that makes the old engine leave the stage's objects, the apply (or delete) that removes the old object, then the apply of the new engine's directory.",
   ),
   row(
     'delivery/moves-cluster',

@@ -122,6 +122,9 @@ describe('repositoryCredentials', () => {
     'https://jdoe2024platform@bitbucket.org/team/app.git',
     'https://k8sdeploybot2024@bitbucket.org/team/app.git',
     'https://acmecorpbuildagent1@git.example.com/scm/team/app.git',
+    // short names with a run of digits: a token is 16 characters or more
+    'https://deploy42bot@bitbucket.org/team/app.git',
+    'https://jdoe99@bitbucket.org/team/app.git',
   ])('lets %s through: the user name a Git host writes in the clone URL it shows names an account', (url) => {
     expect(repositoryCredentials(url)).toBeUndefined();
   });

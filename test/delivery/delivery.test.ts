@@ -546,10 +546,22 @@ describe('compiling delivery', () => {
         'which Flux writes as a label (kustomize.toolkit.fluxcd.io/name) on every object it applies, and a label value has at most 63 characters: the cluster would refuse every object of the stage\n' +
         '  hint: name the stage with at most 45 characters, or write a shorter delivery.project in stagecraft.yaml (platform-delivery, 17 characters)',
     ]);
-    // 63 characters pass; Argo CD, which tracks by annotation, takes it
+    // 63 characters pass
     const fits = long.slice(0, 45);
     expect(() => run(project, { [fits]: stage('{ cluster: nonprod }') })()).not.toThrow();
-    expect(() => run(project, { [long]: stage('{ cluster: prod, engine: argocd }') })()).not.toThrow();
+  });
+
+  it("refuses a stage whose Application name, which Argo CD's label tracking (its default before 3.0) writes as a label on every object, is longer than a label value", () => {
+    const long = 'customer-facing-checkout-service-staging-eu-west';
+    const project = PROJECT.replace('  engine: flux\n', '  engine: flux\n  project: platform-delivery\n');
+    expect(problemsOf(run(project, { [long]: stage('{ cluster: prod, engine: argocd }') }))).toEqual([
+      `environments/${long}.yaml:3:36: delivery.engine: the Application of the stage ${long} is named platform-delivery-${long} (66 characters: stagecraft.yaml's delivery.project, '-' and the stage's name), ` +
+        'which Argo CD, tracking objects by label (its default before 3.0), writes as a label (app.kubernetes.io/instance) on every object it applies, and a label value has at most 63 characters: the cluster would refuse every object of the stage ' +
+        "(tracking by annotation+label, Argo CD cuts the label to 63 characters, which another Application's name may give too; by annotation, 3.0's default, it writes none; which one it uses is set in its argocd-cm, which no file here says)\n" +
+        '  hint: name the stage with at most 45 characters, or write a shorter delivery.project in stagecraft.yaml (platform-delivery, 17 characters)',
+    ]);
+    const fits = long.slice(0, 45);
+    expect(() => run(project, { [fits]: stage('{ cluster: prod, engine: argocd }') })()).not.toThrow();
   });
 
   it('refuses a Flux timeout of 0s, which Flux takes as 30s (no "no limit"), at the stage\'s line, the project file\'s, or the engine: that makes it count', () => {
@@ -701,6 +713,38 @@ describe('compiling delivery', () => {
     const [repo] = docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/00-stagecraft.yaml')!);
     expect(repo.spec).toMatchObject({ ref });
     expect(Object.keys((repo.spec as { ref: object }).ref)).toEqual(Object.keys(ref));
+  });
+
+  it('has Flux follow one commit written in capitals and in small letters with one GitRepository, named alike either way', () => {
+    const commit = '3f7a9c2e81b7d4f60a5e3c9b1d2f4a6e8c0b7d91';
+    const repositories = (project: string, qa: string, production: string) => {
+      const tree = run(project, {
+        qa: stage(`{ cluster: nonprod, repository: { revision: ${qa} } }`),
+        production: stage(`{ cluster: prod, repository: { revision: ${production} } }`),
+      })().tree.get(DELIVERY_DIR)!;
+      const sourceOf = (s: string) => (docs(tree.get(`flux/10-${s}.yaml`)!)[0].spec as { sourceRef: { name: string } }).sourceRef.name;
+      return {
+        names: docs(tree.get('flux/00-stagecraft.yaml')!).map((d) => d.metadata.name),
+        qa: sourceOf('qa'),
+        production: sourceOf('production'),
+      };
+    };
+    const lower = repositories(PROJECT, commit, commit);
+    // two stages on one commit, one of them copied in capitals: one object follows it, named as for small letters
+    const mixed = repositories(PROJECT, commit.toUpperCase(), commit);
+    expect(mixed).toEqual(lower);
+    expect(mixed.names).toHaveLength(1);
+    // the stage's commit in capitals, the project file's in small letters: the project's own GitRepository
+    const inherited = repositories(PROJECT.replace('revision: main', `revision: ${commit}`), commit.toUpperCase(), 'main');
+    expect(inherited.qa).toBe('stagecraft');
+  });
+
+  it('refuses a repository URL whose scheme is in capitals, which Git reads as no transport, saying that the scheme goes in small letters', () => {
+    expect(
+      problemsOf(run(PROJECT, { qa: stage("{ cluster: nonprod, repository: { url: 'HTTPS://git.example.com/team/app.git' } }") })),
+    ).toEqual([
+      'environments/qa.yaml:3:50: delivery.repository.url must be a Git or HTTPS URL (https://, http://, ssh:// or git://, in small letters as Git reads them, or user@host:path) (found "HTTPS://git.example.com/team/app.git")',
+    ]);
   });
 
   it('gives Argo CD the revision as written: a bare tag, a full ref', () => {

@@ -454,6 +454,38 @@ describe('a revision no Git ref can be named', () => {
     expect(plannedProblems(text('argocd'))).toEqual([]);
   });
 
+  it.each(['3f7a9c2', '3F7A9C2E81B7', '3f7a9c2e81b7d4f60a5e3c9b1d2f4a6e8c0b7d9'])(
+    '%s, a commit written short, is refused for Flux, which follows it as a branch, with the whole commit as hint; Argo CD looks it up',
+    (revision) => {
+      const text = (engine: string) =>
+        `delivery:\n  engine: ${engine}\n  repository: { url: https://git.example.com/team/app.git, revision: ${revision} }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
+      expect(plannedProblems(text('flux'))).toEqual([
+        `stagecraft.yaml:3:70: delivery.repository.revision: Flux follows a bare revision as a branch, and '${revision}' reads as a commit written short (${revision.length} hex digits): Flux would wait for a branch refs/heads/${revision}, where Argo CD looks the commit up\n` +
+          `  hint: write the whole 40-hex commit (git rev-parse ${revision} prints it), which Argo CD reads as well`,
+      ]);
+      expect(plannedProblems(text('argocd'))).toEqual([]);
+    },
+  );
+
+  it.each(['v1.2.3', 'V1.2.3', 'V2.0.1-RC.1', '2.0.1-rc.1'])(
+    '%s, a tag, is refused for Flux, which follows it as a branch, with its full ref as hint',
+    (revision) => {
+      const text = `delivery:\n  engine: flux\n  repository: { url: https://git.example.com/team/app.git, revision: ${revision} }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
+      expect(plannedProblems(text)).toEqual([
+        `stagecraft.yaml:3:70: delivery.repository.revision: Flux follows a bare revision as a branch, and '${revision}' reads as a tag: Flux would wait for a branch refs/heads/${revision}\n` +
+          `  hint: write refs/tags/${revision} to follow the tag (refs/heads/${revision} if it is a branch), which Argo CD reads as well`,
+      ]);
+    },
+  );
+
+  it.each(['defaced', 'deadbeef', '1234567', 'cafe12', 'release-2024'])(
+    '%s, which no commit written short reads as, is followed as a branch by Flux',
+    (revision) => {
+      const text = `delivery:\n  engine: flux\n  repository: { url: https://git.example.com/team/app.git, revision: "${revision}" }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
+      expect(plannedProblems(text)).toEqual([]);
+    },
+  );
+
   it.each(['release/', '-main', 'feature..x', 'team/.hidden', 'v2.lock', 'team.lock/x', 'a//b'])(
     "%s is refused for either engine, at the stage's revision or once at the project file's",
     (revision) => {
