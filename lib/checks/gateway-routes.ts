@@ -7,11 +7,16 @@
  * False (BackendNotFound) and fails what the rule sends it, its weight's share (`FAILS`: an HTTPRoute's
  * requests with a 500, a GRPCRoute's with UNAVAILABLE, a TCPRoute's, TLSRoute's or UDPRoute's
  * connections rejected); one of weight 0, sent none, is a warning; a mirror's mirrors nothing. A reference to another
- * namespace needs a ReferenceGrant there and is not looked at. Pure.
+ * namespace needs a ReferenceGrant there (`refs/route-grant`, RefNotPermitted, failing the same share), and is
+ * followed once one of the objects' grants lets the route reach it. A Service named without a port the API server
+ * refuses (the CRD's rule "Must have port for Service reference"). Pure.
  */
+import { existingNames } from '../model/existing-objects.js';
 import { asRecord, recordsIn, type KubeObject } from '../model/object.js';
+import { declareHint } from './declared-names.js';
 import { finder, type FieldPath, type Finding, guessing } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
+import type { ReferenceOptions } from './references-namespaces.js';
 
 /** The route kinds of Gateway API (gateway.networking.k8s.io) whose rules have backendRefs. */
 export const ROUTE_KINDS: readonly string[] = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'];
@@ -88,42 +93,134 @@ function backendRefs(kind: string, spec: Record<string, unknown>): BackendRef[] 
   return refs;
 }
 
-/** A route's backends that are Services of its namespace not there, or ports those Services do not have. */
-export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+/** Gateway API's group: of the routes, and of the ReferenceGrants that let them reach into another namespace. */
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+/** How the index files ReferenceGrants, of any version served (v1beta1, v1). */
+const REFERENCE_GRANT = `${GATEWAY_GROUP}/ReferenceGrant`;
+
+/**
+ * Why none of `grants` (the ReferenceGrants of a backend's namespace) lets a route of `kind` in namespace
+ * `from` send traffic to Service `name` there, or undefined when one does: a grant's `from` must have an
+ * entry of Gateway API's group, the route's kind and its namespace, and its `to` one of the core group and
+ * kind Service without a name (every Service there) or with the Service's (Gateway API's ReferenceGrantSpec).
+ */
+function refusal(grants: readonly KubeObject[], kind: string, from: string, name: string): string | undefined {
+  if (grants.length === 0)
+    return 'the objects make no ReferenceGrant there, and Gateway API refuses a reference into another namespace without one';
+  const reasons: string[] = [];
+  for (const grant of grants) {
+    const spec = asRecord(grant.spec);
+    const fromOk = recordsIn(spec?.from).some((f) => f.group === GATEWAY_GROUP && f.kind === kind && f.namespace === from);
+    const toOk = recordsIn(spec?.to).some(
+      (t) =>
+        (t.group ?? '') === '' && t.kind === 'Service' && (t.name === undefined || t.name === null || t.name === '' || t.name === name),
+    );
+    if (fromOk && toOk) return undefined;
+    const handle = String(grant.metadata?.name);
+    if (!fromOk) reasons.push(`${handle}'s from has no entry of group ${GATEWAY_GROUP}, kind ${kind} and namespace ${from}`);
+    if (!toOk) reasons.push(`${handle}'s to has no entry of group "", kind Service and name ${name} (or none)`);
+  }
+  return `no ReferenceGrant there lets a ${kind} of namespace '${from}' reach it: ${listed(reasons)}`;
+}
+
+/**
+ * The ReferenceGrant that lets a route of `kind` in namespace `from` send traffic to Service `name` of `to`, as the
+ * hint writes it, or the entries to add to one of `grants`, the grants there.
+ */
+const grantHint = (kind: string, from: string, to: string, name: string, grants: readonly KubeObject[]) =>
+  `add to namespace '${to}' a ReferenceGrant (apiVersion: ${GATEWAY_GROUP}/v1beta1) with spec: { from: [{ group: ${GATEWAY_GROUP}, kind: ${kind}, namespace: ${from} }], to: [{ group: "", kind: Service, name: ${name} }] }${
+    grants.length ? ` (or add those entries to ${listed(grants.map((g) => String(g.metadata?.name)))})` : ''
+  }; or send traffic to a Service of namespace '${from}'`;
+
+/** A Service's ports as messages list them: `80 (http), 443`. */
+const servicePorts = (ports: readonly Record<string, unknown>[]) =>
+  listed(ports.map((p) => `${String(p.port)}${p.name ? ` (${String(p.name)})` : ''}`));
+
+/**
+ * A route's backends that the API server or its Gateway's controller refuses: a Service named without a
+ * port (Gateway API's CRD rule, "Must have port for Service reference": the route is refused), a Service
+ * of another namespace no ReferenceGrant of the objects lets the route reach (`refs/route-grant`: said
+ * when the objects make that namespace or grants in it; another's namespace is its owner's to grant), a
+ * Service not there (in the route's namespace, or in another the objects make; one declared as made
+ * outside them, `Service/<namespace>/<name>`, is there), and a port the Service does not have.
+ */
+export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions = {}): void {
   const spec = asRecord(o.spec);
   if (!spec) return;
   for (const { path, ref, answers: what, idle } of backendRefs(o.kind, spec)) {
     const emit = finder(o, idle ? 'warning' : 'error');
-    const answers = `its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and ${what}`;
+    const sends = idle ? 'names' : 'sends traffic to';
     const { name, port } = ref;
     if (typeof name !== 'string' || name === '') continue;
     if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') continue;
-    if (ref.namespace !== undefined && ref.namespace !== ns) continue;
-    const service = index.get(KINDS.Service, ns, name);
-    if (!service) {
-      const names = index.namesOf(KINDS.Service, ns);
+    const at = typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : ns;
+    const of = at === ns ? '' : ` of namespace '${at}'`;
+    const made = at === ns || index.get(KINDS.Namespace, '', at) !== undefined;
+    const grants = at === ns ? [] : index.objectsOf(REFERENCE_GRANT, at);
+    const refused = at === ns ? undefined : refusal(grants, o.kind, ns, name);
+    const service = refused === undefined ? index.get(KINDS.Service, at, name) : undefined;
+    const portless = port === undefined || port === null;
+    if (portless) {
+      const ports = recordsIn(asRecord(service?.spec)?.ports);
+      out.push(
+        finder(o)(
+          'refs/route-backend',
+          path,
+          `names Service '${name}'${of} without a port: the API server refuses the route (Gateway API's rule for a backend of kind Service: "Must have port for Service reference")`,
+          ports.length === 1
+            ? `write port: ${String(ports[0].port)} (the Service's port, not its targetPort)`
+            : ports.length > 1
+              ? `write port: one of the Service's ports, ${servicePorts(ports)} (not a targetPort)`
+              : "write port: the number of the Service's port that reaches the pods (not its targetPort)",
+        ),
+      );
+    }
+    if (refused !== undefined) {
+      // another's namespace, in which the objects make no grant, is its owner's to grant in: nothing is known of it
+      if (!made && grants.length === 0) continue;
       out.push(
         emit(
-          'refs/route-backend',
-          [...path, 'name'],
-          `${idle ? 'names' : 'sends traffic to'} Service '${name}', but the Services in namespace '${ns}' are: ${listed(names)}; ${answers}`,
-          guessing(name, names, 'fix the name, or add the Service'),
+          'refs/route-grant',
+          [...path, 'namespace'],
+          `${sends} Service '${name}'${of}, but ${refused}; its Gateway's controller sets the route's ResolvedRefs to False (RefNotPermitted) and ${what}`,
+          grantHint(o.kind, ns, at, name, grants),
         ),
       );
       continue;
     }
-    if (typeof port !== 'number') continue;
+    if (!service) {
+      // a Service of another's namespace may be made there by its owner
+      if (!made) continue;
+      const declared = existingNames(options.existingObjects, '', 'Service', at);
+      if (declared.includes(name)) continue;
+      const names = [...new Set([...index.namesOf(KINDS.Service, at), ...declared])].sort();
+      out.push(
+        emit(
+          'refs/route-backend',
+          [...path, 'name'],
+          `${sends} Service '${name}'${of}, but the Services in namespace '${at}' are: ${listed(names)}; its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and ${what}`,
+          guessing(name, names, `fix the name, or add the Service; or, ${declareHint('Service', at, name, options.written)}`),
+        ),
+      );
+      continue;
+    }
+    if (portless || typeof port !== 'number') continue;
     const ports = recordsIn(asRecord(service.spec)?.ports);
     if (ports.some((p) => p.port === port)) continue;
     const byTarget = ports.find((p) => p.targetPort === port);
+    const answers = `its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and ${what}`;
     out.push(
       emit(
         'refs/route-backend',
         [...path, 'port'],
-        `${idle ? 'names' : 'sends traffic to'} port ${port} of Service '${name}', whose ports are: ${listed(ports.map((p) => `${String(p.port)}${p.name ? ` (${String(p.name)})` : ''}`))}; ${answers}`,
+        ports.length === 0
+          ? `${sends} port ${port} of Service '${name}'${of}, which has no ports: a route reaches pods only through a port of the Service; ${answers}`
+          : `${sends} port ${port} of Service '${name}'${of}, whose ports are: ${servicePorts(ports)}; ${answers}`,
         byTarget
           ? `${port} is the targetPort of the Service's port ${String(byTarget.port)}: a backendRef names the Service's port, write port: ${String(byTarget.port)}`
-          : "use one of the Service's ports",
+          : ports.length === 0
+            ? `add a port ${port} to the Service (spec.ports: [{ port: ${port}, targetPort: <the pods' port> }]), or send traffic to a Service that has one`
+            : "use one of the Service's ports",
       ),
     );
   }

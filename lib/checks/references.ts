@@ -25,7 +25,8 @@ import { missingVolumeHint } from './cluster-made.js';
 import { checkRolloutServices, checkRolloutWorkload } from './custom-workloads.js';
 import { checkIssuerSecrets } from './issuer-secrets.js';
 import { checkCertificateIssuer, checkIngressIssuer } from './issuer-refs.js';
-import { clusterNames } from './declared-names.js';
+import { clusterNames, declareHint } from './declared-names.js';
+import { existingNames } from '../model/existing-objects.js';
 import { checkClusterExternalSecret } from './cluster-external-secrets.js';
 import { ROUTE_KINDS, checkRouteBackends } from './gateway-routes.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
@@ -92,7 +93,7 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
   });
 }
 
-function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], written?: boolean): void {
+function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], { written, existingObjects }: ReferenceOptions): void {
   const spec = asRecord(o.spec);
   if (!spec) return;
   const emit = finder(o);
@@ -101,12 +102,16 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     if (!svc || typeof svc.name !== 'string') return;
     const target = index.get(KINDS.Service, ns, svc.name);
     if (!target) {
+      // one made outside the objects (an operator's, another release's) may be declared: its ports are not known
+      const declared = existingNames(existingObjects, '', 'Service', ns);
+      if (declared.includes(svc.name)) return;
+      const names = [...new Set([...index.namesOf(KINDS.Service, ns), ...declared])].sort();
       out.push(
         emit(
           'refs/ingress-service',
           [...path, 'service', 'name'],
-          `routes to Service '${svc.name}', but the Services in namespace '${ns}' are: ${listed(index.namesOf(KINDS.Service, ns))}`,
-          'fix the Service name, or add the Service',
+          `routes to Service '${svc.name}', but the Services in namespace '${ns}' are: ${listed(names)}`,
+          guessing(svc.name, names, `fix the Service name, or add the Service; or, ${declareHint('Service', ns, svc.name, written)}`),
         ),
       );
       return;
@@ -297,7 +302,7 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
     {
       group: 'networking.k8s.io',
       check: (o, ns, index, out, options) => {
-        checkIngress(o, ns, index, out, options.written);
+        checkIngress(o, ns, index, out, options);
         checkIngressIssuer(o, ns, index, out, options);
       },
     },

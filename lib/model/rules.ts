@@ -383,7 +383,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/ingress-service': {
     short: 'An Ingress routing to a Service that does not exist',
-    help: 'Fix the Service name or add the Service.',
+    help: "Fix the Service name or add the Service; one made outside the objects (an operator's, another release's) is declared under checks.existingObjects (--object-exists): Service/<namespace>/<name>.",
     mirrors: 'Ingress backends',
   },
   'refs/rollout-service': {
@@ -428,9 +428,15 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'Argo Rollouts workloadRef (Migrating to Rollouts: reference a Deployment, scale it down)',
   },
   'refs/route-backend': {
-    short: 'A Gateway API route sending traffic to a Service of its namespace that is not there, or to a port the Service does not have',
-    help: "An HTTPRoute's (GRPCRoute's, TLSRoute's, TCPRoute's, UDPRoute's) backendRefs, and an HTTPRoute filter's requestMirror.backendRef, name a Service of the route's namespace unless they say another, and its port: the Service's port, not its targetPort. The API server takes the route, but its Gateway's controller sets the route's ResolvedRefs condition to False (BackendNotFound) and fails what the rule sends it (its weight's share of the rule's; all of it when it is the rule's only backend): an HTTPRoute's requests with a 500, a GRPCRoute's with the gRPC status UNAVAILABLE, a TCPRoute's, TLSRoute's or UDPRoute's connections rejected; a backendRef of weight 0, sent none, is a warning. Fix the name or the port, or add the Service. A backend of another namespace (which needs a ReferenceGrant there) or of another kind is not looked at.",
-    mirrors: 'Gateway API route status (ResolvedRefs: BackendNotFound)',
+    short:
+      'A Gateway API route sending traffic to a Service that is not there, to a port the Service does not have, or naming a Service without a port',
+    help: "An HTTPRoute's (GRPCRoute's, TLSRoute's, TCPRoute's, UDPRoute's) backendRefs, and an HTTPRoute filter's requestMirror.backendRef, name a Service of the route's namespace unless they say another, and its port: the Service's port, not its targetPort. Without a port the API server refuses the route (the CRD's rule: Must have port for Service reference). A Service not there, or a port it does not have, the API server takes, but the Gateway's controller sets the route's ResolvedRefs condition to False (BackendNotFound) and fails what the rule sends it (its weight's share of the rule's; all of it when it is the rule's only backend): an HTTPRoute's requests with a 500, a GRPCRoute's with the gRPC status UNAVAILABLE, a TCPRoute's, TLSRoute's or UDPRoute's connections rejected; a backendRef of weight 0, sent none, is a warning. Fix the name or the port, or add the Service (a Service without ports: add the port); one made outside the objects (an operator's, another release's) is declared under checks.existingObjects (--object-exists): Service/<namespace>/<name>. A Service of another namespace is looked up there once a ReferenceGrant lets the route reach it (refs/route-grant), and only when the objects make that namespace (another's namespace may hold it); a backend of another kind is not looked at.",
+    mirrors: 'Gateway API route status (ResolvedRefs: BackendNotFound); the CRD rule Must have port for Service reference',
+  },
+  'refs/route-grant': {
+    short: 'A Gateway API route sending traffic to a Service of another namespace that no ReferenceGrant there lets it reach',
+    help: "Gateway API refuses a backendRef into another namespace unless a ReferenceGrant in that namespace lets the route's kind of the route's namespace reach it (from: group gateway.networking.k8s.io, the route's kind and namespace; to: group \"\", kind Service, the Service's name or none): the API server takes the route, but its Gateway's controller sets its ResolvedRefs condition to False (RefNotPermitted) and fails what the rule sends that backend, as for a Service not there (refs/route-backend). Said when the objects make that namespace or ReferenceGrants in it, each grant there with why it does not; another's namespace is its owner's to grant in. Add the ReferenceGrant the hint writes, or send traffic to a Service of the route's namespace.",
+    mirrors: 'Gateway API ReferenceGrant (route status ResolvedRefs: RefNotPermitted)',
   },
   'refs/rollout-deployment': {
     short: "An Argo Rollout's workloadRef naming a Deployment the objects make only in another namespace, or a name near one of theirs",
