@@ -11,10 +11,9 @@
  * followed once one of the objects' grants lets the route reach it. A Service named without a port the API server
  * refuses (the CRD's rule "Must have port for Service reference"). Pure.
  */
-import { existingNames } from '../model/existing-objects.js';
 import { asRecord, recordsIn, type KubeObject } from '../model/object.js';
-import { declareHint } from './declared-names.js';
-import { finder, type FieldPath, type Finding, guessing } from './finding.js';
+import { declareHint, namespacedNames } from './declared-names.js';
+import { finder, type FieldPath, type Finding, missingHint } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import type { ReferenceOptions } from './references-namespaces.js';
 
@@ -191,15 +190,14 @@ export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex
     if (!service) {
       // a Service of another's namespace may be made there by its owner
       if (!made) continue;
-      const declared = existingNames(options.existingObjects, '', 'Service', at);
-      if (declared.includes(name)) continue;
-      const names = [...new Set([...index.namesOf(KINDS.Service, at), ...declared])].sort();
+      const names = namespacedNames(index, 'Service', at, options.existingObjects);
+      if (names.includes(name)) continue;
       out.push(
         emit(
           'refs/route-backend',
           [...path, 'name'],
           `${sends} Service '${name}'${of}, but the Services in namespace '${at}' are: ${listed(names)}; its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and ${what}`,
-          guessing(name, names, `fix the name, or add the Service; or, ${declareHint('Service', at, name, options.written)}`),
+          missingHint(name, names, 'add the Service', declareHint('Service', at, name, options.written)),
         ),
       );
       continue;

@@ -7,7 +7,7 @@
  */
 import { groupKind, groupOf } from '../k8s.js';
 import { describeObject, objectHandle, type KubeObject, asRecord, recordsIn } from '../model/object.js';
-import { finder, type FieldPath, type Finding, guessing } from './finding.js';
+import { finder, type FieldPath, type Finding, guessing, missingHint } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { checkPodReferences, portNames } from './references-pods.js';
 import { declaredOutside } from './declared-secrets.js';
@@ -25,8 +25,7 @@ import { missingVolumeHint } from './cluster-made.js';
 import { checkRolloutServices, checkRolloutWorkload } from './custom-workloads.js';
 import { checkIssuerSecrets } from './issuer-secrets.js';
 import { checkCertificateIssuer, checkIngressIssuer } from './issuer-refs.js';
-import { clusterNames, declareHint } from './declared-names.js';
-import { existingNames } from '../model/existing-objects.js';
+import { clusterNames, declareHint, namespacedNames } from './declared-names.js';
 import { checkClusterExternalSecret } from './cluster-external-secrets.js';
 import { ROUTE_KINDS, checkRouteBackends } from './gateway-routes.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
@@ -103,15 +102,14 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     const target = index.get(KINDS.Service, ns, svc.name);
     if (!target) {
       // one made outside the objects (an operator's, another release's) may be declared: its ports are not known
-      const declared = existingNames(existingObjects, '', 'Service', ns);
-      if (declared.includes(svc.name)) return;
-      const names = [...new Set([...index.namesOf(KINDS.Service, ns), ...declared])].sort();
+      const names = namespacedNames(index, 'Service', ns, existingObjects);
+      if (names.includes(svc.name)) return;
       out.push(
         emit(
           'refs/ingress-service',
           [...path, 'service', 'name'],
           `routes to Service '${svc.name}', but the Services in namespace '${ns}' are: ${listed(names)}`,
-          guessing(svc.name, names, `fix the Service name, or add the Service; or, ${declareHint('Service', ns, svc.name, written)}`),
+          missingHint(svc.name, names, 'add the Service', declareHint('Service', ns, svc.name, written)),
         ),
       );
       return;

@@ -38,7 +38,7 @@ describe("a Gateway API route's backends", () => {
     expect(checked(route('HTTPRoute', '    - backendRefs: [{ name: web, port: 80 }]\n'))).toEqual([]);
     expect(checked(route('HTTPRoute', '    - backendRefs: [{ name: wbe, port: 80 }, { name: web, port: 8080 }]\n'))).toEqual([
       "route.yaml:16:29: HTTPRoute web/web: spec.rules[0].backendRefs[0].name: sends traffic to Service 'wbe', but the Services in namespace 'web' are: web; its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and answers its share of what the rule matches (weight 1 of 2) with a 500\n" +
-        "  hint: did you mean 'web'? Otherwise fix the name, or add the Service; or, if 'wbe' is made outside these files, declare it: npm run check -- --object-exists Service/web/wbe <files>",
+        "  hint: did you mean 'web'? Otherwise add the Service",
       "route.yaml:16:65: HTTPRoute web/web: spec.rules[0].backendRefs[1].port: sends traffic to port 8080 of Service 'web', whose ports are: 80 (http); its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and answers its share of what the rule matches (weight 1 of 2) with a 500\n" +
         "  hint: 8080 is the targetPort of the Service's port 80: a backendRef names the Service's port, write port: 80",
     ]);
@@ -183,7 +183,7 @@ spec: { from: [${from}], to: [${to}] }
     ]);
     expect(said('{ name: kafka-bootstrap, port: 9092 }')).toEqual([
       expect.stringMatching(
-        /hint: fix the name, or add the Service; or, if 'kafka-bootstrap' is made outside these files, declare it: npm run check -- --object-exists Service\/web\/kafka-bootstrap <files>$/,
+        /hint: fix the name, or add the Service; if 'kafka-bootstrap' is made outside these files, declare it: npm run check -- --object-exists Service\/web\/kafka-bootstrap <files>$/,
       ),
     ]);
     expect(said('{ name: kafka-bootstrap, port: 9092 }', { existingObjects: ['Service/web/kafka-bootstrap'] })).toEqual([]);

@@ -465,7 +465,7 @@ describe("an Ingress's backend Service made outside the objects", () => {
 
   it('is declared as one (Service/<namespace>/<name>), which the hint writes; a declaration of another namespace is not it', () => {
     expect(said({})).toEqual([
-      "routes to Service 'grafana', but the Services in namespace 'default' are: none (fix the Service name, or add the Service; or, if 'grafana' is made outside these files, declare it: npm run check -- --object-exists Service/default/grafana <files>)",
+      "routes to Service 'grafana', but the Services in namespace 'default' are: none (fix the name, or add the Service; if 'grafana' is made outside these files, declare it: npm run check -- --object-exists Service/default/grafana <files>)",
     ]);
     expect(said({ written: true })).toEqual([
       expect.stringContaining(
