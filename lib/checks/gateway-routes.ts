@@ -15,6 +15,7 @@ import { asRecord, recordsIn, type KubeObject } from '../model/object.js';
 import { declareHint, namespacedNames } from './declared-names.js';
 import { finder, type FieldPath, type Finding, missingHint } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
+import { grantFor, grantHint } from './reference-grants.js';
 import type { ReferenceOptions } from './references-namespaces.js';
 
 /** The route kinds of Gateway API (gateway.networking.k8s.io) whose rules have backendRefs. */
@@ -92,45 +93,6 @@ function backendRefs(kind: string, spec: Record<string, unknown>): BackendRef[] 
   return refs;
 }
 
-/** Gateway API's group: of the routes, and of the ReferenceGrants that let them reach into another namespace. */
-const GATEWAY_GROUP = 'gateway.networking.k8s.io';
-/** How the index files ReferenceGrants, of any version served (v1beta1, v1). */
-const REFERENCE_GRANT = `${GATEWAY_GROUP}/ReferenceGrant`;
-
-/**
- * Why none of `grants` (the ReferenceGrants of a backend's namespace) lets a route of `kind` in namespace
- * `from` send traffic to Service `name` there, or undefined when one does: a grant's `from` must have an
- * entry of Gateway API's group, the route's kind and its namespace, and its `to` one of the core group and
- * kind Service without a name (every Service there) or with the Service's (Gateway API's ReferenceGrantSpec).
- */
-function refusal(grants: readonly KubeObject[], kind: string, from: string, name: string): string | undefined {
-  if (grants.length === 0)
-    return 'the objects make no ReferenceGrant there, and Gateway API refuses a reference into another namespace without one';
-  const reasons: string[] = [];
-  for (const grant of grants) {
-    const spec = asRecord(grant.spec);
-    const fromOk = recordsIn(spec?.from).some((f) => f.group === GATEWAY_GROUP && f.kind === kind && f.namespace === from);
-    const toOk = recordsIn(spec?.to).some(
-      (t) =>
-        (t.group ?? '') === '' && t.kind === 'Service' && (t.name === undefined || t.name === null || t.name === '' || t.name === name),
-    );
-    if (fromOk && toOk) return undefined;
-    const handle = String(grant.metadata?.name);
-    if (!fromOk) reasons.push(`${handle}'s from has no entry of group ${GATEWAY_GROUP}, kind ${kind} and namespace ${from}`);
-    if (!toOk) reasons.push(`${handle}'s to has no entry of group "", kind Service and name ${name} (or none)`);
-  }
-  return `no ReferenceGrant there lets a ${kind} of namespace '${from}' reach it: ${listed(reasons)}`;
-}
-
-/**
- * The ReferenceGrant that lets a route of `kind` in namespace `from` send traffic to Service `name` of `to`, as the
- * hint writes it, or the entries to add to one of `grants`, the grants there.
- */
-const grantHint = (kind: string, from: string, to: string, name: string, grants: readonly KubeObject[]) =>
-  `add to namespace '${to}' a ReferenceGrant (apiVersion: ${GATEWAY_GROUP}/v1beta1) with spec: { from: [{ group: ${GATEWAY_GROUP}, kind: ${kind}, namespace: ${from} }], to: [{ group: "", kind: Service, name: ${name} }] }${
-    grants.length ? ` (or add those entries to ${listed(grants.map((g) => String(g.metadata?.name)))})` : ''
-  }; or send traffic to a Service of namespace '${from}'`;
-
 /** A Service's ports as messages list them: `80 (http), 443`. */
 const servicePorts = (ports: readonly Record<string, unknown>[]) =>
   listed(ports.map((p) => `${String(p.port)}${p.name ? ` (${String(p.name)})` : ''}`));
@@ -155,8 +117,8 @@ export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex
     const at = typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : ns;
     const of = at === ns ? '' : ` of namespace '${at}'`;
     const made = at === ns || index.get(KINDS.Namespace, '', at) !== undefined;
-    const grants = at === ns ? [] : index.objectsOf(REFERENCE_GRANT, at);
-    const refused = at === ns ? undefined : refusal(grants, o.kind, ns, name);
+    const cross = { kind: o.kind, from: ns, to: at, target: 'Service', name } as const;
+    const { refused, known, grants } = at === ns ? { known: true, grants: [] } : grantFor(cross, index);
     const service = refused === undefined ? index.get(KINDS.Service, at, name) : undefined;
     const portless = port === undefined || port === null;
     if (portless) {
@@ -176,13 +138,13 @@ export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex
     }
     if (refused !== undefined) {
       // another's namespace, in which the objects make no grant, is its owner's to grant in: nothing is known of it
-      if (!made && grants.length === 0) continue;
+      if (!known) continue;
       out.push(
         emit(
           'refs/route-grant',
           [...path, 'namespace'],
           `${sends} Service '${name}'${of}, but ${refused}; its Gateway's controller sets the route's ResolvedRefs to False (RefNotPermitted) and ${what}`,
-          grantHint(o.kind, ns, at, name, grants),
+          `${grantHint(cross, grants)}; or send traffic to a Service of namespace '${ns}'`,
         ),
       );
       continue;

@@ -28,6 +28,7 @@ import { checkCertificateIssuer, checkIngressIssuer } from './issuer-refs.js';
 import { clusterNames, declareHint, namespacedNames } from './declared-names.js';
 import { checkClusterExternalSecret } from './cluster-external-secrets.js';
 import { ROUTE_KINDS, checkRouteBackends } from './gateway-routes.js';
+import { checkGatewayCertificates } from './gateway-listeners.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
@@ -336,6 +337,7 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
   ['ExternalSecret', { group: 'external-secrets.io', check: checkStoreReferences }],
   ['ClusterExternalSecret', { group: 'external-secrets.io', check: checkClusterExternalSecret }],
   ...ROUTE_KINDS.map((kind) => [kind, { group: 'gateway.networking.k8s.io', check: checkRouteBackends }] as const),
+  ['Gateway', { group: 'gateway.networking.k8s.io', check: checkGatewayCertificates }],
   ...[...SERVICES_CALLED].map(([kind, { group }]) => [kind, { group, check: checkServicesCalled }] as const),
 ]);
 
