@@ -587,6 +587,16 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'endpoints[].port names a Service port.',
     mirrors: 'Prometheus Operator ServiceMonitor',
   },
+  'refs/pod-monitor-selector': {
+    short: 'A PodMonitor selecting no pod (CRD known)',
+    help: "PodMonitors select pods by their pod template's labels (not the Services'), in their own namespace or those of namespaceSelector.matchNames: one that matches none scrapes nothing, silently. Make the selector match the pods' labels. A namespace the objects do not make, or namespaceSelector.any, is not looked in.",
+    mirrors: 'Prometheus Operator PodMonitor',
+  },
+  'refs/pod-monitor-port': {
+    short: 'A PodMonitor scraping a container port name no selected pod declares',
+    help: "podMetricsEndpoints[].port names a container port of the selected pods (ports[].name): Prometheus keeps only the targets of a container port of that name, so with none it scrapes nothing. Name a declared port, or name the container's port.",
+    mirrors: 'Prometheus Operator PodMonitor',
+  },
   'policy/host-namespaces': policy(
     'host-namespaces',
     "A pod sharing the node's network, PID or IPC namespace",
