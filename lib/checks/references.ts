@@ -29,6 +29,7 @@ import { clusterNames, declareHint, namespacedNames } from './declared-names.js'
 import { checkClusterExternalSecret } from './cluster-external-secrets.js';
 import { ROUTE_KINDS, checkRouteBackends } from './gateway-routes.js';
 import { checkGatewayCertificates } from './gateway-listeners.js';
+import { checkStatefulSetService } from './stateful-sets.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
@@ -307,6 +308,7 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
     },
   ],
   ['HorizontalPodAutoscaler', { group: 'autoscaling', check: checkAutoscaler }],
+  ['StatefulSet', { group: 'apps', check: checkStatefulSetService }],
   ['PersistentVolumeClaim', { group: '', check: checkClaim }],
   ['RoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],
   ['ClusterRoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],

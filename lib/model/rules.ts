@@ -587,6 +587,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'endpoints[].port names a Service port.',
     mirrors: 'Prometheus Operator ServiceMonitor',
   },
+  'refs/statefulset-service': {
+    short: 'A StatefulSet whose serviceName names no headless Service of its namespace selecting its pods (warning)',
+    help: 'The cluster DNS names each pod of a StatefulSet (<pod>.<serviceName>.<namespace>.svc, what clustered databases and brokers find each other by) only through a headless Service (clusterIP: None) of that name in its namespace whose selector selects the pods. The API server takes the StatefulSet without it and its pods run, without those names. Add the headless Service or fix the name; a Service that is not headless cannot be made so (its clusterIP is immutable): add another, headless, for the StatefulSet. One made outside the objects is declared under checks.existingObjects (--object-exists): Service/<namespace>/<name>.',
+    mirrors: 'StatefulSet pod identity (DNS for Services and Pods: A records of a headless Service)',
+  },
   'refs/pod-monitor-selector': {
     short: 'A PodMonitor selecting no pod (CRD known)',
     help: "PodMonitors select pods by their pod template's labels (not the Services'), in their own namespace or those of namespaceSelector.matchNames: one that matches none scrapes nothing, silently. Make the selector match the pods' labels. A namespace the objects do not make, or namespaceSelector.any, is not looked in.",
