@@ -11,6 +11,9 @@ import { KINDS, listed, type ObjectIndex } from './object-index.js';
 
 /** Gateway API's group: of the routes, Gateways and ReferenceGrants. */
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+/** `an HTTPRoute`, `a TLSRoute`, `a Gateway`: a kind of Gateway API with its article, as it is read aloud. */
+export const anArticle = (kind: string) => `${kind.startsWith('H') ? 'an' : 'a'} ${kind}`;
+
 /** How the index files ReferenceGrants, of any version served (v1beta1, v1). */
 const REFERENCE_GRANT = `${GATEWAY_GROUP}/ReferenceGrant`;
 
@@ -53,7 +56,11 @@ export function grantFor(ref: CrossReference, index: ObjectIndex): { refused?: s
     if (!fromOk) reasons.push(`${handle}'s from has no entry of group ${GATEWAY_GROUP}, kind ${ref.kind} and namespace ${ref.from}`);
     if (!toOk) reasons.push(`${handle}'s to has no entry of group "", kind ${ref.target} and name ${ref.name} (or none)`);
   }
-  return { refused: `no ReferenceGrant there lets a ${ref.kind} of namespace '${ref.from}' reach it: ${listed(reasons)}`, known, grants };
+  return {
+    refused: `no ReferenceGrant there lets ${anArticle(ref.kind)} of namespace '${ref.from}' reach it: ${listed(reasons)}`,
+    known,
+    grants,
+  };
 }
 
 /** The ReferenceGrant that lets `ref` through, as a hint writes it, or the entries to add to one of `grants`, those there. */

@@ -29,6 +29,7 @@ import { clusterNames, declareHint, namespacedNames } from './declared-names.js'
 import { checkClusterExternalSecret } from './cluster-external-secrets.js';
 import { ROUTE_KINDS, checkRouteBackends } from './gateway-routes.js';
 import { checkGatewayCertificates } from './gateway-listeners.js';
+import { checkRouteParents } from './gateway-parents.js';
 import { checkStatefulSetService } from './stateful-sets.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
@@ -338,7 +339,19 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
   ['ClusterSecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
   ['ExternalSecret', { group: 'external-secrets.io', check: checkStoreReferences }],
   ['ClusterExternalSecret', { group: 'external-secrets.io', check: checkClusterExternalSecret }],
-  ...ROUTE_KINDS.map((kind) => [kind, { group: 'gateway.networking.k8s.io', check: checkRouteBackends }] as const),
+  ...ROUTE_KINDS.map(
+    (kind) =>
+      [
+        kind,
+        {
+          group: 'gateway.networking.k8s.io',
+          check: (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions) => {
+            checkRouteParents(o, ns, index, out);
+            checkRouteBackends(o, ns, index, out, options);
+          },
+        },
+      ] as const,
+  ),
   ['Gateway', { group: 'gateway.networking.k8s.io', check: checkGatewayCertificates }],
   ...[...SERVICES_CALLED].map(([kind, { group }]) => [kind, { group, check: checkServicesCalled }] as const),
 ]);
