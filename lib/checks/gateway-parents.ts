@@ -4,8 +4,8 @@
  * its listeners (`sectionName`, `port`: every listener without them) that admits the route - of the
  * Gateway's own namespace only unless its `allowedRoutes.namespaces.from` says All, or Selector with a
  * selector the route's namespace matches; of the kinds its `allowedRoutes.kinds` lists, when it lists
- * them. The API server takes the route, but no Gateway serves it through that parent: its status says
- * Accepted: False (NoMatchingParent, NotAllowedByListeners) (`refs/route-parent`). A Gateway of a
+ * them; of a hostname of the listener's, when both name hostnames. The API server takes the route, but no Gateway serves it through that parent: its status says
+ * Accepted: False (NoMatchingParent, NotAllowedByListeners, NoMatchingListenerHostname) (`refs/route-parent`). A Gateway of a
  * namespace the objects do not make (a shared gateway namespace) is its owner's: not looked at. Pure.
  */
 import { asRecord, recordsIn, type KubeObject } from '../model/object.js';
@@ -18,6 +18,20 @@ import { labelSelector } from './selectors.js';
 /** How the index files Gateways, of any version served. */
 const GATEWAY = `${GATEWAY_GROUP}/Gateway`;
 
+/**
+ * Whether a listener's hostname and a route's intersect (Gateway API's hostname matching): alike, or one a
+ * wildcard (`*.example.com`, one label or more before .example.com) the other ends in.
+ */
+function intersects(listener: string, route: string): boolean {
+  if (listener === route) return true;
+  const suffix = (h: string) => (h.startsWith('*.') ? h.slice(1) : undefined);
+  const [l, r] = [suffix(listener), suffix(route)];
+  if (l !== undefined && r !== undefined) return l.endsWith(r) || r.endsWith(l);
+  if (l !== undefined) return route.endsWith(l);
+  if (r !== undefined) return listener.endsWith(r);
+  return false;
+}
+
 /** Why `listener` of a Gateway of namespace `gatewayNs` does not admit a route of `kind` in `routeNs`, or undefined when it does (or may). */
 function refusal(
   listener: Record<string, unknown>,
@@ -25,7 +39,10 @@ function refusal(
   kind: string,
   routeNs: string,
   index: ObjectIndex,
+  hostnames: readonly string[],
 ): string | undefined {
+  if (typeof listener.hostname === 'string' && hostnames.length > 0 && !hostnames.some((h) => intersects(String(listener.hostname), h)))
+    return `serves the hostname ${listener.hostname}, which none of the route's hostnames (${listed(hostnames)}) matches`;
   const allowed = asRecord(listener.allowedRoutes);
   const kinds = recordsIn(allowed?.kinds);
   if (kinds.length > 0 && !kinds.some((k) => k.kind === kind && (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP))
@@ -99,16 +116,22 @@ export function checkRouteParents(o: KubeObject, ns: string, index: ObjectIndex,
       );
       return;
     }
-    const refusals = matching.map((l) => [l, refusal(l, at, o.kind, ns, index)] as const);
+    const written = asRecord(o.spec)?.hostnames;
+    const hostnames = Array.isArray(written) ? written.filter((h): h is string => typeof h === 'string') : [];
+    const refusals = matching.map((l) => [l, refusal(l, at, o.kind, ns, index, hostnames)] as const);
     if (refusals.some(([, why]) => why === undefined)) return;
+    // the status's reason when hostnames alone keep every listener from the route
+    const byHost = refusals.every(([, why]) => why?.startsWith('serves the hostname'));
     out.push(
       emit(
         'refs/route-parent',
         ['spec', 'parentRefs', i],
-        `attaches to Gateway '${name}'${of}, but no listener of it admits ${anArticle(o.kind)} of namespace '${ns}': ${refusals.map(([l, why]) => `listener '${String(l.name)}' ${why}`).join('; ')}; ${serves.replace('%s', 'NotAllowedByListeners')}`,
-        refusals.some(([, why]) => why?.includes('allowedRoutes.namespaces'))
-          ? `let the listener admit it (allowedRoutes: { namespaces: { from: All } }, or Selector with a selector namespace '${ns}' matches), or move the route to namespace '${at}'`
-          : `add ${o.kind} to the listener's allowedRoutes.kinds, or attach the route to a listener that admits it`,
+        `attaches to Gateway '${name}'${of}, but no listener of it admits ${anArticle(o.kind)} of namespace '${ns}': ${refusals.map(([l, why]) => `listener '${String(l.name)}' ${why}`).join('; ')}; ${serves.replace('%s', byHost ? 'NoMatchingListenerHostname' : 'NotAllowedByListeners')}`,
+        byHost
+          ? 'give the route a hostname the listener serves (spec.hostnames), or attach it to a listener of its hostnames'
+          : refusals.some(([, why]) => why?.includes('allowedRoutes.namespaces'))
+            ? `let the listener admit it (allowedRoutes: { namespaces: { from: All } }, or Selector with a selector namespace '${ns}' matches), or move the route to namespace '${at}'`
+            : `add ${o.kind} to the listener's allowedRoutes.kinds, or attach the route to a listener that admits it`,
       ),
     );
   });

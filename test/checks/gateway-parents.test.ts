@@ -92,3 +92,22 @@ describe("a Gateway API route's parents", () => {
     ]);
   });
 });
+
+describe("a Gateway API route's hostnames", () => {
+  const listener = (hostname: string) =>
+    `    - { name: https, protocol: HTTPS, port: 443, hostname: "${hostname}", allowedRoutes: { namespaces: { from: All } } }\n`;
+  const named = (hostnames: string) => route('{ name: public, namespace: gateway }') + `  hostnames: [${hostnames}]\n`;
+
+  it("must match a listener's hostname when both name them (wildcards of one label or more)", () => {
+    expect(said(gateway(listener('*.example.com')) + named('shop.example.com, a.b.example.com'))).toEqual([]);
+    expect(said(gateway(listener('shop.example.com')) + named('"*.example.com"'))).toEqual([]);
+    expect(said(gateway(listener('shop.example.com')) + named('shop.example.org'))).toEqual([
+      expect.stringMatching(
+        /listener 'https' serves the hostname shop\.example\.com, which none of the route's hostnames \(shop\.example\.org\) matches; .*NoMatchingListenerHostname\)\n {2}hint: give the route a hostname the listener serves/,
+      ),
+    ]);
+    expect(said(gateway(listener('*.example.com')) + named('example.com'))).toHaveLength(1);
+    // a listener without a hostname serves every one
+    expect(said(gateway(HTTP.replace(' }', ', allowedRoutes: { namespaces: { from: All } } }')) + named('shop.example.org'))).toEqual([]);
+  });
+});
