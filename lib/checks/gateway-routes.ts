@@ -15,6 +15,7 @@ import { asRecord, recordsIn, type KubeObject } from '../model/object.js';
 import { declareHint, namespacedNames } from './declared-names.js';
 import { finder, type FieldPath, type Finding, missingHint } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
+import { checkRouteParents } from './gateway-parents.js';
 import { grantFor, grantHint } from './reference-grants.js';
 import type { ReferenceOptions } from './references-namespaces.js';
 
@@ -184,4 +185,10 @@ export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex
       ),
     );
   }
+}
+
+/** A route's references: the Gateways it attaches to (gateway-parents.ts), then the Services it sends traffic to. */
+export function checkRoute(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions = {}): void {
+  checkRouteParents(o, ns, index, out);
+  checkRouteBackends(o, ns, index, out, options);
 }

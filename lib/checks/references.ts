@@ -27,9 +27,8 @@ import { checkIssuerSecrets } from './issuer-secrets.js';
 import { checkCertificateIssuer, checkIngressIssuer } from './issuer-refs.js';
 import { clusterNames, declareHint, namespacedNames } from './declared-names.js';
 import { checkClusterExternalSecret } from './cluster-external-secrets.js';
-import { ROUTE_KINDS, checkRouteBackends } from './gateway-routes.js';
+import { ROUTE_KINDS, checkRoute } from './gateway-routes.js';
 import { checkGatewayCertificates } from './gateway-listeners.js';
-import { checkRouteParents } from './gateway-parents.js';
 import { checkStatefulSetService } from './stateful-sets.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
@@ -339,19 +338,7 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
   ['ClusterSecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
   ['ExternalSecret', { group: 'external-secrets.io', check: checkStoreReferences }],
   ['ClusterExternalSecret', { group: 'external-secrets.io', check: checkClusterExternalSecret }],
-  ...ROUTE_KINDS.map(
-    (kind) =>
-      [
-        kind,
-        {
-          group: 'gateway.networking.k8s.io',
-          check: (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions) => {
-            checkRouteParents(o, ns, index, out);
-            checkRouteBackends(o, ns, index, out, options);
-          },
-        },
-      ] as const,
-  ),
+  ...ROUTE_KINDS.map((kind) => [kind, { group: 'gateway.networking.k8s.io', check: checkRoute }] as const),
   ['Gateway', { group: 'gateway.networking.k8s.io', check: checkGatewayCertificates }],
   ...[...SERVICES_CALLED].map(([kind, { group }]) => [kind, { group, check: checkServicesCalled }] as const),
 ]);
