@@ -13,7 +13,7 @@ import { groupKind } from '../k8s.js';
 import { customTemplatePath } from '../model/custom-workloads.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { isRecord, type KubeObject } from '../model/object.js';
-import { finder, type Finding } from './finding.js';
+import { finder, missingHint, type Finding } from './finding.js';
 import { declareHint, namespacedNames } from './declared-names.js';
 
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
@@ -62,13 +62,12 @@ export function checkRolloutServices(o: KubeObject, ns: string, index: ObjectInd
     const name = isRecord(settings) ? settings[field] : undefined;
     if (typeof name !== 'string' || index.get(KINDS.Service, ns, name)) continue;
     const names = index.namesOf(KINDS.Service, ns);
-    const guess = didYouMean(name, names);
     out.push(
       emit(
         'refs/rollout-service',
         ['spec', 'strategy', strategy, field],
         `names Service '${name}' as its ${field}, but the Services in namespace '${ns}' are: ${listed(names)}; Argo Rollouts stops the rollout at a Service it cannot find`,
-        guess !== undefined ? `did you mean '${guess}'? Otherwise add the Service` : 'fix the name, or add the Service',
+        missingHint(name, names, 'add the Service'),
       ),
     );
   }

@@ -62,6 +62,16 @@ export function guessing(name: string, known: readonly string[], hint: string): 
   return guess === undefined ? hint : `did you mean '${guess}'? Otherwise ${hint}`;
 }
 
+/**
+ * The hint of a reference to `name` that is not there, none of `names` (those there): the name meant when one
+ * of them is near it, and else to fix the name; then `add` (what adding the object takes) and, after no guess,
+ * `declare` (how one made outside the objects is declared), which a misspelt name does not need.
+ */
+export function missingHint(name: string, names: readonly string[], add: string, declare?: string): string {
+  const guess = didYouMean(name, names);
+  return guess !== undefined ? `did you mean '${guess}'? Otherwise ${add}` : `fix the name, or ${add}${declare ? `; ${declare}` : ''}`;
+}
+
 /** Names listed in one message at most: a stage may have thousands. */
 export const MAX_LISTED = 10;
 

@@ -7,11 +7,17 @@
  * False (BackendNotFound) and fails what the rule sends it, its weight's share (`FAILS`: an HTTPRoute's
  * requests with a 500, a GRPCRoute's with UNAVAILABLE, a TCPRoute's, TLSRoute's or UDPRoute's
  * connections rejected); one of weight 0, sent none, is a warning; a mirror's mirrors nothing. A reference to another
- * namespace needs a ReferenceGrant there and is not looked at. Pure.
+ * namespace needs a ReferenceGrant there (`refs/route-grant`, RefNotPermitted, failing the same share), and is
+ * followed once one of the objects' grants lets the route reach it. A Service named without a port the API server
+ * refuses (the CRD's rule "Must have port for Service reference"). Pure.
  */
 import { asRecord, recordsIn, type KubeObject } from '../model/object.js';
-import { finder, type FieldPath, type Finding, guessing } from './finding.js';
+import { declareHint, namespacedNames } from './declared-names.js';
+import { finder, type FieldPath, type Finding, missingHint } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
+import { checkRouteParents } from './gateway-parents.js';
+import { grantFor, grantHint } from './reference-grants.js';
+import type { ReferenceOptions } from './references-namespaces.js';
 
 /** The route kinds of Gateway API (gateway.networking.k8s.io) whose rules have backendRefs. */
 export const ROUTE_KINDS: readonly string[] = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'];
@@ -88,43 +94,101 @@ function backendRefs(kind: string, spec: Record<string, unknown>): BackendRef[] 
   return refs;
 }
 
-/** A route's backends that are Services of its namespace not there, or ports those Services do not have. */
-export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+/** A Service's ports as messages list them: `80 (http), 443`. */
+const servicePorts = (ports: readonly Record<string, unknown>[]) =>
+  listed(ports.map((p) => `${String(p.port)}${p.name ? ` (${String(p.name)})` : ''}`));
+
+/**
+ * A route's backends that the API server or its Gateway's controller refuses: a Service named without a
+ * port (Gateway API's CRD rule, "Must have port for Service reference": the route is refused), a Service
+ * of another namespace no ReferenceGrant of the objects lets the route reach (`refs/route-grant`: said
+ * when the objects make that namespace or grants in it; another's namespace is its owner's to grant), a
+ * Service not there (in the route's namespace, or in another the objects make; one declared as made
+ * outside them, `Service/<namespace>/<name>`, is there), and a port the Service does not have.
+ */
+export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions = {}): void {
   const spec = asRecord(o.spec);
   if (!spec) return;
   for (const { path, ref, answers: what, idle } of backendRefs(o.kind, spec)) {
     const emit = finder(o, idle ? 'warning' : 'error');
-    const answers = `its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and ${what}`;
+    const sends = idle ? 'names' : 'sends traffic to';
     const { name, port } = ref;
     if (typeof name !== 'string' || name === '') continue;
     if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') continue;
-    if (ref.namespace !== undefined && ref.namespace !== ns) continue;
-    const service = index.get(KINDS.Service, ns, name);
-    if (!service) {
-      const names = index.namesOf(KINDS.Service, ns);
+    const at = typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : ns;
+    const of = at === ns ? '' : ` of namespace '${at}'`;
+    const made = at === ns || index.get(KINDS.Namespace, '', at) !== undefined;
+    const cross = { kind: o.kind, from: ns, to: at, target: 'Service', name } as const;
+    const { refused, known, grants } = at === ns ? { known: true, grants: [] } : grantFor(cross, index);
+    const service = refused === undefined ? index.get(KINDS.Service, at, name) : undefined;
+    const portless = port === undefined || port === null;
+    if (portless) {
+      const ports = recordsIn(asRecord(service?.spec)?.ports);
+      out.push(
+        finder(o)(
+          'refs/route-backend',
+          path,
+          `names Service '${name}'${of} without a port: the API server refuses the route (Gateway API's rule for a backend of kind Service: "Must have port for Service reference")`,
+          ports.length === 1
+            ? `write port: ${String(ports[0].port)} (the Service's port, not its targetPort)`
+            : ports.length > 1
+              ? `write port: one of the Service's ports, ${servicePorts(ports)} (not a targetPort)`
+              : "write port: the number of the Service's port that reaches the pods (not its targetPort)",
+        ),
+      );
+    }
+    if (refused !== undefined) {
+      // another's namespace, in which the objects make no grant, is its owner's to grant in: nothing is known of it
+      if (!known) continue;
       out.push(
         emit(
-          'refs/route-backend',
-          [...path, 'name'],
-          `${idle ? 'names' : 'sends traffic to'} Service '${name}', but the Services in namespace '${ns}' are: ${listed(names)}; ${answers}`,
-          guessing(name, names, 'fix the name, or add the Service'),
+          'refs/route-grant',
+          [...path, 'namespace'],
+          `${sends} Service '${name}'${of}, but ${refused}; its Gateway's controller sets the route's ResolvedRefs to False (RefNotPermitted) and ${what}`,
+          `${grantHint(cross, grants)}; or send traffic to a Service of namespace '${ns}'`,
         ),
       );
       continue;
     }
-    if (typeof port !== 'number') continue;
+    if (!service) {
+      // a Service of another's namespace may be made there by its owner
+      if (!made) continue;
+      const names = namespacedNames(index, 'Service', at, options.existingObjects);
+      if (names.includes(name)) continue;
+      out.push(
+        emit(
+          'refs/route-backend',
+          [...path, 'name'],
+          `${sends} Service '${name}'${of}, but the Services in namespace '${at}' are: ${listed(names)}; its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and ${what}`,
+          missingHint(name, names, 'add the Service', declareHint('Service', at, name, options.written)),
+        ),
+      );
+      continue;
+    }
+    if (portless || typeof port !== 'number') continue;
     const ports = recordsIn(asRecord(service.spec)?.ports);
     if (ports.some((p) => p.port === port)) continue;
     const byTarget = ports.find((p) => p.targetPort === port);
+    const answers = `its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and ${what}`;
     out.push(
       emit(
         'refs/route-backend',
         [...path, 'port'],
-        `${idle ? 'names' : 'sends traffic to'} port ${port} of Service '${name}', whose ports are: ${listed(ports.map((p) => `${String(p.port)}${p.name ? ` (${String(p.name)})` : ''}`))}; ${answers}`,
+        ports.length === 0
+          ? `${sends} port ${port} of Service '${name}'${of}, which has no ports: a route reaches pods only through a port of the Service; ${answers}`
+          : `${sends} port ${port} of Service '${name}'${of}, whose ports are: ${servicePorts(ports)}; ${answers}`,
         byTarget
           ? `${port} is the targetPort of the Service's port ${String(byTarget.port)}: a backendRef names the Service's port, write port: ${String(byTarget.port)}`
-          : "use one of the Service's ports",
+          : ports.length === 0
+            ? `add a port ${port} to the Service (spec.ports: [{ port: ${port}, targetPort: <the pods' port> }]), or send traffic to a Service that has one`
+            : "use one of the Service's ports",
       ),
     );
   }
+}
+
+/** A route's references: the Gateways it attaches to (gateway-parents.ts), then the Services it sends traffic to. */
+export function checkRoute(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions = {}): void {
+  checkRouteParents(o, ns, index, out);
+  checkRouteBackends(o, ns, index, out, options);
 }

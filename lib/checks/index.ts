@@ -21,7 +21,7 @@ import { checkNodePorts, checkObjectLimits } from './api-limits.js';
 import { checkPodSecurity } from './pod-security.js';
 import { checkReadiness } from './readiness.js';
 import { objectReferences } from './references.js';
-import { SERVICE_MONITOR, objectSelections, type SelectionOptions } from './references-selectors.js';
+import { POD_MONITOR, SERVICE_MONITOR, objectSelections, type SelectionOptions } from './references-selectors.js';
 import { checkSchema, isApiObject } from './schema.js';
 import { checkSecretContent, checkSecretValues } from './secrets.js';
 import { compareCodePoints } from '../model/order.js';
@@ -61,12 +61,15 @@ function staticPods(r: RenderedStage): KubeObject[] {
 
 /** Whether ServiceMonitors are checked: only when their CRD is known. */
 const serviceMonitors = (registry: CrdRegistry) => registry.lookup(SERVICE_MONITOR.apiVersion, SERVICE_MONITOR.kind) !== undefined;
+/** Whether PodMonitors are checked: only when their CRD is known. */
+const podMonitors = (registry: CrdRegistry) => registry.lookup(POD_MONITOR.apiVersion, POD_MONITOR.kind) !== undefined;
 
 /** What the selections are checked with, per registry (one per run of the checks): not a lookup and an object per object checked. */
 const selectionOptions = new WeakMap<CrdRegistry, SelectionOptions>();
 function selectionOptionsOf(registry: CrdRegistry): SelectionOptions {
   let options = selectionOptions.get(registry);
-  if (!options) selectionOptions.set(registry, (options = { serviceMonitors: serviceMonitors(registry) }));
+  if (!options)
+    selectionOptions.set(registry, (options = { serviceMonitors: serviceMonitors(registry), podMonitors: podMonitors(registry) }));
   return options;
 }
 
@@ -80,6 +83,8 @@ function tracedContext({ options, registry }: CheckContext): string {
     // left out when none is declared, so that what was kept for a stage without them still holds
     ...(options.existingObjects?.length ? { existingObjects: options.existingObjects } : {}),
     serviceMonitors: serviceMonitors(registry),
+    // left out when its CRD is not known, as above
+    ...(podMonitors(registry) ? { podMonitors: true } : {}),
     ...(clusterScopedKinds.length ? { clusterScopedKinds } : {}),
     // the engine that applies the stage, and its sync policy, which refs/autoscaled-replicas names: only when there is one, as above
     ...(options.engine

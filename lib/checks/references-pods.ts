@@ -11,9 +11,8 @@ import {
   placedContainers,
   workloadTemplatePath,
 } from '../model/pod-specs.js';
-import { finder, guessing, type FieldPath, type Finding } from './finding.js';
+import { finder, guessing, missingHint, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
-import { didYouMean } from '../model/did-you-mean.js';
 import { asRecord, recordsIn, type KubeObject } from '../model/object.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 import { DECLARED_SECRETS, MADE_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside } from './declared-secrets.js';
@@ -103,20 +102,17 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
     const word = KIND_WORD[kind];
     if (!target) {
       const names = index.namesOf(KINDS[kind], ns);
-      const guess = didYouMean(name, names); // a typo of an existing name
       out.push(
         emit(
           `refs/${kind === 'PersistentVolumeClaim' ? 'claim' : kind.toLowerCase()}`,
           path,
           `${who} ${kind === 'PersistentVolumeClaim' ? 'claims' : `uses ${kind}`} '${name}', but the ${word} in namespace '${ns}' are: ${listed(names)}`,
-          [
-            guess !== undefined
-              ? `did you mean '${guess}'? Otherwise add the ${kind} to ${where}`
-              : `fix the name, or add the ${kind} to ${where}`,
-            ...(kind === 'Secret' && guess === undefined
-              ? [(written ? declaredOutside.stageSecret : declaredOutside.secret)(name, keysRead(name))]
-              : []),
-          ].join('; '),
+          missingHint(
+            name,
+            names,
+            `add the ${kind} to ${where}`,
+            kind === 'Secret' ? (written ? declaredOutside.stageSecret : declaredOutside.secret)(name, keysRead(name)) : undefined,
+          ),
         ),
       );
       return;

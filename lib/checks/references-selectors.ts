@@ -1,11 +1,11 @@
 /**
  * Objects that select pods or Services by label, checked against what the scope has:
  * NetworkPolicies (their own pods and same-namespace peers), PodDisruptionBudgets (what they
- * cover, and whether a drain can ever evict one), ServiceMonitors (when their CRD is known), and
+ * cover, and whether a drain can ever evict one), ServiceMonitors and PodMonitors (when their CRD is known), and
  * pods left out by the NetworkPolicies of their namespace.
  */
 import { objectHandle, type KubeObject, asRecord, recordsIn } from '../model/object.js';
-import { finder, type FieldPath, type Finding } from './finding.js';
+import { finder, guessing, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { groupKind, groupOf } from '../k8s.js';
 import { CUSTOM_SCALED_KINDS } from './custom-workloads.js';
@@ -15,6 +15,8 @@ import { formatLabels, formatSelector, selectorMatches, type Requirement, type S
 
 /** The apiVersion of the Prometheus Operator's ServiceMonitor. */
 export const SERVICE_MONITOR = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' } as const;
+/** The apiVersion of the Prometheus Operator's PodMonitor. */
+export const POD_MONITOR = { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor' } as const;
 
 /** A LabelSelector field as a Selector, or undefined when the field is absent or not a mapping. */
 export function labelSelector(v: unknown, path: FieldPath): Selector | undefined {
@@ -170,16 +172,72 @@ function checkServiceMonitor(o: KubeObject, ns: string, index: ObjectIndex, out:
           'refs/service-monitor-port',
           ['spec', 'endpoints', i, 'port'],
           `scrapes the port named '${e.port}', but the selected Services (${selected.map(objectHandle).join(', ')}) have the named ports: ${listed([...portNames].sort())}`,
-          "use the name of a Service port (ServiceMonitors scrape Services' named ports)",
+          guessing(e.port, [...portNames].sort(), "use the name of a Service port (ServiceMonitors scrape Services' named ports)"),
         ),
       );
     }
   });
 }
 
+/**
+ * A PodMonitor's pods (its selector, in its namespace or those of `namespaceSelector.matchNames`), and the
+ * container ports its `podMetricsEndpoints` scrape by name: Prometheus keeps only the targets of a pod
+ * container port of that name, so a selector that matches no pod, or a name no selected container
+ * declares, scrapes nothing, silently. A namespace the objects do not make (another's) is not looked
+ * in, nor every namespace (`any: true`).
+ */
+function checkPodMonitor(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+  const spec = asRecord(o.spec);
+  const sel = labelSelector(spec?.selector, ['spec', 'selector']);
+  if (!spec || !sel) return;
+  const nsSel = asRecord(spec.namespaceSelector);
+  if (nsSel?.any === true) return;
+  const written = Array.isArray(nsSel?.matchNames) ? nsSel.matchNames.map(String) : [ns];
+  const namespaces = written.filter((n) => n === ns || index.get(KINDS.Namespace, '', n) !== undefined);
+  if (namespaces.length === 0) return;
+  const emit = finder(o);
+  const where = `namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.map((n) => `'${n}'`).join(', ')}`;
+  const selected = namespaces.flatMap((n) => index.workloadsSelected(n, sel));
+  if (selected.length === 0) {
+    out.push(
+      emit(
+        'refs/pod-monitor-selector',
+        sel.path,
+        `selects the pods ${describe(sel) || '(all)'} in ${where}, but no pod template there matches; the workloads there are: ${workloadList(namespaces.flatMap((n) => index.workloadsIn(n)))}`,
+        "make the selector match the pods' labels (a PodMonitor selects pods, not Services)",
+      ),
+    );
+    return;
+  }
+  const names = [
+    ...new Set(
+      selected.flatMap((w) =>
+        ['containers', 'initContainers'].flatMap((list) =>
+          recordsIn(asRecord(w.template.spec)?.[list]).flatMap((c) => recordsIn(c.ports).map((p) => p.name)),
+        ),
+      ),
+    ),
+  ]
+    .filter((n): n is string => typeof n === 'string')
+    .sort();
+  recordsIn(spec.podMetricsEndpoints).forEach((e, i) => {
+    if (typeof e.port !== 'string' || names.includes(e.port)) return;
+    out.push(
+      emit(
+        'refs/pod-monitor-port',
+        ['spec', 'podMetricsEndpoints', i, 'port'],
+        `scrapes the container port named '${e.port}', but the selected pods (${selected.map((w) => `${w.object.kind} ${objectHandle(w.object)}`).join(', ')}) declare the named ports: ${listed(names)}; Prometheus keeps no target of theirs and scrapes nothing`,
+        guessing(e.port, names, "name a port the pods' containers declare (ports[].name), or add the name to the container's port"),
+      ),
+    );
+  });
+}
+
 export interface SelectionOptions {
   /** Whether ServiceMonitor's CRD is known: without it, a ServiceMonitor's fields are not trusted. */
   readonly serviceMonitors?: boolean;
+  /** Whether PodMonitor's CRD is known, likewise. @default false */
+  readonly podMonitors?: boolean;
 }
 
 /** A NetworkPolicy's podSelector (an absent one selects every pod), parsed once per policy. */
@@ -203,6 +261,8 @@ export function objectSelections(o: KubeObject, index: ObjectIndex, options: Sel
   else if (o.kind === 'PodDisruptionBudget' && groupOf(o.apiVersion) === 'policy') checkDisruptionBudget(o, ns, index, out);
   else if (o.kind === SERVICE_MONITOR.kind && o.apiVersion === SERVICE_MONITOR.apiVersion && options.serviceMonitors)
     checkServiceMonitor(o, ns, index, out);
+  else if (o.kind === POD_MONITOR.kind && o.apiVersion === POD_MONITOR.apiVersion && options.podMonitors)
+    checkPodMonitor(o, ns, index, out);
   const w = index.workload(o);
   if (!w) return out;
   const policies = index.objectsOf(KINDS.NetworkPolicy, ns).filter((p) => String(p.apiVersion) === 'networking.k8s.io/v1');

@@ -7,7 +7,7 @@
  */
 import { groupKind, groupOf } from '../k8s.js';
 import { describeObject, objectHandle, type KubeObject, asRecord, recordsIn } from '../model/object.js';
-import { finder, type FieldPath, type Finding, guessing } from './finding.js';
+import { finder, type FieldPath, type Finding, guessing, missingHint } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { checkPodReferences, portNames } from './references-pods.js';
 import { declaredOutside } from './declared-secrets.js';
@@ -25,9 +25,11 @@ import { missingVolumeHint } from './cluster-made.js';
 import { checkRolloutServices, checkRolloutWorkload } from './custom-workloads.js';
 import { checkIssuerSecrets } from './issuer-secrets.js';
 import { checkCertificateIssuer, checkIngressIssuer } from './issuer-refs.js';
-import { clusterNames } from './declared-names.js';
+import { clusterNames, declareHint, namespacedNames } from './declared-names.js';
 import { checkClusterExternalSecret } from './cluster-external-secrets.js';
-import { ROUTE_KINDS, checkRouteBackends } from './gateway-routes.js';
+import { ROUTE_KINDS, checkRoute } from './gateway-routes.js';
+import { checkGatewayCertificates } from './gateway-listeners.js';
+import { checkStatefulSetService } from './stateful-sets.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
@@ -92,7 +94,7 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
   });
 }
 
-function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], written?: boolean): void {
+function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], { written, existingObjects }: ReferenceOptions): void {
   const spec = asRecord(o.spec);
   if (!spec) return;
   const emit = finder(o);
@@ -101,12 +103,15 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     if (!svc || typeof svc.name !== 'string') return;
     const target = index.get(KINDS.Service, ns, svc.name);
     if (!target) {
+      // one made outside the objects (an operator's, another release's) may be declared: its ports are not known
+      const names = namespacedNames(index, 'Service', ns, existingObjects);
+      if (names.includes(svc.name)) return;
       out.push(
         emit(
           'refs/ingress-service',
           [...path, 'service', 'name'],
-          `routes to Service '${svc.name}', but the Services in namespace '${ns}' are: ${listed(index.namesOf(KINDS.Service, ns))}`,
-          'fix the Service name, or add the Service',
+          `routes to Service '${svc.name}', but the Services in namespace '${ns}' are: ${listed(names)}`,
+          missingHint(svc.name, names, 'add the Service', declareHint('Service', ns, svc.name, written)),
         ),
       );
       return;
@@ -297,12 +302,13 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
     {
       group: 'networking.k8s.io',
       check: (o, ns, index, out, options) => {
-        checkIngress(o, ns, index, out, options.written);
+        checkIngress(o, ns, index, out, options);
         checkIngressIssuer(o, ns, index, out, options);
       },
     },
   ],
   ['HorizontalPodAutoscaler', { group: 'autoscaling', check: checkAutoscaler }],
+  ['StatefulSet', { group: 'apps', check: checkStatefulSetService }],
   ['PersistentVolumeClaim', { group: '', check: checkClaim }],
   ['RoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],
   ['ClusterRoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],
@@ -332,7 +338,8 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
   ['ClusterSecretStore', { group: 'external-secrets.io', check: checkStoreSecrets }],
   ['ExternalSecret', { group: 'external-secrets.io', check: checkStoreReferences }],
   ['ClusterExternalSecret', { group: 'external-secrets.io', check: checkClusterExternalSecret }],
-  ...ROUTE_KINDS.map((kind) => [kind, { group: 'gateway.networking.k8s.io', check: checkRouteBackends }] as const),
+  ...ROUTE_KINDS.map((kind) => [kind, { group: 'gateway.networking.k8s.io', check: checkRoute }] as const),
+  ['Gateway', { group: 'gateway.networking.k8s.io', check: checkGatewayCertificates }],
   ...[...SERVICES_CALLED].map(([kind, { group }]) => [kind, { group, check: checkServicesCalled }] as const),
 ]);
 

@@ -1,12 +1,14 @@
 /**
  * Objects the cluster already has that the checks look references up in, made outside the objects
- * checked (by another team, a Helm release): an External Secrets store, a cert-manager issuer, and
- * the Deployment an Argo Rollout takes its pods from (`workloadRef`, the Helm release it migrates
- * from), as the stage file's `checks.existingObjects` and `npm run check -- --object-exists` declare
- * them (`ClusterSecretStore/vault`, `SecretStore/payments/aws`, `Deployment/shop/web`), and
+ * checked (by another team, a Helm release, an operator): an External Secrets store, a cert-manager
+ * issuer, the Deployment an Argo Rollout takes its pods from (`workloadRef`, the Helm release it
+ * migrates from), and a Service a Gateway API route or an Ingress sends traffic to (Strimzi's
+ * `<cluster>-kafka-bootstrap`, another release's), as the stage file's `checks.existingObjects` and
+ * `npm run check -- --object-exists` declare them (`ClusterSecretStore/vault`, `SecretStore/payments/aws`,
+ * `Deployment/shop/web`, `Service/shop/kafka-bootstrap`), and
  * `dist/<stage>/inventory.txt` records them for `npm run check -- dist/<stage>`. A reference to a
  * declared one is no finding; a name near one is a finding only when no declared one matches it
- * (lib/checks/issuer-refs.ts, store-secrets.ts, custom-workloads.ts). Pure.
+ * (lib/checks/issuer-refs.ts, store-secrets.ts, custom-workloads.ts, gateway-routes.ts, references.ts). Pure.
  */
 import { DNS1123_SUBDOMAIN } from './object-names.js';
 
@@ -17,17 +19,18 @@ export const EXISTING_KINDS: Readonly<Record<string, { readonly group: string; r
   Deployment: { group: 'apps', namespaced: true },
   Issuer: { group: 'cert-manager.io', namespaced: true },
   SecretStore: { group: 'external-secrets.io', namespaced: true },
+  Service: { group: '', namespaced: true },
 };
 
 const NAME = DNS1123_SUBDOMAIN.source.slice(1, -1);
 const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 
-/** What a declaration is: `ClusterSecretStore/<name>`, `ClusterIssuer/<name>`, or `SecretStore`, `Issuer` or `Deployment` `/<namespace>/<name>`. */
-export const EXISTING_OBJECT_PATTERN = `^((ClusterSecretStore|ClusterIssuer)/${NAME}|(SecretStore|Issuer|Deployment)/${LABEL}/${NAME})$`;
+/** What a declaration is: `ClusterSecretStore/<name>`, `ClusterIssuer/<name>`, or `SecretStore`, `Issuer`, `Deployment` or `Service` `/<namespace>/<name>`. */
+export const EXISTING_OBJECT_PATTERN = `^((ClusterSecretStore|ClusterIssuer)/${NAME}|(SecretStore|Issuer|Deployment|Service)/${LABEL}/${NAME})$`;
 
 /** What a declaration is, in words, for a message refusing one. */
 export const EXISTING_OBJECT_FORM =
-  'ClusterSecretStore/<name>, ClusterIssuer/<name>, SecretStore/<namespace>/<name>, Issuer/<namespace>/<name> or Deployment/<namespace>/<name>';
+  'ClusterSecretStore/<name>, ClusterIssuer/<name>, SecretStore/<namespace>/<name>, Issuer/<namespace>/<name>, Deployment/<namespace>/<name> or Service/<namespace>/<name>';
 
 /** A declared object: its kind, its namespace ('' for a cluster-scoped kind) and its name. */
 export interface ExistingObject {

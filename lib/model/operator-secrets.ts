@@ -4,7 +4,8 @@
  * pair to `spec.secretName`, and cert-manager's ingress-shim makes such a Certificate for each TLS
  * Secret of an Ingress annotated with an issuer (an entry with hosts: `ingressTlsSecrets`); an External Secrets ExternalSecret writes
  * `spec.target.name`, its own name by default, unless its creationPolicy has it write into a Secret
- * made by someone else. Each Secret says what to do for a key it lacks (`Made.otherKey`). The
+ * made by someone else; a Job of kube-webhook-certgen (an admission webhook's certificate, as
+ * ingress-nginx's chart makes it) writes its `--secret-name`. Each Secret says what to do for a key it lacks (`Made.otherKey`). The
  * reference checks find these Secrets (lib/checks/operator-secrets.ts). Pure.
  */
 import { groupOf } from '../k8s.js';
@@ -241,6 +242,65 @@ export function ingressShimHint(
 /** The creation policies of an ExternalSecret that make its Secret (Merge and None write into one made by someone else). */
 const CREATES = new Set(['Owner', 'Orphan', 'CreateOrMerge']);
 
+/** The image of kube-webhook-certgen (registry.k8s.io/ingress-nginx/kube-webhook-certgen, jettech/kube-webhook-certgen). */
+const CERTGEN_IMAGE = /(^|\/)kube-webhook-certgen([:@]|$)/;
+/** Its subcommands that write the Secret (`patch` only reads it). */
+const CERTGEN_CREATES: ReadonlySet<unknown> = new Set(['create', 'create-patch']);
+
+/**
+ * The value a container's argument has once the kubelet expands `$(VAR)` in it: the Job's namespace for a
+ * variable of the downward API's metadata.namespace (as ingress-nginx's chart passes --namespace=$(POD_NAMESPACE)),
+ * a variable's literal value, else undefined (not known here).
+ */
+function expanded(value: string, container: Record<string, unknown>, namespace: string | undefined): string | undefined {
+  const ref = /^\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)$/.exec(value);
+  if (!ref) return value.includes('$(') ? undefined : value;
+  const env = (Array.isArray(container.env) ? container.env : []).find((e) => isRecord(e) && e.name === ref[1]);
+  if (!isRecord(env)) return undefined;
+  if (typeof env.value === 'string') return env.value;
+  const field = isRecord(env.valueFrom) && isRecord(env.valueFrom.fieldRef) ? env.valueFrom.fieldRef.fieldPath : undefined;
+  // the Job's own namespace, which one without metadata.namespace takes where it is applied
+  return field === 'metadata.namespace' ? (namespace ?? OWN_NAMESPACE) : undefined;
+}
+
+/** What `expanded` gives for the namespace of a Job that names none: its own, wherever it is applied. */
+const OWN_NAMESPACE = '';
+
+/**
+ * The Secret a Job of kube-webhook-certgen writes (`create`: a CA and a serving certificate for an admission
+ * webhook, ingress-nginx's and kube-prometheus-stack's admission Jobs): `--secret-name` in `--namespace`, of the
+ * keys --ca-name, --cert-name and --key-name (ca, cert, key by default), of --secret-type (Opaque).
+ */
+function certgenSecrets(o: KubeObject, spec: Record<string, unknown>): Made[] {
+  const template = isRecord(spec.template) && isRecord(spec.template.spec) ? spec.template.spec : undefined;
+  const made: Made[] = [];
+  for (const c of template && Array.isArray(template.containers) ? template.containers : []) {
+    if (!isRecord(c) || typeof c.image !== 'string' || !CERTGEN_IMAGE.test(c.image)) continue;
+    const args = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : [])];
+    if (!args.some((a) => CERTGEN_CREATES.has(a))) continue;
+    const namespace = o.metadata.namespace;
+    const flag = (name: string, otherwise?: string) => {
+      const value = flagValue(args, name);
+      return value === undefined ? otherwise : expanded(value, c, namespace);
+    };
+    const name = flag('--secret-name');
+    const at = flag('--namespace');
+    if (!name || at === undefined) continue;
+    const keys = [flag('--ca-name', 'ca'), flag('--cert-name', 'cert'), flag('--key-name', 'key')];
+    if (keys.some((k) => !k)) continue;
+    const otherKey = () =>
+      `read one of the keys ${describeObject(o)} writes with kube-webhook-certgen: ${keys.join(', ')} (--ca-name, --cert-name and --key-name name them)`;
+    made.push({
+      name,
+      namespace: at === OWN_NAMESPACE ? namespace : at,
+      type: flag('--secret-type', 'Opaque') ?? 'Opaque',
+      keys: keys as string[],
+      otherKey,
+    });
+  }
+  return made;
+}
+
 /** A kind's API group and the Secrets an object of it has its operator make. */
 interface Maker {
   readonly group: string;
@@ -280,6 +340,7 @@ const MAKERS: Readonly<Record<string, Maker>> = {
       }));
     },
   },
+  Job: { group: 'batch', make: certgenSecrets },
   ExternalSecret: {
     group: 'external-secrets.io',
     make: (o, spec) => {

@@ -383,7 +383,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/ingress-service': {
     short: 'An Ingress routing to a Service that does not exist',
-    help: 'Fix the Service name or add the Service.',
+    help: "Fix the Service name or add the Service; one made outside the objects (an operator's, another release's) is declared under checks.existingObjects (--object-exists): Service/<namespace>/<name>.",
     mirrors: 'Ingress backends',
   },
   'refs/rollout-service': {
@@ -428,9 +428,26 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'Argo Rollouts workloadRef (Migrating to Rollouts: reference a Deployment, scale it down)',
   },
   'refs/route-backend': {
-    short: 'A Gateway API route sending traffic to a Service of its namespace that is not there, or to a port the Service does not have',
-    help: "An HTTPRoute's (GRPCRoute's, TLSRoute's, TCPRoute's, UDPRoute's) backendRefs, and an HTTPRoute filter's requestMirror.backendRef, name a Service of the route's namespace unless they say another, and its port: the Service's port, not its targetPort. The API server takes the route, but its Gateway's controller sets the route's ResolvedRefs condition to False (BackendNotFound) and fails what the rule sends it (its weight's share of the rule's; all of it when it is the rule's only backend): an HTTPRoute's requests with a 500, a GRPCRoute's with the gRPC status UNAVAILABLE, a TCPRoute's, TLSRoute's or UDPRoute's connections rejected; a backendRef of weight 0, sent none, is a warning. Fix the name or the port, or add the Service. A backend of another namespace (which needs a ReferenceGrant there) or of another kind is not looked at.",
-    mirrors: 'Gateway API route status (ResolvedRefs: BackendNotFound)',
+    short:
+      'A Gateway API route sending traffic to a Service that is not there, to a port the Service does not have, or naming a Service without a port',
+    help: "An HTTPRoute's (GRPCRoute's, TLSRoute's, TCPRoute's, UDPRoute's) backendRefs, and an HTTPRoute filter's requestMirror.backendRef, name a Service of the route's namespace unless they say another, and its port: the Service's port, not its targetPort. Without a port the API server refuses the route (the CRD's rule: Must have port for Service reference). A Service not there, or a port it does not have, the API server takes, but the Gateway's controller sets the route's ResolvedRefs condition to False (BackendNotFound) and fails what the rule sends it (its weight's share of the rule's; all of it when it is the rule's only backend): an HTTPRoute's requests with a 500, a GRPCRoute's with the gRPC status UNAVAILABLE, a TCPRoute's, TLSRoute's or UDPRoute's connections rejected; a backendRef of weight 0, sent none, is a warning. Fix the name or the port, or add the Service (a Service without ports: add the port); one made outside the objects (an operator's, another release's) is declared under checks.existingObjects (--object-exists): Service/<namespace>/<name>. A Service of another namespace is looked up there once a ReferenceGrant lets the route reach it (refs/route-grant), and only when the objects make that namespace (another's namespace may hold it); a backend of another kind is not looked at.",
+    mirrors: 'Gateway API route status (ResolvedRefs: BackendNotFound); the CRD rule Must have port for Service reference',
+  },
+  'refs/gateway-certificate': {
+    short:
+      "A Gateway API Gateway's listener terminating TLS with a Secret that is not there, or one of another namespace no ReferenceGrant there lets it reach",
+    help: "A listener's tls.certificateRefs name a Secret of the Gateway's namespace unless they say another (a namespace whose ReferenceGrant must let the Gateway reach it). The API server takes the Gateway, but its controller sets the listener's ResolvedRefs condition to False (InvalidCertificateRef; RefNotPermitted without a grant) and does not program it: no TLS connection to its port and hostname succeeds. Fix the name, add the TLS Secret (tls.crt, tls.key) or declare it as made outside (secrets.external, stagecraft.dev/required-secrets), or have cert-manager make it (an issuer annotation on the Gateway, as on an Ingress: such Secrets are not looked up); add the ReferenceGrant the hint writes. A listener of tls.mode Passthrough reads no Secret; a Secret of a namespace the objects neither make nor grant in is not looked at.",
+    mirrors: 'Gateway API listener status (ResolvedRefs: InvalidCertificateRef, RefNotPermitted)',
+  },
+  'refs/route-parent': {
+    short: 'A Gateway API route attached to a Gateway that is not there, a listener it does not have, or listeners that do not admit it',
+    help: "A route's parentRefs name a Gateway of the route's namespace unless they say another, and one of its listeners (sectionName, port; every listener without them). A listener admits routes of the Gateway's own namespace only unless its allowedRoutes.namespaces.from says All, or Selector with a selector the route's namespace matches, and only the kinds its allowedRoutes.kinds lists, when it lists them, and of a hostname of its own when both name hostnames (a wildcard *.example.com, one label or more). The API server takes the route, but no Gateway serves it through that parent: its status says Accepted: False (NoMatchingParent, NotAllowedByListeners, NoMatchingListenerHostname). Fix the name, namespace or sectionName, or let the listener admit the route. A Gateway of a namespace the objects do not make (a shared gateway namespace) is not looked at.",
+    mirrors: 'Gateway API route status (Accepted: NoMatchingParent, NotAllowedByListeners)',
+  },
+  'refs/route-grant': {
+    short: 'A Gateway API route sending traffic to a Service of another namespace that no ReferenceGrant there lets it reach',
+    help: "Gateway API refuses a backendRef into another namespace unless a ReferenceGrant in that namespace lets the route's kind of the route's namespace reach it (from: group gateway.networking.k8s.io, the route's kind and namespace; to: group \"\", kind Service, the Service's name or none): the API server takes the route, but its Gateway's controller sets its ResolvedRefs condition to False (RefNotPermitted) and fails what the rule sends that backend, as for a Service not there (refs/route-backend). Said when the objects make that namespace or ReferenceGrants in it, each grant there with why it does not; another's namespace is its owner's to grant in. Add the ReferenceGrant the hint writes, or send traffic to a Service of the route's namespace.",
+    mirrors: 'Gateway API ReferenceGrant (route status ResolvedRefs: RefNotPermitted)',
   },
   'refs/rollout-deployment': {
     short: "An Argo Rollout's workloadRef naming a Deployment the objects make only in another namespace, or a name near one of theirs",
@@ -574,6 +591,21 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     short: 'A ServiceMonitor scraping a port name no selected Service has',
     help: 'endpoints[].port names a Service port.',
     mirrors: 'Prometheus Operator ServiceMonitor',
+  },
+  'refs/statefulset-service': {
+    short: 'A StatefulSet whose serviceName names no headless Service of its namespace selecting its pods (warning)',
+    help: 'The cluster DNS names each pod of a StatefulSet (<pod>.<serviceName>.<namespace>.svc, what clustered databases and brokers find each other by) only through a headless Service (clusterIP: None) of that name in its namespace whose selector selects the pods. The API server takes the StatefulSet without it and its pods run, without those names. Add the headless Service or fix the name; a Service that is not headless cannot be made so (its clusterIP is immutable): add another, headless, for the StatefulSet. One made outside the objects is declared under checks.existingObjects (--object-exists): Service/<namespace>/<name>.',
+    mirrors: 'StatefulSet pod identity (DNS for Services and Pods: A records of a headless Service)',
+  },
+  'refs/pod-monitor-selector': {
+    short: 'A PodMonitor selecting no pod (CRD known)',
+    help: "PodMonitors select pods by their pod template's labels (not the Services'), in their own namespace or those of namespaceSelector.matchNames: one that matches none scrapes nothing, silently. Make the selector match the pods' labels. A namespace the objects do not make, or namespaceSelector.any, is not looked in.",
+    mirrors: 'Prometheus Operator PodMonitor',
+  },
+  'refs/pod-monitor-port': {
+    short: 'A PodMonitor scraping a container port name no selected pod declares',
+    help: "podMetricsEndpoints[].port names a container port of the selected pods (ports[].name): Prometheus keeps only the targets of a container port of that name, so with none it scrapes nothing. Name a declared port, or name the container's port.",
+    mirrors: 'Prometheus Operator PodMonitor',
   },
   'policy/host-namespaces': policy(
     'host-namespaces',

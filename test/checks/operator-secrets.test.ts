@@ -327,3 +327,54 @@ describe('the look for Secrets an operator makes, which every check run and rend
     expect(reads.n).toBe(50);
   });
 });
+
+describe("the Secret a Job of kube-webhook-certgen writes (ingress-nginx's and kube-prometheus-stack's admission Jobs)", () => {
+  /** ingress-nginx's admission-create Job, with `args` for its container's. */
+  const job = (args: string) => `apiVersion: batch/v1
+kind: Job
+metadata: { name: ingress-nginx-admission-create, namespace: web }
+spec:
+  template:
+    spec:
+      restartPolicy: OnFailure
+      containers:
+        - name: create
+          image: registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.0@sha256:44d1d0e9f19c63f58b380c5fddaca7cf22c7cee564adeff365225a5df5ef3334
+          args: ${args}
+          env: [{ name: POD_NAMESPACE, valueFrom: { fieldRef: { fieldPath: metadata.namespace } } }]
+---
+`;
+  const CREATE =
+    '[create, "--host=admission,admission.$(POD_NAMESPACE).svc", --namespace=$(POD_NAMESPACE), --secret-name=ingress-nginx-admission]';
+  /** The controller's pod, mounting the Secret with `items`. */
+  const controller = (items = '') => `apiVersion: v1
+kind: Pod
+metadata: { name: controller, namespace: web }
+spec:
+  containers: [{ name: controller, image: registry.k8s.io/ingress-nginx/controller:v1.10.0 }]
+  volumes: [{ name: webhook-cert, secret: { secretName: ingress-nginx-admission${items} } }]
+`;
+
+  it("is found by the controller that mounts it, in the namespace --namespace names ($(POD_NAMESPACE): the Job's)", () => {
+    expect(references(controller())).toEqual([expect.stringContaining("uses Secret 'ingress-nginx-admission', but the Secrets")]);
+    expect(references(job(CREATE) + controller())).toEqual([]);
+    expect(
+      references(
+        job(CREATE.replace('$(POD_NAMESPACE)]', 'ops]').replace('--namespace=$(POD_NAMESPACE)', '--namespace=ops')) + controller(),
+      ),
+    ).toEqual([expect.stringContaining("uses Secret 'ingress-nginx-admission', but the Secrets in namespace 'web' are: none")]);
+    // the patch step only reads it
+    expect(references(job(CREATE.replace('[create,', '[patch,')) + controller())).toHaveLength(1);
+  });
+
+  it('holds the keys it writes (ca, cert, key, or those its flags name)', () => {
+    expect(references(job(CREATE) + controller(', items: [{ key: cert, path: cert }, { key: key, path: key }]'))).toEqual([]);
+    expect(references(job(CREATE) + controller(', items: [{ key: tls.crt, path: cert }]'))).toEqual([
+      expect.stringMatching(
+        /reads key 'tls\.crt' of Secret 'ingress-nginx-admission', which has the keys: ca, cert, key\n {2}hint: read one of the keys Job web\/ingress-nginx-admission-create writes with kube-webhook-certgen: ca, cert, key/,
+      ),
+    ]);
+    const named = CREATE.replace(']', ', --cert-name=tls.crt, --key-name, tls.key]');
+    expect(references(job(named) + controller(', items: [{ key: tls.crt, path: cert }, { key: tls.key, path: key }]'))).toEqual([]);
+  });
+});

@@ -450,3 +450,29 @@ describe('a key a pod reads that a Secret declared on a Namespace does not list'
     );
   });
 });
+
+describe("an Ingress's backend Service made outside the objects", () => {
+  const ingress: KubeObject = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'grafana', namespace: 'default' },
+    spec: {
+      rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'grafana', port: { number: 80 } } } }] } }],
+    },
+  };
+  const said = (options: CheckOptions) =>
+    checkObjects([ingress], options).findings.flatMap((f) => (f.code === 'refs/ingress-service' ? [`${f.message} (${f.hint})`] : []));
+
+  it('is declared as one (Service/<namespace>/<name>), which the hint writes; a declaration of another namespace is not it', () => {
+    expect(said({})).toEqual([
+      "routes to Service 'grafana', but the Services in namespace 'default' are: none (fix the name, or add the Service; if 'grafana' is made outside these files, declare it: npm run check -- --object-exists Service/default/grafana <files>)",
+    ]);
+    expect(said({ written: true })).toEqual([
+      expect.stringContaining(
+        "if 'grafana' is made outside the stage, declare it under checks.existingObjects in the stage file: Service/default/grafana",
+      ),
+    ]);
+    expect(said({ existingObjects: ['Service/default/grafana'] })).toEqual([]);
+    expect(said({ existingObjects: ['Service/monitoring/grafana'] })).toHaveLength(1);
+  });
+});
