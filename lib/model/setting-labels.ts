@@ -216,16 +216,20 @@ const namesSecretItself = (name: string): boolean => nameVerdict(words(name).at(
 /**
  * Whether a value under a secret's name (`name`), in a text (`input`), is a label or a message (`isLabel`): prose or a word of
  * another alphabet that names the secret (`namesTheSecret`), or, in a message catalogue, any under a name of a secret's property
- * (`password_hint: Mindestens 8 Zeichen`, `namesSecretItself`); a capitalized word, the name's own (`Password`) or any in a
- * catalogue, or one that names the secret in a text of labels mostly (`form.password=Passwort`, `mostlyLabels`; beside a
- * configuration's settings, `db.host=db`, a password). Also read for a literal a rule of code-values.ts finds (`t.get("password",
+ * (`password_hint: Mindestens 8 Zeichen`, `namesSecretItself`); a capitalized word, the name's own (`Password`), one that names
+ * the secret in a catalogue or a text of labels mostly (`form.password=Passwort`, `mostlyLabels`; beside a configuration's
+ * settings, `db.host=db`, a password), or any under a name of a secret's property in a catalogue (`password_hint: Pflichtfeld`):
+ * under a secret's own name a word that names no secret is one (`rabbitmq.password: Guest`, in a catalogue too). Also read for a literal a rule of code-values.ts finds (`t.get("password",
  * "Password")`).
  */
 export function isLabelValue(value: string, name: string, input: string): boolean {
   if (PROSE.test(value) || NATIVE_WORD.test(value)) return namesTheSecret(value, name) || (isCatalogue(input) && !namesSecretItself(name));
   if (isNameSaid(value, name)) return true;
   if (!CAPITALIZED.test(value)) return false;
-  return namesItsSecret(value, name) || isCatalogue(input) || (namesTheSecret(value, name) && mostlyLabels(input));
+  // under a secret's own name a word that does not name it is the secret, in a catalogue too (`rabbitmq.password: Guest` among
+  // `rabbitmq.host: Rabbit` and `app.title: Order service`)
+  if (namesItsSecret(value, name)) return true;
+  return namesTheSecret(value, name) ? mostlyLabels(input) || isCatalogue(input) : isCatalogue(input) && !namesSecretItself(name);
 }
 
 /**

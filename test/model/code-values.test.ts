@@ -339,6 +339,23 @@ describe('labels and comments', () => {
     );
   });
 
+  it("find a literal Python's str.join makes of a list or a tuple of literals, on one line or over several; leave a join of a read or a variable alone", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'password = "".join(["Xk9v", "Q2mL", "r7pT"])',
+        "DB = {'password': ''.join(('Xk9v', 'Q2mL', 'r7pT'))}",
+        'API_TOKEN = "-".join([\n    "Xk9v",\n    "Q2mLr7pT",\n])\n',
+      ],
+      [
+        'password = "".join([prefix, "Q2mLr7pT"])',
+        'password = "".join([os.environ["DB_PASSWORD_A"], os.environ["DB_PASSWORD_B"]])',
+        'password_help = " ".join(["Use at least 12 characters,", "with a digit."])',
+        'password = "".join([])',
+      ],
+    );
+  });
+
   it("find a literal a dotted call only wraps (str.strip, textwrap.dedent, a library's unwrap), and leave a read's, a client's, a prompt's and a key's name alone", () => {
     expectRule(
       'secret-setting',
@@ -418,6 +435,13 @@ describe('labels and comments', () => {
 
   it('leave a catalogue of labels in words alone, numbers among its prose', () => {
     expect(detectSecret('login:\n  password: Passwort\n  password_hint: Mindestens 8 Zeichen\n  submit: Anmelden\n')).toBeUndefined();
+    expect(detectSecret('login.title=Sign in to your account\nlogin.password=Password\nlogin.password_hint=Pflichtfeld\n')).toBeUndefined();
+    // under a secret's own name a capitalized word that names no secret is one, among labels and prose too (RabbitMQ's guest)
+    for (const text of [
+      'app.title=Order service\nrabbitmq.host=Rabbit\nrabbitmq.username=Guest\nrabbitmq.password=Guest\n',
+      'app.name=Order service\napp.owner=Team Blue\nrabbitmq.password=Guest\n',
+    ])
+      expect(detectSecret(text)?.setting, text).toBe('rabbitmq.password');
     expect(detectSecret('login:\n  password: S3cr3tPassw0rd\n  password_hint: Mindestens 8 Zeichen\n  submit: Anmelden\n')?.rule.id).toBe(
       'secret-setting',
     );

@@ -306,6 +306,17 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
       "PHP's connections, template literals and passwd lines",
       ['new PDO(a, b, ', 'mysqli_connect(a, b, ', 'token = a.b || `c ', 'passwd: a:x:1:1:b:c:d\n'],
     ],
+    // a database's connect, its port before the user; a join's list never closed, 16 pieces at most; a catalogue under a password's name
+    [
+      "database connects, joined lists and catalogues' capitalized words",
+      [
+        'connect(a, b, ',
+        'x.connect(a, 22, b, ',
+        'password = "".join([',
+        ['password = "".join([', '"a", '] as const,
+        'app.title=Order service\npassword=Passwort\n',
+      ],
+    ],
     [
       "member reads, labels and Secrets' names",
       [
