@@ -132,7 +132,19 @@ export const isPlaceholderCredential = (c: string): boolean => /^[${%<]/.test(c)
 const CONFIG_PROVIDER = /^\$\{(?:[a-z][a-z0-9]*:[^:{}\s]*:[\w.-]+|env:[A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 /**
- * Whether a value only refers to another (`$(DB_PASSWORD)`, `{{ .password }}`: `TEMPLATE`, a config provider's `CONFIG_PROVIDER`), is a
+ * A CI system's secret or variable named in an expression's context, bare as a step's `if:`, a Helm chart's values and the
+ * runners' docs write it (`secrets.DB_PASSWORD`, `vars.REGISTRY_USER`, `env.API_TOKEN`, GitHub Actions' and Gitea's contexts):
+ * a name of words (`NAME`), not a password after a dot (`secrets.Xk3q9Lm2Pz7w`).
+ */
+const CONTEXT_REFERENCE = /^(?:secrets|vars|env|inputs)\.([A-Za-z_][A-Za-z0-9_]*)$/;
+const isContextReference = (v: string): boolean => {
+  const name = CONTEXT_REFERENCE.exec(v)?.[1];
+  return name !== undefined && NAME(name);
+};
+
+/**
+ * Whether a value only refers to another (`$(DB_PASSWORD)`, `{{ .password }}`: `TEMPLATE`, a config provider's `CONFIG_PROVIDER`, a
+ * CI system's context, `secrets.DB_PASSWORD`: `CONTEXT_REFERENCE`), is a
  * placeholder for one (`__API_TOKEN__`), is a switch (`true`, as in `MYSQL_RANDOM_ROOT_PASSWORD: "true"`) or no value in code
  * (Python's `password=None`, `null`, `nil`, `undefined`):
  * such a value is no secret, whatever its key's name (`1` and `0` are switches only under a switch's name: `isSecretSetting`).
@@ -140,7 +152,11 @@ const CONFIG_PROVIDER = /^\$\{(?:[a-z][a-z0-9]*:[^:{}\s]*:[\w.-]+|env:[A-Za-z_][
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
   return (
-    REFERENCE.test(v) || /^(?:true|false|yes|no|on|off|null|nil|none|undefined)$/i.test(v) || TEMPLATE.test(v) || CONFIG_PROVIDER.test(v)
+    REFERENCE.test(v) ||
+    /^(?:true|false|yes|no|on|off|null|nil|none|undefined)$/i.test(v) ||
+    TEMPLATE.test(v) ||
+    CONFIG_PROVIDER.test(v) ||
+    isContextReference(v)
   );
 }
 

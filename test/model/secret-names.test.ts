@@ -168,6 +168,10 @@ describe('secret-looking key names', () => {
       ['passwordPlaceholder', 'Passwort'],
       ['TOKEN_TITLE', 'API Token'],
       ['password_prompt', 'Mot de passe :'],
+      // a name a tool shows a token by, and the mask a password's field shows
+      ['TOKEN_LABEL', 'ci-runner'],
+      ['PASSWORD_PLACEHOLDER', '••••••••'],
+      ['passwordPlaceholder', '●●●●●●'],
     ]) {
       expect(isSecretSetting(name, value), name).toBe(false);
       expect(detectSecret(`${name} = "${value}"\n`), name).toBeUndefined();
@@ -178,6 +182,11 @@ describe('secret-looking key names', () => {
       ['TOKEN_LABEL', 'ghp Xk9vQ2mLr7pT'],
       ['PASSWORD_LABEL', 'Hunter2'],
       ['password_title', 'Xk9vQ2mLr7pT'],
+      ['TOKEN_LABEL', 'Xk9vQ2mLr7pT'],
+      ['PASSWORD_PLACEHOLDER', 'hunter2-secret'],
+      ['PASSWORD_PLACEHOLDER', 'S3cr3t-Value'],
+      ['PASSWORD_LABEL', '•a•a•'],
+      ['TOKEN_LABEL', 'hunter'],
     ])
       expect(isSecretSetting(name, value), name).toBe(true);
   });

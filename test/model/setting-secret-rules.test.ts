@@ -386,6 +386,25 @@ describe('the secret rules of settings written as text', () => {
     );
   });
 
+  it("leave a CI system's secret named in an expression's context alone (secrets.DB_PASSWORD, vars.X, env.X), and find a password after such a word's dot", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'password: secrets.Xk9vQ2mLr7pT\n',
+        'DB_PASSWORD=secrets.S3cr3tValue9\n',
+        'api_token: vars.Xk9vQ2mLr7pT\n',
+        'password: Xk9vQ2mLr7pT\n',
+      ],
+      [
+        'password: secrets.DB_PASSWORD\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+        '      - uses: docker/login-action@v3\n        with:\n          username: ${{ github.actor }}\n          password: secrets.GHCR_TOKEN\n',
+        'API_TOKEN=env.API_TOKEN\n',
+        'registry:\n  password: secrets.registry_password\n',
+      ],
+    );
+  });
+
   it("find a password a SQL statement gives a user (an init script's CREATE USER, ALTER ROLE, GRANT, SET PASSWORD), and leave columns, parameters and references alone", () => {
     expectRule(
       'sql-password',
