@@ -24,6 +24,7 @@ import { PIPED_PASSWORD, pipedGiven, pipedPassword } from './piped-passwords.js'
 import { flagBefore, isArgvEntry } from './secret-flags.js';
 import { TOKEN_RULES } from './token-secret-rules.js';
 import { COMMAND_LIST_RULE } from './command-line-lists.js';
+import { withoutExamples } from './example-files.js';
 
 export { clientPassword } from './command-line-secrets.js';
 export { FLAG_WITH_VALUE, flagBefore, isArgvEntry, isSecretFlag } from './secret-flags.js';
@@ -37,6 +38,7 @@ export {
   isPlaceholderCredential,
 } from './secret-shapes.js';
 export { isFileSource } from './setting-secret-rules.js';
+export { isExampleFile } from './example-files.js';
 export { isConfigLabel } from './setting-labels.js';
 export { NOT_SECRET_SETTING_HINT, isSecretName, isSecretSetting } from './secret-names.js';
 export { entryName, isSecretAnnotation, isSecretField, isSecretParameter } from './secret-field-names.js';
@@ -227,6 +229,12 @@ export function detectEncodedSecret(value: string): SecretMatch | undefined {
  * file's values and keys are screened for, and what its messages never print (`replicas: cGFzc3dvcmQ9SHVudGVyMnB3`).
  */
 export const detectSecretOrEncoded = (value: string): SecretMatch | undefined => detectSecret(value) ?? detectEncodedSecret(value);
+
+/**
+ * The secret a file of examples holds (`.env.example`, by its name: example-files.ts' isExampleFile), its examples' values left
+ * out (`DB_PASSWORD=changeme`): a value that looks real is found as in any file (`DB_PASSWORD=Xk9vQ2mLr7pT`), at the same place.
+ */
+export const detectSecretInExample = (value: string): SecretMatch | undefined => detectSecret(withoutExamples(value));
 
 /** The part of a value screened at once when the whole is too much for the regular expressions. */
 const WINDOW_CHARS = 1 << 20;

@@ -124,6 +124,20 @@ describe('secret values in objects', () => {
       expect(found(configMap(data)), JSON.stringify(data)).toContain(`data.${Object.keys(data).at(-1)}: secrets/key-name`);
   });
 
+  it("leaves a ConfigMap's file of examples (.env.example) alone with its words to replace, and finds a value in it that looks real, at its line", () => {
+    const examples = 'APP_ENV=local\nDB_PASSWORD=changeme\nSECRET_KEY=change-me\nDATABASE_URL=postgres://user:password@localhost/app\n';
+    expect(found(configMap({ '.env.example': examples, 'config.sample.yaml': 'db:\n  password: changeme\n' }))).toEqual([]);
+    // the same text under another key is a file the app reads: a weak password, deployed
+    expect(found(configMap({ '.env': examples }))).toEqual(['data..env: secrets/value']);
+    const real = checkSecretContent(configMap({ '.env.example': `${examples}API_TOKEN=Xk9vQ2mLr7pT\n` })).findings;
+    expect(real.map((f) => formatProblem(toProblem(f)).split(' (a ')[0])).toEqual([
+      expect.stringContaining(
+        'data..env.example: holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...) on line 5 of the value (setting \'API_TOKEN\')',
+      ),
+    ]);
+    expect(formatProblem(toProblem(real[0]!))).not.toContain('Xk9vQ2mLr7pT');
+  });
+
   it("takes a camelCased setting of the Secret that holds a password (passwordSecret) for its name, not Graylog's password_secret nor a token's secret", () => {
     expect(
       found(configMap({ passwordSecret: 'redis-creds', 'auth.adminPasswordSecret': 'keycloak-admin', credentialsSecret: 's3-creds' })),

@@ -359,6 +359,17 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
     expect(screenedAlone(['password = a["b"]'])).toEqual(['none']);
   });
 
+  // a file of examples' values are blanked line by line, each line read once: a run of blanks after a value (read again from each
+  // of its blanks by two runs of blanks side by side), a line of one word, examples and URLs' passwords one after another
+  it('read 8 MiB of a file of examples (.env.example) in one pass: blanks after a value, one long word, settings and URLs', () => {
+    const rules = JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'));
+    const found = runAlone(`import { detectSecretInExample } from ${rules};
+      const MiB8 = 2 ** 23;
+      for (const text of ['a x' + ' '.repeat(MiB8) + 'y', 'a'.repeat(MiB8), 'DB_PASSWORD=changeme\\n'.repeat(MiB8 / 21), 'u=x://a:b@'.repeat(MiB8 / 10)])
+        console.log(detectSecretInExample(text)?.rule.id ?? 'none');`);
+    expect(found).toEqual(['none', 'none', 'none', 'none']);
+  });
+
   // a manifest is parsed once per text (1 MiB at most), not once per script's setting: 38,000 of them parsed 1 MiB each
   it("read a package.json of 1 MiB, of scripts under a secret's name, in one pass", () => {
     const lib = JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'));
