@@ -1,6 +1,6 @@
 /**
  * A file of examples, as a project ships one beside the file it shows (`.env.example`, `config.sample.yaml`, `.env.dist`,
- * `redis.conf.template`): its values under a secret's name are words a person replaces (`DB_PASSWORD=changeme`, `SECRET_KEY=
+ * `redis.conf.sample`): its values under a secret's name are words a person replaces (`DB_PASSWORD=changeme`, `SECRET_KEY=
  * change-me`, `API_TOKEN=your-api-token-here`, `postgres://user:password@localhost/app`), no secret; a value that looks like a
  * real one (`DB_PASSWORD=Xk9vQ2mLr7pT`, a token, a private key) is one, committed all the same, as a commented-out example's
  * is (setting-labels.ts' isCommentedExample). Read for the screen of a ConfigMap's key and of a stage file's config file by
@@ -9,10 +9,11 @@
 import { NAME } from './secret-shapes.js';
 
 /**
- * A file's name that says it holds examples: its last part, or the part before its extension, `example`, `sample`, `template` or
- * `dist` (`.env.example`, `.env.sample`, `config.example.yaml`, `app-sample.properties`, `.env.dist`, `settings.template.json`).
+ * A file's name that says it holds examples: its last part, or the part before its extension, `example`, `sample` or `dist`
+ * (`.env.example`, `.env.sample`, `config.example.yaml`, `app-sample.properties`, `.env.dist`), and `.env.template`. Not any other
+ * `*.template`: the nginx image renders `/etc/nginx/templates/*.conf.template` into the configuration it runs.
  */
-const EXAMPLE_FILE = /(?:^|[._-])(?:example|sample|template|dist)(?:\.[A-Za-z0-9]{1,8})?$/i;
+const EXAMPLE_FILE = /(?:^|[._-])(?:example|sample|dist)(?:\.[A-Za-z0-9]{1,8})?$|(?:^|\.)env\.template$/i;
 
 /** Whether a file's name (a ConfigMap's key, a config file's under a stage's `config.files`) says it holds examples. */
 export const isExampleFile = (name: string): boolean => EXAMPLE_FILE.test(name);

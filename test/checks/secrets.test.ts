@@ -126,9 +126,14 @@ describe('secret values in objects', () => {
 
   it("leaves a ConfigMap's file of examples (.env.example) alone with its words to replace, and finds a value in it that looks real, at its line", () => {
     const examples = 'APP_ENV=local\nDB_PASSWORD=changeme\nSECRET_KEY=change-me\nDATABASE_URL=postgres://user:password@localhost/app\n';
-    expect(found(configMap({ '.env.example': examples, 'config.sample.yaml': 'db:\n  password: changeme\n' }))).toEqual([]);
-    // the same text under another key is a file the app reads: a weak password, deployed
-    expect(found(configMap({ '.env': examples }))).toEqual(['data..env: secrets/value']);
+    expect(
+      found(configMap({ '.env.example': examples, 'config.sample.yaml': 'db:\n  password: changeme\n', '.env.template': examples })),
+    ).toEqual([]);
+    // the same text under another key is a file the app reads: a weak password, deployed (nginx renders its templates and runs them)
+    expect(found(configMap({ '.env': examples, 'default.conf.template': 'requirepass foobared\n' }))).toEqual([
+      'data..env: secrets/value',
+      'data.default.conf.template: secrets/value',
+    ]);
     const real = checkSecretContent(configMap({ '.env.example': `${examples}API_TOKEN=Xk9vQ2mLr7pT\n` })).findings;
     expect(real.map((f) => formatProblem(toProblem(f)).split(' (a ')[0])).toEqual([
       expect.stringContaining(
