@@ -28,15 +28,16 @@ export function isCommentedExample(m: RegExpExecArray, value: string): boolean {
   return COMMENT_BEFORE.test(before.slice(lineStart + 1));
 }
 
+/** A sentence as a user interface says it: sentence case, then more words, each of letters (lower-case, capitalized, an acronym) or a number, a comma after it. */
+const SENTENCE_WORDS = String.raw`\p{Lu}[\p{Ll}\p{M}'’-]*,?(?:[ \t]+(?:\p{Lu}?[\p{Ll}\p{Lo}\p{Lm}\p{M}'’-]+|\p{Lu}+|\p{N}+|\p{Ll}+['’]\p{Lu}\p{L}*),?)+`;
+
 /**
- * Prose, as a user interface says it: sentence case (a capital, then lower-case letters), then more words, in any alphabet, each
- * of letters as a sentence writes them (lower-case, capitalized, an acronym) or a number, and punctuation at its end (`Enter your
- * password`, `Mot de passe oublié ?`, `Passwort eingeben:`, `Mindestens 8 Zeichen`). Not a passphrase of lower-case words
- * (`correct horse battery staple`), nor words with a digit, a symbol or a capital within them (`Bearer Xk3q9Lm2Pz7wQ`,
- * `Basic dXNlcjpwYXNz`: a token after its scheme).
+ * Prose, as a user interface says it: sentences (`SENTENCE_WORDS`), in any alphabet, one after another, and punctuation at its end
+ * (`Enter your password`, `Mot de passe oublié ?`, `Passwort eingeben:`, `Mindestens 8 Zeichen`, `Your session token has expired.
+ * Please sign in again.`). Not a passphrase of lower-case words (`correct horse battery staple`), nor words with a digit, a symbol
+ * or a capital within them (`Bearer Xk3q9Lm2Pz7wQ`, `Basic dXNlcjpwYXNz`: a token after its scheme).
  */
-const PROSE =
-  /^\p{Lu}[\p{Ll}\p{M}'’-]*(?:[ \t]+(?:\p{Lu}?[\p{Ll}\p{Lo}\p{Lm}\p{M}'’-]+|\p{Lu}+|\p{N}+|\p{Ll}+['’]\p{Lu}\p{L}*))+[ \t]*[.:!?…]?$/u;
+const PROSE = new RegExp(String.raw`^${SENTENCE_WORDS}(?:[ \t]*[.!?…][ \t]+${SENTENCE_WORDS})*[ \t]*[.:!?…]?$`, 'u');
 /** A word of letters with one outside ASCII at least (`Contraseña`, `Пароль`, `パスワード`): a language's, not a password's. */
 const NATIVE_WORD = /^(?=.*\P{ASCII})[\p{L}\p{M}]+(?:[ \t]+[\p{L}\p{M}]+)*$/u;
 
@@ -92,13 +93,25 @@ function namesTheSecret(value: string, name: string): boolean {
     .toLowerCase()
     .split(/[^\p{L}\p{M}]+/u)
     .filter(Boolean);
-  if (said.some((w) => own.has(w) || LABEL_WORDS.get(w)?.some((k) => kinds.size === 0 || kinds.has(k)))) return true;
+  if (said.some((w) => namesKind(w, own, kinds))) return true;
   // a label's word of another kind beside a word of the name that says what the secret is for (`api_token: Clé API`, an API's
   // key for its token): the field's label in that language
   if (said.some((w) => LABEL_WORDS.has(w)) && said.some((w) => !own.has(w) && !LABEL_WORDS.has(w) && nameWords.includes(w))) return true;
   const phrase = ` ${said.join(' ')} `;
   return (kinds.size === 0 || kinds.has('password')) && LABEL_PHRASES.some((p) => phrase.includes(` ${p} `));
 }
+/**
+ * Whether a word a label says (`word`, lower-case) names a secret of the name: its own secret's word (`own`: `password`, `token`), a
+ * word of `LABEL_WORDS` of a kind the name says (`kinds`, any when none), or a compound that ends in either, as German makes one
+ * (`Zugangstoken`, `Einmalpasswort`).
+ */
+function namesKind(word: string, own: ReadonlySet<string>, kinds: ReadonlySet<SecretKind>): boolean {
+  const names = (w: string) => own.has(w) || LABEL_WORDS.get(w)?.some((k) => kinds.size === 0 || kinds.has(k)) === true;
+  if (names(word)) return true;
+  for (const w of [...own, ...LABEL_WORDS.keys()]) if (word.length > w.length && word.endsWith(w) && names(w)) return true;
+  return false;
+}
+
 /** Words as a title writes them, capitalized or an acronym, joined by blanks or `-` (`API-Token`, `Api Token`, `DB Password`). */
 const TITLE_WORDS = /^(?:\p{Lu}\p{Ll}+|\p{Lu}{2,})(?:[ \t-](?:\p{Lu}\p{Ll}+|\p{Lu}{2,}))+$/u;
 

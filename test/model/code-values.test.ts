@@ -436,6 +436,13 @@ describe('labels and comments', () => {
   it('leave a catalogue of labels in words alone, numbers among its prose', () => {
     expect(detectSecret('login:\n  password: Passwort\n  password_hint: Mindestens 8 Zeichen\n  submit: Anmelden\n')).toBeUndefined();
     expect(detectSecret('login.title=Sign in to your account\nlogin.password=Password\nlogin.password_hint=Pflichtfeld\n')).toBeUndefined();
+    // a message of sentences, commas among their words, and a compound that ends in the secret's word (German's), in a catalogue
+    const catalogue = (extra: string) =>
+      `{\n  "login": {\n    "title": "Sign in",\n    "username": "Username",\n    "forgot_password": "Forgot your password?",\n${extra}    "submit": "Sign in"\n  }\n}\n`;
+    expect(detectSecret(catalogue('    "token_expired": "Your session token has expired. Please, sign in again.",\n'))).toBeUndefined();
+    expect(detectSecret(catalogue('    "token": "Zugangstoken",\n    "otp_password": "Einmalpasswort",\n'))).toBeUndefined();
+    expect(detectSecret(catalogue('    "token_expired": "Xk9vQ2mLr7pT. Please sign in again.",\n'))?.rule.id).toBe('secret-setting');
+    expect(detectSecret(catalogue('    "token": "Xk9vQ2mLr7pT",\n'))?.rule.id).toBe('secret-setting');
     // under a secret's own name a capitalized word that names no secret is one, among labels and prose too (RabbitMQ's guest)
     for (const text of [
       'app.title=Order service\nrabbitmq.host=Rabbit\nrabbitmq.username=Guest\nrabbitmq.password=Guest\n',
