@@ -10,6 +10,21 @@ import { unwrapBase64 } from './base64.js';
 /** A reference a container or shell expands (`$(DB_PASSWORD)`, `${TOKEN}`), not a value. */
 export const REFERENCE = /^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
 
+/** printf's verb, whole (Go's, Java's, C's and Python's `%s`, `%v`, `%[2]s`, `%-10s`, Python's `%(password)s`). */
+const PRINTF_VERB = /^%(?:\[[0-9]+\]|\([A-Za-z_]\w*\))?[-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z]$/;
+/** A brace of Python's `str.format`, an f-string or .NET's `string.Format`, whole: what it names (group 1), a conversion, a format. */
+const FORMAT_BRACE = /^\{([\w.[\]]*)(?:![rsa])?(?::[^{}\s]*)?\}$/;
+
+/**
+ * A placeholder a format string fills in, whole: printf's verb (`%s`, `%[2]s`, `%(password)s`) or a brace that is empty, a number
+ * or names of words (`{}`, `{0}`, `{password}`, `{cfg.pw!s}`; not `{Xk3q9Lm2Pz7w}`): a connect string built by code
+ * (`"postgres://%s:%s@%s/%s"`), no value.
+ */
+export const FORMAT_PLACEHOLDER: Shape = (v) => {
+  const named = FORMAT_BRACE.exec(v)?.[1];
+  return PRINTF_VERB.test(v) || (named !== undefined && NAME(named.replace(/[[\]]/g, '.')));
+};
+
 /** What a value must look like to be the property a name's last word names (`PASSWORD_MIN: 8`), not the secret itself. */
 export type Shape = (value: string) => boolean;
 

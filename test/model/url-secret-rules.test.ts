@@ -63,6 +63,32 @@ describe('the secret rules of URLs and connect strings', () => {
     );
   });
 
+  it("leave a connect string code builds with a format string alone (printf's %s, Python's %(name)s, {} and {password}), and find a password written beside a placeholder", () => {
+    expectRule(
+      'url-credentials',
+      [
+        'url = "postgresql://app:%sXk9vQ2mLr7pT@db/app"',
+        'url = "postgresql://app:{Xk9vQ2mLr7pT}@db/app"',
+        'url := fmt.Sprintf("postgres://app:Xk9vQ2mLr7pT@%s:%d/%s", host, port, db)',
+      ],
+      [
+        'url := fmt.Sprintf("postgres://%s:%s@%s:%d/%s?sslmode=disable", user, pass, host, port, db)',
+        'url = "postgresql://%s:%s@%s/%s" % (user, password, host, db)',
+        'url = "postgresql://%(user)s:%(password)s@%(host)s/%(db)s" % cfg',
+        'url = "postgresql://{}:{}@{}/{}".format(user, password, host, db)',
+        'url = f"postgresql://{user}:{password}@{host}/{db}"',
+        'url = f"postgresql://{cfg.user}:{cfg.password!s}@{cfg.host}/app"',
+        'var cs = string.Format("mongodb://{0}:{1}@{2}:27017", user, pass, host);',
+        'String url = String.format("amqp://%s:%s@%s:5672", user, pass, host);',
+      ],
+    );
+    expectRule(
+      'host-credentials',
+      ['dsn := fmt.Sprintf("app:Xk9vQ2mLr7pT@tcp(%s)/shop", host)'],
+      ['dsn := fmt.Sprintf("%s:%s@tcp(%s)/%s", user, pass, host, name)', 'dsn := fmt.Sprintf("%v:%v@tcp(%v:3306)/shop", u, p, h)'],
+    );
+  });
+
   it("find a secret in a URL's query string, its first parameter too, and leave parameters that name no secret alone", () => {
     expectRule(
       'url-parameter',
