@@ -14,6 +14,21 @@ const LINE_BACK = 256;
 /** A comment's marker and blanks before a setting, from its line's start: `#`, `;`, `//`, `-- `, a block comment's `/*` or `*`, `<!--`. */
 const COMMENT_BEFORE = /^[ \t]*(?:#+|;+|\/\/+|--(?=[ \t])|\/?\*+|<!--)[ \t]*$/;
 
+/** A comment's marker at a line's start, then anything (`# Example: DATABASE_URL=...`, `// see postgres://...`, `-- `, `;`). */
+const COMMENT_LINE = /^[ \t]*(?:#|;|\/\/(?=[ \t]|$)|--(?=[ \t])|\/?\*|<!--)/;
+
+/**
+ * Whether the text at `index` of `input` is on a comment's line (`COMMENT_LINE`), read at most LINE_BACK characters back: where
+ * an example in words is written for a person (`# DATABASE_URL=postgres://user:pass@localhost/db`).
+ */
+export function inCommentLine(input: string, index: number): boolean {
+  const from = Math.max(0, index - LINE_BACK);
+  const before = input.slice(from, index);
+  const lineStart = before.lastIndexOf('\n');
+  if (lineStart === -1 && from > 0) return false;
+  return COMMENT_LINE.test(before.slice(lineStart + 1));
+}
+
 /**
  * Whether a setting (a `SETTING_TEXT` match, setting-secret-rules.ts) is commented out and its value an example, words
  * (`NAME`: `changeme`, `your-password-here`, `foobared`, `secret`): a commented default, no secret. A value of a password's mix

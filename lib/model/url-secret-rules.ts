@@ -6,6 +6,7 @@
  */
 import { FORMAT_PLACEHOLDER, NAME, REFERENCE, isPlaceholder, isTokenUser, namesOracle } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
+import { inCommentLine } from './setting-labels.js';
 
 /** The rules of credentials in a URL or a connect string, in the order the table tries them. */
 export const URL_RULES: readonly SecretRule[] = [
@@ -22,7 +23,14 @@ export const URL_RULES: readonly SecretRule[] = [
     accept: (_s, m) => {
       const first = m[2]!.slice(0, m[2]!.includes('/') ? m[2]!.indexOf('/') : undefined);
       // a format string's placeholder (`postgres://%s:%s@%s/%s`, `{}:{}@{}`) is filled in by the code that builds the URL
-      return !m[1]!.startsWith('[') && !REFERENCE.test(first) && !FORMAT_PLACEHOLDER(first) && !(m[2]!.includes('/') && isPort(first));
+      return (
+        !m[1]!.startsWith('[') &&
+        !REFERENCE.test(first) &&
+        !FORMAT_PLACEHOLDER(first) &&
+        !(m[2]!.includes('/') && isPort(first)) &&
+        !isPlaceholderLogin(m[1]!, first) &&
+        !(NAME(first) && inCommentLine(m.input, m.index))
+      );
     },
   },
   {
@@ -93,6 +101,16 @@ export const URL_TOKEN_USER: SecretRule = {
   pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([A-Za-z0-9_-]{20,})@[A-Za-z0-9][^\s/@]*/g,
   accept: (_s, m) => isTokenUser(m[1]!),
 };
+
+/**
+ * Whether a URL's user and password are placeholders a person replaces: a template's (`<password>`, `{{ .pw }}`: `isPlaceholder`), as
+ * MongoDB Atlas shows a connect string (`mongodb+srv://<username>:<password>@...`), or both words of capitals
+ * (`USERNAME:PASSWORD@host`; `app:ADMIN@db` is a password). A password in words on a comment's line is an example too
+ * (`# DATABASE_URL=postgres://user:pass@localhost/db`), as a commented setting's is (setting-labels.ts).
+ */
+function isPlaceholderLogin(user: string, password: string): boolean {
+  return isPlaceholder(password) || (/^[A-Z]+(?:_[A-Z]+)*$/.test(password) && /^(?:[A-Z]+(?:_[A-Z]+)*)?$/.test(user));
+}
 
 /** How long a named port is at most (Kubernetes' and IANA's service names: 15 characters). */
 const PORT_NAME_CHARS = 15;

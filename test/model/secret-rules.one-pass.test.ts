@@ -317,6 +317,11 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         'app.title=Order service\npassword=Passwort\n',
       ],
     ],
+    // a connect string's placeholders and formats, and a comment's line read back a bound for each URL on it
+    [
+      "connect strings' placeholders, formats and comments",
+      ['# x://a:b@c\n', 'x://<a>:<b>@c ', 'x://A:B@c ', '"x://%s:%s@%s" ', 'x://{}:{}@{} '],
+    ],
     [
       "member reads, labels and Secrets' names",
       [

@@ -89,6 +89,27 @@ describe('the secret rules of URLs and connect strings', () => {
     );
   });
 
+  it("leave a connect string's placeholders a person replaces alone (MongoDB Atlas' <password>, USERNAME:PASSWORD) and an example in words on a comment's line; find a password beside them", () => {
+    expectRule(
+      'url-credentials',
+      [
+        'MONGO_URI=mongodb+srv://<username>:Xk9vQ2mLr7pT@cluster0.abcde.mongodb.net/app',
+        'MONGO_URI=mongodb://app:ADMIN@mongo:27017/app',
+        '# DATABASE_URL=postgres://app:Xk9vQ2mLr7pT@db/app',
+        'DATABASE_URL=postgres://user:pass@localhost:5432/db',
+        'const url = "postgres://user:password@localhost/app"; // local',
+      ],
+      [
+        'MONGO_URI=mongodb+srv://<username>:<password>@cluster0.abcde.mongodb.net/app',
+        'MONGO_URI=mongodb://USERNAME:PASSWORD@host:27017/app',
+        'AMQP_URL=amqp://:PASSWORD@rabbit:5672',
+        '# Example: DATABASE_URL=postgres://user:pass@localhost:5432/db\nLOG_LEVEL=info\n',
+        '// const url = "postgres://user:password@localhost/app";',
+        '  -- psql postgres://app:changeme@localhost/app',
+      ],
+    );
+  });
+
   it("find a secret in a URL's query string, its first parameter too, and leave parameters that name no secret alone", () => {
     expectRule(
       'url-parameter',
