@@ -58,6 +58,9 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['command', COMMAND],
   // how it is sent, issued or checked
   ['header', NAME],
+  // where it is read from in a request (Flask-JWT-Extended's `JWT_TOKEN_LOCATION: headers`, `["headers", "cookies"]`)
+  ['location', NAME],
+  ['locations', NAME],
   ['prefix', NAME],
   ['type', NAME],
   ['issuer', NAME],

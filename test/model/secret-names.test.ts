@@ -156,6 +156,13 @@ describe('secret-looking key names', () => {
     expect(isSecretSetting('server.ssl.client-auth', 'need')).toBe(false);
   });
 
+  it("takes where a request carries a token for a property of it (Flask-JWT-Extended's JWT_TOKEN_LOCATION: headers), and a token there for one", () => {
+    expect(isSecretSetting('JWT_TOKEN_LOCATION', 'headers')).toBe(false);
+    expect(isSecretSetting('tokenLocations', 'headers, cookies')).toBe(false);
+    expect(detectSecret('JWT_ALGORITHM=HS256\nJWT_TOKEN_LOCATION=headers\n')).toBeUndefined();
+    expect(isSecretSetting('JWT_TOKEN_LOCATION', 'Xk9vQ2mLr7pT')).toBe(true);
+  });
+
   it("a help text, a hint, a label or a message under a secret's name is no secret when it is words of a sentence; a token there is", () => {
     for (const [name, value] of [
       ['PASSWORD_HELP', 'Use at least 12 characters, with a digit.'],
