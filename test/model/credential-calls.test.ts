@@ -66,6 +66,30 @@ describe('a call that takes a user and a password by position', () => {
     );
   });
 
+  it("finds the password an LDAP bind, ftplib's FTP and PowerShell's ConvertTo-SecureString -AsPlainText take; not a variable, JavaScript's bind nor an encrypted string", () => {
+    expectRule(
+      'credential-call',
+      [
+        'conn.simple_bind_s("cn=admin,dc=example,dc=org", "Xk9vQ2mLr7pT")',
+        'l.Bind("cn=admin,dc=example,dc=org", "Xk9vQ2mLr7pT")',
+        'ftp = FTP("ftp.example.com", "deploy", "Xk9vQ2mLr7pT")',
+        '$secure = ConvertTo-SecureString "Xk9vQ2mLr7pT" -AsPlainText -Force',
+        "$secure = ConvertTo-SecureString -String 'Xk9vQ2mLr7pT' -Force -AsPlainText",
+      ],
+      [
+        'conn.simple_bind_s(bind_dn, os.environ["LDAP_PASSWORD"])',
+        'err = l.Bind(cfg.BindDN, cfg.BindPassword)',
+        'const f = handler.bind(this, "click")',
+        'ftp = FTP("ftp.example.com")',
+        '$secure = ConvertTo-SecureString $env:DB_PASSWORD -AsPlainText -Force',
+        '$secure = ConvertTo-SecureString "01000000d08c9ddf0115d1118c7a00c04fc297eb"',
+      ],
+    );
+    expect(detectSecret('$s = ConvertTo-SecureString "Xk9vQ2mLr7pT" -AsPlainText -Force')?.given).toBe(
+      'ConvertTo-SecureString <password> -AsPlainText',
+    );
+  });
+
   it("finds the password literal: requests' auth tuple and classes, a login, .NET's, Java's and Go's credentials", () => {
     expectRule(
       'credential-call',

@@ -317,6 +317,10 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         'app.title=Order service\npassword=Passwort\n',
       ],
     ],
+    [
+      "LDAP binds, FTP, PowerShell's SecureString and cmdlets",
+      ['x.simple_bind_s(a, ', 'FTP(a, b, ', 'ConvertTo-SecureString "a" ', '$env:A = (Get-Content '],
+    ],
     // a connect string's placeholders and formats, and a comment's line read back a bound for each URL on it
     [
       "connect strings' placeholders, formats and comments",
