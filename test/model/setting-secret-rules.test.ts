@@ -405,6 +405,18 @@ describe('the secret rules of settings written as text', () => {
     );
   });
 
+  it('leave a PowerShell cmdlet run for its output alone ($env:DB_PASSWORD = (Get-Content ...)), and find a password within parentheses or quoted', () => {
+    expectRule(
+      'secret-setting',
+      ['$env:DB_PASSWORD = (Xk9vQ2-mLr7pT)', '$env:DB_PASSWORD = "Xk9vQ2mLr7pT"'],
+      [
+        '$env:DB_PASSWORD = (Get-Content /run/secrets/db)',
+        '$Password = (Read-Host -AsSecureString "Password")',
+        '$token = (Get-Secret -Name api)',
+      ],
+    );
+  });
+
   it("find a password a SQL statement gives a user (an init script's CREATE USER, ALTER ROLE, GRANT, SET PASSWORD), and leave columns, parameters and references alone", () => {
     expectRule(
       'sql-password',
