@@ -267,7 +267,7 @@ export function isTokenUser(user: string): boolean {
  * and runs of a few repeated characters (`bbbb...`, hex digits all of them) fail the mix or the entropy.
  */
 export function highEntropy(s: string, m: RegExpExecArray): boolean {
-  if (inEncryptedValue(m)) return false;
+  if (inEncryptedValue(m) || isSealedCiphertext(s)) return false;
   if (/^[0-9a-fA-F]+$/.test(s)) {
     // only the characters a digest's prefix can take (`sha512:`): all of the text before each hex run
     // made a string of many such runs quadratic
@@ -294,8 +294,30 @@ function isCiphertext(encoded: string, block: number): boolean {
   return bytes.length >= 16 && bytes.length % block === 0 && !PRINTABLE.test(bytes.toString('latin1'));
 }
 
-/** Whether a value is encrypted for a Spring application (`ENCRYPTED_VALUE`): no secret, whatever its setting's name. */
+/** The sizes of an RSA key in bytes (2048, 3072 and 4096 bits) a sealing certificate has. */
+const SEALING_KEY_BYTES: ReadonlySet<number> = new Set([256, 384, 512]);
+/** Base64 whole, of its standard alphabet (kubeseal's output). */
+const STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Whether a value is Sealed Secrets' ciphertext (kubeseal's, a SealedSecret's `encryptedData`, committed by design): base64 of the
+ * session key's length (2 bytes, big-endian: the sealing key's, 256, 384 or 512), the session key encrypted with RSA, then the
+ * value encrypted with AES-GCM and its 16-byte tag. Only the controller's private key opens it; a token is never as long nor starts so.
+ */
+export function isSealedCiphertext(v: string): boolean {
+  if (v.length < 368 || !STANDARD_BASE64.test(v)) return false;
+  const head = Buffer.from(v.slice(0, 4), 'base64');
+  const keyBytes = head.readUInt16BE(0);
+  const bytes = (v.length / 4) * 3 - (v.endsWith('==') ? 2 : v.endsWith('=') ? 1 : 0);
+  return v.length % 4 === 0 && SEALING_KEY_BYTES.has(keyBytes) && bytes >= 2 + keyBytes + 16;
+}
+
+/**
+ * Whether a value is encrypted for a Spring application (`ENCRYPTED_VALUE`) or sealed for Sealed Secrets' controller
+ * (`isSealedCiphertext`): no secret, whatever its setting's name.
+ */
 export const isEncryptedValue = (v: string): boolean => {
+  if (isSealedCiphertext(v)) return true;
   const m = ENCRYPTED_VALUE.exec(v);
   return m !== null && (m[1] !== undefined ? isCiphertext(m[1], 8) : isCiphertext(m[2]!, 1));
 };

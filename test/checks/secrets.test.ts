@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkObjects } from '../../lib/checks/index.js';
 import { checkSecretContent, checkSecretValues } from '../../lib/checks/secrets.js';
@@ -141,6 +142,26 @@ describe('secret values in objects', () => {
       ),
     ]);
     expect(formatProblem(toProblem(real[0]!))).not.toContain('Xk9vQ2mLr7pT');
+  });
+
+  it("leaves a SealedSecret's ciphertext alone (kubeseal's, committed by design), in the object and in a file that holds one; finds random base64 and a plaintext there", () => {
+    // the session key's length (the sealing key's: 4096 or 2048 bits), the key encrypted with RSA, the value with AES-GCM and its tag
+    const sealed = (plain: number, keyBytes = 512) =>
+      Buffer.concat([Buffer.from([keyBytes >> 8, keyBytes & 255]), randomBytes(keyBytes + plain + 16)]).toString('base64');
+    const ct = sealed(12);
+    const object: KubeObject = {
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: 'db', namespace: 'qa' },
+      spec: { encryptedData: { password: ct, 'api-token': sealed(40, 256) }, template: { metadata: { name: 'db' } } },
+    };
+    expect(found(object)).toEqual([]);
+    expect(found(configMap({ 'sealed-db.yaml': `kind: SealedSecret\nspec:\n  encryptedData:\n    password: ${ct}\n` }))).toEqual([]);
+    const wrong: KubeObject = {
+      ...object,
+      spec: { encryptedData: { password: 'Xk9vQ2mLr7pT', key: randomBytes(600).toString('base64') } },
+    };
+    expect(found(wrong)).toEqual(['spec.encryptedData.password: secrets/key-name', 'spec.encryptedData.key: secrets/value']);
   });
 
   it("takes a camelCased setting of the Secret that holds a password (passwordSecret) for its name, not Graylog's password_secret nor a token's secret", () => {
