@@ -235,6 +235,16 @@ export function isLabel(m: RegExpExecArray, name: string): boolean {
 }
 
 /**
+ * Whether prose names a secret of any kind (`You can't access this page without coming from a password reset email.` under Devise's
+ * `no_token`): a catalogue's message about secrets, not a passphrase (`Correct horse battery staple`).
+ */
+const namesASecret = (value: string): boolean =>
+  value
+    .toLowerCase()
+    .split(/[^\p{L}\p{M}]+/u)
+    .some((w) => w !== '' && (kindOf(w) !== undefined || LABEL_WORDS.has(w) || UNSPACED_LABEL_WORD.test(w)));
+
+/**
  * Whether a name's last word is a secret's own (`password`, `db.password`, `api_token`), not a property of one (`password_hint`,
  * `password.forgot`): what a catalogue writes under it names the secret (`Mot de passe`); prose that does not is the secret,
  * in a file of prose too (`app.greeting=Hello and welcome`, then `spring.datasource.password=Correct horse battery staple`).
@@ -251,7 +261,8 @@ const namesSecretItself = (name: string): boolean => nameVerdict(words(name).at(
  * "Password")`).
  */
 export function isLabelValue(value: string, name: string, input: string): boolean {
-  if (PROSE.test(value) || NATIVE_WORD.test(value)) return namesTheSecret(value, name) || (isCatalogue(input) && !namesSecretItself(name));
+  if (PROSE.test(value) || NATIVE_WORD.test(value))
+    return namesTheSecret(value, name) || (isCatalogue(input) && (!namesSecretItself(name) || namesASecret(value)));
   if (isNameSaid(value, name)) return true;
   if (!CAPITALIZED.test(value)) return false;
   // under a secret's own name a word that does not name it is the secret, in a catalogue too (`rabbitmq.password: Guest` among

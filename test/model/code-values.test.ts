@@ -443,6 +443,11 @@ describe('labels and comments', () => {
     expect(detectSecret(catalogue('    "token": "Zugangstoken",\n    "otp_password": "Einmalpasswort",\n'))).toBeUndefined();
     expect(detectSecret(catalogue('    "token_expired": "Xk9vQ2mLr7pT. Please sign in again.",\n'))?.rule.id).toBe('secret-setting');
     expect(detectSecret(catalogue('    "token": "Xk9vQ2mLr7pT",\n'))?.rule.id).toBe('secret-setting');
+    // a catalogue's message about another secret under a secret's own name (Devise's passwords.no_token); a passphrase there is one
+    const devise = (line: string) =>
+      `en:\n  devise:\n    passwords:\n      ${line}\n      send_instructions: "You will receive an email with instructions on how to reset your password in a few minutes."\n`;
+    expect(detectSecret(devise(`no_token: "You can't access this page without coming from a password reset email."`))).toBeUndefined();
+    expect(detectSecret(devise('no_token: "Correct horse battery staple"'))?.setting).toBe('no_token');
     // under a secret's own name a capitalized word that names no secret is one, among labels and prose too (RabbitMQ's guest)
     for (const text of [
       'app.title=Order service\nrabbitmq.host=Rabbit\nrabbitmq.username=Guest\nrabbitmq.password=Guest\n',
