@@ -7,7 +7,7 @@ import type { Problem, SourceLocation } from './errors.js';
 import { didYouMean } from './model/did-you-mean.js';
 import type { SecretDeclaration } from './stack.js';
 import { compareCodePoints } from './model/order.js';
-import { detectSecretOrEncoded, type SecretRule } from './model/secret-rules.js';
+import { detectEncodedSecret, detectSecretInExample, detectSecretOrEncoded, isExampleFile, type SecretRule } from './model/secret-rules.js';
 
 /** Where a stage's secret values are kept, relative to the project root (git-ignored). */
 export const secretsFile = (stage: string) => `.secrets/${stage}.env`;
@@ -44,6 +44,15 @@ export function eachSettingString(
   walk(data);
 }
 
+/**
+ * Whether a stage file's value at `path` is a file of examples by its name (`config.files[".env.example"]`, the ConfigMap's key
+ * it becomes): its examples' values are no secret (`DB_PASSWORD=changeme`), as the checks judge that key.
+ */
+export const inExampleFile = (path: readonly (string | number)[]): boolean => {
+  const name = path[path.length - 1];
+  return typeof name === 'string' && isExampleFile(name);
+};
+
 /** A string of a settings file that the secret rules (lib/model/secret-rules.ts) flag. */
 export interface SecretSetting {
   /** Its value's path; for a key, the path of the key's own value. */
@@ -66,7 +75,7 @@ export function secretSettings(data: unknown): SecretSetting[] {
   eachSettingString(
     data,
     (value, path) => {
-      const secret = detectSecretOrEncoded(value);
+      const secret = inExampleFile(path) ? (detectSecretInExample(value) ?? detectEncodedSecret(value)) : detectSecretOrEncoded(value);
       if (secret)
         found.push({
           path: [...path],

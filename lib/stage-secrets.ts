@@ -16,10 +16,10 @@ import { SECRET_ALLOW_ANNOTATION } from './checks/secret-exceptions.js';
 import { locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
-import { describeSecret, detectSecret, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
+import { describeSecret, detectSecret, detectSecretInExample, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
 import { EXTENSION_KEY } from './config/stage-schema.js';
 import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/repository-credentials.js';
-import { eachSettingString, secretSettings, secretsFile } from './secrets.js';
+import { eachSettingString, inExampleFile, secretSettings, secretsFile } from './secrets.js';
 
 /** One `secrets.allow` entry of a stage file. */
 export interface SecretAllowance {
@@ -95,7 +95,8 @@ interface Hit {
  */
 function placeOf(hit: Hit): ValuePlace {
   if (!hit.rule) return {};
-  const match = detectSecret(hit.value);
+  // (in a file of examples, the first that looks real: an example before it is none)
+  const match = inExampleFile(hit.path) ? detectSecretInExample(hit.value) : detectSecret(hit.value);
   return match?.rule.id === hit.rule.id ? placeIn(hit.value, match) : {};
 }
 

@@ -244,6 +244,33 @@ describe('secret values in stage files', () => {
     expect(problemsOf({ st: text }).join('\n')).not.toContain('Sup3rS3cretPw');
   });
 
+  it('passes a file of examples (.env.example) with its words to replace, and refuses a value in it that looks real at its own line', () => {
+    const files = (name: string, lines: readonly string[]) =>
+      `apps:\n  web:\n    stack: service\n    image: team/web:1.0\n    ports: { http: { port: 8080 } }\n    config:\n      files:\n        ${name}: |\n${lines.map((l) => `          ${l}\n`).join('')}`;
+    const examples = [
+      'APP_ENV=local',
+      'DB_PASSWORD=changeme',
+      'SECRET_KEY=change-me',
+      'JWT_SECRET=CHANGE_ME',
+      'API_TOKEN="your-api-token-here"',
+      'DATABASE_URL=postgres://user:password@localhost:5432/app',
+    ];
+    for (const name of ['.env.example', '.env.sample', 'config.example.yaml', '.env.dist'])
+      expect(problemsOf({ st: files(name, examples) }), name).toEqual([]);
+    // the same words in the file itself are a weak password, deployed
+    expect(problemsOf({ st: files('.env', examples) })).toHaveLength(1);
+    // a value that looks real among the examples: at its line, never printed
+    const real = problemsOf({ st: files('.env.example', [...examples, 'SMTP_PASSWORD=Xk9vQ2mLr7pT', 'GITHUB_TOKEN=changeme']) });
+    expect(real.map((p) => p.split(' (a ')[0]!.replace(/ holds .* (on line)/, ' $1'))).toEqual([
+      "environments/st.yaml:15:11: apps.web.config.files..env.example on line 7 of the value (setting 'SMTP_PASSWORD')",
+    ]);
+    expect(real.join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    const url = problemsOf({ st: files('.env.example', ['DATABASE_URL=postgres://app:Xk9vQ2mLr7pT@db/app']) });
+    expect(url).toEqual([
+      expect.stringMatching(/^environments\/st\.yaml:8:23: apps\.web\.config\.files\.\.env\.example holds a URL with a user and password/),
+    ]);
+  });
+
   it("tells a secret in the repository URL that carries no credentials (a token in its path) to go to the engine's Secret, not to a Secret of the stage", () => {
     const token = SECRET_SAMPLES['github-token']!;
     const text = deliveredStageFile(`{ cluster: nonprod, repository: { url: "https://git.example.com/${token}/app.git" } }`);

@@ -15,11 +15,13 @@ import {
   clientPassword,
   detectEncodedSecret,
   detectSecret,
+  detectSecretInExample,
   entryName as nameOfEntry,
   flagBefore,
   isArgvEntry,
   isBootstrapTokenEntry,
   isConfigLabel,
+  isExampleFile,
   isFileSource,
   isPlaceholder,
   isPlaceholderCredential,
@@ -225,12 +227,20 @@ class ObjectScreen {
   }
 
   /**
-   * A string at `at` (`value`, or the text it decodes to when `decoded`), by its content and the name that holds it (`key`),
-   * as `byName` judges such a name: the verdicts on its text alone are remembered by text (`detectSecret`, `detectEncodedSecret`).
+   * A string at `at` (`value`, or the text it decodes to when `decoded`), by its content (`detect`: a file of examples' without
+   * its examples, `detectSecretInExample`) and the name that holds it (`key`), as `byName` judges such a name: the verdicts on its
+   * text alone are remembered by text (`detectSecret`, `detectEncodedSecret`).
    */
-  private judge(at: FieldPath, value: string, key: string | undefined, decoded = false, byName: ByName = isSecretSetting): void {
+  private judge(
+    at: FieldPath,
+    value: string,
+    key: string | undefined,
+    decoded = false,
+    byName: ByName = isSecretSetting,
+    detect: typeof detectSecret = detectSecret,
+  ): void {
     const named = key !== undefined && byName(key, value);
-    const found = detectSecret(value);
+    const found = detect(value);
     if (!found && !named) {
       // most strings: no match and no telling name, passed over after one more test each, of their characters (`encodedText`:
       // a secret written encoded, an annotation's base64 of `password=...`), found in its text, the encoded value hidden whole
@@ -352,7 +362,8 @@ class ObjectScreen {
       // (judged here, not by a closure each screen makes: one per object took a tenth more of a 1,000-app stage's screen)
       const key = String(path[1]);
       const named = isSecretSetting(key, node) && !isConfigLabel(key, node, (this.dataText ??= configText(o)));
-      this.judge(path, node, key, false, named ? NAMED : NOT_NAMED);
+      // a file of examples (`.env.example`) by its key: its examples' values are none (`DB_PASSWORD=changeme`)
+      this.judge(path, node, key, false, named ? NAMED : NOT_NAMED, isExampleFile(key) ? detectSecretInExample : detectSecret);
     } else
       this.judge(path, node, this.holderName(parent), false, path[path.length - 3] === 'httpHeaders' ? isSecretHeader : isSecretSetting);
   }

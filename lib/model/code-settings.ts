@@ -246,6 +246,7 @@ const readsElsewhere = (m: RegExpMatchArray, written: string): boolean => {
   // within parentheses that only group it (`DB_PASSWORD = (os.environ["DB_PASSWORD"])`)
   const value = written.replace(/^\(+/, '');
   return (
+    (value !== written && POWERSHELL_CMDLET.test(value)) ||
     CALL.test(value) ||
     callOfLiteral(m, value) ||
     METHOD_CALL.test(value) ||
@@ -257,6 +258,12 @@ const readsElsewhere = (m: RegExpMatchArray, written: string): boolean => {
     awaits(m, value)
   );
 };
+
+/**
+ * A PowerShell cmdlet, a verb and a noun, run within parentheses for its output (`$env:DB_PASSWORD = (Get-Content /run/secrets/db)`,
+ * `(Read-Host -AsSecureString)`, `(Get-Secret db)`): what it reads, not a value.
+ */
+const POWERSHELL_CMDLET = /^[A-Z][a-z]+(?:[A-Z][a-z]+)?-[A-Z][A-Za-z]+$/;
 
 /** A call of a function by its dotted path, its literal argument next (`str.strip(`, `mylib.unwrap(`, `hashlib.sha256(`). */
 const DOTTED_CALL = /^[A-Za-z_]\w*(?:(?:\.|::)[A-Za-z_]\w*)+\($/;

@@ -51,16 +51,27 @@ const NEXT_PIECE = /[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')/y;
 const NEXT_WRAPPED_PIECE = /\s*(?:"([^"\n]*)"|'([^'\n]*)')/y;
 /** The parentheses' end after the last piece. */
 const PIECES_CLOSED = /\s*\)/y;
+/** Python's join of a list or a tuple, after its separator's literal (`"".join([`, `"-".join((`). */
+const JOIN_OPENED = /\.join\([ \t]*[[(]/y;
+/** The next piece of a joined list, a comma after it but the last's (`"Xk9v",`), line breaks between them. */
+const NEXT_LISTED_PIECE = /\s*(?:"([^"\n]*)"|'([^'\n]*)')\s*(,?)/y;
+/** The list's or tuple's end, then the call's. */
+const JOIN_CLOSED = /\s*[\])]\s*\)/y;
 
 /**
  * The literal a setting's value is when it is written in pieces that Python (and Ruby, and C) join, literals side by side
- * (`PASSWORD = "Xk" "9vQ2mLr7pT"`, `DB_PASSWORD = ("Xk9vQ2"` and `"mLr7pT")` on the next line): the pieces joined; `undefined`
+ * (`PASSWORD = "Xk" "9vQ2mLr7pT"`, `DB_PASSWORD = ("Xk9vQ2"` and `"mLr7pT")` on the next line), or Python's `str.join` of a list of
+ * literals (`PASSWORD = "".join(["Xk9v", "Q2mL", "r7pT"])`, `joinedList`): the pieces joined; `undefined`
  * for a value of one piece, and for parentheses that hold anything else (a tuple, `("admin", "...")`, is no concatenation:
  * credential-calls.ts). MAX_PIECES at most.
  */
 export function joinedPieces(m: RegExpExecArray): string | undefined {
   const wrapped = m[4] === '(';
   if (!wrapped && m[2] === undefined && m[3] === undefined) return undefined;
+  if (!wrapped) {
+    JOIN_OPENED.lastIndex = m.index + m[0].length;
+    if (JOIN_OPENED.test(m.input)) return joinedList(m.input, JOIN_OPENED.lastIndex, m[2] ?? m[3]!);
+  }
   const pieces = wrapped ? [] : [m[2] ?? m[3]!];
   const next = wrapped ? NEXT_WRAPPED_PIECE : NEXT_PIECE;
   let at = m.index + m[0].length;
@@ -76,6 +87,24 @@ export function joinedPieces(m: RegExpExecArray): string | undefined {
     return pieces.length > 0 && PIECES_CLOSED.test(m.input) ? pieces.join('') : undefined;
   }
   return pieces.length > 1 ? pieces.join('') : undefined;
+}
+
+/**
+ * The literal Python's join makes of a list or a tuple of literals (`"".join(["Xk9v", "Q2mL", "r7pT"])`, the list read from `at`), with
+ * `separator` between them; `undefined` for a list that holds anything else (`"".join([prefix, "..."])`, a value built). MAX_PIECES at most.
+ */
+function joinedList(input: string, at: number, separator: string): string | undefined {
+  const pieces: string[] = [];
+  for (let comma = true; comma && pieces.length < MAX_PIECES; ) {
+    NEXT_LISTED_PIECE.lastIndex = at;
+    const piece = NEXT_LISTED_PIECE.exec(input);
+    if (piece === null) break;
+    pieces.push(piece[1] ?? piece[2]!);
+    comma = piece[3] === ',';
+    at = NEXT_LISTED_PIECE.lastIndex;
+  }
+  JOIN_CLOSED.lastIndex = at;
+  return pieces.length > 0 && JOIN_CLOSED.test(input) ? pieces.join(separator) : undefined;
 }
 
 /** A comma after a value not quoted, blanks before it. */

@@ -3,7 +3,8 @@
  * `auth=("<user>", "<password>")` and `HTTPBasicAuth(...)`, smtplib's, ftplib's and imaplib's `.login(<user>, <password>)`,
  * .NET's `new NetworkCredential(<user>, <password>)`, Java's `PasswordAuthentication`, `UsernamePasswordCredentials` and
  * `DriverManager.getConnection(<url>, <user>, <password>)`, PHP's `new PDO(<dsn>, <user>, <password>)` and `mysqli_connect(<host>, <user>,
- * <password>)`, Go's `req.SetBasicAuth(<user>, <password>)`. A rule of
+ * <password>)`, a database's `connect(<host>, <user>, <password>)` (MySQLdb, PyMySQL, Perl's DBI) and paramiko's `connect(<host>, <port>,
+ * <user>, <password>)`, Go's `req.SetBasicAuth(<user>, <password>)`. A rule of
  * setting-secret-rules.ts' table. Pure and synchronous.
  */
 import { type SecretRule, secretSetting } from './secret-setting.js';
@@ -26,25 +27,49 @@ const ARGUMENT = String.raw`(?:"[^"\n]*"|'[^'\n]*'|[\w$.]+(?:\[${SIMPLE}\]|\(${S
  * "<password>", "CORP")`; Spring's authorities) is not taken for it.
  */
 const CALLS = [
-  // Python: requests' and httpx' auth (a tuple or a class), aiohttp's, smtplib's, ftplib's, imaplib's and poplib's login; .NET,
-  // Java, Apache HttpClient, Spring Security; Go's net/http
-  String.raw`(?:(?<![\w$])auth[ \t]*=[ \t]*|(?<![\w$.])(?:new[ \t]+)?(?:[\w$]+\.)*?(?:HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth|DigestAuth|NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken)[ \t]*|\.(?:login|SetBasicAuth)[ \t]*)\([ \t]*${ARGUMENT}`,
-  // JDBC's DriverManager, PHP's PDO: a URL (a DSN), a user, a password; PHP's mysqli: a host, a user, a password
-  String.raw`(?<![\w$.])(?:(?:[\w$]+\.)*?DriverManager\.getConnection|new[ \t]+\\?PDO|new[ \t]+\\?mysqli|mysqli_connect)[ \t]*\([ \t]*${ARGUMENT}${ARGUMENT}`,
+  // Python: requests' and httpx' auth (a tuple or a class), aiohttp's, smtplib's, ftplib's, imaplib's and poplib's login, python-ldap's
+  // bind (`conn.simple_bind_s(<dn>, <password>)`); .NET, Java, Apache HttpClient, Spring Security; Go's net/http and go-ldap's `l.Bind(`
+  String.raw`(?:(?<![\w$])auth[ \t]*=[ \t]*|(?<![\w$.])(?:new[ \t]+)?(?:[\w$]+\.)*?(?:HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth|DigestAuth|NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken)[ \t]*|\.(?:login|SetBasicAuth|simple_bind_s|simple_bind|bind_s|Bind)[ \t]*)\([ \t]*${ARGUMENT}`,
+  // JDBC's DriverManager, PHP's PDO: a URL (a DSN), a user, a password; PHP's mysqli: a host, a user, a password; a `connect`
+  // that takes a host, a user and a password (Python's MySQLdb and PyMySQL, `connect(host, "admin", "<password>")`, Perl's
+  // `DBI->connect($dsn, $user, ...)`, PHP's `mysql_connect`; ftplib's `FTP(<host>, <user>, <password>)`), its second argument no port (paramiko's `connect(host, 22, ...)`
+  // takes the password fourth: the next call)
+  String.raw`(?<![\w$.])(?:(?:[\w$]+\.)*?DriverManager\.getConnection|new[ \t]+\\?PDO|new[ \t]+\\?mysqli|mysqli_connect|(?:[\w$]+\.)*?(?:(?:mysql_)?connect|FTP|FTP_TLS))[ \t]*\([ \t]*${ARGUMENT}(?![0-9]+[ \t]*,)${ARGUMENT}`,
+  // paramiko's and the like: a host, a port, a user, a password
+  String.raw`(?<![\w$.])(?:[\w$]+\.)*?connect[ \t]*\([ \t]*${ARGUMENT}[0-9]+[ \t]*,[ \t]*${ARGUMENT}`,
 ];
 
-/** The password a call takes is this literal's: quoted, then the argument list's `)` or its next `,`. */
+/**
+ * PowerShell's `ConvertTo-SecureString "<password>" -AsPlainText` (`-Force` before or after it): the password in the clear, made a
+ * SecureString for a PSCredential.
+ */
+const SECURE_STRING = String.raw`ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(?:"([^"\n]*)"|'([^'\n]*)')(?=[ \t]+(?:-Force[ \t]+)?-AsPlainText)`;
+
+/** The password a call takes is this literal's: quoted, then the argument list's `)` or its next `,`; or PowerShell's `SECURE_STRING`. */
 export const CREDENTIAL_CALL_RULE: SecretRule = {
   id: 'credential-call',
   description:
     'a password passed by its position to a call that takes a user and a password (auth=("user", "..."), new NetworkCredential("user", "..."), smtp.login("user", "..."))',
   // read from each call's name to its password's closing quote on its line, each argument once (none holds a `,` outside quotes)
-  pattern: new RegExp(String.raw`(?:${CALLS.join('|')})(?:"([^"\n]*)"|'([^'\n]*)')[ \t]*[,)]`, 'g'),
+  pattern: new RegExp(String.raw`(?:${CALLS.join('|')})(?:"([^"\n]*)"|'([^'\n]*)')[ \t]*[,)]|${SECURE_STRING}`, 'g'),
   accept: (_s, m) => {
-    const password = m[1] ?? m[2]!;
+    const password = m[1] ?? m[2] ?? m[3] ?? m[4]!;
     // a password passed on: not words with blanks between them (`.login("user", "Sign in")` is a label's text; `"Xk9 vQ2mL"` a
     // password), nor a label or a reference
     return !(/\s/.test(password) && NAME(password)) && secretSetting('password', password) && !isLabelValue(password, 'password', m.input);
   },
   setting: () => 'password',
+  given: (m) => callGiven(m[0]),
 };
+
+/**
+ * How a match's call is written, for messages: its name's last part and the password's place (`connect(..., <password>)`,
+ * `NetworkCredential(..., <password>, ...)`, `auth=(<user>, <password>)`), never the literals (a name written before its `(`, no value).
+ */
+function callGiven(match: string): string {
+  if (match.startsWith('ConvertTo-SecureString')) return 'ConvertTo-SecureString <password> -AsPlainText';
+  const head = match.slice(0, match.indexOf('(')).trim();
+  const after = match.endsWith(',') ? ', ...' : '';
+  if (head.endsWith('=')) return `auth=(<user>, <password>${after})`;
+  return `${head.split(/[.>\\ \t]/).at(-1)}(..., <password>${after})`;
+}

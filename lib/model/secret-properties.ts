@@ -58,6 +58,9 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['command', COMMAND],
   // how it is sent, issued or checked
   ['header', NAME],
+  // where it is read from in a request (Flask-JWT-Extended's `JWT_TOKEN_LOCATION: headers`, `["headers", "cookies"]`)
+  ['location', NAME],
+  ['locations', NAME],
   ['prefix', NAME],
   ['type', NAME],
   ['issuer', NAME],
@@ -104,9 +107,19 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['pub', PUBLIC],
 ]);
 
-/** A label's text: words of a sentence, or capitalized words and acronyms of letters alone (`Password`, `Mot de passe`, `API Token:`). */
+/**
+ * A label's text: words of a sentence, or capitalized words and acronyms of letters alone (`Password`, `Mot de passe`, `API Token:`);
+ * lower-case words of letters joined by `-`, `_` or `.`, a name a tool shows (`TOKEN_LABEL: ci-runner`; not one word, `hunter`, nor
+ * a word with digits, `hunter2-x`); or a mask of one character repeated, as a password's field shows one (`••••••••`, `●●●●`).
+ */
 function LABEL_TEXT(v: string): boolean {
-  return SENTENCE(v) || /^(?:\p{Lu}{2,}|\p{Lu}[\p{Ll}\p{M}]*)(?:[ \t-](?:\p{Lu}{2,}|\p{L}[\p{Ll}\p{M}'’]*))*[ \t]*[:.…]?$/u.test(v.trim());
+  const t = v.trim();
+  return (
+    SENTENCE(t) ||
+    /^(?:\p{Lu}{2,}|\p{Lu}[\p{Ll}\p{M}]*)(?:[ \t-](?:\p{Lu}{2,}|\p{L}[\p{Ll}\p{M}'’]*))*[ \t]*[:.…]?$/u.test(t) ||
+    /^[a-z]+(?:[-_.][a-z]+)+$/.test(t) ||
+    /^([•●○◦∙·*])\1{2,}$/u.test(t)
+  );
 }
 
 /**

@@ -24,6 +24,7 @@ import { PIPED_PASSWORD, pipedGiven, pipedPassword } from './piped-passwords.js'
 import { flagBefore, isArgvEntry } from './secret-flags.js';
 import { TOKEN_RULES } from './token-secret-rules.js';
 import { COMMAND_LIST_RULE } from './command-line-lists.js';
+import { withoutExamples } from './example-files.js';
 
 export { clientPassword } from './command-line-secrets.js';
 export { FLAG_WITH_VALUE, flagBefore, isArgvEntry, isSecretFlag } from './secret-flags.js';
@@ -37,6 +38,7 @@ export {
   isPlaceholderCredential,
 } from './secret-shapes.js';
 export { isFileSource } from './setting-secret-rules.js';
+export { isExampleFile } from './example-files.js';
 export { isConfigLabel } from './setting-labels.js';
 export { NOT_SECRET_SETTING_HINT, isSecretName, isSecretSetting } from './secret-names.js';
 export { entryName, isSecretAnnotation, isSecretField, isSecretParameter } from './secret-field-names.js';
@@ -170,11 +172,12 @@ export const describeSecret = (rule: SecretRule, given?: string): string =>
 /**
  * What every match of every rule contains: a run of 16 token characters (the shortest token,
  * `AKIA` and 16 more, has 20), `://`, `:...@` or a Go DSN's `@tcp(` (`host-credentials`), a PEM header, two quoted words (`userlist-password`), an authorization scheme, SQL's `IDENTIFIED` (`sql-password`), a Redis ACL's `user` line or `ACL SETUSER` (`redis-acl-password`), a part of a
- * secret's name (`pass`, `token`, `key`...: `secret-setting`) or a client's (`command-password`). Most values of a manifest have
+ * secret's name (`pass`, `token`, `key`...: `secret-setting`), a client's (`command-password`) or a call's that takes a password
+ * after a user (`connect`, `getConnection`, `new PDO`, an LDAP bind, `FTP(`, `ConvertTo-SecureString`: `credential-call`). Most values of a manifest have
  * none, and are passed over with this one test.
  */
 const CANDIDATE = new RegExp(
-  `${/[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|"[ \t]+"|basic|bearer|pass|pw|secret|token|cred|key|auth|identified|setuser|(?:^|\n)[ \t]*user[ \t]/.source}|${CLIENT_NAME_PARTS}`,
+  `${/[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|"[ \t]+"|basic|bearer|pass|pw|secret|token|cred|key|auth|identified|setuser|connect|new[ \t]+\\?pdo\b|bind_s|\.bind\(|ftp(?:_tls)?\(|securestring|(?:^|\n)[ \t]*user[ \t]/.source}|${CLIENT_NAME_PARTS}`,
   'i',
 );
 
@@ -226,6 +229,12 @@ export function detectEncodedSecret(value: string): SecretMatch | undefined {
  * file's values and keys are screened for, and what its messages never print (`replicas: cGFzc3dvcmQ9SHVudGVyMnB3`).
  */
 export const detectSecretOrEncoded = (value: string): SecretMatch | undefined => detectSecret(value) ?? detectEncodedSecret(value);
+
+/**
+ * The secret a file of examples holds (`.env.example`, by its name: example-files.ts' isExampleFile), its examples' values left
+ * out (`DB_PASSWORD=changeme`): a value that looks real is found as in any file (`DB_PASSWORD=Xk9vQ2mLr7pT`), at the same place.
+ */
+export const detectSecretInExample = (value: string): SecretMatch | undefined => detectSecret(withoutExamples(value));
 
 /** The part of a value screened at once when the whole is too much for the regular expressions. */
 const WINDOW_CHARS = 1 << 20;

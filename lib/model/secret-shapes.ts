@@ -10,6 +10,21 @@ import { unwrapBase64 } from './base64.js';
 /** A reference a container or shell expands (`$(DB_PASSWORD)`, `${TOKEN}`), not a value. */
 export const REFERENCE = /^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
 
+/** printf's verb, whole (Go's, Java's, C's and Python's `%s`, `%v`, `%[2]s`, `%-10s`, Python's `%(password)s`). */
+const PRINTF_VERB = /^%(?:\[[0-9]+\]|\([A-Za-z_]\w*\))?[-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z]$/;
+/** A brace of Python's `str.format`, an f-string or .NET's `string.Format`, whole: what it names (group 1), a conversion, a format. */
+const FORMAT_BRACE = /^\{([\w.[\]]*)(?:![rsa])?(?::[^{}\s]*)?\}$/;
+
+/**
+ * A placeholder a format string fills in, whole: printf's verb (`%s`, `%[2]s`, `%(password)s`) or a brace that is empty, a number
+ * or names of words (`{}`, `{0}`, `{password}`, `{cfg.pw!s}`; not `{Xk3q9Lm2Pz7w}`): a connect string built by code
+ * (`"postgres://%s:%s@%s/%s"`), no value.
+ */
+export const FORMAT_PLACEHOLDER: Shape = (v) => {
+  const named = FORMAT_BRACE.exec(v)?.[1];
+  return PRINTF_VERB.test(v) || (named !== undefined && NAME(named.replace(/[[\]]/g, '.')));
+};
+
 /** What a value must look like to be the property a name's last word names (`PASSWORD_MIN: 8`), not the secret itself. */
 export type Shape = (value: string) => boolean;
 
@@ -132,7 +147,19 @@ export const isPlaceholderCredential = (c: string): boolean => /^[${%<]/.test(c)
 const CONFIG_PROVIDER = /^\$\{(?:[a-z][a-z0-9]*:[^:{}\s]*:[\w.-]+|env:[A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 /**
- * Whether a value only refers to another (`$(DB_PASSWORD)`, `{{ .password }}`: `TEMPLATE`, a config provider's `CONFIG_PROVIDER`), is a
+ * A CI system's secret or variable named in an expression's context, bare as a step's `if:`, a Helm chart's values and the
+ * runners' docs write it (`secrets.DB_PASSWORD`, `vars.REGISTRY_USER`, `env.API_TOKEN`, GitHub Actions' and Gitea's contexts):
+ * a name of words (`NAME`), not a password after a dot (`secrets.Xk3q9Lm2Pz7w`).
+ */
+const CONTEXT_REFERENCE = /^(?:secrets|vars|env|inputs)\.([A-Za-z_][A-Za-z0-9_]*)$/;
+const isContextReference = (v: string): boolean => {
+  const name = CONTEXT_REFERENCE.exec(v)?.[1];
+  return name !== undefined && NAME(name);
+};
+
+/**
+ * Whether a value only refers to another (`$(DB_PASSWORD)`, `{{ .password }}`: `TEMPLATE`, a config provider's `CONFIG_PROVIDER`, a
+ * CI system's context, `secrets.DB_PASSWORD`: `CONTEXT_REFERENCE`), is a
  * placeholder for one (`__API_TOKEN__`), is a switch (`true`, as in `MYSQL_RANDOM_ROOT_PASSWORD: "true"`) or no value in code
  * (Python's `password=None`, `null`, `nil`, `undefined`):
  * such a value is no secret, whatever its key's name (`1` and `0` are switches only under a switch's name: `isSecretSetting`).
@@ -140,7 +167,11 @@ const CONFIG_PROVIDER = /^\$\{(?:[a-z][a-z0-9]*:[^:{}\s]*:[\w.-]+|env:[A-Za-z_][
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
   return (
-    REFERENCE.test(v) || /^(?:true|false|yes|no|on|off|null|nil|none|undefined)$/i.test(v) || TEMPLATE.test(v) || CONFIG_PROVIDER.test(v)
+    REFERENCE.test(v) ||
+    /^(?:true|false|yes|no|on|off|null|nil|none|undefined)$/i.test(v) ||
+    TEMPLATE.test(v) ||
+    CONFIG_PROVIDER.test(v) ||
+    isContextReference(v)
   );
 }
 
@@ -236,7 +267,7 @@ export function isTokenUser(user: string): boolean {
  * and runs of a few repeated characters (`bbbb...`, hex digits all of them) fail the mix or the entropy.
  */
 export function highEntropy(s: string, m: RegExpExecArray): boolean {
-  if (inEncryptedValue(m)) return false;
+  if (inEncryptedValue(m) || isSealedCiphertext(s)) return false;
   if (/^[0-9a-fA-F]+$/.test(s)) {
     // only the characters a digest's prefix can take (`sha512:`): all of the text before each hex run
     // made a string of many such runs quadratic
@@ -263,8 +294,30 @@ function isCiphertext(encoded: string, block: number): boolean {
   return bytes.length >= 16 && bytes.length % block === 0 && !PRINTABLE.test(bytes.toString('latin1'));
 }
 
-/** Whether a value is encrypted for a Spring application (`ENCRYPTED_VALUE`): no secret, whatever its setting's name. */
+/** The sizes of an RSA key in bytes (2048, 3072 and 4096 bits) a sealing certificate has. */
+const SEALING_KEY_BYTES: ReadonlySet<number> = new Set([256, 384, 512]);
+/** Base64 whole, of its standard alphabet (kubeseal's output). */
+const STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Whether a value is Sealed Secrets' ciphertext (kubeseal's, a SealedSecret's `encryptedData`, committed by design): base64 of the
+ * session key's length (2 bytes, big-endian: the sealing key's, 256, 384 or 512), the session key encrypted with RSA, then the
+ * value encrypted with AES-GCM and its 16-byte tag. Only the controller's private key opens it; a token is never as long nor starts so.
+ */
+export function isSealedCiphertext(v: string): boolean {
+  if (v.length < 368 || !STANDARD_BASE64.test(v)) return false;
+  const head = Buffer.from(v.slice(0, 4), 'base64');
+  const keyBytes = head.readUInt16BE(0);
+  const bytes = (v.length / 4) * 3 - (v.endsWith('==') ? 2 : v.endsWith('=') ? 1 : 0);
+  return v.length % 4 === 0 && SEALING_KEY_BYTES.has(keyBytes) && bytes >= 2 + keyBytes + 16;
+}
+
+/**
+ * Whether a value is encrypted for a Spring application (`ENCRYPTED_VALUE`) or sealed for Sealed Secrets' controller
+ * (`isSealedCiphertext`): no secret, whatever its setting's name.
+ */
 export const isEncryptedValue = (v: string): boolean => {
+  if (isSealedCiphertext(v)) return true;
   const m = ENCRYPTED_VALUE.exec(v);
   return m !== null && (m[1] !== undefined ? isCiphertext(m[1], 8) : isCiphertext(m[2]!, 1));
 };

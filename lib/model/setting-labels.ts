@@ -14,6 +14,21 @@ const LINE_BACK = 256;
 /** A comment's marker and blanks before a setting, from its line's start: `#`, `;`, `//`, `-- `, a block comment's `/*` or `*`, `<!--`. */
 const COMMENT_BEFORE = /^[ \t]*(?:#+|;+|\/\/+|--(?=[ \t])|\/?\*+|<!--)[ \t]*$/;
 
+/** A comment's marker at a line's start, then anything (`# Example: DATABASE_URL=...`, `// see postgres://...`, `-- `, `;`). */
+const COMMENT_LINE = /^[ \t]*(?:#|;|\/\/(?=[ \t]|$)|--(?=[ \t])|\/?\*|<!--)/;
+
+/**
+ * Whether the text at `index` of `input` is on a comment's line (`COMMENT_LINE`), read at most LINE_BACK characters back: where
+ * an example in words is written for a person (`# DATABASE_URL=postgres://user:pass@localhost/db`).
+ */
+export function inCommentLine(input: string, index: number): boolean {
+  const from = Math.max(0, index - LINE_BACK);
+  const before = input.slice(from, index);
+  const lineStart = before.lastIndexOf('\n');
+  if (lineStart === -1 && from > 0) return false;
+  return COMMENT_LINE.test(before.slice(lineStart + 1));
+}
+
 /**
  * Whether a setting (a `SETTING_TEXT` match, setting-secret-rules.ts) is commented out and its value an example, words
  * (`NAME`: `changeme`, `your-password-here`, `foobared`, `secret`): a commented default, no secret. A value of a password's mix
@@ -28,15 +43,16 @@ export function isCommentedExample(m: RegExpExecArray, value: string): boolean {
   return COMMENT_BEFORE.test(before.slice(lineStart + 1));
 }
 
+/** A sentence as a user interface says it: sentence case, then more words, each of letters (lower-case, capitalized, an acronym) or a number, a comma after it. */
+const SENTENCE_WORDS = String.raw`\p{Lu}[\p{Ll}\p{M}'’-]*,?(?:[ \t]+(?:\p{Lu}?[\p{Ll}\p{Lo}\p{Lm}\p{M}'’-]+|\p{Lu}+|\p{N}+|\p{Ll}+['’]\p{Lu}\p{L}*),?)+`;
+
 /**
- * Prose, as a user interface says it: sentence case (a capital, then lower-case letters), then more words, in any alphabet, each
- * of letters as a sentence writes them (lower-case, capitalized, an acronym) or a number, and punctuation at its end (`Enter your
- * password`, `Mot de passe oublié ?`, `Passwort eingeben:`, `Mindestens 8 Zeichen`). Not a passphrase of lower-case words
- * (`correct horse battery staple`), nor words with a digit, a symbol or a capital within them (`Bearer Xk3q9Lm2Pz7wQ`,
- * `Basic dXNlcjpwYXNz`: a token after its scheme).
+ * Prose, as a user interface says it: sentences (`SENTENCE_WORDS`), in any alphabet, one after another, and punctuation at its end
+ * (`Enter your password`, `Mot de passe oublié ?`, `Passwort eingeben:`, `Mindestens 8 Zeichen`, `Your session token has expired.
+ * Please sign in again.`). Not a passphrase of lower-case words (`correct horse battery staple`), nor words with a digit, a symbol
+ * or a capital within them (`Bearer Xk3q9Lm2Pz7wQ`, `Basic dXNlcjpwYXNz`: a token after its scheme).
  */
-const PROSE =
-  /^\p{Lu}[\p{Ll}\p{M}'’-]*(?:[ \t]+(?:\p{Lu}?[\p{Ll}\p{Lo}\p{Lm}\p{M}'’-]+|\p{Lu}+|\p{N}+|\p{Ll}+['’]\p{Lu}\p{L}*))+[ \t]*[.:!?…]?$/u;
+const PROSE = new RegExp(String.raw`^${SENTENCE_WORDS}(?:[ \t]*[.!?…][ \t]+${SENTENCE_WORDS})*[ \t]*[.:!?…]?$`, 'u');
 /** A word of letters with one outside ASCII at least (`Contraseña`, `Пароль`, `パスワード`): a language's, not a password's. */
 const NATIVE_WORD = /^(?=.*\P{ASCII})[\p{L}\p{M}]+(?:[ \t]+[\p{L}\p{M}]+)*$/u;
 
@@ -92,13 +108,25 @@ function namesTheSecret(value: string, name: string): boolean {
     .toLowerCase()
     .split(/[^\p{L}\p{M}]+/u)
     .filter(Boolean);
-  if (said.some((w) => own.has(w) || LABEL_WORDS.get(w)?.some((k) => kinds.size === 0 || kinds.has(k)))) return true;
+  if (said.some((w) => namesKind(w, own, kinds))) return true;
   // a label's word of another kind beside a word of the name that says what the secret is for (`api_token: Clé API`, an API's
   // key for its token): the field's label in that language
   if (said.some((w) => LABEL_WORDS.has(w)) && said.some((w) => !own.has(w) && !LABEL_WORDS.has(w) && nameWords.includes(w))) return true;
   const phrase = ` ${said.join(' ')} `;
   return (kinds.size === 0 || kinds.has('password')) && LABEL_PHRASES.some((p) => phrase.includes(` ${p} `));
 }
+/**
+ * Whether a word a label says (`word`, lower-case) names a secret of the name: its own secret's word (`own`: `password`, `token`), a
+ * word of `LABEL_WORDS` of a kind the name says (`kinds`, any when none), or a compound that ends in either, as German makes one
+ * (`Zugangstoken`, `Einmalpasswort`).
+ */
+function namesKind(word: string, own: ReadonlySet<string>, kinds: ReadonlySet<SecretKind>): boolean {
+  const names = (w: string) => own.has(w) || LABEL_WORDS.get(w)?.some((k) => kinds.size === 0 || kinds.has(k)) === true;
+  if (names(word)) return true;
+  for (const w of [...own, ...LABEL_WORDS.keys()]) if (word.length > w.length && word.endsWith(w) && names(w)) return true;
+  return false;
+}
+
 /** Words as a title writes them, capitalized or an acronym, joined by blanks or `-` (`API-Token`, `Api Token`, `DB Password`). */
 const TITLE_WORDS = /^(?:\p{Lu}\p{Ll}+|\p{Lu}{2,})(?:[ \t-](?:\p{Lu}\p{Ll}+|\p{Lu}{2,}))+$/u;
 
@@ -207,6 +235,16 @@ export function isLabel(m: RegExpExecArray, name: string): boolean {
 }
 
 /**
+ * Whether prose names a secret of any kind (`You can't access this page without coming from a password reset email.` under Devise's
+ * `no_token`): a catalogue's message about secrets, not a passphrase (`Correct horse battery staple`).
+ */
+const namesASecret = (value: string): boolean =>
+  value
+    .toLowerCase()
+    .split(/[^\p{L}\p{M}]+/u)
+    .some((w) => w !== '' && (kindOf(w) !== undefined || LABEL_WORDS.has(w) || UNSPACED_LABEL_WORD.test(w)));
+
+/**
  * Whether a name's last word is a secret's own (`password`, `db.password`, `api_token`), not a property of one (`password_hint`,
  * `password.forgot`): what a catalogue writes under it names the secret (`Mot de passe`); prose that does not is the secret,
  * in a file of prose too (`app.greeting=Hello and welcome`, then `spring.datasource.password=Correct horse battery staple`).
@@ -216,16 +254,21 @@ const namesSecretItself = (name: string): boolean => nameVerdict(words(name).at(
 /**
  * Whether a value under a secret's name (`name`), in a text (`input`), is a label or a message (`isLabel`): prose or a word of
  * another alphabet that names the secret (`namesTheSecret`), or, in a message catalogue, any under a name of a secret's property
- * (`password_hint: Mindestens 8 Zeichen`, `namesSecretItself`); a capitalized word, the name's own (`Password`) or any in a
- * catalogue, or one that names the secret in a text of labels mostly (`form.password=Passwort`, `mostlyLabels`; beside a
- * configuration's settings, `db.host=db`, a password). Also read for a literal a rule of code-values.ts finds (`t.get("password",
+ * (`password_hint: Mindestens 8 Zeichen`, `namesSecretItself`); a capitalized word, the name's own (`Password`), one that names
+ * the secret in a catalogue or a text of labels mostly (`form.password=Passwort`, `mostlyLabels`; beside a configuration's
+ * settings, `db.host=db`, a password), or any under a name of a secret's property in a catalogue (`password_hint: Pflichtfeld`):
+ * under a secret's own name a word that names no secret is one (`rabbitmq.password: Guest`, in a catalogue too). Also read for a literal a rule of code-values.ts finds (`t.get("password",
  * "Password")`).
  */
 export function isLabelValue(value: string, name: string, input: string): boolean {
-  if (PROSE.test(value) || NATIVE_WORD.test(value)) return namesTheSecret(value, name) || (isCatalogue(input) && !namesSecretItself(name));
+  if (PROSE.test(value) || NATIVE_WORD.test(value))
+    return namesTheSecret(value, name) || (isCatalogue(input) && (!namesSecretItself(name) || namesASecret(value)));
   if (isNameSaid(value, name)) return true;
   if (!CAPITALIZED.test(value)) return false;
-  return namesItsSecret(value, name) || isCatalogue(input) || (namesTheSecret(value, name) && mostlyLabels(input));
+  // under a secret's own name a word that does not name it is the secret, in a catalogue too (`rabbitmq.password: Guest` among
+  // `rabbitmq.host: Rabbit` and `app.title: Order service`)
+  if (namesItsSecret(value, name)) return true;
+  return namesTheSecret(value, name) ? mostlyLabels(input) || isCatalogue(input) : isCatalogue(input) && !namesSecretItself(name);
 }
 
 /**

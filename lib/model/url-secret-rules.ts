@@ -4,8 +4,9 @@
  * password, a user and password before a host without a scheme (a proxy, a Go DSN, an image), an Oracle logon,
  * a secret in a query string, and a token as a URL's user. Pure and synchronous.
  */
-import { NAME, REFERENCE, isPlaceholder, isTokenUser, namesOracle } from './secret-shapes.js';
+import { FORMAT_PLACEHOLDER, NAME, REFERENCE, isPlaceholder, isTokenUser, namesOracle } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
+import { inCommentLine } from './setting-labels.js';
 
 /** The rules of credentials in a URL or a connect string, in the order the table tries them. */
 export const URL_RULES: readonly SecretRule[] = [
@@ -21,7 +22,15 @@ export const URL_RULES: readonly SecretRule[] = [
     pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^\s/:@]*):([^\s/@]+(?:\/[^\s/@]{0,64}){0,4})@[^\s/@]+/,
     accept: (_s, m) => {
       const first = m[2]!.slice(0, m[2]!.includes('/') ? m[2]!.indexOf('/') : undefined);
-      return !m[1]!.startsWith('[') && !REFERENCE.test(first) && !(m[2]!.includes('/') && isPort(first));
+      // a format string's placeholder (`postgres://%s:%s@%s/%s`, `{}:{}@{}`) is filled in by the code that builds the URL
+      return (
+        !m[1]!.startsWith('[') &&
+        !REFERENCE.test(first) &&
+        !FORMAT_PLACEHOLDER(first) &&
+        !(m[2]!.includes('/') && isPort(first)) &&
+        !isPlaceholderLogin(m[1]!, first) &&
+        !(NAME(first) && inCommentLine(m.input, m.index))
+      );
     },
   },
   {
@@ -43,6 +52,7 @@ export const URL_RULES: readonly SecretRule[] = [
         user !== undefined &&
         !/^(?:mailto|sips?|tel|xmpp|im|pres|acct|npm|from|to|cc|bcc|reply-to|sender)$/i.test(user) &&
         !REFERENCE.test(m[1]!) &&
+        !FORMAT_PLACEHOLDER(m[1]!) &&
         !/^[0-9]+:[0-9]+$/.test(`${user}:${m[1]}`) &&
         isHost(m[2]!, m[3] !== undefined, m.input[m.index + m[0].length], m[1]!)
       );
@@ -91,6 +101,16 @@ export const URL_TOKEN_USER: SecretRule = {
   pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([A-Za-z0-9_-]{20,})@[A-Za-z0-9][^\s/@]*/g,
   accept: (_s, m) => isTokenUser(m[1]!),
 };
+
+/**
+ * Whether a URL's user and password are placeholders a person replaces: a template's (`<password>`, `{{ .pw }}`: `isPlaceholder`), as
+ * MongoDB Atlas shows a connect string (`mongodb+srv://<username>:<password>@...`), or both words of capitals
+ * (`USERNAME:PASSWORD@host`; `app:ADMIN@db` is a password). A password in words on a comment's line is an example too
+ * (`# DATABASE_URL=postgres://user:pass@localhost/db`), as a commented setting's is (setting-labels.ts).
+ */
+function isPlaceholderLogin(user: string, password: string): boolean {
+  return isPlaceholder(password) || (/^[A-Z]+(?:_[A-Z]+)*$/.test(password) && /^(?:[A-Z]+(?:_[A-Z]+)*)?$/.test(user));
+}
 
 /** How long a named port is at most (Kubernetes' and IANA's service names: 15 characters). */
 const PORT_NAME_CHARS = 15;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkObjects } from '../../lib/checks/index.js';
 import { checkSecretContent, checkSecretValues } from '../../lib/checks/secrets.js';
@@ -122,6 +123,45 @@ describe('secret values in objects', () => {
       { 'admin.password': 'Admin' },
     ])
       expect(found(configMap(data)), JSON.stringify(data)).toContain(`data.${Object.keys(data).at(-1)}: secrets/key-name`);
+  });
+
+  it("leaves a ConfigMap's file of examples (.env.example) alone with its words to replace, and finds a value in it that looks real, at its line", () => {
+    const examples = 'APP_ENV=local\nDB_PASSWORD=changeme\nSECRET_KEY=change-me\nDATABASE_URL=postgres://user:password@localhost/app\n';
+    expect(
+      found(configMap({ '.env.example': examples, 'config.sample.yaml': 'db:\n  password: changeme\n', '.env.template': examples })),
+    ).toEqual([]);
+    // the same text under another key is a file the app reads: a weak password, deployed (nginx renders its templates and runs them)
+    expect(found(configMap({ '.env': examples, 'default.conf.template': 'requirepass foobared\n' }))).toEqual([
+      'data..env: secrets/value',
+      'data.default.conf.template: secrets/value',
+    ]);
+    const real = checkSecretContent(configMap({ '.env.example': `${examples}API_TOKEN=Xk9vQ2mLr7pT\n` })).findings;
+    expect(real.map((f) => formatProblem(toProblem(f)).split(' (a ')[0])).toEqual([
+      expect.stringContaining(
+        'data..env.example: holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...) on line 5 of the value (setting \'API_TOKEN\')',
+      ),
+    ]);
+    expect(formatProblem(toProblem(real[0]!))).not.toContain('Xk9vQ2mLr7pT');
+  });
+
+  it("leaves a SealedSecret's ciphertext alone (kubeseal's, committed by design), in the object and in a file that holds one; finds random base64 and a plaintext there", () => {
+    // the session key's length (the sealing key's: 4096 or 2048 bits), the key encrypted with RSA, the value with AES-GCM and its tag
+    const sealed = (plain: number, keyBytes = 512) =>
+      Buffer.concat([Buffer.from([keyBytes >> 8, keyBytes & 255]), randomBytes(keyBytes + plain + 16)]).toString('base64');
+    const ct = sealed(12);
+    const object: KubeObject = {
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: 'db', namespace: 'qa' },
+      spec: { encryptedData: { password: ct, 'api-token': sealed(40, 256) }, template: { metadata: { name: 'db' } } },
+    };
+    expect(found(object)).toEqual([]);
+    expect(found(configMap({ 'sealed-db.yaml': `kind: SealedSecret\nspec:\n  encryptedData:\n    password: ${ct}\n` }))).toEqual([]);
+    const wrong: KubeObject = {
+      ...object,
+      spec: { encryptedData: { password: 'Xk9vQ2mLr7pT', key: randomBytes(600).toString('base64') } },
+    };
+    expect(found(wrong)).toEqual(['spec.encryptedData.password: secrets/key-name', 'spec.encryptedData.key: secrets/value']);
   });
 
   it("takes a camelCased setting of the Secret that holds a password (passwordSecret) for its name, not Graylog's password_secret nor a token's secret", () => {

@@ -339,6 +339,23 @@ describe('labels and comments', () => {
     );
   });
 
+  it("find a literal Python's str.join makes of a list or a tuple of literals, on one line or over several; leave a join of a read or a variable alone", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'password = "".join(["Xk9v", "Q2mL", "r7pT"])',
+        "DB = {'password': ''.join(('Xk9v', 'Q2mL', 'r7pT'))}",
+        'API_TOKEN = "-".join([\n    "Xk9v",\n    "Q2mLr7pT",\n])\n',
+      ],
+      [
+        'password = "".join([prefix, "Q2mLr7pT"])',
+        'password = "".join([os.environ["DB_PASSWORD_A"], os.environ["DB_PASSWORD_B"]])',
+        'password_help = " ".join(["Use at least 12 characters,", "with a digit."])',
+        'password = "".join([])',
+      ],
+    );
+  });
+
   it("find a literal a dotted call only wraps (str.strip, textwrap.dedent, a library's unwrap), and leave a read's, a client's, a prompt's and a key's name alone", () => {
     expectRule(
       'secret-setting',
@@ -418,6 +435,25 @@ describe('labels and comments', () => {
 
   it('leave a catalogue of labels in words alone, numbers among its prose', () => {
     expect(detectSecret('login:\n  password: Passwort\n  password_hint: Mindestens 8 Zeichen\n  submit: Anmelden\n')).toBeUndefined();
+    expect(detectSecret('login.title=Sign in to your account\nlogin.password=Password\nlogin.password_hint=Pflichtfeld\n')).toBeUndefined();
+    // a message of sentences, commas among their words, and a compound that ends in the secret's word (German's), in a catalogue
+    const catalogue = (extra: string) =>
+      `{\n  "login": {\n    "title": "Sign in",\n    "username": "Username",\n    "forgot_password": "Forgot your password?",\n${extra}    "submit": "Sign in"\n  }\n}\n`;
+    expect(detectSecret(catalogue('    "token_expired": "Your session token has expired. Please, sign in again.",\n'))).toBeUndefined();
+    expect(detectSecret(catalogue('    "token": "Zugangstoken",\n    "otp_password": "Einmalpasswort",\n'))).toBeUndefined();
+    expect(detectSecret(catalogue('    "token_expired": "Xk9vQ2mLr7pT. Please sign in again.",\n'))?.rule.id).toBe('secret-setting');
+    expect(detectSecret(catalogue('    "token": "Xk9vQ2mLr7pT",\n'))?.rule.id).toBe('secret-setting');
+    // a catalogue's message about another secret under a secret's own name (Devise's passwords.no_token); a passphrase there is one
+    const devise = (line: string) =>
+      `en:\n  devise:\n    passwords:\n      ${line}\n      send_instructions: "You will receive an email with instructions on how to reset your password in a few minutes."\n`;
+    expect(detectSecret(devise(`no_token: "You can't access this page without coming from a password reset email."`))).toBeUndefined();
+    expect(detectSecret(devise('no_token: "Correct horse battery staple"'))?.setting).toBe('no_token');
+    // under a secret's own name a capitalized word that names no secret is one, among labels and prose too (RabbitMQ's guest)
+    for (const text of [
+      'app.title=Order service\nrabbitmq.host=Rabbit\nrabbitmq.username=Guest\nrabbitmq.password=Guest\n',
+      'app.name=Order service\napp.owner=Team Blue\nrabbitmq.password=Guest\n',
+    ])
+      expect(detectSecret(text)?.setting, text).toBe('rabbitmq.password');
     expect(detectSecret('login:\n  password: S3cr3tPassw0rd\n  password_hint: Mindestens 8 Zeichen\n  submit: Anmelden\n')?.rule.id).toBe(
       'secret-setting',
     );

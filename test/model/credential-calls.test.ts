@@ -39,6 +39,57 @@ describe('a call that takes a user and a password by position', () => {
     );
   });
 
+  it("finds the password a database's connect takes after a host and a user (MySQLdb, PyMySQL, Perl's DBI), paramiko's after a port and a user; not a port, a variable or a read", () => {
+    expectRule(
+      'credential-call',
+      [
+        'conn = connect(host, "admin", "s3cr3t-Value")',
+        'db = MySQLdb.connect("localhost","testuser","test123","TESTDB" )',
+        'conn = pymysql.connect(db_host, "app", "Xk9vQ2mLr7pT", "shop")',
+        'my $dbh = DBI->connect("dbi:mysql:app", "app", "Xk9vQ2mLr7pT");',
+        'client.connect("bastion.example.com", 22, "deploy", "Xk9vQ2mLr7pT")',
+        // a call whose first argument, a variable, gave the text nothing else a rule reads
+        'Connection c = DriverManager.getConnection(url, "app", "Xk3q9Lm2Pz7w");',
+        "$pdo = new PDO($dsn, 'app', 'Xk9vQ2mLr7pT');",
+      ],
+      [
+        'conn = pymysql.connect(host, user, password, db)',
+        'conn = pymysql.connect(host, user, os.environ["DB_PASSWORD"])',
+        'client.connect("bastion.example.com", 22, "deploy", pkey=key)',
+        'client.connect(host, 22, "deploy", password)',
+        'conn = sqlite3.connect("app.db", 5.0, 0, "DEFERRED")',
+        'sock.connect((host, 443))',
+        'const s = net.connect(8080, "localhost", () => {})',
+        'client.reconnect(host, "admin", retries)',
+        'QObject.connect(button, SIGNAL("clicked()"), self.on_click)',
+      ],
+    );
+  });
+
+  it("finds the password an LDAP bind, ftplib's FTP and PowerShell's ConvertTo-SecureString -AsPlainText take; not a variable, JavaScript's bind nor an encrypted string", () => {
+    expectRule(
+      'credential-call',
+      [
+        'conn.simple_bind_s("cn=admin,dc=example,dc=org", "Xk9vQ2mLr7pT")',
+        'l.Bind("cn=admin,dc=example,dc=org", "Xk9vQ2mLr7pT")',
+        'ftp = FTP("ftp.example.com", "deploy", "Xk9vQ2mLr7pT")',
+        '$secure = ConvertTo-SecureString "Xk9vQ2mLr7pT" -AsPlainText -Force',
+        "$secure = ConvertTo-SecureString -String 'Xk9vQ2mLr7pT' -Force -AsPlainText",
+      ],
+      [
+        'conn.simple_bind_s(bind_dn, os.environ["LDAP_PASSWORD"])',
+        'err = l.Bind(cfg.BindDN, cfg.BindPassword)',
+        'const f = handler.bind(this, "click")',
+        'ftp = FTP("ftp.example.com")',
+        '$secure = ConvertTo-SecureString $env:DB_PASSWORD -AsPlainText -Force',
+        '$secure = ConvertTo-SecureString "01000000d08c9ddf0115d1118c7a00c04fc297eb"',
+      ],
+    );
+    expect(detectSecret('$s = ConvertTo-SecureString "Xk9vQ2mLr7pT" -AsPlainText -Force')?.given).toBe(
+      'ConvertTo-SecureString <password> -AsPlainText',
+    );
+  });
+
   it("finds the password literal: requests' auth tuple and classes, a login, .NET's, Java's and Go's credentials", () => {
     expectRule(
       'credential-call',
@@ -67,7 +118,13 @@ describe('a call that takes a user and a password by position', () => {
         'r = requests.get(url, auth=("admin", ""))',
       ],
     );
-    // where none is given by name, messages say it is the password
+    // where none is given by name, messages say it is the password, and the call it is given to, without the literals
     expect(detectSecret('ftp.login("u", "Xk3q9Lm2Pz7w")')?.setting).toBe('password');
+    const given = (text: string) => detectSecret(text)?.given;
+    expect(given('ftp.login("u", "Xk3q9Lm2Pz7w")')).toBe('login(..., <password>)');
+    expect(given('conn = connect(host, "admin", "s3cr3t-Value")')).toBe('connect(..., <password>)');
+    expect(given('r = requests.get(url, auth = ("admin", "Xk3q9Lm2Pz7w"))')).toBe('auth=(<user>, <password>)');
+    expect(given('var cred = new NetworkCredential("svc", "Xk3q9Lm2Pz7w", "CORP");')).toBe('NetworkCredential(..., <password>, ...)');
+    expect(given('$pdo = new \\PDO($dsn, $user, "Xk9vQ2mLr7pT");')).toBe('PDO(..., <password>)');
   });
 });

@@ -156,6 +156,13 @@ describe('secret-looking key names', () => {
     expect(isSecretSetting('server.ssl.client-auth', 'need')).toBe(false);
   });
 
+  it("takes where a request carries a token for a property of it (Flask-JWT-Extended's JWT_TOKEN_LOCATION: headers), and a token there for one", () => {
+    expect(isSecretSetting('JWT_TOKEN_LOCATION', 'headers')).toBe(false);
+    expect(isSecretSetting('tokenLocations', 'headers, cookies')).toBe(false);
+    expect(detectSecret('JWT_ALGORITHM=HS256\nJWT_TOKEN_LOCATION=headers\n')).toBeUndefined();
+    expect(isSecretSetting('JWT_TOKEN_LOCATION', 'Xk9vQ2mLr7pT')).toBe(true);
+  });
+
   it("a help text, a hint, a label or a message under a secret's name is no secret when it is words of a sentence; a token there is", () => {
     for (const [name, value] of [
       ['PASSWORD_HELP', 'Use at least 12 characters, with a digit.'],
@@ -168,6 +175,10 @@ describe('secret-looking key names', () => {
       ['passwordPlaceholder', 'Passwort'],
       ['TOKEN_TITLE', 'API Token'],
       ['password_prompt', 'Mot de passe :'],
+      // a name a tool shows a token by, and the mask a password's field shows
+      ['TOKEN_LABEL', 'ci-runner'],
+      ['PASSWORD_PLACEHOLDER', '••••••••'],
+      ['passwordPlaceholder', '●●●●●●'],
     ]) {
       expect(isSecretSetting(name, value), name).toBe(false);
       expect(detectSecret(`${name} = "${value}"\n`), name).toBeUndefined();
@@ -178,6 +189,11 @@ describe('secret-looking key names', () => {
       ['TOKEN_LABEL', 'ghp Xk9vQ2mLr7pT'],
       ['PASSWORD_LABEL', 'Hunter2'],
       ['password_title', 'Xk9vQ2mLr7pT'],
+      ['TOKEN_LABEL', 'Xk9vQ2mLr7pT'],
+      ['PASSWORD_PLACEHOLDER', 'hunter2-secret'],
+      ['PASSWORD_PLACEHOLDER', 'S3cr3t-Value'],
+      ['PASSWORD_LABEL', '•a•a•'],
+      ['TOKEN_LABEL', 'hunter'],
     ])
       expect(isSecretSetting(name, value), name).toBe(true);
   });

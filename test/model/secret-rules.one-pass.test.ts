@@ -306,6 +306,26 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
       "PHP's connections, template literals and passwd lines",
       ['new PDO(a, b, ', 'mysqli_connect(a, b, ', 'token = a.b || `c ', 'passwd: a:x:1:1:b:c:d\n'],
     ],
+    // a database's connect, its port before the user; a join's list never closed, 16 pieces at most; a catalogue under a password's name
+    [
+      "database connects, joined lists and catalogues' capitalized words",
+      [
+        'connect(a, b, ',
+        'x.connect(a, 22, b, ',
+        'password = "".join([',
+        ['password = "".join([', '"a", '] as const,
+        'app.title=Order service\npassword=Passwort\n',
+      ],
+    ],
+    [
+      "LDAP binds, FTP, PowerShell's SecureString and cmdlets",
+      ['x.simple_bind_s(a, ', 'FTP(a, b, ', 'ConvertTo-SecureString "a" ', '$env:A = (Get-Content '],
+    ],
+    // a connect string's placeholders and formats, and a comment's line read back a bound for each URL on it
+    [
+      "connect strings' placeholders, formats and comments",
+      ['# x://a:b@c\n', 'x://<a>:<b>@c ', 'x://A:B@c ', '"x://%s:%s@%s" ', 'x://{}:{}@{} '],
+    ],
     [
       "member reads, labels and Secrets' names",
       [
@@ -346,6 +366,17 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
   // 256 characters read per setting of 17)
   it('read 8 MiB of settings read from an object by its keys in one pass', () => {
     expect(screenedAlone(['password = a["b"]'])).toEqual(['none']);
+  });
+
+  // a file of examples' values are blanked line by line, each line read once: a run of blanks after a value (read again from each
+  // of its blanks by two runs of blanks side by side), a line of one word, examples and URLs' passwords one after another
+  it('read 8 MiB of a file of examples (.env.example) in one pass: blanks after a value, one long word, settings and URLs', () => {
+    const rules = JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'));
+    const found = runAlone(`import { detectSecretInExample } from ${rules};
+      const MiB8 = 2 ** 23;
+      for (const text of ['a x' + ' '.repeat(MiB8) + 'y', 'a'.repeat(MiB8), 'DB_PASSWORD=changeme\\n'.repeat(MiB8 / 21), 'u=x://a:b@'.repeat(MiB8 / 10)])
+        console.log(detectSecretInExample(text)?.rule.id ?? 'none');`);
+    expect(found).toEqual(['none', 'none', 'none', 'none']);
   });
 
   // a manifest is parsed once per text (1 MiB at most), not once per script's setting: 38,000 of them parsed 1 MiB each

@@ -386,6 +386,37 @@ describe('the secret rules of settings written as text', () => {
     );
   });
 
+  it("leave a CI system's secret named in an expression's context alone (secrets.DB_PASSWORD, vars.X, env.X), and find a password after such a word's dot", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'password: secrets.Xk9vQ2mLr7pT\n',
+        'DB_PASSWORD=secrets.S3cr3tValue9\n',
+        'api_token: vars.Xk9vQ2mLr7pT\n',
+        'password: Xk9vQ2mLr7pT\n',
+      ],
+      [
+        'password: secrets.DB_PASSWORD\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+        '      - uses: docker/login-action@v3\n        with:\n          username: ${{ github.actor }}\n          password: secrets.GHCR_TOKEN\n',
+        'API_TOKEN=env.API_TOKEN\n',
+        'registry:\n  password: secrets.registry_password\n',
+      ],
+    );
+  });
+
+  it('leave a PowerShell cmdlet run for its output alone ($env:DB_PASSWORD = (Get-Content ...)), and find a password within parentheses or quoted', () => {
+    expectRule(
+      'secret-setting',
+      ['$env:DB_PASSWORD = (Xk9vQ2-mLr7pT)', '$env:DB_PASSWORD = "Xk9vQ2mLr7pT"'],
+      [
+        '$env:DB_PASSWORD = (Get-Content /run/secrets/db)',
+        '$Password = (Read-Host -AsSecureString "Password")',
+        '$token = (Get-Secret -Name api)',
+      ],
+    );
+  });
+
   it("find a password a SQL statement gives a user (an init script's CREATE USER, ALTER ROLE, GRANT, SET PASSWORD), and leave columns, parameters and references alone", () => {
     expectRule(
       'sql-password',

@@ -63,6 +63,53 @@ describe('the secret rules of URLs and connect strings', () => {
     );
   });
 
+  it("leave a connect string code builds with a format string alone (printf's %s, Python's %(name)s, {} and {password}), and find a password written beside a placeholder", () => {
+    expectRule(
+      'url-credentials',
+      [
+        'url = "postgresql://app:%sXk9vQ2mLr7pT@db/app"',
+        'url = "postgresql://app:{Xk9vQ2mLr7pT}@db/app"',
+        'url := fmt.Sprintf("postgres://app:Xk9vQ2mLr7pT@%s:%d/%s", host, port, db)',
+      ],
+      [
+        'url := fmt.Sprintf("postgres://%s:%s@%s:%d/%s?sslmode=disable", user, pass, host, port, db)',
+        'url = "postgresql://%s:%s@%s/%s" % (user, password, host, db)',
+        'url = "postgresql://%(user)s:%(password)s@%(host)s/%(db)s" % cfg',
+        'url = "postgresql://{}:{}@{}/{}".format(user, password, host, db)',
+        'url = f"postgresql://{user}:{password}@{host}/{db}"',
+        'url = f"postgresql://{cfg.user}:{cfg.password!s}@{cfg.host}/app"',
+        'var cs = string.Format("mongodb://{0}:{1}@{2}:27017", user, pass, host);',
+        'String url = String.format("amqp://%s:%s@%s:5672", user, pass, host);',
+      ],
+    );
+    expectRule(
+      'host-credentials',
+      ['dsn := fmt.Sprintf("app:Xk9vQ2mLr7pT@tcp(%s)/shop", host)'],
+      ['dsn := fmt.Sprintf("%s:%s@tcp(%s)/%s", user, pass, host, name)', 'dsn := fmt.Sprintf("%v:%v@tcp(%v:3306)/shop", u, p, h)'],
+    );
+  });
+
+  it("leave a connect string's placeholders a person replaces alone (MongoDB Atlas' <password>, USERNAME:PASSWORD) and an example in words on a comment's line; find a password beside them", () => {
+    expectRule(
+      'url-credentials',
+      [
+        'MONGO_URI=mongodb+srv://<username>:Xk9vQ2mLr7pT@cluster0.abcde.mongodb.net/app',
+        'MONGO_URI=mongodb://app:ADMIN@mongo:27017/app',
+        '# DATABASE_URL=postgres://app:Xk9vQ2mLr7pT@db/app',
+        'DATABASE_URL=postgres://user:pass@localhost:5432/db',
+        'const url = "postgres://user:password@localhost/app"; // local',
+      ],
+      [
+        'MONGO_URI=mongodb+srv://<username>:<password>@cluster0.abcde.mongodb.net/app',
+        'MONGO_URI=mongodb://USERNAME:PASSWORD@host:27017/app',
+        'AMQP_URL=amqp://:PASSWORD@rabbit:5672',
+        '# Example: DATABASE_URL=postgres://user:pass@localhost:5432/db\nLOG_LEVEL=info\n',
+        '// const url = "postgres://user:password@localhost/app";',
+        '  -- psql postgres://app:changeme@localhost/app',
+      ],
+    );
+  });
+
   it("find a secret in a URL's query string, its first parameter too, and leave parameters that name no secret alone", () => {
     expectRule(
       'url-parameter',
