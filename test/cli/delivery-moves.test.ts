@@ -49,7 +49,7 @@ describe('a stage moved from one engine to the other', () => {
     expect(r.code).toBe(0);
     expect(r.stderr.split(warning)).toHaveLength(2);
     // the patch is said once, in the order of the steps: no warning of its own about the Application leaving
-    expect(r.stderr).not.toContain('delivery/deletes-stage');
+    expect(r.stderr).not.toContain('warning: leaves dist/delivery/');
     expect(r.stderr).not.toContain('Application argocd/stagecraft-qa: warning');
     expect(diff.stderr).not.toContain('Application argocd/stagecraft-qa: warning');
     expect(runCli('synth', [], dir).stderr).not.toContain('takes dist/qa over');
@@ -84,7 +84,7 @@ describe('a stage moved from one engine to the other', () => {
       );
       // the move's first step, and no warning of its own beside it
       expect(r.stderr.split(ORPHAN)).toHaveLength(2);
-      expect(r.stderr).not.toContain('delivery/deletes-stage');
+      expect(r.stderr).not.toContain('warning: leaves dist/delivery/');
       expect(r.stderr).not.toContain('Kustomization flux-system/stagecraft-qa: warning');
     }
   });
