@@ -264,7 +264,7 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     if (removed === undefined && !renamedIn(deliveryBefore(), newDelivery, 'argocd')) {
       const argocdStays = [...(newDelivery?.keys() ?? [])].some((p) => p.startsWith('argocd/'));
       const now = newDelivery === undefined ? new Map() : deliveryTargets(newDelivery);
-      deleting.push(...applicationsRemoved(before, delivery.removed, now).map((a) => applicationDeletesStage(a, now, argocdStays)));
+      deleting.push(...applicationsRemoved(before, delivery.removed, now).map((a) => applicationDeletesStage(a, argocdStays)));
     }
     // delivered to another cluster, which keeps what the engine applied there: said before synth, as synth says it
     const inventory = stageTree.get(INVENTORY_FILE);

@@ -293,7 +293,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       // (one whose stage moved to Argo CD: the move's warning gives the patch, in the order of its steps)
       ...(notPruned ? [] : unorphaned.filter((k) => !movedAway(k)).map((k) => kustomizationDeletesStage(k))),
       // (one whose stage moved to Flux: the move's warning gives the patch, in the order of its steps)
-      ...finalized.filter((a) => !now.has(`flux/${a.stage}`)).map((a) => applicationDeletesStage(a, now)),
+      ...finalized.filter((a) => !now.has(`flux/${a.stage}`)).map((a) => applicationDeletesStage(a)),
       ...(planned ? stageMoves(targets.targets, delivery, (s) => targets.inventories.get(s), declaredClusters(compiled.projectFile)) : []),
     ];
     printProblems(io, pruned);
