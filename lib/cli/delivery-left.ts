@@ -153,25 +153,24 @@ export function applicationsRemoved(
 }
 
 /**
- * The warning for an Application that leaves the new `dist/delivery/argocd/` while its stage stays
- * (`targets`: `deliveryTargets` of the new dist/delivery/, where it is delivered now): its prune by
- * the directory's apply command (`pruned`; else the delete command synth prints, Argo CD delivering
- * no stage any more) deletes it, and with `RESOURCES_FINALIZER` added by
- * hand, which no file shows, Argo CD then deletes every object it applied, the stage now delivered
- * by Flux or by hand: the patch that removes its finalizers comes first, as for a Kustomization
- * (`kustomizationDeletesStage`).
+ * The warning for an Application that leaves the new `dist/delivery/argocd/` while its stage stays,
+ * delivered by no engine (one moved to Flux is said by the move's warning, whose first step is the
+ * same patch: lib/delivery/engine-moves.ts): its prune by the directory's apply command (`pruned`;
+ * else the delete command synth prints, Argo CD delivering no stage any more) deletes it, and with
+ * `RESOURCES_FINALIZER` added by hand, which no file shows, Argo CD then deletes every object it
+ * applied, the stage now delivered by hand: the patch that removes its finalizers comes first, as for
+ * a Kustomization (`kustomizationDeletesStage`).
  */
-export function applicationDeletesStage(a: AppliedApplication, targets: ReadonlyMap<string, StageTarget>, pruned = true): Problem {
+export function applicationDeletesStage(a: AppliedApplication, pruned = true): Problem {
   const how = pruned
     ? 'the next kubectl apply --prune of that directory deletes it'
     : 'the delete command npm run synth prints then (Argo CD delivers no stage any more) deletes it';
-  const now = targets.has(`flux/${a.stage}`) ? 'Flux delivers it now' : 'no engine delivers it now';
   return {
     code: 'delivery/deletes-stage',
     severity: 'warning',
     subject: `Application ${a.namespace}/${a.name}`,
     message:
-      `leaves ${DIST_DIR}/${DELIVERY_DIR}/argocd/ while ${DIST_DIR}/${a.stage} stays (${now}), so ${how} from the cluster Argo CD runs in; ` +
+      `leaves ${DIST_DIR}/${DELIVERY_DIR}/argocd/ while ${DIST_DIR}/${a.stage} stays (no engine delivers it now), so ${how} from the cluster Argo CD runs in; ` +
       `should it carry ${RESOURCES_FINALIZER} (added by hand: stagecraft writes none, and no file shows it), Argo CD then deletes every object it applied, the Namespace and its claims too, while the stage is still in use`,
     hint: `before that ${pruned ? 'apply' : 'delete'}, run in the cluster Argo CD runs in (it removes the Application's finalizers, and changes nothing on one without): ${applicationOrphanCommand(a.name, a.namespace)}`,
   };

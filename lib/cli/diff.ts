@@ -20,6 +20,7 @@ import {
   removedStageDelivery,
 } from './delivery-left.js';
 import { declaredClusters, stageMoves } from './delivery-moves.js';
+import { movedToArgocd } from '../delivery/engine-moves.js';
 import { deliveryTargets } from './delivery-on-disk.js';
 import { ExitCode, type Problem, ProblemsError, escapeName } from '../errors.js';
 import { andList } from '../model/limits.js';
@@ -251,20 +252,25 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     // (not pruned by the apply: with Flux gone, or the project renamed, the delete commands synth prints delete it)
     const fluxStays = [...(compiled.tree.get(DELIVERY_DIR)?.keys() ?? [])].some((p) => p.startsWith('flux/'));
     const by = !fluxStays ? 'engine-gone' : renamedIn(deliveryBefore(), compiled.tree.get(DELIVERY_DIR), 'flux') ? 'renamed' : 'prune';
-    const deleting = deletingKustomizationsRemoved(before, delivery.removed).map((k) => kustomizationDeletesStage(k, by));
+    // (one whose stage moved to Argo CD: the move's warning below gives the patch, in the order of its steps)
+    const targetsBefore = deliveryTargets(before);
+    const movedAway = movedToArgocd(targetsBefore, deliveryTargets(after));
+    const deleting = deletingKustomizationsRemoved(before, delivery.removed)
+      .filter((k) => !movedAway(k))
+      .map((k) => kustomizationDeletesStage(k, by));
     // an Application leaving while the stage stays, which a finalizer added by hand would have take the stage with it: as synth says it
     // (not when the project is renamed: its old objects are in the delete commands synth prints, as synth says it)
     const newDelivery = compiled.tree.get(DELIVERY_DIR);
     if (removed === undefined && !renamedIn(deliveryBefore(), newDelivery, 'argocd')) {
       const argocdStays = [...(newDelivery?.keys() ?? [])].some((p) => p.startsWith('argocd/'));
       const now = newDelivery === undefined ? new Map() : deliveryTargets(newDelivery);
-      deleting.push(...applicationsRemoved(before, delivery.removed, now).map((a) => applicationDeletesStage(a, now, argocdStays)));
+      deleting.push(...applicationsRemoved(before, delivery.removed, now).map((a) => applicationDeletesStage(a, argocdStays)));
     }
     // delivered to another cluster, which keeps what the engine applied there: said before synth, as synth says it
     const inventory = stageTree.get(INVENTORY_FILE);
     deleting.push(
       ...stageMoves(
-        deliveryTargets(before),
+        targetsBefore,
         after,
         () => (inventory === undefined ? undefined : fileText(inventory)),
         declaredClusters(compiled.projectFile),

@@ -40,6 +40,7 @@ import {
 } from './delivery-left.js';
 import { argocdOrder, deliveryChanges, handEdits } from './delivery-changes.js';
 import { declaredClusters, stageMoves } from './delivery-moves.js';
+import { movedToArgocd } from '../delivery/engine-moves.js';
 import { deliveryOnDisk, deliveryTargets } from './delivery-on-disk.js';
 import { startFingerprint, type StageRecord } from './fingerprint.js';
 import { isPlacedAcrossStages } from '../edge/across-stages.js';
@@ -284,13 +285,15 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const finalized = argocdPrunes
       ? leavingDelivery('argocd', 'Application', applications, delivery).filter((a) => project.stages.includes(a.stage))
       : [];
-    const now = finalized.length && delivery ? deliveryTargets(delivery) : new Map();
+    const now = (finalized.length || unorphaned.length) && delivery ? deliveryTargets(delivery) : new Map();
+    const movedAway = movedToArgocd(targets.targets, now);
     const pruned = [
       // a hand edit of dist/delivery/ written over, as a stage's output is: said, since the cluster may hold it
       ...(planned ? handEdits(onDiskDelivery, delivery) : []),
-      ...(notPruned ? [] : unorphaned.map((k) => kustomizationDeletesStage(k))),
+      // (one whose stage moved to Argo CD: the move's warning gives the patch, in the order of its steps)
+      ...(notPruned ? [] : unorphaned.filter((k) => !movedAway(k)).map((k) => kustomizationDeletesStage(k))),
       // (one whose stage moved to Flux: the move's warning gives the patch, in the order of its steps)
-      ...finalized.filter((a) => !now.has(`flux/${a.stage}`)).map((a) => applicationDeletesStage(a, now)),
+      ...finalized.filter((a) => !now.has(`flux/${a.stage}`)).map((a) => applicationDeletesStage(a)),
       ...(planned ? stageMoves(targets.targets, delivery, (s) => targets.inventories.get(s), declaredClusters(compiled.projectFile)) : []),
     ];
     printProblems(io, pruned);

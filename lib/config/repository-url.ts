@@ -25,7 +25,8 @@ const TAG_LIKE = /^v?\d+(\.\d+)+([-+][\w.-]+)?$/i;
  * A bare revision that reads as a commit written short (`3f7a9c2`, as git log --oneline and Git hosts
  * show one: 7 to 39 hex digits, with a digit and a letter among them, which a word such as `defaced`
  * or a number has not), which Argo CD looks up as the commit (its IsTruncatedCommitSHA) and Flux
- * follows as a branch: its GitRepository's ref.commit takes a whole commit only.
+ * follows as a branch: its GitRepository's ref.commit takes a whole commit only. A branch so named
+ * (`2024dec`) is written as its full ref, which the hint says.
  */
 const SHORT_COMMIT = /^(?=[\da-f]*\d)(?=[\da-f]*[a-f])[\da-f]{7,39}$/i;
 
@@ -210,7 +211,7 @@ export function repositoryMismatches(
       code: 'delivery/revision',
       setting: 'revision',
       message: `Flux follows a bare revision as a branch, and '${revision}' reads as a commit written short (${revision.length} hex digits): Flux would wait for a branch refs/heads/${revision}, where Argo CD looks the commit up`,
-      hint: `write the whole 40-hex commit (git rev-parse ${revision} prints it), which Argo CD reads as well`,
+      hint: `write the whole 40-hex commit (git rev-parse ${revision} prints it; refs/heads/${revision} if it is a branch), which Argo CD reads as well`,
     });
   if (revision !== undefined && TAG_LIKE.test(revision)) {
     found.push({

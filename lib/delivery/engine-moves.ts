@@ -35,15 +35,53 @@ function leaveObjects(engine: Engine, was: StageTarget): { command: string; why:
       };
 }
 
+/** A stage `before` delivered with `old` and `after` with `engine`, as `was` and `now`. */
+interface Move {
+  readonly engine: Engine;
+  readonly old: Engine;
+  readonly was: StageTarget;
+  readonly now: StageTarget;
+}
+
 /**
  * Each stage that `before` (the targets of dist/delivery/ as it was) delivers with one engine and
- * `after` (of the new dist/delivery/) with the other, as a warning on the new object: a move of
- * engine, and the order of the steps that hands the stage over with neither both engines applying it
- * at once nor, for longer than between two commands, neither: the old object's objects left in place
- * (`leaveObjects`), the old object deleted (by the apply of its directory, which prunes it, or, when
- * its engine delivers no stage any more, by the delete commands synth prints), then the new
- * directory applied. Not said of a stage whose project is renamed at once: its old object is among
- * those of the old name, which synth's delete commands delete (lib/cli/delivery-left.ts).
+ * `after` (of the new dist/delivery/) with the other, under the same name. Not a stage whose project
+ * is renamed at once: its old object is among those of the old name, which synth's delete commands
+ * delete (lib/cli/delivery-left.ts).
+ */
+function movesOf(before: ReadonlyMap<string, StageTarget>, after: ReadonlyMap<string, StageTarget>): Move[] {
+  return [...after].flatMap(([key, now]): Move[] => {
+    const [engine] = key.split('/') as [Engine];
+    const old = ENGINES.find((e) => e !== engine)!;
+    const was = before.get(`${old}/${now.stage}`);
+    if (was === undefined || before.has(key) || after.has(`${old}/${now.stage}`) || was.name !== now.name) return [];
+    return [{ engine, old, was, now }];
+  });
+}
+
+/**
+ * Whether a Kustomization leaving dist/delivery/flux/ (by its name and namespace) is the old object
+ * of a stage moved to Argo CD, whose `engineMoves` warning gives its patch as the first step: no
+ * warning of its own about the patch (lib/cli/delivery-left.ts `kustomizationDeletesStage`) is said beside it.
+ */
+export function movedToArgocd(
+  before: ReadonlyMap<string, StageTarget>,
+  after: ReadonlyMap<string, StageTarget>,
+): (k: { readonly name: string; readonly namespace: string }) => boolean {
+  const moved = new Set(
+    movesOf(before, after)
+      .filter((m) => m.old === 'flux')
+      .map(({ was }) => `${was.namespace || FLUX_NAMESPACE}/${was.name}`),
+  );
+  return (k) => moved.has(`${k.namespace || FLUX_NAMESPACE}/${k.name}`);
+}
+
+/**
+ * Each move of `movesOf`, as a warning on the new object: a move of engine, and the order of the
+ * steps that hands the stage over with neither both engines applying it at once nor, for longer than
+ * between two commands, neither: the old object's objects left in place (`leaveObjects`), the old
+ * object deleted (by the apply of its directory, which prunes it, or, when its engine delivers no
+ * stage any more, by the delete commands synth prints), then the new directory applied.
  * @param stays whether the new dist/delivery/ still holds a directory for `engine`
  */
 export function engineMoves(
@@ -51,12 +89,7 @@ export function engineMoves(
   after: ReadonlyMap<string, StageTarget>,
   stays: (engine: Engine) => boolean,
 ): Problem[] {
-  return [...after].flatMap(([key, now]): Problem[] => {
-    const [engine] = key.split('/') as [Engine];
-    const old = ENGINES.find((e) => e !== engine)!;
-    const was = before.get(`${old}/${now.stage}`);
-    // a project renamed at once (another name): the old objects go by the delete commands synth prints for the old name
-    if (was === undefined || before.has(key) || after.has(`${old}/${now.stage}`) || was.name !== now.name) return [];
+  return movesOf(before, after).map(({ engine, old, was, now }): Problem => {
     const [from, to] = [engineName(old), engineName(engine)];
     const dir = (e: Engine) => `${DIST_DIR}/${DELIVERY_DIR}/${e}`;
     const command = (e: Engine) => `the command on the third line of ${dir(e)}/${INVENTORY_FILE}`;
@@ -64,20 +97,18 @@ export function engineMoves(
     const remove = stays(old)
       ? `apply ${dir(old)} (${command(old)}), which prunes ${was.subject}`
       : `delete ${was.subject} (npm run synth prints the commands under the removal of ${dir(old)}/, since ${from} delivers no stage any more)`;
-    return [
-      {
-        code: 'delivery/moves-engine',
-        severity: 'warning',
-        subject: now.subject,
-        message:
-          `takes ${DIST_DIR}/${now.stage} over from ${was.subject}: the stage moves from ${from} to ${to}, which the directories say as one object removed and another added; ` +
-          `each is applied by a command of its own, and in another order ${from} and ${to} would both apply the stage for a while, each putting back what the other changes and pruning on its own, ` +
-          'or, one left out, neither would, and no new commit of the stage would be applied',
-        hint:
-          `in this order, one step right after the other: first, in the cluster ${from} runs in, ${leave} (${why}; the patch changes nothing otherwise); ` +
-          `then ${remove}, so that ${from} stops applying the stage and leaves its objects as they are; ` +
-          `then apply ${dir(engine)} (${command(engine)}), from which ${to} applies it`,
-      },
-    ];
+    return {
+      code: 'delivery/moves-engine',
+      severity: 'warning',
+      subject: now.subject,
+      message:
+        `takes ${DIST_DIR}/${now.stage} over from ${was.subject}: the stage moves from ${from} to ${to}, which the directories say as one object removed and another added; ` +
+        `each is applied by a command of its own, and in another order ${from} and ${to} would both apply the stage for a while, each putting back what the other changes and pruning on its own, ` +
+        'or, one left out, neither would, and no new commit of the stage would be applied',
+      hint:
+        `in this order, one step right after the other: first, in the cluster ${from} runs in, ${leave} (${why}; the patch changes nothing otherwise); ` +
+        `then ${remove}, so that ${from} stops applying the stage and leaves its objects as they are; ` +
+        `then apply ${dir(engine)} (${command(engine)}), from which ${to} applies it`,
+    };
   });
 }

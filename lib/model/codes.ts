@@ -581,7 +581,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/deletes-stage',
     'Application or Kustomization that deletes its stage when pruned',
-    "A Kustomization leaves dist/delivery/flux/ and, as applied by an older stagecraft, has no deletionPolicy: Orphan, so Flux deletes the stage's objects once the delivery apply prunes it; or an Application leaves dist/delivery/argocd/ while its stage stays (moved to Flux, no longer delivered), and with resources-finalizer.argocd.argoproj.io added by hand, which no file shows, Argo CD deletes the stage's objects once the apply prunes it: run the kubectl patch of the hint first.",
+    "A Kustomization leaves dist/delivery/flux/ and, as applied by an older stagecraft, has no deletionPolicy: Orphan, so Flux deletes the stage's objects once the delivery apply prunes it; or an Application leaves dist/delivery/argocd/ while its stage stays and is no longer delivered, and with resources-finalizer.argocd.argoproj.io added by hand, which no file shows, Argo CD deletes the stage's objects once the apply prunes it: run the kubectl patch of the hint first. A stage moved to the other engine is said by delivery/moves-engine instead, whose steps begin with that patch.",
   ),
   row(
     'delivery/first-sync-hook',

@@ -1,5 +1,5 @@
 /** What synth and diff say of a stage moved from one engine to the other: a move, with the order of the steps that hands it over. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempProject } from '../helpers/cli.js';
@@ -49,7 +49,7 @@ describe('a stage moved from one engine to the other', () => {
     expect(r.code).toBe(0);
     expect(r.stderr.split(warning)).toHaveLength(2);
     // the patch is said once, in the order of the steps: no warning of its own about the Application leaving
-    expect(r.stderr).not.toContain('delivery/deletes-stage');
+    expect(r.stderr).not.toContain('warning: leaves dist/delivery/');
     expect(r.stderr).not.toContain('Application argocd/stagecraft-qa: warning');
     expect(diff.stderr).not.toContain('Application argocd/stagecraft-qa: warning');
     expect(runCli('synth', [], dir).stderr).not.toContain('takes dist/qa over');
@@ -69,6 +69,24 @@ describe('a stage moved from one engine to the other', () => {
         `apply dist/delivery/argocd (${THIRD_LINE('argocd')}), from which Argo CD applies it`,
       ),
     );
+  });
+
+  it('gives the patch of a Kustomization an older stagecraft applied (no deletionPolicy: Orphan) once, as the first step of the move, in diff and synth', () => {
+    const dir = project(FLUX_PROJECT, stage('{ cluster: prod, engine: argocd }', AFTER_DEV));
+    const file = join(dir, 'dist', 'delivery', 'flux', '10-qa.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('  deletionPolicy: Orphan\n');
+    writeFileSync(file, text.replace('  deletionPolicy: Orphan\n', ''));
+    for (const r of [runCli('diff', ['qa'], dir), runCli('synth', [], dir)]) {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        `then apply dist/delivery/flux (${THIRD_LINE('flux')}), which prunes Kustomization flux-system/stagecraft-qa`,
+      );
+      // the move's first step, and no warning of its own beside it
+      expect(r.stderr.split(ORPHAN)).toHaveLength(2);
+      expect(r.stderr).not.toContain('warning: leaves dist/delivery/');
+      expect(r.stderr).not.toContain('Kustomization flux-system/stagecraft-qa: warning');
+    }
   });
 
   it('has the old object deleted by the commands synth prints when its engine delivers no stage any more', () => {

@@ -454,16 +454,18 @@ describe('a revision no Git ref can be named', () => {
     expect(plannedProblems(text('argocd'))).toEqual([]);
   });
 
-  it.each(['3f7a9c2', '3F7A9C2E81B7', '3f7a9c2e81b7d4f60a5e3c9b1d2f4a6e8c0b7d9'])(
-    '%s, a commit written short, is refused for Flux, which follows it as a branch, with the whole commit as hint; Argo CD looks it up',
+  it.each(['3f7a9c2', '3F7A9C2E81B7', '3f7a9c2e81b7d4f60a5e3c9b1d2f4a6e8c0b7d9', '2024dec'])(
+    '%s, a commit written short, is refused for Flux, which follows it as a branch, with the whole commit (or the full ref of a branch so named) as hint; Argo CD looks it up',
     (revision) => {
       const text = (engine: string) =>
         `delivery:\n  engine: ${engine}\n  repository: { url: https://git.example.com/team/app.git, revision: ${revision} }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
       expect(plannedProblems(text('flux'))).toEqual([
         `stagecraft.yaml:3:70: delivery.repository.revision: Flux follows a bare revision as a branch, and '${revision}' reads as a commit written short (${revision.length} hex digits): Flux would wait for a branch refs/heads/${revision}, where Argo CD looks the commit up\n` +
-          `  hint: write the whole 40-hex commit (git rev-parse ${revision} prints it), which Argo CD reads as well`,
+          `  hint: write the whole 40-hex commit (git rev-parse ${revision} prints it; refs/heads/${revision} if it is a branch), which Argo CD reads as well`,
       ]);
       expect(plannedProblems(text('argocd'))).toEqual([]);
+      // a branch so named, as the hint writes it
+      expect(plannedProblems(text('flux').replace(`revision: ${revision}`, `revision: refs/heads/${revision}`))).toEqual([]);
     },
   );
 
