@@ -26,14 +26,16 @@ function git(root: string, args: readonly string[]): { status: number | null; st
  * For the project in `root`, a removed stage's output as its last commit has it (`git cat-file blob
  * HEAD:./dist/<stage>/<file>`): a file never committed reads as none, and a stage none of whose output
  * was committed as one with no output (no edge machine was given its files). Undefined for a stage
- * when git cannot say: git is not installed, `root` is in no work tree (a project copied without its
- * history) or git refuses it (a repository of another user), or git ignores the stage's output
- * (`dist/` never committed there): its output is then read as it is in dist/, as if deployed.
+ * when git cannot say: git is not installed, git refuses the repository (one of another user), or its
+ * HEAD has no `dist/` folder of the project (`root` in no work tree, a project copied without its history,
+ * one copied into a folder of another repository, a repository with no commit yet, `dist/` never committed
+ * or a submodule), or git ignores the stage's output: its output is then read as it is in dist/, as if deployed.
  */
 export function deployedOutput(root: string): (stage: string) => ((file: string) => string | undefined) | undefined {
   let tree: boolean | undefined;
   return (stage) => {
-    tree ??= git(root, ['rev-parse', '--is-inside-work-tree'])?.stdout.trim() === 'true';
+    // the project's dist/ as a folder of the last commit: else that commit says nothing of what was deployed
+    tree ??= git(root, ['cat-file', '-t', `HEAD:./${DIST_DIR}`])?.stdout.trim() === 'tree';
     if (!tree) return undefined;
     const dir = `${DIST_DIR}/${stage}`;
     // exit 0: ignored; 1: not ignored; anything else: git could not tell

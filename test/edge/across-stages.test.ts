@@ -3,7 +3,8 @@
  * and a node port on one cluster; refused at the later stage's setting, naming the earlier's place.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileStages } from '../../lib/compile.js';
@@ -894,6 +895,29 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       writeFileSync(join(dir, '.gitignore'), 'dist/\n');
       commit(dir, ['.']);
+      const { alone, full } = takeAndRemove(dir);
+      expect(alone.stderr).toContain("of removed stage red's edge in dist/red/");
+      expect(full.stdout).toContain('its edge stays');
+    });
+  });
+
+  it("is warned of, as in dist/, when the repository it lies in has no commit of the project's dist/: one around the project, or one with no commit yet", () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      // a repository of the folder the project was copied into, which holds none of it
+      const outer = mkdtempSync(join(tmpdir(), 'stagecraft-outer-'));
+      try {
+        writeFileSync(join(outer, 'notes.txt'), 'not the project\n');
+        commit(outer, ['notes.txt']);
+        const inside = join(outer, 'project');
+        cpSync(dir, inside, { recursive: true });
+        const { alone, full } = takeAndRemove(inside);
+        expect(alone.stderr).toContain("of removed stage red's edge in dist/red/");
+        expect(full.stdout).toContain('its edge stays');
+      } finally {
+        rmSync(outer, { recursive: true, force: true });
+      }
+      // git init, nothing committed yet
+      expect(spawnSync('git', ['init', '-q'], { cwd: dir }).status).toBe(0);
       const { alone, full } = takeAndRemove(dir);
       expect(alone.stderr).toContain("of removed stage red's edge in dist/red/");
       expect(full.stdout).toContain('its edge stays');
