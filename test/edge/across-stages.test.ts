@@ -769,7 +769,7 @@ describe('a floating IP moved from one stage file to another, both kept', () => 
   const blue = (floatingIp?: string) => stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp });
   const blueWarning =
     "environments/blue.yaml:5:26: warning: edge.floatingIp.address 10.0.1.50 of stage blue is the floating IP 10.0.1.50/16 of stage red's edge in dist/red/, which its stage file no longer names: keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds it until stopped or reloaded there, so this stage's keepalived started first would be a second master answering for the address\n" +
-    "  hint: first, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived (stage red's edge moves no floating IP now; its haproxy stays); then install this stage's edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)\n";
+    "  hint: first, point the DNS of www.example.com at stage red's edge machines' own addresses (10.0.1.5 and 10.0.1.6) or elsewhere; then, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived (stage red's edge moves no floating IP now; its haproxy stays); then install this stage's edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)\n";
   const redWarning =
     "environments/red.yaml:4:3: warning: the floating IP 10.0.1.50/16 leaves the edge, as the stage file declares none any more (no edge.floatingIp): keepalived on lb1 (10.0.1.5) and lb2 (10.0.1.6) keeps running the old keepalived.conf and holds the address, and no file of this stage reaches it any more (another stage's edge given 10.0.1.50 would have two masters answering for it)\n" +
     "  hint: point the DNS of www.example.com at the edge machines' own addresses (10.0.1.5 and 10.0.1.6) or elsewhere, then on lb1 and lb2: sudo systemctl disable --now keepalived (haproxy stays)\n";
@@ -805,6 +805,24 @@ describe('a floating IP moved from one stage file to another, both kept', () => 
       expect(full.code).toBe(0);
       expect(full.stderr).toContain(steps(''));
       expect(readFileSync(join(dir, 'dist', 'red', 'edge', 'keepalived-lb1.conf'), 'utf8')).toContain('10.0.1.60/16 dev eth0');
+    });
+  });
+
+  it("has the giving stage's hosts, whose DNS names the address, pointed at its machines first: else the taking stage's edge answers them", () => {
+    const hosts = (text: string, host: string) => text.replace('www.example.com', host);
+    afterFullSynth({ blue: hosts(blue(), 'blue.example.com'), red: hosts(red('10.0.1.50/16'), 'red.example.com') }, (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), hosts(red(), 'red.example.com'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), hosts(blue('10.0.1.50/16'), 'blue.example.com'));
+      const alone = runCli('synth', ['blue'], dir);
+      expect(alone.code).toBe(0);
+      expect(alone.stderr).toContain(
+        "  hint: first, point the DNS of red.example.com at stage red's edge machines' own addresses (10.0.1.5 and 10.0.1.6) or elsewhere; then, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived (stage red's edge moves no floating IP now; its haproxy stays); then install this stage's edge files",
+      );
+      // moving another address now: its hosts go to that one, before this stage's keepalived takes theirs
+      writeFileSync(join(dir, 'environments', 'red.yaml'), hosts(red('10.0.1.60/16'), 'red.example.com'));
+      expect(runCli('synth', [], dir).stderr).toContain(
+        "(stage red's edge moves 10.0.1.60 now); then point the DNS of red.example.com at 10.0.1.60; then install this stage's edge files",
+      );
     });
   });
 
