@@ -13,7 +13,8 @@ import { problemsThrownBy } from '../helpers/problems.js';
 import { runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { reusableStages } from '../../lib/cli/reuse.js';
 import { FINGERPRINT_FILE } from '../../lib/cli/fingerprint.js';
-import { digest } from '../../lib/synth/inventory.js';
+import { deployedOutput } from '../../lib/cli/deployed-output.js';
+import { INVENTORY_FILE, digest } from '../../lib/synth/inventory.js';
 import { claimProblems, stageClaims } from '../../lib/edge/across-stages.js';
 
 interface Fixture {
@@ -916,6 +917,34 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
       const { alone, full } = takeAndRemove(dir);
       expect(alone.stderr).toContain("of removed stage red's edge in dist/red/");
       expect(full.stdout).toContain('its edge stays');
+    });
+  });
+
+  it('is read as in dist/ when git hangs: stopped, and started no more', () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      commit(dir, ['.']);
+      const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+      // a git that answers where the commit is, then hangs reading a file of it
+      const bin = mkdtempSync(join(tmpdir(), 'stagecraft-git-'));
+      const log = join(bin, 'log');
+      writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$*" >> ${log}\ncase "$*" in *blob*) exec sleep 20;; esac\nexec ${realGit} "$@"\n`, {
+        mode: 0o755,
+      });
+      const path = process.env.PATH;
+      process.env.PATH = `${bin}:${path}`;
+      try {
+        const inDist = (file: string) => readFileSync(join(dir, 'dist', 'red', file), 'utf8');
+        const read = deployedOutput(dir, 300)('red', inDist);
+        expect(read?.('edge/haproxy.cfg')).toBe(inDist('edge/haproxy.cfg'));
+        const started = readFileSync(log, 'utf8');
+        expect(started).toContain('cat-file blob HEAD:./dist/red/edge/haproxy.cfg');
+        // git is not started again: the next file is read as in dist/ at once
+        expect(read?.(INVENTORY_FILE)).toBe(inDist(INVENTORY_FILE));
+        expect(readFileSync(log, 'utf8')).toBe(started);
+      } finally {
+        process.env.PATH = path;
+        rmSync(bin, { recursive: true, force: true });
+      }
     });
   });
 
