@@ -14,7 +14,8 @@ import { INVENTORY_FILE } from '../synth/inventory.js';
 export const GIT_TIMEOUT_MS = 10_000;
 
 /**
- * git run in `root`, with no lock taken on the index, no prompt and no fetch of a missing object (a partial clone's);
+ * git run in `root`, with no lock taken on the index, no prompt and, where git knows GIT_NO_LAZY_FETCH (2.44 on), no fetch
+ * of a partial clone's missing object (an older git's fetch is bounded by `timeout` too);
  * undefined when it cannot be started, or does not end within `timeout` ms (then stopped).
  */
 function git(root: string, args: readonly string[], timeout: number): { status: number | null; stdout: string } | undefined {
