@@ -10,37 +10,58 @@ import { spawnSync } from 'node:child_process';
 import { DIST_DIR, MAX_GENERATED_BYTES } from '../synth/disk.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 
-/** git run in `root`, with no lock taken on the index and no prompt; undefined when it cannot be started. */
-function git(root: string, args: readonly string[]): { status: number | null; stdout: string } | undefined {
+/** How long one git command may take (ms) before it is stopped and git is taken as unable to say: a synthesis never waits on a hung git. */
+export const GIT_TIMEOUT_MS = 10_000;
+
+/**
+ * git run in `root`, with no lock taken on the index, no prompt and, where git knows GIT_NO_LAZY_FETCH (2.44 on), no fetch
+ * of a partial clone's missing object (an older git's fetch is bounded by `timeout` too);
+ * undefined when it cannot be started, or does not end within `timeout` ms (then stopped).
+ */
+function git(root: string, args: readonly string[], timeout: number): { status: number | null; stdout: string } | undefined {
   const r = spawnSync('git', args, {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: MAX_GENERATED_BYTES + 1024,
     stdio: ['ignore', 'pipe', 'ignore'],
-    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' },
+    timeout,
+    killSignal: 'SIGKILL',
+    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1' },
   });
-  return r.error ? undefined : { status: r.status, stdout: r.stdout };
+  return r.error || r.signal ? undefined : { status: r.status, stdout: r.stdout };
 }
 
 /**
  * For the project in `root`, a removed stage's output as its last commit has it (`git cat-file blob
  * HEAD:./dist/<stage>/<file>`): a file never committed reads as none, and a stage none of whose output
  * was committed as one with no output (no edge machine was given its files). Undefined for a stage
- * when git cannot say: git is not installed, `root` is in no work tree (a project copied without its
- * history) or git refuses it (a repository of another user), or git ignores the stage's output
- * (`dist/` never committed there): its output is then read as it is in dist/, as if deployed.
+ * when git cannot say: git is not installed, git refuses the repository (one of another user), or its
+ * HEAD has no `dist/` folder of the project (`root` in no work tree, a project copied without its history,
+ * one copied into a folder of another repository, a repository with no commit yet, `dist/` never committed
+ * or a submodule), or git ignores the stage's output: its output is then read as it is in dist/ (`inDist`, the
+ * files of `dist/<stage>/`), as if deployed. So is a file git does not answer for within `timeout` ms (a hung git,
+ * stopped), and every file after it: git is not started again for the project.
  */
-export function deployedOutput(root: string): (stage: string) => ((file: string) => string | undefined) | undefined {
+export function deployedOutput(
+  root: string,
+  timeout = GIT_TIMEOUT_MS,
+): (stage: string, inDist: (file: string) => string | undefined) => ((file: string) => string | undefined) | undefined {
   let tree: boolean | undefined;
-  return (stage) => {
-    tree ??= git(root, ['rev-parse', '--is-inside-work-tree'])?.stdout.trim() === 'true';
+  const run = (args: readonly string[]) => {
+    const r = tree === false ? undefined : git(root, args, timeout);
+    if (r === undefined) tree = false;
+    return r;
+  };
+  return (stage, inDist) => {
+    // the project's dist/ as a folder of the last commit: else that commit says nothing of what was deployed
+    tree ??= run(['cat-file', '-t', `HEAD:./${DIST_DIR}`])?.stdout.trim() === 'tree';
     if (!tree) return undefined;
     const dir = `${DIST_DIR}/${stage}`;
     // exit 0: ignored; 1: not ignored; anything else: git could not tell
-    if (git(root, ['check-ignore', '-q', '--', `${dir}/${INVENTORY_FILE}`])?.status !== 1) return undefined;
+    if (run(['check-ignore', '-q', '--', `${dir}/${INVENTORY_FILE}`])?.status !== 1) return undefined;
     return (file) => {
-      const r = git(root, ['cat-file', 'blob', `HEAD:./${dir}/${file}`]);
-      return r?.status === 0 ? r.stdout : undefined;
+      const r = run(['cat-file', 'blob', `HEAD:./${dir}/${file}`]);
+      return r === undefined ? inDist(file) : r.status === 0 ? r.stdout : undefined;
     };
   };
 }

@@ -83,12 +83,12 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  * keepalived only once this stage's is stopped on the machines it leaves (its warning says so too, lib/edge/moved-machines.ts).
  */
 export function removedEdgeLine(project: Project, stage: string): string | undefined {
-  const dir = join(project.root, DIST_DIR, stage, EDGE_DIR);
+  const inDist = (file: string) => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
   // as deployed: its last commit's files (none never committed), else as they are in dist/
-  const deployed = deployedOutput(project.root)(stage);
+  const deployed = deployedOutput(project.root)(stage, inDist) ?? inDist;
   const read = (file: string) => {
     try {
-      return deployed ? deployed(`${EDGE_DIR}/${file}`) : readRegularFile(join(dir, file), MAX_GENERATED_BYTES);
+      return deployed(`${EDGE_DIR}/${file}`);
     } catch {
       return undefined;
     }

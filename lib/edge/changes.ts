@@ -102,7 +102,7 @@ export const leavesMachine = (warning: { readonly code: string; readonly message
 const HOSTS_SHOWN = 3;
 
 /** `hosts` for a message: the first HOSTS_SHOWN, then how many more. */
-function hostsNamed(hosts: readonly string[]): string {
+export function hostsNamed(hosts: readonly string[]): string {
   const more = hosts.length - HOSTS_SHOWN;
   return more > 0 ? `${hosts.slice(0, HOSTS_SHOWN).join(', ')} and ${more} more` : andList(hosts);
 }

@@ -11,7 +11,8 @@ import { HAPROXY_FILE } from './haproxy.js';
 import { readHaproxyConfig } from './haproxy-read.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
-import { leavesMachine, takenOverHint } from './changes.js';
+import { hostsNamed, leavesMachine, takenOverHint } from './changes.js';
+import { andList } from '../model/limits.js';
 import { shown, where } from './stage-claims.js';
 import { HAPROXY_PATH, edgePath, type CompiledOutput } from './output-holdings.js';
 
@@ -197,9 +198,9 @@ function removedFloatingWarnings(
 
 /** The floating IP an output's keepalived.conf files move (`read`, the files of `dist/<stage>/`), and its edge machines; none without one. */
 function floatingOf(read: (file: string) => string | undefined) {
-  const machines = readHaproxyConfig(read(HAPROXY_PATH) ?? '').machines;
+  const { machines, routes } = readHaproxyConfig(read(HAPROXY_PATH) ?? '');
   const floating = machines.map((m) => floatingAddressIn(read(edgePath(keepalivedFile(m.name))) ?? '')).find((f) => f !== undefined);
-  return floating === undefined ? undefined : { floating, address: canonicalAddress(floating.split('/')[0]!), machines };
+  return floating === undefined ? undefined : { floating, address: canonicalAddress(floating.split('/')[0]!), machines, routes };
 }
 
 /**
@@ -209,7 +210,9 @@ function floatingOf(read: (file: string) => string | undefined) {
  * moves another address now), so this stage's keepalived started first would be a second master. Its machines that
  * this stage's edge names are left out, whose keepalived.conf this stage's replaces (`movedMachineWarnings`). Of
  * a stage whose output is `unwritten` for the address, its files are installed once its synthesis has written them;
- * so are that stage's new keepalived.conf files, of the address it moves now.
+ * so are that stage's new keepalived.conf files, of the address it moves now. That stage's hosts, whose DNS names the
+ * address, are pointed away from it first (at its machines' own addresses, as its own warning says, changes.ts), or at
+ * the address it moves now once its keepalived holds it: else this stage's edge answers them once it takes the address.
  */
 function movedFloatingWarnings(
   stage: string,
@@ -242,6 +245,17 @@ function movedFloatingWarnings(
       steps.set(step, [...(steps.get(step) ?? []), `${m.name} (${m.address})`]);
     }
     const on = holding.map((m) => `${m.name} (${m.address})`).join(', ');
+    // its hosts, whose DNS names the address: this stage's edge answers them once it holds it, so their DNS goes where that stage's edge now is
+    const hosts = hostsNamed([...new Set(was.routes.map((r) => r.host))]);
+    const staying = [...named.values()].map(shown);
+    const dns =
+      hosts && staying.length
+        ? nowFloating
+          ? `point the DNS of ${hosts} at ${shown(nowFloating)}`
+          : `point the DNS of ${hosts} at stage ${stage}'s edge machines' own addresses (${andList(staying)}) or elsewhere`
+        : undefined;
+    const onMachines = [...steps].map(([step, machines]) => `on ${machines.join(', ')}: ${step}`).join('; ');
+    const first = dns === undefined ? onMachines : nowFloating ? `${onMachines}; then ${dns}` : `${dns}; then, ${onMachines}`;
     return [
       [
         other,
@@ -250,7 +264,7 @@ function movedFloatingWarnings(
           severity: 'warning',
           location: at.at,
           message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${was.floating} of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names: keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds it until stopped or reloaded there, so this stage's keepalived started first would be a second master answering for the address`,
-          hint: `first, ${[...steps].map(([step, machines]) => `on ${machines.join(', ')}: ${step}`).join('; ')}; then ${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`,
+          hint: `first, ${first}; then ${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`,
         },
       ],
     ];

@@ -123,9 +123,10 @@ export interface RemovedStages {
   /**
    * A removed stage's output as it was deployed, the files of `dist/<stage>/` as the project's last commit has them (git's
    * HEAD: a file never committed reads as none, as no machine was given it); undefined when that is not known (no git
-   * repository, dist/ ignored by git), when its output in dist/ is read as it is. @default its output in dist/
+   * repository, dist/ ignored by git), when its output in dist/ is read as it is (`inDist`, also for a file git
+   * could not answer for). @default its output in dist/
    */
-  readonly deployed?: (stage: string) => ((file: string) => string | undefined) | undefined;
+  readonly deployed?: (stage: string, inDist: (file: string) => string | undefined) => ((file: string) => string | undefined) | undefined;
 }
 
 /**
@@ -137,8 +138,8 @@ export function removedOutputsOf(sources: readonly Readers[], removed: RemovedSt
   const via = sources.find((s) => s.readOutput);
   if (!via || !removed) return [];
   return removed.stages.flatMap((stage) => {
-    const deployed = removed.deployed?.(stage);
-    const readOutput = readingOnce(deployed ?? ((file: string) => via.readOutput!(`../${stage}/${file}`)));
+    const inDist = (file: string) => via.readOutput!(`../${stage}/${file}`);
+    const readOutput = readingOnce(removed.deployed?.(stage, inDist) ?? inDist);
     const inventory = readOutput(INVENTORY_FILE);
     const file = inventory && inventorySource(inventory)?.file;
     return file ? [{ stage, file, output: { text: '', readOutput }, removing: removed.removing === true }] : [];

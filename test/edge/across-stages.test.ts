@@ -3,7 +3,8 @@
  * and a node port on one cluster; refused at the later stage's setting, naming the earlier's place.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileStages } from '../../lib/compile.js';
@@ -12,7 +13,8 @@ import { problemsThrownBy } from '../helpers/problems.js';
 import { runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { reusableStages } from '../../lib/cli/reuse.js';
 import { FINGERPRINT_FILE } from '../../lib/cli/fingerprint.js';
-import { digest } from '../../lib/synth/inventory.js';
+import { deployedOutput } from '../../lib/cli/deployed-output.js';
+import { INVENTORY_FILE, digest } from '../../lib/synth/inventory.js';
 import { claimProblems, stageClaims } from '../../lib/edge/across-stages.js';
 
 interface Fixture {
@@ -768,7 +770,7 @@ describe('a floating IP moved from one stage file to another, both kept', () => 
   const blue = (floatingIp?: string) => stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp });
   const blueWarning =
     "environments/blue.yaml:5:26: warning: edge.floatingIp.address 10.0.1.50 of stage blue is the floating IP 10.0.1.50/16 of stage red's edge in dist/red/, which its stage file no longer names: keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds it until stopped or reloaded there, so this stage's keepalived started first would be a second master answering for the address\n" +
-    "  hint: first, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived (stage red's edge moves no floating IP now; its haproxy stays); then install this stage's edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)\n";
+    "  hint: first, point the DNS of www.example.com at stage red's edge machines' own addresses (10.0.1.5 and 10.0.1.6) or elsewhere; then, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived (stage red's edge moves no floating IP now; its haproxy stays); then install this stage's edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)\n";
   const redWarning =
     "environments/red.yaml:4:3: warning: the floating IP 10.0.1.50/16 leaves the edge, as the stage file declares none any more (no edge.floatingIp): keepalived on lb1 (10.0.1.5) and lb2 (10.0.1.6) keeps running the old keepalived.conf and holds the address, and no file of this stage reaches it any more (another stage's edge given 10.0.1.50 would have two masters answering for it)\n" +
     "  hint: point the DNS of www.example.com at the edge machines' own addresses (10.0.1.5 and 10.0.1.6) or elsewhere, then on lb1 and lb2: sudo systemctl disable --now keepalived (haproxy stays)\n";
@@ -804,6 +806,24 @@ describe('a floating IP moved from one stage file to another, both kept', () => 
       expect(full.code).toBe(0);
       expect(full.stderr).toContain(steps(''));
       expect(readFileSync(join(dir, 'dist', 'red', 'edge', 'keepalived-lb1.conf'), 'utf8')).toContain('10.0.1.60/16 dev eth0');
+    });
+  });
+
+  it("has the giving stage's hosts, whose DNS names the address, pointed at its machines first: else the taking stage's edge answers them", () => {
+    const hosts = (text: string, host: string) => text.replace('www.example.com', host);
+    afterFullSynth({ blue: hosts(blue(), 'blue.example.com'), red: hosts(red('10.0.1.50/16'), 'red.example.com') }, (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), hosts(red(), 'red.example.com'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), hosts(blue('10.0.1.50/16'), 'blue.example.com'));
+      const alone = runCli('synth', ['blue'], dir);
+      expect(alone.code).toBe(0);
+      expect(alone.stderr).toContain(
+        "  hint: first, point the DNS of red.example.com at stage red's edge machines' own addresses (10.0.1.5 and 10.0.1.6) or elsewhere; then, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived (stage red's edge moves no floating IP now; its haproxy stays); then install this stage's edge files",
+      );
+      // moving another address now: its hosts go to that one, before this stage's keepalived takes theirs
+      writeFileSync(join(dir, 'environments', 'red.yaml'), hosts(red('10.0.1.60/16'), 'red.example.com'));
+      expect(runCli('synth', [], dir).stderr).toContain(
+        "(stage red's edge moves 10.0.1.60 now); then point the DNS of red.example.com at 10.0.1.60; then install this stage's edge files",
+      );
     });
   });
 
@@ -894,6 +914,57 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       writeFileSync(join(dir, '.gitignore'), 'dist/\n');
       commit(dir, ['.']);
+      const { alone, full } = takeAndRemove(dir);
+      expect(alone.stderr).toContain("of removed stage red's edge in dist/red/");
+      expect(full.stdout).toContain('its edge stays');
+    });
+  });
+
+  it('is read as in dist/ when git hangs: stopped, and started no more', () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      commit(dir, ['.']);
+      const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+      // a git that answers where the commit is, then hangs reading a file of it
+      const bin = mkdtempSync(join(tmpdir(), 'stagecraft-git-'));
+      const log = join(bin, 'log');
+      writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$*" >> ${log}\ncase "$*" in *blob*) exec sleep 20;; esac\nexec ${realGit} "$@"\n`, {
+        mode: 0o755,
+      });
+      const path = process.env.PATH;
+      process.env.PATH = `${bin}:${path}`;
+      try {
+        const inDist = (file: string) => readFileSync(join(dir, 'dist', 'red', file), 'utf8');
+        const read = deployedOutput(dir, 300)('red', inDist);
+        expect(read?.('edge/haproxy.cfg')).toBe(inDist('edge/haproxy.cfg'));
+        const started = readFileSync(log, 'utf8');
+        expect(started).toContain('cat-file blob HEAD:./dist/red/edge/haproxy.cfg');
+        // git is not started again: the next file is read as in dist/ at once
+        expect(read?.(INVENTORY_FILE)).toBe(inDist(INVENTORY_FILE));
+        expect(readFileSync(log, 'utf8')).toBe(started);
+      } finally {
+        process.env.PATH = path;
+        rmSync(bin, { recursive: true, force: true });
+      }
+    });
+  });
+
+  it("is warned of, as in dist/, when the repository it lies in has no commit of the project's dist/: one around the project, or one with no commit yet", () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      // a repository of the folder the project was copied into, which holds none of it
+      const outer = mkdtempSync(join(tmpdir(), 'stagecraft-outer-'));
+      try {
+        writeFileSync(join(outer, 'notes.txt'), 'not the project\n');
+        commit(outer, ['notes.txt']);
+        const inside = join(outer, 'project');
+        cpSync(dir, inside, { recursive: true });
+        const { alone, full } = takeAndRemove(inside);
+        expect(alone.stderr).toContain("of removed stage red's edge in dist/red/");
+        expect(full.stdout).toContain('its edge stays');
+      } finally {
+        rmSync(outer, { recursive: true, force: true });
+      }
+      // git init, nothing committed yet
+      expect(spawnSync('git', ['init', '-q'], { cwd: dir }).status).toBe(0);
       const { alone, full } = takeAndRemove(dir);
       expect(alone.stderr).toContain("of removed stage red's edge in dist/red/");
       expect(full.stdout).toContain('its edge stays');
