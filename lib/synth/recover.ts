@@ -74,12 +74,20 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     const lacking = removedFiles(root, journal, first);
     const other = notMade(root, journal);
     // a project file's new text whose rename, before `first`, was taken for done with the staging directory removed by
-    // hand: not put in place, and not to be, the stage directory's new output gone with it (the file stays as it was)
-    const unplaced = other.length
-      ? journal.renames.slice(0, first).filter((r) => stagedFor(r.from) !== undefined && present(abs(r.from)))
+    // hand: not put in place, and not to be, the stage directory's new output gone with it (the file stays as it was);
+    // once a recovery killed before its journal was removed took that text away, the file still holds the text the
+    // journal found (`Journal.replaces`), which a rename done had replaced
+    const unreplaced = other.length
+      ? journal.renames
+          .slice(0, first)
+          .filter(
+            (r) =>
+              stagedFor(r.from) !== undefined &&
+              (present(abs(r.from)) || (journal.replaces?.[r.to] !== undefined && digestOf(abs(r.to)) === journal.replaces[r.to])),
+          )
       : [];
-    const notReplaced = journal.targets.filter((t) => unplaced.some((r) => r.to === t || stagedFor(r.from) === t));
-    for (const { from } of unplaced) rmSync(abs(from), { force: true });
+    const notReplaced = journal.targets.filter((t) => unreplaced.some((r) => r.to === t || stagedFor(r.from) === t));
+    for (const { from } of unreplaced) rmSync(abs(from), { force: true });
     // what the recovery removes of such a command: its journal, and what it had not removed yet
     const left = [...journal.remove.filter((p) => present(abs(p))), JOURNAL_FILE];
     const saved = finish(root, journal, first);
