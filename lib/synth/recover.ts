@@ -167,9 +167,12 @@ function cleanedUp(root: string, journal: Journal, first: number): boolean {
  * directory its rename would put in place (`Journal.made`), whose source is gone: removed by hand
  * with the transaction directory after a kill (`rm -rf dist/.stagecraft-tx`), it leaves the old output
  * where it was, which the renames' sources and targets alone take for the rename done. A journal of
- * an earlier release, without `made`, tells nothing.
+ * an earlier release, without `made`, tells nothing; nor does one of a project copied or moved since
+ * (`Journal.root`: its directories' inodes are others).
  */
 function notMade(root: string, journal: Journal): string[] {
+  // a project copied or moved since (completed where it is: `refuseOthersJournal`) holds directories of other inodes
+  if (journal.root !== undefined && journal.root !== realpathSync(root)) return [];
   const made = journal.made ?? {};
   return journal.renames
     .filter(({ from, to }) => made[to] !== undefined && !present(join(root, from)))
