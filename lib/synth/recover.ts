@@ -119,7 +119,13 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
         ),
     ].join('; ');
     // what is in place, then what is not: never a target named complete that is not there
-    const done = complete.length ? [`${nameList(complete)}${keptEdits && `, but for ${keptEdits}`}`] : keptEdits ? [keptEdits] : [];
+    // after 'not complete:', what is in place said so, not taken for what is not
+    const placed = other.length ? ' in place' : '';
+    const done = complete.length
+      ? [`${nameList(complete)}${placed}${keptEdits && `, but for ${keptEdits}`}`]
+      : keptEdits
+        ? [keptEdits]
+        : [];
     const said = [...done, ...(goneSince ? [goneSince] : [])].join('; ');
     const command = `'${escapeName(read.command)}' (pid ${read.pid}, started ${escapeName(read.started)})`;
     lines.push(

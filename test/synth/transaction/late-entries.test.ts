@@ -800,7 +800,7 @@ describe('an entry saved into a stage directory after the journal (the command k
     rmSync(join(root, 'dist', '.stagecraft-tx'), { recursive: true });
     expect(recover(root, 'dist', RECOVERY)).toEqual([
       expect.stringMatching(
-        /was interrupted, and its change is not complete: dist\/lab\/; dist\/qa\/ is not its new output, which dist\/\.stagecraft-tx held and was removed since: npm run synth writes it again; what it left/,
+        /was interrupted, and its change is not complete: dist\/lab\/ in place; dist\/qa\/ is not its new output, which dist\/\.stagecraft-tx held and was removed since: npm run synth writes it again; what it left/,
       ),
     ]);
     expect(tree(join(root, 'dist', 'lab'))).toEqual({ '10-l.yaml': header('lab', 'kind: L2\n') });
