@@ -74,12 +74,20 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     const lacking = removedFiles(root, journal, first);
     const other = notMade(root, journal);
     // a project file's new text whose rename, before `first`, was taken for done with the staging directory removed by
-    // hand: not put in place, and not to be, the stage directory's new output gone with it (the file stays as it was)
-    const unplaced = other.length
-      ? journal.renames.slice(0, first).filter((r) => stagedFor(r.from) !== undefined && present(abs(r.from)))
+    // hand: not put in place, and not to be, the stage directory's new output gone with it (the file stays as it was);
+    // once a recovery killed before its journal was removed took that text away, the file still holds the text the
+    // journal found (`Journal.replaces`), which a rename done had replaced
+    const unreplaced = other.length
+      ? journal.renames
+          .slice(0, first)
+          .filter(
+            (r) =>
+              stagedFor(r.from) !== undefined &&
+              (present(abs(r.from)) || (journal.replaces?.[r.to] !== undefined && digestOf(abs(r.to)) === journal.replaces[r.to])),
+          )
       : [];
-    const notReplaced = journal.targets.filter((t) => unplaced.some((r) => r.to === t || stagedFor(r.from) === t));
-    for (const { from } of unplaced) rmSync(abs(from), { force: true });
+    const notReplaced = journal.targets.filter((t) => unreplaced.some((r) => r.to === t || stagedFor(r.from) === t));
+    for (const { from } of unreplaced) rmSync(abs(from), { force: true });
     // what the recovery removes of such a command: its journal, and what it had not removed yet
     const left = [...journal.remove.filter((p) => present(abs(p))), JOURNAL_FILE];
     const saved = finish(root, journal, first);
@@ -111,7 +119,13 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
         ),
     ].join('; ');
     // what is in place, then what is not: never a target named complete that is not there
-    const done = complete.length ? [`${nameList(complete)}${keptEdits && `, but for ${keptEdits}`}`] : keptEdits ? [keptEdits] : [];
+    // after 'not complete:', what is in place said so, not taken for what is not
+    const placed = other.length ? ' in place' : '';
+    const done = complete.length
+      ? [`${nameList(complete)}${placed}${keptEdits && `, but for ${keptEdits}`}`]
+      : keptEdits
+        ? [keptEdits]
+        : [];
     const said = [...done, ...(goneSince ? [goneSince] : [])].join('; ');
     const command = `'${escapeName(read.command)}' (pid ${read.pid}, started ${escapeName(read.started)})`;
     lines.push(
@@ -159,9 +173,12 @@ function cleanedUp(root: string, journal: Journal, first: number): boolean {
  * directory its rename would put in place (`Journal.made`), whose source is gone: removed by hand
  * with the transaction directory after a kill (`rm -rf dist/.stagecraft-tx`), it leaves the old output
  * where it was, which the renames' sources and targets alone take for the rename done. A journal of
- * an earlier release, without `made`, tells nothing.
+ * an earlier release, without `made`, tells nothing; nor does one of a project copied or moved since
+ * (`Journal.root`: its directories' inodes are others).
  */
 function notMade(root: string, journal: Journal): string[] {
+  // a project copied or moved since (completed where it is: `refuseOthersJournal`) holds directories of other inodes
+  if (journal.root !== undefined && journal.root !== realpathSync(root)) return [];
   const made = journal.made ?? {};
   return journal.renames
     .filter(({ from, to }) => made[to] !== undefined && !present(join(root, from)))

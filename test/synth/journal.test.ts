@@ -213,6 +213,21 @@ describe('a stage file edited after the command that was replacing it was interr
     expect(readFileSync(join(dir, 'dist', 'qa', '10-demoapp.yaml'), 'utf8')).toContain('image: demoapp:1.2');
   });
 
+  it('that recovery killed once it removed the new text, before its journal: the next one says the stage file not replaced either, never complete', () => {
+    const dir = interruptedPromote();
+    const qa = join(dir, 'environments', 'qa.yaml');
+    const before = readFileSync(qa, 'utf8');
+    rmSync(join(dir, 'dist', '.stagecraft-tx'), { recursive: true });
+    interrupted('cleanup', 'check', [], dir);
+    expect(readdirSync(join(dir, 'environments')).filter((f) => f.startsWith('.'))).toEqual([]);
+    const r = runCli('check', [], dir);
+    expect(r.stderr).toMatch(
+      /was interrupted, and its change is not complete: dist\/qa\/ is not its new output, which dist\/\.stagecraft-tx held and was removed since, and environments\/qa\.yaml was not replaced \(the new text removed\): run the command again; what it left was removed: \.stagecraft\/journal\.json\n/,
+    );
+    expect(readFileSync(qa, 'utf8')).toBe(before);
+    expect(existsSync(join(dir, JOURNAL_FILE))).toBe(false);
+  });
+
   it.each(['recover-kept', 'rename-1'])(
     'keeps it when the recovery itself is killed at %s, once it set the edit aside: the next one completes dist/, and the staged outputs are not removed unused',
     (step) => {

@@ -7,6 +7,7 @@
 import {
   appendFileSync,
   chmodSync,
+  cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -799,13 +800,29 @@ describe('an entry saved into a stage directory after the journal (the command k
     rmSync(join(root, 'dist', '.stagecraft-tx'), { recursive: true });
     expect(recover(root, 'dist', RECOVERY)).toEqual([
       expect.stringMatching(
-        /was interrupted, and its change is not complete: dist\/lab\/; dist\/qa\/ is not its new output, which dist\/\.stagecraft-tx held and was removed since: npm run synth writes it again; what it left/,
+        /was interrupted, and its change is not complete: dist\/lab\/ in place; dist\/qa\/ is not its new output, which dist\/\.stagecraft-tx held and was removed since: npm run synth writes it again; what it left/,
       ),
     ]);
     expect(tree(join(root, 'dist', 'lab'))).toEqual({ '10-l.yaml': header('lab', 'kind: L2\n') });
     expect(tree(join(root, 'dist', 'qa'))).toEqual(OLD);
     expectDone(root);
   });
+
+  // a project copied (or moved to another file system) is completed where it is (lib/synth/recover.ts): its directories have other inodes
+  it.each(['rename-2', 'cleanup'])(
+    'a kill at %s, the new output in place, then the project copied: the copy says the change complete, never dist/qa/ not its new output',
+    (step) => {
+      const root = project();
+      expect(write(root, step, killed)).toBeInstanceOf(Error);
+      const copy = join(mkdtempSync(join(tmpdir(), 'stagecraft-late-copy-')), 'project');
+      cpSync(root, copy, { recursive: true });
+      expect(recover(copy, 'dist', RECOVERY)).toEqual([
+        expect.stringMatching(/was interrupted once its change was complete \(dist\/qa\/\); only what it left/),
+      ]);
+      expect(tree(join(copy, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
+      expectDone(copy);
+    },
+  );
 
   // removing a file's other link moves its change time: a file the new output shared, removed from it after a kill, was not written over
   it.each([
