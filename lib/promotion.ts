@@ -15,9 +15,11 @@ import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import {
   compareReleases,
+  hotfixReading,
   idleColor,
   releasePathMistakes,
   releaseTag,
+  sameNumbers,
   settingAt,
   type BlueGreenSettings,
   type SettingPath,
@@ -246,6 +248,11 @@ export function planPromotion(
         rollback || result.value === current
           ? undefined
           : [running, current].find((r) => r !== undefined && (compareReleases(version, releaseTag(r)) ?? 0) < 0);
+      /** How the tags were read, when only a hotfix suffix orders them (semver reads it otherwise). */
+      const reading = (later: string) => {
+        const why = hotfixReading(releaseTag(later), version);
+        return why ? ` (${why})` : '';
+      };
       if (later !== undefined) {
         // the later release brought back to the source by hand, in the source's registry: promoting the target back
         // to the source would move every other release of the target there too (a database image it is not ready for)
@@ -254,13 +261,20 @@ export function planPromotion(
         refusals.push({
           code: 'promote/older',
           location: to.locate(at(path)),
-          message: `${dotted(at(path))}: ${to.context.name} runs ${later}, a later release than ${from.context.name}'s ${image}: the promotion would take it back to ${version}`,
+          message: `${dotted(at(path))}: ${to.context.name} runs ${later}, a later release than ${from.context.name}'s ${image}${reading(later)}: the promotion would take it back to ${version}`,
           hint:
             `to keep it, set ${dotted(at(sourcePath))} to ${'value' in back ? back.value : later} in ${from.source} by hand ` +
             `(that setting alone; npm run promote -- ${to.context.name} ${from.context.name} would move ${to.context.name}'s other releases too), ` +
             `synthesize and commit ${from.context.name}, then promote again; or pass --rollback to take ${to.context.name} back to ${version} on purpose`,
         });
         return undefined;
+      }
+      // a variant of the same numbers (1.2.1-oracle, 1.2.1) may be a later build, which the tags do not say: said, not refused
+      const numbers = current === undefined || result.value === current ? undefined : sameNumbers(version, releaseTag(current));
+      if (numbers !== undefined) {
+        notes.push(
+          `${dotted(at(path))}: ${current} -> ${result.value}: the tags have the same numbers (${numbers}) and do not say which is later; if ${to.context.name}'s is a later build (a hotfix), promote takes it back: check before applying`,
+        );
       }
       // latest is a name, not a release: the target's nodes pull whatever it is when a pod starts, not what the source ran
       if (result.value !== current && ['', ':latest'].includes(imageParts(image).version)) {

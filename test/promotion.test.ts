@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { STACKS } from '../apps/index.js';
 import { StageLoader } from '../lib/config/load.js';
 import { ImageRef, Settings, Type } from '../lib/config/types.js';
+import type { Problem } from '../lib/errors.js';
 import { planPromotion } from '../lib/promotion.js';
 import { BlueGreen, blueGreenVersion, compareNumbered, compareReleases, idleColor } from '../lib/release.js';
 import { defineStack, type Stack } from '../lib/stack.js';
@@ -171,9 +172,6 @@ describe('planning a promotion', () => {
       ['web:1.2.4-rc.1', 'web:1.2.3'],
       ['web:2024-06-15', 'web:2024-06-01'],
       ['web:sha-abc1234', 'web:sha-def5678'],
-      ['web:1.2', 'web:1.2-alpine'],
-      ['web:1.3-alpine', 'web:1.3'],
-      ['web:1.2.1', 'web:1.2.1-hotfix'],
       [`web@sha256:${'b'.repeat(64)}`, 'web:1.3'],
     ]) {
       const plan = planPromotion(
@@ -182,6 +180,68 @@ describe('planning a promotion', () => {
         stacks,
       );
       expect([source, target, plan]).toEqual([source, target, { edits: [{ path: ['apps', 'web', 'image'], value: source }], notes: [] }]);
+    }
+  });
+
+  it('reads a hotfix suffix as teams write it, a build after its release, and says so where semver would read it otherwise', () => {
+    const promote = (source: string, target: string, options = {}) =>
+      planPromotion(
+        load('test', `apps:\n  web: { image: "${source}" }\n`),
+        load('qa', `apps:\n  web: { image: "${target}" }\n`),
+        stacks,
+        undefined,
+        options,
+      );
+    // qa's hotfix of 1.2.1 is not taken back to 1.2.1 (nor to its release candidate), and the message says how the tags were read
+    for (const [older, later, reading] of [
+      [
+        'web:1.2.1',
+        'web:1.2.1-hotfix',
+        ' (1.2.1-hotfix read as a hotfix of 1.2.1, built after it; semver would read -hotfix as a pre-release, before 1.2.1)',
+      ],
+      [
+        'web:v1.2.1-rc.1',
+        'web:v1.2.1-hotfix',
+        ' (v1.2.1-hotfix read as a hotfix of 1.2.1, built after v1.2.1-rc.1; semver would read -hotfix as a pre-release, before 1.2.1)',
+      ],
+      [
+        'web:1.2.1',
+        'web:1.2.1-hf1',
+        ' (1.2.1-hf1 read as a hotfix of 1.2.1, built after it; semver would read -hf1 as a pre-release, before 1.2.1)',
+      ],
+      // two hotfixes: semver orders them alike, nothing to say
+      ['web:1.2.1-hotfix', 'web:1.2.1-hotfix.2', ''],
+    ]) {
+      const back = older.slice('web:'.length);
+      expect([
+        older,
+        later,
+        'problems' in promote(older, later) && (promote(older, later) as { problems: Problem[] }).problems.map((p) => p.message),
+      ]).toEqual([
+        older,
+        later,
+        [`apps.web.image: qa runs ${later}, a later release than test's ${older}${reading}: the promotion would take it back to ${back}`],
+      ]);
+      expect(promote(older, later, { rollback: true })).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: older }], notes: [] });
+    }
+    // the other way, the hotfix is the later release and moves, as any later release does
+    expect(promote('web:1.2.1-hotfix', 'web:1.2.1')).toEqual({
+      edits: [{ path: ['apps', 'web', 'image'], value: 'web:1.2.1-hotfix' }],
+      notes: [],
+    });
+    // a variant of the same numbers is moved, saying that the tags do not say which is later
+    for (const [source, target] of [
+      ['web:1.2.1', 'web:1.2.1-oracle'],
+      ['web:1.2.1-hotfix', 'web:1.2.1-oracle'],
+      ['web:1.3-alpine', 'web:1.3'],
+    ]) {
+      const numbers = source === 'web:1.3-alpine' ? '1.3' : '1.2.1';
+      expect(promote(source, target)).toEqual({
+        edits: [{ path: ['apps', 'web', 'image'], value: source }],
+        notes: [
+          `apps.web.image: ${target} -> ${source}: the tags have the same numbers (${numbers}) and do not say which is later; if qa's is a later build (a hotfix), promote takes it back: check before applying`,
+        ],
+      });
     }
   });
 
@@ -235,6 +295,9 @@ describe('planning a promotion', () => {
       'v1.2.3-rc.2',
       '1.2.3-RC10',
       '1.2.3',
+      '1.2.3-hotfix',
+      'v1.2.3-hotfix.2',
+      '1.2.3-hotfix.10',
       'v1.2.4',
       '1.10',
     ];
@@ -249,7 +312,7 @@ describe('planning a promotion', () => {
       ['stable', 'v1'],
       ['sha-abc1234', 'sha-abc1235'],
       ['8.0-oracle', '8.0'],
-      ['1.2.1-hotfix', '1.2.1'],
+      ['1.2.1-hotfix', '1.2.1-oracle'],
       ['1.2-alpine', '1.2-rc.1'],
       ['1.09', '1.9'],
       ['2024-06-01', '1.2'],
