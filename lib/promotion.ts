@@ -139,7 +139,8 @@ export function planPromotion(
     const stack = targets.get(app)?.stack;
     const renamed = from.apps.filter((a) => a.stack === stack && !targets.has(a.name)).map((a) => a.name);
     const guess = renamed.length === 1 ? renamed[0] : didYouMean(app, names);
-    problems.push({
+    // a name of no app is bad input (exit 2); the target's app renamed in the source, a refusal as a promotion of every app says it
+    (renamed.length ? refusals : problems).push({
       code: 'promote/no-app',
       location: from.locate([], 'apps'),
       message:
@@ -163,17 +164,25 @@ export function planPromotion(
   for (const source of sources) {
     const target = targets.get(source.name);
     const release = stacks[source.stack].release;
-    // promoting every app, one that cannot be is a note; the app named with --app, a problem with a hint
-    const skip = (message: string, hint: string) =>
-      app === undefined
-        ? notes.push(`apps.${source.name}: ${message}; left alone`)
-        : problems.push({
-            code: 'promote/app',
-            // at the app in the source file, as a promotion of every app says it
-            location: from.locate(['apps'], source.name),
-            message: `apps.${source.name}: ${message}, so its release cannot be promoted`,
-            hint,
-          });
+    /**
+     * Promoting every app, one that cannot be is a note; the app named with --app, a problem with a hint: refused (exit 1)
+     * when the stages stand in its way (`refusal`: not deployed in the target, of another stack there), as a promotion of
+     * every app refuses them; else the command asks what cannot be (a stack with no release), bad input (exit 2)
+     */
+    const skip = (message: string, hint: string, { refusal = false } = {}) => {
+      if (app === undefined) {
+        notes.push(`apps.${source.name}: ${message}; left alone`);
+        return;
+      }
+      if (refusal) refused.add(source.name);
+      (refusal ? refusals : problems).push({
+        code: 'promote/app',
+        // at the app in the source file, as a promotion of every app says it
+        location: from.locate(['apps'], source.name),
+        message: `apps.${source.name}: ${message}, so its release cannot be promoted`,
+        hint,
+      });
+    };
     if (!target && app === undefined) {
       notDeployed.push(source);
       continue;
@@ -184,13 +193,14 @@ export function planPromotion(
       skip(
         `not deployed in ${to.context.name}${renamed ? ` (${renamed.question})` : ''}`,
         renamed?.hint ?? `promote copies releases, not apps: add apps.${source.name} to ${to.source} first, or promote another app`,
+        { refusal: true },
       );
       continue;
     }
     if (target.stack !== source.stack) {
       const why = `is stack '${source.stack}' in ${from.context.name} but '${target.stack}' in ${to.context.name}`;
       const hint = `a release moves between instances of one stack: give apps.${source.name} the same stack in both stage files, or promote another app`;
-      skip(why, hint);
+      skip(why, hint, { refusal: true });
       if (app === undefined && release) {
         lacking.push({
           code: 'promote/app',

@@ -384,12 +384,28 @@ describe('planning a promotion', () => {
     expect(planPromotion(from, to, stacks, 'othr')).toMatchObject({
       problems: [{ code: 'promote/no-app', message: "stage qa deploys no app 'othr'; did you mean 'other'?" }],
     });
+    // names of no app are bad input (exit 2); an app of another stack in the target is refused (exit 1), as promoting every app refuses it
+    expect(planPromotion(from, to, stacks, 'othr')).not.toHaveProperty('refused');
+    const site = planPromotion(
+      load('qa', 'apps:\n  site: { stack: web, image: s:2 }\n'),
+      load('production', 'apps:\n  site: { stack: plain, image: s:1 }\n'),
+      stacks,
+      'site',
+    );
+    expect(site).toMatchObject({
+      refused: true,
+      problems: [
+        { code: 'promote/app', message: "apps.site: is stack 'web' in qa but 'plain' in production, so its release cannot be promoted" },
+      ],
+    });
   });
 
   it('with an app named that the target does not deploy, says why with a hint', () => {
     const from = load('qa', 'apps:\n  web: { image: web:2 }\n  extra: { stack: web, image: e:1 }\n  plain: { image: p:2 }\n');
     const to = load('production', 'apps:\n  web: { image: web:1 }\n  plain: { image: p:1 }\n');
+    // refused (exit 1), as a promotion of every app refuses an app the target lacks: the command line is right
     expect(planPromotion(from, to, stacks, 'extra')).toEqual({
+      refused: true,
       problems: [
         {
           code: 'promote/app',
@@ -399,6 +415,8 @@ describe('planning a promotion', () => {
         },
       ],
     });
+    // an app of no release cannot be promoted by any stage: the command asks what cannot be (exit 2)
+    expect(planPromotion(from, to, stacks, 'plain')).not.toHaveProperty('refused');
     expect(planPromotion(from, to, stacks, 'plain')).toMatchObject({
       problems: [
         {
@@ -416,6 +434,7 @@ describe('planning a promotion', () => {
     const renamed = load('test', 'apps:\n  shop: { stack: web, image: web:2 }\n');
     // and named by its old name, which only the target still gives it
     expect(planPromotion(renamed, to, stacks, 'web')).toEqual({
+      refused: true,
       problems: [
         {
           code: 'promote/no-app',
@@ -427,6 +446,7 @@ describe('planning a promotion', () => {
       ],
     });
     expect(planPromotion(renamed, to, stacks, 'shop')).toEqual({
+      refused: true,
       problems: [
         {
           code: 'promote/app',
