@@ -40,7 +40,7 @@ export interface PromotionPlan {
 }
 
 /**
- * The edits that give `to` the release of `from`, for every app both deploy (or only `app`).
+ * The edits that give `to` the release of `from`, for every app both deploy (or only those of `apps`).
  * @param force write the source's image as it is where the target names another image
  * @param rollback take the target back to an older numbered release than it runs (a rollback on
  *   purpose); nothing else: the other refusals stand
@@ -53,7 +53,7 @@ export function planPromotion(
   from: LoadedStage,
   to: LoadedStage,
   stacks: Readonly<Record<string, Stack>>,
-  app?: string,
+  apps?: readonly string[],
   { force = false, rollback = false }: { force?: boolean; rollback?: boolean } = {},
 ): PromotionPlan | { problems: Problem[]; refused?: true } {
   const edits: ValueEdit[] = [];
@@ -64,8 +64,9 @@ export function planPromotion(
   // the apps of the refusals, whose other edits are not written either
   const refused = new Set<string>();
   const targets = new Map(to.apps.map((a) => [a.name, a]));
-  const sources = from.apps.filter((a) => app === undefined || a.name === app);
-  if (app !== undefined && sources.length === 0) {
+  const sources = from.apps.filter((a) => apps === undefined || apps.includes(a.name));
+  for (const app of new Set(apps)) {
+    if (sources.some((s) => s.name === app)) continue;
     // a name of no app is bad input (exit 2); the target's app renamed in the source, a refusal as a promotion of every app says it
     const { problem, refusal } = namedAppProblem(from, to, app);
     (refusal ? refusals : problems).push(problem);
@@ -79,7 +80,7 @@ export function planPromotion(
   for (const source of sources) {
     const target = targets.get(source.name);
     const release = stacks[source.stack].release;
-    if (!target && app === undefined) {
+    if (!target && apps === undefined) {
       notDeployed.push(source);
       continue;
     }
@@ -91,8 +92,8 @@ export function planPromotion(
     if (obstacle) {
       // at the app in the source file, as a promotion of every app says it
       const location = from.locate(['apps'], source.name);
-      if (app !== undefined) {
-        // the app named: refused (exit 1) when the stages stand in its way, else the command asks what cannot be (exit 2)
+      if (apps !== undefined) {
+        // an app named: refused (exit 1) when the stages stand in its way, else the command asks what cannot be (exit 2)
         if (obstacle.refusal) refused.add(source.name);
         (obstacle.refusal ? refusals : problems).push({
           code: 'promote/app',
@@ -125,10 +126,10 @@ export function planPromotion(
   }
   if (problems.length) return { problems: [...problems, ...refusals] };
   if (refusals.length) {
-    // promoting every app, one refused holds back the others' releases: said, with the line that moves them meanwhile
+    // one refused holds back the others' releases: said, with the line that moves them meanwhile
     const others = [...new Set(edits.map((e) => String(e.path[1])))].filter((a) => !refused.has(a));
     const meanwhile = others.length
-      ? `; the other apps' releases can move meanwhile: ${others.map((a) => `npm run promote -- ${from.context.name} ${to.context.name} --app ${a}`).join(' and ')}`
+      ? `; the other apps' releases can move meanwhile: npm run promote -- ${from.context.name} ${to.context.name}${others.map((a) => ` --app ${a}`).join('')}`
       : '';
     return { problems: refusals.map((r) => ({ ...r, hint: `${r.hint}${meanwhile}` })), refused: true };
   }

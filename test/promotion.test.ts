@@ -282,7 +282,32 @@ describe('planning a promotion', () => {
       ],
     ]);
     // the line given moves api alone
-    expect(planPromotion(from, to, stacks, 'api')).toEqual({ edits: [{ path: ['apps', 'api', 'image'], value: 'api:3.1' }], notes: [] });
+    expect(planPromotion(from, to, stacks, ['api'])).toEqual({ edits: [{ path: ['apps', 'api', 'image'], value: 'api:3.1' }], notes: [] });
+  });
+
+  it('promotes the apps named, each --app once, and gives the others one line that moves them all while one is refused', () => {
+    const from = load(
+      'test',
+      'apps:\n  web: { image: web:1.2 }\n  api: { stack: web, image: api:3.1 }\n  db: { stack: web, image: db:3 }\n',
+    );
+    const to = load('qa', 'apps:\n  web: { image: web:1.2.1 }\n  api: { stack: web, image: api:3.0 }\n  db: { stack: web, image: db:2 }\n');
+    expect(planPromotion(from, to, stacks, ['api', 'db', 'api'])).toEqual({
+      edits: [
+        { path: ['apps', 'api', 'image'], value: 'api:3.1' },
+        { path: ['apps', 'db', 'image'], value: 'db:3' },
+      ],
+      notes: [],
+    });
+    for (const apps of [undefined, ['web', 'api', 'db']]) {
+      const plan = planPromotion(from, to, stacks, apps);
+      expect('problems' in plan && plan.problems.map((p) => p.hint?.replace(/.*; the other/, 'the other'))).toEqual([
+        "the other apps' releases can move meanwhile: npm run promote -- test qa --app api --app db",
+      ]);
+    }
+    // each name of no app is said, at once
+    expect(planPromotion(from, to, stacks, ['api', 'nope', 'dbb'])).toMatchObject({
+      problems: [{ message: "stage test deploys no app 'nope'" }, { message: "stage test deploys no app 'dbb'; did you mean 'db'?" }],
+    });
   });
 
   it('orders release tags as semver and dates do, and leaves names, commits and two variants unordered', () => {
@@ -369,8 +394,8 @@ describe('planning a promotion', () => {
   it('with an app named, promotes only that app and refuses one it cannot promote', () => {
     const from = load('qa', 'apps:\n  web: { image: web:2 }\n  other: { stack: web, image: o:2 }\n');
     const to = load('production', 'apps:\n  web: { image: web:1 }\n  other: { stack: web, image: o:1 }\n');
-    expect(planPromotion(from, to, stacks, 'other')).toEqual({ edits: [{ path: ['apps', 'other', 'image'], value: 'o:2' }], notes: [] });
-    expect(planPromotion(from, to, stacks, 'nope')).toEqual({
+    expect(planPromotion(from, to, stacks, ['other'])).toEqual({ edits: [{ path: ['apps', 'other', 'image'], value: 'o:2' }], notes: [] });
+    expect(planPromotion(from, to, stacks, ['nope'])).toEqual({
       problems: [
         {
           code: 'promote/no-app',
@@ -381,16 +406,16 @@ describe('planning a promotion', () => {
       ],
     });
     // a misspelt name, at the source's apps: with the nearest one
-    expect(planPromotion(from, to, stacks, 'othr')).toMatchObject({
+    expect(planPromotion(from, to, stacks, ['othr'])).toMatchObject({
       problems: [{ code: 'promote/no-app', message: "stage qa deploys no app 'othr'; did you mean 'other'?" }],
     });
     // names of no app are bad input (exit 2); an app of another stack in the target is refused (exit 1), as promoting every app refuses it
-    expect(planPromotion(from, to, stacks, 'othr')).not.toHaveProperty('refused');
+    expect(planPromotion(from, to, stacks, ['othr'])).not.toHaveProperty('refused');
     const site = planPromotion(
       load('qa', 'apps:\n  site: { stack: web, image: s:2 }\n'),
       load('production', 'apps:\n  site: { stack: plain, image: s:1 }\n'),
       stacks,
-      'site',
+      ['site'],
     );
     expect(site).toMatchObject({
       refused: true,
@@ -404,7 +429,7 @@ describe('planning a promotion', () => {
     const from = load('qa', 'apps:\n  web: { image: web:2 }\n  extra: { stack: web, image: e:1 }\n  plain: { image: p:2 }\n');
     const to = load('production', 'apps:\n  web: { image: web:1 }\n  plain: { image: p:1 }\n');
     // refused (exit 1), as a promotion of every app refuses an app the target lacks: the command line is right
-    expect(planPromotion(from, to, stacks, 'extra')).toEqual({
+    expect(planPromotion(from, to, stacks, ['extra'])).toEqual({
       refused: true,
       problems: [
         {
@@ -416,8 +441,8 @@ describe('planning a promotion', () => {
       ],
     });
     // an app of no release cannot be promoted by any stage: the command asks what cannot be (exit 2)
-    expect(planPromotion(from, to, stacks, 'plain')).not.toHaveProperty('refused');
-    expect(planPromotion(from, to, stacks, 'plain')).toMatchObject({
+    expect(planPromotion(from, to, stacks, ['plain'])).not.toHaveProperty('refused');
+    expect(planPromotion(from, to, stacks, ['plain'])).toMatchObject({
       problems: [
         {
           code: 'promote/app',
@@ -433,7 +458,7 @@ describe('planning a promotion', () => {
     // shop is apps.web renamed in test (its stack is web)
     const renamed = load('test', 'apps:\n  shop: { stack: web, image: web:2 }\n');
     // and named by its old name, which only the target still gives it
-    expect(planPromotion(renamed, to, stacks, 'web')).toEqual({
+    expect(planPromotion(renamed, to, stacks, ['web'])).toEqual({
       refused: true,
       problems: [
         {
@@ -445,7 +470,7 @@ describe('planning a promotion', () => {
         },
       ],
     });
-    expect(planPromotion(renamed, to, stacks, 'shop')).toEqual({
+    expect(planPromotion(renamed, to, stacks, ['shop'])).toEqual({
       refused: true,
       problems: [
         {
@@ -503,7 +528,7 @@ describe('promoting an image that the target pulls from a registry of its own', 
 
   it('takes one repository spelled two ways as one, keeping the way the target spells it', () => {
     const to = load('production', 'apps:\n  web: { image: docker.io/library/web:1 }\n');
-    expect(planPromotion(qaWeb, to, stacks, 'web')).toEqual({
+    expect(planPromotion(qaWeb, to, stacks, ['web'])).toEqual({
       edits: [{ path: ['apps', 'web', 'image'], value: 'docker.io/library/web:2' }],
       notes: [],
     });
@@ -511,7 +536,7 @@ describe('promoting an image that the target pulls from a registry of its own', 
 
   it("takes Docker Hub's registry-1.docker.io for Docker Hub, as the stacks' own-repository rule does", () => {
     const to = load('production', 'apps:\n  web: { image: registry-1.docker.io/library/web:1 }\n');
-    expect(planPromotion(qaWeb, to, stacks, 'web')).toEqual({
+    expect(planPromotion(qaWeb, to, stacks, ['web'])).toEqual({
       edits: [{ path: ['apps', 'web', 'image'], value: 'registry-1.docker.io/library/web:2' }],
       notes: [],
     });

@@ -21,7 +21,7 @@ import { crashPoint } from '../synth/write.js';
 import { acrossStagesWarnings } from '../edge/across-stages.js';
 import { printProblems } from './print.js';
 
-const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force] [--rollback]
+const usage = `Usage: npm run promote -- <from> <to> [--app <name>]... [--force] [--rollback]
 
 Copies the release of every app that both stages deploy (its image, and the settings that travel
 with it, such as the database image) from environments/<from>.yaml into environments/<to>.yaml,
@@ -44,7 +44,7 @@ checks). Exit 2 when a stage file has a problem, or --app names no app of <from>
 stack has no release.
 
 Options:
-  --app <name>   promote only this app
+  --app <name>   promote only this app (again for another: --app web --app api)
   --force        promote out of order, from or to a stage whose dist/ is not current (the
                  changes of <to>'s file are then synthesized with the release), or an image
                  that <to> names differently (<from>'s image is written as it is)
@@ -54,10 +54,10 @@ ${commonOptionsHelp(17)}
 
 ${exitCodesHelp('refused or the checks found errors (nothing written)', 'promoted or nothing to do')}`;
 
-export const command: Command<{ app?: string; force?: boolean; rollback?: boolean }> = {
+export const command: Command<{ app?: string[]; force?: boolean; rollback?: boolean }> = {
   name: 'promote',
   usage,
-  options: { app: { type: 'string' }, force: { type: 'boolean' }, rollback: { type: 'boolean' } },
+  options: { app: { type: 'string', multiple: true }, force: { type: 'boolean' }, rollback: { type: 'boolean' } },
   run({ app, force, rollback }, args, io) {
     takeArguments('promote', ['<from>', '<to>'], args, { example: 'npm run promote -- qa production' });
     const [from, to] = args;
@@ -171,12 +171,13 @@ function compilePromoted(project: Project, from: string, to: string, text: strin
 
 /**
  * What a promotion that changes nothing says: that `to` has the release of the apps compared, and
- * only of those: with `app`, of that app alone (the other apps may well differ), and not of the apps
+ * only of those: with `apps`, of those alone (the other apps may well differ), and not of the apps
  * only `from` deploys, which `to` does not run at any release.
  */
-function nothingToChange(plan: PromotionPlan, from: string, to: string, app: string | undefined): string {
-  const where = plan.idle ? `, in the idle color${app === undefined ? ` of ${andList(plan.idle)}` : ''} (not yet live)` : '';
-  if (app !== undefined) return `${to} already has ${from}'s release of ${app}${where}: nothing to change`;
+function nothingToChange(plan: PromotionPlan, from: string, to: string, apps: readonly string[] | undefined): string {
+  const idle = apps !== undefined && new Set(apps).size === 1 ? '' : ` of ${andList(plan.idle ?? [])}`;
+  const where = plan.idle ? `, in the idle color${idle} (not yet live)` : '';
+  if (apps !== undefined) return `${to} already has ${from}'s release of ${andList([...new Set(apps)])}${where}: nothing to change`;
   if (!plan.sourceOnly) return `${to} already has the release of ${from}${where}: nothing to change`;
   const only = `only ${from} deploys ${andList(plan.sourceOnly)}`;
   return plan.shared?.length

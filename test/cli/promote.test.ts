@@ -81,6 +81,21 @@ describe('promote', () => {
     );
   });
 
+  it('with --app given for each of two apps, promotes those two and not the third', () => {
+    resetQa();
+    const r = runCli('promote', ['test', 'qa', '--app', 'web', '--app', 'web2'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual([
+      'environments/qa.yaml:5:38: apps.web.image: team/web:1.0 -> team/web:2.0',
+      'environments/qa.yaml:6:15: apps.web2.image: team/web:1.0 -> team/web:2.0 (merged from apps.web.image)',
+    ]);
+    expect(stageFile('qa')).toBe(STAGES.qa.replace('image: team/web:1.0', 'image: team/web:2.0'));
+    // and again, nothing to change, of those two
+    expect(runCli('promote', ['test', 'qa', '--app', 'web2', '--app', 'web'], dir).stdout).toBe(
+      "qa already has test's release of web2 and web: nothing to change\n",
+    );
+  });
+
   it("is refused when the target's stage file has changes not yet synthesized, and with --force says that they are included", () => {
     resetQa();
     const edited = STAGES.qa.replace('cpuUtilization: 70 }', 'cpuUtilization: 80 }');
