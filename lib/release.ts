@@ -193,13 +193,19 @@ export function blueGreenVersion(bg: BlueGreenSettings): string {
   return (compareReleases(a, b) ?? (byVersion ??= new Intl.Collator('en', { numeric: true })).compare(a, b)) >= 0 ? a : b;
 }
 
-/** Numbers separated by dots, none with a leading zero: `1`, `1.10`, `2.4.0`. */
-const NUMBERED = /^(0|[1-9]\d*)(\.(0|[1-9]\d*))*$/;
+/** Numbers separated by dots: `1`, `1.10`, `2.4.0`, and calendar versions written with zeros (`24.04`, `2024.06.01`). */
+const NUMBERED = /^\d+(\.\d+)*$/;
+
+/** A number written with a leading zero: `04`, `007`. */
+const padded = (n: string) => n.length > 1 && n.startsWith('0');
 
 /**
  * `a` against `b` (the sign is what matters) when both are NUMBERED, as the collator orders them
  * (test/promotion.test.ts compares both), without loading ICU: the versions of most releases,
- * and two equal versions; undefined for anything else.
+ * and two equal versions; undefined for anything else, and for two numbers of two widths, one
+ * written with a leading zero (`1.09` and `1.9`: a decimal, or the ninth?). Zeros that
+ * make numbers one width (`24.04` before `24.10`, `2024.06.01` before `2024.06.15`) order them as
+ * either reading does.
  */
 export function compareNumbered(a: string, b: string): number | undefined {
   if (a === b) return 0;
@@ -207,7 +213,9 @@ export function compareNumbered(a: string, b: string): number | undefined {
   const x = a.split('.');
   const y = b.split('.');
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    // no leading zeros: the longer number is the larger, and numbers of one length compare as text
+    // of two widths, one with a leading zero: the zero may be a decimal's (1.09 before 1.9) or padding (9 before 10)
+    if (x[i].length !== y[i].length && (padded(x[i]) || padded(y[i]))) return undefined;
+    // numbers of one width compare as text; without leading zeros, the longer number is the larger
     const d = x[i].length - y[i].length || (x[i] < y[i] ? -1 : x[i] > y[i] ? 1 : 0);
     if (d !== 0) return d;
   }
@@ -218,7 +226,7 @@ export function compareNumbered(a: string, b: string): number | undefined {
  * A tag as release numbers are written: an optional `v`, NUMBERED, and a suffix after `-` (`v1.2.3`,
  * `1.2.3-rc.1`, `8.0.36-debian`).
  */
-const RELEASE_TAG = /^[vV]?((?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))*)(?:-([0-9A-Za-z]+(?:[.-][0-9A-Za-z]+)*))?$/;
+const RELEASE_TAG = /^[vV]?(\d+(?:\.\d+)*)(?:-([0-9A-Za-z]+(?:[.-][0-9A-Za-z]+)*))?$/;
 
 /** A suffix that makes a tag a pre-release of its numbers (`rc.1`, `beta2`, `alpha`), as semver orders them: before the release. */
 const PRE_RELEASE = /^(?:alpha|beta|rc|pre|preview)(?:\d+)?(?:[.-]|$)/i;
@@ -283,7 +291,7 @@ export function compareReleases(a: string, b: string): number | undefined {
   if (dateA || dateB) return undefined;
   const [x, y] = [RELEASE_TAG.exec(a), RELEASE_TAG.exec(b)];
   if (!x || !y) return undefined;
-  const numbers = compareNumbered(x[1], y[1])!;
+  const numbers = compareNumbered(x[1], y[1]);
   if (numbers !== 0) return numbers;
   const [suffixA, suffixB] = [x[2], y[2]];
   if (suffixA === suffixB) return 0;

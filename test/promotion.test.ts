@@ -148,6 +148,9 @@ describe('planning a promotion', () => {
       [`web:1.2@sha256:${'a'.repeat(64)}`, 'web:1.3', '1.2'],
       ['web:8.0.36-debian', 'web:8.0.37-debian', '8.0.36-debian'],
       ['web:v1.2.0', 'web:v1.2.1-hotfix', 'v1.2.0'],
+      // calendar versions written with zeros, as Ubuntu's and many teams' are
+      ['web:2024.06.01', 'web:2024.06.15', '2024.06.01'],
+      ['web:22.04', 'web:24.04', '22.04'],
     ]) {
       const plan = planPromotion(
         load('test', `apps:\n  web: { image: "${older}" }\n`),
@@ -670,8 +673,20 @@ describe('blue/green', () => {
       const b = random(10) ? version() : a;
       expect([a, b, Math.sign(compareNumbered(a, b)!)]).toEqual([a, b, Math.sign(collator.compare(a, b))]);
     }
+    // numbers of one width with leading zeros (calendar versions) are ordered, as the collator orders them
+    for (const [a, b] of [
+      ['24.04', '24.10'],
+      ['2024.06.01', '2024.06.15'],
+      ['2023.12.31', '2024.01.01'],
+      ['1.09', '1.10'],
+      ['22.04', '22.04.1'],
+    ]) {
+      expect([a, b, compareNumbered(a, b)! < 0, compareNumbered(b, a)! > 0]).toEqual([a, b, true, true]);
+      expect(collator.compare(a, b)).toBe(-1);
+    }
     for (const [a, b] of [
       ['1.09', '1.9'],
+      ['2024.6.1', '2024.06.01'],
       ['1.9-rc1', '1.10'],
       ['v1', '1'],
       ['1..2', '1.2'],
