@@ -193,13 +193,19 @@ export function blueGreenVersion(bg: BlueGreenSettings): string {
   return (compareReleases(a, b) ?? (byVersion ??= new Intl.Collator('en', { numeric: true })).compare(a, b)) >= 0 ? a : b;
 }
 
-/** Numbers separated by dots, none with a leading zero: `1`, `1.10`, `2.4.0`. */
-const NUMBERED = /^(0|[1-9]\d*)(\.(0|[1-9]\d*))*$/;
+/** Numbers separated by dots: `1`, `1.10`, `2.4.0`, and calendar versions written with zeros (`24.04`, `2024.06.01`). */
+const NUMBERED = /^\d+(\.\d+)*$/;
+
+/** A number written with a leading zero: `04`, `007`. */
+const padded = (n: string) => n.length > 1 && n.startsWith('0');
 
 /**
  * `a` against `b` (the sign is what matters) when both are NUMBERED, as the collator orders them
  * (test/promotion.test.ts compares both), without loading ICU: the versions of most releases,
- * and two equal versions; undefined for anything else.
+ * and two equal versions; undefined for anything else, and for two numbers of two widths, one
+ * written with a leading zero (`1.09` and `1.9`: a decimal, or the ninth?). Zeros that
+ * make numbers one width (`24.04` before `24.10`, `2024.06.01` before `2024.06.15`) order them as
+ * either reading does.
  */
 export function compareNumbered(a: string, b: string): number | undefined {
   if (a === b) return 0;
@@ -207,7 +213,9 @@ export function compareNumbered(a: string, b: string): number | undefined {
   const x = a.split('.');
   const y = b.split('.');
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    // no leading zeros: the longer number is the larger, and numbers of one length compare as text
+    // of two widths, one with a leading zero: the zero may be a decimal's (1.09 before 1.9) or padding (9 before 10)
+    if (x[i].length !== y[i].length && (padded(x[i]) || padded(y[i]))) return undefined;
+    // numbers of one width compare as text; without leading zeros, the longer number is the larger
     const d = x[i].length - y[i].length || (x[i] < y[i] ? -1 : x[i] > y[i] ? 1 : 0);
     if (d !== 0) return d;
   }
@@ -218,16 +226,23 @@ export function compareNumbered(a: string, b: string): number | undefined {
  * A tag as release numbers are written: an optional `v`, NUMBERED, and a suffix after `-` (`v1.2.3`,
  * `1.2.3-rc.1`, `8.0.36-debian`).
  */
-const RELEASE_TAG = /^[vV]?((?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))*)(?:-([0-9A-Za-z]+(?:[.-][0-9A-Za-z]+)*))?$/;
+const RELEASE_TAG = /^[vV]?(\d+(?:\.\d+)*)(?:-([0-9A-Za-z]+(?:[.-][0-9A-Za-z]+)*))?$/;
 
 /** A suffix that makes a tag a pre-release of its numbers (`rc.1`, `beta2`, `alpha`), as semver orders them: before the release. */
 const PRE_RELEASE = /^(?:alpha|beta|rc|pre|preview)(?:\d+)?(?:[.-]|$)/i;
 
+/**
+ * A suffix that marks a build made after its release (`1.2.1-hotfix`, `hotfix.2`, `hf1`, `patch1`, `fix`, `post1`):
+ * teams tag a hotfix so, where semver would read any suffix as a pre-release, and a Docker tag
+ * cannot hold semver's build metadata (`+`). Ordered as written: after the release, before the next numbers.
+ */
+const POST_RELEASE = /^(?:hotfix|hf|fix|patch|post)(?:\d+)?(?:[.-]|$)/i;
+
 /** A date as a tag, `2024-06-01`, with an optional number of that day's build (`2024-06-01.2`, `2024-06-01-2`). */
 const DATE_TAG = /^(\d{4}-\d{2}-\d{2})(?:[.-](0|[1-9]\d*))?$/;
 
-/** Semver's order of two pre-release suffixes, dot by dot, a number in a word (`rc9`, `rc10`) read as one. */
-function comparePreRelease(a: string, b: string): number {
+/** The order of two suffixes of one rank (two pre-releases, as semver orders them, or two hotfixes), dot by dot, a number in a word (`rc9`, `rc10`) read as one. */
+function compareSuffixes(a: string, b: string): number {
   const x = a.split(/[.-]/);
   const y = b.split(/[.-]/);
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
@@ -246,13 +261,24 @@ function comparePreRelease(a: string, b: string): number {
 }
 
 /**
+ * Where a suffix puts a tag among the builds of its numbers: -1 a pre-release (`rc.1`), 0 none,
+ * 1 a build after the release (`hotfix`); undefined for a variant (`debian`, `oracle`), which says
+ * nothing of when it was built.
+ */
+function suffixRank(suffix: string | undefined): number | undefined {
+  if (suffix === undefined) return 0;
+  return PRE_RELEASE.test(suffix) ? -1 : POST_RELEASE.test(suffix) ? 1 : undefined;
+}
+
+/**
  * Which of two release tags is later (the sign is what matters), where the tags say it: their
  * numbers (`compareNumbered`), with or without a leading `v` and whatever follows them
  * (`v1.2.1-hotfix` after `v1.2.0`, `8.0.37-debian` after `8.0.36`); of equal numbers, a pre-release
- * before its release (`1.2.3-rc.1` before `1.2.3`, `rc.2` before `rc.10`); dates (`2024-06-01`,
+ * before its release (`1.2.3-rc.1` before `1.2.3`, `rc.2` before `rc.10`) and a hotfix after it
+ * (`1.2.1` before `1.2.1-hotfix` before `1.2.1-hotfix.2`: see POST_RELEASE); dates (`2024-06-01`,
  * `2024-06-15`). Undefined for anything else: a name (`stable`, `latest`), a commit
- * (`sha-abc1234`), a digest, or equal numbers of which one is a variant (`8.0-oracle` and `8.0`,
- * `1.2.1-hotfix` and `1.2.1`), of which the tags do not say which is later.
+ * (`sha-abc1234`), a digest, or equal numbers of which one is a variant (`8.0-oracle` and `8.0`),
+ * of which the tags do not say which is later (`sameNumbers` tells those apart).
  */
 export function compareReleases(a: string, b: string): number | undefined {
   if (a === b) return 0;
@@ -265,15 +291,36 @@ export function compareReleases(a: string, b: string): number | undefined {
   if (dateA || dateB) return undefined;
   const [x, y] = [RELEASE_TAG.exec(a), RELEASE_TAG.exec(b)];
   if (!x || !y) return undefined;
-  const numbers = compareNumbered(x[1], y[1])!;
+  const numbers = compareNumbered(x[1], y[1]);
   if (numbers !== 0) return numbers;
   const [suffixA, suffixB] = [x[2], y[2]];
   if (suffixA === suffixB) return 0;
-  // of one release's numbers, a variant (`-debian`, `-hotfix`) says nothing of which is later: `8.0-oracle` and `8.0` are two images
-  const [preA, preB] = [suffixA !== undefined && PRE_RELEASE.test(suffixA), suffixB !== undefined && PRE_RELEASE.test(suffixB)];
-  if ((suffixA !== undefined && !preA) || (suffixB !== undefined && !preB)) return undefined;
-  if (suffixA === undefined || suffixB === undefined) return suffixA === undefined ? 1 : -1;
-  return comparePreRelease(suffixA, suffixB);
+  // of one release's numbers, a variant (`-debian`) says nothing of which is later: `8.0-oracle` and `8.0` are two images
+  const [rankA, rankB] = [suffixRank(suffixA), suffixRank(suffixB)];
+  if (rankA === undefined || rankB === undefined) return undefined;
+  // two suffixes of one rank (two pre-releases, two hotfixes) are both there: they differ
+  return rankA - rankB || compareSuffixes(suffixA!, suffixB!);
+}
+
+/**
+ * Why `later` is later than `earlier` when only its hotfix suffix says it, and semver would say
+ * otherwise (`1.2.1-hotfix` and `1.2.1` or `1.2.1-rc.1`: semver reads any suffix as a pre-release):
+ * the reading, for a message; undefined when the numbers, a date, or suffixes semver orders alike said it.
+ */
+export function hotfixReading(later: string, earlier: string): string | undefined {
+  const [x, y] = [RELEASE_TAG.exec(later), RELEASE_TAG.exec(earlier)];
+  if (!x || !y || compareNumbered(x[1], y[1]) !== 0 || suffixRank(x[2]) !== 1 || suffixRank(y[2]) === 1) return undefined;
+  return `${later} read as a hotfix of ${x[1]}, built after ${y[2] === undefined ? 'it' : earlier}; semver would read -${x[2]} as a pre-release, before ${x[1]}`;
+}
+
+/**
+ * The numbers two tags share when they differ in a variant only (`1.2.1-oracle` and `1.2.1`,
+ * `8.0-debian` and `8.0-oracle`), which `compareReleases` leaves unordered; else undefined.
+ */
+export function sameNumbers(a: string, b: string): string | undefined {
+  const [x, y] = [RELEASE_TAG.exec(a), RELEASE_TAG.exec(b)];
+  if (!x || !y || a === b || compareNumbered(x[1], y[1]) !== 0 || compareReleases(a, b) !== undefined) return undefined;
+  return x[1];
 }
 
 /**

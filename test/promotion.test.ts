@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { STACKS } from '../apps/index.js';
 import { StageLoader } from '../lib/config/load.js';
 import { ImageRef, Settings, Type } from '../lib/config/types.js';
+import type { Problem } from '../lib/errors.js';
 import { planPromotion } from '../lib/promotion.js';
 import { BlueGreen, blueGreenVersion, compareNumbered, compareReleases, idleColor } from '../lib/release.js';
 import { defineStack, type Stack } from '../lib/stack.js';
@@ -147,6 +148,9 @@ describe('planning a promotion', () => {
       [`web:1.2@sha256:${'a'.repeat(64)}`, 'web:1.3', '1.2'],
       ['web:8.0.36-debian', 'web:8.0.37-debian', '8.0.36-debian'],
       ['web:v1.2.0', 'web:v1.2.1-hotfix', 'v1.2.0'],
+      // calendar versions written with zeros, as Ubuntu's and many teams' are
+      ['web:2024.06.01', 'web:2024.06.15', '2024.06.01'],
+      ['web:22.04', 'web:24.04', '22.04'],
     ]) {
       const plan = planPromotion(
         load('test', `apps:\n  web: { image: "${older}" }\n`),
@@ -171,9 +175,6 @@ describe('planning a promotion', () => {
       ['web:1.2.4-rc.1', 'web:1.2.3'],
       ['web:2024-06-15', 'web:2024-06-01'],
       ['web:sha-abc1234', 'web:sha-def5678'],
-      ['web:1.2', 'web:1.2-alpine'],
-      ['web:1.3-alpine', 'web:1.3'],
-      ['web:1.2.1', 'web:1.2.1-hotfix'],
       [`web@sha256:${'b'.repeat(64)}`, 'web:1.3'],
     ]) {
       const plan = planPromotion(
@@ -182,6 +183,68 @@ describe('planning a promotion', () => {
         stacks,
       );
       expect([source, target, plan]).toEqual([source, target, { edits: [{ path: ['apps', 'web', 'image'], value: source }], notes: [] }]);
+    }
+  });
+
+  it('reads a hotfix suffix as teams write it, a build after its release, and says so where semver would read it otherwise', () => {
+    const promote = (source: string, target: string, options = {}) =>
+      planPromotion(
+        load('test', `apps:\n  web: { image: "${source}" }\n`),
+        load('qa', `apps:\n  web: { image: "${target}" }\n`),
+        stacks,
+        undefined,
+        options,
+      );
+    // qa's hotfix of 1.2.1 is not taken back to 1.2.1 (nor to its release candidate), and the message says how the tags were read
+    for (const [older, later, reading] of [
+      [
+        'web:1.2.1',
+        'web:1.2.1-hotfix',
+        ' (1.2.1-hotfix read as a hotfix of 1.2.1, built after it; semver would read -hotfix as a pre-release, before 1.2.1)',
+      ],
+      [
+        'web:v1.2.1-rc.1',
+        'web:v1.2.1-hotfix',
+        ' (v1.2.1-hotfix read as a hotfix of 1.2.1, built after v1.2.1-rc.1; semver would read -hotfix as a pre-release, before 1.2.1)',
+      ],
+      [
+        'web:1.2.1',
+        'web:1.2.1-hf1',
+        ' (1.2.1-hf1 read as a hotfix of 1.2.1, built after it; semver would read -hf1 as a pre-release, before 1.2.1)',
+      ],
+      // two hotfixes: semver orders them alike, nothing to say
+      ['web:1.2.1-hotfix', 'web:1.2.1-hotfix.2', ''],
+    ]) {
+      const back = older.slice('web:'.length);
+      expect([
+        older,
+        later,
+        'problems' in promote(older, later) && (promote(older, later) as { problems: Problem[] }).problems.map((p) => p.message),
+      ]).toEqual([
+        older,
+        later,
+        [`apps.web.image: qa runs ${later}, a later release than test's ${older}${reading}: the promotion would take it back to ${back}`],
+      ]);
+      expect(promote(older, later, { rollback: true })).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: older }], notes: [] });
+    }
+    // the other way, the hotfix is the later release and moves, as any later release does
+    expect(promote('web:1.2.1-hotfix', 'web:1.2.1')).toEqual({
+      edits: [{ path: ['apps', 'web', 'image'], value: 'web:1.2.1-hotfix' }],
+      notes: [],
+    });
+    // a variant of the same numbers is moved, saying that the tags do not say which is later
+    for (const [source, target] of [
+      ['web:1.2.1', 'web:1.2.1-oracle'],
+      ['web:1.2.1-hotfix', 'web:1.2.1-oracle'],
+      ['web:1.3-alpine', 'web:1.3'],
+    ]) {
+      const numbers = source === 'web:1.3-alpine' ? '1.3' : '1.2.1';
+      expect(promote(source, target)).toEqual({
+        edits: [{ path: ['apps', 'web', 'image'], value: source }],
+        notes: [
+          `apps.web.image: ${target} -> ${source}: the tags have the same numbers (${numbers}) and do not say which is later; if qa's is a later build (a hotfix), promote takes it back: check before applying`,
+        ],
+      });
     }
   });
 
@@ -222,7 +285,32 @@ describe('planning a promotion', () => {
       ],
     ]);
     // the line given moves api alone
-    expect(planPromotion(from, to, stacks, 'api')).toEqual({ edits: [{ path: ['apps', 'api', 'image'], value: 'api:3.1' }], notes: [] });
+    expect(planPromotion(from, to, stacks, ['api'])).toEqual({ edits: [{ path: ['apps', 'api', 'image'], value: 'api:3.1' }], notes: [] });
+  });
+
+  it('promotes the apps named, each --app once, and gives the others one line that moves them all while one is refused', () => {
+    const from = load(
+      'test',
+      'apps:\n  web: { image: web:1.2 }\n  api: { stack: web, image: api:3.1 }\n  db: { stack: web, image: db:3 }\n',
+    );
+    const to = load('qa', 'apps:\n  web: { image: web:1.2.1 }\n  api: { stack: web, image: api:3.0 }\n  db: { stack: web, image: db:2 }\n');
+    expect(planPromotion(from, to, stacks, ['api', 'db', 'api'])).toEqual({
+      edits: [
+        { path: ['apps', 'api', 'image'], value: 'api:3.1' },
+        { path: ['apps', 'db', 'image'], value: 'db:3' },
+      ],
+      notes: [],
+    });
+    for (const apps of [undefined, ['web', 'api', 'db']]) {
+      const plan = planPromotion(from, to, stacks, apps);
+      expect('problems' in plan && plan.problems.map((p) => p.hint?.replace(/.*; the other/, 'the other'))).toEqual([
+        "the other apps' releases can move meanwhile: npm run promote -- test qa --app api --app db",
+      ]);
+    }
+    // each name of no app is said, at once
+    expect(planPromotion(from, to, stacks, ['api', 'nope', 'dbb'])).toMatchObject({
+      problems: [{ message: "stage test deploys no app 'nope'" }, { message: "stage test deploys no app 'dbb'; did you mean 'db'?" }],
+    });
   });
 
   it('orders release tags as semver and dates do, and leaves names, commits and two variants unordered', () => {
@@ -235,6 +323,9 @@ describe('planning a promotion', () => {
       'v1.2.3-rc.2',
       '1.2.3-RC10',
       '1.2.3',
+      '1.2.3-hotfix',
+      'v1.2.3-hotfix.2',
+      '1.2.3-hotfix.10',
       'v1.2.4',
       '1.10',
     ];
@@ -249,7 +340,7 @@ describe('planning a promotion', () => {
       ['stable', 'v1'],
       ['sha-abc1234', 'sha-abc1235'],
       ['8.0-oracle', '8.0'],
-      ['1.2.1-hotfix', '1.2.1'],
+      ['1.2.1-hotfix', '1.2.1-oracle'],
       ['1.2-alpine', '1.2-rc.1'],
       ['1.09', '1.9'],
       ['2024-06-01', '1.2'],
@@ -306,8 +397,8 @@ describe('planning a promotion', () => {
   it('with an app named, promotes only that app and refuses one it cannot promote', () => {
     const from = load('qa', 'apps:\n  web: { image: web:2 }\n  other: { stack: web, image: o:2 }\n');
     const to = load('production', 'apps:\n  web: { image: web:1 }\n  other: { stack: web, image: o:1 }\n');
-    expect(planPromotion(from, to, stacks, 'other')).toEqual({ edits: [{ path: ['apps', 'other', 'image'], value: 'o:2' }], notes: [] });
-    expect(planPromotion(from, to, stacks, 'nope')).toEqual({
+    expect(planPromotion(from, to, stacks, ['other'])).toEqual({ edits: [{ path: ['apps', 'other', 'image'], value: 'o:2' }], notes: [] });
+    expect(planPromotion(from, to, stacks, ['nope'])).toEqual({
       problems: [
         {
           code: 'promote/no-app',
@@ -318,15 +409,31 @@ describe('planning a promotion', () => {
       ],
     });
     // a misspelt name, at the source's apps: with the nearest one
-    expect(planPromotion(from, to, stacks, 'othr')).toMatchObject({
+    expect(planPromotion(from, to, stacks, ['othr'])).toMatchObject({
       problems: [{ code: 'promote/no-app', message: "stage qa deploys no app 'othr'; did you mean 'other'?" }],
+    });
+    // names of no app are bad input (exit 2); an app of another stack in the target is refused (exit 1), as promoting every app refuses it
+    expect(planPromotion(from, to, stacks, ['othr'])).not.toHaveProperty('refused');
+    const site = planPromotion(
+      load('qa', 'apps:\n  site: { stack: web, image: s:2 }\n'),
+      load('production', 'apps:\n  site: { stack: plain, image: s:1 }\n'),
+      stacks,
+      ['site'],
+    );
+    expect(site).toMatchObject({
+      refused: true,
+      problems: [
+        { code: 'promote/app', message: "apps.site: is stack 'web' in qa but 'plain' in production, so its release cannot be promoted" },
+      ],
     });
   });
 
   it('with an app named that the target does not deploy, says why with a hint', () => {
     const from = load('qa', 'apps:\n  web: { image: web:2 }\n  extra: { stack: web, image: e:1 }\n  plain: { image: p:2 }\n');
     const to = load('production', 'apps:\n  web: { image: web:1 }\n  plain: { image: p:1 }\n');
-    expect(planPromotion(from, to, stacks, 'extra')).toEqual({
+    // refused (exit 1), as a promotion of every app refuses an app the target lacks: the command line is right
+    expect(planPromotion(from, to, stacks, ['extra'])).toEqual({
+      refused: true,
       problems: [
         {
           code: 'promote/app',
@@ -336,7 +443,9 @@ describe('planning a promotion', () => {
         },
       ],
     });
-    expect(planPromotion(from, to, stacks, 'plain')).toMatchObject({
+    // an app of no release cannot be promoted by any stage: the command asks what cannot be (exit 2)
+    expect(planPromotion(from, to, stacks, ['plain'])).not.toHaveProperty('refused');
+    expect(planPromotion(from, to, stacks, ['plain'])).toMatchObject({
       problems: [
         {
           code: 'promote/app',
@@ -352,7 +461,8 @@ describe('planning a promotion', () => {
     // shop is apps.web renamed in test (its stack is web)
     const renamed = load('test', 'apps:\n  shop: { stack: web, image: web:2 }\n');
     // and named by its old name, which only the target still gives it
-    expect(planPromotion(renamed, to, stacks, 'web')).toEqual({
+    expect(planPromotion(renamed, to, stacks, ['web'])).toEqual({
+      refused: true,
       problems: [
         {
           code: 'promote/no-app',
@@ -363,7 +473,8 @@ describe('planning a promotion', () => {
         },
       ],
     });
-    expect(planPromotion(renamed, to, stacks, 'shop')).toEqual({
+    expect(planPromotion(renamed, to, stacks, ['shop'])).toEqual({
+      refused: true,
       problems: [
         {
           code: 'promote/app',
@@ -420,7 +531,7 @@ describe('promoting an image that the target pulls from a registry of its own', 
 
   it('takes one repository spelled two ways as one, keeping the way the target spells it', () => {
     const to = load('production', 'apps:\n  web: { image: docker.io/library/web:1 }\n');
-    expect(planPromotion(qaWeb, to, stacks, 'web')).toEqual({
+    expect(planPromotion(qaWeb, to, stacks, ['web'])).toEqual({
       edits: [{ path: ['apps', 'web', 'image'], value: 'docker.io/library/web:2' }],
       notes: [],
     });
@@ -428,7 +539,7 @@ describe('promoting an image that the target pulls from a registry of its own', 
 
   it("takes Docker Hub's registry-1.docker.io for Docker Hub, as the stacks' own-repository rule does", () => {
     const to = load('production', 'apps:\n  web: { image: registry-1.docker.io/library/web:1 }\n');
-    expect(planPromotion(qaWeb, to, stacks, 'web')).toEqual({
+    expect(planPromotion(qaWeb, to, stacks, ['web'])).toEqual({
       edits: [{ path: ['apps', 'web', 'image'], value: 'registry-1.docker.io/library/web:2' }],
       notes: [],
     });
@@ -562,8 +673,20 @@ describe('blue/green', () => {
       const b = random(10) ? version() : a;
       expect([a, b, Math.sign(compareNumbered(a, b)!)]).toEqual([a, b, Math.sign(collator.compare(a, b))]);
     }
+    // numbers of one width with leading zeros (calendar versions) are ordered, as the collator orders them
+    for (const [a, b] of [
+      ['24.04', '24.10'],
+      ['2024.06.01', '2024.06.15'],
+      ['2023.12.31', '2024.01.01'],
+      ['1.09', '1.10'],
+      ['22.04', '22.04.1'],
+    ]) {
+      expect([a, b, compareNumbered(a, b)! < 0, compareNumbered(b, a)! > 0]).toEqual([a, b, true, true]);
+      expect(collator.compare(a, b)).toBe(-1);
+    }
     for (const [a, b] of [
       ['1.09', '1.9'],
+      ['2024.6.1', '2024.06.01'],
       ['1.9-rc1', '1.10'],
       ['v1', '1'],
       ['1..2', '1.2'],

@@ -298,13 +298,19 @@ export function readStageOutput(project: Project, stage: string): StageOutputAsI
  * the new text does not compile, nothing is written. Returns what to tell the user: the stage's
  * summary line and, field by field, how its objects changed from `asIs` (the stage's output as the
  * caller read it, under this command's lock; read here when not given).
- * @param edit the new `text`, and the text of the stage file it was made `from`
+ * @param edit the new `text`, and the text of the stage file it was made `from` (and `compiled`, the text compiled, when the caller did)
  * @throws ProblemsError when the stage file is no longer `from`: saved from an editor (which takes no
  *   lock) while the command ran, an edit that writing `text` would undo
  */
-export function rewriteStage(project: Project, stage: string, edit: { from: string; text: string }, asIs?: StageOutputAsIs): string[] {
+export function rewriteStage(
+  project: Project,
+  stage: string,
+  edit: { from: string; text: string; compiled?: Compiled },
+  asIs?: StageOutputAsIs,
+): string[] {
   const { text } = edit;
-  const compiled = compile(project, [stage], { sources: new Map([[stage, text]]) });
+  // compiled by the caller when it says the problems of the edited text its own way (promote: the release's, a refusal)
+  const compiled = edit.compiled ?? compile(project, [stage], { sources: new Map([[stage, text]]) });
   // a file there that is not YAML (a merge conflict) is reported at its place, before anything is written
   const { tree, manifests: before } = asIs ?? readStageOutput(project, stage);
   // the stage file keeps a byte-order mark it had (reading drops it): only the values edited change

@@ -12,7 +12,8 @@ import { andList } from '../model/limits.js';
 import { STACKS } from '../../apps/index.js';
 import { exitCodesHelp, commonOptionsHelp, takeArguments, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { DIST_DIR, compile, loadStage, promotionOrderOf, openProject, readStageFile, requireStages } from './project.js';
+import { DIST_DIR, compile, loadStage, promotionOrderOf, openProject, readStageFile, requireStages, type Project } from './project.js';
+import type { Compiled } from '../compile.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { objectsUnchanged } from '../synth/inventory-changes.js';
 import { readStageOutput, rewriteStage, staleFiles } from './output.js';
@@ -20,7 +21,7 @@ import { crashPoint } from '../synth/write.js';
 import { acrossStagesWarnings } from '../edge/across-stages.js';
 import { printProblems } from './print.js';
 
-const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force] [--rollback]
+const usage = `Usage: npm run promote -- <from> <to> [--app <name>]... [--force] [--rollback]
 
 Copies the release of every app that both stages deploy (its image, and the settings that travel
 with it, such as the database image) from environments/<from>.yaml into environments/<to>.yaml,
@@ -37,10 +38,13 @@ the one <to> runs (1.2 where <to> has 1.2.1, a hotfix that came back from a late
 Refused too when there is nothing to change but an app of <from> looks renamed in <to> (<to>
 deploys another app of its stack that <from> does not) or is of another stack there: <to> does not
 have that release. An app that only <from> deploys is otherwise left alone, with a note.
-Exit 2 when a stage file has a problem.
+Refused too: --app naming an app that <to> does not deploy or deploys of another stack, and a
+release that <to> then refuses (an image with no build for its architecture, an error of the
+checks). Exit 2 when a stage file has a problem, or --app names no app of <from> or an app whose
+stack has no release.
 
 Options:
-  --app <name>   promote only this app
+  --app <name>   promote only this app (again for another: --app web --app api)
   --force        promote out of order, from or to a stage whose dist/ is not current (the
                  changes of <to>'s file are then synthesized with the release), or an image
                  that <to> names differently (<from>'s image is written as it is)
@@ -50,10 +54,10 @@ ${commonOptionsHelp(17)}
 
 ${exitCodesHelp('refused or the checks found errors (nothing written)', 'promoted or nothing to do')}`;
 
-export const command: Command<{ app?: string; force?: boolean; rollback?: boolean }> = {
+export const command: Command<{ app?: string[]; force?: boolean; rollback?: boolean }> = {
   name: 'promote',
   usage,
-  options: { app: { type: 'string' }, force: { type: 'boolean' }, rollback: { type: 'boolean' } },
+  options: { app: { type: 'string', multiple: true }, force: { type: 'boolean' }, rollback: { type: 'boolean' } },
   run({ app, force, rollback }, args, io) {
     takeArguments('promote', ['<from>', '<to>'], args, { example: 'npm run promote -- qa production' });
     const [from, to] = args;
@@ -137,7 +141,7 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
       );
     }
     // the field-by-field changes printed are from dist/<to> as read above (its files read and parsed once); the summary's counts compare the inventory
-    const report = rewriteStage(project, to, { from: read, text }, asIs);
+    const report = rewriteStage(project, to, { from: read, text, compiled: compilePromoted(project, from, to, text) }, asIs);
     for (const e of applied) io.stdout.write(`${formatEdit(e)}\n`);
     io.stdout.write(report.map((l) => `${l}\n`).join(''));
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
@@ -147,13 +151,33 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
 };
 
 /**
+ * Compiles `to` with the release of `from` written (`text`). Its file as it was compiled (before:
+ * a problem of its own is bad input), so a problem now is the release's: the stage refuses it (exit
+ * 1, nothing written), as an image with no build for an ARM stage, said as the promotion's.
+ */
+function compilePromoted(project: Project, from: string, to: string, text: string): Compiled {
+  try {
+    return compile(project, [to], { sources: new Map([[to, text]]) });
+  } catch (e) {
+    if (!(e instanceof ProblemsError)) throw e;
+    const problems = e.problems.map((p) => ({
+      ...p,
+      message: `with ${from}'s release written: ${p.message}`,
+      ...(p.hint ? { hint: `${p.hint}; then promote again` } : {}),
+    }));
+    throw new ProblemsError(problems, ExitCode.checkFailed);
+  }
+}
+
+/**
  * What a promotion that changes nothing says: that `to` has the release of the apps compared, and
- * only of those: with `app`, of that app alone (the other apps may well differ), and not of the apps
+ * only of those: with `apps`, of those alone (the other apps may well differ), and not of the apps
  * only `from` deploys, which `to` does not run at any release.
  */
-function nothingToChange(plan: PromotionPlan, from: string, to: string, app: string | undefined): string {
-  const where = plan.idle ? `, in the idle color${app === undefined ? ` of ${andList(plan.idle)}` : ''} (not yet live)` : '';
-  if (app !== undefined) return `${to} already has ${from}'s release of ${app}${where}: nothing to change`;
+function nothingToChange(plan: PromotionPlan, from: string, to: string, apps: readonly string[] | undefined): string {
+  const idle = apps !== undefined && new Set(apps).size === 1 ? '' : ` of ${andList(plan.idle ?? [])}`;
+  const where = plan.idle ? `, in the idle color${idle} (not yet live)` : '';
+  if (apps !== undefined) return `${to} already has ${from}'s release of ${andList([...new Set(apps)])}${where}: nothing to change`;
   if (!plan.sourceOnly) return `${to} already has the release of ${from}${where}: nothing to change`;
   const only = `only ${from} deploys ${andList(plan.sourceOnly)}`;
   return plan.shared?.length

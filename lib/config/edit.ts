@@ -7,7 +7,18 @@
  * its value, written out beside the merge, and an edit that would change a setting some other way
  * (an alias of the whole mapping, `web3: *web`) is refused.
  */
-import { isMap, isScalar, parseDocument, type Document, type LineCounter, type Node, type Scalar, type YAMLMap } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  parseDocument,
+  type Alias,
+  type Document,
+  type LineCounter,
+  type Node,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
 import { ProblemsError, compareProblems, type SourceLocation } from '../errors.js';
 import { capProblems } from '../model/limits.js';
 import { readStageDocument } from './read-stage.js';
@@ -152,10 +163,21 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
   // the values written in the file, all found in the text as given and replaced from the last back
   // (a replacement moves no other node: each offset before it still holds), so that n edits parse
   // the text twice (given and final), not n times; the final reading tells a replacement read otherwise
-  const replaced = new Map<Scalar, { text: string; value: string }>();
+  const replaced = new Map<Scalar | Alias, { text: string; value: string }>();
   edits.forEach((edit, i) => {
     const node = nodeAt(given, edit.path);
-    if (isScalar(node) && node.range) {
+    // an alias of a value (`green: *v`, `&v` on blue) is replaced by the value alone: the anchor's node keeps its own
+    const aliased = isAlias(node) && node.range ? node.resolve(given) : undefined;
+    if (isScalar(aliased)) {
+      const from = String(aliased.value);
+      if (from === edit.value) return;
+      const parent = nodeAt(given, edit.path.slice(0, -1));
+      replaced.set(node as Alias, { text: written(edit.value, undefined, isMap(parent) && parent.flow === true), value: edit.value });
+      // said, since the alias tied the two values: the anchor's setting keeps its value
+      const anchor = (givenPaths ??= writtenPaths(given)).get(aliased);
+      const why = `written in place of the alias *${(node as Alias).source}${anchor ? ` of ${dotted(anchor)}, which stays ${from}` : ''}`;
+      applied.set(i, { ...edit, from, why: edit.why ? `${edit.why}; ${why}` : why });
+    } else if (isScalar(node) && node.range) {
       // a path edited twice: the later edit changes what the earlier one wrote
       const from = replaced.get(node)?.value ?? String(node.value);
       if (from === edit.value) return;

@@ -148,14 +148,15 @@ describe('an option a command does not know', () => {
 
   it('refuses an option of one value given twice with two values, rather than keeping the last', () => {
     const dir = tempProject({});
-    const r = runCli('promote', ['test', 'qa', '--app', 'nope', '--app=demoapp'], dir);
+    const r = runCli('switch', ['production', 'demoapp', '--release', '1', '--release=2'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n').slice(0, 2)).toEqual([
-      "error: option '--app' is given twice ('nope', then 'demoapp'), and it takes one value",
-      '  hint: give --app once; npm run promote -- --help lists the options',
+      "error: option '--release' is given twice ('1', then '2'), and it takes one value",
+      '  hint: give --release once; npm run switch -- --help lists the options',
     ]);
-    // the same value twice, or an option that takes several (--stage), is no problem
+    // the same value twice, or an option that takes several (--stage, promote's --app), is no problem
     expect(runCli('synth', ['--stage', 'x', '--stage', 'y', '--help'], dir).code).toBe(0);
+    expect(runCli('promote', ['--app', 'web', '--app', 'api', '--help'], dir).code).toBe(0);
     expect(runCli('check', ['--format', 'json', '--format', 'json', '--help'], dir).code).toBe(0);
   });
 

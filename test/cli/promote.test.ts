@@ -81,6 +81,21 @@ describe('promote', () => {
     );
   });
 
+  it('with --app given for each of two apps, promotes those two and not the third', () => {
+    resetQa();
+    const r = runCli('promote', ['test', 'qa', '--app', 'web', '--app', 'web2'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual([
+      'environments/qa.yaml:5:38: apps.web.image: team/web:1.0 -> team/web:2.0',
+      'environments/qa.yaml:6:15: apps.web2.image: team/web:1.0 -> team/web:2.0 (merged from apps.web.image)',
+    ]);
+    expect(stageFile('qa')).toBe(STAGES.qa.replace('image: team/web:1.0', 'image: team/web:2.0'));
+    // and again, nothing to change, of those two
+    expect(runCli('promote', ['test', 'qa', '--app', 'web2', '--app', 'web'], dir).stdout).toBe(
+      "qa already has test's release of web2 and web: nothing to change\n",
+    );
+  });
+
   it("is refused when the target's stage file has changes not yet synthesized, and with --force says that they are included", () => {
     resetQa();
     const edited = STAGES.qa.replace('cpuUtilization: 70 }', 'cpuUtilization: 80 }');
@@ -370,6 +385,65 @@ describe('promote to a stage that runs a later release (a hotfix brought back)',
     expect(back.stdout.split('\n').slice(0, 2)).toEqual([
       'environments/qa.yaml:6:12: apps.demoapp.image: demoapp:1.2.1 -> demoapp:1.2',
       'environments/qa.yaml:23:14: apps.demoapp.database.image: mysql:8.0 -> mysql:8.4',
+    ]);
+  });
+});
+
+describe('promote exit codes: a command line that names nothing (2) against a refusal (1)', () => {
+  /** test runs demoapp:1.3 and web; pi, an arm64 stage, has an arm64 build of demoapp:1.2.1 alone and no web. */
+  const armProject = () =>
+    tempProject({
+      dev: repoStage('dev'),
+      test: repoStage('test')
+        .replace('image: demoapp:1\n', 'image: demoapp:1.3\n')
+        .replace('apps:\n', 'apps:\n  web: { stack: service, image: team/web:2.0, replicas: 1 }\n'),
+      pi: [
+        'promotion: { from: test }',
+        'architecture: arm64',
+        'images:',
+        '  substitute:',
+        '    demoapp:1.2.1: registry.local/demoapp-arm64:1.2.1',
+        'apps:',
+        '  demoapp:',
+        '    image: demoapp:1.2.1',
+        '    replicas: 1',
+        '    database:',
+        '      image: mysql:8.0',
+        '      storage: 1Gi',
+        '      secret: { name: mysqlsecret, keys: [username, password, database] }',
+        '      backup: { schedule: "0 3 * * *", storage: 1Gi }',
+        '',
+      ].join('\n'),
+    });
+
+  it('refuses (exit 1) a release with no build for an ARM target, said as the release written, the stage file being right', () => {
+    const dir = armProject();
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = snapshotDir(dir);
+    const r = runCli('promote', ['test', 'pi', '--app', 'demoapp'], dir);
+    expect(r.code).toBe(1);
+    const [message, hint] = r.stderr.split('\n');
+    expect(message).toBe(
+      "environments/pi.yaml:8:12: error: with test's release written: apps.demoapp.image: image 'demoapp:1.3' has no known arm64 build (stage 'pi' runs on arm64; images.substitute names 'demoapp:1.2.1' only: an entry with a tag covers that tag alone; the image table does not name it); it runs in Deployment pi/demoapp (container demoapp)",
+    );
+    expect(hint).toMatch(
+      /^ {2}hint: .*\('demoapp:1\.3': <arm64 image>\); built-in entries: lib\/transforms\/arm-images\.ts; then promote again$/,
+    );
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('refuses (exit 1) an app named that the target does not deploy, and takes a name of no app as bad input (exit 2)', () => {
+    const dir = armProject();
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const notThere = runCli('promote', ['test', 'pi', '--app', 'web'], dir);
+    expect([notThere.code, notThere.stderr.split('\n')[0]]).toEqual([
+      1,
+      'environments/test.yaml:5:3: error: apps.web: not deployed in pi, so its release cannot be promoted',
+    ]);
+    const noSuch = runCli('promote', ['test', 'pi', '--app', 'wbe'], dir);
+    expect([noSuch.code, noSuch.stderr.split('\n')[0]]).toEqual([
+      2,
+      "environments/test.yaml:4:1: error: stage test deploys no app 'wbe'; did you mean 'web'?",
     ]);
   });
 });

@@ -133,10 +133,10 @@ describe('editing a stage file', () => {
     expect(editValues('a:\n  b: 1', [{ path: ['a', 'c'], value: 'x' }], 'p.yaml').text).toBe('a:\n  b: 1\n  c: x\n');
   });
 
-  it('refuses a value written as an alias, at its place', () => {
-    expect(() => editValues('a: &x v\nb: *x\n', [{ path: ['b'], value: 'w' }], 'p.yaml')).toThrow(
-      'p.yaml:2:4: cannot write b: it is not a single value\n  hint: write b: w into p.yaml by hand',
-    );
+  it('writes a value written as an alias in its place, the anchor keeping its own, and says so', () => {
+    const { text, applied } = editValues('a: &x v\nb: *x # as a\n', [{ path: ['b'], value: 'w' }], 'p.yaml');
+    expect(text).toBe('a: &x v\nb: w # as a\n');
+    expect(applied.map(formatEdit)).toEqual(['p.yaml:2:4: b: v -> w (written in place of the alias *x of a, which stays v)']);
   });
 });
 
