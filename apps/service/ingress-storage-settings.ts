@@ -53,7 +53,10 @@ export const IngressSettings = Type.Optional(
       className: Type.Optional(SubdomainName('an IngressClass name', { description: 'IngressClass. @default - the cluster default' })),
       annotations: Annotations('the Ingress', 'cert-manager.io/cluster-issuer: letsencrypt'),
     },
-    { description: "An Ingress with TLS to one port (`port`, @default the first port: the app's, else a sidecar's). @default - none" },
+    {
+      description:
+        "An Ingress with TLS to one port (`port`, @default the port that serves HTTP: the app's only one, else the one named http, else the one its HTTP readiness probe checks; a sidecar's when the app has none). @default - none",
+    },
   ),
 );
 
