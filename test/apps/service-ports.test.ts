@@ -165,3 +165,25 @@ describe('the port an Ingress of a service sends its traffic to, without ingress
     ]);
   });
 });
+
+describe('the paths of an Ingress', () => {
+  it('are refused when one is listed twice, at the second (one rule written twice; demoapp shares the schema, IngressPaths)', () => {
+    const service = serviceStage([
+      'image: team/api:1',
+      'ports: { http: { port: 8080 } }',
+      'ingress: { host: a.example.com, tlsSecret: a-tls, paths: [/api, /api] }',
+    ]);
+    expect(problems(service)).toEqual([
+      'environments/x.yaml:6:69: apps.api.ingress.paths lists one item twice (items 0 and 1)\n  hint: remove one of them',
+    ]);
+    expect(
+      render(
+        serviceStage([
+          'image: team/api:1',
+          'ports: { http: { port: 8080 } }',
+          'ingress: { host: a.example.com, tlsSecret: a-tls, paths: [/api, /v2] }',
+        ]),
+      ),
+    ).not.toEqual([]);
+  });
+});
