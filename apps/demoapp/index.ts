@@ -12,7 +12,7 @@ import { didYouMean } from '../../lib/model/did-you-mean.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { secretValueHint, secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, SECRET_KEYS_NEEDED, databaseNames, demoappSettings, type DemoappSettings } from './settings.js';
-import { resourcesProblems } from '../../lib/config/workload.js';
+import { probesProblems, resourcesProblems } from '../../lib/config/workload.js';
 import { demoappChart } from './chart.js';
 import { databaseProblems } from './database-problems.js';
 
@@ -96,16 +96,7 @@ function refine(s: DemoappSettings, stage: StageContext, name: string): Settings
       hint: 'keep maxUnavailable 0 for zero downtime and set maxSurge to 1',
     });
   }
-  for (const [which, probe] of Object.entries(s.probes ?? {})) {
-    if (probe && (probe.http === undefined) === (probe.command === undefined)) {
-      problems.push({
-        code: 'config/conflict',
-        path: ['probes', which],
-        message: `needs exactly one of http and command (found ${probe.http ? 'both' : 'neither'})`,
-        hint: 'e.g. `http: { path: /healthz }`',
-      });
-    }
-  }
+  problems.push(...probesProblems(s.probes, ['probes']));
   problems.push(...databaseProblems(s, stage, name, STACK_NAME));
   // warnings: careless units of cpu and memory
   problems.push(

@@ -6,8 +6,6 @@ import {
   ConfigKey,
   Count,
   HOST_PATH_PATTERN,
-  INGRESS_PATH_EXPECTED,
-  INGRESS_PATH_PATTERN,
   ImageRef,
   Mapping,
   NodeName,
@@ -22,6 +20,7 @@ import {
 } from '../../lib/config/types.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
 import { Schedule, TimeZone } from '../cron/schedule.js';
+import { IngressPaths } from '../service/ingress-storage-settings.js';
 import { Autoscaling, ImagePullPolicy, Name, Probe, Resources, Size } from '../../lib/config/workload.js';
 
 /** Secret key names: what `kubectl create secret` accepts. */
@@ -139,18 +138,7 @@ export const demoappSettings = Settings({
         tlsSecret: SecretName({
           description: 'The TLS Secret (certificate and key) for the host, by name; the ingress terminates TLS.',
         }),
-        paths: Type.Optional(
-          Type.Array(
-            Type.String({
-              pattern: INGRESS_PATH_PATTERN,
-              expected: INGRESS_PATH_EXPECTED,
-            }),
-            {
-              minItems: 1,
-              description: 'Path prefixes routed to the app. @default [/]',
-            },
-          ),
-        ),
+        paths: IngressPaths('Path prefixes routed to the app. @default [/]'),
         className: Type.Optional(SubdomainName('an IngressClass name', { description: 'IngressClass. @default - the cluster default' })),
       },
       { description: 'An Ingress with TLS for the app. @default - none' },

@@ -25,7 +25,7 @@ import { DEFAULT_ANTI_AFFINITY_WEIGHT, DEFAULT_MAX_SKEW } from '../../lib/config
 import { addAppDeployments, appReleases, serviceSelector } from '../demoapp/deployments.js';
 import { INSTANCE_LABEL, instanceLabel } from '../../lib/model/labels.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
-import { DEFAULTS, colorServicePort, mountsReadWriteOnce, servicePortsOf, type ServiceSettings } from './settings.js';
+import { DEFAULTS, colorServicePort, ingressPortOf, mountsReadWriteOnce, servicePortsOf, type ServiceSettings } from './settings.js';
 
 /** The directory the config files are mounted at: `config.mountPath`, else `/etc/<name>`. */
 export const configMountOf = (name: string, s: Pick<ServiceSettings, 'config'>): string => s.config?.mountPath ?? `/etc/${name}`;
@@ -278,9 +278,8 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     }
   }
   if (s.ingress) {
-    // ingress.port, else the first port of the pod: the app container's, else a sidecar's
-    const portName = s.ingress.port ?? servicePorts[0]![0];
-    const ingressPort = servicePorts.find(([n]) => n === portName)![1];
+    // refine refuses an Ingress without a port that serves HTTP
+    const ingressPort = ingressPortOf(s)![1];
     new TlsIngress(chart, 'ingress', {
       name,
       host: s.ingress.host,

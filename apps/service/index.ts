@@ -11,7 +11,7 @@ import { valueAt, type FieldPath } from '../../lib/model/field-path.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
-import { DEFAULTS, colorServicePort, serviceSettings, servicePortsOf, type ServiceSettings } from './settings.js';
+import { DEFAULTS, colorServicePort, ingressPortOf, serviceSettings, servicePortsOf, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
@@ -126,6 +126,24 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
         `is not one of ports${sidecars ? " or the sidecars' ports" : ''} (${podPorts.join(', ')})`,
         `name a port under ports${sidecars ? " or a sidecar's ports" : ''}`,
       );
+    } else {
+      const port = ingressPortOf(s);
+      if (port === undefined) {
+        const own = ports.length ? ports : podPorts;
+        add(
+          ['ingress'],
+          'config/missing',
+          `needs to know which port serves HTTP, to send the Ingress's traffic to it (found ports ${own.join(', ')}, none named http${ports.length ? ', and no HTTP readiness check on one of them' : ''})`,
+          `set ingress.port to one of them (ingress: { host: ..., port: ${own[0]} }), or name the HTTP port 'http'`,
+        );
+      } else if ((port[1].protocol ?? 'TCP') !== 'TCP') {
+        add(
+          s.ingress.port === undefined ? ['ingress'] : ['ingress', 'port'],
+          'config/conflict',
+          `sends HTTP to port '${port[0]}', which is ${port[1].protocol} (an Ingress reaches its backends over TCP)`,
+          'set ingress.port to a TCP port of the app',
+        );
+      }
     }
   }
   problems.push(...probeProblems(s.probes, ports, ['probes']));

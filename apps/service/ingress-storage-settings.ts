@@ -37,6 +37,19 @@ export const Annotations = (where: string, example: string) =>
 /** An absolute path in the container, described by `description`. */
 export const AbsolutePath = (description: string) => Type.String({ pattern: '^/', expected: 'an absolute path', description });
 
+/**
+ * The path prefixes of an Ingress (the service and demoapp stacks'), each once: a path listed twice
+ * is one rule written twice, which the API server takes and an ingress controller routes once.
+ */
+export const IngressPaths = (description: string) =>
+  Type.Optional(
+    Type.Array(Type.String({ pattern: INGRESS_PATH_PATTERN, expected: INGRESS_PATH_EXPECTED }), {
+      minItems: 1,
+      uniqueItems: true,
+      description,
+    }),
+  );
+
 /** `ingress:` of a service app. */
 export const IngressSettings = Type.Optional(
   Settings(
@@ -44,16 +57,14 @@ export const IngressSettings = Type.Optional(
       host: HostName,
       tlsSecret: SecretName({ description: 'The TLS Secret for the host, by name (made outside stagecraft).' }),
       port: Type.Optional(PortName),
-      paths: Type.Optional(
-        Type.Array(Type.String({ pattern: INGRESS_PATH_PATTERN, expected: INGRESS_PATH_EXPECTED }), {
-          minItems: 1,
-          description: 'Path prefixes. @default [/]',
-        }),
-      ),
+      paths: IngressPaths('Path prefixes. @default [/]'),
       className: Type.Optional(SubdomainName('an IngressClass name', { description: 'IngressClass. @default - the cluster default' })),
       annotations: Annotations('the Ingress', 'cert-manager.io/cluster-issuer: letsencrypt'),
     },
-    { description: "An Ingress with TLS to one port (`port`, @default the first port: the app's, else a sidecar's). @default - none" },
+    {
+      description:
+        "An Ingress with TLS to one port (`port`, @default the port that serves HTTP: the app's only one, else the one named http, else the one its HTTP readiness probe checks; a sidecar's when the app has none). @default - none",
+    },
   ),
 );
 

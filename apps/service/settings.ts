@@ -334,3 +334,22 @@ export function colorServicePort(s: ServiceSettings): ServicePort | undefined {
     ([portName]) => portName === s.ingress?.port,
   );
 }
+
+/**
+ * The port the Ingress (`ingress`) sends its traffic to: `ingress.port`, among the ports of every
+ * container; else the one that serves HTTP as the edge and a color's Service choose it
+ * (`colorServicePort`): of the app container's ports, the only one; of several, the one named
+ * `http`, else the one the readiness probe's HTTP check reaches; of a sidecar's when the app has
+ * none (a proxy in front of it), the only one, or the one named `http`. Else undefined, which
+ * refine refuses: the first port listed is no guess (`metrics` listed before `http`).
+ */
+export function ingressPortOf(s: ServiceSettings): ServicePort | undefined {
+  const all = servicePortsOf(s);
+  if (s.ingress?.port !== undefined) return all.find(([portName]) => portName === s.ingress?.port);
+  if (Object.keys(s.ports ?? {}).length) return colorServicePort(s);
+  return servingPort(
+    all,
+    ([portName]) => portName,
+    () => false,
+  );
+}

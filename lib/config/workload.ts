@@ -108,6 +108,30 @@ export const Probe = (what: string) =>
     ),
   );
 
+/**
+ * The problems of the `Probe` settings of a container (`{ liveness, readiness, startup }`) at `at`,
+ * each at its probe's line: one with neither `http` nor `command`, or both, which the schema
+ * takes and the container's probe cannot be (toProbe throws, which a stack's chart reports at the
+ * app's key only). A stack's refine step gives them, as it gives `resourcesProblems`.
+ */
+export function probesProblems(
+  probes: Readonly<Record<string, Static<ReturnType<typeof Probe>>>> | undefined,
+  at: readonly (string | number)[],
+): PathProblem[] {
+  return Object.entries(probes ?? {}).flatMap(([which, probe]) =>
+    probe && (probe.http === undefined) === (probe.command === undefined)
+      ? [
+          {
+            code: 'config/conflict',
+            path: [...at, which],
+            message: `needs exactly one of http and command (found ${probe.http ? 'both' : 'neither'})`,
+            hint: 'e.g. `http: { path: /healthz }`, or `command: [redis-cli, ping]` for a service that does not speak HTTP',
+          },
+        ]
+      : [],
+  );
+}
+
 /** A HorizontalPodAutoscaler on CPU, `description` saying what it needs and what the default is. */
 export const Autoscaling = (description: string) =>
   Type.Optional(

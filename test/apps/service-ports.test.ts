@@ -107,3 +107,83 @@ describe('a port of a service on one number over TCP and UDP (DNS)', () => {
     ).toEqual(['Deployment spec.template.spec.containers.0.ports.1.containerPort', 'Service spec.ports.1.port']);
   });
 });
+
+describe('the port an Ingress of a service sends its traffic to, without ingress.port', () => {
+  const ingressPort = (ports: string, more: readonly string[] = []) =>
+    find(
+      render(serviceStage(['image: team/api:1', `ports: ${ports}`, ...more, 'ingress: { host: api.example.com, tlsSecret: api-tls }'])),
+      'Ingress',
+      'api',
+    ).spec.rules[0].http.paths[0].backend.service.port.number;
+
+  it("is the port named http, not the first one listed (metrics before http sent the site to the exporter's port)", () => {
+    expect(ingressPort('{ metrics: { port: 9090 }, http: { port: 8080 } }')).toBe(8080);
+  });
+
+  it('is the port the HTTP readiness probe checks, by name or number, when none is named http', () => {
+    expect(
+      ingressPort('{ grpc: { port: 9000 }, web: { port: 8080 } }', ['probes: { readiness: { http: { path: /ready, port: web } } }']),
+    ).toBe(8080);
+    expect(
+      ingressPort('{ grpc: { port: 9000 }, web: { port: 8080 } }', ['probes: { readiness: { http: { path: /ready, port: 8080 } } }']),
+    ).toBe(8080);
+  });
+
+  it("is the app's only port, or a sidecar proxy's when the app has none", () => {
+    expect(ingressPort('{ web: { port: 8080 } }')).toBe(8080);
+    const objects = render(
+      serviceStage([
+        'image: team/api:1',
+        'sidecars: [{ name: proxy, image: envoyproxy/envoy:v1.27.0, ports: { proxy: { port: 8443 } } }]',
+        'ingress: { host: api.example.com, tlsSecret: api-tls }',
+      ]),
+    );
+    expect(find(objects, 'Ingress', 'api').spec.rules[0].http.paths[0].backend.service.port.number).toBe(8443);
+  });
+
+  it('is refused at ingress when it cannot be told (several ports, none named http, no HTTP readiness check), with the fix', () => {
+    const text = serviceStage([
+      'image: team/api:1',
+      'ports: { grpc: { port: 9000 }, admin: { port: 8080 } }',
+      'ingress: { host: api.example.com, tlsSecret: api-tls }',
+    ]);
+    expect(problems(text)).toEqual([
+      "environments/x.yaml:6:14: apps.api.ingress needs to know which port serves HTTP, to send the Ingress's traffic to it (found ports grpc, admin, none named http, and no HTTP readiness check on one of them)\n" +
+        "  hint: set ingress.port to one of them (ingress: { host: ..., port: grpc }), or name the HTTP port 'http'",
+    ]);
+  });
+
+  it('is refused when it is a UDP port, which an Ingress cannot reach', () => {
+    const text = serviceStage([
+      'image: team/api:1',
+      'ports: { http: { port: 8080, protocol: UDP } }',
+      'ingress: { host: api.example.com, tlsSecret: api-tls }',
+    ]);
+    expect(problems(text)).toEqual([
+      "environments/x.yaml:6:14: apps.api.ingress sends HTTP to port 'http', which is UDP (an Ingress reaches its backends over TCP)\n" +
+        '  hint: set ingress.port to a TCP port of the app',
+    ]);
+  });
+});
+
+describe('the paths of an Ingress', () => {
+  it('are refused when one is listed twice, at the second (one rule written twice; demoapp shares the schema, IngressPaths)', () => {
+    const service = serviceStage([
+      'image: team/api:1',
+      'ports: { http: { port: 8080 } }',
+      'ingress: { host: a.example.com, tlsSecret: a-tls, paths: [/api, /api] }',
+    ]);
+    expect(problems(service)).toEqual([
+      'environments/x.yaml:6:69: apps.api.ingress.paths lists one item twice (items 0 and 1)\n  hint: remove one of them',
+    ]);
+    expect(
+      render(
+        serviceStage([
+          'image: team/api:1',
+          'ports: { http: { port: 8080 } }',
+          'ingress: { host: a.example.com, tlsSecret: a-tls, paths: [/api, /v2] }',
+        ]),
+      ),
+    ).not.toEqual([]);
+  });
+});
