@@ -322,6 +322,8 @@ function compareHotfixes(a: string, b: string): number | undefined {
 export function hotfixReading(later: string, earlier: string): string | undefined {
   const [x, y] = [RELEASE_TAG.exec(later), RELEASE_TAG.exec(earlier)];
   if (!x || !y || compareNumbered(x[1], y[1]) !== 0 || suffixRank(x[2]) !== 1 || suffixRank(y[2]) === 1) return undefined;
+  // two pre-releases to semver: it orders them alike (`1.2.1-alpha` before `1.2.1-patch`), nothing to say
+  if (y[2] !== undefined && compareSuffixes(x[2], y[2]) > 0) return undefined;
   return `${later} read as a hotfix of ${x[1]}, built after ${y[2] === undefined ? 'it' : earlier}; semver would read -${x[2]} as a pre-release, before ${x[1]}`;
 }
 

@@ -214,6 +214,9 @@ describe('planning a promotion', () => {
       ],
       // two hotfixes: semver orders them alike, nothing to say
       ['web:1.2.1-hotfix', 'web:1.2.1-hotfix.2', ''],
+      // nor of a pre-release semver puts before the hotfix too (alpha before patch), unlike rc before hotfix above
+      ['web:1.2.1-alpha', 'web:1.2.1-patch', ''],
+      ['web:1.2.1-beta.2', 'web:1.2.1-post1', ''],
     ]) {
       const back = older.slice('web:'.length);
       expect([
