@@ -298,8 +298,20 @@ export function compareReleases(a: string, b: string): number | undefined {
   // of one release's numbers, a variant (`-debian`) says nothing of which is later: `8.0-oracle` and `8.0` are two images
   const [rankA, rankB] = [suffixRank(suffixA), suffixRank(suffixB)];
   if (rankA === undefined || rankB === undefined) return undefined;
-  // two suffixes of one rank (two pre-releases, two hotfixes) are both there: they differ
-  return rankA - rankB || compareSuffixes(suffixA!, suffixB!);
+  if (rankA !== rankB) return rankA - rankB;
+  // two hotfixes are ordered by their numbers alone: of two words (`hf` and `patch`, `hotfix-debian` and `hotfix-alpine`) neither says it is later
+  return rankA === 1 ? compareHotfixes(suffixA!, suffixB!) : compareSuffixes(suffixA!, suffixB!);
+}
+
+/**
+ * The order of two hotfix suffixes of one word (`hotfix` before `hotfix.2` before `hotfix.10`,
+ * `hf1` before `hf2`); undefined when their words differ (`hf1` and `patch2`, `hotfix-debian`
+ * and `hotfix-alpine`, `hotfix` and `hotfix-debian`): two kinds of build, not two builds of one kind.
+ */
+function compareHotfixes(a: string, b: string): number | undefined {
+  const words = (s: string) => s.toLowerCase().replace(/\d+/g, '#');
+  if (words(a).replace(/([.-]?#)+$/, '') !== words(b).replace(/([.-]?#)+$/, '')) return undefined;
+  return compareSuffixes(a, b);
 }
 
 /**
@@ -310,6 +322,8 @@ export function compareReleases(a: string, b: string): number | undefined {
 export function hotfixReading(later: string, earlier: string): string | undefined {
   const [x, y] = [RELEASE_TAG.exec(later), RELEASE_TAG.exec(earlier)];
   if (!x || !y || compareNumbered(x[1], y[1]) !== 0 || suffixRank(x[2]) !== 1 || suffixRank(y[2]) === 1) return undefined;
+  // two pre-releases to semver: it orders them alike (`1.2.1-alpha` before `1.2.1-patch`), nothing to say
+  if (y[2] !== undefined && compareSuffixes(x[2], y[2]) > 0) return undefined;
   return `${later} read as a hotfix of ${x[1]}, built after ${y[2] === undefined ? 'it' : earlier}; semver would read -${x[2]} as a pre-release, before ${x[1]}`;
 }
 

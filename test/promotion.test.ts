@@ -214,6 +214,9 @@ describe('planning a promotion', () => {
       ],
       // two hotfixes: semver orders them alike, nothing to say
       ['web:1.2.1-hotfix', 'web:1.2.1-hotfix.2', ''],
+      // nor of a pre-release semver puts before the hotfix too (alpha before patch), unlike rc before hotfix above
+      ['web:1.2.1-alpha', 'web:1.2.1-patch', ''],
+      ['web:1.2.1-beta.2', 'web:1.2.1-post1', ''],
     ]) {
       const back = older.slice('web:'.length);
       expect([
@@ -237,6 +240,9 @@ describe('planning a promotion', () => {
       ['web:1.2.1', 'web:1.2.1-oracle'],
       ['web:1.2.1-hotfix', 'web:1.2.1-oracle'],
       ['web:1.3-alpine', 'web:1.3'],
+      // two words of hotfix: qa's 1.2.1-patch is not later than test's 1.2.1-hf for being after it in the alphabet
+      ['web:1.2.1-hf', 'web:1.2.1-patch'],
+      ['web:1.2.1-hotfix-alpine', 'web:1.2.1-hotfix-debian'],
     ]) {
       const numbers = source === 'web:1.3-alpine' ? '1.3' : '1.2.1';
       expect(promote(source, target)).toEqual({
@@ -341,6 +347,11 @@ describe('planning a promotion', () => {
       ['sha-abc1234', 'sha-abc1235'],
       ['8.0-oracle', '8.0'],
       ['1.2.1-hotfix', '1.2.1-oracle'],
+      // two words of hotfix, or a hotfix's variants: two kinds of build, not two builds of one kind
+      ['1.2.1-hf', '1.2.1-patch'],
+      ['1.2.1-hotfix.2', '1.2.1-fix.1'],
+      ['1.2.1-hotfix-debian', '1.2.1-hotfix-alpine'],
+      ['1.2.1-hotfix-debian', '1.2.1-hotfix'],
       ['1.2-alpine', '1.2-rc.1'],
       ['1.09', '1.9'],
       ['2024-06-01', '1.2'],
