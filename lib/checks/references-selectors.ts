@@ -199,12 +199,13 @@ function checkPodMonitor(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
   const where = `namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.map((n) => `'${n}'`).join(', ')}`;
   const selected = namespaces.flatMap((n) => index.workloadsSelected(n, sel));
   if (selected.length === 0) {
+    // a warning: the pods may be an operator's, made from a custom resource (Strimzi's Kafka, a Flink or Spark job), which no template here shows
     out.push(
-      emit(
+      finder(o, 'warning')(
         'refs/pod-monitor-selector',
         sel.path,
-        `selects the pods ${describe(sel) || '(all)'} in ${where}, but no pod template there matches; the workloads there are: ${workloadList(namespaces.flatMap((n) => index.workloadsIn(n)))}`,
-        "make the selector match the pods' labels (a PodMonitor selects pods, not Services)",
+        `selects the pods ${describe(sel) || '(all)'} in ${where}, but no pod template there matches; the workloads there are: ${workloadList(namespaces.flatMap((n) => index.workloadsIn(n)))}; unless an operator makes such pods (from a custom resource, as Strimzi's Kafka), it scrapes nothing`,
+        "make the selector match the pods' labels (a PodMonitor selects pods, not Services); pods an operator makes carry the labels its documentation gives",
       ),
     );
     return;

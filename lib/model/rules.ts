@@ -598,8 +598,8 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'StatefulSet pod identity (DNS for Services and Pods: A records of a headless Service)',
   },
   'refs/pod-monitor-selector': {
-    short: 'A PodMonitor selecting no pod (CRD known)',
-    help: "PodMonitors select pods by their pod template's labels (not the Services'), in their own namespace or those of namespaceSelector.matchNames: one that matches none scrapes nothing, silently. Make the selector match the pods' labels. A namespace the objects do not make, or namespaceSelector.any, is not looked in.",
+    short: 'A PodMonitor selecting no pod template of the objects (CRD known; warning)',
+    help: "PodMonitors select pods by their pod template's labels (not the Services'), in their own namespace or those of namespaceSelector.matchNames: one that matches none scrapes nothing, silently. Make the selector match the pods' labels. A warning, not an error: the pods may be an operator's, made from a custom resource (Strimzi's Kafka, whose PodMonitors select strimzi.io/kind), which no pod template among the objects shows. A namespace the objects do not make, or namespaceSelector.any, is not looked in.",
     mirrors: 'Prometheus Operator PodMonitor',
   },
   'refs/pod-monitor-port': {
