@@ -604,7 +604,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/pod-monitor-port': {
     short: 'A PodMonitor scraping a container port name no selected pod declares',
-    help: "podMetricsEndpoints[].port names a container port of the selected pods (ports[].name): Prometheus keeps only the targets of a container port of that name, so with none it scrapes nothing. Name a declared port, or name the container's port.",
+    help: "podMetricsEndpoints[].port names a container port of the selected pods (ports[].name): Prometheus keeps only the targets of a container port of that name, so with none it scrapes nothing. Name a declared port, or name the container's port. The ports a service mesh's injected sidecar declares (Istio's http-envoy-prom, Linkerd's linkerd-admin), which no pod template shows, are not looked for.",
     mirrors: 'Prometheus Operator PodMonitor',
   },
   'policy/host-namespaces': policy(

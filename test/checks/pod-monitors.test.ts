@@ -102,6 +102,16 @@ spec:
     );
   });
 
+  it("scraping the port a service mesh's injected sidecar declares (Istio's http-envoy-prom, Linkerd's linkerd-admin) is no finding: the template does not show it", () => {
+    expect(
+      said(
+        monitor(
+          '  selector: { matchLabels: { app: web } }\n  podMetricsEndpoints: [{ port: http-envoy-prom, path: /stats/prometheus }, { port: linkerd-admin }]\n',
+        ),
+      ),
+    ).toEqual([]);
+  });
+
   it('is not checked without its CRD (its fields are not trusted)', () => {
     expect(said(monitor('  selector: { matchLabels: { app: api } }\n  podMetricsEndpoints: [{ port: metric }]\n'), false)).toEqual([]);
   });
