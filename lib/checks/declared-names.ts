@@ -2,8 +2,8 @@
  * The names a reference may find of a kind that may be declared as made outside the objects
  * (`checks.existingObjects`, `--object-exists`: lib/model/existing-objects.ts): cert-manager's
  * issuers (issuer-refs.ts), External Secrets' stores (store-secrets.ts), the Deployments of Argo
- * Rollouts' workloadRef (custom-workloads.ts) and the Services of routes and Ingresses (gateway-routes.ts,
- * references.ts), the objects' and the declared, sorted. Pure.
+ * Rollouts' workloadRef (custom-workloads.ts) the Services of routes and Ingresses (gateway-routes.ts,
+ * references.ts) and the Gateways routes attach to (gateway-parents.ts), the objects' and the declared, sorted. Pure.
  */
 import { EXISTING_KINDS, existingNames } from '../model/existing-objects.js';
 import type { ObjectIndex } from './object-index.js';
@@ -23,7 +23,7 @@ export function clusterNames(index: ObjectIndex, kind: 'ClusterIssuer' | 'Cluste
 /** The names of the objects of namespaced `kind` in namespace `ns`: the objects' and those declared as made outside them (`existing`), sorted. */
 export function namespacedNames(
   index: ObjectIndex,
-  kind: 'Issuer' | 'SecretStore' | 'Deployment' | 'Service',
+  kind: 'Issuer' | 'SecretStore' | 'Deployment' | 'Service' | 'Gateway',
   ns: string,
   existing: readonly string[] | undefined,
 ): readonly string[] {

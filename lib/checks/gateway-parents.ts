@@ -6,13 +6,16 @@
  * selector the route's namespace matches; of the kinds its `allowedRoutes.kinds` lists, when it lists
  * them; of a hostname of the listener's, when both name hostnames. The API server takes the route, but no Gateway serves it through that parent: its status says
  * Accepted: False (NoMatchingParent, NotAllowedByListeners, NoMatchingListenerHostname) (`refs/route-parent`). A Gateway of a
- * namespace the objects do not make (a shared gateway namespace) is its owner's: not looked at. Pure.
+ * namespace the objects do not make (a shared gateway namespace) is its owner's: not looked at, nor one declared as made outside
+ * them (`Gateway/<namespace>/<name>`, checks.existingObjects). Pure.
  */
 import { asRecord, recordsIn, type KubeObject } from '../model/object.js';
 import { namespaceLabels, namespaceSelects } from './cluster-stores.js';
+import { declareHint, namespacedNames } from './declared-names.js';
 import { type Finding, finder, listed, missingHint } from './finding.js';
 import { KINDS, type ObjectIndex } from './object-index.js';
 import { GATEWAY_GROUP, anArticle } from './reference-grants.js';
+import type { ReferenceOptions } from './references-namespaces.js';
 import { labelSelector } from './selectors.js';
 
 /** How the index files Gateways, of any version served. */
@@ -61,7 +64,7 @@ function refusal(
 }
 
 /** A route's parentRefs that attach it to no Gateway's listener: a Gateway not there, a listener it does not have, or listeners that do not admit it. */
-export function checkRouteParents(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+export function checkRouteParents(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions = {}): void {
   const emit = finder(o);
   recordsIn(asRecord(o.spec)?.parentRefs).forEach((ref, i) => {
     if ((ref.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (ref.kind ?? 'Gateway') !== 'Gateway' || typeof ref.name !== 'string') return;
@@ -73,7 +76,9 @@ export function checkRouteParents(o: KubeObject, ns: string, index: ObjectIndex,
     if (!gateway) {
       // a Gateway of a namespace the objects do not make (a shared one) is its owner's
       if (index.get(KINDS.Namespace, '', at) === undefined) return;
-      const names = index.namesOf(GATEWAY, at);
+      // one made outside the objects (a platform's, another release's) may be declared: its listeners are not known
+      const names = namespacedNames(index, 'Gateway', at, options.existingObjects);
+      if (names.includes(name)) return;
       const elsewhere = index
         .objectsOf(GATEWAY)
         .filter((g) => g.metadata?.name === name)
@@ -89,6 +94,7 @@ export function checkRouteParents(o: KubeObject, ns: string, index: ObjectIndex,
                 name,
                 names,
                 at === ns ? 'add the Gateway, or name the namespace of the one meant (parentRefs[].namespace)' : 'add the Gateway',
+                declareHint('Gateway', at, name, options.written),
               ),
         ),
       );

@@ -189,6 +189,6 @@ export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex
 
 /** A route's references: the Gateways it attaches to (gateway-parents.ts), then the Services it sends traffic to. */
 export function checkRoute(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions = {}): void {
-  checkRouteParents(o, ns, index, out);
+  checkRouteParents(o, ns, index, out, options);
   checkRouteBackends(o, ns, index, out, options);
 }

@@ -180,11 +180,17 @@ function checkServiceMonitor(o: KubeObject, ns: string, index: ObjectIndex, out:
 }
 
 /**
+ * The container ports a service mesh's injected sidecar declares, which no pod template shows: Istio's istio-proxy
+ * (http-envoy-prom, its merged Prometheus metrics), Linkerd's linkerd-proxy (linkerd-admin).
+ */
+const SIDECAR_PORTS: ReadonlySet<unknown> = new Set(['http-envoy-prom', 'linkerd-admin']);
+
+/**
  * A PodMonitor's pods (its selector, in its namespace or those of `namespaceSelector.matchNames`), and the
  * container ports its `podMetricsEndpoints` scrape by name: Prometheus keeps only the targets of a pod
  * container port of that name, so a selector that matches no pod, or a name no selected container
  * declares, scrapes nothing, silently. A namespace the objects do not make (another's) is not looked
- * in, nor every namespace (`any: true`).
+ * in, nor every namespace (`any: true`); a port a mesh's sidecar declares (`SIDECAR_PORTS`) is not looked for.
  */
 function checkPodMonitor(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
   const spec = asRecord(o.spec);
@@ -199,12 +205,13 @@ function checkPodMonitor(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
   const where = `namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.map((n) => `'${n}'`).join(', ')}`;
   const selected = namespaces.flatMap((n) => index.workloadsSelected(n, sel));
   if (selected.length === 0) {
+    // a warning: the pods may be an operator's, made from a custom resource (Strimzi's Kafka, a Flink or Spark job), which no template here shows
     out.push(
-      emit(
+      finder(o, 'warning')(
         'refs/pod-monitor-selector',
         sel.path,
-        `selects the pods ${describe(sel) || '(all)'} in ${where}, but no pod template there matches; the workloads there are: ${workloadList(namespaces.flatMap((n) => index.workloadsIn(n)))}`,
-        "make the selector match the pods' labels (a PodMonitor selects pods, not Services)",
+        `selects the pods ${describe(sel) || '(all)'} in ${where}, but no pod template there matches; the workloads there are: ${workloadList(namespaces.flatMap((n) => index.workloadsIn(n)))}; unless an operator makes such pods (from a custom resource, as Strimzi's Kafka), it scrapes nothing`,
+        "make the selector match the pods' labels (a PodMonitor selects pods, not Services); pods an operator makes carry the labels its documentation gives",
       ),
     );
     return;
@@ -221,7 +228,7 @@ function checkPodMonitor(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
     .filter((n): n is string => typeof n === 'string')
     .sort();
   recordsIn(spec.podMetricsEndpoints).forEach((e, i) => {
-    if (typeof e.port !== 'string' || names.includes(e.port)) return;
+    if (typeof e.port !== 'string' || names.includes(e.port) || SIDECAR_PORTS.has(e.port)) return;
     out.push(
       emit(
         'refs/pod-monitor-port',

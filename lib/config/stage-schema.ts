@@ -107,7 +107,7 @@ export const stageProperties = {
         existingObjects: Type.Optional(
           Type.Array(Type.String({ pattern: EXISTING_OBJECT_PATTERN, expected: EXISTING_OBJECT_FORM }), {
             uniqueItems: true,
-            description: `External Secrets stores, cert-manager issuers, Deployments and Services the cluster already has, made outside the stage (by another team, a Helm release, an operator), that its ExternalSecrets, Certificates, Ingresses, Argo Rollouts (workloadRef) and Gateway API routes may name: ${EXISTING_OBJECT_FORM}. A name near one of those the stage makes is refused as a misspelling unless it is declared here. @default []`,
+            description: `External Secrets stores, cert-manager issuers, Deployments, Services and Gateways the cluster already has, made outside the stage (by another team, a Helm release, an operator), that its ExternalSecrets, Certificates, Ingresses, Argo Rollouts (workloadRef) and Gateway API routes (their backends and parents) may name: ${EXISTING_OBJECT_FORM}. A name near one of those the stage makes is refused as a misspelling unless it is declared here. @default []`,
           }),
         ),
       },

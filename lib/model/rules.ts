@@ -441,7 +441,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/route-parent': {
     short: 'A Gateway API route attached to a Gateway that is not there, a listener it does not have, or listeners that do not admit it',
-    help: "A route's parentRefs name a Gateway of the route's namespace unless they say another, and one of its listeners (sectionName, port; every listener without them). A listener admits routes of the Gateway's own namespace only unless its allowedRoutes.namespaces.from says All, or Selector with a selector the route's namespace matches, and only the kinds its allowedRoutes.kinds lists, when it lists them, and of a hostname of its own when both name hostnames (a wildcard *.example.com, one label or more). The API server takes the route, but no Gateway serves it through that parent: its status says Accepted: False (NoMatchingParent, NotAllowedByListeners, NoMatchingListenerHostname). Fix the name, namespace or sectionName, or let the listener admit the route. A Gateway of a namespace the objects do not make (a shared gateway namespace) is not looked at.",
+    help: "A route's parentRefs name a Gateway of the route's namespace unless they say another, and one of its listeners (sectionName, port; every listener without them). A listener admits routes of the Gateway's own namespace only unless its allowedRoutes.namespaces.from says All, or Selector with a selector the route's namespace matches, and only the kinds its allowedRoutes.kinds lists, when it lists them, and of a hostname of its own when both name hostnames (a wildcard *.example.com, one label or more). The API server takes the route, but no Gateway serves it through that parent: its status says Accepted: False (NoMatchingParent, NotAllowedByListeners, NoMatchingListenerHostname). Fix the name, namespace or sectionName, or let the listener admit the route. A Gateway of a namespace the objects do not make (a shared gateway namespace) is not looked at; one made outside them in a namespace they make is declared under checks.existingObjects (--object-exists): Gateway/<namespace>/<name>.",
     mirrors: 'Gateway API route status (Accepted: NoMatchingParent, NotAllowedByListeners)',
   },
   'refs/route-grant': {
@@ -598,13 +598,13 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'StatefulSet pod identity (DNS for Services and Pods: A records of a headless Service)',
   },
   'refs/pod-monitor-selector': {
-    short: 'A PodMonitor selecting no pod (CRD known)',
-    help: "PodMonitors select pods by their pod template's labels (not the Services'), in their own namespace or those of namespaceSelector.matchNames: one that matches none scrapes nothing, silently. Make the selector match the pods' labels. A namespace the objects do not make, or namespaceSelector.any, is not looked in.",
+    short: 'A PodMonitor selecting no pod template of the objects (CRD known; warning)',
+    help: "PodMonitors select pods by their pod template's labels (not the Services'), in their own namespace or those of namespaceSelector.matchNames: one that matches none scrapes nothing, silently. Make the selector match the pods' labels. A warning, not an error: the pods may be an operator's, made from a custom resource (Strimzi's Kafka, whose PodMonitors select strimzi.io/kind), which no pod template among the objects shows. A namespace the objects do not make, or namespaceSelector.any, is not looked in.",
     mirrors: 'Prometheus Operator PodMonitor',
   },
   'refs/pod-monitor-port': {
     short: 'A PodMonitor scraping a container port name no selected pod declares',
-    help: "podMetricsEndpoints[].port names a container port of the selected pods (ports[].name): Prometheus keeps only the targets of a container port of that name, so with none it scrapes nothing. Name a declared port, or name the container's port.",
+    help: "podMetricsEndpoints[].port names a container port of the selected pods (ports[].name): Prometheus keeps only the targets of a container port of that name, so with none it scrapes nothing. Name a declared port, or name the container's port. The ports a service mesh's injected sidecar declares (Istio's http-envoy-prom, Linkerd's linkerd-admin), which no pod template shows, are not looked for.",
     mirrors: 'Prometheus Operator PodMonitor',
   },
   'policy/host-namespaces': policy(

@@ -1,7 +1,7 @@
 /** Gateway API routes and the Gateways they attach to (lib/checks/gateway-parents.ts, `refs/route-parent`). */
 import { describe, expect, it } from 'vitest';
 import { toProblem } from '../../lib/checks/finding.js';
-import { checkObjects } from '../../lib/checks/index.js';
+import { type CheckOptions, checkObjects } from '../../lib/checks/index.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { formatProblem } from '../../lib/errors.js';
 
@@ -31,14 +31,26 @@ spec:
   parentRefs: [${parentRefs}]
 `;
 
-function said(text: string): string[] {
+function said(text: string, options: CheckOptions = {}): string[] {
   const manifests = parseManifests([{ file: 'route.yaml', text }]);
-  return checkObjects(manifests.objects)
+  return checkObjects(manifests.objects, options)
     .findings.filter((f) => f.code === 'refs/route-parent')
     .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
 }
 
 describe("a Gateway API route's parents", () => {
+  it('a Gateway made outside the objects in a namespace they make is declared (Gateway/<namespace>/<name>), as the hint says', () => {
+    const own = route('{ name: shared }');
+    const [found] = said(gateway(HTTP) + own);
+    expect(found).toContain(
+      "hint: fix the name, or add the Gateway, or name the namespace of the one meant (parentRefs[].namespace); if 'shared' is made outside these files, declare it: npm run check -- --object-exists Gateway/web/shared <files>",
+    );
+    expect(said(gateway(HTTP) + own, { existingObjects: ['Gateway/web/shared'] })).toEqual([]);
+    expect(said(gateway(HTTP) + route('{ name: edge, namespace: gateway }'), { existingObjects: ['Gateway/gateway/edge'] })).toEqual([]);
+    // another namespace's declaration is not this one's
+    expect(said(gateway(HTTP) + own, { existingObjects: ['Gateway/gateway/shared'] })).toHaveLength(1);
+  });
+
   it('a listener admits: of every namespace (All), of those its selector selects, and of its own', () => {
     expect(
       said(gateway(HTTP.replace(' }', ', allowedRoutes: { namespaces: { from: All } } }')) + route('{ name: public, namespace: gateway }')),

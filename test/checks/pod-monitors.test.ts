@@ -69,11 +69,28 @@ describe('a PodMonitor', () => {
     expect(
       said(monitor('  selector: { matchLabels: { app.kubernetes.io/name: web } }\n  podMetricsEndpoints: [{ port: metrics }]\n')),
     ).toEqual([
-      "refs/pod-monitor-selector monitor.yaml:22:13: PodMonitor shop/web: spec.selector: selects the pods app.kubernetes.io/name=web in namespace 'shop', but no pod template there matches; the workloads there are: Deployment web (app=web)\n" +
-        "  hint: make the selector match the pods' labels (a PodMonitor selects pods, not Services)",
+      "refs/pod-monitor-selector monitor.yaml:22:13: warning: PodMonitor shop/web: spec.selector: selects the pods app.kubernetes.io/name=web in namespace 'shop', but no pod template there matches; the workloads there are: Deployment web (app=web); unless an operator makes such pods (from a custom resource, as Strimzi's Kafka), it scrapes nothing\n" +
+        "  hint: make the selector match the pods' labels (a PodMonitor selects pods, not Services); pods an operator makes carry the labels its documentation gives",
     ]);
     // a namespace the objects do not make is another's: its pods are not known
     expect(said(monitor('  selector: { matchLabels: { app: api } }\n  namespaceSelector: { matchNames: [monitoring] }\n'))).toEqual([]);
+  });
+
+  it("selecting pods an operator makes (Strimzi's PodMonitors of strimzi.io/kind) is a warning, never an error that blocks the synth", () => {
+    const strimzi = `apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: { name: kafka-resources-metrics, namespace: shop }
+spec:
+  selector:
+    matchExpressions:
+      - { key: strimzi.io/kind, operator: In, values: [Kafka, KafkaConnect, KafkaMirrorMaker2] }
+  namespaceSelector: { matchNames: [shop] }
+  podMetricsEndpoints: [{ path: /metrics, port: tcp-prometheus }]
+`;
+    const manifests = parseManifests([{ file: 'monitor.yaml', text: PODS + strimzi }]);
+    const crds = parseManifests([{ file: 'crd.yaml', text: CRD }]).objects;
+    const found = checkObjects(manifests.objects, { crds }).findings.filter((f) => f.code.startsWith('refs/pod-monitor'));
+    expect(found.map((f) => [f.code, f.severity])).toEqual([['refs/pod-monitor-selector', 'warning']]);
   });
 
   it('scraping a container port name no selected pod declares scrapes nothing, with the name meant', () => {
@@ -83,6 +100,16 @@ describe('a PodMonitor', () => {
           "  hint: did you mean 'metrics'? Otherwise name a port the pods' containers declare (ports[].name), or add the name to the container's port",
       ],
     );
+  });
+
+  it("scraping the port a service mesh's injected sidecar declares (Istio's http-envoy-prom, Linkerd's linkerd-admin) is no finding: the template does not show it", () => {
+    expect(
+      said(
+        monitor(
+          '  selector: { matchLabels: { app: web } }\n  podMetricsEndpoints: [{ port: http-envoy-prom, path: /stats/prometheus }, { port: linkerd-admin }]\n',
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('is not checked without its CRD (its fields are not trusted)', () => {

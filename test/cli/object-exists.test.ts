@@ -41,7 +41,7 @@ describe('npm run check -- --object-exists', () => {
     const r = runCli('check', ['--object-exists', 'vault', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      "error: --object-exists takes ClusterSecretStore/<name>, ClusterIssuer/<name>, SecretStore/<namespace>/<name>, Issuer/<namespace>/<name>, Deployment/<namespace>/<name> or Service/<namespace>/<name> (found 'vault')",
+      "error: --object-exists takes ClusterSecretStore/<name>, ClusterIssuer/<name>, SecretStore/<namespace>/<name>, Issuer/<namespace>/<name>, Deployment/<namespace>/<name>, Service/<namespace>/<name> or Gateway/<namespace>/<name> (found 'vault')",
     );
   });
 });
