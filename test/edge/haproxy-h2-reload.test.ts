@@ -64,7 +64,9 @@ const get = (session: ClientHttp2Session) =>
  */
 /** When `p` has exited (now, if it has). */
 const exitOf = (p: ChildProcess) =>
-  new Promise<number>((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve(Date.now()) : p.once('exit', () => resolve(Date.now()))));
+  new Promise<number>((resolve) =>
+    p.exitCode !== null || p.signalCode !== null ? resolve(Date.now()) : p.once('exit', () => resolve(Date.now())),
+  );
 
 async function h2Client(port: number, running: () => boolean, outcomes: Outcome[], goaways: { n: number }): Promise<void> {
   let session: ClientHttp2Session | undefined;
