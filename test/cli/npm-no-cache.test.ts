@@ -43,6 +43,19 @@ describe("--no-cache given before '--', which npm takes for its own cache", () =
     expect(r.code).toBe(0);
   });
 
+  it('is not refused to check given files, which reads no cache (the line with --no-cache after -- is refused in turn)', () => {
+    const dir = fixtureProject(['dev', 'qa'], { copyDist: true });
+    const r = runCli(
+      'check',
+      ['dist/qa'],
+      dir,
+      { npm_lifecycle_event: 'check' },
+      { npmArguments: ['run', 'check', '--no-cache', '--', 'dist/qa'] },
+    );
+    expect(r.stderr).not.toContain("--no-cache was given before '--'");
+    expect(r.stdout).toContain('objects checked');
+  });
+
   it('gets no answer from the fast path (lib/cli/fast.ts) of an unchanged project: the command refuses it', () => {
     const dir = fixtureProject(['dev', 'qa', 'test', 'production']);
     const synth = runCli('synth', [], dir);
