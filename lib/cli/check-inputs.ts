@@ -214,7 +214,8 @@ export function notYamlNamed<T>(parse: () => T): T {
     const noYaml = new Map<string, Problem>();
     for (const p of e.problems) {
       const file = p.location?.file;
-      if (file !== undefined && !YAML_FILE.test(file) && notYaml(p) && !noYaml.has(file)) noYaml.set(file, p);
+      // (standard input has no name to say it is YAML by: its syntax errors keep their own hints)
+      if (file !== undefined && file !== STDIN && !YAML_FILE.test(file) && notYaml(p) && !noYaml.has(file)) noYaml.set(file, p);
     }
     if (noYaml.size === 0) throw e;
     // its first syntax error alone: the others of a file that is no YAML (thousands in a long README) say nothing more
