@@ -45,7 +45,7 @@ function readOrRefuse(stdin: NonNullable<Io['stdin']>): Uint8Array {
 /**
  * The text piped into check (`-`), read whole once and bounded as a file is (MAX_FILE_BYTES, UTF-8).
  * @throws ProblemsError (bad input) when standard input is a terminal (nothing piped in: reading would
- * wait for typing) or there is none, when it is larger than a file may be, or is not UTF-8
+ * wait for typing), there is none or it is empty, when it is larger than a file may be, or is not UTF-8
  */
 export function readStdin(io: Io): string {
   if (io.stdin === undefined || io.stdin.isTTY)
@@ -57,6 +57,15 @@ export function readStdin(io: Io): string {
       },
     ]);
   const bytes = readOrRefuse(io.stdin);
+  // what a failing command before | leaves (without set -o pipefail): beside files, it would pass unseen
+  if (bytes.length === 0)
+    throw new ProblemsError([
+      {
+        code: 'cli/usage',
+        message: `'-' reads the manifests from standard input, and it is empty: the command before | wrote nothing (did it fail?)`,
+        hint: 'pipe the manifests in (kubectl kustomize overlays/qa | npm run check -- -; set -o pipefail in a script, so that the failure of the first fails the job), or name the files or directories to check',
+      },
+    ]);
   if (bytes.length > MAX_FILE_BYTES)
     throw new ProblemsError([
       {

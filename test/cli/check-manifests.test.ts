@@ -114,6 +114,13 @@ describe('npm run check -- <paths>', () => {
       hint,
     ]);
     expect(runCli('check', ['-']).stderr.split('\n')[0]).toBe("error: '-' reads the manifests from standard input, and there is none");
+    // empty (a command before | that failed, without set -o pipefail): beside files, it would pass unseen
+    const empty = runCli('check', ['-', 'dist/qa'], REPO, {}, { stdin: '' });
+    expect([empty.code, ...empty.stderr.split('\n').slice(0, 2)]).toEqual([
+      2,
+      "error: '-' reads the manifests from standard input, and it is empty: the command before | wrote nothing (did it fail?)",
+      '  hint: pipe the manifests in (kubectl kustomize overlays/qa | npm run check -- -; set -o pipefail in a script, so that the failure of the first fails the job), or name the files or directories to check',
+    ]);
     const twice = runCli('check', ['-', '-'], REPO, {}, { stdin: 'kind: x\n' });
     expect([twice.code, ...twice.stderr.split('\n').slice(0, 2)]).toEqual([
       2,
