@@ -45,7 +45,7 @@ function readOrRefuse(stdin: NonNullable<Io['stdin']>): Uint8Array {
 /**
  * The text piped into check (`-`), read whole once and bounded as a file is (MAX_FILE_BYTES, UTF-8).
  * @throws ProblemsError (bad input) when standard input is a terminal (nothing piped in: reading would
- * wait for typing) or there is none, when it is larger than a file may be, or is not UTF-8
+ * wait for typing), there is none or it is empty, when it is larger than a file may be, or is not UTF-8
  */
 export function readStdin(io: Io): string {
   if (io.stdin === undefined || io.stdin.isTTY)
@@ -57,6 +57,15 @@ export function readStdin(io: Io): string {
       },
     ]);
   const bytes = readOrRefuse(io.stdin);
+  // what a failing command before | leaves (without set -o pipefail): beside files, it would pass unseen
+  if (bytes.length === 0)
+    throw new ProblemsError([
+      {
+        code: 'cli/usage',
+        message: `'-' reads the manifests from standard input, and it is empty: the command before | wrote nothing (did it fail?)`,
+        hint: 'pipe the manifests in (kubectl kustomize overlays/qa | npm run check -- -; set -o pipefail in a script, so that the failure of the first fails the job), or name the files or directories to check',
+      },
+    ]);
   if (bytes.length > MAX_FILE_BYTES)
     throw new ProblemsError([
       {
@@ -214,7 +223,8 @@ export function notYamlNamed<T>(parse: () => T): T {
     const noYaml = new Map<string, Problem>();
     for (const p of e.problems) {
       const file = p.location?.file;
-      if (file !== undefined && !YAML_FILE.test(file) && notYaml(p) && !noYaml.has(file)) noYaml.set(file, p);
+      // (standard input has no name to say it is YAML by: its syntax errors keep their own hints)
+      if (file !== undefined && file !== STDIN && !YAML_FILE.test(file) && notYaml(p) && !noYaml.has(file)) noYaml.set(file, p);
     }
     if (noYaml.size === 0) throw e;
     // its first syntax error alone: the others of a file that is no YAML (thousands in a long README) say nothing more

@@ -51,15 +51,21 @@ function bootTimeMs(): number | undefined {
   }
 }
 
-/** The npm that runs this process's script: the nearest of its first three ancestors titled `npm run ...`. */
-function npmAncestor(): ProcessInfo | undefined {
+/**
+ * The npm that runs this process's script `event`: the nearest of its first three ancestors titled
+ * `npm run ...`, when the script it runs is `event` (its title is npm's words without options: `npm
+ * run synth dev`). An npm running another script (`npm run ci --no-cache`, whose `ci` starts the
+ * command by another runner that sets npm_lifecycle_event) was not given the command's options.
+ */
+function npmAncestor(event: string): ProcessInfo | undefined {
   const boot = bootTimeMs();
   if (boot === undefined) return undefined;
   let pid = process.ppid;
   for (let i = 0; i < 3 && pid > 1; i++) {
     const p = processInfo(pid, boot);
     if (p === undefined) return undefined;
-    if (/^npm (run|run-script|rum|urn) /.test(p.commandLine)) return p;
+    const script = /^npm (?:run|run-script|rum|urn) (.*)$/.exec(p.commandLine)?.[1];
+    if (script !== undefined) return script === event || script.startsWith(`${event} `) ? p : undefined;
     pid = p.parent;
   }
   return undefined;
@@ -105,7 +111,7 @@ function argvOf(log: string): string[] | undefined {
 export function npmArguments(env: Io['env']): readonly string[] | undefined {
   if (env.npm_lifecycle_event === undefined || env.npm_config_logs_max === '0') return undefined;
   const dir = env.npm_config_logs_dir || (env.npm_config_cache ? join(env.npm_config_cache, '_logs') : undefined);
-  const npm = dir === undefined ? undefined : npmAncestor();
+  const npm = dir === undefined ? undefined : npmAncestor(env.npm_lifecycle_event);
   if (npm === undefined || dir === undefined) return undefined;
   let names: string[];
   try {

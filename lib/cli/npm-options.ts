@@ -175,17 +175,21 @@ export function npmKeptValue(option: string, env: Io['env']): string | undefined
  * log of the run (./npm-log.ts, `npmArgs`), when the command runs as its own npm script, takes
  * --no-cache and was not given it after `--`; refused with the command line that gives it there.
  * `--verbose` is npm's loglevel as much as the command's (npm's log writes it `--loglevel verbose`,
- * as it does `--loglevel verbose` itself): a synthesis says how to see every warning anyway.
+ * as it does `--loglevel verbose` itself): a synthesis says how to see every warning anyway. Check
+ * given files (`npm run check --no-cache -- dist/qa`) reads no cache: it runs as asked (and the line
+ * with --no-cache after `--` is refused, lib/cli/check-command-line.ts' `noCacheWithPaths`).
  */
 export function npmTookNoCache<V>(
   command: Command<V>,
   values: Record<string, unknown>,
+  positionals: readonly string[],
   argv: readonly string[],
   env: Io['env'],
   npmArgs: (env: Io['env']) => readonly string[] | undefined = npmArguments,
 ): Problem[] {
-  if (!Object.hasOwn(command.options, 'no-cache') || values['no-cache'] !== undefined || !npmTookNoCacheOf(command.name, env, npmArgs))
+  if (!Object.hasOwn(command.options, 'no-cache') || values['no-cache'] !== undefined || (command.name === 'check' && positionals.length))
     return [];
+  if (!npmTookNoCacheOf(command.name, env, npmArgs)) return [];
   const words = [...argv.map(argumentWord), '--no-cache'];
   const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
   return [

@@ -14,7 +14,8 @@ export interface DidYouMeanOptions {
  * Suggests the known key nearest to a misspelled one, when it is near enough to be a likely typo.
  * Case is ignored (`QA` -> `qa`): a name differing only in case is the nearest of all. A name that
  * keeps none of the input (every character of the longer of the two replaced: `-` or `x` -> `qa`) is
- * no typo of it, however short both are.
+ * no typo of it, however short both are; two characters swapped keep them all (`aq` -> `qa`, which
+ * Levenshtein's distance counts as both replaced).
  */
 export function didYouMean(key: string, known: readonly string[], { prefix = false }: DidYouMeanOptions = {}): string | undefined {
   if (known.length === 0) return undefined;
@@ -22,7 +23,8 @@ export function didYouMean(key: string, known: readonly string[], { prefix = fal
   const knownLower = known.map((k) => k.toLowerCase());
   const best = closest(lower, knownLower);
   const d = distance(lower, best);
-  if (d <= Math.max(2, Math.floor(best.length / 3)) && d < Math.max(lower.length, best.length)) return known[knownLower.indexOf(best)];
+  const keeps = d < Math.max(lower.length, best.length) || [...lower].sort().join('') === [...best].sort().join('');
+  if (d <= Math.max(2, Math.floor(best.length / 3)) && keeps) return known[knownLower.indexOf(best)];
   if (!prefix || lower === '') return undefined;
   const starting = known.filter((_, i) => knownLower[i].startsWith(lower));
   return starting.length === 1 ? starting[0] : undefined;

@@ -77,6 +77,15 @@ describe('npm run check -- <paths>', () => {
     expect([large.code, large.stderr.split('\n')[0]]).toEqual([2, 'error: <stdin> is more than 8 MiB; input files may be at most 8 MiB']);
   });
 
+  it("says a YAML syntax error piped in (-) as a file's, not as a file named other than *.yaml (standard input has no name)", () => {
+    const r = runCli('check', ['-'], REPO, {}, { stdin: 'apiVersion: v1\nkind: [\n' });
+    expect([r.code, ...r.stderr.split('\n').slice(0, 2)]).toEqual([
+      2,
+      '<stdin>:3:1: error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      '  hint: indent the entries of one mapping or list to the same column, with spaces; a list or mapping in brackets ([...], {...}) must be closed',
+    ]);
+  });
+
   it('reads a pipe of several chunks whole as a process (node lib/cli/run.cjs check -), its own standard input', () => {
     const doc = (i: number) =>
       `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n  namespace: default\ndata:\n  k: ${'v'.repeat(200)}\n`;
@@ -105,6 +114,13 @@ describe('npm run check -- <paths>', () => {
       hint,
     ]);
     expect(runCli('check', ['-']).stderr.split('\n')[0]).toBe("error: '-' reads the manifests from standard input, and there is none");
+    // empty (a command before | that failed, without set -o pipefail): beside files, it would pass unseen
+    const empty = runCli('check', ['-', 'dist/qa'], REPO, {}, { stdin: '' });
+    expect([empty.code, ...empty.stderr.split('\n').slice(0, 2)]).toEqual([
+      2,
+      "error: '-' reads the manifests from standard input, and it is empty: the command before | wrote nothing (did it fail?)",
+      '  hint: pipe the manifests in (kubectl kustomize overlays/qa | npm run check -- -; set -o pipefail in a script, so that the failure of the first fails the job), or name the files or directories to check',
+    ]);
     const twice = runCli('check', ['-', '-'], REPO, {}, { stdin: 'kind: x\n' });
     expect([twice.code, ...twice.stderr.split('\n').slice(0, 2)]).toEqual([
       2,

@@ -4,13 +4,13 @@
  * the line that gives it after `--`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastPath } from '../../lib/cli/fast.js';
 import type { Io } from '../../lib/cli/print.js';
-import { REPO, fixtureProject, runCli, snapshotDir } from '../helpers/cli.js';
+import { REPO, RUN_SCRIPT, fixtureProject, runCli, snapshotDir } from '../helpers/cli.js';
 
 describe("--no-cache given before '--', which npm takes for its own cache", () => {
   it.each([
@@ -41,6 +41,19 @@ describe("--no-cache given before '--', which npm takes for its own cache", () =
     const r = runCli('synth', args, dir, { npm_lifecycle_event: event }, npm ? { npmArguments: npm } : {});
     expect(r.stderr).not.toContain("--no-cache was given before '--'");
     expect(r.code).toBe(0);
+  });
+
+  it('is not refused to check given files, which reads no cache (the line with --no-cache after -- is refused in turn)', () => {
+    const dir = fixtureProject(['dev', 'qa'], { copyDist: true });
+    const r = runCli(
+      'check',
+      ['dist/qa'],
+      dir,
+      { npm_lifecycle_event: 'check' },
+      { npmArguments: ['run', 'check', '--no-cache', '--', 'dist/qa'] },
+    );
+    expect(r.stderr).not.toContain("--no-cache was given before '--'");
+    expect(r.stdout).toContain('objects checked');
   });
 
   it('gets no answer from the fast path (lib/cli/fast.ts) of an unchanged project: the command refuses it', () => {
@@ -90,5 +103,24 @@ describe("--no-cache given before '--', which npm takes for its own cache", () =
       env: { ...process.env, npm_config_cache: cache },
     });
     expect(plain.status).toBe(0);
+  });
+
+  it('is not told of an npm running another script, whose own option it is (npm run ci --no-cache, ci running check by another runner)', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'stagecraft-npm-cache-'));
+    const project = mkdtempSync(join(tmpdir(), 'stagecraft-npm-outer-'));
+    // a runner between npm and the command (yarn, pnpm) sets npm_lifecycle_event to the command's script
+    const script = `cd '${REPO}' && npm_lifecycle_event=check '${process.execPath}' '${RUN_SCRIPT}' check no-such-file.yaml`;
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'outer', version: '1.0.0', scripts: { ci: script } }));
+    const r = spawnSync('npm', ['run', '--silent', 'ci', '--no-cache'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_cache: cache },
+    });
+    expect(readdirSync(join(cache, '_logs')).length).toBeGreaterThan(0);
+    // (read from npm's INIT_CWD, the outer project)
+    expect([r.status, r.stderr.split('\n').find((l) => l.startsWith('error:'))]).toEqual([
+      2,
+      `error: there is no file or directory '${join(project, 'no-such-file.yaml')}'`,
+    ]);
   });
 });

@@ -13,6 +13,9 @@ describe('didYouMean', () => {
     for (const given of ['-', 'x', '.', 'zz', '--']) expect(didYouMean(given, stages), given).toBeUndefined();
     expect(didYouMean('q', stages)).toBe('qa');
     expect(didYouMean('ab', stages)).toBe('lab');
+    // two letters swapped keep all of them (Levenshtein's distance 2, as far as '-' is)
+    expect(didYouMean('aq', ['dev', 'production', 'qa', 'test'])).toBe('qa');
+    expect(didYouMean('pi', ['hostnames', 'ip'])).toBe('ip');
   });
 
   it('ignores case when it picks the nearest name, and suggests it as it is spelled', () => {
