@@ -150,7 +150,10 @@ function refuseOptionsAfterSecondDashes<V>(command: Command<V>, argv: readonly s
   const line = !own.length && words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
   // the options, or, when there is none, the third '--' that the command would read as a name
   const dashed = after.filter(isOption);
-  const optionWords = dashed.some((w) => w !== '--') ? dashed.filter((w) => w !== '--') : dashed;
+  // an option not known is named without what follows its '=' (a value typed there may be a secret's)
+  const said = (w: string) =>
+    w.includes('=') && !Object.hasOwn(options, w.replace(/^--?/, '').split('=')[0]) ? w.slice(0, w.indexOf('=')) : w;
+  const optionWords = (dashed.some((w) => w !== '--') ? dashed.filter((w) => w !== '--') : dashed).map(said);
   throw new ProblemsError([
     ...own,
     {

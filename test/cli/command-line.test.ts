@@ -794,6 +794,13 @@ describe("options after a second '--', which a command of names reads as names",
     expect(snapshotDir(dir)).toEqual(before);
   });
 
+  it('an option there not known is named without its value, which may be a secret typed by mistake', () => {
+    const r = runCli('synth', ['lab', '--', '--password=hunter2'], fixtureProject(['dev', 'qa', 'test']));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error: '--password' follows a second '--'");
+    expect(r.stderr).not.toContain('hunter2');
+  });
+
   it('an option there misspelt is said as on the command line, with the one meant', () => {
     const r = runCli('synth', ['lab', '--', '--verbos'], fixtureProject(['dev', 'qa', 'test']));
     expect(r.code).toBe(2);
