@@ -324,9 +324,15 @@ export type ServicePort = readonly [name: string, port: NonNullable<ServiceSetti
 export function colorServicePort(s: ServiceSettings): ServicePort | undefined {
   const ports = s.ingress?.port === undefined ? Object.entries(s.ports ?? {}) : servicePortsOf(s);
   const http = s.probes?.readiness?.http;
-  // the probe's port by number or by name, or the first port as the probe defaults to
-  const probed = ([portName, p]: ServicePort) =>
-    http !== undefined && (http.port === undefined ? portName === ports[0]![0] : http.port === p.port || http.port === portName);
+  // the number the probe's GET goes to (its port by number or by name, or the first port as the
+  // probe defaults to), over TCP: of a number open over TCP and UDP (HTTP/3), the TCP port
+  const number =
+    http === undefined
+      ? undefined
+      : typeof http.port === 'number'
+        ? http.port
+        : (http.port === undefined ? ports[0] : ports.find(([portName]) => portName === http.port))?.[1].port;
+  const probed = ([, p]: ServicePort) => number !== undefined && p.port === number && (p.protocol ?? 'TCP') === 'TCP';
   return servingPort(
     ports,
     ([portName]) => portName,

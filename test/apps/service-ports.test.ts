@@ -129,6 +129,20 @@ describe('the port an Ingress of a service sends its traffic to, without ingress
     ).toBe(8080);
   });
 
+  it('is the TCP port of a number open over TCP and UDP (HTTP/3) the probe checks, whichever is listed first', () => {
+    const ports = '{ quic: { port: 8443, protocol: UDP }, https: { port: 8443 } }';
+    for (const probe of ['{ path: /ready, port: 8443 }', '{ path: /ready }', '{ path: /ready, port: quic }']) {
+      const text = serviceStage([
+        'image: team/api:1',
+        `ports: ${ports}`,
+        `probes: { readiness: { http: ${probe} } }`,
+        'ingress: { host: api.example.com, tlsSecret: api-tls }',
+      ]);
+      expect(problems(text)).toEqual([]);
+      expect(find(render(text), 'Ingress', 'api').spec.rules[0].http.paths[0].backend.service.port.number).toBe(8443);
+    }
+  });
+
   it("is the app's only port, or a sidecar proxy's when the app has none", () => {
     expect(ingressPort('{ web: { port: 8080 } }')).toBe(8080);
     const objects = render(
