@@ -1,6 +1,6 @@
 /**
- * The stacks a stage file can deploy, by the key it uses under `apps:`. Adding a stack is one
- * line here; its settings schema becomes part of the stage-file schema.
+ * The stacks a stage file can deploy, by the key it uses under `apps:`. Adding a stack is its
+ * import and one line in STACKS; its settings schema becomes part of the stage-file schema.
  */
 import { demoapp } from './demoapp/index.js';
 import { flannel } from './flannel.js';
