@@ -271,6 +271,29 @@ describe('secret values in stage files', () => {
     ]);
   });
 
+  it('refuses a real password in a file named an example (.env.example): words that say nothing of an example are a password', () => {
+    const files = (name: string, lines: readonly string[]) =>
+      `apps:\n  web:\n    stack: service\n    image: team/web:1.0\n    ports: { http: { port: 8080 } }\n    config:\n      files:\n        ${name}: |\n${lines.map((l) => `          ${l}\n`).join('')}`;
+    // a real .env saved under an example's name: a dictionary password, a passphrase, a URL's password, none printed
+    for (const line of [
+      'DB_PASSWORD=Summer2024',
+      'REDIS_PASSWORD=correct-horse-battery-staple',
+      'DATABASE_URL=postgres://app:hunter2@db/app',
+    ]) {
+      const problems = problemsOf({ st: files('prod.env.sample', ['APP_ENV=production', line]) });
+      expect(problems, line).toHaveLength(1);
+      expect(problems.join('\n')).not.toMatch(/Summer2024|correct-horse|hunter2/);
+    }
+    // words that say they are one still pass
+    const examples = [
+      'DB_PASSWORD=mysecretpassword',
+      'ADMIN_PASSWORD=admin',
+      'API_KEY=REPLACE_ME',
+      'DATABASE_URL=postgres://postgres:postgres@db/app',
+    ];
+    expect(problemsOf({ st: files('.env.example', examples) })).toEqual([]);
+  });
+
   it("tells a secret in the repository URL that carries no credentials (a token in its path) to go to the engine's Secret, not to a Secret of the stage", () => {
     const token = SECRET_SAMPLES['github-token']!;
     const text = deliveredStageFile(`{ cluster: nonprod, repository: { url: "https://git.example.com/${token}/app.git" } }`);

@@ -29,10 +29,21 @@ const SETTING_LINE =
 const URL_PASSWORD = /(:\/\/[^\s:/@]*:)([^\s:/@]+)@/g;
 
 /**
- * An example's value: words a person replaces (`NAME`: `changeme`, `CHANGE_ME`, `your-api-token-here`, `sk_test_...`), not a
- * password's mix (`Xk9vQ2mLr7pT`, `Passw0rd!`) nor a URL, whose password is read on its own (`URL_PASSWORD`).
+ * The words an example's value says it is one with: to replace (`changeme`, `your-api-token-here`, `REPLACE_ME`, `xxxx`), the
+ * secret's own kind (`password`, `mysecretpassword`, `api-key`) or a well-known default (`admin`, `guest`, `postgres`, `foobared`).
+ * Part of a word for the long ones, a word whole (between other characters than letters) for the short.
  */
-const isExampleValue = (value: string): boolean => !value.includes('://') && NAME(value);
+const PLACEHOLDER_WORDS =
+  /change|replace|example|sample|placeholder|your|secret|passw|token|dummy|fake|todo|fixme|xxx|redacted|insert|enter|(?:^|[^a-z])(?:key|pass|pwd?|test|here|admin|root|guest|postgres|mysql|redis|user|default|demo|local|dev|foo|bar|baz|foobar|foobared|value|none)(?![a-z])/i;
+
+/**
+ * An example's value: words a person replaces (`NAME`, and one of them `PLACEHOLDER_WORDS`: `changeme`, `CHANGE_ME`,
+ * `your-api-token-here`), not a password's mix (`Xk9vQ2mLr7pT`, `Passw0rd!`), nor words that say nothing of an example
+ * (`Summer2024`, `correct-horse-battery-staple`: a real password, in a file named an example all the same), nor a URL, whose
+ * password is read on its own (`URL_PASSWORD`).
+ */
+const isExampleWord = (value: string): boolean => NAME(value) && PLACEHOLDER_WORDS.test(value);
+const isExampleValue = (value: string): boolean => !value.includes('://') && isExampleWord(value);
 
 /**
  * The text of an example file with each example's value blanked (the same length, so that places in it are the text's): what the
@@ -46,6 +57,6 @@ export function withoutExamples(text: string): string {
         : line,
     )
     .replace(URL_PASSWORD, (m: string, before: string, password: string) =>
-      NAME(password) ? `${before}${' '.repeat(password.length)}@` : m,
+      isExampleWord(password) ? `${before}${' '.repeat(password.length)}@` : m,
     );
 }
