@@ -824,6 +824,35 @@ describe('an entry saved into a stage directory after the journal (the command k
     },
   );
 
+  // a project moved with mv (same file system) keeps its directories' inodes: the journal's inode of dist/ tells a move from a copy
+  it('a kill at journal, rm -rf dist/.stagecraft-tx, then the project moved (mv): said not complete, dist/qa/ the old output, never said complete', () => {
+    const root = project();
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    rmSync(join(root, 'dist', '.stagecraft-tx'), { recursive: true });
+    const moved = join(mkdtempSync(join(tmpdir(), 'stagecraft-late-moved-')), 'project');
+    renameSync(root, moved);
+    expect(recover(moved, 'dist', RECOVERY)).toEqual([
+      expect.stringMatching(
+        /its change is not complete: dist\/qa\/ is not its new output, which dist\/\.stagecraft-tx held and was removed since/,
+      ),
+    ]);
+    expect(tree(join(moved, 'dist', 'qa'))).toEqual(OLD);
+    expectDone(moved);
+  });
+
+  it.each(['rename-2', 'cleanup'])(
+    'a kill at %s, the new output in place, then the project moved (mv): the change said complete where it is now',
+    (step) => {
+      const root = project();
+      expect(write(root, step, killed)).toBeInstanceOf(Error);
+      const moved = join(mkdtempSync(join(tmpdir(), 'stagecraft-late-moved-')), 'project');
+      renameSync(root, moved);
+      expect(recover(moved, 'dist', RECOVERY)).toEqual([expect.stringMatching(/its change (is now complete|was complete)/)]);
+      expect(tree(join(moved, 'dist', 'qa'))).toEqual(Object.fromEntries(NEW));
+      expectDone(moved);
+    },
+  );
+
   // removing a file's other link moves its change time: a file the new output shared, removed from it after a kill, was not written over
   it.each([
     [
