@@ -20,7 +20,7 @@ import {
 import { dirname, join, relative, sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { Problem } from '../errors.js';
-import { errnoCode, withFs } from '../fs-problems.js';
+import { errnoCode, isFsError, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { contentDigest, everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
@@ -293,11 +293,18 @@ export function finerChangeTimes(dist: string, staging: string, stat = (path: st
   rmSync(path, { force: true });
   closeSync(openSync(path, 'wx'));
   try {
-    const before = stat(path).ctimeNs;
-    chmodSync(path, 0o600);
-    const once = stat(path).ctimeNs;
-    chmodSync(path, 0o644);
-    const finer = before !== once && once !== stat(path).ctimeNs;
+    let finer: boolean;
+    try {
+      const before = stat(path).ctimeNs;
+      chmodSync(path, 0o600);
+      const once = stat(path).ctimeNs;
+      chmodSync(path, 0o644);
+      finer = before !== once && once !== stat(path).ctimeNs;
+    } catch (e) {
+      // a file system that refuses chmod (exFAT, FAT without 'quiet'): its times tell nothing, and copies are safe
+      if (!isFsError(e)) throw e;
+      finer = false;
+    }
     changeTimesOf.set(dist, finer);
     return finer;
   } finally {

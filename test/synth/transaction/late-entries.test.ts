@@ -359,11 +359,18 @@ describe('a file saved over a generated file after the stage was staged, before 
       expect(finerChangeTimes(join(root, 'a'), staging, at([1n, 1n, 2n]))).toBe(false);
       expect(finerChangeTimes(join(root, 'b'), staging, at([1n, 2n, 2n]))).toBe(false);
       expect(finerChangeTimes(join(root, 'c'), staging, at([1n, 2n, 3n]))).toBe(true);
+      // a file system that refuses the change (chmod on exFAT: EPERM) tells nothing: copied, as on coarse times
+      let looks = 0;
+      const refused = () => {
+        if (looks++ === 0) return { ctimeNs: 1n } as BigIntStats;
+        throw Object.assign(new Error('EPERM: operation not permitted'), { code: 'EPERM' });
+      };
+      expect(finerChangeTimes(join(root, 'd'), staging, refused)).toBe(false);
       // asked once: what was found stands
       expect(finerChangeTimes(join(root, 'a'), staging, at([1n, 2n, 3n]))).toBe(false);
       expect(readdirSync(staging)).toEqual([]);
     } finally {
-      for (const d of ['a', 'b', 'c']) changeTimesOf.delete(join(root, d));
+      for (const d of ['a', 'b', 'c', 'd']) changeTimesOf.delete(join(root, d));
     }
   });
 
