@@ -283,25 +283,25 @@ export const changeTimesOf = new Map<string, boolean>();
  * (1-10 ms), so that a `cp -p` of a file's size in the tick of a link's stamp would leave that stamp
  * as it was, its text in the new output unseen: the unchanged files are then copied into the new
  * output, not linked (as where times are whole seconds: `coarseTimes`). Two changes, each right after
- * a look: coarse when either leaves the change time as it was (two ticks cannot pass between three
- * looks taken within microseconds, but in a process stopped meanwhile, taken for finer: linked, as before).
+ * a look: coarse when either leaves the change time as it was (a coarse clock would have to tick
+ * twice within microseconds to pass for finer, as only a process stopped meanwhile sees it: linked then, as before).
  */
 export function finerChangeTimes(dist: string, staging: string, stat = (path: string) => lstatSync(path, { bigint: true })): boolean {
   const known = changeTimesOf.get(dist);
   if (known !== undefined) return known;
   const path = join(staging, `.clock-${process.pid}-${threadId}`);
   rmSync(path, { force: true });
-  closeSync(openSync(path, 'wx'));
   try {
     let finer: boolean;
     try {
+      closeSync(openSync(path, 'wx'));
       const before = stat(path).ctimeNs;
       chmodSync(path, 0o600);
       const once = stat(path).ctimeNs;
       chmodSync(path, 0o644);
       finer = before !== once && once !== stat(path).ctimeNs;
     } catch (e) {
-      // a file system that refuses chmod (exFAT, FAT without 'quiet'): its times tell nothing, and copies are safe
+      // a file system that refuses chmod (exFAT, FAT without 'quiet'), or the file (no inode left): its times tell nothing, and copies are safe
       if (!isFsError(e)) throw e;
       finer = false;
     }
