@@ -77,6 +77,14 @@ export interface Journal {
    */
   readonly made?: Readonly<Record<string, string>>;
   /**
+   * The device and inode of the output directory (`dist/`) when the journal was written
+   * (`<dev>:<ino>`, `directoryId`): a project moved since (`mv`, on one file system) keeps it, and
+   * its inodes of `made` still tell; one copied since (`cp -a`, `rsync`, `mv` to another file
+   * system) has another, whose directories' inodes are all others. Absent from journals of earlier
+   * releases, whose `root` alone tells (a project moved since taken for one copied).
+   */
+  readonly dist?: string;
+  /**
    * Project files (as in `targets`) edited since the interruption, which keep that edit: a recovery
    * that found them rewrote the journal without their renames (their new texts go with `remove`).
    */
@@ -110,6 +118,12 @@ export function writeJournal(root: string, journal: Journal): void {
     }
     renameSync(tmp, join(root, JOURNAL_FILE));
   });
+}
+
+/** The device and inode of the directory at `path` (`Journal.dist`), undefined when nothing is there. */
+export function directoryId(path: string): string | undefined {
+  const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  return st && `${st.dev}:${st.ino}`;
 }
 
 /** The SHA-256 of the file at `path`, null when there is none, or what is there when it is no regular file (a FIFO, which is replaced unread). */
@@ -193,6 +207,7 @@ export function readJournal(text: string, root: string): Journal | string {
   if (!absentOrMapping(j.made, (dir, ino) => inProject(dir) && typeof ino === 'string' && /^\d+$/.test(ino))) {
     return "its 'made' is not a mapping of stage directories to inodes";
   }
+  if (j.dist !== undefined && !(typeof j.dist === 'string' && /^\d+:\d+$/.test(j.dist))) return "its 'dist' is not a device and inode";
   if (
     j.interrupted !== undefined &&
     !(Number.isInteger(j.interrupted) && (j.interrupted as number) >= 0 && (j.interrupted as number) <= renames.length)

@@ -10,7 +10,7 @@ import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularFile, stagedFor } from './disk.js';
 import { finish, takenOut } from './finish.js';
-import { JOURNAL_FILE, digestOf, readJournal, writeJournal, type Journal, type Rename } from './journal.js';
+import { JOURNAL_FILE, digestOf, directoryId, readJournal, writeJournal, type Journal, type Rename } from './journal.js';
 
 /**
  * The index of the first rename of `renames` not done yet. Every source exists when the journal is
@@ -72,7 +72,7 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     const journal = keepEdits(root, interruptedAt(root, read, first), first);
     // before the renames: what of the new output is already gone from it was removed since (rm dist/qa/a.yaml), not by them
     const lacking = removedFiles(root, journal, first);
-    const other = notMade(root, journal);
+    const other = notMade(root, distDir, journal);
     // a project file's new text whose rename, before `first`, was taken for done with the staging directory removed by
     // hand: not put in place, and not to be, the stage directory's new output gone with it (the file stays as it was);
     // once a recovery killed before its journal was removed took that text away, the file still holds the text the
@@ -173,12 +173,19 @@ function cleanedUp(root: string, journal: Journal, first: number): boolean {
  * directory its rename would put in place (`Journal.made`), whose source is gone: removed by hand
  * with the transaction directory after a kill (`rm -rf dist/.stagecraft-tx`), it leaves the old output
  * where it was, which the renames' sources and targets alone take for the rename done. A journal of
- * an earlier release, without `made`, tells nothing; nor does one of a project copied or moved since
- * (`Journal.root`: its directories' inodes are others).
+ * an earlier release, without `made`, tells nothing; nor does one of a project copied since, whose
+ * directories' inodes are others: its `dist/` is another directory (`Journal.dist`), where a project
+ * moved with `mv` keeps it, and every inode of it (a journal without `dist`: by `Journal.root`, a
+ * project moved since taken for one copied).
  */
-function notMade(root: string, journal: Journal): string[] {
-  // a project copied or moved since (completed where it is: `refuseOthersJournal`) holds directories of other inodes
-  if (journal.root !== undefined && journal.root !== realpathSync(root)) return [];
+function notMade(root: string, distDir: string, journal: Journal): string[] {
+  // a project copied since (completed where it is: `refuseOthersJournal`) holds directories of other inodes
+  if (
+    journal.dist !== undefined
+      ? directoryId(join(root, distDir)) !== journal.dist
+      : journal.root !== undefined && journal.root !== realpathSync(root)
+  )
+    return [];
   const made = journal.made ?? {};
   return journal.renames
     .filter(({ from, to }) => made[to] !== undefined && !present(join(root, from)))

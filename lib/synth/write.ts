@@ -47,7 +47,7 @@ import { compareCodePoints } from '../model/order.js';
 import type { StageFileTree } from './file-content.js';
 import { TX_DIR, isKeptAside, present, scanDir, tmpPath, type DistTree, type WriteOptions } from './disk.js';
 import { finish } from './finish.js';
-import { JOURNAL_FILE, writeJournal, type Journal, type Rename } from './journal.js';
+import { JOURNAL_FILE, directoryId, writeJournal, type Journal, type Rename } from './journal.js';
 import { planProjectFiles, stageProjectFiles } from './project-files.js';
 import { readMountTable } from './mount-point.js';
 import { sinceStaged } from './since-staged.js';
@@ -306,6 +306,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       written,
       dropped,
       made,
+      dist: directoryId(dist),
     };
     writeJournal(o.root, journal);
     done = true;
