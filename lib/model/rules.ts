@@ -583,8 +583,8 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'Eviction API and PodDisruptionBudget',
   },
   'refs/service-monitor-selector': {
-    short: 'A ServiceMonitor selecting no Service (CRD known)',
-    help: "ServiceMonitors select Services by the Services' labels, not the pods'.",
+    short: 'A ServiceMonitor selecting no Service of the objects (CRD known; warning)',
+    help: "ServiceMonitors select Services by the Services' labels (not the pods'), in their own namespace or those of namespaceSelector.matchNames: one that matches none scrapes nothing, silently. Make the selector match the Services' labels. A warning, not an error: the Services may be an operator's, made from a custom resource (Strimzi's Kafka, the Prometheus operator's prometheus-operated), which no object shows. A namespace the objects do not make, or namespaceSelector.any, is not looked in.",
     mirrors: 'Prometheus Operator ServiceMonitor',
   },
   'refs/service-monitor-port': {
