@@ -12,8 +12,8 @@ import type { ObjectIndex } from './object-index.js';
 const groupKind = (kind: string): string => `${EXISTING_KINDS[kind].group}/${kind}`;
 
 /**
- * The names of the objects of cluster-scoped `kind`, sorted (by kind: without their CRD the index
- * files them under a namespace), with those declared as made outside them (`existing`).
+ * The names of the objects of cluster-scoped `kind`, sorted (by kind, wherever the index files them: under the
+ * namespace they name when a CRD known says otherwise), with those declared as made outside them (`existing`).
  */
 export function clusterNames(index: ObjectIndex, kind: 'ClusterIssuer' | 'ClusterSecretStore', existing?: readonly string[]): string[] {
   const names = index.objectsOf(groupKind(kind)).flatMap((s) => (typeof s.metadata?.name === 'string' ? [s.metadata.name] : []));

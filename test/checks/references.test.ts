@@ -363,19 +363,26 @@ describe('the scope of an object, by API group and kind', () => {
   });
 
   it('takes a custom kind whose CRD says scope: Cluster as cluster-scoped, the CRD among the objects or given', () => {
-    const issuers = [
+    const gadgets = [object('example.com/v1', 'Gadget', 'ca', 'ghost'), object('example.com/v1', 'Gadget', 'ca', 'other')];
+    const clusterGadget = crd('example.com', 'Gadget', 'Cluster');
+    expect(found([clusterGadget, ...gadgets])).toEqual(['refs/duplicate-object Gadget other/ca']);
+    expect(found(gadgets, { crds: [clusterGadget] })).toEqual(['refs/duplicate-object Gadget other/ca']);
+    // without the CRD, as most custom kinds are: namespaced
+    expect(found(gadgets)).toEqual(['refs/namespace Gadget ghost/ca', 'refs/namespace Gadget other/ca']);
+    // unless its project's CRD puts it at cluster scope (KNOWN_CLUSTER_KINDS: cert-manager's ClusterIssuer), as with it
+    const clusterIssuers = [
       object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'ghost'),
       object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'other'),
     ];
-    const clusterIssuer = crd('cert-manager.io', 'ClusterIssuer', 'Cluster');
-    expect(found([clusterIssuer, ...issuers])).toEqual(['refs/duplicate-object ClusterIssuer other/ca']);
-    expect(found(issuers, { crds: [clusterIssuer] })).toEqual(['refs/duplicate-object ClusterIssuer other/ca']);
-    // without the CRD, as most custom kinds are: namespaced
-    expect(found(issuers)).toEqual(['refs/namespace ClusterIssuer ghost/ca', 'refs/namespace ClusterIssuer other/ca']);
+    expect(found(clusterIssuers)).toEqual(['refs/duplicate-object ClusterIssuer other/ca']);
+    expect(found(clusterIssuers, { crds: [crd('cert-manager.io', 'ClusterIssuer', 'Namespaced')] })).toEqual([
+      'refs/namespace ClusterIssuer ghost/ca',
+      'refs/namespace ClusterIssuer other/ca',
+    ]);
   });
 
   it('keeps what it found on an object for the scopes the CRDs gave: a CRD that moves a kind to cluster scope is not answered from before', () => {
-    const issuer = object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'ghost');
+    const issuer = object('example.com/v1', 'Gadget', 'ca', 'ghost');
     const kept = new Map<string, TracedResult>();
     const memo: CheckMemo = {
       get: () => undefined,
@@ -387,7 +394,7 @@ describe('the scope of an object, by API group and kind', () => {
     const namespaceFindings = (options: CheckOptions) =>
       checkObjects([issuer], options, memo).findings.filter((f) => f.code === 'refs/namespace').length;
     expect(namespaceFindings({})).toBe(1);
-    expect(namespaceFindings({ crds: [crd('cert-manager.io', 'ClusterIssuer', 'Cluster')] })).toBe(0);
+    expect(namespaceFindings({ crds: [crd('example.com', 'Gadget', 'Cluster')] })).toBe(0);
     expect(kept.size).toBe(2);
   });
 });
