@@ -50,3 +50,13 @@ export function declareHint(kind: string, ns: string, name: string, written: boo
     ? `if '${name}' is made outside the stage, declare it under checks.existingObjects in the stage file: ${entry}`
     : `if '${name}' is made outside these files, declare it: npm run check -- --object-exists ${entry} <files>`;
 }
+
+/** Knative Serving's Service (`serving.knative.dev`), as the index files it. */
+const KNATIVE_SERVICE = 'serving.knative.dev/Service';
+
+/**
+ * Whether a Knative Service of the objects makes the Service `name` of namespace `ns`: Knative makes one of its own
+ * name there (an ExternalName to the cluster's Knative ingress), which no object shows, for an Ingress or a route to
+ * reach it by. Its ports are Knative's: not looked at.
+ */
+export const madeByKnative = (index: ObjectIndex, ns: string, name: string): boolean => index.get(KNATIVE_SERVICE, ns, name) !== undefined;

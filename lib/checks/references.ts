@@ -25,7 +25,7 @@ import { missingVolumeHint } from './cluster-made.js';
 import { checkRolloutServices, checkRolloutWorkload } from './custom-workloads.js';
 import { checkIssuerSecrets } from './issuer-secrets.js';
 import { checkCertificateIssuer, checkIngressIssuer } from './issuer-refs.js';
-import { clusterNames, declareHint, namespacedNames } from './declared-names.js';
+import { clusterNames, declareHint, madeByKnative, namespacedNames } from './declared-names.js';
 import { checkClusterExternalSecret } from './cluster-external-secrets.js';
 import { ROUTE_KINDS, checkRoute } from './gateway-routes.js';
 import { checkGatewayCertificates } from './gateway-listeners.js';
@@ -105,7 +105,7 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     if (!target) {
       // one made outside the objects (an operator's, another release's) may be declared: its ports are not known
       const names = namespacedNames(index, 'Service', ns, existingObjects);
-      if (names.includes(svc.name)) return;
+      if (names.includes(svc.name) || madeByKnative(index, ns, svc.name)) return;
       out.push(
         emit(
           'refs/ingress-service',
@@ -117,6 +117,9 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
       return;
     }
     const port = asRecord(svc.port);
+    // an ExternalName Service is a DNS name: the controller (ingress-nginx) connects to it at the backend's port number,
+    // which its ports need not list; a port name is looked up among them
+    if (asRecord(target.spec)?.type === 'ExternalName' && port?.name === undefined) return;
     const servicePorts = recordsIn(asRecord(target.spec)?.ports);
     const ok =
       port?.name !== undefined

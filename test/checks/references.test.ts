@@ -483,3 +483,43 @@ describe("an Ingress's backend Service made outside the objects", () => {
     expect(said({ existingObjects: ['Service/monitoring/grafana'] })).toHaveLength(1);
   });
 });
+
+describe("an Ingress's backend Service of type ExternalName, or made by a Knative Service", () => {
+  const ingress = (name: string, port: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'legacy', namespace: 'shop' },
+    spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port } } }] } }] },
+  });
+  const external: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'legacy-api', namespace: 'shop' },
+    spec: { type: 'ExternalName', externalName: 'api.legacy.example.com' },
+  };
+  const knative: KubeObject = {
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: { name: 'hello', namespace: 'shop' },
+    spec: { template: { spec: { containers: [{ image: 'ghcr.io/knative/helloworld-go:1.0' }] } } },
+  };
+  const said = (o: KubeObject) =>
+    checkObjects([external, knative, o], { existingNamespaces: ['shop'] }).findings.flatMap((f) =>
+      f.code.startsWith('refs/ingress-') ? [`${f.code} ${f.message}`] : [],
+    );
+
+  it("is reached at the backend's port number, which an ExternalName Service's ports need not list (ingress-nginx connects to the name at it)", () => {
+    expect(said(ingress('legacy-api', { number: 443 }))).toEqual([]);
+    // a port name is looked up among its ports
+    expect(said(ingress('legacy-api', { name: 'https' }))).toEqual([
+      'refs/ingress-port routes to port "https" of Service \'legacy-api\', whose ports are: none',
+    ]);
+  });
+
+  it('is there when a Knative Service of its name makes it; a name of no Service still is not', () => {
+    expect(said(ingress('hello', { number: 80 }))).toEqual([]);
+    expect(said(ingress('helo', { number: 80 }))).toEqual([
+      "refs/ingress-service routes to Service 'helo', but the Services in namespace 'shop' are: legacy-api",
+    ]);
+  });
+});
