@@ -163,8 +163,28 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
   }
 }
 
-function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], { engine, sync }: ReferenceOptions): void {
+/** A HorizontalPodAutoscaler's target (`spec.scaleTargetRef`), checked by `checkScaleTarget`. */
+const checkAutoscaler: KindCheck = (o, ns, index, out, options) =>
+  checkScaleTarget(o, asRecord(asRecord(o.spec)?.scaleTargetRef), ns, index, out, options);
+
+/**
+ * A KEDA ScaledObject's target: KEDA makes a HorizontalPodAutoscaler of its `scaleTargetRef`, whose kind and apiVersion
+ * default to apps/v1 Deployment, so it is checked as one's (a target with spec.replicas, one not there).
+ */
+const checkScaledObject: KindCheck = (o, ns, index, out, options) => {
   const ref = asRecord(asRecord(o.spec)?.scaleTargetRef);
+  if (ref)
+    checkScaleTarget(o, { ...ref, kind: ref.kind ?? 'Deployment', apiVersion: ref.apiVersion ?? 'apps/v1' }, ns, index, out, options);
+};
+
+function checkScaleTarget(
+  o: KubeObject,
+  ref: Obj | undefined,
+  ns: string,
+  index: ObjectIndex,
+  out: Finding[],
+  { engine, sync }: ReferenceOptions,
+): void {
   if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return;
   // the autoscaler finds its target by group and kind; without an apiVersion, in the core group
   // (which has no Deployment: "no matches for kind Deployment in group ''")
@@ -311,6 +331,7 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
     },
   ],
   ['HorizontalPodAutoscaler', { group: 'autoscaling', check: checkAutoscaler }],
+  ['ScaledObject', { group: 'keda.sh', check: checkScaledObject }],
   ['StatefulSet', { group: 'apps', check: checkStatefulSetService }],
   ['PersistentVolumeClaim', { group: '', check: checkClaim }],
   ['RoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],

@@ -456,11 +456,12 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/scale-target': {
     short: 'An autoscaler targeting a workload that does not exist',
-    help: 'Fix scaleTargetRef.',
+    help: "Fix scaleTargetRef. A KEDA ScaledObject's is checked as a HorizontalPodAutoscaler's (KEDA makes one of it), its kind and apiVersion apps/v1 Deployment unless given.",
     mirrors: 'HorizontalPodAutoscaler scaleTargetRef',
   },
   'refs/autoscaled-replicas': {
-    short: 'An autoscaler scaling a workload that has spec.replicas, a number or null (warning)',
+    short:
+      'An autoscaler (a HorizontalPodAutoscaler, a KEDA ScaledObject) scaling a workload that has spec.replicas, a number or null (warning)',
     help: 'Every apply sets the number of pods back to spec.replicas (to 1 for a null, which it sends to remove the field: a Helm value left empty), whatever the load: kubectl apply, Flux at every interval (suspended: once resumed), and Argo CD at every sync and, with selfHeal (the default of stagecraft, not of Argo CD), within seconds of each scaling, so that the engine and the autoscaler fight for as long as the load lasts (Argo CD without selfHeal, or synced by hand, takes the pods down at each sync; an ignoreDifferences of spec.replicas only hides the difference: a sync applies it unless RespectIgnoreDifferences=true); a stage delivered by an engine is told of its engine and sync policy alone. Leave the field out and let the HorizontalPodAutoscaler set it (for kubectl and Argo CD, first drop it from the last-applied configuration; for Flux, the synthesis that removes it gives the hand-over, output/replicas-reset).',
     mirrors:
       'HorizontalPodAutoscaler and kubectl apply (Kubernetes docs: Migrating Deployments and StatefulSets to horizontal autoscaling)',

@@ -523,3 +523,45 @@ describe("an Ingress's backend Service of type ExternalName, or made by a Knativ
     ]);
   });
 });
+
+describe("a KEDA ScaledObject's target, which KEDA scales through a HorizontalPodAutoscaler it makes", () => {
+  const deployment = (replicas?: number): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: {
+      ...(replicas === undefined ? {} : { replicas }),
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'ghcr.io/example/web:1.2.3' }] } },
+    },
+  });
+  const scaled = (scaleTargetRef: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledObject',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { scaleTargetRef, triggers: [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '60' } }] },
+  });
+  const said = (...objects: KubeObject[]) =>
+    checkObjects(objects, { existingNamespaces: ['shop'] }).findings.flatMap((f) =>
+      f.code === 'refs/autoscaled-replicas' || f.code === 'refs/scale-target'
+        ? [`${f.severity ?? 'error'} ${f.code} ${f.message.split(':')[0]}`]
+        : [],
+    );
+
+  it("with spec.replicas, which every apply sets back, is warned of as an autoscaler's is (its kind and apiVersion apps/v1 Deployment unless given)", () => {
+    expect(said(deployment(2), scaled({ name: 'web' }))).toEqual([
+      "warning refs/autoscaled-replicas scales Deployment 'web', which has spec.replicas",
+    ]);
+    expect(said(deployment(), scaled({ name: 'web' }))).toEqual([]);
+    expect(said(deployment(), scaled({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }))).toEqual([]);
+  });
+
+  it("not there is an error, as an autoscaler's", () => {
+    expect(said(deployment(), scaled({ name: 'wbe' }))).toEqual([
+      "error refs/scale-target scales Deployment 'wbe', but the Deployments in namespace 'shop' are",
+    ]);
+    expect(said(deployment(), scaled({ kind: 'StatefulSet', name: 'web' }))).toEqual([
+      "error refs/scale-target scales StatefulSet 'web', but the StatefulSets in namespace 'shop' are",
+    ]);
+  });
+});
