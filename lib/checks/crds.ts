@@ -233,13 +233,47 @@ function noteScope(spec: CrdSpec | undefined, scopes: Map<string, boolean>): voi
   if (typeof spec?.group === 'string' && typeof kind === 'string') scopes.set(`${spec.group}/${kind}`, spec.scope === 'Cluster');
 }
 
-/** The kinds of `scopes` at cluster scope, sorted. */
+/**
+ * Custom kinds, as `group/kind`, that their projects' CRDs define at cluster scope (`scope: Cluster`): taken so while
+ * no CRD of the kind is known, so that an object of one is named (`crd/unknown-kind`: `GatewayClass envoy`, not
+ * `GatewayClass lab/envoy`) and filed as it will be once its CRD is added. A CRD of the kind, when known, says its scope.
+ */
+export const KNOWN_CLUSTER_KINDS: readonly string[] = [
+  'apiextensions.crossplane.io/Composition',
+  'apiextensions.crossplane.io/CompositeResourceDefinition',
+  'argoproj.io/ClusterAnalysisTemplate',
+  'argoproj.io/ClusterWorkflowTemplate',
+  'cert-manager.io/ClusterIssuer',
+  'cilium.io/CiliumClusterwideNetworkPolicy',
+  'crd.projectcalico.org/GlobalNetworkPolicy',
+  'crd.projectcalico.org/GlobalNetworkSet',
+  'external-secrets.io/ClusterExternalSecret',
+  'external-secrets.io/ClusterSecretStore',
+  'gateway.networking.k8s.io/GatewayClass',
+  'karpenter.k8s.aws/EC2NodeClass',
+  'karpenter.sh/NodeClaim',
+  'karpenter.sh/NodePool',
+  'keda.sh/ClusterTriggerAuthentication',
+  'kyverno.io/ClusterPolicy',
+  'networking.internal.knative.dev/ClusterDomainClaim',
+  'pkg.crossplane.io/Configuration',
+  'pkg.crossplane.io/Provider',
+  'policy.networking.k8s.io/AdminNetworkPolicy',
+  'policy.networking.k8s.io/BaselineAdminNetworkPolicy',
+  'snapshot.storage.k8s.io/VolumeSnapshotClass',
+  'snapshot.storage.k8s.io/VolumeSnapshotContent',
+  'templates.gatekeeper.sh/ConstraintTemplate',
+  'tekton.dev/ClusterTask',
+  'trust.cert-manager.io/Bundle',
+];
+
+/** The kinds of `scopes` at cluster scope, with the known ones no CRD of `scopes` defines (KNOWN_CLUSTER_KINDS), sorted. */
 const clusterKinds = (scopes: ReadonlyMap<string, boolean>): string[] =>
-  [...scopes].flatMap(([gk, cluster]) => (cluster ? [gk] : [])).sort();
+  [...[...scopes].flatMap(([gk, cluster]) => (cluster ? [gk] : [])), ...KNOWN_CLUSTER_KINDS.filter((gk) => !scopes.has(gk))].sort();
 
 /**
- * `group/kind` of the custom kinds that `crds` define at cluster scope (`scope: Cluster`), sorted;
- * a kind defined twice takes the scope of its last CRD. Objects of any kind may be passed: only
+ * `group/kind` of the custom kinds that `crds` define at cluster scope (`scope: Cluster`), and of those known so
+ * that they do not define (KNOWN_CLUSTER_KINDS), sorted; a kind defined twice takes the scope of its last CRD. Objects of any kind may be passed: only
  * CustomResourceDefinitions count.
  */
 export function clusterScopedKinds(crds: readonly KubeObject[]): string[] {

@@ -12,8 +12,8 @@ import type { ObjectIndex } from './object-index.js';
 const groupKind = (kind: string): string => `${EXISTING_KINDS[kind].group}/${kind}`;
 
 /**
- * The names of the objects of cluster-scoped `kind`, sorted (by kind: without their CRD the index
- * files them under a namespace), with those declared as made outside them (`existing`).
+ * The names of the objects of cluster-scoped `kind`, sorted (by kind, wherever the index files them: under the
+ * namespace they name when a CRD known says otherwise), with those declared as made outside them (`existing`).
  */
 export function clusterNames(index: ObjectIndex, kind: 'ClusterIssuer' | 'ClusterSecretStore', existing?: readonly string[]): string[] {
   const names = index.objectsOf(groupKind(kind)).flatMap((s) => (typeof s.metadata?.name === 'string' ? [s.metadata.name] : []));
@@ -50,3 +50,13 @@ export function declareHint(kind: string, ns: string, name: string, written: boo
     ? `if '${name}' is made outside the stage, declare it under checks.existingObjects in the stage file: ${entry}`
     : `if '${name}' is made outside these files, declare it: npm run check -- --object-exists ${entry} <files>`;
 }
+
+/** Knative Serving's Service (`serving.knative.dev`), as the index files it. */
+const KNATIVE_SERVICE = 'serving.knative.dev/Service';
+
+/**
+ * Whether a Knative Service of the objects makes the Service `name` of namespace `ns`: Knative makes one of its own
+ * name there (an ExternalName to the cluster's Knative ingress), which no object shows, for an Ingress or a route to
+ * reach it by. Its ports are Knative's: not looked at.
+ */
+export const madeByKnative = (index: ObjectIndex, ns: string, name: string): boolean => index.get(KNATIVE_SERVICE, ns, name) !== undefined;

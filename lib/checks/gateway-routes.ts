@@ -9,10 +9,12 @@
  * connections rejected); one of weight 0, sent none, is a warning; a mirror's mirrors nothing. A reference to another
  * namespace needs a ReferenceGrant there (`refs/route-grant`, RefNotPermitted, failing the same share), and is
  * followed once one of the objects' grants lets the route reach it. A Service named without a port the API server
- * refuses (the CRD's rule "Must have port for Service reference"). Pure.
+ * refuses (the CRD's rule "Must have port for Service reference"). An ExternalName Service is a warning (Gateway API
+ * advises implementations not to forward to one), its ports not looked at; the Service a Knative Service makes of
+ * its name is there. Pure.
  */
 import { asRecord, recordsIn, type KubeObject } from '../model/object.js';
-import { declareHint, namespacedNames } from './declared-names.js';
+import { declareHint, madeByKnative, namespacedNames } from './declared-names.js';
 import { finder, type FieldPath, type Finding, missingHint } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import { checkRouteParents } from './gateway-parents.js';
@@ -154,13 +156,26 @@ export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex
       // a Service of another's namespace may be made there by its owner
       if (!made) continue;
       const names = namespacedNames(index, 'Service', at, options.existingObjects);
-      if (names.includes(name)) continue;
+      if (names.includes(name) || madeByKnative(index, at, name)) continue;
       out.push(
         emit(
           'refs/route-backend',
           [...path, 'name'],
           `${sends} Service '${name}'${of}, but the Services in namespace '${at}' are: ${listed(names)}; its Gateway's controller sets the route's ResolvedRefs to False (BackendNotFound) and ${what}`,
           missingHint(name, names, 'add the Service', declareHint('Service', at, name, options.written)),
+        ),
+      );
+      continue;
+    }
+    const externalName = asRecord(service.spec)?.type === 'ExternalName' ? asRecord(service.spec)?.externalName : undefined;
+    if (externalName !== undefined) {
+      // a DNS name, whose ports are its host's: Gateway API leaves it to each implementation, and advises against it
+      out.push(
+        finder(o, 'warning')(
+          'refs/route-backend',
+          [...path, 'name'],
+          `${sends} Service '${name}'${of}, an ExternalName Service (${JSON.stringify(externalName)}): Gateway API advises implementations not to forward to one (CVE-2021-25740), and a Gateway's controller that does not sets the route's ResolvedRefs to False and ${what}`,
+          "make sure the Gateway's controller forwards to ExternalName Services (its documentation says), or use the kind it offers for a backend outside the cluster",
         ),
       );
       continue;

@@ -142,22 +142,43 @@ function checkDisruptionBudget(o: KubeObject, ns: string, index: ObjectIndex, ou
   }
 }
 
+/**
+ * The namespaces a monitor's `namespaceSelector` looks in whose objects are known: its own, and those of
+ * `matchNames` the objects make (another's holds what they do not show); undefined for `any: true` (every
+ * namespace of the cluster). Shared by ServiceMonitors and PodMonitors.
+ */
+function monitoredNamespaces(spec: Record<string, unknown>, ns: string, index: ObjectIndex): string[] | undefined {
+  const nsSel = asRecord(spec.namespaceSelector);
+  if (nsSel?.any === true) return undefined;
+  const written = Array.isArray(nsSel?.matchNames) ? nsSel.matchNames.map(String) : [ns];
+  return written.filter((n) => n === ns || index.get(KINDS.Namespace, '', n) !== undefined);
+}
+const namespacesSaid = (namespaces: readonly string[]) =>
+  `namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.map((n) => `'${n}'`).join(', ')}`;
+
+/**
+ * A ServiceMonitor's Services (its selector, in its namespace or those of `namespaceSelector.matchNames` the
+ * objects make), and the Service ports its `endpoints` scrape by name. A selector that matches no Service is a
+ * warning, as a PodMonitor's: an operator makes Services from its custom resources (Strimzi's Kafka bootstrap and
+ * brokers, the Prometheus operator's prometheus-operated), which no object here shows. A namespace the objects do
+ * not make, or every namespace (`any: true`), is not looked in.
+ */
 function checkServiceMonitor(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
   const spec = asRecord(o.spec);
   const sel = labelSelector(spec?.selector, ['spec', 'selector']);
   if (!spec || !sel) return;
+  const namespaces = monitoredNamespaces(spec, ns, index);
+  if (!namespaces?.length) return;
   const emit = finder(o);
-  const nsSel = asRecord(spec.namespaceSelector);
-  const namespaces = nsSel?.any === true ? undefined : Array.isArray(nsSel?.matchNames) ? nsSel.matchNames.map(String) : [ns];
-  const services = index.objectsOf(KINDS.Service).filter((s) => !namespaces || namespaces.includes(index.namespaceOf(s)));
+  const services = index.objectsOf(KINDS.Service).filter((s) => namespaces.includes(index.namespaceOf(s)));
   const selected = services.filter((s) => selectorMatches(sel, s.metadata?.labels ?? {}));
   if (selected.length === 0) {
     out.push(
-      emit(
+      finder(o, 'warning')(
         'refs/service-monitor-selector',
         sel.path,
-        `selects the Services ${describe(sel) || '(all)'} in ${namespaces ? `namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.map((n) => `'${n}'`).join(', ')}` : 'every namespace'}, but no Service there has these labels; the Services are: ${listed(services.map((s) => `${objectHandle(s)} (${formatLabels(s.metadata?.labels) || 'no labels'})`))}`,
-        "make the selector match the Services' labels (not the pods')",
+        `selects the Services ${describe(sel) || '(all)'} in ${namespacesSaid(namespaces)}, but no Service there has these labels; the Services are: ${listed(services.map((s) => `${objectHandle(s)} (${formatLabels(s.metadata?.labels) || 'no labels'})`))}; unless an operator makes such a Service (from a custom resource, as Strimzi's Kafka, or the Prometheus operator's prometheus-operated), it scrapes nothing`,
+        "make the selector match the Services' labels (not the pods'); Services an operator makes carry the labels its documentation gives",
       ),
     );
     return;
@@ -196,13 +217,10 @@ function checkPodMonitor(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
   const spec = asRecord(o.spec);
   const sel = labelSelector(spec?.selector, ['spec', 'selector']);
   if (!spec || !sel) return;
-  const nsSel = asRecord(spec.namespaceSelector);
-  if (nsSel?.any === true) return;
-  const written = Array.isArray(nsSel?.matchNames) ? nsSel.matchNames.map(String) : [ns];
-  const namespaces = written.filter((n) => n === ns || index.get(KINDS.Namespace, '', n) !== undefined);
-  if (namespaces.length === 0) return;
+  const namespaces = monitoredNamespaces(spec, ns, index);
+  if (!namespaces?.length) return;
   const emit = finder(o);
-  const where = `namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.map((n) => `'${n}'`).join(', ')}`;
+  const where = namespacesSaid(namespaces);
   const selected = namespaces.flatMap((n) => index.workloadsSelected(n, sel));
   if (selected.length === 0) {
     // a warning: the pods may be an operator's, made from a custom resource (Strimzi's Kafka, a Flink or Spark job), which no template here shows

@@ -25,7 +25,7 @@ import { missingVolumeHint } from './cluster-made.js';
 import { checkRolloutServices, checkRolloutWorkload } from './custom-workloads.js';
 import { checkIssuerSecrets } from './issuer-secrets.js';
 import { checkCertificateIssuer, checkIngressIssuer } from './issuer-refs.js';
-import { clusterNames, declareHint, namespacedNames } from './declared-names.js';
+import { clusterNames, declareHint, madeByKnative, namespacedNames } from './declared-names.js';
 import { checkClusterExternalSecret } from './cluster-external-secrets.js';
 import { ROUTE_KINDS, checkRoute } from './gateway-routes.js';
 import { checkGatewayCertificates } from './gateway-listeners.js';
@@ -105,7 +105,7 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     if (!target) {
       // one made outside the objects (an operator's, another release's) may be declared: its ports are not known
       const names = namespacedNames(index, 'Service', ns, existingObjects);
-      if (names.includes(svc.name)) return;
+      if (names.includes(svc.name) || madeByKnative(index, ns, svc.name)) return;
       out.push(
         emit(
           'refs/ingress-service',
@@ -117,6 +117,9 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
       return;
     }
     const port = asRecord(svc.port);
+    // an ExternalName Service is a DNS name: the controller (ingress-nginx) connects to it at the backend's port number,
+    // which its ports need not list; a port name is looked up among them
+    if (asRecord(target.spec)?.type === 'ExternalName' && port?.name === undefined) return;
     const servicePorts = recordsIn(asRecord(target.spec)?.ports);
     const ok =
       port?.name !== undefined
@@ -160,8 +163,28 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
   }
 }
 
-function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], { engine, sync }: ReferenceOptions): void {
+/** A HorizontalPodAutoscaler's target (`spec.scaleTargetRef`), checked by `checkScaleTarget`. */
+const checkAutoscaler: KindCheck = (o, ns, index, out, options) =>
+  checkScaleTarget(o, asRecord(asRecord(o.spec)?.scaleTargetRef), ns, index, out, options);
+
+/**
+ * A KEDA ScaledObject's target: KEDA makes a HorizontalPodAutoscaler of its `scaleTargetRef`, whose kind and apiVersion
+ * default to apps/v1 Deployment, so it is checked as one's (a target with spec.replicas, one not there).
+ */
+const checkScaledObject: KindCheck = (o, ns, index, out, options) => {
   const ref = asRecord(asRecord(o.spec)?.scaleTargetRef);
+  if (ref)
+    checkScaleTarget(o, { ...ref, kind: ref.kind ?? 'Deployment', apiVersion: ref.apiVersion ?? 'apps/v1' }, ns, index, out, options);
+};
+
+function checkScaleTarget(
+  o: KubeObject,
+  ref: Obj | undefined,
+  ns: string,
+  index: ObjectIndex,
+  out: Finding[],
+  { engine, sync }: ReferenceOptions,
+): void {
   if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return;
   // the autoscaler finds its target by group and kind; without an apiVersion, in the core group
   // (which has no Deployment: "no matches for kind Deployment in group ''")
@@ -308,6 +331,7 @@ const BY_KIND = new Map<string, { readonly group: string; readonly check: KindCh
     },
   ],
   ['HorizontalPodAutoscaler', { group: 'autoscaling', check: checkAutoscaler }],
+  ['ScaledObject', { group: 'keda.sh', check: checkScaledObject }],
   ['StatefulSet', { group: 'apps', check: checkStatefulSetService }],
   ['PersistentVolumeClaim', { group: '', check: checkClaim }],
   ['RoleBinding', { group: 'rbac.authorization.k8s.io', check: checkBindingSubjects }],

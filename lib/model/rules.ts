@@ -383,7 +383,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/ingress-service': {
     short: 'An Ingress routing to a Service that does not exist',
-    help: "Fix the Service name or add the Service; one made outside the objects (an operator's, another release's) is declared under checks.existingObjects (--object-exists): Service/<namespace>/<name>.",
+    help: "Fix the Service name or add the Service; one made outside the objects (an operator's, another release's) is declared under checks.existingObjects (--object-exists): Service/<namespace>/<name>. The Service a Knative Service makes of its name is there.",
     mirrors: 'Ingress backends',
   },
   'refs/rollout-service': {
@@ -393,7 +393,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/ingress-port': {
     short: 'An Ingress routing to a port the Service lacks',
-    help: "Use one of the Service's ports.",
+    help: "Use one of the Service's ports. An ExternalName Service is reached at the backend's port number (the controller connects to its DNS name at it), which its ports need not list; a port name is looked up among them.",
     mirrors: 'Ingress backends',
   },
   'refs/tls-secret': {
@@ -430,7 +430,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   'refs/route-backend': {
     short:
       'A Gateway API route sending traffic to a Service that is not there, to a port the Service does not have, or naming a Service without a port',
-    help: "An HTTPRoute's (GRPCRoute's, TLSRoute's, TCPRoute's, UDPRoute's) backendRefs, and an HTTPRoute filter's requestMirror.backendRef, name a Service of the route's namespace unless they say another, and its port: the Service's port, not its targetPort. Without a port the API server refuses the route (the CRD's rule: Must have port for Service reference). A Service not there, or a port it does not have, the API server takes, but the Gateway's controller sets the route's ResolvedRefs condition to False (BackendNotFound) and fails what the rule sends it (its weight's share of the rule's; all of it when it is the rule's only backend): an HTTPRoute's requests with a 500, a GRPCRoute's with the gRPC status UNAVAILABLE, a TCPRoute's, TLSRoute's or UDPRoute's connections rejected; a backendRef of weight 0, sent none, is a warning. Fix the name or the port, or add the Service (a Service without ports: add the port); one made outside the objects (an operator's, another release's) is declared under checks.existingObjects (--object-exists): Service/<namespace>/<name>. A Service of another namespace is looked up there once a ReferenceGrant lets the route reach it (refs/route-grant), and only when the objects make that namespace (another's namespace may hold it); a backend of another kind is not looked at.",
+    help: "An HTTPRoute's (GRPCRoute's, TLSRoute's, TCPRoute's, UDPRoute's) backendRefs, and an HTTPRoute filter's requestMirror.backendRef, name a Service of the route's namespace unless they say another, and its port: the Service's port, not its targetPort. Without a port the API server refuses the route (the CRD's rule: Must have port for Service reference). A Service not there, or a port it does not have, the API server takes, but the Gateway's controller sets the route's ResolvedRefs condition to False (BackendNotFound) and fails what the rule sends it (its weight's share of the rule's; all of it when it is the rule's only backend): an HTTPRoute's requests with a 500, a GRPCRoute's with the gRPC status UNAVAILABLE, a TCPRoute's, TLSRoute's or UDPRoute's connections rejected; a backendRef of weight 0, sent none, is a warning. Fix the name or the port, or add the Service (a Service without ports: add the port); one made outside the objects (an operator's, another release's) is declared under checks.existingObjects (--object-exists): Service/<namespace>/<name>. A Service of another namespace is looked up there once a ReferenceGrant lets the route reach it (refs/route-grant), and only when the objects make that namespace (another's namespace may hold it); a backend of another kind is not looked at. An ExternalName Service is a warning, its ports not looked at: Gateway API advises implementations not to forward to one (CVE-2021-25740), and a controller that does not fails what the rule sends it. The Service a Knative Service makes of its name is there.",
     mirrors: 'Gateway API route status (ResolvedRefs: BackendNotFound); the CRD rule Must have port for Service reference',
   },
   'refs/gateway-certificate': {
@@ -456,11 +456,12 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/scale-target': {
     short: 'An autoscaler targeting a workload that does not exist',
-    help: 'Fix scaleTargetRef.',
+    help: "Fix scaleTargetRef. A KEDA ScaledObject's is checked as a HorizontalPodAutoscaler's (KEDA makes one of it), its kind and apiVersion apps/v1 Deployment unless given.",
     mirrors: 'HorizontalPodAutoscaler scaleTargetRef',
   },
   'refs/autoscaled-replicas': {
-    short: 'An autoscaler scaling a workload that has spec.replicas, a number or null (warning)',
+    short:
+      'An autoscaler (a HorizontalPodAutoscaler, a KEDA ScaledObject) scaling a workload that has spec.replicas, a number or null (warning)',
     help: 'Every apply sets the number of pods back to spec.replicas (to 1 for a null, which it sends to remove the field: a Helm value left empty), whatever the load: kubectl apply, Flux at every interval (suspended: once resumed), and Argo CD at every sync and, with selfHeal (the default of stagecraft, not of Argo CD), within seconds of each scaling, so that the engine and the autoscaler fight for as long as the load lasts (Argo CD without selfHeal, or synced by hand, takes the pods down at each sync; an ignoreDifferences of spec.replicas only hides the difference: a sync applies it unless RespectIgnoreDifferences=true); a stage delivered by an engine is told of its engine and sync policy alone. Leave the field out and let the HorizontalPodAutoscaler set it (for kubectl and Argo CD, first drop it from the last-applied configuration; for Flux, the synthesis that removes it gives the hand-over, output/replicas-reset).',
     mirrors:
       'HorizontalPodAutoscaler and kubectl apply (Kubernetes docs: Migrating Deployments and StatefulSets to horizontal autoscaling)',
@@ -583,8 +584,8 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'Eviction API and PodDisruptionBudget',
   },
   'refs/service-monitor-selector': {
-    short: 'A ServiceMonitor selecting no Service (CRD known)',
-    help: "ServiceMonitors select Services by the Services' labels, not the pods'.",
+    short: 'A ServiceMonitor selecting no Service of the objects (CRD known; warning)',
+    help: "ServiceMonitors select Services by the Services' labels (not the pods'), in their own namespace or those of namespaceSelector.matchNames: one that matches none scrapes nothing, silently. Make the selector match the Services' labels. A warning, not an error: the Services may be an operator's, made from a custom resource (Strimzi's Kafka, the Prometheus operator's prometheus-operated), which no object shows. A namespace the objects do not make, or namespaceSelector.any, is not looked in.",
     mirrors: 'Prometheus Operator ServiceMonitor',
   },
   'refs/service-monitor-port': {

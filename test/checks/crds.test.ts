@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clusterScopedKinds, crdRegistry } from '../../lib/checks/crds.js';
+import { KNOWN_CLUSTER_KINDS, clusterScopedKinds, crdRegistry } from '../../lib/checks/crds.js';
+import { compileStages, type StageSource } from '../../lib/compile.js';
+import { problemsThrownBy } from '../helpers/problems.js';
 import { checkCustomResource } from '../../lib/checks/custom-resources.js';
 import { checkObjects } from '../../lib/checks/index.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
@@ -139,11 +141,38 @@ describe('custom resources against their CustomResourceDefinitions', () => {
 
   it('lists the kinds CRDs put at cluster scope, as group/kind, the last CRD of a kind deciding', () => {
     const scoped = clusterScopedKinds(certManager);
-    expect(scoped).toEqual(['cert-manager.io/ClusterIssuer']);
+    expect(scoped).toEqual([...new Set(['cert-manager.io/ClusterIssuer', ...KNOWN_CLUSTER_KINDS])].sort());
     const namespaced = certManager.map((c) =>
       c.metadata.name === 'clusterissuers.cert-manager.io' ? { ...c, spec: { ...(c.spec as object), scope: 'Namespaced' } } : c,
     );
-    expect(clusterScopedKinds([...certManager, ...namespaced])).toEqual([]);
+    expect(clusterScopedKinds([...certManager, ...namespaced])).not.toContain('cert-manager.io/ClusterIssuer');
+    // a known kind's CRD says its scope
+    const gatewayClasses = (scope: string) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gatewayclasses.gateway.networking.k8s.io' },
+      spec: { group: 'gateway.networking.k8s.io', scope, names: { kind: 'GatewayClass', plural: 'gatewayclasses' } },
+    });
+    expect(clusterScopedKinds([gatewayClasses('Namespaced')])).not.toContain('gateway.networking.k8s.io/GatewayClass');
+    expect(clusterScopedKinds([gatewayClasses('Cluster')])).toContain('gateway.networking.k8s.io/GatewayClass');
+  });
+
+  it("takes a known cluster-scoped kind whose CRD is not known (Gateway API's GatewayClass) at cluster scope: synth names it without the stage's namespace", () => {
+    expect(clusterScopedKinds([])).toEqual(
+      expect.arrayContaining(['gateway.networking.k8s.io/GatewayClass', 'cert-manager.io/ClusterIssuer']),
+    );
+    expect(crdRegistry([]).clusterScopedKinds).toContain('gateway.networking.k8s.io/GatewayClass');
+    const gatewayClass =
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: { name: envoy }\nspec: { controllerName: gateway.envoyproxy.io/gatewayclass-controller }\n';
+    const stage: StageSource = {
+      stage: 'adopt',
+      file: 'environments/adopt.yaml',
+      text: 'apps:\n  platform:\n    stack: manifests\n    include: [in]\n',
+      readSource: (p) => (p === 'in' ? new Map([['in/gateway-class.yaml', gatewayClass]]) : undefined),
+    };
+    expect(problemsThrownBy(() => compileStages([stage])).map((p) => `${p.code} ${p.message}`)).toEqual([
+      'crd/unknown-kind GatewayClass envoy: apiVersion: gateway.networking.k8s.io/v1 GatewayClass is a custom resource whose CustomResourceDefinition is not known, so it is not validated',
+    ]);
   });
 
   it("accepts the ExternalSecrets stagecraft writes (a stage's secretStore) against the operator's pinned CRD", () => {

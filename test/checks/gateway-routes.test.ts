@@ -15,7 +15,7 @@ metadata: { name: web }
 apiVersion: v1
 kind: Service
 metadata: { name: web, namespace: web }
-spec: { type: ExternalName, externalName: web.example.com, ports: [{ name: http, port: 80, targetPort: 8080 }] }
+spec: { ports: [{ name: http, port: 80, targetPort: 8080 }] }
 ---
 `;
 const route = (kind: string, rules: string) => `apiVersion: gateway.networking.k8s.io/v1
@@ -166,10 +166,7 @@ spec: { from: [${from}], to: [${to}] }
   });
 
   it('to a Service without ports says so, with the port to add; a Service made outside the objects may be declared', () => {
-    const headless = SERVICE.replace(
-      'type: ExternalName, externalName: web.example.com, ports: [{ name: http, port: 80, targetPort: 8080 }]',
-      'clusterIP: None',
-    );
+    const headless = SERVICE.replace('ports: [{ name: http, port: 80, targetPort: 8080 }]', 'clusterIP: None');
     const said = (ref: string, options = {}) =>
       checkObjects(
         parseManifests([{ file: 'route.yaml', text: headless + route('HTTPRoute', `    - backendRefs: [${ref}]\n`) }]).objects,
@@ -189,6 +186,47 @@ spec: { from: [${from}], to: [${to}] }
     expect(said('{ name: kafka-bootstrap, port: 9092 }', { existingObjects: ['Service/web/kafka-bootstrap'] })).toEqual([]);
     // declared in another namespace, it is not this one's
     expect(said('{ name: kafka-bootstrap, port: 9092 }', { existingObjects: ['Service/kafka/kafka-bootstrap'] })).toHaveLength(1);
+  });
+
+  it('to an ExternalName Service are a warning (Gateway API advises implementations not to forward to one), its ports not looked at', () => {
+    const external = SERVICE.replace(
+      'ports: [{ name: http, port: 80, targetPort: 8080 }]',
+      'type: ExternalName, externalName: api.legacy.example.com',
+    );
+    const said = (ref: string) =>
+      checkObjects(parseManifests([{ file: 'route.yaml', text: external + route('HTTPRoute', `    - backendRefs: [${ref}]\n`) }]).objects)
+        .findings.filter((f) => f.code === 'refs/route-backend')
+        .map((f) => `${f.severity} ${f.path.join('.')}: ${f.message}`);
+    expect(said('{ name: web, port: 443 }')).toEqual([
+      `warning spec.rules.0.backendRefs.0.name: sends traffic to Service 'web', an ExternalName Service ("api.legacy.example.com"): Gateway API advises implementations not to forward to one (CVE-2021-25740), and a Gateway's controller that does not sets the route's ResolvedRefs to False and answers what the rule matches with a 500`,
+    ]);
+    // without a port the API server still refuses the route
+    expect(said('{ name: web }').map((l) => l.split(':')[0])).toEqual([
+      'error spec.rules.0.backendRefs.0',
+      'warning spec.rules.0.backendRefs.0.name',
+    ]);
+  });
+
+  it('to the Service a Knative Service makes of its name (an ExternalName to the Knative ingress, no object shows it) find it', () => {
+    const knative = `apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: { name: hello, namespace: web }
+spec:
+  template:
+    spec:
+      containers: [{ image: ghcr.io/knative/helloworld-go:1.0 }]
+---
+`;
+    const said = (ref: string) =>
+      checkObjects(
+        parseManifests([{ file: 'route.yaml', text: SERVICE + knative + route('HTTPRoute', `    - backendRefs: [${ref}]\n`) }]).objects,
+      )
+        .findings.filter((f) => f.code === 'refs/route-backend')
+        .map((f) => f.message);
+    expect(said('{ name: hello, port: 80 }')).toEqual([]);
+    expect(said('{ name: helo, port: 80 }')).toEqual([
+      expect.stringContaining("sends traffic to Service 'helo', but the Services in namespace 'web' are: web"),
+    ]);
   });
 
   it("are of a custom resource: Gateway API's group ends in k8s.io, but the API server does not serve it (its CRDs do), so a route without them is crd/unknown-kind, as any other", () => {

@@ -61,3 +61,28 @@ describe('npm run check -- <files>: plain values kubectl (YAML 1.1) reads otherw
     expect(checkObjects(m.objects, { existingNamespaces: ['fz'] }).findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
+
+describe('a file that says %YAML 1.1', () => {
+  const file = (data: string) => ({
+    file: 'old.yaml',
+    text: `%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: old }\ndata:\n${data}`,
+  });
+
+  it('is read as YAML 1.1 by stagecraft too, and its messages say so, never YAML 1.2', () => {
+    const problems = problemsThrownBy(() => parseManifests([file('  at: 1:20\n  day: 2001-12-14\n')]));
+    expect(problems.map((p) => `${p.location?.line}:${p.location?.column} ${p.code} ${p.message}`)).toEqual([
+      "7:7 input/yaml-1.1 1:20 is the number 80 to stagecraft (YAML 1.1, as the file's %YAML 1.1 says) but a string to kubectl (go-yaml)",
+      "8:8 input/yaml-1.1 2001-12-14 is a timestamp to stagecraft (YAML 1.1, as the file's %YAML 1.1 says) and to kubectl (YAML 1.1), each of which writes it back as an RFC 3339 timestamp, another string",
+    ]);
+    expect(problems.map((p) => p.hint)).toEqual([
+      'quote it ("1:20") for the string, or write the number plainly',
+      'quote it ("2001-12-14") to keep the string as written',
+    ]);
+  });
+
+  it("reads yes and 0644 as kubectl does (true, 420): no input/yaml-1.1, the schema's type error", () => {
+    // parseManifests throws a file's input problems: none here
+    const m = parseManifests([file('  enabled: yes\n  mode: 0644\n')]);
+    expect(m.objects[0].data).toEqual({ enabled: true, mode: 420 });
+  });
+});

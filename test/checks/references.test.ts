@@ -363,19 +363,26 @@ describe('the scope of an object, by API group and kind', () => {
   });
 
   it('takes a custom kind whose CRD says scope: Cluster as cluster-scoped, the CRD among the objects or given', () => {
-    const issuers = [
+    const gadgets = [object('example.com/v1', 'Gadget', 'ca', 'ghost'), object('example.com/v1', 'Gadget', 'ca', 'other')];
+    const clusterGadget = crd('example.com', 'Gadget', 'Cluster');
+    expect(found([clusterGadget, ...gadgets])).toEqual(['refs/duplicate-object Gadget other/ca']);
+    expect(found(gadgets, { crds: [clusterGadget] })).toEqual(['refs/duplicate-object Gadget other/ca']);
+    // without the CRD, as most custom kinds are: namespaced
+    expect(found(gadgets)).toEqual(['refs/namespace Gadget ghost/ca', 'refs/namespace Gadget other/ca']);
+    // unless its project's CRD puts it at cluster scope (KNOWN_CLUSTER_KINDS: cert-manager's ClusterIssuer), as with it
+    const clusterIssuers = [
       object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'ghost'),
       object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'other'),
     ];
-    const clusterIssuer = crd('cert-manager.io', 'ClusterIssuer', 'Cluster');
-    expect(found([clusterIssuer, ...issuers])).toEqual(['refs/duplicate-object ClusterIssuer other/ca']);
-    expect(found(issuers, { crds: [clusterIssuer] })).toEqual(['refs/duplicate-object ClusterIssuer other/ca']);
-    // without the CRD, as most custom kinds are: namespaced
-    expect(found(issuers)).toEqual(['refs/namespace ClusterIssuer ghost/ca', 'refs/namespace ClusterIssuer other/ca']);
+    expect(found(clusterIssuers)).toEqual(['refs/duplicate-object ClusterIssuer other/ca']);
+    expect(found(clusterIssuers, { crds: [crd('cert-manager.io', 'ClusterIssuer', 'Namespaced')] })).toEqual([
+      'refs/namespace ClusterIssuer ghost/ca',
+      'refs/namespace ClusterIssuer other/ca',
+    ]);
   });
 
   it('keeps what it found on an object for the scopes the CRDs gave: a CRD that moves a kind to cluster scope is not answered from before', () => {
-    const issuer = object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'ghost');
+    const issuer = object('example.com/v1', 'Gadget', 'ca', 'ghost');
     const kept = new Map<string, TracedResult>();
     const memo: CheckMemo = {
       get: () => undefined,
@@ -387,7 +394,7 @@ describe('the scope of an object, by API group and kind', () => {
     const namespaceFindings = (options: CheckOptions) =>
       checkObjects([issuer], options, memo).findings.filter((f) => f.code === 'refs/namespace').length;
     expect(namespaceFindings({})).toBe(1);
-    expect(namespaceFindings({ crds: [crd('cert-manager.io', 'ClusterIssuer', 'Cluster')] })).toBe(0);
+    expect(namespaceFindings({ crds: [crd('example.com', 'Gadget', 'Cluster')] })).toBe(0);
     expect(kept.size).toBe(2);
   });
 });
@@ -474,5 +481,87 @@ describe("an Ingress's backend Service made outside the objects", () => {
     ]);
     expect(said({ existingObjects: ['Service/default/grafana'] })).toEqual([]);
     expect(said({ existingObjects: ['Service/monitoring/grafana'] })).toHaveLength(1);
+  });
+});
+
+describe("an Ingress's backend Service of type ExternalName, or made by a Knative Service", () => {
+  const ingress = (name: string, port: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'legacy', namespace: 'shop' },
+    spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port } } }] } }] },
+  });
+  const external: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'legacy-api', namespace: 'shop' },
+    spec: { type: 'ExternalName', externalName: 'api.legacy.example.com' },
+  };
+  const knative: KubeObject = {
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: { name: 'hello', namespace: 'shop' },
+    spec: { template: { spec: { containers: [{ image: 'ghcr.io/knative/helloworld-go:1.0' }] } } },
+  };
+  const said = (o: KubeObject) =>
+    checkObjects([external, knative, o], { existingNamespaces: ['shop'] }).findings.flatMap((f) =>
+      f.code.startsWith('refs/ingress-') ? [`${f.code} ${f.message}`] : [],
+    );
+
+  it("is reached at the backend's port number, which an ExternalName Service's ports need not list (ingress-nginx connects to the name at it)", () => {
+    expect(said(ingress('legacy-api', { number: 443 }))).toEqual([]);
+    // a port name is looked up among its ports
+    expect(said(ingress('legacy-api', { name: 'https' }))).toEqual([
+      'refs/ingress-port routes to port "https" of Service \'legacy-api\', whose ports are: none',
+    ]);
+  });
+
+  it('is there when a Knative Service of its name makes it; a name of no Service still is not', () => {
+    expect(said(ingress('hello', { number: 80 }))).toEqual([]);
+    expect(said(ingress('helo', { number: 80 }))).toEqual([
+      "refs/ingress-service routes to Service 'helo', but the Services in namespace 'shop' are: legacy-api",
+    ]);
+  });
+});
+
+describe("a KEDA ScaledObject's target, which KEDA scales through a HorizontalPodAutoscaler it makes", () => {
+  const deployment = (replicas?: number): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: {
+      ...(replicas === undefined ? {} : { replicas }),
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'ghcr.io/example/web:1.2.3' }] } },
+    },
+  });
+  const scaled = (scaleTargetRef: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledObject',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { scaleTargetRef, triggers: [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '60' } }] },
+  });
+  const said = (...objects: KubeObject[]) =>
+    checkObjects(objects, { existingNamespaces: ['shop'] }).findings.flatMap((f) =>
+      f.code === 'refs/autoscaled-replicas' || f.code === 'refs/scale-target'
+        ? [`${f.severity ?? 'error'} ${f.code} ${f.message.split(':')[0]}`]
+        : [],
+    );
+
+  it("with spec.replicas, which every apply sets back, is warned of as an autoscaler's is (its kind and apiVersion apps/v1 Deployment unless given)", () => {
+    expect(said(deployment(2), scaled({ name: 'web' }))).toEqual([
+      "warning refs/autoscaled-replicas scales Deployment 'web', which has spec.replicas",
+    ]);
+    expect(said(deployment(), scaled({ name: 'web' }))).toEqual([]);
+    expect(said(deployment(), scaled({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }))).toEqual([]);
+  });
+
+  it("not there is an error, as an autoscaler's", () => {
+    expect(said(deployment(), scaled({ name: 'wbe' }))).toEqual([
+      "error refs/scale-target scales Deployment 'wbe', but the Deployments in namespace 'shop' are",
+    ]);
+    expect(said(deployment(), scaled({ kind: 'StatefulSet', name: 'web' }))).toEqual([
+      "error refs/scale-target scales StatefulSet 'web', but the StatefulSets in namespace 'shop' are",
+    ]);
   });
 });

@@ -66,7 +66,7 @@ describe('NetworkPolicies and PodDisruptionBudgets', () => {
 describe('ServiceMonitors', () => {
   it("reports a ServiceMonitor selecting the pods' labels, or a port name the Service lacks, when its CRD is known", () => {
     expect(codedFindingsIn(['rules/service-monitor-fire.yaml'], { crds: serviceMonitorCrd })).toEqual([
-      "refs/service-monitor-selector rules/service-monitor-fire.yaml:38:5: ServiceMonitor api-by-pod-labels: spec.selector: selects the Services app=api in namespace 'default', but no Service there has these labels; the Services are: api (app.kubernetes.io/name=api)",
+      "refs/service-monitor-selector rules/service-monitor-fire.yaml:38:5: ServiceMonitor api-by-pod-labels: spec.selector: selects the Services app=api in namespace 'default', but no Service there has these labels; the Services are: api (app.kubernetes.io/name=api); unless an operator makes such a Service (from a custom resource, as Strimzi's Kafka, or the Prometheus operator's prometheus-operated), it scrapes nothing",
       "refs/service-monitor-port rules/service-monitor-fire.yaml:52:13: ServiceMonitor api-metrics: spec.endpoints[0].port: scrapes the port named 'metrics', but the selected Services (api) have the named ports: http",
     ]);
   });
