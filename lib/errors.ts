@@ -18,6 +18,12 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * The file of a place in the manifests read from standard input (`kubectl kustomize overlays/qa | npm run
+ * check -- -`): `<stdin>:12:5`. No file is named so: a path is named from the project directory.
+ */
+export const STDIN_FILE = '<stdin>';
+
 /** A place in a source file; line and column count from 1. */
 export interface SourceLocation {
   readonly file: string;

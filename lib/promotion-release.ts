@@ -15,6 +15,7 @@ import {
   compareReleases,
   hotfixReading,
   idleColor,
+  paddedNumbers,
   releaseTag,
   sameNumbers,
   settingAt,
@@ -203,6 +204,13 @@ function movedImage(
   if (numbers !== undefined) {
     out.notes.push(
       `${dotted(at(path))}: ${current} -> ${result.value}: the tags have the same numbers (${numbers}) and do not say which is later; if ${to.context.name}'s is a later build (a hotfix), promote takes it back: check before applying`,
+    );
+  }
+  // numbers of two widths, one padded (0010 and 9): the tenth build written four wide, or a decimal's digits? said, not refused
+  const padded = current === undefined || result.value === current ? undefined : paddedNumbers(version, releaseTag(current));
+  if (padded !== undefined) {
+    out.notes.push(
+      `${dotted(at(path))}: ${current} -> ${result.value}: the tags do not say which is later (${padded}); if ${to.context.name}'s is the later build, promote takes it back: check before applying`,
     );
   }
   // latest is a name, not a release: the target's nodes pull whatever it is when a pod starts, not what the source ran

@@ -338,6 +338,18 @@ export function sameNumbers(a: string, b: string): string | undefined {
 }
 
 /**
+ * Why two tags of numbers are not ordered (`compareNumbered`: one written with leading zeros, the
+ * other of another width, `0010` and `9`), said as both readings, for a note; undefined when they
+ * are ordered or are not both numbers.
+ */
+export function paddedNumbers(a: string, b: string): string | undefined {
+  const [x, y] = [RELEASE_TAG.exec(a), RELEASE_TAG.exec(b)];
+  if (!x || !y || compareNumbered(x[1], y[1]) !== undefined) return undefined;
+  const [numbers, text] = (byVersion ??= new Intl.Collator('en', { numeric: true })).compare(x[1], y[1]) > 0 ? [a, b] : [b, a];
+  return `${a} and ${b} are numbers of two widths, one written with leading zeros: read as numbers ${numbers} is later, as text or decimals ${text} is`;
+}
+
+/**
  * The tag that says which release an image is, for `compareReleases`: its tag, also when it is
  * pinned by digest (`web:1.2@sha256:...` is release 1.2, which the digest pins); else its version.
  */

@@ -254,6 +254,26 @@ describe('planning a promotion', () => {
     }
   });
 
+  it('says that two tags of numbers of two widths, one with leading zeros (0010 and 9), do not say which is later, and moves it', () => {
+    const promote = (source: string, target: string) =>
+      planPromotion(load('test', `apps:\n  web: { image: "${source}" }\n`), load('qa', `apps:\n  web: { image: "${target}" }\n`), stacks);
+    for (const [source, target, numbers, text] of [
+      ['web:9', 'web:0010', '0010', '9'],
+      ['web:0010', 'web:9', '0010', '9'],
+      ['web:1.9', 'web:1.09', '1.09', '1.9'],
+    ]) {
+      const [a, b] = [source.slice(4), target.slice(4)];
+      expect(promote(source, target)).toEqual({
+        edits: [{ path: ['apps', 'web', 'image'], value: source }],
+        notes: [
+          `apps.web.image: ${target} -> ${source}: the tags do not say which is later (${a} and ${b} are numbers of two widths, one written with leading zeros: read as numbers ${numbers} is later, as text or decimals ${text} is); if qa's is the later build, promote takes it back: check before applying`,
+        ],
+      });
+    }
+    // of one width, padding orders them as either reading does: moved without a word
+    expect(promote('web:0010', 'web:0009')).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:0010' }], notes: [] });
+  });
+
   it('says that latest, with a tag or without, names no release, and moves it', () => {
     for (const image of ['web:latest', 'web', 'docker.io/library/web:latest']) {
       const plan = planPromotion(

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compareProblems, formatLabelledProblem, type Problem, type SourceLocation } from '../errors.js';
+import { STDIN_FILE, compareProblems, formatLabelledProblem, type Problem, type SourceLocation } from '../errors.js';
 import { exceptionLines, fieldPath, toProblem, type FieldPath, type Finding, type UsedException } from './finding.js';
 import { compareCodePoints } from '../model/order.js';
 import { ruleInfo } from '../model/rules.js';
@@ -185,6 +185,19 @@ const sarifLocation = (location: SourceLocation) => ({
   },
 });
 
+/**
+ * A result's or notification's `locations` at `location`, and what its message adds. Standard input
+ * (`check -`) is no artifact a URI names: `%3Cstdin%3E` under %SRCROOT% named a file `<stdin>` at the
+ * repository's root, which code scanning would annotate. Its place is said in the message, with no
+ * location (§3.27.12: locations may be absent; code scanning shows a result only at a file's URI).
+ */
+const sarifPlace = (location: SourceLocation | undefined): { locations?: object[]; said: string } =>
+  location === undefined
+    ? { said: '' }
+    : location.file === STDIN_FILE
+      ? { said: ` (standard input, line ${location.line}, column ${location.column})` }
+      : { locations: [sarifLocation(location)], said: '' };
+
 /** A SARIF log of one run of stagecraft: its results, and whether it ran to the end (§3.20). */
 function sarifLog(version: string, rules: readonly string[], results: readonly object[], invocation: object): string {
   const log = {
@@ -211,21 +224,27 @@ export function sarifReport(
   exceptions: readonly { readonly exception: UsedException; readonly location?: SourceLocation }[] = [],
 ): string {
   const rules = [...new Set([...items.map((i) => i.finding.code), ...exceptions.map((e) => e.exception.code)])].sort();
-  const results = items.map(({ finding: f, location }) => ({
-    ruleId: f.code,
-    ruleIndex: rules.indexOf(f.code),
-    level: f.severity,
-    message: { text: toProblem(f).message + (f.hint ? ` (hint: ${f.hint})` : '') },
-    ...(location ? { locations: [sarifLocation(location)] } : {}),
-  }));
-  const suppressed = exceptions.map(({ exception: e, location }) => ({
-    ruleId: e.code,
-    ruleIndex: rules.indexOf(e.code),
-    level: 'error',
-    message: { text: exceptionLines([e])[0]!.slice('exception: '.length) },
-    ...(location ? { locations: [sarifLocation(location)] } : {}),
-    suppressions: [{ kind: 'inSource', justification: e.reason }],
-  }));
+  const results = items.map(({ finding: f, location }) => {
+    const { locations, said } = sarifPlace(location);
+    return {
+      ruleId: f.code,
+      ruleIndex: rules.indexOf(f.code),
+      level: f.severity,
+      message: { text: toProblem(f).message + said + (f.hint ? ` (hint: ${f.hint})` : '') },
+      ...(locations ? { locations } : {}),
+    };
+  });
+  const suppressed = exceptions.map(({ exception: e, location }) => {
+    const { locations, said } = sarifPlace(location);
+    return {
+      ruleId: e.code,
+      ruleIndex: rules.indexOf(e.code),
+      level: 'error',
+      message: { text: exceptionLines([e])[0]!.slice('exception: '.length) + said },
+      ...(locations ? { locations } : {}),
+      suppressions: [{ kind: 'inSource', justification: e.reason }],
+    };
+  });
   return sarifLog(version, rules, [...results, ...suppressed], { executionSuccessful: true });
 }
 
@@ -235,11 +254,14 @@ export function sarifReport(
  * written from stdout is still a valid log that says the run failed.
  */
 export function sarifFailure(problems: readonly Problem[], version: string): string {
-  const notifications = problems.map((p) => ({
-    descriptor: { id: p.code },
-    level: p.severity ?? 'error',
-    message: { text: `${p.subject ? `${p.subject}: ` : ''}${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}` },
-    ...(p.location ? { locations: [sarifLocation(p.location)] } : {}),
-  }));
+  const notifications = problems.map((p) => {
+    const { locations, said } = sarifPlace(p.location);
+    return {
+      descriptor: { id: p.code },
+      level: p.severity ?? 'error',
+      message: { text: `${p.subject ? `${p.subject}: ` : ''}${p.message}${said}${p.hint ? ` (hint: ${p.hint})` : ''}` },
+      ...(locations ? { locations } : {}),
+    };
+  });
   return sarifLog(version, [], [], { executionSuccessful: false, toolExecutionNotifications: notifications });
 }

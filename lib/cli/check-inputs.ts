@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { ProblemsError, type Problem } from '../errors.js';
+import { ProblemsError, STDIN_FILE, type Problem } from '../errors.js';
 import { isCrd } from '../checks/crds.js';
 import { parseManifests } from '../checks/manifests.js';
 import { withFs } from '../fs-problems.js';
@@ -15,11 +15,8 @@ import { YAML_FILE, decodeUtf8, readInputFile } from './read-file.js';
 import { MAX_FILE_BYTES } from '../model/limits.js';
 import type { Io } from './print.js';
 
-/**
- * How findings name the manifests read from standard input (`kubectl kustomize overlays/qa | npm run
- * check -- -`): `<stdin>:12:5`. No file can be given so: a path is named from the project directory.
- */
-export const STDIN = '<stdin>';
+/** How findings name the manifests read from standard input: `<stdin>:12:5`. */
+export const STDIN = STDIN_FILE;
 
 /**
  * What `stdin` holds, at most MAX_FILE_BYTES + 1 bytes; a read the system refuses (a directory given with `<`) said as
@@ -74,7 +71,7 @@ export function readStdin(io: Io): string {
         hint: 'write it to files of at most 8 MiB each and name them (kubectl kustomize overlays/qa > qa.yaml), or check the directories it is made from',
       },
     ]);
-  return decodeUtf8(bytes, STDIN);
+  return decodeUtf8(bytes, STDIN, true);
 }
 
 /** The YAML files at `path` (a file itself, or those below a directory, searched recursively in name order). */

@@ -65,7 +65,7 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
     }
     const lost = [
       ...npmTookValues(command, values, positionals, argv, io.env),
-      ...npmTookNoCache(command, values, positionals, argv, io.env, io.npmArguments),
+      ...npmTookNoCache(command, values, positionals, io.env, io.npmArguments),
     ];
     if (lost.length) throw new ProblemsError(lost);
     const kept = optionsNpmKept(command, values, io.env);

@@ -3,49 +3,32 @@
  * variable of (`npm run synth --no-cache -- dev`: npm warns `invalid config cache=false` and runs
  * `synth dev` with the environment it has without the option). npm writes its arguments, as it read
  * them, into its debug log (`<cache>/_logs/<time>-debug-0.log`: `verbose argv "run" "synth"
- * "--no-cache" "--" "dev"`), under `npm run --silent` too, before it runs the script. The log of the
- * npm that started this process is told by npm's process title (`npm run synth dev`, which it writes
- * in the log as `verbose title` and is its command line in /proc) and its start time; where either
- * cannot be read (not Linux, logs-max=0, a log directory elsewhere), nothing is known.
+ * "--no-cache" "--" "dev"`), under `npm run --silent` too, before it runs the script, and holds the
+ * log open until it ends. The npm that started this process is told by its process title (`npm run
+ * synth dev`, its command line in /proc), and its log by the descriptor it holds (/proc/<pid>/fd),
+ * never by a name and a time that another run's log may share; where either cannot be read (not
+ * Linux, logs-max=0), nothing is known.
  */
-import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync } from 'node:fs';
 import type { Io } from './print.js';
 
-/** How long after npm's start its log may be named: npm loads its modules and config first, slowly under load. */
-const LOG_AFTER_START_MS = 60_000;
-/** /proc/stat's boot time is in whole seconds, and a process's start in ticks after it. */
-const START_SLACK_MS = 2_000;
-/** Clock ticks a second of /proc/<pid>/stat's start time (USER_HZ: 100 on every Linux npm runs on). */
-const TICKS_PER_SECOND = 100;
 /** The bytes of npm's log read: its title and argv are among its first twenty lines. */
 const HEAD_BYTES = 16 * 1024;
 
-/** A process as /proc says it: its parent, when it started (ms since the epoch), its command line (npm's: its title). */
+/** A process as /proc says it: its parent and its command line (npm's: its title). */
 interface ProcessInfo {
   readonly parent: number;
-  readonly startMs: number;
   readonly commandLine: string;
 }
 
 /** The process `pid` from /proc, or undefined (not Linux, gone). */
-function processInfo(pid: number, bootMs: number): ProcessInfo | undefined {
+function processInfo(pid: number): ProcessInfo | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // the fields after the command's name, which may hold blanks and parentheses: state, ppid, ... starttime (22nd)
+    // the fields after the command's name, which may hold blanks and parentheses: state, ppid, ...
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-    return { parent: Number(fields[1]), startMs: bootMs + (Number(fields[19]) * 1000) / TICKS_PER_SECOND, commandLine };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The machine's boot time, ms since the epoch, or undefined. */
-function bootTimeMs(): number | undefined {
-  try {
-    const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
-    return btime === undefined ? undefined : Number(btime) * 1000;
+    return { parent: Number(fields[1]), commandLine };
   } catch {
     return undefined;
   }
@@ -57,25 +40,43 @@ function bootTimeMs(): number | undefined {
  * run synth dev`). An npm running another script (`npm run ci --no-cache`, whose `ci` starts the
  * command by another runner that sets npm_lifecycle_event) was not given the command's options.
  */
-function npmAncestor(event: string): ProcessInfo | undefined {
-  const boot = bootTimeMs();
-  if (boot === undefined) return undefined;
+function npmAncestor(event: string): number | undefined {
   let pid = process.ppid;
   for (let i = 0; i < 3 && pid > 1; i++) {
-    const p = processInfo(pid, boot);
+    const p = processInfo(pid);
     if (p === undefined) return undefined;
     const script = /^npm (?:run|run-script|rum|urn) (.*)$/.exec(p.commandLine)?.[1];
-    if (script !== undefined) return script === event || script.startsWith(`${event} `) ? p : undefined;
+    if (script !== undefined) return script === event || script.startsWith(`${event} `) ? pid : undefined;
     pid = p.parent;
   }
   return undefined;
 }
 
-/** The time a log of npm is named by (`2026-12-06T13_54_14_591Z-debug-0.log`), ms since the epoch. */
-function logTime(name: string): number | undefined {
-  const m = /^(\d{4}-\d\d-\d\d)T(\d\d)_(\d\d)_(\d\d)_(\d{3})Z-debug-\d+\.log$/.exec(name);
-  return m ? Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z`) : undefined;
+/**
+ * The descriptor under /proc through which the log npm `pid` writes is read (`/proc/<pid>/fd/18`):
+ * npm holds its own log open while its script runs. Read there, it is that npm's log and no other
+ * run's, even once another npm's cleanup (logs-max) has removed its name from the log directory.
+ */
+function openLog(pid: number): string | undefined {
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      const path = `/proc/${pid}/fd/${fd}`;
+      let target: string;
+      try {
+        target = readlinkSync(path);
+      } catch {
+        continue;
+      }
+      if (LOG_FILE.test(target)) return path;
+    }
+  } catch {
+    // not Linux, or the process is gone
+  }
+  return undefined;
 }
+
+/** npm's debug log, in `_logs` or its --logs-dir, as a descriptor's link names it (` (deleted)` once its name was removed). */
+const LOG_FILE = /[\\/]\d{4}-\d\d-\d\dT\d\d_\d\d_\d\d_\d{3}Z-debug-\d+\.log(?: \(deleted\))?$/;
 
 /** The first bytes of the file `path`, or '' when it cannot be read. */
 function head(path: string): string {
@@ -104,29 +105,13 @@ function argvOf(log: string): string[] | undefined {
 
 /**
  * The arguments npm was given (`run`, `synth`, `--no-cache`, `--`, `dev`; npm writes `--verbose`
- * and `-s` as `--loglevel verbose` and `--loglevel silent`) when this process runs as an npm script
- * and npm's log says them; undefined when that cannot be told, or when two logs of the same title
- * and time say otherwise (two such runs at once).
+ * and `-s` as `--loglevel verbose` and `--loglevel silent`, `-w web` as `--workspace web`) when this
+ * process runs as an npm script and npm's own log, which it holds open, says them; undefined when
+ * that cannot be told (not Linux, logs-max=0, npm's log not open).
  */
 export function npmArguments(env: Io['env']): readonly string[] | undefined {
   if (env.npm_lifecycle_event === undefined || env.npm_config_logs_max === '0') return undefined;
-  const dir = env.npm_config_logs_dir || (env.npm_config_cache ? join(env.npm_config_cache, '_logs') : undefined);
-  const npm = dir === undefined ? undefined : npmAncestor(env.npm_lifecycle_event);
-  if (npm === undefined || dir === undefined) return undefined;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return undefined;
-  }
-  const said = new Set<string>();
-  for (const name of names) {
-    const at = logTime(name);
-    if (at === undefined || at < npm.startMs - START_SLACK_MS || at > npm.startMs + LOG_AFTER_START_MS) continue;
-    const log = head(join(dir, name));
-    if (/^\d+ verbose title (.*)$/m.exec(log)?.[1]?.trim() !== npm.commandLine) continue;
-    const argv = argvOf(log);
-    if (argv !== undefined) said.add(JSON.stringify(argv));
-  }
-  return said.size === 1 ? (JSON.parse([...said][0]) as string[]) : undefined;
+  const npm = npmAncestor(env.npm_lifecycle_event);
+  const log = npm === undefined ? undefined : openLog(npm);
+  return log === undefined ? undefined : argvOf(head(log));
 }

@@ -183,15 +183,17 @@ export function npmTookNoCache<V>(
   command: Command<V>,
   values: Record<string, unknown>,
   positionals: readonly string[],
-  argv: readonly string[],
   env: Io['env'],
   npmArgs: (env: Io['env']) => readonly string[] | undefined = npmArguments,
 ): Problem[] {
   if (!Object.hasOwn(command.options, 'no-cache') || values['no-cache'] !== undefined || (command.name === 'check' && positionals.length))
     return [];
-  if (!npmTookNoCacheOf(command.name, env, npmArgs)) return [];
-  const words = [...argv.map(argumentWord), '--no-cache'];
-  const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
+  const npm = npmNoCacheArguments(command.name, env, npmArgs);
+  if (npm === undefined) return [];
+  // npm's line as its log says it, with its own options (--workspace web, --prefix <dir>) where they were, and
+  // --no-cache moved after '--' (npm run diff --no-cache qa: npm passes qa on, so it stays before '--')
+  const words = [...npm.before, '--', ...npm.after, '--no-cache'].map(argumentWord);
+  const line = words.every((w) => w !== undefined) ? `npm ${words.join(' ')}` : undefined;
   return [
     {
       code: 'cli/usage',
@@ -211,12 +213,26 @@ export function npmTookNoCacheOf(
   env: Io['env'],
   npmArgs: (env: Io['env']) => readonly string[] | undefined = npmArguments,
 ): boolean {
-  if (env.npm_lifecycle_event !== command) return false;
+  return npmNoCacheArguments(command, env, npmArgs) !== undefined;
+}
+
+/**
+ * npm's arguments before `--` but --no-cache, and those after it, when `command`, run as its own npm
+ * script, was given --no-cache before `--`, as npm's log says; else undefined.
+ */
+function npmNoCacheArguments(
+  command: string,
+  env: Io['env'],
+  npmArgs: (env: Io['env']) => readonly string[] | undefined,
+): { readonly before: readonly string[]; readonly after: readonly string[] } | undefined {
+  if (env.npm_lifecycle_event !== command) return undefined;
   const args = npmArgs(env);
-  if (args === undefined) return false;
+  if (args === undefined) return undefined;
   const end = args.indexOf('--');
   const before = end === -1 ? args : args.slice(0, end);
-  // npm writes --no-cache=false (the cache on) as --no-cache false
+  // npm writes --no-cache=false (the cache on) as --no-cache false, and --no-cache=true as --no-cache true
   const at = before.indexOf('--no-cache');
-  return at !== -1 && before[at + 1] !== 'false';
+  if (at === -1 || before[at + 1] === 'false') return undefined;
+  const taken = before[at + 1] === 'true' ? 2 : 1;
+  return { before: [...before.slice(0, at), ...before.slice(at + taken)], after: end === -1 ? [] : args.slice(end + 1) };
 }

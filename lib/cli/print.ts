@@ -3,9 +3,10 @@
  * on purpose: lib/cli/fast.ts answers before the compiler is loaded and prints with these.
  */
 import { ExitCode, formatLabelledProblem, type Problem } from '../errors.js';
-import { fstatSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { fstatSync, readSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { fsProblem, isFsError } from '../fs-problems.js';
+import { closedAtStart } from './closed-at-start.cjs';
 
 /** Where a command writes text. */
 export interface Writer {
@@ -134,24 +135,7 @@ function readWhole(fd: number, max: number): Uint8Array {
   }
 }
 
-/**
- * Whether the file descriptor `fd` (stdout) was closed when the process started (`>&-`): Node.js
- * opens /dev/null in its place, for reading and writing, before any script runs, so that every write
- * succeeds and is lost. A shell's `> /dev/null` opens it for writing only (Linux's /proc tells the
- * two apart; elsewhere none is told). A program that discards what it starts prints the same way
- * (Python's subprocess.DEVNULL, Node.js's stdio 'ignore'), which no process can tell from `>&-`.
- */
-export function closedAtStart(fd: number): boolean {
-  try {
-    const st = fstatSync(fd);
-    if (!st.isCharacterDevice() || st.rdev !== statSync('/dev/null').rdev) return false;
-    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1];
-    // O_ACCMODE: 2 is O_RDWR
-    return flags !== undefined && (Number.parseInt(flags, 8) & 3) === 2;
-  } catch {
-    return false;
-  }
-}
+export { closedAtStart };
 
 /** Whether the file descriptor `fd` is a file (or a device), which Node.js writes with one write(2) per chunk. */
 function isFile(fd: number): boolean {

@@ -80,8 +80,11 @@ export function startsWithByteOrderMark(path: string): boolean {
   }
 }
 
-/** `bytes` as text; invalid UTF-8 is refused at its line and column (never turned into U+FFFD). */
-export function decodeUtf8(bytes: Uint8Array, shown: string): string {
+/**
+ * `bytes` as text; invalid UTF-8 is refused at its line and column (never turned into U+FFFD). `piped`:
+ * the bytes came through a pipe (`check -`), whose writer, not a file's encoding, is to be changed.
+ */
+export function decodeUtf8(bytes: Uint8Array, shown: string, piped = false): string {
   try {
     return decoder.decode(bytes);
   } catch {
@@ -90,14 +93,25 @@ export function decodeUtf8(bytes: Uint8Array, shown: string): string {
     const lineStart = offset === 0 ? 0 : bytes.lastIndexOf(0x0a, offset - 1) + 1;
     const line = 1 + bytes.subarray(0, lineStart).reduce((n, b) => n + (b === 0x0a ? 1 : 0), 0);
     const column = 1 + new TextDecoder().decode(bytes.subarray(lineStart, offset)).length;
+    const byte = `byte 0x${bytes[offset].toString(16).padStart(2, '0')} at byte offset ${offset}`;
     return refuse({
       code: 'input/utf8',
       location: { file: shown, line, column },
-      message: `the file is not valid UTF-8 (byte 0x${bytes[offset].toString(16).padStart(2, '0')} at byte offset ${offset})`,
-      hint: utf16(bytes) ? 'the file starts with a UTF-16 byte-order mark: save it as UTF-8 text' : 'save the file as UTF-8 text',
+      message: piped ? `standard input is not valid UTF-8 (${byte})` : `the file is not valid UTF-8 (${byte})`,
+      hint: piped
+        ? pipedHint(bytes)
+        : utf16(bytes)
+          ? 'the file starts with a UTF-16 byte-order mark: save it as UTF-8 text'
+          : 'save the file as UTF-8 text',
     });
   }
 }
+
+/** What to do when the text piped in is not UTF-8: its writer, the command before |, is what to change. */
+const pipedHint = (bytes: Uint8Array): string =>
+  utf16(bytes)
+    ? "the command before | wrote UTF-16 (it starts with UTF-16's byte-order mark, as PowerShell's > and Out-File write): convert it on the way (... | iconv -f UTF-16 -t UTF-8 | npm run check -- -), or name the files to check"
+    : 'the command before | wrote text in another encoding, or bytes that are not text: convert it on the way (... | iconv -f LATIN1 -t UTF-8 | npm run check -- -, naming the encoding it writes), or name the files to check';
 
 /** Whether `bytes` start with a UTF-16 byte-order mark (little- or big-endian), as editors on Windows save "Unicode" text. */
 const utf16 = (bytes: Uint8Array): boolean => (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);

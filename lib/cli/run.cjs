@@ -317,6 +317,13 @@ if (COMMANDS.includes(command)) {
     );
     process.exitCode = 1;
   });
+} else if (['--help', '-h', '--version', '-V'].includes(command) && require('./closed-at-start.cjs').closedAtStart(1)) {
+  // printing is all they do: with stdout closed (>&-) they are refused, as a command's --help is (lib/cli/main.ts)
+  process.stderr.write(
+    'error: standard output is closed (>&-) or /dev/null opened for reading and writing, so what stagecraft prints would be lost\n' +
+      '  hint: give it somewhere to go (> file, | less), or > /dev/null to discard it on purpose\n1 problem.\n',
+  );
+  process.exitCode = 2;
 } else if (command === '--help' || command === '-h') {
   // as `npm run` users expect of --help: what to run, not an error
   process.stdout.write(`${USAGE}\nEach command's --help lists its arguments and options: npm run synth -- --help\n`);

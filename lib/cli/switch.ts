@@ -18,6 +18,7 @@ import { crashPoint } from '../synth/write.js';
 import { edgeSwitchLine } from '../edge/changes.js';
 import { acrossStagesWarnings } from '../edge/across-stages.js';
 import { printProblems } from './print.js';
+import { promotionDeclaration } from '../compile-stage.js';
 import type { EdgeSettings } from '../edge/settings.js';
 
 const usage = `Usage: npm run switch -- <stage> <app> [--release <version or image>] [--force]
@@ -141,7 +142,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
           // the stage file gives the color the release already: only dist/ is behind
           version === undefined || planned === intended
             ? `${deploy} first (npm run synth -- --stage ${stage})`
-            : `promote the release to the ${idle} color first (npm run promote -- <previous stage> ${stage}), or name the version it runs` +
+            : `promote the release to the ${idle} color first (npm run promote -- ${promotionDeclaration(loaded).from ?? '<previous stage>'} ${stage}), or name the version it runs` +
               ` (the stage file gives it ${colors[idle]}, version ${planned})`,
       });
     }

@@ -19,13 +19,17 @@ export function written(value: string, old: Scalar | undefined, inFlow: boolean)
 /**
  * The text that replaces `node` (its source from `range[0]` to `range[1]`) with `value`. A block
  * scalar's source runs from its header (`|-`, `>- # comment`) to the end of its last line, line
- * break included: the new value goes on the header's line, after it the header's comment and the
- * line break, so that the lines after it stay as they were.
+ * break included. One that strips the final line break (`>-`, `|-`) stays a block scalar, its
+ * header and the indentation of its first line kept, for a value of one line a block scalar of
+ * that header reads back as it is (`blockKept`); else the new value goes on the header's line,
+ * after it the header's comment and the line break, so that the lines after it stay as they were.
  */
 export function replacement(text: string, node: Scalar, value: string, inFlow: boolean): string {
   const plain = written(value, node, inFlow);
   if (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED') return plain;
   const source = text.slice(node.range![0], node.range![1]);
+  const block = blockKept(source, value);
+  if (block !== undefined) return block;
   const headerEnd = source.search(/\r?\n|$/);
   const comment = source
     .slice(0, headerEnd)
@@ -33,6 +37,22 @@ export function replacement(text: string, node: Scalar, value: string, inFlow: b
     .trimEnd();
   const lineBreak = /\r?\n$/.exec(source)?.[0] ?? '';
   return `${plain}${comment}${lineBreak}`;
+}
+
+/**
+ * A block scalar's source (`>-`, `|2-`, a comment after the header) with its content replaced by
+ * `value`, at the indentation of its first line of content; the blank lines after it stay. Undefined
+ * when the header keeps a final line break (`>`, `|+`: the value would read back with one) or the value
+ * is not one line a block scalar reads as written (empty, with a line break, or blanks at either end).
+ */
+function blockKept(source: string, value: string): string | undefined {
+  const header = /^[|>](?:[1-9]-|-[1-9]?)[^\r\n]*\r?\n/.exec(source)?.[0];
+  if (header === undefined || !/^\S(?:[^\r\n]*\S)?$/.test(value)) return undefined;
+  const body = source.slice(header.length);
+  const indent = /^( +)\S/m.exec(body)?.[1];
+  if (indent === undefined) return undefined;
+  const content = body.trimEnd();
+  return `${header}${indent}${value}${body.slice(content.length)}`;
 }
 
 export function nodeAt(doc: Document, path: readonly string[]): Node | undefined {

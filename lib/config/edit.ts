@@ -4,8 +4,9 @@
  * (Re-serializing the parsed document would reformat the whole file.) Pure: text in, text out.
  *
  * Only the settings edited change: a mapping that merges an edited one (`web2: { <<: *web }`) keeps
- * its value, written out beside the merge, and an edit that would change a setting some other way
- * (an alias of the whole mapping, `web3: *web`) is refused.
+ * its value, written out beside the merge, so does an alias of an edited value (`blue: *v`, written
+ * out in its place), and an edit that would change a setting some other way (an alias of the whole
+ * mapping, `web3: *web`) is refused.
  */
 import {
   isAlias,
@@ -65,7 +66,15 @@ export interface AppliedEdit extends ValueEdit {
    * at `path`, because `source`, which it was merged from, changes.
    * @default - the value is written at `path`
    */
-  readonly how?: { readonly kind: 'merged' | 'kept'; readonly source: string };
+  readonly how?: {
+    readonly kind: 'merged' | 'kept';
+    readonly source: string;
+    /**
+     * `kept`: the anchor's name of the alias the value was written in place of (`blue: *v`, `&v` on `source`).
+     * @default - the value was merged from `source`
+     */
+    readonly alias?: string;
+  };
   /** Where the value is in the new text (for `merged`, the merge that brings it in). */
   readonly location: SourceLocation;
 }
@@ -164,6 +173,24 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
   // (a replacement moves no other node: each offset before it still holds), so that n edits parse
   // the text twice (given and final), not n times; the final reading tells a replacement read otherwise
   const replaced = new Map<Scalar | Alias, { text: string; value: string }>();
+  const kept: Omit<AppliedEdit, 'location'>[] = [];
+  const edited = new Set(edits.map((e) => JSON.stringify(e.path)));
+  /**
+   * The settings that are aliases of the value `anchored` (`blue: *v`, `&v` on the idle color
+   * edited), each written out as the value it had, so that only the setting edited changes; an
+   * alias in a list, or edited itself, is left to the edit or to the side effects' refusal.
+   */
+  const aliasesKept = (anchored: Scalar, path: readonly string[]) => {
+    for (const [alias, at] of (givenPaths ??= writtenPaths(given))) {
+      if (!isAlias(alias) || !alias.range || alias.resolve(given) !== anchored) continue;
+      if (!at.every((k) => typeof k === 'string') || edited.has(JSON.stringify(at))) continue;
+      const aliasPath = at as string[];
+      const parent = nodeAt(given, aliasPath.slice(0, -1));
+      const value = String(anchored.value);
+      replaced.set(alias, { text: keptText(text, anchored, isMap(parent) && parent.flow === true), value });
+      kept.push({ path: aliasPath, value, from: value, how: { kind: 'kept', source: dotted(path), alias: alias.source } });
+    }
+  };
   edits.forEach((edit, i) => {
     const node = nodeAt(given, edit.path);
     // an alias of a value (`green: *v`, `&v` on blue) is replaced by the value alone: the anchor's node keeps its own
@@ -185,6 +212,7 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
       const inFlow = isMap(parent) && parent.flow === true;
       replaced.set(node, { text: replacement(text, node, edit.value, inFlow), value: edit.value });
       applied.set(i, { ...edit, from });
+      if (node.anchor) aliasesKept(node, edit.path);
     } else if (node === undefined) {
       waiting.push(i);
     } else {
@@ -222,8 +250,6 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
     current = current.slice(0, offset) + add + current.slice(offset);
     applied.set(i, { ...edit, ...was });
   }
-  const kept: Omit<AppliedEdit, 'location'>[] = [];
-  const edited = new Set(edits.map((e) => JSON.stringify(e.path)));
   const settingsBefore = hasAlias(given) ? settings(given) : undefined;
   if (settingsBefore) {
     // a setting that merged an edited value keeps its own: its old value is written out beside the merge
@@ -289,7 +315,10 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
  */
 export function formatEdit({ location: l, path, from, fromMerge, how, value, why }: AppliedEdit): string {
   const place = `${l.file}:${l.line}:${l.column}: ${dotted(path)}: `;
-  if (how?.kind === 'kept') return `${place}${value} kept (now written here: it was merged from ${how.source}, which changes)`;
+  if (how?.kind === 'kept')
+    return how.alias === undefined
+      ? `${place}${value} kept (now written here: it was merged from ${how.source}, which changes)`
+      : `${place}${value} kept (written in place of the alias *${how.alias} of ${how.source}, which changes)`;
   const before = from === undefined ? '(not set)' : fromMerge && fromMerge !== how?.source ? `${from} (merged from ${fromMerge})` : from;
   const notes = [...(how ? [`merged from ${how.source}`] : []), ...(why ? [why] : [])];
   return `${place}${before} -> ${value}${notes.length ? ` (${notes.join('; ')})` : ''}`;

@@ -70,11 +70,49 @@ describe('npm run check -- <paths>', () => {
     );
     const files = (JSON.parse(json.stdout) as { findings: { location?: { file: string } }[] }).findings.map((f) => f.location?.file);
     expect(new Set(files)).toEqual(new Set(['<stdin>', 'test/fixtures/manifests/defects/3-dangling-claim.yaml']));
-    expect(runCli('check', ['-'], REPO, {}, { stdin: Buffer.from([0x61, 0xff]) }).stderr.split('\n')[0]).toBe(
-      '<stdin>:1:2: error: the file is not valid UTF-8 (byte 0xff at byte offset 1)',
-    );
     const large = runCli('check', ['-'], REPO, {}, { stdin: Buffer.alloc(8 * 1024 * 1024 + 1, 0x61) });
     expect([large.code, large.stderr.split('\n')[0]]).toEqual([2, 'error: <stdin> is more than 8 MiB; input files may be at most 8 MiB']);
+  });
+
+  it("says text piped in (-) that is not UTF-8 as the pipe's, whose writer is to change: no file to save as UTF-8 (exit 2)", () => {
+    const latin1 = runCli('check', ['-'], REPO, {}, { stdin: Buffer.from([0x61, 0xff]) });
+    expect([latin1.code, ...latin1.stderr.split('\n').slice(0, 2)]).toEqual([
+      2,
+      '<stdin>:1:2: error: standard input is not valid UTF-8 (byte 0xff at byte offset 1)',
+      '  hint: the command before | wrote text in another encoding, or bytes that are not text: convert it on the way (... | iconv -f LATIN1 -t UTF-8 | npm run check -- -, naming the encoding it writes), or name the files to check',
+    ]);
+    const utf16 = runCli('check', ['-'], REPO, {}, { stdin: Buffer.from('\ufeffkind: Pod\n', 'utf16le') });
+    expect(utf16.stderr.split('\n').slice(0, 2)).toEqual([
+      '<stdin>:1:1: error: standard input is not valid UTF-8 (byte 0xff at byte offset 0)',
+      "  hint: the command before | wrote UTF-16 (it starts with UTF-16's byte-order mark, as PowerShell's > and Out-File write): convert it on the way (... | iconv -f UTF-16 -t UTF-8 | npm run check -- -), or name the files to check",
+    ]);
+  });
+
+  it('names no artifact for the manifests piped in (-) in SARIF: standard input has no URI, its place is in the message', () => {
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: web\n      image: nginx:1.25\n      foo: 1\n';
+    const r = runCli(
+      'check',
+      ['--format', 'sarif', '--namespace-exists', 'shop', '-', fixture('defects/1-misspelled-field.yaml')],
+      REPO,
+      {},
+      { stdin: pod },
+    );
+    const results = JSON.parse(r.stdout).runs[0].results as { message: { text: string }; locations?: unknown[] }[];
+    const piped = results.find((x) => x.message.text.includes("'foo'"));
+    expect(piped?.locations).toBeUndefined();
+    expect(piped?.message.text).toContain("unknown field 'foo' (standard input, line 10, column 7)");
+    expect(r.stdout).not.toContain('stdin%3E');
+    // a file's finding keeps its location
+    expect(results.some((x) => x.locations !== undefined)).toBe(true);
+    // a problem in standard input that stops the run (exit 2): the notification says where, with no location
+    const bad = runCli('check', ['--format', 'sarif', '-'], REPO, {}, { stdin: Buffer.from([0x61, 0xff]) });
+    const notification = JSON.parse(bad.stdout).runs[0].invocations[0].toolExecutionNotifications[0];
+    expect([bad.code, notification.locations, notification.message.text.split(' (hint')[0]]).toEqual([
+      2,
+      undefined,
+      'standard input is not valid UTF-8 (byte 0xff at byte offset 1) (standard input, line 1, column 2)',
+    ]);
   });
 
   it("says a YAML syntax error piped in (-) as a file's, not as a file named other than *.yaml (standard input has no name)", () => {

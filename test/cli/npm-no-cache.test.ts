@@ -15,9 +15,17 @@ import { REPO, RUN_SCRIPT, fixtureProject, runCli, snapshotDir } from '../helper
 describe("--no-cache given before '--', which npm takes for its own cache", () => {
   it.each([
     ['synth', ['dev'], ['run', 'synth', '--no-cache', '--', 'dev'], 'npm run synth -- dev --no-cache'],
-    ['synth', [], ['run', '--loglevel', 'silent', 'synth', '--no-cache'], 'npm run synth -- --no-cache'],
+    ['synth', [], ['run', '--loglevel', 'silent', 'synth', '--no-cache'], 'npm run --loglevel silent synth -- --no-cache'],
     ['diff', ['qa'], ['run', '--no-cache', 'diff', '--', 'qa'], 'npm run diff -- qa --no-cache'],
     ['check', [], ['run', 'check', '--no-cache', 'true'], 'npm run check -- --no-cache'],
+    // npm's own options stay where they were, as its log writes them (-w web: --workspace web): the line runs where the first did
+    ['diff', ['qa'], ['run', '--workspace', 'web', 'diff', '--no-cache', '--', 'qa'], 'npm run --workspace web diff -- qa --no-cache'],
+    [
+      'diff',
+      ['qa'],
+      ['--prefix', '/srv/my project', 'run', 'diff', '--no-cache', 'qa'],
+      "npm --prefix '/srv/my project' run diff qa -- --no-cache",
+    ],
   ])('%s %j is refused (exit 2, nothing written) when npm says it was given %j', (command, args, npm, line) => {
     const dir = fixtureProject(['dev', 'qa']);
     const before = snapshotDir(dir);
@@ -93,7 +101,7 @@ describe("--no-cache given before '--', which npm takes for its own cache", () =
       2,
       [
         "error: --no-cache was given before '--' (npm's log of this run says so), where npm takes it for its own cache (its warning 'invalid config cache=false') and leaves check nothing: it would run with the render cache",
-        "  hint: write npm run check -- --no-cache: check's options go after '--'",
+        "  hint: write npm run --loglevel silent check -- --no-cache: check's options go after '--'",
       ],
     ]);
     // the same run without it is answered as before (no log, no refusal)
@@ -103,6 +111,29 @@ describe("--no-cache given before '--', which npm takes for its own cache", () =
       env: { ...process.env, npm_config_cache: cache },
     });
     expect(plain.status).toBe(0);
+  });
+
+  it("reads npm's own log, which it holds open, not another run's of the same title and time once its own name is removed (logs-max)", () => {
+    const cache = mkdtempSync(join(tmpdir(), 'stagecraft-npm-cache-'));
+    const project = mkdtempSync(join(tmpdir(), 'stagecraft-npm-own-log-'));
+    // another npm's cleanup (logs-max) removes this run's log by name; a run of the same title a moment later wrote --no-cache
+    const other = String.raw`0 verbose cli node npm\n7 verbose title npm run diff nosuch\n8 verbose argv "run" "diff" "--no-cache" "--" "nosuch"\n`;
+    const script = [
+      'rm -f "$npm_config_cache"/_logs/*',
+      `printf '${other}' > "$npm_config_cache/_logs/$(date -u +%Y-%m-%dT%H_%M_%S)_000Z-debug-0.log"`,
+      `cd '${REPO}' && '${process.execPath}' '${RUN_SCRIPT}' diff`,
+    ].join('; ');
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'own', version: '1.0.0', scripts: { diff: script } }));
+    const r = spawnSync('npm', ['run', '--silent', 'diff', '--', 'nosuch'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_cache: cache },
+    });
+    expect(readdirSync(join(cache, '_logs')).length).toBe(1);
+    expect([r.status, r.stderr.split('\n').find((l) => l.startsWith('error:'))]).toEqual([
+      2,
+      "error: there is no stage 'nosuch' (no environments/nosuch.yaml)",
+    ]);
   });
 
   it('is not told of an npm running another script, whose own option it is (npm run ci --no-cache, ci running check by another runner)', () => {

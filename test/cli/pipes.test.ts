@@ -228,6 +228,15 @@ describe('a stream closed by the shell (>&-, 2>&-)', () => {
       ].join('\n'),
     });
     expect(shell('diff --version', '>&-').status).toBe(2);
+    // and run.cjs's own, without a command (answered before any bundle loads)
+    for (const own of ['--help', '-V'])
+      expect(shell(own, '>&-')).toMatchObject({
+        status: 2,
+        stderr: expect.stringMatching(
+          /^error: standard output is closed \(>&-\) or \/dev\/null opened for reading and writing, so what stagecraft prints would be lost\n/,
+        ),
+      });
+    expect(shell('--version', '>/dev/null')).toMatchObject({ status: 0, stderr: '' });
     // > /dev/null is output discarded on purpose
     expect(shell('check --help', '>/dev/null')).toMatchObject({ status: 0, stderr: '' });
     expect(shell('diff dev qa', '>/dev/null')).toMatchObject({ status: 0, stderr: '' });

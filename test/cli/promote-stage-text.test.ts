@@ -57,6 +57,42 @@ describe('promote keeps every byte of the target stage file that is not the rele
     }
   });
 
+  it('writes the live color given as an alias of the idle one (blue: *v, &v on green) out as its value, so that only the idle color changes', () => {
+    for (const [colors, after] of [
+      ['blueGreen: { live: blue, green: &v demoapp:1, blue: *v }', 'blueGreen: { live: blue, green: &v demoapp:1.1, blue: demoapp:1 }'],
+      [
+        "blueGreen:\n      live: blue\n      green: &v 'demoapp:1'  # the release\n      blue: *v\n",
+        "blueGreen:\n      live: blue\n      green: &v 'demoapp:1.1'  # the release\n      blue: 'demoapp:1'\n",
+      ],
+    ]) {
+      const target = PRODUCTION.replace(COLORS, colors);
+      expect(promoted(QA, target)).toBe(target.replace(colors, after).replace('image: mysql:8.0\n', 'image: mysql:8.4\n'));
+    }
+    // the whole command: exit 0 (was 2, refused: the live color would change with it), the live color said kept
+    const target = PRODUCTION.replace(COLORS, 'blueGreen: { live: blue, green: &v demoapp:1, blue: *v }');
+    const dir = tempProject({ dev: repoStage('dev'), test: repoStage('test'), qa: QA, production: target });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const r = runCli('promote', ['qa', 'production'], dir);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('environments/'))).toEqual([
+      'environments/production.yaml:8:40: apps.demoapp.blueGreen.green: demoapp:1 -> demoapp:1.1',
+      'environments/production.yaml:26:14: apps.demoapp.database.image: mysql:8.0 -> mysql:8.4',
+      'environments/production.yaml:8:59: apps.demoapp.blueGreen.blue: demoapp:1 kept (written in place of the alias *v of apps.demoapp.blueGreen.green, which changes)',
+    ]);
+  });
+
+  it('keeps a folded or literal block value (image: >-) a block scalar, its header, comment and indentation as they were', () => {
+    for (const [image, after] of [
+      ['image: >-\n        mysql:8.0\n', 'image: >-\n        mysql:8.4\n'],
+      ['image: |- # pinned\n          mysql:8.0\n\n', 'image: |- # pinned\n          mysql:8.4\n\n'],
+    ]) {
+      const target = PRODUCTION.replace('image: mysql:8.0\n', image);
+      expect(promoted(QA, target)).toBe(
+        target.replace(COLORS, COLORS.replace('green: demoapp:1', 'green: demoapp:1.1')).replace(image, after),
+      );
+    }
+  });
+
   it('keeps CRLF line endings, a byte-order mark, comments and anchors through the whole command', () => {
     const crlf = (text: string) => text.replaceAll('\n', '\r\n');
     const target = `\uFEFF${crlf(PRODUCTION.replace(COLORS, 'blueGreen: { live: blue, blue: &v demoapp:1, green: *v } # one release'))}`;

@@ -82,7 +82,7 @@ describe('a release from dev to production', () => {
     expect(r.stderr).toBe(
       [
         'environments/production.yaml:8:54: error: Deployment production/demoapp-green in dist/production runs version 1.1, not 1.2',
-        '  hint: promote the release to the green color first (npm run promote -- <previous stage> production), or name the version it runs (the stage file gives it demoapp:1.1, version 1.1)',
+        '  hint: promote the release to the green color first (npm run promote -- qa production), or name the version it runs (the stage file gives it demoapp:1.1, version 1.1)',
         '1 problem; nothing was written.',
         '',
       ].join('\n'),

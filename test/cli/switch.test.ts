@@ -68,7 +68,8 @@ describe("switch's hints for a stage Argo CD or Flux delivers", () => {
     };
     expect(hints(byHand)).toEqual([
       '  hint: synthesize and apply production (npm run synth -- --stage production), then switch; or pass --force',
-      expect.stringMatching(/^ {2}hint: promote the release to the green color first/),
+      // the stage production gets its releases from (promotion.from), not a placeholder
+      '  hint: promote the release to the green color first (npm run promote -- qa production), or name the version it runs (the stage file gives it demoapp:1, version 1)',
     ]);
     expect(hints(delivered)).toEqual([
       '  hint: synthesize, commit and push production (npm run synth -- --stage production), then switch; or pass --force',

@@ -50,11 +50,7 @@ describe('editing many values of a stage file', () => {
     const { text, applied } = editValues(stage(200), edits, 'environments/qa.yaml');
     expect(parses).toEqual({ readYaml: 2, parseDocument: 0 });
     expect(applied).toHaveLength(200);
-    expect(text).toBe(
-      stage(200)
-        .replace(/(team\/a\d+):1\.0/g, '$1:1.1')
-        .replace(/image: >-\n {6}(\S+)\n/g, 'image: $1\n'),
-    );
+    expect(text).toBe(stage(200).replace(/(team\/a\d+):1\.0/g, '$1:1.1'));
     // a key added (which moves what follows it) reads the text it made by the parser alone
     parses.readYaml = 0;
     parses.parseDocument = 0;
