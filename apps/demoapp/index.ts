@@ -96,7 +96,8 @@ function refine(s: DemoappSettings, stage: StageContext, name: string): Settings
       hint: 'keep maxUnavailable 0 for zero downtime and set maxSurge to 1',
     });
   }
-  problems.push(...probesProblems(s.probes, ['probes']));
+  // the container has one port, named http (AppDeployment's), which setting `port` gives
+  problems.push(...probesProblems(s.probes, ['probes'], { names: ['http'], at: ['port'] }));
   problems.push(...databaseProblems(s, stage, name, STACK_NAME));
   // warnings: careless units of cpu and memory
   problems.push(

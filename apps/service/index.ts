@@ -14,9 +14,9 @@ import { secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, colorServicePort, ingressPortOf, serviceSettings, servicePortsOf, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
-import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
+import { placementProblems, probesProblems, resourcesProblems } from '../../lib/config/workload.js';
 import { containerNameProblems, envFromProblems, mountProblems, ownImageProblems } from './container-problems.js';
-import { podPortProblems, probeProblems } from './port-probe-problems.js';
+import { podPortProblems } from './port-probe-problems.js';
 import { sidecarProblems } from './sidecar-problems.js';
 import { storageProblems } from './storage-problems.js';
 import { standardLabels } from '../../lib/model/labels.js';
@@ -146,7 +146,7 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
       }
     }
   }
-  problems.push(...probeProblems(s.probes, ports, ['probes']));
+  problems.push(...probesProblems(s.probes, ['probes'], { names: ports, at: ['ports'] }));
   const annotationSettings = [
     [['annotations'], s.annotations],
     [['podAnnotations'], s.podAnnotations],

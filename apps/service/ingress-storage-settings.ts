@@ -15,8 +15,7 @@ import {
   SubdomainName,
   Type,
 } from '../../lib/config/types.js';
-import { Size } from '../../lib/config/workload.js';
-import { PortName } from './port-probe-settings.js';
+import { PortName, Size } from '../../lib/config/workload.js';
 
 /** A host an Ingress rule takes: a DNS name, or a wildcard for one level of subdomains (`*.example.com`). */
 const HostName = Type.String({
