@@ -19,6 +19,7 @@ import { containerNameProblems, envFromProblems, mountProblems, ownImageProblems
 import { podPortProblems } from './port-probe-problems.js';
 import { sidecarProblems } from './sidecar-problems.js';
 import { storageProblems } from './storage-problems.js';
+import { ingressPathProblems } from './ingress-storage-settings.js';
 import { standardLabels } from '../../lib/model/labels.js';
 
 /** The label keys stagecraft writes on every object (lib/transforms/labels.ts), which a stage file's labels may not be. */
@@ -111,6 +112,13 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
     add(['service'], 'config/conflict', 'needs ports (the Service exposes them)', 'add `ports: { http: { port: 8080 } }`');
   if (s.service?.colorNodePorts !== undefined) problems.push(...colorNodePortProblems(s));
   if (s.ingress) {
+    problems.push(
+      ...ingressPathProblems(
+        s.ingress.paths,
+        (i) => ({ path: ['ingress', 'paths', i] }),
+        (i) => `ingress.paths[${i}]`,
+      ),
+    );
     if (podPorts.length === 0)
       add(
         ['ingress'],
