@@ -16,6 +16,7 @@ import {
   Type,
 } from '../lib/config/types.js';
 import { defineStack } from '../lib/stack.js';
+import { ingressPathProblems } from './service/ingress-storage-settings.js';
 
 export const ingressSettings = Settings({
   host: Type.Optional(
@@ -45,6 +46,14 @@ export const ingress = defineStack({
   name: 'ingress',
   settings: ingressSettings,
   version: () => 'v1',
+  refine(s) {
+    const paths = Object.keys(s.paths);
+    return ingressPathProblems(
+      paths,
+      (i) => ({ path: ['paths'], key: paths[i] }),
+      () => 'the path',
+    );
+  },
   chart(app, name, s) {
     const chart = new Chart(app, name, { disableResourceNameHashes: true });
     new k8s.KubeIngress(chart, 'ingress', {

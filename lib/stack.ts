@@ -12,6 +12,7 @@ import type { PathProblem, Problem } from './errors.js';
 import type { FieldPath } from './model/field-path.js';
 import type { KubeObject } from './model/object.js';
 import type { ReleaseSettings } from './release.js';
+import { INSTANCE_LABEL, instanceLabel } from './model/labels.js';
 
 /** What every stack knows about the stage it is deployed to. */
 export interface StageContext {
@@ -237,6 +238,19 @@ export function chartWarnings(chart: Chart): Problem[] {
  */
 export function defineStack<S extends TSchema>(stack: Stack<S> & { readonly release?: ReleaseSettings<Static<S>> }): Stack<S> {
   return stack;
+}
+
+/**
+ * The labels that select the pods of app `name` of `stage` and no other's, for a stack's workloads,
+ * Services, disruption budgets and spread constraints: its instance label,
+ * `app.kubernetes.io/instance: <name>-<stage>`, unique in the cluster, which the labels transform
+ * writes on every pod template of the app too. A label of the app's name alone (`{ name }`) is any
+ * app's: a `manifests` app's pods labelled `name: web`, or the app of that name of another stage in
+ * the same namespace, would be selected too (their pods behind the Service, two Deployments counting
+ * each other's pods).
+ */
+export function appSelector(name: string, stage: Pick<StageContext, 'name'>): Record<string, string> {
+  return { [INSTANCE_LABEL]: instanceLabel(name, stage.name) };
 }
 
 /** The release of an image (lib/model/image.ts), where stacks find it. */

@@ -80,6 +80,65 @@ describe("the README's own stack", () => {
       notes: [],
     });
   });
+
+  it("selects each app's own pods only: not another app's of the stack, a manifests app's labelled name: echo, or the echo of another stage in the namespace", async () => {
+    // the block was compiled by the test above, into `dir`
+    const module = (await import(pathToFileURL(join(dir, 'echo.ts')).href)) as Record<string, Stack>;
+    const stack = Object.values(module)[0];
+    const stacks = { ...STACKS, [stack.name]: stack } as Record<string, Stack>;
+    const loader = new StageLoader(stacks);
+    const legacy = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: { name: legacy-echo }',
+      'spec:',
+      '  selector: { matchLabels: { name: echo } }',
+      '  template:',
+      '    metadata: { labels: { name: echo } }',
+      '    spec: { containers: [{ name: legacy, image: team/legacy:1.0 }] }',
+      '',
+    ].join('\n');
+    const stage = (file: string, apps: string) => {
+      const loaded = loader.load(`namespace: shared\napps:\n${apps}`, file);
+      return { ...loaded, context: { ...loaded.context, files: new Map([['manifests/legacy.yaml', legacy]]) } };
+    };
+    const objects = [
+      stage(
+        'environments/dev.yaml',
+        [
+          '  echo: { image: hashicorp/http-echo:1.0 }',
+          '  echo2: { stack: echo, image: hashicorp/http-echo:1.0 }',
+          '  legacy: { stack: manifests, include: [manifests/legacy.yaml] }',
+        ].join('\n'),
+      ),
+      stage('environments/test.yaml', '  echo: { image: hashicorp/http-echo:0.9 }'),
+    ].flatMap((s) => renderStage(s, stacks, '0.0.0').charts.flatMap((c) => c.objects));
+    type Labelled = { metadata?: { labels?: Record<string, string> } };
+    const templates = objects.flatMap((o) => {
+      const template = (o as { spec?: { template?: Labelled } }).spec?.template;
+      return template
+        ? [{ owner: `${o.metadata.labels?.['stagecraft.dev/stage']}/${o.metadata.name}`, labels: template.metadata?.labels ?? {} }]
+        : [];
+    });
+    const selected = (selector: Record<string, string>) =>
+      templates.filter((t) => Object.entries(selector).every(([k, v]) => t.labels[k] === v)).map((t) => t.owner);
+    const selectors = objects.flatMap((o) => {
+      const spec = (o as { spec?: { selector?: Record<string, unknown> } }).spec;
+      const selector = o.kind === 'Service' ? spec?.selector : o.kind === 'Deployment' ? spec?.selector?.matchLabels : undefined;
+      return selector
+        ? [[`${o.kind} ${o.metadata.labels?.['stagecraft.dev/stage']}/${o.metadata.name}`, selected(selector as Record<string, string>)]]
+        : [];
+    });
+    expect(Object.fromEntries(selectors)).toEqual({
+      'Service dev/echo': ['dev/echo'],
+      'Deployment dev/echo': ['dev/echo'],
+      'Service dev/echo2': ['dev/echo2'],
+      'Deployment dev/echo2': ['dev/echo2'],
+      'Deployment dev/legacy-echo': ['dev/legacy-echo'],
+      'Service test/echo': ['test/echo'],
+      'Deployment test/echo': ['test/echo'],
+    });
+  });
 });
 
 describe("the README's own apps (the service and manifests stacks)", () => {

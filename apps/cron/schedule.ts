@@ -11,6 +11,44 @@ export const Schedule = (description: string) => Type.String({ minLength: 1, des
 
 export const TimeZone = (description: string) => Type.Optional(Type.String({ minLength: 1, description }));
 
+/** The most days each month has (February's in a leap year). */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** The values of a valid field of a schedule (days of the month 1-31, months 1-12 by number or name), and whether robfig/cron marks it '*'. */
+function fieldValues(field: string, min: number, max: number, names: readonly string[] = []): { values: Set<number>; star: boolean } {
+  const values = new Set<number>();
+  let star = false;
+  const value = (v: string) => (names.includes(v.toLowerCase()) ? names.indexOf(v.toLowerCase()) + min : Number(v));
+  for (const range of field.split(',').filter((r) => r !== '')) {
+    const [span, stepText] = range.split('/');
+    const step = stepText === undefined ? 1 : Number(stepText);
+    const [low, high] = span.split('-');
+    const all = low === '*' || low === '?';
+    // robfig/cron's getRange: '*' (or '?') without a step above 1 is the star bit; 'n/step' runs to the maximum
+    if (all && step <= 1) star = true;
+    const start = all ? min : value(low);
+    const end = all ? max : high !== undefined ? value(high) : stepText !== undefined ? max : start;
+    for (let v = start; v <= end; v += step) values.add(v);
+  }
+  return { values, star };
+}
+
+/**
+ * On which dates a valid schedule runs, as robfig/cron matches days (dayMatches): with a day of the
+ * week of '*' (or '?'), on the days of the month of its months only: 'none' when no month has one of
+ * its days (30 2 *, 31 4,6,9,11 *), 'leap' when only February 29 is one; else (descriptors, a day of
+ * the week named, which runs whatever the day of the month), 'some'.
+ */
+function datesOf(schedule: string): 'none' | 'leap' | 'some' {
+  const fields = schedule.trim().split(/\s+/);
+  if (fields.length !== 5 || !fieldValues(fields[4], 0, 6).star) return 'some';
+  const days = fieldValues(fields[2], 1, 31).values;
+  const months = fieldValues(fields[3], 1, 12, MONTHS).values;
+  const dates = [...months].flatMap((m) => [...days].filter((d) => d <= DAYS_IN_MONTH[m - 1]).map((d) => `${m}-${d}`));
+  return dates.length === 0 ? 'none' : dates.every((d) => d === '2-29') ? 'leap' : 'some';
+}
+
 /** The settings `scheduleProblems` reads. */
 export interface ScheduleSettings {
   readonly schedule: string;
@@ -20,11 +58,25 @@ export interface ScheduleSettings {
 /**
  * Why the API server would refuse the schedule or the time zone under `path`, each at its setting;
  * a `TZ=`/`CRON_TZ=` prefix is refused too: the zone of a CronJob is its `timeZone` (the API
- * server refuses a prefix beside it, and newer ones refuse it always).
+ * server refuses a prefix beside it, and newer ones refuse it always). A schedule it takes that
+ * never runs (February 30), or once in four years (February 29), is a warning.
  */
 export function scheduleProblems(s: ScheduleSettings, path: readonly string[]): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const scheduleProblem = cronScheduleProblem(s.schedule);
+  const dates = scheduleProblem === undefined ? datesOf(s.schedule) : undefined;
+  if (dates !== undefined && dates !== 'some') {
+    problems.push({
+      code: 'config/invalid',
+      severity: 'warning',
+      path: [...path, 'schedule'],
+      message:
+        dates === 'none'
+          ? 'names days of the month that none of its months has (such as February 30 or April 31), and any day of the week: the CronJob never runs, and the API server takes it without a word'
+          : 'names no day of its months but February 29, and any day of the week: the CronJob runs once in four years',
+      hint: 'name days its months have (the last of the month has no cron syntax: run daily on days 28-31 and exit unless tomorrow is the 1st), or days of the week',
+    });
+  }
   if (scheduleProblem !== undefined) {
     problems.push({
       code: 'config/invalid',

@@ -13,6 +13,7 @@ import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret
 import { secretValueHint, secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, SECRET_KEYS_NEEDED, databaseNames, demoappSettings, type DemoappSettings } from './settings.js';
 import { probesProblems, resourcesProblems } from '../../lib/config/workload.js';
+import { ingressPathProblems } from '../service/ingress-storage-settings.js';
 import { demoappChart } from './chart.js';
 import { databaseProblems } from './database-problems.js';
 
@@ -96,7 +97,15 @@ function refine(s: DemoappSettings, stage: StageContext, name: string): Settings
       hint: 'keep maxUnavailable 0 for zero downtime and set maxSurge to 1',
     });
   }
-  problems.push(...probesProblems(s.probes, ['probes']));
+  // the container has one port, named http (AppDeployment's), which setting `port` gives
+  problems.push(...probesProblems(s.probes, ['probes'], { names: ['http'], at: ['port'] }));
+  problems.push(
+    ...ingressPathProblems(
+      s.ingress?.paths,
+      (i) => ({ path: ['ingress', 'paths', i] }),
+      (i) => `ingress.paths[${i}]`,
+    ),
+  );
   problems.push(...databaseProblems(s, stage, name, STACK_NAME));
   // warnings: careless units of cpu and memory
   problems.push(

@@ -6,7 +6,7 @@
  */
 import type { Chart } from 'cdk8s';
 import { k8s } from '../../lib/k8s.js';
-import type { StageContext } from '../../lib/stack.js';
+import { appSelector, type StageContext } from '../../lib/stack.js';
 import {
   type AppAntiAffinity,
   type AppSpread,
@@ -23,7 +23,6 @@ import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { allowPolicyExceptions } from '../../lib/policy.js';
 import { DEFAULT_ANTI_AFFINITY_WEIGHT, DEFAULT_MAX_SKEW } from '../../lib/config/workload.js';
 import { addAppDeployments, appReleases, serviceSelector } from '../demoapp/deployments.js';
-import { INSTANCE_LABEL, instanceLabel } from '../../lib/model/labels.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
 import { DEFAULTS, colorServicePort, ingressPortOf, mountsReadWriteOnce, servicePortsOf, type ServiceSettings } from './settings.js';
 
@@ -234,7 +233,9 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
   if (servicePorts.length) {
     new LabelService(chart, 'service', {
       name,
-      selector: serviceSelector(name, s),
+      // the app's pods only: `name` alone is any app's label (a manifests app's pods labelled name: api);
+      // the Deployments keep selecting by it, since a Deployment's selector cannot change
+      selector: { ...serviceSelector(name, s), ...appSelector(name, stage) },
       type: s.service?.type,
       annotations: s.service?.annotations,
       ports: servicePorts.map(([portName, p]) => ({
@@ -254,7 +255,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     for (const color of COLORS) {
       new LabelService(chart, `service-${color}`, {
         name: colorName(name, color),
-        selector: { name, [COLOR_LABEL]: color },
+        selector: { name, [COLOR_LABEL]: color, ...appSelector(name, stage) },
         type: 'NodePort',
         ports: [{ name: portName, port: p.port, targetPort: portName, protocol: p.protocol, nodePort: colorPorts[color] }],
       });
@@ -262,8 +263,8 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
   }
   if (s.disruptionBudget) {
     const { maxUnavailable, minAvailable } = s.disruptionBudget;
-    // the instance label too: `name` alone is any app's label, which a manifests app's pods may carry
-    const instance = { [INSTANCE_LABEL]: instanceLabel(name, stage.name) };
+    // the instance label too, as the Services: `name` alone is any app's label, which a manifests app's pods may carry
+    const instance = appSelector(name, stage);
     // blue/green, one budget per color: over both, a drain could evict every live pod while the idle
     // color's stay, and a crashlooping idle color would block every eviction of the live one
     for (const r of appReleases(name, s)) {

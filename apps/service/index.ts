@@ -14,11 +14,12 @@ import { secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, colorServicePort, ingressPortOf, serviceSettings, servicePortsOf, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
-import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
+import { placementProblems, probesProblems, resourcesProblems } from '../../lib/config/workload.js';
 import { containerNameProblems, envFromProblems, mountProblems, ownImageProblems } from './container-problems.js';
-import { podPortProblems, probeProblems } from './port-probe-problems.js';
+import { podPortProblems } from './port-probe-problems.js';
 import { sidecarProblems } from './sidecar-problems.js';
 import { storageProblems } from './storage-problems.js';
+import { ingressPathProblems } from './ingress-storage-settings.js';
 import { standardLabels } from '../../lib/model/labels.js';
 
 /** The label keys stagecraft writes on every object (lib/transforms/labels.ts), which a stage file's labels may not be. */
@@ -111,6 +112,13 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
     add(['service'], 'config/conflict', 'needs ports (the Service exposes them)', 'add `ports: { http: { port: 8080 } }`');
   if (s.service?.colorNodePorts !== undefined) problems.push(...colorNodePortProblems(s));
   if (s.ingress) {
+    problems.push(
+      ...ingressPathProblems(
+        s.ingress.paths,
+        (i) => ({ path: ['ingress', 'paths', i] }),
+        (i) => `ingress.paths[${i}]`,
+      ),
+    );
     if (podPorts.length === 0)
       add(
         ['ingress'],
@@ -146,7 +154,7 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
       }
     }
   }
-  problems.push(...probeProblems(s.probes, ports, ['probes']));
+  problems.push(...probesProblems(s.probes, ['probes'], { names: ports, at: ['ports'] }));
   const annotationSettings = [
     [['annotations'], s.annotations],
     [['podAnnotations'], s.podAnnotations],

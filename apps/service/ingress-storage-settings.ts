@@ -15,8 +15,9 @@ import {
   SubdomainName,
   Type,
 } from '../../lib/config/types.js';
-import { Size } from '../../lib/config/workload.js';
-import { PortName } from './port-probe-settings.js';
+import { PortName, Size } from '../../lib/config/workload.js';
+import { prefixRoute, samePrefixRoutes } from '../../lib/constructs/tls-ingress.js';
+import type { PathProblem } from '../../lib/errors.js';
 
 /** A host an Ingress rule takes: a DNS name, or a wildcard for one level of subdomains (`*.example.com`). */
 const HostName = Type.String({
@@ -49,6 +50,29 @@ export const IngressPaths = (description: string) =>
       description,
     }),
   );
+
+/**
+ * The paths of an Ingress (`paths`, each at `at(i)`: an item of a list, or a key of a mapping) that
+ * route the requests of an earlier one, which `IngressPaths`' uniqueItems does not see: `/api/` beside
+ * `/api` (`prefixRoute`: a Prefix path ignores a trailing '/'), which ingress-nginx refuses as a
+ * duplicate location. Each is refused at the later path, naming the earlier one.
+ */
+export function ingressPathProblems(
+  paths: readonly string[] | undefined,
+  at: (index: number) => Pick<PathProblem, 'path' | 'key'>,
+  named: (index: number) => string,
+): PathProblem[] {
+  const list = paths ?? [];
+  return samePrefixRoutes(list).map(({ index, first }) => {
+    const route = prefixRoute(list[index]);
+    return {
+      code: 'config/conflict',
+      ...at(index),
+      message: `'${list[index]}' is the route of ${named(first)} '${list[first]}': a path of type Prefix matches whole '/'-separated parts and ignores a trailing '/', so both match ${route}, ${route}/ and ${route}/...; ingress-nginx makes the location ${route}/ of each, and refuses the second (duplicate location)`,
+      hint: `remove one of them: '${route}' alone serves the same requests`,
+    };
+  });
+}
 
 /** `ingress:` of a service app. */
 export const IngressSettings = Type.Optional(

@@ -1,7 +1,8 @@
 /**
  * The problems of the ports and health checks of a service's containers, the app container's and
  * each sidecar's, each at its setting: the pod has one network, so a port number (per protocol)
- * and a port name are the pod's once; a probe has one handler and reaches a port its container has.
+ * and a port name are the pod's once. (Their health checks are the shared `Probe`s, checked by
+ * `probesProblems` of lib/config/workload.ts.)
  */
 import type { SettingsProblem } from '../../lib/stack.js';
 import { formatFieldPath as dotted } from '../../lib/model/field-path.js';
@@ -43,49 +44,6 @@ export function podPortProblems(s: Pick<ServiceSettings, 'ports' | 'sidecars'>):
         message: `is named as ${dotted(named)} is: the Service exposes the ports of every container by name, each name once`,
         hint: 'give the port another name',
       });
-  }
-  return problems;
-}
-
-type Probes = NonNullable<ServiceSettings['probes']>;
-
-/**
- * The health checks of a container (`at`: `probes`, or `sidecars[i].probes`): exactly one handler
- * each, and an HTTP or TCP check on a port the container has (`ports`, its port names), by name or
- * by default its first.
- */
-export function probeProblems(probes: Probes | undefined, ports: readonly string[], at: Path): SettingsProblem[] {
-  const problems: SettingsProblem[] = [];
-  const where = dotted([...at.slice(0, -1), 'ports']);
-  for (const [which, probe] of Object.entries(probes ?? {})) {
-    if (!probe) continue;
-    const handlers = (['http', 'tcp', 'command'] as const).filter((h) => probe[h] !== undefined);
-    if (handlers.length !== 1) {
-      problems.push({
-        code: 'config/conflict',
-        path: [...at, which],
-        message: `needs exactly one of http, tcp and command (found ${handlers.length ? handlers.join(' and ') : 'none'})`,
-        hint: 'e.g. `http: { path: /healthz }`, or `tcp: { port: <port> }` for a service that does not speak HTTP',
-      });
-      continue;
-    }
-    const check = probe.http ? 'http' : probe.tcp ? 'tcp' : undefined;
-    const port = probe.http?.port ?? probe.tcp?.port;
-    if (check && port === undefined && ports.length === 0) {
-      problems.push({
-        code: 'config/conflict',
-        path: [...at, which, check],
-        message: 'needs a port (there are no ports to default to)',
-        hint: `add port, or declare ${where}`,
-      });
-    } else if (check && typeof port === 'string' && !ports.includes(port)) {
-      problems.push({
-        code: 'config/unknown-port',
-        path: [...at, which, check, 'port'],
-        message: `is not one of ${where} (${ports.join(', ') || 'none'})`,
-        hint: `name a port under ${where}, or give its number`,
-      });
-    }
   }
   return problems;
 }

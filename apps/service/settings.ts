@@ -10,14 +10,16 @@ import {
   Name,
   NodeSelector,
   PodAntiAffinity,
+  PortName,
   PriorityClassName,
+  Probe,
   Resources,
   Tolerations,
   TopologySpread,
 } from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
 import { EnvFrom, EnvName, KeyName, KeyRefs } from './environment-settings.js';
-import { PORT_DESCRIPTION, PORT_PROPERTIES, PortName, ServiceProbe } from './port-probe-settings.js';
+import { PORT_DESCRIPTION, PORT_PROPERTIES } from './port-probe-settings.js';
 import { Sidecars } from './sidecar-settings.js';
 import { AbsolutePath, Annotations, IngressSettings, StorageSettings } from './ingress-storage-settings.js';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
@@ -130,9 +132,9 @@ export const serviceSettings = Settings({
   probes: Type.Optional(
     Settings(
       {
-        liveness: ServiceProbe('Restarts the container when it fails. @default - none'),
-        readiness: ServiceProbe('Takes the pod out of the Service while it fails. @default - none'),
-        startup: ServiceProbe('Holds liveness back while the container starts. @default - none'),
+        liveness: Probe('Restarts the container when it fails. @default - none'),
+        readiness: Probe('Takes the pod out of the Service while it fails. @default - none'),
+        startup: Probe('Holds liveness back while the container starts. @default - none'),
       },
       {
         description:

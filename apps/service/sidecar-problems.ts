@@ -1,10 +1,9 @@
 /**
  * The problems of a service's sidecars' own settings, each at its setting: their health checks
- * (port-probe-problems.ts), their resources, and, with autoscaling, a CPU request.
+ * (`probesProblems`, lib/config/workload.ts), their resources, and, with autoscaling, a CPU request.
  */
 import type { SettingsProblem } from '../../lib/stack.js';
-import { resourcesProblems } from '../../lib/config/workload.js';
-import { probeProblems } from './port-probe-problems.js';
+import { probesProblems, resourcesProblems } from '../../lib/config/workload.js';
 import type { ServiceSettings } from './settings.js';
 
 type Sidecar = NonNullable<ServiceSettings['sidecars']>[number];
@@ -30,7 +29,7 @@ function sidecarCpuProblem(s: Pick<ServiceSettings, 'autoscaling'>, c: Sidecar, 
 /** The problems of each sidecar's own settings: its health checks and its resources (a CPU request, with autoscaling). */
 export function sidecarProblems(s: Pick<ServiceSettings, 'sidecars' | 'autoscaling'>): SettingsProblem[] {
   return (s.sidecars ?? []).flatMap((c, i) => [
-    ...probeProblems(c.probes, Object.keys(c.ports ?? {}), ['sidecars', i, 'probes']),
+    ...probesProblems(c.probes, ['sidecars', i, 'probes'], { names: Object.keys(c.ports ?? {}), at: ['sidecars', i, 'ports'] }),
     ...resourcesProblems(c.resources, ['sidecars', i, 'resources']),
     ...sidecarCpuProblem(s, c, i),
   ]);

@@ -5,9 +5,9 @@
  * probes, environment and resources; it mounts what the app container mounts, with its security context.
  */
 import { ImageRef, Mapping, Settings, Type } from '../../lib/config/types.js';
-import { Name, Resources } from '../../lib/config/workload.js';
+import { Name, PortName, Probe, Resources } from '../../lib/config/workload.js';
 import { EnvName } from './environment-settings.js';
-import { PORT_DESCRIPTION, PORT_PROPERTIES, PortName, ServiceProbe } from './port-probe-settings.js';
+import { PORT_DESCRIPTION, PORT_PROPERTIES } from './port-probe-settings.js';
 
 export const Sidecars = Type.Optional(
   Type.Array(
@@ -37,9 +37,9 @@ export const Sidecars = Type.Optional(
       probes: Type.Optional(
         Settings(
           {
-            liveness: ServiceProbe('Restarts the sidecar when it fails. @default - none'),
-            readiness: ServiceProbe('Takes the pod out of the Service while it fails. @default - none'),
-            startup: ServiceProbe('Holds liveness back while the sidecar starts. @default - none'),
+            liveness: Probe('Restarts the sidecar when it fails. @default - none'),
+            readiness: Probe('Takes the pod out of the Service while it fails. @default - none'),
+            startup: Probe('Holds liveness back while the sidecar starts. @default - none'),
           },
           {
             description:

@@ -106,7 +106,12 @@ export interface AppDeploymentProps extends PodProps {
   readonly image: string;
   /** The release, written as `app.kubernetes.io/version` on the Deployment and its pods (the image tag). */
   readonly version: string;
-  /** Labels that select the pods (a Service selects them too); the pod template carries them. */
+  /**
+   * Labels that select the pods (a Service selects them too); the pod template carries them. They
+   * must be the app's own: `appSelector(name, stage)` (lib/stack.ts), its instance label, unique in
+   * the cluster; a label of the app's name alone is any app's (a `manifests` app's pods, the app of
+   * that name of another stage in the namespace). The selector of a Deployment cannot change.
+   */
   readonly selector: Readonly<Record<string, string>>;
   /** @default 1 (none when `autoscaled`) */
   readonly replicas?: number;

@@ -29,7 +29,10 @@ export interface LabelServicePort {
 export interface LabelServiceProps {
   /** `metadata.name` of the Service. */
   readonly name: string;
-  /** Labels of the pods that receive the traffic. */
+  /**
+   * Labels of the pods that receive the traffic: the app's own, `appSelector(name, stage)`
+   * (lib/stack.ts), for the pods of one app of a stack; any pod that carries them is behind the Service.
+   */
   readonly selector: Readonly<Record<string, string>>;
   readonly ports: readonly LabelServicePort[];
   /** @default 'ClusterIP' */

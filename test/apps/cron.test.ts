@@ -174,6 +174,35 @@ describe('the cron stack', () => {
     ]);
   });
 
+  it('warns of a schedule the API server takes that never runs (February 30, April 31) or once in four years (February 29), and loads', () => {
+    const warned = (schedule: string) =>
+      loader.load(cronStage([`schedule: "${schedule}"`, 'image: team/report:1']), 'environments/x.yaml').warnings.map(formatProblem);
+    const hint =
+      '  hint: name days its months have (the last of the month has no cron syntax: run daily on days 28-31 and exit unless tomorrow is the 1st), or days of the week';
+    expect(warned('0 0 30 2 *')).toEqual([
+      'environments/x.yaml:4:15: warning: apps.report.schedule names days of the month that none of its months has (such as February 30 or April 31), and any day of the week: the CronJob never runs, and the API server takes it without a word\n' +
+        hint,
+    ]);
+    for (const never of ['0 0 31 4,6,9,11 *', '0 0 31 feb,APR ?', '0 0 30-31 2 *', '15 1 31 2-4/2 *']) {
+      expect(warned(never)).toEqual([expect.stringContaining('the CronJob never runs')]);
+    }
+    for (const leap of ['0 0 29 2 *', '0 0 29-31 2 *'])
+      expect(warned(leap)).toEqual([expect.stringContaining('the CronJob runs once in four years')]);
+    // a day of the week named runs on those days whatever the day of the month (robfig/cron ORs them); '*/2' is no '*'
+    for (const runs of [
+      '0 0 31 2 1',
+      '0 0 31 2 */2',
+      '0 0 28-31 2 *',
+      '0 0 31 * *',
+      '0 0 31 1-12/2 *',
+      '@monthly',
+      '@every 1h',
+      '0 3 * * *',
+    ]) {
+      expect(warned(runs)).toEqual([]);
+    }
+  });
+
   it('refuses a secret value in env at its place, in the compiled stage', () => {
     const stage = cronStage([...nightly, 'env: { DB_PASSWORD: hunter2 }']);
     const refused = problemsThrownBy(() => compileStages([{ stage: 'x', file: 'environments/x.yaml', text: stage }])).map(formatProblem);

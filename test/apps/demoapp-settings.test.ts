@@ -94,7 +94,7 @@ describe('the demoapp settings', () => {
     expect(problems(text, 'environments/test.yaml').map((p) => p.split('\n')[0])).toEqual([
       'environments/test.yaml:7:15: apps.demoapp.replicas must be within autoscaling.minReplicas..maxReplicas (found 5, not in 2..4)',
       'environments/test.yaml:8:26: apps.demoapp.rollout.maxSurge and rollout.maxUnavailable cannot be both 0 (a rollout could never start)',
-      'environments/test.yaml:12:16: apps.demoapp.probes.startup needs exactly one of http and command (found neither)',
+      'environments/test.yaml:12:16: apps.demoapp.probes.startup needs exactly one of http, tcp and command (found none)',
       "environments/test.yaml:17:26: apps.demoapp.service.nodePort needs service.type 'NodePort' or 'LoadBalancer'",
     ]);
   });

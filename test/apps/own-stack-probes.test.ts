@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
 import { AppDeployment } from '../../lib/constructs/app-deployment.js';
@@ -16,7 +16,8 @@ const probed = defineStack({
     probes: Type.Optional(Settings({ readiness: Probe('Takes the pod out of the Service while it fails. @default - none') })),
   }),
   version: (s) => imageVersion(s.image),
-  refine: (s) => probesProblems(s.probes, ['probes']),
+  // the container's one port is AppDeployment's, named http
+  refine: (s) => probesProblems(s.probes, ['probes'], { names: ['http'], at: ['port'] }),
   chart(app, name, s) {
     const chart = new Chart(app, name, { disableResourceNameHashes: true });
     new AppDeployment(chart, 'deployment', {
@@ -47,18 +48,44 @@ const problems = (probe: string): string[] => {
 };
 
 describe("a stack's own probes (Probe, probesProblems of lib/config/workload.ts)", () => {
-  it('are refused at the probe, with the fix, when they have neither http nor command or both (the chart threw at the app key)', () => {
-    const hint = '  hint: e.g. `http: { path: /healthz }`, or `command: [redis-cli, ping]` for a service that does not speak HTTP';
+  const hint =
+    '  hint: e.g. `http: { path: /healthz }`, or `tcp: { port: <port> }` or `command: [redis-cli, ping]` for a service that does not speak HTTP';
+
+  it('are refused at the probe, with the fix, when they have none of http, tcp and command or several (the chart threw at the app key)', () => {
     expect(problems('{ periodSeconds: 5 }')).toEqual([
-      `environments/x.yaml:4:26: apps.probed.probes.readiness needs exactly one of http and command (found neither)\n${hint}`,
+      `environments/x.yaml:4:26: apps.probed.probes.readiness needs exactly one of http, tcp and command (found none)\n${hint}`,
     ]);
     expect(problems('{ http: { path: /ready }, command: [redis-cli, ping] }')).toEqual([
-      `environments/x.yaml:4:26: apps.probed.probes.readiness needs exactly one of http and command (found both)\n${hint}`,
+      `environments/x.yaml:4:26: apps.probed.probes.readiness needs exactly one of http, tcp and command (found http and command)\n${hint}`,
+    ]);
+    expect(problems('{ tcp: {}, command: [redis-cli, ping] }')).toEqual([
+      `environments/x.yaml:4:26: apps.probed.probes.readiness needs exactly one of http, tcp and command (found tcp and command)\n${hint}`,
     ]);
   });
 
   it('pass with one of them', () => {
     expect(problems('{ command: [redis-cli, ping], periodSeconds: 5 }')).toEqual([]);
     expect(problems('{ http: { path: /ready } }')).toEqual([]);
+  });
+
+  it("take a TCP check, as the service stack's do (one probe model): on the container's port by default, by number or by name", () => {
+    expect(problems('{ tcp: {}, periodSeconds: 5 }')).toEqual([]);
+    expect(problems('{ tcp: { port: 6379 } }')).toEqual([]);
+    expect(problems('{ tcp: { port: http } }')).toEqual([]);
+    const stage = loader.load(
+      ['apps:', '  probed:', '    image: team/kv:1', '    probes: { readiness: { tcp: {}, periodSeconds: 5 } }', ''].join('\n'),
+      'environments/x.yaml',
+    );
+    const chart = probed.chart(new App(), 'probed', stage.apps[0].settings as never, {} as never);
+    const deployment = chart.toJson().find((o: { kind: string }) => o.kind === 'Deployment');
+    expect(deployment.spec.template.spec.containers[0].readinessProbe).toEqual({ tcpSocket: { port: 6379 }, periodSeconds: 5 });
+  });
+
+  it("refuse a port name the container does not have, at the probe's port, given the container's ports", () => {
+    expect(problems('{ tcp: { port: redis } }')).toEqual([
+      'environments/x.yaml:4:41: apps.probed.probes.readiness.tcp.port names no port of the container (port: http)\n' +
+        '  hint: name a port under port, or give its number',
+    ]);
+    expect(problems('{ http: { path: /ready, port: "8080" } }')[0]).toContain('apps.probed.probes.readiness.http.port must be');
   });
 });

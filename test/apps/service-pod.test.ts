@@ -226,11 +226,11 @@ describe('the probes of a service', () => {
     expect(problems(text)).toEqual([
       'environments/x.yaml:6:24: apps.api.probes.liveness.tcp needs a port (there are no ports to default to)\n  hint: add port, or declare ports',
       'environments/x.yaml:7:18: apps.api.probes.readiness needs exactly one of http, tcp and command (found http and tcp)\n' +
-        '  hint: e.g. `http: { path: /healthz }`, or `tcp: { port: <port> }` for a service that does not speak HTTP',
-      'environments/x.yaml:8:46: apps.api.probes.startup.http.port is not one of ports (none)\n  hint: name a port under ports, or give its number',
+        '  hint: e.g. `http: { path: /healthz }`, or `tcp: { port: <port> }` or `command: [redis-cli, ping]` for a service that does not speak HTTP',
+      'environments/x.yaml:8:46: apps.api.probes.startup.http.port names no port of the container (ports: none)\n  hint: name a port under ports, or give its number',
     ]);
     expect(problems(serviceStage([IMAGE, PORTS, 'probes: { liveness: { tcp: { port: Admin } } }']))).toEqual([
-      'environments/x.yaml:6:40: apps.api.probes.liveness.tcp.port must be a port number (1-65535) or the name of one of ports (found "Admin")',
+      'environments/x.yaml:6:40: apps.api.probes.liveness.tcp.port must be a port number (1-65535) or the name of one of the container\'s ports (found "Admin")',
     ]);
   });
 

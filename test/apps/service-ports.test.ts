@@ -1,7 +1,10 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Chart } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileStages } from '../../lib/compile.js';
-import { runCli, tempProject } from '../helpers/cli.js';
+import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
+import { REPO, runCli, tempProject } from '../helpers/cli.js';
 import { find, problems, render, serviceStage } from '../helpers/stage.js';
 
 const IANA =
@@ -199,5 +202,63 @@ describe('the paths of an Ingress', () => {
         ]),
       ),
     ).not.toEqual([]);
+  });
+
+  // Kubernetes' Prefix matching ignores a trailing '/', and ingress-nginx's updateServerLocations writes
+  // both /api and /api/ as the location /api/: nginx refuses it twice (duplicate location)
+  it("are refused when one is another with a trailing '/' (one route to a Prefix path; ingress-nginx: duplicate location), at the later one", () => {
+    const refused = (paths: string) =>
+      problems(
+        serviceStage([
+          'image: team/api:1',
+          'ports: { http: { port: 8080 } }',
+          `ingress: { host: a.example.com, tlsSecret: a-tls, paths: ${paths} }`,
+        ]),
+      );
+    expect(refused('[/api, /v2, /api/]')).toEqual([
+      "environments/x.yaml:6:74: apps.api.ingress.paths[2] '/api/' is the route of ingress.paths[0] '/api': a path of type Prefix matches whole '/'-separated parts and ignores a trailing '/', so both match /api, /api/ and /api/...; ingress-nginx makes the location /api/ of each, and refuses the second (duplicate location)\n" +
+        "  hint: remove one of them: '/api' alone serves the same requests",
+    ]);
+    expect(refused('[/api/, /api]')[0]).toContain("apps.api.ingress.paths[1] '/api' is the route of ingress.paths[0] '/api/'");
+    // distinct routes: another element (/apiv1 is not under /api), the root, another case
+    expect(refused('[/api, /apiv1, /, /API, /api/v1]')).toEqual([]);
+  });
+
+  it("are refused so in demoapp's Ingress and the ingress stack's paths too", () => {
+    const demoapp = problems(
+      readFileSync(join(REPO, 'environments/dev.yaml'), 'utf8').replace(
+        'ingress: { host: demoapp.dev.example.com, tlsSecret: demoapp-tls }',
+        'ingress: { host: demoapp.dev.example.com, tlsSecret: demoapp-tls, paths: [/shop, /shop/] }',
+      ),
+    );
+    expect(demoapp).toEqual([expect.stringContaining("apps.demoapp.ingress.paths[1] '/shop/' is the route of ingress.paths[0] '/shop'")]);
+    const ingress = problems(
+      [
+        'apps:',
+        '  edge:',
+        '    stack: ingress',
+        '    paths:',
+        '      /foo: { service: a, port: 80 }',
+        '      /foo/: { service: b, port: 80 }',
+        '',
+      ].join('\n'),
+    );
+    expect(ingress).toEqual([
+      expect.stringMatching(/^environments\/x\.yaml:6:7: apps\.edge\.paths '\/foo\/' is the route of the path '\/foo': /),
+    ]);
+  });
+
+  it('are one route to the TlsIngress construct, which refuses them, naming both', () => {
+    expect(
+      () =>
+        new TlsIngress(new Chart(new App(), 'c'), 'i', {
+          name: 'api',
+          host: 'a.example.com',
+          tlsSecretName: 't',
+          serviceName: 'api',
+          servicePort: 80,
+          paths: ['/api', '/api/'],
+        }),
+    ).toThrow("Ingress 'api': 'paths' '/api' and '/api/' are one route (a Prefix path ignores a trailing '/')");
   });
 });

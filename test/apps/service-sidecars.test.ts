@@ -67,7 +67,7 @@ describe('the sidecars of a service', () => {
         '  hint: give the port another name',
       'environments/x.yaml:7:116: apps.api.sidecars[1].ports.alt.port is 8080 (TCP), as ports.http.port is: the containers of a pod share one network, and its Service takes each port number once per protocol\n' +
         '  hint: give sidecars[1].ports.alt a port of its own, or remove it and use ports.http',
-      'environments/x.yaml:7:171: apps.api.sidecars[1].probes.liveness.http.port is not one of sidecars[1].ports (http, alt)\n' +
+      'environments/x.yaml:7:171: apps.api.sidecars[1].probes.liveness.http.port names no port of the container (sidecars[1].ports: http, alt)\n' +
         '  hint: name a port under sidecars[1].ports, or give its number',
     ]);
   });

@@ -125,7 +125,7 @@ describe('the service stack', () => {
     ] as const) {
       expect(find(list, 'Service', `web-${color}`)!.spec).toEqual({
         type: 'NodePort',
-        selector: { name: 'web', color },
+        selector: { name: 'web', color, 'app.kubernetes.io/instance': 'web-x' },
         ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP', nodePort }],
       });
     }
@@ -271,5 +271,46 @@ describe('the service stack', () => {
       edits: [{ path: ['apps', 'api', 'blueGreen', 'green'], value: 'api:2' }],
       notes: [],
     });
+  });
+});
+
+describe("a service's Services", () => {
+  it("send traffic to the app's own pods only: not to a manifests app's labelled name: <the app's name> (the Deployment keeps its selector, which cannot change)", () => {
+    const legacy = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: { name: legacy-web }',
+      'spec:',
+      '  selector: { matchLabels: { name: web } }',
+      '  template:',
+      '    metadata: { labels: { name: web } }',
+      '    spec: { containers: [{ name: legacy, image: team/legacy:1.0, ports: [{ name: http, containerPort: 8080 }] }] }',
+      '',
+    ].join('\n');
+    const text = [
+      'apps:',
+      '  web:',
+      '    stack: service',
+      '    image: web:2',
+      '    ports: { http: { port: 8080 } }',
+      '  legacy: { stack: manifests, include: [manifests/legacy.yaml] }',
+      '',
+    ].join('\n');
+    const compiled = compileStages([
+      { stage: 'x', file: 'environments/x.yaml', text, readSource: () => new Map([['manifests/legacy.yaml', legacy]]) },
+    ]);
+    const list = compiled.stages[0].charts.flatMap((c) => c.objects);
+    const spec = (o: unknown) =>
+      (o as { spec: { selector: Record<string, string>; template: { metadata: { labels: Record<string, string> } } } }).spec;
+    const behind = (service: string) =>
+      list
+        .filter((o) => o.kind === 'Deployment')
+        .filter((d) =>
+          Object.entries(spec(find(list, 'Service', service)).selector).every(([k, v]) => spec(d).template.metadata.labels[k] === v),
+        )
+        .map((d) => d.metadata.name);
+    expect(behind('web')).toEqual(['web']);
+    expect(spec(find(list, 'Service', 'web')).selector).toEqual({ name: 'web', 'app.kubernetes.io/instance': 'web-x' });
+    expect(spec(find(list, 'Deployment', 'web')).selector).toEqual({ matchLabels: { name: 'web' } });
   });
 });
