@@ -18,7 +18,7 @@ import { INVENTORY_FILE, keyParts, parseInventory } from '../synth/inventory.js'
 import { deleteCommand, deleteCommandOf, type NamespaceHoldings, word } from '../synth/delete-commands.js';
 import { chartFileName } from '../synth/output.js';
 import { NAMESPACE_CHART } from '../synth/rendered.js';
-import { deployedOutput } from './deployed-output.js';
+import { deployedOutput, type DeployedOutput } from './deployed-output.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';
 
 /**
@@ -81,14 +81,19 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  * stage has one, that stage's keepalived.conf for the machine goes too, and keepalived is reloaded, or started
  * (`reload-or-restart`) where this stage had none. A stage whose edge now takes this stage's floating IP reloads its
  * keepalived only once this stage's is stopped on the machines it leaves (its warning says so too, lib/edge/moved-machines.ts).
+ * `deployed`: the synthesis' own, which its compilation read those files with (one git process per file).
  */
-export function removedEdgeLine(project: Project, stage: string): string | undefined {
+export function removedEdgeLine(
+  project: Project,
+  stage: string,
+  deployed: DeployedOutput = deployedOutput(project.root),
+): string | undefined {
   const inDist = (file: string) => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
   // as deployed: its last commit's files (none never committed), else as they are in dist/
-  const deployed = deployedOutput(project.root)(stage, inDist) ?? inDist;
+  const files = deployed(stage, inDist) ?? inDist;
   const read = (file: string) => {
     try {
-      return deployed(`${EDGE_DIR}/${file}`);
+      return files(`${EDGE_DIR}/${file}`);
     } catch {
       return undefined;
     }

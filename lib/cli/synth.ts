@@ -46,6 +46,7 @@ import { startFingerprint, type StageRecord } from './fingerprint.js';
 import { isPlacedAcrossStages } from '../edge/across-stages.js';
 import { keepsOutput, reusableStages } from './reuse.js';
 import { keptByHolding, outsideLine, removedDeletion, removedEdgeLine, removedHoldings } from './removed-stage.js';
+import { deployedOutput } from './deployed-output.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/rendered.js';
 
@@ -118,7 +119,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // and what their namespaces hold that the inventories do not say (the Secrets, the StatefulSets' claims)
     const holdings = new Map([...leaving].map(([d, inventory]) => [d, removedHoldings(project, d, inventory)]));
     // and what their edge machines go on doing (its haproxy.cfg, keepalived's address), which the delete command does not reach
-    const edges = new Map([...leaving.keys()].map((d) => [d, removedEdgeLine(project, d)]));
+    // (read as deployed by git once, for the compilation's warnings too)
+    const deployed = deployedOutput(root);
+    const edges = new Map([...leaving.keys()].map((d) => [d, removedEdgeLine(project, d, deployed)]));
     // and the engines' delivery inventories: an engine that delivers no stage any more leaves its objects at work in its cluster
     const engines = deliveryInventories(project);
     // and, from one reading of dist/delivery/, the Kustomizations applied from its flux/ that would take their stage's
@@ -169,6 +172,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
           output,
           alone: unplanned,
           removing: all,
+          deployed,
         });
         // planned with the others, and no stage is delivered any more: dist/delivery/ goes, as in a full synthesis
         if (!all && !unplanned && !compiled.tree.has(DELIVERY_DIR) && existsSync(join(root, DIST_DIR, DELIVERY_DIR)))

@@ -920,6 +920,34 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
     });
   });
 
+  it('is read by one git process per command in a synthesis that removes it: its warnings and its removal line share what git said', () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      commit(dir, ['.']);
+      const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+      // a git that logs each command it runs
+      const bin = mkdtempSync(join(tmpdir(), 'stagecraft-git-'));
+      const log = join(bin, 'log');
+      writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$*" >> ${log}\nexec ${realGit} "$@"\n`, { mode: 0o755 });
+      const path = process.env.PATH;
+      process.env.PATH = `${bin}:${path}`;
+      try {
+        rmSync(join(dir, 'environments', 'red.yaml'));
+        writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.1.6'] }));
+        const full = runCli('synth', [], dir);
+        expect(full.code).toBe(0);
+        expect(full.stdout).toContain('its edge stays: the edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) keep running its haproxy.cfg');
+        const commands = readFileSync(log, 'utf8').trim().split('\n');
+        expect(commands).toContain('cat-file blob HEAD:./dist/red/edge/haproxy.cfg');
+        // each asked once: the compilation (its warnings) and the removal line read through one deployedOutput
+        expect(commands.filter((c, i) => commands.indexOf(c) !== i)).toEqual([]);
+        expect(commands.filter((c) => c.startsWith('cat-file -t'))).toHaveLength(1);
+      } finally {
+        process.env.PATH = path;
+        rmSync(bin, { recursive: true, force: true });
+      }
+    });
+  });
+
   it('is read as in dist/ when git hangs: stopped, and started no more', () => {
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       commit(dir, ['.']);
