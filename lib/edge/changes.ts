@@ -98,6 +98,13 @@ export const leavesMachine = (warning: { readonly code: string; readonly message
   (warning.message.startsWith(`${leavingMachine(name, address)} leaves`) ||
     warning.message.startsWith(`the machine at ${address} (edge machine ${name} is now `));
 
+/** What `floatingLeaving`'s message says of another stage's edge given the floating IP at `address` (`retoldLeaving` says which one is). */
+export const anotherGiven = (address: string) => `another stage's edge given ${address} would have two masters answering for it`;
+
+/** Whether `warning`, one of a synthesis of a stage, is `floatingLeaving`'s of the floating IP `floating` (`10.0.1.50/16`, as its keepalived.conf moved it). */
+export const leavesFloating = (warning: { readonly code: string; readonly message: string }, floating: string): boolean =>
+  warning.code === FLOATING_IP_LEAVES && warning.message.startsWith(`the floating IP ${floating} leaves the edge`);
+
 /** How many of a removed edge's hosts its messages name (a frontend may publish dozens). */
 const HOSTS_SHOWN = 3;
 
@@ -188,7 +195,7 @@ function floatingLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap
     {
       message:
         `the floating IP ${floating} leaves the edge, as the stage file declares none any more (no edge.floatingIp): keepalived on ${andList(names.map((n, i) => `${n} (${held[i]!.address})`))} ` +
-        `keeps running the old keepalived.conf and holds the address, and no file of this stage reaches it any more (another stage's edge given ${floating.split('/')[0]} would have two masters answering for it)`,
+        `keeps running the old keepalived.conf and holds the address, and no file of this stage reaches it any more (${anotherGiven(floating.split('/')[0]!)})`,
       hint: `point ${hosts ? `the DNS of ${hosts}` : 'DNS'} at the edge machines' own addresses (${andList(staying.map((m) => m.address))}) or elsewhere, then on ${andList(names)}: sudo systemctl disable --now keepalived (haproxy stays)`,
     },
   ];

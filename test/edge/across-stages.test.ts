@@ -834,7 +834,51 @@ describe('a floating IP moved from one stage file to another, both kept', () => 
       const alone = runCli('synth', ['blue'], dir);
       expect(alone.code).toBe(0);
       expect(alone.stderr).toContain(blueWarning);
-      expect(runCli('synth', ['red'], dir).stderr).toContain(redWarning);
+      // red alone then: blue's warning is not printed, so red's own says that blue takes the address, and blue's steps after its own
+      expect(runCli('synth', ['red'], dir).stderr).toContain(retold(''));
+    });
+  });
+
+  /** `redWarning` told again, blue not compiled with red: blue's edge takes the address, its steps after red's (`pending` first). */
+  const retold = (pending: string) =>
+    redWarning
+      .replace(
+        "(another stage's edge given 10.0.1.50 would have two masters answering for it)",
+        "(stage blue's edge now takes 10.0.1.50, edge.floatingIp.address at environments/blue.yaml:5:26: its keepalived started before this one is stopped, two masters would answer for it)",
+      )
+      .replace(
+        '(haproxy stays)\n',
+        `(haproxy stays); only then, for stage blue, ${pending}install its edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)\n`,
+      );
+
+  it("is told, by a synthesis of the giving stage alone, in that stage's own warning: the taking stage's keepalived reloaded only once the giving stage's is stopped", () => {
+    afterFullSynth({ blue: blue(), red: red('10.0.1.50/16') }, (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red());
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), blue('10.0.1.50/16'));
+      const alone = runCli('synth', ['red'], dir);
+      expect(alone.code).toBe(0);
+      expect(alone.stderr).toContain(
+        retold('once npm run synth -- blue has written them (dist/blue/ is of its stage file as it was before), '),
+      );
+      expect(alone.stderr).not.toContain(redWarning);
+      expect(alone.stderr).not.toContain('environments/blue.yaml:5:26: warning');
+    });
+  });
+
+  it("is told in the giving stage's warning by a full synthesis that keeps the taking stage as recorded (its files written) and compiles the giving one", () => {
+    afterFullSynth({ blue: blue(), red: red('10.0.1.50/16') }, (dir) => {
+      // red's output as written, with the floating IP
+      const redOutput = snapshotDir(join(dir, 'dist', 'red'));
+      const blueFile = { stage: 'blue', file: 'environments/blue.yaml', text: blue('10.0.1.50/16') };
+      const claims = compileStages([blueFile]).declarations.get('blue')!.claims;
+      // blue kept as recorded (unchanged since its output, which takes the address, was written), red compiled
+      const compiled = compileStages(
+        [{ stage: 'red', file: 'environments/red.yaml', text: red(), readOutput: (file: string) => redOutput[file] }],
+        { stages: ['blue', 'red'], kept: [{ stage: 'blue', claims }] },
+      );
+      expect(compiled.acrossStages.get('blue')).toBeUndefined();
+      const notices = compiled.notices.filter((p) => p.code === 'edge/floating-ip-leaves').map((p) => `${formatProblem(p)}\n`);
+      expect(notices).toEqual([retold('')]);
     });
   });
 });
