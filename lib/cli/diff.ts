@@ -48,7 +48,8 @@ import { readStage } from '../config/read-stage.js';
 import { stageNamespace } from '../config/load.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { applyFirst, deletedData } from '../synth/delete-commands.js';
-import { keptByHolding, outsideLine, removedDeletion, removedEdgeLine, removedHoldings } from './removed-stage.js';
+import { keptByHolding, neverCommittedLine, outsideLine, removedDeletion, removedEdgeLine, removedHoldings } from './removed-stage.js';
+import { deployedOutput } from './deployed-output.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>] [--no-cache]
@@ -218,6 +219,10 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
       command &&
       compiled &&
       removedStageDelivery(stage, targets(), compiled.tree.get(DELIVERY_DIR), { commands: 'npm run synth prints the commands', holding });
+    // (read as deployed by git once, for both lines)
+    const deployed = removed === undefined ? undefined : deployedOutput(project.root);
+    const uncommitted = deployed && neverCommittedLine(project, stage, deployed);
+    if (uncommitted) io.stdout.write(`${escapeName(uncommitted)}\n`);
     if (command)
       io.stdout.write(
         `${escapeName(
@@ -233,7 +238,7 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     if (data) io.stdout.write(`${escapeName(data)}\n`);
     const outside = removal && outsideLine(stage, removal, kept);
     if (outside) io.stdout.write(`${escapeName(outside)}\n`);
-    const edge = removed === undefined ? undefined : removedEdgeLine(project, stage);
+    const edge = deployed && removedEdgeLine(project, stage, deployed);
     if (edge) io.stdout.write(`${escapeName(edge)}\n`);
     if (notCompared) printProblems(io, [notCompared]);
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written

@@ -68,8 +68,8 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
 /**
  * What a removed stage's edge goes on doing once its objects are deleted, and what to do on its
  * edge machines, read from its `dist/<stage>/edge/` as deployed (`deployedOutput`: as its last commit
- * has it) before a synthesis removes it; undefined when it had no edge, its edge was never committed
- * (no machine was given its files), or its haproxy.cfg cannot be read. Those machines keep running its haproxy.cfg,
+ * has it; as in dist/ when none of its output was, under `neverCommittedLine`) before a synthesis removes it; undefined
+ * when it had no edge, its edge alone was never committed (no machine was given its files), or its haproxy.cfg cannot be read. Those machines keep running its haproxy.cfg,
  * which sends its hosts to the node ports of its Services, and keepalived keeps its floating
  * address there: the objects' delete command reaches neither, and the hosts answer 503. Read as
  * lib/edge/haproxy.ts and keepalived.ts write the files, by their readers (`readHaproxyConfig`, haproxy-read.ts: the
@@ -89,8 +89,10 @@ export function removedEdgeLine(
   deployed: DeployedOutput = deployedOutput(project.root),
 ): string | undefined {
   const inDist = (file: string) => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
-  // as deployed: its last commit's files (none never committed), else as they are in dist/
-  const files = deployed(stage, inDist) ?? inDist;
+  // as deployed: its last commit's files (none never committed), else as they are in dist/; an output never committed at all
+  // as in dist/, under `neverCommittedLine`, as its delete command is
+  const committed = deployed(stage, inDist);
+  const files = committed === undefined || !wasCommitted(committed) ? inDist : committed;
   const read = (file: string) => {
     try {
       return files(`${EDGE_DIR}/${file}`);
@@ -164,6 +166,35 @@ export function removedEdgeLine(
     : '';
   const todo = [...stop.map((l) => `${l}${before}`), ...install].join('; ') + (install.length ? ' (README, "The edge")' : '');
   return `its edge stays: ${what}; once its objects are deleted, ${hosts.length === 1 ? 'that host answers' : 'its hosts answer'} 503: first ${todo}`;
+}
+
+/** Whether a removed stage's output as its last commit has it (`deployedOutput`'s reader) was committed: its inventory, which every stage's output has, is there. */
+const wasCommitted = (committed: (file: string) => string | undefined) => {
+  try {
+    return committed(INVENTORY_FILE) !== undefined;
+  } catch {
+    return true; // read as in dist/ and unreadable there: not known to be never committed
+  }
+};
+
+/**
+ * The line under a removed stage's removal (synth) or diff that says its output was never committed, when git says so
+ * (`deployedOutput`: the project's last commit has its `dist/` and no `dist/<stage>/inventory.txt`); else undefined.
+ * What is committed is what is applied and copied to the edge machines (README, "The edge"), so such a stage should be
+ * in no cluster and on no edge machine; but one may have been applied (`kubectl apply -k dist/<stage>`) or its edge files
+ * copied from the working tree before a commit, which the tool cannot see: its delete command and `its edge stays`
+ * (`removedEdgeLine`, its files then read as in dist/) are given all the same, under this line, since deleting what is
+ * not there deletes nothing, while an object or an edge left running is not seen again once its output is gone.
+ */
+export function neverCommittedLine(
+  project: Project,
+  stage: string,
+  deployed: DeployedOutput = deployedOutput(project.root),
+): string | undefined {
+  const inDist = (file: string) => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
+  const committed = deployed(stage, inDist);
+  if (committed === undefined || wasCommitted(committed)) return undefined;
+  return `its output was never committed (the last commit has no ${DIST_DIR}/${stage}/), so no cluster or edge machine should have it: what follows is for one it was applied or copied to all the same, from the working tree (deleting what is not there deletes nothing)`;
 }
 
 /**

@@ -45,7 +45,7 @@ import { deliveryOnDisk, deliveryTargets } from './delivery-on-disk.js';
 import { startFingerprint, type StageRecord } from './fingerprint.js';
 import { isPlacedAcrossStages } from '../edge/across-stages.js';
 import { keepsOutput, reusableStages } from './reuse.js';
-import { keptByHolding, outsideLine, removedDeletion, removedEdgeLine, removedHoldings } from './removed-stage.js';
+import { keptByHolding, neverCommittedLine, outsideLine, removedDeletion, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { deployedOutput } from './deployed-output.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/rendered.js';
@@ -122,6 +122,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // (read as deployed by git once, for the compilation's warnings too)
     const deployed = deployedOutput(root);
     const edges = new Map([...leaving.keys()].map((d) => [d, removedEdgeLine(project, d, deployed)]));
+    const uncommittedLines = new Map([...leaving.keys()].map((d) => [d, neverCommittedLine(project, d, deployed)]));
     // and the engines' delivery inventories: an engine that delivers no stage any more leaves its objects at work in its cluster
     const engines = deliveryInventories(project);
     // and, from one reading of dist/delivery/, the Kustomizations applied from its flux/ that would take their stage's
@@ -245,6 +246,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       io.stdout.write(`${escapeName(`${d}: ${removedDirectory(root, d, why)}`)}\n`);
+      const uncommitted = d === DELIVERY_DIR ? undefined : uncommittedLines.get(d);
+      if (uncommitted) io.stdout.write(`  ${escapeName(uncommitted)}\n`);
       if (d === DELIVERY_DIR) {
         for (const e of engineGone) io.stdout.write(engineLeft(e, engines.get(e)!, `its ${engineName(e)} objects`, unorphaned));
         continue;

@@ -925,7 +925,7 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
   const red = stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.1.50/24', nodePort: 30081 });
   /** red deleted, blue given red's lb2: a synthesis of blue, then of every stage. */
   const takeAndRemove = (dir: string) => {
-    rmSync(join(dir, 'environments', 'red.yaml'));
+    rmSync(join(dir, 'environments', 'red.yaml'), { force: true });
     writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.1.6'] }));
     const alone = runCli('synth', ['blue'], dir);
     const full = runCli('synth', [], dir);
@@ -939,18 +939,44 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       commit(dir, ['.']);
       const { alone, full } = takeAndRemove(dir);
+      expect(full.stdout).not.toContain('never committed');
       expect(alone.stderr).toContain("of removed stage red's edge in dist/red/");
       expect(full.stdout).toContain('its edge stays: the edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) keep running its haproxy.cfg');
     });
   });
 
-  it('is not, when its output was never committed: no edge machine was given its files', () => {
+  const neverCommitted =
+    '  its output was never committed (the last commit has no dist/red/), so no cluster or edge machine should have it: what follows is for one it was applied or copied to all the same, from the working tree (deleting what is not there deletes nothing)\n';
+
+  it('is not warned of, when its output was never committed: no edge machine was given its files; its removal says so above its delete command and its edge steps alike', () => {
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       commit(dir, ['environments/blue.yaml', 'dist/blue']);
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      // diff of the removed stage says what synth will
+      const diff = runCli('diff', ['red'], dir);
+      expect(diff.code).toBe(0);
+      expect(diff.stdout).toContain(`${neverCommitted.trimStart()}npm run synth removes dist/red/; its objects stay in its cluster`);
+      expect(diff.stdout).toContain('its edge stays: the edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) keep running its haproxy.cfg');
       const { alone, full } = takeAndRemove(dir);
       expect(alone.stderr).not.toContain('removed stage red');
       expect(full.stderr).not.toContain('removed stage red');
-      expect(full.stdout).not.toContain('its edge stays');
+      // the objects and the edge read alike: never committed, said once, above both
+      expect(full.stdout).toContain(
+        `red: removed dist/red/ (there is no environments/red.yaml)\n${neverCommitted}  its objects stay in its cluster; delete them with: kubectl delete`,
+      );
+      expect(full.stdout).toContain('  its edge stays: the edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) keep running its haproxy.cfg');
+    });
+  });
+
+  it('is read as committed, with no such line, when its output was; and as in dist/, with none, when git cannot say (no commit yet)', () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      expect(spawnSync('git', ['init', '-q'], { cwd: dir }).status).toBe(0);
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      expect(runCli('diff', ['red'], dir).stdout).not.toContain('never committed');
+      const full = runCli('synth', [], dir);
+      expect(full.stdout).toContain('its objects stay in its cluster; delete them with: kubectl delete');
+      expect(full.stdout).toContain('its edge stays');
+      expect(full.stdout).not.toContain('never committed');
     });
   });
 
