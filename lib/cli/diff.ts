@@ -48,7 +48,15 @@ import { readStage } from '../config/read-stage.js';
 import { stageNamespace } from '../config/load.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { applyFirst, deletedData } from '../synth/delete-commands.js';
-import { keptByHolding, neverCommittedLine, outsideLine, removedDeletion, removedEdgeLine, removedHoldings } from './removed-stage.js';
+import {
+  keptByHolding,
+  neverCommittedLine,
+  outsideLine,
+  removedDeletion,
+  removedEdgeLine,
+  removedHoldings,
+  withCommittedObjects,
+} from './removed-stage.js';
 import { deployedOutput } from './deployed-output.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 
@@ -176,7 +184,10 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     const [stage] = stages;
     // a stage whose file is gone but whose output is still in dist/: everything it has leaves
     // only a stage without a stage file can be a removed one: the others spare the scan of dist/
-    const removed = project.stages.includes(stage) ? undefined : removedStages(project).get(stage);
+    // (with what its last commit lists besides, as applied: read as deployed by git once, for every line of it)
+    const deployed = project.stages.includes(stage) ? undefined : deployedOutput(project.root);
+    const inDist = deployed && removedStages(project).get(stage);
+    const removed = inDist === undefined ? undefined : withCommittedObjects(stage, inDist, deployed!);
     if (removed === undefined) requireStages(project, stages);
     // with a project file, one stage's diff covers its delivery objects too, which need every stage
     const delivers = existsSync(join(project.root, PROJECT_FILE));
@@ -219,9 +230,7 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
       command &&
       compiled &&
       removedStageDelivery(stage, targets(), compiled.tree.get(DELIVERY_DIR), { commands: 'npm run synth prints the commands', holding });
-    // (read as deployed by git once, for both lines)
-    const deployed = removed === undefined ? undefined : deployedOutput(project.root);
-    const uncommitted = deployed && neverCommittedLine(project, stage, deployed);
+    const uncommitted = removed !== undefined && deployed && neverCommittedLine(project, stage, deployed);
     if (uncommitted) io.stdout.write(`${escapeName(uncommitted)}\n`);
     if (command)
       io.stdout.write(
@@ -238,7 +247,7 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     if (data) io.stdout.write(`${escapeName(data)}\n`);
     const outside = removal && outsideLine(stage, removal, kept);
     if (outside) io.stdout.write(`${escapeName(outside)}\n`);
-    const edge = deployed && removedEdgeLine(project, stage, deployed);
+    const edge = removed !== undefined && deployed && removedEdgeLine(project, stage, deployed);
     if (edge) io.stdout.write(`${escapeName(edge)}\n`);
     if (notCompared) printProblems(io, [notCompared]);
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written

@@ -198,6 +198,35 @@ export function neverCommittedLine(
 }
 
 /**
+ * `inventory`, a removed stage's in `dist/`, with the objects that the one its last commit has lists and it does not
+ * (`deployed`): an output synthesized since and never committed (an app taken out, then the stage removed) was not
+ * applied, so what the commit lists is what its cluster holds, and its delete command, which names the kinds listed,
+ * must select them too (a ClusterRole, a Deployment of a namespace another stage keeps). Unchanged when git cannot say,
+ * the commit lists nothing more, or either inventory does not read as one stagecraft writes (`objects: <n>`).
+ */
+export function withCommittedObjects(stage: string, inventory: string, deployed: DeployedOutput): string {
+  let committed: string | undefined;
+  try {
+    committed = deployed(stage, () => undefined)?.(INVENTORY_FILE);
+  } catch {
+    committed = undefined;
+  }
+  if (committed === undefined) return inventory;
+  const have = parseInventory(inventory);
+  const more = [...parseInventory(committed)].filter(([key]) => !have.has(key));
+  const lines = inventory.split('\n');
+  const count = lines.findIndex((l) => /^objects: \d+$/.test(l));
+  if (more.length === 0 || count < 0) return inventory;
+  let end = count + 1;
+  while (lines[end]?.startsWith('sha256:')) end++;
+  const key = (l: string) => l.slice(l.indexOf(' ') + 1);
+  const objects = [...lines.slice(count + 1, end), ...more.map(([k, digest]) => `${digest} ${k}`)].sort((a, b) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0,
+  );
+  return [...lines.slice(0, count), `objects: ${objects.length}`, ...objects, ...lines.slice(end)].join('\n');
+}
+
+/**
  * How the objects of a removed stage are deleted from its cluster (`removedDeletion`): the command,
  * the inventory of what it deletes, and what it leaves out.
  */

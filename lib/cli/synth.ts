@@ -45,7 +45,15 @@ import { deliveryOnDisk, deliveryTargets } from './delivery-on-disk.js';
 import { startFingerprint, type StageRecord } from './fingerprint.js';
 import { isPlacedAcrossStages } from '../edge/across-stages.js';
 import { keepsOutput, reusableStages } from './reuse.js';
-import { keptByHolding, neverCommittedLine, outsideLine, removedDeletion, removedEdgeLine, removedHoldings } from './removed-stage.js';
+import {
+  keptByHolding,
+  neverCommittedLine,
+  outsideLine,
+  removedDeletion,
+  removedEdgeLine,
+  removedHoldings,
+  withCommittedObjects,
+} from './removed-stage.js';
 import { deployedOutput } from './deployed-output.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/rendered.js';
@@ -115,12 +123,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     if (reuse && reuse.changed.length === 0) return replaySynth(reuse, io);
     const line = progress(io);
     // read before their directories go: the removal lines give the command that deletes what those stages leave in their clusters
-    const leaving = all ? removedStages(project) : new Map<string, string>();
+    // (with what their last commit lists besides, as applied: read as deployed by git once, for the edge lines and the compilation too)
+    const deployed = deployedOutput(root);
+    const leaving = new Map([...(all ? removedStages(project) : [])].map(([d, text]) => [d, withCommittedObjects(d, text, deployed)]));
     // and what their namespaces hold that the inventories do not say (the Secrets, the StatefulSets' claims)
     const holdings = new Map([...leaving].map(([d, inventory]) => [d, removedHoldings(project, d, inventory)]));
     // and what their edge machines go on doing (its haproxy.cfg, keepalived's address), which the delete command does not reach
-    // (read as deployed by git once, for the compilation's warnings too)
-    const deployed = deployedOutput(root);
     const edges = new Map([...leaving.keys()].map((d) => [d, removedEdgeLine(project, d, deployed)]));
     const uncommittedLines = new Map([...leaving.keys()].map((d) => [d, neverCommittedLine(project, d, deployed)]));
     // and the engines' delivery inventories: an engine that delivers no stage any more leaves its objects at work in its cluster

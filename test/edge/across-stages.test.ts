@@ -990,6 +990,32 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
     });
   });
 
+  it('has deleted what its last commit lists and dist/ no longer does (an app taken out and synthesized, never committed, then the stage removed)', () => {
+    const api = [
+      '  api:',
+      '    stack: service',
+      '    image: team/api:1',
+      '    ports: { http: { port: 8080 } }',
+      '    probes: { readiness: { http: { path: /ready } } }',
+      '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
+      '',
+    ].join('\n');
+    afterFullSynth({ blue: stage({}), red: `${red}${api}` }, (dir) => {
+      commit(dir, ['.']);
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      expect(readFileSync(join(dir, 'dist', 'red', INVENTORY_FILE), 'utf8')).not.toContain('Deployment red/api');
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      // Deployment red/api, applied from the commit, is in the cluster: its kind is in the command
+      const command =
+        'kubectl delete deployment.apps,replicationcontroller,service,namespace -n red -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft\n';
+      expect(runCli('diff', ['red'], dir).stdout).toContain(`its objects stay in its cluster until deleted: ${command}`);
+      const full = runCli('synth', [], dir);
+      expect(full.code).toBe(0);
+      expect(full.stdout).toContain(`  its objects stay in its cluster; delete them with: ${command}`);
+    });
+  });
+
   it('is read by one git process per command in a synthesis that removes it: its warnings and its removal line share what git said', () => {
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       commit(dir, ['.']);
