@@ -208,7 +208,7 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     const d = diffManifests(manifestsOf(stageTree, `${DIST_DIR}/${stage}`), manifestsOf(compiled?.tree.get(stage) ?? new Map()));
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
     // the edge's files are no objects, but what synth writes there changes the edge machines (a color's nodePort, a host)
-    const edgeLines = edgeChangeLines(stageTree, compiled?.tree.get(stage) ?? new Map());
+    const edgeLines = edgeChangeLines(stageTree, compiled?.tree.get(stage) ?? new Map(), compiled?.notices);
     const objectsChange = d.changed.length + d.removed.length + d.added.length > 0;
     io.stdout.write(
       objectsChange || !edgeLines.length
