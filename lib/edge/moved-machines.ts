@@ -172,8 +172,10 @@ export function movedMachineWarnings(
     if (read === undefined) continue;
     // as of a machine: of a giving stage compiled, its own warning (changes.ts) says what to do there when the taking stage is not,
     // told again with the taking stage's steps (`retoldLeaving`): a synthesis that compiles the one and not the other prints no warning of the other
-    for (const [other, warning, took] of movedFloatingWarnings(stage, claims, read, stages, unwritten))
+    // (one that moves another address now has no such warning: its own floating IP's says so, `replacedFloatingWarning`)
+    for (const [other, warning, { now, first, on, ...took }] of movedFloatingWarnings(stage, claims, read, stages, unwritten))
       if (!compiled(stage) || compiled(other)) add(compiled(stage) ? once : warnings, other, warning);
+      else if (now) add(once, stage, replacedFloatingWarning(stage, now, on, first, { stage, by: other, ...took }));
       else taken.push({ stage, by: other, ...took });
   }
   return { warnings, taken, once };
@@ -241,7 +243,7 @@ function movedFloatingWarnings(
   read: (file: string) => string | undefined,
   stages: readonly (readonly [string, StageClaims])[],
   unwritten: (stage: string, floating: Claim) => boolean,
-): [string, Problem, Pick<TakenFloatingIp, 'floating' | 'at' | 'steps'>][] {
+): [string, Problem, Pick<TakenFloatingIp, 'floating' | 'at' | 'steps'> & { now?: Claim; first: string; on: string }][] {
   const was = floatingOf(read);
   if (was === undefined || claims.addresses.some((a) => a.what === FLOATING_SETTING && a.value === was.address)) return [];
   const nowFloating = claims.addresses.find((a) => a.what === FLOATING_SETTING);
@@ -289,7 +291,7 @@ function movedFloatingWarnings(
           message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${was.floating} of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names: keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds it until stopped or reloaded there, so this stage's keepalived started first would be a second master answering for the address`,
           hint: `first, ${first}; then ${install(THIS_STAGE)}`,
         },
-        { floating: was.floating, at, steps: install('its') },
+        { floating: was.floating, at, steps: install('its'), now: nowFloating, first, on },
       ],
     ];
   });
@@ -335,5 +337,28 @@ function retoldFloating(notice: Problem, { floating, by, at, steps }: TakenFloat
       `(stage ${by}'s edge now takes ${address}, ${at.what} at ${where(at)}: its keepalived started before this one is stopped, two masters would answer for it)`,
     ),
     hint: `${notice.hint}; only then, for stage ${by}, ${steps}`,
+  };
+}
+
+/**
+ * A warning at the floating IP that stage `stage`'s edge moves `now`, which replaces the one its output in dist/ moved (`taken.floating`,
+ * which keepalived holds `on` its machines until reloaded there with this stage's new files) while the edge of another stage, not
+ * compiled with it, takes that one (`taken.by`): that stage's warning, printed by no synthesis of this stage alone, is said here,
+ * its steps after this stage's (`first`), since its keepalived reloaded first would be a second master answering for the address.
+ */
+function replacedFloatingWarning(
+  stage: string,
+  now: Claim,
+  on: string,
+  first: string,
+  { floating, by, at, steps }: TakenFloatingIp,
+): Problem {
+  const address = floating.split('/')[0]!;
+  return {
+    code: FLOATING_IP_LEAVES,
+    severity: 'warning',
+    location: now.at,
+    message: `${now.what} ${shown(now)} of stage ${stage} replaces the floating IP ${floating}, which keepalived on its edge machines ${on} holds until reloaded there, and stage ${by}'s edge now takes ${address} (${at.what} at ${where(at)}): its keepalived reloaded before these are would be a second master answering for it`,
+    hint: `first, ${first}; only then, for stage ${by}, ${steps}`,
   };
 }

@@ -870,6 +870,24 @@ describe('a floating IP moved from one stage file to another, both kept', () => 
     });
   });
 
+  it("is warned of at the giving stage's new floating IP by a synthesis of it alone when it moves another address now: its keepalived reloaded first, then the taking stage's", () => {
+    afterFullSynth({ blue: blue(), red: red('10.0.1.50/16') }, (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red('10.0.1.60/16'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), blue('10.0.1.50/16'));
+      const alone = runCli('synth', ['red'], dir);
+      expect(alone.code).toBe(0);
+      const reload = (m: string, address: string) =>
+        `on ${m} (${address}): install dist/red/edge/keepalived-${m}.conf as /etc/keepalived/keepalived.conf and reload keepalived (stage red's edge moves 10.0.1.60 now)`;
+      expect(alone.stderr).toContain(
+        "environments/red.yaml:5:26: warning: edge.floatingIp.address 10.0.1.60 of stage red replaces the floating IP 10.0.1.50/16, which keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds until reloaded there, and stage blue's edge now takes 10.0.1.50 (edge.floatingIp.address at environments/blue.yaml:5:26): its keepalived reloaded before these are would be a second master answering for it\n" +
+          `  hint: first, ${reload('lb1', '10.0.1.5')}; ${reload('lb2', '10.0.1.6')}; then point the DNS of www.example.com at 10.0.1.60; only then, for stage blue, once npm run synth -- blue has written them (dist/blue/ is of its stage file as it was before), install its edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)\n`,
+      );
+      // said once: red's output in dist/ moves 10.0.1.60 now, and blue's synthesis finds nothing to say
+      expect(runCli('synth', ['red'], dir).stderr).not.toContain('10.0.1.50');
+      expect(runCli('synth', ['blue'], dir).stderr).not.toContain('10.0.1.50');
+    });
+  });
+
   it("is told in the giving stage's warning by a full synthesis that keeps the taking stage as recorded (its files written) and compiles the giving one", () => {
     afterFullSynth({ blue: blue(), red: red('10.0.1.50/16') }, (dir) => {
       // red's output as written, with the floating IP
