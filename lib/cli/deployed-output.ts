@@ -31,6 +31,12 @@ function git(root: string, args: readonly string[], timeout: number): { status: 
   return r.error || r.signal ? undefined : { status: r.status, stdout: r.stdout };
 }
 
+/** A removed stage's output as deployed (`deployedOutput`): its reader of `dist/<stage>/`'s files, or undefined when git cannot say. */
+export type DeployedOutput = (
+  stage: string,
+  inDist: (file: string) => string | undefined,
+) => ((file: string) => string | undefined) | undefined;
+
 /**
  * For the project in `root`, a removed stage's output as its last commit has it (`git cat-file blob
  * HEAD:./dist/<stage>/<file>`): a file never committed reads as none, and a stage none of whose output
@@ -40,16 +46,19 @@ function git(root: string, args: readonly string[], timeout: number): { status: 
  * one copied into a folder of another repository, a repository with no commit yet, `dist/` never committed
  * or a submodule), or git ignores the stage's output: its output is then read as it is in dist/ (`inDist`, the
  * files of `dist/<stage>/`), as if deployed. So is a file git does not answer for within `timeout` ms (a hung git,
- * stopped), and every file after it: git is not started again for the project.
+ * stopped), and every file after it: git is not started again for the project. Each git command runs once: what it
+ * said is kept, so that the compilation's warnings and the removal line (lib/cli/removed-stage.ts) given one
+ * `deployedOutput` read a stage's files with one git process each.
  */
-export function deployedOutput(
-  root: string,
-  timeout = GIT_TIMEOUT_MS,
-): (stage: string, inDist: (file: string) => string | undefined) => ((file: string) => string | undefined) | undefined {
+export function deployedOutput(root: string, timeout = GIT_TIMEOUT_MS): DeployedOutput {
   let tree: boolean | undefined;
+  const said = new Map<string, { status: number | null; stdout: string } | undefined>();
   const run = (args: readonly string[]) => {
+    const key = args.join('\0');
+    if (said.has(key)) return said.get(key);
     const r = tree === false ? undefined : git(root, args, timeout);
     if (r === undefined) tree = false;
+    said.set(key, r);
     return r;
   };
   return (stage, inDist) => {

@@ -48,7 +48,16 @@ import { readStage } from '../config/read-stage.js';
 import { stageNamespace } from '../config/load.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { applyFirst, deletedData } from '../synth/delete-commands.js';
-import { keptByHolding, outsideLine, removedDeletion, removedEdgeLine, removedHoldings } from './removed-stage.js';
+import {
+  keptByHolding,
+  neverCommittedLine,
+  outsideLine,
+  removedDeletion,
+  removedEdgeLine,
+  removedHoldings,
+  withCommittedObjects,
+} from './removed-stage.js';
+import { deployedOutput } from './deployed-output.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>] [--no-cache]
@@ -175,7 +184,10 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     const [stage] = stages;
     // a stage whose file is gone but whose output is still in dist/: everything it has leaves
     // only a stage without a stage file can be a removed one: the others spare the scan of dist/
-    const removed = project.stages.includes(stage) ? undefined : removedStages(project).get(stage);
+    // (with what its last commit lists besides, as applied: read as deployed by git once, for every line of it)
+    const deployed = project.stages.includes(stage) ? undefined : deployedOutput(project.root);
+    const inDist = deployed && removedStages(project).get(stage);
+    const removed = inDist === undefined ? undefined : withCommittedObjects(stage, inDist, deployed!);
     if (removed === undefined) requireStages(project, stages);
     // with a project file, one stage's diff covers its delivery objects too, which need every stage
     const delivers = existsSync(join(project.root, PROJECT_FILE));
@@ -196,7 +208,7 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     const d = diffManifests(manifestsOf(stageTree, `${DIST_DIR}/${stage}`), manifestsOf(compiled?.tree.get(stage) ?? new Map()));
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
     // the edge's files are no objects, but what synth writes there changes the edge machines (a color's nodePort, a host)
-    const edgeLines = edgeChangeLines(stageTree, compiled?.tree.get(stage) ?? new Map());
+    const edgeLines = edgeChangeLines(stageTree, compiled?.tree.get(stage) ?? new Map(), compiled?.notices);
     const objectsChange = d.changed.length + d.removed.length + d.added.length > 0;
     io.stdout.write(
       objectsChange || !edgeLines.length
@@ -218,6 +230,8 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
       command &&
       compiled &&
       removedStageDelivery(stage, targets(), compiled.tree.get(DELIVERY_DIR), { commands: 'npm run synth prints the commands', holding });
+    const uncommitted = removed !== undefined && deployed && neverCommittedLine(project, stage, deployed);
+    if (uncommitted) io.stdout.write(`${escapeName(uncommitted)}\n`);
     if (command)
       io.stdout.write(
         `${escapeName(
@@ -233,7 +247,7 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     if (data) io.stdout.write(`${escapeName(data)}\n`);
     const outside = removal && outsideLine(stage, removal, kept);
     if (outside) io.stdout.write(`${escapeName(outside)}\n`);
-    const edge = removed === undefined ? undefined : removedEdgeLine(project, stage);
+    const edge = removed !== undefined && deployed && removedEdgeLine(project, stage, deployed);
     if (edge) io.stdout.write(`${escapeName(edge)}\n`);
     if (notCompared) printProblems(io, [notCompared]);
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written

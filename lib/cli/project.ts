@@ -3,7 +3,7 @@
  * are the only callers; this is where reading files happens. Opening the project (the lock, the
  * recovery of an interrupted write, the stage names) is lib/cli/open-project.ts, re-exported here.
  */
-import { deployedOutput } from './deployed-output.js';
+import { deployedOutput, type DeployedOutput } from './deployed-output.js';
 import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled, type KeptStage, type StageOutcome } from '../compile.js';
@@ -103,6 +103,8 @@ export interface CompileOptions {
   readonly removing?: boolean;
   /** Nothing compiled is written (npm run diff: `CompileStagesOptions.writesNothing`). @default false */
   readonly writesNothing?: boolean;
+  /** The removed stages' output as deployed, shared with the removal lines so that git reads each file once (lib/cli/deployed-output.ts). @default one of its own */
+  readonly deployed?: DeployedOutput;
 }
 
 /**
@@ -123,6 +125,7 @@ export function compile(
     alone = false,
     removing = false,
     writesNothing = false,
+    deployed = deployedOutput(project.root),
   }: CompileOptions = {},
 ): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
@@ -154,7 +157,7 @@ export function compile(
       keep: then(output?.keep ?? (objects ? undefined : withoutObjects), keep),
       alone: alone ? { promotedFrom: (stage) => promotedFromFile(project, stage) } : undefined,
       // a synthesis of every stage removes their output, and says what their edge machines go on doing (lib/cli/removed-stage.ts)
-      removed: { stages: [...removedStages(project).keys()], removing, deployed: deployedOutput(project.root) },
+      removed: { stages: [...removedStages(project).keys()], removing, deployed },
       writesNothing,
     });
   } finally {

@@ -18,7 +18,7 @@ import { INVENTORY_FILE, keyParts, parseInventory } from '../synth/inventory.js'
 import { deleteCommand, deleteCommandOf, type NamespaceHoldings, word } from '../synth/delete-commands.js';
 import { chartFileName } from '../synth/output.js';
 import { NAMESPACE_CHART } from '../synth/rendered.js';
-import { deployedOutput } from './deployed-output.js';
+import { deployedOutput, type DeployedOutput } from './deployed-output.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';
 
 /**
@@ -68,8 +68,8 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
 /**
  * What a removed stage's edge goes on doing once its objects are deleted, and what to do on its
  * edge machines, read from its `dist/<stage>/edge/` as deployed (`deployedOutput`: as its last commit
- * has it) before a synthesis removes it; undefined when it had no edge, its edge was never committed
- * (no machine was given its files), or its haproxy.cfg cannot be read. Those machines keep running its haproxy.cfg,
+ * has it; as in dist/ when none of its output was, under `neverCommittedLine`) before a synthesis removes it; undefined
+ * when it had no edge, its edge alone was never committed (no machine was given its files), or its haproxy.cfg cannot be read. Those machines keep running its haproxy.cfg,
  * which sends its hosts to the node ports of its Services, and keepalived keeps its floating
  * address there: the objects' delete command reaches neither, and the hosts answer 503. Read as
  * lib/edge/haproxy.ts and keepalived.ts write the files, by their readers (`readHaproxyConfig`, haproxy-read.ts: the
@@ -81,14 +81,21 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  * stage has one, that stage's keepalived.conf for the machine goes too, and keepalived is reloaded, or started
  * (`reload-or-restart`) where this stage had none. A stage whose edge now takes this stage's floating IP reloads its
  * keepalived only once this stage's is stopped on the machines it leaves (its warning says so too, lib/edge/moved-machines.ts).
+ * `deployed`: the synthesis' own, which its compilation read those files with (one git process per file).
  */
-export function removedEdgeLine(project: Project, stage: string): string | undefined {
+export function removedEdgeLine(
+  project: Project,
+  stage: string,
+  deployed: DeployedOutput = deployedOutput(project.root),
+): string | undefined {
   const inDist = (file: string) => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
-  // as deployed: its last commit's files (none never committed), else as they are in dist/
-  const deployed = deployedOutput(project.root)(stage, inDist) ?? inDist;
+  // as deployed: its last commit's files (none never committed), else as they are in dist/; an output never committed at all
+  // as in dist/, under `neverCommittedLine`, as its delete command is
+  const committed = deployed(stage, inDist);
+  const files = committed === undefined || !wasCommitted(committed) ? inDist : committed;
   const read = (file: string) => {
     try {
-      return deployed(`${EDGE_DIR}/${file}`);
+      return files(`${EDGE_DIR}/${file}`);
     } catch {
       return undefined;
     }
@@ -159,6 +166,64 @@ export function removedEdgeLine(project: Project, stage: string): string | undef
     : '';
   const todo = [...stop.map((l) => `${l}${before}`), ...install].join('; ') + (install.length ? ' (README, "The edge")' : '');
   return `its edge stays: ${what}; once its objects are deleted, ${hosts.length === 1 ? 'that host answers' : 'its hosts answer'} 503: first ${todo}`;
+}
+
+/** Whether a removed stage's output as its last commit has it (`deployedOutput`'s reader) was committed: its inventory, which every stage's output has, is there. */
+const wasCommitted = (committed: (file: string) => string | undefined) => {
+  try {
+    return committed(INVENTORY_FILE) !== undefined;
+  } catch {
+    return true; // read as in dist/ and unreadable there: not known to be never committed
+  }
+};
+
+/**
+ * The line under a removed stage's removal (synth) or diff that says its output was never committed, when git says so
+ * (`deployedOutput`: the project's last commit has its `dist/` and no `dist/<stage>/inventory.txt`); else undefined.
+ * What is committed is what is applied and copied to the edge machines (README, "The edge"), so such a stage should be
+ * in no cluster and on no edge machine; but one may have been applied (`kubectl apply -k dist/<stage>`) or its edge files
+ * copied from the working tree before a commit, which the tool cannot see: its delete command and `its edge stays`
+ * (`removedEdgeLine`, its files then read as in dist/) are given all the same, under this line, since deleting what is
+ * not there deletes nothing, while an object or an edge left running is not seen again once its output is gone.
+ */
+export function neverCommittedLine(
+  project: Project,
+  stage: string,
+  deployed: DeployedOutput = deployedOutput(project.root),
+): string | undefined {
+  const inDist = (file: string) => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
+  const committed = deployed(stage, inDist);
+  if (committed === undefined || wasCommitted(committed)) return undefined;
+  return `its output was never committed (the last commit has no ${DIST_DIR}/${stage}/), so no cluster or edge machine should have it: what follows is for one it was applied or copied to all the same, from the working tree (deleting what is not there deletes nothing)`;
+}
+
+/**
+ * `inventory`, a removed stage's in `dist/`, with the objects that the one its last commit has lists and it does not
+ * (`deployed`): an output synthesized since and never committed (an app taken out, then the stage removed) was not
+ * applied, so what the commit lists is what its cluster holds, and its delete command, which names the kinds listed,
+ * must select them too (a ClusterRole, a Deployment of a namespace another stage keeps). Unchanged when git cannot say,
+ * the commit lists nothing more, or either inventory does not read as one stagecraft writes (`objects: <n>`).
+ */
+export function withCommittedObjects(stage: string, inventory: string, deployed: DeployedOutput): string {
+  let committed: string | undefined;
+  try {
+    committed = deployed(stage, () => undefined)?.(INVENTORY_FILE);
+  } catch {
+    committed = undefined;
+  }
+  if (committed === undefined) return inventory;
+  const have = parseInventory(inventory);
+  const more = [...parseInventory(committed)].filter(([key]) => !have.has(key));
+  const lines = inventory.split('\n');
+  const count = lines.findIndex((l) => /^objects: \d+$/.test(l));
+  if (more.length === 0 || count < 0) return inventory;
+  let end = count + 1;
+  while (lines[end]?.startsWith('sha256:')) end++;
+  const key = (l: string) => l.slice(l.indexOf(' ') + 1);
+  const objects = [...lines.slice(count + 1, end), ...more.map(([k, digest]) => `${digest} ${k}`)].sort((a, b) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0,
+  );
+  return [...lines.slice(0, count), `objects: ${objects.length}`, ...objects, ...lines.slice(end)].join('\n');
 }
 
 /**

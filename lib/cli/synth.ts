@@ -45,7 +45,16 @@ import { deliveryOnDisk, deliveryTargets } from './delivery-on-disk.js';
 import { startFingerprint, type StageRecord } from './fingerprint.js';
 import { isPlacedAcrossStages } from '../edge/across-stages.js';
 import { keepsOutput, reusableStages } from './reuse.js';
-import { keptByHolding, outsideLine, removedDeletion, removedEdgeLine, removedHoldings } from './removed-stage.js';
+import {
+  keptByHolding,
+  neverCommittedLine,
+  outsideLine,
+  removedDeletion,
+  removedEdgeLine,
+  removedHoldings,
+  withCommittedObjects,
+} from './removed-stage.js';
+import { deployedOutput } from './deployed-output.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/rendered.js';
 
@@ -114,11 +123,14 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     if (reuse && reuse.changed.length === 0) return replaySynth(reuse, io);
     const line = progress(io);
     // read before their directories go: the removal lines give the command that deletes what those stages leave in their clusters
-    const leaving = all ? removedStages(project) : new Map<string, string>();
+    // (with what their last commit lists besides, as applied: read as deployed by git once, for the edge lines and the compilation too)
+    const deployed = deployedOutput(root);
+    const leaving = new Map([...(all ? removedStages(project) : [])].map(([d, text]) => [d, withCommittedObjects(d, text, deployed)]));
     // and what their namespaces hold that the inventories do not say (the Secrets, the StatefulSets' claims)
     const holdings = new Map([...leaving].map(([d, inventory]) => [d, removedHoldings(project, d, inventory)]));
     // and what their edge machines go on doing (its haproxy.cfg, keepalived's address), which the delete command does not reach
-    const edges = new Map([...leaving.keys()].map((d) => [d, removedEdgeLine(project, d)]));
+    const edges = new Map([...leaving.keys()].map((d) => [d, removedEdgeLine(project, d, deployed)]));
+    const uncommittedLines = new Map([...leaving.keys()].map((d) => [d, neverCommittedLine(project, d, deployed)]));
     // and the engines' delivery inventories: an engine that delivers no stage any more leaves its objects at work in its cluster
     const engines = deliveryInventories(project);
     // and, from one reading of dist/delivery/, the Kustomizations applied from its flux/ that would take their stage's
@@ -169,6 +181,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
           output,
           alone: unplanned,
           removing: all,
+          deployed,
         });
         // planned with the others, and no stage is delivered any more: dist/delivery/ goes, as in a full synthesis
         if (!all && !unplanned && !compiled.tree.has(DELIVERY_DIR) && existsSync(join(root, DIST_DIR, DELIVERY_DIR)))
@@ -241,6 +254,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       io.stdout.write(`${escapeName(`${d}: ${removedDirectory(root, d, why)}`)}\n`);
+      const uncommitted = d === DELIVERY_DIR ? undefined : uncommittedLines.get(d);
+      if (uncommitted) io.stdout.write(`  ${escapeName(uncommitted)}\n`);
       if (d === DELIVERY_DIR) {
         for (const e of engineGone) io.stdout.write(engineLeft(e, engines.get(e)!, `its ${engineName(e)} objects`, unorphaned));
         continue;

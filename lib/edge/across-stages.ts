@@ -20,14 +20,21 @@ import { NODE_PORT_MAX, NODE_PORT_MIN, suggestNodePort } from './node-ports.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { shown, where } from './stage-claims.js';
 import { HOLDINGS, heldInOutput, outputsReadOnce, type CompiledOutput, type Held } from './output-holdings.js';
-import { FLOATING_IP_LEAVES, MACHINE_LEAVES, movedMachineWarnings, type RemovedOutput, type TakenMachine } from './moved-machines.js';
+import {
+  FLOATING_IP_LEAVES,
+  MACHINE_LEAVES,
+  movedMachineWarnings,
+  type RemovedOutput,
+  type TakenFloatingIp,
+  type TakenMachine,
+} from './moved-machines.js';
 import type { OutputClaims } from './output-claims.js';
 
 // what lib/compile.ts, lib/compile-stage.ts and output-claims.ts take from the comparison across stages, drawn from its parts
 export type { StageClaims } from './claims.js';
 export { stageClaims, type ClaimSource } from './stage-claims.js';
 export { writtenFrom, type CompiledOutput } from './output-holdings.js';
-export { retoldLeaving, type TakenMachine } from './moved-machines.js';
+export { retoldLeaving, type TakenFloatingIp, type TakenMachine } from './moved-machines.js';
 
 /**
  * Why stages `a` and `b` are on one cluster, or undefined when nothing says they are. Their
@@ -298,7 +305,7 @@ export function claimProblems(
   readonly problems: Problem[];
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
   readonly unchecked: readonly Unchecked[];
-  readonly taken: readonly TakenMachine[];
+  readonly taken: readonly (TakenMachine | TakenFloatingIp)[];
   readonly once: ReadonlyMap<string, readonly Problem[]>;
 } {
   const stages: [string, StageClaims][] = [

@@ -14,8 +14,23 @@ import type { EdgeSettings } from './settings.js';
 import type { EdgeProblem } from './publish.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 
-/** `edge/haproxy.cfg` followed by its removed (`- `) and added (`+ `) lines, for each edge file that differs. */
-export function edgeChangeLines(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
+/**
+ * `edge/haproxy.cfg` followed by its removed (`- `) and added (`+ `) lines, for each edge file that differs, and what a machine
+ * or the floating IP leaving the edge goes on doing (`! `): as `told` says it, when the compilation told it again (lib/compile.ts,
+ * `retoldLeaving`: another stage's edge now names the machine, or takes the floating IP), so that npm run diff says what synth will.
+ */
+export function edgeChangeLines(
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+  told: readonly { readonly code: string; readonly message: string; readonly hint?: string }[] = [],
+): string[] {
+  // a leaving entry as the compilation told it, if it did: a machine's by its message, the floating IP's by its address
+  const asTold = ({ message, hint, floating }: MachineLeaving) => {
+    const t = told.find((n) => (floating === undefined ? n.code === MACHINE_LEAVES && n.message === message : leavesFloating(n, floating)));
+    return `! ${t?.message ?? message}; ${t?.hint ?? hint}`;
+  };
+  const leavingLines = (before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>) =>
+    machinesLeaving(before, after).map(asTold);
   const paths = [...new Set([...before.keys(), ...after.keys()])].filter((p) => p.startsWith(`${EDGE_DIR}/`)).sort();
   const out: string[] = [];
   let saidFloating = false;
@@ -28,7 +43,7 @@ export function edgeChangeLines(before: ReadonlyMap<string, string>, after: Read
       // the keepalived.conf files go with the floating IP: said once, under the first
       else if (b === undefined && !saidFloating) {
         saidFloating = true;
-        out.push(...floatingLeaving(before, after).map(({ message, hint }) => `  ! ${message}; ${hint}`));
+        out.push(...floatingLeaving(before, after).map((l) => `  ${asTold(l)}`));
       }
       continue;
     }
@@ -45,14 +60,12 @@ export function edgeChangeLines(before: ReadonlyMap<string, string>, after: Read
 /** The path of haproxy.cfg in a stage's output. */
 const HAPROXY_PATH = `${EDGE_DIR}/${HAPROXY_FILE}`;
 
-/** What `machinesLeaving` says, as lines under haproxy.cfg's (npm run diff, switch, promote). */
-const leavingLines = (before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>) =>
-  machinesLeaving(before, after).map(({ message, hint }) => `! ${message}; ${hint}`);
-
 /** An edge machine that leaves a stage's edge: what it goes on doing and what to do there. */
 interface MachineLeaving {
   readonly message: string;
   readonly hint: string;
+  /** Of `floatingLeaving`'s: the floating IP that leaves (`10.0.1.50/16`). */
+  readonly floating?: string;
 }
 
 /**
@@ -97,6 +110,13 @@ export const leavesMachine = (warning: { readonly code: string; readonly message
   warning.code === MACHINE_LEAVES &&
   (warning.message.startsWith(`${leavingMachine(name, address)} leaves`) ||
     warning.message.startsWith(`the machine at ${address} (edge machine ${name} is now `));
+
+/** What `floatingLeaving`'s message says of another stage's edge given the floating IP at `address` (`retoldLeaving` says which one is). */
+export const anotherGiven = (address: string) => `another stage's edge given ${address} would have two masters answering for it`;
+
+/** Whether `warning`, one of a synthesis of a stage, is `floatingLeaving`'s of the floating IP `floating` (`10.0.1.50/16`, as its keepalived.conf moved it). */
+export const leavesFloating = (warning: { readonly code: string; readonly message: string }, floating: string): boolean =>
+  warning.code === FLOATING_IP_LEAVES && warning.message.startsWith(`the floating IP ${floating} leaves the edge`);
 
 /** How many of a removed edge's hosts its messages name (a frontend may publish dozens). */
 const HOSTS_SHOWN = 3;
@@ -188,8 +208,9 @@ function floatingLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap
     {
       message:
         `the floating IP ${floating} leaves the edge, as the stage file declares none any more (no edge.floatingIp): keepalived on ${andList(names.map((n, i) => `${n} (${held[i]!.address})`))} ` +
-        `keeps running the old keepalived.conf and holds the address, and no file of this stage reaches it any more (another stage's edge given ${floating.split('/')[0]} would have two masters answering for it)`,
+        `keeps running the old keepalived.conf and holds the address, and no file of this stage reaches it any more (${anotherGiven(floating.split('/')[0]!)})`,
       hint: `point ${hosts ? `the DNS of ${hosts}` : 'DNS'} at the edge machines' own addresses (${andList(staying.map((m) => m.address))}) or elsewhere, then on ${andList(names)}: sudo systemctl disable --now keepalived (haproxy stays)`,
+      floating,
     },
   ];
 }

@@ -11,7 +11,7 @@ import { HAPROXY_FILE } from './haproxy.js';
 import { readHaproxyConfig } from './haproxy-read.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
-import { hostsNamed, leavesMachine, takenOverHint } from './changes.js';
+import { anotherGiven, hostsNamed, leavesFloating, leavesMachine, takenOverHint } from './changes.js';
 import { andList } from '../model/limits.js';
 import { shown, where } from './stage-claims.js';
 import { HAPROXY_PATH, edgePath, type CompiledOutput } from './output-holdings.js';
@@ -41,6 +41,21 @@ export interface TakenMachine {
   /** What to do on the machine, said of the stage whose edge now names it (`stage shop's edge files`), and whether that stage was compiled (its own warning says it then). */
   readonly steps: (whose: string) => string;
   readonly byCompiled: boolean;
+}
+
+/**
+ * A floating IP that a compiled stage's edge moves no more (its stage file's `edge.floatingIp` taken out) and that the edge of
+ * another stage, not compiled, now takes (`movedMachineWarnings`): the leaving stage's own warning (changes.ts) is told again
+ * with that stage's steps, which come after it (`retoldLeaving`), since no warning of that stage's is printed with it.
+ */
+export interface TakenFloatingIp {
+  /** The stage whose edge moves it no more, and the floating IP as its keepalived.conf moved it (`10.0.1.50/16`). */
+  readonly stage: string;
+  readonly floating: string;
+  /** The stage whose edge now takes it, that stage's setting, and what to do for it once this stage's keepalived is stopped. */
+  readonly by: string;
+  readonly at: Claim;
+  readonly steps: string;
 }
 
 /** The output in dist/ of a stage whose stage file (`file`, as its inventory names it) is gone, not yet removed by a synthesis of every stage. */
@@ -80,12 +95,16 @@ export function movedMachineWarnings(
   output: (stage: string) => CompiledOutput | undefined,
   unwritten: (stage: string, machine: Claim) => boolean = () => false,
   removed: readonly RemovedOutput[] = [],
-): { readonly warnings: Map<string, Problem[]>; readonly taken: TakenMachine[]; readonly once: Map<string, Problem[]> } {
+): {
+  readonly warnings: Map<string, Problem[]>;
+  readonly taken: (TakenMachine | TakenFloatingIp)[];
+  readonly once: Map<string, Problem[]>;
+} {
   const warnings = new Map<string, Problem[]>();
   // of an output this compilation writes again (its stage's, compiled) or removes, said once: the next finds it no longer names the machine
   const once = new Map<string, Problem[]>();
   const add = (to: Map<string, Problem[]>, stage: string, p: Problem) => to.set(stage, [...(to.get(stage) ?? []), p]);
-  const taken: TakenMachine[] = [];
+  const taken: (TakenMachine | TakenFloatingIp)[] = [];
   const machineClaims = (claims: StageClaims) => claims.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING));
   const floats = new Map(stages.map(([s, c]) => [s, c.addresses.some((a) => a.what === FLOATING_SETTING)]));
   const gone = new Map(removed.map((r) => [r.stage, r]));
@@ -151,9 +170,13 @@ export function movedMachineWarnings(
   for (const [stage, claims] of stages) {
     const read = output(stage)?.readOutput;
     if (read === undefined) continue;
-    // as of a machine: of a giving stage compiled, its own warning (changes.ts) says what to do there when the taking stage is not
-    for (const [other, warning] of movedFloatingWarnings(stage, claims, read, stages, unwritten))
+    // as of a machine: of a giving stage compiled, its own warning (changes.ts) says what to do there when the taking stage is not,
+    // told again with the taking stage's steps (`retoldLeaving`): a synthesis that compiles the one and not the other prints no warning of the other
+    // (one that moves another address now has no such warning: its own floating IP's says so, `replacedFloatingWarning`)
+    for (const [other, warning, { now, first, on, ...took }] of movedFloatingWarnings(stage, claims, read, stages, unwritten))
       if (!compiled(stage) || compiled(other)) add(compiled(stage) ? once : warnings, other, warning);
+      else if (now) add(once, stage, replacedFloatingWarning(stage, now, on, first, { stage, by: other, ...took }));
+      else taken.push({ stage, by: other, ...took });
   }
   return { warnings, taken, once };
 }
@@ -220,7 +243,7 @@ function movedFloatingWarnings(
   read: (file: string) => string | undefined,
   stages: readonly (readonly [string, StageClaims])[],
   unwritten: (stage: string, floating: Claim) => boolean,
-): [string, Problem][] {
+): [string, Problem, Pick<TakenFloatingIp, 'floating' | 'at' | 'steps'> & { now?: Claim; first: string; on: string }][] {
   const was = floatingOf(read);
   if (was === undefined || claims.addresses.some((a) => a.what === FLOATING_SETTING && a.value === was.address)) return [];
   const nowFloating = claims.addresses.find((a) => a.what === FLOATING_SETTING);
@@ -256,6 +279,8 @@ function movedFloatingWarnings(
         : undefined;
     const onMachines = [...steps].map(([step, machines]) => `on ${machines.join(', ')}: ${step}`).join('; ');
     const first = dns === undefined ? onMachines : nowFloating ? `${onMachines}; then ${dns}` : `${dns}; then, ${onMachines}`;
+    const install = (whose: string) =>
+      `${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install ${whose} edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`;
     return [
       [
         other,
@@ -264,8 +289,9 @@ function movedFloatingWarnings(
           severity: 'warning',
           location: at.at,
           message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${was.floating} of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names: keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds it until stopped or reloaded there, so this stage's keepalived started first would be a second master answering for the address`,
-          hint: `first, ${first}; then ${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`,
+          hint: `first, ${first}; then ${install(THIS_STAGE)}`,
         },
+        { floating: was.floating, at, steps: install('its'), now: nowFloating, first, on },
       ],
     ];
   });
@@ -280,8 +306,10 @@ function movedFloatingWarnings(
  * stage was not compiled (a synthesis of this stage alone, which prints no warning of another), what
  * that warning says to do there, so that it is said.
  */
-export function retoldLeaving(notice: Problem, stage: string, taken: readonly TakenMachine[]): Problem {
-  const by = taken.find((t) => t.stage === stage && leavesMachine(notice, t.name, t.address));
+export function retoldLeaving(notice: Problem, stage: string, taken: readonly (TakenMachine | TakenFloatingIp)[]): Problem {
+  const floating = taken.find((t): t is TakenFloatingIp => 'floating' in t && t.stage === stage && leavesFloating(notice, t.floating));
+  if (floating) return retoldFloating(notice, floating);
+  const by = taken.find((t): t is TakenMachine => 'name' in t && t.stage === stage && leavesMachine(notice, t.name, t.address));
   if (!by) return notice;
   const now = `point no DNS away from it and stop no haproxy there: stage ${by.by}'s edge now names ${by.address} (${by.at.what}, ${where(by.at)}), whose files replace these there`;
   // that stage's warning is printed with this one only when it was compiled too (a synthesis of this stage alone prints its own)
@@ -291,5 +319,46 @@ export function retoldLeaving(notice: Problem, stage: string, taken: readonly Ta
       notice.hint,
       by.byCompiled ? `${now}; do there as stage ${by.by}'s warning says` : `${now}: ${by.steps(`stage ${by.by}'s`)}`,
     ),
+  };
+}
+
+/**
+ * `notice`, changes.ts' `edge/floating-ip-leaves` of the floating IP `taken.floating` that stage `taken.stage`'s edge moves no
+ * more, told again when another stage's edge, not compiled, now takes it: the notice said only that another stage given it
+ * would have two masters; that stage is, and its keepalived takes the address only once this one is stopped, which the
+ * notice's steps do, so its steps follow them (`movedMachineWarnings` prints no warning of that stage with this one).
+ */
+function retoldFloating(notice: Problem, { floating, by, at, steps }: TakenFloatingIp): Problem {
+  const address = floating.split('/')[0]!;
+  return {
+    ...notice,
+    message: notice.message.replace(
+      `(${anotherGiven(address)})`,
+      `(stage ${by}'s edge now takes ${address}, ${at.what} at ${where(at)}: its keepalived started before this one is stopped, two masters would answer for it)`,
+    ),
+    hint: `${notice.hint}; only then, for stage ${by}, ${steps}`,
+  };
+}
+
+/**
+ * A warning at the floating IP that stage `stage`'s edge moves `now`, which replaces the one its output in dist/ moved (`taken.floating`,
+ * which keepalived holds `on` its machines until reloaded there with this stage's new files) while the edge of another stage, not
+ * compiled with it, takes that one (`taken.by`): that stage's warning, printed by no synthesis of this stage alone, is said here,
+ * its steps after this stage's (`first`), since its keepalived reloaded first would be a second master answering for the address.
+ */
+function replacedFloatingWarning(
+  stage: string,
+  now: Claim,
+  on: string,
+  first: string,
+  { floating, by, at, steps }: TakenFloatingIp,
+): Problem {
+  const address = floating.split('/')[0]!;
+  return {
+    code: FLOATING_IP_LEAVES,
+    severity: 'warning',
+    location: now.at,
+    message: `${now.what} ${shown(now)} of stage ${stage} replaces the floating IP ${floating}, which keepalived on its edge machines ${on} holds until reloaded there, and stage ${by}'s edge now takes ${address} (${at.what} at ${where(at)}): its keepalived reloaded before these are would be a second master answering for it`,
+    hint: `first, ${first}; only then, for stage ${by}, ${steps}`,
   };
 }

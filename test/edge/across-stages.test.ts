@@ -779,8 +779,13 @@ describe('a floating IP moved from one stage file to another, both kept', () => 
     afterFullSynth({ blue: blue(), red: red('10.0.1.50/16') }, (dir) => {
       writeFileSync(join(dir, 'environments', 'red.yaml'), red());
       writeFileSync(join(dir, 'environments', 'blue.yaml'), blue('10.0.1.50/16'));
+      // diff of red alone, blue not compiled with it: as synth -- red says it, blue's steps after red's
       expect(runCli('diff', ['red'], dir).stdout).toContain(
-        `dist/red/edge/keepalived-lb1.conf: removed\n  ! ${redWarning.replace(/^.*? warning: /, '').replace('\n  hint: ', '; ')}`,
+        `dist/red/edge/keepalived-lb1.conf: removed\n  ! ${retold(
+          'once npm run synth -- blue has written them (dist/blue/ is of its stage file as it was before), ',
+        )
+          .replace(/^.*? warning: /, '')
+          .replace('\n  hint: ', '; ')}`,
       );
       const full = runCli('synth', [], dir);
       expect(full.code).toBe(0);
@@ -834,7 +839,69 @@ describe('a floating IP moved from one stage file to another, both kept', () => 
       const alone = runCli('synth', ['blue'], dir);
       expect(alone.code).toBe(0);
       expect(alone.stderr).toContain(blueWarning);
-      expect(runCli('synth', ['red'], dir).stderr).toContain(redWarning);
+      // red alone then: blue's warning is not printed, so red's own says that blue takes the address, and blue's steps after its own
+      expect(runCli('synth', ['red'], dir).stderr).toContain(retold(''));
+    });
+  });
+
+  /** `redWarning` told again, blue not compiled with red: blue's edge takes the address, its steps after red's (`pending` first). */
+  const retold = (pending: string) =>
+    redWarning
+      .replace(
+        "(another stage's edge given 10.0.1.50 would have two masters answering for it)",
+        "(stage blue's edge now takes 10.0.1.50, edge.floatingIp.address at environments/blue.yaml:5:26: its keepalived started before this one is stopped, two masters would answer for it)",
+      )
+      .replace(
+        '(haproxy stays)\n',
+        `(haproxy stays); only then, for stage blue, ${pending}install its edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)\n`,
+      );
+
+  it("is told, by a synthesis of the giving stage alone, in that stage's own warning: the taking stage's keepalived reloaded only once the giving stage's is stopped", () => {
+    afterFullSynth({ blue: blue(), red: red('10.0.1.50/16') }, (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red());
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), blue('10.0.1.50/16'));
+      const alone = runCli('synth', ['red'], dir);
+      expect(alone.code).toBe(0);
+      expect(alone.stderr).toContain(
+        retold('once npm run synth -- blue has written them (dist/blue/ is of its stage file as it was before), '),
+      );
+      expect(alone.stderr).not.toContain(redWarning);
+      expect(alone.stderr).not.toContain('environments/blue.yaml:5:26: warning');
+    });
+  });
+
+  it("is warned of at the giving stage's new floating IP by a synthesis of it alone when it moves another address now: its keepalived reloaded first, then the taking stage's", () => {
+    afterFullSynth({ blue: blue(), red: red('10.0.1.50/16') }, (dir) => {
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red('10.0.1.60/16'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), blue('10.0.1.50/16'));
+      const alone = runCli('synth', ['red'], dir);
+      expect(alone.code).toBe(0);
+      const reload = (m: string, address: string) =>
+        `on ${m} (${address}): install dist/red/edge/keepalived-${m}.conf as /etc/keepalived/keepalived.conf and reload keepalived (stage red's edge moves 10.0.1.60 now)`;
+      expect(alone.stderr).toContain(
+        "environments/red.yaml:5:26: warning: edge.floatingIp.address 10.0.1.60 of stage red replaces the floating IP 10.0.1.50/16, which keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds until reloaded there, and stage blue's edge now takes 10.0.1.50 (edge.floatingIp.address at environments/blue.yaml:5:26): its keepalived reloaded before these are would be a second master answering for it\n" +
+          `  hint: first, ${reload('lb1', '10.0.1.5')}; ${reload('lb2', '10.0.1.6')}; then point the DNS of www.example.com at 10.0.1.60; only then, for stage blue, once npm run synth -- blue has written them (dist/blue/ is of its stage file as it was before), install its edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)\n`,
+      );
+      // said once: red's output in dist/ moves 10.0.1.60 now, and blue's synthesis finds nothing to say
+      expect(runCli('synth', ['red'], dir).stderr).not.toContain('10.0.1.50');
+      expect(runCli('synth', ['blue'], dir).stderr).not.toContain('10.0.1.50');
+    });
+  });
+
+  it("is told in the giving stage's warning by a full synthesis that keeps the taking stage as recorded (its files written) and compiles the giving one", () => {
+    afterFullSynth({ blue: blue(), red: red('10.0.1.50/16') }, (dir) => {
+      // red's output as written, with the floating IP
+      const redOutput = snapshotDir(join(dir, 'dist', 'red'));
+      const blueFile = { stage: 'blue', file: 'environments/blue.yaml', text: blue('10.0.1.50/16') };
+      const claims = compileStages([blueFile]).declarations.get('blue')!.claims;
+      // blue kept as recorded (unchanged since its output, which takes the address, was written), red compiled
+      const compiled = compileStages(
+        [{ stage: 'red', file: 'environments/red.yaml', text: red(), readOutput: (file: string) => redOutput[file] }],
+        { stages: ['blue', 'red'], kept: [{ stage: 'blue', claims }] },
+      );
+      expect(compiled.acrossStages.get('blue')).toBeUndefined();
+      const notices = compiled.notices.filter((p) => p.code === 'edge/floating-ip-leaves').map((p) => `${formatProblem(p)}\n`);
+      expect(notices).toEqual([retold('')]);
     });
   });
 });
@@ -881,7 +948,7 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
   const red = stage({ node: '10.0.1.1', machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.1.50/24', nodePort: 30081 });
   /** red deleted, blue given red's lb2: a synthesis of blue, then of every stage. */
   const takeAndRemove = (dir: string) => {
-    rmSync(join(dir, 'environments', 'red.yaml'));
+    rmSync(join(dir, 'environments', 'red.yaml'), { force: true });
     writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.1.6'] }));
     const alone = runCli('synth', ['blue'], dir);
     const full = runCli('synth', [], dir);
@@ -895,18 +962,44 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       commit(dir, ['.']);
       const { alone, full } = takeAndRemove(dir);
+      expect(full.stdout).not.toContain('never committed');
       expect(alone.stderr).toContain("of removed stage red's edge in dist/red/");
       expect(full.stdout).toContain('its edge stays: the edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) keep running its haproxy.cfg');
     });
   });
 
-  it('is not, when its output was never committed: no edge machine was given its files', () => {
+  const neverCommitted =
+    '  its output was never committed (the last commit has no dist/red/), so no cluster or edge machine should have it: what follows is for one it was applied or copied to all the same, from the working tree (deleting what is not there deletes nothing)\n';
+
+  it('is not warned of, when its output was never committed: no edge machine was given its files; its removal says so above its delete command and its edge steps alike', () => {
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       commit(dir, ['environments/blue.yaml', 'dist/blue']);
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      // diff of the removed stage says what synth will
+      const diff = runCli('diff', ['red'], dir);
+      expect(diff.code).toBe(0);
+      expect(diff.stdout).toContain(`${neverCommitted.trimStart()}npm run synth removes dist/red/; its objects stay in its cluster`);
+      expect(diff.stdout).toContain('its edge stays: the edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) keep running its haproxy.cfg');
       const { alone, full } = takeAndRemove(dir);
       expect(alone.stderr).not.toContain('removed stage red');
       expect(full.stderr).not.toContain('removed stage red');
-      expect(full.stdout).not.toContain('its edge stays');
+      // the objects and the edge read alike: never committed, said once, above both
+      expect(full.stdout).toContain(
+        `red: removed dist/red/ (there is no environments/red.yaml)\n${neverCommitted}  its objects stay in its cluster; delete them with: kubectl delete`,
+      );
+      expect(full.stdout).toContain('  its edge stays: the edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) keep running its haproxy.cfg');
+    });
+  });
+
+  it('is read as committed, with no such line, when its output was; and as in dist/, with none, when git cannot say (no commit yet)', () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      expect(spawnSync('git', ['init', '-q'], { cwd: dir }).status).toBe(0);
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      expect(runCli('diff', ['red'], dir).stdout).not.toContain('never committed');
+      const full = runCli('synth', [], dir);
+      expect(full.stdout).toContain('its objects stay in its cluster; delete them with: kubectl delete');
+      expect(full.stdout).toContain('its edge stays');
+      expect(full.stdout).not.toContain('never committed');
     });
   });
 
@@ -917,6 +1010,60 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
       const { alone, full } = takeAndRemove(dir);
       expect(alone.stderr).toContain("of removed stage red's edge in dist/red/");
       expect(full.stdout).toContain('its edge stays');
+    });
+  });
+
+  it('has deleted what its last commit lists and dist/ no longer does (an app taken out and synthesized, never committed, then the stage removed)', () => {
+    const api = [
+      '  api:',
+      '    stack: service',
+      '    image: team/api:1',
+      '    ports: { http: { port: 8080 } }',
+      '    probes: { readiness: { http: { path: /ready } } }',
+      '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
+      '',
+    ].join('\n');
+    afterFullSynth({ blue: stage({}), red: `${red}${api}` }, (dir) => {
+      commit(dir, ['.']);
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      expect(readFileSync(join(dir, 'dist', 'red', INVENTORY_FILE), 'utf8')).not.toContain('Deployment red/api');
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      // Deployment red/api, applied from the commit, is in the cluster: its kind is in the command
+      const command =
+        'kubectl delete deployment.apps,replicationcontroller,service,namespace -n red -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft\n';
+      expect(runCli('diff', ['red'], dir).stdout).toContain(`its objects stay in its cluster until deleted: ${command}`);
+      const full = runCli('synth', [], dir);
+      expect(full.code).toBe(0);
+      expect(full.stdout).toContain(`  its objects stay in its cluster; delete them with: ${command}`);
+    });
+  });
+
+  it('is read by one git process per command in a synthesis that removes it: its warnings and its removal line share what git said', () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      commit(dir, ['.']);
+      const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+      // a git that logs each command it runs
+      const bin = mkdtempSync(join(tmpdir(), 'stagecraft-git-'));
+      const log = join(bin, 'log');
+      writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$*" >> ${log}\nexec ${realGit} "$@"\n`, { mode: 0o755 });
+      const path = process.env.PATH;
+      process.env.PATH = `${bin}:${path}`;
+      try {
+        rmSync(join(dir, 'environments', 'red.yaml'));
+        writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.0.5', '10.0.1.6'] }));
+        const full = runCli('synth', [], dir);
+        expect(full.code).toBe(0);
+        expect(full.stdout).toContain('its edge stays: the edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) keep running its haproxy.cfg');
+        const commands = readFileSync(log, 'utf8').trim().split('\n');
+        expect(commands).toContain('cat-file blob HEAD:./dist/red/edge/haproxy.cfg');
+        // each asked once: the compilation (its warnings) and the removal line read through one deployedOutput
+        expect(commands.filter((c, i) => commands.indexOf(c) !== i)).toEqual([]);
+        expect(commands.filter((c) => c.startsWith('cat-file -t'))).toHaveLength(1);
+      } finally {
+        process.env.PATH = path;
+        rmSync(bin, { recursive: true, force: true });
+      }
     });
   });
 
