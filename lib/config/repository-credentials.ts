@@ -10,8 +10,8 @@ import { mayHidePassword, pastPassword } from './url-authority.js';
  * Query parameters that name a revision (`?ref=main`, kustomize's and Terraform's remote form), no
  * credential: a URL whose query is one of them and a value that reads as a branch, tag or commit.
  */
-const REVISION_PARAMETERS = new Set(['ref', 'rev', 'revision', 'branch', 'tag', 'version', 'commit', 'sha']);
-const REVISION_VALUE = /^\w[\w./+-]{0,199}$/;
+export const REVISION_PARAMETERS: ReadonlySet<string> = new Set(['ref', 'rev', 'revision', 'branch', 'tag', 'version', 'commit', 'sha']);
+export const REVISION_VALUE = /^\w[\w./+-]{0,199}$/;
 
 /** Where the query of `url` starts and the revision it names, when it names one alone (`?ref=main`); else undefined. */
 export function revisionQuery(url: string): { readonly at: number; readonly revision: string } | undefined {

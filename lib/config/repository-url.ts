@@ -6,7 +6,7 @@
 import { detectSecret, maskValue } from '../model/secret-rules.js';
 import type { Engine } from '../model/engines.js';
 import { urlParts } from './url-authority.js';
-import { repositoryCredentials, revisionQuery } from './repository-credentials.js';
+import { REVISION_PARAMETERS, REVISION_VALUE, repositoryCredentials, revisionQuery } from './repository-credentials.js';
 
 /** A repository setting that an engine would misread: why, and what to write instead. */
 export interface RepositoryMismatch {
@@ -100,9 +100,10 @@ export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
   const why = query
     ? "which no engine reads as one: Git adds its own path and query after the URL, so the clone asks the host for no repository, and Argo CD finds a private repository's credentials by the URL with it"
     : "which is no part of a Git repository's address: Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it";
+  const named = query ? undefined : fragmentRevision(url.slice(fragment + 1));
   const revision = query
     ? `and ${query.revision} as delivery.repository.revision`
-    : 'and the branch or tag to follow as delivery.repository.revision';
+    : (named ?? 'and the branch or tag to follow as delivery.repository.revision');
   // messages end up in CI logs: a URL the screening finds a value in is neither echoed nor rewritten into the hint
   if (detectSecret(url) !== undefined)
     return {
@@ -118,6 +119,37 @@ export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
     // without the default port it may write too, which Argo CD would refuse (`defaultPortForm`): the form both engines read
     hint: `write the URL as ${withoutDefaultPort(url.slice(0, cut))}, ${revision}`,
   };
+}
+
+/** A whole commit, as Git names one (40 hex digits; SHA-1, which both engines read). */
+const WHOLE_COMMIT = /^[\da-f]{40}$/i;
+
+/**
+ * What a URL's fragment names as the revision, as the hint of `repositoryUrlForm` writes it: `#<commit>`
+ * (`.git#3f7a9c2...`, as npm and pip pin a commit), `#<branch>`, `#<tag>` or `#refs/...`, with or
+ * without a name before an `=` (`#commit=...`, `#ref=...`, as the query's); a tag (`#v1.2.3`) as
+ * `refs/tags/v1.2.3`, which both engines follow as the tag (Flux a bare one as a branch), a commit
+ * written short as the whole one it stands for (Flux follows only a whole commit). Undefined when it
+ * names no revision Git can name, or one the secret screening finds a value in.
+ */
+function fragmentRevision(fragment: string): string | undefined {
+  const pair = /^(\w+)=(.*)$/.exec(fragment);
+  if (pair && !REVISION_PARAMETERS.has(pair[1].toLowerCase())) return undefined;
+  const revision = pair ? pair[2] : fragment;
+  // HEAD: Argo CD's default branch, which Flux would follow as a branch so named (`repositoryMismatches`)
+  if (
+    !REVISION_VALUE.test(revision) ||
+    revision === 'HEAD' ||
+    unnamedRevision(revision) !== undefined ||
+    detectSecret(revision) !== undefined
+  )
+    return undefined;
+  if (WHOLE_COMMIT.test(revision)) return `and the commit ${revision} as delivery.repository.revision`;
+  if (SHORT_COMMIT.test(revision))
+    return `and the whole commit ${revision} stands for as delivery.repository.revision (git rev-parse ${revision} prints it)`;
+  if (TAG_LIKE.test(revision))
+    return `and refs/tags/${revision} as delivery.repository.revision (refs/heads/${revision} if it is a branch)`;
+  return `and ${revision} as delivery.repository.revision`;
 }
 
 /**

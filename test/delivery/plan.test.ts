@@ -225,6 +225,48 @@ describe('a repository URL ending in a fragment', () => {
   });
 });
 
+describe('a repository URL whose fragment names a revision (.git#<commit>, as npm and pip pin one)', () => {
+  const COMMIT = '3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b';
+
+  it.each([
+    [`#${COMMIT}`, `the commit ${COMMIT}`, COMMIT],
+    [`#commit=${COMMIT}`, `the commit ${COMMIT}`, COMMIT],
+    ['#release/2', 'release/2', 'release/2'],
+    ['#refs/tags/v1.2.3', 'refs/tags/v1.2.3', 'refs/tags/v1.2.3'],
+    ['#v1.2.3', 'refs/tags/v1.2.3', 'refs/tags/v1.2.3'],
+  ])('(%s) has the hint offer what it names as the revision, which then loads for Flux', (fragment, offered, revision) => {
+    const url = `https://github.com/acme/app.git${fragment}`;
+    const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  engine: flux\n  repository: { url: "${url}" }\n`)).map(
+      formatProblem,
+    );
+    expect(problems).toEqual([
+      expect.stringContaining(`  hint: write the URL as https://github.com/acme/app.git, and ${offered} as delivery.repository.revision`),
+    ]);
+    const written = `delivery:\n  engine: flux\n  repository: { url: "https://github.com/acme/app.git", revision: "${revision}" }\n`;
+    expect(() => loadProjectFile(written)).not.toThrow();
+  });
+
+  it('written short, offers the whole commit it stands for (Flux follows no other), and how to print it', () => {
+    const problems = problemsThrownBy(() => loadProjectFile('delivery:\n  repository: { url: "git@github.com:acme/app.git#3f7a9c2" }\n'));
+    expect(problems.map(formatProblem)).toEqual([
+      expect.stringContaining(
+        '  hint: write the URL as git@github.com:acme/app.git, and the whole commit 3f7a9c2 stands for as delivery.repository.revision (git rev-parse 3f7a9c2 prints it)',
+      ),
+    ]);
+  });
+
+  it.each(['#', '#HEAD', '#a..b', '#egg=app'])('(%s) names none, and the hint asks for the branch or tag', (fragment) => {
+    const problems = problemsThrownBy(() =>
+      loadProjectFile(`delivery:\n  repository: { url: "https://github.com/acme/app.git${fragment}" }\n`),
+    );
+    expect(problems.map(formatProblem)).toEqual([
+      expect.stringContaining(
+        '  hint: write the URL as https://github.com/acme/app.git, and the branch or tag to follow as delivery.repository.revision',
+      ),
+    ]);
+  });
+});
+
 describe('a repository URL whose query names a revision (?ref=main, as kustomize and Terraform write a branch)', () => {
   it("is refused at a stage's url for what it is, with the revision setting as hint, not as credentials", () => {
     const dir = tempProject({
@@ -391,7 +433,7 @@ describe("a repository URL that writes its scheme's default port", () => {
 
   it.each([
     ['https://git.example.com:443/team/app.git?ref=main', 'https://git.example.com/team/app.git, and main as'],
-    ['ssh://git@git.example.com:22/team/app.git#main', 'ssh://git@git.example.com/team/app.git, and the branch or tag'],
+    ['ssh://git@git.example.com:22/team/app.git#main', 'ssh://git@git.example.com/team/app.git, and main as'],
   ])('beside a query or fragment naming a revision (%s), is left out of the URL the hint gives, which then loads', (url, hint) => {
     const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
     expect(problems).toEqual([expect.stringContaining(`  hint: write the URL as ${hint}`)]);
