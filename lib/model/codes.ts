@@ -579,6 +579,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "A warning: delivery.repository.secret names the Secret Flux clones a private repository with, but Argo CD reads none (it finds credentials by the repository's URL, in a Secret of argocd labelled argocd.argoproj.io/secret-type: repository): remove it, and give Argo CD the credentials once (argocd repo add). Said of a stage Argo CD delivers that writes one (a stage moved from Flux), and once of the project file's when no stage Flux delivers clones the project's repository with it.",
   ),
   row(
+    'delivery/instance-label',
+    'Argo CD overwrites a label of stagecraft',
+    "A warning: stagecraft.yaml's delivery.argocd says the Argo CD tracks objects by label (or annotation+label), writing each Application's name on every object it applies as a label stagecraft writes itself (app.kubernetes.io/instance, Argo CD's default application.instanceLabelKey, which stagecraft writes <app>-<stage> as): in the cluster a selector by it misses the objects, and an object made from a template that keeps stagecraft's value (a StatefulSet's claims) is Argo CD's to prune where that value is an Application's name. Set application.instanceLabelKey: argocd.argoproj.io/instance in argocd-cm and delivery.argocd.instanceLabelKey alike, or track by annotation (3.0's default) and say so: delivery.argocd.resourceTrackingMethod: annotation.",
+  ),
+  row(
     'delivery/deletes-stage',
     'Application or Kustomization that deletes its stage when pruned',
     "A Kustomization leaves dist/delivery/flux/ and, as applied by an older stagecraft, has no deletionPolicy: Orphan, so Flux deletes the stage's objects once the delivery apply prunes it; or an Application leaves dist/delivery/argocd/ while its stage stays and is no longer delivered, and with resources-finalizer.argocd.argoproj.io added by hand, which no file shows, Argo CD deletes the stage's objects once the apply prunes it: run the kubectl patch of the hint first. A stage moved to the other engine is said by delivery/moves-engine instead, whose steps begin with that patch.",
