@@ -556,7 +556,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/repository-url',
     'Repository URL the engine cannot clone',
-    'Flux clones http(s):// and ssh:// URLs only: write a git:// or scp-style (git@host:path) URL as ssh://git@host/path, which Argo CD reads too. Argo CD finds credentials by the URL with its port as written: leave out the default port of its scheme (:443, :22) for a stage it delivers (Flux reads either). Neither engine takes a fragment (#main) or a query (?ref=main, as kustomize writes a branch) for the revision: write the URL without it and the branch or tag as delivery.repository.revision.',
+    "Flux clones http(s):// and ssh:// URLs only: write a git:// or scp-style (git@host:path) URL as ssh://git@host/path, which Argo CD reads too. Argo CD finds credentials by the URL with its port as written: leave out the default port of its scheme (:443, :22) for a stage it delivers (Flux reads either). Neither engine takes a fragment (#main) or a query (?ref=main, as kustomize writes a branch) for the revision: write the URL without it and the branch or tag as delivery.repository.revision. A page of the repository a Git host shows in a browser (https://github.com/acme/app/tree/main, GitLab's /-/tree/, Gitea's /src/branch/) is no clone URL: write the repository's, and the revision the page names.",
   ),
   row(
     'delivery/repository-credentials',

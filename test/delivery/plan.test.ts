@@ -267,6 +267,58 @@ describe('a repository URL whose fragment names a revision (.git#<commit>, as np
   });
 });
 
+describe('a repository URL that is a page of the repository a Git host shows in a browser (copied from the address bar)', () => {
+  it("is refused at a stage's url, which no engine could clone, with the repository's URL and the page's revision as hint; nothing written", () => {
+    const dir = tempProject({
+      qa: deliveredStageFile('{ cluster: nonprod, repository: { url: "https://github.com/acme/app/tree/main" } }'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "environments/qa.yaml:3:50: error: delivery.repository.url: the repository URL 'https://github.com/acme/app/tree/main' is a page of the repository that github.com shows in a browser, not its clone URL: Git finds no repository there, so Argo CD's sync and Flux's clone would fail\n" +
+        "  hint: write the URL as https://github.com/acme/app, and main as delivery.repository.revision; the host's Clone button shows its clone URL\n",
+    );
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it.each([
+    ['https://github.com/acme/app/tree/main', 'https://github.com/acme/app', 'main'],
+    [
+      'https://github.com/acme/app/commit/3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b',
+      'https://github.com/acme/app',
+      'the commit 3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b',
+    ],
+    ['https://github.com/acme/app/releases/tag/v1.2.3', 'https://github.com/acme/app', 'refs/tags/v1.2.3'],
+    ['https://gitlab.com/group/sub/app/-/tree/main', 'https://gitlab.com/group/sub/app', 'main'],
+    [
+      'https://gitlab.example.com:8443/group/app/-/blob/release/2/dist/qa',
+      'https://gitlab.example.com:8443/group/app',
+      'the branch, tag or commit the page shows',
+    ],
+    ['https://gitea.example.com/org/app/src/tag/1.2.3', 'https://gitea.example.com/org/app', 'refs/tags/1.2.3'],
+    ['https://bitbucket.org/team/app/src/main/', 'https://bitbucket.org/team/app', 'main'],
+  ])('%s: the hint gives the repository (which then loads) and what the page names', (url, repository, revision) => {
+    const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+    expect(problems).toEqual([
+      expect.stringContaining(`  hint: write the URL as ${repository}, and ${revision} as delivery.repository.revision`),
+    ]);
+    for (const engine of ['argocd', 'flux'])
+      expect(() => loadProjectFile(`delivery:\n  engine: ${engine}\n  repository: { url: "${repository}" }\n`)).not.toThrow();
+  });
+
+  it.each([
+    'https://github.com/acme/app',
+    'https://github.com/acme/app.git',
+    // a path that reads as a page only on a host serving those pages: a repository may be so named elsewhere
+    'https://git.example.com/team/app/tree/main',
+    'https://gitlab.com/group/tree/app.git',
+    'ssh://git@github.com/acme/app.git',
+  ])('%s passes', (url) => {
+    expect(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).not.toThrow();
+  });
+});
+
 describe('a repository URL whose query names a revision (?ref=main, as kustomize and Terraform write a branch)', () => {
   it("is refused at a stage's url for what it is, with the revision setting as hint, not as credentials", () => {
     const dir = tempProject({
