@@ -320,6 +320,39 @@ describe('a repository URL that is a page of the repository a Git host shows in 
 });
 
 describe('a repository URL whose query names a revision (?ref=main, as kustomize and Terraform write a branch)', () => {
+  it.each([
+    ['?path=/&version=GBmain', 'main'],
+    ['?version=GBrelease/2', 'release/2'],
+    ['?version=GTv1.2.3&_a=contents', 'refs/tags/v1.2.3'],
+    ['?path=%2Fdist&version=GC3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b', '3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b'],
+  ])(
+    "of an Azure DevOps repository's page (%s) is refused as that, not as credentials, with the revision its version names",
+    (query, revision) => {
+      const url = `https://dev.azure.com/contoso/shop/_git/app${query}`;
+      const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+      expect(problems).toEqual([expect.stringContaining(`the repository URL '${url}' names a revision in its query (${query})`)]);
+      expect(problems[0]).toContain(
+        `  hint: write the URL as https://dev.azure.com/contoso/shop/_git/app, and ${revision} as delivery.repository.revision`,
+      );
+      expect(() =>
+        loadProjectFile(
+          `delivery:\n  engine: flux\n  repository: { url: "https://dev.azure.com/contoso/shop/_git/app", revision: "${revision}" }\n`,
+        ),
+      ).not.toThrow();
+    },
+  );
+
+  it("of an Azure DevOps page beside a token, or another host's query with a page's parameters, is refused as credentials, the token printed nowhere", () => {
+    for (const url of [
+      `https://dev.azure.com/contoso/shop/_git/app?path=/&token=${TOKEN}`,
+      'https://git.example.com/team/app.git?path=/&version=GBmain',
+    ]) {
+      const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+      expect(problems).toEqual([expect.stringContaining('the repository URL carries a query (path=...&')]);
+      expect(problems[0]).not.toContain(TOKEN);
+    }
+  });
+
   it("is refused at a stage's url for what it is, with the revision setting as hint, not as credentials", () => {
     const dir = tempProject({
       qa: deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com/team/app.git?ref=main" } }'),
