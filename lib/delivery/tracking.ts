@@ -55,9 +55,9 @@ export function nameAsLabel(
  * with each Application's name on every object it applies: a warning at the project file's setting,
  * said when a stage Argo CD delivers (`applications`, by their names) reads it. In the cluster the
  * objects then carry another value than dist/ does: a selector by it (kubectl get -l, a
- * ServiceMonitor's) misses them, and an object made from a template that keeps stagecraft's value (a
- * StatefulSet's PersistentVolumeClaims, which no owner holds) is Argo CD's to prune wherever that value
- * is an Application's name. Undefined when the project file says Argo CD tracks by annotation, writes
+ * ServiceMonitor's) misses them, and, tracking by label, an object made from a template that keeps
+ * stagecraft's value (a StatefulSet's PersistentVolumeClaims, which no owner holds) is Argo CD's to
+ * prune wherever that value is an Application's name (`PRUNED`). Undefined when the project file says Argo CD tracks by annotation, writes
  * a label of its own, or says nothing (the README says what label tracking, 2.x's default, then does).
  */
 export function overwrittenLabel(
@@ -81,10 +81,18 @@ export function overwrittenLabel(
   return {
     code: INSTANCE_LABEL_CODE,
     setting: argocd?.instanceLabelKey === undefined ? 'resourceTrackingMethod' : 'instanceLabelKey',
-    message: `Argo CD, tracking objects by ${method}, writes each Application's name${cut} as the label ${key} on every object it applies (${applications[0]} on its stage's), over ${own} that stagecraft writes there: in the cluster a selector by it (kubectl get -l, a ServiceMonitor's) misses them, and an object made from a template that keeps stagecraft's value (a StatefulSet's PersistentVolumeClaims) is Argo CD's to prune where that value is an Application's name`,
+    message: `Argo CD, tracking objects by ${method}, writes each Application's name${cut} as the label ${key} on every object it applies (${applications[0]} on its stage's), over ${own} that stagecraft writes there: in the cluster a selector by it (kubectl get -l, a ServiceMonitor's) misses them${method === 'label' ? PRUNED : ''}`,
     hint: `set application.instanceLabelKey: ${ARGOCD_OWN_LABEL} in Argo CD's argocd-cm, as Argo CD advises, and delivery.argocd.instanceLabelKey: ${ARGOCD_OWN_LABEL} in ${projectSource}; or have it track objects by annotation (application.resourceTrackingMethod: annotation, 3.0's default) and write ${TRACKING_SETTING}: annotation`,
   };
 }
+
+/**
+ * What label tracking (not annotation+label, whose label tells nothing to Argo CD) does to an object
+ * no owner holds that carries the label from a template (a StatefulSet's claims: argo-cd tracks the
+ * objects without an owner whose label names the Application).
+ */
+const PRUNED =
+  ", and an object made from a template that keeps stagecraft's value (a StatefulSet's PersistentVolumeClaims) is Argo CD's to prune where that value is an Application's name";
 
 /** What stagecraft writes as each label of its own on every object (lib/model/labels.ts `standardLabels`), as a message says it. */
 const OWN_VALUES: ReadonlyMap<string, string> = (() => {

@@ -581,7 +581,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/instance-label',
     'Argo CD overwrites a label of stagecraft',
-    "A warning: stagecraft.yaml's delivery.argocd says the Argo CD tracks objects by label (or annotation+label), writing each Application's name on every object it applies as a label stagecraft writes itself (app.kubernetes.io/instance, Argo CD's default application.instanceLabelKey, which stagecraft writes <app>-<stage> as): in the cluster a selector by it misses the objects, and an object made from a template that keeps stagecraft's value (a StatefulSet's claims) is Argo CD's to prune where that value is an Application's name. Set application.instanceLabelKey: argocd.argoproj.io/instance in argocd-cm and delivery.argocd.instanceLabelKey alike, or track by annotation (3.0's default) and say so: delivery.argocd.resourceTrackingMethod: annotation.",
+    "A warning: stagecraft.yaml's delivery.argocd says the Argo CD tracks objects by label (or annotation+label), writing each Application's name on every object it applies as a label stagecraft writes itself (app.kubernetes.io/instance, Argo CD's default application.instanceLabelKey, which stagecraft writes <app>-<stage> as): in the cluster a selector by it misses the objects, and, tracking by label, an object made from a template that keeps stagecraft's value (a StatefulSet's claims) is Argo CD's to prune where that value is an Application's name. Set application.instanceLabelKey: argocd.argoproj.io/instance in argocd-cm and delivery.argocd.instanceLabelKey alike, or track by annotation (3.0's default) and say so: delivery.argocd.resourceTrackingMethod: annotation.",
   ),
   row(
     'delivery/deletes-stage',

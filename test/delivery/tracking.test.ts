@@ -138,6 +138,8 @@ describe("the Argo CD's tracking, as the project file says it", () => {
         expect.stringContaining('hint: set application.instanceLabelKey: argocd.argoproj.io/instance'),
       ]);
       expect(said[0]).toContain(` as the label ${key} on every object it applies (platform-delivery-prod on its stage's), over ${own}`);
+      // by annotation+label the label tells Argo CD nothing: it prunes by the annotation only
+      expect(said[0].includes("is Argo CD's to prune")).toBe(method === 'label');
       // the objects in dist/ keep stagecraft's labels, which Argo CD then overwrites in the cluster
       expect(readFileSync(join(dir, 'dist', 'qa', '10-nginx.yaml'), 'utf8')).toContain('app.kubernetes.io/instance: nginx-qa');
     },
