@@ -5,7 +5,7 @@
  * stage shares and the clusters, so that a cluster's address is written once. What a repository URL may
  * not carry is repository-credentials.ts's, the forms an engine would misread repository-url.ts's.
  */
-import { DnsLabel, Settings, StringEnum, Type, type Static, Mapping } from '../config/types.js';
+import { DnsLabel, QUALIFIED_KEY_PATTERN, Settings, StringEnum, Type, type Static, Mapping } from '../config/types.js';
 import { ENGINES, type Engine } from '../model/engines.js';
 
 export { ENGINES, type Engine };
@@ -103,6 +103,39 @@ export const ClusterSettings = Settings(
   { description: 'A cluster that stages are delivered to.' },
 );
 
+/** The ways an Argo CD tracks the objects it applies: its argocd-cm's `application.resourceTrackingMethod`. */
+export const ARGOCD_TRACKING_METHODS = ['annotation', 'annotation+label', 'label'] as const;
+export type ArgocdTrackingMethod = (typeof ARGOCD_TRACKING_METHODS)[number];
+
+/**
+ * What stagecraft cannot read of the Argo CD that applies dist/delivery/argocd/ (one for every stage:
+ * its Applications are applied to one namespace), which decides what Argo CD writes on every object
+ * of a stage (lib/delivery/tracking.ts): its argocd-cm's settings, as that file says them.
+ */
+const ArgocdSettings = Settings(
+  {
+    resourceTrackingMethod: Type.Optional(
+      StringEnum(ARGOCD_TRACKING_METHODS, {
+        description:
+          "How the Argo CD tracks the objects it applies, as its argocd-cm's application.resourceTrackingMethod says (unset there: annotation from Argo CD 3.0, label before). annotation writes an annotation; label writes each Application's name as a label (instanceLabelKey) on every object, whose value the API server takes up to 63 characters; annotation+label both, the label cut to 63 characters. @default - not said: an Application named longer than 63 characters is refused, as label tracking would have the cluster refuse every object of its stage",
+      }),
+    ),
+    instanceLabelKey: Type.Optional(
+      Type.String({
+        pattern: QUALIFIED_KEY_PATTERN,
+        expected:
+          "a label key such as argocd.argoproj.io/instance (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.')",
+        description:
+          "The label the Argo CD writes each Application's name as on every object it applies, tracking by label or annotation+label: its argocd-cm's application.instanceLabelKey. Its default is a label stagecraft writes itself (<app>-<stage>), which Argo CD would overwrite (warned, delivery/instance-label); argocd.argoproj.io/instance, as Argo CD advises, leaves it. @default app.kubernetes.io/instance",
+      }),
+    ),
+  },
+  {
+    description:
+      "What stagecraft cannot read of the Argo CD that applies dist/delivery/argocd/: its argocd-cm's tracking settings, as written there.",
+  },
+);
+
 /** `delivery:` of the project file: the defaults of every stage, and the clusters. */
 export const ProjectDeliverySettings = Settings(
   {
@@ -114,6 +147,7 @@ export const ProjectDeliverySettings = Settings(
       }),
     ),
     clusters: Type.Optional(Mapping(DnsLabel(), ClusterSettings, { description: 'The clusters, by name.' })),
+    argocd: Type.Optional(ArgocdSettings),
   },
   { description: 'Defaults for the delivery of every stage, and the clusters stages are delivered to.' },
 );
@@ -158,4 +192,5 @@ export const SecretStoreSettings = Settings(
 export type StageDelivery = Static<typeof StageDeliverySettings>;
 export type ProjectFile = Static<typeof ProjectFileSchema>;
 export type ClusterSpec = Static<typeof ClusterSettings>;
+export type ArgocdInstall = Static<typeof ArgocdSettings>;
 export type SecretStore = Static<typeof SecretStoreSettings>;

@@ -10,23 +10,47 @@ import { mayHidePassword, pastPassword } from './url-authority.js';
  * Query parameters that name a revision (`?ref=main`, kustomize's and Terraform's remote form), no
  * credential: a URL whose query is one of them and a value that reads as a branch, tag or commit.
  */
-const REVISION_PARAMETERS = new Set(['ref', 'rev', 'revision', 'branch', 'tag', 'version', 'commit', 'sha']);
-const REVISION_VALUE = /^\w[\w./+-]{0,199}$/;
+export const REVISION_PARAMETERS: ReadonlySet<string> = new Set(['ref', 'rev', 'revision', 'branch', 'tag', 'version', 'commit', 'sha']);
+export const REVISION_VALUE = /^\w[\w./+-]{0,199}$/;
 
 /** Where the query of `url` starts and the revision it names, when it names one alone (`?ref=main`); else undefined. */
 export function revisionQuery(url: string): { readonly at: number; readonly revision: string } | undefined {
   const at = url.indexOf('?');
   if (at < 0) return undefined;
   const end = url.indexOf('#', at);
-  // kustomize's own remote parameters beside it (?ref=v1.2.3&timeout=120s), with the values it reads, are no credential either
+  // an Azure DevOps repository's page (its path ends in _git/<repository>): its version names the revision
+  const azure = AZURE_PAGE.test(url.slice(0, at));
+  // kustomize's own remote parameters beside it (?ref=v1.2.3&timeout=120s), with the values it reads, are no credential either; nor are a page's
   const parameters = [...new URLSearchParams(url.slice(at + 1, end < 0 ? undefined : end))].filter(
-    ([name, value]) => !KUSTOMIZE_PARAMETERS[name.toLowerCase()]?.test(value),
+    ([name, value]) => !KUSTOMIZE_PARAMETERS[name.toLowerCase()]?.test(value) && !(azure && AZURE_PAGE_PARAMETERS[name]?.test(value)),
   );
   if (parameters.length !== 1) return undefined;
-  const [name, revision] = parameters[0];
-  if (!REVISION_PARAMETERS.has(name.toLowerCase()) || !REVISION_VALUE.test(revision) || detectSecret(revision) !== undefined)
+  const [name, value] = parameters[0];
+  const revision = azure && name === 'version' ? azureVersion(value) : value;
+  if (
+    revision === undefined ||
+    !REVISION_PARAMETERS.has(name.toLowerCase()) ||
+    !REVISION_VALUE.test(revision) ||
+    detectSecret(revision) !== undefined
+  )
     return undefined;
   return { at, revision };
+}
+
+/** The path of an Azure DevOps repository (`/<organization>/<project>/_git/<repository>`, the server's too). */
+const AZURE_PAGE = /\/_git\/[^/]+\/?$/;
+
+/** The parameters an Azure DevOps repository's page writes besides its version (`?path=/&version=GBmain&_a=contents`). */
+const AZURE_PAGE_PARAMETERS: Readonly<Record<string, RegExp>> = { path: /^\/[^\s]*$/, _a: /^\w+$/ };
+
+/**
+ * The revision an Azure DevOps page's `version` names, as both engines read it: `GB<branch>`,
+ * `GT<tag>` (as its full ref, which Flux follows as the tag), `GC<commit>`; undefined for another.
+ */
+function azureVersion(version: string): string | undefined {
+  const named = /^G([BTC])(.+)$/.exec(version);
+  if (!named) return undefined;
+  return named[1] === 'T' ? `refs/tags/${named[2]}` : named[2];
 }
 
 /** The parameters kustomize reads of a remote URL's query besides its revision, with the values each takes. */

@@ -6,7 +6,7 @@
 import { detectSecret, maskValue } from '../model/secret-rules.js';
 import type { Engine } from '../model/engines.js';
 import { urlParts } from './url-authority.js';
-import { repositoryCredentials, revisionQuery } from './repository-credentials.js';
+import { REVISION_PARAMETERS, REVISION_VALUE, repositoryCredentials, revisionQuery } from './repository-credentials.js';
 
 /** A repository setting that an engine would misread: why, and what to write instead. */
 export interface RepositoryMismatch {
@@ -94,15 +94,16 @@ export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
   if (repositoryCredentials(url) !== undefined) return undefined;
   const query = revisionQuery(url);
   const fragment = url.indexOf('#');
-  if (!query && fragment < 0) return undefined;
+  if (!query && fragment < 0) return webPage(url);
   const cut = query?.at ?? fragment;
   const what = query ? `names a revision in its query (${url.slice(cut)})` : `ends in a fragment (${url.slice(cut)})`;
   const why = query
     ? "which no engine reads as one: Git adds its own path and query after the URL, so the clone asks the host for no repository, and Argo CD finds a private repository's credentials by the URL with it"
     : "which is no part of a Git repository's address: Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it";
+  const named = query ? undefined : fragmentRevision(url.slice(fragment + 1));
   const revision = query
     ? `and ${query.revision} as delivery.repository.revision`
-    : 'and the branch or tag to follow as delivery.repository.revision';
+    : (named ?? 'and the branch or tag to follow as delivery.repository.revision');
   // messages end up in CI logs: a URL the screening finds a value in is neither echoed nor rewritten into the hint
   if (detectSecret(url) !== undefined)
     return {
@@ -118,6 +119,92 @@ export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
     // without the default port it may write too, which Argo CD would refuse (`defaultPortForm`): the form both engines read
     hint: `write the URL as ${withoutDefaultPort(url.slice(0, cut))}, ${revision}`,
   };
+}
+
+/** A whole commit, as Git names one (40 hex digits; SHA-1, which both engines read). */
+const WHOLE_COMMIT = /^[\da-f]{40}$/i;
+
+/**
+ * What a URL's fragment names as the revision, as the hint of `repositoryUrlForm` writes it: `#<commit>`
+ * (`.git#3f7a9c2...`, as npm and pip pin a commit), `#<branch>`, `#<tag>` or `#refs/...`, with or
+ * without a name before an `=` (`#commit=...`, `#ref=...`, as the query's). Undefined when it names no
+ * revision Git can name, or one the secret screening finds a value in (`offeredRevision`).
+ */
+function fragmentRevision(fragment: string): string | undefined {
+  const pair = /^(\w+)=(.*)$/.exec(fragment);
+  if (pair && !REVISION_PARAMETERS.has(pair[1].toLowerCase())) return undefined;
+  return offeredRevision(pair ? pair[2] : fragment);
+}
+
+/**
+ * `revision` (what a fragment or a web page's path names) as a hint offers it for
+ * delivery.repository.revision: a tag (`v1.2.3`) as `refs/tags/v1.2.3`, which both engines follow as the
+ * tag (Flux a bare one as a branch), a commit written short as the whole one it stands for (Flux
+ * follows only a whole commit). Undefined when no Git ref can be named so, for HEAD (Argo CD's default
+ * branch, which Flux would follow as a branch so named: `repositoryMismatches`), or when the secret
+ * screening finds a value in it.
+ */
+function offeredRevision(revision: string, tag = false): string | undefined {
+  if (
+    !REVISION_VALUE.test(revision) ||
+    revision === 'HEAD' ||
+    unnamedRevision(revision) !== undefined ||
+    detectSecret(revision) !== undefined
+  )
+    return undefined;
+  if (WHOLE_COMMIT.test(revision)) return `and the commit ${revision} as delivery.repository.revision`;
+  if (SHORT_COMMIT.test(revision))
+    return `and the whole commit ${revision} stands for as delivery.repository.revision (git rev-parse ${revision} prints it)`;
+  if (tag) return `and refs/tags/${revision} as delivery.repository.revision`;
+  if (TAG_LIKE.test(revision))
+    return `and refs/tags/${revision} as delivery.repository.revision (refs/heads/${revision} if it is a branch)`;
+  return `and ${revision} as delivery.repository.revision`;
+}
+
+/**
+ * The web pages of a repository that a Git host shows in a browser, by the host that serves them at
+ * that path (where a repository's own path could not be so written): GitLab's (`/-/` begins no group
+ * or project), Gitea's and Forgejo's (`/src/branch/`), GitHub's and Bitbucket Cloud's on their own hosts.
+ * `repository` is the path of the repository, `revision` what follows the page's word: a revision,
+ * then maybe a folder or file (`tree/main/dist`).
+ */
+const WEB_PAGES: readonly { readonly host?: RegExp; readonly page: RegExp; readonly tag?: RegExp }[] = [
+  { page: /^(?<repository>\/.+?)\/-\/(?:tree|blob|commits?|tags)\/(?<revision>[^?#]*)$/ },
+  { page: /^(?<repository>\/[^/]+\/[^/]+)\/src\/(?<kind>branch|tag|commit)\/(?<revision>[^?#]*)$/, tag: /^tag$/ },
+  {
+    host: /^github\.com$/i,
+    page: /^(?<repository>\/[^/]+\/[^/]+?)\/(?<kind>tree|blob|commits?|releases\/tag)\/(?<revision>[^?#]*)$/,
+    tag: /^releases\/tag$/,
+  },
+  { host: /^bitbucket\.org$/i, page: /^(?<repository>\/[^/]+\/[^/]+)\/(?:src|commits)\/(?<revision>[^?#]*)$/ },
+];
+
+/**
+ * A repository URL that is the web page of a revision (a branch, tag, commit, folder or file) that a
+ * Git host shows in a browser (`https://github.com/acme/app/tree/main`), copied from the address bar
+ * for its clone URL: Git finds no repository there, so Argo CD's sync and Flux's clone fail, long
+ * after the synthesis. With the repository's URL, and the revision the page names when it names one
+ * alone; undefined for another URL, or one the secret screening finds a value in (refused as such).
+ */
+function webPage(url: string): RepositoryMismatch | undefined {
+  const { scheme, authority, rest } = urlParts(url);
+  if (!/^https?:\/\/$/i.test(scheme) || detectSecret(url) !== undefined) return undefined;
+  const host = authority.slice(authority.lastIndexOf('@') + 1).replace(/:\d*$/, '');
+  for (const { host: served, page, tag } of WEB_PAGES) {
+    if (served && !served.test(host)) continue;
+    const found = page.exec(rest.replace(/\/+$/, ''))?.groups;
+    if (!found) continue;
+    const revision = found.revision.split('/');
+    // one part: a revision alone; more: a branch with a '/', or a revision and a folder, which the path does not tell apart
+    const offered = revision.length === 1 ? offeredRevision(revision[0], tag?.test(found.kind ?? '')) : undefined;
+    return {
+      code: 'delivery/repository-url',
+      setting: 'url',
+      message: `the repository URL '${url}' is a page of the repository that ${host} shows in a browser, not its clone URL: Git finds no repository there, so Argo CD's sync and Flux's clone would fail`,
+      hint: `write the URL as ${scheme}${authority}${found.repository}, ${offered ?? 'and the branch, tag or commit the page shows as delivery.repository.revision'}; the host's Clone button shows its clone URL`,
+    };
+  }
+  return undefined;
 }
 
 /**

@@ -12,7 +12,8 @@ import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.j
 import { DEFAULT_PROJECT, stageObjectName, type DeliveryPlan } from './delivery-plan.js';
 import { MAX_LABEL_VALUE } from '../model/labels.js';
 import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
-import type { Engine, ProjectFile } from '../config/delivery.js';
+import type { ProjectFile } from '../config/delivery.js';
+import { nameAsLabel, overwrittenLabel } from './tracking.js';
 import { repositoryCredentials } from '../config/repository-credentials.js';
 import { repositoryMismatches, repositoryUrlForm } from '../config/repository-url.js';
 import { ignoredSyncSettings, resolvedSync, shortFluxTimeout, syncMismatches, unreadProjectTimeout } from '../config/sync-policy.js';
@@ -176,15 +177,16 @@ export function planDelivery(
     const previous = promotedFrom.get(s.stage);
     const project = defaults.project ?? DEFAULT_PROJECT;
     const name = stageObjectName(project, s.stage);
-    // each engine writes the name as a label value on every object it applies (`NAME_AS_LABEL`)
-    if (name.length > MAX_LABEL_VALUE) {
+    // each engine writes the name as a label value on every object it applies, Argo CD as its argocd-cm says (`nameAsLabel`)
+    const asLabel = nameAsLabel(engine, name, defaults.argocd, projectSource);
+    if (asLabel) {
       const longest = MAX_LABEL_VALUE - project.length - 1;
       fail(
         'engine',
-        `the ${engine === 'flux' ? 'Kustomization' : 'Application'} of the stage ${s.stage} is named ${name} (${name.length} characters: ${projectSource}'s delivery.project, '-' and the stage's name), ${NAME_AS_LABEL[engine].writes}, and a label value has at most ${MAX_LABEL_VALUE} characters: the cluster would refuse every object of the stage${NAME_AS_LABEL[engine].unless}`,
-        longest > 0
+        `the ${engine === 'flux' ? 'Kustomization' : 'Application'} of the stage ${s.stage} is named ${name} (${name.length} characters: ${projectSource}'s delivery.project, '-' and the stage's name), ${asLabel.writes}, and a label value has at most ${MAX_LABEL_VALUE} characters: the cluster would refuse every object of the stage`,
+        (longest > 0
           ? `name the stage with at most ${longest} characters, or write a shorter delivery.project in ${projectSource} (${project}, ${project.length} characters)`
-          : `write a shorter delivery.project in ${projectSource} (${project}, ${project.length} characters)`,
+          : `write a shorter delivery.project in ${projectSource} (${project}, ${project.length} characters)`) + asLabel.hint,
       );
       continue;
     }
@@ -242,6 +244,9 @@ export function planDelivery(
       projectSetting(['delivery', 'repository', 'secret'], UNREAD_SECRET, unreadSecret(projectSecret, defaults.repository.url, true)),
     );
   if (projectTimeout) notices.push(projectSetting(['delivery', 'sync', 'timeout'], 'delivery/sync', projectTimeout));
+  const applications = plans.filter((p) => p.engine === 'argocd').map((p) => stageObjectName(p.project, p.stage));
+  const overwritten = overwrittenLabel(defaults.argocd, applications, projectSource);
+  if (overwritten) notices.push(projectSetting(['delivery', 'argocd', overwritten.setting], overwritten.code, overwritten));
   const unread = unreadProjectTimeout(
     defaults.sync?.timeout,
     stages.map((s) => ({ engine: s.delivery.engine ?? defaults.engine, timeout: s.delivery.sync?.timeout })),
@@ -257,25 +262,6 @@ export function planDelivery(
   );
   return { plans: plans.map(({ after, ...p }) => withAfter(p, waitsFor(p, after, plans))), problems, notices };
 }
-
-/**
- * How each engine writes the name of a stage's Application or Kustomization (`<project>-<stage>`) as
- * a label value on every object it applies, which the API server refuses past 63 characters. Flux:
- * `kustomize.toolkit.fluxcd.io/name` (fluxcd/flux2#2004). Argo CD: `app.kubernetes.io/instance`
- * when it tracks objects by label, its default before 3.0, as written (argo-cd#10843, #14637: it
- * cuts the name only with `annotation+label` tracking, where two long names may then give one
- * label; annotation tracking, 3.0's default, writes none). Which tracking an Argo CD uses is in its
- * argocd-cm, not in any file stagecraft reads, so such a name is refused for either engine.
- */
-const NAME_AS_LABEL: Readonly<Record<Engine, { readonly writes: string; readonly unless: string }>> = {
-  flux: { writes: 'which Flux writes as a label (kustomize.toolkit.fluxcd.io/name) on every object it applies', unless: '' },
-  argocd: {
-    writes:
-      'which Argo CD, tracking objects by label (its default before 3.0), writes as a label (app.kubernetes.io/instance) on every object it applies',
-    unless:
-      " (tracking by annotation+label, Argo CD cuts the label to 63 characters, which another Application's name may give too; by annotation, 3.0's default, it writes none; which one it uses is set in its argocd-cm, which no file here says)",
-  },
-};
 
 const UNREAD_SECRET = 'delivery/unread-secret';
 

@@ -556,7 +556,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/repository-url',
     'Repository URL the engine cannot clone',
-    'Flux clones http(s):// and ssh:// URLs only: write a git:// or scp-style (git@host:path) URL as ssh://git@host/path, which Argo CD reads too. Argo CD finds credentials by the URL with its port as written: leave out the default port of its scheme (:443, :22) for a stage it delivers (Flux reads either). Neither engine takes a fragment (#main) or a query (?ref=main, as kustomize writes a branch) for the revision: write the URL without it and the branch or tag as delivery.repository.revision.',
+    "Flux clones http(s):// and ssh:// URLs only: write a git:// or scp-style (git@host:path) URL as ssh://git@host/path, which Argo CD reads too. Argo CD finds credentials by the URL with its port as written: leave out the default port of its scheme (:443, :22) for a stage it delivers (Flux reads either). Neither engine takes a fragment (#main) or a query (?ref=main, as kustomize writes a branch) for the revision: write the URL without it and the branch or tag as delivery.repository.revision. A page of the repository a Git host shows in a browser (https://github.com/acme/app/tree/main, GitLab's /-/tree/, Gitea's /src/branch/) is no clone URL: write the repository's, and the revision the page names.",
   ),
   row(
     'delivery/repository-credentials',
@@ -577,6 +577,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'delivery/unread-secret',
     'Repository secret no engine reads',
     "A warning: delivery.repository.secret names the Secret Flux clones a private repository with, but Argo CD reads none (it finds credentials by the repository's URL, in a Secret of argocd labelled argocd.argoproj.io/secret-type: repository): remove it, and give Argo CD the credentials once (argocd repo add). Said of a stage Argo CD delivers that writes one (a stage moved from Flux), and once of the project file's when no stage Flux delivers clones the project's repository with it.",
+  ),
+  row(
+    'delivery/instance-label',
+    'Argo CD overwrites a label of stagecraft',
+    "A warning: stagecraft.yaml's delivery.argocd says the Argo CD tracks objects by label (or annotation+label), writing each Application's name on every object it applies as a label stagecraft writes itself (app.kubernetes.io/instance, Argo CD's default application.instanceLabelKey, which stagecraft writes <app>-<stage> as): in the cluster a selector by it misses the objects, and, tracking by label, an object made from a template that keeps stagecraft's value (a StatefulSet's claims) is Argo CD's to prune where that value is an Application's name. Set application.instanceLabelKey: argocd.argoproj.io/instance in argocd-cm and delivery.argocd.instanceLabelKey alike, or track by annotation (3.0's default) and say so: delivery.argocd.resourceTrackingMethod: annotation.",
   ),
   row(
     'delivery/deletes-stage',

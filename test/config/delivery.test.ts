@@ -46,7 +46,7 @@ describe('repositoryCredentials', () => {
       message:
         "the repository URL 'https://git.example.com/team/app.git#main' ends in a fragment (#main), which is no part of a Git repository's address: " +
         "Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it",
-      hint: 'write the URL as https://git.example.com/team/app.git, and the branch or tag to follow as delivery.repository.revision',
+      hint: 'write the URL as https://git.example.com/team/app.git, and main as delivery.repository.revision',
     });
     expect(repositoryUrlForm('https://git.example.com/team/app.git')).toBeUndefined();
     // a '#' that may be a password's is refused as credentials, never echoed here

@@ -556,9 +556,9 @@ describe('compiling delivery', () => {
     const project = PROJECT.replace('  engine: flux\n', '  engine: flux\n  project: platform-delivery\n');
     expect(problemsOf(run(project, { [long]: stage('{ cluster: prod, engine: argocd }') }))).toEqual([
       `environments/${long}.yaml:3:36: delivery.engine: the Application of the stage ${long} is named platform-delivery-${long} (66 characters: stagecraft.yaml's delivery.project, '-' and the stage's name), ` +
-        'which Argo CD, tracking objects by label (its default before 3.0), writes as a label (app.kubernetes.io/instance) on every object it applies, and a label value has at most 63 characters: the cluster would refuse every object of the stage ' +
-        "(tracking by annotation+label, Argo CD cuts the label to 63 characters, which another Application's name may give too; by annotation, 3.0's default, it writes none; which one it uses is set in its argocd-cm, which no file here says)\n" +
-        '  hint: name the stage with at most 45 characters, or write a shorter delivery.project in stagecraft.yaml (platform-delivery, 17 characters)',
+        'which Argo CD, tracking objects by label (its default before 3.0), writes as a label (app.kubernetes.io/instance) on every object it applies, and a label value has at most 63 characters: the cluster would refuse every object of the stage\n' +
+        '  hint: name the stage with at most 45 characters, or write a shorter delivery.project in stagecraft.yaml (platform-delivery, 17 characters); ' +
+        "if the Argo CD tracks objects by annotation (3.0's default: application.resourceTrackingMethod unset or annotation in its argocd-cm) or by annotation+label, which cuts the label, write delivery.argocd.resourceTrackingMethod: annotation (or annotation+label) in stagecraft.yaml",
     ]);
     const fits = long.slice(0, 45);
     expect(() => run(project, { [fits]: stage('{ cluster: prod, engine: argocd }') })()).not.toThrow();

@@ -225,7 +225,134 @@ describe('a repository URL ending in a fragment', () => {
   });
 });
 
+describe('a repository URL whose fragment names a revision (.git#<commit>, as npm and pip pin one)', () => {
+  const COMMIT = '3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b';
+
+  it.each([
+    [`#${COMMIT}`, `the commit ${COMMIT}`, COMMIT],
+    [`#commit=${COMMIT}`, `the commit ${COMMIT}`, COMMIT],
+    ['#release/2', 'release/2', 'release/2'],
+    ['#refs/tags/v1.2.3', 'refs/tags/v1.2.3', 'refs/tags/v1.2.3'],
+    ['#v1.2.3', 'refs/tags/v1.2.3', 'refs/tags/v1.2.3'],
+  ])('(%s) has the hint offer what it names as the revision, which then loads for Flux', (fragment, offered, revision) => {
+    const url = `https://github.com/acme/app.git${fragment}`;
+    const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  engine: flux\n  repository: { url: "${url}" }\n`)).map(
+      formatProblem,
+    );
+    expect(problems).toEqual([
+      expect.stringContaining(`  hint: write the URL as https://github.com/acme/app.git, and ${offered} as delivery.repository.revision`),
+    ]);
+    const written = `delivery:\n  engine: flux\n  repository: { url: "https://github.com/acme/app.git", revision: "${revision}" }\n`;
+    expect(() => loadProjectFile(written)).not.toThrow();
+  });
+
+  it('written short, offers the whole commit it stands for (Flux follows no other), and how to print it', () => {
+    const problems = problemsThrownBy(() => loadProjectFile('delivery:\n  repository: { url: "git@github.com:acme/app.git#3f7a9c2" }\n'));
+    expect(problems.map(formatProblem)).toEqual([
+      expect.stringContaining(
+        '  hint: write the URL as git@github.com:acme/app.git, and the whole commit 3f7a9c2 stands for as delivery.repository.revision (git rev-parse 3f7a9c2 prints it)',
+      ),
+    ]);
+  });
+
+  it.each(['#', '#HEAD', '#a..b', '#egg=app'])('(%s) names none, and the hint asks for the branch or tag', (fragment) => {
+    const problems = problemsThrownBy(() =>
+      loadProjectFile(`delivery:\n  repository: { url: "https://github.com/acme/app.git${fragment}" }\n`),
+    );
+    expect(problems.map(formatProblem)).toEqual([
+      expect.stringContaining(
+        '  hint: write the URL as https://github.com/acme/app.git, and the branch or tag to follow as delivery.repository.revision',
+      ),
+    ]);
+  });
+});
+
+describe('a repository URL that is a page of the repository a Git host shows in a browser (copied from the address bar)', () => {
+  it("is refused at a stage's url, which no engine could clone, with the repository's URL and the page's revision as hint; nothing written", () => {
+    const dir = tempProject({
+      qa: deliveredStageFile('{ cluster: nonprod, repository: { url: "https://github.com/acme/app/tree/main" } }'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "environments/qa.yaml:3:50: error: delivery.repository.url: the repository URL 'https://github.com/acme/app/tree/main' is a page of the repository that github.com shows in a browser, not its clone URL: Git finds no repository there, so Argo CD's sync and Flux's clone would fail\n" +
+        "  hint: write the URL as https://github.com/acme/app, and main as delivery.repository.revision; the host's Clone button shows its clone URL\n",
+    );
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it.each([
+    ['https://github.com/acme/app/tree/main', 'https://github.com/acme/app', 'main'],
+    [
+      'https://github.com/acme/app/commit/3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b',
+      'https://github.com/acme/app',
+      'the commit 3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b',
+    ],
+    ['https://github.com/acme/app/releases/tag/v1.2.3', 'https://github.com/acme/app', 'refs/tags/v1.2.3'],
+    ['https://gitlab.com/group/sub/app/-/tree/main', 'https://gitlab.com/group/sub/app', 'main'],
+    [
+      'https://gitlab.example.com:8443/group/app/-/blob/release/2/dist/qa',
+      'https://gitlab.example.com:8443/group/app',
+      'the branch, tag or commit the page shows',
+    ],
+    ['https://gitea.example.com/org/app/src/tag/1.2.3', 'https://gitea.example.com/org/app', 'refs/tags/1.2.3'],
+    ['https://bitbucket.org/team/app/src/main/', 'https://bitbucket.org/team/app', 'main'],
+  ])('%s: the hint gives the repository (which then loads) and what the page names', (url, repository, revision) => {
+    const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+    expect(problems).toEqual([
+      expect.stringContaining(`  hint: write the URL as ${repository}, and ${revision} as delivery.repository.revision`),
+    ]);
+    for (const engine of ['argocd', 'flux'])
+      expect(() => loadProjectFile(`delivery:\n  engine: ${engine}\n  repository: { url: "${repository}" }\n`)).not.toThrow();
+  });
+
+  it.each([
+    'https://github.com/acme/app',
+    'https://github.com/acme/app.git',
+    // a path that reads as a page only on a host serving those pages: a repository may be so named elsewhere
+    'https://git.example.com/team/app/tree/main',
+    'https://gitlab.com/group/tree/app.git',
+    'ssh://git@github.com/acme/app.git',
+  ])('%s passes', (url) => {
+    expect(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).not.toThrow();
+  });
+});
+
 describe('a repository URL whose query names a revision (?ref=main, as kustomize and Terraform write a branch)', () => {
+  it.each([
+    ['?path=/&version=GBmain', 'main'],
+    ['?version=GBrelease/2', 'release/2'],
+    ['?version=GTv1.2.3&_a=contents', 'refs/tags/v1.2.3'],
+    ['?path=%2Fdist&version=GC3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b', '3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b'],
+  ])(
+    "of an Azure DevOps repository's page (%s) is refused as that, not as credentials, with the revision its version names",
+    (query, revision) => {
+      const url = `https://dev.azure.com/contoso/shop/_git/app${query}`;
+      const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+      expect(problems).toEqual([expect.stringContaining(`the repository URL '${url}' names a revision in its query (${query})`)]);
+      expect(problems[0]).toContain(
+        `  hint: write the URL as https://dev.azure.com/contoso/shop/_git/app, and ${revision} as delivery.repository.revision`,
+      );
+      expect(() =>
+        loadProjectFile(
+          `delivery:\n  engine: flux\n  repository: { url: "https://dev.azure.com/contoso/shop/_git/app", revision: "${revision}" }\n`,
+        ),
+      ).not.toThrow();
+    },
+  );
+
+  it("of an Azure DevOps page beside a token, or another host's query with a page's parameters, is refused as credentials, the token printed nowhere", () => {
+    for (const url of [
+      `https://dev.azure.com/contoso/shop/_git/app?path=/&token=${TOKEN}`,
+      'https://git.example.com/team/app.git?path=/&version=GBmain',
+    ]) {
+      const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+      expect(problems).toEqual([expect.stringContaining('the repository URL carries a query (path=...&')]);
+      expect(problems[0]).not.toContain(TOKEN);
+    }
+  });
+
   it("is refused at a stage's url for what it is, with the revision setting as hint, not as credentials", () => {
     const dir = tempProject({
       qa: deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com/team/app.git?ref=main" } }'),
@@ -391,7 +518,7 @@ describe("a repository URL that writes its scheme's default port", () => {
 
   it.each([
     ['https://git.example.com:443/team/app.git?ref=main', 'https://git.example.com/team/app.git, and main as'],
-    ['ssh://git@git.example.com:22/team/app.git#main', 'ssh://git@git.example.com/team/app.git, and the branch or tag'],
+    ['ssh://git@git.example.com:22/team/app.git#main', 'ssh://git@git.example.com/team/app.git, and main as'],
   ])('beside a query or fragment naming a revision (%s), is left out of the URL the hint gives, which then loads', (url, hint) => {
     const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
     expect(problems).toEqual([expect.stringContaining(`  hint: write the URL as ${hint}`)]);

@@ -1,0 +1,105 @@
+/**
+ * What each engine writes on every object it applies to say which of its objects applied it, as far
+ * as a stage's objects must take it: the name of the stage's Application or Kustomization
+ * (`<project>-<stage>`) as a label value, which the API server refuses past 63 characters, and over a
+ * label stagecraft writes itself. Flux writes `kustomize.toolkit.fluxcd.io/name` (fluxcd/flux2#2004).
+ * Argo CD writes what its argocd-cm says, which no file here holds but the project file's
+ * `delivery.argocd` repeats when it is written: tracking by label (its default before 3.0) the name in full as the label
+ * `application.instanceLabelKey` (`app.kubernetes.io/instance` by default); by `annotation+label` the
+ * annotation `argocd.argoproj.io/tracking-id` and that label cut to 63 characters; by annotation (3.0's
+ * default) the annotation alone (argo-cd util/argo/resource_tracking.go `SetAppInstance`). Pure.
+ */
+import type { ArgocdInstall, Engine } from '../config/delivery.js';
+import { INSTANCE_LABEL, MAX_LABEL_VALUE, STAGE_LABEL, standardLabels } from '../model/labels.js';
+
+/** The label Argo CD's documentation advises writing its name as, which no other tool writes. */
+const ARGOCD_OWN_LABEL = 'argocd.argoproj.io/instance';
+
+/** Where the project file says how its Argo CD tracks objects. */
+const TRACKING_SETTING = 'delivery.argocd.resourceTrackingMethod';
+
+export const INSTANCE_LABEL_CODE = 'delivery/instance-label';
+
+/**
+ * Why a stage's Application or Kustomization named `name` (longer than a label value) cannot be
+ * applied, and what the hint adds to shortening the name; undefined when its engine writes the name
+ * as no label it breaks: Argo CD tracking by annotation writes none, by `annotation+label` cuts it
+ * (the annotation tracks the objects).
+ * @param projectSource the project file, as messages name it
+ */
+export function nameAsLabel(
+  engine: Engine,
+  name: string,
+  argocd: ArgocdInstall | undefined,
+  projectSource: string,
+): { readonly writes: string; readonly hint: string } | undefined {
+  if (name.length <= MAX_LABEL_VALUE) return undefined;
+  if (engine === 'flux')
+    return { writes: 'which Flux writes as a label (kustomize.toolkit.fluxcd.io/name) on every object it applies', hint: '' };
+  const method = argocd?.resourceTrackingMethod;
+  if (method === 'annotation' || method === 'annotation+label') return undefined;
+  const key = argocd?.instanceLabelKey ?? INSTANCE_LABEL;
+  if (method === 'label')
+    return {
+      writes: `which Argo CD, tracking objects by label (${projectSource}'s ${TRACKING_SETTING}), writes as a label (${key}) on every object it applies`,
+      hint: `; or have Argo CD track objects by annotation (application.resourceTrackingMethod: annotation in its argocd-cm) and write ${TRACKING_SETTING}: annotation in ${projectSource}`,
+    };
+  return {
+    writes: `which Argo CD, tracking objects by label (its default before 3.0), writes as a label (${key}) on every object it applies`,
+    hint: `; if the Argo CD tracks objects by annotation (3.0's default: application.resourceTrackingMethod unset or annotation in its argocd-cm) or by annotation+label, which cuts the label, write ${TRACKING_SETTING}: annotation (or annotation+label) in ${projectSource}`,
+  };
+}
+
+/**
+ * The label of stagecraft's own that an Argo CD tracking by label (or `annotation+label`) overwrites
+ * with each Application's name on every object it applies: a warning at the project file's setting,
+ * said when a stage Argo CD delivers (`applications`, by their names) reads it. In the cluster the
+ * objects then carry another value than dist/ does: a selector by it (kubectl get -l, a
+ * ServiceMonitor's) misses them, and, tracking by label, an object made from a template that keeps
+ * stagecraft's value (a StatefulSet's PersistentVolumeClaims, which no owner holds) is Argo CD's to
+ * prune wherever that value is an Application's name (`PRUNED`). Undefined when the project file says Argo CD tracks by annotation, writes
+ * a label of its own, or says nothing (the README says what label tracking, 2.x's default, then does).
+ */
+export function overwrittenLabel(
+  argocd: ArgocdInstall | undefined,
+  applications: readonly string[],
+  projectSource: string,
+):
+  | {
+      readonly code: string;
+      readonly message: string;
+      readonly hint: string;
+      readonly setting: 'instanceLabelKey' | 'resourceTrackingMethod';
+    }
+  | undefined {
+  const method = argocd?.resourceTrackingMethod;
+  if (!applications.length || (method !== 'label' && method !== 'annotation+label')) return undefined;
+  const key = argocd?.instanceLabelKey ?? INSTANCE_LABEL;
+  const own = OWN_VALUES.get(key);
+  if (own === undefined) return undefined;
+  const cut = method === 'annotation+label' ? ` (cut to ${MAX_LABEL_VALUE} characters)` : '';
+  return {
+    code: INSTANCE_LABEL_CODE,
+    setting: argocd?.instanceLabelKey === undefined ? 'resourceTrackingMethod' : 'instanceLabelKey',
+    message: `Argo CD, tracking objects by ${method}, writes each Application's name${cut} as the label ${key} on every object it applies (${applications[0]} on its stage's), over ${own} that stagecraft writes there: in the cluster a selector by it (kubectl get -l, a ServiceMonitor's) misses them${method === 'label' ? PRUNED : ''}`,
+    hint: `set application.instanceLabelKey: ${ARGOCD_OWN_LABEL} in Argo CD's argocd-cm, as Argo CD advises, and delivery.argocd.instanceLabelKey: ${ARGOCD_OWN_LABEL} in ${projectSource}; or have it track objects by annotation (application.resourceTrackingMethod: annotation, 3.0's default) and write ${TRACKING_SETTING}: annotation`,
+  };
+}
+
+/**
+ * What label tracking (not annotation+label, whose label tells nothing to Argo CD) does to an object
+ * no owner holds that carries the label from a template (a StatefulSet's claims: argo-cd tracks the
+ * objects without an owner whose label names the Application).
+ */
+const PRUNED =
+  ", and an object made from a template that keeps stagecraft's value (a StatefulSet's PersistentVolumeClaims) is Argo CD's to prune where that value is an Application's name";
+
+/** What stagecraft writes as each label of its own on every object (lib/model/labels.ts `standardLabels`), as a message says it. */
+const OWN_VALUES: ReadonlyMap<string, string> = (() => {
+  const said: Readonly<Record<string, string>> = {
+    [INSTANCE_LABEL]: "the app's instance (<app>-<stage>)",
+    [STAGE_LABEL]: "the stage's name (which kubectl apply --prune -l selects a stage's objects by)",
+  };
+  const keys = Object.keys(standardLabels({ stage: '', app: '', instance: '', version: '', partOf: '' }));
+  return new Map(keys.map((k) => [k, said[k] ?? 'the value']));
+})();
