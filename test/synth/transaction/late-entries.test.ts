@@ -898,6 +898,21 @@ describe('an entry saved into a stage directory after the journal (the command k
     expectDone(root);
   });
 
+  // dist/ put behind a symbolic link since (moved on its file system, `ln -s`): its directories keep their inodes, as what the link points at tells
+  it('a kill at journal, rm -rf dist/.stagecraft-tx, then dist/ moved and linked back (ln -s): said not complete, dist/qa/ the old output', () => {
+    const root = project();
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    rmSync(join(root, 'dist', '.stagecraft-tx'), { recursive: true });
+    renameSync(join(root, 'dist'), join(root, 'out'));
+    symlinkSync('out', join(root, 'dist'));
+    expect(recover(root, 'dist', RECOVERY)).toEqual([
+      expect.stringMatching(
+        /its change is not complete: dist\/qa\/ is not its new output, which dist\/\.stagecraft-tx held and was removed since/,
+      ),
+    ]);
+    expect(tree(join(root, 'out', 'qa'))).toEqual(OLD);
+  });
+
   it.each(['rename-2', 'cleanup'])(
     'a kill at %s, the new output in place, then the project moved (mv): the change said complete where it is now',
     (step) => {
