@@ -7,7 +7,7 @@
  */
 import { lstatSync, mkdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { withFs } from '../fs-problems.js';
+import { isFsError, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { writeNew } from '../model/flushed-file.cjs';
 import { sha256Hex } from '../model/sha256.js';
@@ -120,10 +120,19 @@ export function writeJournal(root: string, journal: Journal): void {
   });
 }
 
-/** The device and inode of the directory at `path` (`Journal.dist`), undefined when nothing is there. */
+/**
+ * The device and inode of the directory at `path` (`Journal.dist`), undefined when nothing is there: a
+ * symbolic link's target's (a `dist/` moved on its file system since and linked back keeps its directories).
+ */
 export function directoryId(path: string): string | undefined {
-  const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
-  return st && `${st.dev}:${st.ino}`;
+  try {
+    const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return st && `${st.dev}:${st.ino}`;
+  } catch (e) {
+    // a link to itself (ELOOP), or through a file (ENOTDIR): no directory there
+    if (isFsError(e)) return undefined;
+    throw e;
+  }
 }
 
 /** The SHA-256 of the file at `path`, null when there is none, or what is there when it is no regular file (a FIFO, which is replaced unread). */

@@ -176,16 +176,17 @@ function cleanedUp(root: string, journal: Journal, first: number): boolean {
  * an earlier release, without `made`, tells nothing; nor does one of a project copied since, whose
  * directories' inodes are others: its `dist/` is another directory (`Journal.dist`), where a project
  * moved with `mv` keeps it, and every inode of it (a journal without `dist`: by `Journal.root`, a
- * project moved since taken for one copied).
+ * project moved since taken for one copied). Where the project is where it was, the inode of `dist/`
+ * alone tells: its device number may be another since a reboot (given at mount), never its inode.
  */
 function notMade(root: string, distDir: string, journal: Journal): string[] {
-  // a project copied since (completed where it is: `refuseOthersJournal`) holds directories of other inodes
-  if (
-    journal.dist !== undefined
-      ? directoryId(join(root, distDir)) !== journal.dist
-      : journal.root !== undefined && journal.root !== realpathSync(root)
-  )
-    return [];
+  // a project copied since (completed where it is: `refuseOthersJournal`) holds directories of other inodes; a device number
+  // is given at mount (btrfs, overlayfs, LVM, NFS: a reboot since may change it), an inode is not: where the root is the same, its inode tells
+  const here = journal.root === undefined || journal.root === realpathSync(root);
+  const id = directoryId(join(root, distDir));
+  const inode = (devIno: string | undefined) => devIno?.split(':')[1];
+  const same = journal.dist === undefined ? here : id === journal.dist || (here && inode(id) === inode(journal.dist));
+  if (!same) return [];
   const made = journal.made ?? {};
   return journal.renames
     .filter(({ from, to }) => made[to] !== undefined && !present(join(root, from)))

@@ -79,7 +79,8 @@ export interface StagePlan {
   readonly copied: readonly string[];
   /**
    * Of `seen`, the files whose stamp can miss a write made since (`coarseTimes`: one of the same size
-   * in the tick of the stamp leaves it as it was): `sinceStaged` reads them again rather than trust the stamp.
+   * in the tick of the stamp leaves it as it was; every one, staged anew where change times move once a
+   * kernel tick, `finerChangeTimes`): `sinceStaged` reads them again rather than trust the stamp.
    */
   readonly racy: readonly string[];
   /**
@@ -226,7 +227,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     // (a cp -p sets the modification time back), whose stamp is then the link's: copied, the new output shares nothing; so
     // where change times move once a kernel tick (Linux before 6.13), a write in the tick of the link's stamp
     const how: ReturnType<typeof reuse> = sized.has(rel)
-      ? reuse(from, to, content, !coarseTimes(stamps.get(rel)!) && finerChangeTimes(abs(o.distDir), abs(tx)), changing)
+      ? reuse(from, to, content, !coarseTimes(stamps.get(rel)!) && finerChangeTimes(dist, abs(tx)), changing)
       : undefined;
     if (sized.has(rel)) changing = how === undefined;
     if (how === 'copied') {
@@ -259,7 +260,9 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
       seen,
       linked,
       copied,
-      racy,
+      // where change times move once a tick, a write in the tick of staging's look leaves the stamp too: the old files are read
+      // again before the journal, as on whole seconds (copied, a write into one would otherwise leave with the old output, unseen)
+      racy: changeTimesOf.get(dist) === false ? scan.owned : racy,
       digests: new Map(),
       folders,
       dropped,

@@ -1,10 +1,21 @@
 /** Completing an interrupted write from its journal (lib/synth/journal.ts), when the journal cannot be trusted. */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { atStep } from '../../lib/model/crash-point.cjs';
-import { JOURNAL_FILE, readJournal } from '../../lib/synth/journal.js';
+import { JOURNAL_FILE, directoryId, readJournal } from '../../lib/synth/journal.js';
 import { RUN_SCRIPT, fixtureProject, promotableProject, repoStage, runCli, snapshotDir } from '../helpers/cli.js';
 import { run } from '../helpers/crash.js';
 import { runNotingFsyncs } from '../helpers/fsync-log.js';
@@ -21,6 +32,19 @@ function linkedOut(): string {
   symlinkSync('../../shared/qa.yaml', join(root, 'environments', 'qa.yaml'));
   return root;
 }
+
+describe('directoryId', () => {
+  it("a directory's device and inode, through a symbolic link; nothing for a link to itself or a missing path, never a raw error", () => {
+    const root = mkdtempSync(join(tmpdir(), 'stagecraft-dirid-'));
+    mkdirSync(join(root, 'out'));
+    symlinkSync('out', join(root, 'dist'));
+    symlinkSync('loop', join(root, 'loop'));
+    const { dev, ino } = statSync(join(root, 'out'), { bigint: true });
+    expect(directoryId(join(root, 'dist'))).toBe(`${dev}:${ino}`);
+    expect(directoryId(join(root, 'loop'))).toBeUndefined();
+    expect(directoryId(join(root, 'none'))).toBeUndefined();
+  });
+});
 
 describe('readJournal', () => {
   const root = tmpdir();

@@ -172,3 +172,18 @@ describe('a stage directory on a file system with coarse file times', () => {
     expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
   });
 });
+
+// on Linux before 6.13 a change time moves once a kernel tick (1-10 ms): every file's times fine, but a write in their tick leaves them
+describe('a stage directory where change times move once a kernel tick', () => {
+  it('an unchanged file written over in place with a text of its own, of its size, in the tick it was staged: refused, the text kept (copied, not lost with the old output)', () => {
+    const coarseNs = coarse.ns;
+    // not whole seconds, and the staging directory's probe file keeps these times too: finerChangeTimes says coarse
+    coarse.ns = coarseNs + 123_456_789n;
+    try {
+      const root = ownTextRefusedAndKept();
+      expect(existsSync(join(root, 'dist', '.stagecraft-tx'))).toBe(false);
+    } finally {
+      coarse.ns = coarseNs;
+    }
+  });
+});

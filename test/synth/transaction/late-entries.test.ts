@@ -881,6 +881,38 @@ describe('an entry saved into a stage directory after the journal (the command k
     expectDone(moved);
   });
 
+  // a device number is given at mount (btrfs, overlayfs after docker restart, LVM, NFS): a reboot after a kill can change it, never an inode
+  it('a kill at journal, rm -rf dist/.stagecraft-tx, then the device renumbered (reboot): said not complete where the project is, dist/qa/ the old output', () => {
+    const root = project();
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    rmSync(join(root, 'dist', '.stagecraft-tx'), { recursive: true });
+    const journal = JSON.parse(readFileSync(join(root, JOURNAL_FILE), 'utf8'));
+    const [dev, ino] = journal.dist.split(':');
+    writeFileSync(join(root, JOURNAL_FILE), JSON.stringify({ ...journal, dist: `${BigInt(dev) + 1n}:${ino}` }));
+    expect(recover(root, 'dist', RECOVERY)).toEqual([
+      expect.stringMatching(
+        /its change is not complete: dist\/qa\/ is not its new output, which dist\/\.stagecraft-tx held and was removed since/,
+      ),
+    ]);
+    expect(tree(join(root, 'dist', 'qa'))).toEqual(OLD);
+    expectDone(root);
+  });
+
+  // dist/ put behind a symbolic link since (moved on its file system, `ln -s`): its directories keep their inodes, as what the link points at tells
+  it('a kill at journal, rm -rf dist/.stagecraft-tx, then dist/ moved and linked back (ln -s): said not complete, dist/qa/ the old output', () => {
+    const root = project();
+    expect(write(root, 'journal', killed)).toBeInstanceOf(Error);
+    rmSync(join(root, 'dist', '.stagecraft-tx'), { recursive: true });
+    renameSync(join(root, 'dist'), join(root, 'out'));
+    symlinkSync('out', join(root, 'dist'));
+    expect(recover(root, 'dist', RECOVERY)).toEqual([
+      expect.stringMatching(
+        /its change is not complete: dist\/qa\/ is not its new output, which dist\/\.stagecraft-tx held and was removed since/,
+      ),
+    ]);
+    expect(tree(join(root, 'out', 'qa'))).toEqual(OLD);
+  });
+
   it.each(['rename-2', 'cleanup'])(
     'a kill at %s, the new output in place, then the project moved (mv): the change said complete where it is now',
     (step) => {
