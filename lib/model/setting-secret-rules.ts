@@ -12,7 +12,7 @@
 import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
 import { nameVerdict } from './secret-names.js';
 import { entryName, isSecretParameter } from './secret-field-names.js';
-import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
+import { NAME, PATH, QUANTITY, isAddress, oncePerText, sealedIn } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
 import { CONSUL_TOKEN_RULE, HEREDOC_SETTING_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
@@ -236,6 +236,8 @@ function settingOf(m: RegExpExecArray): string | undefined {
     joinedToRead(m)
   )
     return undefined;
+  // a SealedSecret's encryptedData, in a file that holds one (kubeseal's output): ciphertext, committed by design
+  if (sealedIn(value, m.input)) return undefined;
   // a shell's or Docker Compose's value, its defaults and the text around its references (`${PG_PASSWORD:-...}`, `${PREFIX}-...`)
   if (expandsToSecret(m, name, secretSetting)) return name;
   if (secretSetting(name, value) && !isSentence(m) && !isScript(m) && !isLabel(m, name) && !isCommentedExample(m, value)) return name;

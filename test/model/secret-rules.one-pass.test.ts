@@ -340,6 +340,27 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
 
+  // a SealedSecret's values of a ciphertext's form, each read a bound back for its key, the text for its kind once; a CI
+  // context's name of 8 MiB read once
+  it("read 8 MiB of a SealedSecret's ciphertexts, in YAML and in JSON of one line, and of a CI context's name in one pass", () => {
+    // random-looking bytes (xorshift, the same in each run) after a sealing key's length, 4096 bits
+    let x = 2463534242;
+    const next = () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return x & 255;
+    };
+    const bytes = [2, 0, ...Array.from({ length: 600 }, next)];
+    const ct = Buffer.from(bytes).toString('base64');
+    const units: Unit[] = [
+      ['kind: SealedSecret\nspec:\n  encryptedData:\n', `    k: ${ct}\n`],
+      ['{"kind":"SealedSecret","spec":{"encryptedData":{', `"password":"${ct}",`],
+      ['password: env.', 'a_'],
+    ];
+    expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
+  });
+
   // a run of blanks after what starts a match: the value of a name and value pair (each blank was read again to the
   // run's end: 21 s for 64K blanks), the words of a private key's header, an echo before a pipe, a registry login's options
   it("read 8 MiB of blanks after a name and value pair, a private key's header, an echo or a registry login's options in one pass", () => {

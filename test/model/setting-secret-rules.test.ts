@@ -394,9 +394,17 @@ describe('the secret rules of settings written as text', () => {
         'DB_PASSWORD=secrets.S3cr3tValue9\n',
         'api_token: vars.Xk9vQ2mLr7pT\n',
         'password: Xk9vQ2mLr7pT\n',
+        // a password of words and digits after a context's word: no variable's name
+        'password: env.Summer2024\n',
+        'DB_PASSWORD=secrets.hunter2\n',
+        'password: env.Summer_2024\n',
+        'api_token: inputs.P4ssw0rd\n',
       ],
       [
         'password: secrets.DB_PASSWORD\n',
+        'password: inputs.registry-password\n',
+        'password: inputs.registryPassword\n',
+        'password: secrets.GH_PAT_V2\n',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
         '      - uses: docker/login-action@v3\n        with:\n          username: ${{ github.actor }}\n          password: secrets.GHCR_TOKEN\n',
         'API_TOKEN=env.API_TOKEN\n',
