@@ -46,6 +46,12 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   // a Jenkinsfile's `usernamePassword(passwordVariable: 'PASS')`: the variable the secret is bound to
   ['variable', ENV_NAME],
   ['name', NAME],
+  // the request's parameter, form field or cookie it is sent in (`csrf.token.parameter: _csrf`, `PASSWORD_PARAM = "password"`,
+  // `CSRF_TOKEN_COOKIE: XSRF-TOKEN`, `password_field: pwd`)
+  ['param', NAME],
+  ['parameter', NAME],
+  ['field', NAME],
+  ['cookie', NAME],
   ['ref', NAME],
   ['alias', NAME],
   ['provider', NAME],
@@ -99,7 +105,7 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['hash', DIGEST],
   // what a user interface says of it (`PASSWORD_HELP: Use at least 12 characters, with a digit.`, `token_hint`), and a field's
   // label, title or placeholder, a word of letters too (`LOGIN_PASSWORD_LABEL: Password`, `passwordPlaceholder: Passwort`)
-  ...['help', 'hint', 'message', 'description', 'error'].map((w) => [w, SENTENCE] as const),
+  ...['help', 'hint', 'message', 'description', 'error', 'question'].map((w) => [w, SENTENCE] as const),
   ...['label', 'title', 'placeholder', 'prompt', 'tooltip'].map((w) => [w, LABEL_TEXT] as const),
   // public halves
   ['crt', PUBLIC],

@@ -298,3 +298,33 @@ describe('secret-looking key names', () => {
       expect(isSecretAnnotation(name, value), `${name}: ${value}`).toBe(false);
   });
 });
+
+describe('names of what a secret is sent or known by', () => {
+  it("take a CSRF token's id, a secret's id, a request's parameter, field or cookie and a secret question for what they are; find a secret of another shape there", () => {
+    for (const [name, value] of [
+      ['CSRF_TOKEN_ID', '3f2504e0-4f89-11d3-9a0c-0305e82c3301'],
+      ['csrfTokenId', 'authenticate'],
+      ['xsrf.token-id', '7c9e6679-7425-40de-944b-e07fc1f90ae7'],
+      ['secret_id', 'prod/db/password'],
+      ['csrf.token.parameter', '_csrf'],
+      ['PASSWORD_PARAM', 'password'],
+      ['password_field', 'pwd'],
+      ['CSRF_TOKEN_COOKIE', 'XSRF-TOKEN'],
+      ['secret_question', 'What was the name of your first pet?'],
+      ['nginx.ingress.kubernetes.io/auth-secret', 'basic-auth'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(false);
+    for (const [name, value] of [
+      // Vault's token id is the token; AppRole's secret_id a credential
+      ['VAULT_DEV_ROOT_TOKEN_ID', 'root'],
+      ['TOKEN_ID', '3f2504e0-4f89-11d3-9a0c-0305e82c3301'],
+      ['VAULT_SECRET_ID', '3f2504e0-4f89-11d3-9a0c-0305e82c3301'],
+      ['CSRF_TOKEN_ID', 'Xk9vQ2mLr7pT'],
+      ['csrf.token.parameter', 'Xk9vQ2mLr7pT'],
+      ['secret_question', 'Fluffy2019'],
+      ['nginx.ingress.kubernetes.io/auth-secret', 'Xk9vQ2mLr7pT'],
+      ['AUTH_SECRET', 'my-nextauth-secret'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
+  });
+});

@@ -342,7 +342,7 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
 
   // a SealedSecret's values of a ciphertext's form, each read a bound back for its key, the text for its kind once; a CI
   // context's name of 8 MiB read once
-  it("read 8 MiB of a SealedSecret's ciphertexts, in YAML and in JSON of one line, and of a CI context's name in one pass", () => {
+  it("read 8 MiB of a SealedSecret's ciphertexts, in YAML and in JSON of one line, of a CI context's name, annotations' names and catalogues' messages in one pass", () => {
     // random-looking bytes (xorshift, the same in each run) after a sealing key's length, 4096 bits
     let x = 2463534242;
     const next = () => {
@@ -357,6 +357,11 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
       ['kind: SealedSecret\nspec:\n  encryptedData:\n', `    k: ${ct}\n`],
       ['{"kind":"SealedSecret","spec":{"encryptedData":{', `"password":"${ct}",`],
       ['password: env.', 'a_'],
+      // an annotation's prefix read back a bound from each name's `/`; a catalogue's messages with commas, each line read once
+      'a.b.io/auth-secret: c ',
+      ['x', 'a-b.c/x-secret: d\n'] as const,
+      'login.passphrase=Verwenden Sie einen Satz, den Sie merken.\n',
+      'a.b=Bitte melden Sie sich an, dann, \n',
     ];
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
