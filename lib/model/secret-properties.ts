@@ -105,7 +105,9 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['hash', DIGEST],
   // what a user interface says of it (`PASSWORD_HELP: Use at least 12 characters, with a digit.`, `token_hint`), and a field's
   // label, title or placeholder, a word of letters too (`LOGIN_PASSWORD_LABEL: Password`, `passwordPlaceholder: Passwort`)
-  ...['help', 'hint', 'message', 'description', 'error', 'question'].map((w) => [w, SENTENCE] as const),
+  // an example a user interface gives of one, words of a sentence (`passphrase_example: "correct horse battery staple"`; a word,
+  // `PASSWORD_EXAMPLE: Summer2024`, is still one)
+  ...['help', 'hint', 'message', 'description', 'error', 'question', 'example'].map((w) => [w, SENTENCE] as const),
   ...['label', 'title', 'placeholder', 'prompt', 'tooltip'].map((w) => [w, LABEL_TEXT] as const),
   // public halves
   ['crt', PUBLIC],

@@ -1,6 +1,6 @@
 /**
- * The secret screen on a corpus of real-world configuration that holds no secret (test/fixtures/secret-lookalikes/: 35 files,
- * about 460 lines, of the kinds teams put in a ConfigMap: application.properties and YAML, .env and .env.example, nginx, HAProxy,
+ * The secret screen on a corpus of real-world configuration that holds no secret (test/fixtures/secret-lookalikes/: 40 files,
+ * about 540 lines, of the kinds teams put in a ConfigMap: application.properties and YAML, .env and .env.example, nginx, HAProxy,
  * PostgreSQL, Redis, MySQL, MongoDB, RabbitMQ, Kafka and Elasticsearch configuration, docker-compose, package.json, Python, Java,
  * Go, C#, Node, Ruby, PHP, Rust and shell code, a kubeconfig, Terraform, Helm values, GitHub Actions and GitLab CI workflows, i18n
  * catalogues, an SQL init script, JWT and OAuth settings), each file judged as a ConfigMap holds it; and the same kinds of files

@@ -311,6 +311,7 @@ describe('names of what a secret is sent or known by', () => {
       ['password_field', 'pwd'],
       ['CSRF_TOKEN_COOKIE', 'XSRF-TOKEN'],
       ['secret_question', 'What was the name of your first pet?'],
+      ['passphrase_example', 'correct horse battery staple'],
       ['nginx.ingress.kubernetes.io/auth-secret', 'basic-auth'],
     ])
       expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(false);
@@ -322,6 +323,7 @@ describe('names of what a secret is sent or known by', () => {
       ['CSRF_TOKEN_ID', 'Xk9vQ2mLr7pT'],
       ['csrf.token.parameter', 'Xk9vQ2mLr7pT'],
       ['secret_question', 'Fluffy2019'],
+      ['PASSWORD_EXAMPLE', 'Summer2024'],
       ['nginx.ingress.kubernetes.io/auth-secret', 'Xk9vQ2mLr7pT'],
       ['AUTH_SECRET', 'my-nextauth-secret'],
     ])
