@@ -318,8 +318,16 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
       ],
     ],
     [
-      "LDAP binds, FTP, PowerShell's SecureString and cmdlets",
-      ['x.simple_bind_s(a, ', 'FTP(a, b, ', 'ConvertTo-SecureString "a" ', '$env:A = (Get-Content '],
+      "LDAP binds, FTP, PowerShell's SecureString and cmdlets, MQTT's and HTTP clients' logins",
+      [
+        'x.simple_bind_s(a, ',
+        'FTP(a, b, ',
+        'ConvertTo-SecureString "a" ',
+        '$env:A = (Get-Content ',
+        'x.username_pw_set(a, ',
+        'Credentials.basic(a, ',
+        '.auth(a, ',
+      ],
     ],
     // a connect string's placeholders and formats, and a comment's line read back a bound for each URL on it
     [
