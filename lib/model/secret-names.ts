@@ -245,9 +245,22 @@ const isClientAuth = (w: readonly string[]) => w.includes('client') || w.include
 
 /**
  * The words of a name whose `1` or `0` is a switch (`MARIADB_ALLOW_EMPTY_ROOT_PASSWORD=1`,
- * `MARIADB_RANDOM_ROOT_PASSWORD=1`, `SMTP_AUTH=1`): under any other secret name it is the (weak) password.
+ * `MARIADB_RANDOM_ROOT_PASSWORD=1`, `SMTP_AUTH=1`, Rails' `SECRET_KEY_BASE_DUMMY=1`): under any other secret name it is the (weak) password.
  */
-const SWITCH_WORDS = new Set(['allow', 'enable', 'enabled', 'disable', 'disabled', 'random', 'generate', 'use', 'skip', 'require', 'auth']);
+const SWITCH_WORDS = new Set([
+  'allow',
+  'enable',
+  'enabled',
+  'disable',
+  'disabled',
+  'random',
+  'generate',
+  'use',
+  'skip',
+  'require',
+  'auth',
+  'dummy',
+]);
 
 /**
  * The last word of a setting that names Secrets or their keys rather than holding one

@@ -87,6 +87,18 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['pattern', REGULAR_EXPRESSION],
   ['policies', POLICY],
   ['hashers', NAME],
+  // how it is made, kept, read or written (`ACCESS_TOKEN_FORMAT: jwt`, `PASSWORD_STORAGE: bcrypt`, `TOKEN_CACHE: memory`,
+  // `TOKEN_SOURCE: header`, `SECRET_MANAGER: aws`, `SECRET_NAMESPACE: vault-system`, `TOKEN_CLAIM: sub`, `TOKEN_ISSUERS`)
+  ...['format', 'encoding', 'charset', 'strategy', 'storage', 'source', 'mode', 'kind', 'manager', 'cache', 'validator'].map(
+    (w) => [w, NAME] as const,
+  ),
+  ...['namespace', 'claim', 'claims', 'issuers', 'sender', 'template'].map((w) => [w, NAME] as const),
+  // its strength and the bounds of its reuse (`PASSWORD_COMPLEXITY: high`, `PASSWORD_HASH_ITERATIONS: 600000`, `PASSWORD_HISTORY: 5`,
+  // `TOKEN_LEEWAY: 30`, `TOKEN_REFRESH_THRESHOLD: 0.8`, `PASSWORD_RESET_TOKEN_BYTES: 32`, `SESSION_SECRET_ROTATION: weekly`)
+  ...['complexity', 'strength', 'rotation'].map((w) => [w, (v: string) => NAME(v) || QUANTITY(v)] as const),
+  ...['iterations', 'history', 'reuse', 'leeway', 'threshold', 'bytes', 'bits', 'cost', 'retries', 'skew'].map(
+    (w) => [w, QUANTITY] as const,
+  ),
   // what makes or stores it (Spring's `passwordEncoder: bcrypt`, Django's `PASSWORD_HASHER: argon2`, `TOKEN_GENERATOR: uuid`)
   ['encoder', NAME],
   ['hasher', NAME],
@@ -108,7 +120,7 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   // an example a user interface gives of one, words of a sentence (`passphrase_example: "correct horse battery staple"`; a word,
   // `PASSWORD_EXAMPLE: Summer2024`, is still one)
   ...['help', 'hint', 'message', 'description', 'error', 'question', 'example'].map((w) => [w, SENTENCE] as const),
-  ...['label', 'title', 'placeholder', 'prompt', 'tooltip'].map((w) => [w, LABEL_TEXT] as const),
+  ...['label', 'title', 'placeholder', 'prompt', 'tooltip', 'text'].map((w) => [w, LABEL_TEXT] as const),
   // public halves
   ['crt', PUBLIC],
   ['cert', PUBLIC],

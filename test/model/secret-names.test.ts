@@ -330,3 +330,42 @@ describe('names of what a secret is sent or known by', () => {
       expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
   });
 });
+
+describe("names of a secret's properties", () => {
+  it('take how a secret is made, kept, read or bounded for a setting of it (ACCESS_TOKEN_FORMAT: jwt, PASSWORD_HISTORY: 5), and a secret of another shape there for one', () => {
+    for (const [name, value] of [
+      ['ACCESS_TOKEN_FORMAT', 'jwt'],
+      ['JWT_SECRET_ENCODING', 'base64'],
+      ['REFRESH_TOKEN_STRATEGY', 'rotate'],
+      ['PASSWORD_STORAGE', 'bcrypt'],
+      ['TOKEN_SOURCE', 'header'],
+      ['token_auth_mode', 'header'],
+      ['TOKEN_CACHE', 'memory'],
+      ['SECRET_MANAGER', 'aws'],
+      ['SECRET_NAMESPACE', 'vault-system'],
+      ['TOKEN_CLAIMS', 'sub,email'],
+      ['PASSWORD_RESET_SENDER', 'no-reply@example.com'],
+      ['PASSWORD_RESET_TEMPLATE', 'reset-password.html'],
+      ['PASSWORD_COMPLEXITY', 'high'],
+      ['SESSION_SECRET_ROTATION', 'weekly'],
+      ['PASSWORD_HASH_ITERATIONS', '600000'],
+      ['PASSWORD_HISTORY', '5'],
+      ['TOKEN_LEEWAY', '30'],
+      ['TOKEN_REFRESH_THRESHOLD', '0.8'],
+      ['PASSWORD_RESET_TOKEN_BYTES', '32'],
+      ['PASSWORD_PROMPT_TEXT', 'Enter password'],
+      ['SECRET_KEY_BASE_DUMMY', '1'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(false);
+    for (const [name, value] of [
+      ['ACCESS_TOKEN_FORMAT', 'Xk9vQ2mLr7pT'],
+      ['PASSWORD_STORAGE', 'hunter2!x'],
+      ['PASSWORD_HISTORY', 'Summer 2024!'],
+      ['TOKEN_LEEWAY', 'Xk9vQ2mLr7pT'],
+      ['PASSWORD_PROMPT_TEXT', 'Xk9vQ2mLr7pT'],
+      ['SECRET_KEY_BASE', '1'],
+      ['SECRET_KEY_BASE_DUMMY', 'Xk9vQ2mLr7pT'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
+  });
+});
