@@ -165,8 +165,21 @@ const isContextReference = (v: string): boolean => {
 };
 
 /**
+ * A property Maven's resource filtering fills in, as Spring Boot's build writes it (`spring.datasource.password=@db.password@`,
+ * `@project.version@`), or a build's token between `@@` (`@@AUTH_TOKEN@@`): a property's name of two words or more, each of one
+ * case (`db.password`, `env.DB_PASSWORD`, `project.build.sourceEncoding`); not a password between `@` (`@Summer2024@`, `@hunter2@`).
+ */
+const FILTERED = /^(@@?)([A-Za-z][\w.-]*)(@@?)$/;
+const isFilteredProperty = (v: string): boolean => {
+  const m = FILTERED.exec(v);
+  if (m === null || m[1] !== m[3]) return false;
+  const parts = m[2]!.split(/[._-]/);
+  return parts.length >= 2 && parts.every((p) => /^(?:[a-z]+(?:[A-Z][a-z]+)*|[A-Z]+)$/.test(p));
+};
+
+/**
  * Whether a value only refers to another (`$(DB_PASSWORD)`, `{{ .password }}`: `TEMPLATE`, a config provider's `CONFIG_PROVIDER`, a
- * CI system's context, `secrets.DB_PASSWORD`: `CONTEXT_REFERENCE`), is a
+ * CI system's context, `secrets.DB_PASSWORD`: `CONTEXT_REFERENCE`, Maven's filtered property, `@db.password@`: `FILTERED`), is a
  * placeholder for one (`__API_TOKEN__`), is a switch (`true`, as in `MYSQL_RANDOM_ROOT_PASSWORD: "true"`) or no value in code
  * (Python's `password=None`, `null`, `nil`, `undefined`):
  * such a value is no secret, whatever its key's name (`1` and `0` are switches only under a switch's name: `isSecretSetting`).
@@ -178,7 +191,8 @@ export function isPlaceholder(value: string): boolean {
     /^(?:true|false|yes|no|on|off|null|nil|none|undefined)$/i.test(v) ||
     TEMPLATE.test(v) ||
     CONFIG_PROVIDER.test(v) ||
-    isContextReference(v)
+    isContextReference(v) ||
+    isFilteredProperty(v)
   );
 }
 

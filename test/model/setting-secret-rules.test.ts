@@ -413,6 +413,25 @@ describe('the secret rules of settings written as text', () => {
     );
   });
 
+  it("leave a property Maven's resource filtering fills in alone (Spring Boot's @db.password@, a build's @@API_TOKEN@@), and find a password between @", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'password=@Summer2024@\n',
+        'password=@Xk9vQ2mLr7pT@\n',
+        'password=@Summer_2024@\n',
+        'password=@db.pass1word@\n',
+        'password=@db.password@@\n',
+      ],
+      [
+        'spring.datasource.password=@db.password@\n',
+        'spring:\n  datasource:\n    password: "@db.password@"\n',
+        'password=@env.DB_PASSWORD@\n',
+        'auth_token: @@AUTH_TOKEN@@\n',
+      ],
+    );
+  });
+
   it('leave a PowerShell cmdlet run for its output alone ($env:DB_PASSWORD = (Get-Content ...)), and find a password within parentheses or quoted', () => {
     expectRule(
       'secret-setting',
