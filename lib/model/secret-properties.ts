@@ -89,7 +89,7 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['hashers', NAME],
   // how it is made, kept, read or written (`ACCESS_TOKEN_FORMAT: jwt`, `PASSWORD_STORAGE: bcrypt`, `TOKEN_CACHE: memory`,
   // `TOKEN_SOURCE: header`, `SECRET_MANAGER: aws`, `SECRET_NAMESPACE: vault-system`, `TOKEN_CLAIM: sub`, `TOKEN_ISSUERS`)
-  ...['format', 'encoding', 'charset', 'strategy', 'storage', 'source', 'mode', 'kind', 'manager', 'cache', 'validator'].map(
+  ...['format', 'encoding', 'charset', 'strategy', 'storage', 'source', 'kind', 'manager', 'cache', 'validator'].map(
     (w) => [w, NAME] as const,
   ),
   ...['namespace', 'claim', 'claims', 'issuers', 'sender', 'template'].map((w) => [w, NAME] as const),

@@ -339,7 +339,6 @@ describe("names of a secret's properties", () => {
       ['REFRESH_TOKEN_STRATEGY', 'rotate'],
       ['PASSWORD_STORAGE', 'bcrypt'],
       ['TOKEN_SOURCE', 'header'],
-      ['token_auth_mode', 'header'],
       ['TOKEN_CACHE', 'memory'],
       ['SECRET_MANAGER', 'aws'],
       ['SECRET_NAMESPACE', 'vault-system'],
