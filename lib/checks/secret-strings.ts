@@ -30,6 +30,7 @@ import {
   isSecretFlag,
   isSecretParameter,
   isSecretSetting,
+  isSealedCiphertext,
   type SecretMatch,
   type SecretRule,
 } from '../model/secret-rules.js';
@@ -351,6 +352,9 @@ class ObjectScreen {
       // an annotation or label named like a secret (`vault.example.com/token`), with a value that looks like one
       this.judge(path, node, String(path[path.length - 1]), false, isSecretAnnotation);
     } else if (this.customResource && path[0] !== 'metadata') {
+      // a SealedSecret's encryptedData: Sealed Secrets' ciphertext, committed by design (its form: `isSealedCiphertext`)
+      if (o.kind === 'SealedSecret' && path.length === 3 && path[1] === 'encryptedData' && path[0] === 'spec' && isSealedCiphertext(node))
+        return;
       // a parameter of a list by its entry's name (`{ name: db.password, value: ... }`: Argo CD's Helm
       // `parameters`, Tekton's `params`) or a credential's type (`{ type: password, value: ... }`), any other field by its own
       const entry = typeof path[path.length - 2] === 'number' ? entryName(path, parent) : undefined;

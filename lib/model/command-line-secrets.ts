@@ -45,7 +45,7 @@ const REGISTRY_LOGIN_PROGRAM_NAMES = 'helm|oc';
 /** The clients of PASSWORD_CLIENTS named by their program alone (a registry login and mc's are named by their subcommand too). */
 const CLIENT_PROGRAMS = [
   MYSQL_CLIENTS,
-  'curl|redis-cli|sshpass',
+  'curl|redis-cli|sshpass|elasticsearch-users',
   MONGO_CLIENTS,
   'keytool|jarsigner|htpasswd|mosquitto_passwd|rabbitmqctl|openssl',
   ORACLE_TOOLS,
@@ -57,7 +57,7 @@ const CLIENT_PROGRAMS = [
  * Clients that take a password on their command line, where no name says it is one: MySQL's and
  * MariaDB's (`-p<password>` or `--password=<password>`; `-p` alone prompts for it, and `--password`
  * takes no next word), curl (`-u user:password`, `--user`, and the proxy's `-U`, `--proxy-user`;
- * a user alone prompts), redis-cli (`-a <password>`), sshpass and MongoDB's tools (`-p <password>`,
+ * a user alone prompts), redis-cli (`-a <password>`), sshpass, Elasticsearch's `elasticsearch-users useradd <user> -p <password>` and MongoDB's tools (`-p <password>`,
  * `-p<password>`; a mongo tool's `-p` before a flag prompts), a registry login (`docker login -p
  * <password>`, podman's, nerdctl's, buildah's, skopeo's, oras', `helm registry login`; OpenShift's, Cloud Foundry's and
  * Azure's, `oc login -p <password>`), SQL Server's sqlcmd and bcp and ipmitool (`-P <password>`), OpenLDAP's clients
@@ -106,7 +106,7 @@ const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [
   [new RegExp(`^(?:${MYSQL_CLIENTS})$`), 'mysql'],
   [/^curl$/, 'curl'],
   [/^redis-cli$/, 'redis'],
-  [new RegExp(`^(?:sshpass|${MONGO_CLIENTS})$`), 'dash-p'],
+  [new RegExp(`^(?:sshpass|elasticsearch-users|${MONGO_CLIENTS})$`), 'dash-p'],
   [new RegExp(`^(?:${DASH_CAPITAL_P_CLIENTS})$`), 'dash-P'],
   [new RegExp(`^(?:${LDAP_CLIENTS})$`), 'ldap'],
   [/^login$/, 'login'],

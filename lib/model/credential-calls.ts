@@ -4,7 +4,8 @@
  * .NET's `new NetworkCredential(<user>, <password>)`, Java's `PasswordAuthentication`, `UsernamePasswordCredentials` and
  * `DriverManager.getConnection(<url>, <user>, <password>)`, PHP's `new PDO(<dsn>, <user>, <password>)` and `mysqli_connect(<host>, <user>,
  * <password>)`, a database's `connect(<host>, <user>, <password>)` (MySQLdb, PyMySQL, Perl's DBI) and paramiko's `connect(<host>, <port>,
- * <user>, <password>)`, Go's `req.SetBasicAuth(<user>, <password>)`. A rule of
+ * <user>, <password>)`, Go's `req.SetBasicAuth(<user>, <password>)`, paho-mqtt's `client.username_pw_set(<user>, <password>)`, OkHttp's
+ * `Credentials.basic(<user>, <password>)`, superagent's `.auth(<user>, <password>)`. A rule of
  * setting-secret-rules.ts' table. Pure and synchronous.
  */
 import { type SecretRule, secretSetting } from './secret-setting.js';
@@ -28,8 +29,10 @@ const ARGUMENT = String.raw`(?:"[^"\n]*"|'[^'\n]*'|[\w$.]+(?:\[${SIMPLE}\]|\(${S
  */
 const CALLS = [
   // Python: requests' and httpx' auth (a tuple or a class), aiohttp's, smtplib's, ftplib's, imaplib's and poplib's login, python-ldap's
-  // bind (`conn.simple_bind_s(<dn>, <password>)`); .NET, Java, Apache HttpClient, Spring Security; Go's net/http and go-ldap's `l.Bind(`
-  String.raw`(?:(?<![\w$])auth[ \t]*=[ \t]*|(?<![\w$.])(?:new[ \t]+)?(?:[\w$]+\.)*?(?:HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth|DigestAuth|NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken)[ \t]*|\.(?:login|SetBasicAuth|simple_bind_s|simple_bind|bind_s|Bind)[ \t]*)\([ \t]*${ARGUMENT}`,
+  // bind (`conn.simple_bind_s(<dn>, <password>)`), paho-mqtt's `client.username_pw_set(<user>, <password>)`; .NET, Java, Apache
+  // HttpClient, Spring Security, OkHttp's `Credentials.basic(<user>, <password>)`; Go's net/http and go-ldap's `l.Bind(`; superagent's
+  // and supertest's `.auth(<user>, <password>)`
+  String.raw`(?:(?<![\w$])auth[ \t]*=[ \t]*|(?<![\w$.])(?:new[ \t]+)?(?:[\w$]+\.)*?(?:HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth|DigestAuth|NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken|Credentials\.basic)[ \t]*|\.(?:login|SetBasicAuth|simple_bind_s|simple_bind|bind_s|Bind|username_pw_set|auth)[ \t]*)\([ \t]*${ARGUMENT}`,
   // JDBC's DriverManager, PHP's PDO: a URL (a DSN), a user, a password; PHP's mysqli: a host, a user, a password; a `connect`
   // that takes a host, a user and a password (Python's MySQLdb and PyMySQL, `connect(host, "admin", "<password>")`, Perl's
   // `DBI->connect($dsn, $user, ...)`, PHP's `mysql_connect`; ftplib's `FTP(<host>, <user>, <password>)`), its second argument no port (paramiko's `connect(host, 22, ...)`

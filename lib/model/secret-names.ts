@@ -159,6 +159,15 @@ function judgeName(name: string): NameVerdict {
   // so does a credential's id, in the store that holds it (Jenkins' `credentialsId: nexus-creds`, a JCasC env's
   // `SONAR_TOKEN_CREDENTIALS_ID: sonar-token`): a name or a UUID is the id; any other value the secret after all
   if (w.length > 1 && w[w.length - 1] === 'id' && CREDENTIAL_WORDS.has(w[w.length - 2]!)) return ID;
+  // and a CSRF token's id (`CSRF_TOKEN_ID: <uuid>`, Symfony's `csrf_token_id: authenticate`): what names the token, a name or a
+  // UUID; not another token's, whose id is the token (Vault's `VAULT_DEV_ROOT_TOKEN_ID`). A secret's id is a name (AWS Secrets
+  // Manager's `secret_id = "prod/db/password"`): Vault AppRole's `secret_id` is a credential, a UUID, which stays one (as does
+  // any value of another shape: `CSRF_TOKEN_ID: Xk3q9Lm2Pz7w`)
+  if (w.length > 2 && w[w.length - 1] === 'id' && w[w.length - 2] === 'token' && CSRF_WORDS.has(w[w.length - 3]!)) return ID;
+  if (w.length > 1 && w[w.length - 1] === 'id' && w[w.length - 2] === 'secret') return NAME;
+  // an annotation's name (`nginx.ingress.kubernetes.io/auth-secret: basic-auth`, in a chart's values), its last word `secret`: the
+  // Secret it names, as the annotation on an object is read (secret-field-names.ts); `AUTH_SECRET` alone holds one
+  if (w[w.length - 1] === 'secret' && ANNOTATION_NAME.test(name)) return SECRET_OBJECT_NAME_SHAPE;
   // the key of a Secret a password is read from (a chart's `auth.secretKeys.adminPasswordKey: postgres-password`,
   // `existingSecretPasswordKey`, Grafana's `admin.passwordKey`): a key's name is words; any other value the secret after all
   if (w.length > 1 && w[w.length - 1] === 'key' && PASSWORD_WORDS.has(w[w.length - 2]!)) return NAME;
@@ -192,6 +201,14 @@ const PASSWORD_WORDS: ReadonlySet<string> = new Set(['password', 'passwd', 'pwd'
 
 /** An access level, as GitHub Actions' `permissions` give one (`read`, `write`, `none`). */
 const ACCESS_LEVEL: Shape = (v) => /^(?:read|write|none)$/.test(v);
+
+/** The words of a CSRF token, before `token_id` (`CSRF_TOKEN_ID`, `csrfTokenId`, `xsrf.token-id`). */
+const CSRF_WORDS: ReadonlySet<string> = new Set(['csrf', 'xsrf']);
+
+/** An annotation's name: a DNS subdomain of two labels or more, `/` and a name (`nginx.ingress.kubernetes.io/auth-secret`). */
+const ANNOTATION_NAME = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}\/[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/** The name of a Secret (`SECRET_OBJECT_NAME`), as a shape. */
+const SECRET_OBJECT_NAME_SHAPE: Shape = (v) => SECRET_OBJECT_NAME.test(v);
 
 /** The words of a credential (before `id`, its id: `credentialsId`). */
 const CREDENTIAL_WORDS: ReadonlySet<string> = new Set(['credential', 'credentials', 'creds']);
@@ -228,9 +245,22 @@ const isClientAuth = (w: readonly string[]) => w.includes('client') || w.include
 
 /**
  * The words of a name whose `1` or `0` is a switch (`MARIADB_ALLOW_EMPTY_ROOT_PASSWORD=1`,
- * `MARIADB_RANDOM_ROOT_PASSWORD=1`, `SMTP_AUTH=1`): under any other secret name it is the (weak) password.
+ * `MARIADB_RANDOM_ROOT_PASSWORD=1`, `SMTP_AUTH=1`, Rails' `SECRET_KEY_BASE_DUMMY=1`): under any other secret name it is the (weak) password.
  */
-const SWITCH_WORDS = new Set(['allow', 'enable', 'enabled', 'disable', 'disabled', 'random', 'generate', 'use', 'skip', 'require', 'auth']);
+const SWITCH_WORDS = new Set([
+  'allow',
+  'enable',
+  'enabled',
+  'disable',
+  'disabled',
+  'random',
+  'generate',
+  'use',
+  'skip',
+  'require',
+  'auth',
+  'dummy',
+]);
 
 /**
  * The last word of a setting that names Secrets or their keys rather than holding one

@@ -46,6 +46,12 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   // a Jenkinsfile's `usernamePassword(passwordVariable: 'PASS')`: the variable the secret is bound to
   ['variable', ENV_NAME],
   ['name', NAME],
+  // the request's parameter, form field or cookie it is sent in (`csrf.token.parameter: _csrf`, `PASSWORD_PARAM = "password"`,
+  // `CSRF_TOKEN_COOKIE: XSRF-TOKEN`, `password_field: pwd`)
+  ['param', NAME],
+  ['parameter', NAME],
+  ['field', NAME],
+  ['cookie', NAME],
   ['ref', NAME],
   ['alias', NAME],
   ['provider', NAME],
@@ -81,6 +87,18 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['pattern', REGULAR_EXPRESSION],
   ['policies', POLICY],
   ['hashers', NAME],
+  // how it is made, kept, read or written (`ACCESS_TOKEN_FORMAT: jwt`, `PASSWORD_STORAGE: bcrypt`, `TOKEN_CACHE: memory`,
+  // `TOKEN_SOURCE: header`, `SECRET_MANAGER: aws`, `SECRET_NAMESPACE: vault-system`, `TOKEN_CLAIM: sub`, `TOKEN_ISSUERS`)
+  ...['format', 'encoding', 'charset', 'strategy', 'storage', 'source', 'kind', 'manager', 'cache', 'validator'].map(
+    (w) => [w, NAME] as const,
+  ),
+  ...['namespace', 'claim', 'claims', 'issuers', 'sender', 'template'].map((w) => [w, NAME] as const),
+  // its strength and the bounds of its reuse (`PASSWORD_COMPLEXITY: high`, `PASSWORD_HASH_ITERATIONS: 600000`, `PASSWORD_HISTORY: 5`,
+  // `TOKEN_LEEWAY: 30`, `TOKEN_REFRESH_THRESHOLD: 0.8`, `PASSWORD_RESET_TOKEN_BYTES: 32`, `SESSION_SECRET_ROTATION: weekly`)
+  ...['complexity', 'strength', 'rotation'].map((w) => [w, (v: string) => NAME(v) || QUANTITY(v)] as const),
+  ...['iterations', 'history', 'reuse', 'leeway', 'threshold', 'bytes', 'bits', 'cost', 'retries', 'skew'].map(
+    (w) => [w, QUANTITY] as const,
+  ),
   // what makes or stores it (Spring's `passwordEncoder: bcrypt`, Django's `PASSWORD_HASHER: argon2`, `TOKEN_GENERATOR: uuid`)
   ['encoder', NAME],
   ['hasher', NAME],
@@ -99,8 +117,10 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['hash', DIGEST],
   // what a user interface says of it (`PASSWORD_HELP: Use at least 12 characters, with a digit.`, `token_hint`), and a field's
   // label, title or placeholder, a word of letters too (`LOGIN_PASSWORD_LABEL: Password`, `passwordPlaceholder: Passwort`)
-  ...['help', 'hint', 'message', 'description', 'error'].map((w) => [w, SENTENCE] as const),
-  ...['label', 'title', 'placeholder', 'prompt', 'tooltip'].map((w) => [w, LABEL_TEXT] as const),
+  // an example a user interface gives of one, words of a sentence (`passphrase_example: "correct horse battery staple"`; a word,
+  // `PASSWORD_EXAMPLE: Summer2024`, is still one)
+  ...['help', 'hint', 'message', 'description', 'error', 'question', 'example'].map((w) => [w, SENTENCE] as const),
+  ...['label', 'title', 'placeholder', 'prompt', 'tooltip', 'text'].map((w) => [w, LABEL_TEXT] as const),
   // public halves
   ['crt', PUBLIC],
   ['cert', PUBLIC],

@@ -36,6 +36,7 @@ export {
   entropy,
   isPlaceholder,
   isPlaceholderCredential,
+  isSealedCiphertext,
 } from './secret-shapes.js';
 export { isFileSource } from './setting-secret-rules.js';
 export { isExampleFile } from './example-files.js';

@@ -148,18 +148,38 @@ const CONFIG_PROVIDER = /^\$\{(?:[a-z][a-z0-9]*:[^:{}\s]*:[\w.-]+|env:[A-Za-z_][
 
 /**
  * A CI system's secret or variable named in an expression's context, bare as a step's `if:`, a Helm chart's values and the
- * runners' docs write it (`secrets.DB_PASSWORD`, `vars.REGISTRY_USER`, `env.API_TOKEN`, GitHub Actions' and Gitea's contexts):
- * a name of words (`NAME`), not a password after a dot (`secrets.Xk3q9Lm2Pz7w`).
+ * runners' docs write it (`secrets.DB_PASSWORD`, `vars.REGISTRY_USER`, `env.API_TOKEN`, `inputs.registry-password`, GitHub
+ * Actions' and Gitea's contexts): a variable's name (`CONTEXT_NAME`), not a password after a dot (`secrets.Xk3q9Lm2Pz7w`,
+ * `env.Summer2024`).
  */
-const CONTEXT_REFERENCE = /^(?:secrets|vars|env|inputs)\.([A-Za-z_][A-Za-z0-9_]*)$/;
+const CONTEXT_REFERENCE = /^(?:secrets|vars|env|inputs)\.([A-Za-z_][A-Za-z0-9_-]*)$/;
+/**
+ * A variable's name as CI systems' contexts hold them: words of one case joined by `_` (`DB_PASSWORD`, `registry_password`, an
+ * input's `registry-password`) or camelCase words (`registryPassword`); a word of letters and digits alone is a password's shape
+ * (`Summer2024`, `hunter2`, `P4ssw0rd`), as is a capitalized one (`Summer_2024`): none.
+ */
+const CONTEXT_NAME = /^_*(?:[A-Z][A-Z0-9]*(?:_+[A-Z0-9]+)*|[a-z][a-z0-9]*(?:[-_]+[a-z0-9]+)*|[a-z]+(?:[A-Z][a-z]+)+)_*$/;
 const isContextReference = (v: string): boolean => {
   const name = CONTEXT_REFERENCE.exec(v)?.[1];
-  return name !== undefined && NAME(name);
+  return name !== undefined && CONTEXT_NAME.test(name) && !/^_*[A-Za-z]+[0-9][A-Za-z0-9]*_*$/.test(name);
+};
+
+/**
+ * A property Maven's resource filtering fills in, as Spring Boot's build writes it (`spring.datasource.password=@db.password@`,
+ * `@project.version@`), or a build's token between `@@` (`@@AUTH_TOKEN@@`): a property's name of two words or more, each of one
+ * case (`db.password`, `env.DB_PASSWORD`, `project.build.sourceEncoding`); not a password between `@` (`@Summer2024@`, `@hunter2@`).
+ */
+const FILTERED = /^(@@?)([A-Za-z][\w.-]*)(@@?)$/;
+const isFilteredProperty = (v: string): boolean => {
+  const m = FILTERED.exec(v);
+  if (m === null || m[1] !== m[3]) return false;
+  const parts = m[2]!.split(/[._-]/);
+  return parts.length >= 2 && parts.every((p) => /^(?:[a-z]+(?:[A-Z][a-z]+)*|[A-Z]+)$/.test(p));
 };
 
 /**
  * Whether a value only refers to another (`$(DB_PASSWORD)`, `{{ .password }}`: `TEMPLATE`, a config provider's `CONFIG_PROVIDER`, a
- * CI system's context, `secrets.DB_PASSWORD`: `CONTEXT_REFERENCE`), is a
+ * CI system's context, `secrets.DB_PASSWORD`: `CONTEXT_REFERENCE`, Maven's filtered property, `@db.password@`: `FILTERED`), is a
  * placeholder for one (`__API_TOKEN__`), is a switch (`true`, as in `MYSQL_RANDOM_ROOT_PASSWORD: "true"`) or no value in code
  * (Python's `password=None`, `null`, `nil`, `undefined`):
  * such a value is no secret, whatever its key's name (`1` and `0` are switches only under a switch's name: `isSecretSetting`).
@@ -171,7 +191,8 @@ export function isPlaceholder(value: string): boolean {
     /^(?:true|false|yes|no|on|off|null|nil|none|undefined)$/i.test(v) ||
     TEMPLATE.test(v) ||
     CONFIG_PROVIDER.test(v) ||
-    isContextReference(v)
+    isContextReference(v) ||
+    isFilteredProperty(v)
   );
 }
 
@@ -267,7 +288,7 @@ export function isTokenUser(user: string): boolean {
  * and runs of a few repeated characters (`bbbb...`, hex digits all of them) fail the mix or the entropy.
  */
 export function highEntropy(s: string, m: RegExpExecArray): boolean {
-  if (inEncryptedValue(m) || isSealedCiphertext(s)) return false;
+  if (inEncryptedValue(m) || inSealedSecret(s, m)) return false;
   if (/^[0-9a-fA-F]+$/.test(s)) {
     // only the characters a digest's prefix can take (`sha512:`): all of the text before each hex run
     // made a string of many such runs quadratic
@@ -300,24 +321,41 @@ const SEALING_KEY_BYTES: ReadonlySet<number> = new Set([256, 384, 512]);
 const STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
- * Whether a value is Sealed Secrets' ciphertext (kubeseal's, a SealedSecret's `encryptedData`, committed by design): base64 of the
- * session key's length (2 bytes, big-endian: the sealing key's, 256, 384 or 512), the session key encrypted with RSA, then the
- * value encrypted with AES-GCM and its 16-byte tag. Only the controller's private key opens it; a token is never as long nor starts so.
+ * Whether a value has the form of Sealed Secrets' ciphertext (kubeseal's, a SealedSecret's `encryptedData`, committed by design):
+ * base64 of the session key's length (2 bytes, big-endian: the sealing key's, 256, 384 or 512), the session key encrypted with
+ * RSA, then the value encrypted with AES-GCM and its 16-byte tag. Only the controller's private key opens it. The RSA block and
+ * the AES-GCM output are random bytes of any value, so the form is all that tells it: 3 random base64 values in 65,536 of 368
+ * characters or more have it too (a key's, a token's), so it is taken for ciphertext only where a SealedSecret holds it, in
+ * its `encryptedData` (lib/checks/secret-strings.ts) or a text that declares one (`inSealedSecret`), never anywhere else.
  */
 export function isSealedCiphertext(v: string): boolean {
-  if (v.length < 368 || !STANDARD_BASE64.test(v)) return false;
-  const head = Buffer.from(v.slice(0, 4), 'base64');
-  const keyBytes = head.readUInt16BE(0);
+  if (v.length < 368 || v.length % 4 !== 0 || !STANDARD_BASE64.test(v)) return false;
+  const keyBytes = Buffer.from(v.slice(0, 4), 'base64').readUInt16BE(0);
   const bytes = (v.length / 4) * 3 - (v.endsWith('==') ? 2 : v.endsWith('=') ? 1 : 0);
-  return v.length % 4 === 0 && SEALING_KEY_BYTES.has(keyBytes) && bytes >= 2 + keyBytes + 16;
+  return SEALING_KEY_BYTES.has(keyBytes) && bytes >= 2 + keyBytes + 16;
 }
 
+/** A text that declares a SealedSecret (a manifest's YAML or JSON, as kubeseal writes it): read once per text. */
+const declaresSealedSecret = oncePerText((text) => /(?<![\w-])["']?kind["']?[ \t]*:[ \t]*["']?SealedSecret\b/.test(text));
+/** How far before a match `inSealedSecret` reads its line: a key's name (`"api-token": "`, `password: `) and its indentation. */
+const SEALED_KEY_CHARS = 256;
+/** The end of a mapping's line up to its value (or a JSON object's, after `{` or `,`): the key, maybe quoted, its colon, and a quote the value may start with. */
+const BEFORE_MAPPING_VALUE = /(?:^|[\n{,])[ \t]*["']?[\w.-]+["']?[ \t]*:[ \t]*["']?$/;
+
 /**
- * Whether a value is encrypted for a Spring application (`ENCRYPTED_VALUE`) or sealed for Sealed Secrets' controller
- * (`isSealedCiphertext`): no secret, whatever its setting's name.
+ * Whether a match (`m`, of `s`) is Sealed Secrets' ciphertext in a text that holds a SealedSecret (a ConfigMap's file, a
+ * manifest checked alone): of its form (`isSealedCiphertext`), a mapping's value on its line, in a text that declares one.
  */
+function inSealedSecret(s: string, m: RegExpExecArray): boolean {
+  if (!sealedIn(s, m.input)) return false;
+  return BEFORE_MAPPING_VALUE.test(m.input.slice(Math.max(0, m.index - SEALED_KEY_CHARS), m.index));
+}
+
+/** Whether a setting's value (`password: <value>`, read by the setting rules) is Sealed Secrets' ciphertext in a `text` that declares a SealedSecret. */
+export const sealedIn = (value: string, text: string): boolean => isSealedCiphertext(value) && declaresSealedSecret(text);
+
+/** Whether a value is encrypted for a Spring application (`ENCRYPTED_VALUE`): no secret, whatever its setting's name. */
 export const isEncryptedValue = (v: string): boolean => {
-  if (isSealedCiphertext(v)) return true;
   const m = ENCRYPTED_VALUE.exec(v);
   return m !== null && (m[1] !== undefined ? isCiphertext(m[1], 8) : isCiphertext(m[2]!, 1));
 };

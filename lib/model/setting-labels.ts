@@ -127,12 +127,15 @@ function namesKind(word: string, own: ReadonlySet<string>, kinds: ReadonlySet<Se
   return false;
 }
 
-/** Words as a title writes them, capitalized or an acronym, joined by blanks or `-` (`API-Token`, `Api Token`, `DB Password`). */
-const TITLE_WORDS = /^(?:\p{Lu}\p{Ll}+|\p{Lu}{2,})(?:[ \t-](?:\p{Lu}\p{Ll}+|\p{Lu}{2,}))+$/u;
+/**
+ * Words as a title or a label writes them, capitalized or an acronym first, then capitalized, lower-case or an acronym, joined by
+ * blanks or `-` (`API-Token`, `Api Token`, `DB Password`, `API token`, `Confirm password`).
+ */
+const TITLE_WORDS = /^(?:\p{Lu}\p{Ll}+|\p{Lu}{2,})(?:[ \t-](?:\p{L}\p{Ll}+|\p{Lu}{2,}))+$/u;
 
 /**
- * Whether a value is the name's own words as a title says them (`TITLE_WORDS`), the secret's word among them (`api.token=API-Token`,
- * `db_password: DB Password`): the field's label, as `password=Password` is.
+ * Whether a value is the name's own words as a title or a label says them (`TITLE_WORDS`), the secret's word among them
+ * (`api.token=API-Token`, `db_password: DB Password`, `api_token: "API token"`): the field's label, as `password=Password` is.
  */
 function isNameSaid(value: string, name: string): boolean {
   if (!TITLE_WORDS.test(value)) return false;
@@ -144,9 +147,9 @@ function isNameSaid(value: string, name: string): boolean {
 /** A capitalized word of letters (`Password`, `Passwort`, `Jeton`). */
 const CAPITALIZED = /^\p{Lu}\p{Ll}+$/u;
 
-/** A line of a message catalogue: a key, `=` or `:`, then prose (`PROSE`, numbers among its words), quoted or not. */
+/** A line of a message catalogue: a key, `=` or `:`, then prose (`PROSE`, numbers among its words, a comma after one), quoted or not. */
 const PROSE_LINE =
-  /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=][ \t]*["']?(\p{Lu}[\p{Ll}'’-]*(?:[ \t]+[\p{L}\p{N}'’-]+)+)[ \t]*[.:!?…]?["']?,?[ \t]*\r?$/u;
+  /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=][ \t]*["']?(\p{Lu}[\p{Ll}'’-]*,?(?:[ \t]+[\p{L}\p{N}'’-]+,?)+)[ \t]*[.:!?…]?["']?,?[ \t]*\r?$/u;
 /** A line of a label: a key, then a capitalized word (`submit: Anmelden`, `"login": "Connexion",`). */
 const WORD_LINE = /^[ \t]*["']?[\w.-]+["']?[ \t]*[:=][ \t]*["']?\p{Lu}[\p{Ll}\p{M}]+["']?,?[ \t]*\r?$/u;
 /** A line that sets a value (`key=value`, `key: value`; not `key:` alone, a YAML mapping's). */
@@ -245,6 +248,14 @@ const namesASecret = (value: string): boolean =>
     .some((w) => w !== '' && (kindOf(w) !== undefined || LABEL_WORDS.has(w) || UNSPACED_LABEL_WORD.test(w)));
 
 /**
+ * Whether prose is a message of a sentence's grammar: five words or more, a comma among them or punctuation at its end (`Verwenden
+ * Sie einen Satz, den Sie sich merken können.` under a catalogue's `login.passphrase`, a hint of what to choose); a catalogue writes
+ * such under a secret's own name, where a passphrase is written as words alone (`Correct horse battery staple`, `Winter 2024!`),
+ * which stay found. A passphrase written as a sentence of five words, its full stop too, passes in a catalogue, as its messages do.
+ */
+const isMessage = (value: string): boolean => /[,.!?…:][ \t]*$|,[ \t]/u.test(value) && value.trim().split(/[ \t]+/).length >= 5;
+
+/**
  * Whether a name's last word is a secret's own (`password`, `db.password`, `api_token`), not a property of one (`password_hint`,
  * `password.forgot`): what a catalogue writes under it names the secret (`Mot de passe`); prose that does not is the secret,
  * in a file of prose too (`app.greeting=Hello and welcome`, then `spring.datasource.password=Correct horse battery staple`).
@@ -262,7 +273,7 @@ const namesSecretItself = (name: string): boolean => nameVerdict(words(name).at(
  */
 export function isLabelValue(value: string, name: string, input: string): boolean {
   if (PROSE.test(value) || NATIVE_WORD.test(value))
-    return namesTheSecret(value, name) || (isCatalogue(input) && (!namesSecretItself(name) || namesASecret(value)));
+    return namesTheSecret(value, name) || (isCatalogue(input) && (!namesSecretItself(name) || namesASecret(value) || isMessage(value)));
   if (isNameSaid(value, name)) return true;
   if (!CAPITALIZED.test(value)) return false;
   // under a secret's own name a word that does not name it is the secret, in a catalogue too (`rabbitmq.password: Guest` among

@@ -12,7 +12,7 @@
 import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
 import { nameVerdict } from './secret-names.js';
 import { entryName, isSecretParameter } from './secret-field-names.js';
-import { NAME, PATH, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
+import { NAME, PATH, QUANTITY, isAddress, oncePerText, sealedIn } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
 import { CONSUL_TOKEN_RULE, HEREDOC_SETTING_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
@@ -236,6 +236,11 @@ function settingOf(m: RegExpExecArray): string | undefined {
     joinedToRead(m)
   )
     return undefined;
+  // a SealedSecret's encryptedData, in a file that holds one (kubeseal's output): ciphertext, committed by design
+  if (sealedIn(value, m.input)) return undefined;
+  // an annotation that names a Secret, as a chart's values write one (`nginx.ingress.kubernetes.io/auth-secret: basic-auth`)
+  const annotation = name.endsWith('secret') ? annotationName(m, name) : undefined;
+  if (annotation !== undefined && !secretSetting(annotation, value)) return undefined;
   // a shell's or Docker Compose's value, its defaults and the text around its references (`${PG_PASSWORD:-...}`, `${PREFIX}-...`)
   if (expandsToSecret(m, name, secretSetting)) return name;
   if (secretSetting(name, value) && !isSentence(m) && !isScript(m) && !isLabel(m, name) && !isCommentedExample(m, value)) return name;
@@ -266,6 +271,25 @@ export const isFileSource = (name: string, value: string): boolean => FROM_FILE.
  * `-D` (`-Ddb.password=...` sets `db.password`, `-DDB_PASSWORD=...` sets `DB_PASSWORD`, which messages name, not `Ddb.password`).
  */
 const nameOf = (m: RegExpMatchArray) => (JVM_OPTION.test(m[0]) ? m[1]!.slice(1) : m[1]!);
+
+/** The most characters of an annotation's prefix (a DNS subdomain and `/`). */
+const ANNOTATION_PREFIX_CHARS = 254;
+
+/**
+ * The whole name of a setting that is an annotation's (`nginx.ingress.kubernetes.io/auth-secret`), whose last part `name` the
+ * match read (`auth-secret`): its prefix read back from the `/` before it, character by character, a bound at most (a pattern
+ * searched in the text before it read it again from each of its characters).
+ */
+function annotationName(m: RegExpExecArray, name: string): string | undefined {
+  const start = m.index + m[0].indexOf(name);
+  if (m.input[start - 1] !== '/') return undefined;
+  let from = start - 1;
+  while (from > 0 && start - from < ANNOTATION_PREFIX_CHARS && /[-a-z0-9.]/.test(m.input[from - 1]!)) from--;
+  // a DNS subdomain of two labels or more, the last of letters (`nginx.ingress.kubernetes.io`), then the `/`
+  const domain = m.input.slice(from, start - 1);
+  const tld = domain.slice(domain.lastIndexOf('.') + 1);
+  return /^[a-z0-9]/.test(domain) && domain.includes('.') && /^[a-z]{2,}$/.test(tld) ? `${domain}/${name}` : undefined;
+}
 
 /**
  * Whether a setting is written within a config provider's reference, `${<provider>:` and no `}` before it (a

@@ -164,6 +164,31 @@ describe('secret values in objects', () => {
     expect(found(wrong)).toEqual(['spec.encryptedData.password: secrets/key-name', 'spec.encryptedData.key: secrets/value']);
   });
 
+  it("takes a value of a ciphertext's form (3 random base64 values in 65,536 have it) for one only where a SealedSecret holds it", () => {
+    // random bytes whose first two read as a sealing key's length: a key's or a token's base64, by chance
+    const lookalike = Buffer.concat([Buffer.from([2, 0]), randomBytes(600)]).toString('base64');
+    expect(found(configMap({ SIGNING_KEY: lookalike, 'blob.txt': `key: ${lookalike}\n` }))).toEqual([
+      'data.SIGNING_KEY: secrets/value',
+      'data.blob.txt: secrets/value',
+    ]);
+    // a file of settings that is no SealedSecret, with the value where encryptedData would hold it
+    expect(found(configMap({ 'app.yaml': `spec:\n  encryptedData:\n    password: ${lookalike}\n` }))).toEqual([
+      'data.app.yaml: secrets/value',
+    ]);
+    // elsewhere in a SealedSecret (a template's data is the Secret's plain metadata and values) and in a text's prose beside one
+    const sealedSecret: KubeObject = {
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: 'db', annotations: { note: lookalike } },
+      spec: { encryptedData: { password: lookalike }, template: { data: { 'ca.crt': lookalike } } },
+    };
+    expect(found(sealedSecret)).toEqual(['metadata.annotations.note: secrets/value', 'spec.template.data.ca.crt: secrets/value']);
+    expect(found(configMap({ 'notes.md': `kind: SealedSecret\nthe key is ${lookalike}\n` }))).toEqual(['data.notes.md: secrets/value']);
+    // kubeseal's JSON, of one line or pretty-printed, still passes
+    const json = JSON.stringify({ kind: 'SealedSecret', spec: { encryptedData: { 'api-token': lookalike } } });
+    expect(found(configMap({ 'sealed.json': json, 'sealed-pretty.json': JSON.stringify(JSON.parse(json), null, 2) }))).toEqual([]);
+  });
+
   it("takes a camelCased setting of the Secret that holds a password (passwordSecret) for its name, not Graylog's password_secret nor a token's secret", () => {
     expect(
       found(configMap({ passwordSecret: 'redis-creds', 'auth.adminPasswordSecret': 'keycloak-admin', credentialsSecret: 's3-creds' })),

@@ -40,6 +40,19 @@ describe('the secret rules of command lines', () => {
     );
   });
 
+  it("find a password given to Elasticsearch's elasticsearch-users -p (useradd, passwd), not a reference nor its roles' flags", () => {
+    expectRule(
+      'command-password',
+      ['elasticsearch-users useradd app -p Xk9vQ2mLr7pT -r superuser', 'bin/elasticsearch-users passwd app -p Xk9vQ2mLr7pT'],
+      [
+        'elasticsearch-users useradd app -p "$ES_PASSWORD" -r superuser',
+        'elasticsearch-users roles app -a superuser',
+        'elasticsearch-users list',
+      ],
+    );
+    expect(detectSecret('elasticsearch-users useradd app -p Xk9vQ2mLr7pT')?.given).toBe('elasticsearch-users -p <password>');
+  });
+
   it("find a password given to SQL Server's sqlcmd, OpenLDAP's clients, ipmitool, rabbitmqctl, mosquitto_passwd and the oc, cf and az logins; not a prompt, a reference or az's certificate file", () => {
     expectRule(
       'command-password',

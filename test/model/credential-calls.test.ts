@@ -90,6 +90,26 @@ describe('a call that takes a user and a password by position', () => {
     );
   });
 
+  it("finds the password paho-mqtt's username_pw_set, OkHttp's Credentials.basic and superagent's auth take; not a variable, a read nor a scheme", () => {
+    expectRule(
+      'credential-call',
+      [
+        'client.username_pw_set("device-42", "Xk9vQ2mLr7pT")',
+        'String credential = Credentials.basic("jesse", "Xk9vQ2mLr7pT");',
+        "await request(app).get('/admin').auth('admin', 'Xk9vQ2mLr7pT')",
+      ],
+      [
+        'client.username_pw_set("device-42", os.environ["MQTT_PASSWORD"])',
+        'client.username_pw_set(user, password)',
+        'String credential = Credentials.basic(user, System.getenv("API_PASSWORD"));',
+        "await request(app).get('/admin').auth(token, { type: 'bearer' })",
+        'const a = firebase.auth()',
+        "agent.auth('admin', '')",
+      ],
+    );
+    expect(detectSecret('client.username_pw_set("device-42", "Xk9vQ2mLr7pT")')?.given).toBe('username_pw_set(..., <password>)');
+  });
+
   it("finds the password literal: requests' auth tuple and classes, a login, .NET's, Java's and Go's credentials", () => {
     expectRule(
       'credential-call',

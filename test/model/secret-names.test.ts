@@ -298,3 +298,73 @@ describe('secret-looking key names', () => {
       expect(isSecretAnnotation(name, value), `${name}: ${value}`).toBe(false);
   });
 });
+
+describe('names of what a secret is sent or known by', () => {
+  it("take a CSRF token's id, a secret's id, a request's parameter, field or cookie and a secret question for what they are; find a secret of another shape there", () => {
+    for (const [name, value] of [
+      ['CSRF_TOKEN_ID', '3f2504e0-4f89-11d3-9a0c-0305e82c3301'],
+      ['csrfTokenId', 'authenticate'],
+      ['xsrf.token-id', '7c9e6679-7425-40de-944b-e07fc1f90ae7'],
+      ['secret_id', 'prod/db/password'],
+      ['csrf.token.parameter', '_csrf'],
+      ['PASSWORD_PARAM', 'password'],
+      ['password_field', 'pwd'],
+      ['CSRF_TOKEN_COOKIE', 'XSRF-TOKEN'],
+      ['secret_question', 'What was the name of your first pet?'],
+      ['passphrase_example', 'correct horse battery staple'],
+      ['nginx.ingress.kubernetes.io/auth-secret', 'basic-auth'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(false);
+    for (const [name, value] of [
+      // Vault's token id is the token; AppRole's secret_id a credential
+      ['VAULT_DEV_ROOT_TOKEN_ID', 'root'],
+      ['TOKEN_ID', '3f2504e0-4f89-11d3-9a0c-0305e82c3301'],
+      ['VAULT_SECRET_ID', '3f2504e0-4f89-11d3-9a0c-0305e82c3301'],
+      ['CSRF_TOKEN_ID', 'Xk9vQ2mLr7pT'],
+      ['csrf.token.parameter', 'Xk9vQ2mLr7pT'],
+      ['secret_question', 'Fluffy2019'],
+      ['PASSWORD_EXAMPLE', 'Summer2024'],
+      ['nginx.ingress.kubernetes.io/auth-secret', 'Xk9vQ2mLr7pT'],
+      ['AUTH_SECRET', 'my-nextauth-secret'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
+  });
+});
+
+describe("names of a secret's properties", () => {
+  it('take how a secret is made, kept, read or bounded for a setting of it (ACCESS_TOKEN_FORMAT: jwt, PASSWORD_HISTORY: 5), and a secret of another shape there for one', () => {
+    for (const [name, value] of [
+      ['ACCESS_TOKEN_FORMAT', 'jwt'],
+      ['JWT_SECRET_ENCODING', 'base64'],
+      ['REFRESH_TOKEN_STRATEGY', 'rotate'],
+      ['PASSWORD_STORAGE', 'bcrypt'],
+      ['TOKEN_SOURCE', 'header'],
+      ['TOKEN_CACHE', 'memory'],
+      ['SECRET_MANAGER', 'aws'],
+      ['SECRET_NAMESPACE', 'vault-system'],
+      ['TOKEN_CLAIMS', 'sub,email'],
+      ['PASSWORD_RESET_SENDER', 'no-reply@example.com'],
+      ['PASSWORD_RESET_TEMPLATE', 'reset-password.html'],
+      ['PASSWORD_COMPLEXITY', 'high'],
+      ['SESSION_SECRET_ROTATION', 'weekly'],
+      ['PASSWORD_HASH_ITERATIONS', '600000'],
+      ['PASSWORD_HISTORY', '5'],
+      ['TOKEN_LEEWAY', '30'],
+      ['TOKEN_REFRESH_THRESHOLD', '0.8'],
+      ['PASSWORD_RESET_TOKEN_BYTES', '32'],
+      ['PASSWORD_PROMPT_TEXT', 'Enter password'],
+      ['SECRET_KEY_BASE_DUMMY', '1'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(false);
+    for (const [name, value] of [
+      ['ACCESS_TOKEN_FORMAT', 'Xk9vQ2mLr7pT'],
+      ['PASSWORD_STORAGE', 'hunter2!x'],
+      ['PASSWORD_HISTORY', 'Summer 2024!'],
+      ['TOKEN_LEEWAY', 'Xk9vQ2mLr7pT'],
+      ['PASSWORD_PROMPT_TEXT', 'Xk9vQ2mLr7pT'],
+      ['SECRET_KEY_BASE', '1'],
+      ['SECRET_KEY_BASE_DUMMY', 'Xk9vQ2mLr7pT'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
+  });
+});

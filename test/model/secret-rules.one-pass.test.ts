@@ -318,8 +318,16 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
       ],
     ],
     [
-      "LDAP binds, FTP, PowerShell's SecureString and cmdlets",
-      ['x.simple_bind_s(a, ', 'FTP(a, b, ', 'ConvertTo-SecureString "a" ', '$env:A = (Get-Content '],
+      "LDAP binds, FTP, PowerShell's SecureString and cmdlets, MQTT's and HTTP clients' logins",
+      [
+        'x.simple_bind_s(a, ',
+        'FTP(a, b, ',
+        'ConvertTo-SecureString "a" ',
+        '$env:A = (Get-Content ',
+        'x.username_pw_set(a, ',
+        'Credentials.basic(a, ',
+        '.auth(a, ',
+      ],
     ],
     // a connect string's placeholders and formats, and a comment's line read back a bound for each URL on it
     [
@@ -337,6 +345,32 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
       ],
     ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
+    expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
+  });
+
+  // a SealedSecret's values of a ciphertext's form, each read a bound back for its key, the text for its kind once; a CI
+  // context's name of 8 MiB read once
+  it("read 8 MiB of a SealedSecret's ciphertexts, in YAML and in JSON of one line, of a CI context's name, annotations' names and catalogues' messages in one pass", () => {
+    // random-looking bytes (xorshift, the same in each run) after a sealing key's length, 4096 bits
+    let x = 2463534242;
+    const next = () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return x & 255;
+    };
+    const bytes = [2, 0, ...Array.from({ length: 600 }, next)];
+    const ct = Buffer.from(bytes).toString('base64');
+    const units: Unit[] = [
+      ['kind: SealedSecret\nspec:\n  encryptedData:\n', `    k: ${ct}\n`],
+      ['{"kind":"SealedSecret","spec":{"encryptedData":{', `"password":"${ct}",`],
+      ['password: env.', 'a_'],
+      // an annotation's prefix read back a bound from each name's `/`; a catalogue's messages with commas, each line read once
+      'a.b.io/auth-secret: c ',
+      ['x', 'a-b.c/x-secret: d\n'] as const,
+      'login.passphrase=Verwenden Sie einen Satz, den Sie merken.\n',
+      'a.b=Bitte melden Sie sich an, dann, \n',
+    ];
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
 

@@ -394,13 +394,40 @@ describe('the secret rules of settings written as text', () => {
         'DB_PASSWORD=secrets.S3cr3tValue9\n',
         'api_token: vars.Xk9vQ2mLr7pT\n',
         'password: Xk9vQ2mLr7pT\n',
+        // a password of words and digits after a context's word: no variable's name
+        'password: env.Summer2024\n',
+        'DB_PASSWORD=secrets.hunter2\n',
+        'password: env.Summer_2024\n',
+        'api_token: inputs.P4ssw0rd\n',
       ],
       [
         'password: secrets.DB_PASSWORD\n',
+        'password: inputs.registry-password\n',
+        'password: inputs.registryPassword\n',
+        'password: secrets.GH_PAT_V2\n',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
         '      - uses: docker/login-action@v3\n        with:\n          username: ${{ github.actor }}\n          password: secrets.GHCR_TOKEN\n',
         'API_TOKEN=env.API_TOKEN\n',
         'registry:\n  password: secrets.registry_password\n',
+      ],
+    );
+  });
+
+  it("leave a property Maven's resource filtering fills in alone (Spring Boot's @db.password@, a build's @@API_TOKEN@@), and find a password between @", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'password=@Summer2024@\n',
+        'password=@Xk9vQ2mLr7pT@\n',
+        'password=@Summer_2024@\n',
+        'password=@db.pass1word@\n',
+        'password=@db.password@@\n',
+      ],
+      [
+        'spring.datasource.password=@db.password@\n',
+        'spring:\n  datasource:\n    password: "@db.password@"\n',
+        'password=@env.DB_PASSWORD@\n',
+        'auth_token: @@AUTH_TOKEN@@\n',
       ],
     );
   });
