@@ -1077,6 +1077,17 @@ describe('one namespace two stages name', () => {
     ]);
   });
 
+  it("is refused to a synthesis of the stage alone too, against the other's record", () => {
+    afterFullSynth({ alpha: echo('team', node('10.0.0.1')), beta: echo('other', node('10.0.0.1')) }, (dir) => {
+      writeFileSync(join(dir, 'environments', 'beta.yaml'), echo('team', node('10.0.0.1')));
+      const alone = runCli('synth', ['beta'], dir);
+      expect(alone.code).toBe(2);
+      expect(alone.stderr).toContain(
+        "environments/beta.yaml:1:12: error: namespace: stage beta names the namespace 'team', as stage alpha does (environments/alpha.yaml:1:12)",
+      );
+    });
+  });
+
   it('is taken on clusters of their own or unknown (no node nor delivery in common: one namespace name on two clusters is common)', () => {
     for (const stages of [
       { alpha: echo('team', node('10.0.0.1')), beta: echo('team', node('10.0.1.1')) },
