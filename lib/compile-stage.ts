@@ -306,6 +306,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       stacks,
       nodePortSettings: edge.nodePortSettings,
       locate: loaded.locate,
+      namedNamespace: loaded.file.namespace,
     });
     outcome.declaration = { ...outcome.declaration, claims };
     // the stage's files now, so that its serialized documents need not be kept (nor sent by a worker)

@@ -245,9 +245,10 @@ export function defineStack<S extends TSchema>(stack: Stack<S> & { readonly rele
  * Services, disruption budgets and spread constraints: its instance label,
  * `app.kubernetes.io/instance: <name>-<stage>`, unique in the cluster, which the labels transform
  * writes on every pod template of the app too. A label of the app's name alone (`{ name }`) is any
- * app's: a `manifests` app's pods labelled `name: web`, or the app of that name of another stage in
- * the same namespace, would be selected too (their pods behind the Service, two Deployments counting
- * each other's pods).
+ * app's: a `manifests` app's pods labelled `name: web` would be selected too (their pods behind the
+ * Service, two Deployments counting each other's pods). (The app of that name of another stage in the
+ * same namespace is no other app: its objects are these, of the same names, which each stage's apply
+ * replaces; a selector cannot keep them apart.)
  */
 export function appSelector(name: string, stage: Pick<StageContext, 'name'>): Record<string, string> {
   return { [INSTANCE_LABEL]: instanceLabel(name, stage.name) };

@@ -98,7 +98,7 @@ function refine(s: DemoappSettings, stage: StageContext, name: string): Settings
     });
   }
   // the container has one port, named http (AppDeployment's), which setting `port` gives
-  problems.push(...probesProblems(s.probes, ['probes'], { names: ['http'], at: ['port'] }));
+  problems.push(...probesProblems(s.probes, ['probes'], { names: ['http'], at: ['port'], fixed: true }));
   problems.push(
     ...ingressPathProblems(
       s.ingress?.paths,

@@ -169,6 +169,12 @@ export interface ProbedPorts {
   readonly names: readonly string[];
   /** The setting that declares them, relative to the app's settings (`['ports']`, `['sidecars', 0, 'ports']`). */
   readonly at: readonly (string | number)[];
+  /**
+   * Whether the names are the stack's own, not settings: `at` gives a port's number only (demoapp's
+   * `port`, the one port AppDeployment names `http`), so the fix is to use one of them, not to name
+   * a port under `at`. @default false
+   */
+  readonly fixed?: boolean;
 }
 
 /**
@@ -209,11 +215,15 @@ export function probesProblems(
         hint: `add port, or declare ${where}`,
       });
     } else if (typeof port === 'string' && !ports.names.includes(port)) {
+      const named = ports.names.map((n) => `'${n}'`).join(' or ');
+      const one = ports.names.length === 1;
       problems.push({
         code: 'config/unknown-port',
         path: [...at, which, check, 'port'],
-        message: `names no port of the container (${where}: ${ports.names.join(', ') || 'none'})`,
-        hint: `name a port under ${where}, or give its number`,
+        message: ports.fixed
+          ? `names no port of the container (its port${one ? '' : 's'}, set by ${where}, ${one ? 'is' : 'are'} named ${named})`
+          : `names no port of the container (${where}: ${ports.names.join(', ') || 'none'})`,
+        hint: ports.fixed ? `name ${named}, or give its number` : `name a port under ${where}, or give its number`,
       });
     }
   }

@@ -109,8 +109,8 @@ export interface AppDeploymentProps extends PodProps {
   /**
    * Labels that select the pods (a Service selects them too); the pod template carries them. They
    * must be the app's own: `appSelector(name, stage)` (lib/stack.ts), its instance label, unique in
-   * the cluster; a label of the app's name alone is any app's (a `manifests` app's pods, the app of
-   * that name of another stage in the namespace). The selector of a Deployment cannot change.
+   * the cluster; a label of the app's name alone is any app's (a `manifests` app's pods). The
+   * selector of a Deployment cannot change.
    */
   readonly selector: Readonly<Record<string, string>>;
   /** @default 1 (none when `autoscaled`) */

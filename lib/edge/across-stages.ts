@@ -2,8 +2,9 @@
  * What two stages may not both take, checked across stages (lib/compile.ts, once every stage is
  * compiled or recorded): an edge machine (each stage's haproxy.cfg and keepalived.conf are the whole
  * files of its machines, so the one copied last replaces the other's), a floating IP (two VRRP
- * masters would answer ARP for one address), and a node port on one cluster (open on every node for
- * one Service, so the API server refuses the second stage's). Each stage's claims are drawn where it
+ * masters would answer ARP for one address), a node port on one cluster (open on every node for
+ * one Service, so the API server refuses the second stage's), and a namespace on one cluster (their
+ * objects of one name are one object, which each stage's apply replaces). Each stage's claims are drawn where it
  * is compiled (`stageClaims`), with their places in its stage file, and kept in the record of a stage
  * whose output a synthesis keeps (lib/cli/reuse.ts), so a synthesis of the changed stages sees them too.
  * Its parts: the claims of a stage (stage-claims.ts), whether a stage's output takes one already
@@ -168,9 +169,27 @@ function crossStageProblems(
         hint: `give it a node port free in every stage, e.g. ${free} (${NODE_PORT_MIN}-${NODE_PORT_MAX})`,
       });
     }
+    const ns = claims.namespace;
+    // two delivered stages: lib/delivery/conflicts.ts's sharedNamespaces refuses one namespace of one cluster
+    const shared =
+      ns &&
+      earlier.flatMap(([s, o]) => {
+        const why = o.namespace?.value === ns.value && !(claims.delivered && o.delivered) && sharedCluster(claims, o, defaultCluster);
+        return why && o.namespace ? [{ s, taken: o.namespace, why }] : [];
+      })[0];
+    if (ns && shared) {
+      problems.push({
+        code: SHARED_NAMESPACE,
+        location: ns.at,
+        message: `namespace: stage ${stage} names the namespace '${ns.value}', as stage ${shared.s} does (${where(shared.taken)}), on one cluster (${shared.why}): both write their objects there, so an app of one name in both is one Deployment, Service, ... that each stage's apply replaces with its own, and that a stage which drops it prunes while the other still has it`,
+        hint: `give stage ${stage} a namespace of its own (namespace: ${stage}, its default, or remove namespace:)`,
+      });
+    }
   });
   return problems;
 }
+
+const SHARED_NAMESPACE = 'config/shared-namespace';
 
 const CLAIMS_NOT_CHECKED = 'synth/claims-not-checked';
 const MACHINE_NAME = 'edge/machine-name';

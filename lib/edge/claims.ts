@@ -37,6 +37,11 @@ export interface StageClaims {
   readonly nodePorts: readonly Claim[];
   /** Its edge machines' addresses and its floating IP's (without the prefix length). */
   readonly addresses: readonly Claim[];
+  /**
+   * The namespace its stage file names (`namespace:`; its default, the stage's name, is no other stage's):
+   * two stages on one cluster that name one write one object of each name there. @default - none named
+   */
+  readonly namespace?: Claim;
 }
 
 const isLocation = (v: unknown): v is SourceLocation =>
@@ -60,6 +65,7 @@ export function isStageClaims(v: unknown): v is StageClaims {
     typeof v.delivered === 'boolean' &&
     isClaimList(v.nodes) &&
     isClaimList(v.nodePorts) &&
-    isClaimList(v.addresses)
+    isClaimList(v.addresses) &&
+    (v.namespace === undefined || isClaimList([v.namespace]))
   );
 }

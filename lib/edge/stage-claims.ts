@@ -27,12 +27,23 @@ export interface ClaimSource {
   /** The setting that gives each node port of `charts`, when the caller has it already (`StageEdge.nodePortSettings`). @default - read from `charts` */
   readonly nodePortSettings?: NodePortSettings;
   readonly locate: (path: readonly (string | number)[]) => SourceLocation;
+  /** The namespace its stage file names (`namespace:`), when it names one. @default - none */
+  readonly namedNamespace?: string;
 }
 
 const dotted = (path: readonly (string | number)[]) => path.join('.');
 
 /** The claims of one compiled stage, at their places in its stage file. */
-export function stageClaims({ nodes, edge, delivery, charts, stacks, nodePortSettings: known, locate }: ClaimSource): StageClaims {
+export function stageClaims({
+  nodes,
+  edge,
+  delivery,
+  charts,
+  stacks,
+  nodePortSettings: known,
+  locate,
+  namedNamespace,
+}: ClaimSource): StageClaims {
   // an address; an edge's with the file of the stage's output that has it, to tell which stage takes it newly
   const at = (written: string, path: readonly (string | number)[], file?: string): Claim => {
     const value = canonicalAddress(written);
@@ -65,6 +76,7 @@ export function stageClaims({ nodes, edge, delivery, charts, stacks, nodePortSet
     nodes: nodes.flatMap((n) => (n.address === undefined ? [] : [at(n.address, ['nodes', n.name, 'address'])])),
     nodePorts,
     addresses,
+    ...(namedNamespace === undefined ? {} : { namespace: { value: namedNamespace, what: 'namespace', at: locate(['namespace']) } }),
   };
 }
 

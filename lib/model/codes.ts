@@ -114,6 +114,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'Settings contradict each other',
     'Two settings of an app cannot hold together; the hint says which one to change.',
   ),
+  row(
+    'config/shared-namespace',
+    'Two stages on one cluster name one namespace',
+    "Their objects of one name are one object there, which each stage's apply replaces and each stage's prune deletes: give each stage a namespace of its own (its default, the stage's name).",
+  ),
   row('config/invalid', 'Setting has an invalid value', 'The stack refused a value the schema allows; the message says why.'),
   row(
     'config/unknown-port',

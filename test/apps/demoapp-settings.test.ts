@@ -99,6 +99,18 @@ describe('the demoapp settings', () => {
     ]);
   });
 
+  it("refuse a probe's port name other than the container's one port's, with that name as the fix (demoapp's port is a number)", () => {
+    const text = repoStage('dev').replace(
+      'readiness: { http: { path: /ready }, periodSeconds: 5 }',
+      'readiness: { tcp: { port: redis }, periodSeconds: 5 }',
+    );
+    expect(problems(text, 'environments/dev.yaml')).toEqual([
+      "environments/dev.yaml:10:33: apps.demoapp.probes.readiness.tcp.port names no port of the container (its port, set by port, is named 'http')\n" +
+        "  hint: name 'http', or give its number",
+    ]);
+    expect(problems(text.replace('port: redis', 'port: http'), 'environments/dev.yaml')).toEqual([]);
+  });
+
   it('need no replicas with autoscaling, and hold a replicas still given to its bounds, with the hint to leave it out', () => {
     const text = repoStage('test').replace('    replicas: 2\n', '');
     expect(problems(text, 'environments/test.yaml')).toEqual([]);

@@ -17,7 +17,7 @@ const probed = defineStack({
   }),
   version: (s) => imageVersion(s.image),
   // the container's one port is AppDeployment's, named http
-  refine: (s) => probesProblems(s.probes, ['probes'], { names: ['http'], at: ['port'] }),
+  refine: (s) => probesProblems(s.probes, ['probes'], { names: ['http'], at: ['port'], fixed: true }),
   chart(app, name, s) {
     const chart = new Chart(app, name, { disableResourceNameHashes: true });
     new AppDeployment(chart, 'deployment', {
@@ -83,8 +83,9 @@ describe("a stack's own probes (Probe, probesProblems of lib/config/workload.ts)
 
   it("refuse a port name the container does not have, at the probe's port, given the container's ports", () => {
     expect(problems('{ tcp: { port: redis } }')).toEqual([
-      'environments/x.yaml:4:41: apps.probed.probes.readiness.tcp.port names no port of the container (port: http)\n' +
-        '  hint: name a port under port, or give its number',
+      // the stack names its one port: the fix is that name, not a port named under `port` (a number)
+      "environments/x.yaml:4:41: apps.probed.probes.readiness.tcp.port names no port of the container (its port, set by port, is named 'http')\n" +
+        "  hint: name 'http', or give its number",
     ]);
     expect(problems('{ http: { path: /ready, port: "8080" } }')[0]).toContain('apps.probed.probes.readiness.http.port must be');
   });

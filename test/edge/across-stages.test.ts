@@ -1205,3 +1205,43 @@ describe('an edge machine named by host name where other stages name theirs by I
     });
   });
 });
+
+describe('one namespace two stages name', () => {
+  const echo = (namespace: string, more: readonly string[] = []) =>
+    [
+      `namespace: ${namespace}`,
+      ...more,
+      'apps:',
+      '  echo: { stack: service, image: hashicorp/http-echo:1.0, ports: { http: { port: 5678 } } }',
+      '',
+    ].join('\n');
+  const node = (address: string) => ['nodes:', `  a: { address: ${address} }`];
+
+  it('is refused on one cluster (a node both name), at the later namespace:, naming the earlier (both wrote Deployment team/echo)', () => {
+    expect(problems({ alpha: echo('team', node('10.0.0.1')), beta: echo('team', node('10.0.0.1')) })).toEqual([
+      "environments/beta.yaml:1:12: namespace: stage beta names the namespace 'team', as stage alpha does (environments/alpha.yaml:1:12), on one cluster (both name node address 10.0.0.1): both write their objects there, so an app of one name in both is one Deployment, Service, ... that each stage's apply replaces with its own, and that a stage which drops it prunes while the other still has it\n" +
+        '  hint: give stage beta a namespace of its own (namespace: beta, its default, or remove namespace:)',
+    ]);
+  });
+
+  it("is refused to a synthesis of the stage alone too, against the other's record", () => {
+    afterFullSynth({ alpha: echo('team', node('10.0.0.1')), beta: echo('other', node('10.0.0.1')) }, (dir) => {
+      writeFileSync(join(dir, 'environments', 'beta.yaml'), echo('team', node('10.0.0.1')));
+      const alone = runCli('synth', ['beta'], dir);
+      expect(alone.code).toBe(2);
+      expect(alone.stderr).toContain(
+        "environments/beta.yaml:1:12: error: namespace: stage beta names the namespace 'team', as stage alpha does (environments/alpha.yaml:1:12)",
+      );
+    });
+  });
+
+  it('is taken on clusters of their own or unknown (no node nor delivery in common: one namespace name on two clusters is common)', () => {
+    for (const stages of [
+      { alpha: echo('team', node('10.0.0.1')), beta: echo('team', node('10.0.1.1')) },
+      { alpha: echo('team'), beta: echo('team') },
+      { alpha: echo('team', node('10.0.0.1')), beta: echo('other', node('10.0.0.1')) },
+    ]) {
+      expect([...compileStages(sources(stages)).tree.keys()]).toEqual(['alpha', 'beta']);
+    }
+  });
+});
