@@ -110,6 +110,12 @@ describe('editing a stage file', () => {
     ]);
   });
 
+  it('keeps a block scalar of an indentation indicator (|2-) at its indentation, not at its first line of content, whose value starts with blanks', () => {
+    // content indented two under the key (|2-): the first line's further blanks were the value's, written over
+    const { text } = editValues('a:\n  image: |2-\n      x:1\n  b: 1\n', [{ path: ['a', 'image'], value: 'x:2' }], 'p.yaml');
+    expect(text).toBe('a:\n  image: |2-\n    x:2\n  b: 1\n');
+  });
+
   it('replaces a block scalar at the end of a file, with CRLF line breaks, keeping them (one that keeps its line break, |, written plain)', () => {
     const crlf = 'a:\r\n  image: |-\r\n    x:1\r\n  b: 1\r\nc: |\r\n  y';
     const { text } = editValues(
