@@ -289,6 +289,13 @@ describe('editing a stage file that merges mappings (<<: *anchor)', () => {
     expect(editValues('a: &x v\nb: *x\n', [{ path: ['a'], value: 'w' }], 'p.yaml').text).toBe('a: &x w\nb: v\n');
   });
 
+  it('says where an alias in a list of the value edited is, and its name (was 1:1, the alias undefined)', () => {
+    expect(() => editValues('green: &v demoapp:1\nlist: [*v]\n', [{ path: ['green'], value: 'demoapp:1.1' }], 'p.yaml')).toThrow(
+      'p.yaml:2:8: cannot write green: list[0] would change with it (demoapp:1 -> demoapp:1.1), since list[0] is the alias *v, where stagecraft cannot write the old value out\n' +
+        '  hint: write green: demoapp:1.1 into p.yaml by hand; for list[0] to keep demoapp:1, write that value in place of *v',
+    );
+  });
+
   it('refuses to add a key to a mapping that another merges, which would get it too', () => {
     expect(() => editValues(merged, [{ path: ['apps', 'web', 'tag'], value: 'x' }], 'p.yaml')).toThrow(
       'p.yaml:3:21: cannot write apps.web.tag: apps.web2.tag would change with it ((not set) -> x), since apps.web2 merges it (<<: *web) and a merged key cannot be kept unset',
