@@ -340,13 +340,27 @@ export function sameNumbers(a: string, b: string): string | undefined {
 /**
  * Why two tags of numbers are not ordered (`compareNumbered`: one written with leading zeros, the
  * other of another width, `0010` and `9`), said as both readings, for a note; undefined when they
- * are ordered or are not both numbers.
+ * are ordered, are not both numbers, or both readings order them alike (`010` and `0009`).
  */
 export function paddedNumbers(a: string, b: string): string | undefined {
   const [x, y] = [RELEASE_TAG.exec(a), RELEASE_TAG.exec(b)];
   if (!x || !y || compareNumbered(x[1], y[1]) !== undefined) return undefined;
-  const [numbers, text] = (byVersion ??= new Intl.Collator('en', { numeric: true })).compare(x[1], y[1]) > 0 ? [a, b] : [b, a];
-  return `${a} and ${b} are numbers of two widths, one written with leading zeros: read as numbers ${numbers} is later, as text or decimals ${text} is`;
+  const asNumbers = compareParts(x[1], y[1], (p, q) => Math.sign(Number(BigInt(p) - BigInt(q))));
+  const asText = compareParts(x[1], y[1], (p, q) => (p < q ? -1 : p > q ? 1 : 0));
+  if (asNumbers === asText) return undefined;
+  const later = (order: number) => (order > 0 ? a : b);
+  const numbers = asNumbers === 0 ? 'they are one release' : `${later(asNumbers)} is later`;
+  return `${a} and ${b} are numbers of two widths, one written with leading zeros: read as numbers ${numbers}, as text or decimals ${later(asText)} is`;
+}
+
+/** How the dotted numbers `a` and `b` order, part by part as `compare` orders two parts, then by how many they have. */
+function compareParts(a: string, b: string, compare: (p: string, q: string) => number): number {
+  const [x, y] = [a.split('.'), b.split('.')];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = compare(x[i], y[i]);
+    if (d !== 0) return d;
+  }
+  return Math.sign(x.length - y.length);
 }
 
 /**

@@ -258,18 +258,27 @@ describe('planning a promotion', () => {
     const promote = (source: string, target: string) =>
       planPromotion(load('test', `apps:\n  web: { image: "${source}" }\n`), load('qa', `apps:\n  web: { image: "${target}" }\n`), stacks);
     for (const [source, target, numbers, text] of [
-      ['web:9', 'web:0010', '0010', '9'],
-      ['web:0010', 'web:9', '0010', '9'],
-      ['web:1.9', 'web:1.09', '1.09', '1.9'],
+      ['web:9', 'web:0010', '0010 is later', '9'],
+      ['web:0010', 'web:9', '0010 is later', '9'],
+      // 9 and 09 are one number: 1.09 is no later than 1.9 read as numbers (was said to be)
+      ['web:1.9', 'web:1.09', 'they are one release', '1.9'],
     ]) {
       const [a, b] = [source.slice(4), target.slice(4)];
       expect(promote(source, target)).toEqual({
         edits: [{ path: ['apps', 'web', 'image'], value: source }],
         notes: [
-          `apps.web.image: ${target} -> ${source}: the tags do not say which is later (${a} and ${b} are numbers of two widths, one written with leading zeros: read as numbers ${numbers} is later, as text or decimals ${text} is); if qa's is the later build, promote takes it back: check before applying`,
+          `apps.web.image: ${target} -> ${source}: the tags do not say which is later (${a} and ${b} are numbers of two widths, one written with leading zeros: read as numbers ${numbers}, as text or decimals ${text} is); if qa's is the later build, promote takes it back: check before applying`,
         ],
       });
     }
+    // the same numbers (010 and 0010), or two widths that both readings order alike (010 and 0009): no false 'later'
+    expect(promote('web:010', 'web:0010')).toEqual({
+      edits: [{ path: ['apps', 'web', 'image'], value: 'web:010' }],
+      notes: [
+        "apps.web.image: web:0010 -> web:010: the tags do not say which is later (010 and 0010 are numbers of two widths, one written with leading zeros: read as numbers they are one release, as text or decimals 010 is); if qa's is the later build, promote takes it back: check before applying",
+      ],
+    });
+    expect(promote('web:010', 'web:0009')).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:010' }], notes: [] });
     // of one width, padding orders them as either reading does: moved without a word
     expect(promote('web:0010', 'web:0009')).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:0010' }], notes: [] });
   });

@@ -187,15 +187,19 @@ const sarifLocation = (location: SourceLocation) => ({
 
 /**
  * A result's or notification's `locations` at `location`, and what its message adds. Standard input
- * (`check -`) is no artifact a URI names: `%3Cstdin%3E` under %SRCROOT% named a file `<stdin>` at the
- * repository's root, which code scanning would annotate. Its place is said in the message, with no
- * location (§3.27.12: locations may be absent; code scanning shows a result only at a file's URI).
+ * (`check -`) is no artifact a URI names: its place is said in the message. A notification then has no
+ * location (§3.27.12: locations may be absent); a result keeps `%3Cstdin%3E` under %SRCROOT%, since
+ * code scanning refuses a whole log with a result of none (upload-sarif: `locationFromSarifResult:
+ * expected at least one location`) and lists the alert at a file `<stdin>`.
  */
-const sarifPlace = (location: SourceLocation | undefined): { locations?: object[]; said: string } =>
+const sarifPlace = (location: SourceLocation | undefined, result: boolean): { locations?: object[]; said: string } =>
   location === undefined
     ? { said: '' }
     : location.file === STDIN_FILE
-      ? { said: ` (standard input, line ${location.line}, column ${location.column})` }
+      ? {
+          ...(result ? { locations: [sarifLocation(location)] } : {}),
+          said: ` (standard input, line ${location.line}, column ${location.column})`,
+        }
       : { locations: [sarifLocation(location)], said: '' };
 
 /** A SARIF log of one run of stagecraft: its results, and whether it ran to the end (§3.20). */
@@ -225,7 +229,7 @@ export function sarifReport(
 ): string {
   const rules = [...new Set([...items.map((i) => i.finding.code), ...exceptions.map((e) => e.exception.code)])].sort();
   const results = items.map(({ finding: f, location }) => {
-    const { locations, said } = sarifPlace(location);
+    const { locations, said } = sarifPlace(location, true);
     return {
       ruleId: f.code,
       ruleIndex: rules.indexOf(f.code),
@@ -235,7 +239,7 @@ export function sarifReport(
     };
   });
   const suppressed = exceptions.map(({ exception: e, location }) => {
-    const { locations, said } = sarifPlace(location);
+    const { locations, said } = sarifPlace(location, true);
     return {
       ruleId: e.code,
       ruleIndex: rules.indexOf(e.code),
@@ -255,7 +259,7 @@ export function sarifReport(
  */
 export function sarifFailure(problems: readonly Problem[], version: string): string {
   const notifications = problems.map((p) => {
-    const { locations, said } = sarifPlace(p.location);
+    const { locations, said } = sarifPlace(p.location, false);
     return {
       descriptor: { id: p.code },
       level: p.severity ?? 'error',

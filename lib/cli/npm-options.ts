@@ -192,16 +192,30 @@ export function npmTookNoCache<V>(
   if (npm === undefined) return [];
   // npm's line as its log says it, with its own options (--workspace web, --prefix <dir>) where they were, and
   // --no-cache moved after '--' (npm run diff --no-cache qa: npm passes qa on, so it stays before '--')
-  const words = [...npm.before, '--', ...npm.after, '--no-cache'].map(argumentWord);
-  const line = words.every((w) => w !== undefined) ? `npm ${words.join(' ')}` : undefined;
+  const all = [...npm.before, '--', ...npm.after, '--no-cache'];
+  const words = all.map(argumentWord);
+  // a credential among npm's options (--//registry/:_authToken=...) is never printed, and a word npm's log hid (***) would not run
+  const hidden = all.some(heldBack);
+  const line = !hidden && words.every((w) => w !== undefined) ? `npm ${words.join(' ')}` : undefined;
+  const instead = hidden
+    ? "give --no-cache after '--', and npm's own options as you gave them (npm's log holds a credential or hides a word among them, not repeated here)"
+    : "give --no-cache after '--'";
   return [
     {
       code: 'cli/usage',
       message: `--no-cache was given before '--' (npm's log of this run says so), where npm takes it for its own cache (its warning 'invalid config cache=false') and leaves ${command.name} nothing: it would run with the render cache`,
-      hint: `${line ? `write ${line}` : "give --no-cache after '--'"}: ${command.name}'s options go after '--'`,
+      hint: `${line ? `write ${line}` : instead}: ${command.name}'s options go after '--'`,
     },
   ];
 }
+
+/**
+ * Whether the word `word` of npm's log's argv is not to be printed in a line to run: an npm option that holds a
+ * credential (`--_authToken`, `--//registry.example.com/:_auth=...`, `--otp`, a client `--key`), whose value
+ * follows it, or a word npm's log hid in part (`***`: a URL's password, a token, a UUID), which would not run as is.
+ */
+const heldBack = (word: string): boolean =>
+  word.includes('***') || /^--?(?:[^=]*[/:])?_?(?:auth|authtoken|password|otp|key|cert|token)(?:=|$)/i.test(word) || /^--?\/\//.test(word);
 
 /**
  * Whether `command`, run as its own npm script, was given --no-cache before `--`, as npm's log says

@@ -28,7 +28,7 @@ export function replacement(text: string, node: Scalar, value: string, inFlow: b
   const plain = written(value, node, inFlow);
   if (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED') return plain;
   const source = text.slice(node.range![0], node.range![1]);
-  const block = blockKept(source, value);
+  const block = blockKept(source, String(node.value), value);
   if (block !== undefined) return block;
   const headerEnd = source.search(/\r?\n|$/);
   const comment = source
@@ -40,19 +40,22 @@ export function replacement(text: string, node: Scalar, value: string, inFlow: b
 }
 
 /**
- * A block scalar's source (`>-`, `|2-`, a comment after the header) with its content replaced by
- * `value`, at the indentation of its first line of content; the blank lines after it stay. Undefined
- * when the header keeps a final line break (`>`, `|+`: the value would read back with one) or the value
- * is not one line a block scalar reads as written (empty, with a line break, or blanks at either end).
+ * A block scalar's source (`>-`, `|2-`, a comment after the header) whose value was `old`, with its
+ * content replaced by `value`, at the block's indentation: its first line of content's, less the blanks
+ * that line's value starts with (`|2-` under a key two deep: `    ··x`, two of its blanks the value's);
+ * the blank lines after it stay. Undefined when the header keeps a final line break (`>`, `|+`: the
+ * value would read back with one) or the value is not one line a block scalar reads as written (empty,
+ * with a line break, or blanks at either end).
  */
-function blockKept(source: string, value: string): string | undefined {
+function blockKept(source: string, old: string, value: string): string | undefined {
   const header = /^[|>](?:[1-9]-|-[1-9]?)[^\r\n]*\r?\n/.exec(source)?.[0];
   if (header === undefined || !/^\S(?:[^\r\n]*\S)?$/.test(value)) return undefined;
   const body = source.slice(header.length);
-  const indent = /^( +)\S/m.exec(body)?.[1];
-  if (indent === undefined) return undefined;
+  const first = /^( +)\S/m.exec(body)?.[1];
+  const own = /^\n*( *)/.exec(old)![1].length;
+  if (first === undefined || first.length - own < 1) return undefined;
   const content = body.trimEnd();
-  return `${header}${indent}${value}${body.slice(content.length)}`;
+  return `${header}${first.slice(own)}${value}${body.slice(content.length)}`;
 }
 
 export function nodeAt(doc: Document, path: readonly string[]): Node | undefined {

@@ -129,6 +129,11 @@ export function crossing(doc: Document, path: FieldPath): { node: Node; at: Fiel
   let node: unknown = doc.contents;
   for (let i = 0; i <= path.length; i++) {
     if (isAlias(node)) return { node, at: path.slice(0, i), merge: false };
+    // a list's item (`list: [*v]`): an alias there is crossed as one in a mapping
+    if (i < path.length && isSeq(node) && typeof path[i] === 'number') {
+      node = node.items[path[i] as number];
+      continue;
+    }
     if (i === path.length || !isMap(node)) return undefined;
     const merge = mergeBringing(doc, node, String(path[i]));
     if (merge) return { node: merge, at: path.slice(0, i), merge: true };

@@ -88,7 +88,7 @@ describe('npm run check -- <paths>', () => {
     ]);
   });
 
-  it('names no artifact for the manifests piped in (-) in SARIF: standard input has no URI, its place is in the message', () => {
+  it('says the place in the manifests piped in (-) in the SARIF message, a result at <stdin> (code scanning refuses a log with a result of no location)', () => {
     const pod =
       'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: web\n      image: nginx:1.25\n      foo: 1\n';
     const r = runCli(
@@ -100,11 +100,12 @@ describe('npm run check -- <paths>', () => {
     );
     const results = JSON.parse(r.stdout).runs[0].results as { message: { text: string }; locations?: unknown[] }[];
     const piped = results.find((x) => x.message.text.includes("'foo'"));
-    expect(piped?.locations).toBeUndefined();
+    expect(piped?.locations).toEqual([
+      { physicalLocation: { artifactLocation: { uri: '%3Cstdin%3E', uriBaseId: '%SRCROOT%' }, region: { startLine: 10, startColumn: 7 } } },
+    ]);
     expect(piped?.message.text).toContain("unknown field 'foo' (standard input, line 10, column 7)");
-    expect(r.stdout).not.toContain('stdin%3E');
-    // a file's finding keeps its location
-    expect(results.some((x) => x.locations !== undefined)).toBe(true);
+    // every result has a location, which code scanning requires of each
+    expect(results.every((x) => x.locations?.length === 1)).toBe(true);
     // a problem in standard input that stops the run (exit 2): the notification says where, with no location
     const bad = runCli('check', ['--format', 'sarif', '-'], REPO, {}, { stdin: Buffer.from([0x61, 0xff]) });
     const notification = JSON.parse(bad.stdout).runs[0].invocations[0].toolExecutionNotifications[0];

@@ -39,6 +39,26 @@ describe("--no-cache given before '--', which npm takes for its own cache", () =
   });
 
   it.each([
+    [
+      'a registry token',
+      ['run', 'diff', '--no-cache', '--//registry.example.com/:_authToken', 'glpat-SECRET1', '--', 'qa'],
+      'glpat-SECRET1',
+    ],
+    ['_auth', ['run', '--_auth', 'dXNlcjpTRUNSRVQy', 'diff', '--no-cache', '--', 'qa'], 'dXNlcjpTRUNSRVQy'],
+    ['a one-time password', ['run', 'diff', '--otp', '654321', '--no-cache', '--', 'qa'], '654321'],
+    ["a URL's password npm's log hid", ['run', 'diff', '--proxy', 'http://u:***@proxy:8080', '--no-cache', '--', 'qa'], "'http://u:***"],
+    ["an argument npm's log hid (a UUID)", ['run', 'diff', '--no-cache', '--', '***'], "'***'"],
+  ])("prints no line that would hold %s of npm's options (the credential, or a line that would not run as is)", (_, npm, never) => {
+    const dir = fixtureProject(['dev', 'qa']);
+    const r = runCli('diff', ['qa'], dir, { npm_lifecycle_event: 'diff' }, { npmArguments: npm });
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).not.toContain(never);
+    expect(r.stderr.split('\n')[1]).toBe(
+      "  hint: give --no-cache after '--', and npm's own options as you gave them (npm's log holds a credential or hides a word among them, not repeated here): diff's options go after '--'",
+    );
+  });
+
+  it.each([
     ['given after --', ['dev', '--no-cache'], ['run', 'synth', '--', 'dev', '--no-cache'], 'synth'],
     ['--no-cache=false', ['dev'], ['run', 'synth', '--no-cache', 'false', '--', 'dev'], 'synth'],
     ["after npm's --", ['dev'], ['run', 'synth', '--', 'dev', '--no-cache'], 'synth'],

@@ -110,6 +110,12 @@ describe('editing a stage file', () => {
     ]);
   });
 
+  it('keeps a block scalar of an indentation indicator (|2-) at its indentation, not at its first line of content, whose value starts with blanks', () => {
+    // content indented two under the key (|2-): the first line's further blanks were the value's, written over
+    const { text } = editValues('a:\n  image: |2-\n      x:1\n  b: 1\n', [{ path: ['a', 'image'], value: 'x:2' }], 'p.yaml');
+    expect(text).toBe('a:\n  image: |2-\n    x:2\n  b: 1\n');
+  });
+
   it('replaces a block scalar at the end of a file, with CRLF line breaks, keeping them (one that keeps its line break, |, written plain)', () => {
     const crlf = 'a:\r\n  image: |-\r\n    x:1\r\n  b: 1\r\nc: |\r\n  y';
     const { text } = editValues(
@@ -281,6 +287,13 @@ describe('editing a stage file that merges mappings (<<: *anchor)', () => {
     );
     // an alias of the value edited is written out as the value it had (lib/config/edit.ts' aliasesKept)
     expect(editValues('a: &x v\nb: *x\n', [{ path: ['a'], value: 'w' }], 'p.yaml').text).toBe('a: &x w\nb: v\n');
+  });
+
+  it('says where an alias in a list of the value edited is, and its name (was 1:1, the alias undefined)', () => {
+    expect(() => editValues('green: &v demoapp:1\nlist: [*v]\n', [{ path: ['green'], value: 'demoapp:1.1' }], 'p.yaml')).toThrow(
+      'p.yaml:2:8: cannot write green: list[0] would change with it (demoapp:1 -> demoapp:1.1), since list[0] is the alias *v, where stagecraft cannot write the old value out\n' +
+        '  hint: write green: demoapp:1.1 into p.yaml by hand; for list[0] to keep demoapp:1, write that value in place of *v',
+    );
   });
 
   it('refuses to add a key to a mapping that another merges, which would get it too', () => {
