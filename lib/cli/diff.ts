@@ -184,7 +184,7 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     const [stage] = stages;
     // a stage whose file is gone but whose output is still in dist/: everything it has leaves
     // only a stage without a stage file can be a removed one: the others spare the scan of dist/
-    // (with what its last commit lists besides, as applied: read as deployed by git once, for every line of it)
+    // (with what its last commit lists besides, as applied: read as deployed by git once, for every line of it and the compilation)
     const deployed = project.stages.includes(stage) ? undefined : deployedOutput(project.root);
     const inDist = deployed && removedStages(project).get(stage);
     const removed = inDist === undefined ? undefined : withCommittedObjects(stage, inDist, deployed!);
@@ -197,11 +197,11 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
       compiled =
         removed !== undefined && !delivers
           ? undefined
-          : compile(project, delivers ? project.stages : stages, { noCache, writesNothing: true });
+          : compile(project, delivers ? project.stages : stages, { noCache, writesNothing: true, deployed });
     } catch (e) {
       if (!(e instanceof ProblemsError) || !delivers || !othersOnly(stage, project.stages, e.problems)) throw e;
       // another stage's problems keep dist/delivery/ from being planned, not this stage from being compared (a removed one has nothing to compile)
-      compiled = removed === undefined ? compile(project, stages, { noCache, writesNothing: true }) : undefined;
+      compiled = removed === undefined ? compile(project, stages, { noCache, writesNothing: true, deployed }) : undefined;
       notCompared = deliveryNotCompared(stage, e.problems);
     }
     const stageTree = readStageTree(project, stage);
