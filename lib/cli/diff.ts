@@ -49,6 +49,7 @@ import { stageNamespace } from '../config/load.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { applyFirst, deletedData } from '../synth/delete-commands.js';
 import {
+  appliedNamespaceFile,
   keptByHolding,
   neverCommittedLine,
   outsideLine,
@@ -217,7 +218,8 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     );
     if (edgeLines.length) io.stdout.write(`${edgeLines.map((l) => (l.startsWith(' ') ? l : `${DIST_DIR}/${stage}/${l}`)).join('\n')}\n`);
     // its objects in its namespace; what it holds elsewhere (kube-system, cluster-wide) on a line of its own
-    const removal = removed === undefined ? undefined : removedDeletion(project, stage, removed);
+    const removal =
+      removed === undefined ? undefined : removedDeletion(project, stage, removed, appliedNamespaceFile(project, stage, deployed!));
     const command = removal?.command;
     const holding = command ? stagesHolding(project, removed!) : [];
     // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for

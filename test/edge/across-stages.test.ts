@@ -1039,6 +1039,27 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
     });
   });
 
+  it('deletes the namespace its last commit has, not one its stage file named since, synthesized and never committed: diff and synth alike', () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      commit(dir, ['.']);
+      // namespace red applied from the commit; crimson synthesized, never committed, then the stage removed
+      writeFileSync(join(dir, 'environments', 'red.yaml'), `namespace: crimson\n${red}`);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      const command =
+        'kubectl delete replicationcontroller,service -n red -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft && kubectl delete namespace -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft --field-selector metadata.name=red\n';
+      const outside = 'it leaves out what the stage holds outside namespace red, which the rest of the cluster may run on';
+      const diff = runCli('diff', ['red'], dir);
+      expect(diff.code).toBe(0);
+      expect(diff.stdout).toContain(`its objects stay in its cluster until deleted: ${command}`);
+      expect(diff.stdout).toContain(`${outside} (other stages' objects, the cluster's own): Namespace crimson`);
+      const full = runCli('synth', [], dir);
+      expect(full.code).toBe(0);
+      expect(full.stdout).toContain(`  its objects stay in its cluster; delete them with: ${command}`);
+      expect(full.stdout).toContain(`  ${outside} (other stages' objects, the cluster's own): Namespace crimson`);
+    });
+  });
+
   it('is read by one git process per command in a synthesis that removes it: its warnings and its removal line share what git said', () => {
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       commit(dir, ['.']);
