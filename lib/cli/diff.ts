@@ -49,6 +49,7 @@ import { stageNamespace } from '../config/load.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { applyFirst, deletedData } from '../synth/delete-commands.js';
 import {
+  appliedNamespaceFile,
   keptByHolding,
   neverCommittedLine,
   outsideLine,
@@ -184,7 +185,7 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     const [stage] = stages;
     // a stage whose file is gone but whose output is still in dist/: everything it has leaves
     // only a stage without a stage file can be a removed one: the others spare the scan of dist/
-    // (with what its last commit lists besides, as applied: read as deployed by git once, for every line of it)
+    // (with what its last commit lists besides, as applied: read as deployed by git once, for every line of it and the compilation)
     const deployed = project.stages.includes(stage) ? undefined : deployedOutput(project.root);
     const inDist = deployed && removedStages(project).get(stage);
     const removed = inDist === undefined ? undefined : withCommittedObjects(stage, inDist, deployed!);
@@ -197,11 +198,11 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
       compiled =
         removed !== undefined && !delivers
           ? undefined
-          : compile(project, delivers ? project.stages : stages, { noCache, writesNothing: true });
+          : compile(project, delivers ? project.stages : stages, { noCache, writesNothing: true, deployed });
     } catch (e) {
       if (!(e instanceof ProblemsError) || !delivers || !othersOnly(stage, project.stages, e.problems)) throw e;
       // another stage's problems keep dist/delivery/ from being planned, not this stage from being compared (a removed one has nothing to compile)
-      compiled = removed === undefined ? compile(project, stages, { noCache, writesNothing: true }) : undefined;
+      compiled = removed === undefined ? compile(project, stages, { noCache, writesNothing: true, deployed }) : undefined;
       notCompared = deliveryNotCompared(stage, e.problems);
     }
     const stageTree = readStageTree(project, stage);
@@ -217,7 +218,8 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     );
     if (edgeLines.length) io.stdout.write(`${edgeLines.map((l) => (l.startsWith(' ') ? l : `${DIST_DIR}/${stage}/${l}`)).join('\n')}\n`);
     // its objects in its namespace; what it holds elsewhere (kube-system, cluster-wide) on a line of its own
-    const removal = removed === undefined ? undefined : removedDeletion(project, stage, removed);
+    const removal =
+      removed === undefined ? undefined : removedDeletion(project, stage, removed, appliedNamespaceFile(project, stage, deployed!));
     const command = removal?.command;
     const holding = command ? stagesHolding(project, removed!) : [];
     // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for

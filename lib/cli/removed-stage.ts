@@ -227,6 +227,23 @@ export function withCommittedObjects(stage: string, inventory: string, deployed:
 }
 
 /**
+ * A removed stage's Namespace file (`00-namespace.yaml`, which names its own namespace) as applied: its last commit's when that
+ * has its output (`deployed`), so that a namespace changed in its stage file, synthesized and never committed, does not take the
+ * applied one's place in its delete command (`withCommittedObjects` lists the objects of both); else the one in `dist/`.
+ * Read before a synthesis removes its output.
+ */
+export function appliedNamespaceFile(project: Project, stage: string, deployed: DeployedOutput): string | undefined {
+  const inDist = (file: string) => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
+  const committed = deployed(stage, inDist);
+  const files = committed === undefined || !wasCommitted(committed) ? inDist : committed;
+  try {
+    return files(chartFileName(NAMESPACE_CHART));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * How the objects of a removed stage are deleted from its cluster (`removedDeletion`): the command,
  * the inventory of what it deletes, and what it leaves out.
  */
@@ -255,10 +272,10 @@ export interface RemovedDeletion {
  * inventory lists; else the stage's name, as a stage without `namespace:` has it. Never none: a command
  * of every namespace would take what the stage holds in kube-system with it.
  */
-function ownNamespace(project: Project | undefined, stage: string, names: readonly string[]): string {
-  let text: string | undefined;
+function ownNamespace(project: Project | undefined, stage: string, names: readonly string[], applied?: string): string {
+  let text = applied;
   try {
-    text = project && readRegularFile(join(project.root, DIST_DIR, stage, chartFileName(NAMESPACE_CHART)), MAX_GENERATED_BYTES);
+    text ??= project && readRegularFile(join(project.root, DIST_DIR, stage, chartFileName(NAMESPACE_CHART)), MAX_GENERATED_BYTES);
   } catch {
     text = undefined;
   }
@@ -308,14 +325,20 @@ function isWritten(key: string): boolean {
  * printed, must not take them down with it; `outsideLine` names them, with the command to delete them once
  * nothing uses them. A line of the inventory that does not read as one stagecraft writes (`isWritten`) is in
  * no command: `outsideLine` names it (`unread`). Without `project` (a stage moved to another cluster,
- * lib/cli/delivery-moves.ts), its namespace is read from the inventory alone.
+ * lib/cli/delivery-moves.ts), its namespace is read from the inventory alone. `namespaceFile`: its Namespace file as applied
+ * (`appliedNamespaceFile`, read before its output goes), else the one in `dist/<stage>/`.
  */
-export function removedDeletion(project: Project | undefined, stage: string, inventory: string): RemovedDeletion | undefined {
+export function removedDeletion(
+  project: Project | undefined,
+  stage: string,
+  inventory: string,
+  namespaceFile?: string,
+): RemovedDeletion | undefined {
   const all = [...parseInventory(inventory).keys()];
   const unread = all.filter((k) => !isWritten(k));
   const keys = all.filter(isWritten);
   const namespaces = keys.map(keyParts).flatMap((k) => (k.kind === 'Namespace' && k.namespace === undefined ? [k.name] : []));
-  const namespace = ownNamespace(project, stage, namespaces);
+  const namespace = ownNamespace(project, stage, namespaces, namespaceFile);
   const own = (key: string) => {
     const k = keyParts(key);
     if (k.namespace !== undefined) return k.namespace === namespace;

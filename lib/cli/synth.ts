@@ -46,6 +46,7 @@ import { startFingerprint, type StageRecord } from './fingerprint.js';
 import { isPlacedAcrossStages } from '../edge/across-stages.js';
 import { keepsOutput, reusableStages } from './reuse.js';
 import {
+  appliedNamespaceFile,
   keptByHolding,
   neverCommittedLine,
   outsideLine,
@@ -131,6 +132,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // and what their edge machines go on doing (its haproxy.cfg, keepalived's address), which the delete command does not reach
     const edges = new Map([...leaving.keys()].map((d) => [d, removedEdgeLine(project, d, deployed)]));
     const uncommittedLines = new Map([...leaving.keys()].map((d) => [d, neverCommittedLine(project, d, deployed)]));
+    // and which namespace is theirs, as applied (their Namespace file), for the delete command
+    const namespaceFiles = new Map([...leaving.keys()].map((d) => [d, appliedNamespaceFile(project, d, deployed)]));
     // and the engines' delivery inventories: an engine that delivers no stage any more leaves its objects at work in its cluster
     const engines = deliveryInventories(project);
     // and, from one reading of dist/delivery/, the Kustomizations applied from its flux/ that would take their stage's
@@ -262,7 +265,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       }
       const inventory = leaving.get(d);
       // its objects in its namespace; what it holds elsewhere (kube-system, cluster-wide) on a line of its own
-      const removal = inventory === undefined ? undefined : removedDeletion(project, d, inventory);
+      const removal = inventory === undefined ? undefined : removedDeletion(project, d, inventory, namespaceFiles.get(d));
       const command = removal?.command;
       // no prune command of the stage will run again: its objects stay in the cluster until deleted
       const holding = command ? stagesHolding(project, inventory!) : [];

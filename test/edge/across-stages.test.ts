@@ -3,7 +3,7 @@
  * and a node port on one cluster; refused at the later stage's setting, naming the earlier's place.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -1039,6 +1039,27 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
     });
   });
 
+  it('deletes the namespace its last commit has, not one its stage file named since, synthesized and never committed: diff and synth alike', () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      commit(dir, ['.']);
+      // namespace red applied from the commit; crimson synthesized, never committed, then the stage removed
+      writeFileSync(join(dir, 'environments', 'red.yaml'), `namespace: crimson\n${red}`);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      const command =
+        'kubectl delete replicationcontroller,service -n red -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft && kubectl delete namespace -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft --field-selector metadata.name=red\n';
+      const outside = 'it leaves out what the stage holds outside namespace red, which the rest of the cluster may run on';
+      const diff = runCli('diff', ['red'], dir);
+      expect(diff.code).toBe(0);
+      expect(diff.stdout).toContain(`its objects stay in its cluster until deleted: ${command}`);
+      expect(diff.stdout).toContain(`${outside} (other stages' objects, the cluster's own): Namespace crimson`);
+      const full = runCli('synth', [], dir);
+      expect(full.code).toBe(0);
+      expect(full.stdout).toContain(`  its objects stay in its cluster; delete them with: ${command}`);
+      expect(full.stdout).toContain(`  ${outside} (other stages' objects, the cluster's own): Namespace crimson`);
+    });
+  });
+
   it('is read by one git process per command in a synthesis that removes it: its warnings and its removal line share what git said', () => {
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       commit(dir, ['.']);
@@ -1065,6 +1086,33 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
         rmSync(bin, { recursive: true, force: true });
       }
     });
+  });
+
+  it('is read by one git process per command by npm run diff of it with a project file: its lines and the compilation of every stage share what git said', () => {
+    const dir = tempProject({ blue: stage({}), red });
+    const bin = mkdtempSync(join(tmpdir(), 'stagecraft-git-'));
+    const path = process.env.PATH;
+    try {
+      expect(existsSync(join(dir, 'stagecraft.yaml'))).toBe(true);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      commit(dir, ['.']);
+      const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+      // a git that logs each command it runs
+      const log = join(bin, 'log');
+      writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$*" >> ${log}\nexec ${realGit} "$@"\n`, { mode: 0o755 });
+      process.env.PATH = `${bin}:${path}`;
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      const diff = runCli('diff', ['red'], dir);
+      expect(diff.code).toBe(0);
+      expect(diff.stdout).toContain('its edge stays: the edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) keep running its haproxy.cfg');
+      const commands = readFileSync(log, 'utf8').trim().split('\n');
+      expect(commands).toContain('cat-file blob HEAD:./dist/red/edge/haproxy.cfg');
+      expect(commands.filter((c, i) => commands.indexOf(c) !== i)).toEqual([]);
+    } finally {
+      process.env.PATH = path;
+      rmSync(bin, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is read as in dist/ when git hangs: stopped, and started no more', () => {
