@@ -456,7 +456,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/scale-target': {
     short: 'An autoscaler targeting a workload that does not exist',
-    help: "Fix scaleTargetRef. A KEDA ScaledObject's is checked as a HorizontalPodAutoscaler's (KEDA makes one of it), its kind and apiVersion apps/v1 Deployment unless given.",
+    help: "Fix scaleTargetRef. A KEDA ScaledObject's is checked as a HorizontalPodAutoscaler's (KEDA makes one of it), its kind and apiVersion apps/v1 Deployment unless given (an empty one is none). A Deployment made outside the objects (another release's) is declared under checks.existingObjects (--object-exists): Deployment/<namespace>/<name>.",
     mirrors: 'HorizontalPodAutoscaler scaleTargetRef',
   },
   'refs/autoscaled-replicas': {
