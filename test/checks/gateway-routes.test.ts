@@ -207,7 +207,7 @@ spec: { from: [${from}], to: [${to}] }
     ]);
   });
 
-  it('to the Service a Knative Service makes of its name (an ExternalName to the Knative ingress, no object shows it) find it', () => {
+  it('to the Service a Knative Service makes of its name (an ExternalName to the Knative ingress, no object shows it) find it, an ExternalName Service as any other', () => {
     const knative = `apiVersion: serving.knative.dev/v1
 kind: Service
 metadata: { name: hello, namespace: web }
@@ -222,8 +222,10 @@ spec:
         parseManifests([{ file: 'route.yaml', text: SERVICE + knative + route('HTTPRoute', `    - backendRefs: [${ref}]\n`) }]).objects,
       )
         .findings.filter((f) => f.code === 'refs/route-backend')
-        .map((f) => f.message);
-    expect(said('{ name: hello, port: 80 }')).toEqual([]);
+        .map((f) => `${f.severity} ${f.message}`);
+    expect(said('{ name: hello, port: 80 }')).toEqual([
+      "warning sends traffic to Service 'hello', the ExternalName Service Knative makes of its Service 'hello' (to its ingress): Gateway API advises implementations not to forward to one (CVE-2021-25740), and a Gateway's controller that does not sets the route's ResolvedRefs to False and answers what the rule matches with a 500",
+    ]);
     expect(said('{ name: helo, port: 80 }')).toEqual([
       expect.stringContaining("sends traffic to Service 'helo', but the Services in namespace 'web' are: web"),
     ]);
