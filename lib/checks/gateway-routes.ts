@@ -139,16 +139,19 @@ export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex
     const portless = port === undefined || port === null;
     if (portless) {
       const ports = recordsIn(asRecord(service?.spec)?.ports);
+      const external = asRecord(service?.spec)?.type === 'ExternalName' ? asRecord(service?.spec)?.externalName : undefined;
       out.push(
         finder(o)(
           'refs/route-backend',
           path,
           `names Service '${name}'${of} without a port: the API server refuses the route (Gateway API's rule for a backend of kind Service: "Must have port for Service reference")`,
-          ports.length === 1
-            ? `write port: ${String(ports[0].port)} (the Service's port, not its targetPort)`
-            : ports.length > 1
-              ? `write port: one of the Service's ports, ${servicePorts(ports)} (not a targetPort)`
-              : "write port: the number of the Service's port that reaches the pods (not its targetPort)",
+          external !== undefined && ports.length === 0
+            ? `write port: the port of ${JSON.stringify(external)} to connect to (an ExternalName Service has no pods)`
+            : ports.length === 1
+              ? `write port: ${String(ports[0].port)} (the Service's port, not its targetPort)`
+              : ports.length > 1
+                ? `write port: one of the Service's ports, ${servicePorts(ports)} (not a targetPort)`
+                : "write port: the number of the Service's port that reaches the pods (not its targetPort)",
         ),
       );
     }
