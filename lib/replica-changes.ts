@@ -50,11 +50,22 @@ const REMOVED_BY: Readonly<Record<Engine | 'kubectl', string>> = {
   flux: "Flux's server-side apply removes it (while it owns the field)",
 };
 
-/** The HorizontalPodAutoscaler among `objects` that scales the workload `kind` `name` in namespace `ns`. */
+/**
+ * The autoscaler among `objects` that scales the workload `kind` `name` in namespace `ns`: a HorizontalPodAutoscaler,
+ * or a KEDA ScaledObject, whose HorizontalPodAutoscaler KEDA makes (its target's kind a Deployment unless given), as
+ * refs/autoscaled-replicas takes them.
+ */
 function autoscalerOf(objects: readonly KubeObject[], kind: string, name: string, ns: unknown): KubeObject | undefined {
   return objects.find((o) => {
+    if (o.metadata?.namespace !== ns) return false;
     const target = scaleTargetOf(o);
-    return o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === ns && target?.kind === kind && target.name === name;
+    if (o.kind === 'HorizontalPodAutoscaler') return target?.kind === kind && target.name === name;
+    const keda = o.kind === 'ScaledObject' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('keda.sh/');
+    return (
+      keda &&
+      (target?.kind === undefined || target.kind === null || target.kind === '' ? 'Deployment' : target.kind) === kind &&
+      target?.name === name
+    );
   });
 }
 

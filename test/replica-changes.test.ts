@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadedStage } from '../lib/config/load.js';
 import type { KubeObject } from '../lib/model/object.js';
-import { autoscalersLeaving } from '../lib/replica-changes.js';
+import { autoscalersLeaving, replicasReset } from '../lib/replica-changes.js';
 import { summarize } from '../lib/synth/app-summary.js';
 import { withObjects, type RenderedChart } from '../lib/synth/rendered.js';
 
@@ -64,5 +64,36 @@ describe('an autoscaler leaving', () => {
       expect.stringContaining('leaves and the Deployment writes no spec.replicas'),
     ]);
     expect(reads.count).toBe(1);
+  });
+});
+
+describe('spec.replicas no longer written while a KEDA ScaledObject scales the workload', () => {
+  // what refs/autoscaled-replicas asks for: the field removed, the ScaledObject's HorizontalPodAutoscaler left to set it
+  const scaledObject: KubeObject = {
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledObject',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { scaleTargetRef: { name: 'web' }, triggers: [{ type: 'cpu', metadata: { value: '60' } }] },
+  };
+  const before: KubeObject = { ...deployment('web'), spec: { ...(deployment('web').spec as object), replicas: 3 } };
+  const reset = (engine: 'flux' | 'argocd') =>
+    replicasReset(
+      { apps: [] } as unknown as LoadedStage,
+      before,
+      deployment('web'),
+      () => [deployment('web'), scaledObject],
+      [before, scaledObject],
+      undefined,
+      () => ({ file: 'web.yaml', line: 1, column: 1 }),
+      engine,
+    );
+
+  it('is handed over to its autoscaler, as a HorizontalPodAutoscaler is: never told to write the number again', () => {
+    const flux = reset('flux');
+    expect(flux?.message).toContain(
+      'the Deployment drops to 1 pod from the number ScaledObject shop/web scaled it to, until ScaledObject shop/web scales it up again',
+    );
+    expect(flux?.hint).toMatch(/^before pushing, hand the field over to the autoscaler/);
+    expect(reset('argocd')?.hint).toMatch(/^before pushing, remove the field from what kubectl last applied/);
   });
 });

@@ -11,7 +11,7 @@
  * followed once one of the objects' grants lets the route reach it. A Service named without a port the API server
  * refuses (the CRD's rule "Must have port for Service reference"). An ExternalName Service is a warning (Gateway API
  * advises implementations not to forward to one), its ports not looked at; the Service a Knative Service makes of
- * its name is there. Pure.
+ * its name is there, an ExternalName Service as any other. Pure.
  */
 import { asRecord, recordsIn, type KubeObject } from '../model/object.js';
 import { declareHint, madeByKnative, namespacedNames } from './declared-names.js';
@@ -101,6 +101,19 @@ const servicePorts = (ports: readonly Record<string, unknown>[]) =>
   listed(ports.map((p) => `${String(p.port)}${p.name ? ` (${String(p.name)})` : ''}`));
 
 /**
+ * The warning for a backendRef of an ExternalName Service (`said`: what the route sends where): a DNS name, whose
+ * ports are its host's; Gateway API leaves it to each implementation, and advises against it.
+ */
+function externalNameWarning(o: KubeObject, path: FieldPath, said: string, what: string): Finding {
+  return finder(o, 'warning')(
+    'refs/route-backend',
+    [...path, 'name'],
+    `${said}: Gateway API advises implementations not to forward to one (CVE-2021-25740), and a Gateway's controller that does not sets the route's ResolvedRefs to False and ${what}`,
+    "make sure the Gateway's controller forwards to ExternalName Services (its documentation says), or use the kind it offers for a backend outside the cluster",
+  );
+}
+
+/**
  * A route's backends that the API server or its Gateway's controller refuses: a Service named without a
  * port (Gateway API's CRD rule, "Must have port for Service reference": the route is refused), a Service
  * of another namespace no ReferenceGrant of the objects lets the route reach (`refs/route-grant`: said
@@ -126,16 +139,19 @@ export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex
     const portless = port === undefined || port === null;
     if (portless) {
       const ports = recordsIn(asRecord(service?.spec)?.ports);
+      const external = asRecord(service?.spec)?.type === 'ExternalName' ? asRecord(service?.spec)?.externalName : undefined;
       out.push(
         finder(o)(
           'refs/route-backend',
           path,
           `names Service '${name}'${of} without a port: the API server refuses the route (Gateway API's rule for a backend of kind Service: "Must have port for Service reference")`,
-          ports.length === 1
-            ? `write port: ${String(ports[0].port)} (the Service's port, not its targetPort)`
-            : ports.length > 1
-              ? `write port: one of the Service's ports, ${servicePorts(ports)} (not a targetPort)`
-              : "write port: the number of the Service's port that reaches the pods (not its targetPort)",
+          external !== undefined && ports.length === 0
+            ? `write port: the port of ${JSON.stringify(external)} to connect to (an ExternalName Service has no pods)`
+            : ports.length === 1
+              ? `write port: ${String(ports[0].port)} (the Service's port, not its targetPort)`
+              : ports.length > 1
+                ? `write port: one of the Service's ports, ${servicePorts(ports)} (not a targetPort)`
+                : "write port: the number of the Service's port that reaches the pods (not its targetPort)",
         ),
       );
     }
@@ -156,7 +172,19 @@ export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex
       // a Service of another's namespace may be made there by its owner
       if (!made) continue;
       const names = namespacedNames(index, 'Service', at, options.existingObjects);
-      if (names.includes(name) || madeByKnative(index, at, name)) continue;
+      if (names.includes(name)) continue;
+      if (madeByKnative(index, at, name)) {
+        // Knative's Service of that name is an ExternalName to its ingress (its local gateway): as one written here
+        out.push(
+          externalNameWarning(
+            o,
+            path,
+            `${sends} Service '${name}'${of}, the ExternalName Service Knative makes of its Service '${name}' (to its ingress)`,
+            what,
+          ),
+        );
+        continue;
+      }
       out.push(
         emit(
           'refs/route-backend',
@@ -171,12 +199,7 @@ export function checkRouteBackends(o: KubeObject, ns: string, index: ObjectIndex
     if (externalName !== undefined) {
       // a DNS name, whose ports are its host's: Gateway API leaves it to each implementation, and advises against it
       out.push(
-        finder(o, 'warning')(
-          'refs/route-backend',
-          [...path, 'name'],
-          `${sends} Service '${name}'${of}, an ExternalName Service (${JSON.stringify(externalName)}): Gateway API advises implementations not to forward to one (CVE-2021-25740), and a Gateway's controller that does not sets the route's ResolvedRefs to False and ${what}`,
-          "make sure the Gateway's controller forwards to ExternalName Services (its documentation says), or use the kind it offers for a backend outside the cluster",
-        ),
+        externalNameWarning(o, path, `${sends} Service '${name}'${of}, an ExternalName Service (${JSON.stringify(externalName)})`, what),
       );
       continue;
     }

@@ -144,13 +144,14 @@ function checkDisruptionBudget(o: KubeObject, ns: string, index: ObjectIndex, ou
 
 /**
  * The namespaces a monitor's `namespaceSelector` looks in whose objects are known: its own, and those of
- * `matchNames` the objects make (another's holds what they do not show); undefined for `any: true` (every
+ * `matchNames` the objects make (another's holds what they do not show; an empty list is its own); undefined for `any: true` (every
  * namespace of the cluster). Shared by ServiceMonitors and PodMonitors.
  */
 function monitoredNamespaces(spec: Record<string, unknown>, ns: string, index: ObjectIndex): string[] | undefined {
   const nsSel = asRecord(spec.namespaceSelector);
   if (nsSel?.any === true) return undefined;
-  const written = Array.isArray(nsSel?.matchNames) ? nsSel.matchNames.map(String) : [ns];
+  // no matchNames, or none (`matchNames: []`, a Helm value left empty), is its own namespace, as the Prometheus operator reads it
+  const written = Array.isArray(nsSel?.matchNames) && nsSel.matchNames.length > 0 ? nsSel.matchNames.map(String) : [ns];
   return written.filter((n) => n === ns || index.get(KINDS.Namespace, '', n) !== undefined);
 }
 const namespacesSaid = (namespaces: readonly string[]) =>

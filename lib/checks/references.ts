@@ -173,8 +173,17 @@ const checkAutoscaler: KindCheck = (o, ns, index, out, options) =>
  */
 const checkScaledObject: KindCheck = (o, ns, index, out, options) => {
   const ref = asRecord(asRecord(o.spec)?.scaleTargetRef);
+  // KEDA takes an empty one as none (a Helm value left empty: `kind: ""`, `apiVersion: ""`)
+  const given = (v: unknown, otherwise: string) => (v === undefined || v === null || v === '' ? otherwise : v);
   if (ref)
-    checkScaleTarget(o, { ...ref, kind: ref.kind ?? 'Deployment', apiVersion: ref.apiVersion ?? 'apps/v1' }, ns, index, out, options);
+    checkScaleTarget(
+      o,
+      { ...ref, kind: given(ref.kind, 'Deployment'), apiVersion: given(ref.apiVersion, 'apps/v1') },
+      ns,
+      index,
+      out,
+      options,
+    );
 };
 
 function checkScaleTarget(
@@ -183,7 +192,7 @@ function checkScaleTarget(
   ns: string,
   index: ObjectIndex,
   out: Finding[],
-  { engine, sync }: ReferenceOptions,
+  { engine, sync, existingObjects, written }: ReferenceOptions,
 ): void {
   if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return;
   // the autoscaler finds its target by group and kind; without an apiVersion, in the core group
@@ -229,13 +238,17 @@ function checkScaleTarget(
     });
   }
   if (!workload) {
+    // a Deployment made outside the objects (another release's) may be declared, as one a Rollout's workloadRef names
+    const declarable = target === 'apps/Deployment';
+    const names = declarable ? namespacedNames(index, 'Deployment', ns, existingObjects) : index.namesOf(target, ns);
+    if (declarable && names.includes(ref.name)) return;
     out.push(
       finder(o)(
         'refs/scale-target',
         ['spec', 'scaleTargetRef'],
-        `scales ${ref.kind} '${ref.name}'${versioned ? '' : ' of the core API group (scaleTargetRef has no apiVersion)'}, but the ${ref.kind}s${versioned ? '' : ' of that group'} in namespace '${ns}' are: ${listed(index.namesOf(target, ns))}`,
+        `scales ${ref.kind} '${ref.name}'${versioned ? '' : ' of the core API group (scaleTargetRef has no apiVersion)'}, but the ${ref.kind}s${versioned ? '' : ' of that group'} in namespace '${ns}' are: ${listed(names)}`,
         versioned
-          ? 'fix the apiVersion, kind or name of scaleTargetRef'
+          ? `fix the apiVersion, kind or name of scaleTargetRef${declarable ? `; ${declareHint('Deployment', ns, ref.name, written)}` : ''}`
           : "set scaleTargetRef.apiVersion to the target's (apps/v1 for a Deployment), or fix the kind or name",
       ),
     );

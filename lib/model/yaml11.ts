@@ -157,7 +157,7 @@ const goShown = (g: GoValue): string =>
  */
 export function yaml11Reading(written: string, value: unknown, key: boolean, version: YamlVersion = '1.2'): Yaml11Reading | undefined {
   const c = written.charCodeAt(0);
-  if (key && typeof value !== 'string') return keyReading(shorten(written), goValue(written), value);
+  if (key && typeof value !== 'string') return keyReading(shorten(written), goValue(written), value, version);
   if (!SUSPECT_START.has(c)) return undefined;
   // `y n o`: only y, yes, n, no, on, off are booleans
   if (c > 64 && written.length > 3) return undefined;
@@ -168,6 +168,12 @@ export function yaml11Reading(written: string, value: unknown, key: boolean, ver
   // kubectl's YAML 1.1 is go-yaml's, which a %YAML 1.1 file's reading differs from (no sexagesimal `1:20`)
   const read = `${source} is ${shown(value)} to stagecraft (${readAs(version)}) but ${go ? goShown(go) : 'a string'} to kubectl (${version === '1.1' ? 'go-yaml' : 'YAML 1.1'})`;
   if (!go) {
+    if (value instanceof Date)
+      // a %YAML 1.1 file's `2001-12-14 21:59:43.10 -5`, which go-yaml's timestamps do not take
+      return {
+        message: `${read}: stagecraft writes it as the RFC 3339 timestamp ${value.toISOString()}, another string`,
+        hint: `quote it ("${source}") to keep the string as written`,
+      };
     return typeof value === 'number'
       ? { message: read, hint: `quote it ("${source}") for the string, or write the number plainly` }
       : undefined;
@@ -243,9 +249,16 @@ function numberHint(written: string, source: string, go: Extract<GoValue, { type
  * alone (`yes:`, which go-yaml v3 reads as a string); `kubectl apply -f` makes a string of its own
  * of a boolean or a number (`yes:` is `'true'`, `1_000:` is `'1000'`).
  */
-function keyReading(source: string, go: GoValue | undefined, value: unknown): Yaml11Reading {
+function keyReading(source: string, go: GoValue | undefined, value: unknown, version: YamlVersion = '1.2'): Yaml11Reading {
   const applied = go?.type === 'bool' || go?.type === 'number' ? String(go.value) : undefined;
   const hint = `quote the key ("${source}")`;
+  if (!go && typeof value !== 'string') {
+    // a string to go-yaml that stagecraft does not read as one: a %YAML 1.1 file's `1:20:` (sexagesimal, 80)
+    return {
+      message: `the key ${source} is ${shown(value)} to stagecraft (${readAs(version)}), which makes it the key '${String(value)}', but a string to kubectl (go-yaml)`,
+      hint,
+    };
+  }
   if (go?.type === 'bool' && typeof value === 'string') {
     return { message: `the key ${source} is ${goShown(go)} to kubectl apply (YAML 1.1), which makes it the key '${applied}'`, hint };
   }

@@ -200,14 +200,21 @@ spec: { from: [${from}], to: [${to}] }
     expect(said('{ name: web, port: 443 }')).toEqual([
       `warning spec.rules.0.backendRefs.0.name: sends traffic to Service 'web', an ExternalName Service ("api.legacy.example.com"): Gateway API advises implementations not to forward to one (CVE-2021-25740), and a Gateway's controller that does not sets the route's ResolvedRefs to False and answers what the rule matches with a 500`,
     ]);
-    // without a port the API server still refuses the route
+    // without a port the API server still refuses the route; the port to write is the external host's, not one reaching pods
     expect(said('{ name: web }').map((l) => l.split(':')[0])).toEqual([
       'error spec.rules.0.backendRefs.0',
       'warning spec.rules.0.backendRefs.0.name',
     ]);
+    expect(
+      checkObjects(
+        parseManifests([{ file: 'route.yaml', text: external + route('HTTPRoute', '    - backendRefs: [{ name: web }]\n') }]).objects,
+      )
+        .findings.filter((f) => f.severity !== 'warning' && f.code === 'refs/route-backend')
+        .map((f) => f.hint),
+    ).toEqual(['write port: the port of "api.legacy.example.com" to connect to (an ExternalName Service has no pods)']);
   });
 
-  it('to the Service a Knative Service makes of its name (an ExternalName to the Knative ingress, no object shows it) find it', () => {
+  it('to the Service a Knative Service makes of its name (an ExternalName to the Knative ingress, no object shows it) find it, an ExternalName Service as any other', () => {
     const knative = `apiVersion: serving.knative.dev/v1
 kind: Service
 metadata: { name: hello, namespace: web }
@@ -222,8 +229,10 @@ spec:
         parseManifests([{ file: 'route.yaml', text: SERVICE + knative + route('HTTPRoute', `    - backendRefs: [${ref}]\n`) }]).objects,
       )
         .findings.filter((f) => f.code === 'refs/route-backend')
-        .map((f) => f.message);
-    expect(said('{ name: hello, port: 80 }')).toEqual([]);
+        .map((f) => `${f.severity} ${f.message}`);
+    expect(said('{ name: hello, port: 80 }')).toEqual([
+      "warning sends traffic to Service 'hello', the ExternalName Service Knative makes of its Service 'hello' (to its ingress): Gateway API advises implementations not to forward to one (CVE-2021-25740), and a Gateway's controller that does not sets the route's ResolvedRefs to False and answers what the rule matches with a 500",
+    ]);
     expect(said('{ name: helo, port: 80 }')).toEqual([
       expect.stringContaining("sends traffic to Service 'helo', but the Services in namespace 'web' are: web"),
     ]);

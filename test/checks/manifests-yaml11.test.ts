@@ -80,6 +80,14 @@ describe('a file that says %YAML 1.1', () => {
     ]);
   });
 
+  it('says what stagecraft makes of what go-yaml reads as a string: a sexagesimal key, a timestamp with spaces', () => {
+    const problems = problemsThrownBy(() => parseManifests([file('  1:20: a\n  at: 2001-12-14 21:59:43.10 -5\n')]));
+    expect(problems.map((p) => `${p.location?.line}:${p.location?.column} ${p.message} (${p.hint})`)).toEqual([
+      "7:3 the key 1:20 is the number 80 to stagecraft (YAML 1.1, as the file's %YAML 1.1 says), which makes it the key '80', but a string to kubectl (go-yaml) (quote the key (\"1:20\"))",
+      '8:7 2001-12-14 21:59:43.10 -5 is a timestamp to stagecraft (YAML 1.1, as the file\'s %YAML 1.1 says) but a string to kubectl (go-yaml): stagecraft writes it as the RFC 3339 timestamp 2001-12-15T02:59:43.100Z, another string (quote it ("2001-12-14 21:59:43.10 -5") to keep the string as written)',
+    ]);
+  });
+
   it("reads yes and 0644 as kubectl does (true, 420): no input/yaml-1.1, the schema's type error", () => {
     // parseManifests throws a file's input problems: none here
     const m = parseManifests([file('  enabled: yes\n  mode: 0644\n')]);

@@ -564,4 +564,31 @@ describe("a KEDA ScaledObject's target, which KEDA scales through a HorizontalPo
       "error refs/scale-target scales StatefulSet 'web', but the StatefulSets in namespace 'shop' are",
     ]);
   });
+
+  it('takes an empty kind or apiVersion (a Helm value left empty) as none, as KEDA does: apps/v1 Deployment', () => {
+    expect(said(deployment(), scaled({ apiVersion: '', kind: '', name: 'web' }))).toEqual([]);
+    expect(said(deployment(2), scaled({ apiVersion: '', name: 'web' }))).toEqual([
+      "warning refs/autoscaled-replicas scales Deployment 'web', which has spec.replicas",
+    ]);
+  });
+
+  it("of a Deployment made outside the objects is declared as one (Deployment/<namespace>/<name>), which the hint writes, as an autoscaler's is", () => {
+    const hpa: KubeObject = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'ext', namespace: 'shop' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'ext' }, minReplicas: 1, maxReplicas: 3 },
+    };
+    const hints = (options: CheckOptions, ...objects: KubeObject[]) =>
+      checkObjects(objects, { existingNamespaces: ['shop'], ...options }).findings.flatMap((f) =>
+        f.code === 'refs/scale-target' ? [f.hint] : [],
+      );
+    for (const autoscaler of [scaled({ name: 'ext' }), hpa]) {
+      expect(hints({}, autoscaler)).toEqual([
+        "fix the apiVersion, kind or name of scaleTargetRef; if 'ext' is made outside these files, declare it: npm run check -- --object-exists Deployment/shop/ext <files>",
+      ]);
+      expect(hints({ existingObjects: ['Deployment/shop/ext'] }, autoscaler)).toEqual([]);
+      expect(hints({ existingObjects: ['Deployment/other/ext'] }, autoscaler)).toHaveLength(1);
+    }
+  });
 });

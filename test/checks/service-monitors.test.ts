@@ -76,6 +76,12 @@ describe('a ServiceMonitor', () => {
     ]);
   });
 
+  it('of namespaceSelector.matchNames: [] (a Helm value left empty) looks in its own namespace, as the Prometheus operator does', () => {
+    expect(said(monitor('  selector: { matchLabels: { app: web } }\n  namespaceSelector: { matchNames: [] }\n'))).toEqual([
+      expect.stringContaining("selects the Services app=web in namespace 'shop', but no Service there has these labels"),
+    ]);
+  });
+
   it('scraping a port name no selected Service has is still an error, with the name meant', () => {
     expect(said(monitor('  selector: { matchLabels: { app.kubernetes.io/name: web } }\n  endpoints: [{ port: metric }]\n'))).toEqual([
       "refs/service-monitor-port monitor.yaml:17:23: ServiceMonitor shop/web: spec.endpoints[0].port: scrapes the port named 'metric', but the selected Services (web) have the named ports: http, metrics\n" +
