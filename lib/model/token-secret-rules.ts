@@ -51,6 +51,21 @@ function isMailgunKey(m: RegExpExecArray): boolean {
   return (name !== undefined && MAILGUN_KEY_NAME.test(name)) || namesMailgun(m.input);
 }
 
+/** An AWS CodeCommit host's ssh user part's end (`@git-codecommit.us-east-2.amazonaws.com/`, `.amazonaws.com.cn:`). */
+const CODECOMMIT_SSH_HOST = /^@git-codecommit\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?(?:[/:]|$)/;
+
+/** An AWS CodeCommit ssh URL up to its path, its user the SSH key ID of a public key (`isCodeCommitSshUser`; url-secret-rules.ts' token user). */
+export const CODECOMMIT_SSH_KEY_USER = /^ssh:\/\/APKA[A-Z0-9]{16}@git-codecommit\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?(?::\d+)?$/i;
+
+/**
+ * Whether an `APKA...` match (`m`) is the user of an AWS CodeCommit ssh URL (`ssh://APKA...@git-codecommit.<region>.amazonaws.com/v1/repos/<name>`,
+ * or scp-style): the SSH key ID IAM gives an uploaded public key, which CodeCommit's documentation writes there.
+ */
+function isCodeCommitSshUser(m: RegExpExecArray): boolean {
+  const before = m.input.slice(Math.max(0, m.index - 6), m.index);
+  return (/ssh:\/\/$/i.test(before) || /(?:^|[\s"'=])$/.test(before)) && CODECOMMIT_SSH_HOST.test(m.input.slice(m.index + m[0].length));
+}
+
 /** The rules of tokens by their format, in the order the table tries them. */
 export const TOKEN_RULES: readonly SecretRule[] = [
   {
@@ -62,6 +77,8 @@ export const TOKEN_RULES: readonly SecretRule[] = [
     id: 'aws-access-key-id',
     description: 'an AWS access key id',
     pattern: /\b(AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/,
+    // but the SSH key ID (APKA...) an AWS CodeCommit ssh URL names as its user, which IAM gives for a public key: no secret
+    accept: (_s, m) => !(m[1] === 'APKA' && isCodeCommitSshUser(m)),
   },
   {
     id: 'google-api-key',

@@ -7,6 +7,7 @@
 import { FORMAT_PLACEHOLDER, NAME, REFERENCE, isPlaceholder, isTokenUser, namesOracle } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { inCommentLine } from './setting-labels.js';
+import { CODECOMMIT_SSH_KEY_USER } from './token-secret-rules.js';
 
 /** The rules of credentials in a URL or a connect string, in the order the table tries them. */
 export const URL_RULES: readonly SecretRule[] = [
@@ -99,7 +100,8 @@ export const URL_TOKEN_USER: SecretRule = {
   // letters and digits mixed at random (Azure DevOps' personal access tokens); not a user of words,
   // `git`, `deploy-bot`, `alice.smith`, nor a Sentry DSN's public key of 32 hex digits
   pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([A-Za-z0-9_-]{20,})@[A-Za-z0-9][^\s/@]*/g,
-  accept: (_s, m) => isTokenUser(m[1]!),
+  // but the SSH key ID an AWS CodeCommit ssh URL names as its user (APKA...), which IAM gives a public key: no secret
+  accept: (_s, m) => isTokenUser(m[1]!) && !CODECOMMIT_SSH_KEY_USER.test(m[0]),
 };
 
 /**

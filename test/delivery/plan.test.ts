@@ -657,3 +657,25 @@ describe('a revision no Git ref can be named', () => {
     expect(plannedProblems(text)).toEqual([]);
   });
 });
+
+describe('an AWS CodeCommit ssh URL, whose user is the SSH key ID IAM gives a public key (APKA...)', () => {
+  const KEY_ID = 'APKAJ3W7Q5YK2ZXHNM4P';
+
+  it.each([
+    `ssh://${KEY_ID}@git-codecommit.us-east-2.amazonaws.com/v1/repos/MyDemoRepo`,
+    `${KEY_ID}@git-codecommit.cn-north-1.amazonaws.com.cn:v1/repos/MyDemoRepo`,
+  ])('%s loads: that ID is no secret (lib/model/token-secret-rules.ts)', (url) => {
+    expect(() => loadProjectFile(`delivery:\n  engine: argocd\n  repository: { url: "${url}" }\n`)).not.toThrow();
+  });
+
+  it.each([
+    // an access key id at that place, the key ID at another host or another place, stays refused as an AWS access key id
+    'ssh://AKIAIOSFODNN7EXAMPLE@git-codecommit.us-east-2.amazonaws.com/v1/repos/MyDemoRepo',
+    `ssh://${KEY_ID}@git.example.com/v1/repos/MyDemoRepo`,
+    `https://git-codecommit.us-east-2.amazonaws.com/v1/repos/${KEY_ID}`,
+  ])('%s is refused, the value hidden', (url) => {
+    const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+    expect(problems).toEqual([expect.stringContaining('holds an AWS access key id')]);
+    expect(problems[0]).not.toMatch(/A[KP]IA[A-Z0-9]{16}/);
+  });
+});

@@ -130,9 +130,11 @@ describe('the secret rules of URLs and connect strings', () => {
 
   it("keep a known token's rule id when it is a URL's user, so that an exception that names the id still excuses it", () => {
     expect(detectSecret(`https://${SECRET_SAMPLES['github-token']}@github.com/example/shop.git`)?.rule.id).toBe('github-token');
-    expect(detectSecret('ssh://APKAJ3W7Q5YK2ZXHNM4P@git-codecommit.eu-west-1.amazonaws.com/v1/repos/shop')?.rule.id).toBe(
+    expect(detectSecret('ssh://AKIAJ3W7Q5YK2ZXHNM4P@git-codecommit.eu-west-1.amazonaws.com/v1/repos/shop')?.rule.id).toBe(
       'aws-access-key-id',
     );
+    // but for the SSH key ID (APKA...) that CodeCommit's ssh URLs name as their user, which IAM gives a public key: no secret
+    expect(detectSecret('ssh://APKAJ3W7Q5YK2ZXHNM4P@git-codecommit.eu-west-1.amazonaws.com/v1/repos/shop')).toBeUndefined();
   });
 
   it("find a token given as a URL's user, as Git hosts take one, and leave users of words and a Sentry DSN's public key alone", () => {
