@@ -22,11 +22,13 @@ export function revisionQuery(url: string): { readonly at: number; readonly revi
   const azure = AZURE_PAGE.test(url.slice(0, at));
   // kustomize's own remote parameters beside it (?ref=v1.2.3&timeout=120s), with the values it reads, are no credential either; nor are a page's
   const parameters = [...new URLSearchParams(url.slice(at + 1, end < 0 ? undefined : end))].filter(
-    ([name, value]) => !KUSTOMIZE_PARAMETERS[name.toLowerCase()]?.test(value) && !(azure && AZURE_PAGE_PARAMETERS[name]?.test(value)),
+    ([name, value]) =>
+      !KUSTOMIZE_PARAMETERS[name.toLowerCase()]?.test(value) &&
+      !(azure && AZURE_PAGE_PARAMETERS[name]?.test(value) && detectSecret(value) === undefined),
   );
   if (parameters.length !== 1) return undefined;
   const [name, value] = parameters[0];
-  const revision = azure && name === 'version' ? azureVersion(value) : value;
+  const revision = azure && name.toLowerCase() === 'version' ? azureVersion(value) : value;
   if (
     revision === undefined ||
     !REVISION_PARAMETERS.has(name.toLowerCase()) ||
@@ -40,8 +42,14 @@ export function revisionQuery(url: string): { readonly at: number; readonly revi
 /** The path of an Azure DevOps repository (`/<organization>/<project>/_git/<repository>`, the server's too). */
 const AZURE_PAGE = /\/_git\/[^/]+\/?$/;
 
-/** The parameters an Azure DevOps repository's page writes besides its version (`?path=/&version=GBmain&_a=contents`). */
-const AZURE_PAGE_PARAMETERS: Readonly<Record<string, RegExp>> = { path: /^\/[^\s]*$/, _a: /^\w+$/ };
+/**
+ * The parameters an Azure DevOps repository's page writes besides its version (`?path=/&version=GBmain&_a=contents`):
+ * `_a` one of the page's own views, so that no other value (a token) passes as one and is printed back.
+ */
+const AZURE_PAGE_PARAMETERS: Readonly<Record<string, RegExp>> = {
+  path: /^\/[^\s]*$/,
+  _a: /^(?:contents|history|compare|blame|preview|readme|files|commits|diff)$/,
+};
 
 /**
  * The revision an Azure DevOps page's `version` names, as both engines read it: `GB<branch>`,

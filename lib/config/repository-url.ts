@@ -192,7 +192,9 @@ function webPage(url: string): RepositoryMismatch | undefined {
   const host = authority.slice(authority.lastIndexOf('@') + 1).replace(/:\d*$/, '');
   for (const { host: served, page, tag } of WEB_PAGES) {
     if (served && !served.test(host)) continue;
-    const found = page.exec(rest.replace(/\/+$/, ''))?.groups;
+    const path = rest.replace(/\/+$/, '');
+    // a path ending in .git is a clone URL, whatever its folders are named (a GitLab subgroup `src/tag/app.git`)
+    const found = path.endsWith('.git') ? undefined : page.exec(path)?.groups;
     if (!found) continue;
     const revision = found.revision.split('/');
     // one part: a revision alone; more: a branch with a '/', or a revision and a folder, which the path does not tell apart
