@@ -156,14 +156,15 @@ const CONTEXT_REFERENCE = /^(?:(?:secrets|vars|env)\.([A-Za-z_][A-Za-z0-9_]*)|in
 /**
  * A variable's name as CI systems' contexts hold them: words of one case joined by `_` (`DB_PASSWORD`, `registry_password`; `-`
  * only in an input's, `registry-password`: GitHub's secrets and variables take none) or camelCase words (`registryPassword`),
- * each an identifier's word (`NAME`: digits at its end, `GH_PAT_V2`); a word of letters and digits alone is a password's shape
+ * each an identifier's word (digits at its end, `GH_PAT_V2`); a word of letters and digits alone is a password's shape
  * (`Summer2024`, `hunter2`, `P4ssw0rd`), as are a capitalized one (`Summer_2024`) and words of a password's mix (`p4ss_w0rd`): none.
  */
-const CONTEXT_NAME = /^_*(?:[A-Z][A-Z0-9]*(?:_+[A-Z0-9]+)*|[a-z][a-z0-9]*(?:[-_]+[a-z0-9]+)*|[a-z]+(?:[A-Z][a-z]+)+)_*$/;
+const CONTEXT_NAME =
+  /^_*(?:[A-Z]+[0-9]*(?:_+(?:[A-Z]+[0-9]*|[0-9]+))*|[a-z]+[0-9]*(?:[-_]+(?:[a-z]+[0-9]*|[0-9]+))*|[a-z]+(?:[A-Z][a-z]+)+)_*$/;
 const isContextReference = (v: string): boolean => {
   const m = CONTEXT_REFERENCE.exec(v);
   const name = m?.[1] ?? m?.[2];
-  return name !== undefined && CONTEXT_NAME.test(name) && NAME(name) && !/^_*[A-Za-z]+[0-9][A-Za-z0-9]*_*$/.test(name);
+  return name !== undefined && CONTEXT_NAME.test(name) && !/^_*[A-Za-z]+[0-9][A-Za-z0-9]*_*$/.test(name);
 };
 
 /**
@@ -345,8 +346,16 @@ export function isSealedCiphertext(v: string): boolean {
   return SEALING_KEY_BYTES.has(keyBytes) && bytes >= 2 + keyBytes + 16;
 }
 
-/** A text that declares a SealedSecret (a manifest's YAML or JSON, as kubeseal writes it): read once per text. */
-const declaresSealedSecret = oncePerText((text) => /(?<![\w-])["']?kind["']?[ \t]*:[ \t]*["']?SealedSecret\b/.test(text));
+/**
+ * A text that declares a SealedSecret (a manifest's YAML or JSON, as kubeseal writes it): `kind` a mapping's key at its line's
+ * start (a List's item too, `- kind: SealedSecret`) or a JSON object's; not a comment's or a string's words (`# was a kind:
+ * SealedSecret`, `"note": "kind: SealedSecret"`). Read once per text.
+ */
+const declaresSealedSecret = oncePerText((text) =>
+  /(?:^|\n)[ \t]*(?:-[ \t]+)?kind[ \t]*:[ \t]*(["']?)SealedSecret\1[ \t]*(?:#[^\n]*)?(?:\r?\n|$)|[{,][ \t\r\n]*"kind"[ \t\r\n]*:[ \t\r\n]*"SealedSecret"/.test(
+    text,
+  ),
+);
 /** How far before a match `inSealedSecret` reads its line: a key's name (`"api-token": "`, `password: `) and its indentation. */
 const SEALED_KEY_CHARS = 256;
 /** The end of a mapping's line up to its value (or a JSON object's, after `{` or `,`): the key, maybe quoted, its colon, and a quote the value may start with. */
