@@ -152,29 +152,40 @@ const CONFIG_PROVIDER = /^\$\{(?:[a-z][a-z0-9]*:[^:{}\s]*:[\w.-]+|env:[A-Za-z_][
  * Actions' and Gitea's contexts): a variable's name (`CONTEXT_NAME`), not a password after a dot (`secrets.Xk3q9Lm2Pz7w`,
  * `env.Summer2024`).
  */
-const CONTEXT_REFERENCE = /^(?:secrets|vars|env|inputs)\.([A-Za-z_][A-Za-z0-9_-]*)$/;
+const CONTEXT_REFERENCE = /^(?:(?:secrets|vars|env)\.([A-Za-z_][A-Za-z0-9_]*)|inputs\.([A-Za-z_][A-Za-z0-9_-]*))$/;
 /**
- * A variable's name as CI systems' contexts hold them: words of one case joined by `_` (`DB_PASSWORD`, `registry_password`, an
- * input's `registry-password`) or camelCase words (`registryPassword`); a word of letters and digits alone is a password's shape
- * (`Summer2024`, `hunter2`, `P4ssw0rd`), as is a capitalized one (`Summer_2024`): none.
+ * A variable's name as CI systems' contexts hold them: words of one case joined by `_` (`DB_PASSWORD`, `registry_password`; `-`
+ * only in an input's, `registry-password`: GitHub's secrets and variables take none) or camelCase words (`registryPassword`),
+ * each an identifier's word (digits at its end, `GH_PAT_V2`); a word of letters and digits alone is a password's shape
+ * (`Summer2024`, `hunter2`, `P4ssw0rd`), as are a capitalized one (`Summer_2024`) and words of a password's mix (`p4ss_w0rd`): none.
  */
-const CONTEXT_NAME = /^_*(?:[A-Z][A-Z0-9]*(?:_+[A-Z0-9]+)*|[a-z][a-z0-9]*(?:[-_]+[a-z0-9]+)*|[a-z]+(?:[A-Z][a-z]+)+)_*$/;
+const CONTEXT_NAME =
+  /^_*(?:[A-Z]+[0-9]*(?:_+(?:[A-Z]+[0-9]*|[0-9]+))*|[a-z]+[0-9]*(?:[-_]+(?:[a-z]+[0-9]*|[0-9]+))*|[a-z]+(?:[A-Z][a-z]+)+)_*$/;
 const isContextReference = (v: string): boolean => {
-  const name = CONTEXT_REFERENCE.exec(v)?.[1];
+  const m = CONTEXT_REFERENCE.exec(v);
+  const name = m?.[1] ?? m?.[2];
   return name !== undefined && CONTEXT_NAME.test(name) && !/^_*[A-Za-z]+[0-9][A-Za-z0-9]*_*$/.test(name);
 };
 
 /**
- * A property Maven's resource filtering fills in, as Spring Boot's build writes it (`spring.datasource.password=@db.password@`,
- * `@project.version@`), or a build's token between `@@` (`@@AUTH_TOKEN@@`): a property's name of two words or more, each of one
- * case (`db.password`, `env.DB_PASSWORD`, `project.build.sourceEncoding`); not a password between `@` (`@Summer2024@`, `@hunter2@`).
+ * A property Maven's resource filtering fills in, as Spring Boot's build writes it (`spring.datasource.password=@db.password@`),
+ * or a build's token between `@@` (`@@AUTH_TOKEN@@`): a property's name of two words or more, each of one case, one of them a
+ * secret's (`db.password`, `env.DB_PASSWORD`, `jdbc.pwd`, `maps.apiKey`: `FILTERED_SECRET_WORD`); not a password between `@`
+ * (`@Summer2024@`, `@hunter2@`) nor a passphrase's words (`@correct.horse.battery.staple@`, `@hunter.two@`).
  */
 const FILTERED = /^(@@?)([A-Za-z][\w.-]*)(@@?)$/;
+/** A word of a secret's name in a filtered property's (`password`, `passwd`, `pwd`, `pw`, `secret`, `token`, `key`, `apikey`, `credentials`, `auth`). */
+const FILTERED_SECRET_WORD =
+  /^(?:pass(?:word|wd|phrase)?s?|pw|pwd|secrets?|tokens?|(?:api|access|private|secret|signing|master|encryption)?keys?|credentials?|auth)$/i;
 const isFilteredProperty = (v: string): boolean => {
   const m = FILTERED.exec(v);
   if (m === null || m[1] !== m[3]) return false;
   const parts = m[2]!.split(/[._-]/);
-  return parts.length >= 2 && parts.every((p) => /^(?:[a-z]+(?:[A-Z][a-z]+)*|[A-Z]+)$/.test(p));
+  return (
+    parts.length >= 2 &&
+    parts.every((p) => /^(?:[a-z]+(?:[A-Z][a-z]+)*|[A-Z]+)$/.test(p)) &&
+    parts.some((p) => p.split(/(?=[A-Z][a-z])/).some((w) => FILTERED_SECRET_WORD.test(w)))
+  );
 };
 
 /**
@@ -335,8 +346,16 @@ export function isSealedCiphertext(v: string): boolean {
   return SEALING_KEY_BYTES.has(keyBytes) && bytes >= 2 + keyBytes + 16;
 }
 
-/** A text that declares a SealedSecret (a manifest's YAML or JSON, as kubeseal writes it): read once per text. */
-const declaresSealedSecret = oncePerText((text) => /(?<![\w-])["']?kind["']?[ \t]*:[ \t]*["']?SealedSecret\b/.test(text));
+/**
+ * A text that declares a SealedSecret (a manifest's YAML or JSON, as kubeseal writes it): `kind` a mapping's key at its line's
+ * start (a List's item too, `- kind: SealedSecret`) or a JSON object's; not a comment's or a string's words (`# was a kind:
+ * SealedSecret`, `"note": "kind: SealedSecret"`). Read once per text.
+ */
+const declaresSealedSecret = oncePerText((text) =>
+  /(?:^|\n)[ \t]*(?:-[ \t]+)?kind[ \t]*:[ \t]*(["']?)SealedSecret\1[ \t]*(?:#[^\n]*)?(?:\r?\n|$)|[{,][ \t\r\n]*"kind"[ \t\r\n]*:[ \t\r\n]*"SealedSecret"/.test(
+    text,
+  ),
+);
 /** How far before a match `inSealedSecret` reads its line: a key's name (`"api-token": "`, `password: `) and its indentation. */
 const SEALED_KEY_CHARS = 256;
 /** The end of a mapping's line up to its value (or a JSON object's, after `{` or `,`): the key, maybe quoted, its colon, and a quote the value may start with. */

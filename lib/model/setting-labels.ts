@@ -251,8 +251,11 @@ const namesASecret = (value: string): boolean =>
  * Whether prose is a message of a sentence's grammar: five words or more, a comma among them or punctuation at its end (`Verwenden
  * Sie einen Satz, den Sie sich merken können.` under a catalogue's `login.passphrase`, a hint of what to choose); a catalogue writes
  * such under a secret's own name, where a passphrase is written as words alone (`Correct horse battery staple`, `Winter 2024!`),
- * which stay found. A passphrase written as a sentence of five words, its full stop too, passes in a catalogue, as its messages do.
+ * which stay found. A passphrase written as a sentence of five words, its full stop too, passes in a catalogue, as its messages do;
+ * under a password's or a token's name (`login.password=Correct horse battery staple, today`) such words are the secret.
  */
+/** Whether a name's last word is a passphrase's (`login.passphrase`): the only secret a catalogue's hint under its own name is a sentence of. */
+const namesPassphrase = (name: string): boolean => words(name).at(-1) === 'passphrase';
 const isMessage = (value: string): boolean => /[,.!?…:][ \t]*$|,[ \t]/u.test(value) && value.trim().split(/[ \t]+/).length >= 5;
 
 /**
@@ -273,7 +276,10 @@ const namesSecretItself = (name: string): boolean => nameVerdict(words(name).at(
  */
 export function isLabelValue(value: string, name: string, input: string): boolean {
   if (PROSE.test(value) || NATIVE_WORD.test(value))
-    return namesTheSecret(value, name) || (isCatalogue(input) && (!namesSecretItself(name) || namesASecret(value) || isMessage(value)));
+    return (
+      namesTheSecret(value, name) ||
+      (isCatalogue(input) && (!namesSecretItself(name) || namesASecret(value) || (namesPassphrase(name) && isMessage(value))))
+    );
   if (isNameSaid(value, name)) return true;
   if (!CAPITALIZED.test(value)) return false;
   // under a secret's own name a word that does not name it is the secret, in a catalogue too (`rabbitmq.password: Guest` among

@@ -184,6 +184,19 @@ describe('secret values in objects', () => {
     };
     expect(found(sealedSecret)).toEqual(['metadata.annotations.note: secrets/value', 'spec.template.data.ca.crt: secrets/value']);
     expect(found(configMap({ 'notes.md': `kind: SealedSecret\nthe key is ${lookalike}\n` }))).toEqual(['data.notes.md: secrets/value']);
+    // a text that only says `kind: SealedSecret`, in a comment or a string, declares none
+    expect(
+      found(
+        configMap({
+          'app.yaml': `# was a kind: SealedSecret\nsigning_key: ${lookalike}\n`,
+          'b.yaml': `description: "not a kind: SealedSecret"\nsigning_key: ${lookalike}\n`,
+          'c.json': JSON.stringify({ note: 'kind: SealedSecret', signing_key: lookalike }),
+        }),
+      ),
+    ).toEqual(['data.app.yaml: secrets/value', 'data.b.yaml: secrets/value', 'data.c.json: secrets/value']);
+    // a List's item of kubeseal's YAML still passes
+    const item = `items:\n- apiVersion: bitnami.com/v1alpha1\n  kind: "SealedSecret"\n  spec:\n    encryptedData:\n      password: ${lookalike}\n`;
+    expect(found(configMap({ 'list.yaml': item }))).toEqual([]);
     // kubeseal's JSON, of one line or pretty-printed, still passes
     const json = JSON.stringify({ kind: 'SealedSecret', spec: { encryptedData: { 'api-token': lookalike } } });
     expect(found(configMap({ 'sealed.json': json, 'sealed-pretty.json': JSON.stringify(JSON.parse(json), null, 2) }))).toEqual([]);

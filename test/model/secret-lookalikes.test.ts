@@ -50,6 +50,11 @@ const SECRETS: readonly (readonly [file: string, text: string])[] = [
     'messages.properties',
     'login.passphrase=Correct horse battery staple\nlogin.user=Benutzer\nlogin.title=Bitte melden Sie sich an.\nerror=Das hat nicht geklappt.\n',
   ],
+  // a password of words, a comma among them, in a catalogue: only a passphrase's name holds a message of a sentence's grammar
+  [
+    'messages_de.properties',
+    'login.password=Correct horse battery staple, today\nlogin.user=Benutzer\nlogin.title=Bitte melden Sie sich an.\n',
+  ],
   ['deploy.yml', '      - uses: docker/login-action@v3\n        with:\n          password: env.Summer2024\n'],
   // an annotation that names a Secret, holding a password; Auth.js's secret, words
   ['values.yaml', 'ingress:\n  annotations:\n    nginx.ingress.kubernetes.io/auth-secret: Xk9vQ2mLr7pT\n'],

@@ -9,6 +9,18 @@ import { REPO } from '../helpers/cli.js';
 import { HANG_MS, type Unit, runAlone, screenedAlone } from '../helpers/secret-rules.js';
 
 // a test's time limit outlasts its processes' (two at most): vitest's own 60 s ended groups beside the full suite at a load of 20
+/** Sealed Secrets' ciphertext's form: random-looking bytes (xorshift, the same in each run) after a sealing key's length, 4096 bits. */
+const SEALED = (() => {
+  let x = 2463534242;
+  const next = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x & 255;
+  };
+  return Buffer.from([2, 0, ...Array.from({ length: 600 }, next)]).toString('base64');
+})();
+
 describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 }, () => {
   // each run of name, scheme or token characters is read once, and no rule reads all the text
   // before a match: such rules took minutes for a megabyte of `a-a-a-...` or of `sha1:<hex> ...`
@@ -342,35 +354,19 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         'api.token: API-Token\n',
         'passwordSecret: a-b\n',
         'password_help = "ab cd ef" ',
+        // a SealedSecret's values of a ciphertext's form, each read a bound back for its key, the text for its kind once, in YAML
+        // and in JSON of one line; a CI context's name of 8 MiB read once
+        ['kind: SealedSecret\nspec:\n  encryptedData:\n', `    k: ${SEALED}\n`],
+        ['{"kind":"SealedSecret","spec":{"encryptedData":{', `"password":"${SEALED}",`],
+        ['password: env.', 'a_'],
+        // an annotation's prefix read back a bound from each name's `/`; a catalogue's messages with commas, each line read once
+        'a.b.io/auth-secret: c ',
+        ['x', 'a-b.c/x-secret: d\n'],
+        'login.passphrase=Verwenden Sie einen Satz, den Sie merken.\n',
+        'a.b=Bitte melden Sie sich an, dann, \n',
       ],
     ],
-  ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
-    expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
-  });
-
-  // a SealedSecret's values of a ciphertext's form, each read a bound back for its key, the text for its kind once; a CI
-  // context's name of 8 MiB read once
-  it("read 8 MiB of a SealedSecret's ciphertexts, in YAML and in JSON of one line, of a CI context's name, annotations' names and catalogues' messages in one pass", () => {
-    // random-looking bytes (xorshift, the same in each run) after a sealing key's length, 4096 bits
-    let x = 2463534242;
-    const next = () => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return x & 255;
-    };
-    const bytes = [2, 0, ...Array.from({ length: 600 }, next)];
-    const ct = Buffer.from(bytes).toString('base64');
-    const units: Unit[] = [
-      ['kind: SealedSecret\nspec:\n  encryptedData:\n', `    k: ${ct}\n`],
-      ['{"kind":"SealedSecret","spec":{"encryptedData":{', `"password":"${ct}",`],
-      ['password: env.', 'a_'],
-      // an annotation's prefix read back a bound from each name's `/`; a catalogue's messages with commas, each line read once
-      'a.b.io/auth-secret: c ',
-      ['x', 'a-b.c/x-secret: d\n'] as const,
-      'login.passphrase=Verwenden Sie einen Satz, den Sie merken.\n',
-      'a.b=Bitte melden Sie sich an, dann, \n',
-    ];
+  ] as const)("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
 

@@ -399,6 +399,11 @@ describe('the secret rules of settings written as text', () => {
         'DB_PASSWORD=secrets.hunter2\n',
         'password: env.Summer_2024\n',
         'api_token: inputs.P4ssw0rd\n',
+        // words of a password's mix (digits within a word) joined as a name's, a `-` where GitHub's secrets and variables take none
+        'password: vars.p4ss_w0rd\n',
+        'password: secrets.s3cr3t_pa55\n',
+        'password: secrets.hunter-two\n',
+        'password: env.dragon-fly\n',
       ],
       [
         'password: secrets.DB_PASSWORD\n',
@@ -422,12 +427,19 @@ describe('the secret rules of settings written as text', () => {
         'password=@Summer_2024@\n',
         'password=@db.pass1word@\n',
         'password=@db.password@@\n',
+        // words between @ that name no secret: a passphrase, not a property that holds one
+        'password=@hunter.two@\n',
+        'password=@correct.horse.battery.staple@\n',
+        'password=@dragon-fly@\n',
+        'api_token: "@monkey_banana@"\n',
       ],
       [
         'spring.datasource.password=@db.password@\n',
         'spring:\n  datasource:\n    password: "@db.password@"\n',
         'password=@env.DB_PASSWORD@\n',
         'auth_token: @@AUTH_TOKEN@@\n',
+        'spring.datasource.password=@jdbc.pwd@\n',
+        'api.key=@maps.apiKey@\n',
       ],
     );
   });
