@@ -37,7 +37,16 @@ export function nameAsLabel(
   if (engine === 'flux')
     return { writes: 'which Flux writes as a label (kustomize.toolkit.fluxcd.io/name) on every object it applies', hint: '' };
   const method = argocd?.resourceTrackingMethod;
-  if (method === 'annotation' || method === 'annotation+label') return undefined;
+  if (method === 'annotation') return undefined;
+  // annotation+label cuts the label to 63 characters, and Argo CD releases that do not trim the cut keep one ending in
+  // '-', '_' or '.', which no label value may end in: the API server would refuse every object they apply
+  if (method === 'annotation+label') {
+    if (/[A-Za-z0-9]$/.test(name.slice(0, MAX_LABEL_VALUE))) return undefined;
+    return {
+      writes: `which Argo CD, tracking objects by annotation+label (${projectSource}'s ${TRACKING_SETTING}), writes as a label cut to ${MAX_LABEL_VALUE} characters, '${name.slice(0, MAX_LABEL_VALUE)}', ending in '${name[MAX_LABEL_VALUE - 1]}', which Argo CD releases that do not trim the cut write as it is and the API server refuses on every object`,
+      hint: `; or have Argo CD track objects by annotation alone (application.resourceTrackingMethod: annotation in its argocd-cm) and write ${TRACKING_SETTING}: annotation in ${projectSource}`,
+    };
+  }
   const key = argocd?.instanceLabelKey ?? INSTANCE_LABEL;
   if (method === 'label')
     return {

@@ -68,6 +68,19 @@ describe("an Application's name longer than a label value", () => {
     },
   );
 
+  it("is refused by annotation+label when the label's cut to 63 characters ends in '-', which Argo CD releases that do not trim it write as it is", () => {
+    // platform-delivery- and 44 letters: the 63rd character is the stage name's '-'
+    const stage = `${'a'.repeat(44)}-bc`;
+    const dir = projectOf(project('{ resourceTrackingMethod: annotation+label }'), [stage]);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `writes as a label cut to 63 characters, 'platform-delivery-${'a'.repeat(44)}-', ending in '-', which Argo CD releases that do not trim the cut write as it is`,
+    );
+    expect(r.stderr).toContain('write delivery.argocd.resourceTrackingMethod: annotation in stagecraft.yaml');
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
   it('is refused when the project file says the Argo CD tracks by label, the hint offering annotation tracking; so is it with a label key of its own', () => {
     for (const argocd of [
       '{ resourceTrackingMethod: label }',
