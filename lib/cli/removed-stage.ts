@@ -88,11 +88,8 @@ export function removedEdgeLine(
   stage: string,
   deployed: DeployedOutput = deployedOutput(project.root),
 ): string | undefined {
-  const inDist = (file: string) => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
-  // as deployed: its last commit's files (none never committed), else as they are in dist/; an output never committed at all
-  // as in dist/, under `neverCommittedLine`, as its delete command is
-  const committed = deployed(stage, inDist);
-  const files = committed === undefined || !wasCommitted(committed) ? inDist : committed;
+  // an output never committed at all read as in dist/, under `neverCommittedLine`, as its delete command is
+  const files = deployedFiles(project, stage, deployed).read;
   const read = (file: string) => {
     try {
       return files(`${EDGE_DIR}/${file}`);
@@ -168,14 +165,26 @@ export function removedEdgeLine(
   return `its edge stays: ${what}; once its objects are deleted, ${hosts.length === 1 ? 'that host answers' : 'its hosts answer'} 503: first ${todo}`;
 }
 
-/** Whether a removed stage's output as its last commit has it (`deployedOutput`'s reader) was committed: its inventory, which every stage's output has, is there. */
-const wasCommitted = (committed: (file: string) => string | undefined) => {
+/**
+ * A removed stage's output files as deployed (`deployed`): its last commit's, else (git cannot say) as they are in dist/;
+ * `neverCommitted` when git says the last commit has the project's dist/ but not the stage's inventory, which every stage's
+ * output has: those files are then read as in dist/ too.
+ */
+function deployedFiles(
+  project: Project,
+  stage: string,
+  deployed: DeployedOutput,
+): { readonly read: (file: string) => string | undefined; readonly neverCommitted: boolean } {
+  const inDist = (file: string) => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
+  const committed = deployed(stage, inDist);
+  let neverCommitted = false;
   try {
-    return committed(INVENTORY_FILE) !== undefined;
+    neverCommitted = committed !== undefined && committed(INVENTORY_FILE) === undefined;
   } catch {
-    return true; // read as in dist/ and unreadable there: not known to be never committed
+    // read as in dist/ and unreadable there: not known to be never committed
   }
-};
+  return { read: committed === undefined || neverCommitted ? inDist : committed, neverCommitted };
+}
 
 /**
  * The line under a removed stage's removal (synth) or diff that says its output was never committed, when git says so
@@ -191,9 +200,7 @@ export function neverCommittedLine(
   stage: string,
   deployed: DeployedOutput = deployedOutput(project.root),
 ): string | undefined {
-  const inDist = (file: string) => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
-  const committed = deployed(stage, inDist);
-  if (committed === undefined || wasCommitted(committed)) return undefined;
+  if (!deployedFiles(project, stage, deployed).neverCommitted) return undefined;
   return `its output was never committed (the last commit has no ${DIST_DIR}/${stage}/), so no cluster or edge machine should have it: what follows is for one it was applied or copied to all the same, from the working tree (deleting what is not there deletes nothing)`;
 }
 
@@ -233,11 +240,8 @@ export function withCommittedObjects(stage: string, inventory: string, deployed:
  * Read before a synthesis removes its output.
  */
 export function appliedNamespaceFile(project: Project, stage: string, deployed: DeployedOutput): string | undefined {
-  const inDist = (file: string) => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
-  const committed = deployed(stage, inDist);
-  const files = committed === undefined || !wasCommitted(committed) ? inDist : committed;
   try {
-    return files(chartFileName(NAMESPACE_CHART));
+    return deployedFiles(project, stage, deployed).read(chartFileName(NAMESPACE_CHART));
   } catch {
     return undefined;
   }
