@@ -39,6 +39,15 @@ export function revisionQuery(url: string): { readonly at: number; readonly revi
   return { at, revision };
 }
 
+/**
+ * Where a GitLab page's own query starts (`.../-/tree/main?ref_type=heads`, as GitLab writes its branch and tag pages'
+ * addresses), no credential: `repositoryUrlForm` refuses the URL as the page it is. Undefined for another URL.
+ */
+export function gitlabPageQuery(url: string): number | undefined {
+  const at = url.indexOf('?');
+  return at > 0 && url.slice(0, at).includes('/-/') && /^\?ref_type=(?:heads|tags)$/.test(url.slice(at)) ? at : undefined;
+}
+
 /** The path of an Azure DevOps repository (`/<organization>/<project>/_git/<repository>`, the server's too). */
 const AZURE_PAGE = /\/_git\/[^/]+\/?$/;
 
@@ -123,7 +132,7 @@ export function repositoryCredentials(url: string): RepositoryCredentials | unde
         ? ['a user name (a token, as Git hosts take one there)']
         : []),
     // a query naming a revision alone (`?ref=main`) is no credential: `repositoryUrlForm` refuses it for what it is
-    ...(u.search && !revisionQuery(url) ? [`a query (${parameters(u.search)})`] : []),
+    ...(u.search && !revisionQuery(url) && !gitlabPageQuery(url) ? [`a query (${parameters(u.search)})`] : []),
   ];
   if (!found.length) return undefined;
   const user = (!web && u.username) || hostUser(u) !== undefined ? `${u.username}@` : '';

@@ -6,7 +6,7 @@
 import { detectSecret, maskValue } from '../model/secret-rules.js';
 import type { Engine } from '../model/engines.js';
 import { urlParts } from './url-authority.js';
-import { REVISION_PARAMETERS, REVISION_VALUE, repositoryCredentials, revisionQuery } from './repository-credentials.js';
+import { REVISION_PARAMETERS, REVISION_VALUE, gitlabPageQuery, repositoryCredentials, revisionQuery } from './repository-credentials.js';
 
 /** A repository setting that an engine would misread: why, and what to write instead. */
 export interface RepositoryMismatch {
@@ -187,7 +187,8 @@ const WEB_PAGES: readonly { readonly host?: RegExp; readonly page: RegExp; reado
  * alone; undefined for another URL, or one the secret screening finds a value in (refused as such).
  */
 function webPage(url: string): RepositoryMismatch | undefined {
-  const { scheme, authority, rest } = urlParts(url);
+  // GitLab's page addresses end in their own query (?ref_type=heads)
+  const { scheme, authority, rest } = urlParts(url.slice(0, gitlabPageQuery(url)));
   if (!/^https?:\/\/$/i.test(scheme) || detectSecret(url) !== undefined) return undefined;
   const host = authority.slice(authority.lastIndexOf('@') + 1).replace(/:\d*$/, '');
   for (const { host: served, page, tag } of WEB_PAGES) {

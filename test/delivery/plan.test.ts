@@ -291,6 +291,8 @@ describe('a repository URL that is a page of the repository a Git host shows in 
     ],
     ['https://github.com/acme/app/releases/tag/v1.2.3', 'https://github.com/acme/app', 'refs/tags/v1.2.3'],
     ['https://gitlab.com/group/sub/app/-/tree/main', 'https://gitlab.com/group/sub/app', 'main'],
+    // GitLab writes its branch and tag pages' addresses with a query of its own: a page, not credentials
+    ['https://gitlab.com/group/sub/app/-/tree/main?ref_type=heads', 'https://gitlab.com/group/sub/app', 'main'],
     [
       'https://gitlab.example.com:8443/group/app/-/blob/release/2/dist/qa',
       'https://gitlab.example.com:8443/group/app',
