@@ -4,24 +4,12 @@
  * its foreign entries found, and how it will replace `dist/<stage>`. Any thread may stage a stage
  * while the transaction is open; nothing users see changes.
  */
-import {
-  type BigIntStats,
-  chmodSync,
-  closeSync,
-  constants,
-  copyFileSync,
-  linkSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { type BigIntStats, closeSync, constants, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import type { Problem } from '../errors.js';
-import { errnoCode, isFsError, withFs } from '../fs-problems.js';
+import { errnoCode, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
+import { changeTimesOf, finerChangeTimes } from './change-times.js';
 import { compareCodePoints } from '../model/order.js';
 import { contentDigest, everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
 import { TX_DIR, coarseTimes, fileStamp, holdsBytes, isGenerated, present, scanDir, whyForeign } from './disk.js';
@@ -273,46 +261,6 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     foreign,
     moved,
   };
-}
-
-/** By output directory (`dist/`, absolute), what `finerChangeTimes` found of its file system in this thread; a test sets one. */
-export const changeTimesOf = new Map<string, boolean>();
-
-/**
- * Whether a change made to a file of the output directory `dist` right after a look at its stamp
- * gets a change time of its own, asked once per thread of a file made in the staging directory
- * `staging`: since Linux 6.13, ext4, XFS, Btrfs and tmpfs give such a change a finer time than the
- * last look's (multigrain timestamps); before, and elsewhere, a change time moves once a kernel tick
- * (1-10 ms), so that a `cp -p` of a file's size in the tick of a link's stamp would leave that stamp
- * as it was, its text in the new output unseen: the unchanged files are then copied into the new
- * output, not linked (as where times are whole seconds: `coarseTimes`). Two changes, each right after
- * a look: coarse when either leaves the change time as it was (a coarse clock would have to tick
- * twice within microseconds to pass for finer, as only a process stopped meanwhile sees it: linked then, as before).
- */
-export function finerChangeTimes(dist: string, staging: string, stat = (path: string) => lstatSync(path, { bigint: true })): boolean {
-  const known = changeTimesOf.get(dist);
-  if (known !== undefined) return known;
-  const path = join(staging, `.clock-${process.pid}-${threadId}`);
-  rmSync(path, { force: true });
-  try {
-    let finer: boolean;
-    try {
-      closeSync(openSync(path, 'wx'));
-      const before = stat(path).ctimeNs;
-      chmodSync(path, 0o600);
-      const once = stat(path).ctimeNs;
-      chmodSync(path, 0o644);
-      finer = before !== once && once !== stat(path).ctimeNs;
-    } catch (e) {
-      // a file system that refuses chmod (exFAT, FAT without 'quiet'), or the file (no inode left): its times tell nothing, and copies are safe
-      if (!isFsError(e)) throw e;
-      finer = false;
-    }
-    changeTimesOf.set(dist, finer);
-    return finer;
-  } finally {
-    rmSync(path, { force: true });
-  }
 }
 
 /**
