@@ -101,8 +101,9 @@ export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
     ? "which no engine reads as one: Git adds its own path and query after the URL, so the clone asks the host for no repository, and Argo CD finds a private repository's credentials by the URL with it"
     : "which is no part of a Git repository's address: Git leaves it out when it clones, and Argo CD finds a private repository's credentials by the URL with it";
   const named = query ? undefined : fragmentRevision(url.slice(fragment + 1));
+  // a commit written short (an Azure DevOps page's version=GC3f7a9c2) offered as the whole one, which Flux follows
   const revision = query
-    ? `and ${query.revision} as delivery.repository.revision`
+    ? (SHORT_COMMIT.test(query.revision) && offeredRevision(query.revision)) || `and ${query.revision} as delivery.repository.revision`
     : (named ?? 'and the branch or tag to follow as delivery.repository.revision');
   // messages end up in CI logs: a URL the screening finds a value in is neither echoed nor rewritten into the hint
   if (detectSecret(url) !== undefined)

@@ -347,6 +347,16 @@ describe('a repository URL whose query names a revision (?ref=main, as kustomize
     },
   );
 
+  it('of an Azure DevOps page naming a commit written short offers the whole commit, which Flux follows, not the short one it refuses', () => {
+    const url = 'https://dev.azure.com/contoso/shop/_git/app?version=GC3f7a9c2';
+    const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        '  hint: write the URL as https://dev.azure.com/contoso/shop/_git/app, and the whole commit 3f7a9c2 stands for as delivery.repository.revision (git rev-parse 3f7a9c2 prints it)',
+      ),
+    ]);
+  });
+
   it("of an Azure DevOps page beside a token, or another host's query with a page's parameters, is refused as credentials, the token printed nowhere", () => {
     for (const url of [
       `https://dev.azure.com/contoso/shop/_git/app?path=/&token=${TOKEN}`,
