@@ -112,3 +112,21 @@ const OWN_VALUES: ReadonlyMap<string, string> = (() => {
   const keys = Object.keys(standardLabels({ stage: '', app: '', instance: '', version: '', partOf: '' }));
   return new Map(keys.map((k) => [k, said[k] ?? 'the value']));
 })();
+
+/**
+ * The project file's `delivery.argocd` when no stage is delivered by Argo CD, to be said once, not refused:
+ * what it says of the Argo CD's tracking then decides nothing (no Application's name is checked against
+ * it), so a stage moved to Flux, or a setting meant for another project, is not read silently.
+ * Undefined when it is not written, when no stage is delivered, or when a stage Argo CD delivers reads it.
+ */
+export function unreadArgocd(
+  argocd: ArgocdInstall | undefined,
+  applications: readonly string[],
+  delivered: number,
+): { readonly message: string; readonly hint: string } | undefined {
+  if (argocd === undefined || delivered === 0 || applications.length) return undefined;
+  return {
+    message: 'no stage is delivered by Argo CD, so what this says of its tracking is read by none',
+    hint: 'remove delivery.argocd from the project file, or deliver a stage with Argo CD (engine: argocd)',
+  };
+}

@@ -556,7 +556,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/settings',
     'Delivery settings incomplete',
-    'A stage with delivery: needs an engine, a repository URL and a cluster declared in stagecraft.yaml.',
+    'A stage with delivery: needs an engine, a repository URL and a cluster declared in stagecraft.yaml. A warning for a delivery.argocd in stagecraft.yaml when no stage is delivered by Argo CD: what it says of its tracking is then read by none.',
   ),
   row(
     'delivery/repository-url',

@@ -125,6 +125,21 @@ describe("the Argo CD's tracking, as the project file says it", () => {
     ]);
   });
 
+  it('is warned once, at its line, when no stage is delivered by Argo CD (read by none); synth goes on', () => {
+    const dir = projectOf(project('{ resourceTrackingMethod: annotation }').replace('engine: argocd', 'engine: flux'), ['qa', 'prod']);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    const said = r.stderr.split('\n').filter((l) => l.includes('delivery.argocd'));
+    expect(said).toEqual([
+      `stagecraft.yaml:${TRACKING_LINE}:11: warning: delivery.argocd: no stage is delivered by Argo CD, so what this says of its tracking is read by none`,
+      '  hint: remove delivery.argocd from the project file, or deliver a stage with Argo CD (engine: argocd)',
+    ]);
+    // read by a stage Argo CD delivers: nothing said
+    const read = runCli('synth', [], projectOf(project('{ resourceTrackingMethod: annotation }'), ['qa', 'prod']));
+    expect(read.code).toBe(0);
+    expect(read.stderr).not.toContain('delivery.argocd');
+  });
+
   it.each([
     ['label', '{ resourceTrackingMethod: label }', 'app.kubernetes.io/instance', "the app's instance (<app>-<stage>)", 37],
     [
