@@ -133,6 +133,18 @@ describe('two stages on one edge machine', () => {
     ]);
   });
 
+  it('refuse an IPv6 floating IP that another stage holds, however it is spelt', () => {
+    const found = problems({
+      blue: stage({ node: 'fd00::1', machines: ['fd00::5', 'fd00::6'], floatingIp: "'fd00::100/64'" }),
+      red: stage({ node: 'fd00:1::1', machines: ['fd00::7', 'fd00::8'], floatingIp: "'FD00:0::0100/64'", nodePort: 30081 }),
+    });
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^environments\/red\.yaml:5:26: edge\.floatingIp\.address FD00:0::0100 \(fd00::100\) of stage red is edge\.floatingIp\.address of stage blue too \(environments\/blue\.yaml:5:26\)/,
+      ),
+    ]);
+  });
+
   it("are refused at the stage that takes the machine newly, not at the one whose edge in dist/ runs on it already, naming that one's place", () => {
     // red's output (dist/red/edge/haproxy.cfg) is for machine 10.0.0.5 already; blue, sorted first, is new
     const running =
