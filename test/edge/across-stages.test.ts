@@ -983,7 +983,7 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
   const neverCommitted =
     '  its output was never committed (the last commit has no dist/red/), so no cluster or edge machine should have it: what follows is for one it was applied or copied to all the same, from the working tree (deleting what is not there deletes nothing)\n';
 
-  it('is not warned of, when its output was never committed: no edge machine was given its files; its removal says so above its delete command and its edge steps alike', () => {
+  it('is warned of as in dist/ when its output was never committed, saying so, as its removal says so above its delete command and its edge steps alike', () => {
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       commit(dir, ['environments/blue.yaml', 'dist/blue']);
       rmSync(join(dir, 'environments', 'red.yaml'));
@@ -993,7 +993,12 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
       expect(diff.stdout).toContain(`${neverCommitted.trimStart()}npm run synth removes dist/red/; its objects stay in its cluster`);
       expect(diff.stdout).toContain('its edge stays: the edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) keep running its haproxy.cfg');
       const { alone, full } = takeAndRemove(dir);
-      expect(alone.stderr).not.toContain('removed stage red');
+      // no edge machine should run it, but one its files were copied to from the working tree does: blue's files replace them on lb2
+      expect(alone.stderr).toContain(
+        "environments/blue.yaml:4:61: warning: edge.machines.lb2.address 10.0.1.6 of stage blue is edge machine lb2 (10.0.1.6) of removed stage red's edge in dist/red/ (there is no environments/red.yaml; its output was never committed, so no edge machine should run it, but one it was copied to from the working tree all the same does): it runs stage red's haproxy.cfg and keepalived with 10.0.1.50/24 until this stage's files replace them\n" +
+          '  hint: first, on lb2: sudo systemctl disable --now keepalived',
+      );
+      // the full synthesis removes dist/red/: its removal line says it (below), the warning is not given again
       expect(full.stderr).not.toContain('removed stage red');
       // the objects and the edge read alike: never committed, said once, above both
       expect(full.stdout).toContain(
