@@ -32,6 +32,12 @@ export interface RemovedDeletion {
   readonly namespace: string;
   /** The keys of the objects the command leaves out (`outsideLine`). */
   readonly outside: readonly string[];
+  /**
+   * The keys of the objects it leaves out that are in the namespace the stage's output in `dist/` makes where the one applied
+   * (`namespaceFile`) makes another: its stage file's `namespace:` changed, synthesized and never committed, so applied nowhere
+   * (`outsideLine` says so, not that the rest of the cluster may run on them).
+   */
+  readonly unapplied: readonly string[];
   /** The lines of its inventory that do not read as stagecraft writes them, in no command (`outsideLine`). */
   readonly unread: readonly string[];
 }
@@ -45,17 +51,25 @@ export interface RemovedDeletion {
  * of every namespace would take what the stage holds in kube-system with it.
  */
 function ownNamespace(project: Project | undefined, stage: string, names: readonly string[], applied?: string): string {
-  let text = applied;
-  try {
-    text ??= project && readRegularFile(join(project.root, DIST_DIR, stage, chartFileName(NAMESPACE_CHART)), MAX_GENERATED_BYTES);
-  } catch {
-    text = undefined;
-  }
-  const made = objectsIn(text).find((o) => o.kind === 'Namespace' && typeof o.metadata.name === 'string' && isLabel(o.metadata.name));
-  const name = made && String(made.metadata.name);
+  const name = namespaceMadeBy(applied ?? namespaceFileInDist(project, stage));
   if (name !== undefined && names.includes(name)) return name;
   if (names.includes(stage)) return stage;
   return name ?? (names.length === 1 ? names[0]! : stage);
+}
+
+/** The Namespace file (`00-namespace.yaml`) of the stage's output in `dist/`, if it reads. */
+function namespaceFileInDist(project: Project | undefined, stage: string): string | undefined {
+  try {
+    return project && readRegularFile(join(project.root, DIST_DIR, stage, chartFileName(NAMESPACE_CHART)), MAX_GENERATED_BYTES);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The namespace a Namespace file (`text`) makes, when it makes one whose name is a DNS label. */
+function namespaceMadeBy(text: string | undefined): string | undefined {
+  const made = objectsIn(text).find((o) => o.kind === 'Namespace' && typeof o.metadata.name === 'string' && isLabel(o.metadata.name));
+  return made && String(made.metadata.name);
 }
 
 /** A DNS label, as a namespace's name is (RFC 1123). */
@@ -87,6 +101,16 @@ function isWritten(key: string): boolean {
 }
 
 /**
+ * A removed stage's Namespace files (`00-namespace.yaml`, which names its own namespace), read before its output goes
+ * (lib/cli/removed-stage.ts `appliedNamespaceFile`): as applied, its last commit's, else the one in `dist/`; and the one
+ * in `dist/`, which makes another namespace when its stage file's `namespace:` changed, synthesized and never committed.
+ */
+export interface NamespaceFiles {
+  readonly applied?: string;
+  readonly inDist?: string;
+}
+
+/**
  * How a removed stage's objects are deleted from its cluster (`inventory`, its output's as it was):
  * those in its own namespace (`ownNamespace`), its Namespace, and its PersistentVolumes (the volumes of
  * its claims, whose data the line under the command names), selected by its labels; undefined when it
@@ -97,15 +121,17 @@ function isWritten(key: string): boolean {
  * printed, must not take them down with it; `outsideLine` names them, with the command to delete them once
  * nothing uses them. A line of the inventory that does not read as one stagecraft writes (`isWritten`) is in
  * no command: `outsideLine` names it (`unread`). Without `project` (a stage moved to another cluster,
- * lib/cli/delivery-moves.ts), its namespace is read from the inventory alone. `namespaceFile`: its Namespace file as applied
- * (`appliedNamespaceFile`, read before its output goes), else the one in `dist/<stage>/`.
+ * lib/cli/delivery-moves.ts), its namespace is read from the inventory alone. `namespaceFiles`: its Namespace files (`NamespaceFiles`,
+ * read before its output goes); else the one in `dist/<stage>/`, as applied: what its output holds in the namespace that the one in
+ * `dist/` makes where the one applied makes another is left out too, as never applied (`unapplied`).
  */
 export function removedDeletion(
   project: Project | undefined,
   stage: string,
   inventory: string,
-  namespaceFile?: string,
+  namespaceFiles?: NamespaceFiles,
 ): RemovedDeletion | undefined {
+  const namespaceFile = namespaceFiles === undefined ? undefined : (namespaceFiles.applied ?? namespaceFiles.inDist);
   const all = [...parseInventory(inventory).keys()];
   const unread = all.filter((k) => !isWritten(k));
   const keys = all.filter(isWritten);
@@ -116,17 +142,26 @@ export function removedDeletion(
     if (k.namespace !== undefined) return k.namespace === namespace;
     return k.kind === 'PersistentVolume' || (k.kind === 'Namespace' && k.name === namespace);
   };
-  const outside = keys.filter((k) => !own(k));
-  const owned = withoutObjects(inventory, new Set([...outside, ...unread]));
+  const left = keys.filter((k) => !own(k));
+  // the namespace dist/ makes where the one applied makes another (its stage file's namespace: changed, never committed)
+  const inDist = namespaceFiles?.applied === undefined ? undefined : namespaceMadeBy(namespaceFiles.inDist);
+  const since = inDist === namespace ? undefined : inDist;
+  const isSince = (key: string) => {
+    const k = keyParts(key);
+    return since !== undefined && (k.namespace === since || (k.namespace === undefined && k.kind === 'Namespace' && k.name === since));
+  };
+  const outside = left.filter((k) => !isSince(k));
+  const unapplied = left.filter(isSince);
+  const owned = withoutObjects(inventory, new Set([...left, ...unread]));
   // a Namespace is cluster-scoped: `-n` does not keep `-l` from selecting every Namespace the stage labelled, and one left
   // out (ingress-nginx's, from a manifests app) went with everything in it; its own is then deleted by name too, last
   const ownNamespaceKey = keys.find((k) => keyParts(k).kind === 'Namespace' && keyParts(k).name === namespace);
-  const another = ownNamespaceKey !== undefined && outside.some((k) => keyParts(k).kind === 'Namespace');
+  const another = ownNamespaceKey !== undefined && left.some((k) => keyParts(k).kind === 'Namespace');
   const objects = deleteCommand(stage, another ? withoutObjects(owned, new Set([ownNamespaceKey])) : owned, namespace);
   const itself = another ? deleteCommandOf(stage, [ownNamespaceKey]) : undefined;
   const command = itself ? `${objects ? `${objects} && ` : ''}${itself} --field-selector ${word(`metadata.name=${namespace}`)}` : objects;
-  if (command === undefined && outside.length === 0 && unread.length === 0) return undefined;
-  return { command, inventory: owned, namespace, outside, unread };
+  if (command === undefined && left.length === 0 && unread.length === 0) return undefined;
+  return { command, inventory: owned, namespace, outside, unapplied, unread };
 }
 
 /** `inventory` without the object lines of `keys`. */
@@ -140,37 +175,61 @@ function withoutObjects(inventory: string, keys: ReadonlySet<string>): string {
 /** How many of the objects left out `outsideLine` names (raspberry's are 9). */
 const OUTSIDE_SHOWN = 6;
 
-/**
- * What `removedDeletion` leaves out of the delete command, as a line under it: which objects, why (the
- * rest of the cluster may run on them), and the commands that delete them, by namespace and then the
- * cluster-scoped ones, selected by the stage's labels as the command is (so that an object another stage
- * has applied since, under its own labels, is left); undefined when it leaves out none. `kept`: the keys
- * of the objects the stages now using its namespace make (`keptByHolding`), which are theirs.
- */
-export function outsideLine(stage: string, deletion: RemovedDeletion, kept: ReadonlySet<string> = new Set()): string | undefined {
-  const keys = deletion.outside.filter((k) => !kept.has(k));
-  const n = deletion.unread.length;
-  const lines = `${n === 1 ? 'a line' : `${n} lines`} of its ${INVENTORY_FILE} that ${n === 1 ? 'does' : 'do'} not read as stagecraft writes one (edited by hand? git log -p ${DIST_DIR}/${stage}/${INVENTORY_FILE} shows how it was written): ${andList(deletion.unread.slice(0, OUTSIDE_SHOWN).map((k) => `'${k}'`))}${n > OUTSIDE_SHOWN ? ` and ${n - OUTSIDE_SHOWN} more` : ''}`;
-  const unread = n ? `${lines}, in no command` : undefined;
-  if (keys.length === 0) return unread && `it leaves out ${unread}`;
-  const parts = keys.map(keyParts);
-  const named = (k: (typeof parts)[number]) => {
+/** `keys` as `outsideLine` names them, the first OUTSIDE_SHOWN, then how many more. */
+function shownKeys(keys: readonly string[]): string {
+  const named = (key: string) => {
+    const k = keyParts(key);
     const name = `${k.kind} ${k.namespace === undefined ? '' : `${k.namespace}/`}${k.name}`;
     if (k.kind === 'DaemonSet')
       return `${name} (on every node, as a network plugin or a node agent runs: pods of every namespace may need it)`;
     if (k.kind === 'PersistentVolumeClaim') return `${name} (its volume holds data)`;
     return name;
   };
-  const more = parts.length - OUTSIDE_SHOWN;
-  const shown = `${andList(parts.slice(0, OUTSIDE_SHOWN).map(named))}${more > 0 ? ` and ${more} more` : ''}`;
-  // one command per namespace, then one for the cluster-scoped objects
+  const more = keys.length - OUTSIDE_SHOWN;
+  return `${andList(keys.slice(0, OUTSIDE_SHOWN).map(named))}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/**
+ * The commands that delete the objects of `keys`, one per namespace, then one for the cluster-scoped ones, selected by
+ * the stage's labels; the Namespaces of `byName` by name too (`--field-selector`), so that the command takes no other.
+ */
+function commandsOf(stage: string, keys: readonly string[], byName?: string): string {
   const groups = new Map<string | undefined, string[]>();
-  for (const [i, k] of parts.entries()) groups.set(k.namespace, [...(groups.get(k.namespace) ?? []), keys[i]!]);
+  for (const key of keys) groups.set(keyParts(key).namespace, [...(groups.get(keyParts(key).namespace) ?? []), key]);
   const order = [...groups.keys()].sort((a, b) => (a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : a > b ? 1 : 0));
   const commands = order.flatMap((ns) => deleteCommandOf(stage, groups.get(ns)!, ns) ?? []);
+  if (byName !== undefined && groups.has(undefined))
+    commands.push(`${commands.pop()!} --field-selector ${word(`metadata.name=${byName}`)}`);
+  return commands.join(' && ');
+}
+
+/**
+ * What `removedDeletion` leaves out of the delete command, as a line under it: which objects, why (the
+ * rest of the cluster may run on them), and the commands that delete them, by namespace and then the
+ * cluster-scoped ones, selected by the stage's labels as the command is (so that an object another stage
+ * has applied since, under its own labels, is left); and those of a namespace its stage file named since its
+ * last commit, never committed (`unapplied`), said as such, with their commands for a cluster they were applied
+ * to all the same; undefined when it leaves out none. `kept`: the keys of the objects the stages now using its
+ * namespace make (`keptByHolding`), which are theirs.
+ */
+export function outsideLine(stage: string, deletion: RemovedDeletion, kept: ReadonlySet<string> = new Set()): string | undefined {
+  const keys = deletion.outside.filter((k) => !kept.has(k));
+  const since = deletion.unapplied.filter((k) => !kept.has(k));
+  const n = deletion.unread.length;
+  const lines = `${n === 1 ? 'a line' : `${n} lines`} of its ${INVENTORY_FILE} that ${n === 1 ? 'does' : 'do'} not read as stagecraft writes one (edited by hand? git log -p ${DIST_DIR}/${stage}/${INVENTORY_FILE} shows how it was written): ${andList(deletion.unread.slice(0, OUTSIDE_SHOWN).map((k) => `'${k}'`))}${n > OUTSIDE_SHOWN ? ` and ${n - OUTSIDE_SHOWN} more` : ''}`;
+  const unread = n ? `${lines}, in no command` : undefined;
+  const namespace = since.map(keyParts).find((k) => k.namespace !== undefined)?.namespace ?? keyParts(since[0] ?? '').name;
+  const them = (some: readonly string[]) => (some.length === 1 ? 'it' : 'them');
+  // not applied from the last commit: in no cluster, unless applied from the working tree all the same (deleting what is not there deletes nothing)
+  const unapplied = since.length
+    ? `what its stage file put in namespace ${namespace} since its last commit, synthesized and never committed, so in no cluster unless applied from the working tree all the same: ${shownKeys(since)}; if it was, delete ${them(since)} with: ${commandsOf(stage, since, namespace)}`
+    : undefined;
+  if (keys.length === 0)
+    return unread || unapplied ? `it leaves out ${[unread, unapplied].filter((c) => c !== undefined).join('; and ')}` : undefined;
   return (
-    `it leaves out what the stage holds outside namespace ${deletion.namespace}, which the rest of the cluster may run on (other stages' objects, the cluster's own): ${shown}; ` +
+    `it leaves out what the stage holds outside namespace ${deletion.namespace}, which the rest of the cluster may run on (other stages' objects, the cluster's own): ${shownKeys(keys)}; ` +
     (unread ? `and ${unread}; ` : '') +
-    `once nothing uses ${keys.length === 1 ? 'it' : 'them'}, delete ${keys.length === 1 ? 'it' : 'them'} with: ${commands.join(' && ')}`
+    `once nothing uses ${them(keys)}, delete ${them(keys)} with: ${commandsOf(stage, keys)}` +
+    (unapplied ? `; and ${unapplied}` : '')
   );
 }

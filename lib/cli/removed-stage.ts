@@ -18,6 +18,7 @@ import type { NamespaceHoldings } from '../synth/delete-commands.js';
 import { chartFileName } from '../synth/output.js';
 import { NAMESPACE_CHART } from '../synth/rendered.js';
 import { deployedOutput, type DeployedOutput } from './deployed-output.js';
+import type { NamespaceFiles } from './removed-deletion.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';
 
 /**
@@ -233,17 +234,25 @@ export function withCommittedObjects(stage: string, inventory: string, deployed:
 }
 
 /**
- * A removed stage's Namespace file (`00-namespace.yaml`, which names its own namespace) as applied: its last commit's when that
+ * A removed stage's Namespace files (`00-namespace.yaml`, which names its own namespace): as applied, its last commit's when that
  * has its output (`deployed`), so that a namespace changed in its stage file, synthesized and never committed, does not take the
- * applied one's place in its delete command (`withCommittedObjects` lists the objects of both); else the one in `dist/`.
- * Read before a synthesis removes its output.
+ * applied one's place in its delete command (`withCommittedObjects` lists the objects of both), else the one in `dist/`; and the
+ * one in `dist/`, whose namespace's objects were then applied nowhere (`removedDeletion`'s `unapplied`). Read before a synthesis
+ * removes its output.
  */
-export function appliedNamespaceFile(project: Project, stage: string, deployed: DeployedOutput): string | undefined {
-  try {
-    return deployedFiles(project, stage, deployed).read(chartFileName(NAMESPACE_CHART));
-  } catch {
-    return undefined;
-  }
+export function appliedNamespaceFile(project: Project, stage: string, deployed: DeployedOutput): NamespaceFiles {
+  const attempt = (read: () => string | undefined) => {
+    try {
+      return read();
+    } catch {
+      return undefined;
+    }
+  };
+  const file = chartFileName(NAMESPACE_CHART);
+  return {
+    applied: attempt(() => deployedFiles(project, stage, deployed).read(file)),
+    inDist: attempt(() => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES)),
+  };
 }
 
 /** The removed stage's delete command and what it leaves out (removed-deletion.ts), where the commands that remove a stage read them. */

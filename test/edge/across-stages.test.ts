@@ -1056,7 +1056,7 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
     });
   });
 
-  it('deletes the namespace its last commit has, not one its stage file named since, synthesized and never committed: diff and synth alike', () => {
+  it('deletes the namespace its last commit has, not one its stage file named since, synthesized and never committed, which it names as such, never as the rest of the cluster: diff and synth alike', () => {
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       commit(dir, ['.']);
       // namespace red applied from the commit; crimson synthesized, never committed, then the stage removed
@@ -1065,15 +1065,21 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
       rmSync(join(dir, 'environments', 'red.yaml'));
       const command =
         'kubectl delete replicationcontroller,service -n red -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft && kubectl delete namespace -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft --field-selector metadata.name=red\n';
-      const outside = 'it leaves out what the stage holds outside namespace red, which the rest of the cluster may run on';
+      // crimson's objects were applied nowhere: not what the rest of the cluster may run on, and deleted by name if applied all the same
+      const outside =
+        'it leaves out what its stage file put in namespace crimson since its last commit, synthesized and never committed, so in no cluster unless applied from the working tree all the same: ' +
+        'Namespace crimson, ReplicationController crimson/nginx and Service crimson/nginx; if it was, delete them with: ' +
+        'kubectl delete replicationcontroller,service -n crimson -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft && kubectl delete namespace -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft --field-selector metadata.name=crimson\n';
       const diff = runCli('diff', ['red'], dir);
       expect(diff.code).toBe(0);
       expect(diff.stdout).toContain(`its objects stay in its cluster until deleted: ${command}`);
-      expect(diff.stdout).toContain(`${outside} (other stages' objects, the cluster's own): Namespace crimson`);
+      expect(diff.stdout).toContain(`\n${outside}`);
+      expect(diff.stdout).not.toContain('the rest of the cluster may run on');
       const full = runCli('synth', [], dir);
       expect(full.code).toBe(0);
       expect(full.stdout).toContain(`  its objects stay in its cluster; delete them with: ${command}`);
-      expect(full.stdout).toContain(`  ${outside} (other stages' objects, the cluster's own): Namespace crimson`);
+      expect(full.stdout).toContain(`\n  ${outside}`);
+      expect(full.stdout).not.toContain('the rest of the cluster may run on');
     });
   });
 
