@@ -2,10 +2,12 @@
  * The rules of `edge.floatingIp` that its schema cannot say, checked when the stage file is loaded
  * (refine.ts, for the edge machines): two machines or more, as many as keepalived's priorities fit,
  * each with an address of the floating address's family (IPv4 or IPv6: keepalived's VRRP goes
- * between addresses of one family), and the address itself one keepalived takes and clients reach.
+ * between addresses of one family), and the address itself one keepalived takes and clients reach, which
+ * no edge machine or node of the stage holds.
  * In the config layer, with refine.ts. Pure.
  */
 import type { PathProblem } from '../config/validate.js';
+import type { StageNode } from '../stack.js';
 import { ADDRESS_BITS, type Family, canonicalAddress, formatIp, networkOf, numberProblem, parseIp, parseIpv6 } from './address.js';
 import { MAX_FLOATING_MACHINES, TOP_PRIORITY, type EdgeSettings } from './settings.js';
 
@@ -18,11 +20,12 @@ const FAMILY: Readonly<Record<Family, { name: string; example: string; network: 
 /** The family a floating address is written in (a `:` is IPv6's), however well: its machines must have addresses of it. */
 const familyOf = (floating: string): Family => (floating.includes(':') ? 6 : 4);
 
-/** The problems of `edge.floatingIp` with `machines` (sorted by name), of which `valid` have a good address of their own. */
+/** The problems of `edge.floatingIp` with `machines` (sorted by name), of which `valid` have a good address of their own, and the stage's `nodes`. */
 export function floatingIpProblems(
   floatingIp: NonNullable<EdgeSettings['floatingIp']>,
   machines: readonly (readonly [string, { address: string }])[],
   valid: ReadonlyMap<string, string>,
+  nodes: readonly StageNode[],
 ): PathProblem[] {
   const problems: PathProblem[] = [];
   if (machines.length < 2) {
@@ -59,7 +62,7 @@ export function floatingIpProblems(
       hint: `write the machine's ${name} address, give edge.floatingIp an ${other.name} address when every machine has one (${other.example}), or remove edge.floatingIp`,
     });
   }
-  return [...problems, ...floatingAddressProblems(floatingIp, ofFamily)];
+  return [...problems, ...floatingAddressProblems(floatingIp, ofFamily, nodes)];
 }
 
 // edge.floatingIp.address: the rules its schema pattern cannot say. An exact IPv4 or IPv6 address
@@ -100,6 +103,7 @@ function unreachableIpv6(value: bigint): string | undefined {
 function floatingAddressProblems(
   floatingIp: NonNullable<EdgeSettings['floatingIp']>,
   machines: readonly (readonly [string, string])[],
+  nodes: readonly StageNode[],
 ): PathProblem[] {
   const at = (code: string, message: string, hint: string): PathProblem[] => [
     { code, path: [...ADDRESS_PATH], message: `edge.floatingIp.address ${floatingIp.address} ${message}`, hint },
@@ -159,6 +163,15 @@ function floatingAddressProblems(
       'edge/floating-ip',
       `is the address of edge machine '${owner[0]}': a floating address must be one no machine holds, since it moves between them`,
       `choose ${free}, other than the edge machines' addresses`,
+    );
+  }
+  // a node of the stage (a server of every backend) holds it: keepalived would add it beside the node, two machines answering for it
+  const node = nodes.find((n) => n.address !== undefined && canonicalAddress(n.address) === canonicalAddress(text));
+  if (node) {
+    return at(
+      'edge/floating-ip',
+      `is the address of node '${node.name}' (nodes.${node.name}.address): keepalived would add it on the edge machine holding the floating IP while the node holds it, two machines answering for one address, and the node's traffic, the edge's own requests to its node ports included, would go to whichever one the network last heard from`,
+      `choose ${free}, other than the nodes' and the edge machines' addresses`,
     );
   }
   // a host route (/32, /128) says nothing of the network: keepalived adds it as a host address, wherever the machines are

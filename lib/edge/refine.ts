@@ -148,7 +148,7 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
       } else portSeen.set(port, { frontend: name, setting });
     }
   }
-  problems.push(...machineProblems(edge));
+  problems.push(...machineProblems(edge, nodes));
   const backends = nodes.filter((n) => n.address !== undefined);
   problems.push(...drainProblems(edge.drainedNodes ?? [], nodes));
   if (backends.length === 0) {
@@ -225,7 +225,7 @@ function drainProblems(drained: readonly string[], nodes: readonly StageNode[]):
  * (keepalived would peer with itself); and with a floating IP, its own rules (floating-ip.ts):
  * two machines or more, each with an address of the floating address's family, and no more than keepalived's priorities fit.
  */
-function machineProblems(edge: EdgeSettings): PathProblem[] {
+function machineProblems(edge: EdgeSettings, nodes: readonly StageNode[]): PathProblem[] {
   const problems: PathProblem[] = [];
   const machines = Object.entries(edge.machines).sort(([a], [b]) => (a < b ? -1 : 1));
   const valid = new Map<string, string>();
@@ -255,5 +255,5 @@ function machineProblems(edge: EdgeSettings): PathProblem[] {
     seen.set(canonicalAddress(m.address), name);
     valid.set(name, m.address);
   }
-  return edge.floatingIp ? [...problems, ...floatingIpProblems(edge.floatingIp, machines, valid)] : problems;
+  return edge.floatingIp ? [...problems, ...floatingIpProblems(edge.floatingIp, machines, valid, nodes)] : problems;
 }

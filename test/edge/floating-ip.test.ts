@@ -79,7 +79,20 @@ describe('edge.floatingIp.address', () => {
     expect(edgeProblems(stage(address))).toEqual([`${AT}${message}\n  hint: ${hint}`]);
   });
 
-  it.each(['10.1.0.100/24', '10.1.0.1/24', '10.1.0.254/24', '10.1.0.100/32', '10.1.0.3/29', '10.9.9.9/8'])(
+  it.each([
+    ['10.1.0.1/24', "'10.1.0.1'", '10.1.0.1/24'],
+    ['fd00:0::1/64 (a node written fd00::1)', "'fd00::1'", 'fd00:0::1/64'],
+  ])('refuses %s, the address of a node of the stage, at its place', (_, node, address) => {
+    const ipv6 = address.includes(':');
+    const machines = ipv6 ? "{ lb1: { address: 'fd00::5' }, lb2: { address: 'fd00::6' } }" : undefined;
+    const free = ipv6 ? 'fd00::1 to fd00::ffff:ffff:ffff:ffff' : '10.1.0.1 to 10.1.0.254';
+    expect(edgeProblems(stage(`'${address}'`, machines).replace('a: { address: 10.1.0.1 }', `a: { address: ${node} }`))).toEqual([
+      `${AT}edge.floatingIp.address ${address} is the address of node 'a' (nodes.a.address): keepalived would add it on the edge machine holding the floating IP while the node holds it, two machines answering for one address, and the node's traffic, the edge's own requests to its node ports included, would go to whichever one the network last heard from\n` +
+        `  hint: choose a free address from ${free}, other than the nodes' and the edge machines' addresses`,
+    ]);
+  });
+
+  it.each(['10.1.0.100/24', '10.1.0.2/24', '10.1.0.254/24', '10.1.0.100/32', '10.1.0.3/29', '10.9.9.9/8'])(
     'accepts %s, and keepalived -t accepts the configs',
     (address) => {
       const { files } = compileEdge(stage(address));
