@@ -1008,6 +1008,19 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
     });
   });
 
+  it('is warned of at the floating IP a stage takes of it, as in dist/, when its output was never committed, saying so', () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      commit(dir, ['environments/blue.yaml', 'dist/blue']);
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.1.7', '10.0.1.8'], floatingIp: '10.0.1.50/24' }));
+      const alone = runCli('synth', ['blue'], dir);
+      expect(alone.code).toBe(0);
+      expect(alone.stderr).toContain(
+        "environments/blue.yaml:5:26: warning: edge.floatingIp.address 10.0.1.50 of stage blue is the floating IP 10.0.1.50/24 of removed stage red's edge in dist/red/ (there is no environments/red.yaml; its output was never committed, so no edge machine should run it, but one it was copied to from the working tree all the same does), which keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds until stopped there",
+      );
+    });
+  });
+
   it('is read as committed, with no such line, when its output was; and as in dist/, with none, when git cannot say (no commit yet)', () => {
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       expect(spawnSync('git', ['init', '-q'], { cwd: dir }).status).toBe(0);
