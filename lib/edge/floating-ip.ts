@@ -53,13 +53,21 @@ export function floatingIpProblems(
     return 'family' in ip && ip.family === family;
   });
   const other = FAMILY[family === 4 ? 6 : 4];
+  // every machine of the other family (an IPv6-only edge given an IPv4 address by habit): the floating IP is what to change
+  const otherOnly = [...valid].every(([, address]) => {
+    const ip = parseIp(address);
+    return 'family' in ip && ip.family !== family;
+  });
+  const instead = otherOnly
+    ? `, or give edge.floatingIp an ${other.name} address of the machines' network (${other.example}), as every machine has one`
+    : '';
   for (const [machine, address] of valid) {
     if (ofFamily.some(([m]) => m === machine)) continue;
     problems.push({
       code: 'edge/machine-address',
       path: ['edge', 'machines', machine, 'address'],
       message: `edge machine '${machine}' needs an ${name} address for keepalived's unicast VRRP, which goes between addresses of the floating IP's family (${floatingIp.address} is ${name}; found '${address}')`,
-      hint: `write the machine's ${name} address, give edge.floatingIp an ${other.name} address when every machine has one (${other.example}), or remove edge.floatingIp`,
+      hint: `write the machine's ${name} address${instead}, or remove edge.floatingIp`,
     });
   }
   return [...problems, ...floatingAddressProblems(floatingIp, ofFamily, nodes)];

@@ -181,12 +181,17 @@ describe('the edge machines a floating address moves between', () => {
   it("need addresses of the floating address's family, and the hint says so", () => {
     expect(edgeProblems(stage('10.1.0.100/24', "{ lb1: { address: 10.1.0.5 }, lb2: { address: 'fd00::6' } }"))).toEqual([
       "environments/edge.yaml:4:59: edge machine 'lb2' needs an IPv4 address for keepalived's unicast VRRP, which goes between addresses of the floating IP's family (10.1.0.100/24 is IPv4; found 'fd00::6')\n" +
-        "  hint: write the machine's IPv4 address, give edge.floatingIp an IPv6 address when every machine has one (e.g. fd00::150/64), or remove edge.floatingIp",
+        "  hint: write the machine's IPv4 address, or remove edge.floatingIp",
     ]);
     expect(edgeProblems(stage("'fd00::100/64'", "{ lb1: { address: 'fd00::5' }, lb2: { address: 10.1.0.6 } }"))).toEqual([
       "environments/edge.yaml:4:60: edge machine 'lb2' needs an IPv6 address for keepalived's unicast VRRP, which goes between addresses of the floating IP's family (fd00::100/64 is IPv6; found '10.1.0.6')\n" +
-        "  hint: write the machine's IPv6 address, give edge.floatingIp an IPv4 address when every machine has one (e.g. 192.168.122.150/24), or remove edge.floatingIp",
+        "  hint: write the machine's IPv6 address, or remove edge.floatingIp",
     ]);
+    // an IPv6-only edge given an IPv4 floating IP by habit: the floating IP is what to change
+    expect(edgeProblems(stage('10.1.0.100/24', "{ lb1: { address: 'fd00::5' }, lb2: { address: 'fd00::6' } }"))[0]).toBe(
+      "environments/edge.yaml:4:31: edge machine 'lb1' needs an IPv4 address for keepalived's unicast VRRP, which goes between addresses of the floating IP's family (10.1.0.100/24 is IPv4; found 'fd00::5')\n" +
+        "  hint: write the machine's IPv4 address, or give edge.floatingIp an IPv6 address of the machines' network (e.g. fd00::150/64), as every machine has one, or remove edge.floatingIp",
+    );
   });
 
   /** edge.machines with `count` machines m01, m02, ... at 10.1.0.11, 10.1.0.12, ... */
