@@ -337,6 +337,7 @@ export function rewriteStage(
   return [
     writtenLines(written)[0],
     ...diffLines(changes, { before: 'the old output', after: 'the new output' }).map((l) => `  ${l}`),
-    ...edgeChangeLines(tree, compiled.tree.get(stage)!).map((l) => `  ${l}`),
+    // an edge machine or floating IP another stage now takes is said as the compilation told it again (install that stage's files there), as diff and synth say it
+    ...edgeChangeLines(tree, compiled.tree.get(stage)!, compiled.notices).map((l) => `  ${l}`),
   ];
 }

@@ -41,14 +41,14 @@ export function haproxyWordProblem(value: string): string | undefined {
  */
 const PATH_CHARACTER = /[A-Za-z0-9\-._~!$&()*+,;=:@/?%]/;
 
-/** `path` with every character a request path cannot hold as written percent-encoded (UTF-8). */
+/** A `%` that starts no percent-encoded byte (two hex digits). */
+const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+
+/** `path` with every character a request path cannot hold as written percent-encoded (UTF-8), a stray `%` as `%25`. */
 export function percentEncodePath(path: string): string {
-  let out = '';
-  for (const ch of path) {
-    if (PATH_CHARACTER.test(ch)) out += ch;
-    else for (const b of new TextEncoder().encode(ch)) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
+  const encoded = (ch: string) =>
+    [...new TextEncoder().encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  return path.replace(new RegExp(`${STRAY_PERCENT.source}|[^${PATH_CHARACTER.source.slice(1, -1)}]`, 'gu'), encoded);
 }
 
 /**
@@ -66,6 +66,10 @@ export function httpPathProblem(path: string): string | undefined {
       return `it holds ${shown}, which an HTTP request path cannot hold as written (RFC 3986)`;
     }
   }
+  // the kubelet's prober cannot parse such a path as a URL, and sends it escaped as a path (%25); HAProxy sends it as written,
+  // a request target that strict servers (Go's net/http) answer 400: every server of the backend down, the hosts 503
+  if (STRAY_PERCENT.test(path))
+    return "it holds '%' not followed by two hex digits, which the kubelet sends as %25 (the path is no valid URL), where HAProxy would send it as written, which a server may answer 400";
   if (!path.startsWith('/')) return "it does not start with '/', so HAProxy would send a request the kubelet does not";
   return undefined;
 }

@@ -2,7 +2,8 @@
  * keepalived.conf for each edge machine, when the stage declares a floating IP: VRRP over unicast
  * between the machines (networks of VMs often drop multicast), every machine BACKUP without
  * preemption, the first by name with the highest priority (it takes the address when they start
- * together), and the address given up by a machine whose haproxy does not answer (its monitor URI). Pure; the same
+ * together), and the address given up by a machine whose haproxy does not answer (its monitor URI); an IPv6
+ * address over VRRP version 3, between the machines' IPv6 addresses. Pure; the same
  * settings give the same bytes.
  */
 import { TOP_PRIORITY, type EdgeSettings } from './settings.js';
@@ -40,6 +41,8 @@ export function keepalivedConfigs(stage: string, source: string, edge: EdgeSetti
   const out = new Map<string, string>();
   const ip = edge.floatingIp;
   if (!ip) return out;
+  // the machines' addresses are of its family (floating-ip.ts), which the adverts go between
+  const ipv6 = ip.address.includes(':');
   const machines = Object.entries(edge.machines).sort(([a], [b]) => (a < b ? -1 : 1));
   machines.forEach(([name, { address }], i) => {
     const peers = machines.filter(([other]) => other !== name).map(([, m]) => m.address);
@@ -55,6 +58,8 @@ export function keepalivedConfigs(stage: string, source: string, edge: EdgeSetti
       `    router_id ${name}`,
       '    enable_script_security',
       '    script_user root',
+      // VRRP over IPv6 is version 3 only (RFC 5798), where keepalived's default is 2: said, not left to its choice
+      ...(ipv6 ? ['    vrrp_version 3'] : []),
       '}',
       '',
       // a haproxy that hangs keeps its pid (pidof would find it): the machine asks haproxy itself, which answers

@@ -65,7 +65,16 @@ export interface RemovedOutput {
   readonly output: CompiledOutput;
   /** The compilation's output removes it (a synthesis of every stage), whose removal line says what its edge machines go on doing. */
   readonly removing: boolean;
+  /**
+   * git says the project's last commit has none of it (`output` then read as in dist/): no edge machine should run it, but
+   * one it was copied to from the working tree all the same does, and the warnings say so, as its removal line does. @default false
+   */
+  readonly neverCommitted?: boolean;
 }
+
+/** How the warnings name a removed stage's edge in dist/ (`RemovedOutput`). */
+const removedEdge = ({ stage, file, neverCommitted }: Pick<RemovedOutput, 'stage' | 'file' | 'neverCommitted'>) =>
+  `of removed stage ${stage}'s edge in dist/${stage}/ (there is no ${file}${neverCommitted ? `; its output was never committed, so no edge machine should run it, but one it was copied to from the working tree all the same does` : ''})`;
 
 /** A removed stage takes nothing: its output's machines are all left. */
 const NO_CLAIMS: StageClaims = { delivered: false, nodes: [], nodePorts: [], addresses: [] };
@@ -141,14 +150,15 @@ export function movedMachineWarnings(
             ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (${whose === THIS_STAGE ? 'this stage has' : `stage ${other} has`} no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
             : `${install}, rather than stop haproxy there`;
         };
-        const file = gone.get(stage)?.file;
+        const removedOutput = gone.get(stage);
+        const file = removedOutput?.file;
         if (file === undefined)
           taken.push({ stage, name: machine.name, address: machine.address, by: other, at, steps, byCompiled: compiled(other) });
         // a removed stage's output stays in dist/ until a synthesis of every stage removes it and says what it leaves in its cluster
         const whose =
-          file === undefined
+          removedOutput === undefined
             ? `of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names`
-            : `of removed stage ${stage}'s edge in dist/${stage}/ (there is no ${file})`;
+            : removedEdge(removedOutput);
         const then =
           file === undefined
             ? ''
@@ -190,10 +200,11 @@ export function movedMachineWarnings(
  * removes that output: its removal line says to stop keepalived there, not that this stage's waits for it.
  */
 function removedFloatingWarnings(
-  { stage, file, output, removing }: RemovedOutput,
+  removedOutput: RemovedOutput,
   stages: readonly (readonly [string, StageClaims])[],
   unwritten: (stage: string, floating: Claim) => boolean,
 ): [string, Problem][] {
+  const { stage, output, removing } = removedOutput;
   const was = output.readOutput && floatingOf(output.readOutput);
   if (was === undefined) return [];
   const { floating, address, machines } = was;
@@ -211,7 +222,7 @@ function removedFloatingWarnings(
           code: MACHINE_LEAVES,
           severity: 'warning',
           location: at.at,
-          message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${floating} of removed stage ${stage}'s edge in dist/${stage}/ (there is no ${file}), which keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds until stopped there: this stage's keepalived started first, two masters would answer for the address`,
+          message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${floating} ${removedEdge(removedOutput)}, which keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds until stopped there: this stage's keepalived started first, two masters would answer for the address`,
           hint: `first, on ${on}: sudo systemctl disable --now keepalived haproxy (stage ${stage}'s edge, whose hosts no longer have a stage); then ${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); ${removing ? 'this synthesis removes' : 'and npm run synth (every stage) removes'} dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster`,
         },
       ],

@@ -122,7 +122,8 @@ export interface RemovedStages {
   readonly removing?: boolean;
   /**
    * A removed stage's output as it was deployed, the files of `dist/<stage>/` as the project's last commit has them (git's
-   * HEAD: a file never committed reads as none, as no machine was given it); undefined when that is not known (no git
+   * HEAD: a file never committed reads as none, as no machine was given it; an output none of whose files was, as in dist/,
+   * `RemovedOutput.neverCommitted`); undefined when that is not known (no git
    * repository, dist/ ignored by git), when its output in dist/ is read as it is (`inDist`, also for a file git
    * could not answer for). @default its output in dist/
    */
@@ -139,9 +140,13 @@ export function removedOutputsOf(sources: readonly Readers[], removed: RemovedSt
   if (!via || !removed) return [];
   return removed.stages.flatMap((stage) => {
     const inDist = (file: string) => via.readOutput!(`../${stage}/${file}`);
-    const readOutput = readingOnce(removed.deployed?.(stage, inDist) ?? inDist);
+    const committed = removed.deployed?.(stage, inDist);
+    // never committed (the last commit has the project's dist/, not its inventory): read as in dist/, for an edge machine its
+    // files were copied to from the working tree all the same, as its removal line reads it (lib/cli/removed-stage.ts)
+    const neverCommitted = committed !== undefined && committed(INVENTORY_FILE) === undefined;
+    const readOutput = readingOnce(committed === undefined || neverCommitted ? inDist : committed);
     const inventory = readOutput(INVENTORY_FILE);
     const file = inventory && inventorySource(inventory)?.file;
-    return file ? [{ stage, file, output: { text: '', readOutput }, removing: removed.removing === true }] : [];
+    return file ? [{ stage, file, output: { text: '', readOutput }, removing: removed.removing === true, neverCommitted }] : [];
   });
 }

@@ -5,17 +5,21 @@
  * an address, a floating IP is an address keepalived takes and clients reach, the nodes the
  * backends send traffic to have addresses, and the drained ones are among them, not all of them; and every value haproxy.cfg holds (certificate paths,
  * node and machine addresses) is one plain word HAProxy reads back exactly (haproxy-words.ts).
- * Pure. (The config layer may not import the rest of lib/edge, so the floating IP's rules are here
- * too, at the end.)
+ * Pure. (The config layer may not import the rest of lib/edge: the floating IP's rules are in
+ * floating-ip.ts, of the config layer too.)
  */
 import { isIP } from 'node:net';
 import type { PathProblem } from '../config/validate.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { StageNode } from '../stack.js';
 import { describeValue } from '../model/limits.js';
-import { FRONTEND_DEFAULTS, HOST_NAME_PATTERN, MAX_FLOATING_MACHINES, MONITOR_PORT, TOP_PRIORITY, type EdgeSettings } from './settings.js';
+import { FRONTEND_DEFAULTS, HOST_NAME_PATTERN, MONITOR_PORT, type EdgeSettings } from './settings.js';
 import { haproxyWordProblem, plainPath } from './haproxy-words.js';
-import { canonicalAddress } from './address.js';
+import { canonicalAddress, parseIpv4 } from './address.js';
+import { floatingIpProblems } from './floating-ip.js';
+
+/** Where apps/control-plane.ts reads an IPv4 address from (address.ts holds it now, with IPv6's). */
+export { parseIpv4 } from './address.js';
 
 /** A host name (RFC 1123): labels of letters, digits and '-', joined by '.'. */
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$/;
@@ -40,9 +44,6 @@ function addressProblem(address: string): string {
   }
   return `${describeValue(address)} is not an IP address or a host name${word ? ` (${word})` : ''}`;
 }
-
-/** Whether `address` is an IPv4 address written plainly (four numbers 0-255, no leading zeros). */
-const isIpv4 = (address: string) => 'value' in parseIpv4(address);
 
 const HOST_NAME_RE = new RegExp(HOST_NAME_PATTERN);
 
@@ -147,7 +148,7 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
       } else portSeen.set(port, { frontend: name, setting });
     }
   }
-  problems.push(...machineProblems(edge));
+  problems.push(...machineProblems(edge, nodes));
   const backends = nodes.filter((n) => n.address !== undefined);
   problems.push(...drainProblems(edge.drainedNodes ?? [], nodes));
   if (backends.length === 0) {
@@ -221,10 +222,10 @@ function drainProblems(drained: readonly string[], nodes: readonly StageNode[]):
 
 /**
  * The problems of the edge machines: an address haproxy.cfg cannot hold, one two machines share
- * (keepalived would peer with itself); and with a floating IP, its own rules (below),
- * two machines or more, each with an IPv4 address, and no more than keepalived's priorities fit.
+ * (keepalived would peer with itself); and with a floating IP, its own rules (floating-ip.ts):
+ * two machines or more, each with an address of the floating address's family, and no more than keepalived's priorities fit.
  */
-function machineProblems(edge: EdgeSettings): PathProblem[] {
+function machineProblems(edge: EdgeSettings, nodes: readonly StageNode[]): PathProblem[] {
   const problems: PathProblem[] = [];
   const machines = Object.entries(edge.machines).sort(([a], [b]) => (a < b ? -1 : 1));
   const valid = new Map<string, string>();
@@ -254,143 +255,5 @@ function machineProblems(edge: EdgeSettings): PathProblem[] {
     seen.set(canonicalAddress(m.address), name);
     valid.set(name, m.address);
   }
-  return edge.floatingIp ? [...problems, ...floatingIpProblems(edge.floatingIp, machines, valid)] : problems;
-}
-
-/** The problems of `edge.floatingIp` with `machines` (sorted by name), of which `valid` have a good address of their own. */
-function floatingIpProblems(
-  floatingIp: NonNullable<EdgeSettings['floatingIp']>,
-  machines: readonly (readonly [string, { address: string }])[],
-  valid: ReadonlyMap<string, string>,
-): PathProblem[] {
-  const problems: PathProblem[] = [];
-  if (machines.length < 2) {
-    problems.push({
-      code: 'edge/floating-ip',
-      path: ['edge', 'floatingIp'],
-      message: 'edge.floatingIp moves an address between edge machines, but there is only one',
-      hint: 'add a second machine under edge.machines, or remove floatingIp',
-    });
-  }
-  if (machines.length > MAX_FLOATING_MACHINES) {
-    problems.push({
-      code: 'edge/floating-ip',
-      path: ['edge', 'machines'],
-      message: `edge.floatingIp gives each edge machine a VRRP priority of its own, from ${TOP_PRIORITY} down to 1, so it moves between ${MAX_FLOATING_MACHINES} machines at most (found ${machines.length})`,
-      hint: 'split the machines into edges of their own (a stage each), or remove floatingIp',
-    });
-  }
-  for (const [name, address] of valid) {
-    if (isIpv4(address)) continue;
-    problems.push({
-      code: 'edge/machine-address',
-      path: ['edge', 'machines', name, 'address'],
-      message: `edge machine '${name}' needs an IPv4 address for keepalived's unicast VRRP (found '${address}')`,
-      hint: "write the machine's IPv4 address, or remove edge.floatingIp",
-    });
-  }
-  const ipv4 = [...valid].filter(([, address]) => isIpv4(address));
-  return [...problems, ...floatingAddressProblems(floatingIp, ipv4)];
-}
-
-// edge.floatingIp.address: the rules its schema pattern cannot say. An exact IPv4 address and
-// prefix length, an address a machine can hold (not its network's address or broadcast address,
-// not an edge machine's own), in the network the edge machines share. keepalived refuses some of
-// these values and takes the others without a word, and then no client reaches the address.
-
-/** Where the problems of the address are placed. */
-const ADDRESS_PATH = ['edge', 'floatingIp', 'address'] as const;
-const EXAMPLE = 'e.g. 192.168.122.150/24';
-
-/**
- * Why `text` is not a decimal number from 0 to `max` written plainly, or undefined when it is. A
- * leading zero is refused: inet_aton (and so some tools) reads `010` as octal 8.
- */
-function numberProblem(text: string, max: number, what: string): string | undefined {
-  if (!/^\d+$/.test(text)) return `${what} '${text}' is not a decimal number`;
-  if (text.length > 1 && text.startsWith('0')) return `${what} ${text} has a leading zero, which some tools read as octal`;
-  return Number(text) > max ? `${what} ${text} is more than ${max}` : undefined;
-}
-
-/** An IPv4 address as a 32-bit number, or why `text` is not one (four numbers 0-255, no leading zeros). */
-export function parseIpv4(text: string): { value: number } | { problem: string } {
-  const octets = text.split('.');
-  if (octets.length !== 4) return { problem: `'${text}' does not have four numbers separated by '.'` };
-  for (const o of octets) {
-    const problem = numberProblem(o, 255, 'the number');
-    if (problem) return { problem };
-  }
-  return { value: octets.reduce((n, o) => n * 256 + Number(o), 0) };
-}
-
-/** `value` (32 bits) in dotted notation. */
-export const formatIpv4 = (value: number) => [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
-
-/** The first and the last address of the network of `prefix` bits that holds `value`. */
-function networkOf(value: number, prefix: number): { first: number; last: number } {
-  const size = 2 ** (32 - prefix);
-  const first = Math.floor(value / size) * size;
-  return { first, last: first + size - 1 };
-}
-
-/**
- * The problems of `edge.floatingIp.address`, at its place (the first one found: each one's fix
- * may change the next). `machines` are the edge machines whose addresses are IPv4, [name, address]
- * (the others have a problem of their own).
- */
-export function floatingAddressProblems(
-  floatingIp: NonNullable<EdgeSettings['floatingIp']>,
-  machines: readonly (readonly [string, string])[],
-): PathProblem[] {
-  const at = (code: string, message: string, hint: string): PathProblem[] => [
-    { code, path: [...ADDRESS_PATH], message: `edge.floatingIp.address ${floatingIp.address} ${message}`, hint },
-  ];
-  const [text = '', prefixText = ''] = floatingIp.address.split('/');
-  const ip = parseIpv4(text);
-  if ('problem' in ip) {
-    return at(
-      'config/invalid',
-      `is not an IPv4 address: ${ip.problem} (each of its four numbers is 0-255)`,
-      `write a free IPv4 address of the edge machines' network with its prefix length, ${EXAMPLE}`,
-    );
-  }
-  const prefixProblem = numberProblem(prefixText, 32, 'the prefix length');
-  if (prefixProblem || prefixText === '0') {
-    return at(
-      'config/invalid',
-      `does not have a prefix length from 1 to 32: ${prefixProblem ?? 'a /0 network would hold every IPv4 address'}`,
-      `write the prefix length of the network the edge machines share, ${EXAMPLE}`,
-    );
-  }
-  const prefix = Number(prefixText);
-  const { first, last } = networkOf(ip.value, prefix);
-  const network = `${formatIpv4(first)}/${prefix}`;
-  const free =
-    prefix <= 30 ? `a free address from ${formatIpv4(first + 1)} to ${formatIpv4(last - 1)}` : "a free address in the machines' network";
-  // a /31 (RFC 3021) and a /32 have no network or broadcast address: each of their addresses is a host's
-  if (prefix <= 30 && (ip.value === first || ip.value === last)) {
-    const which = ip.value === first ? 'the network address' : 'the broadcast address';
-    return at('edge/floating-ip', `is ${which} of ${network}, which no machine can hold: clients could not reach it`, `choose ${free}`);
-  }
-  const owner = machines.find(([, address]) => address === text);
-  if (owner) {
-    return at(
-      'edge/floating-ip',
-      `is the address of edge machine '${owner[0]}': a floating address must be one no machine holds, since it moves between them`,
-      `choose ${free}, other than the edge machines' addresses`,
-    );
-  }
-  // a /32 says nothing of the network: keepalived adds it as a host address, wherever the machines are
-  if (prefix === 32) return [];
-  const outside = machines.filter(([, address]) => {
-    const m = parseIpv4(address);
-    return 'value' in m && (m.value < first || m.value > last);
-  });
-  if (outside.length === 0) return [];
-  const names = outside.map(([n, a]) => `'${n}' (${a})`).join(', ');
-  return at(
-    'edge/floating-ip',
-    `is not in the network of edge ${outside.length === 1 ? 'machine' : 'machines'} ${names}: ${network} holds ${formatIpv4(first)} to ${formatIpv4(last)}, and keepalived adds the address on the machines' interface ${floatingIp.interface}, where clients of their network could not reach it`,
-    "choose a free address in the edge machines' network, with that network's prefix length (e.g. 10.1.0.100/24 for machines at 10.1.0.5 and 10.1.0.6)",
-  );
+  return edge.floatingIp ? [...problems, ...floatingIpProblems(edge.floatingIp, machines, valid, nodes)] : problems;
 }

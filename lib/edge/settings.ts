@@ -89,9 +89,11 @@ export const edgeSettings = Settings(
       Settings(
         {
           address: Type.String({
-            pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$',
-            expected: 'an IPv4 address with its prefix length, e.g. 192.168.122.150/24',
-            description: 'The address clients (and DNS) use; it moves to a healthy edge machine.',
+            // IPv4's dotted numbers, or IPv6's hex groups with a ':' (floating-ip.ts says what is wrong with either)
+            pattern: '^(([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*/[0-9]{1,3})$',
+            expected: 'an IPv4 or IPv6 address with its prefix length, e.g. 192.168.122.150/24 or fd00::150/64',
+            description:
+              "The address clients (and DNS) use, IPv4 or IPv6 (the edge machines' addresses of the same family); it moves to a healthy edge machine.",
           }),
           interface: Type.String({
             pattern: '^[a-zA-Z0-9][-a-zA-Z0-9_.]*$',

@@ -441,7 +441,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'An edge machine named by host name where another stage names its edge by address (warning)',
     "Host names are not resolved at synthesis, so the two are not compared (edge/shared-address): name every stage's edge machines by IP address, or all by host name.",
   ),
-  row('edge/machine-address', 'An edge machine without an IPv4 address', "keepalived needs each machine's IPv4 address."),
+  row(
+    'edge/machine-address',
+    "An edge machine without an address of its floating IP's family",
+    "keepalived's VRRP goes between the machines' addresses of the floating IP's family (IPv4, or IPv6 over VRRP version 3).",
+  ),
   row(
     'edge/no-service',
     'A published app without a NodePort Service',

@@ -141,3 +141,50 @@ describe('switch to an idle color scaled to zero', () => {
     );
   });
 });
+
+describe("switch's summary of an edge machine that another stage's edge now names", () => {
+  /** A stage with `api` (service stack) blue/green on node 10.0.0.1, behind edge machine edge1 at `machine`. */
+  const blue = (machine: string) =>
+    [
+      'nodes: { n1: { roles: [worker], address: 10.0.0.1 } }',
+      `edge: { machines: { edge1: { address: ${machine} } }, frontends: { public: { certificates: [/etc/haproxy/certs/api.pem], hosts: { api.example.com: api } } } }`,
+      'apps:',
+      '  api:',
+      '    stack: service',
+      '    blueGreen: { live: blue, blue: api:1, green: api:1 }',
+      '    ports: { http: { port: 8080 } }',
+      '    probes: { readiness: { http: { path: /ready } } }',
+      '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
+      '    service: { colorNodePorts: { blue: 30091, green: 30092 } }',
+      '',
+    ].join('\n');
+  /** A stage with nginx behind edge `machines` (addresses), on node 10.0.1.1. */
+  const red = (machines: readonly string[]) =>
+    [
+      'nodes: { a: { address: 10.0.1.1 } }',
+      `edge: { machines: { ${machines.map((m, i) => `lb${i + 1}: { address: ${m} }`).join(', ')} }, frontends: { web: { certificates: [/etc/haproxy/certs/example.com.pem], hosts: { www.example.com: nginx } } } }`,
+      'apps:',
+      '  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30081 } }',
+      '',
+    ].join('\n');
+
+  it("says, as diff and synth do, to install that stage's edge files on the machine, never to stop its haproxy", () => {
+    const dir = tempProject({ blue: blue('10.0.0.5'), red: red(['10.0.1.5']) });
+    try {
+      rmSync(join(dir, 'stagecraft.yaml'), { force: true });
+      expect(runCli('synth', [], dir).code).toBe(0);
+      // blue's edge moves to 10.0.0.7, red's now takes 10.0.0.5; blue switched before it is synthesized again
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), blue('10.0.0.7'));
+      writeFileSync(join(dir, 'environments', 'red.yaml'), red(['10.0.1.5', '10.0.0.5']));
+      const leaving = (out: string) => out.split('\n').filter((l) => l.includes('! the machine at 10.0.0.5'));
+      // diff says what synth will: the warning as the compilation told it again, red's files installed there
+      const [told] = leaving(runCli('diff', ['blue'], dir).stdout).map((l) => l.trim());
+      expect(told).toContain("stop no haproxy there: stage red's edge now names 10.0.0.5");
+      const r = runCli('switch', ['blue', 'api', '--force'], dir);
+      expect(r.code).toBe(0);
+      expect(leaving(r.stdout)).toEqual([`    ${told}`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

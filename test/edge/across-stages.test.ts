@@ -133,6 +133,18 @@ describe('two stages on one edge machine', () => {
     ]);
   });
 
+  it('refuse an IPv6 floating IP that another stage holds, however it is spelt', () => {
+    const found = problems({
+      blue: stage({ node: 'fd00::1', machines: ['fd00::5', 'fd00::6'], floatingIp: "'fd00::100/64'" }),
+      red: stage({ node: 'fd00:1::1', machines: ['fd00::7', 'fd00::8'], floatingIp: "'FD00:0::0100/64'", nodePort: 30081 }),
+    });
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^environments\/red\.yaml:5:26: edge\.floatingIp\.address FD00:0::0100 \(fd00::100\) of stage red is edge\.floatingIp\.address of stage blue too \(environments\/blue\.yaml:5:26\)/,
+      ),
+    ]);
+  });
+
   it("are refused at the stage that takes the machine newly, not at the one whose edge in dist/ runs on it already, naming that one's place", () => {
     // red's output (dist/red/edge/haproxy.cfg) is for machine 10.0.0.5 already; blue, sorted first, is new
     const running =
@@ -971,7 +983,7 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
   const neverCommitted =
     '  its output was never committed (the last commit has no dist/red/), so no cluster or edge machine should have it: what follows is for one it was applied or copied to all the same, from the working tree (deleting what is not there deletes nothing)\n';
 
-  it('is not warned of, when its output was never committed: no edge machine was given its files; its removal says so above its delete command and its edge steps alike', () => {
+  it('is warned of as in dist/ when its output was never committed, saying so, as its removal says so above its delete command and its edge steps alike', () => {
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       commit(dir, ['environments/blue.yaml', 'dist/blue']);
       rmSync(join(dir, 'environments', 'red.yaml'));
@@ -981,13 +993,31 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
       expect(diff.stdout).toContain(`${neverCommitted.trimStart()}npm run synth removes dist/red/; its objects stay in its cluster`);
       expect(diff.stdout).toContain('its edge stays: the edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) keep running its haproxy.cfg');
       const { alone, full } = takeAndRemove(dir);
-      expect(alone.stderr).not.toContain('removed stage red');
+      // no edge machine should run it, but one its files were copied to from the working tree does: blue's files replace them on lb2
+      expect(alone.stderr).toContain(
+        "environments/blue.yaml:4:61: warning: edge.machines.lb2.address 10.0.1.6 of stage blue is edge machine lb2 (10.0.1.6) of removed stage red's edge in dist/red/ (there is no environments/red.yaml; its output was never committed, so no edge machine should run it, but one it was copied to from the working tree all the same does): it runs stage red's haproxy.cfg and keepalived with 10.0.1.50/24 until this stage's files replace them\n" +
+          '  hint: first, on lb2: sudo systemctl disable --now keepalived',
+      );
+      // the full synthesis removes dist/red/: its removal line says it (below), the warning is not given again
       expect(full.stderr).not.toContain('removed stage red');
       // the objects and the edge read alike: never committed, said once, above both
       expect(full.stdout).toContain(
         `red: removed dist/red/ (there is no environments/red.yaml)\n${neverCommitted}  its objects stay in its cluster; delete them with: kubectl delete`,
       );
       expect(full.stdout).toContain('  its edge stays: the edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) keep running its haproxy.cfg');
+    });
+  });
+
+  it('is warned of at the floating IP a stage takes of it, as in dist/, when its output was never committed, saying so', () => {
+    afterFullSynth({ blue: stage({}), red }, (dir) => {
+      commit(dir, ['environments/blue.yaml', 'dist/blue']);
+      rmSync(join(dir, 'environments', 'red.yaml'));
+      writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({ machines: ['10.0.1.7', '10.0.1.8'], floatingIp: '10.0.1.50/24' }));
+      const alone = runCli('synth', ['blue'], dir);
+      expect(alone.code).toBe(0);
+      expect(alone.stderr).toContain(
+        "environments/blue.yaml:5:26: warning: edge.floatingIp.address 10.0.1.50 of stage blue is the floating IP 10.0.1.50/24 of removed stage red's edge in dist/red/ (there is no environments/red.yaml; its output was never committed, so no edge machine should run it, but one it was copied to from the working tree all the same does), which keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds until stopped there",
+      );
     });
   });
 
@@ -1039,7 +1069,7 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
     });
   });
 
-  it('deletes the namespace its last commit has, not one its stage file named since, synthesized and never committed: diff and synth alike', () => {
+  it('deletes the namespace its last commit has, not one its stage file named since, synthesized and never committed, which it names as such, never as the rest of the cluster: diff and synth alike', () => {
     afterFullSynth({ blue: stage({}), red }, (dir) => {
       commit(dir, ['.']);
       // namespace red applied from the commit; crimson synthesized, never committed, then the stage removed
@@ -1048,15 +1078,21 @@ describe("a removed stage's edge, as deployed: its output as the project's last 
       rmSync(join(dir, 'environments', 'red.yaml'));
       const command =
         'kubectl delete replicationcontroller,service -n red -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft && kubectl delete namespace -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft --field-selector metadata.name=red\n';
-      const outside = 'it leaves out what the stage holds outside namespace red, which the rest of the cluster may run on';
+      // crimson's objects were applied nowhere: not what the rest of the cluster may run on, and deleted by name if applied all the same
+      const outside =
+        'it leaves out what its stage file put in namespace crimson since its last commit, synthesized and never committed, so in no cluster unless applied from the working tree all the same: ' +
+        'Namespace crimson, ReplicationController crimson/nginx and Service crimson/nginx; if it was, delete them with: ' +
+        'kubectl delete replicationcontroller,service -n crimson -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft && kubectl delete namespace -l stagecraft.dev/stage=red,app.kubernetes.io/managed-by=stagecraft --field-selector metadata.name=crimson\n';
       const diff = runCli('diff', ['red'], dir);
       expect(diff.code).toBe(0);
       expect(diff.stdout).toContain(`its objects stay in its cluster until deleted: ${command}`);
-      expect(diff.stdout).toContain(`${outside} (other stages' objects, the cluster's own): Namespace crimson`);
+      expect(diff.stdout).toContain(`\n${outside}`);
+      expect(diff.stdout).not.toContain('the rest of the cluster may run on');
       const full = runCli('synth', [], dir);
       expect(full.code).toBe(0);
       expect(full.stdout).toContain(`  its objects stay in its cluster; delete them with: ${command}`);
-      expect(full.stdout).toContain(`  ${outside} (other stages' objects, the cluster's own): Namespace crimson`);
+      expect(full.stdout).toContain(`\n  ${outside}`);
+      expect(full.stdout).not.toContain('the rest of the cluster may run on');
     });
   });
 

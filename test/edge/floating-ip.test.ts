@@ -79,7 +79,20 @@ describe('edge.floatingIp.address', () => {
     expect(edgeProblems(stage(address))).toEqual([`${AT}${message}\n  hint: ${hint}`]);
   });
 
-  it.each(['10.1.0.100/24', '10.1.0.1/24', '10.1.0.254/24', '10.1.0.100/32', '10.1.0.3/29', '10.9.9.9/8'])(
+  it.each([
+    ['10.1.0.1/24', "'10.1.0.1'", '10.1.0.1/24'],
+    ['fd00:0::1/64 (a node written fd00::1)', "'fd00::1'", 'fd00:0::1/64'],
+  ])('refuses %s, the address of a node of the stage, at its place', (_, node, address) => {
+    const ipv6 = address.includes(':');
+    const machines = ipv6 ? "{ lb1: { address: 'fd00::5' }, lb2: { address: 'fd00::6' } }" : undefined;
+    const free = ipv6 ? 'fd00::1 to fd00::ffff:ffff:ffff:ffff' : '10.1.0.1 to 10.1.0.254';
+    expect(edgeProblems(stage(`'${address}'`, machines).replace('a: { address: 10.1.0.1 }', `a: { address: ${node} }`))).toEqual([
+      `${AT}edge.floatingIp.address ${address} is the address of node 'a' (nodes.a.address): keepalived would add it on the edge machine holding the floating IP while the node holds it, two machines answering for one address, and the node's traffic, the edge's own requests to its node ports included, would go to whichever one the network last heard from\n` +
+        `  hint: choose a free address from ${free}, other than the nodes' and the edge machines' addresses`,
+    ]);
+  });
+
+  it.each(['10.1.0.100/24', '10.1.0.2/24', '10.1.0.254/24', '10.1.0.100/32', '10.1.0.3/29', '10.9.9.9/8'])(
     'accepts %s, and keepalived -t accepts the configs',
     (address) => {
       const { files } = compileEdge(stage(address));
@@ -90,6 +103,73 @@ describe('edge.floatingIp.address', () => {
   );
 });
 
+describe('edge.floatingIp.address of IPv6 edge machines', () => {
+  const IPV6_MACHINES = "{ lb1: { address: 'fd00::5' }, lb2: { address: 'FD00:0::6' } }";
+
+  it.each(['fd00::100/64', 'FD00:0:0:0::100/64', 'fd00::100/128', 'fd00:0:0:1::10/48', 'fd00::6:0:0:0/64'])(
+    "accepts %s: VRRP version 3 between the machines' IPv6 addresses, which keepalived -t accepts",
+    (address) => {
+      const { files } = compileEdge(stage(`'${address}'`, IPV6_MACHINES).replace('10.1.0.1', "'fd00::1'"));
+      const config = files.get('edge/keepalived-lb1.conf')!;
+      expect(config).toContain('    script_user root\n    vrrp_version 3\n}\n');
+      expect(config).toContain(
+        `    unicast_src_ip fd00::5\n    unicast_peer {\n        FD00:0::6\n    }\n    virtual_ipaddress {\n        ${address} dev ens3\n`,
+      );
+      expect(checkKeepalived(config)).toEqual({ status: 0, output: '' });
+      expect(checkKeepalived(files.get('edge/keepalived-lb2.conf')!)).toEqual({ status: 0, output: '' });
+    },
+  );
+
+  it.each([
+    [
+      'fd00:::1/64',
+      "edge.floatingIp.address fd00:::1/64 is not an IPv6 address: 'fd00:::1' is not written as an IPv6 address is (eight groups of hex digits, :: for zeros)",
+      "write a free IPv6 address of the edge machines' network with its prefix length, e.g. fd00::150/64",
+    ],
+    [
+      'fd00::100/129',
+      'edge.floatingIp.address fd00::100/129 does not have a prefix length from 1 to 128: the prefix length 129 is more than 128',
+      'write the prefix length of the network the edge machines share, e.g. fd00::150/64',
+    ],
+    [
+      'fd00::/64',
+      'edge.floatingIp.address fd00::/64 is the Subnet-Router anycast address (RFC 4291), which the routers of fd00::/64 answer: clients would reach a router, not the edge',
+      'choose a free address from fd00::1 to fd00::ffff:ffff:ffff:ffff',
+    ],
+    [
+      'fe80::100/64',
+      "edge.floatingIp.address fe80::100/64 is a link-local address, which a client reaches only on the machines' own link (and with its zone), never through DNS: clients could not reach the edge at it",
+      "choose a free global or unique local address (fd00::/8) of the edge machines' network, e.g. fd00::150/64",
+    ],
+    [
+      'ff02::100/64',
+      'edge.floatingIp.address ff02::100/64 is a multicast address, which names a group of listeners, not a machine: clients could not reach the edge at it',
+      "choose a free global or unique local address (fd00::/8) of the edge machines' network, e.g. fd00::150/64",
+    ],
+    [
+      'fd00:0::6/64',
+      "edge.floatingIp.address fd00:0::6/64 is the address of edge machine 'lb2': a floating address must be one no machine holds, since it moves between them",
+      "choose a free address from fd00::1 to fd00::ffff:ffff:ffff:ffff, other than the edge machines' addresses",
+    ],
+    [
+      'fd01::100/64',
+      "edge.floatingIp.address fd01::100/64 is not in the network of edge machines 'lb1' (fd00::5), 'lb2' (FD00:0::6): fd01::/64 holds fd01:: to fd01::ffff:ffff:ffff:ffff, and keepalived adds the address on the machines' interface ens3, where clients of their network could not reach it",
+      "choose a free address in the edge machines' network, with that network's prefix length (e.g. fd00::100/64 for machines at fd00::5 and fd00::6)",
+    ],
+  ])('refuses %s at its place, saying why and what to write', (address, message, hint) => {
+    expect(edgeProblems(stage(`'${address}'`, IPV6_MACHINES))).toEqual([`environments/edge.yaml:5:26: ${message}\n  hint: ${hint}`]);
+  });
+
+  it('a VRRP instance of the other family is refused by keepalived -t (what the family rule spares a team)', () => {
+    const config = compileEdge(stage("'fd00::100/64'", IPV6_MACHINES)).files.get('edge/keepalived-lb1.conf')!;
+    const r = checkKeepalived(
+      config.replace('unicast_src_ip fd00::5', 'unicast_src_ip 10.1.0.5').replace('        FD00:0::6\n', '        10.1.0.6\n'),
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/address family must match VRRP instance \[fd00::100\/64\]/);
+  });
+});
+
 describe('the edge machines a floating address moves between', () => {
   it('are refused when two have the same address, at the second one (by name)', () => {
     expect(edgeProblems(stage('10.1.0.100/24', '{ lb1: { address: 10.1.0.5 }, lb2: { address: 10.1.0.5 } }'))).toEqual([
@@ -98,11 +178,20 @@ describe('the edge machines a floating address moves between', () => {
     ]);
   });
 
-  it('need IPv4 addresses, and the hint says so', () => {
+  it("need addresses of the floating address's family, and the hint says so", () => {
     expect(edgeProblems(stage('10.1.0.100/24', "{ lb1: { address: 10.1.0.5 }, lb2: { address: 'fd00::6' } }"))).toEqual([
-      "environments/edge.yaml:4:59: edge machine 'lb2' needs an IPv4 address for keepalived's unicast VRRP (found 'fd00::6')\n" +
+      "environments/edge.yaml:4:59: edge machine 'lb2' needs an IPv4 address for keepalived's unicast VRRP, which goes between addresses of the floating IP's family (10.1.0.100/24 is IPv4; found 'fd00::6')\n" +
         "  hint: write the machine's IPv4 address, or remove edge.floatingIp",
     ]);
+    expect(edgeProblems(stage("'fd00::100/64'", "{ lb1: { address: 'fd00::5' }, lb2: { address: 10.1.0.6 } }"))).toEqual([
+      "environments/edge.yaml:4:60: edge machine 'lb2' needs an IPv6 address for keepalived's unicast VRRP, which goes between addresses of the floating IP's family (fd00::100/64 is IPv6; found '10.1.0.6')\n" +
+        "  hint: write the machine's IPv6 address, or remove edge.floatingIp",
+    ]);
+    // an IPv6-only edge given an IPv4 floating IP by habit: the floating IP is what to change
+    expect(edgeProblems(stage('10.1.0.100/24', "{ lb1: { address: 'fd00::5' }, lb2: { address: 'fd00::6' } }"))[0]).toBe(
+      "environments/edge.yaml:4:31: edge machine 'lb1' needs an IPv4 address for keepalived's unicast VRRP, which goes between addresses of the floating IP's family (10.1.0.100/24 is IPv4; found 'fd00::5')\n" +
+        "  hint: write the machine's IPv4 address, or give edge.floatingIp an IPv6 address of the machines' network (e.g. fd00::150/64), as every machine has one, or remove edge.floatingIp",
+    );
   });
 
   /** edge.machines with `count` machines m01, m02, ... at 10.1.0.11, 10.1.0.12, ... */

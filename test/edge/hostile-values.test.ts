@@ -60,6 +60,9 @@ describe('a readiness path HAProxy would not read as written', () => {
     ['"/a\\x01b"', 'the control character U+0001', '/a%01b'],
     ["'/a{b}'", "'{', which an HTTP request path cannot hold as written (RFC 3986)", '/a%7Bb%7D'],
     ["'/é'", "'é' (U+00E9), which an HTTP request path cannot hold as written", '/%C3%A9'],
+    // the kubelet sends /a%25zz (Go's url.Parse refuses the path, and the prober escapes it as a path): HAProxy would send /a%zz
+    ["'/a%zz'", "'%' not followed by two hex digits, which the kubelet sends as %25 (the path is no valid URL)", '/a%25zz'],
+    ["'/ready%'", "'%' not followed by two hex digits", '/ready%25'],
   ])('refuses %s at apps.nginx.readinessPath, saying why and how to percent-encode it', (yaml, why, encoded) => {
     const problems = edgeProblems(stage({ readinessPath: yaml }));
     expect(problems).toHaveLength(1);

@@ -93,7 +93,7 @@ describe('keepalived -t', () => {
       'environments/edge.yaml:5:15: edge.floatingIp moves an address between edge machines, but there is only one\n  hint: add a second machine under edge.machines, or remove floatingIp',
     ]);
     expect(edgeProblems(FIXTURE.replace('10.0.0.7', 'lb3.example.com'))[0]).toMatch(
-      /^environments\/edge\.yaml:6:87: edge machine 'lb3' needs an IPv4 address for keepalived's unicast VRRP \(found 'lb3\.example\.com'\)/,
+      /^environments\/edge\.yaml:6:87: edge machine 'lb3' needs an IPv4 address for keepalived's unicast VRRP, .* \(10\.0\.0\.100\/24 is IPv4; found 'lb3\.example\.com'\)/,
     );
   });
 });
