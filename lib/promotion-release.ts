@@ -13,6 +13,7 @@ import { repositoryOf } from './model/image.js';
 import { imageFor, imageSettings, namesNoRelease } from './promotion-images.js';
 import {
   compareReleases,
+  digitsAlone,
   hotfixReading,
   idleColor,
   paddedNumbers,
@@ -206,11 +207,15 @@ function movedImage(
       `${dotted(at(path))}: ${current} -> ${result.value}: the tags have the same numbers (${numbers}) and do not say which is later; if ${to.context.name}'s is a later build (a hotfix), promote takes it back: check before applying`,
     );
   }
-  // numbers of two widths, one padded (0010 and 9): the tenth build written four wide, or a decimal's digits? said, not refused
-  const padded = current === undefined || result.value === current ? undefined : paddedNumbers(version, releaseTag(current));
-  if (padded !== undefined) {
+  // numbers of two widths, one padded (0010 and 9): the tenth build written four wide, or a decimal's digits? and digits
+  // alone (1234567): a build's number, or a commit written short? said, not refused
+  const unordered =
+    current === undefined || result.value === current
+      ? undefined
+      : (paddedNumbers(version, releaseTag(current)) ?? digitsAlone(version, releaseTag(current)));
+  if (unordered !== undefined) {
     out.notes.push(
-      `${dotted(at(path))}: ${current} -> ${result.value}: the tags do not say which is later (${padded}); if ${to.context.name}'s is the later build, promote takes it back: check before applying`,
+      `${dotted(at(path))}: ${current} -> ${result.value}: the tags do not say which is later (${unordered}); if ${to.context.name}'s is the later build, promote takes it back: check before applying`,
     );
   }
   // latest is a name, not a release: the target's nodes pull whatever it is when a pod starts, not what the source ran

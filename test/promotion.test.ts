@@ -279,8 +279,63 @@ describe('planning a promotion', () => {
       ],
     });
     expect(promote('web:010', 'web:0009')).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:010' }], notes: [] });
+    // and so say which is later: 0009 after 010 is older either way, refused (was moved without a word)
+    expect(promote('web:0009', 'web:010')).toMatchObject({ problems: [{ code: 'promote/older' }] });
     // of one width, padding orders them as either reading does: moved without a word
     expect(promote('web:0010', 'web:0009')).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:0010' }], notes: [] });
+  });
+
+  it('says that tags of digits alone as a short commit is written (1234567, 7654321) do not say which is later, and moves it', () => {
+    const promote = (source: string, target: string) =>
+      planPromotion(load('test', `apps:\n  web: { image: "${source}" }\n`), load('qa', `apps:\n  web: { image: "${target}" }\n`), stacks);
+    // 1 in 27 commits written with 7 hex digits has no letter: read as numbers, qa's 7654321 was refused as later
+    for (const [source, target, said] of [
+      [
+        'web:1234567',
+        'web:7654321',
+        '1234567 and 7654321 are digits alone, as a short commit may be (1 in 27 of 7 hex digits has no letter): read as numbers 7654321 is later, as commits neither is',
+      ],
+      [
+        'web:1.3',
+        'web:12345678',
+        '12345678 is digits alone, as a short commit may be (1 in 27 of 7 hex digits has no letter): read as numbers 12345678 is later, as commits neither is',
+      ],
+    ]) {
+      expect(promote(source, target)).toEqual({
+        edits: [{ path: ['apps', 'web', 'image'], value: source }],
+        notes: [
+          `apps.web.image: ${target} -> ${source}: the tags do not say which is later (${said}); if qa's is the later build, promote takes it back: check before applying`,
+        ],
+      });
+    }
+    // a build number of fewer digits, and dates written as digits (a day, its hour and minute), still say it
+    for (const [source, target] of [
+      ['web:123456', 'web:654321'],
+      ['web:20240601', 'web:20240615'],
+      ['web:202406011230', 'web:202406151200'],
+    ])
+      expect(promote(source, target)).toMatchObject({ problems: [{ code: 'promote/older' }] });
+  });
+
+  it('says that two pre-releases numbered in two widths, one with leading zeros (rc.0010 and rc.9), do not say which is later, and moves it', () => {
+    const promote = (source: string, target: string) =>
+      planPromotion(load('test', `apps:\n  web: { image: "${source}" }\n`), load('qa', `apps:\n  web: { image: "${target}" }\n`), stacks);
+    // semver gives a number no leading zero: rc.0010 is no semver, and was read as 10, later than rc.9; rc.01 and rc.1 as one release
+    for (const [source, target, numbers, text] of [
+      ['web:1.2.3-rc.9', 'web:1.2.3-rc.0010', '1.2.3-rc.0010 is later', '1.2.3-rc.9'],
+      ['web:1.2.3-rc.1', 'web:1.2.3-rc.01', 'they are one release', '1.2.3-rc.1'],
+      ['web:1.2.3-hotfix.9', 'web:1.2.3-hotfix.0010', '1.2.3-hotfix.0010 is later', '1.2.3-hotfix.9'],
+    ]) {
+      const [a, b] = [source.slice(4), target.slice(4)];
+      expect(promote(source, target)).toEqual({
+        edits: [{ path: ['apps', 'web', 'image'], value: source }],
+        notes: [
+          `apps.web.image: ${target} -> ${source}: the tags do not say which is later (${a} and ${b} are numbers of two widths, one written with leading zeros: read as numbers ${numbers}, as text or decimals ${text} is); if qa's is the later build, promote takes it back: check before applying`,
+        ],
+      });
+    }
+    // of one width, padding orders them as either reading does: rc.0009 is before rc.0010, refused
+    expect(promote('web:1.2.3-rc.0009', 'web:1.2.3-rc.0010')).toMatchObject({ problems: [{ code: 'promote/older' }] });
   });
 
   it('says that latest, with a tag or without, names no release, and moves it', () => {
@@ -384,6 +439,10 @@ describe('planning a promotion', () => {
       ['1.2-alpine', '1.2-rc.1'],
       ['1.09', '1.9'],
       ['2024-06-01', '1.2'],
+      ['1.2.3-rc.0010', '1.2.3-rc.9'],
+      ['1.2.3-rc.01', '1.2.3-rc.1'],
+      ['1234567', '7654321'],
+      ['1234567', '1.2'],
     ]) {
       expect([a, b, compareReleases(a, b)]).toEqual([a, b, undefined]);
     }
