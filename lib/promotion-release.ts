@@ -11,19 +11,8 @@ import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { repositoryOf } from './model/image.js';
 import { imageFor, imageSettings, namesNoRelease } from './promotion-images.js';
-import {
-  compareReleases,
-  digitsAlone,
-  hotfixReading,
-  idleColor,
-  paddedNumbers,
-  releaseTag,
-  sameNumbers,
-  settingAt,
-  type BlueGreenSettings,
-  type ReleaseSettings,
-  type SettingPath,
-} from './release.js';
+import { compareReleases, digitsAlone, hotfixReading, paddedNumbers, releaseTag, sameNumbers } from './release-order.js';
+import { idleColor, settingAt, type BlueGreenSettings, type ReleaseSettings, type SettingPath } from './release.js';
 
 /** An app both stages deploy, of one stack with a release, for `planAppRelease`. */
 export interface AppMove {

@@ -5,7 +5,8 @@ import { StageLoader } from '../lib/config/load.js';
 import { ImageRef, Settings, Type } from '../lib/config/types.js';
 import type { Problem } from '../lib/errors.js';
 import { planPromotion } from '../lib/promotion.js';
-import { BlueGreen, blueGreenVersion, compareNumbered, compareReleases, idleColor } from '../lib/release.js';
+import { compareNumbered, compareReleases } from '../lib/release-order.js';
+import { BlueGreen, blueGreenVersion, idleColor } from '../lib/release.js';
 import { defineStack, type Stack } from '../lib/stack.js';
 
 /** A stack with a release: an image or blue/green, and a database image that travels with it. */
