@@ -404,6 +404,25 @@ describe('planning a promotion', () => {
     });
   });
 
+  it('tells apps named in one --app, as a list (--app api,db), to be named one --app each', () => {
+    const from = load(
+      'test',
+      'apps:\n  web: { image: web:1.2 }\n  api: { stack: web, image: api:3.1 }\n  db: { stack: web, image: db:3 }\n',
+    );
+    const to = load('qa', 'apps:\n  web: { image: web:1.2 }\n  api: { stack: web, image: api:3.0 }\n  db: { stack: web, image: db:2 }\n');
+    for (const list of ['api,db', 'api, db', 'api db'])
+      expect(planPromotion(from, to, stacks, [list])).toMatchObject({
+        problems: [
+          {
+            message: `stage test deploys no app '${list}'`,
+            hint: 'each --app names one app: npm run promote -- test qa --app api --app db (the apps of test are: api, db, web)',
+          },
+        ],
+      });
+    // a list of which one part is no app is a name of no app, said as before
+    expect(planPromotion(from, to, stacks, ['api,nope'])).toMatchObject({ problems: [{ hint: 'the apps of test are: api, db, web' }] });
+  });
+
   it('orders release tags as semver and dates do, and leaves names, commits and two variants unordered', () => {
     const ordered = [
       '1.2.2',
