@@ -165,10 +165,11 @@ function movedImage(
   // a later release in the target (a hotfix that came back from a later stage) would be lost: the tags say which
   // (compareReleases), a digest-pinned image's too (web:1.2@sha256:... is 1.2); a name or a digest alone says nothing
   const version = releaseTag(image);
-  const later =
-    rollback || result.value === current
+  const laterRunning =
+    result.value === current
       ? undefined
       : [running, current].find((r) => r !== undefined && (compareReleases(version, releaseTag(r)) ?? 0) < 0);
+  const later = rollback ? undefined : laterRunning;
   /** How the tags were read, when only a hotfix suffix orders them (semver reads it otherwise). */
   const reading = (later: string) => {
     const why = hotfixReading(releaseTag(later), version);
@@ -213,7 +214,10 @@ function movedImage(
       `${dotted(at(path))}: ${image} names no release (latest: each node pulls what it is when a pod starts, not necessarily what ${from.context.name} ran); give ${dotted(at(sourcePath))} a tag or digest in ${from.source} to promote one`,
     );
   }
-  return { path: at(path), value: result.value, ...(result.why ? { why: result.why } : {}) };
+  // --rollback taking it back: the edit's line says so, as the refusal would have
+  const back = rollback && laterRunning !== undefined ? `a rollback from ${laterRunning}, a later release: --rollback` : undefined;
+  const why = [result.why, back].filter((w) => w !== undefined).join('; ');
+  return { path: at(path), value: result.value, ...(why ? { why } : {}) };
 }
 
 /**

@@ -122,8 +122,9 @@ describe('planning a promotion', () => {
     });
     // --force lifts the other refusals, not this one: a rollback is its own decision
     expect(planPromotion(from, to, stacks, undefined, { force: true })).toEqual(plan);
+    // and its edit says it is one
     expect(planPromotion(from, to, stacks, undefined, { rollback: true })).toEqual({
-      edits: [{ path: ['apps', 'web', 'image'], value: 'web:1.2' }],
+      edits: [{ path: ['apps', 'web', 'image'], value: 'web:1.2', why: 'a rollback from web:1.2.1, a later release: --rollback' }],
       notes: [],
     });
     // a blue/green target: either color's later release (the live one's, or one waiting in the idle color)
@@ -229,7 +230,10 @@ describe('planning a promotion', () => {
         later,
         [`apps.web.image: qa runs ${later}, a later release than test's ${older}${reading}: the promotion would take it back to ${back}`],
       ]);
-      expect(promote(older, later, { rollback: true })).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: older }], notes: [] });
+      expect(promote(older, later, { rollback: true })).toEqual({
+        edits: [{ path: ['apps', 'web', 'image'], value: older, why: `a rollback from ${later}, a later release: --rollback` }],
+        notes: [],
+      });
     }
     // the other way, the hotfix is the later release and moves, as any later release does
     expect(promote('web:1.2.1-hotfix', 'web:1.2.1')).toEqual({

@@ -383,7 +383,7 @@ describe('promote to a stage that runs a later release (a hotfix brought back)',
     const back = runCli('promote', ['test', 'qa', '--rollback'], dir);
     expect(back.code).toBe(0);
     expect(back.stdout.split('\n').slice(0, 2)).toEqual([
-      'environments/qa.yaml:6:12: apps.demoapp.image: demoapp:1.2.1 -> demoapp:1.2',
+      'environments/qa.yaml:6:12: apps.demoapp.image: demoapp:1.2.1 -> demoapp:1.2 (a rollback from demoapp:1.2.1, a later release: --rollback)',
       'environments/qa.yaml:23:14: apps.demoapp.database.image: mysql:8.0 -> mysql:8.4',
     ]);
   });
