@@ -23,6 +23,9 @@ export function namedAppProblem(from: LoadedStage, to: LoadedStage, app: string)
   const stack = to.apps.find((a) => a.name === app)?.stack;
   const renamed = from.apps.filter((a) => a.stack === stack && !to.apps.some((t) => t.name === a.name)).map((a) => a.name);
   const guess = renamed.length === 1 ? renamed[0] : didYouMean(app, names);
+  // apps listed in one --app (--app api,db), each an app of the source: one --app is one app
+  const parts = app.split(/[\s,]+/).filter((p) => p !== '');
+  const listed = parts.length > 1 && parts.every((p) => names.includes(p)) ? parts : [];
   return {
     refusal: renamed.length > 0,
     problem: {
@@ -37,7 +40,9 @@ export function namedAppProblem(from: LoadedStage, to: LoadedStage, app: string)
             : ''),
       hint: renamed.length
         ? `promote copies releases, not apps: give it its name ${app} again in ${from.source}, or rename apps.${app} to ${renamed[0]} in ${to.source} too (its objects are renamed with it: npm run synth says what that takes); then promote again`
-        : `the apps of ${from.context.name} are: ${names.join(', ') || 'none'}`,
+        : listed.length
+          ? `each --app names one app: npm run promote -- ${from.context.name} ${to.context.name} ${listed.map((a) => `--app ${a}`).join(' ')} (the apps of ${from.context.name} are: ${names.join(', ')})`
+          : `the apps of ${from.context.name} are: ${names.join(', ') || 'none'}`,
     },
   };
 }

@@ -11,18 +11,8 @@ import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { repositoryOf } from './model/image.js';
 import { imageFor, imageSettings, namesNoRelease } from './promotion-images.js';
-import {
-  compareReleases,
-  hotfixReading,
-  idleColor,
-  paddedNumbers,
-  releaseTag,
-  sameNumbers,
-  settingAt,
-  type BlueGreenSettings,
-  type ReleaseSettings,
-  type SettingPath,
-} from './release.js';
+import { compareReleases, digitsAlone, hotfixReading, paddedNumbers, releaseTag, sameNumbers } from './release-order.js';
+import { idleColor, settingAt, type BlueGreenSettings, type ReleaseSettings, type SettingPath } from './release.js';
 
 /** An app both stages deploy, of one stack with a release, for `planAppRelease`. */
 export interface AppMove {
@@ -175,10 +165,11 @@ function movedImage(
   // a later release in the target (a hotfix that came back from a later stage) would be lost: the tags say which
   // (compareReleases), a digest-pinned image's too (web:1.2@sha256:... is 1.2); a name or a digest alone says nothing
   const version = releaseTag(image);
-  const later =
-    rollback || result.value === current
+  const laterRunning =
+    result.value === current
       ? undefined
       : [running, current].find((r) => r !== undefined && (compareReleases(version, releaseTag(r)) ?? 0) < 0);
+  const later = rollback ? undefined : laterRunning;
   /** How the tags were read, when only a hotfix suffix orders them (semver reads it otherwise). */
   const reading = (later: string) => {
     const why = hotfixReading(releaseTag(later), version);
@@ -206,11 +197,15 @@ function movedImage(
       `${dotted(at(path))}: ${current} -> ${result.value}: the tags have the same numbers (${numbers}) and do not say which is later; if ${to.context.name}'s is a later build (a hotfix), promote takes it back: check before applying`,
     );
   }
-  // numbers of two widths, one padded (0010 and 9): the tenth build written four wide, or a decimal's digits? said, not refused
-  const padded = current === undefined || result.value === current ? undefined : paddedNumbers(version, releaseTag(current));
-  if (padded !== undefined) {
+  // numbers of two widths, one padded (0010 and 9): the tenth build written four wide, or a decimal's digits? and digits
+  // alone (1234567): a build's number, or a commit written short? said, not refused
+  const unordered =
+    current === undefined || result.value === current
+      ? undefined
+      : (paddedNumbers(version, releaseTag(current)) ?? digitsAlone(version, releaseTag(current)));
+  if (unordered !== undefined) {
     out.notes.push(
-      `${dotted(at(path))}: ${current} -> ${result.value}: the tags do not say which is later (${padded}); if ${to.context.name}'s is the later build, promote takes it back: check before applying`,
+      `${dotted(at(path))}: ${current} -> ${result.value}: the tags do not say which is later (${unordered}); if ${to.context.name}'s is the later build, promote takes it back: check before applying`,
     );
   }
   // latest is a name, not a release: the target's nodes pull whatever it is when a pod starts, not what the source ran
@@ -219,7 +214,10 @@ function movedImage(
       `${dotted(at(path))}: ${image} names no release (latest: each node pulls what it is when a pod starts, not necessarily what ${from.context.name} ran); give ${dotted(at(sourcePath))} a tag or digest in ${from.source} to promote one`,
     );
   }
-  return { path: at(path), value: result.value, ...(result.why ? { why: result.why } : {}) };
+  // --rollback taking it back: the edit's line says so, as the refusal would have
+  const back = rollback && laterRunning !== undefined ? `a rollback from ${laterRunning}, a later release: --rollback` : undefined;
+  const why = [result.why, back].filter((w) => w !== undefined).join('; ');
+  return { path: at(path), value: result.value, ...(why ? { why } : {}) };
 }
 
 /**

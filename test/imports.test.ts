@@ -85,7 +85,7 @@ const LAYERS: readonly (readonly [name: string, pattern: RegExp])[] = [
   ['model', /^lib\/(model\/|errors\.ts$|fs-problems\.ts$|k8s\.ts$|policy\.ts$)/],
   [
     'config',
-    /^lib\/(config\/|edge\/(settings|refine|floating-ip|haproxy-words|address)\.ts$|stack\.ts$|release\.ts$|secrets\.ts$|required-secrets\.ts$|required-service-accounts\.ts$)/,
+    /^lib\/(config\/|edge\/(settings|refine|floating-ip|haproxy-words|address)\.ts$|stack\.ts$|release(-order)?\.ts$|secrets\.ts$|required-secrets\.ts$|required-service-accounts\.ts$)/,
   ],
   ['constructs/apps', /^(lib\/constructs\/|apps\/)/],
   ['transforms', /^lib\/transforms\//],

@@ -5,7 +5,8 @@ import { StageLoader } from '../lib/config/load.js';
 import { ImageRef, Settings, Type } from '../lib/config/types.js';
 import type { Problem } from '../lib/errors.js';
 import { planPromotion } from '../lib/promotion.js';
-import { BlueGreen, blueGreenVersion, compareNumbered, compareReleases, idleColor } from '../lib/release.js';
+import { compareNumbered, compareReleases } from '../lib/release-order.js';
+import { BlueGreen, blueGreenVersion, idleColor } from '../lib/release.js';
 import { defineStack, type Stack } from '../lib/stack.js';
 
 /** A stack with a release: an image or blue/green, and a database image that travels with it. */
@@ -121,8 +122,9 @@ describe('planning a promotion', () => {
     });
     // --force lifts the other refusals, not this one: a rollback is its own decision
     expect(planPromotion(from, to, stacks, undefined, { force: true })).toEqual(plan);
+    // and its edit says it is one
     expect(planPromotion(from, to, stacks, undefined, { rollback: true })).toEqual({
-      edits: [{ path: ['apps', 'web', 'image'], value: 'web:1.2' }],
+      edits: [{ path: ['apps', 'web', 'image'], value: 'web:1.2', why: 'a rollback from web:1.2.1, a later release: --rollback' }],
       notes: [],
     });
     // a blue/green target: either color's later release (the live one's, or one waiting in the idle color)
@@ -228,7 +230,10 @@ describe('planning a promotion', () => {
         later,
         [`apps.web.image: qa runs ${later}, a later release than test's ${older}${reading}: the promotion would take it back to ${back}`],
       ]);
-      expect(promote(older, later, { rollback: true })).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: older }], notes: [] });
+      expect(promote(older, later, { rollback: true })).toEqual({
+        edits: [{ path: ['apps', 'web', 'image'], value: older, why: `a rollback from ${later}, a later release: --rollback` }],
+        notes: [],
+      });
     }
     // the other way, the hotfix is the later release and moves, as any later release does
     expect(promote('web:1.2.1-hotfix', 'web:1.2.1')).toEqual({
@@ -279,8 +284,63 @@ describe('planning a promotion', () => {
       ],
     });
     expect(promote('web:010', 'web:0009')).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:010' }], notes: [] });
+    // and so say which is later: 0009 after 010 is older either way, refused (was moved without a word)
+    expect(promote('web:0009', 'web:010')).toMatchObject({ problems: [{ code: 'promote/older' }] });
     // of one width, padding orders them as either reading does: moved without a word
     expect(promote('web:0010', 'web:0009')).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:0010' }], notes: [] });
+  });
+
+  it('says that tags of digits alone as a short commit is written (1234567, 7654321) do not say which is later, and moves it', () => {
+    const promote = (source: string, target: string) =>
+      planPromotion(load('test', `apps:\n  web: { image: "${source}" }\n`), load('qa', `apps:\n  web: { image: "${target}" }\n`), stacks);
+    // 1 in 27 commits written with 7 hex digits has no letter: read as numbers, qa's 7654321 was refused as later
+    for (const [source, target, said] of [
+      [
+        'web:1234567',
+        'web:7654321',
+        '1234567 and 7654321 are digits alone, as a short commit may be (1 in 27 of 7 hex digits has no letter): read as numbers 7654321 is later, as commits neither is',
+      ],
+      [
+        'web:1.3',
+        'web:12345678',
+        '12345678 is digits alone, as a short commit may be (1 in 27 of 7 hex digits has no letter): read as numbers 12345678 is later, as commits neither is',
+      ],
+    ]) {
+      expect(promote(source, target)).toEqual({
+        edits: [{ path: ['apps', 'web', 'image'], value: source }],
+        notes: [
+          `apps.web.image: ${target} -> ${source}: the tags do not say which is later (${said}); if qa's is the later build, promote takes it back: check before applying`,
+        ],
+      });
+    }
+    // a build number of fewer digits, and dates written as digits (a day, its hour and minute), still say it
+    for (const [source, target] of [
+      ['web:123456', 'web:654321'],
+      ['web:20240601', 'web:20240615'],
+      ['web:202406011230', 'web:202406151200'],
+    ])
+      expect(promote(source, target)).toMatchObject({ problems: [{ code: 'promote/older' }] });
+  });
+
+  it('says that two pre-releases numbered in two widths, one with leading zeros (rc.0010 and rc.9), do not say which is later, and moves it', () => {
+    const promote = (source: string, target: string) =>
+      planPromotion(load('test', `apps:\n  web: { image: "${source}" }\n`), load('qa', `apps:\n  web: { image: "${target}" }\n`), stacks);
+    // semver gives a number no leading zero: rc.0010 is no semver, and was read as 10, later than rc.9; rc.01 and rc.1 as one release
+    for (const [source, target, numbers, text] of [
+      ['web:1.2.3-rc.9', 'web:1.2.3-rc.0010', '1.2.3-rc.0010 is later', '1.2.3-rc.9'],
+      ['web:1.2.3-rc.1', 'web:1.2.3-rc.01', 'they are one release', '1.2.3-rc.1'],
+      ['web:1.2.3-hotfix.9', 'web:1.2.3-hotfix.0010', '1.2.3-hotfix.0010 is later', '1.2.3-hotfix.9'],
+    ]) {
+      const [a, b] = [source.slice(4), target.slice(4)];
+      expect(promote(source, target)).toEqual({
+        edits: [{ path: ['apps', 'web', 'image'], value: source }],
+        notes: [
+          `apps.web.image: ${target} -> ${source}: the tags do not say which is later (${a} and ${b} are numbers of two widths, one written with leading zeros: read as numbers ${numbers}, as text or decimals ${text} is); if qa's is the later build, promote takes it back: check before applying`,
+        ],
+      });
+    }
+    // of one width, padding orders them as either reading does: rc.0009 is before rc.0010, refused
+    expect(promote('web:1.2.3-rc.0009', 'web:1.2.3-rc.0010')).toMatchObject({ problems: [{ code: 'promote/older' }] });
   });
 
   it('says that latest, with a tag or without, names no release, and moves it', () => {
@@ -348,6 +408,25 @@ describe('planning a promotion', () => {
     });
   });
 
+  it('tells apps named in one --app, as a list (--app api,db), to be named one --app each', () => {
+    const from = load(
+      'test',
+      'apps:\n  web: { image: web:1.2 }\n  api: { stack: web, image: api:3.1 }\n  db: { stack: web, image: db:3 }\n',
+    );
+    const to = load('qa', 'apps:\n  web: { image: web:1.2 }\n  api: { stack: web, image: api:3.0 }\n  db: { stack: web, image: db:2 }\n');
+    for (const list of ['api,db', 'api, db', 'api db'])
+      expect(planPromotion(from, to, stacks, [list])).toMatchObject({
+        problems: [
+          {
+            message: `stage test deploys no app '${list}'`,
+            hint: 'each --app names one app: npm run promote -- test qa --app api --app db (the apps of test are: api, db, web)',
+          },
+        ],
+      });
+    // a list of which one part is no app is a name of no app, said as before
+    expect(planPromotion(from, to, stacks, ['api,nope'])).toMatchObject({ problems: [{ hint: 'the apps of test are: api, db, web' }] });
+  });
+
   it('orders release tags as semver and dates do, and leaves names, commits and two variants unordered', () => {
     const ordered = [
       '1.2.2',
@@ -384,6 +463,10 @@ describe('planning a promotion', () => {
       ['1.2-alpine', '1.2-rc.1'],
       ['1.09', '1.9'],
       ['2024-06-01', '1.2'],
+      ['1.2.3-rc.0010', '1.2.3-rc.9'],
+      ['1.2.3-rc.01', '1.2.3-rc.1'],
+      ['1234567', '7654321'],
+      ['1234567', '1.2'],
     ]) {
       expect([a, b, compareReleases(a, b)]).toEqual([a, b, undefined]);
     }

@@ -2,7 +2,7 @@
  * What check reads from the paths it is given: the YAML files at them, the CustomResourceDefinitions of
  * --crds, and a file that is no YAML at all said as such; a stage file given as manifests told what checks it.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ProblemsError, STDIN_FILE, type Problem } from '../errors.js';
 import { isCrd } from '../checks/crds.js';
@@ -115,11 +115,21 @@ export function missingInputs(cwd: string, paths: readonly string[], commandLine
   return missingPaths(cwd, given, '', (p) => missingPathHint(cwd, p, commandLine));
 }
 
-/** The YAML files at `paths`, directories searched recursively in name order. */
+/**
+ * The YAML files at `paths`, directories searched recursively in name order, each file once: one
+ * reached again (a path given twice, a directory and a file in it, a link to it) would define each
+ * of its objects twice, an error of the check's own making. Named as first reached.
+ */
 export function yamlFiles(cwd: string, paths: readonly string[], commandLine: CommandLine): string[] {
   const missing = missingInputs(cwd, paths, commandLine);
   if (missing.length) throw new ProblemsError(missing);
-  const files = paths.flatMap((p) => (p === STDIN ? [p] : yamlFilesAt(cwd, p)));
+  const seen = new Set<string>();
+  const files = paths
+    .flatMap((p) => (p === STDIN ? [p] : yamlFilesAt(cwd, p)))
+    .filter((f) => {
+      const file = f === STDIN ? f : withFs(f, 'reading', () => realpathSync(resolve(cwd, f)));
+      return !seen.has(file) && Boolean(seen.add(file));
+    });
   if (files.length === 0) {
     throw new ProblemsError([
       {

@@ -64,7 +64,7 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
       return ExitCode.ok;
     }
     const lost = [
-      ...npmTookValues(command, values, positionals, argv, io.env),
+      ...npmTookValues(command, values, positionals, argv, io.env, io.npmArguments),
       ...npmTookNoCache(command, values, positionals, io.env, io.npmArguments),
     ];
     if (lost.length) throw new ProblemsError(lost);

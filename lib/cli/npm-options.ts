@@ -93,6 +93,7 @@ export function npmTookValues<V>(
   positionals: readonly string[],
   argv: readonly string[],
   env: Io['env'],
+  npmArgs: (env: Io['env']) => readonly string[] | undefined = npmArguments,
 ): Problem[] {
   if (env.npm_lifecycle_event !== command.name) return [];
   const taken = Object.entries(command.options).flatMap(([option, { type, multiple }]): Taken[] => {
@@ -110,14 +111,27 @@ export function npmTookValues<V>(
   // check --pod-security=restricted: check's options but --no-cache are for checking files): else the line is refused in turn
   const required = positionals.length ? undefined : /npm run \S+ -- (?:\[options\] )?(<[^>]+>(?: <[^>]+>)*)/.exec(command.usage)?.[1];
   const paths = required ? ` ${required}` : '';
-  const words = [...taken.flatMap((t) => t.given), ...argv].map(argumentWord);
-  const line = words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}${paths}` : undefined;
+  // npm's line as its log says it, its own options (--workspace web, --prefix <dir>) where they were and the options it
+  // took moved after '--'; without its log, npm run <command>
+  const npm = npmWordsWithout(env, npmArgs, taken);
+  const [before, after] = npm ? [npm.before, npm.after] : [['run', command.name], argv];
+  /** The line of npm's words and `words`, quoted where the shell needs it, then `placeholder` (`<name>`) as it is. */
+  const lineOf = (words: readonly string[], placeholder = '') => {
+    const all = [...before, '--', ...words].map(argumentWord);
+    return all.every((w) => w !== undefined) ? `npm ${all.join(' ')}${placeholder}` : undefined;
+  };
+  const hidden = npm !== undefined && [...npm.before, ...npm.after].some(heldBack);
+  const instead = (option: string) =>
+    hidden
+      ? `give --${option} after '--', and npm's own options as you gave them (npm's log holds a credential or hides a word among them, not repeated here)`
+      : undefined;
+  const line = lineOf([...taken.flatMap((t) => t.given), ...after]);
   return taken.map((t) => {
     // the variable is all the command sees: an .npmrc or the environment may have set it, not the command line
     const unset = `if an .npmrc or the environment sets ${t.variable}, unset it`;
     if (t.none !== undefined) {
       const form = new RegExp(`--${t.option} (<[^>]+>)`).exec(command.usage)?.[1] ?? '<value>';
-      const valueless = [...argv.map(argumentWord), `--${t.option}`, form];
+      const valueless = lineOf([...after, `--${t.option}`], ` ${form}`);
       const by =
         t.none === ''
           ? `--${t.option}=, --no-${t.option} or --${t.option}=false given before '--'`
@@ -125,13 +139,13 @@ export function npmTookValues<V>(
       return {
         code: 'cli/usage',
         message: `${t.variable} is set ${t.none === '' ? 'and empty' : 'to true'} (by ${by}, which npm takes for itself, or by an .npmrc or the environment)${t.none === 'true' && positionals.length ? `, no argument is one of its values (${command.choices?.[t.option]?.join(', ')}) that npm could have passed on,` : ','} and ${command.name} runs without --${t.option}`,
-        hint: `${valueless.every((w) => w !== undefined) ? `write npm run ${command.name} -- ${valueless.join(' ')}${paths}` : `give --${t.option} ${form} after '--'`}: ${command.name}'s options go after '--', each with its value (${unset})`,
+        hint: `${instead(t.option) ?? (valueless ? `write ${valueless}${paths}` : `give --${t.option} ${form} after '--'`)}: ${command.name}'s options go after '--', each with its value (${unset})`,
       };
     }
     return {
       code: 'cli/usage',
       message: `${t.variable} is set (by ${t.given.map((g) => `'${g}'`).join(' ')} given before '--', which npm takes for itself, or by an .npmrc or the environment), and ${command.name} runs without ${t.given.length === 1 ? 'it' : 'them'}`,
-      hint: `${line ? `write ${line}` : `give --${t.option} after '--'`}: ${command.name}'s options go after '--' (${unset})`,
+      hint: `${instead(t.option) ?? (line ? `write ${line}${paths}` : `give --${t.option} after '--'`)}: ${command.name}'s options go after '--' (${unset})`,
     };
   });
 }
@@ -216,6 +230,35 @@ export function npmTookNoCache<V>(
  */
 const heldBack = (word: string): boolean =>
   word.includes('***') || /^--?(?:[^=]*[/:])?_?(?:auth|authtoken|password|otp|key|cert|token)(?:=|$)/i.test(word) || /^--?\/\//.test(word);
+
+/**
+ * npm's words of this run as its log says them (`npmArgs`), those before `--` without the options of
+ * `taken` (`--stage qa`, `--stage`, `--stage ""`, `--no-stage`: npm writes a value as the next word), and
+ * those after it; undefined when the log cannot be read.
+ */
+function npmWordsWithout(
+  env: Io['env'],
+  npmArgs: (env: Io['env']) => readonly string[] | undefined,
+  taken: readonly Taken[],
+): { readonly before: readonly string[]; readonly after: readonly string[] } | undefined {
+  const args = npmArgs(env);
+  if (args === undefined) return undefined;
+  const end = args.indexOf('--');
+  const before = end === -1 ? args : args.slice(0, end);
+  const kept: string[] = [];
+  for (let i = 0; i < before.length; i++) {
+    const word = before[i];
+    const t = taken.find((t) => word === `--${t.option}` || word === `--no-${t.option}` || word.startsWith(`--${t.option}=`));
+    if (t === undefined) {
+      kept.push(word);
+      continue;
+    }
+    // the value npm wrote after the option, one of those it kept ('' or true for none)
+    const values = t.none === undefined ? t.given.map((g) => g.slice(`--${t.option}=`.length)) : ['', 'true', 'false'];
+    if (word === `--${t.option}` && i + 1 < before.length && values.includes(before[i + 1])) i++;
+  }
+  return { before: kept, after: end === -1 ? [] : args.slice(end + 1) };
+}
 
 /**
  * Whether `command`, run as its own npm script, was given --no-cache before `--`, as npm's log says

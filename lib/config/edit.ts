@@ -20,7 +20,7 @@ import {
   type Scalar,
   type YAMLMap,
 } from 'yaml';
-import { ProblemsError, compareProblems, type SourceLocation } from '../errors.js';
+import { ProblemsError, compareProblems, escapeName, type SourceLocation } from '../errors.js';
 import { capProblems } from '../model/limits.js';
 import { readStageDocument } from './read-stage.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
@@ -311,15 +311,31 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
 
 /**
  * `environments/qa.yaml:6:12: apps.demoapp.image: demoapp:1 -> demoapp:1.1`, with where a value
- * was merged from or why it is what it is in parentheses.
+ * was merged from or why it is what it is in parentheses; each value as `shownValue` prints it.
  */
 export function formatEdit({ location: l, path, from, fromMerge, how, value, why }: AppliedEdit): string {
   const place = `${l.file}:${l.line}:${l.column}: ${dotted(path)}: `;
+  const shown = shownValue(value);
   if (how?.kind === 'kept')
     return how.alias === undefined
-      ? `${place}${value} kept (now written here: it was merged from ${how.source}, which changes)`
-      : `${place}${value} kept (written in place of the alias *${how.alias} of ${how.source}, which changes)`;
-  const before = from === undefined ? '(not set)' : fromMerge && fromMerge !== how?.source ? `${from} (merged from ${fromMerge})` : from;
+      ? `${place}${shown} kept (now written here: it was merged from ${how.source}, which changes)`
+      : `${place}${shown} kept (written in place of the alias *${how.alias} of ${how.source}, which changes)`;
+  const old = from === undefined ? '(not set)' : shownValue(from);
+  const before = from !== undefined && fromMerge && fromMerge !== how?.source ? `${old} (merged from ${fromMerge})` : old;
   const notes = [...(how ? [`merged from ${how.source}`] : []), ...(why ? [why] : [])];
-  return `${place}${before} -> ${value}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+  return `${place}${before} -> ${shown}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+}
+
+/**
+ * A value of a stage file where an edit's line shows it: as it is, but in double quotes with its
+ * control characters escaped (`escapeName`: `\n`, `\t`, `\x1b`) when it is empty, has blanks at
+ * an end or holds one (a block scalar's lines, an escape), so that each edit stays one line, what
+ * it holds shows, and no terminal acts on it.
+ */
+export function shownValue(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters to show as escapes
+  if (!/^$|^\s|\s$|[\x00-\x1f\x7f-\x9f\u2028\u2029]/.test(value)) return value;
+  return `"${escapeName(value)
+    .replaceAll('"', '\\"')
+    .replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`)}"`;
 }

@@ -7,7 +7,8 @@ import { escapeControls, escapeName } from '../errors.js';
 import { Hidden } from './hidden-values.js';
 import type { FieldChange, ObjectDiff } from './objects.js';
 
-const show = (v: unknown) => (v === undefined ? '(none)' : v instanceof Hidden ? v.text : JSON.stringify(keyedValues(v)));
+/** A value as JSON writes it, which escapes C0 but leaves DEL and C1 (`\x9b`, CSI to some terminals) to `escapeControls`. */
+const show = (v: unknown) => (v === undefined ? '(none)' : v instanceof Hidden ? v.text : escapeControls(JSON.stringify(keyedValues(v))));
 /** Values inside a change are shown as written, not with the `[name]` keys used for matching. */
 function keyedValues(v: unknown): unknown {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Hidden) return v;

@@ -1,5 +1,5 @@
 import { openProject, projectCrds } from '../../lib/cli/project.js';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -173,6 +173,19 @@ describe('npm run check -- <paths>', () => {
       code: 0,
       stdout: '11 objects checked: 0 errors, 0 warnings\n',
     });
+  });
+
+  it('reads a file reached twice (a path given twice, a directory and a file in it, a link to it) once: its objects are not defined twice', () => {
+    const valid = fixture('valid');
+    const [first] = readdirSync(join(REPO, valid)).sort();
+    const dir = mkdtempSync(join(tmpdir(), 'check-twice-'));
+    symlinkSync(join(REPO, valid, first), join(dir, 'link.yaml'));
+    for (const args of [
+      [valid, valid],
+      [valid, `${valid}/`, `./${valid}/${first}`],
+      [valid, join(dir, 'link.yaml')],
+    ])
+      expect([args, runCli('check', args)]).toMatchObject([args, { code: 0, stdout: '11 objects checked: 0 errors, 0 warnings\n' }]);
   });
 
   it('accepts namespaces the cluster already has with --namespace-exists', () => {

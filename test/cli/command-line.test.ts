@@ -758,6 +758,54 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
     },
   );
 
+  it.each([
+    // npm's own options (--workspace web, --prefix <dir>) stay where they were, as its log writes them: the line runs where the first did
+    [
+      'synth',
+      ['lab'],
+      { npm_config_stage: 'qa' },
+      ['run', '--workspace', 'web', 'synth', '--stage', 'qa', '--', 'lab'],
+      'write npm run --workspace web synth -- --stage=qa lab',
+    ],
+    [
+      'synth',
+      [],
+      { npm_config_stage: '' },
+      ['--prefix', '/srv/my project', 'run', 'synth', '--no-stage'],
+      "write npm --prefix '/srv/my project' run synth -- --stage <name>",
+    ],
+    [
+      'synth',
+      [],
+      { npm_config_stage: 'true' },
+      ['run', '--loglevel', 'silent', 'synth', '--stage', 'true'],
+      'write npm run --loglevel silent synth -- --stage <name>',
+    ],
+    [
+      'check',
+      ['dist/qa'],
+      { npm_config_crds: 'crds\n\nmore crds' },
+      ['run', '-w', 'web', 'check', '--crds', 'crds', '--crds', 'more crds', '--', 'dist/qa'],
+      "write npm run -w web check -- --crds=crds '--crds=more crds' dist/qa",
+    ],
+    // a credential among npm's options is never printed back
+    [
+      'synth',
+      ['lab'],
+      { npm_config_stage: 'qa' },
+      ['run', '--//registry.example.com/:_authToken', 'glpat-SECRET1', 'synth', '--stage', 'qa', '--', 'lab'],
+      "give --stage after '--', and npm's own options as you gave them (npm's log holds a credential or hides a word among them, not repeated here)",
+    ],
+  ])("%s %j with %j, npm's log saying %j, is refused with a line that keeps npm's own options", (command, args, npmEnv, npm, hint) => {
+    const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
+    const r = runCli(command, args, dir, { npm_lifecycle_event: command, ...npmEnv }, { npmArguments: npm });
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('SECRET1');
+    expect(r.stderr.split('\n')[1]).toMatch(
+      new RegExp(`^  hint: ${hint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${command}'s options go after '--'`),
+    );
+  });
+
   it('the same variable set by the option given apart (true), by another script, or given on the command line too, refuses nothing', () => {
     const dir = fixtureProject(['dev', 'qa', 'test']);
     // npm run synth --stage qa: npm_config_stage=true, and qa comes as an argument

@@ -1,12 +1,13 @@
 /** `npm run promote` where stage files merge one app's settings into another's, a stage pulls from its own registry, or a stage file has changes not yet synthesized. */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readStageOutput, rewriteStage } from '../../lib/cli/output.js';
 import { openProject } from '../../lib/cli/project.js';
 import { releaseHeldLocks } from '../../lib/cli/lock.js';
 import { atStep } from '../../lib/model/crash-point.cjs';
-import { expectRefusedWhenSavedMeanwhile, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { RUN_SCRIPT, expectRefusedWhenSavedMeanwhile, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 import { formatProblem } from '../../lib/errors.js';
 import { codeInfo } from '../../lib/model/codes.js';
@@ -383,7 +384,7 @@ describe('promote to a stage that runs a later release (a hotfix brought back)',
     const back = runCli('promote', ['test', 'qa', '--rollback'], dir);
     expect(back.code).toBe(0);
     expect(back.stdout.split('\n').slice(0, 2)).toEqual([
-      'environments/qa.yaml:6:12: apps.demoapp.image: demoapp:1.2.1 -> demoapp:1.2',
+      'environments/qa.yaml:6:12: apps.demoapp.image: demoapp:1.2.1 -> demoapp:1.2 (a rollback from demoapp:1.2.1, a later release: --rollback)',
       'environments/qa.yaml:23:14: apps.demoapp.database.image: mysql:8.0 -> mysql:8.4',
     ]);
   });
@@ -446,4 +447,30 @@ describe('promote exit codes: a command line that names nothing (2) against a re
       "environments/test.yaml:4:1: error: stage test deploys no app 'wbe'; did you mean 'web'?",
     ]);
   });
+});
+
+describe('promote whose report cannot be written (a full disk behind >)', () => {
+  it.skipIf(!existsSync('/dev/full'))(
+    'says that the stage file and dist/<to> were written, not only dist/, and that git diff shows them (exit 2)',
+    () => {
+      const dir = tempProject({
+        dev: repoStage('dev').replace('image: demoapp:1\n', 'image: demoapp:1.3\n'),
+        test: repoStage('test'),
+      });
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const full = openSync('/dev/full', 'w');
+      const r = spawnSync(process.execPath, [RUN_SCRIPT, 'promote', 'dev', 'test'], {
+        cwd: dir,
+        stdio: ['ignore', full, 'pipe'],
+        encoding: 'utf8',
+      });
+      closeSync(full);
+      expect(r.status).toBe(2);
+      // it said 'dist/ was written before', and the hint's 'run again' then promotes nothing, its report of the change lost
+      expect(r.stderr).toContain(
+        'error: writing standard output: it cannot be written: the disk is full; the promotion (environments/test.yaml and dist/test/, which git diff shows) was written before, only this report is missing\n',
+      );
+      expect(readFileSync(join(dir, 'environments', 'test.yaml'), 'utf8')).toContain('image: demoapp:1.3\n');
+    },
+  );
 });

@@ -43,6 +43,25 @@ describe('editing a stage file', () => {
     ]);
   });
 
+  it('shows a value of several lines, blanks at its ends or none at all quoted, each edit on one line', () => {
+    const text = 'apps:\n  demoapp:\n    notes: |\n      line one\n      line two\n    tag: " 1.2 "\n    empty: ""\n';
+    const { applied } = editValues(
+      text,
+      [
+        { path: ['apps', 'demoapp', 'notes'], value: 'one line' },
+        { path: ['apps', 'demoapp', 'tag'], value: 'a\tb\u001b[31m' },
+        { path: ['apps', 'demoapp', 'empty'], value: 'x' },
+      ],
+      'environments/p.yaml',
+    );
+    // the old value was printed raw: 'line one', 'line two' and ' -> one line' on lines of their own; an escape reached the terminal
+    expect(applied.map(formatEdit)).toEqual([
+      'environments/p.yaml:3:12: apps.demoapp.notes: "line one\\nline two\\n" -> one line',
+      'environments/p.yaml:4:10: apps.demoapp.tag: " 1.2 " -> "a\\tb\\x1b[31m"',
+      'environments/p.yaml:5:12: apps.demoapp.empty: "" -> x',
+    ]);
+  });
+
   it('adds a missing key as the last entry of its block or flow mapping', () => {
     const { text, applied } = editValues(
       stage,

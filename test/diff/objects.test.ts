@@ -510,6 +510,17 @@ describe('diffing manifests', () => {
     );
   });
 
+  it('prints a value holding a C1 control character (CSI, \\x9b, which some terminals act on) as its escape, never the character', () => {
+    const config = (data: Record<string, string>): Manifest => ({
+      id: 'ConfigMap qa/web',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'qa' }, data },
+    });
+    // JSON.stringify escapes C0 (\x1b as \u001b) but leaves DEL and C1 as they are
+    const text = formatDiff(diffManifests([config({ a: '1' })], [config({ a: '\x9b2J\x7f' })]), { before: 'a', after: 'b' });
+    expect(text.split('\n')[1]).toBe('  data.a: "1" -> "\\x9b2J\\x7f"');
+    expect(text).not.toMatch(/[\x7f-\x9f]/);
+  });
+
   it('reads the objects of chart files and node files, not the kustomization or the inventory', () => {
     const files = new Map([
       ['10-a.yaml', 'kind: Service\nmetadata: {name: a, namespace: n}\n---\nkind: Pod\nmetadata: {name: b}\n'],
