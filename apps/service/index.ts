@@ -222,7 +222,8 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
     const [pods, what] = s.autoscaling
       ? [s.autoscaling.minReplicas, 'autoscaling.minReplicas']
       : [s.replicas ?? DEFAULTS.replicas, s.replicas === undefined ? 'the default replicas' : 'replicas'];
-    if (budget.minAvailable >= pods)
+    // no pod (replicas: 0): a drain waits for none, and no minAvailable below 0 exists to offer
+    if (pods > 0 && budget.minAvailable >= pods)
       problems.push({
         code: 'refs/pdb-blocks-drain',
         severity: 'warning',

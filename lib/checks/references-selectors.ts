@@ -133,7 +133,8 @@ function checkDisruptionBudget(o: KubeObject, ns: string, index: ObjectIndex, ou
     const counts = selected.map((w) => replicasOf(w, ns, index));
     if (counts.every((n) => n !== undefined)) {
       const total = (counts as number[]).reduce((a, b) => a + b, 0);
-      if (minA >= total) {
+      // no pod to evict (replicas 0): no drain waits for one
+      if (total > 0 && minA >= total) {
         blocks(
           ['spec', 'minAvailable'],
           `minAvailable ${minA} is at least the ${total} replica${total === 1 ? '' : 's'} it covers (${selected.map((w) => `${w.object.kind} ${objectHandle(w.object)}`).join(', ')})`,
