@@ -100,7 +100,12 @@ describe('the disruption budget of a service', () => {
   });
 
   it('says nothing of minAvailable while replicas is 0: there is no pod a drain waits for (it warned to lower minAvailable below 0)', () => {
-    const text = serviceStage(['image: team/api:1', 'replicas: 0', 'ports: { http: { port: 8080 } }', 'disruptionBudget: { minAvailable: 1 }']);
+    const text = serviceStage([
+      'image: team/api:1',
+      'replicas: 0',
+      'ports: { http: { port: 8080 } }',
+      'disruptionBudget: { minAvailable: 1 }',
+    ]);
     expect(loader.load(text, 'environments/x.yaml').warnings.map(formatProblem)).toEqual([]);
     const compiled = compileStages([{ stage: 'x', file: 'environments/x.yaml', text }]);
     expect(compiled.checks.get('x')!.findings.filter((f) => f.code.startsWith('refs/pdb'))).toEqual([]);
