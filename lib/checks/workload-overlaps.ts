@@ -30,13 +30,16 @@ export function workloadOverlaps(o: KubeObject, ns: string, index: ObjectIndex):
   // by their heads and labels: a cached app's workload is not read for its kind and name
   const others = index.podLabelsSelected(ns, selector).filter((w) => w.object !== o && !sameObject(w.object, o));
   if (others.length === 0) return [];
-  const named = others.map((w) => `${w.object.kind} ${objectHandle(w.object)} (${formatLabels(w.labels)})`);
+  // a Pod is its own template
+  const named = others.map(
+    (w) => `${w.object.kind === 'Pod' ? '' : 'the pod template of '}${w.object.kind} ${objectHandle(w.object)} (${formatLabels(w.labels)})`,
+  );
   return [
     {
       ...finder(o)(
         OVERLAP,
         selector.path,
-        `selects the pods ${formatSelector(selector)}, which the pod template of ${named.join(', ')} matches too: Kubernetes takes both, but whatever finds this ${o.kind}'s pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get and logs -l, a Service or PodDisruptionBudget written with it), and each controller adopts the other's orphaned pods`,
+        `selects the pods ${formatSelector(selector)}, which ${named.join(', ')} ${others.length === 1 ? 'matches' : 'match'} too: Kubernetes takes both, but whatever finds this ${o.kind}'s pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get and logs -l, a Service or PodDisruptionBudget written with it), and each controller adopts the other's orphaned pods`,
         `give each workload's pods a label of their own that its selector names (the app's instance label, app.kubernetes.io/instance, which stagecraft writes on every pod template of an app); a selector cannot change: delete the ${o.kind} (kubectl delete ${o.kind.toLowerCase()} ${String(o.metadata.name)} --cascade=orphan) before the apply that changes it`,
       ),
       severity: 'warning',

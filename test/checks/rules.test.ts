@@ -66,7 +66,7 @@ describe('NetworkPolicies and PodDisruptionBudgets', () => {
 describe('workloads whose selectors overlap', () => {
   it("warns at a selector that matches another workload's pods: the API server takes both, but what finds the pods by it finds both", () => {
     expect(codedFindingsIn(['rules/workload-overlap-fire.yaml'])).toEqual([
-      "refs/workload-overlap rules/workload-overlap-fire.yaml:8:5: Deployment api: spec.selector: selects the pods app=api, which the pod template of Deployment api-canary (app=api, track=canary) matches too: Kubernetes takes both, but whatever finds this Deployment's pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get and logs -l, a Service or PodDisruptionBudget written with it), and each controller adopts the other's orphaned pods",
+      "refs/workload-overlap rules/workload-overlap-fire.yaml:8:5: Deployment api: spec.selector: selects the pods app=api, which the pod template of Deployment api-canary (app=api, track=canary), Pod debug (app=api) match too: Kubernetes takes both, but whatever finds this Deployment's pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get and logs -l, a Service or PodDisruptionBudget written with it), and each controller adopts the other's orphaned pods",
     ]);
   });
 
