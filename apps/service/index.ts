@@ -15,7 +15,7 @@ import { DEFAULTS, colorServicePort, ingressPortOf, serviceSettings, servicePort
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, probesProblems, resourcesProblems } from '../../lib/config/workload.js';
-import { containerNameProblems, envFromProblems, mountProblems, ownImageProblems } from './container-problems.js';
+import { commandProblems, containerNameProblems, envFromProblems, mountProblems, ownImageProblems } from './container-problems.js';
 import { podPortProblems } from './port-probe-problems.js';
 import { sidecarProblems } from './sidecar-problems.js';
 import { storageProblems } from './storage-problems.js';
@@ -208,6 +208,7 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
     ...containerNameProblems(name, s),
     ...ownImageProblems(s),
     ...sidecarProblems(s),
+    ...commandProblems(s),
   );
   const budget = s.disruptionBudget;
   if (budget && (budget.maxUnavailable === undefined) === (budget.minAvailable === undefined))
