@@ -8,7 +8,7 @@ import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
 import { service } from '../service/index.js';
-import { envFromProblems, containerNameProblems, mountProblems, ownImageProblems } from '../service/container-problems.js';
+import { commandProblems, envFromProblems, containerNameProblems, mountProblems, ownImageProblems } from '../service/container-problems.js';
 import { cronChart } from './chart.js';
 import { scheduleProblems } from './schedule.js';
 import { cronSettings, type CronSettings } from './settings.js';
@@ -34,6 +34,7 @@ function refine(s: CronSettings, stage: StageContext, name: string): SettingsPro
     ...envFromProblems(s),
     ...containerNameProblems(name, s),
     ...ownImageProblems(s),
+    ...commandProblems(s),
   );
   // warnings: careless units of cpu and memory
   problems.push(...resourcesProblems(s.resources, ['resources']));

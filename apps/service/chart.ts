@@ -217,6 +217,8 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     nodeSelector: s.nodeSelector,
     tolerations: s.tolerations,
     ...podSpread(s),
+    // what the spread and anti-affinity count: the Deployments keep selecting by `name`, any app's label
+    ownLabels: appSelector(name, stage),
     imagePullSecrets: s.imagePullSecrets,
     serviceAccountName: s.serviceAccountName,
     automountServiceAccountToken: s.automountServiceAccountToken,

@@ -135,3 +135,38 @@ export function ownImageProblems(
   }
   return problems;
 }
+
+/** The settings that give a container (or a hook) a command, as `commandProblems` reads them. */
+interface Commands {
+  readonly command?: readonly string[];
+  readonly preStop?: readonly string[];
+  readonly initContainers?: readonly { readonly command: readonly string[] }[];
+  readonly sidecars?: readonly { readonly command?: readonly string[] }[];
+}
+
+/**
+ * A command whose program, its first item, is empty or blank (`command: [""]`, a template that left
+ * a value out): the API server takes it, and the container runtime starts no program of that name, so
+ * the container fails at every start (a preStop hook, before every stop). Later items are arguments,
+ * of which an empty one is one.
+ */
+export function commandProblems(s: Commands): SettingsProblem[] {
+  const commands: [path: (string | number)[], command: readonly string[] | undefined][] = [
+    [['command'], s.command],
+    ...(s.initContainers ?? []).map((c, i): [(string | number)[], readonly string[]] => [['initContainers', i, 'command'], c.command]),
+    ...(s.sidecars ?? []).map((c, i): [(string | number)[], readonly string[] | undefined] => [['sidecars', i, 'command'], c.command]),
+    [['preStop'], s.preStop],
+  ];
+  return commands.flatMap(([path, command]): SettingsProblem[] =>
+    command?.[0] !== undefined && command[0].trim() === ''
+      ? [
+          {
+            code: 'config/invalid',
+            path: [...path, 0],
+            message: `is ${JSON.stringify(command[0])}: the program the container runs comes first, and the container runtime starts no program of an empty name (the API server takes it; the container fails at every start, executable file not found)`,
+            hint: "write the program it runs first, e.g. [/app/server, --port=8080], or leave it out to run the image's entrypoint",
+          },
+        ]
+      : [],
+  );
+}

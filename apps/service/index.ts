@@ -15,7 +15,7 @@ import { DEFAULTS, colorServicePort, ingressPortOf, serviceSettings, servicePort
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, probesProblems, resourcesProblems } from '../../lib/config/workload.js';
-import { containerNameProblems, envFromProblems, mountProblems, ownImageProblems } from './container-problems.js';
+import { commandProblems, containerNameProblems, envFromProblems, mountProblems, ownImageProblems } from './container-problems.js';
 import { podPortProblems } from './port-probe-problems.js';
 import { sidecarProblems } from './sidecar-problems.js';
 import { storageProblems } from './storage-problems.js';
@@ -208,6 +208,7 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
     ...containerNameProblems(name, s),
     ...ownImageProblems(s),
     ...sidecarProblems(s),
+    ...commandProblems(s),
   );
   const budget = s.disruptionBudget;
   if (budget && (budget.maxUnavailable === undefined) === (budget.minAvailable === undefined))
@@ -222,7 +223,8 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
     const [pods, what] = s.autoscaling
       ? [s.autoscaling.minReplicas, 'autoscaling.minReplicas']
       : [s.replicas ?? DEFAULTS.replicas, s.replicas === undefined ? 'the default replicas' : 'replicas'];
-    if (budget.minAvailable >= pods)
+    // no pod (replicas: 0): a drain waits for none, and no minAvailable below 0 exists to offer
+    if (pods > 0 && budget.minAvailable >= pods)
       problems.push({
         code: 'refs/pdb-blocks-drain',
         severity: 'warning',

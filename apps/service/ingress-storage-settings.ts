@@ -6,8 +6,8 @@ import {
   HOST_PATH_PATTERN,
   INGRESS_PATH_EXPECTED,
   INGRESS_PATH_PATTERN,
+  HostName,
   Mapping,
-  ingressHostPattern,
   QualifiedKey,
   Settings,
   StringEnum,
@@ -20,10 +20,7 @@ import { prefixRoute, samePrefixRoutes } from '../../lib/constructs/tls-ingress.
 import type { PathProblem } from '../../lib/errors.js';
 
 /** A host an Ingress rule takes: a DNS name, or a wildcard for one level of subdomains (`*.example.com`). */
-const HostName = Type.String({
-  pattern: ingressHostPattern({ dotted: true, wildcard: true }),
-  maxLength: 253,
-  expected: 'a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address)',
+const Host = HostName({
   description: 'Host name of the service, or a wildcard such as *.example.com (one level of subdomains; the certificate must cover it).',
 });
 const AnnotationKey = QualifiedKey('an annotation key such as prometheus.io/scrape');
@@ -78,7 +75,7 @@ export function ingressPathProblems(
 export const IngressSettings = Type.Optional(
   Settings(
     {
-      host: HostName,
+      host: Host,
       tlsSecret: SecretName({ description: 'The TLS Secret for the host, by name (made outside stagecraft).' }),
       port: Type.Optional(PortName),
       paths: IngressPaths('Path prefixes. @default [/]'),

@@ -172,6 +172,16 @@ export class ObjectIndex {
     return found.map(this.resolve);
   }
 
+  /**
+   * The workloads in `ns` whose pod template matches the selector, as `workloadsSelected` finds them,
+   * each as its object's head (a cached app's stand-in: kind and name, unread) and its pods' labels.
+   */
+  podLabelsSelected(ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>): readonly Pick<Slot, 'object' | 'labels'>[] {
+    const found = this.pods.selected(ns, selector);
+    this.note(['selected', ns, { matchLabels: selector.matchLabels, matchExpressions: selector.matchExpressions }], found);
+    return found;
+  }
+
   /** The workloads in `ns` whose pod template has every label of `labels` (which must not be empty). */
   workloadsLabelled(ns: string, labels: Readonly<Record<string, string>>): readonly Workload[] {
     const found = this.pods.labelled(ns, labels);

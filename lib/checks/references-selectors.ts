@@ -12,6 +12,7 @@ import { CUSTOM_SCALED_KINDS } from './custom-workloads.js';
 import { SCALED_KINDS } from '../model/kinds.js';
 import { workloadTemplatePath } from '../model/pod-specs.js';
 import { formatLabels, formatSelector, selectorMatches, type Requirement, type Selector } from './selectors.js';
+import { workloadOverlaps } from './workload-overlaps.js';
 
 /** The apiVersion of the Prometheus Operator's ServiceMonitor. */
 export const SERVICE_MONITOR = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' } as const;
@@ -132,7 +133,8 @@ function checkDisruptionBudget(o: KubeObject, ns: string, index: ObjectIndex, ou
     const counts = selected.map((w) => replicasOf(w, ns, index));
     if (counts.every((n) => n !== undefined)) {
       const total = (counts as number[]).reduce((a, b) => a + b, 0);
-      if (minA >= total) {
+      // no pod to evict (replicas 0): no drain waits for one
+      if (total > 0 && minA >= total) {
         blocks(
           ['spec', 'minAvailable'],
           `minAvailable ${minA} is at least the ${total} replica${total === 1 ? '' : 's'} it covers (${selected.map((w) => `${w.object.kind} ${objectHandle(w.object)}`).join(', ')})`,
@@ -291,6 +293,7 @@ export function objectSelections(o: KubeObject, index: ObjectIndex, options: Sel
     checkPodMonitor(o, ns, index, out);
   const w = index.workload(o);
   if (!w) return out;
+  out.push(...workloadOverlaps(o, ns, index));
   const policies = index.objectsOf(KINDS.NetworkPolicy, ns).filter((p) => String(p.apiVersion) === 'networking.k8s.io/v1');
   if (policies.length === 0) return out;
   const labels = w.template.metadata?.labels ?? {};

@@ -104,7 +104,7 @@ export interface ProbedPorts {
  * The problems of the `Probe` settings of a container (`{ liveness, readiness, startup }`) at `at`,
  * each at its probe's line: one with none or several of `http`, `tcp` and `command`, which the schema
  * takes and the container's probe cannot be (toProbe throws, which a stack's chart reports at the
- * app's key only). Given the container's `ports`, also an HTTP or TCP check on a port name the
+ * app's key only), and a command check whose program (its first item) is empty or blank. Given the container's `ports`, also an HTTP or TCP check on a port name the
  * container does not have, or without a port when it has none to default to. A stack's refine step
  * gives them, as it gives `resourcesProblems`.
  */
@@ -125,6 +125,15 @@ export function probesProblems(
         hint: 'e.g. `http: { path: /healthz }`, or `tcp: { port: <port> }` or `command: [redis-cli, ping]` for a service that does not speak HTTP',
       });
       continue;
+    }
+    const program = probe.command?.[0];
+    if (program !== undefined && program.trim() === '') {
+      problems.push({
+        code: 'config/invalid',
+        path: [...at, which, 'command', 0],
+        message: `is ${JSON.stringify(program)}: a command check runs its first item as a program in the container, and none has an empty name, so the check fails every time (a liveness probe restarts the container forever, a readiness probe keeps the pod out of its Services)`,
+        hint: 'write the program first, e.g. [redis-cli, ping], or check by http or tcp',
+      });
     }
     const check = probe.http ? 'http' : probe.tcp ? 'tcp' : undefined;
     if (!check || !ports) continue;

@@ -133,6 +133,18 @@ export function ingressHostPattern(options: { readonly dotted?: boolean; readonl
   return `^${NOT_IPV4}${options.wildcard ? '(\\*\\.)?' : ''}${options.dotted ? '(?=.*\\.)' : ''}${DNS_SUBDOMAIN_PATTERN.slice(1)}`;
 }
 /**
+ * The host of an Ingress (`TlsIngress`'s `host`), as a setting: a DNS name, or a wildcard for one
+ * level of subdomains (`*.example.com`), refused at its line otherwise (an empty string, an IP
+ * address, `ünïcode.example.com`), where the checks would refuse the Ingress at its field only.
+ */
+export const HostName = (options: SchemaOptions = {}) =>
+  Type.String({
+    pattern: ingressHostPattern({ dotted: true, wildcard: true }),
+    maxLength: 253,
+    expected: 'a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address)',
+    ...options,
+  });
+/**
  * A Prefix path of an Ingress: absolute, without '//', '/./', '/../' or '%2F', not ending in '/.'
  * or '/..', without spaces.
  */

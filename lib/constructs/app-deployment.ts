@@ -113,6 +113,14 @@ export interface AppDeploymentProps extends PodProps {
    * selector of a Deployment cannot change.
    */
   readonly selector: Readonly<Record<string, string>>;
+  /**
+   * Labels that make the pods the app's own when `selector` alone does not (a stack that keeps
+   * selecting by `{ name }`, any app's label, since its Deployment's selector cannot change):
+   * `appSelector(name, stage)`. The pods carry them, and `spread` and `antiAffinity` count only the
+   * pods that carry them and the selector's, never a `manifests` app's pods labelled `name: <app>`.
+   * @default - none: `selector` is the app's own
+   */
+  readonly ownLabels?: Readonly<Record<string, string>>;
   /** @default 1 (none when `autoscaled`) */
   readonly replicas?: number;
   /**
@@ -172,8 +180,9 @@ export interface AppDeploymentProps extends PodProps {
   /** Arguments of the entrypoint. @default - the image's CMD */
   readonly args?: readonly string[];
   /**
-   * How the pods spread over nodes or zones; each constraint counts the pods `selector` selects, the
-   * Deployment's own (a blue/green color's own: the other color's pods are another rollout).
+   * How the pods spread over nodes or zones; each constraint counts the pods `selector` and
+   * `ownLabels` select, the Deployment's own (a blue/green color's own: the other color's pods are
+   * another rollout).
    * @default - none
    */
   readonly spread?: readonly AppSpread[];
@@ -252,7 +261,7 @@ export class AppDeployment extends Construct {
       p && toProbe(p, props.port, `Deployment '${props.name}': '${which}' probe`);
     const versionLabel = { 'app.kubernetes.io/version': props.version };
     /** The Deployment's own pods, which its spread and anti-affinity count. */
-    const ownPods = (): k8s.LabelSelector => ({ matchLabels: { ...props.selector } });
+    const ownPods = (): k8s.LabelSelector => ({ matchLabels: { ...props.selector, ...props.ownLabels } });
     this.apiObject = new k8s.KubeDeployment(this, 'Resource', {
       metadata: {
         name: props.name,
@@ -271,7 +280,7 @@ export class AppDeployment extends Construct {
             },
         template: {
           metadata: {
-            labels: { ...props.selector, ...versionLabel },
+            labels: { ...props.selector, ...props.ownLabels, ...versionLabel },
             annotations: props.podAnnotations && Object.keys(props.podAnnotations).length ? { ...props.podAnnotations } : undefined,
           },
           spec: oneContainerPod({

@@ -50,7 +50,10 @@ export interface OneContainerPodProps {
   readonly automountServiceAccountToken?: boolean;
   /** Secrets with registry credentials the kubelet pulls the image with, by name. @default - none */
   readonly imagePullSecrets?: readonly string[];
-  /** Group that owns the pod's volumes, so that a non-root user can write to a claim (and read secret files). @default - none */
+  /**
+   * Group that owns the pod's volumes, so that a non-root user can write to a claim (and read secret files).
+   * @default - the container's `runAsGroup` when it runs as non-root and writes a claim (`claimWritten`), else none
+   */
   readonly fsGroup?: number;
   /** @default - Kubernetes' default (`Always`, which a Job's pods may not have: a CronJob gives its own) */
   readonly restartPolicy?: string;
@@ -72,9 +75,25 @@ export interface OneContainerPodProps {
 }
 
 /**
+ * Whether a non-root container writes a claim: a mount, not read-only, of a `persistentVolumeClaim`
+ * volume or of no volume the pod lists (a StatefulSet's `volumeClaimTemplates`). A claim's file
+ * system belongs to root (the kubelet gives it the pod's `fsGroup` only when the pod has one), so
+ * without a group the app's writes fail with "permission denied".
+ */
+function claimWritten(props: OneContainerPodProps): boolean {
+  const { runAsUser, runAsNonRoot } = props.securityContext;
+  if (runAsUser === 0 || (runAsUser === undefined && runAsNonRoot !== true)) return false;
+  const volumes = new Map((props.volumes ?? []).map((v) => [v.name, v]));
+  return (props.volumeMounts ?? []).some((m) => {
+    const v = volumes.get(m.name);
+    return m.readOnly !== true && (v === undefined || v.persistentVolumeClaim !== undefined);
+  });
+}
+
+/**
  * The pod spec: the container with its security context and pull policy, the pod's RuntimeDefault
- * seccomp profile, no API token unless asked, pull secrets by name, the nodes it runs on, and a
- * writable `/tmp` beside a read-only root filesystem.
+ * seccomp profile, no API token unless asked, pull secrets by name, the nodes it runs on, a
+ * writable `/tmp` beside a read-only root filesystem, and a claim it writes given to its group.
  */
 export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
   // a read-only root filesystem still needs somewhere to write temporary files (the JVM does)
@@ -97,7 +116,10 @@ export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
     tolerations: orUndefined(props.tolerations),
     affinity: props.affinity,
     topologySpreadConstraints: orUndefined(props.topologySpreadConstraints),
-    securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
+    securityContext: {
+      seccompProfile: { type: 'RuntimeDefault' },
+      fsGroup: props.fsGroup ?? (claimWritten(props) ? props.securityContext.runAsGroup : undefined),
+    },
     initContainers: orUndefined(props.initContainers?.map(withPodFields)),
     containers: [props.container, ...(props.sidecars ?? [])].map(withPodFields),
     volumes: orUndefined([...(tmp ? [{ name: 'tmp', emptyDir: {} }] : []), ...(props.volumes ?? [])]),

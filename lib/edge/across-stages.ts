@@ -169,20 +169,28 @@ function crossStageProblems(
         hint: `give it a node port free in every stage, e.g. ${free} (${NODE_PORT_MIN}-${NODE_PORT_MAX})`,
       });
     }
-    const ns = claims.namespace;
-    // two delivered stages: lib/delivery/conflicts.ts's sharedNamespaces refuses one namespace of one cluster
-    const shared =
-      ns &&
-      earlier.flatMap(([s, o]) => {
-        const why = o.namespace?.value === ns.value && !(claims.delivered && o.delivered) && sharedCluster(claims, o, defaultCluster);
-        return why && o.namespace ? [{ s, taken: o.namespace, why }] : [];
-      })[0];
-    if (ns && shared) {
+    // two delivered stages: lib/delivery/conflicts.ts's sharedNamespaces refuses one namespace of one cluster; a stage
+    // whose file names none writes to its own name, which another's namespace: may name too (two stage names never clash)
+    const written = (s: string, c: StageClaims) => c.namespace?.value ?? s;
+    const shared = earlier.flatMap(([s, o]) => {
+      const why =
+        (claims.namespace ?? o.namespace) !== undefined &&
+        written(stage, claims) === written(s, o) &&
+        !(claims.delivered && o.delivered) &&
+        sharedCluster(claims, o, defaultCluster);
+      return why ? [{ s, o, why }] : [];
+    })[0];
+    if (shared) {
+      // at the namespace: that names it, the later stage's, else the earlier's, which names the later's own
+      const [by, at, other, taken] = claims.namespace
+        ? [stage, claims.namespace, shared.s, shared.o.namespace]
+        : [shared.s, shared.o.namespace!, stage, undefined];
+      const as = taken ? `as stage ${other} does (${where(taken)})` : `stage ${other}'s own (its default: its file names none)`;
       problems.push({
         code: SHARED_NAMESPACE,
-        location: ns.at,
-        message: `namespace: stage ${stage} names the namespace '${ns.value}', as stage ${shared.s} does (${where(shared.taken)}), on one cluster (${shared.why}): both write their objects there, so an app of one name in both is one Deployment, Service, ... that each stage's apply replaces with its own, and that a stage which drops it prunes while the other still has it`,
-        hint: `give stage ${stage} a namespace of its own (namespace: ${stage}, its default, or remove namespace:)`,
+        location: at.at,
+        message: `namespace: stage ${by} names the namespace '${at.value}', ${as}, on one cluster (${shared.why}): both write their objects there, so an app of one name in both is one Deployment, Service, ... that each stage's apply replaces with its own, and that a stage which drops it prunes while the other still has it`,
+        hint: `give stage ${by} a namespace of its own (namespace: ${by}, its default, or remove namespace:)`,
       });
     }
   });

@@ -38,8 +38,9 @@ export interface StageClaims {
   /** Its edge machines' addresses and its floating IP's (without the prefix length). */
   readonly addresses: readonly Claim[];
   /**
-   * The namespace its stage file names (`namespace:`; its default, the stage's name, is no other stage's):
-   * two stages on one cluster that name one write one object of each name there. @default - none named
+   * The namespace its stage file names (`namespace:`; without it, its default, the stage's name, which
+   * another stage's `namespace:` may name too): two stages on one cluster that write to one write one
+   * object of each name there. @default - none named
    */
   readonly namespace?: Claim;
 }

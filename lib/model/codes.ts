@@ -116,7 +116,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row(
     'config/shared-namespace',
-    'Two stages on one cluster name one namespace',
+    "Two stages on one cluster write to one namespace (both name it, or one names the other's own)",
     "Their objects of one name are one object there, which each stage's apply replaces and each stage's prune deletes: give each stage a namespace of its own (its default, the stage's name).",
   ),
   row('config/invalid', 'Setting has an invalid value', 'The stack refused a value the schema allows; the message says why.'),

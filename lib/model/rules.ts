@@ -573,6 +573,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: "Their traffic is not restricted while their neighbours' is: select them, or add a default-deny policy.",
     mirrors: 'NetworkPolicy isolation applies only to selected pods',
   },
+  'refs/workload-overlap': {
+    short: "A workload's selector matching another workload's pods in its namespace (warning)",
+    help: "The API server takes both, and each controller keeps to the pods it owns, but whatever finds the workload's pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get/logs -l), and each adopts the other's orphans. Give each workload's pods a label of their own that its selector names.",
+    mirrors: 'Deployment docs: do not overlap labels or selectors with other controllers',
+  },
   'refs/pdb-selector': {
     short: 'A PodDisruptionBudget covering no pod',
     help: 'Make the selector match the pods.',

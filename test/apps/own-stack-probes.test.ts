@@ -81,6 +81,15 @@ describe("a stack's own probes (Probe, probesProblems of lib/config/workload.ts)
     expect(deployment.spec.template.spec.containers[0].readinessProbe).toEqual({ tcpSocket: { port: 6379 }, periodSeconds: 5 });
   });
 
+  it('refuse a command check whose program is empty or blank, at it: the check fails every time (it passed to the cluster)', () => {
+    const refused = (found: string) =>
+      `environments/x.yaml:4:38: apps.probed.probes.readiness.command[0] is ${found}: a command check runs its first item as a program in the container, and none has an empty name, so the check fails every time (a liveness probe restarts the container forever, a readiness probe keeps the pod out of its Services)\n` +
+      '  hint: write the program first, e.g. [redis-cli, ping], or check by http or tcp';
+    expect(problems('{ command: ["", ping] }')).toEqual([refused('""')]);
+    expect(problems('{ command: ["  "] }')).toEqual([refused('"  "')]);
+    expect(problems('{ command: [redis-cli, ""] }')).toEqual([]);
+  });
+
   it("refuse a port name the container does not have, at the probe's port, given the container's ports", () => {
     expect(problems('{ tcp: { port: redis } }')).toEqual([
       // the stack names its one port: the fix is that name, not a port named under `port` (a number)

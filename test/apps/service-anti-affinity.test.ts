@@ -4,7 +4,7 @@ import { find, problems, render, serviceStage } from '../helpers/stage.js';
 const IMAGE = 'image: team/api:1.4.2';
 
 describe('the pod anti-affinity of a service', () => {
-  it("keeps the app's own pods apart, required or preferred (weight 100 unless given)", () => {
+  it("keeps the app's own pods apart (its instance label, never a manifests app's pods labelled name: api), required or preferred (weight 100 unless given)", () => {
     const objects = render(
       serviceStage([
         IMAGE,
@@ -14,7 +14,7 @@ describe('the pod anti-affinity of a service', () => {
         '  preferred: [{ topologyKey: topology.kubernetes.io/zone }, { topologyKey: example.com/rack, weight: 10 }]',
       ]),
     );
-    const own = { matchLabels: { name: 'api' } };
+    const own = { matchLabels: { name: 'api', 'app.kubernetes.io/instance': 'api-x' } };
     expect(find(objects, 'Deployment', 'api').spec.template.spec.affinity).toEqual({
       podAntiAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: own, topologyKey: 'kubernetes.io/hostname' }],
@@ -36,7 +36,7 @@ describe('the pod anti-affinity of a service', () => {
     for (const color of ['blue', 'green']) {
       const [term] = find(objects, 'Deployment', `api-${color}`).spec.template.spec.affinity.podAntiAffinity
         .requiredDuringSchedulingIgnoredDuringExecution;
-      expect(term.labelSelector).toEqual({ matchLabels: { name: 'api', color } });
+      expect(term.labelSelector).toEqual({ matchLabels: { name: 'api', color, 'app.kubernetes.io/instance': 'api-x' } });
     }
   });
 

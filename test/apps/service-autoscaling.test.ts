@@ -99,6 +99,18 @@ describe('the disruption budget of a service', () => {
     expect(warnings(stage(...autoscaled, 'disruptionBudget: { minAvailable: 2 }'))).toEqual([]);
   });
 
+  it('says nothing of minAvailable while replicas is 0: there is no pod a drain waits for (it warned to lower minAvailable below 0)', () => {
+    const text = serviceStage([
+      'image: team/api:1',
+      'replicas: 0',
+      'ports: { http: { port: 8080 } }',
+      'disruptionBudget: { minAvailable: 1 }',
+    ]);
+    expect(loader.load(text, 'environments/x.yaml').warnings.map(formatProblem)).toEqual([]);
+    const compiled = compileStages([{ stage: 'x', file: 'environments/x.yaml', text }]);
+    expect(compiled.checks.get('x')!.findings.filter((f) => f.code.startsWith('refs/pdb'))).toEqual([]);
+  });
+
   it('takes one of maxUnavailable and minAvailable, refused at its place otherwise, and warns of one that blocks every drain once, at the setting', () => {
     const stage = (budget: string) => serviceStage(['image: team/api:1', 'replicas: 2', `disruptionBudget: ${budget}`]);
     expect(problems(stage('{ maxUnavailable: 1, minAvailable: 1 }'))).toEqual([

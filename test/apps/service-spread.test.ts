@@ -4,7 +4,7 @@ import { find, problems, render, serviceStage } from '../helpers/stage.js';
 const ZONES = 'topologySpreadConstraints: [{ topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway }]';
 
 describe('the spread of a service over nodes and zones', () => {
-  it("counts the app's own pods, with a maxSkew of 1 unless the stage says", () => {
+  it("counts the app's own pods (its instance label, never a manifests app's pods labelled name: api), with a maxSkew of 1 unless the stage says", () => {
     const objects = render(
       serviceStage([
         'image: team/api:1.4.2',
@@ -19,13 +19,13 @@ describe('the spread of a service over nodes and zones', () => {
         topologyKey: 'topology.kubernetes.io/zone',
         maxSkew: 1,
         whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: { name: 'api' } },
+        labelSelector: { matchLabels: { name: 'api', 'app.kubernetes.io/instance': 'api-x' } },
       },
       {
         topologyKey: 'kubernetes.io/hostname',
         maxSkew: 2,
         whenUnsatisfiable: 'DoNotSchedule',
-        labelSelector: { matchLabels: { name: 'api' } },
+        labelSelector: { matchLabels: { name: 'api', 'app.kubernetes.io/instance': 'api-x' } },
       },
     ]);
   });
@@ -34,7 +34,7 @@ describe('the spread of a service over nodes and zones', () => {
     const objects = render(serviceStage(['blueGreen: { live: blue, blue: team/api:1, green: team/api:2 }', ZONES]));
     for (const color of ['blue', 'green']) {
       const [constraint] = find(objects, 'Deployment', `api-${color}`).spec.template.spec.topologySpreadConstraints;
-      expect(constraint.labelSelector).toEqual({ matchLabels: { name: 'api', color } });
+      expect(constraint.labelSelector).toEqual({ matchLabels: { name: 'api', color, 'app.kubernetes.io/instance': 'api-x' } });
     }
   });
 

@@ -156,3 +156,33 @@ describe('the keys Kubernetes writes itself', () => {
     ]);
   });
 });
+
+describe('the commands of a service and a cron job', () => {
+  const hint = "  hint: write the program it runs first, e.g. [/app/server, --port=8080], or leave it out to run the image's entrypoint";
+  const empty = (what: string, found: string) =>
+    `${what} is ${found}: the program the container runs comes first, and the container runtime starts no program of an empty name (the API server takes it; the container fails at every start, executable file not found)\n${hint}`;
+
+  it('refuses an empty or blank program at its line, in the app container, a step, a sidecar and preStop (it passed to the cluster)', () => {
+    expect(
+      problems(
+        serviceStage([
+          IMAGE,
+          'command: [""]',
+          'initContainers: [{ name: migrate, command: [" ", migrate] }]',
+          'sidecars: [{ name: worker, command: [""] }]',
+          'preStop: [""]',
+        ]),
+      ),
+    ).toEqual([
+      `environments/x.yaml:5:15: ${empty('apps.api.command[0]', '""')}`,
+      `environments/x.yaml:6:49: ${empty('apps.api.initContainers[0].command[0]', '" "')}`,
+      `environments/x.yaml:7:42: ${empty('apps.api.sidecars[0].command[0]', '""')}`,
+      `environments/x.yaml:8:15: ${empty('apps.api.preStop[0]', '""')}`,
+    ]);
+    expect(problems(cronStage(['command: [""]']))).toEqual([`environments/x.yaml:6:15: ${empty('apps.nightly.command[0]', '""')}`]);
+  });
+
+  it('takes an empty argument after the program, which is one', () => {
+    expect(problems(serviceStage([IMAGE, 'command: [/app/server, ""]', 'args: [""]']))).toEqual([]);
+  });
+});

@@ -605,8 +605,14 @@ describe("a cached app's ClusterIssuer, whose Secrets are in cert-manager's clus
 
   it("reads no other cached app's Deployment to find cert-manager's controller, and sees its flag change", () => {
     const flag = '--cluster-resource-namespace=$(POD_NAMESPACE)';
+    // api's pods labelled app: api, its own: one labelled app: web would be web's overlap (refs/workload-overlap), which is read again when web changes
     const api = web('registry.example.com/api:1.0.0');
     api.metadata.name = 'api';
+    api.spec = {
+      ...(api.spec as object),
+      selector: { matchLabels: { app: 'api' } },
+      template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'registry.example.com/api:1.0.0' }] } },
+    };
     const apps = (cm: KubeObject[], webImage: string, render: (name: string, objects: KubeObject[]) => RenderedChart) => [
       render('cm', cm),
       render('issuers', [issuer]),

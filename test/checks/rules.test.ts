@@ -63,6 +63,18 @@ describe('NetworkPolicies and PodDisruptionBudgets', () => {
   });
 });
 
+describe('workloads whose selectors overlap', () => {
+  it("warns at a selector that matches another workload's pods: the API server takes both, but what finds the pods by it finds both", () => {
+    expect(codedFindingsIn(['rules/workload-overlap-fire.yaml'])).toEqual([
+      "refs/workload-overlap rules/workload-overlap-fire.yaml:8:5: Deployment api: spec.selector: selects the pods app=api, which the pod template of Deployment api-canary (app=api, track=canary), Pod debug (app=api) match too: Kubernetes takes both, but whatever finds this Deployment's pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get and logs -l, a Service or PodDisruptionBudget written with it), and each controller adopts the other's orphaned pods",
+    ]);
+  });
+
+  it('takes selectors of their own tracks under one Service, and a Job beside them (its selector is generated)', () => {
+    expect(codedFindingsIn(['rules/workload-overlap-pass.yaml'])).toEqual([]);
+  });
+});
+
 describe('ServiceMonitors', () => {
   it("reports a ServiceMonitor selecting the pods' labels, or a port name the Service lacks, when its CRD is known", () => {
     expect(codedFindingsIn(['rules/service-monitor-fire.yaml'], { crds: serviceMonitorCrd })).toEqual([

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { STACKS } from '../../apps/index.js';
+import { StageLoader } from '../../lib/config/load.js';
+import { HostName, ImageRef, Settings } from '../../lib/config/types.js';
+import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import { defineStack, imageVersion } from '../../lib/stack.js';
 import { demoappSettings } from '../../apps/demoapp/settings.js';
 import { ingressSettings } from '../../apps/ingress.js';
 import { serviceSettings } from '../../apps/service/settings.js';
@@ -159,5 +165,38 @@ describe('the names of Secrets, IngressClasses and StorageClasses made outside s
       ),
       "environments/x.yaml:6:70: apps.api.ingress.className must be an IngressClass name (labels of lowercase letters, digits and '-', joined by '.'), of at most 253 characters (found \"-x\")",
     ]);
+  });
+});
+
+describe("HostName, a stack's own Ingress host", () => {
+  // a team's stack as README's "Your own stack" says: with Type.String, an empty or unicode host passed to the checks, which refused the Ingress at its field only
+  const hosted = defineStack({
+    name: 'hosted',
+    settings: Settings({ image: ImageRef(), host: HostName({ description: 'Host of the Ingress.' }) }),
+    version: (s) => imageVersion(s.image),
+    chart: (app, name) => new Chart(app, name),
+  });
+  const loader = new StageLoader({ ...STACKS, hosted });
+  const refused = (host: string): string[] => {
+    try {
+      loader.load(['apps:', '  hosted:', '    image: team/api:1', `    host: ${host}`, ''].join('\n'), 'environments/x.yaml');
+    } catch (e) {
+      if (e instanceof ProblemsError) return e.problems.map(formatProblem);
+      throw e;
+    }
+    return [];
+  };
+
+  it('refuses at its line an empty host, an IP address and a host not in ASCII, saying what it must be', () => {
+    const must = 'must be a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address)';
+    expect(refused('""')).toEqual([`environments/x.yaml:4:11: apps.hosted.host ${must} (found "")`]);
+    expect(refused('10.0.0.1')).toEqual([`environments/x.yaml:4:11: apps.hosted.host ${must} (found "10.0.0.1")`]);
+    expect(refused('ünïcode.example.com')).toEqual([`environments/x.yaml:4:11: apps.hosted.host ${must} (found "ünïcode.example.com")`]);
+  });
+
+  it("takes what the service stack's ingress.host takes", () => {
+    expect(refused('api.example.com')).toEqual([]);
+    expect(refused('"*.example.com"')).toEqual([]);
+    expect(HostName().pattern).toBe(BUILT.service);
   });
 });

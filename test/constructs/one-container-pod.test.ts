@@ -1,8 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { RESTRICTED_CONTAINER } from '../../lib/constructs/app-deployment.js';
 import { oneContainerPod, orUndefined } from '../../lib/constructs/one-container-pod.js';
+import type { k8s } from '../../lib/k8s.js';
 
 describe('oneContainerPod', () => {
+  it("gives a claim's files to the non-root user's group: a StatefulSet's volumeClaimTemplate (a mount of no volume of the pod) or a persistentVolumeClaim volume, written", () => {
+    const claimed = (volumes: k8s.Volume[], readOnly?: boolean) =>
+      oneContainerPod({
+        container: { name: 'kv', image: 'redis:7.2' },
+        securityContext: RESTRICTED_CONTAINER,
+        volumes,
+        volumeMounts: [{ name: 'data', mountPath: '/data', readOnly }],
+      }).securityContext;
+    expect(claimed([])).toEqual({ seccompProfile: { type: 'RuntimeDefault' }, fsGroup: RESTRICTED_CONTAINER.runAsGroup });
+    expect(claimed([{ name: 'data', persistentVolumeClaim: { claimName: 'kv' } }])?.fsGroup).toBe(RESTRICTED_CONTAINER.runAsGroup);
+    // an emptyDir is the pod's own, writable by anyone; a claim only read needs no group; a root container none
+    expect(claimed([{ name: 'data', emptyDir: {} }])?.fsGroup).toBeUndefined();
+    expect(claimed([], true)?.fsGroup).toBeUndefined();
+    const root = oneContainerPod({
+      container: { name: 'kv', image: 'redis:7.2' },
+      securityContext: { runAsUser: 0 },
+      volumeMounts: [{ name: 'data', mountPath: '/data' }],
+    });
+    expect(root.securityContext?.fsGroup).toBeUndefined();
+  });
+
   it('writes the RuntimeDefault seccomp profile, no API token, IfNotPresent, and a writable /tmp beside a read-only root', () => {
     const pod = oneContainerPod({ container: { name: 'app', image: 'app:1' }, securityContext: RESTRICTED_CONTAINER });
     expect(pod).toEqual({

@@ -1308,6 +1308,21 @@ describe('one namespace two stages name', () => {
     ]);
   });
 
+  it("is refused when one names the other's own namespace, its default (both wrote Deployment beta/echo): at the namespace: that names it", () => {
+    const own = ['apps:', '  echo: { stack: service, image: hashicorp/http-echo:1.0, ports: { http: { port: 5678 } } }', ''];
+    const beta = [...node('10.0.0.1'), ...own].join('\n');
+    const message = (by: string, other: string) =>
+      `environments/${by}.yaml:1:12: namespace: stage ${by} names the namespace '${other}', stage ${other}'s own (its default: its file names none), on one cluster (both name node address 10.0.0.1): both write their objects there, so an app of one name in both is one Deployment, Service, ... that each stage's apply replaces with its own, and that a stage which drops it prunes while the other still has it\n` +
+      `  hint: give stage ${by} a namespace of its own (namespace: ${by}, its default, or remove namespace:)`;
+    // the earlier stage names the later's, and the later names the earlier's
+    expect(problems({ alpha: echo('beta', node('10.0.0.1')), beta })).toEqual([message('alpha', 'beta')]);
+    expect(problems({ alpha: [...node('10.0.0.1'), ...own].join('\n'), beta: echo('alpha', node('10.0.0.1')) })).toEqual([
+      message('beta', 'alpha'),
+    ]);
+    // on clusters unknown, or of their own, taken as before
+    expect([...compileStages(sources({ alpha: echo('beta'), beta: own.join('\n') })).tree.keys()]).toEqual(['alpha', 'beta']);
+  });
+
   it("is refused to a synthesis of the stage alone too, against the other's record", () => {
     afterFullSynth({ alpha: echo('team', node('10.0.0.1')), beta: echo('other', node('10.0.0.1')) }, (dir) => {
       writeFileSync(join(dir, 'environments', 'beta.yaml'), echo('team', node('10.0.0.1')));

@@ -1,0 +1,48 @@
+/**
+ * Two workloads of one namespace whose controllers' selectors overlap: one's selector matches the
+ * other's pod template. The API server takes both, and since Kubernetes 1.6 each controller keeps to
+ * the pods and ReplicaSets it owns (their ownerReferences), so they do not take each other's running
+ * pods; but whatever finds a workload's pods by its selector finds the other's too (an autoscaler's
+ * metrics, through the scale subresource's selector; `kubectl get/logs -l`; a Service or
+ * PodDisruptionBudget written from it), and each adopts the other's orphaned pods and ReplicaSets.
+ * Kubernetes's documentation says not to overlap them: a warning, as the API server accepts them.
+ * Pure.
+ */
+import { objectHandle, type KubeObject } from '../model/object.js';
+import { finder, type Finding } from './finding.js';
+import type { ObjectIndex } from './object-index.js';
+import { formatLabels, formatSelector, workloadSelector } from './selectors.js';
+
+const OVERLAP = 'refs/workload-overlap';
+
+/** Whether `a` and `b` are one object: `b` itself, read, and its stand-in are two. */
+const sameObject = (a: KubeObject, b: KubeObject) =>
+  a.kind === b.kind && a.apiVersion === b.apiVersion && objectHandle(a) === objectHandle(b);
+
+/**
+ * The warning of workload `o` (a Deployment, ReplicaSet, StatefulSet, DaemonSet or
+ * ReplicationController: a Job's selector is one Kubernetes generates) whose selector matches the
+ * pod template of another workload of its namespace `ns`, at its selector; none otherwise.
+ */
+export function workloadOverlaps(o: KubeObject, ns: string, index: ObjectIndex): Finding[] {
+  const selector = o.kind === 'Job' ? undefined : workloadSelector(o);
+  if (!selector || (Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0)) return [];
+  // by their heads and labels: a cached app's workload is not read for its kind and name
+  const others = index.podLabelsSelected(ns, selector).filter((w) => w.object !== o && !sameObject(w.object, o));
+  if (others.length === 0) return [];
+  // a Pod is its own template
+  const named = others.map(
+    (w) => `${w.object.kind === 'Pod' ? '' : 'the pod template of '}${w.object.kind} ${objectHandle(w.object)} (${formatLabels(w.labels)})`,
+  );
+  return [
+    {
+      ...finder(o)(
+        OVERLAP,
+        selector.path,
+        `selects the pods ${formatSelector(selector)}, which ${named.join(', ')} ${others.length === 1 ? 'matches' : 'match'} too: Kubernetes takes both, but whatever finds this ${o.kind}'s pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get and logs -l, a Service or PodDisruptionBudget written with it), and each controller adopts the other's orphaned pods`,
+        `give each workload's pods a label of their own that its selector names (the app's instance label, app.kubernetes.io/instance, which stagecraft writes on every pod template of an app); a selector cannot change: delete the ${o.kind} (kubectl delete ${o.kind.toLowerCase()} ${String(o.metadata.name)} --cascade=orphan) before the apply that changes it`,
+      ),
+      severity: 'warning',
+    },
+  ];
+}
