@@ -23,7 +23,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkoutPasses } from './check-passes.js';
 import { FLEET_STAGES } from './fleet.js';
-import { formatTable, ratio, summarize } from './stats.js';
+import { alternate } from './alternating.js';
 
 const [dir, passes, against] = process.argv.slice(2);
 if (dir === undefined) {
@@ -38,25 +38,5 @@ if (sources.length === 0) {
 }
 const roots = [resolve(import.meta.dirname, '..'), ...(against === undefined ? [] : [resolve(against)])];
 const checkouts = await Promise.all(roots.map((root) => checkoutPasses(root, project)));
-const samples = checkouts.map(() => [] as number[]);
-for (let p = 0; p <= Number(passes ?? 9); p++) {
-  const source = sources[p % sources.length]!;
-  const order = p % 2 ? [...checkouts.keys()].reverse() : [...checkouts.keys()];
-  let digest: string | undefined;
-  for (const k of order) {
-    const pass = checkouts[k]!(source);
-    if (digest !== undefined && pass.digest !== digest) throw new Error(`${roots[k]} found or kept something else in ${source}`);
-    digest = pass.digest;
-    samples[k]!.push(pass.ms);
-  }
-}
-const later = samples.map((s) => summarize(s.slice(1)));
-const rows = roots.map((root, k) => [
-  root,
-  samples[k]![0]!.toFixed(0),
-  later[k]!.median.toFixed(0),
-  `${later[k]!.min.toFixed(0)}-${later[k]!.max.toFixed(0)}`,
-  k === 0 ? '' : ratio(later[0]!.median / later[k]!.median),
-]);
 process.stdout.write(`${project}: ${sources.join(', ')} in turn, each rendered afresh; the same findings and kept results in every pass\n`);
-process.stdout.write(formatTable(['checkout', 'first pass ms', 'later ms (median)', 'min-max', 'this/that'], rows));
+process.stdout.write(alternate(roots, checkouts, sources, Number(passes ?? 9), 'found or kept something else'));
