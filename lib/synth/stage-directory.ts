@@ -8,6 +8,7 @@ import { type BigIntStats, closeSync, constants, copyFileSync, linkSync, lstatSy
 import { dirname, join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { errnoCode, withFs } from '../fs-problems.js';
+import { withRoom } from './full-disk.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { changeTimesOf, finerChangeTimes } from './change-times.js';
 import { compareCodePoints } from '../model/order.js';
@@ -230,7 +231,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     } else if (sized.has(rel) && headerlessAsSeen(from, stamps.get(rel)!)) {
       // only its size made it pass for generated: a user's file where the output now has one
       problems.push(clashOf(o, stage, rel, rel, from));
-    } else withFs(`${target}/${rel}`, 'writing', () => writeContent(to, content));
+    } else withFs(`${target}/${rel}`, 'writing', () => withRoom(() => writeContent(to, content)));
   }
   if (problems.length) return { problems, foreign, moved };
   // the other stages may still be compiling: a crash here leaves only ignored files (a rollback)
