@@ -3,7 +3,7 @@
  * kill it there: test/helpers/crash.ts): dist/ is old or new, never mixed, once the next command has
  * run, and what the failed command says is true.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,8 +66,8 @@ describe('a full disk at each write step of synth', () => {
   it('while the journal is written, nothing to spare (--no-cache): the problem names .stagecraft/journal.json, nothing was written, and no part of a journal is left', () => {
     const { dir, r } = fullAt('journal-flushed', ['--no-cache']);
     expect(errors(r.stderr)).toEqual([
-      'error: writing .stagecraft/journal.json: it cannot be written: the disk is full',
-      '  hint: free some space and run again',
+      'error: writing .stagecraft/journal.json: it cannot be written: the disk is full (no space or no inodes left on its file system)',
+      '  hint: free some space on that file system (df -h shows it, df -i the inodes) and run again',
       '1 problem; nothing was written.',
     ]);
     expect(r.code).toBe(2);
@@ -154,6 +154,27 @@ describe.skipIf(!canMount)('a full disk, for real: .stagecraft/ on a small tmpfs
       expect(state(dir)).toEqual(state(reference));
     },
   );
+
+  it('dist/ out of inodes (a tmpfs counts each hard link as one): refused naming the file and both limits, dist/ untouched, nothing left behind', () => {
+    const { dir } = changed();
+    renameSync(join(dir, 'dist'), join(dir, 'dist.old'));
+    mkdirSync(join(dir, 'dist'));
+    // two inodes left once the old output is in: fewer than the staged stage directory and its links take
+    const r = inMountNamespace(
+      'mount -t tmpfs -o nr_inodes=1000 tmpfs dist && cp -a dist.old/. dist/ && ' +
+        'n=0; while touch dist/.f$n 2>/dev/null; do n=$((n+1)); done; rm dist/.f0 dist/.f1; ' +
+        '"$0" "$1" synth; echo "exit $?"; rm dist/.f*; diff -r dist.old dist && echo "dist/ as it was"; ls -A .stagecraft',
+      { cwd: dir },
+    );
+    expect(errors(r.stderr).slice(1)).toEqual([
+      '  hint: free some space on that file system (df -h shows it, df -i the inodes) and run again',
+      '1 problem; nothing was written.',
+    ]);
+    expect(errors(r.stderr)[0]).toMatch(
+      /^error: writing dist(\/lab\/[^:]+)?: it cannot be written: the disk is full \(no space or no inodes left on its file system\)$/,
+    );
+    expect(r.stdout).toBe('exit 2\ndist/ as it was\ncache\n');
+  });
 
   it('the render cache took the last pages the journal needed: synth succeeds without the cache, saying so', () => {
     const { dir, reference } = changed();
