@@ -245,7 +245,7 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
     writer = undefined;
     sealed.length = 0;
   };
-  return { cache, stats, sealed, used, seal, drop, closeReaders };
+  return { cache, stats, sealed, used, seal, drop, closeReaders, refuse };
 }
 
 /**
@@ -326,9 +326,13 @@ export function diskRenderCache(
         mkdirSync(dir, { recursive: true });
         staging = mkdtempSync(join(dir, `${STAGING_PREFIX}${process.pid}-`));
         // on a full disk the output comes first: what this command staged here is given up, and said so (lib/synth/full-disk.ts)
+        // (the packs read stay open: a cached app's documents are read from them when its file is written)
         unspare = spareRoom((e) => {
-          passOver(e);
-          discard();
+          store.refuse(e);
+          sealed.length = 0;
+          if (staging) rmSync(staging, { recursive: true, force: true });
+          staging = undefined;
+          unspare();
           return true;
         });
       } catch (e) {
