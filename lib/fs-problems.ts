@@ -53,8 +53,15 @@ const FS_ERRORS: Readonly<Record<string, FsError>> = {
     what: 'is not accessible (operation not permitted)',
     hint: 'check the permissions and attributes of the file and the directories above it',
   },
-  ENOSPC: { what: 'cannot be written: the disk is full', hint: 'free some space and run again' },
-  EDQUOT: { what: 'cannot be written: the disk quota is exceeded', hint: 'free some space and run again' },
+  // no inode left says ENOSPC too, where df -h shows room (tmpfs counts each hard link as one)
+  ENOSPC: {
+    what: 'cannot be written: the disk is full (no space or no inodes left on its file system)',
+    hint: 'free some space on that file system (df -h shows it, df -i the inodes) and run again',
+  },
+  EDQUOT: {
+    what: 'cannot be written: the disk quota is exceeded',
+    hint: 'free some of your space on that file system (quota -s shows it) and run again',
+  },
   EROFS: { what: 'is on a read-only file system', hint: 'run where the project can be written' },
   EMFILE: { what: 'cannot be opened: too many open files', hint: 'raise the limit of open files (ulimit -n) and run again' },
   EBUSY: { what: 'is busy', hint: 'close what holds it and run again' },

@@ -52,6 +52,7 @@ import { STAGING_PREFIX, evict, readdirSafe } from './render-evict.js';
 import { sha256Hex } from '../model/sha256.js';
 import { compilerDigests, compilerRecentlyChanged } from './digests.js';
 import { fileOnTheWay, isFsError } from '../fs-problems.js';
+import { spareRoom } from '../synth/full-disk.js';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
 const MAX_BYTES = 512 * 1024 * 1024;
@@ -93,6 +94,8 @@ export interface TakenEntries {
   readonly packs: readonly (readonly [string, number])[];
   /** Packs entries were read from (their use is recorded at the flush). */
   readonly used: readonly string[];
+  /** Why the file system refused the worker's pack (a full disk), for the main thread's one warning. */
+  readonly refused?: { readonly code?: string; readonly message: string };
 }
 
 /** Where entries are found, and how they are read and written: shared by the main thread's cache and workers'. */
@@ -113,6 +116,8 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
     } catch {
       // closed already
     }
+    // its bytes go now, not with its staging directory at the end: on a full disk, the journal needs that room
+    if (writer) rmSync(writer.path, { force: true });
     writer = undefined;
     refused(e);
   };
@@ -240,7 +245,7 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
     writer = undefined;
     sealed.length = 0;
   };
-  return { cache, stats, sealed, used, seal, drop, closeReaders };
+  return { cache, stats, sealed, used, seal, drop, closeReaders, refuse };
 }
 
 /**
@@ -249,14 +254,22 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
  * hands it and what it read back for the main thread's `adopt` and `flush`.
  */
 export function workerRenderCache(shared: SharedRenderCache): WorkerRenderCache {
-  const store = entryStore(shared.dir, shared.salt, () => shared.staging);
+  let refused: TakenEntries['refused'];
+  const store = entryStore(
+    shared.dir,
+    shared.salt,
+    () => shared.staging,
+    (e) => {
+      refused ??= { code: (e as NodeJS.ErrnoException).code, message: (e as Error).message };
+    },
+  );
   return {
     ...store.cache,
     take() {
       store.seal();
       store.closeReaders();
       // what was read and written since the last take, so that nothing is handed back twice
-      const taken = { stats: { ...store.stats }, packs: store.sealed.splice(0), used: [...store.used] };
+      const taken = { stats: { ...store.stats }, packs: store.sealed.splice(0), used: [...store.used], ...(refused ? { refused } : {}) };
       store.stats.hits = store.stats.misses = 0;
       store.used.clear();
       return taken;
@@ -304,6 +317,7 @@ export function diskRenderCache(
     warn(`warning: the render cache ${RENDER_CACHE_DIR}/ cannot be written (${reason}), so this command stores nothing in it; ${advice}`);
   };
   let staging: string | undefined;
+  let unspare = () => {};
   // written at once (not held in memory) to a staging directory, renamed into place by flush or removed by discard
   const stagingDir = () => {
     if (!writable) return undefined;
@@ -311,6 +325,16 @@ export function diskRenderCache(
       try {
         mkdirSync(dir, { recursive: true });
         staging = mkdtempSync(join(dir, `${STAGING_PREFIX}${process.pid}-`));
+        // on a full disk the output comes first: what this command staged here is given up, and said so (lib/synth/full-disk.ts)
+        // (the packs read stay open: a cached app's documents are read from them when its file is written)
+        unspare = spareRoom((e) => {
+          store.refuse(e);
+          sealed.length = 0;
+          if (staging) rmSync(staging, { recursive: true, force: true });
+          staging = undefined;
+          unspare();
+          return true;
+        });
       } catch (e) {
         passOver(e);
         return undefined;
@@ -320,6 +344,12 @@ export function diskRenderCache(
   };
   const store = entryStore(dir, salt, stagingDir, passOver);
   const { cache, stats, sealed, used } = store;
+  const discard = () => {
+    store.drop();
+    if (staging) rmSync(staging, { recursive: true, force: true });
+    staging = undefined;
+    unspare();
+  };
   return {
     ...cache,
     stats,
@@ -329,15 +359,12 @@ export function diskRenderCache(
       stats.misses += taken.stats.misses;
       sealed.push(...taken.packs.map(([p, n]) => [p, n] as [string, number]));
       for (const p of taken.used) used.add(p);
+      if (taken.refused) passOver(Object.assign(new Error(taken.refused.message), { code: taken.refused.code }));
     },
-    discard() {
-      store.drop();
-      if (staging) rmSync(staging, { recursive: true, force: true });
-      staging = undefined;
-    },
+    discard,
     flush() {
       if (!writable) {
-        this.discard();
+        discard();
         return;
       }
       try {

@@ -2,10 +2,26 @@
  * What the clock of the file system under dist/ tells of a write made right after a look at a file's
  * stamp (`finerChangeTimes`), asked once per thread and output directory, for lib/synth/stage-directory.ts.
  */
-import { chmodSync, closeSync, lstatSync, openSync, rmSync } from 'node:fs';
+import { type BigIntStats, chmodSync, closeSync, lstatSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { isFsError } from '../fs-problems.js';
+
+/**
+ * How long after a file's last change a look at its stamp may still miss a write of its size: where
+ * change times move once a kernel tick (1-10 ms), one made in the tick of that change leaves the
+ * stamp as it was. Far beyond a tick, as git's "racy clean" and lib/cli/digests.ts's margin are.
+ */
+const RECENT_NS = 2_000_000_000n;
+
+/**
+ * Whether the file `st` describes changed within RECENT_NS before `nowNs` (or after it: a clock set
+ * back), so that its stamp cannot tell a write of its size made since, on any file system whose
+ * change times move once a tick; asked without the probe (`finerChangeTimes`), which needs a file made.
+ */
+export function changedRecently(st: BigIntStats, nowNs = BigInt(Date.now()) * 1_000_000n): boolean {
+  return st.ctimeNs > nowNs - RECENT_NS;
+}
 
 /** By output directory (`dist/`, absolute), what `finerChangeTimes` found of its file system in this thread; a test sets one. */
 export const changeTimesOf = new Map<string, boolean>();

@@ -12,6 +12,7 @@ import { crashPoint } from '../model/crash-point.cjs';
 import { writeNew } from '../model/flushed-file.cjs';
 import { sha256Hex } from '../model/sha256.js';
 import { STATE_DIR, TMP_SUFFIX, readRegularBytes, stagedFor } from './disk.js';
+import { withRoom } from './full-disk.js';
 
 /** Below the state directory: the renames an interrupted write still has to do. */
 export const JOURNAL_FILE = join(STATE_DIR, 'journal.json');
@@ -107,15 +108,18 @@ export function writeJournal(root: string, journal: Journal): void {
   const tmp = join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`);
   // a full disk fails write(2) or fsync(2), whose errors name no file
   withFs(JOURNAL_FILE, 'writing', () => {
-    try {
-      mkdirSync(join(root, STATE_DIR), { recursive: true });
-      writeNew(tmp, `${JSON.stringify(journal, null, 2)}\n`, { flush: true });
-      crashPoint('journal-flushed');
-    } catch (e) {
-      // a journal not written whole is no journal: nothing is left for the next command to read
-      rmSync(tmp, { force: true });
-      throw e;
-    }
+    // on a full disk, once more when what can be spared (the render cache's new packs) was removed
+    withRoom(() => {
+      try {
+        mkdirSync(join(root, STATE_DIR), { recursive: true });
+        writeNew(tmp, `${JSON.stringify(journal, null, 2)}\n`, { flush: true });
+        crashPoint('journal-flushed');
+      } catch (e) {
+        // a journal not written whole is no journal: nothing is left for the next command to read
+        rmSync(tmp, { force: true });
+        throw e;
+      }
+    });
     renameSync(tmp, join(root, JOURNAL_FILE));
   });
 }

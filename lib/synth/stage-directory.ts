@@ -8,8 +8,9 @@ import { type BigIntStats, closeSync, constants, copyFileSync, linkSync, lstatSy
 import { dirname, join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { errnoCode, withFs } from '../fs-problems.js';
+import { withRoom } from './full-disk.js';
 import { crashPoint } from '../model/crash-point.cjs';
-import { changeTimesOf, finerChangeTimes } from './change-times.js';
+import { changeTimesOf, changedRecently, finerChangeTimes } from './change-times.js';
 import { compareCodePoints } from '../model/order.js';
 import { contentDigest, everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
 import { TX_DIR, coarseTimes, fileStamp, holdsBytes, isGenerated, present, scanDir, whyForeign } from './disk.js';
@@ -68,7 +69,8 @@ export interface StagePlan {
   /**
    * Of `seen`, the files whose stamp can miss a write made since (`coarseTimes`: one of the same size
    * in the tick of the stamp leaves it as it was; every one, staged anew where change times move once a
-   * kernel tick, `finerChangeTimes`): `sinceStaged` reads them again rather than trust the stamp.
+   * kernel tick, `finerChangeTimes`; where the directory holds its output, those changed just before the
+   * look too, `changedRecently`): `sinceStaged` reads them again rather than trust the stamp.
    */
   readonly racy: readonly string[];
   /**
@@ -167,6 +169,10 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   if (same) {
     // every generated file there is one of the new output with its bytes, and the output has no other: nothing moves
     crashPoint(`staged-${stage}`);
+    // nor is anything linked: a file changed in the tick of the look (change times moving once a kernel tick, Linux before
+    // 6.13, ramfs) may be written over in it unseen, so its bytes are read again before the journal, as on whole seconds
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const unsure = scan.owned.filter((rel) => coarseTimes(stamps.get(rel)!) || changedRecently(stamps.get(rel)!, now));
     const changed = { written: [], gone: [] };
     return {
       plan: {
@@ -177,8 +183,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
         seen,
         linked: [],
         copied: [],
-        racy,
-        digests: new Map(racy.map((rel) => [rel, contentDigest(files.get(rel)!)])),
+        racy: unsure,
+        digests: new Map(unsure.map((rel) => [rel, contentDigest(files.get(rel)!)])),
         folders,
         dropped: [],
         filled: false,
@@ -230,7 +236,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     } else if (sized.has(rel) && headerlessAsSeen(from, stamps.get(rel)!)) {
       // only its size made it pass for generated: a user's file where the output now has one
       problems.push(clashOf(o, stage, rel, rel, from));
-    } else withFs(`${target}/${rel}`, 'writing', () => writeContent(to, content));
+    } else withFs(`${target}/${rel}`, 'writing', () => withRoom(() => writeContent(to, content)));
   }
   if (problems.length) return { problems, foreign, moved };
   // the other stages may still be compiling: a crash here leaves only ignored files (a rollback)

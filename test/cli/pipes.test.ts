@@ -169,7 +169,8 @@ describe('output through a pipe', () => {
       closeSync(errFd);
       expect(r.status).toBe(2);
       expect(readFileSync(err, 'utf8')).toBe(
-        'error: writing standard output: it cannot be written: the disk is full\n  hint: free some space and run again\n',
+        'error: writing standard output: it cannot be written: the disk is full (no space or no inodes left on its file system)\n' +
+          '  hint: free some space on that file system (df -h shows it, df -i the inodes) and run again\n',
       );
     },
   );
@@ -202,7 +203,7 @@ describe('output through a pipe', () => {
     closeSync(full);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(
-      'error: writing standard output: it cannot be written: the disk is full; dist/ was written before, only this report is missing\n',
+      'error: writing standard output: it cannot be written: the disk is full (no space or no inodes left on its file system); dist/ was written before, only this report is missing\n',
     );
     expect(existsSync(join(project, 'dist', 'big', 'inventory.txt'))).toBe(true);
   });
