@@ -165,16 +165,23 @@ function offeredRevision(revision: string, tag = false): string | undefined {
 /**
  * The web pages of a repository that a Git host shows in a browser, by the host that serves them at
  * that path (where a repository's own path could not be so written): GitLab's (`/-/` begins no group
- * or project), Gitea's and Forgejo's (`/src/branch/`), GitHub's and Bitbucket Cloud's on their own hosts.
+ * or project); Gitea's and Forgejo's (`/src/branch/`), also served under a sub-path of the host
+ * (`https://host/git/org/app/src/branch/main`, its ROOT_URL's path); GitHub's on any host (GitHub
+ * Enterprise Server's is the company's own: `tree`, `blob` and `commits` after two names are its pages,
+ * since GitLab takes none of those words for a group or project, `Gitlab::PathRegex`
+ * ILLEGAL_PROJECT_PATH_WORDS and ILLEGAL_GROUP_PATH_WORDS, and Gitea's and Bitbucket's repositories are
+ * two names deep), its other pages (`commit`, `releases/tag`) on a host named as GitHub's (github.com,
+ * GitHub Enterprise Cloud's `<company>.ghe.com`, a `github.<company>` host); Bitbucket Cloud's on its own.
  * `repository` is the path of the repository, `revision` what follows the page's word: a revision,
  * then maybe a folder or file (`tree/main/dist`).
  */
 const WEB_PAGES: readonly { readonly host?: RegExp; readonly page: RegExp; readonly tag?: RegExp }[] = [
   { page: /^(?<repository>\/.+?)\/-\/(?:tree|blob|commits?|tags)\/(?<revision>[^?#]*)$/ },
-  { page: /^(?<repository>\/[^/]+\/[^/]+)\/src\/(?<kind>branch|tag|commit)\/(?<revision>[^?#]*)$/, tag: /^tag$/ },
+  { page: /^(?<repository>(?:\/[^/]+)*?\/[^/]+\/[^/]+)\/src\/(?<kind>branch|tag|commit)\/(?<revision>[^?#]*)$/, tag: /^tag$/ },
+  { page: /^(?<repository>\/[^/]+\/[^/]+?)\/(?<kind>tree|blob|commits)\/(?<revision>[^?#]*)$/ },
   {
-    host: /^github\.com$/i,
-    page: /^(?<repository>\/[^/]+\/[^/]+?)\/(?<kind>tree|blob|commits?|releases\/tag)\/(?<revision>[^?#]*)$/,
+    host: /^(?:github\.com|[^.]+\.ghe\.com|github\..+)$/i,
+    page: /^(?<repository>\/[^/]+\/[^/]+?)\/(?<kind>commit|releases\/tag)\/(?<revision>[^?#]*)$/,
     tag: /^releases\/tag$/,
   },
   { host: /^bitbucket\.org$/i, page: /^(?<repository>\/[^/]+\/[^/]+)\/(?:src|commits)\/(?<revision>[^?#]*)$/ },

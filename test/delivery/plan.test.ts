@@ -300,6 +300,18 @@ describe('a repository URL that is a page of the repository a Git host shows in 
     ],
     ['https://gitea.example.com/org/app/src/tag/1.2.3', 'https://gitea.example.com/org/app', 'refs/tags/1.2.3'],
     ['https://bitbucket.org/team/app/src/main/', 'https://bitbucket.org/team/app', 'main'],
+    // GitHub Enterprise Server on the company's own host: tree, blob and commits after two names are GitHub's pages anywhere
+    ['https://github.acme.com/org/app/tree/main', 'https://github.acme.com/org/app', 'main'],
+    ['https://git.example.com/team/app/tree/main', 'https://git.example.com/team/app', 'main'],
+    [
+      'https://ghe.example.com/org/app/blob/main/dist/qa/10-demoapp.yaml',
+      'https://ghe.example.com/org/app',
+      'the branch, tag or commit the page shows',
+    ],
+    ['https://acme.ghe.com/org/app/releases/tag/v2.0.0', 'https://acme.ghe.com/org/app', 'refs/tags/v2.0.0'],
+    // Gitea and Forgejo served under a sub-path of the host (their ROOT_URL's path)
+    ['https://git.example.com/git/org/app/src/branch/main', 'https://git.example.com/git/org/app', 'main'],
+    ['https://example.com/tools/forgejo/org/app/src/tag/1.2.3', 'https://example.com/tools/forgejo/org/app', 'refs/tags/1.2.3'],
   ])('%s: the hint gives the repository (which then loads) and what the page names', (url, repository, revision) => {
     const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
     expect(problems).toEqual([
@@ -312,8 +324,11 @@ describe('a repository URL that is a page of the repository a Git host shows in 
   it.each([
     'https://github.com/acme/app',
     'https://github.com/acme/app.git',
-    // a path that reads as a page only on a host serving those pages: a repository may be so named elsewhere
-    'https://git.example.com/team/app/tree/main',
+    // a path that reads as a page only on a host serving those pages: a GitLab subgroup may be named commit or releases
+    'https://git.example.com/team/app/commit/3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b',
+    'https://git.example.com/team/app/releases/tag/v1',
+    // a GitLab project three groups deep whose groups are named as no GitHub page is
+    'https://gitlab.example.com/team/app/trees/main',
     'https://gitlab.com/group/tree/app.git',
     // a clone URL (.git) whose folders are named as Gitea's pages are: a GitLab subgroup
     'https://gitlab.example.com/acme/platform/src/tag/app.git',
