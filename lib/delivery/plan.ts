@@ -13,7 +13,7 @@ import { DEFAULT_PROJECT, stageObjectName, type DeliveryPlan } from './delivery-
 import { MAX_LABEL_VALUE } from '../model/labels.js';
 import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
 import type { ProjectFile } from '../config/delivery.js';
-import { nameAsLabel, overwrittenLabel, unreadArgocd } from './tracking.js';
+import { INSTANCE_LABEL_CODE, claimedObjects, nameAsLabel, overwrittenLabel, unreadArgocd } from './tracking.js';
 import { repositoryCredentials } from '../config/repository-credentials.js';
 import { repositoryMismatches, repositoryUrlForm } from '../config/repository-url.js';
 import { ignoredSyncSettings, resolvedSync, shortFluxTimeout, syncMismatches, unreadProjectTimeout } from '../config/sync-policy.js';
@@ -247,6 +247,8 @@ export function planDelivery(
   const applications = plans.filter((p) => p.engine === 'argocd').map((p) => stageObjectName(p.project, p.stage));
   const overwritten = overwrittenLabel(defaults.argocd, applications, projectSource);
   if (overwritten) notices.push(projectSetting(['delivery', 'argocd', overwritten.setting], overwritten.code, overwritten));
+  for (const claimed of claimedObjects(defaults.argocd, plans, stages, projectSource))
+    problems.push(projectSetting(['delivery', 'argocd', 'resourceTrackingMethod'], INSTANCE_LABEL_CODE, claimed, 'error'));
   const unreadTracking = unreadArgocd(defaults.argocd, applications, stages.length);
   if (unreadTracking) notices.push(projectSetting(['delivery', 'argocd'], 'delivery/settings', unreadTracking));
   const unread = unreadProjectTimeout(
