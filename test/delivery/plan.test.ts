@@ -1,16 +1,19 @@
 /** What the delivery plan refuses of the stages' delivery: settings and the project file's, where, and with which hint. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProjectFile, projectPlaces } from '../../lib/config/project-file.js';
 import { formatProblem } from '../../lib/errors.js';
 import { planDelivery } from '../../lib/delivery/plan.js';
 import { deliveredStage, type DeliveredStage } from '../../lib/delivery/stage.js';
-import { runCli, tempProject } from '../helpers/cli.js';
+import { REPO, runCli, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 
 const TOKEN = 'Zx8kLm3Qp9RtVw2Y';
+
+const REFEREE = join(REPO, '..', 'shared', 'bin', 'k8s-strict-check');
 
 /** A stage of no objects delivered as `delivery` says. */
 const delivered = (name: string, delivery: DeliveredStage['delivery']): DeliveredStage =>
@@ -710,4 +713,100 @@ describe('an AWS CodeCommit ssh URL, whose user is the SSH key ID IAM gives a pu
     expect(problems).toEqual([expect.stringContaining('holds an AWS access key id')]);
     expect(problems[0]).not.toMatch(/A[KP]IA[A-Z0-9]{16}/);
   });
+});
+
+describe("a project in a directory of its Git repository (a monorepo's), which the engines read dist/<stage> under", () => {
+  /** A Git work tree holding the project (stagecraft.yaml `text`, a stage qa delivered to nonprod) in its directory `inner`. */
+  function monorepo(inner: string, text: string): string {
+    const top = tempProject({});
+    const dir = join(top, inner);
+    mkdirSync(join(dir, 'environments'), { recursive: true });
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: nonprod }'));
+    writeFileSync(join(dir, 'stagecraft.yaml'), text);
+    expect(spawnSync('git', ['init', '-q', top]).status).toBe(0);
+    return dir;
+  }
+  const INNER = 'Plattform Überblick/k8s';
+
+  it.each([
+    ['flux', FLUX_PROJECT],
+    [
+      'argocd',
+      FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace(
+        '{ kubeConfigSecret: nonprod-kubeconfig }',
+        '{ server: https://nonprod.example.com:6443 }',
+      ),
+    ],
+  ])(
+    'is refused (%s) while the project file does not say where, at its repository:, with the path Git gives as hint; nothing written',
+    (_, text) => {
+      const dir = monorepo(INNER, text);
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `stagecraft.yaml:3:15: error: delivery.repository: the project is at '${INNER}' in its Git repository (git rev-parse --show-prefix), not at the repository's top, as delivery.repository.path unsaid means: Argo CD's path and Flux's spec.path (dist/<stage>) are read from the repository's top, so each engine would find no directory there, and no stage would be applied\n` +
+          `  hint: write delivery: { repository: { path: "${INNER}" } } in stagecraft.yaml (the engines then read ${INNER}/dist/<stage>)\n`,
+      );
+      expect(existsSync(join(dir, 'dist'))).toBe(false);
+    },
+  );
+
+  it.each([
+    ['flux', FLUX_PROJECT, 'flux', `  path: ./${INNER}/dist/qa\n`],
+    [
+      'argocd',
+      FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace(
+        '{ kubeConfigSecret: nonprod-kubeconfig }',
+        '{ server: https://nonprod.example.com:6443 }',
+      ),
+      'argocd',
+      `    path: ${INNER}/dist/qa\n`,
+    ],
+  ])(
+    'is delivered from that directory once it says it (%s), a path of a space and unicode the referee and kubectl kustomize accept',
+    (_, text, engine, line) => {
+      const dir = monorepo(INNER, text.replace('revision: main }', `revision: main, path: "${INNER}" }`));
+      const r = runCli('synth', [], dir);
+      expect(r.stderr).not.toContain('error');
+      expect(r.code).toBe(0);
+      expect(readFileSync(join(dir, 'dist', 'delivery', engine, '10-qa.yaml'), 'utf8')).toContain(line);
+      const k = spawnSync('kubectl', ['kustomize', join(dir, 'dist', 'delivery', engine)], { encoding: 'utf8' });
+      expect(k.stderr).toBe('');
+      const referee = spawnSync(REFEREE, [join(dir, 'dist')], { encoding: 'utf8' });
+      expect(referee.stdout + referee.stderr).toMatch(/ 0 invalid, 0 unknown kinds/);
+    },
+  );
+
+  it('is refused when it says a directory Git does not (the project at the top), at its path:, the hint to remove it', () => {
+    const dir = monorepo('.', FLUX_PROJECT.replace('revision: main }', 'revision: main, path: infra/k8s }'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "stagecraft.yaml:3:82: error: delivery.repository.path: the project is at the repository's top in its Git repository (git rev-parse --show-prefix), not at 'infra/k8s', where this says",
+    );
+    expect(r.stderr).toContain('  hint: remove delivery.repository.path from stagecraft.yaml\n');
+  });
+
+  it('is taken as said where no Git says where the project is (dist/ built outside a checkout)', () => {
+    const { plans, problems } = planDelivery(
+      [delivered('qa', { cluster: 'nonprod' })],
+      loadProjectFile(FLUX_PROJECT.replace('revision: main }', 'revision: main, path: infra/k8s }')),
+      'stagecraft.yaml',
+      new Map(),
+    );
+    expect(problems).toEqual([]);
+    expect(plans.map((p) => p.path)).toEqual(['infra/k8s/dist/qa']);
+  });
+
+  it.each(['/infra/k8s', 'infra/k8s/', 'infra//k8s', 'infra/../k8s', './k8s', '.', 'infra\\\\k8s'])(
+    'is schema-checked: %s is refused at its line',
+    (path) => {
+      const text = `delivery:\n  repository: { url: https://git.example.com/team/app.git, path: "${path}" }\n`;
+      expect(problemsThrownBy(() => loadProjectFile(text)).map(formatProblem)).toEqual([
+        expect.stringContaining(
+          "stagecraft.yaml:2:66: delivery.repository.path must be the project's directory in the repository, relative to its top (infra/k8s)",
+        ),
+      ]);
+    },
+  );
 });
