@@ -124,6 +124,16 @@ export function planDelivery(
         code,
       );
     }
+    const keyless = engine === 'flux' && !mismatches.length && secret === undefined ? sshWithoutKey(url) : undefined;
+    if (keyless && d.repository?.url === undefined && d.engine === undefined)
+      projectError(['delivery', 'repository', 'url'], { code: 'delivery/repository-url', ...keyless });
+    else if (keyless)
+      fail(
+        d.repository?.url !== undefined ? 'repository.url' : 'engine',
+        d.repository?.url !== undefined ? keyless.message : `${keyless.message} (${projectSource}'s delivery.repository.url)`,
+        keyless.hint,
+        'delivery/repository-url',
+      );
     const sync = resolvedSync({ ...defaults.sync, ...d.sync });
     // the same of the sync policy
     const unhonoured = syncMismatches(engine, sync);
@@ -337,5 +347,18 @@ function projectElsewhere(
       checkout === ''
         ? `remove delivery.repository.path from ${projectSource}`
         : `write delivery: { repository: { path: ${JSON.stringify(checkout)} } } in ${projectSource} (the engines then read ${stagePath(checkout, '<stage>')})`,
+  };
+}
+
+/**
+ * Why Flux cannot clone an `ssh://` URL its GitRepository names no Secret for: Flux has no anonymous ssh,
+ * and refuses the clone without a key and the host's known_hosts (fluxcd/pkg/git `AuthOptions.Validate`:
+ * "invalid 'ssh' auth option: 'identity' is required"), public repository or not. Undefined for another URL.
+ */
+function sshWithoutKey(url: string): { message: string; hint: string } | undefined {
+  if (!/^ssh:\/\//i.test(url)) return undefined;
+  return {
+    message: `Flux clones ${url} over ssh with the key of the Secret its GitRepository names, and this names none (delivery.repository.secret): Flux refuses the clone ('identity' is required), public repository or not, so no commit of the stage would be applied`,
+    hint: `name a Secret beside the url (repository: { url: ..., secret: git-ssh }) and create it in flux-system before applying dist/delivery/flux: flux create secret git git-ssh --url=${url} --private-key-file=<key file> (it takes the host's known_hosts from the URL); or, for a public repository, write its https:// URL`,
   };
 }

@@ -526,7 +526,12 @@ describe("a repository URL that writes its scheme's default port", () => {
     '%s passes for Flux, which clones it as written with the Secret its GitRepository names, and is written so',
     (url) => {
       const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }') });
-      writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT.replace('https://git.example.com/team/app.git', url));
+      // with its Secret: Flux clones no ssh:// URL without a key
+      const text = FLUX_PROJECT.replace('https://git.example.com/team/app.git', url).replace(
+        'revision: main }',
+        'revision: main, secret: git-ssh }',
+      );
+      writeFileSync(join(dir, 'stagecraft.yaml'), text);
       const r = runCli('synth', [], dir);
       expect(r.stderr).not.toContain('default port');
       expect(r.code).toBe(0);
@@ -593,7 +598,10 @@ describe('an scp-style URL whose path starts with a number (git@host:2222/team/a
   });
 
   it('offers, for 22, the URL without the port (the ssh default, refused when written), each offered URL loading', () => {
-    const text = FLUX_PROJECT.replace('url: https://git.example.com/team/app.git', 'url: git@git.example.com:22/team/app.git');
+    const text = FLUX_PROJECT.replace('url: https://git.example.com/team/app.git', 'url: git@git.example.com:22/team/app.git').replace(
+      'revision: main }',
+      'revision: main, secret: git-ssh }',
+    );
     const problems = plannedProblems(text);
     expect(problems).toEqual([
       expect.stringContaining(
@@ -810,3 +818,53 @@ describe("a project in a directory of its Git repository (a monorepo's), which t
     },
   );
 });
+
+describe("an ssh:// URL Flux clones without a Secret (Flux has no anonymous ssh: fluxcd/pkg/git 'identity' is required)", () => {
+  const SSH = 'ssh://git@git.example.com:2222/team/app.git';
+
+  it("is refused at the project file's url when a stage inherits it and Flux, once, with the Secret to name and create as hint", () => {
+    const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }'), dev: deliveredStageFile('{ cluster: nonprod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT.replace('https://git.example.com/team/app.git', SSH));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `stagecraft.yaml:3:22: error: delivery.repository.url: Flux clones ${SSH} over ssh with the key of the Secret its GitRepository names, and this names none (delivery.repository.secret): Flux refuses the clone ('identity' is required), public repository or not, so no commit of the stage would be applied\n` +
+        `  hint: name a Secret beside the url (repository: { url: ..., secret: git-ssh }) and create it in flux-system before applying dist/delivery/flux: flux create secret git git-ssh --url=${SSH} --private-key-file=<key file> (it takes the host's known_hosts from the URL); or, for a public repository, write its https:// URL\n`,
+    );
+    expect(r.stderr.match(/ error: /g)).toHaveLength(1);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it("is refused at a stage's own url, and at the engine: of a stage that picks Flux over the project file's Argo CD", () => {
+    // a stage of no recorded places: its problems are placed where the project file writes the setting (settingPlace)
+    const own = plannedProblemsOf(FLUX_PROJECT, { cluster: 'nonprod', repository: { url: SSH } });
+    expect(own).toEqual([expect.stringContaining(`delivery.repository.url: Flux clones ${SSH} over ssh`)]);
+    expect(own[0]).not.toContain("(stagecraft.yaml's delivery.repository.url)");
+    const picked = plannedProblemsOf(
+      FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace('https://git.example.com/team/app.git', SSH),
+      { cluster: 'nonprod', engine: 'flux' },
+    );
+    expect(picked).toEqual([expect.stringContaining(`delivery.engine: Flux clones ${SSH} over ssh`)]);
+    expect(picked[0]).toContain("(stagecraft.yaml's delivery.repository.url)");
+  });
+
+  it("passes with a Secret (its own, or the project file's for its url), for Argo CD (credentials by the URL) and over https://", () => {
+    expect(plannedProblemsOf(FLUX_PROJECT, { cluster: 'nonprod', repository: { url: SSH, secret: 'git-ssh' } })).toEqual([]);
+    const withSecret = FLUX_PROJECT.replace('https://git.example.com/team/app.git', SSH).replace(
+      'revision: main }',
+      'revision: main, secret: git-ssh }',
+    );
+    expect(plannedProblemsOf(withSecret, { cluster: 'nonprod' })).toEqual([]);
+    expect(
+      plannedProblemsOf(FLUX_PROJECT.replace('https://git.example.com/team/app.git', SSH), { cluster: 'nonprod', engine: 'argocd' }),
+    ).toEqual([expect.stringContaining("the cluster 'nonprod' has neither server nor name")]);
+    expect(plannedProblemsOf(FLUX_PROJECT, { cluster: 'nonprod' })).toEqual([]);
+  });
+});
+
+/** The problems of the project file `text` once the stage qa, delivered as `delivery` says, is planned. */
+function plannedProblemsOf(text: string, delivery: DeliveredStage['delivery']): string[] {
+  return planDelivery([delivered('qa', delivery)], loadProjectFile(text), 'stagecraft.yaml', new Map(), projectPlaces(text)).problems.map(
+    formatProblem,
+  );
+}
