@@ -315,6 +315,17 @@ describe('a repository URL that is a page of the repository a Git host shows in 
     // Gitea and Forgejo served under a sub-path of the host (their ROOT_URL's path)
     ['https://git.example.com/git/org/app/src/branch/main', 'https://git.example.com/git/org/app', 'main'],
     ['https://example.com/tools/forgejo/org/app/src/tag/1.2.3', 'https://example.com/tools/forgejo/org/app', 'refs/tags/1.2.3'],
+    // Bitbucket Server and Data Center, on their own host or under a sub-path: the clone URL is /scm/<project key>/<slug>.git
+    [
+      'https://bitbucket.example.com/projects/PLAT/repos/app/browse',
+      'https://bitbucket.example.com/scm/plat/app.git',
+      'the branch, tag or commit the page shows',
+    ],
+    [
+      'https://git.example.com/bitbucket/projects/PLAT/repos/app/browse/dist/qa',
+      'https://git.example.com/bitbucket/scm/plat/app.git',
+      'the branch, tag or commit the page shows',
+    ],
   ])('%s: the hint gives the repository (which then loads) and what the page names', (url, repository, revision) => {
     const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
     expect(problems).toEqual([
