@@ -52,6 +52,8 @@ export { DIST_DIR } from './synth/disk.js';
 export interface ProjectSource {
   readonly file: string;
   readonly text: string;
+  /** The project's directory in the Git work tree it lies in (lib/cli/delivery-checkout.ts). @default - not in one: not checked */
+  readonly checkout?: string;
 }
 
 export interface CompileStagesOptions {
@@ -285,6 +287,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       projectFile,
       new Map(promotions.flatMap((p) => (p.from ? [[p.stage, p.from] as const] : []))),
       options.project ? projectPlaces(options.project.text, projectFile) : undefined,
+      options.project?.checkout,
     );
   if (options.alone && options.stages && !problems.length && !failedChecks) {
     // these stages' own delivery settings, planned without the others (its files and notices would be of these stages alone)

@@ -136,10 +136,33 @@ const ArgocdSettings = Settings(
   },
 );
 
+/**
+ * The project's directory in its repository, as Git's `rev-parse --show-prefix` says it without its last `/`:
+ * relative, no `.` or `..` part, no `\\` or control character (spaces and any other letter are a path's).
+ */
+const REPOSITORY_PATH = '^(?!/)(?!.*//)(?!.*/$)(?!(?:.*/)?\\.\\.?(?:/|$))[^\\\\\\u0000-\\u001f\\u007f]+$';
+
+/** The project file's `repository:`: a stage's, and where the project lies in it. */
+const ProjectRepository = Settings(
+  {
+    ...Repository.properties,
+    path: Type.Optional(
+      Type.String({
+        pattern: REPOSITORY_PATH,
+        expected: "the project's directory in the repository, relative to its top (infra/k8s), without a '/' at either end",
+        description:
+          "The directory of the project (where stagecraft.yaml is) in the repository, when it is not the repository's top (a monorepo's infra/k8s): the engines read dist/<stage> under it (Argo CD's path, Flux's spec.path). synth refuses it when Git says the project is elsewhere. @default - the repository's top",
+      }),
+    ),
+  },
+  { description: 'Where the engine reads the committed dist/ from.' },
+);
+
 /** `delivery:` of the project file: the defaults of every stage, and the clusters. */
 export const ProjectDeliverySettings = Settings(
   {
     ...StageDeliverySettings.properties,
+    repository: Type.Optional(ProjectRepository),
     project: Type.Optional(
       DnsLabel({
         description:

@@ -165,19 +165,37 @@ function offeredRevision(revision: string, tag = false): string | undefined {
 /**
  * The web pages of a repository that a Git host shows in a browser, by the host that serves them at
  * that path (where a repository's own path could not be so written): GitLab's (`/-/` begins no group
- * or project), Gitea's and Forgejo's (`/src/branch/`), GitHub's and Bitbucket Cloud's on their own hosts.
+ * or project); Gitea's and Forgejo's (`/src/branch/`), also served under a sub-path of the host
+ * (`https://host/git/org/app/src/branch/main`, its ROOT_URL's path); GitHub's on any host (GitHub
+ * Enterprise Server's is the company's own: `tree`, `blob` and `commits` after two names are its pages,
+ * since GitLab takes none of those words for a group or project, `Gitlab::PathRegex`
+ * ILLEGAL_PROJECT_PATH_WORDS and ILLEGAL_GROUP_PATH_WORDS, and Gitea's and Bitbucket's repositories are
+ * two names deep), its other pages (`commit`, `releases/tag`) on a host named as GitHub's (github.com,
+ * GitHub Enterprise Cloud's `<company>.ghe.com`, a `github.<company>` host); Bitbucket Cloud's on its own.
  * `repository` is the path of the repository, `revision` what follows the page's word: a revision,
  * then maybe a folder or file (`tree/main/dist`).
  */
-const WEB_PAGES: readonly { readonly host?: RegExp; readonly page: RegExp; readonly tag?: RegExp }[] = [
+const WEB_PAGES: readonly {
+  readonly host?: RegExp;
+  readonly page: RegExp;
+  readonly tag?: RegExp;
+  /** The repository's clone path, from the page's groups, where it is not the page's `repository`. @default - `repository` */
+  readonly clone?: (groups: Readonly<Record<string, string>>) => string;
+}[] = [
   { page: /^(?<repository>\/.+?)\/-\/(?:tree|blob|commits?|tags)\/(?<revision>[^?#]*)$/ },
-  { page: /^(?<repository>\/[^/]+\/[^/]+)\/src\/(?<kind>branch|tag|commit)\/(?<revision>[^?#]*)$/, tag: /^tag$/ },
+  { page: /^(?<repository>(?:\/[^/]+)*?\/[^/]+\/[^/]+)\/src\/(?<kind>branch|tag|commit)\/(?<revision>[^?#]*)$/, tag: /^tag$/ },
+  { page: /^(?<repository>\/[^/]+\/[^/]+?)\/(?<kind>tree|blob|commits)\/(?<revision>[^?#]*)$/ },
   {
-    host: /^github\.com$/i,
-    page: /^(?<repository>\/[^/]+\/[^/]+?)\/(?<kind>tree|blob|commits?|releases\/tag)\/(?<revision>[^?#]*)$/,
+    host: /^(?:github\.com|[^.]+\.ghe\.com|github\..+)$/i,
+    page: /^(?<repository>\/[^/]+\/[^/]+?)\/(?<kind>commit|releases\/tag)\/(?<revision>[^?#]*)$/,
     tag: /^releases\/tag$/,
   },
   { host: /^bitbucket\.org$/i, page: /^(?<repository>\/[^/]+\/[^/]+)\/(?:src|commits)\/(?<revision>[^?#]*)$/ },
+  // Bitbucket Server's and Data Center's (`/projects/` begins no GitLab group), whose clone URL is /scm/<project key>/<slug>.git
+  {
+    page: /^(?<base>(?:\/[^/]+)*?)\/projects\/(?<project>[^/]+)\/repos\/(?<slug>[^/]+)\/(?:browse|commits)(?:\/[^?#]*)?$/,
+    clone: ({ base, project, slug }) => `${base}/scm/${project.toLowerCase()}/${slug}.git`,
+  },
 ];
 
 /**
@@ -192,20 +210,21 @@ function webPage(url: string): RepositoryMismatch | undefined {
   const { scheme, authority, rest } = urlParts(url.slice(0, gitlabPageQuery(url)));
   if (!/^https?:\/\/$/i.test(scheme) || detectSecret(url) !== undefined) return undefined;
   const host = authority.slice(authority.lastIndexOf('@') + 1).replace(/:\d*$/, '');
-  for (const { host: served, page, tag } of WEB_PAGES) {
+  for (const { host: served, page, tag, clone } of WEB_PAGES) {
     if (served && !served.test(host)) continue;
     const path = rest.replace(/\/+$/, '');
     // a path ending in .git is a clone URL, whatever its folders are named (a GitLab subgroup `src/tag/app.git`)
     const found = path.endsWith('.git') ? undefined : page.exec(path)?.groups;
     if (!found) continue;
-    const revision = found.revision.split('/');
+    // a page whose path names no revision (Bitbucket Server's names it in its query, ?at=)
+    const revision = found.revision?.split('/') ?? [];
     // one part: a revision alone; more: a branch with a '/', or a revision and a folder, which the path does not tell apart
     const offered = revision.length === 1 ? offeredRevision(revision[0], tag?.test(found.kind ?? '')) : undefined;
     return {
       code: 'delivery/repository-url',
       setting: 'url',
       message: `the repository URL '${url}' is a page of the repository that ${host} shows in a browser, not its clone URL: Git finds no repository there, so Argo CD's sync and Flux's clone would fail`,
-      hint: `write the URL as ${scheme}${authority}${found.repository}, ${offered ?? 'and the branch, tag or commit the page shows as delivery.repository.revision'}; the host's Clone button shows its clone URL`,
+      hint: `write the URL as ${scheme}${authority}${clone?.(found) ?? found.repository}, ${offered ?? 'and the branch, tag or commit the page shows as delivery.repository.revision'}; the host's Clone button shows its clone URL`,
     };
   }
   return undefined;

@@ -60,7 +60,7 @@ export function application(p: DeliveryPlan, labels: Record<string, string>): IA
     metadata: { name: stageObjectName(p.project, p.stage), namespace: ARGOCD_NAMESPACE, labels },
     spec: {
       project: p.project,
-      source: { repoURL: p.repository.url, targetRevision: p.repository.revision, path: `dist/${p.stage}` },
+      source: { repoURL: p.repository.url, targetRevision: p.repository.revision, path: p.path },
       destination: destination(p, p.namespace),
       syncPolicy: p.sync.automated ? { automated: { prune: p.sync.prune, selfHeal: p.sync.selfHeal }, retry: RETRY } : {},
     },

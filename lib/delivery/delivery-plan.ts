@@ -11,6 +11,10 @@ export const DEFAULT_PROJECT = 'stagecraft';
 /** The name of a stage's Argo CD Application and Flux Kustomization: `<project>-<stage>`. */
 export const stageObjectName = (project: string, stage: string): string => `${project}-${stage}`;
 
+/** A stage's directory in the repository, `dist/<stage>` under the project's directory there (`projectPath`, none: its top). */
+export const stagePath = (projectPath: string | undefined, stage: string): string =>
+  `${projectPath === undefined ? '' : `${projectPath}/`}dist/${stage}`;
+
 /** What the engine needs to know of one stage. */
 export interface DeliveryPlan {
   readonly stage: string;
@@ -25,6 +29,11 @@ export interface DeliveryPlan {
    * (its own when the stage names another url than the project file's, else the project file's). @default - secret: none
    */
   readonly repository: { readonly url: string; readonly revision: string; readonly secret?: string };
+  /**
+   * The stage's directory in the repository, which the engine applies: `dist/<stage>` under the project's
+   * directory there (the project file's `delivery.repository.path`: `infra/k8s/dist/qa`).
+   */
+  readonly path: string;
   /** Flux: the name of the GitRepository that follows `repository` (lib/delivery/source-name.ts). @default - none (Argo CD) */
   readonly source?: string;
   /** The sync policy; `timeout`, Flux's Kustomization timeout. @default - timeout: the engine's (lib/delivery/flux.ts) */

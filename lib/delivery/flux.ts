@@ -83,7 +83,7 @@ export function kustomization(p: DeliveryPlan, labels: Record<string, string>): 
     spec: {
       interval: APPLY_INTERVAL,
       retryInterval: RETRY_INTERVAL,
-      path: `./dist/${p.stage}`,
+      path: `./${p.path}`,
       prune: p.sync.prune,
       deletionPolicy: DELETION_POLICY,
       wait: true,

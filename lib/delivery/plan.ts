@@ -9,11 +9,11 @@ import { ARGOCD_NAMESPACE } from './argocd.js';
 import { fluxRevision } from './flux.js';
 import { normalRepositoryUrl } from './urls.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
-import { DEFAULT_PROJECT, stageObjectName, type DeliveryPlan } from './delivery-plan.js';
+import { DEFAULT_PROJECT, stageObjectName, stagePath, type DeliveryPlan } from './delivery-plan.js';
 import { MAX_LABEL_VALUE } from '../model/labels.js';
 import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
 import type { ProjectFile } from '../config/delivery.js';
-import { nameAsLabel, overwrittenLabel, unreadArgocd } from './tracking.js';
+import { INSTANCE_LABEL_CODE, claimedObjects, nameAsLabel, overwrittenLabel, unreadArgocd } from './tracking.js';
 import { repositoryCredentials } from '../config/repository-credentials.js';
 import { repositoryMismatches, repositoryUrlForm } from '../config/repository-url.js';
 import { ignoredSyncSettings, resolvedSync, shortFluxTimeout, syncMismatches, unreadProjectTimeout } from '../config/sync-policy.js';
@@ -32,6 +32,8 @@ export type { DeliveryPlan } from './delivery-plan.js';
  * The delivery plan of every stage that declares `delivery:`, in stage order; the problems that
  * prevent it, and warnings (`notices`) of the settings an engine reads none of (`ignoredSyncSettings`).
  * @param promotedFrom each stage's `promotion.from`: its delivery waits for that stage's (Flux `dependsOn`)
+ * @param checkout the project's directory in the Git work tree it lies in, as Git says it (`infra/k8s`, `''` at its top),
+ *   which the project file's `delivery.repository.path` must say; undefined when no Git says (not in one)
  */
 export function planDelivery(
   stages: readonly DeliveredStage[],
@@ -39,6 +41,7 @@ export function planDelivery(
   projectSource: string,
   promotedFrom: ReadonlyMap<string, string>,
   projectPlaces: ProjectPlaces = () => undefined,
+  checkout?: string,
 ): { plans: DeliveryPlan[]; problems: Problem[]; notices: Problem[] } {
   const defaults = project.delivery ?? {};
   const clusters = defaults.clusters ?? {};
@@ -121,6 +124,16 @@ export function planDelivery(
         code,
       );
     }
+    const keyless = engine === 'flux' && !mismatches.length && secret === undefined ? sshWithoutKey(url) : undefined;
+    if (keyless && d.repository?.url === undefined && d.engine === undefined)
+      projectError(['delivery', 'repository', 'url'], { code: 'delivery/repository-url', ...keyless });
+    else if (keyless)
+      fail(
+        d.repository?.url !== undefined ? 'repository.url' : 'engine',
+        d.repository?.url !== undefined ? keyless.message : `${keyless.message} (${projectSource}'s delivery.repository.url)`,
+        keyless.hint,
+        'delivery/repository-url',
+      );
     const sync = resolvedSync({ ...defaults.sync, ...d.sync });
     // the same of the sync policy
     const unhonoured = syncMismatches(engine, sync);
@@ -213,6 +226,7 @@ export function planDelivery(
       project,
       cluster,
       repository: { url: followed, revision: followedRevision, ...(secret !== undefined ? { secret } : {}) },
+      path: stagePath(defaults.repository?.path, s.stage),
       ...(engine === 'flux' ? { source: sourceName(project, { url: followed, revision: followedRevision }, defaultRepository) } : {}),
       sync,
       namespaces: s.namespaces,
@@ -247,6 +261,8 @@ export function planDelivery(
   const applications = plans.filter((p) => p.engine === 'argocd').map((p) => stageObjectName(p.project, p.stage));
   const overwritten = overwrittenLabel(defaults.argocd, applications, projectSource);
   if (overwritten) notices.push(projectSetting(['delivery', 'argocd', overwritten.setting], overwritten.code, overwritten));
+  for (const claimed of claimedObjects(defaults.argocd, plans, stages, projectSource))
+    problems.push(projectSetting(['delivery', 'argocd', 'resourceTrackingMethod'], INSTANCE_LABEL_CODE, claimed, 'error'));
   const unreadTracking = unreadArgocd(defaults.argocd, applications, stages.length);
   if (unreadTracking) notices.push(projectSetting(['delivery', 'argocd'], 'delivery/settings', unreadTracking));
   const unread = unreadProjectTimeout(
@@ -255,6 +271,16 @@ export function planDelivery(
   );
   // no stage inherits it
   if (unread) notices.push(projectSetting(['delivery', 'sync', 'timeout'], unread.code, unread));
+  const elsewhere = stages.length ? projectElsewhere(defaults.repository?.path, checkout, projectSource) : undefined;
+  if (elsewhere) {
+    const path =
+      defaults.repository?.path !== undefined
+        ? ['delivery', 'repository', 'path']
+        : defaults.repository
+          ? ['delivery', 'repository']
+          : ['delivery'];
+    problems.push(projectSetting(path, 'delivery/settings', elsewhere, 'error'));
+  }
   problems.push(
     ...sameClusterKeys(clusters, projectSource, projectPlaces),
     ...fluxOwnClusters(plans, projectSource, projectPlaces),
@@ -300,4 +326,39 @@ function waitsFor(p: DeliveryPlan, after: string | undefined, plans: readonly De
     seen.add(stage);
   }
   return undefined;
+}
+
+/**
+ * Why the engines would find no stage's directory: the project lies in its Git repository at `checkout`
+ * (a monorepo's `infra/k8s`), not where the project file's `delivery.repository.path` says (its top when
+ * unsaid), and Argo CD's `path` and Flux's `spec.path` are read from the repository's top. Undefined when
+ * they agree, or when no Git says where the project is (dist/ copied out of its repository).
+ */
+function projectElsewhere(
+  path: string | undefined,
+  checkout: string | undefined,
+  projectSource: string,
+): { message: string; hint: string } | undefined {
+  if (checkout === undefined || checkout === (path ?? '')) return undefined;
+  const at = (p: string) => (p === '' ? "the repository's top" : `'${p}'`);
+  return {
+    message: `the project is at ${at(checkout)} in its Git repository (git rev-parse --show-prefix), not at ${path === undefined ? "the repository's top, as delivery.repository.path unsaid means" : `'${path}', where this says`}: Argo CD's path and Flux's spec.path (${stagePath(path, '<stage>')}) are read from the repository's top, so each engine would find no directory there, and no stage would be applied`,
+    hint:
+      checkout === ''
+        ? `remove delivery.repository.path from ${projectSource}`
+        : `write delivery: { repository: { path: ${JSON.stringify(checkout)} } } in ${projectSource} (the engines then read ${stagePath(checkout, '<stage>')})`,
+  };
+}
+
+/**
+ * Why Flux cannot clone an `ssh://` URL its GitRepository names no Secret for: Flux has no anonymous ssh,
+ * and refuses the clone without a key and the host's known_hosts (fluxcd/pkg/git `AuthOptions.Validate`:
+ * "invalid 'ssh' auth option: 'identity' is required"), public repository or not. Undefined for another URL.
+ */
+function sshWithoutKey(url: string): { message: string; hint: string } | undefined {
+  if (!/^ssh:\/\//i.test(url)) return undefined;
+  return {
+    message: `Flux clones ${url} over ssh with the key of the Secret its GitRepository names, and this names none (delivery.repository.secret): Flux refuses the clone ('identity' is required), public repository or not, so no commit of the stage would be applied`,
+    hint: `name a Secret beside the url (repository: { url: ..., secret: git-ssh }) and create it in flux-system before applying dist/delivery/flux: flux create secret git git-ssh --url=${url} --private-key-file=<key file> (it takes the host's known_hosts from the URL); or, for a public repository, write its https:// URL`,
+  };
 }

@@ -21,9 +21,15 @@ import { scpAsSsh } from '../config/repository-url.js';
 import { repositoryCredentials } from '../config/repository-credentials.js';
 import { detectSecret } from '../model/secret-rules.js';
 
-/** The host of an ssh:// or scp-style URL (`git@host:path`), for its host key; undefined over http(s). */
-function sshHost(url: string): string | undefined {
-  return /^ssh:\/\/(?:[^@/]*@)?([^/:?#]+)/i.exec(scpAsSsh(url) ?? url)?.[1];
+/**
+ * The host of an ssh:// or scp-style URL (`git@host:path`), for its host key, with the port an ssh:// URL
+ * names (ssh-keyscan asks port 22 unless told, and known_hosts names a key of another port `[host]:port`);
+ * undefined over http(s).
+ */
+function sshHost(url: string): { readonly host: string; readonly port?: string } | undefined {
+  const found = /^ssh:\/\/(?:[^@/]*@)?([^/:?#]+)(?::(\d+))?/i.exec(scpAsSsh(url) ?? url);
+  if (!found) return undefined;
+  return { host: found[1], ...(found[2] !== undefined && found[2] !== '22' ? { port: found[2] } : {}) };
 }
 
 /**
@@ -51,12 +57,13 @@ function fluxSecretCommand(name: string, url: string): string {
 
 /** How to give Argo CD a repository's credentials, by the URL's scheme: an ssh host's key too, unless Argo CD has it. */
 function argoCdRepoCommand(url: string): string {
-  const host = sshHost(url);
+  const ssh = sshHost(url);
   const shown = commandUrl(url);
   const command = shown === undefined ? `argocd repo add, ${UNPRINTED_URL},` : `argocd repo add ${shown}`;
-  return host
-    ? `${command} --ssh-private-key-path <key file>, and, unless Argo CD knows ${host}'s host key (argocd cert list), ssh-keyscan ${host} | argocd cert add-ssh --batch`
-    : `${command} --username <user> --password <token>`;
+  if (!ssh) return `${command} --username <user> --password <token>`;
+  const { host, port } = ssh;
+  const known = port === undefined ? `${host}'s host key` : `the host key of ${host} on port ${port} ([${host}]:${port})`;
+  return `${command} --ssh-private-key-path <key file>, and, unless Argo CD knows ${known} (argocd cert list), ssh-keyscan ${port === undefined ? '' : `-p ${port} `}${host} | argocd cert add-ssh --batch`;
 }
 
 /** How to remove what Argo CD holds for the old URL `url`: by the URL as `argocd repo list` shows it when it cannot be printed (`commandUrl`). */

@@ -8,6 +8,7 @@ import type { StageDelivery } from '../config/delivery.js';
 import { groupOf } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import type { SourceLocation } from '../errors.js';
+import { INSTANCE_LABEL } from '../model/labels.js';
 
 export interface GroupKind {
   readonly group: string;
@@ -39,6 +40,13 @@ export interface DeliveredStage {
    * must not both hold one (`sharedObjects`). @default - none
    */
   readonly elsewhere?: readonly string[];
+  /**
+   * Each value of the instance label (`app.kubernetes.io/instance`: `<app>-<stage>`) its objects carry,
+   * with the objects that carry it (as `elsewhere` names them), sorted: an Argo CD tracking objects by
+   * that label takes those it did not apply for the Application so named (lib/delivery/tracking.ts
+   * `claimedObjects`). @default - none
+   */
+  readonly instances?: Readonly<Record<string, readonly string[]>>;
   /**
    * Where the stage file writes the settings the plan's problems are about (`PLACED_SETTINGS`, by
    * dotted path), so that they are reported at `file:line:col` as every stage-file problem is, a
@@ -96,7 +104,7 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** What the planner needs of a stage whose objects are `objects`. */
 export function deliveredStage(
-  stage: Omit<DeliveredStage, 'namespaces' | 'kinds' | 'elsewhere'>,
+  stage: Omit<DeliveredStage, 'namespaces' | 'kinds' | 'elsewhere' | 'instances'>,
   objects: readonly KubeObject[],
 ): DeliveredStage {
   // the stage's own namespace is the Application's destination even when no object lives in it (all cluster-scoped, or all elsewhere)
@@ -104,9 +112,43 @@ export function deliveredStage(
   const elsewhere = objects.flatMap((o) => {
     const { name, namespace } = o.metadata;
     if (namespace === stage.namespace || (o.kind === 'Namespace' && name === stage.namespace)) return [];
-    return [`${groupOf(o.apiVersion)}/${o.kind} ${namespace ? `${namespace}/` : ''}${name ?? ''}`];
+    return [objectRef(o)];
   });
-  return { ...stage, namespaces: [...namespaces].sort(byText), kinds: kindsOf(objects), elsewhere: [...new Set(elsewhere)].sort(byText) };
+  const instances = new Map<string, Set<string>>();
+  for (const o of objects) {
+    const value = o.metadata.labels?.[INSTANCE_LABEL];
+    if (value !== undefined) instances.set(value, (instances.get(value) ?? new Set()).add(objectRef(o)));
+  }
+  return {
+    ...stage,
+    namespaces: [...namespaces].sort(byText),
+    kinds: kindsOf(objects),
+    elsewhere: [...new Set(elsewhere)].sort(byText),
+    instances: Object.fromEntries([...instances.keys()].sort(byText).map((v) => [v, [...(instances.get(v) ?? [])].sort(byText)])),
+  };
+}
+
+/** An object as a stage's record names it: `group/Kind namespace/name`, `group/Kind name` when cluster-scoped. */
+const objectRef = (o: KubeObject): string =>
+  `${groupOf(o.apiVersion)}/${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name ?? ''}`;
+
+/** The parts of an object `objectRef` named. */
+export function parseObjectRef(ref: string): {
+  readonly group: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+} {
+  const [groupKind, object = ''] = ref.split(' ');
+  const slash = groupKind.lastIndexOf('/');
+  const at = object.indexOf('/');
+  const name = object.slice(at + 1);
+  return {
+    group: groupKind.slice(0, slash),
+    kind: groupKind.slice(slash + 1),
+    name,
+    ...(at >= 0 ? { namespace: object.slice(0, at) } : {}),
+  };
 }
 
 function kindsOf(objects: readonly KubeObject[]): StageKinds {

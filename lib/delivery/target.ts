@@ -90,7 +90,8 @@ export function clonedRepositories(objects: readonly unknown[]): Map<string, Sta
 export function targetOf(o: unknown, repositories: ReadonlyMap<string, StageRepository> = new Map()): StageTarget | undefined {
   const { kind, metadata, spec } = (o ?? {}) as DeliveryObject;
   const path = kind === 'Application' ? spec?.source?.path : kind === 'Kustomization' ? spec?.path : undefined;
-  const stage = path === undefined ? undefined : /^(?:\.\/)?dist\/([^/]+)$/.exec(path)?.[1];
+  // dist/<stage> under the project's directory in the repository (a monorepo's infra/k8s/dist/qa)
+  const stage = path === undefined ? undefined : /^(?:\.\/)?(?:.*\/)?dist\/([^/]+)$/.exec(path)?.[1];
   if (stage === undefined) return undefined;
   const [name, namespace] = [metadata?.name ?? '', metadata?.namespace ?? ''];
   const object = { subject: `${kind} ${namespace}/${name}`, name, namespace, stage };

@@ -11,6 +11,10 @@
  */
 import type { ArgocdInstall, Engine } from '../config/delivery.js';
 import { INSTANCE_LABEL, MAX_LABEL_VALUE, STAGE_LABEL, standardLabels } from '../model/labels.js';
+import { andList } from '../model/limits.js';
+import { ARGOCD_NAMESPACE } from './argocd.js';
+import { stageObjectName, type DeliveryPlan } from './delivery-plan.js';
+import { parseObjectRef, type DeliveredStage } from './stage.js';
 
 /** The label Argo CD's documentation advises writing its name as, which no other tool writes. */
 const ARGOCD_OWN_LABEL = 'argocd.argoproj.io/instance';
@@ -129,4 +133,77 @@ export function unreadArgocd(
     message: 'no stage is delivered by Argo CD, so what this says of its tracking is read by none',
     hint: 'remove delivery.argocd from the project file, or deliver a stage with Argo CD (engine: argocd)',
   };
+}
+
+/** Each value of a label on a stage's objects, with the objects that carry it, and what the value is, as a message says it. */
+interface LabelValues {
+  readonly values: Readonly<Record<string, readonly string[]>>;
+  readonly is: (value: string) => string;
+}
+
+/**
+ * What a label of stagecraft's own that an Argo CD tracking by label reads holds on a stage's objects:
+ * each value, with the objects that carry it, and what the value is, as a message says it.
+ */
+const LABEL_VALUES: Readonly<Record<string, (s: DeliveredStage) => LabelValues>> = {
+  [INSTANCE_LABEL]: (s) => ({
+    values: s.instances ?? {},
+    is: (value) => `the instance of its app ${value.slice(0, -s.stage.length - 1)}, <app>-<stage>`,
+  }),
+  [STAGE_LABEL]: (s) => ({
+    values: { [s.stage]: [...new Set(Object.values(s.instances ?? {}).flat())].sort() },
+    is: () => "the stage's name",
+  }),
+};
+
+/**
+ * The objects of a stage Flux delivers that an Argo CD tracking objects by label (the project file's
+ * `delivery.argocd.resourceTrackingMethod: label`) takes for an Application's of the same cluster: by
+ * label, Argo CD counts as an Application's every object of its cluster, applied by it or not, that
+ * carries its name as the instance label and has no owner (argo-cd's resource tracking; what its AppProject
+ * does not permit aside), so a stage it does not apply, whose objects keep the value stagecraft writes,
+ * `<app>-<stage>`, loses to the Application so named those the AppProject permits: shown OutOfSync as
+ * not in its Git path, and deleted by its sync's prune, the stage's Namespace with all it holds when it is
+ * one of them. (A stage Argo CD applies carries its own Application's name instead; a StatefulSet's claims,
+ * which keep the template's value, are the StatefulSet's children to Argo CD, gitops-engine
+ * isStatefulSetChild.) One error per Application and stage, to be said at the project file's setting.
+ */
+export function claimedObjects(
+  argocd: ArgocdInstall | undefined,
+  plans: readonly DeliveryPlan[],
+  stages: readonly DeliveredStage[],
+  projectSource: string,
+): { readonly message: string; readonly hint: string }[] {
+  if (argocd?.resourceTrackingMethod !== 'label') return [];
+  const key = argocd.instanceLabelKey ?? INSTANCE_LABEL;
+  const valuesOf = LABEL_VALUES[key];
+  const applications = plans.filter((p) => p.engine === 'argocd');
+  if (valuesOf === undefined || !applications.length) return [];
+  // what the one AppProject permits (lib/delivery/argocd.ts appProject): Argo CD leaves the other live objects out
+  const kinds = new Set(applications.flatMap((p) => [...p.kinds.cluster, ...p.kinds.namespaced].map((k) => `${k.group}/${k.kind}`)));
+  const destinations = new Set(applications.flatMap((p) => p.namespaces.map((ns) => `${p.cluster.id}/${ns}`)));
+  const byStage = new Map(stages.map((s) => [s.stage, s]));
+  const said: { message: string; hint: string }[] = [];
+  for (const p of plans) {
+    const s = byStage.get(p.stage);
+    if (p.engine === 'argocd' || s === undefined) continue;
+    const { values, is } = valuesOf(s);
+    for (const t of applications) {
+      const name = stageObjectName(t.project, t.stage);
+      const permitted = (values[name] ?? []).filter((ref) => {
+        const o = parseObjectRef(ref);
+        return kinds.has(`${o.group}/${o.kind}`) && (o.namespace === undefined || destinations.has(`${t.cluster.id}/${o.namespace}`));
+      });
+      if (t.cluster.id !== p.cluster.id || !permitted.length) continue;
+      const shown = permitted.slice(0, 3).map((ref) => ref.replace(/^\//, ''));
+      const more = permitted.length > 3 ? ` and ${permitted.length - 3} more` : '';
+      const namespace = permitted.includes(`/Namespace ${s.namespace}`) ? `, the Namespace ${s.namespace} with everything in it` : '';
+      const prune = t.sync.automated && t.sync.prune ? 'its automated sync prunes them (prune: true)' : 'a sync with prune deletes them';
+      said.push({
+        message: `Argo CD, tracking objects by label, counts every object of its cluster labelled ${key}=${name} as Application ${ARGOCD_NAMESPACE}/${name}'s (the stage ${t.stage}'s), applied by it or not, and the stage ${p.stage}, which Flux delivers to the same cluster (${p.cluster.id}), writes that value (${is(name)}) on ${andList(shown)}${more}: Argo CD shows them OutOfSync in ${name}, since dist/${t.stage} does not hold them, and ${prune}${namespace}, Flux applying them again at its next interval${namespace ? ', its claims empty' : ''}`,
+        hint: `set application.instanceLabelKey: ${ARGOCD_OWN_LABEL} in Argo CD's argocd-cm and delivery.argocd.instanceLabelKey: ${ARGOCD_OWN_LABEL} in ${projectSource} (no stage writes that label), or have it track objects by annotation (application.resourceTrackingMethod: annotation, 3.0's default) and write ${TRACKING_SETTING}: annotation; or rename ${key === STAGE_LABEL ? `the stage ${p.stage}` : `the app ${name.slice(0, -p.stage.length - 1)} in ${s.source}`}, so that the value is no Application's name`,
+      });
+    }
+  }
+  return said;
 }

@@ -6,12 +6,12 @@ import { formatProblem } from '../../lib/errors.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 
 /** A project file delivering with `engine` from `url` at `revision`. */
-const project = (engine: string, url: string, revision = 'main') => `delivery:
+const project = (engine: string, url: string, revision = 'main', secret = '') => `delivery:
   engine: ${engine}
   repository:
     url: ${url}
     revision: ${revision}
-  clusters:
+${secret ? `    secret: ${secret}\n` : ''}  clusters:
     nonprod: { server: https://nonprod.example.com:6443 }
 `;
 
@@ -84,13 +84,14 @@ describe('the project file', () => {
 
   it.each([
     ['flux', 'https://git.example.com/team/app.git', 'refs/tags/v1.2.3'],
-    ['flux', 'ssh://git@git.example.com/team/app.git', 'release-2'],
+    // with the Secret of its key: Flux clones no ssh:// URL without one
+    ['flux', 'ssh://git@git.example.com/team/app.git', 'release-2', 'git-ssh'],
     ['flux', 'http://git.internal/team/app.git', '0123456789abcdef0123456789abcdef01234567'],
     ['argocd', 'git://git.example.com/team/app.git', 'v1.2.3'],
     ['argocd', 'git@git.example.com:team/app.git', 'refs/heads/main'],
-  ])('accepts for %s the URL %s at the revision %s', (engine, url, revision) => {
-    expect(problemsOf(project(engine, url, revision))).toEqual([]);
-    expect(plannedProblemsOf(project(engine, url, revision))).toEqual([]);
+  ])('accepts for %s the URL %s at the revision %s', (engine, url, revision, secret = '') => {
+    expect(problemsOf(project(engine, url, revision, secret))).toEqual([]);
+    expect(plannedProblemsOf(project(engine, url, revision, secret))).toEqual([]);
   });
 
   it.each([

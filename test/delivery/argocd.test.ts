@@ -13,6 +13,7 @@ const plan = (automated: boolean): DeliveryPlan => ({
   project: 'stagecraft',
   cluster: { id: 'nonprod', server: 'https://nonprod.example.com:6443' },
   repository: { url: 'https://git.example.com/team/app.git', revision: 'main' },
+  path: 'dist/qa',
   sync: { automated, prune: true, selfHeal: true },
   namespaces: ['qa'],
   kinds: { namespaced: [], cluster: [] },

@@ -1,16 +1,19 @@
 /** What the delivery plan refuses of the stages' delivery: settings and the project file's, where, and with which hint. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProjectFile, projectPlaces } from '../../lib/config/project-file.js';
 import { formatProblem } from '../../lib/errors.js';
 import { planDelivery } from '../../lib/delivery/plan.js';
 import { deliveredStage, type DeliveredStage } from '../../lib/delivery/stage.js';
-import { runCli, tempProject } from '../helpers/cli.js';
+import { REPO, runCli, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 
 const TOKEN = 'Zx8kLm3Qp9RtVw2Y';
+
+const REFEREE = join(REPO, '..', 'shared', 'bin', 'k8s-strict-check');
 
 /** A stage of no objects delivered as `delivery` says. */
 const delivered = (name: string, delivery: DeliveredStage['delivery']): DeliveredStage =>
@@ -300,6 +303,29 @@ describe('a repository URL that is a page of the repository a Git host shows in 
     ],
     ['https://gitea.example.com/org/app/src/tag/1.2.3', 'https://gitea.example.com/org/app', 'refs/tags/1.2.3'],
     ['https://bitbucket.org/team/app/src/main/', 'https://bitbucket.org/team/app', 'main'],
+    // GitHub Enterprise Server on the company's own host: tree, blob and commits after two names are GitHub's pages anywhere
+    ['https://github.acme.com/org/app/tree/main', 'https://github.acme.com/org/app', 'main'],
+    ['https://git.example.com/team/app/tree/main', 'https://git.example.com/team/app', 'main'],
+    [
+      'https://ghe.example.com/org/app/blob/main/dist/qa/10-demoapp.yaml',
+      'https://ghe.example.com/org/app',
+      'the branch, tag or commit the page shows',
+    ],
+    ['https://acme.ghe.com/org/app/releases/tag/v2.0.0', 'https://acme.ghe.com/org/app', 'refs/tags/v2.0.0'],
+    // Gitea and Forgejo served under a sub-path of the host (their ROOT_URL's path)
+    ['https://git.example.com/git/org/app/src/branch/main', 'https://git.example.com/git/org/app', 'main'],
+    ['https://example.com/tools/forgejo/org/app/src/tag/1.2.3', 'https://example.com/tools/forgejo/org/app', 'refs/tags/1.2.3'],
+    // Bitbucket Server and Data Center, on their own host or under a sub-path: the clone URL is /scm/<project key>/<slug>.git
+    [
+      'https://bitbucket.example.com/projects/PLAT/repos/app/browse',
+      'https://bitbucket.example.com/scm/plat/app.git',
+      'the branch, tag or commit the page shows',
+    ],
+    [
+      'https://git.example.com/bitbucket/projects/PLAT/repos/app/browse/dist/qa',
+      'https://git.example.com/bitbucket/scm/plat/app.git',
+      'the branch, tag or commit the page shows',
+    ],
   ])('%s: the hint gives the repository (which then loads) and what the page names', (url, repository, revision) => {
     const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
     expect(problems).toEqual([
@@ -312,8 +338,11 @@ describe('a repository URL that is a page of the repository a Git host shows in 
   it.each([
     'https://github.com/acme/app',
     'https://github.com/acme/app.git',
-    // a path that reads as a page only on a host serving those pages: a repository may be so named elsewhere
-    'https://git.example.com/team/app/tree/main',
+    // a path that reads as a page only on a host serving those pages: a GitLab subgroup may be named commit or releases
+    'https://git.example.com/team/app/commit/3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b',
+    'https://git.example.com/team/app/releases/tag/v1',
+    // a GitLab project three groups deep whose groups are named as no GitHub page is
+    'https://gitlab.example.com/team/app/trees/main',
     'https://gitlab.com/group/tree/app.git',
     // a clone URL (.git) whose folders are named as Gitea's pages are: a GitLab subgroup
     'https://gitlab.example.com/acme/platform/src/tag/app.git',
@@ -508,7 +537,12 @@ describe("a repository URL that writes its scheme's default port", () => {
     '%s passes for Flux, which clones it as written with the Secret its GitRepository names, and is written so',
     (url) => {
       const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }') });
-      writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT.replace('https://git.example.com/team/app.git', url));
+      // with its Secret: Flux clones no ssh:// URL without a key
+      const text = FLUX_PROJECT.replace('https://git.example.com/team/app.git', url).replace(
+        'revision: main }',
+        'revision: main, secret: git-ssh }',
+      );
+      writeFileSync(join(dir, 'stagecraft.yaml'), text);
       const r = runCli('synth', [], dir);
       expect(r.stderr).not.toContain('default port');
       expect(r.code).toBe(0);
@@ -575,7 +609,10 @@ describe('an scp-style URL whose path starts with a number (git@host:2222/team/a
   });
 
   it('offers, for 22, the URL without the port (the ssh default, refused when written), each offered URL loading', () => {
-    const text = FLUX_PROJECT.replace('url: https://git.example.com/team/app.git', 'url: git@git.example.com:22/team/app.git');
+    const text = FLUX_PROJECT.replace('url: https://git.example.com/team/app.git', 'url: git@git.example.com:22/team/app.git').replace(
+      'revision: main }',
+      'revision: main, secret: git-ssh }',
+    );
     const problems = plannedProblems(text);
     expect(problems).toEqual([
       expect.stringContaining(
@@ -696,3 +733,149 @@ describe('an AWS CodeCommit ssh URL, whose user is the SSH key ID IAM gives a pu
     expect(problems[0]).not.toMatch(/A[KP]IA[A-Z0-9]{16}/);
   });
 });
+
+describe("a project in a directory of its Git repository (a monorepo's), which the engines read dist/<stage> under", () => {
+  /** A Git work tree holding the project (stagecraft.yaml `text`, a stage qa delivered to nonprod) in its directory `inner`. */
+  function monorepo(inner: string, text: string): string {
+    const top = tempProject({});
+    const dir = join(top, inner);
+    mkdirSync(join(dir, 'environments'), { recursive: true });
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: nonprod }'));
+    writeFileSync(join(dir, 'stagecraft.yaml'), text);
+    expect(spawnSync('git', ['init', '-q', top]).status).toBe(0);
+    return dir;
+  }
+  const INNER = 'Plattform Überblick/k8s';
+
+  it.each([
+    ['flux', FLUX_PROJECT],
+    [
+      'argocd',
+      FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace(
+        '{ kubeConfigSecret: nonprod-kubeconfig }',
+        '{ server: https://nonprod.example.com:6443 }',
+      ),
+    ],
+  ])(
+    'is refused (%s) while the project file does not say where, at its repository:, with the path Git gives as hint; nothing written',
+    (_, text) => {
+      const dir = monorepo(INNER, text);
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `stagecraft.yaml:3:15: error: delivery.repository: the project is at '${INNER}' in its Git repository (git rev-parse --show-prefix), not at the repository's top, as delivery.repository.path unsaid means: Argo CD's path and Flux's spec.path (dist/<stage>) are read from the repository's top, so each engine would find no directory there, and no stage would be applied\n` +
+          `  hint: write delivery: { repository: { path: "${INNER}" } } in stagecraft.yaml (the engines then read ${INNER}/dist/<stage>)\n`,
+      );
+      expect(existsSync(join(dir, 'dist'))).toBe(false);
+    },
+  );
+
+  it.each([
+    ['flux', FLUX_PROJECT, 'flux', `  path: ./${INNER}/dist/qa\n`],
+    [
+      'argocd',
+      FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace(
+        '{ kubeConfigSecret: nonprod-kubeconfig }',
+        '{ server: https://nonprod.example.com:6443 }',
+      ),
+      'argocd',
+      `    path: ${INNER}/dist/qa\n`,
+    ],
+  ])(
+    'is delivered from that directory once it says it (%s), a path of a space and unicode the referee and kubectl kustomize accept',
+    (_, text, engine, line) => {
+      const dir = monorepo(INNER, text.replace('revision: main }', `revision: main, path: "${INNER}" }`));
+      const r = runCli('synth', [], dir);
+      expect(r.stderr).not.toContain('error');
+      expect(r.code).toBe(0);
+      expect(readFileSync(join(dir, 'dist', 'delivery', engine, '10-qa.yaml'), 'utf8')).toContain(line);
+      const k = spawnSync('kubectl', ['kustomize', join(dir, 'dist', 'delivery', engine)], { encoding: 'utf8' });
+      expect(k.stderr).toBe('');
+      const referee = spawnSync(REFEREE, [join(dir, 'dist')], { encoding: 'utf8' });
+      expect(referee.stdout + referee.stderr).toMatch(/ 0 invalid, 0 unknown kinds/);
+    },
+  );
+
+  it('is refused when it says a directory Git does not (the project at the top), at its path:, the hint to remove it', () => {
+    const dir = monorepo('.', FLUX_PROJECT.replace('revision: main }', 'revision: main, path: infra/k8s }'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "stagecraft.yaml:3:82: error: delivery.repository.path: the project is at the repository's top in its Git repository (git rev-parse --show-prefix), not at 'infra/k8s', where this says",
+    );
+    expect(r.stderr).toContain('  hint: remove delivery.repository.path from stagecraft.yaml\n');
+  });
+
+  it('is taken as said where no Git says where the project is (dist/ built outside a checkout)', () => {
+    const { plans, problems } = planDelivery(
+      [delivered('qa', { cluster: 'nonprod' })],
+      loadProjectFile(FLUX_PROJECT.replace('revision: main }', 'revision: main, path: infra/k8s }')),
+      'stagecraft.yaml',
+      new Map(),
+    );
+    expect(problems).toEqual([]);
+    expect(plans.map((p) => p.path)).toEqual(['infra/k8s/dist/qa']);
+  });
+
+  it.each(['/infra/k8s', 'infra/k8s/', 'infra//k8s', 'infra/../k8s', './k8s', '.', 'infra\\\\k8s'])(
+    'is schema-checked: %s is refused at its line',
+    (path) => {
+      const text = `delivery:\n  repository: { url: https://git.example.com/team/app.git, path: "${path}" }\n`;
+      expect(problemsThrownBy(() => loadProjectFile(text)).map(formatProblem)).toEqual([
+        expect.stringContaining(
+          "stagecraft.yaml:2:66: delivery.repository.path must be the project's directory in the repository, relative to its top (infra/k8s)",
+        ),
+      ]);
+    },
+  );
+});
+
+describe("an ssh:// URL Flux clones without a Secret (Flux has no anonymous ssh: fluxcd/pkg/git 'identity' is required)", () => {
+  const SSH = 'ssh://git@git.example.com:2222/team/app.git';
+
+  it("is refused at the project file's url when a stage inherits it and Flux, once, with the Secret to name and create as hint", () => {
+    const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }'), dev: deliveredStageFile('{ cluster: nonprod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT.replace('https://git.example.com/team/app.git', SSH));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `stagecraft.yaml:3:22: error: delivery.repository.url: Flux clones ${SSH} over ssh with the key of the Secret its GitRepository names, and this names none (delivery.repository.secret): Flux refuses the clone ('identity' is required), public repository or not, so no commit of the stage would be applied\n` +
+        `  hint: name a Secret beside the url (repository: { url: ..., secret: git-ssh }) and create it in flux-system before applying dist/delivery/flux: flux create secret git git-ssh --url=${SSH} --private-key-file=<key file> (it takes the host's known_hosts from the URL); or, for a public repository, write its https:// URL\n`,
+    );
+    expect(r.stderr.match(/ error: /g)).toHaveLength(1);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it("is refused at a stage's own url, and at the engine: of a stage that picks Flux over the project file's Argo CD", () => {
+    // a stage of no recorded places: its problems are placed where the project file writes the setting (settingPlace)
+    const own = plannedProblemsOf(FLUX_PROJECT, { cluster: 'nonprod', repository: { url: SSH } });
+    expect(own).toEqual([expect.stringContaining(`delivery.repository.url: Flux clones ${SSH} over ssh`)]);
+    expect(own[0]).not.toContain("(stagecraft.yaml's delivery.repository.url)");
+    const picked = plannedProblemsOf(
+      FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace('https://git.example.com/team/app.git', SSH),
+      { cluster: 'nonprod', engine: 'flux' },
+    );
+    expect(picked).toEqual([expect.stringContaining(`delivery.engine: Flux clones ${SSH} over ssh`)]);
+    expect(picked[0]).toContain("(stagecraft.yaml's delivery.repository.url)");
+  });
+
+  it("passes with a Secret (its own, or the project file's for its url), for Argo CD (credentials by the URL) and over https://", () => {
+    expect(plannedProblemsOf(FLUX_PROJECT, { cluster: 'nonprod', repository: { url: SSH, secret: 'git-ssh' } })).toEqual([]);
+    const withSecret = FLUX_PROJECT.replace('https://git.example.com/team/app.git', SSH).replace(
+      'revision: main }',
+      'revision: main, secret: git-ssh }',
+    );
+    expect(plannedProblemsOf(withSecret, { cluster: 'nonprod' })).toEqual([]);
+    expect(
+      plannedProblemsOf(FLUX_PROJECT.replace('https://git.example.com/team/app.git', SSH), { cluster: 'nonprod', engine: 'argocd' }),
+    ).toEqual([expect.stringContaining("the cluster 'nonprod' has neither server nor name")]);
+    expect(plannedProblemsOf(FLUX_PROJECT, { cluster: 'nonprod' })).toEqual([]);
+  });
+});
+
+/** The problems of the project file `text` once the stage qa, delivered as `delivery` says, is planned. */
+function plannedProblemsOf(text: string, delivery: DeliveredStage['delivery']): string[] {
+  return planDelivery([delivered('qa', delivery)], loadProjectFile(text), 'stagecraft.yaml', new Map(), projectPlaces(text)).problems.map(
+    formatProblem,
+  );
+}

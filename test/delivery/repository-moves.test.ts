@@ -67,6 +67,18 @@ describe('a stage Argo CD reads from another repository', () => {
     ]);
   });
 
+  it('asks the host key of an ssh host on another port than 22 there (ssh-keyscan -p), as known_hosts names it', () => {
+    const ported = 'ssh://git@git.new.example:2222/team/app.git';
+    const [said] = moves([application('qa', OLD)], [application('qa', ported)]);
+    expect(said).toContain(
+      'unless Argo CD knows the host key of git.new.example on port 2222 ([git.new.example]:2222) (argocd cert list), ssh-keyscan -p 2222 git.new.example | argocd cert add-ssh --batch; ',
+    );
+    // port 22 is ssh-keyscan's own
+    expect(moves([application('qa', OLD)], [application('qa', 'ssh://git@git.new.example:22/team/app.git')])[0]).toContain(
+      'ssh-keyscan git.new.example | argocd cert add-ssh --batch',
+    );
+  });
+
   it('says it once for the stages that move together, over https:// with a user and token, and keeps the old credentials while a stage reads them', () => {
     const https = 'https://git.new.example/team/app';
     const [warning, ...rest] = moves(

@@ -70,3 +70,12 @@ describe('targetOf', () => {
     expect(sameCluster(was, hash)).toBe('same');
   });
 });
+
+describe("targetOf a stage's directory under the project's directory in the repository", () => {
+  it.each([
+    ['Application', { source: { path: 'Plattform Überblick/k8s/dist/qa' }, destination: { name: 'nonprod' } }],
+    ['Kustomization', { path: './infra/k8s/dist/qa', sourceRef: { kind: 'GitRepository', name: 'stagecraft' } }],
+  ])('reads the stage of an %s whose path is dist/<stage> under it (delivery.repository.path)', (kind, spec) => {
+    expect(targetOf({ kind, metadata: { name: 'stagecraft-qa', namespace: 'argocd' }, spec })?.stage).toBe('qa');
+  });
+});

@@ -4,7 +4,7 @@
  * tracking (its argocd-cm, which the project file's delivery.argocd repeats) says.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProjectFile } from '../../lib/config/project-file.js';
@@ -184,5 +184,106 @@ describe("the Argo CD's tracking, as the project file says it", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).not.toContain('delivery/instance-label');
     expect(r.stderr).not.toContain("writes each Application's name");
+  });
+});
+
+describe("a label value a stage Flux delivers writes that is an Application's name, under label tracking", () => {
+  /** A ClusterRole `name` as a file of the manifests stack. */
+  const role = (name: string) =>
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: { name: ${name} }\nrules: [{ apiGroups: [""], resources: [pods], verbs: [get] }]\n`;
+  /**
+   * Project shop: the stage eu-qa delivered by Argo CD (Application shop-eu-qa) with a ClusterRole, and the
+   * stage qa by Flux, whose app shop-eu (`qa` as written) labels its ClusterRole shop-eu-qa; both to `qaCluster`'s cluster.
+   */
+  function twoEngines(argocd: string, { qaCluster = 'prod', qa = 'shop-eu: { stack: manifests, include: [manifests/qa] }' } = {}) {
+    const dir = tempProject({
+      'eu-qa': 'apps:\n  rbac: { stack: manifests, include: [manifests/eu-qa] }\ndelivery: { cluster: prod }\n',
+      qa: `apps:\n  ${qa}\ndelivery: { engine: flux, cluster: ${qaCluster} }\n`,
+    });
+    writeFileSync(
+      join(dir, 'stagecraft.yaml'),
+      `delivery:
+  engine: argocd
+  project: shop
+  repository: { url: https://github.com/acme/platform.git, revision: main }
+  clusters:
+    prod: { server: https://prod.example.com:6443, kubeConfigSecret: prod-kubeconfig }
+    other: { server: https://other.example.com:6443, kubeConfigSecret: other-kubeconfig }
+  argocd: ${argocd}
+`,
+    );
+    for (const [folder, name] of [
+      ['eu-qa', 'eu-qa-reader'],
+      ['qa', 'qa-reader'],
+    ]) {
+      mkdirSync(join(dir, 'manifests', folder), { recursive: true });
+      writeFileSync(join(dir, 'manifests', folder, 'role.yaml'), role(name));
+    }
+    return dir;
+  }
+
+  it("is refused at the project file's tracking, naming the Application, the stage, the objects Argo CD would prune and the way out; nothing written", () => {
+    const dir = twoEngines('{ resourceTrackingMethod: label }');
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "stagecraft.yaml:8:37: error: delivery.argocd.resourceTrackingMethod: Argo CD, tracking objects by label, counts every object of its cluster labelled app.kubernetes.io/instance=shop-eu-qa as Application argocd/shop-eu-qa's (the stage eu-qa's), applied by it or not, and the stage qa, which Flux delivers to the same cluster (prod), writes that value (the instance of its app shop-eu, <app>-<stage>) on rbac.authorization.k8s.io/ClusterRole qa-reader: Argo CD shows them OutOfSync in shop-eu-qa, since dist/eu-qa does not hold them, and its automated sync prunes them (prune: true), Flux applying them again at its next interval\n" +
+        "  hint: set application.instanceLabelKey: argocd.argoproj.io/instance in Argo CD's argocd-cm and delivery.argocd.instanceLabelKey: argocd.argoproj.io/instance in stagecraft.yaml (no stage writes that label), or have it track objects by annotation (application.resourceTrackingMethod: annotation, 3.0's default) and write delivery.argocd.resourceTrackingMethod: annotation; or rename the app shop-eu in environments/qa.yaml, so that the value is no Application's name\n",
+    );
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+
+  it('is refused by a synthesis of the Argo CD stage alone too, from what the last one recorded of the Flux stage', () => {
+    const dir = twoEngines('{ resourceTrackingMethod: label }');
+    const withRole = readFileSync(join(dir, 'environments', 'eu-qa.yaml'), 'utf8');
+    // first without a ClusterRole in the Argo CD stage: the AppProject permits none, so none is counted
+    writeFileSync(join(dir, 'environments', 'eu-qa.yaml'), deliveredStageFile('{ cluster: prod }'));
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(join(dir, 'environments', 'eu-qa.yaml'), withRole);
+    const r = runCli('synth', ['eu-qa'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'and the stage qa, which Flux delivers to the same cluster (prod), writes that value (the instance of its app shop-eu, <app>-<stage>) on rbac.authorization.k8s.io/ClusterRole qa-reader',
+    );
+  });
+
+  it("is refused when the label Argo CD tracks by is the stage's, a stage named as an Application: its Namespace too, with all it holds", () => {
+    const dir = twoEngines('{ resourceTrackingMethod: label, instanceLabelKey: stagecraft.dev/stage }');
+    // the Flux stage named shop-eu-qa, as the Argo CD stage eu-qa's Application is
+    writeFileSync(join(dir, 'environments', 'shop-eu-qa.yaml'), readFileSync(join(dir, 'environments', 'qa.yaml')));
+    rmSync(join(dir, 'environments', 'qa.yaml'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "labelled stagecraft.dev/stage=shop-eu-qa as Application argocd/shop-eu-qa's (the stage eu-qa's), applied by it or not, and the stage shop-eu-qa, which Flux delivers to the same cluster (prod), writes that value (the stage's name) on ",
+    );
+    expect(r.stderr).toContain(
+      'and its automated sync prunes them (prune: true), the Namespace shop-eu-qa with everything in it, Flux applying them again at its next interval, its claims empty',
+    );
+    expect(r.stderr).toContain('or rename the stage shop-eu-qa, so that the value is no Application');
+  });
+
+  it.each([
+    ['Argo CD tracks by a label of its own', '{ resourceTrackingMethod: label, instanceLabelKey: argocd.argoproj.io/instance }', {}],
+    ['Argo CD tracks by annotation', '{ resourceTrackingMethod: annotation }', {}],
+    ['the labels tell Argo CD nothing (annotation+label)', '{ resourceTrackingMethod: annotation+label }', {}],
+    ['the Flux stage is delivered to another cluster', '{ resourceTrackingMethod: label }', { qaCluster: 'other' }],
+    [
+      'no Application is named as the value',
+      '{ resourceTrackingMethod: label }',
+      { qa: 'shop-us: { stack: manifests, include: [manifests/qa] }' },
+    ],
+  ])('passes when %s', (_, argocd, options) => {
+    const r = runCli('synth', [], twoEngines(argocd, options));
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+  });
+
+  it('passes when the AppProject does not permit the object, which Argo CD then leaves out (the Argo CD stage holds no ClusterRole)', () => {
+    const dir = twoEngines('{ resourceTrackingMethod: label }');
+    writeFileSync(join(dir, 'environments', 'eu-qa.yaml'), deliveredStageFile('{ cluster: prod }'));
+    const r = runCli('synth', [], dir);
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
   });
 });
