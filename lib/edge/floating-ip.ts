@@ -63,6 +63,17 @@ export function floatingIpProblems(
     : '';
   for (const [machine, address] of valid) {
     if (ofFamily.some(([m]) => m === machine)) continue;
+    // of the family, but with a zone (fe80::5%ens3), which haproxy.cfg takes and keepalived refuses ("malformed src address")
+    const zone = address.indexOf('%');
+    if (family === 6 && zone >= 0) {
+      problems.push({
+        code: 'edge/machine-address',
+        path: ['edge', 'machines', machine, 'address'],
+        message: `edge machine '${machine}' has the address ${address}, with a zone index (${address.slice(zone)}), which keepalived's unicast VRRP refuses as a malformed address: a zone names an interface, not an address`,
+        hint: `write the machine's IPv6 address without its zone (${address.slice(0, zone)}): keepalived sends its adverts on edge.floatingIp.interface ${floatingIp.interface} already; or remove edge.floatingIp`,
+      });
+      continue;
+    }
     problems.push({
       code: 'edge/machine-address',
       path: ['edge', 'machines', machine, 'address'],

@@ -194,6 +194,19 @@ describe('the edge machines a floating address moves between', () => {
     );
   });
 
+  it('are refused with a zone index (fd00::5%ens3), which keepalived refuses as malformed, saying so, not that the address is of the other family', () => {
+    expect(edgeProblems(stage("'fd00::100/64'", "{ lb1: { address: 'fd00::5%ens3' }, lb2: { address: 'fd00::6' } }"))).toEqual([
+      "environments/edge.yaml:4:31: edge machine 'lb1' has the address fd00::5%ens3, with a zone index (%ens3), which keepalived's unicast VRRP refuses as a malformed address: a zone names an interface, not an address\n" +
+        "  hint: write the machine's IPv6 address without its zone (fd00::5): keepalived sends its adverts on edge.floatingIp.interface ens3 already; or remove edge.floatingIp",
+    ]);
+    // what keepalived says of such a config
+    const config = compileEdge(stage("'fd00::100/64'", "{ lb1: { address: 'fd00::5' }, lb2: { address: 'fd00::6' } }")).files.get(
+      'edge/keepalived-lb1.conf',
+    )!;
+    const r = checkKeepalived(config.replace('unicast_src_ip fd00::5', 'unicast_src_ip fd00::5%ens3'));
+    expect(r.output).toMatch(/malformed src address\[fd00::5%/);
+  });
+
   /** edge.machines with `count` machines m01, m02, ... at 10.1.0.11, 10.1.0.12, ... */
   const many = (count: number) =>
     `{ ${Array.from({ length: count }, (_, i) => `m${String(i + 1).padStart(3, '0')}: { address: 10.1.${Math.floor((i + 11) / 250)}.${((i + 11) % 250) + 1} }`).join(', ')} }`;
