@@ -80,6 +80,29 @@ describe('edge.floatingIp.address', () => {
   });
 
   it.each([
+    ['127.0.0.1/32', "a loopback address, which each machine answers itself: no other machine's client reaches it"],
+    ['0.0.0.0/32', "an address of 'this network' (0.0.0.0/8), which no machine holds as its own"],
+    ['224.0.0.18/32', 'a multicast address, which names a group of listeners, not a machine'],
+    [
+      '255.255.255.255/32',
+      'a reserved address (240.0.0.0/4, the broadcast address 255.255.255.255 too), which hosts and routers do not forward to',
+    ],
+  ])('refuses %s, a host route (not checked against the network) of no machine, as ::1/128 is', (address, what) => {
+    expect(edgeProblems(stage(address))).toEqual([
+      `${AT}edge.floatingIp.address ${address} is ${what}: clients could not reach the edge at it\n` +
+        "  hint: choose a free address of the edge machines' network, e.g. 192.168.122.150/24",
+    ]);
+  });
+
+  it("refuses a link-local address in the link-local machines' network (169.254.0.0/16), as fe80::/10 is", () => {
+    const machines = '{ lb1: { address: 169.254.0.5 }, lb2: { address: 169.254.0.6 } }';
+    expect(edgeProblems(stage('169.254.0.100/16', machines))).toEqual([
+      `${AT}edge.floatingIp.address 169.254.0.100/16 is a link-local address, which a client reaches only on the machines' own link, never through a router: clients could not reach the edge at it\n` +
+        "  hint: choose a free address of the edge machines' network, e.g. 192.168.122.150/24",
+    ]);
+  });
+
+  it.each([
     ['10.1.0.1/24', "'10.1.0.1'", '10.1.0.1/24'],
     ['fd00:0::1/64 (a node written fd00::1)', "'fd00::1'", 'fd00:0::1/64'],
   ])('refuses %s, the address of a node of the stage, at its place', (_, node, address) => {
