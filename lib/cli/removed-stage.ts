@@ -18,7 +18,7 @@ import type { NamespaceHoldings } from '../synth/delete-commands.js';
 import { chartFileName } from '../synth/output.js';
 import { NAMESPACE_CHART } from '../synth/rendered.js';
 import { deployedOutput, type DeployedOutput } from './deployed-output.js';
-import type { NamespaceFiles } from './removed-deletion.js';
+import { type NamespaceFiles, namespaceFileInDist } from './removed-deletion.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';
 
 /**
@@ -248,10 +248,9 @@ export function appliedNamespaceFile(project: Project, stage: string, deployed: 
       return undefined;
     }
   };
-  const file = chartFileName(NAMESPACE_CHART);
   return {
-    applied: attempt(() => deployedFiles(project, stage, deployed).read(file)),
-    inDist: attempt(() => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES)),
+    applied: attempt(() => deployedFiles(project, stage, deployed).read(chartFileName(NAMESPACE_CHART))),
+    inDist: namespaceFileInDist(project, stage),
   };
 }
 
