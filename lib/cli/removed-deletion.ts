@@ -57,8 +57,8 @@ function ownNamespace(project: Project | undefined, stage: string, names: readon
   return name ?? (names.length === 1 ? names[0]! : stage);
 }
 
-/** The Namespace file (`00-namespace.yaml`) of the stage's output in `dist/`, if it reads. */
-function namespaceFileInDist(project: Project | undefined, stage: string): string | undefined {
+/** The Namespace file (`00-namespace.yaml`) of the stage's output in `dist/`, if it reads (also `appliedNamespaceFile`'s, lib/cli/removed-stage.ts). */
+export function namespaceFileInDist(project: Project | undefined, stage: string): string | undefined {
   try {
     return project && readRegularFile(join(project.root, DIST_DIR, stage, chartFileName(NAMESPACE_CHART)), MAX_GENERATED_BYTES);
   } catch {

@@ -13,12 +13,13 @@ import { objectsIn } from '../live-edits.js';
 import { join } from 'node:path';
 import { DIST_DIR, MAX_GENERATED_BYTES, readRegularFile, type DistTree } from '../synth/disk.js';
 import { floatingAddressIn, keepalivedFile } from '../edge/keepalived.js';
+import { asDeployed } from '../edge/output-claims.js';
 import { INVENTORY_FILE, parseInventory } from '../synth/inventory.js';
 import type { NamespaceHoldings } from '../synth/delete-commands.js';
 import { chartFileName } from '../synth/output.js';
 import { NAMESPACE_CHART } from '../synth/rendered.js';
 import { deployedOutput, type DeployedOutput } from './deployed-output.js';
-import type { NamespaceFiles } from './removed-deletion.js';
+import { type NamespaceFiles, namespaceFileInDist } from './removed-deletion.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';
 
 /**
@@ -176,14 +177,8 @@ function deployedFiles(
   deployed: DeployedOutput,
 ): { readonly read: (file: string) => string | undefined; readonly neverCommitted: boolean } {
   const inDist = (file: string) => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
-  const committed = deployed(stage, inDist);
-  let neverCommitted = false;
-  try {
-    neverCommitted = committed !== undefined && committed(INVENTORY_FILE) === undefined;
-  } catch {
-    // read as in dist/ and unreadable there: not known to be never committed
-  }
-  return { read: committed === undefined || neverCommitted ? inDist : committed, neverCommitted };
+  // as the compilation's warnings read it (lib/edge/output-claims.ts)
+  return asDeployed(deployed(stage, inDist), inDist);
 }
 
 /**
@@ -248,10 +243,9 @@ export function appliedNamespaceFile(project: Project, stage: string, deployed: 
       return undefined;
     }
   };
-  const file = chartFileName(NAMESPACE_CHART);
   return {
-    applied: attempt(() => deployedFiles(project, stage, deployed).read(file)),
-    inDist: attempt(() => readRegularFile(join(project.root, DIST_DIR, stage, file), MAX_GENERATED_BYTES)),
+    applied: attempt(() => deployedFiles(project, stage, deployed).read(chartFileName(NAMESPACE_CHART))),
+    inDist: namespaceFileInDist(project, stage),
   };
 }
 

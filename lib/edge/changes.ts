@@ -4,6 +4,7 @@
  * under a backend taking traffic and an edge machine that leaves, also as warnings of synth
  * (lib/compile-stage.ts); and what the operator does at the edge after a switch. Pure.
  */
+import { isIP } from 'node:net';
 import { andList } from '../model/limits.js';
 import { canonicalAddress } from './address.js';
 import { HAPROXY_ADMIN_SOCKET, HAPROXY_FILE } from './haproxy.js';
@@ -97,6 +98,30 @@ const MACHINE_LEAVES = 'edge/machine-leaves';
 /** The code of `floatingLeaving`'s warnings. */
 const FLOATING_IP_LEAVES = 'edge/floating-ip-leaves';
 
+/**
+ * The family (`IPv4`, `IPv6`) of `now`, the address a leaving machine's name is given, when it is of the other family than `was`,
+ * the address it leaves: one dual-stack machine may be named by either, so it may be the same machine (which synthesis cannot
+ * tell); undefined when both are of one family, or either is a host name.
+ */
+function sameMachineMaybe(was: string, now: string): 'IPv4' | 'IPv6' | undefined {
+  const [a, b] = [isIP(was), isIP(now)];
+  return a === 0 || b === 0 || a === b ? undefined : b === 6 ? 'IPv6' : 'IPv4';
+}
+
+/**
+ * What `machinesLeaving`'s hint says to do on a machine named now by its `family` address, the same machine: with a floating IP
+ * (`was`), DNS pointed at the new one (`now`) first, since keepalived reloaded with the new files gives the old one up; without
+ * one, nothing while the new haproxy.cfg listens on IPv6 too (`ipv6`: an edge machine has an IPv6 address, haproxy-frontend.ts),
+ * else DNS pointed at its IPv4 address first.
+ */
+function sameSteps(family: string, was: string | undefined, now: string | undefined, ipv6: boolean): string {
+  if (was !== undefined)
+    return `: point DNS at ${now === undefined ? `its ${family} address` : `the floating IP ${now.split('/')[0]}`} first, since keepalived reloaded with the new files gives ${was} up`;
+  return ipv6
+    ? ' (the new haproxy.cfg listens on IPv4 and IPv6 alike)'
+    : ': point DNS at its IPv4 address first, since the new haproxy.cfg listens on IPv4 alone (no edge machine has an IPv6 address)';
+}
+
 /** How `machinesLeaving` names a machine that leaves: by its name, or, moved to another address, by the one it leaves. */
 const leavingMachine = (name: string, address: string, movedTo?: string) =>
   movedTo === undefined ? `edge machine ${name} (${address})` : `the machine at ${address} (edge machine ${name} is now ${movedTo})`;
@@ -170,11 +195,19 @@ function machinesLeaving(before: ReadonlyMap<string, string>, after: ReadonlyMap
     const what = floating
       ? `keeps running its ${HAPROXY_FILE} and keepalived with ${floating}${peers}`
       : `keeps running its ${HAPROXY_FILE}, and serves the old config to whoever still sends it requests (DNS that names ${address})`;
+    // now named by an address of the other family: most often the same dual-stack machine (an IPv6 floating IP needs the
+    // machines' IPv6 addresses, floating-ip.ts), which leaves nothing; stopped first, every machine of the edge would be
+    const same = moved && sameMachineMaybe(address, moved.address);
+    const ipv6 = now.some((m) => isIP(m.address) === 6);
     return {
-      message: `${machine} leaves the edge: it ${what}`,
-      hint: floating
-        ? `first, on ${there}: sudo systemctl disable --now keepalived haproxy ${takenBy(address, true)}${THEN_OTHERS}${others}`
-        : `point DNS at the edge machines that stay, then on ${there}: sudo systemctl disable --now haproxy ${takenBy(address, false)}`,
+      message: `${machine} leaves the edge${same ? `, unless ${moved.address} is that machine's own ${same} address (one dual-stack machine, named by its other family now: then it leaves nothing)` : ''}: it ${what}`,
+      hint:
+        (same
+          ? `if ${moved.address} is the same machine as ${address}, stop nothing there${sameSteps(same, floating, floatingAddressIn(after.get(`${EDGE_DIR}/${keepalivedFile(name)}`) ?? ''), ipv6)}; else `
+          : '') +
+        (floating
+          ? `first, on ${there}: sudo systemctl disable --now keepalived haproxy ${takenBy(address, true)}${THEN_OTHERS}${others}`
+          : `point DNS at the edge machines that stay, then on ${there}: sudo systemctl disable --now haproxy ${takenBy(address, false)}`),
     };
   });
 }

@@ -8,7 +8,7 @@
  */
 import type { PathProblem } from '../config/validate.js';
 import type { StageNode } from '../stack.js';
-import { ADDRESS_BITS, type Family, canonicalAddress, formatIp, networkOf, numberProblem, parseIp, parseIpv6 } from './address.js';
+import { ADDRESS_BITS, type Family, canonicalAddress, formatIp, networkOf, numberProblem, parseIp } from './address.js';
 import { MAX_FLOATING_MACHINES, TOP_PRIORITY, type EdgeSettings } from './settings.js';
 
 /** An address family's name in messages, and a floating address of it for their hints. */
@@ -63,6 +63,17 @@ export function floatingIpProblems(
     : '';
   for (const [machine, address] of valid) {
     if (ofFamily.some(([m]) => m === machine)) continue;
+    // of the family, but with a zone (fe80::5%ens3), which haproxy.cfg takes and keepalived refuses ("malformed src address")
+    const zone = address.indexOf('%');
+    if (family === 6 && zone >= 0) {
+      problems.push({
+        code: 'edge/machine-address',
+        path: ['edge', 'machines', machine, 'address'],
+        message: `edge machine '${machine}' has the address ${address}, with a zone index (${address.slice(zone)}), which keepalived's unicast VRRP refuses as a malformed address: a zone names an interface, not an address`,
+        hint: `write the machine's IPv6 address without its zone (${address.slice(0, zone)}): keepalived sends its adverts on edge.floatingIp.interface ${floatingIp.interface} already; or remove edge.floatingIp`,
+      });
+      continue;
+    }
     problems.push({
       code: 'edge/machine-address',
       path: ['edge', 'machines', machine, 'address'],
@@ -75,7 +86,7 @@ export function floatingIpProblems(
 
 // edge.floatingIp.address: the rules its schema pattern cannot say. An exact IPv4 or IPv6 address
 // and prefix length, an address a machine can hold and clients reach (not its network's address or
-// broadcast address, not IPv6's link-local, multicast or loopback ones, not an edge machine's own),
+// broadcast address, not a link-local, multicast or loopback one, not an edge machine's own),
 // in the network the edge machines share. keepalived refuses some of these values and takes the
 // others without a word, and then no client reaches the address.
 
@@ -83,22 +94,35 @@ export function floatingIpProblems(
 const ADDRESS_PATH = ['edge', 'floatingIp', 'address'] as const;
 
 /**
- * IPv6 addresses that are no floating address clients reach, by the prefix that holds them (RFC 4291): what each is, for a
- * message. (IPv4's own, 127.0.0.0/8 and the like, were never checked: a team writes them by mistake far less often.)
+ * Addresses that are no floating address clients reach, of each family, by the prefix that holds them (RFC 6890 for IPv4,
+ * RFC 4291 for IPv6): what each is, for a message. A host route (/32, /128) is not checked against the machines' network,
+ * so these are what refuses `127.0.0.1/32` or `::1/128`.
  */
-const UNREACHABLE_IPV6: readonly (readonly [prefix: string, what: string])[] = [
-  ['::/128', 'the unspecified address ::, which no machine holds'],
-  ['::1/128', "the loopback address, which each machine answers itself: no other machine's client reaches it"],
-  ['::ffff:0:0/96', 'an IPv4 address written as IPv6 (::ffff:a.b.c.d), which no interface holds as such: write it as IPv4'],
-  ['fe80::/10', "a link-local address, which a client reaches only on the machines' own link (and with its zone), never through DNS"],
-  ['ff00::/8', 'a multicast address, which names a group of listeners, not a machine'],
-];
+const UNREACHABLE: Readonly<Record<Family, readonly (readonly [prefix: string, what: string])[]>> = {
+  4: [
+    ['0.0.0.0/8', "an address of 'this network' (0.0.0.0/8), which no machine holds as its own"],
+    ['127.0.0.0/8', "a loopback address, which each machine answers itself: no other machine's client reaches it"],
+    ['169.254.0.0/16', "a link-local address, which a client reaches only on the machines' own link, never through a router"],
+    ['224.0.0.0/4', 'a multicast address, which names a group of listeners, not a machine'],
+    [
+      '240.0.0.0/4',
+      'a reserved address (240.0.0.0/4, the broadcast address 255.255.255.255 too), which hosts and routers do not forward to',
+    ],
+  ],
+  6: [
+    ['::/128', 'the unspecified address ::, which no machine holds'],
+    ['::1/128', "the loopback address, which each machine answers itself: no other machine's client reaches it"],
+    ['::ffff:0:0/96', 'an IPv4 address written as IPv6 (::ffff:a.b.c.d), which no interface holds as such: write it as IPv4'],
+    ['fe80::/10', "a link-local address, which a client reaches only on the machines' own link (and with its zone), never through DNS"],
+    ['ff00::/8', 'a multicast address, which names a group of listeners, not a machine'],
+  ],
+};
 
-/** What `value` (128 bits) is among UNREACHABLE_IPV6, or undefined. */
-function unreachableIpv6(value: bigint): string | undefined {
-  return UNREACHABLE_IPV6.find(([text]) => {
+/** What `value`, an address of `family`, is among UNREACHABLE, or undefined. */
+function unreachable(family: Family, value: bigint): string | undefined {
+  return UNREACHABLE[family].find(([text]) => {
     const [address = '', bits = ''] = text.split('/');
-    const { first, last } = networkOf(6, (parseIpv6(address) as { value: bigint }).value, Number(bits));
+    const { first, last } = networkOf(family, (parseIp(address) as { value: bigint }).value, Number(bits));
     return value >= first && value <= last;
   })?.[1];
 }
@@ -138,12 +162,13 @@ function floatingAddressProblems(
       `write the prefix length of the network the edge machines share, ${example}`,
     );
   }
-  const unreachable = family === 6 ? unreachableIpv6(ip.value) : undefined;
-  if (unreachable) {
+  const what = unreachable(family, ip.value);
+  if (what) {
+    const kind = family === 6 ? 'global or unique local address (fd00::/8)' : 'address';
     return at(
       'edge/floating-ip',
-      `is ${unreachable}: clients could not reach the edge at it`,
-      `choose a free global or unique local address (fd00::/8) of the edge machines' network, ${example}`,
+      `is ${what}: clients could not reach the edge at it`,
+      `choose a free ${kind} of the edge machines' network, ${example}`,
     );
   }
   const prefix = Number(prefixText);

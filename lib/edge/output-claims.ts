@@ -131,6 +131,26 @@ export interface RemovedStages {
 }
 
 /**
+ * A removed stage's output as deployed: `committed`, the reader of its files as the project's last commit has them
+ * (`RemovedStages.deployed`'s), else, when git cannot say (undefined), `inDist`, those of dist/; and those of dist/ too when
+ * it was never committed (`neverCommitted`: the last commit has the project's dist/, not the stage's inventory, which every
+ * output has), for an edge machine its files were copied to from the working tree all the same. One rule for the
+ * compilation's warnings (`removedOutputsOf`) and the removal line (lib/cli/removed-stage.ts), which read one output alike.
+ */
+export function asDeployed(
+  committed: ((file: string) => string | undefined) | undefined,
+  inDist: (file: string) => string | undefined,
+): { readonly read: (file: string) => string | undefined; readonly neverCommitted: boolean } {
+  let neverCommitted = false;
+  try {
+    neverCommitted = committed !== undefined && committed(INVENTORY_FILE) === undefined;
+  } catch {
+    // read as in dist/ (git stopped) and unreadable there: not known to be never committed
+  }
+  return { read: committed === undefined || neverCommitted ? inDist : committed, neverCommitted };
+}
+
+/**
  * The outputs of the `removed` stages (their stage files gone, not yet removed by a synthesis of every stage) as
  * deployed (`RemovedStages.deployed`), else in dist/ through the readers of a compiled stage of `sources`, as
  * `outputClaimsOf` reads them: those whose inventory names the stage file it was written from; none without readers.
@@ -140,11 +160,8 @@ export function removedOutputsOf(sources: readonly Readers[], removed: RemovedSt
   if (!via || !removed) return [];
   return removed.stages.flatMap((stage) => {
     const inDist = (file: string) => via.readOutput!(`../${stage}/${file}`);
-    const committed = removed.deployed?.(stage, inDist);
-    // never committed (the last commit has the project's dist/, not its inventory): read as in dist/, for an edge machine its
-    // files were copied to from the working tree all the same, as its removal line reads it (lib/cli/removed-stage.ts)
-    const neverCommitted = committed !== undefined && committed(INVENTORY_FILE) === undefined;
-    const readOutput = readingOnce(committed === undefined || neverCommitted ? inDist : committed);
+    const { read, neverCommitted } = asDeployed(removed.deployed?.(stage, inDist), inDist);
+    const readOutput = readingOnce(read);
     const inventory = readOutput(INVENTORY_FILE);
     const file = inventory && inventorySource(inventory)?.file;
     return file ? [{ stage, file, output: { text: '', readOutput }, removing: removed.removing === true, neverCommitted }] : [];

@@ -211,6 +211,37 @@ describe('an edge machine that leaves the edge', () => {
     expect(change(["lb1: { address: 'fd00::7' }"], ["lb1: { address: 'FD00:0::7' }"])).toEqual({ lines: [], notices: [] });
   });
 
+  describe("named now by an address of the other family (an IPv6 floating IP needs the machines' IPv6 addresses)", () => {
+    /** `change`, the floating IP (with two machines) `floating` after. */
+    const toFamily = (was: readonly string[], now: readonly string[], floating?: string) => {
+      const output = compileStages([{ stage: 'edge', file: FILE, text: stage(was) }]).tree.get('edge')! as Map<string, string>;
+      const text = floating ? stage(now).replace('10.0.0.100/24', `'${floating}'`) : stage(now);
+      const compiled = compileStages([{ stage: 'edge', file: FILE, text, readOutput: (file: string) => output.get(file) }]);
+      return edgeChangeLines(output, compiled.tree.get('edge')! as Map<string, string>).filter((l) => l.includes('!'));
+    };
+
+    it('may be the same dual-stack machine, which leaves nothing: said, with DNS pointed at the new floating IP first, never only to stop it', () => {
+      const lines = toFamily(THREE.slice(0, 2), ["lb1: { address: 'fd00::5' }", "lb2: { address: 'fd00::6' }"], 'fd00::100/64');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(
+        /^ {2}! the machine at 10\.0\.0\.5 \(edge machine lb1 is now fd00::5\) leaves the edge, unless fd00::5 is that machine's own IPv6 address \(one dual-stack machine, named by its other family now: then it leaves nothing\): it keeps running .*; if fd00::5 is the same machine as 10\.0\.0\.5, stop nothing there: point DNS at the floating IP fd00::100 first, since keepalived reloaded with the new files gives 10\.0\.0\.100\/24 up; else first, on 10\.0\.0\.5: sudo systemctl disable --now keepalived haproxy /,
+      );
+    });
+
+    it('without a floating IP, says whether the new haproxy.cfg still listens on the old family', () => {
+      expect(toFamily([THREE[0]!], ["lb1: { address: 'fd00::5' }"])).toEqual([
+        expect.stringContaining(
+          '; if fd00::5 is the same machine as 10.0.0.5, stop nothing there (the new haproxy.cfg listens on IPv4 and IPv6 alike); else point DNS at the edge machines that stay',
+        ),
+      ]);
+      expect(toFamily(["lb1: { address: 'fd00::5' }"], [THREE[0]!])).toEqual([
+        expect.stringContaining(
+          '; if 10.0.0.5 is the same machine as fd00::5, stop nothing there: point DNS at its IPv4 address first, since the new haproxy.cfg listens on IPv4 alone (no edge machine has an IPv6 address); else point DNS',
+        ),
+      ]);
+    });
+  });
+
   /** The output of the stage on `machines` (with `hosts` more than www.example.com), and the same stage compiled over it without its `edge:`. */
   const edgeTakenOut = (machines: readonly string[], hosts: readonly string[] = []) => {
     const text = stage(machines).replace(

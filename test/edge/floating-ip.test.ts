@@ -80,6 +80,29 @@ describe('edge.floatingIp.address', () => {
   });
 
   it.each([
+    ['127.0.0.1/32', "a loopback address, which each machine answers itself: no other machine's client reaches it"],
+    ['0.0.0.0/32', "an address of 'this network' (0.0.0.0/8), which no machine holds as its own"],
+    ['224.0.0.18/32', 'a multicast address, which names a group of listeners, not a machine'],
+    [
+      '255.255.255.255/32',
+      'a reserved address (240.0.0.0/4, the broadcast address 255.255.255.255 too), which hosts and routers do not forward to',
+    ],
+  ])('refuses %s, a host route (not checked against the network) of no machine, as ::1/128 is', (address, what) => {
+    expect(edgeProblems(stage(address))).toEqual([
+      `${AT}edge.floatingIp.address ${address} is ${what}: clients could not reach the edge at it\n` +
+        "  hint: choose a free address of the edge machines' network, e.g. 192.168.122.150/24",
+    ]);
+  });
+
+  it("refuses a link-local address in the link-local machines' network (169.254.0.0/16), as fe80::/10 is", () => {
+    const machines = '{ lb1: { address: 169.254.0.5 }, lb2: { address: 169.254.0.6 } }';
+    expect(edgeProblems(stage('169.254.0.100/16', machines))).toEqual([
+      `${AT}edge.floatingIp.address 169.254.0.100/16 is a link-local address, which a client reaches only on the machines' own link, never through a router: clients could not reach the edge at it\n` +
+        "  hint: choose a free address of the edge machines' network, e.g. 192.168.122.150/24",
+    ]);
+  });
+
+  it.each([
     ['10.1.0.1/24', "'10.1.0.1'", '10.1.0.1/24'],
     ['fd00:0::1/64 (a node written fd00::1)', "'fd00::1'", 'fd00:0::1/64'],
   ])('refuses %s, the address of a node of the stage, at its place', (_, node, address) => {
@@ -192,6 +215,19 @@ describe('the edge machines a floating address moves between', () => {
       "environments/edge.yaml:4:31: edge machine 'lb1' needs an IPv4 address for keepalived's unicast VRRP, which goes between addresses of the floating IP's family (10.1.0.100/24 is IPv4; found 'fd00::5')\n" +
         "  hint: write the machine's IPv4 address, or give edge.floatingIp an IPv6 address of the machines' network (e.g. fd00::150/64), as every machine has one, or remove edge.floatingIp",
     );
+  });
+
+  it('are refused with a zone index (fd00::5%ens3), which keepalived refuses as malformed, saying so, not that the address is of the other family', () => {
+    expect(edgeProblems(stage("'fd00::100/64'", "{ lb1: { address: 'fd00::5%ens3' }, lb2: { address: 'fd00::6' } }"))).toEqual([
+      "environments/edge.yaml:4:31: edge machine 'lb1' has the address fd00::5%ens3, with a zone index (%ens3), which keepalived's unicast VRRP refuses as a malformed address: a zone names an interface, not an address\n" +
+        "  hint: write the machine's IPv6 address without its zone (fd00::5): keepalived sends its adverts on edge.floatingIp.interface ens3 already; or remove edge.floatingIp",
+    ]);
+    // what keepalived says of such a config
+    const config = compileEdge(stage("'fd00::100/64'", "{ lb1: { address: 'fd00::5' }, lb2: { address: 'fd00::6' } }")).files.get(
+      'edge/keepalived-lb1.conf',
+    )!;
+    const r = checkKeepalived(config.replace('unicast_src_ip fd00::5', 'unicast_src_ip fd00::5%ens3'));
+    expect(r.output).toMatch(/malformed src address\[fd00::5%/);
   });
 
   /** edge.machines with `count` machines m01, m02, ... at 10.1.0.11, 10.1.0.12, ... */
