@@ -9,7 +9,7 @@ import { finder, guessing, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { groupKind, groupOf } from '../k8s.js';
 import { CUSTOM_SCALED_KINDS } from './custom-workloads.js';
-import { SCALED_KINDS } from '../model/kinds.js';
+import { SCALED_KINDS, autoscaledTarget } from '../model/kinds.js';
 import { workloadTemplatePath } from '../model/pod-specs.js';
 import { formatLabels, formatSelector, selectorMatches, type Requirement, type Selector } from './selectors.js';
 
@@ -72,9 +72,13 @@ function checkNetworkPolicy(o: KubeObject, ns: string, index: ObjectIndex, out: 
   }
 }
 
+/** The autoscalers the reference checks look up: a HorizontalPodAutoscaler, a KEDA ScaledObject (lib/model/kinds.ts `autoscaledTarget`). */
+const AUTOSCALERS = [KINDS.HorizontalPodAutoscaler, 'keda.sh/ScaledObject'] as const;
+
 /**
  * The pods a workload runs, at least: its replicas; without them, the fewest an autoscaler that
- * scales it keeps (its minReplicas, which owns the count then), else Kubernetes's default of 1.
+ * scales it keeps (a HorizontalPodAutoscaler's minReplicas, a KEDA ScaledObject's minReplicaCount:
+ * the autoscaler owns the count then), else Kubernetes's default of 1.
  * Undefined when it depends on the cluster (DaemonSets) or the workload runs to completion. A
  * custom workload that scales (an Argo Rollout: CUSTOM_SCALED_KINDS) counts as a Deployment.
  */
@@ -84,16 +88,11 @@ function replicasOf(w: Workload, ns: string, index: ObjectIndex): number | undef
   if (!SCALED_KINDS.includes(kind) && !CUSTOM_SCALED_KINDS.has(groupKind(String(apiVersion), kind))) return undefined;
   const r = asRecord(w.object.spec)?.replicas;
   if (typeof r === 'number') return r;
-  for (const name of index.namesOf(KINDS.HorizontalPodAutoscaler, ns)) {
-    const spec = asRecord(index.get(KINDS.HorizontalPodAutoscaler, ns, name)?.spec);
-    const target = asRecord(spec?.scaleTargetRef);
+  for (const autoscaler of AUTOSCALERS.flatMap((gk) => index.objectsOf(gk, ns))) {
+    const target = autoscaledTarget(autoscaler);
     // by group too: an autoscaler of another group's kind (or of none: the core group) scales something else
-    if (
-      target?.kind === w.object.kind &&
-      target.name === w.object.metadata.name &&
-      groupOf(target.apiVersion ?? '') === groupOf(w.object.apiVersion)
-    )
-      return typeof spec?.minReplicas === 'number' ? spec.minReplicas : 1;
+    if (target?.kind === kind && target.name === w.object.metadata.name && groupOf(target.apiVersion ?? '') === groupOf(apiVersion))
+      return target.minReplicas;
   }
   return 1;
 }

@@ -31,7 +31,7 @@ import { ROUTE_KINDS, checkRoute } from './gateway-routes.js';
 import { checkGatewayCertificates } from './gateway-listeners.js';
 import { checkStatefulSetService } from './stateful-sets.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
-import { dropLastAppliedReplicas } from '../model/kinds.js';
+import { autoscaledTarget, dropLastAppliedReplicas, scaleTargetOf } from '../model/kinds.js';
 import { replicasPutBack } from '../model/engines.js';
 import { hasDefaultIssuer, ingressShimHint, type ShimController } from '../model/operator-secrets.js';
 
@@ -169,21 +169,11 @@ const checkAutoscaler: KindCheck = (o, ns, index, out, options) =>
 
 /**
  * A KEDA ScaledObject's target: KEDA makes a HorizontalPodAutoscaler of its `scaleTargetRef`, whose kind and apiVersion
- * default to apps/v1 Deployment, so it is checked as one's (a target with spec.replicas, one not there).
+ * default to apps/v1 Deployment (`autoscaledTarget`), so it is checked as one's (a target with spec.replicas, one not there).
  */
 const checkScaledObject: KindCheck = (o, ns, index, out, options) => {
-  const ref = asRecord(asRecord(o.spec)?.scaleTargetRef);
-  // KEDA takes an empty one as none (a Helm value left empty: `kind: ""`, `apiVersion: ""`)
-  const given = (v: unknown, otherwise: string) => (v === undefined || v === null || v === '' ? otherwise : v);
-  if (ref)
-    checkScaleTarget(
-      o,
-      { ...ref, kind: given(ref.kind, 'Deployment'), apiVersion: given(ref.apiVersion, 'apps/v1') },
-      ns,
-      index,
-      out,
-      options,
-    );
+  const target = autoscaledTarget(o);
+  if (target) checkScaleTarget(o, { ...scaleTargetOf(o), kind: target.kind, apiVersion: target.apiVersion }, ns, index, out, options);
 };
 
 function checkScaleTarget(

@@ -580,7 +580,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/pdb-blocks-drain': {
     short: 'A PodDisruptionBudget that allows no eviction (warning)',
-    help: 'minAvailable at least the replicas covered (or 100%), or maxUnavailable 0, blocks every node drain.',
+    help: "minAvailable at least the replicas covered (or 100%), or maxUnavailable 0, blocks every node drain. A workload that writes no spec.replicas counts its autoscaler's fewest: a HorizontalPodAutoscaler's minReplicas, a KEDA ScaledObject's minReplicaCount (at least 1: one scaled to zero has no pod to evict).",
     mirrors: 'Eviction API and PodDisruptionBudget',
   },
   'refs/service-monitor-selector': {
