@@ -4,6 +4,7 @@
  * cover, and whether a drain can ever evict one), ServiceMonitors and PodMonitors (when their CRD is known), and
  * pods left out by the NetworkPolicies of their namespace.
  */
+import { podLabels } from '../model/custom-workloads.js';
 import { objectHandle, type KubeObject, asRecord, recordsIn } from '../model/object.js';
 import { finder, guessing, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
@@ -33,7 +34,7 @@ export function labelSelector(v: unknown, path: FieldPath): Selector | undefined
 const isEmpty = (s: Selector) => Object.keys(s.matchLabels).length === 0 && s.matchExpressions.length === 0;
 const describe = formatSelector;
 const workloadList = (ws: readonly Workload[]) =>
-  listed(ws.map((w) => `${w.object.kind} ${objectHandle(w.object)} (${formatLabels(w.template.metadata?.labels) || 'no labels'})`));
+  listed(ws.map((w) => `${w.object.kind} ${objectHandle(w.object)} (${formatLabels(podLabels(w.object, w.template)) || 'no labels'})`));
 
 function checkNetworkPolicy(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
   const spec = asRecord(o.spec);
@@ -293,7 +294,7 @@ export function objectSelections(o: KubeObject, index: ObjectIndex, options: Sel
   if (!w) return out;
   const policies = index.objectsOf(KINDS.NetworkPolicy, ns).filter((p) => String(p.apiVersion) === 'networking.k8s.io/v1');
   if (policies.length === 0) return out;
-  const labels = w.template.metadata?.labels ?? {};
+  const labels = podLabels(w.object, w.template);
   if (policies.some((p) => selectorMatches(podSelectorOf(p), labels))) return out;
   out.push({
     ...finder(o)(

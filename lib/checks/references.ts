@@ -5,6 +5,7 @@
  * references that name their target's namespace (binding subjects, Services the API server calls)
  * in references-namespaces.ts.
  */
+import { podLabels } from '../model/custom-workloads.js';
 import { groupOf } from '../k8s.js';
 import { describeObject, objectHandle, type KubeObject, asRecord, recordsIn } from '../model/object.js';
 import { finder, type FieldPath, type Finding, guessing, missingHint } from './finding.js';
@@ -55,7 +56,7 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
         `selects ${formatLabels(selector)}, but no pod template in namespace '${ns}' has these labels; the workloads there are: ${listed([
           ...candidates
             .slice(0, MAX_LISTED)
-            .map((w) => `${describeWorkload(w)} (${formatLabels(w.template.metadata?.labels) || 'no labels'})`),
+            .map((w) => `${describeWorkload(w)} (${formatLabels(podLabels(w.object, w.template)) || 'no labels'})`),
           ...candidates.slice(MAX_LISTED).map(() => ''),
         ])}`,
         "make the selector match the pod template's labels",

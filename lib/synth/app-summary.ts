@@ -7,6 +7,7 @@ import { containersOf, workloadTemplateOf, type PodTemplate } from '../model/pod
 import { namedObject, type KubeObject } from '../model/object.js';
 import { certManagerControllerArgs, makesSecrets, standInController } from '../model/operator-secrets.js';
 import { autoscaledTarget, scaleTargetKey } from '../model/kinds.js';
+import { podLabels } from '../model/custom-workloads.js';
 import { DEFAULT_PREEMPTION, type ClassPriority } from '../model/pod-defaults.js';
 import { imageSubstitutions, writtenImages, type Substitution } from '../transforms/images.js';
 
@@ -111,7 +112,7 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
     // a custom workload's too (an Argo Rollout, an OpenKruise CloneSet): the index files its pods by
     // these labels when the app is seen through stand-ins, as it does when its objects are read
     const template = workloadTemplateOf(o);
-    if (template) workloads.push([i, { ...template.metadata?.labels }]);
+    if (template) workloads.push([i, { ...podLabels(o, template) }]);
     classes = withClass(classes, o);
     const target = scaleTarget(o);
     if (target !== undefined) scaleTargets.push(target);
