@@ -3,7 +3,8 @@
  * Ingresses (api-rules-ingress.ts); claim and volume sizes, access modes and hostPaths;
  * workloads' replicas, rolling-update strategy and pod restart policy; autoscaler bounds;
  * NodePorts of ClusterIP Services, and cluster IPs exported with them (a warning); PodDisruptionBudgets; RBAC role references and verbs;
- * NetworkPolicy CIDRs and port ranges; custom workloads' restart policy. Dispatched by group and kind,
+ * NetworkPolicy CIDRs (an except within its cidr) and port ranges; PriorityClasses and RuntimeClasses (api-rules-classes.ts);
+ * custom workloads' restart policy. Dispatched by group and kind,
  * so an object of another kind costs two lookups. Called by `checkApiRules` (api-rules.ts); data in, findings out.
  */
 import { builtInClusterScoped, groupKind } from '../k8s.js';
@@ -12,6 +13,7 @@ import { parseQuantity } from '../model/quantity.js';
 import { hostPathBackstep } from './api-rules-pods.js';
 import { IPV4, checkIngress, isIpv4 } from './api-rules-ingress.js';
 import type { Emit, FieldPath, Finding } from './finding.js';
+import { checkClassRules } from './api-rules-classes.js';
 
 type Rule = (emit: Emit, spec: Record<string, unknown>, out: Finding[]) => void;
 
@@ -148,6 +150,15 @@ function exportedClusterIp(emit: Emit, spec: Record<string, unknown>, out: Findi
 
 const service: Rule = (emit, spec, out) => {
   exportedClusterIp(emit, spec, out);
+  if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && spec.clusterIP === 'None')
+    out.push(
+      emit(
+        'api/network',
+        ['spec', 'clusterIP'],
+        `clusterIP None (headless) is refused for a Service of type ${spec.type}, whose node ports forward to its cluster IP`,
+        `remove clusterIP: None, or make the Service type ClusterIP (headless: its DNS name lists the pods)`,
+      ),
+    );
   if ((spec.type ?? 'ClusterIP') !== 'ClusterIP' || !Array.isArray(spec.ports)) return;
   spec.ports.forEach((p: unknown, i) => {
     if (isRecord(p) && typeof p.nodePort === 'number' && p.nodePort !== 0) {
@@ -221,6 +232,42 @@ function ipv6(ip: string): boolean {
   return ok && (halves.length === 2 ? count < 8 : count === 8);
 }
 
+/** The bytes of an IPv4 address (4) or an IPv6 one (16: `::`, and a last group written as IPv4, read), or undefined. */
+function addressBytes(ip: string): number[] | undefined {
+  if (IPV4.test(ip)) return isIpv4(ip) ? ip.split('.').map(Number) : undefined;
+  if (!ip.includes(':') || !ipv6(ip)) return undefined;
+  const words = (part: string): number[] =>
+    part === ''
+      ? []
+      : part.split(':').flatMap((g) => {
+          if (!IPV4.test(g)) return [Number.parseInt(g, 16)];
+          const [a, b, c, d] = g.split('.').map(Number);
+          return [a * 256 + b, c * 256 + d];
+        });
+  const [head, tail] = ip.split('::');
+  const all =
+    tail === undefined ? words(head) : [...words(head), ...new Array(8 - words(head).length - words(tail).length).fill(0), ...words(tail)];
+  return all.flatMap((w) => [w >> 8, w & 255]);
+}
+
+/**
+ * Whether CIDR `inner` is a strict subset of CIDR `outer` (both valid, `isCidr`), as the API server asks of an
+ * ipBlock's except entries: the same family, a longer prefix, and the outer prefix's bits alike.
+ */
+function strictSubset(inner: string, outer: string): boolean {
+  const [innerIp, innerBits] = inner.split('/');
+  const [outerIp, outerBits] = outer.split('/');
+  const a = addressBytes(innerIp);
+  const b = addressBytes(outerIp);
+  if (!a || !b || a.length !== b.length || Number(innerBits) <= Number(outerBits)) return false;
+  const bits = Number(outerBits);
+  for (let i = 0; i * 8 < bits; i++) {
+    const mask = bits - i * 8 >= 8 ? 255 : (255 << (8 - (bits - i * 8))) & 255;
+    if ((a[i] & mask) !== (b[i] & mask)) return false;
+  }
+  return true;
+}
+
 function peers(emit: Emit, list: unknown, key: string, at: FieldPath, out: Finding[]): void {
   if (!Array.isArray(list)) return;
   list.forEach((rule: unknown, i) => {
@@ -250,6 +297,15 @@ function peers(emit: Emit, list: unknown, key: string, at: FieldPath, out: Findi
                 [...where, 'except', k],
                 `except '${e}' is not a CIDR`,
                 'write an address and a prefix length, e.g. 10.0.1.0/24',
+              ),
+            );
+          } else if (typeof e === 'string' && typeof block.cidr === 'string' && isCidr(block.cidr) && !strictSubset(e, block.cidr)) {
+            out.push(
+              emit(
+                'api/network',
+                [...where, 'except', k],
+                `except '${e}' is not within cidr '${block.cidr}' (a smaller range inside it), which the API server refuses`,
+                `write a range inside ${block.cidr} with a longer prefix, or remove it`,
               ),
             );
           }
@@ -339,4 +395,5 @@ export function checkKindRules(emit: Emit, o: KubeObject, out: Finding[]): void 
   if (o.kind === 'Ingress') checkIngress(emit, o, out);
   else if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') roleRef(emit, o, out);
   else if (o.kind === 'Role' || o.kind === 'ClusterRole') ruleVerbs(emit, o, out);
+  else checkClassRules(emit, o, out);
 }
