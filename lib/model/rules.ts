@@ -261,7 +261,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/workload': {
     short: "A workload's replicas, rollout, restart policy, environment, resources or tolerations the API server refuses",
-    help: "Replicas are 0 or more; maxSurge and maxUnavailable are not both 0; a Deployment's, ReplicaSet's, DaemonSet's, StatefulSet's or ReplicationController's pods restart Always; an environment variable has value or valueFrom, not both; resource quantities are 0 or more; a toleration with operator Exists has no value, one without a key has operator Exists (it tolerates every taint), and one with tolerationSeconds has effect NoExecute; an autoscaler's minReplicas is at least 1 and at most maxReplicas; a PodDisruptionBudget sets minAvailable or maxUnavailable, not both; a Job's ttlSecondsAfterFinished is 0 or more, and an Indexed Job sets completions.",
+    help: "Replicas are 0 or more; maxSurge and maxUnavailable are not both 0, and no rollingUpdate is set beside a Deployment's Recreate strategy or a StatefulSet's OnDelete; a Deployment's, ReplicaSet's, DaemonSet's, StatefulSet's or ReplicationController's pods restart Always; an environment variable has value or valueFrom, not both; resource quantities are 0 or more; a toleration with operator Exists has no value, one without a key has operator Exists (it tolerates every taint), and one with tolerationSeconds has effect NoExecute; an autoscaler's minReplicas is at least 1 and at most maxReplicas; a PodDisruptionBudget sets minAvailable or maxUnavailable, not both; a Job's ttlSecondsAfterFinished is 0 or more, and an Indexed Job sets completions.",
     mirrors: 'pkg/apis/{apps,core,autoscaling,policy}/validation',
   },
   'api/probe': {

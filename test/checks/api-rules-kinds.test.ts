@@ -86,3 +86,33 @@ describe('what the API server refuses of real-world objects that their schema ta
     expect(codes(job({ completionMode: 'Indexed', completions: 3, ttlSecondsAfterFinished: 0 }), 'api/workload')).toEqual([]);
   });
 });
+
+describe("a workload's rollingUpdate beside a strategy that does not roll", () => {
+  const findings = (kind: string, field: string, strategy: Record<string, unknown>) =>
+    checkObjects([
+      {
+        apiVersion: 'apps/v1',
+        kind,
+        metadata: { name: 'web' },
+        spec: {
+          serviceName: 'web',
+          [field]: strategy,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] } },
+        },
+      } as KubeObject,
+    ])
+      .findings.filter((f) => f.code === 'api/workload')
+      .map((f) => `${f.path.join('.')}: ${f.message}`);
+
+  it("is refused in a Deployment's Recreate and a StatefulSet's OnDelete (a Helm value switching the type), not in a DaemonSet's OnDelete", () => {
+    expect(findings('Deployment', 'strategy', { type: 'Recreate', rollingUpdate: { maxSurge: 1 } })).toEqual([
+      `spec.strategy.rollingUpdate: rollingUpdate is set while strategy.type is Recreate, which the API server refuses ("may not be specified when strategy \`type\` is 'Recreate'")`,
+    ]);
+    expect(findings('Deployment', 'strategy', { type: 'Recreate', rollingUpdate: {} })).toHaveLength(1);
+    expect(findings('StatefulSet', 'updateStrategy', { type: 'OnDelete', rollingUpdate: { partition: 0 } })).toHaveLength(1);
+    expect(findings('Deployment', 'strategy', { type: 'Recreate', rollingUpdate: null })).toEqual([]);
+    expect(findings('Deployment', 'strategy', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } })).toEqual([]);
+    expect(findings('DaemonSet', 'updateStrategy', { type: 'OnDelete', rollingUpdate: { maxUnavailable: 1 } })).toEqual([]);
+  });
+});
