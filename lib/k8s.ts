@@ -98,7 +98,7 @@ const kindGroupsOf = new WeakMap<readonly string[], KindGroups>();
 
 /**
  * `group/kind` strings (`cert-manager.io/ClusterIssuer`, as `groupKind` and lib/checks/crds.ts
- * `clusterScopedKinds` make them) as KindGroups, made once per list.
+ * `clusterScopedKinds` make them; `group/*` for every kind of a group) as KindGroups, made once per list.
  */
 export function kindGroups(groupKinds: readonly string[] | undefined): KindGroups {
   if (!groupKinds?.length) return NO_KINDS;
@@ -197,8 +197,11 @@ export function isClusterScoped(apiVersion: unknown, kind: unknown, customKinds:
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') return false;
   const cluster = builtIn.cluster.get(kind);
   if (cluster && inGroups(apiVersion, cluster)) return true;
-  const custom = customKinds.size > 0 ? customKinds.get(kind) : undefined;
-  if (!custom || !inGroups(apiVersion, custom)) return false;
+  if (customKinds.size === 0) return false;
+  const custom = customKinds.get(kind);
+  // `group/*`: every kind of the group (Gatekeeper's constraints, whose kinds are their templates')
+  const anyKind = customKinds.get('*');
+  if (!(custom && inGroups(apiVersion, custom)) && !(anyKind && inGroups(apiVersion, anyKind))) return false;
   // a CRD cannot define a kind of Kubernetes' own: the built-in kind of the group stays namespaced
   const namespaced = builtIn.namespaced.get(kind);
   return !namespaced || !inGroups(apiVersion, namespaced);

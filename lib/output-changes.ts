@@ -28,7 +28,7 @@ import { chartHeads } from './synth/app-summary.js';
 import { IMMUTABLE_SPEC, immutableChanges } from './immutable-fields.js';
 import type { RenderedChart } from './synth/rendered.js';
 import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
-import { SCALED_KINDS } from './model/kinds.js';
+import { SCALED_KINDS, isAutoscaler } from './model/kinds.js';
 import { autoscalersLeaving, replicasReset } from './replica-changes.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
 import { configNotRolled, rollsOut, templateNotRolled } from './config-rollouts.js';
@@ -150,7 +150,7 @@ function comparedChanges(
   const changed = new Set(compared.changed.filter((k) => WATCHED.has(keyParts(k).kind)));
   const gone = new Set(compared.removed.filter((k) => DATA_KINDS.has(keyParts(k).kind)));
   // an autoscaler that leaves may leave its workload with no number of pods (autoscalersLeaving)
-  const unscaled = compared.removed.filter((k) => keyParts(k).kind === 'HorizontalPodAutoscaler');
+  const unscaled = compared.removed.filter((k) => isAutoscaler(keyParts(k)));
   // the objects that left and are read from the old output
   const sought = new Set([...gone, ...unscaled]);
   if (changed.size === 0 && sought.size === 0) return { problems: [], changes };

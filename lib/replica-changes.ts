@@ -8,7 +8,7 @@ import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
 import type { Engine } from './model/engines.js';
 import type { includedPlaces } from './checks/manifests.js';
-import { SCALED_KINDS, dropLastAppliedReplicas, scaleTargetKey, scaleTargetOf } from './model/kinds.js';
+import { SCALED_KINDS, autoscaledTarget, dropLastAppliedReplicas, scaleTargetKey } from './model/kinds.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject, ownEntry } from './model/object.js';
 import { placeOf } from './setting-places.js';
 import { chartHeads, chartScaleTargets } from './synth/app-summary.js';
@@ -52,21 +52,28 @@ const REMOVED_BY: Readonly<Record<Engine | 'kubectl', string>> = {
 
 /**
  * The autoscaler among `objects` that scales the workload `kind` `name` in namespace `ns`: a HorizontalPodAutoscaler,
- * or a KEDA ScaledObject, whose HorizontalPodAutoscaler KEDA makes (its target's kind a Deployment unless given), as
- * refs/autoscaled-replicas takes them.
+ * or a KEDA ScaledObject, whose HorizontalPodAutoscaler KEDA makes (`autoscaledTarget`), as refs/autoscaled-replicas
+ * takes them.
  */
 function autoscalerOf(objects: readonly KubeObject[], kind: string, name: string, ns: unknown): KubeObject | undefined {
   return objects.find((o) => {
     if (o.metadata?.namespace !== ns) return false;
-    const target = scaleTargetOf(o);
-    if (o.kind === 'HorizontalPodAutoscaler') return target?.kind === kind && target.name === name;
-    const keda = o.kind === 'ScaledObject' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('keda.sh/');
-    return (
-      keda &&
-      (target?.kind === undefined || target.kind === null || target.kind === '' ? 'Deployment' : target.kind) === kind &&
-      target?.name === name
-    );
+    const target = autoscaledTarget(o);
+    return target?.kind === kind && target.name === name;
   });
+}
+
+/**
+ * The number of pods a workload that writes none keeps once `autoscaler` leaves: the one it last set; of a KEDA
+ * ScaledObject with `advanced.restoreToOriginalReplicaCount`, the one it had before, which KEDA sets back as the
+ * ScaledObject is deleted; of one whose minReplicaCount is 0 (KEDA's default), 0 if its triggers were idle.
+ */
+function keptCount(autoscaler: KubeObject): string {
+  const spec = isRecord(autoscaler.spec) ? autoscaler.spec : {};
+  if (autoscaler.kind !== 'ScaledObject') return 'the number of pods the autoscaler last set';
+  if (isRecord(spec.advanced) && spec.advanced.restoreToOriginalReplicaCount === true)
+    return 'the number of pods it had before the ScaledObject scaled it, which KEDA sets back as it deletes the ScaledObject (advanced.restoreToOriginalReplicaCount)';
+  return `the number of pods KEDA last set${(spec.minReplicaCount ?? 0) === 0 ? ' (0 when it had scaled it to zero, as a ScaledObject whose minReplicaCount is 0 does while its triggers are idle: no pod, and none started)' : ''}`;
 }
 
 /**
@@ -155,7 +162,7 @@ export function autoscalersLeaving(
   const problems: Problem[] = [];
   // only the charts that hold a workload the leaving autoscalers scaled, or an autoscaler of one, are
   // read whole (an app from the render cache is known by its heads and its autoscalers' targets)
-  const targets = new Set(gone.map((h) => scaleTargetKey(h.metadata?.namespace, scaleTargetOf(h))));
+  const targets = new Set(gone.map((h) => scaleTargetKey(h.metadata?.namespace, autoscaledTarget(h))));
   const objects = charts
     .filter(
       (c) =>
@@ -164,7 +171,7 @@ export function autoscalersLeaving(
     )
     .flatMap((c) => c.objects.map((object) => ({ object, app: c.name })));
   for (const hpa of gone) {
-    const target = scaleTargetOf(hpa);
+    const target = autoscaledTarget(hpa);
     const ns = hpa.metadata?.namespace;
     const found = objects.find(
       ({ object: o }) =>
@@ -189,7 +196,7 @@ export function autoscalersLeaving(
         ? `${describeObject(hpa)} leaves while spec.replicas is null, which kubectl apply sends to remove the field, and the API server sets the default, 1: ` +
           `the ${now.kind} drops to 1 pod from the number the autoscaler scaled it to, and nothing scales it up again`
         : `${describeObject(hpa)} leaves and the ${now.kind} writes no spec.replicas, which kubectl apply then leaves alone: ` +
-          'it keeps the number of pods the autoscaler last set, which nothing changes any more';
+          `it keeps ${keptCount(hpa)}, which nothing changes any more`;
     const hint =
       replicas === null
         ? 'write the number of pods in spec.replicas where it is null (a Helm template renders a value left empty as null), or keep the autoscaler'

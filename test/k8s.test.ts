@@ -76,6 +76,16 @@ describe('the scope of custom kinds', () => {
     expect(isClusterScoped('cert-manager.io/v1', 'Issuer', custom)).toBe(false);
   });
 
+  it('puts every kind of a group written group/* there (Gatekeeper makes each constraint kind of its template, at cluster scope)', () => {
+    const gatekeeper = kindGroups(['constraints.gatekeeper.sh/*', 'templates.gatekeeper.sh/ConstraintTemplate']);
+    expect(isClusterScoped('constraints.gatekeeper.sh/v1beta1', 'K8sRequiredLabels', gatekeeper)).toBe(true);
+    expect(isClusterScoped('constraints.gatekeeper.sh/v1', 'AnyKindAtAll', gatekeeper)).toBe(true);
+    expect(isClusterScoped('templates.gatekeeper.sh/v1', 'Other', gatekeeper)).toBe(false);
+    expect(isClusterScoped('evil-constraints.gatekeeper.sh/v1', 'K8sRequiredLabels', gatekeeper)).toBe(false);
+    // still no built-in kind of Kubernetes' own groups
+    expect(isClusterScoped('apps/v1', 'Deployment', kindGroups(['apps/*']))).toBe(false);
+  });
+
   it('never overrides a built-in kind: the group decides whose kind it is', () => {
     const claimsBuiltIns = kindGroups(['/ConfigMap', 'apps/Deployment']);
     expect(isClusterScoped('v1', 'ConfigMap', claimsBuiltIns)).toBe(false);

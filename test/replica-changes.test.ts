@@ -9,6 +9,7 @@ import type { KubeObject } from '../lib/model/object.js';
 import { autoscalersLeaving, replicasReset } from '../lib/replica-changes.js';
 import { summarize } from '../lib/synth/app-summary.js';
 import { withObjects, type RenderedChart } from '../lib/synth/rendered.js';
+import { at, changes, MANIFESTS, OBJECTS, OBJECTS_FILE } from './helpers/output-changes.js';
 
 const deployment = (name: string): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -95,5 +96,78 @@ describe('spec.replicas no longer written while a KEDA ScaledObject scales the w
     );
     expect(flux?.hint).toMatch(/^before pushing, hand the field over to the autoscaler/);
     expect(reset('argocd')?.hint).toMatch(/^before pushing, remove the field from what kubectl last applied/);
+  });
+});
+
+describe('a KEDA ScaledObject leaving', () => {
+  const scaledObject = (spec: Record<string, unknown> = {}): KubeObject => ({
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledObject',
+    metadata: { name: 'web', namespace: 'shop' },
+    // no kind: KEDA's default, a Deployment
+    spec: { scaleTargetRef: { name: 'web' }, triggers: [{ type: 'cpu', metadata: { value: '60' } }], ...spec },
+  });
+  const leavingKeda = (gone: KubeObject, charts: readonly RenderedChart[]) =>
+    autoscalersLeaving(
+      { apps: [] } as unknown as LoadedStage,
+      [gone],
+      charts,
+      () => undefined,
+      () => false,
+    ).map((p) => p.message);
+
+  it('is warned about as a HorizontalPodAutoscaler is, its Deployment keeping what KEDA last set: 0 pods when it had scaled it to zero', () => {
+    expect(leavingKeda(scaledObject(), [{ name: 'web', objects: [deployment('web')] }])).toEqual([
+      'ScaledObject shop/web leaves and the Deployment writes no spec.replicas, which kubectl apply then leaves alone: ' +
+        'it keeps the number of pods KEDA last set (0 when it had scaled it to zero, as a ScaledObject whose minReplicaCount is 0 does while its triggers are idle: ' +
+        'no pod, and none started), which nothing changes any more',
+    ]);
+    expect(leavingKeda(scaledObject({ minReplicaCount: 2 }), [{ name: 'web', objects: [deployment('web')] }])).toEqual([
+      expect.stringMatching(/it keeps the number of pods KEDA last set, which nothing changes any more$/),
+    ]);
+    expect(
+      leavingKeda(scaledObject({ advanced: { restoreToOriginalReplicaCount: true } }), [{ name: 'web', objects: [deployment('web')] }]),
+    ).toEqual([expect.stringContaining('it keeps the number of pods it had before the ScaledObject scaled it, which KEDA sets back')]);
+  });
+
+  it('is found by the workload it scales in a cached app, and says nothing while a HorizontalPodAutoscaler of another app scales it', () => {
+    const reads = { count: 0 };
+    expect(leavingKeda(scaledObject(), [{ name: 'other', objects: [] }, cached('web-app', [deployment('web')], reads)])).toHaveLength(1);
+    expect(reads.count).toBe(1);
+    const keeper = cached('keeper', [autoscaler('web-hpa', 'web')], reads);
+    expect(leavingKeda(scaledObject(), [{ name: 'web', objects: [deployment('web')] }, keeper])).toEqual([]);
+  });
+
+  it('keeps a HorizontalPodAutoscaler leaving from a warning while a ScaledObject of a cached app scales the workload', () => {
+    const reads = { count: 0 };
+    const keeper = cached('keeper', [scaledObject()], reads);
+    expect(leaving([{ name: 'web', objects: [deployment('web')] }, keeper])).toEqual([]);
+    expect(reads.count).toBe(1);
+  });
+
+  it('of a ScaledObject of another group (no KEDA) says nothing', () => {
+    expect(leavingKeda({ ...scaledObject(), apiVersion: 'example.com/v1' }, [{ name: 'web', objects: [deployment('web')] }])).toEqual([]);
+  });
+});
+
+describe('a KEDA ScaledObject leaving a stage whose included StatefulSet it scaled (through the output comparison)', () => {
+  // KEDA's CRD, as much of it as the check of the ScaledObject needs
+  const CRD =
+    '---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: { name: scaledobjects.keda.sh }\n' +
+    'spec:\n  group: keda.sh\n  scope: Namespaced\n  names: { kind: ScaledObject, plural: scaledobjects, singular: scaledobject, listKind: ScaledObjectList }\n' +
+    '  versions:\n    - name: v1alpha1\n      served: true\n      storage: true\n' +
+    '      schema: { openAPIV3Schema: { type: object, properties: { spec: { type: object, x-kubernetes-preserve-unknown-fields: true } } } }\n';
+  const SCALED =
+    '---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: { name: db }\n' +
+    'spec:\n  scaleTargetRef: { kind: StatefulSet, name: db }\n  triggers: [{ type: cpu, metricType: Utilization, metadata: { value: "60" } }]\n';
+
+  it('warns at the StatefulSet that writes no spec.replicas: it keeps what KEDA last set, 0 when idle', () => {
+    const now = `${OBJECTS}${CRD}`;
+    expect(changes(MANIFESTS, MANIFESTS, { was: `${now}${SCALED}`, objects: now })).toEqual([
+      `${at(now, 'db }', OBJECTS_FILE)}: warning: StatefulSet data/db: ScaledObject data/db leaves and the StatefulSet writes no spec.replicas, ` +
+        'which kubectl apply then leaves alone: it keeps the number of pods KEDA last set (0 when it had scaled it to zero, ' +
+        'as a ScaledObject whose minReplicaCount is 0 does while its triggers are idle: no pod, and none started), which nothing changes any more\n' +
+        '  hint: write the number of pods in spec.replicas, or keep the autoscaler; kubectl get statefulset db -n data shows the number it has now',
+    ]);
   });
 });

@@ -64,6 +64,32 @@ function jobTtlFinding(o: KubeObject, ttl: number, engine: Engine | undefined): 
   return warn('api/job-ttl', at, `${deleted}, ${again}`, hint);
 }
 
+/**
+ * The counts of a Job's spec the API server refuses (ValidateJobSpec): a negative ttlSecondsAfterFinished, and an
+ * Indexed Job without completions (its pods' indexes run from 0 to completions - 1).
+ */
+function jobCounts(emit: Emit, spec: Record<string, unknown>, out: Finding[]): void {
+  const ttl = spec.ttlSecondsAfterFinished;
+  if (typeof ttl === 'number' && ttl < 0)
+    out.push(
+      emit(
+        'api/workload',
+        ['spec', 'ttlSecondsAfterFinished'],
+        `ttlSecondsAfterFinished ${ttl} is negative, which the API server refuses`,
+        'give the seconds the cluster keeps the finished Job (0 or more), or remove it to keep the Job',
+      ),
+    );
+  if (spec.completionMode === 'Indexed' && (spec.completions === undefined || spec.completions === null))
+    out.push(
+      emit(
+        'api/workload',
+        ['spec', 'completionMode'],
+        'an Indexed Job needs spec.completions, the number of indexes its pods run (0 to completions - 1); the API server refuses it without',
+        'set completions (and parallelism, how many run at once), or remove completionMode: Indexed',
+      ),
+    );
+}
+
 /** What robfig/cron said of each schedule: a fleet's CronJobs repeat a few. */
 const schedules = new BoundedMap<string, string | undefined>(1000);
 
@@ -97,8 +123,9 @@ export function checkBatch(
     }
   }
   const ttl = o.kind === 'Job' && isRecord(o.spec) ? o.spec.ttlSecondsAfterFinished : undefined;
+  if (o.kind === 'Job' && isRecord(o.spec)) jobCounts(emit, o.spec, out);
   // a CronJob's jobTemplate may set it: the CronJob, which kubectl apply knows, stays
-  if (typeof ttl === 'number') {
+  if (typeof ttl === 'number' && ttl >= 0) {
     const finding = jobTtlFinding(o, ttl, engine);
     if (finding) out.push(finding);
   }

@@ -3,15 +3,18 @@
  * Ingresses (api-rules-ingress.ts); claim and volume sizes, access modes and hostPaths;
  * workloads' replicas, rolling-update strategy and pod restart policy; autoscaler bounds;
  * NodePorts of ClusterIP Services, and cluster IPs exported with them (a warning); PodDisruptionBudgets; RBAC role references and verbs;
- * NetworkPolicy CIDRs and port ranges; custom workloads' restart policy. Dispatched by group and kind,
+ * NetworkPolicy CIDRs (an except within its cidr) and port ranges (api-rules-network.ts); PriorityClasses and RuntimeClasses (api-rules-classes.ts);
+ * custom workloads' restart policy. Dispatched by group and kind,
  * so an object of another kind costs two lookups. Called by `checkApiRules` (api-rules.ts); data in, findings out.
  */
 import { builtInClusterScoped, groupKind } from '../k8s.js';
 import { isRecord, type KubeObject, ownEntry } from '../model/object.js';
 import { parseQuantity } from '../model/quantity.js';
 import { hostPathBackstep } from './api-rules-pods.js';
-import { IPV4, checkIngress, isIpv4 } from './api-rules-ingress.js';
+import { checkIngress } from './api-rules-ingress.js';
 import type { Emit, FieldPath, Finding } from './finding.js';
+import { checkClassRules } from './api-rules-classes.js';
+import { networkPolicy } from './api-rules-network.js';
 
 type Rule = (emit: Emit, spec: Record<string, unknown>, out: Finding[]) => void;
 
@@ -71,6 +74,37 @@ function restartAlways(emit: Emit, spec: Record<string, unknown>, kind: string, 
 
 const isZero = (v: unknown) => v === 0 || v === '0%';
 
+/**
+ * The strategy types whose rollingUpdate settings the API server refuses, by kind: a Deployment's Recreate, a
+ * StatefulSet's OnDelete (a Helm value that switches the type while the chart's template keeps rollingUpdate).
+ * A DaemonSet's OnDelete takes them.
+ */
+const NOT_ROLLING: Readonly<Record<string, { readonly type: string; readonly says: string }>> = {
+  Deployment: { type: 'Recreate', says: "may not be specified when strategy `type` is 'Recreate'" },
+  StatefulSet: { type: 'OnDelete', says: "only allowed for updateStrategy 'RollingUpdate'" },
+};
+
+function rollingWithoutRolling(emit: Emit, kind: string, field: string, strategy: unknown, out: Finding[]): void {
+  const refused = ownEntry(NOT_ROLLING, kind);
+  if (
+    !refused ||
+    !isRecord(strategy) ||
+    strategy.type !== refused.type ||
+    strategy.rollingUpdate === undefined ||
+    strategy.rollingUpdate === null
+  )
+    return;
+  const { type, says } = refused;
+  out.push(
+    emit(
+      'api/workload',
+      ['spec', field, 'rollingUpdate'],
+      `rollingUpdate is set while ${field}.type is ${type}, which the API server refuses ("${says}")`,
+      `remove rollingUpdate, or set ${field}.type: RollingUpdate`,
+    ),
+  );
+}
+
 const controller =
   (kind: string): Rule =>
   (emit, spec, out) => {
@@ -81,6 +115,7 @@ const controller =
     const strategy = kind === 'Deployment' || kind === 'DaemonSet' ? spec[field] : undefined;
     const rolling = isRecord(strategy) ? strategy.rollingUpdate : undefined;
     const deployment = kind === 'Deployment';
+    rollingWithoutRolling(emit, kind, field, spec[field], out);
     if (
       isRecord(rolling) &&
       isZero(rolling.maxSurge ?? (deployment ? '25%' : 0)) &&
@@ -148,6 +183,15 @@ function exportedClusterIp(emit: Emit, spec: Record<string, unknown>, out: Findi
 
 const service: Rule = (emit, spec, out) => {
   exportedClusterIp(emit, spec, out);
+  if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && spec.clusterIP === 'None')
+    out.push(
+      emit(
+        'api/network',
+        ['spec', 'clusterIP'],
+        `clusterIP None (headless) is refused for a Service of type ${spec.type}, whose node ports forward to its cluster IP`,
+        `remove clusterIP: None, or make the Service type ClusterIP (headless: its DNS name lists the pods)`,
+      ),
+    );
   if ((spec.type ?? 'ClusterIP') !== 'ClusterIP' || !Array.isArray(spec.ports)) return;
   spec.ports.forEach((p: unknown, i) => {
     if (isRecord(p) && typeof p.nodePort === 'number' && p.nodePort !== 0) {
@@ -201,93 +245,6 @@ function ruleVerbs(emit: Emit, o: KubeObject, out: Finding[]): void {
   });
 }
 
-/** Whether `s` is an IPv4 or IPv6 CIDR as the API server reads it (netutils.ParseCIDRSloppy: IPv4 parts may have leading zeros). */
-export function isCidr(s: string): boolean {
-  const slash = s.indexOf('/');
-  if (slash < 0) return false;
-  const ip = s.slice(0, slash);
-  const bits = s.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(bits)) return false;
-  if (IPV4.test(ip)) return Number(bits) <= 32 && isIpv4(ip);
-  return ip.includes(':') && /^[0-9a-fA-F:.]+$/.test(ip) && Number(bits) <= 128 && ipv6(ip);
-}
-
-function ipv6(ip: string): boolean {
-  const halves = ip.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
-  const ok = groups.every((g, i) => /^[0-9a-fA-F]{1,4}$/.test(g) || (i === groups.length - 1 && IPV4.test(g)));
-  const count = groups.length + (IPV4.test(groups.at(-1) ?? '') ? 1 : 0);
-  return ok && (halves.length === 2 ? count < 8 : count === 8);
-}
-
-function peers(emit: Emit, list: unknown, key: string, at: FieldPath, out: Finding[]): void {
-  if (!Array.isArray(list)) return;
-  list.forEach((rule: unknown, i) => {
-    if (!isRecord(rule)) return;
-    const ps = rule[key];
-    if (Array.isArray(ps)) {
-      ps.forEach((p: unknown, j) => {
-        const block = isRecord(p) ? p.ipBlock : undefined;
-        if (!isRecord(block)) return;
-        const where: FieldPath = [...at, i, key, j, 'ipBlock'];
-        if (typeof block.cidr === 'string' && !isCidr(block.cidr)) {
-          out.push(
-            emit(
-              'api/network',
-              [...where, 'cidr'],
-              `cidr '${block.cidr}' is not a CIDR`,
-              'write an address and a prefix length, e.g. 10.0.0.0/16',
-            ),
-          );
-        }
-        if (!Array.isArray(block.except)) return;
-        block.except.forEach((e: unknown, k) => {
-          if (typeof e === 'string' && !isCidr(e)) {
-            out.push(
-              emit(
-                'api/network',
-                [...where, 'except', k],
-                `except '${e}' is not a CIDR`,
-                'write an address and a prefix length, e.g. 10.0.1.0/24',
-              ),
-            );
-          }
-        });
-      });
-    }
-    if (!Array.isArray(rule.ports)) return;
-    rule.ports.forEach((p: unknown, j) => {
-      if (!isRecord(p) || typeof p.endPort !== 'number') return;
-      const port = p.port;
-      if (typeof port !== 'number') {
-        out.push(
-          emit(
-            'api/network',
-            [...at, i, 'ports', j, 'endPort'],
-            'endPort needs port to be a number',
-            'give port as a number, the first port of the range',
-          ),
-        );
-      } else if (p.endPort < port) {
-        out.push(
-          emit(
-            'api/network',
-            [...at, i, 'ports', j, 'endPort'],
-            `endPort ${p.endPort} is less than port ${port}`,
-            'make endPort the last port of the range, at least port',
-          ),
-        );
-      }
-    });
-  });
-}
-
-const networkPolicy: Rule = (emit, spec, out) => {
-  peers(emit, spec.ingress, 'from', ['spec', 'ingress'], out);
-  peers(emit, spec.egress, 'to', ['spec', 'egress'], out);
-};
-
 /** The rules of each built-in kind on its spec, by kind (of the group Kubernetes serves it in: checkKindRules). */
 const SPEC_RULES: Readonly<Record<string, Rule>> = {
   PersistentVolumeClaim: claim,
@@ -339,4 +296,5 @@ export function checkKindRules(emit: Emit, o: KubeObject, out: Finding[]): void 
   if (o.kind === 'Ingress') checkIngress(emit, o, out);
   else if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') roleRef(emit, o, out);
   else if (o.kind === 'Role' || o.kind === 'ClusterRole') ruleVerbs(emit, o, out);
+  else checkClassRules(emit, o, out);
 }

@@ -13,7 +13,7 @@ import type { Engine } from '../model/engines.js';
 import { isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
 import type { KubeObject } from '../model/object.js';
-import { isBuiltInWorkload, POD_TEMPLATE_PATHS, placedContainers, workloadTemplate } from '../model/pod-specs.js';
+import { isBuiltInWorkload, POD_TEMPLATE_PATHS, placedContainers, workloadTemplate, containerNamed } from '../model/pod-specs.js';
 import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { formatLabels, formatSelector, selectorMatches, workloadSelector } from './selectors.js';
 import { checkRbacSubjects } from './rbac-subjects.js';
@@ -116,7 +116,7 @@ function checkPodSpec(
       out.push(emit('api/name', [...cp, 'name'], `container name '${c.name}' is not a DNS-1123 label`, NAME_HINT.label));
     }
     if (c.image === undefined || c.image === '') {
-      out.push(emit('api/image', cp, `container '${String(c.name)}' has no image`, 'set image, e.g. nginx:1.25'));
+      out.push(emit('api/image', cp, `${containerNamed(c)} has no image`, 'set image, e.g. nginx:1.25'));
     }
     unique(emit, c.ports, [...cp, 'ports'], ['containerPort', 'protocol'], out);
     unique(emit, c.ports, [...cp, 'ports'], ['name'], out);

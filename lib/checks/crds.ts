@@ -15,6 +15,7 @@ import { groupOf } from '../k8s.js';
 import { asRecord, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { ajv, hasCel, structuralProblems, toJsonSchema, type Schema } from './crd-schema.js';
+import { PROJECTS_CLUSTER_KINDS } from './cluster-kinds.js';
 
 /** One version of one custom kind. */
 export interface CustomKind {
@@ -234,38 +235,12 @@ function noteScope(spec: CrdSpec | undefined, scopes: Map<string, boolean>): voi
 }
 
 /**
- * Custom kinds, as `group/kind`, that their projects' CRDs define at cluster scope (`scope: Cluster`): taken so while
- * no CRD of the kind is known, so that an object of one is named (`crd/unknown-kind`: `GatewayClass envoy`, not
- * `GatewayClass lab/envoy`) and filed as it will be once its CRD is added. A CRD of the kind, when known, says its scope.
+ * Custom kinds, as `group/kind`, that their projects' CRDs define at cluster scope (`scope: Cluster`), by project in
+ * cluster-kinds.ts (`group/*`: every kind of the group): taken so while no CRD of the kind is known, so that an object
+ * of one is named (`crd/unknown-kind`: `GatewayClass envoy`, not `GatewayClass lab/envoy`), its namespace not looked
+ * for, and it is filed as it will be once its CRD is added. A CRD of the kind, when known, says its scope.
  */
-export const KNOWN_CLUSTER_KINDS: readonly string[] = [
-  'apiextensions.crossplane.io/Composition',
-  'apiextensions.crossplane.io/CompositeResourceDefinition',
-  'argoproj.io/ClusterAnalysisTemplate',
-  'argoproj.io/ClusterWorkflowTemplate',
-  'cert-manager.io/ClusterIssuer',
-  'cilium.io/CiliumClusterwideNetworkPolicy',
-  'crd.projectcalico.org/GlobalNetworkPolicy',
-  'crd.projectcalico.org/GlobalNetworkSet',
-  'external-secrets.io/ClusterExternalSecret',
-  'external-secrets.io/ClusterSecretStore',
-  'gateway.networking.k8s.io/GatewayClass',
-  'karpenter.k8s.aws/EC2NodeClass',
-  'karpenter.sh/NodeClaim',
-  'karpenter.sh/NodePool',
-  'keda.sh/ClusterTriggerAuthentication',
-  'kyverno.io/ClusterPolicy',
-  'networking.internal.knative.dev/ClusterDomainClaim',
-  'pkg.crossplane.io/Configuration',
-  'pkg.crossplane.io/Provider',
-  'policy.networking.k8s.io/AdminNetworkPolicy',
-  'policy.networking.k8s.io/BaselineAdminNetworkPolicy',
-  'snapshot.storage.k8s.io/VolumeSnapshotClass',
-  'snapshot.storage.k8s.io/VolumeSnapshotContent',
-  'templates.gatekeeper.sh/ConstraintTemplate',
-  'tekton.dev/ClusterTask',
-  'trust.cert-manager.io/Bundle',
-];
+export const KNOWN_CLUSTER_KINDS: readonly string[] = PROJECTS_CLUSTER_KINDS;
 
 /** The kinds of `scopes` at cluster scope, with the known ones no CRD of `scopes` defines (KNOWN_CLUSTER_KINDS), sorted. */
 const clusterKinds = (scopes: ReadonlyMap<string, boolean>): string[] =>

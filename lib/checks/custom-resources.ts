@@ -14,7 +14,8 @@ import { LIST_MAP_KEYS, WRITTEN_FORMAT, asValidated } from './crd-schema.js';
 import { formatExpected } from './crd-formats.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
-import { findingFromAjv, withoutStatus } from './schema.js';
+import { findingFromAjv } from './schema.js';
+import { withoutStatus } from './exported-status.js';
 
 /**
  * An apiVersion whose group or version is not all lowercase (`RBAC.AUTHORIZATION.K8S.IO/V1`): API

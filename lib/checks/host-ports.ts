@@ -8,7 +8,7 @@
 import type { StageContext } from '../stack.js';
 import type { Problem } from '../errors.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
-import { placedContainers, workloadTemplate } from '../model/pod-specs.js';
+import { placedContainers, workloadTemplate, containerNamed } from '../model/pod-specs.js';
 
 export interface HostPortOptions {
   readonly architecture: StageContext['architecture'];
@@ -35,7 +35,7 @@ export function hostPortProblems(objects: readonly KubeObject[], { architecture,
                 code: 'network/host-port-without-host-network',
                 subject: describeObject(o),
                 message:
-                  `${at}.${list}[${i}].ports[${j}].hostPort: container '${String(c.name)}' asks for hostPort ${String(p.hostPort)} without hostNetwork; ` +
+                  `${at}.${list}[${i}].ports[${j}].hostPort: ${containerNamed(c)} asks for hostPort ${String(p.hostPort)} without hostNetwork; ` +
                   `on stage '${stageName}' (${architecture}, a CNI pod network) the port would silently not be opened on the node`,
                 hint: `set hostNetwork: true on the pod (and hostPort equal to containerPort ${String(p.containerPort)}), or reach the pod through a Service`,
               },

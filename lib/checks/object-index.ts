@@ -14,6 +14,7 @@ import { isClusterScoped, kindGroups, type KindGroups } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { describeObject, objectHandle } from '../model/object.js';
 import { workloadTemplateOf, workloadTemplatePath } from '../model/pod-specs.js';
+import { podLabels } from '../model/custom-workloads.js';
 import type { Trace } from '../model/kept-checks.js';
 import { certManagerControllerArgs } from '../model/operator-secrets.js';
 import { finder, type Finding } from './finding.js';
@@ -123,7 +124,7 @@ export class ObjectIndex {
       if (workloadTemplatePath(o) === undefined) continue;
       const standIn = this.standIn?.(o);
       const template = standIn ? undefined : workloadTemplateOf(o);
-      const labels = standIn ? standIn.labels : template && (template.metadata?.labels ?? {});
+      const labels = standIn ? standIn.labels : template && podLabels(o, template);
       if (labels) {
         const w: Slot = template ? { object: o, labels, workload: { object: o, template } } : { object: o, labels };
         this.workloadOf.set(o, w);

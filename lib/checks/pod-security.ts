@@ -8,7 +8,7 @@
  */
 import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX, declaredExceptions, type PolicyControl } from '../policy.js';
 import { isRecord, type KubeObject, asRecord } from '../model/object.js';
-import { CONTAINER_LISTS, mappingItems, placedContainers, workloadTemplate } from '../model/pod-specs.js';
+import { CONTAINER_LISTS, mappingItems, placedContainers, workloadTemplate, containerNamed } from '../model/pod-specs.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { FieldPath, Finding, UsedException } from './finding.js';
 
@@ -233,7 +233,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
   for (let n = 0; n < containers.length; n++) {
     const { container: c, list, index } = containers[n];
     const cp: FieldPath = [...at, list, index];
-    const who = `container '${String(c.name)}'`;
+    const who = containerNamed(c);
     const sc = asRecord(c.securityContext) ?? NONE;
     const scp: FieldPath = [...cp, 'securityContext'];
     if (sc.privileged === true)

@@ -9,8 +9,9 @@
  * `policy.stagecraft.dev/probes` silences it, as it does the liveness warning (and pod-security.ts
  * counts it used).
  */
+import { podLabels } from '../model/custom-workloads.js';
 import { asRecord, type KubeObject } from '../model/object.js';
-import { placedContainers, workloadTemplate } from '../model/pod-specs.js';
+import { placedContainers, workloadTemplate, containerNamed } from '../model/pod-specs.js';
 import { POLICY_EXCEPTION_PREFIX, declaredExceptions } from '../policy.js';
 import { finder, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
@@ -44,7 +45,7 @@ export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
   const unready = containers.filter(({ container: c }) => !asRecord(c.readinessProbe) && serving(c));
   // looked up only for a pod that lacks a probe: the other workloads' results depend on no Service
   if (unready.length === 0) return [];
-  const labels = template.metadata?.labels ?? {};
+  const labels = podLabels(o, template);
   const services = index
     .objectsOf(KINDS.Service, index.namespaceOf(o))
     .filter((s) => selects(s, labels))
@@ -56,7 +57,7 @@ export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
     emit(
       'policy/probes',
       [...path, 'spec', 'containers', index],
-      `container '${String(container.name)}' has no readinessProbe, but ${by} its pods: they get requests before they are ready, and while they cannot serve them`,
+      `${containerNamed(container)} has no readinessProbe, but ${by} its pods: they get requests before they are ready, and while they cannot serve them`,
       `add a readinessProbe, so that the Service sends requests only to pods ready for them, or declare the exception on the ${o.kind}: ${POLICY_EXCEPTION_PREFIX}probes: <reason>`,
     ),
   );

@@ -10,6 +10,7 @@ import {
   mountsClaimTemplates,
   placedContainers,
   workloadTemplatePath,
+  containerNamed,
 } from '../model/pod-specs.js';
 import { finder, guessing, missingHint, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
@@ -201,7 +202,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
 
   for (const { container: c, list, index } of placedContainers(spec)) {
     const cp: FieldPath = [...at, list, index];
-    const cname = `container '${String(c.name)}'`;
+    const cname = containerNamed(c);
     mappingItems(c.env).forEach(([j, e]) => {
       // most variables have a plain value: nothing to look up
       const from = asRecord(e.valueFrom);

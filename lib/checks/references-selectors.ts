@@ -4,12 +4,13 @@
  * cover, and whether a drain can ever evict one), ServiceMonitors and PodMonitors (when their CRD is known), and
  * pods left out by the NetworkPolicies of their namespace.
  */
+import { podLabels } from '../model/custom-workloads.js';
 import { objectHandle, type KubeObject, asRecord, recordsIn } from '../model/object.js';
 import { finder, guessing, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { groupKind, groupOf } from '../k8s.js';
 import { CUSTOM_SCALED_KINDS } from './custom-workloads.js';
-import { SCALED_KINDS } from '../model/kinds.js';
+import { SCALED_KINDS, autoscaledTarget } from '../model/kinds.js';
 import { workloadTemplatePath } from '../model/pod-specs.js';
 import { formatLabels, formatSelector, selectorMatches, type Requirement, type Selector } from './selectors.js';
 import { workloadOverlaps } from './workload-overlaps.js';
@@ -34,7 +35,7 @@ export function labelSelector(v: unknown, path: FieldPath): Selector | undefined
 const isEmpty = (s: Selector) => Object.keys(s.matchLabels).length === 0 && s.matchExpressions.length === 0;
 const describe = formatSelector;
 const workloadList = (ws: readonly Workload[]) =>
-  listed(ws.map((w) => `${w.object.kind} ${objectHandle(w.object)} (${formatLabels(w.template.metadata?.labels) || 'no labels'})`));
+  listed(ws.map((w) => `${w.object.kind} ${objectHandle(w.object)} (${formatLabels(podLabels(w.object, w.template)) || 'no labels'})`));
 
 function checkNetworkPolicy(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
   const spec = asRecord(o.spec);
@@ -73,9 +74,13 @@ function checkNetworkPolicy(o: KubeObject, ns: string, index: ObjectIndex, out: 
   }
 }
 
+/** The autoscalers the reference checks look up: a HorizontalPodAutoscaler, a KEDA ScaledObject (lib/model/kinds.ts `autoscaledTarget`). */
+const AUTOSCALERS = [KINDS.HorizontalPodAutoscaler, 'keda.sh/ScaledObject'] as const;
+
 /**
  * The pods a workload runs, at least: its replicas; without them, the fewest an autoscaler that
- * scales it keeps (its minReplicas, which owns the count then), else Kubernetes's default of 1.
+ * scales it keeps (a HorizontalPodAutoscaler's minReplicas, a KEDA ScaledObject's minReplicaCount:
+ * the autoscaler owns the count then), else Kubernetes's default of 1.
  * Undefined when it depends on the cluster (DaemonSets) or the workload runs to completion. A
  * custom workload that scales (an Argo Rollout: CUSTOM_SCALED_KINDS) counts as a Deployment.
  */
@@ -85,16 +90,11 @@ function replicasOf(w: Workload, ns: string, index: ObjectIndex): number | undef
   if (!SCALED_KINDS.includes(kind) && !CUSTOM_SCALED_KINDS.has(groupKind(String(apiVersion), kind))) return undefined;
   const r = asRecord(w.object.spec)?.replicas;
   if (typeof r === 'number') return r;
-  for (const name of index.namesOf(KINDS.HorizontalPodAutoscaler, ns)) {
-    const spec = asRecord(index.get(KINDS.HorizontalPodAutoscaler, ns, name)?.spec);
-    const target = asRecord(spec?.scaleTargetRef);
+  for (const autoscaler of AUTOSCALERS.flatMap((gk) => index.objectsOf(gk, ns))) {
+    const target = autoscaledTarget(autoscaler);
     // by group too: an autoscaler of another group's kind (or of none: the core group) scales something else
-    if (
-      target?.kind === w.object.kind &&
-      target.name === w.object.metadata.name &&
-      groupOf(target.apiVersion ?? '') === groupOf(w.object.apiVersion)
-    )
-      return typeof spec?.minReplicas === 'number' ? spec.minReplicas : 1;
+    if (target?.kind === kind && target.name === w.object.metadata.name && groupOf(target.apiVersion ?? '') === groupOf(apiVersion))
+      return target.minReplicas;
   }
   return 1;
 }
@@ -173,7 +173,8 @@ function checkServiceMonitor(o: KubeObject, ns: string, index: ObjectIndex, out:
   const namespaces = monitoredNamespaces(spec, ns, index);
   if (!namespaces?.length) return;
   const emit = finder(o);
-  const services = index.objectsOf(KINDS.Service).filter((s) => namespaces.includes(index.namespaceOf(s)));
+  // each namespace's Services by the index, not every Service of the stage filtered (a ServiceMonitor per app of a 1,000-app stage)
+  const services = namespaces.flatMap((n) => index.objectsOf(KINDS.Service, n));
   const selected = services.filter((s) => selectorMatches(sel, s.metadata?.labels ?? {}));
   if (selected.length === 0) {
     out.push(
@@ -296,7 +297,7 @@ export function objectSelections(o: KubeObject, index: ObjectIndex, options: Sel
   out.push(...workloadOverlaps(o, ns, index));
   const policies = index.objectsOf(KINDS.NetworkPolicy, ns).filter((p) => String(p.apiVersion) === 'networking.k8s.io/v1');
   if (policies.length === 0) return out;
-  const labels = w.template.metadata?.labels ?? {};
+  const labels = podLabels(w.object, w.template);
   if (policies.some((p) => selectorMatches(podSelectorOf(p), labels))) return out;
   out.push({
     ...finder(o)(

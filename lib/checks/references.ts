@@ -1,11 +1,12 @@
 /**
  * Cross-object references within one stage (cluster-scoped objects across the stage): Services
- * to pods and container ports, Ingresses to Services and TLS Secrets, autoscalers to their
- * targets, claims to volumes, every object to its namespace; pod templates in references-pods.ts;
+ * to pods and container ports, Ingresses to Services and TLS Secrets, claims to volumes, every
+ * object to its namespace; autoscalers' targets in references-autoscalers.ts; pod templates in references-pods.ts;
  * references that name their target's namespace (binding subjects, Services the API server calls)
  * in references-namespaces.ts.
  */
-import { groupKind, groupOf } from '../k8s.js';
+import { podLabels } from '../model/custom-workloads.js';
+import { groupOf } from '../k8s.js';
 import { describeObject, objectHandle, type KubeObject, asRecord, recordsIn } from '../model/object.js';
 import { finder, type FieldPath, type Finding, guessing, missingHint } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
@@ -31,8 +32,7 @@ import { ROUTE_KINDS, checkRoute } from './gateway-routes.js';
 import { checkGatewayCertificates } from './gateway-listeners.js';
 import { checkStatefulSetService } from './stateful-sets.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
-import { dropLastAppliedReplicas } from '../model/kinds.js';
-import { replicasPutBack } from '../model/engines.js';
+import { checkAutoscaler, checkScaledObject } from './references-autoscalers.js';
 import { hasDefaultIssuer, ingressShimHint, type ShimController } from '../model/operator-secrets.js';
 
 type Obj = Record<string, unknown>;
@@ -56,7 +56,7 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
         `selects ${formatLabels(selector)}, but no pod template in namespace '${ns}' has these labels; the workloads there are: ${listed([
           ...candidates
             .slice(0, MAX_LISTED)
-            .map((w) => `${describeWorkload(w)} (${formatLabels(w.template.metadata?.labels) || 'no labels'})`),
+            .map((w) => `${describeWorkload(w)} (${formatLabels(podLabels(w.object, w.template)) || 'no labels'})`),
           ...candidates.slice(MAX_LISTED).map(() => ''),
         ])}`,
         "make the selector match the pod template's labels",
@@ -162,103 +162,6 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     }
   }
 }
-
-/** A HorizontalPodAutoscaler's target (`spec.scaleTargetRef`), checked by `checkScaleTarget`. */
-const checkAutoscaler: KindCheck = (o, ns, index, out, options) =>
-  checkScaleTarget(o, asRecord(asRecord(o.spec)?.scaleTargetRef), ns, index, out, options);
-
-/**
- * A KEDA ScaledObject's target: KEDA makes a HorizontalPodAutoscaler of its `scaleTargetRef`, whose kind and apiVersion
- * default to apps/v1 Deployment, so it is checked as one's (a target with spec.replicas, one not there).
- */
-const checkScaledObject: KindCheck = (o, ns, index, out, options) => {
-  const ref = asRecord(asRecord(o.spec)?.scaleTargetRef);
-  // KEDA takes an empty one as none (a Helm value left empty: `kind: ""`, `apiVersion: ""`)
-  const given = (v: unknown, otherwise: string) => (v === undefined || v === null || v === '' ? otherwise : v);
-  if (ref)
-    checkScaleTarget(
-      o,
-      { ...ref, kind: given(ref.kind, 'Deployment'), apiVersion: given(ref.apiVersion, 'apps/v1') },
-      ns,
-      index,
-      out,
-      options,
-    );
-};
-
-function checkScaleTarget(
-  o: KubeObject,
-  ref: Obj | undefined,
-  ns: string,
-  index: ObjectIndex,
-  out: Finding[],
-  { engine, sync, existingObjects, written }: ReferenceOptions,
-): void {
-  if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return;
-  // the autoscaler finds its target by group and kind; without an apiVersion, in the core group
-  // (which has no Deployment: "no matches for kind Deployment in group ''")
-  const versioned = typeof ref.apiVersion === 'string' && ref.apiVersion !== '';
-  const target = groupKind(versioned ? String(ref.apiVersion) : 'v1', ref.kind);
-  const workload = index.get(target, ns, ref.name);
-  const replicas = asRecord(workload?.spec)?.replicas;
-  // found on the autoscaler, the object checked: what a check finds is kept with the object it checks (lib/checks/check-run.ts);
-  // a null (a Helm template's `replicas: {{ .Values.replicas }}` with no value) is sent by kubectl apply to remove the
-  // field, and the API server then sets the default, 1: as much a number as any other, at every apply
-  if (workload && (typeof replicas === 'number' || replicas === null)) {
-    const pods = replicas === null ? 1 : replicas;
-    const does =
-      replicas === null
-        ? 'an apply sends it to remove the field, and the API server sets the default: every apply sets it back to 1 pod'
-        : `every apply sets it back to ${replicas} pods`;
-    // said of the stage's engine as its sync policy has it when it has one (selfHeal or Flux's interval
-    // puts the number back while the load lasts; a sync a commit or a hand starts, once), else of every applier
-    const put = engine === undefined ? undefined : replicasPutBack({ engine, ...(sync ?? { automated: true, selfHeal: true }) });
-    const plural = pods === 1 ? '' : 's';
-    const appliers = put === undefined ? `kubectl apply; ${FLUX_APPLIES}; ${ARGOCD_APPLIES}` : `the stage's engine: ${put.when}`;
-    const effect =
-      put === undefined || put.fights
-        ? `(${appliers}, so that the two fight for as long as the load lasts, pods started and stopped again and again, the ${ref.kind} never above ${pods} pod${plural} for long), in the middle of a load peak too`
-        : `(${appliers}): each such sync takes it down to ${pods} pod${plural}, in the middle of a load peak too, until the autoscaler scales it up again`;
-    const lastApplied = `first ${dropLastAppliedReplicas(workload)} (or that apply scales it to 1)`;
-    const handOver = 'the synthesis that removes it says how to hand the field over to the autoscaler (output/replicas-reset)';
-    const then =
-      engine === undefined
-        ? `where kubectl or Argo CD applied it with it, ${lastApplied}; where Flux did, ${handOver}`
-        : engine === 'flux'
-          ? `as Flux applies the stage, ${handOver}`
-          : `where Argo CD (or kubectl) applied it with it, ${lastApplied}`;
-    out.push({
-      ...finder(o)(
-        'refs/autoscaled-replicas',
-        ['spec', 'scaleTargetRef'],
-        `scales ${ref.kind} '${ref.name}', which has spec.replicas: ${replicas}: ${does} ${effect}`,
-        `remove spec.replicas from the ${ref.kind} and let the autoscaler set the number; ${then}`,
-      ),
-      severity: 'warning',
-    });
-  }
-  if (!workload) {
-    // a Deployment made outside the objects (another release's) may be declared, as one a Rollout's workloadRef names
-    const declarable = target === 'apps/Deployment';
-    const names = declarable ? namespacedNames(index, 'Deployment', ns, existingObjects) : index.namesOf(target, ns);
-    if (declarable && names.includes(ref.name)) return;
-    out.push(
-      finder(o)(
-        'refs/scale-target',
-        ['spec', 'scaleTargetRef'],
-        `scales ${ref.kind} '${ref.name}'${versioned ? '' : ' of the core API group (scaleTargetRef has no apiVersion)'}, but the ${ref.kind}s${versioned ? '' : ' of that group'} in namespace '${ns}' are: ${listed(names)}`,
-        versioned
-          ? `fix the apiVersion, kind or name of scaleTargetRef${declarable ? `; ${declareHint('Deployment', ns, ref.name, written)}` : ''}`
-          : "set scaleTargetRef.apiVersion to the target's (apps/v1 for a Deployment), or fix the kind or name",
-      ),
-    );
-  }
-}
-
-/** How Flux applies a stage's spec.replicas again: what `refs/autoscaled-replicas` says of it. */
-const FLUX_APPLIES = 'Flux at every interval of the stage';
-/** How Argo CD applies a stage's spec.replicas again: what `refs/autoscaled-replicas` says of it. */
-const ARGOCD_APPLIES = 'Argo CD at every sync and, with selfHeal, within seconds of each scaling';
 
 function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
   const spec = asRecord(o.spec);

@@ -2,6 +2,7 @@
  * Strict schema check: every object against its Kubernetes 1.25 definition (unknown fields,
  * required fields, types, enums, the quantity grammar).
  */
+import { withoutClaimTemplateStatus, withoutStatus } from './exported-status.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { fromAjvPath, valueAt } from '../model/field-path.js';
 import { describeValue, yamlTagOf } from '../model/limits.js';
@@ -367,7 +368,7 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
     ];
   }
   const out: Finding[] = [];
-  const unstripped = withoutStatus(object, out, kindInfo(object.kind)?.status === true);
+  const unstripped = withoutClaimTemplateStatus(withoutStatus(object, out, kindInfo(object.kind)?.status === true));
   if (nullsDecideOnlyFailures(validate, object)) {
     // the object as it is first: one that passes passes without its nulls too, so most objects are never walked
     // for nulls; one that fails is validated again as the API server decodes it, unless it held none
@@ -385,30 +386,4 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
     }
   }
   return out;
-}
-
-/**
- * `object` without its status, which the API server drops on create (a built-in kind's, a custom
- * kind's with the status subresource), with a finding in `out` when it has one: what `kubectl get
- * -o yaml` prints was exported, not written. The zero status that `kubectl create --dry-run=client
- * -o yaml` writes passes where the kind has a status (`hasStatus`). `object` itself when it has none.
- */
-export function withoutStatus(object: KubeObject, out: Finding[], hasStatus: boolean): KubeObject {
-  if (!('status' in object)) return object;
-  const { status, ...rest } = object;
-  if (!(hasStatus && isZeroStatus(status))) {
-    out.push(
-      finder(object)('schema/status', ['status'], 'status is written by the cluster, not by manifests', 'remove status from the manifest'),
-    );
-  }
-  return rest as KubeObject;
-}
-
-/**
- * Whether `status` is a status type's zero value as Go prints it, which is what `kubectl create
- * --dry-run=client -o yaml` writes: `{}`, a Service's `{ loadBalancer: {} }`, a PodDisruptionBudget's
- * counts at 0.
- */
-function isZeroStatus(status: unknown): boolean {
-  return isRecord(status) && Object.values(status).every((v) => v === 0 || isZeroStatus(v));
 }

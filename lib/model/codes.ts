@@ -288,7 +288,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'output/autoscaler-leaves',
     'An autoscaler leaves while its workload writes no number of pods (warning)',
-    'A HorizontalPodAutoscaler leaves the output and the workload it scaled has no spec.replicas of its own: with spec.replicas: null (a Helm value left empty) every kubectl apply sets it to 1 pod, which nothing scales up any more; with none, it keeps the number the autoscaler last set. Write the number of pods in spec.replicas, or keep the autoscaler.',
+    'A HorizontalPodAutoscaler or a KEDA ScaledObject leaves the output and the workload it scaled has no spec.replicas of its own: with spec.replicas: null (a Helm value left empty) every kubectl apply sets it to 1 pod, which nothing scales up any more; with none, it keeps the number the autoscaler last set (KEDA: 0 when it had scaled an idle workload to zero). Write the number of pods in spec.replicas, or keep the autoscaler.',
   ),
   row(
     'output/secret-first',

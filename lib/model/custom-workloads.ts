@@ -5,7 +5,7 @@
  * shape: a kind of another group (an example.com/v1 Deployment with a template) runs no pods
  * anyone knows of. Pure.
  */
-import { groupOf } from '../k8s.js';
+import { groupKind, groupOf } from '../k8s.js';
 import type { KubeObject } from './object.js';
 
 const TEMPLATE = ['spec', 'template'];
@@ -18,7 +18,23 @@ const CUSTOM_POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   'apps.kruise.io/CloneSet': TEMPLATE,
   'apps.kruise.io/StatefulSet': TEMPLATE,
   'apps.kruise.io/DaemonSet': TEMPLATE,
+  // Knative Serving's Service: a Revision's pods of its template (no selector, no replicas: Knative's autoscaler scales them)
+  'serving.knative.dev/Service': TEMPLATE,
 };
+
+/**
+ * The labels a custom workload's controller puts on its pods besides its template's, by API group and kind: Knative's
+ * name the Service and its Configuration (of the Service's name), which NetworkPolicies and monitors select them by.
+ */
+const CONTROLLER_LABELS: Readonly<Record<string, (name: string) => Record<string, string>>> = {
+  'serving.knative.dev/Service': (name) => ({ 'serving.knative.dev/service': name, 'serving.knative.dev/configuration': name }),
+};
+
+/**
+ * The custom workloads whose pod template takes no nodeSelector: Knative's webhook refuses one unless the cluster's
+ * `kubernetes.podspec-nodeselector` feature is enabled, so no transform writes one there.
+ */
+const NO_NODE_SELECTOR: ReadonlySet<string> = new Set(['serving.knative.dev/Service']);
 
 /**
  * CUSTOM_POD_TEMPLATE_PATHS by kind, then by group: looked up by the object's own kind string (whose
@@ -40,3 +56,17 @@ export function customTemplatePath(o: KubeObject): readonly string[] | undefined
   if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') return undefined;
   return BY_KIND.get(o.kind)?.get(groupOf(o.apiVersion));
 }
+
+/** The labels of the pods of `o`, a workload whose pod template is `template`: the template's, and those its controller adds (`CONTROLLER_LABELS`). */
+export function podLabels(
+  o: KubeObject,
+  template: { readonly metadata?: { readonly labels?: Record<string, string> } },
+): Record<string, string> {
+  const own = template.metadata?.labels ?? {};
+  const added = customTemplatePath(o) && CONTROLLER_LABELS[groupKind(String(o.apiVersion), o.kind)];
+  return added && typeof o.metadata?.name === 'string' ? { ...own, ...added(o.metadata.name) } : own;
+}
+
+/** Whether a transform may write a nodeSelector into the pod template of `o` (not Knative's: `NO_NODE_SELECTOR`). */
+export const takesNodeSelector = (o: KubeObject): boolean =>
+  !customTemplatePath(o) || !NO_NODE_SELECTOR.has(groupKind(String(o.apiVersion), o.kind));

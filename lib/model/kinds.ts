@@ -131,6 +131,48 @@ export function scaleTargetOf(hpa: KubeObject): Record<string, unknown> | undefi
 }
 
 /**
+ * The autoscalers, as `group/kind`: a HorizontalPodAutoscaler, and a KEDA ScaledObject, of which KEDA makes one
+ * (`autoscaledTarget` reads what each scales).
+ */
+const AUTOSCALER_KINDS: ReadonlySet<string> = new Set(['autoscaling/HorizontalPodAutoscaler', 'keda.sh/ScaledObject']);
+
+/** Whether an object of `apiVersion` and `kind` is an autoscaler (`AUTOSCALER_KINDS`). */
+export const isAutoscaler = ({ apiVersion, kind }: { readonly apiVersion: unknown; readonly kind: unknown }): boolean =>
+  AUTOSCALER_KINDS.has(groupKind(String(apiVersion), String(kind)));
+
+/** What an autoscaler scales (as its scaleTargetRef writes it, or KEDA reads it), and the fewest pods it keeps. */
+export interface AutoscaledTarget {
+  readonly apiVersion: unknown;
+  readonly kind: unknown;
+  readonly name: unknown;
+  readonly minReplicas: number;
+}
+
+/**
+ * What an autoscaler scales and the fewest pods it keeps while the workload runs any: a
+ * HorizontalPodAutoscaler's `spec.scaleTargetRef` (its minReplicas, 1 when not given), or a KEDA
+ * ScaledObject's (`keda.sh`), of which KEDA makes a HorizontalPodAutoscaler: its target's kind and
+ * apiVersion are apps/v1 Deployment unless given (an empty one, a Helm value left empty, is none), and
+ * that autoscaler's minReplicas is its minReplicaCount, at least 1 (KEDA scales to 0 and back by
+ * itself: 0, the default, is the idle workload's count, when there is no pod to evict). Undefined
+ * for any other object, or one with no target mapping.
+ */
+export function autoscaledTarget(o: KubeObject): AutoscaledTarget | undefined {
+  const target = scaleTargetOf(o);
+  if (!target || !isRecord(o.spec) || !isAutoscaler(o)) return undefined;
+  const count = (v: unknown, otherwise: number) => (typeof v === 'number' && Number.isInteger(v) ? v : otherwise);
+  if (o.kind === 'HorizontalPodAutoscaler')
+    return { apiVersion: target.apiVersion, kind: target.kind, name: target.name, minReplicas: count(o.spec.minReplicas, 1) };
+  const given = (v: unknown, otherwise: string) => (v === undefined || v === null || v === '' ? otherwise : v);
+  return {
+    apiVersion: given(target.apiVersion, 'apps/v1'),
+    kind: given(target.kind, 'Deployment'),
+    name: target.name,
+    minReplicas: Math.max(count(o.spec.minReplicaCount, 0), 1),
+  };
+}
+
+/**
  * One string for a workload `kind` `name` in namespace `ns` (`target` a scaleTargetRef, or an
  * object's kind and metadata.name), as autoscalers and workloads are matched.
  */

@@ -63,6 +63,13 @@ export function placedContainers(spec: unknown, lists: readonly string[] = CONTA
   return placed;
 }
 
+/**
+ * A container as messages name it: `container 'web'`; one with no name (Knative Serving's, which
+ * Knative names user-container) is said so, never `'undefined'`.
+ */
+export const containerNamed = (c: Record<string, unknown>): string =>
+  typeof c.name === 'string' && c.name !== '' ? `container '${c.name}'` : 'the container with no name';
+
 /** The containers of a pod spec, init containers first: the entries of its CONTAINER_LISTS that are mappings. */
 export function containersOf(spec: unknown): Record<string, unknown>[] {
   return placedContainers(spec).map((p) => p.container);

@@ -261,7 +261,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/workload': {
     short: "A workload's replicas, rollout, restart policy, environment, resources or tolerations the API server refuses",
-    help: "Replicas are 0 or more; maxSurge and maxUnavailable are not both 0; a Deployment's, ReplicaSet's, DaemonSet's, StatefulSet's or ReplicationController's pods restart Always; an environment variable has value or valueFrom, not both; resource quantities are 0 or more; a toleration with operator Exists has no value, one without a key has operator Exists (it tolerates every taint), and one with tolerationSeconds has effect NoExecute; an autoscaler's minReplicas is at least 1 and at most maxReplicas; a PodDisruptionBudget sets minAvailable or maxUnavailable, not both.",
+    help: "Replicas are 0 or more; maxSurge and maxUnavailable are not both 0, and no rollingUpdate is set beside a Deployment's Recreate strategy or a StatefulSet's OnDelete; a Deployment's, ReplicaSet's, DaemonSet's, StatefulSet's or ReplicationController's pods restart Always; an environment variable has value or valueFrom, not both; resource quantities are 0 or more; a toleration with operator Exists has no value, one without a key has operator Exists (it tolerates every taint), and one with tolerationSeconds has effect NoExecute; an autoscaler's minReplicas is at least 1 and at most maxReplicas; a PodDisruptionBudget sets minAvailable or maxUnavailable, not both; a Job's ttlSecondsAfterFinished is 0 or more, and an Indexed Job sets completions.",
     mirrors: 'pkg/apis/{apps,core,autoscaling,policy}/validation',
   },
   'api/probe': {
@@ -271,8 +271,13 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/network': {
     short: 'A NodePort on a ClusterIP Service, or a NetworkPolicy CIDR or port range the API server refuses',
-    help: 'A ClusterIP Service has no nodePort (use type NodePort); an ipBlock cidr and its except entries are CIDRs (10.0.0.0/16); an endPort needs a numeric port and is at least that port.',
+    help: 'A ClusterIP Service has no nodePort (use type NodePort), and a NodePort or LoadBalancer Service is not headless (clusterIP: None); an ipBlock cidr and its except entries are CIDRs (10.0.0.0/16), each except a strict subset of the cidr; an endPort needs a numeric port and is at least that port.',
     mirrors: 'pkg/apis/core/validation (ValidateService), pkg/apis/networking/validation (ValidateNetworkPolicy)',
+  },
+  'api/class': {
+    short: "A PriorityClass's value or name, or a RuntimeClass's handler, the API server refuses",
+    help: "A PriorityClass's value is at most 1,000,000,000, and the names starting with system- are the API server's own (system-node-critical, system-cluster-critical); a RuntimeClass's handler is a DNS label (lowercase letters, digits and '-').",
+    mirrors: 'pkg/apis/scheduling/validation (ValidatePriorityClass), pkg/apis/node/validation (ValidateRuntimeClass)',
   },
   'api/rbac': {
     short: 'A role binding to another API group, or a rule without verbs',
@@ -585,7 +590,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/pdb-blocks-drain': {
     short: 'A PodDisruptionBudget that allows no eviction (warning)',
-    help: 'minAvailable at least the replicas covered (or 100%), or maxUnavailable 0, blocks every node drain.',
+    help: "minAvailable at least the replicas covered (or 100%), or maxUnavailable 0, blocks every node drain. A workload that writes no spec.replicas counts its autoscaler's fewest: a HorizontalPodAutoscaler's minReplicas, a KEDA ScaledObject's minReplicaCount (at least 1: one scaled to zero has no pod to evict).",
     mirrors: 'Eviction API and PodDisruptionBudget',
   },
   'refs/service-monitor-selector': {

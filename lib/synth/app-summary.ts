@@ -6,7 +6,8 @@
 import { containersOf, workloadTemplateOf, type PodTemplate } from '../model/pod-specs.js';
 import { namedObject, type KubeObject } from '../model/object.js';
 import { certManagerControllerArgs, makesSecrets, standInController } from '../model/operator-secrets.js';
-import { scaleTargetKey, scaleTargetOf } from '../model/kinds.js';
+import { autoscaledTarget, scaleTargetKey } from '../model/kinds.js';
+import { podLabels } from '../model/custom-workloads.js';
 import { DEFAULT_PREEMPTION, type ClassPriority } from '../model/pod-defaults.js';
 import { imageSubstitutions, writtenImages, type Substitution } from '../transforms/images.js';
 
@@ -48,7 +49,7 @@ export interface AppSummary {
   /** The StorageClasses and PriorityClasses it makes, which other apps' claims and Pods are judged by. @default - none */
   readonly classes?: AppClasses;
   /**
-   * The workloads its HorizontalPodAutoscalers scale (`scaleTargetKey`), which an autoscaler leaving
+   * The workloads its autoscalers (HorizontalPodAutoscalers, KEDA ScaledObjects) scale (`scaleTargetKey`), which an autoscaler leaving
    * another app is judged by (lib/replica-changes.ts). @default - none
    */
   readonly scaleTargets?: readonly string[];
@@ -85,13 +86,14 @@ export function chartClasses(chart: { readonly summary?: AppSummary; readonly ob
   return chart.summary ? chart.summary.classes : chart.objects.reduce(withClass, undefined);
 }
 
-/** The workload `o` scales (`scaleTargetKey`) when it is a HorizontalPodAutoscaler. */
+/** The workload `o` scales (`scaleTargetKey`) when it is an autoscaler (a HorizontalPodAutoscaler, a KEDA ScaledObject). */
 function scaleTarget(o: KubeObject): string | undefined {
-  return o.kind === 'HorizontalPodAutoscaler' ? scaleTargetKey(o.metadata.namespace, scaleTargetOf(o)) : undefined;
+  const target = autoscaledTarget(o);
+  return target ? scaleTargetKey(o.metadata.namespace, target) : undefined;
 }
 
 /**
- * The workloads a chart's HorizontalPodAutoscalers scale (`scaleTargetKey`): from its summary when it
+ * The workloads a chart's autoscalers scale (`scaleTargetKey`): from its summary when it
  * came from the render cache (its objects are not read for them), else from its objects.
  */
 export function chartScaleTargets(chart: { readonly summary?: AppSummary; readonly objects: readonly KubeObject[] }): readonly string[] {
@@ -110,7 +112,7 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
     // a custom workload's too (an Argo Rollout, an OpenKruise CloneSet): the index files its pods by
     // these labels when the app is seen through stand-ins, as it does when its objects are read
     const template = workloadTemplateOf(o);
-    if (template) workloads.push([i, { ...template.metadata?.labels }]);
+    if (template) workloads.push([i, { ...podLabels(o, template) }]);
     classes = withClass(classes, o);
     const target = scaleTarget(o);
     if (target !== undefined) scaleTargets.push(target);

@@ -8,6 +8,7 @@ import { ProblemsError, type Problem } from '../errors.js';
 import { ARCH_LABEL, architectureConflict } from '../model/labels.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { withPodTemplate, workloadTemplate } from '../model/pod-specs.js';
+import { takesNodeSelector } from '../model/custom-workloads.js';
 
 export interface ArchSelectorOptions {
   readonly architecture: Architecture;
@@ -36,7 +37,7 @@ export function selectArchitecture(
   const out = objects.map((o) => {
     const { path, template } = workloadTemplate(o) ?? {};
     const spec = template?.spec;
-    if (!path || !spec || spec.nodeName !== undefined) return o;
+    if (!path || !spec || spec.nodeName !== undefined || !takesNodeSelector(o)) return o;
     const selector = (spec.nodeSelector ?? {}) as Record<string, string>;
     const chosen = selector[ARCH_LABEL];
     if (chosen !== undefined && chosen !== architecture) {

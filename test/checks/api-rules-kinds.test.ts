@@ -20,3 +20,99 @@ describe("a Service's cluster IP", () => {
     expect(clusterIp(svc({}))).toEqual([]);
   });
 });
+
+describe('what the API server refuses of real-world objects that their schema takes', () => {
+  const codes = (o: KubeObject, code: string) =>
+    checkObjects([o])
+      .findings.filter((f) => f.code === code && f.severity === 'error')
+      .map((f) => `${f.path.join('.')}: ${f.message}`);
+
+  it('refuses a headless Service of type NodePort or LoadBalancer, and passes a headless ClusterIP one', () => {
+    const svc = (type: string): KubeObject =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'db' },
+        spec: { type, clusterIP: 'None', ports: [{ port: 5432 }] },
+      }) as KubeObject;
+    expect(codes(svc('LoadBalancer'), 'api/network')).toEqual([
+      'spec.clusterIP: clusterIP None (headless) is refused for a Service of type LoadBalancer, whose node ports forward to its cluster IP',
+    ]);
+    expect(codes(svc('NodePort'), 'api/network')).toHaveLength(1);
+    expect(codes(svc('ClusterIP'), 'api/network')).toEqual([]);
+  });
+
+  it("refuses a NetworkPolicy ipBlock's except outside its cidr, or as wide, in IPv4 and IPv6, and passes the docs' example", () => {
+    const policy = (cidr: string, except: string[]): KubeObject =>
+      ({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'p' },
+        spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr, except } }] }] },
+      }) as KubeObject;
+    expect(codes(policy('172.17.0.0/16', ['172.17.1.0/24']), 'api/network')).toEqual([]);
+    expect(codes(policy('2001:db8::/32', ['2001:db8:1::/48', '::ffff:10.0.0.0/120']), 'api/network')).toEqual([
+      "spec.ingress.0.from.0.ipBlock.except.1: except '::ffff:10.0.0.0/120' is not within cidr '2001:db8::/32' (a smaller range inside it), which the API server refuses",
+    ]);
+    expect(
+      codes(policy('172.17.0.0/16', ['10.0.0.0/24', '172.17.0.0/16', '172.16.0.0/12', '2001:db8::/48']), 'api/network').map(
+        (m) => m.split(':')[0],
+      ),
+    ).toEqual([
+      'spec.ingress.0.from.0.ipBlock.except.0',
+      'spec.ingress.0.from.0.ipBlock.except.1',
+      'spec.ingress.0.from.0.ipBlock.except.2',
+      'spec.ingress.0.from.0.ipBlock.except.3',
+    ]);
+    expect(codes(policy('10.0.0.0/9', ['10.127.255.0/24']), 'api/network')).toEqual([]);
+    expect(codes(policy('10.0.0.0/9', ['10.128.0.0/24']), 'api/network')).toHaveLength(1);
+  });
+
+  it('refuses a Job whose ttlSecondsAfterFinished is negative (not warned about as one the cluster deletes), or Indexed without completions', () => {
+    const job = (spec: Record<string, unknown>): KubeObject =>
+      ({
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'pi' },
+        spec: { ...spec, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'pi', image: 'perl:5.34.0' }] } } },
+      }) as KubeObject;
+    expect(codes(job({ ttlSecondsAfterFinished: -1 }), 'api/workload')).toEqual([
+      'spec.ttlSecondsAfterFinished: ttlSecondsAfterFinished -1 is negative, which the API server refuses',
+    ]);
+    expect(checkObjects([job({ ttlSecondsAfterFinished: -1 })]).findings.filter((f) => f.code === 'api/job-ttl')).toEqual([]);
+    expect(codes(job({ completionMode: 'Indexed' }), 'api/workload')).toEqual([
+      'spec.completionMode: an Indexed Job needs spec.completions, the number of indexes its pods run (0 to completions - 1); the API server refuses it without',
+    ]);
+    expect(codes(job({ completionMode: 'Indexed', completions: 3, ttlSecondsAfterFinished: 0 }), 'api/workload')).toEqual([]);
+  });
+});
+
+describe("a workload's rollingUpdate beside a strategy that does not roll", () => {
+  const findings = (kind: string, field: string, strategy: Record<string, unknown>) =>
+    checkObjects([
+      {
+        apiVersion: 'apps/v1',
+        kind,
+        metadata: { name: 'web' },
+        spec: {
+          serviceName: 'web',
+          [field]: strategy,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] } },
+        },
+      } as KubeObject,
+    ])
+      .findings.filter((f) => f.code === 'api/workload')
+      .map((f) => `${f.path.join('.')}: ${f.message}`);
+
+  it("is refused in a Deployment's Recreate and a StatefulSet's OnDelete (a Helm value switching the type), not in a DaemonSet's OnDelete", () => {
+    expect(findings('Deployment', 'strategy', { type: 'Recreate', rollingUpdate: { maxSurge: 1 } })).toEqual([
+      `spec.strategy.rollingUpdate: rollingUpdate is set while strategy.type is Recreate, which the API server refuses ("may not be specified when strategy \`type\` is 'Recreate'")`,
+    ]);
+    expect(findings('Deployment', 'strategy', { type: 'Recreate', rollingUpdate: {} })).toHaveLength(1);
+    expect(findings('StatefulSet', 'updateStrategy', { type: 'OnDelete', rollingUpdate: { partition: 0 } })).toHaveLength(1);
+    expect(findings('Deployment', 'strategy', { type: 'Recreate', rollingUpdate: null })).toEqual([]);
+    expect(findings('Deployment', 'strategy', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } })).toEqual([]);
+    expect(findings('DaemonSet', 'updateStrategy', { type: 'OnDelete', rollingUpdate: { maxUnavailable: 1 } })).toEqual([]);
+  });
+});

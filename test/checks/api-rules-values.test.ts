@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { codedFindingsIn } from './helpers.js';
 import { ingressHostProblem, ingressPathProblem } from '../../lib/checks/api-rules-ingress.js';
-import { isCidr } from '../../lib/checks/api-rules-kinds.js';
+import { isCidr } from '../../lib/checks/api-rules-network.js';
 import { checkObjects } from '../../lib/checks/index.js';
 import { fieldPath } from '../../lib/checks/finding.js';
 import type { KubeObject } from '../../lib/model/object.js';

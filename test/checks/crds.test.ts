@@ -175,6 +175,40 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     ]);
   });
 
+  it("takes common operators' cluster-scoped kinds without their CRDs at cluster scope: a namespace written on one (applied, the API server drops it) is not looked for", () => {
+    const kinds = [
+      ['projectcalico.org/v3', 'GlobalNetworkPolicy'],
+      ['crd.projectcalico.org/v1', 'IPPool'],
+      ['cilium.io/v2', 'CiliumClusterwideNetworkPolicy'],
+      ['cilium.io/v2', 'CiliumEgressGatewayPolicy'],
+      ['kyverno.io/v1', 'ClusterPolicy'],
+      ['constraints.gatekeeper.sh/v1beta1', 'K8sRequiredLabels'],
+      ['mutations.gatekeeper.sh/v1', 'AssignMetadata'],
+      ['apiextensions.crossplane.io/v1', 'Composition'],
+      ['cert-manager.io/v1', 'ClusterIssuer'],
+      ['external-secrets.io/v1', 'ClusterSecretStore'],
+      ['sailoperator.io/v1', 'Istio'],
+    ];
+    const objects: KubeObject[] = kinds.map(([apiVersion, kind]) => ({
+      apiVersion,
+      kind,
+      metadata: { name: 'x', namespace: 'team' },
+      spec: {},
+    }));
+    const { findings } = checkObjects(objects, {});
+    expect(findings.filter((f) => f.code !== 'crd/unknown-kind').map((f) => `${f.code} ${f.object.kind}: ${f.message}`)).toEqual([]);
+    // Velero's, the Prometheus operator's and Istio's own kinds are namespaced: their namespace is looked for
+    const namespaced: KubeObject[] = [
+      { apiVersion: 'velero.io/v1', kind: 'Schedule', metadata: { name: 'daily', namespace: 'velero' }, spec: {} },
+      { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web', namespace: 'shop' }, spec: {} },
+    ];
+    expect(
+      checkObjects(namespaced, {})
+        .findings.filter((f) => f.code === 'refs/namespace')
+        .map((f) => f.object.kind),
+    ).toEqual(['Schedule', 'VirtualService']);
+  });
+
   it("accepts the ExternalSecrets stagecraft writes (a stage's secretStore) against the operator's pinned CRD", () => {
     const objects = externalSecrets(
       [

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkObjects } from '../../lib/checks/index.js';
-import { customTemplatePath } from '../../lib/model/custom-workloads.js';
+import { customTemplatePath, takesNodeSelector } from '../../lib/model/custom-workloads.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { workloadTemplate } from '../../lib/model/pod-specs.js';
+import { selectArchitecture } from '../../lib/transforms/arch-selector.js';
 
 const rollout = {
   apiVersion: 'argoproj.io/v1alpha1',
@@ -264,5 +265,62 @@ describe("a custom resource's pods, made from a pod template of its own", () => 
       }) as unknown as KubeObject;
     expect(errors(cronJob('batch/v1')).filter((f) => f.startsWith('api/'))).toEqual(['api/schedule CronJob spec.schedule']);
     expect(errors(cronJob('example.com/v1')).filter((f) => f.startsWith('api/'))).toEqual([]);
+  });
+});
+
+describe('a Knative Service (serving.knative.dev), whose Revisions run pods of its template', () => {
+  const knative = (container: Record<string, unknown>): KubeObject =>
+    ({
+      apiVersion: 'serving.knative.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'hello', namespace: 'shop' },
+      // as Knative's docs write it: one container, no name (Knative names it), no selector, no replicas
+      spec: {
+        template: { spec: { containerConcurrency: 80, containers: [{ image: 'ghcr.io/knative/helloworld-go:1.0', ...container }] } },
+      },
+    }) as KubeObject;
+  const findings = (...objects: KubeObject[]) =>
+    checkObjects([namespace, ...objects])
+      .findings.filter((f) => f.severity === 'error')
+      .map((f) => `${f.code} ${f.object.kind} ${f.path.join('.')}: ${f.message}`);
+
+  it("has its pod spec checked as a Deployment's: a Secret not there, a privileged container, said of the container with no name", () => {
+    expect(findings(knative({ ports: [{ containerPort: 8080 }] }))).toEqual([]);
+    expect(
+      findings(
+        knative({
+          env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }],
+          securityContext: { privileged: true },
+        }),
+      ),
+    ).toEqual([
+      "refs/secret Service spec.template.spec.containers.0.env.0.valueFrom.secretKeyRef: the container with no name env DB_PASSWORD uses Secret 'db', but the Secrets in namespace 'shop' are: none",
+      "policy/privileged Service spec.template.spec.containers.0.securityContext.privileged: the container with no name is privileged (Pod Security Standard 'baseline')",
+    ]);
+  });
+
+  it("has its pods selected by the labels Knative gives them (its Service's and Configuration's names): a NetworkPolicy of those selects them", () => {
+    const policy = (service: string): KubeObject =>
+      ({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'hello', namespace: 'shop' },
+        spec: { podSelector: { matchLabels: { 'serving.knative.dev/service': service } }, policyTypes: ['Ingress'] },
+      }) as KubeObject;
+    expect(findings(knative({}), policy('hello'))).toEqual([]);
+    expect(findings(knative({}), policy('helo'))).toEqual([
+      "refs/network-policy-selector NetworkPolicy spec.podSelector: selects the pods serving.knative.dev/service=helo, but no pod template in namespace 'shop' matches; the workloads there are: Service hello (serving.knative.dev/service=hello, serving.knative.dev/configuration=hello)",
+    ]);
+  });
+
+  it('gets no nodeSelector from a transform (Knative refuses one unless a feature flag allows it), and a Service of the core group is no workload', () => {
+    expect(takesNodeSelector(knative({}))).toBe(false);
+    expect(takesNodeSelector(rollout)).toBe(true);
+    const [service, rolled] = selectArchitecture([knative({}), rollout], { architecture: 'arm64', stageName: 'pi' });
+    expect(service).toEqual(knative({}));
+    expect((rolled.spec as { template: { spec: { nodeSelector?: unknown } } }).template.spec.nodeSelector).toEqual({
+      'kubernetes.io/arch': 'arm64',
+    });
+    expect(customTemplatePath({ ...knative({}), apiVersion: 'v1' } as KubeObject)).toBeUndefined();
   });
 });

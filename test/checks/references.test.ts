@@ -172,6 +172,34 @@ describe('a disruption budget over an autoscaled Deployment (no spec.replicas: i
     expect(drains(1)).toEqual([]);
     expect(drains(2)).toEqual(['minAvailable 2 is at least the 2 replicas it covers (Deployment web)']);
   });
+
+  // KEDA makes the HorizontalPodAutoscaler of its ScaledObject, whose minReplicas is the minReplicaCount (at least 1)
+  const keda = (minAvailable: number, spec: Record<string, unknown>) =>
+    checkObjects(
+      [
+        objects(minAvailable)[0],
+        {
+          apiVersion: 'keda.sh/v1alpha1',
+          kind: 'ScaledObject',
+          metadata: { name: 'web-scaler', namespace: 'shop' },
+          spec: { scaleTargetRef: { name: 'web' }, triggers: [{ type: 'cpu', metadata: { value: '60' } }], ...spec },
+        },
+        objects(minAvailable)[2],
+      ],
+      { existingNamespaces: ['shop'] },
+    )
+      .findings.filter((f) => f.code === 'refs/pdb-blocks-drain')
+      .map((f) => f.message.split(':')[0]);
+
+  it("counts a KEDA ScaledObject's minReplicaCount, and 1 pod for one that scales to zero (none to evict at 0)", () => {
+    expect(keda(2, { minReplicaCount: 3 })).toEqual([]);
+    expect(keda(3, { minReplicaCount: 3 })).toEqual(['minAvailable 3 is at least the 3 replicas it covers (Deployment web)']);
+    expect(keda(1, {})).toEqual(['minAvailable 1 is at least the 1 replica it covers (Deployment web)']);
+    // a ScaledObject of another kind (a StatefulSet web, not there) scales no Deployment
+    expect(keda(2, { minReplicaCount: 3, scaleTargetRef: { kind: 'StatefulSet', name: 'web' } })).toEqual([
+      'minAvailable 2 is at least the 1 replica it covers (Deployment web)',
+    ]);
+  });
 });
 
 describe('a workload that an autoscaler scales', () => {

@@ -1,0 +1,102 @@
+/**
+ * Autoscalers' references (a HorizontalPodAutoscaler's, a KEDA ScaledObject's): the target that is
+ * not there (`refs/scale-target`), and one that writes spec.replicas, which every apply sets back
+ * against the autoscaler (`refs/autoscaled-replicas`). One of references.ts's kind checks (`BY_KIND`).
+ */
+import { groupKind } from '../k8s.js';
+import { replicasPutBack } from '../model/engines.js';
+import { autoscaledTarget, dropLastAppliedReplicas, scaleTargetOf } from '../model/kinds.js';
+import { asRecord, type KubeObject } from '../model/object.js';
+import { declareHint, namespacedNames } from './declared-names.js';
+import { finder, type Finding } from './finding.js';
+import { listed, type ObjectIndex } from './object-index.js';
+import type { ReferenceOptions } from './references-namespaces.js';
+
+type Obj = Record<string, unknown>;
+
+/** A HorizontalPodAutoscaler's target (`spec.scaleTargetRef`), checked by `checkScaleTarget`. */
+export const checkAutoscaler = (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void =>
+  checkScaleTarget(o, asRecord(asRecord(o.spec)?.scaleTargetRef), ns, index, out, options);
+
+/**
+ * A KEDA ScaledObject's target: KEDA makes a HorizontalPodAutoscaler of its `scaleTargetRef`, whose kind and apiVersion
+ * default to apps/v1 Deployment (`autoscaledTarget`), so it is checked as one's (a target with spec.replicas, one not there).
+ */
+export const checkScaledObject = (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void => {
+  const target = autoscaledTarget(o);
+  if (target) checkScaleTarget(o, { ...scaleTargetOf(o), kind: target.kind, apiVersion: target.apiVersion }, ns, index, out, options);
+};
+
+function checkScaleTarget(
+  o: KubeObject,
+  ref: Obj | undefined,
+  ns: string,
+  index: ObjectIndex,
+  out: Finding[],
+  { engine, sync, existingObjects, written }: ReferenceOptions,
+): void {
+  if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return;
+  // the autoscaler finds its target by group and kind; without an apiVersion, in the core group
+  // (which has no Deployment: "no matches for kind Deployment in group ''")
+  const versioned = typeof ref.apiVersion === 'string' && ref.apiVersion !== '';
+  const target = groupKind(versioned ? String(ref.apiVersion) : 'v1', ref.kind);
+  const workload = index.get(target, ns, ref.name);
+  const replicas = asRecord(workload?.spec)?.replicas;
+  // found on the autoscaler, the object checked: what a check finds is kept with the object it checks (lib/checks/check-run.ts);
+  // a null (a Helm template's `replicas: {{ .Values.replicas }}` with no value) is sent by kubectl apply to remove the
+  // field, and the API server then sets the default, 1: as much a number as any other, at every apply
+  if (workload && (typeof replicas === 'number' || replicas === null)) {
+    const pods = replicas === null ? 1 : replicas;
+    const does =
+      replicas === null
+        ? 'an apply sends it to remove the field, and the API server sets the default: every apply sets it back to 1 pod'
+        : `every apply sets it back to ${replicas} pods`;
+    // said of the stage's engine as its sync policy has it when it has one (selfHeal or Flux's interval
+    // puts the number back while the load lasts; a sync a commit or a hand starts, once), else of every applier
+    const put = engine === undefined ? undefined : replicasPutBack({ engine, ...(sync ?? { automated: true, selfHeal: true }) });
+    const plural = pods === 1 ? '' : 's';
+    const appliers = put === undefined ? `kubectl apply; ${FLUX_APPLIES}; ${ARGOCD_APPLIES}` : `the stage's engine: ${put.when}`;
+    const effect =
+      put === undefined || put.fights
+        ? `(${appliers}, so that the two fight for as long as the load lasts, pods started and stopped again and again, the ${ref.kind} never above ${pods} pod${plural} for long), in the middle of a load peak too`
+        : `(${appliers}): each such sync takes it down to ${pods} pod${plural}, in the middle of a load peak too, until the autoscaler scales it up again`;
+    const lastApplied = `first ${dropLastAppliedReplicas(workload)} (or that apply scales it to 1)`;
+    const handOver = 'the synthesis that removes it says how to hand the field over to the autoscaler (output/replicas-reset)';
+    const then =
+      engine === undefined
+        ? `where kubectl or Argo CD applied it with it, ${lastApplied}; where Flux did, ${handOver}`
+        : engine === 'flux'
+          ? `as Flux applies the stage, ${handOver}`
+          : `where Argo CD (or kubectl) applied it with it, ${lastApplied}`;
+    out.push({
+      ...finder(o)(
+        'refs/autoscaled-replicas',
+        ['spec', 'scaleTargetRef'],
+        `scales ${ref.kind} '${ref.name}', which has spec.replicas: ${replicas}: ${does} ${effect}`,
+        `remove spec.replicas from the ${ref.kind} and let the autoscaler set the number; ${then}`,
+      ),
+      severity: 'warning',
+    });
+  }
+  if (!workload) {
+    // a Deployment made outside the objects (another release's) may be declared, as one a Rollout's workloadRef names
+    const declarable = target === 'apps/Deployment';
+    const names = declarable ? namespacedNames(index, 'Deployment', ns, existingObjects) : index.namesOf(target, ns);
+    if (declarable && names.includes(ref.name)) return;
+    out.push(
+      finder(o)(
+        'refs/scale-target',
+        ['spec', 'scaleTargetRef'],
+        `scales ${ref.kind} '${ref.name}'${versioned ? '' : ' of the core API group (scaleTargetRef has no apiVersion)'}, but the ${ref.kind}s${versioned ? '' : ' of that group'} in namespace '${ns}' are: ${listed(names)}`,
+        versioned
+          ? `fix the apiVersion, kind or name of scaleTargetRef${declarable ? `; ${declareHint('Deployment', ns, ref.name, written)}` : ''}`
+          : "set scaleTargetRef.apiVersion to the target's (apps/v1 for a Deployment), or fix the kind or name",
+      ),
+    );
+  }
+}
+
+/** How Flux applies a stage's spec.replicas again: what `refs/autoscaled-replicas` says of it. */
+const FLUX_APPLIES = 'Flux at every interval of the stage';
+/** How Argo CD applies a stage's spec.replicas again: what `refs/autoscaled-replicas` says of it. */
+const ARGOCD_APPLIES = 'Argo CD at every sync and, with selfHeal, within seconds of each scaling';
