@@ -38,7 +38,7 @@ export {
   isPlaceholderCredential,
   isSealedCiphertext,
 } from './secret-shapes.js';
-export { isFileSource } from './setting-secret-rules.js';
+export { isFileSource } from './secret-setting-text.js';
 export { isExampleFile } from './example-files.js';
 export { isConfigLabel } from './setting-labels.js';
 export { NOT_SECRET_SETTING_HINT, isSecretName, isSecretSetting } from './secret-names.js';
