@@ -5,8 +5,9 @@
  * sentence's words, a script of a package.json, a label, a commented example, kubectl's `--from-file` source. Pure and synchronous.
  */
 import { JVM_OPTION } from './secret-flags.js';
-import { PATH, sealedIn } from './secret-shapes.js';
+import { PATH, oncePerText, sealedIn } from './secret-shapes.js';
 import { secretSetting } from './secret-setting.js';
+import { words } from './secret-names.js';
 import { codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
 import { isDeclaredType, isSecretVariable, joinedPieces, opensTuple } from './code-values.js';
 import { isCommentedExample, isLabel } from './setting-labels.js';
@@ -59,7 +60,15 @@ export function settingOf(m: RegExpExecArray): string | undefined {
   if (annotation !== undefined && !secretSetting(annotation, value)) return undefined;
   // a shell's or Docker Compose's value, its defaults and the text around its references (`${PG_PASSWORD:-...}`, `${PREFIX}-...`)
   if (expandsToSecret(m, name, secretSetting)) return name;
-  if (secretSetting(name, value) && !isSentence(m) && !isScript(m) && !isLabel(m, name) && !isCommentedExample(m, value)) return name;
+  if (
+    secretSetting(name, value) &&
+    !isSentence(m) &&
+    !isScript(m) &&
+    !isLabel(m, name) &&
+    !isCommentedExample(m, value) &&
+    !nestedNoSecret(m, name, value)
+  )
+    return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
   return settingWithin(value, m[4] === undefined ? 1 : 2);
@@ -177,4 +186,52 @@ function settingWithin(text: string, depth: number): string | undefined {
     if (within !== undefined) return within;
   }
   return undefined;
+}
+
+/** A YAML mapping's key at its line's start, after its indentation (and a list item's `- `), then its colon. */
+const YAML_KEY_LINE = /^([ \t]*(?:-[ \t]+)?)["']?([A-Za-z_][\w.-]*)["']?[ \t]*:(?=[ \t]|\r?$)/;
+
+/**
+ * The parent key of each YAML line of a text that has one, by the offset its line starts at: the key of the nearest line above
+ * with less indentation (`csrf:` for `  token-id: ...`), as Spring flattens them (`csrf.token-id`). Read once per text, each
+ * line once, with a stack of the keys that enclose it.
+ */
+const yamlParents = oncePerText((text) => {
+  const parents = new Map<number, string>();
+  const enclosing: { indent: number; key: string }[] = [];
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end);
+    const m = YAML_KEY_LINE.exec(line);
+    if (m !== null) {
+      const indent = m[1]!.length;
+      while (enclosing.length > 0 && enclosing.at(-1)!.indent >= indent) enclosing.pop();
+      if (enclosing.length > 0) parents.set(start, enclosing.at(-1)!.key);
+      enclosing.push({ indent, key: m[2]! });
+    }
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return parents;
+});
+
+/**
+ * The last words of a name whose words before them say what it is (secret-names.ts): a CSRF token's id or a token's
+ * (`csrf.token-id`, `vault.token-id`), a Secret's name or a secret (`tls.secret`, `jwt.secret`), a password's key or a key.
+ */
+const SAID_BY_WORDS_BEFORE: ReadonlySet<string> = new Set(['id', 'secret', 'key']);
+
+/**
+ * Whether a setting, a YAML key nested under another (`csrf:`, then `  token-id: <uuid>`), holds no secret under the name it has
+ * with its parent's (`csrf.token-id`, a CSRF token's id, as `CSRF_TOKEN_ID` is): its own name alone says less than the two do
+ * (`token-id` alone is a token's). Only for a name whose last word the words before it decide (`SAID_BY_WORDS_BEFORE`): a
+ * password's name is one whatever encloses it (`max:`, then `  password: 12345678`, is no bound).
+ */
+function nestedNoSecret(m: RegExpExecArray, name: string, value: string): boolean {
+  if (!SAID_BY_WORDS_BEFORE.has(words(name).at(-1) ?? '')) return false;
+  const lineStart = m.input.lastIndexOf('\n', m.index) + 1;
+  const key = YAML_KEY_LINE.exec(m.input.slice(lineStart, m.index + m[0].length));
+  if (key === null || key[2] !== m[1] || key[1]!.length === 0) return false;
+  const parent = yamlParents(m.input).get(lineStart);
+  return parent !== undefined && !secretSetting(`${parent}.${name}`, value);
 }

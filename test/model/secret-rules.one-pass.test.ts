@@ -232,6 +232,8 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         "password = input('",
         'password=${A:?',
         'password = a[:b',
+        // a nested key's parent, its text's keys read once with their indentation
+        ['csrf:\n', '  token-id: 3f2504e0-4f89-11d3-9a0c-0305e82c3301\n'] as const,
       ],
     ],
     [
