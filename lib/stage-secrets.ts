@@ -265,3 +265,30 @@ export function screenStageSecrets(
   }
   return { problems, findings: rest, allowed: allowed.sort() };
 }
+
+/** What `screenStageSecrets` says of the stage file's own strings, whatever its output holds. */
+const CONTENT_CODES: ReadonlySet<string> = new Set(['secrets/value', 'secrets/key-name']);
+
+/**
+ * The secret values of a stage file whose compilation stopped before its output was screened (a schema's or a stack's refusal,
+ * `config/secret-value` of a setting named like a secret, a check's error): its strings, keys and `x-` blocks screened as they are
+ * once it compiles, so that every problem is said at once, not one synth later (a URL's password beside a refused `DB_PASSWORD`).
+ * Not whether its exceptions are used, which its output decides, nor a place `said` already names; none for a file that does not
+ * parse.
+ */
+export function screenUnfinishedStage(
+  source: { readonly stage: string; readonly file: string; readonly text: string },
+  said: readonly Problem[],
+): Problem[] {
+  const places = new Set(said.flatMap((p) => (p.location ? [`${p.location.file}:${p.location.line}:${p.location.column}`] : [])));
+  try {
+    const doc = parseDocument(source.text);
+    if (doc.errors.length) return [];
+    return screenStageSecrets(source, doc.toJS(), []).problems.filter(
+      (p) => CONTENT_CODES.has(p.code) && !(p.location && places.has(`${p.location.file}:${p.location.line}:${p.location.column}`)),
+    );
+  } catch {
+    // a value of a shape the loader refused (`secrets.allow: 3`), or aliases past the reader's bound: the loader's problems say it
+    return [];
+  }
+}

@@ -69,6 +69,31 @@ describe('secret values in stage files', () => {
     ]);
   });
 
+  it('says every secret of the stage file at once: one found by its content beside a setting refused by its name, or by the schema, each once', () => {
+    const url = 'LOG_URL: "https://admin:Xk9vQ2mLr7pT@logs.example.com/in"';
+    for (const [refused, at] of [
+      ['DB_PASSWORD: hunter2pw', 'apps.demoapp.config.DB_PASSWORD looks like a secret value'],
+      ['"BAD KEY": x', "apps.demoapp.config: 'BAD KEY' is not a valid name"],
+    ] as const) {
+      const text = qaWithConfig([refused, url]);
+      const problems = problemsOf({ qa: text });
+      expect(problems, refused).toHaveLength(2);
+      expect(
+        problems.find((p) => p.includes(at)),
+        refused,
+      ).toBeDefined();
+      expect(
+        problems.find((p) => p.includes('apps.demoapp.config.LOG_URL holds a URL with a user and password')),
+        refused,
+      ).toMatch(new RegExp(`^environments/qa\\.yaml:${placeOf(text, 'LOG_URL')}: `));
+      expect(problems.join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    }
+    // a URL's password under a secret's name: refused by the name, not said again by its content at the same place
+    const both = problemsOf({ qa: qaWithConfig(['DB_PASSWORD: "https://admin:Xk9vQ2mLr7pT@db.example.com/shop"']) });
+    expect(both).toHaveLength(1);
+    expect(both[0]).toContain('apps.demoapp.config.DB_PASSWORD looks like a secret value');
+  });
+
   it("accepts an empty value under a secret's name in demoapp's config and a service's env (a password left unset), which secrets.allow could not excuse", () => {
     expect(problemsOf({ qa: qaWithConfig(['DB_PASSWORD: ""', "API_TOKEN: ''"]) })).toEqual([]);
     expect(problemsOf({ x: 'apps:\n  a:\n    stack: service\n    image: a:1\n    env: { DB_PASSWORD: "", SMTP_PASSWORD: "" }\n' })).toEqual(
@@ -184,12 +209,13 @@ describe('secret values in stage files', () => {
       "environments/qa.yaml:6:23: x-db.tokens[1] holds the value of 'tokens', whose name says it is secret",
     ]);
     expect(problemsOf({ qa: qaWithConfig([], block) }).join('\n')).not.toMatch(/hunter2pw|t0k3n|31337/);
-    // merged into an app, the stack refuses it there first, at the merge (`*config`)
+    // merged into an app, the stack refuses it there, at the merge (`*config`), and the block's screen where it is written, at once
     const merged = qaWithConfig([], 'x-config: &config\n  LOG_LEVEL: info\n  DB_PASS: hunter2pw\n').replace(
       '    config:\n      LOG_LEVEL: info\n',
       '    config:\n      <<: *config\n',
     );
     expect(heads(merged)).toEqual([
+      "environments/qa.yaml:3:12: x-config.DB_PASS holds the value of 'DB_PASS', whose name says it is secret",
       expect.stringMatching(/^environments\/qa\.yaml:22:11: apps\.demoapp\.config\.DB_PASS looks like a secret value/),
     ]);
     // and secrets.allow excuses a value there as anywhere
@@ -215,8 +241,14 @@ describe('secret values in stage files', () => {
     expect(problemsOf({ svc: service(`replicas: ${b64}`) })).toEqual([
       'environments/svc.yaml:5:15: apps.api.replicas must be an integer from 0 to 2147483647 (found (a 24-character value, hidden))',
     ]);
+    // a key the schema does not know, said hidden, and said a secret at once (renamed to a known setting, it would be one still)
     const unknown = problemsOf({ svc: service(`${b64}: 1`) });
-    expect(unknown).toEqual([expect.stringContaining('apps.api.(a 24-character key, hidden) is not a known setting')]);
+    expect(unknown).toEqual([
+      expect.stringContaining('apps.api.(a 24-character key, hidden) is not a known setting'),
+      expect.stringMatching(
+        /^environments\/svc\.yaml:5:\d+: a key under apps\.api is a setting with a secret's name .*\(a 24-character key, hidden\)/,
+      ),
+    ]);
     expect([...problems, ...unknown].join('\n')).not.toMatch(new RegExp(`${b64}|${hex}|Hunter2pw`));
   });
 
