@@ -318,7 +318,7 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
     // PHP's connections, a template literal never closed after a fallback, passwd lines under a setting's name; the calls that take
     // a password by its position after a count of arguments (redis-py's fourth, Ruby's Net::SMTP's fifth), each argument read once
     [
-      "PHP's connections, template literals, passwd lines and calls' positions",
+      "PHP's connections, template literals, passwd lines, calls' positions and Redis URLs",
       [
         'new PDO(a, b, ',
         'mysqli_connect(a, b, ',
@@ -326,6 +326,8 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         'passwd: a:x:1:1:b:c:d\n',
         'redis.Redis(a, b, ',
         'Net::SMTP.start(a, b, ',
+        // a Redis URL's user, read once from its scheme
+        'rediss://a@b ',
       ],
     ],
     // a database's connect, its port before the user; a join's list never closed, 16 pieces at most; a catalogue under a password's name
