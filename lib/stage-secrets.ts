@@ -18,6 +18,7 @@ import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
 import { describeSecret, detectSecret, detectSecretInExample, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
 import { EXTENSION_KEY } from './config/stage-schema.js';
+import { MAX_FILE_BYTES, MAX_STAGE_ALIASES } from './model/limits.js';
 import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/repository-credentials.js';
 import { eachSettingString, inExampleFile, secretSettings, secretsFile } from './secrets.js';
 
@@ -280,15 +281,18 @@ export function screenUnfinishedStage(
   source: { readonly stage: string; readonly file: string; readonly text: string },
   said: readonly Problem[],
 ): Problem[] {
+  // a file past the reader's bound is not read again (its size is the loader's problem)
+  if (source.text.length > MAX_FILE_BYTES) return [];
   const places = new Set(said.flatMap((p) => (p.location ? [`${p.location.file}:${p.location.line}:${p.location.column}`] : [])));
   try {
     const doc = parseDocument(source.text);
     if (doc.errors.length) return [];
-    return screenStageSecrets(source, doc.toJS(), []).problems.filter(
+    return screenStageSecrets(source, doc.toJS({ maxAliasCount: MAX_STAGE_ALIASES }), []).problems.filter(
       (p) => CONTENT_CODES.has(p.code) && !(p.location && places.has(`${p.location.file}:${p.location.line}:${p.location.column}`)),
     );
   } catch {
-    // a value of a shape the loader refused (`secrets.allow: 3`), or aliases past the reader's bound: the loader's problems say it
+    // a value of a shape the loader refused (`secrets.allow: 3`), aliases past the reader's bound or nesting past the stack's: the
+    // loader's problems say it
     return [];
   }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileStages } from '../lib/compile.js';
 import { ProblemsError, formatProblem } from '../lib/errors.js';
+import { screenUnfinishedStage } from '../lib/stage-secrets.js';
 import { SECRET_SAMPLES } from './helpers/secret-samples.js';
 import { repoStage, runCli, tempProject } from './helpers/cli.js';
 import { deliveredStageFile } from './helpers/delivery.js';
@@ -92,6 +93,25 @@ describe('secret values in stage files', () => {
     const both = problemsOf({ qa: qaWithConfig(['DB_PASSWORD: "https://admin:Xk9vQ2mLr7pT@db.example.com/shop"']) });
     expect(both).toHaveLength(1);
     expect(both[0]).toContain('apps.demoapp.config.DB_PASSWORD looks like a secret value');
+  });
+
+  it("screens a stage file that stopped early within the reader's bounds: no secret said of an alias bomb, a file nested past the stack or past 8 MiB; a BOM's and CRLF's at their place", () => {
+    const screen = (text: string) =>
+      screenUnfinishedStage({ stage: 'qa', file: 'environments/qa.yaml', text }, []).map(
+        (p) => `${p.location?.line}:${p.location?.column} ${p.message.split(' (a ')[0]}`,
+      );
+    const level = (name: string, of: string) => `${name}: &${name} [${Array(10).fill(of).join(',')}]\n`;
+    const bomb = `${level('a', '"https://a:Xk9vQ2mLr7pT@h/x"')}${level('b', '*a')}${level('c', '*b')}${level('d', '*c')}e: [*d,*d]\n`;
+    expect(screen(bomb)).toEqual([]);
+    expect(screen(`${'['.repeat(20000)}${']'.repeat(20000)}\n`)).toEqual([]);
+    expect(screen(`x: "https://a:Xk9vQ2mLr7pT@h/${'a'.repeat(8 * 1024 * 1024)}"\n`)).toEqual([]);
+    const url = 'https://a:Xk9vQ2mLr7pT@h/x';
+    expect(screen(`\uFEFFx-a:\n  url: "${url}"\n`)).toEqual([
+      '2:8 x-a.url holds a URL with a user and password (scheme://user:password@host)',
+    ]);
+    expect(screen(`x-a:\r\n  url: "${url}"\r\n`)).toEqual([
+      '2:8 x-a.url holds a URL with a user and password (scheme://user:password@host)',
+    ]);
   });
 
   it("accepts an empty value under a secret's name in demoapp's config and a service's env (a password left unset), which secrets.allow could not excuse", () => {
