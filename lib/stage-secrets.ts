@@ -13,7 +13,7 @@ import type { Finding } from './checks/finding.js';
 import { SECRET_CODES } from './checks/secrets.js';
 import { placeIn, secretStrings, withinValue, type SecretString, type ValuePlace } from './checks/secret-strings.js';
 import { SECRET_ALLOW_ANNOTATION } from './checks/secret-exceptions.js';
-import { locateValue, type KeyPath } from './config/locate.js';
+import { locateKey, locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
 import { describeSecret, detectSecret, detectSecretInExample, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
@@ -168,6 +168,11 @@ export function screenStageSecrets(
     }
     return locateValue(doc.doc, doc.lines, source.file, path);
   };
+  /** Where the last key of `path` is written (a secret pasted as a key is said at the key, not at its value). */
+  const locateKeyOf = (path: KeyPath): SourceLocation => {
+    const at = locate(path.slice(0, -1));
+    return doc ? locateKey(doc.doc, doc.lines, source.file, path.slice(0, -1), String(path[path.length - 1])) : at;
+  };
   /**
    * Where a secret on line `valueLine` of the value at `path` is written: in a literal block scalar
    * (`redis.conf: |`), whose lines are the file's, that line of the file, at its first character that is no blank;
@@ -257,7 +262,7 @@ export function screenStageSecrets(
     const into = [...hit.into].sort();
     problems.push({
       code: 'secrets/value',
-      location: locate(hit.path),
+      location: locateKeyOf(hit.path),
       message:
         `a key under ${dotted(hit.path.slice(0, -1))} is ${hit.rule.description} ${maskValue(key, 'key')}${into.length ? `, which would go into ${into.join(', ')}` : ''}; ` +
         'stage files and dist/ are committed, so secret values never go in them, as keys neither',
