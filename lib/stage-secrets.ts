@@ -178,8 +178,11 @@ export function screenStageSecrets(
    * (`redis.conf: |`), whose lines are the file's, that line of the file, at its first character that is no blank;
    * elsewhere (a quoted value's `\n`, a folded block) the value's start.
    */
-  const locateIn = (path: KeyPath, value: string, { valueLine }: ValuePlace): SourceLocation => {
+  const locateIn = (path: KeyPath, value: string, place: ValuePlace): SourceLocation => {
     const at = locate(path);
+    // a secret on a value's first line is said without its line (placeIn), but placed there all the same: in a literal block
+    // that is the line after its header (a private key's BEGIN line under `tls.key: |`), not the header's `|`
+    const valueLine = place.valueLine ?? (value.includes('\n') ? 1 : undefined);
     if (valueLine === undefined || !doc) return at;
     const node = doc.doc.getIn(path, true);
     if (!isScalar(node) || node.type !== Scalar.BLOCK_LITERAL || node.value !== value) return at;

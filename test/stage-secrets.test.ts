@@ -277,6 +277,8 @@ describe('secret values in stage files', () => {
       '        redis.conf: |2\n\n           bind 0.0.0.0\n          requirepass Sup3rS3cretPw\n' +
         '        app.conf: >\n          log info\n\n          password = Sup3rS3cretPw\n' +
         '        app.env: "LOG_LEVEL=info\\nDB_PASSWORD=Sup3rS3cretPw\\n"\n' +
+        // a private key from a block's first line: at that line, not at the header's `|`
+        '        tls.key: |\n          -----BEGIN PRIVATE KEY-----\n          MIIEvQIBADANBgkqhkiG9w0B\n          -----END PRIVATE KEY-----\n' +
         // a block in a list of an x- block
         'x-notes:\n  - |\n    first\n    password: Sup3rS3cretPw\n',
     );
@@ -285,7 +287,8 @@ describe('secret values in stage files', () => {
       "environments/st.yaml:12:11: apps.web.config.files.redis.conf on line 3 of the value (setting 'requirepass')",
       "environments/st.yaml:13:19: apps.web.config.files.app.conf on line 2 of the value (setting 'password')",
       "environments/st.yaml:17:18: apps.web.config.files.app.env on line 2 of the value (setting 'DB_PASSWORD')",
-      "environments/st.yaml:21:5: x-notes[0] on line 2 of the value (setting 'password')",
+      'environments/st.yaml:19:11: apps.web.config.files.tls.key holds a private key (PEM block)',
+      "environments/st.yaml:25:5: x-notes[0] on line 2 of the value (setting 'password')",
     ];
     expect(heads(text)).toEqual(expected);
     // the same lines in a file written with CRLF
@@ -315,8 +318,9 @@ describe('secret values in stage files', () => {
     ]);
     expect(real.join('\n')).not.toContain('Xk9vQ2mLr7pT');
     const url = problemsOf({ st: files('.env.example', ['DATABASE_URL=postgres://app:Xk9vQ2mLr7pT@db/app']) });
+    // (a block's first line: at that line, where the URL is, not at the header's `|`)
     expect(url).toEqual([
-      expect.stringMatching(/^environments\/st\.yaml:8:23: apps\.web\.config\.files\.\.env\.example holds a URL with a user and password/),
+      expect.stringMatching(/^environments\/st\.yaml:9:11: apps\.web\.config\.files\.\.env\.example holds a URL with a user and password/),
     ]);
   });
 
