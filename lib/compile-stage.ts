@@ -34,7 +34,7 @@ import { stageFiles } from './synth/output.js';
 import type { StageFileTree } from './synth/file-content.js';
 import { digest } from './synth/inventory.js';
 import type { InventoryChanges } from './synth/inventory-changes.js';
-import { screenStageSecrets } from './stage-secrets.js';
+import { screenStageSecrets, screenUnfinishedStage } from './stage-secrets.js';
 import { placedReferences, unsaidAtSettings } from './stage-references.js';
 import { DIST_DIR } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
@@ -216,6 +216,8 @@ export interface StageOutcome {
 export function compileStage(source: StageSource, env: StageEnvironment): StageOutcome {
   const outcome: { -readonly [K in keyof StageOutcome]: StageOutcome[K] } = { stage: source.stage, problems: [], failedChecks: false };
   const problems: Problem[] = [];
+  // whether the stage file's secrets were screened: a step that stops before says them all the same (screenUnfinishedStage)
+  let screenedStage = false;
   try {
     if (source.stage === DELIVERY_DIR) {
       throw new ProblemsError([
@@ -333,6 +335,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     // a warning said at the stage-file setting that gave it (disruptionBudget.minAvailable) is not said again at the object
     const findings = unsaidAtSettings(unclashed, r, loaded);
     const screened = screenStageSecrets(source, loaded.file, findings);
+    screenedStage = true;
     // a reference that a stage-file setting wrote, to an object the stage lacks, is reported at that setting
     const placed = placedReferences(screened.findings, r, loaded, STACKS);
     problems.push(...placed.problems);
@@ -356,7 +359,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     if (result.findings.some((f) => f.severity === 'error')) outcome.failedChecks = true;
   } catch (e) {
     if (!(e instanceof ProblemsError)) throw e;
-    problems.push(...e.problems);
+    problems.push(...e.problems, ...(screenedStage ? [] : screenUnfinishedStage(source, e.problems)));
   }
   outcome.problems = problems;
   return outcome;

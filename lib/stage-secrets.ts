@@ -13,11 +13,12 @@ import type { Finding } from './checks/finding.js';
 import { SECRET_CODES } from './checks/secrets.js';
 import { placeIn, secretStrings, withinValue, type SecretString, type ValuePlace } from './checks/secret-strings.js';
 import { SECRET_ALLOW_ANNOTATION } from './checks/secret-exceptions.js';
-import { locateValue, type KeyPath } from './config/locate.js';
+import { locateKey, locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
 import { describeSecret, detectSecret, detectSecretInExample, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
 import { EXTENSION_KEY } from './config/stage-schema.js';
+import { MAX_FILE_BYTES, MAX_STAGE_ALIASES } from './model/limits.js';
 import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/repository-credentials.js';
 import { eachSettingString, inExampleFile, secretSettings, secretsFile } from './secrets.js';
 
@@ -167,13 +168,21 @@ export function screenStageSecrets(
     }
     return locateValue(doc.doc, doc.lines, source.file, path);
   };
+  /** Where the last key of `path` is written (a secret pasted as a key is said at the key, not at its value). */
+  const locateKeyOf = (path: KeyPath): SourceLocation => {
+    const at = locate(path.slice(0, -1));
+    return doc ? locateKey(doc.doc, doc.lines, source.file, path.slice(0, -1), String(path[path.length - 1])) : at;
+  };
   /**
    * Where a secret on line `valueLine` of the value at `path` is written: in a literal block scalar
    * (`redis.conf: |`), whose lines are the file's, that line of the file, at its first character that is no blank;
    * elsewhere (a quoted value's `\n`, a folded block) the value's start.
    */
-  const locateIn = (path: KeyPath, value: string, { valueLine }: ValuePlace): SourceLocation => {
+  const locateIn = (path: KeyPath, value: string, place: ValuePlace): SourceLocation => {
     const at = locate(path);
+    // a secret on a value's first line is said without its line (placeIn), but placed there all the same: in a literal block
+    // that is the line after its header (a private key's BEGIN line under `tls.key: |`), not the header's `|`
+    const valueLine = place.valueLine ?? (value.includes('\n') ? 1 : undefined);
     if (valueLine === undefined || !doc) return at;
     const node = doc.doc.getIn(path, true);
     if (!isScalar(node) || node.type !== Scalar.BLOCK_LITERAL || node.value !== value) return at;
@@ -256,7 +265,7 @@ export function screenStageSecrets(
     const into = [...hit.into].sort();
     problems.push({
       code: 'secrets/value',
-      location: locate(hit.path),
+      location: locateKeyOf(hit.path),
       message:
         `a key under ${dotted(hit.path.slice(0, -1))} is ${hit.rule.description} ${maskValue(key, 'key')}${into.length ? `, which would go into ${into.join(', ')}` : ''}; ` +
         'stage files and dist/ are committed, so secret values never go in them, as keys neither',
@@ -264,4 +273,34 @@ export function screenStageSecrets(
     });
   }
   return { problems, findings: rest, allowed: allowed.sort() };
+}
+
+/** What `screenStageSecrets` says of the stage file's own strings, whatever its output holds. */
+const CONTENT_CODES: ReadonlySet<string> = new Set(['secrets/value', 'secrets/key-name']);
+
+/**
+ * The secret values of a stage file whose compilation stopped before its output was screened (a schema's or a stack's refusal,
+ * `config/secret-value` of a setting named like a secret, a check's error): its strings, keys and `x-` blocks screened as they are
+ * once it compiles, so that every problem is said at once, not one synth later (a URL's password beside a refused `DB_PASSWORD`).
+ * Not whether its exceptions are used, which its output decides, nor a place `said` already names; none for a file that does not
+ * parse.
+ */
+export function screenUnfinishedStage(
+  source: { readonly stage: string; readonly file: string; readonly text: string },
+  said: readonly Problem[],
+): Problem[] {
+  // a file past the reader's bound is not read again (its size is the loader's problem)
+  if (source.text.length > MAX_FILE_BYTES) return [];
+  const places = new Set(said.flatMap((p) => (p.location ? [`${p.location.file}:${p.location.line}:${p.location.column}`] : [])));
+  try {
+    const doc = parseDocument(source.text);
+    if (doc.errors.length) return [];
+    return screenStageSecrets(source, doc.toJS({ maxAliasCount: MAX_STAGE_ALIASES }), []).problems.filter(
+      (p) => CONTENT_CODES.has(p.code) && !(p.location && places.has(`${p.location.file}:${p.location.line}:${p.location.column}`)),
+    );
+  } catch {
+    // a value of a shape the loader refused (`secrets.allow: 3`), aliases past the reader's bound or nesting past the stack's: the
+    // loader's problems say it
+    return [];
+  }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileStages } from '../lib/compile.js';
 import { ProblemsError, formatProblem } from '../lib/errors.js';
+import { screenUnfinishedStage } from '../lib/stage-secrets.js';
 import { SECRET_SAMPLES } from './helpers/secret-samples.js';
 import { repoStage, runCli, tempProject } from './helpers/cli.js';
 import { deliveredStageFile } from './helpers/delivery.js';
@@ -66,6 +67,50 @@ describe('secret values in stage files', () => {
       'environments/names.yaml:23:18: apps.demoapp.config.API_TOKEN looks like a secret value, and stage files are committed: secret values go in .secrets/names.env or environment variables, never in a stage file',
       'environments/node.yaml:4:14: apps.hello.message holds a GitHub token',
       'environments/probes.yaml:10:36: apps.demoapp.probes.liveness.command[1] holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
+    ]);
+  });
+
+  it('says every secret of the stage file at once: one found by its content beside a setting refused by its name, or by the schema, each once', () => {
+    const url = 'LOG_URL: "https://admin:Xk9vQ2mLr7pT@logs.example.com/in"';
+    for (const [refused, at] of [
+      ['DB_PASSWORD: hunter2pw', 'apps.demoapp.config.DB_PASSWORD looks like a secret value'],
+      ['"BAD KEY": x', "apps.demoapp.config: 'BAD KEY' is not a valid name"],
+    ] as const) {
+      const text = qaWithConfig([refused, url]);
+      const problems = problemsOf({ qa: text });
+      expect(problems, refused).toHaveLength(2);
+      expect(
+        problems.find((p) => p.includes(at)),
+        refused,
+      ).toBeDefined();
+      expect(
+        problems.find((p) => p.includes('apps.demoapp.config.LOG_URL holds a URL with a user and password')),
+        refused,
+      ).toMatch(new RegExp(`^environments/qa\\.yaml:${placeOf(text, 'LOG_URL')}: `));
+      expect(problems.join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    }
+    // a URL's password under a secret's name: refused by the name, not said again by its content at the same place
+    const both = problemsOf({ qa: qaWithConfig(['DB_PASSWORD: "https://admin:Xk9vQ2mLr7pT@db.example.com/shop"']) });
+    expect(both).toHaveLength(1);
+    expect(both[0]).toContain('apps.demoapp.config.DB_PASSWORD looks like a secret value');
+  });
+
+  it("screens a stage file that stopped early within the reader's bounds: no secret said of an alias bomb, a file nested past the stack or past 8 MiB; a BOM's and CRLF's at their place", () => {
+    const screen = (text: string) =>
+      screenUnfinishedStage({ stage: 'qa', file: 'environments/qa.yaml', text }, []).map(
+        (p) => `${p.location?.line}:${p.location?.column} ${p.message.split(' (a ')[0]}`,
+      );
+    const level = (name: string, of: string) => `${name}: &${name} [${Array(10).fill(of).join(',')}]\n`;
+    const bomb = `${level('a', '"https://a:Xk9vQ2mLr7pT@h/x"')}${level('b', '*a')}${level('c', '*b')}${level('d', '*c')}e: [*d,*d]\n`;
+    expect(screen(bomb)).toEqual([]);
+    expect(screen(`${'['.repeat(20000)}${']'.repeat(20000)}\n`)).toEqual([]);
+    expect(screen(`x: "https://a:Xk9vQ2mLr7pT@h/${'a'.repeat(8 * 1024 * 1024)}"\n`)).toEqual([]);
+    const url = 'https://a:Xk9vQ2mLr7pT@h/x';
+    expect(screen(`\uFEFFx-a:\n  url: "${url}"\n`)).toEqual([
+      '2:8 x-a.url holds a URL with a user and password (scheme://user:password@host)',
+    ]);
+    expect(screen(`x-a:\r\n  url: "${url}"\r\n`)).toEqual([
+      '2:8 x-a.url holds a URL with a user and password (scheme://user:password@host)',
     ]);
   });
 
@@ -162,7 +207,9 @@ describe('secret values in stage files', () => {
     const text = qaWithConfig([`${token}: x`]);
     const problems = problemsOf({ qa: text });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(new RegExp(`^environments/qa\\.yaml:${placeOf(text, token).split(':')[0]}:`));
+    // at the key, its line and column, not at its value
+    const line = text.split('\n').findIndex((l) => l.includes(token));
+    expect(problems[0]).toMatch(new RegExp(`^environments/qa\\.yaml:${line + 1}:${text.split('\n')[line]!.indexOf(token) + 1}: `));
     expect(problems[0]).toContain(
       `a key under apps.demoapp.config is a GitHub token (a ${token.length}-character key, hidden), which would go into ConfigMap qa/demoapp-config-<hash>`,
     );
@@ -184,12 +231,13 @@ describe('secret values in stage files', () => {
       "environments/qa.yaml:6:23: x-db.tokens[1] holds the value of 'tokens', whose name says it is secret",
     ]);
     expect(problemsOf({ qa: qaWithConfig([], block) }).join('\n')).not.toMatch(/hunter2pw|t0k3n|31337/);
-    // merged into an app, the stack refuses it there first, at the merge (`*config`)
+    // merged into an app, the stack refuses it there, at the merge (`*config`), and the block's screen where it is written, at once
     const merged = qaWithConfig([], 'x-config: &config\n  LOG_LEVEL: info\n  DB_PASS: hunter2pw\n').replace(
       '    config:\n      LOG_LEVEL: info\n',
       '    config:\n      <<: *config\n',
     );
     expect(heads(merged)).toEqual([
+      "environments/qa.yaml:3:12: x-config.DB_PASS holds the value of 'DB_PASS', whose name says it is secret",
       expect.stringMatching(/^environments\/qa\.yaml:22:11: apps\.demoapp\.config\.DB_PASS looks like a secret value/),
     ]);
     // and secrets.allow excuses a value there as anywhere
@@ -215,6 +263,7 @@ describe('secret values in stage files', () => {
     expect(problemsOf({ svc: service(`replicas: ${b64}`) })).toEqual([
       'environments/svc.yaml:5:15: apps.api.replicas must be an integer from 0 to 2147483647 (found (a 24-character value, hidden))',
     ]);
+    // a key the schema does not know, said hidden: its place said once (the screen's refusal of it as a secret, at the same key, is not said again)
     const unknown = problemsOf({ svc: service(`${b64}: 1`) });
     expect(unknown).toEqual([expect.stringContaining('apps.api.(a 24-character key, hidden) is not a known setting')]);
     expect([...problems, ...unknown].join('\n')).not.toMatch(new RegExp(`${b64}|${hex}|Hunter2pw`));
@@ -228,6 +277,8 @@ describe('secret values in stage files', () => {
       '        redis.conf: |2\n\n           bind 0.0.0.0\n          requirepass Sup3rS3cretPw\n' +
         '        app.conf: >\n          log info\n\n          password = Sup3rS3cretPw\n' +
         '        app.env: "LOG_LEVEL=info\\nDB_PASSWORD=Sup3rS3cretPw\\n"\n' +
+        // a private key from a block's first line: at that line, not at the header's `|`
+        '        tls.key: |\n          -----BEGIN PRIVATE KEY-----\n          MIIEvQIBADANBgkqhkiG9w0B\n          -----END PRIVATE KEY-----\n' +
         // a block in a list of an x- block
         'x-notes:\n  - |\n    first\n    password: Sup3rS3cretPw\n',
     );
@@ -236,7 +287,8 @@ describe('secret values in stage files', () => {
       "environments/st.yaml:12:11: apps.web.config.files.redis.conf on line 3 of the value (setting 'requirepass')",
       "environments/st.yaml:13:19: apps.web.config.files.app.conf on line 2 of the value (setting 'password')",
       "environments/st.yaml:17:18: apps.web.config.files.app.env on line 2 of the value (setting 'DB_PASSWORD')",
-      "environments/st.yaml:21:5: x-notes[0] on line 2 of the value (setting 'password')",
+      'environments/st.yaml:19:11: apps.web.config.files.tls.key holds a private key (PEM block)',
+      "environments/st.yaml:25:5: x-notes[0] on line 2 of the value (setting 'password')",
     ];
     expect(heads(text)).toEqual(expected);
     // the same lines in a file written with CRLF
@@ -266,8 +318,9 @@ describe('secret values in stage files', () => {
     ]);
     expect(real.join('\n')).not.toContain('Xk9vQ2mLr7pT');
     const url = problemsOf({ st: files('.env.example', ['DATABASE_URL=postgres://app:Xk9vQ2mLr7pT@db/app']) });
+    // (a block's first line: at that line, where the URL is, not at the header's `|`)
     expect(url).toEqual([
-      expect.stringMatching(/^environments\/st\.yaml:8:23: apps\.web\.config\.files\.\.env\.example holds a URL with a user and password/),
+      expect.stringMatching(/^environments\/st\.yaml:9:11: apps\.web\.config\.files\.\.env\.example holds a URL with a user and password/),
     ]);
   });
 

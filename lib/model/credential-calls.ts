@@ -5,7 +5,11 @@
  * `DriverManager.getConnection(<url>, <user>, <password>)`, PHP's `new PDO(<dsn>, <user>, <password>)` and `mysqli_connect(<host>, <user>,
  * <password>)`, a database's `connect(<host>, <user>, <password>)` (MySQLdb, PyMySQL, Perl's DBI) and paramiko's `connect(<host>, <port>,
  * <user>, <password>)`, Go's `req.SetBasicAuth(<user>, <password>)`, paho-mqtt's `client.username_pw_set(<user>, <password>)`, OkHttp's
- * `Credentials.basic(<user>, <password>)`, superagent's `.auth(<user>, <password>)`. A rule of
+ * `Credentials.basic(<user>, <password>)`, superagent's `.auth(<user>, <password>)`, redis-py's `redis.Redis(<host>, <port>, <db>,
+ * <password>)`, Oracle's Python drivers' `connect(<user>, <password>, <dsn>)`, pika's `PlainCredentials(<user>, <password>)`, pysmb's
+ * `SMBConnection(<user>, <password>, ...)`, `new Sequelize(<database>, <user>, <password>)`, Go's `smtp.PlainAuth(<identity>, <user>,
+ * <password>, <host>)` and `ssh.Password(<password>)`, PHP's `ftp_login`, `ldap_bind`, `ssh2_auth_password` and `imap_open`, Ruby's
+ * `Net::SMTP.start(<host>, <port>, <helo>, <user>, <password>)`. A rule of
  * setting-secret-rules.ts' table. Pure and synchronous.
  */
 import { type SecretRule, secretSetting } from './secret-setting.js';
@@ -20,6 +24,9 @@ const SIMPLE = String.raw`(?:"[^"\n]*"|'[^'\n]*'|[\w$.]*)`;
  * or called with one such (`users[0]`, `hosts["db"]`, `os.getenv("SMTP_USER")`, `config.get("user")`).
  */
 const ARGUMENT = String.raw`(?:"[^"\n]*"|'[^'\n]*'|[\w$.]+(?:\[${SIMPLE}\]|\(${SIMPLE}\))*)[ \t]*,[ \t]*`;
+
+/** Oracle's Python drivers' connect, which takes a user, a password and a DSN (`cx_Oracle.connect(<user>, <password>, <dsn>)`). */
+const ORACLE_CONNECT = String.raw`(?:cx_Oracle|oracledb)\.connect`;
 
 /**
  * The calls, each written before its `(` and followed by the arguments before the password: the user's (a class made with `new`
@@ -37,9 +44,23 @@ const CALLS = [
   // that takes a host, a user and a password (Python's MySQLdb and PyMySQL, `connect(host, "admin", "<password>")`, Perl's
   // `DBI->connect($dsn, $user, ...)`, PHP's `mysql_connect`; ftplib's `FTP(<host>, <user>, <password>)`), its second argument no port (paramiko's `connect(host, 22, ...)`
   // takes the password fourth: the next call)
-  String.raw`(?<![\w$.])(?:(?:[\w$]+\.)*?DriverManager\.getConnection|new[ \t]+\\?PDO|new[ \t]+\\?mysqli|mysqli_connect|(?:[\w$]+\.)*?(?:(?:mysql_)?connect|FTP|FTP_TLS))[ \t]*\([ \t]*${ARGUMENT}(?![0-9]+[ \t]*,)${ARGUMENT}`,
+  // (not Oracle's drivers', which take the password second: below)
+  String.raw`(?<![\w$.])(?!${ORACLE_CONNECT})(?:(?:[\w$]+\.)*?DriverManager\.getConnection|new[ \t]+\\?PDO|new[ \t]+\\?mysqli|mysqli_connect|(?:[\w$]+\.)*?(?:(?:mysql_)?connect|FTP|FTP_TLS))[ \t]*\([ \t]*${ARGUMENT}(?![0-9]+[ \t]*,)${ARGUMENT}`,
   // paramiko's and the like: a host, a port, a user, a password
-  String.raw`(?<![\w$.])(?:[\w$]+\.)*?connect[ \t]*\([ \t]*${ARGUMENT}[0-9]+[ \t]*,[ \t]*${ARGUMENT}`,
+  String.raw`(?<![\w$.])(?!${ORACLE_CONNECT})(?:[\w$]+\.)*?connect[ \t]*\([ \t]*${ARGUMENT}[0-9]+[ \t]*,[ \t]*${ARGUMENT}`,
+  // redis-py's `redis.Redis(<host>, <port>, <db>, <password>)` (and StrictRedis), Ruby's `Net::SMTP.start(<host>, <port>, <helo>,
+  // <user>, <password>)`: the password fourth and fifth
+  String.raw`(?<![\w$.])(?:[\w$]+\.)*?(?:StrictRedis|Redis)[ \t]*\([ \t]*(?:${ARGUMENT}){3}`,
+  String.raw`(?<![\w$.])Net::SMTP\.start[ \t]*\([ \t]*(?:${ARGUMENT}){4}`,
+  // the password second: Oracle's drivers' `cx_Oracle.connect(<user>, <password>, <dsn>)` (python-oracledb's too), pika's
+  // `PlainCredentials(<user>, <password>)`, pysmb's `SMBConnection(<user>, <password>, <client>, <server>)`
+  String.raw`(?<![\w$.])(?:${ORACLE_CONNECT}|(?:[\w$]+\.)*?(?:PlainCredentials|SMBConnection))[ \t]*\([ \t]*${ARGUMENT}`,
+  // the password third: Sequelize's `new Sequelize(<database>, <user>, <password>, {...})`, Go's `smtp.PlainAuth(<identity>, <user>,
+  // <password>, <host>)`, PHP's `ftp_login($ftp, <user>, <password>)`, `ldap_bind($ldap, <dn>, <password>)`,
+  // `ssh2_auth_password($ssh, <user>, <password>)` and `imap_open(<mailbox>, <user>, <password>)`
+  String.raw`(?<![\w$.])(?:new[ \t]+Sequelize|smtp\.PlainAuth|ftp_login|ldap_bind|ssh2_auth_password|imap_open)[ \t]*\([ \t]*(?:${ARGUMENT}){2}`,
+  // the password alone: Go's golang.org/x/crypto/ssh `ssh.Password(<password>)`, an SSH client's AuthMethod
+  String.raw`(?<![\w$.])ssh\.Password[ \t]*\([ \t]*`,
 ];
 
 /**
@@ -71,8 +92,11 @@ export const CREDENTIAL_CALL_RULE: SecretRule = {
  */
 function callGiven(match: string): string {
   if (match.startsWith('ConvertTo-SecureString')) return 'ConvertTo-SecureString <password> -AsPlainText';
-  const head = match.slice(0, match.indexOf('(')).trim();
+  const open = match.indexOf('(');
+  const head = match.slice(0, open).trim();
   const after = match.endsWith(',') ? ', ...' : '';
   if (head.endsWith('=')) return `auth=(<user>, <password>${after})`;
-  return `${head.split(/[.>\\ \t]/).at(-1)}(..., <password>${after})`;
+  // the arguments before the password, if any (`ssh.Password(<password>)` takes it alone): each argument ends in `,`
+  const before = /,[ \t]*(?:"[^"\n]*"|'[^'\n]*')[ \t]*[,)]$/.test(match) ? '..., ' : '';
+  return `${head.split(/[.>\\ \t]/).at(-1)}(${before}<password>${after})`;
 }

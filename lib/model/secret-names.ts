@@ -220,9 +220,12 @@ const LAST_WORD_SECRETS = new Set(['auth', 'pw']);
 function namesSecret(w: readonly string[]): boolean {
   // `REDIS_AUTH`, `AUTH`: the last word only (`AUTH_MODE`, `AUTH_ENABLED` and `OAUTH_ENABLED` say how, not with what);
   // `DB_PW`, `MYSQL_ROOT_PW`, `ADMIN_PW` too, a password as some images and scripts name it (not Playwright's `PW_TEST_REPORTER`)
-  if (LAST_WORD_SECRETS.has(w[w.length - 1]!)) return true;
-  return w.some(
-    (x, i) => SECRET_WORDS.has(x) || SECRET_SUFFIXES.some((s) => x.endsWith(s)) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(w[i - 1]!)),
+  // a word with a number at its end is the word numbered (`PASSWORD2`, `DB_PW1`, `apiKey2`: a second password, as `PASSWORD_2` is)
+  const unnumbered = w.map((x) => x.replace(/(?<=[a-z])[0-9]+$/, ''));
+  if (LAST_WORD_SECRETS.has(unnumbered[unnumbered.length - 1]!)) return true;
+  return unnumbered.some(
+    (x, i) =>
+      SECRET_WORDS.has(x) || SECRET_SUFFIXES.some((s) => x.endsWith(s)) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(unnumbered[i - 1]!)),
   );
 }
 

@@ -36,8 +36,8 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['file', PATH],
   ['path', PATH],
   ['dir', PATH],
-  ['mount', PATH_OR_NAME],
-  ['store', PATH_OR_NAME],
+  ['mount', PROPERTY_PATH_OR_NAME],
+  ['store', PROPERTY_PATH_OR_NAME],
   ['url', URL],
   ['uri', URL],
   ['endpoint', URL],
@@ -45,64 +45,64 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['var', ENV_NAME],
   // a Jenkinsfile's `usernamePassword(passwordVariable: 'PASS')`: the variable the secret is bound to
   ['variable', ENV_NAME],
-  ['name', NAME],
+  ['name', PROPERTY_NAME],
   // the request's parameter, form field or cookie it is sent in (`csrf.token.parameter: _csrf`, `PASSWORD_PARAM = "password"`,
   // `CSRF_TOKEN_COOKIE: XSRF-TOKEN`, `password_field: pwd`)
-  ['param', NAME],
-  ['parameter', NAME],
-  ['field', NAME],
-  ['cookie', NAME],
-  ['ref', NAME],
-  ['alias', NAME],
-  ['provider', NAME],
-  ['backend', NAME],
-  ['engine', NAME],
-  ['role', NAME],
-  ['version', NAME],
+  ['param', PROPERTY_NAME],
+  ['parameter', PROPERTY_NAME],
+  ['field', PROPERTY_NAME],
+  ['cookie', PROPERTY_NAME],
+  ['ref', PROPERTY_NAME],
+  ['alias', PROPERTY_NAME],
+  ['provider', PROPERTY_NAME],
+  ['backend', PROPERTY_NAME],
+  ['engine', PROPERTY_NAME],
+  ['role', PROPERTY_NAME],
+  ['version', PROPERTY_NAME],
   ['kwargs', (v) => /^\{[\s\S]*\}$/.test(v.trim())],
   ['cmd', COMMAND],
   ['command', COMMAND],
   // how it is sent, issued or checked
-  ['header', NAME],
+  ['header', PROPERTY_NAME],
   // where it is read from in a request (Flask-JWT-Extended's `JWT_TOKEN_LOCATION: headers`, `["headers", "cookies"]`)
-  ['location', NAME],
-  ['locations', NAME],
-  ['prefix', NAME],
-  ['type', NAME],
-  ['issuer', NAME],
-  ['audience', NAME],
-  ['scope', NAME],
-  ['scopes', NAME],
-  ['method', NAME],
+  ['location', PROPERTY_NAME],
+  ['locations', PROPERTY_NAME],
+  ['prefix', PROPERTY_NAME],
+  ['type', PROPERTY_NAME],
+  ['issuer', PROPERTY_NAME],
+  ['audience', PROPERTY_NAME],
+  ['scope', PROPERTY_NAME],
+  ['scopes', PROPERTY_NAME],
+  ['method', PROPERTY_NAME],
   // `password_encryption = scram-sha-256` (PostgreSQL), sshd's `PasswordAuthentication no`: how it is stored or checked
-  ['encryption', NAME],
-  ['authentication', NAME],
-  ['alg', NAME],
-  ['algorithm', NAME],
+  ['encryption', PROPERTY_NAME],
+  ['authentication', PROPERTY_NAME],
+  ['alg', PROPERTY_NAME],
+  ['algorithm', PROPERTY_NAME],
   // its rules and bounds
-  ['policy', POLICY],
+  ['policy', PROPERTY_POLICY],
   // the regular expression a password or a token is checked with (`PASSWORD_REGEX: ^(?=.*[A-Z]).{12,}$`, `tokenPattern`)
   ['regex', REGULAR_EXPRESSION],
   ['regexp', REGULAR_EXPRESSION],
   ['pattern', REGULAR_EXPRESSION],
-  ['policies', POLICY],
-  ['hashers', NAME],
+  ['policies', PROPERTY_POLICY],
+  ['hashers', PROPERTY_NAME],
   // how it is made, kept, read or written (`ACCESS_TOKEN_FORMAT: jwt`, `PASSWORD_STORAGE: bcrypt`, `TOKEN_CACHE: memory`,
   // `TOKEN_SOURCE: header`, `SECRET_MANAGER: aws`, `SECRET_NAMESPACE: vault-system`, `TOKEN_CLAIM: sub`, `TOKEN_ISSUERS`)
   ...['format', 'encoding', 'charset', 'strategy', 'storage', 'source', 'kind', 'manager', 'cache', 'validator'].map(
-    (w) => [w, NAME] as const,
+    (w) => [w, PROPERTY_NAME] as const,
   ),
-  ...['namespace', 'claim', 'claims', 'issuers', 'sender', 'template'].map((w) => [w, NAME] as const),
+  ...['namespace', 'claim', 'claims', 'issuers', 'sender', 'template'].map((w) => [w, PROPERTY_NAME] as const),
   // its strength and the bounds of its reuse (`PASSWORD_COMPLEXITY: high`, `PASSWORD_HASH_ITERATIONS: 600000`, `PASSWORD_HISTORY: 5`,
   // `TOKEN_LEEWAY: 30`, `TOKEN_REFRESH_THRESHOLD: 0.8`, `PASSWORD_RESET_TOKEN_BYTES: 32`, `SESSION_SECRET_ROTATION: weekly`)
-  ...['complexity', 'strength', 'rotation'].map((w) => [w, (v: string) => NAME(v) || QUANTITY(v)] as const),
+  ...['complexity', 'strength', 'rotation'].map((w) => [w, (v: string) => PROPERTY_NAME(v) || QUANTITY(v)] as const),
   ...['iterations', 'history', 'reuse', 'leeway', 'threshold', 'bytes', 'bits', 'cost', 'retries', 'skew'].map(
     (w) => [w, QUANTITY] as const,
   ),
   // what makes or stores it (Spring's `passwordEncoder: bcrypt`, Django's `PASSWORD_HASHER: argon2`, `TOKEN_GENERATOR: uuid`)
-  ['encoder', NAME],
-  ['hasher', NAME],
-  ['generator', NAME],
+  ['encoder', PROPERTY_NAME],
+  ['hasher', PROPERTY_NAME],
+  ['generator', PROPERTY_NAME],
   ['rounds', QUANTITY],
   ['min', QUANTITY],
   ['max', QUANTITY],
@@ -148,4 +148,40 @@ function LABEL_TEXT(v: string): boolean {
  */
 function REGULAR_EXPRESSION(v: string): boolean {
   return /\[[^\]]+\]|\(\?|\\[dswDSWb]|\{[0-9]+,?[0-9]*\}|\.[*+]/.test(v);
+}
+
+/**
+ * The letters of the names of algorithms, formats, protocols and versions written with their number, before it: `argon2`,
+ * `pbkdf2`, `sha256`, `md5`, `RS256`, `ES384`, `ed25519`, `aes256`, `rsa4096`, `PKCS12`, `x509`, `base64`, `utf8`, `OAuth2`,
+ * `http2`, `v2`, `s3`, `kv2`, `ipv6` (a data table: the names a property of a secret takes, `PASSWORD_HASHER: argon2`,
+ * `TOKEN_ALG: RS256`, `SECRET_ENCODING: base64`, `SECRET_ENGINE: kv2`).
+ */
+const NUMBERED_NAME =
+  /^(?:argon|pbkdf|scrypt|bcrypt|sha|shake|md|ripemd|blake|crc|adler|murmur|xxhash|fnv|keccak|hmacsha|rs|hs|es|ps|ed|x|curve|secp|p|aes|des|rsa|dsa|ecdsa|ec|chacha|poly|pkcs|base|utf|ucs|latin|iso|cp|windows|oauth|saml|http|h|tls|tlsv|ssl|sslv|ntlmv|krb|ldapv|snmpv|wpa|ipv|v|s|kv|gcs|lz|uuid)$/i;
+
+/**
+ * A word of letters and a number, as a password is made (`hunter2`, `Summer2024`, `welcome1`, `Password123`): none of the names
+ * a property of a secret holds, unless its letters name an algorithm, a format or a version (`NUMBERED_NAME`: `argon2`, `RS256`).
+ */
+function isPasswordWord(v: string): boolean {
+  const m = /^([A-Za-z]+)[0-9]+$/.exec(v.trim());
+  return m !== null && !NUMBERED_NAME.test(m[1]!);
+}
+
+/**
+ * A name, a kind or a list of them as a property of a secret holds one (`NAME`: `bearer`, `RS256`, `X-CSRF-Token`,
+ * `reset-password.html`); not a password's word of letters and a number (`PASSWORD_TEMPLATE: hunter2`, `TOKEN_TYPE: Summer2024`).
+ */
+function PROPERTY_NAME(v: string): boolean {
+  return NAME(v) && !isPasswordWord(v);
+}
+
+/** Where a secret is kept (`PATH_OR_NAME`: `/etc/secrets`, `secret`), not a password's word (`SECRET_STORE: hunter2`). */
+function PROPERTY_PATH_OR_NAME(v: string): boolean {
+  return PATH_OR_NAME(v) && !isPasswordWord(v);
+}
+
+/** A policy (`POLICY`: `strong`, `length(8) and digits(1)`), not a password's word (`PASSWORD_POLICY: hunter2`). */
+function PROPERTY_POLICY(v: string): boolean {
+  return POLICY(v) && !isPasswordWord(v);
 }

@@ -38,7 +38,7 @@ export {
   isPlaceholderCredential,
   isSealedCiphertext,
 } from './secret-shapes.js';
-export { isFileSource } from './setting-secret-rules.js';
+export { isFileSource } from './secret-setting-text.js';
 export { isExampleFile } from './example-files.js';
 export { isConfigLabel } from './setting-labels.js';
 export { NOT_SECRET_SETTING_HINT, isSecretName, isSecretSetting } from './secret-names.js';
@@ -174,11 +174,12 @@ export const describeSecret = (rule: SecretRule, given?: string): string =>
  * What every match of every rule contains: a run of 16 token characters (the shortest token,
  * `AKIA` and 16 more, has 20), `://`, `:...@` or a Go DSN's `@tcp(` (`host-credentials`), a PEM header, two quoted words (`userlist-password`), an authorization scheme, SQL's `IDENTIFIED` (`sql-password`), a Redis ACL's `user` line or `ACL SETUSER` (`redis-acl-password`), a part of a
  * secret's name (`pass`, `token`, `key`...: `secret-setting`), a client's (`command-password`) or a call's that takes a password
- * after a user (`connect`, `getConnection`, `new PDO`, an LDAP bind, `FTP(`, `ConvertTo-SecureString`: `credential-call`). Most values of a manifest have
+ * after a user (`connect`, `getConnection`, `new PDO`, an LDAP bind, `FTP(`, `ConvertTo-SecureString`, `Redis(`, `new Sequelize`,
+ * `imap_open`, `Net::SMTP.start`: `credential-call`). Most values of a manifest have
  * none, and are passed over with this one test.
  */
 const CANDIDATE = new RegExp(
-  `${/[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|"[ \t]+"|basic|bearer|pass|pw|secret|token|cred|key|auth|identified|setuser|connect|new[ \t]+\\?pdo\b|bind_s|\.bind\(|ftp(?:_tls)?\(|securestring|(?:^|\n)[ \t]*user[ \t]/.source}|${CLIENT_NAME_PARTS}`,
+  `${/[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|"[ \t]+"|basic|bearer|pass|pw|secret|token|cred|key|auth|identified|setuser|connect|new[ \t]+\\?pdo\b|bind_s|\.bind\(|ftp(?:_tls)?\(|securestring|redis[ \t]*\(|sequelize|ldap_bind|imap_open|smtp\.start|(?:^|\n)[ \t]*user[ \t]/.source}|${CLIENT_NAME_PARTS}`,
   'i',
 );
 

@@ -6,39 +6,27 @@
  * command (`--requirepass ...`), a .netrc entry, a .pgpass line, a Redis Sentinel's, a Redis ACL's and a PgBouncer userlist's
  * password, a SQL statement's (sql-secret-rules.ts), a web server's or proxy's header and HAProxy's passwords (proxy-secret-rules.ts), a
  * Consul agent's tokens, a Terraform variable's default and a heredoc (hcl-secret-rules.ts), a tool's `config set <name> <value>`
- * (config-set-rule.ts) and an XML setting named by an attribute. Each value is judged by the name of the setting that holds
+ * (config-set-rule.ts) and an XML setting named by an attribute; how the first, `secret-setting`, reads a match is
+ * secret-setting-text.ts. Each value is judged by the name of the setting that holds
  * it (secret-names.ts, secret-setting.ts); a value that is code reading the secret from elsewhere is none (code-settings.ts). Pure and synchronous.
  */
-import { JVM_OPTION, isSecretFlag } from './secret-flags.js';
+import { isSecretFlag } from './secret-flags.js';
 import { nameVerdict } from './secret-names.js';
 import { entryName, isSecretParameter } from './secret-field-names.js';
-import { NAME, PATH, QUANTITY, isAddress, oncePerText, sealedIn } from './secret-shapes.js';
+import { NAME, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
+import { SETTING_TEXT, settingOf } from './secret-setting-text.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';
-import { CONSUL_TOKEN_RULE, HEREDOC_SETTING_RULE, TERRAFORM_VARIABLE_RULE, isHclExpression } from './hcl-secret-rules.js';
-import { SETTER_RULE, codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
-import { CODE_LITERAL_RULE, READ_FALLBACK_RULE, isDeclaredType, isSecretVariable, joinedPieces, opensTuple } from './code-values.js';
-import { isCommentedExample, isLabel, isLabelValue } from './setting-labels.js';
-import { inPackageManifest } from './package-manifest.js';
+import { CONSUL_TOKEN_RULE, HEREDOC_SETTING_RULE, TERRAFORM_VARIABLE_RULE } from './hcl-secret-rules.js';
+import { SETTER_RULE } from './code-settings.js';
+import { CODE_LITERAL_RULE, READ_FALLBACK_RULE } from './code-values.js';
+import { isLabelValue } from './setting-labels.js';
 import { SQL_PASSWORD_RULE } from './sql-secret-rules.js';
 import { CREDENTIAL_CALL_RULE } from './credential-calls.js';
-import { expandsToSecret, expansionDefault } from './shell-expansions.js';
 import { HAPROXY_PASSWORD_RULE, PROXY_HEADER_RULE } from './proxy-secret-rules.js';
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
 const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
-
-/**
- * A setting written as text and its value (the `secret-setting` rule's first form), to read again within a value. A value not
- * quoted may start with a password's storage ids in braces, as Spring Security and Spring Cloud Config write one
- * (`{noop}<password>`, `{cipher}<ciphertext>`, `{bcrypt}<hash>`), one after another too (`{noop}{noop}<password>`, which
- * secretSetting strips as it does quoted: a value of one id took only the first, and the rest was no value): no other brace
- * is in it. The ids and the rest take no character in common (`{`), so a run of ids is read once. Set with `=`, `:`, `=>`,
- * or as Go and a Makefile set a variable (`password := "..."`, `DB_PASSWORD ?= ...`, `::=`); PowerShell's variable of the
- * environment is named after its `$env:` (`$env:DB_PASSWORD = "..."`: its `env:` is no setting of its own).
- */
-const SETTING_TEXT =
-  /(?<![A-Za-z0-9_.-])(?:\$env:)?-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|::?=|\?=|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|((?:\{[A-Za-z0-9-]+\})*[^\s"',;{}[\]&]+))/g;
 
 /** How many rules of a user `ACL SETUSER` is read for a password: a bound, since one need not start its line (`redis-acl-password`). */
 const ACL_RULES = 32;
@@ -209,159 +197,6 @@ export const SETTING_RULES: readonly SecretRule[] = [
     setting: (m) => m[1],
   },
 ];
-
-/**
- * The name of the secret setting a `secret-setting` match holds: its own (`password=...`,
- * `<password>...</password>`), or one written within its value, which the match took whole
- * (`JAVA_OPTS="-Xms1g -Ddb.password=..."`, `--from-literal=password=...`, `<jvmArgs>-Ddb.password=...</jvmArgs>`).
- */
-function settingOf(m: RegExpExecArray): string | undefined {
-  if (m[5] !== undefined) {
-    const text = m[6] ?? m[7]!;
-    return secretSetting(m[5], text.trim()) ? m[5] : settingWithin(text, 1);
-  }
-  // a literal in pieces (`"Xk" "9vQ2mLr7pT"`, Python's implicit concatenation) is the pieces joined
-  const value = expansionDefault(m) ?? joinedPieces(m) ?? m[2] ?? m[3] ?? m[4] ?? '';
-  const name = nameOf(m);
-  if (isCode(m)) return codeLiteralIsSecret(m, name) ? name : undefined;
-  // a type (`password: str`) is no value (the literal it defaults to is CODE_LITERAL_RULE's, `password: str = "..."`)
-  if (
-    isDeclaredType(m) ||
-    isSecretVariable(m) ||
-    opensTuple(m) ||
-    isHclExpression(m, m[4]) ||
-    PSQL_VARIABLE.test(m[0]) ||
-    inReference(m) ||
-    requiredVariable(m) ||
-    joinedToRead(m)
-  )
-    return undefined;
-  // a SealedSecret's encryptedData, in a file that holds one (kubeseal's output): ciphertext, committed by design
-  if (sealedIn(value, m.input)) return undefined;
-  // an annotation that names a Secret, as a chart's values write one (`nginx.ingress.kubernetes.io/auth-secret: basic-auth`)
-  const annotation = name.endsWith('secret') ? annotationName(m, name) : undefined;
-  if (annotation !== undefined && !secretSetting(annotation, value)) return undefined;
-  // a shell's or Docker Compose's value, its defaults and the text around its references (`${PG_PASSWORD:-...}`, `${PREFIX}-...`)
-  if (expandsToSecret(m, name, secretSetting)) return name;
-  if (secretSetting(name, value) && !isSentence(m) && !isScript(m) && !isLabel(m, name) && !isCommentedExample(m, value)) return name;
-  // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
-  if (isFileSource(name, value)) return undefined;
-  return settingWithin(value, m[4] === undefined ? 1 : 2);
-}
-
-/**
- * Whether a setting is a script or a dependency of a package.json (`"scripts": { "token": "node gen.js" }`, the start of a name
- * with a colon, `"password:reset": "..."`, `"dependencies": { "jsonwebtoken": "^9.0.0" }`, a scope's, `"@types/jsonwebtoken"`): a
- * key as JSON quotes it, or its end before a quoted value, an entry of such an object at a manifest's top whose value is a command
- * or a version (package-manifest.ts); what its value holds is still read (`settingWithin`).
- */
-const isScript = (m: RegExpExecArray): boolean => (m[0].startsWith('"') || m[2] !== undefined) && inPackageManifest(m.input, m.index);
-
-/** A psql variable, interpolated quoted (`CREATE USER app WITH PASSWORD :'app_password'`, run with `psql -v app_password=...`): a blank, `:`, and its name quoted at once. */
-const PSQL_VARIABLE = /[ \t]:'[A-Za-z_]\w*'$/;
-
-/** kubectl's flags that read a Secret's keys from files (`--from-file=<key>=<path>`, `--from-env-file`). */
-const FROM_FILE = /^from-(?:env-)?file$/;
-
-/** Whether `value` is what kubectl's `--from-file` (`name`) takes: a file (`./password.txt`, `name.ext`), after its key (`password=`). */
-export const isFileSource = (name: string, value: string): boolean => FROM_FILE.test(name) && PATH(value.slice(value.indexOf('=') + 1));
-
-/**
- * The name of a setting written as text (group 1 of `SETTING_TEXT`'s form): a JVM option's without its
- * `-D` (`-Ddb.password=...` sets `db.password`, `-DDB_PASSWORD=...` sets `DB_PASSWORD`, which messages name, not `Ddb.password`).
- */
-const nameOf = (m: RegExpMatchArray) => (JVM_OPTION.test(m[0]) ? m[1]!.slice(1) : m[1]!);
-
-/** The most characters of an annotation's prefix (a DNS subdomain and `/`). */
-const ANNOTATION_PREFIX_CHARS = 254;
-
-/**
- * The whole name of a setting that is an annotation's (`nginx.ingress.kubernetes.io/auth-secret`), whose last part `name` the
- * match read (`auth-secret`): its prefix read back from the `/` before it, character by character, a bound at most (a pattern
- * searched in the text before it read it again from each of its characters).
- */
-function annotationName(m: RegExpExecArray, name: string): string | undefined {
-  const start = m.index + m[0].indexOf(name);
-  if (m.input[start - 1] !== '/') return undefined;
-  let from = start - 1;
-  while (from > 0 && start - from < ANNOTATION_PREFIX_CHARS && /[-a-z0-9.]/.test(m.input[from - 1]!)) from--;
-  // a DNS subdomain of two labels or more, the last of letters (`nginx.ingress.kubernetes.io`), then the `/`
-  const domain = m.input.slice(from, start - 1);
-  const tld = domain.slice(domain.lastIndexOf('.') + 1);
-  return /^[a-z0-9]/.test(domain) && domain.includes('.') && /^[a-z]{2,}$/.test(tld) ? `${domain}/${name}` : undefined;
-}
-
-/**
- * Whether a setting is written within a config provider's reference, `${<provider>:` and no `}` before it (a
- * Kafka config provider's `${file:/etc/kafka/creds.properties:keystore.password}`, whose key names the secret the file
- * holds); read at most 256 characters back. The reference itself, as a value, is none (secret-shapes.ts'
- * CONFIG_PROVIDER). A placeholder's default is a value: Spring's `${DB_PASSWORD:Hunter2}` is a password.
- */
-function inReference(m: RegExpMatchArray): boolean {
-  const input = m.input!;
-  const from = Math.max(0, m.index! - 256);
-  // within the 256 characters before it only: a search back through the whole text is quadratic over its settings
-  const before = input.slice(from, m.index);
-  const open = before.lastIndexOf('${');
-  if (open === -1 || /[{}\n]/.test(before.slice(open + 2))) return false;
-  return /^[a-z][a-z0-9]*:/.test(input.slice(from + open + 2, from + open + 66));
-}
-
-/**
- * Whether a setting is a shell's or Docker Compose's variable required with an error message (`${POSTGRES_PASSWORD:?set it}`): the
- * message after `:?`, not a value (`${DB_PASSWORD:-<default>}`'s default is one).
- */
-const requiredVariable = (m: RegExpExecArray): boolean => m[4]?.startsWith('?') === true && m.input.startsWith('${', m.index - 2);
-
-/**
- * Whether a setting found within a value is prose (`"Invalid token: please log in again"`,
- * `summary: "Vault token: expires within the hour"`): a name not quoted, then a colon and a blank. Within a
- * value only `name=value` (`-Ddb.password=...`) and a quoted name (`{"password": "..."}`) are settings.
- */
-function isProse(m: RegExpMatchArray): boolean {
-  const at = m[0].indexOf(m[1]!);
-  return !/["']$/.test(m[0].slice(0, at)) && /^[ \t]*:[ \t]/.test(m[0].slice(at + m[1]!.length));
-}
-
-/**
- * Whether a setting read from the top of a value is words of a sentence (`Invalid token: please log in again`, an
- * env var's error text): a name not quoted, after a word and a blank on its line (`isProse`), then lower-case words.
- * A setting starts its line or follows `{`, `,` or `;`; a password after a word keeps its mix (`admin password: Hunter2xyz`).
- */
-function isSentence(m: RegExpExecArray): boolean {
-  const end = m.index + m[0].length;
-  return (
-    m[4] !== undefined &&
-    /^[a-z]+$/.test(m[4]) &&
-    isProse(m) &&
-    /[A-Za-z][ \t]+$/.test(m.input.slice(Math.max(0, m.index - 16), m.index)) &&
-    /^[ \t]+[a-z]/.test(m.input.slice(end, end + 2))
-  );
-}
-
-/**
- * The name of a secret setting written within `text`, a value: read once, and a quoted value within
- * it once more (a single-quoted value in a double-quoted one), never deeper; an unquoted value, which
- * runs to the next blank (`a=a=a=...`), is not read again (`depth` 2), so that each character is read
- * a bounded number of times.
- */
-function settingWithin(text: string, depth: number): string | undefined {
-  // most values hold no `=` or `:`, and are passed over with this one test
-  if (!/[:=]/.test(text)) return undefined;
-  for (const m of text.matchAll(SETTING_TEXT)) {
-    if (isProse(m)) continue;
-    if (isCode(m)) {
-      if (codeLiteralIsSecret(m, nameOf(m))) return nameOf(m);
-      continue;
-    }
-    if (isDeclaredType(m) || isSecretVariable(m) || isHclExpression(m, m[4]) || inReference(m) || joinedToRead(m)) continue;
-    const value = expansionDefault(m) ?? m[2] ?? m[3] ?? m[4] ?? '';
-    if (secretSetting(nameOf(m), value) && !isLabel(m, nameOf(m))) return nameOf(m);
-    const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;
-    if (within !== undefined) return within;
-  }
-  return undefined;
-}
 
 /**
  * Whether a line `name value` (`;` after the value: `ended`, as nginx ends a directive) holds a secret:

@@ -1,7 +1,7 @@
 /**
  * The secret rules that read URLs and connect strings (secret-rules.ts holds the rest of the table, in which
  * URL_RULES come after the private key, and URL_TOKEN_USER after the token formats): a URL with a user and
- * password, a user and password before a host without a scheme (a proxy, a Go DSN, an image), an Oracle logon,
+ * password, a Redis URL's password as its user (Lettuce's `redis://<password>@host`), a user and password before a host without a scheme (a proxy, a Go DSN, an image), an Oracle logon,
  * a secret in a query string, and a token as a URL's user. Pure and synchronous.
  */
 import { FORMAT_PLACEHOLDER, NAME, REFERENCE, isPlaceholder, isTokenUser, namesOracle } from './secret-shapes.js';
@@ -33,6 +33,15 @@ export const URL_RULES: readonly SecretRule[] = [
         !(NAME(first) && inCommentLine(m.input, m.index))
       );
     },
+  },
+  {
+    id: 'redis-url-password',
+    description: 'a Redis URL whose user is its password (redis://<password>@host, as Lettuce reads it)',
+    // Lettuce (Spring Data Redis' client) takes the one word before `@` of a `redis://` or `rediss://` URL for the password
+    // (`RedisURI.create("redis://<password>@redis:6379/0")`); redis-py for a user: a name there is one (`redis://default@redis`),
+    // a password's mix or a reference's default is judged as a password (`secretSetting`)
+    pattern: /(?<![a-zA-Z0-9+.-])rediss?:\/\/([^\s/:@'"]+)@[^\s/@'"]+/gi,
+    accept: (_s, m) => !NAME(m[1]!) && !REFERENCE.test(m[1]!) && secretSetting('password', m[1]!),
   },
   {
     id: 'host-credentials',

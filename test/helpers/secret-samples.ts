@@ -18,6 +18,7 @@ I4He037wCGXQgfU=
 export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'private-key': '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAx9f2\n-----END RSA PRIVATE KEY-----\n',
   'url-credentials': 'mysql://admin:hunter2pw@db.internal:3306/shop',
+  'redis-url-password': 'redis://Xk9vQ2mLr7pT@cache.internal:6379/0',
   'url-token-user': 'git clone https://3f9a1c2b4d5e6f708192a3b4c5d6e7f8091a2b3c@github.com/example/shop.git',
   'host-credentials': 'HTTPS_PROXY=proxyuser:hunter2pw@proxy.example.com:3128',
   'url-parameter': 'https://hooks.example.com/notify?access_token=hunter2pw9Xq&channel=ops',

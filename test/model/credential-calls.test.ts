@@ -110,6 +110,43 @@ describe('a call that takes a user and a password by position', () => {
     expect(detectSecret('client.username_pw_set("device-42", "Xk9vQ2mLr7pT")')?.given).toBe('username_pw_set(..., <password>)');
   });
 
+  it("finds the password redis-py, Oracle's drivers, pika, pysmb, Sequelize, Go's smtp and ssh, PHP's ftp, LDAP, SSH and IMAP calls and Ruby's Net::SMTP take by its position; not a variable, a read nor another argument", () => {
+    expectRule(
+      'credential-call',
+      [
+        "r = redis.StrictRedis('redis', 6379, 0, 'Xk9vQ2mLr7pT')",
+        'r = redis.Redis(host, port, 0, "Xk9vQ2mLr7pT", socket_timeout=5)',
+        "conn = cx_Oracle.connect('scott', 'Xk9vQ2mLr7pT', dsn)",
+        "creds = pika.PlainCredentials('app', 'Xk9vQ2mLr7pT')",
+        "conn = SMBConnection('svc', 'Xk9vQ2mLr7pT', 'client', 'fileserver')",
+        "const sequelize = new Sequelize('shop', 'app', 'Xk9vQ2mLr7pT', { host: 'db', dialect: 'postgres' })",
+        'auth := smtp.PlainAuth("", "alerts@example.com", "Xk9vQ2mLr7pT", "smtp.example.com")',
+        'Auth: []ssh.AuthMethod{ssh.Password("Xk9vQ2mLr7pT")},',
+        "ftp_login($conn, 'deploy', 'Xk9vQ2mLr7pT');",
+        "ldap_bind($ds, 'cn=admin,dc=example,dc=org', 'Xk9vQ2mLr7pT');",
+        "ssh2_auth_password($ssh, 'deploy', 'Xk9vQ2mLr7pT');",
+        "$mbox = imap_open('{imap.example.com:993/imap/ssl}INBOX', 'alerts', 'Xk9vQ2mLr7pT');",
+        "Net::SMTP.start('smtp.example.com', 587, 'example.com', 'alerts', 'Xk9vQ2mLr7pT', :login)",
+      ],
+      [
+        "r = redis.Redis(host, port, 0, os.environ['REDIS_PASSWORD'])",
+        "r = redis.Redis('redis', 6379, 0)",
+        "r = redis.Redis('redis', 6379, 0, None)",
+        // Oracle's DSN, third, was taken for the password of a `connect(<host>, <user>, <password>)`
+        "conn = cx_Oracle.connect('scott', pw, 'db.example.com:1521/ORCLPDB1')",
+        "conn = oracledb.connect('scott', os.environ['ORACLE_PASSWORD'], 'db:1521/ORCL')",
+        "creds = pika.PlainCredentials('guest', os.environ['RABBIT_PASSWORD'])",
+        'const sequelize = new Sequelize(process.env.DB_NAME, process.env.DB_USER, process.env.DB_PASSWORD, { dialect: "postgres" })',
+        "const sequelize = new Sequelize('sqlite::memory:')",
+        'auth := smtp.PlainAuth("", from, os.Getenv("SMTP_PASSWORD"), host)',
+        'Auth: []ssh.AuthMethod{ssh.Password(os.Getenv("SSH_PASSWORD"))},',
+        "ldap_bind($ds, $dn, getenv('LDAP_PASSWORD'));",
+      ],
+    );
+    expect(detectSecret("r = redis.StrictRedis('redis', 6379, 0, 'Xk9vQ2mLr7pT')")?.given).toBe('StrictRedis(..., <password>)');
+    expect(detectSecret('x := ssh.Password("Xk9vQ2mLr7pT")')?.given).toBe('Password(<password>)');
+  });
+
   it("finds the password literal: requests' auth tuple and classes, a login, .NET's, Java's and Go's credentials", () => {
     expectRule(
       'credential-call',

@@ -1,9 +1,10 @@
 /**
- * The secret screen on a corpus of real-world configuration that holds no secret (test/fixtures/secret-lookalikes/: 40 files,
- * about 540 lines, of the kinds teams put in a ConfigMap: application.properties and YAML, .env and .env.example, nginx, HAProxy,
+ * The secret screen on a corpus of real-world configuration that holds no secret (test/fixtures/secret-lookalikes/: 50 files,
+ * about 650 lines, of the kinds teams put in a ConfigMap: application.properties and YAML, .env and .env.example, nginx, HAProxy,
  * PostgreSQL, Redis, MySQL, MongoDB, RabbitMQ, Kafka and Elasticsearch configuration, docker-compose, package.json, Python, Java,
  * Go, C#, Node, Ruby, PHP, Rust and shell code, a kubeconfig, Terraform, Helm values, GitHub Actions and GitLab CI workflows, i18n
- * catalogues, an SQL init script, JWT and OAuth settings), each file judged as a ConfigMap holds it; and the same kinds of files
+ * catalogues, an SQL init script, JWT and OAuth settings, Django's settings, a Strimzi KafkaUser, an .npmrc and a .pypirc, a PEM
+ * certificate, clients given a password read from the environment), each file judged as a ConfigMap holds it; and the same kinds of files
  * with a real secret in them, each refused without its value.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -63,6 +64,20 @@ const SECRETS: readonly (readonly [file: string, text: string])[] = [
   ['en.yml', 'api_token: "API Xk9vQ2mLr7pT"\n'],
   ['main.tf', 'variable "db_password" {\n  default = "Xk9vQ2mLr7pT"\n}\n'],
   ['init.sql', "CREATE USER app WITH PASSWORD 'Xk9vQ2mLr7pT';\n"],
+  // a password under a name of a secret's property, or under a secret's word numbered; a CSRF token's id of a password's mix nested
+  ['secret-properties.env', 'PASSWORD_HASHER=argon2\nPASSWORD_TEMPLATE=hunter2\n'],
+  ['.env', 'PASSWORD2=hunter2\n'],
+  ['security.yml', 'security:\n  csrf:\n    token-id: Xk9vQ2mLr7pT\n'],
+  // a password passed by its position to a client's call
+  ['clients.py', "r = redis.StrictRedis('redis', 6379, 0, 'Xk9vQ2mLr7pT')\n"],
+  ['clients.js', "const sequelize = new Sequelize('shop', 'app', 'Xk9vQ2mLr7pT', { dialect: 'postgres' })\n"],
+  // credential files and keys as teams put them in a ConfigMap: a PEM key (a PEM certificate passes), a JWT, an .npmrc's token
+  ['tls.key', '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----\n'],
+  [
+    'token.txt',
+    'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n',
+  ],
+  ['.npmrc', '//registry.npmjs.org/:_authToken=npm_Xk9vQ2mLr7pT0aZ8bY7cX6dW5eV4fU3gH2iJ\n'],
 ];
 
 describe('the secret screen on a corpus of look-alikes', () => {

@@ -30,6 +30,11 @@ describe('secret-looking key names', () => {
     'AUTH',
     'DB_AUTH',
     'basicAuth',
+    // a secret's word numbered, as a second password is named
+    'PASSWORD2',
+    'DB_PASSWORD1',
+    'apiKey2',
+    'DB_PW2',
   ])('%s holds a secret', (name) => {
     expect(isSecretName(name)).toBe(true);
   });
@@ -59,6 +64,8 @@ describe('secret-looking key names', () => {
     'OAUTH_ENABLED',
     'OAUTH',
     'AUTHOR',
+    'OAUTH2',
+    'SHA256',
   ])('%s does not', (name) => {
     expect(isSecretName(name)).toBe(false);
   });
@@ -364,6 +371,39 @@ describe("names of a secret's properties", () => {
       ['PASSWORD_PROMPT_TEXT', 'Xk9vQ2mLr7pT'],
       ['SECRET_KEY_BASE', '1'],
       ['SECRET_KEY_BASE_DUMMY', 'Xk9vQ2mLr7pT'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
+  });
+
+  it("take an algorithm's, a format's or a version's name with its number for a name (PASSWORD_HASHER: argon2), and a password's word of letters and a number for the password (PASSWORD_TEMPLATE: hunter2)", () => {
+    for (const [name, value] of [
+      ['PASSWORD_HASHER', 'argon2'],
+      ['PASSWORD_ENCODER', 'pbkdf2'],
+      ['TOKEN_ALG', 'RS256'],
+      ['JWT_TOKEN_ALGORITHM', 'HS512'],
+      ['TOKEN_HASH_ALGORITHM', 'sha256'],
+      ['SECRET_ENCODING', 'base64'],
+      ['KEYSTORE_PASSWORD_TYPE', 'PKCS12'],
+      ['TOKEN_VERSION', 'v2'],
+      ['SECRET_ENGINE', 'kv2'],
+      ['SECRET_BACKEND', 's3'],
+      ['ACCESS_TOKEN_TYPE', 'OAuth2'],
+      ['PASSWORD_RESET_TEMPLATE', 'reset-password2'],
+      ['SECRET_STORE', 'vault'],
+      ['PASSWORD_POLICY', 'strong'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(false);
+    for (const [name, value] of [
+      ['PASSWORD_TEMPLATE', 'hunter2'],
+      ['PASSWORD_FORMAT', 'hunter2'],
+      ['PASSWORD_STRATEGY', 'hunter2'],
+      ['PASSWORD_TYPE', 'Summer2024'],
+      ['PASSWORD_NAME', 'welcome1'],
+      ['TOKEN_SCOPE', 'Password123'],
+      ['SECRET_STORE', 'hunter2'],
+      ['PASSWORD_POLICY', 'hunter2'],
+      ['PASSWORD_COMPLEXITY', 'hunter2'],
+      ['PASSWORD2', 'hunter2'],
     ])
       expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
   });

@@ -232,6 +232,8 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
         "password = input('",
         'password=${A:?',
         'password = a[:b',
+        // a nested key's parent, its text's keys read once with their indentation
+        ['csrf:\n', '  token-id: 3f2504e0-4f89-11d3-9a0c-0305e82c3301\n'] as const,
       ],
     ],
     [
@@ -313,10 +315,20 @@ describe('the secret rules on 8 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
       "labels in one line of JSON and Android's strings",
       [['{', '"a": "Password", '] as const, '{"password": "Passwort", "b": {', '<string name="password">Password</string>'],
     ],
-    // PHP's connections, a template literal never closed after a fallback, passwd lines under a setting's name
+    // PHP's connections, a template literal never closed after a fallback, passwd lines under a setting's name; the calls that take
+    // a password by its position after a count of arguments (redis-py's fourth, Ruby's Net::SMTP's fifth), each argument read once
     [
-      "PHP's connections, template literals and passwd lines",
-      ['new PDO(a, b, ', 'mysqli_connect(a, b, ', 'token = a.b || `c ', 'passwd: a:x:1:1:b:c:d\n'],
+      "PHP's connections, template literals, passwd lines, calls' positions and Redis URLs",
+      [
+        'new PDO(a, b, ',
+        'mysqli_connect(a, b, ',
+        'token = a.b || `c ',
+        'passwd: a:x:1:1:b:c:d\n',
+        'redis.Redis(a, b, ',
+        'Net::SMTP.start(a, b, ',
+        // a Redis URL's user, read once from its scheme
+        'rediss://a@b ',
+      ],
     ],
     // a database's connect, its port before the user; a join's list never closed, 16 pieces at most; a catalogue under a password's name
     [

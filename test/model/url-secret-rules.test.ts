@@ -63,6 +63,23 @@ describe('the secret rules of URLs and connect strings', () => {
     );
   });
 
+  it("find a Redis URL's password written as its user, as Lettuce reads one (redis://<password>@host); not a user's name, nor a reference", () => {
+    expectRule(
+      'redis-url-password',
+      [
+        'RedisClient client = RedisClient.create("redis://Xk9vQ2mLr7pT@redis:6379/0");',
+        'spring.data.redis.url=rediss://hunter2pw@cache.example.com:6380',
+      ],
+      [
+        "r = redis.from_url('redis://default@redis:6379/0')",
+        'REDIS_URL=redis://cache-user@redis:6379/0',
+        'REDIS_URL=redis://$(REDIS_PASSWORD)@redis:6379',
+        'REDIS_URL=redis://redis:6379/0',
+      ],
+    );
+    expect(detectSecret('REDIS_URL=redis://:Xk9vQ2mLr7pT@redis:6379/0')?.rule.id).toBe('url-credentials');
+  });
+
   it("leave a connect string code builds with a format string alone (printf's %s, Python's %(name)s, {} and {password}), and find a password written beside a placeholder", () => {
     expectRule(
       'url-credentials',

@@ -1,0 +1,34 @@
+/** How the secret-setting rule reads a setting written as text (lib/model/secret-setting-text.ts). */
+import { describe, expect, it } from 'vitest';
+import { detectSecret } from '../../lib/model/secret-rules.js';
+import { expectRule } from '../helpers/secret-rules.js';
+
+describe('a YAML key nested under another', () => {
+  it("is judged by the name it has with its parent's when its last word is said by the words before it: a CSRF token's id, a TLS Secret's name", () => {
+    expectRule(
+      'secret-setting',
+      [
+        // a CSRF token's id of a password's mix, a token's id under another parent, and one at the top
+        'csrf:\n  token-id: Xk9vQ2mLr7pT\n',
+        'vault:\n  token-id: 3f2504e0-4f89-11d3-9a0c-0305e82c3301\n',
+        'token-id: 3f2504e0-4f89-11d3-9a0c-0305e82c3301\n',
+        // a sibling of the parent, not its child
+        'csrf:\n  enabled: true\ntoken-id: 3f2504e0-4f89-11d3-9a0c-0305e82c3301\n',
+        // a secret's own name is one whatever encloses it: a bound's parent makes no password a number of a bound
+        'jwt:\n  secret: my-jwt-secret\n',
+        'max:\n  password: 12345678\n',
+        'csrf:\n  password: hunter2xyz\n',
+      ],
+      [
+        'csrf:\n  token-id: 3f2504e0-4f89-11d3-9a0c-0305e82c3301\n',
+        'security:\n  csrf:\n    enabled: true\n    token-id: authenticate\n  other: x\n',
+        'xsrf:\n  - token-id: 3f2504e0-4f89-11d3-9a0c-0305e82c3301\n',
+        'ingress:\n  tls:\n    secret: web-tls\n',
+      ],
+    );
+  });
+
+  it('says the setting by its own name, as written', () => {
+    expect(detectSecret('csrf:\n  token-id: Xk9vQ2mLr7pT\n')?.setting).toBe('token-id');
+  });
+});
