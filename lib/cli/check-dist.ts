@@ -11,6 +11,8 @@ import { readFingerprint, startFingerprint, unchangedSinceRecorded } from './fin
 import { compilerDigests, projectDigests } from './digests.js';
 import { heldRecords } from './reuse.js';
 import { currentLine, reportCurrent } from './fast.js';
+import { printProblems } from './print.js';
+import { foreignFilesProblem } from '../synth/disk.js';
 
 /** Compares dist/ and the schema file with what the stage files make (with the render cache, unless `noCache`); the files out of date on stderr. */
 export function checkDist(io: Io, noCache: boolean | undefined): ExitCode {
@@ -36,7 +38,10 @@ export function checkDist(io: Io, noCache: boolean | undefined): ExitCode {
   );
   const { tree } = compiled;
   const schemaStale = schemaOnDisk(root) !== schemaText();
-  const lines = [...comparison.staleFiles(compiled), ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : [])];
+  const { stale, foreign } = comparison.compare(compiled);
+  // said whether or not dist/ is current, as synth says it: kubectl apply -f reads them
+  if (foreign.length) printProblems(io, [foreignFilesProblem(foreign)]);
+  const lines = [...stale, ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : [])];
   if (lines.length) {
     io.stderr.write(`${lines.join('\n')}\n${counted(lines.length, 'file')} out of date; run: npm run synth\n`);
     return ExitCode.checkFailed;
@@ -49,6 +54,7 @@ export function checkDist(io: Io, noCache: boolean | undefined): ExitCode {
     digests,
     schema: { file: SCHEMA_FILE, text: schemaText() },
     stages: project.stages.length,
+    foreign,
     ...heldRecords(replaced, inputs, project.stages),
   });
   io.stdout.write(

@@ -13,7 +13,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '../errors.js';
 import { needsRecovery } from '../synth/recover.js';
-import { DIST_DIR } from '../synth/disk.js';
+import { DIST_DIR, foreignFilesProblem } from '../synth/disk.js';
 import { ENVIRONMENTS_DIR, forgetCompilerDigests, keepNewDigests } from './digests.js';
 import { unchangedSinceRecorded, type Fingerprint, type StageRecord } from './fingerprint.js';
 import { acquireLock, commandRan, releaseHeldLocks } from './lock.js';
@@ -76,6 +76,7 @@ export function printTotal(io: Io, reports: readonly StageReport[], verbose = fa
  */
 export function reportCurrent(unchanged: Fingerprint, io: Io): ExitCode {
   keepNewDigests(io.cwd);
+  if (unchanged.foreign?.length) printProblems(io, [foreignFilesProblem(unchanged.foreign)]);
   io.stdout.write(currentLine(unchanged.stages, unchanged.files));
   return ExitCode.ok;
 }

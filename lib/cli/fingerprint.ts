@@ -34,7 +34,7 @@ import {
 
 export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
 /** Bumped whenever what a fingerprint covers changes, so that an older file never matches. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** What the fingerprint file holds. */
 export interface Fingerprint {
@@ -46,6 +46,11 @@ export interface Fingerprint {
   /** For check's message: the stages and the generated files. */
   readonly stages: number;
   readonly files: number;
+  /**
+   * The entries of `dist/` stagecraft did not write, as the command that recorded this fingerprint
+   * found them (`dist/qa/notes.md`), which check answering from it says again. @default - none
+   */
+  readonly foreign?: readonly string[];
   /**
    * What `npm run synth` prints when nothing changed, recorded by a full synthesis when `dist/`
    * holds only generated files (no warning about foreign files to repeat).
@@ -107,6 +112,8 @@ export interface Recorded {
   /** A project file the command writes or checks itself (the stage-file schema), and its expected text. */
   readonly schema: { readonly file: string; readonly text: string };
   readonly stages: number;
+  /** The entries of `dist/` the command found stagecraft did not write (`DistDifference.foreign`, from the root). @default - none */
+  readonly foreign?: readonly string[];
   /** What synth printed, as when run again with nothing changed. */
   readonly synthOutput?: { readonly stdout: string; readonly stderr: string };
   /** What synth printed per stage (see `Fingerprint.synthStages`); only kept when dist/ has no foreign file. */
@@ -137,7 +144,7 @@ export function startFingerprint(
   { project, compiler }: InputDigests = { project: projectDigests(root), compiler: compilerDigests() },
 ): { record(r: Recorded): boolean } {
   return {
-    record({ distDir, tree, digests, wrote = false, schema, stages, synthOutput, synthStages, synthFooter, kept }) {
+    record({ distDir, tree, digests, wrote = false, schema, stages, foreign: found = [], synthOutput, synthStages, synthFooter, kept }) {
       const path = join(root, FINGERPRINT_FILE);
       // best effort: a project that cannot be written (read-only, a full disk, a file size limit)
       // keeps no fingerprint, and the command's answer stands (the next check compiles in full)
@@ -193,6 +200,7 @@ export function startFingerprint(
         dist,
         stages,
         files,
+        ...(foreign && found.length ? { foreign: found } : {}),
         ...(synthOutput && !foreign ? { synthOutput } : {}),
         ...(synthStages && !foreign ? { synthStages, synthFooter } : {}),
       };

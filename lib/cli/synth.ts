@@ -226,6 +226,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       distDir: DIST_DIR,
       tree: new Map(),
       digests: written.digests,
+      foreign: written.foreignFiles,
       wrote: true,
       schema: { file: SCHEMA_FILE, text: schema },
       stages: project.stages.length,
@@ -319,7 +320,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       io,
       reports,
       verbose,
-      compiled.notices.length + pruned.length + [deliveryStale, written.foreignFiles, written.replacedLinks].filter(Boolean).length,
+      compiled.notices.length +
+        pruned.length +
+        [deliveryStale, written.foreignFiles.length > 0, written.replacedLinks].filter(Boolean).length,
     );
     return ExitCode.ok;
   },

@@ -45,7 +45,7 @@ import { ProblemsError } from '../errors.js';
 import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import type { StageFileTree } from './file-content.js';
-import { TX_DIR, isKeptAside, present, scanDir, tmpPath, type DistTree, type WriteOptions } from './disk.js';
+import { TX_DIR, foreignAtRoot, present, tmpPath, type DistTree, type WriteOptions } from './disk.js';
 import { finish } from './finish.js';
 import { JOURNAL_FILE, directoryId, writeJournal, type Journal, type Rename } from './journal.js';
 import { planProjectFiles, stageProjectFiles } from './project-files.js';
@@ -191,12 +191,12 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     if (o.removeOthers && existsSync(dist)) {
       for (const entry of readdirSync(dist).sort()) {
         if (entry === TX_DIR || staged.has(entry) || o.keep?.includes(entry)) continue;
-        const st = lstatSync(join(dist, entry));
         // what a write kept aside may hold a generated file a user wrote over in place: a foreign entry, never removed
-        if (st.isDirectory() && !isKeptAside(entry) && scanDir(join(dist, entry)).owned.length > 0) {
+        const left = foreignAtRoot(dist, entry);
+        if (left === undefined) {
           stage(entry, new Map());
           removed.push(entry);
-        } else foreign.push(`${o.distDir}/${entry}${st.isDirectory() ? '/' : ''}`);
+        } else foreign.push(`${o.distDir}/${left}`);
       }
     }
     const files = o.files ?? new Map<string, string>();

@@ -24,7 +24,7 @@ describe('npm run check, stage by stage', () => {
     const project = openProject(dir);
     const stageFiles = (stage: string) => readdirSync(join(dir, 'dist', stage)).filter((f) => f.endsWith('.yaml') || f.endsWith('.txt'));
     const current = comparingStages(project);
-    expect(current.staleFiles(compile(project, project.stages, { objects: false, keep: current.keep }))).toEqual([]);
+    expect(current.compare(compile(project, project.stages, { objects: false, keep: current.keep }))).toEqual({ stale: [], foreign: [] });
 
     // a file changed in one stage, one removed from another, a generated file added to a third,
     // and a stage directory no stage file makes any more
@@ -39,7 +39,9 @@ describe('npm run check, stage by stage', () => {
 
     const comparison = comparingStages(project);
     const compiled = compile(project, project.stages, { objects: false, keep: comparison.keep });
-    const lines = comparison.staleFiles(compiled);
+    const { stale: lines, foreign } = comparison.compare(compiled);
+    // the user's notes where an output file goes are left, and said so
+    expect(foreign).toEqual([`dist/lab/${replaced}`]);
     expect(lines).toEqual(staleFiles(project, compile(project, project.stages), true));
     expect(lines).toEqual(
       expect.arrayContaining([

@@ -63,7 +63,15 @@ describe('files in dist/ that stagecraft did not write', () => {
     // only the stage written is looked at
     expect(one.stderr).toContain(`${WARNING}dist/lab/NOTES.md, dist/lab/nodes/\n`);
     expect(foreignNow(dir)).toEqual(FOREIGN);
-    expect(run('check', [], dir)).toMatchObject({ code: 0 });
+    // check says what synth says of them (kubectl apply -f reads them), answering from the fingerprint or compiling
+    const listed = `${WARNING}dist/.git/, dist/.gitkeep, dist/README.md, dist/lab/NOTES.md, dist/lab/nodes/, dist/notastage/, dist/shared-patches/\n`;
+    for (const args of [['--no-cache'], []]) {
+      const check = run('check', args, dir);
+      expect(check).toMatchObject({ code: 0, stdout: expect.stringMatching(/^dist\/ is current: /) });
+      expect(check.stderr).toContain(listed);
+    }
+    expect(run('synth', [], dir).stderr).toContain(listed);
+    expect(run('check', [], dir).stderr).toContain(listed);
   });
 
   it("a stage's output is removed with its stage file, but not the files beside it that stagecraft did not write", () => {
