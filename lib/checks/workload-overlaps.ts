@@ -8,7 +8,7 @@
  * Kubernetes's documentation says not to overlap them: a warning, as the API server accepts them.
  * Pure.
  */
-import { objectHandle, type KubeObject } from '../model/object.js';
+import { objectHandle, recordsIn, type KubeObject } from '../model/object.js';
 import { finder, type Finding } from './finding.js';
 import type { ObjectIndex } from './object-index.js';
 import { formatLabels, formatSelector, workloadSelector } from './selectors.js';
@@ -20,15 +20,25 @@ const sameObject = (a: KubeObject, b: KubeObject) =>
   a.kind === b.kind && a.apiVersion === b.apiVersion && objectHandle(a) === objectHandle(b);
 
 /**
+ * Whether a controller made `o` (its `ownerReferences` name one: a Deployment's ReplicaSet, that
+ * one's Pod, exported from a cluster): its owner's selector matches it by design, and it is
+ * api/owner-reference's to remove, not a workload of its own to relabel.
+ */
+const controlled = (o: KubeObject) => recordsIn(o.metadata.ownerReferences).some((r) => r.controller === true);
+
+/**
  * The warning of workload `o` (a Deployment, ReplicaSet, StatefulSet, DaemonSet or
  * ReplicationController: a Job's selector is one Kubernetes generates) whose selector matches the
  * pod template of another workload of its namespace `ns`, at its selector; none otherwise.
  */
 export function workloadOverlaps(o: KubeObject, ns: string, index: ObjectIndex): Finding[] {
   const selector = o.kind === 'Job' ? undefined : workloadSelector(o);
-  if (!selector || (Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0)) return [];
-  // by their heads and labels: a cached app's workload is not read for its kind and name
-  const others = index.podLabelsSelected(ns, selector).filter((w) => w.object !== o && !sameObject(w.object, o));
+  if (!selector || (Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0) || controlled(o)) return [];
+  // by their heads and labels: a cached app's workload is not read for its kind and name, nor for its owners unless it
+  // overlaps (their identities are the lookup's, so a change of its owners is seen)
+  const others = index
+    .podLabelsSelected(ns, selector)
+    .filter((w) => w.object !== o && !sameObject(w.object, o) && !controlled(index.workload(w.object)?.object ?? w.object));
   if (others.length === 0) return [];
   // a Pod is its own template
   const named = others.map(

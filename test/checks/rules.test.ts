@@ -70,6 +70,13 @@ describe('workloads whose selectors overlap', () => {
     ]);
   });
 
+  it("leaves what a workload's controller made to api/owner-reference: a Deployment's exported ReplicaSet and its Pod are not the Deployment's overlap, nor the Pod the ReplicaSet's", () => {
+    expect(codedFindingsIn(['rules/workload-overlap-owned.yaml']).map((l) => l.split(': ')[0])).toEqual([
+      'api/owner-reference rules/workload-overlap-owned.yaml:28:5',
+      'api/owner-reference rules/workload-overlap-owned.yaml:57:5',
+    ]);
+  });
+
   it('takes selectors of their own tracks under one Service, and a Job beside them (its selector is generated)', () => {
     expect(codedFindingsIn(['rules/workload-overlap-pass.yaml'])).toEqual([]);
   });
