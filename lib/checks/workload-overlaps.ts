@@ -26,6 +26,12 @@ const sameObject = (a: KubeObject, b: KubeObject) =>
  */
 const controlled = (o: KubeObject) => recordsIn(o.metadata.ownerReferences).some((r) => r.controller === true);
 
+/** The command that deletes workload `o` and leaves its pods running, in its namespace when it names one (else kubectl's context's). */
+const deleteCommand = (o: KubeObject) => {
+  const ns = o.metadata.namespace;
+  return `kubectl delete ${o.kind.toLowerCase()} ${String(o.metadata.name)}${typeof ns === 'string' && ns !== '' ? ` -n ${ns}` : ''} --cascade=orphan`;
+};
+
 /**
  * The warning of workload `o` (a Deployment, ReplicaSet, StatefulSet, DaemonSet or
  * ReplicationController: a Job's selector is one Kubernetes generates) whose selector matches the
@@ -50,7 +56,7 @@ export function workloadOverlaps(o: KubeObject, ns: string, index: ObjectIndex):
         OVERLAP,
         selector.path,
         `selects the pods ${formatSelector(selector)}, which ${named.join(', ')} ${others.length === 1 ? 'matches' : 'match'} too: Kubernetes takes both, but whatever finds this ${o.kind}'s pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get and logs -l, a Service or PodDisruptionBudget written with it), and each controller adopts the other's orphaned pods`,
-        `give each workload's pods a label of their own that its selector names (the app's instance label, app.kubernetes.io/instance, which stagecraft writes on every pod template of an app); a selector cannot change: delete the ${o.kind} (kubectl delete ${o.kind.toLowerCase()} ${String(o.metadata.name)} --cascade=orphan) before the apply that changes it`,
+        `relabel the other's pods so that this selector matches them no more, or give this ${o.kind}'s pods a label of their own that its selector names (a stack's workload selects as its stack writes it: relabel the other's; a manifests app's pod templates are as written, with no label of stagecraft's); a selector cannot change: delete the workload whose selector changes before the apply, its pods left running (for this one: ${deleteCommand(o)})`,
       ),
       severity: 'warning',
     },
