@@ -9,7 +9,7 @@
  * Pure.
  */
 import { objectHandle, recordsIn, type KubeObject } from '../model/object.js';
-import { finder, type Finding } from './finding.js';
+import { finder, listed, type Finding } from './finding.js';
 import type { ObjectIndex } from './object-index.js';
 import { formatLabels, formatSelector, workloadSelector } from './selectors.js';
 
@@ -55,7 +55,7 @@ export function workloadOverlaps(o: KubeObject, ns: string, index: ObjectIndex):
       ...finder(o)(
         OVERLAP,
         selector.path,
-        `selects the pods ${formatSelector(selector)}, which ${named.join(', ')} ${others.length === 1 ? 'matches' : 'match'} too: Kubernetes takes both, but whatever finds this ${o.kind}'s pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get and logs -l, a Service or PodDisruptionBudget written with it), and each controller adopts the other's orphaned pods`,
+        `selects the pods ${formatSelector(selector)}, which ${listed(named)} ${others.length === 1 ? 'matches' : 'match'} too: Kubernetes takes both, but whatever finds this ${o.kind}'s pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get and logs -l, a Service or PodDisruptionBudget written with it), and each controller adopts the other's orphaned pods`,
         `relabel the other's pods so that this selector matches them no more, or give this ${o.kind}'s pods a label of their own that its selector names (a stack's workload selects as its stack writes it: relabel the other's; a manifests app's pod templates are as written, with no label of stagecraft's); a selector cannot change: delete the workload whose selector changes before the apply, its pods left running (for this one: ${deleteCommand(o)})`,
       ),
       severity: 'warning',

@@ -102,6 +102,16 @@ describe('workloads whose selectors overlap', () => {
     ]);
   });
 
+  it('lists ten of the workloads a selector matches, and how many more: forty that each select tier=backend say 39 names each no more', () => {
+    const objects = Array.from({ length: 40 }, (_, i) =>
+      deployment(`svc${i}`, { tier: 'backend', component: `svc${i}` }, { tier: 'backend' }),
+    );
+    const found = overlaps(objects);
+    expect(found).toHaveLength(40);
+    expect(found[0].message).toContain('the pod template of Deployment svc10 (tier=backend, component=svc10) and 29 more match too: ');
+    expect(Math.max(...found.map((f) => f.message.length))).toBeLessThan(1200);
+  });
+
   it('takes selectors of their own tracks under one Service, and a Job beside them (its selector is generated)', () => {
     expect(codedFindingsIn(['rules/workload-overlap-pass.yaml'])).toEqual([]);
   });
