@@ -83,10 +83,11 @@ export interface OneContainerPodProps {
 
 /**
  * The group of a claim a non-root container writes: a mount, not read-only, of a `persistentVolumeClaim`
- * or generic `ephemeral` volume, or of no volume the pod lists (a StatefulSet's `volumeClaimTemplates`).
- * A claim's file system belongs to root (the kubelet gives it the pod's `fsGroup` only when the pod has
- * one), so without a group the app's writes fail with "permission denied". Its `runAsGroup`, else its
- * user's number, else `CLAIM_GROUP`; undefined when it writes none.
+ * volume (not read-only either) or generic `ephemeral` volume, or of no volume the pod lists (a
+ * StatefulSet's `volumeClaimTemplates`). A claim's file system belongs to root (the kubelet gives it
+ * the pod's `fsGroup` only when the pod has one), so without a group the app's writes fail with
+ * "permission denied". Its `runAsGroup`, else its user's number, else `CLAIM_GROUP`; undefined when
+ * it writes none.
  */
 function claimGroup(props: OneContainerPodProps): number | undefined {
   const { runAsUser, runAsGroup, runAsNonRoot } = props.securityContext;
@@ -94,7 +95,11 @@ function claimGroup(props: OneContainerPodProps): number | undefined {
   const volumes = new Map((props.volumes ?? []).map((v) => [v.name, v]));
   const written = (props.volumeMounts ?? []).some((m) => {
     const v = volumes.get(m.name);
-    return m.readOnly !== true && (v === undefined || v.persistentVolumeClaim !== undefined || v.ephemeral !== undefined);
+    // a claim the pod mounts read-only (persistentVolumeClaim.readOnly) is read only, whatever the mount says
+    return (
+      m.readOnly !== true &&
+      (v === undefined || (v.persistentVolumeClaim !== undefined && v.persistentVolumeClaim.readOnly !== true) || v.ephemeral !== undefined)
+    );
   });
   return written ? (runAsGroup ?? runAsUser ?? CLAIM_GROUP) : undefined;
 }

@@ -38,6 +38,8 @@ describe('oneContainerPod', () => {
     expect(fsGroup({ runAsNonRoot: true })).toBe(CLAIM_GROUP);
     const ephemeral = { name: 'data', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'] } } } };
     expect(fsGroup(RESTRICTED_CONTAINER, [ephemeral])).toBe(RESTRICTED_CONTAINER.runAsGroup);
+    // a claim the pod mounts read-only is not written, though its mount does not say so
+    expect(fsGroup(RESTRICTED_CONTAINER, [{ name: 'data', persistentVolumeClaim: { claimName: 'kv', readOnly: true } }])).toBeUndefined();
   });
 
   it('writes the RuntimeDefault seccomp profile, no API token, IfNotPresent, and a writable /tmp beside a read-only root', () => {
