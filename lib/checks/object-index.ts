@@ -168,9 +168,7 @@ export class ObjectIndex {
 
   /** The workloads in `ns` whose pod template matches a LabelSelector (an empty one matches all). */
   workloadsSelected(ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>): readonly Workload[] {
-    const found = this.pods.selected(ns, selector);
-    this.note(['selected', ns, { matchLabels: selector.matchLabels, matchExpressions: selector.matchExpressions }], found);
-    return found.map(this.resolve);
+    return this.selected(ns, selector).map(this.resolve);
   }
 
   /**
@@ -178,6 +176,11 @@ export class ObjectIndex {
    * each as its object's head (a cached app's stand-in: kind and name, unread) and its pods' labels.
    */
   podLabelsSelected(ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>): readonly Pick<Slot, 'object' | 'labels'>[] {
+    return this.selected(ns, selector);
+  }
+
+  /** The slots of the workloads in `ns` whose pod template matches the selector, the lookup traced. */
+  private selected(ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>): readonly Slot[] {
     const found = this.pods.selected(ns, selector);
     this.note(['selected', ns, { matchLabels: selector.matchLabels, matchExpressions: selector.matchExpressions }], found);
     return found;

@@ -126,20 +126,24 @@ function checkDisruptionBudget(o: KubeObject, ns: string, index: ObjectIndex, ou
       ),
       severity: 'warning',
     });
-  const { maxUnavailable: maxU, minAvailable: minA } = spec;
-  if (maxU === 0 || maxU === '0%') blocks(['spec', 'maxUnavailable'], `maxUnavailable is ${JSON.stringify(maxU)}`);
-  else if (minA === '100%') blocks(['spec', 'minAvailable'], 'minAvailable is 100%');
-  else if (typeof minA === 'number') {
+  /** The replicas the workloads it covers run, when each says (a DaemonSet's are its nodes'). */
+  const replicas = () => {
     const counts = selected.map((w) => replicasOf(w, ns, index));
-    if (counts.every((n) => n !== undefined)) {
-      const total = (counts as number[]).reduce((a, b) => a + b, 0);
-      // no pod to evict (replicas 0): no drain waits for one
-      if (total > 0 && minA >= total) {
-        blocks(
-          ['spec', 'minAvailable'],
-          `minAvailable ${minA} is at least the ${total} replica${total === 1 ? '' : 's'} it covers (${selected.map((w) => `${w.object.kind} ${objectHandle(w.object)}`).join(', ')})`,
-        );
-      }
+    return counts.every((n) => n !== undefined) ? (counts as number[]).reduce((a, b) => a + b, 0) : undefined;
+  };
+  const { maxUnavailable: maxU, minAvailable: minA } = spec;
+  // no pod to evict (every workload it covers scaled to 0): no drain waits for one, whatever the budget
+  if (maxU === 0 || maxU === '0%') {
+    if (replicas() !== 0) blocks(['spec', 'maxUnavailable'], `maxUnavailable is ${JSON.stringify(maxU)}`);
+  } else if (minA === '100%') {
+    if (replicas() !== 0) blocks(['spec', 'minAvailable'], 'minAvailable is 100%');
+  } else if (typeof minA === 'number') {
+    const total = replicas();
+    if (total !== undefined && total > 0 && minA >= total) {
+      blocks(
+        ['spec', 'minAvailable'],
+        `minAvailable ${minA} is at least the ${total} replica${total === 1 ? '' : 's'} it covers (${selected.map((w) => `${w.object.kind} ${objectHandle(w.object)}`).join(', ')})`,
+      );
     }
   }
 }

@@ -8,8 +8,8 @@
  * Kubernetes's documentation says not to overlap them: a warning, as the API server accepts them.
  * Pure.
  */
-import { objectHandle, type KubeObject } from '../model/object.js';
-import { finder, type Finding } from './finding.js';
+import { objectHandle, recordsIn, type KubeObject } from '../model/object.js';
+import { finder, listed, type Finding } from './finding.js';
 import type { ObjectIndex } from './object-index.js';
 import { formatLabels, formatSelector, workloadSelector } from './selectors.js';
 
@@ -20,15 +20,31 @@ const sameObject = (a: KubeObject, b: KubeObject) =>
   a.kind === b.kind && a.apiVersion === b.apiVersion && objectHandle(a) === objectHandle(b);
 
 /**
+ * Whether a controller made `o` (its `ownerReferences` name one: a Deployment's ReplicaSet, that
+ * one's Pod, exported from a cluster): its owner's selector matches it by design, and it is
+ * api/owner-reference's to remove, not a workload of its own to relabel.
+ */
+const controlled = (o: KubeObject) => recordsIn(o.metadata.ownerReferences).some((r) => r.controller === true);
+
+/** The command that deletes workload `o` and leaves its pods running, in its namespace when it names one (else kubectl's context's). */
+const deleteCommand = (o: KubeObject) => {
+  const ns = o.metadata.namespace;
+  return `kubectl delete ${o.kind.toLowerCase()} ${String(o.metadata.name)}${typeof ns === 'string' && ns !== '' ? ` -n ${ns}` : ''} --cascade=orphan`;
+};
+
+/**
  * The warning of workload `o` (a Deployment, ReplicaSet, StatefulSet, DaemonSet or
  * ReplicationController: a Job's selector is one Kubernetes generates) whose selector matches the
  * pod template of another workload of its namespace `ns`, at its selector; none otherwise.
  */
 export function workloadOverlaps(o: KubeObject, ns: string, index: ObjectIndex): Finding[] {
   const selector = o.kind === 'Job' ? undefined : workloadSelector(o);
-  if (!selector || (Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0)) return [];
-  // by their heads and labels: a cached app's workload is not read for its kind and name
-  const others = index.podLabelsSelected(ns, selector).filter((w) => w.object !== o && !sameObject(w.object, o));
+  if (!selector || (Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0) || controlled(o)) return [];
+  // by their heads and labels: a cached app's workload is not read for its kind and name, nor for its owners unless it
+  // overlaps (their identities are the lookup's, so a change of its owners is seen)
+  const others = index
+    .podLabelsSelected(ns, selector)
+    .filter((w) => w.object !== o && !sameObject(w.object, o) && !controlled(index.workload(w.object)?.object ?? w.object));
   if (others.length === 0) return [];
   // a Pod is its own template
   const named = others.map(
@@ -39,8 +55,8 @@ export function workloadOverlaps(o: KubeObject, ns: string, index: ObjectIndex):
       ...finder(o)(
         OVERLAP,
         selector.path,
-        `selects the pods ${formatSelector(selector)}, which ${named.join(', ')} ${others.length === 1 ? 'matches' : 'match'} too: Kubernetes takes both, but whatever finds this ${o.kind}'s pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get and logs -l, a Service or PodDisruptionBudget written with it), and each controller adopts the other's orphaned pods`,
-        `give each workload's pods a label of their own that its selector names (the app's instance label, app.kubernetes.io/instance, which stagecraft writes on every pod template of an app); a selector cannot change: delete the ${o.kind} (kubectl delete ${o.kind.toLowerCase()} ${String(o.metadata.name)} --cascade=orphan) before the apply that changes it`,
+        `selects the pods ${formatSelector(selector)}, which ${listed(named)} ${others.length === 1 ? 'matches' : 'match'} too: Kubernetes takes both, but whatever finds this ${o.kind}'s pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get and logs -l, a Service or PodDisruptionBudget written with it), and each controller adopts the other's orphaned pods`,
+        `relabel the other's pods so that this selector matches them no more, or give this ${o.kind}'s pods a label of their own that its selector names (a stack's workload selects as its stack writes it: relabel the other's; a manifests app's pod templates are as written, with no label of stagecraft's); a selector cannot change: delete the workload whose selector changes before the apply, its pods left running (for this one: ${deleteCommand(o)})`,
       ),
       severity: 'warning',
     },

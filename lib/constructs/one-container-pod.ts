@@ -9,6 +9,13 @@ import type { k8s } from '../k8s.js';
 /** Where a container with a read-only root filesystem gets a writable directory (an emptyDir). */
 export const TMP_MOUNT = '/tmp';
 
+/**
+ * The group a claim the container writes is given to (`fsGroup`) when its security context names
+ * neither its group nor its user (a non-root user the image's USER names): any group serves, since
+ * the kubelet adds `fsGroup` to the groups of each of the pod's processes; `RESTRICTED_CONTAINER`'s.
+ */
+export const CLAIM_GROUP = 10001;
+
 /** A copy of a list, or undefined when it is empty or missing (the output has no empty lists). */
 export const orUndefined = <T>(list: readonly T[] | undefined): T[] | undefined => (list?.length ? [...list] : undefined);
 
@@ -52,7 +59,7 @@ export interface OneContainerPodProps {
   readonly imagePullSecrets?: readonly string[];
   /**
    * Group that owns the pod's volumes, so that a non-root user can write to a claim (and read secret files).
-   * @default - the container's `runAsGroup` when it runs as non-root and writes a claim (`claimWritten`), else none
+   * @default - when it runs as non-root and writes a claim, its `runAsGroup`, else its `runAsUser`, else `CLAIM_GROUP` (`claimGroup`); else none
    */
   readonly fsGroup?: number;
   /** @default - Kubernetes' default (`Always`, which a Job's pods may not have: a CronJob gives its own) */
@@ -75,19 +82,26 @@ export interface OneContainerPodProps {
 }
 
 /**
- * Whether a non-root container writes a claim: a mount, not read-only, of a `persistentVolumeClaim`
- * volume or of no volume the pod lists (a StatefulSet's `volumeClaimTemplates`). A claim's file
- * system belongs to root (the kubelet gives it the pod's `fsGroup` only when the pod has one), so
- * without a group the app's writes fail with "permission denied".
+ * The group of a claim a non-root container writes: a mount, not read-only, of a `persistentVolumeClaim`
+ * volume (not read-only either) or generic `ephemeral` volume, or of no volume the pod lists (a
+ * StatefulSet's `volumeClaimTemplates`). A claim's file system belongs to root (the kubelet gives it
+ * the pod's `fsGroup` only when the pod has one), so without a group the app's writes fail with
+ * "permission denied". Its `runAsGroup`, else its user's number, else `CLAIM_GROUP`; undefined when
+ * it writes none.
  */
-function claimWritten(props: OneContainerPodProps): boolean {
-  const { runAsUser, runAsNonRoot } = props.securityContext;
-  if (runAsUser === 0 || (runAsUser === undefined && runAsNonRoot !== true)) return false;
+function claimGroup(props: OneContainerPodProps): number | undefined {
+  const { runAsUser, runAsGroup, runAsNonRoot } = props.securityContext;
+  if (runAsUser === 0 || (runAsUser === undefined && runAsNonRoot !== true)) return undefined;
   const volumes = new Map((props.volumes ?? []).map((v) => [v.name, v]));
-  return (props.volumeMounts ?? []).some((m) => {
+  const written = (props.volumeMounts ?? []).some((m) => {
     const v = volumes.get(m.name);
-    return m.readOnly !== true && (v === undefined || v.persistentVolumeClaim !== undefined);
+    // a claim the pod mounts read-only (persistentVolumeClaim.readOnly) is read only, whatever the mount says
+    return (
+      m.readOnly !== true &&
+      (v === undefined || (v.persistentVolumeClaim !== undefined && v.persistentVolumeClaim.readOnly !== true) || v.ephemeral !== undefined)
+    );
   });
+  return written ? (runAsGroup ?? runAsUser ?? CLAIM_GROUP) : undefined;
 }
 
 /**
@@ -118,7 +132,7 @@ export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
     topologySpreadConstraints: orUndefined(props.topologySpreadConstraints),
     securityContext: {
       seccompProfile: { type: 'RuntimeDefault' },
-      fsGroup: props.fsGroup ?? (claimWritten(props) ? props.securityContext.runAsGroup : undefined),
+      fsGroup: props.fsGroup ?? claimGroup(props),
     },
     initContainers: orUndefined(props.initContainers?.map(withPodFields)),
     containers: [props.container, ...(props.sidecars ?? [])].map(withPodFields),

@@ -181,11 +181,17 @@ function crossStageProblems(
       return why ? [{ s, o, why }] : [];
     })[0];
     if (shared) {
-      // at the namespace: that names it, the later stage's, else the earlier's, which names the later's own
-      const [by, at, other, taken] = claims.namespace
-        ? [stage, claims.namespace, shared.s, shared.o.namespace]
-        : [shared.s, shared.o.namespace!, stage, undefined];
-      const as = taken ? `as stage ${other} does (${where(taken)})` : `stage ${other}'s own (its default: its file names none)`;
+      // at the namespace: that names another's, the later stage's, else the earlier's, which names the later's own (its
+      // default, or named as its own: zeta's namespace: zeta is where it belongs, so alpha's namespace: zeta is refused)
+      const [by, at, other, taken] =
+        claims.namespace && claims.namespace.value !== stage
+          ? [stage, claims.namespace, shared.s, shared.o.namespace]
+          : [shared.s, shared.o.namespace!, stage, claims.namespace];
+      const as = !taken
+        ? `stage ${other}'s own (its default: its file names none)`
+        : taken.value === other
+          ? `stage ${other}'s own (${where(taken)})`
+          : `as stage ${other} does (${where(taken)})`;
       problems.push({
         code: SHARED_NAMESPACE,
         location: at.at,

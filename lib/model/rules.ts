@@ -580,7 +580,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/workload-overlap': {
     short: "A workload's selector matching another workload's pods in its namespace (warning)",
-    help: "The API server takes both, and each controller keeps to the pods it owns, but whatever finds the workload's pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get/logs -l), and each adopts the other's orphans. Give each workload's pods a label of their own that its selector names.",
+    help: "The API server takes both, and each controller keeps to the pods it owns, but whatever finds the workload's pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get/logs -l), and each adopts the other's orphans. Relabel the other's pods, or give this workload's pods a label of their own that its selector names (a stack's workload selects as its stack writes it). What a controller made (a Deployment's exported ReplicaSets and Pods) is api/owner-reference's, not an overlap.",
     mirrors: 'Deployment docs: do not overlap labels or selectors with other controllers',
   },
   'refs/pdb-selector': {

@@ -202,6 +202,38 @@ describe('a disruption budget over an autoscaled Deployment (no spec.replicas: i
   });
 });
 
+describe('a disruption budget over a Deployment scaled to 0 (no pod: no drain waits for one)', () => {
+  const objects = (replicas: number, budget: Record<string, unknown>): KubeObject[] => [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        replicas,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] } },
+      },
+    },
+    {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { ...budget, selector: { matchLabels: { app: 'web' } } },
+    },
+  ];
+  const drains = (replicas: number, budget: Record<string, unknown>) =>
+    checkObjects(objects(replicas, budget), { existingNamespaces: ['shop'] })
+      .findings.filter((f) => f.code === 'refs/pdb-blocks-drain')
+      .map((f) => f.message.split(':')[0]);
+
+  it('says nothing of maxUnavailable 0 or minAvailable 100%, as of minAvailable 1, and warns of each again at one replica', () => {
+    for (const budget of [{ maxUnavailable: 0 }, { maxUnavailable: '0%' }, { minAvailable: '100%' }, { minAvailable: 1 }]) {
+      expect(drains(0, budget)).toEqual([]);
+      expect(drains(1, budget)).toHaveLength(1);
+    }
+  });
+});
+
 describe('a workload that an autoscaler scales', () => {
   const deployment = (replicas?: number | null): KubeObject => ({
     apiVersion: 'apps/v1',

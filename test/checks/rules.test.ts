@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { codedFindingsIn, objectsIn, MANIFESTS } from './helpers.js';
 import { join } from 'node:path';
+import { checkObjects } from '../../lib/checks/index.js';
+import type { KubeObject } from '../../lib/model/object.js';
 
 const serviceMonitorCrd = objectsIn(join(MANIFESTS, 'rules')).filter((o) => o.kind === 'CustomResourceDefinition');
 
@@ -68,6 +70,46 @@ describe('workloads whose selectors overlap', () => {
     expect(codedFindingsIn(['rules/workload-overlap-fire.yaml'])).toEqual([
       "refs/workload-overlap rules/workload-overlap-fire.yaml:8:5: Deployment api: spec.selector: selects the pods app=api, which the pod template of Deployment api-canary (app=api, track=canary), Pod debug (app=api) match too: Kubernetes takes both, but whatever finds this Deployment's pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get and logs -l, a Service or PodDisruptionBudget written with it), and each controller adopts the other's orphaned pods",
     ]);
+  });
+
+  it("leaves what a workload's controller made to api/owner-reference: a Deployment's exported ReplicaSet and its Pod are not the Deployment's overlap, nor the Pod the ReplicaSet's", () => {
+    expect(codedFindingsIn(['rules/workload-overlap-owned.yaml']).map((l) => l.split(': ')[0])).toEqual([
+      'api/owner-reference rules/workload-overlap-owned.yaml:28:5',
+      'api/owner-reference rules/workload-overlap-owned.yaml:57:5',
+    ]);
+  });
+
+  const deployment = (name: string, labels: Record<string, string>, selector = labels) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'week' },
+    spec: {
+      selector: { matchLabels: selector },
+      template: { metadata: { labels }, spec: { containers: [{ name, image: 'team/goapi:1.4' }] } },
+    },
+  });
+  const overlaps = (objects: readonly KubeObject[]) =>
+    checkObjects(objects, { existingNamespaces: ['week'] }).findings.filter((f) => f.code === 'refs/workload-overlap');
+
+  it("hints at relabelling either, since a stack's selector is its stack's, and deletes in the workload's namespace", () => {
+    // the service stack's goapi selects name=goapi; a manifests app's canary is labelled as written
+    const objects = [
+      deployment('goapi', { name: 'goapi', 'app.kubernetes.io/instance': 'goapi-week' }, { name: 'goapi' }),
+      deployment('goapi-canary', { name: 'goapi', track: 'canary' }),
+    ];
+    expect(overlaps(objects).map((f) => f.hint)).toEqual([
+      "relabel the other's pods so that this selector matches them no more, or give this Deployment's pods a label of their own that its selector names (a stack's workload selects as its stack writes it: relabel the other's; a manifests app's pod templates are as written, with no label of stagecraft's); a selector cannot change: delete the workload whose selector changes before the apply, its pods left running (for this one: kubectl delete deployment goapi -n week --cascade=orphan)",
+    ]);
+  });
+
+  it('lists ten of the workloads a selector matches, and how many more: forty that each select tier=backend say 39 names each no more', () => {
+    const objects = Array.from({ length: 40 }, (_, i) =>
+      deployment(`svc${i}`, { tier: 'backend', component: `svc${i}` }, { tier: 'backend' }),
+    );
+    const found = overlaps(objects);
+    expect(found).toHaveLength(40);
+    expect(found[0].message).toContain('the pod template of Deployment svc10 (tier=backend, component=svc10) and 29 more match too: ');
+    expect(Math.max(...found.map((f) => f.message.length))).toBeLessThan(1200);
   });
 
   it('takes selectors of their own tracks under one Service, and a Job beside them (its selector is generated)', () => {

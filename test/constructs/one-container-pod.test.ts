@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RESTRICTED_CONTAINER } from '../../lib/constructs/app-deployment.js';
-import { oneContainerPod, orUndefined } from '../../lib/constructs/one-container-pod.js';
+import { CLAIM_GROUP, oneContainerPod, orUndefined } from '../../lib/constructs/one-container-pod.js';
 import type { k8s } from '../../lib/k8s.js';
 
 describe('oneContainerPod', () => {
@@ -23,6 +23,23 @@ describe('oneContainerPod', () => {
       volumeMounts: [{ name: 'data', mountPath: '/data' }],
     });
     expect(root.securityContext?.fsGroup).toBeUndefined();
+  });
+
+  it("gives a written claim a group when the container names no runAsGroup: its user's number, else (the image's USER) a group of stagecraft's; and a generic ephemeral volume is a claim too", () => {
+    const fsGroup = (securityContext: k8s.SecurityContext, volumes: k8s.Volume[] = []) =>
+      oneContainerPod({
+        container: { name: 'kv', image: 'redis:7.2' },
+        securityContext,
+        volumes,
+        volumeMounts: [{ name: 'data', mountPath: '/data' }],
+      }).securityContext?.fsGroup;
+    expect(fsGroup({ runAsNonRoot: true, runAsUser: 999 })).toBe(999);
+    expect(fsGroup({ runAsUser: 999, runAsGroup: 1000 })).toBe(1000);
+    expect(fsGroup({ runAsNonRoot: true })).toBe(CLAIM_GROUP);
+    const ephemeral = { name: 'data', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'] } } } };
+    expect(fsGroup(RESTRICTED_CONTAINER, [ephemeral])).toBe(RESTRICTED_CONTAINER.runAsGroup);
+    // a claim the pod mounts read-only is not written, though its mount does not say so
+    expect(fsGroup(RESTRICTED_CONTAINER, [{ name: 'data', persistentVolumeClaim: { claimName: 'kv', readOnly: true } }])).toBeUndefined();
   });
 
   it('writes the RuntimeDefault seccomp profile, no API token, IfNotPresent, and a writable /tmp beside a read-only root', () => {

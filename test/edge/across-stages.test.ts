@@ -1323,6 +1323,18 @@ describe('one namespace two stages name', () => {
     expect([...compileStages(sources({ alpha: echo('beta'), beta: own.join('\n') })).tree.keys()]).toEqual(['alpha', 'beta']);
   });
 
+  it("is refused at the namespace: that names another stage's own, not at the one that names its own (zeta's namespace: zeta)", () => {
+    expect(problems({ alpha: echo('zeta', node('10.0.0.1')), zeta: echo('zeta', node('10.0.0.1')) })).toEqual([
+      "environments/alpha.yaml:1:12: namespace: stage alpha names the namespace 'zeta', stage zeta's own (environments/zeta.yaml:1:12), on one cluster (both name node address 10.0.0.1): both write their objects there, so an app of one name in both is one Deployment, Service, ... that each stage's apply replaces with its own, and that a stage which drops it prunes while the other still has it\n" +
+        '  hint: give stage alpha a namespace of its own (namespace: alpha, its default, or remove namespace:)',
+    ]);
+    // the earlier names its own: the later, which names it too, is refused
+    expect(problems({ alpha: echo('alpha', node('10.0.0.1')), zeta: echo('alpha', node('10.0.0.1')) })).toEqual([
+      "environments/zeta.yaml:1:12: namespace: stage zeta names the namespace 'alpha', stage alpha's own (environments/alpha.yaml:1:12), on one cluster (both name node address 10.0.0.1): both write their objects there, so an app of one name in both is one Deployment, Service, ... that each stage's apply replaces with its own, and that a stage which drops it prunes while the other still has it\n" +
+        '  hint: give stage zeta a namespace of its own (namespace: zeta, its default, or remove namespace:)',
+    ]);
+  });
+
   it("is refused to a synthesis of the stage alone too, against the other's record", () => {
     afterFullSynth({ alpha: echo('team', node('10.0.0.1')), beta: echo('other', node('10.0.0.1')) }, (dir) => {
       writeFileSync(join(dir, 'environments', 'beta.yaml'), echo('team', node('10.0.0.1')));
