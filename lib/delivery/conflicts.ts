@@ -166,7 +166,10 @@ export function sharedNamespaces(plans: readonly DeliveryPlan[], stages: readonl
     }
     const later = byStage.get(p.stage)!;
     const earlier = byStage.get(first.stage)!;
-    const written = later.places?.namespace ? later : earlier.places?.namespace ? earlier : undefined;
+    // the stage to move is one whose namespace: names another stage's own (its default): of qa and test both
+    // writing `namespace: test`, qa, told to take its own (test keeps what it would have anyway)
+    const movable = (s: DeliveredStage) => s.places?.namespace !== undefined && s.stage !== p.namespace;
+    const written = [later, earlier].find(movable) ?? [later, earlier].find((s) => s.places?.namespace);
     const location = written && { file: written.source, ...written.places!.namespace };
     const message =
       `the stages ${first.stage} and ${p.stage} are both delivered to the namespace '${p.namespace}' of the cluster ${p.cluster.id}: ` +
@@ -174,7 +177,7 @@ export function sharedNamespaces(plans: readonly DeliveryPlan[], stages: readonl
     problems.push({
       code: 'delivery/settings',
       ...(location ? { location, message: `namespace: ${message}` } : { subject: `${later.source}: namespace`, message }),
-      hint: `give ${written?.stage ?? p.stage} a namespace of its own (namespace: ${written === earlier ? first.stage : p.stage}, its default), or deliver it to another cluster`,
+      hint: `give ${written?.stage ?? p.stage} a namespace of its own (namespace: ${written?.stage ?? p.stage}, its default), or deliver it to another cluster`,
     });
   }
   return problems;

@@ -659,6 +659,14 @@ describe('compiling delivery', () => {
         /^environments\/qa\.yaml:4:12: namespace: the stages qa and test are both delivered to the namespace 'test' of the cluster nonprod/,
       ),
     ]);
+    // both write it, the later one its own name: the earlier one is told to take its own, at its line
+    expect(
+      problemsOf(run({ qa: stage('{ cluster: nonprod }', 'namespace: test\n'), test: stage('{ cluster: nonprod }', 'namespace: test\n') })),
+    ).toEqual([
+      expect.stringMatching(
+        /^environments\/qa\.yaml:4:12: namespace: the stages qa and test are both delivered to the namespace 'test' of the cluster nonprod: .*\n {2}hint: give qa a namespace of its own \(namespace: qa, its default\), or deliver it to another cluster$/,
+      ),
+    ]);
     // other clusters, or a stage that is not delivered (its cluster is unknown): no problem
     expect(() => run({ qa, test: stage('{ cluster: prod }', 'namespace: qa\n') })()).not.toThrow();
     expect(() => run({ qa, test: stage('', 'namespace: qa\n') })()).not.toThrow();
