@@ -171,8 +171,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     crashPoint(`staged-${stage}`);
     // nor is anything linked: a file changed in the tick of the look (change times moving once a kernel tick, Linux before
     // 6.13, ramfs) may be written over in it unseen, so its bytes are read again before the journal, as on whole seconds
-    const now = BigInt(Date.now()) * 1_000_000n;
-    const unsure = scan.owned.filter((rel) => coarseTimes(stamps.get(rel)!) || changedRecently(stamps.get(rel)!, now));
+    const unsure = unsureOf(scan.owned, stamps);
     const changed = { written: [], gone: [] };
     return {
       plan: {
@@ -256,7 +255,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
       copied,
       // where change times move once a tick, a write in the tick of staging's look leaves the stamp too: the old files are read
       // again before the journal, as on whole seconds (copied, a write into one would otherwise leave with the old output, unseen)
-      racy: changeTimesOf.get(dist) === false ? scan.owned : racy,
+      // (the probe is asked only of a file of its new size: where none was, those changed just before the look, as above)
+      racy: changeTimesOf.get(dist) === false ? scan.owned : changeTimesOf.has(dist) ? racy : unsureOf(scan.owned, stamps),
       digests: new Map(),
       folders,
       dropped,
@@ -267,6 +267,15 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     foreign,
     moved,
   };
+}
+
+/**
+ * Of `owned`, the files whose stamp (`stamps`) may miss a write made since, where the probe
+ * (`finerChangeTimes`) was not asked: those of coarse times, and those changed just before now (`changedRecently`).
+ */
+function unsureOf(owned: readonly string[], stamps: ReadonlyMap<string, BigIntStats>): string[] {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  return owned.filter((rel) => coarseTimes(stamps.get(rel)!) || changedRecently(stamps.get(rel)!, now));
 }
 
 /**

@@ -152,4 +152,15 @@ describe(`a stage directory whose change times move once a kernel tick, ${HOW}`,
     expect(readFileSync(join(root, 'dist', 'qa', '10-x.yaml'), 'utf8')).toBe(OLD.get('10-x.yaml'));
     expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
   });
+  it("a stage replaced, no new file of an old one's size (the probe never asked), a file the output no longer has written over in place with a text of its own, of its size, in the tick it was looked at: refused, the text kept", () => {
+    // (on ramfs, a write that passes reaches the journal, whose realpath(3) of the root through /proc/<pid>/root fails: ENOENT)
+    const { root, error } = writeOverInTheTick(new Map([['10-x.yaml', header('kind: X2\n')]]));
+    expect(error).toBeInstanceOf(ProblemsError);
+    expect((error as InstanceType<typeof ProblemsError>).problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('dist/qa/20-y.yaml was saved'),
+    ]);
+    expect(readFileSync(join(root, 'dist', 'qa', '20-y.yaml'), 'utf8')).toBe(MINE);
+    expect(readFileSync(join(root, 'dist', 'qa', '10-x.yaml'), 'utf8')).toBe(OLD.get('10-x.yaml'));
+    expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
+  });
 });
