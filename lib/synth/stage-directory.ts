@@ -8,7 +8,7 @@ import { type BigIntStats, closeSync, constants, copyFileSync, linkSync, lstatSy
 import { dirname, join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { errnoCode, withFs } from '../fs-problems.js';
-import { withRoom } from './full-disk.js';
+import { wantsRoom, withRoom } from './full-disk.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { changeTimesOf, changedRecently, finerChangeTimes } from './change-times.js';
 import { compareCodePoints } from '../model/order.js';
@@ -219,9 +219,9 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     // coarse file times: a link's change time falls in the second of the link, as does that of a write in place made then
     // (a cp -p sets the modification time back), whose stamp is then the link's: copied, the new output shares nothing; so
     // where change times move once a kernel tick (Linux before 6.13), a write in the tick of the link's stamp
-    const how: ReturnType<typeof reuse> = sized.has(rel)
-      ? reuse(from, to, content, !coarseTimes(stamps.get(rel)!) && finerChangeTimes(dist, abs(tx)), changing)
-      : undefined;
+    const link = sized.has(rel) && !coarseTimes(stamps.get(rel)!) && finerChangeTimes(dist, abs(tx));
+    // on a full disk, once more when what can be spared was removed (nothing is left at `to` when reuse throws)
+    const how: ReturnType<typeof reuse> = sized.has(rel) ? withRoom(() => reuse(from, to, content, link, changing)) : undefined;
     if (sized.has(rel)) changing = how === undefined;
     if (how === 'copied') {
       unchanged.add(rel);
@@ -378,6 +378,8 @@ function reuse(from: string, to: string, content: FileContent, link: boolean, in
       linked = true;
     } catch (e) {
       if (errnoCode(e) === 'ENOENT') return undefined;
+      // no inode or directory block left for it: a copy would take more (the caller frees what it can spare first)
+      if (wantsRoom(e)) throw e;
     }
   }
   if (!linked) {
