@@ -212,7 +212,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   let changing = false;
   for (const [rel, content] of files) {
     const parent = dirname(abs(join(into, rel)));
-    if (!made.has(parent)) mkdirSync(parent, { recursive: true });
+    // (a folder takes an inode: on a full disk, once more when what can be spared was removed)
+    if (!made.has(parent)) withRoom(() => mkdirSync(parent, { recursive: true }));
     made.add(parent);
     const to = abs(join(into, rel));
     const from = abs(join(target, rel));
@@ -286,17 +287,20 @@ function unsureOf(owned: readonly string[], stamps: ReadonlyMap<string, BigIntSt
  * says EROFS, or EACCES where this user may not write `dist/`, of `o.distDir`.
  */
 export function makeStagingDirectory(o: StagingPlace, dir: string): void {
-  withFs(o.distDir, 'writing', () => {
-    let path = o.distDir;
-    for (const part of ['', ...relative(o.distDir, dir).split(sep)]) {
-      path = join(path, part);
-      try {
-        mkdirSync(join(o.root, path));
-      } catch (e) {
-        if (errnoCode(e) !== 'EEXIST') throw e;
+  // each takes an inode: on a full disk, once more (those made stay) when what can be spared was removed
+  withFs(o.distDir, 'writing', () =>
+    withRoom(() => {
+      let path = o.distDir;
+      for (const part of ['', ...relative(o.distDir, dir).split(sep)]) {
+        path = join(path, part);
+        try {
+          mkdirSync(join(o.root, path));
+        } catch (e) {
+          if (errnoCode(e) !== 'EEXIST') throw e;
+        }
       }
-    }
-  });
+    }),
+  );
 }
 
 /** Writes `content` to a new file at `path`, piece by piece (none copied into one string or buffer first). */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 
 /** How many more opens of a staged new file, and links of an unchanged one into the staging directory, fail with ENOSPC. */
-const full = vi.hoisted(() => ({ opens: 0, links: 0 }));
+const full = vi.hoisted(() => ({ opens: 0, links: 0, mkdirs: 0, folder: '' }));
 vi.mock('node:fs', async (original) => {
   const fs = await original<typeof import('node:fs')>();
   const noSpace = (syscall: string, path: string) =>
@@ -30,7 +30,15 @@ vi.mock('node:fs', async (original) => {
     }
     fs.linkSync(from, to);
   }) as typeof fs.linkSync;
-  return { ...fs, openSync, linkSync, default: { ...fs, openSync, linkSync } };
+  // no inode left for a folder of the output
+  const mkdirSync = ((path: string, ...rest: unknown[]) => {
+    if (full.mkdirs > 0 && String(path).endsWith(full.folder)) {
+      full.mkdirs--;
+      throw noSpace('mkdir', path);
+    }
+    return (fs.mkdirSync as (...a: unknown[]) => string | undefined)(path, ...rest);
+  }) as typeof fs.mkdirSync;
+  return { ...fs, openSync, linkSync, mkdirSync, default: { ...fs, openSync, linkSync, mkdirSync } };
 });
 
 // the suite keeps a worker's modules between files (isolate: false): the writer is loaded again here, with this open
@@ -76,7 +84,7 @@ function write(root: string, fails: number, spare: boolean, links = 0): { spared
   } finally {
     tx.abort();
     unspare();
-    full.opens = full.links = 0;
+    full.opens = full.links = full.mkdirs = 0;
   }
 }
 
@@ -109,5 +117,31 @@ describe('a staged file the disk refuses for want of room', () => {
     expect(write(root, 0, true, 1)).toEqual({ spared: ['ENOSPC'], error: undefined });
     expect(readFileSync(join(root, 'dist', 'qa', '10-x.yaml'), 'utf8')).toBe(NEW.get('10-x.yaml'));
     expect(lstatSync(join(root, 'dist', 'qa', '20-y.yaml')).ino).toBe(before);
+  });
+
+  it.each([
+    ['the stage', '/.stagecraft-tx/new/qa'],
+    ['a folder of the output', '/.stagecraft-tx/new/qa/edge'],
+  ])('%s staged into, a directory the disk refuses for want of room: made once more once what can be spared was given up', (_, folder) => {
+    const root = project();
+    full.mkdirs = 1;
+    full.folder = folder;
+    const nested = new Map([...NEW, ['edge/haproxy.cfg', header('global\n')]]);
+    const spared: string[] = [];
+    const unspare = spareRoom((e) => {
+      spared.push((e as NodeJS.ErrnoException).code!);
+      return true;
+    });
+    const tx = beginTransaction({ root, distDir: 'dist', command: 'npm run synth', removeOthers: false });
+    try {
+      tx.stage('qa', nested);
+      tx.commit(new Map());
+    } finally {
+      tx.abort();
+      unspare();
+      full.mkdirs = 0;
+    }
+    expect(spared).toEqual(['ENOSPC']);
+    expect(readFileSync(join(root, 'dist', 'qa', 'edge', 'haproxy.cfg'), 'utf8')).toBe(nested.get('edge/haproxy.cfg'));
   });
 });
