@@ -213,7 +213,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   for (const [rel, content] of files) {
     const parent = dirname(abs(join(into, rel)));
     // (a folder takes an inode: on a full disk, once more when what can be spared was removed)
-    if (!made.has(parent)) withRoom(() => mkdirSync(parent, { recursive: true }));
+    if (!made.has(parent)) withFs(`${target}/${dirname(rel)}`, 'writing', () => withRoom(() => mkdirSync(parent, { recursive: true })));
     made.add(parent);
     const to = abs(join(into, rel));
     const from = abs(join(target, rel));

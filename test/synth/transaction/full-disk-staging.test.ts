@@ -144,4 +144,29 @@ describe('a staged file the disk refuses for want of room', () => {
     expect(spared).toEqual(['ENOSPC']);
     expect(readFileSync(join(root, 'dist', 'qa', 'edge', 'haproxy.cfg'), 'utf8')).toBe(nested.get('edge/haproxy.cfg'));
   });
+
+  it('a folder of the output the disk refuses, nothing to spare: refused naming the folder, nothing written', () => {
+    const root = project();
+    const { error } = (() => {
+      full.mkdirs = 1;
+      full.folder = '/.stagecraft-tx/new/qa/edge';
+      const unspare = spareRoom(() => false);
+      const tx = beginTransaction({ root, distDir: 'dist', command: 'npm run synth', removeOthers: false });
+      try {
+        tx.stage('qa', new Map([...NEW, ['edge/haproxy.cfg', header('global\n')]]));
+        tx.commit(new Map());
+        return { error: undefined };
+      } catch (e) {
+        return { error: e };
+      } finally {
+        tx.abort();
+        unspare();
+        full.mkdirs = 0;
+      }
+    })();
+    expect((error as InstanceType<typeof ProblemsError>).problems.map((p) => p.message)).toEqual([
+      'writing dist/qa/edge: it cannot be written: the disk is full (no space or no inodes left on its file system)',
+    ]);
+    expect(readFileSync(join(root, 'dist', 'qa', '10-x.yaml'), 'utf8')).toBe(header('kind: X\n'));
+  });
 });
