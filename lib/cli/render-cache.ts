@@ -245,7 +245,7 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
     writer = undefined;
     sealed.length = 0;
   };
-  return { cache, stats, sealed, used, seal, drop, closeReaders, refuse };
+  return { cache, stats, sealed, used, seal, drop, closeReaders, refuse, writing: () => writer !== undefined };
 }
 
 /**
@@ -263,6 +263,18 @@ export function workerRenderCache(shared: SharedRenderCache): WorkerRenderCache 
       refused ??= { code: (e as NodeJS.ErrnoException).code, message: (e as Error).message };
     },
   );
+  // a worker stages its stage's files before it hands back the packs it wrote rendering them (lib/cli/stage-workers.ts),
+  // and what a full disk may take back is this thread's (lib/synth/full-disk.ts): those packs are given up, the refusal
+  // handed back with them for the main thread's one warning (and its cache then stores nothing)
+  const unspare = spareRoom((e) => {
+    const mine = store.sealed.splice(0).map(([pack]) => pack);
+    const freed = store.writing() || mine.length > 0;
+    if (!freed) return false;
+    store.refuse(e);
+    for (const pack of mine) rmSync(pack, { force: true });
+    unspare();
+    return true;
+  });
   return {
     ...store.cache,
     take() {

@@ -7,6 +7,9 @@
  */
 import { errnoCode } from '../fs-problems.js';
 
+/** Whether `e` says the disk (or this user's quota) has no room: no block or no inode left. */
+export const wantsRoom = (e: unknown): boolean => /^(ENOSPC|EDQUOT)$/.test(errnoCode(e) ?? '');
+
 /** What gives its room back: each returns whether it freed anything. */
 const spares = new Set<(e: Error) => boolean>();
 
@@ -27,7 +30,7 @@ export function withRoom<T>(write: () => T): T {
   try {
     return write();
   } catch (e) {
-    if (!/^(ENOSPC|EDQUOT)$/.test(errnoCode(e) ?? '')) throw e;
+    if (!wantsRoom(e)) throw e;
     let freed = false;
     for (const free of [...spares]) freed = free(e as Error) || freed;
     if (!freed) throw e;

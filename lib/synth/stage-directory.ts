@@ -8,7 +8,7 @@ import { type BigIntStats, closeSync, constants, copyFileSync, linkSync, lstatSy
 import { dirname, join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { errnoCode, withFs } from '../fs-problems.js';
-import { withRoom } from './full-disk.js';
+import { wantsRoom, withRoom } from './full-disk.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { changeTimesOf, changedRecently, finerChangeTimes } from './change-times.js';
 import { compareCodePoints } from '../model/order.js';
@@ -171,8 +171,7 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
     crashPoint(`staged-${stage}`);
     // nor is anything linked: a file changed in the tick of the look (change times moving once a kernel tick, Linux before
     // 6.13, ramfs) may be written over in it unseen, so its bytes are read again before the journal, as on whole seconds
-    const now = BigInt(Date.now()) * 1_000_000n;
-    const unsure = scan.owned.filter((rel) => coarseTimes(stamps.get(rel)!) || changedRecently(stamps.get(rel)!, now));
+    const unsure = unsureOf(scan.owned, stamps);
     const changed = { written: [], gone: [] };
     return {
       plan: {
@@ -213,16 +212,17 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   let changing = false;
   for (const [rel, content] of files) {
     const parent = dirname(abs(join(into, rel)));
-    if (!made.has(parent)) mkdirSync(parent, { recursive: true });
+    // (a folder takes an inode: on a full disk, once more when what can be spared was removed)
+    if (!made.has(parent)) withFs(`${target}/${dirname(rel)}`, 'writing', () => withRoom(() => mkdirSync(parent, { recursive: true })));
     made.add(parent);
     const to = abs(join(into, rel));
     const from = abs(join(target, rel));
     // coarse file times: a link's change time falls in the second of the link, as does that of a write in place made then
     // (a cp -p sets the modification time back), whose stamp is then the link's: copied, the new output shares nothing; so
     // where change times move once a kernel tick (Linux before 6.13), a write in the tick of the link's stamp
-    const how: ReturnType<typeof reuse> = sized.has(rel)
-      ? reuse(from, to, content, !coarseTimes(stamps.get(rel)!) && finerChangeTimes(dist, abs(tx)), changing)
-      : undefined;
+    const link = sized.has(rel) && !coarseTimes(stamps.get(rel)!) && finerChangeTimes(dist, abs(tx));
+    // on a full disk, once more when what can be spared was removed (nothing is left at `to` when reuse throws)
+    const how: ReturnType<typeof reuse> = sized.has(rel) ? withRoom(() => reuse(from, to, content, link, changing)) : undefined;
     if (sized.has(rel)) changing = how === undefined;
     if (how === 'copied') {
       unchanged.add(rel);
@@ -256,7 +256,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
       copied,
       // where change times move once a tick, a write in the tick of staging's look leaves the stamp too: the old files are read
       // again before the journal, as on whole seconds (copied, a write into one would otherwise leave with the old output, unseen)
-      racy: changeTimesOf.get(dist) === false ? scan.owned : racy,
+      // (the probe is asked only of a file of its new size: where none was, those changed just before the look, as above)
+      racy: changeTimesOf.get(dist) === false ? scan.owned : changeTimesOf.has(dist) ? racy : unsureOf(scan.owned, stamps),
       digests: new Map(),
       folders,
       dropped,
@@ -270,6 +271,15 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
 }
 
 /**
+ * Of `owned`, the files whose stamp (`stamps`) may miss a write made since, where the probe
+ * (`finerChangeTimes`) was not asked: those of coarse times, and those changed just before now (`changedRecently`).
+ */
+function unsureOf(owned: readonly string[], stamps: ReadonlyMap<string, BigIntStats>): string[] {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  return owned.filter((rel) => coarseTimes(stamps.get(rel)!) || changedRecently(stamps.get(rel)!, now));
+}
+
+/**
  * Makes the directory `dir` of the staging directory (a path from the root, below `o.distDir`),
  * and those above it from `o.distDir` down, one mkdir(2) at a time, as any thread staging a stage
  * may at once (one made meanwhile is there). Node.js's recursive mkdir says ENOENT for a directory
@@ -277,17 +287,20 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
  * says EROFS, or EACCES where this user may not write `dist/`, of `o.distDir`.
  */
 export function makeStagingDirectory(o: StagingPlace, dir: string): void {
-  withFs(o.distDir, 'writing', () => {
-    let path = o.distDir;
-    for (const part of ['', ...relative(o.distDir, dir).split(sep)]) {
-      path = join(path, part);
-      try {
-        mkdirSync(join(o.root, path));
-      } catch (e) {
-        if (errnoCode(e) !== 'EEXIST') throw e;
+  // each takes an inode: on a full disk, once more (those made stay) when what can be spared was removed
+  withFs(o.distDir, 'writing', () =>
+    withRoom(() => {
+      let path = o.distDir;
+      for (const part of ['', ...relative(o.distDir, dir).split(sep)]) {
+        path = join(path, part);
+        try {
+          mkdirSync(join(o.root, path));
+        } catch (e) {
+          if (errnoCode(e) !== 'EEXIST') throw e;
+        }
       }
-    }
-  });
+    }),
+  );
 }
 
 /** Writes `content` to a new file at `path`, piece by piece (none copied into one string or buffer first). */
@@ -369,6 +382,8 @@ function reuse(from: string, to: string, content: FileContent, link: boolean, in
       linked = true;
     } catch (e) {
       if (errnoCode(e) === 'ENOENT') return undefined;
+      // no inode or directory block left for it: a copy would take more (the caller frees what it can spare first)
+      if (wantsRoom(e)) throw e;
     }
   }
   if (!linked) {
