@@ -407,4 +407,28 @@ describe("names of a secret's properties", () => {
     ])
       expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
   });
+
+  it("take an object's numbered name for a name (SECRET_NAME: db2, a Kubernetes Secret's), and a password's word numbered for the password (SECRET_NAME: hunter2)", () => {
+    for (const [name, value] of [
+      ['SECRET_NAME', 'db2'],
+      ['TLS_SECRET_NAME', 'ingress1'],
+      ['SECRET_NAMESPACE', 'team2'],
+      ['SECRET_REF', 'postgres15'],
+      ['TOKEN_AUDIENCE', 'api1'],
+      ['TOKEN_SCOPE', 'api1'],
+      ['TOKEN_ROLE', 'reader2'],
+      ['SECRET_STORE', 'vault2'],
+      ['SECRET_MOUNT', 'vol1'],
+      ['SECRET_PROVIDER', 'vault1'],
+      ['TOKEN_ISSUER', 'idp2'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(false);
+    for (const [name, value] of [
+      ['SECRET_NAME', 'hunter2'],
+      ['SECRET_NAME', 'Summer2024'],
+      ['SECRET_REF', 'Password123'],
+      ['TOKEN_AUDIENCE', 'changeme1'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
+  });
 });
