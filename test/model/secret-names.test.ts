@@ -66,6 +66,11 @@ describe('secret-looking key names', () => {
     'AUTHOR',
     'OAUTH2',
     'SHA256',
+    // Auth0, the identity provider, is no `auth` numbered
+    'AUTH0',
+    'auth0',
+    'SSO_AUTH0',
+    'ENABLE_AUTH0',
   ])('%s does not', (name) => {
     expect(isSecretName(name)).toBe(false);
   });
