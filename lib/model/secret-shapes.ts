@@ -61,13 +61,38 @@ export const PATH: Shape = (v) =>
 const WORD = /^(?:[A-Z]+|[A-Z]*[a-z]+(?:[A-Z][a-z]+)*)(?:[0-9]+(?:[A-Z][a-z]+)+)*[0-9]*$|^[0-9]+$/;
 
 /**
+ * Numeronyms, words written with a number within them, as names of teams, apps and Secrets hold them (`k8s-app`, `e2e-tests`,
+ * `i18n-svc`, `b2b-api`): a data table, since a word's digits within it are otherwise a made-up password's mix (`s3cr3t`).
+ */
+const NUMERONYMS: ReadonlySet<string> = new Set([
+  'k8s',
+  'k3s',
+  'e2e',
+  'b2b',
+  'b2c',
+  'm2m',
+  'p2p',
+  'i18n',
+  'l10n',
+  'g11n',
+  'a11y',
+  'o11y',
+  'w3c',
+]);
+
+/**
  * A name, a kind or a list of them (`backend`, `php_fpm`, `scram-sha-256`): words joined by `-_.:/@` (`X-CSRF-Token`, `read:all`, `app-read`,
- * `glpat-`, `django.contrib.auth.hashers.Argon2PasswordHasher`), blanks or commas, a URL
+ * `glpat-`, `django.contrib.auth.hashers.Argon2PasswordHasher`, `k8s-app`), blanks or commas, a URL
  * (`TOKEN_ISSUER: https://auth.example.com`) or a number (`..._VERSION: 2`).
  */
 export const NAME: Shape = (v) =>
   v.length <= 200 &&
-  v.split(/[\s,]+/).every((item) => item === '' || URL(item) || item.split(/[-_.:/@]+/).every((w) => w === '' || WORD.test(w)));
+  v
+    .split(/[\s,]+/)
+    .every(
+      (item) =>
+        item === '' || URL(item) || item.split(/[-_.:/@]+/).every((w) => w === '' || WORD.test(w) || NUMERONYMS.has(w.toLowerCase())),
+    );
 
 /**
  * Words of a sentence, as a help text or a label says them (`Use at least 12 characters, with a digit.`, `Enter your token`): three

@@ -426,6 +426,9 @@ describe("names of a secret's properties", () => {
       ['SECRET_MOUNT', 'vol1'],
       ['SECRET_PROVIDER', 'vault1'],
       ['TOKEN_ISSUER', 'idp2'],
+      // a numeronym within a name (k8s, e2e)
+      ['SECRET_NAME', 'k8s-app-tls'],
+      ['TLS_SECRET_NAME', 'e2e-tests-cert'],
     ])
       expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(false);
     for (const [name, value] of [

@@ -73,6 +73,10 @@ describe('the secret rules of URLs and connect strings', () => {
       [
         "r = redis.from_url('redis://default@redis:6379/0')",
         'REDIS_URL=redis://cache-user@redis:6379/0',
+        // a user named as a team's app is, a numeronym in it
+        'REDIS_URL=redis://k8s-app@redis:6379/0',
+        'REDIS_URL=rediss://e2e-tests@redis:6380',
+        'REDIS_URL=redis://i18n-svc@redis:6379',
         'REDIS_URL=redis://$(REDIS_PASSWORD)@redis:6379',
         'REDIS_URL=redis://redis:6379/0',
       ],
