@@ -38,9 +38,10 @@ export const URL_RULES: readonly SecretRule[] = [
     id: 'redis-url-password',
     description: 'a Redis URL whose user is its password (redis://<password>@host, as Lettuce reads it)',
     // Lettuce (Spring Data Redis' client) takes the one word before `@` of a `redis://` or `rediss://` URL for the password
-    // (`RedisURI.create("redis://<password>@redis:6379/0")`); redis-py for a user: a name there is one (`redis://default@redis`),
-    // a password's mix or a reference's default is judged as a password (`secretSetting`)
-    pattern: /(?<![a-zA-Z0-9+.-])rediss?:\/\/([^\s/:@'"]+)@[^\s/@'"]+/gi,
+    // (`RedisURI.create("redis://<password>@redis:6379/0")`), and of its Sentinel's (`redis-sentinel://<password>@s1:26379,s2:26379/0#mymaster`,
+    // `rediss-sentinel://`); redis-py for a user: a name there is one (`redis://default@redis`), a password's mix or a reference's
+    // default is judged as a password (`secretSetting`)
+    pattern: /(?<![a-zA-Z0-9+.-])rediss?(?:-sentinel)?:\/\/([^\s/:@'"]+)@[^\s/@'"]+/gi,
     accept: (_s, m) => !NAME(m[1]!) && !REFERENCE.test(m[1]!) && secretSetting('password', m[1]!),
   },
   {
