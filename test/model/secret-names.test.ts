@@ -396,6 +396,13 @@ describe("names of a secret's properties", () => {
       ['PASSWORD_RESET_TEMPLATE', 'reset-password2'],
       ['SECRET_STORE', 'vault'],
       ['PASSWORD_POLICY', 'strong'],
+      // an algorithm's or a curve's name with a number within it
+      ['PASSWORD_HASHER', 'argon2id'],
+      ['PASSWORD_HASHERS', 'argon2id,bcrypt'],
+      ['TOKEN_ALG', 'EdDSA'],
+      ['JWT_TOKEN_ALGORITHM', 'ES256K'],
+      ['TOKEN_ENCRYPTION', 'A128CBC-HS256'],
+      ['PASSWORD_HASHER', 'blake2b'],
     ])
       expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(false);
     for (const [name, value] of [
