@@ -196,7 +196,7 @@ function OBJECT_PATH_OR_NAME(v: string): boolean {
 }
 
 /** A password's word and a number (`hunter2`, `Password123`): `PASSWORD_STEM`'s letters, then digits. */
-function isNumberedPasswordStem(v: string): boolean {
+export function isNumberedPasswordStem(v: string): boolean {
   const m = /^([A-Za-z]+)[0-9]+$/.exec(v.trim());
   return m !== null && PASSWORD_STEM.test(m[1]!);
 }
