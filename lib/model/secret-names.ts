@@ -216,12 +216,18 @@ const CREDENTIAL_WORDS: ReadonlySet<string> = new Set(['credential', 'credential
 /** Words that name a secret as a name's last word only: `REDIS_AUTH`, `DB_PW`. */
 const LAST_WORD_SECRETS = new Set(['auth', 'pw']);
 
+/**
+ * Words that end in a number as a product's name does, not a secret's word numbered: Auth0, the identity provider
+ * (`auth0: enabled`, `SSO_AUTH0: dev-abc.us.auth0.com`, `AUTH0: dev-abc`, as Auth0's SDKs and charts name its settings).
+ */
+const NAMED_WITH_NUMBER: ReadonlySet<string> = new Set(['auth0']);
+
 /** Whether words of a name say it is a secret's. */
 function namesSecret(w: readonly string[]): boolean {
   // `REDIS_AUTH`, `AUTH`: the last word only (`AUTH_MODE`, `AUTH_ENABLED` and `OAUTH_ENABLED` say how, not with what);
   // `DB_PW`, `MYSQL_ROOT_PW`, `ADMIN_PW` too, a password as some images and scripts name it (not Playwright's `PW_TEST_REPORTER`)
   // a word with a number at its end is the word numbered (`PASSWORD2`, `DB_PW1`, `apiKey2`: a second password, as `PASSWORD_2` is)
-  const unnumbered = w.map((x) => x.replace(/(?<=[a-z])[0-9]+$/, ''));
+  const unnumbered = w.map((x) => (NAMED_WITH_NUMBER.has(x) ? x : x.replace(/(?<=[a-z])[0-9]+$/, '')));
   if (LAST_WORD_SECRETS.has(unnumbered[unnumbered.length - 1]!)) return true;
   return unnumbered.some(
     (x, i) =>

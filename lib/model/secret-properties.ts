@@ -36,8 +36,8 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['file', PATH],
   ['path', PATH],
   ['dir', PATH],
-  ['mount', PROPERTY_PATH_OR_NAME],
-  ['store', PROPERTY_PATH_OR_NAME],
+  ['mount', OBJECT_PATH_OR_NAME],
+  ['store', OBJECT_PATH_OR_NAME],
   ['url', URL],
   ['uri', URL],
   ['endpoint', URL],
@@ -45,34 +45,34 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['var', ENV_NAME],
   // a Jenkinsfile's `usernamePassword(passwordVariable: 'PASS')`: the variable the secret is bound to
   ['variable', ENV_NAME],
-  ['name', PROPERTY_NAME],
+  ['name', OBJECT_NAME],
   // the request's parameter, form field or cookie it is sent in (`csrf.token.parameter: _csrf`, `PASSWORD_PARAM = "password"`,
   // `CSRF_TOKEN_COOKIE: XSRF-TOKEN`, `password_field: pwd`)
-  ['param', PROPERTY_NAME],
-  ['parameter', PROPERTY_NAME],
-  ['field', PROPERTY_NAME],
-  ['cookie', PROPERTY_NAME],
-  ['ref', PROPERTY_NAME],
-  ['alias', PROPERTY_NAME],
-  ['provider', PROPERTY_NAME],
-  ['backend', PROPERTY_NAME],
-  ['engine', PROPERTY_NAME],
-  ['role', PROPERTY_NAME],
+  ['param', OBJECT_NAME],
+  ['parameter', OBJECT_NAME],
+  ['field', OBJECT_NAME],
+  ['cookie', OBJECT_NAME],
+  ['ref', OBJECT_NAME],
+  ['alias', OBJECT_NAME],
+  ['provider', OBJECT_NAME],
+  ['backend', OBJECT_NAME],
+  ['engine', OBJECT_NAME],
+  ['role', OBJECT_NAME],
   ['version', PROPERTY_NAME],
   ['kwargs', (v) => /^\{[\s\S]*\}$/.test(v.trim())],
   ['cmd', COMMAND],
   ['command', COMMAND],
   // how it is sent, issued or checked
-  ['header', PROPERTY_NAME],
+  ['header', OBJECT_NAME],
   // where it is read from in a request (Flask-JWT-Extended's `JWT_TOKEN_LOCATION: headers`, `["headers", "cookies"]`)
-  ['location', PROPERTY_NAME],
-  ['locations', PROPERTY_NAME],
-  ['prefix', PROPERTY_NAME],
+  ['location', OBJECT_NAME],
+  ['locations', OBJECT_NAME],
+  ['prefix', OBJECT_NAME],
   ['type', PROPERTY_NAME],
-  ['issuer', PROPERTY_NAME],
-  ['audience', PROPERTY_NAME],
-  ['scope', PROPERTY_NAME],
-  ['scopes', PROPERTY_NAME],
+  ['issuer', OBJECT_NAME],
+  ['audience', OBJECT_NAME],
+  ['scope', OBJECT_NAME],
+  ['scopes', OBJECT_NAME],
   ['method', PROPERTY_NAME],
   // `password_encryption = scram-sha-256` (PostgreSQL), sshd's `PasswordAuthentication no`: how it is stored or checked
   ['encryption', PROPERTY_NAME],
@@ -89,10 +89,8 @@ export const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['hashers', PROPERTY_NAME],
   // how it is made, kept, read or written (`ACCESS_TOKEN_FORMAT: jwt`, `PASSWORD_STORAGE: bcrypt`, `TOKEN_CACHE: memory`,
   // `TOKEN_SOURCE: header`, `SECRET_MANAGER: aws`, `SECRET_NAMESPACE: vault-system`, `TOKEN_CLAIM: sub`, `TOKEN_ISSUERS`)
-  ...['format', 'encoding', 'charset', 'strategy', 'storage', 'source', 'kind', 'manager', 'cache', 'validator'].map(
-    (w) => [w, PROPERTY_NAME] as const,
-  ),
-  ...['namespace', 'claim', 'claims', 'issuers', 'sender', 'template'].map((w) => [w, PROPERTY_NAME] as const),
+  ...['format', 'encoding', 'charset', 'strategy', 'storage', 'validator', 'template'].map((w) => [w, PROPERTY_NAME] as const),
+  ...['source', 'kind', 'manager', 'cache', 'namespace', 'claim', 'claims', 'issuers', 'sender'].map((w) => [w, OBJECT_NAME] as const),
   // its strength and the bounds of its reuse (`PASSWORD_COMPLEXITY: high`, `PASSWORD_HASH_ITERATIONS: 600000`, `PASSWORD_HISTORY: 5`,
   // `TOKEN_LEEWAY: 30`, `TOKEN_REFRESH_THRESHOLD: 0.8`, `PASSWORD_RESET_TOKEN_BYTES: 32`, `SESSION_SECRET_ROTATION: weekly`)
   ...['complexity', 'strength', 'rotation'].map((w) => [w, (v: string) => PROPERTY_NAME(v) || QUANTITY(v)] as const),
@@ -176,9 +174,31 @@ function PROPERTY_NAME(v: string): boolean {
   return NAME(v) && !isPasswordWord(v);
 }
 
-/** Where a secret is kept (`PATH_OR_NAME`: `/etc/secrets`, `secret`), not a password's word (`SECRET_STORE: hunter2`). */
-function PROPERTY_PATH_OR_NAME(v: string): boolean {
-  return PATH_OR_NAME(v) && !isPasswordWord(v);
+/**
+ * The letters of a password's word that a name of letters and a number is made of (`hunter2`, `welcome1`, `Password123`,
+ * `Summer2024`, `changeme1`): the words people number to make a password, not a name's (`db2`, `app1`, `team2`, `postgres15`).
+ */
+const PASSWORD_STEM =
+  /^(?:pass|passwd|password|passw|secret|hunter|welcome|changeme|letmein|qwerty|qwertz|azerty|iloveyou|abc|summer|winter|spring|autumn|fall)$/i;
+
+/**
+ * A name an object or a place is given, as a property of a secret holds one (`NAME`: `SECRET_NAME: db-credentials`,
+ * `SECRET_NAMESPACE: team2`, `TOKEN_AUDIENCE: api1`, `SECRET_REF: db2`): a Kubernetes object's name is often numbered, as a
+ * kind's or a format's is not (`PROPERTY_NAME`); not a password's word numbered, `PASSWORD_STEM` (`SECRET_NAME: hunter2`).
+ */
+function OBJECT_NAME(v: string): boolean {
+  return NAME(v) && !isNumberedPasswordStem(v);
+}
+
+/** Where a secret is kept (`PATH_OR_NAME`: `/etc/secrets`, `secret`, `vault2`), not a password's word (`SECRET_STORE: hunter2`). */
+function OBJECT_PATH_OR_NAME(v: string): boolean {
+  return PATH_OR_NAME(v) && !isNumberedPasswordStem(v);
+}
+
+/** A password's word and a number (`hunter2`, `Password123`): `PASSWORD_STEM`'s letters, then digits. */
+export function isNumberedPasswordStem(v: string): boolean {
+  const m = /^([A-Za-z]+)[0-9]+$/.exec(v.trim());
+  return m !== null && PASSWORD_STEM.test(m[1]!);
 }
 
 /** A policy (`POLICY`: `strong`, `length(8) and digits(1)`), not a password's word (`PASSWORD_POLICY: hunter2`). */

@@ -229,7 +229,11 @@ const SAID_BY_WORDS_BEFORE: ReadonlySet<string> = new Set(['id', 'secret', 'key'
  */
 function nestedNoSecret(m: RegExpExecArray, name: string, value: string): boolean {
   if (!SAID_BY_WORDS_BEFORE.has(words(name).at(-1) ?? '')) return false;
-  const lineStart = m.input.lastIndexOf('\n', m.index) + 1;
+  // a key at its line's start, after its indentation, a list item's `- ` and a quote only: read back over those alone, not to
+  // the line's start from each setting of a long line (`  token-id: <uuid> token-id: <uuid> ...`, each read back over the line)
+  let lineStart = m.index;
+  while (lineStart > 0 && /[ \t"'-]/.test(m.input[lineStart - 1]!)) lineStart--;
+  if (lineStart > 0 && m.input[lineStart - 1] !== '\n') return false;
   const key = YAML_KEY_LINE.exec(m.input.slice(lineStart, m.index + m[0].length));
   if (key === null || key[2] !== m[1] || key[1]!.length === 0) return false;
   const parent = yamlParents(m.input).get(lineStart);

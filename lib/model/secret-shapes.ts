@@ -61,13 +61,32 @@ export const PATH: Shape = (v) =>
 const WORD = /^(?:[A-Z]+|[A-Z]*[a-z]+(?:[A-Z][a-z]+)*)(?:[0-9]+(?:[A-Z][a-z]+)+)*[0-9]*$|^[0-9]+$/;
 
 /**
+ * Words written with a number within them, which a made-up password's mix is otherwise told by (`s3cr3t`): numeronyms, as names
+ * of teams, apps and Secrets hold them (`k8s-app`, `e2e-tests`, `i18n-svc`, `b2b-api`), and the names of algorithms and curves
+ * (`argon2id`, the password hasher OWASP advises, `EdDSA`, `ES256K`, `secp256k1`, JWE's `A256GCM` and `A128CBC-HS256`,
+ * `blake2b`). A data table, read in lower case.
+ */
+const WORDS_WITH_NUMBERS: ReadonlySet<string> = new Set([
+  ...['k8s', 'k3s', 'e2e', 'b2b', 'b2c', 'm2m', 'p2p', 'i18n', 'l10n', 'g11n', 'a11y', 'o11y', 'w3c'],
+  ...['argon2id', 'argon2i', 'argon2d', 'eddsa', 'es256k', 'secp256k1', 'secp256r1', 'secp384r1', 'secp521r1', 'prime256v1'],
+  ...['a128gcm', 'a192gcm', 'a256gcm', 'a128kw', 'a192kw', 'a256kw', 'a128cbc', 'a192cbc', 'a256cbc', 'blake2b', 'blake2s'],
+]);
+
+/**
  * A name, a kind or a list of them (`backend`, `php_fpm`, `scram-sha-256`): words joined by `-_.:/@` (`X-CSRF-Token`, `read:all`, `app-read`,
- * `glpat-`, `django.contrib.auth.hashers.Argon2PasswordHasher`), blanks or commas, a URL
+ * `glpat-`, `django.contrib.auth.hashers.Argon2PasswordHasher`, `k8s-app`, `argon2id`), blanks or commas, a URL
  * (`TOKEN_ISSUER: https://auth.example.com`) or a number (`..._VERSION: 2`).
  */
 export const NAME: Shape = (v) =>
   v.length <= 200 &&
-  v.split(/[\s,]+/).every((item) => item === '' || URL(item) || item.split(/[-_.:/@]+/).every((w) => w === '' || WORD.test(w)));
+  v
+    .split(/[\s,]+/)
+    .every(
+      (item) =>
+        item === '' ||
+        URL(item) ||
+        item.split(/[-_.:/@]+/).every((w) => w === '' || WORD.test(w) || WORDS_WITH_NUMBERS.has(w.toLowerCase())),
+    );
 
 /**
  * Words of a sentence, as a help text or a label says them (`Use at least 12 characters, with a digit.`, `Enter your token`): three

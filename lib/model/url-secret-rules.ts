@@ -6,6 +6,7 @@
  */
 import { FORMAT_PLACEHOLDER, NAME, REFERENCE, isPlaceholder, isTokenUser, namesOracle } from './secret-shapes.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
+import { isNumberedPasswordStem } from './secret-properties.js';
 import { inCommentLine } from './setting-labels.js';
 import { CODECOMMIT_SSH_KEY_USER } from './token-secret-rules.js';
 
@@ -38,10 +39,11 @@ export const URL_RULES: readonly SecretRule[] = [
     id: 'redis-url-password',
     description: 'a Redis URL whose user is its password (redis://<password>@host, as Lettuce reads it)',
     // Lettuce (Spring Data Redis' client) takes the one word before `@` of a `redis://` or `rediss://` URL for the password
-    // (`RedisURI.create("redis://<password>@redis:6379/0")`); redis-py for a user: a name there is one (`redis://default@redis`),
-    // a password's mix or a reference's default is judged as a password (`secretSetting`)
-    pattern: /(?<![a-zA-Z0-9+.-])rediss?:\/\/([^\s/:@'"]+)@[^\s/@'"]+/gi,
-    accept: (_s, m) => !NAME(m[1]!) && !REFERENCE.test(m[1]!) && secretSetting('password', m[1]!),
+    // (`RedisURI.create("redis://<password>@redis:6379/0")`), and of its Sentinel's (`redis-sentinel://<password>@s1:26379,s2:26379/0#mymaster`,
+    // `rediss-sentinel://`); redis-py for a user: a name there is one (`redis://default@redis`, `user1`), a password's mix, a
+    // password's word numbered (`redis://hunter2@`, `Password123`) or a reference's default is judged as a password (`secretSetting`)
+    pattern: /(?<![a-zA-Z0-9+.-])rediss?(?:-sentinel)?:\/\/([^\s/:@'"]+)@[^\s/@'"]+/gi,
+    accept: (_s, m) => (!NAME(m[1]!) || isNumberedPasswordStem(m[1]!)) && !REFERENCE.test(m[1]!) && secretSetting('password', m[1]!),
   },
   {
     id: 'host-credentials',

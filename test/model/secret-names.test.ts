@@ -66,6 +66,11 @@ describe('secret-looking key names', () => {
     'AUTHOR',
     'OAUTH2',
     'SHA256',
+    // Auth0, the identity provider, is no `auth` numbered
+    'AUTH0',
+    'auth0',
+    'SSO_AUTH0',
+    'ENABLE_AUTH0',
   ])('%s does not', (name) => {
     expect(isSecretName(name)).toBe(false);
   });
@@ -391,6 +396,13 @@ describe("names of a secret's properties", () => {
       ['PASSWORD_RESET_TEMPLATE', 'reset-password2'],
       ['SECRET_STORE', 'vault'],
       ['PASSWORD_POLICY', 'strong'],
+      // an algorithm's or a curve's name with a number within it
+      ['PASSWORD_HASHER', 'argon2id'],
+      ['PASSWORD_HASHERS', 'argon2id,bcrypt'],
+      ['TOKEN_ALG', 'EdDSA'],
+      ['JWT_TOKEN_ALGORITHM', 'ES256K'],
+      ['TOKEN_ENCRYPTION', 'A128CBC-HS256'],
+      ['PASSWORD_HASHER', 'blake2b'],
     ])
       expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(false);
     for (const [name, value] of [
@@ -404,6 +416,33 @@ describe("names of a secret's properties", () => {
       ['PASSWORD_POLICY', 'hunter2'],
       ['PASSWORD_COMPLEXITY', 'hunter2'],
       ['PASSWORD2', 'hunter2'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
+  });
+
+  it("take an object's numbered name for a name (SECRET_NAME: db2, a Kubernetes Secret's), and a password's word numbered for the password (SECRET_NAME: hunter2)", () => {
+    for (const [name, value] of [
+      ['SECRET_NAME', 'db2'],
+      ['TLS_SECRET_NAME', 'ingress1'],
+      ['SECRET_NAMESPACE', 'team2'],
+      ['SECRET_REF', 'postgres15'],
+      ['TOKEN_AUDIENCE', 'api1'],
+      ['TOKEN_SCOPE', 'api1'],
+      ['TOKEN_ROLE', 'reader2'],
+      ['SECRET_STORE', 'vault2'],
+      ['SECRET_MOUNT', 'vol1'],
+      ['SECRET_PROVIDER', 'vault1'],
+      ['TOKEN_ISSUER', 'idp2'],
+      // a numeronym within a name (k8s, e2e)
+      ['SECRET_NAME', 'k8s-app-tls'],
+      ['TLS_SECRET_NAME', 'e2e-tests-cert'],
+    ])
+      expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(false);
+    for (const [name, value] of [
+      ['SECRET_NAME', 'hunter2'],
+      ['SECRET_NAME', 'Summer2024'],
+      ['SECRET_REF', 'Password123'],
+      ['TOKEN_AUDIENCE', 'changeme1'],
     ])
       expect(isSecretSetting(name, value), `${name}: ${value}`).toBe(true);
   });

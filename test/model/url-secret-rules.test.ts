@@ -69,10 +69,23 @@ describe('the secret rules of URLs and connect strings', () => {
       [
         'RedisClient client = RedisClient.create("redis://Xk9vQ2mLr7pT@redis:6379/0");',
         'spring.data.redis.url=rediss://hunter2pw@cache.example.com:6380',
+        // Lettuce's Sentinel URL: the password before the sentinels, the master's name after `#`
+        'RedisURI uri = RedisURI.create("redis-sentinel://Xk9vQ2mLr7pT@sentinel-0:26379,sentinel-1:26379/0#mymaster");',
+        'spring.data.redis.url=rediss-sentinel://hunter2pw@sentinel:26379#mymaster',
+        // a password's word numbered, though a name's shape
+        'spring.data.redis.url=redis://hunter2@redis:6379',
+        'REDIS_URL=redis://Password123@redis:6379/0',
       ],
       [
         "r = redis.from_url('redis://default@redis:6379/0')",
         'REDIS_URL=redis://cache-user@redis:6379/0',
+        // a user named as a team's app is, a numeronym in it
+        'REDIS_URL=redis://k8s-app@redis:6379/0',
+        'REDIS_URL=rediss://e2e-tests@redis:6380',
+        'REDIS_URL=redis://i18n-svc@redis:6379',
+        'REDIS_URL=redis://user1@redis:6379',
+        'REDIS_URL=redis-sentinel://sentinel-0:26379,sentinel-1:26379/0#mymaster',
+        'REDIS_URL=redis-sentinel://default@sentinel-0:26379/0#mymaster',
         'REDIS_URL=redis://$(REDIS_PASSWORD)@redis:6379',
         'REDIS_URL=redis://redis:6379/0',
       ],
