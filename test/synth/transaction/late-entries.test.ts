@@ -745,6 +745,7 @@ describe('an entry saved into a stage directory after the journal (the command k
       changed: [],
       missing: ['qa/20-y.yaml'],
       extra: [],
+      foreign: [],
     });
     expect(write(root, 'staged', () => {}, new Map([['qa', NEW]]), true)).toBeUndefined();
     expect(tree(join(root, 'dist', kept))).toEqual({ '20-y.yaml': `${OLD['20-y.yaml']}replicas: 9\n` });
