@@ -170,9 +170,9 @@ function movedImage(
       ? undefined
       : [running, current].find((r) => r !== undefined && (compareReleases(version, releaseTag(r)) ?? 0) < 0);
   const later = rollback ? undefined : laterRunning;
-  /** How the tags were read, when only a hotfix suffix orders them (semver reads it otherwise). */
+  /** How the tags were read, when only a hotfix suffix orders them (semver reads it otherwise), or digits alone (a commit would not be ordered). */
   const reading = (later: string) => {
-    const why = hotfixReading(releaseTag(later), version);
+    const why = hotfixReading(releaseTag(later), version) ?? digitsAlone(releaseTag(later), version);
     return why ? ` (${why})` : '';
   };
   if (later !== undefined) {
@@ -197,12 +197,8 @@ function movedImage(
       `${dotted(at(path))}: ${current} -> ${result.value}: the tags have the same numbers (${numbers}) and do not say which is later; if ${to.context.name}'s is a later build (a hotfix), promote takes it back: check before applying`,
     );
   }
-  // numbers of two widths, one padded (0010 and 9): the tenth build written four wide, or a decimal's digits? and digits
-  // alone (1234567): a build's number, or a commit written short? said, not refused
-  const unordered =
-    current === undefined || result.value === current
-      ? undefined
-      : (paddedNumbers(version, releaseTag(current)) ?? digitsAlone(version, releaseTag(current)));
+  // numbers of two widths, one padded (0010 and 9): the tenth build written four wide, or a decimal's digits? said, not refused
+  const unordered = current === undefined || result.value === current ? undefined : paddedNumbers(version, releaseTag(current));
   if (unordered !== undefined) {
     out.notes.push(
       `${dotted(at(path))}: ${current} -> ${result.value}: the tags do not say which is later (${unordered}); if ${to.context.name}'s is the later build, promote takes it back: check before applying`,
