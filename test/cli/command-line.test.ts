@@ -806,6 +806,37 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
     );
   });
 
+  it("says a variable npm's log does not give before '--' is an .npmrc's or the environment's, and gives no line that adds the option", () => {
+    const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
+    // npm run synth -- lab with stage=qa in an .npmrc was told to write npm run synth -- --stage=qa lab: qa, never asked for
+    const r = runCli(
+      'synth',
+      ['lab'],
+      dir,
+      { npm_lifecycle_event: 'synth', npm_config_stage: 'qa' },
+      { npmArguments: ['run', 'synth', '--', 'lab'] },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "error: npm_config_stage is set by an .npmrc or the environment, not on the command line (npm's log of this run has no --stage before '--'), and synth cannot tell it from --stage given before '--', which npm takes for itself and synth would run without",
+      "  hint: remove stage from the .npmrc that sets it (npm config list shows which) or unset npm_config_stage, then run the command again; synth's options go after '--'",
+    ]);
+    // of two, the one npm's log gives is moved after '--', the other not added
+    const both = runCli(
+      'check',
+      ['dist/qa'],
+      dir,
+      { npm_lifecycle_event: 'check', npm_config_crds: 'crds', npm_config_pod_security: 'restricted' },
+      { npmArguments: ['run', 'check', '--crds', 'crds', '--', 'dist/qa'] },
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("  hint: write npm run check -- --crds=crds dist/qa: check's options go after '--'");
+    expect(both.stderr).toContain(
+      "npm_config_pod_security is set by an .npmrc or the environment, not on the command line (npm's log of this run has no --pod-security before '--')",
+    );
+    expect(both.stderr).not.toContain('--pod-security=restricted dist/qa');
+  });
+
   it('the same variable set by the option given apart (true), by another script, or given on the command line too, refuses nothing', () => {
     const dir = fixtureProject(['dev', 'qa', 'test']);
     // npm run synth --stage qa: npm_config_stage=true, and qa comes as an argument
