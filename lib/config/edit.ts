@@ -331,11 +331,13 @@ export function formatEdit({ location: l, path, from, fromMerge, how, value, why
  * A value of a stage file where an edit's line shows it: as it is, but in double quotes with its
  * control characters escaped (`escapeName`: `\n`, `\t`, `\x1b`) and those that print as nothing
  * or turn the text around (`escapeInvisible`: `\u202e`, `\u200b`, `\u2028`) when it is empty, has
- * blanks at an end or holds one (a block scalar's lines, an escape), so that each edit stays one
+ * blanks at an end or holds one (a block scalar's lines, an escape), or would read as another value
+ * (`"1.2"`, `a -> b`, `(not set)`), so that each edit stays one
  * line, what it holds shows, and no terminal acts on it: as diff's lines show values (lib/diff/lines.ts).
  */
 export function shownValue(value: string): string {
+  // a value in quotes of its own, one holding the arrow between the two values, or the words said of none would read as another
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters to show as escapes
-  if (!/^$|^\s|\s$|[\x00-\x1f\x7f-\x9f]/.test(value) && !hasInvisible(value)) return value;
+  if (!/^$|^\s|\s$|^"| -> |^\(not set\)$|[\x00-\x1f\x7f-\x9f]/.test(value) && !hasInvisible(value)) return value;
   return `"${escapeInvisible(escapeName(value)).replaceAll('"', '\\"')}"`;
 }

@@ -72,6 +72,14 @@ describe('editing a stage file', () => {
     expect(shownValue('demoapp:1.2 é 中')).toBe('demoapp:1.2 é 中');
   });
 
+  it('quotes a value that would read as another on its line: one in quotes, one holding the arrow, the words of no value', () => {
+    // printed as they are, '"1.2"' read as 1.2 shown quoted, 'a -> b' as two values, '(not set)' as no value
+    expect(shownValue('"1.2"')).toBe('"\\"1.2\\""');
+    expect(shownValue('a -> b')).toBe('"a -> b"');
+    expect(shownValue('(not set)')).toBe('"(not set)"');
+    expect(shownValue('demoapp:1.2')).toBe('demoapp:1.2');
+  });
+
   it('adds a missing key as the last entry of its block or flow mapping', () => {
     const { text, applied } = editValues(
       stage,
