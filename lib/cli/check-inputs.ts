@@ -2,7 +2,7 @@
  * What check reads from the paths it is given: the YAML files at them, the CustomResourceDefinitions of
  * --crds, and a file that is no YAML at all said as such; a stage file given as manifests told what checks it.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ProblemsError, STDIN_FILE, type Problem } from '../errors.js';
 import { isCrd } from '../checks/crds.js';
@@ -82,7 +82,8 @@ function yamlFilesAt(cwd: string, path: string, seen = new Set<string>()): strin
     const st = withFs(p, 'reading', () => statSync(resolve(cwd, p), { bigint: true }));
     // a file or directory is known by its device and inode, which its every name shares: a path given twice, a link
     // (symbolic or hard), a bind mount; a directory reached again through a link (loop -> .) is not searched again
-    const id = `${st.dev}:${st.ino}`;
+    // a file system that numbers no inode (0) is told by the real path
+    const id = st.ino === 0n ? withFs(p, 'reading', () => realpathSync.native(resolve(cwd, p))) : `${st.dev}:${st.ino}`;
     if (seen.has(id)) return;
     if (st.isDirectory()) {
       seen.add(id);
