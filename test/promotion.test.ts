@@ -134,6 +134,21 @@ describe('planning a promotion', () => {
         "apps.web.blueGreen.green: production runs web:1.3, a later release than test's web:1.2: the promotion would take it back to 1.2",
       ]);
     }
+    // --rollback into the idle color, under a later live one: the line names the live color's release, not the idle one's it replaces
+    const idle = planPromotion(
+      from,
+      load('production', 'apps:\n  web: { blueGreen: { live: blue, blue: web:1.3, green: web:1.1 } }\n'),
+      stacks,
+      undefined,
+      {
+        rollback: true,
+      },
+    );
+    expect('edits' in idle && idle.edits[0]).toEqual({
+      path: ['apps', 'web', 'blueGreen', 'green'],
+      value: 'web:1.2',
+      why: 'a rollback from web:1.3, a later release, which blue (live) runs, once npm run switch makes web:1.2 live: --rollback',
+    });
     // versions that do not say which is later (a digest, a name) are not compared
     const named = planPromotion(load('test', 'apps:\n  web: { image: web:stable }\n'), to, stacks);
     expect(named).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:stable' }], notes: [] });
