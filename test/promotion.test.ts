@@ -452,6 +452,19 @@ describe('planning a promotion', () => {
       });
     // a list of which one part is no app is a name of no app, said as before
     expect(planPromotion(from, to, stacks, ['api,nope'])).toMatchObject({ problems: [{ hint: 'the apps of test are: api, db, web' }] });
+    // the other --app and the options given stay in the line (it dropped --app web and --rollback: copied, web and the rollback were lost)
+    expect(planPromotion(from, to, stacks, ['web', 'api,db', 'db'], { rollback: true })).toMatchObject({
+      problems: [
+        {
+          hint: 'each --app names one app: npm run promote -- test qa --app web --app api --app db --rollback (the apps of test are: api, db, web)',
+        },
+      ],
+    });
+    expect(planPromotion(from, to, stacks, ['api,db'], { force: true })).toMatchObject({
+      problems: [
+        { hint: 'each --app names one app: npm run promote -- test qa --app api --app db --force (the apps of test are: api, db, web)' },
+      ],
+    });
   });
 
   it('orders release tags as semver and dates do, and leaves names, commits and two variants unordered', () => {
