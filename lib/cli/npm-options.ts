@@ -236,10 +236,15 @@ export function npmTookNoCache<V>(
 /**
  * Whether the word `word` of npm's log's argv is not to be printed in a line to run: an npm option that holds a
  * credential (`--_authToken`, `--//registry.example.com/:_auth=...`, `--otp`, a client `--key`), whose value
- * follows it, or a word npm's log hid in part (`***`: a URL's password, a token, a UUID), which would not run as is.
+ * follows it, a word npm's log hid in part (`***`: a URL's password, a token, a UUID), which would not run as is,
+ * or a URL with a user (and password, or a token as the user) that it did not hide (`--registry=https://ci:<password>@...`,
+ * a `--proxy`'s value given apart: an npm that logs its words as given).
  */
 const heldBack = (word: string): boolean =>
-  word.includes('***') || /^--?(?:[^=]*[/:])?_?(?:auth|authtoken|password|otp|key|cert|token)(?:=|$)/i.test(word) || /^--?\/\//.test(word);
+  word.includes('***') ||
+  /^--?(?:[^=]*[/:])?_?(?:auth|authtoken|password|otp|key|cert|token)(?:=|$)/i.test(word) ||
+  /^--?\/\//.test(word) ||
+  /[a-z][a-z0-9+.-]*:\/\/[^/\s@]+@/i.test(word);
 
 /**
  * npm's words of this run as its log says them (`npmArgs`), those before `--` without the options of

@@ -796,6 +796,28 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
       ['run', '--//registry.example.com/:_authToken', 'glpat-SECRET1', 'synth', '--stage', 'qa', '--', 'lab'],
       "give --stage after '--', and npm's own options as you gave them (npm's log holds a credential or hides a word among them, not repeated here)",
     ],
+    // a URL's password that npm's log did not hide (an npm that writes it as given): --registry, --proxy, or its value apart
+    [
+      'synth',
+      ['lab'],
+      { npm_config_stage: 'qa' },
+      ['run', '--registry=https://ci:SECRET1@registry.example.com/', 'synth', '--stage', 'qa', '--', 'lab'],
+      "give --stage after '--', and npm's own options as you gave them (npm's log holds a credential or hides a word among them, not repeated here)",
+    ],
+    [
+      'synth',
+      ['lab'],
+      { npm_config_stage: 'qa' },
+      ['run', '--https-proxy', 'http://me:SECRET1@proxy:3128', 'synth', '--stage', 'qa', '--', 'lab'],
+      "give --stage after '--', and npm's own options as you gave them (npm's log holds a credential or hides a word among them, not repeated here)",
+    ],
+    [
+      'synth',
+      ['lab'],
+      { npm_config_stage: 'qa' },
+      ['run', '--registry', 'https://SECRET1@registry.example.com/', 'synth', '--stage', 'qa', '--', 'lab'],
+      "give --stage after '--', and npm's own options as you gave them (npm's log holds a credential or hides a word among them, not repeated here)",
+    ],
   ])("%s %j with %j, npm's log saying %j, is refused with a line that keeps npm's own options", (command, args, npmEnv, npm, hint) => {
     const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
     const r = runCli(command, args, dir, { npm_lifecycle_event: command, ...npmEnv }, { npmArguments: npm });
