@@ -263,10 +263,11 @@ function npmWordsWithout(
   const kept: string[] = [];
   const given = new Set<string>();
   for (let i = 0; i < before.length; i++) {
-    const word = before[i];
+    // npm reads --pod_security as --pod-security (both npm_config_pod_security), and its log writes the word as given
+    const word = before[i].replace(/^--[^=]*/, (name) => name.replaceAll('_', '-'));
     const t = taken.find((t) => word === `--${t.option}` || word === `--no-${t.option}` || word.startsWith(`--${t.option}=`));
     if (t === undefined) {
-      kept.push(word);
+      kept.push(before[i]);
       continue;
     }
     given.add(t.option);

@@ -857,6 +857,15 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
       "npm_config_pod_security is set by an .npmrc or the environment, not on the command line (npm's log of this run has no --pod-security before '--')",
     );
     expect(both.stderr).not.toContain('--pod-security=restricted dist/qa');
+    // npm reads --pod_security as --pod-security (one variable, npm_config_pod_security), and its log writes it as given
+    const underscored = runCli(
+      'check',
+      ['dist/qa'],
+      dir,
+      { npm_lifecycle_event: 'check', npm_config_pod_security: 'restricted' },
+      { npmArguments: ['run', 'check', '--pod_security', 'restricted', '--', 'dist/qa'] },
+    );
+    expect(underscored.stderr).toContain("  hint: write npm run check -- --pod-security=restricted dist/qa: check's options go after '--'");
   });
 
   it('the same variable set by the option given apart (true), by another script, or given on the command line too, refuses nothing', () => {
