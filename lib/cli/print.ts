@@ -224,7 +224,12 @@ export function quietWhenReaderLeaves(): void {
           : {
               ...problem,
               message: `${problem.message}; ${wrote} was written before, only this report is missing`,
-              hint: `${(problem.hint ?? '').replace(/,? (?:and|then) run (?:the command )?again$/, '')}; git diff shows what was written: the command run again does not do it again (a switch switches back, a promotion finds nothing to promote)`,
+              hint: [
+                problem.hint?.replace(/,? (?:and|then) run (?:the command )?again$/, ''),
+                'git diff shows what was written: the command run again does not do it again (a switch switches back, a promotion finds nothing to promote)',
+              ]
+                .filter((h) => h)
+                .join('; '),
             };
       process.stderr.write(`${printProblem(told, color)}\n`);
     });
