@@ -13,11 +13,29 @@ import { releasePathMistakes, settingAt } from './release.js';
 import type { Stack } from './stack.js';
 
 /**
+ * The options of the line that promote was given (`line`), with the apps listed in one --app (`app`) as
+ * one --app each (`listed`), where it was, each app once, and --force and --rollback as given.
+ */
+function listedLine(
+  line: { readonly apps: readonly string[]; readonly force?: boolean; readonly rollback?: boolean },
+  app: string,
+  listed: readonly string[],
+): string {
+  const apps = [...new Set(line.apps.flatMap((a) => (a === app ? listed : [a])))];
+  return [...apps.map((a) => `--app ${a}`), ...(line.force ? ['--force'] : []), ...(line.rollback ? ['--rollback'] : [])].join(' ');
+}
+
+/**
  * The problem of an app named with --app that the source does not deploy: a name of no app (bad
  * input, with the nearest name), or the target's app renamed in the source (`refusal`: the stages
  * stand in its way, as a promotion of every app says it).
  */
-export function namedAppProblem(from: LoadedStage, to: LoadedStage, app: string): { problem: Problem; refusal: boolean } {
+export function namedAppProblem(
+  from: LoadedStage,
+  to: LoadedStage,
+  app: string,
+  line: { readonly apps: readonly string[]; readonly force?: boolean; readonly rollback?: boolean } = { apps: [app] },
+): { problem: Problem; refusal: boolean } {
   const names = from.apps.map((a) => a.name);
   // the target's app of that name, renamed in the source: the source's apps of its stack that the target does not deploy
   const stack = to.apps.find((a) => a.name === app)?.stack;
@@ -41,7 +59,7 @@ export function namedAppProblem(from: LoadedStage, to: LoadedStage, app: string)
       hint: renamed.length
         ? `promote copies releases, not apps: give it its name ${app} again in ${from.source}, or rename apps.${app} to ${renamed[0]} in ${to.source} too (its objects are renamed with it: npm run synth says what that takes); then promote again`
         : listed.length
-          ? `each --app names one app: npm run promote -- ${from.context.name} ${to.context.name} ${listed.map((a) => `--app ${a}`).join(' ')} (the apps of ${from.context.name} are: ${names.join(', ')})`
+          ? `each --app names one app: npm run promote -- ${from.context.name} ${to.context.name} ${listedLine(line, app, listed)} (the apps of ${from.context.name} are: ${names.join(', ')})`
           : `the apps of ${from.context.name} are: ${names.join(', ') || 'none'}`,
     },
   };

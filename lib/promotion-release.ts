@@ -115,6 +115,7 @@ function intoIdleColor(
     image,
     current: targetColors[idle],
     running: targetColors[live],
+    live,
     sourcePath: imagePath,
   });
   if (edit && targetColors[idle] !== edit.value) {
@@ -143,6 +144,8 @@ interface ImageSetting {
   readonly current: string | undefined;
   /** Blue/green, what the target runs in its other color; else `current`. */
   readonly running: string | undefined;
+  /** Blue/green, the live color, which runs `running`. */
+  readonly live?: string;
   readonly sourcePath: SettingPath;
 }
 
@@ -150,7 +153,7 @@ interface ImageSetting {
 function movedImage(
   { from, to, source, force, rollback }: AppMove,
   out: { notes: string[]; refusals: Problem[] },
-  { path, image, current, running, sourcePath }: ImageSetting,
+  { path, image, current, running, live, sourcePath }: ImageSetting,
 ): ValueEdit | undefined {
   const at = (p: SettingPath) => ['apps', source.name, ...p];
   const result = imageFor({ from: from.context.name, to: to.context.name, image, current, force });
@@ -170,9 +173,9 @@ function movedImage(
       ? undefined
       : [running, current].find((r) => r !== undefined && (compareReleases(version, releaseTag(r)) ?? 0) < 0);
   const later = rollback ? undefined : laterRunning;
-  /** How the tags were read, when only a hotfix suffix orders them (semver reads it otherwise). */
+  /** How the tags were read, when only a hotfix suffix orders them (semver reads it otherwise), or digits alone (a commit would not be ordered). */
   const reading = (later: string) => {
-    const why = hotfixReading(releaseTag(later), version);
+    const why = hotfixReading(releaseTag(later), version) ?? digitsAlone(releaseTag(later), version);
     return why ? ` (${why})` : '';
   };
   if (later !== undefined) {
@@ -197,12 +200,8 @@ function movedImage(
       `${dotted(at(path))}: ${current} -> ${result.value}: the tags have the same numbers (${numbers}) and do not say which is later; if ${to.context.name}'s is a later build (a hotfix), promote takes it back: check before applying`,
     );
   }
-  // numbers of two widths, one padded (0010 and 9): the tenth build written four wide, or a decimal's digits? and digits
-  // alone (1234567): a build's number, or a commit written short? said, not refused
-  const unordered =
-    current === undefined || result.value === current
-      ? undefined
-      : (paddedNumbers(version, releaseTag(current)) ?? digitsAlone(version, releaseTag(current)));
+  // numbers of two widths, one padded (0010 and 9): the tenth build written four wide, or a decimal's digits? said, not refused
+  const unordered = current === undefined || result.value === current ? undefined : paddedNumbers(version, releaseTag(current));
   if (unordered !== undefined) {
     out.notes.push(
       `${dotted(at(path))}: ${current} -> ${result.value}: the tags do not say which is later (${unordered}); if ${to.context.name}'s is the later build, promote takes it back: check before applying`,
@@ -214,8 +213,13 @@ function movedImage(
       `${dotted(at(path))}: ${image} names no release (latest: each node pulls what it is when a pod starts, not necessarily what ${from.context.name} ran); give ${dotted(at(sourcePath))} a tag or digest in ${from.source} to promote one`,
     );
   }
-  // --rollback taking it back: the edit's line says so, as the refusal would have
-  const back = rollback && laterRunning !== undefined ? `a rollback from ${laterRunning}, a later release: --rollback` : undefined;
+  // --rollback taking it back: the edit's line says so, as the refusal would have; into the idle color, from the live
+  // color's release (not the idle one's it replaces), once it is switched to
+  const fromLive = live !== undefined && laterRunning === running && laterRunning !== current;
+  const back =
+    rollback && laterRunning !== undefined
+      ? `a rollback from ${laterRunning}, a later release${fromLive ? `, which ${live} (live) runs, once npm run switch makes ${result.value} live` : ''}: --rollback`
+      : undefined;
   const why = [result.why, back].filter((w) => w !== undefined).join('; ');
   return { path: at(path), value: result.value, ...(why ? { why } : {}) };
 }

@@ -68,7 +68,7 @@ export function planPromotion(
   for (const app of new Set(apps)) {
     if (sources.some((s) => s.name === app)) continue;
     // a name of no app is bad input (exit 2); the target's app renamed in the source, a refusal as a promotion of every app says it
-    const { problem, refusal } = namedAppProblem(from, to, app);
+    const { problem, refusal } = namedAppProblem(from, to, app, { apps: apps ?? [], force, rollback });
     (refusal ? refusals : problems).push(problem);
   }
   // promoting every app, those the source deploys and the target does not (renamed, or not yet added there)

@@ -47,8 +47,11 @@ export function compareNumbered(a: string, b: string): number | undefined {
 
 /**
  * Digits alone, seven or more, as a commit written short may be: git's seven hex digits have no
- * letter once in 27 (10/16 to the 7th), and two such commits are no releases in order. A date
- * written as digits (DIGIT_DATE) is none.
+ * letter once in 27 (10/16 to the 7th), and two such commits are no releases in order. Still ordered
+ * as numbers, as build numbers are (a CI run id: GitLab's pipeline id, GitHub's run id, 10 and 11
+ * digits, always all digits): a pair of commits both without a letter is 1 in 729, and refused then
+ * with both readings said (`digitsAlone`), where unordered every build number's later release
+ * would be moved back. A date written as digits (DIGIT_DATE) is none.
  */
 const DIGITS_ALONE = /^\d{7,}$/;
 
@@ -121,9 +124,8 @@ export function compareReleases(a: string, b: string): number | undefined {
     if (dateA[1] !== dateB[1]) return dateA[1] < dateB[1] ? -1 : 1;
     return (dateA[2] === undefined ? -1 : Number(dateA[2])) - (dateB[2] === undefined ? -1 : Number(dateB[2]));
   }
-  // a date and a version (2024 and a suffix, as RELEASE_TAG reads it) are two ways of tagging, not two releases in order;
-  // nor is a commit written short whose hex digits are all digits (1234567) a number
-  if (dateA || dateB || commitLike(a) || commitLike(b)) return undefined;
+  // a date and a version (2024 and a suffix, as RELEASE_TAG reads it) are two ways of tagging, not two releases in order
+  if (dateA || dateB) return undefined;
   const [x, y] = [RELEASE_TAG.exec(a), RELEASE_TAG.exec(b)];
   if (!x || !y) return undefined;
   const numbers = compareNumbered(x[1], y[1]);
@@ -226,17 +228,15 @@ function compareParts(a: string, b: string, compare: NumberOrder): number | unde
 }
 
 /**
- * Why two tags are not ordered when one is digits alone (`1234567`: a commit written short, or a
- * build's number?), said as both readings, for a note; undefined when neither is, or read as numbers
- * they are not ordered either.
+ * How `later` and `earlier`, ordered as numbers, read otherwise when one is digits alone (`1234567`:
+ * a build's number, or a commit written short, of which neither is later?), for the refusal that
+ * their order makes; undefined when neither is.
  */
-export function digitsAlone(a: string, b: string): string | undefined {
-  const alone = [a, b].filter(commitLike);
-  const [x, y] = [RELEASE_TAG.exec(a), RELEASE_TAG.exec(b)];
-  if (alone.length === 0 || !x || !y) return undefined;
-  const order = compareNumbered(x[1], y[1]);
-  if (order === undefined || order === 0) return undefined;
-  return `${alone.join(' and ')} ${alone.length > 1 ? 'are' : 'is'} digits alone, as a short commit may be (1 in 27 of 7 hex digits has no letter): read as numbers ${order > 0 ? a : b} is later, as commits neither is`;
+export function digitsAlone(later: string, earlier: string): string | undefined {
+  const alone = [earlier, later].filter(commitLike);
+  if (alone.length === 0 || (compareReleases(later, earlier) ?? 0) <= 0) return undefined;
+  const what = alone.length > 1 ? 'are commits' : 'is a commit';
+  return `read as numbers; if ${alone.join(' and ')} ${what} written short, digits alone, neither tag is later: pass --rollback`;
 }
 
 /**

@@ -134,6 +134,21 @@ describe('planning a promotion', () => {
         "apps.web.blueGreen.green: production runs web:1.3, a later release than test's web:1.2: the promotion would take it back to 1.2",
       ]);
     }
+    // --rollback into the idle color, under a later live one: the line names the live color's release, not the idle one's it replaces
+    const idle = planPromotion(
+      from,
+      load('production', 'apps:\n  web: { blueGreen: { live: blue, blue: web:1.3, green: web:1.1 } }\n'),
+      stacks,
+      undefined,
+      {
+        rollback: true,
+      },
+    );
+    expect('edits' in idle && idle.edits[0]).toEqual({
+      path: ['apps', 'web', 'blueGreen', 'green'],
+      value: 'web:1.2',
+      why: 'a rollback from web:1.3, a later release, which blue (live) runs, once npm run switch makes web:1.2 live: --rollback',
+    });
     // versions that do not say which is later (a digest, a name) are not compared
     const named = planPromotion(load('test', 'apps:\n  web: { image: web:stable }\n'), to, stacks);
     expect(named).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:stable' }], notes: [] });
@@ -290,36 +305,48 @@ describe('planning a promotion', () => {
     expect(promote('web:0010', 'web:0009')).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:0010' }], notes: [] });
   });
 
-  it('says that tags of digits alone as a short commit is written (1234567, 7654321) do not say which is later, and moves it', () => {
+  it('orders tags of digits alone as numbers (a CI run id, a build number), and a refusal by them says a short commit would read otherwise', () => {
     const promote = (source: string, target: string) =>
       planPromotion(load('test', `apps:\n  web: { image: "${source}" }\n`), load('qa', `apps:\n  web: { image: "${target}" }\n`), stacks);
-    // 1 in 27 commits written with 7 hex digits has no letter: read as numbers, qa's 7654321 was refused as later
-    for (const [source, target, said] of [
-      [
-        'web:1234567',
-        'web:7654321',
-        '1234567 and 7654321 are digits alone, as a short commit may be (1 in 27 of 7 hex digits has no letter): read as numbers 7654321 is later, as commits neither is',
-      ],
-      [
-        'web:1.3',
-        'web:12345678',
-        '12345678 is digits alone, as a short commit may be (1 in 27 of 7 hex digits has no letter): read as numbers 12345678 is later, as commits neither is',
-      ],
+    // tags of build numbers grow (GitLab's pipeline id, GitHub's run id: 10 and 11 digits): qa's later build, a hotfix,
+    // was moved back with a note a CI log buries, as if these were commits (both tags all digits: 1 in 729 pairs of them)
+    for (const [source, target] of [
+      ['web:9876543199', 'web:9876543210'],
+      ['web:12345678900', 'web:12345678901'],
+      ['web:1234567', 'web:7654321'],
     ]) {
-      expect(promote(source, target)).toEqual({
-        edits: [{ path: ['apps', 'web', 'image'], value: source }],
-        notes: [
-          `apps.web.image: ${target} -> ${source}: the tags do not say which is later (${said}); if qa's is the later build, promote takes it back: check before applying`,
+      const [older, later] = [source.slice(4), target.slice(4)];
+      expect(promote(source, target)).toMatchObject({
+        problems: [
+          {
+            code: 'promote/older',
+            message: `apps.web.image: qa runs ${target}, a later release than test's ${source} (read as numbers; if ${older} and ${later} are commits written short, digits alone, neither tag is later: pass --rollback): the promotion would take it back to ${older}`,
+          },
         ],
       });
+      expect(promote(target, source)).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: target }], notes: [] });
     }
-    // a build number of fewer digits, and dates written as digits (a day, its hour and minute), still say it
+    // one of digits alone and a version: the digits alone named
+    expect(promote('web:1.3', 'web:12345678')).toMatchObject({
+      problems: [
+        {
+          code: 'promote/older',
+          message: expect.stringContaining(
+            '(read as numbers; if 12345678 is a commit written short, digits alone, neither tag is later: pass --rollback)',
+          ),
+        },
+      ],
+    });
+    // a build number of fewer digits, and dates written as digits (a day, its hour and minute, a day's second build), say it alone
     for (const [source, target] of [
       ['web:123456', 'web:654321'],
       ['web:20240601', 'web:20240615'],
       ['web:202406011230', 'web:202406151200'],
+      ['web:20240601', 'web:20240601.1'],
     ])
-      expect(promote(source, target)).toMatchObject({ problems: [{ code: 'promote/older' }] });
+      expect(promote(source, target)).toMatchObject({
+        problems: [{ code: 'promote/older', message: expect.not.stringContaining('commit') }],
+      });
   });
 
   it('says that two pre-releases numbered in two widths, one with leading zeros (rc.0010 and rc.9), do not say which is later, and moves it', () => {
@@ -425,6 +452,19 @@ describe('planning a promotion', () => {
       });
     // a list of which one part is no app is a name of no app, said as before
     expect(planPromotion(from, to, stacks, ['api,nope'])).toMatchObject({ problems: [{ hint: 'the apps of test are: api, db, web' }] });
+    // the other --app and the options given stay in the line (it dropped --app web and --rollback: copied, web and the rollback were lost)
+    expect(planPromotion(from, to, stacks, ['web', 'api,db', 'db'], { rollback: true })).toMatchObject({
+      problems: [
+        {
+          hint: 'each --app names one app: npm run promote -- test qa --app web --app api --app db --rollback (the apps of test are: api, db, web)',
+        },
+      ],
+    });
+    expect(planPromotion(from, to, stacks, ['api,db'], { force: true })).toMatchObject({
+      problems: [
+        { hint: 'each --app names one app: npm run promote -- test qa --app api --app db --force (the apps of test are: api, db, web)' },
+      ],
+    });
   });
 
   it('orders release tags as semver and dates do, and leaves names, commits and two variants unordered', () => {
@@ -449,6 +489,9 @@ describe('planning a promotion', () => {
     expect(compareReleases('2024-06-01', '2023-12-31')).toBeGreaterThan(0);
     expect(compareReleases('8.0.36-debian', '8.0.4-debian')).toBeGreaterThan(0);
     expect(compareReleases('8.1-debian', '8.0-oracle')).toBeGreaterThan(0);
+    // digits alone are build numbers (a CI run id), as a short commit of no letter may read: ordered, as the refusal says
+    expect(compareReleases('9876543210', '9876543199')).toBeGreaterThan(0);
+    expect(compareReleases('1234567', '7654321')).toBeLessThan(0);
     for (const [a, b] of [
       ['latest', '1'],
       ['stable', 'v1'],
@@ -465,8 +508,6 @@ describe('planning a promotion', () => {
       ['2024-06-01', '1.2'],
       ['1.2.3-rc.0010', '1.2.3-rc.9'],
       ['1.2.3-rc.01', '1.2.3-rc.1'],
-      ['1234567', '7654321'],
-      ['1234567', '1.2'],
     ]) {
       expect([a, b, compareReleases(a, b)]).toEqual([a, b, undefined]);
     }

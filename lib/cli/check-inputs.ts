@@ -74,16 +74,26 @@ export function readStdin(io: Io): string {
   return decodeUtf8(bytes, STDIN, true);
 }
 
-/** The YAML files at `path` (a file itself, or those below a directory, searched recursively in name order). */
-function yamlFilesAt(cwd: string, path: string): string[] {
+/** The YAML files at `path` (a file itself, or those below a directory, searched recursively in name order), but those of `seen`. */
+function yamlFilesAt(cwd: string, path: string, seen = new Set<string>()): string[] {
   const files: string[] = [];
   // files are named relative to the project directory (givenPath in lib/cli/main.ts), and read from there
   const walk = (p: string, top: boolean) => {
-    const st = withFs(p, 'reading', () => statSync(resolve(cwd, p)));
+    const st = withFs(p, 'reading', () => statSync(resolve(cwd, p), { bigint: true }));
+    // a file or directory is known by its device and inode, which its every name shares: a path given twice, a link
+    // (symbolic or hard), a bind mount; a directory reached again through a link (loop -> .) is not searched again
+    // a file system that numbers no inode (0) is told by the real path
+    const id = st.ino === 0n ? withFs(p, 'reading', () => realpathSync.native(resolve(cwd, p))) : `${st.dev}:${st.ino}`;
+    if (seen.has(id)) return;
     if (st.isDirectory()) {
+      seen.add(id);
       for (const e of withFs(p, 'reading', () => readdirSync(resolve(cwd, p))).sort())
         if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
-    } else if (top || YAML_FILE.test(p)) files.push(p);
+    } else if (top || YAML_FILE.test(p)) {
+      // only a file read: one a search passed by (not YAML) is still read when it is named
+      seen.add(id);
+      files.push(p);
+    }
   };
   walk(path, true);
   return files;
@@ -117,19 +127,16 @@ export function missingInputs(cwd: string, paths: readonly string[], commandLine
 
 /**
  * The YAML files at `paths`, directories searched recursively in name order, each file once: one
- * reached again (a path given twice, a directory and a file in it, a link to it) would define each
- * of its objects twice, an error of the check's own making. Named as first reached.
+ * reached again (a path given twice, a directory and a file in it, a symbolic or hard link to it, a
+ * bind mount) would define each of its objects twice, an error of the check's own making. Named as
+ * first reached; each directory searched once.
  */
 export function yamlFiles(cwd: string, paths: readonly string[], commandLine: CommandLine): string[] {
   const missing = missingInputs(cwd, paths, commandLine);
   if (missing.length) throw new ProblemsError(missing);
+  // '-' given twice is refused before (lib/cli/check.ts)
   const seen = new Set<string>();
-  const files = paths
-    .flatMap((p) => (p === STDIN ? [p] : yamlFilesAt(cwd, p)))
-    .filter((f) => {
-      const file = f === STDIN ? f : withFs(f, 'reading', () => realpathSync(resolve(cwd, f)));
-      return !seen.has(file) && Boolean(seen.add(file));
-    });
+  const files = paths.flatMap((p) => (p === STDIN ? [p] : yamlFilesAt(cwd, p, seen)));
   if (files.length === 0) {
     throw new ProblemsError([
       {

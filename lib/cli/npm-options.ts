@@ -125,8 +125,18 @@ export function npmTookValues<V>(
     hidden
       ? `give --${option} after '--', and npm's own options as you gave them (npm's log holds a credential or hides a word among them, not repeated here)`
       : undefined;
-  const line = lineOf([...taken.flatMap((t) => t.given), ...after]);
+  // npm's log read and no such option before '--' in it: the variable came from an .npmrc or the environment, and a
+  // line that gives the option after '--' would ask for what the command line never did (npm run synth -- lab, with
+  // stage=qa in an .npmrc, told to write npm run synth -- --stage=qa lab)
+  const elsewhere = (t: Taken) => npm !== undefined && !npm.given.has(t.option);
+  const line = lineOf([...taken.filter((t) => !elsewhere(t)).flatMap((t) => t.given), ...after]);
   return taken.map((t) => {
+    if (elsewhere(t))
+      return {
+        code: 'cli/usage',
+        message: `${t.variable} is set by an .npmrc or the environment, not on the command line (npm's log of this run has no --${t.option} before '--'), and ${command.name} cannot tell it from --${t.option} given before '--', which npm takes for itself and ${command.name} would run without`,
+        hint: `remove ${t.option} from the .npmrc that sets it (npm config list shows which) or unset ${t.variable}, then run the command again; ${command.name}'s options go after '--'`,
+      };
     // the variable is all the command sees: an .npmrc or the environment may have set it, not the command line
     const unset = `if an .npmrc or the environment sets ${t.variable}, unset it`;
     if (t.none !== undefined) {
@@ -226,38 +236,46 @@ export function npmTookNoCache<V>(
 /**
  * Whether the word `word` of npm's log's argv is not to be printed in a line to run: an npm option that holds a
  * credential (`--_authToken`, `--//registry.example.com/:_auth=...`, `--otp`, a client `--key`), whose value
- * follows it, or a word npm's log hid in part (`***`: a URL's password, a token, a UUID), which would not run as is.
+ * follows it, a word npm's log hid in part (`***`: a URL's password, a token, a UUID), which would not run as is,
+ * or a URL with a user (and password, or a token as the user) that it did not hide (`--registry=https://ci:<password>@...`,
+ * a `--proxy`'s value given apart: an npm that logs its words as given).
  */
 const heldBack = (word: string): boolean =>
-  word.includes('***') || /^--?(?:[^=]*[/:])?_?(?:auth|authtoken|password|otp|key|cert|token)(?:=|$)/i.test(word) || /^--?\/\//.test(word);
+  word.includes('***') ||
+  /^--?(?:[^=]*[/:])?_?(?:auth|authtoken|password|otp|key|cert|token)(?:=|$)/i.test(word) ||
+  /^--?\/\//.test(word) ||
+  /[a-z][a-z0-9+.-]*:\/\/[^/\s@]+@/i.test(word);
 
 /**
  * npm's words of this run as its log says them (`npmArgs`), those before `--` without the options of
  * `taken` (`--stage qa`, `--stage`, `--stage ""`, `--no-stage`: npm writes a value as the next word), and
- * those after it; undefined when the log cannot be read.
+ * those after it, with the options of `taken` found (`given`); undefined when the log cannot be read.
  */
 function npmWordsWithout(
   env: Io['env'],
   npmArgs: (env: Io['env']) => readonly string[] | undefined,
   taken: readonly Taken[],
-): { readonly before: readonly string[]; readonly after: readonly string[] } | undefined {
+): { readonly before: readonly string[]; readonly after: readonly string[]; readonly given: ReadonlySet<string> } | undefined {
   const args = npmArgs(env);
   if (args === undefined) return undefined;
   const end = args.indexOf('--');
   const before = end === -1 ? args : args.slice(0, end);
   const kept: string[] = [];
+  const given = new Set<string>();
   for (let i = 0; i < before.length; i++) {
-    const word = before[i];
+    // npm reads --pod_security as --pod-security (both npm_config_pod_security), and its log writes the word as given
+    const word = before[i].replace(/^--[^=]*/, (name) => name.replaceAll('_', '-'));
     const t = taken.find((t) => word === `--${t.option}` || word === `--no-${t.option}` || word.startsWith(`--${t.option}=`));
     if (t === undefined) {
-      kept.push(word);
+      kept.push(before[i]);
       continue;
     }
+    given.add(t.option);
     // the value npm wrote after the option, one of those it kept ('' or true for none)
     const values = t.none === undefined ? t.given.map((g) => g.slice(`--${t.option}=`.length)) : ['', 'true', 'false'];
     if (word === `--${t.option}` && i + 1 < before.length && values.includes(before[i + 1])) i++;
   }
-  return { before: kept, after: end === -1 ? [] : args.slice(end + 1) };
+  return { before: kept, after: end === -1 ? [] : args.slice(end + 1), given };
 }
 
 /**

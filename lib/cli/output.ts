@@ -347,6 +347,9 @@ export function rewriteStage(
     );
   };
   const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, file]]), unchanged }).stages;
+  // a report lost now (a full disk behind >) loses the only account of the change, which the command run again does
+  // not give back (a promotion finds nothing to promote, a switch switches back): the stage file was written too
+  noteWritten(`the change (${relative(project.root, stagePath(project, stage))} and ${DIST_DIR}/${stage}/, which git diff shows)`);
   const changes = diffManifests(before, manifestsOf(compiled.tree.get(stage)!));
   return [
     writtenLines(written)[0],

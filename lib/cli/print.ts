@@ -217,10 +217,20 @@ export function quietWhenReaderLeaves(): void {
       const color = useColor({ env: process.env, stderr: process.stderr });
       const problem = fsProblem(error, 'standard output', 'writing');
       // exit 2 as for any file the command cannot write, but what it already wrote stands
+      // what was written stands: the command run again would not say it again, nor do it again (a switch switches back)
       const told =
         wrote === undefined
           ? problem
-          : { ...problem, message: `${problem.message}; ${wrote} was written before, only this report is missing` };
+          : {
+              ...problem,
+              message: `${problem.message}; ${wrote} was written before, only this report is missing`,
+              hint: [
+                problem.hint?.replace(/,? (?:and|then) run (?:the command )?again$/, ''),
+                'git diff shows what was written: the command run again does not do it again (a switch switches back, a promotion finds nothing to promote)',
+              ]
+                .filter((h) => h)
+                .join('; '),
+            };
       process.stderr.write(`${printProblem(told, color)}\n`);
     });
   }

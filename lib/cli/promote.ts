@@ -19,7 +19,7 @@ import { objectsUnchanged } from '../synth/inventory-changes.js';
 import { readStageOutput, rewriteStage, staleFiles } from './output.js';
 import { crashPoint } from '../synth/write.js';
 import { acrossStagesWarnings } from '../edge/across-stages.js';
-import { noteWritten, printProblems } from './print.js';
+import { printProblems } from './print.js';
 
 const usage = `Usage: npm run promote -- <from> <to> [--app <name>]... [--force] [--rollback]
 
@@ -142,8 +142,6 @@ export const command: Command<{ app?: string[]; force?: boolean; rollback?: bool
     }
     // the field-by-field changes printed are from dist/<to> as read above (its files read and parsed once); the summary's counts compare the inventory
     const report = rewriteStage(project, to, { from: read, text, compiled: compilePromoted(project, from, to, text) }, asIs);
-    // a report lost now (a full disk behind >) loses the only account of the change: running again promotes nothing
-    noteWritten(`the promotion (${target.source} and ${DIST_DIR}/${to}/, which git diff shows)`);
     for (const e of applied) io.stdout.write(`${formatEdit(e)}\n`);
     io.stdout.write(report.map((l) => `${l}\n`).join(''));
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written

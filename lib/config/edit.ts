@@ -24,6 +24,7 @@ import { ProblemsError, compareProblems, escapeName, type SourceLocation } from 
 import { capProblems } from '../model/limits.js';
 import { readStageDocument } from './read-stage.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
+import { escapeInvisible, hasInvisible } from '../model/invisible-characters.js';
 import { isMergeKey, mergeSources } from '../model/yaml-aliases.js';
 import { aliasProblem, sideEffectProblem } from './edit-problems.js';
 import { insertion, keptText, nodeAt, replacement, written } from './edit-text.js';
@@ -328,14 +329,15 @@ export function formatEdit({ location: l, path, from, fromMerge, how, value, why
 
 /**
  * A value of a stage file where an edit's line shows it: as it is, but in double quotes with its
- * control characters escaped (`escapeName`: `\n`, `\t`, `\x1b`) when it is empty, has blanks at
- * an end or holds one (a block scalar's lines, an escape), so that each edit stays one line, what
- * it holds shows, and no terminal acts on it.
+ * control characters escaped (`escapeName`: `\n`, `\t`, `\x1b`) and those that print as nothing
+ * or turn the text around (`escapeInvisible`: `\u202e`, `\u200b`, `\u2028`) when it is empty, has
+ * blanks at an end or holds one (a block scalar's lines, an escape), or would read as another value
+ * (`"1.2"`, `a -> b`, `(not set)`), so that each edit stays one
+ * line, what it holds shows, and no terminal acts on it: as diff's lines show values (lib/diff/lines.ts).
  */
 export function shownValue(value: string): string {
+  // a value in quotes of its own, one holding the arrow between the two values, or the words said of none would read as another
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters to show as escapes
-  if (!/^$|^\s|\s$|[\x00-\x1f\x7f-\x9f\u2028\u2029]/.test(value)) return value;
-  return `"${escapeName(value)
-    .replaceAll('"', '\\"')
-    .replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`)}"`;
+  if (!/^$|^\s|\s$|^"| -> |^\(not set\)$|[\x00-\x1f\x7f-\x9f]/.test(value) && !hasInvisible(value)) return value;
+  return `"${escapeInvisible(escapeName(value)).replaceAll('"', '\\"')}"`;
 }

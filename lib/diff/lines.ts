@@ -4,11 +4,16 @@
  * objects share once, then the objects only one side has. Pure.
  */
 import { escapeControls, escapeName } from '../errors.js';
+import { escapeInvisible } from '../model/invisible-characters.js';
 import { Hidden } from './hidden-values.js';
 import type { FieldChange, ObjectDiff } from './objects.js';
 
-/** A value as JSON writes it, which escapes C0 but leaves DEL and C1 (`\x9b`, CSI to some terminals) to `escapeControls`. */
-const show = (v: unknown) => (v === undefined ? '(none)' : v instanceof Hidden ? v.text : escapeControls(JSON.stringify(keyedValues(v))));
+/**
+ * A value as JSON writes it, which escapes C0 but leaves DEL and C1 (`\x9b`, CSI to some terminals) to `escapeControls`
+ * and what prints as nothing or turns the text around (`\u202e`, `\u2028`) to `escapeInvisible`, as promote's edit lines do.
+ */
+const show = (v: unknown) =>
+  v === undefined ? '(none)' : v instanceof Hidden ? v.text : escapeInvisible(escapeControls(JSON.stringify(keyedValues(v))));
 /** Values inside a change are shown as written, not with the `[name]` keys used for matching. */
 function keyedValues(v: unknown): unknown {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Hidden) return v;
@@ -52,7 +57,7 @@ function changeLines(f: FieldChange): string[] {
   const [old, now] = [a.slice(start, a.length - end), b.slice(start, b.length - end)];
   const side = (mark: string, text: readonly string[]) => [
     // an empty line said, as a blank after the mark reads as nothing
-    ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${l === '' ? '(an empty line)' : escapeControls(l)}`),
+    ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${l === '' ? '(an empty line)' : escapeInvisible(escapeControls(l))}`),
     ...(text.length > MAX_TEXT_LINES ? [`  ${mark} ... and ${text.length - MAX_TEXT_LINES} more lines`] : []),
   ];
   return [

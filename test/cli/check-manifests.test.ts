@@ -1,5 +1,5 @@
 import { openProject, projectCrds } from '../../lib/cli/project.js';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -186,6 +186,25 @@ describe('npm run check -- <paths>', () => {
       [valid, join(dir, 'link.yaml')],
     ])
       expect([args, runCli('check', args)]).toMatchObject([args, { code: 0, stdout: '11 objects checked: 0 errors, 0 warnings\n' }]);
+  });
+
+  it('reads a file of two names (a hard link, a bind mount) once, and a directory reached again through a link (loop -> .) once', () => {
+    const valid = fixture('valid');
+    const [first] = readdirSync(join(REPO, valid)).sort();
+    // a hard link is a second name of one file, not a link realpath follows: the same device and inode
+    const dir = mkdtempSync(join(tmpdir(), 'check-names-'));
+    copyFileSync(join(REPO, valid, first), join(dir, 'a.yaml'));
+    linkSync(join(dir, 'a.yaml'), join(dir, 'b.yaml'));
+    expect(runCli('check', [dir])).toMatchObject({ code: 0, stdout: '11 objects checked: 0 errors, 0 warnings\n' });
+    expect(runCli('check', [join(dir, 'a.yaml'), join(dir, 'b.yaml')])).toMatchObject({
+      code: 0,
+      stdout: '11 objects checked: 0 errors, 0 warnings\n',
+    });
+    // a link back to a directory being searched: its files once, not a search 40 deep that ends as 'a loop of symbolic links'
+    const looped = mkdtempSync(join(tmpdir(), 'check-loop-'));
+    copyFileSync(join(REPO, valid, first), join(looped, 'a.yaml'));
+    symlinkSync('.', join(looped, 'loop'));
+    expect(runCli('check', [looped])).toMatchObject({ code: 0, stdout: '11 objects checked: 0 errors, 0 warnings\n', stderr: '' });
   });
 
   it('accepts namespaces the cluster already has with --namespace-exists', () => {

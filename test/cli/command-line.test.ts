@@ -796,6 +796,28 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
       ['run', '--//registry.example.com/:_authToken', 'glpat-SECRET1', 'synth', '--stage', 'qa', '--', 'lab'],
       "give --stage after '--', and npm's own options as you gave them (npm's log holds a credential or hides a word among them, not repeated here)",
     ],
+    // a URL's password that npm's log did not hide (an npm that writes it as given): --registry, --proxy, or its value apart
+    [
+      'synth',
+      ['lab'],
+      { npm_config_stage: 'qa' },
+      ['run', '--registry=https://ci:SECRET1@registry.example.com/', 'synth', '--stage', 'qa', '--', 'lab'],
+      "give --stage after '--', and npm's own options as you gave them (npm's log holds a credential or hides a word among them, not repeated here)",
+    ],
+    [
+      'synth',
+      ['lab'],
+      { npm_config_stage: 'qa' },
+      ['run', '--https-proxy', 'http://me:SECRET1@proxy:3128', 'synth', '--stage', 'qa', '--', 'lab'],
+      "give --stage after '--', and npm's own options as you gave them (npm's log holds a credential or hides a word among them, not repeated here)",
+    ],
+    [
+      'synth',
+      ['lab'],
+      { npm_config_stage: 'qa' },
+      ['run', '--registry', 'https://SECRET1@registry.example.com/', 'synth', '--stage', 'qa', '--', 'lab'],
+      "give --stage after '--', and npm's own options as you gave them (npm's log holds a credential or hides a word among them, not repeated here)",
+    ],
   ])("%s %j with %j, npm's log saying %j, is refused with a line that keeps npm's own options", (command, args, npmEnv, npm, hint) => {
     const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
     const r = runCli(command, args, dir, { npm_lifecycle_event: command, ...npmEnv }, { npmArguments: npm });
@@ -804,6 +826,46 @@ describe("an option given with its value before '--' (npm run synth --stage=qa),
     expect(r.stderr.split('\n')[1]).toMatch(
       new RegExp(`^  hint: ${hint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${command}'s options go after '--'`),
     );
+  });
+
+  it("says a variable npm's log does not give before '--' is an .npmrc's or the environment's, and gives no line that adds the option", () => {
+    const dir = fixtureProject(['dev', 'qa', 'test'], { copyDist: true });
+    // npm run synth -- lab with stage=qa in an .npmrc was told to write npm run synth -- --stage=qa lab: qa, never asked for
+    const r = runCli(
+      'synth',
+      ['lab'],
+      dir,
+      { npm_lifecycle_event: 'synth', npm_config_stage: 'qa' },
+      { npmArguments: ['run', 'synth', '--', 'lab'] },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "error: npm_config_stage is set by an .npmrc or the environment, not on the command line (npm's log of this run has no --stage before '--'), and synth cannot tell it from --stage given before '--', which npm takes for itself and synth would run without",
+      "  hint: remove stage from the .npmrc that sets it (npm config list shows which) or unset npm_config_stage, then run the command again; synth's options go after '--'",
+    ]);
+    // of two, the one npm's log gives is moved after '--', the other not added
+    const both = runCli(
+      'check',
+      ['dist/qa'],
+      dir,
+      { npm_lifecycle_event: 'check', npm_config_crds: 'crds', npm_config_pod_security: 'restricted' },
+      { npmArguments: ['run', 'check', '--crds', 'crds', '--', 'dist/qa'] },
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("  hint: write npm run check -- --crds=crds dist/qa: check's options go after '--'");
+    expect(both.stderr).toContain(
+      "npm_config_pod_security is set by an .npmrc or the environment, not on the command line (npm's log of this run has no --pod-security before '--')",
+    );
+    expect(both.stderr).not.toContain('--pod-security=restricted dist/qa');
+    // npm reads --pod_security as --pod-security (one variable, npm_config_pod_security), and its log writes it as given
+    const underscored = runCli(
+      'check',
+      ['dist/qa'],
+      dir,
+      { npm_lifecycle_event: 'check', npm_config_pod_security: 'restricted' },
+      { npmArguments: ['run', 'check', '--pod_security', 'restricted', '--', 'dist/qa'] },
+    );
+    expect(underscored.stderr).toContain("  hint: write npm run check -- --pod-security=restricted dist/qa: check's options go after '--'");
   });
 
   it('the same variable set by the option given apart (true), by another script, or given on the command line too, refuses nothing', () => {

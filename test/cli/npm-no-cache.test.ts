@@ -47,6 +47,11 @@ describe("--no-cache given before '--', which npm takes for its own cache", () =
     ['_auth', ['run', '--_auth', 'dXNlcjpTRUNSRVQy', 'diff', '--no-cache', '--', 'qa'], 'dXNlcjpTRUNSRVQy'],
     ['a one-time password', ['run', 'diff', '--otp', '654321', '--no-cache', '--', 'qa'], '654321'],
     ["a URL's password npm's log hid", ['run', 'diff', '--proxy', 'http://u:***@proxy:8080', '--no-cache', '--', 'qa'], "'http://u:***"],
+    [
+      "a URL's password npm's log did not hide",
+      ['run', 'diff', '--registry=https://ci:SECRET3@r.example/', '--no-cache', '--', 'qa'],
+      'SECRET3',
+    ],
     ["an argument npm's log hid (a UUID)", ['run', 'diff', '--no-cache', '--', '***'], "'***'"],
   ])("prints no line that would hold %s of npm's options (the credential, or a line that would not run as is)", (_, npm, never) => {
     const dir = fixtureProject(['dev', 'qa']);

@@ -1,8 +1,9 @@
 /** `npm run switch`: when the stage file is saved from an editor while it runs, and an idle color with no pods. */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { errorLines, expectRefusedWhenSavedMeanwhile, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { RUN_SCRIPT, errorLines, expectRefusedWhenSavedMeanwhile, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
 describe('switch', () => {
   it('refuses (exit 1) to switch when the stage file changed after the idle color was checked, rather than send traffic to an image it never checked', () => {
@@ -187,4 +188,29 @@ describe("switch's summary of an edge machine that another stage's edge now name
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('switch whose report cannot be written (a full disk behind >)', () => {
+  it.skipIf(!existsSync('/dev/full'))(
+    'names the stage file and dist/<stage>/ it wrote, and warns that running it again switches back (exit 2)',
+    () => {
+      const production = repoStage('production').replace('green: demoapp:1 }', 'green: demoapp:1.1 }');
+      const dir = tempProject({ dev: repoStage('dev'), test: repoStage('test'), qa: repoStage('qa'), production });
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const full = openSync('/dev/full', 'w');
+      const r = spawnSync(process.execPath, [RUN_SCRIPT, 'switch', 'production', 'demoapp'], {
+        cwd: dir,
+        stdio: ['ignore', full, 'pipe'],
+        encoding: 'utf8',
+      });
+      closeSync(full);
+      expect(r.status).toBe(2);
+      // it said 'dist/ was written before' and 'free some space and run again': run again, the switch sends traffic back
+      expect(r.stderr).toBe(
+        'error: writing standard output: it cannot be written: the disk is full; the change (environments/production.yaml and dist/production/, which git diff shows) was written before, only this report is missing\n' +
+          '  hint: free some space; git diff shows what was written: the command run again does not do it again (a switch switches back, a promotion finds nothing to promote)\n',
+      );
+      expect(readFileSync(join(dir, 'environments', 'production.yaml'), 'utf8')).toContain('live: green');
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editValues, formatEdit } from '../../lib/config/edit.js';
+import { editValues, formatEdit, shownValue } from '../../lib/config/edit.js';
 import { ProblemsError } from '../../lib/errors.js';
 
 const stage = `# yaml-language-server: $schema=./stage.schema.json
@@ -60,6 +60,24 @@ describe('editing a stage file', () => {
       'environments/p.yaml:4:10: apps.demoapp.tag: " 1.2 " -> "a\\tb\\x1b[31m"',
       'environments/p.yaml:5:12: apps.demoapp.empty: "" -> x',
     ]);
+  });
+
+  it('shows a value holding a character that reorders or hides text (U+202E, a zero-width space, a BOM) quoted, as its escape', () => {
+    // 'demoapp:1.2\u202e3.1' reads 'demoapp:1.21.3' on a terminal: the right-to-left override turns what follows it around
+    expect(shownValue('demoapp:1.2\u202e3.1')).toBe('"demoapp:1.2\\u202e3.1"');
+    expect(shownValue('web\u200b')).toBe('"web\\u200b"');
+    expect(shownValue('\ufeffweb')).toBe('"\\ufeffweb"');
+    expect(shownValue('a\u2066b\u2069c\u200fd')).toBe('"a\\u2066b\\u2069c\\u200fd"');
+    expect(shownValue('x\u2028y')).toBe('"x\\u2028y"');
+    expect(shownValue('demoapp:1.2 é 中')).toBe('demoapp:1.2 é 中');
+  });
+
+  it('quotes a value that would read as another on its line: one in quotes, one holding the arrow, the words of no value', () => {
+    // printed as they are, '"1.2"' read as 1.2 shown quoted, 'a -> b' as two values, '(not set)' as no value
+    expect(shownValue('"1.2"')).toBe('"\\"1.2\\""');
+    expect(shownValue('a -> b')).toBe('"a -> b"');
+    expect(shownValue('(not set)')).toBe('"(not set)"');
+    expect(shownValue('demoapp:1.2')).toBe('demoapp:1.2');
   });
 
   it('adds a missing key as the last entry of its block or flow mapping', () => {

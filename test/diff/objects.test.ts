@@ -521,6 +521,19 @@ describe('diffing manifests', () => {
     expect(text).not.toMatch(/[\x7f-\x9f]/);
   });
 
+  it("prints a value holding a character that reorders or hides text (U+202E, U+2028, a zero-width space) as its escape, as promote's edit lines do", () => {
+    const config = (data: Record<string, string>): Manifest => ({
+      id: 'ConfigMap qa/web',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'qa' }, data },
+    });
+    // JSON.stringify leaves them as they are: 1.2\u202e3.1 reads 1.21.3, and U+2028 ends a line to some log viewers
+    const text = formatDiff(diffManifests([config({ a: '1' })], [config({ a: '1.2\u202e3.1\u2028\u200b' })]), { before: 'a', after: 'b' });
+    expect(text.split('\n')[1]).toBe('  data.a: "1" -> "1.2\\u202e3.1\\u2028\\u200b"');
+    const lines = formatDiff(diffManifests([config({ a: 'x\ny\n' })], [config({ a: 'x\n\u202ey\n' })]), { before: 'a', after: 'b' });
+    expect(lines).toContain('+ \\u202ey');
+    expect(`${text}${lines}`).not.toMatch(/[\u200b\u202e\u2028]/);
+  });
+
   it('reads the objects of chart files and node files, not the kustomization or the inventory', () => {
     const files = new Map([
       ['10-a.yaml', 'kind: Service\nmetadata: {name: a, namespace: n}\n---\nkind: Pod\nmetadata: {name: b}\n'],
