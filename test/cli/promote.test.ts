@@ -468,7 +468,7 @@ describe('promote whose report cannot be written (a full disk behind >)', () => 
       expect(r.status).toBe(2);
       // it said 'dist/ was written before', and the hint's 'run again' then promotes nothing, its report of the change lost
       expect(r.stderr).toContain(
-        'error: writing standard output: it cannot be written: the disk is full; the change (environments/test.yaml and dist/test/, which git diff shows) was written before, only this report is missing\n',
+        'error: writing standard output: it cannot be written: the disk is full (no space or no inodes left on its file system); the change (environments/test.yaml and dist/test/, which git diff shows) was written before, only this report is missing\n',
       );
       expect(readFileSync(join(dir, 'environments', 'test.yaml'), 'utf8')).toContain('image: demoapp:1.3\n');
     },

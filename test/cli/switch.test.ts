@@ -207,8 +207,8 @@ describe('switch whose report cannot be written (a full disk behind >)', () => {
       expect(r.status).toBe(2);
       // it said 'dist/ was written before' and 'free some space and run again': run again, the switch sends traffic back
       expect(r.stderr).toBe(
-        'error: writing standard output: it cannot be written: the disk is full; the change (environments/production.yaml and dist/production/, which git diff shows) was written before, only this report is missing\n' +
-          '  hint: free some space; git diff shows what was written: the command run again does not do it again (a switch switches back, a promotion finds nothing to promote)\n',
+        'error: writing standard output: it cannot be written: the disk is full (no space or no inodes left on its file system); the change (environments/production.yaml and dist/production/, which git diff shows) was written before, only this report is missing\n' +
+          '  hint: free some space on that file system (df -h shows it, df -i the inodes); git diff shows what was written: the command run again does not do it again (a switch switches back, a promotion finds nothing to promote)\n',
       );
       expect(readFileSync(join(dir, 'environments', 'production.yaml'), 'utf8')).toContain('live: green');
     },

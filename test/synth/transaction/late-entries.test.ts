@@ -754,6 +754,7 @@ describe('an entry saved into a stage directory after the journal (the command k
       changed: [],
       missing: [],
       extra: [],
+      foreign: [],
     });
     expectDone(root);
   });
