@@ -33,7 +33,8 @@ export type { DeliveryPlan } from './delivery-plan.js';
  * prevent it, and warnings (`notices`) of the settings an engine reads none of (`ignoredSyncSettings`).
  * @param promotedFrom each stage's `promotion.from`: its delivery waits for that stage's (Flux `dependsOn`)
  * @param checkout the project's directory in the Git work tree it lies in, as Git says it (`infra/k8s`, `''` at its top),
- *   which the project file's `delivery.repository.path` must say; undefined when no Git says (not in one)
+ *   which the project file's `delivery.repository.path` must say; undefined when no Git says (not in one). Called
+ *   only when a stage is delivered: it starts git
  */
 export function planDelivery(
   stages: readonly DeliveredStage[],
@@ -41,7 +42,7 @@ export function planDelivery(
   projectSource: string,
   promotedFrom: ReadonlyMap<string, string>,
   projectPlaces: ProjectPlaces = () => undefined,
-  checkout?: string,
+  checkout: () => string | undefined = () => undefined,
 ): { plans: DeliveryPlan[]; problems: Problem[]; notices: Problem[] } {
   const defaults = project.delivery ?? {};
   const clusters = defaults.clusters ?? {};
@@ -271,7 +272,7 @@ export function planDelivery(
   );
   // no stage inherits it
   if (unread) notices.push(projectSetting(['delivery', 'sync', 'timeout'], unread.code, unread));
-  const elsewhere = stages.length ? projectElsewhere(defaults.repository?.path, checkout, projectSource) : undefined;
+  const elsewhere = stages.length ? projectElsewhere(defaults.repository?.path, checkout(), projectSource) : undefined;
   if (elsewhere) {
     const path =
       defaults.repository?.path !== undefined
