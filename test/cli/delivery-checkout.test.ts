@@ -4,7 +4,7 @@
  * in the work tree the project's directory is in, and never waited on for ever.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gitCheckout } from '../../lib/cli/delivery-checkout.js';
@@ -55,6 +55,25 @@ describe('a synthesis', () => {
     expect(r.status).toBe(0);
     expect(readFileSync(log, 'utf8')).toBe('git rev-parse --show-prefix\n');
   });
+});
+
+describe('a project moved to another directory of its repository after a synthesis', () => {
+  it.each(['synth', 'check'])(
+    'is not answered current by %s from what the last synthesis recorded: Git is asked again, and the path refused',
+    (command) => {
+      const { top, dir } = monorepo('infra/k8s');
+      const first = runProcess('synth', [], dir);
+      expect(first.stderr).not.toContain('error');
+      expect(first.status).toBe(0);
+      // git mv infra deploy: the project, its dist/ and its .stagecraft/ move together
+      renameSync(join(top, 'infra'), join(top, 'deploy'));
+      const r = runProcess(command, [], join(top, 'deploy', 'k8s'));
+      expect(r.stderr).toContain(
+        "error: delivery.repository.path: the project is at 'deploy/k8s' in its Git repository (git rev-parse --show-prefix), not at 'infra/k8s', where this says",
+      );
+      expect(r.status).toBe(2);
+    },
+  );
 });
 
 describe('gitCheckout', () => {
