@@ -6,7 +6,15 @@
 import { detectSecret, maskValue } from '../model/secret-rules.js';
 import type { Engine } from '../model/engines.js';
 import { urlParts } from './url-authority.js';
-import { REVISION_PARAMETERS, REVISION_VALUE, gitlabPageQuery, repositoryCredentials, revisionQuery } from './repository-credentials.js';
+import {
+  BITBUCKET_SERVER_PAGE,
+  REVISION_PARAMETERS,
+  REVISION_VALUE,
+  bitbucketServerAt,
+  pageQuery,
+  repositoryCredentials,
+  revisionQuery,
+} from './repository-credentials.js';
 
 /** A repository setting that an engine would misread: why, and what to write instead. */
 export interface RepositoryMismatch {
@@ -181,6 +189,8 @@ const WEB_PAGES: readonly {
   readonly tag?: RegExp;
   /** The repository's clone path, from the page's groups, where it is not the page's `repository`. @default - `repository` */
   readonly clone?: (groups: Readonly<Record<string, string>>) => string;
+  /** The revision the page's query names (`query` without its `?`), where its path names none. @default - none */
+  readonly queried?: (query: string) => { readonly revision: string; readonly tag: boolean } | undefined;
 }[] = [
   { page: /^(?<repository>\/.+?)\/-\/(?:tree|blob|commits?|tags)\/(?<revision>[^?#]*)$/ },
   { page: /^(?<repository>(?:\/[^/]+)*?\/[^/]+\/[^/]+)\/src\/(?<kind>branch|tag|commit)\/(?<revision>[^?#]*)$/, tag: /^tag$/ },
@@ -191,10 +201,19 @@ const WEB_PAGES: readonly {
     tag: /^releases\/tag$/,
   },
   { host: /^bitbucket\.org$/i, page: /^(?<repository>\/[^/]+\/[^/]+)\/(?:src|commits)\/(?<revision>[^?#]*)$/ },
-  // Bitbucket Server's and Data Center's (`/projects/` begins no GitLab group), whose clone URL is /scm/<project key>/<slug>.git
+  // Bitbucket Server's and Data Center's, whose clone URL is /scm/<project key>/<slug>.git (a user's /scm/~<user>/<slug>.git)
   {
-    page: /^(?<base>(?:\/[^/]+)*?)\/projects\/(?<project>[^/]+)\/repos\/(?<slug>[^/]+)\/(?:browse|commits)(?:\/[^?#]*)?$/,
-    clone: ({ base, project, slug }) => `${base}/scm/${project.toLowerCase()}/${slug}.git`,
+    page: BITBUCKET_SERVER_PAGE,
+    clone: ({ base, owner, project, slug }) => `${base}/scm/${owner === 'users' ? '~' : ''}${project.toLowerCase()}/${slug}.git`,
+    queried: (query) => {
+      const at = bitbucketServerAt(query);
+      const ref = at === undefined ? undefined : /^refs\/(heads|tags)\/(.+)$/.exec(at);
+      return ref
+        ? { revision: ref[2], tag: ref[1] === 'tags' }
+        : at !== undefined && !at.startsWith('refs/')
+          ? { revision: at, tag: false }
+          : undefined;
+    },
   },
 ];
 
@@ -207,19 +226,21 @@ const WEB_PAGES: readonly {
  */
 function webPage(url: string): RepositoryMismatch | undefined {
   // GitLab's page addresses end in their own query (?ref_type=heads)
-  const { scheme, authority, rest } = urlParts(url.slice(0, gitlabPageQuery(url)));
+  const query = pageQuery(url);
+  const { scheme, authority, rest } = urlParts(url.slice(0, query));
   if (!/^https?:\/\/$/i.test(scheme) || detectSecret(url) !== undefined) return undefined;
   const host = authority.slice(authority.lastIndexOf('@') + 1).replace(/:\d*$/, '');
-  for (const { host: served, page, tag, clone } of WEB_PAGES) {
+  for (const { host: served, page, tag, clone, queried } of WEB_PAGES) {
     if (served && !served.test(host)) continue;
     const path = rest.replace(/\/+$/, '');
     // a path ending in .git is a clone URL, whatever its folders are named (a GitLab subgroup `src/tag/app.git`)
     const found = path.endsWith('.git') ? undefined : page.exec(path)?.groups;
     if (!found) continue;
-    // a page whose path names no revision (Bitbucket Server's names it in its query, ?at=)
-    const revision = found.revision?.split('/') ?? [];
+    // a page whose path names no revision: Bitbucket Server's names it in its query (?at=refs/heads/main), or none (its default branch)
+    const named = query === undefined ? undefined : queried?.(url.slice(query + 1));
+    const revision = named ? [named.revision] : (found.revision?.split('/') ?? []);
     // one part: a revision alone; more: a branch with a '/', or a revision and a folder, which the path does not tell apart
-    const offered = revision.length === 1 ? offeredRevision(revision[0], tag?.test(found.kind ?? '')) : undefined;
+    const offered = revision.length === 1 ? offeredRevision(revision[0], named?.tag ?? tag?.test(found.kind ?? '')) : undefined;
     return {
       code: 'delivery/repository-url',
       setting: 'url',

@@ -326,6 +326,33 @@ describe('a repository URL that is a page of the repository a Git host shows in 
       'https://git.example.com/bitbucket/scm/plat/app.git',
       'the branch, tag or commit the page shows',
     ],
+    // a user's own repository (/scm/~<user>/<slug>.git), the repository's page without /browse, and the
+    // page of a branch, tag or commit picked in it (?at=, its own query: no credential)
+    [
+      'https://bitbucket.example.com/users/jdoe/repos/app/browse',
+      'https://bitbucket.example.com/scm/~jdoe/app.git',
+      'the branch, tag or commit the page shows',
+    ],
+    [
+      'https://bitbucket.example.com/projects/PLAT/repos/app',
+      'https://bitbucket.example.com/scm/plat/app.git',
+      'the branch, tag or commit the page shows',
+    ],
+    [
+      'https://bitbucket.example.com/projects/PLAT/repos/app/browse?at=refs%2Fheads%2Fmain',
+      'https://bitbucket.example.com/scm/plat/app.git',
+      'main',
+    ],
+    [
+      'https://bitbucket.example.com/projects/PLAT/repos/app/browse?at=refs/tags/v1.2.3',
+      'https://bitbucket.example.com/scm/plat/app.git',
+      'refs/tags/v1.2.3',
+    ],
+    [
+      'https://bitbucket.example.com/projects/PLAT/repos/app/commits?at=3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b',
+      'https://bitbucket.example.com/scm/plat/app.git',
+      'the commit 3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b',
+    ],
   ])('%s: the hint gives the repository (which then loads) and what the page names', (url, repository, revision) => {
     const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
     expect(problems).toEqual([
