@@ -102,7 +102,9 @@ export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
   if (repositoryCredentials(url) !== undefined) return undefined;
   const query = revisionQuery(url);
   const fragment = url.indexOf('#');
-  if (!query && fragment < 0) return webPage(url);
+  // a page's link to a line or heading (blob/main/app.yaml#L12) is refused as the page: its fragment names no revision
+  const page = query ? undefined : webPage(url);
+  if (page || (!query && fragment < 0)) return page;
   const cut = query?.at ?? fragment;
   const what = query ? `names a revision in its query (${url.slice(cut)})` : `ends in a fragment (${url.slice(cut)})`;
   const why = query
@@ -221,13 +223,16 @@ const WEB_PAGES: readonly {
  * A repository URL that is the web page of a revision (a branch, tag, commit, folder or file) that a
  * Git host shows in a browser (`https://github.com/acme/app/tree/main`), copied from the address bar
  * for its clone URL: Git finds no repository there, so Argo CD's sync and Flux's clone fail, long
- * after the synthesis. With the repository's URL, and the revision the page names when it names one
- * alone; undefined for another URL, or one the secret screening finds a value in (refused as such).
+ * after the synthesis (a link to a place in the page, `#L12`, too). With the repository's URL, and the
+ * revision the page names when it names one alone; undefined for another URL, or one the secret
+ * screening finds a value in (refused as such).
  */
 function webPage(url: string): RepositoryMismatch | undefined {
   // GitLab's page addresses end in their own query (?ref_type=heads)
-  const query = pageQuery(url);
-  const { scheme, authority, rest } = urlParts(url.slice(0, query));
+  // what follows a '#' on a page (#L12) links to a place in it
+  const bare = url.split('#', 1)[0];
+  const query = pageQuery(bare);
+  const { scheme, authority, rest } = urlParts(bare.slice(0, query));
   if (!/^https?:\/\/$/i.test(scheme) || detectSecret(url) !== undefined) return undefined;
   const host = authority.slice(authority.lastIndexOf('@') + 1).replace(/:\d*$/, '');
   for (const { host: served, page, tag, clone, queried } of WEB_PAGES) {
@@ -237,7 +242,7 @@ function webPage(url: string): RepositoryMismatch | undefined {
     const found = path.endsWith('.git') ? undefined : page.exec(path)?.groups;
     if (!found) continue;
     // a page whose path names no revision: Bitbucket Server's names it in its query (?at=refs/heads/main), or none (its default branch)
-    const named = query === undefined ? undefined : queried?.(url.slice(query + 1));
+    const named = query === undefined ? undefined : queried?.(bare.slice(query + 1));
     const revision = named ? [named.revision] : (found.revision?.split('/') ?? []);
     // one part: a revision alone; more: a branch with a '/', or a revision and a folder, which the path does not tell apart
     const offered = revision.length === 1 ? offeredRevision(revision[0], named?.tag ?? tag?.test(found.kind ?? '')) : undefined;

@@ -326,6 +326,13 @@ describe('a repository URL that is a page of the repository a Git host shows in 
       'https://git.example.com/bitbucket/scm/plat/app.git',
       'the branch, tag or commit the page shows',
     ],
+    // a page's link to a line or a heading (#L12, #readme): a page still, whose fragment names no revision
+    [
+      'https://github.com/acme/app/blob/main/dist/qa/10-demoapp.yaml#L12',
+      'https://github.com/acme/app',
+      'the branch, tag or commit the page shows',
+    ],
+    ['https://gitea.example.com/org/app/src/branch/main#readme', 'https://gitea.example.com/org/app', 'main'],
     // a user's own repository (/scm/~<user>/<slug>.git), the repository's page without /browse, and the
     // page of a branch, tag or commit picked in it (?at=, its own query: no credential)
     [
