@@ -16,14 +16,15 @@ const LOCATING_VARIABLES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_C
 
 /**
  * The directory `root` in its Git work tree, as `git rev-parse --show-prefix` says it without its last `/`
- * (`infra/k8s`; `''` at the top), the work tree found from `root` itself; undefined when it is in none, or
- * Git cannot say: not installed, a repository it does not trust, or no answer within `timeout` ms (then
- * stopped: a synthesis never waits on a hung git).
+ * (`infra/k8s`; `''` at the top), the work tree found from `root` itself; undefined when it is in none (a
+ * bare repository's directory included), or Git cannot say: not installed, a repository it does not trust,
+ * or no answer within `timeout` ms (then stopped: a synthesis never waits on a hung git).
  */
 export function gitCheckout(root: string, timeout = GIT_TIMEOUT_MS): string | undefined {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
   for (const name of LOCATING_VARIABLES) delete env[name];
-  const r = spawnSync('git', ['rev-parse', '--show-prefix'], {
+  // in a bare repository's directory (or a .git one) --show-prefix says '', as at a top: only a work tree's answer is one
+  const r = spawnSync('git', ['rev-parse', '--is-inside-work-tree', '--show-prefix'], {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -32,7 +33,8 @@ export function gitCheckout(root: string, timeout = GIT_TIMEOUT_MS): string | un
     env,
   });
   if (r.error || r.signal || r.status !== 0 || typeof r.stdout !== 'string') return undefined;
-  return r.stdout.replace(/\n$/, '').replace(/\/$/, '');
+  const [inside, prefix = ''] = r.stdout.split('\n');
+  return inside === 'true' ? prefix.replace(/\/$/, '') : undefined;
 }
 
 /** `gitCheckout(root)`, asked the first time it is called: a compilation that plans no delivered stage starts no git. */

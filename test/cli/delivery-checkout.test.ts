@@ -53,7 +53,7 @@ describe('a synthesis', () => {
     const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
     expect(r.stderr).not.toContain('error');
     expect(r.status).toBe(0);
-    expect(readFileSync(log, 'utf8')).toBe('git rev-parse --show-prefix\n');
+    expect(readFileSync(log, 'utf8')).toBe('git rev-parse --is-inside-work-tree --show-prefix\n');
   });
 });
 
@@ -99,7 +99,14 @@ describe('gitCheckout', () => {
     const start = Date.now();
     expect(gitCheckout(dir, 300)).toBeUndefined();
     expect(Date.now() - start).toBeLessThan(10_000);
-    expect(readFileSync(log, 'utf8')).toBe('git rev-parse --show-prefix\n');
+    expect(readFileSync(log, 'utf8')).toBe('git rev-parse --is-inside-work-tree --show-prefix\n');
+  });
+
+  it("says nothing in a bare repository's directory, where Git says '' as at a top (no work tree there)", () => {
+    const bare = tempProject({});
+    expect(spawnSync('git', ['init', '-q', '--bare', bare]).status).toBe(0);
+    mkdirSync(join(bare, 'infra', 'k8s'), { recursive: true });
+    expect(gitCheckout(join(bare, 'infra', 'k8s'))).toBeUndefined();
   });
 
   it('says nothing without git (not installed) and outside a work tree', () => {
