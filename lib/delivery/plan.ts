@@ -8,6 +8,7 @@ import { sourceName } from './source-name.js';
 import { ARGOCD_NAMESPACE } from './argocd.js';
 import { fluxRevision } from './flux.js';
 import { normalRepositoryUrl } from './urls.js';
+import { fluxSecretCommand } from './repository-moves.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import { DEFAULT_PROJECT, stageObjectName, stagePath, type DeliveryPlan } from './delivery-plan.js';
 import { MAX_LABEL_VALUE } from '../model/labels.js';
@@ -360,6 +361,6 @@ function sshWithoutKey(url: string): { message: string; hint: string } | undefin
   if (!/^ssh:\/\//i.test(url)) return undefined;
   return {
     message: `Flux clones ${url} over ssh with the key of the Secret its GitRepository names, and this names none (delivery.repository.secret): Flux refuses the clone ('identity' is required), public repository or not, so no commit of the stage would be applied`,
-    hint: `name a Secret beside the url (repository: { url: ..., secret: git-ssh }) and create it in flux-system before applying dist/delivery/flux: flux create secret git git-ssh --url=${url} --private-key-file=<key file> (it takes the host's known_hosts from the URL); or, for a public repository, write its https:// URL`,
+    hint: `name a Secret beside the url (repository: { url: ..., secret: git-ssh }) and create it in flux-system before applying dist/delivery/flux: ${fluxSecretCommand('git-ssh', url)}; or, for a public repository, write its https:// URL`,
   };
 }

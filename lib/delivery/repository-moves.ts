@@ -45,8 +45,8 @@ function commandUrl(url: string): string | undefined {
 const UNPRINTED_URL =
   'with the URL as written there without the password in it (not printed here: no reading tells where that password ends)';
 
-/** How to give Flux a repository's credentials in the Secret `name`, by the URL's scheme. */
-function fluxSecretCommand(name: string, url: string): string {
+/** How to give Flux a repository's credentials in the Secret `name`, by the URL's scheme (lib/delivery/plan.ts says it too). */
+export function fluxSecretCommand(name: string, url: string): string {
   const shown = commandUrl(url);
   const command =
     shown === undefined ? `flux create secret git ${name}, ${UNPRINTED_URL}, as --url,` : `flux create secret git ${name} --url=${shown}`;

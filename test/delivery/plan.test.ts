@@ -874,7 +874,7 @@ describe("an ssh:// URL Flux clones without a Secret (Flux has no anonymous ssh:
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       `stagecraft.yaml:3:22: error: delivery.repository.url: Flux clones ${SSH} over ssh with the key of the Secret its GitRepository names, and this names none (delivery.repository.secret): Flux refuses the clone ('identity' is required), public repository or not, so no commit of the stage would be applied\n` +
-        `  hint: name a Secret beside the url (repository: { url: ..., secret: git-ssh }) and create it in flux-system before applying dist/delivery/flux: flux create secret git git-ssh --url=${SSH} --private-key-file=<key file> (it takes the host's known_hosts from the URL); or, for a public repository, write its https:// URL\n`,
+        `  hint: name a Secret beside the url (repository: { url: ..., secret: git-ssh }) and create it in flux-system before applying dist/delivery/flux: flux create secret git git-ssh --url=${SSH} --private-key-file=<key file> (the flux command takes the host's known_hosts from the URL); or, for a public repository, write its https:// URL\n`,
     );
     expect(r.stderr.match(/ error: /g)).toHaveLength(1);
     expect(existsSync(join(dir, 'dist'))).toBe(false);
