@@ -27,9 +27,11 @@ import { detectSecret } from '../model/secret-rules.js';
  * undefined over http(s).
  */
 function sshHost(url: string): { readonly host: string; readonly port?: string } | undefined {
-  const found = /^ssh:\/\/(?:[^@/]*@)?([^/:?#]+)(?::(\d+))?/i.exec(scpAsSsh(url) ?? url);
+  // an IPv6 address is written in brackets ([2001:db8::7]), which ssh-keyscan takes without
+  const found = /^ssh:\/\/(?:[^@/]*@)?(?:\[([\da-f:.]+)\]|([^/:?#[]+))(?::(\d+))?/i.exec(scpAsSsh(url) ?? url);
   if (!found) return undefined;
-  return { host: found[1], ...(found[2] !== undefined && found[2] !== '22' ? { port: found[2] } : {}) };
+  const port = found[3];
+  return { host: found[1] ?? found[2], ...(port !== undefined && port !== '22' ? { port } : {}) };
 }
 
 /**
