@@ -247,6 +247,15 @@ describe("a label value a stage Flux delivers writes that is an Application's na
     );
   });
 
+  it("names the Application's directory as it reads it, under the project file's delivery.repository.path", () => {
+    const dir = twoEngines('{ resourceTrackingMethod: label }');
+    const project = join(dir, 'stagecraft.yaml');
+    writeFileSync(project, readFileSync(project, 'utf8').replace('revision: main }', 'revision: main, path: infra/k8s }'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Argo CD shows them OutOfSync in shop-eu-qa, since infra/k8s/dist/eu-qa does not hold them,');
+  });
+
   it("is refused when the Flux stage's apps come from the render cache (their objects not rendered again), once tracking turns to label", () => {
     const dir = twoEngines('{ resourceTrackingMethod: annotation }');
     expect(runCli('synth', [], dir).code).toBe(0);
