@@ -17,7 +17,7 @@ import type { PromotionDeclaration } from './promotion-order.js';
 import { DELIVERY_DIR } from './delivery/index.js';
 import { DEFAULT_PROJECT, stageObjectName } from './delivery/delivery-plan.js';
 import { unknownRemoteKeys } from './constructs/external-secrets.js';
-import { PLACED_SETTINGS, deliveredStage, placesOf, type DeliveredStage } from './delivery/stage.js';
+import { PLACED_SETTINGS, deliveredObjects, deliveredStage, placesOf, type DeliveredStage } from './delivery/stage.js';
 import type { ClusterSpec, Engine, StageDelivery } from './config/delivery.js';
 import { resolvedSync } from './config/sync-policy.js';
 import { ProblemsError, type Problem } from './errors.js';
@@ -271,8 +271,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     }
     if (delivery) {
       const { name, namespace } = r.stage;
-      // the plan reads kinds and namespaces: a cached app's summary names them (its objects are not rendered again)
-      const objects = r.charts.flatMap(chartHeads);
+      const objects = deliveredObjects(r.charts, name);
       outcome.declaration = {
         ...outcome.declaration,
         delivery: deliveredStage(

@@ -52,8 +52,11 @@ export { DIST_DIR } from './synth/disk.js';
 export interface ProjectSource {
   readonly file: string;
   readonly text: string;
-  /** The project's directory in the Git work tree it lies in (lib/cli/delivery-checkout.ts). @default - not in one: not checked */
-  readonly checkout?: string;
+  /**
+   * The project's directory in the Git work tree it lies in (lib/cli/delivery-checkout.ts), asked only
+   * when a delivered stage is planned (it starts git). @default - not in one: not checked
+   */
+  readonly checkout?: () => string | undefined;
 }
 
 export interface CompileStagesOptions {

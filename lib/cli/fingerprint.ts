@@ -40,6 +40,11 @@ const FORMAT = 3;
 export interface Fingerprint {
   readonly format: number;
   readonly node: string;
+  /**
+   * The project's directory: one moved (within its Git repository) is another input, since where it lies
+   * there is where the engines read dist/<stage> from (lib/cli/delivery-checkout.ts), which no file says.
+   */
+  readonly root: string;
   readonly compiler: Digests;
   readonly project: Digests;
   readonly dist: Digests;
@@ -195,6 +200,7 @@ export function startFingerprint(
       const fingerprint: Fingerprint = {
         format: FORMAT,
         node: process.version,
+        root,
         compiler,
         project: now,
         dist,
@@ -252,7 +258,7 @@ export function readFingerprint(root: string): Fingerprint | undefined {
   } catch {
     return undefined;
   }
-  if (fingerprint?.format !== FORMAT || fingerprint.node !== process.version) return undefined;
+  if (fingerprint?.format !== FORMAT || fingerprint.node !== process.version || fingerprint.root !== root) return undefined;
   const recorded = [fingerprint.project, fingerprint.dist, fingerprint.compiler];
   // a file that is not a fingerprint (edited, or written by something else) matches nothing
   if (!recorded.every((d) => typeof d === 'object' && d !== null && Object.values(d).every((v) => typeof v === 'string'))) return undefined;

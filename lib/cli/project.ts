@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled, type KeptStage, type StageOutcome } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
-import { gitCheckout } from './delivery-checkout.js';
+import { lazyCheckout } from './delivery-checkout.js';
 import { promotionOrder, promotionProblems, type PromotionOrder } from '../promotion-order.js';
 import { promotionDeclaration } from '../compile-stage.js';
 import { ExitCode, ProblemsError } from '../errors.js';
@@ -147,7 +147,7 @@ export function compile(
     return compileStages(stageSources, {
       // read as every input is: a regular file within the size bound, UTF-8 (lib/cli/read-file.ts)
       project: existsSync(projectPath)
-        ? { file: PROJECT_FILE, text: readInputFile(projectPath, PROJECT_FILE).text, checkout: gitCheckout(project.root) }
+        ? { file: PROJECT_FILE, text: readInputFile(projectPath, PROJECT_FILE).text, checkout: lazyCheckout(project.root) }
         : undefined,
       // the delivery objects depend on every stage: planned only when all of them are compiled
       delivery: project.stages.every((s) => stages.includes(s) || kept.some((k) => k.stage === s)),

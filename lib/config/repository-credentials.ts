@@ -40,12 +40,33 @@ export function revisionQuery(url: string): { readonly at: number; readonly revi
 }
 
 /**
- * Where a GitLab page's own query starts (`.../-/tree/main?ref_type=heads`, as GitLab writes its branch and tag pages'
- * addresses), no credential: `repositoryUrlForm` refuses the URL as the page it is. Undefined for another URL.
+ * The path of a Bitbucket Server or Data Center repository's page, under any sub-path of the host (`base`): a
+ * project's (`/projects/PLAT/repos/app/browse`) or a user's (`/users/jdoe/repos/app`), the repository's own
+ * page (`/repos/app`, which shows its files) or its files' and commits' (`/browse/dist/qa`, `/commits`).
+ * `/projects/` and `/users/` begin no GitLab group (top-level routes), and Gitea's repositories are two names deep.
  */
-export function gitlabPageQuery(url: string): number | undefined {
+export const BITBUCKET_SERVER_PAGE =
+  /^(?<base>(?:\/[^/]+)*?)\/(?<owner>projects|users)\/(?<project>[^/]+)\/repos\/(?<slug>[^/]+)(?:\/(?:browse|commits)(?:\/[^?#]*)?)?$/;
+
+/** What a Bitbucket Server page's query names: `?at=` the revision picked in it (`refs/heads/main`, a commit), URL-encoded. */
+export function bitbucketServerAt(query: string): string | undefined {
+  const parameters = [...new URLSearchParams(query)];
+  if (parameters.length !== 1 || parameters[0][0] !== 'at') return undefined;
+  const revision = parameters[0][1];
+  return REVISION_VALUE.test(revision) && detectSecret(revision) === undefined ? revision : undefined;
+}
+
+/**
+ * Where a Git host's page's own query starts, no credential: GitLab's (`.../-/tree/main?ref_type=heads`, as
+ * GitLab writes its branch and tag pages' addresses), Bitbucket Server's (`.../repos/app/browse?at=refs%2Fheads%2Fmain`,
+ * the revision picked in the page). `repositoryUrlForm` refuses the URL as the page it is. Undefined for another URL.
+ */
+export function pageQuery(url: string): number | undefined {
   const at = url.indexOf('?');
-  return at > 0 && url.slice(0, at).includes('/-/') && /^\?ref_type=(?:heads|tags)$/.test(url.slice(at)) ? at : undefined;
+  if (at <= 0 || url.includes('#', at)) return undefined;
+  const path = /^https?:\/\/[^/?#]+(\/[^?#]*)$/i.exec(url.slice(0, at))?.[1] ?? '';
+  if (path.includes('/-/') && /^\?ref_type=(?:heads|tags)$/.test(url.slice(at))) return at;
+  return BITBUCKET_SERVER_PAGE.test(path.replace(/\/+$/, '')) && bitbucketServerAt(url.slice(at + 1)) !== undefined ? at : undefined;
 }
 
 /** The path of an Azure DevOps repository (`/<organization>/<project>/_git/<repository>`, the server's too). */
@@ -132,7 +153,7 @@ export function repositoryCredentials(url: string): RepositoryCredentials | unde
         ? ['a user name (a token, as Git hosts take one there)']
         : []),
     // a query naming a revision alone (`?ref=main`) is no credential: `repositoryUrlForm` refuses it for what it is
-    ...(u.search && !revisionQuery(url) && !gitlabPageQuery(url) ? [`a query (${parameters(u.search)})`] : []),
+    ...(u.search && !revisionQuery(url) && !pageQuery(url) ? [`a query (${parameters(u.search)})`] : []),
   ];
   if (!found.length) return undefined;
   const user = (!web && u.username) || hostUser(u) !== undefined ? `${u.username}@` : '';

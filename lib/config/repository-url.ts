@@ -6,7 +6,15 @@
 import { detectSecret, maskValue } from '../model/secret-rules.js';
 import type { Engine } from '../model/engines.js';
 import { urlParts } from './url-authority.js';
-import { REVISION_PARAMETERS, REVISION_VALUE, gitlabPageQuery, repositoryCredentials, revisionQuery } from './repository-credentials.js';
+import {
+  BITBUCKET_SERVER_PAGE,
+  REVISION_PARAMETERS,
+  REVISION_VALUE,
+  bitbucketServerAt,
+  pageQuery,
+  repositoryCredentials,
+  revisionQuery,
+} from './repository-credentials.js';
 
 /** A repository setting that an engine would misread: why, and what to write instead. */
 export interface RepositoryMismatch {
@@ -94,7 +102,9 @@ export function repositoryUrlForm(url: string): RepositoryMismatch | undefined {
   if (repositoryCredentials(url) !== undefined) return undefined;
   const query = revisionQuery(url);
   const fragment = url.indexOf('#');
-  if (!query && fragment < 0) return webPage(url);
+  // a page's link to a line or heading (blob/main/app.yaml#L12) is refused as the page: its fragment names no revision
+  const page = query ? undefined : webPage(url);
+  if (page || (!query && fragment < 0)) return page;
   const cut = query?.at ?? fragment;
   const what = query ? `names a revision in its query (${url.slice(cut)})` : `ends in a fragment (${url.slice(cut)})`;
   const why = query
@@ -181,6 +191,8 @@ const WEB_PAGES: readonly {
   readonly tag?: RegExp;
   /** The repository's clone path, from the page's groups, where it is not the page's `repository`. @default - `repository` */
   readonly clone?: (groups: Readonly<Record<string, string>>) => string;
+  /** The revision the page's query names (`query` without its `?`), where its path names none. @default - none */
+  readonly queried?: (query: string) => { readonly revision: string; readonly tag: boolean } | undefined;
 }[] = [
   { page: /^(?<repository>\/.+?)\/-\/(?:tree|blob|commits?|tags)\/(?<revision>[^?#]*)$/ },
   { page: /^(?<repository>(?:\/[^/]+)*?\/[^/]+\/[^/]+)\/src\/(?<kind>branch|tag|commit)\/(?<revision>[^?#]*)$/, tag: /^tag$/ },
@@ -191,10 +203,19 @@ const WEB_PAGES: readonly {
     tag: /^releases\/tag$/,
   },
   { host: /^bitbucket\.org$/i, page: /^(?<repository>\/[^/]+\/[^/]+)\/(?:src|commits)\/(?<revision>[^?#]*)$/ },
-  // Bitbucket Server's and Data Center's (`/projects/` begins no GitLab group), whose clone URL is /scm/<project key>/<slug>.git
+  // Bitbucket Server's and Data Center's, whose clone URL is /scm/<project key>/<slug>.git (a user's /scm/~<user>/<slug>.git)
   {
-    page: /^(?<base>(?:\/[^/]+)*?)\/projects\/(?<project>[^/]+)\/repos\/(?<slug>[^/]+)\/(?:browse|commits)(?:\/[^?#]*)?$/,
-    clone: ({ base, project, slug }) => `${base}/scm/${project.toLowerCase()}/${slug}.git`,
+    page: BITBUCKET_SERVER_PAGE,
+    clone: ({ base, owner, project, slug }) => `${base}/scm/${owner === 'users' ? '~' : ''}${project.toLowerCase()}/${slug}.git`,
+    queried: (query) => {
+      const at = bitbucketServerAt(query);
+      const ref = at === undefined ? undefined : /^refs\/(heads|tags)\/(.+)$/.exec(at);
+      return ref
+        ? { revision: ref[2], tag: ref[1] === 'tags' }
+        : at !== undefined && !at.startsWith('refs/')
+          ? { revision: at, tag: false }
+          : undefined;
+    },
   },
 ];
 
@@ -202,24 +223,29 @@ const WEB_PAGES: readonly {
  * A repository URL that is the web page of a revision (a branch, tag, commit, folder or file) that a
  * Git host shows in a browser (`https://github.com/acme/app/tree/main`), copied from the address bar
  * for its clone URL: Git finds no repository there, so Argo CD's sync and Flux's clone fail, long
- * after the synthesis. With the repository's URL, and the revision the page names when it names one
- * alone; undefined for another URL, or one the secret screening finds a value in (refused as such).
+ * after the synthesis (a link to a place in the page, `#L12`, too). With the repository's URL, and the
+ * revision the page names when it names one alone; undefined for another URL, or one the secret
+ * screening finds a value in (refused as such).
  */
 function webPage(url: string): RepositoryMismatch | undefined {
   // GitLab's page addresses end in their own query (?ref_type=heads)
-  const { scheme, authority, rest } = urlParts(url.slice(0, gitlabPageQuery(url)));
+  // what follows a '#' on a page (#L12) links to a place in it
+  const bare = url.split('#', 1)[0];
+  const query = pageQuery(bare);
+  const { scheme, authority, rest } = urlParts(bare.slice(0, query));
   if (!/^https?:\/\/$/i.test(scheme) || detectSecret(url) !== undefined) return undefined;
   const host = authority.slice(authority.lastIndexOf('@') + 1).replace(/:\d*$/, '');
-  for (const { host: served, page, tag, clone } of WEB_PAGES) {
+  for (const { host: served, page, tag, clone, queried } of WEB_PAGES) {
     if (served && !served.test(host)) continue;
     const path = rest.replace(/\/+$/, '');
     // a path ending in .git is a clone URL, whatever its folders are named (a GitLab subgroup `src/tag/app.git`)
     const found = path.endsWith('.git') ? undefined : page.exec(path)?.groups;
     if (!found) continue;
-    // a page whose path names no revision (Bitbucket Server's names it in its query, ?at=)
-    const revision = found.revision?.split('/') ?? [];
+    // a page whose path names no revision: Bitbucket Server's names it in its query (?at=refs/heads/main), or none (its default branch)
+    const named = query === undefined ? undefined : queried?.(bare.slice(query + 1));
+    const revision = named ? [named.revision] : (found.revision?.split('/') ?? []);
     // one part: a revision alone; more: a branch with a '/', or a revision and a folder, which the path does not tell apart
-    const offered = revision.length === 1 ? offeredRevision(revision[0], tag?.test(found.kind ?? '')) : undefined;
+    const offered = revision.length === 1 ? offeredRevision(revision[0], named?.tag ?? tag?.test(found.kind ?? '')) : undefined;
     return {
       code: 'delivery/repository-url',
       setting: 'url',

@@ -8,6 +8,7 @@ import { sourceName } from './source-name.js';
 import { ARGOCD_NAMESPACE } from './argocd.js';
 import { fluxRevision } from './flux.js';
 import { normalRepositoryUrl } from './urls.js';
+import { fluxSecretCommand } from './repository-moves.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import { DEFAULT_PROJECT, stageObjectName, stagePath, type DeliveryPlan } from './delivery-plan.js';
 import { MAX_LABEL_VALUE } from '../model/labels.js';
@@ -33,7 +34,8 @@ export type { DeliveryPlan } from './delivery-plan.js';
  * prevent it, and warnings (`notices`) of the settings an engine reads none of (`ignoredSyncSettings`).
  * @param promotedFrom each stage's `promotion.from`: its delivery waits for that stage's (Flux `dependsOn`)
  * @param checkout the project's directory in the Git work tree it lies in, as Git says it (`infra/k8s`, `''` at its top),
- *   which the project file's `delivery.repository.path` must say; undefined when no Git says (not in one)
+ *   which the project file's `delivery.repository.path` must say; undefined when no Git says (not in one). Called
+ *   only when a stage is delivered: it starts git
  */
 export function planDelivery(
   stages: readonly DeliveredStage[],
@@ -41,7 +43,7 @@ export function planDelivery(
   projectSource: string,
   promotedFrom: ReadonlyMap<string, string>,
   projectPlaces: ProjectPlaces = () => undefined,
-  checkout?: string,
+  checkout: () => string | undefined = () => undefined,
 ): { plans: DeliveryPlan[]; problems: Problem[]; notices: Problem[] } {
   const defaults = project.delivery ?? {};
   const clusters = defaults.clusters ?? {};
@@ -271,7 +273,7 @@ export function planDelivery(
   );
   // no stage inherits it
   if (unread) notices.push(projectSetting(['delivery', 'sync', 'timeout'], unread.code, unread));
-  const elsewhere = stages.length ? projectElsewhere(defaults.repository?.path, checkout, projectSource) : undefined;
+  const elsewhere = stages.length ? projectElsewhere(defaults.repository?.path, checkout(), projectSource) : undefined;
   if (elsewhere) {
     const path =
       defaults.repository?.path !== undefined
@@ -359,6 +361,6 @@ function sshWithoutKey(url: string): { message: string; hint: string } | undefin
   if (!/^ssh:\/\//i.test(url)) return undefined;
   return {
     message: `Flux clones ${url} over ssh with the key of the Secret its GitRepository names, and this names none (delivery.repository.secret): Flux refuses the clone ('identity' is required), public repository or not, so no commit of the stage would be applied`,
-    hint: `name a Secret beside the url (repository: { url: ..., secret: git-ssh }) and create it in flux-system before applying dist/delivery/flux: flux create secret git git-ssh --url=${url} --private-key-file=<key file> (it takes the host's known_hosts from the URL); or, for a public repository, write its https:// URL`,
+    hint: `name a Secret beside the url (repository: { url: ..., secret: git-ssh }) and create it in flux-system before applying dist/delivery/flux: ${fluxSecretCommand('git-ssh', url)}; or, for a public repository, write its https:// URL`,
   };
 }

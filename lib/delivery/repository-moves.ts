@@ -27,9 +27,11 @@ import { detectSecret } from '../model/secret-rules.js';
  * undefined over http(s).
  */
 function sshHost(url: string): { readonly host: string; readonly port?: string } | undefined {
-  const found = /^ssh:\/\/(?:[^@/]*@)?([^/:?#]+)(?::(\d+))?/i.exec(scpAsSsh(url) ?? url);
+  // an IPv6 address is written in brackets ([2001:db8::7]), which ssh-keyscan takes without
+  const found = /^ssh:\/\/(?:[^@/]*@)?(?:\[([\da-f:.]+)\]|([^/:?#[]+))(?::(\d+))?/i.exec(scpAsSsh(url) ?? url);
   if (!found) return undefined;
-  return { host: found[1], ...(found[2] !== undefined && found[2] !== '22' ? { port: found[2] } : {}) };
+  const port = found[3];
+  return { host: found[1] ?? found[2], ...(port !== undefined && port !== '22' ? { port } : {}) };
 }
 
 /**
@@ -45,8 +47,8 @@ function commandUrl(url: string): string | undefined {
 const UNPRINTED_URL =
   'with the URL as written there without the password in it (not printed here: no reading tells where that password ends)';
 
-/** How to give Flux a repository's credentials in the Secret `name`, by the URL's scheme. */
-function fluxSecretCommand(name: string, url: string): string {
+/** How to give Flux a repository's credentials in the Secret `name`, by the URL's scheme (lib/delivery/plan.ts says it too). */
+export function fluxSecretCommand(name: string, url: string): string {
   const shown = commandUrl(url);
   const command =
     shown === undefined ? `flux create secret git ${name}, ${UNPRINTED_URL}, as --url,` : `flux create secret git ${name} --url=${shown}`;

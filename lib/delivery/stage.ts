@@ -8,7 +8,9 @@ import type { StageDelivery } from '../config/delivery.js';
 import { groupOf } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import type { SourceLocation } from '../errors.js';
-import { INSTANCE_LABEL } from '../model/labels.js';
+import { INSTANCE_LABEL, instanceLabel } from '../model/labels.js';
+import { chartHeads } from '../synth/app-summary.js';
+import type { RenderedChart } from '../synth/rendered.js';
 
 export interface GroupKind {
   readonly group: string;
@@ -126,6 +128,22 @@ export function deliveredStage(
     elsewhere: [...new Set(elsewhere)].sort(byText),
     instances: Object.fromEntries([...instances.keys()].sort(byText).map((v) => [v, [...(instances.get(v) ?? [])].sort(byText)])),
   };
+}
+
+/**
+ * The objects of a stage's charts as `deliveredStage` reads them: the plan reads kinds and namespaces,
+ * which a cached app's summary names (its objects are not rendered again, `chartHeads`), and the instance
+ * label's values, which its stand-ins do not carry: given the value the labels transform writes on every
+ * object of the app, `<app>-<stage>` (lib/transforms/labels.ts), so that a synthesis from the render cache
+ * finds what one rendering anew does (`claimedObjects`). (An object of a team's manifests that writes that
+ * label itself keeps its own value there, which only its rendering tells.)
+ */
+export function deliveredObjects(charts: readonly RenderedChart[], stage: string): KubeObject[] {
+  return charts.flatMap((c) =>
+    c.summary
+      ? chartHeads(c).map((o) => ({ ...o, metadata: { ...o.metadata, labels: { [INSTANCE_LABEL]: instanceLabel(c.name, stage) } } }))
+      : c.objects,
+  );
 }
 
 /** An object as a stage's record names it: `group/Kind namespace/name`, `group/Kind name` when cluster-scoped. */

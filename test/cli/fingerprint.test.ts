@@ -105,10 +105,10 @@ describe('npm run check from the digests of the last synth', () => {
     const dir = synthesized(REPO);
     for (const text of [
       '{',
-      '{"format":2}',
+      '{"format":3}',
       'null',
-      `{"format":2,"node":"${process.version}"}`,
-      `{"format":2,"node":"${process.version}","project":{},"dist":[1],"compiler":{}}`,
+      `{"format":3,"node":"${process.version}"}`,
+      `{"format":3,"node":"${process.version}","project":{},"dist":[1],"compiler":{}}`,
     ]) {
       writeFileSync(join(dir, FINGERPRINT_FILE), text);
       expect(unchangedSinceRecorded(dir, 'dist', REPO)).toBeUndefined();

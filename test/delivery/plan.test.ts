@@ -326,6 +326,40 @@ describe('a repository URL that is a page of the repository a Git host shows in 
       'https://git.example.com/bitbucket/scm/plat/app.git',
       'the branch, tag or commit the page shows',
     ],
+    // a page's link to a line or a heading (#L12, #readme): a page still, whose fragment names no revision
+    [
+      'https://github.com/acme/app/blob/main/dist/qa/10-demoapp.yaml#L12',
+      'https://github.com/acme/app',
+      'the branch, tag or commit the page shows',
+    ],
+    ['https://gitea.example.com/org/app/src/branch/main#readme', 'https://gitea.example.com/org/app', 'main'],
+    // a user's own repository (/scm/~<user>/<slug>.git), the repository's page without /browse, and the
+    // page of a branch, tag or commit picked in it (?at=, its own query: no credential)
+    [
+      'https://bitbucket.example.com/users/jdoe/repos/app/browse',
+      'https://bitbucket.example.com/scm/~jdoe/app.git',
+      'the branch, tag or commit the page shows',
+    ],
+    [
+      'https://bitbucket.example.com/projects/PLAT/repos/app',
+      'https://bitbucket.example.com/scm/plat/app.git',
+      'the branch, tag or commit the page shows',
+    ],
+    [
+      'https://bitbucket.example.com/projects/PLAT/repos/app/browse?at=refs%2Fheads%2Fmain',
+      'https://bitbucket.example.com/scm/plat/app.git',
+      'main',
+    ],
+    [
+      'https://bitbucket.example.com/projects/PLAT/repos/app/browse?at=refs/tags/v1.2.3',
+      'https://bitbucket.example.com/scm/plat/app.git',
+      'refs/tags/v1.2.3',
+    ],
+    [
+      'https://bitbucket.example.com/projects/PLAT/repos/app/commits?at=3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b',
+      'https://bitbucket.example.com/scm/plat/app.git',
+      'the commit 3f7a9c2e1b4d5a6f7081920a3b4c5d6e7f809a1b',
+    ],
   ])('%s: the hint gives the repository (which then loads) and what the page names', (url, repository, revision) => {
     const problems = problemsThrownBy(() => loadProjectFile(`delivery:\n  repository: { url: "${url}" }\n`)).map(formatProblem);
     expect(problems).toEqual([
@@ -840,7 +874,7 @@ describe("an ssh:// URL Flux clones without a Secret (Flux has no anonymous ssh:
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       `stagecraft.yaml:3:22: error: delivery.repository.url: Flux clones ${SSH} over ssh with the key of the Secret its GitRepository names, and this names none (delivery.repository.secret): Flux refuses the clone ('identity' is required), public repository or not, so no commit of the stage would be applied\n` +
-        `  hint: name a Secret beside the url (repository: { url: ..., secret: git-ssh }) and create it in flux-system before applying dist/delivery/flux: flux create secret git git-ssh --url=${SSH} --private-key-file=<key file> (it takes the host's known_hosts from the URL); or, for a public repository, write its https:// URL\n`,
+        `  hint: name a Secret beside the url (repository: { url: ..., secret: git-ssh }) and create it in flux-system before applying dist/delivery/flux: flux create secret git git-ssh --url=${SSH} --private-key-file=<key file> (the flux command takes the host's known_hosts from the URL); or, for a public repository, write its https:// URL\n`,
     );
     expect(r.stderr.match(/ error: /g)).toHaveLength(1);
     expect(existsSync(join(dir, 'dist'))).toBe(false);

@@ -79,6 +79,17 @@ describe('a stage Argo CD reads from another repository', () => {
     );
   });
 
+  it('asks the host key of an ssh host written as an IPv6 address as ssh-keyscan takes it (no brackets), and known_hosts names it', () => {
+    const [ported] = moves([application('qa', OLD)], [application('qa', 'ssh://git@[2001:db8::7]:2222/team/app.git')]);
+    expect(ported).toContain(
+      'unless Argo CD knows the host key of 2001:db8::7 on port 2222 ([2001:db8::7]:2222) (argocd cert list), ssh-keyscan -p 2222 2001:db8::7 | argocd cert add-ssh --batch; ',
+    );
+    const [plain] = moves([application('qa', OLD)], [application('qa', 'ssh://git@[2001:db8::7]/team/app.git')]);
+    expect(plain).toContain(
+      "unless Argo CD knows 2001:db8::7's host key (argocd cert list), ssh-keyscan 2001:db8::7 | argocd cert add-ssh --batch; ",
+    );
+  });
+
   it('says it once for the stages that move together, over https:// with a user and token, and keeps the old credentials while a stage reads them', () => {
     const https = 'https://git.new.example/team/app';
     const [warning, ...rest] = moves(

@@ -247,6 +247,28 @@ describe("a label value a stage Flux delivers writes that is an Application's na
     );
   });
 
+  it("names the Application's directory as it reads it, under the project file's delivery.repository.path", () => {
+    const dir = twoEngines('{ resourceTrackingMethod: label }');
+    const project = join(dir, 'stagecraft.yaml');
+    writeFileSync(project, readFileSync(project, 'utf8').replace('revision: main }', 'revision: main, path: infra/k8s }'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Argo CD shows them OutOfSync in shop-eu-qa, since infra/k8s/dist/eu-qa does not hold them,');
+  });
+
+  it("is refused when the Flux stage's apps come from the render cache (their objects not rendered again), once tracking turns to label", () => {
+    const dir = twoEngines('{ resourceTrackingMethod: annotation }');
+    expect(runCli('synth', [], dir).code).toBe(0);
+    // the stage files unchanged: each app's render is the cache's
+    const project = join(dir, 'stagecraft.yaml');
+    writeFileSync(project, readFileSync(project, 'utf8').replace('resourceTrackingMethod: annotation', 'resourceTrackingMethod: label'));
+    const r = runCli('synth', [], dir);
+    expect(r.stderr).toContain(
+      'and the stage qa, which Flux delivers to the same cluster (prod), writes that value (the instance of its app shop-eu, <app>-<stage>) on rbac.authorization.k8s.io/ClusterRole qa-reader',
+    );
+    expect(r.code).toBe(2);
+  });
+
   it("is refused when the label Argo CD tracks by is the stage's, a stage named as an Application: its Namespace too, with all it holds", () => {
     const dir = twoEngines('{ resourceTrackingMethod: label, instanceLabelKey: stagecraft.dev/stage }');
     // the Flux stage named shop-eu-qa, as the Argo CD stage eu-qa's Application is
