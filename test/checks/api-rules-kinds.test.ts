@@ -85,6 +85,33 @@ describe('what the API server refuses of real-world objects that their schema ta
     ]);
     expect(codes(job({ completionMode: 'Indexed', completions: 3, ttlSecondsAfterFinished: 0 }), 'api/workload')).toEqual([]);
   });
+
+  it("refuses the same in a CronJob's jobTemplate, which the API server validates as a Job's spec, and an Indexed Job's parallelism above 10^5", () => {
+    const cronJob = (spec: Record<string, unknown>): KubeObject =>
+      ({
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'nightly' },
+        spec: {
+          schedule: '0 3 * * *',
+          jobTemplate: {
+            spec: { ...spec, template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'job', image: 'busybox:1.36' }] } } },
+          },
+        },
+      }) as KubeObject;
+    expect(codes(cronJob({ ttlSecondsAfterFinished: -1, completionMode: 'Indexed' }), 'api/workload')).toEqual([
+      'spec.jobTemplate.spec.completionMode: an Indexed Job needs spec.completions, the number of indexes its pods run (0 to completions - 1); the API server refuses it without',
+      'spec.jobTemplate.spec.ttlSecondsAfterFinished: ttlSecondsAfterFinished -1 is negative, which the API server refuses',
+    ]);
+    expect(
+      codes(cronJob({ ttlSecondsAfterFinished: 600, completionMode: 'Indexed', completions: 5, parallelism: 5 }), 'api/workload'),
+    ).toEqual([]);
+    expect(codes(cronJob({ completionMode: 'Indexed', completions: 200_000, parallelism: 100_001 }), 'api/workload')).toEqual([
+      'spec.jobTemplate.spec.parallelism: parallelism 100001 is above 100,000, the most an Indexed Job may run at once: the API server refuses it',
+    ]);
+    expect(codes(cronJob({ completionMode: 'Indexed', completions: 200_000, parallelism: 100_000 }), 'api/workload')).toEqual([]);
+    expect(codes(cronJob({ completionMode: 'NonIndexed', parallelism: 200_000 }), 'api/workload')).toEqual([]);
+  });
 });
 
 describe("a workload's rollingUpdate beside a strategy that does not roll", () => {
