@@ -113,7 +113,10 @@ const controller =
     // a Deployment's rolling update defaults to 25% and 25%, a DaemonSet's to maxSurge 0, maxUnavailable 1
     const field = kind === 'Deployment' ? 'strategy' : 'updateStrategy';
     const strategy = kind === 'Deployment' || kind === 'DaemonSet' ? spec[field] : undefined;
-    const rolling = isRecord(strategy) ? strategy.rollingUpdate : undefined;
+    // its counts are read only in a rolling update (the type's default): a DaemonSet's OnDelete takes any, and a
+    // Deployment's Recreate refuses the rollingUpdate whole (rollingWithoutRolling), not for its counts
+    const rolling =
+      isRecord(strategy) && [undefined, null, '', 'RollingUpdate'].includes(strategy.type as never) ? strategy.rollingUpdate : undefined;
     const deployment = kind === 'Deployment';
     rollingWithoutRolling(emit, kind, field, spec[field], out);
     if (

@@ -142,4 +142,15 @@ describe("a workload's rollingUpdate beside a strategy that does not roll", () =
     expect(findings('Deployment', 'strategy', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } })).toEqual([]);
     expect(findings('DaemonSet', 'updateStrategy', { type: 'OnDelete', rollingUpdate: { maxUnavailable: 1 } })).toEqual([]);
   });
+
+  it("reads the counts of a rollingUpdate only in a rolling update: not beside a DaemonSet's OnDelete, nor again beside a Recreate", () => {
+    // the API server validates rollingUpdate only when the type is RollingUpdate (ValidateDaemonSetUpdateStrategy, ValidateDeploymentStrategy)
+    expect(findings('DaemonSet', 'updateStrategy', { type: 'OnDelete', rollingUpdate: { maxUnavailable: 0 } })).toEqual([]);
+    expect(findings('Deployment', 'strategy', { type: 'Recreate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } })).toEqual([
+      `spec.strategy.rollingUpdate: rollingUpdate is set while strategy.type is Recreate, which the API server refuses ("may not be specified when strategy \`type\` is 'Recreate'")`,
+    ]);
+    const bothZero = 'spec.updateStrategy.rollingUpdate: maxSurge and maxUnavailable are both 0, so a rollout could never replace a pod';
+    expect(findings('DaemonSet', 'updateStrategy', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } })).toEqual([bothZero]);
+    expect(findings('DaemonSet', 'updateStrategy', { rollingUpdate: { maxUnavailable: 0 } })).toEqual([bothZero]);
+  });
 });
