@@ -271,7 +271,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/network': {
     short: 'A NodePort on a ClusterIP Service, or a NetworkPolicy CIDR or port range the API server refuses',
-    help: 'A ClusterIP Service has no nodePort (use type NodePort), and a NodePort or LoadBalancer Service is not headless (clusterIP: None); an ipBlock cidr and its except entries are CIDRs (10.0.0.0/16), each except a strict subset of the cidr; an endPort needs a numeric port and is at least that port.',
+    help: 'A ClusterIP Service has no nodePort (use type NodePort), a NodePort or LoadBalancer Service is not headless (clusterIP: None), and an ExternalName one sets no clusterIP (not even None), clusterIPs, ipFamilies or ipFamilyPolicy; an ipBlock cidr and its except entries are CIDRs (10.0.0.0/16), each except a strict subset of the cidr; an endPort needs a numeric port and is at least that port.',
     mirrors: 'pkg/apis/core/validation (ValidateService), pkg/apis/networking/validation (ValidateNetworkPolicy)',
   },
   'api/class': {

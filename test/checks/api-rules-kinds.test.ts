@@ -42,6 +42,31 @@ describe('what the API server refuses of real-world objects that their schema ta
     expect(codes(svc('ClusterIP'), 'api/network')).toEqual([]);
   });
 
+  it('refuses an ExternalName Service with a cluster IP (None too), clusterIPs, ipFamilies or ipFamilyPolicy, and passes one without', () => {
+    const external = (more: Record<string, unknown>): KubeObject =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'db' },
+        spec: { type: 'ExternalName', externalName: 'db.example.com', ...more },
+      }) as KubeObject;
+    const said = '(its DNS name answers with externalName): the API server refuses it ("may not be set for ExternalName services")';
+    expect(codes(external({ clusterIP: 'None' }), 'api/network')).toEqual([
+      `spec.clusterIP: clusterIP "None" is set on a Service of type ExternalName, which has no cluster IP ${said}`,
+    ]);
+    expect(codes(external({ clusterIP: '10.96.0.5', clusterIPs: ['10.96.0.5'], ipFamilyPolicy: 'SingleStack' }), 'api/network')).toEqual([
+      `spec.clusterIP: clusterIP "10.96.0.5" is set on a Service of type ExternalName, which has no cluster IP ${said}`,
+      `spec.ipFamilyPolicy: ipFamilyPolicy "SingleStack" is set on a Service of type ExternalName, which has no cluster IP ${said}`,
+    ]);
+    expect(codes(external({ ipFamilies: ['IPv4'] }), 'api/network')).toHaveLength(1);
+    expect(codes(external({}), 'api/network')).toEqual([]);
+    expect(codes(external({ clusterIP: '', clusterIPs: [], ipFamilies: [], ipFamilyPolicy: null }), 'api/network')).toEqual([]);
+    // nor warned about as an exported cluster IP besides
+    expect(
+      checkObjects([external({ clusterIP: '10.96.0.5', clusterIPs: ['10.96.0.5'] })]).findings.filter((f) => f.code === 'api/cluster-ip'),
+    ).toEqual([]);
+  });
+
   it("refuses a NetworkPolicy ipBlock's except outside its cidr, or as wide, in IPv4 and IPv6, and passes the docs' example", () => {
     const policy = (cidr: string, except: string[]): KubeObject =>
       ({
