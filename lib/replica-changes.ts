@@ -66,14 +66,16 @@ function autoscalerOf(objects: readonly KubeObject[], kind: string, name: string
 /**
  * The number of pods a workload that writes none keeps once `autoscaler` leaves: the one it last set; of a KEDA
  * ScaledObject with `advanced.restoreToOriginalReplicaCount`, the one it had before, which KEDA sets back as the
- * ScaledObject is deleted; of one whose minReplicaCount is 0 (KEDA's default), 0 if its triggers were idle.
+ * ScaledObject is deleted; of one whose minReplicaCount is 0 (KEDA's default), or whose idleReplicaCount is, 0 if its triggers were idle.
  */
 function keptCount(autoscaler: KubeObject): string {
   const spec = isRecord(autoscaler.spec) ? autoscaler.spec : {};
   if (autoscaler.kind !== 'ScaledObject') return 'the number of pods the autoscaler last set';
   if (isRecord(spec.advanced) && spec.advanced.restoreToOriginalReplicaCount === true)
     return 'the number of pods it had before the ScaledObject scaled it, which KEDA sets back as it deletes the ScaledObject (advanced.restoreToOriginalReplicaCount)';
-  return `the number of pods KEDA last set${(spec.minReplicaCount ?? 0) === 0 ? ' (0 when it had scaled it to zero, as a ScaledObject whose minReplicaCount is 0 does while its triggers are idle: no pod, and none started)' : ''}`;
+  // KEDA scales an idle workload to idleReplicaCount (0, the one value it takes) when given, else to minReplicaCount
+  const idle = spec.idleReplicaCount === 0 ? 'idleReplicaCount' : (spec.minReplicaCount ?? 0) === 0 ? 'minReplicaCount' : undefined;
+  return `the number of pods KEDA last set${idle ? ` (0 when it had scaled it to zero, as a ScaledObject whose ${idle} is 0 does while its triggers are idle: no pod, and none started)` : ''}`;
 }
 
 /**

@@ -125,6 +125,14 @@ describe('a KEDA ScaledObject leaving', () => {
     expect(leavingKeda(scaledObject({ minReplicaCount: 2 }), [{ name: 'web', objects: [deployment('web')] }])).toEqual([
       expect.stringMatching(/it keeps the number of pods KEDA last set, which nothing changes any more$/),
     ]);
+    // idleReplicaCount 0 scales an idle workload to zero whatever its minReplicaCount (KEDA's docs: 'scale the resource down to this number')
+    expect(leavingKeda(scaledObject({ minReplicaCount: 2, idleReplicaCount: 0 }), [{ name: 'web', objects: [deployment('web')] }])).toEqual(
+      [
+        expect.stringContaining(
+          'KEDA last set (0 when it had scaled it to zero, as a ScaledObject whose idleReplicaCount is 0 does while its triggers are idle',
+        ),
+      ],
+    );
     expect(
       leavingKeda(scaledObject({ advanced: { restoreToOriginalReplicaCount: true } }), [{ name: 'web', objects: [deployment('web')] }]),
     ).toEqual([expect.stringContaining('it keeps the number of pods it had before the ScaledObject scaled it, which KEDA sets back')]);

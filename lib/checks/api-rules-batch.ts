@@ -64,28 +64,43 @@ function jobTtlFinding(o: KubeObject, ttl: number, engine: Engine | undefined): 
   return warn('api/job-ttl', at, `${deleted}, ${again}`, hint);
 }
 
+/** The most pods an Indexed Job may run at once (batch validation's maxParallelismForIndexedJob, 10^5 in 1.25). */
+const MAX_INDEXED_PARALLELISM = 100_000;
+
 /**
- * The counts of a Job's spec the API server refuses (ValidateJobSpec): a negative ttlSecondsAfterFinished, and an
- * Indexed Job without completions (its pods' indexes run from 0 to completions - 1).
+ * The counts of a Job's spec, at `at` (a Job's `spec`, a CronJob's `spec.jobTemplate.spec`, which the API server
+ * validates alike: ValidateJobSpec), that it refuses: a negative ttlSecondsAfterFinished, and an Indexed Job without
+ * completions (its pods' indexes run from 0 to completions - 1) or with a parallelism above 10^5.
  */
-function jobCounts(emit: Emit, spec: Record<string, unknown>, out: Finding[]): void {
+function jobCounts(emit: Emit, spec: Record<string, unknown>, at: readonly string[], out: Finding[]): void {
   const ttl = spec.ttlSecondsAfterFinished;
+  const job = at.length > 1 ? "the CronJob's Jobs" : 'the finished Job';
   if (typeof ttl === 'number' && ttl < 0)
     out.push(
       emit(
         'api/workload',
-        ['spec', 'ttlSecondsAfterFinished'],
+        [...at, 'ttlSecondsAfterFinished'],
         `ttlSecondsAfterFinished ${ttl} is negative, which the API server refuses`,
-        'give the seconds the cluster keeps the finished Job (0 or more), or remove it to keep the Job',
+        `give the seconds the cluster keeps ${job} (0 or more), or remove it to keep ${at.length > 1 ? 'them' : 'the Job'}`,
       ),
     );
-  if (spec.completionMode === 'Indexed' && (spec.completions === undefined || spec.completions === null))
+  if (spec.completionMode !== 'Indexed') return;
+  if (spec.completions === undefined || spec.completions === null)
     out.push(
       emit(
         'api/workload',
-        ['spec', 'completionMode'],
+        [...at, 'completionMode'],
         'an Indexed Job needs spec.completions, the number of indexes its pods run (0 to completions - 1); the API server refuses it without',
         'set completions (and parallelism, how many run at once), or remove completionMode: Indexed',
+      ),
+    );
+  if (typeof spec.parallelism === 'number' && spec.parallelism > MAX_INDEXED_PARALLELISM)
+    out.push(
+      emit(
+        'api/workload',
+        [...at, 'parallelism'],
+        `parallelism ${spec.parallelism} is above ${MAX_INDEXED_PARALLELISM.toLocaleString('en-US')}, the most an Indexed Job may run at once: the API server refuses it`,
+        `give a parallelism of at most ${MAX_INDEXED_PARALLELISM}`,
       ),
     );
 }
@@ -123,7 +138,9 @@ export function checkBatch(
     }
   }
   const ttl = o.kind === 'Job' && isRecord(o.spec) ? o.spec.ttlSecondsAfterFinished : undefined;
-  if (o.kind === 'Job' && isRecord(o.spec)) jobCounts(emit, o.spec, out);
+  if (o.kind === 'Job' && isRecord(o.spec)) jobCounts(emit, o.spec, ['spec'], out);
+  const jobTemplate = o.kind === 'CronJob' && isRecord(o.spec) && isRecord(o.spec.jobTemplate) ? o.spec.jobTemplate.spec : undefined;
+  if (isRecord(jobTemplate)) jobCounts(emit, jobTemplate, ['spec', 'jobTemplate', 'spec'], out);
   // a CronJob's jobTemplate may set it: the CronJob, which kubectl apply knows, stays
   if (typeof ttl === 'number' && ttl >= 0) {
     const finding = jobTtlFinding(o, ttl, engine);

@@ -29,9 +29,20 @@ export function checkClassRules(emit: Emit, o: KubeObject, out: Finding[]): void
 function priorityClass(emit: Emit, o: KubeObject, out: Finding[]): void {
   const name = o.metadata?.name;
   const value = o.value;
-  if (typeof name === 'string' && name.startsWith(SYSTEM_PREFIX)) {
+  if (typeof name === 'string' && Object.hasOwn(SYSTEM_CLASSES, name)) {
     // the two the API server makes itself, as it makes them, may be written (a cluster's export of them)
-    if (Object.hasOwn(SYSTEM_CLASSES, name) && SYSTEM_CLASSES[name] === value && o.globalDefault !== true) return;
+    const own = SYSTEM_CLASSES[name];
+    if (own === value && o.globalDefault !== true) return;
+    const [field, written] = own !== value ? ['value', `value ${JSON.stringify(value ?? null)}`] : ['globalDefault', 'globalDefault true'];
+    out.push(
+      emit(
+        'api/class',
+        [field],
+        `${name} is the API server's own PriorityClass, which may be written only as it makes it (value ${own}, globalDefault false): it refuses ${written} ("${field} of ${name} PriorityClass must be ${field === 'value' ? own : false}")`,
+        `write value: ${own} and no globalDefault, or leave the PriorityClass out (every cluster has it; a pod names it by priorityClassName); for a class of your own, name it without the '${SYSTEM_PREFIX}' prefix`,
+      ),
+    );
+  } else if (typeof name === 'string' && name.startsWith(SYSTEM_PREFIX)) {
     out.push(
       emit(
         'api/class',

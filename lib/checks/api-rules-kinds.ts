@@ -113,7 +113,10 @@ const controller =
     // a Deployment's rolling update defaults to 25% and 25%, a DaemonSet's to maxSurge 0, maxUnavailable 1
     const field = kind === 'Deployment' ? 'strategy' : 'updateStrategy';
     const strategy = kind === 'Deployment' || kind === 'DaemonSet' ? spec[field] : undefined;
-    const rolling = isRecord(strategy) ? strategy.rollingUpdate : undefined;
+    // its counts are read only in a rolling update (the type's default): a DaemonSet's OnDelete takes any, and a
+    // Deployment's Recreate refuses the rollingUpdate whole (rollingWithoutRolling), not for its counts
+    const rolling =
+      isRecord(strategy) && [undefined, null, '', 'RollingUpdate'].includes(strategy.type as never) ? strategy.rollingUpdate : undefined;
     const deployment = kind === 'Deployment';
     rollingWithoutRolling(emit, kind, field, spec[field], out);
     if (
@@ -181,7 +184,34 @@ function exportedClusterIp(emit: Emit, spec: Record<string, unknown>, out: Findi
   });
 }
 
+/**
+ * The fields of a Service's cluster IPs, which an ExternalName Service (a DNS name, no address of the cluster's) may not set:
+ * the API server refuses each on create ("may not be set for ExternalName services"), `clusterIP: None` (headless) too.
+ */
+const CLUSTER_IP_FIELDS: readonly { readonly field: string; readonly set: (v: unknown) => boolean }[] = [
+  { field: 'clusterIP', set: (v) => typeof v === 'string' && v !== '' },
+  { field: 'clusterIPs', set: (v) => Array.isArray(v) && v.length > 0 },
+  { field: 'ipFamilies', set: (v) => Array.isArray(v) && v.length > 0 },
+  { field: 'ipFamilyPolicy', set: (v) => v !== undefined && v !== null },
+];
+
+function externalName(emit: Emit, spec: Record<string, unknown>, out: Finding[]): void {
+  const written = CLUSTER_IP_FIELDS.filter(({ field, set }) => set(spec[field])).map(({ field }) => field);
+  // clusterIPs repeats clusterIP (kubectl get -o yaml prints both): one finding for the two
+  for (const field of written.includes('clusterIP') ? written.filter((f) => f !== 'clusterIPs') : written) {
+    out.push(
+      emit(
+        'api/network',
+        ['spec', field],
+        `${field} ${JSON.stringify(spec[field])} is set on a Service of type ExternalName, which has no cluster IP (its DNS name answers with externalName): the API server refuses it ("may not be set for ExternalName services")`,
+        `remove ${field} (a Helm chart's value for the other types); for a Service with an address in the cluster, make it type ClusterIP`,
+      ),
+    );
+  }
+}
+
 const service: Rule = (emit, spec, out) => {
+  if (spec.type === 'ExternalName') return externalName(emit, spec, out);
   exportedClusterIp(emit, spec, out);
   if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && spec.clusterIP === 'None')
     out.push(

@@ -9,7 +9,7 @@
  * `policy.stagecraft.dev/probes` silences it, as it does the liveness warning (and pod-security.ts
  * counts it used).
  */
-import { podLabels } from '../model/custom-workloads.js';
+import { defaultsReadiness, podLabels } from '../model/custom-workloads.js';
 import { asRecord, type KubeObject } from '../model/object.js';
 import { placedContainers, workloadTemplate, containerNamed } from '../model/pod-specs.js';
 import { POLICY_EXCEPTION_PREFIX, declaredExceptions } from '../policy.js';
@@ -36,6 +36,8 @@ export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
   const { path, template } = workloadTemplate(o) ?? {};
   const spec = asRecord(template?.spec);
   if (!path || !template || !spec || runsToCompletion(o, spec) || declaredExceptions(o.metadata?.annotations).has('probes')) return [];
+  // Knative probes a Revision's serving container itself when its template gives no readinessProbe
+  if (defaultsReadiness(o)) return [];
   // the app containers: init containers finish before the pod is ready, and serve nothing
   const containers = placedContainers(spec, ['containers']);
   // the Service's traffic goes to the containers that declare ports: beside them, one without (a log

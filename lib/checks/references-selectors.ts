@@ -158,7 +158,9 @@ function monitoredNamespaces(spec: Record<string, unknown>, ns: string, index: O
   if (nsSel?.any === true) return undefined;
   // no matchNames, or none (`matchNames: []`, a Helm value left empty), is its own namespace, as the Prometheus operator reads it
   const written = Array.isArray(nsSel?.matchNames) && nsSel.matchNames.length > 0 ? nsSel.matchNames.map(String) : [ns];
-  return written.filter((n) => n === ns || index.get(KINDS.Namespace, '', n) !== undefined);
+  // each once: a namespace named twice (a chart's [{{ .Release.Namespace }}, monitoring] installed in monitoring) is
+  // looked in once, its Services and pods said once (each namespace's are asked of the index in turn)
+  return [...new Set(written)].filter((n) => n === ns || index.get(KINDS.Namespace, '', n) !== undefined);
 }
 const namespacesSaid = (namespaces: readonly string[]) =>
   `namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.map((n) => `'${n}'`).join(', ')}`;

@@ -37,6 +37,12 @@ const CONTROLLER_LABELS: Readonly<Record<string, (name: string) => Record<string
 const NO_NODE_SELECTOR: ReadonlySet<string> = new Set(['serving.knative.dev/Service']);
 
 /**
+ * The custom workloads whose controller gives the serving container a readiness probe when none is written: Knative's
+ * (a TCP probe of the container's port, which its queue-proxy runs), so no `policy/probes` readiness warning is true of them.
+ */
+const DEFAULT_READINESS: ReadonlySet<string> = new Set(['serving.knative.dev/Service']);
+
+/**
  * CUSTOM_POD_TEMPLATE_PATHS by kind, then by group: looked up by the object's own kind string (whose
  * hash V8 keeps), so that no `group/kind` string is made for the objects of every other kind. The
  * checks and transforms ask this about seven times per object; under the synthesis's V8 flags a
@@ -70,3 +76,7 @@ export function podLabels(
 /** Whether a transform may write a nodeSelector into the pod template of `o` (not Knative's: `NO_NODE_SELECTOR`). */
 export const takesNodeSelector = (o: KubeObject): boolean =>
   !customTemplatePath(o) || !NO_NODE_SELECTOR.has(groupKind(String(o.apiVersion), o.kind));
+
+/** Whether the controller of `o` gives its serving container a readiness probe when none is written (Knative's: `DEFAULT_READINESS`). */
+export const defaultsReadiness = (o: KubeObject): boolean =>
+  customTemplatePath(o) !== undefined && DEFAULT_READINESS.has(groupKind(String(o.apiVersion), o.kind));

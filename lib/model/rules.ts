@@ -261,7 +261,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/workload': {
     short: "A workload's replicas, rollout, restart policy, environment, resources or tolerations the API server refuses",
-    help: "Replicas are 0 or more; maxSurge and maxUnavailable are not both 0, and no rollingUpdate is set beside a Deployment's Recreate strategy or a StatefulSet's OnDelete; a Deployment's, ReplicaSet's, DaemonSet's, StatefulSet's or ReplicationController's pods restart Always; an environment variable has value or valueFrom, not both; resource quantities are 0 or more; a toleration with operator Exists has no value, one without a key has operator Exists (it tolerates every taint), and one with tolerationSeconds has effect NoExecute; an autoscaler's minReplicas is at least 1 and at most maxReplicas; a PodDisruptionBudget sets minAvailable or maxUnavailable, not both; a Job's ttlSecondsAfterFinished is 0 or more, and an Indexed Job sets completions.",
+    help: "Replicas are 0 or more; a rolling update's maxSurge and maxUnavailable are not both 0, and no rollingUpdate is set beside a Deployment's Recreate strategy or a StatefulSet's OnDelete; a Deployment's, ReplicaSet's, DaemonSet's, StatefulSet's or ReplicationController's pods restart Always; an environment variable has value or valueFrom, not both; resource quantities are 0 or more; a toleration with operator Exists has no value, one without a key has operator Exists (it tolerates every taint), and one with tolerationSeconds has effect NoExecute; an autoscaler's minReplicas is at least 1 and at most maxReplicas; a PodDisruptionBudget sets minAvailable or maxUnavailable, not both; a Job's ttlSecondsAfterFinished (a CronJob's jobTemplate's too) is 0 or more, and an Indexed Job sets completions and a parallelism of at most 100,000.",
     mirrors: 'pkg/apis/{apps,core,autoscaling,policy}/validation',
   },
   'api/probe': {
@@ -271,7 +271,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/network': {
     short: 'A NodePort on a ClusterIP Service, or a NetworkPolicy CIDR or port range the API server refuses',
-    help: 'A ClusterIP Service has no nodePort (use type NodePort), and a NodePort or LoadBalancer Service is not headless (clusterIP: None); an ipBlock cidr and its except entries are CIDRs (10.0.0.0/16), each except a strict subset of the cidr; an endPort needs a numeric port and is at least that port.',
+    help: 'A ClusterIP Service has no nodePort (use type NodePort), a NodePort or LoadBalancer Service is not headless (clusterIP: None), and an ExternalName one sets no clusterIP (not even None), clusterIPs, ipFamilies or ipFamilyPolicy; an ipBlock cidr and its except entries are CIDRs (10.0.0.0/16), each except a strict subset of the cidr; an endPort needs a numeric port and is at least that port.',
     mirrors: 'pkg/apis/core/validation (ValidateService), pkg/apis/networking/validation (ValidateNetworkPolicy)',
   },
   'api/class': {

@@ -21,7 +21,13 @@ describe('a PriorityClass', () => {
   it("is refused with a name of the system's prefix, unless it is one of the system's as the API server makes it", () => {
     expect(classFindings(priority('system-cluster-critical', 2_000_000_000))).toEqual([]);
     expect(classFindings(priority('system-node-critical', 2_000_001_000))).toEqual([]);
-    expect(classFindings(priority('system-node-critical', 1000))).toHaveLength(1);
+    // the system's own class written with another value (or as the default) is said to be so, not to need another name
+    expect(classFindings(priority('system-node-critical', 1000))).toEqual([
+      `value: system-node-critical is the API server's own PriorityClass, which may be written only as it makes it (value 2000001000, globalDefault false): it refuses value 1000 ("value of system-node-critical PriorityClass must be 2000001000")`,
+    ]);
+    expect(classFindings(priority('system-cluster-critical', 2_000_000_000, { globalDefault: true }))).toEqual([
+      `globalDefault: system-cluster-critical is the API server's own PriorityClass, which may be written only as it makes it (value 2000000000, globalDefault false): it refuses globalDefault true ("globalDefault of system-cluster-critical PriorityClass must be false")`,
+    ]);
     expect(classFindings(priority('system-batch', 1000))).toEqual([
       "metadata.name: the name 'system-batch' starts with 'system-', which the API server keeps for its own PriorityClasses (system-node-critical, system-cluster-critical, as it makes them): it refuses this one",
     ]);

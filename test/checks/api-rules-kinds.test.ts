@@ -42,6 +42,31 @@ describe('what the API server refuses of real-world objects that their schema ta
     expect(codes(svc('ClusterIP'), 'api/network')).toEqual([]);
   });
 
+  it('refuses an ExternalName Service with a cluster IP (None too), clusterIPs, ipFamilies or ipFamilyPolicy, and passes one without', () => {
+    const external = (more: Record<string, unknown>): KubeObject =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'db' },
+        spec: { type: 'ExternalName', externalName: 'db.example.com', ...more },
+      }) as KubeObject;
+    const said = '(its DNS name answers with externalName): the API server refuses it ("may not be set for ExternalName services")';
+    expect(codes(external({ clusterIP: 'None' }), 'api/network')).toEqual([
+      `spec.clusterIP: clusterIP "None" is set on a Service of type ExternalName, which has no cluster IP ${said}`,
+    ]);
+    expect(codes(external({ clusterIP: '10.96.0.5', clusterIPs: ['10.96.0.5'], ipFamilyPolicy: 'SingleStack' }), 'api/network')).toEqual([
+      `spec.clusterIP: clusterIP "10.96.0.5" is set on a Service of type ExternalName, which has no cluster IP ${said}`,
+      `spec.ipFamilyPolicy: ipFamilyPolicy "SingleStack" is set on a Service of type ExternalName, which has no cluster IP ${said}`,
+    ]);
+    expect(codes(external({ ipFamilies: ['IPv4'] }), 'api/network')).toHaveLength(1);
+    expect(codes(external({}), 'api/network')).toEqual([]);
+    expect(codes(external({ clusterIP: '', clusterIPs: [], ipFamilies: [], ipFamilyPolicy: null }), 'api/network')).toEqual([]);
+    // nor warned about as an exported cluster IP besides
+    expect(
+      checkObjects([external({ clusterIP: '10.96.0.5', clusterIPs: ['10.96.0.5'] })]).findings.filter((f) => f.code === 'api/cluster-ip'),
+    ).toEqual([]);
+  });
+
   it("refuses a NetworkPolicy ipBlock's except outside its cidr, or as wide, in IPv4 and IPv6, and passes the docs' example", () => {
     const policy = (cidr: string, except: string[]): KubeObject =>
       ({
@@ -85,6 +110,33 @@ describe('what the API server refuses of real-world objects that their schema ta
     ]);
     expect(codes(job({ completionMode: 'Indexed', completions: 3, ttlSecondsAfterFinished: 0 }), 'api/workload')).toEqual([]);
   });
+
+  it("refuses the same in a CronJob's jobTemplate, which the API server validates as a Job's spec, and an Indexed Job's parallelism above 10^5", () => {
+    const cronJob = (spec: Record<string, unknown>): KubeObject =>
+      ({
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'nightly' },
+        spec: {
+          schedule: '0 3 * * *',
+          jobTemplate: {
+            spec: { ...spec, template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'job', image: 'busybox:1.36' }] } } },
+          },
+        },
+      }) as KubeObject;
+    expect(codes(cronJob({ ttlSecondsAfterFinished: -1, completionMode: 'Indexed' }), 'api/workload')).toEqual([
+      'spec.jobTemplate.spec.completionMode: an Indexed Job needs spec.completions, the number of indexes its pods run (0 to completions - 1); the API server refuses it without',
+      'spec.jobTemplate.spec.ttlSecondsAfterFinished: ttlSecondsAfterFinished -1 is negative, which the API server refuses',
+    ]);
+    expect(
+      codes(cronJob({ ttlSecondsAfterFinished: 600, completionMode: 'Indexed', completions: 5, parallelism: 5 }), 'api/workload'),
+    ).toEqual([]);
+    expect(codes(cronJob({ completionMode: 'Indexed', completions: 200_000, parallelism: 100_001 }), 'api/workload')).toEqual([
+      'spec.jobTemplate.spec.parallelism: parallelism 100001 is above 100,000, the most an Indexed Job may run at once: the API server refuses it',
+    ]);
+    expect(codes(cronJob({ completionMode: 'Indexed', completions: 200_000, parallelism: 100_000 }), 'api/workload')).toEqual([]);
+    expect(codes(cronJob({ completionMode: 'NonIndexed', parallelism: 200_000 }), 'api/workload')).toEqual([]);
+  });
 });
 
 describe("a workload's rollingUpdate beside a strategy that does not roll", () => {
@@ -114,5 +166,16 @@ describe("a workload's rollingUpdate beside a strategy that does not roll", () =
     expect(findings('Deployment', 'strategy', { type: 'Recreate', rollingUpdate: null })).toEqual([]);
     expect(findings('Deployment', 'strategy', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } })).toEqual([]);
     expect(findings('DaemonSet', 'updateStrategy', { type: 'OnDelete', rollingUpdate: { maxUnavailable: 1 } })).toEqual([]);
+  });
+
+  it("reads the counts of a rollingUpdate only in a rolling update: not beside a DaemonSet's OnDelete, nor again beside a Recreate", () => {
+    // the API server validates rollingUpdate only when the type is RollingUpdate (ValidateDaemonSetUpdateStrategy, ValidateDeploymentStrategy)
+    expect(findings('DaemonSet', 'updateStrategy', { type: 'OnDelete', rollingUpdate: { maxUnavailable: 0 } })).toEqual([]);
+    expect(findings('Deployment', 'strategy', { type: 'Recreate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } })).toEqual([
+      `spec.strategy.rollingUpdate: rollingUpdate is set while strategy.type is Recreate, which the API server refuses ("may not be specified when strategy \`type\` is 'Recreate'")`,
+    ]);
+    const bothZero = 'spec.updateStrategy.rollingUpdate: maxSurge and maxUnavailable are both 0, so a rollout could never replace a pod';
+    expect(findings('DaemonSet', 'updateStrategy', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } })).toEqual([bothZero]);
+    expect(findings('DaemonSet', 'updateStrategy', { rollingUpdate: { maxUnavailable: 0 } })).toEqual([bothZero]);
   });
 });

@@ -313,6 +313,34 @@ describe('a Knative Service (serving.knative.dev), whose Revisions run pods of i
     ]);
   });
 
+  it('is not warned about for a serving container with no readinessProbe that a Service selects: Knative gives it one (a TCP probe of its port)', () => {
+    const selecting: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'hello-direct', namespace: 'shop' },
+      spec: { selector: { 'serving.knative.dev/service': 'hello' }, ports: [{ port: 80, targetPort: 8080 }] },
+    };
+    const probes = (...objects: KubeObject[]) =>
+      checkObjects([namespace, ...objects])
+        .findings.filter((f) => f.code === 'policy/probes' && f.message.includes('readinessProbe'))
+        .map((f) => `${f.object.kind} ${f.object.metadata.name}`);
+    expect(probes(knative({ ports: [{ containerPort: 8080 }] }), selecting)).toEqual([]);
+    // a Deployment's pods that the Service selects alike are warned about, as ever
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'hello', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { 'serving.knative.dev/service': 'hello' } },
+        template: {
+          metadata: { labels: { 'serving.knative.dev/service': 'hello' } },
+          spec: { containers: [{ name: 'web', image: 'nginx:1.25', ports: [{ containerPort: 8080 }] }] },
+        },
+      },
+    } as KubeObject;
+    expect(probes(deployment, selecting)).toEqual(['Deployment hello']);
+  });
+
   it('gets no nodeSelector from a transform (Knative refuses one unless a feature flag allows it), and a Service of the core group is no workload', () => {
     expect(takesNodeSelector(knative({}))).toBe(false);
     expect(takesNodeSelector(rollout)).toBe(true);

@@ -82,6 +82,20 @@ describe('a ServiceMonitor', () => {
     ]);
   });
 
+  it("of a namespace named twice in matchNames (a chart's [{{ .Release.Namespace }}, monitoring] installed in monitoring) says each Service once", () => {
+    const twice = '  namespaceSelector: { matchNames: [shop, shop] }\n';
+    expect(said(monitor(`  selector: { matchLabels: { app: web } }\n${twice}`))).toEqual([
+      expect.stringContaining(
+        "selects the Services app=web in namespace 'shop', but no Service there has these labels; the Services are: web (app.kubernetes.io/name=web); unless",
+      ),
+    ]);
+    expect(
+      said(monitor(`  selector: { matchLabels: { app.kubernetes.io/name: web } }\n${twice}  endpoints: [{ port: metric }]\n`)),
+    ).toEqual([
+      expect.stringContaining("scrapes the port named 'metric', but the selected Services (web) have the named ports: http, metrics"),
+    ]);
+  });
+
   it('scraping a port name no selected Service has is still an error, with the name meant', () => {
     expect(said(monitor('  selector: { matchLabels: { app.kubernetes.io/name: web } }\n  endpoints: [{ port: metric }]\n'))).toEqual([
       "refs/service-monitor-port monitor.yaml:17:23: ServiceMonitor shop/web: spec.endpoints[0].port: scrapes the port named 'metric', but the selected Services (web) have the named ports: http, metrics\n" +
