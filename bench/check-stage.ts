@@ -19,10 +19,9 @@
  * `node --interrupt-budget=1000000 --always-sparkplug --no-turbo-inlining --import tsx bench/check-stage.ts <project dir> [<passes> [<another checkout>]]`
  * (default 9 passes; a fleet made by bench/fleet.ts). Not part of `npm run bench`.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { checkoutPasses } from './check-passes.js';
-import { FLEET_STAGES } from './fleet.js';
+import { fleetStageSources } from './fleet.js';
 import { alternate } from './alternating.js';
 
 const [dir, passes, against] = process.argv.slice(2);
@@ -31,11 +30,7 @@ if (dir === undefined) {
   process.exit(2);
 }
 const project = resolve(dir);
-const sources = FLEET_STAGES.map((stage) => join('environments', `${stage}.yaml`)).filter((f) => existsSync(join(project, f)));
-if (sources.length === 0) {
-  process.stderr.write(`${project}: no stage file of bench/fleet.ts' (environments/dev.yaml...)\n`);
-  process.exit(2);
-}
+const sources = fleetStageSources(project);
 const roots = [resolve(import.meta.dirname, '..'), ...(against === undefined ? [] : [resolve(against)])];
 const checkouts = await Promise.all(roots.map((root) => checkoutPasses(root, project)));
 process.stdout.write(`${project}: ${sources.join(', ')} in turn, each rendered afresh; the same findings and kept results in every pass\n`);

@@ -3,7 +3,7 @@
  * written as stage files the way a user would write them (see README, "Another instance").
  * Pure text generation; `writeFleet` is the one function that touches the disk.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -73,4 +73,17 @@ export function writeProject(repo: string, stageFiles: ReadonlyMap<string, strin
   mkdirSync(join(dir, 'environments'));
   for (const [stage, text] of stageFiles) writeFileSync(join(dir, 'environments', `${stage}.yaml`), text);
   return dir;
+}
+
+/**
+ * The stage files of the fleet's stages in the project at `project` (`environments/dev.yaml`...), in
+ * the fleet's order, for the in-process benches; exits with a message when it holds none.
+ */
+export function fleetStageSources(project: string): string[] {
+  const sources = FLEET_STAGES.map((stage) => join('environments', `${stage}.yaml`)).filter((f) => existsSync(join(project, f)));
+  if (sources.length === 0) {
+    process.stderr.write(`${project}: no stage file of bench/fleet.ts' (environments/dev.yaml...)\n`);
+    process.exit(2);
+  }
+  return sources;
 }

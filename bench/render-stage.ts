@@ -14,10 +14,10 @@
  * (default 9 passes; a fleet made by bench/fleet.ts). Not part of `npm run bench`.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { FLEET_STAGES } from './fleet.js';
+import { fleetStageSources } from './fleet.js';
 import { alternate, type Measured } from './alternating.js';
 import { threadNanoseconds } from './thread-time.js';
 
@@ -29,11 +29,7 @@ if (dir === undefined) {
   process.exit(2);
 }
 const project = resolve(dir);
-const sources = FLEET_STAGES.map((stage) => join('environments', `${stage}.yaml`)).filter((f) => existsSync(join(project, f)));
-if (sources.length === 0) {
-  process.stderr.write(`${project}: no stage file of bench/fleet.ts' (environments/dev.yaml...)\n`);
-  process.exit(2);
-}
+const sources = fleetStageSources(project);
 
 /** One pass of a checkout: the stage file `source` loaded (not timed), then rendered; its CPU and a digest of its bytes. */
 type Pass = (source: string) => Measured;
