@@ -40,7 +40,7 @@
  * most MAX_BYTES remain; beyond MAX_PACKS packs (each run that renders something adds one), the
  * least recently used packs but the MAX_PACKS / 2 most recent are merged into one.
  */
-import { closeSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { CachedApp, RenderCache } from '../synth/rendered.js';
 import type { KubeObject } from '../model/object.js';
@@ -340,6 +340,10 @@ export function diskRenderCache(
         // on a full disk the output comes first: what this command staged here is given up, and said so (lib/synth/full-disk.ts)
         // (the packs read stay open: a cached app's documents are read from them when its file is written)
         unspare = spareRoom((e) => {
+          // a staging directory made for workers to write into (`shared`) frees nothing while it holds no pack: the write
+          // that found the disk full is not tried again for it (with --no-cache, a full disk at the journal then failed or
+          // not by whether a worker had started)
+          if (sealed.length === 0 && !store.writing() && !(staging && readdirSync(staging).length > 0)) return false;
           store.refuse(e);
           sealed.length = 0;
           if (staging) rmSync(staging, { recursive: true, force: true });

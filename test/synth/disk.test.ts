@@ -23,7 +23,7 @@ describe('compareDistDir', () => {
       ['edited.yaml', want],
       ['huge.yaml', want],
     ]);
-    expect(compareDistDir(dist, 'qa', files)).toEqual({ changed: ['qa/edited.yaml', 'qa/huge.yaml'], missing: [], extra: [] });
+    expect(compareDistDir(dist, 'qa', files)).toEqual({ changed: ['qa/edited.yaml', 'qa/huge.yaml'], missing: [], extra: [], foreign: [] });
   });
 
   it('compares bytes, not text: a file with an invalid UTF-8 byte is not the text with U+FFFD', () => {
