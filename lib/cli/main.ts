@@ -14,6 +14,7 @@ import { releaseHeldLocks } from './lock.js';
 import { forgetCompilerDigests } from './digests.js';
 import { noteWritten, printProblem, printProblems, readsEscapes, useColor, writtenSoFar, type Io } from './print.js';
 import { discardRenderCache } from './project.js';
+import { forgetSpares } from '../synth/full-disk.js';
 import { useValidatorStore } from '../model/validator-code.js';
 import { diskValidatorStore } from './validator-store.js';
 import type { Command } from './command.js';
@@ -50,6 +51,8 @@ export { printProblem, useColor } from './print.js';
 export function main<V>(command: Command<V>, argv: readonly string[], io: Io): ExitCode {
   const color = useColor(io);
   noteWritten(undefined);
+  // nothing run in-process before this command (a test's render cache of its own) gives room back for it
+  forgetSpares();
   // compiled validators are kept between runs (lib/model/validator-code.ts)
   useValidatorStore(validatorStore);
   try {
@@ -80,6 +83,8 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
     // a command run in-process (tests, tools) must not keep the project locked, nor leave
     // unflushed render-cache entries behind, after it returns
     discardRenderCache();
+    // what may give room back on a full disk is this command's (lib/synth/full-disk.ts)
+    forgetSpares();
     releaseHeldLocks();
     // the next command run in-process takes the compiler's digests afresh (lib/cli/digests.ts)
     forgetCompilerDigests();

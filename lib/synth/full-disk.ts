@@ -23,6 +23,14 @@ export function spareRoom(free: (e: Error) => boolean): () => void {
 }
 
 /**
+ * Forgets every registration: what a command registered is its own, and one run in-process after it
+ * (tests, tools) must not retry a write for what an earlier one left registered (lib/cli/main.ts).
+ */
+export function forgetSpares(): void {
+  spares.clear();
+}
+
+/**
  * Runs `write`; when the disk is full (ENOSPC, EDQUOT) and something registered with `spareRoom`
  * frees room, runs it once more (`write` must start over, its file created anew). This thread's only.
  */
