@@ -104,7 +104,7 @@ const FLOATING_IP_LEAVES = 'edge/floating-ip-leaves';
  * the address it leaves: one dual-stack machine may be named by either, so it may be the same machine (which synthesis cannot
  * tell); undefined when both are of one family, or either is a host name.
  */
-function sameMachineMaybe(was: string, now: string): 'IPv4' | 'IPv6' | undefined {
+export function sameMachineMaybe(was: string, now: string): 'IPv4' | 'IPv6' | undefined {
   const [a, b] = [isIP(was), isIP(now)];
   return a === 0 || b === 0 || a === b ? undefined : b === 6 ? 'IPv6' : 'IPv4';
 }
