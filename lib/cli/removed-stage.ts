@@ -4,6 +4,7 @@
  */
 import { namespaceHoldings } from '../data-leaves.js';
 import { canonicalAddress } from '../edge/address.js';
+import { sameMachineMaybe } from '../edge/changes.js';
 import { HAPROXY_FILE } from '../edge/haproxy.js';
 import { readHaproxyConfig } from '../edge/haproxy-read.js';
 import { EDGE_DIR } from '../edge/index.js';
@@ -82,6 +83,8 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
  * stage has one, that stage's keepalived.conf for the machine goes too, and keepalived is reloaded, or started
  * (`reload-or-restart`) where this stage had none. A stage whose edge now takes this stage's floating IP reloads its
  * keepalived only once this stage's is stopped on the machines it leaves (its warning says so too, lib/edge/moved-machines.ts).
+ * A machine that another stage's edge names by the same name at an address of the other family (`sameMachineMaybe`) may be the same
+ * dual-stack machine, which no stage file says: its stop step stands, with that stage's steps for it said as the ones to take if it is.
  * `deployed`: the synthesis' own, which its compilation read those files with (one git process per file).
  */
 export function removedEdgeLine(
@@ -120,16 +123,29 @@ export function removedEdgeLine(
         canonicalAddress(m.address) === canonicalAddress(address) ? [{ stage, edge, name }] : [],
       ),
     )[0];
-  const taken = new Map<string, { floats: boolean; names: string[]; files: string[] }>();
+  // a machine of the same name that another stage's edge names by an address of the other family: the same dual-stack machine,
+  // or another, which no stage file says (a machine is known by its address), so its steps are said both ways
+  const maybeTakerOf = (m: { name: string; address: string }) =>
+    edges.flatMap(({ stage, edge }) => {
+      const other = Object.hasOwn(edge.machines, m.name) ? edge.machines[m.name]!.address : undefined;
+      const family = other === undefined ? undefined : sameMachineMaybe(m.address, other);
+      return family ? [{ stage, edge, name: m.name, address: other!, family }] : [];
+    })[0];
+  const taken = new Map<string, Taking>();
   const free: string[] = [];
+  const maybe: (Taking & { stage: string; address: string; family: string })[] = [];
+  const taking = (by: { stage: string; edge: EdgeSettings; name: string }, m: { name: string }, was?: Taking): Taking => {
+    const file = `${DIST_DIR}/${by.stage}/${EDGE_DIR}/${keepalivedFile(by.name)}`;
+    const files = [...(was?.files ?? []), `${file}${by.name === m.name ? '' : ` on ${m.name}`}`];
+    return { floats: by.edge.floatingIp !== undefined, names: [...(was?.names ?? []), m.name], files };
+  };
   for (const m of machines) {
     const by = takerOf(m.address);
-    if (!by) free.push(m.name);
+    if (by) taken.set(by.stage, taking(by, m, taken.get(by.stage)));
     else {
-      const was = taken.get(by.stage);
-      const file = `${DIST_DIR}/${by.stage}/${EDGE_DIR}/${keepalivedFile(by.name)}`;
-      const files = [...(was?.files ?? []), `${file}${by.name === m.name ? '' : ` on ${m.name}`}`];
-      taken.set(by.stage, { floats: by.edge.floatingIp !== undefined, names: [...(was?.names ?? []), m.name], files });
+      free.push(m.name);
+      const perhaps = maybeTakerOf(m);
+      if (perhaps) maybe.push({ ...taking(perhaps, m), stage: perhaps.stage, address: perhaps.address, family: perhaps.family });
     }
   }
   const what =
@@ -139,17 +155,17 @@ export function removedEdgeLine(
   const all = machines.length > 0 && free.length === 0;
   // a machine another stage's edge now uses gets that stage's files; its keepalived is stopped unless that stage writes one for it
   // (left running with this stage's keepalived.conf, it keeps the floating address and peers that no longer count it as one)
-  const install = [...taken].map(([stage, { floats, names, files: keepalivedFiles }]) => {
+  const install = [...taken].map(([stage, t]) => {
     const one = all && taken.size === 1;
-    const uses = one ? 'that stage now uses those machines' : `stage ${stage} now uses ${names.length === 1 ? 'it' : 'them'}`;
-    const files = (there: string) => `install the edge files of ${DIST_DIR}/${stage}/${EDGE_DIR}/ ${there} (${uses})`;
-    if (floating.length && !floats)
-      return `on ${andList(names)}: sudo systemctl disable --now keepalived (stage ${stage} has no floating IP: left running, keepalived keeps ${andList(floating)}), then ${files('there')} and reload haproxy`;
-    // that stage's keepalived.conf for each machine goes there whether or not this stage ran keepalived on it: started when it did not
-    const keepalived = floats
-      ? `, ${andList(keepalivedFiles)} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
-      : ' and reload haproxy';
-    return `${files(one ? 'there' : `on ${andList(names)}`)}${keepalived}`;
+    const uses = one ? 'that stage now uses those machines' : `stage ${stage} now uses ${t.names.length === 1 ? 'it' : 'them'}`;
+    return installSteps(stage, t, floating, one ? 'there' : `on ${andList(t.names)}`, ` (${uses})`);
+  });
+  const perhaps = maybe.map(({ stage, address, family, ...t }) => {
+    const name = t.names[0]!;
+    return (
+      `but stage ${stage}'s edge machine ${name} is at ${address}, which may be the ${family} address of the same dual-stack machine (a machine is known by its address, so stagecraft cannot tell): ` +
+      `if it is, stop nothing on ${name} (stopped, haproxy would stop serving stage ${stage} too): ${installSteps(stage, t, floating, 'there', '')} instead`
+    );
   });
   const stop = free.length
     ? [
@@ -162,8 +178,40 @@ export function removedEdgeLine(
   const before = takers.length
     ? `, before the keepalived of ${andList(takers.map(({ stage, edge }) => `stage ${stage}, which now moves ${edge.floatingIp!.address},`))} is reloaded with its edge files on its machines: until then two masters would answer for the address`
     : '';
-  const todo = [...stop.map((l) => `${l}${before}`), ...install].join('; ') + (install.length ? ' (README, "The edge")' : '');
+  const todo =
+    [...stop.map((l) => `${l}${before}`), ...install, ...perhaps].join('; ') +
+    (install.length + perhaps.length ? ' (README, "The edge")' : '');
   return `its edge stays: ${what}; once its objects are deleted, ${hosts.length === 1 ? 'that host answers' : 'its hosts answer'} 503: first ${todo}`;
+}
+
+/** The machines of a removed stage's edge that another stage's edge names (`names`), whether that edge moves a floating IP, and its keepalived.conf for each. */
+interface Taking {
+  readonly floats: boolean;
+  readonly names: readonly string[];
+  readonly files: readonly string[];
+}
+
+/**
+ * What to do on the machines of a removed stage's edge (`floating`, the addresses its keepalived moved) that `stage`'s edge now
+ * names (`there`: where, as said; `uses`: why, said after the files): that stage's edge files go there, with its keepalived.conf
+ * when it has a floating IP (keepalived reloaded, or started where the removed stage ran none); else keepalived is stopped first,
+ * since, left running, it keeps the removed stage's address.
+ */
+function installSteps(
+  stage: string,
+  { floats, names, files: keepalivedFiles }: Taking,
+  floating: readonly string[],
+  there: string,
+  uses: string,
+): string {
+  const files = (where: string) => `install the edge files of ${DIST_DIR}/${stage}/${EDGE_DIR}/ ${where}${uses}`;
+  if (floating.length && !floats)
+    return `on ${andList(names)}: sudo systemctl disable --now keepalived (stage ${stage} has no floating IP: left running, keepalived keeps ${andList(floating)}), then ${files('there')} and reload haproxy`;
+  // that stage's keepalived.conf for each machine goes there whether or not this stage ran keepalived on it: started when it did not
+  const keepalived = floats
+    ? `, ${andList(keepalivedFiles)} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
+    : ' and reload haproxy';
+  return `${files(there)}${keepalived}`;
 }
 
 /**

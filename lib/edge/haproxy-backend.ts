@@ -1,7 +1,7 @@
 /**
  * A backend of haproxy.cfg (haproxy.ts): every node's address at a published Service's node port,
  * checked on the app's readiness path with its probe's Host header (at the node port that reaches the
- * probe's port when it is another), the drained nodes as backup servers. Pure.
+ * probe's port when it is another; over TLS when the probe's scheme is HTTPS), the drained nodes as backup servers. Pure.
  */
 import type { EdgeBackend } from './publish.js';
 import { commentText, hostHeader, section, word } from './haproxy-lines.js';
@@ -20,6 +20,15 @@ function drainedLines(b: EdgeBackend): string[] {
     'option allbackups',
   ];
 }
+
+/**
+ * The words of a server of a backend whose pods' readiness probe checks over HTTPS: at the port that serves, the traffic and
+ * the checks over TLS (`ssl`); at another (`checkPort`), the checks alone (`check-ssl`), the traffic as plain HTTP as before.
+ * The pods' certificate is not verified (`verify none`), as the kubelet checks an HTTPS probe: it is most often self-signed or
+ * for the Service's name inside the cluster, which no CA file on the edge machine could vouch for, and without one HAProxy
+ * refuses an `ssl` server; the clients' TLS ends at the edge's own certificates all the same.
+ */
+const tlsWords = (b: EdgeBackend): string => (!b.https ? '' : b.checkPort === undefined ? ' ssl verify none' : ' check-ssl verify none');
 
 /** A backend of the plan: a published Service at its node port on every node, checked on its app's readiness path. */
 export function backend(b: EdgeBackend): string {
@@ -43,6 +52,7 @@ export function backend(b: EdgeBackend): string {
       (s) =>
         `server ${word(s.name, 'the server name')} ${word(s.address, 'the node address')}:${word(b.nodePort, 'the node port')} check` +
         (b.checkPort === undefined ? '' : ` port ${word(b.checkPort, 'the node port of the check')}`) +
+        tlsWords(b) +
         // drained (edge.drainedNodes): no new connections while another is up, still checked (UP, bck 1 in show stat); the open ones finish
         (s.drained ? ' backup' : ''),
     ),

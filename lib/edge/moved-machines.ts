@@ -2,7 +2,8 @@
  * An edge machine that one compiled stage's edge leaves and another stage's edge now names (an edge
  * moved from one stage file to another): the warning at the taking stage's setting, and the leaving
  * stage's own warning (changes.ts) told again, so that neither says to stop what the other now runs
- * there (across-stages.ts finds them once every stage is compiled). Pure.
+ * there (across-stages.ts finds them once every stage is compiled); and one that another stage names by the same name at
+ * an address of the other family, which may be the same dual-stack machine (`maybeTaking`), said so at its setting. Pure.
  */
 import type { Problem } from '../errors.js';
 import type { Claim, StageClaims } from './claims.js';
@@ -11,7 +12,7 @@ import { HAPROXY_FILE } from './haproxy.js';
 import { readHaproxyConfig } from './haproxy-read.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
-import { anotherGiven, hostsNamed, leavesFloating, leavesMachine, takenOverHint } from './changes.js';
+import { anotherGiven, hostsNamed, leavesFloating, leavesMachine, sameMachineMaybe, takenOverHint } from './changes.js';
 import { andList } from '../model/limits.js';
 import { shown, where } from './stage-claims.js';
 import { HAPROXY_PATH, edgePath, type CompiledOutput } from './output-holdings.js';
@@ -173,6 +174,20 @@ export function movedMachineWarnings(
             hint: `${steps(THIS_STAGE)}${then}`,
           });
       }
+      // a machine of the same name named by another stage at an address of the other family: the same dual-stack machine or
+      // another, which no stage file says; the leaving stage's own warning says to stop its haproxy (a removed stage's removal
+      // line says it both ways itself, lib/cli/removed-stage.ts)
+      if (taking.length === 0 && !gone.has(stage))
+        for (const [other, at, family] of maybeTaking(stages, stage, machine)) {
+          if (compiled(stage) && !compiled(other)) continue;
+          add(compiled(stage) ? once : warnings, other, {
+            code: MACHINE_LEAVES,
+            severity: 'warning',
+            location: at.at,
+            message: `${at.what} ${shown(at)} of stage ${other} is not edge machine ${machine.name} (${machine.address}) of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names, unless ${shown(at)} is that machine's ${family} address (one dual-stack machine, which no stage file says: a machine is known by its address): then it runs stage ${stage}'s ${HAPROXY_FILE} until this stage's files replace them`,
+            hint: `if it is that machine, ${floats.get(other) ? `install this stage's edge files (dist/${other}/${EDGE_DIR}/) there, dist/${other}/${edgePath(keepalivedFile(machine.name))} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)` : `install this stage's edge files (dist/${other}/${EDGE_DIR}/) there and reload haproxy`}, rather than stop haproxy there as stage ${stage}'s warning says`,
+          });
+        }
     }
   }
   for (const r of removed)
@@ -189,6 +204,26 @@ export function movedMachineWarnings(
       else taken.push({ stage, by: other, ...took });
   }
   return { warnings, taken, once };
+}
+
+/**
+ * The machines of other stages than `stage` that have the name of `machine` (one of `stage`'s output) at an address of its
+ * other family (`sameMachineMaybe`): each stage, its claim of the machine's address, and the family of that address.
+ */
+function maybeTaking(
+  stages: readonly (readonly [string, StageClaims])[],
+  stage: string,
+  machine: { readonly name: string; readonly address: string },
+): (readonly [string, Claim, string])[] {
+  const setting = `${MACHINE_SETTING}${machine.name}.address`;
+  return stages.flatMap(([s, c]) =>
+    s === stage
+      ? []
+      : c.addresses.flatMap((a) => {
+          const family = a.what === setting ? sameMachineMaybe(machine.address, a.value) : undefined;
+          return family ? [[s, a, family] as const] : [];
+        }),
+  );
 }
 
 /**

@@ -55,6 +55,11 @@ export interface EdgeBackend {
    * answers for (a pod IP, the kubelet's default, is of no use from outside).
    */
   readonly host: string;
+  /**
+   * The readiness probe checks over HTTPS (`scheme: HTTPS`): the port it checks speaks TLS, so HAProxy checks over TLS, and,
+   * checked at the port that serves (no `checkPort`), sends the traffic over TLS too. @default false
+   */
+  readonly https?: boolean;
   readonly servers: readonly EdgeServer[];
 }
 
@@ -296,6 +301,7 @@ export function planEdge(
       ...(healthPath ? { healthPath } : {}),
       ...(checkPort === undefined ? {} : { checkPort }),
       ...(healthPath && probe?.host !== undefined ? { host: probe.host } : {}),
+      ...(healthPath && probe?.https ? { https: true } : {}),
       servers,
     });
     return name;

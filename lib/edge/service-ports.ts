@@ -26,6 +26,8 @@ export interface ReadinessProbe {
   readonly host?: string;
   /** httpGet.port: a container port's number or name. */
   readonly port?: number | string;
+  /** httpGet.scheme is HTTPS: the port it checks speaks TLS (the kubelet then checks it without verifying the certificate). @default false */
+  readonly https?: boolean;
   readonly ports: readonly ContainerPort[];
   readonly workload: KubeObject;
   readonly container: string;
@@ -42,6 +44,8 @@ interface Container {
 interface HttpGet {
   readonly path?: string;
   readonly port?: number | string;
+  /** `HTTP` or `HTTPS`, as the API server takes it (in capitals). @default HTTP */
+  readonly scheme?: string;
   readonly httpHeaders?: readonly { readonly name?: string; readonly value?: unknown }[];
 }
 
@@ -154,6 +158,7 @@ export function readinessProbeOf(service: KubeObject, objects: readonly KubeObje
       path: String(get.path),
       port: get.port,
       ...(host === undefined ? {} : { host }),
+      ...(get.scheme === 'HTTPS' ? { https: true } : {}),
       ports: container.ports ?? [],
       workload,
       container: container.name ?? '',

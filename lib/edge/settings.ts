@@ -77,12 +77,26 @@ const Frontend = Settings(
   { description: 'One HAProxy frontend: its listeners, certificates and host names.' },
 );
 
+/**
+ * What one edge does on dual-stack machines, for the hint of a second address written under a machine: keepalived moves an
+ * IPv4 and an IPv6 address in VRRP instances of their own (VRRP goes between addresses of one family, floating-ip.ts), and
+ * keepalived.ts writes one, of the machines' family; an IPv6 edge machine makes every frontend listen on IPv4 too
+ * (haproxy-frontend.ts), so the IPv4 clients still reach the machines.
+ */
+const DUAL_STACK =
+  "write the machines' addresses and the floating IP in one family, the one DNS names for the edge (machines named by their IPv6 addresses make the frontends listen on IPv4 too); keepalived moves an IPv4 and an IPv6 address in VRRP instances of their own, and stagecraft writes one";
+/** The keys a second address of an edge machine is written under, by habit: each is answered with DUAL_STACK. */
+const SECOND_ADDRESS_KEYS = ['address6', 'ipv6', 'addresses'] as const;
+
 export const edgeSettings = Settings(
   {
     machines: Mapping(
       // a DNS label, as a machine's host name is: its keepalived-<machine>.conf must be a file name the file system takes
       DnsLabel({ expected: "a name of lowercase letters, digits and '-', at most 63 characters (a host name's label)" }),
-      Settings({ address: Type.String({ minLength: 1, description: 'IP address or host name of the edge machine.' }) }),
+      Settings(
+        { address: Type.String({ minLength: 1, description: 'IP address or host name of the edge machine.' }) },
+        { unknownKeyHints: Object.fromEntries(SECOND_ADDRESS_KEYS.map((k) => [k, `an edge machine has one address: ${DUAL_STACK}`])) },
+      ),
       { minProperties: 1, description: 'The machines that run HAProxy outside the cluster, by name; each gets the same haproxy.cfg.' },
     ),
     floatingIp: Type.Optional(
@@ -105,7 +119,8 @@ export const edgeSettings = Settings(
         },
         {
           description:
-            'A floating IP moved between the edge machines by keepalived (VRRP, unicast between the machines), when haproxy stops answering on the one holding it; needs two machines or more. Writes dist/<stage>/edge/keepalived-<machine>.conf. @default - none',
+            'A floating IP moved between the edge machines by keepalived (VRRP, unicast between the machines), when haproxy stops answering on the one holding it; needs two machines or more. Writes dist/<stage>/edge/keepalived-<machine>.conf. One address, IPv4 or IPv6, not both: ' +
+            `${DUAL_STACK}. @default - none`,
         },
       ),
     ),

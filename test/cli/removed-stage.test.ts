@@ -350,6 +350,28 @@ describe('a stage whose file is removed', () => {
     }
   });
 
+  it("holding an edge whose machine another stage's edge names by an address of the other family (10.0.0.5, now fd00::5): stopping it is said to be for another machine only, else that stage's files go there", () => {
+    const dir = fixtureProject(['onprem']);
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'onprem.yaml'));
+      // the stage renamed, its edge machine now named by its IPv6 address: the same dual-stack machine or another, which no file says
+      writeFileSync(
+        join(dir, 'environments', 'bare-metal.yaml'),
+        repoStage('onprem').replace('edge1: { address: 10.0.0.5 }', "edge1: { address: 'fd00::5' }"),
+      );
+      const edge =
+        "its edge stays: the edge machine edge1 (10.0.0.5) keeps running its haproxy.cfg, which sends demoapp.onprem.example.com to its Services' node ports; " +
+        'once its objects are deleted, that host answers 503: first point its DNS elsewhere, then on each edge machine: sudo systemctl disable --now haproxy; ' +
+        "but stage bare-metal's edge machine edge1 is at fd00::5, which may be the IPv6 address of the same dual-stack machine (a machine is known by its address, so stagecraft cannot tell): " +
+        'if it is, stop nothing on edge1 (stopped, haproxy would stop serving stage bare-metal too): install the edge files of dist/bare-metal/edge/ there and reload haproxy instead (README, "The edge")';
+      expect(runCli('diff', ['onprem'], dir).stdout.trimEnd().split('\n').at(-1)).toBe(edge);
+      expect(runCli('synth', [], dir).stdout).toContain(`\n  ${edge}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("holding an edge one of whose machines another stage's edge now uses, without a floating IP: stop the other machine, and on that one keepalived first, then install that stage's files", () => {
     const dir = fixtureProject(['lab', 'onprem']);
     try {

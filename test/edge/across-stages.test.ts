@@ -526,6 +526,31 @@ describe('a synthesis of some stages', () => {
   });
 });
 
+describe('an edge machine one stage leaves that another stage names by the same name at an address of the other family', () => {
+  it("is said, at that stage's setting, maybe the same dual-stack machine, with that stage's steps for it, where the leaving stage's warning says to stop its haproxy", () => {
+    afterFullSynth(
+      { blue: stage({}), red: stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30081 }).replace('lb1:', 'red1:') },
+      (dir) => {
+        // blue's edge moves to red's file, its machine lb1 now named by its IPv6 address; blue keeps its apps without an edge
+        writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({}).replace(/^edge:\n(?: {2}.*\n)*/m, ''));
+        writeFileSync(
+          join(dir, 'environments', 'red.yaml'),
+          stage({ node: '10.0.1.1', machines: ['10.0.1.5', 'fd00::5'], nodePort: 30081 })
+            .replace('lb1:', 'red1:')
+            .replace('lb2:', 'lb1:'),
+        );
+        const r = runCli('synth', ['--verbose'], dir);
+        expect(r.code).toBe(0);
+        expect(r.stderr).toContain('warning: edge machine lb1 (10.0.0.5) leaves the edge, as the stage file declares none any more');
+        expect(r.stderr).toContain(
+          "environments/red.yaml:4:62: warning: edge.machines.lb1.address fd00::5 of stage red is not edge machine lb1 (10.0.0.5) of stage blue's edge in dist/blue/, which its stage file no longer names, unless fd00::5 is that machine's IPv6 address (one dual-stack machine, which no stage file says: a machine is known by its address): then it runs stage blue's haproxy.cfg until this stage's files replace them\n" +
+            "  hint: if it is that machine, install this stage's edge files (dist/red/edge/) there and reload haproxy, rather than stop haproxy there as stage blue's warning says",
+        );
+      },
+    );
+  });
+});
+
 describe('a synthesis of the stage an edge machine moves to, alone, while the file of the stage it leaves changed too', () => {
   // red's edge runs on 10.0.1.5 and 10.0.1.6 with floating IP 10.0.1.50; blue's on 10.0.0.5
   const red = (machines: readonly string[], nodePort = 30081) =>

@@ -253,3 +253,30 @@ describe('the edge machines a floating address moves between', () => {
     ]);
   });
 });
+
+describe('a dual-stack edge (an IPv4 and an IPv6 floating address for one stage)', () => {
+  const DUAL_STACK =
+    "write the machines' addresses and the floating IP in one family, the one DNS names for the edge (machines named by their IPv6 addresses make the frontends listen on IPv4 too); keepalived moves an IPv4 and an IPv6 address in VRRP instances of their own, and stagecraft writes one";
+
+  it('given as a list of two floating IPs, is refused with what one edge does, not a mapping alone', () => {
+    const text = stage('10.1.0.100/24').replace(
+      /floatingIp: .*/,
+      'floatingIp: [{ address: 10.1.0.100/24, interface: ens3, routerId: 7 }, { address: fd00::100/64, interface: ens3, routerId: 8 }]',
+    );
+    const [problem] = edgeProblems(text);
+    expect(problem).toMatch(/^environments\/edge\.yaml:5:15: edge\.floatingIp must be a mapping \(found a list\)\n {2}hint: /);
+    expect(problem).toContain('One address, IPv4 or IPv6, not both: ');
+  });
+
+  it.each(['address6', 'ipv6', 'addresses'])(
+    'given a second address under an edge machine (%s), is told how to write one, not only that the setting is not known',
+    (key) => {
+      const text = stage('10.1.0.100/24', `{ lb1: { address: 10.1.0.5, ${key}: fd00::5 }, lb2: { address: 10.1.0.6 } }`);
+      expect(edgeProblems(text)[0]).toMatch(
+        new RegExp(
+          `^environments/edge\\.yaml:4:41: edge\\.machines\\.lb1\\.${key} is not a known setting.*\n  hint: an edge machine has one address: ${DUAL_STACK.replace(/[().']/g, '\\$&')}$`,
+        ),
+      );
+    },
+  );
+});

@@ -218,6 +218,36 @@ apps:
     },
   );
 
+  /** The haproxy.cfg of a stage publishing api.example.com to a manifests app whose pods run `container` behind a Service of `ports` (flow YAML). */
+  const legacyCompiled = (container: string, ports: string) => {
+    const text = serviceApp([])
+      .replace('hosts: { api.example.com: api }', 'hosts: { api.example.com: legacy }')
+      .replace(/ {2}api:\n.*$/s, '  legacy: { stack: manifests, include: [in] }\n');
+    return compileEdge(text, { in: { 'in/legacy.yaml': legacy([container], ports) } }).files.get('edge/haproxy.cfg')!;
+  };
+
+  it('accepts the backend of pods that serve HTTPS (their readiness probe says scheme: HTTPS): traffic and checks over TLS, unverified as the kubelet checks them', () => {
+    const probe = 'readinessProbe: { httpGet: { path: /ready, port: 8443, scheme: HTTPS } }';
+    const config = legacyCompiled(
+      `{ name: web, image: "team/web:1", ports: [{ containerPort: 8443 }], ${probe} }`,
+      '[{ port: 443, targetPort: 8443, nodePort: 30200 }]',
+    );
+    // plain HTTP to a port that speaks TLS is refused (a 400, or the connection reset), and so is every check: every server out, 503
+    expect(config).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
+    expect(config).toContain('\n    http-check send meth GET uri /ready ver HTTP/1.1 hdr Host api.example.com\n');
+    expectAccepted(config, 'https-pods.cfg');
+  });
+
+  it('accepts the backend of pods checked over HTTPS at another port than the one that serves: the checks alone over TLS', () => {
+    const probe = 'readinessProbe: { httpGet: { path: /ready, port: 9443, scheme: HTTPS } }';
+    const config = legacyCompiled(
+      `{ name: web, image: "team/web:1", ports: [{ name: http, containerPort: 8080 }, { name: admin, containerPort: 9443 }], ${probe} }`,
+      '[{ name: http, port: 80, targetPort: 8080, nodePort: 30200 }, { name: admin, port: 9443, targetPort: 9443, nodePort: 30201 }]',
+    );
+    expect(config).toContain('\n    server a 10.0.0.1:30200 check port 30201 check-ssl verify none\n');
+    expectAccepted(config, 'https-check-port.cfg');
+  });
+
   it.each([
     [
       'a backend that does not exist',

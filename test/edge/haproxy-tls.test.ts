@@ -5,11 +5,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, request as httpRequest } from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
+import { TLSSocket, connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haproxyConfig } from '../../lib/edge/haproxy.js';
 import type { EdgeFrontend } from '../../lib/edge/publish.js';
@@ -77,17 +77,20 @@ const rawAnswer = (port: number, tls: boolean, request: string) =>
 
 /** What the node received: each request's method, path and body (the checks' left out); each answered 200. */
 const received: string[] = [];
-const recording = () =>
-  createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => {
-      body += d;
-    });
-    req.on('end', () => {
-      if (req.url !== '/ready') received.push(`${req.method} ${req.url} ${body}`);
-      res.end(`${req.method}\n`);
-    });
+const record = (req: IncomingMessage, res: ServerResponse) => {
+  let body = '';
+  req.on('data', (d) => {
+    body += d;
   });
+  req.on('end', () => {
+    if (req.url !== '/ready') received.push(`${req.method} ${req.url}${req.socket instanceof TLSSocket ? ' (over TLS)' : ''} ${body}`);
+    res.end(`${req.method}\n`);
+  });
+};
+const recording = () => createServer(record);
+/** A recording node that serves HTTPS alone, with the test certificate (self-signed, as a pod's most often is). */
+const recordingTls = () =>
+  createHttpsServer({ key: readFileSync(join(runDir(), 'key.pem')), cert: readFileSync(join(runDir(), 'cert.pem')) }, record);
 
 /**
  * Runs the generated haproxy.cfg of one frontend (`frontend` over planOf's) in front of one recording
@@ -95,14 +98,16 @@ const recording = () =>
  * ports, once it answers over TLS. With `ipv6`, its edge machine has an IPv6 address, so the config
  * reads the host as a dual-stack edge does (its IPv6 listeners left out: the tests connect over IPv4).
  */
-async function start(frontend: Partial<EdgeFrontend>, { nodeUp = true, ipv6 = false } = {}) {
+async function start(frontend: Partial<EdgeFrontend>, { nodeUp = true, ipv6 = false, httpsNode = false } = {}) {
   await stopProxies();
-  const server = recording();
+  const server = httpsNode ? recordingTls() : recording();
   nodes.push(server);
   const nodePort = await listen(server, '127.0.0.1', 0);
   if (!nodeUp) await new Promise((r) => server.close(r));
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   const plan = { ...planOf(nodePort), ...(ipv6 ? { machines: [{ name: 'lb1', address: 'fd00::5' }] } : {}) };
+  // pods that serve HTTPS, as their readiness probe's scheme says (publish.ts)
+  if (httpsNode) plan.backends = plan.backends.map((b) => ({ ...b, https: true }));
   const f = { ...plan.frontends[0]!, httpPort, httpsPort, ...frontend };
   const config = haproxyConfig({ ...plan, frontends: [f] })
     .split('\n')
@@ -298,6 +303,19 @@ describe('haproxy running a generated haproxy.cfg with its TLS listener', () => 
     expect([tls.status, tls.headers['strict-transport-security']]).toEqual([200, 'max-age=31536000; includeSubDomains']);
     const plain = await send(`http://a.example.com:${httpPort}/`, 'GET');
     expect([plain.status, plain.headers['strict-transport-security']]).toEqual([200, undefined]);
+  }, 20_000);
+
+  it('sends the traffic and the checks over TLS to pods that serve HTTPS alone (a readiness probe of scheme HTTPS), whose self-signed certificate it does not verify, as the kubelet does not', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    received.length = 0;
+    // over plain HTTP, every check of such a pod fails and every request is answered 503: start() would time out
+    const { httpPort, httpsPort } = await start({ redirectHttp: false }, { httpsNode: true });
+    const [tls, plain] = [
+      await send(`https://a.example.com:${httpsPort}/orders`, 'POST', 'x=1'),
+      await send(`http://a.example.com:${httpPort}/`, 'GET'),
+    ];
+    expect([tls.status, tls.body, plain.status]).toEqual([200, 'POST\n', 200]);
+    expect(received).toContain('POST /orders (over TLS) x=1');
   }, 20_000);
 
   it("with hsts, puts it on HAProxy's own answers over TLS too (a 503 when every server is down)", async () => {
