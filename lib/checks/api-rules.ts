@@ -19,7 +19,7 @@ import { formatLabels, formatSelector, selectorMatches, workloadSelector } from 
 import { checkRbacSubjects } from './rbac-subjects.js';
 import { checkPodSpecValues } from './api-rules-pods.js';
 import { checkKindRules } from './api-rules-kinds.js';
-import { checkBatch } from './api-rules-batch.js';
+import { checkBatch, checkCustomJob } from './api-rules-batch.js';
 import { envRepeats, listMerge, sharedPortNumbers, unique, type ListMerge } from './api-rules-lists.js';
 import { customSelector } from './custom-workloads.js';
 import { checkLabels, checkMetadata, NAME_HINT, nameProblem } from './api-rules-meta.js';
@@ -249,6 +249,7 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
   // a CronJob without its pod template still has its schedule checked
   if ((o.kind === 'Job' || o.kind === 'CronJob') && isBuiltInWorkload(o))
     checkBatch(emit, o, template, POD_TEMPLATE_PATHS[o.kind], out, engine);
+  else checkCustomJob(emit, o, out);
   const selector = workloadSelector(o) ?? customSelector(o);
   if (selector) {
     if (o.kind === 'ReplicationController') checkLabels(emit, selector.matchLabels, selector.path, out);
