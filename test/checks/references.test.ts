@@ -114,8 +114,10 @@ describe('a port named wrong', () => {
     ]);
   });
 
-  it("takes a containerPort written as a quoted number (a chart's \"{{ .Values.port }}\") for its number: the quotes are refused once, at the port", () => {
-    const quoted = structuredClone(app) as unknown as { spec: { template: { spec: { containers: { ports: Record<string, unknown>[] }[] } } } };
+  it('takes a containerPort written as a quoted number (a chart\'s "{{ .Values.port }}") for its number: the quotes are refused once, at the port', () => {
+    const quoted = structuredClone(app) as unknown as {
+      spec: { template: { spec: { containers: { ports: Record<string, unknown>[] }[] } } };
+    };
     quoted.spec.template.spec.containers[0].ports = [{ containerPort: '3306' }];
     const numbered = { ...service, spec: { selector: { app: 'db' }, ports: [{ port: 3306 }] } } as KubeObject;
     const found = checkObjects([quoted as unknown as KubeObject, numbered], { existingNamespaces: ['shop'] }).findings;
