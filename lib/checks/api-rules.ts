@@ -10,6 +10,7 @@
  * (`api-rules-batch.ts`) and the rules of single kinds (`api-rules-kinds.ts`).
  */
 import type { Engine } from '../model/engines.js';
+import { needsContainerNames } from '../model/custom-workloads.js';
 import { isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
 import type { KubeObject } from '../model/object.js';
@@ -114,6 +115,16 @@ function checkPodSpec(
     allNames.push({ name: c.name, path: cp });
     if (typeof c.name === 'string' && nameProblem(c.name, 'label')) {
       out.push(emit('api/name', [...cp, 'name'], `container name '${c.name}' is not a DNS-1123 label`, NAME_HINT.label));
+    } else if ((c.name === undefined || c.name === null || c.name === '') && needsContainerNames(o)) {
+      // a custom workload's CRD may not say so (none may be known): its controller's pods are refused without one
+      out.push(
+        emit(
+          'api/name',
+          cp,
+          `a container needs a name: the API server refuses the pods the ${o.kind}'s controller makes of this template without one (only Knative names a container itself)`,
+          'give the container a name (a DNS-1123 label, such as app)',
+        ),
+      );
     }
     if (c.image === undefined || c.image === '') {
       out.push(emit('api/image', cp, `${containerNamed(c)} has no image`, 'set image, e.g. nginx:1.25'));

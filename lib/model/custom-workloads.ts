@@ -54,6 +54,12 @@ const NO_NODE_SELECTOR: ReadonlySet<string> = new Set(['serving.knative.dev/Serv
 const DEFAULT_READINESS: ReadonlySet<string> = new Set(['serving.knative.dev/Service']);
 
 /**
+ * The custom workloads whose controller names a container written without a name: Knative's (`user-container`, its
+ * webhook's default). Every other's pods are made as written, and the API server refuses a container with no name.
+ */
+const NAMES_CONTAINERS: ReadonlySet<string> = new Set(['serving.knative.dev/Service']);
+
+/**
  * CUSTOM_POD_TEMPLATE_PATHS by kind, then by group: looked up by the object's own kind string (whose
  * hash V8 keeps), so that no `group/kind` string is made for the objects of every other kind. The
  * checks and transforms ask this about seven times per object; under the synthesis's V8 flags a
@@ -95,3 +101,10 @@ export const defaultsReadiness = (o: KubeObject): boolean =>
 /** The path to the Job's spec a custom workload's controller makes Jobs of (`JOB_SPEC_PATHS`: a KEDA ScaledJob's jobTargetRef), else undefined. */
 export const customJobSpecPath = (o: KubeObject): readonly string[] | undefined =>
   customTemplatePath(o) && JOB_SPEC_PATHS[groupKind(String(o.apiVersion), o.kind)];
+
+/**
+ * Whether `o` is a custom workload whose pods the API server refuses for a container with no name (not Knative's:
+ * `NAMES_CONTAINERS`). A built-in workload's is its schema's (`name` is required there), so it is none of these.
+ */
+export const needsContainerNames = (o: KubeObject): boolean =>
+  customTemplatePath(o) !== undefined && !NAMES_CONTAINERS.has(groupKind(String(o.apiVersion), o.kind));

@@ -164,6 +164,25 @@ describe("custom workloads under the rules that hold for them, and only those (A
     expect(codes(scaledJob('example.com/v1')).filter((f) => f.includes('jobTargetRef'))).toEqual([]);
   });
 
+  it("refuse a container with no name in a custom workload's template, but a Knative Service's, which Knative names", () => {
+    const unnamed = (apiVersion: string, kind: string) =>
+      workload(apiVersion, kind, (spec) => {
+        delete (spec.containers as Record<string, unknown>[])[0].name;
+      });
+    const names = (o: KubeObject) =>
+      checkObjects([namespace, o]).findings.filter((f) => f.code === 'api/name' || f.code === 'schema/required');
+    for (const [apiVersion, kind] of [ROLLOUT, CLONE_SET]) {
+      const found = names(unnamed(apiVersion, kind));
+      expect(found.map((f) => `${f.code} ${f.path.join('.')}`)).toEqual(['api/name spec.template.spec.containers.0']);
+      expect(found[0].message).toBe(
+        `a container needs a name: the API server refuses the pods the ${kind}'s controller makes of this template without one (only Knative names a container itself)`,
+      );
+    }
+    // a built-in workload's is the schema's, said once; Knative's is none
+    expect(names(unnamed('apps/v1', 'Deployment')).map((f) => f.code)).toEqual(['schema/required']);
+    expect(names(unnamed('serving.knative.dev/v1', 'Service'))).toEqual([]);
+  });
+
   it("find a Rollout's hostPort on an ARM stage and its template's labels written as null, as a Deployment's", () => {
     const hostPort = (apiVersion: string, kind: string) =>
       workload(apiVersion, kind, (spec) => {
