@@ -6,7 +6,9 @@
  */
 import { BoundedMap } from '../model/bounded-map.js';
 import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../model/cron.js';
+import { customJobSpecPath } from '../model/custom-workloads.js';
 import type { Engine } from '../model/engines.js';
+import { valueAt } from '../model/field-path.js';
 import { UNWRITTEN_POLICY, argoCdHook } from '../model/hooks.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import type { PodTemplate } from '../model/pod-specs.js';
@@ -67,21 +69,28 @@ function jobTtlFinding(o: KubeObject, ttl: number, engine: Engine | undefined): 
 /** The most pods an Indexed Job may run at once (batch validation's maxParallelismForIndexedJob, 10^5 in 1.25). */
 const MAX_INDEXED_PARALLELISM = 100_000;
 
+/** How a ttlSecondsAfterFinished's hint names the Jobs of a Job's spec: those finished, and them again. */
+interface JobsMade {
+  readonly finished: string;
+  readonly kept: string;
+}
+const JOB: JobsMade = { finished: 'the finished Job', kept: 'the Job' };
+const JOBS_OF = (kind: string): JobsMade => ({ finished: `the ${kind}'s finished Jobs`, kept: 'them' });
+
 /**
- * The counts of a Job's spec, at `at` (a Job's `spec`, a CronJob's `spec.jobTemplate.spec`, which the API server
- * validates alike: ValidateJobSpec), that it refuses: a negative ttlSecondsAfterFinished, and an Indexed Job without
+ * The counts of a Job's spec, at `at` (a Job's `spec`, a CronJob's `spec.jobTemplate.spec`, a KEDA ScaledJob's
+ * `spec.jobTargetRef`, which the API server validates alike when the Job is made: ValidateJobSpec), that it refuses: a negative ttlSecondsAfterFinished, and an Indexed Job without
  * completions (its pods' indexes run from 0 to completions - 1) or with a parallelism above 10^5.
  */
-function jobCounts(emit: Emit, spec: Record<string, unknown>, at: readonly string[], out: Finding[]): void {
+function jobCounts(emit: Emit, spec: Record<string, unknown>, at: readonly string[], jobs: JobsMade, out: Finding[]): void {
   const ttl = spec.ttlSecondsAfterFinished;
-  const job = at.length > 1 ? "the CronJob's Jobs" : 'the finished Job';
   if (typeof ttl === 'number' && ttl < 0)
     out.push(
       emit(
         'api/workload',
         [...at, 'ttlSecondsAfterFinished'],
         `ttlSecondsAfterFinished ${ttl} is negative, which the API server refuses`,
-        `give the seconds the cluster keeps ${job} (0 or more), or remove it to keep ${at.length > 1 ? 'them' : 'the Job'}`,
+        `give the seconds the cluster keeps ${jobs.finished} (0 or more), or remove it to keep ${jobs.kept}`,
       ),
     );
   if (spec.completionMode !== 'Indexed') return;
@@ -105,6 +114,38 @@ function jobCounts(emit: Emit, spec: Record<string, unknown>, at: readonly strin
     );
 }
 
+/** The restart policy of a Job's pods, of its pod template at `templatePath`: OnFailure or Never, as the API server requires. */
+function jobRestartPolicy(emit: Emit, template: unknown, templatePath: readonly string[], out: Finding[]): void {
+  const spec = isRecord(template) ? template.spec : undefined;
+  if (!isRecord(spec)) return;
+  const policy = spec.restartPolicy;
+  // another value than the three the schema's enum allows is the schema check's
+  if (policy !== undefined && policy !== 'Always') return;
+  out.push(
+    emit(
+      'api/restart-policy',
+      policy === undefined ? [...templatePath, 'spec'] : [...templatePath, 'spec', 'restartPolicy'],
+      policy === undefined
+        ? "sets no restartPolicy, so the Job's pods would restart Always (the default), which the API server refuses: a Job's pods run until they end"
+        : "restartPolicy Always is refused for a Job's pods, which run until they end",
+      'set restartPolicy: OnFailure (the kubelet restarts a failed container in the same pod) or Never (the Job starts a new pod)',
+    ),
+  );
+}
+
+/**
+ * The batch rules of the Jobs a custom workload's controller makes of a Job's spec of its own (a KEDA ScaledJob's
+ * `spec.jobTargetRef`: lib/model/custom-workloads.ts `customJobSpecPath`): the API server refuses each Job the controller
+ * makes of a spec that breaks them, and the custom resource, which its CRD takes, makes none.
+ */
+export function checkCustomJob(emit: Emit, o: KubeObject, out: Finding[]): void {
+  const at = customJobSpecPath(o);
+  const spec = at && valueAt(o, at);
+  if (!at || !isRecord(spec)) return;
+  jobRestartPolicy(emit, spec.template, [...at, 'template'], out);
+  jobCounts(emit, spec, at, JOBS_OF(o.kind), out);
+}
+
 /** What robfig/cron said of each schedule: a fleet's CronJobs repeat a few. */
 const schedules = new BoundedMap<string, string | undefined>(1000);
 
@@ -120,27 +161,11 @@ export function checkBatch(
   out: Finding[],
   engine: Engine | undefined,
 ): void {
-  const spec = template?.spec;
-  if (spec && typeof spec === 'object') {
-    const policy = spec.restartPolicy;
-    // another value than the three the schema's enum allows is the schema check's
-    if (policy === undefined || policy === 'Always') {
-      out.push(
-        emit(
-          'api/restart-policy',
-          policy === undefined ? [...templatePath, 'spec'] : [...templatePath, 'spec', 'restartPolicy'],
-          policy === undefined
-            ? "sets no restartPolicy, so the Job's pods would restart Always (the default), which the API server refuses: a Job's pods run until they end"
-            : "restartPolicy Always is refused for a Job's pods, which run until they end",
-          'set restartPolicy: OnFailure (the kubelet restarts a failed container in the same pod) or Never (the Job starts a new pod)',
-        ),
-      );
-    }
-  }
+  jobRestartPolicy(emit, template, templatePath, out);
   const ttl = o.kind === 'Job' && isRecord(o.spec) ? o.spec.ttlSecondsAfterFinished : undefined;
-  if (o.kind === 'Job' && isRecord(o.spec)) jobCounts(emit, o.spec, ['spec'], out);
+  if (o.kind === 'Job' && isRecord(o.spec)) jobCounts(emit, o.spec, ['spec'], JOB, out);
   const jobTemplate = o.kind === 'CronJob' && isRecord(o.spec) && isRecord(o.spec.jobTemplate) ? o.spec.jobTemplate.spec : undefined;
-  if (isRecord(jobTemplate)) jobCounts(emit, jobTemplate, ['spec', 'jobTemplate', 'spec'], out);
+  if (isRecord(jobTemplate)) jobCounts(emit, jobTemplate, ['spec', 'jobTemplate', 'spec'], JOBS_OF('CronJob'), out);
   // a CronJob's jobTemplate may set it: the CronJob, which kubectl apply knows, stays
   if (typeof ttl === 'number' && ttl >= 0) {
     const finding = jobTtlFinding(o, ttl, engine);

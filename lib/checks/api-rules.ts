@@ -10,6 +10,7 @@
  * (`api-rules-batch.ts`) and the rules of single kinds (`api-rules-kinds.ts`).
  */
 import type { Engine } from '../model/engines.js';
+import { needsContainerNames } from '../model/custom-workloads.js';
 import { isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
 import type { KubeObject } from '../model/object.js';
@@ -19,7 +20,7 @@ import { formatLabels, formatSelector, selectorMatches, workloadSelector } from 
 import { checkRbacSubjects } from './rbac-subjects.js';
 import { checkPodSpecValues } from './api-rules-pods.js';
 import { checkKindRules } from './api-rules-kinds.js';
-import { checkBatch } from './api-rules-batch.js';
+import { checkBatch, checkCustomJob } from './api-rules-batch.js';
 import { envRepeats, listMerge, sharedPortNumbers, unique, type ListMerge } from './api-rules-lists.js';
 import { customSelector } from './custom-workloads.js';
 import { checkLabels, checkMetadata, NAME_HINT, nameProblem } from './api-rules-meta.js';
@@ -114,6 +115,16 @@ function checkPodSpec(
     allNames.push({ name: c.name, path: cp });
     if (typeof c.name === 'string' && nameProblem(c.name, 'label')) {
       out.push(emit('api/name', [...cp, 'name'], `container name '${c.name}' is not a DNS-1123 label`, NAME_HINT.label));
+    } else if ((c.name === undefined || c.name === null || c.name === '') && needsContainerNames(o)) {
+      // a custom workload's CRD may not say so (none may be known): its controller's pods are refused without one
+      out.push(
+        emit(
+          'api/name',
+          cp,
+          `a container needs a name: the API server refuses the pods the ${o.kind}'s controller makes of this template without one (only Knative names a container itself)`,
+          'give the container a name (a DNS-1123 label, such as app)',
+        ),
+      );
     }
     if (c.image === undefined || c.image === '') {
       out.push(emit('api/image', cp, `${containerNamed(c)} has no image`, 'set image, e.g. nginx:1.25'));
@@ -249,6 +260,7 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
   // a CronJob without its pod template still has its schedule checked
   if ((o.kind === 'Job' || o.kind === 'CronJob') && isBuiltInWorkload(o))
     checkBatch(emit, o, template, POD_TEMPLATE_PATHS[o.kind], out, engine);
+  else checkCustomJob(emit, o, out);
   const selector = workloadSelector(o) ?? customSelector(o);
   if (selector) {
     if (o.kind === 'ReplicationController') checkLabels(emit, selector.matchLabels, selector.path, out);

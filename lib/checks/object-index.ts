@@ -3,22 +3,21 @@
  * namespace and name, so that reference checks look things up in constant time. By group: a
  * custom resource of kind `Secret` in group `example.com` is no Secret a pod can use.
  *
- * Traced lookups: given the identity of each object (the digest of its document), the index can
- * record every lookup a check makes on one object and what it found (`traced`), and tell later,
- * in another run over other objects, whether each of those lookups still finds the same
- * (`holds`): then the check would find the same on that object, and what it found is reused
- * (lib/checks/check-run.ts). A lookup is recorded as the query it was (JSON) and the identities of
- * the objects it found, so any object added, removed, changed or reordered among them shows.
+ * Traced lookups: given the identity of each object (the digest of its document), the index
+ * records every lookup a check makes on one object and what it found (`traced`), and tells later,
+ * in another run over other objects, whether each of those lookups still finds the same (`holds`):
+ * the recording is lookup-traces.ts's, what each query finds this index's (`evaluate`).
  */
 import { isClusterScoped, kindGroups, type KindGroups } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
-import { describeObject, objectHandle } from '../model/object.js';
+import { describeObject } from '../model/object.js';
 import { workloadTemplateOf, workloadTemplatePath } from '../model/pod-specs.js';
 import { podLabels } from '../model/custom-workloads.js';
 import type { Trace } from '../model/kept-checks.js';
 import { certManagerControllerArgs } from '../model/operator-secrets.js';
 import { finder, type Finding } from './finding.js';
 import type { Selector } from './selectors.js';
+import { LookupTraces } from './lookup-traces.js';
 import { GET, type Got, type Query, kindKeys, namespaceOf, short } from './object-keys.js';
 import { type Slot, type Workload, WorkloadLabels } from './workload-labels.js';
 
@@ -70,10 +69,8 @@ export class ObjectIndex {
   /** The second definition of an object -> its finding. */
   private readonly duplicates = new Map<KubeObject, Finding>();
   private readonly sorted = new WeakSet<string[]>();
-  /** The lookups made since `traced` began, if it did. */
-  private recording: Trace[] | undefined;
-  /** Query -> what it finds, worked out once. */
-  private readonly found = new Map<string, string>();
+  /** The lookups recorded while a check runs (`traced`) and what they find now (`holds`). */
+  private readonly traces: LookupTraces;
   /**
    * `group/kind` -> namespace -> name -> what `get` finds there, worked out on the first lookup:
    * a stage asks for its Namespace once per object and for a Secret once per reference, and a
@@ -81,7 +78,6 @@ export class ObjectIndex {
    */
   private readonly gets = new Map<string, Map<string, Map<string, Got>>>();
 
-  private readonly identity?: (o: KubeObject) => string;
   private readonly standIn?: (o: KubeObject) => StandIn | undefined;
   private readonly customKinds: KindGroups;
 
@@ -89,7 +85,7 @@ export class ObjectIndex {
     readonly objects: readonly KubeObject[],
     options: IndexOptions = {},
   ) {
-    this.identity = options.identity;
+    this.traces = new LookupTraces(options.identity, { atKey: (key) => this.byKey.get(key), evaluate: (q) => this.evaluate(q) });
     this.standIn = options.standIn;
     this.customKinds = kindGroups(options.clusterScopedKinds);
     for (const o of objects) {
@@ -148,10 +144,9 @@ export class ObjectIndex {
       const key = `${GET}${groupKind}/${ns}/${name}`;
       byName.set(name, (got = { key, found: this.byKey.get(key) }));
     }
-    const { found } = got;
     // the commonest lookup is traced as its key: checked again without parsing
-    if (this.recording) this.recording.push((got.trace ??= [got.key, found ? this.identityOf(found) : '']));
-    return found && this.real(found);
+    this.traces.noteGet(got);
+    return got.found && this.real(got.found);
   }
 
   /** The names of the objects of `groupKind` in `ns` ('' for a cluster-scoped kind, as `get`), sorted (once), for messages. */
@@ -315,26 +310,14 @@ export class ObjectIndex {
     return slot.workload;
   };
 
-  /**
-   * Runs `check` on `subject`, recording each lookup it makes and what that found; undefined traces
-   * when the index has no identities (nothing is recorded). The subject is an argument, so that one
-   * check function serves every object of a run.
-   */
+  /** Runs `check` on `subject`, recording each lookup it makes and what that found (`LookupTraces.traced`). */
   traced<S, T>(check: (subject: S) => T, subject: S): { result: T; traces?: Trace[] } {
-    if (!this.identity) return { result: check(subject) };
-    this.recording = [];
-    try {
-      return { result: check(subject), traces: this.recording };
-    } finally {
-      this.recording = undefined;
-    }
+    return this.traces.traced(check, subject);
   }
 
   /** Whether each lookup of `traces` finds in this index what it found when traced (always false without identities). */
   holds(traces: readonly Trace[]): boolean {
-    if (!this.identity) return false;
-    for (let i = 0; i < traces.length; i++) if (this.answer(traces[i][0]) !== traces[i][1]) return false;
-    return true;
+    return this.traces.holds(traces);
   }
 
   /**
@@ -345,39 +328,12 @@ export class ObjectIndex {
     return this.firsts.has(o);
   }
 
-  /**
-   * Records `query` and what it finds, when lookups are traced. `found`: the workloads the caller's
-   * lookup found, which are what the query finds (`evaluate`): not looked up a second time.
-   */
+  /** Records `query` and what it finds, when lookups are traced; `found`, the workloads the caller's lookup found. */
   private note(query: Query, found?: readonly Slot[]): void {
-    if (!this.recording) return;
-    const text = JSON.stringify(query);
-    let answer = found && this.found.get(text);
-    if (found && answer === undefined) this.found.set(text, (answer = this.slotIdentities(found)));
-    this.recording.push([text, answer ?? this.answer(text)]);
+    this.traces.note(query, found);
   }
 
-  /** What `query` finds, as text: the identities of the objects found (hashed when long), or the names. */
-  private answer(query: string): string {
-    if (query.startsWith(GET)) {
-      const o = this.byKey.get(query);
-      return o ? this.identityOf(o) : '';
-    }
-    let found = this.found.get(query);
-    if (found !== undefined) return found;
-    const recording = this.recording;
-    this.recording = undefined;
-    try {
-      found = this.evaluate(JSON.parse(query) as Query);
-    } catch {
-      found = '\0not a query'; // a trace from elsewhere never holds
-    } finally {
-      this.recording = recording;
-    }
-    this.found.set(query, found);
-    return found;
-  }
-
+  /** What a traced query other than a `get` finds, as text (the identities of the objects, or the names): asked by `holds`. */
   private evaluate(q: Query): string {
     switch (q[0]) {
       case 'names':
@@ -404,11 +360,6 @@ export class ObjectIndex {
 
   /** The identities of `objects` in order. */
   private identities(objects: readonly KubeObject[]): string {
-    return short(objects.map((o) => this.identityOf(o)).join(' '));
-  }
-
-  /** The identity of `o`'s content; a nameless object's with its handle, which messages show. */
-  private identityOf(o: KubeObject): string {
-    return typeof o.metadata?.name === 'string' ? this.identity!(o) : `${this.identity!(o)}#${objectHandle(o)}`;
+    return this.traces.identities(objects);
   }
 }

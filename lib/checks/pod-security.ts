@@ -10,6 +10,7 @@ import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX, declaredExceptions, type Poli
 import { isRecord, type KubeObject, asRecord } from '../model/object.js';
 import { CONTAINER_LISTS, mappingItems, placedContainers, workloadTemplate, containerNamed } from '../model/pod-specs.js';
 import { didYouMean } from '../model/did-you-mean.js';
+import { customJobSpecPath } from '../model/custom-workloads.js';
 import type { FieldPath, Finding, UsedException } from './finding.js';
 
 export const POD_SECURITY_LEVELS = ['baseline', 'restricted'] as const;
@@ -92,12 +93,14 @@ function shared(text: string): string {
 const POLICY_CODES = new Map(POLICY_CONTROLS.map((c) => [c, `policy/${c}`]));
 
 /**
- * Whether a workload's pods are meant to finish (Jobs, CronJobs, Pods that are not restarted):
+ * Whether a workload's pods are meant to finish (Jobs, CronJobs, Pods that are not restarted, the Jobs a KEDA ScaledJob makes):
  * probes make no sense there.
  */
 export function runsToCompletion(o: KubeObject, podSpec: Readonly<Record<string, unknown>>): boolean {
   return (
-    RUN_TO_COMPLETION.has(o.kind) || (o.kind === 'Pod' && (podSpec.restartPolicy === 'Never' || podSpec.restartPolicy === 'OnFailure'))
+    RUN_TO_COMPLETION.has(o.kind) ||
+    (o.kind === 'Pod' && (podSpec.restartPolicy === 'Never' || podSpec.restartPolicy === 'OnFailure')) ||
+    customJobSpecPath(o) !== undefined
   );
 }
 

@@ -41,6 +41,13 @@ const mappings = (v: unknown): [Obj, number][] =>
   Array.isArray(v) ? v.flatMap((x, i): [Obj, number][] => (asRecord(x) ? [[x as Obj, i]] : [])) : [];
 const describeWorkload = (w: Workload) => `${w.object.kind} ${objectHandle(w.object)}`;
 
+/**
+ * The number of a container's port: a quoted one (a chart's `containerPort: "{{ .Values.port }}"`) read as its number, since
+ * the schema check refuses the quotes at the port and a Service's port of that number is not wrong besides.
+ */
+const declaredNumber = (cp: Obj): unknown =>
+  typeof cp.containerPort === 'string' && /^[0-9]+$/.test(cp.containerPort) ? Number(cp.containerPort) : cp.containerPort;
+
 function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
   const spec = asRecord(o.spec);
   const selector = asRecord(spec?.selector) as Record<string, string> | undefined;
@@ -73,7 +80,7 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     // is only wrong when the pods declare ports and none is it; a name must be declared
     if (typeof target !== 'string' && ports.length === 0) return;
     const ok = ports.some(
-      (cp) => (typeof target === 'string' ? cp.name === target : cp.containerPort === target) && (cp.protocol ?? 'TCP') === protocol,
+      (cp) => (typeof target === 'string' ? cp.name === target : declaredNumber(cp) === target) && (cp.protocol ?? 'TCP') === protocol,
     );
     if (ok) return;
     const declared = ports.map(

@@ -32,11 +32,11 @@ function typeWords(t: unknown): string {
 }
 
 /**
- * What to write where a value is of another type: a number or true/false written in quotes, or
- * one written bare where a string is meant, as YAML reads them. Never the value itself, which may
+ * What to write where a value is of another type: a number or true/false written in quotes (a file
+ * mode, the `field`, written in octal), or one written bare where a string is meant, as YAML reads them. Never the value itself, which may
  * be a secret (the message shows it as describeValue allows).
  */
-function typeHint(type: unknown, data: unknown): string {
+function typeHint(type: unknown, data: unknown, field: unknown): string {
   const types = Array.isArray(type) ? type : [type];
   if (typeof data === 'string') {
     // a leading 0 (010) is no number to take out of quotes: bare, stagecraft refuses it as YAML 1.1's octal
@@ -47,6 +47,9 @@ function typeHint(type: unknown, data: unknown): string {
         : [];
     if (numeric.some((t) => types.includes(t)) || ((data === 'true' || data === 'false') && types.includes('boolean')))
       return 'remove the quotes around the value: quoted, YAML reads it as a string';
+    // a volume's file mode written in octal, as chmod takes it ("0644"): bare, kubectl (YAML 1.1) and stagecraft (YAML 1.2) read it apart
+    if ((field === 'defaultMode' || field === 'mode') && /^0[0-7]+$/.test(data) && types.includes('integer'))
+      return 'write the number without quotes, in decimal or with 0o (a mode of 0644 is 420 or 0o644): a leading 0 alone is octal to kubectl (YAML 1.1) and decimal to stagecraft (YAML 1.2), and refused bare';
   }
   if (types.includes('string') && (typeof data === 'number' || typeof data === 'boolean'))
     return 'quote the value: unquoted, YAML reads it as a number or true/false';
@@ -95,7 +98,7 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
         'schema/type',
         path,
         `must be ${typeWords(type)} (found ${describeValue(e.data)})`,
-        yamlTagOf(e.data)?.hint ?? typeHint(type, e.data),
+        yamlTagOf(e.data)?.hint ?? typeHint(type, e.data, path[path.length - 1]),
       );
     }
     case 'enum': {

@@ -20,6 +20,17 @@ const CUSTOM_POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   'apps.kruise.io/DaemonSet': TEMPLATE,
   // Knative Serving's Service: a Revision's pods of its template (no selector, no replicas: Knative's autoscaler scales them)
   'serving.knative.dev/Service': TEMPLATE,
+  // KEDA's ScaledJob: a Job's spec (jobTargetRef) that KEDA makes a Job of per batch of events
+  'keda.sh/ScaledJob': ['spec', 'jobTargetRef', 'template'],
+};
+
+/**
+ * The custom workloads whose controller makes Jobs of a Job's spec of theirs, by API group and kind -> the path to that
+ * spec: the API server holds each Job to the batch rules (restartPolicy OnFailure or Never, its counts), and its pods
+ * run to completion, so no probe is asked of them.
+ */
+const JOB_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
+  'keda.sh/ScaledJob': ['spec', 'jobTargetRef'],
 };
 
 /**
@@ -41,6 +52,12 @@ const NO_NODE_SELECTOR: ReadonlySet<string> = new Set(['serving.knative.dev/Serv
  * (a TCP probe of the container's port, which its queue-proxy runs), so no `policy/probes` readiness warning is true of them.
  */
 const DEFAULT_READINESS: ReadonlySet<string> = new Set(['serving.knative.dev/Service']);
+
+/**
+ * The custom workloads whose controller names a container written without a name: Knative's (`user-container`, its
+ * webhook's default). Every other's pods are made as written, and the API server refuses a container with no name.
+ */
+const NAMES_CONTAINERS: ReadonlySet<string> = new Set(['serving.knative.dev/Service']);
 
 /**
  * CUSTOM_POD_TEMPLATE_PATHS by kind, then by group: looked up by the object's own kind string (whose
@@ -80,3 +97,14 @@ export const takesNodeSelector = (o: KubeObject): boolean =>
 /** Whether the controller of `o` gives its serving container a readiness probe when none is written (Knative's: `DEFAULT_READINESS`). */
 export const defaultsReadiness = (o: KubeObject): boolean =>
   customTemplatePath(o) !== undefined && DEFAULT_READINESS.has(groupKind(String(o.apiVersion), o.kind));
+
+/** The path to the Job's spec a custom workload's controller makes Jobs of (`JOB_SPEC_PATHS`: a KEDA ScaledJob's jobTargetRef), else undefined. */
+export const customJobSpecPath = (o: KubeObject): readonly string[] | undefined =>
+  customTemplatePath(o) && JOB_SPEC_PATHS[groupKind(String(o.apiVersion), o.kind)];
+
+/**
+ * Whether `o` is a custom workload whose pods the API server refuses for a container with no name (not Knative's:
+ * `NAMES_CONTAINERS`). A built-in workload's is its schema's (`name` is required there), so it is none of these.
+ */
+export const needsContainerNames = (o: KubeObject): boolean =>
+  customTemplatePath(o) !== undefined && !NAMES_CONTAINERS.has(groupKind(String(o.apiVersion), o.kind));

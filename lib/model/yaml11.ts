@@ -182,7 +182,7 @@ export function yaml11Reading(written: string, value: unknown, key: boolean, ver
     case 'bool':
       if (typeof value === 'boolean') return undefined;
       return {
-        message: `${read}: kubectl fails where Kubernetes needs a string`,
+        message: `${read}: where Kubernetes needs a string kubectl fails, and where it takes true or false stagecraft refuses the string`,
         hint: `quote it ("${source}") for the string, or write ${go.value} for the boolean`,
       };
     case 'number':

@@ -5,7 +5,8 @@
  * (`arm-images.ts`); an image that is in neither fails synthesis, naming the object, the
  * container and the image, and saying what the stage file and the table know of it. Each
  * substitution is recorded on the object as an annotation `images.stagecraft.dev/<container>:
- * <image as written>`, so that reviewers (and `npm run synth`) see what was changed.
+ * <image as written>`, so that reviewers (and `npm run synth`) see what was changed; a container with
+ * no name (a Knative Service's, which Knative names itself) by its place, `images.stagecraft.dev/containers.1`.
  */
 import type { Architecture, StageImages } from '../config/stage-schema.js';
 import { ProblemsError, type Problem } from '../errors.js';
@@ -13,7 +14,14 @@ import { IMAGE_TABLE, normalizeImage, repositoryOf, type ImageTable, type OtherA
 import { describeObject, type KubeObject } from '../model/object.js';
 import { formatFieldPath, type FieldPath } from '../model/field-path.js';
 import { imageParts, withoutDockerHub, TAG_PLACEHOLDER } from '../model/image.js';
-import { containersOf, mapContainers, withPodTemplate, workloadTemplate, workloadTemplateOf } from '../model/pod-specs.js';
+import {
+  containerNamed,
+  mapContainers,
+  placedContainers,
+  withPodTemplate,
+  workloadTemplate,
+  workloadTemplateOf,
+} from '../model/pod-specs.js';
 import { andList } from '../model/limits.js';
 import { AMD64_WORD, amd64Build, covers, hasTagOrDigest, resolveImage, resolverFor, runsAsIs } from './image-resolution.js';
 
@@ -177,6 +185,24 @@ interface Container {
   [key: string]: unknown;
 }
 
+/** Whether container `c` has a name: Knative Serving lets a Service's containers go without one and names them itself. */
+const hasName = (c: Container): c is Container & { name: string } => typeof c.name === 'string' && c.name !== '';
+
+/**
+ * The container a substitution's annotation names: its name, or for a container with no name its place, `containers.1`
+ * (a dot, which no container's name has, so that it is never another container's key), read back as `containers[1]`.
+ */
+const substitutionName = (c: Container, list: string, index: number): string => (hasName(c) ? c.name : `${list}.${index}`);
+const placeOf = (name: string): string => name.replace(/\.(\d+)$/, '[$1]');
+
+/** The containers of `o`'s pod template by the name their substitutions' annotations give them (`substitutionName`). */
+function containersBySubstitution(o: KubeObject): Map<string, Container> {
+  const spec = workloadTemplateOf(o)?.spec;
+  return new Map(
+    placedContainers(spec).map((p) => [substitutionName(p.container as Container, p.list, p.index), p.container as Container]),
+  );
+}
+
 /**
  * Replaces the image of every container of every pod template by the one that runs on the
  * stage's architecture; on amd64, returns the objects as they are.
@@ -195,11 +221,11 @@ export function substituteImages(objects: readonly KubeObject[], options: ImageO
       if (typeof c?.image !== 'string') return c;
       const resolved = resolveImage(c.image, architecture, stage, table);
       if (!resolved) {
-        problems.push(unmappedImage(o, [...path, 'spec', list, i], c.name, c.image, architecture, options));
+        problems.push(unmappedImage(o, [...path, 'spec', list, i], c, c.image, architecture, options));
         return c;
       }
       if (resolved.image === c.image) return c;
-      recorded[`${SUBSTITUTION_PREFIX}${c.name}`] = c.image;
+      recorded[`${SUBSTITUTION_PREFIX}${substitutionName(c, list, i)}`] = c.image;
       return { ...c, image: resolved.image };
     });
     if (Object.keys(recorded).length === 0) return o;
@@ -210,11 +236,11 @@ export function substituteImages(objects: readonly KubeObject[], options: ImageO
   return out;
 }
 
-/** The problem of container `name` at `container` (its path in `o`), whose `image` has no build for `architecture`. */
+/** The problem of container `c` at `container` (its path in `o`), whose `image` has no build for `architecture`. */
 function unmappedImage(
   o: KubeObject,
   container: FieldPath,
-  name: string | undefined,
+  c: Container,
   image: string,
   architecture: OtherArchitecture,
   { stage, stageName, table }: ImageOptions,
@@ -225,7 +251,7 @@ function unmappedImage(
     subject: describeObject(o),
     field: { object: o, path: [...container, 'image'] },
     message:
-      `${formatFieldPath(container)}: container '${name}' runs image '${image}', which has no known ${architecture} build ` +
+      `${formatFieldPath(container)}: ${containerNamed(c)} runs image '${image}', which has no known ${architecture} build ` +
       `(stage '${stageName}' runs on ${architecture}; ${why})`,
     hint,
   };
@@ -234,6 +260,7 @@ function unmappedImage(
 export interface Substitution {
   /** The object, as `Kind namespace/name`. */
   readonly object: string;
+  /** The container's name, or for one with no name its place, `containers[1]`. */
   readonly container: string;
   readonly from: string;
   readonly to: string;
@@ -242,13 +269,19 @@ export interface Substitution {
 /** The substitutions recorded on synthesized objects, in the objects' order. */
 export function imageSubstitutions(objects: readonly KubeObject[]): Substitution[] {
   return objects.flatMap((o) => {
-    const containers = containersOf(workloadTemplateOf(o)?.spec) as Container[];
-    return Object.entries(o.metadata.annotations ?? {})
-      .filter(([k]) => k.startsWith(SUBSTITUTION_PREFIX))
-      .map(([k, from]) => {
-        const container = k.slice(SUBSTITUTION_PREFIX.length);
-        return { object: describeObject(o), container, from, to: String(containers.find((c) => c.name === container)?.image) };
-      });
+    const recorded = Object.entries(o.metadata.annotations ?? {}).filter(([k]) => k.startsWith(SUBSTITUTION_PREFIX));
+    if (recorded.length === 0) return [];
+    const containers = containersBySubstitution(o);
+    return recorded.map(([k, from]) => {
+      const name = k.slice(SUBSTITUTION_PREFIX.length);
+      const container = containers.get(name);
+      return {
+        object: describeObject(o),
+        container: container && hasName(container) ? name : placeOf(name),
+        from,
+        to: String(container?.image),
+      };
+    });
   });
 }
 
@@ -260,9 +293,10 @@ export function writtenImages(objects: readonly KubeObject[]): string[] {
   const images = new Set<string>();
   for (const o of objects) {
     const annotations = o.metadata.annotations ?? {};
-    for (const c of containersOf(workloadTemplateOf(o)?.spec) as Container[]) {
+    for (const { container, list, index } of placedContainers(workloadTemplateOf(o)?.spec)) {
+      const c = container as Container;
       if (typeof c.image !== 'string') continue;
-      const recorded = annotations[`${SUBSTITUTION_PREFIX}${c.name}`];
+      const recorded = annotations[`${SUBSTITUTION_PREFIX}${substitutionName(c, list, index)}`];
       images.add(typeof recorded === 'string' ? recorded : c.image);
     }
   }

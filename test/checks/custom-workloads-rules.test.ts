@@ -118,6 +118,71 @@ describe("custom workloads under the rules that hold for them, and only those (A
     ]);
   });
 
+  it("hold a KEDA ScaledJob's Job spec (jobTargetRef) to a Job's rules, at its own positions, and never an example.com ScaledJob's", () => {
+    /** A Job's spec whose pod template breaks the rules of containers, probes, resources, images and the batch rules. */
+    const jobSpec = () => ({
+      ttlSecondsAfterFinished: -5,
+      template: {
+        spec: {
+          restartPolicy: 'Always',
+          securityContext: { runAsUser: -1 },
+          containers: [
+            {
+              name: 'worker',
+              image: 'Team/Worker:1.0',
+              resources: { requests: { cpu: '-1' } },
+              livenessProbe: { exec: { command: ['true'] }, httpGet: { port: 8080 } },
+            },
+            { name: 'worker', image: 'team/worker:1.0', securityContext: { privileged: true } },
+          ],
+        },
+      },
+    });
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'worker', namespace: 'shop' }, spec: jobSpec() };
+    const scaledJob = (apiVersion: string) =>
+      ({
+        apiVersion,
+        kind: 'ScaledJob',
+        metadata: { name: 'worker', namespace: 'shop' },
+        spec: { jobTargetRef: jobSpec(), triggers: [{ type: 'rabbitmq', metadata: { queueName: 'jobs' } }] },
+      }) as unknown as KubeObject;
+    const ofJob = codes(job as unknown as KubeObject)
+      .filter((f) => !f.includes('api/job-ttl')) // the cluster deleting a finished Job it was given, not one KEDA makes
+      .map((f) => f.replace(' Job spec.', ' ScaledJob spec.jobTargetRef.'));
+    expect(ofJob).toEqual(expect.arrayContaining(['error api/restart-policy ScaledJob spec.jobTargetRef.template.spec.restartPolicy']));
+    expect(ofJob.filter((f) => f.includes('template.spec.containers')).length).toBeGreaterThanOrEqual(5);
+    expect(codes(scaledJob('keda.sh/v1alpha1')).filter((f) => !f.includes('crd/unknown-kind'))).toEqual(ofJob);
+    // its hint names the ScaledJob's Jobs, not a CronJob's
+    const ttl = checkObjects([namespace, scaledJob('keda.sh/v1alpha1')]).findings.find((f) => f.path.includes('ttlSecondsAfterFinished'));
+    expect(ttl?.hint).toBe("give the seconds the cluster keeps the ScaledJob's finished Jobs (0 or more), or remove it to keep them");
+    // a pod template without a restartPolicy is refused at its spec, as a Job's is
+    const unset = scaledJob('keda.sh/v1alpha1') as unknown as { spec: { jobTargetRef: ReturnType<typeof jobSpec> } };
+    delete (unset.spec.jobTargetRef.template.spec as { restartPolicy?: string }).restartPolicy;
+    expect(codes(unset as unknown as KubeObject).filter((f) => f.includes('api/restart-policy'))).toEqual([
+      'error api/restart-policy ScaledJob spec.jobTargetRef.template.spec',
+    ]);
+    expect(codes(scaledJob('example.com/v1')).filter((f) => f.includes('jobTargetRef'))).toEqual([]);
+  });
+
+  it("refuse a container with no name in a custom workload's template, but a Knative Service's, which Knative names", () => {
+    const unnamed = (apiVersion: string, kind: string) =>
+      workload(apiVersion, kind, (spec) => {
+        delete (spec.containers as Record<string, unknown>[])[0].name;
+      });
+    const names = (o: KubeObject) =>
+      checkObjects([namespace, o]).findings.filter((f) => f.code === 'api/name' || f.code === 'schema/required');
+    for (const [apiVersion, kind] of [ROLLOUT, CLONE_SET]) {
+      const found = names(unnamed(apiVersion, kind));
+      expect(found.map((f) => `${f.code} ${f.path.join('.')}`)).toEqual(['api/name spec.template.spec.containers.0']);
+      expect(found[0].message).toBe(
+        `a container needs a name: the API server refuses the pods the ${kind}'s controller makes of this template without one (only Knative names a container itself)`,
+      );
+    }
+    // a built-in workload's is the schema's, said once; Knative's is none
+    expect(names(unnamed('apps/v1', 'Deployment')).map((f) => f.code)).toEqual(['schema/required']);
+    expect(names(unnamed('serving.knative.dev/v1', 'Service'))).toEqual([]);
+  });
+
   it("find a Rollout's hostPort on an ARM stage and its template's labels written as null, as a Deployment's", () => {
     const hostPort = (apiVersion: string, kind: string) =>
       workload(apiVersion, kind, (spec) => {

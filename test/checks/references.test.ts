@@ -114,6 +114,18 @@ describe('a port named wrong', () => {
     ]);
   });
 
+  it('takes a containerPort written as a quoted number (a chart\'s "{{ .Values.port }}") for its number: the quotes are refused once, at the port', () => {
+    const quoted = structuredClone(app) as unknown as {
+      spec: { template: { spec: { containers: { ports: Record<string, unknown>[] }[] } } };
+    };
+    quoted.spec.template.spec.containers[0].ports = [{ containerPort: '3306' }];
+    const numbered = { ...service, spec: { selector: { app: 'db' }, ports: [{ port: 3306 }] } } as KubeObject;
+    const found = checkObjects([quoted as unknown as KubeObject, numbered], { existingNamespaces: ['shop'] }).findings;
+    expect(found.filter((f) => f.path.includes('ports')).map((f) => `${f.code} ${f.object.kind} ${f.path.join('.')}`)).toEqual([
+      'schema/type Deployment spec.template.spec.containers.0.ports.0.containerPort',
+    ]);
+  });
+
   it("lists a StatefulSet's claim templates among the volumes a mount may name, and guesses among them", () => {
     const set: KubeObject = {
       apiVersion: 'apps/v1',

@@ -312,6 +312,27 @@ describe('the strict schema check', () => {
     expect(hints('-0')).toEqual(['spec.replicas: remove the quotes around the value: quoted, YAML reads it as a string']);
   });
 
+  it("says how to write a volume's file mode quoted in octal (\"0777\"), which neither removing the quotes nor 'an integer' mends", () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: { name: p, namespace: default }',
+      'spec:',
+      '  containers: [{ name: c, image: "busybox:1.36" }]',
+      '  volumes:',
+      '    - name: cfg',
+      '      configMap: { name: cfg, defaultMode: "0777", items: [{ key: k, path: k, mode: "0644" }] }',
+    ].join('\n');
+    const [pod] = parseManifests([{ file: 'pod.yaml', text }]).objects;
+    const hint =
+      'write the number without quotes, in decimal or with 0o (a mode of 0644 is 420 or 0o644): a leading 0 alone is octal to kubectl (YAML 1.1) and decimal to stagecraft (YAML 1.2), and refused bare';
+    expect(
+      checkObjects([pod])
+        .findings.filter((f) => f.code === 'schema/type')
+        .map((f) => `${f.path.join('.')}: ${f.hint}`),
+    ).toEqual([`spec.volumes.0.configMap.defaultMode: ${hint}`, `spec.volumes.0.configMap.items.0.mode: ${hint}`]);
+  });
+
   it('names the YAML tag of a value read with one (!!timestamp, !!binary, !!set, !!omap), not a mapping, and says what to write', () => {
     const text = [
       'apiVersion: v1',

@@ -109,6 +109,14 @@ describe('plain values kubectl (go-yaml, YAML 1.1) reads otherwise than stagecra
     expect(reading(source)).toBeUndefined();
   });
 
+  it("says what each reading does to a boolean field (publishNotReadyAddresses: yes), not only to a string's: kubectl's true is the one meant there", () => {
+    expect(reading('yes')).toEqual({
+      message:
+        'yes is a string to stagecraft (YAML 1.2) but the boolean true to kubectl (YAML 1.1): where Kubernetes needs a string kubectl fails, and where it takes true or false stagecraft refuses the string',
+      hint: 'quote it ("yes") for the string, or write true for the boolean',
+    });
+  });
+
   it('says which number each reads where both read a number (010 is octal to kubectl)', () => {
     expect(reading('010')).toEqual({
       message: '010 is the number 10 to stagecraft (YAML 1.2) but the number 8 to kubectl (YAML 1.1), as a leading 0 makes it octal there',

@@ -181,6 +181,38 @@ describe('substituteImages', () => {
   });
 });
 
+describe("a container with no name (a Knative Service's, which Knative names itself)", () => {
+  const knative = (...images: string[]) => `
+- apiVersion: serving.knative.dev/v1
+  kind: Service
+  metadata: { name: hello, namespace: shop }
+  spec: { template: { spec: { containers: [${images.map((i) => `{ image: "${i}" }`).join(', ')}] } } }`;
+
+  it('has its substitution recorded by its place, each apart from the others, and listed and read back by it', () => {
+    const [service] = run(knative('registry:2', 'registry:2.6'), 'arm', {
+      substitute: { 'registry:2.6': 'team/registry-arm:2.6' },
+      native: [],
+    });
+    expect(service.metadata.annotations).toEqual({
+      'images.stagecraft.dev/containers.0': 'registry:2',
+      'images.stagecraft.dev/containers.1': 'registry:2.6',
+    });
+    expect(imageSubstitutions([service])).toEqual([
+      { object: 'Service shop/hello', container: 'containers[0]', from: 'registry:2', to: 'budry/registry-arm:latest' },
+      { object: 'Service shop/hello', container: 'containers[1]', from: 'registry:2.6', to: 'team/registry-arm:2.6' },
+    ]);
+    expect(writtenImages([service])).toEqual(['registry:2', 'registry:2.6']);
+    // a single container too: no key or value is ever 'undefined'
+    expect(JSON.stringify(run(knative('registry:2'), 'arm'))).not.toContain('undefined');
+  });
+
+  it("is said to have no name where its image has no build, never named 'undefined'", () => {
+    expect(() => run(knative('team/sidecar:2.0'), 'arm')).toThrow(
+      /^Service shop\/hello: spec\.template\.spec\.containers\[0\]: the container with no name runs image 'team\/sidecar:2\.0', which has no known arm build/,
+    );
+  });
+});
+
 describe('resolveImage', () => {
   it.each([
     ['mysql', 'arm64', 'mysql', 'multi-arch'],
