@@ -2,6 +2,7 @@
  * Where the project lies in the Git work tree it is in, which the engines read `dist/<stage>` from the
  * top of (lib/delivery/plan.ts compares it with the project file's `delivery.repository.path`).
  */
+import type { ProjectCheckout } from '../delivery/delivery-plan.js';
 import { GIT_TIMEOUT_MS, projectGit } from './delivery-git.js';
 
 /**
@@ -18,8 +19,29 @@ export function gitCheckout(root: string, timeout = GIT_TIMEOUT_MS): string | un
   return inside === 'true' ? prefix.replace(/\/$/, '') : undefined;
 }
 
-/** `gitCheckout(root)`, asked the first time it is called: a compilation that plans no delivered stage starts no git. */
-export function lazyCheckout(root: string): () => string | undefined {
-  let said: { readonly checkout: string | undefined } | undefined;
-  return () => (said ??= { checkout: gitCheckout(root) }).checkout;
+/**
+ * The URLs of the remotes of the repository `root` is in, by remote name (`origin`), as its configuration
+ * writes them (`git config --get-regexp`: an `insteadOf` is not applied); undefined when Git cannot say (see `gitCheckout`).
+ * A remote's URL may hold credentials: a message shows its name, never its URL.
+ */
+export function gitRemotes(root: string, timeout = GIT_TIMEOUT_MS): ReadonlyMap<string, string> | undefined {
+  const r = projectGit(root, ['config', '--get-regexp', '^remote\\..*\\.url$'], { timeout });
+  // exit 1: no remote at all
+  if (r === undefined || (r.status !== 0 && r.status !== 1)) return undefined;
+  const remotes = new Map<string, string>();
+  for (const line of r.stdout.split('\n')) {
+    const m = /^remote\.(.+)\.url (.+)$/.exec(line);
+    if (m) remotes.set(m[1]!, m[2]!);
+  }
+  return remotes;
+}
+
+/** What Git says of the checkout `root` is in, each asked the first time it is needed: a compilation that plans no delivered stage starts no git. */
+export function lazyCheckout(root: string): ProjectCheckout {
+  let prefix: { readonly said: string | undefined } | undefined;
+  let remotes: { readonly said: ReadonlyMap<string, string> | undefined } | undefined;
+  return {
+    prefix: () => (prefix ??= { said: gitCheckout(root) }).said,
+    remotes: () => (remotes ??= { said: gitRemotes(root) }).said,
+  };
 }
