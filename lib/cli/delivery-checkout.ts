@@ -20,17 +20,16 @@ export function gitCheckout(root: string, timeout = GIT_TIMEOUT_MS): string | un
 }
 
 /**
- * The URLs of the remotes of the repository `root` is in, by remote name (`origin`), as its configuration
- * writes them (`git config --get-regexp`: an `insteadOf` is not applied); undefined when Git cannot say (see `gitCheckout`).
- * A remote's URL may hold credentials: a message shows its name, never its URL.
+ * The URLs the remotes of the repository `root` is in fetch from, by remote name (`origin`), as `git remote -v` says
+ * them (a `url.<base>.insteadOf` applied: `gh:team/app` is the URL it stands for); undefined when Git cannot say (see
+ * `gitCheckout`). A remote's URL may hold credentials: a message shows its name, never its URL.
  */
 export function gitRemotes(root: string, timeout = GIT_TIMEOUT_MS): ReadonlyMap<string, string> | undefined {
-  const r = projectGit(root, ['config', '--get-regexp', '^remote\\..*\\.url$'], { timeout });
-  // exit 1: no remote at all
-  if (r === undefined || (r.status !== 0 && r.status !== 1)) return undefined;
+  const r = projectGit(root, ['remote', '-v'], { timeout });
+  if (r?.status !== 0) return undefined;
   const remotes = new Map<string, string>();
   for (const line of r.stdout.split('\n')) {
-    const m = /^remote\.(.+)\.url (.+)$/.exec(line);
+    const m = /^([^\t]+)\t(.+) \(fetch\)$/.exec(line);
     if (m) remotes.set(m[1]!, m[2]!);
   }
   return remotes;
