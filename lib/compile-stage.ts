@@ -15,6 +15,7 @@ import { formatFieldPath as dotted } from './model/field-path.js';
 import { compareCodePoints } from './model/order.js';
 import type { PromotionDeclaration } from './promotion-order.js';
 import { DELIVERY_DIR } from './delivery/index.js';
+import { definedAfter } from './delivery/first-sync.js';
 import { DEFAULT_PROJECT, stageObjectName } from './delivery/delivery-plan.js';
 import { unknownRemoteKeys } from './constructs/external-secrets.js';
 import { PLACED_SETTINGS, deliveredObjects, deliveredStage, placesOf, type DeliveredStage } from './delivery/stage.js';
@@ -272,6 +273,12 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     if (delivery) {
       const { name, namespace } = r.stage;
       const objects = deliveredObjects(r.charts, name);
+      // a custom resource Argo CD applies before its CRD fails the first sync (lib/delivery/first-sync.ts)
+      const placed = engine === 'argocd' ? includedPlaces(loaded.context.files, namespace) : undefined;
+      const early = placed
+        ? definedAfter(objects, (object, path) => placed({ code: 'delivery/first-sync-crd', severity: 'error', message: '', object, path }))
+        : [];
+      if (early.length) throw new ProblemsError(early);
       outcome.declaration = {
         ...outcome.declaration,
         delivery: deliveredStage(

@@ -12,6 +12,7 @@ import { PROJECT_FILE, loadProjectFile, projectPlaces } from './config/project-f
 import { DELIVERY_DIR, deliveryFiles } from './delivery/index.js';
 import { planDelivery } from './delivery/plan.js';
 import type { DeliveredStage } from './delivery/stage.js';
+import type { ProjectCheckout } from './delivery/delivery-plan.js';
 import type { ProjectFile } from './config/delivery.js';
 import type { CheckResult } from './checks/index.js';
 import { placedProblems } from './checks/manifests.js';
@@ -53,10 +54,10 @@ export interface ProjectSource {
   readonly file: string;
   readonly text: string;
   /**
-   * The project's directory in the Git work tree it lies in (lib/cli/delivery-checkout.ts), asked only
-   * when a delivered stage is planned (it starts git). @default - not in one: not checked
+   * What Git says of the checkout the project lies in, its directory there and its remotes (lib/cli/delivery-checkout.ts),
+   * asked only when a delivered stage is planned (it starts git). @default - not in one: not checked
    */
-  readonly checkout?: () => string | undefined;
+  readonly checkout?: ProjectCheckout;
 }
 
 export interface CompileStagesOptions {

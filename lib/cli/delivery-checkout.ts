@@ -2,17 +2,8 @@
  * Where the project lies in the Git work tree it is in, which the engines read `dist/<stage>` from the
  * top of (lib/delivery/plan.ts compares it with the project file's `delivery.repository.path`).
  */
-import { spawnSync } from 'node:child_process';
-import { GIT_TIMEOUT_MS } from './deployed-output.js';
-
-/**
- * The variables that tell git which repository and work tree to use rather than finding them from its
- * directory. Git sets GIT_DIR for a hook of a linked worktree (and GIT_INDEX_FILE for every commit
- * hook), and without GIT_WORK_TREE git takes the directory it runs in as the top of the work tree: asked
- * from the project's directory, it would say the project is at the top (a false refusal of
- * `delivery.repository.path`). Git's own advice for a hook's git run elsewhere is to clear them.
- */
-const LOCATING_VARIABLES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_PREFIX'];
+import type { ProjectCheckout } from '../delivery/delivery-plan.js';
+import { GIT_TIMEOUT_MS, projectGit } from './delivery-git.js';
 
 /**
  * The directory `root` in its Git work tree, as `git rev-parse --show-prefix` says it without its last `/`
@@ -21,24 +12,35 @@ const LOCATING_VARIABLES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_C
  * or no answer within `timeout` ms (then stopped: a synthesis never waits on a hung git).
  */
 export function gitCheckout(root: string, timeout = GIT_TIMEOUT_MS): string | undefined {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
-  for (const name of LOCATING_VARIABLES) delete env[name];
   // in a bare repository's directory (or a .git one) --show-prefix says '', as at a top: only a work tree's answer is one
-  const r = spawnSync('git', ['rev-parse', '--is-inside-work-tree', '--show-prefix'], {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-    timeout,
-    killSignal: 'SIGKILL',
-    env,
-  });
-  if (r.error || r.signal || r.status !== 0 || typeof r.stdout !== 'string') return undefined;
+  const r = projectGit(root, ['rev-parse', '--is-inside-work-tree', '--show-prefix'], { timeout });
+  if (r?.status !== 0) return undefined;
   const [inside, prefix = ''] = r.stdout.split('\n');
   return inside === 'true' ? prefix.replace(/\/$/, '') : undefined;
 }
 
-/** `gitCheckout(root)`, asked the first time it is called: a compilation that plans no delivered stage starts no git. */
-export function lazyCheckout(root: string): () => string | undefined {
-  let said: { readonly checkout: string | undefined } | undefined;
-  return () => (said ??= { checkout: gitCheckout(root) }).checkout;
+/**
+ * The URLs the remotes of the repository `root` is in fetch from, by remote name (`origin`), as `git remote -v` says
+ * them (a `url.<base>.insteadOf` applied: `gh:team/app` is the URL it stands for); undefined when Git cannot say (see
+ * `gitCheckout`). A remote's URL may hold credentials: a message shows its name, never its URL.
+ */
+export function gitRemotes(root: string, timeout = GIT_TIMEOUT_MS): ReadonlyMap<string, string> | undefined {
+  const r = projectGit(root, ['remote', '-v'], { timeout });
+  if (r?.status !== 0) return undefined;
+  const remotes = new Map<string, string>();
+  for (const line of r.stdout.split('\n')) {
+    const m = /^([^\t]+)\t(.+) \(fetch\)$/.exec(line);
+    if (m) remotes.set(m[1]!, m[2]!);
+  }
+  return remotes;
+}
+
+/** What Git says of the checkout `root` is in, each asked the first time it is needed: a compilation that plans no delivered stage starts no git. */
+export function lazyCheckout(root: string): ProjectCheckout {
+  let prefix: { readonly said: string | undefined } | undefined;
+  let remotes: { readonly said: ReadonlyMap<string, string> | undefined } | undefined;
+  return {
+    prefix: () => (prefix ??= { said: gitCheckout(root) }).said,
+    remotes: () => (remotes ??= { said: gitRemotes(root) }).said,
+  };
 }

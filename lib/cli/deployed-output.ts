@@ -6,30 +6,9 @@
  * loose objects are read alike; only for a removed stage's few files, so a synthesis without one never
  * starts git.
  */
-import { spawnSync } from 'node:child_process';
 import { DIST_DIR, MAX_GENERATED_BYTES } from '../synth/disk.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
-
-/** How long one git command may take (ms) before it is stopped and git is taken as unable to say: a synthesis never waits on a hung git. */
-export const GIT_TIMEOUT_MS = 10_000;
-
-/**
- * git run in `root`, with no lock taken on the index, no prompt and, where git knows GIT_NO_LAZY_FETCH (2.44 on), no fetch
- * of a partial clone's missing object (an older git's fetch is bounded by `timeout` too);
- * undefined when it cannot be started, or does not end within `timeout` ms (then stopped).
- */
-function git(root: string, args: readonly string[], timeout: number): { status: number | null; stdout: string } | undefined {
-  const r = spawnSync('git', args, {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: MAX_GENERATED_BYTES + 1024,
-    stdio: ['ignore', 'pipe', 'ignore'],
-    timeout,
-    killSignal: 'SIGKILL',
-    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1' },
-  });
-  return r.error || r.signal ? undefined : { status: r.status, stdout: r.stdout };
-}
+import { GIT_TIMEOUT_MS, projectGit, type GitAnswer } from './delivery-git.js';
 
 /** A removed stage's output as deployed (`deployedOutput`): its reader of `dist/<stage>/`'s files, or undefined when git cannot say. */
 export type DeployedOutput = (
@@ -52,11 +31,11 @@ export type DeployedOutput = (
  */
 export function deployedOutput(root: string, timeout = GIT_TIMEOUT_MS): DeployedOutput {
   let tree: boolean | undefined;
-  const said = new Map<string, { status: number | null; stdout: string } | undefined>();
+  const said = new Map<string, GitAnswer | undefined>();
   const run = (args: readonly string[]) => {
     const key = args.join('\0');
     if (said.has(key)) return said.get(key);
-    const r = tree === false ? undefined : git(root, args, timeout);
+    const r = tree === false ? undefined : projectGit(root, args, { timeout, maxBuffer: MAX_GENERATED_BYTES + 1024 });
     if (r === undefined) tree = false;
     said.set(key, r);
     return r;

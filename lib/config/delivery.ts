@@ -151,7 +151,13 @@ const ProjectRepository = Settings(
         pattern: REPOSITORY_PATH,
         expected: "the project's directory in the repository, relative to its top (infra/k8s), without a '/' at either end",
         description:
-          "The directory of the project (where stagecraft.yaml is) in the repository, when it is not the repository's top (a monorepo's infra/k8s): the engines read dist/<stage> under it (Argo CD's path, Flux's spec.path). synth refuses it when Git says the project is elsewhere. @default - the repository's top",
+          "The directory of the project (where stagecraft.yaml is) in the repository, when it is not the repository's top (a monorepo's infra/k8s): the engines read dist/<stage> under it (Argo CD's path, Flux's spec.path). synth refuses it when Git says the project is elsewhere (unless copied: true). @default - the repository's top",
+      }),
+    ),
+    copied: Type.Optional(
+      Type.Boolean({
+        description:
+          "The repository is not this project's own but a deploy repository that CI copies the committed dist/ into, at path (<path>/dist/<stage>): synth then takes path as said, since no Git of this checkout can tell that repository's layout, and refuses it only when url is a remote of this checkout (its own repository, whose layout Git does tell). @default false",
       }),
     ),
   },

@@ -15,6 +15,17 @@ export const stageObjectName = (project: string, stage: string): string => `${pr
 export const stagePath = (projectPath: string | undefined, stage: string): string =>
   `${projectPath === undefined ? '' : `${projectPath}/`}dist/${stage}`;
 
+/**
+ * What Git says of the checkout the project is in (lib/cli/delivery-checkout.ts), each asked only when a
+ * delivered stage is planned (it starts git); undefined where no Git says (not in a work tree, no git).
+ */
+export interface ProjectCheckout {
+  /** The project's directory in its work tree, as `git rev-parse --show-prefix` says it without its last `/` (`infra/k8s`; `''` at its top). */
+  readonly prefix: () => string | undefined;
+  /** The URLs of its repository's remotes, by remote name (`origin`). */
+  readonly remotes: () => ReadonlyMap<string, string> | undefined;
+}
+
 /** What the engine needs to know of one stage. */
 export interface DeliveryPlan {
   readonly stage: string;

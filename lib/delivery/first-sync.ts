@@ -18,7 +18,7 @@ import type { ClusterSpec } from '../config/delivery.js';
 import { parseManifests } from '../checks/manifests.js';
 import { ARGOCD_HOOK, HELM_HOOK, argoCdPreSync } from '../model/hooks.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
-import { SYNC_WAVE_ANNOTATION } from '../model/sync-waves.js';
+import { NAMESPACE_SYNC_WAVE, SYNC_WAVE_ANNOTATION } from '../model/sync-waves.js';
 import { ENGINES } from '../model/engines.js';
 import { goAtoi } from '../model/go-int.js';
 import { hookDeletePolicies } from './recreated.js';
@@ -152,6 +152,69 @@ export function hooksBeforeTheirNamespace(
       location
         ? { code: CODE, severity: 'warning', location, message: `${describeObject(o)}: ${message}`, hint }
         : { code: CODE, severity: 'warning', subject: describeObject(o), message, hint },
+    );
+  }
+  return problems;
+}
+
+const CRD_CODE = 'delivery/first-sync-crd';
+
+/** The API group of an `apiVersion` (`external-secrets.io/v1` is `external-secrets.io`; `v1` is the core group, ''). */
+const apiGroup = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
+
+/**
+ * The group and kind a CustomResourceDefinition defines: its `spec.group` and `spec.names.kind`; the group of its
+ * name (`<plural>.<group>`, which the API server requires) and any kind when its spec is not at hand (an object
+ * recorded by its metadata alone).
+ */
+function definedKind(crd: KubeObject): { readonly group: string; readonly kind?: string } {
+  const spec = isRecord(crd.spec) ? crd.spec : {};
+  const names = isRecord(spec.names) ? spec.names : {};
+  const name = String(crd.metadata.name ?? '');
+  const group = typeof spec.group === 'string' ? spec.group : name.slice(name.indexOf('.') + 1);
+  return typeof names.kind === 'string' ? { group, kind: names.kind } : { group };
+}
+
+/**
+ * An error for each of `objects` (a stage Argo CD delivers, as its Application applies them) that Argo CD applies in
+ * an earlier sync wave than the CustomResourceDefinition of the stage that defines its kind: a store a stage's
+ * ExternalSecrets read (wave -2, lib/model/sync-waves.ts) beside the External Secrets Operator's CRDs (wave 0), say.
+ * Argo CD skips the dry run of a custom resource whose CRD is in the same sync, then applies wave by wave: where the CRD
+ * is not in the cluster yet (the first sync, a new cluster) the custom resource's apply is refused, the sync fails, and
+ * so does every retry; and a wave is started only once the one before is healthy, which a custom resource its
+ * controller has not read yet (the operator, applied with its CRDs) is not: Argo CD's health of a SecretStore stays
+ * Progressing ("Waiting for SecretStore") until then. Placed by `place` at the object's sync-wave annotation (an
+ * included manifest's), else named.
+ */
+export function definedAfter(
+  objects: readonly KubeObject[],
+  place: (o: KubeObject, path: FieldPath) => SourceLocation | undefined,
+): Problem[] {
+  const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition' && apiGroup(o.apiVersion) === 'apiextensions.k8s.io');
+  if (crds.length === 0) return [];
+  const problems: Problem[] = [];
+  for (const o of objects) {
+    const group = apiGroup(o.apiVersion);
+    const wave = waveOf(o);
+    const crd = crds.find((c) => {
+      const defined = definedKind(c);
+      return defined.group === group && (defined.kind ?? o.kind) === o.kind && waveOf(c) > wave;
+    });
+    if (!crd) continue;
+    const crdName = String(crd.metadata.name);
+    const message =
+      `Argo CD applies it in sync wave ${wave}, before the CustomResourceDefinition ${crdName} that defines its kind (wave ${waveOf(crd)}), in the same Application: ` +
+      `where that CRD is not in the cluster yet (the first sync, or a sync to a new cluster) its apply is refused (no matches for kind "${o.kind}" in version "${o.apiVersion}"), ` +
+      'the sync fails, and so does every retry, so the stage is never applied; and Argo CD starts a wave only once the one before is healthy, ' +
+      "which a custom resource is only once its controller, applied with the CRD, has read it (a SecretStore stays Progressing, 'Waiting for SecretStore')";
+    const hint =
+      `deliver what defines and serves ${o.kind} (the operator: its CustomResourceDefinitions, Namespace, RBAC and Deployment) in a stage of its own that is synced first; ` +
+      `or annotate each of them argocd.argoproj.io/sync-wave: "${Math.min(wave, Number(NAMESPACE_SYNC_WAVE)) - 1}" in the included manifests, a wave before ${o.kind} ${o.metadata.name ?? ''} and the stage's Namespace`;
+    const location = place(o, ['metadata', 'annotations', SYNC_WAVE_ANNOTATION]) ?? place(o, ['metadata', 'name']);
+    problems.push(
+      location
+        ? { code: CRD_CODE, location, message: `${describeObject(o)}: ${message}`, hint }
+        : { code: CRD_CODE, subject: describeObject(o), message, hint },
     );
   }
   return problems;

@@ -8,9 +8,10 @@ import { sourceName } from './source-name.js';
 import { ARGOCD_NAMESPACE } from './argocd.js';
 import { fluxRevision } from './flux.js';
 import { normalRepositoryUrl } from './urls.js';
+import { NO_CHECKOUT, ownCopied, ownRepository, projectElsewhere } from './checkout.js';
 import { fluxSecretCommand } from './repository-moves.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
-import { DEFAULT_PROJECT, stageObjectName, stagePath, type DeliveryPlan } from './delivery-plan.js';
+import { DEFAULT_PROJECT, stageObjectName, stagePath, type DeliveryPlan, type ProjectCheckout } from './delivery-plan.js';
 import { MAX_LABEL_VALUE } from '../model/labels.js';
 import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
 import type { ProjectFile } from '../config/delivery.js';
@@ -33,9 +34,10 @@ export type { DeliveryPlan } from './delivery-plan.js';
  * The delivery plan of every stage that declares `delivery:`, in stage order; the problems that
  * prevent it, and warnings (`notices`) of the settings an engine reads none of (`ignoredSyncSettings`).
  * @param promotedFrom each stage's `promotion.from`: its delivery waits for that stage's (Flux `dependsOn`)
- * @param checkout the project's directory in the Git work tree it lies in, as Git says it (`infra/k8s`, `''` at its top),
- *   which the project file's `delivery.repository.path` must say; undefined when no Git says (not in one). Called
- *   only when a stage is delivered: it starts git
+ * @param checkout what Git says of the checkout the project lies in: its directory there (`infra/k8s`, `''` at its top),
+ *   which the project file's `delivery.repository.path` must say unless `copied: true` declares another repository, and
+ *   its remotes, which that repository may not be; each undefined when no Git says (not in one). Asked only when a
+ *   stage is delivered: it starts git
  */
 export function planDelivery(
   stages: readonly DeliveredStage[],
@@ -43,7 +45,7 @@ export function planDelivery(
   projectSource: string,
   promotedFrom: ReadonlyMap<string, string>,
   projectPlaces: ProjectPlaces = () => undefined,
-  checkout: () => string | undefined = () => undefined,
+  checkout: ProjectCheckout = NO_CHECKOUT,
 ): { plans: DeliveryPlan[]; problems: Problem[]; notices: Problem[] } {
   const defaults = project.delivery ?? {};
   const clusters = defaults.clusters ?? {};
@@ -273,7 +275,19 @@ export function planDelivery(
   );
   // no stage inherits it
   if (unread) notices.push(projectSetting(['delivery', 'sync', 'timeout'], unread.code, unread));
-  const elsewhere = stages.length ? projectElsewhere(defaults.repository?.path, checkout(), projectSource) : undefined;
+  const own = stages.length ? ownRepository(defaults.repository, checkout) : undefined;
+  if (own)
+    problems.push(
+      projectSetting(
+        ['delivery', 'repository', 'copied'],
+        'delivery/settings',
+        ownCopied(defaults.repository!.url!, own, projectSource),
+        'error',
+      ),
+    );
+  // a deploy repository's layout no Git of this checkout tells: taken as said
+  const checked = stages.length && (defaults.repository?.copied !== true || own !== undefined);
+  const elsewhere = checked ? projectElsewhere(defaults.repository, checkout, projectSource) : undefined;
   if (elsewhere) {
     const path =
       defaults.repository?.path !== undefined
@@ -328,28 +342,6 @@ function waitsFor(p: DeliveryPlan, after: string | undefined, plans: readonly De
     seen.add(stage);
   }
   return undefined;
-}
-
-/**
- * Why the engines would find no stage's directory: the project lies in its Git repository at `checkout`
- * (a monorepo's `infra/k8s`), not where the project file's `delivery.repository.path` says (its top when
- * unsaid), and Argo CD's `path` and Flux's `spec.path` are read from the repository's top. Undefined when
- * they agree, or when no Git says where the project is (dist/ copied out of its repository).
- */
-function projectElsewhere(
-  path: string | undefined,
-  checkout: string | undefined,
-  projectSource: string,
-): { message: string; hint: string } | undefined {
-  if (checkout === undefined || checkout === (path ?? '')) return undefined;
-  const at = (p: string) => (p === '' ? "the repository's top" : `'${p}'`);
-  return {
-    message: `the project is at ${at(checkout)} in its Git repository (git rev-parse --show-prefix), not at ${path === undefined ? "the repository's top, as delivery.repository.path unsaid means" : `'${path}', where this says`}: Argo CD's path and Flux's spec.path (${stagePath(path, '<stage>')}) are read from the repository's top, so each engine would find no directory there, and no stage would be applied`,
-    hint:
-      checkout === ''
-        ? `remove delivery.repository.path from ${projectSource}`
-        : `write delivery: { repository: { path: ${JSON.stringify(checkout)} } } in ${projectSource} (the engines then read ${stagePath(checkout, '<stage>')})`,
-  };
 }
 
 /**

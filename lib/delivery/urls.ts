@@ -37,6 +37,20 @@ export function normalUrl(url: string): string {
  */
 export const normalRepositoryUrl = (url: string): string => normalAddress(scpAsSsh(url) ?? url).replace(/\.git$/, '');
 
+/**
+ * The host and path a repository URL names, whatever its transport, user, port or `.git`
+ * (`git.example.com/platform/deploy`): a repository cloned over ssh and read over https has one. Undefined
+ * for what names no host (a local path).
+ */
+export function repositoryHostPath(url: string): string | undefined {
+  try {
+    const u = new URL(normalRepositoryUrl(url));
+    return u.hostname ? `${u.hostname.toLowerCase()}${u.pathname.replace(/\/+$/, '').replace(/\.git$/, '')}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `normalUrl` of the address `url` reaches, without the credentials it carries (`addressOf`): a cluster's server as compared. */
 export const normalAddress = (url: string): string => normalUrl(addressOf(url));
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { gitCheckout } from '../../lib/cli/delivery-checkout.js';
+import { gitCheckout, gitRemotes, lazyCheckout } from '../../lib/cli/delivery-checkout.js';
 import { runProcess, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 
@@ -114,5 +114,41 @@ describe('gitCheckout', () => {
     const { dir } = monorepo('k8s');
     vi.stubEnv('PATH', tempProject({}));
     expect(gitCheckout(dir)).toBeUndefined();
+  });
+});
+
+describe('gitRemotes', () => {
+  it("says each remote's fetch URL by name, with git's insteadOf applied, and a name holding a dot whole", () => {
+    const { top, dir } = monorepo('infra/k8s');
+    const git = (...args: string[]) => expect(spawnSync('git', ['-C', top, ...args]).status).toBe(0);
+    git('config', 'url.https://git.example.com/.insteadOf', 'gh:');
+    git('remote', 'add', 'origin', 'gh:platform/app.git');
+    git('remote', 'add', 'my.fork', 'ssh://git@git.example.com/me/app.git');
+    expect(gitRemotes(dir)).toEqual(
+      new Map([
+        ['my.fork', 'ssh://git@git.example.com/me/app.git'],
+        ['origin', 'https://git.example.com/platform/app.git'],
+      ]),
+    );
+  });
+
+  it('says none of a repository without a remote, and nothing outside a work tree or without git', () => {
+    const { dir } = monorepo('infra/k8s');
+    expect(gitRemotes(dir)).toEqual(new Map());
+    vi.stubEnv('PATH', tempProject({}));
+    expect(gitRemotes(dir)).toBeUndefined();
+  });
+});
+
+describe('lazyCheckout', () => {
+  it('asks git each thing once, the first time it is needed', () => {
+    const { dir } = monorepo('infra/k8s');
+    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+    vi.stubEnv('PATH', `${bin}:${process.env.PATH}`);
+    const checkout = lazyCheckout(dir);
+    expect(existsSync(log)).toBe(false);
+    expect([checkout.prefix(), checkout.prefix()]).toEqual(['infra/k8s', 'infra/k8s']);
+    expect([checkout.remotes(), checkout.remotes()]).toEqual([new Map(), new Map()]);
+    expect(readFileSync(log, 'utf8')).toBe('git rev-parse --is-inside-work-tree --show-prefix\ngit remote -v\n');
   });
 });

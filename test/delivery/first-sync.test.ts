@@ -133,3 +133,45 @@ describe('a PreSync hook in a Namespace the stage makes for the first time', () 
     ).toHaveLength(1);
   });
 });
+
+describe('a custom resource Argo CD applies in an earlier sync wave than the CustomResourceDefinition of the stage that defines its kind', () => {
+  /** The External Secrets Operator's SecretStore CRD, its annotations `annotations`, and a SecretStore the stage reads. */
+  const operatorAndStore = (annotations = '{}') =>
+    `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: { name: secretstores.external-secrets.io, annotations: ${annotations} }\n` +
+    'spec:\n  group: external-secrets.io\n  scope: Namespaced\n  names: { kind: SecretStore, plural: secretstores, singular: secretstore, listKind: SecretStoreList }\n' +
+    '  versions:\n    - name: v1\n      served: true\n      storage: true\n' +
+    '      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }\n' +
+    '---\napiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: { name: vault }\nspec:\n  provider:\n    fake: { data: [] }\n';
+  const problems = (objects: string, engine: 'argocd' | 'flux') =>
+    compileStage(
+      {
+        stage: 'data',
+        file: 'environments/data.yaml',
+        text: `${STAGE}secretStore: { name: vault, kind: SecretStore }\n`,
+        readSource: (p) => (p === OBJECTS_FILE ? new Map([[p, objects]]) : undefined),
+      },
+      { engine },
+    ).problems.map(formatProblem);
+
+  it("is refused where Argo CD delivers the stage: the store its ExternalSecrets read (wave -2) beside the operator's CRD (wave 0) fails the first sync", () => {
+    expect(problems(operatorAndStore(), 'argocd')).toEqual([
+      `${OBJECTS_FILE}:16:11: SecretStore data/vault: Argo CD applies it in sync wave -2, before the CustomResourceDefinition secretstores.external-secrets.io that defines its kind (wave 0), in the same Application: ` +
+        'where that CRD is not in the cluster yet (the first sync, or a sync to a new cluster) its apply is refused (no matches for kind "SecretStore" in version "external-secrets.io/v1"), ' +
+        'the sync fails, and so does every retry, so the stage is never applied; and Argo CD starts a wave only once the one before is healthy, ' +
+        "which a custom resource is only once its controller, applied with the CRD, has read it (a SecretStore stays Progressing, 'Waiting for SecretStore')\n" +
+        '  hint: deliver what defines and serves SecretStore (the operator: its CustomResourceDefinitions, Namespace, RBAC and Deployment) in a stage of its own that is synced first; ' +
+        'or annotate each of them argocd.argoproj.io/sync-wave: "-4" in the included manifests, a wave before SecretStore vault and the stage\'s Namespace',
+    ]);
+  });
+
+  it('passes once the CRD comes in an earlier wave, and where Flux delivers the stage (which applies CRDs first, in one apply)', () => {
+    expect(problems(operatorAndStore('{ argocd.argoproj.io/sync-wave: "-4" }'), 'argocd')).toEqual([]);
+    expect(problems(operatorAndStore(), 'flux')).toEqual([]);
+  });
+
+  it('is not said of a resource of the same group whose kind another CRD defines', () => {
+    expect(
+      problems(operatorAndStore().replace('kind: SecretStore, plural: secretstores', 'kind: PushSecret, plural: pushsecrets'), 'argocd'),
+    ).toEqual([]);
+  });
+});

@@ -864,6 +864,81 @@ describe("a project in a directory of its Git repository (a monorepo's), which t
   );
 });
 
+describe('a dist/ that CI copies into a deploy repository, which the engines read (delivery.repository.copied)', () => {
+  const DEPLOY = 'https://git.example.com/platform/deploy.git';
+  /** The project at the top of its own Git work tree (remote origin `origin`), delivering from `DEPLOY` at `teams/shop` unless `text` says otherwise. */
+  function ownCheckout(text: string, origin = 'https://git.example.com/team/app.git'): string {
+    const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), text);
+    expect(spawnSync('git', ['init', '-q', dir]).status).toBe(0);
+    expect(spawnSync('git', ['-C', dir, 'remote', 'add', 'origin', origin]).status).toBe(0);
+    return dir;
+  }
+  const deploying = (extra: string) =>
+    FLUX_PROJECT.replace('https://git.example.com/team/app.git, revision: main }', `${DEPLOY}, revision: main, path: teams/shop${extra} }`);
+
+  it("is refused without it, as where this checkout's Git says the project is not (its top), with copied: true in the hint, since the URL is none of its remotes", () => {
+    const dir = ownCheckout(deploying(''));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "stagecraft.yaml:3:89: error: delivery.repository.path: the project is at the repository's top in its Git repository (git rev-parse --show-prefix), not at 'teams/shop', where this says",
+    );
+    expect(r.stderr).toContain(
+      `  hint: remove delivery.repository.path from stagecraft.yaml; or, if CI copies this project's dist/ into ${DEPLOY} (none of this checkout's remotes: origin), at teams/shop/dist, write copied: true beside it, under delivery.repository\n`,
+    );
+  });
+
+  it('is delivered from that repository at its path once it says so, the layout there taken as said; the referee and kubectl kustomize accept it', () => {
+    const dir = ownCheckout(deploying(', copied: true'));
+    const r = runCli('synth', [], dir);
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    const written = readFileSync(join(dir, 'dist', 'delivery', 'flux', '10-qa.yaml'), 'utf8');
+    expect(written).toContain('  path: ./teams/shop/dist/qa\n');
+    expect(readFileSync(join(dir, 'dist', 'delivery', 'flux', '00-stagecraft.yaml'), 'utf8')).toContain(`url: ${DEPLOY}`);
+    const k = spawnSync('kubectl', ['kustomize', join(dir, 'dist', 'delivery', 'flux')], { encoding: 'utf8' });
+    expect(k.stderr).toBe('');
+    const referee = spawnSync(REFEREE, [join(dir, 'dist')], { encoding: 'utf8' });
+    expect(referee.stdout + referee.stderr).toMatch(/ 0 invalid, 0 unknown kinds/);
+  });
+
+  it.each([
+    ['written alike', DEPLOY],
+    ['written another way (ssh, without .git)', 'git@git.example.com:platform/deploy'],
+  ])(
+    "is refused when the repository is this checkout's own (its remote, %s): the path Git says is then checked, and the remote's credentials are never shown",
+    (_, origin) => {
+      const dir = ownCheckout(deploying(', copied: true'), origin.replace('https://', 'https://ci:glpat-abcdefghijklmnop1234@'));
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `stagecraft.yaml:3:109: error: delivery.repository.copied: ${DEPLOY} is this project's own repository (git remote origin), not one CI copies dist/ into, so the engines read dist/<stage> where the project is in it, which Git says\n`,
+      );
+      expect(r.stderr).toContain('  hint: remove copied: true from delivery.repository in stagecraft.yaml\n');
+      expect(r.stderr).toContain("error: delivery.repository.path: the project is at the repository's top");
+      expect(r.stderr).not.toContain('glpat-');
+    },
+  );
+
+  it('asks Git nothing where no Git says (dist/ built outside a checkout): taken as said', () => {
+    const { plans, problems } = planDelivery(
+      [delivered('qa', { cluster: 'nonprod' })],
+      loadProjectFile(deploying(', copied: true')),
+      'stagecraft.yaml',
+      new Map(),
+    );
+    expect(problems).toEqual([]);
+    expect(plans.map((p) => p.path)).toEqual(['teams/shop/dist/qa']);
+  });
+
+  it('is schema-checked: a string is refused at its line', () => {
+    expect(problemsThrownBy(() => loadProjectFile(deploying(', copied: "yes"'))).map(formatProblem)).toEqual([
+      expect.stringContaining('stagecraft.yaml:3:109: delivery.repository.copied must be'),
+    ]);
+  });
+});
+
 describe("an ssh:// URL Flux clones without a Secret (Flux has no anonymous ssh: fluxcd/pkg/git 'identity' is required)", () => {
   const SSH = 'ssh://git@git.example.com:2222/team/app.git';
 

@@ -6,6 +6,7 @@ import {
   normalAddress,
   normalRepositoryUrl,
   normalUrl,
+  repositoryHostPath,
   sameRepository,
   shownUrl,
   UNSURE_URL,
@@ -308,5 +309,22 @@ describe('delivery objects as a diff shows them', () => {
   it('leaves other kinds alone', () => {
     const object = { kind: 'ConfigMap', data: { url: 'https://ci:s3cr3t@git.example.com/a.git' } };
     expect(withUrlsShown(object)).toBe(object);
+  });
+});
+
+describe('repositoryHostPath', () => {
+  it.each([
+    'https://git.example.com/platform/deploy.git',
+    'https://ci:glpat-abcdefghijklmnop1234@Git.Example.com:8443/platform/deploy/',
+    'ssh://git@git.example.com:2222/platform/deploy.git',
+    'git@git.example.com:platform/deploy',
+  ])('is one host and path for %s, whatever its transport, user, port or .git', (url) => {
+    expect(repositoryHostPath(url)).toBe('git.example.com/platform/deploy');
+  });
+
+  it('tells another path or host apart, and says nothing of a local path', () => {
+    expect(repositoryHostPath('https://git.example.com/platform/deploy-prod.git')).toBe('git.example.com/platform/deploy-prod');
+    expect(repositoryHostPath('https://git.other.example/platform/deploy.git')).toBe('git.other.example/platform/deploy');
+    expect(repositoryHostPath('/srv/git/deploy.git')).toBeUndefined();
   });
 });

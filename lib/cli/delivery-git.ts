@@ -1,0 +1,67 @@
+/**
+ * git run for the project, in the repository its own directory is in: the one way lib/cli/ runs git
+ * (where the project lies in its work tree, lib/cli/delivery-checkout.ts; a removed stage's output as
+ * its last commit has it, lib/cli/deployed-output.ts), so that neither follows a hook's repository nor
+ * waits on a hung git.
+ */
+import { spawnSync } from 'node:child_process';
+
+/** How long one git command may take (ms) before it is stopped and git is taken as unable to say: a synthesis never waits on a hung git. */
+export const GIT_TIMEOUT_MS = 10_000;
+
+/**
+ * The variables that tell git which repository, work tree, index or object store to use rather than finding
+ * them from its directory: those of `git rev-parse --local-env-vars` (what git itself clears before it runs in a
+ * submodule) but the configuration ones (GIT_CONFIG_COUNT, GIT_CONFIG_PARAMETERS: a CI's `safe.directory` given
+ * so stays). Git sets GIT_DIR for a hook of a linked worktree (and a receive hook), GIT_INDEX_FILE for every commit
+ * hook, GIT_OBJECT_DIRECTORY for a pre-receive hook's quarantine; without GIT_WORK_TREE git takes the directory it
+ * runs in as the top of the work tree, so that asked from the project's directory it would read another
+ * repository's HEAD, or the project's at the wrong place. Git's own advice for a hook's git run elsewhere is to clear them.
+ */
+const LOCATING_VARIABLES = [
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_IMPLICIT_WORK_TREE',
+  'GIT_GRAFT_FILE',
+  'GIT_INDEX_FILE',
+  'GIT_NO_REPLACE_OBJECTS',
+  'GIT_REPLACE_REF_BASE',
+  'GIT_PREFIX',
+  'GIT_INTERNAL_SUPER_PREFIX',
+  'GIT_SHALLOW_FILE',
+  'GIT_COMMON_DIR',
+] as const;
+
+/** What a git command said: its exit status and standard output. */
+export interface GitAnswer {
+  readonly status: number | null;
+  readonly stdout: string;
+}
+
+/**
+ * `git <args>` run in `root`, the repository found from `root` itself (the hook variables cleared), with no lock
+ * taken on the index, no prompt and, where git knows GIT_NO_LAZY_FETCH (2.44 on), no fetch of a partial clone's
+ * missing object (an older git's fetch is bounded by `timeout` too); undefined when it cannot be started, or does
+ * not end within `timeout` ms (then stopped with SIGKILL).
+ * @param maxBuffer the most standard output read (bytes). @default - Node.js's (1 MiB)
+ */
+export function projectGit(
+  root: string,
+  args: readonly string[],
+  { timeout = GIT_TIMEOUT_MS, maxBuffer }: { readonly timeout?: number; readonly maxBuffer?: number } = {},
+): GitAnswer | undefined {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1' };
+  for (const name of LOCATING_VARIABLES) delete env[name];
+  const r = spawnSync('git', args, {
+    cwd: root,
+    encoding: 'utf8',
+    ...(maxBuffer !== undefined ? { maxBuffer } : {}),
+    stdio: ['ignore', 'pipe', 'ignore'],
+    timeout,
+    killSignal: 'SIGKILL',
+    env,
+  });
+  return r.error || r.signal || typeof r.stdout !== 'string' ? undefined : { status: r.status, stdout: r.stdout };
+}

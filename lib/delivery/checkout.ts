@@ -1,0 +1,74 @@
+/**
+ * The project's repository as Git of its own checkout tells it (lib/cli/delivery-checkout.ts), held to what the
+ * project file says of it (`delivery.repository`): where the engines read `dist/<stage>` from (`path`, which must be
+ * where the project is in its work tree), unless the repository is a deploy repository CI copies dist/ into
+ * (`copied: true`), whose layout no Git of this checkout tells, and which may not be the checkout's own. Pure.
+ */
+import type { ProjectFile } from '../config/delivery.js';
+import { stagePath, type ProjectCheckout } from './delivery-plan.js';
+import { repositoryHostPath, shownUrl } from './urls.js';
+
+/** A project in no Git checkout: nothing known. */
+export const NO_CHECKOUT: ProjectCheckout = { prefix: () => undefined, remotes: () => undefined };
+
+type ProjectRepository = NonNullable<NonNullable<ProjectFile['delivery']>['repository']>;
+
+/**
+ * The name of the remote of the project's own checkout that the project file's repository URL names, host
+ * and path alike (over ssh or https, with or without `.git`), when it says `copied: true`: a deploy repository
+ * that is the project's own is no other repository, and its layout is Git's to tell. Undefined otherwise.
+ */
+export function ownRepository(repository: ProjectRepository | undefined, checkout: ProjectCheckout): string | undefined {
+  if (repository?.copied !== true || repository.url === undefined) return undefined;
+  const declared = repositoryHostPath(repository.url);
+  if (declared === undefined) return undefined;
+  return [...(checkout.remotes() ?? [])].find(([, url]) => repositoryHostPath(url) === declared)?.[0];
+}
+
+/** Why `copied: true` is refused of the project's own repository (`url`, its remote `remote`). */
+export function ownCopied(url: string, remote: string, projectSource: string): { message: string; hint: string } {
+  return {
+    message: `${shownUrl(url)} is this project's own repository (git remote ${remote}), not one CI copies dist/ into, so the engines read dist/<stage> where the project is in it, which Git says`,
+    hint: `remove copied: true from delivery.repository in ${projectSource}`,
+  };
+}
+
+/**
+ * Why the engines would find no stage's directory: the project lies in its Git repository at
+ * `checkout.prefix()` (a monorepo's `infra/k8s`), not where the project file's `delivery.repository.path`
+ * says (its top when unsaid), and Argo CD's `path` and Flux's `spec.path` are read from the repository's
+ * top. Undefined when they agree, or when no Git says where the project is (dist/ copied out of its
+ * repository). When the repository's URL is none of the checkout's remotes, the hint offers `copied: true` too:
+ * CI may copy dist/ into it.
+ */
+export function projectElsewhere(
+  repository: ProjectRepository | undefined,
+  checkout: ProjectCheckout,
+  projectSource: string,
+): { message: string; hint: string } | undefined {
+  const path = repository?.path;
+  const prefix = checkout.prefix();
+  if (prefix === undefined || prefix === (path ?? '')) return undefined;
+  const at = (p: string) => (p === '' ? "the repository's top" : `'${p}'`);
+  const fix =
+    prefix === ''
+      ? `remove delivery.repository.path from ${projectSource}`
+      : `write delivery: { repository: { path: ${JSON.stringify(prefix)} } } in ${projectSource} (the engines then read ${stagePath(prefix, '<stage>')})`;
+  return {
+    message: `the project is at ${at(prefix)} in its Git repository (git rev-parse --show-prefix), not at ${path === undefined ? "the repository's top, as delivery.repository.path unsaid means" : `'${path}', where this says`}: Argo CD's path and Flux's spec.path (${stagePath(path, '<stage>')}) are read from the repository's top, so each engine would find no directory there, and no stage would be applied`,
+    hint: fix + (path !== undefined && repository?.copied !== true ? deployRepositoryHint(repository!, checkout) : ''),
+  };
+}
+
+/**
+ * `; or, if CI copies ... write copied: true`: when the project file's repository URL is none of the
+ * checkout's remotes, by name (never their URLs, which may carry credentials). Empty when it is one, when the checkout
+ * has no remote, or no Git says.
+ */
+function deployRepositoryHint(repository: ProjectRepository, checkout: ProjectCheckout): string {
+  const remotes = checkout.remotes();
+  const declared = repository.url === undefined ? undefined : repositoryHostPath(repository.url);
+  // no remote: nothing tells which repository is this one
+  if (!remotes?.size || declared === undefined || [...remotes.values()].some((url) => repositoryHostPath(url) === declared)) return '';
+  return `; or, if CI copies this project's dist/ into ${shownUrl(repository.url!)} (none of this checkout's remotes: ${[...remotes.keys()].join(', ')}), at ${repository.path}/dist, write copied: true beside it, under delivery.repository`;
+}
