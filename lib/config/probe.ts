@@ -37,7 +37,7 @@ const PortRef = (description: string) => {
  * sidecars, demoapp, a stack of a team's own): exactly one of `http` (a GET), `tcp` (the port opens:
  * healthy; for a service that does not speak HTTP) and `command`, which `probesProblems` says at its
  * line; an HTTP or TCP check reaches a port by number or by name, by default the container's (first)
- * port, as `toProbe` (lib/constructs/app-deployment.ts) writes it.
+ * port, as `toProbe` (lib/constructs/app-container.ts) writes it.
  */
 export const Probe = (what: string) =>
   Type.Optional(
