@@ -226,3 +226,25 @@ describe('the commands of a service and a cron job', () => {
     expect(problems(serviceStage([IMAGE, 'command: [/app/server, ""]', 'args: [""]']))).toEqual([]);
   });
 });
+
+describe('the replicas of a service', () => {
+  it('warns, at replicas, of more pods than one app is likely to run, and of none while its ingress routes to it', () => {
+    expect(warnings(serviceStage([IMAGE, 'replicas: 100000']))).toEqual([
+      'environments/x.yaml:5:15: warning: apps.api.replicas is 100000 pods, more than any one app is likely to run (Kubernetes is tested to 150,000 pods in a cluster, 110 a node): the scheduler would try to place them all\n' +
+        '  hint: write the number of pods meant, at most 1000 unless the cluster was built for more',
+    ]);
+    expect(
+      warnings(
+        serviceStage([IMAGE, 'replicas: 0', 'ports: { http: { port: 8080 } }', 'ingress: { host: api.example.com, tlsSecret: api-tls }']),
+      ),
+    ).toEqual([
+      'environments/x.yaml:5:15: warning: apps.api.replicas is 0: the app runs no pods, and its ingress still sends it requests, each answered with an error (503 from an ingress controller)\n' +
+        '  hint: give it 1 or more; to stop the app on purpose, remove its ingress too',
+    ]);
+  });
+
+  it('takes 0 replicas without an ingress (an app stopped on purpose) and up to 1000', () => {
+    expect(warnings(serviceStage([IMAGE, 'replicas: 0']))).toEqual([]);
+    expect(warnings(serviceStage([IMAGE, 'replicas: 1000']))).toEqual([]);
+  });
+});
