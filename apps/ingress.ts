@@ -9,7 +9,7 @@ import {
   INGRESS_PATH_EXPECTED,
   INGRESS_PATH_PATTERN,
   Mapping,
-  ingressHostPattern,
+  IngressHost,
   PortNumber,
   Settings,
   SubdomainName,
@@ -20,11 +20,7 @@ import { ingressPathProblems } from './service/ingress-storage-settings.js';
 
 export const ingressSettings = Settings({
   host: Type.Optional(
-    Type.String({
-      pattern: ingressHostPattern(),
-      expected: 'a DNS host name such as pi.example.com (not an IP address)',
-      description: 'Host name the rules apply to. @default - every host',
-    }),
+    IngressHost('a DNS host name such as pi.example.com', {}, { description: 'Host name the rules apply to. @default - every host' }),
   ),
   className: Type.Optional(
     SubdomainName('an IngressClass name', { description: "IngressClass that serves it. @default - the cluster's default IngressClass" }),

@@ -36,7 +36,7 @@ import type { StageFileTree } from './synth/file-content.js';
 import { digest } from './synth/inventory.js';
 import type { InventoryChanges } from './synth/inventory-changes.js';
 import { screenStageSecrets, screenUnfinishedStage } from './stage-secrets.js';
-import { placedReferences, unsaidAtSettings } from './stage-references.js';
+import { atApps, placedReferences, unsaidAtSettings } from './stage-references.js';
 import { DIST_DIR } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
 import { appStacks } from './edge/node-ports.js';
@@ -345,7 +345,8 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     // a reference that a stage-file setting wrote, to an object the stage lacks, is reported at that setting
     const placed = placedReferences(screened.findings, r, loaded, STACKS);
     problems.push(...placed.problems);
-    const result = { ...checked, findings: [...placed.findings, ...edge.warnings] };
+    // what no stage-file setting is known to have written is said at the key of the app that made the object
+    const result = { ...checked, findings: [...atApps(placed.findings, r, loaded), ...edge.warnings] };
     // what the cluster cannot take from this output: read only where an object of a watched kind changed
     // (what deletes what leaves it, and what applies it, is the engine's sync policy's: on each push, by hand, suspended)
     const name = stageObjectName(env.project ?? DEFAULT_PROJECT, loaded.context.name);

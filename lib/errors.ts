@@ -104,6 +104,16 @@ export interface Finding extends ProblemData {
   readonly atKey?: boolean;
 }
 
+/**
+ * A finding about an object of an app, with the stage-file key of that app (`apps.web`), where it
+ * is said when no included file holds the object (`atApps`, lib/stage-references.ts): a team fixes
+ * its stage file or stack, not dist/. Made after the checks, so never kept in a render cache entry.
+ */
+export interface AppFinding extends Finding {
+  /** @default - none: said of the stage */
+  readonly appAt?: SourceLocation;
+}
+
 /** All the problems one step found; thrown once per step so that users see every problem at once. */
 export class ProblemsError extends Error {
   constructor(

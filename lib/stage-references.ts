@@ -12,7 +12,7 @@
  * (`secretStore:`) when the checks find it of the other kind or near a store's name: at `secretStore`. Pure.
  */
 import type { LoadedStage } from './config/load.js';
-import type { Problem, SourceLocation } from './errors.js';
+import type { AppFinding, Problem, SourceLocation } from './errors.js';
 import type { Finding } from './checks/finding.js';
 import { formatFieldPath as dotted, valueAt } from './model/field-path.js';
 import { andList } from './model/limits.js';
@@ -320,4 +320,25 @@ export function unsaidAtSettings(findings: readonly Finding[], rendered: Rendere
     if (chart.name !== NAMESPACE_CHART && codes) for (const o of chartHeads(chart)) said.set(objectKey(o), codes);
   }
   return findings.filter((f) => f.severity !== 'warning' || !said.get(objectKey(f.object))?.has(f.code));
+}
+
+/**
+ * `findings` with each one about an object of an app (its chart's, not the stage's Namespace) placed
+ * at that app's key in the stage file (`Finding.appAt`): the object, named in the message, is the
+ * app's stack's making from that app's settings. An object of an included file is placed in that
+ * file instead (`placedProblems`, lib/checks/manifests.ts), which it prefers.
+ */
+export function atApps(findings: readonly AppFinding[], rendered: RenderedStage, loaded: LoadedStage): AppFinding[] {
+  if (!findings.length) return [];
+  const apps = new Set(loaded.apps.map((a) => a.name));
+  /** The app of each object, by description: from what is known without reading a cached app (`chartHeads`). */
+  const appOf = new Map<string, string>();
+  for (const chart of rendered.charts) {
+    if (chart.name === NAMESPACE_CHART || !apps.has(chart.name)) continue;
+    for (const o of chartHeads(chart)) if (!appOf.has(objectKey(o))) appOf.set(objectKey(o), chart.name);
+  }
+  return findings.map((f) => {
+    const app = appOf.get(objectKey(f.object));
+    return app === undefined || f.appAt ? f : { ...f, appAt: loaded.locate(['apps'], app) };
+  });
 }

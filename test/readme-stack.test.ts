@@ -47,7 +47,7 @@ describe("the README's own stack", () => {
     expect(files).toContain('lib/constructs/one-container-pod.ts');
     for (const file of files) expect(() => readFileSync(join(REPO, file))).not.toThrow();
     const { oneContainerPod } = await import('../lib/constructs/one-container-pod.js');
-    const { RESTRICTED_CONTAINER } = await import('../lib/constructs/app-deployment.js');
+    const { RESTRICTED_CONTAINER } = await import('../lib/constructs/app-container.js');
     const pod = oneContainerPod({ container: { name: 'a', image: 'a:1' }, securityContext: RESTRICTED_CONTAINER });
     expect(section).toContain('`oneContainerPod`');
     expect(pod.containers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);

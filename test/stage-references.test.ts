@@ -142,3 +142,18 @@ describe("a cert-manager issuer a service app's ingress annotation names", () =>
     ]);
   });
 });
+
+describe("a check's finding about an app's object that no setting is known to have written", () => {
+  it("is said at the app's key in the stage file, naming the object and its field, with the exit code of failed checks", () => {
+    const { problems, exitCode } = refused([
+      'checks: { podSecurity: restricted }',
+      'apps:',
+      '  private-app: { image: "localhost:5000/team/app:1", port: 8080 }',
+    ]);
+    expect(exitCode).toBe(ExitCode.checkFailed);
+    expect(problems.length).toBeGreaterThan(0);
+    for (const p of problems)
+      expect(p).toMatch(/^environments\/x\.yaml:3:3: Deployment x\/private-app: spec\.template\.spec\.containers\[0\]/);
+    expect(problems[0]).toContain("container 'private-app' does not drop ALL capabilities (Pod Security Standard 'restricted')");
+  });
+});

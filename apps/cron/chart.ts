@@ -6,7 +6,8 @@
  */
 import type { Chart } from 'cdk8s';
 import { k8s } from '../../lib/k8s.js';
-import { appSteps, keptApart, toResources } from '../../lib/constructs/app-deployment.js';
+import { toResources } from '../../lib/constructs/app-container.js';
+import { appSteps, keptApart } from '../../lib/constructs/app-deployment.js';
 import { INSTANCE_LABEL, instanceLabel } from '../../lib/model/labels.js';
 import type { StageContext } from '../../lib/stack.js';
 import { oneContainerPod, orUndefined } from '../../lib/constructs/one-container-pod.js';

@@ -6,7 +6,7 @@
 import type { Chart } from 'cdk8s';
 import type { k8s } from '../../lib/k8s.js';
 import type { StageContext } from '../../lib/stack.js';
-import { toResources } from '../../lib/constructs/app-deployment.js';
+import { toResources } from '../../lib/constructs/app-container.js';
 import { ConfigReaderAccount } from '../../lib/constructs/config-reader-account.js';
 import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
 import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';

@@ -12,7 +12,7 @@ import { didYouMean } from '../../lib/model/did-you-mean.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { secretValueHint, secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, SECRET_KEYS_NEEDED, databaseNames, demoappSettings, type DemoappSettings } from './settings.js';
-import { probesProblems, resourcesProblems } from '../../lib/config/workload.js';
+import { probesProblems, replicasProblems, resourcesProblems } from '../../lib/config/workload.js';
 import { ingressPathProblems } from '../service/ingress-storage-settings.js';
 import { demoappChart } from './chart.js';
 import { databaseProblems } from './database-problems.js';
@@ -112,6 +112,7 @@ function refine(s: DemoappSettings, stage: StageContext, name: string): Settings
     ...resourcesProblems(s.resources, ['resources']),
     ...resourcesProblems(s.database.resources, ['database', 'resources']),
     ...resourcesProblems(s.database.backup.resources, ['database', 'backup', 'resources']),
+    ...replicasProblems(s.replicas, ['replicas'], s.ingress && 'its ingress'),
   );
   const a = s.autoscaling;
   if (!a && s.replicas === undefined) {

@@ -9,7 +9,7 @@ import {
   ImageRef,
   Mapping,
   NodeName,
-  ingressHostPattern,
+  IngressHost,
   PortNumber,
   Settings,
   StringEnum,
@@ -130,11 +130,7 @@ export const demoappSettings = Settings({
   ingress: Type.Optional(
     Settings(
       {
-        host: Type.String({
-          pattern: ingressHostPattern({ dotted: true }),
-          expected: 'a host name such as demoapp.example.com (not an IP address)',
-          description: 'Host name of the app.',
-        }),
+        host: IngressHost('a host name such as demoapp.example.com', { dotted: true }, { description: 'Host name of the app.' }),
         tlsSecret: SecretName({
           description: 'The TLS Secret (certificate and key) for the host, by name; the ingress terminates TLS.',
         }),

@@ -7,14 +7,8 @@
 import type { Chart } from 'cdk8s';
 import { k8s } from '../../lib/k8s.js';
 import { appSelector, type StageContext } from '../../lib/stack.js';
-import {
-  type AppAntiAffinity,
-  type AppSpread,
-  RESTRICTED_CONTAINER,
-  preStopLifecycle,
-  toProbe,
-  toResources,
-} from '../../lib/constructs/app-deployment.js';
+import { RESTRICTED_CONTAINER, preStopLifecycle, toProbe, toResources } from '../../lib/constructs/app-container.js';
+import type { AppAntiAffinity, AppSpread } from '../../lib/constructs/app-deployment.js';
 import { type PodContainer, orUndefined } from '../../lib/constructs/one-container-pod.js';
 import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
 import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';

@@ -3,6 +3,7 @@
  * setting: two volumes at one directory, a variable set twice, two containers of one name, and a
  * step that names the app's own image, which promotion leaves behind.
  */
+import { CONTAINER_PROGRAM, PRESTOP_PROGRAM, programProblem } from '../../lib/config/program.js';
 import type { SettingsProblem } from '../../lib/stack.js';
 import { repositoryOf, withoutDockerHub } from '../../lib/model/image.js';
 import { TMP_MOUNT } from '../../lib/constructs/one-container-pod.js';
@@ -145,28 +146,19 @@ interface Commands {
 }
 
 /**
- * A command whose program, its first item, is empty or blank (`command: [""]`, a template that left
- * a value out): the API server takes it, and the container runtime starts no program of that name, so
- * the container fails at every start (a preStop hook, before every stop). Later items are arguments,
- * of which an empty one is one.
+ * The problems of each command's program, its first item (`programProblem`): empty or blank (`command:
+ * [""]`, a template that left a value out), which the API server takes and which fails the container
+ * at every start (a preStop hook, before every stop); or a whole command line in one item, a warning.
+ * Later items are arguments, of which an empty one or one with spaces is one.
  */
 export function commandProblems(s: Commands): SettingsProblem[] {
   const commands: [path: (string | number)[], command: readonly string[] | undefined][] = [
     [['command'], s.command],
     ...(s.initContainers ?? []).map((c, i): [(string | number)[], readonly string[]] => [['initContainers', i, 'command'], c.command]),
     ...(s.sidecars ?? []).map((c, i): [(string | number)[], readonly string[] | undefined] => [['sidecars', i, 'command'], c.command]),
-    [['preStop'], s.preStop],
   ];
-  return commands.flatMap(([path, command]): SettingsProblem[] =>
-    command?.[0] !== undefined && command[0].trim() === ''
-      ? [
-          {
-            code: 'config/invalid',
-            path: [...path, 0],
-            message: `is ${JSON.stringify(command[0])}: the program the container runs comes first, and the container runtime starts no program of an empty name (the API server takes it; the container fails at every start, executable file not found)`,
-            hint: "write the program it runs first, e.g. [/app/server, --port=8080], or leave it out to run the image's entrypoint",
-          },
-        ]
-      : [],
-  );
+  return [
+    ...commands.flatMap(([path, command]) => programProblem(command, path, CONTAINER_PROGRAM)),
+    ...programProblem(s.preStop, ['preStop'], PRESTOP_PROGRAM),
+  ];
 }

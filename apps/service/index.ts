@@ -14,7 +14,7 @@ import { secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, colorServicePort, ingressPortOf, serviceSettings, servicePortsOf, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
-import { placementProblems, probesProblems, resourcesProblems } from '../../lib/config/workload.js';
+import { placementProblems, probesProblems, replicasProblems, resourcesProblems } from '../../lib/config/workload.js';
 import { commandProblems, containerNameProblems, envFromProblems, mountProblems, ownImageProblems } from './container-problems.js';
 import { podPortProblems } from './port-probe-problems.js';
 import { sidecarProblems } from './sidecar-problems.js';
@@ -234,7 +234,10 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
       });
   }
   // warnings: careless units of cpu and memory
-  problems.push(...resourcesProblems(s.resources, ['resources']));
+  problems.push(
+    ...resourcesProblems(s.resources, ['resources']),
+    ...replicasProblems(s.replicas, ['replicas'], s.ingress && 'its ingress'),
+  );
   const a = s.autoscaling;
   if (a) {
     // the Deployment has no spec.replicas then; a replicas the stage file still says must not contradict the bounds

@@ -9,7 +9,7 @@
  * parser counts them, empty ones (`--- ~`) included, and findings after an empty document point
  * into the right one.
  */
-import { ExitCode, ProblemsError, comparePlaces, type Problem, type SourceLocation } from '../errors.js';
+import { type AppFinding, ExitCode, ProblemsError, comparePlaces, type Problem, type SourceLocation } from '../errors.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { toProblem, type FieldPath, type Finding } from './finding.js';
 import { isApiObject } from './schema.js';
@@ -267,13 +267,13 @@ export interface IncludingStage {
  * (`includedPlaces`), the others said of the stage (its name). The problems of one file are in line and column order, after those placed
  * nowhere (which keep the findings' order), files in code-point order; one place keeps its order.
  */
-export function placedProblems(findings: readonly Finding[], stage: IncludingStage | undefined): Problem[] {
+export function placedProblems(findings: readonly AppFinding[], stage: IncludingStage | undefined): Problem[] {
   const place = includedPlaces(stage?.files, stage?.namespace ?? '');
   // a stable sort: the findings' order (object, field, message) decides between problems at one place
   const subject = stage?.name;
   return findings
     .map((f) => {
-      const problem = toProblem(f, place(f));
+      const problem = toProblem(f, place(f) ?? f.appAt);
       return problem.location || subject === undefined ? problem : { ...problem, subject };
     })
     .sort(comparePlaces);

@@ -4,6 +4,7 @@
  */
 import type { PathProblem } from '../errors.js';
 import { formatFieldPath } from '../model/field-path.js';
+import { PROBE_PROGRAM, programProblem } from './program.js';
 import { Count, Settings, Type, type Static } from './types.js';
 
 /**
@@ -37,7 +38,7 @@ const PortRef = (description: string) => {
  * sidecars, demoapp, a stack of a team's own): exactly one of `http` (a GET), `tcp` (the port opens:
  * healthy; for a service that does not speak HTTP) and `command`, which `probesProblems` says at its
  * line; an HTTP or TCP check reaches a port by number or by name, by default the container's (first)
- * port, as `toProbe` (lib/constructs/app-deployment.ts) writes it.
+ * port, as `toProbe` (lib/constructs/app-container.ts) writes it.
  */
 export const Probe = (what: string) =>
   Type.Optional(
@@ -104,7 +105,7 @@ export interface ProbedPorts {
  * The problems of the `Probe` settings of a container (`{ liveness, readiness, startup }`) at `at`,
  * each at its probe's line: one with none or several of `http`, `tcp` and `command`, which the schema
  * takes and the container's probe cannot be (toProbe throws, which a stack's chart reports at the
- * app's key only), and a command check whose program (its first item) is empty or blank. Given the container's `ports`, also an HTTP or TCP check on a port name the
+ * app's key only), and a command check whose program (its first item) is empty or blank (or, a warning, a whole command line in one item: `programProblem`). Given the container's `ports`, also an HTTP or TCP check on a port name the
  * container does not have, or without a port when it has none to default to. A stack's refine step
  * gives them, as it gives `resourcesProblems`.
  */
@@ -126,15 +127,7 @@ export function probesProblems(
       });
       continue;
     }
-    const program = probe.command?.[0];
-    if (program !== undefined && program.trim() === '') {
-      problems.push({
-        code: 'config/invalid',
-        path: [...at, which, 'command', 0],
-        message: `is ${JSON.stringify(program)}: a command check runs its first item as a program in the container, and none has an empty name, so the check fails every time (a liveness probe restarts the container forever, a readiness probe keeps the pod out of its Services)`,
-        hint: 'write the program first, e.g. [redis-cli, ping], or check by http or tcp',
-      });
-    }
+    problems.push(...programProblem(probe.command, [...at, which, 'command'], PROBE_PROGRAM));
     const check = probe.http ? 'http' : probe.tcp ? 'tcp' : undefined;
     if (!check || !ports) continue;
     const port = probe[check]?.port;

@@ -124,26 +124,43 @@ export const SecretName = (options: SchemaOptions = {}) => SubdomainName('a Secr
 /** Not an IPv4 address: the lookahead of an Ingress host's pattern (a rule's host is a DNS name). */
 const NOT_IPV4 = '(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)';
 /**
+ * No label of more than 63 characters: the API server takes one in an Ingress host (it checks 253 in
+ * all only), but DNS has none (RFC 1035), so no client could reach the host and no certificate names it.
+ */
+const LABELS_OF_63 = '(?!.*[^.]{64})';
+/**
  * The host of an Ingress rule: a DNS subdomain (DNS_SUBDOMAIN_PATTERN) that is not an IPv4 address,
- * which the API server refuses in a rule. `dotted`: of two labels at least (demoapp.example.com, not
- * a bare `localhost`); `wildcard`: may start with `*.` (`*.example.com`), before those labels.
+ * which the API server refuses in a rule, of labels of 63 characters at most. `dotted`: of two labels
+ * at least (demoapp.example.com, not a bare `localhost`); `wildcard`: may start with `*.`
+ * (`*.example.com`), before those labels.
  */
 export function ingressHostPattern(options: { readonly dotted?: boolean; readonly wildcard?: boolean } = {}): string {
   // the subdomain's own '^' dropped, so that the lookaheads and the wildcard come before it; no label holds a '.', so a '.' ahead is a second label
-  return `^${NOT_IPV4}${options.wildcard ? '(\\*\\.)?' : ''}${options.dotted ? '(?=.*\\.)' : ''}${DNS_SUBDOMAIN_PATTERN.slice(1)}`;
+  return `^${NOT_IPV4}${LABELS_OF_63}${options.wildcard ? '(\\*\\.)?' : ''}${options.dotted ? '(?=.*\\.)' : ''}${DNS_SUBDOMAIN_PATTERN.slice(1)}`;
 }
 /**
- * The host of an Ingress (`TlsIngress`'s `host`), as a setting: a DNS name, or a wildcard for one
- * level of subdomains (`*.example.com`), refused at its line otherwise (an empty string, an IP
- * address, `ünïcode.example.com`), where the checks would refuse the Ingress at its field only.
+ * The host of an Ingress rule as a setting (`ingressHostPattern`'s `options`), of at most 253
+ * characters, as the API server takes it; `example` says what it must be in messages (the lengths
+ * are added). Refused at its line otherwise (an empty string, an IP address, `ünïcode.example.com`,
+ * a label of 64 characters), where the checks would refuse the Ingress at its field only.
  */
-export const HostName = (options: SchemaOptions = {}) =>
+export const IngressHost = (
+  example: string,
+  pattern: { readonly dotted?: boolean; readonly wildcard?: boolean },
+  options: SchemaOptions = {},
+) =>
   Type.String({
-    pattern: ingressHostPattern({ dotted: true, wildcard: true }),
+    pattern: ingressHostPattern(pattern),
     maxLength: 253,
-    expected: 'a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address)',
+    expected: `${example} (not an IP address; labels of at most 63 characters, at most 253 in all)`,
     ...options,
   });
+/**
+ * The host of an Ingress (`TlsIngress`'s `host`), as a setting: a DNS name, or a wildcard for one
+ * level of subdomains (`*.example.com`).
+ */
+export const HostName = (options: SchemaOptions = {}) =>
+  IngressHost('a host name such as api.example.com, or a wildcard such as *.example.com', { dotted: true, wildcard: true }, options);
 /**
  * A Prefix path of an Ingress: absolute, without '//', '/./', '/../' or '%2F', not ending in '/.'
  * or '/..', without spaces.

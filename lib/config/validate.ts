@@ -13,6 +13,7 @@ import { detectSecretOrEncoded, isSecretKey, maskValue } from '../model/secret-r
 import { compileValidator } from '../model/validator-code.js';
 import { lowercaseName } from '../model/image.js';
 import { ownEntry } from '../model/object.js';
+import { carelessQuantity } from '../model/quantity.js';
 import { yaml11Boolean } from '../model/yaml11.js';
 import { IMAGE_PATTERNS } from './types.js';
 
@@ -291,6 +292,10 @@ function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: stri
   )
     return undefined;
   const key = path[path.length - 1];
+  // `cpu: 500` quoted is 500 cores, which the next load warns of: the quantity meant is the fix, said at once
+  const careless = typeof key === 'string' ? carelessQuantity(key, written) : undefined;
+  if (careless?.meant)
+    return `write ${String(key)}: ${careless.meant} (quoted as it is, "${shorten(written)}" is ${careless.amount}: ${careless.why})`;
   return `${say} ${typeof key === 'string' && detectSecretOrEncoded(key) === undefined ? `${shorten(key)}: ` : ''}${JSON.stringify(shorten(written))}`;
 }
 

@@ -60,6 +60,44 @@ export const Resources = (who: string) =>
 export type ResourcesSettings = Static<ReturnType<typeof Resources>>;
 
 /**
+ * More pods than this is no app's by intent: Kubernetes is tested to 150,000 pods in a cluster, at
+ * most 110 a node, so a thousand of one app is a cluster of its own, and a number past it lost a
+ * decimal point or was a port.
+ */
+export const MOST_LIKELY_REPLICAS = 1000;
+
+/**
+ * Warnings of a Deployment's `replicas` at `at` that the schema takes and are surely not meant: more
+ * than MOST_LIKELY_REPLICAS; and 0 while something sends the app traffic (`routed`, e.g. 'its
+ * Ingress'), which then answers every request with an error: it has no pod (a stopped app is one
+ * without that route).
+ */
+export function replicasProblems(replicas: number | undefined, at: readonly (string | number)[], routed?: string): PathProblem[] {
+  if (replicas === undefined) return [];
+  if (replicas > MOST_LIKELY_REPLICAS)
+    return [
+      {
+        code: 'config/replicas',
+        severity: 'warning',
+        path: [...at],
+        message: `is ${replicas} pods, more than any one app is likely to run (Kubernetes is tested to 150,000 pods in a cluster, 110 a node): the scheduler would try to place them all`,
+        hint: `write the number of pods meant, at most ${MOST_LIKELY_REPLICAS} unless the cluster was built for more`,
+      },
+    ];
+  if (replicas === 0 && routed)
+    return [
+      {
+        code: 'config/replicas',
+        severity: 'warning',
+        path: [...at],
+        message: `is 0: the app runs no pods, and ${routed} still sends it requests, each answered with an error (503 from an ingress controller)`,
+        hint: `give it 1 or more; to stop the app on purpose, remove ${routed} too`,
+      },
+    ];
+  return [];
+}
+
+/**
  * The problems of a `Resources` setting at `at` (relative to the app's settings, as a stack's refine
  * step gives paths), each placed at its quantity's line and column: a request above its limit, which
  * the API server refuses (an error), and warnings for the cpu and memory quantities that are valid

@@ -121,6 +121,16 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row('config/invalid', 'Setting has an invalid value', 'The stack refused a value the schema allows; the message says why.'),
   row(
+    'config/replicas',
+    'A number of pods surely not meant',
+    'More pods than one app is likely to run, or none while an Ingress still routes to the app: write the number meant.',
+  ),
+  row(
+    'config/command-line',
+    'A whole command line in one item of a command',
+    "The container runtime runs a command's first item as one program, with no shell: give each word its own item, or run the line through [sh, -c, ...].",
+  ),
+  row(
     'config/unknown-port',
     'A port the app does not declare',
     "Name one of the app's ports: (an Ingress's port, a probe's port by name).",

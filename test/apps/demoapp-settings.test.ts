@@ -376,3 +376,17 @@ describe('the backup container', () => {
     ]);
   });
 });
+
+describe("demoapp's replicas", () => {
+  it('warns, at replicas, of none while its ingress routes to it, and of more pods than one app is likely to run', () => {
+    const stage = (replicas: number, ingress = true) =>
+      `apps:\n  demoapp:\n    image: demoapp:1\n    replicas: ${replicas}\n${ingress ? '    ingress: { host: demoapp.example.com, tlsSecret: t }\n' : ''}` +
+      '    database:\n      storage: 1Gi\n      backup: { schedule: "0 3 * * *", storage: 1Gi }\n';
+    expect(stageWarnings(stage(0))).toEqual([
+      'environments/x.yaml:4:15: warning: apps.demoapp.replicas is 0: the app runs no pods, and its ingress still sends it requests, each answered with an error (503 from an ingress controller)\n' +
+        '  hint: give it 1 or more; to stop the app on purpose, remove its ingress too',
+    ]);
+    expect(stageWarnings(stage(5000, false))[0]).toContain('apps.demoapp.replicas is 5000 pods, more than any one app is likely to run');
+    expect(stageWarnings(stage(0, false))).toEqual([]);
+  });
+});

@@ -90,6 +90,17 @@ describe("a stack's own probes (Probe, probesProblems of lib/config/workload.ts)
     expect(problems('{ command: [redis-cli, ""] }')).toEqual([]);
   });
 
+  it('warn of a whole command line in one item of a command check, at it: the kubelet finds no program of that name', () => {
+    const stage = ['apps:', '  probed:', '    image: team/kv:1', '    probes: { readiness: { command: ["redis-cli ping"] } }', ''].join(
+      '\n',
+    );
+    expect(problems('{ command: ["redis-cli ping"] }')).toEqual([]);
+    expect(loader.load(stage, 'environments/x.yaml').warnings.map(formatProblem)).toEqual([
+      "environments/x.yaml:4:38: warning: apps.probed.probes.readiness.command[0] is a whole command line of 2 words in one item ('redis-cli' first): the kubelet runs the first item as one program, with no shell to split it, so it looks for a file of that whole name and finds none (the check fails every time: a liveness probe restarts the container forever, a readiness probe keeps the pod out of its Services, no such file or directory)\n" +
+        '  hint: give each word its own item, [redis-cli, ...], or run it through a shell, [sh, -c, "<the command line>"]; a program whose own path holds a space may stay as it is',
+    ]);
+  });
+
   it("refuse a port name the container does not have, at the probe's port, given the container's ports", () => {
     expect(problems('{ tcp: { port: redis } }')).toEqual([
       // the stack names its one port: the fix is that name, not a port named under `port` (a number)

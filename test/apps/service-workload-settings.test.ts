@@ -182,7 +182,69 @@ describe('the commands of a service and a cron job', () => {
     expect(problems(cronStage(['command: [""]']))).toEqual([`environments/x.yaml:6:15: ${empty('apps.nightly.command[0]', '""')}`]);
   });
 
+  it('warns, at its line, of a whole command line in one item, in every command of the app, a step, a sidecar, preStop and a cron job, saying only its program (the rest may hold a value)', () => {
+    const line = (
+      what: string,
+      words: number,
+      first: string,
+      runner = 'the container runtime starts',
+      fails = 'the container fails at every start',
+    ) =>
+      `warning: ${what} is a whole command line of ${words} words in one item ('${first}' first): ${runner} the first item as one program, with no shell to split it, so it looks for a file of that whole name and finds none (${fails}, no such file or directory)\n` +
+      `  hint: give each word its own item, [${first}, ...], or run it through a shell, [sh, -c, "<the command line>"]; a program whose own path holds a space may stay as it is`;
+    const stage = serviceStage([
+      IMAGE,
+      'command: ["java -jar app.jar --token=s3cr3t"]',
+      'initContainers: [{ name: migrate, command: ["./manage migrate"] }]',
+      'sidecars: [{ name: worker, command: ["python\tworker.py"] }]',
+      'preStop: ["sleep 5"]',
+    ]);
+    const said = warnings(stage);
+    expect(said).toEqual([
+      `environments/x.yaml:5:15: ${line('apps.api.command[0]', 4, 'java')}`,
+      `environments/x.yaml:6:49: ${line('apps.api.initContainers[0].command[0]', 2, './manage')}`,
+      `environments/x.yaml:7:42: ${line('apps.api.sidecars[0].command[0]', 2, 'python')}`,
+      `environments/x.yaml:8:15: ${line('apps.api.preStop[0]', 2, 'sleep', 'the kubelet runs', 'the hook fails before every stop, and the container gets SIGTERM while requests still come')}`,
+    ]);
+    expect(said.join('\n')).not.toContain('s3cr3t');
+    // a warning: the stage loads and renders, in case the program's own path holds a space
+    expect(problems(stage)).toEqual([]);
+    expect(warnings(cronStage(['command: ["/bin/report --since=24h"]']))).toEqual([
+      `environments/x.yaml:6:15: ${line('apps.nightly.command[0]', 2, '/bin/report')}`,
+    ]);
+    expect(warnings(serviceStage([IMAGE, 'command: ["java "]']))[0]).toContain(
+      "warning: apps.api.command[0] is the program 'java' with whitespace around it: the container runtime starts the first item as one program",
+    );
+  });
+
+  it('takes a command line given to a shell, and arguments with spaces, which are arguments', () => {
+    expect(warnings(serviceStage([IMAGE, 'command: [sh, -c, "java -jar app.jar"]', 'args: ["--greeting=hello world"]']))).toEqual([]);
+    expect(warnings(serviceStage([IMAGE, 'command: [java, -jar, app.jar]', 'preStop: [sleep, "5"]']))).toEqual([]);
+  });
+
   it('takes an empty argument after the program, which is one', () => {
     expect(problems(serviceStage([IMAGE, 'command: [/app/server, ""]', 'args: [""]']))).toEqual([]);
+  });
+});
+
+describe('the replicas of a service', () => {
+  it('warns, at replicas, of more pods than one app is likely to run, and of none while its ingress routes to it', () => {
+    expect(warnings(serviceStage([IMAGE, 'replicas: 100000']))).toEqual([
+      'environments/x.yaml:5:15: warning: apps.api.replicas is 100000 pods, more than any one app is likely to run (Kubernetes is tested to 150,000 pods in a cluster, 110 a node): the scheduler would try to place them all\n' +
+        '  hint: write the number of pods meant, at most 1000 unless the cluster was built for more',
+    ]);
+    expect(
+      warnings(
+        serviceStage([IMAGE, 'replicas: 0', 'ports: { http: { port: 8080 } }', 'ingress: { host: api.example.com, tlsSecret: api-tls }']),
+      ),
+    ).toEqual([
+      'environments/x.yaml:5:15: warning: apps.api.replicas is 0: the app runs no pods, and its ingress still sends it requests, each answered with an error (503 from an ingress controller)\n' +
+        '  hint: give it 1 or more; to stop the app on purpose, remove its ingress too',
+    ]);
+  });
+
+  it('takes 0 replicas without an ingress (an app stopped on purpose) and up to 1000', () => {
+    expect(warnings(serviceStage([IMAGE, 'replicas: 0']))).toEqual([]);
+    expect(warnings(serviceStage([IMAGE, 'replicas: 1000']))).toEqual([]);
   });
 });

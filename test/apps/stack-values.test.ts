@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { problems } from '../helpers/stage.js';
+import { problems, serviceStage } from '../helpers/stage.js';
 
 /** The first line of each problem (place and message), without hints. */
 const refused = (text: string) => problems(text).map((p) => p.split('\n')[0]);
@@ -11,7 +11,7 @@ describe('stage settings the API server would refuse are refused at the setting'
         'apps:\n  ingress:\n    host: 10.0.0.1\n    paths:\n      /a//b: { service: x, port: 80 }\n      /e/..: { service: x, port: 80 }\n      /ok: { service: x, port: 80 }\n',
       ),
     ).toEqual([
-      'environments/x.yaml:3:11: apps.ingress.host must be a DNS host name such as pi.example.com (not an IP address) (found "10.0.0.1")',
+      'environments/x.yaml:3:11: apps.ingress.host must be a DNS host name such as pi.example.com (not an IP address; labels of at most 63 characters, at most 253 in all) (found "10.0.0.1")',
       "environments/x.yaml:5:7: apps.ingress.paths: '/a//b' is not a valid name; it must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
       "environments/x.yaml:6:7: apps.ingress.paths: '/e/..' is not a valid name; it must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
     ]);
@@ -24,7 +24,7 @@ describe('stage settings the API server would refuse are refused at the setting'
           '    database:\n      storage: "0"\n      hostPath: /data/../etc\n      backup: { schedule: "0 3 * * *", storage: 0Gi, hostPath: /b/.. }\n',
       ),
     ).toEqual([
-      'environments/x.yaml:5:22: apps.demoapp.ingress.host must be a host name such as demoapp.example.com (not an IP address) (found "1.2.3.4")',
+      'environments/x.yaml:5:22: apps.demoapp.ingress.host must be a host name such as demoapp.example.com (not an IP address; labels of at most 63 characters, at most 253 in all) (found "1.2.3.4")',
       "environments/x.yaml:5:53: apps.demoapp.ingress.paths[0] must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..' (found \"/a//b\")",
       "environments/x.yaml:5:62: apps.demoapp.ingress.paths[1] must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..' (found \"/x/..\")",
       'environments/x.yaml:7:16: apps.demoapp.database.storage must be a Kubernetes quantity above zero such as 2Gi (found "0")',
@@ -72,7 +72,7 @@ describe('stage settings the API server would refuse are refused at the setting'
           '    configMaps: { settings: { LEVEL: ..level } }\n',
       ),
     ).toEqual([
-      'environments/x.yaml:6:22: apps.api.ingress.host must be a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address) (found "10.0.0.1")',
+      'environments/x.yaml:6:22: apps.api.ingress.host must be a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address; labels of at most 63 characters, at most 253 in all) (found "10.0.0.1")',
       "environments/x.yaml:6:54: apps.api.ingress.paths[0] must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..' (found \"/a//b\")",
       'environments/x.yaml:7:40: apps.api.storage.size must be a Kubernetes quantity above zero such as 1Gi (found "0")',
       'environments/x.yaml:7:55: apps.api.storage.hostPath must be an absolute path without \'..\' (found "/srv/../etc")',
@@ -84,6 +84,30 @@ describe('stage settings the API server would refuse are refused at the setting'
     expect(refused('nodes:\n  a..b: {}\n  n-1.lan: {}\napps: {}\n')).toEqual([
       "environments/x.yaml:2:3: nodes: 'a..b' is not a valid name; it must be a host name (labels of lowercase letters, digits and '-', joined by '.') of at most 253 characters",
     ]);
+  });
+
+  describe('a host past the lengths DNS and the API server take is refused at its line, in every stack that takes one', () => {
+    // 254 characters: the API server refuses an Ingress rule's host past 253 ('must be no more than 253 characters')
+    const long = `${Array.from({ length: 4 }, () => 'a'.repeat(62)).join('.')}.io`;
+    // a label of 64 characters: the API server takes it, but no DNS name has one (RFC 1035: 63), so no client reaches the host
+    const wideLabel = `${'b'.repeat(64)}.example.com`;
+    const stages = {
+      ingress: (host: string) => `apps:\n  ingress:\n    host: ${host}\n    paths:\n      /: { service: x, port: 80 }\n`,
+      demoapp: (host: string) =>
+        `apps:\n  demoapp:\n    image: demoapp:1\n    replicas: 1\n    ingress: { host: ${host}, tlsSecret: t }\n` +
+        '    database:\n      storage: 1Gi\n      backup: { schedule: "0 3 * * *", storage: 1Gi }\n',
+      service: (host: string) =>
+        serviceStage(['image: team/api:1', 'ports: { http: { port: 8080 } }', `ingress: { host: ${host}, tlsSecret: t }`]),
+    };
+    it.each(Object.entries(stages))('%s', (_stack, stage) => {
+      expect(long.length).toBe(254);
+      for (const host of [long, wideLabel, `*.${wideLabel}`]) {
+        const found = refused(stage(`"${host}"`));
+        expect(found, host).toHaveLength(1);
+        expect(found[0]).toMatch(/^environments\/x\.yaml:\d+:\d+: apps\.\w+(\.ingress)?\.host must be .*(at most 253 characters|63)/);
+      }
+      expect(refused(stage(`${'c'.repeat(63)}.example.com`))).toEqual([]);
+    });
   });
 
   it('keeps the sizes, hosts and paths the API server takes', () => {

@@ -106,3 +106,19 @@ describe('a quoted number where a number goes', () => {
     ]);
   });
 });
+
+describe('an unquoted number where a quantity goes', () => {
+  it('offers the quantity meant, not the quoted number, when that would be a careless amount (cpu: 500, memory: 128)', () => {
+    expect(problems(serviceStage(['image: team/api:1', 'resources: { requests: { cpu: 500, memory: 128 }, limits: { cpu: 2 } }']))).toEqual(
+      [
+        'environments/x.yaml:5:35: apps.api.resources.requests.cpu must be a Kubernetes quantity such as 250m, 512Mi or 2Gi (found 500)\n' +
+          '  hint: write cpu: 500m (quoted as it is, "500" is 500 CPU cores: no node is likely to have 64 or more)',
+        'environments/x.yaml:5:48: apps.api.resources.requests.memory must be a Kubernetes quantity such as 250m, 512Mi or 2Gi (found 128)\n' +
+          '  hint: write memory: 128Mi (quoted as it is, "128" is 128 bytes: no container runs in less than 4Mi)',
+        // two cores is a likely amount: quoting it is the fix
+        'environments/x.yaml:5:70: apps.api.resources.limits.cpu must be a Kubernetes quantity such as 250m, 512Mi or 2Gi (found 2)\n' +
+          '  hint: quote it: cpu: "2"',
+      ],
+    );
+  });
+});

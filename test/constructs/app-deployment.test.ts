@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AppDeployment, RESTRICTED_CONTAINER, toProbe, type AppDeploymentProps } from '../../lib/constructs/app-deployment.js';
+import { RESTRICTED_CONTAINER } from '../../lib/constructs/app-container.js';
+import { AppDeployment, type AppDeploymentProps } from '../../lib/constructs/app-deployment.js';
 
 const base: AppDeploymentProps = { name: 'demoapp', image: 'demoapp:1.1', version: '1.1', selector: { name: 'demoapp' }, port: 8080 };
 const synth = (props: Partial<AppDeploymentProps> = {}) => {
@@ -87,33 +88,5 @@ describe('AppDeployment', () => {
     expect(spec.terminationGracePeriodSeconds).toBe(45);
     expect(spec.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
     expect(synth().spec.template.spec).not.toHaveProperty('imagePullSecrets');
-  });
-});
-
-describe('toProbe', () => {
-  it("probes HTTP on the app's port unless the probe names one", () => {
-    expect(toProbe({ http: { path: '/healthz' }, periodSeconds: 5 }, 8080)).toEqual({
-      httpGet: { path: '/healthz', port: { value: 8080 }, scheme: 'HTTP' },
-      exec: undefined,
-      initialDelaySeconds: undefined,
-      periodSeconds: 5,
-      timeoutSeconds: undefined,
-      failureThreshold: undefined,
-    });
-    expect((toProbe({ http: { path: '/m', port: 9090 } }, 8080).httpGet!.port as any).value).toBe(9090);
-  });
-
-  it('connects over TCP, to the app port or to a port by number or name', () => {
-    expect(toProbe({ tcp: {} }, 5432).tcpSocket).toEqual({ port: { value: 5432 } });
-    expect(toProbe({ tcp: { port: 'pg' } }, 5432).tcpSocket).toEqual({ port: { value: 'pg' } });
-    expect(toProbe({ http: { path: '/ready', port: 'admin' } }, 8080).httpGet).toEqual({
-      path: '/ready',
-      port: { value: 'admin' },
-      scheme: 'HTTP',
-    });
-  });
-
-  it('runs a command', () => {
-    expect(toProbe({ command: ['cat', '/tmp/healthy'] }, 8080).exec).toEqual({ command: ['cat', '/tmp/healthy'] });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RESTRICTED_CONTAINER } from '../../lib/constructs/app-deployment.js';
+import { RESTRICTED_CONTAINER } from '../../lib/constructs/app-container.js';
 import { CLAIM_GROUP, oneContainerPod, orUndefined } from '../../lib/constructs/one-container-pod.js';
 import type { k8s } from '../../lib/k8s.js';
 

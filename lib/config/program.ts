@@ -1,0 +1,84 @@
+/*
+ * The program of a command setting (a container's `command`, a step's, a sidecar's, a `preStop`
+ * hook, a probe's `command`): its first item, which the container runtime (or the kubelet, for a
+ * probe) runs as it is, with no shell. The API server takes any string there.
+ */
+import type { PathProblem } from '../errors.js';
+
+/** Whitespace inside a program's name: no shell splits it, so the runtime looks for a file of that whole name. */
+const WHITESPACE = /\s/;
+
+/** What runs a command's program and what breaks when it cannot start, for the messages. */
+export interface ProgramUse {
+  /** What runs it, e.g. 'the container runtime starts'. */
+  readonly runner: string;
+  /** What follows when it cannot start, e.g. 'the container fails at every start'. */
+  readonly fails: string;
+  /** What to do about an empty program. */
+  readonly blankHint: string;
+  /** Why an empty program breaks it, after `is ""`. */
+  readonly empty: string;
+}
+
+/** A container's command (the app's, a step's, a sidecar's): the runtime starts its program. */
+export const CONTAINER_PROGRAM: ProgramUse = {
+  runner: 'the container runtime starts',
+  fails: 'the container fails at every start',
+  blankHint: "write the program it runs first, e.g. [/app/server, --port=8080], or leave it out to run the image's entrypoint",
+  empty:
+    'the program the container runs comes first, and the container runtime starts no program of an empty name (the API server takes it; the container fails at every start, executable file not found)',
+};
+
+/** A preStop hook: the kubelet runs it before it stops the container (its empty program is said as a container's). */
+export const PRESTOP_PROGRAM: ProgramUse = {
+  ...CONTAINER_PROGRAM,
+  runner: 'the kubelet runs',
+  fails: 'the hook fails before every stop, and the container gets SIGTERM while requests still come',
+};
+
+/** A probe's command check: the kubelet runs it in the container at every check. */
+export const PROBE_PROGRAM: ProgramUse = {
+  runner: 'the kubelet runs',
+  fails: 'the check fails every time: a liveness probe restarts the container forever, a readiness probe keeps the pod out of its Services',
+  blankHint: 'write the program first, e.g. [redis-cli, ping], or check by http or tcp',
+  empty:
+    'a command check runs its first item as a program in the container, and none has an empty name, so the check fails every time (a liveness probe restarts the container forever, a readiness probe keeps the pod out of its Services)',
+};
+
+/**
+ * The problem of a command's program (its first item) at `path`, if any: empty or blank, an error
+ * (no program has an empty name); or a whole command line in one item (`["java -jar app.jar"]`), a
+ * warning, since the runtime looks for a program named `java -jar app.jar` and finds none ("no such
+ * file or directory"), though a program whose own path holds a space can exist (rare in images,
+ * which is why it is not refused). Only the program's first word is said: the rest of a command
+ * line may hold a value that must not be printed back.
+ */
+export function programProblem(command: readonly string[] | undefined, path: readonly (string | number)[], use: ProgramUse): PathProblem[] {
+  const program = command?.[0];
+  if (program === undefined) return [];
+  if (program.trim() === '') {
+    return [
+      {
+        code: 'config/invalid',
+        path: [...path, 0],
+        message: `is ${JSON.stringify(program)}: ${use.empty}`,
+        hint: use.blankHint,
+      },
+    ];
+  }
+  if (!WHITESPACE.test(program)) return [];
+  const words = program.trim().split(/\s+/);
+  const first = words[0] ?? '';
+  const whole = words.length > 1;
+  return [
+    {
+      code: 'config/command-line',
+      severity: 'warning',
+      path: [...path, 0],
+      message: `is ${whole ? `a whole command line of ${words.length} words in one item ('${first}' first)` : `the program '${first}' with whitespace around it`}: ${use.runner} the first item as one program, with no shell to split it, so it looks for a file of that whole name and finds none (${use.fails}, no such file or directory)`,
+      hint: whole
+        ? `give each word its own item, [${first}, ...], or run it through a shell, [sh, -c, "<the command line>"]; a program whose own path holds a space may stay as it is`
+        : `write it without the whitespace, [${first}]`,
+    },
+  ];
+}
