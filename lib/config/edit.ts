@@ -20,11 +20,12 @@ import {
   type Scalar,
   type YAMLMap,
 } from 'yaml';
-import { ProblemsError, compareProblems, escapeName, type SourceLocation } from '../errors.js';
+import { ProblemsError, compareProblems, type SourceLocation } from '../errors.js';
 import { capProblems } from '../model/limits.js';
 import { readStageDocument } from './read-stage.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
-import { escapeInvisible, hasInvisible } from '../model/invisible-characters.js';
+import { hasInvisible } from '../model/invisible-characters.js';
+import { quotedText } from '../model/shown-values.js';
 import { isMergeKey, mergeSources } from '../model/yaml-aliases.js';
 import { aliasProblem, sideEffectProblem } from './edit-problems.js';
 import { insertion, keptText, nodeAt, replacement, written } from './edit-text.js';
@@ -328,9 +329,8 @@ export function formatEdit({ location: l, path, from, fromMerge, how, value, why
 }
 
 /**
- * A value of a stage file where an edit's line shows it: as it is, but in double quotes with its
- * control characters escaped (`escapeName`: `\n`, `\t`, `\x1b`) and those that print as nothing
- * or turn the text around (`escapeInvisible`: `\u202e`, `\u200b`, `\u2028`) when it is empty, has
+ * A value of a stage file where an edit's line shows it: as it is, but as `quotedText` writes it (in
+ * double quotes, `\n`, `\t`, `\x1b`, `\u202e`, as diff's lines show a value) when it is empty, has
  * blanks at an end or holds one (a block scalar's lines, an escape), or would read as another value
  * (`"1.2"`, `a -> b`, `(not set)`), so that each edit stays one
  * line, what it holds shows, and no terminal acts on it: as diff's lines show values (lib/diff/lines.ts).
@@ -339,5 +339,5 @@ export function shownValue(value: string): string {
   // a value in quotes of its own, one holding the arrow between the two values, or the words said of none would read as another
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters to show as escapes
   if (!/^$|^\s|\s$|^"| -> |^\(not set\)$|[\x00-\x1f\x7f-\x9f]/.test(value) && !hasInvisible(value)) return value;
-  return `"${escapeInvisible(escapeName(value)).replaceAll('"', '\\"')}"`;
+  return quotedText(value);
 }

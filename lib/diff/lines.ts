@@ -7,13 +7,10 @@ import { escapeControls, escapeName } from '../errors.js';
 import { escapeInvisible } from '../model/invisible-characters.js';
 import { Hidden } from './hidden-values.js';
 import type { FieldChange, ObjectDiff } from './objects.js';
+import { shownJson } from '../model/shown-values.js';
 
-/**
- * A value as JSON writes it, which escapes C0 but leaves DEL and C1 (`\x9b`, CSI to some terminals) to `escapeControls`
- * and what prints as nothing or turns the text around (`\u202e`, `\u2028`) to `escapeInvisible`, as promote's edit lines do.
- */
-const show = (v: unknown) =>
-  v === undefined ? '(none)' : v instanceof Hidden ? v.text : escapeInvisible(escapeControls(JSON.stringify(keyedValues(v))));
+/** A value as JSON writes it, each string as promote's edit lines quote one (`shownJson`); a hidden one as what it says of itself. */
+const show = (v: unknown) => (v === undefined ? '(none)' : v instanceof Hidden ? v.text : shownJson(keyedValues(v)));
 /** Values inside a change are shown as written, not with the `[name]` keys used for matching. */
 function keyedValues(v: unknown): unknown {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Hidden) return v;

@@ -515,7 +515,7 @@ describe('diffing manifests', () => {
       id: 'ConfigMap qa/web',
       value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'qa' }, data },
     });
-    // JSON.stringify escapes C0 (\x1b as \u001b) but leaves DEL and C1 as they are
+    // JSON.stringify escapes C0 but leaves DEL and C1 as they are; a value is shown by shownJson, which escapes them all
     const text = formatDiff(diffManifests([config({ a: '1' })], [config({ a: '\x9b2J\x7f' })]), { before: 'a', after: 'b' });
     expect(text.split('\n')[1]).toBe('  data.a: "1" -> "\\x9b2J\\x7f"');
     expect(text).not.toMatch(/[\x7f-\x9f]/);
