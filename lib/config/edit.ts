@@ -26,6 +26,7 @@ import { readStageDocument } from './read-stage.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
 import { hasInvisible } from '../model/invisible-characters.js';
 import { quotedText } from '../model/shown-values.js';
+import { textChangeLines } from '../model/text-change.js';
 import { isMergeKey, mergeSources } from '../model/yaml-aliases.js';
 import { aliasProblem, sideEffectProblem } from './edit-problems.js';
 import { insertion, keptText, nodeAt, replacement, written } from './edit-text.js';
@@ -313,7 +314,9 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
 
 /**
  * `environments/qa.yaml:6:12: apps.demoapp.image: demoapp:1 -> demoapp:1.1`, with where a value
- * was merged from or why it is what it is in parentheses; each value as `shownValue` prints it.
+ * was merged from or why it is what it is in parentheses; each value as `shownValue` prints it. A
+ * text of several lines (a block scalar) as the lines that change under the place (`textChangeLines`),
+ * joined by line feeds: the lines a reviewer reads, not the text on one line of `\n`s.
  */
 export function formatEdit({ location: l, path, from, fromMerge, how, value, why }: AppliedEdit): string {
   const place = `${l.file}:${l.line}:${l.column}: ${dotted(path)}: `;
@@ -322,9 +325,21 @@ export function formatEdit({ location: l, path, from, fromMerge, how, value, why
     return how.alias === undefined
       ? `${place}${shown} kept (now written here: it was merged from ${how.source}, which changes)`
       : `${place}${shown} kept (written in place of the alias *${how.alias} of ${how.source}, which changes)`;
-  const old = from === undefined ? '(not set)' : shownValue(from);
-  const before = from !== undefined && fromMerge && fromMerge !== how?.source ? `${old} (merged from ${fromMerge})` : old;
+  const mergedBefore = from !== undefined && fromMerge && fromMerge !== how?.source ? fromMerge : undefined;
   const notes = [...(how ? [`merged from ${how.source}`] : []), ...(why ? [why] : [])];
+  // a block scalar's text (a config file of several lines) as the lines that change, as diff shows a ConfigMap's
+  const text =
+    from === undefined
+      ? undefined
+      : textChangeLines(
+          `${l.file}:${l.line}:${l.column}: ${dotted(path)}`,
+          from,
+          value,
+          [...(mergedBefore ? [`was merged from ${mergedBefore}`] : []), ...notes].join('; ') || undefined,
+        );
+  if (text) return text.join('\n');
+  const old = from === undefined ? '(not set)' : shownValue(from);
+  const before = mergedBefore ? `${old} (merged from ${mergedBefore})` : old;
   return `${place}${before} -> ${shown}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
