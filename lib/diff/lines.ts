@@ -27,7 +27,10 @@ function keyedValues(v: unknown): unknown {
  */
 function changeLines(f: FieldChange): string[] {
   const { from, to } = f;
-  const text = typeof from === 'string' && typeof to === 'string' ? textChangeLines(escapeName(f.path), from, to) : undefined;
+  const text =
+    (typeof from === 'string' || from === undefined) && (typeof to === 'string' || to === undefined)
+      ? textChangeLines(escapeName(f.path), from, to)
+      : undefined;
   return text ?? [`${escapeName(f.path)}: ${show(from)} -> ${show(to)}${f.note ? `, ${f.note}` : ''}`];
 }
 

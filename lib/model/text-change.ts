@@ -21,13 +21,20 @@ function finalNewline(from: string, to: string): string {
  * scalar of a stage file) as lines: the lines that differ, from the first to the last, as a line
  * diff reads (`- ` before, `+ ` after, at most MAX_TEXT_LINES of each), under
  * `<head>: a text of 9 lines -> 8 lines, from line 5:` (`head` as given: a path, escaped by the
- * caller), with `note` after the counts; undefined when neither text holds a line feed.
+ * caller), with `note` after the counts; a text added or removed (`from` or `to` undefined) as
+ * `<head>: (none) -> a text of 25 lines:` and its lines; undefined when neither text holds a line feed.
  */
-export function textChangeLines(head: string, from: string, to: string, note?: string): string[] | undefined {
-  if (!(from.includes('\n') || to.includes('\n'))) return undefined;
+export function textChangeLines(head: string, from: string | undefined, to: string | undefined, note?: string): string[] | undefined {
+  if (!(from?.includes('\n') || to?.includes('\n'))) return undefined;
+  const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
+  // a text added or removed as a field (a config file under a new key): its lines, not one line of \n's
+  if (from === undefined || to === undefined) {
+    const text = textLines((from ?? to)!);
+    const [was, now] = from === undefined ? ['(none)', `a text of ${lines(text.length)}`] : [`a text of ${lines(text.length)}`, '(none)'];
+    return [`${head}: ${was} -> ${now}${note ? `, ${note}` : ''}:`, ...side(from === undefined ? '+' : '-', text)];
+  }
   const [a, b] = [textLines(from), textLines(to)];
   const said = note ? `, ${note}` : '';
-  const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
   // the lines alike, the texts differ by their final newline alone; else it is said beside the lines that differ
   const newline = finalNewline(from, to);
   if (a.length === b.length && a.every((l, i) => l === b[i])) return [`${head}: a text of ${lines(a.length)}, ${newline}${said}`];
@@ -39,15 +46,19 @@ export function textChangeLines(head: string, from: string, to: string, note?: s
   let end = 0;
   while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
   const [old, now] = [a.slice(start, a.length - end), b.slice(start, b.length - end)];
-  const side = (mark: string, text: readonly string[]) => [
-    // an empty line said, as a blank after the mark reads as nothing
-    ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${l === '' ? '(an empty line)' : escapeInvisible(escapeControls(l))}`),
-    ...(text.length > MAX_TEXT_LINES ? [`  ${mark} ... and ${text.length - MAX_TEXT_LINES} more lines`] : []),
-  ];
   return [
     `${head}: a text of ${lines(a.length)} -> ${lines(b.length)}, ${newline ? `${newline}, ` : ''}${note ? `${note}, ` : ''}from line ${start + 1}:`,
     ...side('-', old),
     ...side('+', now),
+  ];
+}
+
+/** Lines of one side of a text's change, each after its mark (`- `, `+ `), at most MAX_TEXT_LINES: then how many more. */
+function side(mark: string, text: readonly string[]): string[] {
+  return [
+    // an empty line said, as a blank after the mark reads as nothing
+    ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${l === '' ? '(an empty line)' : escapeInvisible(escapeControls(l))}`),
+    ...(text.length > MAX_TEXT_LINES ? [`  ${mark} ... and ${text.length - MAX_TEXT_LINES} more lines`] : []),
   ];
 }
 
