@@ -24,8 +24,7 @@ import { ProblemsError, compareProblems, type SourceLocation } from '../errors.j
 import { capProblems } from '../model/limits.js';
 import { readStageDocument } from './read-stage.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
-import { hasInvisible } from '../model/invisible-characters.js';
-import { quotedText } from '../model/shown-values.js';
+import { shownValue } from '../model/shown-values.js';
 import { textChangeLines } from '../model/text-change.js';
 import { isMergeKey, mergeSources } from '../model/yaml-aliases.js';
 import { aliasProblem, sideEffectProblem } from './edit-problems.js';
@@ -42,6 +41,9 @@ import {
   writtenPaths,
   type SideEffect,
 } from './merges.js';
+
+/** Edit lines show values as every command does (lib/model/shown-values.ts). */
+export { shownValue };
 
 /** A value to write at a path of keys from the top of the file, e.g. `['apps', 'demoapp', 'image']`. */
 export interface ValueEdit {
@@ -341,18 +343,4 @@ export function formatEdit({ location: l, path, from, fromMerge, how, value, why
   const old = from === undefined ? '(not set)' : shownValue(from);
   const before = mergedBefore ? `${old} (merged from ${mergedBefore})` : old;
   return `${place}${before} -> ${shown}${notes.length ? ` (${notes.join('; ')})` : ''}`;
-}
-
-/**
- * A value of a stage file where an edit's line shows it: as it is, but as `quotedText` writes it (in
- * double quotes, `\n`, `\t`, `\x1b`, `\u202e`, as diff's lines show a value) when it is empty, has
- * blanks at an end or holds one (a block scalar's lines, an escape), or would read as another value
- * (`"1.2"`, `a -> b`, `(not set)`), so that each edit stays one
- * line, what it holds shows, and no terminal acts on it: as diff's lines show values (lib/diff/lines.ts).
- */
-export function shownValue(value: string): string {
-  // a value in quotes of its own, one holding the arrow between the two values, or the words said of none would read as another
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters to show as escapes
-  if (!/^$|^\s|\s$|^"| -> |^\(not set\)$|[\x00-\x1f\x7f-\x9f]/.test(value) && !hasInvisible(value)) return value;
-  return quotedText(value);
 }
