@@ -5,6 +5,7 @@
  */
 import type { Problem, SourceLocation } from './errors.js';
 import { didYouMean } from './model/did-you-mean.js';
+import { andList } from './model/limits.js';
 
 /**
  * The promotion order, as data: for each stage that declares `promotion: { from: <stage> }` in its
@@ -112,7 +113,11 @@ export function formatOrder(order: PromotionOrder): string {
 export function orderProblem(from: string, to: string, order: PromotionOrder): Problem | undefined {
   if (order.get(to) === from) return undefined;
   const inOrder = (s: string) => order.has(s) || [...order.values()].includes(s);
-  const where = (s: string) => (inOrder(s) ? '' : ` ('${s}' is not in the promotion order)`);
+  // the stages outside the order said in one remark, not one each end to end
+  const outside = [from, to].filter((s) => !inOrder(s));
+  const where = outside.length
+    ? ` (${andList(outside.map((s) => `'${s}'`))} ${outside.length === 1 ? 'is' : 'are'} not in the promotion order)`
+    : '';
   const after = [...order]
     .filter(([, f]) => f === from)
     .map(([s]) => s)
@@ -121,7 +126,7 @@ export function orderProblem(from: string, to: string, order: PromotionOrder): P
   const source = order.get(to);
   return {
     code: 'promote/order',
-    message: `releases move ${formatOrder(order)}, so ${from} is not promoted to ${to}${where(from)}${where(to)}${next}`,
+    message: `releases move ${formatOrder(order)}, so ${from} is not promoted to ${to}${where}${next}`,
     // a stage joins the order by naming its source: a new stage is the first one promoted to
     hint:
       source === undefined

@@ -21,6 +21,7 @@ import { placeOf } from './setting-places.js';
 import { FORCE_ANNOTATION, type Recreation } from './delivery/recreated.js';
 import { recreate } from './selector-changes.js';
 import { DIST_DIR } from './synth/disk.js';
+import { shownJson, shownValue } from './model/shown-values.js';
 
 /**
  * A change the API server refuses, at the setting that gave the new value when there is one, else
@@ -39,7 +40,7 @@ export function refused(
   recreation: Recreation | undefined,
 ): Problem {
   const engine = delivery?.engine;
-  const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' && v !== '' ? v : JSON.stringify(v));
+  const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? shownValue(v) : shownJson(v));
   const code = 'output/immutable-field';
   // a Secret's values are never shown, nor looked for among the settings
   const secret = now.kind === 'Secret';

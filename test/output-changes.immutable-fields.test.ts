@@ -38,6 +38,15 @@ describe('fields the API server will not change', () => {
     );
   });
 
+  it('says a value that holds what turns text around, or blanks at its end, quoted and escaped, as diff and promote show values', () => {
+    // was: 'changes from fast to fast<U+202E> 1 \x1b, which ...': the override turned the rest of the line around, the blank at the end unseen
+    const edited = OBJECTS.replace('mode: fast', 'mode: "fast\\u202e 1 \\x1b "');
+    const [warning] = changes(MANIFESTS, MANIFESTS, { objects: edited });
+    expect(warning).toContain('data.mode changes from fast to "fast\\u202e 1 \\x1b ", which the API server refuses');
+    expect(warning).not.toContain('\u202e');
+    expect(warning).not.toContain('\x1b');
+  });
+
   it('warns about each immutable field of included manifests, at the field in its file', () => {
     const edited = OBJECTS.replace('serviceName: db', 'serviceName: db2')
       .replace('10.96.0.50', '10.96.0.51')

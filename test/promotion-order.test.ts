@@ -25,6 +25,10 @@ describe('the promotion order', () => {
     expect(orderProblem('lab', 'qa', order)?.message).toBe(
       "releases move dev -> test -> qa -> production, so lab is not promoted to qa ('lab' is not in the promotion order)",
     );
+    // was: "... ('lab' is not in the promotion order) ('onprem' is not in the promotion order)", two remarks end to end
+    expect(orderProblem('lab', 'onprem', order)?.message).toBe(
+      "releases move dev -> test -> qa -> production, so lab is not promoted to onprem ('lab' and 'onprem' are not in the promotion order)",
+    );
   });
 
   it('tells how the target joins the order when it declares no promotion.from, and where its releases come from when it does', () => {

@@ -7,7 +7,8 @@
  * directly) hand it to the process, which then ends once its output has drained (./process.ts).
  */
 import { accessSync, constants } from 'node:fs';
-import { ExitCode, ProblemsError } from '../errors.js';
+import { ExitCode, ProblemsError, escapeName } from '../errors.js';
+import { escapeInvisible } from '../model/invisible-characters.js';
 import { COMPILER_VERSION } from '../compile.js';
 import { fsProblem, isFsError } from '../fs-problems.js';
 import { releaseHeldLocks } from './lock.js';
@@ -175,7 +176,7 @@ export function progress(io: Io, delayMs = 1000): Progress {
   return {
     update(text) {
       if (!readsEscapes(io) || now() - start < delayMs) return;
-      io.stderr.write(`\r\x1b[2K${text}`);
+      io.stderr.write(`\r\x1b[2K${progressLine(text, io.stderr.columns)}`);
       shown = true;
     },
     during(work) {
@@ -186,6 +187,30 @@ export function progress(io: Io, delayMs = 1000): Progress {
       }
     },
   };
+}
+
+/** Characters a terminal shows two columns wide: the East Asian wide and full-width ones, and the emoji. */
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+/** Characters a terminal draws over the one before them (combining marks), in no column of their own. */
+const COMBINING = /[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\ufe20-\ufe2f]/u;
+const columnsOf = (c: string): number => (COMBINING.test(c) ? 0 : WIDE.test(c) ? 2 : 1);
+
+/**
+ * `text` as the progress line shows it: each control character as a name's escape (a file's name
+ * may hold ESC), and cut with `…` to fit a terminal `columns` wide (less one: some terminals wrap at
+ * once on the last column), since a line that wraps is cleared only on its last row, leaving a row
+ * above at every update. Undefined `columns` (a width not known): as it is.
+ */
+export function progressLine(text: string, columns: number | undefined): string {
+  const shown = escapeInvisible(escapeName(text));
+  const chars = [...shown];
+  const widths = chars.map(columnsOf);
+  const room = (columns ?? 0) - 1;
+  if (columns === undefined || room < 1 || widths.reduce((a, b) => a + b, 0) <= room) return shown;
+  let cut = '';
+  for (let i = 0, used = 0; i < chars.length && used + widths[i] <= room - 1; used += widths[i++]) cut += chars[i];
+  return `${cut}…`;
 }
 
 export interface Progress {

@@ -258,24 +258,66 @@ function npmWordsWithout(
 ): { readonly before: readonly string[]; readonly after: readonly string[]; readonly given: ReadonlySet<string> } | undefined {
   const args = npmArgs(env);
   if (args === undefined) return undefined;
+  // the value npm wrote after the option, one of those it kept ('' or true for none)
+  const words = npmWords(
+    args,
+    taken.map((t) => ({
+      name: t.option,
+      values: t.none === undefined ? t.given.map((g) => g.slice(`--${t.option}=`.length)) : ['', 'true', 'false'],
+    })),
+  );
+  return {
+    before: words.before.filter((w) => w.option === undefined).flatMap((w) => w.words),
+    after: words.after,
+    given: new Set(words.before.flatMap((w) => (w.option ? [w.option.name] : []))),
+  };
+}
+
+/** An option of npm's to find in its log's words: its name (`stage`, `cache`), and the values its log may write as the word after it. */
+export interface NpmOption {
+  readonly name: string;
+  readonly values: readonly string[];
+}
+
+/**
+ * One of npm's words before `--` (with the value npm wrote after it: `--stage qa`), and the option of
+ * those asked for that it gives: negated (`--no-stage`, `--no-cache`), and its value (`--stage=qa`,
+ * `--stage qa`, `--no-cache false`; undefined when none was written).
+ */
+export interface NpmWord {
+  readonly words: readonly string[];
+  readonly option?: { readonly name: string; readonly negated: boolean; readonly value: string | undefined };
+}
+
+/**
+ * npm's words of its log's argv (`args`), those before `--` each with the option of `options` it gives,
+ * as npm reads them: `--<name>`, `--no-<name>` (negated), `--<name>=<value>`, `--<name> <value>` when the
+ * next word is one of the option's `values` (npm writes `--no-cache=false` as `--no-cache false`); a
+ * name's underscores are its dashes (npm reads --pod_security as --pod-security, and its log writes the
+ * word as given), but not in `no-` (`--no_cache` is an option of its own to npm, no_cache). Pure.
+ */
+export function npmWords(
+  args: readonly string[],
+  options: readonly NpmOption[],
+): { readonly before: readonly NpmWord[]; readonly after: readonly string[] } {
   const end = args.indexOf('--');
-  const before = end === -1 ? args : args.slice(0, end);
-  const kept: string[] = [];
-  const given = new Set<string>();
-  for (let i = 0; i < before.length; i++) {
-    // npm reads --pod_security as --pod-security (both npm_config_pod_security), and its log writes the word as given
-    const word = before[i].replace(/^--[^=]*/, (name) => name.replaceAll('_', '-'));
-    const t = taken.find((t) => word === `--${t.option}` || word === `--no-${t.option}` || word.startsWith(`--${t.option}=`));
-    if (t === undefined) {
-      kept.push(before[i]);
+  const words = end === -1 ? args : args.slice(0, end);
+  const before: NpmWord[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const parts = /^--(no-)?([^=]+)(?:=(.*))?$/s.exec(words[i]);
+    const name = parts?.[2].replaceAll('_', '-');
+    const option = options.find((o) => o.name === name);
+    if (parts === null || option === undefined) {
+      before.push({ words: [words[i]] });
       continue;
     }
-    given.add(t.option);
-    // the value npm wrote after the option, one of those it kept ('' or true for none)
-    const values = t.none === undefined ? t.given.map((g) => g.slice(`--${t.option}=`.length)) : ['', 'true', 'false'];
-    if (word === `--${t.option}` && i + 1 < before.length && values.includes(before[i + 1])) i++;
+    const next = parts[3] === undefined && i + 1 < words.length && option.values.includes(words[i + 1]) ? words[i + 1] : undefined;
+    before.push({
+      words: next === undefined ? [words[i]] : [words[i], words[++i]],
+      option: { name: option.name, negated: parts[1] !== undefined, value: parts[3] ?? next },
+    });
   }
-  return { before: kept, after: end === -1 ? [] : args.slice(end + 1), given };
+  return { before, after: end === -1 ? [] : args.slice(end + 1) };
 }
 
 /**
@@ -303,11 +345,10 @@ function npmNoCacheArguments(
   if (env.npm_lifecycle_event !== command) return undefined;
   const args = npmArgs(env);
   if (args === undefined) return undefined;
-  const end = args.indexOf('--');
-  const before = end === -1 ? args : args.slice(0, end);
-  // npm writes --no-cache=false (the cache on) as --no-cache false, and --no-cache=true as --no-cache true
-  const at = before.indexOf('--no-cache');
-  if (at === -1 || before[at + 1] === 'false') return undefined;
-  const taken = before[at + 1] === 'true' ? 2 : 1;
-  return { before: [...before.slice(0, at), ...before.slice(at + taken)], after: end === -1 ? [] : args.slice(end + 1) };
+  // npm writes --no-cache=false (the cache on) as --no-cache false, and --no-cache=true as --no-cache true; the last one counts
+  const words = npmWords(args, [{ name: 'cache', values: ['true', 'false'] }]);
+  const noCache = (w: NpmWord) => w.option?.negated === true;
+  const last = words.before.filter(noCache).at(-1)?.option;
+  if (last === undefined || last.value === 'false') return undefined;
+  return { before: words.before.filter((w) => !noCache(w)).flatMap((w) => w.words), after: words.after };
 }

@@ -15,6 +15,8 @@ export interface Writer {
   readonly isTTY?: boolean;
   /** Closed when the process started (`>&-`): what is written is lost (`closedAtStart`). */
   readonly closed?: boolean;
+  /** A terminal's width in columns, as it is now (a window resized meanwhile): the progress line fits it. @default - not known */
+  readonly columns?: number;
 }
 
 /** Where a command reads its standard input (`npm run check -- -`). */
@@ -101,7 +103,13 @@ export function processIo(): Io {
     cwd: process.cwd(),
     env: process.env,
     stdout: { write: writer(process.stdout, 1), isTTY: process.stdout.isTTY === true, closed: !process.stdout.isTTY && closedAtStart(1) },
-    stderr: { write: writer(process.stderr, 2), isTTY: process.stderr.isTTY === true },
+    stderr: {
+      write: writer(process.stderr, 2),
+      isTTY: process.stderr.isTTY === true,
+      get columns() {
+        return process.stderr.columns;
+      },
+    },
     // file descriptor 0 itself: process.stdin would make a stream of it, and read ahead what it does not need
     stdin: { isTTY: isatty(0), read: (max) => readWhole(0, max) },
   };

@@ -20,11 +20,12 @@ import {
   type Scalar,
   type YAMLMap,
 } from 'yaml';
-import { ProblemsError, compareProblems, escapeName, type SourceLocation } from '../errors.js';
+import { ProblemsError, compareProblems, type SourceLocation } from '../errors.js';
 import { capProblems } from '../model/limits.js';
 import { readStageDocument } from './read-stage.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
-import { escapeInvisible, hasInvisible } from '../model/invisible-characters.js';
+import { shownValue } from '../model/shown-values.js';
+import { textChangeLines } from '../model/text-change.js';
 import { isMergeKey, mergeSources } from '../model/yaml-aliases.js';
 import { aliasProblem, sideEffectProblem } from './edit-problems.js';
 import { insertion, keptText, nodeAt, replacement, written } from './edit-text.js';
@@ -40,6 +41,9 @@ import {
   writtenPaths,
   type SideEffect,
 } from './merges.js';
+
+/** Edit lines show values as every command does (lib/model/shown-values.ts). */
+export { shownValue };
 
 /** A value to write at a path of keys from the top of the file, e.g. `['apps', 'demoapp', 'image']`. */
 export interface ValueEdit {
@@ -312,7 +316,9 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
 
 /**
  * `environments/qa.yaml:6:12: apps.demoapp.image: demoapp:1 -> demoapp:1.1`, with where a value
- * was merged from or why it is what it is in parentheses; each value as `shownValue` prints it.
+ * was merged from or why it is what it is in parentheses; each value as `shownValue` prints it. A
+ * text of several lines (a block scalar) as the lines that change under the place (`textChangeLines`),
+ * joined by line feeds: the lines a reviewer reads, not the text on one line of `\n`s.
  */
 export function formatEdit({ location: l, path, from, fromMerge, how, value, why }: AppliedEdit): string {
   const place = `${l.file}:${l.line}:${l.column}: ${dotted(path)}: `;
@@ -321,23 +327,20 @@ export function formatEdit({ location: l, path, from, fromMerge, how, value, why
     return how.alias === undefined
       ? `${place}${shown} kept (now written here: it was merged from ${how.source}, which changes)`
       : `${place}${shown} kept (written in place of the alias *${how.alias} of ${how.source}, which changes)`;
-  const old = from === undefined ? '(not set)' : shownValue(from);
-  const before = from !== undefined && fromMerge && fromMerge !== how?.source ? `${old} (merged from ${fromMerge})` : old;
+  const mergedBefore = from !== undefined && fromMerge && fromMerge !== how?.source ? fromMerge : undefined;
   const notes = [...(how ? [`merged from ${how.source}`] : []), ...(why ? [why] : [])];
+  // a block scalar's text (a config file of several lines) as the lines that change, as diff shows a ConfigMap's
+  const text =
+    from === undefined
+      ? undefined
+      : textChangeLines(
+          `${l.file}:${l.line}:${l.column}: ${dotted(path)}`,
+          from,
+          value,
+          [...(mergedBefore ? [`was merged from ${mergedBefore}`] : []), ...notes].join('; ') || undefined,
+        );
+  if (text) return text.join('\n');
+  const old = from === undefined ? '(not set)' : shownValue(from);
+  const before = mergedBefore ? `${old} (merged from ${mergedBefore})` : old;
   return `${place}${before} -> ${shown}${notes.length ? ` (${notes.join('; ')})` : ''}`;
-}
-
-/**
- * A value of a stage file where an edit's line shows it: as it is, but in double quotes with its
- * control characters escaped (`escapeName`: `\n`, `\t`, `\x1b`) and those that print as nothing
- * or turn the text around (`escapeInvisible`: `\u202e`, `\u200b`, `\u2028`) when it is empty, has
- * blanks at an end or holds one (a block scalar's lines, an escape), or would read as another value
- * (`"1.2"`, `a -> b`, `(not set)`), so that each edit stays one
- * line, what it holds shows, and no terminal acts on it: as diff's lines show values (lib/diff/lines.ts).
- */
-export function shownValue(value: string): string {
-  // a value in quotes of its own, one holding the arrow between the two values, or the words said of none would read as another
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters to show as escapes
-  if (!/^$|^\s|\s$|^"| -> |^\(not set\)$|[\x00-\x1f\x7f-\x9f]/.test(value) && !hasInvisible(value)) return value;
-  return `"${escapeInvisible(escapeName(value)).replaceAll('"', '\\"')}"`;
 }

@@ -43,7 +43,7 @@ describe('editing a stage file', () => {
     ]);
   });
 
-  it('shows a value of several lines, blanks at its ends or none at all quoted, each edit on one line', () => {
+  it('shows a value with blanks at its ends or none at all quoted, each such edit on one line, and a text of several lines as the lines that change', () => {
     const text = 'apps:\n  demoapp:\n    notes: |\n      line one\n      line two\n    tag: " 1.2 "\n    empty: ""\n';
     const { applied } = editValues(
       text,
@@ -54,11 +54,28 @@ describe('editing a stage file', () => {
       ],
       'environments/p.yaml',
     );
-    // the old value was printed raw: 'line one', 'line two' and ' -> one line' on lines of their own; an escape reached the terminal
+    // the old value was printed raw: 'line one', 'line two' and ' -> one line' on lines of their own; an escape reached the terminal;
+    // then a block of several lines as one line of \n's, which a reviewer of a long block cannot read
     expect(applied.map(formatEdit)).toEqual([
-      'environments/p.yaml:3:12: apps.demoapp.notes: "line one\\nline two\\n" -> one line',
+      'environments/p.yaml:3:12: apps.demoapp.notes: a text of 2 lines -> 1 line, a final newline removed, from line 1:\n  - line one\n  - line two\n  + one line',
       'environments/p.yaml:4:10: apps.demoapp.tag: " 1.2 " -> "a\\tb\\x1b[31m"',
       'environments/p.yaml:5:12: apps.demoapp.empty: "" -> x',
+    ]);
+  });
+
+  it('shows a long block scalar changed in one line as that line, under the place', () => {
+    const config = (port: number) => Array.from({ length: 40 }, (_, i) => (i === 17 ? `listen ${port}` : `setting${i} on`)).join('\n');
+    const block = config(80)
+      .split('\n')
+      .map((l) => `      ${l}`)
+      .join('\n');
+    const text = `apps:\n  demoapp:\n    conf: |\n${block}\n`;
+    const { applied } = editValues(text, [{ path: ['apps', 'demoapp', 'conf'], value: `${config(8080)}\n` }], 'environments/p.yaml');
+    // was one line of 40 settings and 39 \n's on each side of the arrow
+    expect(formatEdit(applied[0]!).split('\n')).toEqual([
+      'environments/p.yaml:3:11: apps.demoapp.conf: a text of 40 lines -> 40 lines, from line 18:',
+      '  - listen 80',
+      '  + listen 8080',
     ]);
   });
 

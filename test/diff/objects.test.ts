@@ -247,6 +247,23 @@ describe('diffing manifests', () => {
     for (const t of [text, added]) for (const s of ['hunter2', 'Tr0ub4dor', token, 'plain', 'other', 'root']) expect(t).not.toContain(s);
   });
 
+  it('shows a text of several lines added or removed as a field (a config file of a new key) by its lines, not as one line of escapes', () => {
+    const config = (data: Record<string, string>): Manifest => ({
+      id: 'ConfigMap qa/web',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'qa' }, data },
+    });
+    const file = `${Array.from({ length: 25 }, (_, i) => `line ${i + 1};`).join('\n')}\n`;
+    const added = formatDiff(diffManifests([config({ a: '1' })], [config({ a: '1', 'nginx.conf': file })]), { before: 'a', after: 'b' });
+    // was: data.nginx.conf: (none) -> "line 1;\nline 2;\n...", all 25 lines on one
+    expect(added.split('\n').slice(1, 4)).toEqual(['  data.nginx.conf: (none) -> a text of 25 lines:', '    + line 1;', '    + line 2;']);
+    expect(added).toContain(`    + line ${MAX_TEXT_LINES};\n    + ... and 5 more lines\n`);
+    const removed = formatDiff(diffManifests([config({ a: '1', 'nginx.conf': file })], [config({ a: '1' })]), { before: 'a', after: 'b' });
+    expect(removed.split('\n').slice(1, 3)).toEqual(['  data.nginx.conf: a text of 25 lines -> (none):', '    - line 1;']);
+    // a value of one line added stays on its line
+    const one = formatDiff(diffManifests([config({ a: '1' })], [config({ a: '1', b: 'x' })]), { before: 'a', after: 'b' });
+    expect(one.split('\n')[1]).toBe('  data.b: (none) -> "x"');
+  });
+
   it('shows a text of several lines (a config file) by the lines that differ, not both texts whole as escapes', () => {
     const config = (file: string): Manifest => ({
       id: 'ConfigMap qa/web',
@@ -515,7 +532,7 @@ describe('diffing manifests', () => {
       id: 'ConfigMap qa/web',
       value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'qa' }, data },
     });
-    // JSON.stringify escapes C0 (\x1b as \u001b) but leaves DEL and C1 as they are
+    // JSON.stringify escapes C0 but leaves DEL and C1 as they are; a value is shown by shownJson, which escapes them all
     const text = formatDiff(diffManifests([config({ a: '1' })], [config({ a: '\x9b2J\x7f' })]), { before: 'a', after: 'b' });
     expect(text.split('\n')[1]).toBe('  data.a: "1" -> "\\x9b2J\\x7f"');
     expect(text).not.toMatch(/[\x7f-\x9f]/);
