@@ -7,7 +7,7 @@
 import { JVM_OPTION } from './secret-flags.js';
 import { ENV_NAME, NAME, PATH, oncePerText, sealedIn } from './secret-shapes.js';
 import { secretSetting } from './secret-setting.js';
-import { namesSecretObject, words } from './secret-names.js';
+import { nameVerdict, namesSecretObject, words } from './secret-names.js';
 import { codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
 import { isDeclaredType, isSecretVariable, joinedPieces, opensTuple } from './code-values.js';
 import { isCommentedExample, isLabel } from './setting-labels.js';
@@ -60,13 +60,22 @@ export function settingOf(m: RegExpExecArray): string | undefined {
   if (annotation !== undefined && !secretSetting(annotation, value)) return undefined;
   // a shell's or Docker Compose's value, its defaults and the text around its references (`${PG_PASSWORD:-...}`, `${PREFIX}-...`)
   if (expandsToSecret(m, name, secretSetting)) return name;
-  // a YAML key under its parent is judged by the name it has with it (`api:`, then `  key: <value>`: `api.key`)
-  // (and said by its own name, as written)
-  const judgedAs = nestedName(m, name, value) ?? name;
-  if (secretSetting(judgedAs, value) && !isSentence(m) && !isScript(m) && !isLabel(m, name) && !isCommentedExample(m, value)) return name;
+  if (secretByName(m, name, value) && !isSentence(m) && !isScript(m) && !isLabel(m, name) && !isCommentedExample(m, value)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
   return settingWithin(value, m[4] === undefined ? 1 : 2);
+}
+
+/**
+ * Whether a setting's name and value say it is secret: a YAML key under its parent by the name it has with it too (`nestedName`),
+ * which decides alone for a name that names nothing by itself (`api:`, then `  key: <value>`: `api.key`), and may only clear one
+ * that does (`csrf:`, then `  token-id: <uuid>`); a name of its own (Drone's `from_secret` under `password:`) is judged as it is.
+ */
+function secretByName(m: RegExpExecArray, name: string, value: string): boolean {
+  const nested = nestedName(m, name, value);
+  const own = secretSetting(name, value);
+  if (nested === undefined) return own;
+  return (own || nameVerdict(name) === false) && secretSetting(nested, value);
 }
 
 /**
