@@ -14,7 +14,8 @@
  */
 import { BoundedMap } from './bounded-map.js';
 import { isSecretName, isSecretSetting, nameVerdict, namesSecretObject, words } from './secret-names.js';
-import { NAME, encodedText, highEntropy, isPlaceholderCredential, oncePerText, randomBase64 } from './secret-shapes.js';
+import { NAME, encodedText, highEntropy, isPlaceholderCredential, randomBase64 } from './secret-shapes.js';
+import { oncePerText } from './once-per-text.js';
 import { SETTING_RULES } from './setting-secret-rules.js';
 import type { SecretRule } from './secret-setting.js';
 import { URL_RULES, URL_TOKEN_USER } from './url-secret-rules.js';
@@ -36,8 +37,8 @@ export {
   entropy,
   isPlaceholder,
   isPlaceholderCredential,
-  isSealedCiphertext,
 } from './secret-shapes.js';
+export { isSealedCiphertext } from './sealed-secret-values.js';
 export { isFileSource } from './secret-setting-text.js';
 export { isExampleFile } from './example-files.js';
 export { isConfigLabel } from './setting-labels.js';

@@ -5,7 +5,9 @@
  * sentence's words, a script of a package.json, a label, a commented example, kubectl's `--from-file` source. Pure and synchronous.
  */
 import { JVM_OPTION } from './secret-flags.js';
-import { ENV_NAME, NAME, PATH, oncePerText, sealedIn } from './secret-shapes.js';
+import { ENV_NAME, NAME, PATH } from './secret-shapes.js';
+import { oncePerText } from './once-per-text.js';
+import { sealedIn } from './sealed-secret-values.js';
 import { secretSetting } from './secret-setting.js';
 import { nameVerdict, namesSecretObject, words } from './secret-names.js';
 import { codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
