@@ -75,9 +75,9 @@ export function grownAlone(imports: string, cases: readonly string[], names: rea
 }
 
 /**
- * How long a process of the hang guards may run: 3 minutes. One pass over 8 MiB takes 10-30 s per group alone, and up
- * to twice that beside the full suite on 2 busy cores (60 s ran out at a load of 20); a rule that reads the text again
- * and again takes hours for a megabyte, so the guard still tells them apart.
+ * How long a process of the hang guards may run: 3 minutes. A group's shapes at 64 KiB to 1 MiB take 1-3 s of CPU alone (a
+ * group's 8 MiB took 10-30 s, and ran out beside the full suite at a load of 20); a rule that reads the text again and again
+ * at 1 MiB is stopped here when its growth (MAX_GROWTH) has not said so first.
  */
 export const HANG_MS = 180_000;
 
