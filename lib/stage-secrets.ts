@@ -16,7 +16,15 @@ import { SECRET_ALLOW_ANNOTATION } from './checks/secret-exceptions.js';
 import { locateKey, locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
-import { describeSecret, detectSecret, detectSecretInExample, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
+import {
+  describeSecret,
+  detectSecret,
+  detectSecretInExample,
+  detectSecrets,
+  isSecretSetting,
+  maskValue,
+  type SecretRule,
+} from './model/secret-rules.js';
 import { EXTENSION_KEY } from './config/stage-schema.js';
 import { MAX_FILE_BYTES, MAX_STAGE_ALIASES } from './model/limits.js';
 import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/repository-credentials.js';
@@ -99,6 +107,18 @@ function placeOf(hit: Hit): ValuePlace {
   // (in a file of examples, the first that looks real: an example before it is none)
   const match = inExampleFile(hit.path) ? detectSecretInExample(hit.value) : detectSecret(hit.value);
   return match?.rule.id === hit.rule.id ? placeIn(hit.value, match) : {};
+}
+
+/**
+ * What a hit's value holds and where, each said on its own: every secret of a value that holds several (a file's two settings, a
+ * connect string's password and its query's token), each at its place, so that none is found only once the first is taken out;
+ * the hit's own (its rule, or its key's name) for a value of one.
+ */
+function secretsOf(hit: Hit): { what: string; place: ValuePlace }[] {
+  const what = hit.rule ? describeSecret(hit.rule, hit.given) : `the value of '${hit.key}', whose name says it is secret`;
+  const all = hit.rule ? detectSecrets(hit.value, inExampleFile(hit.path)) : [];
+  if (all.length < 2) return [{ what, place: placeOf(hit) }];
+  return all.map((m) => ({ what: describeSecret(m.rule, m.given), place: placeIn(hit.value, m) }));
 }
 
 /**
@@ -244,22 +264,21 @@ export function screenStageSecrets(
       continue;
     }
     if (allowedPaths.has(key)) continue;
-    const what = hit.rule ? describeSecret(hit.rule, hit.given) : `the value of '${hit.key}', whose name says it is secret`;
-    const place = placeOf(hit);
     const into = [...hit.into].sort();
     const allowHint = `if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`;
-    problems.push({
-      code: hit.rule ? 'secrets/value' : 'secrets/key-name',
-      location: locateIn(hit.path, hit.value, place),
-      message:
-        `${key} holds ${what}${withinValue(place)} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}; ` +
-        'stage files and dist/ are committed, so secret values never go in them',
-      hint:
-        key === REPOSITORY_URL
-          ? `write the URL without it, and ${REPOSITORY_CREDENTIALS_HINT}; ${allowHint}`
-          : `put it in a Secret: declare its key (under the app's secrets:, or demoapp's database.secret.keys) and set the value in ${secretsFile(source.stage)} (git-ignored) ` +
-            `or the environment (\`npm run secrets -- ${source.stage}\` prints the Secret); ${allowHint}`,
-    });
+    for (const { what, place } of secretsOf(hit))
+      problems.push({
+        code: hit.rule ? 'secrets/value' : 'secrets/key-name',
+        location: locateIn(hit.path, hit.value, place),
+        message:
+          `${key} holds ${what}${withinValue(place)} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}; ` +
+          'stage files and dist/ are committed, so secret values never go in them',
+        hint:
+          key === REPOSITORY_URL
+            ? `write the URL without it, and ${REPOSITORY_CREDENTIALS_HINT}; ${allowHint}`
+            : `put it in a Secret: declare its key (under the app's secrets:, or demoapp's database.secret.keys) and set the value in ${secretsFile(source.stage)} (git-ignored) ` +
+              `or the environment (\`npm run secrets -- ${source.stage}\` prints the Secret); ${allowHint}`,
+      });
   }
   for (const [key, hit] of secretKeys) {
     const into = [...hit.into].sort();

@@ -296,6 +296,29 @@ describe('secret values in stage files', () => {
     expect(problemsOf({ st: text }).join('\n')).not.toContain('Sup3rS3cretPw');
   });
 
+  it('says each secret of a value that holds several at its own place, never one only until it is taken out, and prints none', () => {
+    const text =
+      'apps:\n  web:\n    stack: service\n    image: team/web:1.0\n    ports: { http: { port: 8080 } }\n    config:\n      mountPath: /etc/web\n      files:\n' +
+      '        app.env: |\n          LOG_LEVEL=info\n          DB_PASSWORD=Sup3rS3cretPw\n          API_TOKEN=Xk9vQ2mLr7pTq8Zw3Hn5\n' +
+      '        url.txt: "postgres://app:Sup3rS3cretPw@db:5432/app?sslmode=require&password=Xk9vQ2mLr7pTq8Zw3Hn5"\n' +
+      '    args: ["--db-password=Sup3rS3cretPw --token Xk9vQ2mLr7pTq8Zw3Hn5"]\n';
+    const problems = problemsOf({ st: text });
+    const heads = problems.map((p) => p.split(' holds ')[0]!);
+    expect(heads).toEqual([
+      'environments/st.yaml:11:11: apps.web.config.files.app.env',
+      'environments/st.yaml:12:11: apps.web.config.files.app.env',
+      'environments/st.yaml:13:18: apps.web.config.files.url.txt',
+      'environments/st.yaml:13:18: apps.web.config.files.url.txt',
+      'environments/st.yaml:14:12: apps.web.args[0]',
+      'environments/st.yaml:14:12: apps.web.args[0]',
+    ]);
+    expect(problems[0]).toContain("on line 2 of the value (setting 'DB_PASSWORD')");
+    expect(problems[1]).toContain("on line 3 of the value (setting 'API_TOKEN')");
+    expect(problems.filter((p) => p.includes('url.txt holds a URL with a user and password'))).toHaveLength(1);
+    expect(problems.filter((p) => p.includes('url.txt holds a URL with a secret in its query string'))).toHaveLength(1);
+    expect(problems.join('\n')).not.toMatch(/Sup3rS3cretPw|Xk9vQ2mLr7pTq8Zw3Hn5/);
+  });
+
   it('passes a file of examples (.env.example) with its words to replace, and refuses a value in it that looks real at its own line', () => {
     const files = (name: string, lines: readonly string[]) =>
       `apps:\n  web:\n    stack: service\n    image: team/web:1.0\n    ports: { http: { port: 8080 } }\n    config:\n      files:\n        ${name}: |\n${lines.map((l) => `          ${l}\n`).join('')}`;
@@ -309,8 +332,10 @@ describe('secret values in stage files', () => {
     ];
     for (const name of ['.env.example', '.env.sample', 'config.example.yaml', '.env.dist'])
       expect(problemsOf({ st: files(name, examples) }), name).toEqual([]);
-    // the same words in the file itself are a weak password, deployed
-    expect(problemsOf({ st: files('.env', examples) })).toHaveLength(1);
+    // the same words in the file itself are weak passwords, deployed: each said at its line
+    expect(problemsOf({ st: files('.env', examples) }).map((p) => p.split(' holds ')[0])).toEqual(
+      [10, 11, 12, 13, 14].map((line) => `environments/st.yaml:${line}:11: apps.web.config.files..env`),
+    );
     // a value that looks real among the examples: at its line, never printed
     const real = problemsOf({ st: files('.env.example', [...examples, 'SMTP_PASSWORD=Xk9vQ2mLr7pT', 'GITHUB_TOKEN=changeme']) });
     expect(real.map((p) => p.split(' (a ')[0]!.replace(/ holds .* (on line)/, ' $1'))).toEqual([

@@ -8,7 +8,8 @@
  */
 import { isHclCall, isHclOptional } from './hcl-secret-rules.js';
 import { isSecretName, words } from './secret-names.js';
-import { NAME, oncePerText } from './secret-shapes.js';
+import { NAME } from './secret-shapes.js';
+import { oncePerText } from './once-per-text.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { isLabelValue } from './setting-labels.js';
 

@@ -7,7 +7,7 @@
 import { clientPassword, commandPassword } from './command-line-secrets.js';
 import { shellWords } from './command-line-words.js';
 import { flagBefore, isSecretFlag } from './secret-flags.js';
-import { oncePerText } from './secret-shapes.js';
+import { oncePerText } from './once-per-text.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 
 /** An entry of a list: a JSON string, or one single-quoted (YAML's flow sequence). */

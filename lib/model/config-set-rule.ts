@@ -6,7 +6,7 @@
 import { atShellCommandStart, shellWords } from './command-line-words.js';
 import { unquote } from './positional-passwords.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
-import { oncePerText } from './secret-shapes.js';
+import { oncePerText } from './once-per-text.js';
 
 /** How many words after `config set` the `config-set` rule reads: the tool's flags (and their values), a name and its value. */
 const CONFIG_SET_WORDS = 8;

@@ -5,7 +5,8 @@
  * references (`var.db_password`) and type constraints (`pass = string`), which are expressions, not values. Pure and synchronous.
  */
 import { nameVerdict } from './secret-names.js';
-import { QUANTITY, oncePerText } from './secret-shapes.js';
+import { QUANTITY } from './secret-shapes.js';
+import { oncePerText } from './once-per-text.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 
 /** How much of a block the HCL rules read, at most: a bound, since a block need not be closed. */

@@ -2,7 +2,7 @@
  * Kubernetes' bootstrap tokens (kubeadm's join tokens, `<6>.<16>` lower-case letters and digits), parts of secret-rules.ts's
  * table: in a text, and as an entry of a `command` or `args` list, where the list says the entry is one. Pure and synchronous.
  */
-import { oncePerText } from './secret-shapes.js';
+import { oncePerText } from './once-per-text.js';
 import type { SecretRule } from './secret-setting.js';
 
 /** What names kubeadm or a bootstrap token (`bootstrapToken`, `bootstrap-token`, `tlsBootstrapToken`). */

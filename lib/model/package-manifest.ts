@@ -8,7 +8,7 @@
  * setting-secret-rules.ts, which judges such a value by what it holds instead (`"deploy": "TOKEN=... npm publish"`; a URL with
  * a password, by the URL rules). Pure and synchronous.
  */
-import { oncePerText } from './secret-shapes.js';
+import { oncePerText } from './once-per-text.js';
 
 /** The objects at a manifest's top whose keys name a package (composer.json's `require`, `require-dev`). */
 const DEPENDENCIES = /^(?:(?:dev|peer|optional|bundled?)?[Dd]ependencies|overrides|resolutions|require(?:-dev)?)$/;

@@ -11,7 +11,8 @@
 import { BoundedMap } from './bounded-map.js';
 import { NOT_SECRET_LAST_WORDS } from './secret-properties.js';
 import { unsetText } from './shell-expansions.js';
-import { ID, NAME, QUANTITY, type Shape, isEncryptedValue, isPlaceholder } from './secret-shapes.js';
+import { ID, NAME, QUANTITY, type Shape, isPlaceholder } from './secret-shapes.js';
+import { isEncryptedValue } from './sealed-secret-values.js';
 
 /** Words of a key name: `DB_PASSWORD` -> db, password; `sshKey` -> ssh, key; `tls.key` -> tls, key. */
 export function words(name: string): string[] {

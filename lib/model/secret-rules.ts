@@ -14,7 +14,8 @@
  */
 import { BoundedMap } from './bounded-map.js';
 import { isSecretName, isSecretSetting, nameVerdict, namesSecretObject, words } from './secret-names.js';
-import { NAME, encodedText, highEntropy, isPlaceholderCredential, oncePerText, randomBase64 } from './secret-shapes.js';
+import { NAME, encodedText, highEntropy, isPlaceholderCredential, randomBase64 } from './secret-shapes.js';
+import { oncePerText } from './once-per-text.js';
 import { SETTING_RULES } from './setting-secret-rules.js';
 import type { SecretRule } from './secret-setting.js';
 import { URL_RULES, URL_TOKEN_USER } from './url-secret-rules.js';
@@ -36,8 +37,8 @@ export {
   entropy,
   isPlaceholder,
   isPlaceholderCredential,
-  isSealedCiphertext,
 } from './secret-shapes.js';
+export { isSealedCiphertext } from './sealed-secret-values.js';
 export { isFileSource } from './secret-setting-text.js';
 export { isExampleFile } from './example-files.js';
 export { isConfigLabel } from './setting-labels.js';
@@ -265,23 +266,73 @@ function matchIn(value: string): SecretMatch | undefined {
     re.lastIndex = 0;
     // certificates and public keys are random-looking on purpose and public: not judged by entropy
     const text = ENTROPY_RULES.has(rule.id) ? (publicRemoved ??= value.replace(PUBLIC_MATERIAL, ' ')) : value;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (!rule.accept || rule.accept(m[0], m)) {
-        const setting = rule.setting?.(m);
-        const given = rule.given?.(m);
-        return {
-          rule,
-          secret: m[0],
-          index: m.index,
-          ...(setting !== undefined ? { setting } : {}),
-          ...(given !== undefined ? { given } : {}),
-        };
-      }
-    }
+    for (let m = re.exec(text); m; m = re.exec(text)) if (!rule.accept || rule.accept(m[0], m)) return secretMatch(rule, m);
   }
   return undefined;
 }
 
+/** What a rule's accepted match says: the secret, where it is, the setting that holds it and how a client is given it. */
+function secretMatch(rule: SecretRule, m: RegExpExecArray): SecretMatch {
+  const setting = rule.setting?.(m);
+  const given = rule.given?.(m);
+  return {
+    rule,
+    secret: m[0],
+    index: m.index,
+    ...(setting !== undefined ? { setting } : {}),
+    ...(given !== undefined ? { given } : {}),
+  };
+}
+
+/** The most secrets of one value said each at its place (`detectSecrets`): a value holding more says its first ones. */
+const MAX_SECRETS_SAID = 16;
+
+/**
+ * Every secret a value holds, in the order they are written, each once: a file's `DB_PASSWORD=...` and `API_TOKEN=...` on two
+ * lines, a connect string's password and its query's token, a command line's two flags. Each rule's accepted matches in the
+ * rules' order, a match that overlaps one kept before it left out (`maps_api_key = AIza...` is one, matched by two rules), as
+ * `detectSecret` would say each alone; MAX_SECRETS_SAID at most. The first alone (`detectSecret`) for a value too much for the
+ * regular expressions, or in a file of examples (`inExample`: its examples' values blanked, as `detectSecretInExample`).
+ */
+export function detectSecrets(value: string, inExample = false): SecretMatch[] {
+  const text = inExample ? withoutExamples(value) : value;
+  const first = detectSecret(text);
+  if (first === undefined) return [];
+  const kept: SecretMatch[] = [];
+  const spans: [number, number][] = [];
+  // a flag's match ends with the blank before the word it gives (` --token ` of ` --token glrt-...`): the word is its secret
+  const spanOf = (index: number, match: string): [number, number] => {
+    const end = index + match.length;
+    return [index, /\s$/.test(match) ? end + (/^\S*/.exec(text.slice(end, end + 4096))?.[0].length ?? 0) : end];
+  };
+  const overlaps = ([from, to]: [number, number]) => spans.some(([f, t]) => from < t && f < to);
+  const keep = (m: SecretMatch) => {
+    kept.push(m);
+    spans.push(spanOf(m.index, m.secret));
+  };
+  try {
+    // a private key's whole PEM block is one secret (its END line is matched alone too, as the rest of a key in another value); the
+    // same length blanked: the matches of every rule are places in `text`
+    const blocks = text.replace(PRIVATE_KEY_BLOCK, (block, _b, _e, at: number) => {
+      keep({ rule: PRIVATE_KEY_RULE, secret: block, index: at });
+      return ' '.repeat(block.length);
+    });
+    const publicRemoved = blocks.replace(PUBLIC_MATERIAL, (pub) => ' '.repeat(pub.length));
+    for (const [rule, re] of GLOBAL_PATTERNS) {
+      const t = ENTROPY_RULES.has(rule.id) ? publicRemoved : blocks;
+      re.lastIndex = 0;
+      for (let m = re.exec(t); m && kept.length < MAX_SECRETS_SAID; m = re.exec(t))
+        if (!overlaps(spanOf(m.index, m[0])) && (!rule.accept || rule.accept(m[0], m))) keep(secretMatch(rule, m));
+    }
+  } catch (e) {
+    if (e instanceof RangeError) return [first];
+    throw e;
+  }
+  return kept.length === 0 ? [first] : kept.sort((a, b) => a.index - b.index);
+}
+
+/** The rule that finds a private key (PEM block). */
+const PRIVATE_KEY_RULE = SECRET_RULES.find((r) => r.id === 'private-key')!;
 /** A private key's whole PEM block: one secret, however many lines of base64 it holds. */
 const PRIVATE_KEY_BLOCK =
   /-----BEGIN[A-Z0-9 \t\r\n]*PRIVATE[ \t\r\n]+KEY( BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 \t\r\n]*PRIVATE[ \t\r\n]+KEY( BLOCK)?-----|$)/g;

@@ -5,9 +5,11 @@
  * sentence's words, a script of a package.json, a label, a commented example, kubectl's `--from-file` source. Pure and synchronous.
  */
 import { JVM_OPTION } from './secret-flags.js';
-import { PATH, oncePerText, sealedIn } from './secret-shapes.js';
+import { ENV_NAME, NAME, PATH } from './secret-shapes.js';
+import { oncePerText } from './once-per-text.js';
+import { sealedIn } from './sealed-secret-values.js';
 import { secretSetting } from './secret-setting.js';
-import { words } from './secret-names.js';
+import { nameVerdict, namesSecretObject, words } from './secret-names.js';
 import { codeLiteralIsSecret, isCode, joinedToRead } from './code-settings.js';
 import { isDeclaredType, isSecretVariable, joinedPieces, opensTuple } from './code-values.js';
 import { isCommentedExample, isLabel } from './setting-labels.js';
@@ -60,18 +62,22 @@ export function settingOf(m: RegExpExecArray): string | undefined {
   if (annotation !== undefined && !secretSetting(annotation, value)) return undefined;
   // a shell's or Docker Compose's value, its defaults and the text around its references (`${PG_PASSWORD:-...}`, `${PREFIX}-...`)
   if (expandsToSecret(m, name, secretSetting)) return name;
-  if (
-    secretSetting(name, value) &&
-    !isSentence(m) &&
-    !isScript(m) &&
-    !isLabel(m, name) &&
-    !isCommentedExample(m, value) &&
-    !nestedNoSecret(m, name, value)
-  )
-    return name;
+  if (secretByName(m, name, value) && !isSentence(m) && !isScript(m) && !isLabel(m, name) && !isCommentedExample(m, value)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
   return settingWithin(value, m[4] === undefined ? 1 : 2);
+}
+
+/**
+ * Whether a setting's name and value say it is secret: a YAML key under its parent by the name it has with it too (`nestedName`),
+ * which decides alone for a name that names nothing by itself (`api:`, then `  key: <value>`: `api.key`), and may only clear one
+ * that does (`csrf:`, then `  token-id: <uuid>`); a name of its own (Drone's `from_secret` under `password:`) is judged as it is.
+ */
+function secretByName(m: RegExpExecArray, name: string, value: string): boolean {
+  const nested = nestedName(m, name, value);
+  const own = secretSetting(name, value);
+  if (nested === undefined) return own;
+  return (own || nameVerdict(name) === false) && secretSetting(nested, value);
 }
 
 /**
@@ -215,6 +221,9 @@ const yamlParents = oncePerText((text) => {
   return parents;
 });
 
+/** Whether a parent key's words name a Secret or a reference to its keys (`existingSecret`, `secret`, `secretKeyRef`). */
+const namesSecretKey = (w: readonly string[]): boolean => namesSecretObject(w) || ['secret', 'secrets', 'ref'].includes(w.at(-1) ?? '');
+
 /**
  * The last words of a name whose words before them say what it is (secret-names.ts): a CSRF token's id or a token's
  * (`csrf.token-id`, `vault.token-id`), a Secret's name or a secret (`tls.secret`, `jwt.secret`), a password's key or a key.
@@ -222,20 +231,24 @@ const yamlParents = oncePerText((text) => {
 const SAID_BY_WORDS_BEFORE: ReadonlySet<string> = new Set(['id', 'secret', 'key']);
 
 /**
- * Whether a setting, a YAML key nested under another (`csrf:`, then `  token-id: <uuid>`), holds no secret under the name it has
- * with its parent's (`csrf.token-id`, a CSRF token's id, as `CSRF_TOKEN_ID` is): its own name alone says less than the two do
- * (`token-id` alone is a token's). Only for a name whose last word the words before it decide (`SAID_BY_WORDS_BEFORE`): a
- * password's name is one whatever encloses it (`max:`, then `  password: 12345678`, is no bound).
+ * The name a setting has with its parent's (`csrf.token-id` for `csrf:`, then `  token-id: <uuid>`; `api.key` for `api:`, then
+ * `  key: <value>`), as Spring flattens them: for a YAML key nested under another whose last word the words before it decide
+ * (`SAID_BY_WORDS_BEFORE`), undefined for any other. Its own name alone says less than the two do: `token-id` alone is a token's,
+ * `key` alone names nothing (`api.key` is an API key's, `tls.key` a TLS key's, `cache.key` none); a password's name is one
+ * whatever encloses it (`max:`, then `  password: 12345678`, is no bound). Not a key of a Secret's, under a parent that names a
+ * Secret or a reference to one (`secretKeyRef:`, `existingSecret:`, `secret:`), whose value is the key's name (`key: password`,
+ * `key: DB_PASSWORD`): that key is judged by its own name.
  */
-function nestedNoSecret(m: RegExpExecArray, name: string, value: string): boolean {
-  if (!SAID_BY_WORDS_BEFORE.has(words(name).at(-1) ?? '')) return false;
+function nestedName(m: RegExpExecArray, name: string, value: string): string | undefined {
+  if (!SAID_BY_WORDS_BEFORE.has(words(name).at(-1) ?? '')) return undefined;
   // a key at its line's start, after its indentation, a list item's `- ` and a quote only: read back over those alone, not to
   // the line's start from each setting of a long line (`  token-id: <uuid> token-id: <uuid> ...`, each read back over the line)
   let lineStart = m.index;
   while (lineStart > 0 && /[ \t"'-]/.test(m.input[lineStart - 1]!)) lineStart--;
-  if (lineStart > 0 && m.input[lineStart - 1] !== '\n') return false;
+  if (lineStart > 0 && m.input[lineStart - 1] !== '\n') return undefined;
   const key = YAML_KEY_LINE.exec(m.input.slice(lineStart, m.index + m[0].length));
-  if (key === null || key[2] !== m[1] || key[1]!.length === 0) return false;
+  if (key === null || key[2] !== m[1] || key[1]!.length === 0) return undefined;
   const parent = yamlParents(m.input).get(lineStart);
-  return parent !== undefined && !secretSetting(`${parent}.${name}`, value);
+  if (parent === undefined || (namesSecretKey(words(parent)) && (NAME(value) || ENV_NAME(value)))) return undefined;
+  return `${parent}.${name}`;
 }

@@ -4,7 +4,8 @@
  * value read under a setting's name. Pure and synchronous.
  */
 import { isSecretSetting, words } from './secret-names.js';
-import { FILE_PATH, isEncryptedValue } from './secret-shapes.js';
+import { FILE_PATH } from './secret-shapes.js';
+import { isEncryptedValue } from './sealed-secret-values.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES). */
 export interface SecretRule {

@@ -6,7 +6,8 @@
  * setting-secret-rules.ts. Pure and synchronous.
  */
 import { nameVerdict, words } from './secret-names.js';
-import { ENV_NAME, NAME, oncePerText } from './secret-shapes.js';
+import { ENV_NAME, NAME } from './secret-shapes.js';
+import { oncePerText } from './once-per-text.js';
 
 /** How far back a setting's line is read for a comment's marker (a bound: a line of many settings is read a bounded number of times). */
 const LINE_BACK = 256;

@@ -13,7 +13,8 @@
 import { isSecretFlag } from './secret-flags.js';
 import { nameVerdict } from './secret-names.js';
 import { entryName, isSecretParameter } from './secret-field-names.js';
-import { NAME, QUANTITY, isAddress, oncePerText } from './secret-shapes.js';
+import { NAME, QUANTITY, isAddress } from './secret-shapes.js';
+import { oncePerText } from './once-per-text.js';
 import { type SecretRule, secretSetting } from './secret-setting.js';
 import { SETTING_TEXT, settingOf } from './secret-setting-text.js';
 import { CONFIG_SET_RULE } from './config-set-rule.js';

@@ -6,7 +6,7 @@
  * alone, with no setting's name (secret-setting.ts' rules read those). Pure and synchronous.
  */
 import { BOOTSTRAP_TOKEN_RULE } from './kubeadm-secret-rules.js';
-import { oncePerText } from './secret-shapes.js';
+import { oncePerText } from './once-per-text.js';
 import type { SecretRule } from './secret-setting.js';
 
 /** Twilio's name, or a Twilio account's SID (`AC` and 32 hex digits). */

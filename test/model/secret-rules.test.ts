@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SECRET_RULES, countSecrets, detectSecret, isSecretKey, maskValue } from '../../lib/model/secret-rules.js';
+import { SECRET_RULES, countSecrets, detectSecret, detectSecrets, isSecretKey, maskValue } from '../../lib/model/secret-rules.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { isSecretFlag } from '../../lib/model/secret-flags.js';
 import { isSecretParameter } from '../../lib/model/secret-field-names.js';
@@ -358,6 +358,28 @@ describe("a value's secrets counted, and a path's value masked", () => {
     expect(countSecrets(`maps_api_key = ${maps}\n`)).toBe(1);
     expect(countSecrets(`maps_api_key = ${maps}\ndb_password = Hunter2!xyz\n`)).toBe(2);
     expect(countSecrets(`${PUBLIC_CERTIFICATE}\nmaps_api_key = ${maps}\n`)).toBe(1);
+  });
+
+  it('detectSecrets says each secret of a value once, in the order written: a private key whole, a flag and its word one, a second setting apart', () => {
+    const said = (value: string, inExample = false) => detectSecrets(value, inExample).map((m) => `${m.rule.id} ${m.setting ?? ''}`.trim());
+    const body = Array.from({ length: 6 }, (_, i) => `MIIEpAIBAAKCAQEAx9f2${i}q8ZrT3vX0pLm2Nk7Yb4Wc9Fh1Jd6Gs5Ae8Ru0Tz3Iv${i}`).join('\n');
+    expect(said(`-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\n`)).toEqual(['private-key']);
+    const maps = SECRET_SAMPLES['google-api-key']!;
+    expect(said(`maps_api_key = ${maps}\n`)).toHaveLength(1);
+    expect(said(`db_password = Hunter2!xyz\nmaps_api_key = ${maps}\n`)).toEqual([
+      'secret-setting db_password',
+      said(`maps_api_key = ${maps}\n`)[0],
+    ]);
+    expect(said(SECRET_SAMPLES['provider-token']!)).toHaveLength(1);
+    expect(said('run --db-password=Sup3rS3cretPw --token Xk9vQ2mLr7pTq8Zw3Hn5')).toHaveLength(2);
+    expect(said('LOG_LEVEL=info\nname: web\n')).toEqual([]);
+    // in a file of examples, its examples' values are none
+    expect(said('DB_PASSWORD=changeme\nSMTP_PASSWORD=Xk9vQ2mLr7pT\nAPI_TOKEN=Xk9vQ2mLr7pTq8Zw\n', true)).toEqual([
+      'secret-setting SMTP_PASSWORD',
+      'secret-setting API_TOKEN',
+    ]);
+    // 16 at most
+    expect(said(Array.from({ length: 40 }, (_, i) => `PASSWORD_${i}=Xk9vQ2mLr7pT${i}`).join('\n'))).toHaveLength(16);
   });
 
   it('isSecretKey judges the last key of a path, or the value when given', () => {

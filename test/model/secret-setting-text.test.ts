@@ -28,6 +28,38 @@ describe('a YAML key nested under another', () => {
     );
   });
 
+  // `key` alone names nothing; under `api:` it is an API key's (`api.key`, as `API_KEY`), under `tls:` a TLS key's, whose path passes
+  it("is judged by the name it has with its parent's when it names nothing alone: an API key under api:, not a TLS key's path", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'api:\n  key: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        'api:\n  key: 5f4dcc3b5aa765d61d8327deb882cf99\n',
+        'server:\n  api:\n    enabled: true\n    key: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        '- api:\n    key: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        'tls:\n  key: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        'jwt:\n  secret: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        // a Secret's parent with a value that is no key's name
+        'secret:\n  key: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+      ],
+      [
+        'tls:\n  key: /etc/tls/tls.key\n',
+        'ssh:\n  key: ~/.ssh/id_rsa\n',
+        'api:\n  key: /var/run/secrets/api.key\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference, no value
+        'api:\n  key: ${API_KEY}\n',
+        'cache:\n  key: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        'key: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        'api:\n  enabled: true\nkey: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        // a Secret's key, named under a Secret or a reference to one
+        'env:\n  - name: A\n    valueFrom:\n      secretKeyRef:\n        name: db\n        key: password\n',
+        'existingSecret:\n  name: db\n  key: db-password\n',
+        'secret:\n  name: db-creds\n  key: DB_PASSWORD\n',
+      ],
+    );
+    expect(detectSecret('api:\n  key: Xk9vQ2mLr7pTq8Zw3Hn5\n')?.setting).toBe('key');
+  });
+
   it('says the setting by its own name, as written', () => {
     expect(detectSecret('csrf:\n  token-id: Xk9vQ2mLr7pT\n')?.setting).toBe('token-id');
   });
