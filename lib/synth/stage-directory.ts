@@ -4,7 +4,7 @@
  * its foreign entries found, and how it will replace `dist/<stage>`. Any thread may stage a stage
  * while the transaction is open; nothing users see changes.
  */
-import { type BigIntStats, lstatSync, mkdirSync } from 'node:fs';
+import { type BigIntStats, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { errnoCode, withFs } from '../fs-problems.js';
@@ -197,6 +197,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   }
   const target = join(o.distDir, stage);
   const filled = files.size > 0 || scan.foreign.length > 0;
+  // what a thread that then failed (a worker that found the disk full) staged of it in this transaction: staged anew
+  rmSync(abs(into), { recursive: true, force: true });
   if (filled) makeStagingDirectory(o, into);
   const linked: string[] = [];
   const copied: string[] = [];
