@@ -59,6 +59,7 @@ import { startWorker } from './worker-start.js';
 import { stageOutcome, withoutObjects, type OutputTarget, type StagedOutcome, type StagingOutput } from './staging.js';
 import { CRASH_ENV } from '../synth/write.js';
 import { inMemoryTree } from '../synth/file-content.js';
+import { roomFreedFor } from '../synth/full-disk.js';
 
 /** Marks the workerData of a stage worker, so that loading the bundle in a worker starts one. */
 const MARK = 'stagecraftStageWorker';
@@ -218,15 +219,21 @@ export function stageWorkers({ root, cache, output, objects = true, setting }: S
       while (missing > 0) {
         const seen = Atomics.load(counter, POSTED);
         let received = false;
+        let freed = false;
         for (const port of ports) {
           for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
             received = true;
             const message = m.message as WorkerMessage;
             if ('error' in message) {
               const { problems } = message.error;
-              if (problems) throw new ProblemsError(problems.list, problems.exitCode);
-              const error = Object.assign(new Error(message.error.message), message.error.fs);
-              error.stack = message.error.stack;
+              const error = problems
+                ? new ProblemsError(problems.list, problems.exitCode)
+                : Object.assign(new Error(message.error.message), message.error.fs, { stack: message.error.stack });
+              // a worker's full disk: the packs workers handed back are this thread's to give up, and the stage is compiled here
+              if (roomFreedFor(error)) {
+                freed = true;
+                continue;
+              }
               throw error;
             }
             if (message.taken) cache?.adopt(message.taken);
@@ -235,9 +242,9 @@ export function stageWorkers({ root, cache, output, objects = true, setting }: S
             missing--;
           }
         }
-        if (received) continue;
-        if (Atomics.load(counter, DIED) === 0 && Atomics.wait(counter, POSTED, seen, NO_WORKER_MS) !== 'timed-out') continue;
-        // a worker ended mid-stage, or no word from any worker for so long: this thread compiles every
+        if (received && !freed) continue;
+        if (!freed && Atomics.load(counter, DIED) === 0 && Atomics.wait(counter, POSTED, seen, NO_WORKER_MS) !== 'timed-out') continue;
+        // a worker ended mid-stage, found the disk full, or no word from any worker for so long: this thread compiles every
         // stage still missing, those no worker took and those a worker took and never finished
         stop();
         sources.forEach((source, i) => {

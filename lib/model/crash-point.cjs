@@ -5,8 +5,10 @@
 
 /**
  * The variable that names where the crash tests make a command fail: a write step (`crashPoint`),
- * or `worker-exit-<stage>` and `worker-throw-<stage>`, where a stage worker ends or fails as a bug
- * would (lib/cli/stage-workers.ts). Nothing else reads it.
+ * `worker-full-<step>`, where a stage worker thread finds the disk full at that write step (the
+ * main thread's writes go on: in-process tests reach those with `atStep`, which a worker's module
+ * is out of reach of), or `worker-exit-<stage>` and `worker-throw-<stage>`, where a stage worker
+ * ends or fails as a bug would (lib/cli/stage-workers.ts). Nothing else reads it.
  */
 const CRASH_ENV = 'STAGECRAFT_CRASH_AT';
 
@@ -14,14 +16,17 @@ const CRASH_ENV = 'STAGECRAFT_CRASH_AT';
 const actions = new Map();
 
 /**
- * Ends the process at once, as kill -9 would, when CRASH_ENV names this step; first runs, once, what
- * a test asked to happen here (`atStep`).
+ * Ends the process at once, as kill -9 would, when CRASH_ENV names this step (or throws ENOSPC in a
+ * worker thread for `worker-full-<step>`); first runs, once, what a test asked to happen here (`atStep`).
  */
 function crashPoint(step) {
   const action = actions.get(step);
   if (action) {
     actions.delete(step);
     action();
+  }
+  if (process.env[CRASH_ENV] === `worker-full-${step}` && !require('node:worker_threads').isMainThread) {
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
   }
   if (process.env[CRASH_ENV] !== step) return;
   process.kill(process.pid, 'SIGKILL');

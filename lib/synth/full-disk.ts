@@ -5,6 +5,7 @@
  * the disk's last free bytes failed the journal, and was then removed as the command failed: the
  * disk showed room again, and the next run failed the same way.
  */
+import { ProblemsError } from '../errors.js';
 import { errnoCode } from '../fs-problems.js';
 
 /** Whether `e` says the disk (or this user's quota) has no room: no block or no inode left. */
@@ -38,10 +39,31 @@ export function withRoom<T>(write: () => T): T {
   try {
     return write();
   } catch (e) {
-    if (!wantsRoom(e)) throw e;
-    let freed = false;
-    for (const free of [...spares]) freed = free(e as Error) || freed;
-    if (!freed) throw e;
+    if (!wantsRoom(e) || !freeRoom(e as Error)) throw e;
     return write();
   }
+}
+
+/** Runs every registration of this thread for `e`, a refusal for want of room; returns whether any freed room. */
+function freeRoom(e: Error): boolean {
+  let freed = false;
+  for (const free of [...spares]) freed = free(e) || freed;
+  return freed;
+}
+
+/** What Node.js says of each want of room, by code: the words of a refusal made again from a problem's code. */
+const ROOM_WORDS: Readonly<Record<string, string>> = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded' };
+
+/**
+ * Whether `e`, a write another thread found refused for want of room (a stage worker's, as its
+ * error or as the problems `withFs` made of it: `fs/enospc`, `fs/edquot`), freed room in this one:
+ * what that thread handed back to this one (the render cache's packs it wrote, adopted here) is
+ * out of its own registrations' reach, yet as much the command's own. The caller then makes the
+ * write itself. False for any other error, or where nothing was freed.
+ */
+export function roomFreedFor(e: Error): boolean {
+  const codes = e instanceof ProblemsError ? e.problems.map((p) => /^fs\/(.+)$/.exec(p.code)?.[1].toUpperCase()) : [errnoCode(e)];
+  const code = codes[0];
+  if (code === undefined || !Object.hasOwn(ROOM_WORDS, code) || codes.some((c) => c !== code)) return false;
+  return freeRoom(Object.assign(new Error(`${code}: ${ROOM_WORDS[code]}`), { code }));
 }

@@ -4,16 +4,17 @@
  * its foreign entries found, and how it will replace `dist/<stage>`. Any thread may stage a stage
  * while the transaction is open; nothing users see changes.
  */
-import { type BigIntStats, closeSync, constants, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { type BigIntStats, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { errnoCode, withFs } from '../fs-problems.js';
-import { wantsRoom, withRoom } from './full-disk.js';
+import { withRoom } from './full-disk.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { changeTimesOf, changedRecently, finerChangeTimes } from './change-times.js';
 import { compareCodePoints } from '../model/order.js';
-import { contentDigest, everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
-import { TX_DIR, coarseTimes, fileStamp, holdsBytes, isGenerated, present, scanDir, whyForeign } from './disk.js';
+import { contentDigest, fileSize, type StageFileTree } from './file-content.js';
+import { TX_DIR, coarseTimes, fileStamp, present, scanDir, whyForeign } from './disk.js';
+import { headerlessAsSeen, holdsAll, reuse, writeContent } from './staged-file.js';
 
 /** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
 export interface StagingPlace {
@@ -196,6 +197,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   }
   const target = join(o.distDir, stage);
   const filled = files.size > 0 || scan.foreign.length > 0;
+  // what a thread that then failed (a worker that found the disk full) staged of it in this transaction: staged anew
+  rmSync(abs(into), { recursive: true, force: true });
   if (filled) makeStagingDirectory(o, into);
   const linked: string[] = [];
   const copied: string[] = [];
@@ -303,24 +306,6 @@ export function makeStagingDirectory(o: StagingPlace, dir: string): void {
   );
 }
 
-/** Writes `content` to a new file at `path`, piece by piece (none copied into one string or buffer first). */
-function writeContent(path: string, content: FileContent): void {
-  const fd = openSync(path, 'w');
-  try {
-    const all = (bytes: Uint8Array) => {
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-    };
-    everyPiece(content, (p) => {
-      if (typeof p !== 'string') return all(p);
-      // text as it is; the rest as bytes, should the file system take less of it
-      const n = writeSync(fd, p);
-      if (n < Buffer.byteLength(p)) all(Buffer.from(p).subarray(n));
-    });
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** The clash of the foreign entry `entry` of a stage directory (at `path`) with the output's file `file` (both below `dist/<stage>/`). */
 function clashOf(o: StagingPlace, stage: string, entry: string, file: string, path: string): Problem {
   return {
@@ -328,75 +313,4 @@ function clashOf(o: StagingPlace, stage: string, entry: string, file: string, pa
     message: `${o.distDir}/${stage}/${entry} was not written by stagecraft (${whyForeign(path)}), and the output of stage '${stage}' now has ${o.distDir}/${stage}/${file}`,
     hint: `move ${o.distDir}/${stage}/${entry} out of ${o.distDir}/${stage}/, then run the command again`,
   };
-}
-
-/**
- * Whether every file of `files` in `dir` (each there, of its size) holds its bytes: read in place,
- * once each, up to the first that does not (the directory is then replaced, its unchanged files linked).
- */
-function holdsAll(dir: string, files: StageFileTree): boolean {
-  for (const [rel, content] of files) if (!holdsBytes(join(dir, rel), content)) return false;
-  return true;
-}
-
-/**
- * Whether the file at `path`, which staging took for a generated file by its size (its lstat then:
- * `was`), has no header and is as staging saw it (its inode, size and modification time): a user's
- * file that was there, not one saved since (which `sinceStaged` refuses as such).
- */
-function headerlessAsSeen(path: string, was: BigIntStats): boolean {
-  const now = lstatSync(path, { bigint: true, throwIfNoEntry: false });
-  if (!now?.isFile() || now.ino !== was.ino || now.size !== was.size || now.mtimeNs !== was.mtimeNs) return false;
-  try {
-    return !isGenerated(path);
-  } catch (e) {
-    if (errnoCode(e) === 'ENOENT') return false;
-    throw e;
-  }
-}
-
-/**
- * Puts the file `from`, of the size of `content` when staging looked at it, at `to` (a path in the
- * staging directory) when it holds the bytes of `content`: a hard link (when `link`), so the file
- * keeps its inode and modification time, or a copy where the file system has no links, or keeps
- * coarse times (`link` false: a write in place in the link's second would leave its stamp). Nothing of stagecraft's ever
- * writes into a file in place (every write goes to a new staging file), so the old and the new
- * directory can share it. Returns the link's lstat (the stamp to record, never taken again: an edit
- * in between would pass for the file as staged), 'copied', or undefined, with nothing left at `to`,
- * when the file does not hold those bytes (or is gone): the new file is written instead.
- *
- * The bytes are read once, and only after the link and its stamp: a write before that stamp is in
- * the bytes read, one after it moves the change time past the stamp, which the checks before the
- * journal (`sinceStaged`) and at the renames (lib/synth/finish.ts) compare. Compared before the
- * link, a write in between that keeps the inode, the size and the modification time (`cp -p` over
- * the file, `touch -r`) would leave only its change time, which the link then moves again. A copy
- * is compared itself: what the new directory holds, which no write into the old file changes.
- */
-function reuse(from: string, to: string, content: FileContent, link: boolean, inPlaceFirst: boolean): BigIntStats | 'copied' | undefined {
-  // read where it is first: one that differs is written anew, never linked
-  if (inPlaceFirst && !holdsBytes(from, content)) return undefined;
-  let linked = false;
-  if (link) {
-    try {
-      linkSync(from, to);
-      linked = true;
-    } catch (e) {
-      if (errnoCode(e) === 'ENOENT') return undefined;
-      // no inode or directory block left for it: a copy would take more (the caller frees what it can spare first)
-      if (wantsRoom(e)) throw e;
-    }
-  }
-  if (!linked) {
-    try {
-      copyFileSync(from, to, constants.COPYFILE_EXCL);
-    } catch (c) {
-      // gone, or a directory saved under its name since (no link to it either): written anew, and refused as saved since (`sinceStaged`)
-      if (errnoCode(c) === 'ENOENT' || errnoCode(c) === 'EISDIR') return undefined;
-      throw c;
-    }
-  }
-  const now = linked ? lstatSync(to, { bigint: true }) : undefined;
-  if (holdsBytes(to, content)) return now ?? 'copied';
-  rmSync(to, { force: true });
-  return undefined;
 }

@@ -84,7 +84,10 @@ async function claimInOwnNamespace(state: string, pid: number): Promise<ChildPro
     "fs.writeFileSync(process.argv[1] + '/lock.takeover.' + process.pid + '.tmp', text); console.log('ready'); setInterval(() => {}, 1000);";
   // the shell is PID 1 of the namespace; the next PID given there is `pid`
   const shell = `hostname a-container && echo ${pid - 1} > /proc/sys/kernel/ns_last_pid && "$0" -e "$1" "$2"`;
-  const child = spawn('unshare', ['-pfu', '--mount-proc', 'sh', '-c', shell, process.execPath, script, state], {
+  // --kill-child: the namespace's first process (and with it every process of the namespace) ends with unshare; without
+  // it, killing unshare left the claim running for ever, holding the test worker's stderr, which vitest's main process
+  // reads: the run's end then waited 10 s ('close timed out ... something prevents Vite server from exiting')
+  const child = spawn('unshare', ['-pfu', '--kill-child', '--mount-proc', 'sh', '-c', shell, process.execPath, script, state], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];

@@ -4,17 +4,20 @@
  * up in the machine's temporary directory, whatever a test forgets to remove. A run killed before
  * its end (its output piped into `head`, say) leaves its directory: the next run removes those of
  * runs whose process is gone (the directory is named after the process). It first waits until the
- * compiler's sources were not changed just before (test/helpers/settled-sources.ts).
+ * compiler's sources were not changed just before (test/helpers/settled-sources.ts). At its end,
+ * a process a test started and left running fails the run, named, and is killed
+ * (test/helpers/leftover-processes.ts).
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processAlive } from '../../lib/cli/stale-files.cjs';
+import { endLeftovers } from './leftover-processes.js';
 import { settledSources } from './settled-sources.js';
 
 const PREFIX = 'stagecraft-tests-';
 
-export default async function setup(): Promise<() => void> {
+export default async function setup(): Promise<() => Promise<void>> {
   // the workers start after this: each trusts the compiler's sources as a command started then would
   await settledSources();
   const previous = process.env.TMPDIR;
@@ -31,7 +34,17 @@ export default async function setup(): Promise<() => void> {
   // colour is the tests' to ask for: a CI's FORCE_COLOR would colour every message a test reads (lib/cli/print.ts)
   const forceColor = process.env.FORCE_COLOR;
   delete process.env.FORCE_COLOR;
-  return () => {
+  return async () => {
+    // the tests are done: nothing they started may still run (the workers themselves are vitest's to close)
+    const left = await endLeftovers(`TMPDIR=${dir}`, process.pid);
+    if (left.length > 0) {
+      const lines = left.map(({ pid, ppid, command }) => `  pid ${pid} (parent ${ppid}): ${command.slice(0, 300)}`);
+      process.stderr.write(
+        `error: ${left.length} process(es) a test started still ran after the tests ended (now killed):\n${lines.join('\n')}\n` +
+          "  hint: end each process a test starts before the test ends, and wait for its exit (a namespace's processes with unshare --kill-child)\n",
+      );
+      process.exitCode = 1;
+    }
     if (forceColor !== undefined) process.env.FORCE_COLOR = forceColor;
     if (certificates === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
     else process.env.NODE_EXTRA_CA_CERTS = certificates;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { spareRoom, withRoom } from '../../lib/synth/full-disk.js';
+import { ProblemsError } from '../../lib/errors.js';
+import { roomFreedFor, spareRoom, withRoom } from '../../lib/synth/full-disk.js';
 
 const full = (code = 'ENOSPC') => Object.assign(new Error(`${code}: no space left on device, write`), { code, syscall: 'write' });
 
@@ -78,5 +79,51 @@ describe('withRoom', () => {
       unspare();
     }
     expect(tries).toBe(2);
+  });
+});
+
+describe('roomFreedFor', () => {
+  const problem = (code: string) => ({ code, message: 'writing dist/qa/web.yaml: it cannot be written' });
+
+  it("frees this thread's room for another thread's full disk, given as its error or as the problems withFs made of it, with Node.js's words", () => {
+    const seen: (string | undefined)[][] = [];
+    const unspare = spareRoom((e) => {
+      seen.push([(e as NodeJS.ErrnoException).code, e.message]);
+      return true;
+    });
+    try {
+      expect(roomFreedFor(full())).toBe(true);
+      expect(roomFreedFor(new ProblemsError([problem('fs/edquot')]))).toBe(true);
+    } finally {
+      unspare();
+    }
+    expect(seen).toEqual([
+      ['ENOSPC', 'ENOSPC: no space left on device'],
+      ['EDQUOT', 'EDQUOT: disk quota exceeded'],
+    ]);
+  });
+
+  it('frees nothing for any other error, problems that are not all one want of room, or where nothing registered frees room', () => {
+    let asked = 0;
+    const unspare = spareRoom(() => {
+      asked++;
+      return true;
+    });
+    try {
+      expect(roomFreedFor(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }))).toBe(false);
+      expect(roomFreedFor(new Error('a bug'))).toBe(false);
+      expect(roomFreedFor(new ProblemsError([problem('fs/enospc'), problem('synth/foreign-file')]))).toBe(false);
+      expect(roomFreedFor(new ProblemsError([]))).toBe(false);
+      expect(roomFreedFor(new ProblemsError([problem('fs/constructor')]))).toBe(false);
+      expect(asked).toBe(0);
+    } finally {
+      unspare();
+    }
+    const none = spareRoom(() => false);
+    try {
+      expect(roomFreedFor(full())).toBe(false);
+    } finally {
+      none();
+    }
   });
 });

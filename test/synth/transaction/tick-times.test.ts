@@ -10,7 +10,7 @@
  * tick is read back (the file's change time as it was), and the attempt made again when it did not.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -33,7 +33,7 @@ const { ProblemsError } = await import('../../../lib/errors.js');
 const { atStep } = await import('../../../lib/model/crash-point.cjs');
 const { changeTimesOf, finerChangeTimes } = await import('../../../lib/synth/change-times.js');
 const { beginTransaction } = await import('../../../lib/synth/write.js');
-const { canMount } = await import('../../helpers/cli.js');
+const { canMount, inMountNamespace, labElsewhere, repoStage, runProcess, tempProject } = await import('../../helpers/cli.js');
 
 /** How this run makes change times move once a tick. */
 const HOW = canMount ? 'on ramfs, for real' : 'on a clock stopped at the lstat(2) seam (no mount namespace here)';
@@ -163,4 +163,54 @@ describe(`a stage directory whose change times move once a kernel tick, ${HOW}`,
     expect(readFileSync(join(root, 'dist', 'qa', '10-x.yaml'), 'utf8')).toBe(OLD.get('10-x.yaml'));
     expect(readdirSync(join(root, 'dist'))).toEqual(['qa']);
   });
+});
+
+/**
+ * The tests above reach the ramfs from this process through /proc/<pid>/root, where a write that passes every check
+ * stops at the journal (realpath(3) of the root through that link says the host's path: ENOENT): the journal, the
+ * renames and their check of the stamps it recorded, and recovery, on tick-granular times, are run here by the
+ * commands themselves, in the mount namespace that holds the ramfs.
+ */
+describe('a whole synth on ramfs, run in the namespace that mounts it', () => {
+  it.skipIf(!canMount)(
+    'writes the journal and replaces the stage; killed between two renames, the next synth completes the change; dist/ is what a synth elsewhere writes',
+    () => {
+      const made = [tempProject({ lab: repoStage('lab'), zoo: labElsewhere() })];
+      const [source] = made;
+      try {
+        expect(runProcess('synth', [], source).status).toBe(0);
+        writeFileSync(join(source, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
+        const reference = mkdtempSync(join(tmpdir(), 'stagecraft-ramfs-reference-'));
+        made.push(reference);
+        cpSync(source, reference, { recursive: true });
+        expect(runProcess('synth', [], reference).status).toBe(0);
+        const mount = mkdtempSync(join(tmpdir(), 'stagecraft-ramfs-'));
+        made.push(mount);
+        const r = inMountNamespace(
+          `mount -t ramfs ramfs "${mount}" && cp -a "${source}/." "${mount}/" && cd "${mount}" && ` +
+            // what the journal records of the stage directory it replaces is checked at the renames (lib/synth/finish.ts)
+            'STAGECRAFT_CRASH_AT=rename-1 "$0" "$1" synth >/dev/null 2>&1; echo "killed $?"; ls -A dist/.stagecraft-tx >/dev/null && echo "journal written"; ' +
+            '"$0" "$1" synth >/dev/null 2>err; echo "next $?"; grep -o "^recovered: .* was interrupted while it replaced files" err | sed "s/: .* was/: it was/"; ' +
+            `diff -r "${reference}/dist" dist && echo "dist/ as elsewhere"; ` +
+            '"$0" "$1" synth >/dev/null 2>&1; echo "again $?"; ' +
+            `diff -r "${reference}/dist" dist && echo "dist/ as elsewhere"`,
+        );
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toBe(
+          [
+            'killed 137',
+            'journal written',
+            'next 0',
+            'recovered: it was interrupted while it replaced files',
+            'dist/ as elsewhere',
+            'again 0',
+            'dist/ as elsewhere',
+            '',
+          ].join('\n'),
+        );
+      } finally {
+        for (const dir of made) rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

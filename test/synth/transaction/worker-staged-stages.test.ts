@@ -5,7 +5,7 @@
  * nothing staged; and the output is the bytes one thread writes.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TX_DIR } from '../../../lib/synth/disk.js';
@@ -93,6 +93,24 @@ describe('stages staged by worker threads', () => {
       expect(limited.stderr).not.toContain('internal error');
       expect(existsSync(join(dir, 'dist', TX_DIR))).toBe(false);
       expect(dist(dir)).toEqual(before);
+    },
+  );
+
+  it.each(ends)(
+    'a worker finding the disk full at stage %s gets the room the packs handed back to the main thread took: they are given up, the stage compiled there, and synth succeeds, saying the cache stores nothing',
+    (stage) => {
+      const { dir, after } = synthesized();
+      // a cold cache: every app's entry is written, in packs each worker hands back with each stage it staged
+      rmSync(join(dir, '.stagecraft', 'cache'), { recursive: true, force: true });
+      const r = run('synth', [], dir, { STAGECRAFT_WORKERS: '2', [CRASH_ENV]: `worker-full-staged-${stage}` });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(
+        'warning: the render cache .stagecraft/cache/render/ cannot be written (ENOSPC: no space left on device), so this command stores nothing in it; the next command that can write the project fills it\n',
+      );
+      expect(r.stderr).not.toMatch(/^error/m);
+      expect(existsSync(join(dir, 'dist', TX_DIR))).toBe(false);
+      expect(dist(dir)).toEqual(after);
+      expect(readdirSync(join(dir, '.stagecraft', 'cache', 'render'))).toEqual([]);
     },
   );
 
