@@ -906,6 +906,10 @@ describe('a dist/ that CI copies into a deploy repository, which the engines rea
   it.each([
     ['written alike', DEPLOY],
     ['written another way (ssh, without .git)', 'git@git.example.com:platform/deploy'],
+    // Git reads it as ssh to git.example.com, the user from an ssh config; once read as scheme 'git.example.com:' with host 'platform'
+    ['written scp-style without a user', 'git.example.com:platform/deploy.git'],
+    // one repository to GitHub, GitLab and Argo CD
+    ['written in other case', 'https://git.example.com/Platform/Deploy.git'],
   ])(
     "is refused when the repository is this checkout's own (its remote, %s): the path Git says is then checked, and the remote's credentials are never shown",
     (_, origin) => {
