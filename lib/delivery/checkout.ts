@@ -15,14 +15,14 @@ type ProjectRepository = NonNullable<NonNullable<ProjectFile['delivery']>['repos
 
 /**
  * The name of the remote of the project's own checkout that the project file's repository URL names, host
- * and path alike (over ssh or https, with or without `.git`), when it says `copied: true`: a deploy repository
+ * and path alike (over ssh or https, with or without `.git`; a URL it fetches from or pushes to), when it says `copied: true`: a deploy repository
  * that is the project's own is no other repository, and its layout is Git's to tell. Undefined otherwise.
  */
 export function ownRepository(repository: ProjectRepository | undefined, checkout: ProjectCheckout): string | undefined {
   if (repository?.copied !== true || repository.url === undefined) return undefined;
   const declared = repositoryHostPath(repository.url);
   if (declared === undefined) return undefined;
-  return [...(checkout.remotes() ?? [])].find(([, url]) => repositoryHostPath(url) === declared)?.[0];
+  return [...(checkout.remotes() ?? [])].find(([, urls]) => urls.some((url) => repositoryHostPath(url) === declared))?.[0];
 }
 
 /** Why `copied: true` is refused of the project's own repository (`url`, its remote `remote`). */
@@ -69,6 +69,7 @@ function deployRepositoryHint(repository: ProjectRepository, checkout: ProjectCh
   const remotes = checkout.remotes();
   const declared = repository.url === undefined ? undefined : repositoryHostPath(repository.url);
   // no remote: nothing tells which repository is this one
-  if (!remotes?.size || declared === undefined || [...remotes.values()].some((url) => repositoryHostPath(url) === declared)) return '';
+  if (!remotes?.size || declared === undefined || [...remotes.values()].flat().some((url) => repositoryHostPath(url) === declared))
+    return '';
   return `; or, if CI copies this project's dist/ into ${shownUrl(repository.url!)} (none of this checkout's remotes: ${[...remotes.keys()].join(', ')}), at ${repository.path}/dist, write copied: true beside it, under delivery.repository`;
 }

@@ -925,6 +925,21 @@ describe('a dist/ that CI copies into a deploy repository, which the engines rea
     },
   );
 
+  it.each([
+    ['its push URL (remote.origin.pushurl)', 'pushurl'],
+    ['a second URL it pushes to too (git remote set-url --add)', 'url'],
+  ])("is refused when the repository is %s: this checkout's commits go there, so its layout is this checkout's", (_, key) => {
+    const dir = ownCheckout(deploying(', copied: true'));
+    expect(spawnSync('git', ['-C', dir, 'config', '--add', `remote.origin.${key}`, 'git@git.example.com:platform/deploy.git']).status).toBe(
+      0,
+    );
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `stagecraft.yaml:3:109: error: delivery.repository.copied: ${DEPLOY} is this project's own repository (git remote origin)`,
+    );
+  });
+
   it('asks Git nothing where no Git says (dist/ built outside a checkout): taken as said', () => {
     const { plans, problems } = planDelivery(
       [delivered('qa', { cluster: 'nonprod' })],
