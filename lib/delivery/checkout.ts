@@ -56,13 +56,13 @@ export function projectElsewhere(
       : `write delivery: { repository: { path: ${JSON.stringify(prefix)} } } in ${projectSource} (the engines then read ${stagePath(prefix, '<stage>')})`;
   return {
     message: `the project is at ${at(prefix)} in its Git repository (git rev-parse --show-prefix), not at ${path === undefined ? "the repository's top, as delivery.repository.path unsaid means" : `'${path}', where this says`}: Argo CD's path and Flux's spec.path (${stagePath(path, '<stage>')}) are read from the repository's top, so each engine would find no directory there, and no stage would be applied`,
-    hint: fix + (path !== undefined && repository?.copied !== true ? deployRepositoryHint(repository!, checkout) : ''),
+    hint: fix + (repository !== undefined && repository.copied !== true ? deployRepositoryHint(repository, checkout) : ''),
   };
 }
 
 /**
  * `; or, if CI copies ... write copied: true`: when the project file's repository URL is none of the
- * checkout's remotes, by name (never their URLs, which may carry credentials). Empty when it is one, when the checkout
+ * checkout's remotes (its path said or not: CI may copy dist/ to that repository's top), by name (never their URLs, which may carry credentials). Empty when it is one, when the checkout
  * has no remote, or no Git says.
  */
 function deployRepositoryHint(repository: ProjectRepository, checkout: ProjectCheckout): string {
@@ -71,5 +71,9 @@ function deployRepositoryHint(repository: ProjectRepository, checkout: ProjectCh
   // no remote: nothing tells which repository is this one
   if (!remotes?.size || declared === undefined || [...remotes.values()].flat().some((url) => repositoryHostPath(url) === declared))
     return '';
-  return `; or, if CI copies this project's dist/ into ${shownUrl(repository.url!)} (none of this checkout's remotes: ${[...remotes.keys()].join(', ')}), at ${repository.path}/dist, write copied: true beside it, under delivery.repository`;
+  const into = `; or, if CI copies this project's dist/ into ${shownUrl(repository.url!)} (none of this checkout's remotes: ${[...remotes.keys()].join(', ')})`;
+  // no path: CI copies it to that repository's top, as the engines then read it
+  return repository.path === undefined
+    ? `${into}, at its top (${stagePath(undefined, '<stage>')}), write copied: true under delivery.repository`
+    : `${into}, at ${repository.path}/dist, write copied: true beside it, under delivery.repository`;
 }

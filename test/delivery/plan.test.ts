@@ -940,6 +940,21 @@ describe('a dist/ that CI copies into a deploy repository, which the engines rea
     );
   });
 
+  it("offers copied: true too when the project file names no path (CI copies dist/ to the deploy repository's top) and the project is in a directory of its own checkout", () => {
+    const { problems } = planDelivery(
+      [delivered('qa', { cluster: 'nonprod' })],
+      loadProjectFile(FLUX_PROJECT.replace('https://git.example.com/team/app.git', DEPLOY)),
+      'stagecraft.yaml',
+      new Map(),
+      undefined,
+      { prefix: () => 'infra/k8s', remotes: () => new Map([['origin', ['https://git.example.com/team/app.git']]]) },
+    );
+    expect(problems.map((p) => p.hint)).toEqual([
+      'write delivery: { repository: { path: "infra/k8s" } } in stagecraft.yaml (the engines then read infra/k8s/dist/<stage>); ' +
+        `or, if CI copies this project's dist/ into ${DEPLOY} (none of this checkout's remotes: origin), at its top (dist/<stage>), write copied: true under delivery.repository`,
+    ]);
+  });
+
   it('asks Git nothing where no Git says (dist/ built outside a checkout): taken as said', () => {
     const { plans, problems } = planDelivery(
       [delivered('qa', { cluster: 'nonprod' })],
