@@ -275,6 +275,20 @@ export function planDelivery(
   );
   // no stage inherits it
   if (unread) notices.push(projectSetting(['delivery', 'sync', 'timeout'], unread.code, unread));
+  if (defaults.project === ARGOCD_DEFAULT_PROJECT && plans.some((p) => p.engine === 'argocd'))
+    problems.push(
+      projectSetting(
+        ['delivery', 'project'],
+        'delivery/settings',
+        {
+          message:
+            `Argo CD has an AppProject named ${ARGOCD_DEFAULT_PROJECT} of its own, which every Application that names no other project is in and which permits any repository and cluster: ` +
+            `dist/delivery/argocd's AppProject ${ARGOCD_DEFAULT_PROJECT} would replace it, and confine those Applications, another team's too, to this project's repository and clusters (their syncs then refused)`,
+          hint: `name the project another way in ${projectSource} (delivery: { project: <name> }), one no other project delivered by this Argo CD has`,
+        },
+        'error',
+      ),
+    );
   const own = stages.length ? ownRepository(defaults.repository, checkout) : undefined;
   if (own)
     problems.push(
@@ -308,6 +322,9 @@ export function planDelivery(
 }
 
 const UNREAD_SECRET = 'delivery/unread-secret';
+
+/** The AppProject Argo CD makes itself and puts every Application that names no other project in, permitting any source and destination. */
+const ARGOCD_DEFAULT_PROJECT = 'default';
 
 /**
  * Why a `repository.secret` is read by no engine, and how to give Argo CD the credentials: Argo CD

@@ -1022,3 +1022,21 @@ function plannedProblemsOf(text: string, delivery: DeliveredStage['delivery']): 
     formatProblem,
   );
 }
+
+describe("a project named default, as Argo CD's own AppProject is", () => {
+  const ARGOCD = FLUX_PROJECT.replace('engine: flux', 'engine: argocd')
+    .replace('kubeConfigSecret: nonprod-kubeconfig', 'server: https://nonprod.example.com:6443')
+    .replace('delivery:\n', 'delivery:\n  project: default\n');
+
+  it("is refused where Argo CD delivers a stage: its AppProject would replace Argo CD's default one, which every Application naming no other is in", () => {
+    expect(plannedProblems(ARGOCD)).toEqual([
+      'stagecraft.yaml:2:12: delivery.project: Argo CD has an AppProject named default of its own, which every Application that names no other project is in and which permits any repository and cluster: ' +
+        "dist/delivery/argocd's AppProject default would replace it, and confine those Applications, another team's too, to this project's repository and clusters (their syncs then refused)\n" +
+        '  hint: name the project another way in stagecraft.yaml (delivery: { project: <name> }), one no other project delivered by this Argo CD has',
+    ]);
+  });
+
+  it('is not refused where Flux delivers every stage (a GitRepository of its own name)', () => {
+    expect(plannedProblems(FLUX_PROJECT.replace('delivery:\n', 'delivery:\n  project: default\n'))).toEqual([]);
+  });
+});
