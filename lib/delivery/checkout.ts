@@ -21,9 +21,12 @@ type ProjectRepository = NonNullable<NonNullable<ProjectFile['delivery']>['repos
 export function ownRepository(repository: ProjectRepository | undefined, checkout: ProjectCheckout): string | undefined {
   if (repository?.copied !== true || repository.url === undefined) return undefined;
   const declared = repositoryHostPath(repository.url);
-  if (declared === undefined) return undefined;
-  return [...(checkout.remotes() ?? [])].find(([, urls]) => urls.some((url) => repositoryHostPath(url) === declared))?.[0];
+  return declared === undefined ? undefined : remoteNaming(declared, checkout.remotes() ?? new Map())?.[0];
 }
+
+/** The first remote (its name and URLs) one of whose URLs names `declared` (`repositoryHostPath`), if any. */
+const remoteNaming = (declared: string, remotes: ReadonlyMap<string, readonly string[]>) =>
+  [...remotes].find(([, urls]) => urls.some((url) => repositoryHostPath(url) === declared));
 
 /** Why `copied: true` is refused of the project's own repository (`url`, its remote `remote`). */
 export function ownCopied(url: string, remote: string, projectSource: string): { message: string; hint: string } {
@@ -63,14 +66,14 @@ export function projectElsewhere(
 /**
  * `; or, if CI copies ... write copied: true`: when the project file's repository URL is none of the
  * checkout's remotes (its path said or not: CI may copy dist/ to that repository's top), by name (never their URLs, which may carry credentials). Empty when it is one, when the checkout
- * has no remote, or no Git says.
+ * has no remote or one whose URL names no host (a local path, which may be a clone of it), or no Git says.
  */
 function deployRepositoryHint(repository: ProjectRepository, checkout: ProjectCheckout): string {
   const remotes = checkout.remotes();
   const declared = repository.url === undefined ? undefined : repositoryHostPath(repository.url);
-  // no remote: nothing tells which repository is this one
-  if (!remotes?.size || declared === undefined || [...remotes.values()].flat().some((url) => repositoryHostPath(url) === declared))
-    return '';
+  // no remote: nothing tells which repository is this one; nor does one of no host (a local path, file://), which may be a clone of it
+  const hostless = [...(remotes?.values() ?? [])].flat().some((url) => repositoryHostPath(url) === undefined);
+  if (!remotes?.size || declared === undefined || hostless || remoteNaming(declared, remotes)) return '';
   const into = `; or, if CI copies this project's dist/ into ${shownUrl(repository.url!)} (none of this checkout's remotes: ${[...remotes.keys()].join(', ')})`;
   // no path: CI copies it to that repository's top, as the engines then read it
   return repository.path === undefined

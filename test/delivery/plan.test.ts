@@ -955,6 +955,24 @@ describe('a dist/ that CI copies into a deploy repository, which the engines rea
     ]);
   });
 
+  it.each([
+    ['a local path', '/srv/git/app.git'],
+    ['a file:// URL', 'file:///srv/git/app.git'],
+  ])(
+    "does not offer copied: true when a remote of the checkout is %s, which may be a clone of that repository: 'none of its remotes' cannot be told",
+    (_, local) => {
+      const { problems } = planDelivery(
+        [delivered('qa', { cluster: 'nonprod' })],
+        loadProjectFile(deploying('')),
+        'stagecraft.yaml',
+        new Map(),
+        undefined,
+        { prefix: () => '', remotes: () => new Map([['origin', [local]]]) },
+      );
+      expect(problems.map((p) => p.hint)).toEqual(['remove delivery.repository.path from stagecraft.yaml']);
+    },
+  );
+
   it('asks Git nothing where no Git says (dist/ built outside a checkout): taken as said', () => {
     const { plans, problems } = planDelivery(
       [delivered('qa', { cluster: 'nonprod' })],
