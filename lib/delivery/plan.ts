@@ -9,6 +9,7 @@ import { ARGOCD_NAMESPACE } from './argocd.js';
 import { fluxRevision } from './flux.js';
 import { normalRepositoryUrl } from './urls.js';
 import { NO_CHECKOUT, ownCopied, ownRepository, projectElsewhere } from './checkout.js';
+import { DELIVERY_LABEL } from './index.js';
 import { fluxSecretCommand } from './repository-moves.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import { DEFAULT_PROJECT, stageObjectName, stagePath, type DeliveryPlan, type ProjectCheckout } from './delivery-plan.js';
@@ -289,6 +290,15 @@ export function planDelivery(
         'error',
       ),
     );
+  // a deploy repository of several projects' dist/, each at its path: the engines' objects of unnamed projects meet
+  if (stages.length && defaults.repository?.copied === true && defaults.repository.path !== undefined && defaults.project === undefined)
+    notices.push(
+      projectSetting(
+        ['delivery', 'repository', 'copied'],
+        'delivery/settings',
+        unnamedInDeployRepository(defaults.repository.path, projectSource),
+      ),
+    );
   const own = stages.length ? ownRepository(defaults.repository, checkout) : undefined;
   if (own)
     problems.push(
@@ -319,6 +329,21 @@ export function planDelivery(
     ...sharedObjects(plans, stages, projectPlaces),
   );
   return { plans: plans.map(({ after, ...p }) => withAfter(p, waitsFor(p, after, plans))), problems, notices };
+}
+
+/**
+ * Why a project CI copies into a deploy repository at a path should be named: that repository holds other projects'
+ * dist/ at their paths, and projects that name none are all DEFAULT_PROJECT, whose delivery objects are one (README:
+ * two projects delivered by one Argo CD or Flux).
+ */
+function unnamedInDeployRepository(path: string, projectSource: string): { message: string; hint: string } {
+  return {
+    message:
+      `a deploy repository CI copies dist/ into at a path (${path}) holds other projects at theirs, and every project that names none is '${DEFAULT_PROJECT}': ` +
+      `their AppProject (or GitRepository) is one object, their Applications (or Kustomizations) ${stageObjectName(DEFAULT_PROJECT, '<stage>')} meet, ` +
+      `and the apply command of each, which prunes by the label ${DELIVERY_LABEL}=${DEFAULT_PROJECT}, prunes the others' Applications (or Kustomizations)`,
+    hint: `name this project before its first apply: delivery: { project: <name> } in ${projectSource}, a name no other project delivered by the same engine has`,
+  };
 }
 
 const UNREAD_SECRET = 'delivery/unread-secret';

@@ -973,6 +973,20 @@ describe('a dist/ that CI copies into a deploy repository, which the engines rea
     },
   );
 
+  it('warns, where the project is unnamed, that other projects copied into that repository at their paths would be named alike', () => {
+    const text = deploying(', copied: true');
+    const planned = (t: string) =>
+      planDelivery([delivered('qa', { cluster: 'nonprod' })], loadProjectFile(t), 'stagecraft.yaml', new Map(), projectPlaces(t));
+    expect(planned(text).notices.map(formatProblem)).toEqual([
+      'stagecraft.yaml:3:109: warning: delivery.repository.copied: a deploy repository CI copies dist/ into at a path (teams/shop) holds other projects at theirs, ' +
+        "and every project that names none is 'stagecraft': their AppProject (or GitRepository) is one object, their Applications (or Kustomizations) stagecraft-<stage> meet, " +
+        "and the apply command of each, which prunes by the label stagecraft.dev/delivery=stagecraft, prunes the others' Applications (or Kustomizations)\n" +
+        '  hint: name this project before its first apply: delivery: { project: <name> } in stagecraft.yaml, a name no other project delivered by the same engine has',
+    ]);
+    expect(planned(text.replace('delivery:\n', 'delivery:\n  project: shop\n')).notices).toEqual([]);
+    expect(planned(deploying('')).notices).toEqual([]);
+  });
+
   it('asks Git nothing where no Git says (dist/ built outside a checkout): taken as said', () => {
     const { plans, problems } = planDelivery(
       [delivered('qa', { cluster: 'nonprod' })],
