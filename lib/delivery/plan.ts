@@ -9,7 +9,7 @@ import { ARGOCD_NAMESPACE } from './argocd.js';
 import { fluxRevision } from './flux.js';
 import { normalRepositoryUrl } from './urls.js';
 import { NO_CHECKOUT, ownCopied, ownRepository, projectElsewhere } from './checkout.js';
-import { DELIVERY_LABEL } from './index.js';
+import { argoCdDefaultProject, unnamedInDeployRepository } from './project-name.js';
 import { fluxSecretCommand } from './repository-moves.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import { DEFAULT_PROJECT, stageObjectName, stagePath, type DeliveryPlan, type ProjectCheckout } from './delivery-plan.js';
@@ -276,29 +276,10 @@ export function planDelivery(
   );
   // no stage inherits it
   if (unread) notices.push(projectSetting(['delivery', 'sync', 'timeout'], unread.code, unread));
-  if (defaults.project === ARGOCD_DEFAULT_PROJECT && plans.some((p) => p.engine === 'argocd'))
-    problems.push(
-      projectSetting(
-        ['delivery', 'project'],
-        'delivery/settings',
-        {
-          message:
-            `Argo CD has an AppProject named ${ARGOCD_DEFAULT_PROJECT} of its own, which every Application that names no other project is in and which permits any repository and cluster: ` +
-            `dist/delivery/argocd's AppProject ${ARGOCD_DEFAULT_PROJECT} would replace it, and confine those Applications, another team's too, to this project's repository and clusters (their syncs then refused)`,
-          hint: `name the project another way in ${projectSource} (delivery: { project: <name> }), one no other project delivered by this Argo CD has`,
-        },
-        'error',
-      ),
-    );
-  // a deploy repository of several projects' dist/, each at its path: the engines' objects of unnamed projects meet
-  if (stages.length && defaults.repository?.copied === true && defaults.repository.path !== undefined && defaults.project === undefined)
-    notices.push(
-      projectSetting(
-        ['delivery', 'repository', 'copied'],
-        'delivery/settings',
-        unnamedInDeployRepository(defaults.repository.path, projectSource),
-      ),
-    );
+  const argoCdOwn = argoCdDefaultProject(defaults.project, plans, projectSource);
+  if (argoCdOwn) problems.push(projectSetting(['delivery', 'project'], 'delivery/settings', argoCdOwn, 'error'));
+  const unnamed = stages.length ? unnamedInDeployRepository(defaults, projectSource) : undefined;
+  if (unnamed) notices.push(projectSetting(['delivery', 'repository', 'copied'], 'delivery/settings', unnamed));
   const own = stages.length ? ownRepository(defaults.repository, checkout) : undefined;
   if (own)
     problems.push(
@@ -331,25 +312,7 @@ export function planDelivery(
   return { plans: plans.map(({ after, ...p }) => withAfter(p, waitsFor(p, after, plans))), problems, notices };
 }
 
-/**
- * Why a project CI copies into a deploy repository at a path should be named: that repository holds other projects'
- * dist/ at their paths, and projects that name none are all DEFAULT_PROJECT, whose delivery objects are one (README:
- * two projects delivered by one Argo CD or Flux).
- */
-function unnamedInDeployRepository(path: string, projectSource: string): { message: string; hint: string } {
-  return {
-    message:
-      `a deploy repository CI copies dist/ into at a path (${path}) holds other projects at theirs, and every project that names none is '${DEFAULT_PROJECT}': ` +
-      `their AppProject (or GitRepository) is one object, their Applications (or Kustomizations) ${stageObjectName(DEFAULT_PROJECT, '<stage>')} meet, ` +
-      `and the apply command of each, which prunes by the label ${DELIVERY_LABEL}=${DEFAULT_PROJECT}, prunes the others' Applications (or Kustomizations)`,
-    hint: `name this project before its first apply: delivery: { project: <name> } in ${projectSource}, a name no other project delivered by the same engine has`,
-  };
-}
-
 const UNREAD_SECRET = 'delivery/unread-secret';
-
-/** The AppProject Argo CD makes itself and puts every Application that names no other project in, permitting any source and destination. */
-const ARGOCD_DEFAULT_PROJECT = 'default';
 
 /**
  * Why a `repository.secret` is read by no engine, and how to give Argo CD the credentials: Argo CD
