@@ -20,17 +20,21 @@ export function gitCheckout(root: string, timeout = GIT_TIMEOUT_MS): string | un
 }
 
 /**
- * The URLs the remotes of the repository `root` is in fetch from, by remote name (`origin`), as `git remote -v` says
- * them (a `url.<base>.insteadOf` applied: `gh:team/app` is the URL it stands for); undefined when Git cannot say (see
+ * The URLs of the remotes of the repository `root` is in, by remote name (`origin`), as `git remote -v` says them (a
+ * `url.<base>.insteadOf` applied: `gh:team/app` is the URL it stands for): the one it fetches from first, then those it
+ * pushes to (`pushurl`, or a second `url`), where this checkout's commits go too; undefined when Git cannot say (see
  * `gitCheckout`). A remote's URL may hold credentials: a message shows its name, never its URL.
  */
-export function gitRemotes(root: string, timeout = GIT_TIMEOUT_MS): ReadonlyMap<string, string> | undefined {
+export function gitRemotes(root: string, timeout = GIT_TIMEOUT_MS): ReadonlyMap<string, readonly string[]> | undefined {
   const r = projectGit(root, ['remote', '-v'], { timeout });
   if (r?.status !== 0) return undefined;
-  const remotes = new Map<string, string>();
+  const remotes = new Map<string, string[]>();
   for (const line of r.stdout.split('\n')) {
-    const m = /^([^\t]+)\t(.+) \(fetch\)$/.exec(line);
-    if (m) remotes.set(m[1]!, m[2]!);
+    const m = /^([^\t]+)\t(.+) \((fetch|push)\)$/.exec(line);
+    if (!m) continue;
+    const urls = remotes.get(m[1]!) ?? [];
+    if (!urls.includes(m[2]!)) urls.push(m[2]!);
+    remotes.set(m[1]!, urls);
   }
   return remotes;
 }
@@ -38,7 +42,7 @@ export function gitRemotes(root: string, timeout = GIT_TIMEOUT_MS): ReadonlyMap<
 /** What Git says of the checkout `root` is in, each asked the first time it is needed: a compilation that plans no delivered stage starts no git. */
 export function lazyCheckout(root: string): ProjectCheckout {
   let prefix: { readonly said: string | undefined } | undefined;
-  let remotes: { readonly said: ReadonlyMap<string, string> | undefined } | undefined;
+  let remotes: { readonly said: ReadonlyMap<string, readonly string[]> | undefined } | undefined;
   return {
     prefix: () => (prefix ??= { said: gitCheckout(root) }).said,
     remotes: () => (remotes ??= { said: gitRemotes(root) }).said,

@@ -172,7 +172,7 @@ export const ProjectDeliverySettings = Settings(
     project: Type.Optional(
       DnsLabel({
         description:
-          "Name of the Argo CD AppProject and of the Flux GitRepository of the project's repository (other GitRepositories' names begin with it). @default stagecraft",
+          "Name of the Argo CD AppProject and of the Flux GitRepository of the project's repository (other GitRepositories' names begin with it), and the label its apply command prunes by: two projects delivered by one Argo CD or Flux need two names (README: two projects); default, Argo CD's own AppProject, is refused where Argo CD delivers a stage. @default stagecraft",
       }),
     ),
     clusters: Type.Optional(Mapping(DnsLabel(), ClusterSettings, { description: 'The clusters, by name.' })),

@@ -15,15 +15,18 @@ type ProjectRepository = NonNullable<NonNullable<ProjectFile['delivery']>['repos
 
 /**
  * The name of the remote of the project's own checkout that the project file's repository URL names, host
- * and path alike (over ssh or https, with or without `.git`), when it says `copied: true`: a deploy repository
+ * and path alike (over ssh or https, with or without `.git`; a URL it fetches from or pushes to), when it says `copied: true`: a deploy repository
  * that is the project's own is no other repository, and its layout is Git's to tell. Undefined otherwise.
  */
 export function ownRepository(repository: ProjectRepository | undefined, checkout: ProjectCheckout): string | undefined {
   if (repository?.copied !== true || repository.url === undefined) return undefined;
   const declared = repositoryHostPath(repository.url);
-  if (declared === undefined) return undefined;
-  return [...(checkout.remotes() ?? [])].find(([, url]) => repositoryHostPath(url) === declared)?.[0];
+  return declared === undefined ? undefined : remoteNaming(declared, checkout.remotes() ?? new Map())?.[0];
 }
+
+/** The first remote (its name and URLs) one of whose URLs names `declared` (`repositoryHostPath`), if any. */
+const remoteNaming = (declared: string, remotes: ReadonlyMap<string, readonly string[]>) =>
+  [...remotes].find(([, urls]) => urls.some((url) => repositoryHostPath(url) === declared));
 
 /** Why `copied: true` is refused of the project's own repository (`url`, its remote `remote`). */
 export function ownCopied(url: string, remote: string, projectSource: string): { message: string; hint: string } {
@@ -56,19 +59,24 @@ export function projectElsewhere(
       : `write delivery: { repository: { path: ${JSON.stringify(prefix)} } } in ${projectSource} (the engines then read ${stagePath(prefix, '<stage>')})`;
   return {
     message: `the project is at ${at(prefix)} in its Git repository (git rev-parse --show-prefix), not at ${path === undefined ? "the repository's top, as delivery.repository.path unsaid means" : `'${path}', where this says`}: Argo CD's path and Flux's spec.path (${stagePath(path, '<stage>')}) are read from the repository's top, so each engine would find no directory there, and no stage would be applied`,
-    hint: fix + (path !== undefined && repository?.copied !== true ? deployRepositoryHint(repository!, checkout) : ''),
+    hint: fix + (repository !== undefined && repository.copied !== true ? deployRepositoryHint(repository, checkout) : ''),
   };
 }
 
 /**
  * `; or, if CI copies ... write copied: true`: when the project file's repository URL is none of the
- * checkout's remotes, by name (never their URLs, which may carry credentials). Empty when it is one, when the checkout
- * has no remote, or no Git says.
+ * checkout's remotes (its path said or not: CI may copy dist/ to that repository's top), by name (never their URLs, which may carry credentials). Empty when it is one, when the checkout
+ * has no remote or one whose URL names no host (a local path, which may be a clone of it), or no Git says.
  */
 function deployRepositoryHint(repository: ProjectRepository, checkout: ProjectCheckout): string {
   const remotes = checkout.remotes();
   const declared = repository.url === undefined ? undefined : repositoryHostPath(repository.url);
-  // no remote: nothing tells which repository is this one
-  if (!remotes?.size || declared === undefined || [...remotes.values()].some((url) => repositoryHostPath(url) === declared)) return '';
-  return `; or, if CI copies this project's dist/ into ${shownUrl(repository.url!)} (none of this checkout's remotes: ${[...remotes.keys()].join(', ')}), at ${repository.path}/dist, write copied: true beside it, under delivery.repository`;
+  // no remote: nothing tells which repository is this one; nor does one of no host (a local path, file://), which may be a clone of it
+  const hostless = [...(remotes?.values() ?? [])].flat().some((url) => repositoryHostPath(url) === undefined);
+  if (!remotes?.size || declared === undefined || hostless || remoteNaming(declared, remotes)) return '';
+  const into = `; or, if CI copies this project's dist/ into ${shownUrl(repository.url!)} (none of this checkout's remotes: ${[...remotes.keys()].join(', ')})`;
+  // no path: CI copies it to that repository's top, as the engines then read it
+  return repository.path === undefined
+    ? `${into}, at its top (${stagePath(undefined, '<stage>')}), write copied: true under delivery.repository`
+    : `${into}, at ${repository.path}/dist, write copied: true beside it, under delivery.repository`;
 }

@@ -22,8 +22,8 @@ export const stagePath = (projectPath: string | undefined, stage: string): strin
 export interface ProjectCheckout {
   /** The project's directory in its work tree, as `git rev-parse --show-prefix` says it without its last `/` (`infra/k8s`; `''` at its top). */
   readonly prefix: () => string | undefined;
-  /** The URLs of its repository's remotes, by remote name (`origin`). */
-  readonly remotes: () => ReadonlyMap<string, string> | undefined;
+  /** The URLs of its repository's remotes, by remote name (`origin`): those it fetches from and pushes to. */
+  readonly remotes: () => ReadonlyMap<string, readonly string[]> | undefined;
 }
 
 /** What the engine needs to know of one stage. */

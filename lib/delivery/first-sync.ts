@@ -16,7 +16,7 @@ import type { Problem, SourceLocation } from '../errors.js';
 import type { FieldPath } from '../model/field-path.js';
 import type { ClusterSpec } from '../config/delivery.js';
 import { parseManifests } from '../checks/manifests.js';
-import { ARGOCD_HOOK, HELM_HOOK, argoCdPreSync } from '../model/hooks.js';
+import { ARGOCD_HOOK, HELM_HOOK, argoCdHook, argoCdPreSync } from '../model/hooks.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { NAMESPACE_SYNC_WAVE, SYNC_WAVE_ANNOTATION } from '../model/sync-waves.js';
 import { ENGINES } from '../model/engines.js';
@@ -175,42 +175,87 @@ function definedKind(crd: KubeObject): { readonly group: string; readonly kind?:
   return typeof names.kind === 'string' ? { group, kind: names.kind } : { group };
 }
 
+/** Argo CD's phases of a sync that succeeds, in order: PreSync hooks, the Sync phase (every object of no hook, wave by wave), then PostSync hooks. */
+const PRE_SYNC = 0;
+const SYNC = 1;
+const AFTER_SYNC = 2;
+
 /**
- * An error for each of `objects` (a stage Argo CD delivers, as its Application applies them) that Argo CD applies in
- * an earlier sync wave than the CustomResourceDefinition of the stage that defines its kind: a store a stage's
- * ExternalSecrets read (wave -2, lib/model/sync-waves.ts) beside the External Secrets Operator's CRDs (wave 0), say.
- * Argo CD skips the dry run of a custom resource whose CRD is in the same sync, then applies wave by wave: where the CRD
- * is not in the cluster yet (the first sync, a new cluster) the custom resource's apply is refused, the sync fails, and
- * so does every retry; and a wave is started only once the one before is healthy, which a custom resource its
- * controller has not read yet (the operator, applied with its CRDs) is not: Argo CD's health of a SecretStore stays
- * Progressing ("Waiting for SecretStore") until then. Placed by `place` at the object's sync-wave annotation (an
- * included manifest's), else named.
+ * When Argo CD applies `o` in a sync (gitops-engine orders by phase, then wave, then kind): a PreSync hook before
+ * every object of the Sync phase whatever the waves, a PostSync one (a Helm post-install hook) after them, and the
+ * others (an object of no hook, a `Sync` hook) in the Sync phase by wave; undefined for one it never applies (`Skip`,
+ * a Helm test). A hook of several steps is taken at its first.
+ */
+function appliedAt(o: KubeObject): { readonly phase: number; readonly wave: number } | undefined {
+  const annotations = isRecord(o.metadata.annotations) ? o.metadata.annotations : {};
+  const hook = argoCdHook(annotations);
+  if (hook === 'never') return undefined;
+  // Argo CD's own `Sync` hook is applied with the Sync phase's objects; no Helm hook maps to it (lib/model/hooks.ts)
+  const own = annotations[ARGOCD_HOOK];
+  const sync = hook === undefined || (typeof own === 'string' && own.split(',').some((h) => h.trim() === 'Sync'));
+  return { phase: argoCdPreSync(annotations) ? PRE_SYNC : sync ? SYNC : AFTER_SYNC, wave: waveOf(o) };
+}
+
+/** Whether Argo CD applies what is applied at `a` before what is applied at `b` (`appliedAt`). */
+const before = (a: { phase: number; wave: number }, b: { phase: number; wave: number }): boolean =>
+  a.phase < b.phase || (a.phase === b.phase && a.wave < b.wave);
+
+/**
+ * An error for each of `objects` (a stage Argo CD delivers, as its Application applies them) that Argo CD applies
+ * before the CustomResourceDefinition of the stage that defines its kind (`appliedAt`: in an earlier sync wave, or as a
+ * PreSync hook of any wave): a store a stage's ExternalSecrets read (wave -2, lib/model/sync-waves.ts) beside the
+ * External Secrets Operator's CRDs (wave 0), say. Argo CD skips the dry run of a custom resource whose CRD is in the
+ * same sync, then applies phase by phase and wave by wave: where the CRD is not in the cluster yet (the first sync, a
+ * new cluster) the custom resource's apply is refused, the sync fails, and so does every retry; and a wave is started
+ * only once the one before is healthy, which a custom resource its controller has not read yet (the operator, applied
+ * with its CRDs) is not: Argo CD's health of a SecretStore stays Progressing ("Waiting for SecretStore") until then. A
+ * PostSync hook (a Helm post-install hook, whatever its weight) comes after the CRD, and one Argo CD never applies is
+ * none of its concern. Placed by `place` at the object's sync-wave annotation (an included manifest's; its hook
+ * annotation for a PreSync hook), else named.
  */
 export function definedAfter(
   objects: readonly KubeObject[],
   place: (o: KubeObject, path: FieldPath) => SourceLocation | undefined,
 ): Problem[] {
-  const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition' && apiGroup(o.apiVersion) === 'apiextensions.k8s.io');
+  const crds = objects.flatMap((o) => {
+    const at = o.kind === 'CustomResourceDefinition' && apiGroup(o.apiVersion) === 'apiextensions.k8s.io' ? appliedAt(o) : undefined;
+    return at ? [{ crd: o, at, defined: definedKind(o) }] : [];
+  });
   if (crds.length === 0) return [];
   const problems: Problem[] = [];
   for (const o of objects) {
     const group = apiGroup(o.apiVersion);
-    const wave = waveOf(o);
-    const crd = crds.find((c) => {
-      const defined = definedKind(c);
-      return defined.group === group && (defined.kind ?? o.kind) === o.kind && waveOf(c) > wave;
-    });
-    if (!crd) continue;
-    const crdName = String(crd.metadata.name);
-    const message =
-      `Argo CD applies it in sync wave ${wave}, before the CustomResourceDefinition ${crdName} that defines its kind (wave ${waveOf(crd)}), in the same Application: ` +
+    const at = appliedAt(o);
+    const found = at && crds.find((c) => c.defined.group === group && (c.defined.kind ?? o.kind) === o.kind && before(at, c.at));
+    if (!at || !found) continue;
+    const { wave } = at;
+    const crdName = String(found.crd.metadata.name);
+    const crdAt =
+      found.at.phase === SYNC
+        ? `wave ${found.at.wave}`
+        : found.at.phase === PRE_SYNC
+          ? `a PreSync hook of wave ${found.at.wave}`
+          : 'a hook Argo CD runs after the Sync phase';
+    const preSync = at.phase === PRE_SYNC && found.at.phase !== PRE_SYNC;
+    const refused =
       `where that CRD is not in the cluster yet (the first sync, or a sync to a new cluster) its apply is refused (no matches for kind "${o.kind}" in version "${o.apiVersion}"), ` +
-      'the sync fails, and so does every retry, so the stage is never applied; and Argo CD starts a wave only once the one before is healthy, ' +
-      "which a custom resource is only once its controller, applied with the CRD, has read it (a SecretStore stays Progressing, 'Waiting for SecretStore')";
-    const hint =
-      `deliver what defines and serves ${o.kind} (the operator: its CustomResourceDefinitions, Namespace, RBAC and Deployment) in a stage of its own that is synced first; ` +
-      `or annotate each of them argocd.argoproj.io/sync-wave: "${Math.min(wave, Number(NAMESPACE_SYNC_WAVE)) - 1}" in the included manifests, a wave before ${o.kind} ${o.metadata.name ?? ''} and the stage's Namespace`;
-    const location = place(o, ['metadata', 'annotations', SYNC_WAVE_ANNOTATION]) ?? place(o, ['metadata', 'name']);
+      'the sync fails, and so does every retry, so the stage is never applied';
+    const message = preSync
+      ? `Argo CD runs it as a PreSync hook, before any object of the Sync phase, the CustomResourceDefinition ${crdName} that defines its kind (${crdAt}) too, in the same Application: ${refused}`
+      : `Argo CD applies it ${at.phase === PRE_SYNC ? 'as a PreSync hook ' : ''}in sync wave ${wave}, before the CustomResourceDefinition ${crdName} that defines its kind (${crdAt}), in the same Application: ${refused}; ` +
+        'and Argo CD starts a wave only once the one before is healthy, ' +
+        "which a custom resource is only once its controller, applied with the CRD, has read it (a SecretStore stays Progressing, 'Waiting for SecretStore')";
+    const operator = `deliver what defines and serves ${o.kind} (the operator: its CustomResourceDefinitions, Namespace, RBAC and Deployment) in a stage of its own that is synced first`;
+    const hint = preSync
+      ? `${operator}; or make ${o.kind} ${o.metadata.name ?? ''} no PreSync hook, so that Argo CD applies it in the Sync phase, in a later wave than its CRD`
+      : `${operator}; ` +
+        `or annotate each of them argocd.argoproj.io/sync-wave: "${Math.min(wave, Number(NAMESPACE_SYNC_WAVE)) - 1}" in the included manifests, a wave before ${o.kind} ${o.metadata.name ?? ''} and the stage's Namespace`;
+    const annotations = o.metadata.annotations ?? {};
+    const hookPath = ['metadata', 'annotations', ARGOCD_HOOK in annotations ? ARGOCD_HOOK : HELM_HOOK];
+    const location =
+      (preSync ? place(o, hookPath) : undefined) ??
+      place(o, ['metadata', 'annotations', SYNC_WAVE_ANNOTATION]) ??
+      place(o, ['metadata', 'name']);
     problems.push(
       location
         ? { code: CRD_CODE, location, message: `${describeObject(o)}: ${message}`, hint }

@@ -9,6 +9,7 @@ import { ARGOCD_NAMESPACE } from './argocd.js';
 import { fluxRevision } from './flux.js';
 import { normalRepositoryUrl } from './urls.js';
 import { NO_CHECKOUT, ownCopied, ownRepository, projectElsewhere } from './checkout.js';
+import { argoCdDefaultProject, unnamedInDeployRepository } from './project-name.js';
 import { fluxSecretCommand } from './repository-moves.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import { DEFAULT_PROJECT, stageObjectName, stagePath, type DeliveryPlan, type ProjectCheckout } from './delivery-plan.js';
@@ -275,6 +276,10 @@ export function planDelivery(
   );
   // no stage inherits it
   if (unread) notices.push(projectSetting(['delivery', 'sync', 'timeout'], unread.code, unread));
+  const argoCdOwn = argoCdDefaultProject(defaults.project, plans, projectSource);
+  if (argoCdOwn) problems.push(projectSetting(['delivery', 'project'], 'delivery/settings', argoCdOwn, 'error'));
+  const unnamed = stages.length ? unnamedInDeployRepository(defaults, projectSource) : undefined;
+  if (unnamed) notices.push(projectSetting(['delivery', 'repository', 'copied'], 'delivery/settings', unnamed));
   const own = stages.length ? ownRepository(defaults.repository, checkout) : undefined;
   if (own)
     problems.push(

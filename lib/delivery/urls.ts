@@ -38,14 +38,25 @@ export function normalUrl(url: string): string {
 export const normalRepositoryUrl = (url: string): string => normalAddress(scpAsSsh(url) ?? url).replace(/\.git$/, '');
 
 /**
- * The host and path a repository URL names, whatever its transport, user, port or `.git`
- * (`git.example.com/platform/deploy`): a repository cloned over ssh and read over https has one. Undefined
- * for what names no host (a local path).
+ * The host and path a repository URL names, as Git reads it, whatever its transport, user, port or `.git`
+ * (`git.example.com/platform/deploy`): a repository cloned over ssh and read over https has one. A URL with no
+ * `scheme://` and a `:` before any `/` is scp-style ssh to Git, with or without a user (`git.example.com:team/app`,
+ * whose user an ssh config names; an alias no `insteadOf` rewrote, `gh:team/app`, is host `gh`). In lower case, a
+ * percent-escaped letter or digit as itself: GitHub and GitLab read a path whatever its case, and Argo CD finds a
+ * repository's credentials by its URL in lower case. Undefined for what names no host (a local path).
  */
 export function repositoryHostPath(url: string): string | undefined {
+  const scp = url.includes('://') ? undefined : /^(?:[^@/]+@)?([^@/:]+):\/?(.*)$/s.exec(url);
   try {
-    const u = new URL(normalRepositoryUrl(url));
-    return u.hostname ? `${u.hostname.toLowerCase()}${u.pathname.replace(/\/+$/, '').replace(/\.git$/, '')}` : undefined;
+    const u = new URL(scp ? `ssh://${scp[1]}/${scp[2]}` : normalRepositoryUrl(url));
+    const path = u.pathname
+      .replace(/%([0-9a-f]{2})/gi, (escaped, hex: string) => {
+        const c = String.fromCharCode(Number.parseInt(hex, 16));
+        return /^[\w.~-]$/.test(c) ? c : escaped;
+      })
+      .replace(/\/+$/, '')
+      .replace(/\.git$/i, '');
+    return u.hostname ? `${u.hostname}${path}`.toLowerCase() : undefined;
   } catch {
     return undefined;
   }

@@ -126,8 +126,23 @@ describe('gitRemotes', () => {
     git('remote', 'add', 'my.fork', 'ssh://git@git.example.com/me/app.git');
     expect(gitRemotes(dir)).toEqual(
       new Map([
-        ['my.fork', 'ssh://git@git.example.com/me/app.git'],
-        ['origin', 'https://git.example.com/platform/app.git'],
+        ['my.fork', ['ssh://git@git.example.com/me/app.git']],
+        ['origin', ['https://git.example.com/platform/app.git']],
+      ]),
+    );
+  });
+
+  it('says the URLs a remote pushes to after the one it fetches from, each once (a pushurl, a second url; a name with a space whole)', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    const git = (...args: string[]) => expect(spawnSync('git', ['-C', top, ...args]).status).toBe(0);
+    git('remote', 'add', 'origin', 'https://git.example.com/platform/app.git');
+    git('remote', 'set-url', '--add', 'origin', 'git@mirror.example:platform/app.git');
+    git('config', 'remote.my fork.url', 'https://git.example.com/me/app.git');
+    git('config', 'remote.my fork.pushurl', 'git@git.example.com:me/app.git');
+    expect(gitRemotes(dir)).toEqual(
+      new Map([
+        ['my fork', ['https://git.example.com/me/app.git', 'git@git.example.com:me/app.git']],
+        ['origin', ['https://git.example.com/platform/app.git', 'git@mirror.example:platform/app.git']],
       ]),
     );
   });

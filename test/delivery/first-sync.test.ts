@@ -175,3 +175,45 @@ describe('a custom resource Argo CD applies in an earlier sync wave than the Cus
     ).toEqual([]);
   });
 });
+
+describe('a custom resource Argo CD runs as a sync hook, beside the CustomResourceDefinition of its kind', () => {
+  /** A CustomResourceDefinition of kind Tenant, and a Tenant annotated `annotations`. */
+  const crdAndTenant = (annotations: string) =>
+    'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: { name: tenants.example.com }\n' +
+    'spec:\n  group: example.com\n  scope: Namespaced\n  names: { kind: Tenant, plural: tenants, singular: tenant, listKind: TenantList }\n' +
+    '  versions:\n    - name: v1\n      served: true\n      storage: true\n' +
+    '      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }\n' +
+    `---\napiVersion: example.com/v1\nkind: Tenant\nmetadata: { name: acme, annotations: { ${annotations} } }\nspec: {}\n`;
+  const problems = (objects: string) =>
+    compileStage(
+      {
+        stage: 'data',
+        file: 'environments/data.yaml',
+        text: `apps:\n  legacy:\n    stack: manifests\n    include: [${OBJECTS_FILE}]\ndelivery: { cluster: nonprod }\n`,
+        readSource: (p) => (p === OBJECTS_FILE ? new Map([[p, objects]]) : undefined),
+      },
+      { engine: 'argocd' },
+    ).problems.filter((p) => p.code === 'delivery/first-sync-crd');
+
+  it.each([
+    // Helm's hook weight is the wave Argo CD reads, but a PostSync hook runs once every wave of the Sync phase is applied
+    ['a PostSync hook of a lower wave (a Helm post-install hook weighted -5)', 'helm.sh/hook: post-install, helm.sh/hook-weight: "-5"'],
+    ['a PostSync hook of its own', 'argocd.argoproj.io/hook: PostSync, argocd.argoproj.io/sync-wave: "-5"'],
+    ['one Argo CD never applies (Skip)', 'argocd.argoproj.io/hook: Skip, argocd.argoproj.io/sync-wave: "-5"'],
+  ])('is not refused as %s, which Argo CD applies after its CRD or never', (_, annotations) => {
+    expect(problems(crdAndTenant(annotations))).toEqual([]);
+  });
+
+  it('is refused as a PreSync hook of any wave, which Argo CD runs before it applies any object of the Sync phase, the CRD too', () => {
+    const [problem, ...more] = problems(crdAndTenant('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/sync-wave: "5"')).map(
+      formatProblem,
+    );
+    expect(more).toEqual([]);
+    expect(problem).toContain(
+      `${OBJECTS_FILE}:16:65: Tenant data/acme: Argo CD runs it as a PreSync hook, before any object of the Sync phase, the CustomResourceDefinition tenants.example.com that defines its kind (wave 0) too`,
+    );
+    expect(problem).toContain(
+      '  hint: deliver what defines and serves Tenant (the operator: its CustomResourceDefinitions, Namespace, RBAC and Deployment) in a stage of its own that is synced first; or make Tenant acme no PreSync hook',
+    );
+  });
+});

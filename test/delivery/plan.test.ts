@@ -906,6 +906,10 @@ describe('a dist/ that CI copies into a deploy repository, which the engines rea
   it.each([
     ['written alike', DEPLOY],
     ['written another way (ssh, without .git)', 'git@git.example.com:platform/deploy'],
+    // Git reads it as ssh to git.example.com, the user from an ssh config; once read as scheme 'git.example.com:' with host 'platform'
+    ['written scp-style without a user', 'git.example.com:platform/deploy.git'],
+    // one repository to GitHub, GitLab and Argo CD
+    ['written in other case', 'https://git.example.com/Platform/Deploy.git'],
   ])(
     "is refused when the repository is this checkout's own (its remote, %s): the path Git says is then checked, and the remote's credentials are never shown",
     (_, origin) => {
@@ -920,6 +924,68 @@ describe('a dist/ that CI copies into a deploy repository, which the engines rea
       expect(r.stderr).not.toContain('glpat-');
     },
   );
+
+  it.each([
+    ['its push URL (remote.origin.pushurl)', 'pushurl'],
+    ['a second URL it pushes to too (git remote set-url --add)', 'url'],
+  ])("is refused when the repository is %s: this checkout's commits go there, so its layout is this checkout's", (_, key) => {
+    const dir = ownCheckout(deploying(', copied: true'));
+    expect(spawnSync('git', ['-C', dir, 'config', '--add', `remote.origin.${key}`, 'git@git.example.com:platform/deploy.git']).status).toBe(
+      0,
+    );
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `stagecraft.yaml:3:109: error: delivery.repository.copied: ${DEPLOY} is this project's own repository (git remote origin)`,
+    );
+  });
+
+  it("offers copied: true too when the project file names no path (CI copies dist/ to the deploy repository's top) and the project is in a directory of its own checkout", () => {
+    const { problems } = planDelivery(
+      [delivered('qa', { cluster: 'nonprod' })],
+      loadProjectFile(FLUX_PROJECT.replace('https://git.example.com/team/app.git', DEPLOY)),
+      'stagecraft.yaml',
+      new Map(),
+      undefined,
+      { prefix: () => 'infra/k8s', remotes: () => new Map([['origin', ['https://git.example.com/team/app.git']]]) },
+    );
+    expect(problems.map((p) => p.hint)).toEqual([
+      'write delivery: { repository: { path: "infra/k8s" } } in stagecraft.yaml (the engines then read infra/k8s/dist/<stage>); ' +
+        `or, if CI copies this project's dist/ into ${DEPLOY} (none of this checkout's remotes: origin), at its top (dist/<stage>), write copied: true under delivery.repository`,
+    ]);
+  });
+
+  it.each([
+    ['a local path', '/srv/git/app.git'],
+    ['a file:// URL', 'file:///srv/git/app.git'],
+  ])(
+    "does not offer copied: true when a remote of the checkout is %s, which may be a clone of that repository: 'none of its remotes' cannot be told",
+    (_, local) => {
+      const { problems } = planDelivery(
+        [delivered('qa', { cluster: 'nonprod' })],
+        loadProjectFile(deploying('')),
+        'stagecraft.yaml',
+        new Map(),
+        undefined,
+        { prefix: () => '', remotes: () => new Map([['origin', [local]]]) },
+      );
+      expect(problems.map((p) => p.hint)).toEqual(['remove delivery.repository.path from stagecraft.yaml']);
+    },
+  );
+
+  it('warns, where the project is unnamed, that other projects copied into that repository at their paths would be named alike', () => {
+    const text = deploying(', copied: true');
+    const planned = (t: string) =>
+      planDelivery([delivered('qa', { cluster: 'nonprod' })], loadProjectFile(t), 'stagecraft.yaml', new Map(), projectPlaces(t));
+    expect(planned(text).notices.map(formatProblem)).toEqual([
+      'stagecraft.yaml:3:109: warning: delivery.repository.copied: a deploy repository CI copies dist/ into at a path (teams/shop) holds other projects at theirs, ' +
+        "and every project that names none is 'stagecraft': their AppProject (or GitRepository) is one object, their Applications (or Kustomizations) stagecraft-<stage> meet, " +
+        "and the apply command of each, which prunes by the label stagecraft.dev/delivery=stagecraft, prunes the others' Applications (or Kustomizations)\n" +
+        '  hint: name this project before its first apply: delivery: { project: <name> } in stagecraft.yaml, a name no other project delivered by the same engine has',
+    ]);
+    expect(planned(text.replace('delivery:\n', 'delivery:\n  project: shop\n')).notices).toEqual([]);
+    expect(planned(deploying('')).notices).toEqual([]);
+  });
 
   it('asks Git nothing where no Git says (dist/ built outside a checkout): taken as said', () => {
     const { plans, problems } = planDelivery(
@@ -988,3 +1054,21 @@ function plannedProblemsOf(text: string, delivery: DeliveredStage['delivery']): 
     formatProblem,
   );
 }
+
+describe("a project named default, as Argo CD's own AppProject is", () => {
+  const ARGOCD = FLUX_PROJECT.replace('engine: flux', 'engine: argocd')
+    .replace('kubeConfigSecret: nonprod-kubeconfig', 'server: https://nonprod.example.com:6443')
+    .replace('delivery:\n', 'delivery:\n  project: default\n');
+
+  it("is refused where Argo CD delivers a stage: its AppProject would replace Argo CD's default one, which every Application naming no other is in", () => {
+    expect(plannedProblems(ARGOCD)).toEqual([
+      'stagecraft.yaml:2:12: delivery.project: Argo CD has an AppProject named default of its own, which every Application that names no other project is in and which permits any repository and cluster: ' +
+        "dist/delivery/argocd's AppProject default would replace it, and confine those Applications, another team's too, to this project's repository and clusters (their syncs then refused)\n" +
+        '  hint: name the project another way in stagecraft.yaml (delivery: { project: <name> }), one no other project delivered by this Argo CD has',
+    ]);
+  });
+
+  it('is not refused where Flux delivers every stage (a GitRepository of its own name)', () => {
+    expect(plannedProblems(FLUX_PROJECT.replace('delivery:\n', 'delivery:\n  project: default\n'))).toEqual([]);
+  });
+});

@@ -328,3 +328,28 @@ describe('repositoryHostPath', () => {
     expect(repositoryHostPath('/srv/git/deploy.git')).toBeUndefined();
   });
 });
+
+describe('repositoryHostPath of a URL as Git reads it', () => {
+  it.each([
+    // Git reads a URL with no scheme and a ':' before any '/' as scp-style ssh, with or without a user (an ssh config names the user)
+    ['an scp-style URL without a user', 'git.example.com:platform/deploy.git'],
+    // GitHub, GitLab and Argo CD (which finds credentials by a URL in lower case) read a path whatever its case
+    ['a path in other case', 'https://git.example.com/Platform/Deploy.git'],
+    // a percent-escaped letter is the letter to the server
+    ['a path with an escaped letter', 'https://git.example.com/platform/%64eploy'],
+  ])('is the same host and path for %s', (_, url) => {
+    expect(repositoryHostPath(url)).toBe('git.example.com/platform/deploy');
+  });
+
+  it("is not a host made of an scp-style URL's path (gh:platform/app, an alias no insteadOf rewrote, is host gh to Git)", () => {
+    expect(repositoryHostPath('gh:platform/app')).toBe('gh/platform/app');
+    expect(repositoryHostPath('git.example.com:platform/deploy')).not.toBe('platform/deploy');
+  });
+
+  it('keeps an escaped character that is no letter as it is, and a path with a space written either way as one', () => {
+    expect(repositoryHostPath('https://git.example.com/platform/a%2Fb')).toBe('git.example.com/platform/a%2fb');
+    expect(repositoryHostPath('git@git.example.com:platform/my deploy')).toBe(
+      repositoryHostPath('https://git.example.com/platform/my%20deploy'),
+    );
+  });
+});
