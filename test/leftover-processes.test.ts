@@ -22,7 +22,7 @@ function runDir(): string {
 }
 
 /** `sleep 60` started as a test would start it, and running once this returns. */
-async function sleeper(options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<ChildProcess> {
+async function sleeper(options: { env: NodeJS.ProcessEnv; cwd?: string; detached?: boolean }): Promise<ChildProcess> {
   const child = spawn('sh', ['-c', 'echo started && exec sleep 60'], { ...options, stdio: ['ignore', 'pipe', 'ignore'] });
   started.push(child);
   await once(child.stdout!, 'data');
@@ -53,7 +53,7 @@ describe('the processes a test run left running', () => {
     expect(processesWith(dir, -1)).toEqual([]);
   });
 
-  it('finds one a test gave an environment of its own (no TMPDIR) by its working directory in a temporary project of the run, naming it', async () => {
+  it("finds one a test gave an environment of its own (no TMPDIR) by its working directory in a temporary project of the run, naming it, but not another session's (a user's shell)", async () => {
     const dir = runDir();
     const project = join(dir, 'stagecraft-enospc-x');
     mkdirSync(project);
@@ -61,6 +61,10 @@ describe('the processes a test run left running', () => {
     expect(processesWith(dir, -1)).toEqual([{ pid: child.pid, ppid: process.pid, command: 'sleep 60', cwd: project }]);
     // nor the directory's name as a prefix of another's
     expect(processesWith(`${dir}-`, -1)).toEqual([]);
+    // a user's shell, in a session of its own, looking into a test's project while the tests run: never a leftover
+    const shell = await sleeper({ env: { PATH: process.env.PATH }, cwd: project, detached: true });
+    expect(processesWith(dir, -1).map((l) => l.pid)).toEqual([child.pid]);
+    shell.kill('SIGKILL');
     expect((await endLeftovers(dir, -1, 100)).map((l) => l.pid)).toEqual([child.pid]);
   });
 

@@ -27,6 +27,12 @@ function procFile(pid: string, file: string): string | undefined {
   }
 }
 
+/** The fields of /proc/<pid>/stat after the command's name (which may itself hold spaces and parentheses): state, ppid, pgrp, session, ... */
+function statFields(pid: string): string[] {
+  const stat = procFile(pid, 'stat') ?? '';
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** The working directory of process `pid`, or '' once it is gone (or hidden from this user). */
 function cwdOf(pid: string): string {
   try {
@@ -39,7 +45,9 @@ function cwdOf(pid: string): string {
 /**
  * The running processes of the run whose temporary directory is `dir`: those whose environment
  * holds `TMPDIR=<dir>` (exactly), and those working in it (a test's temporary project), which a
- * test that gave a process an environment of its own (`env: { PATH }`, no TMPDIR) started; but for
+ * test that gave a process an environment of its own (`env: { PATH }`, no TMPDIR) started, in this
+ * process's session (one a test detached into a session of its own with such an environment goes
+ * unseen; a user's shell in a test's project is never taken for one); but for
  * `runner` and its own children (vitest's main process and its test workers, which vitest closes
  * itself). Zombies (ended, not yet reaped) are not running and are left out. Empty where there is no /proc.
  */
@@ -51,16 +59,18 @@ export function processesWith(dir: string, runner: number): Leftover[] {
   } catch {
     return [];
   }
+  const [, , , session] = statFields('self');
   const found: Leftover[] = [];
   for (const pid of pids) {
     if (Number(pid) === runner) continue;
     const environ = procFile(pid, 'environ');
     if (environ === undefined) continue;
     const cwd = cwdOf(pid);
-    if (!environ.split('\0').includes(variable) && cwd !== dir && !cwd.startsWith(`${dir}/`)) continue;
-    const stat = procFile(pid, 'stat') ?? '';
-    // the fields after the command's name, which may itself hold spaces and parentheses
-    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [state, ppid, , sid] = statFields(pid);
+    // by its working directory only in this run's session: a user's shell (another terminal's session) looking
+    // into a test's project while the tests run is no process of theirs, and is never killed
+    const working = sid === session && (cwd === dir || cwd.startsWith(`${dir}/`));
+    if (!environ.split('\0').includes(variable) && !working) continue;
     if (state === 'Z' || Number(ppid) === runner) continue;
     const command = (procFile(pid, 'cmdline') ?? '').split('\0').join(' ').trim();
     found.push({ pid: Number(pid), ppid: Number(ppid), command, cwd });
