@@ -14,6 +14,9 @@ export const wantsRoom = (e: unknown): boolean => /^(ENOSPC|EDQUOT)$/.test(errno
 /** What gives its room back: each returns whether it freed anything. */
 const spares = new Set<(e: Error) => boolean>();
 
+/** Whether a registration freed room since the command began (`forgetSpares`): what `roomFreedFor` tells a refusal it did not free for. */
+let freedBefore = false;
+
 /**
  * Registers `free`, which `withRoom` calls when a write finds the disk full (with its error), to
  * remove what it can spare; it returns whether it freed anything. Returns what unregisters it.
@@ -29,6 +32,7 @@ export function spareRoom(free: (e: Error) => boolean): () => void {
  */
 export function forgetSpares(): void {
   spares.clear();
+  freedBefore = false;
 }
 
 /**
@@ -48,6 +52,7 @@ export function withRoom<T>(write: () => T): T {
 function freeRoom(e: Error): boolean {
   let freed = false;
   for (const free of [...spares]) freed = free(e) || freed;
+  freedBefore ||= freed;
   return freed;
 }
 
@@ -59,11 +64,15 @@ const ROOM_WORDS: Readonly<Record<string, string>> = { ENOSPC: 'no space left on
  * error or as the problems `withFs` made of it: `fs/enospc`, `fs/edquot`), freed room in this one:
  * what that thread handed back to this one (the render cache's packs it wrote, adopted here) is
  * out of its own registrations' reach, yet as much the command's own. The caller then makes the
- * write itself. False for any other error, or where nothing was freed.
+ * write itself. Also true where this command freed room before (the render cache gives its packs
+ * up once, then unregisters): two workers' refusals handed back together, the second found
+ * nothing left to free and failed the command ('the disk is full') for room the first had freed,
+ * which its write may have preceded; a write made here that still finds no room fails as any does.
+ * False for any other error, or where nothing was ever freed.
  */
 export function roomFreedFor(e: Error): boolean {
   const codes = e instanceof ProblemsError ? e.problems.map((p) => /^fs\/(.+)$/.exec(p.code)?.[1].toUpperCase()) : [errnoCode(e)];
   const code = codes[0];
   if (code === undefined || !Object.hasOwn(ROOM_WORDS, code) || codes.some((c) => c !== code)) return false;
-  return freeRoom(Object.assign(new Error(`${code}: ${ROOM_WORDS[code]}`), { code }));
+  return freeRoom(Object.assign(new Error(`${code}: ${ROOM_WORDS[code]}`), { code })) || freedBefore;
 }

@@ -36,9 +36,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   delete process.env.FORCE_COLOR;
   return async () => {
     // the tests are done: nothing they started may still run (the workers themselves are vitest's to close)
-    const left = await endLeftovers(`TMPDIR=${dir}`, process.pid);
+    const left = await endLeftovers(dir, process.pid);
     if (left.length > 0) {
-      const lines = left.map(({ pid, ppid, command }) => `  pid ${pid} (parent ${ppid}): ${command.slice(0, 300)}`);
+      // its working directory, a test's temporary project (named by the test: stagecraft-enospc-...), says which test started it
+      const lines = left.map(({ pid, ppid, command, cwd }) => `  pid ${pid} (parent ${ppid}, in ${cwd || '?'}): ${command.slice(0, 300)}`);
       process.stderr.write(
         `error: ${left.length} process(es) a test started still ran after the tests ended (now killed):\n${lines.join('\n')}\n` +
           "  hint: end each process a test starts before the test ends, and wait for its exit (a namespace's processes with unshare --kill-child)\n",

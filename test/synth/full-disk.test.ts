@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ProblemsError } from '../../lib/errors.js';
-import { roomFreedFor, spareRoom, withRoom } from '../../lib/synth/full-disk.js';
+import { forgetSpares, roomFreedFor, spareRoom, withRoom } from '../../lib/synth/full-disk.js';
 
 const full = (code = 'ENOSPC') => Object.assign(new Error(`${code}: no space left on device, write`), { code, syscall: 'write' });
 
@@ -84,6 +84,8 @@ describe('withRoom', () => {
 
 describe('roomFreedFor', () => {
   const problem = (code: string) => ({ code, message: 'writing dist/qa/web.yaml: it cannot be written' });
+  // a command's start: nothing registered, nothing freed yet
+  beforeEach(forgetSpares);
 
   it("frees this thread's room for another thread's full disk, given as its error or as the problems withFs made of it, with Node.js's words", () => {
     const seen: (string | undefined)[][] = [];
@@ -125,5 +127,21 @@ describe('roomFreedFor', () => {
     } finally {
       none();
     }
+  });
+
+  it("tells a second worker's full disk, handed back after the first's gave the packs up (the render cache's spare frees once, then unregisters), that room was freed: its stage is compiled here too, never 'the disk is full' for room already freed; a new command starts afresh", () => {
+    const unspare = spareRoom(() => {
+      unspare();
+      return true;
+    });
+    expect(roomFreedFor(full())).toBe(true);
+    // nothing left registered: the second refusal (two workers' errors received in one pass) may predate the freeing
+    expect(roomFreedFor(new ProblemsError([problem('fs/enospc')]))).toBe(true);
+    expect(roomFreedFor(full('EDQUOT'))).toBe(true);
+    // a read-only disk or a bug: never room, whatever was freed
+    expect(roomFreedFor(Object.assign(new Error('EROFS: read-only file system, open'), { code: 'EROFS' }))).toBe(false);
+    expect(roomFreedFor(new Error('a bug'))).toBe(false);
+    forgetSpares();
+    expect(roomFreedFor(full())).toBe(false);
   });
 });
