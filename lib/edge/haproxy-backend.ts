@@ -22,13 +22,18 @@ function drainedLines(b: EdgeBackend): string[] {
 }
 
 /**
- * The words of a server of a backend whose pods' readiness probe checks over HTTPS: at the port that serves, the traffic and
- * the checks over TLS (`ssl`); at another (`checkPort`), the checks alone (`check-ssl`), the traffic as plain HTTP as before.
+ * The words of a server of a backend whose pods answer TLS: at the port that serves (`tls`, or a readiness probe of scheme HTTPS
+ * checked there), the traffic over TLS (`ssl`, and the checks too when they are made there); checked at another port over HTTPS
+ * (`https` with a `checkPort`), the checks over TLS (`check-ssl`: with a `port`, HAProxy checks in plain text whatever `ssl` says).
  * The pods' certificate is not verified (`verify none`), as the kubelet checks an HTTPS probe: it is most often self-signed or
  * for the Service's name inside the cluster, which no CA file on the edge machine could vouch for, and without one HAProxy
  * refuses an `ssl` server; the clients' TLS ends at the edge's own certificates all the same.
  */
-const tlsWords = (b: EdgeBackend): string => (!b.https ? '' : b.checkPort === undefined ? ' ssl verify none' : ' check-ssl verify none');
+function tlsWords(b: EdgeBackend): string {
+  const ssl = b.tls === true || (b.https === true && b.checkPort === undefined);
+  const checkSsl = b.https === true && b.checkPort !== undefined;
+  return `${ssl ? ' ssl' : ''}${checkSsl ? ' check-ssl' : ''}${ssl || checkSsl ? ' verify none' : ''}`;
+}
 
 /** A backend of the plan: a published Service at its node port on every node, checked on its app's readiness path. */
 export function backend(b: EdgeBackend): string {

@@ -250,6 +250,34 @@ apps:
 
   it.each([
     [
+      'a tcpSocket readiness probe beside an HTTPS liveness probe at the port that serves: the traffic and the connecting check over TLS',
+      '{ name: web, image: "team/web:1", ports: [{ name: https, containerPort: 8443 }], readinessProbe: { tcpSocket: { port: https } }, livenessProbe: { httpGet: { path: /live, port: https, scheme: HTTPS } } }',
+      '[{ port: 443, targetPort: https, nodePort: 30200 }]',
+      '\n    server a 10.0.0.1:30200 check ssl verify none\n',
+    ],
+    [
+      'an HTTP readiness probe at another port beside an HTTPS liveness probe at the port that serves: the traffic over TLS, the checks not',
+      '{ name: web, image: "team/web:1", ports: [{ name: http, containerPort: 8443 }, { name: admin, containerPort: 9000 }], readinessProbe: { httpGet: { path: /ready, port: 9000 } }, livenessProbe: { httpGet: { path: /live, port: 8443, scheme: HTTPS } } }',
+      '[{ name: http, port: 443, targetPort: 8443, nodePort: 30200 }, { name: admin, port: 9000, targetPort: 9000, nodePort: 30201 }]',
+      '\n    server a 10.0.0.1:30200 check port 30201 ssl verify none\n',
+    ],
+    [
+      'an HTTPS readiness probe at another port beside an HTTPS startup probe at the port that serves: the traffic and the checks over TLS',
+      '{ name: web, image: "team/web:1", ports: [{ name: http, containerPort: 8443 }, { name: admin, containerPort: 9443 }], readinessProbe: { httpGet: { path: /ready, port: 9443, scheme: HTTPS } }, startupProbe: { httpGet: { path: /live, port: http, scheme: HTTPS } } }',
+      '[{ name: http, port: 443, targetPort: 8443, nodePort: 30200 }, { name: admin, port: 9443, targetPort: 9443, nodePort: 30201 }]',
+      '\n    server a 10.0.0.1:30200 check port 30201 ssl check-ssl verify none\n',
+    ],
+  ])(
+    'accepts the backend of pods that serve HTTPS, said by another probe than their readiness probe: %s',
+    (_, container, ports, server) => {
+      const config = legacyCompiled(container, ports);
+      expect(config).toContain(server);
+      expectAccepted(config, 'https-liveness.cfg');
+    },
+  );
+
+  it.each([
+    [
       'a backend that does not exist',
       () => check(fixtureConfig().replace('use_backend nginx', 'use_backend nginx-typo'), 'broken.cfg'),
       /unable to find required use_backend: 'nginx-typo'/,
