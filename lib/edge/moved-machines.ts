@@ -134,23 +134,14 @@ export function movedMachineWarnings(
       const taking = stages.flatMap(([s, c]) =>
         s === stage ? [] : machineClaims(c).flatMap((a) => (a.value === value ? [[s, a] as const] : [])),
       );
-      const floating = taking.length ? floatingAddressIn(read?.(edgePath(keepalivedFile(machine.name))) ?? '') : undefined;
+      // of a machine another stage names by the same name at an address of the other family: maybe the same dual-stack machine
+      const maybe = taking.length === 0 && !gone.has(stage) ? maybeTaking(stages, stage, machine) : [];
+      const floating = taking.length || maybe.length ? floatingAddressIn(read?.(edgePath(keepalivedFile(machine.name))) ?? '') : undefined;
       const runs = `${HAPROXY_FILE}${floating ? ` and keepalived with ${floating}` : ''}`;
+      const stepsOf = (other: string, at: Claim) =>
+        takingSteps({ stage, machine, floating, other, at, floats: floats.get(other) === true, unwritten });
       for (const [other, at] of taking) {
-        const keepalived = `dist/${other}/${edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
-        const steps = (whose: string) => {
-          // a stage not compiled whose stage file changed since its output was written: that output has no files for the machine yet
-          const pending = unwritten(other, at)
-            ? `once npm run synth -- ${other} has written its files for the machine (dist/${other}/ is of its stage file as it was before), `
-            : '';
-          const files = `${whose} edge files (dist/${other}/${EDGE_DIR}/)`;
-          const install = floats.get(other)
-            ? `${pending}install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
-            : `${pending}install ${files} there and reload haproxy`;
-          return floating && !floats.get(other)
-            ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (${whose === THIS_STAGE ? 'this stage has' : `stage ${other} has`} no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
-            : `${install}, rather than stop haproxy there`;
-        };
+        const steps = stepsOf(other, at);
         const removedOutput = gone.get(stage);
         const file = removedOutput?.file;
         if (file === undefined)
@@ -177,17 +168,17 @@ export function movedMachineWarnings(
       // a machine of the same name named by another stage at an address of the other family: the same dual-stack machine or
       // another, which no stage file says; the leaving stage's own warning says to stop its haproxy (a removed stage's removal
       // line says it both ways itself, lib/cli/removed-stage.ts)
-      if (taking.length === 0 && !gone.has(stage))
-        for (const [other, at, family] of maybeTaking(stages, stage, machine)) {
-          if (compiled(stage) && !compiled(other)) continue;
-          add(compiled(stage) ? once : warnings, other, {
-            code: MACHINE_LEAVES,
-            severity: 'warning',
-            location: at.at,
-            message: `${at.what} ${shown(at)} of stage ${other} is not edge machine ${machine.name} (${machine.address}) of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names, unless ${shown(at)} is that machine's ${family} address (one dual-stack machine, which no stage file says: a machine is known by its address): then it runs stage ${stage}'s ${HAPROXY_FILE} until this stage's files replace them`,
-            hint: `if it is that machine, ${floats.get(other) ? `install this stage's edge files (dist/${other}/${EDGE_DIR}/) there, dist/${other}/${edgePath(keepalivedFile(machine.name))} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)` : `install this stage's edge files (dist/${other}/${EDGE_DIR}/) there and reload haproxy`}, rather than stop haproxy there as stage ${stage}'s warning says`,
-          });
-        }
+      for (const [other, at, family] of maybe) {
+        if (compiled(stage) && !compiled(other)) continue;
+        add(compiled(stage) ? once : warnings, other, {
+          code: MACHINE_LEAVES,
+          severity: 'warning',
+          location: at.at,
+          message: `${at.what} ${shown(at)} of stage ${other} is not edge machine ${machine.name} (${machine.address}) of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names, unless ${shown(at)} is that machine's ${family} address (one dual-stack machine, which no stage file says: a machine is known by its address): then it runs stage ${stage}'s ${runs} until this stage's files replace them`,
+          // the steps of a machine this stage takes by its address (its keepalived stopped first when it holds the leaving stage's floating IP)
+          hint: `if it is that machine, ${stepsOf(other, at)(THIS_STAGE)} as stage ${stage}'s warning says`,
+        });
+      }
     }
   }
   for (const r of removed)
@@ -204,6 +195,45 @@ export function movedMachineWarnings(
       else taken.push({ stage, by: other, ...took });
   }
   return { warnings, taken, once };
+}
+
+/**
+ * What to do on `machine`, which `stage`'s edge leaves, for `other`, whose edge now names it (`at`): install that stage's edge files
+ * there (`whose`: how they are named), with its keepalived.conf when it moves a floating IP (`floats`); when it does not and the
+ * leaving stage's keepalived held `floating` there, that keepalived stopped first; once `other`'s synthesis has written its files for
+ * the machine when they are not yet (`unwritten`); rather than stop haproxy there, as the leaving stage's own warning says.
+ */
+function takingSteps({
+  stage,
+  machine,
+  floating,
+  other,
+  at,
+  floats,
+  unwritten,
+}: {
+  readonly stage: string;
+  readonly machine: { readonly name: string };
+  readonly floating: string | undefined;
+  readonly other: string;
+  readonly at: Claim;
+  readonly floats: boolean;
+  readonly unwritten: (stage: string, machine: Claim) => boolean;
+}): (whose: string) => string {
+  const keepalived = `dist/${other}/${edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
+  return (whose) => {
+    // a stage not compiled whose stage file changed since its output was written: that output has no files for the machine yet
+    const pending = unwritten(other, at)
+      ? `once npm run synth -- ${other} has written its files for the machine (dist/${other}/ is of its stage file as it was before), `
+      : '';
+    const files = `${whose} edge files (dist/${other}/${EDGE_DIR}/)`;
+    const install = floats
+      ? `${pending}install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
+      : `${pending}install ${files} there and reload haproxy`;
+    return floating && !floats
+      ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (${whose === THIS_STAGE ? 'this stage has' : `stage ${other} has`} no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
+      : `${install}, rather than stop haproxy there`;
+  };
 }
 
 /**

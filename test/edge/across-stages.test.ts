@@ -551,6 +551,33 @@ describe('an edge machine one stage leaves that another stage names by the same 
   });
 });
 
+describe('an edge machine one stage leaves, with its floating IP, that another stage without one names by the same name at an address of the other family', () => {
+  it("is told to have the leaving stage's keepalived stopped first if it is that machine, as one taken by its exact address is", () => {
+    afterFullSynth(
+      {
+        blue: stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.0.100/24' }),
+        red: stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30081 }).replace('lb1:', 'red1:'),
+      },
+      (dir) => {
+        writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({}).replace(/^edge:\n(?: {2}.*\n)*/m, ''));
+        writeFileSync(
+          join(dir, 'environments', 'red.yaml'),
+          stage({ node: '10.0.1.1', machines: ['10.0.1.5', 'fd00::5'], nodePort: 30081 })
+            .replace('lb1:', 'red1:')
+            .replace('lb2:', 'lb1:'),
+        );
+        const r = runCli('synth', ['--verbose'], dir);
+        expect(r.code).toBe(0);
+        // left running, blue's keepalived on the machine keeps holding 10.0.0.100, which red's files do not replace
+        expect(r.stderr).toContain(
+          "unless fd00::5 is that machine's IPv6 address (one dual-stack machine, which no stage file says: a machine is known by its address): then it runs stage blue's haproxy.cfg and keepalived with 10.0.0.100/24 until this stage's files replace them\n" +
+            "  hint: if it is that machine, first, on lb1: sudo systemctl disable --now keepalived (this stage has no floating IP, so none of its files replaces stage blue's keepalived.conf there: left running, it holds 10.0.0.100/24 as a second master once stage blue's other machines no longer count it as a peer); then install this stage's edge files (dist/red/edge/) there and reload haproxy, rather than stop haproxy there as stage blue's warning says\n",
+        );
+      },
+    );
+  });
+});
+
 describe('a synthesis of the stage an edge machine moves to, alone, while the file of the stage it leaves changed too', () => {
   // red's edge runs on 10.0.1.5 and 10.0.1.6 with floating IP 10.0.1.50; blue's on 10.0.0.5
   const red = (machines: readonly string[], nodePort = 30081) =>
