@@ -42,6 +42,11 @@ export interface TakenMachine {
   /** What to do on the machine, said of the stage whose edge now names it (`stage shop's edge files`), and whether that stage was compiled (its own warning says it then). */
   readonly steps: (whose: string) => string;
   readonly byCompiled: boolean;
+  /**
+   * Set when that stage names the machine by its name at an address of the other family (`IPv4`, `IPv6`: `maybeTaking`), not
+   * by its address: maybe the same dual-stack machine, which no stage file says. @default - named by its address
+   */
+  readonly family?: string;
 }
 
 /**
@@ -169,6 +174,17 @@ export function movedMachineWarnings(
       // another, which no stage file says; the leaving stage's own warning says to stop its haproxy (a removed stage's removal
       // line says it both ways itself, lib/cli/removed-stage.ts)
       for (const [other, at, family] of maybe) {
+        // told again in the leaving stage's own warning (`retoldLeaving`), which says to stop haproxy there
+        taken.push({
+          stage,
+          name: machine.name,
+          address: machine.address,
+          by: other,
+          at,
+          steps: stepsOf(other, at),
+          byCompiled: compiled(other),
+          family,
+        });
         if (compiled(stage) && !compiled(other)) continue;
         add(compiled(stage) ? once : warnings, other, {
           code: MACHINE_LEAVES,
@@ -380,13 +396,22 @@ function movedFloatingWarnings(
  * stage's edge names the machine; that stage does, whose hosts the machine now serves, so the
  * notice says so, and to do as that stage's warning says (`movedMachineWarnings`) instead; or, when that
  * stage was not compiled (a synthesis of this stage alone, which prints no warning of another), what
- * that warning says to do there, so that it is said.
+ * that warning says to do there, so that it is said. Of a machine that stage names by the same name at an address of the other
+ * family (`TakenMachine.family`), the notice's steps stand (it may be another machine), and that stage's follow, for the same one.
  */
 export function retoldLeaving(notice: Problem, stage: string, taken: readonly (TakenMachine | TakenFloatingIp)[]): Problem {
   const floating = taken.find((t): t is TakenFloatingIp => 'floating' in t && t.stage === stage && leavesFloating(notice, t.floating));
   if (floating) return retoldFloating(notice, floating);
   const by = taken.find((t): t is TakenMachine => 'name' in t && t.stage === stage && leavesMachine(notice, t.name, t.address));
   if (!by) return notice;
+  if (by.family !== undefined) {
+    // maybe that machine: the notice's steps stand, for another machine, and that stage's follow, for the same one
+    const same = `but stage ${by.by}'s edge machine ${by.name} is at ${shown(by.at)} (${by.at.what}, ${where(by.at)}), which may be the ${by.family} address of the same dual-stack machine (a machine is known by its address, so stagecraft cannot tell): if it is, `;
+    return {
+      ...notice,
+      hint: `${notice.hint}; ${same}${by.byCompiled ? `do there as stage ${by.by}'s warning says` : by.steps(`stage ${by.by}'s`)}`,
+    };
+  }
   const now = `point no DNS away from it and stop no haproxy there: stage ${by.by}'s edge now names ${by.address} (${by.at.what}, ${where(by.at)}), whose files replace these there`;
   // that stage's warning is printed with this one only when it was compiled too (a synthesis of this stage alone prints its own)
   return {
