@@ -124,7 +124,7 @@ export const edgeSettings = Settings(
             expected: 'a network interface name such as eth0',
             description: 'Network interface of the edge machines that carries it.',
           }),
-          routerId: Type.Integer({ minimum: 1, maximum: 255, description: 'VRRP virtual router id, unique in the network segment.' }),
+          routerId: Type.Integer({ minimum: 1, maximum: 255, description: 'The VRRP virtual router id, unique in the network segment.' }),
         },
         {
           description:
@@ -142,7 +142,7 @@ export const edgeSettings = Settings(
     ),
     frontends: Mapping(Type.String({ pattern: EDGE_NAME_PATTERN, expected: "a name of lowercase letters, digits and '-'" }), Frontend, {
       minProperties: 1,
-      description: 'HAProxy frontends by name.',
+      description: 'The HAProxy frontends by name.',
     }),
   },
   {
