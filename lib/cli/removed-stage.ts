@@ -164,7 +164,8 @@ export function removedEdgeLine(
     const name = t.names[0]!;
     return (
       `but stage ${stage}'s edge machine ${name} is at ${address}, which may be the ${family} address of the same dual-stack machine (a machine is known by its address, so stagecraft cannot tell): ` +
-      `if it is, stop nothing on ${name} (stopped, haproxy would stop serving stage ${stage} too): ${installSteps(stage, t, floating, 'there', '')} instead`
+      // its keepalived still stopped there when that stage has no floating IP (installSteps says so first): left running, it keeps this stage's address
+      `if it is, stop ${floating.length && !t.floats ? 'only keepalived' : 'nothing'} on ${name} (stopped, haproxy would stop serving stage ${stage} too): ${installSteps(stage, t, floating, 'there', '')} instead`
     );
   });
   const stop = free.length

@@ -35,7 +35,8 @@ import type { OutputClaims } from './output-claims.js';
 export type { StageClaims } from './claims.js';
 export { stageClaims, type ClaimSource } from './stage-claims.js';
 export { writtenFrom, type CompiledOutput } from './output-holdings.js';
-export { retoldLeaving, type TakenFloatingIp, type TakenMachine } from './moved-machines.js';
+export type { TakenFloatingIp, TakenMachine } from './moved-machines.js';
+export { retoldLeaving } from './retold-leaving.js';
 
 /**
  * Why stages `a` and `b` are on one cluster, or undefined when nothing says they are. Their

@@ -10,6 +10,7 @@ import { canonicalAddress } from './address.js';
 import { HAPROXY_ADMIN_SOCKET, HAPROXY_FILE } from './haproxy.js';
 import { readHaproxyConfig } from './haproxy-read.js';
 import { movedNodePortLines, movedNodePorts } from './node-port-moves.js';
+import { tlsChangeLines } from './tls-changes.js';
 import { EDGE_DIR, type StageEdge } from './index.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import type { EdgeSettings } from './settings.js';
@@ -54,7 +55,8 @@ export function edgeChangeLines(
     const removed = oldLines.filter((l) => !newLines.includes(l));
     const added = newLines.filter((l) => !oldLines.includes(l));
     out.push(path, ...removed.map((l) => `  - ${l.trim()}`), ...added.map((l) => `  + ${l.trim()}`));
-    if (path === HAPROXY_PATH) out.push(...[...movedNodePortLines(a, b), ...leavingLines(before, after)].map((l) => `  ${l}`));
+    if (path === HAPROXY_PATH)
+      out.push(...[...movedNodePortLines(a, b), ...tlsChangeLines(a, b), ...leavingLines(before, after)].map((l) => `  ${l}`));
   }
   return out;
 }

@@ -22,13 +22,40 @@ function drainedLines(b: EdgeBackend): string[] {
 }
 
 /**
- * The words of a server of a backend whose pods' readiness probe checks over HTTPS: at the port that serves, the traffic and
- * the checks over TLS (`ssl`); at another (`checkPort`), the checks alone (`check-ssl`), the traffic as plain HTTP as before.
+ * The words of a server of a backend whose pods answer TLS: at the port that serves (`tls`, or a readiness probe of scheme HTTPS
+ * checked there), the traffic over TLS (`ssl`, and the checks too when they are made there); checked at another port over HTTPS
+ * (`https` with a `checkPort`), the checks over TLS (`check-ssl`: with a `port`, HAProxy checks in plain text whatever `ssl` says).
  * The pods' certificate is not verified (`verify none`), as the kubelet checks an HTTPS probe: it is most often self-signed or
  * for the Service's name inside the cluster, which no CA file on the edge machine could vouch for, and without one HAProxy
  * refuses an `ssl` server; the clients' TLS ends at the edge's own certificates all the same.
  */
-const tlsWords = (b: EdgeBackend): string => (!b.https ? '' : b.checkPort === undefined ? ' ssl verify none' : ' check-ssl verify none');
+function tlsWords(b: EdgeBackend): string {
+  const { ssl, checkSsl } = tlsOf(b);
+  return `${ssl ? ' ssl' : ''}${checkSsl ? ' check-ssl' : ''}${ssl || checkSsl ? ' verify none' : ''}`;
+}
+
+/** What of a backend's goes over TLS (`tlsWords`): the traffic (`ssl`, and the checks with it unless at a `checkPort`), the checks at a `checkPort` (`checkSsl`). */
+function tlsOf(b: EdgeBackend): { ssl: boolean; checkSsl: boolean } {
+  return {
+    ssl: b.tls === true || (b.https === true && b.checkPort === undefined),
+    checkSsl: b.https === true && b.checkPort !== undefined,
+  };
+}
+
+/**
+ * The comment of a backend whose servers get `verify none` (`tlsWords`): what goes over TLS and that the pods' certificate is
+ * not verified, said where the reader of haproxy.cfg (and of npm run diff's lines) meets it, with why; none for plain HTTP.
+ */
+function tlsComment(b: EdgeBackend): string[] {
+  const { ssl, checkSsl } = tlsOf(b);
+  if (!ssl && !checkSsl) return [];
+  const what = !ssl ? 'the checks' : checkSsl || b.checkPort === undefined ? 'the traffic and the checks' : 'the traffic';
+  return [
+    commentText(
+      `# over TLS to the pods: ${what}, their certificate not verified (verify none), as the kubelet does not verify an HTTPS probe's: most often self-signed or for a name inside the cluster`,
+    ),
+  ];
+}
 
 /** A backend of the plan: a published Service at its node port on every node, checked on its app's readiness path. */
 export function backend(b: EdgeBackend): string {
@@ -37,6 +64,7 @@ export function backend(b: EdgeBackend): string {
       `# ${b.service}, node port ${b.nodePort} on every node${b.checkPort === undefined ? '' : `, checked at node port ${b.checkPort} (where its readiness probe is)`}`,
     ),
     ...drainedLines(b),
+    ...tlsComment(b),
     'balance roundrobin',
     ...(b.healthPath
       ? [

@@ -14,8 +14,17 @@ export interface WrittenHaproxyConfig {
   readonly machines: readonly { readonly name: string; readonly address: string }[];
   /** Its `use_backend` lines, in order: the backend and the host sent to it. */
   readonly routes: readonly { readonly backend: string; readonly host: string }[];
-  /** Its backends, in order: the Service their comment names, its node port, and the one it is checked at when another. */
-  readonly backends: readonly { readonly name: string; readonly service: string; readonly nodePort: string; readonly checkPort?: string }[];
+  /**
+   * Its backends, in order: the Service their comment names, its node port, the one it is checked at when another, and whether
+   * its servers are sent the traffic over TLS (`ssl`, pods that answer TLS alone: haproxy-backend.ts).
+   */
+  readonly backends: readonly {
+    readonly name: string;
+    readonly service: string;
+    readonly nodePort: string;
+    readonly checkPort?: string;
+    readonly tls: boolean;
+  }[];
 }
 
 /**
@@ -38,6 +47,24 @@ export function readHaproxyConfig(config: string): WrittenHaproxyConfig {
     })),
     backends: [
       ...config.matchAll(/^backend (\S+)\n {4}# (Service \S+), node port (\d+) on every node(?:, checked at node port (\d+))?/gm),
-    ].map((m) => ({ name: m[1]!, service: m[2]!, nodePort: m[3]!, ...(m[4] === undefined ? {} : { checkPort: m[4] }) })),
+    ].map((m) => ({
+      name: m[1]!,
+      service: m[2]!,
+      nodePort: m[3]!,
+      ...(m[4] === undefined ? {} : { checkPort: m[4] }),
+      // its section's server lines, up to the next section's head (a line not indented): `ssl` among the words after the
+      // server's name and address (not `check-ssl`, nor a node named ssl)
+      tls: sectionAfter(config, m.index! + m[0].length)
+        .split('\n')
+        .some((l) => l.startsWith('    server ') && l.trim().split(' ').slice(3).includes('ssl')),
+    })),
   };
+}
+
+/** The rest of the section of `config` from `start`: up to the next line that is not indented (a section's head), read from there alone. */
+function sectionAfter(config: string, start: number): string {
+  const head = /\n(?=\S)/g;
+  head.lastIndex = start;
+  const next = head.exec(config);
+  return config.slice(start, next ? next.index : undefined);
 }

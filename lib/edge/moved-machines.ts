@@ -1,8 +1,8 @@
 /**
  * An edge machine that one compiled stage's edge leaves and another stage's edge now names (an edge
  * moved from one stage file to another): the warning at the taking stage's setting, and the leaving
- * stage's own warning (changes.ts) told again, so that neither says to stop what the other now runs
- * there (across-stages.ts finds them once every stage is compiled); and one that another stage names by the same name at
+ * stage's own warning (changes.ts) told again (retold-leaving.ts, of the machines this finds taken), so that neither says to
+ * stop what the other now runs there (across-stages.ts finds them once every stage is compiled); and one that another stage names by the same name at
  * an address of the other family, which may be the same dual-stack machine (`maybeTaking`), said so at its setting. Pure.
  */
 import type { Problem } from '../errors.js';
@@ -12,7 +12,7 @@ import { HAPROXY_FILE } from './haproxy.js';
 import { readHaproxyConfig } from './haproxy-read.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
-import { anotherGiven, hostsNamed, leavesFloating, leavesMachine, sameMachineMaybe, takenOverHint } from './changes.js';
+import { hostsNamed, sameMachineMaybe } from './changes.js';
 import { andList } from '../model/limits.js';
 import { shown, where } from './stage-claims.js';
 import { HAPROXY_PATH, edgePath, type CompiledOutput } from './output-holdings.js';
@@ -42,6 +42,11 @@ export interface TakenMachine {
   /** What to do on the machine, said of the stage whose edge now names it (`stage shop's edge files`), and whether that stage was compiled (its own warning says it then). */
   readonly steps: (whose: string) => string;
   readonly byCompiled: boolean;
+  /**
+   * Set when that stage names the machine by its name at an address of the other family (`IPv4`, `IPv6`: `maybeTaking`), not
+   * by its address: maybe the same dual-stack machine, which no stage file says. @default - named by its address
+   */
+  readonly family?: string;
 }
 
 /**
@@ -134,23 +139,14 @@ export function movedMachineWarnings(
       const taking = stages.flatMap(([s, c]) =>
         s === stage ? [] : machineClaims(c).flatMap((a) => (a.value === value ? [[s, a] as const] : [])),
       );
-      const floating = taking.length ? floatingAddressIn(read?.(edgePath(keepalivedFile(machine.name))) ?? '') : undefined;
+      // of a machine another stage names by the same name at an address of the other family: maybe the same dual-stack machine
+      const maybe = taking.length === 0 && !gone.has(stage) ? maybeTaking(stages, stage, machine) : [];
+      const floating = taking.length || maybe.length ? floatingAddressIn(read?.(edgePath(keepalivedFile(machine.name))) ?? '') : undefined;
       const runs = `${HAPROXY_FILE}${floating ? ` and keepalived with ${floating}` : ''}`;
+      const stepsOf = (other: string, at: Claim) =>
+        takingSteps({ stage, machine, floating, other, at, floats: floats.get(other) === true, unwritten });
       for (const [other, at] of taking) {
-        const keepalived = `dist/${other}/${edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
-        const steps = (whose: string) => {
-          // a stage not compiled whose stage file changed since its output was written: that output has no files for the machine yet
-          const pending = unwritten(other, at)
-            ? `once npm run synth -- ${other} has written its files for the machine (dist/${other}/ is of its stage file as it was before), `
-            : '';
-          const files = `${whose} edge files (dist/${other}/${EDGE_DIR}/)`;
-          const install = floats.get(other)
-            ? `${pending}install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
-            : `${pending}install ${files} there and reload haproxy`;
-          return floating && !floats.get(other)
-            ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (${whose === THIS_STAGE ? 'this stage has' : `stage ${other} has`} no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
-            : `${install}, rather than stop haproxy there`;
-        };
+        const steps = stepsOf(other, at);
         const removedOutput = gone.get(stage);
         const file = removedOutput?.file;
         if (file === undefined)
@@ -177,17 +173,28 @@ export function movedMachineWarnings(
       // a machine of the same name named by another stage at an address of the other family: the same dual-stack machine or
       // another, which no stage file says; the leaving stage's own warning says to stop its haproxy (a removed stage's removal
       // line says it both ways itself, lib/cli/removed-stage.ts)
-      if (taking.length === 0 && !gone.has(stage))
-        for (const [other, at, family] of maybeTaking(stages, stage, machine)) {
-          if (compiled(stage) && !compiled(other)) continue;
-          add(compiled(stage) ? once : warnings, other, {
-            code: MACHINE_LEAVES,
-            severity: 'warning',
-            location: at.at,
-            message: `${at.what} ${shown(at)} of stage ${other} is not edge machine ${machine.name} (${machine.address}) of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names, unless ${shown(at)} is that machine's ${family} address (one dual-stack machine, which no stage file says: a machine is known by its address): then it runs stage ${stage}'s ${HAPROXY_FILE} until this stage's files replace them`,
-            hint: `if it is that machine, ${floats.get(other) ? `install this stage's edge files (dist/${other}/${EDGE_DIR}/) there, dist/${other}/${edgePath(keepalivedFile(machine.name))} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)` : `install this stage's edge files (dist/${other}/${EDGE_DIR}/) there and reload haproxy`}, rather than stop haproxy there as stage ${stage}'s warning says`,
-          });
-        }
+      for (const [other, at, family] of maybe) {
+        // told again in the leaving stage's own warning (`retoldLeaving`), which says to stop haproxy there
+        taken.push({
+          stage,
+          name: machine.name,
+          address: machine.address,
+          by: other,
+          at,
+          steps: stepsOf(other, at),
+          byCompiled: compiled(other),
+          family,
+        });
+        if (compiled(stage) && !compiled(other)) continue;
+        add(compiled(stage) ? once : warnings, other, {
+          code: MACHINE_LEAVES,
+          severity: 'warning',
+          location: at.at,
+          message: `${at.what} ${shown(at)} of stage ${other} is not edge machine ${machine.name} (${machine.address}) of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names, unless ${shown(at)} is that machine's ${family} address (one dual-stack machine, which no stage file says: a machine is known by its address): then it runs stage ${stage}'s ${runs} until this stage's files replace them`,
+          // the steps of a machine this stage takes by its address (its keepalived stopped first when it holds the leaving stage's floating IP)
+          hint: `if it is that machine, ${stepsOf(other, at)(THIS_STAGE)} as stage ${stage}'s warning says`,
+        });
+      }
     }
   }
   for (const r of removed)
@@ -204,6 +211,45 @@ export function movedMachineWarnings(
       else taken.push({ stage, by: other, ...took });
   }
   return { warnings, taken, once };
+}
+
+/**
+ * What to do on `machine`, which `stage`'s edge leaves, for `other`, whose edge now names it (`at`): install that stage's edge files
+ * there (`whose`: how they are named), with its keepalived.conf when it moves a floating IP (`floats`); when it does not and the
+ * leaving stage's keepalived held `floating` there, that keepalived stopped first; once `other`'s synthesis has written its files for
+ * the machine when they are not yet (`unwritten`); rather than stop haproxy there, as the leaving stage's own warning says.
+ */
+function takingSteps({
+  stage,
+  machine,
+  floating,
+  other,
+  at,
+  floats,
+  unwritten,
+}: {
+  readonly stage: string;
+  readonly machine: { readonly name: string };
+  readonly floating: string | undefined;
+  readonly other: string;
+  readonly at: Claim;
+  readonly floats: boolean;
+  readonly unwritten: (stage: string, machine: Claim) => boolean;
+}): (whose: string) => string {
+  const keepalived = `dist/${other}/${edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
+  return (whose) => {
+    // a stage not compiled whose stage file changed since its output was written: that output has no files for the machine yet
+    const pending = unwritten(other, at)
+      ? `once npm run synth -- ${other} has written its files for the machine (dist/${other}/ is of its stage file as it was before), `
+      : '';
+    const files = `${whose} edge files (dist/${other}/${EDGE_DIR}/)`;
+    const install = floats
+      ? `${pending}install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
+      : `${pending}install ${files} there and reload haproxy`;
+    return floating && !floats
+      ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (${whose === THIS_STAGE ? 'this stage has' : `stage ${other} has`} no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
+      : `${install}, rather than stop haproxy there`;
+  };
 }
 
 /**
@@ -341,49 +387,6 @@ function movedFloatingWarnings(
       ],
     ];
   });
-}
-
-/**
- * `notice`, a warning of the compilation of stage `stage`, told again when it is that stage's
- * `edge/machine-leaves` (changes.ts) of a machine another stage's edge now names (`taken`): compiled
- * alone, it said to point the DNS of its hosts elsewhere and stop haproxy there, unless another
- * stage's edge names the machine; that stage does, whose hosts the machine now serves, so the
- * notice says so, and to do as that stage's warning says (`movedMachineWarnings`) instead; or, when that
- * stage was not compiled (a synthesis of this stage alone, which prints no warning of another), what
- * that warning says to do there, so that it is said.
- */
-export function retoldLeaving(notice: Problem, stage: string, taken: readonly (TakenMachine | TakenFloatingIp)[]): Problem {
-  const floating = taken.find((t): t is TakenFloatingIp => 'floating' in t && t.stage === stage && leavesFloating(notice, t.floating));
-  if (floating) return retoldFloating(notice, floating);
-  const by = taken.find((t): t is TakenMachine => 'name' in t && t.stage === stage && leavesMachine(notice, t.name, t.address));
-  if (!by) return notice;
-  const now = `point no DNS away from it and stop no haproxy there: stage ${by.by}'s edge now names ${by.address} (${by.at.what}, ${where(by.at)}), whose files replace these there`;
-  // that stage's warning is printed with this one only when it was compiled too (a synthesis of this stage alone prints its own)
-  return {
-    ...notice,
-    hint: takenOverHint(
-      notice.hint,
-      by.byCompiled ? `${now}; do there as stage ${by.by}'s warning says` : `${now}: ${by.steps(`stage ${by.by}'s`)}`,
-    ),
-  };
-}
-
-/**
- * `notice`, changes.ts' `edge/floating-ip-leaves` of the floating IP `taken.floating` that stage `taken.stage`'s edge moves no
- * more, told again when another stage's edge, not compiled, now takes it: the notice said only that another stage given it
- * would have two masters; that stage is, and its keepalived takes the address only once this one is stopped, which the
- * notice's steps do, so its steps follow them (`movedMachineWarnings` prints no warning of that stage with this one).
- */
-function retoldFloating(notice: Problem, { floating, by, at, steps }: TakenFloatingIp): Problem {
-  const address = floating.split('/')[0]!;
-  return {
-    ...notice,
-    message: notice.message.replace(
-      `(${anotherGiven(address)})`,
-      `(stage ${by}'s edge now takes ${address}, ${at.what} at ${where(at)}: its keepalived started before this one is stopped, two masters would answer for it)`,
-    ),
-    hint: `${notice.hint}; only then, for stage ${by}, ${steps}`,
-  };
 }
 
 /**

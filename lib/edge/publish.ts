@@ -31,6 +31,7 @@ import {
   readinessPortWarning,
   readinessProbeOf,
   selectorOf,
+  servesTls,
   sidecarOfPort,
   type ReadinessProbe,
   type ServicePort,
@@ -60,6 +61,11 @@ export interface EdgeBackend {
    * checked at the port that serves (no `checkPort`), sends the traffic over TLS too. @default false
    */
   readonly https?: boolean;
+  /**
+   * The port that serves speaks TLS, as an HTTP probe of the pods there says (`servesTls`: a liveness or startup probe of scheme
+   * HTTPS beside a readiness probe of tcpSocket or exec, or one checked at another port): HAProxy sends the traffic over TLS. @default false
+   */
+  readonly tls?: boolean;
   readonly servers: readonly EdgeServer[];
 }
 
@@ -302,6 +308,7 @@ export function planEdge(
       ...(checkPort === undefined ? {} : { checkPort }),
       ...(healthPath && probe?.host !== undefined ? { host: probe.host } : {}),
       ...(healthPath && probe?.https ? { https: true } : {}),
+      ...(servesTls(service, objects, published!) ? { tls: true } : {}),
       servers,
     });
     return name;

@@ -13,7 +13,7 @@ import type { PathProblem } from '../config/validate.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { StageNode } from '../stack.js';
 import { describeValue } from '../model/limits.js';
-import { FRONTEND_DEFAULTS, HOST_NAME_PATTERN, MONITOR_PORT, type EdgeSettings } from './settings.js';
+import { DUAL_STACK, FRONTEND_DEFAULTS, HOST_NAME_PATTERN, MONITOR_PORT, type EdgeSettings } from './settings.js';
 import { haproxyWordProblem, plainPath } from './haproxy-words.js';
 import { canonicalAddress, parseIpv4 } from './address.js';
 import { floatingIpProblems } from './floating-ip.js';
@@ -44,6 +44,12 @@ function addressProblem(address: string): string {
   }
   return `${describeValue(address)} is not an IP address or a host name${word ? ` (${word})` : ''}`;
 }
+
+/** Whether `address` is several IP addresses written as one (`10.0.0.5, fd00::5`, `10.0.0.5 fd00::5`), as a dual-stack machine's two. */
+const isAddressList = (address: string) => {
+  const parts = address.split(/[\s,;]+/).filter((p) => p !== '');
+  return parts.length > 1 && parts.every((p) => isIP(p) !== 0);
+};
 
 const HOST_NAME_RE = new RegExp(HOST_NAME_PATTERN);
 
@@ -237,7 +243,10 @@ function machineProblems(edge: EdgeSettings, nodes: readonly StageNode[]): PathP
         code: 'config/invalid',
         path,
         message: `edge.machines.${name}.address ${addressProblem(m.address)}; haproxy.cfg names the edge machines by address`,
-        hint: "write the machine's IPv4 or IPv6 address, or its host name",
+        // two addresses in one (`10.0.0.5, fd00::5`): a dual-stack machine's
+        hint: isAddressList(m.address)
+          ? `an edge machine has one address: ${DUAL_STACK}`
+          : "write the machine's IPv4 or IPv6 address, or its host name",
       });
       continue;
     }

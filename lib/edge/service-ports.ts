@@ -38,6 +38,8 @@ interface Container {
   readonly name?: string;
   readonly ports?: ContainerPort[];
   readonly readinessProbe?: { readonly httpGet?: HttpGet };
+  readonly livenessProbe?: { readonly httpGet?: HttpGet };
+  readonly startupProbe?: { readonly httpGet?: HttpGet };
 }
 
 /** The httpGet of a probe, as far as the edge reads it (its other headers stay with the kubelet: one may carry a credential). */
@@ -165,6 +167,23 @@ export function readinessProbeOf(service: KubeObject, objects: readonly KubeObje
     };
   }
   return undefined;
+}
+
+/**
+ * Whether the port a published Service port (`published`) reaches speaks TLS, as the HTTP probes of the pods at that port say:
+ * the scheme of the first one there (a container's readiness probe, then its liveness and startup probes; the app's container
+ * first), HTTPS. Not the readiness probe alone: one of tcpSocket or exec, or one checked at another port, says nothing of the
+ * port that serves, where an HTTPS liveness probe says the pods answer TLS alone (sent plain HTTP, each request would fail while
+ * a check that only connects, or checks elsewhere, keeps every server up). No HTTP probe there: not known, taken as plain HTTP.
+ */
+export function servesTls(service: KubeObject, objects: readonly KubeObject[], published: ServicePort): boolean {
+  for (const { containers } of selectedPods(service, objects))
+    for (const c of containers.filter(listensTo(published)))
+      for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) {
+        const get = probe?.httpGet;
+        if (get?.port !== undefined && reaches(published, get.port, c.ports ?? [])) return get.scheme === 'HTTPS';
+      }
+  return false;
 }
 
 /** A port of a Service as its spec declares it. */

@@ -83,10 +83,12 @@ const Frontend = Settings(
  * keepalived.ts writes one, of the machines' family; an IPv6 edge machine makes every frontend listen on IPv4 too
  * (haproxy-frontend.ts), so the IPv4 clients still reach the machines.
  */
-const DUAL_STACK =
+export const DUAL_STACK =
   "write the machines' addresses and the floating IP in one family, the one DNS names for the edge (machines named by their IPv6 addresses make the frontends listen on IPv4 too); keepalived moves an IPv4 and an IPv6 address in VRRP instances of their own, and stagecraft writes one";
 /** The keys a second address of an edge machine is written under, by habit: each is answered with DUAL_STACK. */
 const SECOND_ADDRESS_KEYS = ['address6', 'ipv6', 'addresses'] as const;
+/** The keys a second floating IP of an edge is written under, by habit (`floatingIp6: { address: fd00::100/64, ... }`): answered with DUAL_STACK. */
+const SECOND_FLOATING_KEYS = ['floatingIp6', 'floatingIpv6', 'floatingIps'] as const;
 
 export const edgeSettings = Settings(
   {
@@ -94,7 +96,13 @@ export const edgeSettings = Settings(
       // a DNS label, as a machine's host name is: its keepalived-<machine>.conf must be a file name the file system takes
       DnsLabel({ expected: "a name of lowercase letters, digits and '-', at most 63 characters (a host name's label)" }),
       Settings(
-        { address: Type.String({ minLength: 1, description: 'IP address or host name of the edge machine.' }) },
+        {
+          address: Type.String({
+            minLength: 1,
+            // said in full, as a list of two addresses is answered with this description
+            description: `The machine's IP address or host name, one: ${DUAL_STACK}.`,
+          }),
+        },
         { unknownKeyHints: Object.fromEntries(SECOND_ADDRESS_KEYS.map((k) => [k, `an edge machine has one address: ${DUAL_STACK}`])) },
       ),
       { minProperties: 1, description: 'The machines that run HAProxy outside the cluster, by name; each gets the same haproxy.cfg.' },
@@ -107,7 +115,8 @@ export const edgeSettings = Settings(
             pattern: '^(([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*/[0-9]{1,3})$',
             expected: 'an IPv4 or IPv6 address with its prefix length, e.g. 192.168.122.150/24 or fd00::150/64',
             description:
-              "The address clients (and DNS) use, IPv4 or IPv6 (the edge machines' addresses of the same family); it moves to a healthy edge machine.",
+              "The address clients (and DNS) use, IPv4 or IPv6 (the edge machines' addresses of the same family); it moves to a healthy edge machine. " +
+              `One address, not one of each family: ${DUAL_STACK}.`,
           }),
           interface: Type.String({
             pattern: '^[a-zA-Z0-9][-a-zA-Z0-9_.]*$',
@@ -115,7 +124,7 @@ export const edgeSettings = Settings(
             expected: 'a network interface name such as eth0',
             description: 'Network interface of the edge machines that carries it.',
           }),
-          routerId: Type.Integer({ minimum: 1, maximum: 255, description: 'VRRP virtual router id, unique in the network segment.' }),
+          routerId: Type.Integer({ minimum: 1, maximum: 255, description: 'The VRRP virtual router id, unique in the network segment.' }),
         },
         {
           description:
@@ -133,10 +142,11 @@ export const edgeSettings = Settings(
     ),
     frontends: Mapping(Type.String({ pattern: EDGE_NAME_PATTERN, expected: "a name of lowercase letters, digits and '-'" }), Frontend, {
       minProperties: 1,
-      description: 'HAProxy frontends by name.',
+      description: 'The HAProxy frontends by name.',
     }),
   },
   {
+    unknownKeyHints: Object.fromEntries(SECOND_FLOATING_KEYS.map((k) => [k, `an edge has one floating IP, of one family: ${DUAL_STACK}`])),
     description:
       "An HAProxy load balancer outside the cluster (section D of the spec): TLS offload and host routing to the published apps' NodePort Services on every node; written to dist/<stage>/edge/haproxy.cfg. @default - none",
   },

@@ -397,6 +397,30 @@ describe('a stage whose file is removed', () => {
     }
   });
 
+  it("holding an edge with a floating IP whose machine another stage's edge without one names by an address of the other family: if it is that machine, only its keepalived is stopped, not nothing", () => {
+    const dir = fixtureProject(['lab', 'onprem']);
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'lab.yaml'));
+      const onprem = join(dir, 'environments', 'onprem.yaml');
+      writeFileSync(
+        onprem,
+        readFileSync(onprem, 'utf8').replace(
+          'edge1: { address: 10.0.0.5 }',
+          "edge1: { address: 10.0.0.5 }\n    haproxy2: { address: 'fd00::141' }",
+        ),
+      );
+      const line = runCli('diff', ['lab'], dir).stdout.trimEnd().split('\n').at(-1);
+      expect(line).toContain(
+        "but stage onprem's edge machine haproxy2 is at fd00::141, which may be the IPv6 address of the same dual-stack machine (a machine is known by its address, so stagecraft cannot tell): " +
+          'if it is, stop only keepalived on haproxy2 (stopped, haproxy would stop serving stage onprem too): on haproxy2: sudo systemctl disable --now keepalived (stage onprem has no floating IP: left running, keepalived keeps 192.168.122.150/24), ' +
+          'then install the edge files of dist/onprem/edge/ there and reload haproxy instead (README, "The edge")',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("holding an edge without a floating IP whose machine another stage's edge with one now uses: install that stage's keepalived.conf there and start keepalived, not haproxy alone", () => {
     const dir = fixtureProject(['lab', 'onprem']);
     try {

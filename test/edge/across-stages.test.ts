@@ -542,9 +542,65 @@ describe('an edge machine one stage leaves that another stage names by the same 
         const r = runCli('synth', ['--verbose'], dir);
         expect(r.code).toBe(0);
         expect(r.stderr).toContain('warning: edge machine lb1 (10.0.0.5) leaves the edge, as the stage file declares none any more');
+        // the leaving stage's own, which says to stop haproxy there, points at the other stage's
+        expect(r.stderr).toContain(
+          "rather than stop it); but stage red's edge machine lb1 is at fd00::5 (edge.machines.lb1.address, environments/red.yaml:4:62), which may be the IPv6 address of the same dual-stack machine (a machine is known by its address, so stagecraft cannot tell): if it is, do there as stage red's warning says\n",
+        );
         expect(r.stderr).toContain(
           "environments/red.yaml:4:62: warning: edge.machines.lb1.address fd00::5 of stage red is not edge machine lb1 (10.0.0.5) of stage blue's edge in dist/blue/, which its stage file no longer names, unless fd00::5 is that machine's IPv6 address (one dual-stack machine, which no stage file says: a machine is known by its address): then it runs stage blue's haproxy.cfg until this stage's files replace them\n" +
             "  hint: if it is that machine, install this stage's edge files (dist/red/edge/) there and reload haproxy, rather than stop haproxy there as stage blue's warning says",
+        );
+      },
+    );
+  });
+});
+
+describe('an edge machine one stage leaves that another stage, not synthesized with it, names by the same name at an address of the other family', () => {
+  it("is said in the leaving stage's own warning, which says to stop its haproxy, with that stage's steps for it if it is that machine", () => {
+    afterFullSynth(
+      { blue: stage({}), red: stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30081 }).replace('lb1:', 'red1:') },
+      (dir) => {
+        writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({}).replace(/^edge:\n(?: {2}.*\n)*/m, ''));
+        writeFileSync(
+          join(dir, 'environments', 'red.yaml'),
+          stage({ node: '10.0.1.1', machines: ['10.0.1.5', 'fd00::5'], nodePort: 30081 })
+            .replace('lb1:', 'red1:')
+            .replace('lb2:', 'lb1:'),
+        );
+        // a synthesis of blue alone prints no warning of red's: blue's own said to stop haproxy on lb1, and nothing of fd00::5
+        const r = runCli('synth', ['--verbose', 'blue'], dir);
+        expect(r.code).toBe(0);
+        expect(r.stderr).toContain(
+          "then on lb1: sudo systemctl disable --now haproxy (unless another stage's edge now names 10.0.0.5: then install that stage's edge files there and reload haproxy, rather than stop it); " +
+            "but stage red's edge machine lb1 is at fd00::5 (edge.machines.lb1.address, environments/red.yaml:4:62), which may be the IPv6 address of the same dual-stack machine (a machine is known by its address, so stagecraft cannot tell): " +
+            "if it is, once npm run synth -- red has written its files for the machine (dist/red/ is of its stage file as it was before), install stage red's edge files (dist/red/edge/) there and reload haproxy, rather than stop haproxy there\n",
+        );
+      },
+    );
+  });
+});
+
+describe('an edge machine one stage leaves, with its floating IP, that another stage without one names by the same name at an address of the other family', () => {
+  it("is told to have the leaving stage's keepalived stopped first if it is that machine, as one taken by its exact address is", () => {
+    afterFullSynth(
+      {
+        blue: stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.0.100/24' }),
+        red: stage({ node: '10.0.1.1', machines: ['10.0.1.5'], nodePort: 30081 }).replace('lb1:', 'red1:'),
+      },
+      (dir) => {
+        writeFileSync(join(dir, 'environments', 'blue.yaml'), stage({}).replace(/^edge:\n(?: {2}.*\n)*/m, ''));
+        writeFileSync(
+          join(dir, 'environments', 'red.yaml'),
+          stage({ node: '10.0.1.1', machines: ['10.0.1.5', 'fd00::5'], nodePort: 30081 })
+            .replace('lb1:', 'red1:')
+            .replace('lb2:', 'lb1:'),
+        );
+        const r = runCli('synth', ['--verbose'], dir);
+        expect(r.code).toBe(0);
+        // left running, blue's keepalived on the machine keeps holding 10.0.0.100, which red's files do not replace
+        expect(r.stderr).toContain(
+          "unless fd00::5 is that machine's IPv6 address (one dual-stack machine, which no stage file says: a machine is known by its address): then it runs stage blue's haproxy.cfg and keepalived with 10.0.0.100/24 until this stage's files replace them\n" +
+            "  hint: if it is that machine, first, on lb1: sudo systemctl disable --now keepalived (this stage has no floating IP, so none of its files replaces stage blue's keepalived.conf there: left running, it holds 10.0.0.100/24 as a second master once stage blue's other machines no longer count it as a peer); then install this stage's edge files (dist/red/edge/) there and reload haproxy, rather than stop haproxy there as stage blue's warning says\n",
         );
       },
     );

@@ -20,6 +20,8 @@ function config({
   green = 30032,
   live = 'blue' as 'blue' | 'green',
   check = undefined as number | undefined,
+  tls = [] as readonly string[],
+  checkTls = [] as readonly string[],
 } = {}): Map<string, string> {
   const idle = live === 'blue' ? 'green' : 'blue';
   const backend = (color: string, nodePort: number) => ({
@@ -29,6 +31,8 @@ function config({
     ...(check === undefined ? {} : { checkPort: check + (color === 'blue' ? 0 : 1) }),
     healthPath: '/ready',
     host: 'www.example.com',
+    ...(tls.includes(color) ? { tls: true } : {}),
+    ...(checkTls.includes(color) ? { https: true } : {}),
     servers: [{ name: 'n1', address: '10.0.0.1' }],
   });
   const plan: EdgePlan = {
@@ -109,6 +113,26 @@ describe('edgeChangeLines', () => {
 
   it('says nothing more for a switch, whose backends keep their node ports', () => {
     expect(edgeChangeLines(config(), config({ live: 'green' })).filter((l) => l.startsWith('  !'))).toEqual([]);
+  });
+});
+
+describe('edgeChangeLines, of a backend whose servers go over to TLS or back (its pods answer TLS now, or no longer)', () => {
+  it('says that, taking traffic, the requests it sends to pods that answer the other way fail until the rollout and the reload are both done', () => {
+    const lines = edgeChangeLines(config(), config({ tls: ['blue'] }));
+    expect(lines.filter((l) => l.startsWith('  !'))).toEqual([
+      "  ! Service lab/web-blue is sent its traffic over TLS, no longer in plain HTTP, while backend web-blue takes traffic (www.example.com): HAProxy sends all of a backend's traffic one way, so from the kubectl apply that rolls its pods over until the new haproxy.cfg is reloaded on every edge machine, the requests it sends to pods that answer the other way fail; " +
+        'apply, wait for the rollout (kubectl rollout status), then reload haproxy on every edge machine at once, in a quiet moment',
+    ]);
+    expect(edgeChangeLines(config({ tls: ['blue'] }), config()).filter((l) => l.startsWith('  !'))[0]).toMatch(
+      /^ {2}! Service lab\/web-blue is sent its traffic in plain HTTP, no longer over TLS, while backend web-blue takes traffic/,
+    );
+  });
+
+  it("says nothing more of an idle color's, which takes no traffic, nor of a backend whose checks alone go over TLS", () => {
+    expect(edgeChangeLines(config(), config({ tls: ['green'] })).filter((l) => l.startsWith('  !'))).toEqual([]);
+    const checksAlone = edgeChangeLines(config({ check: 30041 }), config({ check: 30041, checkTls: ['blue'] }));
+    expect(checksAlone).toContain('  + server n1 10.0.0.1:30031 check port 30041 check-ssl verify none');
+    expect(checksAlone.filter((l) => l.startsWith('  !'))).toEqual([]);
   });
 });
 

@@ -268,6 +268,34 @@ describe('a dual-stack edge (an IPv4 and an IPv6 floating address for one stage)
     expect(problem).toContain('One address, IPv4 or IPv6, not both: ');
   });
 
+  it.each([
+    [
+      'a list of two addresses under an edge machine',
+      stage('10.1.0.100/24', '{ lb1: { address: [10.1.0.5, "fd00::5"] }, lb2: { address: 10.1.0.6 } }'),
+    ],
+    [
+      'two addresses in one under an edge machine',
+      stage('10.1.0.100/24', '{ lb1: { address: "10.1.0.5, fd00::5" }, lb2: { address: 10.1.0.6 } }'),
+    ],
+    ['a list of two floating addresses', stage('[10.1.0.100/24, "fd00::100/64"]')],
+    [
+      'a second floating IP (floatingIp6)',
+      stage('10.1.0.100/24').replace(
+        '  frontends:',
+        '  floatingIp6: { address: fd00::100/64, interface: ens3, routerId: 8 }\n  frontends:',
+      ),
+    ],
+  ])('given as %s, is told how to write one, not only what a value must be', (_, text) => {
+    const [problem] = edgeProblems(text);
+    expect(problem).toMatch(/\n {2}hint: /);
+    expect(problem!.split('\n  hint: ')[1]).toContain(DUAL_STACK);
+  });
+
+  it('says the machine address is an IP address, not an "iP address", where a list is found', () => {
+    const [problem] = edgeProblems(stage('10.1.0.100/24', '{ lb1: { address: [10.1.0.5, "fd00::5"] }, lb2: { address: 10.1.0.6 } }'));
+    expect(problem).toContain("hint: edge.machines.lb1.address: the machine's IP address or host name, one: ");
+  });
+
   it.each(['address6', 'ipv6', 'addresses'])(
     'given a second address under an edge machine (%s), is told how to write one, not only that the setting is not known',
     (key) => {

@@ -235,6 +235,10 @@ apps:
     // plain HTTP to a port that speaks TLS is refused (a 400, or the connection reset), and so is every check: every server out, 503
     expect(config).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
     expect(config).toContain('\n    http-check send meth GET uri /ready ver HTTP/1.1 hdr Host api.example.com\n');
+    // said where the reader of haproxy.cfg, and of npm run diff's lines, meets `verify none`
+    expect(config).toContain(
+      "\n    # over TLS to the pods: the traffic and the checks, their certificate not verified (verify none), as the kubelet does not verify an HTTPS probe's: most often self-signed or for a name inside the cluster\n",
+    );
     expectAccepted(config, 'https-pods.cfg');
   });
 
@@ -245,8 +249,41 @@ apps:
       '[{ name: http, port: 80, targetPort: 8080, nodePort: 30200 }, { name: admin, port: 9443, targetPort: 9443, nodePort: 30201 }]',
     );
     expect(config).toContain('\n    server a 10.0.0.1:30200 check port 30201 check-ssl verify none\n');
+    expect(config).toContain('\n    # over TLS to the pods: the checks, their certificate not verified (verify none), as the kubelet');
     expectAccepted(config, 'https-check-port.cfg');
   });
+
+  it.each([
+    [
+      'a tcpSocket readiness probe beside an HTTPS liveness probe at the port that serves: the traffic and the connecting check over TLS',
+      '{ name: web, image: "team/web:1", ports: [{ name: https, containerPort: 8443 }], readinessProbe: { tcpSocket: { port: https } }, livenessProbe: { httpGet: { path: /live, port: https, scheme: HTTPS } } }',
+      '[{ port: 443, targetPort: https, nodePort: 30200 }]',
+      '\n    server a 10.0.0.1:30200 check ssl verify none\n',
+      'the traffic and the checks',
+    ],
+    [
+      'an HTTP readiness probe at another port beside an HTTPS liveness probe at the port that serves: the traffic over TLS, the checks not',
+      '{ name: web, image: "team/web:1", ports: [{ name: http, containerPort: 8443 }, { name: admin, containerPort: 9000 }], readinessProbe: { httpGet: { path: /ready, port: 9000 } }, livenessProbe: { httpGet: { path: /live, port: 8443, scheme: HTTPS } } }',
+      '[{ name: http, port: 443, targetPort: 8443, nodePort: 30200 }, { name: admin, port: 9000, targetPort: 9000, nodePort: 30201 }]',
+      '\n    server a 10.0.0.1:30200 check port 30201 ssl verify none\n',
+      'the traffic',
+    ],
+    [
+      'an HTTPS readiness probe at another port beside an HTTPS startup probe at the port that serves: the traffic and the checks over TLS',
+      '{ name: web, image: "team/web:1", ports: [{ name: http, containerPort: 8443 }, { name: admin, containerPort: 9443 }], readinessProbe: { httpGet: { path: /ready, port: 9443, scheme: HTTPS } }, startupProbe: { httpGet: { path: /live, port: http, scheme: HTTPS } } }',
+      '[{ name: http, port: 443, targetPort: 8443, nodePort: 30200 }, { name: admin, port: 9443, targetPort: 9443, nodePort: 30201 }]',
+      '\n    server a 10.0.0.1:30200 check port 30201 ssl check-ssl verify none\n',
+      'the traffic and the checks',
+    ],
+  ])(
+    'accepts the backend of pods that serve HTTPS, said by another probe than their readiness probe: %s',
+    (_, container, ports, server, what) => {
+      const config = legacyCompiled(container, ports);
+      expect(config).toContain(server);
+      expect(config).toContain(`\n    # over TLS to the pods: ${what}, their certificate not verified (verify none)`);
+      expectAccepted(config, 'https-liveness.cfg');
+    },
+  );
 
   it.each([
     [

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { TLSSocket, connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haproxyConfig } from '../../lib/edge/haproxy.js';
-import type { EdgeFrontend } from '../../lib/edge/publish.js';
+import type { EdgeBackend, EdgeFrontend } from '../../lib/edge/publish.js';
 import { HAPROXY_MISSING, freePort, haproxy, listen, nodes, planOf, proxies, runDir, sleep, stopAll, stopProxies } from './haproxy-run.js';
 
 let certificate: string;
@@ -98,7 +98,15 @@ const recordingTls = () =>
  * ports, once it answers over TLS. With `ipv6`, its edge machine has an IPv6 address, so the config
  * reads the host as a dual-stack edge does (its IPv6 listeners left out: the tests connect over IPv4).
  */
-async function start(frontend: Partial<EdgeFrontend>, { nodeUp = true, ipv6 = false, httpsNode = false } = {}) {
+async function start(
+  frontend: Partial<EdgeFrontend>,
+  {
+    nodeUp = true,
+    ipv6 = false,
+    httpsNode = false,
+    backend = {},
+  }: { nodeUp?: boolean; ipv6?: boolean; httpsNode?: boolean; backend?: Partial<EdgeBackend> } = {},
+) {
   await stopProxies();
   const server = httpsNode ? recordingTls() : recording();
   nodes.push(server);
@@ -107,7 +115,7 @@ async function start(frontend: Partial<EdgeFrontend>, { nodeUp = true, ipv6 = fa
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   const plan = { ...planOf(nodePort), ...(ipv6 ? { machines: [{ name: 'lb1', address: 'fd00::5' }] } : {}) };
   // pods that serve HTTPS, as their readiness probe's scheme says (publish.ts)
-  if (httpsNode) plan.backends = plan.backends.map((b) => ({ ...b, https: true }));
+  if (httpsNode) plan.backends = plan.backends.map((b) => ({ ...b, https: true, ...backend }));
   const f = { ...plan.frontends[0]!, httpPort, httpsPort, ...frontend };
   const config = haproxyConfig({ ...plan, frontends: [f] })
     .split('\n')
@@ -315,6 +323,19 @@ describe('haproxy running a generated haproxy.cfg with its TLS listener', () => 
       await send(`http://a.example.com:${httpPort}/`, 'GET'),
     ];
     expect([tls.status, tls.body, plain.status]).toEqual([200, 'POST\n', 200]);
+    expect(received).toContain('POST /orders (over TLS) x=1');
+  }, 20_000);
+
+  it('sends the traffic over TLS to pods that serve HTTPS alone with no HTTP readiness probe (an HTTPS liveness probe says so): the check connects over TLS', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    received.length = 0;
+    // sent plain HTTP, the pod drops each request and every one is answered 502, while the check, which only connects, passes
+    const { httpsPort } = await start(
+      { redirectHttp: false },
+      { httpsNode: true, backend: { https: false, tls: true, healthPath: undefined } },
+    );
+    const tls = await send(`https://a.example.com:${httpsPort}/orders`, 'POST', 'x=1');
+    expect([tls.status, tls.body]).toEqual([200, 'POST\n']);
     expect(received).toContain('POST /orders (over TLS) x=1');
   }, 20_000);
 

@@ -163,7 +163,7 @@ describe('the connection limits of haproxy.cfg', () => {
 });
 
 describe('readHaproxyConfig and floatingAddressIn, the readers of the generated files', () => {
-  it('read back the machines, routes and backends haproxyConfig wrote, whatever the plan: IPv6 machines, blue/green, drained servers, a check port', () => {
+  it('read back the machines, routes and backends haproxyConfig wrote, whatever the plan: IPv6 machines, blue/green, drained servers, a check port, TLS to the pods', () => {
     const written: EdgePlan = {
       ...plan,
       machines: [
@@ -183,19 +183,28 @@ describe('readHaproxyConfig and floatingAddressIn, the readers of the generated 
         },
       ],
       backends: [
-        { ...plan.backends[0]!, healthPath: '/ready', checkPort: 30081, servers: [{ name: 'n1', address: '10.0.0.1', drained: true }] },
+        // checked over TLS at another port (check-ssl), the traffic in plain HTTP
+        {
+          ...plan.backends[0]!,
+          healthPath: '/ready',
+          checkPort: 30081,
+          https: true,
+          servers: [{ name: 'n1', address: '10.0.0.1', drained: true }],
+        },
         {
           name: 'b-blue',
           service: 'Service lab/b-blue',
           nodePort: 30091,
           host: 'b.example.com',
-          servers: [{ name: 'n1', address: '10.0.0.1' }],
+          // a node named ssl is no word of TLS
+          servers: [{ name: 'ssl', address: '10.0.0.1' }],
         },
         {
           name: 'b-green',
           service: 'Service lab/b-green',
           nodePort: 30092,
           host: 'b.example.com',
+          tls: true,
           servers: [{ name: 'n1', address: '10.0.0.1' }],
         },
       ],
@@ -207,9 +216,9 @@ describe('readHaproxyConfig and floatingAddressIn, the readers of the generated 
         { backend: 'b-green', host: 'b.example.com' },
       ],
       backends: [
-        { name: 'a', service: 'Service lab/a', nodePort: '30080', checkPort: '30081' },
-        { name: 'b-blue', service: 'Service lab/b-blue', nodePort: '30091' },
-        { name: 'b-green', service: 'Service lab/b-green', nodePort: '30092' },
+        { name: 'a', service: 'Service lab/a', nodePort: '30080', checkPort: '30081', tls: false },
+        { name: 'b-blue', service: 'Service lab/b-blue', nodePort: '30091', tls: false },
+        { name: 'b-green', service: 'Service lab/b-green', nodePort: '30092', tls: true },
       ],
     });
   });

@@ -59,3 +59,10 @@ describe('the name of an edge machine', () => {
     );
   });
 });
+
+describe("the hint of an edge setting of the wrong shape, which says the setting's description", () => {
+  it("names HAProxy as it is written, not 'hAProxy' (the description's first letter lowered)", () => {
+    const text = `${oneNodeEdge('nginx').replace(/ {2}frontends:\n(?: {4}.*\n)+/, '  frontends: []\n')}  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }\n`;
+    expect(edgeProblems(text)).toEqual([expect.stringContaining('\n  hint: edge.frontends: the HAProxy frontends by name')]);
+  });
+});
