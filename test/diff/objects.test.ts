@@ -290,7 +290,7 @@ describe('diffing manifests', () => {
     });
     expect(long.split('\n').slice(1, 4)).toEqual([
       '  data.nginx.conf: a text of 2 lines -> 27 lines, from line 2:',
-      '    + \\x1b[2Jline 1;',
+      '    + "\\x1b[2Jline 1;"',
       '    + line 2;',
     ]);
     expect(long).toContain(`    + line ${MAX_TEXT_LINES};\n    + ... and 5 more lines\n`);
@@ -303,6 +303,28 @@ describe('diffing manifests', () => {
       '    +   listen 8080;',
       '    +   listen [::]:8080;',
     ]);
+  });
+
+  it('quotes a changed line whose change would not show as it is: a blank at its end, a tab, a CR, or what reads as another line', () => {
+    const config = (file: string): Manifest => ({
+      id: 'ConfigMap qa/web',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'qa' }, data: { 'app.conf': file } },
+    });
+    const changes = (a: string, b: string) => diffLines(diffManifests([config(a)], [config(b)]), { before: 'a', after: 'b' }).slice(2);
+    // were '- b  ' and '+ b', the same line to a reader; a line of blanks read as an empty one; a tab as blanks
+    expect(changes('a\nb  \nc\n', 'a\nb\nc\n')).toEqual(['    - "b  "', '    + b']);
+    expect(changes('a\n   \nc\n', 'a\n\nc\n')).toEqual(['    - "   "', '    + (an empty line)']);
+    expect(changes('a\n\tb\nc\n', 'a\n        b\nc\n')).toEqual(['    - "\\tb"', '    +         b']);
+    // a CR beside another change: quoted, so that a line holding the text \r reads otherwise
+    expect(changes('a\nb\r\nc\n', 'a\nb\\r\nC\n')).toEqual(['    - "b\\r"', '    - c', '    + b\\r', '    + C']);
+    // the words said in place of a line, and a line in quotes of its own, held as text
+    expect(changes('a\n(an empty line)\n"q"\n', 'a\n\nq\n')).toEqual([
+      '    - "(an empty line)"',
+      '    - "\\"q\\""',
+      '    + (an empty line)',
+      '    + q',
+    ]);
+    expect(changes('a\n', 'a\n... and 5 more lines\n')).toEqual(['    + "... and 5 more lines"']);
   });
 
   it("counts a text's lines as its file has them: a final newline ends the last line, it starts no other", () => {
@@ -547,7 +569,7 @@ describe('diffing manifests', () => {
     const text = formatDiff(diffManifests([config({ a: '1' })], [config({ a: '1.2\u202e3.1\u2028\u200b' })]), { before: 'a', after: 'b' });
     expect(text.split('\n')[1]).toBe('  data.a: "1" -> "1.2\\u202e3.1\\u2028\\u200b"');
     const lines = formatDiff(diffManifests([config({ a: 'x\ny\n' })], [config({ a: 'x\n\u202ey\n' })]), { before: 'a', after: 'b' });
-    expect(lines).toContain('+ \\u202ey');
+    expect(lines).toContain('+ "\\u202ey"');
     expect(`${text}${lines}`).not.toMatch(/[\u200b\u202e\u2028]/);
   });
 
