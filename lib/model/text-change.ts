@@ -97,7 +97,7 @@ function lineEnds(a: readonly string[], b: readonly string[]): string | undefine
 }
 
 /** A text's lines as its file has them: a final newline ends the last line and starts no empty one (`a\nb\n` is 2 lines), and '' has none. */
-function textLines(text: string): string[] {
+export function textLines(text: string): string[] {
   if (text === '') return [];
   const lines = text.split('\n');
   if (text.endsWith('\n')) lines.pop();
