@@ -327,6 +327,20 @@ describe('diffing manifests', () => {
     expect(changes('a\n', 'a\n... and 5 more lines\n')).toEqual(['    + "... and 5 more lines"']);
   });
 
+  it("escapes what turns a line around in an object's id and a field's path too, not only in its values", () => {
+    const config = (data: Record<string, string>, name = 'web'): Manifest => ({
+      id: `ConfigMap qa/${name}`,
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'qa' }, data },
+    });
+    // a hand-edited dist/: a key and a name holding U+202E, which turned the rest of their line around
+    const text = formatDiff(diffManifests([config({ 'a\u202eb': '1' }, 'w\u202ex')], [config({ 'a\u202eb': '2' }, 'w\u202ex')]), {
+      before: 'a',
+      after: 'b',
+    });
+    expect(text.split('\n').slice(0, 2)).toEqual(['ConfigMap qa/w\\u202ex', '  data.a\\u202eb: "1" -> "2"']);
+    expect(text).not.toContain('\u202e');
+  });
+
   it("counts a text's lines as its file has them: a final newline ends the last line, it starts no other", () => {
     const config = (file: string): Manifest => ({
       id: 'ConfigMap kube-system/kube-flannel-cfg',
