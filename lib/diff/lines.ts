@@ -8,7 +8,7 @@ import { escapeInvisible } from '../model/invisible-characters.js';
 import { Hidden } from './hidden-values.js';
 import type { FieldChange, ObjectDiff } from './objects.js';
 import { shownJson } from '../model/shown-values.js';
-import { MAX_TEXT_LINES, textChangeLines } from '../model/text-change.js';
+import { MAX_TEXT_LINES, textChangeLines, textLines } from '../model/text-change.js';
 
 export { MAX_TEXT_LINES };
 
@@ -38,8 +38,16 @@ function changeLines(f: FieldChange): string[] {
     (typeof from === 'string' || from === undefined) && (typeof to === 'string' || to === undefined)
       ? textChangeLines(escapeName(f.path), from, to)
       : undefined;
-  return text ?? [`${escapeName(f.path)}: ${show(from)} -> ${show(to)}${f.note ? `, ${f.note}` : ''}`];
+  // a text of several lines beside a hidden value (a config file that now holds a password): its count, not its lines on one line of \n's
+  const side = (v: unknown, other: unknown) =>
+    typeof v === 'string' && v.includes('\n') && other instanceof Hidden ? linesOf(v) : show(v);
+  return text ?? [`${escapeName(f.path)}: ${side(from, to)} -> ${side(to, from)}${f.note ? `, ${f.note}` : ''}`];
 }
+
+const linesOf = (text: string) => {
+  const n = textLines(text).length;
+  return `a text of ${n} line${n === 1 ? '' : 's'}`;
+};
 
 export interface DiffLabels {
   readonly before: string;

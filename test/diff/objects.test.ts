@@ -327,6 +327,19 @@ describe('diffing manifests', () => {
     expect(changes('a\n', 'a\n... and 5 more lines\n')).toEqual(['    + "... and 5 more lines"']);
   });
 
+  it('says a text of several lines beside a hidden value by its count, not on one line of \\n', () => {
+    const config = (file: string): Manifest => ({
+      id: 'ConfigMap qa/web',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'qa' }, data: { 'app.conf': file } },
+    });
+    const conf = Array.from({ length: 30 }, (_, i) => `setting${i} on`).join('\n');
+    const d = diffManifests([config(`${conf}\n`)], [config(`${conf}\ndb.password=Xk9#mQ2vLp7zR4\n`)]);
+    // was: data.app.conf: "setting0 on\nsetting1 on\n... (30 lines) -> (a ...-character value, hidden)
+    expect(diffLines(d, { before: 'a', after: 'b' })[1]).toMatch(
+      /^ {2}data\.app\.conf: a text of 30 lines -> \(a \d+-character value, hidden\)$/,
+    );
+  });
+
   it("escapes what turns a line around in an object's id and a field's path too, not only in its values", () => {
     const config = (data: Record<string, string>, name = 'web'): Manifest => ({
       id: `ConfigMap qa/${name}`,
