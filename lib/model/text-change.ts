@@ -69,12 +69,13 @@ const SAID = /^\(an empty line\)$|^\.\.\. and \d+ more lines$/;
  * mark), an empty one said (a blank after the mark reads as nothing); but as `quotedText` writes it
  * (`"b  "`, `"\tb"`, `"b\r"`, `"x\x1b[2J"`) when it has a blank at its end (`b  ` -> `b` read as no
  * change), a tab (a tab and 8 blanks read alike), a control or an invisible character, or would read
- * as another line: one starting with `"` (a quoted one), or the words said in place of a line.
+ * as another line: one that reads as `quotedText`'s (`"q"`; not `"key": 1` nor `"a": "b"`, whose inner `"`
+ * `quotedText` would write `\"`), or the words said in place of a line.
  */
 function shownLine(line: string): string {
   if (line === '') return '(an empty line)';
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters to show as escapes
-  const plain = !/\s$|^"|[\x00-\x1f\x7f-\x9f]/.test(line) && !hasInvisible(line) && !SAID.test(line);
+  const plain = !/\s$|^"(?:[^"\\]|\\.)*"$|[\x00-\x1f\x7f-\x9f]/.test(line) && !hasInvisible(line) && !SAID.test(line);
   return plain ? line : quotedText(line);
 }
 

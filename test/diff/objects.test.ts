@@ -325,6 +325,9 @@ describe('diffing manifests', () => {
       '    + q',
     ]);
     expect(changes('a\n', 'a\n... and 5 more lines\n')).toEqual(['    + "... and 5 more lines"']);
+    // a line that starts with a quote but is no quoted text (a JSON file's key) as it is
+    expect(changes('{\n"a": 1\n}\n', '{\n"a": "b"\n}\n')).toEqual(['    - "a": 1', '    + "a": "b"']);
+    expect(changes('a\n', 'a\n"x\\ty"\n')).toEqual(['    + "\\"x\\\\ty\\""']);
   });
 
   it('says a text of several lines beside a hidden value by its count, not on one line of \\n', () => {
