@@ -22,6 +22,9 @@ import { FORCE_ANNOTATION, type Recreation } from './delivery/recreated.js';
 import { recreate } from './selector-changes.js';
 import { DIST_DIR } from './synth/disk.js';
 import { shownJson, shownValue } from './model/shown-values.js';
+import { textChangeLines, textLines } from './model/text-change.js';
+import { secretStrings } from './checks/secret-strings.js';
+import { maskValue } from './model/secret-rules.js';
 
 /**
  * A change the API server refuses, at the setting that gave the new value when there is one, else
@@ -40,13 +43,26 @@ export function refused(
   recreation: Recreation | undefined,
 ): Problem {
   const engine = delivery?.engine;
-  const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? shownValue(v) : shownJson(v));
+  // what the checks find secret (an immutable ConfigMap's DB_PASSWORD, a password line of its file) hidden, as diff hides it
+  const [before, after] = [change.before, change.after].map((v) => (v === undefined ? v : withoutSecrets(v, [old, now])));
+  const show = (v: unknown) => {
+    if (v === undefined) return '(none)';
+    if (v instanceof Masked) return v.text;
+    if (typeof v !== 'string') return shownJson(v);
+    // a text of several lines (a config file): its lines that change listed under the message, not the texts whole on one line of \n's
+    const lines = textLines(v).length;
+    return v.includes('\n') ? `a text of ${lines} line${lines === 1 ? '' : 's'}` : shownValue(v);
+  };
   const code = 'output/immutable-field';
   // a Secret's values are never shown, nor looked for among the settings
   const secret = now.kind === 'Secret';
-  const what = secret ? 'changes' : `changes from ${show(change.before)} to ${show(change.after)}`;
+  const what = secret ? 'changes' : `changes from ${show(before)} to ${show(after)}`;
+  const texts =
+    !secret && (typeof before === 'string' || before === undefined) && (typeof after === 'string' || after === undefined)
+      ? textChangeLines(formatFieldPath(change.path), before, after)
+      : undefined;
   const place = placeOf(loaded, app, secret ? undefined : change.after, change.path);
-  const keep = place.setting && !secret ? `set ${place.setting} back to ${show(change.before)}` : 'keep the old value';
+  const keep = place.setting && !secret ? `set ${place.setting} back to ${show(before)}` : 'keep the old value';
   // (a change the API server takes, or refuses only at times, is said as it is: change.outcome)
   const instead = recreation && engine && !change.outcome ? recreated(old, now, change, engine, recreation, keep) : undefined;
   const fails = refusedApply(delivery);
@@ -76,7 +92,8 @@ export function refused(
   const hint = unlabelled
     ? `stagecraft no longer writes its labels (nor, on amd64, its node selector) into an included pod template, so there is no old value to keep: delete the Job${delivery ? '' : ' before this apply'} (kubectl delete ${kubectlTarget(now)})${delivery ? deletedByHand(delivery) : ''}; applied, it runs again${forced}`
     : (instead?.hint ?? `${fix}${byHand}${forced}`);
-  return warningAt(code, now, location, body, hint);
+  const problem = warningAt(code, now, location, body, hint);
+  return texts ? { ...problem, lines: texts } : problem;
 }
 
 /**
@@ -160,6 +177,33 @@ function ownFixedFields(now: KubeObject): FieldPath[] {
 }
 
 /** A warning about `now`: at `location` when there is one, its message then naming the object; else with the object as its subject. */
+/** A value shown as what it says in place of itself (`(a 15-character value, hidden)`): bare as a field's value, quoted within another. */
+class Masked {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return this.text;
+  }
+}
+
+/**
+ * `v` (a field's value of `objects`, two versions of one object) with each string the checks find
+ * secret in them (`secretStrings`: the whole string, or one holding a secret a content rule found) and
+ * each such key as `maskValue` says it, as npm run diff hides them (lib/diff/hidden-values.ts, a layer
+ * above this one, which hides a Secret's values elsewhere too: here a Secret's are never shown).
+ */
+function withoutSecrets(v: unknown, objects: readonly KubeObject[]): unknown {
+  const found = objects.flatMap((o) => secretStrings(o));
+  if (found.length === 0) return v;
+  const isSecret = (s: string) => found.some((f) => f.value === s || (f.rule !== undefined && f.secret !== '' && s.includes(f.secret)));
+  const hide = (x: unknown): unknown => {
+    if (typeof x === 'string') return isSecret(x) ? new Masked(maskValue(x)) : x;
+    if (Array.isArray(x)) return x.map(hide);
+    if (!isRecord(x)) return x;
+    return Object.fromEntries(Object.entries(x).map(([k, y]) => [isSecret(k) ? maskValue(k, 'key') : k, hide(y)]));
+  };
+  return hide(v);
+}
+
 function warningAt(code: string, now: KubeObject, location: Problem['location'], message: string, hint: string): Problem {
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${message}`, hint }

@@ -47,6 +47,26 @@ describe('fields the API server will not change', () => {
     expect(warning).not.toContain('\x1b');
   });
 
+  it("hides a value the checks find secret in an immutable ConfigMap's change, as diff does, and lists a text's changed lines", () => {
+    const data = (password: string, line: string) =>
+      OBJECTS.replace('data: { mode: fast }', `data: { mode: fast, DB_PASSWORD: ${password}, app.conf: "a\\nb\\n${line}\\n" }`);
+    // was: data changes from {"DB_PASSWORD":"Xk9mQ2vLp7zR4wq","app.conf":"a\nb\ndb.password=Qz8wErT5yUi9oP\n",...}: both passwords printed
+    const [secret] = changes(MANIFESTS, MANIFESTS, {
+      was: data('Xk9mQ2vLp7zR4wq', 'db.password=Qz8wErT5yUi9oP'),
+      objects: data('Hk9mQ2vLp7zR4wq', 'db.password=Wz8wErT5yUi9oP'),
+    });
+    expect(secret).toContain('"DB_PASSWORD":"(a 15-character value, hidden)","app.conf":"(a 31-character value, hidden)"');
+    for (const s of ['k9mQ2vLp7zR4wq', 'z8wErT5yUi9oP']) expect(secret).not.toContain(s);
+    // was: both texts whole, 50 lines each on one line of \n's
+    const [text] = changes(MANIFESTS, MANIFESTS, { was: data('x', 'c'), objects: data('x', 'C') });
+    expect(text!.split('\n').slice(0, 4)).toEqual([
+      `${OBJECTS_FILE}:41:47: warning: ConfigMap data/settings: data.app.conf changes from a text of 3 lines to a text of 3 lines, which the API server refuses (the ConfigMap is immutable: true): kubectl apply fails on it`,
+      '  data.app.conf: a text of 3 lines -> 3 lines, from line 3:',
+      '    - c',
+      '    + C',
+    ]);
+  });
+
   it('warns about each immutable field of included manifests, at the field in its file', () => {
     const edited = OBJECTS.replace('serviceName: db', 'serviceName: db2')
       .replace('10.96.0.50', '10.96.0.51')

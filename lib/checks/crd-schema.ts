@@ -35,6 +35,7 @@ import { goRegExp, patternReading, readsPattern } from './re2.js';
 import { addFormats, checkedFormat } from './crd-formats.js';
 import type { FieldPath, Finding, finder } from './finding.js';
 import { asRecord } from '../model/object.js';
+import { shownJson } from '../model/shown-values.js';
 
 // ajv is published as CommonJS with a default export
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
@@ -119,7 +120,7 @@ export function ajv(): InstanceType<typeof Ajv> {
           v.errors!.push({
             keyword: LIST_MAP_KEYS,
             instancePath: `${cxt?.instancePath ?? ''}/${i}`,
-            message: `repeats the key ${keys.map((k) => `${k} ${JSON.stringify(o[k])}`).join(' and ')} of an earlier item`,
+            message: `repeats the key ${keys.map((k) => `${k} ${shownJson(o[k])}`).join(' and ')} of an earlier item`,
             params: { keys },
           });
         }
@@ -259,7 +260,7 @@ export function structuralProblems(
       emit(
         'crd/structural',
         [...path, 'type'],
-        `type ${JSON.stringify(t)} is not a JSON Schema type${guess ? `; did you mean '${guess}'?` : ''}`,
+        `type ${shownJson(t)} is not a JSON Schema type${guess ? `; did you mean '${guess}'?` : ''}`,
         `use one of ${TYPES.join(', ')}`,
       ),
     );
@@ -286,7 +287,7 @@ export function structuralProblems(
       emit(
         'crd/definition',
         [...path, 'pattern'],
-        `the pattern ${JSON.stringify(s.pattern)} is no Go 1.19 regular expression: ${reading.refused}; the 1.25 API server refuses the CRD`,
+        `the pattern ${shownJson(s.pattern)} is no Go 1.19 regular expression: ${reading.refused}; the 1.25 API server refuses the CRD`,
         'write it as Go 1.19 reads it (https://pkg.go.dev/regexp/syntax@go1.19)',
       ),
     );
@@ -295,7 +296,7 @@ export function structuralProblems(
       ...emit(
         'crd/pattern-not-checked',
         [...path, 'pattern'],
-        `the pattern ${JSON.stringify(s.pattern)} is a Go (RE2) expression JavaScript cannot read as RE2 does, so values of this field are not checked against it; the API server checks them`,
+        `the pattern ${shownJson(s.pattern)} is a Go (RE2) expression JavaScript cannot read as RE2 does, so values of this field are not checked against it; the API server checks them`,
         'test the custom resources against a cluster (kubectl apply --dry-run=server) for this pattern',
       ),
       severity: 'warning',
@@ -307,7 +308,7 @@ export function structuralProblems(
       emit(
         'crd/structural',
         [...path, 'x-kubernetes-list-type'],
-        `x-kubernetes-list-type must be atomic, set or map (found ${JSON.stringify(listType)})`,
+        `x-kubernetes-list-type must be atomic, set or map (found ${shownJson(listType)})`,
       ),
     );
   }
@@ -349,7 +350,7 @@ function listMapKeyProblems(s: Schema, path: FieldPath, emit: ReturnType<typeof 
         emit(
           'crd/definition',
           [...path, LIST_MAP_KEYS],
-          `the key ${JSON.stringify(key)} of x-kubernetes-list-map-keys is no property of the items: ${refused}`,
+          `the key ${shownJson(key)} of x-kubernetes-list-map-keys is no property of the items: ${refused}`,
           "name only properties of the items' schema",
         ),
       );

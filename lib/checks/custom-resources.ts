@@ -16,6 +16,7 @@ import { finder, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
 import { findingFromAjv } from './schema.js';
 import { withoutStatus } from './exported-status.js';
+import { shownJson } from '../model/shown-values.js';
 
 /**
  * An apiVersion whose group or version is not all lowercase (`RBAC.AUTHORIZATION.K8S.IO/V1`): API
@@ -138,7 +139,7 @@ function patternFinding(e: ErrorObject, emit: ReturnType<typeof finder>, custom:
   return emit(
     'schema/pattern',
     instancePath(e.instancePath),
-    `${shorten(JSON.stringify(e.data))} does not match the pattern ${shown}, which its CRD gives the field: the API server refuses it`,
+    `${shorten(shownJson(e.data))} does not match the pattern ${shown}, which its CRD gives the field: the API server refuses it`,
     shown === pattern
       ? 'write a value the pattern matches'
       : `write a value the pattern matches (the whole of it: openAPIV3Schema.${field} of version ${custom.version} of CustomResourceDefinition ${String(custom.crd.metadata?.name)})`,
@@ -154,7 +155,7 @@ function formatFinding(e: ErrorObject, emit: ReturnType<typeof finder>): Finding
   const format = String((e.params as { format: string }).format);
   const written = String(asRecord(e.parentSchema)?.[WRITTEN_FORMAT] ?? format);
   const expected = formatExpected(format);
-  const what = format === 'byte' ? 'the value' : JSON.stringify(e.data);
+  const what = format === 'byte' ? 'the value' : shownJson(e.data);
   return emit(
     'schema/format',
     instancePath(e.instancePath),

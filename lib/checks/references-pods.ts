@@ -17,6 +17,7 @@ import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.j
 import { asRecord, recordsIn, type KubeObject } from '../model/object.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 import { DECLARED_SECRETS, MADE_SECRETS, SECRET_KEYS_ANNOTATION, declaredKeys, declaredOutside } from './declared-secrets.js';
+import { shownJson } from '../model/shown-values.js';
 
 /** The annotation listing a Secret's keys, read here by secrets.ts (declared-secrets.ts). */
 export { SECRET_KEYS_ANNOTATION };
@@ -53,7 +54,7 @@ function probePortFinding(
   return finder(object)(
     'refs/probe-port',
     path,
-    `${probe} checks port ${JSON.stringify(port)}, but ${cname} declares the ports: ${declared}`,
+    `${probe} checks port ${shownJson(port)}, but ${cname} declares the ports: ${declared}`,
     guessing(
       String(port),
       portNames(ports),
@@ -252,7 +253,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
             emit(
               'refs/probe-protocol',
               [...cp, probe, handler, 'port'],
-              `${probe} connects over TCP to port ${JSON.stringify(port)}, which ${cname} declares as UDP`,
+              `${probe} connects over TCP to port ${shownJson(port)}, which ${cname} declares as UDP`,
               'probe a TCP port, or use an exec probe for a UDP service',
             ),
           );

@@ -34,6 +34,7 @@ import { checkStatefulSetService } from './stateful-sets.js';
 import { checkStoreReferences, checkStoreSecrets } from './store-secrets.js';
 import { checkAutoscaler, checkScaledObject } from './references-autoscalers.js';
 import { hasDefaultIssuer, ingressShimHint, type ShimController } from '../model/operator-secrets.js';
+import { shownJson } from '../model/shown-values.js';
 
 type Obj = Record<string, unknown>;
 /** The mappings of a list, each with its index in the list. */
@@ -137,7 +138,7 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
         emit(
           'refs/ingress-port',
           [...path, 'service', 'port'],
-          `routes to port ${JSON.stringify(port?.name ?? port?.number)} of Service '${svc.name}', whose ports are: ${listed(servicePorts.map((p) => `${String(p.port)}${p.name ? ` (${String(p.name)})` : ''}`))}`,
+          `routes to port ${shownJson(port?.name ?? port?.number)} of Service '${svc.name}', whose ports are: ${listed(servicePorts.map((p) => `${String(p.port)}${p.name ? ` (${String(p.name)})` : ''}`))}`,
           "use one of the Service's ports",
         ),
       );

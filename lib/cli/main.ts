@@ -189,9 +189,14 @@ export function progress(io: Io, delayMs = 1000): Progress {
   };
 }
 
-/** Characters a terminal shows two columns wide: the East Asian wide and full-width ones, and the emoji. */
+/**
+ * Characters a terminal shows two columns wide: the East Asian wide and full-width ones, and the emoji
+ * shown as emoji by default (`Emoji_Presentation`: 🚀 U+1F680, 🫠, ⌚, ⭐, not only the two blocks of
+ * faces and symbols) but the regional indicators, one column each (a flag, two of them, takes two).
+ * A count too high cuts the line early; one too low lets it wrap, which the update cannot clear.
+ */
 const WIDE =
-  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+  /(?![\u{1f1e6}-\u{1f1ff}])\p{Emoji_Presentation}|[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{16fe0}-\u{16fe4}\u{17000}-\u{18aff}\u{1b000}-\u{1b2ff}\u{1f200}-\u{1f2ff}\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
 /** Characters a terminal draws over the one before them (combining marks), in no column of their own. */
 const COMBINING = /[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\ufe20-\ufe2f]/u;
 const columnsOf = (c: string): number => (COMBINING.test(c) ? 0 : WIDE.test(c) ? 2 : 1);

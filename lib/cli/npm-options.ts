@@ -227,7 +227,10 @@ export function npmTookNoCache<V>(
   return [
     {
       code: 'cli/usage',
-      message: `--no-cache was given before '--' (npm's log of this run says so), where npm takes it for its own cache (its warning 'invalid config cache=false') and leaves ${command.name} nothing: it would run with the render cache`,
+      message:
+        npm.given === '--no-cache'
+          ? `--no-cache was given before '--' (npm's log of this run says so), where npm takes it for its own cache (its warning 'invalid config cache=false') and leaves ${command.name} nothing: it would run with the render cache`
+          : `${npm.given} was given before '--' (npm's log of this run says so), where npm takes it for a setting of its own (npm_config_no_cache, no warning) and leaves ${command.name} nothing: it would run with the render cache`,
       hint: `${line ? `write ${line}` : instead}: ${command.name}'s options go after '--'`,
     },
   ];
@@ -335,20 +338,28 @@ export function npmTookNoCacheOf(
 
 /**
  * npm's arguments before `--` but --no-cache, and those after it, when `command`, run as its own npm
- * script, was given --no-cache before `--`, as npm's log says; else undefined.
+ * script, was given --no-cache (or --no_cache, `given`) before `--`, as npm's log says; else undefined.
  */
 function npmNoCacheArguments(
   command: string,
   env: Io['env'],
   npmArgs: (env: Io['env']) => readonly string[] | undefined,
-): { readonly before: readonly string[]; readonly after: readonly string[] } | undefined {
+): { readonly before: readonly string[]; readonly after: readonly string[]; readonly given: string } | undefined {
   if (env.npm_lifecycle_event !== command) return undefined;
   const args = npmArgs(env);
   if (args === undefined) return undefined;
-  // npm writes --no-cache=false (the cache on) as --no-cache false, and --no-cache=true as --no-cache true; the last one counts
-  const words = npmWords(args, [{ name: 'cache', values: ['true', 'false'] }]);
-  const noCache = (w: NpmWord) => w.option?.negated === true;
-  const last = words.before.filter(noCache).at(-1)?.option;
-  if (last === undefined || last.value === 'false') return undefined;
-  return { before: words.before.filter((w) => !noCache(w)).flatMap((w) => w.words), after: words.after };
+  // npm writes --no-cache=false (the cache on) as --no-cache false, and --no-cache=true as --no-cache true; the last one counts.
+  // --no_cache is npm's no_cache, no option of npm's own cache: npm keeps it as npm_config_no_cache and passes nothing on,
+  // so the command would use the render cache it was asked not to, as for --no-cache (--no-no_cache: no_cache false)
+  const words = npmWords(args, [
+    { name: 'cache', values: ['true', 'false'] },
+    { name: 'no-cache', values: ['true', 'false'] },
+  ]);
+  const noCache = (w: NpmWord) => (w.option?.name === 'cache' && w.option.negated) || w.option?.name === 'no-cache';
+  const last = words.before.filter(noCache).at(-1);
+  const option = last?.option;
+  if (last === undefined || option === undefined || option.value === 'false' || (option.name === 'no-cache' && option.negated))
+    return undefined;
+  const given = option.name === 'cache' ? '--no-cache' : (/^--[^=]*/.exec(last.words[0])?.[0] ?? '--no_cache');
+  return { before: words.before.filter((w) => !noCache(w)).flatMap((w) => w.words), after: words.after, given };
 }

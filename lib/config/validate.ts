@@ -16,6 +16,7 @@ import { ownEntry } from '../model/object.js';
 import { carelessQuantity } from '../model/quantity.js';
 import { yaml11Boolean } from '../model/yaml11.js';
 import { IMAGE_PATTERNS } from './types.js';
+import { quotedText } from '../model/shown-values.js';
 
 // ajv is published as CommonJS with a default export
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
@@ -296,7 +297,7 @@ function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: stri
   const careless = typeof key === 'string' ? carelessQuantity(key, written) : undefined;
   if (careless?.meant)
     return `write ${String(key)}: ${careless.meant} (quoted as it is, "${shorten(written)}" is ${careless.amount}: ${careless.why})`;
-  return `${say} ${typeof key === 'string' && detectSecretOrEncoded(key) === undefined ? `${shorten(key)}: ` : ''}${JSON.stringify(shorten(written))}`;
+  return `${say} ${typeof key === 'string' && detectSecretOrEncoded(key) === undefined ? `${shorten(key)}: ` : ''}${quotedText(shorten(written))}`;
 }
 
 /** A number quoted, by the type of setting that takes it unquoted. */

@@ -3,13 +3,20 @@
  * each change as `path: from -> to`, a text of several lines as the lines that differ, changes many
  * objects share once, then the objects only one side has. Pure.
  */
-import { escapeName } from '../errors.js';
+import { escapeName as escapeControlsOfName } from '../errors.js';
+import { escapeInvisible } from '../model/invisible-characters.js';
 import { Hidden } from './hidden-values.js';
 import type { FieldChange, ObjectDiff } from './objects.js';
 import { shownJson } from '../model/shown-values.js';
-import { MAX_TEXT_LINES, textChangeLines } from '../model/text-change.js';
+import { MAX_TEXT_LINES, textChangeLines, textLines } from '../model/text-change.js';
 
 export { MAX_TEXT_LINES };
+
+/**
+ * An id or a field's path as a line shows it: each control character as its escape, and each character that prints as
+ * nothing or turns the line around (a key holding U+202E in a hand-edited dist/) as its escape, as a value's are.
+ */
+const escapeName = (name: string) => escapeInvisible(escapeControlsOfName(name));
 
 /** A value as JSON writes it, each string as promote's edit lines quote one (`shownJson`); a hidden one as what it says of itself. */
 const show = (v: unknown) => (v === undefined ? '(none)' : v instanceof Hidden ? v.text : shownJson(keyedValues(v)));
@@ -31,8 +38,16 @@ function changeLines(f: FieldChange): string[] {
     (typeof from === 'string' || from === undefined) && (typeof to === 'string' || to === undefined)
       ? textChangeLines(escapeName(f.path), from, to)
       : undefined;
-  return text ?? [`${escapeName(f.path)}: ${show(from)} -> ${show(to)}${f.note ? `, ${f.note}` : ''}`];
+  // a text of several lines beside a hidden value (a config file that now holds a password): its count, not its lines on one line of \n's
+  const side = (v: unknown, other: unknown) =>
+    typeof v === 'string' && v.includes('\n') && other instanceof Hidden ? linesOf(v) : show(v);
+  return text ?? [`${escapeName(f.path)}: ${side(from, to)} -> ${side(to, from)}${f.note ? `, ${f.note}` : ''}`];
 }
+
+const linesOf = (text: string) => {
+  const n = textLines(text).length;
+  return `a text of ${n} line${n === 1 ? '' : 's'}`;
+};
 
 export interface DiffLabels {
   readonly before: string;

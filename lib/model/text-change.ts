@@ -3,8 +3,8 @@
  * diff's for a ConfigMap's file (lib/diff/lines.ts), promote's and switch's for a block scalar
  * of a stage file (lib/config/edit.ts). Pure.
  */
-import { escapeControls } from '../errors.js';
-import { escapeInvisible } from './invisible-characters.js';
+import { hasInvisible } from './invisible-characters.js';
+import { quotedText } from './shown-values.js';
 
 /** The lines of a text of several lines that a diff shows of each side, at most: then how many more. */
 export const MAX_TEXT_LINES = 20;
@@ -56,10 +56,27 @@ export function textChangeLines(head: string, from: string | undefined, to: stri
 /** Lines of one side of a text's change, each after its mark (`- `, `+ `), at most MAX_TEXT_LINES: then how many more. */
 function side(mark: string, text: readonly string[]): string[] {
   return [
-    // an empty line said, as a blank after the mark reads as nothing
-    ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${l === '' ? '(an empty line)' : escapeInvisible(escapeControls(l))}`),
+    ...text.slice(0, MAX_TEXT_LINES).map((l) => `  ${mark} ${shownLine(l)}`),
     ...(text.length > MAX_TEXT_LINES ? [`  ${mark} ... and ${text.length - MAX_TEXT_LINES} more lines`] : []),
   ];
+}
+
+/** The words said of a line in place of it, which a line that holds them as text must not read as. */
+const SAID = /^\(an empty line\)$|^\.\.\. and \d+ more lines$/;
+
+/**
+ * A line of a text as a side of its change shows it: as it is (its indentation shows against the
+ * mark), an empty one said (a blank after the mark reads as nothing); but as `quotedText` writes it
+ * (`"b  "`, `"\tb"`, `"b\r"`, `"x\x1b[2J"`) when it has a blank at its end (`b  ` -> `b` read as no
+ * change), a tab (a tab and 8 blanks read alike), a control or an invisible character, or would read
+ * as another line: one that reads as `quotedText`'s (`"q"`; not `"key": 1` nor `"a": "b"`, whose inner `"`
+ * `quotedText` would write `\"`), or the words said in place of a line.
+ */
+function shownLine(line: string): string {
+  if (line === '') return '(an empty line)';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters to show as escapes
+  const plain = !/\s$|^"(?:[^"\\]|\\.)*"$|[\x00-\x1f\x7f-\x9f]/.test(line) && !hasInvisible(line) && !SAID.test(line);
+  return plain ? line : quotedText(line);
 }
 
 /**
@@ -81,7 +98,7 @@ function lineEnds(a: readonly string[], b: readonly string[]): string | undefine
 }
 
 /** A text's lines as its file has them: a final newline ends the last line and starts no empty one (`a\nb\n` is 2 lines), and '' has none. */
-function textLines(text: string): string[] {
+export function textLines(text: string): string[] {
   if (text === '') return [];
   const lines = text.split('\n');
   if (text.endsWith('\n')) lines.pop();

@@ -41,6 +41,18 @@ describe("a CRD's patterns, Go (RE2) expressions, read as the API server reads t
     ]);
   });
 
+  it("says a value that does not match as diff and promote show one: ESC as \\x1b, not JSON's \\u001b, and U+202E as its escape", () => {
+    const widget = parseManifests([{ file: 'crd.yaml', text: widgetCrd('Namespaced', { size: "{ type: string, pattern: '^[0-9]+$' }" }) }]);
+    const [found] = checkCustomResource(
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: '1\x1b[2J\u202e2' } },
+      crdRegistry(widget.objects),
+    );
+    // was "1\u001b[2J<U+202E>2": two escapes of ESC between commands, and the override turned the rest of the line around
+    expect(found.message).toBe(
+      '"1\\x1b[2J\\u202e2" does not match the pattern ^[0-9]+$, which its CRD gives the field: the API server refuses it',
+    );
+  });
+
   it('leaves out a pattern JavaScript cannot read, with a warning on the CRD, and checks the rest of the kind', () => {
     const crd = (pattern: string) => ({
       apiVersion: 'apiextensions.k8s.io/v1',

@@ -35,6 +35,23 @@ describe('progress', () => {
     expect(t.written()).toBe('\r\x1b[2Kcheck: 中…'); // 7 + 2 columns and the …: 10 of the 11 a line may take
   });
 
+  it('counts an emoji of any block as two columns (🚀, 🫠, ⌚), a flag as two, so that the line never wraps', () => {
+    // 🚀 (U+1F680) was counted one column: 'check: 🚀🚀🚀…' took 14 columns of 12 and wrapped
+    for (const [emoji, shown] of [
+      ['🚀', 'check: 🚀…'],
+      ['🫠', 'check: 🫠…'],
+      ['⌚', 'check: ⌚…'],
+    ]) {
+      const t = terminal(12);
+      progress(t.io, 0).update(`check: ${emoji!.repeat(5)}`);
+      expect(t.written()).toBe(`\r\x1b[2K${shown}`);
+    }
+    // a flag's two regional indicators take two columns, not four: it fits in 9 of 10
+    const flag = terminal(10);
+    progress(flag.io, 0).update('check: 🇫🇷');
+    expect(flag.written()).toBe('\r\x1b[2Kcheck: 🇫🇷');
+  });
+
   it('shows a line that fits, or on a terminal of unknown width, as it is', () => {
     const fits = terminal(80);
     progress(fits.io, 0).update('synth: compiling qa (1/2)');

@@ -76,16 +76,28 @@ describe('npmTookNoCache', () => {
       ['run', 'synth', '--no-cache', 'false', '--no-cache', '--', 'dev'],
       'npm run synth -- dev --no-cache',
     ],
+    // npm's no_cache (npm_config_no_cache=true, nothing passed on): the render cache was used without a word
+    ['--no_cache', ['run', 'synth', '--no_cache', '--', 'dev'], 'npm run synth -- dev --no-cache'],
+    ['--no_cache=true', ['run', 'synth', '--no_cache', 'true', '--', 'dev'], 'npm run synth -- dev --no-cache'],
   ])('refuses %s before -- with the line that gives it after', (_, npm, line) => {
     const [problem] = npmTookNoCache(synth, {}, ['dev'], env, () => npm);
     expect(problem?.hint).toBe(`write ${line}: synth's options go after '--'`);
+  });
+
+  it("says --no_cache as given, npm's setting of its own, not npm's cache warning that npm never gave for it", () => {
+    const [problem] = npmTookNoCache(synth, {}, ['dev'], env, () => ['run', 'synth', '--no_cache', '--', 'dev']);
+    expect(problem?.message).toBe(
+      "--no_cache was given before '--' (npm's log of this run says so), where npm takes it for a setting of its own (npm_config_no_cache, no warning) and leaves synth nothing: it would run with the render cache",
+    );
   });
 
   it.each([
     ['--no-cache false (the cache on)', ['run', 'synth', '--no-cache', 'false', '--', 'dev']],
     ['--no-cache=false', ['run', 'synth', '--no-cache=false', '--', 'dev']],
     ['--no-cache, then --no-cache false', ['run', 'synth', '--no-cache', '--no-cache', 'false', '--', 'dev']],
-    ["--no_cache (npm's no_cache)", ['run', 'synth', '--no_cache', '--', 'dev']],
+    ['--no_cache false', ['run', 'synth', '--no_cache', 'false', '--', 'dev']],
+    ['--no-no_cache', ['run', 'synth', '--no-no_cache', '--', 'dev']],
+    ['--cache false (a cache directory named false)', ['run', 'synth', '--cache', 'false', '--', 'dev']],
     ["--no-cache after npm's --", ['run', 'synth', '--', 'dev', '--no-cache']],
   ])('refuses nothing for %s', (_, npm) => {
     expect(npmTookNoCache(synth, {}, ['dev'], env, () => npm)).toEqual([]);

@@ -63,6 +63,16 @@ describe('editing a stage file', () => {
     ]);
   });
 
+  it('shows a block scalar\'s line that lost its trailing blanks quoted, as a value of one line is (" 1.2 "), not as the same line twice', () => {
+    const text = 'apps:\n  demoapp:\n    conf: "a\\nb  \\nc\\n"\n';
+    const { applied } = editValues(text, [{ path: ['apps', 'demoapp', 'conf'], value: 'a\nb\nc\n' }], 'environments/p.yaml');
+    expect(formatEdit(applied[0]!).split('\n')).toEqual([
+      'environments/p.yaml:3:11: apps.demoapp.conf: a text of 3 lines -> 3 lines, from line 2:',
+      '  - "b  "',
+      '  + b',
+    ]);
+  });
+
   it('shows a long block scalar changed in one line as that line, under the place', () => {
     const config = (port: number) => Array.from({ length: 40 }, (_, i) => (i === 17 ? `listen ${port}` : `setting${i} on`)).join('\n');
     const block = config(80)

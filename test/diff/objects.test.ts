@@ -290,7 +290,7 @@ describe('diffing manifests', () => {
     });
     expect(long.split('\n').slice(1, 4)).toEqual([
       '  data.nginx.conf: a text of 2 lines -> 27 lines, from line 2:',
-      '    + \\x1b[2Jline 1;',
+      '    + "\\x1b[2Jline 1;"',
       '    + line 2;',
     ]);
     expect(long).toContain(`    + line ${MAX_TEXT_LINES};\n    + ... and 5 more lines\n`);
@@ -303,6 +303,58 @@ describe('diffing manifests', () => {
       '    +   listen 8080;',
       '    +   listen [::]:8080;',
     ]);
+  });
+
+  it('quotes a changed line whose change would not show as it is: a blank at its end, a tab, a CR, or what reads as another line', () => {
+    const config = (file: string): Manifest => ({
+      id: 'ConfigMap qa/web',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'qa' }, data: { 'app.conf': file } },
+    });
+    const changes = (a: string, b: string) => diffLines(diffManifests([config(a)], [config(b)]), { before: 'a', after: 'b' }).slice(2);
+    // were '- b  ' and '+ b', the same line to a reader; a line of blanks read as an empty one; a tab as blanks
+    expect(changes('a\nb  \nc\n', 'a\nb\nc\n')).toEqual(['    - "b  "', '    + b']);
+    expect(changes('a\n   \nc\n', 'a\n\nc\n')).toEqual(['    - "   "', '    + (an empty line)']);
+    expect(changes('a\n\tb\nc\n', 'a\n        b\nc\n')).toEqual(['    - "\\tb"', '    +         b']);
+    // a CR beside another change: quoted, so that a line holding the text \r reads otherwise
+    expect(changes('a\nb\r\nc\n', 'a\nb\\r\nC\n')).toEqual(['    - "b\\r"', '    - c', '    + b\\r', '    + C']);
+    // the words said in place of a line, and a line in quotes of its own, held as text
+    expect(changes('a\n(an empty line)\n"q"\n', 'a\n\nq\n')).toEqual([
+      '    - "(an empty line)"',
+      '    - "\\"q\\""',
+      '    + (an empty line)',
+      '    + q',
+    ]);
+    expect(changes('a\n', 'a\n... and 5 more lines\n')).toEqual(['    + "... and 5 more lines"']);
+    // a line that starts with a quote but is no quoted text (a JSON file's key) as it is
+    expect(changes('{\n"a": 1\n}\n', '{\n"a": "b"\n}\n')).toEqual(['    - "a": 1', '    + "a": "b"']);
+    expect(changes('a\n', 'a\n"x\\ty"\n')).toEqual(['    + "\\"x\\\\ty\\""']);
+  });
+
+  it('says a text of several lines beside a hidden value by its count, not on one line of \\n', () => {
+    const config = (file: string): Manifest => ({
+      id: 'ConfigMap qa/web',
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'qa' }, data: { 'app.conf': file } },
+    });
+    const conf = Array.from({ length: 30 }, (_, i) => `setting${i} on`).join('\n');
+    const d = diffManifests([config(`${conf}\n`)], [config(`${conf}\ndb.password=Xk9#mQ2vLp7zR4\n`)]);
+    // was: data.app.conf: "setting0 on\nsetting1 on\n... (30 lines) -> (a ...-character value, hidden)
+    expect(diffLines(d, { before: 'a', after: 'b' })[1]).toMatch(
+      /^ {2}data\.app\.conf: a text of 30 lines -> \(a \d+-character value, hidden\)$/,
+    );
+  });
+
+  it("escapes what turns a line around in an object's id and a field's path too, not only in its values", () => {
+    const config = (data: Record<string, string>, name = 'web'): Manifest => ({
+      id: `ConfigMap qa/${name}`,
+      value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'qa' }, data },
+    });
+    // a hand-edited dist/: a key and a name holding U+202E, which turned the rest of their line around
+    const text = formatDiff(diffManifests([config({ 'a\u202eb': '1' }, 'w\u202ex')], [config({ 'a\u202eb': '2' }, 'w\u202ex')]), {
+      before: 'a',
+      after: 'b',
+    });
+    expect(text.split('\n').slice(0, 2)).toEqual(['ConfigMap qa/w\\u202ex', '  data.a\\u202eb: "1" -> "2"']);
+    expect(text).not.toContain('\u202e');
   });
 
   it("counts a text's lines as its file has them: a final newline ends the last line, it starts no other", () => {
@@ -547,7 +599,7 @@ describe('diffing manifests', () => {
     const text = formatDiff(diffManifests([config({ a: '1' })], [config({ a: '1.2\u202e3.1\u2028\u200b' })]), { before: 'a', after: 'b' });
     expect(text.split('\n')[1]).toBe('  data.a: "1" -> "1.2\\u202e3.1\\u2028\\u200b"');
     const lines = formatDiff(diffManifests([config({ a: 'x\ny\n' })], [config({ a: 'x\n\u202ey\n' })]), { before: 'a', after: 'b' });
-    expect(lines).toContain('+ \\u202ey');
+    expect(lines).toContain('+ "\\u202ey"');
     expect(`${text}${lines}`).not.toMatch(/[\u200b\u202e\u2028]/);
   });
 
