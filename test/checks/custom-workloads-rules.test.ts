@@ -183,6 +183,77 @@ describe("custom workloads under the rules that hold for them, and only those (A
     expect(names(unnamed('serving.knative.dev/v1', 'Service'))).toEqual([]);
   });
 
+  it('say a container with no name once where the CRD requires it (its schema/required), and refuse it where the CRD does not', () => {
+    /** Argo Rollouts' CRD, its containers' items requiring a name or not. */
+    const rolloutCrd = (required: string[]) =>
+      ({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'rollouts.argoproj.io' },
+        spec: {
+          group: 'argoproj.io',
+          scope: 'Namespaced',
+          names: { kind: 'Rollout', plural: 'rollouts', singular: 'rollout', listKind: 'RolloutList' },
+          versions: [
+            {
+              name: 'v1alpha1',
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: {
+                  type: 'object',
+                  properties: {
+                    spec: {
+                      type: 'object',
+                      'x-kubernetes-preserve-unknown-fields': true,
+                      properties: {
+                        template: {
+                          type: 'object',
+                          'x-kubernetes-preserve-unknown-fields': true,
+                          properties: {
+                            spec: {
+                              type: 'object',
+                              'x-kubernetes-preserve-unknown-fields': true,
+                              properties: {
+                                containers: {
+                                  type: 'array',
+                                  items: { type: 'object', required, properties: { name: { type: 'string' }, image: { type: 'string' } } },
+                                },
+                              },
+                            },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      }) as unknown as KubeObject;
+    const rollout = (name: unknown) =>
+      workload(...ROLLOUT, (spec) => {
+        const [container] = spec.containers as Record<string, unknown>[];
+        if (name === undefined) delete container.name;
+        else container.name = name;
+      });
+    const said = (crd: KubeObject, name: unknown) =>
+      checkObjects([namespace, crd, rollout(name)])
+        .findings.filter((f) => f.code === 'api/name' || f.code === 'schema/required')
+        .map((f) => `${f.code} ${f.path.join('.')}`);
+    for (const name of [undefined, null])
+      expect(said(rolloutCrd(['name']), name)).toEqual(['schema/required spec.template.spec.containers.0']);
+    expect(said(rolloutCrd(['image']), undefined)).toEqual(['api/name spec.template.spec.containers.0']);
+    // an empty name is present to the schema: refused once, as no DNS-1123 label
+    expect(said(rolloutCrd(['name']), '')).toEqual(['api/name spec.template.spec.containers.0.name']);
+    // a name the CRD defaults is filled in by the API server: the pods have it
+    const defaulted = JSON.parse(
+      JSON.stringify(rolloutCrd(['name'])).replace('"name":{"type":"string"}', '"name":{"type":"string","default":"app"}'),
+    ) as KubeObject;
+    expect(said(defaulted, undefined)).toEqual([]);
+  });
+
   it("find a Rollout's hostPort on an ARM stage and its template's labels written as null, as a Deployment's", () => {
     const hostPort = (apiVersion: string, kind: string) =>
       workload(apiVersion, kind, (spec) => {
