@@ -10,7 +10,7 @@
  * (`api-rules-batch.ts`) and the rules of single kinds (`api-rules-kinds.ts`).
  */
 import type { Engine } from '../model/engines.js';
-import { needsContainerNames } from '../model/custom-workloads.js';
+import { namesContainers, needsContainerNames } from '../model/custom-workloads.js';
 import { isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
 import type { KubeObject } from '../model/object.js';
@@ -116,7 +116,8 @@ function checkPodSpec(
   for (const { container: c, list, index: i } of placedContainers(spec)) {
     const cp: FieldPath = [...at, list, i];
     allNames.push({ name: c.name, path: cp });
-    if (typeof c.name === 'string' && nameProblem(c.name, 'label')) {
+    // an empty name is none to Knative (Go's zero value), which names the container
+    if (typeof c.name === 'string' && nameProblem(c.name, 'label') && !(c.name === '' && namesContainers(o))) {
       out.push(emit('api/name', [...cp, 'name'], `container name '${c.name}' is not a DNS-1123 label`, NAME_HINT.label));
     } else if ((c.name === undefined || c.name === null) && needsContainerNames(o) && !emptyFieldAsValidated(crd, cp, 'name', c.name)) {
       // a custom workload's CRD may not say so (none may be known): its controller's pods are refused without one;
@@ -186,7 +187,8 @@ function checkPodSpec(
   // init and app containers share one namespace of names
   const seen = new Map<unknown, FieldPath>();
   for (const { name, path } of allNames) {
-    if (name === undefined) continue;
+    // no name is none twice: each is said at its container (or Knative names it)
+    if (name === undefined || name === null || name === '') continue;
     const first = seen.get(name);
     if (first)
       out.push(

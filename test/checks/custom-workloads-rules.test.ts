@@ -181,6 +181,20 @@ describe("custom workloads under the rules that hold for them, and only those (A
     // a built-in workload's is the schema's, said once; Knative's is none
     expect(names(unnamed('apps/v1', 'Deployment')).map((f) => f.code)).toEqual(['schema/required']);
     expect(names(unnamed('serving.knative.dev/v1', 'Service'))).toEqual([]);
+    // an empty name (a chart's name: {{ .Values.name }} left empty) is none to Knative, which names it too; a Rollout's is refused
+    const empty = (apiVersion: string, kind: string) =>
+      workload(apiVersion, kind, (spec) => {
+        spec.containers = [
+          { name: '', image: 'team/web:1.4.2' },
+          { name: '', image: 'team/proxy:1.0' },
+        ];
+      });
+    const said = (o: KubeObject) => checkObjects([namespace, o]).findings.filter((f) => f.code.startsWith('api/'));
+    expect(said(empty('serving.knative.dev/v1', 'Service'))).toEqual([]);
+    expect(said(empty(...ROLLOUT)).map((f) => `${f.code} ${f.path.join('.')}`)).toEqual([
+      'api/name spec.template.spec.containers.0.name',
+      'api/name spec.template.spec.containers.1.name',
+    ]);
   });
 
   it('say a container with no name once where the CRD requires it (its schema/required), and refuse it where the CRD does not', () => {
