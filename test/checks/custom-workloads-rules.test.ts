@@ -154,7 +154,21 @@ describe("custom workloads under the rules that hold for them, and only those (A
     expect(codes(scaledJob('keda.sh/v1alpha1')).filter((f) => !f.includes('crd/unknown-kind'))).toEqual(ofJob);
     // its hint names the ScaledJob's Jobs, not a CronJob's
     const ttl = checkObjects([namespace, scaledJob('keda.sh/v1alpha1')]).findings.find((f) => f.path.includes('ttlSecondsAfterFinished'));
-    expect(ttl?.hint).toBe("give the seconds the cluster keeps the ScaledJob's finished Jobs (0 or more), or remove it to keep them");
+    // without one KEDA still deletes all but the last, as the CronJob controller does: removing it does not keep them all
+    expect(ttl?.hint).toBe(
+      "give the seconds the cluster keeps the ScaledJob's finished Jobs (0 or more), or remove it to keep the last of them, as the ScaledJob's successfulJobsHistoryLimit and failedJobsHistoryLimit say",
+    );
+    const cronJob = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'worker', namespace: 'shop' },
+      spec: { schedule: '0 3 * * *', jobTemplate: { spec: jobSpec() } },
+    };
+    expect(
+      checkObjects([namespace, cronJob as unknown as KubeObject]).findings.find((f) => f.path.includes('ttlSecondsAfterFinished'))?.hint,
+    ).toBe(
+      "give the seconds the cluster keeps the CronJob's finished Jobs (0 or more), or remove it to keep the last of them, as the CronJob's successfulJobsHistoryLimit and failedJobsHistoryLimit say (3 and 1 by default)",
+    );
     // a pod template without a restartPolicy is refused at its spec, as a Job's is
     const unset = scaledJob('keda.sh/v1alpha1') as unknown as { spec: { jobTargetRef: ReturnType<typeof jobSpec> } };
     delete (unset.spec.jobTargetRef.template.spec as { restartPolicy?: string }).restartPolicy;
