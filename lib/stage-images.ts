@@ -13,7 +13,7 @@ import { describeObject, type KubeObject } from './model/object.js';
 import { compareCodePoints } from './model/order.js';
 import type { RenderedStage } from './synth/rendered.js';
 import { resolveImage, stageEntryCovers, type StageImageEntry } from './transforms/image-resolution.js';
-import { noBuildReason, writtenImages } from './transforms/images.js';
+import { containerLabel, noBuildReason, writtenImages } from './transforms/images.js';
 
 const NO_BUILD = 'images/no-build-for-architecture';
 
@@ -71,8 +71,12 @@ export function placedImageProblems(original: readonly Problem[], placed: readon
     const at = field.app === undefined ? undefined : settingHolding(settings.get(field.app), image);
     const setting = at && field.app !== undefined ? ['apps', field.app, ...at] : undefined;
     const key = `${image}\n${setting ? dotted(setting) : ''}`;
-    const container = valueAt(field.object, field.path.slice(0, -1)) as { name?: unknown } | undefined;
-    const use = { object: field.object, container: String(container?.name) };
+    // the field is the container's image, [..., list, index, 'image']: a container with no name (Knative's) by its place
+    const [list, index] = field.path.slice(-3, -1);
+    const use = {
+      object: field.object,
+      container: containerLabel(valueAt(field.object, field.path.slice(0, -1)), String(list), Number(index)),
+    };
     const group = groups.get(key);
     if (group) group.uses.push(use);
     else {

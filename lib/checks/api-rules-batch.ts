@@ -69,13 +69,20 @@ function jobTtlFinding(o: KubeObject, ttl: number, engine: Engine | undefined): 
 /** The most pods an Indexed Job may run at once (batch validation's maxParallelismForIndexedJob, 10^5 in 1.25). */
 const MAX_INDEXED_PARALLELISM = 100_000;
 
-/** How a ttlSecondsAfterFinished's hint names the Jobs of a Job's spec: those finished, and them again. */
+/** How a ttlSecondsAfterFinished's hint names the Jobs of a Job's spec: those finished, and those kept without it. */
 interface JobsMade {
   readonly finished: string;
   readonly kept: string;
 }
 const JOB: JobsMade = { finished: 'the finished Job', kept: 'the Job' };
-const JOBS_OF = (kind: string): JobsMade => ({ finished: `the ${kind}'s finished Jobs`, kept: 'them' });
+/**
+ * The Jobs a CronJob or a KEDA ScaledJob makes: without a TTL its controller still deletes all but the last finished ones, as
+ * its history limits say (a CronJob's default to 3 succeeded and 1 failed), so that removing the TTL does not keep them all.
+ */
+const JOBS_OF = (kind: string, defaults = ''): JobsMade => ({
+  finished: `the ${kind}'s finished Jobs`,
+  kept: `the last of them, as the ${kind}'s successfulJobsHistoryLimit and failedJobsHistoryLimit say${defaults}`,
+});
 
 /**
  * The counts of a Job's spec, at `at` (a Job's `spec`, a CronJob's `spec.jobTemplate.spec`, a KEDA ScaledJob's
@@ -165,7 +172,8 @@ export function checkBatch(
   const ttl = o.kind === 'Job' && isRecord(o.spec) ? o.spec.ttlSecondsAfterFinished : undefined;
   if (o.kind === 'Job' && isRecord(o.spec)) jobCounts(emit, o.spec, ['spec'], JOB, out);
   const jobTemplate = o.kind === 'CronJob' && isRecord(o.spec) && isRecord(o.spec.jobTemplate) ? o.spec.jobTemplate.spec : undefined;
-  if (isRecord(jobTemplate)) jobCounts(emit, jobTemplate, ['spec', 'jobTemplate', 'spec'], JOBS_OF('CronJob'), out);
+  if (isRecord(jobTemplate))
+    jobCounts(emit, jobTemplate, ['spec', 'jobTemplate', 'spec'], JOBS_OF('CronJob', ' (3 and 1 by default)'), out);
   // a CronJob's jobTemplate may set it: the CronJob, which kubectl apply knows, stays
   if (typeof ttl === 'number' && ttl >= 0) {
     const finding = jobTtlFinding(o, ttl, engine);

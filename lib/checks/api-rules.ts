@@ -10,7 +10,7 @@
  * (`api-rules-batch.ts`) and the rules of single kinds (`api-rules-kinds.ts`).
  */
 import type { Engine } from '../model/engines.js';
-import { needsContainerNames } from '../model/custom-workloads.js';
+import { namesContainers, needsContainerNames } from '../model/custom-workloads.js';
 import { isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
 import type { KubeObject } from '../model/object.js';
@@ -24,6 +24,8 @@ import { checkBatch, checkCustomJob } from './api-rules-batch.js';
 import { envRepeats, listMerge, sharedPortNumbers, unique, type ListMerge } from './api-rules-lists.js';
 import { customSelector } from './custom-workloads.js';
 import { checkLabels, checkMetadata, NAME_HINT, nameProblem } from './api-rules-meta.js';
+import type { Schema } from './crd-schema.js';
+import { emptyFieldAsValidated } from './custom-resources.js';
 
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
@@ -96,6 +98,7 @@ function checkPodSpec(
   out: Finding[],
   engine: Engine | undefined,
   merge: ListMerge,
+  crd: Schema | undefined,
 ): void {
   const containers = spec.containers;
   if (Array.isArray(containers) && containers.length === 0) {
@@ -113,10 +116,13 @@ function checkPodSpec(
   for (const { container: c, list, index: i } of placedContainers(spec)) {
     const cp: FieldPath = [...at, list, i];
     allNames.push({ name: c.name, path: cp });
-    if (typeof c.name === 'string' && nameProblem(c.name, 'label')) {
+    // an empty name is none to Knative (Go's zero value), which names the container
+    if (typeof c.name === 'string' && nameProblem(c.name, 'label') && !(c.name === '' && namesContainers(o))) {
       out.push(emit('api/name', [...cp, 'name'], `container name '${c.name}' is not a DNS-1123 label`, NAME_HINT.label));
-    } else if ((c.name === undefined || c.name === null || c.name === '') && needsContainerNames(o)) {
-      // a custom workload's CRD may not say so (none may be known): its controller's pods are refused without one
+    } else if ((c.name === undefined || c.name === null) && needsContainerNames(o) && !emptyFieldAsValidated(crd, cp, 'name', c.name)) {
+      // a custom workload's CRD may not say so (none may be known): its controller's pods are refused without one;
+      // where its CRD requires the name, the schema check says it is missing (a null is dropped first), once, and
+      // where it defaults one, the API server fills it in
       out.push(
         emit(
           'api/name',
@@ -181,7 +187,8 @@ function checkPodSpec(
   // init and app containers share one namespace of names
   const seen = new Map<unknown, FieldPath>();
   for (const { name, path } of allNames) {
-    if (name === undefined) continue;
+    // no name is none twice: each is said at its container (or Knative names it)
+    if (name === undefined || name === null || name === '') continue;
     const first = seen.get(name);
     if (first)
       out.push(
@@ -233,9 +240,10 @@ function checkDataKeys(emit: Emit, o: KubeObject, out: Finding[]): void {
 
 /**
  * API-server findings of one object; `engine`, the GitOps engine that applies it (else kubectl apply), decides what a Helm hook does
- * and whether an environment variable named twice is an error (Flux applies server-side).
+ * and whether an environment variable named twice is an error (Flux applies server-side); `crd`, the schema a custom resource is
+ * validated against (`validatingSchema`), what its CRD says (a container's name required there is the schema check's to say).
  */
-export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {}): Finding[] {
+export function checkApiRules(o: KubeObject, { engine, crd }: { engine?: Engine; crd?: Schema } = {}): Finding[] {
   const out: Finding[] = [];
   const emit = finder(o);
   // whatever its metadata: every problem is said at once
@@ -253,7 +261,7 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
   const { path: templatePath, template } = workloadTemplate(o) ?? {};
   if (templatePath && template) {
     if (template.spec && typeof template.spec === 'object') {
-      checkPodSpec(o, emit, template.spec, [...templatePath, 'spec'], out, engine, listMerge(o));
+      checkPodSpec(o, emit, template.spec, [...templatePath, 'spec'], out, engine, listMerge(o), crd);
       checkPodSpecValues(emit, template.spec, [...templatePath, 'spec'], out);
     }
   }

@@ -10,7 +10,7 @@ import { groupOf } from '../k8s.js';
 import { shorten } from '../model/limits.js';
 import { asRecord, type KubeObject } from '../model/object.js';
 import type { CrdRegistry, CustomKind } from './crds.js';
-import { LIST_MAP_KEYS, WRITTEN_FORMAT, asValidated } from './crd-schema.js';
+import { LIST_MAP_KEYS, WRITTEN_FORMAT, asValidated, type Schema } from './crd-schema.js';
 import { formatExpected } from './crd-formats.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
@@ -125,6 +125,35 @@ export function checkCustomResource(
     }
   }
   return out;
+}
+
+/**
+ * The schema `checkCustomResource` validates custom resource `o` against: its served version's, when that compiles;
+ * undefined for a built-in object, a kind no CRD defines, a version not served, or a schema that does not compile.
+ */
+export function validatingSchema(o: KubeObject, registry: CrdRegistry): Schema | undefined {
+  if (typeof o.apiVersion !== 'string') return undefined;
+  const custom = registry.lookup(o.apiVersion, o.kind);
+  return custom?.served && custom.validator() ? custom.schema : undefined;
+}
+
+/**
+ * What `schema` (a structural schema: `properties` and `items`) makes of an empty `field` of the mapping at `path` that
+ * holds `value` there (undefined or null), as the API server validates it (`asValidated`): `filled`, a default filled in;
+ * `missing`, reported missing (`schema/required`: a null dropped unless nullable); else undefined (not said there).
+ */
+export function emptyFieldAsValidated(
+  schema: Schema | undefined,
+  path: FieldPath,
+  field: string,
+  value: unknown,
+): 'filled' | 'missing' | undefined {
+  let s: Schema | undefined = schema;
+  for (const step of path) s = asRecord(typeof step === 'number' ? s?.items : asRecord(s?.properties)?.[step]);
+  if (!s) return undefined;
+  const validated = (asValidated(value === undefined ? {} : { [field]: value }, s) as Schema)[field];
+  if (validated !== undefined && validated !== null) return 'filled';
+  return validated === undefined && Array.isArray(s.required) && s.required.includes(field) ? 'missing' : undefined;
 }
 
 /**

@@ -21,6 +21,36 @@ const permissions = (mode: number): string =>
   [6, 3, 0].map((shift) => ['r', 'w', 'x'].map((c, i) => ((mode >> shift) & (4 >> i) ? c : '-')).join('')).join('');
 
 /**
+ * The mode the digits of a decimal `mode` (644) were likely meant as, read as octal (420): when, read as the decimal they
+ * are, they make no mode (644 > 0777) or one that lets the group or others write where the octal would not (400, 0620);
+ * else undefined (420 is 0644 as meant, 999 has no octal reading).
+ */
+export function octalMeant(mode: number): number | undefined {
+  const digits = String(mode);
+  if (!/^[0-7]{1,3}$/.test(digits)) return undefined;
+  const octal = Number.parseInt(digits, 8);
+  return mode > MAX_MODE || (mode & GROUP_OTHER_WRITE && !(octal & GROUP_OTHER_WRITE)) ? octal : undefined;
+}
+
+/**
+ * What to write for a volume's file mode (`defaultMode`, an item's `mode`) written as a string `data`, `numeric` when it is
+ * a decimal number (the schema check's hint): undefined where removing the quotes mends it (0o644, which kubectl (YAML
+ * 1.1) and stagecraft (YAML 1.2) read alike; 420); the mode meant for octal digits without their 0 ("644", "400"), which
+ * bare are another mode or none (`octalMeant`); in decimal or with 0o for one in octal as chmod takes it ("0644"), which
+ * the two read apart bare; else a mode in decimal or with 0o.
+ */
+export function quotedModeHint(data: string, numeric: boolean): string | undefined {
+  if (/^0o[0-7]+$/.test(data)) return undefined;
+  const meant = numeric ? octalMeant(Number(data)) : undefined;
+  if (meant !== undefined)
+    return `write ${meant} or 0o${data} without quotes (the mode 0${data}): a mode is a number, and ${data} bare is the decimal ${data}, not 0${data}`;
+  if (numeric) return undefined;
+  if (/^0[0-7]+$/.test(data))
+    return 'write the number without quotes, in decimal or with 0o (a mode of 0644 is 420 or 0o644): a leading 0 alone is octal to kubectl (YAML 1.1) and decimal to stagecraft (YAML 1.2), and refused bare';
+  return 'write the mode without quotes, as a decimal number from 0 to 511 or in octal with 0o (a mode of 0644 is 420 or 0o644)';
+}
+
+/**
  * A mode outside 0-0777, with the decimal to write when its digits read as octal (644 -> 420); or,
  * a warning, one from 0 to 511 whose digits are octal ones meant as octal (400 for 0400): read as
  * the decimal it is, it lets the group or others write (400 is 0620), which the octal it looks
@@ -33,7 +63,7 @@ function modeFinding(emit: Emit, mode: unknown, at: FieldPath): Finding | undefi
   // the octal digits of a mode written as they are (644), when they make one
   const octal = /^[0-7]{1,3}$/.test(digits) ? Number.parseInt(digits, 8) : undefined;
   if (mode >= 0 && mode <= MAX_MODE) {
-    if (octal === undefined || !(mode & GROUP_OTHER_WRITE) || octal & GROUP_OTHER_WRITE) return undefined;
+    if (octal === undefined || octalMeant(mode) === undefined) return undefined;
     return {
       ...emit(
         'api/file-mode',

@@ -13,7 +13,7 @@ import { CheckRun, checkPlan } from './check-run.js';
 import type { Check, CheckContext, CheckMemo, CheckOptions, ObjectCheck } from './check-types.js';
 import type { CrdRegistry } from './crds.js';
 import { crdRegistry, isCustomGroup } from './crds.js';
-import { apiVersionCaseFinding, checkCustomResource } from './custom-resources.js';
+import { apiVersionCaseFinding, checkCustomResource, validatingSchema } from './custom-resources.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import { hostPortProblems } from './host-ports.js';
 import { staticPodProblems } from './static-pods.js';
@@ -196,7 +196,12 @@ export const CHECKS: readonly Check[] = [
       };
     },
   },
-  { name: 'api-rules', scope: 'object', run: (o, c) => ({ findings: checkApiRules(o, { engine: c.options.engine }) }) },
+  {
+    name: 'api-rules',
+    scope: 'object',
+    // a custom resource's CRD, which the schema check validates it against: what that says is not said twice
+    run: (o, c) => ({ findings: checkApiRules(o, { engine: c.options.engine, crd: validatingSchema(o, c.registry) }) }),
+  },
   { name: 'secret-values', scope: 'object', run: (o, c) => ({ findings: checkSecretValues(o, { written: c.options.written }) }) },
   { name: 'pod-security', scope: 'object', run: (o, c) => checkPodSecurity(o, c.options.podSecurity ?? 'baseline') },
   { name: 'api-limits', scope: 'object', run: (o) => ({ findings: checkObjectLimits(o) }) },

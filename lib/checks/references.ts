@@ -42,12 +42,21 @@ const mappings = (v: unknown): [Obj, number][] =>
   Array.isArray(v) ? v.flatMap((x, i): [Obj, number][] => (asRecord(x) ? [[x as Obj, i]] : [])) : [];
 const describeWorkload = (w: Workload) => `${w.object.kind} ${objectHandle(w.object)}`;
 
+/** A container port whose number is not known: written as none the API server takes, which the schema check refuses. */
+const UNKNOWN_PORT = Symbol('unknown port');
+
 /**
- * The number of a container's port: a quoted one (a chart's `containerPort: "{{ .Values.port }}"`) read as its number, since
- * the schema check refuses the quotes at the port and a Service's port of that number is not wrong besides.
+ * The number of a container's port as a Service's targetPort is matched with it: a quoted one (a chart's
+ * `containerPort: "{{ .Values.port }}"`) read as the integer it spells (" 8080", "08080", "8080.0", "0x1F90"), since the
+ * schema check refuses the quotes at the port and a Service's port of that number is not wrong besides; any other value
+ * (a string of no integer, true, none) is of a number not known, which no Service is said to miss.
  */
-const declaredNumber = (cp: Obj): unknown =>
-  typeof cp.containerPort === 'string' && /^[0-9]+$/.test(cp.containerPort) ? Number(cp.containerPort) : cp.containerPort;
+const declaredNumber = (cp: Obj): number | typeof UNKNOWN_PORT => {
+  const n = cp.containerPort;
+  if (typeof n === 'number') return n;
+  const read = typeof n === 'string' && n.trim() !== '' ? Number(n) : Number.NaN;
+  return Number.isInteger(read) ? read : UNKNOWN_PORT;
+};
 
 function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
   const spec = asRecord(o.spec);
@@ -81,12 +90,15 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     // is only wrong when the pods declare ports and none is it; a name must be declared
     if (typeof target !== 'string' && ports.length === 0) return;
     const ok = ports.some(
-      (cp) => (typeof target === 'string' ? cp.name === target : declaredNumber(cp) === target) && (cp.protocol ?? 'TCP') === protocol,
+      (cp) =>
+        (typeof target === 'string' ? cp.name === target : [target, UNKNOWN_PORT].includes(declaredNumber(cp))) &&
+        (cp.protocol ?? 'TCP') === protocol,
     );
     if (ok) return;
     const declared = ports.map(
       (cp) =>
-        `${String(cp.containerPort)}${cp.name ? ` (${String(cp.name)})` : ''}${(cp.protocol ?? 'TCP') !== 'TCP' ? `/${String(cp.protocol)}` : ''}`,
+        // a quoted port in its quotes, as written (" 8080")
+        `${typeof cp.containerPort === 'string' ? JSON.stringify(cp.containerPort) : String(cp.containerPort)}${cp.name ? ` (${String(cp.name)})` : ''}${(cp.protocol ?? 'TCP') !== 'TCP' ? `/${String(cp.protocol)}` : ''}`,
     );
     const path: FieldPath = ['spec', 'ports', i, p.targetPort === undefined ? 'port' : 'targetPort'];
     out.push(

@@ -10,6 +10,7 @@ import { didYouMean } from '../model/did-you-mean.js';
 import { kindInfo } from '../model/kinds.js';
 import { isRecord, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
+import { quotedModeHint } from './file-modes.js';
 import { kubernetesSchemas } from './k8s-schema.js';
 import { changesOnMove, REMOVED_KINDS } from './moved-kinds.js';
 
@@ -31,6 +32,8 @@ function typeWords(t: unknown): string {
   return (Array.isArray(t) ? t : [t]).map((x) => words[String(x)] ?? String(x)).join(' or ');
 }
 
+const UNQUOTE = 'remove the quotes around the value: quoted, YAML reads it as a string';
+
 /**
  * What to write where a value is of another type: a number or true/false written in quotes (a file
  * mode, the `field`, written in octal), or one written bare where a string is meant, as YAML reads them. Never the value itself, which may
@@ -45,11 +48,10 @@ function typeHint(type: unknown, data: unknown, field: unknown): string {
       : /^-?((0|[1-9]\d*)(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(data)
         ? ['number']
         : [];
-    if (numeric.some((t) => types.includes(t)) || ((data === 'true' || data === 'false') && types.includes('boolean')))
-      return 'remove the quotes around the value: quoted, YAML reads it as a string';
-    // a volume's file mode written in octal, as chmod takes it ("0644"): bare, kubectl (YAML 1.1) and stagecraft (YAML 1.2) read it apart
-    if ((field === 'defaultMode' || field === 'mode') && /^0[0-7]+$/.test(data) && types.includes('integer'))
-      return 'write the number without quotes, in decimal or with 0o (a mode of 0644 is 420 or 0o644): a leading 0 alone is octal to kubectl (YAML 1.1) and decimal to stagecraft (YAML 1.2), and refused bare';
+    // a volume's file mode: octal digits quoted without their 0 ("644") are not the mode meant once bare
+    if ((field === 'defaultMode' || field === 'mode') && types.includes('integer'))
+      return quotedModeHint(data, numeric.includes('integer')) ?? UNQUOTE;
+    if (numeric.some((t) => types.includes(t)) || ((data === 'true' || data === 'false') && types.includes('boolean'))) return UNQUOTE;
   }
   if (types.includes('string') && (typeof data === 'number' || typeof data === 'boolean'))
     return 'quote the value: unquoted, YAML reads it as a number or true/false';

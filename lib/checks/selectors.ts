@@ -72,18 +72,28 @@ export function selectorMatches(s: Pick<Selector, 'matchLabels' | 'matchExpressi
   return true;
 }
 
+/**
+ * A label key or value as a selector shows it: as it is when it holds only what labels may (letters, digits, `-_./`), else
+ * quoted, so that no character of it reads as the selector's own: a key `app!` with the value ss is `"app!"=ss`, never
+ * `app!=ss`, which is kubectl's "app is not ss" (the key itself is refused at its place, api/label-key).
+ */
+const shown = (s: unknown): string => {
+  const text = String(s);
+  return /^[-A-Za-z0-9_./]*$/.test(text) ? text : JSON.stringify(text);
+};
+
 /** `app=nginx, tier=web` */
 export function formatLabels(labels: Readonly<Record<string, string>> | undefined): string {
   return Object.entries(labels ?? {})
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${shown(k)}=${shown(v)}`)
     .join(', ');
 }
 
 /** `app=nginx, tier in (web, api), !canary`: a selector's labels and expressions, as kubectl writes them. */
 export function formatSelector(s: Pick<Selector, 'matchLabels' | 'matchExpressions'>): string {
   const expressions = s.matchExpressions.map((r) => {
-    const key = String(r?.key);
-    const values = Array.isArray(r?.values) ? r.values.join(', ') : '';
+    const key = shown(r?.key);
+    const values = Array.isArray(r?.values) ? r.values.map(shown).join(', ') : '';
     switch (r?.operator) {
       case 'In':
         return `${key} in (${values})`;

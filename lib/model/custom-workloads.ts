@@ -106,5 +106,8 @@ export const customJobSpecPath = (o: KubeObject): readonly string[] | undefined 
  * Whether `o` is a custom workload whose pods the API server refuses for a container with no name (not Knative's:
  * `NAMES_CONTAINERS`). A built-in workload's is its schema's (`name` is required there), so it is none of these.
  */
-export const needsContainerNames = (o: KubeObject): boolean =>
-  customTemplatePath(o) !== undefined && !NAMES_CONTAINERS.has(groupKind(String(o.apiVersion), o.kind));
+export const needsContainerNames = (o: KubeObject): boolean => customTemplatePath(o) !== undefined && !namesContainers(o);
+
+/** Whether the controller of `o` names a container written without a name, or with an empty one (Knative's: `NAMES_CONTAINERS`). */
+export const namesContainers = (o: KubeObject): boolean =>
+  customTemplatePath(o) !== undefined && NAMES_CONTAINERS.has(groupKind(String(o.apiVersion), o.kind));

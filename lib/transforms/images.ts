@@ -195,6 +195,10 @@ const hasName = (c: Container): c is Container & { name: string } => typeof c.na
 const substitutionName = (c: Container, list: string, index: number): string => (hasName(c) ? c.name : `${list}.${index}`);
 const placeOf = (name: string): string => name.replace(/\.(\d+)$/, '[$1]');
 
+/** How container `c`, `index` of `list`, is listed (a substitution's, a no-build problem's objects): its name, or its place, `containers[1]`. */
+export const containerLabel = (c: unknown, list: string, index: number): string =>
+  placeOf(substitutionName((c ?? {}) as Container, list, index));
+
 /** The containers of `o`'s pod template by the name their substitutions' annotations give them (`substitutionName`). */
 function containersBySubstitution(o: KubeObject): Map<string, Container> {
   const spec = workloadTemplateOf(o)?.spec;

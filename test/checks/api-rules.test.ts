@@ -31,7 +31,7 @@ describe("the API server's rules", () => {
       "api/names-and-labels.yaml:15:19: Service default/1st-web: metadata.labels.example.com/: label key 'example.com/' is not valid: its name must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
       "api/names-and-labels.yaml:17:11: Service default/1st-web: metadata.annotations.-bad: annotation key '-bad' is not valid: its name must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
       "api/names-and-labels.yaml:26:9: ConfigMap default/settings_v2: metadata.name: name 'settings_v2' is not a DNS-1123 subdomain",
-      "api/names-and-labels.yaml:43:5: NetworkPolicy default/web: spec.podSelector: selects the pods role=web server, but no pod template in namespace 'default' matches; the workloads there are: Pod volumes (no labels)",
+      'api/names-and-labels.yaml:43:5: NetworkPolicy default/web: spec.podSelector: selects the pods role="web server", but no pod template in namespace \'default\' matches; the workloads there are: Pod volumes (no labels)',
       'api/names-and-labels.yaml:44:13: NetworkPolicy default/web: spec.podSelector.matchLabels.role: label value "web server" is not valid',
       "api/names-and-labels.yaml:50:9: RoleBinding Default/readers/all: metadata.name: name 'readers/all' is not a path segment (no '/' or '%')",
       "api/names-and-labels.yaml:51:14: RoleBinding Default/readers/all: metadata.namespace: namespace 'Default' is neither created in the stage nor known to exist; the stage creates: Team.A",

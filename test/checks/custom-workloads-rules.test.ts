@@ -154,7 +154,21 @@ describe("custom workloads under the rules that hold for them, and only those (A
     expect(codes(scaledJob('keda.sh/v1alpha1')).filter((f) => !f.includes('crd/unknown-kind'))).toEqual(ofJob);
     // its hint names the ScaledJob's Jobs, not a CronJob's
     const ttl = checkObjects([namespace, scaledJob('keda.sh/v1alpha1')]).findings.find((f) => f.path.includes('ttlSecondsAfterFinished'));
-    expect(ttl?.hint).toBe("give the seconds the cluster keeps the ScaledJob's finished Jobs (0 or more), or remove it to keep them");
+    // without one KEDA still deletes all but the last, as the CronJob controller does: removing it does not keep them all
+    expect(ttl?.hint).toBe(
+      "give the seconds the cluster keeps the ScaledJob's finished Jobs (0 or more), or remove it to keep the last of them, as the ScaledJob's successfulJobsHistoryLimit and failedJobsHistoryLimit say",
+    );
+    const cronJob = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'worker', namespace: 'shop' },
+      spec: { schedule: '0 3 * * *', jobTemplate: { spec: jobSpec() } },
+    };
+    expect(
+      checkObjects([namespace, cronJob as unknown as KubeObject]).findings.find((f) => f.path.includes('ttlSecondsAfterFinished'))?.hint,
+    ).toBe(
+      "give the seconds the cluster keeps the CronJob's finished Jobs (0 or more), or remove it to keep the last of them, as the CronJob's successfulJobsHistoryLimit and failedJobsHistoryLimit say (3 and 1 by default)",
+    );
     // a pod template without a restartPolicy is refused at its spec, as a Job's is
     const unset = scaledJob('keda.sh/v1alpha1') as unknown as { spec: { jobTargetRef: ReturnType<typeof jobSpec> } };
     delete (unset.spec.jobTargetRef.template.spec as { restartPolicy?: string }).restartPolicy;
@@ -181,6 +195,91 @@ describe("custom workloads under the rules that hold for them, and only those (A
     // a built-in workload's is the schema's, said once; Knative's is none
     expect(names(unnamed('apps/v1', 'Deployment')).map((f) => f.code)).toEqual(['schema/required']);
     expect(names(unnamed('serving.knative.dev/v1', 'Service'))).toEqual([]);
+    // an empty name (a chart's name: {{ .Values.name }} left empty) is none to Knative, which names it too; a Rollout's is refused
+    const empty = (apiVersion: string, kind: string) =>
+      workload(apiVersion, kind, (spec) => {
+        spec.containers = [
+          { name: '', image: 'team/web:1.4.2' },
+          { name: '', image: 'team/proxy:1.0' },
+        ];
+      });
+    const said = (o: KubeObject) => checkObjects([namespace, o]).findings.filter((f) => f.code.startsWith('api/'));
+    expect(said(empty('serving.knative.dev/v1', 'Service'))).toEqual([]);
+    expect(said(empty(...ROLLOUT)).map((f) => `${f.code} ${f.path.join('.')}`)).toEqual([
+      'api/name spec.template.spec.containers.0.name',
+      'api/name spec.template.spec.containers.1.name',
+    ]);
+  });
+
+  it('say a container with no name once where the CRD requires it (its schema/required), and refuse it where the CRD does not', () => {
+    /** Argo Rollouts' CRD, its containers' items requiring a name or not. */
+    const rolloutCrd = (required: string[]) =>
+      ({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'rollouts.argoproj.io' },
+        spec: {
+          group: 'argoproj.io',
+          scope: 'Namespaced',
+          names: { kind: 'Rollout', plural: 'rollouts', singular: 'rollout', listKind: 'RolloutList' },
+          versions: [
+            {
+              name: 'v1alpha1',
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: {
+                  type: 'object',
+                  properties: {
+                    spec: {
+                      type: 'object',
+                      'x-kubernetes-preserve-unknown-fields': true,
+                      properties: {
+                        template: {
+                          type: 'object',
+                          'x-kubernetes-preserve-unknown-fields': true,
+                          properties: {
+                            spec: {
+                              type: 'object',
+                              'x-kubernetes-preserve-unknown-fields': true,
+                              properties: {
+                                containers: {
+                                  type: 'array',
+                                  items: { type: 'object', required, properties: { name: { type: 'string' }, image: { type: 'string' } } },
+                                },
+                              },
+                            },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      }) as unknown as KubeObject;
+    const rollout = (name: unknown) =>
+      workload(...ROLLOUT, (spec) => {
+        const [container] = spec.containers as Record<string, unknown>[];
+        if (name === undefined) delete container.name;
+        else container.name = name;
+      });
+    const said = (crd: KubeObject, name: unknown) =>
+      checkObjects([namespace, crd, rollout(name)])
+        .findings.filter((f) => f.code === 'api/name' || f.code === 'schema/required')
+        .map((f) => `${f.code} ${f.path.join('.')}`);
+    for (const name of [undefined, null])
+      expect(said(rolloutCrd(['name']), name)).toEqual(['schema/required spec.template.spec.containers.0']);
+    expect(said(rolloutCrd(['image']), undefined)).toEqual(['api/name spec.template.spec.containers.0']);
+    // an empty name is present to the schema: refused once, as no DNS-1123 label
+    expect(said(rolloutCrd(['name']), '')).toEqual(['api/name spec.template.spec.containers.0.name']);
+    // a name the CRD defaults is filled in by the API server: the pods have it
+    const defaulted = JSON.parse(
+      JSON.stringify(rolloutCrd(['name'])).replace('"name":{"type":"string"}', '"name":{"type":"string","default":"app"}'),
+    ) as KubeObject;
+    expect(said(defaulted, undefined)).toEqual([]);
   });
 
   it("find a Rollout's hostPort on an ARM stage and its template's labels written as null, as a Deployment's", () => {

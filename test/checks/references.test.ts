@@ -126,6 +126,28 @@ describe('a port named wrong', () => {
     ]);
   });
 
+  it('reads a quoted containerPort as the integer it spells, and one of no number as a port not known, never contradicting the Service', () => {
+    const withPort = (containerPort: unknown) => {
+      const quoted = structuredClone(app) as unknown as {
+        spec: { template: { spec: { containers: { ports: Record<string, unknown>[] }[] } } };
+      };
+      quoted.spec.template.spec.containers[0].ports = [{ containerPort }];
+      return quoted as unknown as KubeObject;
+    };
+    const targeting = (port: number) => ({ ...service, spec: { selector: { app: 'db' }, ports: [{ port }] } }) as KubeObject;
+    const portFindings = (containerPort: unknown, port: number) =>
+      checkObjects([withPort(containerPort), targeting(port)], { existingNamespaces: ['shop'] })
+        .findings.filter((f) => f.code === 'refs/target-port')
+        .map((f) => f.message);
+    // the API server refuses each (a string is no int32): the schema check says so at the port, and only it
+    for (const written of [' 3306', '3306 ', '03306', '3306.0', '0xCEA', '', 'http', true, null])
+      expect([written, portFindings(written, 3306)]).toEqual([written, []]);
+    // a number spelled is still matched: another port is missed
+    expect(portFindings(' 3306', 5432)).toEqual([
+      'port 5432 targets port 5432 (no targetPort: the same as port), but the selected pods (Deployment db) listen on: " 3306"',
+    ]);
+  });
+
   it("lists a StatefulSet's claim templates among the volumes a mount may name, and guesses among them", () => {
     const set: KubeObject = {
       apiVersion: 'apps/v1',

@@ -333,6 +333,35 @@ describe('the strict schema check', () => {
     ).toEqual([`spec.volumes.0.configMap.defaultMode: ${hint}`, `spec.volumes.0.configMap.items.0.mode: ${hint}`]);
   });
 
+  it('says what mends a file mode quoted otherwise ("0o644", "644", "400", "0999"): never to unquote digits that bare are another mode', () => {
+    const hint = (mode: string) => {
+      const pod = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'default' },
+        spec: {
+          containers: [{ name: 'c', image: 'busybox:1.36' }],
+          volumes: [{ name: 'cfg', configMap: { name: 'cfg', defaultMode: mode } }],
+        },
+      } as unknown as KubeObject;
+      return checkObjects([pod]).findings.find((f) => f.code === 'schema/type')?.hint;
+    };
+    // bare, 0o644 is 420 to kubectl and stagecraft alike
+    expect(hint('0o644')).toBe('remove the quotes around the value: quoted, YAML reads it as a string');
+    // bare, 644 is no mode (the API server refuses it) and 400 the mode 0620, which lets the group write
+    expect(hint('644')).toBe(
+      'write 420 or 0o644 without quotes (the mode 0644): a mode is a number, and 644 bare is the decimal 644, not 0644',
+    );
+    expect(hint('400')).toBe(
+      'write 256 or 0o400 without quotes (the mode 0400): a mode is a number, and 400 bare is the decimal 400, not 0400',
+    );
+    // 420 is 0644 as meant
+    expect(hint('420')).toBe('remove the quotes around the value: quoted, YAML reads it as a string');
+    expect(hint('0999')).toBe(
+      'write the mode without quotes, as a decimal number from 0 to 511 or in octal with 0o (a mode of 0644 is 420 or 0o644)',
+    );
+  });
+
   it('names the YAML tag of a value read with one (!!timestamp, !!binary, !!set, !!omap), not a mapping, and says what to write', () => {
     const text = [
       'apiVersion: v1',
