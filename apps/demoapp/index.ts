@@ -112,7 +112,7 @@ function refine(s: DemoappSettings, stage: StageContext, name: string): Settings
     ...resourcesProblems(s.resources, ['resources']),
     ...resourcesProblems(s.database.resources, ['database', 'resources']),
     ...resourcesProblems(s.database.backup.resources, ['database', 'backup', 'resources']),
-    ...replicasProblems(s.replicas, ['replicas'], s.ingress && 'its ingress'),
+    ...replicasProblems(s, s.ingress && 'its ingress'),
   );
   const a = s.autoscaling;
   if (!a && s.replicas === undefined) {

@@ -234,10 +234,7 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
       });
   }
   // warnings: careless units of cpu and memory
-  problems.push(
-    ...resourcesProblems(s.resources, ['resources']),
-    ...replicasProblems(s.replicas, ['replicas'], s.ingress && 'its ingress'),
-  );
+  problems.push(...resourcesProblems(s.resources, ['resources']), ...replicasProblems(s, s.ingress && 'its ingress'));
   const a = s.autoscaling;
   if (a) {
     // the Deployment has no spec.replicas then; a replicas the stage file still says must not contradict the bounds

@@ -243,6 +243,33 @@ describe('the replicas of a service', () => {
     ]);
   });
 
+  it('with autoscaling, warns at the bounds the autoscaler runs, not at a replicas the Deployment does not have', () => {
+    const HPA = ['resources: { requests: { cpu: 100m } }', 'ports: { http: { port: 8080 } }'];
+    // replicas: 0 is refused as outside the bounds; the autoscaler keeps at least minReplicas pods, so the ingress has pods
+    const zero = serviceStage([
+      IMAGE,
+      ...HPA,
+      'replicas: 0',
+      'autoscaling: { minReplicas: 1, maxReplicas: 3 }',
+      'ingress: { host: api.example.com, tlsSecret: t }',
+    ]);
+    expect(problems(zero).map((p) => p.split('\n')[0])).toEqual([
+      'environments/x.yaml:7:15: apps.api.replicas must be within autoscaling.minReplicas..maxReplicas (found 0, not in 1..3)',
+    ]);
+    // a lost decimal point in the bound the autoscaler scales to: said there; replicas (within the bounds) runs no pod of its own
+    expect(warnings(serviceStage([IMAGE, ...HPA, 'replicas: 5000', 'autoscaling: { minReplicas: 2, maxReplicas: 100000 }']))).toEqual([
+      'environments/x.yaml:8:49: warning: apps.api.autoscaling.maxReplicas is 100000 pods, more than any one app is likely to run (Kubernetes is tested to 150,000 pods in a cluster, 110 a node): the autoscaler would scale to them all under load\n' +
+        '  hint: write the number of pods meant, at most 1000 unless the cluster was built for more',
+    ]);
+    expect(
+      warnings(serviceStage([IMAGE, ...HPA, 'autoscaling: { minReplicas: 5000, maxReplicas: 5000 }'])).map((w) => w.split('\n')[0]),
+    ).toEqual([
+      'environments/x.yaml:7:33: warning: apps.api.autoscaling.minReplicas is 5000 pods, more than any one app is likely to run (Kubernetes is tested to 150,000 pods in a cluster, 110 a node): the autoscaler would keep them all, under no load too',
+      'environments/x.yaml:7:52: warning: apps.api.autoscaling.maxReplicas is 5000 pods, more than any one app is likely to run (Kubernetes is tested to 150,000 pods in a cluster, 110 a node): the autoscaler would scale to them all under load',
+    ]);
+    expect(warnings(serviceStage([IMAGE, ...HPA, 'autoscaling: { minReplicas: 2, maxReplicas: 1000 }']))).toEqual([]);
+  });
+
   it('takes 0 replicas without an ingress (an app stopped on purpose) and up to 1000', () => {
     expect(warnings(serviceStage([IMAGE, 'replicas: 0']))).toEqual([]);
     expect(warnings(serviceStage([IMAGE, 'replicas: 1000']))).toEqual([]);
