@@ -217,6 +217,24 @@ describe('the commands of a service and a cron job', () => {
     );
   });
 
+  it('never prints the value of a variable set before the program, of any length, nor a first word that looks like a secret', () => {
+    // PASSWORD=x is too short for the secret screen to refuse, so the stage loads and the warning is printed
+    const assigned = warnings(serviceStage([IMAGE, 'command: ["PASSWORD=x ./server --port=8080"]', 'preStop: [" TOKEN=abc "]']));
+    expect(assigned).toEqual([
+      "environments/x.yaml:5:15: warning: apps.api.command[0] is a whole command line of 3 words in one item ('PASSWORD=...' first): the container runtime starts the first item as one program, with no shell to split it, so it looks for a file of that whole name and finds none (the container fails at every start, no such file or directory)\n" +
+        '  hint: set PASSWORD in the container\'s environment (env, or a Secret for a secret value), not before the program: only a shell reads it there; and give each word its own item, or run it through a shell, [sh, -c, "<the command line>"]; a program whose own path holds a space may stay as it is',
+      "environments/x.yaml:6:15: warning: apps.api.preStop[0] is the program 'TOKEN=...' with whitespace around it: the kubelet runs the first item as one program, with no shell to split it, so it looks for a file of that whole name and finds none (the hook fails before every stop, and the container gets SIGTERM while requests still come, no such file or directory)\n" +
+        "  hint: set TOKEN in the container's environment (env, or a Secret for a secret value), not before the program: only a shell reads it there; and write it without the whitespace",
+    ]);
+    expect(assigned.join('\n')).not.toMatch(/PASSWORD=x|TOKEN=abc/);
+    const token = `ghp_${'a1B2'.repeat(9)}`;
+    const long = `/opt/${'x'.repeat(200)}/run`;
+    const said = warnings(serviceStage([IMAGE, `command: ["${token} --x"]`, `args: [a]`, `preStop: ["${long} now"]`]));
+    expect(said.join('\n')).not.toContain(token);
+    expect(said[0]).toContain("('(a 40-character value, hidden)' first)");
+    expect(said[1]).toContain(`('${long.slice(0, 29)}…${long.slice(-29)} (${long.length} characters)' first)`);
+  });
+
   it('takes a command line given to a shell, and arguments with spaces, which are arguments', () => {
     expect(warnings(serviceStage([IMAGE, 'command: [sh, -c, "java -jar app.jar"]', 'args: ["--greeting=hello world"]']))).toEqual([]);
     expect(warnings(serviceStage([IMAGE, 'command: [java, -jar, app.jar]', 'preStop: [sleep, "5"]']))).toEqual([]);
