@@ -12,10 +12,13 @@ import {
   IngressHost,
   PortNumber,
   Settings,
+  type Static,
   SubdomainName,
   Type,
 } from '../lib/config/types.js';
-import { defineStack } from '../lib/stack.js';
+import type { FieldPath } from '../lib/model/field-path.js';
+import type { KubeObject } from '../lib/model/object.js';
+import { defineStack, type SettingPlace } from '../lib/stack.js';
 import { ingressPathProblems } from './service/ingress-storage-settings.js';
 
 export const ingressSettings = Settings({
@@ -38,6 +41,26 @@ export const ingressSettings = Settings({
   ),
 });
 
+type IngressSettings = Static<typeof ingressSettings>;
+
+/** The paths and their backends in the order the Ingress lists them (by code point): a path's index there is its rule's. */
+const listedPaths = (s: IngressSettings) => Object.entries(s.paths).sort(([a], [b]) => (a < b ? -1 : 1));
+
+/**
+ * The setting behind a backend of the Ingress (`spec.rules[0].http.paths[j].backend.service.name`
+ * or `.port`): `paths.<path>.service` or `.port`, so that a route to a Service the stage lacks, or
+ * to a port the Service does not have, is said at that line. Read from the settings alone (a cached
+ * app's Ingress is a stand-in).
+ */
+function settingOf(s: IngressSettings, object: KubeObject, path: FieldPath): SettingPlace | undefined {
+  const [spec, rules, , http, paths, j, backend, service, field] = path;
+  if (object.kind !== 'Ingress' || spec !== 'spec' || rules !== 'rules' || http !== 'http' || paths !== 'paths') return undefined;
+  if (typeof j !== 'number' || backend !== 'backend' || service !== 'service') return undefined;
+  const at = listedPaths(s)[j]?.[0];
+  const setting = field === 'name' ? 'service' : field === 'port' ? 'port' : undefined;
+  return at !== undefined && setting ? { path: ['paths', at, setting] } : undefined;
+}
+
 export const ingress = defineStack({
   name: 'ingress',
   settings: ingressSettings,
@@ -50,6 +73,7 @@ export const ingress = defineStack({
       () => 'the path',
     );
   },
+  settingOf,
   chart(app, name, s) {
     const chart = new Chart(app, name, { disableResourceNameHashes: true });
     new k8s.KubeIngress(chart, 'ingress', {
@@ -60,13 +84,11 @@ export const ingress = defineStack({
           {
             host: s.host,
             http: {
-              paths: Object.entries(s.paths)
-                .sort(([a], [b]) => (a < b ? -1 : 1))
-                .map(([path, to]) => ({
-                  path,
-                  pathType: 'Prefix',
-                  backend: { service: { name: to.service, port: { number: to.port } } },
-                })),
+              paths: listedPaths(s).map(([path, to]) => ({
+                path,
+                pathType: 'Prefix',
+                backend: { service: { name: to.service, port: { number: to.port } } },
+              })),
             },
           },
         ],
