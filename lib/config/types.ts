@@ -152,7 +152,7 @@ export const IngressHost = (
   Type.String({
     pattern: ingressHostPattern(pattern),
     maxLength: 253,
-    expected: `${example} (not an IP address; labels of at most 63 characters, at most 253 in all)`,
+    expected: `${example} (labels of lowercase letters, digits and '-', each of at most 63 characters, joined by '.', at most 253 in all; not an IP address)`,
     ...options,
   });
 /**

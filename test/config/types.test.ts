@@ -189,7 +189,7 @@ describe("HostName, a stack's own Ingress host", () => {
 
   it('refuses at its line an empty host, an IP address and a host not in ASCII, saying what it must be', () => {
     const must =
-      'must be a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address; labels of at most 63 characters, at most 253 in all)';
+      "must be a host name such as api.example.com, or a wildcard such as *.example.com (labels of lowercase letters, digits and '-', each of at most 63 characters, joined by '.', at most 253 in all; not an IP address)";
     expect(refused('""')).toEqual([`environments/x.yaml:4:11: apps.hosted.host ${must} (found "")`]);
     expect(refused('10.0.0.1')).toEqual([`environments/x.yaml:4:11: apps.hosted.host ${must} (found "10.0.0.1")`]);
     expect(refused('ünïcode.example.com')).toEqual([`environments/x.yaml:4:11: apps.hosted.host ${must} (found "ünïcode.example.com")`]);
