@@ -18,7 +18,7 @@ import {
 } from '../lib/config/types.js';
 import type { FieldPath } from '../lib/model/field-path.js';
 import type { KubeObject } from '../lib/model/object.js';
-import { defineStack, type SettingPlace } from '../lib/stack.js';
+import { type AppInstance, defineStack, type SettingPlace } from '../lib/stack.js';
 import { ingressPathProblems } from './service/ingress-storage-settings.js';
 
 export const ingressSettings = Settings({
@@ -46,6 +46,22 @@ type IngressSettings = Static<typeof ingressSettings>;
 /** The paths and their backends in the order the Ingress lists them (by code point): a path's index there is its rule's. */
 const listedPaths = (s: IngressSettings) => Object.entries(s.paths).sort(([a], [b]) => (a < b ? -1 : 1));
 
+/** The stack's name, by which another stack finds the stage's ingress apps among its apps. */
+const STACK_NAME = 'ingress';
+
+/**
+ * How a message names the first route of the stage's ingress apps to the Service `service` (`the path
+ * /api of apps.web`), if one routes to it: an app of no pods behind it answers each request with an error.
+ */
+export function ingressRouteTo(service: string, apps: readonly AppInstance[]): string | undefined {
+  for (const app of apps) {
+    if (app.stack !== STACK_NAME) continue;
+    const path = listedPaths(app.settings as IngressSettings).find(([, to]) => to.service === service)?.[0];
+    if (path !== undefined) return `the path ${path} of apps.${app.name}`;
+  }
+  return undefined;
+}
+
 /**
  * The setting behind a backend of the Ingress (`spec.rules[0].http.paths[j].backend.service.name`
  * or `.port`): `paths.<path>.service` or `.port`, so that a route to a Service the stage lacks, or
@@ -62,7 +78,7 @@ function settingOf(s: IngressSettings, object: KubeObject, path: FieldPath): Set
 }
 
 export const ingress = defineStack({
-  name: 'ingress',
+  name: STACK_NAME,
   settings: ingressSettings,
   version: () => 'v1',
   refine(s) {

@@ -261,6 +261,16 @@ describe('the replicas of a service', () => {
     ]);
   });
 
+  it("warns of none while another app's ingress routes to its Service, naming the route", () => {
+    const stage = (route: string) =>
+      `${serviceStage([IMAGE, 'replicas: 0', 'ports: { http: { port: 8080 } }'])}  web:\n    stack: ingress\n    paths:\n      /api: { service: ${route}, port: 8080 }\n`;
+    expect(warnings(stage('api'))).toEqual([
+      'environments/x.yaml:5:15: warning: apps.api.replicas is 0: the app runs no pods, and the path /api of apps.web still sends it requests, each answered with an error (503 from an ingress controller)\n' +
+        '  hint: give it 1 or more; to stop the app on purpose, remove the path /api of apps.web too',
+    ]);
+    expect(warnings(stage('other'))).toEqual([]);
+  });
+
   it('with autoscaling, warns at the bounds the autoscaler runs, not at a replicas the Deployment does not have', () => {
     const HPA = ['resources: { requests: { cpu: 100m } }', 'ports: { http: { port: 8080 } }'];
     // replicas: 0 is refused as outside the bounds; the autoscaler keeps at least minReplicas pods, so the ingress has pods
