@@ -10,6 +10,9 @@ import { detectSecretOrEncoded, maskValue } from '../model/secret-rules.js';
 /** Whitespace inside a program's name: no shell splits it, so the runtime looks for a file of that whole name. */
 const WHITESPACE = /\s/;
 
+/** A shell, by path or name, that a command line wrapped in `sh -c` starts. */
+const SHELL = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash|zsh)$/;
+
 /** A variable set before the program (`PASSWORD=x ./server`), which only a shell reads: its name, without the value. */
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
@@ -90,9 +93,13 @@ export function programProblem(command: readonly string[] | undefined, path: rea
   const variable = ASSIGNMENT.exec(first)?.[1];
   // a word of its own item in a hint only when it is shown as it is
   const item = shown === first ? first : undefined;
-  const fix = whole
-    ? `give each word its own item${item ? `, [${item}, ...]` : ''}, or run it through a shell, [sh, -c, "<the command line>"]; a program whose own path holds a space may stay as it is`
-    : `write it without the whitespace${item ? `, [${item}]` : ''}`;
+  // a shell and its -c already written (`["/bin/sh -c 'java -jar app.jar'"]`): only the script is to be one item
+  const shell = whole && item !== undefined && SHELL.test(item) && words[1] === '-c';
+  const fix = shell
+    ? `give the shell its script as one item, [${item}, -c, "<the script>"], the script without the quotes around it`
+    : whole
+      ? `give each word its own item${item ? `, [${item}, ...]` : ''}, or run it through a shell, [sh, -c, "<the command line>"]; a program whose own path holds a space may stay as it is`
+      : `write it without the whitespace${item ? `, [${item}]` : ''}`;
   return [
     {
       code: 'config/command-line',

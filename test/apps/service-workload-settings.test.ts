@@ -235,6 +235,15 @@ describe('the commands of a service and a cron job', () => {
     expect(said[1]).toContain(`('${long.slice(0, 29)}…${long.slice(-29)} (${long.length} characters)' first)`);
   });
 
+  it('tells a command line that starts a shell with -c to give the shell its script as one item, not to wrap it in a shell again', () => {
+    const said = warnings(serviceStage([IMAGE, `command: ["/bin/sh -c 'java -jar app.jar'"]`, 'preStop: ["bash -c sleep 5"]']));
+    expect(said.map((w) => w.split('\n')[1])).toEqual([
+      '  hint: give the shell its script as one item, [/bin/sh, -c, "<the script>"], the script without the quotes around it',
+      '  hint: give the shell its script as one item, [bash, -c, "<the script>"], the script without the quotes around it',
+    ]);
+    expect(warnings(serviceStage([IMAGE, 'command: ["/bin/shell -c x"]']))[0]).toContain('[/bin/shell, ...], or run it through a shell');
+  });
+
   it('takes a command line given to a shell, and arguments with spaces, which are arguments', () => {
     expect(warnings(serviceStage([IMAGE, 'command: [sh, -c, "java -jar app.jar"]', 'args: ["--greeting=hello world"]']))).toEqual([]);
     expect(warnings(serviceStage([IMAGE, 'command: [java, -jar, app.jar]', 'preStop: [sleep, "5"]']))).toEqual([]);
