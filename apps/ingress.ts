@@ -23,7 +23,12 @@ import { ingressPathProblems } from './service/ingress-storage-settings.js';
 
 export const ingressSettings = Settings({
   host: Type.Optional(
-    IngressHost('a DNS host name such as pi.example.com', {}, { description: 'Host name the rules apply to. @default - every host' }),
+    // a wildcard routes one level of subdomains (a.example.com, not a.b.example.com), as the API server takes it in a rule
+    IngressHost(
+      'a DNS host name such as pi.example.com, or a wildcard such as *.example.com',
+      { wildcard: true },
+      { description: 'Host name the rules apply to (*.example.com: each name one label below example.com). @default - every host' },
+    ),
   ),
   className: Type.Optional(
     SubdomainName('an IngressClass name', { description: "IngressClass that serves it. @default - the cluster's default IngressClass" }),

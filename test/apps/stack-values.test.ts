@@ -11,7 +11,7 @@ describe('stage settings the API server would refuse are refused at the setting'
         'apps:\n  ingress:\n    host: 10.0.0.1\n    paths:\n      /a//b: { service: x, port: 80 }\n      /e/..: { service: x, port: 80 }\n      /ok: { service: x, port: 80 }\n',
       ),
     ).toEqual([
-      "environments/x.yaml:3:11: apps.ingress.host must be a DNS host name such as pi.example.com (labels of lowercase letters, digits and '-', each of at most 63 characters, joined by '.', at most 253 in all; not an IP address) (found \"10.0.0.1\")",
+      "environments/x.yaml:3:11: apps.ingress.host must be a DNS host name such as pi.example.com, or a wildcard such as *.example.com (labels of lowercase letters, digits and '-', each of at most 63 characters, joined by '.', at most 253 in all; not an IP address) (found \"10.0.0.1\")",
       "environments/x.yaml:5:7: apps.ingress.paths: '/a//b' is not a valid name; it must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
       "environments/x.yaml:6:7: apps.ingress.paths: '/e/..' is not a valid name; it must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
     ]);
@@ -113,8 +113,13 @@ describe('stage settings the API server would refuse are refused at the setting'
   it('says why a host with capitals or a final dot is refused: a host is lowercase labels joined by dots', () => {
     for (const host of ['Pi.Example.com', 'pi.example.com.'])
       expect(refused(`apps:\n  ingress:\n    host: ${host}\n    paths:\n      /: { service: x, port: 80 }\n`)).toEqual([
-        `environments/x.yaml:3:11: apps.ingress.host must be a DNS host name such as pi.example.com (labels of lowercase letters, digits and '-', each of at most 63 characters, joined by '.', at most 253 in all; not an IP address) (found "${host}")`,
+        `environments/x.yaml:3:11: apps.ingress.host must be a DNS host name such as pi.example.com, or a wildcard such as *.example.com (labels of lowercase letters, digits and '-', each of at most 63 characters, joined by '.', at most 253 in all; not an IP address) (found "${host}")`,
       ]);
+  });
+
+  it('ingress: takes a wildcard host, as the API server does in a rule, and as the service stack does', () => {
+    expect(refused('apps:\n  ingress:\n    host: "*.example.com"\n    paths:\n      /: { service: x, port: 80 }\n')).toEqual([]);
+    expect(refused('apps:\n  ingress:\n    host: "*.*.example.com"\n    paths:\n      /: { service: x, port: 80 }\n')).toHaveLength(1);
   });
 
   it('keeps the sizes, hosts and paths the API server takes', () => {
