@@ -14,6 +14,7 @@ import {
   LABEL_VALUE_PATTERN,
   Mapping,
   POSITIVE_QUANTITY_PATTERN,
+  QUANTITY_SETTING_PATTERN,
   QualifiedKey,
   Settings,
   StringEnum,
@@ -26,7 +27,7 @@ export { PortName, Probe, probesProblems, type ProbeSettings, type ProbedPorts }
 /** A Kubernetes quantity such as `250m`, `512Mi` or `2Gi` (the articles' `2Gib` is not one). */
 export const Quantity = (description: string) =>
   Type.String({
-    pattern: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$',
+    pattern: QUANTITY_SETTING_PATTERN,
     expected: 'a Kubernetes quantity such as 250m, 512Mi or 2Gi',
     description,
   });
