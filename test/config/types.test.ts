@@ -19,7 +19,8 @@ import { checkErrors, find, problems, render, serviceStage } from '../helpers/st
  */
 const NOT_IPV4 = '(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)';
 const WRITTEN_OUT = {
-  ingress: `^${NOT_IPV4}([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$`,
+  // and, since the wildcard the API server takes in a rule was let in, `*.` in front
+  ingress: `^${NOT_IPV4}(\\*\\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$`,
   demoapp: `^${NOT_IPV4}[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$`,
   service: `^${NOT_IPV4}(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$`,
 };
@@ -74,13 +75,14 @@ describe('the host patterns of the ingress, demoapp and service stacks', () => {
     });
   }
 
-  it('differ as they did: a bare name for ingress only, a wildcard for service only, never an IPv4 address', () => {
+  it('differ as they did: a bare name for ingress only, a wildcard for service and ingress, never an IPv4 address', () => {
     const takes = (stack: keyof typeof BUILT) => SAMPLES.filter((s) => new RegExp(BUILT[stack], 'u').test(s));
     expect(takes('ingress')).toContain('localhost');
     expect(takes('demoapp')).not.toContain('localhost');
     expect(takes('service')).toContain('*.example.com');
     expect(takes('demoapp')).not.toContain('*.example.com');
-    expect(takes('ingress')).not.toContain('*.example.com');
+    expect(takes('ingress')).toContain('*.example.com');
+    expect(takes('ingress')).not.toContain('*.*.example.com');
     for (const stack of ['ingress', 'demoapp', 'service'] as const) {
       expect(takes(stack)).toContain('demoapp.example.com');
       expect(takes(stack)).not.toContain('10.0.0.1');
