@@ -25,9 +25,12 @@ import { chartHeads } from './synth/app-summary.js';
 
 /**
  * Codes of the checks' findings about an object a pod names that the stage lacks (lib/checks/references-pods.ts),
- * and an Ingress's cert-manager issuer annotation (lib/checks/issuer-refs.ts).
+ * an Ingress's cert-manager issuer annotation (lib/checks/issuer-refs.ts), and an Ingress's route to a Service
+ * the stage lacks or to a port it does not have (lib/checks/references.ts).
  */
 const PLACED_CODES = new Set([
+  'refs/ingress-service',
+  'refs/ingress-port',
   'refs/configmap',
   'refs/configmap-key',
   'refs/secret',

@@ -157,3 +157,22 @@ describe("a check's finding about an app's object that no setting is known to ha
     expect(problems[0]).toContain("container 'private-app' does not drop ALL capabilities (Pod Security Standard 'restricted')");
   });
 });
+
+describe("an ingress app's route to another app's Service", () => {
+  const stage = (paths: readonly string[]) => ['apps:', ...SERVICE('api'), '  ingress:', '    paths:', ...paths.map((p) => `      ${p}`)];
+
+  it('is refused at the path setting that names a Service the stage lacks, or a port the Service does not have', () => {
+    const { problems, exitCode } = refused(stage(['/b: { service: apii, port: 80 }', '/: { service: api, port: 81 }']));
+    expect(problems).toEqual([
+      "environments/x.yaml:8:22: apps.ingress.paths./b.service: Ingress x/ingress: routes to Service 'apii', but the Services in namespace 'x' are: api\n" +
+        "  hint: did you mean 'api'? Otherwise add the Service",
+      "environments/x.yaml:9:32: apps.ingress.paths./.port: Ingress x/ingress: routes to port 81 of Service 'api', whose ports are: 8080 (http)\n" +
+        "  hint: use one of the Service's ports",
+    ]);
+    expect(exitCode).toBe(ExitCode.badInput);
+  });
+
+  it('takes a route to a port the Service has', () => {
+    expect(refused(stage(['/: { service: api, port: 8080 }'])).problems).toEqual([]);
+  });
+});

@@ -6,7 +6,8 @@
  * backup. Every difference between stages comes from the stage file.
  */
 import { Chart } from 'cdk8s';
-import { defineStack, imageVersion, type ObjectName, type SettingsProblem, type StageContext } from '../../lib/stack.js';
+import { type AppInstance, defineStack, imageVersion, type ObjectName, type SettingsProblem, type StageContext } from '../../lib/stack.js';
+import { ingressRouteTo } from '../ingress.js';
 import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { didYouMean } from '../../lib/model/did-you-mean.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
@@ -22,7 +23,7 @@ export const STACK_NAME = 'demoapp';
 /** Keys of `database.secret` that are settings; any other key there is a secret value written into the stage file. */
 const SECRET_SETTINGS = ['name', 'keys'];
 
-function refine(s: DemoappSettings, stage: StageContext, name: string): SettingsProblem[] {
+function refine(s: DemoappSettings, stage: StageContext, name: string, apps: readonly AppInstance[] = []): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   // the schema makes both optional, so that a stage can pick either; exactly one says what runs
   if (s.image !== undefined && s.blueGreen !== undefined) {
@@ -112,7 +113,7 @@ function refine(s: DemoappSettings, stage: StageContext, name: string): Settings
     ...resourcesProblems(s.resources, ['resources']),
     ...resourcesProblems(s.database.resources, ['database', 'resources']),
     ...resourcesProblems(s.database.backup.resources, ['database', 'backup', 'resources']),
-    ...replicasProblems(s.replicas, ['replicas'], s.ingress && 'its ingress'),
+    ...replicasProblems(s, s.ingress ? 'its ingress' : ingressRouteTo(name, apps)),
   );
   const a = s.autoscaling;
   if (!a && s.replicas === undefined) {

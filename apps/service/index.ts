@@ -6,7 +6,16 @@
  * Its release works with promote, diff and switch like demoapp's.
  */
 import { Chart } from 'cdk8s';
-import { defineStack, imageVersion, type ObjectName, type SettingPlace, type SettingsProblem, type StageContext } from '../../lib/stack.js';
+import {
+  type AppInstance,
+  defineStack,
+  imageVersion,
+  type ObjectName,
+  type SettingPlace,
+  type SettingsProblem,
+  type StageContext,
+} from '../../lib/stack.js';
+import { ingressRouteTo } from '../ingress.js';
 import { valueAt, type FieldPath } from '../../lib/model/field-path.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
@@ -75,7 +84,7 @@ function colorNodePortProblems(s: ServiceSettings): SettingsProblem[] {
   ];
 }
 
-function refine(s: ServiceSettings, stage: StageContext, name: string): SettingsProblem[] {
+function refine(s: ServiceSettings, stage: StageContext, name: string, apps: readonly AppInstance[] = []): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const add = (path: (string | number)[], code: string, message: string, hint?: string) =>
     problems.push({ code, path, message, ...(hint ? { hint } : {}) });
@@ -236,7 +245,7 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
   // warnings: careless units of cpu and memory
   problems.push(
     ...resourcesProblems(s.resources, ['resources']),
-    ...replicasProblems(s.replicas, ['replicas'], s.ingress && 'its ingress'),
+    ...replicasProblems(s, s.ingress ? 'its ingress' : ingressRouteTo(name, apps)),
   );
   const a = s.autoscaling;
   if (a) {

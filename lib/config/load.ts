@@ -5,7 +5,7 @@
  * stacks' and the edge's rules. Pure: the caller reads the file and passes its text.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
-import { ProblemsError, compareProblems, type Problem, type SourceLocation } from '../errors.js';
+import { ProblemsError, comparePlaces, compareProblems, type Problem, type SourceLocation } from '../errors.js';
 import type { AppInstance, ObjectName, SecretDeclaration, StageContext, Stack } from '../stack.js';
 import { stageFileSchema } from './stage-schema.js';
 import { formatFieldPath as dotted, valueAt, type FieldPath } from '../model/field-path.js';
@@ -191,7 +191,8 @@ export class StageLoader<S extends StackMap> {
         ).map(place)
       : [];
     // a refine step's warnings stop nothing; with its errors, they are reported with them
-    const warnings = refined.filter((p) => p.severity === 'warning');
+    // in the file's order, as errors are: each stack says its warnings by kind (commands, then replicas, ...), not by line
+    const warnings = refined.filter((p) => p.severity === 'warning').sort(comparePlaces);
     const images = refineStageImages(stageFile.images).map(place);
     if (refined.length > warnings.length || edge.length || images.length) fail([...refined, ...edge, ...images]);
     // one Secret name both made outside stagecraft (an Ingress's TLS Secret, secrets.external) and made by the stage: refused for every command

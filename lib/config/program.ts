@@ -4,9 +4,28 @@
  * probe) runs as it is, with no shell. The API server takes any string there.
  */
 import type { PathProblem } from '../errors.js';
+import { shorten } from '../model/limits.js';
+import { detectSecretOrEncoded, maskValue } from '../model/secret-rules.js';
 
 /** Whitespace inside a program's name: no shell splits it, so the runtime looks for a file of that whole name. */
 const WHITESPACE = /\s/;
+
+/** A shell, by path or name, that a command line wrapped in `sh -c` starts. */
+const SHELL = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash|zsh)$/;
+
+/** A variable set before the program (`PASSWORD=x ./server`), which only a shell reads: its name, without the value. */
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
+
+/**
+ * How a message names the first word of a command line: never its value when it sets a variable
+ * (`PASSWORD=...`: a value of any length, which the secret screen may take as too short to be one,
+ * is still not printed back) or looks like a secret; a long one shortened.
+ */
+function shownWord(word: string): string {
+  const assigned = ASSIGNMENT.exec(word);
+  if (assigned) return `${assigned[1]}=...`;
+  return detectSecretOrEncoded(word) ? maskValue(word) : shorten(word);
+}
 
 /** What runs a command's program and what breaks when it cannot start, for the messages. */
 export interface ProgramUse {
@@ -50,8 +69,8 @@ export const PROBE_PROGRAM: ProgramUse = {
  * (no program has an empty name); or a whole command line in one item (`["java -jar app.jar"]`), a
  * warning, since the runtime looks for a program named `java -jar app.jar` and finds none ("no such
  * file or directory"), though a program whose own path holds a space can exist (rare in images,
- * which is why it is not refused). Only the program's first word is said: the rest of a command
- * line may hold a value that must not be printed back.
+ * which is why it is not refused). Only the program's first word is said (`shownWord`): the rest
+ * of a command line may hold a value that must not be printed back, and so may the first word.
  */
 export function programProblem(command: readonly string[] | undefined, path: readonly (string | number)[], use: ProgramUse): PathProblem[] {
   const program = command?.[0];
@@ -70,15 +89,26 @@ export function programProblem(command: readonly string[] | undefined, path: rea
   const words = program.trim().split(/\s+/);
   const first = words[0] ?? '';
   const whole = words.length > 1;
+  const shown = shownWord(first);
+  const variable = ASSIGNMENT.exec(first)?.[1];
+  // a word of its own item in a hint only when it is shown as it is
+  const item = shown === first ? first : undefined;
+  // a shell and its -c already written (`["/bin/sh -c 'java -jar app.jar'"]`): only the script is to be one item
+  const shell = whole && item !== undefined && SHELL.test(item) && words[1] === '-c';
+  const fix = shell
+    ? `give the shell its script as one item, [${item}, -c, "<the script>"], the script without the quotes around it`
+    : whole
+      ? `give each word its own item${item ? `, [${item}, ...]` : ''}, or run it through a shell, [sh, -c, "<the command line>"]; a program whose own path holds a space may stay as it is`
+      : `write it without the whitespace${item ? `, [${item}]` : ''}`;
   return [
     {
       code: 'config/command-line',
       severity: 'warning',
       path: [...path, 0],
-      message: `is ${whole ? `a whole command line of ${words.length} words in one item ('${first}' first)` : `the program '${first}' with whitespace around it`}: ${use.runner} the first item as one program, with no shell to split it, so it looks for a file of that whole name and finds none (${use.fails}, no such file or directory)`,
-      hint: whole
-        ? `give each word its own item, [${first}, ...], or run it through a shell, [sh, -c, "<the command line>"]; a program whose own path holds a space may stay as it is`
-        : `write it without the whitespace, [${first}]`,
+      message: `is ${whole ? `a whole command line of ${words.length} words in one item ('${shown}' first)` : `the program '${shown}' with whitespace around it`}: ${use.runner} the first item as one program, with no shell to split it, so it looks for a file of that whole name and finds none (${use.fails}, no such file or directory)`,
+      hint: variable
+        ? `set ${variable} in the container's environment (env, or a Secret for a secret value), not before the program: only a shell reads it there; and ${fix}`
+        : fix,
     },
   ];
 }

@@ -152,7 +152,7 @@ export const IngressHost = (
   Type.String({
     pattern: ingressHostPattern(pattern),
     maxLength: 253,
-    expected: `${example} (not an IP address; labels of at most 63 characters, at most 253 in all)`,
+    expected: `${example} (labels of lowercase letters, digits and '-', each of at most 63 characters, joined by '.', at most 253 in all; not an IP address)`,
     ...options,
   });
 /**
@@ -181,4 +181,6 @@ export const ConfigKey = (what: string) =>
     expected: `${what} of at most ${MAX_CONFIG_KEY} letters, digits, '-', '_' and '.' (not '.' and not starting with '..')`,
   });
 /** A storage size: a quantity above zero (a claim's request must be), without 'm' (thousandths of a byte). */
+/** A Kubernetes quantity of cpu or memory as a setting takes it (workload.ts `Quantity`): `250m`, `512Mi`, `2Gi`. */
+export const QUANTITY_SETTING_PATTERN = '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$';
 export const POSITIVE_QUANTITY_PATTERN = '^(?=[0-9.]*[1-9])[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$';

@@ -15,7 +15,7 @@ import { lowercaseName } from '../model/image.js';
 import { ownEntry } from '../model/object.js';
 import { carelessQuantity } from '../model/quantity.js';
 import { yaml11Boolean } from '../model/yaml11.js';
-import { IMAGE_PATTERNS } from './types.js';
+import { IMAGE_PATTERNS, QUANTITY_SETTING_PATTERN } from './types.js';
 import { quotedText } from '../model/shown-values.js';
 
 // ajv is published as CommonJS with a default export
@@ -294,7 +294,8 @@ function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: stri
     return undefined;
   const key = path[path.length - 1];
   // `cpu: 500` quoted is 500 cores, which the next load warns of: the quantity meant is the fix, said at once
-  const careless = typeof key === 'string' ? carelessQuantity(key, written) : undefined;
+  // (of a quantity setting only: an environment variable named memory is the app's to read, in its own unit)
+  const careless = typeof key === 'string' && schema.pattern === QUANTITY_SETTING_PATTERN ? carelessQuantity(key, written) : undefined;
   if (careless?.meant)
     return `write ${String(key)}: ${careless.meant} (quoted as it is, "${shorten(written)}" is ${careless.amount}: ${careless.why})`;
   return `${say} ${typeof key === 'string' && detectSecretOrEncoded(key) === undefined ? `${shorten(key)}: ` : ''}${quotedText(shorten(written))}`;

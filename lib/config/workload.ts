@@ -14,6 +14,7 @@ import {
   LABEL_VALUE_PATTERN,
   Mapping,
   POSITIVE_QUANTITY_PATTERN,
+  QUANTITY_SETTING_PATTERN,
   QualifiedKey,
   Settings,
   StringEnum,
@@ -26,7 +27,7 @@ export { PortName, Probe, probesProblems, type ProbeSettings, type ProbedPorts }
 /** A Kubernetes quantity such as `250m`, `512Mi` or `2Gi` (the articles' `2Gib` is not one). */
 export const Quantity = (description: string) =>
   Type.String({
-    pattern: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$',
+    pattern: QUANTITY_SETTING_PATTERN,
     expected: 'a Kubernetes quantity such as 250m, 512Mi or 2Gi',
     description,
   });
@@ -66,30 +67,48 @@ export type ResourcesSettings = Static<ReturnType<typeof Resources>>;
  */
 export const MOST_LIKELY_REPLICAS = 1000;
 
+/** The replicas settings of a Deployment: a number of pods, or the bounds an autoscaler keeps it within. */
+export interface ReplicasSettings {
+  readonly replicas?: number;
+  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number };
+}
+
 /**
- * Warnings of a Deployment's `replicas` at `at` that the schema takes and are surely not meant: more
- * than MOST_LIKELY_REPLICAS; and 0 while something sends the app traffic (`routed`, e.g. 'its
- * Ingress'), which then answers every request with an error: it has no pod (a stopped app is one
- * without that route).
+ * Warnings of a Deployment's number of pods that the schema takes and are surely not meant, at the
+ * setting (paths from the app's settings): more than MOST_LIKELY_REPLICAS at `replicas`; and 0 while
+ * something sends the app traffic (`routed`, e.g. 'its Ingress'), which then answers every request
+ * with an error: it has no pod (a stopped app is one without that route). With `autoscaling` the
+ * Deployment has no spec.replicas, so `replicas` says nothing of the pods (the stack refuses one
+ * outside the bounds): the bounds are what the autoscaler runs, each warned of above
+ * MOST_LIKELY_REPLICAS at its line (`maxReplicas: 100000`, a lost decimal point, is scaled to under load).
  */
-export function replicasProblems(replicas: number | undefined, at: readonly (string | number)[], routed?: string): PathProblem[] {
-  if (replicas === undefined) return [];
-  if (replicas > MOST_LIKELY_REPLICAS)
+export function replicasProblems(s: ReplicasSettings, routed?: string): PathProblem[] {
+  const many = (path: readonly string[], pods: number, what: string): PathProblem => ({
+    code: 'config/replicas',
+    severity: 'warning',
+    path: [...path],
+    message: `is ${pods} pods, more than any one app is likely to run (Kubernetes is tested to 150,000 pods in a cluster, 110 a node): ${what}`,
+    hint: `write the number of pods meant, at most ${MOST_LIKELY_REPLICAS} unless the cluster was built for more`,
+  });
+  const a = s.autoscaling;
+  if (a)
     return [
-      {
-        code: 'config/replicas',
-        severity: 'warning',
-        path: [...at],
-        message: `is ${replicas} pods, more than any one app is likely to run (Kubernetes is tested to 150,000 pods in a cluster, 110 a node): the scheduler would try to place them all`,
-        hint: `write the number of pods meant, at most ${MOST_LIKELY_REPLICAS} unless the cluster was built for more`,
-      },
+      ...(a.minReplicas > MOST_LIKELY_REPLICAS
+        ? [many(['autoscaling', 'minReplicas'], a.minReplicas, 'the autoscaler would keep them all, under no load too')]
+        : []),
+      ...(a.maxReplicas > MOST_LIKELY_REPLICAS
+        ? [many(['autoscaling', 'maxReplicas'], a.maxReplicas, 'the autoscaler would scale to them all under load')]
+        : []),
     ];
+  const replicas = s.replicas;
+  if (replicas === undefined) return [];
+  if (replicas > MOST_LIKELY_REPLICAS) return [many(['replicas'], replicas, 'the scheduler would try to place them all')];
   if (replicas === 0 && routed)
     return [
       {
         code: 'config/replicas',
         severity: 'warning',
-        path: [...at],
+        path: ['replicas'],
         message: `is 0: the app runs no pods, and ${routed} still sends it requests, each answered with an error (503 from an ingress controller)`,
         hint: `give it 1 or more; to stop the app on purpose, remove ${routed} too`,
       },

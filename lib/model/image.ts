@@ -69,9 +69,14 @@ export const TAG_PLACEHOLDER = '{tag}';
  * The image a substitute keyed by repository gives for `image`, which it covers: `to` with the tag
  * of `image` put in, where `to` says `{tag}` (`latest` when `image` has no tag, as Docker reads it);
  * when `to` has no tag, `image`'s tag as written on `to`'s repository (none when it has none).
+ * An image pinned by digest has none to give: its digest names an image of its own repository, not
+ * of `to`'s, and dropping it would run whatever `to`'s tag (or `latest`) is at the time; a repository
+ * substitute does not cover it (lib/transforms/image-resolution.ts `stageRule`), so one here is a
+ * caller's mistake, thrown rather than answered with another image.
  */
 export function withTagOf(to: string, image: string): string {
-  const { tag } = imageParts(image);
+  const { tag, digest } = imageParts(image);
+  if (digest !== undefined) throw new Error(`withTagOf: '${image}' is pinned by digest, which no repository substitute maps`);
   if (imageParts(to).tag !== undefined) return to.replaceAll(TAG_PLACEHOLDER, tag ?? 'latest');
   return tag === undefined ? to : `${to}:${tag}`;
 }

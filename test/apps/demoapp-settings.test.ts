@@ -388,5 +388,9 @@ describe("demoapp's replicas", () => {
     ]);
     expect(stageWarnings(stage(5000, false))[0]).toContain('apps.demoapp.replicas is 5000 pods, more than any one app is likely to run');
     expect(stageWarnings(stage(0, false))).toEqual([]);
+    // no ingress of its own, but an ingress app's route to its Service
+    expect(
+      stageWarnings(`${stage(0, false)}  web:\n    stack: ingress\n    paths:\n      /: { service: demoapp, port: 80 }\n`)[0],
+    ).toContain('apps.demoapp.replicas is 0: the app runs no pods, and the path / of apps.web still sends it requests');
   });
 });

@@ -269,7 +269,7 @@ describe('the Ingress of a service', () => {
 
   it('refuses a wildcard anywhere but the first label', () => {
     expect(problems(serviceStage([IMAGE, PORTS, 'ingress: { host: "api.*.example.com", tlsSecret: t }']))).toEqual([
-      'environments/x.yaml:6:22: apps.api.ingress.host must be a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address; labels of at most 63 characters, at most 253 in all) (found "api.*.example.com")',
+      "environments/x.yaml:6:22: apps.api.ingress.host must be a host name such as api.example.com, or a wildcard such as *.example.com (labels of lowercase letters, digits and '-', each of at most 63 characters, joined by '.', at most 253 in all; not an IP address) (found \"api.*.example.com\")",
     ]);
   });
 });

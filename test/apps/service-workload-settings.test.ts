@@ -217,6 +217,33 @@ describe('the commands of a service and a cron job', () => {
     );
   });
 
+  it('never prints the value of a variable set before the program, of any length, nor a first word that looks like a secret', () => {
+    // PASSWORD=x is too short for the secret screen to refuse, so the stage loads and the warning is printed
+    const assigned = warnings(serviceStage([IMAGE, 'command: ["PASSWORD=x ./server --port=8080"]', 'preStop: [" TOKEN=abc "]']));
+    expect(assigned).toEqual([
+      "environments/x.yaml:5:15: warning: apps.api.command[0] is a whole command line of 3 words in one item ('PASSWORD=...' first): the container runtime starts the first item as one program, with no shell to split it, so it looks for a file of that whole name and finds none (the container fails at every start, no such file or directory)\n" +
+        '  hint: set PASSWORD in the container\'s environment (env, or a Secret for a secret value), not before the program: only a shell reads it there; and give each word its own item, or run it through a shell, [sh, -c, "<the command line>"]; a program whose own path holds a space may stay as it is',
+      "environments/x.yaml:6:15: warning: apps.api.preStop[0] is the program 'TOKEN=...' with whitespace around it: the kubelet runs the first item as one program, with no shell to split it, so it looks for a file of that whole name and finds none (the hook fails before every stop, and the container gets SIGTERM while requests still come, no such file or directory)\n" +
+        "  hint: set TOKEN in the container's environment (env, or a Secret for a secret value), not before the program: only a shell reads it there; and write it without the whitespace",
+    ]);
+    expect(assigned.join('\n')).not.toMatch(/PASSWORD=x|TOKEN=abc/);
+    const token = `ghp_${'a1B2'.repeat(9)}`;
+    const long = `/opt/${'x'.repeat(200)}/run`;
+    const said = warnings(serviceStage([IMAGE, `command: ["${token} --x"]`, `args: [a]`, `preStop: ["${long} now"]`]));
+    expect(said.join('\n')).not.toContain(token);
+    expect(said[0]).toContain("('(a 40-character value, hidden)' first)");
+    expect(said[1]).toContain(`('${long.slice(0, 29)}…${long.slice(-29)} (${long.length} characters)' first)`);
+  });
+
+  it('tells a command line that starts a shell with -c to give the shell its script as one item, not to wrap it in a shell again', () => {
+    const said = warnings(serviceStage([IMAGE, `command: ["/bin/sh -c 'java -jar app.jar'"]`, 'preStop: ["bash -c sleep 5"]']));
+    expect(said.map((w) => w.split('\n')[1])).toEqual([
+      '  hint: give the shell its script as one item, [/bin/sh, -c, "<the script>"], the script without the quotes around it',
+      '  hint: give the shell its script as one item, [bash, -c, "<the script>"], the script without the quotes around it',
+    ]);
+    expect(warnings(serviceStage([IMAGE, 'command: ["/bin/shell -c x"]']))[0]).toContain('[/bin/shell, ...], or run it through a shell');
+  });
+
   it('takes a command line given to a shell, and arguments with spaces, which are arguments', () => {
     expect(warnings(serviceStage([IMAGE, 'command: [sh, -c, "java -jar app.jar"]', 'args: ["--greeting=hello world"]']))).toEqual([]);
     expect(warnings(serviceStage([IMAGE, 'command: [java, -jar, app.jar]', 'preStop: [sleep, "5"]']))).toEqual([]);
@@ -241,6 +268,43 @@ describe('the replicas of a service', () => {
       'environments/x.yaml:5:15: warning: apps.api.replicas is 0: the app runs no pods, and its ingress still sends it requests, each answered with an error (503 from an ingress controller)\n' +
         '  hint: give it 1 or more; to stop the app on purpose, remove its ingress too',
     ]);
+  });
+
+  it("warns of none while another app's ingress routes to its Service, naming the route", () => {
+    const stage = (route: string) =>
+      `${serviceStage([IMAGE, 'replicas: 0', 'ports: { http: { port: 8080 } }'])}  web:\n    stack: ingress\n    paths:\n      /api: { service: ${route}, port: 8080 }\n`;
+    expect(warnings(stage('api'))).toEqual([
+      'environments/x.yaml:5:15: warning: apps.api.replicas is 0: the app runs no pods, and the path /api of apps.web still sends it requests, each answered with an error (503 from an ingress controller)\n' +
+        '  hint: give it 1 or more; to stop the app on purpose, remove the path /api of apps.web too',
+    ]);
+    expect(warnings(stage('other'))).toEqual([]);
+  });
+
+  it('with autoscaling, warns at the bounds the autoscaler runs, not at a replicas the Deployment does not have', () => {
+    const HPA = ['resources: { requests: { cpu: 100m } }', 'ports: { http: { port: 8080 } }'];
+    // replicas: 0 is refused as outside the bounds; the autoscaler keeps at least minReplicas pods, so the ingress has pods
+    const zero = serviceStage([
+      IMAGE,
+      ...HPA,
+      'replicas: 0',
+      'autoscaling: { minReplicas: 1, maxReplicas: 3 }',
+      'ingress: { host: api.example.com, tlsSecret: t }',
+    ]);
+    expect(problems(zero).map((p) => p.split('\n')[0])).toEqual([
+      'environments/x.yaml:7:15: apps.api.replicas must be within autoscaling.minReplicas..maxReplicas (found 0, not in 1..3)',
+    ]);
+    // a lost decimal point in the bound the autoscaler scales to: said there; replicas (within the bounds) runs no pod of its own
+    expect(warnings(serviceStage([IMAGE, ...HPA, 'replicas: 5000', 'autoscaling: { minReplicas: 2, maxReplicas: 100000 }']))).toEqual([
+      'environments/x.yaml:8:49: warning: apps.api.autoscaling.maxReplicas is 100000 pods, more than any one app is likely to run (Kubernetes is tested to 150,000 pods in a cluster, 110 a node): the autoscaler would scale to them all under load\n' +
+        '  hint: write the number of pods meant, at most 1000 unless the cluster was built for more',
+    ]);
+    expect(
+      warnings(serviceStage([IMAGE, ...HPA, 'autoscaling: { minReplicas: 5000, maxReplicas: 5000 }'])).map((w) => w.split('\n')[0]),
+    ).toEqual([
+      'environments/x.yaml:7:33: warning: apps.api.autoscaling.minReplicas is 5000 pods, more than any one app is likely to run (Kubernetes is tested to 150,000 pods in a cluster, 110 a node): the autoscaler would keep them all, under no load too',
+      'environments/x.yaml:7:52: warning: apps.api.autoscaling.maxReplicas is 5000 pods, more than any one app is likely to run (Kubernetes is tested to 150,000 pods in a cluster, 110 a node): the autoscaler would scale to them all under load',
+    ]);
+    expect(warnings(serviceStage([IMAGE, ...HPA, 'autoscaling: { minReplicas: 2, maxReplicas: 1000 }']))).toEqual([]);
   });
 
   it('takes 0 replicas without an ingress (an app stopped on purpose) and up to 1000', () => {

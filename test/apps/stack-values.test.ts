@@ -11,7 +11,7 @@ describe('stage settings the API server would refuse are refused at the setting'
         'apps:\n  ingress:\n    host: 10.0.0.1\n    paths:\n      /a//b: { service: x, port: 80 }\n      /e/..: { service: x, port: 80 }\n      /ok: { service: x, port: 80 }\n',
       ),
     ).toEqual([
-      'environments/x.yaml:3:11: apps.ingress.host must be a DNS host name such as pi.example.com (not an IP address; labels of at most 63 characters, at most 253 in all) (found "10.0.0.1")',
+      "environments/x.yaml:3:11: apps.ingress.host must be a DNS host name such as pi.example.com, or a wildcard such as *.example.com (labels of lowercase letters, digits and '-', each of at most 63 characters, joined by '.', at most 253 in all; not an IP address) (found \"10.0.0.1\")",
       "environments/x.yaml:5:7: apps.ingress.paths: '/a//b' is not a valid name; it must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
       "environments/x.yaml:6:7: apps.ingress.paths: '/e/..' is not a valid name; it must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
     ]);
@@ -24,7 +24,7 @@ describe('stage settings the API server would refuse are refused at the setting'
           '    database:\n      storage: "0"\n      hostPath: /data/../etc\n      backup: { schedule: "0 3 * * *", storage: 0Gi, hostPath: /b/.. }\n',
       ),
     ).toEqual([
-      'environments/x.yaml:5:22: apps.demoapp.ingress.host must be a host name such as demoapp.example.com (not an IP address; labels of at most 63 characters, at most 253 in all) (found "1.2.3.4")',
+      "environments/x.yaml:5:22: apps.demoapp.ingress.host must be a host name such as demoapp.example.com (labels of lowercase letters, digits and '-', each of at most 63 characters, joined by '.', at most 253 in all; not an IP address) (found \"1.2.3.4\")",
       "environments/x.yaml:5:53: apps.demoapp.ingress.paths[0] must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..' (found \"/a//b\")",
       "environments/x.yaml:5:62: apps.demoapp.ingress.paths[1] must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..' (found \"/x/..\")",
       'environments/x.yaml:7:16: apps.demoapp.database.storage must be a Kubernetes quantity above zero such as 2Gi (found "0")',
@@ -72,7 +72,7 @@ describe('stage settings the API server would refuse are refused at the setting'
           '    configMaps: { settings: { LEVEL: ..level } }\n',
       ),
     ).toEqual([
-      'environments/x.yaml:6:22: apps.api.ingress.host must be a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address; labels of at most 63 characters, at most 253 in all) (found "10.0.0.1")',
+      "environments/x.yaml:6:22: apps.api.ingress.host must be a host name such as api.example.com, or a wildcard such as *.example.com (labels of lowercase letters, digits and '-', each of at most 63 characters, joined by '.', at most 253 in all; not an IP address) (found \"10.0.0.1\")",
       "environments/x.yaml:6:54: apps.api.ingress.paths[0] must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..' (found \"/a//b\")",
       'environments/x.yaml:7:40: apps.api.storage.size must be a Kubernetes quantity above zero such as 1Gi (found "0")',
       'environments/x.yaml:7:55: apps.api.storage.hostPath must be an absolute path without \'..\' (found "/srv/../etc")',
@@ -108,6 +108,18 @@ describe('stage settings the API server would refuse are refused at the setting'
       }
       expect(refused(stage(`${'c'.repeat(63)}.example.com`))).toEqual([]);
     });
+  });
+
+  it('says why a host with capitals or a final dot is refused: a host is lowercase labels joined by dots', () => {
+    for (const host of ['Pi.Example.com', 'pi.example.com.'])
+      expect(refused(`apps:\n  ingress:\n    host: ${host}\n    paths:\n      /: { service: x, port: 80 }\n`)).toEqual([
+        `environments/x.yaml:3:11: apps.ingress.host must be a DNS host name such as pi.example.com, or a wildcard such as *.example.com (labels of lowercase letters, digits and '-', each of at most 63 characters, joined by '.', at most 253 in all; not an IP address) (found "${host}")`,
+      ]);
+  });
+
+  it('ingress: takes a wildcard host, as the API server does in a rule, and as the service stack does', () => {
+    expect(refused('apps:\n  ingress:\n    host: "*.example.com"\n    paths:\n      /: { service: x, port: 80 }\n')).toEqual([]);
+    expect(refused('apps:\n  ingress:\n    host: "*.*.example.com"\n    paths:\n      /: { service: x, port: 80 }\n')).toHaveLength(1);
   });
 
   it('keeps the sizes, hosts and paths the API server takes', () => {

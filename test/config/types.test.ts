@@ -19,7 +19,8 @@ import { checkErrors, find, problems, render, serviceStage } from '../helpers/st
  */
 const NOT_IPV4 = '(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)';
 const WRITTEN_OUT = {
-  ingress: `^${NOT_IPV4}([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$`,
+  // and, since the wildcard the API server takes in a rule was let in, `*.` in front
+  ingress: `^${NOT_IPV4}(\\*\\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$`,
   demoapp: `^${NOT_IPV4}[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$`,
   service: `^${NOT_IPV4}(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$`,
 };
@@ -74,13 +75,14 @@ describe('the host patterns of the ingress, demoapp and service stacks', () => {
     });
   }
 
-  it('differ as they did: a bare name for ingress only, a wildcard for service only, never an IPv4 address', () => {
+  it('differ as they did: a bare name for ingress only, a wildcard for service and ingress, never an IPv4 address', () => {
     const takes = (stack: keyof typeof BUILT) => SAMPLES.filter((s) => new RegExp(BUILT[stack], 'u').test(s));
     expect(takes('ingress')).toContain('localhost');
     expect(takes('demoapp')).not.toContain('localhost');
     expect(takes('service')).toContain('*.example.com');
     expect(takes('demoapp')).not.toContain('*.example.com');
-    expect(takes('ingress')).not.toContain('*.example.com');
+    expect(takes('ingress')).toContain('*.example.com');
+    expect(takes('ingress')).not.toContain('*.*.example.com');
     for (const stack of ['ingress', 'demoapp', 'service'] as const) {
       expect(takes(stack)).toContain('demoapp.example.com');
       expect(takes(stack)).not.toContain('10.0.0.1');
@@ -189,7 +191,7 @@ describe("HostName, a stack's own Ingress host", () => {
 
   it('refuses at its line an empty host, an IP address and a host not in ASCII, saying what it must be', () => {
     const must =
-      'must be a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address; labels of at most 63 characters, at most 253 in all)';
+      "must be a host name such as api.example.com, or a wildcard such as *.example.com (labels of lowercase letters, digits and '-', each of at most 63 characters, joined by '.', at most 253 in all; not an IP address)";
     expect(refused('""')).toEqual([`environments/x.yaml:4:11: apps.hosted.host ${must} (found "")`]);
     expect(refused('10.0.0.1')).toEqual([`environments/x.yaml:4:11: apps.hosted.host ${must} (found "10.0.0.1")`]);
     expect(refused('ünïcode.example.com')).toEqual([`environments/x.yaml:4:11: apps.hosted.host ${must} (found "ünïcode.example.com")`]);

@@ -121,4 +121,13 @@ describe('an unquoted number where a quantity goes', () => {
       ],
     );
   });
+
+  it("quotes a number of a setting named cpu or memory that is no quantity: an environment variable or a config entry, in the app's own unit", () => {
+    const text = serviceStage(['image: team/api:1', 'env: { memory: 128, cpu: 500 }', 'config: { env: { memory: 512 } }']);
+    expect(problems(text).map((p) => p.split('\n')[1])).toEqual([
+      '  hint: quote it: memory: "128"',
+      '  hint: quote it: cpu: "500"',
+      '  hint: quote it: memory: "512"',
+    ]);
+  });
 });

@@ -64,13 +64,14 @@ describe('resources: cpu and memory quantities off by their unit, and requests a
       ].join('\n'),
       'environments/qa.yaml',
     );
+    // in the file's order, whatever order the apps load in (by name: api first)
     expect(stage.warnings.map(formatProblem)).toEqual([
-      'environments/qa.yaml:14:25: warning: apps.api.resources.limits.memory is 512, 512 bytes (no container runs in less than 4Mi); did you mean 512Mi?\n' +
-        '  hint: memory without a suffix counts bytes: write Mi or Gi (mebibytes, gibibytes)',
       'environments/qa.yaml:5:38: warning: apps.demoapp.resources.requests.memory is 512m, 0.512 bytes (the suffix m means thousandths, not mebibytes); did you mean 512Mi?\n' +
         '  hint: write memory in Mi or Gi (mebibytes, gibibytes): the API server takes m, but no container runs in a fraction of a byte',
       'environments/qa.yaml:8:35: warning: apps.demoapp.database.resources.limits.cpu is 500, 500 CPU cores (no node is likely to have 64 or more); did you mean 500m?\n' +
         '  hint: cpu without a suffix counts whole cores: write m for thousandths of a core (500m is half a core)',
+      'environments/qa.yaml:14:25: warning: apps.api.resources.limits.memory is 512, 512 bytes (no container runs in less than 4Mi); did you mean 512Mi?\n' +
+        '  hint: memory without a suffix counts bytes: write Mi or Gi (mebibytes, gibibytes)',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageVersion, releaseVersion, repositoryOf } from '../../lib/model/image.js';
+import { imageVersion, releaseVersion, repositoryOf, withTagOf } from '../../lib/model/image.js';
 
 describe('imageVersion', () => {
   it.each([
@@ -44,5 +44,20 @@ describe('repositoryOf', () => {
     expect(['team/api:1', 'docker.io/team/api:2'].map(repositoryOf)).toEqual(['team/api', 'team/api']);
     expect(repositoryOf('localhost:5000/team/api:1')).toBe('localhost:5000/team/api');
     expect(repositoryOf('quay.io/library/api')).toBe('quay.io/library/api');
+  });
+});
+
+describe('withTagOf', () => {
+  it("puts the image's tag on the substitute's repository, or into its {tag}", () => {
+    expect(withTagOf('registry.local/app-arm', 'team/app:1.4')).toBe('registry.local/app-arm:1.4');
+    expect(withTagOf('registry.local/app:{tag}-arm', 'team/app:1.4')).toBe('registry.local/app:1.4-arm');
+    expect(withTagOf('registry.local/app:{tag}-arm', 'team/app')).toBe('registry.local/app:latest-arm');
+  });
+
+  it('gives no image for one pinned by digest, whose digest is of another repository: it never drops the digest', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    for (const image of [`team/app@${digest}`, `team/app:1.4@${digest}`])
+      for (const to of ['registry.local/app-arm', 'registry.local/app:{tag}-arm'])
+        expect(() => withTagOf(to, image)).toThrow(`withTagOf: '${image}' is pinned by digest, which no repository substitute maps`);
   });
 });
