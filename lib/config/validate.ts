@@ -359,7 +359,7 @@ function settingHint(where: string, description: unknown): string | undefined {
           .replace(/\.$/, '')
           .trim()
       : '';
-  return what
-    ? `${where}: ${what.charAt(0).toLowerCase()}${what.slice(1)} (environments/stage.schema.json describes every setting; editors show it)`
-    : undefined;
+  // lowered as the sentence goes on, but for an acronym's first letter (`URL path prefix`, not `uRL`)
+  const said = /^\p{Lu}\p{Lu}/u.test(what) ? what : `${what.charAt(0).toLowerCase()}${what.slice(1)}`;
+  return what ? `${where}: ${said} (environments/stage.schema.json describes every setting; editors show it)` : undefined;
 }

@@ -179,6 +179,11 @@ describe('scalars that YAML parsers read differently', () => {
     expect(problemsOf('apps:\n  nginx:\n    replicas: { min: 2 }\n')[0]).toMatch(/\n {2}hint: apps\.nginx\.replicas: /);
   });
 
+  it("keeps an acronym's capitals where a description starting with one is said in the hint", () => {
+    const [problem] = problemsOf('apps:\n  web:\n    stack: ingress\n    paths: [/foo]\n');
+    expect(problem).toContain('  hint: apps.web.paths: URL path prefix (e.g. /foo) -> the Service that serves it (');
+  });
+
   it('says to quote a number or true/false given where a string goes, as it is written in the file', () => {
     const api = (lines: string) => `apps:\n  api:\n    stack: service\n    image: team/api:1\n${lines}`;
     expect(problemsOf(api('    env: { PORT: 8080, ZIP: 01234, DEBUG: True, V: 1.10 }\n'))).toEqual([
