@@ -232,10 +232,14 @@ export function screenStageSecrets(
   const allowed: string[] = [];
   const allow = (data as { secrets?: { allow?: SecretAllowance[] } }).secrets?.allow ?? [];
   const allowedPaths = new Set<string>();
+  // an exception excuses one secret, as an object's does (lib/checks/secrets.ts): a value holding more is said whole, each secret
+  const crowded = new Map<string, number>();
   allow.forEach((a, i) => {
     const at = ['secrets', 'allow', i, 'path'];
     const hit = hits.get(a.path);
-    if (hit) {
+    const count = hit?.rule ? detectSecrets(hit.value, inExampleFile(hit.path)).length : 1;
+    if (hit && count > 1) crowded.set(a.path, count);
+    else if (hit) {
       allowedPaths.add(a.path);
       allowed.push(
         escapeName(
@@ -276,13 +280,16 @@ export function screenStageSecrets(
     }
     if (allowedPaths.has(key)) continue;
     const into = [...hit.into].sort();
-    const allowHint = `if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`;
+    const allowHint = crowded.has(key)
+      ? `secrets.allow excuses a value of one secret: take the others out of ${key}, or its exception out of secrets.allow`
+      : `if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`;
+    const excused = crowded.has(key) ? ` (secrets.allow excuses one secret, and ${key} holds ${crowded.get(key)})` : '';
     for (const { what, place, among } of secretsOf(hit))
       problems.push({
         code: hit.rule ? 'secrets/value' : 'secrets/key-name',
         location: locateIn(hit.path, hit.value, place),
         message:
-          `${key} holds ${what}${withinValue(place)}${among} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}; ` +
+          `${key} holds ${what}${withinValue(place)}${among} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}${excused}; ` +
           'stage files and dist/ are committed, so secret values never go in them',
         hint:
           key === REPOSITORY_URL

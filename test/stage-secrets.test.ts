@@ -346,6 +346,19 @@ describe('secret values in stage files', () => {
     expect(many.join('\n')).not.toMatch(/AKIAQ3EGRZ5ZKX7LMN4P|Xk9vQ2mLr7pT|ghp_1a2b/);
   });
 
+  it('excuses one secret under secrets.allow, never the others of a value that holds several: each said, the exception named', () => {
+    const key = SECRET_SAMPLES['google-api-key']!;
+    // a browser key excused, and a database password written beside it in the same value later
+    const text = qaWithConfig(
+      [`MAPS: "maps_key=${key} db_password=Sup3rS3cretPw"`],
+      'secrets:\n  allow:\n    - { path: apps.demoapp.config.MAPS, reason: "a browser key, public by design" }\n',
+    );
+    const problems = problemsOf({ qa: text });
+    expect(problems).toHaveLength(2);
+    for (const p of problems) expect(p).toContain('secrets.allow excuses one secret, and apps.demoapp.config.MAPS holds 2');
+    expect(problems.join('\n')).not.toMatch(/Sup3rS3cretPw|AIza/);
+  });
+
   it('passes a file of examples (.env.example) with its words to replace, and refuses a value in it that looks real at its own line', () => {
     const files = (name: string, lines: readonly string[]) =>
       `apps:\n  web:\n    stack: service\n    image: team/web:1.0\n    ports: { http: { port: 8080 } }\n    config:\n      files:\n        ${name}: |\n${lines.map((l) => `          ${l}\n`).join('')}`;
