@@ -22,6 +22,7 @@ import {
   detectSecretInExample,
   detectSecrets,
   isSecretSetting,
+  MAX_SECRETS_SAID,
   maskValue,
   type SecretRule,
 } from './model/secret-rules.js';
@@ -111,14 +112,24 @@ function placeOf(hit: Hit): ValuePlace {
 
 /**
  * What a hit's value holds and where, each said on its own: every secret of a value that holds several (a file's two settings, a
- * connect string's password and its query's token), each at its place, so that none is found only once the first is taken out;
- * the hit's own (its rule, or its key's name) for a value of one.
+ * connect string's password and its query's token), each at its place and which of how many it is (two of one line, `--db-password=...
+ * --api-password=...`, are told apart), so that none is found only once the first is taken out; MAX_SECRETS_SAID of them at most,
+ * in the order written, the last saying how many more the value holds. The hit's own (its rule, or its key's name) for a value of one.
  */
-function secretsOf(hit: Hit): { what: string; place: ValuePlace }[] {
+function secretsOf(hit: Hit): { what: string; place: ValuePlace; among: string }[] {
   const what = hit.rule ? describeSecret(hit.rule, hit.given) : `the value of '${hit.key}', whose name says it is secret`;
   const all = hit.rule ? detectSecrets(hit.value, inExampleFile(hit.path)) : [];
-  if (all.length < 2) return [{ what, place: placeOf(hit) }];
-  return all.map((m) => ({ what: describeSecret(m.rule, m.given), place: placeIn(hit.value, m) }));
+  if (all.length < 2) return [{ what, place: placeOf(hit), among: '' }];
+  const said = all.slice(0, MAX_SECRETS_SAID);
+  const more = all.length - said.length;
+  return said.map((m, i) => ({
+    what: describeSecret(m.rule, m.given),
+    place: placeIn(hit.value, m),
+    among:
+      ` (secret ${i + 1} of ${all.length} in the value` +
+      (more > 0 && i === said.length - 1 ? `; the ${more} after it are not said one by one: take these out and they are` : '') +
+      ')',
+  }));
 }
 
 /**
@@ -221,10 +232,14 @@ export function screenStageSecrets(
   const allowed: string[] = [];
   const allow = (data as { secrets?: { allow?: SecretAllowance[] } }).secrets?.allow ?? [];
   const allowedPaths = new Set<string>();
+  // an exception excuses one secret, as an object's does (lib/checks/secrets.ts): a value holding more is said whole, each secret
+  const crowded = new Map<string, number>();
   allow.forEach((a, i) => {
     const at = ['secrets', 'allow', i, 'path'];
     const hit = hits.get(a.path);
-    if (hit) {
+    const count = hit?.rule ? detectSecrets(hit.value, inExampleFile(hit.path)).length : 1;
+    if (hit && count > 1) crowded.set(a.path, count);
+    else if (hit) {
       allowedPaths.add(a.path);
       allowed.push(
         escapeName(
@@ -265,13 +280,16 @@ export function screenStageSecrets(
     }
     if (allowedPaths.has(key)) continue;
     const into = [...hit.into].sort();
-    const allowHint = `if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`;
-    for (const { what, place } of secretsOf(hit))
+    const allowHint = crowded.has(key)
+      ? `secrets.allow excuses a value of one secret: take the others out of ${key}, or its exception out of secrets.allow`
+      : `if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`;
+    const excused = crowded.has(key) ? ` (secrets.allow excuses one secret, and ${key} holds ${crowded.get(key)})` : '';
+    for (const { what, place, among } of secretsOf(hit))
       problems.push({
         code: hit.rule ? 'secrets/value' : 'secrets/key-name',
         location: locateIn(hit.path, hit.value, place),
         message:
-          `${key} holds ${what}${withinValue(place)} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}; ` +
+          `${key} holds ${what}${withinValue(place)}${among} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}${excused}; ` +
           'stage files and dist/ are committed, so secret values never go in them',
         hint:
           key === REPOSITORY_URL

@@ -319,6 +319,46 @@ describe('secret values in stage files', () => {
     expect(problems.join('\n')).not.toMatch(/Sup3rS3cretPw|Xk9vQ2mLr7pTq8Zw3Hn5/);
   });
 
+  it('tells two secrets of one line apart, and says the first 16 of a value in the order written with how many more it holds', () => {
+    const app = (lines: string) =>
+      'apps:\n  web:\n    stack: service\n    image: team/web:1.0\n    ports: { http: { port: 8080 } }\n' + lines;
+    // two passwords of one line: one rule, one place, so only which of the two each is tells them apart
+    const twice = problemsOf({ st: app('    args: ["--db-password=Sup3rS3cretPw --api-password=Xk9vQ2mLr7pTq8Zw3Hn5"]\n') });
+    expect(twice).toHaveLength(2);
+    expect(new Set(twice).size).toBe(2);
+    expect(twice.map((p) => /\(secret \d+ of \d+ in the value\)/.exec(p)?.[0])).toEqual([
+      '(secret 1 of 2 in the value)',
+      '(secret 2 of 2 in the value)',
+    ]);
+    // an AWS key on the first line and a GitHub token on the last of a file of 20 passwords: the first 16 written said, the
+    // last of them says the 6 after it, none dropped without a word
+    const lines = [
+      'AWS_ACCESS_KEY_ID=AKIAQ3EGRZ5ZKX7LMN4P',
+      ...Array.from({ length: 20 }, (_, i) => `PASSWORD_${i}=Xk9vQ2mLr7pT${i}`),
+      'GITHUB=ghp_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f',
+    ];
+    const many = problemsOf({
+      st: app(`    config:\n      mountPath: /etc/web\n      files:\n        app.env: |\n${lines.map((l) => `          ${l}\n`).join('')}`),
+    });
+    expect(many.map((p) => p.split(': apps.')[0])).toEqual(Array.from({ length: 16 }, (_, i) => `environments/st.yaml:${10 + i}:11`));
+    expect(many[0]).toContain('(secret 1 of 22 in the value)');
+    expect(many[15]).toContain('(secret 16 of 22 in the value; the 6 after it are not said one by one');
+    expect(many.join('\n')).not.toMatch(/AKIAQ3EGRZ5ZKX7LMN4P|Xk9vQ2mLr7pT|ghp_1a2b/);
+  });
+
+  it('excuses one secret under secrets.allow, never the others of a value that holds several: each said, the exception named', () => {
+    const key = SECRET_SAMPLES['google-api-key']!;
+    // a browser key excused, and a database password written beside it in the same value later
+    const text = qaWithConfig(
+      [`MAPS: "maps_key=${key} db_password=Sup3rS3cretPw"`],
+      'secrets:\n  allow:\n    - { path: apps.demoapp.config.MAPS, reason: "a browser key, public by design" }\n',
+    );
+    const problems = problemsOf({ qa: text });
+    expect(problems).toHaveLength(2);
+    for (const p of problems) expect(p).toContain('secrets.allow excuses one secret, and apps.demoapp.config.MAPS holds 2');
+    expect(problems.join('\n')).not.toMatch(/Sup3rS3cretPw|AIza/);
+  });
+
   it('passes a file of examples (.env.example) with its words to replace, and refuses a value in it that looks real at its own line', () => {
     const files = (name: string, lines: readonly string[]) =>
       `apps:\n  web:\n    stack: service\n    image: team/web:1.0\n    ports: { http: { port: 8080 } }\n    config:\n      files:\n        ${name}: |\n${lines.map((l) => `          ${l}\n`).join('')}`;

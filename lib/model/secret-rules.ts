@@ -284,51 +284,83 @@ function secretMatch(rule: SecretRule, m: RegExpExecArray): SecretMatch {
   };
 }
 
-/** The most secrets of one value said each at its place (`detectSecrets`): a value holding more says its first ones. */
-const MAX_SECRETS_SAID = 16;
+/**
+ * The most secrets of one value said each at its place (stage-secrets.ts): a value holding more says its first ones in the order
+ * written, and how many more it holds.
+ */
+export const MAX_SECRETS_SAID = 16;
 
 /**
  * Every secret a value holds, in the order they are written, each once: a file's `DB_PASSWORD=...` and `API_TOKEN=...` on two
  * lines, a connect string's password and its query's token, a command line's two flags. Each rule's accepted matches in the
  * rules' order, a match that overlaps one kept before it left out (`maps_api_key = AIza...` is one, matched by two rules), as
- * `detectSecret` would say each alone; MAX_SECRETS_SAID at most. The first alone (`detectSecret`) for a value too much for the
- * regular expressions, or in a file of examples (`inExample`: its examples' values blanked, as `detectSecretInExample`).
+ * `detectSecret` would say each alone; all of them, however many (a caller says MAX_SECRETS_SAID of them and counts the rest).
+ * The first alone (`detectSecret`) for a value too much for the regular expressions; in a file of examples (`inExample`) its
+ * examples' values blanked, as `detectSecretInExample`.
  */
 export function detectSecrets(value: string, inExample = false): SecretMatch[] {
   const text = inExample ? withoutExamples(value) : value;
   const first = detectSecret(text);
   if (first === undefined) return [];
-  const kept: SecretMatch[] = [];
-  const spans: [number, number][] = [];
+  const all = secretsIn(text);
+  return all === undefined || all.length === 0 ? [first] : all;
+}
+
+/** A secret kept by `secretsIn` and the characters it takes: a flag's match with the word it gives. */
+interface Kept {
+  readonly from: number;
+  readonly to: number;
+  readonly match: SecretMatch;
+}
+
+/**
+ * The secrets of `text` (`detectSecrets`), or undefined when it is too much for the regular expressions. Kept in order of their
+ * start, none overlapping: each rule's matches come in that order too, so each is judged against the kept ones by one pointer
+ * moving forward and merged in once per rule (a value of thousands of settings is not compared with every one kept before).
+ */
+function secretsIn(text: string): SecretMatch[] | undefined {
   // a flag's match ends with the blank before the word it gives (` --token ` of ` --token glrt-...`): the word is its secret
-  const spanOf = (index: number, match: string): [number, number] => {
+  const endOf = (index: number, match: string): number => {
     const end = index + match.length;
-    return [index, /\s$/.test(match) ? end + (/^\S*/.exec(text.slice(end, end + 4096))?.[0].length ?? 0) : end];
+    return /\s$/.test(match) ? end + (/^\S*/.exec(text.slice(end, end + 4096))?.[0].length ?? 0) : end;
   };
-  const overlaps = ([from, to]: [number, number]) => spans.some(([f, t]) => from < t && f < to);
-  const keep = (m: SecretMatch) => {
-    kept.push(m);
-    spans.push(spanOf(m.index, m.secret));
-  };
+  let kept: Kept[] = [];
   try {
     // a private key's whole PEM block is one secret (its END line is matched alone too, as the rest of a key in another value); the
     // same length blanked: the matches of every rule are places in `text`
     const blocks = text.replace(PRIVATE_KEY_BLOCK, (block, _b, _e, at: number) => {
-      keep({ rule: PRIVATE_KEY_RULE, secret: block, index: at });
+      kept.push({ from: at, to: at + block.length, match: { rule: PRIVATE_KEY_RULE, secret: block, index: at } });
       return ' '.repeat(block.length);
     });
     const publicRemoved = blocks.replace(PUBLIC_MATERIAL, (pub) => ' '.repeat(pub.length));
     for (const [rule, re] of GLOBAL_PATTERNS) {
       const t = ENTROPY_RULES.has(rule.id) ? publicRemoved : blocks;
+      const found: Kept[] = [];
+      let next = 0; // the first kept secret that ends after this match starts
       re.lastIndex = 0;
-      for (let m = re.exec(t); m && kept.length < MAX_SECRETS_SAID; m = re.exec(t))
-        if (!overlaps(spanOf(m.index, m[0])) && (!rule.accept || rule.accept(m[0], m))) keep(secretMatch(rule, m));
+      for (let m = re.exec(t); m; m = re.exec(t)) {
+        const from = m.index;
+        const to = endOf(from, m[0]);
+        while (next < kept.length && kept[next]!.to <= from) next++;
+        if ((next < kept.length && kept[next]!.from < to) || (found.at(-1)?.to ?? -1) > from) continue;
+        if (!rule.accept || rule.accept(m[0], m)) found.push({ from, to, match: secretMatch(rule, m) });
+      }
+      if (found.length > 0) kept = byStart(kept, found);
     }
   } catch (e) {
-    if (e instanceof RangeError) return [first];
+    if (e instanceof RangeError) return undefined;
     throw e;
   }
-  return kept.length === 0 ? [first] : kept.sort((a, b) => a.index - b.index);
+  return kept.map((k) => k.match);
+}
+
+/** Two lists of secrets, each in order of their start, as one. */
+function byStart(a: readonly Kept[], b: readonly Kept[]): Kept[] {
+  const merged: Kept[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) merged.push(j >= b.length || (i < a.length && a[i]!.from <= b[j]!.from) ? a[i++]! : b[j++]!);
+  return merged;
 }
 
 /** The rule that finds a private key (PEM block). */
@@ -338,37 +370,12 @@ const PRIVATE_KEY_BLOCK =
   /-----BEGIN[A-Z0-9 \t\r\n]*PRIVATE[ \t\r\n]+KEY( BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 \t\r\n]*PRIVATE[ \t\r\n]+KEY( BLOCK)?-----|$)/g;
 
 /**
- * How many secrets a value holds: the matches of every rule, those that overlap counted once
- * (`maps_api_key = AIza...` is one, matched by two rules; a second line `db_password = ...` makes
- * two). Asked only where one secret is excused (a value holding more is not); Infinity when the
+ * How many secrets a value holds (`detectSecrets`' secrets, each once: `maps_api_key = AIza...`
+ * is one, matched by two rules; a second line `db_password = ...` makes two). Asked only where one secret is excused (a value holding more is not); Infinity when the
  * value is too much for the regular expressions.
  */
 export function countSecrets(value: string): number {
-  const spans: [number, number][] = [];
-  const text = value.replace(PRIVATE_KEY_BLOCK, (block, _b, _e, at: number) => {
-    spans.push([at, at + block.length]);
-    return ' '.repeat(block.length);
-  });
-  // (the same length: the spans of every rule are places in `value`)
-  const publicRemoved = text.replace(PUBLIC_MATERIAL, (m) => ' '.repeat(m.length));
-  try {
-    for (const [rule, re] of GLOBAL_PATTERNS) {
-      const t = ENTROPY_RULES.has(rule.id) ? publicRemoved : text;
-      re.lastIndex = 0;
-      for (let m = re.exec(t); m; m = re.exec(t)) if (!rule.accept || rule.accept(m[0], m)) spans.push([m.index, m.index + m[0].length]);
-    }
-  } catch (e) {
-    if (e instanceof RangeError) return Number.POSITIVE_INFINITY;
-    throw e;
-  }
-  spans.sort((a, b) => a[0] - b[0]);
-  let count = 0;
-  let end = -1;
-  for (const [from, to] of spans) {
-    if (from >= end) count++;
-    end = Math.max(end, to);
-  }
-  return count;
+  return secretsIn(value)?.length ?? Number.POSITIVE_INFINITY;
 }
 
 /**

@@ -197,14 +197,21 @@ function settingWithin(text: string, depth: number): string | undefined {
 /** A YAML mapping's key at its line's start, after its indentation (and a list item's `- `), then its colon. */
 const YAML_KEY_LINE = /^([ \t]*(?:-[ \t]+)?)["']?([A-Za-z_][\w.-]*)["']?[ \t]*:(?=[ \t]|\r?$)/;
 
+/** A YAML key that encloses a line (`yamlParents`), and the key that encloses it in turn. */
+interface YamlParent {
+  readonly key: string;
+  readonly parent: YamlParent | undefined;
+}
+
 /**
  * The parent key of each YAML line of a text that has one, by the offset its line starts at: the key of the nearest line above
- * with less indentation (`csrf:` for `  token-id: ...`), as Spring flattens them (`csrf.token-id`). Read once per text, each
- * line once, with a stack of the keys that enclose it.
+ * with less indentation (`csrf:` for `  token-id: ...`), as Spring flattens them (`csrf.token-id`), linked to its own parent.
+ * Read once per text, each line once, with a stack of the keys that enclose it (each line's parent one link, not a copy of the
+ * stack: a text nested thousands deep costs no more).
  */
 const yamlParents = oncePerText((text) => {
-  const parents = new Map<number, string>();
-  const enclosing: { indent: number; key: string }[] = [];
+  const parents = new Map<number, YamlParent>();
+  const enclosing: { indent: number; node: YamlParent }[] = [];
   for (let start = 0; start < text.length; ) {
     const end = text.indexOf('\n', start);
     const line = text.slice(start, end === -1 ? text.length : end);
@@ -212,8 +219,9 @@ const yamlParents = oncePerText((text) => {
     if (m !== null) {
       const indent = m[1]!.length;
       while (enclosing.length > 0 && enclosing.at(-1)!.indent >= indent) enclosing.pop();
-      if (enclosing.length > 0) parents.set(start, enclosing.at(-1)!.key);
-      enclosing.push({ indent, key: m[2]! });
+      const parent = enclosing.at(-1)?.node;
+      if (parent !== undefined) parents.set(start, parent);
+      enclosing.push({ indent, node: { key: m[2]!, parent } });
     }
     if (end === -1) break;
     start = end + 1;
@@ -221,14 +229,30 @@ const yamlParents = oncePerText((text) => {
   return parents;
 });
 
+/**
+ * A key that says which of several an API's settings are, not what they are (`api:`, `v1:`, `key: ...`; `stripe:`, `live:`,
+ * `secret: ...`): a version or a stage, passed over to the key above it. At most MAX_PASSED_OVER of them.
+ */
+const QUALIFIER =
+  /^(?:v\d+(?:(?:alpha|beta)\d*)?|prod|production|staging|stage|dev|development|test|testing|live|sandbox|default|primary|secondary)$/i;
+const MAX_PASSED_OVER = 2;
+
+/** The key a setting's name is read with (`nestedName`): its parent, or past a version or a stage the key above them. */
+function namingParent(parent: YamlParent): string {
+  let named = parent;
+  for (let i = 0; i < MAX_PASSED_OVER && QUALIFIER.test(named.key) && named.parent !== undefined; i++) named = named.parent;
+  return named.key;
+}
+
 /** Whether a parent key's words name a Secret or a reference to its keys (`existingSecret`, `secret`, `secretKeyRef`). */
 const namesSecretKey = (w: readonly string[]): boolean => namesSecretObject(w) || ['secret', 'secrets', 'ref'].includes(w.at(-1) ?? '');
 
 /**
  * The last words of a name whose words before them say what it is (secret-names.ts): a CSRF token's id or a token's
- * (`csrf.token-id`, `vault.token-id`), a Secret's name or a secret (`tls.secret`, `jwt.secret`), a password's key or a key.
+ * (`csrf.token-id`, `vault.token-id`), a Secret's name or a secret (`tls.secret`, `jwt.secret`), a password's key or a key, a
+ * password's value or a value (`password.value`, `threshold.value`).
  */
-const SAID_BY_WORDS_BEFORE: ReadonlySet<string> = new Set(['id', 'secret', 'key']);
+const SAID_BY_WORDS_BEFORE: ReadonlySet<string> = new Set(['id', 'secret', 'key', 'value']);
 
 /**
  * The name a setting has with its parent's (`csrf.token-id` for `csrf:`, then `  token-id: <uuid>`; `api.key` for `api:`, then
@@ -237,7 +261,8 @@ const SAID_BY_WORDS_BEFORE: ReadonlySet<string> = new Set(['id', 'secret', 'key'
  * `key` alone names nothing (`api.key` is an API key's, `tls.key` a TLS key's, `cache.key` none); a password's name is one
  * whatever encloses it (`max:`, then `  password: 12345678`, is no bound). Not a key of a Secret's, under a parent that names a
  * Secret or a reference to one (`secretKeyRef:`, `existingSecret:`, `secret:`), whose value is the key's name (`key: password`,
- * `key: DB_PASSWORD`): that key is judged by its own name.
+ * `key: DB_PASSWORD`): that key is judged by its own name. A version or a stage between them is passed over (`namingParent`:
+ * `api:`, `v1:`, then `key: <value>` is `api.key`).
  */
 function nestedName(m: RegExpExecArray, name: string, value: string): string | undefined {
   if (!SAID_BY_WORDS_BEFORE.has(words(name).at(-1) ?? '')) return undefined;
@@ -248,7 +273,10 @@ function nestedName(m: RegExpExecArray, name: string, value: string): string | u
   if (lineStart > 0 && m.input[lineStart - 1] !== '\n') return undefined;
   const key = YAML_KEY_LINE.exec(m.input.slice(lineStart, m.index + m[0].length));
   if (key === null || key[2] !== m[1] || key[1]!.length === 0) return undefined;
-  const parent = yamlParents(m.input).get(lineStart);
-  if (parent === undefined || (namesSecretKey(words(parent)) && (NAME(value) || ENV_NAME(value)))) return undefined;
+  const enclosing = yamlParents(m.input).get(lineStart);
+  if (enclosing === undefined) return undefined;
+  const parent = namingParent(enclosing);
+  // (a Secret's key is named by its value; its value, `secret:`, then `  value: <value>`, is the secret)
+  if (words(name).at(-1) === 'key' && namesSecretKey(words(parent)) && (NAME(value) || ENV_NAME(value))) return undefined;
   return `${parent}.${name}`;
 }

@@ -2,7 +2,8 @@
  * The secret rules read any text in one pass: each shape that once made a rule read it again and again, at 128 KiB and at 1 MiB
  * (a window's size: what 8 MiB, a file's bound, is screened in when a regular expression overflows its stack), in a process of its
  * own: its CPU time at 1 MiB may be at most MAX_GROWTH (24) times its time at 128 KiB, where one pass grows 8 times and a rule
- * that reads the rest of the text from each match 64 times; the process is stopped after 3 minutes (a hang guard, as for FIFOs: a
+ * that reads the rest of the text from each match 64 times (and at 512 KiB, screened first, 12 times: such a rule is said there);
+ * the process is stopped after 3 minutes (a hang guard, as for FIFOs: a
  * test's time limit cannot stop a regular expression). Work, not the clock: other processes' load does not count.
  */
 import { join } from 'node:path';
@@ -526,6 +527,36 @@ describe('the secret rules on 1 MiB of text', { timeout: 2 * HANG_MS + 30_000 },
       'keytool -storepass $',
     ];
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
+  });
+
+  // the guard itself: a screen that counts the lines from the text's start every 1024 characters (as a rule counting a match's line
+  // from the start would) is said by its growth, at 512 KiB (16 times 128 KiB's alone) before the 1 MiB that takes it 4 times as
+  // long, or at 1 MiB when its first 128 KiB were slow: a rule doing so at each line of `key: pw` lines ran past HANG_MS at 1 MiB
+  // under load, and the process's timeout was all that was said
+  it('says a screen that reads the text again and again by its growth, not only by the process running out', () => {
+    const square = `(chars) => {
+      const t = 'key: pw\\n'.repeat(chars / 8);
+      let lines = 0;
+      for (let at = 0; at < t.length; at += 1024) for (let i = 0; i < at; i++) lines += t.charCodeAt(i) === 10 ? 1 : 0;
+      return lines;
+    }`;
+    expect(() => grownAlone('', [square], ['lines counted from the start'])).toThrow(
+      /lines counted from the start: (512 KiB|1 MiB) took \d+ ms of CPU, [\d.]+ times 128 KiB's \((4|8) in one pass, at most (12|24)\)/,
+    );
+  });
+
+  // a screen whose CPU time is the square of its text's size exactly (a wait on process.cpuUsage, 20 ms at 128 KiB): said at 512 KiB,
+  // 16 times 128 KiB's, without the 1 MiB (1.3 s here; a rule's minutes) that the guard screened before it said anything
+  it('says a square at 512 KiB, before screening 1 MiB, and names the case', () => {
+    const square = `(chars) => {
+      const cpu = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
+      const until = cpu() + 20 * (chars / 2 ** 17) ** 2;
+      while (cpu() < until);
+      return 'none';
+    }`;
+    expect(() => grownAlone('', ['() => "none"', square], ['nothing', 'a square'])).toThrow(
+      /^a square: 512 KiB took \d+ ms of CPU, (1[3-9]|2\d)\.\d times 128 KiB's \(4 in one pass, at most 12\)/,
+    );
   });
 
   // base64 told by a repeated group of four overflowed the regular expression's stack above 4 MiB (a RangeError, an internal error)

@@ -378,8 +378,21 @@ describe("a value's secrets counted, and a path's value masked", () => {
       'secret-setting SMTP_PASSWORD',
       'secret-setting API_TOKEN',
     ]);
-    // 16 at most
-    expect(said(Array.from({ length: 40 }, (_, i) => `PASSWORD_${i}=Xk9vQ2mLr7pT${i}`).join('\n'))).toHaveLength(16);
+    // all of them, in the order written, whatever rule found each: none dropped for a rule's being later in SECRET_RULES
+    const many = [
+      'AWS_ACCESS_KEY_ID=AKIAQ3EGRZ5ZKX7LMN4P',
+      ...Array.from({ length: 40 }, (_, i) => `PASSWORD_${i}=Xk9vQ2mLr7pT${i}`),
+      'GITHUB=ghp_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f',
+    ].join('\n');
+    const all = said(many);
+    expect(all).toHaveLength(42);
+    expect([all[0], all[1], all[16], all[41]]).toEqual([
+      'aws-access-key-id',
+      'secret-setting PASSWORD_0',
+      'secret-setting PASSWORD_15',
+      'github-token',
+    ]);
+    expect(countSecrets(many)).toBe(42);
   });
 
   it('isSecretKey judges the last key of a path, or the value when given', () => {

@@ -60,6 +60,31 @@ describe('a YAML key nested under another', () => {
     expect(detectSecret('api:\n  key: Xk9vQ2mLr7pTq8Zw3Hn5\n')?.setting).toBe('key');
   });
 
+  // a value's field names nothing alone either (`value`): under a secret's name it is that secret's (`password.value`, as
+  // `PASSWORD_VALUE`); a version or a stage between an API and its key says nothing of it (`api:`, `v1:`, `key:` is `api.key`)
+  it("is judged by its parent's name when it is a value's field, and through a version's or a stage's key to the name above", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'secret:\n  value: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        'secret:\n  name: db\n  value: hunter2xyz\n',
+        'db:\n  password:\n    value: Xk9vQ2mLr7pT\n',
+        'api:\n  v1:\n    key: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        'api:\n  prod:\n    key: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        'stripe:\n  live:\n    secret: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+      ],
+      [
+        'threshold:\n  value: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        'value: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        'env:\n  - name: LOG_LEVEL\n    value: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        'api:\n  cache:\n    key: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        'cache:\n  v1:\n    key: Xk9vQ2mLr7pTq8Zw3Hn5\n',
+        'api:\n  v1:\n    key: /etc/api/v1.key\n',
+        'secret:\n  v1:\n    key: DB_PASSWORD\n',
+      ],
+    );
+  });
+
   it('says the setting by its own name, as written', () => {
     expect(detectSecret('csrf:\n  token-id: Xk9vQ2mLr7pT\n')?.setting).toBe('token-id');
   });
