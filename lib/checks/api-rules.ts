@@ -263,6 +263,17 @@ export function checkApiRules(o: KubeObject, { engine, crd }: { engine?: Engine;
     if (template.spec && typeof template.spec === 'object') {
       checkPodSpec(o, emit, template.spec, [...templatePath, 'spec'], out, engine, listMerge(o), crd);
       checkPodSpecValues(emit, template.spec, [...templatePath, 'spec'], out);
+      // ValidatePodTemplateSpec: an ephemeral container is added to a running pod, never made from a template
+      const { ephemeralContainers } = template.spec as Record<string, unknown>;
+      if (templatePath.length > 0 && Array.isArray(ephemeralContainers) && ephemeralContainers.length > 0)
+        out.push(
+          emit(
+            'api/workload',
+            [...templatePath, 'spec', 'ephemeralContainers'],
+            'ephemeral containers are not allowed in a pod template',
+            'remove ephemeralContainers: one is added to a running pod (kubectl debug), never made by a controller; a sidecar the pods need goes in containers',
+          ),
+        );
     }
   }
   // a CronJob without its pod template still has its schedule checked

@@ -182,6 +182,42 @@ describe("the API server's rules", () => {
     ]);
   });
 
+  it('refuses ephemeral containers in a pod template, which are added to running pods only, and leaves a Pod to the rules of its creation', () => {
+    const debug = [{ name: 'debug', image: 'busybox:1.36' }];
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'nginx:1.25' }], ephemeralContainers: debug },
+        },
+      },
+    };
+    const found = checkApiRules(deployment).filter((f) => f.path.includes('ephemeralContainers'));
+    expect(found.map((f) => [f.code, fieldPath(f.path), f.message])).toEqual([
+      ['api/workload', 'spec.template.spec.ephemeralContainers', 'ephemeral containers are not allowed in a pod template'],
+    ]);
+    expect(found[0].hint).toContain('kubectl debug');
+    const none = {
+      ...deployment,
+      spec: {
+        ...deployment.spec,
+        template: { ...deployment.spec.template, spec: { containers: deployment.spec.template.spec.containers, ephemeralContainers: [] } },
+      },
+    };
+    expect(checkApiRules(none).filter((f) => f.path.includes('ephemeralContainers'))).toEqual([]);
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'nginx:1.25' }], ephemeralContainers: debug },
+    };
+    expect(checkApiRules(pod).filter((f) => f.path.includes('ephemeralContainers'))).toEqual([]);
+  });
+
   it('takes a label or annotation value written as null, as the API server does (""), with a warning that a later apply removes it (an annotation: that kustomize writes "null"); a selector of null selects ""', () => {
     expect(findingsIn(['api/null-labels.yaml'])).toEqual([]);
     const later = (what: string) =>
