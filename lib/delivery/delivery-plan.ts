@@ -5,6 +5,14 @@
 import type { ClusterSpec, Engine } from '../config/delivery.js';
 import type { StageKinds } from './stage.js';
 
+/**
+ * The label that every delivery object carries, with the project's name (`project:` of the
+ * project file): what the apply command's `--prune -l` selects by. Only delivery objects carry it
+ * (a stage's objects carry `stagecraft.dev/stage`), so the prune never reaches a stage's own
+ * objects, even an Application that a stage holds in the engine's namespace.
+ */
+export const DELIVERY_LABEL = 'stagecraft.dev/delivery';
+
 /** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
 export const DEFAULT_PROJECT = 'stagecraft';
 

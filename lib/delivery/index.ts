@@ -30,17 +30,13 @@ import { compareCodePoints } from '../model/order.js';
 import { ENGINES, type Engine, engineName } from '../model/engines.js';
 import { DIST_DIR, generatedLine } from '../synth/disk.js';
 import { allowlistEntry } from '../model/kinds.js';
+import { DELIVERY_LABEL } from './delivery-plan.js';
 
 /** The directory below `dist/` that holds the delivery objects (so no stage may be named so). */
 export const DELIVERY_DIR = 'delivery';
 
-/**
- * The label that every delivery object carries, with the project's name (`project:` of the
- * project file): what the apply command's `--prune -l` selects by. Only delivery objects carry it
- * (a stage's objects carry `stagecraft.dev/stage`), so the prune never reaches a stage's own
- * objects, even an Application that a stage holds in the engine's namespace.
- */
-export const DELIVERY_LABEL = 'stagecraft.dev/delivery';
+// in delivery-plan.ts, which the planner's modules read without importing this one
+export { DELIVERY_LABEL };
 
 /**
  * The kinds of each engine's delivery objects, as `--prune-allowlist` takes them: the kinds `deliveryObjects` makes,

@@ -5,8 +5,7 @@
  * Pure: lib/delivery/plan.ts places what these say at the project file's setting.
  */
 import type { ProjectFile } from '../config/delivery.js';
-import { DEFAULT_PROJECT, stageObjectName } from './delivery-plan.js';
-import { DELIVERY_LABEL } from './index.js';
+import { DEFAULT_PROJECT, DELIVERY_LABEL, stageObjectName } from './delivery-plan.js';
 
 /** The AppProject Argo CD makes itself and puts every Application that names no other project in, permitting any source and destination. */
 const ARGOCD_DEFAULT_PROJECT = 'default';
