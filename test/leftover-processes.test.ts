@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,11 +21,15 @@ function runDir(): string {
   return dir;
 }
 
-/** `sleep 60` started as a test would start it, and running once this returns. */
+/** `sleep 60` started as a test would start it, and running (as `sleep`, the shell that started it replaced) once this returns. */
 async function sleeper(options: { env: NodeJS.ProcessEnv; cwd?: string; detached?: boolean }): Promise<ChildProcess> {
   const child = spawn('sh', ['-c', 'echo started && exec sleep 60'], { ...options, stdio: ['ignore', 'pipe', 'ignore'] });
   started.push(child);
   await once(child.stdout!, 'data');
+  // the shell said it started, and then execs sleep: until it has, /proc names it `sh -c ...` (the clean-clone run saw that)
+  const until = Date.now() + 10_000;
+  while (!readFileSync(`/proc/${child.pid}/cmdline`, 'latin1').startsWith('sleep\0') && Date.now() < until)
+    await new Promise((resolve) => setTimeout(resolve, 10));
   return child;
 }
 
