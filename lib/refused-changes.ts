@@ -176,7 +176,6 @@ function ownFixedFields(now: KubeObject): FieldPath[] {
   }
 }
 
-/** A warning about `now`: at `location` when there is one, its message then naming the object; else with the object as its subject. */
 /** A value shown as what it says in place of itself (`(a 15-character value, hidden)`): bare as a field's value, quoted within another. */
 class Masked {
   constructor(readonly text: string) {}
@@ -204,6 +203,7 @@ function withoutSecrets(v: unknown, objects: readonly KubeObject[]): unknown {
   return hide(v);
 }
 
+/** A warning about `now`: at `location` when there is one, its message then naming the object; else with the object as its subject. */
 function warningAt(code: string, now: KubeObject, location: Problem['location'], message: string, hint: string): Problem {
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${message}`, hint }
