@@ -22,7 +22,7 @@ import { FORCE_ANNOTATION, type Recreation } from './delivery/recreated.js';
 import { recreate } from './selector-changes.js';
 import { DIST_DIR } from './synth/disk.js';
 import { shownJson, shownValue } from './model/shown-values.js';
-import { textChangeLines, textLines } from './model/text-change.js';
+import { textChangeLines, textOfLines } from './model/text-change.js';
 import { secretStrings } from './checks/secret-strings.js';
 import { maskValue } from './model/secret-rules.js';
 
@@ -50,8 +50,7 @@ export function refused(
     if (v instanceof Masked) return v.text;
     if (typeof v !== 'string') return shownJson(v);
     // a text of several lines (a config file): its lines that change listed under the message, not the texts whole on one line of \n's
-    const lines = textLines(v).length;
-    return v.includes('\n') ? `a text of ${lines} line${lines === 1 ? '' : 's'}` : shownValue(v);
+    return v.includes('\n') ? textOfLines(v) : shownValue(v);
   };
   const code = 'output/immutable-field';
   // a Secret's values are never shown, nor looked for among the settings

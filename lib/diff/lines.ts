@@ -8,7 +8,7 @@ import { escapeInvisible } from '../model/invisible-characters.js';
 import { Hidden } from './hidden-values.js';
 import type { FieldChange, ObjectDiff } from './objects.js';
 import { shownJson } from '../model/shown-values.js';
-import { MAX_TEXT_LINES, textChangeLines, textLines } from '../model/text-change.js';
+import { MAX_TEXT_LINES, textChangeLines, textOfLines } from '../model/text-change.js';
 
 export { MAX_TEXT_LINES };
 
@@ -40,14 +40,9 @@ function changeLines(f: FieldChange): string[] {
       : undefined;
   // a text of several lines beside a hidden value (a config file that now holds a password): its count, not its lines on one line of \n's
   const side = (v: unknown, other: unknown) =>
-    typeof v === 'string' && v.includes('\n') && other instanceof Hidden ? linesOf(v) : show(v);
+    typeof v === 'string' && v.includes('\n') && other instanceof Hidden ? textOfLines(v) : show(v);
   return text ?? [`${escapeName(f.path)}: ${side(from, to)} -> ${side(to, from)}${f.note ? `, ${f.note}` : ''}`];
 }
-
-const linesOf = (text: string) => {
-  const n = textLines(text).length;
-  return `a text of ${n} line${n === 1 ? '' : 's'}`;
-};
 
 export interface DiffLabels {
   readonly before: string;

@@ -26,28 +26,28 @@ function finalNewline(from: string, to: string): string {
  */
 export function textChangeLines(head: string, from: string | undefined, to: string | undefined, note?: string): string[] | undefined {
   if (!(from?.includes('\n') || to?.includes('\n'))) return undefined;
-  const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
   // a text added or removed as a field (a config file under a new key): its lines, not one line of \n's
   if (from === undefined || to === undefined) {
     const text = textLines((from ?? to)!);
-    const [was, now] = from === undefined ? ['(none)', `a text of ${lines(text.length)}`] : [`a text of ${lines(text.length)}`, '(none)'];
+    const [was, now] =
+      from === undefined ? ['(none)', `a text of ${linesSaid(text.length)}`] : [`a text of ${linesSaid(text.length)}`, '(none)'];
     return [`${head}: ${was} -> ${now}${note ? `, ${note}` : ''}:`, ...side(from === undefined ? '+' : '-', text)];
   }
   const [a, b] = [textLines(from), textLines(to)];
   const said = note ? `, ${note}` : '';
   // the lines alike, the texts differ by their final newline alone; else it is said beside the lines that differ
   const newline = finalNewline(from, to);
-  if (a.length === b.length && a.every((l, i) => l === b[i])) return [`${head}: a text of ${lines(a.length)}, ${newline}${said}`];
+  if (a.length === b.length && a.every((l, i) => l === b[i])) return [`${head}: a text of ${linesSaid(a.length)}, ${newline}${said}`];
   // the same lines but for their ends (a file saved on Windows): said, not every line shown twice with its \r
   const ends = lineEnds(a, b);
-  if (ends) return [`${head}: a text of ${lines(a.length)}, ${ends}${newline ? `, ${newline}` : ''}${said}`];
+  if (ends) return [`${head}: a text of ${linesSaid(a.length)}, ${ends}${newline ? `, ${newline}` : ''}${said}`];
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let end = 0;
   while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
   const [old, now] = [a.slice(start, a.length - end), b.slice(start, b.length - end)];
   return [
-    `${head}: a text of ${lines(a.length)} -> ${lines(b.length)}, ${newline ? `${newline}, ` : ''}${note ? `${note}, ` : ''}from line ${start + 1}:`,
+    `${head}: a text of ${linesSaid(a.length)} -> ${linesSaid(b.length)}, ${newline ? `${newline}, ` : ''}${note ? `${note}, ` : ''}from line ${start + 1}:`,
     ...side('-', old),
     ...side('+', now),
   ];
@@ -96,6 +96,12 @@ function lineEnds(a: readonly string[], b: readonly string[]): string | undefine
   const said = (n: number, change: string) => (n ? [`${n} line end${n === 1 ? '' : 's'} ${change}`] : []);
   return [...said(toLf, '\\r\\n -> \\n'), ...said(toCrlf, '\\n -> \\r\\n')].join(', ') || undefined;
 }
+
+/** `9 lines`, `1 line`. */
+const linesSaid = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
+
+/** A text of several lines as a change's side says it in place of the text itself: `a text of 25 lines`. */
+export const textOfLines = (text: string): string => `a text of ${linesSaid(textLines(text).length)}`;
 
 /** A text's lines as its file has them: a final newline ends the last line and starts no empty one (`a\nb\n` is 2 lines), and '' has none. */
 export function textLines(text: string): string[] {
