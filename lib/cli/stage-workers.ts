@@ -11,7 +11,8 @@
  *
  * A worker runs the same code as the command: under the bundle of lib/cli/run.cjs it loads that
  * bundle (this module's own URL at run time), under `node --import tsx` or vitest this TypeScript
- * file through tsx's loader. The module does nothing on import in the main thread.
+ * file through tsx's loader; what it does there is lib/cli/worker-serve.ts, which this module
+ * imports. Neither module does anything on import in the main thread.
  *
  * `STAGECRAFT_WORKERS` (lib/cli/worker-plan.ts): unset, the main thread compiles stages and a
  * worker per other idle core helps it when there are at least two stages and enough work
@@ -37,37 +38,17 @@
  * thread would wait for the first stage's rendering, the rendering one for the last stage's checks.
  */
 import { availableParallelism } from 'node:os';
-import { MessageChannel, type Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { compileStage, inSequence, type StageEnvironment, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
-import { type ExitCode, ProblemsError, type Problem } from '../errors.js';
-import { isFsError } from '../fs-problems.js';
-import { adoptRuntimeFlags, givenAtStart, runtimeFlags, setRuntimeFlag, type RuntimeFlag } from '../model/runtime-flags.js';
-import { adoptLauncherFlags, launcherFlags } from '../model/launcher-flags.cjs';
-import { useValidatorStore } from '../model/validator-code.js';
-import { outputReader, readProjectSource } from './read-file.js';
-import { diskStageEntries } from './stage-entries.js';
-import {
-  workerRenderCache,
-  type DiskRenderCache,
-  type SharedRenderCache,
-  type TakenEntries,
-  type WorkerRenderCache,
-} from './render-cache.js';
-import { diskValidatorStore } from './validator-store.js';
+import { MessageChannel, type Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { inSequence, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
+import { ProblemsError } from '../errors.js';
+import { givenAtStart, runtimeFlags, setRuntimeFlag } from '../model/runtime-flags.js';
+import { launcherFlags } from '../model/launcher-flags.cjs';
+import type { DiskRenderCache } from './render-cache.js';
 import { MIN_WORKER_BYTES, workerPlan } from './worker-plan.js';
 import { startWorker } from './worker-start.js';
-import { stageOutcome, withoutObjects, type OutputTarget, type StagedOutcome, type StagingOutput } from './staging.js';
-import { CRASH_ENV } from '../synth/write.js';
-import { inMemoryTree } from '../synth/file-content.js';
+import { DIED, MARK, NEXT, POSTED, SLOTS, STAGING, STOPPED, bundleBuild, type WorkerInput, type WorkerMessage } from './worker-serve.js';
+import type { StagingOutput } from './staging.js';
 import { roomFreedFor } from '../synth/full-disk.js';
-
-/** Marks the workerData of a stage worker, so that loading the bundle in a worker starts one. */
-const MARK = 'stagecraftStageWorker';
-/**
- * The build id of the bundle that runs in this thread, set by its second line (`buildMark`,
- * lib/cli/run.cjs); undefined from the TypeScript sources (tsx, vitest).
- */
-const bundleBuild = (): unknown => (globalThis as Record<symbol, unknown>)[Symbol.for('stagecraft.build')];
 
 /**
  * How long the main thread waits for a message from the workers before it compiles every stage
@@ -77,57 +58,6 @@ const bundleBuild = (): unknown => (globalThis as Record<symbol, unknown>)[Symbo
  * compiled at once. A late outcome is the same one.
  */
 const NO_WORKER_MS = 60_000;
-/**
- * Slots of the shared counter: the next stage to take, messages posted, workers that ended
- * mid-stage, whether the main thread stopped waiting for workers, workers staging files now.
- */
-const NEXT = 0;
-const POSTED = 1;
-const DIED = 2;
-const STOPPED = 3;
-const STAGING = 4;
-const SLOTS = 5;
-
-interface WorkerInput {
-  readonly [MARK]: true;
-  /** The main thread's `bundleBuild()`: a worker that loaded another build (the bundle file replaced since) serves nothing. */
-  readonly build: unknown;
-  readonly root: string;
-  readonly sources: readonly { readonly stage: string; readonly file: string; readonly text: string }[];
-  /** The indices of `sources` in the order threads take them (`takeOrder`): the shared counter counts places in it. */
-  readonly order: readonly number[];
-  /** What every stage is compiled with (plain data), but the render cache, which the worker opens from `cache`. */
-  readonly env: Omit<StageEnvironment, 'cache'>;
-  readonly cache?: SharedRenderCache;
-  /** Output in progress: the worker stages each stage's files itself and sends what `adopt` takes. */
-  readonly output?: OutputTarget;
-  /** Without output: whether to send each stage's objects (false: `withoutObjects`). */
-  readonly objects: boolean;
-  readonly counter: SharedArrayBuffer;
-  readonly port: MessagePort;
-  /** The V8 flags the main thread set, which the worker's code caches are compiled without (lib/model/runtime-flags.ts). */
-  readonly flags: readonly RuntimeFlag[];
-  /** The flags lib/cli/run.cjs set at the start, which name the code caches (lib/model/launcher-flags.cjs). */
-  readonly launcherFlags: readonly string[];
-}
-
-type WorkerMessage =
-  | { readonly index: number; readonly outcome: StageOutcome; readonly taken?: TakenEntries }
-  | { readonly index: number; readonly staged: StagedOutcome; readonly taken?: TakenEntries }
-  | { readonly index: number; readonly error: WorkerError };
-
-/**
- * An error thrown in a worker, as plain data: its message and stack, a file-system error's code,
- * system call and path, and the problems of a ProblemsError (a file the worker could not stage:
- * lib/fs-problems.ts), so that the main thread reports a disk that is full or a file it may not
- * write as the command would, not as a bug.
- */
-interface WorkerError {
-  readonly message: string;
-  readonly stack?: string;
-  readonly fs?: { readonly code: string; readonly errno?: number; readonly syscall?: string; readonly path?: string };
-  readonly problems?: { readonly list: readonly Problem[]; readonly exitCode: ExitCode };
-}
 
 export interface StageWorkersOptions {
   /** The project's root: workers read the files apps include from there. */
@@ -308,106 +238,4 @@ export function scavengeAlone(
 ): () => void {
   if (threads < cores || givenAtStart('parallel-scavenge', startArgs)) return () => {};
   return setRuntimeFlag({ flag: '--no-parallel-scavenge', undo: '--parallel-scavenge' }, setFlags);
-}
-
-/**
- * Stages `outcome`'s files, unless the main thread stopped waiting for workers (`stop` in
- * `stageWorkers`): it then waits until no worker stages files, hence the count before the check.
- */
-function stageUnlessStopped(counter: Int32Array, target: OutputTarget, outcome: StageOutcome): StagedOutcome | undefined {
-  Atomics.add(counter, STAGING, 1);
-  try {
-    return Atomics.load(counter, STOPPED) === 0 ? stageOutcome(target, outcome) : undefined;
-  } finally {
-    Atomics.sub(counter, STAGING, 1);
-    Atomics.notify(counter, STAGING);
-  }
-}
-
-/**
- * Compiles stage `i`, stages its files and sends the main thread the message it returns
- * (undefined when the main thread stopped waiting for workers: nothing is sent). A function of its
- * own so that the stage's outcome, with its objects and files, is garbage once it returns: as a
- * local of the loop in `serve`, it stayed referenced from the worker's frame while the worker
- * compiled its next stage (15 MiB of YAML for a stage of 1,000 apps).
- */
-function serveStage(input: WorkerInput, i: number, counter: Int32Array, cache?: WorkerRenderCache): WorkerMessage | undefined {
-  let message: WorkerMessage;
-  try {
-    if (process.env[CRASH_ENV] === `worker-throw-${input.sources[i].stage}`) throw new Error(`${CRASH_ENV}: a bug in a worker`);
-    const env = { ...input.env, cache };
-    const source = input.sources[i];
-    const readSource = (path: string) => readProjectSource(input.root, path);
-    const entries = diskStageEntries(input.root, source.stage);
-    const outcome = compileStage({ ...source, readSource, readOutput: outputReader(input.root, source.stage), entries }, env);
-    // the files' documents from the render cache are read from its packs until `take` closes them
-    if (!input.output) {
-      const sent = input.objects ? outcome : withoutObjects(outcome);
-      const files = sent.files && inMemoryTree(sent.files);
-      message = { index: i, outcome: files ? { ...sent, files } : sent, taken: cache?.take() };
-    } else {
-      const staged = stageUnlessStopped(counter, input.output, outcome);
-      const taken = cache?.take();
-      // the main thread compiles this stage itself, or the command failed: nothing more to do
-      if (!staged) return undefined;
-      message = { index: i, staged, taken };
-    }
-    input.port.postMessage(message);
-  } catch (e) {
-    const error = e instanceof Error ? e : new Error(String(e));
-    const fs = isFsError(e) ? { code: e.code, errno: e.errno, syscall: e.syscall, path: e.path } : undefined;
-    const problems = e instanceof ProblemsError ? { list: e.problems, exitCode: e.exitCode } : undefined;
-    message = { index: i, error: { message: error.message, stack: error.stack, ...(fs ? { fs } : {}), ...(problems ? { problems } : {}) } };
-    input.port.postMessage(message);
-  }
-  return message;
-}
-
-/** The worker's side: takes stages from the counter until none is left, sending each outcome. */
-function serve(input: WorkerInput): void {
-  // the validators compiled once and kept (lib/cli/validator-store.ts), as the main thread uses them,
-  // their code caches named for the same flags
-  adoptLauncherFlags(input.launcherFlags);
-  useValidatorStore(diskValidatorStore());
-  adoptRuntimeFlags(input.flags);
-  const counter = new Int32Array(input.counter);
-  const cache = input.cache ? workerRenderCache(input.cache) : undefined;
-  /** The stage this worker compiles and has not sent yet. */
-  let compiling: number | undefined;
-  // ended while compiling a stage (process.exit in a stack's code): the main thread takes it over now
-  process.on('exit', () => {
-    if (compiling === undefined) return;
-    Atomics.add(counter, DIED, 1);
-    Atomics.add(counter, POSTED, 1);
-    Atomics.notify(counter, POSTED);
-  });
-  for (let n = Atomics.add(counter, NEXT, 1); n < input.sources.length; n = Atomics.add(counter, NEXT, 1)) {
-    const i = input.order[n];
-    compiling = i;
-    // for tests: this worker ends, or fails as a bug would, while it compiles the stage named
-    if (process.env[CRASH_ENV] === `worker-exit-${input.sources[i].stage}`) process.exit(1);
-    const message = serveStage(input, i, counter, cache);
-    compiling = undefined;
-    if (!message) break;
-    Atomics.add(counter, POSTED, 1);
-    Atomics.notify(counter, POSTED);
-    if ('error' in message) break;
-  }
-  input.port.close();
-}
-
-// in a worker started by stageWorkers: serve, once every module of the bundle has been evaluated
-if (!isMainThread && (workerData as Partial<WorkerInput> | null)?.[MARK]) {
-  const input = workerData as WorkerInput;
-  if (input.build === bundleBuild()) setImmediate(() => serve(input));
-  else {
-    // the bundle file was replaced after the main thread ran it (by another start of this checkout,
-    // which built it again after a source changed: another checkout's starts never write this
-    // checkout's bundles, lib/cli/root-cache.cjs): this thread takes no stage, and the main thread
-    // compiles them at once
-    const counter = new Int32Array(input.counter);
-    Atomics.add(counter, DIED, 1);
-    Atomics.add(counter, POSTED, 1);
-    Atomics.notify(counter, POSTED);
-  }
 }

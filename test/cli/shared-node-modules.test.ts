@@ -134,7 +134,7 @@ describe('checkouts sharing one node_modules', () => {
 
   it("never have a stage worker load another checkout's build, one made before workers checked the build they loaded", () => {
     // b's compiler: its stage workers serve whatever build they loaded, and note the process they run in
-    const workers = join(b, 'lib', 'cli', 'stage-workers.ts');
+    const workers = join(b, 'lib', 'cli', 'worker-serve.ts');
     const text = readFileSync(workers, 'utf8');
     expect(text).toContain('if (input.build === bundleBuild())');
     writeFileSync(
