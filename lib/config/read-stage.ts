@@ -78,6 +78,9 @@ export function readStage(
       if (outside && (path.length === 0 ? key !== 'apps' : path[0] !== 'apps')) {
         return at(fromEntries.outside.offset(key === undefined ? outside.value(path) : outside.key(path, key)));
       }
+      // an app's key, where the findings on its objects are placed: where its entry starts (nor is the whole file read for it)
+      const appKey = fromEntries && key !== undefined && path.length === 1 && path[0] === 'apps' ? fromEntries.appKeys.get(key) : undefined;
+      if (appKey !== undefined) return at(appKey);
       places ??= placesOf();
       return at(key === undefined ? places.value(path) : places.key(path, key));
     };

@@ -117,12 +117,13 @@ export interface OutsideApps {
  * whole file, from its entries read alone or taken from `store`, and where its settings outside
  * `apps:` are; undefined when the file or its apps are small (the bounds are options for the
  * tests), or when a piece is not one the block reader reads alone as it would in the file.
+ * `appKeys`: the offset of each app's key, where a finding about one of its objects is placed.
  */
 export function readStageEntries(
   text: string,
   store: StageEntryStore,
   { minBytes = MIN_ENTRIES_BYTES, minEntryBytes = MIN_ENTRY_BYTES }: { readonly minBytes?: number; readonly minEntryBytes?: number } = {},
-): { readonly value: object; readonly outside: OutsideApps } | undefined {
+): { readonly value: object; readonly outside: OutsideApps; readonly appKeys: ReadonlyMap<string, number> } | undefined {
   if (text.length < minBytes || text.includes('\r')) return undefined;
   const block = appsBlock(text);
   if (!block || (block.end - block.line) / block.starts.length < minEntryBytes) return undefined;
@@ -139,6 +140,7 @@ export function readStageEntries(
   const kept = store.read();
   const entries = new Map<string, StageEntry>();
   const apps: Record<string, unknown> = {};
+  const appKeys = new Map<string, number>();
   let read = 0;
   for (let i = 0; i < block.starts.length; i++) {
     const slice = text.slice(block.starts[i], i + 1 < block.starts.length ? block.starts[i + 1] : block.end);
@@ -152,6 +154,8 @@ export function readStageEntries(
     // the same key twice: the block reader refuses the file (and readYaml reports it)
     if (Object.hasOwn(apps, entry[0])) return undefined;
     apps[entry[0]] = entry[1];
+    // the entry's first line is its key's, two spaces in (`appsBlock`)
+    appKeys.set(entry[0], block.starts[i] + 2);
     entries.set(digest, entry);
   }
   root.apps = apps;
@@ -161,5 +165,5 @@ export function readStageEntries(
   // after the emptied `apps:` line, the text is the file's from the end of its apps on
   const after = block.line + emptyApps.length;
   const offset = (inRest: number) => (inRest < after ? inRest : inRest - after + block.end);
-  return { value: root, outside: { nodes: rest.nodes, root: rest.roots[0]!, offset } };
+  return { value: root, outside: { nodes: rest.nodes, root: rest.roots[0]!, offset }, appKeys };
 }

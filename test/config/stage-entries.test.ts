@@ -236,7 +236,12 @@ describe('a stage file read from its apps', () => {
 
   it('places the settings outside apps as the whole file does, before and after the apps', () => {
     const loader = new StageLoader(STACKS);
-    const text = `namespace: qa-ns\n${fleetStageFile('qa', 100)}delivery: { cluster: nonprod, sync: { prune: false } }\n`;
+    // an app whose key is quoted, after a comment line
+    const quoted = fleetStageFile('qa', 1)
+      .split('\n')
+      .slice(fleetStageFile('qa', 1).split('\n').indexOf('apps:') + 2)
+      .join('\n');
+    const text = `namespace: qa-ns\n${fleetStageFile('qa', 100)}  # the quoted one\n  'quoted-app':\n${quoted}delivery: { cluster: nonprod, sync: { prune: false } }\n`;
     const store = memoryStore();
     loader.load(text, 'environments/qa.yaml', { entries: store }); // the entries kept
     const fromEntries = loader.load(text, 'environments/qa.yaml', { entries: store });
@@ -249,6 +254,10 @@ describe('a stage file read from its apps', () => {
       [['delivery', 'sync', 'prune']],
       [['delivery'], 'sync'],
       [[], 'apps'],
+      [['apps'], 'app-0001'],
+      [['apps'], 'app-0002'],
+      [['apps'], 'app-0100'],
+      [['apps'], 'quoted-app'],
       [['apps', 'app-0002', 'replicas']],
     ];
     for (const [path, key] of places)
