@@ -5,6 +5,7 @@
  * (`copied: true`), whose layout no Git of this checkout tells, and which may not be the checkout's own. Pure.
  */
 import type { ProjectFile } from '../config/delivery.js';
+import { argumentWord } from '../errors.js';
 import { stagePath, type ProjectCheckout } from './delivery-plan.js';
 import { repositoryHostPath, shownUrl } from './urls.js';
 
@@ -105,9 +106,11 @@ export function notARemote(
   const remotes = otherRemotes(repository, checkout);
   if (!remotes) return undefined;
   const shown = shownUrl(repository.url);
+  const remote = argumentWord(remotes.includes('origin') ? 'origin' : remotes[0]!);
+  const getUrl = remote ? `git remote get-url ${remote}` : "git remote -v, by that remote's name";
   return {
     message: `the engines clone ${shown}, which is none of this checkout's remotes (${remotes.join(', ')}; host and path as Git reads them, over https, ssh or scp-style): after the repository moved (git remote set-url), or with a URL mistyped, they apply each stage as that repository holds it, which no push of this checkout reaches`,
-    hint: `write the URL of the remote the engines should read (git remote get-url ${remotes[0]}, without the credentials it may hold) as delivery.repository.url in ${projectSource}; or, if CI copies dist/ into ${shown}, write copied: true under delivery.repository (an ssh host alias of ~/.ssh/config is no host to Git: write the host it stands for)`,
+    hint: `write the URL of the remote the engines should read (${getUrl}, without the credentials it may hold) as delivery.repository.url in ${projectSource}; or, if CI copies dist/ into ${shown}, write copied: true under delivery.repository (an ssh host alias of ~/.ssh/config is no host to Git: write the host it stands for)`,
   };
 }
 
