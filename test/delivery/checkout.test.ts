@@ -26,6 +26,17 @@ describe('notARemote', () => {
     expect(notARemote({ url: URL }, checkoutWith(remotes), 'stagecraft.yaml')).toBeUndefined();
   });
 
+  it("says nothing of a checkout cloned over ssh from a Git host that serves the repository at another path over https (Azure DevOps's v3/, Bitbucket Server's /scm/)", () => {
+    const azure = 'https://dev.azure.com/contoso/shop/_git/app';
+    expect(
+      notARemote({ url: azure }, checkoutWith({ origin: ['git@ssh.dev.azure.com:v3/contoso/shop/app'] }), 'stagecraft.yaml'),
+    ).toBeUndefined();
+    const bitbucket = 'https://git.example.com/scm/plat/app.git';
+    expect(
+      notARemote({ url: bitbucket }, checkoutWith({ origin: ['ssh://git@git.example.com:7999/plat/app.git'] }), 'stagecraft.yaml'),
+    ).toBeUndefined();
+  });
+
   it('says nothing where no Git said, nor of a deploy repository CI copies dist/ into', () => {
     expect(notARemote({ url: URL }, checkoutWith(undefined), 'stagecraft.yaml')).toBeUndefined();
     expect(
