@@ -96,6 +96,8 @@ type Question = keyof typeof QUESTIONS;
 const prefixText = (answer: CheckoutAnswer) => JSON.stringify(answer);
 const remotesText = (remotes: ReadonlyMap<string, readonly string[]> | undefined) => JSON.stringify(remotes ? [...remotes] : null);
 
+const NO_REMOTES = remotesText(new Map());
+
 /** Each question a plan may ask, asked again: the text of its answer now. */
 const QUESTIONS = {
   prefix: (root: string) => prefixText(askCheckout(root)),
@@ -133,9 +135,10 @@ export function lazyCheckout(root: string): ProjectCheckout {
 export function checkoutRecord(root: string): Readonly<Record<string, string>> | undefined {
   const said = told.get(root);
   if (!said?.size) return undefined;
-  // what changes the prefix's answer changes the remotes' too (git installed or gone, a repository refused or trusted,
-  // another repository's top) but the project's directory moved, which the fingerprint's root says: one git per use, not two
-  const questions = said.has('remotes') ? (['remotes'] as const) : [...said.keys()];
+  // what changes the prefix's answer changes the remotes' too, where there are any (git installed or gone, a repository
+  // refused or trusted, another repository's top, made anew without them), but the project's directory moved, which the
+  // fingerprint's root says: one git per use, not two
+  const questions = said.has('remotes') && said.get('remotes') !== NO_REMOTES ? (['remotes'] as const) : [...said.keys()];
   return Object.fromEntries(questions.map((q) => [q, sha256Hex(said.get(q)!)]));
 }
 

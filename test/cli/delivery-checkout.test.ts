@@ -57,12 +57,23 @@ describe('a synthesis', () => {
   });
 
   it('answered from the last one asks Git its remotes again, once (no stage file changed)', () => {
-    const { dir } = monorepo('infra/k8s');
+    const { top, dir } = monorepo('infra/k8s');
+    expect(spawnSync('git', ['-C', top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git']).status).toBe(0);
     expect(runProcess('synth', [], dir).status).toBe(0);
     const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
     const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
     expect(r.stdout).toContain('(unchanged)');
     expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
+  });
+
+  it('answered from the last one asks Git where the project is too in a checkout without remotes: a repository made anew has none either', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    // infra/ its repository's top now: the project is at k8s there
+    renameSync(join(top, '.git'), join(top, 'infra', '.git'));
+    const r = runProcess('synth', [], dir);
+    expect(r.stderr).toContain("error: delivery.repository.path: the project is at 'k8s' in its Git repository");
+    expect(r.status).toBe(2);
   });
 });
 
