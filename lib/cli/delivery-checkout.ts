@@ -3,7 +3,55 @@
  * top of (lib/delivery/plan.ts compares it with the project file's `delivery.repository.path`).
  */
 import type { ProjectCheckout } from '../delivery/delivery-plan.js';
-import { GIT_TIMEOUT_MS, projectGit } from './delivery-git.js';
+import { shellWord } from '../errors.js';
+import { sha256Hex } from '../model/sha256.js';
+import { GIT_TIMEOUT_MS, askGit, type GitSilence } from './delivery-git.js';
+
+/** What Git said of where a project is: its `prefix` in its work tree, or, when it said nothing though it may be in one, why. */
+export interface CheckoutAnswer {
+  readonly prefix?: string;
+  readonly unanswered?: { readonly why: string; readonly fix: string };
+}
+
+/** Why a git that said nothing did not, and what has it asked again (`CheckoutAnswer.unanswered`). */
+const SILENCES: Readonly<Record<GitSilence, { readonly why: string; readonly fix: string }>> = {
+  missing: {
+    why: 'git is not installed here (no git on PATH)',
+    fix: 'install git where the synthesis runs (a CI image: apt-get install git, apk add git)',
+  },
+  timeout: {
+    why: `git gave no answer within ${GIT_TIMEOUT_MS / 1000} s and was stopped`,
+    fix: 'see what holds git rev-parse --show-prefix in the project (a network file system, a huge repository) and run the synthesis again',
+  },
+  failed: { why: 'git could not be run', fix: 'make git runnable where the synthesis runs (git --version says why it is not)' },
+};
+
+/**
+ * Where `root` lies in its Git work tree (`gitCheckout`), or why Git could not say when it is installed in no usable
+ * way: not on PATH, no answer within `timeout` ms, or refusing a repository that another user owns and safe.directory does
+ * not name (as in a CI container). A directory in no work tree (a bare repository's included) has neither: none is checked.
+ */
+export function askCheckout(root: string, timeout = GIT_TIMEOUT_MS): CheckoutAnswer {
+  // in a bare repository's directory (or a .git one) --show-prefix says '', as at a top: only a work tree's answer is one
+  const r = askGit(root, ['rev-parse', '--is-inside-work-tree', '--show-prefix'], { timeout });
+  if ('silent' in r) return { unanswered: SILENCES[r.silent] };
+  if (r.status === 0) {
+    const [inside, prefix = ''] = r.stdout.split('\n');
+    return inside === 'true' ? { prefix: prefix.replace(/\/$/, '') } : {};
+  }
+  // git's 'detected dubious ownership in repository at '<top>'', whose advice names safe.directory in every language
+  if (!r.stderr.includes('safe.directory')) return {};
+  const top = /repository at '([^'\n]+)'/.exec(r.stderr)?.[1] ?? root;
+  const word = shellWord(top);
+  return {
+    unanswered: {
+      why: 'Git refuses the repository, which another user owns (dubious ownership) and safe.directory does not name',
+      fix: word
+        ? `if you trust it, git config --global --add safe.directory ${word}`
+        : "if you trust it, add the repository's top to git's safe.directory (git config --global --add safe.directory <its path>)",
+    },
+  };
+}
 
 /**
  * The directory `root` in its Git work tree, as `git rev-parse --show-prefix` says it without its last `/`
@@ -12,11 +60,7 @@ import { GIT_TIMEOUT_MS, projectGit } from './delivery-git.js';
  * or no answer within `timeout` ms (then stopped: a synthesis never waits on a hung git).
  */
 export function gitCheckout(root: string, timeout = GIT_TIMEOUT_MS): string | undefined {
-  // in a bare repository's directory (or a .git one) --show-prefix says '', as at a top: only a work tree's answer is one
-  const r = projectGit(root, ['rev-parse', '--is-inside-work-tree', '--show-prefix'], { timeout });
-  if (r?.status !== 0) return undefined;
-  const [inside, prefix = ''] = r.stdout.split('\n');
-  return inside === 'true' ? prefix.replace(/\/$/, '') : undefined;
+  return askCheckout(root, timeout).prefix;
 }
 
 /**
@@ -26,8 +70,8 @@ export function gitCheckout(root: string, timeout = GIT_TIMEOUT_MS): string | un
  * `gitCheckout`). A remote's URL may hold credentials: a message shows its name, never its URL.
  */
 export function gitRemotes(root: string, timeout = GIT_TIMEOUT_MS): ReadonlyMap<string, readonly string[]> | undefined {
-  const r = projectGit(root, ['remote', '-v'], { timeout });
-  if (r?.status !== 0) return undefined;
+  const r = askGit(root, ['remote', '-v'], { timeout });
+  if ('silent' in r || r.status !== 0) return undefined;
   const remotes = new Map<string, string[]>();
   for (const line of r.stdout.split('\n')) {
     const m = /^([^\t]+)\t(.+) \((fetch|push)\)$/.exec(line);
@@ -39,12 +83,73 @@ export function gitRemotes(root: string, timeout = GIT_TIMEOUT_MS): ReadonlyMap<
   return remotes;
 }
 
+/**
+ * What the last `lazyCheckout` of each project root was told, by question (`prefix`, `remotes`): the delivery plan
+ * read it, so that a fingerprint of the output records it (`checkoutRecord`) and holds only while Git says the same
+ * (`checkoutAsRecorded`): a remote set to another URL, or git installed, changes the plan as a project file would.
+ */
+const told = new Map<string, Map<Question, string>>();
+
+type Question = keyof typeof QUESTIONS;
+
+/** The text of each answer, as recorded (by its digest: a remote's URL may hold credentials). */
+const prefixText = (answer: CheckoutAnswer) => JSON.stringify(answer);
+const remotesText = (remotes: ReadonlyMap<string, readonly string[]> | undefined) => JSON.stringify(remotes ? [...remotes] : null);
+
+const NO_REMOTES = remotesText(new Map());
+
+/** Each question a plan may ask, asked again: the text of its answer now. */
+const QUESTIONS = {
+  prefix: (root: string) => prefixText(askCheckout(root)),
+  remotes: (root: string) => remotesText(gitRemotes(root)),
+};
+
 /** What Git says of the checkout `root` is in, each asked the first time it is needed: a compilation that plans no delivered stage starts no git. */
 export function lazyCheckout(root: string): ProjectCheckout {
-  let prefix: { readonly said: string | undefined } | undefined;
+  const said = new Map<Question, string>();
+  told.set(root, said);
+  let prefix: CheckoutAnswer | undefined;
   let remotes: { readonly said: ReadonlyMap<string, readonly string[]> | undefined } | undefined;
-  return {
-    prefix: () => (prefix ??= { said: gitCheckout(root) }).said,
-    remotes: () => (remotes ??= { said: gitRemotes(root) }).said,
+  const asked = (): CheckoutAnswer => {
+    if (prefix) return prefix;
+    prefix = askCheckout(root);
+    said.set('prefix', prefixText(prefix));
+    return prefix;
   };
+  return {
+    prefix: () => asked().prefix,
+    unanswered: () => asked().unanswered,
+    remotes: () => {
+      if (remotes) return remotes.said;
+      remotes = { said: gitRemotes(root) };
+      said.set('remotes', remotesText(remotes.said));
+      return remotes.said;
+    },
+  };
+}
+
+/**
+ * The SHA-256 of each answer Git gave the last delivery plan of the project in `root` in this process, by question;
+ * undefined when it asked none (no stage delivered, no project file).
+ */
+export function checkoutRecord(root: string): Readonly<Record<string, string>> | undefined {
+  const said = told.get(root);
+  if (!said?.size) return undefined;
+  // what changes the prefix's answer changes the remotes' too, where there are any (git installed or gone, a repository
+  // refused or trusted, another repository's top, made anew without them), but the project's directory moved, which the
+  // fingerprint's root says: one git per use, not two
+  const questions = said.has('remotes') && said.get('remotes') !== NO_REMOTES ? (['remotes'] as const) : [...said.keys()];
+  return Object.fromEntries(questions.map((q) => [q, sha256Hex(said.get(q)!)]));
+}
+
+/**
+ * Whether Git answers each question `recorded` (a `checkoutRecord`) holds as it did, asked again (a git per
+ * question: only a project whose stages are delivered has any); true of none recorded, false of a record that is none.
+ */
+export function checkoutAsRecorded(root: string, recorded: unknown): boolean {
+  if (recorded === undefined) return true;
+  if (typeof recorded !== 'object' || recorded === null) return false;
+  return Object.entries(recorded).every(
+    ([q, digest]) => Object.hasOwn(QUESTIONS, q) && sha256Hex(QUESTIONS[q as Question](root)) === digest,
+  );
 }

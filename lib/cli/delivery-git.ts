@@ -34,34 +34,56 @@ const LOCATING_VARIABLES = [
   'GIT_COMMON_DIR',
 ] as const;
 
-/** What a git command said: its exit status and standard output. */
+/** What a git command said: its exit status, standard output and standard error. */
 export interface GitAnswer {
   readonly status: number | null;
   readonly stdout: string;
+  readonly stderr: string;
 }
+
+/**
+ * Why git said nothing: not installed (no `git` on PATH), stopped after its `timeout`, or not run for another reason
+ * (not executable, an output past `maxBuffer`).
+ */
+export type GitSilence = 'missing' | 'timeout' | 'failed';
 
 /**
  * `git <args>` run in `root`, the repository found from `root` itself (the hook variables cleared), with no lock
  * taken on the index, no prompt and, where git knows GIT_NO_LAZY_FETCH (2.44 on), no fetch of a partial clone's
- * missing object (an older git's fetch is bounded by `timeout` too); undefined when it cannot be started, or does
- * not end within `timeout` ms (then stopped with SIGKILL).
+ * missing object (an older git's fetch is bounded by `timeout` too); `silent` says why it said nothing: it could not be
+ * started, or did not end within `timeout` ms (then stopped with SIGKILL).
  * @param maxBuffer the most standard output read (bytes). @default - Node.js's (1 MiB)
  */
-export function projectGit(
+export function askGit(
   root: string,
   args: readonly string[],
   { timeout = GIT_TIMEOUT_MS, maxBuffer }: { readonly timeout?: number; readonly maxBuffer?: number } = {},
-): GitAnswer | undefined {
+): GitAnswer | { readonly silent: GitSilence } {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1' };
   for (const name of LOCATING_VARIABLES) delete env[name];
   const r = spawnSync('git', args, {
     cwd: root,
     encoding: 'utf8',
     ...(maxBuffer !== undefined ? { maxBuffer } : {}),
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     timeout,
     killSignal: 'SIGKILL',
     env,
   });
-  return r.error || r.signal || typeof r.stdout !== 'string' ? undefined : { status: r.status, stdout: r.stdout };
+  const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return { silent: 'missing' };
+  if (code === 'ETIMEDOUT') return { silent: 'timeout' };
+  return r.error || r.signal || typeof r.stdout !== 'string'
+    ? { silent: 'failed' }
+    : { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `askGit`'s answer, undefined when git said nothing. */
+export function projectGit(
+  root: string,
+  args: readonly string[],
+  options: { readonly timeout?: number; readonly maxBuffer?: number } = {},
+): GitAnswer | undefined {
+  const r = askGit(root, args, options);
+  return 'silent' in r ? undefined : r;
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { Problem } from '../errors.js';
 import { isFsError } from '../fs-problems.js';
 import type { DeliveredStage } from '../delivery/stage.js';
+import { checkoutAsRecorded, checkoutRecord } from './delivery-checkout.js';
 import { sha256Hex } from '../model/sha256.js';
 import { STATE_DIR, isGenerated, readRegularBytes, type DistTree } from '../synth/disk.js';
 import {
@@ -34,7 +35,7 @@ import {
 
 export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
 /** Bumped whenever what a fingerprint covers changes, so that an older file never matches. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /** What the fingerprint file holds. */
 export interface Fingerprint {
@@ -45,6 +46,8 @@ export interface Fingerprint {
    * there is where the engines read dist/<stage> from (lib/cli/delivery-checkout.ts), which no file says.
    */
   readonly root: string;
+  /** What Git said that the delivery plan read (lib/cli/delivery-checkout.ts `checkoutRecord`), asked again by each use. @default - none asked */
+  readonly checkout?: Readonly<Record<string, string>>;
   readonly compiler: Digests;
   readonly project: Digests;
   readonly dist: Digests;
@@ -201,6 +204,7 @@ export function startFingerprint(
         format: FORMAT,
         node: process.version,
         root,
+        checkout: checkoutRecord(root),
         compiler,
         project: now,
         dist,
@@ -259,6 +263,7 @@ export function readFingerprint(root: string): Fingerprint | undefined {
     return undefined;
   }
   if (fingerprint?.format !== FORMAT || fingerprint.node !== process.version || fingerprint.root !== root) return undefined;
+  if (!checkoutAsRecorded(root, fingerprint.checkout)) return undefined;
   const recorded = [fingerprint.project, fingerprint.dist, fingerprint.compiler];
   // a file that is not a fingerprint (edited, or written by something else) matches nothing
   if (!recorded.every((d) => typeof d === 'object' && d !== null && Object.values(d).every((v) => typeof v === 'string'))) return undefined;

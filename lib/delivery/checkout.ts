@@ -5,6 +5,7 @@
  * (`copied: true`), whose layout no Git of this checkout tells, and which may not be the checkout's own. Pure.
  */
 import type { ProjectFile } from '../config/delivery.js';
+import { argumentWord } from '../errors.js';
 import { stagePath, type ProjectCheckout } from './delivery-plan.js';
 import { repositoryHostPath, shownUrl } from './urls.js';
 
@@ -64,19 +65,65 @@ export function projectElsewhere(
 }
 
 /**
- * `; or, if CI copies ... write copied: true`: when the project file's repository URL is none of the
- * checkout's remotes (its path said or not: CI may copy dist/ to that repository's top), by name (never their URLs, which may carry credentials). Empty when it is one, when the checkout
- * has no remote or one whose URL names no host (a local path, which may be a clone of it), or no Git says.
+ * The names of the checkout's remotes when the project file's repository URL is none of them (host and path as Git
+ * reads them); undefined when it is one, when the checkout has no remote or one whose URL names no host (a local path,
+ * file://, which may be a clone of it), or no Git says: nothing then tells which repository is this one.
  */
-function deployRepositoryHint(repository: ProjectRepository, checkout: ProjectCheckout): string {
+function otherRemotes(repository: ProjectRepository, checkout: ProjectCheckout): readonly string[] | undefined {
   const remotes = checkout.remotes();
   const declared = repository.url === undefined ? undefined : repositoryHostPath(repository.url);
-  // no remote: nothing tells which repository is this one; nor does one of no host (a local path, file://), which may be a clone of it
   const hostless = [...(remotes?.values() ?? [])].flat().some((url) => repositoryHostPath(url) === undefined);
-  if (!remotes?.size || declared === undefined || hostless || remoteNaming(declared, remotes)) return '';
-  const into = `; or, if CI copies this project's dist/ into ${shownUrl(repository.url!)} (none of this checkout's remotes: ${[...remotes.keys()].join(', ')})`;
+  if (!remotes?.size || declared === undefined || hostless || remoteNaming(declared, remotes)) return undefined;
+  return [...remotes.keys()];
+}
+
+/**
+ * `; or, if CI copies ... write copied: true`: when the project file's repository URL is none of the
+ * checkout's remotes (`otherRemotes`; its path said or not: CI may copy dist/ to that repository's top), by name (never
+ * their URLs, which may carry credentials). Empty otherwise.
+ */
+function deployRepositoryHint(repository: ProjectRepository, checkout: ProjectCheckout): string {
+  const remotes = otherRemotes(repository, checkout);
+  if (!remotes) return '';
+  const into = `; or, if CI copies this project's dist/ into ${shownUrl(repository.url!)} (none of this checkout's remotes: ${remotes.join(', ')})`;
   // no path: CI copies it to that repository's top, as the engines then read it
   return repository.path === undefined
     ? `${into}, at its top (${stagePath(undefined, '<stage>')}), write copied: true under delivery.repository`
     : `${into}, at ${repository.path}/dist, write copied: true beside it, under delivery.repository`;
+}
+
+/**
+ * Why the engines may read a repository this checkout's commits never reach: the project file's repository URL (not
+ * `copied: true`, where the project is as it says) is none of the checkout's remotes (`otherRemotes`), as after the
+ * repository moved (`git remote set-url origin <new URL>`) or a URL mistyped. Undefined when it is one, or nothing tells.
+ */
+export function notARemote(
+  repository: ProjectRepository | undefined,
+  checkout: ProjectCheckout,
+  projectSource: string,
+): { message: string; hint: string } | undefined {
+  if (repository?.url === undefined || repository.copied === true) return undefined;
+  const remotes = otherRemotes(repository, checkout);
+  if (!remotes) return undefined;
+  const shown = shownUrl(repository.url);
+  const remote = argumentWord(remotes.includes('origin') ? 'origin' : remotes[0]!);
+  const getUrl = remote ? `git remote get-url ${remote}` : "git remote -v, by that remote's name";
+  return {
+    message: `the engines clone ${shown}, which is none of this checkout's remotes (${remotes.join(', ')}; host and path as Git reads them, over https, ssh or scp-style): after the repository moved (git remote set-url), or with a URL mistyped, they apply each stage as that repository holds it, which no push of this checkout reaches`,
+    hint: `write the URL of the remote the engines should read (${getUrl}, without the credentials it may hold) as delivery.repository.url in ${projectSource}; or, if CI copies dist/ into ${shown}, write copied: true under delivery.repository (an ssh host alias of ~/.ssh/config is no host to Git: write the host it stands for)`,
+  };
+}
+
+/**
+ * Why the project's place in its repository was not held to the project file's `delivery.repository.path`: Git was
+ * asked and could not say (`unanswered`, see `ProjectCheckout`), so a wrong path shows only in the engine.
+ */
+export function pathUnchecked(
+  unanswered: { readonly why: string; readonly fix: string },
+  repository: ProjectRepository | undefined,
+): { message: string; hint: string } {
+  return {
+    message: `the engines read ${stagePath(repository?.path, '<stage>')} from the repository's top, and whether the project is there was not checked: ${unanswered.why}, so a wrong delivery.repository.path shows only in the engine (Argo CD's app path does not exist, Flux's kustomization path not found)`,
+    hint: `${unanswered.fix}, to have it checked (git rev-parse --show-prefix) at the next synthesis`,
+  };
 }

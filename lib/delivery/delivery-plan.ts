@@ -32,6 +32,12 @@ export interface ProjectCheckout {
   readonly prefix: () => string | undefined;
   /** The URLs of its repository's remotes, by remote name (`origin`): those it fetches from and pushes to. */
   readonly remotes: () => ReadonlyMap<string, readonly string[]> | undefined;
+  /**
+   * Why Git could not say where the project is, once `prefix()` said nothing, when that is not because the project
+   * lies in no work tree (git not installed, stopped after no answer in time, refusing a repository another user owns):
+   * `why` it was not asked, and the `fix` that has it asked again. @default - never: a Git that says nothing is no Git
+   */
+  readonly unanswered?: () => { readonly why: string; readonly fix: string } | undefined;
 }
 
 /** What the engine needs to know of one stage. */

@@ -8,7 +8,7 @@ import { sourceName } from './source-name.js';
 import { ARGOCD_NAMESPACE } from './argocd.js';
 import { fluxRevision } from './flux.js';
 import { normalRepositoryUrl } from './urls.js';
-import { NO_CHECKOUT, ownCopied, ownRepository, projectElsewhere } from './checkout.js';
+import { NO_CHECKOUT, notARemote, ownCopied, ownRepository, pathUnchecked, projectElsewhere } from './checkout.js';
 import { argoCdDefaultProject, unnamedInDeployRepository } from './project-name.js';
 import { fluxSecretCommand } from './repository-moves.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
@@ -111,7 +111,7 @@ export function planDelivery(
     // that writes the project file's own (another revision of it) clones it with them
     const another =
       d.repository?.url !== undefined &&
-      (defaults.repository?.url === undefined || normalRepositoryUrl(d.repository.url) !== normalRepositoryUrl(defaults.repository.url));
+      (defaults.repository?.url === undefined || !sameRepositoryUrl(d.repository.url, defaults.repository.url));
     const secret = another ? d.repository?.secret : (d.repository?.secret ?? defaults.repository?.secret);
     // against the stage's engine: the project file's engine may deliver no stage, so its own settings are checked here too
     const mismatches = repositoryMismatches(engine, { url, revision });
@@ -302,6 +302,17 @@ export function planDelivery(
           : ['delivery'];
     problems.push(projectSetting(path, 'delivery/settings', elsewhere, 'error'));
   }
+  const repositoryUrl = defaults.repository?.url;
+  // the project file's repository, as a stage that inherits it clones it: one this checkout's pushes reach
+  const inherited = repositoryUrl !== undefined && plans.some((p) => sameRepositoryUrl(p.repository.url, repositoryUrl));
+  const notRemote =
+    checked && !elsewhere && inherited && checkout.prefix() !== undefined
+      ? notARemote(defaults.repository, checkout, projectSource)
+      : undefined;
+  if (notRemote) notices.push(projectSetting(['delivery', 'repository', 'url'], 'delivery/not-a-remote', notRemote));
+  // no Git said where the project is though one may have: said at the first stage's delivery:, once
+  const unanswered = checked && checkout.prefix() === undefined ? checkout.unanswered?.() : undefined;
+  if (unanswered) notices.push(stageDelivery(stages[0]!, 'delivery/unchecked-path', pathUnchecked(unanswered, defaults.repository)));
   problems.push(
     ...sameClusterKeys(clusters, projectSource, projectPlaces),
     ...fluxOwnClusters(plans, projectSource, projectPlaces),
@@ -313,6 +324,16 @@ export function planDelivery(
 }
 
 const UNREAD_SECRET = 'delivery/unread-secret';
+
+const sameRepositoryUrl = (a: string, b: string) => normalRepositoryUrl(a) === normalRepositoryUrl(b);
+
+/** A warning at a stage's `delivery:` key (of a stage file read without places: by its file and key). */
+function stageDelivery(s: DeliveredStage, code: string, { message, hint }: { message: string; hint: string }): Problem {
+  const at = s.places?.delivery;
+  return at
+    ? { code, severity: 'warning', location: { file: s.source, ...at }, message: `delivery: ${message}`, hint }
+    : { code, severity: 'warning', subject: `${s.source}: delivery`, message, hint };
+}
 
 /**
  * Why a `repository.secret` is read by no engine, and how to give Argo CD the credentials: Argo CD

@@ -56,10 +56,31 @@ export function repositoryHostPath(url: string): string | undefined {
       })
       .replace(/\/+$/, '')
       .replace(/\.git$/i, '');
-    return u.hostname ? `${u.hostname}${path}`.toLowerCase() : undefined;
+    return u.hostname ? oneRepository(`${u.hostname}${path}`.toLowerCase()) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Host and path a Git host serves one repository under over https and over ssh, as one (`repositoryHostPath`): a checkout
+ * cloned over ssh is the repository the engines read over https. Each rule's `from` matches a lower-case host and path.
+ */
+const ONE_REPOSITORY: readonly { readonly from: RegExp; readonly to: string }[] = [
+  // Azure DevOps: https://dev.azure.com/<org>/<project>/_git/<repo>, git@ssh.dev.azure.com:v3/<org>/<project>/<repo>
+  { from: /^dev\.azure\.com\/([^/]+)\/([^/]+)\/_git\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$3' },
+  { from: /^ssh\.dev\.azure\.com\/v3\/([^/]+)\/([^/]+)\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$3' },
+  // and its older host names: https://<org>.visualstudio.com/[DefaultCollection/]<project>/_git/<repo>, <org>@vs-ssh.visualstudio.com:v3/...
+  { from: /^([^./]+)\.visualstudio\.com\/(?:defaultcollection\/)?([^/]+)\/_git\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$3' },
+  { from: /^vs-ssh\.visualstudio\.com\/v3\/([^/]+)\/([^/]+)\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$3' },
+  // Bitbucket Server: https://<host>[/<context>]/scm/<project>/<repo>.git, ssh://git@<host>:7999/<project>/<repo>.git
+  { from: /^([^/]+)(?:\/[^/]+)?\/scm\/([^/]+\/[^/]+)$/, to: '$1/$2' },
+];
+
+/** `hostPath` as the one `ONE_REPOSITORY` names its repository by, or as it is. */
+function oneRepository(hostPath: string): string {
+  const rule = ONE_REPOSITORY.find(({ from }) => from.test(hostPath));
+  return rule ? hostPath.replace(rule.from, rule.to) : hostPath;
 }
 
 /** `normalUrl` of the address `url` reaches, without the credentials it carries (`addressOf`): a cluster's server as compared. */

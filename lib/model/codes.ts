@@ -573,6 +573,16 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'A stage with delivery: needs an engine, a repository URL and a cluster declared in stagecraft.yaml. A warning for a delivery.argocd in stagecraft.yaml when no stage is delivered by Argo CD: what it says of its tracking is then read by none.',
   ),
   row(
+    'delivery/not-a-remote',
+    "Repository URL none of the checkout's remotes",
+    "A warning: stagecraft.yaml's delivery.repository.url, which the engines clone, names none of the remotes of the Git checkout the project is in (host and path as Git reads them, over https, ssh or scp-style), as after the repository moved (git remote set-url) or a URL mistyped: the engines would go on applying the stages as that repository holds them, which no push of this checkout reaches. Write the remote's URL (without credentials); or write copied: true if CI copies dist/ into that repository. Not said of a checkout without remotes, or with a local path for one.",
+  ),
+  row(
+    'delivery/unchecked-path',
+    "Project's place in its repository not checked",
+    "A warning, at the first delivered stage's delivery:: Git was asked where the project lies in its repository (git rev-parse --show-prefix), to hold delivery.repository.path to it, and could not say: git is not installed, gave no answer within 10 s, or refuses a repository another user owns (safe.directory). A wrong path then shows only in the engine. Install git where the synthesis runs, or trust the repository (git config --global --add safe.directory <path>). Not said outside a Git work tree, where nothing is asked.",
+  ),
+  row(
     'delivery/repository-url',
     'Repository URL the engine cannot clone',
     "Flux clones http(s):// and ssh:// URLs only: write a git:// or scp-style (git@host:path) URL as ssh://git@host/path, which Argo CD reads too. Argo CD finds credentials by the URL with its port as written: leave out the default port of its scheme (:443, :22) for a stage it delivers (Flux reads either). Neither engine takes a fragment (#main) or a query (?ref=main, as kustomize writes a branch) for the revision: write the URL without it and the branch or tag as delivery.repository.revision. A page of the repository a Git host shows in a browser (https://github.com/acme/app/tree/main, GitLab's /-/tree/, Gitea's /src/branch/) is no clone URL: write the repository's, and the revision the page names. Flux clones an ssh:// URL only with the key of a Secret (delivery.repository.secret): name one and create it (flux create secret git), or write the https:// URL of a public repository.",

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { gitCheckout, gitRemotes, lazyCheckout } from '../../lib/cli/delivery-checkout.js';
+import { askCheckout, gitCheckout, gitRemotes, lazyCheckout } from '../../lib/cli/delivery-checkout.js';
 import { runProcess, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 
@@ -47,13 +47,124 @@ describe('a synthesis', () => {
     expect(existsSync(log) ? readFileSync(log, 'utf8') : '').toBe('');
   });
 
-  it('asks Git once where a delivered project is', () => {
+  it('asks Git once where a delivered project is, and once its remotes', () => {
     const { dir } = monorepo('infra/k8s');
     const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
     const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
     expect(r.stderr).not.toContain('error');
     expect(r.status).toBe(0);
-    expect(readFileSync(log, 'utf8')).toBe('git rev-parse --is-inside-work-tree --show-prefix\n');
+    expect(readFileSync(log, 'utf8')).toBe('git rev-parse --is-inside-work-tree --show-prefix\ngit remote -v\n');
+  });
+
+  it('answered from the last one asks Git its remotes again, once (no stage file changed)', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    expect(spawnSync('git', ['-C', top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git']).status).toBe(0);
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+    const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
+    expect(r.stdout).toContain('(unchanged)');
+    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
+  });
+
+  it('answered from the last one asks Git where the project is too in a checkout without remotes: a repository made anew has none either', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    // infra/ its repository's top now: the project is at k8s there
+    renameSync(join(top, '.git'), join(top, 'infra', '.git'));
+    const r = runProcess('synth', [], dir);
+    expect(r.stderr).toContain("error: delivery.repository.path: the project is at 'k8s' in its Git repository");
+    expect(r.status).toBe(2);
+  });
+});
+
+/** `git` in `top` (a repository made by `monorepo`), which must succeed. */
+const gitIn = (top: string, ...args: string[]) => expect(spawnSync('git', ['-C', top, ...args]).status).toBe(0);
+
+const NOT_A_REMOTE =
+  "stagecraft.yaml:3:22: warning: delivery.repository.url: the engines clone https://git.example.com/team/app.git, which is none of this checkout's remotes (origin;";
+
+describe("a project whose repository URL is none of its checkout's remotes", () => {
+  it.each(['synth', 'synth --no-cache'])(
+    'is warned at the URL by %s once the remote is set to another URL (the repository moved), though no file changed',
+    (command) => {
+      const { top, dir } = monorepo('infra/k8s');
+      gitIn(top, 'remote', 'add', 'origin', 'git@git.example.com:team/app.git');
+      const first = runProcess('synth', [], dir);
+      expect(first.stderr).not.toContain('warning: delivery');
+      expect(first.status).toBe(0);
+      gitIn(top, 'remote', 'set-url', 'origin', 'https://git.example.com/team/moved.git');
+      const [name, ...args] = command.split(' ');
+      // (a synthesis answered from the fingerprint would say what the last one said: no warning)
+      const r = runProcess(name!, args, dir);
+      expect(r.stderr).toContain(NOT_A_REMOTE);
+      expect(r.stderr).toContain(
+        '  hint: write the URL of the remote the engines should read (git remote get-url origin, without the credentials it may hold) as delivery.repository.url in stagecraft.yaml; or, if CI copies dist/ into https://git.example.com/team/app.git, write copied: true under delivery.repository',
+      );
+      expect(r.status).toBe(0);
+      // and the remote set back: said no more
+      gitIn(top, 'remote', 'set-url', 'origin', 'https://git.example.com/team/app.git');
+      expect(runProcess('synth', ['--no-cache'], dir).stderr).not.toContain('warning: delivery');
+    },
+  );
+
+  it('is not warned in a fork whose upstream remote is the URL (two remotes, over ssh and https), nor with no remote', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    expect(runProcess('synth', ['--no-cache'], dir).stderr).not.toContain('warning: delivery');
+    gitIn(top, 'remote', 'add', 'origin', 'git@git.example.com:me/app.git');
+    gitIn(top, 'remote', 'add', 'upstream', 'ssh://git@GIT.example.com/team/app');
+    const r = runProcess('synth', [], dir);
+    expect(r.stderr).not.toContain('warning: delivery');
+    expect(r.status).toBe(0);
+  });
+
+  it('never prints the credentials a remote holds (a CI clone)', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://gitlab-ci-token:glpat-Zq8xY2vB4nM6kL0p@git.example.com/team/other.git');
+    const r = runProcess('synth', [], dir);
+    expect(r.stderr).toContain(NOT_A_REMOTE);
+    expect(r.stderr + r.stdout).not.toContain('glpat');
+    expect(readFileSync(join(dir, '.stagecraft', 'fingerprint.json'), 'utf8')).not.toContain('glpat');
+  });
+});
+
+const UNCHECKED =
+  "environments/qa.yaml:3:11: warning: delivery: the engines read infra/k8s/dist/<stage> from the repository's top, and whether the project is there was not checked: ";
+
+describe('a delivered project Git does not answer for', () => {
+  it("is warned at its first stage's delivery: without git on PATH, and checked by the synthesis after git is installed", () => {
+    const { top, dir } = monorepo('infra/k8s');
+    const r = runProcess('synth', [], dir, { PATH: tempProject({}) });
+    expect(r.stderr).toContain(
+      `${UNCHECKED}git is not installed here (no git on PATH), so a wrong delivery.repository.path shows only in the engine (Argo CD's app path does not exist, Flux's kustomization path not found)\n  hint: install git where the synthesis runs (a CI image: apt-get install git, apk add git), to have it checked (git rev-parse --show-prefix) at the next synthesis\n`,
+    );
+    expect(r.status).toBe(0);
+    // the project's directory renamed in Git's index alone would be another test; here its top's .git is where the
+    // project is not: a repository made in infra/ puts the project at k8s, which the path does not say
+    renameSync(join(top, '.git'), join(top, 'infra', '.git'));
+    expect(runProcess('synth', [], dir, { PATH: tempProject({}) }).status).toBe(0);
+    const again = runProcess('synth', [], dir);
+    expect(again.stderr).toContain("error: delivery.repository.path: the project is at 'k8s' in its Git repository");
+    expect(again.status).toBe(2);
+  });
+
+  it('is warned, with the safe.directory command, when Git refuses a repository another user owns', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    const refusal = `fatal: detected dubious ownership in repository at '${top}'\nTo add an exception for this directory, call:\n\n\tgit config --global --add safe.directory ${top}`;
+    const { bin } = loggingGit(`printf '%s\\n' "${refusal}" >&2; exit 128`);
+    const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
+    expect(r.stderr).toContain(
+      `${UNCHECKED}Git refuses the repository, which another user owns (dubious ownership) and safe.directory does not name, so`,
+    );
+    expect(r.stderr).toContain(`  hint: if you trust it, git config --global --add safe.directory ${top}, to have it checked`);
+    expect(r.status).toBe(0);
+  });
+
+  it('is not warned outside a work tree (a copy of the project without its .git), where nothing is asked of Git', () => {
+    const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+    const r = runProcess('synth', [], dir);
+    expect(r.stderr).not.toContain('warning: delivery');
+    expect(r.status).toBe(0);
   });
 });
 
@@ -90,6 +201,14 @@ describe('gitCheckout', () => {
     const r = runProcess('synth', [], dir, { GIT_DIR: join(top, '.git') });
     expect(r.stderr).not.toContain('error');
     expect(r.status).toBe(0);
+  });
+
+  it('says why when git does not answer in time (stopped), or is not installed', () => {
+    const { dir } = monorepo('infra/k8s');
+    vi.stubEnv('PATH', `${loggingGit('exec sleep 30').bin}:${process.env.PATH}`);
+    expect(askCheckout(dir, 300).unanswered?.why).toBe('git gave no answer within 10 s and was stopped');
+    vi.stubEnv('PATH', tempProject({}));
+    expect(askCheckout(dir).unanswered?.why).toBe('git is not installed here (no git on PATH)');
   });
 
   it('says nothing of a git that does not answer in time (stopped): the synthesis is not held', () => {

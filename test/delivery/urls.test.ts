@@ -329,6 +329,31 @@ describe('repositoryHostPath', () => {
   });
 });
 
+describe('repositoryHostPath of a repository its Git host serves under two URLs, over https and over ssh', () => {
+  it.each([
+    'https://dev.azure.com/contoso/shop/_git/app',
+    'https://contoso@dev.azure.com/contoso/Shop/_git/app',
+    'git@ssh.dev.azure.com:v3/contoso/shop/app',
+    'https://contoso.visualstudio.com/shop/_git/app',
+    'https://contoso.visualstudio.com/DefaultCollection/shop/_git/app',
+    'contoso@vs-ssh.visualstudio.com:v3/contoso/shop/app',
+  ])("is Azure DevOps's one repository for %s", (url) => {
+    expect(repositoryHostPath(url)).toBe('dev.azure.com/contoso/shop/app');
+  });
+
+  it.each([
+    'https://git.example.com/scm/plat/app.git',
+    'https://git.example.com/bitbucket/scm/plat/app.git',
+    'ssh://git@git.example.com:7999/plat/app.git',
+  ])("is Bitbucket Server's one repository for %s (its clone path's /scm/ and context path aside)", (url) => {
+    expect(repositoryHostPath(url)).toBe('git.example.com/plat/app');
+  });
+
+  it("keeps a path in which /scm/ is a group's name, not the clone path's (a third level)", () => {
+    expect(repositoryHostPath('https://git.example.com/scm/team/sub/app.git')).toBe('git.example.com/scm/team/sub/app');
+  });
+});
+
 describe('repositoryHostPath of a URL as Git reads it', () => {
   it.each([
     // Git reads a URL with no scheme and a ':' before any '/' as scp-style ssh, with or without a user (an ssh config names the user)

@@ -1,0 +1,74 @@
+/**
+ * The project's repository held to what Git of its checkout says (lib/delivery/checkout.ts): a project file's URL that
+ * names none of the checkout's remotes, and a place in the repository Git could not be asked for.
+ */
+import { describe, expect, it } from 'vitest';
+import { notARemote, pathUnchecked } from '../../lib/delivery/checkout.js';
+import type { ProjectCheckout } from '../../lib/delivery/delivery-plan.js';
+
+const URL = 'https://git.example.com/team/app.git';
+
+/** A checkout at the repository's top with these remotes (by name, their URLs). */
+const checkoutWith = (remotes: Record<string, string[]> | undefined): ProjectCheckout => ({
+  prefix: () => '',
+  remotes: () => (remotes ? new Map(Object.entries(remotes)) : undefined),
+});
+
+describe('notARemote', () => {
+  it.each([
+    ['its https:// URL', { origin: [URL] }],
+    ['its scp-style URL in capitals, without .git', { origin: ['git@GIT.example.com:team/app'] }],
+    ['the push URL of a remote fetched from a mirror', { origin: ['https://mirror.example.com/team/app.git', `${URL}`] }],
+    ["a fork's upstream", { origin: ['git@git.example.com:me/app.git'], upstream: [URL] }],
+    ['none (a checkout without remotes)', {}],
+    ['a local path (maybe a clone of it)', { origin: ['/srv/git/other.git'] }],
+  ])('says nothing of a checkout whose remotes are %s', (_, remotes) => {
+    expect(notARemote({ url: URL }, checkoutWith(remotes), 'stagecraft.yaml')).toBeUndefined();
+  });
+
+  it("says nothing of a checkout cloned over ssh from a Git host that serves the repository at another path over https (Azure DevOps's v3/, Bitbucket Server's /scm/)", () => {
+    const azure = 'https://dev.azure.com/contoso/shop/_git/app';
+    expect(
+      notARemote({ url: azure }, checkoutWith({ origin: ['git@ssh.dev.azure.com:v3/contoso/shop/app'] }), 'stagecraft.yaml'),
+    ).toBeUndefined();
+    const bitbucket = 'https://git.example.com/scm/plat/app.git';
+    expect(
+      notARemote({ url: bitbucket }, checkoutWith({ origin: ['ssh://git@git.example.com:7999/plat/app.git'] }), 'stagecraft.yaml'),
+    ).toBeUndefined();
+  });
+
+  it('says nothing where no Git said, nor of a deploy repository CI copies dist/ into', () => {
+    expect(notARemote({ url: URL }, checkoutWith(undefined), 'stagecraft.yaml')).toBeUndefined();
+    expect(
+      notARemote({ url: URL, copied: true }, checkoutWith({ origin: ['https://git.example.com/x/y.git'] }), 'stagecraft.yaml'),
+    ).toBeUndefined();
+  });
+
+  it('names the remotes, never their URLs, and offers origin, or the first, as a command a shell reads back', () => {
+    const moved = notARemote(
+      { url: URL },
+      checkoutWith({
+        'my fork': ['https://ci:Zq8xY2vB4nM6kL0p@git.example.com/me/moved.git'],
+        origin: ['https://git.example.com/team/moved.git'],
+      }),
+      'stagecraft.yaml',
+    );
+    expect(moved?.message).toBe(
+      `the engines clone ${URL}, which is none of this checkout's remotes (my fork, origin; host and path as Git reads them, over https, ssh or scp-style): after the repository moved (git remote set-url), or with a URL mistyped, they apply each stage as that repository holds it, which no push of this checkout reaches`,
+    );
+    expect(moved?.hint).toContain('(git remote get-url origin, without the credentials it may hold)');
+    expect(`${moved?.message}${moved?.hint}`).not.toContain('Zq8x');
+    const fork = notARemote({ url: URL }, checkoutWith({ 'my fork': ['https://git.example.com/me/moved.git'] }), 'stagecraft.yaml');
+    expect(fork?.hint).toContain("(git remote get-url 'my fork', without");
+  });
+});
+
+describe('pathUnchecked', () => {
+  it('says where the engines read each stage, why that was not held to where the project is, and the fix', () => {
+    expect(pathUnchecked({ why: 'git is not installed here (no git on PATH)', fix: 'install git' }, { path: 'infra/k8s' })).toEqual({
+      message:
+        "the engines read infra/k8s/dist/<stage> from the repository's top, and whether the project is there was not checked: git is not installed here (no git on PATH), so a wrong delivery.repository.path shows only in the engine (Argo CD's app path does not exist, Flux's kustomization path not found)",
+      hint: 'install git, to have it checked (git rev-parse --show-prefix) at the next synthesis',
+    });
+  });
+});
