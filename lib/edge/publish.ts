@@ -38,6 +38,7 @@ import {
 } from './service-ports.js';
 import { hostHeaderProblem, httpPathProblem, percentEncodePath } from './haproxy-words.js';
 import { FRONTEND_DEFAULTS, type EdgeSettings } from './settings.js';
+import { mixedTlsProblem } from './mixed-tls.js';
 
 /** One HAProxy backend: the Service's node port on every node. */
 export interface EdgeBackend {
@@ -268,6 +269,13 @@ export function planEdge(
       return undefined;
     }
     const { checkPort, unreachable, undeclared } = checkPortOf(service, published!, probe);
+    const probedPort = checkPort === undefined ? undefined : portsOfService(service).find((p) => p.nodePort === checkPort);
+    const mixed =
+      mixedTlsProblem(app, service, objects, published!) ?? (probedPort && mixedTlsProblem(app, service, objects, probedPort, true));
+    if (mixed) {
+      problems.push(mixed);
+      return undefined;
+    }
     const healthPath = unreachable ? undefined : probe?.path;
     const valueProblem = probe && probeValueProblem(app, stackOf(stacks, app), probe);
     if (probe && unreachable) {
