@@ -14,6 +14,7 @@ import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
 import { hostsNamed, sameMachineMaybe } from './changes.js';
 import { andList } from '../model/limits.js';
+import { installSteps } from './install-steps.js';
 import { shown, where } from './stage-claims.js';
 import { HAPROXY_PATH, edgePath, type CompiledOutput } from './output-holdings.js';
 
@@ -238,17 +239,26 @@ function takingSteps({
 }): (whose: string) => string {
   const keepalived = `dist/${other}/${edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
   return (whose) => {
-    // a stage not compiled whose stage file changed since its output was written: that output has no files for the machine yet
-    const pending = unwritten(other, at)
-      ? `once npm run synth -- ${other} has written its files for the machine (dist/${other}/ is of its stage file as it was before), `
-      : '';
-    const files = `${whose} edge files (dist/${other}/${EDGE_DIR}/)`;
-    const install = floats
-      ? `${pending}install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
-      : `${pending}install ${files} there and reload haproxy`;
-    return floating && !floats
-      ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (${whose === THIS_STAGE ? 'this stage has' : `stage ${other} has`} no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
-      : `${install}, rather than stop haproxy there`;
+    const steps = installSteps({
+      files: `${whose} edge files (dist/${other}/${EDGE_DIR}/)`,
+      there: 'there',
+      // a stage not compiled whose stage file changed since its output was written: that output has no files for the machine yet
+      ...(unwritten(other, at)
+        ? {
+            pending: `once npm run synth -- ${other} has written its files for the machine (dist/${other}/ is of its stage file as it was before), `,
+          }
+        : {}),
+      ...(floats ? { keepalived: [keepalived] } : {}),
+      ...(floating && !floats
+        ? {
+            stopFirst: {
+              on: machine.name,
+              why: `${whose === THIS_STAGE ? 'this stage has' : `stage ${other} has`} no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer`,
+            },
+          }
+        : {}),
+    });
+    return `${floating && !floats ? 'first, ' : ''}${steps}, rather than stop haproxy there`;
   };
 }
 
