@@ -21,21 +21,17 @@ import { NODE_PORT_MAX, NODE_PORT_MIN, suggestNodePort } from './node-ports.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { shown, where } from './stage-claims.js';
 import { HOLDINGS, heldInOutput, outputsReadOnce, type CompiledOutput, type Held } from './output-holdings.js';
-import {
-  FLOATING_IP_LEAVES,
-  MACHINE_LEAVES,
-  movedMachineWarnings,
-  type RemovedOutput,
-  type TakenFloatingIp,
-  type TakenMachine,
-} from './moved-machines.js';
-import type { OutputClaims } from './output-claims.js';
+import { FLOATING_IP_LEAVES, MACHINE_LEAVES } from './changes.js';
+import { movedMachineWarnings, type TakenMachine } from './moved-machines.js';
+import type { TakenFloatingIp } from './moved-floating-ips.js';
+import type { OutputClaims, RemovedOutput } from './output-claims.js';
 
 // what lib/compile.ts, lib/compile-stage.ts and output-claims.ts take from the comparison across stages, drawn from its parts
 export type { StageClaims } from './claims.js';
 export { stageClaims, type ClaimSource } from './stage-claims.js';
 export { writtenFrom, type CompiledOutput } from './output-holdings.js';
-export type { TakenFloatingIp, TakenMachine } from './moved-machines.js';
+export type { TakenMachine } from './moved-machines.js';
+export type { TakenFloatingIp } from './moved-floating-ips.js';
 export { retoldLeaving } from './retold-leaving.js';
 
 /**
