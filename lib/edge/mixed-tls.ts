@@ -37,6 +37,6 @@ export function mixedTlsProblem(
       `${name} is published at the edge, and the pods it selects ${where} its port ${port.port} (node port ${port.nodePort}) in two schemes: ` +
       `${said('HTTPS', mixed.tls)}, ${said('plain HTTP', mixed.plain)}; HAProxy reaches every pod through that one node port, which kube-proxy spreads over all of them, ` +
       `so whichever scheme haproxy.cfg ${speaks}, ${lost}`,
-    hint: `serve one scheme at that port in every workload ${name} selects (correct the probe's scheme if it is the one that is wrong), or give the others a Service of their own (a label its selector alone matches), published at a host of their own`,
+    hint: `serve one scheme at that port in every workload ${name} selects (correct the probe's scheme if it is the one that is wrong), or give the others a Service of their own (a label its selector alone matches), published at a host of their own; to move an app over to TLS, run it blue/green (a Service per color, selected by a color label: each its own backend, in its own scheme) and switch`,
   };
 }

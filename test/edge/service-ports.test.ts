@@ -262,7 +262,7 @@ describe('a published Service whose pods serve the port in two schemes', () => {
     const problems = problemsOf(twoWorkloads(probed('HTTPS'), probed('HTTP', 'livenessProbe')));
     expect(problems).toEqual([
       "environments/edge.yaml:12:5: Service edge/legacy is published at the edge, and the pods it selects serve its port 443 (node port 30200) in two schemes: HTTPS as Deployment edge/legacy's readinessProbe of container web says, plain HTTP as Deployment edge/legacy-next's livenessProbe of container web says; HAProxy reaches every pod through that one node port, which kube-proxy spreads over all of them, so whichever scheme haproxy.cfg sends, the requests and checks that land on the other pods fail (half the hosts' requests answered 502 or 503)\n" +
-        "  hint: serve one scheme at that port in every workload Service edge/legacy selects (correct the probe's scheme if it is the one that is wrong), or give the others a Service of their own (a label its selector alone matches), published at a host of their own",
+        "  hint: serve one scheme at that port in every workload Service edge/legacy selects (correct the probe's scheme if it is the one that is wrong), or give the others a Service of their own (a label its selector alone matches), published at a host of their own; to move an app over to TLS, run it blue/green (a Service per color, selected by a color label: each its own backend, in its own scheme) and switch",
     ]);
   });
 
