@@ -8,6 +8,7 @@ import { sameMachineMaybe } from '../edge/changes.js';
 import { HAPROXY_FILE } from '../edge/haproxy.js';
 import { readHaproxyConfig } from '../edge/haproxy-read.js';
 import { EDGE_DIR } from '../edge/index.js';
+import { installSteps } from '../edge/install-steps.js';
 import type { EdgeSettings } from '../edge/settings.js';
 import { andList } from '../model/limits.js';
 import { objectsIn } from '../live-edits.js';
@@ -158,14 +159,14 @@ export function removedEdgeLine(
   const install = [...taken].map(([stage, t]) => {
     const one = all && taken.size === 1;
     const uses = one ? 'that stage now uses those machines' : `stage ${stage} now uses ${t.names.length === 1 ? 'it' : 'them'}`;
-    return installSteps(stage, t, floating, one ? 'there' : `on ${andList(t.names)}`, ` (${uses})`);
+    return installFor(stage, t, floating, one ? 'there' : `on ${andList(t.names)}`, ` (${uses})`);
   });
   const perhaps = maybe.map(({ stage, address, family, ...t }) => {
     const name = t.names[0]!;
     return (
       `but stage ${stage}'s edge machine ${name} is at ${address}, which may be the ${family} address of the same dual-stack machine (a machine is known by its address, so stagecraft cannot tell): ` +
-      // its keepalived still stopped there when that stage has no floating IP (installSteps says so first): left running, it keeps this stage's address
-      `if it is, stop ${floating.length && !t.floats ? 'only keepalived' : 'nothing'} on ${name} (stopped, haproxy would stop serving stage ${stage} too): ${installSteps(stage, t, floating, 'there', '')} instead`
+      // its keepalived still stopped there when that stage has no floating IP (installFor says so first): left running, it keeps this stage's address
+      `if it is, stop ${floating.length && !t.floats ? 'only keepalived' : 'nothing'} on ${name} (stopped, haproxy would stop serving stage ${stage} too): ${installFor(stage, t, floating, 'there', '')} instead`
     );
   });
   const stop = free.length
@@ -194,25 +195,19 @@ interface Taking {
 
 /**
  * What to do on the machines of a removed stage's edge (`floating`, the addresses its keepalived moved) that `stage`'s edge now
- * names (`there`: where, as said; `uses`: why, said after the files): that stage's edge files go there, with its keepalived.conf
- * when it has a floating IP (keepalived reloaded, or started where the removed stage ran none); else keepalived is stopped first,
- * since, left running, it keeps the removed stage's address.
+ * names (`there`: where, as said; `uses`: why, said after where): `installSteps`, whose keepalived.conf files go there when that
+ * stage moves a floating IP; else, when this one did, its keepalived is stopped first.
  */
-function installSteps(
-  stage: string,
-  { floats, names, files: keepalivedFiles }: Taking,
-  floating: readonly string[],
-  there: string,
-  uses: string,
-): string {
-  const files = (where: string) => `install the edge files of ${DIST_DIR}/${stage}/${EDGE_DIR}/ ${where}${uses}`;
-  if (floating.length && !floats)
-    return `on ${andList(names)}: sudo systemctl disable --now keepalived (stage ${stage} has no floating IP: left running, keepalived keeps ${andList(floating)}), then ${files('there')} and reload haproxy`;
-  // that stage's keepalived.conf for each machine goes there whether or not this stage ran keepalived on it: started when it did not
-  const keepalived = floats
-    ? `, ${andList(keepalivedFiles)} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
-    : ' and reload haproxy';
-  return `${files(there)}${keepalived}`;
+function installFor(stage: string, { floats, names, files }: Taking, floating: readonly string[], there: string, uses: string): string {
+  return installSteps({
+    files: `the edge files of ${DIST_DIR}/${stage}/${EDGE_DIR}/`,
+    there,
+    why: uses,
+    ...(floats ? { keepalived: files } : {}),
+    ...(floating.length && !floats
+      ? { stopFirst: { on: andList(names), why: `stage ${stage} has no floating IP: left running, keepalived keeps ${andList(floating)}` } }
+      : {}),
+  });
 }
 
 /**

@@ -21,21 +21,17 @@ import { NODE_PORT_MAX, NODE_PORT_MIN, suggestNodePort } from './node-ports.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { shown, where } from './stage-claims.js';
 import { HOLDINGS, heldInOutput, outputsReadOnce, type CompiledOutput, type Held } from './output-holdings.js';
-import {
-  FLOATING_IP_LEAVES,
-  MACHINE_LEAVES,
-  movedMachineWarnings,
-  type RemovedOutput,
-  type TakenFloatingIp,
-  type TakenMachine,
-} from './moved-machines.js';
-import type { OutputClaims } from './output-claims.js';
+import { FLOATING_IP_LEAVES, MACHINE_LEAVES } from './changes.js';
+import { movedMachineWarnings, type TakenMachine } from './moved-machines.js';
+import type { TakenFloatingIp } from './moved-floating-ips.js';
+import type { OutputClaims, RemovedOutput } from './output-claims.js';
 
 // what lib/compile.ts, lib/compile-stage.ts and output-claims.ts take from the comparison across stages, drawn from its parts
 export type { StageClaims } from './claims.js';
 export { stageClaims, type ClaimSource } from './stage-claims.js';
 export { writtenFrom, type CompiledOutput } from './output-holdings.js';
-export type { TakenFloatingIp, TakenMachine } from './moved-machines.js';
+export type { TakenMachine } from './moved-machines.js';
+export type { TakenFloatingIp } from './moved-floating-ips.js';
 export { retoldLeaving } from './retold-leaving.js';
 
 /**
@@ -85,6 +81,20 @@ function nodePortWhich({ claim, other, mine, theirs }: ReturnType<typeof newlyTa
 
 /** Whether `claim` is an edge machine's address (else a floating IP's, or a node port). */
 const isMachine = (claim: Claim) => claim.what.startsWith('edge.machines.');
+
+/**
+ * Why two stages may not both take one address, by what each takes it as (`a` and `b`: each stage and its claim): of two
+ * machines, the files each stage's edge writes for it; of two floating IPs, two keepalived masters; of a machine's and a
+ * floating IP, keepalived adding it where the machine has it.
+ */
+function sharedBecause([aStage, a]: readonly [string, Claim], [bStage, b]: readonly [string, Claim]): string {
+  if (isMachine(a) && isMachine(b))
+    return "each stage's edge writes the whole haproxy.cfg and keepalived.conf of its machines, so the one copied there last replaces the other's and its hosts answer 503";
+  if (!isMachine(a) && !isMachine(b))
+    return "keepalived on each stage's machines holds it, so two masters answer for one address and its clients reach one stage's edge or the other's, as the network last heard";
+  const [floats, owns] = isMachine(a) ? [bStage, aStage] : [aStage, bStage];
+  return `keepalived adds it on stage ${floats}'s machines while stage ${owns}'s edge machine has it as its own, so two machines answer for one address`;
+}
 
 /**
  * The steps that finish a move begun in one stage file (`claim`'s stage takes newly an edge machine or
@@ -147,7 +157,7 @@ function crossStageProblems(
       problems.push({
         code: 'edge/shared-address',
         location: at.at,
-        message: `${at.what} ${shown(at)} of stage ${claim[0]} is ${taken.what} of stage ${other[0]} too (${where(taken)})${running}: each stage's edge writes the whole haproxy.cfg and keepalived.conf of its machines, so the one copied there last replaces the other's and its hosts answer 503; and two floating IPs on one address are two machines answering for it`,
+        message: `${at.what} ${shown(at)} of stage ${claim[0]} is ${taken.what} of stage ${other[0]} too (${where(taken)})${running}: ${sharedBecause([claim[0], at], other)}`,
         hint: moves ? moveHint(claim, other, named) : `give each stage's edge machines and floating IP addresses of their own`,
       });
     }

@@ -95,11 +95,11 @@ export function takenOverHint(hint: string | undefined, instead: string): string
   return others === undefined ? instead : `${instead}${THEN_OTHERS}${others}`;
 }
 
-/** The code of `machinesLeaving`'s warnings. */
-const MACHINE_LEAVES = 'edge/machine-leaves';
+/** The code of `machinesLeaving`'s warnings, and of moved-machines.ts' of a machine that another stage's edge now names. */
+export const MACHINE_LEAVES = 'edge/machine-leaves';
 
-/** The code of `floatingLeaving`'s warnings. */
-const FLOATING_IP_LEAVES = 'edge/floating-ip-leaves';
+/** The code of `floatingLeaving`'s warnings, and of moved-floating-ips.ts' of a floating IP another stage's edge now takes. */
+export const FLOATING_IP_LEAVES = 'edge/floating-ip-leaves';
 
 /**
  * The family (`IPv4`, `IPv6`) of `now`, the address a leaving machine's name is given, when it is of the other family than `was`,

@@ -88,7 +88,9 @@ export function haproxyConfig(plan: EdgePlan, maxconn = FRONTEND_MAXCONN): strin
     `# ${generatedLine(`${plan.source} (stage ${plan.stage})`)}`,
     '# Change the stage file or the stack, then run: npm run synth',
     `${MACHINES_LINE}${machines}${MACHINES_END}${HAPROXY_CONFIG_PATH}, check with`,
-    `# haproxy -c -f ${HAPROXY_CONFIG_PATH}, then systemctl reload haproxy (see the README, "The edge").`,
+    // reload-or-restart: a haproxy stopped (an edge taken out, whose warning said systemctl disable --now, then put back) cannot be reloaded
+    `# haproxy -c -f ${HAPROXY_CONFIG_PATH}, then systemctl enable haproxy and systemctl reload-or-restart haproxy,`,
+    '# which starts it where it was stopped (see the README, "The edge").',
   ].map(commentText);
   const global = section('global', [
     'log /dev/log local0',

@@ -52,7 +52,9 @@ export function keepalivedConfigs(stage: string, source: string, edge: EdgeSetti
       // installed before haproxy.cfg, it asks a haproxy without the monitor: every machine's check fails, none holds the address
       // reload-or-restart: on a first install Debian's unit has not started (ConditionFileNotEmpty on this file), and reload fails
       `# For the edge machine ${name} (${address}), once the new haproxy.cfg answers on every machine: check a copy`,
-      `# with keepalived -t -f, install it as ${KEEPALIVED_CONFIG_PATH}, then systemctl reload-or-restart keepalived (see the README, "The edge").`,
+      // enabled: stopped with systemctl disable --now (the machine's edge taken out, then put back), it would not start at boot
+      `# with keepalived -t -f, install it as ${KEEPALIVED_CONFIG_PATH}, then systemctl enable keepalived and`,
+      '# systemctl reload-or-restart keepalived, which starts it where it was stopped (see the README, "The edge").',
       '',
       'global_defs {',
       `    router_id ${name}`,

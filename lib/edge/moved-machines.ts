@@ -3,7 +3,8 @@
  * moved from one stage file to another): the warning at the taking stage's setting, and the leaving
  * stage's own warning (changes.ts) told again (retold-leaving.ts, of the machines this finds taken), so that neither says to
  * stop what the other now runs there (across-stages.ts finds them once every stage is compiled); and one that another stage names by the same name at
- * an address of the other family, which may be the same dual-stack machine (`maybeTaking`), said so at its setting. Pure.
+ * an address of the other family, which may be the same dual-stack machine (`maybeTaking`), said so at its setting; and, by
+ * moved-floating-ips.ts, a floating IP one stage's output moves, or a removed stage's, that another's stage file now takes. Pure.
  */
 import type { Problem } from '../errors.js';
 import type { Claim, StageClaims } from './claims.js';
@@ -12,23 +13,18 @@ import { HAPROXY_FILE } from './haproxy.js';
 import { readHaproxyConfig } from './haproxy-read.js';
 import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import { EDGE_DIR } from './index.js';
-import { hostsNamed, sameMachineMaybe } from './changes.js';
-import { andList } from '../model/limits.js';
-import { shown, where } from './stage-claims.js';
+import { MACHINE_LEAVES, sameMachineMaybe } from './changes.js';
+import { installSteps } from './install-steps.js';
+import { FLOATING_SETTING, MACHINE_SETTING, shown } from './stage-claims.js';
 import { HAPROXY_PATH, edgePath, type CompiledOutput } from './output-holdings.js';
-
-/** The code of an edge machine that leaves a stage's edge (changes.ts), here one that another stage's edge now names. */
-export const MACHINE_LEAVES = 'edge/machine-leaves';
-
-/** The code of a floating IP that one stage's edge moves no more and another's now takes (and of changes.ts' warning of the first). */
-export const FLOATING_IP_LEAVES = 'edge/floating-ip-leaves';
-
-/** The settings of a stage's edge machines' addresses (`edge.machines.<name>.address`) and of its floating IP, as `stageClaims` names them. */
-const MACHINE_SETTING = 'edge.machines.';
-const FLOATING_SETTING = 'edge.floatingIp.address';
-
-/** How `movedMachineWarnings` names, in its hint, the files of the stage it is placed at. */
-const THIS_STAGE = "this stage's";
+import { removedEdge, type RemovedOutput } from './output-claims.js';
+import {
+  THIS_STAGE,
+  movedFloatingWarnings,
+  removedFloatingWarnings,
+  replacedFloatingWarning,
+  type TakenFloatingIp,
+} from './moved-floating-ips.js';
 
 /** An edge machine that a compiled stage's edge leaves and another stage's edge now names (`movedMachineWarnings`). */
 export interface TakenMachine {
@@ -48,39 +44,6 @@ export interface TakenMachine {
    */
   readonly family?: string;
 }
-
-/**
- * A floating IP that a compiled stage's edge moves no more (its stage file's `edge.floatingIp` taken out) and that the edge of
- * another stage, not compiled, now takes (`movedMachineWarnings`): the leaving stage's own warning (changes.ts) is told again
- * with that stage's steps, which come after it (`retoldLeaving`), since no warning of that stage's is printed with it.
- */
-export interface TakenFloatingIp {
-  /** The stage whose edge moves it no more, and the floating IP as its keepalived.conf moved it (`10.0.1.50/16`). */
-  readonly stage: string;
-  readonly floating: string;
-  /** The stage whose edge now takes it, that stage's setting, and what to do for it once this stage's keepalived is stopped. */
-  readonly by: string;
-  readonly at: Claim;
-  readonly steps: string;
-}
-
-/** The output in dist/ of a stage whose stage file (`file`, as its inventory names it) is gone, not yet removed by a synthesis of every stage. */
-export interface RemovedOutput {
-  readonly stage: string;
-  readonly file: string;
-  readonly output: CompiledOutput;
-  /** The compilation's output removes it (a synthesis of every stage), whose removal line says what its edge machines go on doing. */
-  readonly removing: boolean;
-  /**
-   * git says the project's last commit has none of it (`output` then read as in dist/): no edge machine should run it, but
-   * one it was copied to from the working tree all the same does, and the warnings say so, as its removal line does. @default false
-   */
-  readonly neverCommitted?: boolean;
-}
-
-/** How the warnings name a removed stage's edge in dist/ (`RemovedOutput`). */
-const removedEdge = ({ stage, file, neverCommitted }: Pick<RemovedOutput, 'stage' | 'file' | 'neverCommitted'>) =>
-  `of removed stage ${stage}'s edge in dist/${stage}/ (there is no ${file}${neverCommitted ? `; its output was never committed, so no edge machine should run it, but one it was copied to from the working tree all the same does` : ''})`;
 
 /** A removed stage takes nothing: its output's machines are all left. */
 const NO_CLAIMS: StageClaims = { delivered: false, nodes: [], nodePorts: [], addresses: [] };
@@ -238,17 +201,26 @@ function takingSteps({
 }): (whose: string) => string {
   const keepalived = `dist/${other}/${edgePath(keepalivedFile(at.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
   return (whose) => {
-    // a stage not compiled whose stage file changed since its output was written: that output has no files for the machine yet
-    const pending = unwritten(other, at)
-      ? `once npm run synth -- ${other} has written its files for the machine (dist/${other}/ is of its stage file as it was before), `
-      : '';
-    const files = `${whose} edge files (dist/${other}/${EDGE_DIR}/)`;
-    const install = floats
-      ? `${pending}install ${files} there, ${keepalived} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
-      : `${pending}install ${files} there and reload haproxy`;
-    return floating && !floats
-      ? `first, on ${machine.name}: sudo systemctl disable --now keepalived (${whose === THIS_STAGE ? 'this stage has' : `stage ${other} has`} no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer); then ${install}, rather than stop haproxy there`
-      : `${install}, rather than stop haproxy there`;
+    const steps = installSteps({
+      files: `${whose} edge files (dist/${other}/${EDGE_DIR}/)`,
+      there: 'there',
+      // a stage not compiled whose stage file changed since its output was written: that output has no files for the machine yet
+      ...(unwritten(other, at)
+        ? {
+            pending: `once npm run synth -- ${other} has written its files for the machine (dist/${other}/ is of its stage file as it was before), `,
+          }
+        : {}),
+      ...(floats ? { keepalived: [keepalived] } : {}),
+      ...(floating && !floats
+        ? {
+            stopFirst: {
+              on: machine.name,
+              why: `${whose === THIS_STAGE ? 'this stage has' : `stage ${other} has`} no floating IP, so none of its files replaces stage ${stage}'s keepalived.conf there: left running, it holds ${floating} as a second master once stage ${stage}'s other machines no longer count it as a peer`,
+            },
+          }
+        : {}),
+    });
+    return `${floating && !floats ? 'first, ' : ''}${steps}, rather than stop haproxy there`;
   };
 }
 
@@ -270,144 +242,4 @@ function maybeTaking(
           return family ? [[s, a, family] as const] : [];
         }),
   );
-}
-
-/**
- * A warning at the floating IP of each stage that takes the one a `removed` stage's output moved (keepalived
- * on its machines holds it until stopped there): this stage's keepalived started first, two masters would
- * answer for the address. Its machines that this stage's edge names are left out, whose keepalived.conf
- * this stage's replaces (`movedMachineWarnings` warns of them). Of a stage whose output is `unwritten` for the
- * address, its files are installed once its synthesis has written them. Given by a synthesis of every stage too, which
- * removes that output: its removal line says to stop keepalived there, not that this stage's waits for it.
- */
-function removedFloatingWarnings(
-  removedOutput: RemovedOutput,
-  stages: readonly (readonly [string, StageClaims])[],
-  unwritten: (stage: string, floating: Claim) => boolean,
-): [string, Problem][] {
-  const { stage, output, removing } = removedOutput;
-  const was = output.readOutput && floatingOf(output.readOutput);
-  if (was === undefined) return [];
-  const { floating, address, machines } = was;
-  return stages.flatMap(([other, claims]) => {
-    const at = claims.addresses.find((a) => a.what === FLOATING_SETTING && a.value === address);
-    if (!at) return [];
-    const mine = new Set(claims.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING)).map((a) => a.value));
-    const holding = machines.filter((m) => !mine.has(canonicalAddress(m.address))).map((m) => `${m.name} (${m.address})`);
-    if (holding.length === 0) return [];
-    const on = holding.join(', ');
-    return [
-      [
-        other,
-        {
-          code: MACHINE_LEAVES,
-          severity: 'warning',
-          location: at.at,
-          message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${floating} ${removedEdge(removedOutput)}, which keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds until stopped there: this stage's keepalived started first, two masters would answer for the address`,
-          hint: `first, on ${on}: sudo systemctl disable --now keepalived haproxy (stage ${stage}'s edge, whose hosts no longer have a stage); then ${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); ${removing ? 'this synthesis removes' : 'and npm run synth (every stage) removes'} dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster`,
-        },
-      ],
-    ];
-  });
-}
-
-/** The floating IP an output's keepalived.conf files move (`read`, the files of `dist/<stage>/`), and its edge machines; none without one. */
-function floatingOf(read: (file: string) => string | undefined) {
-  const { machines, routes } = readHaproxyConfig(read(HAPROXY_PATH) ?? '');
-  const floating = machines.map((m) => floatingAddressIn(read(edgePath(keepalivedFile(m.name))) ?? '')).find((f) => f !== undefined);
-  return floating === undefined ? undefined : { floating, address: canonicalAddress(floating.split('/')[0]!), machines, routes };
-}
-
-/**
- * A warning at the floating IP of each stage that takes the one that stage `stage`'s output in dist/ moves (`read`)
- * while its stage file (`claims`) moves it no more (a floating IP moved from one stage file to another, both kept):
- * keepalived on its machines holds it until stopped there, or reloaded with that stage's new keepalived.conf (it
- * moves another address now), so this stage's keepalived started first would be a second master. Its machines that
- * this stage's edge names are left out, whose keepalived.conf this stage's replaces (`movedMachineWarnings`). Of
- * a stage whose output is `unwritten` for the address, its files are installed once its synthesis has written them;
- * so are that stage's new keepalived.conf files, of the address it moves now. That stage's hosts, whose DNS names the
- * address, are pointed away from it first (at its machines' own addresses, as its own warning says, changes.ts), or at
- * the address it moves now once its keepalived holds it: else this stage's edge answers them once it takes the address.
- */
-function movedFloatingWarnings(
-  stage: string,
-  claims: StageClaims,
-  read: (file: string) => string | undefined,
-  stages: readonly (readonly [string, StageClaims])[],
-  unwritten: (stage: string, floating: Claim) => boolean,
-): [string, Problem, Pick<TakenFloatingIp, 'floating' | 'at' | 'steps'> & { now?: Claim; first: string; on: string }][] {
-  const was = floatingOf(read);
-  if (was === undefined || claims.addresses.some((a) => a.what === FLOATING_SETTING && a.value === was.address)) return [];
-  const nowFloating = claims.addresses.find((a) => a.what === FLOATING_SETTING);
-  const named = new Map(claims.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING)).map((a) => [a.value, a]));
-  return stages.flatMap(([other, theirs]) => {
-    const at = theirs.addresses.find((a) => a.what === FLOATING_SETTING && a.value === was.address);
-    if (!at || other === stage) return [];
-    const mine = new Set(theirs.addresses.filter((a) => a.what.startsWith(MACHINE_SETTING)).map((a) => a.value));
-    const holding = was.machines.filter((m) => !mine.has(canonicalAddress(m.address)));
-    if (holding.length === 0) return [];
-    const pending = nowFloating && unwritten(stage, nowFloating) ? `once npm run synth -- ${stage} has written them, ` : '';
-    // what to do on each machine, the machines of one step together
-    const steps = new Map<string, string[]>();
-    for (const m of holding) {
-      const still = named.get(canonicalAddress(m.address));
-      const file = still && `dist/${stage}/${edgePath(keepalivedFile(still.what.slice(MACHINE_SETTING.length, -'.address'.length)))}`;
-      const step = !still
-        ? `sudo systemctl disable --now keepalived haproxy (it leaves stage ${stage}'s edge)`
-        : !nowFloating
-          ? `sudo systemctl disable --now keepalived (stage ${stage}'s edge moves no floating IP now; its haproxy stays)`
-          : `${pending}install ${file} as /etc/keepalived/keepalived.conf and reload keepalived (stage ${stage}'s edge moves ${shown(nowFloating)} now)`;
-      steps.set(step, [...(steps.get(step) ?? []), `${m.name} (${m.address})`]);
-    }
-    const on = holding.map((m) => `${m.name} (${m.address})`).join(', ');
-    // its hosts, whose DNS names the address: this stage's edge answers them once it holds it, so their DNS goes where that stage's edge now is
-    const hosts = hostsNamed([...new Set(was.routes.map((r) => r.host))]);
-    const staying = [...named.values()].map(shown);
-    const dns =
-      hosts && staying.length
-        ? nowFloating
-          ? `point the DNS of ${hosts} at ${shown(nowFloating)}`
-          : `point the DNS of ${hosts} at stage ${stage}'s edge machines' own addresses (${andList(staying)}) or elsewhere`
-        : undefined;
-    const onMachines = [...steps].map(([step, machines]) => `on ${machines.join(', ')}: ${step}`).join('; ');
-    const first = dns === undefined ? onMachines : nowFloating ? `${onMachines}; then ${dns}` : `${dns}; then, ${onMachines}`;
-    const install = (whose: string) =>
-      `${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install ${whose} edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`;
-    return [
-      [
-        other,
-        {
-          code: FLOATING_IP_LEAVES,
-          severity: 'warning',
-          location: at.at,
-          message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${was.floating} of stage ${stage}'s edge in dist/${stage}/, which its stage file no longer names: keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds it until stopped or reloaded there, so this stage's keepalived started first would be a second master answering for the address`,
-          hint: `first, ${first}; then ${install(THIS_STAGE)}`,
-        },
-        { floating: was.floating, at, steps: install('its'), now: nowFloating, first, on },
-      ],
-    ];
-  });
-}
-
-/**
- * A warning at the floating IP that stage `stage`'s edge moves `now`, which replaces the one its output in dist/ moved (`taken.floating`,
- * which keepalived holds `on` its machines until reloaded there with this stage's new files) while the edge of another stage, not
- * compiled with it, takes that one (`taken.by`): that stage's warning, printed by no synthesis of this stage alone, is said here,
- * its steps after this stage's (`first`), since its keepalived reloaded first would be a second master answering for the address.
- */
-function replacedFloatingWarning(
-  stage: string,
-  now: Claim,
-  on: string,
-  first: string,
-  { floating, by, at, steps }: TakenFloatingIp,
-): Problem {
-  const address = floating.split('/')[0]!;
-  return {
-    code: FLOATING_IP_LEAVES,
-    severity: 'warning',
-    location: now.at,
-    message: `${now.what} ${shown(now)} of stage ${stage} replaces the floating IP ${floating}, which keepalived on its edge machines ${on} holds until reloaded there, and stage ${by}'s edge now takes ${address} (${at.what} at ${where(at)}): its keepalived reloaded before these are would be a second master answering for it`,
-    hint: `first, ${first}; only then, for stage ${by}, ${steps}`,
-  };
 }

@@ -17,7 +17,6 @@ import { chartFileName } from '../synth/output.js';
 import type { StageClaims } from './claims.js';
 import { stageClaims } from './stage-claims.js';
 import { writtenFrom, type CompiledOutput } from './output-holdings.js';
-import type { RemovedOutput } from './moved-machines.js';
 import type { EdgeSettings } from './settings.js';
 
 /** The readers a compiled stage is given (lib/compile-stage.ts `StageSource`). */
@@ -111,6 +110,24 @@ export function outputClaimsOf(sources: readonly Readers[]): ((stage: string) =>
       },
     );
 }
+
+/** The output in dist/ of a stage whose stage file (`file`, as its inventory names it) is gone, not yet removed by a synthesis of every stage. */
+export interface RemovedOutput {
+  readonly stage: string;
+  readonly file: string;
+  readonly output: CompiledOutput;
+  /** The compilation's output removes it (a synthesis of every stage), whose removal line says what its edge machines go on doing. */
+  readonly removing: boolean;
+  /**
+   * git says the project's last commit has none of it (`output` then read as in dist/): no edge machine should run it, but
+   * one it was copied to from the working tree all the same does, and the warnings say so, as its removal line does. @default false
+   */
+  readonly neverCommitted?: boolean;
+}
+
+/** How the warnings name a removed stage's edge in dist/ (`RemovedOutput`). */
+export const removedEdge = ({ stage, file, neverCommitted }: Pick<RemovedOutput, 'stage' | 'file' | 'neverCommitted'>) =>
+  `of removed stage ${stage}'s edge in dist/${stage}/ (there is no ${file}${neverCommitted ? `; its output was never committed, so no edge machine should run it, but one it was copied to from the working tree all the same does` : ''})`;
 
 /**
  * The stages whose output is in dist/ but whose stage file is gone, not yet removed by a synthesis of every stage

@@ -6,11 +6,10 @@
  * sends traffic where the manifests say it goes. Pure.
  */
 import type { Finding } from '../checks/finding.js';
-import { describeObject, type KubeObject } from '../model/object.js';
+import type { KubeObject } from '../model/object.js';
 import { COLORS, colorName, type Color } from '../release.js';
 import type { StageContext } from '../stack.js';
 import type { RenderedChart } from '../synth/rendered.js';
-import { describeValue, shorten } from '../model/limits.js';
 import {
   nodePortDeclaration,
   nodePortsOf,
@@ -21,7 +20,6 @@ import {
   type NodePortHint,
 } from './node-ports.js';
 import {
-  READINESS_SETTING,
   appContainerGuess,
   appContainerPortsOf,
   checkPortOf,
@@ -33,11 +31,11 @@ import {
   selectorOf,
   servesTls,
   sidecarOfPort,
-  type ReadinessProbe,
   type ServicePort,
 } from './service-ports.js';
-import { hostHeaderProblem, httpPathProblem, percentEncodePath } from './haproxy-words.js';
+import { probeValueProblem } from './probe-values.js';
 import { FRONTEND_DEFAULTS, type EdgeSettings } from './settings.js';
+import { mixedTlsProblem } from './mixed-tls.js';
 
 /** One HAProxy backend: the Service's node port on every node. */
 export interface EdgeBackend {
@@ -134,37 +132,6 @@ function colorNodePortsYaml(stage: string, app: string, used: ReadonlySet<number
   const blue = suggestNodePort(`${stage}/${colorName(app, 'blue')}`, used);
   const green = suggestNodePort(`${stage}/${colorName(app, 'green')}`, new Set([...used, blue]));
   return `service: { colorNodePorts: { blue: ${blue}, green: ${green} } }`;
-}
-
-/**
- * The problem `config/invalid` of a readiness probe HAProxy checks an app with, at its setting
- * (READINESS_SETTING, else apps.<app>): a path, else a Host header, that haproxy.cfg cannot hold as
- * it is; undefined when it can hold both.
- */
-function probeValueProblem(app: string, stack: string, probe: ReadinessProbe): EdgeProblem | undefined {
-  const pathProblem = httpPathProblem(probe.path);
-  const hostProblem = probe.host === undefined ? undefined : hostHeaderProblem(probe.host);
-  if (!pathProblem && !hostProblem) return undefined;
-  const where = `${describeObject(probe.workload)}, container ${probe.container}`;
-  const [what, value, hint] = pathProblem
-    ? [
-        'readiness path',
-        probe.path,
-        `write the path from '/', percent-encoding what a URL path cannot hold as written (a space is %20, '#' %23, '"' %22, "'" %27, '\\' %5C): ${shorten(percentEncodePath(probe.path.startsWith('/') ? probe.path : `/${probe.path}`))}`,
-      ]
-    : [
-        'readiness path, with the Host header their probe sends',
-        probe.host!,
-        'write the Host header (httpGet.httpHeaders) as a host name or an IP address, with an optional :port (e.g. api.example.com), or leave it out: HAProxy then sends the first host name the edge sends to the app',
-      ];
-  return {
-    code: 'config/invalid',
-    path: ['apps', app, ...(Object.hasOwn(READINESS_SETTING, stack) ? READINESS_SETTING[stack]! : [])],
-    message:
-      `app '${app}' is published at the edge, and HAProxy checks it with a GET of its pods' ${what} (${where}), ` +
-      `${describeValue(value)}, which haproxy.cfg cannot hold as it is: ${pathProblem ?? hostProblem}`,
-    hint,
-  };
 }
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -268,6 +235,13 @@ export function planEdge(
       return undefined;
     }
     const { checkPort, unreachable, undeclared } = checkPortOf(service, published!, probe);
+    const probedPort = checkPort === undefined ? undefined : portsOfService(service).find((p) => p.nodePort === checkPort);
+    const mixed =
+      mixedTlsProblem(app, service, objects, published!) ?? (probedPort && mixedTlsProblem(app, service, objects, probedPort, true));
+    if (mixed) {
+      problems.push(mixed);
+      return undefined;
+    }
     const healthPath = unreachable ? undefined : probe?.path;
     const valueProblem = probe && probeValueProblem(app, stackOf(stacks, app), probe);
     if (probe && unreachable) {

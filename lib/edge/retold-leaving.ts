@@ -5,7 +5,8 @@
  */
 import type { Problem } from '../errors.js';
 import { anotherGiven, leavesFloating, leavesMachine, takenOverHint } from './changes.js';
-import type { TakenFloatingIp, TakenMachine } from './moved-machines.js';
+import type { TakenMachine } from './moved-machines.js';
+import type { TakenFloatingIp } from './moved-floating-ips.js';
 import { shown, where } from './stage-claims.js';
 
 /**

@@ -169,21 +169,59 @@ export function readinessProbeOf(service: KubeObject, objects: readonly KubeObje
   return undefined;
 }
 
+/** The probes of a container, in the order their scheme is read: the readiness probe's, then the liveness and startup probes'. */
+const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
+
+/** The scheme one workload's pods speak at a port of their Service, as an HTTP probe there says: which workload, container and probe says it. */
+export interface PortScheme {
+  readonly workload: KubeObject;
+  readonly container: string;
+  readonly probe: (typeof PROBES)[number];
+  /** The probe's scheme is HTTPS: the port speaks TLS alone. */
+  readonly https: boolean;
+}
+
 /**
- * Whether the port a published Service port (`published`) reaches speaks TLS, as the HTTP probes of the pods at that port say:
- * the scheme of the first one there (a container's readiness probe, then its liveness and startup probes; the app's container
- * first), HTTPS. Not the readiness probe alone: one of tcpSocket or exec, or one checked at another port, says nothing of the
- * port that serves, where an HTTPS liveness probe says the pods answer TLS alone (sent plain HTTP, each request would fail while
- * a check that only connects, or checks elsewhere, keeps every server up). No HTTP probe there: not known, taken as plain HTTP.
+ * The scheme each workload the Service selects speaks at the port Service port `port` reaches, as the first HTTP probe of its
+ * pods there says (a container's readiness probe, then its liveness and startup probes; the app's container first). Not the
+ * readiness probe alone: one of tcpSocket or exec, or one checked at another port, says nothing of that port, where an HTTPS
+ * liveness probe says the pods answer TLS alone. A workload with no HTTP probe there is left out: its scheme is not known.
  */
-export function servesTls(service: KubeObject, objects: readonly KubeObject[], published: ServicePort): boolean {
-  for (const { containers } of selectedPods(service, objects))
-    for (const c of containers.filter(listensTo(published)))
-      for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) {
-        const get = probe?.httpGet;
-        if (get?.port !== undefined && reaches(published, get.port, c.ports ?? [])) return get.scheme === 'HTTPS';
+export function schemesAt(service: KubeObject, objects: readonly KubeObject[], port: ServicePort): PortScheme[] {
+  return selectedPods(service, objects).flatMap(({ workload, containers }) => {
+    for (const c of containers.filter(listensTo(port)))
+      for (const probe of PROBES) {
+        const get = c[probe]?.httpGet;
+        if (get?.port !== undefined && reaches(port, get.port, c.ports ?? [])) {
+          return [{ workload, container: c.name ?? '', probe, https: get.scheme === 'HTTPS' }];
+        }
       }
-  return false;
+    return [];
+  });
+}
+
+/**
+ * Whether the port a published Service port (`published`) reaches speaks TLS, as the first workload's HTTP probe there says
+ * (`schemesAt`; when workloads disagree, `mixedSchemes` says so). No HTTP probe there: not known, taken as plain HTTP (sent
+ * plain HTTP, pods that answer TLS alone fail each request while a check that only connects keeps every server up).
+ */
+export const servesTls = (service: KubeObject, objects: readonly KubeObject[], published: ServicePort): boolean =>
+  schemesAt(service, objects, published)[0]?.https ?? false;
+
+/**
+ * The first workload that says HTTPS at the port Service port `port` reaches, and the first that says plain HTTP, when the
+ * workloads a Service selects disagree (`schemesAt`): kube-proxy spreads one node port's connections over all their pods, so
+ * no one scheme HAProxy speaks there reaches them all. Undefined when they agree.
+ */
+export function mixedSchemes(
+  service: KubeObject,
+  objects: readonly KubeObject[],
+  port: ServicePort,
+): { tls: PortScheme; plain: PortScheme } | undefined {
+  const schemes = schemesAt(service, objects, port);
+  const tls = schemes.find((s) => s.https);
+  const plain = schemes.find((s) => !s.https);
+  return tls && plain ? { tls, plain } : undefined;
 }
 
 /** A port of a Service as its spec declares it. */

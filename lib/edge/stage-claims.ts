@@ -80,6 +80,10 @@ export function stageClaims({
   };
 }
 
+/** The settings of a stage's edge machines' addresses (`edge.machines.<name>.address`) and of its floating IP, as `stageClaims` names them (`what`). */
+export const MACHINE_SETTING = 'edge.machines.';
+export const FLOATING_SETTING = 'edge.floatingIp.address';
+
 /** Where a claim's setting is in its stage file, `file:line:col`. */
 export const where = (c: Claim) => `${c.at.file}:${c.at.line}:${c.at.column}`;
 /** An address as its stage file writes it, with the machine it names when that is written otherwise: `fd00:0:0::0005 (fd00::5)`. */

@@ -482,6 +482,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "The pods name no default container, and the container taken for the app (the one the pod's first place, its only probe and the Service's first port mostly point at) has no readiness probe while another it reaches has one (an exporter's): name the app's container with the pod annotation kubectl.kubernetes.io/default-container.",
   ),
   row(
+    'edge/mixed-tls',
+    'A published Service whose workloads serve its port in two schemes (one HTTPS, one plain HTTP)',
+    'HAProxy reaches the pods through one node port, which kube-proxy spreads over all of them, so one scheme fails on the others: serve one scheme at that port in every workload the Service selects, or give the others a Service of their own.',
+  ),
+  row(
     'edge/no-readiness',
     'A published app without a readiness path (warning)',
     'The edge health-checks the readiness path: give the app an HTTP readiness probe.',

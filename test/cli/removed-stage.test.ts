@@ -389,7 +389,7 @@ describe('a stage whose file is removed', () => {
         'its edge stays: the edge machines haproxy1 (192.168.122.140), haproxy2 (192.168.122.141) keep running its haproxy.cfg, ' +
         "which sends nginx.traininglab.com to its Services' node ports, and keepalived keeps 192.168.122.150/24 there; once its objects are deleted, that host answers 503: " +
         'first point its DNS elsewhere, then on haproxy1: sudo systemctl disable --now keepalived haproxy; ' +
-        'on haproxy2: sudo systemctl disable --now keepalived (stage onprem has no floating IP: left running, keepalived keeps 192.168.122.150/24), ' +
+        'on haproxy2: sudo systemctl disable --now keepalived (stage onprem has no floating IP: left running, keepalived keeps 192.168.122.150/24); ' +
         'then install the edge files of dist/onprem/edge/ there (stage onprem now uses it) and reload haproxy (README, "The edge")';
       expect(runCli('diff', ['lab'], dir).stdout.trimEnd().split('\n').at(-1)).toBe(edge);
     } finally {
@@ -413,7 +413,7 @@ describe('a stage whose file is removed', () => {
       const line = runCli('diff', ['lab'], dir).stdout.trimEnd().split('\n').at(-1);
       expect(line).toContain(
         "but stage onprem's edge machine haproxy2 is at fd00::141, which may be the IPv6 address of the same dual-stack machine (a machine is known by its address, so stagecraft cannot tell): " +
-          'if it is, stop only keepalived on haproxy2 (stopped, haproxy would stop serving stage onprem too): on haproxy2: sudo systemctl disable --now keepalived (stage onprem has no floating IP: left running, keepalived keeps 192.168.122.150/24), ' +
+          'if it is, stop only keepalived on haproxy2 (stopped, haproxy would stop serving stage onprem too): on haproxy2: sudo systemctl disable --now keepalived (stage onprem has no floating IP: left running, keepalived keeps 192.168.122.150/24); ' +
           'then install the edge files of dist/onprem/edge/ there and reload haproxy instead (README, "The edge")',
       );
     } finally {

@@ -108,6 +108,26 @@ describe('two stages on one edge machine', () => {
   });
 
   it.each([
+    [
+      'two floating IPs on one address: two masters, not one file replacing the other',
+      { machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.0.100/16' },
+      'edge.floatingIp.address 10.0.0.100 of stage red is edge.floatingIp.address of stage blue too (environments/blue.yaml:5:26): ' +
+        "keepalived on each stage's machines holds it, so two masters answer for one address and its clients reach one stage's edge or the other's, as the network last heard",
+    ],
+    [
+      "a floating IP on another stage's machine's address: keepalived adds it where that machine has it",
+      { machines: ['10.0.1.5', '10.0.1.6'], floatingIp: '10.0.0.5/16' },
+      'edge.floatingIp.address 10.0.0.5 of stage red is edge.machines.lb1.address of stage blue too (environments/blue.yaml:4:31): ' +
+        "keepalived adds it on stage red's machines while stage blue's edge machine has it as its own, so two machines answer for one address",
+    ],
+  ])('are refused with the reason of what each stage takes the address as: %s', (_, red, message) => {
+    const blue = stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp: '10.0.0.100/16' });
+    const [found] = problems({ blue, red: stage({ node: '10.0.1.1', nodePort: 30081, ...red }) });
+    expect(found).toContain(`${message}\n`);
+    expect(found).not.toContain('copied there last');
+  });
+
+  it.each([
     ['in capitals', 'FD00::5'],
     ['with the zeros it may leave out (fd00:0::5 is fd00::5)', 'fd00:0:0::0005'],
   ])('are refused when one names the machine by its IPv6 address written %s', (_, spelled) => {

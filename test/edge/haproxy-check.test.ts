@@ -285,6 +285,35 @@ apps:
     },
   );
 
+  it('accepts the colors of a blue/green manifests app going over to TLS, each backend in its own scheme: the way through that edge/mixed-tls leaves', () => {
+    const service = (name: string, selector: string, nodePort: number) =>
+      `apiVersion: v1\nkind: Service\nmetadata: { name: ${name} }\nspec: { type: NodePort, selector: { app: legacy, ${selector} }, ports: [{ port: 443, targetPort: 8443, nodePort: ${nodePort} }] }\n`;
+    const deployment = (color: string, scheme: string) =>
+      legacy(
+        [
+          `{ name: web, image: "team/web:1", ports: [{ containerPort: 8443 }], readinessProbe: { httpGet: { path: /ready, port: 8443, scheme: ${scheme} } } }`,
+        ],
+        '[]',
+      )
+        .split('---\n')[1]!
+        .replace('metadata: { name: legacy }', `metadata: { name: legacy-${color} }`)
+        .replaceAll('{ app: legacy }', `{ app: legacy, color: ${color} }`);
+    const manifest = [
+      service('legacy', 'color: blue', 30200),
+      service('legacy-blue', 'color: blue', 30201),
+      service('legacy-green', 'color: green', 30202),
+      deployment('blue', 'HTTP'),
+      deployment('green', 'HTTPS'),
+    ].join('---\n');
+    const text = serviceApp([])
+      .replace('hosts: { api.example.com: api }', 'hosts: { api.example.com: legacy }')
+      .replace(/ {2}api:\n.*$/s, '  legacy: { stack: manifests, include: [in] }\n');
+    const config = compileEdge(text, { in: { 'in/legacy.yaml': manifest } }).files.get('edge/haproxy.cfg')!;
+    expect(config).toMatch(/\nbackend legacy-blue\n.*?\n {4}server a 10\.0\.0\.1:30201 check\n/s);
+    expect(config).toMatch(/\nbackend legacy-green\n.*?\n {4}server a 10\.0\.0\.1:30202 check ssl verify none\n/s);
+    expectAccepted(config, 'blue-green-tls.cfg');
+  });
+
   it.each([
     [
       'a backend that does not exist',

@@ -78,6 +78,17 @@ describe('a readiness path HAProxy would not read as written', () => {
     );
   });
 
+  it.each([
+    ["'/ready '", '/ready', 'end', '/ready%20'],
+    ["'/ready\t'", '/ready', 'end', '/ready%09'],
+    ["'/ready \u00a0'", '/ready', 'end', '/ready%20%C2%A0'],
+  ])('refuses %s, whose whitespace at its end looks like a slip: the hint says to take it out first', (yaml, trimmed, where, encoded) => {
+    const [problem] = edgeProblems(stage({ readinessPath: yaml }));
+    expect(problem?.split('\n')[1]).toBe(
+      `  hint: take out the whitespace at its ${where}, which looks like a slip: ${trimmed}; or, if the app's path does hold it, percent-encode it: ${encoded}`,
+    );
+  });
+
   it("gives the whole message for the tester's case", () => {
     expect(edgeProblems(stage({ readinessPath: "'/x hdr Host evil.example'" }))).toEqual([
       `${FILE}:13:20: app 'nginx' is published at the edge, and HAProxy checks it with a GET of its pods' readiness path (ReplicationController edge/nginx, container nginx), "/x hdr Host evil.example", which haproxy.cfg cannot hold as it is: it holds a space, where HAProxy ends the word and reads what follows as more arguments\n` +

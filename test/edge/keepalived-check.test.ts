@@ -58,11 +58,12 @@ describe('keepalived -t', () => {
     for (const c of configs) expect(check(c)).toEqual({ status: 0, output: '' });
   });
 
-  it('says in its header to install it once the new haproxy.cfg answers on every machine (its monitor), checked before it is installed', () => {
+  it('says in its header to install it once the new haproxy.cfg answers on every machine (its monitor), checked before it is installed, and keepalived enabled and started where it was stopped', () => {
     const config = compileEdge(FIXTURE).files.get('edge/keepalived-lb1.conf')!;
-    expect(config.split('\n').slice(2, 4)).toEqual([
+    expect(config.split('\n').slice(2, 5)).toEqual([
       '# For the edge machine lb1 (10.0.0.5), once the new haproxy.cfg answers on every machine: check a copy',
-      '# with keepalived -t -f, install it as /etc/keepalived/keepalived.conf, then systemctl reload-or-restart keepalived (see the README, "The edge").',
+      '# with keepalived -t -f, install it as /etc/keepalived/keepalived.conf, then systemctl enable keepalived and',
+      '# systemctl reload-or-restart keepalived, which starts it where it was stopped (see the README, "The edge").',
     ]);
   });
 

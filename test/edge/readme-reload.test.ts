@@ -28,7 +28,7 @@ function readmeCommands(marker: string, after: string, before?: string): string 
 }
 
 /** The lines that copy, check, install and reload haproxy.cfg on every edge machine: between the certificate, put in place once, and the reload without systemd. */
-const haproxyCommands = () => readmeCommands('systemctl reload haproxy', 'cat traininglab.com.crt', '# without systemd');
+const haproxyCommands = () => readmeCommands('systemctl reload-or-restart haproxy', 'cat traininglab.com.crt', '# without systemd');
 /** The lines that ask haproxy's monitor, then copy, check, install and reload keepalived.conf on every edge machine. */
 const keepalivedCommands = () => readmeCommands('systemctl reload-or-restart keepalived', 'sudo apt-get install keepalived');
 
@@ -48,7 +48,7 @@ function run(
     // ssh runs the machine's command here, with curl and sudo logging each step and failing on the machine the test says
     'ssh() { M=$1; eval "$2"; }',
     'curl() { echo "call monitor $M"; [ "$M" != "$FAIL_MONITOR" ]; }',
-    'sudo() { case "$1" in haproxy|keepalived) echo "call check $M"; [ "$M" != "$FAIL_CHECK" ];; install) echo "call install $M";; systemctl) echo "call reload $M"; [ "$M" != "$FAIL_RELOAD" ] && { [ "$2" = reload-or-restart ] || [ "$M" != "$STOPPED" ]; };; esac; }',
+    'sudo() { case "$1" in haproxy|keepalived) echo "call check $M"; [ "$M" != "$FAIL_CHECK" ];; install) echo "call install $M";; systemctl) if [ "$2" = enable ]; then echo "call enable $M"; else echo "call reload $M"; [ "$M" != "$FAIL_RELOAD" ] && { [ "$2" = reload-or-restart ] || [ "$M" != "$STOPPED" ]; }; fi;; esac; }',
   ];
   const r = spawnSync('bash', ['-c', `${stubs.join('\n')}\n${commands}`], {
     encoding: 'utf8',
@@ -65,8 +65,15 @@ function run(
   return { calls: lines.filter((l) => l.startsWith('call ')), out: lines.filter((l) => !l.startsWith('call ')).join('\n') };
 }
 
-/** The calls that install and reload the file on both machines, once every check has passed. */
-const INSTALLED = ['call install haproxy1', 'call reload haproxy1', 'call install haproxy2', 'call reload haproxy2'];
+/** The calls that install the file on both machines, enable the service at boot and reload it (or start it), once every check has passed. */
+const INSTALLED = [
+  'call install haproxy1',
+  'call enable haproxy1',
+  'call reload haproxy1',
+  'call install haproxy2',
+  'call enable haproxy2',
+  'call reload haproxy2',
+];
 
 describe("the README's reload of haproxy.cfg on the edge machines", () => {
   it('checks the config on every machine before it reloads any', () => {
@@ -84,6 +91,11 @@ describe("the README's reload of haproxy.cfg on the edge machines", () => {
     const { calls, out } = run(haproxyCommands(), { reload: 'haproxy1' });
     expect(calls.filter((c) => c.includes('reload'))).toEqual(['call reload haproxy1', 'call reload haproxy2']);
     expect(out).toMatch(/haproxy1/);
+  });
+  it('starts haproxy, enabled at boot again, on a machine where it was stopped (an edge taken out, whose warning said systemctl disable --now, then put back), printing no failure', () => {
+    const { calls, out } = run(haproxyCommands(), { stopped: 'haproxy2' });
+    expect(calls.slice(-6)).toEqual(INSTALLED);
+    expect(out).toBe('');
   });
 });
 
@@ -109,7 +121,7 @@ describe("the README's reload of keepalived.conf on the edge machines", () => {
 
   it('starts keepalived on a machine where it does not run yet (a first install), printing no failure', () => {
     const { calls, out } = run(keepalivedCommands(), { stopped: 'haproxy2' });
-    expect(calls.slice(-4)).toEqual(INSTALLED);
+    expect(calls.slice(-6)).toEqual(INSTALLED);
     expect(out).toBe('');
   });
 

@@ -246,3 +246,50 @@ describe('a published Service without a node port, of a stack that has no node p
     ]);
   });
 });
+
+describe('a published Service whose pods serve the port in two schemes', () => {
+  /** The Deployment `legacy` (from `legacy`) and a second one, `legacy-next`, whose pods the Service selects too, running `container`. */
+  const twoWorkloads = (first: string, second: string, ports = '[{ port: 443, targetPort: 8443, nodePort: 30200 }]') =>
+    `${legacy([first], ports)}---\n${legacy([second], ports)
+      .split('---\n')[1]!
+      .replace('metadata: { name: legacy }', 'metadata: { name: legacy-next }')}`;
+  const probed = (scheme: string, probe = 'readinessProbe') =>
+    `{ name: web, image: "team/web:1", ports: [{ containerPort: 8443 }], ${probe}: { httpGet: { path: /ready, port: 8443, scheme: ${scheme} } }, ${LIMITS} }`;
+  const problemsOf = (manifest: string) =>
+    edgeProblems(stage('legacy', ['stack: manifests', 'include: [in]']), { in: { 'in/legacy.yaml': manifest } });
+
+  it('is refused at the app, naming each workload and the scheme its probe says, with the fix: HAProxy reaches them all through one node port', () => {
+    const problems = problemsOf(twoWorkloads(probed('HTTPS'), probed('HTTP', 'livenessProbe')));
+    expect(problems).toEqual([
+      "environments/edge.yaml:12:5: Service edge/legacy is published at the edge, and the pods it selects serve its port 443 (node port 30200) in two schemes: HTTPS as Deployment edge/legacy's readinessProbe of container web says, plain HTTP as Deployment edge/legacy-next's livenessProbe of container web says; HAProxy reaches every pod through that one node port, which kube-proxy spreads over all of them, so whichever scheme haproxy.cfg sends, the requests and checks that land on the other pods fail (half the hosts' requests answered 502 or 503)\n" +
+        "  hint: serve one scheme at that port in every workload Service edge/legacy selects (correct the probe's scheme if it is the one that is wrong), or give the others a Service of their own (a label its selector alone matches), published at a host of their own; to move an app over to TLS, run it blue/green (a Service per color, selected by a color label: each its own backend, in its own scheme) and switch",
+    ]);
+  });
+
+  it('is refused, too, when they disagree at the port HAProxy checks their readiness at (another than the one that serves)', () => {
+    const admin = (scheme: string) =>
+      `{ name: web, image: "team/web:1", ports: [{ name: http, containerPort: 8080 }, { name: admin, containerPort: 9443 }], readinessProbe: { httpGet: { path: /ready, port: admin, scheme: ${scheme} } }, ${LIMITS} }`;
+    const ports =
+      '[{ name: http, port: 80, targetPort: http, nodePort: 30200 }, { name: admin, port: 9443, targetPort: admin, nodePort: 30201 }]';
+    const [problem] = problemsOf(twoWorkloads(admin('HTTPS'), admin('HTTP'), ports));
+    expect(problem).toContain(
+      'Service edge/legacy is published at the edge, and the pods it selects are checked at its port 9443 (node port 30201) in two schemes: ' +
+        "HTTPS as Deployment edge/legacy's readinessProbe of container web says, plain HTTP as Deployment edge/legacy-next's readinessProbe of container web says; " +
+        'HAProxy reaches every pod through that one node port, which kube-proxy spreads over all of them, so whichever scheme haproxy.cfg checks with, the checks that land on the other pods fail',
+    );
+  });
+
+  it('is not refused when every workload says one scheme, or one says none (its probe elsewhere, or not HTTP): taken as the other says', () => {
+    const tcp = `{ name: web, image: "team/web:1", ports: [{ containerPort: 8443 }], readinessProbe: { tcpSocket: { port: 8443 } }, ${LIMITS} }`;
+    for (const [first, second] of [
+      [probed('HTTPS'), probed('HTTPS', 'startupProbe')],
+      [probed('HTTPS'), tcp],
+    ] as const) {
+      const manifest = twoWorkloads(first, second);
+      const config = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), { in: { 'in/legacy.yaml': manifest } }).files.get(
+        'edge/haproxy.cfg',
+      );
+      expect(config).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
+    }
+  });
+});
