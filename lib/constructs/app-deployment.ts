@@ -3,6 +3,12 @@ import { k8s } from '../k8s.js';
 import { type AppProbe, type AppProbes, RESTRICTED_CONTAINER, preStopLifecycle, toProbe } from './app-container.js';
 import { type OneContainerPodProps, type PodContainer, oneContainerPod, orUndefined } from './one-container-pod.js';
 
+/**
+ * Where a stack written before they moved to app-container.ts imports them from: kept so that its
+ * import still compiles. @deprecated import them from lib/constructs/index.ts, as every construct.
+ */
+export { RESTRICTED_CONTAINER, toResources } from './app-container.js';
+
 /** What the Deployment's pod takes as the cron stack's pod does (lib/constructs/one-container-pod.ts), its security context and spread aside. */
 type PodProps = Omit<
   OneContainerPodProps,
