@@ -252,7 +252,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const placed = placedReferences(screened.findings, r, loaded, STACKS);
     problems.push(...placed.problems);
     // what no stage-file setting is known to have written is said at the key of the app that made the object
-    const result = { ...checked, findings: [...atApps(placed.findings, r, loaded), ...edge.warnings] };
+    const result = { ...checked, findings: [...atApps(placed.findings, r, loaded, STACKS), ...edge.warnings] };
     // what the cluster cannot take from this output: read only where an object of a watched kind changed
     // (what deletes what leaves it, and what applies it, is the engine's sync policy's: on each push, by hand, suspended)
     const name = stageObjectName(env.project ?? DEFAULT_PROJECT, loaded.context.name);

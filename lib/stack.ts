@@ -166,6 +166,15 @@ export interface Stack<S extends TSchema = TSchema> {
    */
   settingOf?(settings: Static<S>, object: KubeObject, path: FieldPath): SettingPlace | undefined;
   /**
+   * Where the stage file declares an exception to the policy for the instance's workloads, relative
+   * to its settings (the service and cron stacks' `['security', 'exceptions']`, a mapping of control
+   * to reason, which the stack writes as `policy.stagecraft.dev/<control>` on the workload): a policy
+   * finding on one of its objects hints at that setting (lib/stage-references.ts), not at the
+   * annotation, which the stage file cannot write.
+   * @default - none: the hint names the annotation on the object
+   */
+  readonly policyExceptions?: FieldPath;
+  /**
    * Files the stack puts on nodes beside its chart: static Pod manifests for a kubelet's
    * `--pod-manifest-path`, a kubeconfig. They are written to `dist/<stage>/nodes/<node>/`, never
    * applied with kubectl. Build static Pods as ApiObjects in `scope` (a chart that is not rendered

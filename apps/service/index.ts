@@ -303,6 +303,9 @@ function settingOf(s: ServiceSettings, object: KubeObject, path: FieldPath): Set
   return { path: [setting, name, v] };
 }
 
+/** Where the stage file declares the policy exceptions the chart writes on each Deployment (`allowPolicyExceptions`). */
+export const SECURITY_EXCEPTIONS: FieldPath = ['security', 'exceptions'];
+
 export const service = defineStack({
   name: 'service',
   settings: serviceSettings,
@@ -336,5 +339,6 @@ export const service = defineStack({
     })),
   ],
   settingOf,
+  policyExceptions: SECURITY_EXCEPTIONS,
   chart: (app, name, s, stage) => serviceChart(new Chart(app, name, { disableResourceNameHashes: true }), name, s, stage),
 });
