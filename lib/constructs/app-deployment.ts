@@ -73,8 +73,11 @@ export interface AppDeploymentProps extends PodProps {
    * @default false
    */
   readonly autoscaled?: boolean;
-  /** Port the app listens on (named `http`). */
-  readonly port: number;
+  /**
+   * Port the app listens on (named `http`), which an HTTP or TCP probe checks unless it names its own.
+   * @default - none: a worker that serves nothing (a queue consumer), unless `ports` names some
+   */
+  readonly port?: number;
   /**
    * How a new release replaces the pods: `RollingUpdate` (new pods first, by `maxSurge` and
    * `maxUnavailable`), or `Recreate` (every old pod stops before a new one starts), which a pod
@@ -165,7 +168,7 @@ export interface AppPort {
 export class AppDeployment extends Construct {
   readonly apiObject: k8s.KubeDeployment;
   readonly name: string;
-  readonly port: number;
+  readonly port: number | undefined;
 
   constructor(scope: Construct, id: string, props: AppDeploymentProps) {
     super(scope, id);
@@ -237,7 +240,7 @@ export class AppDeployment extends Construct {
               command: orUndefined(props.command),
               args: orUndefined(props.args),
               ports: orUndefined(
-                (props.ports ?? [{ name: 'http', containerPort: props.port }]).map((p) => ({
+                (props.ports ?? (props.port === undefined ? [] : [{ name: 'http', containerPort: props.port }])).map((p) => ({
                   name: p.name,
                   containerPort: p.containerPort,
                   protocol: p.protocol ?? 'TCP',
