@@ -363,8 +363,15 @@ export function atApps(
 function exceptionHint(f: AppFinding, at: FieldPath): string | undefined {
   const control = f.code.startsWith('policy/') ? f.code.slice('policy/'.length) : undefined;
   if (control === undefined || !(POLICY_CONTROLS as readonly string[]).includes(control) || f.hint === undefined) return f.hint;
+  // the exception is the workload's: said of one container of several, it excuses the others too
+  const list = f.path.findIndex((p) => (CONTAINER_LISTS as readonly unknown[]).includes(p));
+  const pod = list < 0 ? undefined : valueAt(f.object, f.path.slice(0, list));
+  const containers = CONTAINER_LISTS.reduce(
+    (n, l) => n + ((pod as Record<string, unknown[] | undefined> | undefined)?.[l]?.length ?? 0),
+    0,
+  );
   return f.hint.replace(
     `declare the exception on the ${f.object.kind}: ${POLICY_EXCEPTION_PREFIX}${control}: <reason>`,
-    `declare the exception in the stage file: ${dotted([...at, control])}: <reason>`,
+    `declare the exception in the stage file${containers > 1 ? `, for every container of the ${f.object.kind}` : ''}: ${dotted([...at, control])}: <reason>`,
   );
 }

@@ -201,6 +201,23 @@ describe("a policy finding on an app's workload", () => {
     ]);
   });
 
+  it("says that the stage file's exception excuses every container of the workload, when it has several (a sidecar's finding)", () => {
+    expect(
+      policyHints([
+        'apps:',
+        '  web:',
+        '    stack: service',
+        '    image: team/web:1.0',
+        '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
+        '    probes: { liveness: { tcp: {} }, readiness: { tcp: {} } }',
+        '    ports: { http: { port: 8080 } }',
+        '    sidecars: [{ name: logs, image: fluent/fluent-bit:2.2.0, resources: { requests: { cpu: 10m, memory: 32Mi }, limits: { cpu: 50m, memory: 64Mi } } }]',
+      ]),
+    ).toEqual([
+      '2: policy/probes: add a livenessProbe, so that a container that stops responding is restarted, or declare the exception in the stage file, for every container of the Deployment: apps.web.security.exceptions.probes: <reason>',
+    ]);
+  });
+
   it('keeps the annotation in the hint of a stack with no exceptions setting (demoapp writes its own)', () => {
     const hints = policyHints(['apps:', DEMOAPP]);
     expect(hints.length).toBeGreaterThan(0);

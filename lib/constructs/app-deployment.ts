@@ -96,9 +96,12 @@ export interface AppDeploymentProps extends PodProps {
    * @default 0 - zero downtime: old pods stop only when new ones serve
    */
   readonly maxUnavailable?: number;
-  /** @default - no probes */
+  /** As a stage file's `Probe(...)` settings give them (`s.probes`). @default - no probes */
   readonly probes?: AppProbes;
-  /** @default - none (the namespace's LimitRange, if any, decides) */
+  /**
+   * As Kubernetes writes them: a stage file's `Resources(...)` setting is `toResources(s.resources)`.
+   * @default - none (the namespace's LimitRange, if any, decides)
+   */
   readonly resources?: k8s.ResourceRequirements;
   /** Environment of the container. @default - none */
   readonly env?: readonly k8s.EnvVar[];
