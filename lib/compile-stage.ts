@@ -1,19 +1,15 @@
 /**
  * Compiling one stage, step after step: load its stage file (schema and refine, the files its apps
- * include, the custom kinds it knows), render its charts and node files (with the transforms),
+ * include, the custom kinds it knows: lib/load-stage.ts), render its charts and node files (with the transforms),
  * check them, and plan the files of `dist/<stage>/`. What `compileStages` (lib/compile.ts) runs for
  * each stage, in this thread or in a worker's (lib/cli/stage-workers.ts): its outcome is plain data.
  * Pure: it takes the text of the stage file and returns the output to write.
  */
 import { STACKS } from '../apps/index.js';
 import packageJson from '../package.json' with { type: 'json' };
-import type { TSchema } from '@sinclair/typebox';
-import { StageLoader, type LoadedStage } from './config/load.js';
-import type { StageEntryStore } from './config/stage-entries.js';
-import { editorSchema } from './config/stage-schema.js';
-import { formatFieldPath as dotted } from './model/field-path.js';
-import { compareCodePoints } from './model/order.js';
 import type { PromotionDeclaration } from './promotion-order.js';
+import type { LoadedStage } from './config/load.js';
+import { loadStage, promotionDeclaration, withCustomKinds, withSources, type StageSource } from './load-stage.js';
 import { DELIVERY_DIR } from './delivery/index.js';
 import { definedAfter } from './delivery/first-sync.js';
 import { DEFAULT_PROJECT, stageObjectName } from './delivery/delivery-plan.js';
@@ -24,8 +20,7 @@ import { resolvedSync } from './config/sync-policy.js';
 import { ProblemsError, type Problem } from './errors.js';
 import type { CheckResult } from './checks/index.js';
 import { checkStage } from './checks/stage.js';
-import { clusterScopedKinds } from './checks/crds.js';
-import { crdsIn, includedPlaces, placedFieldProblems } from './checks/manifests.js';
+import { includedPlaces, placedFieldProblems } from './checks/manifests.js';
 import { describeObject, type KubeObject } from './model/object.js';
 import { chartHeads } from './synth/app-summary.js';
 import { renderStage } from './synth/render.js';
@@ -44,52 +39,15 @@ import { stageClaims, type StageClaims } from './edge/across-stages.js';
 import { edgeChangeWarnings } from './edge/changes.js';
 import { readingOnce } from './model/read-once.js';
 import type { EdgeProblem } from './edge/publish.js';
-import { liveImageEdits, type OutputReader } from './live-edits.js';
+import { liveImageEdits } from './live-edits.js';
 import { outputChanges } from './output-changes.js';
 import { placedImageProblems, unusedImageEntries } from './stage-images.js';
 
+// step 1, of its own module; said here too, where the compiler's callers (lib/compile.ts, the CLI, bench/) import it from
+export { loadStage, promotionDeclaration, schemaText, stageLoader, withCustomKinds, withSources, type StageSource } from './load-stage.js';
+
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
 export const COMPILER_VERSION: string = packageJson.version;
-
-let loader: StageLoader<typeof STACKS> | undefined;
-/** The loader for the registered stacks (its schema is compiled once per process). */
-export function stageLoader(): StageLoader<typeof STACKS> {
-  return (loader ??= new StageLoader(STACKS));
-}
-
-/** The stage-file JSON Schema as written for editors. */
-export function schemaText(): string {
-  return JSON.stringify(editorSchema(stageLoader().schema as TSchema, STACKS), null, 2) + '\n';
-}
-
-/** One stage file to compile. */
-export interface StageSource {
-  readonly stage: string;
-  /** The file as messages name it, relative to the project root: `environments/qa.yaml`. */
-  readonly file: string;
-  readonly text: string;
-  /**
-   * Reads a file or folder of the project that an app includes (`Stack.sources`): path (relative
-   * to the project root, with `/`) -> text of each file, or undefined when there is none. Given
-   * by the CLI, the only layer that reads files.
-   * @default - no files: an app that includes one is reported
-   */
-  readonly readSource?: (path: string) => ReadonlyMap<string, string> | undefined;
-  /**
-   * Reads a file of the stage's output as it is (`dist/<stage>/<file>`), for the warnings about
-   * what this compilation changes there (lib/live-edits.ts, lib/output-changes.ts, which reads
-   * `../<namespace>/<file>` for a stage with no output yet whose namespace was a stage's whose file is gone). Given by the CLI.
-   * @default - no output: nothing to compare with
-   */
-  readonly readOutput?: OutputReader;
-  /**
-   * The apps of this stage file as read before (lib/config/stage-entries.ts), kept by the CLI.
-   * @default - the stage file is read whole
-   */
-  readonly entries?: StageEntryStore;
-  /** The names of the project's stage files, for the hint of a stage file misnamed (lib/config/names.ts). @default [] */
-  readonly stages?: readonly string[];
-}
 
 /** What a stage file declares across stages. */
 export interface StageDeclarations {
@@ -101,58 +59,6 @@ export interface StageDeclarations {
   readonly delivery?: DeliveredStage;
   /** What it takes that no other stage may take too (edge addresses, node ports), once it rendered (lib/edge/across-stages.ts). */
   readonly claims?: StageClaims;
-}
-
-/** Step 1: a stage file, loaded and validated against the schema and the stacks' refine rules. */
-export function loadStage({ text, file, entries, stages }: StageSource) {
-  return stageLoader().load(text, file, { entries, stages });
-}
-
-/**
- * Step 1b: the repository files the stage's apps include, read through `source.readSource` and
- * given to the stacks in `context.files`; a path that names nothing is a problem at its setting.
- * @throws ProblemsError with every path that names no file
- */
-export function withSources<L extends LoadedStage>(loaded: L, source: StageSource): L {
-  const refs = loaded.apps.flatMap((a) =>
-    (STACKS[a.stack as keyof typeof STACKS].sources?.(a.settings as never) ?? []).map((r) => ({ ...r, app: a.name })),
-  );
-  if (refs.length === 0) return loaded;
-  const files = new Map<string, string>();
-  const problems: Problem[] = [];
-  for (const ref of refs) {
-    const found = source.readSource?.(ref.path);
-    if (found?.size) {
-      for (const [path, text] of found) files.set(path, text);
-      continue;
-    }
-    const path = ['apps', ref.app, ...ref.at];
-    problems.push({
-      code: 'config/missing-file',
-      location: loaded.locate(path),
-      message: `${dotted(path)} names no file or folder of the project with manifests (found '${ref.path}')`,
-      hint: 'name a file, or a folder of .yaml, .yml or .json files, relative to the project root',
-    });
-  }
-  if (problems.length) throw new ProblemsError(problems);
-  return { ...loaded, context: { ...loaded.context, files: new Map([...files].sort(([a], [b]) => compareCodePoints(a, b))) } };
-}
-
-/**
- * Step 1c: the custom kinds the stage knows at cluster scope (`StageContext.clusterScopedKinds`),
- * from the CRDs of the project's `crds/` and of the files its apps include (these win), so that the
- * namespace transform gives their objects no namespace, as it does the built-in cluster-scoped kinds.
- */
-export function withCustomKinds<L extends LoadedStage>(loaded: L, projectCrds: readonly KubeObject[] = []): L {
-  const kinds = clusterScopedKinds([...projectCrds, ...(loaded.context.files ? crdsIn(loaded.context.files) : [])]);
-  return kinds.length ? { ...loaded, context: { ...loaded.context, clusterScopedKinds: kinds } } : loaded;
-}
-
-/** A stage's `promotion.from`, located in its stage file. */
-export function promotionDeclaration(loaded: LoadedStage): PromotionDeclaration {
-  const stage = loaded.context.name;
-  const from = (loaded.file as { promotion?: { from?: string } }).promotion?.from;
-  return from === undefined ? { stage } : { stage, from, location: loaded.locate(['promotion', 'from']) };
 }
 
 /** What the compilation of one stage needs besides its stage file: plain data, or the render cache. */
@@ -346,7 +252,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const placed = placedReferences(screened.findings, r, loaded, STACKS);
     problems.push(...placed.problems);
     // what no stage-file setting is known to have written is said at the key of the app that made the object
-    const result = { ...checked, findings: [...atApps(placed.findings, r, loaded), ...edge.warnings] };
+    const result = { ...checked, findings: [...atApps(placed.findings, r, loaded, STACKS), ...edge.warnings] };
     // what the cluster cannot take from this output: read only where an object of a watched kind changed
     // (what deletes what leaves it, and what applies it, is the engine's sync policy's: on each push, by hand, suspended)
     const name = stageObjectName(env.project ?? DEFAULT_PROJECT, loaded.context.name);

@@ -166,6 +166,15 @@ export interface Stack<S extends TSchema = TSchema> {
    */
   settingOf?(settings: Static<S>, object: KubeObject, path: FieldPath): SettingPlace | undefined;
   /**
+   * Where the stage file declares an exception to the policy for the instance's workloads, relative
+   * to its settings (the service and cron stacks' `['security', 'exceptions']`, a mapping of control
+   * to reason, which the stack writes as `policy.stagecraft.dev/<control>` on the workload): a policy
+   * finding on one of its objects hints at that setting (lib/stage-references.ts), not at the
+   * annotation, which the stage file cannot write.
+   * @default - none: the hint names the annotation on the object
+   */
+  readonly policyExceptions?: FieldPath;
+  /**
    * Files the stack puts on nodes beside its chart: static Pod manifests for a kubelet's
    * `--pod-manifest-path`, a kubeconfig. They are written to `dist/<stage>/nodes/<node>/`, never
    * applied with kubectl. Build static Pods as ApiObjects in `scope` (a chart that is not rendered
@@ -249,10 +258,20 @@ export function defineStack<S extends TSchema>(stack: Stack<S> & { readonly rele
  * Service, two Deployments counting each other's pods). (The app of that name of another stage in the
  * same namespace is no other app: its objects are these, of the same names, which each stage's apply
  * replaces; a selector cannot keep them apart.)
+ *
+ * `component` names one of several workloads of the app (`worker` beside `web`, a CronJob's
+ * `purge`): the instance label, which the labels transform writes on every pod template of the app,
+ * would select them all, so that a Deployment counted the other workloads' pods and its Service sent
+ * them traffic; `app.kubernetes.io/component: <component>` keeps each to its own pods (which the
+ * workload's template must carry: `AppDeployment` writes its selector there).
+ * @default component - none: the app's every pod (an app of one workload)
  */
-export function appSelector(name: string, stage: Pick<StageContext, 'name'>): Record<string, string> {
-  return { [INSTANCE_LABEL]: instanceLabel(name, stage.name) };
+export function appSelector(name: string, stage: Pick<StageContext, 'name'>, component?: string): Record<string, string> {
+  return { [INSTANCE_LABEL]: instanceLabel(name, stage.name), ...(component === undefined ? {} : { [COMPONENT_LABEL]: component }) };
 }
+
+/** The recommended label of a part of an app (Kubernetes' `app.kubernetes.io/component`), which `appSelector` adds for one of its workloads. */
+export const COMPONENT_LABEL = 'app.kubernetes.io/component';
 
 /** The release of an image (lib/model/image.ts), where stacks find it. */
 export { imageVersion } from './model/image.js';

@@ -14,7 +14,8 @@
 import type { LoadedStage } from './config/load.js';
 import type { AppFinding, Problem, SourceLocation } from './errors.js';
 import type { Finding } from './checks/finding.js';
-import { formatFieldPath as dotted, valueAt } from './model/field-path.js';
+import { type FieldPath, formatFieldPath as dotted, valueAt } from './model/field-path.js';
+import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX } from './policy.js';
 import { andList } from './model/limits.js';
 import { CONTAINER_LISTS } from './model/pod-specs.js';
 import { describeObject, type KubeObject } from './model/object.js';
@@ -331,8 +332,14 @@ export function unsaidAtSettings(findings: readonly Finding[], rendered: Rendere
  * app's stack's making from that app's settings. An object of an included file is placed in that
  * file instead (`placedProblems`, lib/checks/manifests.ts), which it prefers.
  */
-export function atApps(findings: readonly AppFinding[], rendered: RenderedStage, loaded: LoadedStage): AppFinding[] {
+export function atApps(
+  findings: readonly AppFinding[],
+  rendered: RenderedStage,
+  loaded: LoadedStage,
+  stacks: Readonly<Record<string, Stack>> = {},
+): AppFinding[] {
   if (!findings.length) return [];
+  const stackOf = new Map(loaded.apps.map((a) => [a.name, stacks[a.stack]]));
   const apps = new Set(loaded.apps.map((a) => a.name));
   /** The app of each object, by description: from what is known without reading a cached app (`chartHeads`). */
   const appOf = new Map<string, string>();
@@ -342,6 +349,29 @@ export function atApps(findings: readonly AppFinding[], rendered: RenderedStage,
   }
   return findings.map((f) => {
     const app = appOf.get(objectKey(f.object));
-    return app === undefined || f.appAt ? f : { ...f, appAt: loaded.locate(['apps'], app) };
+    if (app === undefined || f.appAt) return f;
+    const exceptions = stackOf.get(app)?.policyExceptions;
+    return { ...f, appAt: loaded.locate(['apps'], app), ...(exceptions ? { hint: exceptionHint(f, ['apps', app, ...exceptions]) } : {}) };
   });
+}
+
+/**
+ * A policy finding's hint with the exception declared where the stage file declares it (`at`, the
+ * app's `Stack.policyExceptions`), not as the annotation on the object the checks name, which the
+ * stage file cannot write (its annotations settings refuse stagecraft.dev keys). Another hint is kept.
+ */
+function exceptionHint(f: AppFinding, at: FieldPath): string | undefined {
+  const control = f.code.startsWith('policy/') ? f.code.slice('policy/'.length) : undefined;
+  if (control === undefined || !(POLICY_CONTROLS as readonly string[]).includes(control) || f.hint === undefined) return f.hint;
+  // the exception is the workload's: said of one container of several, it excuses the others too
+  const list = f.path.findIndex((p) => (CONTAINER_LISTS as readonly unknown[]).includes(p));
+  const pod = list < 0 ? undefined : valueAt(f.object, f.path.slice(0, list));
+  const containers = CONTAINER_LISTS.reduce(
+    (n, l) => n + ((pod as Record<string, unknown[] | undefined> | undefined)?.[l]?.length ?? 0),
+    0,
+  );
+  return f.hint.replace(
+    `declare the exception on the ${f.object.kind}: ${POLICY_EXCEPTION_PREFIX}${control}: <reason>`,
+    `declare the exception in the stage file${containers > 1 ? `, for every container of the ${f.object.kind}` : ''}: ${dotted([...at, control])}: <reason>`,
+  );
 }

@@ -7,7 +7,7 @@
 import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
-import { service } from '../service/index.js';
+import { SECURITY_EXCEPTIONS, service } from '../service/index.js';
 import { commandProblems, envFromProblems, containerNameProblems, mountProblems, ownImageProblems } from '../service/container-problems.js';
 import { cronChart } from './chart.js';
 import { scheduleProblems } from './schedule.js';
@@ -63,5 +63,7 @@ export const cron = defineStack({
       object,
       path,
     ),
+  // written on the CronJob as the service stack writes them on its Deployments
+  policyExceptions: SECURITY_EXCEPTIONS,
   chart: (app, name, s, stage) => cronChart(new Chart(app, name, { disableResourceNameHashes: true }), name, s, stage),
 });

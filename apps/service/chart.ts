@@ -85,7 +85,7 @@ export function sidecarContainers(s: Pick<ServiceSettings, 'sidecars' | 'preStop
     const ports = Object.entries(c.ports ?? {});
     const probe = (which: 'liveness' | 'readiness' | 'startup') => {
       const p = c.probes?.[which];
-      return p && toProbe(p, ports[0]?.[1].port ?? 0, `sidecar '${c.name}': '${which}' probe`);
+      return p && toProbe(p, ports[0]?.[1].port, `sidecar '${c.name}': '${which}' probe`);
     };
     return {
       name: c.name,
@@ -189,7 +189,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
 
   const deployments = addAppDeployments(chart, name, s, {
     replicas: s.replicas ?? DEFAULTS.replicas,
-    port: ports[0]?.[1].port ?? 0,
+    port: ports[0]?.[1].port,
     // one pod on a ReadWriteOnce claim: the old pod lets go of the volume before the new one starts (refine refuses rollout then)
     strategy: mountsReadWriteOnce(s) ? 'Recreate' : undefined,
     ports: ports.map(([portName, p]) => ({ name: portName, containerPort: p.port, protocol: p.protocol })),

@@ -3,7 +3,7 @@
  * setting: two volumes at one directory, a variable set twice, two containers of one name, and a
  * step that names the app's own image, which promotion leaves behind.
  */
-import { CONTAINER_PROGRAM, PRESTOP_PROGRAM, programProblem } from '../../lib/config/program.js';
+import { argumentProblems, CONTAINER_PROGRAM, PRESTOP_PROGRAM, programProblem } from '../../lib/config/program.js';
 import type { SettingsProblem } from '../../lib/stack.js';
 import { repositoryOf, withoutDockerHub } from '../../lib/model/image.js';
 import { TMP_MOUNT } from '../../lib/constructs/one-container-pod.js';
@@ -137,28 +137,34 @@ export function ownImageProblems(
   return problems;
 }
 
-/** The settings that give a container (or a hook) a command, as `commandProblems` reads them. */
+/** The settings that give a container (or a hook) a command and arguments, as `commandProblems` reads them. */
 interface Commands {
   readonly command?: readonly string[];
+  readonly args?: readonly string[];
   readonly preStop?: readonly string[];
-  readonly initContainers?: readonly { readonly command: readonly string[] }[];
-  readonly sidecars?: readonly { readonly command?: readonly string[] }[];
+  readonly initContainers?: readonly { readonly command: readonly string[]; readonly args?: readonly string[] }[];
+  readonly sidecars?: readonly { readonly command?: readonly string[]; readonly args?: readonly string[] }[];
 }
 
 /**
  * The problems of each command's program, its first item (`programProblem`): empty or blank (`command:
  * [""]`, a template that left a value out), which the API server takes and which fails the container
  * at every start (a preStop hook, before every stop); or a whole command line in one item, a warning.
- * Later items are arguments, of which an empty one or one with spaces is one.
+ * Later items, and `args`, are arguments, of which an empty one or one with spaces is one, unless it
+ * is a flag and its value in one item, a warning too (`argumentProblems`).
  */
 export function commandProblems(s: Commands): SettingsProblem[] {
-  const commands: [path: (string | number)[], command: readonly string[] | undefined][] = [
-    [['command'], s.command],
-    ...(s.initContainers ?? []).map((c, i): [(string | number)[], readonly string[]] => [['initContainers', i, 'command'], c.command]),
-    ...(s.sidecars ?? []).map((c, i): [(string | number)[], readonly string[] | undefined] => [['sidecars', i, 'command'], c.command]),
+  const containers: [at: (string | number)[], c: Pick<Commands, 'command' | 'args'>][] = [
+    [[], s],
+    ...(s.initContainers ?? []).map((c, i): [(string | number)[], typeof c] => [['initContainers', i], c]),
+    ...(s.sidecars ?? []).map((c, i): [(string | number)[], typeof c] => [['sidecars', i], c]),
   ];
   return [
-    ...commands.flatMap(([path, command]) => programProblem(command, path, CONTAINER_PROGRAM)),
+    ...containers.flatMap(([at, c]) => [
+      ...programProblem(c.command, [...at, 'command'], CONTAINER_PROGRAM),
+      ...argumentProblems(c.command, c.args, { command: [...at, 'command'], args: [...at, 'args'] }),
+    ]),
     ...programProblem(s.preStop, ['preStop'], PRESTOP_PROGRAM),
+    ...argumentProblems(s.preStop, undefined, { command: ['preStop'] }),
   ];
 }

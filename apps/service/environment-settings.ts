@@ -6,8 +6,10 @@ import { ConfigKey, Mapping, Settings, SecretName, SubdomainName, Type } from '.
 import { MAX_CONFIG_KEY } from '../../lib/model/config-key.js';
 
 const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+/** What an environment variable name is, as messages say it (not as its pattern). */
+const ENV_NAME = "an environment variable name (letters, digits and '_', not starting with a digit)";
 /** An environment variable name. */
-export const EnvName = Type.String({ pattern: ENV_NAME_PATTERN });
+export const EnvName = Type.String({ pattern: ENV_NAME_PATTERN, expected: ENV_NAME });
 /** A ConfigMap or Secret key. */
 export const KeyName = ConfigKey('a key');
 
@@ -38,7 +40,7 @@ export const EnvFrom = Type.Optional(
             Type.String({
               pattern: ENV_NAME_PATTERN,
               maxLength: MAX_CONFIG_KEY,
-              expected: "a key that is an environment variable name (letters, digits and '_', not starting with a digit)",
+              expected: `a key that is ${ENV_NAME}`,
             }),
             { minItems: 1, uniqueItems: true, description: 'Its keys, each a variable of its name.' },
           ),

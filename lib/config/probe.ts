@@ -4,7 +4,7 @@
  */
 import type { PathProblem } from '../errors.js';
 import { formatFieldPath } from '../model/field-path.js';
-import { PROBE_PROGRAM, programProblem } from './program.js';
+import { argumentProblems, PROBE_PROGRAM, programProblem } from './program.js';
 import { Count, Settings, Type, type Static } from './types.js';
 
 /**
@@ -105,7 +105,7 @@ export interface ProbedPorts {
  * The problems of the `Probe` settings of a container (`{ liveness, readiness, startup }`) at `at`,
  * each at its probe's line: one with none or several of `http`, `tcp` and `command`, which the schema
  * takes and the container's probe cannot be (toProbe throws, which a stack's chart reports at the
- * app's key only), and a command check whose program (its first item) is empty or blank (or, a warning, a whole command line in one item: `programProblem`). Given the container's `ports`, also an HTTP or TCP check on a port name the
+ * app's key only), and a command check whose program (its first item) is empty or blank (or, a warning, a whole command line in one item: `programProblem`; a flag and its value in one item: `argumentProblems`). Given the container's `ports`, also an HTTP or TCP check on a port name the
  * container does not have, or without a port when it has none to default to. A stack's refine step
  * gives them, as it gives `resourcesProblems`.
  */
@@ -128,6 +128,7 @@ export function probesProblems(
       continue;
     }
     problems.push(...programProblem(probe.command, [...at, which, 'command'], PROBE_PROGRAM));
+    problems.push(...argumentProblems(probe.command, undefined, { command: [...at, which, 'command'] }));
     const check = probe.http ? 'http' : probe.tcp ? 'tcp' : undefined;
     if (!check || !ports) continue;
     const port = probe[check]?.port;

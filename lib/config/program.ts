@@ -13,6 +13,17 @@ const WHITESPACE = /\s/;
 /** A shell, by path or name, that a command line wrapped in `sh -c` starts. */
 const SHELL = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash|zsh)$/;
 
+/**
+ * A flag, then whitespace, then more, in one argument (`--port 8080`, `-p 8080`, `-Xmx512m -Xms256m`):
+ * its name starts with a letter after its dashes (so `-1 day` is a value) and holds no `=` (so
+ * `--greeting=hello world` is a flag with its value, which may hold spaces).
+ */
+const JOINED_FLAG = /^(-{1,2}[A-Za-z][^\s=]*)\s+\S/;
+
+/** Arguments after which the next is no flag: the end of the options, and what `-c`/`-e` take (a shell's or an interpreter's script, grep's pattern). */
+const END_OF_FLAGS = '--';
+const SCRIPT_FLAGS: ReadonlySet<string> = new Set(['-c', '-e']);
+
 /** A variable set before the program (`PASSWORD=x ./server`), which only a shell reads: its name, without the value. */
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
@@ -111,4 +122,59 @@ export function programProblem(command: readonly string[] | undefined, path: rea
         : fix,
     },
   ];
+}
+
+/** Where a container's (or a hook's, or a probe's) command and arguments are set, for `argumentProblems`. */
+export interface CommandPaths {
+  readonly command: readonly (string | number)[];
+  /** @default - no arguments setting (a hook, a probe) */
+  readonly args?: readonly (string | number)[];
+}
+
+/**
+ * The arguments (the command's items after its program, then `args`, or every item of `args`
+ * when the image's entrypoint is the program) that hold a flag and its value in one item
+ * (`args: ["--port 8080"]`), a warning at each: the program gets one argument with a space in it,
+ * which its flag parser reads as no flag it knows (`--port 8080`) or as a value that starts with
+ * a space (`-p 8080`). Values with spaces are arguments as they are: a flag joined to its value
+ * by `=`, a word that is no flag, what follows `--`, a script after `-c` or `-e`, and every
+ * argument of a shell given `-c` (its script and the script's own positional parameters). Only the
+ * flag is said, never what follows it (a value, maybe a variable's).
+ */
+export function argumentProblems(
+  command: readonly string[] | undefined,
+  args: readonly string[] | undefined,
+  at: CommandPaths,
+): PathProblem[] {
+  const items: [path: (string | number)[], value: string][] = [
+    ...(command ?? []).map((value, i): [(string | number)[], string] => [[...at.command, i], value]),
+    ...(at.args ? (args ?? []) : []).map((value, i): [(string | number)[], string] => [[...(at.args ?? []), i], value]),
+  ];
+  const program = command?.length ? command[0]?.trim() : undefined;
+  const shell = program !== undefined && SHELL.test(program);
+  const problems: PathProblem[] = [];
+  for (let i = program === undefined ? 0 : 1; i < items.length; i++) {
+    const [path, value] = items[i] as [(string | number)[], string];
+    if (value === END_OF_FLAGS || (shell && value === '-c')) break;
+    if (SCRIPT_FLAGS.has(value)) {
+      i++;
+      continue;
+    }
+    const flag = JOINED_FLAG.exec(value)?.[1];
+    if (flag === undefined) continue;
+    const words = value.trim().split(/\s+/).length;
+    const shown = shownWord(flag);
+    const item = shown === flag ? flag : '<the flag>';
+    problems.push({
+      code: 'config/command-line',
+      severity: 'warning',
+      path,
+      message: `is a flag and what follows it in one item ('${shown}' first, ${words} words): the program gets them as one argument with a space in it, not as ${words} arguments, so its flag parser reads no flag it knows (or a value that starts with a space)`,
+      hint:
+        words === 2
+          ? `give each word its own item, [${item}, "<the value>"], or join a flag and its value with =, "${item}=<the value>", where the program takes that form`
+          : `give each word its own item, [${item}, ...]`,
+    });
+  }
+  return problems;
 }

@@ -84,8 +84,11 @@ const portRef = (p: number | string): k8s.IntOrString =>
 export const preStopLifecycle = (preStop: readonly string[] | undefined): k8s.Lifecycle | undefined =>
   preStop?.length ? { preStop: { exec: { command: [...preStop] } } } : undefined;
 
-/** A probe as Kubernetes writes it; `port` is the container's port, used when an HTTP or TCP probe names none. */
-export function toProbe(p: AppProbe, port: number, subject = 'probe'): k8s.Probe {
+/**
+ * A probe as Kubernetes writes it; `port` is the container's port, used when an HTTP or TCP probe
+ * names none (a container with no port, a worker, has none to default to: such a probe throws).
+ */
+export function toProbe(p: AppProbe, port: number | undefined, subject = 'probe'): k8s.Probe {
   const handlers = (['http', 'tcp', 'command'] as const).filter((h) => p[h] !== undefined);
   if (handlers.length !== 1) {
     throw new Error(
@@ -93,9 +96,15 @@ export function toProbe(p: AppProbe, port: number, subject = 'probe'): k8s.Probe
     );
   }
   if (p.command?.length === 0) throw new Error(`${subject}: 'command' must not be empty`);
+  const check = p.http ? 'http' : p.tcp ? 'tcp' : undefined;
+  const checked = check && (p[check]?.port ?? port);
+  if (check && checked === undefined)
+    throw new Error(
+      `${subject}: '${check}' names no port, and the container has none to default to (give the probe a port, or the container one)`,
+    );
   return {
-    httpGet: p.http ? { path: p.http.path, port: portRef(p.http.port ?? port), scheme: 'HTTP' } : undefined,
-    tcpSocket: p.tcp ? { port: portRef(p.tcp.port ?? port) } : undefined,
+    httpGet: p.http && checked !== undefined ? { path: p.http.path, port: portRef(checked), scheme: 'HTTP' } : undefined,
+    tcpSocket: p.tcp && checked !== undefined ? { port: portRef(checked) } : undefined,
     exec: p.command ? { command: [...p.command] } : undefined,
     initialDelaySeconds: p.initialDelaySeconds,
     periodSeconds: p.periodSeconds,

@@ -3,6 +3,12 @@ import { k8s } from '../k8s.js';
 import { type AppProbe, type AppProbes, RESTRICTED_CONTAINER, preStopLifecycle, toProbe } from './app-container.js';
 import { type OneContainerPodProps, type PodContainer, oneContainerPod, orUndefined } from './one-container-pod.js';
 
+/**
+ * Where a stack written before they moved to app-container.ts imports them from: kept so that its
+ * import still compiles. @deprecated import them from lib/constructs/index.ts, as every construct.
+ */
+export { RESTRICTED_CONTAINER, toResources } from './app-container.js';
+
 /** What the Deployment's pod takes as the cron stack's pod does (lib/constructs/one-container-pod.ts), its security context and spread aside. */
 type PodProps = Omit<
   OneContainerPodProps,
@@ -67,8 +73,11 @@ export interface AppDeploymentProps extends PodProps {
    * @default false
    */
   readonly autoscaled?: boolean;
-  /** Port the app listens on (named `http`). */
-  readonly port: number;
+  /**
+   * Port the app listens on (named `http`), which an HTTP or TCP probe checks unless it names its own.
+   * @default - none: a worker that serves nothing (a queue consumer), unless `ports` names some
+   */
+  readonly port?: number;
   /**
    * How a new release replaces the pods: `RollingUpdate` (new pods first, by `maxSurge` and
    * `maxUnavailable`), or `Recreate` (every old pod stops before a new one starts), which a pod
@@ -87,9 +96,12 @@ export interface AppDeploymentProps extends PodProps {
    * @default 0 - zero downtime: old pods stop only when new ones serve
    */
   readonly maxUnavailable?: number;
-  /** @default - no probes */
+  /** As a stage file's `Probe(...)` settings give them (`s.probes`). @default - no probes */
   readonly probes?: AppProbes;
-  /** @default - none (the namespace's LimitRange, if any, decides) */
+  /**
+   * As Kubernetes writes them: a stage file's `Resources(...)` setting is `toResources(s.resources)`.
+   * @default - none (the namespace's LimitRange, if any, decides)
+   */
   readonly resources?: k8s.ResourceRequirements;
   /** Environment of the container. @default - none */
   readonly env?: readonly k8s.EnvVar[];
@@ -159,7 +171,7 @@ export interface AppPort {
 export class AppDeployment extends Construct {
   readonly apiObject: k8s.KubeDeployment;
   readonly name: string;
-  readonly port: number;
+  readonly port: number | undefined;
 
   constructor(scope: Construct, id: string, props: AppDeploymentProps) {
     super(scope, id);
@@ -231,7 +243,7 @@ export class AppDeployment extends Construct {
               command: orUndefined(props.command),
               args: orUndefined(props.args),
               ports: orUndefined(
-                (props.ports ?? [{ name: 'http', containerPort: props.port }]).map((p) => ({
+                (props.ports ?? (props.port === undefined ? [] : [{ name: 'http', containerPort: props.port }])).map((p) => ({
                   name: p.name,
                   containerPort: p.containerPort,
                   protocol: p.protocol ?? 'TCP',

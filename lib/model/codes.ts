@@ -127,8 +127,8 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row(
     'config/command-line',
-    'A whole command line in one item of a command',
-    "The container runtime runs a command's first item as one program, with no shell: give each word its own item, or run the line through [sh, -c, ...].",
+    'A whole command line, or a flag and its value, in one item of a command',
+    "The container runtime runs a command's first item as one program, and gives each later item (and each of args) to it as one argument, with no shell: give each word its own item, or run the line through [sh, -c, ...].",
   ),
   row(
     'config/unknown-port',

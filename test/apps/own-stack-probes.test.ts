@@ -101,6 +101,23 @@ describe("a stack's own probes (Probe, probesProblems of lib/config/workload.ts)
     ]);
   });
 
+  it('warn of a flag and its value in one argument of a command check, at it, saying only the flag', () => {
+    const stage = [
+      'apps:',
+      '  probed:',
+      '    image: team/kv:1',
+      '    probes: { readiness: { command: [redis-cli, "-a hunter2", ping] } }',
+      '',
+    ].join('\n');
+    expect(problems('{ command: [redis-cli, "-a hunter2", ping] }')).toEqual([]);
+    const said = loader.load(stage, 'environments/x.yaml').warnings.map(formatProblem);
+    expect(said).toEqual([
+      "environments/x.yaml:4:49: warning: apps.probed.probes.readiness.command[1] is a flag and what follows it in one item ('-a' first, 2 words): the program gets them as one argument with a space in it, not as 2 arguments, so its flag parser reads no flag it knows (or a value that starts with a space)\n" +
+        '  hint: give each word its own item, [-a, "<the value>"], or join a flag and its value with =, "-a=<the value>", where the program takes that form',
+    ]);
+    expect(said.join('\n')).not.toContain('hunter2');
+  });
+
   it("refuse a port name the container does not have, at the probe's port, given the container's ports", () => {
     expect(problems('{ tcp: { port: redis } }')).toEqual([
       // the stack names its one port: the fix is that name, not a port named under `port` (a number)

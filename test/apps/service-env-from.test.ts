@@ -68,6 +68,24 @@ describe('the environments a service reads whole (envFrom)', () => {
     ]);
   });
 
+  it('refuse a variable name of env, secrets: and a sidecar, at its key, saying what a name is (it said the pattern, ^[A-Za-z_][A-Za-z0-9_]*$)', () => {
+    const name = "it must be an environment variable name (letters, digits and '_', not starting with a digit)";
+    expect(
+      problems(
+        serviceStage([
+          IMAGE,
+          'env: { LOG-LEVEL: debug }',
+          'secrets: { api-db: { 1PASSWORD: password } }',
+          'sidecars: [{ name: proxy, image: envoyproxy/envoy:v1.27.0, env: { "": x } }]',
+        ]),
+      ),
+    ).toEqual([
+      `environments/x.yaml:5:12: apps.api.env: 'LOG-LEVEL' is not a valid name; ${name}`,
+      `environments/x.yaml:6:26: apps.api.secrets.api-db: '1PASSWORD' is not a valid name; ${name}`,
+      `environments/x.yaml:7:71: apps.api.sidecars[0].env: '' is not a valid name; ${name}`,
+    ]);
+  });
+
   it('refuse a variable another setting sets too, at the key: one of the two values would be lost', () => {
     expect(
       problems(

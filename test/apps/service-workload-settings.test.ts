@@ -249,6 +249,49 @@ describe('the commands of a service and a cron job', () => {
     expect(warnings(serviceStage([IMAGE, 'command: [java, -jar, app.jar]', 'preStop: [sleep, "5"]']))).toEqual([]);
   });
 
+  it('warns, at its item, of a flag and its value in one argument, in args, a command after its program, a step, a sidecar, preStop and a cron job, saying only the flag', () => {
+    const line = (what: string, flag: string, words = 2) =>
+      `warning: ${what} is a flag and what follows it in one item ('${flag}' first, ${words} words): the program gets them as one argument with a space in it, not as ${words} arguments, so its flag parser reads no flag it knows (or a value that starts with a space)\n` +
+      `  hint: give each word its own item, ${words === 2 ? `[${flag}, "<the value>"], or join a flag and its value with =, "${flag}=<the value>", where the program takes that form` : `[${flag}, ...]`}`;
+    const stage = serviceStage([
+      IMAGE,
+      'command: [/app/server, "-p 8080"]',
+      'args: [--verbose, "--port 8080", "--token $(API_TOKEN)"]',
+      'initContainers: [{ name: migrate, command: [./manage], args: ["--database s3cr3t-db"] }]',
+      'sidecars: [{ name: worker, args: ["-Xmx512m -Xms256m -jar w.jar"] }]',
+      'preStop: [/app/drain, "--grace 5"]',
+    ]);
+    const said = warnings(stage);
+    expect(said).toEqual([
+      `environments/x.yaml:5:28: ${line('apps.api.command[1]', '-p')}`,
+      `environments/x.yaml:6:23: ${line('apps.api.args[1]', '--port')}`,
+      `environments/x.yaml:6:38: ${line('apps.api.args[2]', '--token')}`,
+      `environments/x.yaml:7:67: ${line('apps.api.initContainers[0].args[0]', '--database')}`,
+      `environments/x.yaml:8:39: ${line('apps.api.sidecars[0].args[0]', '-Xmx512m', 4)}`,
+      `environments/x.yaml:9:27: ${line('apps.api.preStop[1]', '--grace')}`,
+    ]);
+    // what follows the flag is never said: a value, or a variable the kubelet expands into the argument
+    expect(said.join('\n')).not.toMatch(/8080|API_TOKEN|s3cr3t|Xms256m|w\.jar/);
+    expect(problems(stage)).toEqual([]);
+    expect(warnings(cronStage(['args: ["--since 24h"]']))).toEqual([
+      `environments/x.yaml:6:12: ${line('apps.nightly.args[0]', '--since')}`,
+    ]);
+  });
+
+  it('takes values that hold spaces: a flag joined to its value by =, a word or number that is no flag, a script after -c or -e, and what follows -- or a shell given -c', () => {
+    expect(
+      warnings(
+        serviceStage([
+          IMAGE,
+          'command: [/app/server, "--greeting=hello world", "-Dmsg=a b"]',
+          'args: [--since, "-1 day", "hello world", "- item", -e, "-v x", --, "--not a flag"]',
+          'initContainers: [{ name: migrate, command: [sh, -c], args: ["exec ./manage migrate", "--as arg0"] }]',
+          'sidecars: [{ name: worker, command: [python, -c, "-1 + 2"] }]',
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
   it('takes an empty argument after the program, which is one', () => {
     expect(problems(serviceStage([IMAGE, 'command: [/app/server, ""]', 'args: [""]']))).toEqual([]);
   });

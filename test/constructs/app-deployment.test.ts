@@ -30,6 +30,20 @@ describe('AppDeployment', () => {
     expect(blue.spec.template.spec.containers[0]).toMatchObject({ name: 'demoapp', image: 'demoapp:1' });
   });
 
+  it('runs a worker that serves nothing without a port: no container port (it wrote one with no containerPort), and refuses a probe with no port to check', () => {
+    const worker = synth({ port: undefined, probes: { liveness: { command: ['/app/alive'] } } }).spec.template.spec.containers[0];
+    expect(worker.ports).toBeUndefined();
+    expect(worker.livenessProbe).toEqual({ exec: { command: ['/app/alive'] } });
+    expect(() => synth({ port: undefined, probes: { readiness: { http: { path: '/ready' } } } })).toThrow(
+      "Deployment 'demoapp': 'readiness' probe: 'http' names no port, and the container has none to default to (give the probe a port, or the container one)",
+    );
+    expect(
+      synth({ port: undefined, probes: { readiness: { tcp: { port: 9000 } } } }).spec.template.spec.containers[0].readinessProbe,
+    ).toEqual({
+      tcpSocket: { port: 9000 },
+    });
+  });
+
   it('names its container after itself unless told otherwise', () => {
     expect(synth({ name: 'demoapp-green' }).spec.template.spec.containers[0].name).toBe('demoapp-green');
   });
