@@ -1,0 +1,47 @@
+/**
+ * A word of the command line as the commands' messages quote it (lib/cli/arguments.ts `shownArgument`): a token
+ * pasted in the wrong place is never printed back, and a very long word is quoted cut.
+ */
+import { describe, expect, it } from 'vitest';
+import { shownArgument } from '../../lib/cli/arguments.js';
+import { fixtureProject, runCli } from '../helpers/cli.js';
+
+// a GitHub token's shape (the secret rules' github-token), made up
+const TOKEN = 'ghp_1234567890abcdefghijklmnopqrstuvwxyzAB';
+const HIDDEN = '(a 42-character argument that looks like a GitHub token, hidden)';
+
+describe('a secret given on the command line', () => {
+  it.each([
+    ['secrets', ['qa', TOKEN], `error: secrets takes <stage>: ${HIDDEN} is one too many (found 'qa' ${HIDDEN})`],
+    ['diff', [TOKEN], `error: there is no stage ${HIDDEN}`],
+    ['synth', ['--stage', TOKEN], `error: there is no stage ${HIDDEN}`],
+    ['promote', [TOKEN, 'qa'], `error: there is no stage ${HIDDEN}`],
+    ['switch', [TOKEN], `error: switch takes <stage> <app>: <app> is missing (found ${HIDDEN})`],
+    ['check', ['--format', TOKEN, 'dist'], `error: --format must be one of text, json, sarif (found ${HIDDEN})`],
+    ['check', [TOKEN], `error: there is no file or directory ${HIDDEN}`],
+    ['synth', [`--verbose=${TOKEN}`], `error: option '--verbose' takes no value (found ${HIDDEN})`],
+    [
+      'check',
+      ['--format', 'json', '--format', TOKEN, 'dist'],
+      `error: option '--format' is given twice ('json', then ${HIDDEN}), and it takes one value`,
+    ],
+  ])('%s %j is refused by what it looks like, never printed back', (command, args, first) => {
+    const r = runCli(command, args, fixtureProject(['dev', 'qa', 'test']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(first);
+    expect(r.stderr + r.stdout).not.toContain(TOKEN.slice(4, 20));
+  });
+});
+
+describe('shownArgument', () => {
+  it('quotes a word as it is, and one of more than 60 characters cut in the middle, saying its length', () => {
+    expect(shownArgument('qa')).toBe("'qa'");
+    expect(shownArgument('q'.repeat(5000))).toBe(`'${'q'.repeat(29)}…${'q'.repeat(29)} (5000 characters)'`);
+  });
+
+  it('names a stage that has none by its word cut, without its file name of the whole word', () => {
+    const r = runCli('diff', ['q'.repeat(5000)], fixtureProject(['dev', 'qa']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`error: there is no stage '${'q'.repeat(29)}…${'q'.repeat(29)} (5000 characters)'`);
+  });
+});
