@@ -66,11 +66,17 @@ export function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
     }
     if (!option) {
       const short = /^-[^-]$/.test(token.rawName);
-      const guess = short ? shortGuesses(token.name, options) : didYouMean(token.name, Object.keys(options), { prefix: true });
+      // a value of an option of a few given as an option of its own (`--json`, as other tools take it): that option with it
+      const valued = short ? undefined : Object.entries(command.choices ?? {}).find(([, values]) => values.includes(token.name))?.[0];
+      const guess = valued
+        ? `'--${valued} ${token.name}'`
+        : short
+          ? shortGuesses(token.name, options)
+          : didYouMean(token.name, Object.keys(options), { prefix: true });
       problems.push({
         code: 'cli/usage',
-        message: `unknown option '${token.rawName}'${guess ? `; did you mean ${short ? guess : `'--${guess}'`}?` : ''}`,
-        hint: help,
+        message: `unknown option '${token.rawName}'${guess ? `; did you mean ${short || valued ? guess : `'--${guess}'`}?` : ''}`,
+        hint: valued ? `write --${valued} ${token.name}; ${help}` : help,
       });
     } else if (option.type === 'string' && (token.value === undefined || (!token.inlineValue && /^-./.test(token.value)))) {
       // `--app --force`: the next argument is an option, not the value (the strict mode refuses it too)

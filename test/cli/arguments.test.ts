@@ -44,4 +44,17 @@ describe('shownArgument', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe(`error: there is no stage '${'q'.repeat(29)}…${'q'.repeat(29)} (5000 characters)'`);
   });
+
+  it.each([
+    ['--json', 'format', 'json'],
+    ['--sarif', 'format', 'sarif'],
+    ['--restricted', 'pod-security', 'restricted'],
+  ])('check %s, a value given as an option of its own, is refused with the option that takes it', (word, option, value) => {
+    const r = runCli('check', [word, 'dist'], fixtureProject(['dev']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `error: unknown option '${word}'; did you mean '--${option} ${value}'?`,
+      `  hint: write --${option} ${value}; npm run check -- --help lists the options`,
+    ]);
+  });
 });
