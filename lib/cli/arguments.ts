@@ -297,6 +297,18 @@ export function shownArgument(word: string, max = MAX_QUOTED_CHARS): string {
   return found ? `(a ${word.length}-character argument that looks like ${found.rule.description}, hidden)` : `'${shorten(word, max)}'`;
 }
 
+/**
+ * A command line as the project's lock and a write's journal keep it (lib/cli/lock.ts `commandRan`), each word that
+ * holds a secret as `(hidden)`: other commands print it (`waiting for pid 4711 (npm run promote -- ...)`, `recovered:`),
+ * and a killed command leaves it on disk. Pure.
+ */
+export function withoutSecretWords(line: string): string {
+  return line
+    .split(' ')
+    .map((w) => (detectSecret(w) ? '(hidden)' : w))
+    .join(' ');
+}
+
 /** `word` as a command line a hint gives writes it (`shellWord`); undefined when it cannot, or must not: a secret. */
 function lineWord(word: string): string | undefined {
   return detectSecret(word) ? undefined : shellWord(word);

@@ -2,8 +2,12 @@
  * A word of the command line as the commands' messages quote it (lib/cli/arguments.ts `shownArgument`): a token
  * pasted in the wrong place is never printed back, and a very long word is quoted cut.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shownArgument } from '../../lib/cli/arguments.js';
+import { LOCK_FILE, releaseHeldLocks } from '../../lib/cli/lock.js';
+import { openProject } from '../../lib/cli/open-project.js';
 import { fixtureProject, runCli } from '../helpers/cli.js';
 
 // a GitHub token's shape (the secret rules' github-token), made up
@@ -56,5 +60,18 @@ describe('shownArgument', () => {
       `error: unknown option '${word}'; did you mean '--${option} ${value}'?`,
       `  hint: write --${option} ${value}; npm run check -- --help lists the options`,
     ]);
+  });
+});
+
+describe("a writer's command line in the project's lock", () => {
+  it('keeps each word that holds a secret as (hidden): other commands print it, and a killed command leaves it', () => {
+    const dir = fixtureProject(['dev', 'qa']);
+    try {
+      const project = openProject(dir, { writer: `promote -- dev qa --app ${TOKEN}`, log: () => {} });
+      expect(project.writer).toBe('npm run promote -- dev qa --app (hidden)');
+      expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ command: 'npm run promote -- dev qa --app (hidden)' });
+    } finally {
+      releaseHeldLocks();
+    }
   });
 });
