@@ -7,8 +7,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProblemsError, argumentWord, shellWord, type Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import { MAX_QUOTED_CHARS, shorten } from '../model/limits.js';
 import { detectSecret } from '../model/secret-rules.js';
+import { shownArgument } from '../model/shown-arguments.js';
 import type { Command } from './command.js';
 import type { Io } from './print.js';
 import { isWithin } from './read-file.js';
@@ -284,29 +284,6 @@ export function takeArguments(command: string, names: readonly string[], args: r
 /** `'a' 'b'`: arguments as a message quotes them (`shownArgument`). */
 function quotedList(args: readonly string[]): string {
   return args.map((a) => shownArgument(a)).join(' ');
-}
-
-/**
- * A word of the command line as a message quotes it: `'qa'`, one of more than `max` characters cut in the middle,
- * saying its length (a path is given `Infinity`: it is shown whole, to be found); one that holds a secret (a token
- * pasted in the place of a stage, `npm run secrets -- qa ghp_...`) by what it looks like, never its text, as an
- * unknown option's value is never said: `(a 40-character argument that looks like a GitHub token, hidden)`. Pure.
- */
-export function shownArgument(word: string, max = MAX_QUOTED_CHARS): string {
-  const found = detectSecret(word);
-  return found ? `(a ${word.length}-character argument that looks like ${found.rule.description}, hidden)` : `'${shorten(word, max)}'`;
-}
-
-/**
- * A command line as the project's lock and a write's journal keep it (lib/cli/lock.ts `commandRan`), each word that
- * holds a secret as `(hidden)`: other commands print it (`waiting for pid 4711 (npm run promote -- ...)`, `recovered:`),
- * and a killed command leaves it on disk. Pure.
- */
-export function withoutSecretWords(line: string): string {
-  return line
-    .split(' ')
-    .map((w) => (detectSecret(w) ? '(hidden)' : w))
-    .join(' ');
 }
 
 /** `word` as a command line a hint gives writes it (`shellWord`); undefined when it cannot, or must not: a secret. */

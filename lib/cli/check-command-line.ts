@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ProblemsError, shellWord, type Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import { shownArgument } from './arguments.js';
+import { shownArgument } from '../model/shown-arguments.js';
 import { REPORT_FORMATS } from '../checks/report.js';
 import { POD_SECURITY_LEVELS } from '../checks/pod-security.js';
 

@@ -14,7 +14,7 @@ import { projectCrds, stagePath } from './project.js';
 import { YAML_FILE, decodeUtf8, readInputFile } from './read-file.js';
 import { MAX_FILE_BYTES } from '../model/limits.js';
 import type { Io } from './print.js';
-import { shownArgument } from './arguments.js';
+import { shownArgument } from '../model/shown-arguments.js';
 
 /** How findings name the manifests read from standard input: `<stdin>:12:5`. */
 export const STDIN = STDIN_FILE;

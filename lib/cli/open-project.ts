@@ -12,7 +12,7 @@ import { ProblemsError, shellWord, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { needsRecovery, recover } from '../synth/recover.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
-import { withoutSecretWords } from './arguments.js';
+import { withoutSecretWords } from '../model/shown-arguments.js';
 import { acquireLock, commandRan } from './lock.js';
 
 /** The JSON Schema of stage files, for editors (`# yaml-language-server: $schema=./stage.schema.json`). */

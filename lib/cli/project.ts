@@ -30,7 +30,7 @@ import { givenAtStart, setRuntimeFlag } from '../model/runtime-flags.js';
 import { LARGE_COMPILATION_BYTES } from '../model/launcher-flags.cjs';
 import { withFs } from '../fs-problems.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import { shownArgument } from './arguments.js';
+import { shownArgument } from '../model/shown-arguments.js';
 import { YAML_FILE, outputReader, readInputFile, readProjectSource } from './read-file.js';
 import { diskStageEntries, pruneStageEntries } from './stage-entries.js';
 
