@@ -7,6 +7,7 @@
 import type { Problem } from './errors.js';
 import { didYouMean } from './model/did-you-mean.js';
 import { andList } from './model/limits.js';
+import { shownArgument } from './model/shown-arguments.js';
 import type { AppInstance, LoadedStage } from './config/load.js';
 import { releaseImagePath } from './promotion-release.js';
 import { releasePathMistakes, settingAt } from './release.js';
@@ -50,7 +51,7 @@ export function namedAppProblem(
       code: 'promote/no-app',
       location: from.locate([], 'apps'),
       message:
-        `stage ${from.context.name} deploys no app '${app}'` +
+        `stage ${from.context.name} deploys no app ${shownArgument(app)}` +
         (renamed.length
           ? `; ${to.context.name} deploys it, and ${from.context.name} deploys ${andList(renamed.map((r) => `apps.${r}`))} of its stack ('${stack}'), which ${to.context.name} does not: was it renamed?`
           : guess

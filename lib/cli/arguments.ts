@@ -7,6 +7,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProblemsError, argumentWord, shellWord, type Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
+import { detectSecret } from '../model/secret-rules.js';
+import { shownArgument } from '../model/shown-arguments.js';
 import type { Command } from './command.js';
 import type { Io } from './print.js';
 import { isWithin } from './read-file.js';
@@ -58,24 +60,30 @@ export function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
       else if (first !== token.value)
         problems.push({
           code: 'cli/usage',
-          message: `option '--${token.name}' is given twice ('${first}', then '${token.value}'), and it takes one value`,
+          message: `option '--${token.name}' is given twice (${shownArgument(first)}, then ${shownArgument(token.value)}), and it takes one value`,
           hint: `give --${token.name} once; ${help}`,
         });
     }
     if (!option) {
       const short = /^-[^-]$/.test(token.rawName);
-      const guess = short ? shortGuesses(token.name, options) : didYouMean(token.name, Object.keys(options), { prefix: true });
+      // a value of an option of a few given as an option of its own (`--json`, as other tools take it): that option with it
+      const valued = short ? undefined : Object.entries(command.choices ?? {}).find(([, values]) => values.includes(token.name))?.[0];
+      const guess = valued
+        ? `'--${valued} ${token.name}'`
+        : short
+          ? shortGuesses(token.name, options)
+          : didYouMean(token.name, Object.keys(options), { prefix: true });
       problems.push({
         code: 'cli/usage',
-        message: `unknown option '${token.rawName}'${guess ? `; did you mean ${short ? guess : `'--${guess}'`}?` : ''}`,
-        hint: help,
+        message: `unknown option '${token.rawName}'${guess ? `; did you mean ${short || valued ? guess : `'--${guess}'`}?` : ''}`,
+        hint: valued ? `write --${valued} ${token.name}; ${help}` : help,
       });
     } else if (option.type === 'string' && (token.value === undefined || (!token.inlineValue && /^-./.test(token.value)))) {
       // `--app --force`: the next argument is an option, not the value (the strict mode refuses it too)
       const form = new RegExp(`--${token.name} (<[^>]+>)`).exec(command.usage)?.[1] ?? '<value>';
       problems.push({
         code: 'cli/usage',
-        message: `option '${token.rawName}' needs a value${token.value === undefined ? '' : ` (found the option '${token.value}')`}`,
+        message: `option '${token.rawName}' needs a value${token.value === undefined ? '' : ` (found the option ${shownArgument(token.value)})`}`,
         hint: `write --${token.name} ${form}${token.value === undefined ? '' : `, or --${token.name}=${token.value} if '${token.value}' is the value`}; ${help}`,
       });
     } else if (option.type === 'string' && token.value === '') {
@@ -87,7 +95,7 @@ export function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
     } else if (option.type === 'boolean' && token.value !== undefined) {
       problems.push({
         code: 'cli/usage',
-        message: `option '${token.rawName}' takes no value (found '${token.value}')`,
+        message: `option '${token.rawName}' takes no value (found ${shownArgument(token.value)})`,
         hint: `write ${token.rawName} alone to turn it on, or leave it out; ${help}`,
       });
     }
@@ -251,7 +259,7 @@ export function takeArguments(command: string, names: readonly string[], args: r
     extra.length > 0
       ? `${command} takes ${takes}: ${quotedList(extra)} ${extra.length === 1 ? 'is one' : `are ${extra.length}`} too many (${found})`
       : `${command} takes ${takes}: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing (${found})`;
-  const given = [...args.slice(0, names.length).map((a, i) => shellWord(a) ?? names[i]), ...missing];
+  const given = [...args.slice(0, names.length).map((a, i) => lineWord(a) ?? names[i]), ...missing];
   // an argument too many is no mistake to drop: it may be the value of an option given before '--' (`npm run promote
   // test qa --app web`: npm took --app), and the command line without it does more (promotes every app); where no
   // option takes a value (diff, secrets), a stage too many is meant for another run, and the line is the one without
@@ -261,7 +269,7 @@ export function takeArguments(command: string, names: readonly string[], args: r
   const isStage = options.isStage;
   // the line of the stages given (`npm run secrets --output yaml qa`: qa), again for those too many
   const stages = isStage ? args.filter(isStage) : [];
-  const line = [...stages.slice(0, names.length).map((a, i) => shellWord(a) ?? names[i]), ...names.slice(stages.length, required)];
+  const line = [...stages.slice(0, names.length).map((a, i) => lineWord(a) ?? names[i]), ...names.slice(stages.length, required)];
   const again = stages.slice(names.length);
   const other = isStage ? args.filter((a) => !isStage(a)) : [];
   const hint =
@@ -273,9 +281,14 @@ export function takeArguments(command: string, names: readonly string[], args: r
   throw new ProblemsError([{ code: 'cli/arguments', message, hint }]);
 }
 
-/** `'a' 'b'`: arguments as a message quotes them. */
+/** `'a' 'b'`: arguments as a message quotes them (`shownArgument`). */
 function quotedList(args: readonly string[]): string {
-  return args.map((a) => `'${a}'`).join(' ');
+  return args.map((a) => shownArgument(a)).join(' ');
+}
+
+/** `word` as a command line a hint gives writes it (`shellWord`); undefined when it cannot, or must not: a secret. */
+function lineWord(word: string): string | undefined {
+  return detectSecret(word) ? undefined : shellWord(word);
 }
 
 /** @throws ProblemsError (bad input) when a command that takes no positional arguments got some */
@@ -284,7 +297,7 @@ export function refusePositionals(command: string, positionals: readonly string[
     throw new ProblemsError([
       {
         code: 'cli/arguments',
-        message: `npm run ${command} takes no arguments but options (found ${positionals.map((p) => `'${p}'`).join(' ')})`,
+        message: `npm run ${command} takes no arguments but options (found ${quotedList(positionals)})`,
         hint: form,
       },
     ]);

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ProblemsError, shellWord, type Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
+import { shownArgument } from '../model/shown-arguments.js';
 import { REPORT_FORMATS } from '../checks/report.js';
 import { POD_SECURITY_LEVELS } from '../checks/pod-security.js';
 
@@ -41,7 +42,7 @@ export function badOption(name: string, value: string, allowed: readonly string[
   throw new ProblemsError([
     {
       code: 'cli/option',
-      message: `--${name} must be one of ${allowed.join(', ')} (found '${value}')${guess ? `; did you mean '${guess}'?` : ''}`,
+      message: `--${name} must be one of ${allowed.join(', ')} (found ${shownArgument(value)})${guess ? `; did you mean '${guess}'?` : ''}`,
       hint: `write --${name} ${guess ?? allowed[0]}; npm run check -- --help lists the options`,
     },
   ]);

@@ -14,6 +14,7 @@ import { projectCrds, stagePath } from './project.js';
 import { YAML_FILE, decodeUtf8, readInputFile } from './read-file.js';
 import { MAX_FILE_BYTES } from '../model/limits.js';
 import type { Io } from './print.js';
+import { shownArgument } from '../model/shown-arguments.js';
 
 /** How findings name the manifests read from standard input: `<stdin>:12:5`. */
 export const STDIN = STDIN_FILE;
@@ -114,7 +115,7 @@ function missingPaths(cwd: string, paths: readonly string[], given: string, hint
     .filter((p) => !existsSync(resolve(cwd, p)))
     .map((p) => ({
       code: 'cli/no-such-path',
-      message: `there is no file or directory '${p}'${given}`,
+      message: `there is no file or directory ${shownArgument(p, Infinity)}${given}`,
       hint: typeof hint === 'string' ? hint : hint(p),
     }));
 }

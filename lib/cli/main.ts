@@ -20,6 +20,7 @@ import { useValidatorStore } from '../model/validator-code.js';
 import { diskValidatorStore } from './validator-store.js';
 import type { Command } from './command.js';
 import { fromProject, parseOptions } from './arguments.js';
+import { npmTookMeant } from './npm-meant.js';
 import { npmTookNoCache, npmTookValues, optionsNpmKept, withNpmNotes } from './npm-options.js';
 
 const validatorStore = diskValidatorStore();
@@ -70,6 +71,7 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
     const lost = [
       ...npmTookValues(command, values, positionals, argv, io.env, io.npmArguments),
       ...npmTookNoCache(command, values, positionals, io.env, io.npmArguments),
+      ...npmTookMeant(command, values, positionals, io.env, io.npmArguments),
     ];
     if (lost.length) throw new ProblemsError(lost);
     const kept = optionsNpmKept(command, values, io.env);

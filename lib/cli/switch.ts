@@ -8,6 +8,7 @@ import { manifestsOf } from '../diff/manifests.js';
 import { colorName, idleColor, settingAt, type BlueGreenSettings } from '../release.js';
 import { imageVersion, releaseVersion } from '../model/image.js';
 import { didYouMean } from '../model/did-you-mean.js';
+import { shownArgument } from '../model/shown-arguments.js';
 import { kubectlTarget } from '../model/object.js';
 import { STACKS } from '../../apps/index.js';
 import { exitCodesHelp, commonOptionsHelp, takeArguments, type Command } from './main.js';
@@ -82,7 +83,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
           code: 'switch/no-app',
           location: loaded.locate([], 'apps'),
           // (the place names the stage file: the message, the stage)
-          message: `stage ${stage} deploys no app '${app}'${guess ? `; did you mean '${guess}'?` : ''}`,
+          message: `stage ${stage} deploys no app ${shownArgument(app)}${guess ? `; did you mean '${guess}'?` : ''}`,
           hint: `its apps are: ${names.join(', ') || 'none'}`,
         },
       ]);

@@ -336,6 +336,42 @@ describe('acquireLock', () => {
     expect(existsSync(guard)).toBe(false);
   });
 
+  it.each([
+    // its guard made, the dead holder's lock not yet removed
+    ['takeover-guarded', false],
+    // a dead takeover's guard judged stale, not yet claimed
+    ['takeover-judged', true],
+    // that guard claimed (lock.takeover.<its token>), not yet removed
+    ['takeover-claimed', true],
+  ])(
+    'a takeover killed at %s (kill -9) leaves what the next command takes over: it writes, and nothing of either is left',
+    (step, staleGuard) => {
+      const dir = tempProject({ lab: repoStage('lab') });
+      expect(run('synth', [], dir).code).toBe(0);
+      const dist = snapshotDir(join(dir, 'dist'));
+      writeLock(dir, deadPid());
+      if (staleGuard) writeGuard(dir, deadPid());
+      const killed = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), 'synth'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, STAGECRAFT_CRASH_AT: step },
+        timeout: 20_000,
+      });
+      expect(killed.signal).toBe('SIGKILL');
+      expect(readdirSync(join(dir, '.stagecraft')).filter((n) => n.startsWith('lock'))).not.toEqual([]);
+      // in a process of its own, ended if it waits
+      const next = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), 'synth'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+      expect(next.signal).toBe(null);
+      expect(next.stderr).toMatch(
+        /^stagecraft: taking over the lock left by pid \d+ \(npm run synth, since 2026-12-01T10:00:00\.000Z\), which is no longer running\n/,
+      );
+      expect(next.status).toBe(0);
+      expect(readdirSync(join(dir, '.stagecraft')).filter((n) => n.startsWith('lock'))).toEqual([]);
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(dist);
+      expect(run('check', [], dir).code).toBe(0);
+    },
+  );
+
   it("leaves the guard of a takeover whose process runs in place, however its time is dated (a file system's clock ahead of this one)", () => {
     const dir = tempProject({});
     writeLock(dir, deadPid());

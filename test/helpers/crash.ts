@@ -5,7 +5,7 @@
  * with no temporary file left. One test file per command, so that they run side by side.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -93,4 +93,27 @@ export function crashEverywhere(
     expect(i).toBeLessThan(40);
   }
   return { outcomes, after };
+}
+
+/**
+ * Kills `command` at `step`, a point before it writes (promote's and switch's `edit-planned`: the
+ * stage file's edit planned), in a copy of `base`: the project must be exactly as before, the next
+ * check pass, and the command run again do what it would have done, leaving no lock behind.
+ */
+export function crashBeforeWriting(base: string, command: string, args: readonly string[], step: string): void {
+  const reference = copy(base);
+  expect(run(command, args, reference).code).toBe(0);
+  const dir = copy(base);
+  expect(run(command, args, dir, { STAGECRAFT_CRASH_AT: step }).signal).toBe('SIGKILL');
+  expect(state(dir)).toEqual(state(base));
+  // the killed command's lock stays until the next writer takes it over; a reader passes by it
+  expect(existsSync(join(dir, '.stagecraft', 'lock'))).toBe(true);
+  expect(run('check', [], dir).code).toBe(0);
+  const again = run(command, args, dir);
+  expect(again.stderr).toMatch(/^stagecraft: taking over the lock left by pid \d+ \(.*\), which is no longer running\n/);
+  expect(again.code).toBe(0);
+  expect(existsSync(join(dir, '.stagecraft', 'lock'))).toBe(false);
+  expect(state(dir)).toEqual(state(reference));
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(reference, { recursive: true, force: true });
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, tempProject } from '../../helpers/cli.js';
-import { crashEverywhere, run } from '../../helpers/crash.js';
+import { crashBeforeWriting, crashEverywhere, run } from '../../helpers/crash.js';
 
 /**
  * A project of the production stage without delivery: settings, so that dist/delivery/ (rewritten
@@ -41,6 +41,12 @@ describe('a command killed between any two write steps', () => {
       'cleanup: after',
     ]);
   }, 600_000);
+
+  it('switch killed once its edit is planned, before it writes: nothing changed, and the next switch does it', () => {
+    const base = productionProject();
+    expect(run('synth', [], base).code).toBe(0);
+    crashBeforeWriting(base, 'switch', ['production', 'demoapp'], 'edit-planned');
+  }, 120_000);
 
   it('switch of a stage file that is a symbolic link: the file it leads to and dist/ change together or not at all', () => {
     const base = productionProject();

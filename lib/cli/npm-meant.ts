@@ -1,0 +1,58 @@
+/**
+ * npm's own options given before `--` that mean a value of an option of the command (`npm run check --json -- dist`:
+ * npm's JSON output, npm_config_json, where check's is `--format json`): npm takes the word for itself and passes the
+ * rest on, so the command would run without it (a report in text to a reader of JSON). Read in npm's log of the run,
+ * as `--no-cache` is (./npm-options.ts): an .npmrc's `json=true`, which npm's log gives no option for, refuses nothing.
+ */
+import { argumentWord, type Problem } from '../errors.js';
+import type { Command } from './command.js';
+import { npmArguments } from './npm-log.js';
+import { npmWords } from './npm-options.js';
+import type { Io } from './print.js';
+
+/**
+ * npm's option (its name), and the option of a command and its value that a user giving it means; `withPaths`: an
+ * option that applies only to paths given (check's --format: without paths, check reports in text whatever it is given).
+ */
+const NPM_MEANT: readonly { readonly npm: string; readonly option: string; readonly value: string; readonly withPaths?: boolean }[] = [
+  { npm: 'json', option: 'format', value: 'json', withPaths: true },
+];
+
+/**
+ * A problem for each of npm's options that `command`, run as its own npm script, was given before `--` (as npm's log
+ * says) meaning a value of an option of its own it was not given: what npm did with it, and the line that gives it
+ * to the command.
+ */
+export function npmTookMeant<V>(
+  command: Command<V>,
+  values: Record<string, unknown>,
+  positionals: readonly string[],
+  env: Io['env'],
+  npmArgs: (env: Io['env']) => readonly string[] | undefined = npmArguments,
+): Problem[] {
+  if (env.npm_lifecycle_event !== command.name) return [];
+  const meant = NPM_MEANT.filter(
+    (m) => command.choices?.[m.option]?.includes(m.value) && values[m.option] === undefined && (!m.withPaths || positionals.length > 0),
+  );
+  const args = meant.length ? npmArgs(env) : undefined;
+  if (args === undefined) return [];
+  const words = npmWords(
+    args,
+    meant.map((m) => ({ name: m.npm, values: ['true', 'false'] })),
+  );
+  return meant.flatMap((m) => {
+    // the last one counts, as npm reads them: --json false, --no-json turn it off
+    const option = words.before.filter((w) => w.option?.name === m.npm).at(-1)?.option;
+    if (option === undefined || option.negated || option.value === 'false') return [];
+    // the line with the command's own option after '--', and npm's words before it left out (one may hold a credential)
+    const line = [...words.after, `--${m.option}`, m.value].map(argumentWord);
+    const given = line.every((w) => w !== undefined) ? `npm run ${command.name} -- ${line.join(' ')}` : undefined;
+    return [
+      {
+        code: 'cli/usage',
+        message: `--${m.npm} was given before '--' (npm's log of this run says so), where npm takes it for its own ${m.npm} output (npm_config_${m.npm}) and leaves ${command.name} nothing: it would report in ${command.choices?.[m.option]?.[0] ?? 'its default'}`,
+        hint: `${given ? `write ${given}` : `give --${m.option} ${m.value} after '--'`}: ${command.name}'s options go after '--'`,
+      },
+    ];
+  });
+}

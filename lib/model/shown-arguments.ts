@@ -1,0 +1,29 @@
+/**
+ * Words of a command line as messages and the project's lock show them: a word that holds a secret (a token pasted in
+ * the place of a stage or an app) never shown, a very long one cut. Pure.
+ */
+import { MAX_QUOTED_CHARS, shorten } from './limits.js';
+import { detectSecret } from './secret-rules.js';
+
+/**
+ * A word of the command line as a message quotes it: `'qa'`, one of more than `max` characters cut in the middle,
+ * saying its length (a path is given `Infinity`: it is shown whole, to be found); one that holds a secret (a token
+ * pasted in the place of a stage, `npm run secrets -- qa ghp_...`) by what it looks like, never its text, as an
+ * unknown option's value is never said: `(a 40-character argument that looks like a GitHub token, hidden)`. Pure.
+ */
+export function shownArgument(word: string, max = MAX_QUOTED_CHARS): string {
+  const found = detectSecret(word);
+  return found ? `(a ${word.length}-character argument that looks like ${found.rule.description}, hidden)` : `'${shorten(word, max)}'`;
+}
+
+/**
+ * A command line as the project's lock and a write's journal keep it (lib/cli/lock.ts `commandRan`), each word that
+ * holds a secret as `(hidden)`: other commands print it (`waiting for pid 4711 (npm run promote -- ...)`, `recovered:`),
+ * and a killed command leaves it on disk. Pure.
+ */
+export function withoutSecretWords(line: string): string {
+  return line
+    .split(' ')
+    .map((w) => (detectSecret(w) ? '(hidden)' : w))
+    .join(' ');
+}

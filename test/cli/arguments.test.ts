@@ -1,0 +1,73 @@
+/**
+ * A word of the command line as the commands' messages quote it (lib/model/shown-arguments.ts `shownArgument`): a token
+ * pasted in the wrong place is never printed back, and a very long word is quoted cut.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LOCK_FILE, releaseHeldLocks } from '../../lib/cli/lock.js';
+import { openProject } from '../../lib/cli/open-project.js';
+import { fixtureProject, runCli } from '../helpers/cli.js';
+
+// a GitHub token's shape (the secret rules' github-token), made up
+const TOKEN = 'ghp_1234567890abcdefghijklmnopqrstuvwxyzAB';
+const HIDDEN = '(a 42-character argument that looks like a GitHub token, hidden)';
+
+describe('a secret given on the command line', () => {
+  it.each([
+    ['secrets', ['qa', TOKEN], `error: secrets takes <stage>: ${HIDDEN} is one too many (found 'qa' ${HIDDEN})`],
+    ['diff', [TOKEN], `error: there is no stage ${HIDDEN}`],
+    ['synth', ['--stage', TOKEN], `error: there is no stage ${HIDDEN}`],
+    ['promote', [TOKEN, 'qa'], `error: there is no stage ${HIDDEN}`],
+    ['switch', [TOKEN], `error: switch takes <stage> <app>: <app> is missing (found ${HIDDEN})`],
+    ['check', ['--format', TOKEN, 'dist'], `error: --format must be one of text, json, sarif (found ${HIDDEN})`],
+    ['check', [TOKEN], `error: there is no file or directory ${HIDDEN}`],
+    ['promote', ['dev', 'test', '--force', '--app', TOKEN], `environments/dev.yaml:3:1: error: stage dev deploys no app ${HIDDEN}`],
+    ['switch', ['qa', TOKEN], `environments/qa.yaml:4:1: error: stage qa deploys no app ${HIDDEN}`],
+    ['synth', [`--verbose=${TOKEN}`], `error: option '--verbose' takes no value (found ${HIDDEN})`],
+    [
+      'check',
+      ['--format', 'json', '--format', TOKEN, 'dist'],
+      `error: option '--format' is given twice ('json', then ${HIDDEN}), and it takes one value`,
+    ],
+  ])('%s %j is refused by what it looks like, never printed back', (command, args, first) => {
+    const r = runCli(command, args, fixtureProject(['dev', 'qa', 'test']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(first);
+    expect(r.stderr + r.stdout).not.toContain(TOKEN.slice(4, 20));
+  });
+});
+
+describe('a very long word', () => {
+  it('names a stage that has none by its word cut, without its file name of the whole word', () => {
+    const r = runCli('diff', ['q'.repeat(5000)], fixtureProject(['dev', 'qa']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`error: there is no stage '${'q'.repeat(29)}…${'q'.repeat(29)} (5000 characters)'`);
+  });
+
+  it.each([
+    ['--json', 'format', 'json'],
+    ['--sarif', 'format', 'sarif'],
+    ['--restricted', 'pod-security', 'restricted'],
+  ])('check %s, a value given as an option of its own, is refused with the option that takes it', (word, option, value) => {
+    const r = runCli('check', [word, 'dist'], fixtureProject(['dev']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `error: unknown option '${word}'; did you mean '--${option} ${value}'?`,
+      `  hint: write --${option} ${value}; npm run check -- --help lists the options`,
+    ]);
+  });
+});
+
+describe("a writer's command line in the project's lock", () => {
+  it('keeps each word that holds a secret as (hidden): other commands print it, and a killed command leaves it', () => {
+    const dir = fixtureProject(['dev', 'qa']);
+    try {
+      const project = openProject(dir, { writer: `promote -- dev qa --app ${TOKEN}`, log: () => {} });
+      expect(project.writer).toBe('npm run promote -- dev qa --app (hidden)');
+      expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ command: 'npm run promote -- dev qa --app (hidden)' });
+    } finally {
+      releaseHeldLocks();
+    }
+  });
+});

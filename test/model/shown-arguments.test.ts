@@ -1,0 +1,30 @@
+/** Words of a command line as messages and the project's lock show them (lib/model/shown-arguments.ts). */
+import { describe, expect, it } from 'vitest';
+import { shownArgument, withoutSecretWords } from '../../lib/model/shown-arguments.js';
+
+// a GitHub token's shape (the secret rules' github-token), made up
+const TOKEN = 'ghp_1234567890abcdefghijklmnopqrstuvwxyzAB';
+
+describe('shownArgument', () => {
+  it('quotes a word as it is, and one of more than 60 characters cut in the middle, saying its length', () => {
+    expect(shownArgument('qa')).toBe("'qa'");
+    expect(shownArgument('q'.repeat(5000))).toBe(`'${'q'.repeat(29)}…${'q'.repeat(29)} (5000 characters)'`);
+  });
+
+  it('quotes a path whole, given no bound', () => {
+    expect(shownArgument(`/tmp/${'d'.repeat(100)}/x.yaml`, Infinity)).toBe(`'/tmp/${'d'.repeat(100)}/x.yaml'`);
+  });
+
+  it('says a word that holds a secret by what it looks like, never its text', () => {
+    expect(shownArgument(TOKEN)).toBe('(a 42-character argument that looks like a GitHub token, hidden)');
+  });
+});
+
+describe('withoutSecretWords', () => {
+  it('keeps a command line as it is but each word that holds a secret, as (hidden)', () => {
+    expect(withoutSecretWords('npm run synth -- --stage qa')).toBe('npm run synth -- --stage qa');
+    expect(withoutSecretWords(`node lib/cli/run.cjs promote dev qa --app ${TOKEN}`)).toBe(
+      'node lib/cli/run.cjs promote dev qa --app (hidden)',
+    );
+  });
+});
