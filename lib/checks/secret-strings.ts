@@ -16,6 +16,7 @@ import {
   detectEncodedSecret,
   detectSecret,
   detectSecretInExample,
+  detectSecrets,
   entryName as nameOfEntry,
   flagBefore,
   isArgvEntry,
@@ -31,6 +32,8 @@ import {
   isSecretParameter,
   isSecretSetting,
   isSealedCiphertext,
+  describeSecret,
+  MAX_SECRETS_SAID,
   type SecretMatch,
   type SecretRule,
 } from '../model/secret-rules.js';
@@ -94,6 +97,10 @@ export interface SecretString {
   readonly setting?: string;
   /** How a client on a command line is given it (`redis-cli -a <password>`: SecretMatch's `given`); never the value. */
   readonly given?: string;
+  /** Set when the secret was found in the text the string decodes to (base64, hex, a ConfigMap's binaryData): said as one. */
+  readonly encoded?: true;
+  /** Set for a file of examples (`.env.example`, by its ConfigMap key): its examples' values are no secrets (`detectSecretInExample`). */
+  readonly inExample?: true;
 }
 
 /** A setting's name that a message may say: a plain name, no secret. */
@@ -122,6 +129,48 @@ export function placeIn(value: string, found: Pick<SecretMatch, 'index' | 'setti
 /** How a message says `placeIn`'s place: ` on line 2 of the value (setting 'requirepass')`; nothing for a value of one line. */
 export const withinValue = (p: ValuePlace) =>
   p.valueLine === undefined ? '' : ` on line ${p.valueLine} of the value${p.setting !== undefined ? ` (setting '${p.setting}')` : ''}`;
+
+/** One secret of a value that holds several, as a message says it (`secretsSaid`). */
+export interface SecretSaid {
+  /** What it is (`describeSecret`): never the value. */
+  readonly what: string;
+  /** Where in the value it is (`placeIn`). */
+  readonly place: ValuePlace;
+  /** Which of how many it is: ` (secret 2 of 3 in the value)`, the last said with how many more are not. */
+  readonly among: string;
+  /** The secret's own text, for masking only (never print it). */
+  readonly secret: string;
+}
+
+/**
+ * Each secret of a value that holds several (`all`: `detectSecrets`' matches), said on its own, so that none is found only once the
+ * first is taken out: MAX_SECRETS_SAID of them at most, in the order written, each at its place and which of how many it is (two of
+ * one line, `--db-password=... --api-password=...`, are told apart), the last saying how many more the value holds. For a stage
+ * file's values (lib/stage-secrets.ts) and the checks' findings (secrets.ts) alike; empty for a value of one secret, said as its own.
+ */
+export function secretsSaid(value: string, all: readonly SecretMatch[]): SecretSaid[] {
+  if (all.length < 2) return [];
+  const said = all.slice(0, MAX_SECRETS_SAID);
+  const more = all.length - said.length;
+  return said.map((m, i) => ({
+    what: describeSecret(m.rule, m.given),
+    place: placeIn(value, m),
+    among:
+      ` (secret ${i + 1} of ${all.length} in the value` +
+      (more > 0 && i === said.length - 1 ? `; the ${more} after it are not said one by one: take these out and they are` : '') +
+      ')',
+    secret: m.secret,
+  }));
+}
+
+/**
+ * Every secret a string holds (`detectSecrets`), for one a rule found in its text as written: one found by its key's name, a key
+ * or a text decoded holds the one it was found as (an empty list). The same list for the same string (its verdicts are remembered by text).
+ */
+export function secretsOfString(s: SecretString): SecretMatch[] {
+  if (!s.rule || s.atKey || s.encoded) return [];
+  return detectSecrets(s.value, s.inExample ?? false);
+}
 
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
 const isApiObject = (o: KubeObject) => !(o.apiVersion === 'v1' && o.kind === 'Config');
@@ -246,7 +295,7 @@ class ObjectScreen {
       // most strings: no match and no telling name, passed over after one more test each, of their characters (`encodedText`:
       // a secret written encoded, an annotation's base64 of `password=...`), found in its text, the encoded value hidden whole
       const inner = decoded ? undefined : detectEncodedSecret(value);
-      if (inner) this.out.push({ path: [...at], value, secret: value, rule: inner.rule, given: inner.given! });
+      if (inner) this.out.push({ path: [...at], value, secret: value, rule: inner.rule, given: inner.given!, encoded: true });
       return;
     }
     if (value === '' || isPlaceholder(value)) return;
@@ -260,6 +309,8 @@ class ObjectScreen {
         ...(named ? { key } : {}),
         ...placeIn(value, found),
         ...given,
+        ...(decoded ? { encoded: true as const } : {}),
+        ...(detect === detectSecretInExample ? { inExample: true as const } : {}),
       });
     } else if (named) {
       this.out.push({ path: [...at], value, secret: value, key });
