@@ -16,15 +16,8 @@ import { SECRET_ALLOW_ANNOTATION } from './checks/secret-exceptions.js';
 import { locateKey, locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
-import {
-  describeSecret,
-  detectSecret,
-  detectSecretInExample,
-  detectSecrets,
-  isSecretSetting,
-  maskValue,
-  type SecretRule,
-} from './model/secret-rules.js';
+import { describeSecret, detectSecret, detectSecretInExample, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
+import { detectSecrets } from './model/value-secrets.js';
 import { EXTENSION_KEY } from './config/stage-schema.js';
 import { MAX_FILE_BYTES, MAX_STAGE_ALIASES } from './model/limits.js';
 import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/repository-credentials.js';

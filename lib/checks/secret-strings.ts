@@ -16,7 +16,6 @@ import {
   detectEncodedSecret,
   detectSecret,
   detectSecretInExample,
-  detectSecrets,
   entryName as nameOfEntry,
   flagBefore,
   isArgvEntry,
@@ -33,10 +32,10 @@ import {
   isSecretSetting,
   isSealedCiphertext,
   describeSecret,
-  MAX_SECRETS_SAID,
   type SecretMatch,
   type SecretRule,
 } from '../model/secret-rules.js';
+import { MAX_SECRETS_SAID, detectSecrets } from '../model/value-secrets.js';
 import { isCustomGroup } from './crds.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { SECRET_ALLOW_ANNOTATION, secretAllowLines } from './secret-exceptions.js';

@@ -12,7 +12,8 @@
  */
 import type { KubeObject } from '../model/object.js';
 import { isFilledTokenSecret } from './cluster-made.js';
-import { countSecrets, describeSecret, detectSecret, maskValue } from '../model/secret-rules.js';
+import { describeSecret, detectSecret, maskValue } from '../model/secret-rules.js';
+import { countSecrets } from '../model/value-secrets.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import {
   SECRET_ALLOW_ANNOTATION,
