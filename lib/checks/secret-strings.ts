@@ -96,7 +96,7 @@ export interface SecretString {
   readonly setting?: string;
   /** How a client on a command line is given it (`redis-cli -a <password>`: SecretMatch's `given`); never the value. */
   readonly given?: string;
-  /** Set when the secret was found in the text the string decodes to (base64, hex, a ConfigMap's binaryData): said as one. */
+  /** Set when the secret was found in the text the string decodes to (base64, hex, URL encoding, a ConfigMap's binaryData): said as one. */
   readonly encoded?: true;
   /** Set for a file of examples (`.env.example`, by its ConfigMap key): its examples' values are no secrets (`detectSecretInExample`). */
   readonly inExample?: true;

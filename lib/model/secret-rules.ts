@@ -214,7 +214,7 @@ export function detectSecret(value: string): SecretMatch | undefined {
 }
 
 /**
- * A secret a value holds encoded, in base64 or hex (an annotation's `cGFzc3dvcmQ9SHVudGVyMnB3`, `password=Hunter2pw`): found by a
+ * A secret a value holds encoded, in base64, hex or URL encoding (an annotation's `cGFzc3dvcmQ9SHVudGVyMnB3`, `password=Hunter2pw`): found by a
  * rule of its format in the text it decodes to, not by randomness, which decoded text does not have; how it is given says the
  * encoding (`in base64`), never the value.
  */

@@ -177,6 +177,22 @@ describe('secret values in objects', () => {
     );
   });
 
+  it('finds a secret written URL-encoded (percent escapes), said with its encoding, never printed', () => {
+    // was: no finding at all, and the value went to dist/ as it is
+    const o = deployment({
+      env: [
+        { name: 'DSN', value: 'postgres%3A%2F%2Fapp%3AHunter2pwXq%40db%2Fshop' },
+        { name: 'OPTS', value: 'password%3DHunter2pwXq' },
+      ],
+    });
+    const { findings } = checkSecretContent(o);
+    expect(findings.map((f) => `${fieldPath(f.path)}: ${f.message.split(' (a ')[0]}`)).toEqual([
+      'spec.template.spec.containers[0].env[0].value: holds a URL with a user and password (in URL encoding)',
+      "spec.template.spec.containers[0].env[1].value: holds a setting with a secret's name and its value (in URL encoding)",
+    ]);
+    expect(JSON.stringify(findings.map((f) => [f.message, f.hint]))).not.toContain('Hunter2');
+  });
+
   it('masks every secret of a value in another finding that quotes it, not only the first', () => {
     const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
     const o = configMap({ 'app.conf': `db_password = Hunter2!xyzQ\napi_token = ${token}\n` });
