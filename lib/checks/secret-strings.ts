@@ -204,7 +204,27 @@ const CREDENTIAL_HEADER = /^(?:proxy-)?authorization$/i;
 const isSecretHeader = (name: string, value: string) =>
   CREDENTIAL_HEADER.test(name)
     ? !isPlaceholderCredential(value.replace(/^[A-Za-z][A-Za-z0-9_-]*[ \t]+/, ''))
-    : isSecretSetting(name, value);
+    : COOKIE_HEADER.test(name)
+      ? holdsSecretCookie(value)
+      : isSecretSetting(name, value);
+
+/** The header that sends cookies: a session's is a login, for whoever reads it. */
+const COOKIE_HEADER = /^cookie$/i;
+
+/** A cookie that holds a logged-in session by its name (`session`, `sessionid`, `JSESSIONID`, `PHPSESSID`, express's `connect.sid`, `sid`). */
+const SESSION_COOKIE = /^(?:[A-Za-z0-9_.-]*sess(?:ion)?(?:[_.-]?id)?|[A-Za-z0-9_.-]*\.sid|sid)$/i;
+
+/**
+ * Whether a Cookie header's value (`lang=en; JSESSIONID=...`) holds a cookie of a session, or of a secret's name (`auth_token=...`),
+ * with a value that is none of a placeholder's or a reference's (`session=$(SESSION)`); a cookie of preferences (`lang=en`) is not.
+ */
+function holdsSecretCookie(value: string): boolean {
+  return value.split(';').some((pair) => {
+    const at = pair.indexOf('=');
+    const [name, v] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    return at > 0 && v !== '' && !isPlaceholder(v) && (SESSION_COOKIE.test(name) || isSecretSetting(name, v));
+  });
+}
 
 /** The rule of a password given to a client on its command line, for one given as an entry of a `command` or `args` list. */
 const COMMAND_PASSWORD = SECRET_RULES.find((r) => r.id === 'command-password')!;

@@ -310,6 +310,28 @@ describe('secret values in objects', () => {
     ).toEqual([]);
   });
 
+  it("finds a probe's Cookie header that carries a session or a secret's setting, and leaves a cookie of preferences alone", () => {
+    const probe = (...httpHeaders: { name: string; value: string }[]) =>
+      found(deployment({ readinessProbe: { httpGet: { path: '/ready', port: 8080, httpHeaders } } }));
+    // was: no finding, a logged-in session's cookie went to dist/ (whoever reads it is logged in)
+    for (const value of [
+      'session=Kq8vR3nZ7wLpX2',
+      'lang=en; JSESSIONID=Kq8vR3nZ7wLpX2',
+      'PHPSESSID=kq8vr3nz7wlp',
+      'connect.sid=s%3AKq8vR3nZ7wLp',
+      'remember=Kq8vR3nZ7wLp; sid=Kq8vR3nZ7wLpX2',
+    ])
+      expect(probe({ name: 'Cookie', value }), value).toEqual([
+        'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/key-name',
+      ]);
+    // a cookie of a secret's name is found by the content rules as any setting is
+    expect(probe({ name: 'Cookie', value: 'auth_token=Kq8vR3nZ7wLp' })).toEqual([
+      'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/value',
+    ]);
+    for (const value of ['lang=en', 'theme=dark; lang=en-GB', 'session=$(SESSION)', 'sessionid='])
+      expect(probe({ name: 'cookie', value }), value).toEqual([]);
+  });
+
   it("finds a custom resource's field or parameter named like a secret, and leaves its references to Secrets alone", () => {
     const resource = (apiVersion: string, kind: string, spec: Record<string, unknown>) =>
       found({ apiVersion, kind, metadata: { name: 'x', namespace: 'qa' }, spec } as KubeObject);
