@@ -246,6 +246,20 @@ export function screenStageSecrets(
     }
   });
 
+  // the exceptions' own section is text (paths, reasons, names), screened as such and never excused: a reason that quotes a
+  // secret (the key it replaced) would be committed with the file, and printed in the synth summary's 'secret allowed:' line
+  for (const found of secretSettings((data as { secrets?: unknown }).secrets)) {
+    const path = ['secrets', ...found.path];
+    problems.push({
+      code: 'secrets/value',
+      location: found.atKey ? locateKeyOf(path) : locate(path),
+      message:
+        `${found.atKey ? `a key under ${dotted(path.slice(0, -1))}` : dotted(path)} holds ${describeSecret(found.rule, found.given)} ${maskValue(found.value, found.atKey ? 'key' : 'value')}; ` +
+        'stage files are committed, so secret values never go in them, nor in the exceptions that excuse one',
+      hint: 'remove it: secrets: is text (the settings excused, the reasons, the names), screened as such and never excused; say why a value is not secret without quoting a secret',
+    });
+  }
+
   for (const [key, hit] of hits) {
     // credentials in the repository URL would go into the engine's objects: said as such, and no exception excuses them
     const credentials = key === REPOSITORY_URL ? repositoryCredentials(hit.value) : undefined;
