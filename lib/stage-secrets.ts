@@ -11,7 +11,8 @@ import { LineCounter, Scalar, isScalar, parseDocument, type Document } from 'yam
 import { escapeName, type Problem, type SourceLocation } from './errors.js';
 import type { Finding } from './checks/finding.js';
 import { SECRET_CODES } from './checks/secrets.js';
-import { placeIn, secretStrings, secretsSaid, withinValue, type SecretString, type ValuePlace } from './checks/secret-strings.js';
+import { secretStrings, type SecretString } from './checks/secret-strings.js';
+import { placeIn, secretsSaid, withinValue, type ValuePlace } from './checks/secret-places.js';
 import { SECRET_ALLOW_ANNOTATION } from './checks/secret-exceptions.js';
 import { locateKey, locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';

@@ -25,7 +25,8 @@ import {
   unusedSecretException,
 } from './secret-exceptions.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
-import { lastAppliedValues, secretStrings, secretsOfString, secretsSaid, withinValue, type SecretString } from './secret-strings.js';
+import { lastAppliedValues, secretStrings, secretsOfString, type SecretString } from './secret-strings.js';
+import { secretsSaid, withinValue } from './secret-places.js';
 
 export { isSecretKey } from '../model/secret-rules.js';
 
