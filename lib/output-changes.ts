@@ -35,6 +35,7 @@ import { configNotRolled, rollsOut, templateNotRolled } from './config-rollouts.
 import { recreatedAtSync } from './delivery/recreated.js';
 import { notUpdated } from './delivery/object-options.js';
 import { appliedAgain, refused } from './refused-changes.js';
+import { secretValues } from './checks/secret-texts.js';
 import { hooksBeforeTheirNamespace, mayHoldPreSyncHook, movedFrom } from './delivery/first-sync.js';
 import { DELIVERY_DIR } from './delivery/index.js';
 import type { ClusterSpec } from './config/delivery.js';
@@ -210,6 +211,9 @@ function comparedChanges(
   let heads: KubeObject[] | undefined;
   const allHeads = () => (heads ??= charts.flatMap((c) => chartHeads(c)));
   const included = includedPlaces(loaded.context.files, loaded.context.namespace);
+  // the values of every Secret of the files read, either side, hidden in what a warning prints (as npm run diff hides them)
+  let secrets: readonly string[] | undefined;
+  const stageSecrets = () => (secrets ??= secretValues([...[...oldObjects.values()].map((o) => o.object), ...newObjects.values()]));
   for (const key of [...gone].sort()) {
     const old = oldObjects.get(key);
     if (old?.object.kind === 'Namespace')
@@ -238,7 +242,8 @@ function comparedChanges(
     const recreation = recreatedAtSync(engine, now, old);
     const immutable =
       !recreation || holdsData(now) || (recreation.when !== 'hook' && now.kind !== 'Job') ? immutableChanges(old, now, charts) : [];
-    for (const change of immutable) problems.push(refused(loaded, old, now, change, chartOf.get(key), included, delivery, recreation));
+    for (const change of immutable)
+      problems.push(refused(loaded, old, now, change, chartOf.get(key), included, delivery, recreation, stageSecrets()));
     // what Flux did not update before holds what an older commit applied, which no output here shows (one it recreates is not refused)
     const skipped = recreation ? undefined : notUpdated(engine, old);
     const again =

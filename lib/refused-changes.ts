@@ -23,14 +23,13 @@ import { recreate } from './selector-changes.js';
 import { DIST_DIR } from './synth/disk.js';
 import { shownJson, shownValue } from './model/shown-values.js';
 import { textChangeLines, textOfLines } from './model/text-change.js';
-import { secretStrings } from './checks/secret-strings.js';
-import { maskValue } from './model/secret-rules.js';
+import { Hidden, hider, secretTexts, secretValues } from './checks/secret-texts.js';
 
 /**
  * A change the API server refuses, at the setting that gave the new value when there is one, else
  * at the field in the included file the object came from (a manifests app's), else at the app. In
  * a stage an engine delivers that deletes and creates the object anew (`recreation`), what that
- * does instead.
+ * does instead. `stageSecrets`: the values of every Secret of the outputs compared (`secretValues`), hidden within any field.
  */
 export function refused(
   loaded: LoadedStage,
@@ -41,13 +40,18 @@ export function refused(
   included: ReturnType<typeof includedPlaces>,
   delivery: DeliveredBy | undefined,
   recreation: Recreation | undefined,
+  stageSecrets: readonly string[] = secretValues([old, now]),
 ): Problem {
   const engine = delivery?.engine;
-  // what the checks find secret (an immutable ConfigMap's DB_PASSWORD, a password line of its file) hidden, as diff hides it
-  const [before, after] = [change.before, change.after].map((v) => (v === undefined ? v : withoutSecrets(v, [old, now])));
+  // what the checks find secret (an immutable ConfigMap's DB_PASSWORD, a password line of its file) and the stage's Secrets'
+  // values hidden, by the screen npm run diff hides them with
+  const hide = hider(secretTexts(stageSecrets, old, now));
+  const [before, after] = [change.before, change.after].map((v) => (v === undefined ? v : hide.value(v, change.path)));
+  // (a key that is a secret, a token pasted as a ConfigMap's key, is not printed in the field's path either)
+  const field = formatFieldPath(hide.path(change.path));
   const show = (v: unknown) => {
     if (v === undefined) return '(none)';
-    if (v instanceof Masked) return v.text;
+    if (v instanceof Hidden) return v.text;
     if (typeof v !== 'string') return shownJson(v);
     // a text of several lines (a config file): its lines that change listed under the message, not the texts whole on one line of \n's
     return v.includes('\n') ? textOfLines(v) : shownValue(v);
@@ -58,7 +62,7 @@ export function refused(
   const what = secret ? 'changes' : `changes from ${show(before)} to ${show(after)}`;
   const texts =
     !secret && (typeof before === 'string' || before === undefined) && (typeof after === 'string' || after === undefined)
-      ? textChangeLines(formatFieldPath(change.path), before, after)
+      ? textChangeLines(field, before, after)
       : undefined;
   const place = placeOf(loaded, app, secret ? undefined : change.after, change.path);
   const keep = place.setting && !secret ? `set ${place.setting} back to ${show(before)}` : 'keep the old value';
@@ -66,7 +70,7 @@ export function refused(
   const instead = recreation && engine && !change.outcome ? recreated(old, now, change, engine, recreation, keep) : undefined;
   const fails = refusedApply(delivery);
   const outcome = typeof change.outcome === 'function' ? change.outcome(fails) : change.outcome;
-  const body = `${formatFieldPath(change.path)} ${what}, ${outcome ?? `which the API server refuses (${change.why}): ${instead?.outcome ?? fails}`}`;
+  const body = `${field} ${what}, ${outcome ?? `which the API server refuses (${change.why}): ${instead?.outcome ?? fails}`}`;
   const location =
     (place.setting ? undefined : included({ code, severity: 'warning', message: body, object: now, path: change.path })) ?? place.location;
   // a Job (of an included manifest: no stack makes one) that is to run again at each release: the engine can recreate it itself
@@ -173,33 +177,6 @@ function ownFixedFields(now: KubeObject): FieldPath[] {
     default:
       return written(ownEntry(IMMUTABLE_SPEC, now.kind) ?? []);
   }
-}
-
-/** A value shown as what it says in place of itself (`(a 15-character value, hidden)`): bare as a field's value, quoted within another. */
-class Masked {
-  constructor(readonly text: string) {}
-  toJSON(): string {
-    return this.text;
-  }
-}
-
-/**
- * `v` (a field's value of `objects`, two versions of one object) with each string the checks find
- * secret in them (`secretStrings`: the whole string, or one holding a secret a content rule found) and
- * each such key as `maskValue` says it, as npm run diff hides them (lib/diff/hidden-values.ts, a layer
- * above this one, which hides a Secret's values elsewhere too: here a Secret's are never shown).
- */
-function withoutSecrets(v: unknown, objects: readonly KubeObject[]): unknown {
-  const found = objects.flatMap((o) => secretStrings(o));
-  if (found.length === 0) return v;
-  const isSecret = (s: string) => found.some((f) => f.value === s || (f.rule !== undefined && f.secret !== '' && s.includes(f.secret)));
-  const hide = (x: unknown): unknown => {
-    if (typeof x === 'string') return isSecret(x) ? new Masked(maskValue(x)) : x;
-    if (Array.isArray(x)) return x.map(hide);
-    if (!isRecord(x)) return x;
-    return Object.fromEntries(Object.entries(x).map(([k, y]) => [isSecret(k) ? maskValue(k, 'key') : k, hide(y)]));
-  };
-  return hide(v);
 }
 
 /** A warning about `now`: at `location` when there is one, its message then naming the object; else with the object as its subject. */

@@ -11,21 +11,14 @@ import { LineCounter, Scalar, isScalar, parseDocument, type Document } from 'yam
 import { escapeName, type Problem, type SourceLocation } from './errors.js';
 import type { Finding } from './checks/finding.js';
 import { SECRET_CODES } from './checks/secrets.js';
-import { placeIn, secretStrings, withinValue, type SecretString, type ValuePlace } from './checks/secret-strings.js';
+import { secretStrings, type SecretString } from './checks/secret-strings.js';
+import { placeIn, secretsSaid, withinValue, type ValuePlace } from './checks/secret-places.js';
 import { SECRET_ALLOW_ANNOTATION } from './checks/secret-exceptions.js';
 import { locateKey, locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
-import {
-  describeSecret,
-  detectSecret,
-  detectSecretInExample,
-  detectSecrets,
-  isSecretSetting,
-  MAX_SECRETS_SAID,
-  maskValue,
-  type SecretRule,
-} from './model/secret-rules.js';
+import { describeSecret, detectSecret, detectSecretInExample, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
+import { detectSecrets } from './model/value-secrets.js';
 import { EXTENSION_KEY } from './config/stage-schema.js';
 import { MAX_FILE_BYTES, MAX_STAGE_ALIASES } from './model/limits.js';
 import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/repository-credentials.js';
@@ -111,25 +104,14 @@ function placeOf(hit: Hit): ValuePlace {
 }
 
 /**
- * What a hit's value holds and where, each said on its own: every secret of a value that holds several (a file's two settings, a
- * connect string's password and its query's token), each at its place and which of how many it is (two of one line, `--db-password=...
- * --api-password=...`, are told apart), so that none is found only once the first is taken out; MAX_SECRETS_SAID of them at most,
- * in the order written, the last saying how many more the value holds. The hit's own (its rule, or its key's name) for a value of one.
+ * What a hit's value holds and where, each said on its own: every secret of a value that holds several (`secretsSaid`, as the
+ * checks say them in dist/); the hit's own (its rule, or its key's name) for a value of one.
  */
 function secretsOf(hit: Hit): { what: string; place: ValuePlace; among: string }[] {
+  const several = hit.rule ? secretsSaid(hit.value, detectSecrets(hit.value, inExampleFile(hit.path))) : [];
+  if (several.length > 0) return several;
   const what = hit.rule ? describeSecret(hit.rule, hit.given) : `the value of '${hit.key}', whose name says it is secret`;
-  const all = hit.rule ? detectSecrets(hit.value, inExampleFile(hit.path)) : [];
-  if (all.length < 2) return [{ what, place: placeOf(hit), among: '' }];
-  const said = all.slice(0, MAX_SECRETS_SAID);
-  const more = all.length - said.length;
-  return said.map((m, i) => ({
-    what: describeSecret(m.rule, m.given),
-    place: placeIn(hit.value, m),
-    among:
-      ` (secret ${i + 1} of ${all.length} in the value` +
-      (more > 0 && i === said.length - 1 ? `; the ${more} after it are not said one by one: take these out and they are` : '') +
-      ')',
-  }));
+  return [{ what, place: placeOf(hit), among: '' }];
 }
 
 /**
@@ -264,6 +246,20 @@ export function screenStageSecrets(
       });
     }
   });
+
+  // the exceptions' own section is text (paths, reasons, names), screened as such and never excused: a reason that quotes a
+  // secret (the key it replaced) would be committed with the file, and printed in the synth summary's 'secret allowed:' line
+  for (const found of secretSettings((data as { secrets?: unknown }).secrets)) {
+    const path = ['secrets', ...found.path];
+    problems.push({
+      code: 'secrets/value',
+      location: found.atKey ? locateKeyOf(path) : locate(path),
+      message:
+        `${found.atKey ? `a key under ${dotted(path.slice(0, -1))}` : dotted(path)} holds ${describeSecret(found.rule, found.given)} ${maskValue(found.value, found.atKey ? 'key' : 'value')}; ` +
+        'stage files are committed, so secret values never go in them, nor in the exceptions that excuse one',
+      hint: 'remove it: secrets: is text (the settings excused, the reasons, the names), screened as such and never excused; say why a value is not secret without quoting a secret',
+    });
+  }
 
   for (const [key, hit] of hits) {
     // credentials in the repository URL would go into the engine's objects: said as such, and no exception excuses them

@@ -184,6 +184,26 @@ describe('secret values in stage files', () => {
     );
   });
 
+  it('refuses a secret written in secrets.allow itself (a reason that quotes a token), never excused, never printed in the summary', () => {
+    const key = SECRET_SAMPLES['google-api-key']!;
+    const token = SECRET_SAMPLES['github-token']!;
+    const text = qaWithConfig(
+      [`MAPS_KEY: ${key}`],
+      `secrets:\n  allow:\n    - { path: apps.demoapp.config.MAPS_KEY, reason: "public; the old one was ${token}" }\n`,
+    );
+    // was: synth passed, and printed 'secret allowed: apps.demoapp.config.MAPS_KEY (a Google API key): public; the old one was ghp_...'
+    const problems = problemsOf({ qa: text });
+    expect(problems.map((p) => p.split(' (a ')[0])).toEqual(['environments/qa.yaml:3:53: secrets.allow[0].reason holds a GitHub token']);
+    expect(problems.join('\n')).not.toContain(token);
+    // an exception naming the reason excuses nothing there
+    const excused = qaWithConfig(
+      [`MAPS_KEY: ${key}`],
+      `secrets:\n  allow:\n    - { path: apps.demoapp.config.MAPS_KEY, reason: "public; the old one was ${token}" }\n` +
+        '    - { path: "secrets.allow[0].reason", reason: public }\n',
+    );
+    expect(problemsOf({ qa: excused }).join('\n')).toContain('secrets.allow[0].reason holds a GitHub token');
+  });
+
   it('never echoes a value under a secret-looking key in a schema message', () => {
     const problems = problemsOf({ qa: qaWithConfig(['DB_PASSWORD: 98765432101']) });
     expect(problems.join('\n')).toContain('apps.demoapp.config.DB_PASSWORD must be a string (found (a 11-character value, hidden))');

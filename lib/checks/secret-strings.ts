@@ -4,7 +4,7 @@
  * string is (a ConfigMap's key, an env var's or a probe header's name, a flag before an argument,
  * an annotation's or label's name, a custom resource's field, every field of a kubeconfig), by that
  * name. Found once per object, for the check (secrets.ts), the masking of other findings and the
- * screen of a stage (lib/stage-secrets.ts). Pure.
+ * screen of a stage (lib/stage-secrets.ts); how a message says where a secret is in its value: secret-places.ts. Pure.
  */
 import type { KubeObject } from '../model/object.js';
 import {
@@ -34,6 +34,8 @@ import {
   type SecretMatch,
   type SecretRule,
 } from '../model/secret-rules.js';
+import { detectSecrets } from '../model/value-secrets.js';
+import { placeIn } from './secret-places.js';
 import { isCustomGroup } from './crds.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { SECRET_ALLOW_ANNOTATION, secretAllowLines } from './secret-exceptions.js';
@@ -94,34 +96,20 @@ export interface SecretString {
   readonly setting?: string;
   /** How a client on a command line is given it (`redis-cli -a <password>`: SecretMatch's `given`); never the value. */
   readonly given?: string;
-}
-
-/** A setting's name that a message may say: a plain name, no secret. */
-const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-
-/** Where in a value of several lines its secret is (`placeIn`): the line of the value (from 1) and the setting's name. */
-export interface ValuePlace {
-  readonly valueLine?: number;
-  readonly setting?: string;
+  /** Set when the secret was found in the text the string decodes to (base64, hex, URL encoding, a ConfigMap's binaryData): said as one. */
+  readonly encoded?: true;
+  /** Set for a file of examples (`.env.example`, by its ConfigMap key): its examples' values are no secrets (`detectSecretInExample`). */
+  readonly inExample?: true;
 }
 
 /**
- * Where in a value of several lines its secret is: the line (from 1) and the setting's name; nothing
- * for a value of one line, nor for a secret on the first line under no setting (a PEM block, the value whole).
- * For the checks' findings in dist/ and a stage file's own (lib/stage-secrets.ts) alike.
+ * Every secret a string holds (`detectSecrets`), for one a rule found in its text as written: one found by its key's name, a key
+ * or a text decoded holds the one it was found as (an empty list). The same list for the same string (its verdicts are remembered by text).
  */
-export function placeIn(value: string, found: Pick<SecretMatch, 'index' | 'setting'>): ValuePlace {
-  if (!value.includes('\n')) return {};
-  let line = 1;
-  for (let i = value.indexOf('\n'); i >= 0 && i < found.index; i = value.indexOf('\n', i + 1)) line++;
-  const setting = found.setting !== undefined && PLAIN_NAME.test(found.setting) && !detectSecret(found.setting) ? found.setting : undefined;
-  if (line === 1 && setting === undefined) return {};
-  return { valueLine: line, ...(setting !== undefined ? { setting } : {}) };
+export function secretsOfString(s: SecretString): SecretMatch[] {
+  if (!s.rule || s.atKey || s.encoded) return [];
+  return detectSecrets(s.value, s.inExample ?? false);
 }
-
-/** How a message says `placeIn`'s place: ` on line 2 of the value (setting 'requirepass')`; nothing for a value of one line. */
-export const withinValue = (p: ValuePlace) =>
-  p.valueLine === undefined ? '' : ` on line ${p.valueLine} of the value${p.setting !== undefined ? ` (setting '${p.setting}')` : ''}`;
 
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
 const isApiObject = (o: KubeObject) => !(o.apiVersion === 'v1' && o.kind === 'Config');
@@ -156,7 +144,27 @@ const CREDENTIAL_HEADER = /^(?:proxy-)?authorization$/i;
 const isSecretHeader = (name: string, value: string) =>
   CREDENTIAL_HEADER.test(name)
     ? !isPlaceholderCredential(value.replace(/^[A-Za-z][A-Za-z0-9_-]*[ \t]+/, ''))
-    : isSecretSetting(name, value);
+    : COOKIE_HEADER.test(name)
+      ? holdsSecretCookie(value)
+      : isSecretSetting(name, value);
+
+/** The header that sends cookies: a session's is a login, for whoever reads it. */
+const COOKIE_HEADER = /^cookie$/i;
+
+/** A cookie that holds a logged-in session by its name (`session`, `sessionid`, `JSESSIONID`, `PHPSESSID`, express's `connect.sid`, `sid`). */
+const SESSION_COOKIE = /^(?:[A-Za-z0-9_.-]*sess(?:ion)?(?:[_.-]?id)?|[A-Za-z0-9_.-]*\.sid|sid)$/i;
+
+/**
+ * Whether a Cookie header's value (`lang=en; JSESSIONID=...`) holds a cookie of a session, or of a secret's name (`auth_token=...`),
+ * with a value that is none of a placeholder's or a reference's (`session=$(SESSION)`); a cookie of preferences (`lang=en`) is not.
+ */
+function holdsSecretCookie(value: string): boolean {
+  return value.split(';').some((pair) => {
+    const at = pair.indexOf('=');
+    const [name, v] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    return at > 0 && v !== '' && !isPlaceholder(v) && (SESSION_COOKIE.test(name) || isSecretSetting(name, v));
+  });
+}
 
 /** The rule of a password given to a client on its command line, for one given as an entry of a `command` or `args` list. */
 const COMMAND_PASSWORD = SECRET_RULES.find((r) => r.id === 'command-password')!;
@@ -246,7 +254,7 @@ class ObjectScreen {
       // most strings: no match and no telling name, passed over after one more test each, of their characters (`encodedText`:
       // a secret written encoded, an annotation's base64 of `password=...`), found in its text, the encoded value hidden whole
       const inner = decoded ? undefined : detectEncodedSecret(value);
-      if (inner) this.out.push({ path: [...at], value, secret: value, rule: inner.rule, given: inner.given! });
+      if (inner) this.out.push({ path: [...at], value, secret: value, rule: inner.rule, given: inner.given!, encoded: true });
       return;
     }
     if (value === '' || isPlaceholder(value)) return;
@@ -260,6 +268,8 @@ class ObjectScreen {
         ...(named ? { key } : {}),
         ...placeIn(value, found),
         ...given,
+        ...(decoded ? { encoded: true as const } : {}),
+        ...(detect === detectSecretInExample ? { inExample: true as const } : {}),
       });
     } else if (named) {
       this.out.push({ path: [...at], value, secret: value, key });

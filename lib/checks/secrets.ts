@@ -12,7 +12,8 @@
  */
 import type { KubeObject } from '../model/object.js';
 import { isFilledTokenSecret } from './cluster-made.js';
-import { countSecrets, describeSecret, detectSecret, maskValue } from '../model/secret-rules.js';
+import { describeSecret, detectSecret, maskValue } from '../model/secret-rules.js';
+import { countSecrets } from '../model/value-secrets.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import {
   SECRET_ALLOW_ANNOTATION,
@@ -24,7 +25,8 @@ import {
   unusedSecretException,
 } from './secret-exceptions.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
-import { lastAppliedValues, secretStrings, withinValue, type SecretString } from './secret-strings.js';
+import { lastAppliedValues, secretStrings, secretsOfString, type SecretString } from './secret-strings.js';
+import { secretsSaid, withinValue } from './secret-places.js';
 
 export { isSecretKey } from '../model/secret-rules.js';
 
@@ -86,13 +88,16 @@ export const SECRET_CODES: ReadonlySet<string> = new Set(['secrets/value', 'secr
  * key, never excused): where such a value goes instead, and how a value that only looks secret is
  * excused on its object. In a stage (`written`: what no stage-file setting gave, an included file's
  * object) the app declares the Secret; manifests checked on their own read one made in the cluster another way.
+ * A value of several secrets (`several`) is excused by no entry: the others are taken out first.
  */
-function secretValueHint(field: string | undefined, kind: string, written: boolean): string {
+function secretValueHint(field: string | undefined, kind: string, written: boolean, several = false): string {
   const where = written
     ? "declare a Secret under the app's secrets: setting (secrets: { <name>: [<key>] }; values in .secrets/<stage>.env, printed by `npm run secrets`) and read it with secretKeyRef"
     : 'keep it in a Secret made in the cluster another way (kubectl create secret, Sealed Secrets, an ExternalSecret) and read it with secretKeyRef ' +
       '(declared for the checks on its Namespace: stagecraft.dev/required-secrets: <name>=<key>)';
   if (field === undefined) return `rename the key, and ${where}`;
+  if (several)
+    return `${where}; an exception (annotation ${SECRET_ALLOW_ANNOTATION}) excuses a value of one secret: take the others out of ${field} first`;
   return `${where}; if it is not secret (a public certificate, a known-public token), excuse it on the object${written ? ', in its included file' : ''}: annotation ${SECRET_ALLOW_ANNOTATION}: "${field} (${kind}): <reason>"`;
 }
 
@@ -133,10 +138,14 @@ export function checkSecretContent(
   strings.forEach((s, i) => {
     const field = fields[i];
     const entry = field === undefined ? undefined : declared.entries.get(field);
+    // every secret of a value that holds several (a file's two settings), each said on its own as a stage file's are
+    const all = secretsOfString(s);
+    const several = secretsSaid(s.value, all);
     if (entry?.kind === kindOf(s)) {
       used.add(entry.field);
       // one secret excused, never a second beside it (found by the name of its key, the value is one)
-      const count = s.rule ? countSecrets(s.value) : 1;
+      // (a value too much for the regular expressions to count is Infinity: never excused)
+      const count = several.length > 0 ? all.length : s.rule ? countSecrets(s.value) : 1;
       if (count <= 1) {
         exceptions.push({
           object: o,
@@ -149,19 +158,34 @@ export function checkSecretContent(
       }
       findings.push(crowdedSecretException(o, entry, count));
     }
+    const say = finder(o);
+    const ending = `${maskValue(s.value)}; secret values must not be in manifests, which are committed`;
+    const hint =
+      s.line !== undefined
+        ? ALLOW_TEXT_HINT
+        : // a field path through a key that is a secret itself is not printed (no secret finding's text is masked again)
+          secretValueHint(
+            s.path.some((k) => typeof k === 'string' && detectSecret(k)) ? field && '<field>' : field,
+            kindOf(s),
+            written,
+            several.length > 0,
+          );
+    const onLine = s.line !== undefined ? ` on line ${s.line}` : '';
+    if (several.length > 0) {
+      for (const { what, place, among } of several)
+        findings.push(say('secrets/value', s.path, `holds ${what}${onLine}${withinValue(place)}${among} ${ending}`, hint));
+      return;
+    }
     findings.push(
-      finder(o)(
+      say(
         s.rule ? 'secrets/value' : 'secrets/key-name',
         s.path,
         s.atKey
           ? `has a key that is ${s.rule!.description} ${maskValue(s.value, 'key')}; secret values must not be in manifests, which are committed`
           : s.rule
-            ? `holds ${describeSecret(s.rule, s.given)}${s.line !== undefined ? ` on line ${s.line}` : ''}${withinValue(s)} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
-            : `is the value of '${detectSecret(s.key!) ? maskValue(s.key, 'key') : s.key}', whose name says it is secret ${maskValue(s.value)}; secret values must not be in manifests, which are committed`,
-        s.line !== undefined
-          ? ALLOW_TEXT_HINT
-          : // a field path through a key that is a secret itself is not printed (no secret finding's text is masked again)
-            secretValueHint(s.path.some((k) => typeof k === 'string' && detectSecret(k)) ? field && '<field>' : field, kindOf(s), written),
+            ? `holds ${describeSecret(s.rule, s.given)}${onLine}${withinValue(s)} ${ending}`
+            : `is the value of '${detectSecret(s.key!) ? maskValue(s.key, 'key') : s.key}', whose name says it is secret ${ending}`,
+        hint,
       ),
     );
   });
@@ -196,7 +220,10 @@ export function maskSecrets(findings: readonly Finding[], masked: ReadonlySet<Fi
     if (!s) {
       const strings = secretStrings(o);
       // the longest first, so that a value is masked before a secret within it
-      s = [...new Set(strings.flatMap((x) => [x.value, x.secret]))].sort((a, b) => b.length - a.length);
+      // (each secret of a value of several too: a message quoting the line of its second says no more than of its first)
+      s = [...new Set(strings.flatMap((x) => [x.value, x.secret, ...secretsOfString(x).map((m) => m.secret)]))].sort(
+        (a, b) => b.length - a.length,
+      );
       byObject.set(o, s);
     }
     return s;

@@ -5,7 +5,7 @@
  */
 import { escapeName as escapeControlsOfName } from '../errors.js';
 import { escapeInvisible } from '../model/invisible-characters.js';
-import { Hidden } from './hidden-values.js';
+import { Hidden } from '../checks/secret-texts.js';
 import type { FieldChange, ObjectDiff } from './objects.js';
 import { shownJson } from '../model/shown-values.js';
 import { MAX_TEXT_LINES, textChangeLines, textOfLines } from '../model/text-change.js';

@@ -3,12 +3,11 @@
  * `npm run diff`, promote and switch. Fields are compared with microdiff; this module decides what is
  * "the same object" (kind, namespace, name; a rolling object and its blue/green colors; a config object
  * across a new content hash), reads lists with a natural key as maps (lib/model/list-keys.ts: a
- * container is named, not numbered), and hides secrets (./hidden-values.ts). The changes as lines are
+ * container is named, not numbered), and hides secrets (lib/checks/secret-texts.ts). The changes as lines are
  * ./lines.ts. Pure.
  */
 import microdiff from 'microdiff';
-import { maskValue } from '../model/secret-rules.js';
-import { hiddenNote, hider, secretTexts, secretValues } from './hidden-values.js';
+import { hiddenNote, hider, secretTexts, secretValues } from '../checks/secret-texts.js';
 import { CONTENT_HASH_LENGTH, isRecord } from '../model/object.js';
 import { COLORS, colorName } from '../release.js';
 import { formatFieldPath } from '../model/field-path.js';
@@ -102,9 +101,7 @@ function fieldChanges(before: unknown, after: unknown, secretValues: readonly st
   return changes
     .map((d) => ({
       // spec.template.spec.containers[demoapp].ports[0].containerPort
-      path: formatFieldPath(
-        d.path.map((k, i) => (typeof k === 'string' && hide.isSecret(k, d.path.slice(0, i)) ? maskValue(k, 'key') : k)),
-      ),
+      path: formatFieldPath(hide.path(d.path)),
       ...(d.type === 'CREATE' ? {} : { from: hide.value(d.oldValue, d.path) }),
       ...(d.type === 'REMOVE' ? {} : { to: hide.value(d.value, d.path) }),
       ...(d.type === 'CHANGE' ? hiddenNote(d.oldValue, d.value, (v) => hide.isSecret(v, d.path)) : {}),

@@ -248,12 +248,36 @@ const ENCODED_MIN_CHARS = { hex: 16, base64: 12 } as const;
  */
 const ENCODED_CHARS = 1 << 16;
 
+/** How a value may encode the text it holds (`encodedText`), as a message says it: `(in base64)`. */
+export type TextEncoding = 'base64' | 'hex' | 'URL encoding';
+
+/** A percent escape of a delimiter a credential is written with (`:`, `/`, `@`, `=`): a URL or a setting written URL-encoded. */
+const PERCENT_DELIMITER = /%(?:3[ADad]|40|2[Ff])/;
+
 /**
- * The text a value encodes in base64 or hex, and which (`password=Hunter2pw` in `cGFzc3dvcmQ9SHVudGVyMnB3`), when it is
- * printable text (of a long value, its first ENCODED_CHARS decoded); `undefined` for any other value (a digest, a git
- * commit, a key's random bytes decode to no text).
+ * The text a value percent-encodes (`postgres%3A%2F%2Fapp%3A...%40db`, `password%3D...`), when it escapes a delimiter a credential is
+ * written with; each run of escapes decoded as UTF-8, a run that is none left as written (`100%`, `%ZZ`). Of a long value, its first
+ * ENCODED_CHARS.
  */
-export function encodedText(value: string): { readonly text: string; readonly encoding: 'base64' | 'hex' } | undefined {
+function percentDecoded(value: string): { readonly text: string; readonly encoding: TextEncoding } | undefined {
+  if (!PERCENT_DELIMITER.test(value)) return undefined;
+  const text = value.slice(0, ENCODED_CHARS).replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run; // no UTF-8 (`%E0%A4`, cut short): read as written
+    }
+  });
+  return { text, encoding: 'URL encoding' };
+}
+
+/**
+ * The text a value encodes in base64, hex or URL encoding, and which (`password=Hunter2pw` in `cGFzc3dvcmQ9SHVudGVyMnB3`, in
+ * `password%3DHunter2pw`), when it is printable text (of a long value, its first ENCODED_CHARS decoded); `undefined` for any other
+ * value (a digest, a git commit, a key's random bytes decode to no text).
+ */
+export function encodedText(value: string): { readonly text: string; readonly encoding: TextEncoding } | undefined {
+  if (value.includes('%')) return percentDecoded(value);
   if (value.length % 2 === 0 && HEX_TEXT.test(value)) return decoded(value, 'hex');
   const unwrapped = value.includes('\n') && !NOT_WRAPPED_BASE64.test(value) ? unwrapBase64(value) : value;
   // padded or not (`=` left out, as base64url often is): a last quad of one character is no base64. In the URL-safe alphabet

@@ -119,7 +119,9 @@ describe('secrets.stagecraft.dev/allow excuses exactly the one secret each line 
     expect(exceptions).toEqual([]);
     expect(findings.map((f) => `${fieldPath(f.path)}: ${f.code}: ${f.message.split(';')[0]}`)).toEqual([
       `${ALLOW_FIELD}: secrets/allow-unknown: line 1 cannot excuse data.app.conf: it holds 2 values that look secret, and an exception excuses one`,
-      'data.app.conf: secrets/value: holds a Google API key (a 81-character value, hidden)',
+      // each of the two said, the password beside the excused key too
+      'data.app.conf: secrets/value: holds a Google API key (secret 1 of 2 in the value) (a 81-character value, hidden)',
+      'data.app.conf: secrets/value: holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...) on line 2 of the value (setting \'db_password\') (secret 2 of 2 in the value) (a 81-character value, hidden)',
     ]);
     // the key alone is excused
     expect(

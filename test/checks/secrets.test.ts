@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkObjects } from '../../lib/checks/index.js';
-import { checkSecretContent, checkSecretValues } from '../../lib/checks/secrets.js';
-import { fieldPath, toProblem } from '../../lib/checks/finding.js';
+import { checkSecretContent, checkSecretValues, maskSecrets } from '../../lib/checks/secrets.js';
+import { fieldPath, toProblem, type Finding } from '../../lib/checks/finding.js';
 import { formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { NGINX_CONF, PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
@@ -130,8 +130,11 @@ describe('secret values in objects', () => {
     expect(
       found(configMap({ '.env.example': examples, 'config.sample.yaml': 'db:\n  password: changeme\n', '.env.template': examples })),
     ).toEqual([]);
-    // the same text under another key is a file the app reads: a weak password, deployed (nginx renders its templates and runs them)
+    // the same text under another key is a file the app reads: weak passwords, deployed (nginx renders its templates and runs them),
+    // each of its three said
     expect(found(configMap({ '.env': examples, 'default.conf.template': 'requirepass foobared\n' }))).toEqual([
+      'data..env: secrets/value',
+      'data..env: secrets/value',
       'data..env: secrets/value',
       'data.default.conf.template: secrets/value',
     ]);
@@ -142,6 +145,68 @@ describe('secret values in objects', () => {
       ),
     ]);
     expect(formatProblem(toProblem(real[0]!))).not.toContain('Xk9vQ2mLr7pT');
+  });
+
+  it('says every secret of a value, in the order written, each at its line and which of how many, as a stage file says them', () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    const conf = `log_level = info\ndb_password = Hunter2!xyzQ\napi_token = ${token}\n`;
+    const { findings } = checkSecretContent(configMap({ 'app.conf': conf }));
+    // (findings come sorted by message from checkObjects; made, they are in the order written)
+    expect(findings.map((f) => f.message.split(' (a ')[0])).toEqual([
+      'holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...) on line 2 of the value (setting \'db_password\') (secret 1 of 2 in the value)',
+      'holds a GitHub token on line 3 of the value (secret 2 of 2 in the value)',
+    ]);
+    for (const f of findings) {
+      expect(f.path).toEqual(['data', 'app.conf']);
+      expect(`${f.message} ${f.hint}`).not.toMatch(/Hunter2|ghp_/);
+      // no exception excuses a value of several: the hint says so instead of offering one
+      expect(f.hint).toContain('excuses a value of one secret: take the others out of data.app.conf first');
+    }
+    // a value of one says it as before, with no count
+    expect(checkSecretContent(configMap({ 'app.conf': `api_token = ${token}\n` })).findings.map((f) => f.message.split(' (a ')[0])).toEqual(
+      ['holds a GitHub token'],
+    );
+  });
+
+  it('says 16 secrets of a value one by one and counts the rest', () => {
+    const conf = Array.from({ length: 20 }, (_, i) => `db${i}_password = Hunter2!xyz${i}Q`).join('\n');
+    const { findings } = checkSecretContent(configMap({ 'app.conf': conf }));
+    expect(findings).toHaveLength(16);
+    expect(findings[15]!.message).toContain(
+      '(secret 16 of 20 in the value; the 4 after it are not said one by one: take these out and they are)',
+    );
+  });
+
+  it('finds a secret written URL-encoded (percent escapes), said with its encoding, never printed', () => {
+    // was: no finding at all, and the value went to dist/ as it is
+    const o = deployment({
+      env: [
+        { name: 'DSN', value: 'postgres%3A%2F%2Fapp%3AHunter2pwXq%40db%2Fshop' },
+        { name: 'OPTS', value: 'password%3DHunter2pwXq' },
+      ],
+    });
+    const { findings } = checkSecretContent(o);
+    expect(findings.map((f) => `${fieldPath(f.path)}: ${f.message.split(' (a ')[0]}`)).toEqual([
+      'spec.template.spec.containers[0].env[0].value: holds a URL with a user and password (in URL encoding)',
+      "spec.template.spec.containers[0].env[1].value: holds a setting with a secret's name and its value (in URL encoding)",
+    ]);
+    expect(JSON.stringify(findings.map((f) => [f.message, f.hint]))).not.toContain('Hunter2');
+  });
+
+  it('masks every secret of a value in another finding that quotes it, not only the first', () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    const o = configMap({ 'app.conf': `db_password = Hunter2!xyzQ\napi_token = ${token}\n` });
+    const quoting: Finding = {
+      object: o,
+      severity: 'error',
+      code: 'api/x',
+      path: ['data', 'app.conf'],
+      message: `line 1 is 'db_password = Hunter2!xyzQ'`,
+      hint: "write 'db_password = Hunter2!xyzQ' as 'db_password: ...'",
+    };
+    const [masked] = maskSecrets([quoting]);
+    // (the value's first secret by the rules' order is the token: the password is its second)
+    expect(`${masked!.message} ${masked!.hint}`).not.toContain('Hunter2');
   });
 
   it("leaves a SealedSecret's ciphertext alone (kubeseal's, committed by design), in the object and in a file that holds one; finds random base64 and a plaintext there", () => {
@@ -243,6 +308,28 @@ describe('secret values in objects', () => {
         { name: 'Authorization', value: '__API_TOKEN__' },
       ),
     ).toEqual([]);
+  });
+
+  it("finds a probe's Cookie header that carries a session or a secret's setting, and leaves a cookie of preferences alone", () => {
+    const probe = (...httpHeaders: { name: string; value: string }[]) =>
+      found(deployment({ readinessProbe: { httpGet: { path: '/ready', port: 8080, httpHeaders } } }));
+    // was: no finding, a logged-in session's cookie went to dist/ (whoever reads it is logged in)
+    for (const value of [
+      'session=Kq8vR3nZ7wLpX2',
+      'lang=en; JSESSIONID=Kq8vR3nZ7wLpX2',
+      'PHPSESSID=kq8vr3nz7wlp',
+      'connect.sid=s%3AKq8vR3nZ7wLp',
+      'remember=Kq8vR3nZ7wLp; sid=Kq8vR3nZ7wLpX2',
+    ])
+      expect(probe({ name: 'Cookie', value }), value).toEqual([
+        'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/key-name',
+      ]);
+    // a cookie of a secret's name is found by the content rules as any setting is
+    expect(probe({ name: 'Cookie', value: 'auth_token=Kq8vR3nZ7wLp' })).toEqual([
+      'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/value',
+    ]);
+    for (const value of ['lang=en', 'theme=dark; lang=en-GB', 'session=$(SESSION)', 'sessionid='])
+      expect(probe({ name: 'cookie', value }), value).toEqual([]);
   });
 
   it("finds a custom resource's field or parameter named like a secret, and leaves its references to Secrets alone", () => {

@@ -35,6 +35,16 @@ describe('encodedText', () => {
       expect(encodedText(value), value).toBeUndefined();
   });
 
+  it('gives the text a value percent-encodes (a URL or a setting written URL-encoded), and nothing for a URL that only escapes a path', () => {
+    expect(encodedText('postgres%3A%2F%2Fapp%3AHunter2pwXq%40db%2Fshop')).toEqual({
+      text: 'postgres://app:Hunter2pwXq@db/shop',
+      encoding: 'URL encoding',
+    });
+    expect(encodedText('password%3DHunter2pwXq')).toEqual({ text: 'password=Hunter2pwXq', encoding: 'URL encoding' });
+    // a value with no escape of a delimiter, or one that is no valid escape, is read as it is
+    for (const value of ['report 100%', 'caf%C3%A9 au lait', 'a%ZZb%3', '%E0%A4%A']) expect(encodedText(value), value).toBeUndefined();
+  });
+
   it('gives nothing for what decodes to bytes rather than text: a digest, a git commit, a key', () => {
     for (const value of [
       '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',

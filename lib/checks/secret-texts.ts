@@ -1,9 +1,10 @@
 /**
- * What a diff must not print, and how it hides it: the values of every Secret of the diff (its
+ * What a printed change must not show (npm run diff, lib/diff/; the synth's warning of a change the API server refuses,
+ * lib/refused-changes.ts: one screen, so that neither prints what the other hides), and how it hides it: the values of every Secret of the diff (its
  * `data` decoded from base64 too), what the checks find secret in an object (lib/checks/secret-strings.ts),
  * and how a value holding one is shown instead (`(a N-character value, hidden)`). Pure.
  */
-import { secretStrings } from '../checks/secret-strings.js';
+import { secretStrings } from './secret-strings.js';
 import { isStandardBase64, unwrapBase64 } from '../model/base64.js';
 import { maskValue } from '../model/secret-rules.js';
 import type { KubeObject } from '../model/object.js';
@@ -114,13 +115,16 @@ function isNamingField(path: readonly (string | number)[]): boolean {
  * What prints a field's value in a diff without the `secrets` in it: a string that is one or holds
  * one (as `SecretTexts` says where) as `(a N-character value, hidden)`, within a value of several
  * fields too (a data map added whole), and a key that is one (a token pasted as a ConfigMap key) as
- * `(a N-character key, hidden)`. `path` is where the value stands in its object, as microdiff gives it.
+ * `(a N-character key, hidden)`, and a field path through such a key (`path`). `path` is where the value stands in its
+ * object, as microdiff gives it. For npm run diff and the warning of a change the API server refuses (lib/refused-changes.ts) alike.
  */
 export function hider({ within, whole, secret }: SecretTexts) {
   const none = within.length === 0 && whole.size === 0 && secret.length === 0;
   const holds = (texts: readonly string[], s: string) => texts.some((t) => s === t || (t.length >= SHORT_SECRET && s.includes(t)));
+  // what a content rule found is a secret wherever it stands, however short (`mysql -pQz9k`'s password within a URL beside it)
+  const holdsFound = (s: string) => within.some((t) => s.includes(t));
   const isSecret = (s: string, path: readonly (string | number)[]) =>
-    !none && (whole.has(s) || holds(within, s) || (!isNamingField(path) && holds(secret, s)));
+    !none && (whole.has(s) || holdsFound(s) || (!isNamingField(path) && holds(secret, s)));
   const value = (v: unknown, path: readonly (string | number)[]): unknown => {
     if (none) return v;
     if (typeof v === 'string') return isSecret(v, path) ? new Hidden(maskValue(v)) : v;
@@ -128,7 +132,10 @@ export function hider({ within, whole, secret }: SecretTexts) {
     if (!isRecord(v)) return v;
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [isSecret(k, path) ? maskValue(k, 'key') : k, value(x, [...path, k])]));
   };
-  return { isSecret, value };
+  /** `path` with each key that is a secret as `(a N-character key, hidden)`: a field path printed (`data.<token>`). */
+  const field = (path: readonly (string | number)[]): (string | number)[] =>
+    path.map((k, i) => (typeof k === 'string' && isSecret(k, path.slice(0, i)) ? maskValue(k, 'key') : k));
+  return { isSecret, value, path: field };
 }
 
 /** A value a diff shows as this text instead (`hider`): printed bare as the field's value, as a string within another. */
