@@ -113,7 +113,12 @@ function crdContext(o: KubeObject, c: CheckContext, identity: (o: KubeObject) =>
     return crd ? identity(crd) : null;
   };
   const lower = apiVersion.toLowerCase();
-  return JSON.stringify([unknownKind(o, c) ?? 'warning', definer(apiVersion), lower === apiVersion ? null : definer(lower)]);
+  return JSON.stringify([
+    unknownKind(o, c) ?? 'warning',
+    c.options.written === true,
+    definer(apiVersion),
+    lower === apiVersion ? null : definer(lower),
+  ]);
 }
 
 /**
@@ -191,7 +196,7 @@ export const CHECKS: readonly Check[] = [
       if (wrongCase) return { findings: [wrongCase] };
       return {
         findings: isCustom(o, { registry, options })
-          ? checkCustomResource(o, registry, { unknownKind: unknownKind(o, { registry, options }) })
+          ? checkCustomResource(o, registry, { unknownKind: unknownKind(o, { registry, options }), written: options.written })
           : checkSchema(o),
       };
     },
