@@ -27,7 +27,7 @@ import {
   type ErrorCode,
   type Node,
 } from 'yaml';
-import type { Problem, SourceLocation } from '../errors.js';
+import { shellWord, type Problem, type SourceLocation } from '../errors.js';
 import { badMerge, firstAliasOffset, isMergeKey, mergeOf, mergeProblem, unresolvedAlias } from './yaml-aliases.js';
 
 /** Where a merge key is told (lib/model/yaml-aliases.ts), for the stacks that read YAML through this module. */
@@ -121,6 +121,29 @@ function crProblem(text: string, at: (offset: number) => SourceLocation): Proble
     ];
   }
   return [];
+}
+
+/**
+ * A byte-order mark (U+FEFF) at the start of a line inside the file, as joining files saved with one leaves it
+ * (`cat a.yaml b.yaml`, a document of b after a `---` line): kubectl's YAML reader (go-yaml, as libyaml) skips one
+ * at the start of a line, and the yaml library reads it as the first character of the key there (`apiVersion`
+ * becomes another key, and the document no object): a problem at each, rather than either reading. One at the
+ * start of the file is reading's (lib/cli/read-file.ts drops it). The block reader reads no such text.
+ */
+function bomProblems(text: string, at: (offset: number) => SourceLocation): Problem[] {
+  const problems: Problem[] = [];
+  for (let i = text.indexOf('\ufeff', 1); i >= 0; i = text.indexOf('\ufeff', i + 1)) {
+    if (text.charCodeAt(i - 1) !== 0x0a) continue;
+    const location = at(i);
+    problems.push({
+      code: 'input/byte-order-mark',
+      location,
+      message:
+        'a byte-order mark (U+FEFF, invisible in most editors) starts this line, inside the file, as joining files saved with one leaves it: kubectl skips it, and stagecraft would read it as part of the key here',
+      hint: `remove it; a byte-order mark belongs only at the very start of a file (GNU sed: sed -i 's/^\\xEF\\xBB\\xBF//' ${shellWord(location.file) ?? '<file>'} removes each one at the start of a line)`,
+    });
+  }
+  return problems;
 }
 
 /**
@@ -273,6 +296,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
   const unread = nulProblem(text, counted);
   if (!unread.length) unread.push(...crProblem(text, counted));
   if (!unread.length) unread.push(...conflictProblems(text, counted));
+  if (!unread.length) unread.push(...bomProblems(text, counted));
   if (unread.length) return { docs: [], values: [], lines, problems: unread, at };
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
   const deep = tooDeep(tokens);
