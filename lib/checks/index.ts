@@ -113,12 +113,8 @@ function crdContext(o: KubeObject, c: CheckContext, identity: (o: KubeObject) =>
     return crd ? identity(crd) : null;
   };
   const lower = apiVersion.toLowerCase();
-  return JSON.stringify([
-    unknownKind(o, c) ?? 'warning',
-    c.options.written === true,
-    definer(apiVersion),
-    lower === apiVersion ? null : definer(lower),
-  ]);
+  // written (which the unknown kind's hint reads) is left out: only checkStage keeps results, always written
+  return JSON.stringify([unknownKind(o, c) ?? 'warning', definer(apiVersion), lower === apiVersion ? null : definer(lower)]);
 }
 
 /**
