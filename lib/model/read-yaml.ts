@@ -35,7 +35,7 @@ export { isMergeKey } from './yaml-aliases.js';
 import type { FieldPath } from './field-path.js';
 import { MAX_DEPTH, shorten } from './limits.js';
 import { hasConflictMarkers } from './conflict-markers.js';
-import { explained } from './yaml-mistakes.js';
+import { directiveMistake, explained } from './yaml-mistakes.js';
 
 export interface ReadYamlOptions {
   /** Alias expansions allowed per document. */
@@ -144,6 +144,17 @@ function bomProblems(text: string, at: (offset: number) => SourceLocation): Prob
     });
   }
   return problems;
+}
+
+/**
+ * The YAML directives (`%YAML 1.1`, `%TAG`) of a stream of manifests, one problem at each, which kubectl and
+ * kustomize refuse (`directiveMistake`); one after a document without `...` is the yaml library's error, said alike
+ * (yaml-mistakes.ts `explained`).
+ */
+function directiveProblems(tokens: readonly CST.Token[], at: (offset: number) => SourceLocation): Problem[] {
+  return tokens.flatMap((t) =>
+    t.type === 'directive' ? [{ code: 'input/yaml-directive', location: at(t.offset), ...directiveMistake(t.source) }] : [],
+  );
 }
 
 /**
@@ -301,6 +312,8 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
   const deep = tooDeep(tokens);
   if (deep !== undefined) return { docs: [], values: [], lines, problems: [depthProblem(at(deep))], at };
+  const directives = multi ? directiveProblems(tokens, at) : [];
+  if (directives.length) return { docs: [], values: [], lines, problems: directives, at };
   const docs = compose(tokens, text, { multi, what }, options);
   // a stack overflow in the composer would be its RESOURCE_EXHAUSTION error: the nesting bound, in its words
   const problems: Problem[] = docs.flatMap((d) =>
