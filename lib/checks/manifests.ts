@@ -98,6 +98,20 @@ const isObject = (v: unknown): v is KubeObject =>
   typeof (v as KubeObject).kind === 'string' &&
   typeof (v as KubeObject).apiVersion === 'string';
 
+/** The names kustomize reads a directory's kustomization from (konfig.RecognizedKustomizationFileNames). */
+const KUSTOMIZATION_FILES: ReadonlySet<string> = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+
+/**
+ * Whether `value`, a document of `file`, is a kustomization written without apiVersion and kind (which kustomize
+ * does not need: `resources: [...]` alone): kustomize's configuration, skipped as a typed Kustomization is
+ * (NOT_API_OBJECTS), rather than refused as a mapping without apiVersion when a kustomize directory is checked.
+ */
+function isUntypedKustomization(file: string, value: unknown): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { apiVersion, kind } = value as Partial<KubeObject>;
+  return apiVersion === undefined && kind === undefined && KUSTOMIZATION_FILES.has(file.slice(file.lastIndexOf('/') + 1));
+}
+
 /** What a value that is no Kubernetes object (`isObject`) is instead: a list, a mapping without apiVersion or kind, a scalar. */
 function notAnObject(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
@@ -155,6 +169,7 @@ export function parseManifests(files: readonly { file: string; text: string }[],
     result.values.forEach(({ value: o, index }) => {
       documents++;
       if (!isObject(o)) {
+        if (isUntypedKustomization(file, o)) return;
         problems.push({
           code: 'input/not-kubernetes',
           location: src.locate(index, [], false),

@@ -96,6 +96,23 @@ describe('a typed list (v1 ServiceList, apps/v1 DeploymentList), as the API retu
   });
 });
 
+describe('a kustomize directory checked as files', () => {
+  it('skips its kustomization written without apiVersion and kind, as a typed one is; a mapping so in another file is refused', () => {
+    const deployment = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\n';
+    const untyped = 'resources:\n  - web.yaml\nnamePrefix: prod-\n';
+    for (const name of ['base/kustomization.yaml', 'base/kustomization.yml', 'base/Kustomization'])
+      expect(
+        parseManifests([
+          { file: name, text: untyped },
+          { file: 'base/web.yaml', text: deployment },
+        ]).objects.map((o) => o.metadata.name),
+      ).toEqual(['web']);
+    expect(problemsThrownBy(() => parseManifests([{ file: 'base/other.yaml', text: untyped }])).map((p) => p.message)).toEqual([
+      'this document is not a Kubernetes object (found a mapping without apiVersion)',
+    ]);
+  });
+});
+
 describe('an item of a List that is no Kubernetes object', () => {
   it('is bad input at its place, saying what it is instead and what to do, nested Lists included', () => {
     const text =
