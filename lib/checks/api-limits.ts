@@ -8,6 +8,7 @@ import { describeObject, isRecord, type KubeObject, ownEntry } from '../model/ob
 import { placedContainers, workloadTemplate } from '../model/pod-specs.js';
 import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { carelessQuantities } from './quantity.js';
+import { isCustomGroup } from './crds.js';
 import { requestAboveLimitText, requestsAboveLimits } from '../model/quantity.js';
 import { imageReferencePattern } from '../model/image.js';
 import { isStandardBase64, unwrapBase64 } from '../model/base64.js';
@@ -106,9 +107,16 @@ function walk(value: unknown, path: (string | number)[], key: string | number | 
   } else if (typeof value === 'number') {
     if (free) return;
     if (Number.isInteger(value) && typeof key === 'string' && !INT64_FIELDS.has(key) && (value < INT32.min || value > INT32.max)) {
-      w.numbers.push(w.emit('api/int32', [...path], `${value} is out of range for ${key} (an int32: ${INT32.min} to ${INT32.max})`));
+      w.numbers.push(
+        w.emit(
+          'api/int32',
+          [...path],
+          `${value} is out of range for ${key} (an int32: ${INT32.min} to ${INT32.max}), so the API server refuses the object`,
+          `write a number from ${INT32.min} to ${INT32.max}`,
+        ),
+      );
     } else if (!Number.isFinite(value)) {
-      w.numbers.push(w.emit('api/number', [...path], `${value} is not a number the API server accepts`));
+      w.numbers.push(w.emit('api/number', [...path], `${value} is not a number the API server accepts`, 'write a finite number'));
     }
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -223,9 +231,15 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
   // numbers outside free-form fields, then strings anywhere: each in document order
   const walked: Walked = { emit, numbers: [], characters: [] };
   walk(o, [], undefined, false, walked);
-  if (walked.numbers.length || walked.characters.length) out.push(...walked.numbers, ...walked.characters);
-  // a custom workload's template too (an Argo Rollout's): the pods its controller makes are held to these limits
   const { path: at, template } = workloadTemplate(o) ?? {};
+  // a custom resource's integers are its CRD's to bound (one of no format is an int64: Strimzi's retention.bytes of
+  // 100 GiB), but for those of a custom workload's pod template, a PodTemplateSpec's
+  const numbers =
+    walked.numbers.length && typeof o.apiVersion === 'string' && isCustomGroup(o.apiVersion)
+      ? walked.numbers.filter((f) => f.code !== 'api/int32' || at?.every((k, i) => f.path[i] === k) === true)
+      : walked.numbers;
+  if (numbers.length || walked.characters.length) out.push(...numbers, ...walked.characters);
+  // a custom workload's template too (an Argo Rollout's): the pods its controller makes are held to these limits
   if (template?.spec && at) {
     annotationSize([...at, 'metadata', 'annotations'], template.metadata?.annotations);
     const spec = template.spec;

@@ -47,6 +47,29 @@ export interface CustomResourceOptions {
    * @default 'warning'
    */
   readonly unknownKind?: Finding['severity'];
+  /**
+   * Whether the object is to be written to dist/ (synth), which decides where the hint of an unknown
+   * kind sends its CRD: the project's crds/ folder, or beside the files checked.
+   * @default false
+   */
+  readonly written?: boolean;
+}
+
+/**
+ * The hint of a custom resource whose CRD is not known: synth's, where the CRD goes in the project; and
+ * `npm run check`'s, where it is given beside the files, and what its severity is (a warning unless
+ * --require-crds: a file checked on its own may be meant for a cluster that has the CRD installed).
+ */
+function unknownKindHint(severity: Finding['severity'], written: boolean): string {
+  if (written)
+    return severity === 'error'
+      ? "add the kind's CustomResourceDefinition to the project's crds/ folder or to the manifests the stage includes"
+      : 'add the CRD to the input, to the stage, or to a CRD folder (npm run check -- --crds <dir>)';
+  const beside =
+    "give its CustomResourceDefinition beside it: among the files checked, or with --crds <file or dir> (the project's crds/ is read when --crds is not given)";
+  return severity === 'error'
+    ? `${beside}; --require-crds makes a custom resource that cannot be validated an error`
+    : `${beside}; a warning, for a cluster that has the CRD installed: npm run check -- --require-crds makes it an error, as synth and the strict check of dist/ do`;
 }
 
 /**
@@ -57,7 +80,7 @@ export interface CustomResourceOptions {
 export function checkCustomResource(
   o: KubeObject,
   registry: CrdRegistry,
-  { unknownKind = 'warning' }: CustomResourceOptions = {},
+  { unknownKind = 'warning', written = false }: CustomResourceOptions = {},
 ): Finding[] {
   const emit = finder(o);
   const apiVersion = String(o.apiVersion);
@@ -79,9 +102,7 @@ export function checkCustomResource(
       'crd/unknown-kind',
       ['apiVersion'],
       `${apiVersion} ${o.kind} is a custom resource whose CustomResourceDefinition is not known, so it is not validated`,
-      unknownKind === 'error'
-        ? "add the kind's CustomResourceDefinition to the project's crds/ folder or to the manifests the stage includes"
-        : 'add the CRD to the input, to the stage, or to a CRD folder (npm run check -- --crds <dir>)',
+      unknownKindHint(unknownKind, written),
     );
     return [unknownKind === 'error' ? unknown : { ...unknown, severity: 'warning' }];
   }

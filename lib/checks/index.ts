@@ -113,6 +113,7 @@ function crdContext(o: KubeObject, c: CheckContext, identity: (o: KubeObject) =>
     return crd ? identity(crd) : null;
   };
   const lower = apiVersion.toLowerCase();
+  // written (which the unknown kind's hint reads) is left out: only checkStage keeps results, always written
   return JSON.stringify([unknownKind(o, c) ?? 'warning', definer(apiVersion), lower === apiVersion ? null : definer(lower)]);
 }
 
@@ -191,7 +192,7 @@ export const CHECKS: readonly Check[] = [
       if (wrongCase) return { findings: [wrongCase] };
       return {
         findings: isCustom(o, { registry, options })
-          ? checkCustomResource(o, registry, { unknownKind: unknownKind(o, { registry, options }) })
+          ? checkCustomResource(o, registry, { unknownKind: unknownKind(o, { registry, options }), written: options.written })
           : checkSchema(o),
       };
     },

@@ -11,7 +11,7 @@
  */
 import { type AppFinding, ExitCode, ProblemsError, comparePlaces, type Problem, type SourceLocation } from '../errors.js';
 import { describeObject, type KubeObject } from '../model/object.js';
-import { toProblem, type FieldPath, type Finding } from './finding.js';
+import { fieldPath, toProblem, type FieldPath, type Finding } from './finding.js';
 import { isApiObject } from './schema.js';
 import { isKptPackageContext, isListDocument } from '../k8s.js';
 import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
@@ -98,6 +98,39 @@ const isObject = (v: unknown): v is KubeObject =>
   typeof (v as KubeObject).kind === 'string' &&
   typeof (v as KubeObject).apiVersion === 'string';
 
+/** The names kustomize reads a directory's kustomization from (konfig.RecognizedKustomizationFileNames). */
+const KUSTOMIZATION_FILES: ReadonlySet<string> = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+
+/**
+ * Whether `value`, a document of `file`, is a kustomization written without apiVersion and kind (which kustomize
+ * does not need: `resources: [...]` alone): kustomize's configuration, skipped as a typed Kustomization is
+ * (NOT_API_OBJECTS), rather than refused as a mapping without apiVersion when a kustomize directory is checked.
+ */
+function isUntypedKustomization(file: string, value: unknown): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { apiVersion, kind } = value as Partial<KubeObject>;
+  return apiVersion === undefined && kind === undefined && KUSTOMIZATION_FILES.has(file.slice(file.lastIndexOf('/') + 1));
+}
+
+/** What a value that is no Kubernetes object (`isObject`) is instead: a list, a mapping without apiVersion or kind, a scalar. */
+function notAnObject(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (!v || typeof v !== 'object') return describeValue(v);
+  return `a mapping without ${typeof (v as Partial<KubeObject>).apiVersion === 'string' ? 'kind' : 'apiVersion'}`;
+}
+
+/**
+ * The items of a List document (`kind: List`, `ConfigMapList`...) with their paths in it, a List among them
+ * flattened in turn, as kubectl (FlattenListVisitor) and kustomize (inlineAnyEmbeddedLists) take its items;
+ * an item that is no object is given as it is, for its caller to refuse.
+ */
+export function listItems(list: KubeObject, at: FieldPath = []): { item: unknown; path: FieldPath }[] {
+  return (list.items as readonly unknown[]).flatMap((item, i) => {
+    const path = [...at, 'items', i];
+    return isObject(item) && isListDocument(item) ? listItems(item, path) : [{ item, path }];
+  });
+}
+
 export interface ParseOptions {
   /**
    * Whether files in the plain block style are read by the block reader; `false` reads every
@@ -136,30 +169,30 @@ export function parseManifests(files: readonly { file: string; text: string }[],
     result.values.forEach(({ value: o, index }) => {
       documents++;
       if (!isObject(o)) {
-        const m = o as Partial<KubeObject>;
+        if (isUntypedKustomization(file, o)) return;
         problems.push({
           code: 'input/not-kubernetes',
           location: src.locate(index, [], false),
-          message: `this document is not a Kubernetes object (found ${Array.isArray(o) ? 'a list' : o && typeof o === 'object' ? `a mapping without ${typeof m.apiVersion === 'string' ? 'kind' : 'apiVersion'}` : describeValue(o)})`,
+          message: `this document is not a Kubernetes object (found ${notAnObject(o)})`,
           hint: 'point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata',
         });
         return;
       }
       if (!isApiObject(o) || isKptPackageContext(o)) return;
       if (isListDocument(o)) {
-        const items = o.items as unknown[];
-        items.forEach((item: unknown, i: number) => {
+        for (const { item, path } of listItems(o)) {
           if (isObject(item)) {
             objects.push(item);
-            sources.set(item, { file: src, index, prefix: ['items', i] });
+            sources.set(item, { file: src, index, prefix: path });
           } else {
             problems.push({
               code: 'input/not-kubernetes',
-              location: src.locate(index, ['items', i], false),
-              message: `item ${i} of this ${o.kind} is not a Kubernetes object (it needs apiVersion and kind)`,
+              location: src.locate(index, path, false),
+              message: `${fieldPath(path)} of this ${o.kind} is not a Kubernetes object (found ${notAnObject(item)})`,
+              hint: `each item of a ${o.kind} is an object with apiVersion, kind and metadata, which kubectl applies one by one: complete it or remove it`,
             });
           }
-        });
+        }
         return;
       }
       objects.push(o);

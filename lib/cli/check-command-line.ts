@@ -32,6 +32,7 @@ export interface CheckOptions {
   'namespace-exists'?: string[];
   'object-exists'?: string[];
   crds?: string[];
+  'require-crds'?: boolean;
   'scope-per-dir'?: boolean;
   'no-cache'?: boolean;
 }

@@ -112,6 +112,7 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: CheckO
         existingNamespaces: [...(opts['namespace-exists'] ?? []), ...existingNamespaces(text)],
         existingObjects: [...(opts['object-exists'] ?? []), ...existingObjects(text)],
         crds,
+        unknownCustomKinds: opts['require-crds'] ? 'error' : 'warning',
         sort: false, // the report orders them by place
       });
     });

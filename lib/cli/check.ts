@@ -40,6 +40,9 @@ where it cannot tell; --no-cache leaves no variable but npm's log, read on Linux
                                SecretStore/<namespace>/<name>, Issuer/<namespace>/<name> (repeatable)
   --crds <file or dir>         CustomResourceDefinitions to validate custom resources with
                                (repeatable; each must hold one) (default: crds/ when there is one)
+  --require-crds               a custom resource whose CRD is not known is an error, as synth and
+                               the strict check of dist/ make it (default: a warning, for a cluster
+                               that has the CRD installed)
   --scope-per-dir              check each directory of plain files as its own cluster (a
                                directory with a stage's inventory.txt always is one)
   --no-cache                   (without paths) compile every stage and render every app again
@@ -60,6 +63,7 @@ export const command: Command<CheckOptions> = {
     'namespace-exists': { type: 'string', multiple: true },
     'object-exists': { type: 'string', multiple: true },
     crds: { type: 'string', multiple: true },
+    'require-crds': { type: 'boolean' },
     'scope-per-dir': { type: 'boolean' },
     'no-cache': { type: 'boolean' },
   },

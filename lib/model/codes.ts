@@ -416,6 +416,16 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "Save the file with LF line endings: a carriage return alone (classic Mac OS) is no line break to stagecraft's YAML reader, which would read the lines around it as one.",
   ),
   row(
+    'input/byte-order-mark',
+    'A byte-order mark at the start of a line inside the file',
+    "Remove it: a byte-order mark (U+FEFF) belongs only at the very start of a file. Joining files saved with one (cat a.yaml b.yaml) leaves it at the start of a document, where kubectl skips it and stagecraft's YAML reader would read it as part of the key.",
+  ),
+  row(
+    'input/yaml-directive',
+    'A YAML directive (%YAML, %TAG) in manifests',
+    'Remove the line: kubectl and kustomize split a file at its --- lines before reading each part, which leaves a directive apart from its document, and refuse the file (did not find expected <document start>). Without %YAML 1.1 the file is read as YAML 1.2, and the values kubectl reads otherwise are said (input/yaml-1.1).',
+  ),
+  row(
     'input/merge-conflict',
     'Git merge conflict markers in the input',
     'Resolve the conflict: keep the lines you mean and delete the <<<<<<<, ======= and >>>>>>> lines.',

@@ -27,7 +27,7 @@ import {
   type ErrorCode,
   type Node,
 } from 'yaml';
-import type { Problem, SourceLocation } from '../errors.js';
+import { shellWord, type Problem, type SourceLocation } from '../errors.js';
 import { badMerge, firstAliasOffset, isMergeKey, mergeOf, mergeProblem, unresolvedAlias } from './yaml-aliases.js';
 
 /** Where a merge key is told (lib/model/yaml-aliases.ts), for the stacks that read YAML through this module. */
@@ -35,7 +35,7 @@ export { isMergeKey } from './yaml-aliases.js';
 import type { FieldPath } from './field-path.js';
 import { MAX_DEPTH, shorten } from './limits.js';
 import { hasConflictMarkers } from './conflict-markers.js';
-import { explained } from './yaml-mistakes.js';
+import { directiveMistake, explained } from './yaml-mistakes.js';
 
 export interface ReadYamlOptions {
   /** Alias expansions allowed per document. */
@@ -121,6 +121,40 @@ function crProblem(text: string, at: (offset: number) => SourceLocation): Proble
     ];
   }
   return [];
+}
+
+/**
+ * A byte-order mark (U+FEFF) at the start of a line inside the file, as joining files saved with one leaves it
+ * (`cat a.yaml b.yaml`, a document of b after a `---` line): kubectl's YAML reader (go-yaml, as libyaml) skips one
+ * at the start of a line, and the yaml library reads it as the first character of the key there (`apiVersion`
+ * becomes another key, and the document no object): a problem at each, rather than either reading. One at the
+ * start of the file is reading's (lib/cli/read-file.ts drops it). The block reader reads no such text.
+ */
+function bomProblems(text: string, at: (offset: number) => SourceLocation): Problem[] {
+  const problems: Problem[] = [];
+  for (let i = text.indexOf('\ufeff', 1); i >= 0; i = text.indexOf('\ufeff', i + 1)) {
+    if (text.charCodeAt(i - 1) !== 0x0a) continue;
+    const location = at(i);
+    problems.push({
+      code: 'input/byte-order-mark',
+      location,
+      message:
+        'a byte-order mark (U+FEFF, invisible in most editors) starts this line, inside the file, as joining files saved with one leaves it: kubectl skips it, and stagecraft would read it as part of the key here',
+      hint: `remove it; a byte-order mark belongs only at the very start of a file (GNU sed: sed -i 's/^\\xEF\\xBB\\xBF//' ${shellWord(location.file) ?? '<file>'} removes each one at the start of a line)`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * The YAML directives (`%YAML 1.1`, `%TAG`) of a stream of manifests, one problem at each, which kubectl and
+ * kustomize refuse (`directiveMistake`); one after a document without `...` is the yaml library's error, said alike
+ * (yaml-mistakes.ts `explained`).
+ */
+function directiveProblems(tokens: readonly CST.Token[], at: (offset: number) => SourceLocation): Problem[] {
+  return tokens.flatMap((t) =>
+    t.type === 'directive' ? [{ code: 'input/yaml-directive', location: at(t.offset), ...directiveMistake(t.source) }] : [],
+  );
 }
 
 /**
@@ -273,10 +307,13 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
   const unread = nulProblem(text, counted);
   if (!unread.length) unread.push(...crProblem(text, counted));
   if (!unread.length) unread.push(...conflictProblems(text, counted));
+  if (!unread.length) unread.push(...bomProblems(text, counted));
   if (unread.length) return { docs: [], values: [], lines, problems: unread, at };
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
   const deep = tooDeep(tokens);
   if (deep !== undefined) return { docs: [], values: [], lines, problems: [depthProblem(at(deep))], at };
+  const directives = multi ? directiveProblems(tokens, at) : [];
+  if (directives.length) return { docs: [], values: [], lines, problems: directives, at };
   const docs = compose(tokens, text, { multi, what }, options);
   // a stack overflow in the composer would be its RESOURCE_EXHAUSTION error: the nesting bound, in its words
   const problems: Problem[] = docs.flatMap((d) =>

@@ -82,8 +82,9 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'API discovery',
   },
   'crd/unknown-kind': {
-    short: 'A custom resource whose CRD is not known (an error at synth, a warning for npm run check)',
-    help: 'Without its CustomResourceDefinition the object cannot be validated, so synth does not write it. Add the CRD to the input, to the stage, or to a CRD folder (crds/ or --crds <dir>).',
+    short:
+      'A custom resource whose CRD is not known (an error at synth and with npm run check -- --require-crds, else a warning for npm run check)',
+    help: 'Without its CustomResourceDefinition the object cannot be validated, so synth does not write it. Add the CRD to the input, to the stage, or to a CRD folder (crds/ or --crds <dir>). npm run check -- <files> warns, since a file checked on its own may be meant for a cluster that has the CRD installed; --require-crds makes it an error, as the strict check of dist/ does (for CI).',
     mirrors: 'API server: no such resource until the CRD is installed',
   },
   'crd/version': {

@@ -20,8 +20,26 @@ export function explained(e: YAMLParseError, text: string, at: (offset: number) 
     const star = starValue(line);
     return star ? { ...star, location: at(lineStart + star.column) } : {};
   }
+  // a directive after a document with no `...` before it: the yaml library reads a value, kubectl refuses the file as a directive
+  if (e.code === 'BAD_SCALAR_START' && e.pos[0] === lineStart && /^%\S/.test(line))
+    return { code: 'input/yaml-directive', ...directiveMistake(line.trimEnd()) };
   const indent = e.code === 'BAD_INDENT' ? misindented(text.slice(0, lineStart).split('\n').slice(0, -1), line) : undefined;
   return indent ? { ...indent, location: at(lineStart + indent.column) } : {};
+}
+
+/**
+ * What a YAML directive (`%YAML 1.1`, `%TAG`, as `source` writes it) does to manifests: kubectl and kustomize split a
+ * stream at its `---` lines before go-yaml reads each part, which leaves a directive in a part of its own with no
+ * document, and both refuse the file (`yaml: line 1: did not find expected <document start>`; a `%YAML 1.2` document:
+ * `found incompatible YAML document`), wherever it stands. The yaml library would follow it.
+ */
+export function directiveMistake(source: string): { message: string; hint: string } {
+  return {
+    message: `the directive ${shorten(source)} makes kubectl and kustomize refuse the file: they split it at its --- lines before reading each part, which leaves the directive apart from its document ('did not find expected <document start>')`,
+    hint: source.startsWith('%YAML')
+      ? 'remove the line: manifests are read as YAML 1.2 without it, and values that kubectl (YAML 1.1) reads otherwise are said'
+      : 'remove the line, and write each tag it abbreviates in full (!<tag:...>), or none',
+  };
 }
 
 /** A plain value starting with `*` after a key or a list's dash: where it starts (in the line), and its value when it is a cron schedule's characters. */

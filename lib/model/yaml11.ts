@@ -134,12 +134,6 @@ export interface Yaml11Reading {
 const shown = (v: unknown): string =>
   typeof v === 'string' ? 'a string' : v instanceof Date ? 'a timestamp' : `the ${typeof v} ${String(v)}`;
 
-/**
- * The YAML stagecraft reads a document as: 1.2 (the yaml library's core schema), or 1.1 where the file says
- * `%YAML 1.1`, which the yaml library then follows (`yes` is true, `1:20` is 80, `2001-12-14` a timestamp).
- */
-export type YamlVersion = '1.1' | '1.2';
-const readAs = (version: YamlVersion) => (version === '1.1' ? "YAML 1.1, as the file's %YAML 1.1 says" : 'YAML 1.2');
 const goShown = (g: GoValue): string =>
   g.type === 'timestamp'
     ? 'a timestamp'
@@ -149,15 +143,15 @@ const goShown = (g: GoValue): string =>
 
 /**
  * How kubectl (go-yaml, YAML 1.1) reads the plain scalar `written`, which stagecraft (the
- * yaml library, YAML 1.2 core, or 1.1 where the file says `%YAML 1.1`: `version`) read as `value`, where that makes
+ * yaml library, YAML 1.2 core: a manifest that says `%YAML 1.1` is refused, as kubectl refuses it, read-yaml.ts) read as `value`, where that makes
  * kubectl fail or read another value; undefined when it reads what stagecraft read. `key`: the scalar is a mapping's key,
  * which kubectl kustomize needs to be a string. Cheap for what manifests are mostly made of:
  * names, images and paths start with a letter no YAML 1.1 type starts with (or are longer than
  * `yes`), and decimal integers are read alike.
  */
-export function yaml11Reading(written: string, value: unknown, key: boolean, version: YamlVersion = '1.2'): Yaml11Reading | undefined {
+export function yaml11Reading(written: string, value: unknown, key: boolean): Yaml11Reading | undefined {
   const c = written.charCodeAt(0);
-  if (key && typeof value !== 'string') return keyReading(shorten(written), goValue(written), value, version);
+  if (key && typeof value !== 'string') return keyReading(shorten(written), goValue(written), value);
   if (!SUSPECT_START.has(c)) return undefined;
   // `y n o`: only y, yes, n, no, on, off are booleans
   if (c > 64 && written.length > 3) return undefined;
@@ -165,15 +159,8 @@ export function yaml11Reading(written: string, value: unknown, key: boolean, ver
   const go = goValue(written);
   const source = shorten(written);
   if (key) return go ? keyReading(source, go, value) : undefined;
-  // kubectl's YAML 1.1 is go-yaml's, which a %YAML 1.1 file's reading differs from (no sexagesimal `1:20`)
-  const read = `${source} is ${shown(value)} to stagecraft (${readAs(version)}) but ${go ? goShown(go) : 'a string'} to kubectl (${version === '1.1' ? 'go-yaml' : 'YAML 1.1'})`;
+  const read = `${source} is ${shown(value)} to stagecraft (YAML 1.2) but ${go ? goShown(go) : 'a string'} to kubectl (YAML 1.1)`;
   if (!go) {
-    if (value instanceof Date)
-      // a %YAML 1.1 file's `2001-12-14 21:59:43.10 -5`, which go-yaml's timestamps do not take
-      return {
-        message: `${read}: stagecraft writes it as the RFC 3339 timestamp ${value.toISOString()}, another string`,
-        hint: `quote it ("${source}") to keep the string as written`,
-      };
     return typeof value === 'number'
       ? { message: read, hint: `quote it ("${source}") for the string, or write the number plainly` }
       : undefined;
@@ -212,11 +199,6 @@ export function yaml11Reading(written: string, value: unknown, key: boolean, ver
       };
     case 'timestamp':
       if (go.canonical) return undefined;
-      if (value instanceof Date)
-        return {
-          message: `${source} is a timestamp to stagecraft (${readAs(version)}) and to kubectl (YAML 1.1), each of which writes it back as an RFC 3339 timestamp, another string`,
-          hint: `quote it ("${source}") to keep the string as written`,
-        };
       return {
         message: `${read}: kubectl kustomize writes it back as an RFC 3339 timestamp, another string`,
         hint: `quote it ("${source}") to keep the string as written`,
@@ -249,13 +231,13 @@ function numberHint(written: string, source: string, go: Extract<GoValue, { type
  * alone (`yes:`, which go-yaml v3 reads as a string); `kubectl apply -f` makes a string of its own
  * of a boolean or a number (`yes:` is `'true'`, `1_000:` is `'1000'`).
  */
-function keyReading(source: string, go: GoValue | undefined, value: unknown, version: YamlVersion = '1.2'): Yaml11Reading {
+function keyReading(source: string, go: GoValue | undefined, value: unknown): Yaml11Reading {
   const applied = go?.type === 'bool' || go?.type === 'number' ? String(go.value) : undefined;
   const hint = `quote the key ("${source}")`;
   if (!go && typeof value !== 'string') {
-    // a string to go-yaml that stagecraft does not read as one: a %YAML 1.1 file's `1:20:` (sexagesimal, 80)
+    // a string to go-yaml that stagecraft does not read as one: `0o17:` (15)
     return {
-      message: `the key ${source} is ${shown(value)} to stagecraft (${readAs(version)}), which makes it the key '${String(value)}', but a string to kubectl (go-yaml)`,
+      message: `the key ${source} is ${shown(value)} to stagecraft (YAML 1.2), which makes it the key '${String(value)}', but a string to kubectl (go-yaml)`,
       hint,
     };
   }
@@ -279,13 +261,12 @@ export interface Yaml11Place {
 export function yaml11Places(docs: readonly Document[]): Yaml11Place[] {
   const found: Yaml11Place[] = [];
   for (const doc of docs) {
-    const version = doc.directives?.yaml.version === '1.1' ? '1.1' : '1.2';
     visit(doc, {
       Scalar(at, node) {
         const source = node.source;
         // a tag says what the scalar is, to either reader; `<<` is the merge key
         if (node.type !== 'PLAIN' || source === undefined || node.tag !== undefined || source === '<<' || !node.range) return;
-        const reading = yaml11Reading(source, node.value, at === 'key', version);
+        const reading = yaml11Reading(source, node.value, at === 'key');
         if (reading) found.push({ offset: node.range[0], reading });
       },
     });

@@ -39,8 +39,30 @@ describe('the API server limits and grammars', () => {
       },
     };
     expect(lines([rc])).toEqual([
-      'api/int32 spec.replicas: 3000000000 is out of range for replicas (an int32: -2147483648 to 2147483647)',
-      'api/int32 spec.template.spec.containers[0].livenessProbe.periodSeconds: 99999999999 is out of range for periodSeconds (an int32: -2147483648 to 2147483647)',
+      'api/int32 spec.replicas: 3000000000 is out of range for replicas (an int32: -2147483648 to 2147483647), so the API server refuses the object',
+      'api/int32 spec.template.spec.containers[0].livenessProbe.periodSeconds: 99999999999 is out of range for periodSeconds (an int32: -2147483648 to 2147483647), so the API server refuses the object',
+    ]);
+    expect(checkApiLimits([rc]).map((f) => f.hint)).toEqual(Array(2).fill('write a number from -2147483648 to 2147483647'));
+  });
+
+  it("leaves a custom resource's integers to its CRD (Strimzi's retention.bytes of 100 GiB), but for a custom workload's pod template", () => {
+    const topic: KubeObject = {
+      apiVersion: 'kafka.strimzi.io/v1beta2',
+      kind: 'KafkaTopic',
+      metadata: { name: 'events' },
+      spec: { partitions: 12, config: { 'retention.bytes': 107374182400, 'retention.ms': 604800000000 } },
+    };
+    const rollout: KubeObject = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'r' },
+      spec: {
+        progressDeadlineSeconds: 3000000000,
+        template: { spec: { containers: [container({ ports: [{ containerPort: 3000000000 }] })] } },
+      },
+    };
+    expect(lines([topic, rollout])).toEqual([
+      'api/int32 spec.template.spec.containers[0].ports[0].containerPort: 3000000000 is out of range for containerPort (an int32: -2147483648 to 2147483647), so the API server refuses the object',
     ]);
   });
 

@@ -130,13 +130,27 @@ describe('custom resources against their CustomResourceDefinitions', () => {
   it('makes a custom resource whose CRD is not known an error when asked (synth), with a hint naming crds/', () => {
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
     const [warning] = checkCustomResource(widget, crdRegistry([]));
-    const [error] = checkCustomResource(widget, crdRegistry([]), { unknownKind: 'error' });
+    const [error] = checkCustomResource(widget, crdRegistry([]), { unknownKind: 'error', written: true });
     expect([warning.severity, error.severity]).toEqual(['warning', 'error']);
     expect(error).toMatchObject({
       code: 'crd/unknown-kind',
       path: ['apiVersion'],
-      hint: expect.stringContaining("the project's crds/ folder"),
+      hint: "add the kind's CustomResourceDefinition to the project's crds/ folder or to the manifests the stage includes",
     });
+  });
+
+  it('tells npm run check where to give the CRD of an unknown kind, and that --require-crds makes its warning an error', () => {
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
+    const hint = (options: { unknownKind?: 'error' | 'warning' }) => checkCustomResource(widget, crdRegistry([]), options)[0].hint;
+    const beside =
+      "give its CustomResourceDefinition beside it: among the files checked, or with --crds <file or dir> (the project's crds/ is read when --crds is not given)";
+    expect(hint({})).toBe(
+      `${beside}; a warning, for a cluster that has the CRD installed: npm run check -- --require-crds makes it an error, as synth and the strict check of dist/ do`,
+    );
+    expect(hint({ unknownKind: 'error' })).toBe(`${beside}; --require-crds makes a custom resource that cannot be validated an error`);
+    // as checkObjects gives it: the files' option, not synth's
+    const [f] = checkObjects([widget as KubeObject], { unknownCustomKinds: 'error' }).findings.filter((x) => x.code === 'crd/unknown-kind');
+    expect([f.severity, f.hint]).toEqual(['error', hint({ unknownKind: 'error' })]);
   });
 
   it('lists the kinds CRDs put at cluster scope, as group/kind, the last CRD of a kind deciding', () => {

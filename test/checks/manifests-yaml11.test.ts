@@ -4,6 +4,7 @@ import { parseManifests } from '../../lib/checks/manifests.js';
 import { checkObjects } from '../../lib/checks/index.js';
 import { ExitCode, ProblemsError, type Problem } from '../../lib/errors.js';
 import { readBlockYaml } from '../../lib/model/block-yaml.js';
+import { readYaml } from '../../lib/model/read-yaml.js';
 
 const DIR = 'test/fixtures/manifests/yaml11';
 const read = (name: string) => ({ file: `${DIR}/${name}`, text: readFileSync(`${DIR}/${name}`, 'utf8') });
@@ -62,35 +63,34 @@ describe('npm run check -- <files>: plain values kubectl (YAML 1.1) reads otherw
   });
 });
 
-describe('a file that says %YAML 1.1', () => {
-  const file = (data: string) => ({
-    file: 'old.yaml',
-    text: `%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: old }\ndata:\n${data}`,
+describe('a file with a YAML directive (%YAML 1.1, %TAG)', () => {
+  const config = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: old }\ndata:\n  enabled: yes\n';
+  const placed = (text: string) =>
+    problemsThrownBy(() => parseManifests([{ file: 'old.yaml', text }])).map(
+      (p) => `${p.location?.line}:${p.location?.column} ${p.code} ${p.message} (${p.hint})`,
+    );
+  const refused =
+    "makes kubectl and kustomize refuse the file: they split it at its --- lines before reading each part, which leaves the directive apart from its document ('did not find expected <document start>')";
+  const yamlHint =
+    'remove the line: manifests are read as YAML 1.2 without it, and values that kubectl (YAML 1.1) reads otherwise are said';
+
+  it('is refused at the directive, as kubectl and kustomize refuse it, rather than read as the directive says', () => {
+    expect(placed(`%YAML 1.1\n---\n${config}`)).toEqual([`1:1 input/yaml-directive the directive %YAML 1.1 ${refused} (${yamlHint})`]);
+    expect(placed(`%TAG !e! tag:example.com,2000:\n---\n${config}`)).toEqual([
+      `1:1 input/yaml-directive the directive %TAG !e! tag:example.com,2000: ${refused} (remove the line, and write each tag it abbreviates in full (!<tag:...>), or none)`,
+    ]);
+    // after a document closed by ..., and after one that is not (where the yaml library would read a value)
+    expect(placed(`${config}...\n%YAML 1.2\n---\n${config}`)).toEqual([
+      `7:1 input/yaml-directive the directive %YAML 1.2 ${refused} (${yamlHint})`,
+    ]);
+    expect(placed(`${config}---\n%YAML 1.1\n---\n${config}`)).toEqual([
+      `7:1 input/yaml-directive the directive %YAML 1.1 ${refused} (${yamlHint})`,
+    ]);
   });
 
-  it('is read as YAML 1.1 by stagecraft too, and its messages say so, never YAML 1.2', () => {
-    const problems = problemsThrownBy(() => parseManifests([file('  at: 1:20\n  day: 2001-12-14\n')]));
-    expect(problems.map((p) => `${p.location?.line}:${p.location?.column} ${p.code} ${p.message}`)).toEqual([
-      "7:7 input/yaml-1.1 1:20 is the number 80 to stagecraft (YAML 1.1, as the file's %YAML 1.1 says) but a string to kubectl (go-yaml)",
-      "8:8 input/yaml-1.1 2001-12-14 is a timestamp to stagecraft (YAML 1.1, as the file's %YAML 1.1 says) and to kubectl (YAML 1.1), each of which writes it back as an RFC 3339 timestamp, another string",
-    ]);
-    expect(problems.map((p) => p.hint)).toEqual([
-      'quote it ("1:20") for the string, or write the number plainly',
-      'quote it ("2001-12-14") to keep the string as written',
-    ]);
-  });
-
-  it('says what stagecraft makes of what go-yaml reads as a string: a sexagesimal key, a timestamp with spaces', () => {
-    const problems = problemsThrownBy(() => parseManifests([file('  1:20: a\n  at: 2001-12-14 21:59:43.10 -5\n')]));
-    expect(problems.map((p) => `${p.location?.line}:${p.location?.column} ${p.message} (${p.hint})`)).toEqual([
-      "7:3 the key 1:20 is the number 80 to stagecraft (YAML 1.1, as the file's %YAML 1.1 says), which makes it the key '80', but a string to kubectl (go-yaml) (quote the key (\"1:20\"))",
-      '8:7 2001-12-14 21:59:43.10 -5 is a timestamp to stagecraft (YAML 1.1, as the file\'s %YAML 1.1 says) but a string to kubectl (go-yaml): stagecraft writes it as the RFC 3339 timestamp 2001-12-15T02:59:43.100Z, another string (quote it ("2001-12-14 21:59:43.10 -5") to keep the string as written)',
-    ]);
-  });
-
-  it("reads yes and 0644 as kubectl does (true, 420): no input/yaml-1.1, the schema's type error", () => {
-    // parseManifests throws a file's input problems: none here
-    const m = parseManifests([file('  enabled: yes\n  mode: 0644\n')]);
-    expect(m.objects[0].data).toEqual({ enabled: true, mode: 420 });
+  it("leaves a stage file's directive to the stage file's reader (one document, which kubectl never reads)", () => {
+    expect(
+      readYaml('%YAML 1.2\n---\napps: {}\n', 'environments/qa.yaml', { maxAliasCount: 100, multi: false, what: 'stage files' }).problems,
+    ).toEqual([]);
   });
 });

@@ -84,9 +84,48 @@ describe('a typed list (v1 ServiceList, apps/v1 DeploymentList), as the API retu
     const m = parseManifests([{ file: 'l.yaml', text }]);
     expect(m.objects.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual(['Service a', 'Service b']);
     expect(placesOf(text)).toEqual(['6:85 schema/type']);
+    // a List among the items is flattened in turn, as kubectl (FlattenListVisitor) and kustomize apply it
+    const nested =
+      'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: List\n    items:\n' +
+      '      - { apiVersion: v1, kind: Service, metadata: { name: c }, spec: { ports: [{ port: "x" }] } }\n';
+    expect(parseManifests([{ file: 'n.yaml', text: nested }]).objects.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual(['Service c']);
+    expect(placesOf(nested)).toEqual(['7:89 schema/type']);
     // a kind of that name without items is no list: an object, checked as one
     const allowList = 'apiVersion: example.com/v1\nkind: AllowList\nmetadata: { name: a }\nspec: { items: [] }\n';
     expect(parseManifests([{ file: 'a.yaml', text: allowList }]).objects.map((o) => o.kind)).toEqual(['AllowList']);
+  });
+});
+
+describe('a kustomize directory checked as files', () => {
+  it('skips its kustomization written without apiVersion and kind, as a typed one is; a mapping so in another file is refused', () => {
+    const deployment = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\n';
+    const untyped = 'resources:\n  - web.yaml\nnamePrefix: prod-\n';
+    for (const name of ['base/kustomization.yaml', 'base/kustomization.yml', 'base/Kustomization'])
+      expect(
+        parseManifests([
+          { file: name, text: untyped },
+          { file: 'base/web.yaml', text: deployment },
+        ]).objects.map((o) => o.metadata.name),
+      ).toEqual(['web']);
+    expect(problemsThrownBy(() => parseManifests([{ file: 'base/other.yaml', text: untyped }])).map((p) => p.message)).toEqual([
+      'this document is not a Kubernetes object (found a mapping without apiVersion)',
+    ]);
+  });
+});
+
+describe('an item of a List that is no Kubernetes object', () => {
+  it('is bad input at its place, saying what it is instead and what to do, nested Lists included', () => {
+    const text =
+      'apiVersion: v1\nkind: List\nitems:\n  - { kind: ConfigMap, metadata: { name: a } }\n  - just a string\n' +
+      '  - { apiVersion: v1, kind: List, items: [~] }\n';
+    const problems = problemsThrownBy(() => parseManifests([{ file: 'l.yaml', text }]));
+    const hint =
+      'each item of a List is an object with apiVersion, kind and metadata, which kubectl applies one by one: complete it or remove it';
+    expect(problems.map((p) => `${p.location?.line}:${p.location?.column} ${p.code} ${p.message} / ${p.hint}`)).toEqual([
+      `4:5 input/not-kubernetes items[0] of this List is not a Kubernetes object (found a mapping without apiVersion) / ${hint}`,
+      `5:5 input/not-kubernetes items[1] of this List is not a Kubernetes object (found "just a string") / ${hint}`,
+      `6:43 input/not-kubernetes items[2].items[0] of this List is not a Kubernetes object (found nothing) / ${hint}`,
+    ]);
   });
 });
 

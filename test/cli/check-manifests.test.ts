@@ -25,6 +25,7 @@ describe('npm run check -- <paths>', () => {
       ['--pod-security', 'strict'],
       ['--crds', '/nonexistent'],
       ['--scope-per-dir'],
+      ['--require-crds'],
     ]) {
       const r = runCli('check', args);
       expect(r.code, args.join(' ')).toBe(2);
@@ -597,6 +598,21 @@ describe('npm run synth runs the checks', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("spec.secretNam: unknown field 'secretNam'; did you mean 'secretName'?");
     expect(runCli('check', ['--crds', '../shared/crds/cert-manager', fixture('crds/cert-manager-valid.yaml')], REPO).code).toBe(0);
+  });
+
+  it('makes a custom resource whose CRD is not known an error with --require-crds (exit 1), as the strict check of dist/ does; a warning without it', () => {
+    const f = fixture('crds/cert-manager-valid.yaml');
+    const warned = runCli('check', [f], REPO);
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toContain(
+      `${f}:2:13: warning: ClusterIssuer letsencrypt: apiVersion: cert-manager.io/v1 ClusterIssuer is a custom resource`,
+    );
+    const refused = runCli('check', ['--require-crds', f], REPO);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      `${f}:2:13: error: ClusterIssuer letsencrypt: apiVersion: cert-manager.io/v1 ClusterIssuer is a custom resource`,
+    );
+    expect(runCli('check', ['--require-crds', '--crds', '../shared/crds/cert-manager', f], REPO).code).toBe(0);
   });
 
   it('refuses a --crds path that does not exist, saying it was given to --crds and what --crds takes (exit 2)', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { problems as stageProblems } from '../helpers/stage.js';
 import { offsetInDocument, readYaml, type ReadYamlOptions } from '../../lib/model/read-yaml.js';
+import { formatProblem } from '../../lib/errors.js';
 
 const manifests: ReadYamlOptions = { maxAliasCount: 100, multi: true, what: 'manifest documents' };
 const stageFile: ReadYamlOptions = { maxAliasCount: 100, multi: false, what: 'stage files', key: 'setting' };
@@ -151,5 +152,27 @@ describe('readYaml', () => {
         ]);
       }
     });
+  });
+});
+
+describe('a byte-order mark inside a file (files saved with one, then joined: cat a.yaml b.yaml)', () => {
+  const read = (text: string) => readYaml(text, 'team/all.yaml', { maxAliasCount: 1000, multi: true, what: 'manifest documents' });
+  const doc = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+
+  it('is refused at each line it starts, saying kubectl skips it and how to remove it, rather than read as part of a key', () => {
+    const text = `${doc('a')}---\n\ufeff${doc('b')}---\r\n\ufeff${doc('c')}`;
+    expect(read(text).problems.map(formatProblem)).toEqual(
+      [6, 11].map(
+        (line) =>
+          `team/all.yaml:${line}:1: a byte-order mark (U+FEFF, invisible in most editors) starts this line, inside the file, as joining files saved with one leaves it: kubectl skips it, and stagecraft would read it as part of the key here\n` +
+          "  hint: remove it; a byte-order mark belongs only at the very start of a file (GNU sed: sed -i 's/^\\xEF\\xBB\\xBF//' team/all.yaml removes each one at the start of a line)",
+      ),
+    );
+    expect(read(text).problems.map((p) => p.code)).toEqual(['input/byte-order-mark', 'input/byte-order-mark']);
+  });
+
+  it('is read as the yaml library reads it at the start of the file, and inside a value (where kubectl keeps it too)', () => {
+    expect(read(`\ufeff${doc('a')}`)).toMatchObject({ problems: [], values: [{ metadata: { name: 'a' } }] });
+    expect(read(`${doc('a')}data:\n  k: "x\ufeff"\n`).problems).toEqual([]);
   });
 });
