@@ -6,7 +6,11 @@
  */
 
 /** The program a word of a command line names (`mysql`, `/usr/bin/curl`, `"mysql"`). */
-export const programOf = (word: string) => word.slice(word.lastIndexOf('/') + 1).replace(/['"]/g, '');
+export function programOf(word: string): string {
+  const name = word.slice(word.lastIndexOf('/') + 1);
+  // asked of most words of every command line the secret screen reads: a regular expression only where a quote is
+  return name.includes('"') || name.includes("'") ? name.replace(/['"]/g, '') : name;
+}
 
 /** Words after which the next word is a command (`sudo mysql`, `xargs curl`, `kubectl exec db -- mysql`, a shell's `-c`, `then`). */
 const COMMAND_PREFIX = /^(?:sudo|exec|time|xargs|nohup|env|command|nice|ionice|timeout|watch|--|-c|then|do|else|if|while|until|!|\{)$/;
