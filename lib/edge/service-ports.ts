@@ -96,17 +96,23 @@ function appContainer(service: KubeObject, containers: readonly Container[]): Co
   return targeted.reduce((best, c) => (votes(c) > votes(best) ? c : best), byPort);
 }
 
-/** The workloads among `objects` whose pods a Service selects (built-in ones, or custom ones that run pods: an Argo Rollout, `workloadTemplate`), with their containers. */
+/**
+ * The workloads among `objects` whose pods a Service selects (built-in ones, or custom ones that run pods: an Argo Rollout,
+ * `workloadTemplate`), with their containers: of its namespace alone, as Kubernetes selects them (an app's files may hold the
+ * same workload in two namespaces, each with a Service of its own).
+ */
 function selectedPods(
   service: KubeObject,
   objects: readonly KubeObject[],
 ): { workload: KubeObject; containers: Container[]; named: boolean }[] {
   const selector = Object.entries(selectorOf(service));
   if (selector.length === 0) return [];
+  const { namespace } = service.metadata;
   return objects.flatMap((o) => {
     const template = workloadTemplateOf(o);
     const labels = template?.metadata?.labels ?? {};
     if (!template || !selector.every(([k, v]) => labels[k] === v)) return [];
+    if (namespace !== undefined && o.metadata.namespace !== undefined && o.metadata.namespace !== namespace) return [];
     const containers = (template.spec?.containers ?? []) as Container[];
     // the app's container first: the one the pod names its default; else the one most signs point at
     // (`appContainer`). The others are sidecars (an exporter, a log shipper, a proxy), whose ports serve

@@ -293,3 +293,22 @@ describe('a published Service whose pods serve the port in two schemes', () => {
     }
   });
 });
+
+describe('a published Service beside workloads it does not reach', () => {
+  const probed = (scheme: string) =>
+    `{ name: web, image: "team/web:1", ports: [{ containerPort: 8443 }], readinessProbe: { httpGet: { path: /ready, port: 8443, scheme: ${scheme} } }, livenessProbe: { tcpSocket: { port: 8443 } }, ${LIMITS} }`;
+  const PORTS = '[{ port: 443, targetPort: 8443, nodePort: 30200 }]';
+  /** The Deployment of `legacy`, renamed legacy-next and changed by `edit`, its container `container`. */
+  const next = (container: string, edit: (yaml: string) => string) =>
+    edit(legacy([container], PORTS).split('---\n')[1]!.replace('metadata: { name: legacy }', 'metadata: { name: legacy-next }'));
+  const compiled = (manifest: string, extra: readonly string[] = []) =>
+    compileEdge(stage('legacy', ['stack: manifests', 'include: [in]', ...extra]), { in: { 'in/legacy.yaml': manifest } }).files.get(
+      'edge/haproxy.cfg',
+    );
+
+  it("leaves out a workload of another namespace, whose pods the Service does not select, in plain HTTP: not refused (edge/mixed-tls), the Service's own pods HTTPS", () => {
+    const other = 'apiVersion: v1\nkind: Namespace\nmetadata: { name: other }\n';
+    const manifest = `${other}---\n${legacy([probed('HTTPS')], PORTS)}---\n${next(probed('HTTP'), (y) => y.replace('name: legacy-next }', 'name: legacy-next, namespace: other }'))}`;
+    expect(compiled(manifest)).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
+  });
+});
