@@ -311,4 +311,21 @@ describe('a published Service beside workloads it does not reach', () => {
     const manifest = `${other}---\n${legacy([probed('HTTPS')], PORTS)}---\n${next(probed('HTTP'), (y) => y.replace('name: legacy-next }', 'name: legacy-next, namespace: other }'))}`;
     expect(compiled(manifest)).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
   });
+
+  it.each([
+    [
+      'the old one, in plain HTTP, listed first',
+      (tls: string, plain: string) => `${legacy([plain], PORTS).replace('replicas: 1', 'replicas: 0')}---\n${next(tls, (y) => y)}`,
+    ],
+    [
+      'the old one, in plain HTTP, listed after',
+      (tls: string, plain: string) => `${legacy([tls], PORTS)}---\n${next(plain, (y) => y.replace('replicas: 1', 'replicas: 0'))}`,
+    ],
+  ])(
+    'leaves out a workload scaled to zero (replicas: 0), whose pods there are none of: not refused (edge/mixed-tls), and the pods that run are sent HTTPS: %s',
+    (_, manifest) => {
+      const config = compiled(manifest(probed('HTTPS'), probed('HTTP')));
+      expect(config).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
+    },
+  );
 });
