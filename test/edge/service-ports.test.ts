@@ -279,6 +279,19 @@ describe('a published Service whose pods serve the port in two schemes', () => {
     );
   });
 
+  it.each([
+    ['in two schemes (edge/mixed-tls)', twoWorkloads(probed('HTTPS'), probed('HTTP')), 'edge/mixed-tls'],
+    ['without a node port (edge/node-port)', legacy([probed('HTTPS')], '[{ port: 443, targetPort: 8443 }]'), 'edge/node-port'],
+  ])('is refused once, not once a host, when the app is published at two hosts: %s', (_, manifest, code) => {
+    const text = stage('legacy', ['stack: manifests', 'include: [in]']).replace(
+      'hosts: { api.example.com: legacy }',
+      'hosts: { api.example.com: legacy, www.example.com: legacy }',
+    );
+    const problems = edgeProblems(text, { in: { 'in/legacy.yaml': manifest } }).filter((p) => !p.includes('warning:'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(code === 'edge/mixed-tls' ? 'in two schemes' : 'fixed nodePort');
+  });
+
   it('is not refused when every workload says one scheme, or one says none (its probe elsewhere, or not HTTP): taken as the other says', () => {
     const tcp = `{ name: web, image: "team/web:1", ports: [{ containerPort: 8443 }], readinessProbe: { tcpSocket: { port: 8443 } }, ${LIMITS} }`;
     for (const [first, second] of [
