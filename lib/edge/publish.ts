@@ -237,7 +237,8 @@ export function planEdge(
     const { checkPort, unreachable, undeclared } = checkPortOf(service, published!, probe);
     const probedPort = checkPort === undefined ? undefined : portsOfService(service).find((p) => p.nodePort === checkPort);
     const mixed =
-      mixedTlsProblem(app, service, objects, published!) ?? (probedPort && mixedTlsProblem(app, service, objects, probedPort, true));
+      mixedTlsProblem(app, service, objects, published!, { color }) ??
+      (probedPort && mixedTlsProblem(app, service, objects, probedPort, { checked: true, color }));
     if (mixed) {
       problems.push(mixed);
       return undefined;

@@ -262,8 +262,35 @@ describe('a published Service whose pods serve the port in two schemes', () => {
     const problems = problemsOf(twoWorkloads(probed('HTTPS'), probed('HTTP', 'livenessProbe')));
     expect(problems).toEqual([
       "environments/edge.yaml:12:5: Service edge/legacy is published at the edge, and the pods it selects serve its port 443 (node port 30200) in two schemes: HTTPS as Deployment edge/legacy's readinessProbe of container web says, plain HTTP as Deployment edge/legacy-next's livenessProbe of container web says; HAProxy reaches every pod through that one node port, which kube-proxy spreads over all of them, so whichever scheme haproxy.cfg sends, the requests and checks that land on the other pods fail (half the hosts' requests answered 502 or 503)\n" +
-        "  hint: serve one scheme at that port in every workload Service edge/legacy selects (correct the probe's scheme if it is the one that is wrong), or give the others a Service of their own (a label its selector alone matches), published at a host of their own; to move an app over to TLS, run it blue/green (a Service per color, selected by a color label: each its own backend, in its own scheme) and switch",
+        "  hint: serve one scheme at that port in every workload Service edge/legacy selects (correct the probe's scheme if it is the one that is wrong), " +
+        'or move the others to an app of their own (apps.<name>, including their files, with a Service named after it that selects them alone), published at a host of their own; ' +
+        "to move app 'legacy' over to TLS, run it blue/green, each color its own backend in its own scheme: Services legacy-blue and legacy-green (namespace edge), " +
+        "each selecting its color's pods (a color label) at a fixed nodePort, and Service legacy selecting the live color (color: blue, say), whose selector the edge follows; " +
+        'switch by setting that selector to the other color, then npm run synth',
     ]);
+  });
+
+  it("names, of a blue/green app's color, no blue/green way through: its Service is one color's already", () => {
+    const service = (name: string, color: string, nodePort: number) =>
+      `apiVersion: v1\nkind: Service\nmetadata: { name: ${name} }\nspec: { type: NodePort, selector: { app: legacy, color: ${color} }, ports: [{ port: 443, targetPort: 8443, nodePort: ${nodePort} }] }\n`;
+    const colored = (name: string, color: string, scheme: string) =>
+      legacy([probed(scheme)], '[]')
+        .split('---\n')[1]!
+        .replace('metadata: { name: legacy }', `metadata: { name: ${name} }`)
+        .replaceAll('{ app: legacy }', `{ app: legacy, color: ${color} }`);
+    const manifest = [
+      service('legacy', 'blue', 30200),
+      service('legacy-blue', 'blue', 30201),
+      service('legacy-green', 'green', 30202),
+      colored('legacy-blue', 'blue', 'HTTPS'),
+      colored('legacy-blue-next', 'blue', 'HTTP'),
+      colored('legacy-green', 'green', 'HTTPS'),
+    ].join('---\n');
+    const [problem] = problemsOf(manifest);
+    expect(problem).toContain(
+      'Service edge/legacy-blue is published at the edge, and the pods it selects serve its port 443 (node port 30201) in two schemes',
+    );
+    expect(problem).toMatch(/published at a host of their own\n?$/);
   });
 
   it('is refused, too, when they disagree at the port HAProxy checks their readiness at (another than the one that serves)', () => {
