@@ -26,12 +26,20 @@ export interface Installing {
 }
 
 /**
+ * How keepalived is reloaded once haproxy is, where a stage's edge now moves a floating IP: enabled, then reloaded or started
+ * (as the README's loop and keepalived.conf's header say). Where it ran none, or was stopped (`systemctl disable --now`, as
+ * the warnings of a machine or floating IP that leaves say), reload-or-restart starts it, and enable starts it at boot again:
+ * else the machine's first reboot leaves the address to the others, with none to take it over from them.
+ */
+export const THEN_KEEPALIVED = 'then keepalived (sudo systemctl enable keepalived && sudo systemctl reload-or-restart keepalived)';
+
+/**
  * The step: install the taking stage's edge files and reload haproxy; with its keepalived.conf files, reload keepalived too
- * (or start it, where the leaving stage ran none); else, after stopping the leaving stage's keepalived (`stopFirst`).
+ * (or start it, where the leaving stage ran none: `THEN_KEEPALIVED`); else, after stopping the leaving stage's keepalived (`stopFirst`).
  */
 export function installSteps({ files, there, why = '', pending = '', keepalived = [], stopFirst }: Installing): string {
   const reload = keepalived.length
-    ? `, ${andList(keepalived)} as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`
+    ? `, ${andList(keepalived)} as /etc/keepalived/keepalived.conf, and reload haproxy, ${THEN_KEEPALIVED}`
     : ' and reload haproxy';
   // after `on <machines>:` the files go there
   const install = `${pending}install ${files} ${stopFirst ? 'there' : there}${why}${reload}`;

@@ -5,6 +5,7 @@
  * refuse. Pure.
  */
 import { describeObject, type KubeObject } from '../model/object.js';
+import { colorName, type Color } from '../release.js';
 import { mixedSchemes, type PortScheme, type ServicePort } from './service-ports.js';
 import type { PathProblem } from '../errors.js';
 
@@ -12,16 +13,30 @@ import type { PathProblem } from '../errors.js';
 const said = (scheme: string, s: PortScheme) => `${scheme} as ${describeObject(s.workload)}'s ${s.probe} of container ${s.container} says`;
 
 /**
+ * The way through for an app not yet blue/green, as the edge reads one from an app's own files (publish.ts): Service `app`
+ * selecting the live color, and a Service per color, each its own backend. Neither a Service of another name nor `npm run switch`
+ * (which sets a stack's blueGreen.live) makes one of an app's own files.
+ */
+const blueGreenWay = (app: string, namespace: string | undefined) => {
+  const [blue, green] = (['blue', 'green'] as const).map((c) => colorName(app, c));
+  return (
+    `; to move app '${app}' over to TLS, run it blue/green, each color its own backend in its own scheme: Services ${blue} and ${green}${namespace ? ` (namespace ${namespace})` : ''}, ` +
+    `each selecting its color's pods (a color label) at a fixed nodePort, and Service ${app} selecting the live color (color: blue, say), whose selector the edge follows; ` +
+    `switch by setting that selector to the other color, then npm run synth`
+  );
+};
+
+/**
  * The problem edge/mixed-tls of app `app`, at apps.<app>, when the workloads Service `service` selects disagree on the scheme of
  * its port `port` (`mixedSchemes`): the port that serves (`checked` false), or the one HAProxy checks the readiness probe at
- * (`checked`, a check port). Undefined when they agree.
+ * (`checked`, a check port); of a blue/green app's `color`, whose Service is one color's already. Undefined when they agree.
  */
 export function mixedTlsProblem(
   app: string,
   service: KubeObject,
   objects: readonly KubeObject[],
   port: ServicePort,
-  checked = false,
+  { checked = false, color }: { checked?: boolean; color?: Color } = {},
 ): PathProblem | undefined {
   const mixed = mixedSchemes(service, objects, port);
   if (!mixed) return undefined;
@@ -37,6 +52,10 @@ export function mixedTlsProblem(
       `${name} is published at the edge, and the pods it selects ${where} its port ${port.port} (node port ${port.nodePort}) in two schemes: ` +
       `${said('HTTPS', mixed.tls)}, ${said('plain HTTP', mixed.plain)}; HAProxy reaches every pod through that one node port, which kube-proxy spreads over all of them, ` +
       `so whichever scheme haproxy.cfg ${speaks}, ${lost}`,
-    hint: `serve one scheme at that port in every workload ${name} selects (correct the probe's scheme if it is the one that is wrong), or give the others a Service of their own (a label its selector alone matches), published at a host of their own; to move an app over to TLS, run it blue/green (a Service per color, selected by a color label: each its own backend, in its own scheme) and switch`,
+    // a host names an app, whose backend is the Service named after it: the others' Service is published as an app of its own
+    hint:
+      `serve one scheme at that port in every workload ${name} selects (correct the probe's scheme if it is the one that is wrong), ` +
+      `or move the others to an app of their own (apps.<name>, including their files, with a Service named after it that selects them alone), published at a host of their own` +
+      (color ? '' : blueGreenWay(app, service.metadata.namespace)),
   };
 }

@@ -16,6 +16,7 @@ import { andList } from '../model/limits.js';
 import { FLOATING_SETTING, MACHINE_SETTING, shown, where } from './stage-claims.js';
 import { HAPROXY_PATH, edgePath } from './output-holdings.js';
 import { removedEdge, type RemovedOutput } from './output-claims.js';
+import { THEN_KEEPALIVED } from './install-steps.js';
 
 /** How the warnings across stages (`movedMachineWarnings`, and these) name, in its hint, the files of the stage it is placed at. */
 export const THIS_STAGE = "this stage's";
@@ -67,7 +68,7 @@ export function removedFloatingWarnings(
           severity: 'warning',
           location: at.at,
           message: `${at.what} ${shown(at)} of stage ${other} is the floating IP ${floating} ${removedEdge(removedOutput)}, which keepalived on ${holding.length === 1 ? 'its edge machine' : 'its edge machines'} ${on} holds until stopped there: this stage's keepalived started first, two masters would answer for the address`,
-          hint: `first, on ${on}: sudo systemctl disable --now keepalived haproxy (stage ${stage}'s edge, whose hosts no longer have a stage); then ${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); ${removing ? 'this synthesis removes' : 'and npm run synth (every stage) removes'} dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster`,
+          hint: `first, on ${on}: sudo systemctl disable --now keepalived haproxy (stage ${stage}'s edge, whose hosts no longer have a stage); then ${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install this stage's edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, ${THEN_KEEPALIVED}; ${removing ? 'this synthesis removes' : 'and npm run synth (every stage) removes'} dist/${stage}/, printing the command that deletes stage ${stage}'s objects from its cluster`,
         },
       ],
     ];
@@ -135,7 +136,7 @@ export function movedFloatingWarnings(
     const onMachines = [...steps].map(([step, machines]) => `on ${machines.join(', ')}: ${step}`).join('; ');
     const first = dns === undefined ? onMachines : nowFloating ? `${onMachines}; then ${dns}` : `${dns}; then, ${onMachines}`;
     const install = (whose: string) =>
-      `${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install ${whose} edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)`;
+      `${unwritten(other, at) ? `once npm run synth -- ${other} has written them (dist/${other}/ is of its stage file as it was before), ` : ''}install ${whose} edge files (dist/${other}/${EDGE_DIR}/) on its machines and reload haproxy, ${THEN_KEEPALIVED}`;
     return [
       [
         other,

@@ -4,6 +4,7 @@
  */
 import { describeObject } from '../model/object.js';
 import { describeValue, shorten } from '../model/limits.js';
+import { detectSecretOrEncoded, maskValue } from '../model/secret-rules.js';
 import { READINESS_SETTING, type ReadinessProbe } from './service-ports.js';
 import { hostHeaderProblem, httpPathProblem, percentEncodePath } from './haproxy-words.js';
 import type { PathProblem } from '../errors.js';
@@ -18,12 +19,15 @@ export function probeValueProblem(app: string, stack: string, probe: ReadinessPr
   const hostProblem = probe.host === undefined ? undefined : hostHeaderProblem(probe.host);
   if (!pathProblem && !hostProblem) return undefined;
   const where = `${describeObject(probe.workload)}, container ${probe.container}`;
-  const encoded = shorten(percentEncodePath(probe.path.startsWith('/') ? probe.path : `/${probe.path}`));
+  // a path that holds a secret (?access_token=...) is printed nowhere, nor what the hint makes of it: the secret screen refuses it too
+  const secret = detectSecretOrEncoded(probe.path) !== undefined;
+  const shown = (path: string) => (secret ? '(not printed: the path holds a secret)' : shorten(path));
+  const encoded = shown(percentEncodePath(probe.path.startsWith('/') ? probe.path : `/${probe.path}`));
   const [what, value, hint] = pathProblem
     ? [
         'readiness path',
         probe.path,
-        slipOf(probe.path, encoded) ??
+        slipOf(probe.path, encoded, shown) ??
           `write the path from '/', percent-encoding what a URL path cannot hold as written (a space is %20, '#' %23, '"' %22, "'" %27, '\\' %5C): ${encoded}`,
       ]
     : [
@@ -36,20 +40,20 @@ export function probeValueProblem(app: string, stack: string, probe: ReadinessPr
     path: ['apps', app, ...(Object.hasOwn(READINESS_SETTING, stack) ? READINESS_SETTING[stack]! : [])],
     message:
       `app '${app}' is published at the edge, and HAProxy checks it with a GET of its pods' ${what} (${where}), ` +
-      `${describeValue(value)}, which haproxy.cfg cannot hold as it is: ${pathProblem ?? hostProblem}`,
+      `${detectSecretOrEncoded(value) ? maskValue(value) : describeValue(value)}, which haproxy.cfg cannot hold as it is: ${pathProblem ?? hostProblem}`,
     hint,
   };
 }
 
 /**
  * The hint for a readiness path whose only fault is whitespace at its start or end (`'/ready '`), most often a slip of the
- * keyboard, which percent-encoding (`encoded`) would keep: take it out; undefined for any other path.
+ * keyboard, which percent-encoding (`encoded`) would keep: take it out (the path as `shown`); undefined for any other path.
  */
-function slipOf(path: string, encoded: string): string | undefined {
+function slipOf(path: string, encoded: string, shown: (path: string) => string): string | undefined {
   const trimmed = path.trim();
   if (trimmed === path || !trimmed.startsWith('/') || httpPathProblem(trimmed)) return undefined;
   const start = path.startsWith(trimmed) ? undefined : 'start';
   const end = path.endsWith(trimmed) ? undefined : 'end';
   const at = [start, end].filter((w) => w !== undefined).join(' and ');
-  return `take out the whitespace at its ${at}, which looks like a slip: ${shorten(trimmed)}; or, if the app's path does hold it, percent-encode it: ${encoded}`;
+  return `take out the whitespace at its ${at}, which looks like a slip: ${shown(trimmed)}; or, if the app's path does hold it, percent-encode it: ${encoded}`;
 }

@@ -165,7 +165,7 @@ export function planEdge(
    * node port for the port that serves, at the setting `declare` says (below apps.<app>) with the YAML to write there.
    * @param color the color of a blue/green app's Service
    */
-  const backendOf = (
+  const newBackend = (
     app: string,
     objects: readonly KubeObject[],
     name: string,
@@ -237,7 +237,8 @@ export function planEdge(
     const { checkPort, unreachable, undeclared } = checkPortOf(service, published!, probe);
     const probedPort = checkPort === undefined ? undefined : portsOfService(service).find((p) => p.nodePort === checkPort);
     const mixed =
-      mixedTlsProblem(app, service, objects, published!) ?? (probedPort && mixedTlsProblem(app, service, objects, probedPort, true));
+      mixedTlsProblem(app, service, objects, published!, { color }) ??
+      (probedPort && mixedTlsProblem(app, service, objects, probedPort, { checked: true, color }));
     if (mixed) {
       problems.push(mixed);
       return undefined;
@@ -286,6 +287,15 @@ export function planEdge(
       servers,
     });
     return name;
+  };
+
+  // the Services refused a backend: an app published at several hosts is refused once, not once a host
+  const refused = new Set<string>();
+  const backendOf: typeof newBackend = (app, objects, name, ...rest) => {
+    if (refused.has(name)) return undefined;
+    const backend = newBackend(app, objects, name, ...rest);
+    if (backend === undefined) refused.add(name);
+    return backend;
   };
 
   const frontends: EdgeFrontend[] = [];

@@ -96,17 +96,27 @@ function appContainer(service: KubeObject, containers: readonly Container[]): Co
   return targeted.reduce((best, c) => (votes(c) > votes(best) ? c : best), byPort);
 }
 
-/** The workloads among `objects` whose pods a Service selects (built-in ones, or custom ones that run pods: an Argo Rollout, `workloadTemplate`), with their containers. */
+/** A workload scaled to zero (`spec.replicas: 0`, an old one kept while another takes over): it runs no pod a Service could reach. */
+const scaledToZero = (workload: KubeObject) => (workload.spec as { replicas?: unknown } | undefined)?.replicas === 0;
+
+/**
+ * The workloads among `objects` whose pods a Service selects (built-in ones, or custom ones that run pods: an Argo Rollout,
+ * `workloadTemplate`), with their containers: of its namespace alone, as Kubernetes selects them (an app's files may hold the
+ * same workload in two namespaces, each with a Service of its own); those scaled to zero last, whose pods it reaches none of.
+ */
 function selectedPods(
   service: KubeObject,
   objects: readonly KubeObject[],
 ): { workload: KubeObject; containers: Container[]; named: boolean }[] {
   const selector = Object.entries(selectorOf(service));
   if (selector.length === 0) return [];
-  return objects.flatMap((o) => {
+  const { namespace } = service.metadata;
+  const running = objects.filter((o) => !scaledToZero(o));
+  return [...running, ...objects.filter(scaledToZero)].flatMap((o) => {
     const template = workloadTemplateOf(o);
     const labels = template?.metadata?.labels ?? {};
     if (!template || !selector.every(([k, v]) => labels[k] === v)) return [];
+    if (namespace !== undefined && o.metadata.namespace !== undefined && o.metadata.namespace !== namespace) return [];
     const containers = (template.spec?.containers ?? []) as Container[];
     // the app's container first: the one the pod names its default; else the one most signs point at
     // (`appContainer`). The others are sidecars (an exporter, a log shipper, a proxy), whose ports serve
@@ -179,13 +189,16 @@ export interface PortScheme {
   readonly probe: (typeof PROBES)[number];
   /** The probe's scheme is HTTPS: the port speaks TLS alone. */
   readonly https: boolean;
+  /** The workload is scaled to zero (`spec.replicas: 0`): no pod of it answers there now. @default false */
+  readonly idle?: boolean;
 }
 
 /**
  * The scheme each workload the Service selects speaks at the port Service port `port` reaches, as the first HTTP probe of its
  * pods there says (a container's readiness probe, then its liveness and startup probes; the app's container first). Not the
  * readiness probe alone: one of tcpSocket or exec, or one checked at another port, says nothing of that port, where an HTTPS
- * liveness probe says the pods answer TLS alone. A workload with no HTTP probe there is left out: its scheme is not known.
+ * liveness probe says the pods answer TLS alone. A workload with no HTTP probe there is left out: its scheme is not known. Those
+ * scaled to zero come last, `idle`.
  */
 export function schemesAt(service: KubeObject, objects: readonly KubeObject[], port: ServicePort): PortScheme[] {
   return selectedPods(service, objects).flatMap(({ workload, containers }) => {
@@ -193,7 +206,9 @@ export function schemesAt(service: KubeObject, objects: readonly KubeObject[], p
       for (const probe of PROBES) {
         const get = c[probe]?.httpGet;
         if (get?.port !== undefined && reaches(port, get.port, c.ports ?? [])) {
-          return [{ workload, container: c.name ?? '', probe, https: get.scheme === 'HTTPS' }];
+          return [
+            { workload, container: c.name ?? '', probe, https: get.scheme === 'HTTPS', ...(scaledToZero(workload) ? { idle: true } : {}) },
+          ];
         }
       }
     return [];
@@ -201,9 +216,10 @@ export function schemesAt(service: KubeObject, objects: readonly KubeObject[], p
 }
 
 /**
- * Whether the port a published Service port (`published`) reaches speaks TLS, as the first workload's HTTP probe there says
- * (`schemesAt`; when workloads disagree, `mixedSchemes` says so). No HTTP probe there: not known, taken as plain HTTP (sent
- * plain HTTP, pods that answer TLS alone fail each request while a check that only connects keeps every server up).
+ * Whether the port a published Service port (`published`) reaches speaks TLS, as the first workload's HTTP probe there says, one
+ * that runs pods before one scaled to zero (`schemesAt`; when workloads disagree, `mixedSchemes` says so). No HTTP probe there:
+ * not known, taken as plain HTTP (sent plain HTTP, pods that answer TLS alone fail each request while a check that only
+ * connects keeps every server up).
  */
 export const servesTls = (service: KubeObject, objects: readonly KubeObject[], published: ServicePort): boolean =>
   schemesAt(service, objects, published)[0]?.https ?? false;
@@ -211,14 +227,15 @@ export const servesTls = (service: KubeObject, objects: readonly KubeObject[], p
 /**
  * The first workload that says HTTPS at the port Service port `port` reaches, and the first that says plain HTTP, when the
  * workloads a Service selects disagree (`schemesAt`): kube-proxy spreads one node port's connections over all their pods, so
- * no one scheme HAProxy speaks there reaches them all. Undefined when they agree.
+ * no one scheme HAProxy speaks there reaches them all. Undefined when they agree, or when those that disagree run no pods
+ * (scaled to zero: an old workload kept while another, in the other scheme, takes over).
  */
 export function mixedSchemes(
   service: KubeObject,
   objects: readonly KubeObject[],
   port: ServicePort,
 ): { tls: PortScheme; plain: PortScheme } | undefined {
-  const schemes = schemesAt(service, objects, port);
+  const schemes = schemesAt(service, objects, port).filter((s) => !s.idle);
   const tls = schemes.find((s) => s.https);
   const plain = schemes.find((s) => !s.https);
   return tls && plain ? { tls, plain } : undefined;

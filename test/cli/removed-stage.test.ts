@@ -440,7 +440,7 @@ describe('a stage whose file is removed', () => {
       const edge =
         "its edge stays: the edge machine edge1 (192.168.122.142) keeps running its haproxy.cfg, which sends demoapp.onprem.example.com to its Services' node ports; " +
         'once its objects are deleted, that host answers 503: first install the edge files of dist/lab/edge/ there (that stage now uses those machines), ' +
-        'dist/lab/edge/keepalived-edge3.conf on edge1 as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived) (README, "The edge")';
+        'dist/lab/edge/keepalived-edge3.conf on edge1 as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl enable keepalived && sudo systemctl reload-or-restart keepalived) (README, "The edge")';
       expect(runCli('diff', ['onprem'], dir).stdout.trimEnd().split('\n').at(-1)).toBe(edge);
       expect(runCli('synth', [], dir).stdout).toContain(`\n  ${edge}\n`);
     } finally {

@@ -883,7 +883,7 @@ describe('a floating IP moved from one stage file to another, both kept', () => 
   const blue = (floatingIp?: string) => stage({ machines: ['10.0.0.5', '10.0.0.6'], floatingIp });
   const blueWarning =
     "environments/blue.yaml:5:26: warning: edge.floatingIp.address 10.0.1.50 of stage blue is the floating IP 10.0.1.50/16 of stage red's edge in dist/red/, which its stage file no longer names: keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds it until stopped or reloaded there, so this stage's keepalived started first would be a second master answering for the address\n" +
-    "  hint: first, point the DNS of www.example.com at stage red's edge machines' own addresses (10.0.1.5 and 10.0.1.6) or elsewhere; then, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived (stage red's edge moves no floating IP now; its haproxy stays); then install this stage's edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)\n";
+    "  hint: first, point the DNS of www.example.com at stage red's edge machines' own addresses (10.0.1.5 and 10.0.1.6) or elsewhere; then, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived (stage red's edge moves no floating IP now; its haproxy stays); then install this stage's edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl enable keepalived && sudo systemctl reload-or-restart keepalived)\n";
   const redWarning =
     "environments/red.yaml:4:3: warning: the floating IP 10.0.1.50/16 leaves the edge, as the stage file declares none any more (no edge.floatingIp): keepalived on lb1 (10.0.1.5) and lb2 (10.0.1.6) keeps running the old keepalived.conf and holds the address, and no file of this stage reaches it any more (another stage's edge given 10.0.1.50 would have two masters answering for it)\n" +
     "  hint: point the DNS of www.example.com at the edge machines' own addresses (10.0.1.5 and 10.0.1.6) or elsewhere, then on lb1 and lb2: sudo systemctl disable --now keepalived (haproxy stays)\n";
@@ -966,7 +966,7 @@ describe('a floating IP moved from one stage file to another, both kept', () => 
       )
       .replace(
         '(haproxy stays)\n',
-        `(haproxy stays); only then, for stage blue, ${pending}install its edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)\n`,
+        `(haproxy stays); only then, for stage blue, ${pending}install its edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl enable keepalived && sudo systemctl reload-or-restart keepalived)\n`,
       );
 
   it("is told, by a synthesis of the giving stage alone, in that stage's own warning: the taking stage's keepalived reloaded only once the giving stage's is stopped", () => {
@@ -993,7 +993,7 @@ describe('a floating IP moved from one stage file to another, both kept', () => 
         `on ${m} (${address}): install dist/red/edge/keepalived-${m}.conf as /etc/keepalived/keepalived.conf and reload keepalived (stage red's edge moves 10.0.1.60 now)`;
       expect(alone.stderr).toContain(
         "environments/red.yaml:5:26: warning: edge.floatingIp.address 10.0.1.60 of stage red replaces the floating IP 10.0.1.50/16, which keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds until reloaded there, and stage blue's edge now takes 10.0.1.50 (edge.floatingIp.address at environments/blue.yaml:5:26): its keepalived reloaded before these are would be a second master answering for it\n" +
-          `  hint: first, ${reload('lb1', '10.0.1.5')}; ${reload('lb2', '10.0.1.6')}; then point the DNS of www.example.com at 10.0.1.60; only then, for stage blue, once npm run synth -- blue has written them (dist/blue/ is of its stage file as it was before), install its edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)\n`,
+          `  hint: first, ${reload('lb1', '10.0.1.5')}; ${reload('lb2', '10.0.1.6')}; then point the DNS of www.example.com at 10.0.1.60; only then, for stage blue, once npm run synth -- blue has written them (dist/blue/ is of its stage file as it was before), install its edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl enable keepalived && sudo systemctl reload-or-restart keepalived)\n`,
       );
       // said once: red's output in dist/ moves 10.0.1.60 now, and blue's synthesis finds nothing to say
       expect(runCli('synth', ['red'], dir).stderr).not.toContain('10.0.1.50');
@@ -1031,7 +1031,7 @@ describe('a synthesis of every stage that removes a stage whose floating IP anot
         "environments/blue.yaml:5:26: warning: edge.floatingIp.address 10.0.1.50 of stage blue is the floating IP 10.0.1.50/16 of removed stage red's edge in dist/red/ (there is no environments/red.yaml), which keepalived on its edge machines lb1 (10.0.1.5), lb2 (10.0.1.6) holds until stopped there",
       );
       expect(full.stderr).toContain(
-        "hint: first, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived haproxy (stage red's edge, whose hosts no longer have a stage); then install this stage's edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived); this synthesis removes dist/red/",
+        "hint: first, on lb1 (10.0.1.5), lb2 (10.0.1.6): sudo systemctl disable --now keepalived haproxy (stage red's edge, whose hosts no longer have a stage); then install this stage's edge files (dist/blue/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl enable keepalived && sudo systemctl reload-or-restart keepalived); this synthesis removes dist/red/",
       );
       expect(full.stdout).toContain('red: removed dist/red/');
       expect(full.stdout).toContain(

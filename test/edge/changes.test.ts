@@ -358,10 +358,10 @@ describe('an edge machine that leaves the edge', () => {
         ?.map(formatProblem),
     ).toEqual([
       `environments/shop.yaml:${at}:21: warning: edge.machines.lb2.address 10.0.0.6 of stage shop is edge machine lb2 (10.0.0.6) of stage edge's edge in dist/edge/, which its stage file no longer names: it runs stage edge's haproxy.cfg and keepalived with 10.0.0.100/24 until this stage's files replace them\n` +
-        "  hint: install this stage's edge files (dist/shop/edge/) there, dist/shop/edge/keepalived-lb2.conf as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived), rather than stop haproxy there",
+        "  hint: install this stage's edge files (dist/shop/edge/) there, dist/shop/edge/keepalived-lb2.conf as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl enable keepalived && sudo systemctl reload-or-restart keepalived), rather than stop haproxy there",
       // and the floating IP it takes, which keepalived on lb1, leaving stage edge's edge, holds until stopped there
       `environments/shop.yaml:${at + 2}:26: warning: edge.floatingIp.address 10.0.0.100 of stage shop is the floating IP 10.0.0.100/24 of stage edge's edge in dist/edge/, which its stage file no longer names: keepalived on its edge machine lb1 (10.0.0.5) holds it until stopped or reloaded there, so this stage's keepalived started first would be a second master answering for the address\n` +
-        "  hint: first, on lb1 (10.0.0.5): sudo systemctl disable --now keepalived haproxy (it leaves stage edge's edge); then install this stage's edge files (dist/shop/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)",
+        "  hint: first, on lb1 (10.0.0.5): sudo systemctl disable --now keepalived haproxy (it leaves stage edge's edge); then install this stage's edge files (dist/shop/edge/) on its machines and reload haproxy, then keepalived (sudo systemctl enable keepalived && sudo systemctl reload-or-restart keepalived)",
     ]);
     // once the stage it leaves is written without it (here: no output to compare with), nothing is said
     expect(compile().acrossStagesOnce.get('shop')).toBeUndefined();

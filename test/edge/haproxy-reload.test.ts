@@ -19,28 +19,31 @@ import { HAPROXY_MISSING, freePort, haproxy, listen, nodes, proxies, runDir, run
 
 afterAll(stopAll);
 
-/** The README's line that reloads haproxy without systemd. */
-const readmeReload = () =>
-  readFileSync(join(REPO, 'README.md'), 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('sudo haproxy -D '));
+/** The README's lines that reload haproxy without systemd, or start it where none runs: from `if sudo kill -0` to `fi`. */
+const readmeReload = (): string | undefined => {
+  const lines = readFileSync(join(REPO, 'README.md'), 'utf8').split('\n');
+  const start = lines.findIndex((l) => l.startsWith('if sudo kill -0 '));
+  const end = lines.indexOf('fi', start);
+  return start < 0 || end < 0 ? undefined : lines.slice(start, end + 1).join('\n');
+};
 
 /**
- * The README's reload line as this test runs it: as this user, in the foreground (`-db` for `-D`, so
+ * The README's reload as this test runs it: as this user, in the foreground (`-db` for `-D`, so
  * that the process is the test's child), with this test's config, pid file and admin socket. Every
  * other word as the README writes it: without its `-x`, the reload binds sockets of its own.
  */
 function reloadCommand(config: string, pidFile: string): string {
-  const line = readmeReload();
-  expect(line, "the README's reload without systemd (sudo haproxy -D ...)").toBeDefined();
-  for (const part of [' -f /etc/haproxy/haproxy.cfg ', ' -p /run/haproxy.pid ', '-sf $(cat /run/haproxy.pid)']) {
-    expect(line, "the README's reload without systemd").toContain(part);
+  const block = readmeReload();
+  expect(block, "the README's reload without systemd (if sudo kill -0 ... fi)").toBeDefined();
+  for (const part of [' -f /etc/haproxy/haproxy.cfg ', ' -p /run/haproxy.pid ', '-sf $(cat /run/haproxy.pid)', '\nelse sudo haproxy -D ']) {
+    expect(block, "the README's reload without systemd").toContain(part);
   }
-  return line!
-    .replace(/^sudo haproxy -D /, 'exec haproxy -db ')
-    .replace('/etc/haproxy/haproxy.cfg', config)
+  return block!
+    .replaceAll('sudo haproxy -D ', 'exec haproxy -db ')
+    .replaceAll('sudo kill ', 'kill ')
+    .replaceAll('/etc/haproxy/haproxy.cfg', config)
     .replaceAll('/run/haproxy.pid', pidFile)
-    .replace(HAPROXY_ADMIN_SOCKET, socket());
+    .replaceAll(HAPROXY_ADMIN_SOCKET, socket());
 }
 
 /**
@@ -167,6 +170,49 @@ function holdingNode() {
 }
 
 describe('a reload without systemd, as the README says', () => {
+  it.each([
+    ['no pid file (a first start)', false],
+    ['the pid file of a process that is gone (its edge taken out, then put back; or killed)', true],
+  ])(
+    'starts haproxy where none runs, without -x (which finds no old process and refuses to start): %s',
+    async (_, stale) => {
+      if (haproxy.error) throw new Error(HAPROXY_MISSING);
+      const server = createServer((_req, res) => res.end('ok\n'));
+      nodes.push(server);
+      const nodePort = await listen(server, '127.0.0.1', 0);
+      const [httpPort, monitorPort] = [await freePort(), await freePort()];
+      const config = join(runDir(), `start-${stale}.cfg`);
+      writeFileSync(
+        config,
+        runnable(nodePort, httpPort)
+          .replace(/^ {4}server n2 .*\n/m, '')
+          .replace(`bind 127.0.0.1:${HAPROXY_MONITOR.port}\n`, `bind 127.0.0.1:${monitorPort}\n`),
+      );
+      const pidFile = join(runDir(), `start-${stale}.pid`);
+      if (stale) {
+        // a process that has exited: its pid names no process now
+        const gone = spawn('true');
+        await exited(gone);
+        writeFileSync(pidFile, `${gone.pid}\n`);
+      }
+      let stderr = '';
+      const started = spawn('bash', ['-c', reloadCommand(config, pidFile)], { stdio: ['ignore', 'ignore', 'pipe'] });
+      started.stderr!.on('data', (d) => {
+        stderr += d;
+      });
+      proxies.push(started);
+      const answer = await Promise.race([
+        (async () => {
+          await until(async () => (await fresh(httpPort)) === '200', 'haproxy did not answer');
+          return '200';
+        })(),
+        exited(started).then((code) => `haproxy exited (${code}): ${stderr}`),
+      ]);
+      expect(answer).toBe('200');
+    },
+    30_000,
+  );
+
   it("starts the new process on the old one's listening sockets (-x the admin socket, which haproxy.cfg exposes them on): a connection waiting in their queue as the old process leaves is answered, not reset", async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
     const node = holdingNode();

@@ -89,6 +89,17 @@ describe('a readiness path HAProxy would not read as written', () => {
     );
   });
 
+  it.each([
+    ['whitespace at its end (the hint would give it trimmed)', "'/ready?access_token=ghp_abcdefghijklmnopqrstuvwxyz0123456789 '"],
+    ['a space within (the hint would give it percent-encoded)', "'/ready?access_token=ghp_abcdefghijklmnopqrstuvwxyz0123456789 x'"],
+  ])('prints no part of a path that holds a secret, in the message or the hint: %s', (_, yaml) => {
+    const problems = edgeProblems(stage({ readinessPath: yaml }));
+    const edge = problems.find((p) => p.includes('which haproxy.cfg cannot hold as it is'));
+    expect(edge).toContain(`(a ${yaml.length - 2}-character value, hidden)`);
+    expect(edge).toContain('(not printed: the path holds a secret)');
+    for (const p of problems) expect(p).not.toMatch(/ghp_|abcdefghij|uvwxyz012/);
+  });
+
   it("gives the whole message for the tester's case", () => {
     expect(edgeProblems(stage({ readinessPath: "'/x hdr Host evil.example'" }))).toEqual([
       `${FILE}:13:20: app 'nginx' is published at the edge, and HAProxy checks it with a GET of its pods' readiness path (ReplicationController edge/nginx, container nginx), "/x hdr Host evil.example", which haproxy.cfg cannot hold as it is: it holds a space, where HAProxy ends the word and reads what follows as more arguments\n` +

@@ -13,13 +13,13 @@ describe('the step on edge machines another stage now uses', () => {
       'install the edge files of dist/shop/edge/ on lb1 and lb2 (stage shop now uses them) and reload haproxy',
     ],
     [
-      'installs its keepalived.conf files too, and reloads (or starts) keepalived after haproxy, when it moves a floating IP',
+      'installs its keepalived.conf files too, and reloads (or starts) keepalived after haproxy, enabled at boot again (where a leaving edge said systemctl disable --now), when it moves a floating IP',
       {
         files: 'the edge files of dist/shop/edge/',
         there: 'there',
         keepalived: ['dist/shop/edge/keepalived-lb1.conf', 'dist/shop/edge/keepalived-lb2.conf'],
       },
-      'install the edge files of dist/shop/edge/ there, dist/shop/edge/keepalived-lb1.conf and dist/shop/edge/keepalived-lb2.conf as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl reload-or-restart keepalived)',
+      'install the edge files of dist/shop/edge/ there, dist/shop/edge/keepalived-lb1.conf and dist/shop/edge/keepalived-lb2.conf as /etc/keepalived/keepalived.conf, and reload haproxy, then keepalived (sudo systemctl enable keepalived && sudo systemctl reload-or-restart keepalived)',
     ],
     [
       "stops the leaving stage's keepalived first, on the machines it names, when it moves none while that one held one there",

@@ -262,8 +262,35 @@ describe('a published Service whose pods serve the port in two schemes', () => {
     const problems = problemsOf(twoWorkloads(probed('HTTPS'), probed('HTTP', 'livenessProbe')));
     expect(problems).toEqual([
       "environments/edge.yaml:12:5: Service edge/legacy is published at the edge, and the pods it selects serve its port 443 (node port 30200) in two schemes: HTTPS as Deployment edge/legacy's readinessProbe of container web says, plain HTTP as Deployment edge/legacy-next's livenessProbe of container web says; HAProxy reaches every pod through that one node port, which kube-proxy spreads over all of them, so whichever scheme haproxy.cfg sends, the requests and checks that land on the other pods fail (half the hosts' requests answered 502 or 503)\n" +
-        "  hint: serve one scheme at that port in every workload Service edge/legacy selects (correct the probe's scheme if it is the one that is wrong), or give the others a Service of their own (a label its selector alone matches), published at a host of their own; to move an app over to TLS, run it blue/green (a Service per color, selected by a color label: each its own backend, in its own scheme) and switch",
+        "  hint: serve one scheme at that port in every workload Service edge/legacy selects (correct the probe's scheme if it is the one that is wrong), " +
+        'or move the others to an app of their own (apps.<name>, including their files, with a Service named after it that selects them alone), published at a host of their own; ' +
+        "to move app 'legacy' over to TLS, run it blue/green, each color its own backend in its own scheme: Services legacy-blue and legacy-green (namespace edge), " +
+        "each selecting its color's pods (a color label) at a fixed nodePort, and Service legacy selecting the live color (color: blue, say), whose selector the edge follows; " +
+        'switch by setting that selector to the other color, then npm run synth',
     ]);
+  });
+
+  it("names, of a blue/green app's color, no blue/green way through: its Service is one color's already", () => {
+    const service = (name: string, color: string, nodePort: number) =>
+      `apiVersion: v1\nkind: Service\nmetadata: { name: ${name} }\nspec: { type: NodePort, selector: { app: legacy, color: ${color} }, ports: [{ port: 443, targetPort: 8443, nodePort: ${nodePort} }] }\n`;
+    const colored = (name: string, color: string, scheme: string) =>
+      legacy([probed(scheme)], '[]')
+        .split('---\n')[1]!
+        .replace('metadata: { name: legacy }', `metadata: { name: ${name} }`)
+        .replaceAll('{ app: legacy }', `{ app: legacy, color: ${color} }`);
+    const manifest = [
+      service('legacy', 'blue', 30200),
+      service('legacy-blue', 'blue', 30201),
+      service('legacy-green', 'green', 30202),
+      colored('legacy-blue', 'blue', 'HTTPS'),
+      colored('legacy-blue-next', 'blue', 'HTTP'),
+      colored('legacy-green', 'green', 'HTTPS'),
+    ].join('---\n');
+    const [problem] = problemsOf(manifest);
+    expect(problem).toContain(
+      'Service edge/legacy-blue is published at the edge, and the pods it selects serve its port 443 (node port 30201) in two schemes',
+    );
+    expect(problem).toMatch(/published at a host of their own\n?$/);
   });
 
   it('is refused, too, when they disagree at the port HAProxy checks their readiness at (another than the one that serves)', () => {
@@ -279,6 +306,19 @@ describe('a published Service whose pods serve the port in two schemes', () => {
     );
   });
 
+  it.each([
+    ['in two schemes (edge/mixed-tls)', twoWorkloads(probed('HTTPS'), probed('HTTP')), 'edge/mixed-tls'],
+    ['without a node port (edge/node-port)', legacy([probed('HTTPS')], '[{ port: 443, targetPort: 8443 }]'), 'edge/node-port'],
+  ])('is refused once, not once a host, when the app is published at two hosts: %s', (_, manifest, code) => {
+    const text = stage('legacy', ['stack: manifests', 'include: [in]']).replace(
+      'hosts: { api.example.com: legacy }',
+      'hosts: { api.example.com: legacy, www.example.com: legacy }',
+    );
+    const problems = edgeProblems(text, { in: { 'in/legacy.yaml': manifest } }).filter((p) => !p.includes('warning:'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(code === 'edge/mixed-tls' ? 'in two schemes' : 'fixed nodePort');
+  });
+
   it('is not refused when every workload says one scheme, or one says none (its probe elsewhere, or not HTTP): taken as the other says', () => {
     const tcp = `{ name: web, image: "team/web:1", ports: [{ containerPort: 8443 }], readinessProbe: { tcpSocket: { port: 8443 } }, ${LIMITS} }`;
     for (const [first, second] of [
@@ -292,4 +332,40 @@ describe('a published Service whose pods serve the port in two schemes', () => {
       expect(config).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
     }
   });
+});
+
+describe('a published Service beside workloads it does not reach', () => {
+  const probed = (scheme: string) =>
+    `{ name: web, image: "team/web:1", ports: [{ containerPort: 8443 }], readinessProbe: { httpGet: { path: /ready, port: 8443, scheme: ${scheme} } }, livenessProbe: { tcpSocket: { port: 8443 } }, ${LIMITS} }`;
+  const PORTS = '[{ port: 443, targetPort: 8443, nodePort: 30200 }]';
+  /** The Deployment of `legacy`, renamed legacy-next and changed by `edit`, its container `container`. */
+  const next = (container: string, edit: (yaml: string) => string) =>
+    edit(legacy([container], PORTS).split('---\n')[1]!.replace('metadata: { name: legacy }', 'metadata: { name: legacy-next }'));
+  const compiled = (manifest: string, extra: readonly string[] = []) =>
+    compileEdge(stage('legacy', ['stack: manifests', 'include: [in]', ...extra]), { in: { 'in/legacy.yaml': manifest } }).files.get(
+      'edge/haproxy.cfg',
+    );
+
+  it("leaves out a workload of another namespace, whose pods the Service does not select, in plain HTTP: not refused (edge/mixed-tls), the Service's own pods HTTPS", () => {
+    const other = 'apiVersion: v1\nkind: Namespace\nmetadata: { name: other }\n';
+    const manifest = `${other}---\n${legacy([probed('HTTPS')], PORTS)}---\n${next(probed('HTTP'), (y) => y.replace('name: legacy-next }', 'name: legacy-next, namespace: other }'))}`;
+    expect(compiled(manifest)).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
+  });
+
+  it.each([
+    [
+      'the old one, in plain HTTP, listed first',
+      (tls: string, plain: string) => `${legacy([plain], PORTS).replace('replicas: 1', 'replicas: 0')}---\n${next(tls, (y) => y)}`,
+    ],
+    [
+      'the old one, in plain HTTP, listed after',
+      (tls: string, plain: string) => `${legacy([tls], PORTS)}---\n${next(plain, (y) => y.replace('replicas: 1', 'replicas: 0'))}`,
+    ],
+  ])(
+    'leaves out a workload scaled to zero (replicas: 0), whose pods there are none of: not refused (edge/mixed-tls), and the pods that run are sent HTTPS: %s',
+    (_, manifest) => {
+      const config = compiled(manifest(probed('HTTPS'), probed('HTTP')));
+      expect(config).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
+    },
+  );
 });
