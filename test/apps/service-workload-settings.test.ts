@@ -292,6 +292,26 @@ describe('the commands of a service and a cron job', () => {
     ).toEqual([]);
   });
 
+  it("takes a flag with its value glued on (curl's -H, java's -javaagent:, a client's password) and a shell's -ec script's parameters, and never says a glued value", () => {
+    expect(
+      warnings(
+        serviceStage([
+          IMAGE,
+          'command: [curl, "-HX-Api-Key: abc123", "-uadmin:Hunter2pw9 x", "http://h"]',
+          'initContainers: [{ name: migrate, command: [mysql, "-pMy Secret Pass", -e, "SELECT 1"] }, { name: agent, command: [java, "-javaagent:/opt/my agent.jar", -jar, a.jar] }]',
+          'sidecars: [{ name: worker, command: [/usr/local/bin/bash, -ec, "exec ./work \\"$@\\"", worker, "--queue jobs"] }]',
+        ]),
+      ),
+    ).toEqual([]);
+    // JVM options written as one item (JAVA_OPTS): warned, the first said by its name only
+    const said = warnings(serviceStage([IMAGE, 'command: [java, "-XX:+UseG1GC -Xmx1g", -jar, a.jar]']));
+    expect(said).toEqual([
+      "environments/x.yaml:5:21: warning: apps.api.command[1] is a flag and what follows it in one item ('-XX...' first, 2 words): the program gets them as one argument with a space in it, not as 2 arguments, so its flag parser reads no flag it knows (or a value that starts with a space)\n" +
+        '  hint: give each word its own item, [<the flag>, ...]',
+    ]);
+    expect(said.join('\n')).not.toMatch(/G1GC/);
+  });
+
   it('takes an empty argument after the program, which is one', () => {
     expect(problems(serviceStage([IMAGE, 'command: [/app/server, ""]', 'args: [""]']))).toEqual([]);
   });
