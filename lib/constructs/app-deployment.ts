@@ -74,7 +74,8 @@ export interface AppDeploymentProps extends PodProps {
    */
   readonly autoscaled?: boolean;
   /**
-   * Port the app listens on (named `http`), which an HTTP or TCP probe checks unless it names its own.
+   * Port the app listens on (named `http`), which an HTTP or TCP probe checks unless it names its own
+   * (with no `port`, the first of `ports`).
    * @default - none: a worker that serves nothing (a queue consumer), unless `ports` names some
    */
   readonly port?: number;
@@ -204,8 +205,10 @@ export class AppDeployment extends Construct {
     if (twice.length) throw new Error(`Deployment '${props.name}': 'ports' names ${twice.map((n) => `'${n}'`).join(', ')} more than once`);
     this.name = props.name;
     this.port = props.port;
+    // with no `port`, a probe that names none checks the first of `ports` (the container's port, as the service stack's)
+    const probedPort = props.port ?? props.ports?.[0]?.containerPort;
     const probe = (p: AppProbe | undefined, which: string): k8s.Probe | undefined =>
-      p && toProbe(p, props.port, `Deployment '${props.name}': '${which}' probe`);
+      p && toProbe(p, probedPort, `Deployment '${props.name}': '${which}' probe`);
     const versionLabel = { 'app.kubernetes.io/version': props.version };
     /** The Deployment's own pods, which its spread and anti-affinity count. */
     const ownPods = (): k8s.LabelSelector => ({ matchLabels: { ...props.selector, ...props.ownLabels } });
