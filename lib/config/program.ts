@@ -137,6 +137,18 @@ export function programProblem(command: readonly string[] | undefined, path: rea
   ];
 }
 
+/** The warning of a flag written with whitespace around it, said by its name alone (`name`; `whole`: nothing follows the name, no `=value`). */
+function paddedFlag(path: (string | number)[], name: string, whole: boolean): PathProblem {
+  const shown = shownWord(name);
+  return {
+    code: 'config/command-line',
+    severity: 'warning',
+    path,
+    message: `is the flag '${shown}'${whole ? '' : ' and its value'} with whitespace around it: the program gets the whitespace in its argument, with no shell to trim it, so its flag parser reads no flag it knows${whole ? '' : ', or a value with the whitespace in it'}`,
+    hint: `write it without the whitespace${shown === name && whole ? `, ${name}` : ''}`,
+  };
+}
+
 /** Where a container's (or a hook's, or a probe's) command and arguments are set, for `argumentProblems`. */
 export interface CommandPaths {
   readonly command: readonly (string | number)[];
@@ -153,8 +165,10 @@ export interface CommandPaths {
  * by `=`, or glued to it (`-HX-Api-Key: abc`, `-javaagent:/opt/my agent.jar`: `FLAG_NAME`; a
  * client's password, `mysql -pMy Secret`, `curl -uadmin:pw x`), a word that is no flag, what
  * follows `--`, a script after `-c` or `-e`, and every argument of a shell given `-c` (`-ec`, `-lc`:
- * its script and the script's own positional parameters). Only the flag's name is said, never what
- * follows it or is glued to it (a value, maybe a variable's or a password).
+ * its script and the script's own positional parameters). A flag with whitespace around it
+ * (`" --verbose"`, `"--debug "`) is warned of too, though not a value that ends in a space
+ * (`--separator=", "`). Only the flag's name is said, never what follows it or is glued to it (a
+ * value, maybe a variable's or a password).
  */
 export function argumentProblems(
   command: readonly string[] | undefined,
@@ -177,7 +191,16 @@ export function argumentProblems(
       continue;
     }
     const joined = JOINED_FLAG.exec(value);
-    if (!joined) continue;
+    if (!joined) {
+      // a flag with whitespace around it (`" --verbose"`, `"--verbose "`, a template's): one argument with the whitespace in it
+      // (a value may end in a space on purpose, `--separator=", "`: only a flag alone is said for trailing whitespace)
+      const trimmed = value.trim();
+      const padded = value !== trimmed && !WHITESPACE.test(trimmed) ? FLAG_NAME.exec(trimmed)?.[0] : undefined;
+      const whole = padded === trimmed;
+      if (padded !== undefined && (whole || value !== value.trimStart()) && clientPassword(argv, i) === undefined)
+        problems.push(paddedFlag(path, padded, whole));
+      continue;
+    }
     const [, flag = '', next = ''] = joined;
     const name = FLAG_NAME.exec(flag)?.[0] ?? flag;
     const nextIsFlag = FLAG_START.test(next);

@@ -312,6 +312,19 @@ describe('the commands of a service and a cron job', () => {
     expect(said.join('\n')).not.toMatch(/G1GC/);
   });
 
+  it("warns of a flag with whitespace around it (a template's), saying the flag alone, and takes a value that ends in a space", () => {
+    const said = warnings(
+      serviceStage([IMAGE, 'command: [/app/server, "--debug "]', 'args: [" --token=s3cr3t-value", "--separator=; ", -v]']),
+    );
+    expect(said).toEqual([
+      "environments/x.yaml:5:28: warning: apps.api.command[1] is the flag '--debug' with whitespace around it: the program gets the whitespace in its argument, with no shell to trim it, so its flag parser reads no flag it knows\n" +
+        '  hint: write it without the whitespace, --debug',
+      "environments/x.yaml:6:12: warning: apps.api.args[0] is the flag '--token' and its value with whitespace around it: the program gets the whitespace in its argument, with no shell to trim it, so its flag parser reads no flag it knows, or a value with the whitespace in it\n" +
+        '  hint: write it without the whitespace',
+    ]);
+    expect(said.join('\n')).not.toContain('s3cr3t');
+  });
+
   it('takes an empty argument after the program, which is one', () => {
     expect(problems(serviceStage([IMAGE, 'command: [/app/server, ""]', 'args: [""]']))).toEqual([]);
   });
