@@ -217,7 +217,12 @@ export function argumentProblems(
       message: `is a flag and what follows it in one item ('${shown}' first, ${words} words): the program gets them as one argument with a space in it, not as ${words} arguments, so its flag parser reads no flag it knows (or a value that starts with a space)`,
       hint:
         words === 2 && !nextIsFlag
-          ? `give each word its own item, [${item}, "<the value>"], or join a flag and its value with =, "${item}=<the value>", where the program takes that form`
+          ? `give each word its own item, [${item}, "<the value>"]${
+              // a one-letter flag takes no `=` (getopt reads `-a=x` as the value '=x'): a long one may, `--port=8080`
+              /^-[A-Za-z]$/.test(flag)
+                ? ''
+                : `, or join a flag and its value with =, "${item}=<the value>", where the program takes that form`
+            }`
           : `give each word its own item, [${item}, ...]`,
     });
   }

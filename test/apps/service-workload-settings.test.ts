@@ -252,7 +252,7 @@ describe('the commands of a service and a cron job', () => {
   it('warns, at its item, of a flag and its value in one argument, in args, a command after its program, a step, a sidecar, preStop and a cron job, saying only the flag', () => {
     const line = (what: string, flag: string, words = 2) =>
       `warning: ${what} is a flag and what follows it in one item ('${flag}' first, ${words} words): the program gets them as one argument with a space in it, not as ${words} arguments, so its flag parser reads no flag it knows (or a value that starts with a space)\n` +
-      `  hint: give each word its own item, ${words === 2 ? `[${flag}, "<the value>"], or join a flag and its value with =, "${flag}=<the value>", where the program takes that form` : `[${flag}, ...]`}`;
+      `  hint: give each word its own item, ${words > 2 ? `[${flag}, ...]` : flag.length === 2 ? `[${flag}, "<the value>"]` : `[${flag}, "<the value>"], or join a flag and its value with =, "${flag}=<the value>", where the program takes that form`}`;
     const stage = serviceStage([
       IMAGE,
       'command: [/app/server, "-p 8080"]',
