@@ -204,8 +204,10 @@ export function argumentProblems(
     const [, flag = '', next = ''] = joined;
     const name = FLAG_NAME.exec(flag)?.[0] ?? flag;
     const nextIsFlag = FLAG_START.test(next);
-    // a flag with its value glued on (`-HX-Api-Key: abc`), or a client's password so (`mysql -pMy Secret`, `curl -uadmin:pw x`): one argument as it is
-    if ((name !== flag && !nextIsFlag) || clientPassword(argv, i) !== undefined) continue;
+    // a flag with its value glued on (`-HX-Api-Key: abc`), or a client's password so (`mysql -pMy Secret`, `curl -uadmin:pw x`):
+    // one argument as it is; not a one-letter flag, then a space (`mysql "-p hunter2"`: the password ' hunter2')
+    const oneLetter = /^-[A-Za-z]$/.test(flag);
+    if ((name !== flag && !nextIsFlag) || (!oneLetter && clientPassword(argv, i) !== undefined)) continue;
     const words = value.trim().split(/\s+/).length;
     // only the flag's name, never a value glued to it (`-XX:+UseG1GC` is said as '-XX...')
     const shown = name === flag || shownWord(name) !== name ? shownWord(name) : `${name}...`;
@@ -219,9 +221,7 @@ export function argumentProblems(
         words === 2 && !nextIsFlag
           ? `give each word its own item, [${item}, "<the value>"]${
               // a one-letter flag takes no `=` (getopt reads `-a=x` as the value '=x'): a long one may, `--port=8080`
-              /^-[A-Za-z]$/.test(flag)
-                ? ''
-                : `, or join a flag and its value with =, "${item}=<the value>", where the program takes that form`
+              oneLetter ? '' : `, or join a flag and its value with =, "${item}=<the value>", where the program takes that form`
             }`
           : `give each word its own item, [${item}, ...]`,
     });

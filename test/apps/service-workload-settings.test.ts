@@ -310,6 +310,10 @@ describe('the commands of a service and a cron job', () => {
         '  hint: give each word its own item, [<the flag>, ...]',
     ]);
     expect(said.join('\n')).not.toMatch(/G1GC/);
+    // a client's one-letter password flag, a space, then the password: the password would start with a space
+    const spaced = warnings(serviceStage([IMAGE, 'command: [mysql, "-p hunter2", -e, "SELECT 1"]']));
+    expect(spaced.map((w) => w.split(' is ')[0])).toEqual(['environments/x.yaml:5:22: warning: apps.api.command[1]']);
+    expect(spaced.join('\n')).not.toContain('hunter2');
   });
 
   it("warns of a flag with whitespace around it (a template's), saying the flag alone, and takes a value that ends in a space", () => {
