@@ -4,21 +4,34 @@
  * probe) runs as it is, with no shell. The API server takes any string there.
  */
 import type { PathProblem } from '../errors.js';
+import { clientPassword } from '../model/command-line-secrets.js';
 import { shorten } from '../model/limits.js';
 import { detectSecretOrEncoded, maskValue } from '../model/secret-rules.js';
 
 /** Whitespace inside a program's name: no shell splits it, so the runtime looks for a file of that whole name. */
 const WHITESPACE = /\s/;
 
-/** A shell, by path or name, that a command line wrapped in `sh -c` starts. */
-const SHELL = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash|zsh)$/;
+/** A shell, by name or any path (`/usr/local/bin/bash`), that a command line wrapped in `sh -c` starts. */
+const SHELL = /^(?:\S*\/)?(?:sh|bash|ash|dash|zsh|ksh)$/;
+
+/** A shell's options that end in `-c` (`-c`, `-ec`, `-lc`, `-euxc`): its script comes next, then the script's own positional parameters. */
+const SHELL_SCRIPT_FLAG = /^-[A-Za-z]*c$/;
 
 /**
  * A flag, then whitespace, then more, in one argument (`--port 8080`, `-p 8080`, `-Xmx512m -Xms256m`):
  * its name starts with a letter after its dashes (so `-1 day` is a value) and holds no `=` (so
  * `--greeting=hello world` is a flag with its value, which may hold spaces).
  */
-const JOINED_FLAG = /^(-{1,2}[A-Za-z][^\s=]*)\s+\S/;
+const JOINED_FLAG = /^(-{1,2}[A-Za-z][^\s=]*)\s+(\S+)/;
+
+/**
+ * A flag's name as a flag parser reads one (`--port`, `-p`, `-Xmx512m`, `-jar`): dashes, a letter, then letters, digits,
+ * `_`, `.` and `-`. A first word with anything else is a flag with its value glued on (curl's `-HX-Api-Key: abc`, `-uadmin:pw`,
+ * java's `-javaagent:/opt/my agent.jar`), one argument as the program takes it, unless a flag follows it (`-XX:+UseG1GC -Xmx1g`).
+ */
+const FLAG_NAME = /^-{1,2}[A-Za-z][\w.-]*/;
+/** A word that starts as a flag does, for the word after a joined flag. */
+const FLAG_START = /^-{1,2}[A-Za-z]/;
 
 /** Arguments after which the next is no flag: the end of the options, and what `-c`/`-e` take (a shell's or an interpreter's script, grep's pattern). */
 const END_OF_FLAGS = '--';
@@ -124,6 +137,18 @@ export function programProblem(command: readonly string[] | undefined, path: rea
   ];
 }
 
+/** The warning of a flag written with whitespace around it, said by its name alone (`name`; `whole`: nothing follows the name, no `=value`). */
+function paddedFlag(path: (string | number)[], name: string, whole: boolean): PathProblem {
+  const shown = shownWord(name);
+  return {
+    code: 'config/command-line',
+    severity: 'warning',
+    path,
+    message: `is the flag '${shown}'${whole ? '' : ' and its value'} with whitespace around it: the program gets the whitespace in its argument, with no shell to trim it, so its flag parser reads no flag it knows${whole ? '' : ', or a value with the whitespace in it'}`,
+    hint: `write it without the whitespace${shown === name && whole ? `, ${name}` : ''}`,
+  };
+}
+
 /** Where a container's (or a hook's, or a probe's) command and arguments are set, for `argumentProblems`. */
 export interface CommandPaths {
   readonly command: readonly (string | number)[];
@@ -137,9 +162,13 @@ export interface CommandPaths {
  * (`args: ["--port 8080"]`), a warning at each: the program gets one argument with a space in it,
  * which its flag parser reads as no flag it knows (`--port 8080`) or as a value that starts with
  * a space (`-p 8080`). Values with spaces are arguments as they are: a flag joined to its value
- * by `=`, a word that is no flag, what follows `--`, a script after `-c` or `-e`, and every
- * argument of a shell given `-c` (its script and the script's own positional parameters). Only the
- * flag is said, never what follows it (a value, maybe a variable's).
+ * by `=`, or glued to it (`-HX-Api-Key: abc`, `-javaagent:/opt/my agent.jar`: `FLAG_NAME`; a
+ * client's password, `mysql -pMy Secret`, `curl -uadmin:pw x`), a word that is no flag, what
+ * follows `--`, a script after `-c` or `-e`, and every argument of a shell given `-c` (`-ec`, `-lc`:
+ * its script and the script's own positional parameters). A flag with whitespace around it
+ * (`" --verbose"`, `"--debug "`) is warned of too, though not a value that ends in a space
+ * (`--separator=", "`). Only the flag's name is said, never what follows it or is glued to it (a
+ * value, maybe a variable's or a password).
  */
 export function argumentProblems(
   command: readonly string[] | undefined,
@@ -152,18 +181,36 @@ export function argumentProblems(
   ];
   const program = command?.length ? command[0]?.trim() : undefined;
   const shell = program !== undefined && SHELL.test(program);
+  const argv = items.map(([, value]) => value);
   const problems: PathProblem[] = [];
   for (let i = program === undefined ? 0 : 1; i < items.length; i++) {
     const [path, value] = items[i] as [(string | number)[], string];
-    if (value === END_OF_FLAGS || (shell && value === '-c')) break;
+    if (value === END_OF_FLAGS || (shell && SHELL_SCRIPT_FLAG.test(value))) break;
     if (SCRIPT_FLAGS.has(value)) {
       i++;
       continue;
     }
-    const flag = JOINED_FLAG.exec(value)?.[1];
-    if (flag === undefined) continue;
+    const joined = JOINED_FLAG.exec(value);
+    if (!joined) {
+      // a flag with whitespace around it (`" --verbose"`, `"--verbose "`, a template's): one argument with the whitespace in it
+      // (a value may end in a space on purpose, `--separator=", "`: only a flag alone is said for trailing whitespace)
+      const trimmed = value.trim();
+      const padded = value !== trimmed && !WHITESPACE.test(trimmed) ? FLAG_NAME.exec(trimmed)?.[0] : undefined;
+      const whole = padded === trimmed;
+      if (padded !== undefined && (whole || value !== value.trimStart()) && clientPassword(argv, i) === undefined)
+        problems.push(paddedFlag(path, padded, whole));
+      continue;
+    }
+    const [, flag = '', next = ''] = joined;
+    const name = FLAG_NAME.exec(flag)?.[0] ?? flag;
+    const nextIsFlag = FLAG_START.test(next);
+    // a flag with its value glued on (`-HX-Api-Key: abc`), or a client's password so (`mysql -pMy Secret`, `curl -uadmin:pw x`):
+    // one argument as it is; not a one-letter flag, then a space (`mysql "-p hunter2"`: the password ' hunter2')
+    const oneLetter = /^-[A-Za-z]$/.test(flag);
+    if ((name !== flag && !nextIsFlag) || (!oneLetter && clientPassword(argv, i) !== undefined)) continue;
     const words = value.trim().split(/\s+/).length;
-    const shown = shownWord(flag);
+    // only the flag's name, never a value glued to it (`-XX:+UseG1GC` is said as '-XX...')
+    const shown = name === flag || shownWord(name) !== name ? shownWord(name) : `${name}...`;
     const item = shown === flag ? flag : '<the flag>';
     problems.push({
       code: 'config/command-line',
@@ -171,8 +218,11 @@ export function argumentProblems(
       path,
       message: `is a flag and what follows it in one item ('${shown}' first, ${words} words): the program gets them as one argument with a space in it, not as ${words} arguments, so its flag parser reads no flag it knows (or a value that starts with a space)`,
       hint:
-        words === 2
-          ? `give each word its own item, [${item}, "<the value>"], or join a flag and its value with =, "${item}=<the value>", where the program takes that form`
+        words === 2 && !nextIsFlag
+          ? `give each word its own item, [${item}, "<the value>"]${
+              // a one-letter flag takes no `=` (getopt reads `-a=x` as the value '=x'): a long one may, `--port=8080`
+              oneLetter ? '' : `, or join a flag and its value with =, "${item}=<the value>", where the program takes that form`
+            }`
           : `give each word its own item, [${item}, ...]`,
     });
   }

@@ -1,13 +1,19 @@
 import { Construct } from 'constructs';
 import { k8s } from '../k8s.js';
-import { type AppProbe, type AppProbes, RESTRICTED_CONTAINER, preStopLifecycle, toProbe } from './app-container.js';
+import * as container from './app-container.js';
+import { type AppProbe, type AppProbes, RESTRICTED_CONTAINER as RESTRICTED, preStopLifecycle, toProbe } from './app-container.js';
 import { type OneContainerPodProps, type PodContainer, oneContainerPod, orUndefined } from './one-container-pod.js';
 
-/**
+/*
  * Where a stack written before they moved to app-container.ts imports them from: kept so that its
- * import still compiles. @deprecated import them from lib/constructs/index.ts, as every construct.
+ * import still compiles, each its own declaration so that an editor marks that import deprecated
+ * (a `@deprecated` on an `export { ... } from` marks nothing); lib/constructs/index.ts exports
+ * app-container.ts's, the same values.
  */
-export { RESTRICTED_CONTAINER, toResources } from './app-container.js';
+/** @deprecated import it from lib/constructs/index.ts, as every construct (it lives in app-container.ts). */
+export const RESTRICTED_CONTAINER: k8s.SecurityContext = container.RESTRICTED_CONTAINER;
+/** @deprecated import it from lib/constructs/index.ts, as every construct (it lives in app-container.ts). */
+export const toResources: typeof container.toResources = container.toResources;
 
 /** What the Deployment's pod takes as the cron stack's pod does (lib/constructs/one-container-pod.ts), its security context and spread aside. */
 type PodProps = Omit<
@@ -74,7 +80,8 @@ export interface AppDeploymentProps extends PodProps {
    */
   readonly autoscaled?: boolean;
   /**
-   * Port the app listens on (named `http`), which an HTTP or TCP probe checks unless it names its own.
+   * Port the app listens on (named `http`), which an HTTP or TCP probe checks unless it names its own
+   * (with no `port`, the first of `ports`).
    * @default - none: a worker that serves nothing (a queue consumer), unless `ports` names some
    */
   readonly port?: number;
@@ -204,8 +211,10 @@ export class AppDeployment extends Construct {
     if (twice.length) throw new Error(`Deployment '${props.name}': 'ports' names ${twice.map((n) => `'${n}'`).join(', ')} more than once`);
     this.name = props.name;
     this.port = props.port;
+    // with no `port`, a probe that names none checks the first of `ports` (the container's port, as the service stack's)
+    const probedPort = props.port ?? props.ports?.[0]?.containerPort;
     const probe = (p: AppProbe | undefined, which: string): k8s.Probe | undefined =>
-      p && toProbe(p, props.port, `Deployment '${props.name}': '${which}' probe`);
+      p && toProbe(p, probedPort, `Deployment '${props.name}': '${which}' probe`);
     const versionLabel = { 'app.kubernetes.io/version': props.version };
     /** The Deployment's own pods, which its spread and anti-affinity count. */
     const ownPods = (): k8s.LabelSelector => ({ matchLabels: { ...props.selector, ...props.ownLabels } });
@@ -259,7 +268,7 @@ export class AppDeployment extends Construct {
             },
             sidecars: props.sidecars?.map((c) => ({ ...c, image: c.image ?? props.image })),
             imagePullPolicy: props.imagePullPolicy,
-            securityContext: props.securityContext ?? RESTRICTED_CONTAINER,
+            securityContext: props.securityContext ?? RESTRICTED,
             volumes: props.volumes,
             volumeMounts: props.volumeMounts,
             serviceAccountName: props.serviceAccountName,

@@ -10,6 +10,8 @@
  */
 export { k8s } from '../k8s.js';
 export * from './app-container.js';
+// app-deployment.ts's deprecated copies of these two, for its old importers, are not the index's
+export { RESTRICTED_CONTAINER, toResources } from './app-container.js';
 export * from './app-deployment.js';
 export * from './config-reader-account.js';
 export * from './cpu-autoscaler.js';

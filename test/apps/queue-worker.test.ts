@@ -39,12 +39,17 @@ describe("a team's queue service from the README", () => {
   ])('compiles on %s with no finding, every object passing the strict referee and kubectl kustomize', (arch, text) => {
     const compiled = compileStages([{ stage: 'queue-worker', file: FIXTURE, text }]);
     expect(compiled.checks.get('queue-worker')!.findings).toEqual([]);
+    expect(loader.load(text, FIXTURE).warnings).toEqual([]);
     const objects = render(text);
+    type Pod = { nodeSelector?: Record<string, string> };
+    // every pod: a Deployment's and StatefulSet's template, and a CronJob's, under its jobTemplate
     const pods = objects.flatMap((o) => {
-      const spec = (o as { spec?: { template?: { spec?: { nodeSelector?: Record<string, string> } } } }).spec;
-      return o.kind === 'CronJob' ? [] : spec?.template?.spec ? [spec.template.spec] : [];
+      const spec = (o as { spec?: { template?: { spec?: Pod }; jobTemplate?: { spec?: { template?: { spec?: Pod } } } } }).spec;
+      const pod = o.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template?.spec : spec?.template?.spec;
+      return pod ? [pod] : [];
     });
-    expect(pods.length).toBeGreaterThan(0);
+    // queue, worker, web and the cleanup job
+    expect(pods.length).toBe(4);
     for (const pod of pods) expect(pod.nodeSelector?.['kubernetes.io/arch']).toBe(arch);
     const dir = mkdtempSync(join(tmpdir(), 'stagecraft-queue-worker-'));
     dirs.push(dir);

@@ -252,7 +252,7 @@ describe('the commands of a service and a cron job', () => {
   it('warns, at its item, of a flag and its value in one argument, in args, a command after its program, a step, a sidecar, preStop and a cron job, saying only the flag', () => {
     const line = (what: string, flag: string, words = 2) =>
       `warning: ${what} is a flag and what follows it in one item ('${flag}' first, ${words} words): the program gets them as one argument with a space in it, not as ${words} arguments, so its flag parser reads no flag it knows (or a value that starts with a space)\n` +
-      `  hint: give each word its own item, ${words === 2 ? `[${flag}, "<the value>"], or join a flag and its value with =, "${flag}=<the value>", where the program takes that form` : `[${flag}, ...]`}`;
+      `  hint: give each word its own item, ${words > 2 ? `[${flag}, ...]` : flag.length === 2 ? `[${flag}, "<the value>"]` : `[${flag}, "<the value>"], or join a flag and its value with =, "${flag}=<the value>", where the program takes that form`}`;
     const stage = serviceStage([
       IMAGE,
       'command: [/app/server, "-p 8080"]',
@@ -290,6 +290,43 @@ describe('the commands of a service and a cron job', () => {
         ]),
       ),
     ).toEqual([]);
+  });
+
+  it("takes a flag with its value glued on (curl's -H, java's -javaagent:, a client's password) and a shell's -ec script's parameters, and never says a glued value", () => {
+    expect(
+      warnings(
+        serviceStage([
+          IMAGE,
+          'command: [curl, "-HX-Api-Key: abc123", "-uadmin:Hunter2pw9 x", "http://h"]',
+          'initContainers: [{ name: migrate, command: [mysql, "-pMy Secret Pass", -e, "SELECT 1"] }, { name: agent, command: [java, "-javaagent:/opt/my agent.jar", -jar, a.jar] }]',
+          'sidecars: [{ name: worker, command: [/usr/local/bin/bash, -ec, "exec ./work \\"$@\\"", worker, "--queue jobs"] }]',
+        ]),
+      ),
+    ).toEqual([]);
+    // JVM options written as one item (JAVA_OPTS): warned, the first said by its name only
+    const said = warnings(serviceStage([IMAGE, 'command: [java, "-XX:+UseG1GC -Xmx1g", -jar, a.jar]']));
+    expect(said).toEqual([
+      "environments/x.yaml:5:21: warning: apps.api.command[1] is a flag and what follows it in one item ('-XX...' first, 2 words): the program gets them as one argument with a space in it, not as 2 arguments, so its flag parser reads no flag it knows (or a value that starts with a space)\n" +
+        '  hint: give each word its own item, [<the flag>, ...]',
+    ]);
+    expect(said.join('\n')).not.toMatch(/G1GC/);
+    // a client's one-letter password flag, a space, then the password: the password would start with a space
+    const spaced = warnings(serviceStage([IMAGE, 'command: [mysql, "-p hunter2", -e, "SELECT 1"]']));
+    expect(spaced.map((w) => w.split(' is ')[0])).toEqual(['environments/x.yaml:5:22: warning: apps.api.command[1]']);
+    expect(spaced.join('\n')).not.toContain('hunter2');
+  });
+
+  it("warns of a flag with whitespace around it (a template's), saying the flag alone, and takes a value that ends in a space", () => {
+    const said = warnings(
+      serviceStage([IMAGE, 'command: [/app/server, "--debug "]', 'args: [" --token=s3cr3t-value", "--separator=; ", -v]']),
+    );
+    expect(said).toEqual([
+      "environments/x.yaml:5:28: warning: apps.api.command[1] is the flag '--debug' with whitespace around it: the program gets the whitespace in its argument, with no shell to trim it, so its flag parser reads no flag it knows\n" +
+        '  hint: write it without the whitespace, --debug',
+      "environments/x.yaml:6:12: warning: apps.api.args[0] is the flag '--token' and its value with whitespace around it: the program gets the whitespace in its argument, with no shell to trim it, so its flag parser reads no flag it knows, or a value with the whitespace in it\n" +
+        '  hint: write it without the whitespace',
+    ]);
+    expect(said.join('\n')).not.toContain('s3cr3t');
   });
 
   it('takes an empty argument after the program, which is one', () => {

@@ -44,6 +44,22 @@ describe('AppDeployment', () => {
     });
   });
 
+  it("checks the first of its ports by a probe that names none when it has ports and no port (it threw: 'the container has none to default to')", () => {
+    const container = synth({
+      port: undefined,
+      ports: [
+        { name: 'web', containerPort: 9000 },
+        { name: 'metrics', containerPort: 9100 },
+      ],
+      probes: { readiness: { http: { path: '/ready' } }, liveness: { tcp: {} } },
+    }).spec.template.spec.containers[0];
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 9000, scheme: 'HTTP' });
+    expect(container.livenessProbe.tcpSocket).toEqual({ port: 9000 });
+    expect(() => synth({ port: undefined, ports: [], probes: { readiness: { tcp: {} } } })).toThrow(
+      "'readiness' probe: 'tcp' names no port",
+    );
+  });
+
   it('names its container after itself unless told otherwise', () => {
     expect(synth({ name: 'demoapp-green' }).spec.template.spec.containers[0].name).toBe('demoapp-green');
   });

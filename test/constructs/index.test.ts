@@ -1,12 +1,39 @@
 /** lib/constructs/index.ts: the one module a stack imports its constructs from. */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as surface from '../../lib/constructs/index.js';
 import { RESTRICTED_CONTAINER, toResources } from '../../lib/constructs/app-deployment.js';
 import * as container from '../../lib/constructs/app-container.js';
 import { k8s } from '../../lib/k8s.js';
 import { REPO } from '../helpers/cli.js';
+
+/** What an editor marks deprecated (TypeScript's suggestion 6385) in a stack that imports `names` from `module`. */
+function deprecatedImports(module: string, names: readonly string[]): string[] {
+  const file = join(REPO, 'apps', 'deprecated-import-probe.ts');
+  const text = `import { ${names.join(', ')} } from '../lib/constructs/${module}';\nexport const used = [${names.join(', ')}];\n`;
+  const config = ts.parseJsonConfigFileContent(ts.readConfigFile(join(REPO, 'tsconfig.json'), ts.sys.readFile).config, ts.sys, REPO);
+  const service = ts.createLanguageService({
+    getScriptFileNames: () => [file],
+    getScriptVersion: () => '1',
+    getScriptSnapshot: (f) =>
+      f === file
+        ? ts.ScriptSnapshot.fromString(text)
+        : ts.sys.fileExists(f)
+          ? ts.ScriptSnapshot.fromString(ts.sys.readFile(f)!)
+          : undefined,
+    getCurrentDirectory: () => REPO,
+    getCompilationSettings: () => config.options,
+    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+    fileExists: (f) => f === file || ts.sys.fileExists(f),
+    readFile: (f) => (f === file ? text : ts.sys.readFile(f)),
+  });
+  return service
+    .getSuggestionDiagnostics(file)
+    .filter((d) => d.code === 6385 && d.start !== undefined && d.start < text.indexOf('\n'))
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+}
 
 /** The construct files a stack builds from: every one but the index and the compiler's external-secrets.ts. */
 const CONSTRUCT_FILES = readdirSync(join(REPO, 'lib/constructs')).filter(
@@ -34,4 +61,13 @@ describe('the constructs a stack imports (lib/constructs/index.ts)', () => {
     expect(toResources).toBe(container.toResources);
     expect(RESTRICTED_CONTAINER).toBe(container.RESTRICTED_CONTAINER);
   });
+
+  it("mark that import deprecated in an editor, and not the index's (a @deprecated on `export { ... } from` marked nothing)", () => {
+    const names = ['RESTRICTED_CONTAINER', 'toResources'];
+    expect(deprecatedImports('app-deployment.js', names)).toEqual([
+      "'RESTRICTED_CONTAINER' is deprecated.",
+      "'toResources' is deprecated.",
+    ]);
+    expect(deprecatedImports('index.js', names)).toEqual([]);
+  }, 60_000);
 });
