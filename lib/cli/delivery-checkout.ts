@@ -4,6 +4,7 @@
  */
 import type { ProjectCheckout } from '../delivery/delivery-plan.js';
 import { shellWord } from '../errors.js';
+import { repositoryHostPath } from '../delivery/urls.js';
 import { sha256Hex } from '../model/sha256.js';
 import { GIT_TIMEOUT_MS, askGit, type GitSilence } from './delivery-git.js';
 
@@ -92,9 +93,15 @@ const told = new Map<string, Map<Question, string>>();
 
 type Question = keyof typeof QUESTIONS;
 
-/** The text of each answer, as recorded (by its digest: a remote's URL may hold credentials). */
+/**
+ * The text of each answer, as recorded (by its digest). The remotes as the delivery plan reads them: each remote's name
+ * and the host and path of each of its URLs (`repositoryHostPath`; null for a local path), never a URL as written: a
+ * URL's credentials are no part of the digested text (a CI clone's token changes every job, and a digest of a short
+ * password is a guess away from it), and a remote set to another URL of one repository (ssh for https) changes nothing.
+ */
 const prefixText = (answer: CheckoutAnswer) => JSON.stringify(answer);
-const remotesText = (remotes: ReadonlyMap<string, readonly string[]> | undefined) => JSON.stringify(remotes ? [...remotes] : null);
+const remotesText = (remotes: ReadonlyMap<string, readonly string[]> | undefined) =>
+  JSON.stringify(remotes ? [...remotes].map(([name, urls]) => [name, urls.map((url) => repositoryHostPath(url) ?? null)]) : null);
 
 const NO_REMOTES = remotesText(new Map());
 

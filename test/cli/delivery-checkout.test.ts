@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { askCheckout, gitCheckout, gitRemotes, lazyCheckout } from '../../lib/cli/delivery-checkout.js';
+import { sha256Hex } from '../../lib/model/sha256.js';
 import { runProcess, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 
@@ -124,6 +125,22 @@ describe("a project whose repository URL is none of its checkout's remotes", () 
     expect(r.stderr).toContain(NOT_A_REMOTE);
     expect(r.stderr + r.stdout).not.toContain('glpat');
     expect(readFileSync(join(dir, '.stagecraft', 'fingerprint.json'), 'utf8')).not.toContain('glpat');
+  });
+
+  it("records no digest of a remote's credentials, and is answered from the last synthesis when they alone change (a CI job's token)", () => {
+    const { top, dir } = monorepo('infra/k8s');
+    const url = (token: string) => `https://gitlab-ci-token:${token}@git.example.com/team/app.git`;
+    gitIn(top, 'remote', 'add', 'origin', url('Summer2024'));
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    // a digest of the remotes as written is a guess away from a short password: sha256 of each guess, compared
+    const fingerprint = readFileSync(join(dir, '.stagecraft', 'fingerprint.json'), 'utf8');
+    expect(fingerprint).not.toContain(sha256Hex(JSON.stringify([['origin', [url('Summer2024')]]])));
+    gitIn(top, 'remote', 'set-url', 'origin', url('Winter2025'));
+    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+    const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
+    expect(r.stdout).toContain('(unchanged)');
+    // the remotes asked again, and the project not compiled (which would ask where it is)
+    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
   });
 });
 
