@@ -185,6 +185,20 @@ describe('a delivered project Git does not answer for', () => {
   });
 });
 
+describe('a delivered project whose git hangs after a synthesis', () => {
+  it('is checked after one git stopped at the time limit, not one per question (the fast path, the command, the plan)', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    const { bin, log } = loggingGit('exec sleep 60');
+    const r = runProcess('check', [], dir, { PATH: `${bin}:${process.env.PATH}` });
+    expect(r.stdout).toContain('dist/ is current');
+    expect(r.status).toBe(0);
+    // each git waited on for 10 s: four of them (git remote -v thrice, then rev-parse) held check 40 s
+    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
+  });
+});
+
 describe('a project moved to another directory of its repository after a synthesis', () => {
   it.each(['synth', 'check'])(
     'is not answered current by %s from what the last synthesis recorded: Git is asked again, and the path refused',
