@@ -70,8 +70,14 @@ const ONE_REPOSITORY: readonly { readonly from: RegExp; readonly to: string }[] 
   // Azure DevOps: https://dev.azure.com/<org>/<project>/_git/<repo>, git@ssh.dev.azure.com:v3/<org>/<project>/<repo>
   { from: /^dev\.azure\.com\/([^/]+)\/([^/]+)\/_git\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$3' },
   { from: /^ssh\.dev\.azure\.com\/v3\/([^/]+)\/([^/]+)\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$3' },
+  // a project's own repository, named after it, without the project: https://dev.azure.com/<org>/_git/<project>
+  { from: /^dev\.azure\.com\/([^/]+)\/_git\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$2' },
   // and its older host names: https://<org>.visualstudio.com/[DefaultCollection/]<project>/_git/<repo>, <org>@vs-ssh.visualstudio.com:v3/...
+  // (first the project's own repository, whose short path's DefaultCollection is no project: .../DefaultCollection/_git/<project>)
+  { from: /^([^./]+)\.visualstudio\.com\/(?:defaultcollection\/)?_git\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$2' },
   { from: /^([^./]+)\.visualstudio\.com\/(?:defaultcollection\/)?([^/]+)\/_git\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$3' },
+  // Azure DevOps Server (on premises), whatever its host: <host>[/tfs]/<collection>/<project>/_git/<repo> over https, _ssh/ over ssh
+  { from: /^([^/]+(?:\/[^/]+)+)\/_ssh\/([^/]+)$/, to: '$1/_git/$2' },
   { from: /^vs-ssh\.visualstudio\.com\/v3\/([^/]+)\/([^/]+)\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$3' },
   // Bitbucket Server: https://<host>[/<context>]/scm/<project>/<repo>.git, ssh://git@<host>:7999/<project>/<repo>.git
   { from: /^([^/]+)(?:\/[^/]+)?\/scm\/([^/]+\/[^/]+)$/, to: '$1/$2' },

@@ -342,6 +342,24 @@ describe('repositoryHostPath of a repository its Git host serves under two URLs,
   });
 
   it.each([
+    'https://dev.azure.com/contoso/_git/shop',
+    'https://contoso.visualstudio.com/_git/shop',
+    // DefaultCollection is no project here (it was read as one: dev.azure.com/contoso/defaultcollection/shop)
+    'https://contoso.visualstudio.com/DefaultCollection/_git/shop',
+    'https://contoso.visualstudio.com/DefaultCollection/shop/_git/shop',
+    'git@ssh.dev.azure.com:v3/contoso/shop/shop',
+  ])("is Azure DevOps's one repository for %s, a project's own repository (named after it) by its short path too", (url) => {
+    expect(repositoryHostPath(url)).toBe('dev.azure.com/contoso/shop/shop');
+  });
+
+  it.each([
+    'https://tfs.example.com/tfs/DefaultCollection/Shop/_git/app',
+    'ssh://tfs.example.com:22/tfs/DefaultCollection/Shop/_ssh/app',
+  ])("is Azure DevOps Server's one repository for %s (its ssh path's _ssh/ the https path's _git/)", (url) => {
+    expect(repositoryHostPath(url)).toBe('tfs.example.com/tfs/defaultcollection/shop/_git/app');
+  });
+
+  it.each([
     'https://git.example.com/scm/plat/app.git',
     'https://git.example.com/bitbucket/scm/plat/app.git',
     'ssh://git@git.example.com:7999/plat/app.git',
