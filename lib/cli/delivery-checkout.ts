@@ -42,8 +42,8 @@ export function askCheckout(root: string, timeout = GIT_TIMEOUT_MS): CheckoutAns
   }
   // git's 'detected dubious ownership in repository at '<top>'', whose advice names safe.directory in every language
   if (!r.stderr.includes('safe.directory')) return {};
-  const top = /repository at '([^'\n]+)'/.exec(r.stderr)?.[1] ?? root;
-  const word = shellWord(top);
+  const top = refusedTop(r.stderr);
+  const word = top === undefined ? undefined : shellWord(top);
   return {
     unanswered: {
       why: 'Git refuses the repository, which another user owns (dubious ownership) and safe.directory does not name',
@@ -52,6 +52,21 @@ export function askCheckout(root: string, timeout = GIT_TIMEOUT_MS): CheckoutAns
         : "if you trust it, add the repository's top to git's safe.directory (git config --global --add safe.directory <its path>)",
     },
   };
+}
+
+/**
+ * The top of the repository git refused as another user's, from the command its advice ends with (`git config --global
+ * --add safe.directory <top>`, in every language; quoted as a shell reads it back by a newer git: `'/srv/it'\''s'`),
+ * or from its English message (`repository at '<top>'`, whose path may hold a `'`); undefined when neither says it (the
+ * project's directory is no answer: safe.directory names a repository's top, which a monorepo's project is not).
+ */
+function refusedTop(stderr: string): string | undefined {
+  const advice = /safe\.directory (.+)$/m.exec(stderr)?.[1];
+  if (advice !== undefined && !advice.startsWith("'")) return advice;
+  // git's sq_quote: '...' runs, with each ' (and !) outside them, after a backslash
+  if (advice !== undefined && /^(?:'[^']*'|\\.)+$/.test(advice))
+    return advice.replace(/'([^']*)'|\\(.)/g, (_, run: string | undefined, c: string) => run ?? c);
+  return /repository at '(.+)'$/m.exec(stderr)?.[1];
 }
 
 /**

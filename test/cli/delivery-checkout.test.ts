@@ -176,6 +176,32 @@ describe('a delivered project Git does not answer for', () => {
     expect(r.status).toBe(0);
   });
 
+  it.each([
+    [
+      "git's own quoting of a top holding a ' (git 2.39)",
+      "fatal: detected dubious ownership in repository at '/srv/team's repo'\nTo add an exception for this directory, call:\n\n\tgit config --global --add safe.directory '/srv/team'\\''s repo'\n",
+      "git config --global --add safe.directory '/srv/team'\\''s repo'",
+    ],
+    [
+      'a message in another language, whose advice names the top as it is',
+      "fatal: unsicherer Besitz des Repositorys in '/srv/infra' erkannt\nUm eine Ausnahme für dieses Verzeichnis hinzuzufügen, rufen Sie auf:\n\n\tgit config --global --add safe.directory /srv/infra\n",
+      'git config --global --add safe.directory /srv/infra',
+    ],
+    [
+      "a message naming no top, without the project's directory (which safe.directory would not trust)",
+      'fatal: refused (safe.directory)\n',
+      "add the repository's top to git's safe.directory (git config --global --add safe.directory <its path>)",
+    ],
+  ])('gives the safe.directory command for the top Git refused, read from %s', (_, refusal, command) => {
+    const { dir } = monorepo('infra/k8s');
+    const bin = tempProject({});
+    writeFileSync(join(bin, 'refusal.txt'), refusal);
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\ncat '${join(bin, 'refusal.txt')}' >&2\nexit 128\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    vi.stubEnv('PATH', `${bin}:${process.env.PATH}`);
+    expect(askCheckout(dir).unanswered?.fix).toBe(`if you trust it, ${command}`);
+  });
+
   it('is not warned outside a work tree (a copy of the project without its .git), where nothing is asked of Git', () => {
     const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }') });
     writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
