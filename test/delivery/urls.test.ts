@@ -352,12 +352,12 @@ describe('repositoryHostPath of a repository its Git host serves under two URLs,
     expect(repositoryHostPath(url)).toBe('dev.azure.com/contoso/shop/shop');
   });
 
-  it.each([
-    'https://tfs.example.com/tfs/DefaultCollection/Shop/_git/app',
-    'ssh://tfs.example.com:22/tfs/DefaultCollection/Shop/_ssh/app',
-  ])("is Azure DevOps Server's one repository for %s (its ssh path's _ssh/ the https path's _git/)", (url) => {
-    expect(repositoryHostPath(url)).toBe('tfs.example.com/tfs/defaultcollection/shop/_git/app');
-  });
+  it.each(['https://tfs.example.com/tfs/DefaultCollection/Shop/_git/app', 'ssh://tfs.example.com:22/tfs/DefaultCollection/Shop/_ssh/app'])(
+    "is Azure DevOps Server's one repository for %s (its ssh path's _ssh/ the https path's _git/)",
+    (url) => {
+      expect(repositoryHostPath(url)).toBe('tfs.example.com/tfs/defaultcollection/shop/_git/app');
+    },
+  );
 
   it.each([
     'https://git.example.com/scm/plat/app.git',
