@@ -43,9 +43,12 @@ export const normalRepositoryUrl = (url: string): string => normalAddress(scpAsS
  * `scheme://` and a `:` before any `/` is scp-style ssh to Git, with or without a user (`git.example.com:team/app`,
  * whose user an ssh config names; an alias no `insteadOf` rewrote, `gh:team/app`, is host `gh`). In lower case, a
  * percent-escaped letter or digit as itself: GitHub and GitLab read a path whatever its case, and Argo CD finds a
- * repository's credentials by its URL in lower case. Undefined for what names no host (a local path).
+ * repository's credentials by its URL in lower case. Undefined for what names no host (a local path), and for a URL Git
+ * hands to a remote helper (`GIT_TRANSPORTS`), which reads its address as it likes.
  */
 export function repositoryHostPath(url: string): string | undefined {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*)(::|:\/\/)/.exec(url);
+  if (scheme && (scheme[2] === '::' || !GIT_TRANSPORTS.has(scheme[1]!.toLowerCase()))) return undefined;
   const scp = url.includes('://') ? undefined : /^(?:[^@/]+@)?([^@/:]+):\/?(.*)$/s.exec(url);
   try {
     const u = new URL(scp ? `ssh://${scp[1]}/${scp[2]}` : normalRepositoryUrl(url));
@@ -61,6 +64,13 @@ export function repositoryHostPath(url: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The schemes Git reads a `scheme://` URL of itself (transport.c). Another (`codecommit://app`, `keybase://team/x/app`),
+ * or `<helper>::<address>` (`ext::ssh ...`, `gcrypt::rsync://...`), is a remote helper's, whose address names a
+ * repository only as the helper reads it: no host and path to compare.
+ */
+const GIT_TRANSPORTS: ReadonlySet<string> = new Set(['http', 'https', 'ftp', 'ftps', 'ssh', 'git', 'git+ssh', 'ssh+git', 'file']);
 
 /**
  * Host and path a Git host serves one repository under over https and over ssh, as one (`repositoryHostPath`): a checkout

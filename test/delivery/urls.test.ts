@@ -329,6 +329,23 @@ describe('repositoryHostPath', () => {
   });
 });
 
+describe('repositoryHostPath of a URL Git hands to a remote helper', () => {
+  it.each([
+    'codecommit://app',
+    'codecommit::us-east-1://app',
+    'keybase://team/acme/app',
+    "ext::ssh -i key git@host %S 'team/app'",
+    'gcrypt::rsync://host/path',
+  ])('says nothing of %s: the helper reads its address as it likes (it was read as a host and path)', (url) => {
+    expect(repositoryHostPath(url)).toBeUndefined();
+  });
+
+  it('reads the schemes Git speaks itself, in any case', () => {
+    expect(repositoryHostPath('git+ssh://git@git.example.com/team/app.git')).toBe('git.example.com/team/app');
+    expect(repositoryHostPath('HTTPS://git.example.com/team/app')).toBe('git.example.com/team/app');
+  });
+});
+
 describe('repositoryHostPath of a repository its Git host serves under two URLs, over https and over ssh', () => {
   it.each([
     'https://dev.azure.com/contoso/shop/_git/app',
