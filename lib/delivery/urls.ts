@@ -89,8 +89,9 @@ const ONE_REPOSITORY: readonly { readonly from: RegExp; readonly to: string }[] 
   // Azure DevOps Server (on premises), whatever its host: <host>[/tfs]/<collection>/<project>/_git/<repo> over https, _ssh/ over ssh
   { from: /^([^/]+(?:\/[^/]+)+)\/_ssh\/([^/]+)$/, to: '$1/_git/$2' },
   { from: /^vs-ssh\.visualstudio\.com\/v3\/([^/]+)\/([^/]+)\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$3' },
-  // Bitbucket Server: https://<host>[/<context>]/scm/<project>/<repo>.git, ssh://git@<host>:7999/<project>/<repo>.git
-  { from: /^([^/]+)(?:\/[^/]+)?\/scm\/([^/]+\/[^/]+)$/, to: '$1/$2' },
+  // Bitbucket Server: https://<host>[/<context>]/scm/<project>/<repo>.git, ssh://git@<host>:7999/<project>/<repo>.git;
+  // served on a host of its own, never by the hosted services, where /scm/ is a group's (gitlab.com/acme/scm/team/app)
+  { from: /^(?!(?:github\.com|gitlab\.com|bitbucket\.org)\/)([^/]+)(?:\/[^/]+)?\/scm\/([^/]+\/[^/]+)$/, to: '$1/$2' },
 ];
 
 /** `hostPath` as the one `ONE_REPOSITORY` names its repository by, or as it is. */

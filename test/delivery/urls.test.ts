@@ -386,6 +386,9 @@ describe('repositoryHostPath of a repository its Git host serves under two URLs,
 
   it("keeps a path in which /scm/ is a group's name, not the clone path's (a third level)", () => {
     expect(repositoryHostPath('https://git.example.com/scm/team/sub/app.git')).toBe('git.example.com/scm/team/sub/app');
+    // a hosted service's groups: gitlab.com/acme/scm/team/app was read as gitlab.com/team/app, another repository
+    expect(repositoryHostPath('https://gitlab.com/acme/scm/team/app.git')).toBe('gitlab.com/acme/scm/team/app');
+    expect(repositoryHostPath('git@gitlab.com:scm/team/app.git')).toBe('gitlab.com/scm/team/app');
   });
 });
 
