@@ -4,6 +4,7 @@
  */
 import type { ProjectCheckout } from '../delivery/delivery-plan.js';
 import { shellWord } from '../errors.js';
+import { repositoryHostPath } from '../delivery/urls.js';
 import { sha256Hex } from '../model/sha256.js';
 import { GIT_TIMEOUT_MS, askGit, type GitSilence } from './delivery-git.js';
 
@@ -41,8 +42,8 @@ export function askCheckout(root: string, timeout = GIT_TIMEOUT_MS): CheckoutAns
   }
   // git's 'detected dubious ownership in repository at '<top>'', whose advice names safe.directory in every language
   if (!r.stderr.includes('safe.directory')) return {};
-  const top = /repository at '([^'\n]+)'/.exec(r.stderr)?.[1] ?? root;
-  const word = shellWord(top);
+  const top = refusedTop(r.stderr);
+  const word = top === undefined ? undefined : shellWord(top);
   return {
     unanswered: {
       why: 'Git refuses the repository, which another user owns (dubious ownership) and safe.directory does not name',
@@ -51,6 +52,21 @@ export function askCheckout(root: string, timeout = GIT_TIMEOUT_MS): CheckoutAns
         : "if you trust it, add the repository's top to git's safe.directory (git config --global --add safe.directory <its path>)",
     },
   };
+}
+
+/**
+ * The top of the repository git refused as another user's, from the command its advice ends with (`git config --global
+ * --add safe.directory <top>`, in every language; quoted as a shell reads it back by a newer git: `'/srv/it'\''s'`),
+ * or from its English message (`repository at '<top>'`, whose path may hold a `'`); undefined when neither says it (the
+ * project's directory is no answer: safe.directory names a repository's top, which a monorepo's project is not).
+ */
+function refusedTop(stderr: string): string | undefined {
+  const advice = /safe\.directory (.+)$/m.exec(stderr)?.[1];
+  if (advice !== undefined && !advice.startsWith("'")) return advice;
+  // git's sq_quote: '...' runs, with each ' (and !) outside them, after a backslash
+  if (advice !== undefined && /^(?:'[^']*'|\\.)+$/.test(advice))
+    return advice.replace(/'([^']*)'|\\(.)/g, (_, run: string | undefined, c: string) => run ?? c);
+  return /repository at '(.+)'$/m.exec(stderr)?.[1];
 }
 
 /**
@@ -92,9 +108,15 @@ const told = new Map<string, Map<Question, string>>();
 
 type Question = keyof typeof QUESTIONS;
 
-/** The text of each answer, as recorded (by its digest: a remote's URL may hold credentials). */
+/**
+ * The text of each answer, as recorded (by its digest). The remotes as the delivery plan reads them: each remote's name
+ * and the host and path of each of its URLs (`repositoryHostPath`; null for a local path), never a URL as written: a
+ * URL's credentials are no part of the digested text (a CI clone's token changes every job, and a digest of a short
+ * password is a guess away from it), and a remote set to another URL of one repository (ssh for https) changes nothing.
+ */
 const prefixText = (answer: CheckoutAnswer) => JSON.stringify(answer);
-const remotesText = (remotes: ReadonlyMap<string, readonly string[]> | undefined) => JSON.stringify(remotes ? [...remotes] : null);
+const remotesText = (remotes: ReadonlyMap<string, readonly string[]> | undefined) =>
+  JSON.stringify(remotes ? [...remotes].map(([name, urls]) => [name, urls.map((url) => repositoryHostPath(url) ?? null)]) : null);
 
 const NO_REMOTES = remotesText(new Map());
 

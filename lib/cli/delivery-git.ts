@@ -51,7 +51,8 @@ export type GitSilence = 'missing' | 'timeout' | 'failed';
  * `git <args>` run in `root`, the repository found from `root` itself (the hook variables cleared), with no lock
  * taken on the index, no prompt and, where git knows GIT_NO_LAZY_FETCH (2.44 on), no fetch of a partial clone's
  * missing object (an older git's fetch is bounded by `timeout` too); `silent` says why it said nothing: it could not be
- * started, or did not end within `timeout` ms (then stopped with SIGKILL).
+ * started, or did not end within `timeout` ms (then stopped with SIGKILL; a git stopped so in `root` is not started
+ * there again by this process, `hung`).
  * @param maxBuffer the most standard output read (bytes). @default - Node.js's (1 MiB)
  */
 export function askGit(
@@ -61,6 +62,8 @@ export function askGit(
 ): GitAnswer | { readonly silent: GitSilence } {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1' };
   for (const name of LOCATING_VARIABLES) delete env[name];
+  const hungKey = `${env.PATH ?? ''}\0${root}`;
+  if (hung().has(hungKey)) return { silent: 'timeout' };
   const r = spawnSync('git', args, {
     cwd: root,
     encoding: 'utf8',
@@ -72,10 +75,26 @@ export function askGit(
   });
   const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return { silent: 'missing' };
-  if (code === 'ETIMEDOUT') return { silent: 'timeout' };
+  if (code === 'ETIMEDOUT') {
+    hung().add(hungKey);
+    return { silent: 'timeout' };
+  }
   return r.error || r.signal || typeof r.stdout !== 'string'
     ? { silent: 'failed' }
     : { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The git (by PATH) and directory of each git stopped after no answer in time, in this process: not started again, as
+ * a command asks several times (the fingerprint's answers in the fast path and again in the command, each its own
+ * bundle of this module, then the delivery plan), and a hung git held `npm run check` four times GIT_TIMEOUT_MS.
+ * Kept on globalThis, which every bundle of the process shares; a directory is a project's root, and tests make new ones.
+ */
+function hung(): Set<string> {
+  const key = Symbol.for('stagecraft.delivery-git.hung');
+  const store = globalThis as { [key]?: Set<string> };
+  store[key] ??= new Set();
+  return store[key];
 }
 
 /** `askGit`'s answer, undefined when git said nothing. */

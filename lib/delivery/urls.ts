@@ -43,9 +43,12 @@ export const normalRepositoryUrl = (url: string): string => normalAddress(scpAsS
  * `scheme://` and a `:` before any `/` is scp-style ssh to Git, with or without a user (`git.example.com:team/app`,
  * whose user an ssh config names; an alias no `insteadOf` rewrote, `gh:team/app`, is host `gh`). In lower case, a
  * percent-escaped letter or digit as itself: GitHub and GitLab read a path whatever its case, and Argo CD finds a
- * repository's credentials by its URL in lower case. Undefined for what names no host (a local path).
+ * repository's credentials by its URL in lower case. Undefined for what names no host (a local path), and for a URL Git
+ * hands to a remote helper (`GIT_TRANSPORTS`), which reads its address as it likes.
  */
 export function repositoryHostPath(url: string): string | undefined {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*)(::|:\/\/)/.exec(url);
+  if (scheme && (scheme[2] === '::' || !GIT_TRANSPORTS.has(scheme[1]!.toLowerCase()))) return undefined;
   const scp = url.includes('://') ? undefined : /^(?:[^@/]+@)?([^@/:]+):\/?(.*)$/s.exec(url);
   try {
     const u = new URL(scp ? `ssh://${scp[1]}/${scp[2]}` : normalRepositoryUrl(url));
@@ -63,6 +66,13 @@ export function repositoryHostPath(url: string): string | undefined {
 }
 
 /**
+ * The schemes Git reads a `scheme://` URL of itself (transport.c). Another (`codecommit://app`, `keybase://team/x/app`),
+ * or `<helper>::<address>` (`ext::ssh ...`, `gcrypt::rsync://...`), is a remote helper's, whose address names a
+ * repository only as the helper reads it: no host and path to compare.
+ */
+const GIT_TRANSPORTS: ReadonlySet<string> = new Set(['http', 'https', 'ftp', 'ftps', 'ssh', 'git', 'git+ssh', 'ssh+git', 'file']);
+
+/**
  * Host and path a Git host serves one repository under over https and over ssh, as one (`repositoryHostPath`): a checkout
  * cloned over ssh is the repository the engines read over https. Each rule's `from` matches a lower-case host and path.
  */
@@ -70,11 +80,18 @@ const ONE_REPOSITORY: readonly { readonly from: RegExp; readonly to: string }[] 
   // Azure DevOps: https://dev.azure.com/<org>/<project>/_git/<repo>, git@ssh.dev.azure.com:v3/<org>/<project>/<repo>
   { from: /^dev\.azure\.com\/([^/]+)\/([^/]+)\/_git\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$3' },
   { from: /^ssh\.dev\.azure\.com\/v3\/([^/]+)\/([^/]+)\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$3' },
+  // a project's own repository, named after it, without the project: https://dev.azure.com/<org>/_git/<project>
+  { from: /^dev\.azure\.com\/([^/]+)\/_git\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$2' },
   // and its older host names: https://<org>.visualstudio.com/[DefaultCollection/]<project>/_git/<repo>, <org>@vs-ssh.visualstudio.com:v3/...
+  // (first the project's own repository, whose short path's DefaultCollection is no project: .../DefaultCollection/_git/<project>)
+  { from: /^([^./]+)\.visualstudio\.com\/(?:defaultcollection\/)?_git\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$2' },
   { from: /^([^./]+)\.visualstudio\.com\/(?:defaultcollection\/)?([^/]+)\/_git\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$3' },
+  // Azure DevOps Server (on premises), whatever its host: <host>[/tfs]/<collection>/<project>/_git/<repo> over https, _ssh/ over ssh
+  { from: /^([^/]+(?:\/[^/]+)+)\/_ssh\/([^/]+)$/, to: '$1/_git/$2' },
   { from: /^vs-ssh\.visualstudio\.com\/v3\/([^/]+)\/([^/]+)\/([^/]+)$/, to: 'dev.azure.com/$1/$2/$3' },
-  // Bitbucket Server: https://<host>[/<context>]/scm/<project>/<repo>.git, ssh://git@<host>:7999/<project>/<repo>.git
-  { from: /^([^/]+)(?:\/[^/]+)?\/scm\/([^/]+\/[^/]+)$/, to: '$1/$2' },
+  // Bitbucket Server: https://<host>[/<context>]/scm/<project>/<repo>.git, ssh://git@<host>:7999/<project>/<repo>.git;
+  // served on a host of its own, never by the hosted services, where /scm/ is a group's (gitlab.com/acme/scm/team/app)
+  { from: /^(?!(?:github\.com|gitlab\.com|bitbucket\.org)\/)([^/]+)(?:\/[^/]+)?\/scm\/([^/]+\/[^/]+)$/, to: '$1/$2' },
 ];
 
 /** `hostPath` as the one `ONE_REPOSITORY` names its repository by, or as it is. */

@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { askCheckout, gitCheckout, gitRemotes, lazyCheckout } from '../../lib/cli/delivery-checkout.js';
+import { sha256Hex } from '../../lib/model/sha256.js';
 import { runProcess, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 
@@ -125,6 +126,22 @@ describe("a project whose repository URL is none of its checkout's remotes", () 
     expect(r.stderr + r.stdout).not.toContain('glpat');
     expect(readFileSync(join(dir, '.stagecraft', 'fingerprint.json'), 'utf8')).not.toContain('glpat');
   });
+
+  it("records no digest of a remote's credentials, and is answered from the last synthesis when they alone change (a CI job's token)", () => {
+    const { top, dir } = monorepo('infra/k8s');
+    const url = (token: string) => `https://gitlab-ci-token:${token}@git.example.com/team/app.git`;
+    gitIn(top, 'remote', 'add', 'origin', url('Summer2024'));
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    // a digest of the remotes as written is a guess away from a short password: sha256 of each guess, compared
+    const fingerprint = readFileSync(join(dir, '.stagecraft', 'fingerprint.json'), 'utf8');
+    expect(fingerprint).not.toContain(sha256Hex(JSON.stringify([['origin', [url('Summer2024')]]])));
+    gitIn(top, 'remote', 'set-url', 'origin', url('Winter2025'));
+    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+    const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
+    expect(r.stdout).toContain('(unchanged)');
+    // the remotes asked again, and the project not compiled (which would ask where it is)
+    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
+  });
 });
 
 const UNCHECKED =
@@ -159,12 +176,52 @@ describe('a delivered project Git does not answer for', () => {
     expect(r.status).toBe(0);
   });
 
+  it.each([
+    [
+      "git's own quoting of a top holding a ' (git 2.39)",
+      "fatal: detected dubious ownership in repository at '/srv/team's repo'\nTo add an exception for this directory, call:\n\n\tgit config --global --add safe.directory '/srv/team'\\''s repo'\n",
+      "git config --global --add safe.directory '/srv/team'\\''s repo'",
+    ],
+    [
+      'a message in another language, whose advice names the top as it is',
+      "fatal: unsicherer Besitz des Repositorys in '/srv/infra' erkannt\nUm eine Ausnahme für dieses Verzeichnis hinzuzufügen, rufen Sie auf:\n\n\tgit config --global --add safe.directory /srv/infra\n",
+      'git config --global --add safe.directory /srv/infra',
+    ],
+    [
+      "a message naming no top, without the project's directory (which safe.directory would not trust)",
+      'fatal: refused (safe.directory)\n',
+      "add the repository's top to git's safe.directory (git config --global --add safe.directory <its path>)",
+    ],
+  ])('gives the safe.directory command for the top Git refused, read from %s', (_, refusal, command) => {
+    const { dir } = monorepo('infra/k8s');
+    const bin = tempProject({});
+    writeFileSync(join(bin, 'refusal.txt'), refusal);
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\ncat '${join(bin, 'refusal.txt')}' >&2\nexit 128\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    vi.stubEnv('PATH', `${bin}:${process.env.PATH}`);
+    expect(askCheckout(dir).unanswered?.fix).toBe(`if you trust it, ${command}`);
+  });
+
   it('is not warned outside a work tree (a copy of the project without its .git), where nothing is asked of Git', () => {
     const dir = tempProject({ qa: deliveredStageFile('{ cluster: nonprod }') });
     writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
     const r = runProcess('synth', [], dir);
     expect(r.stderr).not.toContain('warning: delivery');
     expect(r.status).toBe(0);
+  });
+});
+
+describe('a delivered project whose git hangs after a synthesis', () => {
+  it('is checked after one git stopped at the time limit, not one per question (the fast path, the command, the plan)', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    const { bin, log } = loggingGit('exec sleep 60');
+    const r = runProcess('check', [], dir, { PATH: `${bin}:${process.env.PATH}` });
+    expect(r.stdout).toContain('dist/ is current');
+    expect(r.status).toBe(0);
+    // each git waited on for 10 s: four of them (git remote -v thrice, then rev-parse) held check 40 s
+    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
   });
 });
 

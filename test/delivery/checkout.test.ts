@@ -22,6 +22,7 @@ describe('notARemote', () => {
     ["a fork's upstream", { origin: ['git@git.example.com:me/app.git'], upstream: [URL] }],
     ['none (a checkout without remotes)', {}],
     ['a local path (maybe a clone of it)', { origin: ['/srv/git/other.git'] }],
+    ["a remote helper's URL (git-remote-codecommit's)", { origin: ['codecommit://app'] }],
   ])('says nothing of a checkout whose remotes are %s', (_, remotes) => {
     expect(notARemote({ url: URL }, checkoutWith(remotes), 'stagecraft.yaml')).toBeUndefined();
   });

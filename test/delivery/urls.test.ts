@@ -329,6 +329,23 @@ describe('repositoryHostPath', () => {
   });
 });
 
+describe('repositoryHostPath of a URL Git hands to a remote helper', () => {
+  it.each([
+    'codecommit://app',
+    'codecommit::us-east-1://app',
+    'keybase://team/acme/app',
+    "ext::ssh -i key git@host %S 'team/app'",
+    'gcrypt::rsync://host/path',
+  ])('says nothing of %s: the helper reads its address as it likes (it was read as a host and path)', (url) => {
+    expect(repositoryHostPath(url)).toBeUndefined();
+  });
+
+  it('reads the schemes Git speaks itself, in any case', () => {
+    expect(repositoryHostPath('git+ssh://git@git.example.com/team/app.git')).toBe('git.example.com/team/app');
+    expect(repositoryHostPath('HTTPS://git.example.com/team/app')).toBe('git.example.com/team/app');
+  });
+});
+
 describe('repositoryHostPath of a repository its Git host serves under two URLs, over https and over ssh', () => {
   it.each([
     'https://dev.azure.com/contoso/shop/_git/app',
@@ -342,6 +359,24 @@ describe('repositoryHostPath of a repository its Git host serves under two URLs,
   });
 
   it.each([
+    'https://dev.azure.com/contoso/_git/shop',
+    'https://contoso.visualstudio.com/_git/shop',
+    // DefaultCollection is no project here (it was read as one: dev.azure.com/contoso/defaultcollection/shop)
+    'https://contoso.visualstudio.com/DefaultCollection/_git/shop',
+    'https://contoso.visualstudio.com/DefaultCollection/shop/_git/shop',
+    'git@ssh.dev.azure.com:v3/contoso/shop/shop',
+  ])("is Azure DevOps's one repository for %s, a project's own repository (named after it) by its short path too", (url) => {
+    expect(repositoryHostPath(url)).toBe('dev.azure.com/contoso/shop/shop');
+  });
+
+  it.each(['https://tfs.example.com/tfs/DefaultCollection/Shop/_git/app', 'ssh://tfs.example.com:22/tfs/DefaultCollection/Shop/_ssh/app'])(
+    "is Azure DevOps Server's one repository for %s (its ssh path's _ssh/ the https path's _git/)",
+    (url) => {
+      expect(repositoryHostPath(url)).toBe('tfs.example.com/tfs/defaultcollection/shop/_git/app');
+    },
+  );
+
+  it.each([
     'https://git.example.com/scm/plat/app.git',
     'https://git.example.com/bitbucket/scm/plat/app.git',
     'ssh://git@git.example.com:7999/plat/app.git',
@@ -351,6 +386,9 @@ describe('repositoryHostPath of a repository its Git host serves under two URLs,
 
   it("keeps a path in which /scm/ is a group's name, not the clone path's (a third level)", () => {
     expect(repositoryHostPath('https://git.example.com/scm/team/sub/app.git')).toBe('git.example.com/scm/team/sub/app');
+    // a hosted service's groups: gitlab.com/acme/scm/team/app was read as gitlab.com/team/app, another repository
+    expect(repositoryHostPath('https://gitlab.com/acme/scm/team/app.git')).toBe('gitlab.com/acme/scm/team/app');
+    expect(repositoryHostPath('git@gitlab.com:scm/team/app.git')).toBe('gitlab.com/scm/team/app');
   });
 });
 
