@@ -158,13 +158,26 @@ const SESSION_COOKIE = /^(?:[A-Za-z0-9_.-]*sess(?:ion)?(?:[_.-]?id)?|[A-Za-z0-9_
  * Whether a Cookie header's value (`lang=en; JSESSIONID=...`) holds a cookie of a session, or of a secret's name (`auth_token=...`),
  * with a value that is none of a placeholder's or a reference's (`session=$(SESSION)`); a cookie of preferences (`lang=en`) is not.
  */
-function holdsSecretCookie(value: string): boolean {
-  return value.split(';').some((pair) => {
+const holdsSecretCookie = (value: string): boolean => secretCookie(value) !== undefined;
+
+/**
+ * The name of the first cookie of a Cookie header's value that makes it secret (`holdsSecretCookie`), for a message to say which
+ * (`JSESSIONID`): the header's own name says nothing. Undefined when none does; a name that is no plain name, or looks secret
+ * itself, is said as `''` (never printed).
+ */
+export function secretCookie(value: string): string | undefined {
+  for (const pair of value.split(';')) {
     const at = pair.indexOf('=');
     const [name, v] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-    return at > 0 && v !== '' && !isPlaceholder(v) && (SESSION_COOKIE.test(name) || isSecretSetting(name, v));
-  });
+    if (at > 0 && v !== '' && !isPlaceholder(v) && (SESSION_COOKIE.test(name) || isSecretSetting(name, v)))
+      return /^[A-Za-z0-9_.-]{1,64}$/.test(name) && !detectSecret(name) ? name : '';
+  }
+  return undefined;
 }
+
+/** Whether `key`, the holder of a probe header's value, is the Cookie header (its message names the cookie: `secretCookie`). */
+export const isCookieHeader = (key: string | undefined, path: FieldPath): boolean =>
+  key !== undefined && COOKIE_HEADER.test(key) && path[path.length - 3] === 'httpHeaders';
 
 /** The rule of a password given to a client on its command line, for one given as an entry of a `command` or `args` list. */
 const COMMAND_PASSWORD = SECRET_RULES.find((r) => r.id === 'command-password')!;

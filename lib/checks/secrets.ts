@@ -25,7 +25,7 @@ import {
   unusedSecretException,
 } from './secret-exceptions.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
-import { lastAppliedValues, secretStrings, secretsOfString, type SecretString } from './secret-strings.js';
+import { isCookieHeader, lastAppliedValues, secretCookie, secretStrings, secretsOfString, type SecretString } from './secret-strings.js';
 import { secretsSaid, withinValue } from './secret-places.js';
 
 export { isSecretKey } from '../model/secret-rules.js';
@@ -112,6 +112,12 @@ export interface SecretContentOptions {
   readonly written?: boolean;
 }
 
+/** The cookie a Cookie header's message says (`secretCookie`): by its name when that is a plain one, never by its value. */
+const cookieSaid = (value: string) => {
+  const name = secretCookie(value);
+  return name ? `the cookie '${name}', named as a session's or a secret's,` : "a cookie named as a session's or a secret's";
+};
+
 /** The kind of secret a string holds, as an exception names it: its rule's id, or `secret-name`. */
 const kindOf = (s: SecretString) => s.rule?.id ?? SECRET_NAME_KIND;
 
@@ -184,7 +190,9 @@ export function checkSecretContent(
           ? `has a key that is ${s.rule!.description} ${maskValue(s.value, 'key')}; secret values must not be in manifests, which are committed`
           : s.rule
             ? `holds ${describeSecret(s.rule, s.given)}${onLine}${withinValue(s)} ${ending}`
-            : `is the value of '${detectSecret(s.key!) ? maskValue(s.key, 'key') : s.key}', whose name says it is secret ${ending}`,
+            : isCookieHeader(s.key, s.path)
+              ? `is a Cookie header that sends ${cookieSaid(s.value)} ${ending}`
+              : `is the value of '${detectSecret(s.key!) ? maskValue(s.key, 'key') : s.key}', whose name says it is secret ${ending}`,
         hint,
       ),
     );

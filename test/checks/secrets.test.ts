@@ -332,6 +332,26 @@ describe('secret values in objects', () => {
       expect(probe({ name: 'cookie', value }), value).toEqual([]);
   });
 
+  it("says which cookie makes a probe's Cookie header secret, not that the header's name says so", () => {
+    const said = (value: string) =>
+      checkSecretContent(
+        deployment({ readinessProbe: { httpGet: { path: '/ready', port: 8080, httpHeaders: [{ name: 'Cookie', value }] } } }),
+      ).findings.map((f) => f.message.split(' (a ')[0]);
+    // was: "is the value of 'Cookie', whose name says it is secret": every request sends one; the session's cookie is what is secret
+    expect(said('lang=en; JSESSIONID=Kq8vR3nZ7wLpX2')).toEqual([
+      "is a Cookie header that sends the cookie 'JSESSIONID', named as a session's or a secret's,",
+    ]);
+    // a cookie's name that is a secret itself is not printed
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tUsess';
+    const messages = checkSecretContent(
+      deployment({
+        readinessProbe: { httpGet: { path: '/', port: 80, httpHeaders: [{ name: 'Cookie', value: `${token}=Kq8vR3nZ7wLpX2` }] } },
+      }),
+    ).findings.map((f) => `${f.message} ${f.hint}`);
+    expect(messages.join('\n')).not.toContain(token);
+    expect(messages.join('\n')).not.toContain('Kq8vR3nZ7wLpX2');
+  });
+
   it("finds a custom resource's field or parameter named like a secret, and leaves its references to Secrets alone", () => {
     const resource = (apiVersion: string, kind: string, spec: Record<string, unknown>) =>
       found({ apiVersion, kind, metadata: { name: 'x', namespace: 'qa' }, spec } as KubeObject);
