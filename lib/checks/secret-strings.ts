@@ -103,12 +103,16 @@ export interface SecretString {
 }
 
 /**
- * Every secret a string holds (`detectSecrets`), for one a rule found in its text as written: one found by its key's name, a key
- * or a text decoded holds the one it was found as (an empty list). The same list for the same string (its verdicts are remembered by text).
+ * Every secret a string holds (`detectSecrets`), for one a rule found in its text: as written, or as a ConfigMap's binaryData
+ * decodes to (its `value` is that text: an `.env` file's two settings are two), rules of randomness left out there as they are for
+ * its first. One found by its key's name, a key, or a value found encoded (`detectEncodedSecret`: its `secret` is the value
+ * whole, not text it holds) holds the one it was found as (an empty list). The same list for the same string (its verdicts are
+ * remembered by text).
  */
 export function secretsOfString(s: SecretString): SecretMatch[] {
-  if (!s.rule || s.atKey || s.encoded) return [];
-  return detectSecrets(s.value, s.inExample ?? false);
+  if (!s.rule || s.atKey || (s.encoded && s.secret === s.value)) return [];
+  const all = detectSecrets(s.value, s.inExample ?? false);
+  return s.encoded ? all.filter((m) => !ENTROPY_RULES.has(m.rule.id)) : all;
 }
 
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */

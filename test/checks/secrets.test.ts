@@ -168,6 +168,21 @@ describe('secret values in objects', () => {
     );
   });
 
+  it("says every secret of a ConfigMap's binaryData file, as of its data", () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    const env = `DB_PASSWORD=Hunter2xyzQ\nAPI_TOKEN=${token}\n`;
+    const { findings } = checkSecretContent(configMap({}, { 'app.env': Buffer.from(env).toString('base64') }));
+    // was: the GitHub token alone (the first rule's), the password found only once the token was taken out
+    expect(findings.map((f) => f.message.split(' (a ')[0])).toEqual([
+      'holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...) on line 1 of the value (setting \'DB_PASSWORD\') (secret 1 of 2 in the value)',
+      'holds a GitHub token on line 2 of the value (secret 2 of 2 in the value)',
+    ]);
+    expect(findings.map((f) => `${f.message} ${f.hint}`).join('\n')).not.toMatch(/Hunter2|ghp_/);
+    // a value found encoded as a whole (base64 in data) is still one secret, said as one
+    const encoded = checkSecretContent(configMap({ ENV: Buffer.from(env).toString('base64') })).findings;
+    expect(encoded.map((f) => f.message.split(' (a ')[0])).toHaveLength(1);
+  });
+
   it('says 16 secrets of a value one by one and counts the rest', () => {
     const conf = Array.from({ length: 20 }, (_, i) => `db${i}_password = Hunter2!xyz${i}Q`).join('\n');
     const { findings } = checkSecretContent(configMap({ 'app.conf': conf }));
