@@ -267,12 +267,15 @@ class ObjectScreen {
   ): void {
     const named = key !== undefined && byName(key, value);
     const found = detect(value);
-    if (!found && !named) {
+    // random-looking as written, and the encoding of a secret's text (base64 or URL encoding of an .env's token and password): said,
+    // and excused, as what it encodes, not as a random string an exception of `high-entropy` would excuse with all it holds
+    const random = found !== undefined && !decoded && ENTROPY_RULES.has(found.rule.id);
+    if ((!found && !named) || random) {
       // most strings: no match and no telling name, passed over after one more test each, of their characters (`encodedText`:
       // a secret written encoded, an annotation's base64 of `password=...`), found in its text, the encoded value hidden whole
       const inner = decoded ? undefined : detectEncodedSecret(value);
       if (inner) this.out.push({ path: [...at], value, secret: value, rule: inner.rule, given: inner.given!, encoded: true });
-      return;
+      if (inner || !random) return;
     }
     if (value === '' || isPlaceholder(value)) return;
     if (found && !(decoded && ENTROPY_RULES.has(found.rule.id))) {

@@ -183,6 +183,32 @@ describe('secret values in objects', () => {
     expect(encoded.map((f) => f.message.split(' (a ')[0])).toHaveLength(1);
   });
 
+  it("says a random-looking value that encodes a secret's text as what it encodes, which no exception of a random string excuses", () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    const env = `DB_PASSWORD=Hunter2xyzQ\nAPI_TOKEN=${token}\n`;
+    for (const [value, encoding] of [
+      [Buffer.from(env).toString('base64'), 'base64'],
+      [encodeURIComponent(env), 'URL encoding'],
+    ] as const) {
+      const withAllow = (allow: string): KubeObject => ({
+        ...configMap({ ENV: value }),
+        metadata: { name: 'x', namespace: 'qa', annotations: { 'secrets.stagecraft.dev/allow': allow } },
+      });
+      // was: 'holds a long random-looking string', and 'data.ENV (high-entropy): a checksum' excused the password and the token
+      const plain = checkSecretContent(configMap({ ENV: value })).findings;
+      expect(
+        plain.map((f) => f.message.split(' (a ')[0]),
+        encoding,
+      ).toEqual([`holds a GitHub token (in ${encoding})`]);
+      const excused = checkSecretContent(withAllow('data.ENV (high-entropy): a checksum'));
+      expect(excused.exceptions, encoding).toEqual([]);
+      expect(
+        excused.findings.map((f) => f.code),
+        encoding,
+      ).toEqual(['secrets/value', 'secrets/allow-unused']);
+    }
+  });
+
   it('says 16 secrets of a value one by one and counts the rest', () => {
     const conf = Array.from({ length: 20 }, (_, i) => `db${i}_password = Hunter2!xyz${i}Q`).join('\n');
     const { findings } = checkSecretContent(configMap({ 'app.conf': conf }));
