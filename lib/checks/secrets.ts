@@ -14,6 +14,7 @@ import type { KubeObject } from '../model/object.js';
 import { isFilledTokenSecret } from './cluster-made.js';
 import { describeSecret, detectSecret, maskValue } from '../model/secret-rules.js';
 import { countSecrets } from '../model/value-secrets.js';
+import { encodedText } from '../model/secret-shapes.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import {
   SECRET_ALLOW_ANNOTATION,
@@ -151,7 +152,13 @@ export function checkSecretContent(
       used.add(entry.field);
       // one secret excused, never a second beside it (found by the name of its key, the value is one)
       // (a value too much for the regular expressions to count is Infinity: never excused)
-      const count = several.length > 0 ? all.length : s.rule ? countSecrets(s.value) : 1;
+      // (a value found encoded as a whole, by the text it encodes: base64 of an .env's password and token is two)
+      const count =
+        several.length > 0
+          ? all.length
+          : s.rule
+            ? countSecrets(s.encoded && s.secret === s.value ? (encodedText(s.value)?.text ?? s.value) : s.value)
+            : 1;
       if (count <= 1) {
         exceptions.push({
           object: o,

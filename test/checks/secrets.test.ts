@@ -183,7 +183,7 @@ describe('secret values in objects', () => {
     expect(encoded.map((f) => f.message.split(' (a ')[0])).toHaveLength(1);
   });
 
-  it("says a random-looking value that encodes a secret's text as what it encodes, which no exception of a random string excuses", () => {
+  it("says a random-looking value that encodes a secret's text as what it encodes, which no exception of a random string (nor of one of its secrets) excuses", () => {
     const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
     const env = `DB_PASSWORD=Hunter2xyzQ\nAPI_TOKEN=${token}\n`;
     for (const [value, encoding] of [
@@ -206,6 +206,13 @@ describe('secret values in objects', () => {
         excused.findings.map((f) => f.code),
         encoding,
       ).toEqual(['secrets/value', 'secrets/allow-unused']);
+      // nor does one of the kind said: it excuses a value of one secret, and this one encodes two
+      const crowded = checkSecretContent(withAllow('data.ENV (github-token): a public token'));
+      expect(crowded.exceptions, encoding).toEqual([]);
+      expect(
+        crowded.findings.map((f) => f.code),
+        encoding,
+      ).toEqual(['secrets/allow-unknown', 'secrets/value']);
     }
   });
 
