@@ -103,12 +103,16 @@ export interface SecretString {
 }
 
 /**
- * Every secret a string holds (`detectSecrets`), for one a rule found in its text as written: one found by its key's name, a key
- * or a text decoded holds the one it was found as (an empty list). The same list for the same string (its verdicts are remembered by text).
+ * Every secret a string holds (`detectSecrets`), for one a rule found in its text: as written, or as a ConfigMap's binaryData
+ * decodes to (its `value` is that text: an `.env` file's two settings are two), rules of randomness left out there as they are for
+ * its first. One found by its key's name, a key, or a value found encoded (`detectEncodedSecret`: its `secret` is the value
+ * whole, not text it holds) holds the one it was found as (an empty list). The same list for the same string (its verdicts are
+ * remembered by text).
  */
 export function secretsOfString(s: SecretString): SecretMatch[] {
-  if (!s.rule || s.atKey || s.encoded) return [];
-  return detectSecrets(s.value, s.inExample ?? false);
+  if (!s.rule || s.atKey || (s.encoded && s.secret === s.value)) return [];
+  const all = detectSecrets(s.value, s.inExample ?? false);
+  return s.encoded ? all.filter((m) => !ENTROPY_RULES.has(m.rule.id)) : all;
 }
 
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
@@ -158,13 +162,26 @@ const SESSION_COOKIE = /^(?:[A-Za-z0-9_.-]*sess(?:ion)?(?:[_.-]?id)?|[A-Za-z0-9_
  * Whether a Cookie header's value (`lang=en; JSESSIONID=...`) holds a cookie of a session, or of a secret's name (`auth_token=...`),
  * with a value that is none of a placeholder's or a reference's (`session=$(SESSION)`); a cookie of preferences (`lang=en`) is not.
  */
-function holdsSecretCookie(value: string): boolean {
-  return value.split(';').some((pair) => {
+const holdsSecretCookie = (value: string): boolean => secretCookie(value) !== undefined;
+
+/**
+ * The name of the first cookie of a Cookie header's value that makes it secret (`holdsSecretCookie`), for a message to say which
+ * (`JSESSIONID`): the header's own name says nothing. Undefined when none does; a name that is no plain name, or looks secret
+ * itself, is said as `''` (never printed).
+ */
+export function secretCookie(value: string): string | undefined {
+  for (const pair of value.split(';')) {
     const at = pair.indexOf('=');
     const [name, v] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-    return at > 0 && v !== '' && !isPlaceholder(v) && (SESSION_COOKIE.test(name) || isSecretSetting(name, v));
-  });
+    if (at > 0 && v !== '' && !isPlaceholder(v) && (SESSION_COOKIE.test(name) || isSecretSetting(name, v)))
+      return /^[A-Za-z0-9_.-]{1,64}$/.test(name) && !detectSecret(name) ? name : '';
+  }
+  return undefined;
 }
+
+/** Whether `key`, the holder of a probe header's value, is the Cookie header (its message names the cookie: `secretCookie`). */
+export const isCookieHeader = (key: string | undefined, path: FieldPath): boolean =>
+  key !== undefined && COOKIE_HEADER.test(key) && path[path.length - 3] === 'httpHeaders';
 
 /** The rule of a password given to a client on its command line, for one given as an entry of a `command` or `args` list. */
 const COMMAND_PASSWORD = SECRET_RULES.find((r) => r.id === 'command-password')!;
@@ -250,12 +267,15 @@ class ObjectScreen {
   ): void {
     const named = key !== undefined && byName(key, value);
     const found = detect(value);
-    if (!found && !named) {
+    // random-looking as written, and the encoding of a secret's text (base64 or URL encoding of an .env's token and password): said,
+    // and excused, as what it encodes, not as a random string an exception of `high-entropy` would excuse with all it holds
+    const random = found !== undefined && !decoded && ENTROPY_RULES.has(found.rule.id);
+    if ((!found && !named) || random) {
       // most strings: no match and no telling name, passed over after one more test each, of their characters (`encodedText`:
       // a secret written encoded, an annotation's base64 of `password=...`), found in its text, the encoded value hidden whole
       const inner = decoded ? undefined : detectEncodedSecret(value);
       if (inner) this.out.push({ path: [...at], value, secret: value, rule: inner.rule, given: inner.given!, encoded: true });
-      return;
+      if (inner || !random) return;
     }
     if (value === '' || isPlaceholder(value)) return;
     if (found && !(decoded && ENTROPY_RULES.has(found.rule.id))) {

@@ -97,6 +97,9 @@ export function secretTexts(shared: readonly string[], ...versions: unknown[]): 
     for (const s of secretStrings(v as unknown as KubeObject)) {
       whole.add(s.value);
       if (s.rule) within.add(s.secret);
+      // a ConfigMap's binaryData is found in the text it decodes to (`value`), but printed as written: its base64 is the secret
+      const raw = binaryDataOf(v, s.path);
+      if (raw !== undefined) whole.add(raw);
     }
     for (const x of valuesOfSecret(v)) secret.add(x);
   }
@@ -104,6 +107,13 @@ export function secretTexts(shared: readonly string[], ...versions: unknown[]): 
   secret.delete('');
   const longestFirst = (texts: Iterable<string>) => [...texts].filter((t) => t !== '').sort((a, b) => b.length - a.length);
   return { within: longestFirst(within), whole, secret: longestFirst(secret) };
+}
+
+/** The base64 as written of a ConfigMap's binaryData at `path`, whose decoded text the checks read; undefined elsewhere. */
+function binaryDataOf(v: Record<string, unknown>, path: readonly (string | number)[]): string | undefined {
+  if (v.kind !== 'ConfigMap' || path.length !== 2 || path[0] !== 'binaryData' || !isRecord(v.binaryData)) return undefined;
+  const raw = v.binaryData[path[1]!];
+  return typeof raw === 'string' ? raw : undefined;
 }
 
 /** A field that names its object (`metadata.name`, a label): a Secret's value there is a name, shown (`dbadmin-v1`). */

@@ -14,6 +14,7 @@ import type { KubeObject } from '../model/object.js';
 import { isFilledTokenSecret } from './cluster-made.js';
 import { describeSecret, detectSecret, maskValue } from '../model/secret-rules.js';
 import { countSecrets } from '../model/value-secrets.js';
+import { encodedText } from '../model/secret-shapes.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import {
   SECRET_ALLOW_ANNOTATION,
@@ -25,7 +26,7 @@ import {
   unusedSecretException,
 } from './secret-exceptions.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
-import { lastAppliedValues, secretStrings, secretsOfString, type SecretString } from './secret-strings.js';
+import { isCookieHeader, lastAppliedValues, secretCookie, secretStrings, secretsOfString, type SecretString } from './secret-strings.js';
 import { secretsSaid, withinValue } from './secret-places.js';
 
 export { isSecretKey } from '../model/secret-rules.js';
@@ -112,6 +113,12 @@ export interface SecretContentOptions {
   readonly written?: boolean;
 }
 
+/** The cookie a Cookie header's message says (`secretCookie`): by its name when that is a plain one, never by its value. */
+const cookieSaid = (value: string) => {
+  const name = secretCookie(value);
+  return name ? `the cookie '${name}', named as a session's or a secret's,` : "a cookie named as a session's or a secret's";
+};
+
 /** The kind of secret a string holds, as an exception names it: its rule's id, or `secret-name`. */
 const kindOf = (s: SecretString) => s.rule?.id ?? SECRET_NAME_KIND;
 
@@ -145,7 +152,13 @@ export function checkSecretContent(
       used.add(entry.field);
       // one secret excused, never a second beside it (found by the name of its key, the value is one)
       // (a value too much for the regular expressions to count is Infinity: never excused)
-      const count = several.length > 0 ? all.length : s.rule ? countSecrets(s.value) : 1;
+      // (a value found encoded as a whole, by the text it encodes: base64 of an .env's password and token is two)
+      const count =
+        several.length > 0
+          ? all.length
+          : s.rule
+            ? countSecrets(s.encoded && s.secret === s.value ? (encodedText(s.value)?.text ?? s.value) : s.value)
+            : 1;
       if (count <= 1) {
         exceptions.push({
           object: o,
@@ -184,7 +197,9 @@ export function checkSecretContent(
           ? `has a key that is ${s.rule!.description} ${maskValue(s.value, 'key')}; secret values must not be in manifests, which are committed`
           : s.rule
             ? `holds ${describeSecret(s.rule, s.given)}${onLine}${withinValue(s)} ${ending}`
-            : `is the value of '${detectSecret(s.key!) ? maskValue(s.key, 'key') : s.key}', whose name says it is secret ${ending}`,
+            : isCookieHeader(s.key, s.path)
+              ? `is a Cookie header that sends ${cookieSaid(s.value)} ${ending}`
+              : `is the value of '${detectSecret(s.key!) ? maskValue(s.key, 'key') : s.key}', whose name says it is secret ${ending}`,
         hint,
       ),
     );

@@ -26,6 +26,22 @@ describe('the texts npm run diff and a refused change hide', () => {
     expect(hide.isSecret('backup of db', ['spec'])).toBe(false);
   });
 
+  it("hides a ConfigMap's binaryData as written when the text it decodes to holds a secret (was: its base64 printed)", () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    const base64 = Buffer.from(`API_TOKEN=${token}\n`).toString('base64');
+    const plain = Buffer.from('LOG_LEVEL=info\n').toString('base64');
+    const o: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', namespace: 'qa' },
+      binaryData: { 'app.env': base64, 'log.env': plain },
+    };
+    const hide = hider(secretTexts([], o));
+    expect(JSON.stringify(hide.value(o.binaryData, ['binaryData']))).toBe(
+      `{"app.env":"(a ${base64.length}-character value, hidden)","log.env":"${plain}"}`,
+    );
+  });
+
   it('hides a key that is a secret in a field path, and keeps the rest of the path', () => {
     const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
     const o: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'qa' }, data: { [token]: '1' } };

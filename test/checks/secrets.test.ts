@@ -168,6 +168,54 @@ describe('secret values in objects', () => {
     );
   });
 
+  it("says every secret of a ConfigMap's binaryData file, as of its data", () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    const env = `DB_PASSWORD=Hunter2xyzQ\nAPI_TOKEN=${token}\n`;
+    const { findings } = checkSecretContent(configMap({}, { 'app.env': Buffer.from(env).toString('base64') }));
+    // was: the GitHub token alone (the first rule's), the password found only once the token was taken out
+    expect(findings.map((f) => f.message.split(' (a ')[0])).toEqual([
+      'holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...) on line 1 of the value (setting \'DB_PASSWORD\') (secret 1 of 2 in the value)',
+      'holds a GitHub token on line 2 of the value (secret 2 of 2 in the value)',
+    ]);
+    expect(findings.map((f) => `${f.message} ${f.hint}`).join('\n')).not.toMatch(/Hunter2|ghp_/);
+    // a value found encoded as a whole (base64 in data) is still one secret, said as one
+    const encoded = checkSecretContent(configMap({ ENV: Buffer.from(env).toString('base64') })).findings;
+    expect(encoded.map((f) => f.message.split(' (a ')[0])).toHaveLength(1);
+  });
+
+  it("says a random-looking value that encodes a secret's text as what it encodes, which no exception of a random string (nor of one of its secrets) excuses", () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    const env = `DB_PASSWORD=Hunter2xyzQ\nAPI_TOKEN=${token}\n`;
+    for (const [value, encoding] of [
+      [Buffer.from(env).toString('base64'), 'base64'],
+      [encodeURIComponent(env), 'URL encoding'],
+    ] as const) {
+      const withAllow = (allow: string): KubeObject => ({
+        ...configMap({ ENV: value }),
+        metadata: { name: 'x', namespace: 'qa', annotations: { 'secrets.stagecraft.dev/allow': allow } },
+      });
+      // was: 'holds a long random-looking string', and 'data.ENV (high-entropy): a checksum' excused the password and the token
+      const plain = checkSecretContent(configMap({ ENV: value })).findings;
+      expect(
+        plain.map((f) => f.message.split(' (a ')[0]),
+        encoding,
+      ).toEqual([`holds a GitHub token (in ${encoding})`]);
+      const excused = checkSecretContent(withAllow('data.ENV (high-entropy): a checksum'));
+      expect(excused.exceptions, encoding).toEqual([]);
+      expect(
+        excused.findings.map((f) => f.code),
+        encoding,
+      ).toEqual(['secrets/value', 'secrets/allow-unused']);
+      // nor does one of the kind said: it excuses a value of one secret, and this one encodes two
+      const crowded = checkSecretContent(withAllow('data.ENV (github-token): a public token'));
+      expect(crowded.exceptions, encoding).toEqual([]);
+      expect(
+        crowded.findings.map((f) => f.code),
+        encoding,
+      ).toEqual(['secrets/allow-unknown', 'secrets/value']);
+    }
+  });
+
   it('says 16 secrets of a value one by one and counts the rest', () => {
     const conf = Array.from({ length: 20 }, (_, i) => `db${i}_password = Hunter2!xyz${i}Q`).join('\n');
     const { findings } = checkSecretContent(configMap({ 'app.conf': conf }));
@@ -330,6 +378,26 @@ describe('secret values in objects', () => {
     ]);
     for (const value of ['lang=en', 'theme=dark; lang=en-GB', 'session=$(SESSION)', 'sessionid='])
       expect(probe({ name: 'cookie', value }), value).toEqual([]);
+  });
+
+  it("says which cookie makes a probe's Cookie header secret, not that the header's name says so", () => {
+    const said = (value: string) =>
+      checkSecretContent(
+        deployment({ readinessProbe: { httpGet: { path: '/ready', port: 8080, httpHeaders: [{ name: 'Cookie', value }] } } }),
+      ).findings.map((f) => f.message.split(' (a ')[0]);
+    // was: "is the value of 'Cookie', whose name says it is secret": every request sends one; the session's cookie is what is secret
+    expect(said('lang=en; JSESSIONID=Kq8vR3nZ7wLpX2')).toEqual([
+      "is a Cookie header that sends the cookie 'JSESSIONID', named as a session's or a secret's,",
+    ]);
+    // a cookie's name that is a secret itself is not printed
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tUsess';
+    const messages = checkSecretContent(
+      deployment({
+        readinessProbe: { httpGet: { path: '/', port: 80, httpHeaders: [{ name: 'Cookie', value: `${token}=Kq8vR3nZ7wLpX2` }] } },
+      }),
+    ).findings.map((f) => `${f.message} ${f.hint}`);
+    expect(messages.join('\n')).not.toContain(token);
+    expect(messages.join('\n')).not.toContain('Kq8vR3nZ7wLpX2');
   });
 
   it("finds a custom resource's field or parameter named like a secret, and leaves its references to Secrets alone", () => {
