@@ -33,6 +33,7 @@ import { emptyNullLabels } from '../lib/model/null-labels.js';
 import { describeObject, isRecord, type KubeObject } from '../lib/model/object.js';
 import { MAX_MANIFEST_ALIASES } from '../lib/model/limits.js';
 import { yaml11Places, yaml11Problem } from '../lib/model/yaml11.js';
+import { listItems } from '../lib/checks/manifests.js';
 import { Name } from '../lib/config/workload.js';
 import { ConfigKey, Settings, Type, Mapping } from '../lib/config/types.js';
 import { addChartWarning, defineStack } from '../lib/stack.js';
@@ -362,11 +363,15 @@ export const manifests = defineStack({
         if (isKptPackageContext(o)) return;
         // a list (a v1 List, what kubectl get -o yaml prints of several objects, or a typed one such
         // as a ServiceList) is applied item by item, as kubectl applies it and npm run check reads it;
-        // one id per file, document and item: unique, and stable while the files are
-        const items = isListDocument(o);
-        const entries = items
-          ? (o as { items: unknown[] }).items.map((item, j) => ({ item, at: ['items', j], id: documentId(file, `${i}.${j}`) }))
-          : [{ item: object, at: [], id: documentId(file, String(i)) }];
+        // a List among its items in turn (listItems, as kubectl's FlattenListVisitor and npm run check take it);
+        // one id per file, document and item (`i.j`, `i.j.k` for an item of a List item): unique, and stable while the files are
+        const entries = isListDocument(o)
+          ? listItems(o as KubeObject).map(({ item, path }) => ({
+              item,
+              at: path,
+              id: documentId(file, [i, ...path.filter((k) => typeof k === 'number')].join('.')),
+            }))
+          : [{ item: object, at: [] as FieldPath, id: documentId(file, String(i)) }];
         for (const { item, at, id } of entries) {
           if (!isNamedObject(item)) {
             problems.push({ code: 'manifests/not-an-object', location: read.at(offsetInDocument(doc, at, false)), ...notAnObject(item) });

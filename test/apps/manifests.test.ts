@@ -571,6 +571,30 @@ spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, 
     ]);
   });
 
+  it('applies the items of a List among the items of a List in turn, as kubectl (FlattenListVisitor) and npm run check do', () => {
+    // kubectl get -o yaml of lists, or kustomize's output of one: a List item, named or not, is no object to include
+    const nested = (named: string) =>
+      'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: List\n' +
+      named +
+      '    items:\n      - apiVersion: v1\n        kind: ConfigMap\n        metadata: { name: a }\n' +
+      '      - apiVersion: v1\n        kind: List\n        items:\n          - apiVersion: v1\n            kind: ConfigMap\n            metadata: { name: b }\n' +
+      '      - apiVersion: v1\n        kind: List\n        items: []\n' +
+      '  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: c }\n';
+    for (const named of ['', '    metadata: { name: inner }\n']) {
+      const objects = objectsOf(withFiles({ 'in/list.yaml': nested(named) }));
+      expect(
+        objects
+          .filter((o) => o.kind === 'ConfigMap' && o.metadata.name !== 'legacy-manifests')
+          .map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
+      ).toEqual(expect.arrayContaining(['imported/a', 'imported/b', 'imported/c']));
+      expect(objects.some((o) => o.kind === 'List')).toBe(false);
+    }
+    const bad = nested('').replace('            metadata: { name: b }\n', '            metadata: {}\n');
+    expect(problemsOf(withFiles({ 'in/list.yaml': bad })).map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
+      'in/list.yaml:13:13 manifests/not-an-object: this ConfigMap has no metadata.name: a Kubernetes object needs apiVersion, kind and metadata.name',
+    ]);
+  });
+
   it('applies the items of a typed list (an apps/v1 DeploymentList, as the API returns several objects) one by one, as kubectl and kustomize do', () => {
     const list =
       'apiVersion: apps/v1\nkind: DeploymentList\nmetadata: { resourceVersion: "" }\nitems:\n' +
