@@ -33,7 +33,7 @@ import { emptyNullLabels } from '../lib/model/null-labels.js';
 import { describeObject, isRecord, type KubeObject } from '../lib/model/object.js';
 import { MAX_MANIFEST_ALIASES } from '../lib/model/limits.js';
 import { yaml11Places, yaml11Problem } from '../lib/model/yaml11.js';
-import { listItems } from '../lib/checks/manifests.js';
+import { isUntypedKustomization, listItems } from '../lib/checks/manifests.js';
 import { Name } from '../lib/config/workload.js';
 import { ConfigKey, Settings, Type, Mapping } from '../lib/config/types.js';
 import { addChartWarning, defineStack } from '../lib/stack.js';
@@ -109,9 +109,6 @@ const JSON_TAGS: ReadonlySet<string> = new Set(
 
 /** The file that makes a folder a Helm chart. */
 const HELM_CHART_FILE = /(^|\/)Chart\.ya?ml$/;
-
-/** The files kustomize reads as a kustomization, which may leave out apiVersion and kind. */
-const KUSTOMIZATION_FILE = /(^|\/)kustomization\.ya?ml$/;
 
 /** The fields of a kustomization that only lists files: skipped, since the app includes its files itself. */
 const LISTING_FIELDS: ReadonlySet<string> = new Set(['apiVersion', 'kind', 'metadata', 'resources']);
@@ -344,7 +341,8 @@ export const manifests = defineStack({
         const o = object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
         // a kustomization needs no metadata.name (nor apiVersion and kind, in a kustomization.yaml):
         // recognized before an object's fields are required
-        const untyped = o.apiVersion === undefined && o.kind === undefined && KUSTOMIZATION_FILE.test(file);
+        // (kustomization.yaml, .yml or Kustomization: isUntypedKustomization, as npm run check skips it)
+        const untyped = isUntypedKustomization(file, o);
         if (untyped || NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`)) {
           // a kustomization's transformations would be silently lost: refused rather than skipped
           if (o.kind !== 'Config') {

@@ -270,6 +270,15 @@ spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, 
       expect(compiled.tree.get('imported')!.get('10-legacy.yaml')).not.toMatch(/kind: (Kustomization|Component|Config)\b/);
     });
 
+    it('skips a kustomization without apiVersion and kind in a file kustomize reads as one (Kustomization too), as npm run check does', () => {
+      const files = { 'in/a.yaml': configMap, 'in/Kustomization': 'resources: [a.yaml]\n' };
+      const compiled = compileStages([withFiles(files, 'include: [in/a.yaml, in/Kustomization]')]);
+      expect(compiled.stages[0].charts.flatMap((c) => c.objects).map((o) => o.kind)).toEqual(['Namespace', 'ConfigMap']);
+      // in another file it is what it is: no object
+      const other = { 'in/a.yaml': configMap, 'in/kustomize.yaml': 'resources: [a.yaml]\n' };
+      expect(problemsOf(withFiles(other)).map((p) => p.code)).toEqual(['manifests/not-an-object']);
+    });
+
     it("skips a kpt package's context (package-context.yaml: ConfigMap kptfile.kpt.dev, local-config), which kpt and kustomize never apply", () => {
       const context =
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kptfile.kpt.dev\n  annotations:\n    config.kubernetes.io/local-config: "true"\ndata:\n  name: web\n';
