@@ -135,11 +135,15 @@ function bomProblems(text: string, at: (offset: number) => SourceLocation): Prob
   for (let i = text.indexOf('\ufeff', 1); i >= 0; i = text.indexOf('\ufeff', i + 1)) {
     if (text.charCodeAt(i - 1) !== 0x0a) continue;
     const location = at(i);
+    // kubectl's reader (apimachinery's YAMLReader) splits a file at the lines that start with `---` before go-yaml skips
+    // the mark: not at this one, whose document it does not read as one of its own
+    const separator = /^---(?:[ \t\r\n#]|$)/.test(text.slice(i + 1, i + 5));
     problems.push({
       code: 'input/byte-order-mark',
       location,
-      message:
-        'a byte-order mark (U+FEFF, invisible in most editors) starts this line, inside the file, as joining files saved with one leaves it: kubectl skips it, and stagecraft would read it as part of the key here',
+      message: separator
+        ? 'a byte-order mark (U+FEFF, invisible in most editors) starts this --- line, inside the file, as joining files saved with one leaves it: kubectl splits a file only at lines that start with ---, so it does not read the document after this one as its own, and stagecraft would read the line as part of a key'
+        : 'a byte-order mark (U+FEFF, invisible in most editors) starts this line, inside the file, as joining files saved with one leaves it: kubectl skips it, and stagecraft would read it as part of the key here',
       hint: `remove it; a byte-order mark belongs only at the very start of a file (GNU sed: sed -i 's/^\\xEF\\xBB\\xBF//' ${shellWord(location.file) ?? '<file>'} removes each one at the start of a line)`,
     });
   }
