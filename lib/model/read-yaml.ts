@@ -330,7 +330,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
             message: yamlMessage(e.message),
             // `name: {{ .Release.Name }}-config` left unrendered is no YAML: say so, rather than how to quote
             hint: templateAt(text, e.pos[0]) ? TEMPLATE_HINT : yamlHint(e.code),
-            ...explained(e, text, at),
+            ...explained(e, text, at, multi),
           },
     ),
   );
