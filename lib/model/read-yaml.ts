@@ -27,7 +27,7 @@ import {
   type ErrorCode,
   type Node,
 } from 'yaml';
-import { shellWord, type Problem, type SourceLocation } from '../errors.js';
+import { STDIN_FILE, shellWord, type Problem, type SourceLocation } from '../errors.js';
 import { badMerge, firstAliasOffset, isMergeKey, mergeOf, mergeProblem, unresolvedAlias } from './yaml-aliases.js';
 
 /** Where a merge key is told (lib/model/yaml-aliases.ts), for the stacks that read YAML through this module. */
@@ -144,7 +144,11 @@ function bomProblems(text: string, at: (offset: number) => SourceLocation): Prob
       message: separator
         ? 'a byte-order mark (U+FEFF, invisible in most editors) starts this --- line, inside the file, as joining files saved with one leaves it: kubectl splits a file only at lines that start with ---, so it does not read the document after this one as its own, and stagecraft would read the line as part of a key'
         : 'a byte-order mark (U+FEFF, invisible in most editors) starts this line, inside the file, as joining files saved with one leaves it: kubectl skips it, and stagecraft would read it as part of the key here',
-      hint: `remove it; a byte-order mark belongs only at the very start of a file (GNU sed: sed -i 's/^\\xEF\\xBB\\xBF//' ${shellWord(location.file) ?? '<file>'} removes each one at the start of a line)`,
+      // piped in (`<stdin>`, no file to edit in place): the same sed in the pipe
+      hint:
+        location.file === STDIN_FILE
+          ? "remove it; a byte-order mark belongs only at the very start of a file (GNU sed: put sed 's/^\\xEF\\xBB\\xBF//' in the pipe before npm run check -- -, or remove it from the files joined)"
+          : `remove it; a byte-order mark belongs only at the very start of a file (GNU sed: sed -i 's/^\\xEF\\xBB\\xBF//' ${shellWord(location.file) ?? '<file>'} removes each one at the start of a line)`,
     });
   }
   return problems;
