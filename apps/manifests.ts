@@ -33,6 +33,7 @@ import { emptyNullLabels } from '../lib/model/null-labels.js';
 import { describeObject, isRecord, type KubeObject } from '../lib/model/object.js';
 import { MAX_MANIFEST_ALIASES } from '../lib/model/limits.js';
 import { yaml11Places, yaml11Problem } from '../lib/model/yaml11.js';
+import { isUntypedKustomization, listItems } from '../lib/checks/manifests.js';
 import { Name } from '../lib/config/workload.js';
 import { ConfigKey, Settings, Type, Mapping } from '../lib/config/types.js';
 import { addChartWarning, defineStack } from '../lib/stack.js';
@@ -108,9 +109,6 @@ const JSON_TAGS: ReadonlySet<string> = new Set(
 
 /** The file that makes a folder a Helm chart. */
 const HELM_CHART_FILE = /(^|\/)Chart\.ya?ml$/;
-
-/** The files kustomize reads as a kustomization, which may leave out apiVersion and kind. */
-const KUSTOMIZATION_FILE = /(^|\/)kustomization\.ya?ml$/;
 
 /** The fields of a kustomization that only lists files: skipped, since the app includes its files itself. */
 const LISTING_FIELDS: ReadonlySet<string> = new Set(['apiVersion', 'kind', 'metadata', 'resources']);
@@ -343,7 +341,8 @@ export const manifests = defineStack({
         const o = object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
         // a kustomization needs no metadata.name (nor apiVersion and kind, in a kustomization.yaml):
         // recognized before an object's fields are required
-        const untyped = o.apiVersion === undefined && o.kind === undefined && KUSTOMIZATION_FILE.test(file);
+        // (kustomization.yaml, .yml or Kustomization: isUntypedKustomization, as npm run check skips it)
+        const untyped = isUntypedKustomization(file, o);
         if (untyped || NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`)) {
           // a kustomization's transformations would be silently lost: refused rather than skipped
           if (o.kind !== 'Config') {
@@ -362,11 +361,15 @@ export const manifests = defineStack({
         if (isKptPackageContext(o)) return;
         // a list (a v1 List, what kubectl get -o yaml prints of several objects, or a typed one such
         // as a ServiceList) is applied item by item, as kubectl applies it and npm run check reads it;
-        // one id per file, document and item: unique, and stable while the files are
-        const items = isListDocument(o);
-        const entries = items
-          ? (o as { items: unknown[] }).items.map((item, j) => ({ item, at: ['items', j], id: documentId(file, `${i}.${j}`) }))
-          : [{ item: object, at: [], id: documentId(file, String(i)) }];
+        // a List among its items in turn (listItems, as kubectl's FlattenListVisitor and npm run check take it);
+        // one id per file, document and item (`i.j`, `i.j.k` for an item of a List item): unique, and stable while the files are
+        const entries = isListDocument(o)
+          ? listItems(o as KubeObject).map(({ item, path }) => ({
+              item,
+              at: path,
+              id: documentId(file, [i, ...path.filter((k) => typeof k === 'number')].join('.')),
+            }))
+          : [{ item: object, at: [] as FieldPath, id: documentId(file, String(i)) }];
         for (const { item, at, id } of entries) {
           if (!isNamedObject(item)) {
             problems.push({ code: 'manifests/not-an-object', location: read.at(offsetInDocument(doc, at, false)), ...notAnObject(item) });

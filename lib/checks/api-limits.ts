@@ -9,6 +9,7 @@ import { placedContainers, workloadTemplate } from '../model/pod-specs.js';
 import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { carelessQuantities } from './quantity.js';
 import { isCustomGroup } from './crds.js';
+import { customJobSpecPath } from '../model/custom-workloads.js';
 import { requestAboveLimitText, requestsAboveLimits } from '../model/quantity.js';
 import { imageReferencePattern } from '../model/image.js';
 import { isStandardBase64, unwrapBase64 } from '../model/base64.js';
@@ -95,6 +96,9 @@ interface Walked {
   readonly characters: Finding[];
 }
 
+/** What an api/int32 finding says happens (of a custom workload's template, what happens to what its controller makes). */
+const REFUSED = ', so the API server refuses the object';
+
 /**
  * Walks every node of `value` in document order (depth first): a number outside free-form fields
  * (`free`: a FREE_FORM key is on its path) and a string are checked where they are, `key` the
@@ -111,7 +115,7 @@ function walk(value: unknown, path: (string | number)[], key: string | number | 
         w.emit(
           'api/int32',
           [...path],
-          `${value} is out of range for ${key} (an int32: ${INT32.min} to ${INT32.max}), so the API server refuses the object`,
+          `${value} is out of range for ${key} (an int32: ${INT32.min} to ${INT32.max})${REFUSED}`,
           `write a number from ${INT32.min} to ${INT32.max}`,
         ),
       );
@@ -233,11 +237,18 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
   walk(o, [], undefined, false, walked);
   const { path: at, template } = workloadTemplate(o) ?? {};
   // a custom resource's integers are its CRD's to bound (one of no format is an int64: Strimzi's retention.bytes of
-  // 100 GiB), but for those of a custom workload's pod template, a PodTemplateSpec's
-  const numbers =
-    walked.numbers.length && typeof o.apiVersion === 'string' && isCustomGroup(o.apiVersion)
-      ? walked.numbers.filter((f) => f.code !== 'api/int32' || at?.every((k, i) => f.path[i] === k) === true)
-      : walked.numbers;
+  // 100 GiB; the API server checks no `format: int32`), but for those of what a custom workload's controller makes
+  // objects of: its pod template (a ReplicaSet's, a Service's pods), or the Job's spec around it (a KEDA ScaledJob's
+  // jobTargetRef: backoffLimit, parallelism), which the API server refuses there rather than in the custom resource
+  const custom = walked.numbers.length > 0 && typeof o.apiVersion === 'string' && isCustomGroup(o.apiVersion);
+  const made = custom ? (customJobSpecPath(o) ?? at) : undefined;
+  const numbers = custom
+    ? walked.numbers.flatMap((f) => {
+        if (f.code !== 'api/int32') return [f];
+        if (!made?.every((k, i) => f.path[i] === k)) return [];
+        return [{ ...f, message: f.message.replace(REFUSED, `, so the API server refuses what the ${o.kind}'s controller makes of it`) }];
+      })
+    : walked.numbers;
   if (numbers.length || walked.characters.length) out.push(...numbers, ...walked.characters);
   // a custom workload's template too (an Argo Rollout's): the pods its controller makes are held to these limits
   if (template?.spec && at) {

@@ -53,6 +53,12 @@ export interface CustomResourceOptions {
    * @default false
    */
   readonly written?: boolean;
+  /**
+   * Whether stagecraft made the object itself (`CheckOptions.ownObjects`: a stage's ExternalSecrets), whose unknown
+   * kind stays a warning: what the hint says of npm run check -- --require-crds.
+   * @default false
+   */
+  readonly own?: boolean;
 }
 
 /**
@@ -60,7 +66,9 @@ export interface CustomResourceOptions {
  * `npm run check`'s, where it is given beside the files, and what its severity is (a warning unless
  * --require-crds: a file checked on its own may be meant for a cluster that has the CRD installed).
  */
-function unknownKindHint(severity: Finding['severity'], written: boolean): string {
+function unknownKindHint(severity: Finding['severity'], written: boolean, own: boolean): string {
+  if (own && !written)
+    return "stagecraft made it from the stage file's settings (a secret store's ExternalSecret), so it stays a warning, as synth keeps it, --require-crds or not: give its CustomResourceDefinition with --crds <file or dir> to validate it";
   if (written)
     return severity === 'error'
       ? "add the kind's CustomResourceDefinition to the project's crds/ folder or to the manifests the stage includes"
@@ -80,7 +88,7 @@ function unknownKindHint(severity: Finding['severity'], written: boolean): strin
 export function checkCustomResource(
   o: KubeObject,
   registry: CrdRegistry,
-  { unknownKind = 'warning', written = false }: CustomResourceOptions = {},
+  { unknownKind = 'warning', written = false, own = false }: CustomResourceOptions = {},
 ): Finding[] {
   const emit = finder(o);
   const apiVersion = String(o.apiVersion);
@@ -102,7 +110,7 @@ export function checkCustomResource(
       'crd/unknown-kind',
       ['apiVersion'],
       `${apiVersion} ${o.kind} is a custom resource whose CustomResourceDefinition is not known, so it is not validated`,
-      unknownKindHint(unknownKind, written),
+      unknownKindHint(unknownKind, written, own),
     );
     return [unknownKind === 'error' ? unknown : { ...unknown, severity: 'warning' }];
   }

@@ -192,7 +192,11 @@ export const CHECKS: readonly Check[] = [
       if (wrongCase) return { findings: [wrongCase] };
       return {
         findings: isCustom(o, { registry, options })
-          ? checkCustomResource(o, registry, { unknownKind: unknownKind(o, { registry, options }), written: options.written })
+          ? checkCustomResource(o, registry, {
+              unknownKind: unknownKind(o, { registry, options }),
+              written: options.written,
+              own: options.ownObjects?.has(o),
+            })
           : checkSchema(o),
       };
     },

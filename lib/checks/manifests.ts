@@ -104,9 +104,10 @@ const KUSTOMIZATION_FILES: ReadonlySet<string> = new Set(['kustomization.yaml', 
 /**
  * Whether `value`, a document of `file`, is a kustomization written without apiVersion and kind (which kustomize
  * does not need: `resources: [...]` alone): kustomize's configuration, skipped as a typed Kustomization is
- * (NOT_API_OBJECTS), rather than refused as a mapping without apiVersion when a kustomize directory is checked.
+ * (NOT_API_OBJECTS), rather than refused as a mapping without apiVersion when a kustomize directory is checked;
+ * a manifests app (apps/manifests.ts) skips it alike.
  */
-function isUntypedKustomization(file: string, value: unknown): boolean {
+export function isUntypedKustomization(file: string, value: unknown): boolean {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
   const { apiVersion, kind } = value as Partial<KubeObject>;
   return apiVersion === undefined && kind === undefined && KUSTOMIZATION_FILES.has(file.slice(file.lastIndexOf('/') + 1));

@@ -5,10 +5,21 @@
  * share one scope, or one per directory with `--scope-per-dir`. Pure: the CLI says which
  * directories are stages.
  */
-import { dirname, sep } from 'node:path';
+import { basename, dirname, sep } from 'node:path';
+import { chartFileName } from '../synth/output.js';
+import { NAMESPACE_CHART } from '../synth/rendered.js';
 
 /** The file that marks a directory as a stage's output (lib/synth/inventory.ts writes it). */
 export const STAGE_MARKER = 'inventory.txt';
+
+/**
+ * The objects of a stage directory that stagecraft makes itself (the namespace chart's file, 00-namespace.yaml: the
+ * Namespace and a secret store's ExternalSecrets, made from validated settings), whose custom kind without a known
+ * CRD synth keeps a warning (lib/checks/stage.ts `own`): `npm run check -- --require-crds dist/<stage>` alike.
+ */
+export function stageOwnObjects<T>(objects: readonly T[], fileOf: (o: T) => string | undefined): Set<T> {
+  return new Set(objects.filter((o) => basename(fileOf(o) ?? '') === chartFileName(NAMESPACE_CHART)));
+}
 
 export interface ScopeOptions {
   /** Whether a directory holds a stage (has STAGE_MARKER). */

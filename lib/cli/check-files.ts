@@ -21,7 +21,7 @@ import {
   type ReportFormat,
 } from '../checks/report.js';
 import type { KubeObject } from '../model/object.js';
-import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
+import { STAGE_MARKER, groupByScope, stageOwnObjects } from '../checks/scopes.js';
 import { existingNamespaces, existingObjects } from '../synth/inventory.js';
 import { EXISTING_OBJECT_FORM, parseExistingObject } from '../model/existing-objects.js';
 import { printProblem, progress, useColor, type Io } from './main.js';
@@ -113,6 +113,7 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: CheckO
         existingObjects: [...(opts['object-exists'] ?? []), ...existingObjects(text)],
         crds,
         unknownCustomKinds: opts['require-crds'] ? 'error' : 'warning',
+        ownObjects: isStageDir(scope) ? stageOwnObjects(objects, (o) => manifests.fileOf(o)) : undefined,
         sort: false, // the report orders them by place
       });
     });

@@ -418,7 +418,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'input/byte-order-mark',
     'A byte-order mark at the start of a line inside the file',
-    "Remove it: a byte-order mark (U+FEFF) belongs only at the very start of a file. Joining files saved with one (cat a.yaml b.yaml) leaves it at the start of a document, where kubectl skips it and stagecraft's YAML reader would read it as part of the key.",
+    "Remove it: a byte-order mark (U+FEFF) belongs only at the very start of a file. Joining files saved with one (cat a.yaml b.yaml) leaves it at the start of a document, where kubectl skips it (but before a --- line, which kubectl then does not split the file at) and stagecraft's YAML reader would read it as part of the key.",
   ),
   row(
     'input/yaml-directive',

@@ -27,7 +27,7 @@ import {
   type ErrorCode,
   type Node,
 } from 'yaml';
-import { shellWord, type Problem, type SourceLocation } from '../errors.js';
+import { STDIN_FILE, shellWord, type Problem, type SourceLocation } from '../errors.js';
 import { badMerge, firstAliasOffset, isMergeKey, mergeOf, mergeProblem, unresolvedAlias } from './yaml-aliases.js';
 
 /** Where a merge key is told (lib/model/yaml-aliases.ts), for the stacks that read YAML through this module. */
@@ -135,12 +135,20 @@ function bomProblems(text: string, at: (offset: number) => SourceLocation): Prob
   for (let i = text.indexOf('\ufeff', 1); i >= 0; i = text.indexOf('\ufeff', i + 1)) {
     if (text.charCodeAt(i - 1) !== 0x0a) continue;
     const location = at(i);
+    // kubectl's reader (apimachinery's YAMLReader) splits a file at the lines that start with `---` before go-yaml skips
+    // the mark: not at this one, whose document it does not read as one of its own
+    const separator = /^---(?:[ \t\r\n#]|$)/.test(text.slice(i + 1, i + 5));
     problems.push({
       code: 'input/byte-order-mark',
       location,
-      message:
-        'a byte-order mark (U+FEFF, invisible in most editors) starts this line, inside the file, as joining files saved with one leaves it: kubectl skips it, and stagecraft would read it as part of the key here',
-      hint: `remove it; a byte-order mark belongs only at the very start of a file (GNU sed: sed -i 's/^\\xEF\\xBB\\xBF//' ${shellWord(location.file) ?? '<file>'} removes each one at the start of a line)`,
+      message: separator
+        ? 'a byte-order mark (U+FEFF, invisible in most editors) starts this --- line, inside the file, as joining files saved with one leaves it: kubectl splits a file only at lines that start with ---, so it does not read the document after this one as its own, and stagecraft would read the line as part of a key'
+        : 'a byte-order mark (U+FEFF, invisible in most editors) starts this line, inside the file, as joining files saved with one leaves it: kubectl skips it, and stagecraft would read it as part of the key here',
+      // piped in (`<stdin>`, no file to edit in place): the same sed in the pipe
+      hint:
+        location.file === STDIN_FILE
+          ? "remove it; a byte-order mark belongs only at the very start of a file (GNU sed: put sed 's/^\\xEF\\xBB\\xBF//' in the pipe before npm run check -- -, or remove it from the files joined)"
+          : `remove it; a byte-order mark belongs only at the very start of a file (GNU sed: sed -i 's/^\\xEF\\xBB\\xBF//' ${shellWord(location.file) ?? '<file>'} removes each one at the start of a line)`,
     });
   }
   return problems;
@@ -326,7 +334,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
             message: yamlMessage(e.message),
             // `name: {{ .Release.Name }}-config` left unrendered is no YAML: say so, rather than how to quote
             hint: templateAt(text, e.pos[0]) ? TEMPLATE_HINT : yamlHint(e.code),
-            ...explained(e, text, at),
+            ...explained(e, text, at, multi),
           },
     ),
   );

@@ -9,9 +9,10 @@ import { shorten } from './limits.js';
 
 /**
  * What a parser error with a usual cause means, in the file's words, placed where to change it:
- * a plain value starting with `*` (a cron schedule), or a key indented between two mappings' columns.
+ * a plain value starting with `*` (a cron schedule), or a key indented between two mappings' columns; in a stream of
+ * manifests (`manifests`: readYaml's `multi`), a directive after a document (`input/yaml-directive`).
  */
-export function explained(e: YAMLParseError, text: string, at: (offset: number) => SourceLocation): Partial<Problem> {
+export function explained(e: YAMLParseError, text: string, at: (offset: number) => SourceLocation, manifests = false): Partial<Problem> {
   const lineStart = text.lastIndexOf('\n', e.pos[0] - 1) + 1;
   const lineEnd = text.indexOf('\n', lineStart);
   const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
@@ -20,8 +21,9 @@ export function explained(e: YAMLParseError, text: string, at: (offset: number) 
     const star = starValue(line);
     return star ? { ...star, location: at(lineStart + star.column) } : {};
   }
-  // a directive after a document with no `...` before it: the yaml library reads a value, kubectl refuses the file as a directive
-  if (e.code === 'BAD_SCALAR_START' && e.pos[0] === lineStart && /^%\S/.test(line))
+  // a directive after a document with no `...` before it: the yaml library reads a value, kubectl refuses the file as a
+  // directive; in manifests only (`manifests`), which kubectl reads: a stage file's stray `%` line is no such thing
+  if (manifests && e.code === 'BAD_SCALAR_START' && e.pos[0] === lineStart && /^%\S/.test(line))
     return { code: 'input/yaml-directive', ...directiveMistake(line.trimEnd()) };
   const indent = e.code === 'BAD_INDENT' ? misindented(text.slice(0, lineStart).split('\n').slice(0, -1), line) : undefined;
   return indent ? { ...indent, location: at(lineStart + indent.column) } : {};

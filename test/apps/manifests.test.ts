@@ -270,6 +270,15 @@ spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, 
       expect(compiled.tree.get('imported')!.get('10-legacy.yaml')).not.toMatch(/kind: (Kustomization|Component|Config)\b/);
     });
 
+    it('skips a kustomization without apiVersion and kind in a file kustomize reads as one (Kustomization too), as npm run check does', () => {
+      const files = { 'in/a.yaml': configMap, 'in/Kustomization': 'resources: [a.yaml]\n' };
+      const compiled = compileStages([withFiles(files, 'include: [in/a.yaml, in/Kustomization]')]);
+      expect(compiled.stages[0].charts.flatMap((c) => c.objects).map((o) => o.kind)).toEqual(['Namespace', 'ConfigMap']);
+      // in another file it is what it is: no object
+      const other = { 'in/a.yaml': configMap, 'in/kustomize.yaml': 'resources: [a.yaml]\n' };
+      expect(problemsOf(withFiles(other)).map((p) => p.code)).toEqual(['manifests/not-an-object']);
+    });
+
     it("skips a kpt package's context (package-context.yaml: ConfigMap kptfile.kpt.dev, local-config), which kpt and kustomize never apply", () => {
       const context =
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kptfile.kpt.dev\n  annotations:\n    config.kubernetes.io/local-config: "true"\ndata:\n  name: web\n';
@@ -568,6 +577,30 @@ spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, 
     const findings = errorOf(() => compileStages([withFiles({ 'in/list.yaml': valid })])).problems;
     expect(findings.filter((p) => p.severity !== 'warning').map((p) => `${at(p)} ${p.code}`)).toEqual([
       'in/list.yaml:11:17 refs/service-selector',
+    ]);
+  });
+
+  it('applies the items of a List among the items of a List in turn, as kubectl (FlattenListVisitor) and npm run check do', () => {
+    // kubectl get -o yaml of lists, or kustomize's output of one: a List item, named or not, is no object to include
+    const nested = (named: string) =>
+      'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: List\n' +
+      named +
+      '    items:\n      - apiVersion: v1\n        kind: ConfigMap\n        metadata: { name: a }\n' +
+      '      - apiVersion: v1\n        kind: List\n        items:\n          - apiVersion: v1\n            kind: ConfigMap\n            metadata: { name: b }\n' +
+      '      - apiVersion: v1\n        kind: List\n        items: []\n' +
+      '  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: c }\n';
+    for (const named of ['', '    metadata: { name: inner }\n']) {
+      const objects = objectsOf(withFiles({ 'in/list.yaml': nested(named) }));
+      expect(
+        objects
+          .filter((o) => o.kind === 'ConfigMap' && o.metadata.name !== 'legacy-manifests')
+          .map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
+      ).toEqual(expect.arrayContaining(['imported/a', 'imported/b', 'imported/c']));
+      expect(objects.some((o) => o.kind === 'List')).toBe(false);
+    }
+    const bad = nested('').replace('            metadata: { name: b }\n', '            metadata: {}\n');
+    expect(problemsOf(withFiles({ 'in/list.yaml': bad })).map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
+      'in/list.yaml:13:13 manifests/not-an-object: this ConfigMap has no metadata.name: a Kubernetes object needs apiVersion, kind and metadata.name',
     ]);
   });
 

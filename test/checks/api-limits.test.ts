@@ -62,7 +62,27 @@ describe('the API server limits and grammars', () => {
       },
     };
     expect(lines([topic, rollout])).toEqual([
-      'api/int32 spec.template.spec.containers[0].ports[0].containerPort: 3000000000 is out of range for containerPort (an int32: -2147483648 to 2147483647), so the API server refuses the object',
+      "api/int32 spec.template.spec.containers[0].ports[0].containerPort: 3000000000 is out of range for containerPort (an int32: -2147483648 to 2147483647), so the API server refuses what the Rollout's controller makes of it",
+    ]);
+  });
+
+  it("holds a Job-like custom workload's Job spec to int32 (a KEDA ScaledJob's jobTargetRef: the Job KEDA makes of it is refused)", () => {
+    const scaledJob: KubeObject = {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledJob',
+      metadata: { name: 'j' },
+      spec: {
+        pollingInterval: 3000000000,
+        jobTargetRef: {
+          backoffLimit: 3000000000,
+          activeDeadlineSeconds: 3000000000,
+          template: { spec: { restartPolicy: 'Never', containers: [container({ ports: [{ containerPort: 3000000000 }] })] } },
+        },
+      },
+    };
+    expect(lines([scaledJob])).toEqual([
+      "api/int32 spec.jobTargetRef.backoffLimit: 3000000000 is out of range for backoffLimit (an int32: -2147483648 to 2147483647), so the API server refuses what the ScaledJob's controller makes of it",
+      "api/int32 spec.jobTargetRef.template.spec.containers[0].ports[0].containerPort: 3000000000 is out of range for containerPort (an int32: -2147483648 to 2147483647), so the API server refuses what the ScaledJob's controller makes of it",
     ]);
   });
 

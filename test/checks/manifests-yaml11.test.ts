@@ -92,5 +92,13 @@ describe('a file with a YAML directive (%YAML 1.1, %TAG)', () => {
     expect(
       readYaml('%YAML 1.2\n---\napps: {}\n', 'environments/qa.yaml', { maxAliasCount: 100, multi: false, what: 'stage files' }).problems,
     ).toEqual([]);
+    // and a stray % line in it is the yaml library's error, not a directive kubectl and kustomize refuse
+    const stray = readYaml('apps:\n  a: { stack: hello }\n%oops\n', 'environments/qa.yaml', {
+      maxAliasCount: 100,
+      multi: false,
+      what: 'stage files',
+    }).problems;
+    expect(stray.map((p) => p.code)).toContain('yaml/bad-scalar-start');
+    expect(stray.map((p) => `${p.code} ${p.message}`).join('\n')).not.toMatch(/input\/yaml-directive|kubectl/);
   });
 });

@@ -615,6 +615,25 @@ describe('npm run synth runs the checks', () => {
     expect(runCli('check', ['--require-crds', '--crds', '../shared/crds/cert-manager', f], REPO).code).toBe(0);
   });
 
+  it("keeps a stage directory's own ExternalSecret a warning with --require-crds, as synth keeps it; a custom kind of an app's file an error", () => {
+    // dist/production: its secret store's ExternalSecret, in 00-namespace.yaml, which synth writes with a warning
+    const dir = join(mkdtempSync(join(tmpdir(), 'require-crds-')), 'production');
+    mkdirSync(dir);
+    for (const f of readdirSync(join(REPO, 'dist/production'))) copyFileSync(join(REPO, 'dist/production', f), join(dir, f));
+    const own = runCli('check', ['--require-crds', dir], REPO);
+    expect(own.code, own.stdout).toBe(0);
+    expect(own.stdout).toContain(
+      'warning: ExternalSecret production/mysqlsecret: apiVersion: external-secrets.io/v1 ExternalSecret is a custom resource',
+    );
+    expect(own.stdout).toContain(
+      "hint: stagecraft made it from the stage file's settings (a secret store's ExternalSecret), so it stays a warning",
+    );
+    writeFileSync(join(dir, '10-widget.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w, namespace: production }\n');
+    const app = runCli('check', ['--require-crds', dir], REPO);
+    expect(app.code).toBe(1);
+    expect(app.stdout).toContain('10-widget.yaml:1:13: error: Widget production/w: apiVersion: example.com/v1 Widget is a custom resource');
+  });
+
   it('refuses a --crds path that does not exist, saying it was given to --crds and what --crds takes (exit 2)', () => {
     const r = runCli('check', ['--crds', 'no-such-crds', fixture('crds/cert-manager-valid.yaml')], REPO);
     expect(r.code).toBe(2);

@@ -171,6 +171,27 @@ describe('a byte-order mark inside a file (files saved with one, then joined: ca
     expect(read(text).problems.map((p) => p.code)).toEqual(['input/byte-order-mark', 'input/byte-order-mark']);
   });
 
+  it('piped in (<stdin>), gives the sed for the pipe, not sed -i on a file named <stdin>', () => {
+    const [p] = readYaml(`${doc('a')}---\n\ufeff${doc('b')}`, '<stdin>', {
+      maxAliasCount: 1000,
+      multi: true,
+      what: 'manifest documents',
+    }).problems;
+    expect(p.hint).toBe(
+      "remove it; a byte-order mark belongs only at the very start of a file (GNU sed: put sed 's/^\\xEF\\xBB\\xBF//' in the pipe before npm run check -- -, or remove it from the files joined)",
+    );
+  });
+
+  it('before a --- line, says that kubectl does not split the file there (its reader splits at lines starting with ---)', () => {
+    const problems = read(`${doc('a')}\ufeff---\n${doc('b')}\ufeff--- # b\r\n${doc('c')}\ufeff----\n`).problems;
+    expect(
+      problems.map((p) => `${p.location?.line} ${p.message.includes('kubectl splits a file only at lines that start with ---')}`),
+    ).toEqual(['5 true', '10 true', '15 false']);
+    expect(problems[0].message).toBe(
+      'a byte-order mark (U+FEFF, invisible in most editors) starts this --- line, inside the file, as joining files saved with one leaves it: kubectl splits a file only at lines that start with ---, so it does not read the document after this one as its own, and stagecraft would read the line as part of a key',
+    );
+  });
+
   it('is read as the yaml library reads it at the start of the file, and inside a value (where kubectl keeps it too)', () => {
     expect(read(`\ufeff${doc('a')}`)).toMatchObject({ problems: [], values: [{ metadata: { name: 'a' } }] });
     expect(read(`${doc('a')}data:\n  k: "x\ufeff"\n`).problems).toEqual([]);
