@@ -494,7 +494,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'edge/mixed-tls',
     'A published Service whose workloads serve its port in two schemes (one HTTPS, one plain HTTP)',
-    'HAProxy reaches the pods through one node port, which kube-proxy spreads over all of them, so one scheme fails on the others: serve one scheme at that port in every workload the Service selects, or give the others a Service of their own.',
+    'HAProxy reaches the pods through one node port, which kube-proxy spreads over all of them, so one scheme fails on the others: serve one scheme at that port in every workload the Service selects, or move the others to an app of their own (its own Service, published at its own host).',
   ),
   row(
     'edge/no-readiness',
