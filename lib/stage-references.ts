@@ -361,12 +361,17 @@ export function atApps(
  * stage file cannot write (its annotations settings refuse stagecraft.dev keys). Another hint is kept.
  */
 function exceptionHint(f: AppFinding, at: FieldPath): string | undefined {
+  // an exception nothing needs: the stage file's setting wrote the annotation, and is what to remove
+  const annotation = f.path.at(-1);
+  if (f.code === 'policy/unused-exception' && typeof annotation === 'string' && annotation.startsWith(POLICY_EXCEPTION_PREFIX))
+    return `remove ${dotted([...at, annotation.slice(POLICY_EXCEPTION_PREFIX.length)])} from the stage file, so that the exception cannot hide a later change`;
   const control = f.code.startsWith('policy/') ? f.code.slice('policy/'.length) : undefined;
   if (control === undefined || !(POLICY_CONTROLS as readonly string[]).includes(control) || f.hint === undefined) return f.hint;
-  // the exception is the workload's: said of one container of several, it excuses the others too
+  // the exception is the workload's: said of one container of several, it excuses the others too (of the
+  // probes, its app containers alone: steps that run to completion have none)
   const list = f.path.findIndex((p) => (CONTAINER_LISTS as readonly unknown[]).includes(p));
   const pod = list < 0 ? undefined : valueAt(f.object, f.path.slice(0, list));
-  const containers = CONTAINER_LISTS.reduce(
+  const containers = CONTAINER_LISTS.filter((l) => control !== 'probes' || l === 'containers').reduce(
     (n, l) => n + ((pod as Record<string, unknown[] | undefined> | undefined)?.[l]?.length ?? 0),
     0,
   );

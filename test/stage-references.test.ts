@@ -218,6 +218,40 @@ describe("a policy finding on an app's workload", () => {
     ]);
   });
 
+  it("says to remove the stage file's exception that nothing needs, not an annotation", () => {
+    expect(
+      policyHints([
+        'apps:',
+        '  web:',
+        '    stack: service',
+        '    image: team/web:1.0',
+        '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
+        '    probes: { liveness: { tcp: {} }, readiness: { tcp: {} } }',
+        '    ports: { http: { port: 8080 } }',
+        '    security: { exceptions: { probes: the team adds them next week } }',
+      ]),
+    ).toEqual([
+      '2: policy/unused-exception: remove apps.web.security.exceptions.probes from the stage file, so that the exception cannot hide a later change',
+    ]);
+  });
+
+  it('does not count a step (an init container) among the containers a probes exception excuses', () => {
+    expect(
+      policyHints([
+        'apps:',
+        '  web:',
+        '    stack: service',
+        '    image: team/web:1.0',
+        '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
+        '    ports: { http: { port: 8080 } }',
+        '    probes: { readiness: { tcp: {} } }',
+        '    initContainers: [{ name: migrate, command: [./manage, migrate] }]',
+      ]),
+    ).toEqual([
+      '2: policy/probes: add a livenessProbe, so that a container that stops responding is restarted, or declare the exception in the stage file: apps.web.security.exceptions.probes: <reason>',
+    ]);
+  });
+
   it('keeps the annotation in the hint of a stack with no exceptions setting (demoapp writes its own)', () => {
     const hints = policyHints(['apps:', DEMOAPP]);
     expect(hints.length).toBeGreaterThan(0);
