@@ -30,6 +30,29 @@ describe('a secret given on the command line', () => {
       ['--format', 'json', '--format', TOKEN, 'dist'],
       `error: option '--format' is given twice ('json', then ${HIDDEN}), and it takes one value`,
     ],
+    // the line a hint gives to write instead, and the value a hint offers, leave it out too
+    [
+      'synth',
+      ['qa', '--', '--verbose', TOKEN],
+      "error: '--verbose' follows a second '--' (the first is npm's), after which synth reads every word as an argument, not as an option",
+    ],
+    [
+      'promote',
+      ['dev', 'test', '--app', `-${TOKEN}`],
+      `error: option '--app' needs a value (found the option ${HIDDEN.replace('42', '43')})`,
+    ],
+    ['promote', [TOKEN, TOKEN], `error: promote takes two different stages, <from> and <to> (found ${HIDDEN} twice)`],
+    [
+      'check',
+      ['--object-exists', TOKEN, 'dist'],
+      `error: --object-exists takes ClusterSecretStore/<name>, ClusterIssuer/<name>, SecretStore/<namespace>/<name>, Issuer/<namespace>/<name>, Deployment/<namespace>/<name>, Service/<namespace>/<name> or Gateway/<namespace>/<name> (found ${HIDDEN})`,
+    ],
+    [
+      'check',
+      ['--no-cache', 'dist', TOKEN],
+      'error: --no-cache is for npm run check without paths, which compiles every stage (afresh with it); checking files compiles nothing and reads no cache, so it would change nothing',
+    ],
+    ['check', ['environments', '--', '--format', TOKEN], "error: there is no file or directory '--format'"],
   ])('%s %j is refused by what it looks like, never printed back', (command, args, first) => {
     const r = runCli(command, args, fixtureProject(['dev', 'qa', 'test']));
     expect(r.code).toBe(2);
