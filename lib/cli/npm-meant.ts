@@ -4,7 +4,8 @@
  * rest on, so the command would run without it (a report in text to a reader of JSON). Read in npm's log of the run,
  * as `--no-cache` is (./npm-options.ts): an .npmrc's `json=true`, which npm's log gives no option for, refuses nothing.
  */
-import { argumentWord, type Problem } from '../errors.js';
+import type { Problem } from '../errors.js';
+import { lineArgument } from '../model/shown-arguments.js';
 import type { Command } from './command.js';
 import { npmArguments } from './npm-log.js';
 import { npmWords } from './npm-options.js';
@@ -44,8 +45,9 @@ export function npmTookMeant<V>(
     // the last one counts, as npm reads them: --json false, --no-json turn it off
     const option = words.before.filter((w) => w.option?.name === m.npm).at(-1)?.option;
     if (option === undefined || option.negated || option.value === 'false') return [];
-    // the line with the command's own option after '--', and npm's words before it left out (one may hold a credential)
-    const line = [...words.after, `--${m.option}`, m.value].map(argumentWord);
+    // the line with the command's own option after '--', and npm's words before it left out (one may hold a credential),
+    // none when a word after it holds a secret (a token pasted as a path), never printed back
+    const line = [...words.after, `--${m.option}`, m.value].map(lineArgument);
     const given = line.every((w) => w !== undefined) ? `npm run ${command.name} -- ${line.join(' ')}` : undefined;
     return [
       {

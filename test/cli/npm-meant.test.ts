@@ -1,4 +1,4 @@
-/** npm's own options given before `--` that mean an option of the command (lib/cli/npm-meant.ts): `npm run check --json`. */
+/** npm's own options given before `--` that mean an option of the command (lib/cli/npm-meant.ts): `npm run check --json`; and the lines every reader of npm's log (npm-meant.ts, npm-options.ts) gives, never with a secret. */
 import { describe, expect, it } from 'vitest';
 import { fixtureProject, runCli } from '../helpers/cli.js';
 
@@ -40,5 +40,35 @@ describe("npm's --json given before '--' to npm run check", () => {
       { npmArguments: npm },
     );
     expect(r.code).toBe(0);
+  });
+});
+
+describe("a secret among npm's words of the run (npm's log)", () => {
+  // a GitHub token's shape (the secret rules' github-token), made up
+  const TOKEN = 'ghp_1234567890abcdefghijklmnopqrstuvwxyzAB';
+
+  it.each([
+    [
+      'check',
+      ['dist/dev', TOKEN],
+      { npm_config_json: 'true' },
+      ['run', 'check', '--json', '--', 'dist/dev', TOKEN],
+      "  hint: give --format json after '--': check's options go after '--'",
+    ],
+    [
+      'synth',
+      [],
+      { npm_config_stage: TOKEN },
+      ['run', 'synth', `--stage=${TOKEN}`],
+      "  hint: give --stage after '--': synth's options go after '--' (if an .npmrc or the environment sets npm_config_stage, unset it)",
+    ],
+    ['diff', [TOKEN], {}, ['run', 'diff', '--no-cache', '--', TOKEN], "  hint: give --no-cache after '--': diff's options go after '--'"],
+  ])('%s %j is refused without the line to write, which would print it back', (command, args, env, npm, hint) => {
+    const dir = fixtureProject(['dev']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const r = runCli(command, args, dir, { npm_lifecycle_event: command, ...env }, { npmArguments: npm });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[1]).toBe(hint);
+    expect(r.stderr + r.stdout).not.toContain(TOKEN.slice(4, 20));
   });
 });
