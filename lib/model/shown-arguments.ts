@@ -41,9 +41,9 @@ export function linePath(word: string): string | undefined {
 }
 
 /**
- * A command line as the project's lock and a write's journal keep it (lib/cli/lock.ts `commandRan`), each word that
- * holds a secret as `(hidden)`: other commands print it (`waiting for pid 4711 (npm run promote -- ...)`, `recovered:`),
- * and a killed command leaves it on disk. Pure.
+ * A command line given as one text as the project's lock and a write's journal keep it (lib/cli/lock.ts `commandRan`,
+ * which judges a process's own arguments each whole), each word that holds a secret as `(hidden)`: other commands print
+ * it (`waiting for pid 4711 (npm run promote -- ...)`, `recovered:`), and a killed command leaves it on disk. Pure.
  */
 export function withoutSecretWords(line: string): string {
   return line
