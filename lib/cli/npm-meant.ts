@@ -13,16 +13,23 @@ import type { Io } from './print.js';
 
 /**
  * npm's option (its name), and the option of a command and its value that a user giving it means; `withPaths`: an
- * option that applies only to paths given (check's --format: without paths, check reports in text whatever it is given).
+ * option that applies only to paths given (check's --format: without paths, check reports in text whatever it is given);
+ * `spoils`: the values of the command's option, given after `--`, whose report npm's option breaks (npm --json writes
+ * its own JSON error object after the command's report on stdout whenever it exits non-zero: findings, exit 1, and
+ * `> results.sarif` is no SARIF, nor the JSON report one document).
  */
-const NPM_MEANT: readonly { readonly npm: string; readonly option: string; readonly value: string; readonly withPaths?: boolean }[] = [
-  { npm: 'json', option: 'format', value: 'json', withPaths: true },
-];
+const NPM_MEANT: readonly {
+  readonly npm: string;
+  readonly option: string;
+  readonly value: string;
+  readonly withPaths?: boolean;
+  readonly spoils: readonly string[];
+}[] = [{ npm: 'json', option: 'format', value: 'json', withPaths: true, spoils: ['json', 'sarif'] }];
 
 /**
  * A problem for each of npm's options that `command`, run as its own npm script, was given before `--` (as npm's log
- * says) meaning a value of an option of its own it was not given: what npm did with it, and the line that gives it
- * to the command.
+ * says) meaning a value of an option of its own it was not given, or breaking the report of one it was given (`spoils`):
+ * what npm did with it, and the line that gives the command its option without npm's.
  */
 export function npmTookMeant<V>(
   command: Command<V>,
@@ -32,8 +39,12 @@ export function npmTookMeant<V>(
   npmArgs: (env: Io['env']) => readonly string[] | undefined = npmArguments,
 ): Problem[] {
   if (env.npm_lifecycle_event !== command.name) return [];
+  const given = (m: (typeof NPM_MEANT)[number]) => values[m.option] as string | undefined;
   const meant = NPM_MEANT.filter(
-    (m) => command.choices?.[m.option]?.includes(m.value) && values[m.option] === undefined && (!m.withPaths || positionals.length > 0),
+    (m) =>
+      command.choices?.[m.option]?.includes(m.value) &&
+      (given(m) === undefined || m.spoils.includes(given(m)!)) &&
+      (!m.withPaths || positionals.length > 0),
   );
   const args = meant.length ? npmArgs(env) : undefined;
   if (args === undefined) return [];
@@ -45,15 +56,25 @@ export function npmTookMeant<V>(
     // the last one counts, as npm reads them: --json false, --no-json turn it off
     const option = words.before.filter((w) => w.option?.name === m.npm).at(-1)?.option;
     if (option === undefined || option.negated || option.value === 'false') return [];
-    // the line with the command's own option after '--', and npm's words before it left out (one may hold a credential),
-    // none when a word after it holds a secret (a token pasted as a path), never printed back
-    const line = [...words.after, `--${m.option}`, m.value].map(lineArgument);
-    const given = line.every((w) => w !== undefined) ? `npm run ${command.name} -- ${line.join(' ')}` : undefined;
+    // the line with the command's own option after '--' (as given there, or added), and npm's words before it left out
+    // (one may hold a credential), none when a word after it holds a secret (a token pasted as a path), never printed back
+    const value = given(m);
+    const line = [...words.after, ...(value === undefined ? [`--${m.option}`, m.value] : [])].map(lineArgument);
+    // --silent: npm writes its banner (`> check`) on stdout too, before a report meant for a reader of JSON (README: `npm run --silent check`)
+    const written = line.every((w) => w !== undefined) ? `npm run --silent ${command.name} -- ${line.join(' ')}` : undefined;
+    if (value !== undefined)
+      return [
+        {
+          code: 'cli/usage',
+          message: `--${m.npm} was given before '--' (npm's log of this run says so), where npm takes it for its own ${m.npm} output (npm_config_${m.npm}): whenever ${command.name} exits non-zero (findings, exit 1), npm writes its own JSON error after ${command.name}'s ${value} report on stdout, which is then no ${value} document`,
+          hint: `${written ? `write ${written}` : `leave --${m.npm} out before '--'`}: --${m.option} ${value} after '--' is the report`,
+        },
+      ];
     return [
       {
         code: 'cli/usage',
         message: `--${m.npm} was given before '--' (npm's log of this run says so), where npm takes it for its own ${m.npm} output (npm_config_${m.npm}) and leaves ${command.name} nothing: it would report in ${command.choices?.[m.option]?.[0] ?? 'its default'}`,
-        hint: `${given ? `write ${given}` : `give --${m.option} ${m.value} after '--'`}: ${command.name}'s options go after '--'`,
+        hint: `${written ? `write ${written}` : `give --${m.option} ${m.value} after '--'`}: ${command.name}'s options go after '--'`,
       },
     ];
   });

@@ -19,14 +19,34 @@ describe("npm's --json given before '--' to npm run check", () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       "error: --json was given before '--' (npm's log of this run says so), where npm takes it for its own json output (npm_config_json) and leaves check nothing: it would report in text\n" +
-        "  hint: write npm run check -- dist/dev --format json: check's options go after '--'\n" +
+        "  hint: write npm run --silent check -- dist/dev --format json: check's options go after '--'\n" +
         '1 problem.\n',
     );
   });
 
+  it.each(['json', 'sarif'])(
+    'is refused with check --format %s after it, whose report npm would follow with its own JSON error on findings',
+    (format) => {
+      const dir = fixtureProject(['dev']);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const r = runCli(
+        'check',
+        ['dist/dev', '--format', format],
+        dir,
+        { npm_lifecycle_event: 'check', npm_config_json: 'true' },
+        { npmArguments: ['run', 'check', '--json', '--', 'dist/dev', '--format', format] },
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+        `error: --json was given before '--' (npm's log of this run says so), where npm takes it for its own json output (npm_config_json): whenever check exits non-zero (findings, exit 1), npm writes its own JSON error after check's ${format} report on stdout, which is then no ${format} document`,
+        `  hint: write npm run --silent check -- dist/dev --format ${format}: --format ${format} after '--' is the report`,
+      ]);
+    },
+  );
+
   it.each([
     ['turned off again (--json false)', ['run', 'check', '--json', 'false', '--', 'dist/dev'], []],
-    ['with --format given after it', ['run', 'check', '--json', '--', 'dist/dev', '--format', 'sarif'], ['--format', 'sarif']],
+    ['with --format text given after it', ['run', 'check', '--json', '--', 'dist/dev', '--format', 'text'], ['--format', 'text']],
     ['set by an .npmrc (no --json in the log)', ['run', 'check', '--', 'dist/dev'], []],
     ['to check without paths, which reports in text whatever it is given', ['run', 'check', '--json'], undefined],
   ])('refuses nothing %s', (_, npm, more) => {
