@@ -72,10 +72,18 @@ export function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
         : short
           ? shortGuesses(token.name, options)
           : didYouMean(token.name, Object.keys(options), { prefix: true });
+      // that option given too (`--json --format sarif`): adding it would give it twice
+      const twice = valued !== undefined && parsed.tokens.some((t) => t.kind === 'option' && t.name === valued);
       problems.push({
         code: 'cli/usage',
-        message: `unknown option '${token.rawName}'${guess ? `; did you mean ${short || valued ? guess : `'--${guess}'`}?` : ''}`,
-        hint: valued ? `write --${valued} ${token.name}; ${help}` : help,
+        message: twice
+          ? `unknown option '${token.rawName}', a value of --${valued}, which is given too`
+          : `unknown option '${token.rawName}'${guess ? `; did you mean ${short || valued ? guess : `'--${guess}'`}?` : ''}`,
+        hint: twice
+          ? `leave ${token.rawName} out, or give it as --${valued} ${token.name} in place of the other; ${help}`
+          : valued
+            ? `write --${valued} ${token.name}; ${help}`
+            : help,
       });
     } else if (option.type === 'string' && (token.value === undefined || (!token.inlineValue && /^-./.test(token.value)))) {
       // `--app --force`: the next argument is an option, not the value (the strict mode refuses it too)

@@ -82,6 +82,17 @@ describe('a very long word', () => {
   });
 });
 
+describe('a value given as an option of its own, its option given too', () => {
+  it('is refused without the hint to give that option again (check --json --format sarif)', () => {
+    const r = runCli('check', ['--json', '--format', 'sarif', 'environments'], fixtureProject(['dev']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "error: unknown option '--json', a value of --format, which is given too",
+      '  hint: leave --json out, or give it as --format json in place of the other; npm run check -- --help lists the options',
+    ]);
+  });
+});
+
 describe("a writer's command line in the project's lock", () => {
   it('keeps each word that holds a secret as (hidden): other commands print it, and a killed command leaves it', () => {
     const dir = fixtureProject(['dev', 'qa']);
