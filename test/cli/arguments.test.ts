@@ -61,6 +61,19 @@ describe('a secret given on the command line', () => {
   });
 });
 
+describe('a secret given as the release to switch to', () => {
+  it('is said by what it looks like where the version the idle color runs is compared with it', () => {
+    const dir = fixtureProject(['dev', 'test', 'qa', 'production']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const r = runCli('switch', ['production', 'demoapp', '--release', `demoapp:${TOKEN}`], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `environments/production.yaml:8:54: error: Deployment production/demoapp-green in dist/production runs version 1, not ${HIDDEN}`,
+    );
+    expect(r.stderr + r.stdout).not.toContain(TOKEN.slice(4, 20));
+  });
+});
+
 describe('a very long word', () => {
   it('names a stage that has none by its word cut, without its file name of the whole word', () => {
     const r = runCli('diff', ['q'.repeat(5000)], fixtureProject(['dev', 'qa']));
