@@ -2,7 +2,8 @@
  * npm's own options given before `--` that mean a value of an option of the command (`npm run check --json -- dist`:
  * npm's JSON output, npm_config_json, where check's is `--format json`): npm takes the word for itself and passes the
  * rest on, so the command would run without it (a report in text to a reader of JSON). Read in npm's log of the run,
- * as `--no-cache` is (./npm-options.ts): an .npmrc's `json=true`, which npm's log gives no option for, refuses nothing.
+ * as `--no-cache` is (./npm-options.ts): an .npmrc's `json=true`, which npm's log gives no option for, refuses nothing,
+ * but where it spoils a report the command was given (`--format sarif`: `spoils`), told by npm's variable.
  */
 import type { Problem } from '../errors.js';
 import { lineArgument } from '../model/shown-arguments.js';
@@ -47,18 +48,31 @@ export function npmTookMeant<V>(
       (!m.withPaths || positionals.length > 0),
   );
   const args = meant.length ? npmArgs(env) : undefined;
-  if (args === undefined) return [];
   const words = npmWords(
-    args,
+    args ?? [],
     meant.map((m) => ({ name: m.npm, values: ['true', 'false'] })),
   );
   return meant.flatMap((m) => {
     // the last one counts, as npm reads them: --json false, --no-json turn it off
     const option = words.before.filter((w) => w.option?.name === m.npm).at(-1)?.option;
-    if (option === undefined || option.negated || option.value === 'false') return [];
+    const onTheLine = option !== undefined && !option.negated && option.value !== 'false';
+    const value = given(m);
+    const variable = `npm_config_${m.npm}`;
+    // the report given after '--' is spoilt by npm's option however it was set (an .npmrc's json=true, the environment's
+    // NPM_CONFIG_JSON): npm acts on its variable; without npm's option on the line, that is where to remove it
+    if (value !== undefined && !onTheLine) {
+      if (env[variable] === undefined || env[variable] === '' || env[variable] === 'false') return [];
+      return [
+        {
+          code: 'cli/usage',
+          message: `${variable} is set (by ${args === undefined ? `--${m.npm} given before '--', ` : ''}an .npmrc or the environment${args === undefined ? '' : `: npm's log of this run has no --${m.npm} before '--'`}), and npm takes it for its own ${m.npm} output: whenever ${command.name} exits non-zero (findings, exit 1), npm writes its own JSON error after ${command.name}'s ${value} report on stdout, which is then no ${value} document`,
+          hint: `remove ${m.npm} from the .npmrc that sets it (npm config list shows which) or unset ${variable}${args === undefined ? `, and give no --${m.npm} before '--'` : ''}, then run the command again`,
+        },
+      ];
+    }
+    if (!onTheLine) return [];
     // the line with the command's own option after '--' (as given there, or added), and npm's words before it left out
     // (one may hold a credential), none when a word after it holds a secret (a token pasted as a path), never printed back
-    const value = given(m);
     const line = [...words.after, ...(value === undefined ? [`--${m.option}`, m.value] : [])].map(lineArgument);
     // --silent: npm writes its banner (`> check`) on stdout too, before a report meant for a reader of JSON (README: `npm run --silent check`)
     const written = line.every((w) => w !== undefined) ? `npm run --silent ${command.name} -- ${line.join(' ')}` : undefined;

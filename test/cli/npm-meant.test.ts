@@ -45,6 +45,33 @@ describe("npm's --json given before '--' to npm run check", () => {
   );
 
   it.each([
+    [
+      "set by an .npmrc (npm's log has no --json)",
+      ['run', 'check', '--', 'dist/dev', '--format', 'sarif'],
+      "npm_config_json is set (by an .npmrc or the environment: npm's log of this run has no --json before '--'), and npm takes it for its own json output: whenever check exits non-zero (findings, exit 1), npm writes its own JSON error after check's sarif report on stdout, which is then no sarif document",
+      '  hint: remove json from the .npmrc that sets it (npm config list shows which) or unset npm_config_json, then run the command again',
+    ],
+    [
+      "set where npm's log cannot be read",
+      undefined,
+      "npm_config_json is set (by --json given before '--', an .npmrc or the environment), and npm takes it for its own json output: whenever check exits non-zero (findings, exit 1), npm writes its own JSON error after check's sarif report on stdout, which is then no sarif document",
+      "  hint: remove json from the .npmrc that sets it (npm config list shows which) or unset npm_config_json, and give no --json before '--', then run the command again",
+    ],
+  ])('npm_config_json %s is refused with check --format sarif, whose report it would spoil', (_, npm, message, hint) => {
+    const dir = fixtureProject(['dev']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const r = runCli(
+      'check',
+      ['dist/dev', '--format', 'sarif'],
+      dir,
+      { npm_lifecycle_event: 'check', npm_config_json: 'true' },
+      { npmArguments: npm },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([`error: ${message}`, hint]);
+  });
+
+  it.each([
     ['turned off again (--json false)', ['run', 'check', '--json', 'false', '--', 'dist/dev'], []],
     ['with --format text given after it', ['run', 'check', '--json', '--', 'dist/dev', '--format', 'text'], ['--format', 'text']],
     ['set by an .npmrc (no --json in the log)', ['run', 'check', '--', 'dist/dev'], []],
