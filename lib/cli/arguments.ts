@@ -5,10 +5,9 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ProblemsError, argumentWord, shellWord, type Problem } from '../errors.js';
+import { ProblemsError, type Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import { detectSecret } from '../model/secret-rules.js';
-import { shownArgument } from '../model/shown-arguments.js';
+import { lineArgument, linePath, shownArgument } from '../model/shown-arguments.js';
 import type { Command } from './command.js';
 import type { Io } from './print.js';
 import { isWithin } from './read-file.js';
@@ -73,18 +72,28 @@ export function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
         : short
           ? shortGuesses(token.name, options)
           : didYouMean(token.name, Object.keys(options), { prefix: true });
+      // that option given too (`--json --format sarif`): adding it would give it twice
+      const twice = valued !== undefined && parsed.tokens.some((t) => t.kind === 'option' && t.name === valued);
       problems.push({
         code: 'cli/usage',
-        message: `unknown option '${token.rawName}'${guess ? `; did you mean ${short || valued ? guess : `'--${guess}'`}?` : ''}`,
-        hint: valued ? `write --${valued} ${token.name}; ${help}` : help,
+        message: twice
+          ? `unknown option '${token.rawName}', a value of --${valued}, which is given too`
+          : `unknown option '${token.rawName}'${guess ? `; did you mean ${short || valued ? guess : `'--${guess}'`}?` : ''}`,
+        hint: twice
+          ? `leave ${token.rawName} out, or give it as --${valued} ${token.name} in place of the other; ${help}`
+          : valued
+            ? `write --${valued} ${token.name}; ${help}`
+            : help,
       });
     } else if (option.type === 'string' && (token.value === undefined || (!token.inlineValue && /^-./.test(token.value)))) {
       // `--app --force`: the next argument is an option, not the value (the strict mode refuses it too)
       const form = new RegExp(`--${token.name} (<[^>]+>)`).exec(command.usage)?.[1] ?? '<value>';
+      // the word as the value offered only where it is quoted whole: not a secret's (`--app -ghp_...`), nor one cut short
+      const shown = token.value === undefined ? undefined : shownArgument(token.value);
       problems.push({
         code: 'cli/usage',
-        message: `option '${token.rawName}' needs a value${token.value === undefined ? '' : ` (found the option ${shownArgument(token.value)})`}`,
-        hint: `write --${token.name} ${form}${token.value === undefined ? '' : `, or --${token.name}=${token.value} if '${token.value}' is the value`}; ${help}`,
+        message: `option '${token.rawName}' needs a value${shown === undefined ? '' : ` (found the option ${shown})`}`,
+        hint: `write --${token.name} ${form}${shown === `'${token.value}'` ? `, or --${token.name}=${token.value} if ${shown} is the value` : ''}; ${help}`,
       });
     } else if (option.type === 'string' && token.value === '') {
       problems.push({
@@ -154,7 +163,8 @@ function refuseOptionsAfterSecondDashes<V>(command: Command<V>, argv: readonly s
   const meant = [...argv.slice(0, end), ...moved, ...names];
   // an option misspelt or missing its value is said as on the command line that gives it, before this
   const own = problemsOf(() => parseOptions({ ...command, pathArguments: true }, meant));
-  const words = meant.map(argumentWord);
+  // a word that holds a secret is never printed back: no line then (`synth -- qa -- --stage ghp_...`)
+  const words = meant.map(lineArgument);
   const line = !own.length && words.every((w) => w !== undefined) ? `npm run ${command.name} -- ${words.join(' ')}` : undefined;
   // the options, or, when there is none, the third '--' that the command would read as a name
   const dashed = after.filter(isOption);
@@ -259,7 +269,7 @@ export function takeArguments(command: string, names: readonly string[], args: r
     extra.length > 0
       ? `${command} takes ${takes}: ${quotedList(extra)} ${extra.length === 1 ? 'is one' : `are ${extra.length}`} too many (${found})`
       : `${command} takes ${takes}: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing (${found})`;
-  const given = [...args.slice(0, names.length).map((a, i) => lineWord(a) ?? names[i]), ...missing];
+  const given = [...args.slice(0, names.length).map((a, i) => linePath(a) ?? names[i]), ...missing];
   // an argument too many is no mistake to drop: it may be the value of an option given before '--' (`npm run promote
   // test qa --app web`: npm took --app), and the command line without it does more (promotes every app); where no
   // option takes a value (diff, secrets), a stage too many is meant for another run, and the line is the one without
@@ -269,7 +279,7 @@ export function takeArguments(command: string, names: readonly string[], args: r
   const isStage = options.isStage;
   // the line of the stages given (`npm run secrets --output yaml qa`: qa), again for those too many
   const stages = isStage ? args.filter(isStage) : [];
-  const line = [...stages.slice(0, names.length).map((a, i) => lineWord(a) ?? names[i]), ...names.slice(stages.length, required)];
+  const line = [...stages.slice(0, names.length).map((a, i) => linePath(a) ?? names[i]), ...names.slice(stages.length, required)];
   const again = stages.slice(names.length);
   const other = isStage ? args.filter((a) => !isStage(a)) : [];
   const hint =
@@ -284,11 +294,6 @@ export function takeArguments(command: string, names: readonly string[], args: r
 /** `'a' 'b'`: arguments as a message quotes them (`shownArgument`). */
 function quotedList(args: readonly string[]): string {
   return args.map((a) => shownArgument(a)).join(' ');
-}
-
-/** `word` as a command line a hint gives writes it (`shellWord`); undefined when it cannot, or must not: a secret. */
-function lineWord(word: string): string | undefined {
-  return detectSecret(word) ? undefined : shellWord(word);
 }
 
 /** @throws ProblemsError (bad input) when a command that takes no positional arguments got some */

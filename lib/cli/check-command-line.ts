@@ -5,9 +5,10 @@
 import { DIST_DIR } from './project.js';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { ProblemsError, shellWord, type Problem } from '../errors.js';
+import { ProblemsError, type Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import { shownArgument } from '../model/shown-arguments.js';
+import { bareArgument, linePath, shownArgument } from '../model/shown-arguments.js';
+import { detectSecret } from '../model/secret-rules.js';
 import { REPORT_FORMATS } from '../checks/report.js';
 import { POD_SECURITY_LEVELS } from '../checks/pod-security.js';
 
@@ -60,15 +61,15 @@ export function missingPathHint(cwd: string, path: string, commandLine: CommandL
   const where = 'a relative path is read from the directory you run npm in';
   // the word as given, read from where npm ran (`qa` in dist/ is dist/qa): what it may mean is in the word
   const word = commandLine.wordOf.get(path) ?? path;
-  const stageDir = shellWord(commandLine.typed(join(DIST_DIR, word)));
+  const stageDir = linePath(commandLine.typed(join(DIST_DIR, word)));
   if (/^[a-z0-9][a-z0-9-]*$/.test(word) && existsSync(join(cwd, DIST_DIR, word)) && stageDir !== undefined)
     return `${word} is a stage: npm run check -- ${stageDir} checks its output, npm run check (without paths) every stage against its stage file; ${where}`;
   const line = commandLine.options.length ? commandLine.text() : undefined;
   const option = commandLine.optionOfValue.get(word);
   if (option !== undefined)
-    return `${word} is the value of ${option}, which follows a second '--' and is read as a path with it: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
+    return `${bareArgument(word)} is the value of ${option}, which follows a second '--' and is read as a path with it: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
   if (word.startsWith('-'))
-    return `what follows a second '--' is read as paths, so ${word} is not taken as an option: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
+    return `what follows a second '--' is read as paths, so ${bareArgument(word)} is not taken as an option: ${line ? `write ${line}` : "give options after the first '--' and before the paths"} (npm run check -- --help lists them)`;
   const choice = choiceOf(word);
   if (line && choice !== undefined)
     return `${word} is ${CHOICES[choice].called}: --${choice} given before '--' is npm's, which passes its value on as a path; give it after '--': ${line}`;
@@ -139,10 +140,10 @@ export function commandLineOf(values: CheckOptions, positionals: readonly string
     wordOf: new Map(positionals.map((w) => [dirs.given(w), w])),
     typed: (path) => relative(dirs.from, resolve(dirs.root, path)) || '.',
     text() {
-      // '-' is standard input, as given
+      // '-' is standard input, as given; a word that holds a secret is never printed back (no line then)
       const words = [
-        ...options.map((o) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(o) ? o : undefined)),
-        ...paths.map((p) => (p === '-' ? p : shellWord(p))),
+        ...options.map((o) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(o) && !detectSecret(o) ? o : undefined)),
+        ...paths.map((p) => (p === '-' ? p : linePath(p))),
       ];
       return !valueless && words.every((w) => w !== undefined) ? `npm run check -- ${words.join(' ')}` : undefined;
     },

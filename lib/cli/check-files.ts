@@ -24,6 +24,7 @@ import type { KubeObject } from '../model/object.js';
 import { STAGE_MARKER, groupByScope, stageOwnObjects } from '../checks/scopes.js';
 import { existingNamespaces, existingObjects } from '../synth/inventory.js';
 import { EXISTING_OBJECT_FORM, parseExistingObject } from '../model/existing-objects.js';
+import { shownArgument } from '../model/shown-arguments.js';
 import { printProblem, progress, useColor, type Io } from './main.js';
 import { COMPILER_VERSION } from './project.js';
 import { readInputFile } from './read-file.js';
@@ -56,7 +57,7 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: CheckO
     throw new ProblemsError([
       {
         code: 'cli/option',
-        message: `--object-exists takes ${EXISTING_OBJECT_FORM} (found '${malformed}')`,
+        message: `--object-exists takes ${EXISTING_OBJECT_FORM} (found ${shownArgument(malformed)})`,
         hint: 'write --object-exists ClusterSecretStore/vault, say; npm run check -- --help lists the options',
       },
     ]);

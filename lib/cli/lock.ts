@@ -24,6 +24,8 @@ import { hostname } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { ExitCode, ProblemsError, escapeName } from '../errors.js';
 import { shorten } from '../model/limits.js';
+import { detectSecret } from '../model/secret-rules.js';
+import { withoutSecretWords } from '../model/shown-arguments.js';
 import { STATE_DIR, readRegularFile } from '../synth/disk.js';
 import { processAlive } from './stale-files.cjs';
 import { crashPoint } from '../model/crash-point.cjs';
@@ -241,16 +243,20 @@ function describe(h: Holder): string {
  * The command line that ran, for the lock and the journal to name: in a process the CLI script started
  * (`argv`: lib/cli/run.cjs), `npm run synth -- --no-cache` when npm ran the command's script
  * (npm_lifecycle_event names it), else Node.js's (`node lib/cli/run.cjs synth --no-cache`, the script
- * from the working directory), with every argument given; a lock that named `npm run synth` for a
+ * from the working directory), with every argument given, but one that holds a secret, kept as `(hidden)`
+ * (lib/model/shown-arguments.ts); a lock that named `npm run synth` for a
  * direct run sent its reader looking for a process no `ps` shows. A command run in another program's
  * process (a test's) is named by `writer`, in npm's form.
  * @param writer the command's name, then `--` and its arguments when it has any (`synth -- --stage qa`)
  */
 export function commandRan(writer: string, env: Readonly<Record<string, string | undefined>> = process.env, argv = process.argv): string {
-  if (argv[1] === undefined || basename(argv[1]) !== CLI_SCRIPT || argv[2] !== writer.split(' ')[0]) return `npm run ${writer}`;
-  const args = argv.slice(3);
+  if (argv[1] === undefined || basename(argv[1]) !== CLI_SCRIPT || argv[2] !== writer.split(' ')[0])
+    return `npm run ${withoutSecretWords(writer)}`;
+  // each argument that holds a secret as (hidden), judged whole: other commands print the line, and a killed command
+  // leaves it on disk (`--release 'token: ...'` is a secret's setting as one word, its halves none)
+  const args = argv.slice(3).map((a) => (detectSecret(a) ? '(hidden)' : a));
   if (env.npm_lifecycle_event === argv[2]) return ['npm run', argv[2], ...(args.length ? ['--', ...args] : [])].join(' ');
-  return ['node', relative(process.cwd(), argv[1]) || argv[1], ...argv.slice(2)].join(' ');
+  return ['node', relative(process.cwd(), argv[1]) || argv[1], argv[2], ...args].join(' ');
 }
 
 /** The script that starts every command (lib/cli/run.cjs). */

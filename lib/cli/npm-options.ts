@@ -2,7 +2,8 @@
  * Options of a command that npm took for itself, given before `--` on `npm run`'s command line: npm
  * keeps them in the script's environment (`npm_config_<name>`) and runs the command without them.
  */
-import { ProblemsError, argumentWord, type Problem } from '../errors.js';
+import { ProblemsError, type Problem } from '../errors.js';
+import { lineArgument, shownArgument } from '../model/shown-arguments.js';
 import type { Command } from './command.js';
 import { npmArguments } from './npm-log.js';
 import type { Io } from './print.js';
@@ -117,7 +118,8 @@ export function npmTookValues<V>(
   const [before, after] = npm ? [npm.before, npm.after] : [['run', command.name], argv];
   /** The line of npm's words and `words`, quoted where the shell needs it, then `placeholder` (`<name>`) as it is. */
   const lineOf = (words: readonly string[], placeholder = '') => {
-    const all = [...before, '--', ...words].map(argumentWord);
+    // a word that holds a secret (a token given as the option's value, or pasted as an argument) is never printed back
+    const all = [...before, '--', ...words].map(lineArgument);
     return all.every((w) => w !== undefined) ? `npm ${all.join(' ')}${placeholder}` : undefined;
   };
   const hidden = npm !== undefined && [...npm.before, ...npm.after].some(heldBack);
@@ -154,7 +156,7 @@ export function npmTookValues<V>(
     }
     return {
       code: 'cli/usage',
-      message: `${t.variable} is set (by ${t.given.map((g) => `'${g}'`).join(' ')} given before '--', which npm takes for itself, or by an .npmrc or the environment), and ${command.name} runs without ${t.given.length === 1 ? 'it' : 'them'}`,
+      message: `${t.variable} is set (by ${t.given.map((g) => shownArgument(g)).join(' ')} given before '--', which npm takes for itself, or by an .npmrc or the environment), and ${command.name} runs without ${t.given.length === 1 ? 'it' : 'them'}`,
       hint: `${instead(t.option) ?? (line ? `write ${line}${paths}` : `give --${t.option} after '--'`)}: ${command.name}'s options go after '--' (${unset})`,
     };
   });
@@ -217,7 +219,7 @@ export function npmTookNoCache<V>(
   // npm's line as its log says it, with its own options (--workspace web, --prefix <dir>) where they were, and
   // --no-cache moved after '--' (npm run diff --no-cache qa: npm passes qa on, so it stays before '--')
   const all = [...npm.before, '--', ...npm.after, '--no-cache'];
-  const words = all.map(argumentWord);
+  const words = all.map(lineArgument);
   // a credential among npm's options (--//registry/:_authToken=...) is never printed, and a word npm's log hid (***) would not run
   const hidden = all.some(heldBack);
   const line = !hidden && words.every((w) => w !== undefined) ? `npm ${words.join(' ')}` : undefined;

@@ -12,7 +12,6 @@ import { ProblemsError, shellWord, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { needsRecovery, recover } from '../synth/recover.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
-import { withoutSecretWords } from '../model/shown-arguments.js';
 import { acquireLock, commandRan } from './lock.js';
 
 /** The JSON Schema of stage files, for editors (`# yaml-language-server: $schema=./stage.schema.json`). */
@@ -59,7 +58,7 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
       },
     ]);
   }
-  const command = writer && withoutSecretWords(commandRan(writer));
+  const command = writer && commandRan(writer);
   if (command) acquireLock(root, command, log);
   if (needsRecovery(root, DIST_DIR)) {
     // a reader takes the lock only to recover, and not from a writer that is still at work

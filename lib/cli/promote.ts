@@ -20,6 +20,7 @@ import { readStageOutput, rewriteStage, staleFiles } from './output.js';
 import { crashPoint } from '../synth/write.js';
 import { acrossStagesWarnings } from '../edge/across-stages.js';
 import { printProblems } from './print.js';
+import { bareArgument, linePath } from '../model/shown-arguments.js';
 
 const usage = `Usage: npm run promote -- <from> <to> [--app <name>]... [--force] [--rollback]
 
@@ -66,8 +67,12 @@ export const command: Command<{ app?: string[]; force?: boolean; rollback?: bool
       throw new ProblemsError([
         {
           code: 'cli/arguments',
-          message: `promote takes two different stages, <from> and <to> (found ${from} twice)`,
-          hint: `name the stage ${to} gets its releases from, e.g. npm run promote -- <previous stage> ${to}`,
+          message: `promote takes two different stages, <from> and <to> (found ${bareArgument(from)} twice)`,
+          // the stage named in the line only when it is one to write back: not a token pasted twice, nor a word cut short
+          hint:
+            bareArgument(to) === to
+              ? `name the stage ${to} gets its releases from, e.g. npm run promote -- <previous stage> ${linePath(to) ?? '<to>'}`
+              : 'name the stage to promote from, then the one it goes to: npm run promote -- <from> <to>',
         },
       ]);
     }

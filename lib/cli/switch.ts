@@ -8,7 +8,7 @@ import { manifestsOf } from '../diff/manifests.js';
 import { colorName, idleColor, settingAt, type BlueGreenSettings } from '../release.js';
 import { imageVersion, releaseVersion } from '../model/image.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import { shownArgument } from '../model/shown-arguments.js';
+import { bareArgument, shownArgument } from '../model/shown-arguments.js';
 import { kubectlTarget } from '../model/object.js';
 import { STACKS } from '../../apps/index.js';
 import { exitCodesHelp, commonOptionsHelp, takeArguments, type Command } from './main.js';
@@ -137,7 +137,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
         // where the color's image is given: promote writes the release there
         location: loaded.locate(['apps', app, ...path, idle]),
         message: committed
-          ? `${deployment} in ${DIST_DIR}/${stage} runs version ${running}, not ${intended}`
+          ? `${deployment} in ${DIST_DIR}/${stage} runs version ${running}, not ${bareArgument(intended)}`
           : `${DIST_DIR}/${stage} has no ${deployment} for the ${idle} color`,
         hint:
           // the stage file gives the color the release already: only dist/ is behind
@@ -179,7 +179,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
       problems.push({
         code: 'switch/version',
         location: loaded.locate(['apps', app, ...path, idle]),
-        message: `apps.${app}.${[...path, idle].join('.')} is ${colors[idle]} (version ${planned}), not ${intended}, and the switch would send traffic to it`,
+        message: `apps.${app}.${[...path, idle].join('.')} is ${colors[idle]} (version ${planned}), not ${bareArgument(intended)}, and the switch would send traffic to it`,
         hint: `${deploy} (npm run synth -- --stage ${stage}) before switching to ${colors[idle]}, or give the ${idle} color back the image you meant to switch to`,
       });
     }

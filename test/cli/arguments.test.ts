@@ -30,10 +30,46 @@ describe('a secret given on the command line', () => {
       ['--format', 'json', '--format', TOKEN, 'dist'],
       `error: option '--format' is given twice ('json', then ${HIDDEN}), and it takes one value`,
     ],
+    // the line a hint gives to write instead, and the value a hint offers, leave it out too
+    [
+      'synth',
+      ['qa', '--', '--verbose', TOKEN],
+      "error: '--verbose' follows a second '--' (the first is npm's), after which synth reads every word as an argument, not as an option",
+    ],
+    [
+      'promote',
+      ['dev', 'test', '--app', `-${TOKEN}`],
+      `error: option '--app' needs a value (found the option ${HIDDEN.replace('42', '43')})`,
+    ],
+    ['promote', [TOKEN, TOKEN], `error: promote takes two different stages, <from> and <to> (found ${HIDDEN} twice)`],
+    [
+      'check',
+      ['--object-exists', TOKEN, 'dist'],
+      `error: --object-exists takes ClusterSecretStore/<name>, ClusterIssuer/<name>, SecretStore/<namespace>/<name>, Issuer/<namespace>/<name>, Deployment/<namespace>/<name>, Service/<namespace>/<name> or Gateway/<namespace>/<name> (found ${HIDDEN})`,
+    ],
+    [
+      'check',
+      ['--no-cache', 'dist', TOKEN],
+      'error: --no-cache is for npm run check without paths, which compiles every stage (afresh with it); checking files compiles nothing and reads no cache, so it would change nothing',
+    ],
+    ['check', ['environments', '--', '--format', TOKEN], "error: there is no file or directory '--format'"],
   ])('%s %j is refused by what it looks like, never printed back', (command, args, first) => {
     const r = runCli(command, args, fixtureProject(['dev', 'qa', 'test']));
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe(first);
+    expect(r.stderr + r.stdout).not.toContain(TOKEN.slice(4, 20));
+  });
+});
+
+describe('a secret given as the release to switch to', () => {
+  it('is said by what it looks like where the version the idle color runs is compared with it', () => {
+    const dir = fixtureProject(['dev', 'test', 'qa', 'production']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const r = runCli('switch', ['production', 'demoapp', '--release', `demoapp:${TOKEN}`], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `environments/production.yaml:8:54: error: Deployment production/demoapp-green in dist/production runs version 1, not ${HIDDEN}`,
+    );
     expect(r.stderr + r.stdout).not.toContain(TOKEN.slice(4, 20));
   });
 });
@@ -55,6 +91,17 @@ describe('a very long word', () => {
     expect(r.stderr.split('\n').slice(0, 2)).toEqual([
       `error: unknown option '${word}'; did you mean '--${option} ${value}'?`,
       `  hint: write --${option} ${value}; npm run check -- --help lists the options`,
+    ]);
+  });
+});
+
+describe('a value given as an option of its own, its option given too', () => {
+  it('is refused without the hint to give that option again (check --json --format sarif)', () => {
+    const r = runCli('check', ['--json', '--format', 'sarif', 'environments'], fixtureProject(['dev']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "error: unknown option '--json', a value of --format, which is given too",
+      '  hint: leave --json out, or give it as --format json in place of the other; npm run check -- --help lists the options',
     ]);
   });
 });

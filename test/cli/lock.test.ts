@@ -284,6 +284,22 @@ describe('the command a lock names', () => {
     );
   });
 
+  it('keeps each argument that holds a secret as (hidden), judged whole: one of several words is no secret in halves', () => {
+    const script = join(process.cwd(), 'lib', 'cli', 'run.cjs');
+    // a secret's setting given as one argument (--release 'password: ...'), and a token, pasted where a value goes
+    const argv = [process.execPath, script, 'switch', 'production', 'demoapp', '--release', 'password: Hunter2pw'];
+    expect(commandRan('switch -- production demoapp', { npm_lifecycle_event: 'switch' }, argv)).toBe(
+      'npm run switch -- production demoapp --release (hidden)',
+    );
+    expect(commandRan('switch -- production demoapp', {}, [...argv.slice(0, 6), 'ghp_1234567890abcdefghijklmnopqrstuvwxyzAB'])).toBe(
+      'node lib/cli/run.cjs switch production demoapp --release (hidden)',
+    );
+    // run in another program's process: the command as given, each word that holds one hidden
+    expect(commandRan('promote -- dev ghp_1234567890abcdefghijklmnopqrstuvwxyzAB', {}, [process.execPath])).toBe(
+      'npm run promote -- dev (hidden)',
+    );
+  });
+
   it('names a direct node lib/cli/run.cjs synth as that, in the lock and in the journal the recovery reads, not npm run synth', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     const env = { STAGECRAFT_CRASH_AT: 'journal', npm_lifecycle_event: '' };

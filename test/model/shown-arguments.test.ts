@@ -1,6 +1,6 @@
 /** Words of a command line as messages and the project's lock show them (lib/model/shown-arguments.ts). */
 import { describe, expect, it } from 'vitest';
-import { shownArgument, withoutSecretWords } from '../../lib/model/shown-arguments.js';
+import { bareArgument, lineArgument, linePath, shownArgument, withoutSecretWords } from '../../lib/model/shown-arguments.js';
 
 // a GitHub token's shape (the secret rules' github-token), made up
 const TOKEN = 'ghp_1234567890abcdefghijklmnopqrstuvwxyzAB';
@@ -17,6 +17,24 @@ describe('shownArgument', () => {
 
   it('says a word that holds a secret by what it looks like, never its text', () => {
     expect(shownArgument(TOKEN)).toBe('(a 42-character argument that looks like a GitHub token, hidden)');
+  });
+});
+
+describe('bareArgument', () => {
+  it('names a word unquoted, cut or hidden as shownArgument does', () => {
+    expect(bareArgument('--format')).toBe('--format');
+    expect(bareArgument(TOKEN)).toBe(shownArgument(TOKEN));
+  });
+});
+
+describe('lineArgument and linePath', () => {
+  it('write a word as a command line gives it, and none that holds a secret', () => {
+    expect(lineArgument('--stage=qa')).toBe('--stage=qa');
+    expect(lineArgument('a b')).toBe("'a b'");
+    expect(linePath('-x.yaml')).toBe('./-x.yaml');
+    expect(lineArgument(TOKEN)).toBeUndefined();
+    expect(lineArgument(`--stage=${TOKEN}`)).toBeUndefined();
+    expect(linePath(`dist/${TOKEN}`)).toBeUndefined();
   });
 });
 
