@@ -201,16 +201,21 @@ describe("a policy finding on an app's workload", () => {
     ]);
   });
 
+  /** A service app `web` with resources and a port, its probes and the rest left to each test. */
+  const WEB = [
+    'apps:',
+    '  web:',
+    '    stack: service',
+    '    image: team/web:1.0',
+    '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
+    '    ports: { http: { port: 8080 } }',
+  ];
+
   it("says that the stage file's exception excuses every container of the workload, when it has several (a sidecar's finding)", () => {
     expect(
       policyHints([
-        'apps:',
-        '  web:',
-        '    stack: service',
-        '    image: team/web:1.0',
-        '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
+        ...WEB,
         '    probes: { liveness: { tcp: {} }, readiness: { tcp: {} } }',
-        '    ports: { http: { port: 8080 } }',
         '    sidecars: [{ name: logs, image: fluent/fluent-bit:2.2.0, resources: { requests: { cpu: 10m, memory: 32Mi }, limits: { cpu: 50m, memory: 64Mi } } }]',
       ]),
     ).toEqual([
@@ -221,13 +226,8 @@ describe("a policy finding on an app's workload", () => {
   it("says to remove the stage file's exception that nothing needs, not an annotation", () => {
     expect(
       policyHints([
-        'apps:',
-        '  web:',
-        '    stack: service',
-        '    image: team/web:1.0',
-        '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
+        ...WEB,
         '    probes: { liveness: { tcp: {} }, readiness: { tcp: {} } }',
-        '    ports: { http: { port: 8080 } }',
         '    security: { exceptions: { probes: the team adds them next week } }',
       ]),
     ).toEqual([
@@ -238,12 +238,7 @@ describe("a policy finding on an app's workload", () => {
   it('does not count a step (an init container) among the containers a probes exception excuses', () => {
     expect(
       policyHints([
-        'apps:',
-        '  web:',
-        '    stack: service',
-        '    image: team/web:1.0',
-        '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
-        '    ports: { http: { port: 8080 } }',
+        ...WEB,
         '    probes: { readiness: { tcp: {} } }',
         '    initContainers: [{ name: migrate, command: [./manage, migrate] }]',
       ]),
