@@ -33,7 +33,7 @@ import { emptyNullLabels } from '../lib/model/null-labels.js';
 import { describeObject, isRecord, type KubeObject } from '../lib/model/object.js';
 import { MAX_MANIFEST_ALIASES } from '../lib/model/limits.js';
 import { yaml11Places, yaml11Problem } from '../lib/model/yaml11.js';
-import { isUntypedKustomization, listItems } from '../lib/checks/manifests.js';
+import { isUntypedKustomization, listItems } from '../lib/model/list-documents.js';
 import { Name } from '../lib/config/workload.js';
 import { ConfigKey, Settings, Type, Mapping } from '../lib/config/types.js';
 import { addChartWarning, defineStack } from '../lib/stack.js';

@@ -14,6 +14,7 @@ import { describeObject, type KubeObject } from '../model/object.js';
 import { fieldPath, toProblem, type FieldPath, type Finding } from './finding.js';
 import { isApiObject } from './schema.js';
 import { isKptPackageContext, isListDocument } from '../k8s.js';
+import { isManifestObject as isObject, isUntypedKustomization, listItems } from '../model/list-documents.js';
 import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
 import { offsetOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
 import { MAX_MANIFEST_ALIASES, capProblems, describeValue } from '../model/limits.js';
@@ -91,45 +92,11 @@ export interface Manifests {
   fileOf(o: KubeObject): string | undefined;
 }
 
-const isObject = (v: unknown): v is KubeObject =>
-  !!v &&
-  typeof v === 'object' &&
-  !Array.isArray(v) &&
-  typeof (v as KubeObject).kind === 'string' &&
-  typeof (v as KubeObject).apiVersion === 'string';
-
-/** The names kustomize reads a directory's kustomization from (konfig.RecognizedKustomizationFileNames). */
-const KUSTOMIZATION_FILES: ReadonlySet<string> = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
-
-/**
- * Whether `value`, a document of `file`, is a kustomization written without apiVersion and kind (which kustomize
- * does not need: `resources: [...]` alone): kustomize's configuration, skipped as a typed Kustomization is
- * (NOT_API_OBJECTS), rather than refused as a mapping without apiVersion when a kustomize directory is checked;
- * a manifests app (apps/manifests.ts) skips it alike.
- */
-export function isUntypedKustomization(file: string, value: unknown): boolean {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const { apiVersion, kind } = value as Partial<KubeObject>;
-  return apiVersion === undefined && kind === undefined && KUSTOMIZATION_FILES.has(file.slice(file.lastIndexOf('/') + 1));
-}
-
 /** What a value that is no Kubernetes object (`isObject`) is instead: a list, a mapping without apiVersion or kind, a scalar. */
 function notAnObject(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (!v || typeof v !== 'object') return describeValue(v);
   return `a mapping without ${typeof (v as Partial<KubeObject>).apiVersion === 'string' ? 'kind' : 'apiVersion'}`;
-}
-
-/**
- * The items of a List document (`kind: List`, `ConfigMapList`...) with their paths in it, a List among them
- * flattened in turn, as kubectl (FlattenListVisitor) and kustomize (inlineAnyEmbeddedLists) take its items;
- * an item that is no object is given as it is, for its caller to refuse.
- */
-export function listItems(list: KubeObject, at: FieldPath = []): { item: unknown; path: FieldPath }[] {
-  return (list.items as readonly unknown[]).flatMap((item, i) => {
-    const path = [...at, 'items', i];
-    return isObject(item) && isListDocument(item) ? listItems(item, path) : [{ item, path }];
-  });
 }
 
 export interface ParseOptions {

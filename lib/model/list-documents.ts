@@ -1,0 +1,47 @@
+/**
+ * Documents of a manifest file that are not one object each: a List's items (flattened as kubectl and kustomize
+ * take them) and a kustomization written without apiVersion and kind. Read alike by `npm run check`
+ * (lib/checks/manifests.ts) and a manifests app's included files (apps/manifests.ts), so that the two never differ
+ * on one file. Pure.
+ */
+import { isListDocument } from '../k8s.js';
+import type { FieldPath } from './field-path.js';
+import type { KubeObject } from './object.js';
+
+/** Whether `v` is a Kubernetes object as a manifest document: a mapping with a string apiVersion and kind. */
+export function isManifestObject(v: unknown): v is KubeObject {
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    typeof (v as KubeObject).kind === 'string' &&
+    typeof (v as KubeObject).apiVersion === 'string'
+  );
+}
+
+/** The names kustomize reads a directory's kustomization from (konfig.RecognizedKustomizationFileNames). */
+const KUSTOMIZATION_FILES: ReadonlySet<string> = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+
+/**
+ * Whether `value`, a document of `file`, is a kustomization written without apiVersion and kind (which kustomize
+ * does not need: `resources: [...]` alone): kustomize's configuration, skipped as a typed Kustomization is
+ * (lib/checks/manifests.ts NOT_API_OBJECTS), rather than refused as a mapping without apiVersion when a kustomize directory is checked;
+ * a manifests app (apps/manifests.ts) skips it alike.
+ */
+export function isUntypedKustomization(file: string, value: unknown): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { apiVersion, kind } = value as Partial<KubeObject>;
+  return apiVersion === undefined && kind === undefined && KUSTOMIZATION_FILES.has(file.slice(file.lastIndexOf('/') + 1));
+}
+
+/**
+ * The items of a List document (`kind: List`, `ConfigMapList`...) with their paths in it, a List among them
+ * flattened in turn, as kubectl (FlattenListVisitor) and kustomize (inlineAnyEmbeddedLists) take its items;
+ * an item that is no object is given as it is, for its caller to refuse.
+ */
+export function listItems(list: KubeObject, at: FieldPath = []): { item: unknown; path: FieldPath }[] {
+  return (list.items as readonly unknown[]).flatMap((item, i) => {
+    const path = [...at, 'items', i];
+    return isManifestObject(item) && isListDocument(item) ? listItems(item, path) : [{ item, path }];
+  });
+}
