@@ -27,14 +27,14 @@ import {
   type ErrorCode,
   type Node,
 } from 'yaml';
-import { STDIN_FILE, shellWord, type Problem, type SourceLocation } from '../errors.js';
+import type { Problem, SourceLocation } from '../errors.js';
 import { badMerge, firstAliasOffset, isMergeKey, mergeOf, mergeProblem, unresolvedAlias } from './yaml-aliases.js';
 
 /** Where a merge key is told (lib/model/yaml-aliases.ts), for the stacks that read YAML through this module. */
 export { isMergeKey } from './yaml-aliases.js';
 import type { FieldPath } from './field-path.js';
 import { MAX_DEPTH, shorten } from './limits.js';
-import { hasConflictMarkers } from './conflict-markers.js';
+import { unreadableText } from './unreadable-text.js';
 import { directiveMistake, explained } from './yaml-mistakes.js';
 
 export interface ReadYamlOptions {
@@ -83,77 +83,6 @@ const YAML_HINT =
 /** What to do about an error of the yaml library, by its code (`YAML_HINTS`, else `YAML_HINT`). */
 const yamlHint = (code: ErrorCode): string => YAML_HINTS[code] ?? YAML_HINT;
 
-/** The first place in `text` of a NUL byte, which no YAML reader accepts (kubectl stops there). */
-function nulProblem(text: string, at: (offset: number) => SourceLocation): Problem[] {
-  const i = text.indexOf('\0');
-  return i < 0
-    ? []
-    : [
-        {
-          code: 'input/nul',
-          location: at(i),
-          message: 'the file contains a NUL byte (U+0000); YAML text may not',
-          hint: 'remove it; the file is probably binary or was saved in UTF-16, save it as UTF-8 text',
-        },
-      ];
-}
-
-/**
- * The first carriage return in `text` that no line feed follows (a line ending of classic Mac OS),
- * as a problem; none when there is none (a CRLF file is read as it is). YAML 1.2 and kubectl take
- * it for a line break; the yaml library does not, and reads the lines around it as one: a file of
- * such lines starting with a comment read as empty (a manifest's objects lost, a stage file
- * "empty"), and a comment line before a setting hid it. The block reader (lib/model/block-yaml.ts)
- * reads no such text, so every file with one comes here.
- */
-function crProblem(text: string, at: (offset: number) => SourceLocation): Problem[] {
-  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) {
-    if (text.charCodeAt(i + 1) === 0x0a) continue;
-    const location = at(i);
-    return [
-      {
-        code: 'input/cr-line-endings',
-        location,
-        message:
-          "this line ends with a carriage return alone (CR, the line ending of classic Mac OS), which stagecraft's YAML reader does not take for a line break: it would read this line and the next as one",
-        hint: `save the file with LF line endings (your editor's line-ending setting, or: perl -pi -e 's/\\r\\n?/\\n/g' ${location.file}); to keep a carriage return in a value, write it as \\r inside double quotes`,
-      },
-    ];
-  }
-  return [];
-}
-
-/**
- * A byte-order mark (U+FEFF) at the start of a line inside the file, as joining files saved with one leaves it
- * (`cat a.yaml b.yaml`, a document of b after a `---` line): kubectl's YAML reader (go-yaml, as libyaml) skips one
- * at the start of a line, and the yaml library reads it as the first character of the key there (`apiVersion`
- * becomes another key, and the document no object): a problem at each, rather than either reading. One at the
- * start of the file is reading's (lib/cli/read-file.ts drops it). The block reader reads no such text.
- */
-function bomProblems(text: string, at: (offset: number) => SourceLocation): Problem[] {
-  const problems: Problem[] = [];
-  for (let i = text.indexOf('\ufeff', 1); i >= 0; i = text.indexOf('\ufeff', i + 1)) {
-    if (text.charCodeAt(i - 1) !== 0x0a) continue;
-    const location = at(i);
-    // kubectl's reader (apimachinery's YAMLReader) splits a file at the lines that start with `---` before go-yaml skips
-    // the mark: not at this one, whose document it does not read as one of its own
-    const separator = /^---(?:[ \t\r\n#]|$)/.test(text.slice(i + 1, i + 5));
-    problems.push({
-      code: 'input/byte-order-mark',
-      location,
-      message: separator
-        ? 'a byte-order mark (U+FEFF, invisible in most editors) starts this --- line, inside the file, as joining files saved with one leaves it: kubectl splits a file only at lines that start with ---, so it does not read the document after this one as its own, and stagecraft would read the line as part of a key'
-        : 'a byte-order mark (U+FEFF, invisible in most editors) starts this line, inside the file, as joining files saved with one leaves it: kubectl skips it, and stagecraft would read it as part of the key here',
-      // piped in (`<stdin>`, no file to edit in place): the same sed in the pipe
-      hint:
-        location.file === STDIN_FILE
-          ? "remove it; a byte-order mark belongs only at the very start of a file (GNU sed: put sed 's/^\\xEF\\xBB\\xBF//' in the pipe before npm run check -- -, or remove it from the files joined)"
-          : `remove it; a byte-order mark belongs only at the very start of a file (GNU sed: sed -i 's/^\\xEF\\xBB\\xBF//' ${shellWord(location.file) ?? '<file>'} removes each one at the start of a line)`,
-    });
-  }
-  return problems;
-}
-
 /**
  * The YAML directives (`%YAML 1.1`, `%TAG`) of a stream of manifests, one problem at each, which kubectl and
  * kustomize refuse (`directiveMistake`); one after a document without `...` is the yaml library's error, said alike
@@ -163,27 +92,6 @@ function directiveProblems(tokens: readonly CST.Token[], at: (offset: number) =>
   return tokens.flatMap((t) =>
     t.type === 'directive' ? [{ code: 'input/yaml-directive', location: at(t.offset), ...directiveMistake(t.source) }] : [],
   );
-}
-
-/**
- * The git merge conflicts in `text`, one problem at each `<<<<<<<` line, when the text holds both
- * the opening and the closing markers: the YAML parser would report each side's lines as errors of
- * their own, none of which says what happened.
- */
-function conflictProblems(text: string, at: (offset: number) => SourceLocation): Problem[] {
-  if (!hasConflictMarkers(text) || !/^>{7}(?: |$)/m.test(text)) return [];
-  const problems: Problem[] = [];
-  for (const open of text.matchAll(/^<{7}(?: .*)?$/gm)) {
-    const close = /^>{7}(?: .*)?$/m.exec(text.slice(open.index));
-    const end = close ? at(open.index + close.index).line : undefined;
-    problems.push({
-      code: 'input/merge-conflict',
-      location: at(open.index),
-      message: `a git merge conflict${end ? ` (to line ${end})` : ''}: the file holds both sides of a change between conflict markers, so it is not what either side meant`,
-      hint: 'resolve the conflict: keep the lines you mean, delete the <<<<<<<, ======= and >>>>>>> lines (or git checkout --ours/--theirs the file), then run the command again',
-    });
-  }
-  return problems;
 }
 
 /**
@@ -312,10 +220,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
     line: 1 + (text.slice(0, o).match(/\n/g)?.length ?? 0),
     column: o - text.lastIndexOf('\n', o - 1),
   });
-  const unread = nulProblem(text, counted);
-  if (!unread.length) unread.push(...crProblem(text, counted));
-  if (!unread.length) unread.push(...conflictProblems(text, counted));
-  if (!unread.length) unread.push(...bomProblems(text, counted));
+  const unread = unreadableText(text, counted);
   if (unread.length) return { docs: [], values: [], lines, problems: unread, at };
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
   const deep = tooDeep(tokens);
