@@ -65,7 +65,7 @@ export function mixedTlsProblem(
  * The warning edge/unknown-scheme of app `app`, at apps.<app>, when a workload Service `service` selects says HTTPS at its port
  * `port` (the one that serves, or with `checked` the one HAProxy checks at) and another that runs pods has no HTTP probe there:
  * haproxy.cfg speaks TLS to every pod behind that one node port, and whether the others answer it is not known. The first such
- * workload is named, with the probe that states its scheme. Undefined when none says HTTPS, or every one says a scheme.
+ * workload is named, with the probe that states its scheme. Undefined when haproxy.cfg speaks plain HTTP there, or every one says a scheme.
  */
 export function unknownSchemeWarning(
   app: string,
@@ -74,9 +74,10 @@ export function unknownSchemeWarning(
   port: ServicePort,
   { checked = false }: { checked?: boolean } = {},
 ): PathProblem | undefined {
-  const tls = schemesAt(service, objects, port).find((s) => !s.idle && s.https);
+  // the scheme haproxy.cfg speaks there (servesTls): the first workload's that says one, one that runs pods before one scaled to zero
+  const [tls] = schemesAt(service, objects, port);
   const [unknown, ...more] = unprobedAt(service, objects, port);
-  if (!tls || !unknown) return undefined;
+  if (!tls?.https || !unknown) return undefined;
   const name = describeObject(unknown);
   const others = more.length ? ` (and ${more.length} more: ${more.map(describeObject).join(', ')})` : '';
   const [sends, sent, fails] = checked
@@ -87,7 +88,7 @@ export function unknownSchemeWarning(
     path: ['apps', app],
     message:
       `Service ${service.metadata.namespace}/${service.metadata.name} is published at the edge, and haproxy.cfg ${sends} ${port.port} (node port ${port.nodePort}) over TLS, ` +
-      `as ${describeObject(tls.workload)}'s ${tls.probe} of container ${tls.container} says, but ${name}${others}, whose pods it selects too, has no HTTP probe there, so their scheme is not known: ` +
+      `as ${describeObject(tls.workload)}${tls.idle ? ' (scaled to zero)' : ''}'s ${tls.probe} of container ${tls.container} says, but ${name}${others}, whose pods it selects too, has no HTTP probe there, so their scheme is not known: ` +
       `they are ${sent}, and if they serve plain HTTP, ${fails}`,
     hint:
       `state the scheme of ${name} at that port with an HTTP probe there (readinessProbe: { httpGet: { path: <its path>, port: ${port.targetPort ?? port.port}, scheme: HTTPS } }, ` +

@@ -347,6 +347,16 @@ describe('a published Service whose pods serve the port in two schemes', () => {
     ]);
   });
 
+  it('warns as well when the one that says HTTPS is scaled to zero, the pods that run having no HTTP probe: they are sent TLS on its word', () => {
+    const bare = `{ name: web, image: "team/web:2", ports: [{ containerPort: 8443 }], ${LIMITS} }`;
+    const manifest = twoWorkloads(probed('HTTPS'), bare).replace('replicas: 1', 'replicas: 0');
+    const { files, warnings } = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), { in: { 'in/legacy.yaml': manifest } });
+    expect(files.get('edge/haproxy.cfg')).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
+    expect(warnings.join('\n')).toContain(
+      "over TLS, as Deployment edge/legacy (scaled to zero)'s readinessProbe of container web says, but Deployment edge/legacy-next, whose pods it selects too, has no HTTP probe there",
+    );
+  });
+
   it('does not warn of a workload with no HTTP probe beside one that says plain HTTP: taken as plain HTTP, as alone', () => {
     const bare = `{ name: web, image: "team/web:2", ports: [{ containerPort: 8443 }], ${LIMITS} }`;
     const { warnings } = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
