@@ -502,6 +502,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "HAProxy speaks TLS to every pod behind the Service's one node port, and whether the probe-less workload's pods answer TLS is not known: state its scheme with an HTTP probe at that port (scheme: HTTPS, or HTTP, which edge/mixed-tls then refuses with the way through).",
   ),
   row(
+    'edge/node-port-held',
+    "A node port a stage now declares that a removed stage's Service holds on the same cluster, as its edge says (warning)",
+    "The API server refuses the new stage's Service (provided port is already allocated) until the removed stage's objects are deleted: delete them first (the command npm run synth prints as it removes its output), then apply the new stage, back to back.",
+  ),
+  row(
     'edge/no-readiness',
     'A published app without a readiness path (warning)',
     'The edge health-checks the readiness path: give the app an HTTP readiness probe.',
