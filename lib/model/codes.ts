@@ -497,6 +497,16 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'HAProxy reaches the pods through one node port, which kube-proxy spreads over all of them, so one scheme fails on the others: serve one scheme at that port in every workload the Service selects, or move the others to an app of their own (its own Service, published at its own host).',
   ),
   row(
+    'edge/unknown-scheme',
+    'A published Service whose workloads include one with no HTTP probe at the port another says HTTPS at (warning)',
+    "HAProxy speaks TLS to every pod behind the Service's one node port, and whether the probe-less workload's pods answer TLS is not known: state its scheme with an HTTP probe at that port (scheme: HTTPS, or HTTP, which edge/mixed-tls then refuses with the way through).",
+  ),
+  row(
+    'edge/node-port-held',
+    "A node port a stage now declares that a removed stage's Service holds on the same cluster, as its edge says (warning)",
+    "The API server refuses the new stage's Service (provided port is already allocated) until the removed stage's objects are deleted: delete them first (the command npm run synth prints as it removes its output), then apply the new stage, back to back.",
+  ),
+  row(
     'edge/no-readiness',
     'A published app without a readiness path (warning)',
     'The edge health-checks the readiness path: give the app an HTTP readiness probe.',
