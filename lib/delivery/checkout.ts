@@ -6,13 +6,38 @@
  */
 import type { ProjectFile } from '../config/delivery.js';
 import { argumentWord } from '../errors.js';
-import { stagePath, type ProjectCheckout } from './delivery-plan.js';
+import { stagePath, type ProjectCheckout, type RemoteReading } from './delivery-plan.js';
 import { repositoryHostPath, shownUrl } from './urls.js';
 
+/**
+ * A checkout whose answers are given: the project's directory in it, and its remotes by name (their URLs), each
+ * undefined where no Git says.
+ */
+export function checkoutOf(prefix?: string, remotes?: ReadonlyMap<string, readonly string[]>): ProjectCheckout {
+  return { prefix: () => prefix, remotesOf: (hostPath) => (remotes ? remoteReading(hostPath, remotes) : undefined) };
+}
+
 /** A project in no Git checkout: nothing known. */
-export const NO_CHECKOUT: ProjectCheckout = { prefix: () => undefined, remotes: () => undefined };
+export const NO_CHECKOUT: ProjectCheckout = checkoutOf();
 
 type ProjectRepository = NonNullable<NonNullable<ProjectFile['delivery']>['repository']>;
+
+/**
+ * What `remotes` (by name, their URLs) say of the repository at `hostPath` (`repositoryHostPath`): the first remote one
+ * of whose URLs names it; else, when there are remotes and each URL names a host, all their names (none is it).
+ */
+export function remoteReading(hostPath: string, remotes: ReadonlyMap<string, readonly string[]>): RemoteReading {
+  const naming = [...remotes].find(([, urls]) => urls.some((url) => repositoryHostPath(url) === hostPath))?.[0];
+  if (naming !== undefined) return { naming };
+  const hostless = [...remotes.values()].flat().some((url) => repositoryHostPath(url) === undefined);
+  return remotes.size && !hostless ? { others: [...remotes.keys()] } : {};
+}
+
+/** What the checkout's remotes say of the repository `url` names; undefined when it names no host, or no Git says. */
+const remotesOfUrl = (url: string, checkout: ProjectCheckout): RemoteReading | undefined => {
+  const declared = repositoryHostPath(url);
+  return declared === undefined ? undefined : checkout.remotesOf(declared);
+};
 
 /**
  * The name of the remote of the project's own checkout that the project file's repository URL names, host
@@ -21,13 +46,8 @@ type ProjectRepository = NonNullable<NonNullable<ProjectFile['delivery']>['repos
  */
 export function ownRepository(repository: ProjectRepository | undefined, checkout: ProjectCheckout): string | undefined {
   if (repository?.copied !== true || repository.url === undefined) return undefined;
-  const declared = repositoryHostPath(repository.url);
-  return declared === undefined ? undefined : remoteNaming(declared, checkout.remotes() ?? new Map())?.[0];
+  return remotesOfUrl(repository.url, checkout)?.naming;
 }
-
-/** The first remote (its name and URLs) one of whose URLs names `declared` (`repositoryHostPath`), if any. */
-const remoteNaming = (declared: string, remotes: ReadonlyMap<string, readonly string[]>) =>
-  [...remotes].find(([, urls]) => urls.some((url) => repositoryHostPath(url) === declared));
 
 /** Why `copied: true` is refused of the project's own repository (`url`, its remote `remote`). */
 export function ownCopied(url: string, remote: string, projectSource: string): { message: string; hint: string } {
@@ -69,13 +89,8 @@ export function projectElsewhere(
  * reads them); undefined when it is one, when the checkout has no remote or one whose URL names no host (a local path,
  * file://, which may be a clone of it), or no Git says: nothing then tells which repository is this one.
  */
-function otherRemotes(repository: ProjectRepository, checkout: ProjectCheckout): readonly string[] | undefined {
-  const remotes = checkout.remotes();
-  const declared = repository.url === undefined ? undefined : repositoryHostPath(repository.url);
-  const hostless = [...(remotes?.values() ?? [])].flat().some((url) => repositoryHostPath(url) === undefined);
-  if (!remotes?.size || declared === undefined || hostless || remoteNaming(declared, remotes)) return undefined;
-  return [...remotes.keys()];
-}
+const otherRemotes = (repository: ProjectRepository, checkout: ProjectCheckout): readonly string[] | undefined =>
+  repository.url === undefined ? undefined : remotesOfUrl(repository.url, checkout)?.others;
 
 /**
  * `; or, if CI copies ... write copied: true`: when the project file's repository URL is none of the

@@ -67,6 +67,33 @@ describe('a synthesis', () => {
     expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
   });
 
+  it('of an edited project asks Git each thing once, though the fast path, the command and the plan each read what it said', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: nonprod }').replace('replicas: 1', 'replicas: 2'));
+    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+    const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
+    expect(r.stderr).not.toContain('error');
+    expect(r.status).toBe(0);
+    // each reading of the last fingerprint asked the remotes again: four gits
+    expect(readFileSync(log, 'utf8')).toBe('git remote -v\ngit rev-parse --is-inside-work-tree --show-prefix\n');
+  });
+
+  it('answered from the last one stays so when a remote is added beside the one the repository URL names (a fork)', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    gitIn(top, 'remote', 'add', 'fork', 'git@github.com:me/app.git');
+    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+    const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
+    expect(r.stdout).toContain('(unchanged)');
+    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
+    // and the one it names set to another repository: compiled, and warned
+    gitIn(top, 'remote', 'set-url', 'origin', 'https://git.example.com/team/moved.git');
+    expect(runProcess('synth', [], dir).stderr).toContain("which is none of this checkout's remotes (fork, origin;");
+  });
+
   it('answered from the last one asks Git where the project is too in a checkout without remotes: a repository made anew has none either', () => {
     const { top, dir } = monorepo('infra/k8s');
     expect(runProcess('synth', [], dir).status).toBe(0);
@@ -339,7 +366,7 @@ describe('lazyCheckout', () => {
     const checkout = lazyCheckout(dir);
     expect(existsSync(log)).toBe(false);
     expect([checkout.prefix(), checkout.prefix()]).toEqual(['infra/k8s', 'infra/k8s']);
-    expect([checkout.remotes(), checkout.remotes()]).toEqual([new Map(), new Map()]);
+    expect([checkout.remotesOf('git.example.com/team/app'), checkout.remotesOf('git.example.com/team/app')]).toEqual([{}, {}]);
     expect(readFileSync(log, 'utf8')).toBe('git rev-parse --is-inside-work-tree --show-prefix\ngit remote -v\n');
   });
 });

@@ -3,16 +3,14 @@
  * names none of the checkout's remotes, and a place in the repository Git could not be asked for.
  */
 import { describe, expect, it } from 'vitest';
-import { notARemote, pathUnchecked } from '../../lib/delivery/checkout.js';
+import { checkoutOf, notARemote, pathUnchecked } from '../../lib/delivery/checkout.js';
 import type { ProjectCheckout } from '../../lib/delivery/delivery-plan.js';
 
 const URL = 'https://git.example.com/team/app.git';
 
 /** A checkout at the repository's top with these remotes (by name, their URLs). */
-const checkoutWith = (remotes: Record<string, string[]> | undefined): ProjectCheckout => ({
-  prefix: () => '',
-  remotes: () => (remotes ? new Map(Object.entries(remotes)) : undefined),
-});
+const checkoutWith = (remotes: Record<string, string[]> | undefined): ProjectCheckout =>
+  checkoutOf('', remotes ? new Map(Object.entries(remotes)) : undefined);
 
 describe('notARemote', () => {
   it.each([
