@@ -3,7 +3,7 @@
  * top of (lib/delivery/plan.ts compares it with the project file's `delivery.repository.path`).
  */
 import type { ProjectCheckout } from '../delivery/delivery-plan.js';
-import { remoteReading } from '../delivery/checkout.js';
+import { remoteReading, revisionReading } from '../delivery/checkout.js';
 import { shellWord } from '../errors.js';
 import { sha256Hex } from '../model/sha256.js';
 import { GIT_TIMEOUT_MS, askGit, type GitSilence } from './delivery-git.js';
@@ -100,6 +100,26 @@ export function gitRemotes(root: string, timeout = GIT_TIMEOUT_MS): ReadonlyMap<
 }
 
 /**
+ * The checkout's branches and tags as Git names them (`refs/heads/main`, `refs/remotes/origin/main`, `refs/tags/v1`) and
+ * the branch its HEAD is on (`refs/heads/main`), asked at once; undefined when it has no such list at hand: a shallow clone
+ * (CI's, which holds the branch it was made of), a detached HEAD (CI's too), no commit yet, or no Git that says.
+ */
+export function gitRefs(root: string, timeout = GIT_TIMEOUT_MS): { readonly head: string; readonly refs: ReadonlySet<string> } | undefined {
+  // (the -- ends what may be read as a path: a file named HEAD in the project)
+  const r = askGit(
+    root,
+    ['rev-parse', '--is-shallow-repository', '--symbolic-full-name', 'HEAD', '--branches', '--remotes', '--tags', '--'],
+    {
+      timeout,
+    },
+  );
+  if ('silent' in r || r.status !== 0) return undefined;
+  const [shallow, head = '', ...refs] = r.stdout.split('\n');
+  // an older git than 2.15 says the option back as it is, not false
+  return shallow === 'false' && head.startsWith('refs/heads/') ? { head, refs: new Set(refs) } : undefined;
+}
+
+/**
  * What Git answered each question of the project in a root in this command (`npm run synth`: the fast path, then the
  * command, each its own bundle of this module, then the delivery plan), by root: a question is asked once per command.
  * Kept on globalThis, which every bundle of the process shares, until `forgetCheckoutAnswers`.
@@ -107,6 +127,7 @@ export function gitRemotes(root: string, timeout = GIT_TIMEOUT_MS): ReadonlyMap<
 interface Answers {
   prefix?: CheckoutAnswer;
   remotes?: { readonly said: ReadonlyMap<string, readonly string[]> | undefined };
+  refs?: { readonly said: ReturnType<typeof gitRefs> };
 }
 
 function answers(root: string): Answers {
@@ -125,6 +146,7 @@ export function forgetCheckoutAnswers(): void {
 
 const prefixAnswer = (root: string) => (answers(root).prefix ??= askCheckout(root));
 const remotesAnswer = (root: string) => (answers(root).remotes ??= { said: gitRemotes(root) }).said;
+const refsAnswer = (root: string) => (answers(root).refs ??= { said: gitRefs(root) }).said;
 
 /**
  * Each question a plan may ask of the checkout, by its name, with its arguments: the text of its answer, as recorded (by
@@ -138,6 +160,10 @@ const QUESTIONS = {
   remotes: (root: string, hostPath: string) => {
     const remotes = remotesAnswer(root);
     return JSON.stringify(remotes ? remoteReading(hostPath, remotes) : null);
+  },
+  revision: (root: string, remote: string, revision: string) => {
+    const refs = refsAnswer(root);
+    return JSON.stringify((refs && revisionReading(refs, remote, revision)) ?? null);
   },
 } satisfies Record<string, (root: string, ...args: string[]) => string>;
 
@@ -167,6 +193,11 @@ export function lazyCheckout(root: string): ProjectCheckout {
       ask('remotes', hostPath);
       const remotes = remotesAnswer(root);
       return remotes && remoteReading(hostPath, remotes);
+    },
+    revisionOf: (remote, revision) => {
+      ask('revision', remote, revision);
+      const refs = refsAnswer(root);
+      return refs && revisionReading(refs, remote, revision);
     },
   };
 }

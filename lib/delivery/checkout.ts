@@ -6,7 +6,7 @@
  */
 import type { ProjectFile } from '../config/delivery.js';
 import { argumentWord } from '../errors.js';
-import { stagePath, type ProjectCheckout, type RemoteReading } from './delivery-plan.js';
+import { stagePath, type ProjectCheckout, type RemoteReading, type RevisionReading } from './delivery-plan.js';
 import { repositoryHostPath, shownUrl } from './urls.js';
 
 /**
@@ -31,6 +31,23 @@ export function remoteReading(hostPath: string, remotes: ReadonlyMap<string, rea
   if (naming !== undefined) return { naming };
   const hostless = [...remotes.values()].flat().some((url) => repositoryHostPath(url) === undefined);
   return remotes.size && !hostless ? { others: [...remotes.keys()] } : {};
+}
+
+/**
+ * Whether `revision` is a branch or tag of the checkout's (`refs`, as lib/cli/delivery-checkout.ts `gitRefs` names them), or a branch of its remote `remote`;
+ * undefined of a revision that names neither (a commit, HEAD, another ref). The branch HEAD is on, when it is not.
+ */
+export function revisionReading(
+  { head, refs }: { readonly head: string; readonly refs: ReadonlySet<string> },
+  remote: string,
+  revision: string,
+): RevisionReading | undefined {
+  if (/^[0-9a-f]{40}$/i.test(revision) || revision === 'HEAD') return undefined;
+  const tag = revision.startsWith('refs/tags/');
+  const branch = revision.startsWith('refs/heads/') ? revision.slice('refs/heads/'.length) : revision;
+  if (!tag && branch.startsWith('refs/')) return undefined;
+  const found = tag ? refs.has(revision) : refs.has(`refs/heads/${branch}`) || refs.has(`refs/remotes/${remote}/${branch}`);
+  return found ? { found } : { found, head: head.slice('refs/heads/'.length) };
 }
 
 /** What the checkout's remotes say of the repository `url` names; undefined when it names no host, or no Git says. */
@@ -126,6 +143,29 @@ export function notARemote(
   return {
     message: `the engines clone ${shown}, which is none of this checkout's remotes (${remotes.join(', ')}; host and path as Git reads them, over https, ssh or scp-style): after the repository moved (git remote set-url), or with a URL mistyped, they apply each stage as that repository holds it, which no push of this checkout reaches`,
     hint: `write the URL of the remote the engines should read (${getUrl}, without the credentials it may hold) as delivery.repository.url in ${projectSource}; or, if CI copies dist/ into ${shown}, write copied: true under delivery.repository (an ssh host alias of ~/.ssh/config is no host to Git: write the host it stands for)`,
+  };
+}
+
+/**
+ * Why the engine may find nothing to apply at `revision` of the repository `url` names, which is the checkout's own (a
+ * remote names it): the revision (a branch, `refs/heads/<branch>`, `refs/tags/<tag>`) is none of the checkout's branches
+ * or tags, nor a branch of that remote as last fetched, as after `git branch -m main trunk` or a branch deleted. Undefined
+ * when it is one, or the checkout has no such list at hand (`ProjectCheckout.revisionOf`: a shallow or detached CI
+ * checkout is never warned), or the repository is another.
+ */
+export function unknownRevision(url: string, revision: string, checkout: ProjectCheckout): { message: string; hint: string } | undefined {
+  const remote = remotesOfUrl(url, checkout)?.naming;
+  const reading = remote === undefined ? undefined : checkout.revisionOf?.(remote, revision);
+  if (reading?.found !== false || remote === undefined) return undefined;
+  const tag = revision.startsWith('refs/tags/') ? revision.slice('refs/tags/'.length) : undefined;
+  const name = tag ?? revision.replace(/^refs\/heads\//, '');
+  const [remoteWord, nameWord, headWord] = [argumentWord(remote), argumentWord(name), argumentWord(reading.head ?? '')];
+  const push = remoteWord && nameWord ? `git push ${remoteWord} ${nameWord}` : `push it to the remote ${remote}`;
+  return {
+    message: `${JSON.stringify(revision)} is no ${tag ? 'tag' : 'branch'} of this checkout, nor of its remote ${remote} (${shownUrl(url)}) as last fetched (git ${tag ? 'tag' : 'branch -a'}), so the engine finds no such revision to apply once the repository has none either (Argo CD: unable to resolve it to a commit SHA; Flux: couldn't find remote ref), and the stage is never applied; this checkout is on ${JSON.stringify(reading.head)}`,
+    hint: tag
+      ? `push the tag (${push}), or write the tag the engines should follow`
+      : `if the branch was renamed (git branch -m), write ${headWord && reading.head !== name ? `${JSON.stringify(reading.head)}, the branch this checkout is on, or ` : ''}the branch the engines should follow; else push it (${push}; git fetch ${remoteWord ?? remote} first if it was pushed from elsewhere)`,
   };
 }
 

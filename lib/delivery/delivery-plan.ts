@@ -37,6 +37,12 @@ export interface ProjectCheckout {
    */
   readonly remotesOf: (hostPath: string) => RemoteReading | undefined;
   /**
+   * Whether `revision` (a branch, `refs/heads/<branch>` or `refs/tags/<tag>`) is one of the checkout's branches or tags, or a
+   * branch of its remote `remote` as last fetched, and the branch its HEAD is on. Undefined where the checkout has no such
+   * list at hand: a shallow clone (CI's), a detached HEAD, another revision (a commit), no Git. @default - never known
+   */
+  readonly revisionOf?: (remote: string, revision: string) => RevisionReading | undefined;
+  /**
    * Why Git could not say where the project is, once `prefix()` said nothing, when that is not because the project
    * lies in no work tree (git not installed, stopped after no answer in time, refusing a repository another user owns):
    * `why` it was not asked, and the `fix` that has it asked again. @default - never: a Git that says nothing is no Git
@@ -53,6 +59,13 @@ export interface RemoteReading {
    * checkout's. @default - one names it, there is no remote, or one is a local path (maybe a clone of it): nothing tells
    */
   readonly others?: readonly string[];
+}
+
+/** Whether a checkout has a revision (`ProjectCheckout.revisionOf`). */
+export interface RevisionReading {
+  readonly found: boolean;
+  /** The branch the checkout's HEAD is on, when the revision is not found. @default - found */
+  readonly head?: string;
 }
 
 /** What the engine needs to know of one stage. */

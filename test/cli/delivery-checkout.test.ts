@@ -21,6 +21,9 @@ function loggingGit(then: string): { bin: string; log: string } {
   return { bin, log };
 }
 
+/** The one git that says the checkout's branches and tags, and whether it is shallow (lib/cli/delivery-checkout.ts `gitRefs`). */
+const REFS = 'git rev-parse --is-shallow-repository --symbolic-full-name HEAD --branches --remotes --tags --\n';
+
 const REAL_GIT = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
 
 /** A Git work tree whose directory `inner` holds a project (stage qa, delivered by Flux unless `delivered` is false). */
@@ -57,14 +60,14 @@ describe('a synthesis', () => {
     expect(readFileSync(log, 'utf8')).toBe('git rev-parse --is-inside-work-tree --show-prefix\ngit remote -v\n');
   });
 
-  it('answered from the last one asks Git its remotes again, once (no stage file changed)', () => {
+  it('answered from the last one asks Git its remotes and its branches again, once each (no stage file changed)', () => {
     const { top, dir } = monorepo('infra/k8s');
     expect(spawnSync('git', ['-C', top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git']).status).toBe(0);
     expect(runProcess('synth', [], dir).status).toBe(0);
     const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
     const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
     expect(r.stdout).toContain('(unchanged)');
-    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
+    expect(readFileSync(log, 'utf8')).toBe(`git remote -v\n${REFS}`);
   });
 
   it('of an edited project asks Git each thing once, though the fast path, the command and the plan each read what it said', () => {
@@ -76,8 +79,8 @@ describe('a synthesis', () => {
     const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
     expect(r.stderr).not.toContain('error');
     expect(r.status).toBe(0);
-    // each reading of the last fingerprint asked the remotes again: four gits
-    expect(readFileSync(log, 'utf8')).toBe('git remote -v\ngit rev-parse --is-inside-work-tree --show-prefix\n');
+    // each reading of the last fingerprint asked the remotes again: four gits (before the branches were asked)
+    expect(readFileSync(log, 'utf8')).toBe(`git remote -v\n${REFS}git rev-parse --is-inside-work-tree --show-prefix\n`);
   });
 
   it('answered from the last one stays so when a remote is added beside the one the repository URL names (a fork)', () => {
@@ -88,7 +91,7 @@ describe('a synthesis', () => {
     const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
     const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
     expect(r.stdout).toContain('(unchanged)');
-    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
+    expect(readFileSync(log, 'utf8')).toBe(`git remote -v\n${REFS}`);
     // and the one it names set to another repository: compiled, and warned
     gitIn(top, 'remote', 'set-url', 'origin', 'https://git.example.com/team/moved.git');
     expect(runProcess('synth', [], dir).stderr).toContain("which is none of this checkout's remotes (fork, origin;");
@@ -167,12 +170,61 @@ describe("a project whose repository URL is none of its checkout's remotes", () 
     const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
     expect(r.stdout).toContain('(unchanged)');
     // the remotes asked again, and the project not compiled (which would ask where it is)
-    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
+    expect(readFileSync(log, 'utf8')).toBe(`git remote -v\n${REFS}`);
   });
 });
 
 const UNCHECKED =
   "environments/qa.yaml:3:11: warning: delivery: the engines read infra/k8s/dist/<stage> from the repository's top, and whether the project is there was not checked: ";
+
+/** `monorepo`'s, its files committed on main, and origin naming the repository URL. */
+function committed(inner: string): { top: string; dir: string } {
+  const made = monorepo(inner);
+  gitIn(made.top, 'checkout', '-q', '-b', 'main');
+  gitIn(made.top, 'add', '-A');
+  gitIn(made.top, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'first');
+  gitIn(made.top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+  return made;
+}
+
+const UNKNOWN_REVISION =
+  'stagecraft.yaml:3:70: warning: delivery.repository.revision: "main" is no branch of this checkout, nor of its remote origin (https://git.example.com/team/app.git) as last fetched (git branch -a)';
+
+describe('a delivered project whose revision is none of its branches', () => {
+  it('is warned at the revision after the branch was renamed (git branch -m main trunk), with the branch it is on, and not once it is back', () => {
+    const { top, dir } = committed('infra/k8s');
+    expect(runProcess('synth', [], dir).stderr).not.toContain('warning: delivery');
+    gitIn(top, 'branch', '-m', 'main', 'trunk');
+    // no file changed: the fingerprint holds what Git said of the revision
+    const r = runProcess('synth', ['--verbose'], dir);
+    expect(r.stderr).toContain(`${UNKNOWN_REVISION}, so the engine finds no such revision to apply once the repository has none either`);
+    expect(r.stderr).toContain('this checkout is on "trunk"\n');
+    expect(r.stderr).toContain(
+      '  hint: if the branch was renamed (git branch -m), write "trunk", the branch this checkout is on, or the branch the engines should follow; else push it (git push origin main; git fetch origin first if it was pushed from elsewhere)',
+    );
+    expect(r.status).toBe(0);
+    gitIn(top, 'branch', '-m', 'trunk', 'main');
+    expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
+  });
+
+  it("is not warned while the remote has the branch as last fetched, nor in a detached or shallow checkout (CI's)", () => {
+    const { top, dir } = committed('infra/k8s');
+    gitIn(top, 'branch', '-m', 'main', 'trunk');
+    gitIn(top, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
+    expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
+    gitIn(top, 'update-ref', '-d', 'refs/remotes/origin/main');
+    gitIn(top, 'checkout', '-q', '--detach');
+    expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
+    // a clone of depth 1, as CI makes it: its one branch trunk, and origin/trunk
+    const clone = join(tempProject({}), 'clone');
+    expect(spawnSync('git', ['clone', '-q', '--depth', '1', '--branch', 'trunk', `file://${top}`, clone]).status).toBe(0);
+    gitIn(clone, 'remote', 'set-url', 'origin', 'https://git.example.com/team/app.git');
+    expect(spawnSync('git', ['-C', clone, 'rev-parse', '--is-shallow-repository'], { encoding: 'utf8' }).stdout).toBe('true\n');
+    const r = runProcess('synth', ['--verbose'], join(clone, 'infra', 'k8s'));
+    expect(r.stderr).not.toContain('warning: delivery');
+    expect(r.status).toBe(0);
+  });
+});
 
 describe('a delivered project Git does not answer for', () => {
   it("is warned at its first stage's delivery: without git on PATH, and checked by the synthesis after git is installed", () => {
