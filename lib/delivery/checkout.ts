@@ -162,10 +162,10 @@ export function unknownRevision(url: string, revision: string, checkout: Project
   const [remoteWord, nameWord, headWord] = [argumentWord(remote), argumentWord(name), argumentWord(reading.head ?? '')];
   const push = remoteWord && nameWord ? `git push ${remoteWord} ${nameWord}` : `push it to the remote ${remote}`;
   return {
-    message: `${JSON.stringify(revision)} is no ${tag ? 'tag' : 'branch'} of this checkout, nor of its remote ${remote} (${shownUrl(url)}) as last fetched (git ${tag ? 'tag' : 'branch -a'}), so the engine finds no such revision to apply once the repository has none either (Argo CD: unable to resolve it to a commit SHA; Flux: couldn't find remote ref), and the stage is never applied; this checkout is on ${JSON.stringify(reading.head)}`,
+    message: `${JSON.stringify(revision)} is no ${tag ? 'tag' : 'branch'} of this checkout, nor of its remote ${remote} (${shownUrl(url)}) as last fetched (git ${tag ? 'tag' : 'branch -a'}): unless it was pushed from elsewhere, the engine finds no such revision to apply (Argo CD: unable to resolve it to a commit SHA; Flux: couldn't find remote ref), and the stage is never applied; this checkout is on ${JSON.stringify(reading.head)}`,
     hint: tag
       ? `push the tag (${push}), or write the tag the engines should follow`
-      : `if the branch was renamed (git branch -m), write ${headWord && reading.head !== name ? `${JSON.stringify(reading.head)}, the branch this checkout is on, or ` : ''}the branch the engines should follow; else push it (${push}; git fetch ${remoteWord ?? remote} first if it was pushed from elsewhere)`,
+      : `if the branch was renamed (git branch -m), write ${headWord && reading.head !== name ? `${JSON.stringify(reading.head)}, the branch this checkout is on, or ` : ''}the branch the engines should follow; else push it (${push}), or, if it was pushed from elsewhere, git fetch ${remoteWord ?? remote}`,
   };
 }
 

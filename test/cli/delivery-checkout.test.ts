@@ -197,10 +197,10 @@ describe('a delivered project whose revision is none of its branches', () => {
     gitIn(top, 'branch', '-m', 'main', 'trunk');
     // no file changed: the fingerprint holds what Git said of the revision
     const r = runProcess('synth', ['--verbose'], dir);
-    expect(r.stderr).toContain(`${UNKNOWN_REVISION}, so the engine finds no such revision to apply once the repository has none either`);
+    expect(r.stderr).toContain(`${UNKNOWN_REVISION}: unless it was pushed from elsewhere, the engine finds no such revision to apply`);
     expect(r.stderr).toContain('this checkout is on "trunk"\n');
     expect(r.stderr).toContain(
-      '  hint: if the branch was renamed (git branch -m), write "trunk", the branch this checkout is on, or the branch the engines should follow; else push it (git push origin main; git fetch origin first if it was pushed from elsewhere)',
+      '  hint: if the branch was renamed (git branch -m), write "trunk", the branch this checkout is on, or the branch the engines should follow; else push it (git push origin main), or, if it was pushed from elsewhere, git fetch origin',
     );
     expect(r.status).toBe(0);
     gitIn(top, 'branch', '-m', 'trunk', 'main');
