@@ -7,7 +7,15 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { askCheckout, gitCheckout, gitRemotes, lazyCheckout } from '../../lib/cli/delivery-checkout.js';
+import {
+  askCheckout,
+  checkoutAsRecorded,
+  checkoutRecord,
+  forgetCheckoutAnswers,
+  gitCheckout,
+  gitRemotes,
+  lazyCheckout,
+} from '../../lib/cli/delivery-checkout.js';
 import { sha256Hex } from '../../lib/model/sha256.js';
 import { runProcess, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
@@ -39,6 +47,8 @@ function monorepo(inner: string, { delivered = true } = {}): { top: string; dir:
 
 afterEach(() => {
   vi.unstubAllEnvs();
+  // what lazyCheckout asked in this process is kept until a command ends (lib/cli/main.ts)
+  forgetCheckoutAnswers();
 });
 
 describe('a synthesis', () => {
@@ -420,5 +430,25 @@ describe('lazyCheckout', () => {
     expect([checkout.prefix(), checkout.prefix()]).toEqual(['infra/k8s', 'infra/k8s']);
     expect([checkout.remotesOf('git.example.com/team/app'), checkout.remotesOf('git.example.com/team/app')]).toEqual([{}, {}]);
     expect(readFileSync(log, 'utf8')).toBe('git rev-parse --is-inside-work-tree --show-prefix\ngit remote -v\n');
+  });
+});
+
+describe('checkoutAsRecorded', () => {
+  it('holds a record of what the plan asked only while Git says the same, and no record it cannot read (an older format, a question asked otherwise)', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    lazyCheckout(dir).remotesOf('git.example.com/team/app');
+    const recorded = checkoutRecord(dir)!;
+    expect(Object.keys(recorded)).toEqual(['["remotes","git.example.com/team/app"]']);
+    expect(checkoutAsRecorded(dir, recorded)).toBe(true);
+    gitIn(top, 'remote', 'add', 'fork', 'https://git.example.com/me/app.git');
+    forgetCheckoutAnswers();
+    expect(checkoutAsRecorded(dir, recorded)).toBe(true);
+    gitIn(top, 'remote', 'set-url', 'origin', 'https://git.example.com/team/moved.git');
+    forgetCheckoutAnswers();
+    expect(checkoutAsRecorded(dir, recorded)).toBe(false);
+    const digest = Object.values(recorded)[0]!;
+    for (const key of ['remotes', '["prefix","extra"]', '["shell","rm"]', '[1]', '{}'])
+      expect(checkoutAsRecorded(dir, { [key]: digest })).toBe(false);
   });
 });
