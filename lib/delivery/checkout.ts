@@ -35,7 +35,8 @@ export function remoteReading(hostPath: string, remotes: ReadonlyMap<string, rea
 
 /**
  * Whether `revision` is a branch or tag of the checkout's (`refs`, as lib/cli/delivery-checkout.ts `gitRefs` names them), or a branch of its remote `remote`;
- * undefined of a revision that names neither (a commit, HEAD, another ref). The branch HEAD is on, when it is not.
+ * undefined of a revision that names neither (a commit, HEAD, another ref), and of one not found while `remote` was never
+ * fetched (added by hand, none of its branches known: the revision may be one of them). The branch HEAD is on, when it is not.
  */
 export function revisionReading(
   { head, refs }: { readonly head: string; readonly refs: ReadonlySet<string> },
@@ -47,7 +48,9 @@ export function revisionReading(
   const branch = revision.startsWith('refs/heads/') ? revision.slice('refs/heads/'.length) : revision;
   if (!tag && branch.startsWith('refs/')) return undefined;
   const found = tag ? refs.has(revision) : refs.has(`refs/heads/${branch}`) || refs.has(`refs/remotes/${remote}/${branch}`);
-  return found ? { found } : { found, head: head.slice('refs/heads/'.length) };
+  if (found) return { found };
+  const fetched = [...refs].some((ref) => ref.startsWith(`refs/remotes/${remote}/`));
+  return fetched ? { found, head: head.slice('refs/heads/'.length) } : undefined;
 }
 
 /** What the checkout's remotes say of the repository `url` names; undefined when it names no host, or no Git says. */

@@ -187,14 +187,22 @@ describe("a project whose repository URL is none of its checkout's remotes", () 
 const UNCHECKED =
   "environments/qa.yaml:3:11: warning: delivery: the engines read infra/k8s/dist/<stage> from the repository's top, and whether the project is there was not checked: ";
 
-/** `monorepo`'s, its files committed on main, and origin naming the repository URL. */
+/** `monorepo`'s, its files committed on main, and origin naming the repository URL, its main fetched (origin/main). */
 function committed(inner: string): { top: string; dir: string } {
   const made = monorepo(inner);
   gitIn(made.top, 'checkout', '-q', '-b', 'main');
   gitIn(made.top, 'add', '-A');
   gitIn(made.top, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'first');
   gitIn(made.top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+  gitIn(made.top, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
   return made;
+}
+
+/** `git branch -m main trunk`, trunk pushed and main deleted on origin, as their tracking refs say. */
+function renamed(top: string): void {
+  gitIn(top, 'branch', '-m', 'main', 'trunk');
+  gitIn(top, 'update-ref', 'refs/remotes/origin/trunk', 'HEAD');
+  gitIn(top, 'update-ref', '-d', 'refs/remotes/origin/main');
 }
 
 const UNKNOWN_REVISION =
@@ -204,7 +212,7 @@ describe('a delivered project whose revision is none of its branches', () => {
   it('is warned at the revision after the branch was renamed (git branch -m main trunk), with the branch it is on, and not once it is back', () => {
     const { top, dir } = committed('infra/k8s');
     expect(runProcess('synth', [], dir).stderr).not.toContain('warning: delivery');
-    gitIn(top, 'branch', '-m', 'main', 'trunk');
+    renamed(top);
     // no file changed: the fingerprint holds what Git said of the revision
     const r = runProcess('synth', ['--verbose'], dir);
     expect(r.stderr).toContain(`${UNKNOWN_REVISION}: unless it was pushed from elsewhere, the engine finds no such revision to apply`);
@@ -217,10 +225,20 @@ describe('a delivered project whose revision is none of its branches', () => {
     expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
   });
 
-  it("is not warned while the remote has the branch as last fetched, nor in a detached or shallow checkout (CI's)", () => {
+  it('is not warned while its remote was never fetched (added by hand: the branch may be one of its own)', () => {
     const { top, dir } = committed('infra/k8s');
     gitIn(top, 'branch', '-m', 'main', 'trunk');
-    gitIn(top, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
+    gitIn(top, 'update-ref', '-d', 'refs/remotes/origin/main');
+    const r = runProcess('synth', ['--verbose'], dir);
+    expect(r.stderr).not.toContain('warning: delivery');
+    expect(r.status).toBe(0);
+  });
+
+  it("is not warned while the remote has the branch as last fetched, nor in a detached or shallow checkout (CI's)", () => {
+    const { top, dir } = committed('infra/k8s');
+    // renamed here alone: origin/main is there still
+    gitIn(top, 'branch', '-m', 'main', 'trunk');
+    gitIn(top, 'update-ref', 'refs/remotes/origin/trunk', 'HEAD');
     expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
     gitIn(top, 'update-ref', '-d', 'refs/remotes/origin/main');
     gitIn(top, 'checkout', '-q', '--detach');

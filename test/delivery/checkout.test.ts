@@ -85,9 +85,17 @@ describe('revisionReading', () => {
   });
 
   it("does not find another remote's branch, a tag named as a branch, nor a branch gone, and says the branch HEAD is on", () => {
-    expect(revisionReading(refs, 'upstream', 'release')).toEqual({ found: false, head: 'trunk' });
+    expect(revisionReading({ ...refs, refs: new Set([...refs.refs, 'refs/remotes/upstream/main']) }, 'upstream', 'release')).toEqual({
+      found: false,
+      head: 'trunk',
+    });
     expect(revisionReading(refs, 'origin', 'main')).toEqual({ found: false, head: 'trunk' });
     expect(revisionReading(refs, 'origin', 'refs/tags/v9')).toEqual({ found: false, head: 'trunk' });
+  });
+
+  it('reads nothing of a revision not found while the remote was never fetched (its branches unknown)', () => {
+    expect(revisionReading(refs, 'upstream', 'main')).toBeUndefined();
+    expect(revisionReading({ ...refs, refs: new Set(['refs/heads/trunk']) }, 'origin', 'main')).toBeUndefined();
   });
 
   it('reads nothing of a commit, HEAD, or another ref (a pull request)', () => {
@@ -100,7 +108,11 @@ describe('unknownRevision', () => {
   const renamed = (remotes: Record<string, string[]>, head = 'trunk'): ProjectCheckout => ({
     ...checkoutWith(remotes),
     revisionOf: (remote, revision) =>
-      revisionReading({ head: `refs/heads/${head}`, refs: new Set([`refs/heads/${head}`]) }, remote, revision),
+      revisionReading(
+        { head: `refs/heads/${head}`, refs: new Set([`refs/heads/${head}`, `refs/remotes/${remote}/${head}`]) },
+        remote,
+        revision,
+      ),
   });
 
   it('says a branch none of the checkout has, of its own repository, with a push a shell reads back and no credential', () => {
