@@ -151,7 +151,7 @@ const refsAnswer = (root: string) => (answers(root).refs ??= { said: gitRefs(roo
 /**
  * Each question a plan may ask of the checkout, by its name, with its arguments: the text of its answer, as recorded (by
  * its digest) and compared. Of the remotes, what the plan reads of them for the repository it names (`remoteReading`:
- * the remote that names it, else every remote's name), never a URL: a URL's credentials are no part of the digested text
+ * the remote that names it, else every remote's name; or, `naming`, the remote that names it alone), never a URL: a URL's credentials are no part of the digested text
  * (a CI clone's token changes every job, and a digest of a short password is a guess away from it), a remote set to
  * another URL of one repository (ssh for https) changes nothing, nor does a remote added beside it (a fork).
  */
@@ -160,6 +160,10 @@ const QUESTIONS = {
   remotes: (root: string, hostPath: string) => {
     const remotes = remotesAnswer(root);
     return JSON.stringify(remotes ? remoteReading(hostPath, remotes) : null);
+  },
+  naming: (root: string, hostPath: string) => {
+    const remotes = remotesAnswer(root);
+    return JSON.stringify(remotes ? remoteReading(hostPath, remotes, 'naming') : null);
   },
   revision: (root: string, remote: string, revision: string) => {
     const refs = refsAnswer(root);
@@ -189,10 +193,10 @@ export function lazyCheckout(root: string): ProjectCheckout {
   return {
     prefix: () => asked().prefix,
     unanswered: () => asked().unanswered,
-    remotesOf: (hostPath) => {
-      ask('remotes', hostPath);
+    remotesOf: (hostPath, only) => {
+      ask(only ?? 'remotes', hostPath);
       const remotes = remotesAnswer(root);
-      return remotes && remoteReading(hostPath, remotes);
+      return remotes && remoteReading(hostPath, remotes, only);
     },
     revisionOf: (remote, revision) => {
       ask('revision', remote, revision);
@@ -212,7 +216,7 @@ export function checkoutRecord(root: string): Readonly<Record<string, string>> |
   // what changes the prefix's answer changes what the remotes say too, where there are any (git installed or gone, a
   // repository refused or trusted, another repository's top, made anew without them), but the project's directory moved,
   // which the fingerprint's root says: one git per use, not two
-  const remotes = [...said].some(([q, text]) => q.startsWith('["remotes"') && text !== '{}' && text !== 'null');
+  const remotes = [...said].some(([q, text]) => /^\["(?:remotes|naming)"/.test(q) && text !== '{}' && text !== 'null');
   const questions = [...said.keys()].filter((q) => !(remotes && q === '["prefix"]'));
   return Object.fromEntries(questions.map((q) => [q, sha256Hex(said.get(q)!)]));
 }

@@ -14,7 +14,7 @@ import { repositoryHostPath, shownUrl } from './urls.js';
  * undefined where no Git says.
  */
 export function checkoutOf(prefix?: string, remotes?: ReadonlyMap<string, readonly string[]>): ProjectCheckout {
-  return { prefix: () => prefix, remotesOf: (hostPath) => (remotes ? remoteReading(hostPath, remotes) : undefined) };
+  return { prefix: () => prefix, remotesOf: (hostPath, only) => (remotes ? remoteReading(hostPath, remotes, only) : undefined) };
 }
 
 /** A project in no Git checkout: nothing known. */
@@ -26,9 +26,10 @@ type ProjectRepository = NonNullable<NonNullable<ProjectFile['delivery']>['repos
  * What `remotes` (by name, their URLs) say of the repository at `hostPath` (`repositoryHostPath`): the first remote one
  * of whose URLs names it; else, when there are remotes and each URL names a host, all their names (none is it).
  */
-export function remoteReading(hostPath: string, remotes: ReadonlyMap<string, readonly string[]>): RemoteReading {
+export function remoteReading(hostPath: string, remotes: ReadonlyMap<string, readonly string[]>, only?: 'naming'): RemoteReading {
   const naming = [...remotes].find(([, urls]) => urls.some((url) => repositoryHostPath(url) === hostPath))?.[0];
   if (naming !== undefined) return { naming };
+  if (only === 'naming') return {};
   const hostless = [...remotes.values()].flat().some((url) => repositoryHostPath(url) === undefined);
   return remotes.size && !hostless ? { others: [...remotes.keys()] } : {};
 }
@@ -53,10 +54,10 @@ export function revisionReading(
   return fetched ? { found, head: head.slice('refs/heads/'.length) } : undefined;
 }
 
-/** What the checkout's remotes say of the repository `url` names; undefined when it names no host, or no Git says. */
-const remotesOfUrl = (url: string, checkout: ProjectCheckout): RemoteReading | undefined => {
+/** What the checkout's remotes say of the repository `url` names (`only`: see `remotesOf`); undefined when it names no host, or no Git says. */
+const remotesOfUrl = (url: string, checkout: ProjectCheckout, only?: 'naming'): RemoteReading | undefined => {
   const declared = repositoryHostPath(url);
-  return declared === undefined ? undefined : checkout.remotesOf(declared);
+  return declared === undefined ? undefined : checkout.remotesOf(declared, only);
 };
 
 /**
@@ -66,7 +67,7 @@ const remotesOfUrl = (url: string, checkout: ProjectCheckout): RemoteReading | u
  */
 export function ownRepository(repository: ProjectRepository | undefined, checkout: ProjectCheckout): string | undefined {
   if (repository?.copied !== true || repository.url === undefined) return undefined;
-  return remotesOfUrl(repository.url, checkout)?.naming;
+  return remotesOfUrl(repository.url, checkout, 'naming')?.naming;
 }
 
 /** Why `copied: true` is refused of the project's own repository (`url`, its remote `remote`). */
@@ -157,7 +158,7 @@ export function notARemote(
  * checkout is never warned), or the repository is another.
  */
 export function unknownRevision(url: string, revision: string, checkout: ProjectCheckout): { message: string; hint: string } | undefined {
-  const remote = remotesOfUrl(url, checkout)?.naming;
+  const remote = remotesOfUrl(url, checkout, 'naming')?.naming;
   const reading = remote === undefined ? undefined : checkout.revisionOf?.(remote, revision);
   if (reading?.found !== false || remote === undefined) return undefined;
   const tag = revision.startsWith('refs/tags/') ? revision.slice('refs/tags/'.length) : undefined;

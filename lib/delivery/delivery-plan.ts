@@ -33,9 +33,10 @@ export interface ProjectCheckout {
   /**
    * What its repository's remotes (the URLs each fetches from and pushes to) say of the repository at `hostPath` (a URL's
    * `repositoryHostPath`): `remoteReading` of them, asked by the one repository it names, so that what the plan read of
-   * the remotes, and no more, is what holds it (a remote added beside changes nothing).
+   * the remotes, and no more, is what holds it (a remote added beside changes nothing); with `only: 'naming'`, only the
+   * remote that names it (`others` left out: a remote added beside another repository changes nothing either).
    */
-  readonly remotesOf: (hostPath: string) => RemoteReading | undefined;
+  readonly remotesOf: (hostPath: string, only?: 'naming') => RemoteReading | undefined;
   /**
    * Whether `revision` (a branch, `refs/heads/<branch>` or `refs/tags/<tag>`) is one of the checkout's branches or tags, or a
    * branch of its remote `remote` as last fetched, and the branch its HEAD is on. Undefined where the checkout has no such

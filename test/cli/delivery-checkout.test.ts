@@ -4,7 +4,7 @@
  * in the work tree the project's directory is in, and never waited on for ever.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -105,6 +105,23 @@ describe('a synthesis', () => {
     // and the one it names set to another repository: compiled, and warned
     gitIn(top, 'remote', 'set-url', 'origin', 'https://git.example.com/team/moved.git');
     expect(runProcess('synth', [], dir).stderr).toContain("which is none of this checkout's remotes (fork, origin;");
+  });
+
+  it('answered from the last one stays so when a remote is added while a stage reads another repository than the checkout', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    writeFileSync(
+      join(dir, 'environments', 'qa.yaml'),
+      deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com/team/deploy.git" } }'),
+    );
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    gitIn(top, 'remote', 'add', 'fork', 'git@github.com:me/app.git');
+    const fingerprint = join(dir, '.stagecraft', 'fingerprint.json');
+    const recorded = statSync(fingerprint).mtimeMs;
+    const r = runProcess('synth', [], dir);
+    expect(r.status).toBe(0);
+    // answered from it: a synthesis that compiled would have recorded another
+    expect(statSync(fingerprint).mtimeMs).toBe(recorded);
   });
 
   it('answered from the last one asks Git where the project is too in a checkout without remotes: a repository made anew has none either', () => {
