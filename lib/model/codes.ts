@@ -603,6 +603,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "A warning: stagecraft.yaml's delivery.repository.url, which the engines clone, names none of the remotes of the Git checkout the project is in (host and path as Git reads them, over https, ssh or scp-style), as after the repository moved (git remote set-url) or a URL mistyped: the engines would go on applying the stages as that repository holds them, which no push of this checkout reaches. Write the remote's URL (without credentials); or write copied: true if CI copies dist/ into that repository. Not said of a checkout without remotes, or with a local path for one.",
   ),
   row(
+    'delivery/unknown-revision',
+    "Revision none of the checkout's branches",
+    "A warning, at the stage's (or stagecraft.yaml's) delivery.repository.revision: the repository the stage is delivered from is this checkout's own (a remote names it), and the revision (a branch, refs/heads/<branch>, refs/tags/<tag>) is none of the checkout's branches or tags, nor a branch of that remote as last fetched, as after git branch -m main trunk: once the repository has none either, the engine finds nothing to apply and the stage is never applied. Write the branch the engines should follow, or push it. Not said of a shallow or detached checkout (CI's), or one whose remote was never fetched, whose branch list is not at hand, nor of a commit.",
+  ),
+  row(
     'delivery/unchecked-path',
     "Project's place in its repository not checked",
     "A warning, at the first delivered stage's delivery:: Git was asked where the project lies in its repository (git rev-parse --show-prefix), to hold delivery.repository.path to it, and could not say: git is not installed, gave no answer within 10 s, or refuses a repository another user owns (safe.directory). A wrong path then shows only in the engine. Install git where the synthesis runs, or trust the repository (git config --global --add safe.directory <path>). Not said outside a Git work tree, where nothing is asked.",
