@@ -166,6 +166,15 @@ export interface Stack<S extends TSchema = TSchema> {
    */
   settingOf?(settings: Static<S>, object: KubeObject, path: FieldPath): SettingPlace | undefined;
   /**
+   * The setting that wrote a container of the instance's workloads other than its app container (the
+   * service stack's `sidecars[i]` and `initContainers[i]`, or one of their settings), told from the
+   * path of a finding on it (`path` from the object's root) and never from the object's fields: the
+   * finding is said there, where its fix goes (a sidecar without probes at its entry), not at the
+   * app's key (lib/stage-references.ts `atApps`). Pure.
+   * @default - none: findings on the instance's objects are said at the app's key
+   */
+  containerSetting?(settings: Static<S>, path: FieldPath): SettingPlace | undefined;
+  /**
    * Where the stage file declares an exception to the policy for the instance's workloads, relative
    * to its settings (the service and cron stacks' `['security', 'exceptions']`, a mapping of control
    * to reason, which the stack writes as `policy.stagecraft.dev/<control>` on the workload): a policy

@@ -347,11 +347,19 @@ export function atApps(
     if (chart.name === NAMESPACE_CHART || !apps.has(chart.name)) continue;
     for (const o of chartHeads(chart)) if (!appOf.has(objectKey(o))) appOf.set(objectKey(o), chart.name);
   }
+  const settingsOf = new Map(loaded.apps.map((a) => [a.name, a.settings]));
   return findings.map((f) => {
     const app = appOf.get(objectKey(f.object));
     if (app === undefined || f.appAt) return f;
-    const exceptions = stackOf.get(app)?.policyExceptions;
-    return { ...f, appAt: loaded.locate(['apps'], app), ...(exceptions ? { hint: exceptionHint(f, ['apps', app, ...exceptions]) } : {}) };
+    const stack = stackOf.get(app);
+    const exceptions = stack?.policyExceptions;
+    // a container the app's entry wrote beside its own (a sidecar): said where that container is written
+    const container = stack?.containerSetting?.(settingsOf.get(app), f.path);
+    return {
+      ...f,
+      appAt: container ? loaded.locate(['apps', app, ...container.path], container.key) : loaded.locate(['apps'], app),
+      ...(exceptions ? { hint: exceptionHint(f, ['apps', app, ...exceptions]) } : {}),
+    };
   });
 }
 

@@ -211,7 +211,7 @@ describe("a policy finding on an app's workload", () => {
     '    ports: { http: { port: 8080 } }',
   ];
 
-  it("says that the stage file's exception excuses every container of the workload, when it has several (a sidecar's finding)", () => {
+  it("says that the stage file's exception excuses every container of the workload, when it has several (a sidecar's finding, at its entry)", () => {
     expect(
       policyHints([
         ...WEB,
@@ -219,7 +219,58 @@ describe("a policy finding on an app's workload", () => {
         '    sidecars: [{ name: logs, image: fluent/fluent-bit:2.2.0, resources: { requests: { cpu: 10m, memory: 32Mi }, limits: { cpu: 50m, memory: 64Mi } } }]',
       ]),
     ).toEqual([
-      '2: policy/probes: add a livenessProbe, so that a container that stops responding is restarted, or declare the exception in the stage file, for every container of the Deployment: apps.web.security.exceptions.probes: <reason>',
+      '8: policy/probes: add a livenessProbe, so that a container that stops responding is restarted, or declare the exception in the stage file, for every container of the Deployment: apps.web.security.exceptions.probes: <reason>',
+    ]);
+  });
+
+  /** Each policy finding of the stage as `line:column code field`, at the place it is said in the stage file. */
+  const placed = (lines: readonly string[]) => {
+    const { checks } = compileStages([{ stage: 'x', file: 'environments/x.yaml', text: [...lines, ''].join('\n') }]);
+    return (checks.get('x')?.findings ?? [])
+      .filter((f) => f.code.startsWith('policy/'))
+      .map((f: AppFinding) => `${f.appAt?.line}:${f.appAt?.column} ${f.code} ${f.path.join('.')}`)
+      .sort();
+  };
+
+  it("is said at a sidecar's entry when it is the sidecar's (its probes go there), not at the app's key", () => {
+    expect(
+      placed([
+        ...WEB,
+        '    probes: { liveness: { tcp: {} }, readiness: { tcp: {} } }',
+        '    sidecars:',
+        '      - name: proxy',
+        '        image: envoyproxy/envoy:v1.27.0',
+        '        probes: { liveness: { tcp: { port: 9901 } } }',
+        '        resources: { requests: { cpu: 10m, memory: 32Mi }, limits: { cpu: 50m, memory: 64Mi } }',
+        '      - name: logs',
+        '        image: fluent/fluent-bit:2.2.0',
+        '        resources: { requests: { cpu: 10m, memory: 32Mi }, limits: { cpu: 50m, memory: 64Mi } }',
+      ]),
+    ).toEqual(['13:9 policy/probes spec.template.spec.containers.2']);
+  });
+
+  it("is said at the image setting of the sidecar or step that names it, and at the app's key for one it runs from the app", () => {
+    expect(
+      placed([
+        ...WEB.map((l) => l.replace('team/web:1.0', 'team/web')),
+        '    probes: { liveness: { tcp: {} }, readiness: { tcp: {} } }',
+        '    initContainers: [{ name: migrate, command: [./manage, migrate] }, { name: wait, image: busybox, command: [sh, -c, "true"] }]',
+        '    sidecars:',
+        '      - name: worker',
+        '        args: [work]',
+        '        probes: { liveness: { command: [./alive] } }',
+        '        resources: { requests: { cpu: 10m, memory: 32Mi }, limits: { cpu: 50m, memory: 64Mi } }',
+        '      - name: logs',
+        '        image: fluent/fluent-bit',
+        '        probes: { liveness: { command: [./alive] } }',
+        '        resources: { requests: { cpu: 10m, memory: 32Mi }, limits: { cpu: 50m, memory: 64Mi } }',
+      ]),
+    ).toEqual([
+      '15:16 policy/image-tag spec.template.spec.containers.2.image',
+      '2:3 policy/image-tag spec.template.spec.containers.0.image',
+      '2:3 policy/image-tag spec.template.spec.containers.1.image',
+      '2:3 policy/image-tag spec.template.spec.initContainers.0.image',
+      '8:92 policy/image-tag spec.template.spec.initContainers.1.image',
     ]);
   });
 
