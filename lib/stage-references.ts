@@ -341,16 +341,21 @@ export function atApps(
   if (!findings.length) return [];
   const stackOf = new Map(loaded.apps.map((a) => [a.name, stacks[a.stack]]));
   const apps = new Set(loaded.apps.map((a) => a.name));
-  /** The app of each object, by description: from what is known without reading a cached app (`chartHeads`). */
-  const appOf = new Map<string, string>();
+  /**
+   * The chart and place of each object of an app, by description: from what is known without reading
+   * a cached app (`chartHeads`); the object itself is read only where a hint needs its fields.
+   */
+  const placeOf = new Map<string, { chart: RenderedChart; at: number }>();
   for (const chart of rendered.charts) {
     if (chart.name === NAMESPACE_CHART || !apps.has(chart.name)) continue;
-    for (const o of chartHeads(chart)) if (!appOf.has(objectKey(o))) appOf.set(objectKey(o), chart.name);
+    const heads = chartHeads(chart);
+    for (let at = 0; at < heads.length; at++) if (!placeOf.has(objectKey(heads[at]))) placeOf.set(objectKey(heads[at]), { chart, at });
   }
   const settingsOf = new Map(loaded.apps.map((a) => [a.name, a.settings]));
   return findings.map((f) => {
-    const app = appOf.get(objectKey(f.object));
-    if (app === undefined || f.appAt) return f;
+    const place = placeOf.get(objectKey(f.object));
+    if (place === undefined || f.appAt) return f;
+    const app = place.chart.name;
     const stack = stackOf.get(app);
     const exceptions = stack?.policyExceptions;
     // a container the app's entry wrote beside its own (a sidecar): said where that container is written
@@ -358,7 +363,7 @@ export function atApps(
     return {
       ...f,
       appAt: container ? loaded.locate(['apps', app, ...container.path], container.key) : loaded.locate(['apps'], app),
-      ...(exceptions ? { hint: exceptionHint(f, ['apps', app, ...exceptions]) } : {}),
+      ...(exceptions ? { hint: exceptionHint(f, ['apps', app, ...exceptions], () => place.chart.objects[place.at]) } : {}),
     };
   });
 }
@@ -368,7 +373,7 @@ export function atApps(
  * app's `Stack.policyExceptions`), not as the annotation on the object the checks name, which the
  * stage file cannot write (its annotations settings refuse stagecraft.dev keys). Another hint is kept.
  */
-function exceptionHint(f: AppFinding, at: FieldPath): string | undefined {
+function exceptionHint(f: AppFinding, at: FieldPath, rendered: () => KubeObject): string | undefined {
   // an exception nothing needs: the stage file's setting wrote the annotation, and is what to remove
   const annotation = f.path.at(-1);
   if (f.code === 'policy/unused-exception' && typeof annotation === 'string' && annotation.startsWith(POLICY_EXCEPTION_PREFIX))
@@ -378,13 +383,18 @@ function exceptionHint(f: AppFinding, at: FieldPath): string | undefined {
   // the exception is the workload's: said of one container of several, it excuses the others too (of the
   // probes, its app containers alone: steps that run to completion have none)
   const list = f.path.findIndex((p) => (CONTAINER_LISTS as readonly unknown[]).includes(p));
-  const pod = list < 0 ? undefined : valueAt(f.object, f.path.slice(0, list));
-  const containers = CONTAINER_LISTS.filter((l) => control !== 'probes' || l === 'containers').reduce(
-    (n, l) => n + ((pod as Record<string, unknown[] | undefined> | undefined)?.[l]?.length ?? 0),
-    0,
-  );
+  const index = f.path[list + 1];
+  // a list's second container or a later one: several, known without the pod; else the pod as rendered,
+  // read from the object itself for a cached app (its finding is on a stand-in, which has no pod)
+  const pod = () => valueAt(f.object, f.path.slice(0, list)) ?? valueAt(rendered(), f.path.slice(0, list));
+  const lists = CONTAINER_LISTS.filter((l) => control !== 'probes' || l === 'containers');
+  const several = list >= 0 && ((typeof index === 'number' && index > 0) || containersIn(pod(), lists) > 1);
   return f.hint.replace(
     `declare the exception on the ${f.object.kind}: ${POLICY_EXCEPTION_PREFIX}${control}: <reason>`,
-    `declare the exception in the stage file${containers > 1 ? `, for every container of the ${f.object.kind}` : ''}: ${dotted([...at, control])}: <reason>`,
+    `declare the exception in the stage file${several ? `, for every container of the ${f.object.kind}` : ''}: ${dotted([...at, control])}: <reason>`,
   );
 }
+
+/** How many containers a pod spec holds in its `lists`. */
+const containersIn = (pod: unknown, lists: readonly string[]): number =>
+  lists.reduce((n, l) => n + ((pod as Record<string, unknown[] | undefined> | undefined)?.[l]?.length ?? 0), 0);

@@ -1,6 +1,9 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileStages } from '../lib/compile.js';
 import { type AppFinding, ExitCode, ProblemsError, formatProblem } from '../lib/errors.js';
+import { runCli, tempProject } from './helpers/cli.js';
 
 /** The errors `npm run synth` stops at for the stage file `environments/x.yaml` holding `lines`, and its exit code. */
 function refused(lines: readonly string[]): { problems: string[]; exitCode?: number } {
@@ -272,6 +275,36 @@ describe("a policy finding on an app's workload", () => {
       '2:3 policy/image-tag spec.template.spec.initContainers.0.image',
       '8:92 policy/image-tag spec.template.spec.initContainers.1.image',
     ]);
+  });
+
+  it('says the same of an app the render cache kept as of one just rendered: its place and its hint', () => {
+    const dir = tempProject({
+      x: [
+        ...WEB,
+        '    probes: { liveness: { tcp: {} }, readiness: { tcp: {} } }',
+        '    sidecars: [{ name: logs, image: fluent/fluent-bit:2.2.0, resources: { requests: { cpu: 10m, memory: 32Mi }, limits: { cpu: 50m, memory: 64Mi } } }]',
+        '  other: { stack: cron, schedule: "0 3 * * *", image: team/job:1.0 }',
+        '',
+      ].join('\n'),
+    });
+    try {
+      /** The warnings of apps.web as synth --verbose says them (whether it is compiled or kept), the summary lines left out. */
+      const webWarnings = () => {
+        const { stderr, code } = runCli('synth', ['--verbose'], dir);
+        expect(code).toBe(0);
+        return stderr.split(/\n(?=\S)/).filter((w) => w.includes('Deployment x/web'));
+      };
+      const fresh = webWarnings();
+      expect(fresh).toHaveLength(1);
+      expect(fresh[0]).toContain('environments/x.yaml:8:');
+      expect(fresh[0]).toContain('for every container of the Deployment');
+      // another app changed: web comes from the render cache
+      const file = join(dir, 'environments', 'x.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('team/job:1.0', 'team/job:1.1'));
+      expect(webWarnings()).toEqual(fresh);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("says to remove the stage file's exception that nothing needs, not an annotation", () => {
