@@ -42,14 +42,15 @@ const FLAG_START = /^-{1,2}[A-Za-z]/;
 const GLUED_VALUE = /^-[A-Za-z][A-Z0-9]/;
 
 /**
- * A flag joined by `=` to a value that never holds a space, a number (with a unit: `4096`, `75.0`,
- * `512m`, `1h30m`) or a boolean, then whitespace and another flag, in one argument
- * (`--max-old-space-size=4096 --expose-gc`, `-Dworkers=4 -Dqueue=jobs`): two arguments run together,
- * whose program reads the first flag's value as the whole rest (not a number: refused, or the second
- * flag lost). A value that is a word may be a command line meant to hold spaces (`--cmd=ls -la`), so
- * it is taken.
+ * The first word of a flag joined by `=` to a value that never holds a space, a number (with a unit:
+ * `4096`, `75.0`, `512m`, `1h30m`) or a boolean: with another flag after it in one argument
+ * (`--max-old-space-size=4096 --expose-gc`, `-Dworkers=4 -Dqueue=jobs`) it is two arguments run
+ * together, whose program reads the first flag's value as the whole rest (not a number: refused, or
+ * the second flag lost). A value that is a word may be a command line meant to hold spaces (`--cmd=ls
+ * -la`), so it is taken. Letters and digits alternate in runs of each, so that no word is read two
+ * ways (a pattern that could would take exponential time on `=1aaaa…!`).
  */
-const ASSIGNED_THEN_FLAG = /^(-{1,2}[A-Za-z][^\s=]*)=(?:[+-]?\d[\d.]*(?:[A-Za-z%]+[\d.]*)*|true|false)\s+-{1,2}[A-Za-z]/i;
+const ASSIGNED_SCALAR = /^(-{1,2}[A-Za-z][^\s=]*)=(?:[+-]?\d+(?:\.\d+)?(?:[A-Za-z%]+\d+(?:\.\d+)?)*[A-Za-z%]*|true|false)$/i;
 
 /** Arguments after which the next is no flag: the end of the options, and what `-c`/`-e` take (a shell's or an interpreter's script, grep's pattern). */
 const END_OF_FLAGS = '--';
@@ -187,7 +188,7 @@ export interface CommandPaths {
  * The arguments (the command's items after its program, then `args`, or every item of `args`
  * when the image's entrypoint is the program) that hold a flag and its value in one item
  * (`args: ["--port 8080"]`), or two flags, the first joined to a number or a boolean
- * (`--max-old-space-size=4096 --expose-gc`: `ASSIGNED_THEN_FLAG`), a warning at each: the program
+ * (`--max-old-space-size=4096 --expose-gc`: `ASSIGNED_SCALAR`), a warning at each: the program
  * gets one argument with a space in it, which its flag parser reads as no flag it knows (`--port
  * 8080`) or as a value that starts with a space (`-p 8080`). Values with spaces are arguments as
  * they are: a flag joined to its value by `=`, or glued to it (`-HX-Api-Key: abc`,
@@ -220,9 +221,10 @@ export function argumentProblems(
       i++;
       continue;
     }
-    const assigned = ASSIGNED_THEN_FLAG.exec(value);
+    const [first = '', second] = value.split(/\s+/, 2);
+    const assigned = second !== undefined && FLAG_START.test(second) ? ASSIGNED_SCALAR.exec(first) : null;
     if (assigned) {
-      problems.push(assignedThenFlag(path, FLAG_NAME.exec(assigned[1])?.[0] ?? assigned[1], value));
+      problems.push(assignedThenFlag(path, assigned[1], value));
       continue;
     }
     const joined = JOINED_FLAG.exec(value);
@@ -267,10 +269,12 @@ export function argumentProblems(
   return problems;
 }
 
-/** The warning of a flag joined to a number or a boolean, then another flag, in one item (`ASSIGNED_THEN_FLAG`), said by the first flag's name. */
-function assignedThenFlag(path: (string | number)[], name: string, value: string): PathProblem {
+/** The warning of a flag joined to a number or a boolean, then another flag, in one item (`ASSIGNED_SCALAR`), said by the first flag's name. */
+function assignedThenFlag(path: (string | number)[], flag: string, value: string): PathProblem {
   const words = value.trim().split(/\s+/).length;
-  const shown = shownFlag(name);
+  // the name as a flag parser reads one, and '...' where more is glued to it (`-XX:MaxRAMPercentage`)
+  const name = FLAG_NAME.exec(flag)?.[0] ?? flag;
+  const shown = name === flag || shownFlag(name).endsWith('...') ? shownFlag(name) : `${shownFlag(name)}...`;
   return {
     code: 'config/command-line',
     severity: 'warning',
