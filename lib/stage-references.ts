@@ -12,10 +12,9 @@
  * (`secretStore:`) when the checks find it of the other kind or near a store's name: at `secretStore`. Pure.
  */
 import type { LoadedStage } from './config/load.js';
-import type { AppFinding, Problem, SourceLocation } from './errors.js';
+import type { Problem, SourceLocation } from './errors.js';
 import type { Finding } from './checks/finding.js';
-import { type FieldPath, formatFieldPath as dotted, valueAt } from './model/field-path.js';
-import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX } from './policy.js';
+import { formatFieldPath as dotted, valueAt } from './model/field-path.js';
 import { andList } from './model/limits.js';
 import { CONTAINER_LISTS } from './model/pod-specs.js';
 import { describeObject, type KubeObject } from './model/object.js';
@@ -243,7 +242,7 @@ function placedStoreRefs(
 }
 
 /** An object's group, kind, namespace and name: what the checks find defined twice. */
-const objectKey = (o: KubeObject) => `${groupOf(o.apiVersion)} ${describeObject(o)}`;
+export const objectKey = (o: KubeObject) => `${groupOf(o.apiVersion)} ${describeObject(o)}`;
 
 /**
  * The objects two apps of the stage make (the same group, kind, namespace and name), each placed at
@@ -325,76 +324,3 @@ export function unsaidAtSettings(findings: readonly Finding[], rendered: Rendere
   }
   return findings.filter((f) => f.severity !== 'warning' || !said.get(objectKey(f.object))?.has(f.code));
 }
-
-/**
- * `findings` with each one about an object of an app (its chart's, not the stage's Namespace) placed
- * at that app's key in the stage file (`Finding.appAt`): the object, named in the message, is the
- * app's stack's making from that app's settings. An object of an included file is placed in that
- * file instead (`placedProblems`, lib/checks/manifests.ts), which it prefers.
- */
-export function atApps(
-  findings: readonly AppFinding[],
-  rendered: RenderedStage,
-  loaded: LoadedStage,
-  stacks: Readonly<Record<string, Stack>> = {},
-): AppFinding[] {
-  if (!findings.length) return [];
-  const stackOf = new Map(loaded.apps.map((a) => [a.name, stacks[a.stack]]));
-  const apps = new Set(loaded.apps.map((a) => a.name));
-  /**
-   * The chart and place of each object of an app, by description: from what is known without reading
-   * a cached app (`chartHeads`); the object itself is read only where a hint needs its fields.
-   */
-  const placeOf = new Map<string, { chart: RenderedChart; at: number }>();
-  for (const chart of rendered.charts) {
-    if (chart.name === NAMESPACE_CHART || !apps.has(chart.name)) continue;
-    const heads = chartHeads(chart);
-    for (let at = 0; at < heads.length; at++) if (!placeOf.has(objectKey(heads[at]))) placeOf.set(objectKey(heads[at]), { chart, at });
-  }
-  const settingsOf = new Map(loaded.apps.map((a) => [a.name, a.settings]));
-  return findings.map((f) => {
-    const place = placeOf.get(objectKey(f.object));
-    if (place === undefined || f.appAt) return f;
-    const app = place.chart.name;
-    const stack = stackOf.get(app);
-    const exceptions = stack?.policyExceptions;
-    // a container the app's entry wrote beside its own (a sidecar): said where that container is written
-    const container = stack?.containerSetting?.(settingsOf.get(app), f.path);
-    return {
-      ...f,
-      appAt: container ? loaded.locate(['apps', app, ...container.path], container.key) : loaded.locate(['apps'], app),
-      ...(exceptions ? { hint: exceptionHint(f, ['apps', app, ...exceptions], () => place.chart.objects[place.at]) } : {}),
-    };
-  });
-}
-
-/**
- * A policy finding's hint with the exception declared where the stage file declares it (`at`, the
- * app's `Stack.policyExceptions`), not as the annotation on the object the checks name, which the
- * stage file cannot write (its annotations settings refuse stagecraft.dev keys). Another hint is kept.
- */
-function exceptionHint(f: AppFinding, at: FieldPath, rendered: () => KubeObject): string | undefined {
-  // an exception nothing needs: the stage file's setting wrote the annotation, and is what to remove
-  const annotation = f.path.at(-1);
-  if (f.code === 'policy/unused-exception' && typeof annotation === 'string' && annotation.startsWith(POLICY_EXCEPTION_PREFIX))
-    return `remove ${dotted([...at, annotation.slice(POLICY_EXCEPTION_PREFIX.length)])} from the stage file, so that the exception cannot hide a later change`;
-  const control = f.code.startsWith('policy/') ? f.code.slice('policy/'.length) : undefined;
-  if (control === undefined || !(POLICY_CONTROLS as readonly string[]).includes(control) || f.hint === undefined) return f.hint;
-  // the exception is the workload's: said of one container of several, it excuses the others too (of the
-  // probes, its app containers alone: steps that run to completion have none)
-  const list = f.path.findIndex((p) => (CONTAINER_LISTS as readonly unknown[]).includes(p));
-  const index = f.path[list + 1];
-  // a list's second container or a later one: several, known without the pod; else the pod as rendered,
-  // read from the object itself for a cached app (its finding is on a stand-in, which has no pod)
-  const pod = () => valueAt(f.object, f.path.slice(0, list)) ?? valueAt(rendered(), f.path.slice(0, list));
-  const lists = CONTAINER_LISTS.filter((l) => control !== 'probes' || l === 'containers');
-  const several = list >= 0 && ((typeof index === 'number' && index > 0) || containersIn(pod(), lists) > 1);
-  return f.hint.replace(
-    `declare the exception on the ${f.object.kind}: ${POLICY_EXCEPTION_PREFIX}${control}: <reason>`,
-    `declare the exception in the stage file${several ? `, for every container of the ${f.object.kind}` : ''}: ${dotted([...at, control])}: <reason>`,
-  );
-}
-
-/** How many containers a pod spec holds in its `lists`. */
-const containersIn = (pod: unknown, lists: readonly string[]): number =>
-  lists.reduce((n, l) => n + ((pod as Record<string, unknown[] | undefined> | undefined)?.[l]?.length ?? 0), 0);
