@@ -53,8 +53,36 @@ export function atApps(
       ...f,
       appAt: container ? loaded.locate(['apps', app, ...container.path], container.key) : loaded.locate(['apps'], app),
       ...(exceptions ? { hint: exceptionHint(f, ['apps', app, ...exceptions], () => place.chart.objects[place.at]) } : {}),
+      ...(f.code === OVERLAP && !STAGE_FILE_WORKLOADS.has(loaded.apps.find((a) => a.name === app)?.stack ?? 'manifests')
+        ? { hint: overlapHint(f.hint, app) }
+        : {}),
     };
   });
+}
+
+/** The code of the checks' finding about a workload selecting another's pods (lib/checks/workload-overlaps.ts). */
+const OVERLAP = 'refs/workload-overlap';
+
+/**
+ * The stacks whose workloads the stage file writes: one per app (and its blue/green colors, kept apart
+ * by their color), or a manifests app's YAML as written. An overlap of theirs is with another app's
+ * pods, or in a team's own YAML, which the checks' hint fits; a stack of several workloads gets `overlapHint`.
+ */
+const STAGE_FILE_WORKLOADS: ReadonlySet<string> = new Set(['manifests', 'service', 'cron']);
+
+/** Where the checks' overlap hint stops telling what to relabel and starts telling how to change a selector. */
+const SELECTOR_CANNOT_CHANGE = '; a selector cannot change';
+
+/**
+ * An overlap's hint for a stack's workload: the checks tell to relabel the other's pods, which a
+ * stack cannot do for its own, since the labels transform writes the app's instance label on every
+ * pod template of the app; what it can is select each workload by a component of its own. The
+ * rest of the hint (how to change a selector, which cannot change) is kept; another hint is kept whole.
+ */
+function overlapHint(hint: string | undefined, app: string): string | undefined {
+  const rest = hint?.indexOf(SELECTOR_CANNOT_CHANGE) ?? -1;
+  if (hint === undefined || rest < 0) return hint;
+  return `every pod template of the app carries its instance label, so give each workload of ${dotted(['apps', app])} a selector of its own in the stack, appSelector(name, stage, '<component>') (lib/stack.ts), the one of the instance label alone too${hint.slice(rest)}`;
 }
 
 /**
