@@ -106,7 +106,7 @@ export interface Finding extends ProblemData {
 
 /**
  * A finding about an object of an app, with the stage-file key of that app (`apps.web`), where it
- * is said when no included file holds the object (`atApps`, lib/stage-references.ts): a team fixes
+ * is said when no included file holds the object (`atApps`, lib/app-findings.ts): a team fixes
  * its stage file or stack, not dist/. Made after the checks, so never kept in a render cache entry.
  */
 export interface AppFinding extends Finding {

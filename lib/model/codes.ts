@@ -127,7 +127,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row(
     'config/command-line',
-    'A whole command line, a flag and its value, or a flag with blanks around it, in one item of a command',
+    'A whole command line, a flag and its value, two flags, or a flag with blanks around it, in one item of a command',
     "The container runtime runs a command's first item as one program, and gives each later item (and each of args) to it as one argument, with no shell: give each word its own item, or run the line through [sh, -c, ...].",
   ),
   row(
