@@ -5,7 +5,14 @@
  */
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { STDIN_FILE, compareProblems, formatLabelledProblem, type Problem, type SourceLocation } from '../errors.js';
+import {
+  STDIN_FILE,
+  compareFindingMessages,
+  compareProblems,
+  formatLabelledProblem,
+  type Problem,
+  type SourceLocation,
+} from '../errors.js';
 import { exceptionLines, fieldPath, toProblem, type FieldPath, type Finding, type UsedException } from './finding.js';
 import { compareCodePoints } from '../model/order.js';
 import { ruleInfo } from '../model/rules.js';
@@ -47,7 +54,7 @@ function compareLocated(a: Sorting, b: Sorting): number {
   // on one object's field, the problems' messages differ where the findings' do
   const sameField = fa.object === fb.object && samePath(fa.path, fb.path);
   return (
-    (sameField ? compareCodePoints(fa.message, fb.message) : compareProblems(problemOf(a), problemOf(b))) ||
+    (sameField ? compareFindingMessages(fa, fb) : compareProblems(problemOf(a), problemOf(b))) ||
     compareCodePoints(fa.code, fb.code) ||
     compareCodePoints(fa.severity, fb.severity) ||
     compareCodePoints(fa.hint ?? '', fb.hint ?? '')

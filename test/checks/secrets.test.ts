@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkObjects } from '../../lib/checks/index.js';
+import { jsonReport, locateFindings, sarifReport, textReport } from '../../lib/checks/report.js';
 import { checkSecretContent, checkSecretValues, maskSecrets } from '../../lib/checks/secrets.js';
 import { fieldPath, toProblem, type Finding } from '../../lib/checks/finding.js';
 import { formatProblem } from '../../lib/errors.js';
@@ -214,6 +215,25 @@ describe('secret values in objects', () => {
         encoding,
       ).toEqual(['secrets/allow-unknown', 'secrets/value']);
     }
+  });
+
+  it('keeps the secrets of one value in the order the messages count them, in text, --json and SARIF, whatever their kinds and numbers', () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    // a GitHub token said after a setting, and 'secret 10 of 12' after 'secret 9 of 12': by message, both came first
+    const passwords = Array.from({ length: 11 }, (_, i) => `db${i}_password = Hunter2!xyz${i}Q`).join('\n');
+    const conf = `${passwords}\napi_token = ${token}\n`;
+    const o = configMap({ 'app.conf': conf });
+    const findings = checkObjects([o]).findings.filter((f) => f.code === 'secrets/value');
+    const counted = (messages: readonly string[]) => messages.flatMap((m) => /\(secret (\d+) of 12/.exec(m)?.[1] ?? []).map(Number);
+    const inOrder = Array.from({ length: 12 }, (_, i) => i + 1);
+    expect(counted(findings.map((f) => f.message))).toEqual(inOrder);
+    expect(findings.at(-1)!.message).toContain('holds a GitHub token on line 12 of the value (secret 12 of 12');
+    // the reports sort again, by place then message: the same order in each
+    const located = locateFindings([...findings].reverse(), () => ({ file: 'a.yaml', line: 7, column: 13 }));
+    expect(counted(textReport(located, 1).split('\n'))).toEqual(inOrder);
+    expect(counted(JSON.parse(jsonReport(located, 1)).findings.map((f: { message: string }) => f.message))).toEqual(inOrder);
+    const sarif = JSON.parse(sarifReport(located, '0.0.0'));
+    expect(counted(sarif.runs[0].results.map((r: { message: { text: string } }) => r.message.text))).toEqual(inOrder);
   });
 
   it('says 16 secrets of a value one by one and counts the rest', () => {
