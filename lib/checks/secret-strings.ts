@@ -39,6 +39,7 @@ import { placeIn } from './secret-places.js';
 import { isCustomGroup } from './crds.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { SECRET_ALLOW_ANNOTATION, secretAllowLines } from './secret-exceptions.js';
+import { isProseReason } from '../model/secret-reasons.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 
 /** What `kubectl apply` keeps of the object it applied, as JSON, on the object itself. */
@@ -373,7 +374,9 @@ class ObjectScreen {
       const { out } = this;
       for (const { line, text, entry } of secretAllowLines(o)) {
         const from = out.length;
-        for (const part of entry ? [entry.field, entry.reason] : [text]) this.judge(path, part, undefined);
+        // (a reason is prose: one that names a secret's kind, `password: managed by Vault`, holds none)
+        for (const part of entry ? [entry.field, ...(isProseReason(entry.reason) ? [] : [entry.reason])] : [text])
+          this.judge(path, part, undefined);
         for (let i = from; i < out.length; i++) out[i] = { ...out[i]!, line };
       }
     } else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {
