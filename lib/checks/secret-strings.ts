@@ -160,6 +160,13 @@ const COOKIE_HEADER = /^cookie$/i;
 const SESSION_COOKIE = /^(?:[A-Za-z0-9_.-]*sess(?:ion)?(?:[_.-]?id)?|[A-Za-z0-9_.-]*\.sid|sid)$/i;
 
 /**
+ * Whether a session cookie's value is a placeholder, no session: what an Authorization header's credentials are none for
+ * (`isPlaceholderCredential`: words, a placeholder's name, `anonymous`, `guest`, `REPLACE_WITH_SESSION_ID`), with no run of 17
+ * letters or more, which no word is and a session key of letters alone is (Django's are 32 lower-case letters and digits).
+ */
+const isSessionPlaceholder = (v: string): boolean => isPlaceholderCredential(v) && !/[A-Za-z]{17}/.test(v);
+
+/**
  * Whether a Cookie header's value (`lang=en; JSESSIONID=...`) holds a cookie of a session, or of a secret's name (`auth_token=...`),
  * with a value that is none of a placeholder's or a reference's (`session=$(SESSION)`); a cookie of preferences (`lang=en`) is not.
  */
@@ -174,7 +181,7 @@ export function secretCookie(value: string): string | undefined {
   for (const pair of value.split(';')) {
     const at = pair.indexOf('=');
     const [name, v] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-    if (at > 0 && v !== '' && !isPlaceholder(v) && (SESSION_COOKIE.test(name) || isSecretSetting(name, v)))
+    if (at > 0 && v !== '' && !isPlaceholder(v) && ((SESSION_COOKIE.test(name) && !isSessionPlaceholder(v)) || isSecretSetting(name, v)))
       return /^[A-Za-z0-9_.-]{1,64}$/.test(name) && !detectSecret(name) ? name : '';
   }
   return undefined;

@@ -400,6 +400,19 @@ describe('secret values in objects', () => {
       expect(probe({ name: 'cookie', value }), value).toEqual([]);
   });
 
+  it("tells a session cookie's placeholder (a word, a placeholder's name) from a session token, as an Authorization header's", () => {
+    const probe = (value: string) =>
+      found(deployment({ readinessProbe: { httpGet: { path: '/ready', port: 8080, httpHeaders: [{ name: 'Cookie', value }] } } }));
+    // was: each said 'is a Cookie header that sends the cookie ...', as a logged-in session's
+    for (const value of ['session=anonymous', 'lang=en; sessionid=guest', 'JSESSIONID=REPLACE_WITH_SESSION_ID', 'sid=deleted; theme=dark'])
+      expect(probe(value), value).toEqual([]);
+    // a token of letters alone is no word: Django's session keys, of 32 lower-case letters and digits, may hold no digit
+    for (const value of ['session=Kq8vR3nZ7wLpX2', 'sessionid=qwhjzkxvbnmlpoiuytrewqasdfghjk', 'session=anonymous; sid=Kq8vR3nZ7wLpX2'])
+      expect(probe(value), value).toEqual([
+        'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/key-name',
+      ]);
+  });
+
   it("says which cookie makes a probe's Cookie header secret, not that the header's name says so", () => {
     const said = (value: string) =>
       checkSecretContent(
