@@ -26,7 +26,8 @@ import {
   unusedSecretException,
 } from './secret-exceptions.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
-import { isCookieHeader, lastAppliedValues, secretCookie, secretStrings, secretsOfString, type SecretString } from './secret-strings.js';
+import { lastAppliedValues, secretStrings, secretsOfString, type SecretString } from './secret-strings.js';
+import { isCookieHeader, secretCookie } from './secret-headers.js';
 import { secretsSaid, withinValue } from './secret-places.js';
 
 export { isSecretKey } from '../model/secret-rules.js';
