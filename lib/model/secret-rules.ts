@@ -27,6 +27,7 @@ import { flagBefore, isArgvEntry } from './secret-flags.js';
 import { TOKEN_RULES } from './token-secret-rules.js';
 import { COMMAND_LIST_RULE } from './command-line-lists.js';
 import { withoutExamples } from './example-files.js';
+import { shorten } from './limits.js';
 
 export { clientPassword } from './command-line-secrets.js';
 export { FLAG_WITH_VALUE, flagBefore, isArgvEntry, isSecretFlag } from './secret-flags.js';
@@ -313,6 +314,12 @@ function secretByName(name: string, value: unknown): boolean {
   if (verdict === false) return false;
   return typeof value === 'string' ? isSecretSetting(name, value) : verdict === true;
 }
+
+/**
+ * A key as a message names it: `'name'` (shortened past `MAX_SHOWN`), or `(a 40-character key, hidden)` when it is a secret
+ * (`detectSecretOrEncoded`: a token pasted as a key, which a parser's message about the key would print).
+ */
+export const shownKey = (key: string): string => (detectSecretOrEncoded(key) ? maskValue(key, 'key') : `'${shorten(key)}'`);
 
 /** How messages show a value they must not print: `(a 24-character value, hidden)`. */
 export function maskValue(value: unknown, what: 'value' | 'key' = 'value'): string {

@@ -69,6 +69,15 @@ describe('readYaml', () => {
     ]);
   });
 
+  it('never prints a repeated key that is a secret (a token pasted as a key), in a manifest or a stage file', () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    // was: "duplicate key 'ghp_...'", the token in npm run check's text and --json, and in synth's problem
+    expect(problems(`data:\n  ${token}: "1"\n  ${token}: "2"\n`)).toEqual([
+      '3:3 yaml/duplicate-key: duplicate key (a 40-character key, hidden); each key may appear once per mapping\n  hint: keep the one you mean and remove the other',
+    ]);
+    expect(problems(`apps: {}\nx:\n  ${token}: 1\n  ${token}: 2\n`, stageFile).join('\n')).not.toContain(token);
+  });
+
   it('reports the keys that are repeated or are collections in file order, with a hint for template syntax', () => {
     expect(problems('a: 1\nb:\n  {{ .Values.x }}: 1\na: 2\nc: {{ .Values.y }}\n').map((p) => p.split('\n')[0])).toEqual([
       '3:3 yaml/non-string-key: a key here is a list or a mapping; keys are plain names',
