@@ -16,6 +16,8 @@ import {
 import { exceptionLines, fieldPath, toProblem, type FieldPath, type Finding, type UsedException } from './finding.js';
 import { compareCodePoints } from '../model/order.js';
 import { ruleInfo } from '../model/rules.js';
+import { shownName } from '../model/secret-rules.js';
+import type { KubeObject } from '../model/object.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -120,16 +122,17 @@ const jsonException = (e: UsedException) => ({
   reason: e.reason,
 });
 
+/** An object as --json names it: its group, kind, namespace and name, each that is a secret hidden (`shownName`). */
+const shownObject = (o: KubeObject) => {
+  const shown = (v: unknown) => (typeof v === 'string' ? shownName(v) : v);
+  return { apiVersion: shown(o.apiVersion), kind: shown(o.kind), namespace: shown(o.metadata?.namespace), name: shown(o.metadata?.name) };
+};
+
 function jsonItem({ finding: f, location }: Located) {
   return {
     code: f.code,
     severity: f.severity,
-    object: {
-      apiVersion: f.object.apiVersion,
-      kind: f.object.kind,
-      namespace: f.object.metadata?.namespace,
-      name: f.object.metadata?.name,
-    },
+    object: shownObject(f.object),
     field: fieldPath(f.path),
     message: f.message,
     ...(f.hint ? { hint: f.hint } : {}),

@@ -321,8 +321,14 @@ function secretByName(name: string, value: unknown): boolean {
  */
 export const shownKey = (key: string): string => (detectSecretOrEncoded(key) ? maskValue(key, 'key') : `'${shorten(key)}'`);
 
+/**
+ * A name as a message says it (an object's kind, namespace or name, an alias): itself, or `(a 40-character name, hidden)` when it
+ * is a secret (`detectSecretOrEncoded`: a token pasted where a name goes, which every message about the object would print).
+ */
+export const shownName = (name: string): string => (detectSecretOrEncoded(name) ? maskValue(name, 'name') : name);
+
 /** How messages show a value they must not print: `(a 24-character value, hidden)`. */
-export function maskValue(value: unknown, what: 'value' | 'key' = 'value'): string {
+export function maskValue(value: unknown, what: 'value' | 'key' | 'name' = 'value'): string {
   const n = typeof value === 'string' ? [...value].length : String(value).length;
   return `(a ${n}-character ${what}, hidden)`;
 }

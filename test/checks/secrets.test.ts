@@ -236,6 +236,24 @@ describe('secret values in objects', () => {
     expect(counted(sarif.runs[0].results.map((r: { message: { text: string } }) => r.message.text))).toEqual(inOrder);
   });
 
+  it('never names an object by a secret pasted as its kind, namespace or name, in text, --json or SARIF', () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    for (const o of [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: token, namespace: 'qa' }, data: {} },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: token }, data: {} },
+      { apiVersion: 'v1', kind: token, metadata: { name: 'a' } },
+    ] as KubeObject[]) {
+      const { findings } = checkObjects([o]);
+      expect(findings.length).toBeGreaterThan(0);
+      const located = locateFindings(findings, () => ({ file: 'a.yaml', line: 1, column: 1 }));
+      // was: 'ConfigMap qa/ghp_...: metadata.name: holds a GitHub token (a 40-character value, hidden)', and the object in --json
+      for (const report of [textReport(located, 1), jsonReport(located, 1), sarifReport(located, '0.0.0')]) {
+        expect(report).not.toContain(token);
+        expect(report).toContain('(a 40-character name, hidden)');
+      }
+    }
+  });
+
   it('says 16 secrets of a value one by one and counts the rest', () => {
     const conf = Array.from({ length: 20 }, (_, i) => `db${i}_password = Hunter2!xyz${i}Q`).join('\n');
     const { findings } = checkSecretContent(configMap({ 'app.conf': conf }));
