@@ -6,6 +6,7 @@
  */
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
+import { shownName } from './secret-rules.js';
 
 /** Whether `key` is a merge key (`<<` written plain, or tagged !!merge): the yaml library reads it as the symbol `<<`. */
 export function isMergeKey(key: unknown): boolean {
@@ -111,12 +112,14 @@ export function unresolvedAlias(
   if (!lost) return undefined;
   const { name, offset } = lost;
   const earlier = docs.slice(0, docs.indexOf(doc)).find((d) => anchorOffset(d, name) !== undefined);
+  // (a token pasted as the name is never printed)
+  const said = shownName(name);
   return {
     code: 'yaml/alias',
     offset,
     message: earlier
-      ? `the alias *${name} names the anchor &${name} of an earlier document: anchors do not carry over a --- line (kubectl refuses it: unknown anchor)`
-      : `the alias *${name} names no anchor before it in its document (kubectl refuses it: unknown anchor)`,
-    hint: `set the anchor &${name} in this document, before the alias`,
+      ? `the alias *${said} names the anchor &${said} of an earlier document: anchors do not carry over a --- line (kubectl refuses it: unknown anchor)`
+      : `the alias *${said} names no anchor before it in its document (kubectl refuses it: unknown anchor)`,
+    hint: `set the anchor &${said} in this document, before the alias`,
   };
 }
