@@ -323,9 +323,11 @@ export const shownKey = (key: string): string => (detectSecretOrEncoded(key) ? m
 
 /**
  * A name as a message says it (an object's kind, namespace or name, an alias): itself, or `(a 40-character name, hidden)` when it
- * is a secret (`detectSecretOrEncoded`: a token pasted where a name goes, which every message about the object would print).
+ * is a secret (`detectSecretOrEncoded`: a token pasted where a name goes, which every message about the object would print), or
+ * what the setting `holder` holds as one (`isSecretSetting`: `DB_PASSWORD: *Xk9vQ2mLr7pT`, a password YAML reads as an alias).
  */
-export const shownName = (name: string): string => (detectSecretOrEncoded(name) ? maskValue(name, 'name') : name);
+export const shownName = (name: string, holder?: string): string =>
+  detectSecretOrEncoded(name) || (holder !== undefined && isSecretSetting(holder, name)) ? maskValue(name, 'name') : name;
 
 /** How messages show a value they must not print: `(a 24-character value, hidden)`. */
 export function maskValue(value: unknown, what: 'value' | 'key' | 'name' = 'value'): string {

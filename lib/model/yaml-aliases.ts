@@ -101,19 +101,21 @@ export function unresolvedAlias(
   docs: readonly Document[],
   doc: Document,
 ): (Omit<Problem, 'location' | 'hint'> & { readonly offset: number; readonly hint: string }) | undefined {
-  let lost: { name: string; offset: number } | undefined;
+  let lost: { name: string; offset: number; holder?: string } | undefined;
   visit(doc, {
-    Alias(_key, node) {
+    Alias(_key, node, path) {
       if (node.resolve(doc) !== undefined) return undefined;
-      lost = { name: node.source, offset: node.range?.[0] ?? 0 };
+      const pair = path.at(-1);
+      const holder = isPair(pair) && isScalar(pair.key) ? String(pair.key.value) : undefined;
+      lost = { name: node.source, offset: node.range?.[0] ?? 0, ...(holder !== undefined ? { holder } : {}) };
       return visit.BREAK;
     },
   });
   if (!lost) return undefined;
-  const { name, offset } = lost;
+  const { name, offset, holder } = lost;
   const earlier = docs.slice(0, docs.indexOf(doc)).find((d) => anchorOffset(d, name) !== undefined);
-  // (a token pasted as the name is never printed)
-  const said = shownName(name);
+  // (a token pasted as the name, or a password that starts with *, `DB_PASSWORD: *Xk9v...`, is never printed)
+  const said = shownName(name, holder);
   return {
     code: 'yaml/alias',
     offset,

@@ -88,6 +88,9 @@ describe('readYaml', () => {
     ]);
     expect(directive.map((p) => p.split(' makes ')[0])).toEqual(['3:1 input/yaml-directive: the directive (a 41-character value, hidden)']);
     expect([...alias, ...directive].join('\n')).not.toContain(token);
+    // nor a password that starts with *, which YAML reads as an alias, under a secret's name
+    expect(problems('data:\n  DB_PASSWORD: *Xk9vQ2mLr7pT\n').join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    expect(problems('data:\n  A: *base\n')[0]).toContain('the alias *base names no anchor');
   });
 
   it('reports the keys that are repeated or are collections in file order, with a hint for template syntax', () => {
