@@ -272,7 +272,9 @@ class Reader {
         this.fp = after;
         this.flowSpaces();
         const valueAt = this.fp;
+        this.holder = key;
         object[key] = this.flowValue(depth);
+        this.holder = undefined;
         this.close(n, at, valueAt);
       } else {
         items.push(this.flowValue(depth));

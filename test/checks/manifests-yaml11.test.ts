@@ -42,7 +42,9 @@ describe('npm run check -- <files>: plain values kubectl (YAML 1.1) reads otherw
     const library = `${block}  1: x\n`;
     expect(readBlockYaml(block)).toBeDefined();
     expect(readBlockYaml(library)).toBeUndefined();
-    for (const text of [block, library]) {
+    const flow = `${head.slice(0, -'data:\n'.length)}data: {DB_PASSWORD: 1_234_567, MODE: 0755}\n`;
+    expect(readBlockYaml(flow), 'a flow mapping is in the block subset').toBeDefined();
+    for (const text of [block, library, flow]) {
       const said = problemsThrownBy(() => parseManifests([{ file: 'a.yaml', text }]));
       // was: '1_234_567 is a string to stagecraft (YAML 1.2) but the number 1234567 to kubectl', the password twice over
       expect(said[0]!.message).toBe('(a 9-character value, hidden) is read otherwise by kubectl (YAML 1.1) than by stagecraft (YAML 1.2)');
