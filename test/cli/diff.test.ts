@@ -56,6 +56,30 @@ describe('npm run diff -- <stage>', () => {
     const diff = runCli('diff', ['onprem'], dir);
     expect(diff.stdout).toMatch(/^dist\/onprem and the sources are the same \(\d+ objects\)\n$/);
   });
+
+  it('names the files whose bytes alone differ (CRLF line endings, a removed inventory), as check does, never calling them the same', () => {
+    writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
+    const name = readdirSync(join(dir, 'dist', 'onprem')).find((f) => f.startsWith('10-') && f.endsWith('.yaml'))!;
+    const file = join(dir, 'dist', 'onprem', name);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replaceAll('\n', '\r\n'));
+    rmSync(join(dir, 'dist', 'onprem', 'inventory.txt'));
+    const check = runCli('check', [], dir);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain(
+      `changed: dist/onprem/${name}\nmissing: dist/onprem/inventory.txt\n2 files out of date; run: npm run synth\n`,
+    );
+    const diff = runCli('diff', ['onprem'], dir);
+    expect(diff).toMatchObject({ code: 0, stderr: '' });
+    expect(diff.stdout).toMatch(
+      new RegExp(
+        `^dist/onprem and the sources have the same objects \\(\\d+\\), but 2 files differ in their bytes \\(npm run check says they are out of date; npm run synth writes them again\\):\nchanged: dist/onprem/${name.replaceAll('.', '\\.')}\nmissing: dist/onprem/inventory\\.txt\n$`,
+      ),
+    );
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(runCli('diff', ['onprem'], dir).stdout).toMatch(/^dist\/onprem and the sources are the same \(\d+ objects\)\n$/);
+  });
 });
 
 describe('npm run diff -- <stage> with stages Flux delivers in promotion order (test, qa, production)', () => {
