@@ -14,7 +14,8 @@ import { promotionOrder, promotionProblems, type PromotionOrder } from '../promo
 import { promotionDeclaration } from '../compile-stage.js';
 import { ExitCode, ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/file-content.js';
-import { MAX_GENERATED_BYTES, distDirs, readRegularFile, scanDir } from '../synth/disk.js';
+import { MAX_GENERATED_BYTES, readRegularFile, scanDir } from '../synth/disk.js';
+import { distDirs } from '../synth/compare-dist.js';
 import { INVENTORY_FILE, parseInventory } from '../synth/inventory.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { ENGINES, type Engine } from '../model/engines.js';
