@@ -60,6 +60,8 @@ import {
 } from './removed-stage.js';
 import { deployedOutput } from './deployed-output.js';
 import { staleFiles } from './output.js';
+import { present } from '../synth/disk.js';
+import { notStageDirectory } from '../synth/stage-directory.js';
 import type { Compiled } from '../compile.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 
@@ -210,6 +212,9 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
       notCompared = deliveryNotCompared(stage, e.problems);
     }
     const stageTree = readStageTree(project, stage);
+    // a link (or a file) in the place of dist/<stage>: nothing is read through it, and synth refuses it, which the diff says
+    const dist = join(project.root, DIST_DIR);
+    const inTheWay = present(join(dist, stage)) ? notStageDirectory(dist, DIST_DIR, stage) : undefined;
     const d = diffManifests(manifestsOf(stageTree, `${DIST_DIR}/${stage}`), manifestsOf(compiled?.tree.get(stage) ?? new Map()));
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
     // the edge's files are no objects, but what synth writes there changes the edge machines (a color's nodePort, a host)
@@ -259,6 +264,14 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     if (outside) io.stdout.write(`${escapeName(outside)}\n`);
     const edge = removed !== undefined && deployed && removedEdgeLine(project, stage, deployed);
     if (edge) io.stdout.write(`${escapeName(edge)}\n`);
+    if (inTheWay)
+      printProblems(io, [
+        {
+          ...inTheWay,
+          severity: 'warning',
+          message: `${inTheWay.message}: compared as empty, since nothing is read through it (npm run synth refuses it)`,
+        },
+      ]);
     if (notCompared) printProblems(io, [notCompared]);
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
     if (compiled) printProblems(io, acrossStagesWarnings(compiled, [stage]));
