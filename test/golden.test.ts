@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, openProject, schemaText, DIST_DIR, SCHEMA_FILE } from '../lib/cli/project.js';
-import { compareDist } from '../lib/synth/disk.js';
+import { compareDist } from '../lib/synth/compare-dist.js';
 import { REPO } from './helpers/cli.js';
 
 describe('the committed output', () => {

@@ -56,6 +56,14 @@ export function readStdin(io: Io): string {
     ]);
   const bytes = readOrRefuse(io.stdin);
   // what a failing command before | leaves (without set -o pipefail): beside files, it would pass unseen
+  if (bytes.length === 0 && io.stdin.piped === false)
+    throw new ProblemsError([
+      {
+        code: 'cli/usage',
+        message: `'-' reads the manifests from standard input, which is no pipe but /dev/null, an empty file, or closed at the start (<&-): it holds nothing`,
+        hint: 'pipe the manifests in (kubectl kustomize overlays/qa | npm run check -- -), or name the files or directories to check',
+      },
+    ]);
   if (bytes.length === 0)
     throw new ProblemsError([
       {

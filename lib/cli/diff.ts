@@ -59,6 +59,10 @@ import {
   withCommittedObjects,
 } from './removed-stage.js';
 import { deployedOutput } from './deployed-output.js';
+import { staleFiles } from './output.js';
+import { present } from '../synth/disk.js';
+import { notStageDirectory } from '../synth/stage-directory.js';
+import type { Compiled } from '../compile.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>] [--no-cache]
@@ -72,7 +76,9 @@ hash as <hash>, so what is shown is what really differs.
 With one stage: shows what its stage file and the stacks would change in dist/<stage> (as it is
 on disk, i.e. as committed unless you ran synth since), as npm run synth would write it (a config
 object whose content hash changed is compared with the one it replaces, its data field by field), then
-the lines that change in its edge files (dist/<stage>/edge/: haproxy.cfg, keepalived-*.conf); with a
+the lines that change in its edge files (dist/<stage>/edge/: haproxy.cfg, keepalived-*.conf), or,
+with the same objects in other bytes (CRLF line endings, a comment), the files npm run check finds
+out of date for it; with a
 project file (stagecraft.yaml), apart, the delivery objects in dist/delivery/ that deliver it: its
 own, those it shares with the other stages its engine delivers, and another stage's Flux Kustomization
 that starts or stops waiting for it (dependsOn). A stage whose file was removed
@@ -206,15 +212,22 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
       notCompared = deliveryNotCompared(stage, e.problems);
     }
     const stageTree = readStageTree(project, stage);
+    // a link (or a file) in the place of dist/<stage>: nothing is read through it, and synth refuses it, which the diff says
+    const dist = join(project.root, DIST_DIR);
+    const inTheWay = present(join(dist, stage)) ? notStageDirectory(dist, DIST_DIR, stage) : undefined;
     const d = diffManifests(manifestsOf(stageTree, `${DIST_DIR}/${stage}`), manifestsOf(compiled?.tree.get(stage) ?? new Map()));
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
     // the edge's files are no objects, but what synth writes there changes the edge machines (a color's nodePort, a host)
     const edgeLines = edgeChangeLines(stageTree, compiled?.tree.get(stage) ?? new Map(), compiled?.notices);
     const objectsChange = d.changed.length + d.removed.length + d.added.length > 0;
+    // the same objects in other bytes (CRLF line endings, a comment, spacing): check says out of date, and so must diff
+    const bytes = objectsChange || edgeLines.length || !compiled || removed !== undefined ? [] : bytesAlone(project, compiled, stage);
     io.stdout.write(
-      objectsChange || !edgeLines.length
-        ? formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources })
-        : `${DIST_DIR}/${stage} and ${sources} have the same objects (${d.same}); their edge files differ:\n`,
+      bytes.length
+        ? `${DIST_DIR}/${stage} and ${sources} have the same objects (${d.same}), but ${bytes.length === 1 ? '1 file differs in its bytes (npm run check says it is out of date; npm run synth writes it' : `${bytes.length} files differ in their bytes (npm run check says they are out of date; npm run synth writes them`} again):\n${bytes.join('\n')}\n`
+        : objectsChange || !edgeLines.length
+          ? formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources })
+          : `${DIST_DIR}/${stage} and ${sources} have the same objects (${d.same}); their edge files differ:\n`,
     );
     if (edgeLines.length) io.stdout.write(`${edgeLines.map((l) => (l.startsWith(' ') ? l : `${DIST_DIR}/${stage}/${l}`)).join('\n')}\n`);
     // its objects in its namespace; what it holds elsewhere (kube-system, cluster-wide) on a line of its own
@@ -251,6 +264,14 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     if (outside) io.stdout.write(`${escapeName(outside)}\n`);
     const edge = removed !== undefined && deployed && removedEdgeLine(project, stage, deployed);
     if (edge) io.stdout.write(`${escapeName(edge)}\n`);
+    if (inTheWay)
+      printProblems(io, [
+        {
+          ...inTheWay,
+          severity: 'warning',
+          message: `${inTheWay.message}: compared as empty, since nothing is read through it (npm run synth refuses it)`,
+        },
+      ]);
     if (notCompared) printProblems(io, [notCompared]);
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
     if (compiled) printProblems(io, acrossStagesWarnings(compiled, [stage]));
@@ -299,6 +320,15 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
 };
 
 if (isEntry(import.meta.url)) runAsProcess(command);
+
+/**
+ * The files of `dist/<stage>` that differ from its compiled output in their bytes, as npm run check
+ * names them (`changed: dist/qa/10-web.yaml`): where a diff finds the same objects, what a hand's
+ * CRLF line endings, comment or spacing changed, which check counts out of date and synth rewrites.
+ */
+function bytesAlone(project: Project, compiled: Compiled, stage: string): string[] {
+  return staleFiles(project, { ...compiled, tree: new Map([[stage, compiled.tree.get(stage) ?? new Map()]]) });
+}
 
 /** A stage's output as a compilation gives it: its files, and the names a diff of two stages sets aside. */
 interface StageOutput {

@@ -9,15 +9,16 @@
  * switch, a synthesis of some stages) leaves it, and every use takes the digests again, which differ where they wrote.
  */
 import { lstatSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Problem } from '../errors.js';
-import { isFsError } from '../fs-problems.js';
+import { errnoCode, fsProblem, isFsError } from '../fs-problems.js';
 import type { DeliveredStage } from '../delivery/stage.js';
 import { checkoutAsRecorded, checkoutRecord } from './delivery-checkout.js';
 import { sha256Hex } from '../model/sha256.js';
 import { STATE_DIR, isGenerated, readRegularBytes, type DistTree } from '../synth/disk.js';
 import {
   COMPILER_ROOT,
+  DIGESTS_FILE,
   MAX_STATE_BYTES,
   MTIME_MARGIN_MS,
   compilerDigests,
@@ -156,7 +157,9 @@ export function startFingerprint(
       const path = join(root, FINGERPRINT_FILE);
       // best effort: a project that cannot be written (read-only, a full disk, a file size limit)
       // keeps no fingerprint, and the command's answer stands (the next check compiles in full)
-      if (!keepingState(() => rmSync(path, { force: true }))) return false;
+      if (!keepingState(root, () => rmSync(path, { force: true }))) return false;
+      // whatever stood there is gone: the next command reads this command's fingerprint, or none
+      unkept.delete(FINGERPRINT_FILE);
       const now = projectDigests(root);
       const schemaDigest = sha256Hex(schema.text);
       const inputsSame = Object.keys({ ...project, ...now }).every((k) => k === schema.file || project[k] === now[k]);
@@ -214,7 +217,7 @@ export function startFingerprint(
         ...(synthOutput && !foreign ? { synthOutput } : {}),
         ...(synthStages && !foreign ? { synthStages, synthFooter } : {}),
       };
-      return keepingState(() => {
+      return keepingState(root, () => {
         mkdirSync(join(root, STATE_DIR), { recursive: true });
         writeStateFile(path, JSON.stringify(fingerprint), 'fingerprint-staged');
         keepDigests(root);
@@ -223,14 +226,55 @@ export function startFingerprint(
   };
 }
 
+/**
+ * Codes of a state file's read or write that say what stands at its path (a directory, a FIFO, a
+ * file in the place of .stagecraft/): something a team can remove, and would never learn of
+ * otherwise, as each command silently compiles in full. A full disk, a read-only checkout (CI) or a
+ * file size limit is the machine's, not a mistake to report: it keeps no state, silently.
+ */
+const IN_THE_WAY = new Set(['EISDIR', 'EFTYPE', 'ENOTDIR', 'ENOTEMPTY', 'EEXIST', 'EACCES', 'EPERM', 'ELOOP']);
+
+/** What a project loses while each state file cannot be kept, as a warning says it. */
+const UNKEPT: Readonly<Record<string, string>> = {
+  [FINGERPRINT_FILE]: 'without the record of the last synthesis, every synth and check compiles in full (the same output, slower)',
+  [DIGESTS_FILE]: "without the digests kept between commands, every command reads all of dist/ and the project's files again (slower)",
+};
+
+/** What stood in the way of the state files this command reads and keeps, by their path from the project (`unkeptState`). */
+const unkept = new Map<string, Problem>();
+
+/** Notes `e`, met `doing` something to the state file of `root`'s project at `e.path`, when it says what stands there. */
+function noteUnkept(root: string, e: unknown, doing: string): void {
+  if (!isFsError(e) || !IN_THE_WAY.has(errnoCode(e) ?? '') || e.path === undefined) return;
+  // a write refused in a directory this user cannot write (a read-only checkout) is the machine's, as above
+  if (doing !== 'reading' && (e.code === 'EACCES' || e.code === 'EPERM')) return;
+  const rel = relative(root, e.path);
+  const lost = UNKEPT[rel];
+  if (lost === undefined) return;
+  const p = fsProblem(e, rel, doing);
+  unkept.set(rel, { code: 'cli/state-file', severity: 'warning', message: `${p.message}; ${lost} until it is gone`, hint: p.hint });
+}
+
+/**
+ * What stood in the way of the fingerprint or the kept digests since the last call, one warning per
+ * file (`cli/state-file`), for the command to say once: best effort stays best effort (nothing
+ * fails for it), but a team learns why every check compiles in full.
+ */
+export function unkeptState(): Problem[] {
+  const problems = [...unkept.values()];
+  unkept.clear();
+  return problems;
+}
+
 /** Runs `write`, a write of state: false when the file system refuses it (anything else is a bug: thrown). */
-function keepingState(write: () => void): boolean {
+function keepingState(root: string, write: () => void): boolean {
   try {
     write();
     return true;
   } catch (e) {
-    if (isFsError(e)) return false;
-    throw e;
+    if (!isFsError(e)) throw e;
+    noteUnkept(root, e, 'writing');
+    return false;
   }
 }
 
@@ -259,7 +303,9 @@ export function readFingerprint(root: string): Fingerprint | undefined {
     const digest = sha256Hex(bytes);
     if (lastFingerprint.digest !== digest) Object.assign(lastFingerprint, { digest, parsed: JSON.parse(bytes.toString('utf8')) });
     fingerprint = lastFingerprint.parsed as Fingerprint;
-  } catch {
+  } catch (e) {
+    // none yet is no news, and a damaged one is replaced by the next full synthesis or check
+    noteUnkept(root, e, 'reading');
     return undefined;
   }
   if (fingerprint?.format !== FORMAT || fingerprint.node !== process.version || fingerprint.root !== root) return undefined;

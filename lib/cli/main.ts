@@ -14,6 +14,7 @@ import { fsProblem, isFsError } from '../fs-problems.js';
 import { releaseHeldLocks } from './lock.js';
 import { forgetCompilerDigests } from './digests.js';
 import { forgetCheckoutAnswers } from './delivery-checkout.js';
+import { unkeptState } from './fingerprint.js';
 import { noteWritten, printProblem, printProblems, readsEscapes, useColor, writtenSoFar, type Io } from './print.js';
 import { discardRenderCache } from './project.js';
 import { forgetSpares } from '../synth/full-disk.js';
@@ -58,6 +59,8 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
   forgetSpares();
   // compiled validators are kept between runs (lib/model/validator-code.ts)
   useValidatorStore(validatorStore);
+  // what stood in the way of the state files is said once per command (an earlier command in-process said its own)
+  unkeptState();
   try {
     const { values, positionals } = parseOptions(command, argv);
     refuseClosedStdout(command, Boolean(values.help || values.version), io);
@@ -84,6 +87,8 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
   } catch (e) {
     return reportFailure(e, command, io, color);
   } finally {
+    // best effort, never a failure: said last, once, whatever the command's outcome
+    printProblems(io, unkeptState());
     // a command run in-process (tests, tools) must not keep the project locked, nor leave
     // unflushed render-cache entries behind, after it returns
     discardRenderCache();

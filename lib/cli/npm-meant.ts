@@ -9,7 +9,7 @@ import type { Problem } from '../errors.js';
 import { lineArgument } from '../model/shown-arguments.js';
 import type { Command } from './command.js';
 import { npmArguments } from './npm-log.js';
-import { npmWords } from './npm-options.js';
+import { npmRun } from './npm-options.js';
 import type { Io } from './print.js';
 
 /**
@@ -39,7 +39,6 @@ export function npmTookMeant<V>(
   env: Io['env'],
   npmArgs: (env: Io['env']) => readonly string[] | undefined = npmArguments,
 ): Problem[] {
-  if (env.npm_lifecycle_event !== command.name) return [];
   const given = (m: (typeof NPM_MEANT)[number]) => values[m.option] as string | undefined;
   const meant = NPM_MEANT.filter(
     (m) =>
@@ -47,11 +46,19 @@ export function npmTookMeant<V>(
       (given(m) === undefined || m.spoils.includes(given(m)!)) &&
       (!m.withPaths || positionals.length > 0),
   );
-  const args = meant.length ? npmArgs(env) : undefined;
-  const words = npmWords(
-    args ?? [],
-    meant.map((m) => ({ name: m.npm, values: ['true', 'false'] })),
-  );
+  // npm's log is read only for a command that may have been meant an option (the one reader: ./npm-options.ts npmRun)
+  const run = meant.length
+    ? npmRun(
+        command.name,
+        env,
+        npmArgs,
+        meant.map((m) => ({ name: m.npm, values: ['true', 'false'] })),
+      )
+    : undefined;
+  if (run === undefined) return [];
+  // (a log that cannot be read: no option known to be on the line, and npm's variable all there is to go by)
+  const unread = run.words === undefined;
+  const words = run.words ?? { before: [], after: [] };
   return meant.flatMap((m) => {
     // the last one counts, as npm reads them: --json false, --no-json turn it off
     const option = words.before.filter((w) => w.option?.name === m.npm).at(-1)?.option;
@@ -65,8 +72,8 @@ export function npmTookMeant<V>(
       return [
         {
           code: 'cli/usage',
-          message: `${variable} is set (by ${args === undefined ? `--${m.npm} given before '--', ` : ''}an .npmrc or the environment${args === undefined ? '' : `: npm's log of this run has no --${m.npm} before '--'`}), and npm takes it for its own ${m.npm} output: whenever ${command.name} exits non-zero (findings, exit 1), npm writes its own JSON error after ${command.name}'s ${value} report on stdout, which is then no ${value} document`,
-          hint: `remove ${m.npm} from the .npmrc that sets it (npm config list shows which) or unset ${variable}${args === undefined ? `, and give no --${m.npm} before '--'` : ''}, then run the command again`,
+          message: `${variable} is set (by ${unread ? `--${m.npm} given before '--', ` : ''}an .npmrc or the environment${unread ? '' : `: npm's log of this run has no --${m.npm} before '--'`}), and npm takes it for its own ${m.npm} output: whenever ${command.name} exits non-zero (findings, exit 1), npm writes its own JSON error after ${command.name}'s ${value} report on stdout, which is then no ${value} document`,
+          hint: `remove ${m.npm} from the .npmrc that sets it (npm config list shows which) or unset ${variable}${unread ? `, and give no --${m.npm} before '--'` : ''}, then run the command again`,
         },
       ];
     }

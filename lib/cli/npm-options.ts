@@ -114,7 +114,7 @@ export function npmTookValues<V>(
   const paths = required ? ` ${required}` : '';
   // npm's line as its log says it, its own options (--workspace web, --prefix <dir>) where they were and the options it
   // took moved after '--'; without its log, npm run <command>
-  const npm = npmWordsWithout(env, npmArgs, taken);
+  const npm = npmWordsWithout(command.name, env, npmArgs, taken);
   const [before, after] = npm ? [npm.before, npm.after] : [['run', command.name], argv];
   /** The line of npm's words and `words`, quoted where the shell needs it, then `placeholder` (`<name>`) as it is. */
   const lineOf = (words: readonly string[], placeholder = '') => {
@@ -257,20 +257,22 @@ const heldBack = (word: string): boolean =>
  * those after it, with the options of `taken` found (`given`); undefined when the log cannot be read.
  */
 function npmWordsWithout(
+  command: string,
   env: Io['env'],
   npmArgs: (env: Io['env']) => readonly string[] | undefined,
   taken: readonly Taken[],
 ): { readonly before: readonly string[]; readonly after: readonly string[]; readonly given: ReadonlySet<string> } | undefined {
-  const args = npmArgs(env);
-  if (args === undefined) return undefined;
   // the value npm wrote after the option, one of those it kept ('' or true for none)
-  const words = npmWords(
-    args,
+  const words = npmRun(
+    command,
+    env,
+    npmArgs,
     taken.map((t) => ({
       name: t.option,
       values: t.none === undefined ? t.given.map((g) => g.slice(`--${t.option}=`.length)) : ['', 'true', 'false'],
     })),
-  );
+  )?.words;
+  if (words === undefined) return undefined;
   return {
     before: words.before.filter((w) => w.option === undefined).flatMap((w) => w.words),
     after: words.after,
@@ -347,16 +349,14 @@ function npmNoCacheArguments(
   env: Io['env'],
   npmArgs: (env: Io['env']) => readonly string[] | undefined,
 ): { readonly before: readonly string[]; readonly after: readonly string[]; readonly given: string } | undefined {
-  if (env.npm_lifecycle_event !== command) return undefined;
-  const args = npmArgs(env);
-  if (args === undefined) return undefined;
   // npm writes --no-cache=false (the cache on) as --no-cache false, and --no-cache=true as --no-cache true; the last one counts.
   // --no_cache is npm's no_cache, no option of npm's own cache: npm keeps it as npm_config_no_cache and passes nothing on,
   // so the command would use the render cache it was asked not to, as for --no-cache (--no-no_cache: no_cache false)
-  const words = npmWords(args, [
+  const words = npmRun(command, env, npmArgs, [
     { name: 'cache', values: ['true', 'false'] },
     { name: 'no-cache', values: ['true', 'false'] },
-  ]);
+  ])?.words;
+  if (words === undefined) return undefined;
   const noCache = (w: NpmWord) => (w.option?.name === 'cache' && w.option.negated) || w.option?.name === 'no-cache';
   const last = words.before.filter(noCache).at(-1);
   const option = last?.option;
@@ -364,4 +364,25 @@ function npmNoCacheArguments(
     return undefined;
   const given = option.name === 'cache' ? '--no-cache' : (/^--[^=]*/.exec(last.words[0])?.[0] ?? '--no_cache');
   return { before: words.before.filter((w) => !noCache(w)).flatMap((w) => w.words), after: words.after, given };
+}
+
+/** npm's words of a run as its log says them (`npmWords`). */
+export type NpmWords = ReturnType<typeof npmWords>;
+
+/**
+ * What npm took before `--` of this run, the one reader of it for every refusal of an option npm took:
+ * when `command` runs as its own npm script (npm_lifecycle_event names it: another script's environment
+ * and log are not about it), npm's words as its log says them, each with the option of `options` it
+ * gives (`npmWords`), or `words` undefined when the log cannot be read (not Linux, `logs-max=0`);
+ * undefined when the command runs otherwise.
+ */
+export function npmRun(
+  command: string,
+  env: Io['env'],
+  npmArgs: (env: Io['env']) => readonly string[] | undefined,
+  options: readonly NpmOption[],
+): { readonly words: NpmWords | undefined } | undefined {
+  if (env.npm_lifecycle_event !== command) return undefined;
+  const args = npmArgs(env);
+  return { words: args === undefined ? undefined : npmWords(args, options) };
 }

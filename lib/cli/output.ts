@@ -16,16 +16,8 @@ import type { ChangedFiles } from '../synth/stage-directory.js';
 import { beginTransaction } from '../synth/write.js';
 import { JOURNAL_FILE } from '../synth/journal.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
-import {
-  compareDist,
-  compareDistDir,
-  distDirs,
-  foreignAtRoot,
-  foreignFilesProblem,
-  mergeDifferences,
-  present,
-  type DistDifference,
-} from '../synth/disk.js';
+import { foreignFilesProblem, present } from '../synth/disk.js';
+import { compareDist, compareDistDir, distDirs, foreignAtRoot, mergeDifferences, type DistDifference } from '../synth/compare-dist.js';
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/rendered.js';
 import type { FileTree } from '../synth/file-content.js';

@@ -23,6 +23,12 @@ export interface Writer {
 export interface Reader {
   /** A terminal: nothing was piped in, and reading would wait for typing. */
   readonly isTTY?: boolean;
+  /**
+   * A pipe or a socket (`kubectl kustomize ... | npm run check -- -`), where nothing read means the command before
+   * it wrote nothing; not so for /dev/null, an empty file or a standard input closed at the start (`<&-`, which
+   * Node.js opens on /dev/null). @default true
+   */
+  readonly piped?: boolean;
   /** What there is until its end, at most `max` bytes (then the rest is left unread). */
   read(max: number): Uint8Array;
 }
@@ -90,6 +96,16 @@ interface StreamHandle {
   setBlocking?(blocking: boolean): number;
 }
 
+/** Whether the file descriptor `fd` is a pipe or a socket. */
+function isPipe(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The process's own directory, environment and streams. Writes to a pipe wait for the reader:
  * Node.js writes to a pipe without blocking and queues what does not fit, and then hands it over
@@ -111,7 +127,7 @@ export function processIo(): Io {
       },
     },
     // file descriptor 0 itself: process.stdin would make a stream of it, and read ahead what it does not need
-    stdin: { isTTY: isatty(0), read: (max) => readWhole(0, max) },
+    stdin: { isTTY: isatty(0), piped: isPipe(0), read: (max) => readWhole(0, max) },
   };
 }
 

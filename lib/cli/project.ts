@@ -14,7 +14,8 @@ import { promotionOrder, promotionProblems, type PromotionOrder } from '../promo
 import { promotionDeclaration } from '../compile-stage.js';
 import { ExitCode, ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/file-content.js';
-import { MAX_GENERATED_BYTES, distDirs, readRegularFile, scanDir } from '../synth/disk.js';
+import { MAX_GENERATED_BYTES, readRegularFile, scanDir } from '../synth/disk.js';
+import { distDirs } from '../synth/compare-dist.js';
 import { INVENTORY_FILE, parseInventory } from '../synth/inventory.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { ENGINES, type Engine } from '../model/engines.js';
@@ -31,6 +32,7 @@ import { LARGE_COMPILATION_BYTES } from '../model/launcher-flags.cjs';
 import { withFs } from '../fs-problems.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { shownArgument } from '../model/shown-arguments.js';
+import { escapeInvisible } from '../model/invisible-characters.js';
 import { YAML_FILE, outputReader, readInputFile, readProjectSource } from './read-file.js';
 import { diskStageEntries, pruneStageEntries } from './stage-entries.js';
 
@@ -377,9 +379,10 @@ export function requireStages(project: Project, stages: readonly string[]): void
         const stages = `the stages are: ${project.stages.join(', ') || 'none'}`;
         // its file named only when the word is quoted whole: not a secret's (a token pasted there), nor one cut short
         const shown = shownArgument(s);
+        const named = escapeInvisible(s);
         return {
           code: 'cli/unknown-stage',
-          message: `there is no stage ${shown}${shown === `'${s}'` ? ` (no ${ENVIRONMENTS_DIR}/${s}.yaml)` : ''}${guess ? `; did you mean '${guess}'?` : ''}`,
+          message: `there is no stage ${shown}${shown === `'${named}'` ? ` (no ${ENVIRONMENTS_DIR}/${named}.yaml)` : ''}${guess ? `; did you mean '${guess}'?` : ''}`,
           // its file was removed, its output not yet: say what removes it, and where to see what leaves the cluster
           // (a name starting with '-', after a second '--', is refused before: lib/cli/arguments.ts)
           hint: removed.has(s)

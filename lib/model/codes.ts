@@ -253,6 +253,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'Node.js reopens a closed standard output (>&-) on /dev/null, so what a command prints is lost: --help and --version refuse it; every command warns and exits with its own code, which a program discarding its output (as /dev/null opened the same way) counts on. Redirect it to a file, or to /dev/null with > to discard it on purpose.',
   ),
   row(
+    'cli/state-file',
+    'A file stagecraft keeps in .stagecraft/ cannot be kept (warning)',
+    "A directory, a FIFO or an unreadable file stands where stagecraft keeps the record of the last synthesis (.stagecraft/fingerprint.json, which lets an unchanged check or synth answer without compiling) or the digests kept between commands (.stagecraft/digests.json): the command's answer stands, but each compiles in full or reads every file again until it is gone. Remove it as the hint says; the next synth or check writes the file again (.stagecraft/ is safe to delete). A read-only checkout or a full disk keeps no such file, silently.",
+  ),
+  row(
     'diff/delivery-not-compared',
     "A stage's delivery objects not compared, since another stage has problems",
     'dist/delivery/ is planned from every stage: while another stage file has problems, npm run diff -- <stage> compares the stage alone and says which; npm run synth (or a diff of that stage) shows the problems.',

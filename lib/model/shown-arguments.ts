@@ -5,6 +5,7 @@
 import { argumentWord, shellWord } from '../errors.js';
 import { MAX_QUOTED_CHARS, shorten } from './limits.js';
 import { detectSecret } from './secret-rules.js';
+import { escapeInvisible } from './invisible-characters.js';
 
 /**
  * A word of the command line as a message quotes it: `'qa'`, one of more than `max` characters cut in the middle,
@@ -13,12 +14,13 @@ import { detectSecret } from './secret-rules.js';
  * unknown option's value is never said: `(a 40-character argument that looks like a GitHub token, hidden)`. Pure.
  */
 export function shownArgument(word: string, max = MAX_QUOTED_CHARS): string {
-  return hiddenArgument(word) ?? `'${shorten(word, max)}'`;
+  // a character that prints as nothing or turns the line around (U+202E pasted with a name) as its escape, as a value's
+  return hiddenArgument(word) ?? `'${escapeInvisible(shorten(word, max))}'`;
 }
 
 /** `shownArgument` unquoted, for a message that names the word bare (`--format is not taken as an option`). Pure. */
 export function bareArgument(word: string, max = MAX_QUOTED_CHARS): string {
-  return hiddenArgument(word) ?? shorten(word, max);
+  return hiddenArgument(word) ?? escapeInvisible(shorten(word, max));
 }
 
 /** How a message says a word that holds a secret, or undefined for one that holds none. */

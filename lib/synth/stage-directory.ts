@@ -115,6 +115,21 @@ function outputFolders(files: StageFileTree): Set<string> {
 }
 
 /**
+ * The problem of what stands at `<distDir>/<stage>` (below `dist`, its absolute path) when it is no
+ * directory (a symbolic link, even to one, or a file): a write never goes through it, and nothing
+ * reads the stage's output there; undefined for a directory or nothing.
+ */
+export function notStageDirectory(dist: string, distDir: string, stage: string): Problem | undefined {
+  const st = lstatSync(join(dist, stage), { throwIfNoEntry: false });
+  if (st === undefined || st.isDirectory()) return undefined;
+  return {
+    code: 'synth/foreign-file',
+    message: `${distDir}/${stage} is not a directory that stagecraft wrote (it is a ${st.isSymbolicLink() ? 'symbolic link' : 'file'}), and the output of stage '${stage}' goes there`,
+    hint: `move ${distDir}/${stage} away, then run the command again`,
+  };
+}
+
+/**
  * Step 1 for one stage: writes `files` below `dist/.stagecraft-tx/new/<stage>/` (the staging
  * directory a transaction started; any thread may call this while it is open) and says how the
  * stage directory will be replaced, or the problems that stop the transaction. Nothing users see changes.
@@ -126,19 +141,8 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   const dir = join(dist, stage);
   const into = join(tx, 'new', stage);
   const exists = present(dir);
-  if (exists && !lstatSync(dir).isDirectory()) {
-    return {
-      problems: [
-        {
-          code: 'synth/foreign-file',
-          message: `${o.distDir}/${stage} is not a directory that stagecraft wrote (it is a ${lstatSync(dir).isSymbolicLink() ? 'symbolic link' : 'file'}), and the output of stage '${stage}' goes there`,
-          hint: `move ${o.distDir}/${stage} away, then run the command again`,
-        },
-      ],
-      foreign: [],
-      moved: [],
-    };
-  }
+  const notDirectory = exists ? notStageDirectory(dist, o.distDir, stage) : undefined;
+  if (notDirectory) return { problems: [notDirectory], foreign: [], moved: [] };
   const problems: Problem[] = [];
   // the old files of the size of the new one at their path (generated, until their bytes say otherwise), and every file's stamp
   const sized = new Set<string>();

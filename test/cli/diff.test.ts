@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
@@ -55,6 +56,51 @@ describe('npm run diff -- <stage>', () => {
     writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
     const diff = runCli('diff', ['onprem'], dir);
     expect(diff.stdout).toMatch(/^dist\/onprem and the sources are the same \(\d+ objects\)\n$/);
+  });
+
+  it('names the files whose bytes alone differ (CRLF line endings, a removed inventory), as check does, never calling them the same', () => {
+    writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
+    const name = readdirSync(join(dir, 'dist', 'onprem')).find((f) => f.startsWith('10-') && f.endsWith('.yaml'))!;
+    const file = join(dir, 'dist', 'onprem', name);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replaceAll('\n', '\r\n'));
+    rmSync(join(dir, 'dist', 'onprem', 'inventory.txt'));
+    const check = runCli('check', [], dir);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain(
+      `changed: dist/onprem/${name}\nmissing: dist/onprem/inventory.txt\n2 files out of date; run: npm run synth\n`,
+    );
+    const diff = runCli('diff', ['onprem'], dir);
+    expect(diff).toMatchObject({ code: 0, stderr: '' });
+    expect(diff.stdout).toMatch(
+      new RegExp(
+        `^dist/onprem and the sources have the same objects \\(\\d+\\), but 2 files differ in their bytes \\(npm run check says they are out of date; npm run synth writes them again\\):\nchanged: dist/onprem/${name.replaceAll('.', '\\.')}\nmissing: dist/onprem/inventory\\.txt\n$`,
+      ),
+    );
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(runCli('diff', ['onprem'], dir).stdout).toMatch(/^dist\/onprem and the sources are the same \(\d+ objects\)\n$/);
+  });
+
+  it('says that a symbolic link in the place of dist/<stage>, which synth refuses, is read as nothing', () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'onprem-elsewhere-'));
+    renameSync(join(dir, 'dist', 'onprem'), join(elsewhere, 'onprem'));
+    symlinkSync(join(elsewhere, 'onprem'), join(dir, 'dist', 'onprem'));
+    try {
+      const diff = runCli('diff', ['onprem'], dir);
+      expect(diff.code).toBe(0);
+      expect(diff.stdout).toMatch(/, 0 the same\n/);
+      expect(diff.stderr).toBe(
+        "warning: dist/onprem is not a directory that stagecraft wrote (it is a symbolic link), and the output of stage 'onprem' goes there: compared as empty, since nothing is read through it (npm run synth refuses it)\n  hint: move dist/onprem away, then run the command again\n",
+      );
+      expect(runCli('synth', [], dir).stderr).toContain(
+        'error: dist/onprem is not a directory that stagecraft wrote (it is a symbolic link)',
+      );
+    } finally {
+      rmSync(join(dir, 'dist', 'onprem'));
+      renameSync(join(elsewhere, 'onprem'), join(dir, 'dist', 'onprem'));
+    }
+    expect(runCli('diff', ['onprem'], dir).stderr).toBe('');
   });
 });
 

@@ -112,8 +112,50 @@ describe('digests kept between commands', () => {
     expect(synth.stderr).not.toContain('internal error');
     expect(synth.status).toBe(0);
     expect(readFileSync(join(dir, 'dist', 'lab', '10-nginx.yaml'), 'utf8')).toContain('replicas: 5');
-    expect(check(dir)).toMatchObject({ code: 0 });
+    // said once per command and file, naming it, what it costs, and how to remove it
+    expect(synth.stderr.split('\n').filter((l) => l.startsWith('warning: '))).toEqual([
+      `warning: writing ${FINGERPRINT_FILE}: it is a directory, not a file; without the record of the last synthesis, every synth and check compiles in full (the same output, slower) until it is gone`,
+    ]);
+    expect(synth.stderr).toContain(
+      `  hint: move or rename the directory, or remove it (rm -r ${FINGERPRINT_FILE}), then run the command again\n`,
+    );
+    const checked = check(dir);
+    expect(checked).toMatchObject({ code: 0 });
+    expect(checked.out).toContain(`warning: writing ${FINGERPRINT_FILE}: it is a directory, not a file;`);
     expect(statSync(join(dir, FINGERPRINT_FILE)).isDirectory()).toBe(true);
+    // removed as the hint says, the next check keeps the fingerprint, and then meets the digests' directory
+    rmSync(join(dir, FINGERPRINT_FILE), { recursive: true });
+    const digests = check(dir);
+    expect(digests.out).toContain(
+      `warning: writing ${DIGESTS_FILE}: it is a directory, not a file; without the digests kept between commands, every command reads all of dist/ and the project's files again (slower) until it is gone\n  hint: move or rename the directory, or remove it (rm -r ${DIGESTS_FILE}), then run the command again\n`,
+    );
+    expect(digests.out).not.toContain(`writing ${FINGERPRINT_FILE}`);
+    expect(statSync(join(dir, FINGERPRINT_FILE)).isFile()).toBe(true);
+    rmSync(join(dir, DIGESTS_FILE), { recursive: true });
+    rmSync(join(dir, FINGERPRINT_FILE));
+    expect(check(dir).out).not.toContain('warning: writing');
+    expect(statSync(join(dir, DIGESTS_FILE)).isFile()).toBe(true);
+    expect(check(dir).out).toBe('dist/ is current: 1 stage, 8 files\n');
+  });
+
+  it('a FIFO in the place of the fingerprint is said by a command that leaves it there (a synth of one stage), and replaced by one that records', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, FINGERPRINT_FILE), { force: true });
+    expect(spawnSync('mkfifo', [join(dir, FINGERPRINT_FILE)]).status).toBe(0);
+    const one = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), 'synth', '--stage', 'lab'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(one.status).toBe(0);
+    expect(one.stderr).toContain(
+      `warning: reading ${FINGERPRINT_FILE}: it is a FIFO (named pipe), not a regular file; without the record of the last synthesis, every synth and check compiles in full (the same output, slower) until it is gone\n  hint: remove it (rm ${FINGERPRINT_FILE}); stagecraft keeps only regular files there\n`,
+    );
+    const checked = check(dir);
+    expect(checked).toMatchObject({ code: 0 });
+    expect(checked.out).not.toContain('warning: reading');
+    expect(statSync(join(dir, FINGERPRINT_FILE)).isFile()).toBe(true);
   });
 
   it('are taken of large files a MiB at a time, equal to the digest of the whole file', () => {

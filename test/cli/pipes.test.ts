@@ -280,3 +280,27 @@ describe('a stream closed by the shell (>&-, 2>&-)', () => {
     expect(diff.stdout).toMatch(/^ConfigMap demoapp-config-<hash>$/m);
   });
 });
+
+describe("check's standard input ('-') when nothing is piped in", () => {
+  const firstLine = (r: { stderr: string }) => r.stderr.split('\n')[0];
+  const noPipe =
+    "error: '-' reads the manifests from standard input, which is no pipe but /dev/null, an empty file, or closed at the start (<&-): it holds nothing";
+
+  it('says that /dev/null, an empty file or a closed standard input is no pipe, not that a command before | wrote nothing', () => {
+    const empty = join(mkdtempSync(join(tmpdir(), 'stdin-')), 'empty.yaml');
+    writeFileSync(empty, '');
+    for (const redirect of ['< /dev/null', `< "${empty}"`, '<&-']) {
+      const r = spawnSync('sh', ['-c', `"${process.execPath}" "${RUN_SCRIPT}" check - ${redirect}`], { cwd: REPO, encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(firstLine(r)).toBe(noPipe);
+    }
+  });
+
+  it('still says an empty pipe is what the command before | left', () => {
+    const r = spawnSync('sh', ['-c', `true | "${process.execPath}" "${RUN_SCRIPT}" check -`], { cwd: REPO, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(firstLine(r)).toBe(
+      "error: '-' reads the manifests from standard input, and it is empty: the command before | wrote nothing (did it fail?)",
+    );
+  });
+});

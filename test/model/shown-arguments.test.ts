@@ -18,6 +18,12 @@ describe('shownArgument', () => {
   it('says a word that holds a secret by what it looks like, never its text', () => {
     expect(shownArgument(TOKEN)).toBe('(a 42-character argument that looks like a GitHub token, hidden)');
   });
+
+  it('writes a character that prints as nothing or turns the line around as its escape', () => {
+    expect(shownArgument('qa\u202e')).toBe("'qa\\u202e'");
+    expect(shownArgument('q\u200ba')).toBe("'q\\u200ba'");
+    expect(bareArgument('--for\u200bmat')).toBe('--for\\u200bmat');
+  });
 });
 
 describe('bareArgument', () => {

@@ -85,6 +85,14 @@ describe('npm run synth writes dist/ atomically', () => {
     expect(r.stderr).toContain("there is no stage 'nope' (no environments/nope.yaml)\n  hint: the stages are: lab");
     expect(existsSync(join(dir, 'dist'))).toBe(false);
   });
+
+  it('names a --stage holding a character that turns the line around (U+202E) with its escape, never the character', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    const r = runCli('synth', ['--stage', 'lab\u202e'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("there is no stage 'lab\\u202e' (no environments/lab\\u202e.yaml); did you mean 'lab'?\n");
+    expect(r.stderr).not.toContain('\u202e');
+  });
 });
 
 describe('npm run check', () => {

@@ -28,7 +28,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProblemsError } from '../../../lib/errors.js';
 import { atStep } from '../../../lib/model/crash-point.cjs';
-import { compareDist } from '../../../lib/synth/disk.js';
+import { compareDist } from '../../../lib/synth/compare-dist.js';
 import { JOURNAL_FILE } from '../../../lib/synth/journal.js';
 import { recover } from '../../../lib/synth/recover.js';
 import { changeTimesOf, finerChangeTimes } from '../../../lib/synth/change-times.js';
