@@ -16,6 +16,7 @@ import { changesOnMove, REMOVED_KINDS } from './moved-kinds.js';
 
 /** Kinds that are not API objects but may sit next to manifests are skipped, not reported (lib/k8s.ts `NOT_API_OBJECTS`). */
 export { isApiObject } from '../k8s.js';
+import { NOT_API_OBJECTS, isApiObject } from '../k8s.js';
 
 const QUANTITY_HINT =
   'a quantity is a number with an optional suffix: Ki Mi Gi Ti Pi Ei (powers of 2), n u m k M G T P E (powers of 10) or an exponent like e3; e.g. 2Gi, 500m';
@@ -342,6 +343,26 @@ export function requiresNullable(apiVersion: string, kind: string): boolean {
 }
 
 /**
+ * The kind of `object`'s apiVersion nearest its kind, when near enough to be what was meant (`apps/v1
+ * Deploymnet`, `kustomize.config.k8s.io/v1beta1 Kustomisation`): among the kinds Kubernetes 1.25 serves
+ * as that apiVersion and kustomize's own (NOT_API_OBJECTS), which the checks skip once spelt right.
+ */
+function misspeltKind(object: KubeObject): string | undefined {
+  const known = [
+    ...[...kubernetesSchemas().kinds.values()].filter((k) => k.apiVersion === object.apiVersion).map((k) => k.kind),
+    ...[...NOT_API_OBJECTS].filter((k) => k.startsWith(`${object.apiVersion}/`)).map((k) => k.slice(object.apiVersion.length + 1)),
+  ];
+  return didYouMean(object.kind, known);
+}
+
+/** What the kind guessed makes of the object: kustomize's configuration is no object to apply. */
+function guessNote(object: KubeObject, guess: string): string {
+  return isApiObject({ apiVersion: object.apiVersion, kind: guess })
+    ? `Otherwise check the spelling of kind and apiVersion, or add the CustomResourceDefinition that defines ${object.kind}`
+    : `${object.apiVersion} ${guess} is kustomize's configuration, which the checks skip; kustomize refuses a kustomization of kind ${object.kind} ('kind should be Kustomization or Component'), and kubectl apply -f any object of a kind the cluster does not serve`;
+}
+
+/**
  * Schema findings of one object. `customKinds` are `apiVersion/kind` of custom resources whose
  * CustomResourceDefinition is among the objects checked: their objects are not validated here.
  */
@@ -361,11 +382,16 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
         ),
       ];
     const sameKind = [...kubernetesSchemas().kinds.values()].filter((k) => k.kind === object.kind).map((k) => k.apiVersion);
+    const guess = sameKind.length ? undefined : misspeltKind(object);
+    const message = `${object.apiVersion} ${object.kind} is not a Kubernetes 1.25 kind`;
+    // a misspelt kind is said at the kind, with the kind its apiVersion has that it meant
+    if (guess !== undefined)
+      return [finder(object)('schema/unknown-kind', ['kind'], message, `did you mean '${guess}'? ${guessNote(object, guess)}`)];
     return [
       finder(object)(
         'schema/unknown-kind',
         ['apiVersion'],
-        `${object.apiVersion} ${object.kind} is not a Kubernetes 1.25 kind`,
+        message,
         sameKind.length
           ? [`Kubernetes 1.25 serves ${object.kind} as apiVersion ${sameKind.join(' or ')}`, ...changesOnMove(object)].join('; ')
           : 'check the spelling of kind and apiVersion, or add the CustomResourceDefinition that defines it',
