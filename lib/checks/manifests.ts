@@ -13,6 +13,8 @@ import { type AppFinding, ExitCode, ProblemsError, comparePlaces, type Problem, 
 import { describeObject, type KubeObject } from '../model/object.js';
 import { fieldPath, toProblem, type FieldPath, type Finding } from './finding.js';
 import { isApiObject } from './schema.js';
+import { firstDefinitionOf } from './object-index.js';
+import type { RelatedPlace } from './report.js';
 import { isKptPackageContext, isListDocument } from '../k8s.js';
 import { isManifestObject as isObject, isUntypedKustomization, listItems } from '../model/list-documents.js';
 import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
@@ -90,6 +92,8 @@ export interface Manifests {
   locate(f: Finding): SourceLocation | undefined;
   /** The file an object was read from (as passed in). */
   fileOf(o: KubeObject): string | undefined;
+  /** The other places a finding is about: the first definition of an object defined twice. */
+  related(f: Finding): RelatedPlace[];
 }
 
 /** What a value that is no Kubernetes object (`isObject`) is instead: a list, a mapping without apiVersion or kind, a scalar. */
@@ -176,6 +180,11 @@ export function parseManifests(files: readonly { file: string; text: string }[],
       return s ? s.file.locate(s.index, [...s.prefix, ...f.path], f.atKey ?? false) : undefined;
     },
     fileOf: (o) => sources.get(o)?.file.file,
+    related(f) {
+      const first = firstDefinitionOf(f);
+      const location = first && this.locate({ ...f, object: first, atKey: false });
+      return location ? [{ location, message: 'first defined' }] : [];
+    },
   };
 }
 
