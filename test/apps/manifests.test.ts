@@ -324,8 +324,8 @@ spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, 
     const error = errorOf(() => compileStages([withFiles({ 'in/a.yaml': text })]));
     expect(error.exitCode).toBe(ExitCode.badInput);
     expect(error.problems.map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
-      'in/a.yaml:5:13 input/yaml-1.1: 010 is the number 10 to stagecraft (YAML 1.2) but the number 8 to kubectl (YAML 1.1), as a leading 0 makes it octal there',
-      'in/a.yaml:7:34 input/yaml-1.1: 1_000 is a string to stagecraft (YAML 1.2) but the number 1000 to kubectl (YAML 1.1): kubectl fails where Kubernetes needs a string, and reads another value where it takes a number',
+      'in/a.yaml:5:13 input/yaml-1.1: replicas: 010 is the number 10 to stagecraft (YAML 1.2) but the number 8 to kubectl (YAML 1.1), as a leading 0 makes it octal there',
+      'in/a.yaml:7:34 input/yaml-1.1: build: 1_000 is a string to stagecraft (YAML 1.2) but the number 1000 to kubectl (YAML 1.1): kubectl fails where Kubernetes needs a string, and reads another value where it takes a number',
     ]);
   });
 
