@@ -16,7 +16,7 @@ import { isApiObject } from './schema.js';
 import { firstDefinitionOf } from './object-index.js';
 import type { RelatedPlace } from './report.js';
 import { isKptPackageContext, isListDocument } from '../k8s.js';
-import { isManifestObject as isObject, isUntypedKustomization, listItems } from '../model/list-documents.js';
+import { isItemlessList, isManifestObject as isObject, isUntypedKustomization, itemlessList, listItems } from '../model/list-documents.js';
 import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
 import { offsetOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
 import { MAX_MANIFEST_ALIASES, capProblems, describeValue } from '../model/limits.js';
@@ -151,9 +151,19 @@ export function parseManifests(files: readonly { file: string; text: string }[],
         return;
       }
       if (!isApiObject(o) || isKptPackageContext(o)) return;
+      // no object to check: kustomize makes an empty List of it, and kubectl apply refuses the file
+      const itemless = (list: KubeObject, at: FieldPath) => {
+        const { path, atKey, ...said } = itemlessList(list);
+        problems.push({ code: 'input/not-kubernetes', location: src.locate(index, [...at, ...path], atKey), ...said });
+      };
+      if (isItemlessList(o)) {
+        itemless(o, []);
+        return;
+      }
       if (isListDocument(o)) {
         for (const { item, path } of listItems(o)) {
-          if (isObject(item)) {
+          if (isObject(item) && isItemlessList(item)) itemless(item, path);
+          else if (isObject(item)) {
             objects.push(item);
             sources.set(item, { file: src, index, prefix: path });
           } else {

@@ -45,3 +45,31 @@ export function listItems(list: KubeObject, at: FieldPath = []): { item: unknown
     return isManifestObject(item) && isListDocument(item) ? listItems(item, path) : [{ item, path }];
   });
 }
+
+/**
+ * Whether `o` is a List with no list of items: `items: null` (or `items:` with nothing after it, as a template
+ * renders an empty range), or a `v1 List` without `items`. kubectl apply's validation refuses the file ("error
+ * validating data: invalid object to validate": a List's items must be a list), while kustomize reads `items: null`
+ * as an empty List and passes a List without items on as an object of a kind no cluster serves. Not a kind ending in
+ * `List` without `items` of another group (a custom kind may be so named).
+ */
+export function isItemlessList(o: { readonly apiVersion?: unknown; readonly kind?: unknown }): boolean {
+  if (typeof o.kind !== 'string' || !o.kind.endsWith('List')) return false;
+  return Object.hasOwn(o, 'items') ? (o as { items?: unknown }).items === null : o.apiVersion === 'v1' && o.kind === 'List';
+}
+
+/** What an itemless List (`isItemlessList`) is said as, and where: at `items` (its key) when it is null, else at the document. */
+export function itemlessList(o: KubeObject): {
+  readonly message: string;
+  readonly hint: string;
+  readonly path: FieldPath;
+  readonly atKey: boolean;
+} {
+  const none = o.items === null;
+  return {
+    message: `${none ? `the items of this ${o.kind} are null (items: with no value)` : `this ${o.kind} has no items`}: kubectl apply refuses the file ('error validating data: invalid object to validate', a List's items must be a list)${none ? ', which kustomize reads as an empty List' : ''}`,
+    hint: `write items: [] for a List of no objects (or remove the document), or list its objects under items${none ? ', indented below it' : ''}`,
+    path: none ? ['items'] : [],
+    atKey: none,
+  };
+}

@@ -441,6 +441,16 @@ spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, 
     expect(bad.message).toBe('is not a Kubernetes object but a list');
   });
 
+  it('refuses a List whose items are null, named or not, as npm run check refuses it (lib/model/list-documents.ts itemlessList)', () => {
+    const files = {
+      'in/l.yaml': 'apiVersion: v1\nkind: List\nmetadata: { name: l }\nitems:\n---\napiVersion: v1\nkind: List\nitems: null\n',
+    };
+    expect(problemsOf(withFiles(files)).map((p) => `${at(p)} ${p.code}: ${p.message.slice(0, p.message.indexOf(':'))}`)).toEqual([
+      'in/l.yaml:4:1 manifests/not-an-object: the items of this List are null (items',
+      'in/l.yaml:8:1 manifests/not-an-object: the items of this List are null (items',
+    ]);
+  });
+
   it("names what an included document lacks: the articles' Pod without metadata.name is a Pod with no name", () => {
     const text =
       'apiVersion: v1\nkind: Pod\nmetadata:\n  labels: {name: mysql}\nspec:\n  containers: [{name: mysql, image: mysql}]\n---\nmetadata: {name: x}\n';

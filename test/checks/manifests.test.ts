@@ -129,6 +129,26 @@ describe('an item of a List that is no Kubernetes object', () => {
   });
 });
 
+describe('a List whose items are null (items: with no value), or a v1 List without items', () => {
+  it("is no object to check but bad input at items, as kubectl apply refuses it ('invalid object to validate'), nested Lists included", () => {
+    const text =
+      'apiVersion: v1\nkind: List\nitems:\n---\napiVersion: v1\nkind: ConfigMapList\nitems: null\n---\napiVersion: v1\nkind: List\nmetadata: {}\n---\n' +
+      'apiVersion: v1\nkind: List\nitems:\n  - { apiVersion: v1, kind: List, items: null }\n---\n' +
+      // a custom kind ending in List, without items, is no List: checked as its CRD says (none here: a warning)
+      'apiVersion: example.com/v1\nkind: AllowList\nmetadata: { name: a, namespace: default }\n';
+    const problems = problemsThrownBy(() => parseManifests([{ file: 'l.yaml', text }]));
+    const refused = "kubectl apply refuses the file ('error validating data: invalid object to validate', a List's items must be a list)";
+    expect(problems.map((p) => `${p.location?.line}:${p.location?.column} ${p.code} ${p.message} / ${p.hint}`)).toEqual([
+      `3:1 input/not-kubernetes the items of this List are null (items: with no value): ${refused}, which kustomize reads as an empty List / write items: [] for a List of no objects (or remove the document), or list its objects under items, indented below it`,
+      `7:1 input/not-kubernetes the items of this ConfigMapList are null (items: with no value): ${refused}, which kustomize reads as an empty List / write items: [] for a List of no objects (or remove the document), or list its objects under items, indented below it`,
+      `9:1 input/not-kubernetes this List has no items: ${refused} / write items: [] for a List of no objects (or remove the document), or list its objects under items`,
+      `16:35 input/not-kubernetes the items of this List are null (items: with no value): ${refused}, which kustomize reads as an empty List / write items: [] for a List of no objects (or remove the document), or list its objects under items, indented below it`,
+    ]);
+    const custom = parseManifests([{ file: 'c.yaml', text: text.slice(text.indexOf('apiVersion: example.com')) }]);
+    expect(custom.objects.map((o) => o.kind)).toEqual(['AllowList']);
+  });
+});
+
 describe("placing problems on the objects of a stage's included files", () => {
   const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
   // three documents of one file, in another order than their names
