@@ -236,7 +236,16 @@ export function includedPlaces(
   files: ReadonlyMap<string, string> | undefined,
   namespace: string,
 ): (f: Finding) => SourceLocation | undefined {
-  if (!files?.size) return () => undefined;
+  const documents = includedDocuments(files, namespace);
+  return (f) => documents(f.object)[0]?.locate(f);
+}
+
+/**
+ * The documents of included files that may hold `o` (`includedPlaces`), in file and document order: more than one
+ * where the files define the object more than once (`refs/duplicate-object`).
+ */
+function includedDocuments(files: ReadonlyMap<string, string> | undefined, namespace: string): (o: KubeObject) => IncludedDocument[] {
+  if (!files?.size) return () => [];
   const key = (o: KubeObject) => `${o.apiVersion}\n${o.kind}\n${String(o.metadata?.name)}`;
   let documents: Map<string, IncludedDocument[]> | undefined;
   const read = () => {
@@ -259,16 +268,16 @@ export function includedPlaces(
     }
     return found;
   };
-  return (f) => {
+  return (o) => {
     documents ??= read();
-    const candidates = documents.get(key(f.object)) ?? [];
-    const ns = f.object.metadata?.namespace;
-    const doc =
-      candidates.find((c) => c.namespace === ns) ??
-      candidates.find((c) => c.namespace === undefined && ns === namespace) ??
-      // a cluster-scoped object loses the namespace its document gave it
-      (ns === undefined && candidates.length === 1 ? candidates[0] : undefined);
-    return doc?.locate(f);
+    const candidates = documents.get(key(o)) ?? [];
+    const ns = o.metadata?.namespace;
+    const named = candidates.filter((c) => c.namespace === ns);
+    if (named.length) return named;
+    const stages = candidates.filter((c) => c.namespace === undefined && ns === namespace);
+    if (stages.length) return stages;
+    // a cluster-scoped object loses the namespace its document gave it
+    return ns === undefined && candidates.length === 1 ? candidates : [];
   };
 }
 
@@ -288,16 +297,32 @@ export interface IncludingStage {
  * nowhere (which keep the findings' order), files in code-point order; one place keeps its order.
  */
 export function placedProblems(findings: readonly AppFinding[], stage: IncludingStage | undefined): Problem[] {
-  const place = includedPlaces(stage?.files, stage?.namespace ?? '');
+  const documents = includedDocuments(stage?.files, stage?.namespace ?? '');
+  // the objects defined again (apiVersion, kind, namespace and name): the n-th finding on one is on its n-th later
+  // document, in the order the app read them (files, then documents), which its objects and their findings keep
+  const again = new Map<string, number>();
+  const place = (f: AppFinding): Problem => {
+    const found = documents(f.object);
+    if (f.code !== DUPLICATE || found.length < 2) return toProblem(f, found[0]?.locate(f) ?? f.appAt);
+    const { apiVersion, kind, metadata } = f.object;
+    const key = `${apiVersion}\n${kind}\n${String(metadata?.namespace)}\n${String(metadata?.name)}`;
+    const n = Math.min((again.get(key) ?? 0) + 1, found.length - 1);
+    again.set(key, n);
+    const at = found[0].locate(f);
+    return { ...toProblem(f, found[n].locate(f)), ...(at ? { lines: [`first defined at ${at.file}:${at.line}:${at.column}`] } : {}) };
+  };
   // a stable sort: the findings' order (object, field, message) decides between problems at one place
   const subject = stage?.name;
   return findings
     .map((f) => {
-      const problem = toProblem(f, place(f) ?? f.appAt);
+      const problem = place(f);
       return problem.location || subject === undefined ? problem : { ...problem, subject };
     })
     .sort(comparePlaces);
 }
+
+/** The code of an object defined twice, whose later definitions `placedProblems` places each at its own document. */
+const DUPLICATE = 'refs/duplicate-object';
 
 /**
  * `problems` with those about a field of an object of a stage's included files (`Problem.field`:

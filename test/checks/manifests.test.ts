@@ -164,6 +164,21 @@ describe("placing problems on the objects of a stage's included files", () => {
   const lines = (problems: readonly Problem[]) =>
     problems.map((p) => `${p.location ? `${p.location.file}:${p.location.line}:${p.location.column}` : '-'} ${p.message}`);
 
+  it('places each later definition of an object defined twice at its own document, with where the first one is', () => {
+    const twice = new Map([
+      ['in/a.yaml', `${configMap('one')}---\n${configMap('one')}`],
+      ['in/b.yaml', configMap('one')],
+    ]);
+    const objects = [...twice].flatMap(([file, text]) => parseManifests([{ file, text }]).objects);
+    // as the namespace transform gives them the stage's
+    for (const o of objects) o.metadata.namespace = 'lab';
+    const found = checkObjects(objects).findings.filter((f) => f.code === 'refs/duplicate-object');
+    expect(placedProblems(found, { files: twice, namespace: 'lab' }).map((p) => [lines([p])[0].slice(0, 14), p.lines])).toEqual([
+      ['in/a.yaml:9:9 ', ['first defined at in/a.yaml:4:9']],
+      ['in/b.yaml:4:9 ', ['first defined at in/a.yaml:4:9']],
+    ]);
+  });
+
   it("lists the checks' problems of one file in line and column order, whatever order the findings came in", () => {
     // the checks sort findings by object: alpha, made (by a stack, in no file), mid, zeta
     const findings = [
