@@ -243,7 +243,8 @@ function sarifRelated(related: readonly RelatedPlace[]): { locations: object[]; 
   const said = related.map(({ location, message }) => {
     if (location.file === STDIN_FILE) return ` (${message} at standard input, line ${location.line}, column ${location.column})`;
     locations.push({ id: locations.length + 1, ...sarifLocation(location), message: { text: message } });
-    return ` (${message} at [${placeText(location)}](${locations.length}))`;
+    // a bracket or backslash of the file's name would end or escape the link's text (§3.11.6): escaped
+    return ` (${message} at [${placeText(location).replace(/[\\[\]]/g, '\\$&')}](${locations.length}))`;
   });
   return { locations, said: said.join('') };
 }

@@ -229,6 +229,15 @@ describe('an object defined twice', () => {
     ]);
   });
 
+  it("escapes the brackets of a file's name in the SARIF link's text, which would end it", () => {
+    const odd = located([
+      { file: 'team [old]/a.yaml', text: configMap('b') },
+      { file: 'b.yaml', text: configMap('c') },
+    ]);
+    const [result] = JSON.parse(sarifReport(odd, '0.0.0')).runs[0].results;
+    expect(result.message.text).toContain('(first defined at [team \\[old\\]/a.yaml:4:9](1))');
+  });
+
   it('says the first place of standard input in words in SARIF, which no URI names', () => {
     const piped = located([{ file: '<stdin>', text: `${configMap('b')}---\n${configMap('c')}` }]);
     const [result] = JSON.parse(sarifReport(piped, '0.0.0')).runs[0].results;
