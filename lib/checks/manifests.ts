@@ -22,6 +22,9 @@ import { offsetOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js'
 import { MAX_MANIFEST_ALIASES, capProblems, describeValue } from '../model/limits.js';
 import { yaml11Places, yaml11Problem } from '../model/yaml11.js';
 
+/** The file that makes a folder a Helm chart (as a manifests app reads one: apps/manifests.ts). */
+const HELM_CHART_FILE = /(^|\/)Chart\.ya?ml$/;
+
 /** Alias expansions allowed per document; more is an "alias bomb", not a manifest. */
 const MAX_ALIAS_COUNT = MAX_MANIFEST_ALIASES;
 
@@ -129,7 +132,19 @@ export function parseManifests(files: readonly { file: string; text: string }[],
   const sources = new Map<KubeObject, Source>();
   const problems: Problem[] = [];
   let documents = 0;
+  // a Helm chart's templates are not manifests (`{{ ... }}`), nor are its Chart.yaml and values.yaml: one problem per
+  // chart, as a manifests app says it (apps/manifests.ts), rather than a YAML error per template
+  const charts = files.flatMap(({ file }) => (HELM_CHART_FILE.test(file) ? [file.slice(0, file.lastIndexOf('/') + 1)] : []));
+  for (const dir of charts) {
+    problems.push({
+      code: 'input/not-kubernetes',
+      location: { file: files.find((f) => HELM_CHART_FILE.test(f.file) && f.file.startsWith(dir))!.file, line: 1, column: 1 },
+      message: `${dir || './'} is a Helm chart: its templates are not manifests until Helm renders them, and stagecraft does not run Helm`,
+      hint: `check what it renders: helm template <release> ${dir || '.'} -f <values file> | npm run check -- -`,
+    });
+  }
   for (const { file, text } of files) {
+    if (charts.some((dir) => file.startsWith(dir))) continue;
     const src = new SourceFile(file, text, options.blockReader ?? true);
     const { result } = src;
     if ('problems' in result) {

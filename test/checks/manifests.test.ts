@@ -129,6 +129,22 @@ describe('an item of a List that is no Kubernetes object', () => {
   });
 });
 
+describe('a Helm chart among the files (npm run check -- charts/web)', () => {
+  it('is one problem at its Chart.yaml, what to run instead, not a YAML error per template', () => {
+    const files = [
+      { file: 'charts/web/Chart.yaml', text: 'apiVersion: v2\nname: web\nversion: 0.1.0\n' },
+      { file: 'charts/web/values.yaml', text: 'replicas: 1\n' },
+      { file: 'charts/web/templates/cm.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cfg\n' },
+      { file: 'other/cm.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n' },
+    ];
+    expect(
+      problemsThrownBy(() => parseManifests(files)).map((p) => `${p.location?.file}:${p.location?.line} ${p.message} / ${p.hint}`),
+    ).toEqual([
+      'charts/web/Chart.yaml:1 charts/web/ is a Helm chart: its templates are not manifests until Helm renders them, and stagecraft does not run Helm / check what it renders: helm template <release> charts/web/ -f <values file> | npm run check -- -',
+    ]);
+  });
+});
+
 describe('a List whose items are null (items: with no value), or a v1 List without items', () => {
   it("is no object to check but bad input at items, as kubectl apply refuses it ('invalid object to validate'), nested Lists included", () => {
     const text =
