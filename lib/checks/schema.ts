@@ -12,11 +12,10 @@ import { isRecord, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { quotedModeHint } from './file-modes.js';
 import { kubernetesSchemas } from './k8s-schema.js';
-import { changesOnMove, REMOVED_KINDS } from './moved-kinds.js';
+import { changesOnMove, guessNote, misspeltKind, REMOVED_KINDS } from './moved-kinds.js';
 
 /** Kinds that are not API objects but may sit next to manifests are skipped, not reported (lib/k8s.ts `NOT_API_OBJECTS`). */
 export { isApiObject } from '../k8s.js';
-import { NOT_API_OBJECTS, isApiObject } from '../k8s.js';
 
 const QUANTITY_HINT =
   'a quantity is a number with an optional suffix: Ki Mi Gi Ti Pi Ei (powers of 2), n u m k M G T P E (powers of 10) or an exponent like e3; e.g. 2Gi, 500m';
@@ -340,26 +339,6 @@ export function requiresNullable(apiVersion: string, kind: string): boolean {
     return Object.values(properties).some(reaches) || reaches(s.items) || reaches(s.additionalProperties);
   };
   return reaches({ $ref: fqn.slice(fqn.lastIndexOf('.') + 1) });
-}
-
-/**
- * The kind of `object`'s apiVersion nearest its kind, when near enough to be what was meant (`apps/v1
- * Deploymnet`, `kustomize.config.k8s.io/v1beta1 Kustomisation`): among the kinds Kubernetes 1.25 serves
- * as that apiVersion and kustomize's own (NOT_API_OBJECTS), which the checks skip once spelt right.
- */
-function misspeltKind(object: KubeObject): string | undefined {
-  const known = [
-    ...[...kubernetesSchemas().kinds.values()].filter((k) => k.apiVersion === object.apiVersion).map((k) => k.kind),
-    ...[...NOT_API_OBJECTS].filter((k) => k.startsWith(`${object.apiVersion}/`)).map((k) => k.slice(object.apiVersion.length + 1)),
-  ];
-  return didYouMean(object.kind, known);
-}
-
-/** What the kind guessed makes of the object: kustomize's configuration is no object to apply. */
-function guessNote(object: KubeObject, guess: string): string {
-  return isApiObject({ apiVersion: object.apiVersion, kind: guess })
-    ? `Otherwise check the spelling of kind and apiVersion, or add the CustomResourceDefinition that defines ${object.kind}`
-    : `${object.apiVersion} ${guess} is kustomize's configuration, which the checks skip; kustomize refuses a kustomization of kind ${object.kind} ('kind should be Kustomization or Component'), and kubectl apply -f any object of a kind the cluster does not serve`;
 }
 
 /**
