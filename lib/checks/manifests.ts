@@ -16,7 +16,16 @@ import { isApiObject } from './schema.js';
 import { firstDefinitionOf } from './object-index.js';
 import type { RelatedPlace } from './report.js';
 import { isKptPackageContext, isListDocument } from '../k8s.js';
-import { isItemlessList, isManifestObject as isObject, isUntypedKustomization, itemlessList, listItems } from '../model/list-documents.js';
+import {
+  KUSTOMIZATION_KINDS,
+  isItemlessList,
+  isKustomizationFile,
+  isManifestObject as isObject,
+  isUntypedKustomization,
+  itemlessList,
+  listItems,
+} from '../model/list-documents.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
 import { offsetOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
 import { MAX_MANIFEST_ALIASES, capProblems, describeValue } from '../model/limits.js';
@@ -157,6 +166,18 @@ export function parseManifests(files: readonly { file: string; text: string }[],
       documents++;
       if (!isObject(o)) {
         if (isUntypedKustomization(file, o)) return;
+        // a kustomization without apiVersion whose kind kustomize does not take (`Kustomisation`): said at the kind
+        const kind = (o as Partial<KubeObject> | null)?.kind;
+        if (isKustomizationFile(file) && typeof kind === 'string' && !KUSTOMIZATION_KINDS.includes(kind)) {
+          const meant = didYouMean(kind, KUSTOMIZATION_KINDS);
+          problems.push({
+            code: 'input/not-kubernetes',
+            location: src.locate(index, ['kind'], false),
+            message: `kustomize refuses this kustomization of kind ${kind} ('kind should be Kustomization or Component')`,
+            hint: `${meant === undefined ? '' : `did you mean '${meant}'? `}write kind: Kustomization (or Component), or leave out kind and apiVersion`,
+          });
+          return;
+        }
         problems.push({
           code: 'input/not-kubernetes',
           location: src.locate(index, [], false),

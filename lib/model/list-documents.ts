@@ -19,19 +19,28 @@ export function isManifestObject(v: unknown): v is KubeObject {
   );
 }
 
+/** The kinds kustomize reads a kustomization file as (konfig: `kind should be Kustomization or Component`). */
+export const KUSTOMIZATION_KINDS: readonly string[] = ['Kustomization', 'Component'];
+
 /** The names kustomize reads a directory's kustomization from (konfig.RecognizedKustomizationFileNames). */
 const KUSTOMIZATION_FILES: ReadonlySet<string> = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
 /**
- * Whether `value`, a document of `file`, is a kustomization written without apiVersion and kind (which kustomize
- * does not need: `resources: [...]` alone): kustomize's configuration, skipped as a typed Kustomization is
+ * Whether `value`, a document of `file`, is a kustomization written without apiVersion, and without kind or with one
+ * kustomize takes (which it does not need: `resources: [...]` alone, or `kind: Kustomization`): kustomize's configuration, skipped as a typed Kustomization is
  * (lib/checks/manifests.ts NOT_API_OBJECTS), rather than refused as a mapping without apiVersion when a kustomize directory is checked;
  * a manifests app (apps/manifests.ts) skips it alike.
  */
 export function isUntypedKustomization(file: string, value: unknown): boolean {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
   const { apiVersion, kind } = value as Partial<KubeObject>;
-  return apiVersion === undefined && kind === undefined && KUSTOMIZATION_FILES.has(file.slice(file.lastIndexOf('/') + 1));
+  // kustomize fills in the apiVersion of a kind it takes (`kind: Kustomization` alone)
+  return apiVersion === undefined && (kind === undefined || KUSTOMIZATION_KINDS.includes(kind)) && isKustomizationFile(file);
+}
+
+/** Whether `file` is named as kustomize reads a directory's kustomization (`KUSTOMIZATION_FILES`). */
+export function isKustomizationFile(file: string): boolean {
+  return KUSTOMIZATION_FILES.has(file.slice(file.lastIndexOf('/') + 1));
 }
 
 /**

@@ -111,6 +111,22 @@ describe('a kustomize directory checked as files', () => {
       'this document is not a Kubernetes object (found a mapping without apiVersion)',
     ]);
   });
+
+  it('skips one with a kind kustomize takes and no apiVersion (kubectl kustomize fills it in), and says a misspelt kind at it', () => {
+    const web = { file: 'base/web.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\n' };
+    for (const kind of ['Kustomization', 'Component'])
+      expect(
+        parseManifests([{ file: 'base/kustomization.yaml', text: `kind: ${kind}\nresources: [web.yaml]\n` }, web]).objects.map(
+          (o) => o.metadata.name,
+        ),
+      ).toEqual(['web']);
+    const typo = { file: 'base/kustomization.yaml', text: 'kind: Kustomisation\nresources: [web.yaml]\n' };
+    expect(
+      problemsThrownBy(() => parseManifests([typo, web])).map((p) => `${p.location?.line}:${p.location?.column} ${p.message} / ${p.hint}`),
+    ).toEqual([
+      "1:7 kustomize refuses this kustomization of kind Kustomisation ('kind should be Kustomization or Component') / did you mean 'Kustomization'? write kind: Kustomization (or Component), or leave out kind and apiVersion",
+    ]);
+  });
 });
 
 describe('an item of a List that is no Kubernetes object', () => {
