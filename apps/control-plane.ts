@@ -6,7 +6,7 @@
  * `default` in the namespaces pods are created in.
  */
 import { Chart } from 'cdk8s';
-import { k8s } from '../lib/k8s.js';
+import { k8s } from '../lib/constructs/index.js';
 import { allowPolicyException } from '../lib/policy.js';
 import { HOST_PATH_PATTERN, ImageRef, PortNumber, Settings, Type, type Static } from '../lib/config/types.js';
 import { defineStack, imageVersion, type NodeFile, type SettingsProblem, type StageContext } from '../lib/stack.js';

@@ -11,10 +11,9 @@
  * carries the ConfigMap's content hash (`CONFIG_HASH_ANNOTATION`).
  */
 import { Chart } from 'cdk8s';
-import { k8s } from '../lib/k8s.js';
+import { contentHash, k8s } from '../lib/constructs/index.js';
 import { ImageRef, Settings, StringEnum, Type, type Static } from '../lib/config/types.js';
 import { allowPolicyException } from '../lib/policy.js';
-import { contentHash } from '../lib/constructs/hashed-config-map.js';
 import { defineStack, imageVersion, type SettingsProblem } from '../lib/stack.js';
 
 const NAMESPACE = 'kube-system';

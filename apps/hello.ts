@@ -3,7 +3,7 @@
  * node's kubelet from its manifest directory, with no API server involved.
  */
 import { Chart } from 'cdk8s';
-import { k8s } from '../lib/k8s.js';
+import { k8s } from '../lib/constructs/index.js';
 import { ImageRef, NodeName, Settings, Type } from '../lib/config/types.js';
 import { defineStack, imageVersion } from '../lib/stack.js';
 

@@ -3,7 +3,7 @@
  * service, `/bar` to another).
  */
 import { Chart } from 'cdk8s';
-import { k8s } from '../lib/k8s.js';
+import { k8s } from '../lib/constructs/index.js';
 import {
   DnsLabel,
   INGRESS_PATH_EXPECTED,

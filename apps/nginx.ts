@@ -3,9 +3,7 @@
  * `kubectl expose rc nginx` creates, optionally reachable from outside through a NodePort.
  */
 import { Chart } from 'cdk8s';
-import { k8s } from '../lib/k8s.js';
-import { ReplicationController } from '../lib/constructs/replication-controller.js';
-import { LabelService } from '../lib/constructs/label-service.js';
+import { k8s, LabelService, ReplicationController } from '../lib/constructs/index.js';
 import { Count, ImageRef, PortNumber, Settings, StringEnum, Type } from '../lib/config/types.js';
 import { defineStack, imageVersion } from '../lib/stack.js';
 

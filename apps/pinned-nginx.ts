@@ -9,8 +9,7 @@
  * kube-proxy on the node (see the README); curl restarts on failure until nginx answers.
  */
 import { Chart } from 'cdk8s';
-import { k8s } from '../lib/k8s.js';
-import { LabelService } from '../lib/constructs/label-service.js';
+import { k8s, LabelService } from '../lib/constructs/index.js';
 import { DnsLabel, ImageRef, NodeName, PortNumber, Settings, Type } from '../lib/config/types.js';
 import { defineStack, imageVersion } from '../lib/stack.js';
 

@@ -3,8 +3,7 @@
  * `localhost:5000/zyxist/moj-obraz`, port 5050): a Deployment and a Service of the same name.
  */
 import { Chart } from 'cdk8s';
-import { k8s } from '../lib/k8s.js';
-import { LabelService } from '../lib/constructs/label-service.js';
+import { k8s, LabelService } from '../lib/constructs/index.js';
 import { Count, ImageRef, PortNumber, Settings, Type } from '../lib/config/types.js';
 import { defineStack, imageVersion } from '../lib/stack.js';
 

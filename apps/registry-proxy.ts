@@ -6,7 +6,7 @@
  * to keep two pods from taking the same node port.
  */
 import { Chart } from 'cdk8s';
-import { k8s } from '../lib/k8s.js';
+import { k8s } from '../lib/constructs/index.js';
 import { DnsLabel, ImageRef, PortNumber, Settings, Type } from '../lib/config/types.js';
 import { allowPolicyException } from '../lib/policy.js';
 import { defineStack, imageVersion } from '../lib/stack.js';

@@ -4,9 +4,7 @@
  * storage and in the pod's own directory (lost with the pod) otherwise.
  */
 import { Chart } from 'cdk8s';
-import { k8s } from '../lib/k8s.js';
-import { ReplicationController } from '../lib/constructs/replication-controller.js';
-import { LabelService } from '../lib/constructs/label-service.js';
+import { k8s, LabelService, ReplicationController } from '../lib/constructs/index.js';
 import { DnsLabel, ImageRef, PortNumber, Settings, Type, type Static } from '../lib/config/types.js';
 import { defineStack, imageVersion } from '../lib/stack.js';
 import { Size } from '../lib/config/workload.js';

@@ -102,11 +102,30 @@ export interface Finding extends ProblemData {
   readonly message: string;
   /** For unknown fields: the finding is about the key at `path`, not its value. */
   readonly atKey?: boolean;
+  /**
+   * One of the findings of one value said one by one (each secret of a value that holds several: lib/checks/secret-places.ts):
+   * the first one's message and this one's index (from 0), which the sorters read in place of the message (`compareFindingMessages`),
+   * so that they keep the order the messages count them in (`secret 2 of 12` after `secret 1 of 12`, `secret 10 of 12` after both).
+   * @default - sorted by its own message
+   */
+  readonly series?: { readonly first: string; readonly index: number };
+}
+
+/**
+ * Orders findings of one place by message (by code point), those of one series (`Finding.series`) together, where the first one's
+ * message would be, in the order of their index: a series is sorted as one message, so that the order is total and transitive.
+ */
+export function compareFindingMessages(a: Finding, b: Finding): number {
+  return (
+    compareCodePoints(a.series?.first ?? a.message, b.series?.first ?? b.message) ||
+    (a.series?.index ?? 0) - (b.series?.index ?? 0) ||
+    compareCodePoints(a.message, b.message)
+  );
 }
 
 /**
  * A finding about an object of an app, with the stage-file key of that app (`apps.web`), where it
- * is said when no included file holds the object (`atApps`, lib/stage-references.ts): a team fixes
+ * is said when no included file holds the object (`atApps`, lib/app-findings.ts): a team fixes
  * its stage file or stack, not dist/. Made after the checks, so never kept in a render cache entry.
  */
 export interface AppFinding extends Finding {

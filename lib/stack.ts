@@ -166,10 +166,19 @@ export interface Stack<S extends TSchema = TSchema> {
    */
   settingOf?(settings: Static<S>, object: KubeObject, path: FieldPath): SettingPlace | undefined;
   /**
+   * The setting that wrote a container of the instance's workloads other than its app container (the
+   * service stack's `sidecars[i]` and `initContainers[i]`, or one of their settings), told from the
+   * path of a finding on it (`path` from the object's root) and never from the object's fields: the
+   * finding is said there, where its fix goes (a sidecar without probes at its entry), not at the
+   * app's key (lib/app-findings.ts `atApps`). Pure.
+   * @default - none: findings on the instance's objects are said at the app's key
+   */
+  containerSetting?(settings: Static<S>, path: FieldPath): SettingPlace | undefined;
+  /**
    * Where the stage file declares an exception to the policy for the instance's workloads, relative
    * to its settings (the service and cron stacks' `['security', 'exceptions']`, a mapping of control
    * to reason, which the stack writes as `policy.stagecraft.dev/<control>` on the workload): a policy
-   * finding on one of its objects hints at that setting (lib/stage-references.ts), not at the
+   * finding on one of its objects hints at that setting (lib/app-findings.ts), not at the
    * annotation, which the stage file cannot write.
    * @default - none: the hint names the annotation on the object
    */

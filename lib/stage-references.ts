@@ -12,10 +12,9 @@
  * (`secretStore:`) when the checks find it of the other kind or near a store's name: at `secretStore`. Pure.
  */
 import type { LoadedStage } from './config/load.js';
-import type { AppFinding, Problem, SourceLocation } from './errors.js';
+import type { Problem, SourceLocation } from './errors.js';
 import type { Finding } from './checks/finding.js';
-import { type FieldPath, formatFieldPath as dotted, valueAt } from './model/field-path.js';
-import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX } from './policy.js';
+import { formatFieldPath as dotted, valueAt } from './model/field-path.js';
 import { andList } from './model/limits.js';
 import { CONTAINER_LISTS } from './model/pod-specs.js';
 import { describeObject, type KubeObject } from './model/object.js';
@@ -243,7 +242,7 @@ function placedStoreRefs(
 }
 
 /** An object's group, kind, namespace and name: what the checks find defined twice. */
-const objectKey = (o: KubeObject) => `${groupOf(o.apiVersion)} ${describeObject(o)}`;
+export const objectKey = (o: KubeObject) => `${groupOf(o.apiVersion)} ${describeObject(o)}`;
 
 /**
  * The objects two apps of the stage make (the same group, kind, namespace and name), each placed at
@@ -324,59 +323,4 @@ export function unsaidAtSettings(findings: readonly Finding[], rendered: Rendere
     if (chart.name !== NAMESPACE_CHART && codes) for (const o of chartHeads(chart)) said.set(objectKey(o), codes);
   }
   return findings.filter((f) => f.severity !== 'warning' || !said.get(objectKey(f.object))?.has(f.code));
-}
-
-/**
- * `findings` with each one about an object of an app (its chart's, not the stage's Namespace) placed
- * at that app's key in the stage file (`Finding.appAt`): the object, named in the message, is the
- * app's stack's making from that app's settings. An object of an included file is placed in that
- * file instead (`placedProblems`, lib/checks/manifests.ts), which it prefers.
- */
-export function atApps(
-  findings: readonly AppFinding[],
-  rendered: RenderedStage,
-  loaded: LoadedStage,
-  stacks: Readonly<Record<string, Stack>> = {},
-): AppFinding[] {
-  if (!findings.length) return [];
-  const stackOf = new Map(loaded.apps.map((a) => [a.name, stacks[a.stack]]));
-  const apps = new Set(loaded.apps.map((a) => a.name));
-  /** The app of each object, by description: from what is known without reading a cached app (`chartHeads`). */
-  const appOf = new Map<string, string>();
-  for (const chart of rendered.charts) {
-    if (chart.name === NAMESPACE_CHART || !apps.has(chart.name)) continue;
-    for (const o of chartHeads(chart)) if (!appOf.has(objectKey(o))) appOf.set(objectKey(o), chart.name);
-  }
-  return findings.map((f) => {
-    const app = appOf.get(objectKey(f.object));
-    if (app === undefined || f.appAt) return f;
-    const exceptions = stackOf.get(app)?.policyExceptions;
-    return { ...f, appAt: loaded.locate(['apps'], app), ...(exceptions ? { hint: exceptionHint(f, ['apps', app, ...exceptions]) } : {}) };
-  });
-}
-
-/**
- * A policy finding's hint with the exception declared where the stage file declares it (`at`, the
- * app's `Stack.policyExceptions`), not as the annotation on the object the checks name, which the
- * stage file cannot write (its annotations settings refuse stagecraft.dev keys). Another hint is kept.
- */
-function exceptionHint(f: AppFinding, at: FieldPath): string | undefined {
-  // an exception nothing needs: the stage file's setting wrote the annotation, and is what to remove
-  const annotation = f.path.at(-1);
-  if (f.code === 'policy/unused-exception' && typeof annotation === 'string' && annotation.startsWith(POLICY_EXCEPTION_PREFIX))
-    return `remove ${dotted([...at, annotation.slice(POLICY_EXCEPTION_PREFIX.length)])} from the stage file, so that the exception cannot hide a later change`;
-  const control = f.code.startsWith('policy/') ? f.code.slice('policy/'.length) : undefined;
-  if (control === undefined || !(POLICY_CONTROLS as readonly string[]).includes(control) || f.hint === undefined) return f.hint;
-  // the exception is the workload's: said of one container of several, it excuses the others too (of the
-  // probes, its app containers alone: steps that run to completion have none)
-  const list = f.path.findIndex((p) => (CONTAINER_LISTS as readonly unknown[]).includes(p));
-  const pod = list < 0 ? undefined : valueAt(f.object, f.path.slice(0, list));
-  const containers = CONTAINER_LISTS.filter((l) => control !== 'probes' || l === 'containers').reduce(
-    (n, l) => n + ((pod as Record<string, unknown[] | undefined> | undefined)?.[l]?.length ?? 0),
-    0,
-  );
-  return f.hint.replace(
-    `declare the exception on the ${f.object.kind}: ${POLICY_EXCEPTION_PREFIX}${control}: <reason>`,
-    `declare the exception in the stage file${containers > 1 ? `, for every container of the ${f.object.kind}` : ''}: ${dotted([...at, control])}: <reason>`,
-  );
 }

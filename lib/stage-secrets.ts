@@ -19,6 +19,7 @@ import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
 import { describeSecret, detectSecret, detectSecretInExample, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
 import { detectSecrets } from './model/value-secrets.js';
+import { isProseReason } from './model/secret-reasons.js';
 import { EXTENSION_KEY } from './config/stage-schema.js';
 import { MAX_FILE_BYTES, MAX_STAGE_ALIASES } from './model/limits.js';
 import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/repository-credentials.js';
@@ -250,6 +251,8 @@ export function screenStageSecrets(
   // the exceptions' own section is text (paths, reasons, names), screened as such and never excused: a reason that quotes a
   // secret (the key it replaced) would be committed with the file, and printed in the synth summary's 'secret allowed:' line
   for (const found of secretSettings((data as { secrets?: unknown }).secrets)) {
+    // a reason is prose: one that names a secret's kind (`password: managed by Vault`) holds none
+    if (found.path.length === 3 && found.path[0] === 'allow' && found.path[2] === 'reason' && isProseReason(found.value)) continue;
     const path = ['secrets', ...found.path];
     problems.push({
       code: 'secrets/value',

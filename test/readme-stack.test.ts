@@ -53,6 +53,32 @@ describe("the README's own stack", () => {
     expect(pod.containers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
   });
 
+  it("names as functions only what a stack can import and call: the constructs index's, lib/stack.ts's and the settings types'", async () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const start = readme.indexOf('\n## Your own stack\n');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const modules = await Promise.all(
+      ['../lib/constructs/index.js', '../lib/stack.js', '../lib/config/types.js', '../lib/config/workload.js', '../lib/release.js'].map(
+        (m) => import(m) as Promise<Record<string, unknown>>,
+      ),
+    );
+    // each call an inline span of the section starts with (`toProbe(probe, port)`, `k8s.Quantity.fromString('1Gi')`), by its dotted name
+    const called = [...new Set([...section.matchAll(/`((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*)\(/g)].map((m) => m[1]))];
+    expect(called).toEqual(expect.arrayContaining(['toProbe', 'k8s.IntOrString.fromString', 'k8s.Quantity.fromString', 'appSelector']));
+    const resolve = (dotted: string) =>
+      modules
+        .map((m) => dotted.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], m))
+        .find((v) => v !== undefined);
+    // the stack's own methods (`refine(settings, stage, name, apps)`, `settingOf()`), which it writes rather than calls
+    const hooks = new Set([...readFileSync(join(REPO, 'lib/stack.ts'), 'utf8').matchAll(/^ {2}(\w+)\??\(/gm)].map((m) => m[1]));
+    expect(hooks).toContain('settingOf');
+    // `fromNumber(5672)` is said after `k8s.IntOrString.fromString('amqp')`, of the same class
+    const unknown = called.filter(
+      (name) => !hooks.has(name) && typeof resolve(name === 'fromNumber' ? 'k8s.IntOrString.fromNumber' : name) !== 'function',
+    );
+    expect(unknown).toEqual([]);
+  });
+
   it('compiles, joins the stage schema, synthesizes with no failed check, and joins promote', async () => {
     // the block imports from apps/ ('../lib/...'): point those imports at this repository's lib/
     const file = join(dir, 'echo.ts');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileStages } from '../lib/compile.js';
-import { type AppFinding, ExitCode, ProblemsError, formatProblem } from '../lib/errors.js';
+import { ExitCode, ProblemsError, formatProblem } from '../lib/errors.js';
 
 /** The errors `npm run synth` stops at for the stage file `environments/x.yaml` holding `lines`, and its exit code. */
 function refused(lines: readonly string[]): { problems: string[]; exitCode?: number } {
@@ -174,82 +174,5 @@ describe("an ingress app's route to another app's Service", () => {
 
   it('takes a route to a port the Service has', () => {
     expect(refused(stage(['/: { service: api, port: 8080 }'])).problems).toEqual([]);
-  });
-});
-
-describe("a policy finding on an app's workload", () => {
-  /** The hints of the stage's policy findings, each with its app's place, as `npm run synth` says them. */
-  const policyHints = (lines: readonly string[]) => {
-    const { checks } = compileStages([{ stage: 'x', file: 'environments/x.yaml', text: [...lines, ''].join('\n') }]);
-    return (checks.get('x')?.findings ?? [])
-      .filter((f) => f.code.startsWith('policy/'))
-      .map((f: AppFinding) => `${f.appAt?.line}: ${f.code}: ${f.hint}`)
-      .sort();
-  };
-
-  it("hints at the stage file's security.exceptions of a service or cron app, not at an annotation the stage file cannot write", () => {
-    expect(
-      policyHints([
-        'apps:',
-        '  worker: { stack: service, image: team/worker:1.0 }',
-        '  nightly: { stack: cron, schedule: "0 3 * * *", image: team/worker:1.0 }',
-      ]),
-    ).toEqual([
-      '2: policy/probes: add a livenessProbe, so that a container that stops responding is restarted, or declare the exception in the stage file: apps.worker.security.exceptions.probes: <reason>',
-      '2: policy/resources: set resources.requests and resources.limits (cpu, memory), or declare the exception in the stage file: apps.worker.security.exceptions.resources: <reason>',
-      '3: policy/resources: set resources.requests and resources.limits (cpu, memory), or declare the exception in the stage file: apps.nightly.security.exceptions.resources: <reason>',
-    ]);
-  });
-
-  /** A service app `web` with resources and a port, its probes and the rest left to each test. */
-  const WEB = [
-    'apps:',
-    '  web:',
-    '    stack: service',
-    '    image: team/web:1.0',
-    '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
-    '    ports: { http: { port: 8080 } }',
-  ];
-
-  it("says that the stage file's exception excuses every container of the workload, when it has several (a sidecar's finding)", () => {
-    expect(
-      policyHints([
-        ...WEB,
-        '    probes: { liveness: { tcp: {} }, readiness: { tcp: {} } }',
-        '    sidecars: [{ name: logs, image: fluent/fluent-bit:2.2.0, resources: { requests: { cpu: 10m, memory: 32Mi }, limits: { cpu: 50m, memory: 64Mi } } }]',
-      ]),
-    ).toEqual([
-      '2: policy/probes: add a livenessProbe, so that a container that stops responding is restarted, or declare the exception in the stage file, for every container of the Deployment: apps.web.security.exceptions.probes: <reason>',
-    ]);
-  });
-
-  it("says to remove the stage file's exception that nothing needs, not an annotation", () => {
-    expect(
-      policyHints([
-        ...WEB,
-        '    probes: { liveness: { tcp: {} }, readiness: { tcp: {} } }',
-        '    security: { exceptions: { probes: the team adds them next week } }',
-      ]),
-    ).toEqual([
-      '2: policy/unused-exception: remove apps.web.security.exceptions.probes from the stage file, so that the exception cannot hide a later change',
-    ]);
-  });
-
-  it('does not count a step (an init container) among the containers a probes exception excuses', () => {
-    expect(
-      policyHints([
-        ...WEB,
-        '    probes: { readiness: { tcp: {} } }',
-        '    initContainers: [{ name: migrate, command: [./manage, migrate] }]',
-      ]),
-    ).toEqual([
-      '2: policy/probes: add a livenessProbe, so that a container that stops responding is restarted, or declare the exception in the stage file: apps.web.security.exceptions.probes: <reason>',
-    ]);
-  });
-
-  it('keeps the annotation in the hint of a stack with no exceptions setting (demoapp writes its own)', () => {
-    const hints = policyHints(['apps:', DEMOAPP]);
-    expect(hints.length).toBeGreaterThan(0);
-    for (const hint of hints) expect(hint).toContain('declare the exception on the ');
   });
 });

@@ -204,6 +204,37 @@ describe('secret values in stage files', () => {
     expect(problemsOf({ qa: excused }).join('\n')).toContain('secrets.allow[0].reason holds a GitHub token');
   });
 
+  it("takes a reason that names a secret's kind as prose, and refuses one that holds a secret's value, never printed", () => {
+    const key = SECRET_SAMPLES['google-api-key']!;
+    const withReason = (reason: string) =>
+      qaWithConfig(
+        [`MAPS_KEY: ${key}`],
+        `secrets:\n  allow:\n    - { path: apps.demoapp.config.MAPS_KEY, reason: ${JSON.stringify(reason)} }\n`,
+      );
+    // was: 'secrets.allow[0].reason holds a setting with a secret's name and its value', the word after the colon read as a password
+    for (const prose of [
+      'password: managed by Vault',
+      'token: rotated by the CI job every week',
+      'a public key; the password: kept in Vault',
+    ])
+      expect(problemsOf({ qa: withReason(prose) }), prose).toEqual([]);
+    for (const secret of [
+      'password: Hunter2xyzQ',
+      'password=Hunter2xyzQ, rotated since',
+      'password: hunter2 is the old one',
+      'old password: managed by Vault, ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5',
+      Buffer.from('password=Hunter2xyzQ').toString('base64'),
+      encodeURIComponent('password=Hunter2xyzQ'),
+    ]) {
+      const problems = problemsOf({ qa: withReason(secret) });
+      expect(
+        problems.map((p) => p.split(' holds ')[0]),
+        secret,
+      ).toEqual([expect.stringMatching(/secrets\.allow\[0\]\.reason$/)]);
+      expect(problems.join('\n'), secret).not.toMatch(/Hunter2|hunter2|ghp_/);
+    }
+  });
+
   it('never echoes a value under a secret-looking key in a schema message', () => {
     const problems = problemsOf({ qa: qaWithConfig(['DB_PASSWORD: 98765432101']) });
     expect(problems.join('\n')).toContain('apps.demoapp.config.DB_PASSWORD must be a string (found (a 11-character value, hidden))');

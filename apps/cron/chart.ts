@@ -5,12 +5,9 @@
  * Deployments run (lib/constructs/one-container-pod.ts), with a writable `/tmp` beside a read-only root.
  */
 import type { Chart } from 'cdk8s';
-import { k8s } from '../../lib/k8s.js';
-import { toResources } from '../../lib/constructs/app-container.js';
-import { appSteps, keptApart } from '../../lib/constructs/app-deployment.js';
+import { appSteps, k8s, keptApart, oneContainerPod, orUndefined, toResources } from '../../lib/constructs/index.js';
 import { INSTANCE_LABEL, instanceLabel } from '../../lib/model/labels.js';
 import type { StageContext } from '../../lib/stack.js';
-import { oneContainerPod, orUndefined } from '../../lib/constructs/one-container-pod.js';
 import { allowPolicyExceptions } from '../../lib/policy.js';
 import { containerEnv, containerEnvFrom, podSpread, secretFileVolumes, securityContext } from '../service/chart.js';
 import { DEFAULTS, type CronSettings } from './settings.js';

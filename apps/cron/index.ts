@@ -63,6 +63,8 @@ export const cron = defineStack({
       object,
       path,
     ),
+  // a finding on one of its steps, said at the step as the service stack's are
+  containerSetting: (s, path) => service.containerSetting!({ initContainers: s.initContainers }, path),
   // written on the CronJob as the service stack writes them on its Deployments
   policyExceptions: SECURITY_EXCEPTIONS,
   chart: (app, name, s, stage) => cronChart(new Chart(app, name, { disableResourceNameHashes: true }), name, s, stage),

@@ -4,16 +4,19 @@
  * name the cluster-scoped volumes. The Deployments (one, or one per color) are in deployments.ts.
  */
 import type { Chart } from 'cdk8s';
-import type { k8s } from '../../lib/k8s.js';
+import {
+  ConfigReaderAccount,
+  HashedConfigMap,
+  HostPathVolumeClaim,
+  type k8s,
+  LabelService,
+  MYSQL_PORT,
+  MysqlBackup,
+  MysqlDatabase,
+  TlsIngress,
+  toResources,
+} from '../../lib/constructs/index.js';
 import type { StageContext } from '../../lib/stack.js';
-import { toResources } from '../../lib/constructs/app-container.js';
-import { ConfigReaderAccount } from '../../lib/constructs/config-reader-account.js';
-import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
-import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';
-import { LabelService } from '../../lib/constructs/label-service.js';
-import { MYSQL_PORT, MysqlDatabase } from '../../lib/constructs/mysql-database.js';
-import { MysqlBackup } from '../../lib/constructs/mysql-backup.js';
-import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { DEFAULTS, databaseNames, type DemoappSettings } from './settings.js';
 import { addAppDeployments, serviceSelector } from './deployments.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';

@@ -6,8 +6,7 @@
 import type { Chart } from 'cdk8s';
 import { imageVersion } from '../../lib/stack.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
-import { AppDeployment, type AppDeploymentProps } from '../../lib/constructs/app-deployment.js';
-import { CpuAutoscaler } from '../../lib/constructs/cpu-autoscaler.js';
+import { AppDeployment, type AppDeploymentProps, CpuAutoscaler } from '../../lib/constructs/index.js';
 import type { BlueGreenSettings } from '../../lib/release.js';
 
 /** The settings these helpers read: demoapp's, and those of any stack with the same release settings (service). */

@@ -5,15 +5,22 @@
  * ConfigMaps and the storage claim. Every difference between stages comes from the settings.
  */
 import type { Chart } from 'cdk8s';
-import { k8s } from '../../lib/k8s.js';
+import {
+  type AppAntiAffinity,
+  type AppSpread,
+  HashedConfigMap,
+  HostPathVolumeClaim,
+  k8s,
+  LabelService,
+  orUndefined,
+  type PodContainer,
+  preStopLifecycle,
+  RESTRICTED_CONTAINER,
+  TlsIngress,
+  toProbe,
+  toResources,
+} from '../../lib/constructs/index.js';
 import { appSelector, type StageContext } from '../../lib/stack.js';
-import { RESTRICTED_CONTAINER, preStopLifecycle, toProbe, toResources } from '../../lib/constructs/app-container.js';
-import type { AppAntiAffinity, AppSpread } from '../../lib/constructs/app-deployment.js';
-import { type PodContainer, orUndefined } from '../../lib/constructs/one-container-pod.js';
-import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
-import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';
-import { LabelService } from '../../lib/constructs/label-service.js';
-import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { allowPolicyExceptions } from '../../lib/policy.js';
 import { DEFAULT_ANTI_AFFINITY_WEIGHT, DEFAULT_MAX_SKEW } from '../../lib/config/workload.js';
 import { addAppDeployments, appReleases, serviceSelector } from '../demoapp/deployments.js';

@@ -6,7 +6,7 @@
 import { argumentProblems, CONTAINER_PROGRAM, PRESTOP_PROGRAM, programProblem } from '../../lib/config/program.js';
 import type { SettingsProblem } from '../../lib/stack.js';
 import { repositoryOf, withoutDockerHub } from '../../lib/model/image.js';
-import { TMP_MOUNT } from '../../lib/constructs/one-container-pod.js';
+import { TMP_MOUNT } from '../../lib/constructs/index.js';
 import type { ServiceSettings } from './settings.js';
 import { configMountOf } from './chart.js';
 

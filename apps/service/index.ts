@@ -30,6 +30,7 @@ import { sidecarProblems } from './sidecar-problems.js';
 import { storageProblems } from './storage-problems.js';
 import { ingressPathProblems } from './ingress-storage-settings.js';
 import { metadataProblems } from './metadata-problems.js';
+import { containerSetting } from './container-settings.js';
 
 /**
  * `service.colorNodePorts` as demoapp takes it: only blue/green (a Service per color), and on the
@@ -339,6 +340,7 @@ export const service = defineStack({
     })),
   ],
   settingOf,
+  containerSetting,
   policyExceptions: SECURITY_EXCEPTIONS,
   chart: (app, name, s, stage) => serviceChart(new Chart(app, name, { disableResourceNameHashes: true }), name, s, stage),
 });

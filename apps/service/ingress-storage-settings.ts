@@ -16,7 +16,7 @@ import {
   Type,
 } from '../../lib/config/types.js';
 import { PortName, Size } from '../../lib/config/workload.js';
-import { prefixRoute, samePrefixRoutes } from '../../lib/constructs/tls-ingress.js';
+import { prefixRoute, samePrefixRoutes } from '../../lib/constructs/index.js';
 import type { PathProblem } from '../../lib/errors.js';
 
 /** A host an Ingress rule takes: a DNS name, or a wildcard for one level of subdomains (`*.example.com`). */

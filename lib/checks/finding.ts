@@ -8,6 +8,7 @@ import { describeObject, type KubeObject } from '../model/object.js';
 import { formatFieldPath as fieldPath, type FieldPath } from '../model/field-path.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { ExceptionUse } from '../model/kept-checks.js';
+import { describeShown } from './secret-places.js';
 
 export type { FieldPath } from '../model/field-path.js';
 
@@ -45,7 +46,7 @@ export function toProblem(f: Finding, location?: SourceLocation): Problem {
   return {
     code: f.code,
     severity: f.severity,
-    message: `${escapeName(describeObject(f.object))}: ${field ? `${field}: ` : ''}${f.message}`,
+    message: `${escapeName(describeShown(f.object))}: ${field ? `${field}: ` : ''}${f.message}`,
     ...(location ? { location } : {}),
     ...(f.hint ? { hint: f.hint } : {}),
   };

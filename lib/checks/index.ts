@@ -5,6 +5,7 @@
  * `checkObjects`, which runs them over a set of objects in the steps of check-run.ts. Pure: objects
  * in, findings and problems out.
  */
+import { compareFindingMessages } from '../errors.js';
 import { groupOf } from '../k8s.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import type { RenderedStage } from '../synth/rendered.js';
@@ -48,7 +49,7 @@ function sortFindings(findings: readonly Finding[]): Finding[] {
     (a, b) =>
       a.object - b.object ||
       compareCodePoints((a.field ??= fieldPath(a.f.path)), (b.field ??= fieldPath(b.f.path))) ||
-      compareCodePoints(a.f.message, b.f.message) ||
+      compareFindingMessages(a.f, b.f) ||
       compareCodePoints(a.f.code, b.f.code),
   );
   return keyed.map((k) => k.f);

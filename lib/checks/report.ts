@@ -5,10 +5,19 @@
  */
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { STDIN_FILE, compareProblems, formatLabelledProblem, type Problem, type SourceLocation } from '../errors.js';
+import {
+  STDIN_FILE,
+  compareFindingMessages,
+  compareProblems,
+  formatLabelledProblem,
+  type Problem,
+  type SourceLocation,
+} from '../errors.js';
 import { exceptionLines, fieldPath, toProblem, type FieldPath, type Finding, type UsedException } from './finding.js';
 import { compareCodePoints } from '../model/order.js';
 import { ruleInfo } from '../model/rules.js';
+import { shownName } from '../model/secret-rules.js';
+import type { KubeObject } from '../model/object.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -65,7 +74,7 @@ function compareLocated(a: Sorting, b: Sorting): number {
   // on one object's field, the problems' messages differ where the findings' do
   const sameField = fa.object === fb.object && samePath(fa.path, fb.path);
   return (
-    (sameField ? compareCodePoints(fa.message, fb.message) : compareProblems(problemOf(a), problemOf(b))) ||
+    (sameField ? compareFindingMessages(fa, fb) : compareProblems(problemOf(a), problemOf(b))) ||
     compareCodePoints(fa.code, fb.code) ||
     compareCodePoints(fa.severity, fb.severity) ||
     compareCodePoints(fa.hint ?? '', fb.hint ?? '')
@@ -143,16 +152,17 @@ const jsonException = (e: UsedException) => ({
   reason: e.reason,
 });
 
+/** An object as --json names it: its group, kind, namespace and name, each that is a secret hidden (`shownName`). */
+const shownObject = (o: KubeObject) => {
+  const shown = (v: unknown) => (typeof v === 'string' ? shownName(v) : v);
+  return { apiVersion: shown(o.apiVersion), kind: shown(o.kind), namespace: shown(o.metadata?.namespace), name: shown(o.metadata?.name) };
+};
+
 function jsonItem({ finding: f, location, related }: Located) {
   return {
     code: f.code,
     severity: f.severity,
-    object: {
-      apiVersion: f.object.apiVersion,
-      kind: f.object.kind,
-      namespace: f.object.metadata?.namespace,
-      name: f.object.metadata?.name,
-    },
+    object: shownObject(f.object),
     field: fieldPath(f.path),
     message: f.message,
     ...(f.hint ? { hint: f.hint } : {}),

@@ -3,7 +3,8 @@
  * several lines and the setting's name, and which of how many secrets of one value it is. For the checks' findings (secrets.ts) and
  * a stage file's own (lib/stage-secrets.ts) alike, so that both say a secret the same way. Pure; never a value.
  */
-import { describeSecret, detectSecret, type SecretMatch } from '../model/secret-rules.js';
+import { describeSecret, detectSecret, shownName, type SecretMatch } from '../model/secret-rules.js';
+import { describeObject, type KubeObject } from '../model/object.js';
 import { MAX_SECRETS_SAID } from '../model/value-secrets.js';
 
 /** A setting's name that a message may say: a plain name, no secret. */
@@ -64,4 +65,19 @@ export function secretsSaid(value: string, all: readonly SecretMatch[]): SecretS
       ')',
     secret: m.secret,
   }));
+}
+
+/**
+ * An object as a message names it (`describeObject`), each of its kind, namespace and name that is a secret (`shownName`: a token
+ * pasted as a name, which a finding about the object would print before its message) said as `(a 40-character name, hidden)`.
+ */
+export function describeShown(o: KubeObject): string {
+  const meta = o.metadata;
+  let described = describeObject(o);
+  for (const part of [o.kind, meta?.namespace, meta?.name, meta?.generateName])
+    if (typeof part === 'string' && part !== '') {
+      const shown = shownName(part);
+      if (shown !== part) described = described.split(part).join(shown);
+    }
+  return described;
 }

@@ -4,7 +4,8 @@
  * string is (a ConfigMap's key, an env var's or a probe header's name, a flag before an argument,
  * an annotation's or label's name, a custom resource's field, every field of a kubeconfig), by that
  * name. Found once per object, for the check (secrets.ts), the masking of other findings and the
- * screen of a stage (lib/stage-secrets.ts); how a message says where a secret is in its value: secret-places.ts. Pure.
+ * screen of a stage (lib/stage-secrets.ts); how a message says where a secret is in its value: secret-places.ts; how a probe's
+ * headers are judged by their names: secret-headers.ts. Pure.
  */
 import type { KubeObject } from '../model/object.js';
 import {
@@ -24,7 +25,6 @@ import {
   isExampleFile,
   isFileSource,
   isPlaceholder,
-  isPlaceholderCredential,
   isSecretAnnotation,
   isSecretField,
   isSecretFlag,
@@ -36,9 +36,11 @@ import {
 } from '../model/secret-rules.js';
 import { detectSecrets } from '../model/value-secrets.js';
 import { placeIn } from './secret-places.js';
+import { isSecretHeader } from './secret-headers.js';
 import { isCustomGroup } from './crds.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { SECRET_ALLOW_ANNOTATION, secretAllowLines } from './secret-exceptions.js';
+import { isProseReason } from '../model/secret-reasons.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 
 /** What `kubectl apply` keeps of the object it applied, as JSON, on the object itself. */
@@ -137,51 +139,6 @@ function entryName(path: FieldPath, parent: unknown): string | undefined {
  * variables, and the HTTP headers of a probe's `httpGet` (`X-Api-Key`, `Authorization`).
  */
 const NAMED_VALUE_LISTS: ReadonlySet<unknown> = new Set(['env', 'httpHeaders']);
-
-/** Headers that carry credentials whatever their value's scheme (`Authorization: Token 9944b...`). */
-const CREDENTIAL_HEADER = /^(?:proxy-)?authorization$/i;
-
-/**
- * Whether the value of a probe's header `name` is a secret: the credentials header's, after its scheme
- * if it has one, unless a placeholder (`Bearer REPLACE_WITH_TOKEN`), or a name like a secret's.
- */
-const isSecretHeader = (name: string, value: string) =>
-  CREDENTIAL_HEADER.test(name)
-    ? !isPlaceholderCredential(value.replace(/^[A-Za-z][A-Za-z0-9_-]*[ \t]+/, ''))
-    : COOKIE_HEADER.test(name)
-      ? holdsSecretCookie(value)
-      : isSecretSetting(name, value);
-
-/** The header that sends cookies: a session's is a login, for whoever reads it. */
-const COOKIE_HEADER = /^cookie$/i;
-
-/** A cookie that holds a logged-in session by its name (`session`, `sessionid`, `JSESSIONID`, `PHPSESSID`, express's `connect.sid`, `sid`). */
-const SESSION_COOKIE = /^(?:[A-Za-z0-9_.-]*sess(?:ion)?(?:[_.-]?id)?|[A-Za-z0-9_.-]*\.sid|sid)$/i;
-
-/**
- * Whether a Cookie header's value (`lang=en; JSESSIONID=...`) holds a cookie of a session, or of a secret's name (`auth_token=...`),
- * with a value that is none of a placeholder's or a reference's (`session=$(SESSION)`); a cookie of preferences (`lang=en`) is not.
- */
-const holdsSecretCookie = (value: string): boolean => secretCookie(value) !== undefined;
-
-/**
- * The name of the first cookie of a Cookie header's value that makes it secret (`holdsSecretCookie`), for a message to say which
- * (`JSESSIONID`): the header's own name says nothing. Undefined when none does; a name that is no plain name, or looks secret
- * itself, is said as `''` (never printed).
- */
-export function secretCookie(value: string): string | undefined {
-  for (const pair of value.split(';')) {
-    const at = pair.indexOf('=');
-    const [name, v] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-    if (at > 0 && v !== '' && !isPlaceholder(v) && (SESSION_COOKIE.test(name) || isSecretSetting(name, v)))
-      return /^[A-Za-z0-9_.-]{1,64}$/.test(name) && !detectSecret(name) ? name : '';
-  }
-  return undefined;
-}
-
-/** Whether `key`, the holder of a probe header's value, is the Cookie header (its message names the cookie: `secretCookie`). */
-export const isCookieHeader = (key: string | undefined, path: FieldPath): boolean =>
-  key !== undefined && COOKIE_HEADER.test(key) && path[path.length - 3] === 'httpHeaders';
 
 /** The rule of a password given to a client on its command line, for one given as an entry of a `command` or `args` list. */
 const COMMAND_PASSWORD = SECRET_RULES.find((r) => r.id === 'command-password')!;
@@ -373,7 +330,9 @@ class ObjectScreen {
       const { out } = this;
       for (const { line, text, entry } of secretAllowLines(o)) {
         const from = out.length;
-        for (const part of entry ? [entry.field, entry.reason] : [text]) this.judge(path, part, undefined);
+        // (a reason is prose: one that names a secret's kind, `password: managed by Vault`, holds none)
+        for (const part of entry ? [entry.field, ...(isProseReason(entry.reason) ? [] : [entry.reason])] : [text])
+          this.judge(path, part, undefined);
         for (let i = from; i < out.length; i++) out[i] = { ...out[i]!, line };
       }
     } else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {

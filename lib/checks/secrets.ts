@@ -26,7 +26,8 @@ import {
   unusedSecretException,
 } from './secret-exceptions.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
-import { isCookieHeader, lastAppliedValues, secretCookie, secretStrings, secretsOfString, type SecretString } from './secret-strings.js';
+import { lastAppliedValues, secretStrings, secretsOfString, type SecretString } from './secret-strings.js';
+import { isCookieHeader, secretCookie } from './secret-headers.js';
 import { secretsSaid, withinValue } from './secret-places.js';
 
 export { isSecretKey } from '../model/secret-rules.js';
@@ -185,8 +186,11 @@ export function checkSecretContent(
           );
     const onLine = s.line !== undefined ? ` on line ${s.line}` : '';
     if (several.length > 0) {
-      for (const { what, place, among } of several)
-        findings.push(say('secrets/value', s.path, `holds ${what}${onLine}${withinValue(place)}${among} ${ending}`, hint));
+      // a series: sorted as one message, in the order they are counted (not 'a GitHub token' before 'a setting', 'secret 10' before '2')
+      const messages = several.map(({ what, place, among }) => `holds ${what}${onLine}${withinValue(place)}${among} ${ending}`);
+      findings.push(
+        ...messages.map((message, index) => ({ ...say('secrets/value', s.path, message, hint), series: { first: messages[0]!, index } })),
+      );
       return;
     }
     findings.push(

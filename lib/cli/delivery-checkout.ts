@@ -3,8 +3,8 @@
  * top of (lib/delivery/plan.ts compares it with the project file's `delivery.repository.path`).
  */
 import type { ProjectCheckout } from '../delivery/delivery-plan.js';
+import { remoteReading, revisionReading } from '../delivery/checkout.js';
 import { shellWord } from '../errors.js';
-import { repositoryHostPath } from '../delivery/urls.js';
 import { sha256Hex } from '../model/sha256.js';
 import { GIT_TIMEOUT_MS, askGit, type GitSilence } from './delivery-git.js';
 
@@ -100,52 +100,108 @@ export function gitRemotes(root: string, timeout = GIT_TIMEOUT_MS): ReadonlyMap<
 }
 
 /**
- * What the last `lazyCheckout` of each project root was told, by question (`prefix`, `remotes`): the delivery plan
- * read it, so that a fingerprint of the output records it (`checkoutRecord`) and holds only while Git says the same
- * (`checkoutAsRecorded`): a remote set to another URL, or git installed, changes the plan as a project file would.
+ * The checkout's branches and tags as Git names them (`refs/heads/main`, `refs/remotes/origin/main`, `refs/tags/v1`) and
+ * the branch its HEAD is on (`refs/heads/main`), asked at once; undefined when it has no such list at hand: a shallow clone
+ * (CI's, which holds the branch it was made of), a detached HEAD (CI's too), no commit yet, or no Git that says.
  */
-const told = new Map<string, Map<Question, string>>();
+export function gitRefs(root: string, timeout = GIT_TIMEOUT_MS): { readonly head: string; readonly refs: ReadonlySet<string> } | undefined {
+  // (the -- ends what may be read as a path: a file named HEAD in the project)
+  const r = askGit(
+    root,
+    ['rev-parse', '--is-shallow-repository', '--symbolic-full-name', 'HEAD', '--branches', '--remotes', '--tags', '--'],
+    {
+      timeout,
+    },
+  );
+  if ('silent' in r || r.status !== 0) return undefined;
+  const [shallow, head = '', ...refs] = r.stdout.split('\n');
+  // an older git than 2.15 says the option back as it is, not false
+  return shallow === 'false' && head.startsWith('refs/heads/') ? { head, refs: new Set(refs) } : undefined;
+}
+
+/**
+ * What Git answered each question of the project in a root in this command (`npm run synth`: the fast path, then the
+ * command, each its own bundle of this module, then the delivery plan), by root: a question is asked once per command.
+ * Kept on globalThis, which every bundle of the process shares, until `forgetCheckoutAnswers`.
+ */
+interface Answers {
+  prefix?: CheckoutAnswer;
+  remotes?: { readonly said: ReadonlyMap<string, readonly string[]> | undefined };
+  refs?: { readonly said: ReturnType<typeof gitRefs> };
+}
+
+function answers(root: string): Answers {
+  const key = Symbol.for('stagecraft.delivery-checkout.answers');
+  const store = globalThis as { [key]?: Map<string, Answers> };
+  store[key] ??= new Map();
+  const said = store[key].get(root) ?? {};
+  store[key].set(root, said);
+  return said;
+}
+
+/** Drops what Git answered: the next command run in this process (tests, tools) asks again (lib/cli/main.ts, at its end). */
+export function forgetCheckoutAnswers(): void {
+  (globalThis as { [key: symbol]: Map<string, Answers> | undefined })[Symbol.for('stagecraft.delivery-checkout.answers')]?.clear();
+}
+
+const prefixAnswer = (root: string) => (answers(root).prefix ??= askCheckout(root));
+const remotesAnswer = (root: string) => (answers(root).remotes ??= { said: gitRemotes(root) }).said;
+const refsAnswer = (root: string) => (answers(root).refs ??= { said: gitRefs(root) }).said;
+
+/**
+ * Each question a plan may ask of the checkout, by its name, with its arguments: the text of its answer, as recorded (by
+ * its digest) and compared. Of the remotes, what the plan reads of them for the repository it names (`remoteReading`:
+ * the remote that names it, else every remote's name; or, `naming`, the remote that names it alone), never a URL: a URL's credentials are no part of the digested text
+ * (a CI clone's token changes every job, and a digest of a short password is a guess away from it), a remote set to
+ * another URL of one repository (ssh for https) changes nothing, nor does a remote added beside it (a fork).
+ */
+const QUESTIONS = {
+  prefix: (root: string) => JSON.stringify(prefixAnswer(root)),
+  remotes: (root: string, hostPath: string) => {
+    const remotes = remotesAnswer(root);
+    return JSON.stringify(remotes ? remoteReading(hostPath, remotes) : null);
+  },
+  naming: (root: string, hostPath: string) => {
+    const remotes = remotesAnswer(root);
+    return JSON.stringify(remotes ? remoteReading(hostPath, remotes, 'naming') : null);
+  },
+  revision: (root: string, remote: string, revision: string) => {
+    const refs = refsAnswer(root);
+    return JSON.stringify((refs && revisionReading(refs, remote, revision)) ?? null);
+  },
+} satisfies Record<string, (root: string, ...args: string[]) => string>;
 
 type Question = keyof typeof QUESTIONS;
 
 /**
- * The text of each answer, as recorded (by its digest). The remotes as the delivery plan reads them: each remote's name
- * and the host and path of each of its URLs (`repositoryHostPath`; null for a local path), never a URL as written: a
- * URL's credentials are no part of the digested text (a CI clone's token changes every job, and a digest of a short
- * password is a guess away from it), and a remote set to another URL of one repository (ssh for https) changes nothing.
+ * What the last `lazyCheckout` of each project root was told, by question (its name and arguments, as JSON): the
+ * delivery plan read it, so that a fingerprint of the output records it (`checkoutRecord`) and holds only while Git says
+ * the same (`checkoutAsRecorded`): a remote set to another URL, or git installed, changes the plan as a project file would.
  */
-const prefixText = (answer: CheckoutAnswer) => JSON.stringify(answer);
-const remotesText = (remotes: ReadonlyMap<string, readonly string[]> | undefined) =>
-  JSON.stringify(remotes ? [...remotes].map(([name, urls]) => [name, urls.map((url) => repositoryHostPath(url) ?? null)]) : null);
-
-const NO_REMOTES = remotesText(new Map());
-
-/** Each question a plan may ask, asked again: the text of its answer now. */
-const QUESTIONS = {
-  prefix: (root: string) => prefixText(askCheckout(root)),
-  remotes: (root: string) => remotesText(gitRemotes(root)),
-};
+const told = new Map<string, Map<string, string>>();
 
 /** What Git says of the checkout `root` is in, each asked the first time it is needed: a compilation that plans no delivered stage starts no git. */
 export function lazyCheckout(root: string): ProjectCheckout {
-  const said = new Map<Question, string>();
+  const said = new Map<string, string>();
   told.set(root, said);
-  let prefix: CheckoutAnswer | undefined;
-  let remotes: { readonly said: ReadonlyMap<string, readonly string[]> | undefined } | undefined;
+  const ask = (q: Question, ...args: string[]) =>
+    said.set(JSON.stringify([q, ...args]), (QUESTIONS[q] as (root: string, ...a: string[]) => string)(root, ...args));
   const asked = (): CheckoutAnswer => {
-    if (prefix) return prefix;
-    prefix = askCheckout(root);
-    said.set('prefix', prefixText(prefix));
-    return prefix;
+    ask('prefix');
+    return prefixAnswer(root);
   };
   return {
     prefix: () => asked().prefix,
     unanswered: () => asked().unanswered,
-    remotes: () => {
-      if (remotes) return remotes.said;
-      remotes = { said: gitRemotes(root) };
-      said.set('remotes', remotesText(remotes.said));
-      return remotes.said;
+    remotesOf: (hostPath, only) => {
+      ask(only ?? 'remotes', hostPath);
+      const remotes = remotesAnswer(root);
+      return remotes && remoteReading(hostPath, remotes, only);
+    },
+    revisionOf: (remote, revision) => {
+      ask('revision', remote, revision);
+      const refs = refsAnswer(root);
+      return refs && revisionReading(refs, remote, revision);
     },
   };
 }
@@ -157,21 +213,39 @@ export function lazyCheckout(root: string): ProjectCheckout {
 export function checkoutRecord(root: string): Readonly<Record<string, string>> | undefined {
   const said = told.get(root);
   if (!said?.size) return undefined;
-  // what changes the prefix's answer changes the remotes' too, where there are any (git installed or gone, a repository
-  // refused or trusted, another repository's top, made anew without them), but the project's directory moved, which the
-  // fingerprint's root says: one git per use, not two
-  const questions = said.has('remotes') && said.get('remotes') !== NO_REMOTES ? (['remotes'] as const) : [...said.keys()];
+  // what changes the prefix's answer changes what the remotes say too, where there are any (git installed or gone, a
+  // repository refused or trusted, another repository's top, made anew without them), but the project's directory moved,
+  // which the fingerprint's root says: one git per use, not two
+  const remotes = [...said].some(([q, text]) => /^\["(?:remotes|naming)"/.test(q) && text !== '{}' && text !== 'null');
+  const questions = [...said.keys()].filter((q) => !(remotes && q === '["prefix"]'));
   return Object.fromEntries(questions.map((q) => [q, sha256Hex(said.get(q)!)]));
 }
 
 /**
- * Whether Git answers each question `recorded` (a `checkoutRecord`) holds as it did, asked again (a git per
- * question: only a project whose stages are delivered has any); true of none recorded, false of a record that is none.
+ * Whether Git answers each question `recorded` (a `checkoutRecord`) holds as it did, asked again (a git per kind of
+ * question, once per command: only a project whose stages are delivered has any); true of none recorded, false of a
+ * record that is none.
  */
 export function checkoutAsRecorded(root: string, recorded: unknown): boolean {
   if (recorded === undefined) return true;
   if (typeof recorded !== 'object' || recorded === null) return false;
-  return Object.entries(recorded).every(
-    ([q, digest]) => Object.hasOwn(QUESTIONS, q) && sha256Hex(QUESTIONS[q as Question](root)) === digest,
-  );
+  return Object.entries(recorded).every(([key, digest]) => {
+    const question = parsedQuestion(key);
+    return question !== undefined && sha256Hex(question(root)) === digest;
+  });
+}
+
+/** The question a record's key names (`["remotes","git.example.com/team/app"]`), asked of a root; undefined when none. */
+function parsedQuestion(key: string): ((root: string) => string) | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(key);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string')) return undefined;
+  const [name, ...args] = parsed as string[];
+  if (name === undefined || !Object.hasOwn(QUESTIONS, name)) return undefined;
+  const question = QUESTIONS[name as Question] as (root: string, ...a: string[]) => string;
+  return question.length === args.length + 1 ? (root) => question(root, ...args) : undefined;
 }

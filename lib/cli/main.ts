@@ -13,6 +13,7 @@ import { COMPILER_VERSION } from '../compile.js';
 import { fsProblem, isFsError } from '../fs-problems.js';
 import { releaseHeldLocks } from './lock.js';
 import { forgetCompilerDigests } from './digests.js';
+import { forgetCheckoutAnswers } from './delivery-checkout.js';
 import { noteWritten, printProblem, printProblems, readsEscapes, useColor, writtenSoFar, type Io } from './print.js';
 import { discardRenderCache } from './project.js';
 import { forgetSpares } from '../synth/full-disk.js';
@@ -91,6 +92,7 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
     releaseHeldLocks();
     // the next command run in-process takes the compiler's digests afresh (lib/cli/digests.ts)
     forgetCompilerDigests();
+    forgetCheckoutAnswers();
   }
 }
 

@@ -216,11 +216,17 @@ function filesPart(files: readonly string[], what: string): string {
  * `qa: 14 objects in 5 files -> dist/qa/ (1 added, 1 changed, 0 removed)`, then the objects. When
  * no object changed but files did (an edge configuration, a node's file, a file edited by hand
  * and written again, or a generated file gone), the line says which: `(objects unchanged; 2 files
- * changed: edge/haproxy.cfg, inventory.txt)`, `(objects unchanged; 1 file removed: 10-nginx.yaml.bak)`.
+ * changed: edge/haproxy.cfg, inventory.txt)`, `(objects unchanged; 1 file removed: 10-nginx.yaml.bak)`,
+ * a file new to the stage apart (an edge machine renamed: `1 file added: edge/keepalived-lb3.conf; 1 file removed: ...`).
  */
 export function writtenLines(w: WrittenStage): string[] {
-  const { written = [], gone = [] } = w.changedFiles ?? {};
-  const parts = [...(written.length ? [filesPart(written, 'changed')] : []), ...(gone.length ? [filesPart(gone, 'removed')] : [])];
+  const { written = [], gone = [], added = [] } = w.changedFiles ?? {};
+  const changed = written.filter((f) => !added.includes(f));
+  const parts = [
+    ...(changed.length ? [filesPart(changed, 'changed')] : []),
+    ...(added.length ? [filesPart(added, 'added')] : []),
+    ...(gone.length ? [filesPart(gone, 'removed')] : []),
+  ];
   const what = !w.changes
     ? 'new'
     : objectsUnchanged(w.changes) && parts.length

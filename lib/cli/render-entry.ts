@@ -141,6 +141,7 @@ const isFindings = listOf(
     hint: optional(isString),
     lines: isLines,
     atKey: optional(isBoolean),
+    series: optional(fields<NonNullable<KeptFinding['series']>>({ first: isString, index: isCount })),
   }),
 );
 const isResult = fields<KeptResult>({

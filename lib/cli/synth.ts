@@ -8,9 +8,6 @@ import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { applyFirst, deletedData } from '../synth/delete-commands.js';
 import { ExitCode, ProblemsError, escapeName, type Problem } from '../errors.js';
-import { exceptionLines, type Finding } from '../checks/finding.js';
-import { placedProblems } from '../checks/manifests.js';
-import { describeObject } from '../model/object.js';
 import { exitCodesHelp, commonOptionsHelp, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { printProblems } from './print.js';
@@ -26,9 +23,8 @@ import {
   schemaOnDisk,
   schemaText,
   stagesHolding,
-  type Compiled,
 } from './project.js';
-import { beginOutput, writtenLines, type WrittenStage } from './output.js';
+import { beginOutput } from './output.js';
 import { ENGINES, type Engine, engineName } from '../model/engines.js';
 import {
   applicationDeletesStage,
@@ -42,8 +38,7 @@ import { argocdOrder, deliveryChanges, handEdits } from './delivery-changes.js';
 import { declaredClusters, stageMoves } from './delivery-moves.js';
 import { movedToArgocd } from '../delivery/engine-moves.js';
 import { deliveryOnDisk, deliveryTargets } from './delivery-on-disk.js';
-import { startFingerprint, type StageRecord } from './fingerprint.js';
-import { isPlacedAcrossStages } from '../edge/across-stages.js';
+import { startFingerprint } from './fingerprint.js';
 import { keepsOutput, reusableStages } from './reuse.js';
 import {
   appliedNamespaceFile,
@@ -57,7 +52,7 @@ import {
 } from './removed-stage.js';
 import { deployedOutput } from './deployed-output.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
-import type { RenderedStage } from '../synth/rendered.js';
+import { comparedAgain, compiledReport } from './synth-report.js';
 
 const usage = `Usage: npm run synth [-- [<stage>...] [--stage <name>...] [--verbose] [--no-cache]]
 
@@ -75,34 +70,6 @@ Options:
 ${commonOptionsHelp(27)}
 
 ${exitCodesHelp('the checks found errors or another command holds the lock (nothing written)', 'written')}`;
-
-/** How many objects a summary line names before it says `and N more`. */
-const NAMED_IN_SUMMARY = 3;
-
-/** One warning problem per check and stage, counting the objects: `lab: warning: policy/probes on 3 objects (...)`. */
-export function warningSummary(stage: string, warnings: readonly Finding[]): Problem[] {
-  const byCode = new Map<string, Finding[]>();
-  for (const w of warnings) {
-    const found = byCode.get(w.code);
-    if (found) found.push(w);
-    else byCode.set(w.code, [w]);
-  }
-  return [...byCode.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([code, found]) => {
-      const objects = [...new Set(found.map((f) => describeObject(f.object)))];
-      const named =
-        objects.slice(0, NAMED_IN_SUMMARY).join(', ') +
-        (objects.length > NAMED_IN_SUMMARY ? `, and ${objects.length - NAMED_IN_SUMMARY} more` : '');
-      const n = found.length;
-      return {
-        code,
-        severity: 'warning',
-        subject: stage,
-        message: `${code}: ${n} warning${n === 1 ? '' : 's'} on ${objects.length} object${objects.length === 1 ? '' : 's'} (${named}), e.g. ${found[0].message}`,
-      } satisfies Problem;
-    });
-}
 
 export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?: boolean }> = {
   name: 'synth',
@@ -336,48 +303,6 @@ const removedDirectory = (root: string, dir: string, why: string) =>
   existsSync(join(root, DIST_DIR, dir))
     ? `removed the files stagecraft wrote in ${DIST_DIR}/${dir}/ (${why}); the files it did not write stay there`
     : `removed ${DIST_DIR}/${dir}/ (${why})`;
-
-function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compiled): StageReport {
-  const name = s.stage.name;
-  let stdout = '';
-  for (const sub of written.images) {
-    stdout += `  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`;
-  }
-  const result = compiled.checks.get(name);
-  for (const l of exceptionLines(result?.exceptions ?? [])) stdout += `  ${l}\n`;
-  for (const l of compiled.allowedSecrets.get(name) ?? []) stdout += `  ${l}\n`;
-  const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
-  // warnings about the stage file's own settings are few and placed: each printed as it is, with or without --verbose
-  // (those of the comparison across stages first, as `comparedAgain` puts them in a kept stage's record)
-  const own = [...(compiled.acrossStages.get(name) ?? []), ...(compiled.warnings.get(name) ?? [])];
-  const summary = [...own, ...warningSummary(name, warnings)];
-  return {
-    stage: name,
-    head: writtenLines(written)
-      .map((l) => `${l}\n`)
-      .join(''),
-    record: {
-      objects: written.objects,
-      files: written.files,
-      stdout,
-      summary,
-      warnings: own.length + warnings.length,
-      ...compiled.declarations.get(name)!,
-    },
-    verbose: [...own, ...placedProblems(warnings, s.stage)],
-  };
-}
-
-/**
- * A kept stage's record with the warnings of the comparison across stages placed at it as they are
- * now (`fresh`, `Compiled.acrossStages`): they depend on the other stages, which may have changed
- * since the record was written (another stage's edge now named by IP address, or no longer).
- */
-function comparedAgain(record: StageRecord, fresh: readonly Problem[] = []): StageRecord {
-  const others = record.summary.filter((p) => !isPlacedAcrossStages(p));
-  const warnings = record.warnings - (record.summary.length - others.length) + fresh.length;
-  return { ...record, summary: [...fresh, ...others], warnings };
-}
 
 /** What a synthesis of the `named` stages says when it could not plan dist/delivery/, which depends on every stage. */
 function deliveryNotUpdated(named: readonly string[], noCache: boolean | undefined): Problem {

@@ -33,6 +33,25 @@ const FLAG_NAME = /^-{1,2}[A-Za-z][\w.-]*/;
 /** A word that starts as a flag does, for the word after a joined flag. */
 const FLAG_START = /^-{1,2}[A-Za-z]/;
 
+/**
+ * A one-letter flag with a value glued on that starts with a capital or a digit (`-pSecret`,
+ * `-p4ss`): getopt, as most programs with one-letter flags, reads the rest of the argument as the
+ * value, a space in it too (`-pSecret more`); a flag of several letters after one dash (Go's `-port`,
+ * `-listenAddr`) is lowercase at its second letter.
+ */
+const GLUED_VALUE = /^-[A-Za-z][A-Z0-9]/;
+
+/**
+ * The first word of a flag joined by `=` to a value that never holds a space, a number (with a unit:
+ * `4096`, `75.0`, `512m`, `1h30m`) or a boolean: with another flag after it in one argument
+ * (`--max-old-space-size=4096 --expose-gc`, `-Dworkers=4 -Dqueue=jobs`) it is two arguments run
+ * together, whose program reads the first flag's value as the whole rest (not a number: refused, or
+ * the second flag lost). A value that is a word may be a command line meant to hold spaces (`--cmd=ls
+ * -la`), so it is taken. Letters and digits alternate in runs of each, so that no word is read two
+ * ways (a pattern that could would take exponential time on `=1aaaa…!`).
+ */
+const ASSIGNED_SCALAR = /^(-{1,2}[A-Za-z][^\s=]*)=(?:[+-]?\d+(?:\.\d+)?(?:[A-Za-z%]+\d+(?:\.\d+)?)*[A-Za-z%]*|true|false)$/i;
+
 /** Arguments after which the next is no flag: the end of the options, and what `-c`/`-e` take (a shell's or an interpreter's script, grep's pattern). */
 const END_OF_FLAGS = '--';
 const SCRIPT_FLAGS: ReadonlySet<string> = new Set(['-c', '-e']);
@@ -49,6 +68,15 @@ function shownWord(word: string): string {
   const assigned = ASSIGNMENT.exec(word);
   if (assigned) return `${assigned[1]}=...`;
   return detectSecretOrEncoded(word) ? maskValue(word) : shorten(word);
+}
+
+/**
+ * How a message names a flag: by its name (`--port`, `-v`), unless that may hold a value. A flag of
+ * several letters after one dash is said by its dash and first letter (`-p...`), since getopt reads
+ * what follows the letter as the value glued on (`-psecret`, `-Xmx512m`).
+ */
+function shownFlag(name: string): string {
+  return /^-[A-Za-z][^-]/.test(name) ? `${name.slice(0, 2)}...` : shownWord(name);
 }
 
 /** What runs a command's program and what breaks when it cannot start, for the messages. */
@@ -139,7 +167,7 @@ export function programProblem(command: readonly string[] | undefined, path: rea
 
 /** The warning of a flag written with whitespace around it, said by its name alone (`name`; `whole`: nothing follows the name, no `=value`). */
 function paddedFlag(path: (string | number)[], name: string, whole: boolean): PathProblem {
-  const shown = shownWord(name);
+  const shown = shownFlag(name);
   return {
     code: 'config/command-line',
     severity: 'warning',
@@ -159,16 +187,19 @@ export interface CommandPaths {
 /**
  * The arguments (the command's items after its program, then `args`, or every item of `args`
  * when the image's entrypoint is the program) that hold a flag and its value in one item
- * (`args: ["--port 8080"]`), a warning at each: the program gets one argument with a space in it,
- * which its flag parser reads as no flag it knows (`--port 8080`) or as a value that starts with
- * a space (`-p 8080`). Values with spaces are arguments as they are: a flag joined to its value
- * by `=`, or glued to it (`-HX-Api-Key: abc`, `-javaagent:/opt/my agent.jar`: `FLAG_NAME`; a
- * client's password, `mysql -pMy Secret`, `curl -uadmin:pw x`), a word that is no flag, what
+ * (`args: ["--port 8080"]`), or two flags, the first joined to a number or a boolean
+ * (`--max-old-space-size=4096 --expose-gc`: `ASSIGNED_SCALAR`), a warning at each: the program
+ * gets one argument with a space in it, which its flag parser reads as no flag it knows (`--port
+ * 8080`) or as a value that starts with a space (`-p 8080`). Values with spaces are arguments as
+ * they are: a flag joined to its value by `=`, or glued to it (`-HX-Api-Key: abc`,
+ * `-javaagent:/opt/my agent.jar`: `FLAG_NAME`; a one-letter flag's value that starts with a capital
+ * or a digit, `-pSecret more`: `GLUED_VALUE`; a client's password, `mysql -psecret more`, `curl
+ * -uadmin:pw x`), a word that is no flag, what
  * follows `--`, a script after `-c` or `-e`, and every argument of a shell given `-c` (`-ec`, `-lc`:
  * its script and the script's own positional parameters). A flag with whitespace around it
  * (`" --verbose"`, `"--debug "`) is warned of too, though not a value that ends in a space
  * (`--separator=", "`). Only the flag's name is said, never what follows it or is glued to it (a
- * value, maybe a variable's or a password).
+ * value, maybe a variable's or a password; `shownFlag`).
  */
 export function argumentProblems(
   command: readonly string[] | undefined,
@@ -190,6 +221,12 @@ export function argumentProblems(
       i++;
       continue;
     }
+    const [first = '', second] = value.split(/\s+/, 2);
+    const assigned = second !== undefined && FLAG_START.test(second) ? ASSIGNED_SCALAR.exec(first) : null;
+    if (assigned) {
+      problems.push(assignedThenFlag(path, assigned[1], value));
+      continue;
+    }
     const joined = JOINED_FLAG.exec(value);
     if (!joined) {
       // a flag with whitespace around it (`" --verbose"`, `"--verbose "`, a template's): one argument with the whitespace in it
@@ -207,11 +244,14 @@ export function argumentProblems(
     // a flag with its value glued on (`-HX-Api-Key: abc`), or a client's password so (`mysql -pMy Secret`, `curl -uadmin:pw x`):
     // one argument as it is; not a one-letter flag, then a space (`mysql "-p hunter2"`: the password ' hunter2')
     const oneLetter = /^-[A-Za-z]$/.test(flag);
-    if ((name !== flag && !nextIsFlag) || (!oneLetter && clientPassword(argv, i) !== undefined)) continue;
+    const glued = name !== flag || GLUED_VALUE.test(flag);
+    if ((glued && !nextIsFlag) || (!oneLetter && clientPassword(argv, i) !== undefined)) continue;
     const words = value.trim().split(/\s+/).length;
-    // only the flag's name, never a value glued to it (`-XX:+UseG1GC` is said as '-XX...')
-    const shown = name === flag || shownWord(name) !== name ? shownWord(name) : `${name}...`;
+    // only the flag's name, never a value glued to it (`-XX:+UseG1GC` is said as '-X...', `--token:x` as '--token...')
+    const shown = name === flag || shownFlag(name) !== name ? shownFlag(name) : `${name}...`;
     const item = shown === flag ? flag : '<the flag>';
+    // one dash and several letters: a flag of its own (Go's `-port`), or a letter with a value glued on whose space is meant
+    const letter = shown === item ? undefined : /^-[A-Za-z]/.exec(flag)?.[0];
     problems.push({
       code: 'config/command-line',
       severity: 'warning',
@@ -222,9 +262,24 @@ export function argumentProblems(
           ? `give each word its own item, [${item}, "<the value>"]${
               // a one-letter flag takes no `=` (getopt reads `-a=x` as the value '=x'): a long one may, `--port=8080`
               oneLetter ? '' : `, or join a flag and its value with =, "${item}=<the value>", where the program takes that form`
-            }`
+            }${letter ? `; or, where ${letter} takes its value glued on (getopt's ${letter}<value>) and the space belongs in it, leave it as it is` : ''}`
           : `give each word its own item, [${item}, ...]`,
     });
   }
   return problems;
+}
+
+/** The warning of a flag joined to a number or a boolean, then another flag, in one item (`ASSIGNED_SCALAR`), said by the first flag's name. */
+function assignedThenFlag(path: (string | number)[], flag: string, value: string): PathProblem {
+  const words = value.trim().split(/\s+/).length;
+  // the name as a flag parser reads one, and '...' where more is glued to it (`-XX:MaxRAMPercentage`)
+  const name = FLAG_NAME.exec(flag)?.[0] ?? flag;
+  const shown = name === flag || shownFlag(name).endsWith('...') ? shownFlag(name) : `${shownFlag(name)}...`;
+  return {
+    code: 'config/command-line',
+    severity: 'warning',
+    path,
+    message: `is a flag with its value and another flag in one item ('${shown}' first, ${words} words): the program gets them as one argument with a space in it, so it reads the whole rest of the item as the first flag's value, which is a number or a boolean followed by more (refused as one, or the next flag lost)`,
+    hint: `give each flag its own item, [${shown === name ? `"${name}=<the value>"` : '<the flag>'}, ...]`,
+  };
 }

@@ -15,6 +15,7 @@ import { lowercaseName } from '../model/image.js';
 import { ownEntry } from '../model/object.js';
 import { carelessQuantity } from '../model/quantity.js';
 import { yaml11Boolean } from '../model/yaml11.js';
+import { blankEndsHint } from '../model/blank-ends.js';
 import { IMAGE_PATTERNS, QUANTITY_SETTING_PATTERN } from './types.js';
 import { quotedText } from '../model/shown-values.js';
 
@@ -255,7 +256,13 @@ export class SchemaValidator {
           : undefined;
     // true or false is all a boolean's hint prints, so a secret-looking name (automountServiceAccountToken) gets it too
     const unquote = e.keyword === 'type' && (!secret || parent.type === 'boolean') ? unquoteHint(path, parent, value) : undefined;
-    const hint = yamlTagOf(value)?.hint ?? (shape && where ? settingHint(where, parent.description) : undefined) ?? quote ?? unquote;
+    // a blank before a path (`path: " /healthz"`): the value without it, unless that is a secret's
+    const blank =
+      e.keyword === 'pattern' && typeof value === 'string' && !secret && typeof parent.pattern === 'string'
+        ? blankEndsHint(value, parent.pattern, describeValue)
+        : undefined;
+    const hint =
+      yamlTagOf(value)?.hint ?? (shape && where ? settingHint(where, parent.description) : undefined) ?? quote ?? unquote ?? blank;
     return {
       code: `config/${e.keyword}`,
       path,

@@ -6,13 +6,59 @@
  */
 import type { ProjectFile } from '../config/delivery.js';
 import { argumentWord } from '../errors.js';
-import { stagePath, type ProjectCheckout } from './delivery-plan.js';
+import { stagePath, type ProjectCheckout, type RemoteReading, type RevisionReading } from './delivery-plan.js';
 import { repositoryHostPath, shownUrl } from './urls.js';
 
+/**
+ * A checkout whose answers are given: the project's directory in it, and its remotes by name (their URLs), each
+ * undefined where no Git says.
+ */
+export function checkoutOf(prefix?: string, remotes?: ReadonlyMap<string, readonly string[]>): ProjectCheckout {
+  return { prefix: () => prefix, remotesOf: (hostPath, only) => (remotes ? remoteReading(hostPath, remotes, only) : undefined) };
+}
+
 /** A project in no Git checkout: nothing known. */
-export const NO_CHECKOUT: ProjectCheckout = { prefix: () => undefined, remotes: () => undefined };
+export const NO_CHECKOUT: ProjectCheckout = checkoutOf();
 
 type ProjectRepository = NonNullable<NonNullable<ProjectFile['delivery']>['repository']>;
+
+/**
+ * What `remotes` (by name, their URLs) say of the repository at `hostPath` (`repositoryHostPath`): the first remote one
+ * of whose URLs names it; else, when there are remotes and each URL names a host, all their names (none is it).
+ */
+export function remoteReading(hostPath: string, remotes: ReadonlyMap<string, readonly string[]>, only?: 'naming'): RemoteReading {
+  const naming = [...remotes].find(([, urls]) => urls.some((url) => repositoryHostPath(url) === hostPath))?.[0];
+  if (naming !== undefined) return { naming };
+  if (only === 'naming') return {};
+  const hostless = [...remotes.values()].flat().some((url) => repositoryHostPath(url) === undefined);
+  return remotes.size && !hostless ? { others: [...remotes.keys()] } : {};
+}
+
+/**
+ * Whether `revision` is a branch or tag of the checkout's (`refs`, as lib/cli/delivery-checkout.ts `gitRefs` names them), or a branch of its remote `remote`;
+ * undefined of a revision that names neither (a commit, HEAD, another ref), and of one not found while `remote` was never
+ * fetched (added by hand, none of its branches known: the revision may be one of them). The branch HEAD is on, when it is not.
+ */
+export function revisionReading(
+  { head, refs }: { readonly head: string; readonly refs: ReadonlySet<string> },
+  remote: string,
+  revision: string,
+): RevisionReading | undefined {
+  if (/^[0-9a-f]{40}$/i.test(revision) || revision === 'HEAD') return undefined;
+  const tag = revision.startsWith('refs/tags/');
+  const branch = revision.startsWith('refs/heads/') ? revision.slice('refs/heads/'.length) : revision;
+  if (!tag && branch.startsWith('refs/')) return undefined;
+  const found = tag ? refs.has(revision) : refs.has(`refs/heads/${branch}`) || refs.has(`refs/remotes/${remote}/${branch}`);
+  if (found) return { found };
+  const fetched = [...refs].some((ref) => ref.startsWith(`refs/remotes/${remote}/`));
+  return fetched ? { found, head: head.slice('refs/heads/'.length) } : undefined;
+}
+
+/** What the checkout's remotes say of the repository `url` names (`only`: see `remotesOf`); undefined when it names no host, or no Git says. */
+const remotesOfUrl = (url: string, checkout: ProjectCheckout, only?: 'naming'): RemoteReading | undefined => {
+  const declared = repositoryHostPath(url);
+  return declared === undefined ? undefined : checkout.remotesOf(declared, only);
+};
 
 /**
  * The name of the remote of the project's own checkout that the project file's repository URL names, host
@@ -21,13 +67,8 @@ type ProjectRepository = NonNullable<NonNullable<ProjectFile['delivery']>['repos
  */
 export function ownRepository(repository: ProjectRepository | undefined, checkout: ProjectCheckout): string | undefined {
   if (repository?.copied !== true || repository.url === undefined) return undefined;
-  const declared = repositoryHostPath(repository.url);
-  return declared === undefined ? undefined : remoteNaming(declared, checkout.remotes() ?? new Map())?.[0];
+  return remotesOfUrl(repository.url, checkout, 'naming')?.naming;
 }
-
-/** The first remote (its name and URLs) one of whose URLs names `declared` (`repositoryHostPath`), if any. */
-const remoteNaming = (declared: string, remotes: ReadonlyMap<string, readonly string[]>) =>
-  [...remotes].find(([, urls]) => urls.some((url) => repositoryHostPath(url) === declared));
 
 /** Why `copied: true` is refused of the project's own repository (`url`, its remote `remote`). */
 export function ownCopied(url: string, remote: string, projectSource: string): { message: string; hint: string } {
@@ -69,13 +110,8 @@ export function projectElsewhere(
  * reads them); undefined when it is one, when the checkout has no remote or one whose URL names no host (a local path,
  * file://, which may be a clone of it), or no Git says: nothing then tells which repository is this one.
  */
-function otherRemotes(repository: ProjectRepository, checkout: ProjectCheckout): readonly string[] | undefined {
-  const remotes = checkout.remotes();
-  const declared = repository.url === undefined ? undefined : repositoryHostPath(repository.url);
-  const hostless = [...(remotes?.values() ?? [])].flat().some((url) => repositoryHostPath(url) === undefined);
-  if (!remotes?.size || declared === undefined || hostless || remoteNaming(declared, remotes)) return undefined;
-  return [...remotes.keys()];
-}
+const otherRemotes = (repository: ProjectRepository, checkout: ProjectCheckout): readonly string[] | undefined =>
+  repository.url === undefined ? undefined : remotesOfUrl(repository.url, checkout)?.others;
 
 /**
  * `; or, if CI copies ... write copied: true`: when the project file's repository URL is none of the
@@ -111,6 +147,29 @@ export function notARemote(
   return {
     message: `the engines clone ${shown}, which is none of this checkout's remotes (${remotes.join(', ')}; host and path as Git reads them, over https, ssh or scp-style): after the repository moved (git remote set-url), or with a URL mistyped, they apply each stage as that repository holds it, which no push of this checkout reaches`,
     hint: `write the URL of the remote the engines should read (${getUrl}, without the credentials it may hold) as delivery.repository.url in ${projectSource}; or, if CI copies dist/ into ${shown}, write copied: true under delivery.repository (an ssh host alias of ~/.ssh/config is no host to Git: write the host it stands for)`,
+  };
+}
+
+/**
+ * Why the engine may find nothing to apply at `revision` of the repository `url` names, which is the checkout's own (a
+ * remote names it): the revision (a branch, `refs/heads/<branch>`, `refs/tags/<tag>`) is none of the checkout's branches
+ * or tags, nor a branch of that remote as last fetched, as after `git branch -m main trunk` or a branch deleted. Undefined
+ * when it is one, or the checkout has no such list at hand (`ProjectCheckout.revisionOf`: a shallow or detached CI
+ * checkout is never warned), or the repository is another.
+ */
+export function unknownRevision(url: string, revision: string, checkout: ProjectCheckout): { message: string; hint: string } | undefined {
+  const remote = remotesOfUrl(url, checkout, 'naming')?.naming;
+  const reading = remote === undefined ? undefined : checkout.revisionOf?.(remote, revision);
+  if (reading?.found !== false || remote === undefined) return undefined;
+  const tag = revision.startsWith('refs/tags/') ? revision.slice('refs/tags/'.length) : undefined;
+  const name = tag ?? revision.replace(/^refs\/heads\//, '');
+  const [remoteWord, nameWord, headWord] = [argumentWord(remote), argumentWord(name), argumentWord(reading.head ?? '')];
+  const push = remoteWord && nameWord ? `git push ${remoteWord} ${nameWord}` : `push it to the remote ${remote}`;
+  return {
+    message: `${JSON.stringify(revision)} is no ${tag ? 'tag' : 'branch'} of this checkout, nor of its remote ${remote} (${shownUrl(url)}) as last fetched (git ${tag ? 'tag' : 'branch -a'}): unless it was pushed from elsewhere, the engine finds no such revision to apply (Argo CD: unable to resolve it to a commit SHA; Flux: couldn't find remote ref), and the stage is never applied; this checkout is on ${JSON.stringify(reading.head)}`,
+    hint: tag
+      ? `push the tag (${push}), or write the tag the engines should follow`
+      : `if the branch was renamed (git branch -m), write ${headWord && reading.head !== name ? `${JSON.stringify(reading.head)}, the branch this checkout is on, or ` : ''}the branch the engines should follow; else push it (${push}), or, if it was pushed from elsewhere, git fetch ${remoteWord ?? remote}`,
   };
 }
 

@@ -30,14 +30,43 @@ export const stagePath = (projectPath: string | undefined, stage: string): strin
 export interface ProjectCheckout {
   /** The project's directory in its work tree, as `git rev-parse --show-prefix` says it without its last `/` (`infra/k8s`; `''` at its top). */
   readonly prefix: () => string | undefined;
-  /** The URLs of its repository's remotes, by remote name (`origin`): those it fetches from and pushes to. */
-  readonly remotes: () => ReadonlyMap<string, readonly string[]> | undefined;
+  /**
+   * What its repository's remotes (the URLs each fetches from and pushes to) say of the repository at `hostPath` (a URL's
+   * `repositoryHostPath`): `remoteReading` of them, asked by the one repository it names, so that what the plan read of
+   * the remotes, and no more, is what holds it (a remote added beside changes nothing); with `only: 'naming'`, only the
+   * remote that names it (`others` left out: a remote added beside another repository changes nothing either).
+   */
+  readonly remotesOf: (hostPath: string, only?: 'naming') => RemoteReading | undefined;
+  /**
+   * Whether `revision` (a branch, `refs/heads/<branch>` or `refs/tags/<tag>`) is one of the checkout's branches or tags, or a
+   * branch of its remote `remote` as last fetched, and the branch its HEAD is on. Undefined where the checkout has no such
+   * list at hand: a shallow clone (CI's), a detached HEAD, another revision (a commit), no Git. @default - never known
+   */
+  readonly revisionOf?: (remote: string, revision: string) => RevisionReading | undefined;
   /**
    * Why Git could not say where the project is, once `prefix()` said nothing, when that is not because the project
    * lies in no work tree (git not installed, stopped after no answer in time, refusing a repository another user owns):
    * `why` it was not asked, and the `fix` that has it asked again. @default - never: a Git that says nothing is no Git
    */
   readonly unanswered?: () => { readonly why: string; readonly fix: string } | undefined;
+}
+
+/** What a checkout's remotes say of one repository (`ProjectCheckout.remotesOf`). */
+export interface RemoteReading {
+  /** The first remote (by name) one of whose URLs names it. @default - none does */
+  readonly naming?: string;
+  /**
+   * The names of every remote, when none names it and each URL names a host: it is another repository than the
+   * checkout's. @default - one names it, there is no remote, or one is a local path (maybe a clone of it): nothing tells
+   */
+  readonly others?: readonly string[];
+}
+
+/** Whether a checkout has a revision (`ProjectCheckout.revisionOf`). */
+export interface RevisionReading {
+  readonly found: boolean;
+  /** The branch the checkout's HEAD is on, when the revision is not found. @default - found */
+  readonly head?: string;
 }
 
 /** What the engine needs to know of one stage. */

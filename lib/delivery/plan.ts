@@ -8,7 +8,7 @@ import { sourceName } from './source-name.js';
 import { ARGOCD_NAMESPACE } from './argocd.js';
 import { fluxRevision } from './flux.js';
 import { normalRepositoryUrl } from './urls.js';
-import { NO_CHECKOUT, notARemote, ownCopied, ownRepository, pathUnchecked, projectElsewhere } from './checkout.js';
+import { NO_CHECKOUT, notARemote, ownCopied, ownRepository, pathUnchecked, projectElsewhere, unknownRevision } from './checkout.js';
 import { argoCdDefaultProject, unnamedInDeployRepository } from './project-name.js';
 import { fluxSecretCommand } from './repository-moves.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
@@ -164,6 +164,15 @@ export function planDelivery(
       );
     }
     if (fragment || mismatches.length || unhonoured.length) continue;
+    // (where the project is in a work tree: outside one, no git is asked more)
+    const missing = checkout.prefix() !== undefined ? unknownRevision(url, revision, checkout) : undefined;
+    const warning = missing && {
+      ...at('repository.revision', missing.message, missing.hint, 'delivery/unknown-revision'),
+      severity: 'warning' as const,
+    };
+    // the project file's revision that several stages inherit: said once, at its place
+    if (warning && !notices.some((n) => n.message === warning.message && JSON.stringify(n.location) === JSON.stringify(warning.location)))
+      notices.push(warning);
     const short = shortFluxTimeout(engine, sync.timeout);
     // at the stage's own, or at the engine it picks that reads the project file's; else the project file's is said once (below)
     if (short && d.sync?.timeout !== undefined)

@@ -29,7 +29,9 @@ export interface Installing {
  * How keepalived is reloaded once haproxy is, where a stage's edge now moves a floating IP: enabled, then reloaded or started
  * (as the README's loop and keepalived.conf's header say). Where it ran none, or was stopped (`systemctl disable --now`, as
  * the warnings of a machine or floating IP that leaves say), reload-or-restart starts it, and enable starts it at boot again:
- * else the machine's first reboot leaves the address to the others, with none to take it over from them.
+ * else the machine's first reboot leaves the address to the others, with none to take it over from them. One reload is enough
+ * where another stage's keepalived ran, its instance of another name (`<stage>_edge`), though keepalived(8) says an address
+ * moved between instances can need two: that is of two instances in one file (test/edge/keepalived-reload.test.ts).
  */
 export const THEN_KEEPALIVED = 'then keepalived (sudo systemctl enable keepalived && sudo systemctl reload-or-restart keepalived)';
 

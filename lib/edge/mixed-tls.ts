@@ -2,11 +2,12 @@
  * The problem edge/mixed-tls: a published Service whose workloads speak two schemes at the port HAProxy sends to (one's HTTP
  * probe there says HTTPS, another's plain HTTP). HAProxy reaches the pods through one node port, which kube-proxy spreads over
  * all of them, so no haproxy.cfg can send each pod its own scheme: refused rather than written with one that half of them
- * refuse. Pure.
+ * refuse. And the warning edge/unknown-scheme: one says HTTPS and another says nothing there (no HTTP probe), sent TLS too
+ * unwarned otherwise; a warning, not refused, since a canary without probes is common and may well serve TLS. Pure.
  */
 import { describeObject, type KubeObject } from '../model/object.js';
 import { colorName, type Color } from '../release.js';
-import { mixedSchemes, type PortScheme, type ServicePort } from './service-ports.js';
+import { mixedSchemes, schemesAt, unprobedAt, type PortScheme, type ServicePort } from './service-ports.js';
 import type { PathProblem } from '../errors.js';
 
 /** `HTTPS as Deployment ns/a's readinessProbe of container web says`. */
@@ -57,5 +58,40 @@ export function mixedTlsProblem(
       `serve one scheme at that port in every workload ${name} selects (correct the probe's scheme if it is the one that is wrong), ` +
       `or move the others to an app of their own (apps.<name>, including their files, with a Service named after it that selects them alone), published at a host of their own` +
       (color ? '' : blueGreenWay(app, service.metadata.namespace)),
+  };
+}
+
+/**
+ * The warning edge/unknown-scheme of app `app`, at apps.<app>, when a workload Service `service` selects says HTTPS at its port
+ * `port` (the one that serves, or with `checked` the one HAProxy checks at) and another that runs pods has no HTTP probe there:
+ * haproxy.cfg speaks TLS to every pod behind that one node port, and whether the others answer it is not known. The first such
+ * workload is named, with the probe that states its scheme. Undefined when haproxy.cfg speaks plain HTTP there, or every one says a scheme.
+ */
+export function unknownSchemeWarning(
+  app: string,
+  service: KubeObject,
+  objects: readonly KubeObject[],
+  port: ServicePort,
+  { checked = false }: { checked?: boolean } = {},
+): PathProblem | undefined {
+  // the scheme haproxy.cfg speaks there (servesTls): the first workload's that says one, one that runs pods before one scaled to zero
+  const [tls] = schemesAt(service, objects, port);
+  const [unknown, ...more] = unprobedAt(service, objects, port);
+  if (!tls?.https || !unknown) return undefined;
+  const name = describeObject(unknown);
+  const others = more.length ? ` (and ${more.length} more: ${more.map(describeObject).join(', ')})` : '';
+  const [sends, sent, fails] = checked
+    ? ['checks its port', 'checked over TLS too', 'every check that lands on them fails (servers taken out and put back at random)']
+    : ['sends its port', 'sent TLS too', 'every request kube-proxy sends them fails (502)'];
+  return {
+    code: 'edge/unknown-scheme',
+    path: ['apps', app],
+    message:
+      `Service ${service.metadata.namespace}/${service.metadata.name} is published at the edge, and haproxy.cfg ${sends} ${port.port} (node port ${port.nodePort}) over TLS, ` +
+      `as ${describeObject(tls.workload)}${tls.idle ? ' (scaled to zero)' : ''}'s ${tls.probe} of container ${tls.container} says, but ${name}${others}, whose pods it selects too, has no HTTP probe there, so their scheme is not known: ` +
+      `they are ${sent}, and if they serve plain HTTP, ${fails}`,
+    hint:
+      `state the scheme of ${name} at that port with an HTTP probe there (readinessProbe: { httpGet: { path: <its path>, port: ${port.targetPort ?? port.port}, scheme: HTTPS } }, ` +
+      'or scheme: HTTP if it serves plain HTTP, which the edge then refuses as edge/mixed-tls with the way through)',
   };
 }

@@ -35,7 +35,7 @@ import {
 } from './service-ports.js';
 import { probeValueProblem } from './probe-values.js';
 import { FRONTEND_DEFAULTS, type EdgeSettings } from './settings.js';
-import { mixedTlsProblem } from './mixed-tls.js';
+import { mixedTlsProblem, unknownSchemeWarning } from './mixed-tls.js';
 
 /** One HAProxy backend: the Service's node port on every node. */
 export interface EdgeBackend {
@@ -243,6 +243,10 @@ export function planEdge(
       problems.push(mixed);
       return undefined;
     }
+    const unknown =
+      unknownSchemeWarning(app, service, objects, published!) ??
+      (probedPort && unknownSchemeWarning(app, service, objects, probedPort, { checked: true }));
+    if (unknown) placedWarnings.push(unknown);
     const healthPath = unreachable ? undefined : probe?.path;
     const valueProblem = probe && probeValueProblem(app, stackOf(stacks, app), probe);
     if (probe && unreachable) {

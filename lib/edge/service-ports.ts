@@ -216,6 +216,17 @@ export function schemesAt(service: KubeObject, objects: readonly KubeObject[], p
 }
 
 /**
+ * The workloads running pods that Service `service` selects and that no HTTP probe says the scheme of at the port Service port
+ * `port` reaches (`schemesAt` leaves them out): sent whatever scheme the others say.
+ */
+export function unprobedAt(service: KubeObject, objects: readonly KubeObject[], port: ServicePort): KubeObject[] {
+  const said = new Set(schemesAt(service, objects, port).map((s) => s.workload));
+  return selectedPods(service, objects)
+    .map((p) => p.workload)
+    .filter((w) => !scaledToZero(w) && !said.has(w));
+}
+
+/**
  * Whether the port a published Service port (`published`) reaches speaks TLS, as the first workload's HTTP probe there says, one
  * that runs pods before one scaled to zero (`schemesAt`; when workloads disagree, `mixedSchemes` says so). No HTTP probe there:
  * not known, taken as plain HTTP (sent plain HTTP, pods that answer TLS alone fail each request while a check that only

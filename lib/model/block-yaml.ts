@@ -86,6 +86,8 @@ class Reader {
   count = 0;
   /** The plain scalars read so far that kubectl reads otherwise. */
   readonly yaml11: Yaml11Place[] = [];
+  /** The key whose plain value is being read, for `yaml11Reading` (a password it reads otherwise is never printed). */
+  private holder?: string;
 
   constructor(readonly text: string) {
     if (text.charCodeAt(0) === 0xfeff) this.next = 1;
@@ -95,7 +97,7 @@ class Reader {
   /** The value of the plain scalar `s` at `offset` (a key when `key`), noting it when kubectl reads it otherwise (YAML 1.1). */
   plain(s: string, offset: number, key = false): unknown {
     const value = plainValue(s);
-    const reading = yaml11Reading(s, value, key);
+    const reading = yaml11Reading(s, value, key, key ? undefined : this.holder);
     if (reading) this.yaml11.push({ offset, reading });
     return value;
   }
@@ -270,7 +272,9 @@ class Reader {
         this.fp = after;
         this.flowSpaces();
         const valueAt = this.fp;
+        this.holder = key;
         object[key] = this.flowValue(depth);
+        this.holder = undefined;
         this.close(n, at, valueAt);
       } else {
         items.push(this.flowValue(depth));
@@ -527,7 +531,9 @@ class Reader {
         value = this.indent === indent ? this.sequence(indent, depth + 1) : this.block(depth + 1);
       } else {
         valueAt = i;
+        this.holder = key;
         value = this.scalar(i, indent, depth, true);
+        this.holder = undefined;
       }
       if (!this.done && !this.marker && this.indent > indent) outside();
       this.close(n, keyAt, valueAt);

@@ -127,7 +127,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row(
     'config/command-line',
-    'A whole command line, a flag and its value, or a flag with blanks around it, in one item of a command',
+    'A whole command line, a flag and its value, two flags, or a flag with blanks around it, in one item of a command',
     "The container runtime runs a command's first item as one program, and gives each later item (and each of args) to it as one argument, with no shell: give each word its own item, or run the line through [sh, -c, ...].",
   ),
   row(
@@ -497,6 +497,16 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'HAProxy reaches the pods through one node port, which kube-proxy spreads over all of them, so one scheme fails on the others: serve one scheme at that port in every workload the Service selects, or move the others to an app of their own (its own Service, published at its own host).',
   ),
   row(
+    'edge/unknown-scheme',
+    'A published Service whose workloads include one with no HTTP probe at the port another says HTTPS at (warning)',
+    "HAProxy speaks TLS to every pod behind the Service's one node port, and whether the probe-less workload's pods answer TLS is not known: state its scheme with an HTTP probe at that port (scheme: HTTPS, or HTTP, which edge/mixed-tls then refuses with the way through).",
+  ),
+  row(
+    'edge/node-port-held',
+    "A node port a stage now declares that a removed stage's Service holds on the same cluster, as its edge says (warning)",
+    "The API server refuses the new stage's Service (provided port is already allocated) until the removed stage's objects are deleted: delete them first (the command npm run synth prints as it removes its output), then apply the new stage, back to back.",
+  ),
+  row(
     'edge/no-readiness',
     'A published app without a readiness path (warning)',
     'The edge health-checks the readiness path: give the app an HTTP readiness probe.',
@@ -591,6 +601,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'delivery/not-a-remote',
     "Repository URL none of the checkout's remotes",
     "A warning: stagecraft.yaml's delivery.repository.url, which the engines clone, names none of the remotes of the Git checkout the project is in (host and path as Git reads them, over https, ssh or scp-style), as after the repository moved (git remote set-url) or a URL mistyped: the engines would go on applying the stages as that repository holds them, which no push of this checkout reaches. Write the remote's URL (without credentials); or write copied: true if CI copies dist/ into that repository. Not said of a checkout without remotes, or with a local path for one.",
+  ),
+  row(
+    'delivery/unknown-revision',
+    "Revision none of the checkout's branches",
+    "A warning, at the stage's (or stagecraft.yaml's) delivery.repository.revision: the repository the stage is delivered from is this checkout's own (a remote names it), and the revision (a branch, refs/heads/<branch>, refs/tags/<tag>) is none of the checkout's branches or tags, nor a branch of that remote as last fetched, as after git branch -m main trunk: once the repository has none either, the engine finds nothing to apply and the stage is never applied. Write the branch the engines should follow, or push it. Not said of a shallow or detached checkout (CI's), or one whose remote was never fetched, whose branch list is not at hand, nor of a commit.",
   ),
   row(
     'delivery/unchecked-path',

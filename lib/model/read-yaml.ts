@@ -34,6 +34,7 @@ import { badMerge, firstAliasOffset, isMergeKey, mergeOf, mergeProblem, unresolv
 export { isMergeKey } from './yaml-aliases.js';
 import type { FieldPath } from './field-path.js';
 import { MAX_DEPTH, shorten } from './limits.js';
+import { shownKey } from './secret-rules.js';
 import { unreadableText } from './unreadable-text.js';
 import { directiveMistake, explained } from './yaml-mistakes.js';
 
@@ -261,7 +262,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
             : {
                 code: 'yaml/duplicate-key',
                 location: at(d.offset),
-                message: `duplicate key '${shorten(d.key)}'; each ${key} may appear once per mapping`,
+                message: `duplicate key ${shownKey(d.key)}; each ${key} may appear once per mapping`,
                 hint: `keep the one you mean and remove the other`,
               },
         );

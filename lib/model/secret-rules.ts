@@ -27,6 +27,7 @@ import { flagBefore, isArgvEntry } from './secret-flags.js';
 import { TOKEN_RULES } from './token-secret-rules.js';
 import { COMMAND_LIST_RULE } from './command-line-lists.js';
 import { withoutExamples } from './example-files.js';
+import { shorten } from './limits.js';
 
 export { clientPassword } from './command-line-secrets.js';
 export { FLAG_WITH_VALUE, flagBefore, isArgvEntry, isSecretFlag } from './secret-flags.js';
@@ -314,8 +315,22 @@ function secretByName(name: string, value: unknown): boolean {
   return typeof value === 'string' ? isSecretSetting(name, value) : verdict === true;
 }
 
+/**
+ * A key as a message names it: `'name'` (shortened past `MAX_SHOWN`), or `(a 40-character key, hidden)` when it is a secret
+ * (`detectSecretOrEncoded`: a token pasted as a key, which a parser's message about the key would print).
+ */
+export const shownKey = (key: string): string => (detectSecretOrEncoded(key) ? maskValue(key, 'key') : `'${shorten(key)}'`);
+
+/**
+ * A name as a message says it (an object's kind, namespace or name, an alias): itself, or `(a 40-character name, hidden)` when it
+ * is a secret (`detectSecretOrEncoded`: a token pasted where a name goes, which every message about the object would print), or
+ * what the setting `holder` holds as one (`isSecretSetting`: `DB_PASSWORD: *Xk9vQ2mLr7pT`, a password YAML reads as an alias).
+ */
+export const shownName = (name: string, holder?: string): string =>
+  detectSecretOrEncoded(name) || (holder !== undefined && isSecretSetting(holder, name)) ? maskValue(name, 'name') : name;
+
 /** How messages show a value they must not print: `(a 24-character value, hidden)`. */
-export function maskValue(value: unknown, what: 'value' | 'key' = 'value'): string {
+export function maskValue(value: unknown, what: 'value' | 'key' | 'name' = 'value'): string {
   const n = typeof value === 'string' ? [...value].length : String(value).length;
   return `(a ${n}-character ${what}, hidden)`;
 }

@@ -6,6 +6,7 @@
  */
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
+import { shownName } from './secret-rules.js';
 
 /** Whether `key` is a merge key (`<<` written plain, or tagged !!merge): the yaml library reads it as the symbol `<<`. */
 export function isMergeKey(key: unknown): boolean {
@@ -100,23 +101,27 @@ export function unresolvedAlias(
   docs: readonly Document[],
   doc: Document,
 ): (Omit<Problem, 'location' | 'hint'> & { readonly offset: number; readonly hint: string }) | undefined {
-  let lost: { name: string; offset: number } | undefined;
+  let lost: { name: string; offset: number; holder?: string } | undefined;
   visit(doc, {
-    Alias(_key, node) {
+    Alias(_key, node, path) {
       if (node.resolve(doc) !== undefined) return undefined;
-      lost = { name: node.source, offset: node.range?.[0] ?? 0 };
+      const pair = path.at(-1);
+      const holder = isPair(pair) && isScalar(pair.key) ? String(pair.key.value) : undefined;
+      lost = { name: node.source, offset: node.range?.[0] ?? 0, ...(holder !== undefined ? { holder } : {}) };
       return visit.BREAK;
     },
   });
   if (!lost) return undefined;
-  const { name, offset } = lost;
+  const { name, offset, holder } = lost;
   const earlier = docs.slice(0, docs.indexOf(doc)).find((d) => anchorOffset(d, name) !== undefined);
+  // (a token pasted as the name, or a password that starts with *, `DB_PASSWORD: *Xk9v...`, is never printed)
+  const said = shownName(name, holder);
   return {
     code: 'yaml/alias',
     offset,
     message: earlier
-      ? `the alias *${name} names the anchor &${name} of an earlier document: anchors do not carry over a --- line (kubectl refuses it: unknown anchor)`
-      : `the alias *${name} names no anchor before it in its document (kubectl refuses it: unknown anchor)`,
-    hint: `set the anchor &${name} in this document, before the alias`,
+      ? `the alias *${said} names the anchor &${said} of an earlier document: anchors do not carry over a --- line (kubectl refuses it: unknown anchor)`
+      : `the alias *${said} names no anchor before it in its document (kubectl refuses it: unknown anchor)`,
+    hint: `set the anchor &${said} in this document, before the alias`,
   };
 }

@@ -6,6 +6,7 @@
 import type { YAMLParseError } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
 import { shorten } from './limits.js';
+import { detectSecretOrEncoded, maskValue } from './secret-rules.js';
 
 /**
  * What a parser error with a usual cause means, in the file's words, placed where to change it:
@@ -37,7 +38,7 @@ export function explained(e: YAMLParseError, text: string, at: (offset: number) 
  */
 export function directiveMistake(source: string): { message: string; hint: string } {
   return {
-    message: `the directive ${shorten(source)} makes kubectl and kustomize refuse the file: they split it at its --- lines before reading each part, which leaves the directive apart from its document ('did not find expected <document start>')`,
+    message: `the directive ${detectSecretOrEncoded(source) ? maskValue(source) : shorten(source)} makes kubectl and kustomize refuse the file: they split it at its --- lines before reading each part, which leaves the directive apart from its document ('did not find expected <document start>')`,
     hint: source.startsWith('%YAML')
       ? 'remove the line: manifests are read as YAML 1.2 without it, and values that kubectl (YAML 1.1) reads otherwise are said'
       : 'remove the line, and write each tag it abbreviates in full (!<tag:...>), or none',

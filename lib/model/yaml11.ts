@@ -26,6 +26,7 @@
 import { isPair, isScalar, visit, type Document } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
 import { shorten } from './limits.js';
+import { maskValue, shownName } from './secret-rules.js';
 
 /** What go-yaml makes of a plain scalar, where that is not a string. */
 type GoValue =
@@ -151,7 +152,18 @@ const goShown = (g: GoValue): string =>
  * names, images and paths start with a letter no YAML 1.1 type starts with (or are longer than
  * `yes`), and decimal integers are read alike.
  */
-export function yaml11Reading(written: string, value: unknown, key: boolean): Yaml11Reading | undefined {
+export function yaml11Reading(written: string, value: unknown, key: boolean, holder?: string): Yaml11Reading | undefined {
+  const reading = readingOf(written, value, key);
+  // a password that YAML reads otherwise (`DB_PASSWORD: 0755`, `1_234_567`): neither as written nor as either reader reads it
+  if (reading === undefined || key || shownName(written, holder) === written) return reading;
+  return {
+    message: `${maskValue(written)} is read otherwise by kubectl (YAML 1.1) than by stagecraft (YAML 1.2)`,
+    hint: 'quote it for the string; it is not printed, being a secret, which belongs in a Secret made in the cluster',
+  };
+}
+
+/** `yaml11Reading` of any value, said as written. */
+function readingOf(written: string, value: unknown, key: boolean): Yaml11Reading | undefined {
   const c = written.charCodeAt(0);
   if (key && typeof value !== 'string') return keyReading(shorten(written), goValue(written), value);
   if (!SUSPECT_START.has(c)) return undefined;
@@ -288,13 +300,12 @@ export function yaml11Places(docs: readonly Document[]): Yaml11Place[] {
     visit(doc, {
       Scalar(at, node, path) {
         const source = node.source;
+        const pair = path.at(-1);
         // a tag says what the scalar is, to either reader; `<<` is the merge key
         if (node.type !== 'PLAIN' || source === undefined || node.tag !== undefined || source === '<<' || !node.range) return;
-        const reading = yaml11Reading(source, node.value, at === 'key');
-        if (!reading) return;
-        const parent = at === 'value' ? path[path.length - 1] : undefined;
-        const key = isPair(parent) && isScalar(parent.key) ? String(parent.key.value) : undefined;
-        found.push({ offset: node.range[0], reading, ...(key === undefined ? {} : { key }) });
+        const key = at === 'value' && isPair(pair) && isScalar(pair.key) ? String(pair.key.value) : undefined;
+        const reading = yaml11Reading(source, node.value, at === 'key', key);
+        if (reading) found.push({ offset: node.range[0], reading, ...(key === undefined ? {} : { key }) });
       },
     });
   }

@@ -42,6 +42,8 @@ export interface ChangedFiles {
   readonly written: readonly string[];
   /** Gone: generated files the stage no longer has (a hand-made copy of one, which carries its header, too). */
   readonly gone: readonly string[];
+  /** Of `written`, those the stage did not have before (an edge machine's keepalived.conf, under its new name). @default none */
+  readonly added?: readonly string[];
 }
 
 export interface StagePlan {
@@ -244,9 +246,13 @@ export function stageDirectory(o: StagingPlace, stage: string, files: StageFileT
   if (problems.length) return { problems, foreign, moved };
   // the other stages may still be compiling: a crash here leaves only ignored files (a rollback)
   crashPoint(`staged-${stage}`);
+  const written = [...files.keys()].filter((rel) => !unchanged.has(rel)).sort(compareCodePoints);
+  const had = new Set(scan.owned);
+  const added = written.filter((rel) => !had.has(rel));
   const changed = {
-    written: [...files.keys()].filter((rel) => !unchanged.has(rel)).sort(compareCodePoints),
+    written,
     gone: scan.owned.filter((rel) => !files.has(rel)).sort(compareCodePoints),
+    ...(added.length ? { added } : {}),
   };
   return {
     plan: {

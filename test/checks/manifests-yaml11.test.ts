@@ -35,6 +35,28 @@ describe('npm run check -- <files>: plain values kubectl (YAML 1.1) reads otherw
     expect(problems.every((p) => p.location?.file === file.file && p.hint?.startsWith('quote'))).toBe(true);
   });
 
+  it('never prints a password kubectl reads otherwise (DB_PASSWORD: 0755), as written or as either reads it, in either reader', () => {
+    const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n';
+    const block = `${head}  DB_PASSWORD: 1_234_567\n  MODE: 0755\n`;
+    // (a number as a key leaves the block subset: the yaml library reads the same values)
+    const library = `${block}  1: x\n`;
+    expect(readBlockYaml(block)).toBeDefined();
+    expect(readBlockYaml(library)).toBeUndefined();
+    const flow = `${head.slice(0, -'data:\n'.length)}data: {DB_PASSWORD: 1_234_567, MODE: 0755}\n`;
+    expect(readBlockYaml(flow), 'a flow mapping is in the block subset').toBeDefined();
+    for (const text of [block, library, flow]) {
+      const said = problemsThrownBy(() => parseManifests([{ file: 'a.yaml', text }]));
+      // was: '1_234_567 is a string to stagecraft (YAML 1.2) but the number 1234567 to kubectl', the password twice over
+      // said of its key, which names the setting and no part of the value
+      expect(said[0]!.message).toBe(
+        'DB_PASSWORD: (a 9-character value, hidden) is read otherwise by kubectl (YAML 1.1) than by stagecraft (YAML 1.2)',
+      );
+      expect(said.map((p) => `${p.message} ${p.hint}`).join('\n')).not.toMatch(/1_?234_?567/);
+      // a value under a name that says nothing is said as before
+      expect(said[1]!.message).toContain('0755 is the number 755 to stagecraft');
+    }
+  });
+
   it('refuses them in a file of the block subset at the same places as the yaml library finds them', () => {
     const file = read('block.yaml');
     expect(readBlockYaml(file.text), 'the fixture is in the block subset').toBeDefined();

@@ -57,6 +57,23 @@ describe('secrets.stagecraft.dev/allow: values that only look secret, excused on
     ]);
   });
 
+  it("takes a reason that names a secret's kind with a colon as prose, and refuses one that holds a setting's value", () => {
+    // was: 'holds a setting with a secret's name and its value ... on line 1', and the key not excused
+    const prose = checkSecretContent(
+      configMap({ MAPS_KEY }, 'data.MAPS_KEY (google-api-key): password: managed by Vault, this key is public'),
+    );
+    expect(prose.findings).toEqual([]);
+    expect(exceptionLines(prose.exceptions)).toEqual([
+      'exception: ConfigMap default/web: secrets (data.MAPS_KEY: a Google API key): password: managed by Vault, this key is public',
+    ]);
+    const quoted = found(configMap({ MAPS_KEY }, 'data.MAPS_KEY (google-api-key): public; the old password: Hunter2xyzQ'));
+    expect(quoted.map((f) => f.split(' (a ')[0])).toEqual([
+      `metadata.annotations.${SECRET_ALLOW_ANNOTATION}: secrets/value: holds a setting with a secret's name and its value (password=..., "token": "...", --db-password=...) on line 1`,
+      'data.MAPS_KEY: secrets/value: holds a Google API key',
+    ]);
+    expect(quoted.join('\n')).not.toContain('Hunter2');
+  });
+
   it('never excuses a secret pasted as a key', () => {
     const token = SECRET_SAMPLES['github-token']!;
     expect(

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkObjects } from '../../lib/checks/index.js';
+import { jsonReport, locateFindings, sarifReport, textReport } from '../../lib/checks/report.js';
 import { checkSecretContent, checkSecretValues, maskSecrets } from '../../lib/checks/secrets.js';
 import { fieldPath, toProblem, type Finding } from '../../lib/checks/finding.js';
 import { formatProblem } from '../../lib/errors.js';
@@ -216,6 +217,43 @@ describe('secret values in objects', () => {
     }
   });
 
+  it('keeps the secrets of one value in the order the messages count them, in text, --json and SARIF, whatever their kinds and numbers', () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    // a GitHub token said after a setting, and 'secret 10 of 12' after 'secret 9 of 12': by message, both came first
+    const passwords = Array.from({ length: 11 }, (_, i) => `db${i}_password = Hunter2!xyz${i}Q`).join('\n');
+    const conf = `${passwords}\napi_token = ${token}\n`;
+    const o = configMap({ 'app.conf': conf });
+    const findings = checkObjects([o]).findings.filter((f) => f.code === 'secrets/value');
+    const counted = (messages: readonly string[]) => messages.flatMap((m) => /\(secret (\d+) of 12/.exec(m)?.[1] ?? []).map(Number);
+    const inOrder = Array.from({ length: 12 }, (_, i) => i + 1);
+    expect(counted(findings.map((f) => f.message))).toEqual(inOrder);
+    expect(findings.at(-1)!.message).toContain('holds a GitHub token on line 12 of the value (secret 12 of 12');
+    // the reports sort again, by place then message: the same order in each
+    const located = locateFindings([...findings].reverse(), () => ({ file: 'a.yaml', line: 7, column: 13 }));
+    expect(counted(textReport(located, 1).split('\n'))).toEqual(inOrder);
+    expect(counted(JSON.parse(jsonReport(located, 1)).findings.map((f: { message: string }) => f.message))).toEqual(inOrder);
+    const sarif = JSON.parse(sarifReport(located, '0.0.0'));
+    expect(counted(sarif.runs[0].results.map((r: { message: { text: string } }) => r.message.text))).toEqual(inOrder);
+  });
+
+  it('never names an object by a secret pasted as its kind, namespace or name, in text, --json or SARIF', () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    for (const o of [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: token, namespace: 'qa' }, data: {} },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: token }, data: {} },
+      { apiVersion: 'v1', kind: token, metadata: { name: 'a' } },
+    ] as KubeObject[]) {
+      const { findings } = checkObjects([o]);
+      expect(findings.length).toBeGreaterThan(0);
+      const located = locateFindings(findings, () => ({ file: 'a.yaml', line: 1, column: 1 }));
+      // was: 'ConfigMap qa/ghp_...: metadata.name: holds a GitHub token (a 40-character value, hidden)', and the object in --json
+      for (const report of [textReport(located, 1), jsonReport(located, 1), sarifReport(located, '0.0.0')]) {
+        expect(report).not.toContain(token);
+        expect(report).toContain('(a 40-character name, hidden)');
+      }
+    }
+  });
+
   it('says 16 secrets of a value one by one and counts the rest', () => {
     const conf = Array.from({ length: 20 }, (_, i) => `db${i}_password = Hunter2!xyz${i}Q`).join('\n');
     const { findings } = checkSecretContent(configMap({ 'app.conf': conf }));
@@ -378,6 +416,19 @@ describe('secret values in objects', () => {
     ]);
     for (const value of ['lang=en', 'theme=dark; lang=en-GB', 'session=$(SESSION)', 'sessionid='])
       expect(probe({ name: 'cookie', value }), value).toEqual([]);
+  });
+
+  it("tells a session cookie's placeholder (a word, a placeholder's name) from a session token, as an Authorization header's", () => {
+    const probe = (value: string) =>
+      found(deployment({ readinessProbe: { httpGet: { path: '/ready', port: 8080, httpHeaders: [{ name: 'Cookie', value }] } } }));
+    // was: each said 'is a Cookie header that sends the cookie ...', as a logged-in session's
+    for (const value of ['session=anonymous', 'lang=en; sessionid=guest', 'JSESSIONID=REPLACE_WITH_SESSION_ID', 'sid=deleted; theme=dark'])
+      expect(probe(value), value).toEqual([]);
+    // a token of letters alone is no word: Django's session keys, of 32 lower-case letters and digits, may hold no digit
+    for (const value of ['session=Kq8vR3nZ7wLpX2', 'sessionid=qwhjzkxvbnmlpoiuytrewqasdfghjk', 'session=anonymous; sid=Kq8vR3nZ7wLpX2'])
+      expect(probe(value), value).toEqual([
+        'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/key-name',
+      ]);
   });
 
   it("says which cookie makes a probe's Cookie header secret, not that the header's name says so", () => {

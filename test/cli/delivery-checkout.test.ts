@@ -4,10 +4,18 @@
  * in the work tree the project's directory is in, and never waited on for ever.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { askCheckout, gitCheckout, gitRemotes, lazyCheckout } from '../../lib/cli/delivery-checkout.js';
+import {
+  askCheckout,
+  checkoutAsRecorded,
+  checkoutRecord,
+  forgetCheckoutAnswers,
+  gitCheckout,
+  gitRemotes,
+  lazyCheckout,
+} from '../../lib/cli/delivery-checkout.js';
 import { sha256Hex } from '../../lib/model/sha256.js';
 import { runProcess, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
@@ -20,6 +28,9 @@ function loggingGit(then: string): { bin: string; log: string } {
   chmodSync(join(bin, 'git'), 0o755);
   return { bin, log };
 }
+
+/** The one git that says the checkout's branches and tags, and whether it is shallow (lib/cli/delivery-checkout.ts `gitRefs`). */
+const REFS = 'git rev-parse --is-shallow-repository --symbolic-full-name HEAD --branches --remotes --tags --\n';
 
 const REAL_GIT = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
 
@@ -36,6 +47,8 @@ function monorepo(inner: string, { delivered = true } = {}): { top: string; dir:
 
 afterEach(() => {
   vi.unstubAllEnvs();
+  // what lazyCheckout asked in this process is kept until a command ends (lib/cli/main.ts)
+  forgetCheckoutAnswers();
 });
 
 describe('a synthesis', () => {
@@ -57,14 +70,58 @@ describe('a synthesis', () => {
     expect(readFileSync(log, 'utf8')).toBe('git rev-parse --is-inside-work-tree --show-prefix\ngit remote -v\n');
   });
 
-  it('answered from the last one asks Git its remotes again, once (no stage file changed)', () => {
+  it('answered from the last one asks Git its remotes and its branches again, once each (no stage file changed)', () => {
     const { top, dir } = monorepo('infra/k8s');
     expect(spawnSync('git', ['-C', top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git']).status).toBe(0);
     expect(runProcess('synth', [], dir).status).toBe(0);
     const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
     const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
     expect(r.stdout).toContain('(unchanged)');
-    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
+    expect(readFileSync(log, 'utf8')).toBe(`git remote -v\n${REFS}`);
+  });
+
+  it('of an edited project asks Git each thing once, though the fast path, the command and the plan each read what it said', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile('{ cluster: nonprod }').replace('replicas: 1', 'replicas: 2'));
+    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+    const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
+    expect(r.stderr).not.toContain('error');
+    expect(r.status).toBe(0);
+    // each reading of the last fingerprint asked the remotes again: four gits (before the branches were asked)
+    expect(readFileSync(log, 'utf8')).toBe(`git remote -v\n${REFS}git rev-parse --is-inside-work-tree --show-prefix\n`);
+  });
+
+  it('answered from the last one stays so when a remote is added beside the one the repository URL names (a fork)', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    gitIn(top, 'remote', 'add', 'fork', 'git@github.com:me/app.git');
+    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+    const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
+    expect(r.stdout).toContain('(unchanged)');
+    expect(readFileSync(log, 'utf8')).toBe(`git remote -v\n${REFS}`);
+    // and the one it names set to another repository: compiled, and warned
+    gitIn(top, 'remote', 'set-url', 'origin', 'https://git.example.com/team/moved.git');
+    expect(runProcess('synth', [], dir).stderr).toContain("which is none of this checkout's remotes (fork, origin;");
+  });
+
+  it('answered from the last one stays so when a remote is added while a stage reads another repository than the checkout', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    writeFileSync(
+      join(dir, 'environments', 'qa.yaml'),
+      deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com/team/deploy.git" } }'),
+    );
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    gitIn(top, 'remote', 'add', 'fork', 'git@github.com:me/app.git');
+    const fingerprint = join(dir, '.stagecraft', 'fingerprint.json');
+    const recorded = statSync(fingerprint).mtimeMs;
+    const r = runProcess('synth', [], dir);
+    expect(r.status).toBe(0);
+    // answered from it: a synthesis that compiled would have recorded another
+    expect(statSync(fingerprint).mtimeMs).toBe(recorded);
   });
 
   it('answered from the last one asks Git where the project is too in a checkout without remotes: a repository made anew has none either', () => {
@@ -140,12 +197,79 @@ describe("a project whose repository URL is none of its checkout's remotes", () 
     const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
     expect(r.stdout).toContain('(unchanged)');
     // the remotes asked again, and the project not compiled (which would ask where it is)
-    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
+    expect(readFileSync(log, 'utf8')).toBe(`git remote -v\n${REFS}`);
   });
 });
 
 const UNCHECKED =
   "environments/qa.yaml:3:11: warning: delivery: the engines read infra/k8s/dist/<stage> from the repository's top, and whether the project is there was not checked: ";
+
+/** `monorepo`'s, its files committed on main, and origin naming the repository URL, its main fetched (origin/main). */
+function committed(inner: string): { top: string; dir: string } {
+  const made = monorepo(inner);
+  gitIn(made.top, 'checkout', '-q', '-b', 'main');
+  gitIn(made.top, 'add', '-A');
+  gitIn(made.top, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'first');
+  gitIn(made.top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+  gitIn(made.top, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
+  return made;
+}
+
+/** `git branch -m main trunk`, trunk pushed and main deleted on origin, as their tracking refs say. */
+function renamed(top: string): void {
+  gitIn(top, 'branch', '-m', 'main', 'trunk');
+  gitIn(top, 'update-ref', 'refs/remotes/origin/trunk', 'HEAD');
+  gitIn(top, 'update-ref', '-d', 'refs/remotes/origin/main');
+}
+
+const UNKNOWN_REVISION =
+  'stagecraft.yaml:3:70: warning: delivery.repository.revision: "main" is no branch of this checkout, nor of its remote origin (https://git.example.com/team/app.git) as last fetched (git branch -a)';
+
+describe('a delivered project whose revision is none of its branches', () => {
+  it('is warned at the revision after the branch was renamed (git branch -m main trunk), with the branch it is on, and not once it is back', () => {
+    const { top, dir } = committed('infra/k8s');
+    expect(runProcess('synth', [], dir).stderr).not.toContain('warning: delivery');
+    renamed(top);
+    // no file changed: the fingerprint holds what Git said of the revision
+    const r = runProcess('synth', ['--verbose'], dir);
+    expect(r.stderr).toContain(`${UNKNOWN_REVISION}: unless it was pushed from elsewhere, the engine finds no such revision to apply`);
+    expect(r.stderr).toContain('this checkout is on "trunk"\n');
+    expect(r.stderr).toContain(
+      '  hint: if the branch was renamed (git branch -m), write "trunk", the branch this checkout is on, or the branch the engines should follow; else push it (git push origin main), or, if it was pushed from elsewhere, git fetch origin',
+    );
+    expect(r.status).toBe(0);
+    gitIn(top, 'branch', '-m', 'trunk', 'main');
+    expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
+  });
+
+  it('is not warned while its remote was never fetched (added by hand: the branch may be one of its own)', () => {
+    const { top, dir } = committed('infra/k8s');
+    gitIn(top, 'branch', '-m', 'main', 'trunk');
+    gitIn(top, 'update-ref', '-d', 'refs/remotes/origin/main');
+    const r = runProcess('synth', ['--verbose'], dir);
+    expect(r.stderr).not.toContain('warning: delivery');
+    expect(r.status).toBe(0);
+  });
+
+  it("is not warned while the remote has the branch as last fetched, nor in a detached or shallow checkout (CI's)", () => {
+    const { top, dir } = committed('infra/k8s');
+    // renamed here alone: origin/main is there still
+    gitIn(top, 'branch', '-m', 'main', 'trunk');
+    gitIn(top, 'update-ref', 'refs/remotes/origin/trunk', 'HEAD');
+    expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
+    gitIn(top, 'update-ref', '-d', 'refs/remotes/origin/main');
+    gitIn(top, 'checkout', '-q', '--detach');
+    expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
+    // a clone of depth 1, as CI makes it: its one branch trunk, and origin/trunk
+    const clone = join(tempProject({}), 'clone');
+    expect(spawnSync('git', ['clone', '-q', '--depth', '1', '--branch', 'trunk', `file://${top}`, clone]).status).toBe(0);
+    gitIn(clone, 'remote', 'set-url', 'origin', 'https://git.example.com/team/app.git');
+    expect(spawnSync('git', ['-C', clone, 'rev-parse', '--is-shallow-repository'], { encoding: 'utf8' }).stdout).toBe('true\n');
+    const r = runProcess('synth', ['--verbose'], join(clone, 'infra', 'k8s'));
+    expect(r.stderr).not.toContain('warning: delivery');
+    expect(r.status).toBe(0);
+  });
+});
 
 describe('a delivered project Git does not answer for', () => {
   it("is warned at its first stage's delivery: without git on PATH, and checked by the synthesis after git is installed", () => {
@@ -339,7 +463,27 @@ describe('lazyCheckout', () => {
     const checkout = lazyCheckout(dir);
     expect(existsSync(log)).toBe(false);
     expect([checkout.prefix(), checkout.prefix()]).toEqual(['infra/k8s', 'infra/k8s']);
-    expect([checkout.remotes(), checkout.remotes()]).toEqual([new Map(), new Map()]);
+    expect([checkout.remotesOf('git.example.com/team/app'), checkout.remotesOf('git.example.com/team/app')]).toEqual([{}, {}]);
     expect(readFileSync(log, 'utf8')).toBe('git rev-parse --is-inside-work-tree --show-prefix\ngit remote -v\n');
+  });
+});
+
+describe('checkoutAsRecorded', () => {
+  it('holds a record of what the plan asked only while Git says the same, and no record it cannot read (an older format, a question asked otherwise)', () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    lazyCheckout(dir).remotesOf('git.example.com/team/app');
+    const recorded = checkoutRecord(dir)!;
+    expect(Object.keys(recorded)).toEqual(['["remotes","git.example.com/team/app"]']);
+    expect(checkoutAsRecorded(dir, recorded)).toBe(true);
+    gitIn(top, 'remote', 'add', 'fork', 'https://git.example.com/me/app.git');
+    forgetCheckoutAnswers();
+    expect(checkoutAsRecorded(dir, recorded)).toBe(true);
+    gitIn(top, 'remote', 'set-url', 'origin', 'https://git.example.com/team/moved.git');
+    forgetCheckoutAnswers();
+    expect(checkoutAsRecorded(dir, recorded)).toBe(false);
+    const digest = Object.values(recorded)[0]!;
+    for (const key of ['remotes', '["prefix","extra"]', '["shell","rm"]', '[1]', '{}'])
+      expect(checkoutAsRecorded(dir, { [key]: digest })).toBe(false);
   });
 });

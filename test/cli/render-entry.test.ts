@@ -82,6 +82,7 @@ const FULL: KeptApp = {
             message: 'unknown',
             atKey: true,
             lines: ['a'],
+            series: { first: 'unknown', index: 1 },
           },
         ],
       ],

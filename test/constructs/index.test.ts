@@ -1,6 +1,6 @@
 /** lib/constructs/index.ts: the one module a stack imports its constructs from. */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as surface from '../../lib/constructs/index.js';
@@ -40,7 +40,30 @@ const CONSTRUCT_FILES = readdirSync(join(REPO, 'lib/constructs')).filter(
   (f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'external-secrets.ts',
 );
 
+/** Every stack source of the project's own (apps/), relative to the repo. */
+function stackSources(dir = 'apps'): string[] {
+  return readdirSync(join(REPO, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? stackSources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
 describe('the constructs a stack imports (lib/constructs/index.ts)', () => {
+  it("are what the project's own stacks import, the example the README gives a team: no construct file, nor lib/k8s.ts's bindings, directly", () => {
+    const direct = stackSources().flatMap((file) =>
+      [...readFileSync(join(REPO, file), 'utf8').matchAll(/\bimport\s+(?:type\s+)?\{([^}]*)\}\s*from\s*'(\.[^']+)'/g)]
+        .map(([, names, spec]) => ({
+          names: names.split(',').map((n) => n.replace(/^\s*type\s+/, '').trim()),
+          target: relative(REPO, join(REPO, file, '..', spec)),
+        }))
+        .filter(
+          ({ names, target }) => /^lib\/constructs\/(?!index\.js$)/.test(target) || (target === 'lib/k8s.js' && names.includes('k8s')),
+        )
+        .map(({ target }) => `${file}: ${target}`),
+    );
+    expect(stackSources()).toContain('apps/service/chart.ts');
+    expect(direct).toEqual([]);
+  });
+
   it('are every export of every construct file, so that a new construct or a helper moved between files is there too', async () => {
     expect(CONSTRUCT_FILES).toContain('app-container.ts');
     const missing: string[] = [];

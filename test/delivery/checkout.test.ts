@@ -3,16 +3,14 @@
  * names none of the checkout's remotes, and a place in the repository Git could not be asked for.
  */
 import { describe, expect, it } from 'vitest';
-import { notARemote, pathUnchecked } from '../../lib/delivery/checkout.js';
+import { checkoutOf, notARemote, pathUnchecked, revisionReading, unknownRevision } from '../../lib/delivery/checkout.js';
 import type { ProjectCheckout } from '../../lib/delivery/delivery-plan.js';
 
 const URL = 'https://git.example.com/team/app.git';
 
 /** A checkout at the repository's top with these remotes (by name, their URLs). */
-const checkoutWith = (remotes: Record<string, string[]> | undefined): ProjectCheckout => ({
-  prefix: () => '',
-  remotes: () => (remotes ? new Map(Object.entries(remotes)) : undefined),
-});
+const checkoutWith = (remotes: Record<string, string[]> | undefined): ProjectCheckout =>
+  checkoutOf('', remotes ? new Map(Object.entries(remotes)) : undefined);
 
 describe('notARemote', () => {
   it.each([
@@ -71,5 +69,66 @@ describe('pathUnchecked', () => {
         "the engines read infra/k8s/dist/<stage> from the repository's top, and whether the project is there was not checked: git is not installed here (no git on PATH), so a wrong delivery.repository.path shows only in the engine (Argo CD's app path does not exist, Flux's kustomization path not found)",
       hint: 'install git, to have it checked (git rev-parse --show-prefix) at the next synthesis',
     });
+  });
+});
+
+describe('revisionReading', () => {
+  const refs = { head: 'refs/heads/trunk', refs: new Set(['refs/heads/trunk', 'refs/remotes/origin/release', 'refs/tags/v1.2.3']) };
+
+  it.each([
+    ['a local branch', 'trunk'],
+    ['a local branch as a full ref', 'refs/heads/trunk'],
+    ['a branch of the remote the repository is, as last fetched', 'release'],
+    ['a tag as a full ref', 'refs/tags/v1.2.3'],
+  ])('finds %s', (_, revision) => {
+    expect(revisionReading(refs, 'origin', revision)).toEqual({ found: true });
+  });
+
+  it("does not find another remote's branch, a tag named as a branch, nor a branch gone, and says the branch HEAD is on", () => {
+    expect(revisionReading({ ...refs, refs: new Set([...refs.refs, 'refs/remotes/upstream/main']) }, 'upstream', 'release')).toEqual({
+      found: false,
+      head: 'trunk',
+    });
+    expect(revisionReading(refs, 'origin', 'main')).toEqual({ found: false, head: 'trunk' });
+    expect(revisionReading(refs, 'origin', 'refs/tags/v9')).toEqual({ found: false, head: 'trunk' });
+  });
+
+  it('reads nothing of a revision not found while the remote was never fetched (its branches unknown)', () => {
+    expect(revisionReading(refs, 'upstream', 'main')).toBeUndefined();
+    expect(revisionReading({ ...refs, refs: new Set(['refs/heads/trunk']) }, 'origin', 'main')).toBeUndefined();
+  });
+
+  it('reads nothing of a commit, HEAD, or another ref (a pull request)', () => {
+    for (const revision of ['0123456789abcdef0123456789ABCDEF01234567', 'HEAD', 'refs/pull/12/head'])
+      expect(revisionReading(refs, 'origin', revision)).toBeUndefined();
+  });
+});
+
+describe('unknownRevision', () => {
+  const renamed = (remotes: Record<string, string[]>, head = 'trunk'): ProjectCheckout => ({
+    ...checkoutWith(remotes),
+    revisionOf: (remote, revision) =>
+      revisionReading(
+        { head: `refs/heads/${head}`, refs: new Set([`refs/heads/${head}`, `refs/remotes/${remote}/${head}`]) },
+        remote,
+        revision,
+      ),
+  });
+
+  it('says a branch none of the checkout has, of its own repository, with a push a shell reads back and no credential', () => {
+    const said = unknownRevision(URL, 'feature/a b', renamed({ origin: ['https://ci:Zq8xY2vB4nM6kL0p@git.example.com/team/app.git'] }));
+    expect(said?.message).toMatch(
+      /^"feature\/a b" is no branch of this checkout, nor of its remote origin \(https:\/\/git\.example\.com\/team\/app\.git\)/,
+    );
+    expect(said?.hint).toContain("git push origin 'feature/a b'");
+    expect(`${said?.message}${said?.hint}`).not.toContain('Zq8x');
+  });
+
+  it('says a tag is pushed, and nothing of another repository (a deploy repository, a fork the URL does not name) or a checkout that cannot tell', () => {
+    expect(unknownRevision(URL, 'refs/tags/v2', renamed({ origin: [URL] }))?.hint).toBe(
+      'push the tag (git push origin v2), or write the tag the engines should follow',
+    );
+    expect(unknownRevision(URL, 'main', renamed({ origin: ['https://git.example.com/me/app.git'] }))).toBeUndefined();
+    expect(unknownRevision(URL, 'main', checkoutWith({ origin: [URL] }))).toBeUndefined();
   });
 });

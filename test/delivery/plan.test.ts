@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadProjectFile, projectPlaces } from '../../lib/config/project-file.js';
 import { formatProblem } from '../../lib/errors.js';
 import { planDelivery } from '../../lib/delivery/plan.js';
+import { checkoutOf } from '../../lib/delivery/checkout.js';
 import { deliveredStage, type DeliveredStage } from '../../lib/delivery/stage.js';
 import { REPO, runCli, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
@@ -947,7 +948,7 @@ describe('a dist/ that CI copies into a deploy repository, which the engines rea
       'stagecraft.yaml',
       new Map(),
       undefined,
-      { prefix: () => 'infra/k8s', remotes: () => new Map([['origin', ['https://git.example.com/team/app.git']]]) },
+      checkoutOf('infra/k8s', new Map([['origin', ['https://git.example.com/team/app.git']]])),
     );
     expect(problems.map((p) => p.hint)).toEqual([
       'write delivery: { repository: { path: "infra/k8s" } } in stagecraft.yaml (the engines then read infra/k8s/dist/<stage>); ' +
@@ -967,7 +968,7 @@ describe('a dist/ that CI copies into a deploy repository, which the engines rea
         'stagecraft.yaml',
         new Map(),
         undefined,
-        { prefix: () => '', remotes: () => new Map([['origin', [local]]]) },
+        checkoutOf('', new Map([['origin', [local]]])),
       );
       expect(problems.map((p) => p.hint)).toEqual(['remove delivery.repository.path from stagecraft.yaml']);
     },

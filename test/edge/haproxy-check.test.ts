@@ -285,6 +285,22 @@ apps:
     },
   );
 
+  it('accepts the backend of an HTTPS workload and a probe-less canary beside it, both sent TLS, with the warning (edge/unknown-scheme) naming the canary', () => {
+    const ports = '[{ port: 443, targetPort: 8443, nodePort: 30200 }]';
+    const https = `{ name: web, image: "team/web:1", ports: [{ containerPort: 8443 }], readinessProbe: { httpGet: { path: /ready, port: 8443, scheme: HTTPS } } }`;
+    const canary = legacy([`{ name: web, image: "team/web:2", ports: [{ containerPort: 8443 }] }`], ports)
+      .split('---\n')[1]!
+      .replace('metadata: { name: legacy }', 'metadata: { name: legacy-canary }');
+    const text = serviceApp([])
+      .replace('hosts: { api.example.com: api }', 'hosts: { api.example.com: legacy }')
+      .replace(/ {2}api:\n.*$/s, '  legacy: { stack: manifests, include: [in] }\n');
+    const { files, warnings } = compileEdge(text, { in: { 'in/legacy.yaml': `${legacy([https], ports)}---\n${canary}` } });
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
+    expect(warnings.join('\n')).toContain('but Deployment edge/legacy-canary, whose pods it selects too, has no HTTP probe there');
+    expectAccepted(config, 'unknown-scheme.cfg');
+  });
+
   it('accepts the colors of a blue/green manifests app going over to TLS, each backend in its own scheme: the way through that edge/mixed-tls leaves', () => {
     const service = (name: string, selector: string, nodePort: number) =>
       `apiVersion: v1\nkind: Service\nmetadata: { name: ${name} }\nspec: { type: NodePort, selector: { app: legacy, ${selector} }, ports: [{ port: 443, targetPort: 8443, nodePort: ${nodePort} }] }\n`;

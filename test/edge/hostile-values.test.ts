@@ -90,6 +90,41 @@ describe('a readiness path HAProxy would not read as written', () => {
   });
 
   it.each([
+    ['a readiness path of the nginx stack', stage({ readinessPath: "' /ready'" }), '13:20', 'apps.nginx.readinessPath', '"/ready"'],
+    [
+      "a service app's readiness probe",
+      stage().replace(
+        / {2}nginx:\n.*$/s,
+        '  api:\n    stack: service\n    image: "team/api:1"\n    ports: { http: { port: 8080, nodePort: 30200 } }\n    service: { type: NodePort }\n    probes: { readiness: { http: { path: " /healthz", port: http } } }\n',
+      ),
+      '16:42',
+      'apps.api.probes.readiness.http.path',
+      '"/healthz"',
+    ],
+    [
+      'a certificate path',
+      stage({ certificate: "' /etc/haproxy/certs/x.pem'" }),
+      '8:22',
+      'edge.frontends.web.certificates[0]',
+      '"/etc/haproxy/certs/x.pem"',
+    ],
+  ])(
+    "refuses %s with a blank at its start ('must start with /') at its place, the hint giving it without the blank",
+    (_, text, at, setting, trimmed) => {
+      const [problem, ...more] = edgeProblems(text);
+      expect(more).toEqual([]);
+      expect(problem).toMatch(new RegExp(`^${FILE}:${at}: ${setting.replace(/[.[\]]/g, '\\$&')} must be `));
+      expect(problem?.split('\n')[1]).toBe(`  hint: take out the whitespace at its start, which looks like a slip: ${trimmed}`);
+    },
+  );
+
+  it('gives no such hint for a blank that is not the only fault, nor prints a path that holds a secret', () => {
+    expect(edgeProblems(stage({ readinessPath: "' ready'" }))[0]).not.toContain('hint:');
+    const [secret] = edgeProblems(stage({ readinessPath: "' /ready?access_token=ghp_abcdefghijklmnopqrstuvwxyz0123456789'" }));
+    expect(secret).not.toMatch(/ghp_|abcdefghij|uvwxyz012/);
+  });
+
+  it.each([
     ['whitespace at its end (the hint would give it trimmed)', "'/ready?access_token=ghp_abcdefghijklmnopqrstuvwxyz0123456789 '"],
     ['a space within (the hint would give it percent-encoded)', "'/ready?access_token=ghp_abcdefghijklmnopqrstuvwxyz0123456789 x'"],
   ])('prints no part of a path that holds a secret, in the message or the hint: %s', (_, yaml) => {

@@ -332,6 +332,38 @@ describe('a published Service whose pods serve the port in two schemes', () => {
       expect(config).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
     }
   });
+  it('warns, naming the workload with no HTTP probe at the port beside one that says HTTPS, that it is sent TLS too, and how to state its scheme: not refused (a probe-less canary)', () => {
+    const bare = `{ name: web, image: "team/web:2", ports: [{ containerPort: 8443 }], ${LIMITS} }`;
+    const { files, warnings } = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
+      in: { 'in/legacy.yaml': twoWorkloads(probed('HTTPS'), bare) },
+    });
+    expect(files.get('edge/haproxy.cfg')).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
+    expect(warnings).toEqual([
+      'environments/edge.yaml:12:5: warning: Service edge/legacy is published at the edge, and haproxy.cfg sends its port 443 (node port 30200) over TLS, ' +
+        "as Deployment edge/legacy's readinessProbe of container web says, but Deployment edge/legacy-next, whose pods it selects too, has no HTTP probe there, so their scheme is not known: " +
+        'they are sent TLS too, and if they serve plain HTTP, every request kube-proxy sends them fails (502)\n' +
+        '  hint: state the scheme of Deployment edge/legacy-next at that port with an HTTP probe there (readinessProbe: { httpGet: { path: <its path>, port: 8443, scheme: HTTPS } }, ' +
+        'or scheme: HTTP if it serves plain HTTP, which the edge then refuses as edge/mixed-tls with the way through)',
+    ]);
+  });
+
+  it('warns as well when the one that says HTTPS is scaled to zero, the pods that run having no HTTP probe: they are sent TLS on its word', () => {
+    const bare = `{ name: web, image: "team/web:2", ports: [{ containerPort: 8443 }], ${LIMITS} }`;
+    const manifest = twoWorkloads(probed('HTTPS'), bare).replace('replicas: 1', 'replicas: 0');
+    const { files, warnings } = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), { in: { 'in/legacy.yaml': manifest } });
+    expect(files.get('edge/haproxy.cfg')).toContain('\n    server a 10.0.0.1:30200 check ssl verify none\n');
+    expect(warnings.join('\n')).toContain(
+      "over TLS, as Deployment edge/legacy (scaled to zero)'s readinessProbe of container web says, but Deployment edge/legacy-next, whose pods it selects too, has no HTTP probe there",
+    );
+  });
+
+  it('does not warn of a workload with no HTTP probe beside one that says plain HTTP: taken as plain HTTP, as alone', () => {
+    const bare = `{ name: web, image: "team/web:2", ports: [{ containerPort: 8443 }], ${LIMITS} }`;
+    const { warnings } = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
+      in: { 'in/legacy.yaml': twoWorkloads(probed('HTTP'), bare) },
+    });
+    expect(warnings).toEqual([]);
+  });
 });
 
 describe('a published Service beside workloads it does not reach', () => {

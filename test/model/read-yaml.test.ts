@@ -69,6 +69,30 @@ describe('readYaml', () => {
     ]);
   });
 
+  it('never prints a repeated key that is a secret (a token pasted as a key), in a manifest or a stage file', () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    // was: "duplicate key 'ghp_...'", the token in npm run check's text and --json, and in synth's problem
+    expect(problems(`data:\n  ${token}: "1"\n  ${token}: "2"\n`)).toEqual([
+      '3:3 yaml/duplicate-key: duplicate key (a 40-character key, hidden); each key may appear once per mapping\n  hint: keep the one you mean and remove the other',
+    ]);
+    expect(problems(`apps: {}\nx:\n  ${token}: 1\n  ${token}: 2\n`, stageFile).join('\n')).not.toContain(token);
+  });
+
+  it('never prints a secret pasted as an alias or a directive, which their messages quote', () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    // was: 'the alias *ghp_... names no anchor', 'set the anchor &ghp_...', and 'the directive %ghp_... makes kubectl ... refuse'
+    const alias = problems(`a: 1\nb: *${token}\n`);
+    const directive = problems(`a: 1\n---\n%${token}\n`);
+    expect(alias.map((p) => p.split('\n')[0])).toEqual([
+      '2:4 yaml/alias: the alias *(a 40-character name, hidden) names no anchor before it in its document (kubectl refuses it: unknown anchor)',
+    ]);
+    expect(directive.map((p) => p.split(' makes ')[0])).toEqual(['3:1 input/yaml-directive: the directive (a 41-character value, hidden)']);
+    expect([...alias, ...directive].join('\n')).not.toContain(token);
+    // nor a password that starts with *, which YAML reads as an alias, under a secret's name
+    expect(problems('data:\n  DB_PASSWORD: *Xk9vQ2mLr7pT\n').join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    expect(problems('data:\n  A: *base\n')[0]).toContain('the alias *base names no anchor');
+  });
+
   it('reports the keys that are repeated or are collections in file order, with a hint for template syntax', () => {
     expect(problems('a: 1\nb:\n  {{ .Values.x }}: 1\na: 2\nc: {{ .Values.y }}\n').map((p) => p.split('\n')[0])).toEqual([
       '3:3 yaml/non-string-key: a key here is a list or a mapping; keys are plain names',

@@ -228,6 +228,17 @@ describe('npm run synth', () => {
     expect(existsSync(copy)).toBe(false);
   });
 
+  it("says an edge machine's file under its new name as added, beside the one removed, when a machine is renamed: not as changed", () => {
+    const dir = tempProject({ lab: repoStage('lab') }, { copyDist: false });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const stage = join(dir, 'environments', 'lab.yaml');
+    writeFileSync(stage, readFileSync(stage, 'utf8').replaceAll('haproxy2', 'haproxy3'));
+    expect(runCli('synth', [], dir).stdout.split('\n')[0]).toBe(
+      'lab: 8 objects in 8 files -> dist/lab/ (objects unchanged; 2 files changed: edge/haproxy.cfg, inventory.txt; ' +
+        '1 file added: edge/keepalived-haproxy3.conf; 1 file removed: edge/keepalived-haproxy2.conf)',
+    );
+  });
+
   it('does not trust an inventory left with git merge conflict markers: says so instead of comparing with both sides', () => {
     const dir = tempProject({ lab: repoStage('lab') }, { copyDist: false });
     expect(runCli('synth', [], dir).code).toBe(0);

@@ -1,0 +1,117 @@
+/**
+ * The checks' findings on an app's objects, said where the stage file wrote the app: at its key, or
+ * at the entry that wrote a container beside the app's (`Stack.containerSetting`: a sidecar), with a
+ * policy finding's hint naming the stage file's exception setting (`Stack.policyExceptions`) and a
+ * stack's overlapping workloads told to select by a component of their own. Pure.
+ */
+import type { LoadedStage } from './config/load.js';
+import type { AppFinding } from './errors.js';
+import { type FieldPath, formatFieldPath as dotted, valueAt } from './model/field-path.js';
+import { CONTAINER_LISTS } from './model/pod-specs.js';
+import type { KubeObject } from './model/object.js';
+import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX } from './policy.js';
+import type { Stack } from './stack.js';
+import { chartHeads } from './synth/app-summary.js';
+import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from './synth/rendered.js';
+import { objectKey } from './stage-references.js';
+
+/**
+ * `findings` with each one about an object of an app (its chart's, not the stage's Namespace) placed
+ * at that app's key in the stage file (`Finding.appAt`): the object, named in the message, is the
+ * app's stack's making from that app's settings. An object of an included file is placed in that
+ * file instead (`placedProblems`, lib/checks/manifests.ts), which it prefers.
+ */
+export function atApps(
+  findings: readonly AppFinding[],
+  rendered: RenderedStage,
+  loaded: LoadedStage,
+  stacks: Readonly<Record<string, Stack>> = {},
+): AppFinding[] {
+  if (!findings.length) return [];
+  const stackOf = new Map(loaded.apps.map((a) => [a.name, stacks[a.stack]]));
+  const apps = new Set(loaded.apps.map((a) => a.name));
+  /**
+   * The chart and place of each object of an app, by description: from what is known without reading
+   * a cached app (`chartHeads`); the object itself is read only where a hint needs its fields.
+   */
+  const placeOf = new Map<string, { chart: RenderedChart; at: number }>();
+  for (const chart of rendered.charts) {
+    if (chart.name === NAMESPACE_CHART || !apps.has(chart.name)) continue;
+    const heads = chartHeads(chart);
+    for (let at = 0; at < heads.length; at++) if (!placeOf.has(objectKey(heads[at]))) placeOf.set(objectKey(heads[at]), { chart, at });
+  }
+  const settingsOf = new Map(loaded.apps.map((a) => [a.name, a.settings]));
+  return findings.map((f) => {
+    const place = placeOf.get(objectKey(f.object));
+    if (place === undefined || f.appAt) return f;
+    const app = place.chart.name;
+    const stack = stackOf.get(app);
+    const exceptions = stack?.policyExceptions;
+    // a container the app's entry wrote beside its own (a sidecar): said where that container is written
+    const container = stack?.containerSetting?.(settingsOf.get(app), f.path);
+    return {
+      ...f,
+      appAt: container ? loaded.locate(['apps', app, ...container.path], container.key) : loaded.locate(['apps'], app),
+      ...(exceptions ? { hint: exceptionHint(f, ['apps', app, ...exceptions], () => place.chart.objects[place.at]) } : {}),
+      ...(f.code === OVERLAP && !STAGE_FILE_WORKLOADS.has(loaded.apps.find((a) => a.name === app)?.stack ?? 'manifests')
+        ? { hint: overlapHint(f.hint, app) }
+        : {}),
+    };
+  });
+}
+
+/** The code of the checks' finding about a workload selecting another's pods (lib/checks/workload-overlaps.ts). */
+const OVERLAP = 'refs/workload-overlap';
+
+/**
+ * The stacks whose workloads the stage file writes: one per app (and its blue/green colors, kept apart
+ * by their color), or a manifests app's YAML as written. An overlap of theirs is with another app's
+ * pods, or in a team's own YAML, which the checks' hint fits; a stack of several workloads gets `overlapHint`.
+ */
+const STAGE_FILE_WORKLOADS: ReadonlySet<string> = new Set(['manifests', 'service', 'cron']);
+
+/** Where the checks' overlap hint stops telling what to relabel and starts telling how to change a selector. */
+const SELECTOR_CANNOT_CHANGE = '; a selector cannot change';
+
+/**
+ * An overlap's hint for a stack's workload: the checks tell to relabel the other's pods, which a
+ * stack cannot do for its own, since the labels transform writes the app's instance label on every
+ * pod template of the app; what it can is select each workload by a component of its own. The
+ * rest of the hint (how to change a selector, which cannot change) is kept; another hint is kept whole.
+ */
+function overlapHint(hint: string | undefined, app: string): string | undefined {
+  const rest = hint?.indexOf(SELECTOR_CANNOT_CHANGE) ?? -1;
+  if (hint === undefined || rest < 0) return hint;
+  return `every pod template of the app carries its instance label, so give each workload of ${dotted(['apps', app])} a selector of its own in the stack, appSelector(name, stage, '<component>') (lib/stack.ts), the one of the instance label alone too${hint.slice(rest)}`;
+}
+
+/**
+ * A policy finding's hint with the exception declared where the stage file declares it (`at`, the
+ * app's `Stack.policyExceptions`), not as the annotation on the object the checks name, which the
+ * stage file cannot write (its annotations settings refuse stagecraft.dev keys). Another hint is kept.
+ */
+function exceptionHint(f: AppFinding, at: FieldPath, rendered: () => KubeObject): string | undefined {
+  // an exception nothing needs: the stage file's setting wrote the annotation, and is what to remove
+  const annotation = f.path.at(-1);
+  if (f.code === 'policy/unused-exception' && typeof annotation === 'string' && annotation.startsWith(POLICY_EXCEPTION_PREFIX))
+    return `remove ${dotted([...at, annotation.slice(POLICY_EXCEPTION_PREFIX.length)])} from the stage file, so that the exception cannot hide a later change`;
+  const control = f.code.startsWith('policy/') ? f.code.slice('policy/'.length) : undefined;
+  if (control === undefined || !(POLICY_CONTROLS as readonly string[]).includes(control) || f.hint === undefined) return f.hint;
+  // the exception is the workload's: said of one container of several, it excuses the others too (of the
+  // probes, its app containers alone: steps that run to completion have none)
+  const list = f.path.findIndex((p) => (CONTAINER_LISTS as readonly unknown[]).includes(p));
+  const index = f.path[list + 1];
+  // a list's second container or a later one: several, known without the pod; else the pod as rendered,
+  // read from the object itself for a cached app (its finding is on a stand-in, which has no pod)
+  const pod = () => valueAt(f.object, f.path.slice(0, list)) ?? valueAt(rendered(), f.path.slice(0, list));
+  const lists = CONTAINER_LISTS.filter((l) => control !== 'probes' || l === 'containers');
+  const several = list >= 0 && ((typeof index === 'number' && index > 0) || containersIn(pod(), lists) > 1);
+  return f.hint.replace(
+    `declare the exception on the ${f.object.kind}: ${POLICY_EXCEPTION_PREFIX}${control}: <reason>`,
+    `declare the exception in the stage file${several ? `, for every container of the ${f.object.kind}` : ''}: ${dotted([...at, control])}: <reason>`,
+  );
+}
+
+/** How many containers a pod spec holds in its `lists`. */
+const containersIn = (pod: unknown, lists: readonly string[]): number =>
+  lists.reduce((n, l) => n + ((pod as Record<string, unknown[] | undefined> | undefined)?.[l]?.length ?? 0), 0);

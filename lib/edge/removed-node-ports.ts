@@ -1,0 +1,65 @@
+/**
+ * A node port that a removed stage's Services hold in their cluster, as its edge's haproxy.cfg in dist/ says (a backend per
+ * published Service, at its node port, its servers at the nodes' addresses), and that a stage on the same cluster (a node of one
+ * address) now declares: a stage renamed, its Services written again under the new name at the same node ports. Until the removed
+ * stage's objects are deleted, the API server refuses the new stage's Service (`provided port is already allocated`), so the
+ * delete comes first. Pure.
+ */
+import type { Problem } from '../errors.js';
+import type { StageClaims } from './claims.js';
+import { canonicalAddress } from './address.js';
+import { readHaproxyConfig } from './haproxy-read.js';
+import { HAPROXY_PATH } from './output-holdings.js';
+import { removedEdge, type RemovedOutput } from './output-claims.js';
+
+/** The code of the warning: said at the node port of the stage that declares it. */
+export const NODE_PORT_HELD = 'edge/node-port-held';
+
+/** The node addresses a haproxy.cfg's servers are at (`server a 10.0.0.1:30200 check`), as the machines they name. */
+function serverAddresses(config: string): Set<string> {
+  return new Set([...config.matchAll(/^ {4}server \S+ (\S+):\d+ /gm)].map((m) => canonicalAddress(m[1]!.replace(/^\[(.*)\]$/, '$1'))));
+}
+
+/**
+ * A warning at each node port that a stage of `stages` declares on the cluster of `removedOutput` (one of its nodes' addresses
+ * is a server's of the removed stage's haproxy.cfg), where a Service of the removed stage's output holds it (the node port of a
+ * backend, or the one it is checked at): none when the removed stage has no edge, whose haproxy.cfg says its nodes.
+ */
+export function removedNodePortWarnings(
+  removedOutput: RemovedOutput,
+  stages: readonly (readonly [string, StageClaims])[],
+): [string, Problem][] {
+  const config = removedOutput.output.readOutput?.(HAPROXY_PATH);
+  if (config === undefined) return [];
+  const nodes = serverAddresses(config);
+  const held = new Map(
+    readHaproxyConfig(config).backends.flatMap((b) =>
+      [b.nodePort, ...(b.checkPort === undefined ? [] : [b.checkPort])].map((p) => [p, b.service]),
+    ),
+  );
+  const { stage } = removedOutput;
+  return stages.flatMap(([other, claims]) =>
+    other === stage || !claims.nodes.some((n) => nodes.has(n.value))
+      ? []
+      : claims.nodePorts.flatMap((port): [string, Problem][] => {
+          const service = held.get(port.value);
+          if (service === undefined) return [];
+          return [
+            [
+              other,
+              {
+                code: NODE_PORT_HELD,
+                severity: 'warning',
+                location: port.at,
+                message:
+                  `${port.what} takes node port ${port.value}, which ${service} ${removedEdge(removedOutput)} holds on this stage's cluster (a node of one address) until stage ${stage}'s objects are deleted: ` +
+                  `until then the API server refuses this stage's Service (provided port is already allocated)`,
+                hint:
+                  `delete stage ${stage}'s objects first (the kubectl delete command npm run synth prints as it removes dist/${stage}/), then apply this stage; ` +
+                  `the hosts sent to node port ${port.value} are not served in between, so do both back to back, in a quiet moment`,
+              },
+            ],
+          ];
+        }),
+  );
+}
