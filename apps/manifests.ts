@@ -33,7 +33,7 @@ import { emptyNullLabels } from '../lib/model/null-labels.js';
 import { describeObject, isRecord, type KubeObject } from '../lib/model/object.js';
 import { MAX_MANIFEST_ALIASES } from '../lib/model/limits.js';
 import { yaml11Places, yaml11Problem } from '../lib/model/yaml11.js';
-import { isUntypedKustomization, listItems } from '../lib/model/list-documents.js';
+import { isItemlessList, isUntypedKustomization, itemlessList, listItems } from '../lib/model/list-documents.js';
 import { Name } from '../lib/config/workload.js';
 import { ConfigKey, Settings, Type, Mapping } from '../lib/config/types.js';
 import { addChartWarning, defineStack } from '../lib/stack.js';
@@ -157,6 +157,7 @@ function isNamedObject(value: unknown): value is ObjectProps {
 const isPlainObject = (value: unknown): value is ObjectProps =>
   isNamedObject(value) &&
   !isListDocument(value) &&
+  !isItemlessList(value) &&
   !NOT_API_OBJECTS.has(`${value.apiVersion}/${value.kind}`) &&
   !isKptPackageContext(value);
 
@@ -359,6 +360,12 @@ export const manifests = defineStack({
         }
         // kpt's package context: its functions' input, which kpt and kustomize never apply
         if (isKptPackageContext(o)) return;
+        // a List whose items are null, or a v1 List without items: refused as npm run check refuses it
+        if (isItemlessList(o)) {
+          const { path, atKey, ...said } = itemlessList(o as KubeObject);
+          problems.push({ code: 'manifests/not-an-object', location: read.at(offsetInDocument(doc, path, atKey)), ...said });
+          return;
+        }
         // a list (a v1 List, what kubectl get -o yaml prints of several objects, or a typed one such
         // as a ServiceList) is applied item by item, as kubectl applies it and npm run check reads it;
         // a List among its items in turn (listItems, as kubectl's FlattenListVisitor and npm run check take it);

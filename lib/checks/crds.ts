@@ -43,6 +43,8 @@ export interface CrdRegistry {
   lookup(apiVersion: string, kind: string): CustomKind | undefined;
   /** The versions the CRDs define for `group` and `kind` (for messages). */
   versionsOf(group: string, kind: string): readonly string[];
+  /** The kinds the CRDs define in `group` (for a misspelt kind's guess). */
+  kindsOf(group: string): readonly string[];
   /**
    * The CRD whose definition of `group` and `kind` counts (the last one naming them), undefined when none
    * does: all that `lookup` and `versionsOf` say of the kind is read from it.
@@ -170,6 +172,7 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
     // most stages define no kind: no key made for each of their objects
     lookup: (apiVersion, kind) => (kinds.size ? kinds.get(`${apiVersion}/${kind}`) : undefined),
     versionsOf: (group, kind) => versions.get(`${group}/${kind}`) ?? [],
+    kindsOf: (group) => [...versions.keys()].filter((k) => k.startsWith(`${group}/`)).map((k) => k.slice(group.length + 1)),
     definitionOf: (group, kind) => (definers.size ? definers.get(`${group}/${kind}`) : undefined),
     crdFindings,
     cel: anyCel,

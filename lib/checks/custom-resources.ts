@@ -8,11 +8,12 @@
 import type { ErrorObject } from 'ajv';
 import { groupOf } from '../k8s.js';
 import { shorten } from '../model/limits.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { asRecord, type KubeObject } from '../model/object.js';
 import type { CrdRegistry, CustomKind } from './crds.js';
 import { LIST_MAP_KEYS, WRITTEN_FORMAT, asValidated, type Schema } from './crd-schema.js';
 import { formatExpected } from './crd-formats.js';
-import { finder, type FieldPath, type Finding } from './finding.js';
+import { finder, listed, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
 import { findingFromAjv } from './schema.js';
 import { withoutStatus } from './exported-status.js';
@@ -106,6 +107,18 @@ export function checkCustomResource(
         ),
       ];
     }
+    // the CRDs of its group are known, and one defines a kind near it: misspelt, whatever the cluster has installed
+    const groupKinds = [...registry.kindsOf(group)].sort();
+    const meant = didYouMean(o.kind, groupKinds);
+    if (meant !== undefined)
+      return [
+        emit(
+          'crd/unknown-kind',
+          ['kind'],
+          `no CustomResourceDefinition of ${group} defines ${o.kind}: the CRDs known define ${listed(groupKinds)}`,
+          `did you mean '${meant}'? The API server serves no kind of the group but those its CRDs define`,
+        ),
+      ];
     const unknown = emit(
       'crd/unknown-kind',
       ['apiVersion'],

@@ -13,12 +13,26 @@ import { type AppFinding, ExitCode, ProblemsError, comparePlaces, type Problem, 
 import { describeObject, type KubeObject } from '../model/object.js';
 import { fieldPath, toProblem, type FieldPath, type Finding } from './finding.js';
 import { isApiObject } from './schema.js';
+import { firstDefinitionOf } from './object-index.js';
+import type { RelatedPlace } from './report.js';
 import { isKptPackageContext, isListDocument } from '../k8s.js';
-import { isManifestObject as isObject, isUntypedKustomization, listItems } from '../model/list-documents.js';
+import {
+  KUSTOMIZATION_KINDS,
+  isItemlessList,
+  isKustomizationFile,
+  isManifestObject as isObject,
+  isUntypedKustomization,
+  itemlessList,
+  listItems,
+} from '../model/list-documents.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
 import { offsetOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
 import { MAX_MANIFEST_ALIASES, capProblems, describeValue } from '../model/limits.js';
 import { yaml11Places, yaml11Problem } from '../model/yaml11.js';
+
+/** The file that makes a folder a Helm chart (as a manifests app reads one: apps/manifests.ts). */
+const HELM_CHART_FILE = /(^|\/)Chart\.ya?ml$/;
 
 /** Alias expansions allowed per document; more is an "alias bomb", not a manifest. */
 const MAX_ALIAS_COUNT = MAX_MANIFEST_ALIASES;
@@ -90,6 +104,8 @@ export interface Manifests {
   locate(f: Finding): SourceLocation | undefined;
   /** The file an object was read from (as passed in). */
   fileOf(o: KubeObject): string | undefined;
+  /** The other places a finding is about: the first definition of an object defined twice. */
+  related(f: Finding): RelatedPlace[];
 }
 
 /** What a value that is no Kubernetes object (`isObject`) is instead: a list, a mapping without apiVersion or kind, a scalar. */
@@ -125,7 +141,19 @@ export function parseManifests(files: readonly { file: string; text: string }[],
   const sources = new Map<KubeObject, Source>();
   const problems: Problem[] = [];
   let documents = 0;
+  // a Helm chart's templates are not manifests (`{{ ... }}`), nor are its Chart.yaml and values.yaml: one problem per
+  // chart, as a manifests app says it (apps/manifests.ts), rather than a YAML error per template
+  const charts = files.flatMap(({ file }) => (HELM_CHART_FILE.test(file) ? [file.slice(0, file.lastIndexOf('/') + 1)] : []));
+  for (const dir of charts) {
+    problems.push({
+      code: 'input/not-kubernetes',
+      location: { file: files.find((f) => HELM_CHART_FILE.test(f.file) && f.file.startsWith(dir))!.file, line: 1, column: 1 },
+      message: `${dir || './'} is a Helm chart: its templates are not manifests until Helm renders them, and stagecraft does not run Helm`,
+      hint: `check what it renders: helm template <release> ${dir || '.'} -f <values file> | npm run check -- -`,
+    });
+  }
   for (const { file, text } of files) {
+    if (charts.some((dir) => file.startsWith(dir))) continue;
     const src = new SourceFile(file, text, options.blockReader ?? true);
     const { result } = src;
     if ('problems' in result) {
@@ -138,6 +166,18 @@ export function parseManifests(files: readonly { file: string; text: string }[],
       documents++;
       if (!isObject(o)) {
         if (isUntypedKustomization(file, o)) return;
+        // a kustomization without apiVersion whose kind kustomize does not take (`Kustomisation`): said at the kind
+        const kind = (o as Partial<KubeObject> | null)?.kind;
+        if (isKustomizationFile(file) && typeof kind === 'string' && !KUSTOMIZATION_KINDS.includes(kind)) {
+          const meant = didYouMean(kind, KUSTOMIZATION_KINDS);
+          problems.push({
+            code: 'input/not-kubernetes',
+            location: src.locate(index, ['kind'], false),
+            message: `kustomize refuses this kustomization of kind ${kind} ('kind should be Kustomization or Component')`,
+            hint: `${meant === undefined ? '' : `did you mean '${meant}'? `}write kind: Kustomization (or Component), or leave out kind and apiVersion`,
+          });
+          return;
+        }
         problems.push({
           code: 'input/not-kubernetes',
           location: src.locate(index, [], false),
@@ -147,9 +187,19 @@ export function parseManifests(files: readonly { file: string; text: string }[],
         return;
       }
       if (!isApiObject(o) || isKptPackageContext(o)) return;
+      // no object to check: kustomize makes an empty List of it, and kubectl apply refuses the file
+      const itemless = (list: KubeObject, at: FieldPath) => {
+        const { path, atKey, ...said } = itemlessList(list);
+        problems.push({ code: 'input/not-kubernetes', location: src.locate(index, [...at, ...path], atKey), ...said });
+      };
+      if (isItemlessList(o)) {
+        itemless(o, []);
+        return;
+      }
       if (isListDocument(o)) {
         for (const { item, path } of listItems(o)) {
-          if (isObject(item)) {
+          if (isObject(item) && isItemlessList(item)) itemless(item, path);
+          else if (isObject(item)) {
             objects.push(item);
             sources.set(item, { file: src, index, prefix: path });
           } else {
@@ -176,6 +226,11 @@ export function parseManifests(files: readonly { file: string; text: string }[],
       return s ? s.file.locate(s.index, [...s.prefix, ...f.path], f.atKey ?? false) : undefined;
     },
     fileOf: (o) => sources.get(o)?.file.file,
+    related(f) {
+      const first = firstDefinitionOf(f);
+      const location = first && this.locate({ ...f, object: first, atKey: false });
+      return location ? [{ location, message: 'first defined' }] : [];
+    },
   };
 }
 
@@ -217,7 +272,16 @@ export function includedPlaces(
   files: ReadonlyMap<string, string> | undefined,
   namespace: string,
 ): (f: Finding) => SourceLocation | undefined {
-  if (!files?.size) return () => undefined;
+  const documents = includedDocuments(files, namespace);
+  return (f) => documents(f.object)[0]?.locate(f);
+}
+
+/**
+ * The documents of included files that may hold `o` (`includedPlaces`), in file and document order: more than one
+ * where the files define the object more than once (`refs/duplicate-object`).
+ */
+function includedDocuments(files: ReadonlyMap<string, string> | undefined, namespace: string): (o: KubeObject) => IncludedDocument[] {
+  if (!files?.size) return () => [];
   const key = (o: KubeObject) => `${o.apiVersion}\n${o.kind}\n${String(o.metadata?.name)}`;
   let documents: Map<string, IncludedDocument[]> | undefined;
   const read = () => {
@@ -240,16 +304,16 @@ export function includedPlaces(
     }
     return found;
   };
-  return (f) => {
+  return (o) => {
     documents ??= read();
-    const candidates = documents.get(key(f.object)) ?? [];
-    const ns = f.object.metadata?.namespace;
-    const doc =
-      candidates.find((c) => c.namespace === ns) ??
-      candidates.find((c) => c.namespace === undefined && ns === namespace) ??
-      // a cluster-scoped object loses the namespace its document gave it
-      (ns === undefined && candidates.length === 1 ? candidates[0] : undefined);
-    return doc?.locate(f);
+    const candidates = documents.get(key(o)) ?? [];
+    const ns = o.metadata?.namespace;
+    const named = candidates.filter((c) => c.namespace === ns);
+    if (named.length) return named;
+    const stages = candidates.filter((c) => c.namespace === undefined && ns === namespace);
+    if (stages.length) return stages;
+    // a cluster-scoped object loses the namespace its document gave it
+    return ns === undefined && candidates.length === 1 ? candidates : [];
   };
 }
 
@@ -269,16 +333,32 @@ export interface IncludingStage {
  * nowhere (which keep the findings' order), files in code-point order; one place keeps its order.
  */
 export function placedProblems(findings: readonly AppFinding[], stage: IncludingStage | undefined): Problem[] {
-  const place = includedPlaces(stage?.files, stage?.namespace ?? '');
+  const documents = includedDocuments(stage?.files, stage?.namespace ?? '');
+  // the objects defined again (apiVersion, kind, namespace and name): the n-th finding on one is on its n-th later
+  // document, in the order the app read them (files, then documents), which its objects and their findings keep
+  const again = new Map<string, number>();
+  const place = (f: AppFinding): Problem => {
+    const found = documents(f.object);
+    if (f.code !== DUPLICATE || found.length < 2) return toProblem(f, found[0]?.locate(f) ?? f.appAt);
+    const { apiVersion, kind, metadata } = f.object;
+    const key = `${apiVersion}\n${kind}\n${String(metadata?.namespace)}\n${String(metadata?.name)}`;
+    const n = Math.min((again.get(key) ?? 0) + 1, found.length - 1);
+    again.set(key, n);
+    const at = found[0].locate(f);
+    return { ...toProblem(f, found[n].locate(f)), ...(at ? { lines: [`first defined at ${at.file}:${at.line}:${at.column}`] } : {}) };
+  };
   // a stable sort: the findings' order (object, field, message) decides between problems at one place
   const subject = stage?.name;
   return findings
     .map((f) => {
-      const problem = toProblem(f, place(f) ?? f.appAt);
+      const problem = place(f);
       return problem.location || subject === undefined ? problem : { ...problem, subject };
     })
     .sort(comparePlaces);
 }
+
+/** The code of an object defined twice, whose later definitions `placedProblems` places each at its own document. */
+const DUPLICATE = 'refs/duplicate-object';
 
 /**
  * `problems` with those about a field of an object of a stage's included files (`Problem.field`:

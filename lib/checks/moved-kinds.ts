@@ -2,8 +2,12 @@
  * The kinds of apiVersions Kubernetes 1.25 no longer serves, as data: those removed with nothing of
  * the same name to move to (`REMOVED_KINDS`), and what else changes for those that moved to another
  * apiVersion with fields of another shape or meaning (`MOVED_WITH_CHANGES`), for the hint of
- * `schema/unknown-kind` (schema.ts). Pure.
+ * `schema/unknown-kind` (schema.ts), and the kind a misspelt one meant (`misspeltKind`). Pure.
  */
+import { NOT_API_OBJECTS, isApiObject } from '../k8s.js';
+import { didYouMean } from '../model/did-you-mean.js';
+import type { KubeObject } from '../model/object.js';
+import { kubernetesSchemas } from './k8s-schema.js';
 
 /**
  * Kinds Kubernetes removed without a kind of the same name in another apiVersion to move to
@@ -101,4 +105,24 @@ const MOVED_WITH_CHANGES: ReadonlyMap<string, { readonly from: readonly string[]
 export function changesOnMove(object: { readonly apiVersion: string; readonly kind: string }): string[] {
   const moved = MOVED_WITH_CHANGES.get(object.kind);
   return moved?.from.includes(object.apiVersion) ? [moved.changes] : [];
+}
+
+/**
+ * The kind of `object`'s apiVersion nearest its kind, when near enough to be what was meant (`apps/v1
+ * Deploymnet`, `kustomize.config.k8s.io/v1beta1 Kustomisation`): among the kinds Kubernetes 1.25 serves
+ * as that apiVersion and kustomize's own (NOT_API_OBJECTS), which the checks skip once spelt right.
+ */
+export function misspeltKind(object: KubeObject): string | undefined {
+  const known = [
+    ...[...kubernetesSchemas().kinds.values()].filter((k) => k.apiVersion === object.apiVersion).map((k) => k.kind),
+    ...[...NOT_API_OBJECTS].filter((k) => k.startsWith(`${object.apiVersion}/`)).map((k) => k.slice(object.apiVersion.length + 1)),
+  ];
+  return didYouMean(object.kind, known);
+}
+
+/** What the kind guessed makes of the object: kustomize's configuration is no object to apply. */
+export function guessNote(object: KubeObject, guess: string): string {
+  return isApiObject({ apiVersion: object.apiVersion, kind: guess })
+    ? `Otherwise check the spelling of kind and apiVersion, or add the CustomResourceDefinition that defines ${object.kind}`
+    : `${object.apiVersion} ${guess} is kustomize's configuration, which the checks skip; kustomize refuses a kustomization of kind ${object.kind} ('kind should be Kustomization or Component'), and kubectl apply -f any object of a kind the cluster does not serve`;
 }

@@ -51,6 +51,18 @@ export interface IndexOptions {
   readonly clusterScopedKinds?: readonly string[];
 }
 
+/**
+ * The first definition of the object a `refs/duplicate-object` finding is about (the finding is on a
+ * later one), for whoever places findings (lib/checks/manifests.ts `related`: both places said). Kept
+ * beside the finding, never in it: a finding is kept in the render cache without its objects.
+ */
+const firstDefinitions = new WeakMap<Finding, KubeObject>();
+
+/** The object first defined where `f`, a `refs/duplicate-object` finding, found it defined again. */
+export function firstDefinitionOf(f: Finding): KubeObject | undefined {
+  return firstDefinitions.get(f);
+}
+
 export class ObjectIndex {
   /** `get:<group>/<kind>/<namespace>/<name>` (a traced `get` is this key) -> the first object of that group, kind, namespace and name. */
   private readonly byKey = new Map<string, KubeObject>();
@@ -100,15 +112,14 @@ export class ObjectIndex {
         if (first) {
           // two versions of one group's kind are the same API object, stored once
           const versions = first.apiVersion === o.apiVersion ? '' : ` (as ${first.apiVersion} and ${o.apiVersion})`;
-          this.duplicates.set(
-            o,
-            finder(o)(
-              'refs/duplicate-object',
-              ['metadata', 'name'],
-              `${describeObject(o)}${versions} is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)`,
-              'each group and kind, namespace and name may appear once in a cluster; rename or remove one',
-            ),
+          const twice = finder(o)(
+            'refs/duplicate-object',
+            ['metadata', 'name'],
+            `${describeObject(o)}${versions} is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)`,
+            'each group and kind, namespace and name may appear once in a cluster; rename or remove one',
           );
+          this.duplicates.set(o, twice);
+          firstDefinitions.set(twice, first);
           continue;
         }
         this.byKey.set(key, o);

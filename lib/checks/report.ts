@@ -22,9 +22,17 @@ import type { KubeObject } from '../model/object.js';
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
+/** Another place a finding is about, with what it is there (`first defined`: the first definition of an object defined twice). */
+export interface RelatedPlace {
+  readonly location: SourceLocation;
+  readonly message: string;
+}
+
 export interface Located {
   readonly finding: Finding;
   readonly location?: SourceLocation;
+  /** The other places the finding is about, said with it. @default - none */
+  readonly related?: readonly RelatedPlace[];
   /** `toProblem(finding, location)`, when the caller has made it already. */
   readonly problem?: Problem;
 }
@@ -33,10 +41,20 @@ export interface Located {
 interface Sorting {
   readonly finding: Finding;
   readonly location?: SourceLocation;
+  readonly related?: readonly RelatedPlace[];
   problem?: Problem;
 }
 
-const problemOf = (i: Sorting): Problem => (i.problem ??= toProblem(i.finding, i.location));
+/** `file:line:col`, as a place is printed. */
+const placeText = (l: SourceLocation) => `${l.file}:${l.line}:${l.column}`;
+
+/** A located finding as a problem: the finding's, with each related place listed under it (`first defined at a.yaml:4:9`). */
+function problemOfLocated({ finding, location, related }: Omit<Located, 'problem'>): Problem {
+  const problem = toProblem(finding, location);
+  return related?.length ? { ...problem, lines: related.map((r) => `${r.message} at ${placeText(r.location)}`) } : problem;
+}
+
+const problemOf = (i: Sorting): Problem => (i.problem ??= problemOfLocated(i));
 
 /**
  * Report order: file, line and column, then the problem's message (object, field and message),
@@ -70,9 +88,21 @@ function samePath(a: FieldPath, b: FieldPath): boolean {
   return true;
 }
 
-/** Findings with their places, in report order (file, line, column, message, code); see `compareLocated`. */
-export function locateFindings(findings: readonly Finding[], locate: (f: Finding) => SourceLocation | undefined): Located[] {
-  return findings.map((finding): Sorting => ({ finding, location: locate(finding) })).sort(compareLocated);
+/**
+ * Findings with their places, in report order (file, line, column, message, code); see `compareLocated`.
+ * @param related the other places a finding is about (lib/checks/manifests.ts `Manifests.related`) @default - none
+ */
+export function locateFindings(
+  findings: readonly Finding[],
+  locate: (f: Finding) => SourceLocation | undefined,
+  related?: (f: Finding) => readonly RelatedPlace[],
+): Located[] {
+  return findings
+    .map((finding): Sorting => {
+      const others = related?.(finding);
+      return { finding, location: locate(finding), ...(others?.length ? { related: others } : {}) };
+    })
+    .sort(compareLocated);
 }
 
 function counts(items: readonly Located[]): string {
@@ -98,7 +128,7 @@ export function* textReportPieces(
 ): Generator<string> {
   let text = '';
   for (const i of items) {
-    text += `${format(i.problem ?? toProblem(i.finding, i.location))}\n`;
+    text += `${format(i.problem ?? problemOfLocated(i))}\n`;
     if (text.length >= PIECE_CHARS) {
       yield text;
       text = '';
@@ -128,7 +158,7 @@ const shownObject = (o: KubeObject) => {
   return { apiVersion: shown(o.apiVersion), kind: shown(o.kind), namespace: shown(o.metadata?.namespace), name: shown(o.metadata?.name) };
 };
 
-function jsonItem({ finding: f, location }: Located) {
+function jsonItem({ finding: f, location, related }: Located) {
   return {
     code: f.code,
     severity: f.severity,
@@ -137,6 +167,7 @@ function jsonItem({ finding: f, location }: Located) {
     message: f.message,
     ...(f.hint ? { hint: f.hint } : {}),
     ...(location ? { location } : {}),
+    ...(related?.length ? { related } : {}),
   };
 }
 
@@ -212,6 +243,22 @@ const sarifPlace = (location: SourceLocation | undefined, result: boolean): { lo
         }
       : { locations: [sarifLocation(location)], said: '' };
 
+/**
+ * A result's relatedLocations (§3.27.22), numbered from 1, and what its message adds: each place as an
+ * embedded link to its related location (§3.11.6, `first defined at [a.yaml:4:9](1)`, which code scanning
+ * shows as a link), or in words for standard input, which no URI names.
+ */
+function sarifRelated(related: readonly RelatedPlace[]): { locations: object[]; said: string } {
+  const locations: object[] = [];
+  const said = related.map(({ location, message }) => {
+    if (location.file === STDIN_FILE) return ` (${message} at standard input, line ${location.line}, column ${location.column})`;
+    locations.push({ id: locations.length + 1, ...sarifLocation(location), message: { text: message } });
+    // a bracket or backslash of the file's name would end or escape the link's text (§3.11.6): escaped
+    return ` (${message} at [${placeText(location).replace(/[\\[\]]/g, '\\$&')}](${locations.length}))`;
+  });
+  return { locations, said: said.join('') };
+}
+
 /** A SARIF log of one run of stagecraft: its results, and whether it ran to the end (§3.20). */
 function sarifLog(version: string, rules: readonly string[], results: readonly object[], invocation: object): string {
   const log = {
@@ -238,14 +285,16 @@ export function sarifReport(
   exceptions: readonly { readonly exception: UsedException; readonly location?: SourceLocation }[] = [],
 ): string {
   const rules = [...new Set([...items.map((i) => i.finding.code), ...exceptions.map((e) => e.exception.code)])].sort();
-  const results = items.map(({ finding: f, location }) => {
+  const results = items.map(({ finding: f, location, related = [] }) => {
     const { locations, said } = sarifPlace(location, true);
+    const others = sarifRelated(related);
     return {
       ruleId: f.code,
       ruleIndex: rules.indexOf(f.code),
       level: f.severity,
-      message: { text: toProblem(f).message + said + (f.hint ? ` (hint: ${f.hint})` : '') },
+      message: { text: toProblem(f).message + said + others.said + (f.hint ? ` (hint: ${f.hint})` : '') },
       ...(locations ? { locations } : {}),
+      ...(others.locations.length ? { relatedLocations: others.locations } : {}),
     };
   });
   const suppressed = exceptions.map(({ exception: e, location }) => {

@@ -12,7 +12,7 @@ import { isRecord, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { quotedModeHint } from './file-modes.js';
 import { kubernetesSchemas } from './k8s-schema.js';
-import { changesOnMove, REMOVED_KINDS } from './moved-kinds.js';
+import { changesOnMove, guessNote, misspeltKind, REMOVED_KINDS } from './moved-kinds.js';
 
 /** Kinds that are not API objects but may sit next to manifests are skipped, not reported (lib/k8s.ts `NOT_API_OBJECTS`). */
 export { isApiObject } from '../k8s.js';
@@ -361,11 +361,16 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
         ),
       ];
     const sameKind = [...kubernetesSchemas().kinds.values()].filter((k) => k.kind === object.kind).map((k) => k.apiVersion);
+    const guess = sameKind.length ? undefined : misspeltKind(object);
+    const message = `${object.apiVersion} ${object.kind} is not a Kubernetes 1.25 kind`;
+    // a misspelt kind is said at the kind, with the kind its apiVersion has that it meant
+    if (guess !== undefined)
+      return [finder(object)('schema/unknown-kind', ['kind'], message, `did you mean '${guess}'? ${guessNote(object, guess)}`)];
     return [
       finder(object)(
         'schema/unknown-kind',
         ['apiVersion'],
-        `${object.apiVersion} ${object.kind} is not a Kubernetes 1.25 kind`,
+        message,
         sameKind.length
           ? [`Kubernetes 1.25 serves ${object.kind} as apiVersion ${sameKind.join(' or ')}`, ...changesOnMove(object)].join('; ')
           : 'check the spelling of kind and apiVersion, or add the CustomResourceDefinition that defines it',

@@ -122,7 +122,11 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: CheckO
   const findings = results.flatMap((r) => r.findings);
   // the exceptions the objects declare and used are listed, never applied silently
   const exceptions = results.flatMap((r) => r.exceptions);
-  const located = locateFindings(findings, (f) => manifests.locate(f));
+  const located = locateFindings(
+    findings,
+    (f) => manifests.locate(f),
+    (f) => manifests.related(f),
+  );
   const n = manifests.objects.length;
   if (format === 'text') {
     // the report is on stdout: coloured by the rule problems on stderr follow, for the stream it is on

@@ -89,7 +89,7 @@ class Reader {
   /** The key whose plain value is being read, for `yaml11Reading` (a password it reads otherwise is never printed). */
   private holder?: string;
 
-  constructor(private readonly text: string) {
+  constructor(readonly text: string) {
     if (text.charCodeAt(0) === 0xfeff) this.next = 1;
     this.data = new Int32Array(3 * Math.min(1024, Math.max(16, text.length >> 2)));
   }
@@ -604,5 +604,29 @@ export function readBlockYaml(text: string): BlockYaml | undefined {
     if (e instanceof Outside) return undefined;
     throw e;
   }
-  return { values, roots, markers, nodes: { text, data: reader.data }, yaml11: reader.yaml11, lines: linesOf(text) };
+  return { values, roots, markers, nodes: { text, data: reader.data }, yaml11: keyed(reader), lines: linesOf(text) };
+}
+
+/** A block key as written at the start of a line's entry: plain, or quoted without escapes (`Reader.key`). */
+const KEY_TEXT = /"([^"]*)"|'([^']*)'|[^\s:]+/y;
+
+/** The places `reader` noted, each value of a mapping entry with its key (as the yaml library's reading gives it: yaml11Places). */
+function keyed(reader: Reader): Yaml11Place[] {
+  if (!reader.yaml11.length) return reader.yaml11;
+  // the entries by their value's offset: a node is [keyAt, valueAt, size], keyAt -1 for an item of a list or a document
+  const keyAt = new Map<number, number>();
+  const keys = new Set<number>();
+  for (let n = 0; n < reader.count; n++) {
+    if (reader.data[3 * n] < 0) continue;
+    keyAt.set(reader.data[3 * n + 1], reader.data[3 * n]);
+    keys.add(reader.data[3 * n]);
+  }
+  return reader.yaml11.map((p) => {
+    // a key's own place (`yes:`), where a nested mapping that starts with it is another entry's value
+    const at = keys.has(p.offset) ? undefined : keyAt.get(p.offset);
+    if (at === undefined) return p;
+    KEY_TEXT.lastIndex = at;
+    const m = KEY_TEXT.exec(reader.text);
+    return m ? { ...p, key: m[1] ?? m[2] ?? m[0] } : p;
+  });
 }

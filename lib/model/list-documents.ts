@@ -19,19 +19,28 @@ export function isManifestObject(v: unknown): v is KubeObject {
   );
 }
 
+/** The kinds kustomize reads a kustomization file as (konfig: `kind should be Kustomization or Component`). */
+export const KUSTOMIZATION_KINDS: readonly string[] = ['Kustomization', 'Component'];
+
 /** The names kustomize reads a directory's kustomization from (konfig.RecognizedKustomizationFileNames). */
 const KUSTOMIZATION_FILES: ReadonlySet<string> = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
 /**
- * Whether `value`, a document of `file`, is a kustomization written without apiVersion and kind (which kustomize
- * does not need: `resources: [...]` alone): kustomize's configuration, skipped as a typed Kustomization is
+ * Whether `value`, a document of `file`, is a kustomization written without apiVersion, and without kind or with one
+ * kustomize takes (which it does not need: `resources: [...]` alone, or `kind: Kustomization`): kustomize's configuration, skipped as a typed Kustomization is
  * (lib/checks/manifests.ts NOT_API_OBJECTS), rather than refused as a mapping without apiVersion when a kustomize directory is checked;
  * a manifests app (apps/manifests.ts) skips it alike.
  */
 export function isUntypedKustomization(file: string, value: unknown): boolean {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
   const { apiVersion, kind } = value as Partial<KubeObject>;
-  return apiVersion === undefined && kind === undefined && KUSTOMIZATION_FILES.has(file.slice(file.lastIndexOf('/') + 1));
+  // kustomize fills in the apiVersion of a kind it takes (`kind: Kustomization` alone)
+  return apiVersion === undefined && (kind === undefined || KUSTOMIZATION_KINDS.includes(kind)) && isKustomizationFile(file);
+}
+
+/** Whether `file` is named as kustomize reads a directory's kustomization (`KUSTOMIZATION_FILES`). */
+export function isKustomizationFile(file: string): boolean {
+  return KUSTOMIZATION_FILES.has(file.slice(file.lastIndexOf('/') + 1));
 }
 
 /**
@@ -44,4 +53,32 @@ export function listItems(list: KubeObject, at: FieldPath = []): { item: unknown
     const path = [...at, 'items', i];
     return isManifestObject(item) && isListDocument(item) ? listItems(item, path) : [{ item, path }];
   });
+}
+
+/**
+ * Whether `o` is a List with no list of items: `items: null` (or `items:` with nothing after it, as a template
+ * renders an empty range), or a `v1 List` without `items`. kubectl apply's validation refuses the file ("error
+ * validating data: invalid object to validate": a List's items must be a list), while kustomize reads `items: null`
+ * as an empty List and passes a List without items on as an object of a kind no cluster serves. Not a kind ending in
+ * `List` without `items` of another group (a custom kind may be so named).
+ */
+export function isItemlessList(o: { readonly apiVersion?: unknown; readonly kind?: unknown }): boolean {
+  if (typeof o.kind !== 'string' || !o.kind.endsWith('List')) return false;
+  return Object.hasOwn(o, 'items') ? (o as { items?: unknown }).items === null : o.apiVersion === 'v1' && o.kind === 'List';
+}
+
+/** What an itemless List (`isItemlessList`) is said as, and where: at `items` (its key) when it is null, else at the document. */
+export function itemlessList(o: KubeObject): {
+  readonly message: string;
+  readonly hint: string;
+  readonly path: FieldPath;
+  readonly atKey: boolean;
+} {
+  const none = o.items === null;
+  return {
+    message: `${none ? `the items of this ${o.kind} are null (items: with no value)` : `this ${o.kind} has no items`}: kubectl apply refuses the file ('error validating data: invalid object to validate', a List's items must be a list)${none ? ', which kustomize reads as an empty List' : ''}`,
+    hint: `write items: [] for a List of no objects (or remove the document), or list its objects under items${none ? ', indented below it' : ''}`,
+    path: none ? ['items'] : [],
+    atKey: none,
+  };
 }

@@ -130,6 +130,8 @@ const PLAIN_DECIMAL = /^-?[1-9][0-9]{0,14}$/;
 export interface Yaml11Reading {
   readonly message: string;
   readonly hint: string;
+  /** The hint where the scalar is a file mode (`defaultMode: 0400`), for an octal number only. @default - none */
+  readonly mode?: string;
 }
 
 const shown = (v: unknown): string =>
@@ -198,6 +200,7 @@ function readingOf(written: string, value: unknown, key: boolean): Yaml11Reading
         return {
           message: `${read}${go.octal ? ', as a leading 0 makes it octal there' : ''}`,
           hint: numberHint(written, source, go, value),
+          ...modeHint(written, go),
         };
       }
       return {
@@ -239,6 +242,19 @@ function numberHint(written: string, source: string, go: Extract<GoValue, { type
 }
 
 /**
+ * The hint of an octal number as a file mode (`defaultMode: 0400`): the two ways both readers read it as
+ * the mode meant; the decimal stagecraft reads is another mode (400 is 0620) or none, and a quoted one
+ * is refused (the field takes an integer).
+ */
+function modeHint(written: string, go: Extract<GoValue, { type: 'number' }>): { mode?: string } {
+  if (!go.octal || !/^0+[0-7]{1,3}$/.test(written)) return {};
+  const octal = `0o${written.replace(/^0+/, '') || '0'}`;
+  return {
+    mode: `write ${octal} or ${go.value}, which YAML 1.2 and kubectl both read as the mode ${written} (a file mode takes an integer: quoted, it is refused)`,
+  };
+}
+
+/**
  * A key go-yaml reads as no string: kubectl kustomize fails on it, but on a boolean of YAML 1.1
  * alone (`yes:`, which go-yaml v3 reads as a string); `kubectl apply -f` makes a string of its own
  * of a boolean or a number (`yes:` is `'true'`, `1_000:` is `'1000'`).
@@ -267,7 +283,15 @@ function keyReading(source: string, go: GoValue | undefined, value: unknown): Ya
 export interface Yaml11Place {
   readonly offset: number;
   readonly reading: Yaml11Reading;
+  /** The key of the mapping entry whose value the scalar is (`defaultMode`), said with it. @default - none: an item of a list, a key, a document */
+  readonly key?: string;
 }
+
+/**
+ * The keys of a volume's file modes (`defaultMode`, an item's `mode`: lib/checks/file-modes.ts), whose octal number
+ * (`0400`) is said as a mode: a field of an integer, where neither the decimal stagecraft reads nor a quoted string is one.
+ */
+const MODE_KEYS: ReadonlySet<string> = new Set(['defaultMode', 'mode']);
 
 /** The plain scalars of parsed documents (lib/model/read-yaml.ts) that kubectl reads otherwise than stagecraft. */
 export function yaml11Places(docs: readonly Document[]): Yaml11Place[] {
@@ -279,16 +303,25 @@ export function yaml11Places(docs: readonly Document[]): Yaml11Place[] {
         const pair = path.at(-1);
         // a tag says what the scalar is, to either reader; `<<` is the merge key
         if (node.type !== 'PLAIN' || source === undefined || node.tag !== undefined || source === '<<' || !node.range) return;
-        const holder = at === 'value' && isPair(pair) && isScalar(pair.key) ? String(pair.key.value) : undefined;
-        const reading = yaml11Reading(source, node.value, at === 'key', holder);
-        if (reading) found.push({ offset: node.range[0], reading });
+        const key = at === 'value' && isPair(pair) && isScalar(pair.key) ? String(pair.key.value) : undefined;
+        const reading = yaml11Reading(source, node.value, at === 'key', key);
+        if (reading) found.push({ offset: node.range[0], reading, ...(key === undefined ? {} : { key }) });
       },
     });
   }
   return found;
 }
 
-/** The problem of a Yaml11Place, at its place. */
-export function yaml11Problem({ offset, reading }: Yaml11Place, at: (offset: number) => SourceLocation): Problem {
-  return { code: 'input/yaml-1.1', location: at(offset), ...reading };
+/**
+ * The problem of a Yaml11Place, at its place, said of its key (`defaultMode: 0400 is ...`); an octal number
+ * of a file mode's key told as a mode only (`0o400` or `256`).
+ */
+export function yaml11Problem({ offset, reading, key }: Yaml11Place, at: (offset: number) => SourceLocation): Problem {
+  const mode = key !== undefined && MODE_KEYS.has(key) ? reading.mode : undefined;
+  return {
+    code: 'input/yaml-1.1',
+    location: at(offset),
+    message: key === undefined ? reading.message : `${key}: ${reading.message}`,
+    hint: mode ?? reading.hint,
+  };
 }

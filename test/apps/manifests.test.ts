@@ -324,8 +324,8 @@ spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, 
     const error = errorOf(() => compileStages([withFiles({ 'in/a.yaml': text })]));
     expect(error.exitCode).toBe(ExitCode.badInput);
     expect(error.problems.map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
-      'in/a.yaml:5:13 input/yaml-1.1: 010 is the number 10 to stagecraft (YAML 1.2) but the number 8 to kubectl (YAML 1.1), as a leading 0 makes it octal there',
-      'in/a.yaml:7:34 input/yaml-1.1: 1_000 is a string to stagecraft (YAML 1.2) but the number 1000 to kubectl (YAML 1.1): kubectl fails where Kubernetes needs a string, and reads another value where it takes a number',
+      'in/a.yaml:5:13 input/yaml-1.1: replicas: 010 is the number 10 to stagecraft (YAML 1.2) but the number 8 to kubectl (YAML 1.1), as a leading 0 makes it octal there',
+      'in/a.yaml:7:34 input/yaml-1.1: build: 1_000 is a string to stagecraft (YAML 1.2) but the number 1000 to kubectl (YAML 1.1): kubectl fails where Kubernetes needs a string, and reads another value where it takes a number',
     ]);
   });
 
@@ -439,6 +439,16 @@ spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, 
     const [bad] = problemsOf(withFiles({ 'in/x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n- just a list\n' }));
     expect(bad).toMatchObject({ code: 'manifests/not-an-object', location: { file: 'in/x.yaml', line: 5, column: 1 } });
     expect(bad.message).toBe('is not a Kubernetes object but a list');
+  });
+
+  it('refuses a List whose items are null, named or not, as npm run check refuses it (lib/model/list-documents.ts itemlessList)', () => {
+    const files = {
+      'in/l.yaml': 'apiVersion: v1\nkind: List\nmetadata: { name: l }\nitems:\n---\napiVersion: v1\nkind: List\nitems: null\n',
+    };
+    expect(problemsOf(withFiles(files)).map((p) => `${at(p)} ${p.code}: ${p.message.slice(0, p.message.indexOf(':'))}`)).toEqual([
+      'in/l.yaml:4:1 manifests/not-an-object: the items of this List are null (items',
+      'in/l.yaml:8:1 manifests/not-an-object: the items of this List are null (items',
+    ]);
   });
 
   it("names what an included document lacks: the articles' Pod without metadata.name is a Pod with no name", () => {

@@ -127,6 +127,26 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     );
   });
 
+  it("refuses a kind its group's known CRDs do not define but one near it, at the kind, with the kind meant: a warning would pass a typo", () => {
+    const typo = { apiVersion: 'cert-manager.io/v1', kind: 'Certifcate', metadata: { name: 'c', namespace: 'default' } };
+    const [f] = checkCustomResource(typo, crdRegistry(certManager));
+    expect(f).toMatchObject({
+      code: 'crd/unknown-kind',
+      severity: 'error',
+      path: ['kind'],
+      message:
+        'no CustomResourceDefinition of cert-manager.io defines Certifcate: the CRDs known define Certificate, ClusterIssuer, Issuer',
+      hint: "did you mean 'Certificate'? The API server serves no kind of the group but those its CRDs define",
+    });
+    // a kind near none of them may be a CRD not given (a newer cert-manager's): a warning, as before
+    const other = { ...typo, kind: 'CertificateRequestPolicy' };
+    expect(checkCustomResource(other, crdRegistry(certManager))[0]).toMatchObject({
+      code: 'crd/unknown-kind',
+      severity: 'warning',
+      path: ['apiVersion'],
+    });
+  });
+
   it('makes a custom resource whose CRD is not known an error when asked (synth), with a hint naming crds/', () => {
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
     const [warning] = checkCustomResource(widget, crdRegistry([]));

@@ -26,10 +26,10 @@ describe('npm run check -- <files>: plain values kubectl (YAML 1.1) reads otherw
     expect(readBlockYaml(file.text), 'a number as a key leaves the block subset').toBeUndefined();
     const problems = problemsThrownBy(() => parseManifests([file]));
     expect(problems.map(shown)).toEqual([
-      '4:9 input/yaml-1.1 2001-12-14 is a string to stagecraft (YAML 1.2) but a timestamp',
-      '6:20 input/yaml-1.1 1_000 is a string to stagecraft (YAML 1.2) but the number 1000',
-      '6:32 input/yaml-1.1 2001-12-14 is a string to stagecraft (YAML 1.2) but a timestamp',
-      '8:10 input/yaml-1.1 1_000 is a string to stagecraft (YAML 1.2) but the number 1000',
+      '4:9 input/yaml-1.1 name: 2001-12-14 is a string to stagecraft (YAML 1.2) but a timestamp',
+      '6:20 input/yaml-1.1 build: 1_000 is a string to stagecraft (YAML 1.2) but the number 1000',
+      '6:32 input/yaml-1.1 day: 2001-12-14 is a string to stagecraft (YAML 1.2) but a timestamp',
+      '8:10 input/yaml-1.1 count: 1_000 is a string to stagecraft (YAML 1.2) but the number 1000',
       '9:3 input/yaml-1.1 the key 1 is the number 1',
     ]);
     expect(problems.every((p) => p.location?.file === file.file && p.hint?.startsWith('quote'))).toBe(true);
@@ -47,7 +47,10 @@ describe('npm run check -- <files>: plain values kubectl (YAML 1.1) reads otherw
     for (const text of [block, library, flow]) {
       const said = problemsThrownBy(() => parseManifests([{ file: 'a.yaml', text }]));
       // was: '1_234_567 is a string to stagecraft (YAML 1.2) but the number 1234567 to kubectl', the password twice over
-      expect(said[0]!.message).toBe('(a 9-character value, hidden) is read otherwise by kubectl (YAML 1.1) than by stagecraft (YAML 1.2)');
+      // said of its key, which names the setting and no part of the value
+      expect(said[0]!.message).toBe(
+        'DB_PASSWORD: (a 9-character value, hidden) is read otherwise by kubectl (YAML 1.1) than by stagecraft (YAML 1.2)',
+      );
       expect(said.map((p) => `${p.message} ${p.hint}`).join('\n')).not.toMatch(/1_?234_?567/);
       // a value under a name that says nothing is said as before
       expect(said[1]!.message).toContain('0755 is the number 755 to stagecraft');
@@ -59,18 +62,51 @@ describe('npm run check -- <files>: plain values kubectl (YAML 1.1) reads otherw
     expect(readBlockYaml(file.text), 'the fixture is in the block subset').toBeDefined();
     const problems = problemsThrownBy(() => parseManifests([file]));
     expect(problems.map(shown)).toEqual([
-      '7:20 input/yaml-1.1 1_000 is a string to stagecraft (YAML 1.2) but the number 1000',
-      '7:32 input/yaml-1.1 2001-12-14 is a string to stagecraft (YAML 1.2) but a timestamp',
-      '9:9 input/yaml-1.1 yes is a string to stagecraft (YAML 1.2) but the boolean true',
-      '10:10 input/yaml-1.1 n is a string to stagecraft (YAML 1.2) but the boolean false',
-      '11:10 input/yaml-1.1 1_000 is a string to stagecraft (YAML 1.2) but the number 1000',
-      '12:9 input/yaml-1.1 0b1 is a string to stagecraft (YAML 1.2) but the number 1',
-      '13:10 input/yaml-1.1 2001-12-14 21:59:43.10 is a string to stagecraft (YAML 1.2) but a timestamp',
+      '7:20 input/yaml-1.1 build: 1_000 is a string to stagecraft (YAML 1.2) but the number 1000',
+      '7:32 input/yaml-1.1 day: 2001-12-14 is a string to stagecraft (YAML 1.2) but a timestamp',
+      '9:9 input/yaml-1.1 flag: yes is a string to stagecraft (YAML 1.2) but the boolean true',
+      '10:10 input/yaml-1.1 short: n is a string to stagecraft (YAML 1.2) but the boolean false',
+      '11:10 input/yaml-1.1 count: 1_000 is a string to stagecraft (YAML 1.2) but the number 1000',
+      '12:9 input/yaml-1.1 mask: 0b1 is a string to stagecraft (YAML 1.2) but the number 1',
+      '13:10 input/yaml-1.1 stamp: 2001-12-14 21:59:43.10 is a string to stagecraft (YAML 1.2) but a timestamp',
       '20:3 input/yaml-1.1 the key yes is the boolean true',
-      '20:8 input/yaml-1.1 on is a string to stagecraft (YAML 1.2) but the boolean true',
-      '28:13 input/yaml-1.1 010 is the number 10 to stagecraft (YAML 1.2) but the number 8',
-      '39:33 input/yaml-1.1 0X1F is a string to stagecraft (YAML 1.2) but the number 31',
-      '41:22 input/yaml-1.1 .inf is the float Infinity',
+      '20:8 input/yaml-1.1 yes: on is a string to stagecraft (YAML 1.2) but the boolean true',
+      '28:13 input/yaml-1.1 replicas: 010 is the number 10 to stagecraft (YAML 1.2) but the number 8',
+      '39:33 input/yaml-1.1 value: 0X1F is a string to stagecraft (YAML 1.2) but the number 31',
+      '41:22 input/yaml-1.1 value: .inf is the float Infinity',
+    ]);
+    expect(problemsThrownBy(() => parseManifests([file], { blockReader: false }))).toEqual(problems);
+  });
+
+  it("says a volume's file mode written 0400 at its field, why (YAML 1.2 reads 400), and both fixes, read by either reader", () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: { name: p, namespace: default }',
+      'spec:',
+      '  containers: [{ name: c, image: nginx }]',
+      '  volumes:',
+      '    - name: s',
+      '      secret:',
+      '        secretName: s',
+      '        defaultMode: 0400',
+      '        items: [{ key: a, path: a, mode: 0644 }]',
+      '',
+    ].join('\n');
+    const file = { file: 'pod.yaml', text };
+    expect(readBlockYaml(text), 'the block reader reads it').toBeDefined();
+    const problems = problemsThrownBy(() => parseManifests([file]));
+    expect(problems.map((p) => [`${p.location?.line}:${p.location?.column}`, p.message, p.hint])).toEqual([
+      [
+        '10:22',
+        'defaultMode: 0400 is the number 400 to stagecraft (YAML 1.2) but the number 256 to kubectl (YAML 1.1), as a leading 0 makes it octal there',
+        'write 0o400 or 256, which YAML 1.2 and kubectl both read as the mode 0400 (a file mode takes an integer: quoted, it is refused)',
+      ],
+      [
+        '11:42',
+        'mode: 0644 is the number 644 to stagecraft (YAML 1.2) but the number 420 to kubectl (YAML 1.1), as a leading 0 makes it octal there',
+        'write 0o644 or 420, which YAML 1.2 and kubectl both read as the mode 0644 (a file mode takes an integer: quoted, it is refused)',
+      ],
     ]);
     expect(problemsThrownBy(() => parseManifests([file], { blockReader: false }))).toEqual(problems);
   });

@@ -111,6 +111,22 @@ describe('a kustomize directory checked as files', () => {
       'this document is not a Kubernetes object (found a mapping without apiVersion)',
     ]);
   });
+
+  it('skips one with a kind kustomize takes and no apiVersion (kubectl kustomize fills it in), and says a misspelt kind at it', () => {
+    const web = { file: 'base/web.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\n' };
+    for (const kind of ['Kustomization', 'Component'])
+      expect(
+        parseManifests([{ file: 'base/kustomization.yaml', text: `kind: ${kind}\nresources: [web.yaml]\n` }, web]).objects.map(
+          (o) => o.metadata.name,
+        ),
+      ).toEqual(['web']);
+    const typo = { file: 'base/kustomization.yaml', text: 'kind: Kustomisation\nresources: [web.yaml]\n' };
+    expect(
+      problemsThrownBy(() => parseManifests([typo, web])).map((p) => `${p.location?.line}:${p.location?.column} ${p.message} / ${p.hint}`),
+    ).toEqual([
+      "1:7 kustomize refuses this kustomization of kind Kustomisation ('kind should be Kustomization or Component') / did you mean 'Kustomization'? write kind: Kustomization (or Component), or leave out kind and apiVersion",
+    ]);
+  });
 });
 
 describe('an item of a List that is no Kubernetes object', () => {
@@ -129,6 +145,42 @@ describe('an item of a List that is no Kubernetes object', () => {
   });
 });
 
+describe('a Helm chart among the files (npm run check -- charts/web)', () => {
+  it('is one problem at its Chart.yaml, what to run instead, not a YAML error per template', () => {
+    const files = [
+      { file: 'charts/web/Chart.yaml', text: 'apiVersion: v2\nname: web\nversion: 0.1.0\n' },
+      { file: 'charts/web/values.yaml', text: 'replicas: 1\n' },
+      { file: 'charts/web/templates/cm.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cfg\n' },
+      { file: 'other/cm.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n' },
+    ];
+    expect(
+      problemsThrownBy(() => parseManifests(files)).map((p) => `${p.location?.file}:${p.location?.line} ${p.message} / ${p.hint}`),
+    ).toEqual([
+      'charts/web/Chart.yaml:1 charts/web/ is a Helm chart: its templates are not manifests until Helm renders them, and stagecraft does not run Helm / check what it renders: helm template <release> charts/web/ -f <values file> | npm run check -- -',
+    ]);
+  });
+});
+
+describe('a List whose items are null (items: with no value), or a v1 List without items', () => {
+  it("is no object to check but bad input at items, as kubectl apply refuses it ('invalid object to validate'), nested Lists included", () => {
+    const text =
+      'apiVersion: v1\nkind: List\nitems:\n---\napiVersion: v1\nkind: ConfigMapList\nitems: null\n---\napiVersion: v1\nkind: List\nmetadata: {}\n---\n' +
+      'apiVersion: v1\nkind: List\nitems:\n  - { apiVersion: v1, kind: List, items: null }\n---\n' +
+      // a custom kind ending in List, without items, is no List: checked as its CRD says (none here: a warning)
+      'apiVersion: example.com/v1\nkind: AllowList\nmetadata: { name: a, namespace: default }\n';
+    const problems = problemsThrownBy(() => parseManifests([{ file: 'l.yaml', text }]));
+    const refused = "kubectl apply refuses the file ('error validating data: invalid object to validate', a List's items must be a list)";
+    expect(problems.map((p) => `${p.location?.line}:${p.location?.column} ${p.code} ${p.message} / ${p.hint}`)).toEqual([
+      `3:1 input/not-kubernetes the items of this List are null (items: with no value): ${refused}, which kustomize reads as an empty List / write items: [] for a List of no objects (or remove the document), or list its objects under items, indented below it`,
+      `7:1 input/not-kubernetes the items of this ConfigMapList are null (items: with no value): ${refused}, which kustomize reads as an empty List / write items: [] for a List of no objects (or remove the document), or list its objects under items, indented below it`,
+      `9:1 input/not-kubernetes this List has no items: ${refused} / write items: [] for a List of no objects (or remove the document), or list its objects under items`,
+      `16:35 input/not-kubernetes the items of this List are null (items: with no value): ${refused}, which kustomize reads as an empty List / write items: [] for a List of no objects (or remove the document), or list its objects under items, indented below it`,
+    ]);
+    const custom = parseManifests([{ file: 'c.yaml', text: text.slice(text.indexOf('apiVersion: example.com')) }]);
+    expect(custom.objects.map((o) => o.kind)).toEqual(['AllowList']);
+  });
+});
+
 describe("placing problems on the objects of a stage's included files", () => {
   const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
   // three documents of one file, in another order than their names
@@ -143,6 +195,21 @@ describe("placing problems on the objects of a stage's included files", () => {
   });
   const lines = (problems: readonly Problem[]) =>
     problems.map((p) => `${p.location ? `${p.location.file}:${p.location.line}:${p.location.column}` : '-'} ${p.message}`);
+
+  it('places each later definition of an object defined twice at its own document, with where the first one is', () => {
+    const twice = new Map([
+      ['in/a.yaml', `${configMap('one')}---\n${configMap('one')}`],
+      ['in/b.yaml', configMap('one')],
+    ]);
+    const objects = [...twice].flatMap(([file, text]) => parseManifests([{ file, text }]).objects);
+    // as the namespace transform gives them the stage's
+    for (const o of objects) o.metadata.namespace = 'lab';
+    const found = checkObjects(objects).findings.filter((f) => f.code === 'refs/duplicate-object');
+    expect(placedProblems(found, { files: twice, namespace: 'lab' }).map((p) => [lines([p])[0].slice(0, 14), p.lines])).toEqual([
+      ['in/a.yaml:9:9 ', ['first defined at in/a.yaml:4:9']],
+      ['in/b.yaml:4:9 ', ['first defined at in/a.yaml:4:9']],
+    ]);
+  });
 
   it("lists the checks' problems of one file in line and column order, whatever order the findings came in", () => {
     // the checks sort findings by object: alpha, made (by a stack, in no file), mid, zeta

@@ -2,6 +2,7 @@ import { RULES } from '../../lib/model/rules.js';
 import { describe, expect, it } from 'vitest';
 import {
   jsonFailure,
+  jsonReport,
   locateFindings,
   sarifArtifact,
   sarifFailure,
@@ -176,5 +177,71 @@ spec:
     for (const p of pieces.slice(0, -1)) expect(p.length).toBeGreaterThanOrEqual(1 << 16);
     expect(pieces.join('')).toBe(textReport(located, 3));
     expect(pieces.at(-1)).toMatch(/3 objects checked: \d+ errors?, \d+ warnings?\n$/);
+  });
+});
+
+describe('an object defined twice', () => {
+  const configMap = (data: string) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n  namespace: default\ndata: { a: ${data} }\n`;
+  /** The duplicate findings of the files, placed, with the first definition of each as `npm run check` relates it. */
+  const located = (files: { file: string; text: string }[]) => {
+    const manifests = parseManifests(files);
+    const findings = checkObjects(manifests.objects, { sort: false }).findings.filter((f) => f.code === 'refs/duplicate-object');
+    return locateFindings(
+      findings,
+      (f) => manifests.locate(f),
+      (f) => manifests.related(f),
+    );
+  };
+  const twice = located([
+    { file: 'a.yaml', text: `${configMap('b')}---\n${configMap('c')}` },
+    { file: 'b.yaml', text: configMap('d') },
+  ]);
+
+  it('names the place of the first definition beside each later one, in text', () => {
+    const lines = textReport(twice, 3)
+      .split('\n')
+      .filter((l) => !l.startsWith('  hint:'));
+    expect(lines).toEqual([
+      'a.yaml:11:9: error: ConfigMap default/one: metadata.name: ConfigMap default/one is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)',
+      '  first defined at a.yaml:4:9',
+      'b.yaml:4:9: error: ConfigMap default/one: metadata.name: ConfigMap default/one is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)',
+      '  first defined at a.yaml:4:9',
+      '3 objects checked: 2 errors, 0 warnings',
+      '',
+    ]);
+  });
+
+  it('gives the first place as related in JSON, and as a related location the message links to in SARIF', () => {
+    const json = JSON.parse(jsonReport(twice, 3));
+    expect(json.findings.map((f: { location: unknown; related: unknown }) => [f.location, f.related])).toEqual([
+      [{ file: 'a.yaml', line: 11, column: 9 }, [{ location: { file: 'a.yaml', line: 4, column: 9 }, message: 'first defined' }]],
+      [{ file: 'b.yaml', line: 4, column: 9 }, [{ location: { file: 'a.yaml', line: 4, column: 9 }, message: 'first defined' }]],
+    ]);
+    const [result] = JSON.parse(sarifReport(twice, '0.0.0')).runs[0].results;
+    expect(result.message.text).toContain('(first defined at [a.yaml:4:9](1))');
+    expect(result.relatedLocations).toEqual([
+      {
+        id: 1,
+        physicalLocation: { artifactLocation: { uri: 'a.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 4, startColumn: 9 } },
+        message: { text: 'first defined' },
+      },
+    ]);
+  });
+
+  it("escapes the brackets of a file's name in the SARIF link's text, which would end it", () => {
+    const odd = located([
+      { file: 'team [old]/a.yaml', text: configMap('b') },
+      { file: 'b.yaml', text: configMap('c') },
+    ]);
+    const [result] = JSON.parse(sarifReport(odd, '0.0.0')).runs[0].results;
+    expect(result.message.text).toContain('(first defined at [team \\[old\\]/a.yaml:4:9](1))');
+  });
+
+  it('says the first place of standard input in words in SARIF, which no URI names', () => {
+    const piped = located([{ file: '<stdin>', text: `${configMap('b')}---\n${configMap('c')}` }]);
+    const [result] = JSON.parse(sarifReport(piped, '0.0.0')).runs[0].results;
+    expect(result.message.text).toContain('(standard input, line 11, column 9) (first defined at standard input, line 4, column 9)');
+    expect(result.relatedLocations).toBeUndefined();
   });
 });

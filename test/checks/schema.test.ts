@@ -135,6 +135,34 @@ describe('the strict schema check', () => {
     ]);
   });
 
+  it("says a misspelt kind at its line with the kind its apiVersion has that it meant, kustomize's own too", () => {
+    const text = [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomisation',
+      'resources: [web.yaml]',
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deploymnet',
+      'metadata: { name: web, namespace: default }',
+      '---',
+      'apiVersion: v1',
+      'kind: Widget',
+      'metadata: { name: w, namespace: default }',
+      '',
+    ].join('\n');
+    const manifests = parseManifests([{ file: 'kinds.yaml', text }]);
+    const problems = checkObjects(manifests.objects, {})
+      .findings.filter((f) => f.code === 'schema/unknown-kind')
+      .map((f) => formatProblem(toProblem(f, manifests.locate(f))))
+      .sort();
+    expect(problems).toEqual([
+      "kinds.yaml:2:7: Kustomisation #1 (no name): kind: kustomize.config.k8s.io/v1beta1 Kustomisation is not a Kubernetes 1.25 kind\n  hint: did you mean 'Kustomization'? kustomize.config.k8s.io/v1beta1 Kustomization is kustomize's configuration, which the checks skip; kustomize refuses a kustomization of kind Kustomisation ('kind should be Kustomization or Component'), and kubectl apply -f any object of a kind the cluster does not serve",
+      "kinds.yaml:6:7: Deploymnet default/web: kind: apps/v1 Deploymnet is not a Kubernetes 1.25 kind\n  hint: did you mean 'Deployment'? Otherwise check the spelling of kind and apiVersion, or add the CustomResourceDefinition that defines Deploymnet",
+      // no kind of v1 is near: said at the apiVersion, as before
+      'kinds.yaml:9:13: Widget default/w: apiVersion: v1 Widget is not a Kubernetes 1.25 kind\n  hint: check the spelling of kind and apiVersion, or add the CustomResourceDefinition that defines it',
+    ]);
+  });
+
   it('rejects kinds that Kubernetes 1.25 does not serve and exported status, but not custom resources whose definition is present', () => {
     expect(findingsIn(['schema/unknown-kinds.yaml'])).toEqual([
       'schema/unknown-kinds.yaml:3:13: Deployment old: apiVersion: extensions/v1beta1 Deployment is not a Kubernetes 1.25 kind',

@@ -298,8 +298,8 @@ describe('npm run check -- <paths>', () => {
     expect(r.code).toBe(2);
     const errors = r.stderr.split('\n').filter((l) => / error: /.test(l));
     expect(errors).toEqual([
-      expect.stringMatching(/^rendered\.txt:7:12: error: yes is a string to stagecraft/),
-      expect.stringMatching(/^rendered\.txt:8:9: error: 010 is the number 10 to stagecraft/),
+      expect.stringMatching(/^rendered\.txt:7:12: error: ENABLED: yes is a string to stagecraft/),
+      expect.stringMatching(/^rendered\.txt:8:9: error: MODE: 010 is the number 10 to stagecraft/),
       expect.stringMatching(/^cm\.json:1:\d+: error: duplicate key 'name'/),
     ]);
     expect(r.stderr).not.toContain('is not named *.yaml');

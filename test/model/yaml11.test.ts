@@ -121,6 +121,8 @@ describe('plain values kubectl (go-yaml, YAML 1.1) reads otherwise than stagecra
     expect(reading('010')).toEqual({
       message: '010 is the number 10 to stagecraft (YAML 1.2) but the number 8 to kubectl (YAML 1.1), as a leading 0 makes it octal there',
       hint: 'write 8 or 0o10 (YAML 1.2 and kubectl both read it as 8), as a file mode means it; or 10, the decimal stagecraft reads, where no file mode is meant; quote it ("010") only where the field takes a string',
+      // said instead where the key is a file mode's (yaml11Problem)
+      mode: 'write 0o10 or 8, which YAML 1.2 and kubectl both read as the mode 010 (a file mode takes an integer: quoted, it is refused)',
     });
   });
 
