@@ -364,6 +364,21 @@ describe('a published Service whose pods serve the port in two schemes', () => {
     });
     expect(warnings).toEqual([]);
   });
+
+  it("still warns that the readiness probe's port has no node port (edge/readiness-port) beside the warning of a probe-less canary: each says its own thing", () => {
+    // TLS said by the liveness probe at the port that serves; the readiness probe on a health port without a node port
+    const main = `{ name: web, image: "team/web:1", ports: [{ name: https, containerPort: 8443 }, { name: health, containerPort: 8080 }], livenessProbe: { httpGet: { path: /live, port: 8443, scheme: HTTPS } }, readinessProbe: { httpGet: { path: /ready, port: 8080 } }, ${LIMITS} }`;
+    const bare = `{ name: web, image: "team/web:2", ports: [{ containerPort: 8443 }], ${LIMITS} }`;
+    const ports = '[{ name: http, port: 443, targetPort: 8443, nodePort: 30200 }, { name: health, port: 8080, targetPort: 8080 }]';
+    const { warnings } = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
+      in: { 'in/legacy.yaml': twoWorkloads(main, bare, ports) },
+    });
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('but Deployment edge/legacy-next, whose pods it selects too, has no HTTP probe there');
+    expect(warnings[1]).toContain(
+      "but its pods' readiness probe checks port 8080, which its port 'health' reaches, with no declared nodePort",
+    );
+  });
 });
 
 describe('a published Service beside workloads it does not reach', () => {
