@@ -60,12 +60,25 @@ function hostHeaderOf(get: HttpGet): string | undefined {
   return value === undefined || value === null || value === '' ? undefined : String(value);
 }
 
+/** The probes of a container, in the order their scheme is read: the readiness probe's, then the liveness and startup probes'. */
+const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
+
 /** The annotation of a pod that names its main container (kubectl logs and exec go there without -c). */
 const DEFAULT_CONTAINER = 'kubectl.kubernetes.io/default-container';
 
 /** Whether Service port `port` sends traffic to a port of container `c`. */
 const listensTo = (port: ServicePort) => (c: Container) =>
   (c.ports ?? []).some((p) => p.containerPort !== undefined && reaches(port, p.containerPort, c.ports ?? []));
+
+/**
+ * Whether an HTTP probe of container `c` (readiness, liveness or startup) checks the port Service port `port` reaches: the
+ * pod listens there, its ports declared or not (a container's ports are informational; the kubelet probes the pod's).
+ */
+const probesAt = (port: ServicePort) => (c: Container) =>
+  PROBES.some((probe) => {
+    const get = c[probe]?.httpGet;
+    return get?.port !== undefined && reaches(port, get.port, c.ports ?? []);
+  });
 
 /** Whether some port of `service` sends traffic to a port of container `c`. */
 const reachedBy = (service: KubeObject) => (c: Container) => portsOfService(service).some((p) => listensTo(p)(c));
@@ -179,9 +192,6 @@ export function readinessProbeOf(service: KubeObject, objects: readonly KubeObje
   return undefined;
 }
 
-/** The probes of a container, in the order their scheme is read: the readiness probe's, then the liveness and startup probes'. */
-const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
-
 /** The scheme one workload's pods speak at a port of their Service, as an HTTP probe there says: which workload, container and probe says it. */
 export interface PortScheme {
   readonly workload: KubeObject;
@@ -197,12 +207,12 @@ export interface PortScheme {
  * The scheme each workload the Service selects speaks at the port Service port `port` reaches, as the first HTTP probe of its
  * pods there says (a container's readiness probe, then its liveness and startup probes; the app's container first). Not the
  * readiness probe alone: one of tcpSocket or exec, or one checked at another port, says nothing of that port, where an HTTPS
- * liveness probe says the pods answer TLS alone. A workload with no HTTP probe there is left out: its scheme is not known. Those
- * scaled to zero come last, `idle`.
+ * liveness probe says the pods answer TLS alone; read of a container that declares that port, or probes it without declaring
+ * it (`probesAt`). A workload with no HTTP probe there is left out: its scheme is not known. Those scaled to zero come last, `idle`.
  */
 export function schemesAt(service: KubeObject, objects: readonly KubeObject[], port: ServicePort): PortScheme[] {
   return selectedPods(service, objects).flatMap(({ workload, containers }) => {
-    for (const c of containers.filter(listensTo(port)))
+    for (const c of containers.filter((c) => listensTo(port)(c) || probesAt(port)(c)))
       for (const probe of PROBES) {
         const get = c[probe]?.httpGet;
         if (get?.port !== undefined && reaches(port, get.port, c.ports ?? [])) {
@@ -215,15 +225,21 @@ export function schemesAt(service: KubeObject, objects: readonly KubeObject[], p
   });
 }
 
+/** A Job's or CronJob's: its pods run a task to its end, no server a Service is meant to send requests to. */
+const runsToEnd = (workload: KubeObject) =>
+  ['Job', 'CronJob'].includes(workload.kind) && typeof workload.apiVersion === 'string' && workload.apiVersion.startsWith('batch/');
+
 /**
- * The workloads running pods that Service `service` selects and that no HTTP probe says the scheme of at the port Service port
- * `port` reaches (`schemesAt` leaves them out): sent whatever scheme the others say.
+ * The workloads running pods that Service `service` selects, that serve the port Service port `port` reaches (a container
+ * declares it: one that declares no port there and has no probe there, a worker sharing the app's labels, is taken to serve
+ * none, and of a named targetPort Kubernetes sends it nothing), and that no HTTP probe says the scheme of there (`schemesAt`
+ * leaves them out): sent whatever scheme the others say. Not a Job's or CronJob's, whose pods run a task, not a server.
  */
 export function unprobedAt(service: KubeObject, objects: readonly KubeObject[], port: ServicePort): KubeObject[] {
   const said = new Set(schemesAt(service, objects, port).map((s) => s.workload));
   return selectedPods(service, objects)
-    .map((p) => p.workload)
-    .filter((w) => !scaledToZero(w) && !said.has(w));
+    .filter(({ workload: w, containers }) => !scaledToZero(w) && !runsToEnd(w) && !said.has(w) && containers.some(listensTo(port)))
+    .map((p) => p.workload);
 }
 
 /**
