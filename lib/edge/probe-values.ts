@@ -6,7 +6,8 @@ import { blankEnds } from '../model/blank-ends.js';
 import { describeObject } from '../model/object.js';
 import { describeValue, shorten } from '../model/limits.js';
 import { detectSecretOrEncoded, maskValue } from '../model/secret-rules.js';
-import { READINESS_SETTING, type ReadinessProbe } from './service-ports.js';
+import { READINESS_SETTING } from './readiness-port.js';
+import type { ReadinessProbe } from './service-ports.js';
 import { hostHeaderProblem, httpPathProblem, percentEncodePath } from './haproxy-words.js';
 import type { PathProblem } from '../errors.js';
 

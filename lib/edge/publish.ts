@@ -26,7 +26,6 @@ import {
   portsOfService,
   ingressPortsOf,
   publishedPortOf,
-  readinessPortWarning,
   readinessProbeOf,
   selectorOf,
   servesTls,
@@ -36,6 +35,7 @@ import {
 import { probeValueProblem } from './probe-values.js';
 import { FRONTEND_DEFAULTS, type EdgeSettings } from './settings.js';
 import { mixedTlsProblem, unknownSchemeWarning } from './mixed-tls.js';
+import { readinessPortWarning } from './readiness-port.js';
 
 /** One HAProxy backend: the Service's node port on every node. */
 export interface EdgeBackend {
