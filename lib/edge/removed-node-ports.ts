@@ -15,11 +15,6 @@ import { removedEdge, type RemovedOutput } from './output-claims.js';
 /** The code of the warning: said at the node port of the stage that declares it. */
 export const NODE_PORT_HELD = 'edge/node-port-held';
 
-/** The node addresses a haproxy.cfg's servers are at (`server a 10.0.0.1:30200 check`), as the machines they name. */
-function serverAddresses(config: string): Set<string> {
-  return new Set([...config.matchAll(/^ {4}server \S+ (\S+):\d+ /gm)].map((m) => canonicalAddress(m[1]!.replace(/^\[(.*)\]$/, '$1'))));
-}
-
 /**
  * A warning at each node port that a stage of `stages` declares on the cluster of `removedOutput` (one of its nodes' addresses
  * is a server's of the removed stage's haproxy.cfg), where a Service of the removed stage's output holds it (the node port of a
@@ -31,11 +26,11 @@ export function removedNodePortWarnings(
 ): [string, Problem][] {
   const config = removedOutput.output.readOutput?.(HAPROXY_PATH);
   if (config === undefined) return [];
-  const nodes = serverAddresses(config);
+  const { backends } = readHaproxyConfig(config);
+  // the node addresses its servers are at (`server a 10.0.0.1:30200 check`), as the machines they name
+  const nodes = new Set(backends.flatMap((b) => b.servers.map(canonicalAddress)));
   const held = new Map(
-    readHaproxyConfig(config).backends.flatMap((b) =>
-      [b.nodePort, ...(b.checkPort === undefined ? [] : [b.checkPort])].map((p) => [p, b.service]),
-    ),
+    backends.flatMap((b) => [b.nodePort, ...(b.checkPort === undefined ? [] : [b.checkPort])].map((p) => [p, b.service])),
   );
   const { stage } = removedOutput;
   return stages.flatMap(([other, claims]) =>
@@ -43,7 +38,9 @@ export function removedNodePortWarnings(
       ? []
       : claims.nodePorts.flatMap((port): [string, Problem][] => {
           const service = held.get(port.value);
-          if (service === undefined) return [];
+          // the same Service (a stage renamed with its namespace kept): kubectl apply takes the object over, its node port with
+          // it, and the removal line says to apply first, then delete what is left of the removed stage's
+          if (service === undefined || service === port.object) return [];
           return [
             [
               other,
