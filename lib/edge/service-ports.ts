@@ -227,17 +227,41 @@ export function schemesAt(service: KubeObject, objects: readonly KubeObject[], p
 const runsToEnd = (workload: KubeObject) =>
   ['Job', 'CronJob'].includes(workload.kind) && typeof workload.apiVersion === 'string' && workload.apiVersion.startsWith('batch/');
 
+/** A probe a container has, and how it checks: `tcpSocket`, `exec`, `grpc`, `httpGet at port 8080`. */
+export interface ProbeShape {
+  readonly probe: (typeof PROBES)[number];
+  readonly how: string;
+}
+
+/** A workload whose scheme at a port no HTTP probe says (`unprobedAt`), with the probes its container there has, which say none. */
+export interface UnprobedWorkload {
+  readonly workload: KubeObject;
+  readonly probes: readonly ProbeShape[];
+}
+
+/** The probes container `c` has, each with how it checks. */
+function probeShapes(c: Container): ProbeShape[] {
+  return PROBES.flatMap((probe) => {
+    const handler = c[probe] && ['httpGet', 'tcpSocket', 'exec', 'grpc'].find((h) => Object.hasOwn(c[probe]!, h));
+    if (!c[probe]) return [];
+    return [{ probe, how: handler === 'httpGet' ? `httpGet at port ${c[probe]!.httpGet!.port}` : (handler ?? 'no handler') }];
+  });
+}
+
 /**
  * The workloads running pods that Service `service` selects, that serve the port Service port `port` reaches (a container
  * declares it: one that declares no port there and has no probe there, a worker sharing the app's labels, is taken to serve
  * none, and of a named targetPort Kubernetes sends it nothing), and that no HTTP probe says the scheme of there (`schemesAt`
- * leaves them out): sent whatever scheme the others say. Not a Job's or CronJob's, whose pods run a task, not a server.
+ * leaves them out): sent whatever scheme the others say; with the probes of that container, which say none. Not a Job's or
+ * CronJob's, whose pods run a task, not a server.
  */
-export function unprobedAt(service: KubeObject, objects: readonly KubeObject[], port: ServicePort): KubeObject[] {
+export function unprobedAt(service: KubeObject, objects: readonly KubeObject[], port: ServicePort): UnprobedWorkload[] {
   const said = new Set(schemesAt(service, objects, port).map((s) => s.workload));
-  return selectedPods(service, objects)
-    .filter(({ workload: w, containers }) => !scaledToZero(w) && !runsToEnd(w) && !said.has(w) && containers.some(listensTo(port)))
-    .map((p) => p.workload);
+  return selectedPods(service, objects).flatMap(({ workload, containers }) => {
+    const serving = containers.find(listensTo(port));
+    if (!serving || scaledToZero(workload) || runsToEnd(workload) || said.has(workload)) return [];
+    return [{ workload, probes: probeShapes(serving) }];
+  });
 }
 
 /**

@@ -463,6 +463,39 @@ describe('a published Service whose pods serve the port in two schemes', () => {
     expect(warning).toContain(`port: ${port}, scheme: HTTPS`);
   });
 
+  it.each([
+    ['a tcpSocket readiness probe', 'readinessProbe: { tcpSocket: { port: 8443 } }', 'its readinessProbe (tcpSocket) says', 'startupProbe'],
+    [
+      'an exec readiness probe',
+      'readinessProbe: { exec: { command: [curl, -fk, "https://localhost:8443/"] } }',
+      'its readinessProbe (exec) says',
+      'startupProbe',
+    ],
+    [
+      'an HTTP readiness probe at another port',
+      'readinessProbe: { httpGet: { path: /ready, port: 8080 } }',
+      'its readinessProbe (httpGet at port 8080) says',
+      'startupProbe',
+    ],
+    [
+      'readiness and startup probes elsewhere',
+      'readinessProbe: { tcpSocket: { port: 8443 } }, startupProbe: { tcpSocket: { port: 8443 } }',
+      'its readinessProbe (tcpSocket), its startupProbe (tcpSocket) say',
+      'livenessProbe',
+    ],
+  ])(
+    "says, of a canary with %s, that the probe says nothing of the scheme, and hints a probe it does not have: following the hint keeps the canary's own",
+    (_, probes, says, hinted) => {
+      const other = `{ name: web, image: "team/web:2", ports: [{ containerPort: 8443 }, { containerPort: 8080 }], ${probes}, ${LIMITS} }`;
+      const [warning, ...more] = unknownOf(beside(probed('HTTPS'), 'Deployment', other));
+      expect(more).toEqual([]);
+      expect(warning).toContain(`has no HTTP probe there (${says} nothing of the scheme there)`);
+      expect(warning).toContain(
+        `hint: state the scheme of Deployment edge/legacy-next at that port with an HTTP probe there (${hinted}: { httpGet: { path: <its path>, port: 8443, scheme: HTTPS } }`,
+      );
+    },
+  );
+
   it('refuses a canary whose HTTP probe at that port says plain HTTP though its ports are not declared (edge/mixed-tls), not said to have no probe', () => {
     const problems = problemsOf(beside(probed('HTTPS'), 'Deployment', probed('HTTP').replace('ports: [{ containerPort: 8443 }], ', '')));
     expect(problems).toHaveLength(1);
