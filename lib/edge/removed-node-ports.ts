@@ -15,6 +15,20 @@ import { removedEdge, type RemovedOutput } from './output-claims.js';
 /** The code of the warning: said at the node port of the stage that declares it. */
 export const NODE_PORT_HELD = 'edge/node-port-held';
 
+/** A name of Kubernetes (a DNS-1123 label or subdomain), which a command printed for a shell may hold as it is. */
+const KUBE_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/**
+ * `kubectl delete service -n <namespace> <name>` of `service` (`Service <namespace>/<name>`, as haproxy.cfg's comment names it),
+ * undefined when that does not read as Kubernetes names (a haproxy.cfg edited by hand): nothing else is printed as a command.
+ */
+function deleteCommand(service: string): string | undefined {
+  const [namespace = '', name = '', ...rest] = service.replace(/^Service /, '').split('/');
+  return rest.length === 0 && KUBE_NAME.test(namespace) && KUBE_NAME.test(name)
+    ? `kubectl delete service -n ${namespace} ${name}`
+    : undefined;
+}
+
 /**
  * A warning at each node port that a stage of `stages` declares on the cluster of `removedOutput` (one of its nodes' addresses
  * is a server's of the removed stage's haproxy.cfg), where a Service of the removed stage's output holds it (the node port of a
@@ -41,6 +55,8 @@ export function removedNodePortWarnings(
           // the same Service (a stage renamed with its namespace kept): kubectl apply takes the object over, its node port with
           // it, and the removal line says to apply first, then delete what is left of the removed stage's
           if (service === undefined || service === port.object) return [];
+          const quiet = `the hosts sent to node port ${port.value} are not served in between, so do both back to back, in a quiet moment`;
+          const command = deleteCommand(service);
           return [
             [
               other,
@@ -49,11 +65,12 @@ export function removedNodePortWarnings(
                 severity: 'warning',
                 location: port.at,
                 message:
-                  `${port.what} takes node port ${port.value}, which ${service} ${removedEdge(removedOutput)} holds on this stage's cluster (a node of one address) until stage ${stage}'s objects are deleted: ` +
+                  `${port.what} takes node port ${port.value}, which ${service} ${removedEdge(removedOutput)} holds on this stage's cluster (a node of one address) until it is deleted: ` +
                   `until then the API server refuses this stage's Service (provided port is already allocated)`,
-                hint:
-                  `delete stage ${stage}'s objects first (the kubectl delete command npm run synth prints as it removes dist/${stage}/), then apply this stage; ` +
-                  `the hosts sent to node port ${port.value} are not served in between, so do both back to back, in a quiet moment`,
+                // that Service alone first: the removed stage's workloads and namespace go after the apply, as its removal line says
+                hint: command
+                  ? `delete ${service} first (${command}), then apply this stage; ${quiet} (stage ${stage}'s other objects go with the kubectl delete command npm run synth prints as it removes dist/${stage}/)`
+                  : `delete stage ${stage}'s objects first (the kubectl delete command npm run synth prints as it removes dist/${stage}/), then apply this stage; ${quiet}`,
               },
             ],
           ];

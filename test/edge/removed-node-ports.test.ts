@@ -19,11 +19,12 @@ function renamed(edit: (text: string) => string = (t) => t, first: (text: string
 }
 
 describe("a node port that a removed stage's Service holds on the cluster", () => {
-  it('is warned of at the setting of the stage that now declares it, by a synthesis of that stage and of every stage: delete the removed stage first', () => {
+  it('is warned of at the setting of the stage that now declares it, by a synthesis of that stage and of every stage: delete the Service that holds it first', () => {
     const dir = renamed();
     const warning =
-      "environments/lab2.yaml:31:42: warning: Service lab2/nginx (apps.nginx.service.nodePort) takes node port 30080, which Service lab/nginx of removed stage lab's edge in dist/lab/ (there is no environments/lab.yaml) holds on this stage's cluster (a node of one address) until stage lab's objects are deleted: until then the API server refuses this stage's Service (provided port is already allocated)\n" +
-      "  hint: delete stage lab's objects first (the kubectl delete command npm run synth prints as it removes dist/lab/), then apply this stage; the hosts sent to node port 30080 are not served in between, so do both back to back, in a quiet moment";
+      "environments/lab2.yaml:31:42: warning: Service lab2/nginx (apps.nginx.service.nodePort) takes node port 30080, which Service lab/nginx of removed stage lab's edge in dist/lab/ (there is no environments/lab.yaml) holds on this stage's cluster (a node of one address) until it is deleted: until then the API server refuses this stage's Service (provided port is already allocated)\n" +
+      '  hint: delete Service lab/nginx first (kubectl delete service -n lab nginx), then apply this stage; the hosts sent to node port 30080 are not served in between, so do both back to back, in a quiet moment ' +
+      "(stage lab's other objects go with the kubectl delete command npm run synth prints as it removes dist/lab/)";
     expect(runCli('synth', ['--stage', 'lab2', '--verbose'], dir).stderr).toContain(warning);
     const all = runCli('synth', ['--verbose'], dir);
     expect(all.stdout).toContain('lab: removed dist/lab/');
@@ -55,6 +56,17 @@ describe("a node port that a removed stage's Service holds on the cluster", () =
     const cfg = join(dir, 'dist', 'lab', 'edge', 'haproxy.cfg');
     writeFileSync(cfg, readFileSync(cfg, 'utf8').replace(/(\n {4}server \S+ \S+) check/g, '$1'));
     expect(runCli('synth', ['--stage', 'lab2', '--verbose'], dir).stderr).toContain('takes node port 30080, which Service lab/nginx');
+  });
+
+  it("prints no command made of a Service name that the removed stage's haproxy.cfg, edited by hand, gives in a shape no Kubernetes name has", () => {
+    const dir = renamed();
+    const cfg = join(dir, 'dist', 'lab', 'edge', 'haproxy.cfg');
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('# Service lab/nginx,', '# Service lab/nginx;reboot,'));
+    const { stderr } = runCli('synth', ['--stage', 'lab2', '--verbose'], dir);
+    expect(stderr).toContain(
+      "  hint: delete stage lab's objects first (the kubectl delete command npm run synth prints as it removes dist/lab/), then apply",
+    );
+    expect(stderr).not.toContain('kubectl delete service');
   });
 
   it.each([
