@@ -210,20 +210,21 @@ function filesPart(files: readonly string[], what: string): string {
  * and written again, or a generated file gone), the line says which: `(objects unchanged; 2 files
  * changed: edge/haproxy.cfg, inventory.txt)`, `(objects unchanged; 1 file removed: 10-nginx.yaml.bak)`,
  * a file new to the stage apart (an edge machine renamed: `1 file added: edge/keepalived-lb3.conf; 1 file removed: ...`).
+ * When objects changed too, the files of a folder (a machine's: `edge/`, `nodes/<node>/`) added and removed are said after
+ * them, which the objects' lines do not say and which are installed on, or taken off, a machine: `(0 added, 1 changed, 0
+ * removed; 1 file added: edge/keepalived-lb3.conf; ...)`.
  */
 export function writtenLines(w: WrittenStage): string[] {
   const { written = [], gone = [], added = [] } = w.changedFiles ?? {};
   const changed = written.filter((f) => !added.includes(f));
-  const parts = [
-    ...(changed.length ? [filesPart(changed, 'changed')] : []),
-    ...(added.length ? [filesPart(added, 'added')] : []),
-    ...(gone.length ? [filesPart(gone, 'removed')] : []),
-  ];
+  const part = (files: readonly string[], what: string) => (files.length ? [filesPart(files, what)] : []);
+  const parts = [...part(changed, 'changed'), ...part(added, 'added'), ...part(gone, 'removed')];
+  const inFolder = (files: readonly string[]) => files.filter((f) => f.includes('/'));
   const what = !w.changes
     ? 'new'
     : objectsUnchanged(w.changes) && parts.length
       ? `objects unchanged; ${parts.join('; ')}`
-      : changeSummary(w.changes);
+      : [changeSummary(w.changes), ...part(inFolder(added), 'added'), ...part(inFolder(gone), 'removed')].join('; ');
   return [
     `${w.stage}: ${counted(w.objects, 'object')} in ${counted(w.files, 'file')} -> ${DIST_DIR}/${w.stage}/ (${what})`,
     // each line names objects of the inventory that was there, which a hand may have edited

@@ -15,8 +15,9 @@ export interface WrittenHaproxyConfig {
   /** Its `use_backend` lines, in order: the backend and the host sent to it. */
   readonly routes: readonly { readonly backend: string; readonly host: string }[];
   /**
-   * Its backends, in order: the Service their comment names, its node port, the one it is checked at when another, and whether
-   * its servers are sent the traffic over TLS (`ssl`, pods that answer TLS alone: haproxy-backend.ts).
+   * Its backends, in order: the Service their comment names, its node port, the one it is checked at when another, whether
+   * its servers are sent the traffic over TLS (`ssl`, pods that answer TLS alone: haproxy-backend.ts), and its servers' node
+   * addresses (`server <node> <address>:<port> ...`, an IPv6 one bare or in brackets), in order.
    */
   readonly backends: readonly {
     readonly name: string;
@@ -24,6 +25,7 @@ export interface WrittenHaproxyConfig {
     readonly nodePort: string;
     readonly checkPort?: string;
     readonly tls: boolean;
+    readonly servers: readonly string[];
   }[];
 }
 
@@ -47,17 +49,26 @@ export function readHaproxyConfig(config: string): WrittenHaproxyConfig {
     })),
     backends: [
       ...config.matchAll(/^backend (\S+)\n {4}# (Service \S+), node port (\d+) on every node(?:, checked at node port (\d+))?/gm),
-    ].map((m) => ({
-      name: m[1]!,
-      service: m[2]!,
-      nodePort: m[3]!,
-      ...(m[4] === undefined ? {} : { checkPort: m[4] }),
-      // its section's server lines, up to the next section's head (a line not indented): `ssl` among the words after the
-      // server's name and address (not `check-ssl`, nor a node named ssl)
-      tls: sectionAfter(config, m.index! + m[0].length)
+    ].map((m) => {
+      // its section's server lines, up to the next section's head (a line not indented)
+      const servers = sectionAfter(config, m.index! + m[0].length)
         .split('\n')
-        .some((l) => l.startsWith('    server ') && l.trim().split(' ').slice(3).includes('ssl')),
-    })),
+        .filter((l) => l.startsWith('    server '))
+        .map((l) => l.trim().split(' '));
+      return {
+        name: m[1]!,
+        service: m[2]!,
+        nodePort: m[3]!,
+        ...(m[4] === undefined ? {} : { checkPort: m[4] }),
+        // `ssl` among the words after the server's name and address (not `check-ssl`, nor a node named ssl)
+        tls: servers.some((words) => words.slice(3).includes('ssl')),
+        // the address before the port's last colon (an IPv6 address is written bare, `fd00::1:30080`)
+        servers: servers.flatMap(([, , at = '']) => {
+          const address = /^\[?([^\]\s]+?)\]?:\d+$/.exec(at)?.[1];
+          return address === undefined ? [] : [address];
+        }),
+      };
+    }),
   };
 }
 

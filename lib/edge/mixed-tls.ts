@@ -78,8 +78,14 @@ export function unknownSchemeWarning(
   const [tls] = schemesAt(service, objects, port);
   const [unknown, ...more] = unprobedAt(service, objects, port);
   if (!tls?.https || !unknown) return undefined;
-  const name = describeObject(unknown);
-  const others = more.length ? ` (and ${more.length} more: ${more.map(describeObject).join(', ')})` : '';
+  const name = describeObject(unknown.workload);
+  const others = more.length ? ` (and ${more.length} more: ${more.map((u) => describeObject(u.workload)).join(', ')})` : '';
+  // its probes that say nothing of the scheme there (a TCP check, a command, one at another port): the hint's probe is one it
+  // does not have, so that following it keeps them (a startup probe before a liveness probe, which restarts pods it fails)
+  const has = unknown.probes.map((p) => `its ${p.probe} (${p.how})`);
+  const saying = has.length ? ` (${has.join(', ')} ${has.length === 1 ? 'says' : 'say'} nothing of the scheme there)` : '';
+  const free = (['readinessProbe', 'startupProbe', 'livenessProbe'] as const).find((p) => !unknown.probes.some((q) => q.probe === p));
+  const probe = `httpGet: { path: <its path>, port: ${port.targetPort ?? port.port}, scheme: HTTPS }`;
   const [sends, sent, fails] = checked
     ? ['checks its port', 'checked over TLS too', 'every check that lands on them fails (servers taken out and put back at random)']
     : ['sends its port', 'sent TLS too', 'every request kube-proxy sends them fails (502)'];
@@ -88,10 +94,10 @@ export function unknownSchemeWarning(
     path: ['apps', app],
     message:
       `Service ${service.metadata.namespace}/${service.metadata.name} is published at the edge, and haproxy.cfg ${sends} ${port.port} (node port ${port.nodePort}) over TLS, ` +
-      `as ${describeObject(tls.workload)}${tls.idle ? ' (scaled to zero)' : ''}'s ${tls.probe} of container ${tls.container} says, but ${name}${others}, whose pods it selects too, has no HTTP probe there, so their scheme is not known: ` +
+      `as ${describeObject(tls.workload)}${tls.idle ? ' (scaled to zero)' : ''}'s ${tls.probe} of container ${tls.container} says, but ${name}${others}, whose pods it selects too, has no HTTP probe there${saying}, so their scheme is not known: ` +
       `they are ${sent}, and if they serve plain HTTP, ${fails}`,
     hint:
-      `state the scheme of ${name} at that port with an HTTP probe there (readinessProbe: { httpGet: { path: <its path>, port: ${port.targetPort ?? port.port}, scheme: HTTPS } }, ` +
+      `state the scheme of ${name} at that port with an HTTP probe there (${free ? `${free}: { ${probe} }` : `one of its probes made { ${probe} }`}, ` +
       'or scheme: HTTP if it serves plain HTTP, which the edge then refuses as edge/mixed-tls with the way through)',
   };
 }

@@ -2,11 +2,12 @@
  * A readiness probe HAProxy checks a published app with, whose path or Host header haproxy.cfg cannot hold as written:
  * the problem at its setting, with the value the hint gives instead. Pure.
  */
-import { blankEnds } from '../model/blank-ends.js';
+import { blankEndsPhrase } from '../model/blank-ends.js';
 import { describeObject } from '../model/object.js';
 import { describeValue, shorten } from '../model/limits.js';
 import { detectSecretOrEncoded, maskValue } from '../model/secret-rules.js';
-import { READINESS_SETTING, type ReadinessProbe } from './service-ports.js';
+import { READINESS_SETTING } from './readiness-port.js';
+import type { ReadinessProbe } from './service-ports.js';
 import { hostHeaderProblem, httpPathProblem, percentEncodePath } from './haproxy-words.js';
 import type { PathProblem } from '../errors.js';
 
@@ -51,7 +52,7 @@ export function probeValueProblem(app: string, stack: string, probe: ReadinessPr
  * keyboard, which percent-encoding (`encoded`) would keep: take it out (the path as `shown`); undefined for any other path.
  */
 function slipOf(path: string, encoded: string, shown: (path: string) => string): string | undefined {
-  const at = blankEnds(path);
+  const at = blankEndsPhrase(path);
   const trimmed = path.trim();
   if (at === undefined || !trimmed.startsWith('/') || httpPathProblem(trimmed)) return undefined;
   return `take out the whitespace at its ${at}, which looks like a slip: ${shown(trimmed)}; or, if the app's path does hold it, percent-encode it: ${encoded}`;

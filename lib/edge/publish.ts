@@ -26,7 +26,6 @@ import {
   portsOfService,
   ingressPortsOf,
   publishedPortOf,
-  readinessPortWarning,
   readinessProbeOf,
   selectorOf,
   servesTls,
@@ -36,6 +35,7 @@ import {
 import { probeValueProblem } from './probe-values.js';
 import { FRONTEND_DEFAULTS, type EdgeSettings } from './settings.js';
 import { mixedTlsProblem, unknownSchemeWarning } from './mixed-tls.js';
+import { readinessPortWarning } from './readiness-port.js';
 
 /** One HAProxy backend: the Service's node port on every node. */
 export interface EdgeBackend {
@@ -250,8 +250,9 @@ export function planEdge(
     const healthPath = unreachable ? undefined : probe?.path;
     const valueProblem = probe && probeValueProblem(app, stackOf(stacks, app), probe);
     if (probe && unreachable) {
-      // once per app, at its probe: the colors of a blue/green app share their pods' probe and their Services' port
-      if (!placedWarnings.some((w) => w.path[1] === app)) {
+      // once per app, at its probe: the colors of a blue/green app share their pods' probe and their Services' port (not
+      // silenced by another warning of the app's, edge/unknown-scheme's)
+      if (!placedWarnings.some((w) => w.code === 'edge/readiness-port' && w.path[1] === app)) {
         const free = undeclared && suggestNodePort(`${stage.name}/${name}/${undeclared.name}`, used);
         placedWarnings.push(readinessPortWarning(app, stackOf(stacks, app), service, published!, probe, { undeclared, free, color }));
       }

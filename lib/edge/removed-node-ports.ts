@@ -15,9 +15,18 @@ import { removedEdge, type RemovedOutput } from './output-claims.js';
 /** The code of the warning: said at the node port of the stage that declares it. */
 export const NODE_PORT_HELD = 'edge/node-port-held';
 
-/** The node addresses a haproxy.cfg's servers are at (`server a 10.0.0.1:30200 check`), as the machines they name. */
-function serverAddresses(config: string): Set<string> {
-  return new Set([...config.matchAll(/^ {4}server \S+ (\S+):\d+ /gm)].map((m) => canonicalAddress(m[1]!.replace(/^\[(.*)\]$/, '$1'))));
+/** A name of Kubernetes (a DNS-1123 label or subdomain), which a command printed for a shell may hold as it is. */
+const KUBE_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/**
+ * `kubectl delete service -n <namespace> <name>` of `service` (`Service <namespace>/<name>`, as haproxy.cfg's comment names it),
+ * undefined when that does not read as Kubernetes names (a haproxy.cfg edited by hand): nothing else is printed as a command.
+ */
+function deleteCommand(service: string): string | undefined {
+  const [namespace = '', name = '', ...rest] = service.replace(/^Service /, '').split('/');
+  return rest.length === 0 && KUBE_NAME.test(namespace) && KUBE_NAME.test(name)
+    ? `kubectl delete service -n ${namespace} ${name}`
+    : undefined;
 }
 
 /**
@@ -31,11 +40,11 @@ export function removedNodePortWarnings(
 ): [string, Problem][] {
   const config = removedOutput.output.readOutput?.(HAPROXY_PATH);
   if (config === undefined) return [];
-  const nodes = serverAddresses(config);
+  const { backends } = readHaproxyConfig(config);
+  // the node addresses its servers are at (`server a 10.0.0.1:30200 check`), as the machines they name
+  const nodes = new Set(backends.flatMap((b) => b.servers.map(canonicalAddress)));
   const held = new Map(
-    readHaproxyConfig(config).backends.flatMap((b) =>
-      [b.nodePort, ...(b.checkPort === undefined ? [] : [b.checkPort])].map((p) => [p, b.service]),
-    ),
+    backends.flatMap((b) => [b.nodePort, ...(b.checkPort === undefined ? [] : [b.checkPort])].map((p) => [p, b.service])),
   );
   const { stage } = removedOutput;
   return stages.flatMap(([other, claims]) =>
@@ -43,7 +52,11 @@ export function removedNodePortWarnings(
       ? []
       : claims.nodePorts.flatMap((port): [string, Problem][] => {
           const service = held.get(port.value);
-          if (service === undefined) return [];
+          // the same Service (a stage renamed with its namespace kept): kubectl apply takes the object over, its node port with
+          // it, and the removal line says to apply first, then delete what is left of the removed stage's
+          if (service === undefined || service === port.object) return [];
+          const quiet = `the hosts sent to node port ${port.value} are not served in between, so do both back to back, in a quiet moment`;
+          const command = deleteCommand(service);
           return [
             [
               other,
@@ -52,11 +65,12 @@ export function removedNodePortWarnings(
                 severity: 'warning',
                 location: port.at,
                 message:
-                  `${port.what} takes node port ${port.value}, which ${service} ${removedEdge(removedOutput)} holds on this stage's cluster (a node of one address) until stage ${stage}'s objects are deleted: ` +
+                  `${port.what} takes node port ${port.value}, which ${service} ${removedEdge(removedOutput)} holds on this stage's cluster (a node of one address) until it is deleted: ` +
                   `until then the API server refuses this stage's Service (provided port is already allocated)`,
-                hint:
-                  `delete stage ${stage}'s objects first (the kubectl delete command npm run synth prints as it removes dist/${stage}/), then apply this stage; ` +
-                  `the hosts sent to node port ${port.value} are not served in between, so do both back to back, in a quiet moment`,
+                // that Service alone first: the removed stage's workloads and namespace go after the apply, as its removal line says
+                hint: command
+                  ? `delete ${service} first (${command}), then apply this stage; ${quiet} (stage ${stage}'s other objects go with the kubectl delete command npm run synth prints as it removes dist/${stage}/)`
+                  : `delete stage ${stage}'s objects first (the kubectl delete command npm run synth prints as it removes dist/${stage}/), then apply this stage; ${quiet}`,
               },
             ],
           ];

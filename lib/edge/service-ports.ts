@@ -5,9 +5,7 @@
  */
 import type { KubeObject } from '../model/object.js';
 import { workloadTemplateOf } from '../model/pod-specs.js';
-import { servingPort, type Color } from '../release.js';
-import { nodePortDeclaration } from './node-ports.js';
-import type { PathProblem } from '../errors.js';
+import { servingPort } from '../release.js';
 
 export function selectorOf(service: KubeObject): Record<string, string> {
   return (service.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
@@ -60,12 +58,25 @@ function hostHeaderOf(get: HttpGet): string | undefined {
   return value === undefined || value === null || value === '' ? undefined : String(value);
 }
 
+/** The probes of a container, in the order their scheme is read: the readiness probe's, then the liveness and startup probes'. */
+const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
+
 /** The annotation of a pod that names its main container (kubectl logs and exec go there without -c). */
 const DEFAULT_CONTAINER = 'kubectl.kubernetes.io/default-container';
 
 /** Whether Service port `port` sends traffic to a port of container `c`. */
 const listensTo = (port: ServicePort) => (c: Container) =>
   (c.ports ?? []).some((p) => p.containerPort !== undefined && reaches(port, p.containerPort, c.ports ?? []));
+
+/**
+ * Whether an HTTP probe of container `c` (readiness, liveness or startup) checks the port Service port `port` reaches: the
+ * pod listens there, its ports declared or not (a container's ports are informational; the kubelet probes the pod's).
+ */
+const probesAt = (port: ServicePort) => (c: Container) =>
+  PROBES.some((probe) => {
+    const get = c[probe]?.httpGet;
+    return get?.port !== undefined && reaches(port, get.port, c.ports ?? []);
+  });
 
 /** Whether some port of `service` sends traffic to a port of container `c`. */
 const reachedBy = (service: KubeObject) => (c: Container) => portsOfService(service).some((p) => listensTo(p)(c));
@@ -179,9 +190,6 @@ export function readinessProbeOf(service: KubeObject, objects: readonly KubeObje
   return undefined;
 }
 
-/** The probes of a container, in the order their scheme is read: the readiness probe's, then the liveness and startup probes'. */
-const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
-
 /** The scheme one workload's pods speak at a port of their Service, as an HTTP probe there says: which workload, container and probe says it. */
 export interface PortScheme {
   readonly workload: KubeObject;
@@ -197,12 +205,12 @@ export interface PortScheme {
  * The scheme each workload the Service selects speaks at the port Service port `port` reaches, as the first HTTP probe of its
  * pods there says (a container's readiness probe, then its liveness and startup probes; the app's container first). Not the
  * readiness probe alone: one of tcpSocket or exec, or one checked at another port, says nothing of that port, where an HTTPS
- * liveness probe says the pods answer TLS alone. A workload with no HTTP probe there is left out: its scheme is not known. Those
- * scaled to zero come last, `idle`.
+ * liveness probe says the pods answer TLS alone; read of a container that declares that port, or probes it without declaring
+ * it (`probesAt`). A workload with no HTTP probe there is left out: its scheme is not known. Those scaled to zero come last, `idle`.
  */
 export function schemesAt(service: KubeObject, objects: readonly KubeObject[], port: ServicePort): PortScheme[] {
   return selectedPods(service, objects).flatMap(({ workload, containers }) => {
-    for (const c of containers.filter(listensTo(port)))
+    for (const c of containers.filter((c) => listensTo(port)(c) || probesAt(port)(c)))
       for (const probe of PROBES) {
         const get = c[probe]?.httpGet;
         if (get?.port !== undefined && reaches(port, get.port, c.ports ?? [])) {
@@ -215,15 +223,45 @@ export function schemesAt(service: KubeObject, objects: readonly KubeObject[], p
   });
 }
 
+/** A Job's or CronJob's: its pods run a task to its end, no server a Service is meant to send requests to. */
+const runsToEnd = (workload: KubeObject) =>
+  ['Job', 'CronJob'].includes(workload.kind) && typeof workload.apiVersion === 'string' && workload.apiVersion.startsWith('batch/');
+
+/** A probe a container has, and how it checks: `tcpSocket`, `exec`, `grpc`, `httpGet at port 8080`. */
+export interface ProbeShape {
+  readonly probe: (typeof PROBES)[number];
+  readonly how: string;
+}
+
+/** A workload whose scheme at a port no HTTP probe says (`unprobedAt`), with the probes its container there has, which say none. */
+export interface UnprobedWorkload {
+  readonly workload: KubeObject;
+  readonly probes: readonly ProbeShape[];
+}
+
+/** The probes container `c` has, each with how it checks. */
+function probeShapes(c: Container): ProbeShape[] {
+  return PROBES.flatMap((probe) => {
+    const handler = c[probe] && ['httpGet', 'tcpSocket', 'exec', 'grpc'].find((h) => Object.hasOwn(c[probe]!, h));
+    if (!c[probe]) return [];
+    return [{ probe, how: handler === 'httpGet' ? `httpGet at port ${c[probe]!.httpGet!.port}` : (handler ?? 'no handler') }];
+  });
+}
+
 /**
- * The workloads running pods that Service `service` selects and that no HTTP probe says the scheme of at the port Service port
- * `port` reaches (`schemesAt` leaves them out): sent whatever scheme the others say.
+ * The workloads running pods that Service `service` selects, that serve the port Service port `port` reaches (a container
+ * declares it: one that declares no port there and has no probe there, a worker sharing the app's labels, is taken to serve
+ * none, and of a named targetPort Kubernetes sends it nothing), and that no HTTP probe says the scheme of there (`schemesAt`
+ * leaves them out): sent whatever scheme the others say; with the probes of that container, which say none. Not a Job's or
+ * CronJob's, whose pods run a task, not a server.
  */
-export function unprobedAt(service: KubeObject, objects: readonly KubeObject[], port: ServicePort): KubeObject[] {
+export function unprobedAt(service: KubeObject, objects: readonly KubeObject[], port: ServicePort): UnprobedWorkload[] {
   const said = new Set(schemesAt(service, objects, port).map((s) => s.workload));
-  return selectedPods(service, objects)
-    .map((p) => p.workload)
-    .filter((w) => !scaledToZero(w) && !said.has(w));
+  return selectedPods(service, objects).flatMap(({ workload, containers }) => {
+    const serving = containers.find(listensTo(port));
+    if (!serving || scaledToZero(workload) || runsToEnd(workload) || said.has(workload)) return [];
+    return [{ workload, probes: probeShapes(serving) }];
+  });
 }
 
 /**
@@ -347,53 +385,4 @@ export function checkPortOf(
   const probed = portsOfService(service).find((p) => isProbed(p, probe));
   if (probed?.nodePort === undefined) return { unreachable: true, ...(probed ? { undeclared: probed } : {}) };
   return { checkPort: probed.nodePort };
-}
-
-/**
- * Where the stacks that write an HTTP readiness probe take its path from, below apps.<app>, by
- * stack (the app's stack as the stage file says: `stackOf` in node-ports.ts, not a label of the workload). A problem with the path is placed
- * there; for another stack (e.g. `manifests`, whose probes are in the files it includes), or when
- * the stage file does not write it, at the closest setting written (apps.<app>).
- */
-export const READINESS_SETTING: Readonly<Record<string, readonly string[]>> = {
-  nginx: ['readinessPath'],
-  service: ['probes', 'readiness', 'http', 'path'],
-  demoapp: ['probes', 'readiness', 'http', 'path'],
-};
-
-/** Where a stack takes its HTTP readiness probe's port from, below apps.<app>: beside its path (`READINESS_SETTING`), or apps.<app>. */
-function readinessPortSetting(stack: string): readonly string[] {
-  const path = Object.hasOwn(READINESS_SETTING, stack) ? READINESS_SETTING[stack]! : [];
-  return path.at(-1) === 'path' ? [...path.slice(0, -1), 'port'] : [];
-}
-
-/**
- * The warning edge/readiness-port of app `app` (of stack `stack`), at the probe's port in the stage file: HAProxy cannot GET the
- * readiness path where the probe checks it, since the port that reaches it has no declared nodePort
- * (`undeclared`, with a `free` node port to suggest), or a color's Service does not expose it.
- */
-export function readinessPortWarning(
-  app: string,
-  stack: string,
-  service: KubeObject,
-  published: ServicePort,
-  probe: ReadinessProbe,
-  { undeclared, free, color }: { undeclared?: ServicePort; free?: number; color?: Color },
-): PathProblem {
-  const byName = typeof probe.port === 'string' ? probe.ports.find((c) => c.name === probe.port)?.containerPort : undefined;
-  const probed = typeof probe.port === 'string' ? `'${probe.port}'${byName === undefined ? '' : ` (${byName})`}` : `${probe.port}`;
-  const why = undeclared
-    ? `which its port '${undeclared.name}' reaches, with no declared nodePort (Kubernetes opens one of its choosing, which haproxy.cfg cannot name)`
-    : color
-      ? `which it does not expose (each color's Service has the port that serves alone)`
-      : 'which no port of it reaches';
-  const declare = undeclared && free !== undefined ? nodePortDeclaration(stack, service, undeclared, free)?.yaml : undefined;
-  const give = undeclared ? `declare its nodePort (${declare ?? 'a fixed one'}; HAProxy then checks ${probe.path} there), or ` : '';
-  const { nodePort } = published;
-  return {
-    code: 'edge/readiness-port',
-    path: ['apps', app, ...readinessPortSetting(stack)],
-    message: `Service ${service.metadata.namespace}/${service.metadata.name} is published at the edge at node port ${nodePort} (port ${published.port}), but its pods' readiness probe checks port ${probed}, ${why}, so HAProxy can only check that node port ${nodePort} accepts connections: a GET of ${probe.path} there would ask the app's serving port, not its readiness`,
-    hint: `${give}point the readiness probe at the port that serves${published.name ? ` ('${published.name}')` : ''}`,
-  };
 }

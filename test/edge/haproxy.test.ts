@@ -207,7 +207,11 @@ describe('readHaproxyConfig and floatingAddressIn, the readers of the generated 
           nodePort: 30092,
           host: 'b.example.com',
           tls: true,
-          servers: [{ name: 'n1', address: '10.0.0.1' }],
+          // an IPv6 node, written bare before its port
+          servers: [
+            { name: 'n1', address: '10.0.0.1' },
+            { name: 'n2', address: 'fd00::2' },
+          ],
         },
       ],
     };
@@ -218,9 +222,9 @@ describe('readHaproxyConfig and floatingAddressIn, the readers of the generated 
         { backend: 'b-green', host: 'b.example.com' },
       ],
       backends: [
-        { name: 'a', service: 'Service lab/a', nodePort: '30080', checkPort: '30081', tls: false },
-        { name: 'b-blue', service: 'Service lab/b-blue', nodePort: '30091', tls: false },
-        { name: 'b-green', service: 'Service lab/b-green', nodePort: '30092', tls: true },
+        { name: 'a', service: 'Service lab/a', nodePort: '30080', checkPort: '30081', tls: false, servers: ['10.0.0.1'] },
+        { name: 'b-blue', service: 'Service lab/b-blue', nodePort: '30091', tls: false, servers: ['10.0.0.1'] },
+        { name: 'b-green', service: 'Service lab/b-green', nodePort: '30092', tls: true, servers: ['10.0.0.1', 'fd00::2'] },
       ],
     });
   });

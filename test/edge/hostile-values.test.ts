@@ -81,7 +81,7 @@ describe('a readiness path HAProxy would not read as written', () => {
   it.each([
     ["'/ready '", '/ready', 'end', '/ready%20'],
     ["'/ready\t'", '/ready', 'end', '/ready%09'],
-    ["'/ready \u00a0'", '/ready', 'end', '/ready%20%C2%A0'],
+    ["'/ready \u00a0'", '/ready', 'end (U+00A0, a no-break space)', '/ready%20%C2%A0'],
   ])('refuses %s, whose whitespace at its end looks like a slip: the hint says to take it out first', (yaml, trimmed, where, encoded) => {
     const [problem] = edgeProblems(stage({ readinessPath: yaml }));
     expect(problem?.split('\n')[1]).toBe(

@@ -7,7 +7,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,15 +17,36 @@ import { KEEPALIVED_MISSING, installed } from './keepalived-tool.js';
 const top = mkdtempSync(join(tmpdir(), 'stagecraft-keepalived-reload-'));
 afterAll(() => rmSync(top, { recursive: true, force: true }));
 
-/** A command's output, whatever its exit status (the script says what it saw on stdout). */
-const run = (command: string, args: readonly string[]) =>
-  promisify(execFile)(command, args, { encoding: 'utf8', timeout: 30_000 }).catch((e: { stdout?: string; stderr?: string }) => ({
-    stdout: e.stdout ?? '',
-    stderr: e.stderr ?? String(e),
-  }));
+/**
+ * `unshare` of a network namespace and a PID namespace whose first process, `sh`, is killed with unshare (`--kill-child`): its
+ * end, cut short by the timeout (SIGKILL: unshare --fork ignores SIGTERM) or a kill -9 of the test, ends keepalived and whatever
+ * else runs there (the kernel kills a PID namespace's processes with its first), and with them the namespace and its veth pair.
+ * A network namespace alone outlives a killed `sh` in keepalived, left running.
+ */
+const UNSHARE = ['-n', '-p', '-f', '--kill-child', 'sh', '-c'];
 
-/** Whether this machine lets a test make a network namespace with a veth pair (root, or CAP_NET_ADMIN and user namespaces). */
-const namespaces = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link add v0 type veth peer name v1'], { encoding: 'utf8' });
+/** What `script` printed run in namespaces of its own (`UNSHARE`), whatever its exit status (it says what it saw on stdout), cut short after `timeout` ms. */
+const inNamespaces = (script: string, timeout = 30_000) =>
+  promisify(execFile)('unshare', [...UNSHARE, script], { encoding: 'utf8', timeout, killSignal: 'SIGKILL' }).catch(
+    (e: { stdout?: string; stderr?: string }) => ({
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? String(e),
+    }),
+  );
+
+/** Whether this machine lets a test make those namespaces with a veth pair (root, or CAP_NET_ADMIN and user namespaces). */
+const namespaces = spawnSync('unshare', [...UNSHARE, 'ip link add v0 type veth peer name v1'], { encoding: 'utf8' });
+
+/** The processes of this machine whose command line is `words` (read from /proc), by PID. */
+function processesRunning(words: readonly string[]): number[] {
+  return readdirSync('/proc').flatMap((pid) => {
+    try {
+      return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `${words.join('\0')}\0` ? [Number(pid)] : [];
+    } catch {
+      return []; // ended meanwhile
+    }
+  });
+}
 
 /**
  * The keepalived.conf of machine lb1 (10.9.0.1, alone: no peer answers, so it becomes master) of stage `stage`'s edge, moving
@@ -63,7 +84,7 @@ async function reloadOnce(before: string, after: string): Promise<{ held: string
     "echo \"reloaded: $(ip -4 -o addr show v0 | awk '{print $4}' | sort | tr '\\n' ' ')\"",
     'kill $k; wait $k',
   ].join('\n');
-  const r = await run('unshare', ['-n', 'sh', '-c', script]);
+  const r = await inNamespaces(script);
   const line = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(r.stdout)?.[1]?.trim() ?? '';
   return { held: line('held'), reloaded: line('reloaded'), log: `${r.stdout}${r.stderr}` };
 }
@@ -98,6 +119,16 @@ describe.skipIf(namespaces.status !== 0)(
       );
       expect(held, log).toBe('10.9.0.1/24 10.9.0.100/24');
       expect(reloaded, log).toBe('10.9.0.1/24 10.9.0.101/24');
+    }, 30_000);
+
+    it('leaves nothing running when a run is cut short (the timeout, or the test killed): what it started ends with it', async () => {
+      // a command line of this run's own, to be found among the machine's processes
+      const marker = ['sleep', `${90 + (process.pid % 1000) / 1000}`];
+      await inNamespaces(`${marker.join(' ')} & sleep 30`, 1_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const left = processesRunning(marker);
+      for (const pid of left) process.kill(pid, 'SIGKILL');
+      expect(left).toEqual([]);
     }, 30_000);
   },
 );

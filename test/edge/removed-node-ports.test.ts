@@ -1,12 +1,16 @@
 /** A node port a removed stage's Services hold on the cluster, which a stage now declares (a stage renamed): lib/edge/removed-node-ports.ts. */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readHaproxyConfig } from '../../lib/edge/haproxy-read.js';
 import { repoStage, runCli, tempProject } from '../helpers/cli.js';
 
-/** The lab stage's project, synthesized, then its stage file renamed lab2 (its namespace and objects too): the removed stage lab's output stays in dist/ until a synthesis of every stage. */
-function renamed(edit: (text: string) => string = (t) => t): string {
-  const dir = tempProject({ lab: repoStage('lab') });
+/**
+ * The lab stage's project (its stage file first given to `first`), synthesized, then its stage file renamed lab2 (its namespace
+ * and objects too), given to `edit`: the removed stage lab's output stays in dist/ until a synthesis of every stage.
+ */
+function renamed(edit: (text: string) => string = (t) => t, first: (text: string) => string = (t) => t): string {
+  const dir = tempProject({ lab: first(repoStage('lab')) });
   expect(runCli('synth', [], dir).code).toBe(0);
   const text = readFileSync(join(dir, 'environments', 'lab.yaml'), 'utf8');
   rmSync(join(dir, 'environments', 'lab.yaml'));
@@ -15,11 +19,12 @@ function renamed(edit: (text: string) => string = (t) => t): string {
 }
 
 describe("a node port that a removed stage's Service holds on the cluster", () => {
-  it('is warned of at the setting of the stage that now declares it, by a synthesis of that stage and of every stage: delete the removed stage first', () => {
+  it('is warned of at the setting of the stage that now declares it, by a synthesis of that stage and of every stage: delete the Service that holds it first', () => {
     const dir = renamed();
     const warning =
-      "environments/lab2.yaml:31:42: warning: Service lab2/nginx (apps.nginx.service.nodePort) takes node port 30080, which Service lab/nginx of removed stage lab's edge in dist/lab/ (there is no environments/lab.yaml) holds on this stage's cluster (a node of one address) until stage lab's objects are deleted: until then the API server refuses this stage's Service (provided port is already allocated)\n" +
-      "  hint: delete stage lab's objects first (the kubectl delete command npm run synth prints as it removes dist/lab/), then apply this stage; the hosts sent to node port 30080 are not served in between, so do both back to back, in a quiet moment";
+      "environments/lab2.yaml:31:42: warning: Service lab2/nginx (apps.nginx.service.nodePort) takes node port 30080, which Service lab/nginx of removed stage lab's edge in dist/lab/ (there is no environments/lab.yaml) holds on this stage's cluster (a node of one address) until it is deleted: until then the API server refuses this stage's Service (provided port is already allocated)\n" +
+      '  hint: delete Service lab/nginx first (kubectl delete service -n lab nginx), then apply this stage; the hosts sent to node port 30080 are not served in between, so do both back to back, in a quiet moment ' +
+      "(stage lab's other objects go with the kubectl delete command npm run synth prints as it removes dist/lab/)";
     expect(runCli('synth', ['--stage', 'lab2', '--verbose'], dir).stderr).toContain(warning);
     const all = runCli('synth', ['--verbose'], dir);
     expect(all.stdout).toContain('lab: removed dist/lab/');
@@ -34,5 +39,66 @@ describe("a node port that a removed stage's Service holds on the cluster", () =
     expect(runCli('synth', ['--verbose'], elsewhere).stderr).not.toContain('takes node port');
     const moved = renamed((t) => t.replace('nodePort: 30080', 'nodePort: 30081'));
     expect(runCli('synth', ['--verbose'], moved).stderr).not.toContain('takes node port');
+  });
+
+  it('is not warned of when the stage renamed keeps its namespace: its Service is the same object, which kubectl apply takes over, as the removal line says (apply first, then delete)', () => {
+    const shop = (t: string) => t.replace(/^nodes:/m, 'namespace: shop\nnodes:');
+    const dir = renamed((t) => t.replace('namespace: lab2', 'namespace: shop'), shop);
+    const all = runCli('synth', ['--verbose'], dir);
+    expect(all.stdout).toContain(
+      "lab2 uses its namespace, whose objects carry lab's labels until applied again: first kubectl apply -k dist/lab2, then delete them",
+    );
+    expect(all.stderr).not.toContain('takes node port 30080');
+  });
+
+  it("is warned of when the removed stage's haproxy.cfg was edited by hand, its servers' checks taken out", () => {
+    const dir = renamed();
+    const cfg = join(dir, 'dist', 'lab', 'edge', 'haproxy.cfg');
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace(/(\n {4}server \S+ \S+) check/g, '$1'));
+    expect(runCli('synth', ['--stage', 'lab2', '--verbose'], dir).stderr).toContain('takes node port 30080, which Service lab/nginx');
+  });
+
+  it("prints no command made of a Service name that the removed stage's haproxy.cfg, edited by hand, gives in a shape no Kubernetes name has", () => {
+    const dir = renamed();
+    const cfg = join(dir, 'dist', 'lab', 'edge', 'haproxy.cfg');
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('# Service lab/nginx,', '# Service lab/nginx;reboot,'));
+    const { stderr } = runCli('synth', ['--stage', 'lab2', '--verbose'], dir);
+    expect(stderr).toContain(
+      "  hint: delete stage lab's objects first (the kubectl delete command npm run synth prints as it removes dist/lab/), then apply",
+    );
+    expect(stderr).not.toContain('kubectl delete service');
+  });
+
+  it.each([
+    ['missing', (cfg: string) => rmSync(cfg)],
+    [
+      'a directory',
+      (cfg: string) => {
+        rmSync(cfg);
+        mkdirSync(cfg);
+      },
+    ],
+  ])("is not warned of, and synth goes on, when the removed stage's haproxy.cfg is %s", (_, spoil) => {
+    const dir = renamed();
+    spoil(join(dir, 'dist', 'lab', 'edge', 'haproxy.cfg'));
+    const r = runCli('synth', ['--stage', 'lab2', '--verbose'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('takes node port');
+  });
+
+  it("tells the cluster by the node addresses of the removed stage's backends, read by haproxy.cfg's one reader: IPv4, IPv6 bare or in brackets, a server line without check", () => {
+    const config = [
+      'backend web',
+      '    # Service lab/web, node port 30080 on every node',
+      '    server a 10.0.0.1:30080 check',
+      '    server b fd00::2:30080 check backup',
+      '    server c [fd00::3]:30080',
+      '    server d nodes.example:30080 check',
+      '',
+      'backend stagecraft_no_app',
+      '    http-request return status 404',
+      '',
+    ].join('\n');
+    expect(readHaproxyConfig(config).backends.map((b) => b.servers)).toEqual([['10.0.0.1', 'fd00::2', 'fd00::3', 'nodes.example']]);
   });
 });

@@ -364,6 +364,143 @@ describe('a published Service whose pods serve the port in two schemes', () => {
     });
     expect(warnings).toEqual([]);
   });
+
+  it("still warns that the readiness probe's port has no node port (edge/readiness-port) beside the warning of a probe-less canary: each says its own thing", () => {
+    // TLS said by the liveness probe at the port that serves; the readiness probe on a health port without a node port
+    const main = `{ name: web, image: "team/web:1", ports: [{ name: https, containerPort: 8443 }, { name: health, containerPort: 8080 }], livenessProbe: { httpGet: { path: /live, port: 8443, scheme: HTTPS } }, readinessProbe: { httpGet: { path: /ready, port: 8080 } }, ${LIMITS} }`;
+    const bare = `{ name: web, image: "team/web:2", ports: [{ containerPort: 8443 }], ${LIMITS} }`;
+    const ports = '[{ name: http, port: 443, targetPort: 8443, nodePort: 30200 }, { name: health, port: 8080, targetPort: 8080 }]';
+    const { warnings } = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
+      in: { 'in/legacy.yaml': twoWorkloads(main, bare, ports) },
+    });
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('but Deployment edge/legacy-next, whose pods it selects too, has no HTTP probe there');
+    expect(warnings[1]).toContain(
+      "but its pods' readiness probe checks port 8080, which its port 'health' reaches, with no declared nodePort",
+    );
+  });
+
+  /** The workload `legacy` (pods `{ app: legacy, tier: main }`) running `main`, and a `kind` named legacy-next beside it running `other`, its pods `{ app: legacy, tier: next }`: both selected by Service legacy. */
+  const beside = (main: string, kind: string, other: string, ports = '[{ port: 443, targetPort: 8443, nodePort: 30200 }]') => {
+    const template = ['  template:', '    metadata: { labels: { app: legacy, tier: next } }', '    spec:'];
+    const pods = [...template, ...(kind.endsWith('Job') ? ['      restartPolicy: Never'] : []), '      containers:', `        - ${other}`];
+    const body =
+      kind === 'CronJob'
+        ? ['  schedule: "0 * * * *"', '  jobTemplate:', '    spec:', ...pods.map((l) => `    ${l}`)]
+        : kind === 'Job'
+          ? pods
+          : [
+              '  replicas: 1',
+              ...(kind === 'StatefulSet' ? ['  serviceName: legacy'] : []),
+              '  selector: { matchLabels: { app: legacy, tier: next } }',
+              ...pods,
+            ];
+    const api = kind.endsWith('Job') ? 'batch/v1' : 'apps/v1';
+    return `${legacy([main], ports).replaceAll('{ app: legacy }', '{ app: legacy, tier: main }').replace('selector: { app: legacy, tier: main }', 'selector: { app: legacy }')}---\napiVersion: ${api}\nkind: ${kind}\nmetadata: { name: legacy-next }\nspec:\n${body.join('\n')}\n`;
+  };
+  const unknownOf = (manifest: string) =>
+    compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), { in: { 'in/legacy.yaml': manifest } }).warnings.filter((w) =>
+      w.includes('so their scheme is not known'),
+    );
+
+  it.each([
+    [
+      'a worker that declares no port and has no probe (it shares the app label)',
+      'Deployment',
+      `{ name: worker, image: "team/worker:1", ${LIMITS} }`,
+    ],
+    [
+      'a worker that serves another port',
+      'Deployment',
+      `{ name: worker, image: "team/worker:1", ports: [{ containerPort: 9000 }], ${LIMITS} }`,
+    ],
+    [
+      'a Job run from the app’s container, its port and all',
+      'Job',
+      `{ name: web, image: "team/web:2", args: [migrate], ports: [{ containerPort: 8443 }], ${LIMITS} }`,
+    ],
+    [
+      'a CronJob run from the app’s container, its port and all',
+      'CronJob',
+      `{ name: web, image: "team/web:2", args: [report], ports: [{ containerPort: 8443 }], ${LIMITS} }`,
+    ],
+    [
+      'a canary whose HTTP probe at that port says HTTPS, its ports not declared',
+      'Deployment',
+      probed('HTTPS').replace('ports: [{ containerPort: 8443 }], ', ''),
+    ],
+  ])('does not warn of the scheme of %s', (_, kind, other) => {
+    expect(unknownOf(beside(probed('HTTPS'), kind, other))).toEqual([]);
+  });
+
+  it('does not warn of a workload without the named port the Service targets: Kubernetes sends it nothing there', () => {
+    const main = probed('HTTPS').replace('{ containerPort: 8443 }', '{ name: https, containerPort: 8443 }');
+    const other = `{ name: web, image: "team/web:2", ports: [{ name: admin, containerPort: 8443 }], ${LIMITS} }`;
+    expect(unknownOf(beside(main, 'Deployment', other, '[{ port: 443, targetPort: https, nodePort: 30200 }]'))).toEqual([]);
+  });
+
+  it.each([
+    ['a StatefulSet', 'StatefulSet', `{ name: web, image: "team/web:2", ports: [{ containerPort: 8443 }], ${LIMITS} }`, '8443'],
+    [
+      'a canary with the named port the Service targets, at another number',
+      'Deployment',
+      `{ name: web, image: "team/web:2", ports: [{ name: https, containerPort: 9443 }], ${LIMITS} }`,
+      'https',
+    ],
+    [
+      'a canary whose only HTTP probe is at another port',
+      'Deployment',
+      `{ name: web, image: "team/web:2", ports: [{ containerPort: 8443 }, { containerPort: 8080 }], readinessProbe: { httpGet: { path: /ready, port: 8080 } }, ${LIMITS} }`,
+      '8443',
+    ],
+  ])('warns of %s with no HTTP probe at the port', (_, kind, other, port) => {
+    const named = port === 'https';
+    const main = named ? probed('HTTPS').replace('{ containerPort: 8443 }', '{ name: https, containerPort: 8443 }') : probed('HTTPS');
+    const ports = `[{ port: 443, targetPort: ${named ? 'https' : '8443'}, nodePort: 30200 }]`;
+    const [warning, ...more] = unknownOf(beside(main, kind, other, ports));
+    expect(more).toEqual([]);
+    expect(warning).toContain(`but ${kind} edge/legacy-next, whose pods it selects too, has no HTTP probe there`);
+    expect(warning).toContain(`port: ${port}, scheme: HTTPS`);
+  });
+
+  it.each([
+    ['a tcpSocket readiness probe', 'readinessProbe: { tcpSocket: { port: 8443 } }', 'its readinessProbe (tcpSocket) says', 'startupProbe'],
+    [
+      'an exec readiness probe',
+      'readinessProbe: { exec: { command: [curl, -fk, "https://localhost:8443/"] } }',
+      'its readinessProbe (exec) says',
+      'startupProbe',
+    ],
+    [
+      'an HTTP readiness probe at another port',
+      'readinessProbe: { httpGet: { path: /ready, port: 8080 } }',
+      'its readinessProbe (httpGet at port 8080) says',
+      'startupProbe',
+    ],
+    [
+      'readiness and startup probes elsewhere',
+      'readinessProbe: { tcpSocket: { port: 8443 } }, startupProbe: { tcpSocket: { port: 8443 } }',
+      'its readinessProbe (tcpSocket), its startupProbe (tcpSocket) say',
+      'livenessProbe',
+    ],
+  ])(
+    "says, of a canary with %s, that the probe says nothing of the scheme, and hints a probe it does not have: following the hint keeps the canary's own",
+    (_, probes, says, hinted) => {
+      const other = `{ name: web, image: "team/web:2", ports: [{ containerPort: 8443 }, { containerPort: 8080 }], ${probes}, ${LIMITS} }`;
+      const [warning, ...more] = unknownOf(beside(probed('HTTPS'), 'Deployment', other));
+      expect(more).toEqual([]);
+      expect(warning).toContain(`has no HTTP probe there (${says} nothing of the scheme there)`);
+      expect(warning).toContain(
+        `hint: state the scheme of Deployment edge/legacy-next at that port with an HTTP probe there (${hinted}: { httpGet: { path: <its path>, port: 8443, scheme: HTTPS } }`,
+      );
+    },
+  );
+
+  it('refuses a canary whose HTTP probe at that port says plain HTTP though its ports are not declared (edge/mixed-tls), not said to have no probe', () => {
+    const problems = problemsOf(beside(probed('HTTPS'), 'Deployment', probed('HTTP').replace('ports: [{ containerPort: 8443 }], ', '')));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain("plain HTTP as Deployment edge/legacy-next's readinessProbe of container web says");
+  });
 });
 
 describe('a published Service beside workloads it does not reach', () => {

@@ -239,6 +239,18 @@ describe('npm run synth', () => {
     );
   });
 
+  it("says an edge machine's file added and the one removed when objects change in the same synthesis too (a machine renamed, nginx scaled): the objects' line alone said neither", () => {
+    const dir = tempProject({ lab: repoStage('lab') }, { copyDist: false });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const stage = join(dir, 'environments', 'lab.yaml');
+    writeFileSync(stage, readFileSync(stage, 'utf8').replaceAll('haproxy2', 'haproxy3').replace('replicas: 3', 'replicas: 2'));
+    expect(runCli('synth', [], dir).stdout.split('\n').slice(0, 2)).toEqual([
+      'lab: 8 objects in 8 files -> dist/lab/ (0 added, 1 changed, 0 removed; ' +
+        '1 file added: edge/keepalived-haproxy3.conf; 1 file removed: edge/keepalived-haproxy2.conf)',
+      '  changed: ReplicationController lab/nginx',
+    ]);
+  });
+
   it('does not trust an inventory left with git merge conflict markers: says so instead of comparing with both sides', () => {
     const dir = tempProject({ lab: repoStage('lab') }, { copyDist: false });
     expect(runCli('synth', [], dir).code).toBe(0);
