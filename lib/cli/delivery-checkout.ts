@@ -165,9 +165,10 @@ const QUESTIONS = {
     const remotes = remotesAnswer(root);
     return JSON.stringify(remotes ? remoteReading(hostPath, remotes, 'naming') : null);
   },
-  revision: (root: string, remote: string, revision: string) => {
+  // the refs wanted (lib/delivery/checkout.ts `followedRefs`), by a space, which no ref's name holds
+  revision: (root: string, remote: string, wanted: string) => {
     const refs = refsAnswer(root);
-    return JSON.stringify((refs && revisionReading(refs, remote, revision)) ?? null);
+    return JSON.stringify((refs && revisionReading(refs, remote, wanted.split(' '))) ?? null);
   },
 } satisfies Record<string, (root: string, ...args: string[]) => string>;
 
@@ -198,10 +199,10 @@ export function lazyCheckout(root: string): ProjectCheckout {
       const remotes = remotesAnswer(root);
       return remotes && remoteReading(hostPath, remotes, only);
     },
-    revisionOf: (remote, revision) => {
-      ask('revision', remote, revision);
+    revisionOf: (remote, wanted) => {
+      ask('revision', remote, wanted.join(' '));
       const refs = refsAnswer(root);
-      return refs && revisionReading(refs, remote, revision);
+      return refs && revisionReading(refs, remote, wanted);
     },
   };
 }

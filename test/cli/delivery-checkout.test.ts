@@ -271,6 +271,45 @@ describe('a delivered project whose revision is none of its branches', () => {
   });
 });
 
+describe('a delivered project whose revision Argo CD resolves otherwise than as a branch', () => {
+  /** `committed`'s, delivered by Argo CD at `revision`. */
+  function argoCd(revision: string): { top: string; dir: string } {
+    const made = committed('infra/k8s');
+    const project = readFileSync(join(made.dir, 'stagecraft.yaml'), 'utf8')
+      .replace('engine: flux', 'engine: argocd')
+      .replace('nonprod: { kubeConfigSecret: nonprod-kubeconfig }', 'nonprod: { server: https://nonprod.example.com:6443 }')
+      .replace('revision: main,', `revision: ${revision},`);
+    writeFileSync(join(made.dir, 'stagecraft.yaml'), project);
+    return made;
+  }
+
+  it('is not warned of a bare tag of the checkout (Argo CD resolves a bare revision against its tags too), and warned once the tag is gone', () => {
+    const { top, dir } = argoCd('v1.2.3');
+    gitIn(top, 'tag', 'v1.2.3');
+    const r = runProcess('synth', ['--verbose'], dir);
+    expect(r.stderr).not.toContain('warning: delivery');
+    expect(r.status).toBe(0);
+    gitIn(top, 'tag', '-d', 'v1.2.3');
+    expect(runProcess('synth', ['--verbose'], dir).stderr).toContain(
+      'delivery.repository.revision: "v1.2.3" is no branch or tag of this checkout, nor a branch of its remote origin',
+    );
+  });
+
+  it('is not warned of a commit written short (Argo CD looks it up as the commit), and asks Git nothing of it, nor of a whole one', () => {
+    for (const commit of ['short', 'whole']) {
+      const { top, dir } = argoCd('main');
+      const head = spawnSync('git', ['-C', top, 'rev-parse', ...(commit === 'short' ? ['--short'] : []), 'HEAD'], { encoding: 'utf8' });
+      const project = readFileSync(join(dir, 'stagecraft.yaml'), 'utf8').replace('revision: main,', `revision: ${head.stdout.trim()},`);
+      writeFileSync(join(dir, 'stagecraft.yaml'), project);
+      const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+      const r = runProcess('synth', ['--verbose'], dir, { PATH: `${bin}:${process.env.PATH}` });
+      expect(r.stderr).not.toContain('warning: delivery');
+      expect(r.status).toBe(0);
+      expect(readFileSync(log, 'utf8')).not.toContain(REFS);
+    }
+  });
+});
+
 describe('a delivered project Git does not answer for', () => {
   it("is warned at its first stage's delivery: without git on PATH, and checked by the synthesis after git is installed", () => {
     const { top, dir } = monorepo('infra/k8s');
