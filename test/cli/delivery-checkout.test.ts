@@ -17,7 +17,9 @@ import {
   lazyCheckout,
 } from '../../lib/cli/delivery-checkout.js';
 import { sha256Hex } from '../../lib/model/sha256.js';
-import { runProcess, tempProject } from '../helpers/cli.js';
+import { runCli, runProcess, tempProject } from '../helpers/cli.js';
+import { fastPath } from '../../lib/cli/fast.js';
+import type { Io } from '../../lib/cli/print.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 
 /** A directory holding `git`, a script that logs each call to `log` and then does `then`. */
@@ -491,6 +493,18 @@ describe('gitRemotes', () => {
     expect(gitRemotes(dir)).toEqual(new Map());
     vi.stubEnv('PATH', tempProject({}));
     expect(gitRemotes(dir)).toBeUndefined();
+  });
+});
+
+describe('what Git said, kept for a command', () => {
+  it('is asked afresh by the next command run in the process after the fast path answered one (the remote moved between them)', () => {
+    const { top, dir } = committed('infra/k8s');
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const io: Io = { cwd: dir, env: {}, stdout: { write: () => {} }, stderr: { write: () => {} } };
+    expect(fastPath('check', [], io)).toBe(0);
+    gitIn(top, 'remote', 'set-url', 'origin', 'https://git.example.com/team/moved.git');
+    // compiled, and warned: not answered from the fingerprint by what the fast path was told
+    expect(runCli('synth', [], dir).stderr).toContain("which is none of this checkout's remotes (origin;");
   });
 });
 
