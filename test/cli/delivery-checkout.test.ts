@@ -32,7 +32,8 @@ function loggingGit(then: string): { bin: string; log: string } {
 }
 
 /** The one git that says the checkout's branches and tags, and whether it is shallow (lib/cli/delivery-checkout.ts `gitRefs`). */
-const REFS = 'git rev-parse --is-shallow-repository --symbolic-full-name HEAD --branches --remotes --tags --\n';
+const REFS =
+  'git rev-parse --absolute-git-dir --git-common-dir --is-shallow-repository --symbolic-full-name HEAD --branches --remotes --tags --\n';
 
 const REAL_GIT = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
 
@@ -124,6 +125,40 @@ describe('a synthesis', () => {
     expect(r.status).toBe(0);
     // answered from it: a synthesis that compiled would have recorded another
     expect(statSync(fingerprint).mtimeMs).toBe(recorded);
+  });
+
+  it('answered from the last one starts one git, the remotes: the revision found as a branch or its tracking ref is read from the files Git keeps them in', () => {
+    for (const packed of [false, true]) {
+      const { top, dir } = committed('infra/k8s');
+      // (git gc packs them: refs/heads/main is a line of .git/packed-refs then, no file)
+      if (packed) gitIn(top, 'pack-refs', '--all');
+      expect(runProcess('synth', [], dir).status).toBe(0);
+      const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+      for (const command of ['synth', 'check']) expect(runProcess(command, [], dir, { PATH: `${bin}:${process.env.PATH}` }).status).toBe(0);
+      expect(readFileSync(log, 'utf8')).toBe('git remote -v\ngit remote -v\n');
+      // renamed: the files say nothing of main, and git is asked
+      renamed(top);
+      const r = runProcess('synth', ['--verbose'], dir, { PATH: `${bin}:${process.env.PATH}` });
+      expect(r.stderr).toContain(UNKNOWN_REVISION);
+      expect(readFileSync(log, 'utf8')).toContain(REFS);
+    }
+  });
+
+  it('answered from the last one in a linked worktree reads its own HEAD, and asks git once its branch is gone', () => {
+    const { top } = committed('infra/k8s');
+    const tree = join(tempProject({}), 'tree');
+    gitIn(top, 'worktree', 'add', '-q', '-b', 'feature', tree);
+    const dir = join(tree, 'infra', 'k8s');
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+    expect(runProcess('check', [], dir, { PATH: `${bin}:${process.env.PATH}` }).stdout).toContain('dist/ is current');
+    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
+    // its HEAD on a branch not yet made (git checkout --orphan): git says no list is at hand, and the record does not hold
+    gitIn(tree, 'checkout', '-q', '--orphan', 'fresh');
+    writeFileSync(log, '');
+    vi.stubEnv('PATH', `${bin}:${process.env.PATH}`);
+    expect(checkoutAsRecorded(dir, JSON.parse(readFileSync(join(dir, '.stagecraft', 'fingerprint.json'), 'utf8')).checkout)).toBe(false);
+    expect(readFileSync(log, 'utf8')).toBe(`git remote -v\n${REFS}`);
   });
 
   it('answered from the last one asks Git where the project is too in a checkout without remotes: a repository made anew has none either', () => {
