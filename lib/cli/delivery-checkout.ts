@@ -153,12 +153,14 @@ const PACKED_REFS_MAX_BYTES = 1024 * 1024;
  * holds the common unchanged case to one git (the remotes'): only what is plainly there is read so, and a ref is there
  * or not whatever else moves (a commit, a fetch); a branch renamed or deleted is gone from both places (the packed-refs
  * rewritten without it). False whenever the files do not plainly say so (a reftable, a detached or unborn HEAD, a name
- * no ref has, a packed-refs past PACKED_REFS_MAX_BYTES, anything unreadable): git is asked then.
+ * no ref has, a file system that tells no case apart, a packed-refs past PACKED_REFS_MAX_BYTES, anything unreadable): git is asked then.
  */
 function foundInFiles(gitDir: string, commonDir: string, remote: string, wanted: readonly string[]): boolean {
   try {
     if (existsSync(join(commonDir, 'reftable')) || existsSync(join(commonDir, 'shallow')) || existsSync(join(gitDir, 'shallow')))
       return false;
+    // a file system that finds refs/heads/Main as refs/heads/main (macOS's, Windows'), where a name is no proof: git says
+    if (existsSync(join(gitDir, 'head'))) return false;
     const head = /^ref: (refs\/heads\/\S+)\n?$/.exec(readRegularBytes(join(gitDir, 'HEAD'), 4096).toString('utf8'))?.[1];
     let packed: string | undefined;
     const there = (ref: string): boolean => {

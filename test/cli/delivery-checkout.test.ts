@@ -557,6 +557,20 @@ describe('lazyCheckout', () => {
 });
 
 describe('checkoutAsRecorded', () => {
+  it("holds a revision found by the files Git keeps its refs in only where a file's name is proof (not where the case of a name is not told)", () => {
+    const gitDir = tempProject({});
+    mkdirSync(join(gitDir, 'refs', 'heads'), { recursive: true });
+    writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(gitDir, 'refs', 'heads', 'main'), `${'0'.repeat(40)}\n`);
+    // outside a work tree, git says no list is at hand
+    const root = tempProject({});
+    const record = { [JSON.stringify(['revision', 'origin', 'refs/heads/main', gitDir, gitDir])]: sha256Hex('{"found":true}') };
+    expect(checkoutAsRecorded(root, record)).toBe(true);
+    // as a file system that tells no case apart finds it
+    writeFileSync(join(gitDir, 'head'), 'ref: refs/heads/main\n');
+    expect(checkoutAsRecorded(root, record)).toBe(false);
+  });
+
   it('holds a record of what the plan asked only while Git says the same, and no record it cannot read (an older format, a question asked otherwise)', () => {
     const { top, dir } = monorepo('infra/k8s');
     gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
