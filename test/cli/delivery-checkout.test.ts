@@ -33,7 +33,7 @@ function loggingGit(then: string): { bin: string; log: string } {
 
 /** The one git that says the checkout's branches and tags, and whether it is shallow (lib/cli/delivery-checkout.ts `gitRefs`). */
 const REFS =
-  'git rev-parse --absolute-git-dir --git-common-dir --is-shallow-repository --symbolic-full-name HEAD --branches --remotes --tags --\n';
+  'git rev-parse --absolute-git-dir --git-common-dir --is-shallow-repository --symbolic-full-name HEAD --symbolic --glob=refs/heads --glob=refs/remotes --glob=refs/tags --\n';
 
 const REAL_GIT = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
 
@@ -277,6 +277,19 @@ describe('a delivered project whose revision is none of its branches', () => {
     expect(r.status).toBe(0);
     gitIn(top, 'branch', '-m', 'trunk', 'main');
     expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
+  });
+
+  it('is warned after a rename in a repository of 50,000 tags (a list past 1 MiB, said in time)', () => {
+    const { top, dir } = committed('infra/k8s');
+    const commit = spawnSync('git', ['-C', top, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
+    // as git pack-refs writes them, sorted: 50,000 tags, 1.6 MB of names
+    const tags = Array.from({ length: 50_000 }, (_, i) => `${commit} refs/tags/release-${String(i).padStart(6, '0')}\n`);
+    writeFileSync(join(top, '.git', 'packed-refs'), `# pack-refs with: peeled fully-peeled sorted \n${tags.join('')}`);
+    expect(runProcess('synth', [], dir).stderr).not.toContain('warning: delivery');
+    renamed(top);
+    const r = runProcess('synth', ['--verbose'], dir);
+    expect(r.stderr).toContain(UNKNOWN_REVISION);
+    expect(r.status).toBe(0);
   });
 
   it('is not warned while its remote was never fetched (added by hand: the branch may be one of its own)', () => {
