@@ -4,7 +4,7 @@
  * in the work tree the project's directory is in, and never waited on for ever.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -284,8 +284,14 @@ describe('a delivered project whose revision is none of its branches', () => {
     const commit = spawnSync('git', ['-C', top, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
     // as git pack-refs writes them, sorted: 50,000 tags, 1.6 MB of names
     const tags = Array.from({ length: 50_000 }, (_, i) => `${commit} refs/tags/release-${String(i).padStart(6, '0')}\n`);
-    writeFileSync(join(top, '.git', 'packed-refs'), `# pack-refs with: peeled fully-peeled sorted \n${tags.join('')}`);
+    const branches = `${commit} refs/heads/main\n${commit} refs/remotes/origin/main\n`;
+    writeFileSync(join(top, '.git', 'packed-refs'), `# pack-refs with: peeled fully-peeled sorted \n${branches}${tags.join('')}`);
+    for (const loose of ['refs/heads/main', 'refs/remotes/origin/main']) rmSync(join(top, '.git', loose));
     expect(runProcess('synth', [], dir).stderr).not.toContain('warning: delivery');
+    // unchanged: main read from the packed-refs (3.3 MB), no list asked of git
+    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+    expect(runProcess('check', [], dir, { PATH: `${bin}:${process.env.PATH}` }).stdout).toContain('dist/ is current');
+    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
     renamed(top);
     const r = runProcess('synth', ['--verbose'], dir);
     expect(r.stderr).toContain(UNKNOWN_REVISION);
