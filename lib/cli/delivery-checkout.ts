@@ -205,9 +205,13 @@ function answers(root: string): Answers {
   return said;
 }
 
-/** Drops what Git answered: the next command run in this process (tests, tools) asks again (lib/cli/main.ts, at its end). */
+/**
+ * Drops what Git answered, and what the last plan was told (`told`): the next command run in this process (tests, tools)
+ * asks again, and a command of it that plans no delivered stage records nothing of the checkout (lib/cli/main.ts, at its end).
+ */
 export function forgetCheckoutAnswers(): void {
   (globalThis as { [key: symbol]: Map<string, Answers> | undefined })[Symbol.for('stagecraft.delivery-checkout.answers')]?.clear();
+  told.clear();
 }
 
 const prefixAnswer = (root: string) => (answers(root).prefix ??= askCheckout(root));

@@ -562,6 +562,19 @@ describe('what Git said, kept for a command', () => {
   });
 });
 
+describe('what the last plan was told', () => {
+  it('is recorded by no command run next in the process that plans no delivered stage (the project file removed)', () => {
+    const { dir } = committed('infra/k8s');
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const fingerprint = () => JSON.parse(readFileSync(join(dir, '.stagecraft', 'fingerprint.json'), 'utf8')).checkout;
+    expect(fingerprint()).toBeDefined();
+    rmSync(join(dir, 'stagecraft.yaml'));
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile(''));
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(fingerprint()).toBeUndefined();
+  });
+});
+
 describe('lazyCheckout', () => {
   it('asks git each thing once, the first time it is needed', () => {
     const { dir } = monorepo('infra/k8s');
