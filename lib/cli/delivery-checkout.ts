@@ -146,7 +146,8 @@ export function gitRefs(root: string, timeout = GIT_TIMEOUT_MS): CheckoutRefs | 
   const [gitDir = '', common = '', shallow, head = '', ...refs] = r.stdout.split('\n');
   // an older git than 2.15 says the option back as it is, not false (than 2.13, --absolute-git-dir too)
   if (shallow !== 'false' || !head.startsWith('refs/heads/') || !isAbsolute(gitDir)) return undefined;
-  return { head, refs: new Set(refs), gitDir, commonDir: resolve(root, common) };
+  // (the -- said back, and the last line's end, are no refs)
+  return { head, refs: new Set(refs.filter((ref) => ref.startsWith('refs/'))), gitDir, commonDir: resolve(root, common) };
 }
 
 /** The most of a packed-refs file `foundInFiles` reads (bytes; 50,000 tags are 3.3 MB, read and searched in a few ms): a larger one is left to git. */

@@ -13,6 +13,7 @@ import {
   checkoutRecord,
   forgetCheckoutAnswers,
   gitCheckout,
+  gitRefs,
   gitRemotes,
   lazyCheckout,
 } from '../../lib/cli/delivery-checkout.js';
@@ -509,6 +510,30 @@ describe('gitCheckout', () => {
     const { dir } = monorepo('k8s');
     vi.stubEnv('PATH', tempProject({}));
     expect(gitCheckout(dir)).toBeUndefined();
+  });
+});
+
+describe('gitRefs', () => {
+  it('says the branches, tags and HEAD of a checkout, and nothing where an older git says an option it does not know back (2.13, 2.15)', () => {
+    const { top, dir } = committed('infra/k8s');
+    gitIn(top, 'tag', 'v1');
+    gitIn(top, 'branch', 'feature/a');
+    const said = gitRefs(dir);
+    expect(said && { ...said, refs: [...said.refs].sort() }).toEqual({
+      head: 'refs/heads/main',
+      refs: ['refs/heads/feature/a', 'refs/heads/main', 'refs/remotes/origin/main', 'refs/tags/v1'],
+      gitDir: join(top, '.git'),
+      commonDir: join(top, '.git'),
+    });
+    // as git rev-parse before 2.15 (before 2.13) says --is-shallow-repository (--absolute-git-dir) back, as a flag
+    for (const old of ['--is-shallow-repository', '--absolute-git-dir']) {
+      const { bin } = loggingGit(
+        `exec '${REAL_GIT}' "$@" | sed 's/^false$/${old}/; s/^\\/.*\\.git$/${old === '--absolute-git-dir' ? old : '&'}/'`,
+      );
+      vi.stubEnv('PATH', `${bin}:${process.env.PATH}`);
+      expect(gitRefs(dir)).toBeUndefined();
+      vi.unstubAllEnvs();
+    }
   });
 });
 
