@@ -2,10 +2,13 @@
  * Where the project lies in the Git work tree it is in, which the engines read `dist/<stage>` from the
  * top of (lib/delivery/plan.ts compares it with the project file's `delivery.repository.path`).
  */
+import { existsSync, lstatSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { ProjectCheckout } from '../delivery/delivery-plan.js';
 import { remoteReading, revisionReading } from '../delivery/checkout.js';
 import { shellWord } from '../errors.js';
 import { sha256Hex } from '../model/sha256.js';
+import { readRegularBytes } from '../synth/disk.js';
 import { GIT_TIMEOUT_MS, askGit, type GitSilence } from './delivery-git.js';
 
 /** What Git said of where a project is: its `prefix` in its work tree, or, when it said nothing though it may be in one, why. */
@@ -99,24 +102,88 @@ export function gitRemotes(root: string, timeout = GIT_TIMEOUT_MS): ReadonlyMap<
   return remotes;
 }
 
+/** What `gitRefs` says of a checkout. */
+export interface CheckoutRefs {
+  /** The branch its HEAD is on (`refs/heads/main`). */
+  readonly head: string;
+  /** Its branches and tags as Git names them (`refs/heads/main`, `refs/remotes/origin/main`, `refs/tags/v1`). */
+  readonly refs: ReadonlySet<string>;
+  /** Its git directory (`/srv/app/.git`; a linked worktree's own), where HEAD is, and the common one, where the refs are, both absolute. */
+  readonly gitDir: string;
+  readonly commonDir: string;
+}
+
+/** The most of a checkout's refs `gitRefs` reads (bytes): a million tags' names. */
+const REFS_MAX_BYTES = 64 * 1024 * 1024;
+
 /**
- * The checkout's branches and tags as Git names them (`refs/heads/main`, `refs/remotes/origin/main`, `refs/tags/v1`) and
- * the branch its HEAD is on (`refs/heads/main`), asked at once; undefined when it has no such list at hand: a shallow clone
- * (CI's, which holds the branch it was made of), a detached HEAD (CI's too), no commit yet, or no Git that says.
+ * The checkout's branches and tags and the branch its HEAD is on, asked at once, with where Git keeps them (`CheckoutRefs`);
+ * undefined when it has no such list at hand: a shallow clone (CI's, which holds the branch it was made of), a detached
+ * HEAD (CI's too), no commit yet, or no Git that says.
  */
-export function gitRefs(root: string, timeout = GIT_TIMEOUT_MS): { readonly head: string; readonly refs: ReadonlySet<string> } | undefined {
-  // (the -- ends what may be read as a path: a file named HEAD in the project)
+export function gitRefs(root: string, timeout = GIT_TIMEOUT_MS): CheckoutRefs | undefined {
+  // HEAD by its full name; the refs as they are listed, which is whole too (--symbolic-full-name of each of 50,000 tags
+  // took 5 s, --symbolic of them 0.1 s), and all of them (1.2 MB of 50,000 tags: past Node.js's 1 MiB, git was stopped
+  // and nothing checked); the -- ends what may be read as a path (a file named HEAD in the project)
   const r = askGit(
     root,
-    ['rev-parse', '--is-shallow-repository', '--symbolic-full-name', 'HEAD', '--branches', '--remotes', '--tags', '--'],
-    {
-      timeout,
-    },
+    [
+      'rev-parse',
+      '--absolute-git-dir',
+      '--git-common-dir',
+      '--is-shallow-repository',
+      '--symbolic-full-name',
+      'HEAD',
+      '--symbolic',
+      '--glob=refs/heads',
+      '--glob=refs/remotes',
+      '--glob=refs/tags',
+      '--',
+    ],
+    { timeout, maxBuffer: REFS_MAX_BYTES },
   );
   if ('silent' in r || r.status !== 0) return undefined;
-  const [shallow, head = '', ...refs] = r.stdout.split('\n');
-  // an older git than 2.15 says the option back as it is, not false
-  return shallow === 'false' && head.startsWith('refs/heads/') ? { head, refs: new Set(refs) } : undefined;
+  const [gitDir = '', common = '', shallow, head = '', ...refs] = r.stdout.split('\n');
+  // an older git than 2.15 says the option back as it is, not false (than 2.13, --absolute-git-dir too)
+  if (shallow !== 'false' || !head.startsWith('refs/heads/') || !isAbsolute(gitDir)) return undefined;
+  // (the -- said back, and the last line's end, are no refs)
+  return { head, refs: new Set(refs.filter((ref) => ref.startsWith('refs/'))), gitDir, commonDir: resolve(root, common) };
+}
+
+/** The most of a packed-refs file `foundInFiles` reads (bytes; 50,000 tags are 3.3 MB, read and searched in a few ms): a larger one is left to git. */
+const PACKED_REFS_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Whether the files Git keeps refs in (its files backend's: a loose ref in `commonDir`, else a line of its packed-refs)
+ * show, with no git started, that `revisionReading` would find one of `wanted` as `gitRefs` says them: HEAD (in `gitDir`)
+ * on a branch that is there, no shallow file, and one of `wanted` (or a branch of it of `remote`) there. This is what
+ * holds the common unchanged case to one git (the remotes'): only what is plainly there is read so, and a ref is there
+ * or not whatever else moves (a commit, a fetch); a branch renamed or deleted is gone from both places (the packed-refs
+ * rewritten without it). False whenever the files do not plainly say so (a reftable, a detached or unborn HEAD, a name
+ * no ref has, a file system that tells no case apart, a packed-refs past PACKED_REFS_MAX_BYTES, anything unreadable): git is asked then.
+ */
+function foundInFiles(gitDir: string, commonDir: string, remote: string, wanted: readonly string[]): boolean {
+  try {
+    if (existsSync(join(commonDir, 'reftable')) || existsSync(join(commonDir, 'shallow')) || existsSync(join(gitDir, 'shallow')))
+      return false;
+    // a file system that finds refs/heads/Main as refs/heads/main (macOS's, Windows'), where a name is no proof: git says
+    if (existsSync(join(gitDir, 'head'))) return false;
+    const head = /^ref: (refs\/heads\/\S+)\n?$/.exec(readRegularBytes(join(gitDir, 'HEAD'), 4096).toString('utf8'))?.[1];
+    let packed: string | undefined;
+    const there = (ref: string): boolean => {
+      // what git check-ref-format refuses, or a path out of the refs
+      if (/(?:^|\/)\.|\.\.|\/\/|\/$|\.lock(?:\/|$)|[\s~^:?*[\\]/.test(ref)) return false;
+      if (lstatSync(join(commonDir, ref), { throwIfNoEntry: false })?.isFile()) return true;
+      packed ??= existsSync(join(commonDir, 'packed-refs'))
+        ? readRegularBytes(join(commonDir, 'packed-refs'), PACKED_REFS_MAX_BYTES).toString('utf8')
+        : '';
+      return packed.includes(` ${ref}\n`);
+    };
+    const tracking = (ref: string) => ref.startsWith('refs/heads/') && there(`refs/remotes/${remote}/${ref.slice('refs/heads/'.length)}`);
+    return head !== undefined && there(head) && wanted.some((ref) => there(ref) || tracking(ref));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -127,7 +194,7 @@ export function gitRefs(root: string, timeout = GIT_TIMEOUT_MS): { readonly head
 interface Answers {
   prefix?: CheckoutAnswer;
   remotes?: { readonly said: ReadonlyMap<string, readonly string[]> | undefined };
-  refs?: { readonly said: ReturnType<typeof gitRefs> };
+  refs?: { readonly said: CheckoutRefs | undefined };
 }
 
 function answers(root: string): Answers {
@@ -139,9 +206,13 @@ function answers(root: string): Answers {
   return said;
 }
 
-/** Drops what Git answered: the next command run in this process (tests, tools) asks again (lib/cli/main.ts, at its end). */
+/**
+ * Drops what Git answered, and what the last plan was told (`told`): the next command run in this process (tests, tools)
+ * asks again, and a command of it that plans no delivered stage records nothing of the checkout (lib/cli/main.ts, at its end).
+ */
 export function forgetCheckoutAnswers(): void {
   (globalThis as { [key: symbol]: Map<string, Answers> | undefined })[Symbol.for('stagecraft.delivery-checkout.answers')]?.clear();
+  told.clear();
 }
 
 const prefixAnswer = (root: string) => (answers(root).prefix ??= askCheckout(root));
@@ -165,9 +236,13 @@ const QUESTIONS = {
     const remotes = remotesAnswer(root);
     return JSON.stringify(remotes ? remoteReading(hostPath, remotes, 'naming') : null);
   },
-  revision: (root: string, remote: string, revision: string) => {
-    const refs = refsAnswer(root);
-    return JSON.stringify((refs && revisionReading(refs, remote, revision)) ?? null);
+  // the refs wanted (lib/delivery/checkout.ts `followedRefs`), by a space, which no ref's name holds; where Git said it
+  // keeps them ('' where it said nothing), where the common answer is read with no git (`foundInFiles`)
+  revision: (root: string, remote: string, wanted: string, gitDir: string, commonDir: string) => {
+    const refs = wanted.split(' ');
+    if (gitDir && foundInFiles(gitDir, commonDir, remote, refs)) return JSON.stringify({ found: true });
+    const said = refsAnswer(root);
+    return JSON.stringify((said && revisionReading(said, remote, refs)) ?? null);
   },
 } satisfies Record<string, (root: string, ...args: string[]) => string>;
 
@@ -198,10 +273,10 @@ export function lazyCheckout(root: string): ProjectCheckout {
       const remotes = remotesAnswer(root);
       return remotes && remoteReading(hostPath, remotes, only);
     },
-    revisionOf: (remote, revision) => {
-      ask('revision', remote, revision);
+    revisionOf: (remote, wanted) => {
       const refs = refsAnswer(root);
-      return refs && revisionReading(refs, remote, revision);
+      ask('revision', remote, wanted.join(' '), refs?.gitDir ?? '', refs?.commonDir ?? '');
+      return refs && revisionReading(refs, remote, wanted);
     },
   };
 }

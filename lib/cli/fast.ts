@@ -16,6 +16,7 @@ import { needsRecovery } from '../synth/recover.js';
 import { DIST_DIR, foreignFilesProblem } from '../synth/disk.js';
 import { ENVIRONMENTS_DIR, forgetCompilerDigests, keepNewDigests } from './digests.js';
 import { unchangedSinceRecorded, type Fingerprint, type StageRecord } from './fingerprint.js';
+import { forgetCheckoutAnswers } from './delivery-checkout.js';
 import { acquireLock, commandRan, releaseHeldLocks } from './lock.js';
 import { printProblems, processIo, quietWhenReaderLeaves, type Io } from './print.js';
 import { reusableStages, type Reuse } from './reuse.js';
@@ -122,6 +123,14 @@ function npmTookAValue(command: string, env: Io['env']): boolean {
 
 /** The answer of `command` with `argv` without compiling, or undefined when the command must run. */
 export function fastPath(command: string, argv: readonly string[], io: Io): ExitCode | undefined {
+  const code = fastAnswer(command, argv, io);
+  // answered, the command is over: the next one run in this process asks Git afresh (unanswered, the command that
+  // follows reads what the fingerprint's check asked, and forgets it as it ends: lib/cli/main.ts)
+  if (code !== undefined) forgetCheckoutAnswers();
+  return code;
+}
+
+function fastAnswer(command: string, argv: readonly string[], io: Io): ExitCode | undefined {
   // (stdout closed: the command says so, lib/cli/main.ts; nor an option npm took with its value or --no-cache, lib/cli/npm-options.ts)
   if (argv.length > 0 || io.stdout.closed || npmTookAValue(command, io.env) || npmTookNoCacheOf(command, io.env, io.npmArguments))
     return undefined;

@@ -4,7 +4,7 @@
  * where the project is in its work tree), unless the repository is a deploy repository CI copies dist/ into
  * (`copied: true`), whose layout no Git of this checkout tells, and which may not be the checkout's own. Pure.
  */
-import type { ProjectFile } from '../config/delivery.js';
+import type { Engine, ProjectFile } from '../config/delivery.js';
 import { argumentWord } from '../errors.js';
 import { stagePath, type ProjectCheckout, type RemoteReading, type RevisionReading } from './delivery-plan.js';
 import { repositoryHostPath, shownUrl } from './urls.js';
@@ -35,20 +35,33 @@ export function remoteReading(hostPath: string, remotes: ReadonlyMap<string, rea
 }
 
 /**
- * Whether `revision` is a branch or tag of the checkout's (`refs`, as lib/cli/delivery-checkout.ts `gitRefs` names them), or a branch of its remote `remote`;
- * undefined of a revision that names neither (a commit, HEAD, another ref), and of one not found while `remote` was never
- * fetched (added by hand, none of its branches known: the revision may be one of them). The branch HEAD is on, when it is not.
+ * The refs `engine` may follow `revision` as, each of which a checkout's list of branches and tags answers for: a full
+ * ref (`refs/heads/<branch>`, `refs/tags/<tag>`) as itself; a bare revision as the branch so named (Flux's
+ * `ref.branch`), or, by Argo CD, as the branch or the tag so named (it resolves a bare revision against every branch and
+ * tag of the repository, `v1.2.3` included). Undefined of a revision no such list answers for, of which nothing is
+ * asked: a commit (40-hex; 7 to 39, which Argo CD looks up as a commit written short, its IsTruncatedCommitSHA), HEAD,
+ * another ref (a pull request's).
+ */
+export function followedRefs(engine: Engine, revision: string): readonly string[] | undefined {
+  if (revision === 'HEAD' || /^[0-9a-f]{40}$/i.test(revision)) return undefined;
+  if (revision.startsWith('refs/')) return /^refs\/(heads|tags)\/./.test(revision) ? [revision] : undefined;
+  if (engine === 'flux') return [`refs/heads/${revision}`];
+  return /^[0-9a-f]{7,39}$/i.test(revision) ? undefined : [`refs/heads/${revision}`, `refs/tags/${revision}`];
+}
+
+/**
+ * Whether one of `wanted` (`followedRefs`) is a branch or tag of the checkout's (`refs`, as lib/cli/delivery-checkout.ts
+ * `gitRefs` names them), or a branch of its remote `remote` as last fetched; undefined of one not found while `remote`
+ * was never fetched (added by hand, none of its branches known: the revision may be one of them). The branch HEAD is on,
+ * when none is.
  */
 export function revisionReading(
   { head, refs }: { readonly head: string; readonly refs: ReadonlySet<string> },
   remote: string,
-  revision: string,
+  wanted: readonly string[],
 ): RevisionReading | undefined {
-  if (/^[0-9a-f]{40}$/i.test(revision) || revision === 'HEAD') return undefined;
-  const tag = revision.startsWith('refs/tags/');
-  const branch = revision.startsWith('refs/heads/') ? revision.slice('refs/heads/'.length) : revision;
-  if (!tag && branch.startsWith('refs/')) return undefined;
-  const found = tag ? refs.has(revision) : refs.has(`refs/heads/${branch}`) || refs.has(`refs/remotes/${remote}/${branch}`);
+  const tracked = (ref: string) => ref.startsWith('refs/heads/') && refs.has(`refs/remotes/${remote}/${ref.slice('refs/heads/'.length)}`);
+  const found = wanted.some((ref) => refs.has(ref) || tracked(ref));
   if (found) return { found };
   const fetched = [...refs].some((ref) => ref.startsWith(`refs/remotes/${remote}/`));
   return fetched ? { found, head: head.slice('refs/heads/'.length) } : undefined;
@@ -152,24 +165,34 @@ export function notARemote(
 
 /**
  * Why the engine may find nothing to apply at `revision` of the repository `url` names, which is the checkout's own (a
- * remote names it): the revision (a branch, `refs/heads/<branch>`, `refs/tags/<tag>`) is none of the checkout's branches
- * or tags, nor a branch of that remote as last fetched, as after `git branch -m main trunk` or a branch deleted. Undefined
- * when it is one, or the checkout has no such list at hand (`ProjectCheckout.revisionOf`: a shallow or detached CI
- * checkout is never warned), or the repository is another.
+ * remote names it): the revision (a branch, `refs/heads/<branch>`, `refs/tags/<tag>`; by Argo CD, a bare tag too) is none
+ * of the refs `engine` follows it as (`followedRefs`) among the checkout's branches and tags, nor a branch of that remote as
+ * last fetched, as after `git branch -m main trunk` or a branch deleted. Undefined when it is one, when it is none a list
+ * of refs answers for (a commit: nothing is asked), or the checkout has no such list at hand (`ProjectCheckout.revisionOf`:
+ * a shallow or detached CI checkout is never warned), or the repository is another.
  */
-export function unknownRevision(url: string, revision: string, checkout: ProjectCheckout): { message: string; hint: string } | undefined {
-  const remote = remotesOfUrl(url, checkout, 'naming')?.naming;
-  const reading = remote === undefined ? undefined : checkout.revisionOf?.(remote, revision);
+export function unknownRevision(
+  url: string,
+  revision: string,
+  engine: Engine,
+  checkout: ProjectCheckout,
+): { message: string; hint: string } | undefined {
+  const wanted = followedRefs(engine, revision);
+  const remote = wanted && remotesOfUrl(url, checkout, 'naming')?.naming;
+  const reading = remote === undefined || wanted === undefined ? undefined : checkout.revisionOf?.(remote, wanted);
   if (reading?.found !== false || remote === undefined) return undefined;
   const tag = revision.startsWith('refs/tags/') ? revision.slice('refs/tags/'.length) : undefined;
+  // a bare revision Argo CD resolves against the tags too
+  const either = wanted!.length > 1;
   const name = tag ?? revision.replace(/^refs\/heads\//, '');
   const [remoteWord, nameWord, headWord] = [argumentWord(remote), argumentWord(name), argumentWord(reading.head ?? '')];
   const push = remoteWord && nameWord ? `git push ${remoteWord} ${nameWord}` : `push it to the remote ${remote}`;
+  const kind = tag ? 'tag' : either ? 'branch or tag' : 'branch';
   return {
-    message: `${JSON.stringify(revision)} is no ${tag ? 'tag' : 'branch'} of this checkout, nor of its remote ${remote} (${shownUrl(url)}) as last fetched (git ${tag ? 'tag' : 'branch -a'}): unless it was pushed from elsewhere, the engine finds no such revision to apply (Argo CD: unable to resolve it to a commit SHA; Flux: couldn't find remote ref), and the stage is never applied; this checkout is on ${JSON.stringify(reading.head)}`,
+    message: `${JSON.stringify(revision)} is no ${kind} of this checkout, nor ${either ? 'a branch of' : 'of'} its remote ${remote} (${shownUrl(url)}) as last fetched (git ${tag ? 'tag' : either ? 'branch -a, git tag' : 'branch -a'}): unless it was pushed from elsewhere, the engine finds no such revision to apply (Argo CD: unable to resolve it to a commit SHA; Flux: couldn't find remote ref), and the stage is never applied; this checkout is on ${JSON.stringify(reading.head)}`,
     hint: tag
       ? `push the tag (${push}), or write the tag the engines should follow`
-      : `if the branch was renamed (git branch -m), write ${headWord && reading.head !== name ? `${JSON.stringify(reading.head)}, the branch this checkout is on, or ` : ''}the branch the engines should follow; else push it (${push}), or, if it was pushed from elsewhere, git fetch ${remoteWord ?? remote}`,
+      : `if the branch was renamed (git branch -m), write ${headWord && reading.head !== name ? `${JSON.stringify(reading.head)}, the branch this checkout is on, or ` : ''}the ${kind} the engines should follow; else push it (${push}), or, if it was pushed from elsewhere, git fetch ${remoteWord ?? remote}`,
   };
 }
 

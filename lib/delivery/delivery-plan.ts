@@ -38,11 +38,11 @@ export interface ProjectCheckout {
    */
   readonly remotesOf: (hostPath: string, only?: 'naming') => RemoteReading | undefined;
   /**
-   * Whether `revision` (a branch, `refs/heads/<branch>` or `refs/tags/<tag>`) is one of the checkout's branches or tags, or a
-   * branch of its remote `remote` as last fetched, and the branch its HEAD is on. Undefined where the checkout has no such
-   * list at hand: a shallow clone (CI's), a detached HEAD, another revision (a commit), no Git. @default - never known
+   * Whether one of the refs `wanted` (`refs/heads/main`, `refs/tags/v1`: lib/delivery/checkout.ts `followedRefs`) is one of
+   * the checkout's branches or tags, or a branch of its remote `remote` as last fetched, and the branch its HEAD is on.
+   * Undefined where the checkout has no such list at hand: a shallow clone (CI's), a detached HEAD, no Git. @default - never known
    */
-  readonly revisionOf?: (remote: string, revision: string) => RevisionReading | undefined;
+  readonly revisionOf?: (remote: string, wanted: readonly string[]) => RevisionReading | undefined;
   /**
    * Why Git could not say where the project is, once `prefix()` said nothing, when that is not because the project
    * lies in no work tree (git not installed, stopped after no answer in time, refusing a repository another user owns):

@@ -165,7 +165,7 @@ export function planDelivery(
     }
     if (fragment || mismatches.length || unhonoured.length) continue;
     // (where the project is in a work tree: outside one, no git is asked more)
-    const missing = checkout.prefix() !== undefined ? unknownRevision(url, revision, checkout) : undefined;
+    const missing = checkout.prefix() !== undefined ? unknownRevision(url, revision, engine, checkout) : undefined;
     const warning = missing && {
       ...at('repository.revision', missing.message, missing.hint, 'delivery/unknown-revision'),
       severity: 'warning' as const,

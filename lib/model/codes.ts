@@ -610,7 +610,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/unknown-revision',
     "Revision none of the checkout's branches",
-    "A warning, at the stage's (or stagecraft.yaml's) delivery.repository.revision: the repository the stage is delivered from is this checkout's own (a remote names it), and the revision (a branch, refs/heads/<branch>, refs/tags/<tag>) is none of the checkout's branches or tags, nor a branch of that remote as last fetched, as after git branch -m main trunk: once the repository has none either, the engine finds nothing to apply and the stage is never applied. Write the branch the engines should follow, or push it. Not said of a shallow or detached checkout (CI's), or one whose remote was never fetched, whose branch list is not at hand, nor of a commit.",
+    "A warning, at the stage's (or stagecraft.yaml's) delivery.repository.revision: the repository the stage is delivered from is this checkout's own (a remote names it), and the revision (a branch, refs/heads/<branch>, refs/tags/<tag>; by Argo CD, which resolves a bare revision against the tags too, a bare tag) is none of the checkout's branches or tags, nor a branch of that remote as last fetched, as after git branch -m main trunk: once the repository has none either, the engine finds nothing to apply and the stage is never applied. Write the branch the engines should follow, or push it. Not said of a shallow or detached checkout (CI's), or one whose remote was never fetched, whose branch list is not at hand, nor of a commit (by Argo CD, one written short too).",
   ),
   row(
     'delivery/unchecked-path',

@@ -4,7 +4,7 @@
  * in the work tree the project's directory is in, and never waited on for ever.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -13,11 +13,14 @@ import {
   checkoutRecord,
   forgetCheckoutAnswers,
   gitCheckout,
+  gitRefs,
   gitRemotes,
   lazyCheckout,
 } from '../../lib/cli/delivery-checkout.js';
 import { sha256Hex } from '../../lib/model/sha256.js';
-import { runProcess, tempProject } from '../helpers/cli.js';
+import { runCli, runProcess, tempProject } from '../helpers/cli.js';
+import { fastPath } from '../../lib/cli/fast.js';
+import type { Io } from '../../lib/cli/print.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 
 /** A directory holding `git`, a script that logs each call to `log` and then does `then`. */
@@ -30,7 +33,8 @@ function loggingGit(then: string): { bin: string; log: string } {
 }
 
 /** The one git that says the checkout's branches and tags, and whether it is shallow (lib/cli/delivery-checkout.ts `gitRefs`). */
-const REFS = 'git rev-parse --is-shallow-repository --symbolic-full-name HEAD --branches --remotes --tags --\n';
+const REFS =
+  'git rev-parse --absolute-git-dir --git-common-dir --is-shallow-repository --symbolic-full-name HEAD --symbolic --glob=refs/heads --glob=refs/remotes --glob=refs/tags --\n';
 
 const REAL_GIT = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
 
@@ -122,6 +126,40 @@ describe('a synthesis', () => {
     expect(r.status).toBe(0);
     // answered from it: a synthesis that compiled would have recorded another
     expect(statSync(fingerprint).mtimeMs).toBe(recorded);
+  });
+
+  it('answered from the last one starts one git, the remotes: the revision found as a branch or its tracking ref is read from the files Git keeps them in', () => {
+    for (const packed of [false, true]) {
+      const { top, dir } = committed('infra/k8s');
+      // (git gc packs them: refs/heads/main is a line of .git/packed-refs then, no file)
+      if (packed) gitIn(top, 'pack-refs', '--all');
+      expect(runProcess('synth', [], dir).status).toBe(0);
+      const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+      for (const command of ['synth', 'check']) expect(runProcess(command, [], dir, { PATH: `${bin}:${process.env.PATH}` }).status).toBe(0);
+      expect(readFileSync(log, 'utf8')).toBe('git remote -v\ngit remote -v\n');
+      // renamed: the files say nothing of main, and git is asked
+      renamed(top);
+      const r = runProcess('synth', ['--verbose'], dir, { PATH: `${bin}:${process.env.PATH}` });
+      expect(r.stderr).toContain(UNKNOWN_REVISION);
+      expect(readFileSync(log, 'utf8')).toContain(REFS);
+    }
+  });
+
+  it('answered from the last one in a linked worktree reads its own HEAD, and asks git once its branch is gone', () => {
+    const { top } = committed('infra/k8s');
+    const tree = join(tempProject({}), 'tree');
+    gitIn(top, 'worktree', 'add', '-q', '-b', 'feature', tree);
+    const dir = join(tree, 'infra', 'k8s');
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+    expect(runProcess('check', [], dir, { PATH: `${bin}:${process.env.PATH}` }).stdout).toContain('dist/ is current');
+    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
+    // its HEAD on a branch not yet made (git checkout --orphan): git says no list is at hand, and the record does not hold
+    gitIn(tree, 'checkout', '-q', '--orphan', 'fresh');
+    writeFileSync(log, '');
+    vi.stubEnv('PATH', `${bin}:${process.env.PATH}`);
+    expect(checkoutAsRecorded(dir, JSON.parse(readFileSync(join(dir, '.stagecraft', 'fingerprint.json'), 'utf8')).checkout)).toBe(false);
+    expect(readFileSync(log, 'utf8')).toBe(`git remote -v\n${REFS}`);
   });
 
   it('answered from the last one asks Git where the project is too in a checkout without remotes: a repository made anew has none either', () => {
@@ -242,6 +280,25 @@ describe('a delivered project whose revision is none of its branches', () => {
     expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
   });
 
+  it('is warned after a rename in a repository of 50,000 tags (a list past 1 MiB, said in time)', () => {
+    const { top, dir } = committed('infra/k8s');
+    const commit = spawnSync('git', ['-C', top, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
+    // as git pack-refs writes them, sorted: 50,000 tags, 1.6 MB of names
+    const tags = Array.from({ length: 50_000 }, (_, i) => `${commit} refs/tags/release-${String(i).padStart(6, '0')}\n`);
+    const branches = `${commit} refs/heads/main\n${commit} refs/remotes/origin/main\n`;
+    writeFileSync(join(top, '.git', 'packed-refs'), `# pack-refs with: peeled fully-peeled sorted \n${branches}${tags.join('')}`);
+    for (const loose of ['refs/heads/main', 'refs/remotes/origin/main']) rmSync(join(top, '.git', loose));
+    expect(runProcess('synth', [], dir).stderr).not.toContain('warning: delivery');
+    // unchanged: main read from the packed-refs (3.3 MB), no list asked of git
+    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+    expect(runProcess('check', [], dir, { PATH: `${bin}:${process.env.PATH}` }).stdout).toContain('dist/ is current');
+    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
+    renamed(top);
+    const r = runProcess('synth', ['--verbose'], dir);
+    expect(r.stderr).toContain(UNKNOWN_REVISION);
+    expect(r.status).toBe(0);
+  });
+
   it('is not warned while its remote was never fetched (added by hand: the branch may be one of its own)', () => {
     const { top, dir } = committed('infra/k8s');
     gitIn(top, 'branch', '-m', 'main', 'trunk');
@@ -268,6 +325,45 @@ describe('a delivered project whose revision is none of its branches', () => {
     const r = runProcess('synth', ['--verbose'], join(clone, 'infra', 'k8s'));
     expect(r.stderr).not.toContain('warning: delivery');
     expect(r.status).toBe(0);
+  });
+});
+
+describe('a delivered project whose revision Argo CD resolves otherwise than as a branch', () => {
+  /** `committed`'s, delivered by Argo CD at `revision`. */
+  function argoCd(revision: string): { top: string; dir: string } {
+    const made = committed('infra/k8s');
+    const project = readFileSync(join(made.dir, 'stagecraft.yaml'), 'utf8')
+      .replace('engine: flux', 'engine: argocd')
+      .replace('nonprod: { kubeConfigSecret: nonprod-kubeconfig }', 'nonprod: { server: https://nonprod.example.com:6443 }')
+      .replace('revision: main,', `revision: ${revision},`);
+    writeFileSync(join(made.dir, 'stagecraft.yaml'), project);
+    return made;
+  }
+
+  it('is not warned of a bare tag of the checkout (Argo CD resolves a bare revision against its tags too), and warned once the tag is gone', () => {
+    const { top, dir } = argoCd('v1.2.3');
+    gitIn(top, 'tag', 'v1.2.3');
+    const r = runProcess('synth', ['--verbose'], dir);
+    expect(r.stderr).not.toContain('warning: delivery');
+    expect(r.status).toBe(0);
+    gitIn(top, 'tag', '-d', 'v1.2.3');
+    expect(runProcess('synth', ['--verbose'], dir).stderr).toContain(
+      'delivery.repository.revision: "v1.2.3" is no branch or tag of this checkout, nor a branch of its remote origin',
+    );
+  });
+
+  it('is not warned of a commit written short (Argo CD looks it up as the commit), and asks Git nothing of it, nor of a whole one', () => {
+    for (const commit of ['short', 'whole']) {
+      const { top, dir } = argoCd('main');
+      const head = spawnSync('git', ['-C', top, 'rev-parse', ...(commit === 'short' ? ['--short'] : []), 'HEAD'], { encoding: 'utf8' });
+      const project = readFileSync(join(dir, 'stagecraft.yaml'), 'utf8').replace('revision: main,', `revision: ${head.stdout.trim()},`);
+      writeFileSync(join(dir, 'stagecraft.yaml'), project);
+      const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+      const r = runProcess('synth', ['--verbose'], dir, { PATH: `${bin}:${process.env.PATH}` });
+      expect(r.stderr).not.toContain('warning: delivery');
+      expect(r.status).toBe(0);
+      expect(readFileSync(log, 'utf8')).not.toContain(REFS);
+    }
   });
 });
 
@@ -417,6 +513,30 @@ describe('gitCheckout', () => {
   });
 });
 
+describe('gitRefs', () => {
+  it('says the branches, tags and HEAD of a checkout, and nothing where an older git says an option it does not know back (2.13, 2.15)', () => {
+    const { top, dir } = committed('infra/k8s');
+    gitIn(top, 'tag', 'v1');
+    gitIn(top, 'branch', 'feature/a');
+    const said = gitRefs(dir);
+    expect(said && { ...said, refs: [...said.refs].sort() }).toEqual({
+      head: 'refs/heads/main',
+      refs: ['refs/heads/feature/a', 'refs/heads/main', 'refs/remotes/origin/main', 'refs/tags/v1'],
+      gitDir: join(top, '.git'),
+      commonDir: join(top, '.git'),
+    });
+    // as git rev-parse before 2.15 (before 2.13) says --is-shallow-repository (--absolute-git-dir) back, as a flag
+    for (const old of ['--is-shallow-repository', '--absolute-git-dir']) {
+      const { bin } = loggingGit(
+        `exec '${REAL_GIT}' "$@" | sed 's/^false$/${old}/; s/^\\/.*\\.git$/${old === '--absolute-git-dir' ? old : '&'}/'`,
+      );
+      vi.stubEnv('PATH', `${bin}:${process.env.PATH}`);
+      expect(gitRefs(dir)).toBeUndefined();
+      vi.unstubAllEnvs();
+    }
+  });
+});
+
 describe('gitRemotes', () => {
   it("says each remote's fetch URL by name, with git's insteadOf applied, and a name holding a dot whole", () => {
     const { top, dir } = monorepo('infra/k8s');
@@ -455,6 +575,31 @@ describe('gitRemotes', () => {
   });
 });
 
+describe('what Git said, kept for a command', () => {
+  it('is asked afresh by the next command run in the process after the fast path answered one (the remote moved between them)', () => {
+    const { top, dir } = committed('infra/k8s');
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const io: Io = { cwd: dir, env: {}, stdout: { write: () => {} }, stderr: { write: () => {} } };
+    expect(fastPath('check', [], io)).toBe(0);
+    gitIn(top, 'remote', 'set-url', 'origin', 'https://git.example.com/team/moved.git');
+    // compiled, and warned: not answered from the fingerprint by what the fast path was told
+    expect(runCli('synth', [], dir).stderr).toContain("which is none of this checkout's remotes (origin;");
+  });
+});
+
+describe('what the last plan was told', () => {
+  it('is recorded by no command run next in the process that plans no delivered stage (the project file removed)', () => {
+    const { dir } = committed('infra/k8s');
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const fingerprint = () => JSON.parse(readFileSync(join(dir, '.stagecraft', 'fingerprint.json'), 'utf8')).checkout;
+    expect(fingerprint()).toBeDefined();
+    rmSync(join(dir, 'stagecraft.yaml'));
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile(''));
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(fingerprint()).toBeUndefined();
+  });
+});
+
 describe('lazyCheckout', () => {
   it('asks git each thing once, the first time it is needed', () => {
     const { dir } = monorepo('infra/k8s');
@@ -469,6 +614,20 @@ describe('lazyCheckout', () => {
 });
 
 describe('checkoutAsRecorded', () => {
+  it("holds a revision found by the files Git keeps its refs in only where a file's name is proof (not where the case of a name is not told)", () => {
+    const gitDir = tempProject({});
+    mkdirSync(join(gitDir, 'refs', 'heads'), { recursive: true });
+    writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(gitDir, 'refs', 'heads', 'main'), `${'0'.repeat(40)}\n`);
+    // outside a work tree, git says no list is at hand
+    const root = tempProject({});
+    const record = { [JSON.stringify(['revision', 'origin', 'refs/heads/main', gitDir, gitDir])]: sha256Hex('{"found":true}') };
+    expect(checkoutAsRecorded(root, record)).toBe(true);
+    // as a file system that tells no case apart finds it
+    writeFileSync(join(gitDir, 'head'), 'ref: refs/heads/main\n');
+    expect(checkoutAsRecorded(root, record)).toBe(false);
+  });
+
   it('holds a record of what the plan asked only while Git says the same, and no record it cannot read (an older format, a question asked otherwise)', () => {
     const { top, dir } = monorepo('infra/k8s');
     gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');

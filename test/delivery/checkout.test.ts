@@ -3,7 +3,7 @@
  * names none of the checkout's remotes, and a place in the repository Git could not be asked for.
  */
 import { describe, expect, it } from 'vitest';
-import { checkoutOf, notARemote, pathUnchecked, revisionReading, unknownRevision } from '../../lib/delivery/checkout.js';
+import { checkoutOf, followedRefs, notARemote, pathUnchecked, revisionReading, unknownRevision } from '../../lib/delivery/checkout.js';
 import type { ProjectCheckout } from '../../lib/delivery/delivery-plan.js';
 
 const URL = 'https://git.example.com/team/app.git';
@@ -72,51 +72,67 @@ describe('pathUnchecked', () => {
   });
 });
 
+describe('followedRefs', () => {
+  it.each([
+    ['a bare revision, by Flux, as the branch', 'flux', 'trunk', ['refs/heads/trunk']],
+    ['a bare revision, by Argo CD, as the branch or the tag (v1.2.3 too)', 'argocd', 'v1.2.3', ['refs/heads/v1.2.3', 'refs/tags/v1.2.3']],
+    ['a branch or tag as a full ref, as itself', 'argocd', 'refs/tags/v1.2.3', ['refs/tags/v1.2.3']],
+    ['a branch with a slash', 'flux', 'refs/heads/feature/a', ['refs/heads/feature/a']],
+    ['a 40-hex commit as none', 'flux', '0123456789abcdef0123456789ABCDEF01234567', undefined],
+    ['a commit written short, by Argo CD (which looks it up), as none', 'argocd', '3f7a9c2', undefined],
+    ['HEAD, or another ref (a pull request), as none', 'argocd', 'refs/pull/12/head', undefined],
+  ] as const)('reads %s', (_, engine, revision, refs) => {
+    expect(followedRefs(engine, revision)).toEqual(refs);
+  });
+
+  it('reads HEAD as none', () => expect(followedRefs('argocd', 'HEAD')).toBeUndefined());
+});
+
 describe('revisionReading', () => {
   const refs = { head: 'refs/heads/trunk', refs: new Set(['refs/heads/trunk', 'refs/remotes/origin/release', 'refs/tags/v1.2.3']) };
 
   it.each([
-    ['a local branch', 'trunk'],
-    ['a local branch as a full ref', 'refs/heads/trunk'],
-    ['a branch of the remote the repository is, as last fetched', 'release'],
-    ['a tag as a full ref', 'refs/tags/v1.2.3'],
-  ])('finds %s', (_, revision) => {
-    expect(revisionReading(refs, 'origin', revision)).toEqual({ found: true });
+    ['a local branch', ['refs/heads/trunk']],
+    ['a branch of the remote the repository is, as last fetched', ['refs/heads/release']],
+    ['a tag', ['refs/tags/v1.2.3']],
+    ['a tag Argo CD may follow a bare revision as', ['refs/heads/v1.2.3', 'refs/tags/v1.2.3']],
+  ])('finds %s', (_, wanted) => {
+    expect(revisionReading(refs, 'origin', wanted)).toEqual({ found: true });
   });
 
-  it("does not find another remote's branch, a tag named as a branch, nor a branch gone, and says the branch HEAD is on", () => {
-    expect(revisionReading({ ...refs, refs: new Set([...refs.refs, 'refs/remotes/upstream/main']) }, 'upstream', 'release')).toEqual({
-      found: false,
-      head: 'trunk',
-    });
-    expect(revisionReading(refs, 'origin', 'main')).toEqual({ found: false, head: 'trunk' });
-    expect(revisionReading(refs, 'origin', 'refs/tags/v9')).toEqual({ found: false, head: 'trunk' });
+  it("does not find another remote's branch, a tag wanted as a branch, nor a branch gone, and says the branch HEAD is on", () => {
+    expect(
+      revisionReading({ ...refs, refs: new Set([...refs.refs, 'refs/remotes/upstream/main']) }, 'upstream', ['refs/heads/release']),
+    ).toEqual({ found: false, head: 'trunk' });
+    expect(revisionReading(refs, 'origin', ['refs/heads/main'])).toEqual({ found: false, head: 'trunk' });
+    expect(revisionReading(refs, 'origin', ['refs/heads/v1.2.3'])).toEqual({ found: false, head: 'trunk' });
+    expect(revisionReading(refs, 'origin', ['refs/tags/v9'])).toEqual({ found: false, head: 'trunk' });
   });
 
   it('reads nothing of a revision not found while the remote was never fetched (its branches unknown)', () => {
-    expect(revisionReading(refs, 'upstream', 'main')).toBeUndefined();
-    expect(revisionReading({ ...refs, refs: new Set(['refs/heads/trunk']) }, 'origin', 'main')).toBeUndefined();
-  });
-
-  it('reads nothing of a commit, HEAD, or another ref (a pull request)', () => {
-    for (const revision of ['0123456789abcdef0123456789ABCDEF01234567', 'HEAD', 'refs/pull/12/head'])
-      expect(revisionReading(refs, 'origin', revision)).toBeUndefined();
+    expect(revisionReading(refs, 'upstream', ['refs/heads/main'])).toBeUndefined();
+    expect(revisionReading({ ...refs, refs: new Set(['refs/heads/trunk']) }, 'origin', ['refs/heads/main'])).toBeUndefined();
   });
 });
 
 describe('unknownRevision', () => {
   const renamed = (remotes: Record<string, string[]>, head = 'trunk'): ProjectCheckout => ({
     ...checkoutWith(remotes),
-    revisionOf: (remote, revision) =>
+    revisionOf: (remote, wanted) =>
       revisionReading(
         { head: `refs/heads/${head}`, refs: new Set([`refs/heads/${head}`, `refs/remotes/${remote}/${head}`]) },
         remote,
-        revision,
+        wanted,
       ),
   });
 
   it('says a branch none of the checkout has, of its own repository, with a push a shell reads back and no credential', () => {
-    const said = unknownRevision(URL, 'feature/a b', renamed({ origin: ['https://ci:Zq8xY2vB4nM6kL0p@git.example.com/team/app.git'] }));
+    const said = unknownRevision(
+      URL,
+      'feature/a b',
+      'flux',
+      renamed({ origin: ['https://ci:Zq8xY2vB4nM6kL0p@git.example.com/team/app.git'] }),
+    );
     expect(said?.message).toMatch(
       /^"feature\/a b" is no branch of this checkout, nor of its remote origin \(https:\/\/git\.example\.com\/team\/app\.git\)/,
     );
@@ -125,10 +141,27 @@ describe('unknownRevision', () => {
   });
 
   it('says a tag is pushed, and nothing of another repository (a deploy repository, a fork the URL does not name) or a checkout that cannot tell', () => {
-    expect(unknownRevision(URL, 'refs/tags/v2', renamed({ origin: [URL] }))?.hint).toBe(
+    expect(unknownRevision(URL, 'refs/tags/v2', 'flux', renamed({ origin: [URL] }))?.hint).toBe(
       'push the tag (git push origin v2), or write the tag the engines should follow',
     );
-    expect(unknownRevision(URL, 'main', renamed({ origin: ['https://git.example.com/me/app.git'] }))).toBeUndefined();
-    expect(unknownRevision(URL, 'main', checkoutWith({ origin: [URL] }))).toBeUndefined();
+    expect(unknownRevision(URL, 'main', 'flux', renamed({ origin: ['https://git.example.com/me/app.git'] }))).toBeUndefined();
+    expect(unknownRevision(URL, 'main', 'flux', checkoutWith({ origin: [URL] }))).toBeUndefined();
+  });
+
+  it('says a bare revision Argo CD follows is no branch or tag, and asks nothing of a commit, whole or short', () => {
+    const said = unknownRevision(URL, 'v2', 'argocd', renamed({ origin: [URL] }));
+    expect(said?.message).toMatch(/^"v2" is no branch or tag of this checkout, nor a branch of its remote origin \(/);
+    expect(said?.hint).toContain('the branch or tag the engines should follow; else push it (git push origin v2)');
+    const asked: string[][] = [];
+    const checkout = {
+      ...renamed({ origin: [URL] }),
+      revisionOf: (_: string, wanted: readonly string[]) => {
+        asked.push([...wanted]);
+        return undefined;
+      },
+    };
+    for (const revision of ['0123456789abcdef0123456789abcdef01234567', '3f7a9c2', 'HEAD'])
+      expect(unknownRevision(URL, revision, 'argocd', checkout)).toBeUndefined();
+    expect(asked).toEqual([]);
   });
 });
