@@ -225,13 +225,16 @@ describe('secret values in stage files', () => {
       'old password: managed by Vault, ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5',
       Buffer.from('password=Hunter2xyzQ').toString('base64'),
       encodeURIComponent('password=Hunter2xyzQ'),
+      // were taken as prose: a passphrase, and base64 after prose
+      'password: correct horse battery staple',
+      `password: managed by Vault ${Buffer.from('password=Hunter2xyzQ').toString('base64')}`,
     ]) {
       const problems = problemsOf({ qa: withReason(secret) });
       expect(
         problems.map((p) => p.split(' holds ')[0]),
         secret,
       ).toEqual([expect.stringMatching(/secrets\.allow\[0\]\.reason$/)]);
-      expect(problems.join('\n'), secret).not.toMatch(/Hunter2|hunter2|ghp_/);
+      expect(problems.join('\n'), secret).not.toMatch(/Hunter2|hunter2|ghp_|horse|cGFzc3dvcmQ9/);
     }
   });
 
