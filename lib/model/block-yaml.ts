@@ -43,6 +43,7 @@ import {
 } from './block-yaml-scalars.js';
 import { type Nodes, linesOf } from './block-yaml-positions.js';
 import { yaml11Reading, type Yaml11Place } from './yaml11.js';
+import { settingOf } from './secret-field-names.js';
 
 export { PLAIN_SHORTCUT } from './block-yaml-scalars.js';
 export { BlockPlaces, linesOf, offsetOf, type Nodes } from './block-yaml-positions.js';
@@ -86,7 +87,10 @@ class Reader {
   count = 0;
   /** The plain scalars read so far that kubectl reads otherwise. */
   readonly yaml11: Yaml11Place[] = [];
-  /** The key whose plain value is being read, for `yaml11Reading` (a password it reads otherwise is never printed). */
+  /**
+   * The setting whose plain value is being read, for `yaml11Reading` (a password it reads otherwise is never printed): its key, or
+   * an entry's name for its `value` (`settingOf`), by the keys read before it.
+   */
   private holder?: string;
 
   constructor(readonly text: string) {
@@ -272,7 +276,7 @@ class Reader {
         this.fp = after;
         this.flowSpaces();
         const valueAt = this.fp;
-        this.holder = key;
+        this.holder = settingOf(key, (name) => object[name]);
         object[key] = this.flowValue(depth);
         this.holder = undefined;
         this.close(n, at, valueAt);
@@ -531,7 +535,7 @@ class Reader {
         value = this.indent === indent ? this.sequence(indent, depth + 1) : this.block(depth + 1);
       } else {
         valueAt = i;
-        this.holder = key;
+        this.holder = settingOf(key, (name) => object[name]);
         value = this.scalar(i, indent, depth, true);
         this.holder = undefined;
       }

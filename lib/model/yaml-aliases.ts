@@ -6,7 +6,22 @@
  */
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
-import { shownName } from './secret-rules.js';
+import { settingOf, shownName } from './secret-rules.js';
+
+/**
+ * The setting that holds a node as a pair's value, by its visitor's `path` (its ancestors): the pair's key, or an entry's name for
+ * its `value` (`settingOf`: `- name: DB_PASSWORD` then `value: *Xk9v...`), so that a message that would print it can tell it is a
+ * secret's. Undefined for a key, an item of a sequence or a pair whose key is no scalar.
+ */
+export function holderOf(path: readonly unknown[]): string | undefined {
+  const pair = path.at(-1);
+  if (!isPair(pair) || !isScalar(pair.key)) return undefined;
+  const map = path.at(-2);
+  return settingOf(String(pair.key.value), (name) => {
+    const v = isMap(map) ? map.get(name, true) : undefined;
+    return isScalar(v) ? v.value : undefined;
+  });
+}
 
 /** Whether `key` is a merge key (`<<` written plain, or tagged !!merge): the yaml library reads it as the symbol `<<`. */
 export function isMergeKey(key: unknown): boolean {
@@ -105,8 +120,7 @@ export function unresolvedAlias(
   visit(doc, {
     Alias(_key, node, path) {
       if (node.resolve(doc) !== undefined) return undefined;
-      const pair = path.at(-1);
-      const holder = isPair(pair) && isScalar(pair.key) ? String(pair.key.value) : undefined;
+      const holder = holderOf(path);
       lost = { name: node.source, offset: node.range?.[0] ?? 0, ...(holder !== undefined ? { holder } : {}) };
       return visit.BREAK;
     },

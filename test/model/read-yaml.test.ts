@@ -90,6 +90,9 @@ describe('readYaml', () => {
     expect([...alias, ...directive].join('\n')).not.toContain(token);
     // nor a password that starts with *, which YAML reads as an alias, under a secret's name
     expect(problems('data:\n  DB_PASSWORD: *Xk9vQ2mLr7pT\n').join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    // nor under an env var's name, the setting of an entry's value (was printed: its holder 'value' names no secret)
+    expect(problems('env:\n  - name: DB_PASSWORD\n    value: *Xk9vQ2mLr7pT\n').join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    expect(problems('env:\n  - name: MODE\n    value: *base\n')[0]).toContain('the alias *base names no anchor');
     expect(problems('data:\n  A: *base\n')[0]).toContain('the alias *base names no anchor');
   });
 
