@@ -96,6 +96,19 @@ describe('readYaml', () => {
     expect(problems('data:\n  A: *base\n')[0]).toContain('the alias *base names no anchor');
   });
 
+  it("never prints a password the parser quotes, one that starts with a block scalar's indicator or reads as a tag", () => {
+    for (const value of ['|Xk9vQ2mLr7pT', '>-Xk9vQ2mLr7pT', '!a!Xk9vQ2mLr7pT']) {
+      const said = problems(`data:\n  DB_PASSWORD: ${value}\n`);
+      // was: 'Block scalar header includes extra characters: |Xk9vQ2mLr7pT', 'Could not resolve tag: !a!Xk9vQ2mLr7pT'
+      expect(said.length, value).toBeGreaterThan(0);
+      expect(said.join('\n'), value).not.toContain('Xk9vQ2mLr7pT');
+      expect(said[0], value).toContain(`(a ${value.length}-character value, hidden)`);
+    }
+    // nor a token wherever it is; what a setting that names no secret quotes is said as before
+    expect(problems('data:\n  note: |ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5\n').join('\n')).not.toContain('ghp_aB3d');
+    expect(problems('data:\n  MODE: |x\n')[0]).toContain('Block scalar header includes extra characters: |x');
+  });
+
   it('reports the keys that are repeated or are collections in file order, with a hint for template syntax', () => {
     expect(problems('a: 1\nb:\n  {{ .Values.x }}: 1\na: 2\nc: {{ .Values.y }}\n').map((p) => p.split('\n')[0])).toEqual([
       '3:3 yaml/non-string-key: a key here is a list or a mapping; keys are plain names',
