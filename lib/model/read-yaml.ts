@@ -279,7 +279,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
       // an alias of no anchor before it (one set in an earlier document included), merged or not
       const lost = unresolvedAlias(docs, doc);
       if (lost) {
-        problems.push({ ...lost, location: at(lost.offset), hint: `${lost.hint}, or write the values out` });
+        problems.push({ ...lost, location: at(lost.offset) });
         continue;
       }
       const merge = badMerge(doc);

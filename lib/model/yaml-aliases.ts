@@ -6,7 +6,7 @@
  */
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
-import { settingOf, shownName } from './secret-rules.js';
+import { maskValue, settingOf, shownName } from './secret-rules.js';
 
 /**
  * The setting that holds a node as a pair's value, by its visitor's `path` (its ancestors): the pair's key, or an entry's name for
@@ -128,7 +128,16 @@ export function unresolvedAlias(
   if (!lost) return undefined;
   const { name, offset, holder } = lost;
   const earlier = docs.slice(0, docs.indexOf(doc)).find((d) => anchorOffset(d, name) !== undefined);
-  // (a token pasted as the name, or a password that starts with *, `DB_PASSWORD: *Xk9v...`, is never printed)
+  // a password that starts with * under a secret's name (`DB_PASSWORD: *Xk9v...`) is a value meant, never printed: no anchor
+  // to set, as the alias's hint would have it, but quotes
+  if (holder !== undefined && !earlier && shownName(name) === name && shownName(name, holder) !== name)
+    return {
+      code: 'yaml/alias',
+      offset,
+      message: `${maskValue(`*${name}`)} starts with *, which YAML reads as an alias, and names no anchor (kubectl refuses it: unknown anchor)`,
+      hint: 'quote it for the string; it is not printed, being a secret, which belongs in a Secret made in the cluster',
+    };
+  // (a token pasted as the name, or a secret's value, is never printed)
   const said = shownName(name, holder);
   return {
     code: 'yaml/alias',
@@ -136,6 +145,6 @@ export function unresolvedAlias(
     message: earlier
       ? `the alias *${said} names the anchor &${said} of an earlier document: anchors do not carry over a --- line (kubectl refuses it: unknown anchor)`
       : `the alias *${said} names no anchor before it in its document (kubectl refuses it: unknown anchor)`,
-    hint: `set the anchor &${said} in this document, before the alias`,
+    hint: `set the anchor &${said} in this document, before the alias, or write the values out`,
   };
 }

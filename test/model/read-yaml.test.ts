@@ -89,7 +89,13 @@ describe('readYaml', () => {
     expect(directive.map((p) => p.split(' makes ')[0])).toEqual(['3:1 input/yaml-directive: the directive (a 41-character value, hidden)']);
     expect([...alias, ...directive].join('\n')).not.toContain(token);
     // nor a password that starts with *, which YAML reads as an alias, under a secret's name
-    expect(problems('data:\n  DB_PASSWORD: *Xk9vQ2mLr7pT\n').join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    const password = problems('data:\n  DB_PASSWORD: *Xk9vQ2mLr7pT\n');
+    expect(password.join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    // said as the value it is, with quotes for a hint: was 'set the anchor &(a 12-character name, hidden) in this document'
+    expect(password).toEqual([
+      '2:16 yaml/alias: (a 13-character value, hidden) starts with *, which YAML reads as an alias, and names no anchor (kubectl refuses it: unknown anchor)\n' +
+        '  hint: quote it for the string; it is not printed, being a secret, which belongs in a Secret made in the cluster',
+    ]);
     // nor under an env var's name, the setting of an entry's value (was printed: its holder 'value' names no secret)
     expect(problems('env:\n  - name: DB_PASSWORD\n    value: *Xk9vQ2mLr7pT\n').join('\n')).not.toContain('Xk9vQ2mLr7pT');
     expect(problems('env:\n  - name: MODE\n    value: *base\n')[0]).toContain('the alias *base names no anchor');
