@@ -276,9 +276,10 @@ class Reader {
         this.fp = after;
         this.flowSpaces();
         const valueAt = this.fp;
+        const outer = this.holder;
         this.holder = settingOf(key, (name) => object[name]);
         object[key] = this.flowValue(depth);
-        this.holder = undefined;
+        this.holder = outer;
         this.close(n, at, valueAt);
       } else {
         items.push(this.flowValue(depth));
@@ -532,12 +533,17 @@ class Reader {
         const dash = t.charCodeAt(this.cs) === DASH && (this.cs + 1 === this.le || t.charCodeAt(this.cs + 1) === SPACE);
         if (this.indent < indent || (this.indent === indent && !dash)) outside(); // an empty value
         valueAt = this.cs;
+        // (the items of a list under a secret's name are its values: `tokens:` then `- 0755`)
+        const outer = this.holder;
+        this.holder = settingOf(key, (name) => object[name]);
         value = this.indent === indent ? this.sequence(indent, depth + 1) : this.block(depth + 1);
+        this.holder = outer;
       } else {
         valueAt = i;
+        const outer = this.holder;
         this.holder = settingOf(key, (name) => object[name]);
         value = this.scalar(i, indent, depth, true);
-        this.holder = undefined;
+        this.holder = outer;
       }
       if (!this.done && !this.marker && this.indent > indent) outside();
       this.close(n, keyAt, valueAt);

@@ -11,9 +11,11 @@ import { maskValue, settingOf, shownName } from './secret-rules.js';
 /**
  * The setting that holds a node as a pair's value, by its visitor's `path` (its ancestors): the pair's key, or an entry's name for
  * its `value` (`settingOf`: `- name: DB_PASSWORD` then `value: *Xk9v...`), so that a message that would print it can tell it is a
- * secret's. Undefined for a key, an item of a sequence or a pair whose key is no scalar.
+ * secret's; an item of a list, the list's. Undefined for a key, an item of a list no setting holds or a pair whose key is no scalar.
  */
 export function holderOf(path: readonly unknown[]): string | undefined {
+  // an item of a list is a value of the setting that holds the list (`tokens:` then `- 0755`)
+  if (isSeq(path.at(-1))) return holderOf(path.slice(0, -1));
   const pair = path.at(-1);
   if (!isPair(pair) || !isScalar(pair.key)) return undefined;
   const map = path.at(-2);

@@ -305,8 +305,8 @@ export function yaml11Places(docs: readonly Document[]): Yaml11Place[] {
         // a tag says what the scalar is, to either reader; `<<` is the merge key
         if (node.type !== 'PLAIN' || source === undefined || node.tag !== undefined || source === '<<' || !node.range) return;
         const key = at === 'value' && isPair(pair) && isScalar(pair.key) ? String(pair.key.value) : undefined;
-        // the setting that holds it: the key, or an entry's name for its `value` (`- name: DB_PASSWORD` then `value: 0755`)
-        const reading = yaml11Reading(source, node.value, at === 'key', key === undefined ? undefined : holderOf(path));
+        // the setting that holds it: the key, an entry's name for its `value` (`- name: DB_PASSWORD` then `value: 0755`), a list's
+        const reading = yaml11Reading(source, node.value, at === 'key', at === 'key' ? undefined : holderOf(path));
         if (reading) found.push({ offset: node.range[0], reading, ...(key === undefined ? {} : { key }) });
       },
     });
