@@ -3,6 +3,7 @@
  * `secrets.stagecraft.dev/allow`) are prose: screened for the secrets they hold, never for the kinds they name. Pure and synchronous.
  */
 import { detectSecretOrEncoded } from './secret-rules.js';
+import { NAME } from './secret-shapes.js';
 import { detectSecrets } from './value-secrets.js';
 
 /**
@@ -29,9 +30,17 @@ const PROSE_WORDS: ReadonlySet<string> = new Set([
 const isSentence = (words: string): boolean => words.split(/[^A-Za-z]+/).some((w) => PROSE_WORDS.has(w.toLowerCase()));
 
 /**
+ * A word with a password's mix: 8 characters or more, letters and digits, and no name's shape (`NAME`: `OAuth2Proxy`, `k8s-app`,
+ * `2024-06-01`, `v1.2.3` are names; `Sup3rS3cretPw`, `Hunter2xyzQ` are not), as a bare word is no secret to the rules.
+ */
+const isPasswordShaped = (word: string): boolean =>
+  word.length >= 8 && /[0-9]/.test(word) && /[A-Za-z]/.test(word) && !NAME(word.replace(/[.:]+$/, ''));
+
+/**
  * Whether a reason that looks secret is prose that names a secret's kind: every secret found in it as written is a setting said in
  * prose (`PROSE_SETTING`, with a sentence's little words: `isSentence`), and none of its words holds a secret as written or encoded
- * (`detectSecretOrEncoded`: a token, base64 or URL encoding of `password=...` after the prose). One that holds a value
+ * (`detectSecretOrEncoded`: a token, base64 or URL encoding of `password=...` after the prose) or has a password's shape
+ * (`isPasswordShaped`). One that holds a value
  * (`password=...`, a token, a setting of one word, a passphrase `password: correct horse battery staple`), or a secret only in what
  * it encodes, is not.
  */
@@ -42,6 +51,7 @@ export function isProseReason(reason: string): boolean {
     const prose = m.rule.id === 'secret-setting' ? PROSE_SETTING.exec(reason.slice(m.index)) : null;
     if (prose === null || !isSentence(prose[1]!)) return false;
   }
-  // a value after the prose (`password: managed by Vault cGFzc3dvcmQ9...`): the whole reason is no encoded text, a word may be
-  return reason.split(/[\s,;()"'`]+/).every((word) => detectSecretOrEncoded(word) === undefined);
+  // a value after the prose (`password: managed by Vault cGFzc3dvcmQ9...`, `..., Sup3rS3cretPw`): the whole reason is no encoded
+  // text, a word may be, or have a password's shape, which no word of a sentence has
+  return reason.split(/[\s,;()"'`]+/).every((word) => detectSecretOrEncoded(word) === undefined && !isPasswordShaped(word));
 }

@@ -29,9 +29,14 @@ describe('isProseReason', () => {
       'password: correct horse battery staple, this key is public',
       `password: managed by Vault ${Buffer.from('password=Hunter2xyzQ').toString('base64')}`,
       `password: managed by Vault, was ${encodeURIComponent('password=Hunter2xyzQ')}`,
+      'password: kept in Vault, Sup3rS3cretPw',
     ])
       expect(isProseReason(reason), reason).toBe(false);
-    for (const reason of ['password: managed by Vault, this key is public', 'password: stored in vault.example.com/db'])
+    for (const reason of [
+      'password: managed by Vault, this key is public',
+      'password: stored in vault.example.com/db',
+      'token: issued by OAuth2Proxy on 2024-06-01, v1.2.3',
+    ])
       expect(isProseReason(reason), reason).toBe(true);
   });
 
