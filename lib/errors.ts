@@ -56,6 +56,14 @@ export interface ProblemData {
   readonly lines?: readonly string[];
   /** @default 'error' */
   readonly severity?: 'error' | 'warning';
+  /**
+   * One of the findings or problems of one value said one by one (each secret of a value that holds several, of the checks and of
+   * a stage file's screen alike: lib/checks/secret-places.ts): the first one's message and this one's index (from 0), which the
+   * sorters read in place of the message (`compareFindingMessages`), so that they keep the order the messages count them in
+   * (`secret 2 of 12` after `secret 1 of 12`, `secret 10 of 12` after both).
+   * @default - sorted by its own message
+   */
+  readonly series?: { readonly first: string; readonly index: number };
 }
 
 export interface Problem extends ProblemData {
@@ -102,20 +110,14 @@ export interface Finding extends ProblemData {
   readonly message: string;
   /** For unknown fields: the finding is about the key at `path`, not its value. */
   readonly atKey?: boolean;
-  /**
-   * One of the findings of one value said one by one (each secret of a value that holds several: lib/checks/secret-places.ts):
-   * the first one's message and this one's index (from 0), which the sorters read in place of the message (`compareFindingMessages`),
-   * so that they keep the order the messages count them in (`secret 2 of 12` after `secret 1 of 12`, `secret 10 of 12` after both).
-   * @default - sorted by its own message
-   */
-  readonly series?: { readonly first: string; readonly index: number };
 }
 
 /**
- * Orders findings of one place by message (by code point), those of one series (`Finding.series`) together, where the first one's
- * message would be, in the order of their index: a series is sorted as one message, so that the order is total and transitive.
+ * Orders findings or problems of one place by message (by code point), those of one series (`ProblemData.series`) together, where
+ * the first one's message would be, in the order of their index: a series is sorted as one message, so that the order is total and
+ * transitive.
  */
-export function compareFindingMessages(a: Finding, b: Finding): number {
+export function compareFindingMessages(a: ProblemData, b: ProblemData): number {
   return (
     compareCodePoints(a.series?.first ?? a.message, b.series?.first ?? b.message) ||
     (a.series?.index ?? 0) - (b.series?.index ?? 0) ||
@@ -262,7 +264,7 @@ export function comparePlaces(a: Problem, b: Problem): number {
 
 /** Orders problems by file, line and column, then subject (by code point), so that output is the same on every machine. */
 export function compareProblems(a: Problem, b: Problem): number {
-  return comparePlaces(a, b) || compareCodePoints(a.subject ?? '', b.subject ?? '') || compareCodePoints(a.message, b.message);
+  return comparePlaces(a, b) || compareCodePoints(a.subject ?? '', b.subject ?? '') || compareFindingMessages(a, b);
 }
 
 /** What a failure inside a step is reported as, besides the step's name. */

@@ -283,13 +283,21 @@ export function screenStageSecrets(
       ? `secrets.allow excuses a value of one secret: take the others out of ${key}, or its exception out of secrets.allow`
       : `if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`;
     const excused = crowded.has(key) ? ` (secrets.allow excuses one secret, and ${key} holds ${crowded.get(key)})` : '';
-    for (const { what, place, among } of secretsOf(hit))
+    const messages = secretsOf(hit).map(
+      ({ what, place, among }) =>
+        [
+          place,
+          `${key} holds ${what}${withinValue(place)}${among} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}${excused}; ` +
+            'stage files and dist/ are committed, so secret values never go in them',
+        ] as const,
+    );
+    for (const [index, [place, message]] of messages.entries())
       problems.push({
         code: hit.rule ? 'secrets/value' : 'secrets/key-name',
         location: locateIn(hit.path, hit.value, place),
-        message:
-          `${key} holds ${what}${withinValue(place)}${among} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}${excused}; ` +
-          'stage files and dist/ are committed, so secret values never go in them',
+        message,
+        // a series: sorted as one message, in the order counted (not 'a GitHub token' before 'a setting', 'secret 10' before '2')
+        ...(messages.length > 1 ? { series: { first: messages[0]![1], index } } : {}),
         hint:
           key === REPOSITORY_URL
             ? `write the URL without it, and ${REPOSITORY_CREDENTIALS_HINT}; ${allowHint}`

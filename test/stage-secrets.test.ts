@@ -225,13 +225,16 @@ describe('secret values in stage files', () => {
       'old password: managed by Vault, ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5',
       Buffer.from('password=Hunter2xyzQ').toString('base64'),
       encodeURIComponent('password=Hunter2xyzQ'),
+      // were taken as prose: a passphrase, and base64 after prose
+      'password: correct horse battery staple',
+      `password: managed by Vault ${Buffer.from('password=Hunter2xyzQ').toString('base64')}`,
     ]) {
       const problems = problemsOf({ qa: withReason(secret) });
       expect(
         problems.map((p) => p.split(' holds ')[0]),
         secret,
       ).toEqual([expect.stringMatching(/secrets\.allow\[0\]\.reason$/)]);
-      expect(problems.join('\n'), secret).not.toMatch(/Hunter2|hunter2|ghp_/);
+      expect(problems.join('\n'), secret).not.toMatch(/Hunter2|hunter2|ghp_|horse|cGFzc3dvcmQ9/);
     }
   });
 
@@ -381,6 +384,17 @@ describe('secret values in stage files', () => {
       '(secret 1 of 2 in the value)',
       '(secret 2 of 2 in the value)',
     ]);
+    // two rules and 11 secrets of one line, in the order counted: were sorted by message, 'a GitHub token (secret 2 of 2)' before
+    // 'a setting ... (secret 1 of 2)', and 'secret 10 of 11' before 'secret 2 of 11'
+    const mixed = problemsOf({ st: app('    args: ["--db-password=Sup3rS3cretPw ghp_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f"]\n') });
+    expect(mixed.map((p) => /holds (a \w+).*\((secret \d+ of \d+)/.exec(p)?.slice(1).join(' '))).toEqual([
+      'a setting secret 1 of 2',
+      'a GitHub secret 2 of 2',
+    ]);
+    const eleven = Array.from({ length: 11 }, (_, i) => `--p${i}-password=Xk9vQ2mLr7pT${i}`).join(' ');
+    expect(problemsOf({ st: app(`    args: ["${eleven}"]\n`) }).map((p) => /secret (\d+) of 11/.exec(p)?.[1])).toEqual(
+      Array.from({ length: 11 }, (_, i) => `${i + 1}`),
+    );
     // an AWS key on the first line and a GitHub token on the last of a file of 20 passwords: the first 16 written said, the
     // last of them says the 6 after it, none dropped without a word
     const lines = [

@@ -4,7 +4,7 @@
  * stage, a YAML file) only matters when findings are turned into problems (`toProblem`).
  */
 import { escapeName, type Finding, type Problem, type SourceLocation } from '../errors.js';
-import { describeObject, type KubeObject } from '../model/object.js';
+import type { KubeObject } from '../model/object.js';
 import { formatFieldPath as fieldPath, type FieldPath } from '../model/field-path.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { ExceptionUse } from '../model/kept-checks.js';
@@ -54,7 +54,7 @@ export function toProblem(f: Finding, location?: SourceLocation): Problem {
 
 /** The synth summary's lines for declared exceptions: `exception: DaemonSet kube-system/x: host-namespaces (hostNetwork: true): <reason>`. */
 export function exceptionLines(exceptions: readonly UsedException[]): string[] {
-  return exceptions.map((e) => escapeName(`exception: ${describeObject(e.object)}: ${e.control} (${e.allows}): ${e.reason}`)).sort();
+  return exceptions.map((e) => escapeName(`exception: ${describeShown(e.object)}: ${e.control} (${e.allows}): ${e.reason}`)).sort();
 }
 
 /** `hint`, after "did you mean '<name>'?" when one of `known` is near enough to `name` to be what it meant. */

@@ -143,20 +143,20 @@ export function textReport(items: readonly Located[], objects: number, exception
   return [...textReportPieces(items, objects, formatLabelledProblem, exceptions)].join('');
 }
 
-/** An exception used, for scripts: its object, what it allows, the code it suppressed and the reason. */
-const jsonException = (e: UsedException) => ({
-  object: { apiVersion: e.object.apiVersion, kind: e.object.kind, namespace: e.object.metadata?.namespace, name: e.object.metadata?.name },
-  control: e.control,
-  code: e.code,
-  allows: e.allows,
-  reason: e.reason,
-});
-
 /** An object as --json names it: its group, kind, namespace and name, each that is a secret hidden (`shownName`). */
 const shownObject = (o: KubeObject) => {
   const shown = (v: unknown) => (typeof v === 'string' ? shownName(v) : v);
   return { apiVersion: shown(o.apiVersion), kind: shown(o.kind), namespace: shown(o.metadata?.namespace), name: shown(o.metadata?.name) };
 };
+
+/** An exception used, for scripts: its object, what it allows, the code it suppressed and the reason. */
+const jsonException = (e: UsedException) => ({
+  object: shownObject(e.object),
+  control: e.control,
+  code: e.code,
+  allows: e.allows,
+  reason: e.reason,
+});
 
 function jsonItem({ finding: f, location, related }: Located) {
   return {

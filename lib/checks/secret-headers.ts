@@ -28,10 +28,15 @@ const SESSION_COOKIE = /^(?:[A-Za-z0-9_.-]*sess(?:ion)?(?:[_.-]?id)?|[A-Za-z0-9_
 
 /**
  * Whether a session cookie's value is a placeholder, no session: what an Authorization header's credentials are none for
- * (`isPlaceholderCredential`: words, a placeholder's name, `anonymous`, `guest`, `REPLACE_WITH_SESSION_ID`), with no run of 17
- * letters or more, which no word is and a session key of letters alone is (Django's are 32 lower-case letters and digits).
+ * (`isPlaceholderCredential`: words, a placeholder's name, `anonymous`, `guest`, `REPLACE_WITH_SESSION_ID`), with no run of
+ * `SESSION_RUN` letters and digits, which a placeholder's words are shorter than and a session id of letters alone
+ * (`sid=abcdefghijklmnop`; Django's are 32 lower-case letters and digits), of letters then digits (`abcdefgh12345678`) or of
+ * digits (`1234567890123456`) is not, all of them words to `isPlaceholderCredential`.
  */
-const isSessionPlaceholder = (v: string): boolean => isPlaceholderCredential(v) && !/[A-Za-z]{17}/.test(v);
+const isSessionPlaceholder = (v: string): boolean => isPlaceholderCredential(v) && !SESSION_RUN.test(v);
+
+/** A run of letters and digits as long as a session id's: 12 (`healthcheck`, `anonymous`, `REPLACE`, `SESSION` are shorter). */
+const SESSION_RUN = /[A-Za-z0-9]{12}/;
 
 /**
  * Whether a Cookie header's value (`lang=en; JSESSIONID=...`) holds a cookie of a session, or of a secret's name (`auth_token=...`),

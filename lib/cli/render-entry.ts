@@ -199,6 +199,7 @@ const isWarning = fields<Problem>({
   // the object of a transform's problem is never kept: a stack's warnings are placed (`addChartWarning`)
   field: optional(() => false),
   counts: optional(integer(1)),
+  series: optional(fields<NonNullable<Problem['series']>>({ first: isString, index: isCount })),
 });
 /** An inventory's digest of a document (`digest`): `sha256:` and as many hex digits as it has. */
 const DIGEST = new RegExp(`^sha256:[0-9a-f]{${digest('').length - 'sha256:'.length}}$`);

@@ -43,6 +43,7 @@ import {
 } from './block-yaml-scalars.js';
 import { type Nodes, linesOf } from './block-yaml-positions.js';
 import { yaml11Reading, type Yaml11Place } from './yaml11.js';
+import { settingOf } from './secret-field-names.js';
 
 export { PLAIN_SHORTCUT } from './block-yaml-scalars.js';
 export { BlockPlaces, linesOf, offsetOf, type Nodes } from './block-yaml-positions.js';
@@ -86,7 +87,10 @@ class Reader {
   count = 0;
   /** The plain scalars read so far that kubectl reads otherwise. */
   readonly yaml11: Yaml11Place[] = [];
-  /** The key whose plain value is being read, for `yaml11Reading` (a password it reads otherwise is never printed). */
+  /**
+   * The setting whose plain value is being read, for `yaml11Reading` (a password it reads otherwise is never printed): its key, or
+   * an entry's name for its `value` (`settingOf`), by the keys read before it.
+   */
   private holder?: string;
 
   constructor(readonly text: string) {
@@ -272,9 +276,10 @@ class Reader {
         this.fp = after;
         this.flowSpaces();
         const valueAt = this.fp;
-        this.holder = key;
+        const outer = this.holder;
+        this.holder = settingOf(key, (name) => object[name]);
         object[key] = this.flowValue(depth);
-        this.holder = undefined;
+        this.holder = outer;
         this.close(n, at, valueAt);
       } else {
         items.push(this.flowValue(depth));
@@ -528,12 +533,17 @@ class Reader {
         const dash = t.charCodeAt(this.cs) === DASH && (this.cs + 1 === this.le || t.charCodeAt(this.cs + 1) === SPACE);
         if (this.indent < indent || (this.indent === indent && !dash)) outside(); // an empty value
         valueAt = this.cs;
+        // (the items of a list under a secret's name are its values: `tokens:` then `- 0755`)
+        const outer = this.holder;
+        this.holder = settingOf(key, (name) => object[name]);
         value = this.indent === indent ? this.sequence(indent, depth + 1) : this.block(depth + 1);
+        this.holder = outer;
       } else {
         valueAt = i;
-        this.holder = key;
+        const outer = this.holder;
+        this.holder = settingOf(key, (name) => object[name]);
         value = this.scalar(i, indent, depth, true);
-        this.holder = undefined;
+        this.holder = outer;
       }
       if (!this.done && !this.marker && this.indent > indent) outside();
       this.close(n, keyAt, valueAt);

@@ -35,6 +35,7 @@ export { isMergeKey } from './yaml-aliases.js';
 import type { FieldPath } from './field-path.js';
 import { MAX_DEPTH, shorten } from './limits.js';
 import { shownKey } from './secret-rules.js';
+import { shownParserMessage } from './secret-parser-messages.js';
 import { unreadableText } from './unreadable-text.js';
 import { directiveMistake, explained } from './yaml-mistakes.js';
 
@@ -237,7 +238,8 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
         : {
             code: `yaml/${e.code.toLowerCase().replace(/_/g, '-')}`,
             location: at(e.pos[0]),
-            message: yamlMessage(e.message),
+            // (what it quotes of a password, `DB_PASSWORD: |Xk9v...`, is never printed)
+            message: yamlMessage(shownParserMessage(e.message, lineAt(text, e.pos[0]))),
             // `name: {{ .Release.Name }}-config` left unrendered is no YAML: say so, rather than how to quote
             hint: templateAt(text, e.pos[0]) ? TEMPLATE_HINT : yamlHint(e.code),
             ...explained(e, text, at, multi),
@@ -277,7 +279,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
       // an alias of no anchor before it (one set in an earlier document included), merged or not
       const lost = unresolvedAlias(docs, doc);
       if (lost) {
-        problems.push({ ...lost, location: at(lost.offset), hint: `${lost.hint}, or write the values out` });
+        problems.push({ ...lost, location: at(lost.offset) });
         continue;
       }
       const merge = badMerge(doc);
@@ -320,6 +322,13 @@ function dedupe(problems: Problem[]): Problem[] {
 }
 
 /** yaml's message, on one line and of bounded length. */
+/** The line of `text` that holds `offset`. */
+function lineAt(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end);
+}
+
 function yamlMessage(message: string): string {
   return shorten(message.replace(/\.$/, '').split('\n')[0], 200);
 }

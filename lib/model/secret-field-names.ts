@@ -97,6 +97,16 @@ export function entryName(field: (name: 'name' | 'key' | 'type') => unknown): st
   return typeof type === 'string' && isSecretName(type) ? type : undefined;
 }
 
+/**
+ * The setting whose value a mapping's key `key` holds, for a message that must not print a secret's: the key itself, or, for the
+ * `value` of a `{ name, value }` entry, the entry's name (`entryName`: `- name: DB_PASSWORD` then `value: 0755`, an env var's, by its
+ * siblings `field` gives), which says it is a password where `value` says nothing. For the YAML readers' messages of a value
+ * (yaml-aliases.ts, yaml11.ts, block-yaml.ts).
+ */
+export function settingOf(key: string, field: (name: 'name' | 'key' | 'type') => unknown): string {
+  return key === 'value' ? (entryName(field) ?? key) : key;
+}
+
 /** Whether an annotation's name is a secret's, by name: every object of an app repeats its annotations. */
 const secretAnnotations = new BoundedMap<string, boolean>(50_000);
 

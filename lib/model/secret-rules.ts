@@ -45,7 +45,7 @@ export { isFileSource } from './secret-setting-text.js';
 export { isExampleFile } from './example-files.js';
 export { isConfigLabel } from './setting-labels.js';
 export { NOT_SECRET_SETTING_HINT, isSecretName, isSecretSetting } from './secret-names.js';
-export { entryName, isSecretAnnotation, isSecretField, isSecretParameter } from './secret-field-names.js';
+export { entryName, isSecretAnnotation, isSecretField, isSecretParameter, settingOf } from './secret-field-names.js';
 
 export type { SecretRule } from './secret-setting.js';
 

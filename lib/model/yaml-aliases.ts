@@ -6,7 +6,24 @@
  */
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
-import { shownName } from './secret-rules.js';
+import { maskValue, settingOf, shownName } from './secret-rules.js';
+
+/**
+ * The setting that holds a node as a pair's value, by its visitor's `path` (its ancestors): the pair's key, or an entry's name for
+ * its `value` (`settingOf`: `- name: DB_PASSWORD` then `value: *Xk9v...`), so that a message that would print it can tell it is a
+ * secret's; an item of a list, the list's. Undefined for a key, an item of a list no setting holds or a pair whose key is no scalar.
+ */
+export function holderOf(path: readonly unknown[]): string | undefined {
+  // an item of a list is a value of the setting that holds the list (`tokens:` then `- 0755`)
+  if (isSeq(path.at(-1))) return holderOf(path.slice(0, -1));
+  const pair = path.at(-1);
+  if (!isPair(pair) || !isScalar(pair.key)) return undefined;
+  const map = path.at(-2);
+  return settingOf(String(pair.key.value), (name) => {
+    const v = isMap(map) ? map.get(name, true) : undefined;
+    return isScalar(v) ? v.value : undefined;
+  });
+}
 
 /** Whether `key` is a merge key (`<<` written plain, or tagged !!merge): the yaml library reads it as the symbol `<<`. */
 export function isMergeKey(key: unknown): boolean {
@@ -105,8 +122,7 @@ export function unresolvedAlias(
   visit(doc, {
     Alias(_key, node, path) {
       if (node.resolve(doc) !== undefined) return undefined;
-      const pair = path.at(-1);
-      const holder = isPair(pair) && isScalar(pair.key) ? String(pair.key.value) : undefined;
+      const holder = holderOf(path);
       lost = { name: node.source, offset: node.range?.[0] ?? 0, ...(holder !== undefined ? { holder } : {}) };
       return visit.BREAK;
     },
@@ -114,7 +130,16 @@ export function unresolvedAlias(
   if (!lost) return undefined;
   const { name, offset, holder } = lost;
   const earlier = docs.slice(0, docs.indexOf(doc)).find((d) => anchorOffset(d, name) !== undefined);
-  // (a token pasted as the name, or a password that starts with *, `DB_PASSWORD: *Xk9v...`, is never printed)
+  // a password that starts with * under a secret's name (`DB_PASSWORD: *Xk9v...`) is a value meant, never printed: no anchor
+  // to set, as the alias's hint would have it, but quotes
+  if (holder !== undefined && !earlier && shownName(name) === name && shownName(name, holder) !== name)
+    return {
+      code: 'yaml/alias',
+      offset,
+      message: `${maskValue(`*${name}`)} starts with *, which YAML reads as an alias, and names no anchor (kubectl refuses it: unknown anchor)`,
+      hint: 'quote it for the string; it is not printed, being a secret, which belongs in a Secret made in the cluster',
+    };
+  // (a token pasted as the name, or a secret's value, is never printed)
   const said = shownName(name, holder);
   return {
     code: 'yaml/alias',
@@ -122,6 +147,6 @@ export function unresolvedAlias(
     message: earlier
       ? `the alias *${said} names the anchor &${said} of an earlier document: anchors do not carry over a --- line (kubectl refuses it: unknown anchor)`
       : `the alias *${said} names no anchor before it in its document (kubectl refuses it: unknown anchor)`,
-    hint: `set the anchor &${said} in this document, before the alias`,
+    hint: `set the anchor &${said} in this document, before the alias, or write the values out`,
   };
 }

@@ -27,6 +27,7 @@ import { isPair, isScalar, visit, type Document } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
 import { shorten } from './limits.js';
 import { maskValue, shownName } from './secret-rules.js';
+import { holderOf } from './yaml-aliases.js';
 
 /** What go-yaml makes of a plain scalar, where that is not a string. */
 type GoValue =
@@ -304,7 +305,8 @@ export function yaml11Places(docs: readonly Document[]): Yaml11Place[] {
         // a tag says what the scalar is, to either reader; `<<` is the merge key
         if (node.type !== 'PLAIN' || source === undefined || node.tag !== undefined || source === '<<' || !node.range) return;
         const key = at === 'value' && isPair(pair) && isScalar(pair.key) ? String(pair.key.value) : undefined;
-        const reading = yaml11Reading(source, node.value, at === 'key', key);
+        // the setting that holds it: the key, an entry's name for its `value` (`- name: DB_PASSWORD` then `value: 0755`), a list's
+        const reading = yaml11Reading(source, node.value, at === 'key', at === 'key' ? undefined : holderOf(path));
         if (reading) found.push({ offset: node.range[0], reading, ...(key === undefined ? {} : { key }) });
       },
     });

@@ -57,6 +57,42 @@ describe('npm run check -- <files>: plain values kubectl (YAML 1.1) reads otherw
     }
   });
 
+  it("never prints an env var's password kubectl reads otherwise (- name: DB_PASSWORD, value: 0755), in either reader", () => {
+    const head = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n    - name: c\n      image: nginx:1.25\n';
+    const block = `${head}      env:\n        - name: DB_PASSWORD\n          value: 1_234_567\n        - name: MODE\n          value: 0755\n`;
+    const library = `${block}      1: x\n`;
+    const flow = `${head}      env: [{name: DB_PASSWORD, value: 1_234_567}, {name: MODE, value: 0755}]\n`;
+    expect(readBlockYaml(block)).toBeDefined();
+    expect(readBlockYaml(library)).toBeUndefined();
+    expect(readBlockYaml(flow)).toBeDefined();
+    for (const text of [block, library, flow]) {
+      const said = problemsThrownBy(() => parseManifests([{ file: 'a.yaml', text }]));
+      // was: 'value: 1_234_567 is a string to stagecraft (YAML 1.2) but the number 1234567 to kubectl': the holder 'value' says nothing
+      expect(said[0]!.message, text).toBe(
+        'value: (a 9-character value, hidden) is read otherwise by kubectl (YAML 1.1) than by stagecraft (YAML 1.2)',
+      );
+      expect(said.map((p) => `${p.message} ${p.hint}`).join('\n')).not.toMatch(/1_?234_?567/);
+      expect(said[1]!.message).toContain('0755 is the number 755 to stagecraft');
+    }
+  });
+
+  it("never prints the items of a list under a secret's name kubectl reads otherwise (tokens: [1_234_567]), in either reader", () => {
+    const head = 'apiVersion: example.com/v1\nkind: Db\nmetadata:\n  name: a\nspec:\n';
+    const block = `${head}  tokens:\n    - 1_234_567\n  modes:\n    - 0755\n`;
+    const library = `${block}  1: x\n`;
+    const flow = `${head}  tokens: [1_234_567]\n  modes: [0755]\n`;
+    expect(readBlockYaml(block)).toBeDefined();
+    expect(readBlockYaml(library)).toBeUndefined();
+    expect(readBlockYaml(flow)).toBeDefined();
+    for (const text of [block, library, flow]) {
+      const said = problemsThrownBy(() => parseManifests([{ file: 'a.yaml', text }]));
+      // was: '1_234_567 is a string to stagecraft (YAML 1.2) but the number 1234567 to kubectl' in the block and yaml library readers
+      expect(said[0]!.message, text).toContain('(a 9-character value, hidden) is read otherwise by kubectl (YAML 1.1)');
+      expect(said.map((p) => `${p.message} ${p.hint}`).join('\n'), text).not.toMatch(/1_?234_?567/);
+      expect(said[1]!.message, text).toContain('0755 is the number 755 to stagecraft');
+    }
+  });
+
   it('refuses them in a file of the block subset at the same places as the yaml library finds them', () => {
     const file = read('block.yaml');
     expect(readBlockYaml(file.text), 'the fixture is in the block subset').toBeDefined();

@@ -15,6 +15,11 @@ describe("a probe's HTTP headers, judged by their names", () => {
     expect(secretCookie('session=anonymous; lang=en')).toBeUndefined();
     expect(secretCookie('sessionid=qwhjzkxvbnmlpoiuytrewqasdfghjk')).toBe('sessionid');
     expect(secretCookie('auth token=Kq8vR3nZ7wLpX2')).toBe('');
+    // were placeholders, being words to isPlaceholderCredential: a session id of letters alone, of letters then digits, of digits
+    for (const value of ['sid=abcdefghijklmnop', 'session=qwhxkzvbplmrtn', 'PHPSESSID=abcdefgh12345678', 'JSESSIONID=1234567890123456'])
+      expect(secretCookie(value), value).toBe(value.split('=')[0]);
+    for (const value of ['sessionid=healthcheck', 'session=test-session', 'sid=REPLACE_WITH_SESSION_ID'])
+      expect(secretCookie(value), value).toBeUndefined();
   });
 
   it("tells the Cookie header of a probe's headers from a setting named Cookie elsewhere", () => {

@@ -254,6 +254,36 @@ describe('secret values in objects', () => {
     }
   });
 
+  it('never names an object by a secret in the exceptions it used, in text, --json or SARIF', () => {
+    const token = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+    const o = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: token,
+        namespace: 'qa',
+        annotations: { 'secrets.stagecraft.dev/allow': 'data.X (github-token): a public test key' },
+      },
+      data: { X: SECRET_SAMPLES['github-token'] },
+    } as KubeObject;
+    const { findings, exceptions } = checkObjects([o]);
+    expect(exceptions.length).toBe(1);
+    const located = locateFindings(findings, () => ({ file: 'a.yaml', line: 1, column: 1 }));
+    // was: 'exception: ConfigMap qa/ghp_...: secrets (data.X: a GitHub token): ...', and the object's name in --json and SARIF
+    for (const report of [
+      textReport(located, 1, exceptions),
+      jsonReport(located, 1, exceptions),
+      sarifReport(
+        located,
+        '0.0.0',
+        exceptions.map((exception) => ({ exception })),
+      ),
+    ]) {
+      expect(report).toContain('ConfigMap');
+      expect(report).not.toContain(token);
+    }
+  });
+
   it('says 16 secrets of a value one by one and counts the rest', () => {
     const conf = Array.from({ length: 20 }, (_, i) => `db${i}_password = Hunter2!xyz${i}Q`).join('\n');
     const { findings } = checkSecretContent(configMap({ 'app.conf': conf }));

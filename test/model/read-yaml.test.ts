@@ -89,8 +89,30 @@ describe('readYaml', () => {
     expect(directive.map((p) => p.split(' makes ')[0])).toEqual(['3:1 input/yaml-directive: the directive (a 41-character value, hidden)']);
     expect([...alias, ...directive].join('\n')).not.toContain(token);
     // nor a password that starts with *, which YAML reads as an alias, under a secret's name
-    expect(problems('data:\n  DB_PASSWORD: *Xk9vQ2mLr7pT\n').join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    const password = problems('data:\n  DB_PASSWORD: *Xk9vQ2mLr7pT\n');
+    expect(password.join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    // said as the value it is, with quotes for a hint: was 'set the anchor &(a 12-character name, hidden) in this document'
+    expect(password).toEqual([
+      '2:16 yaml/alias: (a 13-character value, hidden) starts with *, which YAML reads as an alias, and names no anchor (kubectl refuses it: unknown anchor)\n' +
+        '  hint: quote it for the string; it is not printed, being a secret, which belongs in a Secret made in the cluster',
+    ]);
+    // nor under an env var's name, the setting of an entry's value (was printed: its holder 'value' names no secret)
+    expect(problems('env:\n  - name: DB_PASSWORD\n    value: *Xk9vQ2mLr7pT\n').join('\n')).not.toContain('Xk9vQ2mLr7pT');
+    expect(problems('env:\n  - name: MODE\n    value: *base\n')[0]).toContain('the alias *base names no anchor');
     expect(problems('data:\n  A: *base\n')[0]).toContain('the alias *base names no anchor');
+  });
+
+  it("never prints a password the parser quotes, one that starts with a block scalar's indicator or reads as a tag", () => {
+    for (const value of ['|Xk9vQ2mLr7pT', '>-Xk9vQ2mLr7pT', '!a!Xk9vQ2mLr7pT']) {
+      const said = problems(`data:\n  DB_PASSWORD: ${value}\n`);
+      // was: 'Block scalar header includes extra characters: |Xk9vQ2mLr7pT', 'Could not resolve tag: !a!Xk9vQ2mLr7pT'
+      expect(said.length, value).toBeGreaterThan(0);
+      expect(said.join('\n'), value).not.toContain('Xk9vQ2mLr7pT');
+      expect(said[0], value).toContain(`(a ${value.length}-character value, hidden)`);
+    }
+    // nor a token wherever it is; what a setting that names no secret quotes is said as before
+    expect(problems('data:\n  note: |ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5\n').join('\n')).not.toContain('ghp_aB3d');
+    expect(problems('data:\n  MODE: |x\n')[0]).toContain('Block scalar header includes extra characters: |x');
   });
 
   it('reports the keys that are repeated or are collections in file order, with a hint for template syntax', () => {
