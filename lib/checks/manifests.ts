@@ -308,10 +308,9 @@ function includedDocuments(files: ReadonlyMap<string, string> | undefined, names
     documents ??= read();
     const candidates = documents.get(key(o)) ?? [];
     const ns = o.metadata?.namespace;
-    const named = candidates.filter((c) => c.namespace === ns);
-    if (named.length) return named;
-    const stages = candidates.filter((c) => c.namespace === undefined && ns === namespace);
-    if (stages.length) return stages;
+    // those naming its namespace and, in the stage's, those leaving it out (one object: the n-th copy is the n-th of them)
+    const same = candidates.filter((c) => c.namespace === ns || (c.namespace === undefined && ns === namespace));
+    if (same.length) return same;
     // a cluster-scoped object loses the namespace its document gave it
     return ns === undefined && candidates.length === 1 ? candidates : [];
   };

@@ -211,6 +211,21 @@ describe("placing problems on the objects of a stage's included files", () => {
     ]);
   });
 
+  it("places each later definition at its own document when one names the stage's namespace and another leaves it out", () => {
+    const named = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n  namespace: lab\n`;
+    const thrice = new Map([
+      ['in/a.yaml', `${configMap('one')}---\n${named}`],
+      ['in/b.yaml', configMap('one')],
+    ]);
+    const objects = [...thrice].flatMap(([file, text]) => parseManifests([{ file, text }]).objects);
+    for (const o of objects) o.metadata.namespace ??= 'lab';
+    const found = checkObjects(objects).findings.filter((f) => f.code === 'refs/duplicate-object');
+    expect(placedProblems(found, { files: thrice, namespace: 'lab' }).map((p) => [lines([p])[0].slice(0, 14), p.lines])).toEqual([
+      ['in/a.yaml:9:9 ', ['first defined at in/a.yaml:4:9']],
+      ['in/b.yaml:4:9 ', ['first defined at in/a.yaml:4:9']],
+    ]);
+  });
+
   it("lists the checks' problems of one file in line and column order, whatever order the findings came in", () => {
     // the checks sort findings by object: alpha, made (by a stack, in no file), mid, zeta
     const findings = [
