@@ -159,6 +159,28 @@ describe('a Helm chart among the files (npm run check -- charts/web)', () => {
       'charts/web/Chart.yaml:1 charts/web/ is a Helm chart: its templates are not manifests until Helm renders them, and stagecraft does not run Helm / check what it renders: helm template <release> charts/web/ -f <values file> | npm run check -- -',
     ]);
   });
+
+  it('says each chart at its own Chart.yaml, a chart within it apart (web/Addons/ sorts before web/Chart.yaml)', () => {
+    const chart = 'apiVersion: v2\nname: web\nversion: 0.1.0\n';
+    const files = [
+      { file: 'web/Addons/Chart.yaml', text: chart },
+      { file: 'web/Chart.yaml', text: chart },
+    ];
+    expect(problemsThrownBy(() => parseManifests(files)).map((p) => `${p.location?.file} ${p.message.split(' ')[0]}`)).toEqual([
+      'web/Addons/Chart.yaml web/Addons/',
+      'web/Chart.yaml web/',
+    ]);
+  });
+
+  it('tells to check what kustomize builds of a chart a kustomization above it inflates (helmCharts, its charts/ folder)', () => {
+    const files = [
+      { file: 'base/kustomization.yaml', text: 'helmCharts:\n- { name: redis, version: 17.0.0 }\n' },
+      { file: 'base/charts/redis/Chart.yaml', text: 'apiVersion: v2\nname: redis\nversion: 17.0.0\n' },
+    ];
+    expect(problemsThrownBy(() => parseManifests(files)).map((p) => p.hint)).toEqual([
+      'base/kustomization.yaml inflates it (helmCharts): check what kustomize builds, kubectl kustomize --enable-helm base/ | npm run check -- -',
+    ]);
+  });
 });
 
 describe('a List whose items are null (items: with no value), or a v1 List without items', () => {
