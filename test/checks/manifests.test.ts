@@ -201,6 +201,20 @@ describe('a List whose items are null (items: with no value), or a v1 List witho
     const custom = parseManifests([{ file: 'c.yaml', text: text.slice(text.indexOf('apiVersion: example.com')) }]);
     expect(custom.objects.map((o) => o.kind)).toEqual(['AllowList']);
   });
+  it("refuses a v1 List whose items are no list (items: {}, items: ''), which kubectl apply refuses alike and kustomize reads as empty", () => {
+    const text = 'apiVersion: v1\nkind: List\nitems: {}\n---\napiVersion: v1\nkind: List\nitems: ""\n';
+    expect(
+      problemsThrownBy(() => parseManifests([{ file: 'l.yaml', text }])).map(
+        (p) => `${p.location?.line}:${p.location?.column} ${p.code} ${p.message.split(':')[0]}`,
+      ),
+    ).toEqual([
+      '3:1 input/not-kubernetes the items of this List are no list (found a mapping)',
+      '7:1 input/not-kubernetes the items of this List are no list (found "")',
+    ]);
+    // a custom kind ending in List holds what its CRD says
+    const custom = 'apiVersion: example.com/v1\nkind: AllowList\nmetadata: { name: a, namespace: default }\nitems: { a: b }\n';
+    expect(parseManifests([{ file: 'c.yaml', text: custom }]).objects.map((o) => o.kind)).toEqual(['AllowList']);
+  });
 });
 
 describe("placing problems on the objects of a stage's included files", () => {
