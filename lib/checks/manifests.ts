@@ -168,7 +168,7 @@ export function parseManifests(files: readonly { file: string; text: string }[],
   // chart, as a manifests app says it (apps/manifests.ts), rather than a YAML error per template
   const chartFiles = files.filter(({ file }) => HELM_CHART_FILE.test(file)).map(({ file }) => file);
   const charts = chartFiles.map((file) => file.slice(0, file.lastIndexOf('/') + 1));
-  charts.forEach((dir, i) => problems.push(helmChart(dir, chartFiles[i], files)));
+  problems.push(...charts.map((dir, i) => helmChart(dir, chartFiles[i], files)));
   for (const { file, text } of files) {
     if (charts.some((dir) => file.startsWith(dir))) continue;
     const src = new SourceFile(file, text, options.blockReader ?? true);
