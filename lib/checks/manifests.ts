@@ -235,17 +235,19 @@ export function parseManifests(files: readonly { file: string; text: string }[],
     });
   }
   if (problems.length) throw new ProblemsError(problems, ExitCode.badInput);
+  const locate = (f: Finding): SourceLocation | undefined => {
+    const s = sources.get(f.object);
+    return s ? s.file.locate(s.index, [...s.prefix, ...f.path], f.atKey ?? false) : undefined;
+  };
+  // functions, not methods: each may be passed on alone (locateFindings(findings, manifests.locate, manifests.related))
   return {
     objects,
     documents,
-    locate(f) {
-      const s = sources.get(f.object);
-      return s ? s.file.locate(s.index, [...s.prefix, ...f.path], f.atKey ?? false) : undefined;
-    },
+    locate,
     fileOf: (o) => sources.get(o)?.file.file,
     related(f) {
       const first = firstDefinitionOf(f);
-      const location = first && this.locate({ ...f, object: first, atKey: false });
+      const location = first && locate({ ...f, object: first, atKey: false });
       return location ? [{ location, message: 'first defined' }] : [];
     },
   };

@@ -240,6 +240,15 @@ describe('an object defined twice', () => {
     expect(lines[1]).toBe('  first defined at a.yaml:4:9');
   });
 
+  it('places the first definition with locate and related passed on alone, as functions', () => {
+    const manifests = parseManifests([{ file: 'a.yaml', text: `${configMap('b')}---\n${configMap('c')}` }]);
+    const { locate, related } = manifests;
+    const found = checkObjects(manifests.objects, { sort: false }).findings.filter((f) => f.code === 'refs/duplicate-object');
+    expect(locateFindings(found, locate, related).map((l) => l.related)).toEqual([
+      [{ location: { file: 'a.yaml', line: 4, column: 9 }, message: 'first defined' }],
+    ]);
+  });
+
   it("escapes the brackets of a file's name in the SARIF link's text, which would end it", () => {
     const odd = located([
       { file: 'team [old]/a.yaml', text: configMap('b') },
