@@ -8,7 +8,6 @@
 import type { ErrorObject } from 'ajv';
 import { groupOf } from '../k8s.js';
 import { shorten } from '../model/limits.js';
-import { didYouMean } from '../model/did-you-mean.js';
 import { asRecord, type KubeObject } from '../model/object.js';
 import type { CrdRegistry, CustomKind } from './crds.js';
 import { LIST_MAP_KEYS, WRITTEN_FORMAT, asValidated, type Schema } from './crd-schema.js';
@@ -16,6 +15,7 @@ import { formatExpected } from './crd-formats.js';
 import { finder, listed, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
 import { findingFromAjv } from './schema.js';
+import { misspeltCustomKind } from './moved-kinds.js';
 import { withoutStatus } from './exported-status.js';
 import { shownJson } from '../model/shown-values.js';
 
@@ -107,23 +107,24 @@ export function checkCustomResource(
         ),
       ];
     }
-    // the CRDs of its group are known, and one defines a kind near it: misspelt, whatever the cluster has installed
+    // the CRDs of its group are known, and one defines the kind it misspells: an error, whatever the cluster has installed
     const groupKinds = [...registry.kindsOf(group)].sort();
-    const meant = didYouMean(o.kind, groupKinds);
-    if (meant !== undefined)
+    const guess = misspeltCustomKind(o.kind, groupKinds);
+    if (guess?.sure)
       return [
         emit(
           'crd/unknown-kind',
           ['kind'],
           `no CustomResourceDefinition of ${group} defines ${o.kind}: the CRDs known define ${listed(groupKinds)}`,
-          `did you mean '${meant}'? The API server serves no kind of the group but those its CRDs define`,
+          `did you mean '${guess.meant}'? The API server serves no kind of the group but those its CRDs define`,
         ),
       ];
+    // a kind merely near one of them (HelmRepository beside GitRepository) may be a CRD not given: the guess, and the severity asked
     const unknown = emit(
       'crd/unknown-kind',
       ['apiVersion'],
       `${apiVersion} ${o.kind} is a custom resource whose CustomResourceDefinition is not known, so it is not validated`,
-      unknownKindHint(unknownKind, written, own),
+      `${guess ? `did you mean '${guess.meant}' (the CRDs known of ${group} define ${listed(groupKinds)})? If not, ` : ''}${unknownKindHint(unknownKind, written, own)}`,
     );
     return [unknownKind === 'error' ? unknown : { ...unknown, severity: 'warning' }];
   }

@@ -131,6 +131,29 @@ export interface ParseOptions {
   readonly yaml11?: boolean;
 }
 
+/** Where a kustomization inflates the Helm charts of its `charts/` folder (kustomize's helmCharts, chartHome `charts`). */
+const HELM_CHARTS_KEY = /^helmCharts\s*:/m;
+
+/**
+ * The problem of the Helm chart in `dir` (its `Chart.yaml`: `file`): what to check instead, the charts the nearest
+ * kustomization above it inflates (`helmCharts`) being what `kubectl kustomize --enable-helm` builds.
+ */
+function helmChart(dir: string, file: string, files: readonly { file: string; text: string }[]): Problem {
+  const nearest = files
+    .filter((f) => isKustomizationFile(f.file) && dir.startsWith(f.file.slice(0, f.file.lastIndexOf('/') + 1)))
+    .sort((a, b) => b.file.length - a.file.length)[0];
+  const inflating = nearest && HELM_CHARTS_KEY.test(nearest.text) ? nearest.file : undefined;
+  return {
+    code: 'input/not-kubernetes',
+    location: { file, line: 1, column: 1 },
+    message: `${dir || './'} is a Helm chart: its templates are not manifests until Helm renders them, and stagecraft does not run Helm`,
+    hint:
+      inflating === undefined
+        ? `check what it renders: helm template <release> ${dir || '.'} -f <values file> | npm run check -- -`
+        : `${inflating} inflates it (helmCharts): check what kustomize builds, kubectl kustomize --enable-helm ${inflating.slice(0, inflating.lastIndexOf('/') + 1) || '.'} | npm run check -- -`,
+  };
+}
+
 /**
  * Parses the YAML files (path as shown, text). Documents that are not Kubernetes objects, YAML
  * errors, and plain scalars that kubectl reads otherwise (YAML 1.1, lib/model/yaml11.ts) are bad input.
@@ -143,15 +166,9 @@ export function parseManifests(files: readonly { file: string; text: string }[],
   let documents = 0;
   // a Helm chart's templates are not manifests (`{{ ... }}`), nor are its Chart.yaml and values.yaml: one problem per
   // chart, as a manifests app says it (apps/manifests.ts), rather than a YAML error per template
-  const charts = files.flatMap(({ file }) => (HELM_CHART_FILE.test(file) ? [file.slice(0, file.lastIndexOf('/') + 1)] : []));
-  for (const dir of charts) {
-    problems.push({
-      code: 'input/not-kubernetes',
-      location: { file: files.find((f) => HELM_CHART_FILE.test(f.file) && f.file.startsWith(dir))!.file, line: 1, column: 1 },
-      message: `${dir || './'} is a Helm chart: its templates are not manifests until Helm renders them, and stagecraft does not run Helm`,
-      hint: `check what it renders: helm template <release> ${dir || '.'} -f <values file> | npm run check -- -`,
-    });
-  }
+  const chartFiles = files.filter(({ file }) => HELM_CHART_FILE.test(file)).map(({ file }) => file);
+  const charts = chartFiles.map((file) => file.slice(0, file.lastIndexOf('/') + 1));
+  problems.push(...charts.map((dir, i) => helmChart(dir, chartFiles[i], files)));
   for (const { file, text } of files) {
     if (charts.some((dir) => file.startsWith(dir))) continue;
     const src = new SourceFile(file, text, options.blockReader ?? true);
@@ -218,17 +235,19 @@ export function parseManifests(files: readonly { file: string; text: string }[],
     });
   }
   if (problems.length) throw new ProblemsError(problems, ExitCode.badInput);
+  const locate = (f: Finding): SourceLocation | undefined => {
+    const s = sources.get(f.object);
+    return s ? s.file.locate(s.index, [...s.prefix, ...f.path], f.atKey ?? false) : undefined;
+  };
+  // functions, not methods: each may be passed on alone (locateFindings(findings, manifests.locate, manifests.related))
   return {
     objects,
     documents,
-    locate(f) {
-      const s = sources.get(f.object);
-      return s ? s.file.locate(s.index, [...s.prefix, ...f.path], f.atKey ?? false) : undefined;
-    },
+    locate,
     fileOf: (o) => sources.get(o)?.file.file,
     related(f) {
       const first = firstDefinitionOf(f);
-      const location = first && this.locate({ ...f, object: first, atKey: false });
+      const location = first && locate({ ...f, object: first, atKey: false });
       return location ? [{ location, message: 'first defined' }] : [];
     },
   };
@@ -308,10 +327,9 @@ function includedDocuments(files: ReadonlyMap<string, string> | undefined, names
     documents ??= read();
     const candidates = documents.get(key(o)) ?? [];
     const ns = o.metadata?.namespace;
-    const named = candidates.filter((c) => c.namespace === ns);
-    if (named.length) return named;
-    const stages = candidates.filter((c) => c.namespace === undefined && ns === namespace);
-    if (stages.length) return stages;
+    // those naming its namespace and, in the stage's, those leaving it out (one object: the n-th copy is the n-th of them)
+    const same = candidates.filter((c) => c.namespace === ns || (c.namespace === undefined && ns === namespace));
+    if (same.length) return same;
     // a cluster-scoped object loses the namespace its document gave it
     return ns === undefined && candidates.length === 1 ? candidates : [];
   };

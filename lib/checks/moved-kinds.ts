@@ -126,3 +126,52 @@ export function guessNote(object: KubeObject, guess: string): string {
     ? `Otherwise check the spelling of kind and apiVersion, or add the CustomResourceDefinition that defines ${object.kind}`
     : `${object.apiVersion} ${guess} is kustomize's configuration, which the checks skip; kustomize refuses a kustomization of kind ${object.kind} ('kind should be Kustomization or Component'), and kubectl apply -f any object of a kind the cluster does not serve`;
 }
+
+/** A kind's words, as CamelCase writes them: `HTTPRoute` is HTTP and Route, `KafkaMirrorMaker2` Kafka, Mirror and Maker2. */
+const kindWords = (kind: string): string[] => kind.split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/);
+
+/** Whether `a` is `b` but for one character added, dropped or replaced, or two neighbours swapped. */
+function oneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  const rest = (x: string, y: string) => a.slice(i + x.length) === b.slice(i + y.length);
+  return (
+    rest(' ', '') || // a has one more character
+    rest('', ' ') || // b has one more
+    rest(' ', ' ') || // one replaced
+    (a[i] === b[i + 1] && a[i + 1] === b[i] && rest('  ', '  ')) // two swapped
+  );
+}
+
+/**
+ * Whether the custom kind `kind` can only be `meant` misspelt: the same but for case (`Clusterissuer`), or for one
+ * character added, dropped, replaced or swapped in one of its words (`Certifcate`, `ClusterIsuer`, `GitRepositroy`).
+ * Not a word of its own (`HelmRepository` beside `GitRepository`, `TCPRoute` beside `UDPRoute`), a word added or dropped
+ * (`CertificateRequest`, `ClusterIssuer` beside `Issuer`), a word lengthened (`KafkaConnector` beside `KafkaConnect`),
+ * another number (`KafkaMirrorMaker2`) or a short word replaced (`L2`): a group's kinds are often so near each other.
+ */
+function isTypoOf(kind: string, meant: string): boolean {
+  if (kind.toLowerCase() === meant.toLowerCase()) return true;
+  const written = kindWords(kind);
+  const words = kindWords(meant);
+  if (written.length !== words.length) return false;
+  const differ = written.flatMap((w, i) => (w === words[i] ? [] : [[w, words[i]] as const]));
+  if (differ.length !== 1) return false;
+  const [w, m] = differ[0];
+  const digits = (s: string) => s.replace(/\D/g, '');
+  return Math.max(w.length, m.length) >= 4 && digits(w) === digits(m) && oneEdit(w.toLowerCase(), m.toLowerCase());
+}
+
+/**
+ * The kind of `known`, the kinds the known CRDs of one group define, that the custom kind `kind` is near, and whether
+ * it can only be that kind misspelt (`sure`, `isTypoOf`: `Certifcate`). A kind merely near one (`didYouMean`:
+ * Flux's `HelmRepository` beside the `GitRepository` and `OCIRepository` of its CRDs given) may be a kind of a CRD
+ * not given, or of a newer release than those given: `sure` false. None for a kind's list (`CertificateList`).
+ */
+export function misspeltCustomKind(kind: string, known: readonly string[]): { readonly meant: string; readonly sure: boolean } | undefined {
+  const typo = known.find((k) => isTypoOf(kind, k));
+  if (typo !== undefined) return { meant: typo, sure: true };
+  const meant = didYouMean(kind, known);
+  return meant === undefined || kind === `${meant}List` ? undefined : { meant, sure: false };
+}

@@ -52,15 +52,17 @@ export interface IndexOptions {
 }
 
 /**
- * The first definition of the object a `refs/duplicate-object` finding is about (the finding is on a
- * later one), for whoever places findings (lib/checks/manifests.ts `related`: both places said). Kept
- * beside the finding, never in it: a finding is kept in the render cache without its objects.
+ * The first definition of each object defined again (a later definition -> the first), for whoever places
+ * its `refs/duplicate-object` finding (lib/checks/manifests.ts `related`: both places said). Kept beside the
+ * finding, never in it: a finding is kept in the render cache without its objects. By the later object, not
+ * by the finding: a finding whose text names a secret value is a copy once masked (`maskSecrets`), which keeps
+ * its object.
  */
-const firstDefinitions = new WeakMap<Finding, KubeObject>();
+const firstDefinitions = new WeakMap<KubeObject, KubeObject>();
 
 /** The object first defined where `f`, a `refs/duplicate-object` finding, found it defined again. */
 export function firstDefinitionOf(f: Finding): KubeObject | undefined {
-  return firstDefinitions.get(f);
+  return f.code === 'refs/duplicate-object' ? firstDefinitions.get(f.object) : undefined;
 }
 
 export class ObjectIndex {
@@ -119,7 +121,7 @@ export class ObjectIndex {
             'each group and kind, namespace and name may appear once in a cluster; rename or remove one',
           );
           this.duplicates.set(o, twice);
-          firstDefinitions.set(twice, first);
+          firstDefinitions.set(o, first);
           continue;
         }
         this.byKey.set(key, o);

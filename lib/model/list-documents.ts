@@ -4,6 +4,7 @@
  * (lib/checks/manifests.ts) and a manifests app's included files (apps/manifests.ts), so that the two never differ
  * on one file. Pure.
  */
+import { describeValue } from './limits.js';
 import { isListDocument } from '../k8s.js';
 import type { FieldPath } from './field-path.js';
 import type { KubeObject } from './object.js';
@@ -57,28 +58,33 @@ export function listItems(list: KubeObject, at: FieldPath = []): { item: unknown
 
 /**
  * Whether `o` is a List with no list of items: `items: null` (or `items:` with nothing after it, as a template
- * renders an empty range), or a `v1 List` without `items`. kubectl apply's validation refuses the file ("error
- * validating data: invalid object to validate": a List's items must be a list), while kustomize reads `items: null`
- * as an empty List and passes a List without items on as an object of a kind no cluster serves. Not a kind ending in
- * `List` without `items` of another group (a custom kind may be so named).
+ * renders an empty range), a `v1 List` whose items are no list (`items: {}`, `items: ""`), or a `v1 List` without
+ * `items`. kubectl apply's validation refuses the file ("error validating data: invalid object to validate": a List's
+ * items must be a list), while kustomize reads such items as an empty List and passes a List without items on as an
+ * object of a kind no cluster serves. Not a kind ending in `List` of another group without `items`, or with items of
+ * another shape (a custom kind may be so named, and its CRD says what its fields hold).
  */
 export function isItemlessList(o: { readonly apiVersion?: unknown; readonly kind?: unknown }): boolean {
   if (typeof o.kind !== 'string' || !o.kind.endsWith('List')) return false;
-  return Object.hasOwn(o, 'items') ? (o as { items?: unknown }).items === null : o.apiVersion === 'v1' && o.kind === 'List';
+  const list = o.apiVersion === 'v1' && o.kind === 'List';
+  if (!Object.hasOwn(o, 'items')) return list;
+  const { items } = o as { items?: unknown };
+  return items === null || (list && !Array.isArray(items));
 }
 
-/** What an itemless List (`isItemlessList`) is said as, and where: at `items` (its key) when it is null, else at the document. */
+/** What an itemless List (`isItemlessList`) is said as, and where: at `items` (its key) when it has one, else at the document. */
 export function itemlessList(o: KubeObject): {
   readonly message: string;
   readonly hint: string;
   readonly path: FieldPath;
   readonly atKey: boolean;
 } {
-  const none = o.items === null;
+  const has = Object.hasOwn(o, 'items');
+  const what = o.items === null ? 'are null (items: with no value)' : `are no list (found ${describeValue(o.items)})`;
   return {
-    message: `${none ? `the items of this ${o.kind} are null (items: with no value)` : `this ${o.kind} has no items`}: kubectl apply refuses the file ('error validating data: invalid object to validate', a List's items must be a list)${none ? ', which kustomize reads as an empty List' : ''}`,
-    hint: `write items: [] for a List of no objects (or remove the document), or list its objects under items${none ? ', indented below it' : ''}`,
-    path: none ? ['items'] : [],
-    atKey: none,
+    message: `${has ? `the items of this ${o.kind} ${what}` : `this ${o.kind} has no items`}: kubectl apply refuses the file ('error validating data: invalid object to validate', a List's items must be a list)${has ? ', which kustomize reads as an empty List' : ''}`,
+    hint: `write items: [] for a List of no objects (or remove the document), or list its objects under items${o.items === null ? ', indented below it' : ''}`,
+    path: has ? ['items'] : [],
+    atKey: has,
   };
 }

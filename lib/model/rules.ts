@@ -84,7 +84,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   'crd/unknown-kind': {
     short:
       'A custom resource whose CRD is not known (an error at synth and with npm run check -- --require-crds, else a warning for npm run check)',
-    help: 'Without its CustomResourceDefinition the object cannot be validated, so synth does not write it. Add the CRD to the input, to the stage, or to a CRD folder (crds/ or --crds <dir>). npm run check -- <files> warns, since a file checked on its own may be meant for a cluster that has the CRD installed; --require-crds makes it an error, as the strict check of dist/ does (for CI). A kind that the known CRDs of its group do not define while one defines a kind near it (Certifcate) is misspelt: an error at the kind, with the kind meant.',
+    help: 'Without its CustomResourceDefinition the object cannot be validated, so synth does not write it. Add the CRD to the input, to the stage, or to a CRD folder (crds/ or --crds <dir>). npm run check -- <files> warns, since a file checked on its own may be meant for a cluster that has the CRD installed; --require-crds makes it an error, as the strict check of dist/ does (for CI). A kind that the known CRDs of its group do not define but for a typo in one word (Certifcate: a character added, dropped, replaced or two swapped) is misspelt: an error at the kind, with the kind meant; a kind merely near one (HelmRepository beside GitRepository) may be a CRD not given, and keeps the severity, its hint guessing the kind.',
     mirrors: 'API server: no such resource until the CRD is installed',
   },
   'crd/version': {

@@ -147,6 +147,32 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     });
   });
 
+  it("keeps a real kind of the group that the CRDs given do not define a warning, with the near kind guessed: Flux's HelmRepository beside GitRepository", () => {
+    const flux = objectsIn(join(SHARED_CRDS, 'flux'));
+    const repo = {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmRepository',
+      metadata: { name: 'podinfo', namespace: 'flux-system' },
+    };
+    expect(checkCustomResource(repo, crdRegistry(flux))).toEqual([
+      expect.objectContaining({
+        code: 'crd/unknown-kind',
+        severity: 'warning',
+        path: ['apiVersion'],
+        message:
+          'source.toolkit.fluxcd.io/v1 HelmRepository is a custom resource whose CustomResourceDefinition is not known, so it is not validated',
+        hint: expect.stringMatching(
+          /^did you mean 'GitRepository' \(the CRDs known of source\.toolkit\.fluxcd\.io define GitRepository, OCIRepository\)\? If not, give its CustomResourceDefinition beside it/,
+        ),
+      }),
+    ]);
+    // a typo of a word of it is still an error at the kind
+    expect(checkCustomResource({ ...repo, kind: 'GitRepositroy' }, crdRegistry(flux))[0]).toMatchObject({
+      severity: 'error',
+      path: ['kind'],
+    });
+  });
+
   it('makes a custom resource whose CRD is not known an error when asked (synth), with a hint naming crds/', () => {
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
     const [warning] = checkCustomResource(widget, crdRegistry([]));

@@ -159,6 +159,28 @@ describe('a Helm chart among the files (npm run check -- charts/web)', () => {
       'charts/web/Chart.yaml:1 charts/web/ is a Helm chart: its templates are not manifests until Helm renders them, and stagecraft does not run Helm / check what it renders: helm template <release> charts/web/ -f <values file> | npm run check -- -',
     ]);
   });
+
+  it('says each chart at its own Chart.yaml, a chart within it apart (web/Addons/ sorts before web/Chart.yaml)', () => {
+    const chart = 'apiVersion: v2\nname: web\nversion: 0.1.0\n';
+    const files = [
+      { file: 'web/Addons/Chart.yaml', text: chart },
+      { file: 'web/Chart.yaml', text: chart },
+    ];
+    expect(problemsThrownBy(() => parseManifests(files)).map((p) => `${p.location?.file} ${p.message.split(' ')[0]}`)).toEqual([
+      'web/Addons/Chart.yaml web/Addons/',
+      'web/Chart.yaml web/',
+    ]);
+  });
+
+  it('tells to check what kustomize builds of a chart a kustomization above it inflates (helmCharts, its charts/ folder)', () => {
+    const files = [
+      { file: 'base/kustomization.yaml', text: 'helmCharts:\n- { name: redis, version: 17.0.0 }\n' },
+      { file: 'base/charts/redis/Chart.yaml', text: 'apiVersion: v2\nname: redis\nversion: 17.0.0\n' },
+    ];
+    expect(problemsThrownBy(() => parseManifests(files)).map((p) => p.hint)).toEqual([
+      'base/kustomization.yaml inflates it (helmCharts): check what kustomize builds, kubectl kustomize --enable-helm base/ | npm run check -- -',
+    ]);
+  });
 });
 
 describe('a List whose items are null (items: with no value), or a v1 List without items', () => {
@@ -178,6 +200,20 @@ describe('a List whose items are null (items: with no value), or a v1 List witho
     ]);
     const custom = parseManifests([{ file: 'c.yaml', text: text.slice(text.indexOf('apiVersion: example.com')) }]);
     expect(custom.objects.map((o) => o.kind)).toEqual(['AllowList']);
+  });
+  it("refuses a v1 List whose items are no list (items: {}, items: ''), which kubectl apply refuses alike and kustomize reads as empty", () => {
+    const text = 'apiVersion: v1\nkind: List\nitems: {}\n---\napiVersion: v1\nkind: List\nitems: ""\n';
+    expect(
+      problemsThrownBy(() => parseManifests([{ file: 'l.yaml', text }])).map(
+        (p) => `${p.location?.line}:${p.location?.column} ${p.code} ${p.message.split(':')[0]}`,
+      ),
+    ).toEqual([
+      '3:1 input/not-kubernetes the items of this List are no list (found a mapping)',
+      '7:1 input/not-kubernetes the items of this List are no list (found "")',
+    ]);
+    // a custom kind ending in List holds what its CRD says
+    const custom = 'apiVersion: example.com/v1\nkind: AllowList\nmetadata: { name: a, namespace: default }\nitems: { a: b }\n';
+    expect(parseManifests([{ file: 'c.yaml', text: custom }]).objects.map((o) => o.kind)).toEqual(['AllowList']);
   });
 });
 
@@ -206,6 +242,21 @@ describe("placing problems on the objects of a stage's included files", () => {
     for (const o of objects) o.metadata.namespace = 'lab';
     const found = checkObjects(objects).findings.filter((f) => f.code === 'refs/duplicate-object');
     expect(placedProblems(found, { files: twice, namespace: 'lab' }).map((p) => [lines([p])[0].slice(0, 14), p.lines])).toEqual([
+      ['in/a.yaml:9:9 ', ['first defined at in/a.yaml:4:9']],
+      ['in/b.yaml:4:9 ', ['first defined at in/a.yaml:4:9']],
+    ]);
+  });
+
+  it("places each later definition at its own document when one names the stage's namespace and another leaves it out", () => {
+    const named = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n  namespace: lab\n`;
+    const thrice = new Map([
+      ['in/a.yaml', `${configMap('one')}---\n${named}`],
+      ['in/b.yaml', configMap('one')],
+    ]);
+    const objects = [...thrice].flatMap(([file, text]) => parseManifests([{ file, text }]).objects);
+    for (const o of objects) o.metadata.namespace ??= 'lab';
+    const found = checkObjects(objects).findings.filter((f) => f.code === 'refs/duplicate-object');
+    expect(placedProblems(found, { files: thrice, namespace: 'lab' }).map((p) => [lines([p])[0].slice(0, 14), p.lines])).toEqual([
       ['in/a.yaml:9:9 ', ['first defined at in/a.yaml:4:9']],
       ['in/b.yaml:4:9 ', ['first defined at in/a.yaml:4:9']],
     ]);

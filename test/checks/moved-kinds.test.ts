@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkObjects } from '../../lib/checks/index.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
+import { misspeltCustomKind } from '../../lib/checks/moved-kinds.js';
 
 /** The hint of each `schema/unknown-kind` finding on the objects of `text`, after its kind, in the order of the kinds' names. */
 const hints = (text: string): string[] =>
@@ -53,5 +54,51 @@ describe('the hint for a kind of an apiVersion Kubernetes 1.25 no longer serves'
         'every webhook needs sideEffects (None or NoneOnDryRun) and admissionReviewVersions (e.g. [v1, v1beta1]), and three defaults ' +
         'changed: failurePolicy Fail (was Ignore), matchPolicy Equivalent (was Exact), timeoutSeconds 10 (was 30)',
     ]);
+  });
+});
+
+describe('a custom kind misspelt (misspeltCustomKind), told from a real kind of its group whose CRD is not given', () => {
+  // real kinds of one group, a word apart: taking one for the other misspelt would make a warning (a CRD not given) an error
+  const realPairs: readonly (readonly [string, string])[] = [
+    ['HelmRepository', 'GitRepository'],
+    ['OCIRepository', 'GitRepository'],
+    ['CertificateRequest', 'Certificate'],
+    ['ClusterIssuer', 'Issuer'],
+    ['ClusterExternalSecret', 'ExternalSecret'],
+    ['ApplicationSet', 'Application'],
+    ['CronWorkflow', 'Workflow'],
+    ['WorkflowTaskSet', 'WorkflowTaskResult'],
+    ['TCPRoute', 'UDPRoute'],
+    ['TLSRoute', 'TCPRoute'],
+    ['HTTPRoute', 'TCPRoute'],
+    ['BackendLBPolicy', 'BackendTLSPolicy'],
+    ['KafkaConnector', 'KafkaConnect'],
+    ['KafkaMirrorMaker2', 'KafkaMirrorMaker'],
+    ['DataDownload', 'DataUpload'],
+    ['PrometheusAgent', 'PrometheusRule'],
+    ['RequestAuthentication', 'PeerAuthentication'],
+    ['MiddlewareTCP', 'Middleware'],
+    ['VolumeSnapshotContent', 'VolumeSnapshotClass'],
+    ['CiliumEnvoyConfig', 'CiliumNodeConfig'],
+    ['ClusterIssuerList', 'ClusterIssuer'],
+  ];
+  it.each(realPairs)('does not take %s for %s misspelt', (kind, other) => {
+    expect(misspeltCustomKind(kind, [other])?.sure).not.toBe(true);
+  });
+
+  const typos: readonly (readonly [string, string])[] = [
+    ['Certifcate', 'Certificate'],
+    ['Certifiacte', 'Certificate'],
+    ['Certificat', 'Certificate'],
+    ['certificate', 'Certificate'],
+    ['ClusterIsuer', 'ClusterIssuer'],
+    ['ClusterIssure', 'ClusterIssuer'],
+    ['Clusterissuer', 'ClusterIssuer'],
+    ['ExternalSecrets', 'ExternalSecret'],
+    ['GitRepositroy', 'GitRepository'],
+    ['AppProjct', 'AppProject'],
+  ];
+  it.each(typos)('takes %s for %s misspelt', (kind, meant) => {
+    expect(misspeltCustomKind(kind, ['Application', meant, 'Zebra'])).toEqual({ meant, sure: true });
   });
 });

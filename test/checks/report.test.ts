@@ -229,6 +229,26 @@ describe('an object defined twice', () => {
     ]);
   });
 
+  it('names the first place of an object whose finding is masked (a name that is a secret value of it), which copies the finding', () => {
+    const leaky = (n: number) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hunter2-xq9zlm4pwr7t\n  namespace: default\ndata:\n  DB_PASSWORD: hunter2-xq9zlm4pwr7t\n  copy: "${n}"\n`;
+    const masked = located([{ file: 'a.yaml', text: `${leaky(1)}---\n${leaky(2)}` }]);
+    const lines = textReport(masked, 2)
+      .split('\n')
+      .filter((l) => !l.startsWith('  hint:'));
+    expect(lines[0]).toContain('(a 20-character value, hidden) is defined twice');
+    expect(lines[1]).toBe('  first defined at a.yaml:4:9');
+  });
+
+  it('places the first definition with locate and related passed on alone, as functions', () => {
+    const manifests = parseManifests([{ file: 'a.yaml', text: `${configMap('b')}---\n${configMap('c')}` }]);
+    const { locate, related } = manifests;
+    const found = checkObjects(manifests.objects, { sort: false }).findings.filter((f) => f.code === 'refs/duplicate-object');
+    expect(locateFindings(found, locate, related).map((l) => l.related)).toEqual([
+      [{ location: { file: 'a.yaml', line: 4, column: 9 }, message: 'first defined' }],
+    ]);
+  });
+
   it("escapes the brackets of a file's name in the SARIF link's text, which would end it", () => {
     const odd = located([
       { file: 'team [old]/a.yaml', text: configMap('b') },
