@@ -145,6 +145,32 @@ describe("a policy finding on an app's workload", () => {
     ]);
   });
 
+  it("is said at the app's key when a step lacks resources, which a step takes from the app (its entry has no resources setting)", () => {
+    expect(
+      placed([
+        'apps:',
+        '  web:',
+        '    stack: service',
+        '    image: team/web:1.0',
+        '    ports: { http: { port: 8080 } }',
+        '    probes: { liveness: { tcp: {} }, readiness: { tcp: {} } }',
+        '    initContainers: [{ name: migrate, command: [./manage, migrate] }]',
+        '    sidecars: [{ name: logs, image: fluent/fluent-bit:2.2.0, probes: { liveness: { tcp: { port: 2020 } } } }]',
+        '  nightly:',
+        '    stack: cron',
+        '    schedule: "0 3 * * *"',
+        '    image: team/job:1.0',
+        '    initContainers: [{ name: wait, image: busybox:1.36, command: ["true"] }]',
+      ]),
+    ).toEqual([
+      '2:3 policy/resources spec.template.spec.containers.0',
+      '2:3 policy/resources spec.template.spec.initContainers.0',
+      '8:16 policy/resources spec.template.spec.containers.1',
+      '9:3 policy/resources spec.jobTemplate.spec.template.spec.containers.0',
+      '9:3 policy/resources spec.jobTemplate.spec.template.spec.initContainers.0',
+    ]);
+  });
+
   it('says the same of an app the render cache kept as of one just rendered: its place and its hint', () => {
     const dir = tempProject({
       x: [
