@@ -43,6 +43,20 @@ describe("a stack's workload that selects another workload's pods of its app", (
     );
     expect(found[0].hint).not.toContain("relabel the other's");
   });
+
+  it("is told so by the finding's code, whatever the words of the checks' hint", () => {
+    const stacks = { ...STACKS, overlapping };
+    const loaded = new StageLoader(stacks).load('apps:\n  shop: { stack: overlapping, image: team/shop:1.0 }\n', 'environments/x.yaml');
+    const rendered = renderStage(loaded, stacks, '0.0.0');
+    // the checks' hint reworded (another session's edit of lib/checks/workload-overlaps.ts)
+    const reworded = checkStage(rendered, {})
+      .findings.filter((f) => f.code === 'refs/workload-overlap')
+      .map((f) => ({ ...f, hint: "relabel the other's pods; selectors are immutable, so delete it first" }));
+    expect(reworded).toHaveLength(1);
+    expect(atApps(reworded, rendered, loaded, stacks).map((f) => f.hint)).toEqual([
+      "every pod template of the app carries its instance label, so give each workload of apps.shop a selector of its own in the stack, appSelector(name, stage, '<component>') (lib/stack.ts), the one of the instance label alone too; a selector cannot change: delete the workload whose selector changes before the apply, its pods left running (for this one: kubectl delete deployment shop -n x --cascade=orphan)",
+    ]);
+  });
 });
 
 const DEMOAPP =
