@@ -15,6 +15,9 @@ import { entryNodes, readStageEntries, type StageEntryStore } from './stage-entr
 import { MAX_STAGE_ALIASES, capProblems, describeValue } from '../model/limits.js';
 import type { WrittenAt } from './validate.js';
 
+/** The share of a stage file's apps whose entries are read alone to place their settings, before the whole file is read instead. */
+const ENTRIES_READ_ALONE = 1 / 16;
+
 /** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
 export const MAX_ALIAS_COUNT = MAX_STAGE_ALIASES;
 
@@ -69,15 +72,20 @@ export function readStage(
       if (!whole) throw new Error(`${file}: the block reader read the file's entries but not the file`);
       return new BlockPlaces(whole.nodes, whole.roots[0]);
     };
-    /** Each app's entry read alone, once a setting in it is placed (`entryNodes`); null where the block reader did not read it. */
-    const entries = new Map<string, { places: BlockPlaces; offset: (inEntry: number) => number } | null>();
+    /**
+     * Each app's entry read alone, once a setting in it is placed (`entryNodes`); null where the block reader did not
+     * read it. Entries read alone cost about their share of the whole file, so past a share of them (findings at the
+     * sidecars of many apps: 1,000 entries took longer than the whole file) the whole file is read instead, once.
+     */
+    const appPlaces = new Map<string, { places: BlockPlaces; offset: (inEntry: number) => number } | null>();
     const entryPlaces = (app: string) => {
-      if (!entries.has(app)) {
+      if (!appPlaces.has(app)) {
+        if (places || appPlaces.size >= (fromEntries?.appEntries.size ?? 0) * ENTRIES_READ_ALONE) return undefined;
         const span = fromEntries?.appEntries.get(app);
         const read = span && entryNodes(text, span);
-        entries.set(app, read ? { places: new BlockPlaces(read.nodes, read.root), offset: read.offset } : null);
+        appPlaces.set(app, read ? { places: new BlockPlaces(read.nodes, read.root), offset: read.offset } : null);
       }
-      return entries.get(app) ?? undefined;
+      return appPlaces.get(app) ?? undefined;
     };
     const lines = block?.lines ?? linesOf(text);
     const at = (offset: number): SourceLocation => {

@@ -62,4 +62,21 @@ describe("a setting of an app in a stage file read from its apps' entries", () =
     expect(located).toEqual(places.map(([path, key]) => wholeFile.locate(path, key)));
     expect(located[0].line).toBe(TEXT.split('\n').indexOf('      - name: logs') + 1);
   });
+
+  it('is placed from the whole file, read once, when settings of many of its apps are (each entry alone costs its share of it)', () => {
+    const loader = new StageLoader(STACKS);
+    let kept: ReadonlyMap<string, StageEntry> | undefined;
+    const store = { read: () => kept, write: (e: ReadonlyMap<string, StageEntry>) => void (kept = e) };
+    loader.load(TEXT, 'environments/qa.yaml', { entries: store });
+    const fromEntries = loader.load(TEXT, 'environments/qa.yaml', { entries: store });
+    const wholeFile = loader.load(TEXT, 'environments/qa.yaml');
+    const paths = fromEntries.apps.map((a) => ['apps', a.name, 'image']);
+    const read = vi.mocked(blockYaml.readBlockYaml);
+    read.mockClear();
+    const located = paths.map((path) => fromEntries.locate(path));
+    expect(read.mock.calls.filter(([text]) => text.length >= TEXT.length)).toHaveLength(1);
+    // 101 apps: 7 read alone (a 16th of them, rounded up), then the whole file
+    expect(read.mock.calls).toHaveLength(Math.ceil(101 / 16) + 1);
+    expect(located).toEqual(paths.map((path) => wholeFile.locate(path)));
+  });
 });
