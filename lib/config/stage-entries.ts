@@ -13,8 +13,9 @@
  * or a sequence item at the entries' indentation, two entries with one key, an entry or the rest
  * that the block reader does not read (anchors, folded or double-quoted scalars: then neither
  * would the whole).
- * The places of settings, which only problems need, come from reading the whole file when first
- * asked for (lib/config/read-stage.ts). test/config/stage-entries.test.ts compares both readings on
+ * The places of settings, which only problems need, come from an app's entry read alone again
+ * (`entryNodes`), the rest of the file, or else from reading the whole file when first asked for
+ * (lib/config/read-stage.ts). test/config/stage-entries.test.ts compares both readings on
  * generated stage files, edited at random.
  */
 import { readBlockYaml, type Nodes } from '../model/block-yaml.js';
