@@ -14,6 +14,7 @@ import type { Stack } from './stack.js';
 import { chartHeads } from './synth/app-summary.js';
 import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from './synth/rendered.js';
 import { objectKey } from './stage-references.js';
+import { selectorChange } from './checks/workload-overlaps.js';
 
 /**
  * `findings` with each one about an object of an app (its chart's, not the stage's Namespace) placed
@@ -29,6 +30,7 @@ export function atApps(
 ): AppFinding[] {
   if (!findings.length) return [];
   const stackOf = new Map(loaded.apps.map((a) => [a.name, stacks[a.stack]]));
+  const stackNameOf = new Map(loaded.apps.map((a) => [a.name, a.stack]));
   const apps = new Set(loaded.apps.map((a) => a.name));
   /**
    * The chart and place of each object of an app, by description: from what is known without reading
@@ -53,9 +55,7 @@ export function atApps(
       ...f,
       appAt: container ? loaded.locate(['apps', app, ...container.path], container.key) : loaded.locate(['apps'], app),
       ...(exceptions ? { hint: exceptionHint(f, ['apps', app, ...exceptions], () => place.chart.objects[place.at]) } : {}),
-      ...(f.code === OVERLAP && !STAGE_FILE_WORKLOADS.has(loaded.apps.find((a) => a.name === app)?.stack ?? 'manifests')
-        ? { hint: overlapHint(f.hint, app) }
-        : {}),
+      ...(f.code === OVERLAP && !STAGE_FILE_WORKLOADS.has(stackNameOf.get(app) ?? 'manifests') ? { hint: overlapHint(f.object, app) } : {}),
     };
   });
 }
@@ -70,20 +70,14 @@ const OVERLAP = 'refs/workload-overlap';
  */
 const STAGE_FILE_WORKLOADS: ReadonlySet<string> = new Set(['manifests', 'service', 'cron']);
 
-/** Where the checks' overlap hint stops telling what to relabel and starts telling how to change a selector. */
-const SELECTOR_CANNOT_CHANGE = '; a selector cannot change';
-
 /**
- * An overlap's hint for a stack's workload: the checks tell to relabel the other's pods, which a
+ * An overlap's hint for a stack's workload `o`: the checks tell to relabel the other's pods, which a
  * stack cannot do for its own, since the labels transform writes the app's instance label on every
- * pod template of the app; what it can is select each workload by a component of its own. The
- * rest of the hint (how to change a selector, which cannot change) is kept; another hint is kept whole.
+ * pod template of the app; what it can is select each workload by a component of its own. Then, as
+ * the checks' hint ends, how to change a selector, which cannot change (`selectorChange`).
  */
-function overlapHint(hint: string | undefined, app: string): string | undefined {
-  const rest = hint?.indexOf(SELECTOR_CANNOT_CHANGE) ?? -1;
-  if (hint === undefined || rest < 0) return hint;
-  return `every pod template of the app carries its instance label, so give each workload of ${dotted(['apps', app])} a selector of its own in the stack, appSelector(name, stage, '<component>') (lib/stack.ts), the one of the instance label alone too${hint.slice(rest)}`;
-}
+const overlapHint = (o: KubeObject, app: string): string =>
+  `every pod template of the app carries its instance label, so give each workload of ${dotted(['apps', app])} a selector of its own in the stack, appSelector(name, stage, '<component>') (lib/stack.ts), the one of the instance label alone too; ${selectorChange(o)}`;
 
 /**
  * A policy finding's hint with the exception declared where the stage file declares it (`at`, the

@@ -43,6 +43,20 @@ describe("a stack's workload that selects another workload's pods of its app", (
     );
     expect(found[0].hint).not.toContain("relabel the other's");
   });
+
+  it("is told so by the finding's code, whatever the words of the checks' hint", () => {
+    const stacks = { ...STACKS, overlapping };
+    const loaded = new StageLoader(stacks).load('apps:\n  shop: { stack: overlapping, image: team/shop:1.0 }\n', 'environments/x.yaml');
+    const rendered = renderStage(loaded, stacks, '0.0.0');
+    // the checks' hint reworded (another session's edit of lib/checks/workload-overlaps.ts)
+    const reworded = checkStage(rendered, {})
+      .findings.filter((f) => f.code === 'refs/workload-overlap')
+      .map((f) => ({ ...f, hint: "relabel the other's pods; selectors are immutable, so delete it first" }));
+    expect(reworded).toHaveLength(1);
+    expect(atApps(reworded, rendered, loaded, stacks).map((f) => f.hint)).toEqual([
+      "every pod template of the app carries its instance label, so give each workload of apps.shop a selector of its own in the stack, appSelector(name, stage, '<component>') (lib/stack.ts), the one of the instance label alone too; a selector cannot change: delete the workload whose selector changes before the apply, its pods left running (for this one: kubectl delete deployment shop -n x --cascade=orphan)",
+    ]);
+  });
 });
 
 const DEMOAPP =
@@ -142,6 +156,32 @@ describe("a policy finding on an app's workload", () => {
       '2:3 policy/image-tag spec.template.spec.containers.1.image',
       '2:3 policy/image-tag spec.template.spec.initContainers.0.image',
       '8:92 policy/image-tag spec.template.spec.initContainers.1.image',
+    ]);
+  });
+
+  it("is said at the app's key when a step lacks resources, which a step takes from the app (its entry has no resources setting)", () => {
+    expect(
+      placed([
+        'apps:',
+        '  web:',
+        '    stack: service',
+        '    image: team/web:1.0',
+        '    ports: { http: { port: 8080 } }',
+        '    probes: { liveness: { tcp: {} }, readiness: { tcp: {} } }',
+        '    initContainers: [{ name: migrate, command: [./manage, migrate] }]',
+        '    sidecars: [{ name: logs, image: fluent/fluent-bit:2.2.0, probes: { liveness: { tcp: { port: 2020 } } } }]',
+        '  nightly:',
+        '    stack: cron',
+        '    schedule: "0 3 * * *"',
+        '    image: team/job:1.0',
+        '    initContainers: [{ name: wait, image: busybox:1.36, command: ["true"] }]',
+      ]),
+    ).toEqual([
+      '2:3 policy/resources spec.template.spec.containers.0',
+      '2:3 policy/resources spec.template.spec.initContainers.0',
+      '8:16 policy/resources spec.template.spec.containers.1',
+      '9:3 policy/resources spec.jobTemplate.spec.template.spec.containers.0',
+      '9:3 policy/resources spec.jobTemplate.spec.template.spec.initContainers.0',
     ]);
   });
 

@@ -33,6 +33,13 @@ const deleteCommand = (o: KubeObject) => {
 };
 
 /**
+ * How to change the selector of workload `o`, which cannot change: the end of an overlap's hint, after
+ * what to relabel, which lib/app-findings.ts replaces for a stack's workload and keeps this.
+ */
+export const selectorChange = (o: KubeObject) =>
+  `a selector cannot change: delete the workload whose selector changes before the apply, its pods left running (for this one: ${deleteCommand(o)})`;
+
+/**
  * The warning of workload `o` (a Deployment, ReplicaSet, StatefulSet, DaemonSet or
  * ReplicationController: a Job's selector is one Kubernetes generates) whose selector matches the
  * pod template of another workload of its namespace `ns`, at its selector; none otherwise.
@@ -56,7 +63,7 @@ export function workloadOverlaps(o: KubeObject, ns: string, index: ObjectIndex):
         OVERLAP,
         selector.path,
         `selects the pods ${formatSelector(selector)}, which ${listed(named)} ${others.length === 1 ? 'matches' : 'match'} too: Kubernetes takes both, but whatever finds this ${o.kind}'s pods by its selector counts the other's too (an autoscaler's CPU average, kubectl get and logs -l, a Service or PodDisruptionBudget written with it), and each controller adopts the other's orphaned pods`,
-        `relabel the other's pods so that this selector matches them no more, or give this ${o.kind}'s pods a label of their own that its selector names (a stack's workload selects as its stack writes it: relabel the other's; a manifests app's pod templates are as written, with no label of stagecraft's); a selector cannot change: delete the workload whose selector changes before the apply, its pods left running (for this one: ${deleteCommand(o)})`,
+        `relabel the other's pods so that this selector matches them no more, or give this ${o.kind}'s pods a label of their own that its selector names (a stack's workload selects as its stack writes it: relabel the other's; a manifests app's pod templates are as written, with no label of stagecraft's); ${selectorChange(o)}`,
       ),
       severity: 'warning',
     },

@@ -43,14 +43,17 @@ const GLUED_VALUE = /^-[A-Za-z][A-Z0-9]/;
 
 /**
  * The first word of a flag joined by `=` to a value that never holds a space, a number (with a unit:
- * `4096`, `75.0`, `512m`, `1h30m`) or a boolean: with another flag after it in one argument
- * (`--max-old-space-size=4096 --expose-gc`, `-Dworkers=4 -Dqueue=jobs`) it is two arguments run
- * together, whose program reads the first flag's value as the whole rest (not a number: refused, or
- * the second flag lost). A value that is a word may be a command line meant to hold spaces (`--cmd=ls
- * -la`), so it is taken. Letters and digits alternate in runs of each, so that no word is read two
- * ways (a pattern that could would take exponential time on `=1aaaa…!`).
+ * `4096`, `75.0`, `512m`, `1h30m`), an address or a version of dotted numbers with a port or not
+ * (`0.0.0.0`, `127.0.0.1:8080`, `:8080`, `1.2.3`) or a boolean: with another flag after it in one
+ * argument (`--max-old-space-size=4096 --expose-gc`, `-Dworkers=4 -Dqueue=jobs`, `--bind=0.0.0.0
+ * --port=80`) it is two arguments run together, whose program reads the first flag's value as the
+ * whole rest (not a number nor an address: refused, or the second flag lost). A value that is a word
+ * may be a command line meant to hold spaces (`--cmd=ls -la`), so it is taken. Letters and digits
+ * alternate in runs of each, and dots and digits, so that no word is read two ways by one
+ * alternative (a pattern that could would take exponential time on `=1aaaa…!`).
  */
-const ASSIGNED_SCALAR = /^(-{1,2}[A-Za-z][^\s=]*)=(?:[+-]?\d+(?:\.\d+)?(?:[A-Za-z%]+\d+(?:\.\d+)?)*[A-Za-z%]*|true|false)$/i;
+const ASSIGNED_SCALAR =
+  /^(-{1,2}[A-Za-z][^\s=]*)=(?:[+-]?\d+(?:\.\d+)?(?:[A-Za-z%]+\d+(?:\.\d+)?)*[A-Za-z%]*|(?:\d+(?:\.\d+)+)?:\d+|\d+(?:\.\d+){2,}|true|false)$/i;
 
 /** Arguments after which the next is no flag: the end of the options, and what `-c`/`-e` take (a shell's or an interpreter's script, grep's pattern). */
 const END_OF_FLAGS = '--';
@@ -187,7 +190,7 @@ export interface CommandPaths {
 /**
  * The arguments (the command's items after its program, then `args`, or every item of `args`
  * when the image's entrypoint is the program) that hold a flag and its value in one item
- * (`args: ["--port 8080"]`), or two flags, the first joined to a number or a boolean
+ * (`args: ["--port 8080"]`), or two flags, the first joined to a number, an address or a boolean
  * (`--max-old-space-size=4096 --expose-gc`: `ASSIGNED_SCALAR`), a warning at each: the program
  * gets one argument with a space in it, which its flag parser reads as no flag it knows (`--port
  * 8080`) or as a value that starts with a space (`-p 8080`). Values with spaces are arguments as
@@ -221,31 +224,34 @@ export function argumentProblems(
       i++;
       continue;
     }
-    const [first = '', second] = value.split(/\s+/, 2);
+    // what follows whitespace at the start (a template's `" {{flags}}"`) is judged as the rest is, and the whitespace said too
+    const start = value.trimStart();
+    const leading = start !== value;
+    const [first = '', second] = start.split(/\s+/, 2);
     const assigned = second !== undefined && FLAG_START.test(second) ? ASSIGNED_SCALAR.exec(first) : null;
     if (assigned) {
       problems.push(assignedThenFlag(path, assigned[1], value));
       continue;
     }
-    const joined = JOINED_FLAG.exec(value);
-    if (!joined) {
-      // a flag with whitespace around it (`" --verbose"`, `"--verbose "`, a template's): one argument with the whitespace in it
-      // (a value may end in a space on purpose, `--separator=", "`: only a flag alone is said for trailing whitespace)
-      const trimmed = value.trim();
-      const padded = value !== trimmed && !WHITESPACE.test(trimmed) ? FLAG_NAME.exec(trimmed)?.[0] : undefined;
-      const whole = padded === trimmed;
-      if (padded !== undefined && (whole || value !== value.trimStart()) && clientPassword(argv, i) === undefined)
-        problems.push(paddedFlag(path, padded, whole));
-      continue;
-    }
-    const [, flag = '', next = ''] = joined;
+    const joined = JOINED_FLAG.exec(start);
+    const [, flag = '', next = ''] = joined ?? [];
     const name = FLAG_NAME.exec(flag)?.[0] ?? flag;
     const nextIsFlag = FLAG_START.test(next);
     // a flag with its value glued on (`-HX-Api-Key: abc`), or a client's password so (`mysql -pMy Secret`, `curl -uadmin:pw x`):
     // one argument as it is; not a one-letter flag, then a space (`mysql "-p hunter2"`: the password ' hunter2')
     const oneLetter = /^-[A-Za-z]$/.test(flag);
     const glued = name !== flag || GLUED_VALUE.test(flag);
-    if ((glued && !nextIsFlag) || (!oneLetter && clientPassword(argv, i) !== undefined)) continue;
+    if (!joined || (glued && !nextIsFlag) || (!oneLetter && clientPassword(argv, i) !== undefined)) {
+      // a flag with whitespace around it (`" --verbose"`, `"--verbose "`, `" -pSecret more"`, a template's): one argument with
+      // the whitespace in it, which no flag parser reads as a flag (a value may end in a space on purpose, `--separator=", "`:
+      // only a flag alone is said for trailing whitespace)
+      const trimmed = value.trim();
+      const padded = value !== trimmed && (leading || !WHITESPACE.test(trimmed)) ? FLAG_NAME.exec(trimmed)?.[0] : undefined;
+      const whole = padded === trimmed;
+      if (padded !== undefined && (whole || leading) && clientPassword(argv, i) === undefined)
+        problems.push(paddedFlag(path, padded, whole));
+      continue;
+    }
     const words = value.trim().split(/\s+/).length;
     // only the flag's name, never a value glued to it (`-XX:+UseG1GC` is said as '-X...', `--token:x` as '--token...')
     const shown = name === flag || shownFlag(name) !== name ? shownFlag(name) : `${name}...`;
@@ -269,7 +275,7 @@ export function argumentProblems(
   return problems;
 }
 
-/** The warning of a flag joined to a number or a boolean, then another flag, in one item (`ASSIGNED_SCALAR`), said by the first flag's name. */
+/** The warning of a flag joined to a number, an address or a boolean, then another flag, in one item (`ASSIGNED_SCALAR`), said by the first flag's name. */
 function assignedThenFlag(path: (string | number)[], flag: string, value: string): PathProblem {
   const words = value.trim().split(/\s+/).length;
   // the name as a flag parser reads one, and '...' where more is glued to it (`-XX:MaxRAMPercentage`)
@@ -279,7 +285,7 @@ function assignedThenFlag(path: (string | number)[], flag: string, value: string
     code: 'config/command-line',
     severity: 'warning',
     path,
-    message: `is a flag with its value and another flag in one item ('${shown}' first, ${words} words): the program gets them as one argument with a space in it, so it reads the whole rest of the item as the first flag's value, which is a number or a boolean followed by more (refused as one, or the next flag lost)`,
+    message: `is a flag with its value and another flag in one item ('${shown}' first, ${words} words): the program gets them as one argument with a space in it, so it reads the whole rest of the item as the first flag's value, which is a number, an address or a boolean followed by more (refused as one, or the next flag lost)`,
     hint: `give each flag its own item, [${shown === name ? `"${name}=<the value>"` : '<the flag>'}, ...]`,
   };
 }

@@ -11,9 +11,12 @@ import { locateKey, locateValue } from './locate.js';
 import type { FieldPath } from '../model/field-path.js';
 import { readYaml } from '../model/read-yaml.js';
 import { BlockPlaces, linesOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
-import { readStageEntries, type StageEntryStore } from './stage-entries.js';
+import { entryNodes, readStageEntries, type StageEntryStore } from './stage-entries.js';
 import { MAX_STAGE_ALIASES, capProblems, describeValue } from '../model/limits.js';
 import type { WrittenAt } from './validate.js';
+
+/** The share of a stage file's apps whose entries are read alone to place their settings, before the whole file is read instead. */
+const ENTRIES_READ_ALONE = 1 / 16;
 
 /** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
 export const MAX_ALIAS_COUNT = MAX_STAGE_ALIASES;
@@ -57,7 +60,8 @@ export function readStage(
   { blockReader = true, entries }: LoadOptions = {},
 ): ReadStage {
   // a large file's apps as read before (stage-entries.ts), else the whole file by the block reader;
-  // from the entries, the places of settings (only problems need them) come from the whole file when first asked
+  // from the entries, the places of settings (only problems need them) come from the app's entry alone, or the settings
+  // outside apps, or else from the whole file when first asked
   const fromEntries = blockReader && entries ? readStageEntries(text, entries) : undefined;
   const block = blockReader && !fromEntries ? readStageBlock(text) : undefined;
   if (fromEntries || block) {
@@ -67,6 +71,21 @@ export function readStage(
       const whole = readStageBlock(text);
       if (!whole) throw new Error(`${file}: the block reader read the file's entries but not the file`);
       return new BlockPlaces(whole.nodes, whole.roots[0]);
+    };
+    /**
+     * Each app's entry read alone, once a setting in it is placed (`entryNodes`); null where the block reader did not
+     * read it. Entries read alone cost about their share of the whole file, so past a share of them (findings at the
+     * sidecars of many apps: 1,000 entries took longer than the whole file) the whole file is read instead, once.
+     */
+    const appPlaces = new Map<string, { places: BlockPlaces; offset: (inEntry: number) => number } | null>();
+    const entryPlaces = (app: string) => {
+      if (!appPlaces.has(app)) {
+        if (places || appPlaces.size >= (fromEntries?.appEntries.size ?? 0) * ENTRIES_READ_ALONE) return undefined;
+        const span = fromEntries?.appEntries.get(app);
+        const read = span && entryNodes(text, span);
+        appPlaces.set(app, read ? { places: new BlockPlaces(read.nodes, read.root), offset: read.offset } : null);
+      }
+      return appPlaces.get(app) ?? undefined;
     };
     const lines = block?.lines ?? linesOf(text);
     const at = (offset: number): SourceLocation => {
@@ -81,6 +100,10 @@ export function readStage(
       // an app's key, where the findings on its objects are placed: where its entry starts (nor is the whole file read for it)
       const appKey = fromEntries && key !== undefined && path.length === 1 && path[0] === 'apps' ? fromEntries.appKeys.get(key) : undefined;
       if (appKey !== undefined) return at(appKey);
+      // a setting of an app (a sidecar's entry, where a finding on the sidecar is said): from that app's entry read alone
+      const app = fromEntries && path.length > 1 && path[0] === 'apps' ? String(path[1]) : undefined;
+      const entry = app === undefined ? undefined : entryPlaces(app);
+      if (entry) return at(entry.offset(key === undefined ? entry.places.value(path) : entry.places.key(path, key)));
       places ??= placesOf();
       return at(key === undefined ? places.value(path) : places.key(path, key));
     };

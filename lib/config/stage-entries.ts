@@ -13,8 +13,9 @@
  * or a sequence item at the entries' indentation, two entries with one key, an entry or the rest
  * that the block reader does not read (anchors, folded or double-quoted scalars: then neither
  * would the whole).
- * The places of settings, which only problems need, come from reading the whole file when first
- * asked for (lib/config/read-stage.ts). test/config/stage-entries.test.ts compares both readings on
+ * The places of settings, which only problems need, come from an app's entry read alone again
+ * (`entryNodes`), the rest of the file, or else from reading the whole file when first asked for
+ * (lib/config/read-stage.ts). test/config/stage-entries.test.ts compares both readings on
  * generated stage files, edited at random.
  */
 import { readBlockYaml, type Nodes } from '../model/block-yaml.js';
@@ -101,6 +102,19 @@ function readEntry(slice: string): StageEntry | undefined {
 }
 
 /**
+ * Where the settings of one app are in a stage file read from its entries: its entry (`span`, from
+ * `appEntries`) read alone, as `readEntry` reads it, and the offset in the file of an offset in that
+ * text; undefined when the block reader does not read it (it did when the file was read). A finding
+ * said at a sidecar's entry is placed without reading the whole file.
+ */
+export function entryNodes(text: string, span: readonly [start: number, end: number]): OutsideApps | undefined {
+  const head = `${APPS_LINE}\n`;
+  const block = readBlockYaml(`${head}${text.slice(span[0], span[1])}`);
+  if (block?.values.length !== 1 || block.markers.length) return undefined;
+  return { nodes: block.nodes, root: block.roots[0]!, offset: (inEntry) => inEntry - head.length + span[0] };
+}
+
+/**
  * Where the settings outside `apps:` are in a stage file read from its entries: the file read
  * with its apps left out, and the offset in the file of an offset in that text. A problem about
  * such a setting (a delivered stage records where its `delivery:` settings are at every synthesis)
@@ -117,13 +131,21 @@ export interface OutsideApps {
  * whole file, from its entries read alone or taken from `store`, and where its settings outside
  * `apps:` are; undefined when the file or its apps are small (the bounds are options for the
  * tests), or when a piece is not one the block reader reads alone as it would in the file.
- * `appKeys`: the offset of each app's key, where a finding about one of its objects is placed.
+ * `appKeys`: the offset of each app's key, where a finding about one of its objects is placed;
+ * `appEntries`: where each app's entry starts and ends, for the places of its settings (`entryNodes`).
  */
 export function readStageEntries(
   text: string,
   store: StageEntryStore,
   { minBytes = MIN_ENTRIES_BYTES, minEntryBytes = MIN_ENTRY_BYTES }: { readonly minBytes?: number; readonly minEntryBytes?: number } = {},
-): { readonly value: object; readonly outside: OutsideApps; readonly appKeys: ReadonlyMap<string, number> } | undefined {
+):
+  | {
+      readonly value: object;
+      readonly outside: OutsideApps;
+      readonly appKeys: ReadonlyMap<string, number>;
+      readonly appEntries: ReadonlyMap<string, readonly [start: number, end: number]>;
+    }
+  | undefined {
   if (text.length < minBytes || text.includes('\r')) return undefined;
   const block = appsBlock(text);
   if (!block || (block.end - block.line) / block.starts.length < minEntryBytes) return undefined;
@@ -141,9 +163,11 @@ export function readStageEntries(
   const entries = new Map<string, StageEntry>();
   const apps: Record<string, unknown> = {};
   const appKeys = new Map<string, number>();
+  const appEntries = new Map<string, readonly [number, number]>();
   let read = 0;
   for (let i = 0; i < block.starts.length; i++) {
-    const slice = text.slice(block.starts[i], i + 1 < block.starts.length ? block.starts[i + 1] : block.end);
+    const end = i + 1 < block.starts.length ? block.starts[i + 1] : block.end;
+    const slice = text.slice(block.starts[i], end);
     const digest = sha256Hex(slice);
     let entry = kept?.get(digest);
     if (!entry) {
@@ -156,6 +180,7 @@ export function readStageEntries(
     apps[entry[0]] = entry[1];
     // the entry's first line is its key's, two spaces in (`appsBlock`)
     appKeys.set(entry[0], block.starts[i] + 2);
+    appEntries.set(entry[0], [block.starts[i], end]);
     entries.set(digest, entry);
   }
   root.apps = apps;
@@ -165,5 +190,5 @@ export function readStageEntries(
   // after the emptied `apps:` line, the text is the file's from the end of its apps on
   const after = block.line + emptyApps.length;
   const offset = (inRest: number) => (inRest < after ? inRest : inRest - after + block.end);
-  return { value: root, outside: { nodes: rest.nodes, root: rest.roots[0]!, offset }, appKeys };
+  return { value: root, outside: { nodes: rest.nodes, root: rest.roots[0]!, offset }, appKeys, appEntries };
 }

@@ -23,7 +23,7 @@ describe('the setting that wrote a container of a service app', () => {
     ["the image of a sidecar that runs the app's", [...POD, 'containers', 2, 'image'], undefined],
     ["a sidecar's mounts, which are the app container's", [...POD, 'containers', 2, 'volumeMounts', 0], undefined],
     ['a container no entry wrote', [...POD, 'containers', 3], undefined],
-    ['a step', [...POD, 'initContainers', 0], ['initContainers', 0]],
+    ['a step, of what it lacks (resources), which it takes from the app', [...POD, 'initContainers', 0], undefined],
     ["a step's command", [...POD, 'initContainers', 0, 'command'], ['initContainers', 0, 'command']],
     ["a step's resources, which are the app container's", [...POD, 'initContainers', 0, 'resources'], undefined],
     ['a field of the pod', [...POD, 'securityContext'], undefined],

@@ -13,13 +13,37 @@ describe('the arguments a program would misread', () => {
     ['server', '--port=8080 -v'],
     ['server', '--verbose=true --debug'],
     ['java', '-Dworkers=4 -Dqueue=jobs'],
-  ])('warns of a flag with a number or a boolean, then another flag, in one item: %s %j', (program, item) => {
+    ['server', '--bind=0.0.0.0 --port=80'],
+    ['server', '--addr=127.0.0.1:8080 -v'],
+    ['server', '--listen=:8080 --verbose'],
+    ['server', '--min-version=1.2.3 --strict'],
+    // whitespace before it (a template's " {{flags}}"): the same two flags
+    ['node', ' --max-old-space-size=4096 --expose-gc'],
+  ])('warns of a flag with a number, an address or a boolean, then another flag, in one item: %s %j', (program, item) => {
     const problems = said([program, item, 'app.js']);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^command\.1: is a flag with its value and another flag in one item \('[^']+' first, 2 words\)/);
     expect(problems[0]).toContain('give each flag its own item');
     // the values are never said
-    expect(problems[0]).not.toMatch(/4096|75\.0|8080|true|workers=4|queue|jobs/);
+    expect(problems[0]).not.toMatch(/4096|75\.0|8080|true|workers=4|queue|jobs|0\.0|127|1\.2/);
+  });
+
+  it('warns of a flag and its value with whitespace before them, which no flag parser reads as a flag, said by the name alone', () => {
+    expect(said(['server', ' --port 8080'])).toEqual([
+      "command.1: is a flag and what follows it in one item ('--port' first, 2 words): the program gets them as one argument with a space in it, not as 2 arguments, so its flag parser reads no flag it knows (or a value that starts with a space)\n" +
+        '  hint: give each word its own item, [--port, "<the value>"], or join a flag and its value with =, "--port=<the value>", where the program takes that form',
+    ]);
+    for (const [item, shown] of [
+      [' --greeting=hello world', '--greeting'],
+      // a value glued on, taken without the whitespace (getopt's), is none with it: the program gets a word that is no flag
+      [' -pSecret more', '-p...'],
+    ]) {
+      expect(said(['server', item])).toEqual([
+        `command.1: is the flag '${shown}' and its value with whitespace around it: the program gets the whitespace in its argument, with no shell to trim it, so its flag parser reads no flag it knows, or a value with the whitespace in it\n` +
+          '  hint: write it without the whitespace',
+      ]);
+    }
+    expect(said(['server', '--separator=, ', '--greeting=hello world', '-pSecret more'])).toEqual([]);
   });
 
   it.each([

@@ -47,21 +47,82 @@ function stackSources(dir = 'apps'): string[] {
   );
 }
 
+/**
+ * What `text` (a module's source) takes from other modules, as TypeScript reads it: each import, re-export and
+ * `import()`, its module and the names it takes by their exported names (`*`: all of them, a namespace or a default).
+ */
+function importsOf(text: string): { module: string; names: string[] }[] {
+  const found: { module: string; names: string[] }[] = [];
+  const visit = (node: ts.Node) => {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
+      const bindings = ts.isImportDeclaration(node) ? node.importClause?.namedBindings : node.exportClause;
+      const named = bindings && (ts.isNamedImports(bindings) || ts.isNamedExports(bindings)) ? bindings.elements : undefined;
+      const names = named?.map((e) => (e.propertyName ?? e.name).text) ?? [];
+      const whole = !named || (ts.isImportDeclaration(node) && node.importClause?.name !== undefined);
+      found.push({ module: node.moduleSpecifier.text, names: whole ? [...names, '*'] : names });
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const [arg] = node.arguments;
+      if (arg && ts.isStringLiteral(arg)) found.push({ module: arg.text, names: ['*'] });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile('stack.ts', text, ts.ScriptTarget.Latest));
+  return found;
+}
+
+/** The imports of `text` (in the file `file` of the repo) that take a construct file or lib/k8s.ts's bindings directly. */
+const directImports = (file: string, text: string): string[] =>
+  importsOf(text)
+    .filter(({ module }) => module.startsWith('.'))
+    .map(({ module, names }) => ({ names, target: relative(REPO, join(REPO, file, '..', module)) }))
+    .filter(
+      ({ names, target }) =>
+        /^lib\/constructs\/(?!index\.js$)/.test(target) || (target === 'lib/k8s.js' && (names.includes('k8s') || names.includes('*'))),
+    )
+    .map(({ target }) => `${file}: ${target}`);
+
 describe('the constructs a stack imports (lib/constructs/index.ts)', () => {
   it("are what the project's own stacks import, the example the README gives a team: no construct file, nor lib/k8s.ts's bindings, directly", () => {
-    const direct = stackSources().flatMap((file) =>
-      [...readFileSync(join(REPO, file), 'utf8').matchAll(/\bimport\s+(?:type\s+)?\{([^}]*)\}\s*from\s*'(\.[^']+)'/g)]
-        .map(([, names, spec]) => ({
-          names: names.split(',').map((n) => n.replace(/^\s*type\s+/, '').trim()),
-          target: relative(REPO, join(REPO, file, '..', spec)),
-        }))
-        .filter(
-          ({ names, target }) => /^lib\/constructs\/(?!index\.js$)/.test(target) || (target === 'lib/k8s.js' && names.includes('k8s')),
-        )
-        .map(({ target }) => `${file}: ${target}`),
-    );
+    const direct = stackSources().flatMap((file) => directImports(file, readFileSync(join(REPO, file), 'utf8')));
     expect(stackSources()).toContain('apps/service/chart.ts');
     expect(direct).toEqual([]);
+  });
+
+  it('are told from every form of import a stack may write, and from nothing else', () => {
+    const file = 'apps/shop/chart.ts';
+    expect(
+      directImports(
+        file,
+        [
+          "import { AppDeployment } from '../../lib/constructs/app-deployment.js';",
+          "import type {\n  AppProbe,\n} from '../../lib/constructs/app-container.js';",
+          "import * as constructs from '../../lib/constructs/label-service.js';",
+          "export { toResources } from '../../lib/constructs/app-container.js';",
+          "export * from '../../lib/constructs/one-container-pod.js';",
+          "import { k8s as kube } from '../../lib/k8s.js';",
+          "import * as bindings from '../../lib/k8s.js';",
+          "const late = await import('../../lib/constructs/tls-ingress.js');",
+          // what a stack may import
+          "import { AppDeployment, k8s } from '../../lib/constructs/index.js';",
+          "import { NOT_API_OBJECTS } from '../../lib/k8s.js';",
+          "import { Chart } from 'cdk8s';",
+          "// import { x } from '../../lib/constructs/app-deployment.js';",
+        ].join('\n'),
+      ),
+    ).toEqual([
+      `${file}: lib/constructs/app-deployment.js`,
+      `${file}: lib/constructs/app-container.js`,
+      `${file}: lib/constructs/label-service.js`,
+      `${file}: lib/constructs/app-container.js`,
+      `${file}: lib/constructs/one-container-pod.js`,
+      `${file}: lib/k8s.js`,
+      `${file}: lib/k8s.js`,
+      `${file}: lib/constructs/tls-ingress.js`,
+    ]);
   });
 
   it('are every export of every construct file, so that a new construct or a helper moved between files is there too', async () => {
