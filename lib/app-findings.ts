@@ -6,13 +6,13 @@
  */
 import type { LoadedStage } from './config/load.js';
 import type { AppFinding } from './errors.js';
-import { type FieldPath, formatFieldPath as dotted, valueAt } from './model/field-path.js';
+import { type FieldPath, formatFieldPath as dotted } from './model/field-path.js';
 import { CONTAINER_LISTS } from './model/pod-specs.js';
 import type { KubeObject } from './model/object.js';
 import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX } from './policy.js';
 import type { Stack } from './stack.js';
 import { chartHeads } from './synth/app-summary.js';
-import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from './synth/rendered.js';
+import { NAMESPACE_CHART, type RenderedStage } from './synth/rendered.js';
 import { objectKey } from './stage-references.js';
 import { selectorChange } from './checks/workload-overlaps.js';
 
@@ -32,21 +32,16 @@ export function atApps(
   const stackOf = new Map(loaded.apps.map((a) => [a.name, stacks[a.stack]]));
   const stackNameOf = new Map(loaded.apps.map((a) => [a.name, a.stack]));
   const apps = new Set(loaded.apps.map((a) => a.name));
-  /**
-   * The chart and place of each object of an app, by description: from what is known without reading
-   * a cached app (`chartHeads`); the object itself is read only where a hint needs its fields.
-   */
-  const placeOf = new Map<string, { chart: RenderedChart; at: number }>();
+  /** The app of each object, by description: from what is known without reading a cached app (`chartHeads`). */
+  const appOf = new Map<string, string>();
   for (const chart of rendered.charts) {
     if (chart.name === NAMESPACE_CHART || !apps.has(chart.name)) continue;
-    const heads = chartHeads(chart);
-    for (let at = 0; at < heads.length; at++) if (!placeOf.has(objectKey(heads[at]))) placeOf.set(objectKey(heads[at]), { chart, at });
+    for (const o of chartHeads(chart)) if (!appOf.has(objectKey(o))) appOf.set(objectKey(o), chart.name);
   }
   const settingsOf = new Map(loaded.apps.map((a) => [a.name, a.settings]));
   return findings.map((f) => {
-    const place = placeOf.get(objectKey(f.object));
-    if (place === undefined || f.appAt) return f;
-    const app = place.chart.name;
+    const app = appOf.get(objectKey(f.object));
+    if (app === undefined || f.appAt) return f;
     const stack = stackOf.get(app);
     const exceptions = stack?.policyExceptions;
     // a container the app's entry wrote beside its own (a sidecar): said where that container is written
@@ -54,7 +49,7 @@ export function atApps(
     return {
       ...f,
       appAt: container ? loaded.locate(['apps', app, ...container.path], container.key) : loaded.locate(['apps'], app),
-      ...(exceptions ? { hint: exceptionHint(f, ['apps', app, ...exceptions], () => place.chart.objects[place.at]) } : {}),
+      ...(exceptions ? { hint: exceptionHint(f, ['apps', app, ...exceptions]) } : {}),
       ...(f.code === OVERLAP && !STAGE_FILE_WORKLOADS.has(stackNameOf.get(app) ?? 'manifests') ? { hint: overlapHint(f.object, app) } : {}),
     };
   });
@@ -84,28 +79,21 @@ const overlapHint = (o: KubeObject, app: string): string =>
  * app's `Stack.policyExceptions`), not as the annotation on the object the checks name, which the
  * stage file cannot write (its annotations settings refuse stagecraft.dev keys). Another hint is kept.
  */
-function exceptionHint(f: AppFinding, at: FieldPath, rendered: () => KubeObject): string | undefined {
+function exceptionHint(f: AppFinding, at: FieldPath): string | undefined {
   // an exception nothing needs: the stage file's setting wrote the annotation, and is what to remove
   const annotation = f.path.at(-1);
   if (f.code === 'policy/unused-exception' && typeof annotation === 'string' && annotation.startsWith(POLICY_EXCEPTION_PREFIX))
     return `remove ${dotted([...at, annotation.slice(POLICY_EXCEPTION_PREFIX.length)])} from the stage file, so that the exception cannot hide a later change`;
   const control = f.code.startsWith('policy/') ? f.code.slice('policy/'.length) : undefined;
   if (control === undefined || !(POLICY_CONTROLS as readonly string[]).includes(control) || f.hint === undefined) return f.hint;
-  // the exception is the workload's: said of one container of several, it excuses the others too (of the
-  // probes, its app containers alone: steps that run to completion have none)
+  // the exception is the workload's: said of a list's second container or a later one, it excuses the others
+  // too. Told from the finding's path alone: the pod of a cached app is not at hand (its finding is on a
+  // stand-in), and reading it would render the app again, so a first container's hint says nothing of the others
   const list = f.path.findIndex((p) => (CONTAINER_LISTS as readonly unknown[]).includes(p));
   const index = f.path[list + 1];
-  // a list's second container or a later one: several, known without the pod; else the pod as rendered,
-  // read from the object itself for a cached app (its finding is on a stand-in, which has no pod)
-  const pod = () => valueAt(f.object, f.path.slice(0, list)) ?? valueAt(rendered(), f.path.slice(0, list));
-  const lists = CONTAINER_LISTS.filter((l) => control !== 'probes' || l === 'containers');
-  const several = list >= 0 && ((typeof index === 'number' && index > 0) || containersIn(pod(), lists) > 1);
+  const several = list >= 0 && typeof index === 'number' && index > 0;
   return f.hint.replace(
     `declare the exception on the ${f.object.kind}: ${POLICY_EXCEPTION_PREFIX}${control}: <reason>`,
     `declare the exception in the stage file${several ? `, for every container of the ${f.object.kind}` : ''}: ${dotted([...at, control])}: <reason>`,
   );
 }
-
-/** How many containers a pod spec holds in its `lists`. */
-const containersIn = (pod: unknown, lists: readonly string[]): number =>
-  lists.reduce((n, l) => n + ((pod as Record<string, unknown[] | undefined> | undefined)?.[l]?.length ?? 0), 0);
