@@ -82,6 +82,30 @@ describe('npm run diff -- <stage>', () => {
     expect(runCli('diff', ['onprem'], dir).stdout).toMatch(/^dist\/onprem and the sources are the same \(\d+ objects\)\n$/);
   });
 
+  it("names an edge file whose lines differ only where none printed shows it (CRLF, a byte order mark, spaces), never listing them removed and added alike, and shows an edge file's real lines without its CRLF", () => {
+    writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
+    const file = join(dir, 'dist', 'onprem', 'edge', 'haproxy.cfg');
+    const text = readFileSync(file, 'utf8');
+    const bytesAlone =
+      /^dist\/onprem and the sources have the same objects \(\d+\), but 1 file differs in its bytes \(npm run check says it is out of date; npm run synth writes it again\):\nchanged: dist\/onprem\/edge\/haproxy\.cfg\n$/;
+    try {
+      for (const edited of [text.replaceAll('\n', '\r\n'), `\ufeff${text}`, text.replace('\nglobal\n', '\nglobal  \n')]) {
+        writeFileSync(file, edited);
+        expect(runCli('check', [], dir).stderr).toContain('changed: dist/onprem/edge/haproxy.cfg\n');
+        const diff = runCli('diff', ['onprem'], dir);
+        expect(diff).toMatchObject({ code: 0, stderr: '' });
+        expect(diff.stdout).toMatch(bytesAlone);
+      }
+      // a line changed in a CRLF file: that line, not every one
+      writeFileSync(file, text.replace('\nglobal\n', '\nglobal\n  maxconn 1\n').replaceAll('\n', '\r\n'));
+      expect(runCli('diff', ['onprem'], dir).stdout).toMatch(
+        /^dist\/onprem and the sources have the same objects \(\d+\); their edge files differ:\ndist\/onprem\/edge\/haproxy\.cfg\n {2}- maxconn 1\n$/,
+      );
+    } finally {
+      writeFileSync(file, text);
+    }
+  });
+
   it('says that a symbolic link in the place of dist/<stage>, which synth refuses, is read as nothing', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'onprem-elsewhere-'));
     renameSync(join(dir, 'dist', 'onprem'), join(elsewhere, 'onprem'));
