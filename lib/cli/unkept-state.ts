@@ -5,6 +5,7 @@
  * by ./main.ts (`unkeptState`), as the warning `cli/state-file`. Best effort stays best effort:
  * nothing fails for it.
  */
+import { lstatSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Problem } from '../errors.js';
 import { errnoCode, fsProblem, isFsError } from '../fs-problems.js';
@@ -35,13 +36,41 @@ const unkept = new Map<string, Problem>();
 /** Notes `e`, met `doing` something to the state file of `root`'s project at `e.path`, when it says what stands there. */
 export function noteUnkept(root: string, e: unknown, doing: 'reading' | 'writing'): void {
   if (!isFsError(e) || !IN_THE_WAY.has(errnoCode(e) ?? '') || e.path === undefined) return;
+  if (e.code === 'ENOTDIR' && stateDirIsFile(root)) return noteStateDirFile(root);
   // a write refused in a directory this user cannot write (a read-only checkout) is the machine's, as above
   if (doing !== 'reading' && (e.code === 'EACCES' || e.code === 'EPERM')) return;
+  if (unkept.has(STATE_DIR)) return;
   const rel = relative(root, e.path);
   const lost = UNKEPT[rel];
   if (lost === undefined) return;
   const p = fsProblem(e, rel, doing);
   unkept.set(rel, { code: 'cli/state-file', severity: 'warning', message: `${p.message}; ${lost} until it is gone`, hint: p.hint });
+}
+
+/** Whether a file (not a directory) stands at `.stagecraft` in `root`'s project. */
+export function stateDirIsFile(root: string): boolean {
+  try {
+    const st = lstatSync(join(root, STATE_DIR), { throwIfNoEntry: false });
+    return st !== undefined && !st.isDirectory() && !st.isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Notes a file at `.stagecraft` itself, in the way of every state file and of the render cache alike: one
+ * warning for the one cause, in the place of one for each file (the render cache's line, ./project.ts, included).
+ */
+export function noteStateDirFile(root: string): void {
+  if (!stateDirIsFile(root)) return;
+  unkept.delete(FINGERPRINT_FILE);
+  unkept.delete(DIGESTS_FILE);
+  unkept.set(STATE_DIR, {
+    code: 'cli/state-file',
+    severity: 'warning',
+    message: `${STATE_DIR} is a file, where a directory must be; without the record of the last synthesis, the digests kept between commands and the render cache, every synth and check compiles in full (the same output, slower) until it is gone`,
+    hint: `move or rename the file ${STATE_DIR} (the next command makes the directory again), then run the command again`,
+  });
 }
 
 /** Forgets that the state file `rel` (from the project) was in the way: this command replaced it. */
