@@ -61,7 +61,7 @@ import {
 } from './removed-stage.js';
 import { deployedOutput } from './deployed-output.js';
 import { staleFiles } from './output.js';
-import { present } from '../synth/disk.js';
+import { foreignFilesProblem, present, scanDir } from '../synth/disk.js';
 import { notStageDirectory } from '../synth/stage-directory.js';
 import type { Compiled } from '../compile.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
@@ -216,6 +216,9 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     // a link (or a file) in the place of dist/<stage>: nothing is read through it, and synth refuses it, which the diff says
     const dist = join(project.root, DIST_DIR);
     const inTheWay = present(join(dist, stage)) ? notStageDirectory(dist, DIST_DIR, stage) : undefined;
+    // what a hand added there is no object of the diff's, but kubectl apply -f reads it: said as check says it
+    const foreign =
+      inTheWay || !present(join(dist, stage)) ? [] : scanDir(join(dist, stage)).foreign.map((p) => `${DIST_DIR}/${stage}/${p}`);
     const d = diffManifests(manifestsOf(stageTree, `${DIST_DIR}/${stage}`), manifestsOf(compiled?.tree.get(stage) ?? new Map()));
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
     // the edge's files are no objects, but what synth writes there changes the edge machines (a color's nodePort, a host)
@@ -274,6 +277,7 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
           message: `${inTheWay.message}: compared as empty, since nothing is read through it (npm run synth refuses it)`,
         },
       ]);
+    if (foreign.length) printProblems(io, [foreignFilesProblem(foreign)]);
     if (notCompared) printProblems(io, [notCompared]);
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
     if (compiled) printProblems(io, acrossStagesWarnings(compiled, [stage]));
