@@ -26,7 +26,7 @@ import { isFsError } from '../fs-problems.js';
 import { crashPoint } from '../synth/write.js';
 import { rootCacheDir } from './root-cache.cjs';
 import { removeStaleTemps } from './stale-files.cjs';
-import { DIGESTS_FILE, noteUnkept } from './unkept-state.js';
+import { DIGESTS_FILE, keptAfterAll, noteUnkept } from './unkept-state.js';
 import { writeNew } from '../model/flushed-file.cjs';
 
 /** Where the stage files are, relative to the project root. */
@@ -193,6 +193,8 @@ export function keepDigests(root: string): void {
   const isCompiler = (path: string) => compilerFiles.has(path) || compilerDirs.some((d) => path.startsWith(d));
   const paths = [...usedDigests.keys()].sort();
   writeStateFile(join(root, DIGESTS_FILE), digestsText(paths.filter((p) => p.startsWith(project) || isCompiler(p))), 'digests-staged');
+  // whatever stood there (a FIFO its read was refused) is replaced: nothing to say of it
+  keptAfterAll(DIGESTS_FILE);
   const compiler = paths.filter(isCompiler);
   if (compiler.some((p) => remembered.has(usedDigests.get(p)!))) {
     try {

@@ -157,6 +157,21 @@ describe('digests kept between commands', () => {
     expect(synth.stderr.endsWith(said('reading')) || synth.stderr.endsWith(said('writing'))).toBe(true);
   });
 
+  it('a FIFO in the place of the digests that a check replaces is not said to stand there still', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, DIGESTS_FILE), { force: true });
+    expect(spawnSync('mkfifo', [join(dir, DIGESTS_FILE)]).status).toBe(0);
+    const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), 'check', '--no-cache'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(0);
+    expect(statSync(join(dir, DIGESTS_FILE)).isFile()).toBe(true);
+    expect(r.stderr).not.toContain(DIGESTS_FILE);
+  });
+
   it('a FIFO in the place of the fingerprint is said by a command that leaves it there (a synth of one stage), and replaced by one that records', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     expect(runCli('synth', [], dir).code).toBe(0);
