@@ -122,6 +122,25 @@ describe('npm run diff -- <stage>', () => {
     }
   });
 
+  it('names a file of dist/<stage> holding a character that turns the line around (U+202E) with its escape, in check and diff alike', () => {
+    writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
+    const foreign = join(dir, 'dist', 'onprem', 'notes\u202e.txt');
+    const generated = join(dir, 'dist', 'onprem', '10-x\u202e.yaml');
+    writeFileSync(foreign, 'by hand\n');
+    writeFileSync(generated, readFileSync(join(dir, 'dist', 'onprem', '00-namespace.yaml')));
+    try {
+      for (const r of [runCli('check', [], dir), runCli('diff', ['onprem'], dir)]) {
+        const out = r.stdout + r.stderr;
+        expect(out).toContain('dist/onprem/notes\\u202e.txt');
+        expect(out).not.toContain('\u202e');
+      }
+      expect(runCli('check', [], dir).stderr).toContain('not produced by the sources: dist/onprem/10-x\\u202e.yaml\n');
+    } finally {
+      rmSync(foreign);
+      rmSync(generated);
+    }
+  });
+
   it('says that a symbolic link in the place of dist/<stage>, which synth refuses, is read as nothing', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'onprem-elsewhere-'));
     renameSync(join(dir, 'dist', 'onprem'), join(elsewhere, 'onprem'));
