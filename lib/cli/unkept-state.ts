@@ -36,7 +36,10 @@ const unkept = new Map<string, Problem>();
 /** Notes `e`, met `doing` something to the state file of `root`'s project at `e.path`, when it says what stands there. */
 export function noteUnkept(root: string, e: unknown, doing: 'reading' | 'writing'): void {
   if (!isFsError(e) || !IN_THE_WAY.has(errnoCode(e) ?? '') || e.path === undefined) return;
-  if (e.code === 'ENOTDIR' && stateDirIsFile(root)) return noteStateDirFile(root);
+  if (e.code === 'ENOTDIR' && stateDirIsFile(root)) {
+    noteStateDirFile(root);
+    return;
+  }
   // a write refused in a directory this user cannot write (a read-only checkout) is the machine's, as above
   if (doing !== 'reading' && (e.code === 'EACCES' || e.code === 'EPERM')) return;
   if (unkept.has(STATE_DIR)) return;
