@@ -79,8 +79,14 @@ describe('a directory made where a file stands', () => {
     );
     expect(r.code).toBe(2);
     expect(snapshotDir(dir)).toEqual(before);
-    // check, which keeps nothing it cannot write, names it as what to remove for its render cache
+    // check, which keeps nothing it cannot write, names it once as what to move away: one cause, one warning (not
+    // one for the render cache and one for each state file)
     const check = runCli('check', [], dir);
-    expect(check.stderr).toContain('; remove .stagecraft (it is safe to delete) and the next command makes it again');
+    expect(check.stderr.split('\n').filter((l) => l.includes('.stagecraft'))).toEqual([
+      'warning: .stagecraft is a file, where a directory must be; without the record of the last synthesis, the digests kept between commands and the render cache, every synth and check compiles in full (the same output, slower) until it is gone',
+      '  hint: move or rename the file .stagecraft (the next command makes the directory again), then run the command again',
+    ]);
+    const diff = runCli('diff', ['lab'], dir);
+    expect(diff.stderr.split('\n').filter((l) => l.includes('.stagecraft'))).toHaveLength(2);
   });
 });

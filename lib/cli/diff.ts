@@ -9,6 +9,7 @@ import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { credentialNumbers, withUrlsShown } from '../delivery/urls.js';
 import { edgeChangeLines } from '../edge/changes.js';
+import { EDGE_DIR } from '../edge/index.js';
 import { acrossStagesWarnings, isPlacedAcrossStages } from '../edge/across-stages.js';
 import { objectsIn } from '../live-edits.js';
 import {
@@ -60,7 +61,7 @@ import {
 } from './removed-stage.js';
 import { deployedOutput } from './deployed-output.js';
 import { staleFiles } from './output.js';
-import { present } from '../synth/disk.js';
+import { foreignFilesProblem, present, scanDir } from '../synth/disk.js';
 import { notStageDirectory } from '../synth/stage-directory.js';
 import type { Compiled } from '../compile.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
@@ -77,8 +78,8 @@ With one stage: shows what its stage file and the stacks would change in dist/<s
 on disk, i.e. as committed unless you ran synth since), as npm run synth would write it (a config
 object whose content hash changed is compared with the one it replaces, its data field by field), then
 the lines that change in its edge files (dist/<stage>/edge/: haproxy.cfg, keepalived-*.conf), or,
-with the same objects in other bytes (CRLF line endings, a comment), the files npm run check finds
-out of date for it; with a
+with the same objects in other bytes (CRLF line endings, a comment; an edge file's CRLF, byte order
+mark or spaces around a line), the files npm run check finds out of date for it; with a
 project file (stagecraft.yaml), apart, the delivery objects in dist/delivery/ that deliver it: its
 own, those it shares with the other stages its engine delivers, and another stage's Flux Kustomization
 that starts or stops waiting for it (dependsOn). A stage whose file was removed
@@ -215,10 +216,14 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     // a link (or a file) in the place of dist/<stage>: nothing is read through it, and synth refuses it, which the diff says
     const dist = join(project.root, DIST_DIR);
     const inTheWay = present(join(dist, stage)) ? notStageDirectory(dist, DIST_DIR, stage) : undefined;
+    // what a hand added there is no object of the diff's, but kubectl apply -f reads it: said as check says it
+    const foreign =
+      inTheWay || !present(join(dist, stage)) ? [] : scanDir(join(dist, stage)).foreign.map((p) => `${DIST_DIR}/${stage}/${p}`);
     const d = diffManifests(manifestsOf(stageTree, `${DIST_DIR}/${stage}`), manifestsOf(compiled?.tree.get(stage) ?? new Map()));
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
     // the edge's files are no objects, but what synth writes there changes the edge machines (a color's nodePort, a host)
-    const edgeLines = edgeChangeLines(stageTree, compiled?.tree.get(stage) ?? new Map(), compiled?.notices);
+    const compiledTree = compiled?.tree.get(stage) ?? new Map<string, string>();
+    const edgeLines = edgeChangeLines(edgeAsShown(stageTree, compiledTree), compiledTree, compiled?.notices);
     const objectsChange = d.changed.length + d.removed.length + d.added.length > 0;
     // the same objects in other bytes (CRLF line endings, a comment, spacing): check says out of date, and so must diff
     const bytes = objectsChange || edgeLines.length || !compiled || removed !== undefined ? [] : bytesAlone(project, compiled, stage);
@@ -272,6 +277,7 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
           message: `${inTheWay.message}: compared as empty, since nothing is read through it (npm run synth refuses it)`,
         },
       ]);
+    if (foreign.length) printProblems(io, [foreignFilesProblem(foreign)]);
     if (notCompared) printProblems(io, [notCompared]);
     // as synth warns: the stage was compared with none of the stages whose file changed since their output was written
     if (compiled) printProblems(io, acrossStagesWarnings(compiled, [stage]));
@@ -328,6 +334,33 @@ if (isEntry(import.meta.url)) runAsProcess(command);
  */
 function bytesAlone(project: Project, compiled: Compiled, stage: string): string[] {
   return staleFiles(project, { ...compiled, tree: new Map([[stage, compiled.tree.get(stage) ?? new Map()]]) });
+}
+
+/** A line of an edge file as the edge diff prints it (trimmed), and the file's first line without a byte order mark. */
+const shownLines = (text: string): string[] =>
+  text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .map((l) => l.trim());
+
+/**
+ * `before` (a stage's files in `dist/`) with each edge file that differs from its compiled one (in `after`) only where
+ * no line the edge diff prints shows it (CRLF line endings, a byte order mark, spaces around a line) as the compiled
+ * one, and the others without CRLF or a byte order mark: the edge diff listed every line of a CRLF file as removed
+ * and added, alike on the terminal; such a file is named by the files npm run check finds out of date (`bytesAlone`).
+ */
+function edgeAsShown(before: FileTree, after: ReadonlyMap<string, string>): FileTree {
+  const shown = new Map(before);
+  for (const [path, text] of before) {
+    const compiled = after.get(path);
+    if (compiled === undefined || compiled === text || !path.startsWith(`${EDGE_DIR}/`)) continue;
+    const [a, b] = [shownLines(text), shownLines(compiled)];
+    shown.set(
+      path,
+      a.length === b.length && a.every((l, i) => l === b[i]) ? compiled : text.replace(/^\uFEFF/, '').replaceAll('\r\n', '\n'),
+    );
+  }
+  return shown;
 }
 
 /** A stage's output as a compilation gives it: its files, and the names a diff of two stages sets aside. */

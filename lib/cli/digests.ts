@@ -21,11 +21,12 @@ import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, mkdirSync, readdirSync, readSync, readlinkSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STATE_DIR, TMP_SUFFIX, TX_DIR, openRegularFile, readRegularFile, withScratch } from '../synth/disk.js';
+import { TMP_SUFFIX, TX_DIR, openRegularFile, readRegularFile, withScratch } from '../synth/disk.js';
 import { isFsError } from '../fs-problems.js';
 import { crashPoint } from '../synth/write.js';
 import { rootCacheDir } from './root-cache.cjs';
 import { removeStaleTemps } from './stale-files.cjs';
+import { DIGESTS_FILE, keptAfterAll, noteUnkept } from './unkept-state.js';
 import { writeNew } from '../model/flushed-file.cjs';
 
 /** Where the stage files are, relative to the project root. */
@@ -65,8 +66,7 @@ export type Digests = Record<string, string>;
  * compiler's in `compilerDigestsFile()` too.
  */
 const { readDigests, usedDigests, primed, remembered } = processState();
-/** The digests kept by the last command that took any: a cache, safe to delete. */
-export const DIGESTS_FILE = join(STATE_DIR, 'digests.json');
+export { DIGESTS_FILE } from './unkept-state.js';
 /**
  * The digests of the files of the compiler at `compilerRoot`, kept beside its bundles in its
  * checkout's own cache directory (lib/cli/root-cache.cjs: checkouts sharing one node_modules do not
@@ -152,7 +152,7 @@ export const MAX_STATE_BYTES = 256 * 1024 * 1024;
 export function primeDigests(root: string): void {
   if (primed.has(root)) return;
   primed.add(root);
-  if (primeFrom(join(root, DIGESTS_FILE))) return;
+  if (primeFrom(join(root, DIGESTS_FILE), (e) => noteUnkept(root, e, 'reading'))) return;
   const compilerFile = compilerDigestsFile();
   if (!primed.has(compilerFile)) {
     primed.add(compilerFile);
@@ -160,12 +160,16 @@ export function primeDigests(root: string): void {
   }
 }
 
-/** Takes in the digests kept in `file`: whether it held any (every file is read when not). */
-function primeFrom(file: string): boolean {
+/**
+ * Takes in the digests kept in `file`: whether it held any (every file is read when not). `refused`
+ * is told why it could not be read (none yet, a directory in its place).
+ */
+function primeFrom(file: string, refused: (e: unknown) => void = () => {}): boolean {
   let kept: unknown;
   try {
     kept = JSON.parse(readRegularFile(file, MAX_STATE_BYTES));
-  } catch {
+  } catch (e) {
+    refused(e);
     return false; // none yet, or not readable
   }
   const files = (kept as { format?: unknown; files?: unknown } | null)?.files;
@@ -189,6 +193,8 @@ export function keepDigests(root: string): void {
   const isCompiler = (path: string) => compilerFiles.has(path) || compilerDirs.some((d) => path.startsWith(d));
   const paths = [...usedDigests.keys()].sort();
   writeStateFile(join(root, DIGESTS_FILE), digestsText(paths.filter((p) => p.startsWith(project) || isCompiler(p))), 'digests-staged');
+  // whatever stood there (a FIFO its read was refused) is replaced: nothing to say of it
+  keptAfterAll(DIGESTS_FILE);
   const compiler = paths.filter(isCompiler);
   if (compiler.some((p) => remembered.has(usedDigests.get(p)!))) {
     try {
@@ -253,8 +259,9 @@ export function keepNewDigests(root: string): void {
   try {
     keepDigests(root);
     remembered.clear();
-  } catch {
-    // the next command reads them again
+  } catch (e) {
+    // the next command reads them again; what stands in the way (a directory) is said, as after a full synthesis
+    noteUnkept(root, e, 'writing');
   }
 }
 

@@ -22,6 +22,7 @@ import { printProblems, processIo, quietWhenReaderLeaves, type Io } from './prin
 import { reusableStages, type Reuse } from './reuse.js';
 import type { Problem } from '../errors.js';
 import { npmKeptValue, npmTookNoCacheOf } from './npm-options.js';
+import { unkeptState } from './unkept-state.js';
 
 /** What check prints when `dist/` is current. */
 export function currentLine(stages: number, files: number): string {
@@ -79,6 +80,8 @@ export function reportCurrent(unchanged: Fingerprint, io: Io): ExitCode {
   keepNewDigests(io.cwd);
   if (unchanged.foreign?.length) printProblems(io, [foreignFilesProblem(unchanged.foreign)]);
   io.stdout.write(currentLine(unchanged.stages, unchanged.files));
+  // what stands in the place of a state file (a directory at digests.json), said last as the command says it (lib/cli/main.ts)
+  printProblems(io, unkeptState());
   return ExitCode.ok;
 }
 
@@ -92,6 +95,7 @@ export function replaySynth(reuse: Reuse, io: Io): ExitCode {
   printReports(io, reports);
   io.stdout.write(reuse.fingerprint.synthFooter ?? '');
   printTotal(io, reports);
+  printProblems(io, unkeptState());
   return ExitCode.ok;
 }
 
@@ -161,6 +165,8 @@ function fastAnswer(command: string, argv: readonly string[], io: Io): ExitCode 
   } finally {
     releaseHeldLocks();
     forgetCompilerDigests();
+    // not answered here: the command notes and says them again
+    unkeptState();
   }
   return undefined;
 }

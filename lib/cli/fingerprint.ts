@@ -9,16 +9,15 @@
  * switch, a synthesis of some stages) leaves it, and every use takes the digests again, which differ where they wrote.
  */
 import { lstatSync, mkdirSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { Problem } from '../errors.js';
-import { errnoCode, fsProblem, isFsError } from '../fs-problems.js';
+import { isFsError } from '../fs-problems.js';
 import type { DeliveredStage } from '../delivery/stage.js';
 import { checkoutAsRecorded, checkoutRecord } from './delivery-checkout.js';
 import { sha256Hex } from '../model/sha256.js';
 import { STATE_DIR, isGenerated, readRegularBytes, type DistTree } from '../synth/disk.js';
 import {
   COMPILER_ROOT,
-  DIGESTS_FILE,
   MAX_STATE_BYTES,
   MTIME_MARGIN_MS,
   compilerDigests,
@@ -34,7 +33,9 @@ import {
   type Digests,
 } from './digests.js';
 
-export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
+import { FINGERPRINT_FILE, keptAfterAll, noteUnkept } from './unkept-state.js';
+
+export { FINGERPRINT_FILE, unkeptState } from './unkept-state.js';
 /** Bumped whenever what a fingerprint covers changes, so that an older file never matches. */
 const FORMAT = 4;
 
@@ -159,7 +160,7 @@ export function startFingerprint(
       // keeps no fingerprint, and the command's answer stands (the next check compiles in full)
       if (!keepingState(root, () => rmSync(path, { force: true }))) return false;
       // whatever stood there is gone: the next command reads this command's fingerprint, or none
-      unkept.delete(FINGERPRINT_FILE);
+      keptAfterAll(FINGERPRINT_FILE);
       const now = projectDigests(root);
       const schemaDigest = sha256Hex(schema.text);
       const inputsSame = Object.keys({ ...project, ...now }).every((k) => k === schema.file || project[k] === now[k]);
@@ -224,46 +225,6 @@ export function startFingerprint(
       });
     },
   };
-}
-
-/**
- * Codes of a state file's read or write that say what stands at its path (a directory, a FIFO, a
- * file in the place of .stagecraft/): something a team can remove, and would never learn of
- * otherwise, as each command silently compiles in full. A full disk, a read-only checkout (CI) or a
- * file size limit is the machine's, not a mistake to report: it keeps no state, silently.
- */
-const IN_THE_WAY = new Set(['EISDIR', 'EFTYPE', 'ENOTDIR', 'ENOTEMPTY', 'EEXIST', 'EACCES', 'EPERM', 'ELOOP']);
-
-/** What a project loses while each state file cannot be kept, as a warning says it. */
-const UNKEPT: Readonly<Record<string, string>> = {
-  [FINGERPRINT_FILE]: 'without the record of the last synthesis, every synth and check compiles in full (the same output, slower)',
-  [DIGESTS_FILE]: "without the digests kept between commands, every command reads all of dist/ and the project's files again (slower)",
-};
-
-/** What stood in the way of the state files this command reads and keeps, by their path from the project (`unkeptState`). */
-const unkept = new Map<string, Problem>();
-
-/** Notes `e`, met `doing` something to the state file of `root`'s project at `e.path`, when it says what stands there. */
-function noteUnkept(root: string, e: unknown, doing: string): void {
-  if (!isFsError(e) || !IN_THE_WAY.has(errnoCode(e) ?? '') || e.path === undefined) return;
-  // a write refused in a directory this user cannot write (a read-only checkout) is the machine's, as above
-  if (doing !== 'reading' && (e.code === 'EACCES' || e.code === 'EPERM')) return;
-  const rel = relative(root, e.path);
-  const lost = UNKEPT[rel];
-  if (lost === undefined) return;
-  const p = fsProblem(e, rel, doing);
-  unkept.set(rel, { code: 'cli/state-file', severity: 'warning', message: `${p.message}; ${lost} until it is gone`, hint: p.hint });
-}
-
-/**
- * What stood in the way of the fingerprint or the kept digests since the last call, one warning per
- * file (`cli/state-file`), for the command to say once: best effort stays best effort (nothing
- * fails for it), but a team learns why every check compiles in full.
- */
-export function unkeptState(): Problem[] {
-  const problems = [...unkept.values()];
-  unkept.clear();
-  return problems;
 }
 
 /** Runs `write`, a write of state: false when the file system refuses it (anything else is a bug: thrown). */

@@ -19,6 +19,7 @@ import { ExitCode, ProblemsError, escapeName } from '../errors.js';
 import { shorten } from '../model/limits.js';
 import { detectSecret } from '../model/secret-rules.js';
 import { withoutSecretWords } from '../model/shown-arguments.js';
+import { escapeInvisible } from '../model/invisible-characters.js';
 import { STATE_DIR } from '../synth/disk.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import {
@@ -55,9 +56,11 @@ function locked(message: string, hint: string): ProblemsError {
 }
 
 function describe(h: Holder): string {
-  // what the lock file says is printed as text, whoever wrote it (a lock committed to a repository)
-  const host = h.host && h.host !== hostname() ? ` on ${escapeName(h.host)}` : '';
-  return `pid ${h.pid}${host} (${escapeName(h.command)}, since ${escapeName(h.since)})`;
+  // what the lock file says is printed as text, whoever wrote it (a lock committed to a repository), and a
+  // character that prints as nothing or turns the line around (a stage name pasted with U+202E) as its escape
+  const text = (t: string) => escapeInvisible(escapeName(t));
+  const host = h.host && h.host !== hostname() ? ` on ${text(h.host)}` : '';
+  return `pid ${h.pid}${host} (${text(h.command)}, since ${text(h.since)})`;
 }
 
 /**

@@ -14,7 +14,7 @@ import { fsProblem, isFsError } from '../fs-problems.js';
 import { releaseHeldLocks } from './lock.js';
 import { forgetCompilerDigests } from './digests.js';
 import { forgetCheckoutAnswers } from './delivery-checkout.js';
-import { unkeptState } from './fingerprint.js';
+import { unkeptState } from './unkept-state.js';
 import { noteWritten, printProblem, printProblems, readsEscapes, useColor, writtenSoFar, type Io } from './print.js';
 import { discardRenderCache } from './project.js';
 import { forgetSpares } from '../synth/full-disk.js';

@@ -11,6 +11,7 @@ import { diffLines } from '../diff/lines.js';
 import { manifestsOf, type Manifest } from '../diff/manifests.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { ExitCode, ProblemsError, escapeName, formatProblem, nameList, type Problem } from '../errors.js';
+import { escapeInvisible } from '../model/invisible-characters.js';
 import { changeLines, changeSummary, objectsUnchanged, type InventoryChanges } from '../synth/inventory-changes.js';
 import type { ChangedFiles } from '../synth/stage-directory.js';
 import { beginTransaction } from '../synth/write.js';
@@ -239,15 +240,17 @@ export function staleFiles(project: Project, compiled: Compiled, removeOthers = 
 }
 
 function staleLines(distDir: string, diff: DistDifference): string[] {
+  // a name's control characters, and those that print as nothing or turn the line around (U+202E), as their escapes
+  const shown = (p: string) => escapeInvisible(escapeName(p));
   // a file of dist/ is named as found there, whoever named it; one missing where a file stagecraft did not write stands is said so
   const missing = (p: string) =>
     present(join(distDir, p))
-      ? `missing: ${DIST_DIR}/${escapeName(p)} (what stands there was not written by stagecraft: move it away, then npm run synth)`
-      : `missing: ${DIST_DIR}/${escapeName(p)}`;
+      ? `missing: ${DIST_DIR}/${shown(p)} (what stands there was not written by stagecraft: move it away, then npm run synth)`
+      : `missing: ${DIST_DIR}/${shown(p)}`;
   return [
-    ...diff.changed.map((p) => `changed: ${DIST_DIR}/${escapeName(p)}`),
+    ...diff.changed.map((p) => `changed: ${DIST_DIR}/${shown(p)}`),
     ...diff.missing.map(missing),
-    ...diff.extra.map((p) => `not produced by the sources: ${DIST_DIR}/${escapeName(p)}`),
+    ...diff.extra.map((p) => `not produced by the sources: ${DIST_DIR}/${shown(p)}`),
   ];
 }
 

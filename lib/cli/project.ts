@@ -20,6 +20,7 @@ import { INVENTORY_FILE, parseInventory } from '../synth/inventory.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { ENGINES, type Engine } from '../model/engines.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
+import { noteStateDirFile, stateDirIsFile } from './unkept-state.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { stageWorkers } from './stage-workers.js';
 import { WORKERS_ENV } from './worker-plan.js';
@@ -133,7 +134,9 @@ export function compile(
   }: CompileOptions = {},
 ): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
-  const cache = noCache ? undefined : diskRenderCache(project.root, { warn: project.log });
+  // a file at .stagecraft itself: said once, with the state files it keeps from being kept, as the command ends (./unkept-state.ts)
+  const warn = (line: string) => (stateDirIsFile(project.root) ? noteStateDirFile(project.root) : project.log(line));
+  const cache = noCache ? undefined : diskRenderCache(project.root, { warn });
   if (cache) unflushed.push(cache);
   const stageSources = stages.map((stage) => ({
     stage,

@@ -255,7 +255,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'cli/state-file',
     'A file stagecraft keeps in .stagecraft/ cannot be kept (warning)',
-    "A directory, a FIFO or an unreadable file stands where stagecraft keeps the record of the last synthesis (.stagecraft/fingerprint.json, which lets an unchanged check or synth answer without compiling) or the digests kept between commands (.stagecraft/digests.json): the command's answer stands, but each compiles in full or reads every file again until it is gone. Remove it as the hint says; the next synth or check writes the file again (.stagecraft/ is safe to delete). A read-only checkout or a full disk keeps no such file, silently.",
+    "A directory, a FIFO or an unreadable file stands where stagecraft keeps the record of the last synthesis (.stagecraft/fingerprint.json, which lets an unchanged check or synth answer without compiling) or the digests kept between commands (.stagecraft/digests.json), or a file stands at .stagecraft itself (then one warning says it, for the render cache too): the command's answer stands, but each compiles in full or reads every file again until it is gone. Remove it as the hint says; the next synth or check writes the file again (.stagecraft/ is safe to delete). A read-only checkout or a full disk keeps no such file, silently.",
   ),
   row(
     'diff/delivery-not-compared',

@@ -5,7 +5,7 @@
 import { argumentWord, shellWord } from '../errors.js';
 import { MAX_QUOTED_CHARS, shorten } from './limits.js';
 import { detectSecret } from './secret-rules.js';
-import { escapeInvisible } from './invisible-characters.js';
+import { escapeInvisible, hasInvisible } from './invisible-characters.js';
 
 /**
  * A word of the command line as a message quotes it: `'qa'`, one of more than `max` characters cut in the middle,
@@ -31,15 +31,16 @@ function hiddenArgument(word: string): string | undefined {
 
 /**
  * `word` as a command line that a hint gives writes it (`argumentWord`: an option stays an option); undefined when it
- * cannot, or must not: a word that holds a secret, which the hint then says in words instead. Pure.
+ * cannot, or must not: a word that holds a secret, which the hint then says in words instead, or a character that
+ * prints as nothing or turns the line around (U+202E pasted with a name), which a line to copy cannot show escaped. Pure.
  */
 export function lineArgument(word: string): string | undefined {
-  return detectSecret(word) ? undefined : argumentWord(word);
+  return detectSecret(word) || hasInvisible(word) ? undefined : argumentWord(word);
 }
 
 /** `lineArgument` of a name or a path (`shellWord`: one starting with `-` as `./-x`). Pure. */
 export function linePath(word: string): string | undefined {
-  return detectSecret(word) ? undefined : shellWord(word);
+  return detectSecret(word) || hasInvisible(word) ? undefined : shellWord(word);
 }
 
 /**

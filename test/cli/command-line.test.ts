@@ -911,6 +911,15 @@ describe("options after a second '--', which a command of names reads as names",
     expect(r.stderr).not.toContain('hunter2');
   });
 
+  it('a word there holding a character that turns the line around (U+202E) gets no command line to copy, never the character', () => {
+    const r = runCli('synth', ['lab\u202e', '--', '--verbose'], fixtureProject(['dev', 'qa', 'test']));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "  hint: give the options right after the first '--', and no second one; npm run synth -- --help lists the arguments and options\n",
+    );
+    expect(r.stderr).not.toContain('\u202e');
+  });
+
   it('an option there misspelt is said as on the command line, with the one meant', () => {
     const r = runCli('synth', ['lab', '--', '--verbos'], fixtureProject(['dev', 'qa', 'test']));
     expect(r.code).toBe(2);

@@ -138,6 +138,40 @@ describe('digests kept between commands', () => {
     expect(check(dir).out).toBe('dist/ is current: 1 stage, 8 files\n');
   });
 
+  it('a directory in the place of the digests is said by a check or synth that answers from the fingerprint, without compiling', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, DIGESTS_FILE), { force: true });
+    mkdirSync(join(dir, DIGESTS_FILE));
+    // read (a file too recent to keep: nothing to write), or written (digests to keep): one line either way
+    const said = (doing: string) =>
+      `warning: ${doing} ${DIGESTS_FILE}: it is a directory, not a file; without the digests kept between commands, every command reads all of dist/ and the project's files again (slower) until it is gone\n  hint: move or rename the directory, or remove it (rm -r ${DIGESTS_FILE}), then run the command again\n`;
+    const checked = check(dir);
+    expect([`dist/ is current: 1 stage, 8 files\n${said('reading')}`, `dist/ is current: 1 stage, 8 files\n${said('writing')}`]).toContain(
+      checked.out,
+    );
+    const synth = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), 'synth'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expect(synth.status).toBe(0);
+    expect(synth.stdout).toContain('(unchanged)');
+    expect(synth.stderr.match(/^warning: .*$/gm)?.filter((l) => l.includes('digests.json'))).toHaveLength(1);
+    expect(synth.stderr.endsWith(said('reading')) || synth.stderr.endsWith(said('writing'))).toBe(true);
+  });
+
+  it('a FIFO in the place of the digests that a check replaces is not said to stand there still', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, DIGESTS_FILE), { force: true });
+    expect(spawnSync('mkfifo', [join(dir, DIGESTS_FILE)]).status).toBe(0);
+    const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), 'check', '--no-cache'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(0);
+    expect(statSync(join(dir, DIGESTS_FILE)).isFile()).toBe(true);
+    expect(r.stderr).not.toContain(DIGESTS_FILE);
+  });
+
   it('a FIFO in the place of the fingerprint is said by a command that leaves it there (a synth of one stage), and replaced by one that records', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     expect(runCli('synth', [], dir).code).toBe(0);

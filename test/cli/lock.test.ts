@@ -216,6 +216,17 @@ describe('the project lock', () => {
     );
   });
 
+  it('names its holder with a character that turns the line around (a --stage pasted with U+202E) as its escape', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    writeLock(dir, process.pid, 'npm run synth -- --stage lab\u202e');
+    const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `error: another command is writing this project: pid ${process.pid} (npm run synth -- --stage lab\\u202e, since 2026-12-01T10:00:00.000Z) holds .stagecraft/lock`,
+    );
+    expect(r.stderr).not.toContain('\u202e');
+  });
+
   it('is taken over when it holds no lock a command wrote (emptied by a crash of the machine), saying so rather than naming a holder', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     mkdirSync(join(dir, '.stagecraft'));

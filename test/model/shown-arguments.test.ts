@@ -42,6 +42,12 @@ describe('lineArgument and linePath', () => {
     expect(lineArgument(`--stage=${TOKEN}`)).toBeUndefined();
     expect(linePath(`dist/${TOKEN}`)).toBeUndefined();
   });
+
+  it('write none holding a character that prints as nothing or turns the line around, which no line to copy can show', () => {
+    expect(lineArgument('qa\u202e')).toBeUndefined();
+    expect(lineArgument('--stage=q\u200ba')).toBeUndefined();
+    expect(linePath('dist/qa\u2066')).toBeUndefined();
+  });
 });
 
 describe('withoutSecretWords', () => {
