@@ -5,7 +5,7 @@ import { diffManifests } from '../../lib/diff/objects.js';
 import { MAX_TEXT_LINES, diffLines, formatDiff } from '../../lib/diff/lines.js';
 import { manifestsOf, setStageAside, type Manifest } from '../../lib/diff/manifests.js';
 import { ExitCode, ProblemsError } from '../../lib/errors.js';
-import { deliveryOf } from '../../lib/cli/diff.js';
+import { deliveryOf } from '../../lib/cli/diff-delivery.js';
 import { decodedText } from '../../lib/checks/secret-texts.js';
 import { keepsOutput, reusableStages } from '../../lib/cli/reuse.js';
 import { type CliResult, fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
