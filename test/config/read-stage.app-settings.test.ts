@@ -6,14 +6,18 @@
 import { describe, expect, it, vi } from 'vitest';
 import { STACKS } from '../../apps/index.js';
 import { fleetStageFile } from '../../bench/fleet.js';
-import { StageLoader } from '../../lib/config/load.js';
 import type { StageEntry } from '../../lib/config/stage-entries.js';
-import * as blockYaml from '../../lib/model/block-yaml.js';
 
 vi.mock('../../lib/model/block-yaml.js', async (original) => {
-  const actual = await original<typeof blockYaml>();
+  const actual = await original<typeof import('../../lib/model/block-yaml.js')>();
   return { ...actual, readBlockYaml: vi.fn(actual.readBlockYaml) };
 });
+
+// the suite keeps a worker's modules between files (isolate: false): the loader and its readers loaded by an earlier
+// file would read with the real readBlockYaml, so they are loaded again here, with the counted one
+vi.resetModules();
+const { StageLoader } = await import('../../lib/config/load.js');
+const blockYaml = await import('../../lib/model/block-yaml.js');
 
 /** A 100-app fleet with a service app of sidecars and steps among its apps, and settings after them. */
 const TEXT = `${fleetStageFile('qa', 50)}  web:
