@@ -4,7 +4,6 @@
  * time zone; and a Job the cluster deletes once finished, which whoever applies the stage (kubectl,
  * Flux, Argo CD) makes and runs again, or an Argo CD sync hook deleted before Argo CD saw it finish. Called by `checkApiRules` (api-rules.ts); data in, findings out.
  */
-import { BoundedMap } from '../model/bounded-map.js';
 import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../model/cron.js';
 import { customJobSpecPath } from '../model/custom-workloads.js';
 import type { Engine } from '../model/engines.js';
@@ -153,9 +152,6 @@ export function checkCustomJob(emit: Emit, o: KubeObject, out: Finding[]): void 
   jobCounts(emit, spec, at, JOBS_OF(o.kind), out);
 }
 
-/** What robfig/cron said of each schedule: a fleet's CronJobs repeat a few. */
-const schedules = new BoundedMap<string, string | undefined>(1000);
-
 /**
  * The API server's rules of Jobs and CronJobs (pkg/apis/batch/validation): the pods' restart
  * policy, a CronJob's schedule (robfig/cron, lib/model/cron.ts) and time zone.
@@ -182,7 +178,7 @@ export function checkBatch(
   if (o.kind !== 'CronJob' || !o.spec || typeof o.spec !== 'object') return;
   const { schedule, timeZone } = o.spec as { schedule?: unknown; timeZone?: unknown };
   if (typeof schedule === 'string' && schedule !== '') {
-    const problem = schedules.has(schedule) ? schedules.get(schedule) : schedules.remember(schedule, cronScheduleProblem(schedule));
+    const problem = cronScheduleProblem(schedule);
     if (problem !== undefined) {
       out.push(
         emit(

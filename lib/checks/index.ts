@@ -22,6 +22,7 @@ import { checkNodePorts, checkObjectLimits } from './api-limits.js';
 import { checkPodSecurity } from './pod-security.js';
 import { checkReadiness } from './readiness.js';
 import { objectReferences } from './references.js';
+import { short } from './object-keys.js';
 import { POD_MONITOR, SERVICE_MONITOR, objectSelections, type SelectionOptions } from './references-selectors.js';
 import { checkSchema, isApiObject } from './schema.js';
 import { checkSecretContent, checkSecretValues } from './secrets.js';
@@ -74,12 +75,16 @@ function selectionOptionsOf(registry: CrdRegistry): SelectionOptions {
   return options;
 }
 
-/** What the traced checks read besides the objects: their results are kept for this only. */
+/**
+ * What the traced checks read besides the objects, as text (its SHA-256 when long): their results
+ * are kept for this only. Hashed because every cached app keeps it, and the cluster-scoped kinds of
+ * the known CRDs alone are some 5 KB, which every synthesis would read back once per app.
+ */
 function tracedContext({ options, registry }: CheckContext): string {
   // which custom kinds are at cluster scope decides the namespace their objects are checked in;
   // left out when none is, so that what was kept for a stage without them still holds
   const { clusterScopedKinds } = registry;
-  return JSON.stringify({
+  const context = JSON.stringify({
     existingNamespaces: options.existingNamespaces ?? [],
     // left out when none is declared, so that what was kept for a stage without them still holds
     ...(options.existingObjects?.length ? { existingObjects: options.existingObjects } : {}),
@@ -92,6 +97,7 @@ function tracedContext({ options, registry }: CheckContext): string {
       ? { engine: options.engine, ...(options.sync ? { automated: options.sync.automated, selfHeal: options.sync.selfHeal } : {}) }
       : {}),
   });
+  return short(context);
 }
 
 /** Whether `o` is a custom resource: its kind has a known CRD, or its group is no built-in one. */

@@ -15,7 +15,7 @@ import { isRecord, type KubeObject } from '../model/object.js';
 import { readEntries } from './render-pack.js';
 
 /** Bumped whenever what an entry or a pack holds changes, so that older packs are never read. */
-export const ENTRY_FORMAT = 11;
+export const ENTRY_FORMAT = 12;
 
 /**
  * An entry's bytes: the documents' digests, the SHA-256 of the app's file, the kept check results

@@ -11,6 +11,7 @@
  * JAN-DEC, day of week 0-6 or SUN-SAT), each a comma-separated list of `*`, `?`, `n` or `n-m`,
  * with an optional `/step`. Pure; the messages are the library's, which `kubectl apply` shows.
  */
+import { BoundedMap } from './bounded-map.js';
 import { goAtoi } from './go-int.js';
 import { ownEntry } from './object.js';
 
@@ -45,6 +46,18 @@ const DIGITS = /^[0-9]*/;
  * stands in for Go's (`time.LoadLocation`).
  */
 export function cronScheduleProblem(schedule: string, timeZone: (zone: string) => boolean = knownTimeZone): string | undefined {
+  if (timeZone !== knownTimeZone) return scheduleProblem(schedule, timeZone);
+  return answered.has(schedule) ? answered.get(schedule) : answered.remember(schedule, scheduleProblem(schedule, timeZone));
+}
+
+/**
+ * `cronScheduleProblem`'s answers with Node's time zones, by schedule: a fleet's CronJobs share a few
+ * schedules, read once in the stage file (apps/cron/schedule.ts) and once more by the checks
+ * (lib/checks/api-rules-batch.ts). Bounded, so that distinct schedules never make it grow.
+ */
+const answered = new BoundedMap<string, string | undefined>(1000);
+
+function scheduleProblem(schedule: string, timeZone: (zone: string) => boolean): string | undefined {
   if (schedule.length === 0) return 'empty spec string';
   let spec = schedule;
   if (spec.startsWith('TZ=') || spec.startsWith('CRON_TZ=')) {

@@ -80,6 +80,17 @@ const MAX_EXACT_EXPONENT = 400;
  * floating-point arithmetic does not say (0.7 < 700 x 0.001); undefined when either is not one.
  */
 export function compareQuantities(a: unknown, b: unknown): number | undefined {
+  // every app of a stage and every container of a fleet compare a few requests with a few limits: each pair once
+  if ((typeof a !== 'string' && typeof a !== 'number') || (typeof b !== 'string' && typeof b !== 'number')) return compareExactly(a, b);
+  const key = JSON.stringify([a, b]);
+  const known = comparisons.get(key);
+  return known !== undefined ? (known ?? undefined) : (comparisons.remember(key, compareExactly(a, b) ?? null) ?? undefined);
+}
+
+/** Answers of `compareQuantities` on strings and numbers, by the pair as JSON (a number told from its text). */
+const comparisons = new BoundedMap<string, number | null>(10_000);
+
+function compareExactly(a: unknown, b: unknown): number | undefined {
   const pa = quantityParts(a);
   const pb = quantityParts(b);
   if (!pa || !pb) return undefined;
