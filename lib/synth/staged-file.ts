@@ -9,6 +9,7 @@ import { errnoCode } from '../fs-problems.js';
 import { wantsRoom } from './full-disk.js';
 import { everyPiece, type FileContent, type StageFileTree } from './file-content.js';
 import { holdsBytes, isGenerated } from './disk.js';
+import { INVENTORY_FILE } from './inventory.js';
 
 /** Writes `content` to a new file at `path`, piece by piece (none copied into one string or buffer first). */
 export function writeContent(path: string, content: FileContent): void {
@@ -31,9 +32,13 @@ export function writeContent(path: string, content: FileContent): void {
 /**
  * Whether every file of `files` in `dir` (each there, of its size) holds its bytes: read in place,
  * once each, up to the first that does not (the directory is then replaced, its unchanged files linked).
+ * The inventory first: it lists every object's digest, so a changed object (one app edited, the
+ * common change) changes it, and the apps' files before the first that changed are not read twice.
  */
 export function holdsAll(dir: string, files: StageFileTree): boolean {
-  for (const [rel, content] of files) if (!holdsBytes(join(dir, rel), content)) return false;
+  const inventory = files.get(INVENTORY_FILE);
+  if (inventory !== undefined && !holdsBytes(join(dir, INVENTORY_FILE), inventory)) return false;
+  for (const [rel, content] of files) if (rel !== INVENTORY_FILE && !holdsBytes(join(dir, rel), content)) return false;
   return true;
 }
 
