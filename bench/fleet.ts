@@ -1,9 +1,10 @@
 /**
  * Generated fleets for the benchmark: N instances of the demoapp stack in each of M stages,
  * written as stage files the way a user would write them (see README, "Another instance").
- * Pure text generation; `writeFleet` is the one function that touches the disk.
+ * Pure text generation, but for `writeProject`, which writes a project of them, and the helpers at the end,
+ * which change a written project between runs (made cold, one app changed, delivered) and count its objects.
  */
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -86,4 +87,49 @@ export function fleetStageSources(project: string): string[] {
     process.exit(2);
   }
   return sources;
+}
+
+/** What makes the next synth of `project` cold: no dist/, no .stagecraft/ (fingerprint, render cache). */
+export function coldStart(project: string): () => void {
+  return () => {
+    rmSync(join(project, 'dist'), { recursive: true, force: true });
+    rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
+  };
+}
+
+/**
+ * What changes one app of the stage `stage` in `project` at each call, to a setting no run had
+ * before (a value seen before would be a render cache hit, and nothing would be rendered): its
+ * LOG_LEVEL counts up.
+ */
+export function oneAppChanger(project: string, stage: string): () => void {
+  const stageFile = join(project, 'environments', `${stage}.yaml`);
+  let changes = 0;
+  return () => {
+    const text = readFileSync(stageFile, 'utf8');
+    writeFileSync(stageFile, text.replace(/LOG_LEVEL: info(-\d+)?/, `LOG_LEVEL: info-${++changes}`));
+  };
+}
+
+/** Has every stage of `project` delivered by the project file's engine (Argo CD) to its nonprod cluster, unless it is already. */
+export function deliverStages(project: string): void {
+  const dir = join(project, 'environments');
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    if (!/^delivery:/m.test(text)) writeFileSync(join(dir, f), `${text}delivery: { cluster: nonprod }\n`);
+  }
+}
+
+/** The objects in a project's dist/, as its stages' inventories count them. */
+export function distObjects(project: string): number {
+  const dist = join(project, 'dist');
+  return readdirSync(dist).reduce((n, stage) => {
+    let text = '';
+    try {
+      text = readFileSync(join(dist, stage, 'inventory.txt'), 'utf8');
+    } catch {
+      return n; // dist/delivery/, say
+    }
+    return n + Number(/^objects: (\d+)$/m.exec(text)?.[1] ?? 0);
+  }, 0);
 }

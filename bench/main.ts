@@ -18,10 +18,12 @@ import { usage, parseBench, type Options } from './args.js';
 import { checkFindingsRows } from './check-findings.js';
 import { CRD_STAGE_NAME, writeCrdProject } from './crds.js';
 import { stageLoadRows } from './stage-load.js';
-import { FLEET_STAGES, fleetStageFiles, writeProject } from './fleet.js';
+import { FLEET_STAGES, coldStart, deliverStages, distObjects, fleetStageFiles, oneAppChanger, writeProject } from './fleet.js';
 import { bundleFloor, floorCommand } from './floor.js';
-import { measure, npmRun, type Command, type Measurement } from './process.js';
-import { count, mebibytes, rowsTable, seconds, summarize, type Row } from './stats.js';
+import { measure, npmRun, type Command } from './process.js';
+import { ratios } from './ratios.js';
+import { SETTLE_MS, interleaved, pairedRatio, repeat, type Contender } from './rounds.js';
+import { mebibytes, rowsTable, seconds, type Row } from './stats.js';
 import { measureValidation, renderProject } from './validation.js';
 import { rootCacheDir } from '../lib/cli/root-cache.cjs';
 
@@ -37,86 +39,6 @@ const SYNTH_BUNDLE_MANIFEST = join(rootCacheDir(REPO), 'synth.json');
  */
 function plainCdk8s(cwd: string): Command {
   return { program: process.execPath, args: ['--loader', 'ts-node/esm', join('lib', 'cli', 'synth.ts')], cwd };
-}
-
-interface RepeatOptions {
-  /** Whether to run the command once, unmeasured, first. */
-  readonly warmUp: boolean;
-  /** Called before each run. */
-  readonly before?: () => void;
-  /**
-   * Whether to wait until the files the last command wrote are older than the 2 s within which no
-   * command believes a file's stamp (lib/cli/digests.ts): a check run seconds after a synth, as
-   * users run it, keeps their digests and reads them no more. Without the wait, every run of a
-   * check measured right after a synth reads all of them again.
-   */
-  readonly settled?: boolean;
-}
-
-/** Longer than the margin within which no command believes a file's stamp (MTIME_MARGIN_MS, lib/cli/digests.ts). */
-const SETTLE_MS = 2100;
-
-/** A row of `samples`, announced on stderr as it is done. */
-function sampledRow(name: string, objects: number, samples: readonly Measurement[]): Row {
-  const time = summarize(samples.map((s) => s.seconds));
-  const peakRss = summarize(samples.map((s) => s.peakRss));
-  process.stderr.write(`  ${name}: ${seconds(time.median)}\n`);
-  return { name, objects, seconds: time, peakRss, objectsPerSecond: objects / time.median };
-}
-
-/**
- * Measures `command` `runs` times. Every run is a new process; the warm-up fills the file cache
- * and lib/cli/run.cjs's bundle cache, so one per command (on the committed stages) is enough.
- */
-async function repeat(
-  name: string,
-  objects: number,
-  command: Command,
-  runs: number,
-  { warmUp, before = () => {}, settled = false }: RepeatOptions,
-): Promise<Row> {
-  if (settled) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  if (warmUp) {
-    before();
-    await measure(command);
-  }
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    before();
-    samples.push(await measure(command));
-  }
-  return sampledRow(name, objects, samples);
-}
-
-/** A command to measure among others, with what to do before each of its runs. */
-interface Contender {
-  readonly name: string;
-  readonly command: Command;
-  readonly before: () => void;
-}
-
-/**
- * Measures `contenders` in rounds, one run of each per round, `runs` rounds: a moment the machine
- * is slow (its speed varies by half within an hour) falls on all of them alike, and the i-th
- * samples of two rows were taken side by side (`pairedRatio`). Every other round runs them in the
- * reverse order: run A then B, the second of a pair took up to about 70 ms more of a 0.8 s synth
- * on the 2-core machine (bench/README.md). No warm-up.
- */
-async function interleaved(contenders: readonly Contender[], objects: number, runs: number): Promise<Row[]> {
-  const samples: Measurement[][] = contenders.map(() => []);
-  for (let i = 0; i < runs; i++) {
-    const order = [...contenders.entries()];
-    for (const [j, { command, before }] of i % 2 === 0 ? order : order.reverse()) {
-      before();
-      samples[j].push(await measure(command));
-    }
-  }
-  return contenders.map(({ name }, j) => sampledRow(name, objects, samples[j]));
-}
-
-/** The median of the ratios of `a`'s samples to `b`'s taken side by side (rows of one `interleaved`). */
-function pairedRatio(a: Row, b: Row): number {
-  return summarize(a.seconds.samples.map((s, i) => s / b.seconds.samples[i])).median;
 }
 
 type Stages = ReturnType<typeof renderProject>;
@@ -184,37 +106,6 @@ async function committedRows(options: Options): Promise<Row[]> {
     return rows;
   } finally {
     rmSync(project, { recursive: true, force: true });
-  }
-}
-
-/** What makes the next synth of `project` cold: no dist/, no .stagecraft/ (fingerprint, render cache). */
-function coldStart(project: string): () => void {
-  return () => {
-    rmSync(join(project, 'dist'), { recursive: true, force: true });
-    rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
-  };
-}
-
-/**
- * What changes one app of the stage `stage` in `project` at each call, to a setting no run had
- * before (a value seen before would be a render cache hit, and nothing would be rendered): its
- * LOG_LEVEL counts up.
- */
-function oneAppChanger(project: string, stage: string): () => void {
-  const stageFile = join(project, 'environments', `${stage}.yaml`);
-  let changes = 0;
-  return () => {
-    const text = readFileSync(stageFile, 'utf8');
-    writeFileSync(stageFile, text.replace(/LOG_LEVEL: info(-\d+)?/, `LOG_LEVEL: info-${++changes}`));
-  };
-}
-
-/** Has every stage of `project` delivered by the project file's engine (Argo CD) to its nonprod cluster, unless it is already. */
-function deliverStages(project: string): void {
-  const dir = join(project, 'environments');
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-    const text = readFileSync(join(dir, f), 'utf8');
-    if (!/^delivery:/m.test(text)) writeFileSync(join(dir, f), `${text}delivery: { cluster: nonprod }\n`);
   }
 }
 
@@ -324,20 +215,6 @@ async function crdRows(options: Options): Promise<Row[]> {
   }
 }
 
-/** The objects in a project's dist/, as its stages' inventories count them. */
-function distObjects(project: string): number {
-  const dist = join(project, 'dist');
-  return readdirSync(dist).reduce((n, stage) => {
-    let text = '';
-    try {
-      text = readFileSync(join(dist, stage, 'inventory.txt'), 'utf8');
-    } catch {
-      return n; // dist/delivery/, say
-    }
-    return n + Number(/^objects: (\d+)$/m.exec(text)?.[1] ?? 0);
-  }, 0);
-}
-
 /**
  * This checkout and the release at `release.ref` side by side, in rounds, on the same stage files:
  * the committed stages' cold synth and unchanged check, and the largest fleet's one app changed and
@@ -409,59 +286,6 @@ async function againstRows(release: Release, options: Options): Promise<{ rows: 
   } finally {
     for (const s of sides) for (const dir of [s.committed, s.fleet, s.crds]) rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Ratios between rows of this run: the plain path against ours, and growth from the second-largest fleet to the largest. */
-function ratios(rows: readonly Row[], options: Options): Record<string, number> {
-  const find = (name: string) => rows.find((r) => r.name === name);
-  const out: Record<string, number> = {};
-  const synth = find('committed stages: npm run synth');
-  const plain = find('committed stages: plain cdk8s (ts-node)');
-  if (synth && plain) out['plain cdk8s (ts-node) / npm run synth, committed stages'] = plain.seconds.median / synth.seconds.median;
-  const [small, large] = [...options.sizes].sort((a, b) => a - b).slice(-2);
-  const a = large !== undefined ? find(`fleet ${small} x ${options.stages}: npm run synth, cold (no dist/)`) : undefined;
-  const b = large !== undefined ? find(`fleet ${large} x ${options.stages}: npm run synth, cold (no dist/)`) : undefined;
-  for (const apps of options.sizes) {
-    const label = `fleet ${count(apps)} x ${options.stages}`;
-    const coldSynth = find(`fleet ${apps} x ${options.stages}: npm run synth, cold (no dist/)`);
-    const floor = find(`fleet ${apps} x ${options.stages}: raw cdk8s to JSON (floor)`);
-    const oneThread = find(`fleet ${apps} x ${options.stages}: npm run synth, cold, STAGECRAFT_WORKERS=0`);
-    const twoWorkers = find(`fleet ${apps} x ${options.stages}: npm run synth, cold, STAGECRAFT_WORKERS=2`);
-    if (twoWorkers && floor) out[`${label}: cold synth, two workers / floor`] = twoWorkers.seconds.median / floor.seconds.median;
-    if (twoWorkers && oneThread)
-      out[`${label}: cold synth, two workers / no workers`] = twoWorkers.seconds.median / oneThread.seconds.median;
-    if (coldSynth && floor) {
-      out[`${label}: cold synth / raw cdk8s to JSON (floor)`] = coldSynth.seconds.median / floor.seconds.median;
-      out[`${label}: cold synth / floor, round by round (median)`] = pairedRatio(coldSynth, floor);
-    }
-    if (oneThread && floor) out[`${label}: cold synth, no workers / floor`] = oneThread.seconds.median / floor.seconds.median;
-    for (const row of [
-      'npm run synth, nothing changed',
-      'npm run synth, one app changed',
-      'npm run synth, one app changed, no fingerprint',
-      'npm run synth -- --no-cache, one app changed',
-    ]) {
-      const r = find(`fleet ${apps} x ${options.stages}: ${row}`);
-      if (coldSynth && r) out[`${label}: ${row} / cold synth`] = r.seconds.median / coldSynth.seconds.median;
-    }
-    const fast = find(`fleet ${apps} x ${options.stages}: npm run check, unchanged`);
-    const full = find(`fleet ${apps} x ${options.stages}: npm run check, unchanged, no fingerprint`);
-    if (fast && full) out[`${label}: check unchanged / check without the fingerprint`] = fast.seconds.median / full.seconds.median;
-    const cached = find(`fleet ${apps} x ${options.stages}: npm run synth, one app changed`);
-    const uncached = find(`fleet ${apps} x ${options.stages}: npm run synth -- --no-cache, one app changed`);
-    if (cached && uncached) out[`${label}: one app changed, cache / --no-cache`] = cached.seconds.median / uncached.seconds.median;
-    const everyStage = find(`fleet ${apps} x ${options.stages}: npm run synth, one app changed, no fingerprint`);
-    if (cached && everyStage)
-      out[`${label}: one app changed, stages kept / every stage compiled`] = cached.seconds.median / everyStage.seconds.median;
-  }
-  if (a && b) {
-    const growth = `N=${count(small)} -> ${count(large)}`;
-    out[`${growth}: objects`] = b.objects / a.objects;
-    out[`${growth}: synth time`] = b.seconds.median / a.seconds.median;
-    out[`${growth}: synth time per object`] = b.seconds.median / b.objects / (a.seconds.median / a.objects);
-    out[`${growth}: peak RSS`] = b.peakRss!.median / a.peakRss!.median;
-  }
-  return out;
 }
 
 function machine() {
