@@ -508,7 +508,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row(
     'edge/node-port-held',
-    "A node port a stage now declares that a removed stage's Service holds on the same cluster, as its edge says (warning)",
+    "A node port a stage now declares that a removed stage's Service holds on the same cluster, as the stage file its output was written from (the last commit's) or its edge says (warning)",
     "The API server refuses the new stage's Service (provided port is already allocated) until the removed stage's Service that holds it is deleted: delete that Service first (kubectl delete service -n <namespace> <name>, as the warning says), then apply the new stage, back to back; the removed stage's other objects go after, with the command npm run synth prints as it removes its output. Not said of the same Service (a stage renamed with its namespace kept), which kubectl apply takes over.",
   ),
   row(
