@@ -17,6 +17,7 @@ import type { EdgeSettings } from './settings.js';
 import type { EdgeProblem } from './publish.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { POINT_DNS, dnsChanges, type DnsChange } from './dns-changes.js';
+import { handEditWarnings } from './hand-edits.js';
 
 /**
  * `edge/haproxy.cfg` followed by its removed (`- `) and added (`+ `) lines, for each edge file that differs, and what a machine
@@ -312,7 +313,9 @@ export function edgeChangeWarnings(
     hint,
   }));
   const floating = floatingLeaving(old, now).map(({ message, hint }) => ({ code: FLOATING_IP_LEAVES, path: ['edge'], message, hint }));
-  return [...moved, ...leaving, ...floating, ...dnsWarnings(old, now)];
+  const inventory = readOutput?.(INVENTORY_FILE);
+  const edited = inventory === undefined || readOutput === undefined ? [] : handEditWarnings(readOutput, inventory, now);
+  return [...edited, ...moved, ...leaving, ...floating, ...dnsWarnings(old, now)];
 }
 
 /** `dnsChanges` as warnings of a synthesis. */
