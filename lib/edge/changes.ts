@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { andList } from '../model/limits.js';
+import { detectSecrets } from '../model/value-secrets.js';
 import { canonicalAddress } from './address.js';
 import { HAPROXY_ADMIN_SOCKET, HAPROXY_FILE } from './haproxy.js';
 import { readHaproxyConfig } from './haproxy-read.js';
@@ -62,11 +63,20 @@ export function edgeChangeLines(
     const [oldLines, newLines] = [a.split('\n'), b.split('\n')];
     const removed = oldLines.filter((l) => !newLines.includes(l));
     const added = newLines.filter((l) => !oldLines.includes(l));
-    out.push(path, ...removed.map((l) => `  - ${l.trim()}`), ...added.map((l) => `  + ${l.trim()}`), ...floatingDns);
+    out.push(path, ...removed.map((l) => `  - ${shownLine(l)}`), ...added.map((l) => `  + ${shownLine(l)}`), ...floatingDns);
     if (path === HAPROXY_PATH)
       out.push(...[...movedNodePortLines(a, b), ...tlsChangeLines(a, b), ...leavingLines(before, after)].map((l) => `  ${l}`));
   }
   return out;
+}
+
+/**
+ * A line of an edge file as the changed lines show it: one that holds a secret (`stats auth admin:...`, which a hand may have
+ * added to the file in dist/; a generated file holds none) is said by its length alone, never printed back.
+ */
+function shownLine(line: string): string {
+  const text = line.trim();
+  return detectSecrets(text).length ? `(a line of ${text.length} characters holding a secret, hidden)` : text;
 }
 
 /** The path of haproxy.cfg in a stage's output. */
@@ -269,7 +279,9 @@ function listsEdge(inventory: string): boolean {
 /**
  * What changed at the edge that costs an outage unless done in order, as warnings of a synthesis:
  * what `movedNodePorts` says (`edge/node-port-move`) and what `machinesLeaving` says
- * (`edge/machine-leaves`), from the stage's edge files as they were in its output (`readOutput`:
+ * (`edge/machine-leaves`), where the hosts' DNS is to point now (`edge/point-dns`, dns-changes.ts: also of an edge
+ * put back into an output that had none) and edge files edited by hand that are written again (`edge/hand-edit`,
+ * hand-edits.ts), from the stage's edge files as they were in its output (`readOutput`:
  * `dist/<stage>/<file>`) and as the edge's `files` write them. A moved node port is placed at the
  * setting of the stage file that gives the port moved to (`nodePortSettings`, keyed by
  * `Service namespace/name:port`, as node-ports.ts knows them), else at `edge:`; a machine leaving

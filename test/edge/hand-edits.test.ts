@@ -47,6 +47,15 @@ describe('an edge file of dist/ edited by hand', () => {
     expect(stderr).not.toContain('Sup3rS3cretPw');
   });
 
+  it('is shown by npm run diff without the secret a hand put there: such a line is said by its length', () => {
+    edited({
+      'edge/haproxy.cfg': (t) => t.replace('    timeout connect 5s\n', '    timeout connect 5s\n    stats auth admin:Sup3rS3cretPw\n'),
+    });
+    const { stdout } = runCli('diff', ['lab'], dir);
+    expect(stdout).toContain('dist/lab/edge/haproxy.cfg\n  - (a line of 30 characters holding a secret, hidden)\n');
+    expect(stdout).not.toContain('Sup3rS3cretPw');
+  });
+
   it('is not warned of when the output is as its synthesis wrote it, however the stage file changed', () => {
     edited({});
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('192.168.122.150/24', '192.168.122.151/24'));
