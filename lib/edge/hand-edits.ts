@@ -19,7 +19,8 @@ function recordedEdgeFiles(inventory: string): Map<string, string> {
   if (from < 0) return new Map();
   return new Map(
     lines.slice(from + 1).flatMap((l) => {
-      const m = /^(sha256:[0-9a-f]+) (\S+)$/.exec(l);
+      // an edge file's path as the inventory writes it (`edge/keepalived-lb1.conf`): a hand's other path is nothing of the edge's
+      const m = /^(sha256:[0-9a-f]+) (edge\/[A-Za-z0-9][A-Za-z0-9._-]*)$/.exec(l);
       return m ? [[m[2]!, m[1]!] as const] : [];
     }),
   );

@@ -2,6 +2,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { handEditWarnings } from '../../lib/edge/hand-edits.js';
 import { repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 let dir = '';
@@ -60,5 +61,20 @@ describe('an edge file of dist/ edited by hand', () => {
     edited({});
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('192.168.122.150/24', '192.168.122.151/24'));
     expect(runCli('synth', ['--verbose'], dir).stderr).not.toContain('edited by hand');
+  });
+
+  it("reads no file but an edge file's that an inventory edited by hand names (edge/../../etc/hosts is left alone)", () => {
+    const read: string[] = [];
+    const inventory = 'objects: 0\nedge files: 2\nsha256:0123456789abcdef edge/../../etc/hosts\nsha256:0123456789abcdef edge/haproxy.cfg\n';
+    const warnings = handEditWarnings(
+      (f) => {
+        read.push(f);
+        return 'global\n';
+      },
+      inventory,
+      new Map([['edge/haproxy.cfg', 'defaults\n']]),
+    );
+    expect(read).toEqual(['edge/haproxy.cfg']);
+    expect(warnings.map((w) => w.message.split(' of ')[0])).toEqual(['edge/haproxy.cfg']);
   });
 });
