@@ -38,6 +38,7 @@ import { appliedAgain, refused } from './refused-changes.js';
 import { secretValues } from './checks/secret-texts.js';
 import { hooksBeforeTheirNamespace, mayHoldPreSyncHook, movedFrom } from './delivery/first-sync.js';
 import { DELIVERY_DIR } from './delivery/index.js';
+import { relabeledOnly } from './label-only-changes.js';
 import type { ClusterSpec } from './config/delivery.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
@@ -280,7 +281,9 @@ function comparedChanges(
   }
   const leaving = unscaled.flatMap((k) => oldObjects.get(k)?.object ?? []);
   if (leaving.length) problems.push(...autoscalersLeaving(loaded, leaving, charts, included, (o) => resetWorkloads.has(keyOf(o))));
-  return { problems, changes };
+  // the objects of the files read whose release label alone changed, listed apart by the summary
+  const relabeled = changes && !changes.conflicted ? relabeledOnly(changes.changed, oldObjects, newObjects) : [];
+  return { problems, changes: changes && relabeled.length ? { ...changes, relabeled } : changes };
 }
 
 /** The output this synthesis is compared with: how to read its files, its inventory, and its directory as messages name it. */

@@ -94,7 +94,7 @@ const LAYERS: readonly (readonly [name: string, pattern: RegExp])[] = [
   ['delivery', /^lib\/(delivery|edge)\//],
   [
     'compile',
-    /^lib\/(compile|compile-stage|app-findings|load-stage|stage-secrets|stage-references|stage-images|promotion|promotion-order|promotion-apps|promotion-release|promotion-images|live-edits|output-changes|immutable-fields|field-changes|selector-changes|volume-nodes|data-leaves|setting-places|required-secret-changes|config-rollouts|replica-changes|refused-changes)\.ts$/,
+    /^lib\/(compile|compile-stage|app-findings|load-stage|stage-secrets|stage-references|stage-images|promotion|promotion-order|promotion-apps|promotion-release|promotion-images|live-edits|output-changes|immutable-fields|field-changes|selector-changes|volume-nodes|data-leaves|setting-places|required-secret-changes|config-rollouts|label-only-changes|replica-changes|refused-changes)\.ts$/,
   ],
   ['diff', /^lib\/diff\//],
   ['cli', /^lib\/cli\//],

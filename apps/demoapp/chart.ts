@@ -16,7 +16,7 @@ import {
   TlsIngress,
   toResources,
 } from '../../lib/constructs/index.js';
-import type { StageContext } from '../../lib/stack.js';
+import { imageVersion, type StageContext } from '../../lib/stack.js';
 import { DEFAULTS, databaseNames, type DemoappSettings } from './settings.js';
 import { addAppDeployments, serviceSelector } from './deployments.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
@@ -115,7 +115,8 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
         selector: { name, [COLOR_LABEL]: color },
         type: 'NodePort',
         ports: [{ port, targetPort: 'http', nodePort: colorPorts[color] }],
-      });
+        // its color's release, as its Deployment's: a release staged on the idle color leaves the live color's Service alone
+      }).apiObject.metadata.addLabel('app.kubernetes.io/version', imageVersion(s.blueGreen[color]));
     }
   }
   if (s.ingress) {

@@ -20,7 +20,7 @@ import {
   toProbe,
   toResources,
 } from '../../lib/constructs/index.js';
-import { appSelector, type StageContext } from '../../lib/stack.js';
+import { appSelector, imageVersion, type StageContext } from '../../lib/stack.js';
 import { allowPolicyExceptions } from '../../lib/policy.js';
 import { DEFAULT_ANTI_AFFINITY_WEIGHT, DEFAULT_MAX_SKEW } from '../../lib/config/workload.js';
 import { addAppDeployments, appReleases, serviceSelector } from '../demoapp/deployments.js';
@@ -261,7 +261,8 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
         selector: { name, [COLOR_LABEL]: color, ...appSelector(name, stage) },
         type: 'NodePort',
         ports: [{ name: portName, port: p.port, targetPort: portName, protocol: p.protocol, nodePort: colorPorts[color] }],
-      });
+        // its color's release, as its Deployment's: a release staged on the idle color leaves the live color's Service alone
+      }).apiObject.metadata.addLabel('app.kubernetes.io/version', imageVersion(s.blueGreen[color]));
     }
   }
   if (s.disruptionBudget) {
@@ -272,7 +273,8 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     // color's stay, and a crashlooping idle color would block every eviction of the live one
     for (const r of appReleases(name, s)) {
       new k8s.KubePodDisruptionBudget(chart, `disruption-budget${r.idSuffix}`, {
-        metadata: { name: r.name },
+        // its color's release, as its Deployment's
+        metadata: { name: r.name, labels: { 'app.kubernetes.io/version': imageVersion(r.image) } },
         spec: {
           selector: { matchLabels: { ...r.selector, ...instance } },
           maxUnavailable: maxUnavailable === undefined ? undefined : k8s.IntOrString.fromNumber(maxUnavailable),

@@ -3,6 +3,7 @@
  * are the only callers; this is where reading files happens. Opening the project (the lock, the
  * recovery of an interrupted write, the stage names) is lib/cli/open-project.ts, re-exported here.
  */
+import { committedFile } from './committed-file.js';
 import { deployedOutput, type DeployedOutput } from './deployed-output.js';
 import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -166,7 +167,7 @@ export function compile(
       keep: then(output?.keep ?? (objects ? undefined : withoutObjects), keep),
       alone: alone ? { promotedFrom: (stage) => promotedFromFile(project, stage) } : undefined,
       // a synthesis of every stage removes their output, and says what their edge machines go on doing (lib/cli/removed-stage.ts)
-      removed: { stages: [...removedStages(project).keys()], removing, deployed },
+      removed: { stages: [...removedStages(project).keys()], removing, deployed, committed: committedFile(project.root) },
       writesNothing,
     });
   } finally {

@@ -21,6 +21,7 @@ import { acrossStagesWarnings } from '../edge/across-stages.js';
 import { printProblems } from './print.js';
 import { promotionDeclaration } from '../compile-stage.js';
 import type { EdgeSettings } from '../edge/settings.js';
+import { VERSION_LABEL } from '../label-only-changes.js';
 
 const usage = `Usage: npm run switch -- <stage> <app> [--release <version or image>] [--force]
 
@@ -43,8 +44,6 @@ Options:
 ${commonOptionsHelp(17)}
 
 ${exitCodesHelp('refused or the checks found errors (nothing written)', 'switched')}`;
-
-const VERSION_LABEL = 'app.kubernetes.io/version';
 
 /** A Deployment as far as the switch reads it: its version label and its pods' containers. */
 interface PodOwner {

@@ -20,9 +20,11 @@ import { andList } from '../model/limits.js';
 import { NODE_PORT_MAX, NODE_PORT_MIN, suggestNodePort } from './node-ports.js';
 import { isStageClaims, type Claim, type StageClaims } from './claims.js';
 import { shown, where } from './stage-claims.js';
+import { sharedCluster } from './shared-cluster.js';
 import { HOLDINGS, heldInOutput, outputsReadOnce, type CompiledOutput, type Held } from './output-holdings.js';
 import { FLOATING_IP_LEAVES, MACHINE_LEAVES } from './changes.js';
 import { movedMachineWarnings, type TakenMachine } from './moved-machines.js';
+import { removedNodePortWarnings } from './removed-node-ports.js';
 import type { TakenFloatingIp } from './moved-floating-ips.js';
 import type { OutputClaims, RemovedOutput } from './output-claims.js';
 
@@ -33,24 +35,6 @@ export { writtenFrom, type CompiledOutput } from './output-holdings.js';
 export type { TakenMachine } from './moved-machines.js';
 export type { TakenFloatingIp } from './moved-floating-ips.js';
 export { retoldLeaving } from './retold-leaving.js';
-
-/**
- * Why stages `a` and `b` are on one cluster, or undefined when nothing says they are. Their
- * `delivery.cluster`s decide when both are known (`defaultCluster` is the project file's, for a
- * delivered stage that names none): private addresses (10.0.0.1) and host names (kubemaster) are
- * reused from one site to the next, so a node address both name says one cluster only when at least
- * one of their clusters is unknown. Nothing else does: a stage's node addresses are every node of its
- * cluster (each a server of every backend), and a stage that names neither nodes nor a cluster runs
- * wherever kubectl's context points, which synthesis cannot know (the API server refuses such a clash
- * at the second apply); taken as one cluster, every node port reused across clusters would be refused.
- */
-function sharedCluster(a: StageClaims, b: StageClaims, defaultCluster: string | undefined): string | undefined {
-  const cluster = (c: StageClaims) => (c.delivered ? (c.cluster ?? defaultCluster) : undefined);
-  const [x, y] = [cluster(a), cluster(b)];
-  if (x !== undefined && y !== undefined) return x === y ? `both are delivered to cluster ${x}` : undefined;
-  const node = a.nodes.find((n) => b.nodes.some((m) => m.value === n.value));
-  return node ? `both name node address ${shown(node)}` : undefined;
-}
 
 /**
  * Of what two stages take, the one reported (the one that takes it newly, whose hint moves it) and
@@ -377,7 +361,12 @@ export function claimProblems(
   // a stage whose output in dist/ has no files for the machine yet: not compiled, its stage file changed since; or compiled, and written by no one
   const unwritten = (s: string, machine: Claim) => stale.has(s) || (writesNothing && declarations.has(s) && held(s, machine) === 'new');
   const moved = movedMachineWarnings(stages, (s) => declarations.has(s), outputOfStage, unwritten, removed);
-  for (const [stage, said] of moved.warnings) warnings.set(stage, [...(warnings.get(stage) ?? []), ...said]);
+  const add = (to: Map<string, Problem[]>, stage: string, said: readonly Problem[]) => to.set(stage, [...(to.get(stage) ?? []), ...said]);
+  for (const [stage, said] of moved.warnings) add(warnings, stage, said);
+  // a node port a removed stage's Service holds on the cluster of a stage that now declares it: of an output this synthesis removes, said once
+  for (const r of removed)
+    for (const [stage, warning] of removedNodePortWarnings(r, stages, defaultCluster))
+      add(r.removing ? moved.once : warnings, stage, [warning]);
   // the stages this compilation names (`output` has their sources), whether or not they compiled
   const named = (s: string) => declarations.has(s) || output(s) !== undefined;
   return { problems: crossStageProblems(stages, defaultCluster, held, named), warnings, unchecked, taken: moved.taken, once: moved.once };

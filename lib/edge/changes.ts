@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { andList } from '../model/limits.js';
+import { detectSecrets } from '../model/value-secrets.js';
 import { canonicalAddress } from './address.js';
 import { HAPROXY_ADMIN_SOCKET, HAPROXY_FILE } from './haproxy.js';
 import { readHaproxyConfig } from './haproxy-read.js';
@@ -16,6 +17,8 @@ import { floatingAddressIn, keepalivedFile } from './keepalived.js';
 import type { EdgeSettings } from './settings.js';
 import type { EdgeProblem } from './publish.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
+import { POINT_DNS, dnsChanges, type DnsChange } from './dns-changes.js';
+import { handEditWarnings } from './hand-edits.js';
 
 /**
  * `edge/haproxy.cfg` followed by its removed (`- `) and added (`+ `) lines, for each edge file that differs, and what a machine
@@ -37,12 +40,18 @@ export function edgeChangeLines(
   const paths = [...new Set([...before.keys(), ...after.keys()])].filter((p) => p.startsWith(`${EDGE_DIR}/`)).sort();
   const out: string[] = [];
   let saidFloating = false;
+  // where the hosts' DNS is to point now: the edge put back, under its haproxy.cfg; a floating IP that comes or moves, under the first keepalived.conf
+  const dns = dnsChanges(before, after);
+  const dnsLines = (kind: DnsChange['kind']) => dns.filter((d) => d.kind === kind).map((d) => `! ${d.message}; ${d.hint}`);
+  let saidDns = false;
   for (const path of paths) {
     const [a, b] = [before.get(path), after.get(path)];
     if (a === b) continue;
+    const floatingDns = !saidDns && path !== HAPROXY_PATH && b !== undefined ? dnsLines('floating').map((l) => `  ${l}`) : [];
+    if (floatingDns.length) saidDns = true;
     if (a === undefined || b === undefined) {
-      out.push(`${path}: ${a === undefined ? 'added' : 'removed'}`);
-      if (path === HAPROXY_PATH) out.push(...leavingLines(before, after).map((l) => `  ${l}`));
+      out.push(`${path}: ${a === undefined ? 'added' : 'removed'}`, ...floatingDns);
+      if (path === HAPROXY_PATH) out.push(...[...leavingLines(before, after), ...dnsLines('back')].map((l) => `  ${l}`));
       // the keepalived.conf files go with the floating IP: said once, under the first
       else if (b === undefined && !saidFloating) {
         saidFloating = true;
@@ -54,11 +63,20 @@ export function edgeChangeLines(
     const [oldLines, newLines] = [a.split('\n'), b.split('\n')];
     const removed = oldLines.filter((l) => !newLines.includes(l));
     const added = newLines.filter((l) => !oldLines.includes(l));
-    out.push(path, ...removed.map((l) => `  - ${l.trim()}`), ...added.map((l) => `  + ${l.trim()}`));
+    out.push(path, ...removed.map((l) => `  - ${shownLine(l)}`), ...added.map((l) => `  + ${shownLine(l)}`), ...floatingDns);
     if (path === HAPROXY_PATH)
       out.push(...[...movedNodePortLines(a, b), ...tlsChangeLines(a, b), ...leavingLines(before, after)].map((l) => `  ${l}`));
   }
   return out;
+}
+
+/**
+ * A line of an edge file as the changed lines show it: one that holds a secret (`stats auth admin:...`, which a hand may have
+ * added to the file in dist/; a generated file holds none) is said by its length alone, never printed back.
+ */
+function shownLine(line: string): string {
+  const text = line.trim();
+  return detectSecrets(text).length ? `(a line of ${text.length} characters holding a secret, hidden)` : text;
 }
 
 /** The path of haproxy.cfg in a stage's output. */
@@ -261,7 +279,9 @@ function listsEdge(inventory: string): boolean {
 /**
  * What changed at the edge that costs an outage unless done in order, as warnings of a synthesis:
  * what `movedNodePorts` says (`edge/node-port-move`) and what `machinesLeaving` says
- * (`edge/machine-leaves`), from the stage's edge files as they were in its output (`readOutput`:
+ * (`edge/machine-leaves`), where the hosts' DNS is to point now (`edge/point-dns`, dns-changes.ts: also of an edge
+ * put back into an output that had none) and edge files edited by hand that are written again (`edge/hand-edit`,
+ * hand-edits.ts), from the stage's edge files as they were in its output (`readOutput`:
  * `dist/<stage>/<file>`) and as the edge's `files` write them. A moved node port is placed at the
  * setting of the stage file that gives the port moved to (`nodePortSettings`, keyed by
  * `Service namespace/name:port`, as node-ports.ts knows them), else at `edge:`; a machine leaving
@@ -279,7 +299,9 @@ export function edgeChangeWarnings(
   // a stage without an edge asks for its output's haproxy.cfg only when its inventory lists one (most never had an edge)
   if (!declared && !listsEdge(readOutput?.(INVENTORY_FILE) ?? '')) return [];
   const before = readOutput?.(HAPROXY_PATH);
-  if (before === undefined) return [];
+  const now = new Map(files.map((f) => [f.path, f.content]));
+  // an edge new in an output that had none (put back): where to point the hosts; not said of a stage's first output
+  if (before === undefined) return declared && readOutput?.(INVENTORY_FILE) !== undefined ? dnsWarnings(new Map(), now) : [];
   const moved =
     after === undefined
       ? []
@@ -296,7 +318,6 @@ export function edgeChangeWarnings(
     const text = readOutput?.(path);
     if (text !== undefined) old.set(path, text);
   }
-  const now = new Map(files.map((f) => [f.path, f.content]));
   const leaving = machinesLeaving(old, now).map(({ message, hint }) => ({
     code: MACHINE_LEAVES,
     path: after === undefined ? [] : ['edge', 'machines'],
@@ -304,8 +325,14 @@ export function edgeChangeWarnings(
     hint,
   }));
   const floating = floatingLeaving(old, now).map(({ message, hint }) => ({ code: FLOATING_IP_LEAVES, path: ['edge'], message, hint }));
-  return [...moved, ...leaving, ...floating];
+  const inventory = readOutput?.(INVENTORY_FILE);
+  const edited = inventory === undefined || readOutput === undefined ? [] : handEditWarnings(readOutput, inventory, now);
+  return [...edited, ...moved, ...leaving, ...floating, ...dnsWarnings(old, now)];
 }
+
+/** `dnsChanges` as warnings of a synthesis. */
+const dnsWarnings = (before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): EdgeProblem[] =>
+  dnsChanges(before, after).map(({ path, message, hint }) => ({ code: POINT_DNS, path: [...path], message, hint }));
 
 /**
  * What `npm run switch` says of the edge, when the stage's edge publishes `app`: the live color at

@@ -18,7 +18,6 @@ import { installSteps } from './install-steps.js';
 import { FLOATING_SETTING, MACHINE_SETTING, shown } from './stage-claims.js';
 import { HAPROXY_PATH, edgePath, type CompiledOutput } from './output-holdings.js';
 import { removedEdge, type RemovedOutput } from './output-claims.js';
-import { removedNodePortWarnings } from './removed-node-ports.js';
 import {
   THIS_STAGE,
   movedFloatingWarnings,
@@ -162,8 +161,7 @@ export function movedMachineWarnings(
     }
   }
   for (const r of removed)
-    for (const [stage, warning] of [...removedFloatingWarnings(r, stages, unwritten), ...removedNodePortWarnings(r, stages)])
-      add(r.removing ? once : warnings, stage, warning);
+    for (const [stage, warning] of removedFloatingWarnings(r, stages, unwritten)) add(r.removing ? once : warnings, stage, warning);
   for (const [stage, claims] of stages) {
     const read = output(stage)?.readOutput;
     if (read === undefined) continue;

@@ -123,6 +123,12 @@ export interface RemovedOutput {
    * one it was copied to from the working tree all the same does, and the warnings say so, as its removal line does. @default false
    */
   readonly neverCommitted?: boolean;
+  /**
+   * What it takes across stages (its cluster: its nodes' addresses and `delivery.cluster`; its Services' node ports), from its
+   * output as deployed and the stage file it was written from, as the project's last commit has that file (`RemovedStages.committed`:
+   * its inventory's digest of it matches). @default - not known (no git, or no commit has that stage file): its edge's haproxy.cfg alone says its nodes
+   */
+  readonly claims?: StageClaims;
 }
 
 /** How the warnings name a removed stage's edge in dist/ (`RemovedOutput`). */
@@ -145,6 +151,12 @@ export interface RemovedStages {
    * could not answer for). @default its output in dist/
    */
   readonly deployed?: (stage: string, inDist: (file: string) => string | undefined) => ((file: string) => string | undefined) | undefined;
+  /**
+   * A file of the project (a removed stage's stage file, by the path its inventory names) as the project's last commit has it, else as
+   * the commit before the one that deleted it had it; undefined when git cannot say or no commit has it (lib/cli/committed-file.ts).
+   * @default - none known
+   */
+  readonly committed?: (path: string) => string | undefined;
 }
 
 /**
@@ -181,6 +193,10 @@ export function removedOutputsOf(sources: readonly Readers[], removed: RemovedSt
     const readOutput = readingOnce(read);
     const inventory = readOutput(INVENTORY_FILE);
     const file = inventory && inventorySource(inventory)?.file;
-    return file ? [{ stage, file, output: { text: '', readOutput }, removing: removed.removing === true, neverCommitted }] : [];
+    if (!file) return [];
+    // its cluster and node ports, from the stage file its output was written from (a stage file committed since, unlike its output, says nothing)
+    const found = removed.committed && outputClaims(readOutput, removed.committed);
+    const claims = found?.nodePortsKnown ? { claims: found.claims } : {};
+    return [{ stage, file, output: { text: '', readOutput }, removing: removed.removing === true, neverCommitted, ...claims }];
   });
 }

@@ -87,4 +87,4 @@ export const FLOATING_SETTING = 'edge.floatingIp.address';
 /** Where a claim's setting is in its stage file, `file:line:col`. */
 export const where = (c: Claim) => `${c.at.file}:${c.at.line}:${c.at.column}`;
 /** An address as its stage file writes it, with the machine it names when that is written otherwise: `fd00:0:0::0005 (fd00::5)`. */
-export const shown = (c: Claim) => (c.written === undefined ? c.value : `${c.written} (${c.value})`);
+export const shown = (c: Pick<Claim, 'value' | 'written'>) => (c.written === undefined ? c.value : `${c.written} (${c.value})`);

@@ -507,8 +507,18 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "HAProxy speaks TLS to every pod behind the Service's one node port, and whether the probe-less workload's pods answer TLS is not known: state its scheme with an HTTP probe at that port (scheme: HTTPS, or HTTP, which edge/mixed-tls then refuses with the way through).",
   ),
   row(
+    'edge/hand-edit',
+    "An edge file of a stage's output in dist/ edited by hand since the synthesis that wrote it (its bytes are not the digest inventory.txt records), which this synthesis writes again (warning)",
+    "haproxy.cfg and keepalived.conf are generated: what the hand changed leaves the edge machines at their next reload. Make the change in the stage file's edge: settings; an edit that was committed shows going in git diff dist/. The edited lines are not quoted (a credential may be there).",
+  ),
+  row(
+    'edge/point-dns',
+    "An edge put back into a stage's output, or a floating IP that comes or moves to another address: the hosts' DNS is to name the new address (warning)",
+    "Nothing a synthesis writes reaches DNS: the warning names the hosts and the address, once, as the synthesis that makes the change says it (npm run diff under the edge file). Put back: install and start the edge, then point the hosts at its floating IP or machines. A floating IP that moves: point the hosts at the machines' own addresses first and wait out the TTL, reload keepalived, then point them at the new address.",
+  ),
+  row(
     'edge/node-port-held',
-    "A node port a stage now declares that a removed stage's Service holds on the same cluster, as its edge says (warning)",
+    "A node port a stage now declares that a removed stage's Service holds on the same cluster, as the stage file its output was written from (the last commit's) or its edge says (warning)",
     "The API server refuses the new stage's Service (provided port is already allocated) until the removed stage's Service that holds it is deleted: delete that Service first (kubectl delete service -n <namespace> <name>, as the warning says), then apply the new stage, back to back; the removed stage's other objects go after, with the command npm run synth prints as it removes its output. Not said of the same Service (a stage renamed with its namespace kept), which kubectl apply takes over.",
   ),
   row(

@@ -41,7 +41,22 @@ export interface InventoryChanges {
    * objects were not compared with it (the lists are empty); only when so.
    */
   readonly conflicted?: true;
+  /**
+   * Of `changed`, the objects whose only change is their release label, `app.kubernetes.io/version` (lib/label-only-changes.ts),
+   * by that change: listed apart in `changeLines`. Only when some are known to be. @default - none known
+   */
+  readonly relabeled?: readonly Relabeled[];
 }
+
+/** Objects whose only change is their release label, from one value to another (`InventoryChanges.relabeled`). */
+export interface Relabeled {
+  readonly from: string;
+  readonly to: string;
+  readonly keys: readonly string[];
+}
+
+/** Objects named in a line of `Relabeled`; the others are counted. */
+const NAMED_RELABELED = 3;
 
 /** The changes, with `unpruned` when some of the removed objects are of kinds the new prune command no longer names. */
 function withUnpruned(added: string[], changed: string[], removed: string[], after: Iterable<string>): InventoryChanges {
@@ -133,12 +148,20 @@ export function changeSummary(changes: InventoryChanges): string {
 export const LISTED_CHANGES = 10;
 
 /** One line per changed object (`added: Deployment qa/demoapp`), at most `LISTED_CHANGES`. */
-export function changeLines({ added, changed, removed, unpruned = [] }: InventoryChanges): string[] {
+export function changeLines({ added, changed, removed, unpruned = [], relabeled = [] }: InventoryChanges): string[] {
   // the key starts with the apiVersion, which the kind and name already make plain
+  const named = (k: string) => k.slice(k.indexOf(' ') + 1);
+  const apart = new Set(relabeled.flatMap((r) => r.keys));
   const lines = [
-    ...added.map((k) => `added: ${k.slice(k.indexOf(' ') + 1)}`),
-    ...changed.map((k) => `changed: ${k.slice(k.indexOf(' ') + 1)}`),
-    ...removed.map((k) => `removed: ${k.slice(k.indexOf(' ') + 1)}`),
+    ...added.map((k) => `added: ${named(k)}`),
+    ...changed.filter((k) => !apart.has(k)).map((k) => `changed: ${named(k)}`),
+    // of a release staged on a blue/green app's idle color, the objects both colors share: nothing of the live color changes
+    ...relabeled.map(({ from, to, keys }) => {
+      const more = keys.length - NAMED_RELABELED;
+      const listed = `${keys.slice(0, NAMED_RELABELED).map(named).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+      return `changed only in their release label, app.kubernetes.io/version ${JSON.stringify(from)} -> ${JSON.stringify(to)} (their app's newest release, which its objects carry, those a blue/green app's two colors share too; none of their pods is replaced): ${listed}`;
+    }),
+    ...removed.map((k) => `removed: ${named(k)}`),
   ];
   const listed =
     lines.length > LISTED_CHANGES ? [...lines.slice(0, LISTED_CHANGES), `... and ${lines.length - LISTED_CHANGES} more`] : lines;
