@@ -11,9 +11,9 @@ import { PRUNE_ALLOWLIST, allowlistEntry, inKindTable, sortAllowlist } from '../
 import { sortByCodePoints } from '../model/order.js';
 import type { KubeObject } from '../model/object.js';
 import { sha256Hex } from '../model/sha256.js';
-import { generatedLine } from './disk.js';
+import { INVENTORY_FILE, generatedLine } from './disk.js';
 
-export const INVENTORY_FILE = 'inventory.txt';
+export { INVENTORY_FILE };
 
 /** The inventory line naming namespaces its objects expect to exist (`existing namespaces: argocd`). */
 export const EXISTING_NAMESPACES = 'existing namespaces';

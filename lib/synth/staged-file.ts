@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { errnoCode } from '../fs-problems.js';
 import { wantsRoom } from './full-disk.js';
 import { everyPiece, type FileContent, type StageFileTree } from './file-content.js';
-import { holdsBytes, isGenerated } from './disk.js';
-import { INVENTORY_FILE } from './inventory.js';
+import { INVENTORY_FILE, holdsBytes, isGenerated } from './disk.js';
 
 /** Writes `content` to a new file at `path`, piece by piece (none copied into one string or buffer first). */
 export function writeContent(path: string, content: FileContent): void {
