@@ -57,6 +57,7 @@ function clockChangeProblem(spec: CronSpec | undefined, zone: string, path: read
   if (!spec || spec.hoursStar) return undefined;
   const met = { forward: undefined as WallTime | undefined, back: undefined as WallTime | undefined, windows: new Set<string>() };
   for (const change of clockChanges(zone)) {
+    if (![...change.hours].some((h) => spec.hours.has(h))) continue;
     const at = change.times.find((t) => cronMatches(spec, t));
     if (!at) continue;
     met[change.direction] ??= at;

@@ -22,6 +22,8 @@ export interface ClockChange {
   readonly direction: 'forward' | 'back';
   /** The wall-clock minutes skipped or passed twice, in order (60 for a change of an hour). */
   readonly times: readonly WallTime[];
+  /** The hours of `times`: a schedule at none of them meets none of its times. */
+  readonly hours: ReadonlySet<number>;
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -79,10 +81,8 @@ export function clockChanges(zone: string): readonly ClockChange[] {
     const forward = next > offset;
     // forward: the wall clock jumps from high + offset to high + next; back: it reads high + next again, up to high + offset
     const wall = high + (forward ? offset : next) * MINUTE;
-    found.push({
-      direction: forward ? 'forward' : 'back',
-      times: Array.from({ length: Math.abs(next - offset) }, (_, i) => wallTime(wall, i)),
-    });
+    const times = Array.from({ length: Math.abs(next - offset) }, (_, i) => wallTime(wall, i));
+    found.push({ direction: forward ? 'forward' : 'back', times, hours: new Set(times.map((t) => t.hour)) });
     offset = next;
   }
   if (changes.size >= 1000) changes.clear();

@@ -170,10 +170,11 @@ export interface WallTime {
  * the week both named (neither `*`) match either, else both.
  */
 export function cronMatches(spec: CronSpec, t: WallTime): boolean {
+  // the time of day first: a daily schedule is told apart from most times by its hour alone
+  if (!spec.hours.has(t.hour) || !spec.minutes.has(t.minute) || !spec.months.has(t.month)) return false;
   const day = spec.days.has(t.day);
   const weekday = spec.weekdays.has(t.weekday);
-  const days = spec.daysStar || spec.weekdaysStar ? day && weekday : day || weekday;
-  return days && spec.months.has(t.month) && spec.hours.has(t.hour) && spec.minutes.has(t.minute);
+  return spec.daysStar || spec.weekdaysStar ? day && weekday : day || weekday;
 }
 
 /** robfig/cron's getRange: `*`, `?`, `n` or `n-m`, then an optional `/step`. */
