@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
 import { checkStage } from '../../lib/checks/stage.js';
 import { StageLoader } from '../../lib/config/load.js';
+import { formatProblem } from '../../lib/errors.js';
 import { planPromotion } from '../../lib/promotion.js';
 import { toYamlStream } from '../../lib/synth/serialize.js';
 import { renderStage } from '../../lib/synth/render.js';
@@ -70,6 +71,15 @@ describe("a team's services with a database stack of its own, from the README", 
     const web = objects.find((o) => o.kind === 'Deployment')!;
     expect(web.spec.template.spec.initContainers.map((c: any) => c.name)).toEqual(['migrate']);
     expect(web.spec.template.spec.volumes.map((v: any) => Object.keys(v).sort().join(','))).toEqual(['emptyDir,name', 'configMap,name']);
+  });
+
+  it("warns of its vacuum's schedule at a time Berlin's clocks skip, at the stack's own setting, as the cron stack's", () => {
+    const warned = loader.load(AMD64.replace('"15 3 * * 0"', '"30 2 * * 0"'), FIXTURE).warnings.map(formatProblem);
+    expect(warned).toEqual([
+      expect.stringMatching(
+        /^test\/fixtures\/stages\/ledger\.yaml:\d+:\d+: warning: apps\.ledger\.vacuum\.schedule runs at 02:30 in Europe\/Berlin, which its clocks skip going forward and pass twice going back/,
+      ),
+    ]);
   });
 
   it('is promoted from its test stage to production: the images of the web app, its job and its database', () => {
