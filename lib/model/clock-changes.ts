@@ -55,6 +55,11 @@ function wallTime(wall: number, minutes: number): WallTime {
   return { month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay(), hour: d.getUTCHours(), minute: d.getUTCMinutes() };
 }
 
+/**
+ * Zones whose changes are kept: a stage names a few, and each holds about a thousand wall-clock
+ * minutes (16 changes of an hour), so that a stage file of every zone holds a few MB, not a hundred.
+ */
+const KEPT_ZONES = 64;
 const changes = new Map<string, readonly ClockChange[]>();
 
 /**
@@ -85,7 +90,10 @@ export function clockChanges(zone: string): readonly ClockChange[] {
     found.push({ direction: forward ? 'forward' : 'back', times, hours: new Set(times.map((t) => t.hour)) });
     offset = next;
   }
-  if (changes.size >= 1000) changes.clear();
+  if (changes.size >= KEPT_ZONES) {
+    changes.clear();
+    formats.clear();
+  }
   changes.set(zone, found);
   return found;
 }
