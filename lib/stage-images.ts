@@ -71,9 +71,8 @@ interface Use {
  * that holds it, or the object's color's of a blue/green app whose colors run one image, where
  * `stacks` say their blue/green setting is; `original`, the same problems before placing, still
  * name object, field and app). The problems about one image at one setting become one, naming
- * every object that runs it;
- * so do those about one image placed nowhere (a stack's default image), at the stage file. An image
- * at a field of an included file keeps its own problem there.
+ * every object that runs it; so do those about one image placed nowhere (a stack's default image),
+ * at the stage file. An image at a field of an included file keeps its own problem there.
  */
 export function placedImageProblems(
   original: readonly Problem[],

@@ -130,6 +130,9 @@ export function scheduleProblems(s: ScheduleSettings, path: readonly string[]): 
   }
   const zone = s.timeZone === undefined ? undefined : timeZoneProblem(s.timeZone);
   if (zone !== undefined) problems.push({ code: 'config/invalid', path: [...path, 'timeZone'], message: zone, hint: TIME_ZONE_HINT });
-  else if (s.timeZone !== undefined && dates === 'some') problems.push(...[clockChangeProblem(spec, s.timeZone, path) ?? []].flat());
+  else if (s.timeZone !== undefined && dates === 'some') {
+    const changed = clockChangeProblem(spec, s.timeZone, path);
+    if (changed) problems.push(changed);
+  }
   return problems;
 }
