@@ -83,6 +83,9 @@ function clockChangeProblem(spec: CronSpec | undefined, zone: string, path: read
   };
 }
 
+/** A schedule that names its own time zone, which robfig/cron reads and a CronJob may not. */
+const ZONED = /^(CRON_)?TZ=/;
+
 /** The settings `scheduleProblems` reads. */
 export interface ScheduleSettings {
   readonly schedule: string;
@@ -120,7 +123,7 @@ export function scheduleProblems(s: ScheduleSettings, path: readonly string[]): 
       message: `is not a schedule the API server reads: ${scheduleProblem}`,
       hint: SCHEDULE_HINT,
     });
-  } else if (/^(CRON_)?TZ=/.test(s.schedule)) {
+  } else if (ZONED.test(s.schedule)) {
     problems.push({
       code: 'config/invalid',
       path: [...path, 'schedule'],
@@ -130,7 +133,8 @@ export function scheduleProblems(s: ScheduleSettings, path: readonly string[]): 
   }
   const zone = s.timeZone === undefined ? undefined : timeZoneProblem(s.timeZone);
   if (zone !== undefined) problems.push({ code: 'config/invalid', path: [...path, 'timeZone'], message: zone, hint: TIME_ZONE_HINT });
-  else if (s.timeZone !== undefined && dates === 'some') {
+  // a schedule refused for its TZ= prefix is not said again for the clocks of the zone beside it
+  else if (s.timeZone !== undefined && dates === 'some' && !ZONED.test(s.schedule)) {
     const changed = clockChangeProblem(spec, s.timeZone, path);
     if (changed) problems.push(changed);
   }

@@ -232,6 +232,12 @@ describe('the cron stack', () => {
     ]) {
       expect(warned(schedule, zone), `${schedule} in ${zone}`).toEqual([]);
     }
+    // a TZ= prefix is refused (test above), and not said again of the zone beside it
+    expect(
+      problems(cronStage(['schedule: "TZ=UTC 30 2 * * *"', 'timeZone: Europe/Berlin', 'image: team/report:1'])).filter((p) =>
+        p.includes('clocks'),
+      ),
+    ).toEqual([]);
     // without timeZone it runs in kube-controller-manager's zone, which the stage file does not know
     expect(loader.load(cronStage(['schedule: "30 2 * * *"', 'image: team/report:1']), 'environments/x.yaml').warnings).toEqual([]);
   });
