@@ -310,6 +310,6 @@ function placingFields<T>(loaded: LoadedStage, render: () => T): T {
     if (!(e instanceof ProblemsError)) throw e;
     // placedFieldProblems keeps the problems' order: the i-th placed is the i-th thrown, whose field names the object and app
     const placed = placedFieldProblems(e.problems, loaded.context);
-    throw new ProblemsError(placedImageProblems(e.problems, placed, loaded), e.exitCode);
+    throw new ProblemsError(placedImageProblems(e.problems, placed, loaded, STACKS), e.exitCode);
   }
 }

@@ -11,6 +11,9 @@ import type { Problem } from './errors.js';
 import { formatFieldPath as dotted, valueAt, type FieldPath } from './model/field-path.js';
 import { describeObject, type KubeObject } from './model/object.js';
 import { compareCodePoints } from './model/order.js';
+import { workloadTemplateOf } from './model/pod-specs.js';
+import { COLORS, COLOR_LABEL } from './release.js';
+import type { Stack } from './stack.js';
 import type { RenderedStage } from './synth/rendered.js';
 import { resolveImage, stageEntryCovers, type StageImageEntry } from './transforms/image-resolution.js';
 import { containerLabel, noBuildReason, writtenImages } from './transforms/images.js';
@@ -20,26 +23,39 @@ const NO_BUILD = 'images/no-build-for-architecture';
 /** How many objects a problem about one image names before it says `and N more`. */
 const NAMED_OBJECTS = 5;
 
-/**
- * The only setting of the app's `settings` whose value is `image`, as a path from them; undefined
- * when none or several hold it (then the image cannot be said to come from one of them).
- */
-function settingHolding(settings: unknown, image: string): FieldPath | undefined {
-  let found: FieldPath | undefined;
-  let count = 0;
+/** At most how many settings of an app holding one image are told apart (a blue/green app's two colors hold one). */
+const HOLDERS = 3;
+
+/** The settings of the app's `settings` whose value is `image`, as paths from them: at most `HOLDERS`. */
+function settingsHolding(settings: unknown, image: string): FieldPath[] {
+  const found: FieldPath[] = [];
   const walk = (value: unknown, path: (string | number)[]): void => {
-    if (count > 1) return;
-    if (value === image) {
-      count++;
-      found = [...path];
-    } else if (Array.isArray(value)) {
+    if (found.length >= HOLDERS) return;
+    if (value === image) found.push([...path]);
+    else if (Array.isArray(value)) {
       for (const [i, v] of value.entries()) walk(v, [...path, i]);
     } else if (value !== null && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
     }
   };
   walk(settings, []);
-  return count === 1 ? found : undefined;
+  return found;
+}
+
+/**
+ * The setting of the app's `settings` that gave `image` to `object`, as a path from them: the only one whose value it
+ * is; or, when both colors of the app's blue/green setting (`blueGreen`, its stack's `release.blueGreen`) hold it, the
+ * one of the color `object` runs (its pod template's `color` label), the other color's being another object's. Else
+ * undefined: the image cannot be said to come from one of them.
+ */
+function settingGiving(settings: unknown, image: string, object: KubeObject, blueGreen: FieldPath | undefined): FieldPath | undefined {
+  const holding = settingsHolding(settings, image);
+  if (holding.length === 1) return holding[0];
+  const color = workloadTemplateOf(object)?.metadata?.labels?.[COLOR_LABEL];
+  if (!blueGreen || !(COLORS as readonly unknown[]).includes(color)) return undefined;
+  const other = dotted([...blueGreen, COLORS.find((c) => c !== color)!]);
+  const own = holding.filter((p) => dotted(p) !== other);
+  return own.length === 1 ? own[0] : undefined;
 }
 
 /** One container running an image with no build. */
@@ -51,14 +67,20 @@ interface Use {
 /**
  * `placed` (the problems of rendering the stage, those about objects of included files already
  * placed there: `placedFieldProblems`), with those about an image with no build for the stage
- * placed at the setting of the object's app whose value is that image, when exactly one setting of
- * the app holds it (`original`, the same problems before placing, still name object, field and
- * app). The problems about one image at one setting become one, naming every object that runs it;
- * so do those about one image placed nowhere (a stack's default image), at the stage file. An image
- * at a field of an included file keeps its own problem there.
+ * placed at the setting of the object's app that gave it that image (`settingGiving`: the only one
+ * that holds it, or the object's color's of a blue/green app whose colors run one image, where
+ * `stacks` say their blue/green setting is; `original`, the same problems before placing, still
+ * name object, field and app). The problems about one image at one setting become one, naming
+ * every object that runs it; so do those about one image placed nowhere (a stack's default image),
+ * at the stage file. An image at a field of an included file keeps its own problem there.
  */
-export function placedImageProblems(original: readonly Problem[], placed: readonly Problem[], loaded: LoadedStage): Problem[] {
-  const settings = new Map(loaded.apps.map((a) => [a.name, a.settings]));
+export function placedImageProblems(
+  original: readonly Problem[],
+  placed: readonly Problem[],
+  loaded: LoadedStage,
+  stacks: Readonly<Record<string, Stack>> = {},
+): Problem[] {
+  const apps = new Map(loaded.apps.map((a) => [a.name, a]));
   const groups = new Map<string, { image: string; setting?: FieldPath; uses: Use[]; first: Problem }>();
   const out: (Problem | string)[] = [];
   placed.forEach((p, i) => {
@@ -68,8 +90,9 @@ export function placedImageProblems(original: readonly Problem[], placed: readon
       out.push(p);
       return;
     }
-    const at = field.app === undefined ? undefined : settingHolding(settings.get(field.app), image);
-    const setting = at && field.app !== undefined ? ['apps', field.app, ...at] : undefined;
+    const app = field.app === undefined ? undefined : apps.get(field.app);
+    const at = app && settingGiving(app.settings, image, field.object, stacks[app.stack]?.release?.blueGreen);
+    const setting = at && app ? ['apps', app.name, ...at] : undefined;
     const key = `${image}\n${setting ? dotted(setting) : ''}`;
     // the field is the container's image, [..., list, index, 'image']: a container with no name (Knative's) by its place
     const [list, index] = field.path.slice(-3, -1);

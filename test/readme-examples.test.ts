@@ -386,6 +386,18 @@ describe.skipIf(!ON_EXAMPLES)(
       checkSequence('npm run synth        # writes .stagecraft/fingerprint.json', copy());
     });
 
+    it("a stage of cron apps whose schedules the checks refuse or warn of (environments/batch.yaml, the README's block above the example)", () => {
+      const dir = copy();
+      const line = '$ npm run synth        # with environments/batch.yaml above, exit 2';
+      const example = EXAMPLES.find((e) => e.line === line);
+      expect(example, `README.md has no example '${line}'`).toBeDefined();
+      // the block before the example's: the stage file, its first line a comment naming it
+      const file = blockLines(README, example!.block - 2);
+      expect(file[0]).toBe('# environments/batch.yaml');
+      writeFileSync(join(dir, 'environments', 'batch.yaml'), `${file.join('\n')}\n`);
+      expectPrinted(example!, dir);
+    });
+
     it('a stage on arm whose app runs an image with no known arm build (environments/pi.yaml written as its comment says)', () => {
       const dir = copy();
       // line 4, column 12: the image, as the README's message places it

@@ -4,7 +4,17 @@
  * problems placed at each setting before anything is rendered. Pure.
  */
 import type { SettingsProblem } from '../../lib/stack.js';
-import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../../lib/model/cron.js';
+import { clockChanges } from '../../lib/model/clock-changes.js';
+import {
+  SCHEDULE_HINT,
+  TIME_ZONE_HINT,
+  cronMatches,
+  cronScheduleProblem,
+  cronSpec,
+  timeZoneProblem,
+  type CronSpec,
+  type WallTime,
+} from '../../lib/model/cron.js';
 import { Type } from '../../lib/config/types.js';
 
 export const Schedule = (description: string) => Type.String({ minLength: 1, description });
@@ -13,41 +23,19 @@ export const TimeZone = (description: string) => Type.Optional(Type.String({ min
 
 /** The most days each month has (February's in a leap year). */
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-/** The values of a valid field of a schedule (days of the month 1-31, months 1-12 by number or name), and whether robfig/cron marks it '*'. */
-function fieldValues(field: string, min: number, max: number, names: readonly string[] = []): { values: Set<number>; star: boolean } {
-  const values = new Set<number>();
-  let star = false;
-  const value = (v: string) => (names.includes(v.toLowerCase()) ? names.indexOf(v.toLowerCase()) + min : Number(v));
-  for (const range of field.split(',').filter((r) => r !== '')) {
-    const [span, stepText] = range.split('/');
-    const step = stepText === undefined ? 1 : Number(stepText);
-    const [low, high] = span.split('-');
-    const all = low === '*' || low === '?';
-    // robfig/cron's getRange: '*' (or '?') without a step above 1 is the star bit; 'n/step' runs to the maximum
-    if (all && step <= 1) star = true;
-    const start = all ? min : value(low);
-    const end = all ? max : high !== undefined ? value(high) : stepText !== undefined ? max : start;
-    for (let v = start; v <= end; v += step) values.add(v);
-  }
-  return { values, star };
-}
 
 /**
- * On which dates a valid schedule runs, as robfig/cron matches days (dayMatches): with a day of the
+ * On which dates a schedule runs, as robfig/cron matches days (`cronMatches`): with a day of the
  * week of '*' (or '?'), on the days of the month of its months only: 'none' when no month has one of
  * its days (30 2 *, 31 4,6,9,11 *), 'leap' when only February 29 is one; else (descriptors, a day of
  * the week named, which runs whatever the day of the month), 'some'.
  */
-function datesOf(schedule: string): 'none' | 'leap' | 'some' {
-  const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 5 || !fieldValues(fields[4], 0, 6).star) return 'some';
-  const days = fieldValues(fields[2], 1, 31).values;
+function datesOf(spec: CronSpec | undefined): 'none' | 'leap' | 'some' {
+  if (!spec?.weekdaysStar) return 'some';
   // the first date other than February 29 answers: every app's backup of a 1,000-app stage file asks, each time it is read
   let leap = false;
-  for (const m of fieldValues(fields[3], 1, 12, MONTHS).values) {
-    for (const d of days) {
+  for (const m of spec.months) {
+    for (const d of spec.days) {
       if (d > DAYS_IN_MONTH[m - 1]) continue;
       if (m !== 2 || d !== 29) return 'some';
       leap = true;
@@ -55,6 +43,48 @@ function datesOf(schedule: string): 'none' | 'leap' | 'some' {
   }
   return leap ? 'leap' : 'none';
 }
+
+const clock = (t: WallTime) => `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
+
+/**
+ * Why a schedule that runs at given hours (not every hour: an hourly one runs once in each hour
+ * there is) misses a day or runs twice in `zone`, whose clocks change: robfig/cron, which the
+ * CronJob controller runs, reads the zone's wall clock, on which a time the clocks skip going
+ * forward never comes that day, and one they pass twice going back comes twice. Undefined when no
+ * change meets a time it runs at.
+ */
+function clockChangeProblem(spec: CronSpec | undefined, zone: string, path: readonly string[]): SettingsProblem | undefined {
+  if (!spec || spec.hoursStar) return undefined;
+  const met = { forward: undefined as WallTime | undefined, back: undefined as WallTime | undefined, windows: new Set<string>() };
+  for (const change of clockChanges(zone)) {
+    if (![...change.hours].some((h) => spec.hours.has(h))) continue;
+    const at = change.times.find((t) => cronMatches(spec, t));
+    if (!at) continue;
+    met[change.direction] ??= at;
+    met.windows.add(`${clock(change.times[0])}-${clock(change.times.at(-1)!)}`);
+  }
+  const { forward, back } = met;
+  if (!forward && !back) return undefined;
+  const controller = "(the CronJob controller reads the zone's wall clock)";
+  const message =
+    forward && back
+      ? clock(forward) === clock(back)
+        ? `runs at ${clock(forward)} in ${zone}, which its clocks skip going forward and pass twice going back: the CronJob does not run on the first of those days and runs twice on the second ${controller}`
+        : `runs at ${clock(forward)} in ${zone}, which its clocks skip going forward, and at ${clock(back)}, which they pass twice going back: the CronJob does not run on the first of those days and runs twice on the second ${controller}`
+      : forward
+        ? `runs at ${clock(forward)} in ${zone}, which its clocks skip going forward: that day the CronJob does not run ${controller}`
+        : `runs at ${clock(back!)} in ${zone}, which its clocks pass twice going back: that day the CronJob runs twice ${controller}`;
+  return {
+    code: 'config/invalid',
+    severity: 'warning',
+    path: [...path, 'schedule'],
+    message,
+    hint: `run it outside ${[...met.windows].join(' and ')} (the times the clocks change), or set timeZone: Etc/UTC, whose clocks never change`,
+  };
+}
+
+/** A schedule that names its own time zone, which robfig/cron reads and a CronJob may not. */
+const ZONED = /^(CRON_)?TZ=/;
 
 /** The settings `scheduleProblems` reads. */
 export interface ScheduleSettings {
@@ -66,12 +96,14 @@ export interface ScheduleSettings {
  * Why the API server would refuse the schedule or the time zone under `path`, each at its setting;
  * a `TZ=`/`CRON_TZ=` prefix is refused too: the zone of a CronJob is its `timeZone` (the API
  * server refuses a prefix beside it, and newer ones refuse it always). A schedule it takes that
- * never runs (February 30), or once in four years (February 29), is a warning.
+ * never runs (February 30), or once in four years (February 29), is a warning; so is one in a
+ * `timeZone` whose clocks change at a time it runs at (`clockChangeProblem`).
  */
 export function scheduleProblems(s: ScheduleSettings, path: readonly string[]): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const scheduleProblem = cronScheduleProblem(s.schedule);
-  const dates = scheduleProblem === undefined ? datesOf(s.schedule) : undefined;
+  const spec = scheduleProblem === undefined ? cronSpec(s.schedule) : undefined;
+  const dates = scheduleProblem === undefined ? datesOf(spec) : undefined;
   if (dates !== undefined && dates !== 'some') {
     problems.push({
       code: 'config/invalid',
@@ -91,7 +123,7 @@ export function scheduleProblems(s: ScheduleSettings, path: readonly string[]): 
       message: `is not a schedule the API server reads: ${scheduleProblem}`,
       hint: SCHEDULE_HINT,
     });
-  } else if (/^(CRON_)?TZ=/.test(s.schedule)) {
+  } else if (ZONED.test(s.schedule)) {
     problems.push({
       code: 'config/invalid',
       path: [...path, 'schedule'],
@@ -101,5 +133,10 @@ export function scheduleProblems(s: ScheduleSettings, path: readonly string[]): 
   }
   const zone = s.timeZone === undefined ? undefined : timeZoneProblem(s.timeZone);
   if (zone !== undefined) problems.push({ code: 'config/invalid', path: [...path, 'timeZone'], message: zone, hint: TIME_ZONE_HINT });
+  // a schedule refused for its TZ= prefix is not said again for the clocks of the zone beside it
+  else if (s.timeZone !== undefined && dates === 'some' && !ZONED.test(s.schedule)) {
+    const changed = clockChangeProblem(spec, s.timeZone, path);
+    if (changed) problems.push(changed);
+  }
   return problems;
 }

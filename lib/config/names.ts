@@ -192,7 +192,8 @@ export function appNameProblems(apps: unknown, stage: string, objectNames: (app:
 
 /**
  * An app under `apps:` that is neither a stack nor says which stack it is an instance of is most
- * likely a misspelled stack: say so, rather than that `stack:` is missing.
+ * likely a misspelled stack, or a team's own stack not yet listed in STACKS: say so, rather than
+ * that `stack:` is missing.
  */
 export function unknownStack(p: PathProblem, stacks: readonly string[]): PathProblem {
   if (p.code !== 'config/missing' || p.path.length !== 2 || p.path[0] !== 'apps' || !p.message.endsWith("'stack'")) return p;
@@ -203,7 +204,9 @@ export function unknownStack(p: PathProblem, stacks: readonly string[]): PathPro
     path: ['apps'],
     key: name,
     message: `apps.${name} is not a stack${guess ? `; did you mean '${guess}'?` : ` (the stacks are: ${stacks.join(', ')})`}`,
-    hint: 'to deploy another instance of a stack under this name, add `stack: <stack name>` to its settings',
+    hint:
+      'to deploy another instance of a stack under this name, add `stack: <stack name>` to its settings; ' +
+      `a stack of your own (apps/${name}.ts) is known once apps/index.ts imports it and lists it in STACKS`,
   };
 }
 

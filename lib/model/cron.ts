@@ -92,6 +92,104 @@ function descriptorProblem(spec: string): string | undefined {
   return `unrecognized descriptor: ${spec}`;
 }
 
+/**
+ * When a schedule runs, as robfig/cron's SpecSchedule holds it: the values each field matches, and
+ * whether the day fields are `*` (its star bit: `*` or `?` without a step above 1), which decides
+ * how they combine (`cronMatches`).
+ */
+export interface CronSpec {
+  readonly minutes: ReadonlySet<number>;
+  readonly hours: ReadonlySet<number>;
+  readonly days: ReadonlySet<number>;
+  readonly months: ReadonlySet<number>;
+  /** Days of the week, 0 (Sunday) to 6. */
+  readonly weekdays: ReadonlySet<number>;
+  readonly daysStar: boolean;
+  readonly weekdaysStar: boolean;
+  /** Whether the hour field is `*`: the schedule runs every hour of its days. */
+  readonly hoursStar: boolean;
+}
+
+/** The descriptors robfig/cron reads as fields (parseDescriptor); `@every` is a delay, no time of day. */
+const DESCRIBED: Readonly<Record<string, string>> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+/**
+ * The fields of a schedule as robfig/cron splits them (after a `TZ=` prefix, on Go's white space),
+ * a descriptor (`@daily`) as the fields it stands for, or undefined for `@every`. For a schedule
+ * `cronScheduleProblem` takes.
+ */
+function cronFields(schedule: string): string[] | undefined {
+  let spec = schedule;
+  if (spec.startsWith('TZ=') || spec.startsWith('CRON_TZ=')) spec = spec.slice(spec.indexOf(' ')).replace(TRIM, '');
+  if (spec.startsWith('@')) return ownEntry(DESCRIBED, spec)?.split(' ');
+  return spec.split(FIELD_SEPARATOR).filter((f) => f !== '');
+}
+
+/** What one valid field matches, and whether robfig/cron marks it `*` (getField, getRange). */
+function fieldMatches(field: string, r: Bounds): { values: Set<number>; star: boolean } {
+  const values = new Set<number>();
+  let star = false;
+  const value = (text: string) => Number(intOrName(text, r.names));
+  for (const range of field.split(',')) {
+    if (range === '') continue;
+    const [span, stepText] = range.split('/');
+    const step = stepText === undefined ? 1 : value(stepText);
+    const [low, high] = span.split('-');
+    const all = low === '*' || low === '?';
+    if (all && step <= 1) star = true;
+    const start = all ? r.min : value(low);
+    const end = all ? r.max : high !== undefined ? value(high) : stepText !== undefined ? r.max : start;
+    for (let v = start; v <= end; v += step) values.add(v);
+  }
+  return { values, star };
+}
+
+/** When `schedule`, one `cronScheduleProblem` takes, runs; undefined for `@every <duration>`, which runs at no time of day. */
+export function cronSpec(schedule: string): CronSpec | undefined {
+  const fields = cronFields(schedule);
+  if (fields?.length !== FIELDS.length) return undefined;
+  const [minutes, hours, days, months, weekdays] = fields.map((f, i) => fieldMatches(f, FIELDS[i]));
+  return {
+    minutes: minutes.values,
+    hours: hours.values,
+    days: days.values,
+    months: months.values,
+    weekdays: weekdays.values,
+    daysStar: days.star,
+    weekdaysStar: weekdays.star,
+    hoursStar: hours.star,
+  };
+}
+
+/** A time on a wall clock: its date (month 1-12, weekday 0-6 from Sunday) and time of day. */
+export interface WallTime {
+  readonly month: number;
+  readonly day: number;
+  readonly weekday: number;
+  readonly hour: number;
+  readonly minute: number;
+}
+
+/**
+ * Whether the schedule runs at `t`: robfig/cron's dayMatches, where a day of the month and a day of
+ * the week both named (neither `*`) match either, else both.
+ */
+export function cronMatches(spec: CronSpec, t: WallTime): boolean {
+  // the time of day first: a daily schedule is told apart from most times by its hour alone
+  if (!spec.hours.has(t.hour) || !spec.minutes.has(t.minute) || !spec.months.has(t.month)) return false;
+  const day = spec.days.has(t.day);
+  const weekday = spec.weekdays.has(t.weekday);
+  return spec.daysStar || spec.weekdaysStar ? day && weekday : day || weekday;
+}
+
 /** robfig/cron's getRange: `*`, `?`, `n` or `n-m`, then an optional `/step`. */
 function rangeProblem(expr: string, r: Bounds): string | undefined {
   const rangeAndStep = expr.split('/');

@@ -47,7 +47,7 @@ describe('the cron stack', () => {
   it('writes a CronJob named after the app with the settings of the stage file', () => {
     const report = find(render(text), 'CronJob', 'nightly-report');
     expect(report.spec).toMatchObject({
-      schedule: '30 2 * * *',
+      schedule: '30 4 * * *',
       timeZone: 'Europe/Berlin',
       concurrencyPolicy: 'Forbid',
       startingDeadlineSeconds: 600,
@@ -201,6 +201,45 @@ describe('the cron stack', () => {
     ]) {
       expect(warned(runs)).toEqual([]);
     }
+  });
+
+  it("warns of a schedule at a time its timeZone's clocks skip or pass twice, where the CronJob misses a day or runs twice, and loads", () => {
+    const warned = (schedule: string, timeZone: string) =>
+      loader
+        .load(cronStage([`schedule: "${schedule}"`, `timeZone: ${timeZone}`, 'image: team/report:1']), 'environments/x.yaml')
+        .warnings.map(formatProblem);
+    expect(warned('30 2 * * *', 'Europe/Berlin')).toEqual([
+      "environments/x.yaml:4:15: warning: apps.report.schedule runs at 02:30 in Europe/Berlin, which its clocks skip going forward and pass twice going back: the CronJob does not run on the first of those days and runs twice on the second (the CronJob controller reads the zone's wall clock)\n" +
+        '  hint: run it outside 02:00-02:59 (the times the clocks change), or set timeZone: Etc/UTC, whose clocks never change',
+    ]);
+    // Chile's clocks go from 00:00 to 01:00 in September, and from 00:00 back to 23:00 in April
+    expect(warned('@daily', 'America/Santiago')).toEqual([
+      expect.stringContaining('runs at 00:00 in America/Santiago, which its clocks skip going forward: that day the CronJob does not run'),
+    ]);
+    expect(warned('30 1 * * *', 'America/New_York')).toEqual([
+      expect.stringContaining('runs at 01:30 in America/New_York, which its clocks pass twice going back: that day the CronJob runs twice'),
+    ]);
+    // March 29 is the last Sunday of March in 2026 (and 2037): whatever the year, the check looks at every date the rule gives
+    expect(warned('30 2 29 3 *', 'Europe/Berlin')).toEqual([expect.stringContaining('which its clocks skip going forward')]);
+    for (const [schedule, zone] of [
+      ['30 2 * * 1-5', 'Europe/Berlin'], // weekdays: Berlin's clocks change on Sundays
+      ['30 2 1 * *', 'Europe/Berlin'], // the 1st: never the last Sunday of a month
+      ['30 * * * *', 'Europe/Berlin'], // every hour: once in each hour there is
+      ['0 3 * * *', 'Europe/Berlin'], // 03:00 comes once either way
+      ['30 2 * * *', 'Asia/Tokyo'], // no daylight saving time
+      ['30 2 * * *', 'Etc/UTC'],
+      ['@every 24h', 'Europe/Berlin'],
+    ]) {
+      expect(warned(schedule, zone), `${schedule} in ${zone}`).toEqual([]);
+    }
+    // a TZ= prefix is refused (test above), and not said again of the zone beside it
+    expect(
+      problems(cronStage(['schedule: "TZ=UTC 30 2 * * *"', 'timeZone: Europe/Berlin', 'image: team/report:1'])).filter((p) =>
+        p.includes('clocks'),
+      ),
+    ).toEqual([]);
+    // without timeZone it runs in kube-controller-manager's zone, which the stage file does not know
+    expect(loader.load(cronStage(['schedule: "30 2 * * *"', 'image: team/report:1']), 'environments/x.yaml').warnings).toEqual([]);
   });
 
   it('refuses a secret value in env at its place, in the compiled stage', () => {
@@ -409,11 +448,14 @@ describe("the README's cron stack", () => {
   const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
   const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
 
-  it('is in the README with a stage file of cron apps that compiles with no failed check', () => {
+  it('is in the README with a stage file of cron apps that compiles with no failed check, and loads with no warning', () => {
     expect(start).toBeGreaterThanOrEqual(0);
-    expect(blocks).toHaveLength(1);
+    // the second is the stage file of 'How a schedule is checked', whose problems test/readme-examples.test.ts runs
+    expect(blocks).toHaveLength(2);
+    expect(blocks[1]).toMatch(/^# environments\/batch\.yaml\n/);
     expect(blocks[0]).toMatch(/stack: cron/);
     const compiled = compileStages([{ stage: 'dev', file: 'environments/dev.yaml', text: blocks[0] }]);
     expect(compiled.stages[0].charts.flatMap((c) => c.objects).some((o) => o.kind === 'CronJob')).toBe(true);
+    expect(loader.load(blocks[0], 'environments/dev.yaml').warnings).toEqual([]);
   });
 });

@@ -73,15 +73,41 @@ describe('npm run synth on an ARM stage', () => {
     ]);
   });
 
-  it('names the objects, not a setting, when two settings of the app hold the image (blue and green)', () => {
+  it("places the image both colors of a blue/green app run at each color's setting, naming that color's objects", () => {
     const pi = DEMOAPP_STAGE('architecture: arm64\n', '').replace(
       '    image: demoapp:1\n',
-      '    blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1 }\n',
+      '    blueGreen:\n      live: blue\n      blue: demoapp:1\n      green: demoapp:1\n',
     );
     const r = runCli('synth', [], tempProject({ pi }));
     expect(r.code).toBe(2);
     expect(errorLines(r.stderr).map((l) => l.replace(/ \(stage 'pi'.*\); it runs in /, '; it runs in '))).toEqual([
-      "environments/pi.yaml: error: image 'demoapp:1' has no known arm64 build; it runs in Deployment pi/shop-blue (container shop) and Deployment pi/shop-green (container shop)",
+      "environments/pi.yaml:7:13: error: apps.shop.blueGreen.blue: image 'demoapp:1' has no known arm64 build; it runs in Deployment pi/shop-blue (container shop)",
+      "environments/pi.yaml:8:14: error: apps.shop.blueGreen.green: image 'demoapp:1' has no known arm64 build; it runs in Deployment pi/shop-green (container shop)",
+      '2 problems; nothing was written.',
+    ]);
+  });
+
+  it("places it at each color's setting for a service app too, whose sidecar without an image runs its color's", () => {
+    const pi =
+      'architecture: arm64\napps:\n  api:\n    stack: service\n    blueGreen: { live: green, blue: team/api:1.4, green: team/api:1.4 }\n' +
+      '    ports: { http: { port: 8080 } }\n    sidecars: [{ name: worker, args: [worker] }]\n';
+    const r = runCli('synth', [], tempProject({ pi }));
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr).map((l) => l.replace(/ \(stage 'pi'.*\); it runs in /, '; it runs in '))).toEqual([
+      "environments/pi.yaml:5:37: error: apps.api.blueGreen.blue: image 'team/api:1.4' has no known arm64 build; it runs in Deployment pi/api-blue (container api) and Deployment pi/api-blue (container worker)",
+      "environments/pi.yaml:5:58: error: apps.api.blueGreen.green: image 'team/api:1.4' has no known arm64 build; it runs in Deployment pi/api-green (container api) and Deployment pi/api-green (container worker)",
+      '2 problems; nothing was written.',
+    ]);
+  });
+
+  it('names the objects, not a setting, when settings of the app other than its colors hold the image', () => {
+    const pi =
+      'architecture: arm64\napps:\n  api:\n    stack: service\n    image: team/api:1.4\n    ports: { http: { port: 8080 } }\n' +
+      '    sidecars: [{ name: worker, image: team/api:1.4 }]\n';
+    const r = runCli('synth', [], tempProject({ pi }));
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr).map((l) => l.replace(/ \(stage 'pi'.*\); it runs in /, '; it runs in '))).toEqual([
+      "environments/pi.yaml: error: image 'team/api:1.4' has no known arm64 build; it runs in Deployment pi/api (container api) and Deployment pi/api (container worker)",
       '1 problem; nothing was written.',
     ]);
   });

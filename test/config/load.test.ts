@@ -57,7 +57,8 @@ describe('loading a broken stage file reports every problem with file:line:col',
       'unknown-app',
       [
         `${f('unknown-app')}:2:3: apps.nginy is not a stack; did you mean 'nginx'?\n` +
-          '  hint: to deploy another instance of a stack under this name, add `stack: <stack name>` to its settings',
+          '  hint: to deploy another instance of a stack under this name, add `stack: <stack name>` to its settings; ' +
+          'a stack of your own (apps/nginy.ts) is known once apps/index.ts imports it and lists it in STACKS',
       ],
     ],
     [

@@ -19,6 +19,32 @@ describe('CpuAutoscaler', () => {
     );
   });
 
+  it('scales a StatefulSet (or a ReplicaSet) that target names, as the Deployment deploymentName names', () => {
+    const c = chart();
+    new CpuAutoscaler(c, 'db', { name: 'ledger', target: { kind: 'StatefulSet', name: 'ledger' }, minReplicas: 1, maxReplicas: 3 });
+    new CpuAutoscaler(c, 'web', { name: 'web', deploymentName: 'web', minReplicas: 1, maxReplicas: 3 });
+    expect((c.toJson() as any[]).map((o) => o.spec.scaleTargetRef)).toEqual([
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'ledger' },
+      { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+    ]);
+  });
+
+  it("rejects both 'deploymentName' and 'target', and neither", () => {
+    expect(
+      () =>
+        new CpuAutoscaler(chart(), 'h', {
+          name: 'ledger',
+          deploymentName: 'ledger',
+          target: { kind: 'StatefulSet', name: 'ledger' },
+          minReplicas: 1,
+          maxReplicas: 3,
+        }),
+    ).toThrow("HorizontalPodAutoscaler 'ledger': give 'deploymentName' ('ledger') or 'target' (StatefulSet 'ledger'), not both");
+    expect(() => new CpuAutoscaler(chart(), 'h', { name: 'ledger', minReplicas: 1, maxReplicas: 3 })).toThrow(
+      "HorizontalPodAutoscaler 'ledger': give 'deploymentName' (a Deployment) or 'target' (its kind and name): it scales nothing",
+    );
+  });
+
   it('targets 70% CPU by default', () => {
     const c = chart();
     new CpuAutoscaler(c, 'h', { name: 'demoapp', deploymentName: 'demoapp', minReplicas: 1, maxReplicas: 2 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cronMatches,
   cronScheduleProblem,
+  cronSpec,
   goDuration,
   goDurationProblem,
   knownTimeZone,
@@ -79,6 +81,40 @@ describe('CronJob schedules, as robfig/cron ParseStandard reads them for the 1.2
     ['', 'empty spec string'],
   ])('refuses %j: %s', (schedule, problem) => {
     expect(cronScheduleProblem(schedule)).toBe(problem);
+  });
+});
+
+describe('when a schedule runs, as robfig/cron matches times', () => {
+  const at = (month: number, day: number, weekday: number, hour: number, minute: number) => ({ month, day, weekday, hour, minute });
+
+  it('reads each field, by number or name, with ranges, steps and lists', () => {
+    const spec = cronSpec('0,30 9-17/4 1 jan-mar/2 mon-fri')!;
+    expect([...spec.minutes]).toEqual([0, 30]);
+    expect([...spec.hours]).toEqual([9, 13, 17]);
+    expect([...spec.months]).toEqual([1, 3]);
+    expect([...spec.weekdays]).toEqual([1, 2, 3, 4, 5]);
+    expect(spec).toMatchObject({ daysStar: false, weekdaysStar: false, hoursStar: false });
+  });
+
+  it("matches a named day of the month or of the week (either), and with one of them '*' both", () => {
+    const either = cronSpec('0 0 1 * MON')!;
+    expect(cronMatches(either, at(5, 1, 3, 0, 0))).toBe(true);
+    expect(cronMatches(either, at(5, 8, 1, 0, 0))).toBe(true);
+    expect(cronMatches(either, at(5, 9, 2, 0, 0))).toBe(false);
+    const both = cronSpec('0 0 1 * *')!;
+    expect(cronMatches(both, at(5, 1, 3, 0, 0))).toBe(true);
+    expect(cronMatches(both, at(5, 8, 1, 0, 0))).toBe(false);
+    // '*/2' is no '*' (robfig's star bit goes with a step above 1), '?' is
+    expect(cronSpec('0 0 1 * */2')!.weekdaysStar).toBe(false);
+    expect(cronSpec('0 0 1 * ?')!.weekdaysStar).toBe(true);
+  });
+
+  it('reads a descriptor as its fields, after a TZ= prefix, and splits on white space as Go does (U+0085 too)', () => {
+    expect(cronSpec('@weekly')).toEqual(cronSpec('0 0 * * 0'));
+    expect(cronSpec('@hourly')!.hoursStar).toBe(true);
+    expect(cronSpec('TZ=UTC 30 2 * * *')).toEqual(cronSpec('30 2 * * *'));
+    expect(cronSpec('0 0 30\u00852 *')).toEqual(cronSpec('0 0 30 2 *'));
+    expect(cronSpec('@every 1h')).toBeUndefined();
   });
 });
 
