@@ -280,6 +280,31 @@ describe('a delivered project whose revision is none of its branches', () => {
     expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
   });
 
+  it('is warned again by a synthesis and a check answered from the last one, with no git started for it', () => {
+    const { top, dir } = committed('infra/k8s');
+    renamed(top);
+    const first = runProcess('synth', [], dir);
+    expect(first.stderr).toContain(UNKNOWN_REVISION);
+    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
+    const again = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
+    expect(again.stdout).toContain('(unchanged)');
+    // said as the synthesis that compiled said it, and counted alike
+    expect(again.stderr).toBe(first.stderr);
+    const check = runProcess('check', [], dir, { PATH: `${bin}:${process.env.PATH}` });
+    expect(check.stdout).toContain('dist/ is current');
+    expect(check.stderr).toContain(UNKNOWN_REVISION);
+    expect(check.status).toBe(0);
+    // what the fingerprint's check asks in any case (the remotes, the refs), no more
+    expect(readFileSync(log, 'utf8')).toBe(`git remote -v\n${REFS}`.repeat(2));
+    // and a check that compiles says it too, as one after the record was spoilt (a hand's edit: not answered from)
+    expect(runProcess('check', ['--no-cache'], dir).stderr).toContain(UNKNOWN_REVISION);
+    const path = join(dir, '.stagecraft', 'fingerprint.json');
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), deliveryWarnings: [1] }));
+    const spoilt = runProcess('check', [], dir);
+    expect(spoilt.stderr).toContain(UNKNOWN_REVISION);
+    expect(spoilt.status).toBe(0);
+  });
+
   it('is warned after a rename in a repository of 50,000 tags (a list past 1 MiB, said in time)', () => {
     const { top, dir } = committed('infra/k8s');
     const commit = spawnSync('git', ['-C', top, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
