@@ -155,12 +155,40 @@ export function notARemote(
   const remotes = otherRemotes(repository, checkout);
   if (!remotes) return undefined;
   const shown = shownUrl(repository.url);
+  return {
+    message: notARemoteMessage(shown, remotes),
+    hint: `${remoteUrlFix(remotes)} as delivery.repository.url in ${projectSource}; or, if CI copies dist/ into ${shown}, write copied: true under delivery.repository (an ssh host alias of ~/.ssh/config is no host to Git: write the host it stands for)`,
+  };
+}
+
+/**
+ * `notARemote` of a stage's own repository URL (`url`, in `stageSource`), another than the project file's: the
+ * engines read the stage from it at the path the project file says, where the project is in this checkout, so it
+ * should be one of the checkout's remotes too (a mirror of it, once named as one). Undefined when it is, or nothing tells.
+ */
+export function stageNotARemote(
+  url: string,
+  checkout: ProjectCheckout,
+  stageSource: string,
+  projectSource: string,
+): { message: string; hint: string } | undefined {
+  const remotes = remotesOfUrl(url, checkout)?.others;
+  if (!remotes) return undefined;
+  return {
+    message: notARemoteMessage(shownUrl(url), remotes),
+    // (no URL in the command: it may hold credentials, and a shell reads <URL> as a redirect)
+    hint: `${remoteUrlFix(remotes)} as delivery.repository.url in ${stageSource}, or remove it there to read ${projectSource}'s; if it is a mirror of this repository, add it to this checkout's remotes (git remote add, a name, then that URL)`,
+  };
+}
+
+const notARemoteMessage = (shown: string, remotes: readonly string[]) =>
+  `the engines clone ${shown}, which is none of this checkout's remotes (${remotes.join(', ')}; host and path as Git reads them, over https, ssh or scp-style): after the repository moved (git remote set-url), or with a URL mistyped, they apply each stage as that repository holds it, which no push of this checkout reaches`;
+
+/** `write the URL of the remote the engines should read (git remote get-url origin, ...)`, by the remote most likely meant. */
+function remoteUrlFix(remotes: readonly string[]): string {
   const remote = argumentWord(remotes.includes('origin') ? 'origin' : remotes[0]!);
   const getUrl = remote ? `git remote get-url ${remote}` : "git remote -v, by that remote's name";
-  return {
-    message: `the engines clone ${shown}, which is none of this checkout's remotes (${remotes.join(', ')}; host and path as Git reads them, over https, ssh or scp-style): after the repository moved (git remote set-url), or with a URL mistyped, they apply each stage as that repository holds it, which no push of this checkout reaches`,
-    hint: `write the URL of the remote the engines should read (${getUrl}, without the credentials it may hold) as delivery.repository.url in ${projectSource}; or, if CI copies dist/ into ${shown}, write copied: true under delivery.repository (an ssh host alias of ~/.ssh/config is no host to Git: write the host it stands for)`,
-  };
+  return `write the URL of the remote the engines should read (${getUrl}, without the credentials it may hold)`;
 }
 
 /**

@@ -88,9 +88,10 @@ describe('a synthesis', () => {
     expect(runProcess('synth', [], dir).stderr).toContain("which is none of this checkout's remotes (fork, origin;");
   });
 
-  it('answered from the last one stays so when a remote is added while a stage reads another repository than the checkout', () => {
+  it("answered from the last one stays so when a remote is added while a stage reads another remote's repository (a mirror)", () => {
     const { top, dir } = monorepo('infra/k8s');
     gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    gitIn(top, 'remote', 'add', 'mirror', 'https://git.example.com/team/deploy.git');
     writeFileSync(
       join(dir, 'environments', 'qa.yaml'),
       deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com/team/deploy.git" } }'),

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { forgetCheckoutAnswers } from '../../lib/cli/delivery-checkout.js';
 import { sha256Hex } from '../../lib/model/sha256.js';
 import { runProcess, tempProject } from '../helpers/cli.js';
+import { deliveredStageFile } from '../helpers/delivery.js';
 import { REAL_GIT, REFS, UNKNOWN_REVISION, committed, gitIn, loggingGit, monorepo, renamed } from './git-checkouts.js';
 
 afterEach(() => {
@@ -53,6 +54,33 @@ describe("a project whose repository URL is none of its checkout's remotes", () 
     const r = runProcess('synth', [], dir);
     expect(r.stderr).not.toContain('warning: delivery');
     expect(r.status).toBe(0);
+  });
+
+  it("is warned at a stage's own URL that names none of them, as the project file's is, and not at one that names a remote", () => {
+    const { top, dir } = monorepo('infra/k8s');
+    gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    gitIn(top, 'remote', 'add', 'mirror', 'git@mirror.example.com:team/app.git');
+    const stage = (url: string) => deliveredStageFile(`{ cluster: nonprod, repository: { url: "${url}" } }`);
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), stage('https://git.example.com/team/typo.git'));
+    writeFileSync(join(dir, 'environments', 'prod.yaml'), stage('https://MIRROR.example.com/team/app'));
+    const r = runProcess('synth', [], dir);
+    expect(r.stderr).toContain(
+      "environments/qa.yaml:3:50: warning: delivery.repository.url: the engines clone https://git.example.com/team/typo.git, which is none of this checkout's remotes (mirror, origin;",
+    );
+    expect(r.stderr).toContain(
+      "  hint: write the URL of the remote the engines should read (git remote get-url origin, without the credentials it may hold) as delivery.repository.url in environments/qa.yaml, or remove it there to read stagecraft.yaml's; if it is a mirror of this repository, add it to this checkout's remotes (git remote add, a name, then that URL)\n",
+    );
+    expect(r.stderr).not.toContain('prod.yaml:3');
+    expect(r.status).toBe(0);
+    // said again with nothing changed, and no more once the mirror is a remote
+    expect(runProcess('check', [], dir).stderr).toContain('environments/qa.yaml:3:50: warning: delivery.repository.url:');
+    gitIn(top, 'remote', 'add', 'typo', 'https://git.example.com/team/typo.git');
+    expect(runProcess('synth', [], dir).stderr).not.toContain('warning: delivery');
+    // nor in a project whose repository is a deploy repository CI copies dist/ into (its layout no Git here tells)
+    gitIn(top, 'remote', 'remove', 'typo');
+    const copied = readFileSync(join(dir, 'stagecraft.yaml'), 'utf8').replace('revision: main,', 'revision: main, copied: true,');
+    writeFileSync(join(dir, 'stagecraft.yaml'), copied.replace('team/app.git', 'team/deploy.git'));
+    expect(runProcess('synth', [], dir).stderr).not.toContain("none of this checkout's remotes");
   });
 
   it('never prints the credentials a remote holds (a CI clone)', () => {
@@ -199,7 +227,8 @@ describe('a delivered project whose revision Argo CD resolves otherwise than as 
     for (const commit of ['short', 'whole']) {
       const { top, dir } = argoCd('main');
       const head = spawnSync('git', ['-C', top, 'rev-parse', ...(commit === 'short' ? ['--short'] : []), 'HEAD'], { encoding: 'utf8' });
-      const project = readFileSync(join(dir, 'stagecraft.yaml'), 'utf8').replace('revision: main,', `revision: ${head.stdout.trim()},`);
+      // quoted: a commit of digits alone (0123456), or one YAML reads as a number (1e10234), is no string to YAML
+      const project = readFileSync(join(dir, 'stagecraft.yaml'), 'utf8').replace('revision: main,', `revision: "${head.stdout.trim()}",`);
       writeFileSync(join(dir, 'stagecraft.yaml'), project);
       const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
       const r = runProcess('synth', ['--verbose'], dir, { PATH: `${bin}:${process.env.PATH}` });
