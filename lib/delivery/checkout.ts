@@ -8,6 +8,7 @@ import type { Engine, ProjectFile } from '../config/delivery.js';
 import { argumentWord } from '../errors.js';
 import { stagePath, type ProjectCheckout, type RemoteReading, type RevisionReading } from './delivery-plan.js';
 import { repositoryHostPath, shownUrl } from './urls.js';
+import { versionRange } from './version-range.js';
 
 /**
  * A checkout whose answers are given: the project's directory in it, and its remotes by name (their URLs), each
@@ -34,26 +35,33 @@ export function remoteReading(hostPath: string, remotes: ReadonlyMap<string, rea
   return remotes.size && !hostless ? { others: [...remotes.keys()] } : {};
 }
 
+/** The prefix of a wanted entry (`followedRefs`) that stands for the tags in a version range, not a ref (no ref's name holds a `:`). */
+const RANGE = 'range:';
+
 /**
  * The refs `engine` may follow `revision` as, each of which a checkout's list of branches and tags answers for: a full
  * ref (`refs/heads/<branch>`, `refs/tags/<tag>`) as itself; a bare revision as the branch so named (Flux's
  * `ref.branch`), or, by Argo CD, as the branch or the tag so named (it resolves a bare revision against every branch and
- * tag of the repository, `v1.2.3` included). Undefined of a revision no such list answers for, of which nothing is
- * asked: a commit (40-hex; 7 to 39, which Argo CD looks up as a commit written short, its IsTruncatedCommitSHA), HEAD,
- * another ref (a pull request's).
+ * tag of the repository, `v1.2.3` included), and first, when it reads as a semver constraint (`1.2.x`, `v1`, `>=1.2.0
+ * <1.3.0`: `versionRange`), as any tag in that range, written `range:<the revision, URI-encoded>` (no blank, as a ref).
+ * Undefined of a revision no such list answers for, of which nothing is asked: a commit (40-hex; 7 to 39, which Argo CD
+ * looks up as a commit written short, its IsTruncatedCommitSHA), HEAD, another ref (a pull request's).
  */
 export function followedRefs(engine: Engine, revision: string): readonly string[] | undefined {
   if (revision === 'HEAD' || /^[0-9a-f]{40}$/i.test(revision)) return undefined;
   if (revision.startsWith('refs/')) return /^refs\/(heads|tags)\/./.test(revision) ? [revision] : undefined;
   if (engine === 'flux') return [`refs/heads/${revision}`];
-  return /^[0-9a-f]{7,39}$/i.test(revision) ? undefined : [`refs/heads/${revision}`, `refs/tags/${revision}`];
+  if (/^[0-9a-f]{7,39}$/i.test(revision)) return undefined;
+  // (a range's blanks, *, ~ and ^ no ref's name holds)
+  const named = /^[\w./-]+$/.test(revision) ? [`refs/heads/${revision}`, `refs/tags/${revision}`] : [];
+  return versionRange(revision) ? [...named, `${RANGE}${encodeURIComponent(revision)}`] : named;
 }
 
 /**
  * Whether one of `wanted` (`followedRefs`) is a branch or tag of the checkout's (`refs`, as lib/cli/delivery-checkout.ts
- * `gitRefs` names them), or a branch of its remote `remote` as last fetched; undefined of one not found while `remote`
- * was never fetched (added by hand, none of its branches known: the revision may be one of them). The branch HEAD is on,
- * when none is.
+ * `gitRefs` names them), a tag in its version range, or a branch of its remote `remote` as last fetched; undefined of
+ * one not found while `remote` was never fetched (added by hand, none of its branches known: the revision may be one of
+ * them). The branch HEAD is on, when none is.
  */
 export function revisionReading(
   { head, refs }: { readonly head: string; readonly refs: ReadonlySet<string> },
@@ -61,7 +69,11 @@ export function revisionReading(
   wanted: readonly string[],
 ): RevisionReading | undefined {
   const tracked = (ref: string) => ref.startsWith('refs/heads/') && refs.has(`refs/remotes/${remote}/${ref.slice('refs/heads/'.length)}`);
-  const found = wanted.some((ref) => refs.has(ref) || tracked(ref));
+  const ranged = (entry: string) => {
+    const inRange = entry.startsWith(RANGE) ? versionRange(decodeURIComponent(entry.slice(RANGE.length))) : undefined;
+    return inRange !== undefined && [...refs].some((ref) => ref.startsWith('refs/tags/') && inRange(ref.slice('refs/tags/'.length)));
+  };
+  const found = wanted.some((ref) => refs.has(ref) || tracked(ref) || ranged(ref));
   if (found) return { found };
   const fetched = [...refs].some((ref) => ref.startsWith(`refs/remotes/${remote}/`));
   return fetched ? { found, head: head.slice('refs/heads/'.length) } : undefined;
@@ -210,6 +222,7 @@ export function unknownRevision(
   const reading = remote === undefined || wanted === undefined ? undefined : checkout.revisionOf?.(remote, wanted);
   if (reading?.found !== false || remote === undefined) return undefined;
   const tag = revision.startsWith('refs/tags/') ? revision.slice('refs/tags/'.length) : undefined;
+  if (wanted!.some((w) => w.startsWith(RANGE))) return outOfRange(url, revision, remote, reading.head);
   // a bare revision Argo CD resolves against the tags too
   const either = wanted!.length > 1;
   const name = tag ?? revision.replace(/^refs\/heads\//, '');
@@ -221,6 +234,15 @@ export function unknownRevision(
     hint: tag
       ? `push the tag (${push}), or write the tag the engines should follow`
       : `if the branch was renamed (git branch -m), write ${headWord && reading.head !== name ? `${JSON.stringify(reading.head)}, the branch this checkout is on, or ` : ''}the ${kind} the engines should follow; else push it (${push}), or, if it was pushed from elsewhere, git fetch ${remoteWord ?? remote}`,
+  };
+}
+
+/** `unknownRevision` of a version range (`followedRefs`): no tag of the checkout in it, nor a branch or tag so named. */
+function outOfRange(url: string, revision: string, remote: string, head: string | undefined): { message: string; hint: string } {
+  const remoteWord = argumentWord(remote);
+  return {
+    message: `${JSON.stringify(revision)} is a version range no tag of this checkout is in (Argo CD applies the highest tag in it), nor a branch or tag of that name, nor a branch of its remote ${remote} (${shownUrl(url)}) as last fetched (git tag, git branch -a): unless such a tag was pushed from elsewhere, Argo CD finds no revision to apply (unable to resolve it to a commit SHA), and the stage is never applied; this checkout is on ${JSON.stringify(head)}`,
+    hint: `push a tag in that range (git push ${remoteWord ?? remote}, then the tag), or write the range, tag or branch the engines should follow; if it was pushed from elsewhere, git fetch --tags ${remoteWord ?? remote}`,
   };
 }
 

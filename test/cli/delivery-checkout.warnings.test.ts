@@ -223,6 +223,19 @@ describe('a delivered project whose revision Argo CD resolves otherwise than as 
     );
   });
 
+  it('is not warned of a version range a tag of the checkout is in (Argo CD applies the highest), and warned once none is', () => {
+    const { top, dir } = argoCd('1.2.x');
+    gitIn(top, 'tag', 'v1.2.4');
+    const r = runProcess('synth', ['--verbose'], dir);
+    expect(r.stderr).not.toContain('warning: delivery');
+    expect(r.status).toBe(0);
+    gitIn(top, 'tag', '-d', 'v1.2.4');
+    gitIn(top, 'tag', 'v1.3.0');
+    expect(runProcess('synth', ['--verbose'], dir).stderr).toContain(
+      'stagecraft.yaml:3:70: warning: delivery.repository.revision: "1.2.x" is a version range no tag of this checkout is in (Argo CD applies the highest tag in it)',
+    );
+  });
+
   it('is not warned of a commit written short (Argo CD looks it up as the commit), and asks Git nothing of it, nor of a whole one', () => {
     for (const commit of ['short', 'whole']) {
       const { top, dir } = argoCd('main');
