@@ -8,7 +8,7 @@ import type { Engine, ProjectFile } from '../config/delivery.js';
 import { argumentWord } from '../errors.js';
 import { stagePath, type ProjectCheckout, type RemoteReading, type RevisionReading } from './delivery-plan.js';
 import { repositoryHostPath, shownUrl } from './urls.js';
-import { versionRange } from './version-range.js';
+import { versionRange } from '../config/version-range.js';
 
 /**
  * A checkout whose answers are given: the project's directory in it, and its remotes by name (their URLs), each

@@ -1,10 +1,10 @@
 /**
- * The semver constraints Argo CD resolves a Git revision against the repository's tags with (lib/delivery/version-range.ts),
+ * The semver constraints Argo CD resolves a Git revision against the repository's tags with (lib/config/version-range.ts),
  * as its repo server reads them (Masterminds semver v3's constraints, tags read as versions with or without a v): a tag in
  * the range is what the engine applies.
  */
 import { describe, expect, it } from 'vitest';
-import { versionRange } from '../../lib/delivery/version-range.js';
+import { versionRange } from '../../lib/config/version-range.js';
 
 const TAGS = ['v1.2.0', 'v1.2.7', '1.3.0', 'v2.0.0-rc.1', 'v2.1', 'release-3', 'v10.0.0'];
 
