@@ -62,6 +62,21 @@ describe('notARemote', () => {
   });
 });
 
+describe('what names a remote or a branch', () => {
+  it('is written with a character that prints as nothing or turns the line around as its escape (a remote named by hand)', () => {
+    const fork = 'fork\u202eli';
+    const said = notARemote({ url: URL }, checkoutWith({ [fork]: ['https://git.example.com/me/moved.git'] }), 'stagecraft.yaml');
+    expect(said?.message).toContain("none of this checkout's remotes (fork\\u202eli;");
+    const renamed: ProjectCheckout = {
+      ...checkoutWith({ [fork]: [URL] }),
+      revisionOf: () => ({ found: false, head: 'trunk\u202e' }),
+    };
+    const unknown = unknownRevision(URL, 'main', 'flux', renamed);
+    expect(`${unknown?.message}${unknown?.hint}`).not.toContain('\u202e');
+    expect(unknown?.message).toContain('its remote fork\\u202eli (');
+  });
+});
+
 describe('pathUnchecked', () => {
   it('says where the engines read each stage, why that was not held to where the project is, and the fix', () => {
     expect(pathUnchecked({ why: 'git is not installed here (no git on PATH)', fix: 'install git' }, { path: 'infra/k8s' })).toEqual({
