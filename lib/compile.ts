@@ -133,6 +133,11 @@ export interface Compiled {
    */
   readonly notices: readonly Problem[];
   /**
+   * The warnings of the delivery plan (among `notices`): they follow from the inputs and what Git says of the checkout alone,
+   * so that a command answered from the last compilation (lib/cli/fingerprint.ts) says them again. @default - none
+   */
+  readonly deliveryWarnings: readonly Problem[];
+  /**
    * Per stage, warnings about its stage file's own settings, placed there: a stack's refine step's
    * (a careless quantity), the entries of images: that no container uses (lib/stage-images.ts);
    * and what its stacks warned of in the files they include, placed there (a null label). Kept with the stage's warnings, and said again when the stage is kept.
@@ -301,10 +306,12 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     problems.push(...cyclesThroughOthers(compiled, kept, options.stages, options.alone.promotedFrom));
   }
   let deliveryTree: Map<string, string> | undefined;
+  let deliveryWarnings: readonly Problem[] = [];
   if (options.delivery && delivered.length && !problems.length) {
     const planned = plan(delivered);
     problems.push(...planned.problems);
     notices.push(...planned.notices);
+    deliveryWarnings = planned.notices;
     if (!planned.problems.length) {
       const delivery = deliveryFiles(planned.plans, {
         compilerVersion: COMPILER_VERSION,
@@ -330,6 +337,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     allowedSecrets,
     declarations,
     notices,
+    deliveryWarnings,
     warnings,
     acrossStages: claims.warnings,
     acrossStagesOnce: claims.once,

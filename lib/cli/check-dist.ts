@@ -41,6 +41,8 @@ export function checkDist(io: Io, noCache: boolean | undefined): ExitCode {
   const { stale, foreign } = comparison.compare(compiled);
   // said whether or not dist/ is current, as synth says it: kubectl apply -f reads them
   if (foreign.length) printProblems(io, [foreignFilesProblem(foreign)]);
+  // what the delivery plan warns of (a revision no branch of the checkout), as synth and an answer from the fingerprint say it
+  printProblems(io, compiled.deliveryWarnings);
   const lines = [...stale, ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : [])];
   if (lines.length) {
     io.stderr.write(`${lines.join('\n')}\n${counted(lines.length, 'file')} out of date; run: npm run synth\n`);
@@ -55,6 +57,7 @@ export function checkDist(io: Io, noCache: boolean | undefined): ExitCode {
     schema: { file: SCHEMA_FILE, text: schemaText() },
     stages: project.stages.length,
     foreign,
+    deliveryWarnings: compiled.deliveryWarnings,
     ...heldRecords(replaced, inputs, project.stages),
   });
   io.stdout.write(

@@ -79,6 +79,7 @@ export function printTotal(io: Io, reports: readonly StageReport[], verbose = fa
 export function reportCurrent(unchanged: Fingerprint, io: Io): ExitCode {
   keepNewDigests(io.cwd);
   if (unchanged.foreign?.length) printProblems(io, [foreignFilesProblem(unchanged.foreign)]);
+  printProblems(io, unchanged.deliveryWarnings ?? []);
   io.stdout.write(currentLine(unchanged.stages, unchanged.files));
   // what stands in the place of a state file (a directory at digests.json), said last as the command says it (lib/cli/main.ts)
   printProblems(io, unkeptState());
@@ -93,8 +94,11 @@ export function replaySynth(reuse: Reuse, io: Io): ExitCode {
   keepNewDigests(io.cwd);
   const reports = [...reuse.kept].map(([s, r]) => keptReport(s, r));
   printReports(io, reports);
+  // the delivery plan's, said where the synthesis that compiled said them (lib/cli/synth.ts)
+  const deliveryWarnings = reuse.fingerprint.deliveryWarnings ?? [];
+  printProblems(io, deliveryWarnings);
   io.stdout.write(reuse.fingerprint.synthFooter ?? '');
-  printTotal(io, reports);
+  printTotal(io, reports, false, deliveryWarnings.length);
   printProblems(io, unkeptState());
   return ExitCode.ok;
 }

@@ -74,6 +74,11 @@ export interface Fingerprint {
   readonly synthStages?: Readonly<Record<string, StageRecord>>;
   /** What synth printed on stdout after the stages (dist/delivery/), recorded with `synthStages`. */
   readonly synthFooter?: string;
+  /**
+   * The delivery plan's warnings (`Compiled.deliveryWarnings`: a revision no branch of the checkout, a URL none of its
+   * remotes), which synth and check answering from this fingerprint say again: they hold while it does. @default - none
+   */
+  readonly deliveryWarnings?: readonly Problem[];
 }
 
 /** What a full synthesis printed about one stage, and what it declares that other stages' output depends on. */
@@ -129,6 +134,8 @@ export interface Recorded {
   /** What synth printed per stage (see `Fingerprint.synthStages`); only kept when dist/ has no foreign file. */
   readonly synthStages?: Readonly<Record<string, StageRecord>>;
   readonly synthFooter?: string;
+  /** The delivery plan's warnings, said again by each answer from the fingerprint (`Fingerprint.deliveryWarnings`). @default - none */
+  readonly deliveryWarnings?: readonly Problem[];
   /**
    * Stages whose output was not compiled but kept (lib/cli/reuse.ts), and the digests of their
    * files that the last fingerprint proved to be their output: recorded as they are, not hashed again.
@@ -154,7 +161,20 @@ export function startFingerprint(
   { project, compiler }: InputDigests = { project: projectDigests(root), compiler: compilerDigests() },
 ): { record(r: Recorded): boolean } {
   return {
-    record({ distDir, tree, digests, wrote = false, schema, stages, foreign: found = [], synthOutput, synthStages, synthFooter, kept }) {
+    record({
+      distDir,
+      tree,
+      digests,
+      wrote = false,
+      schema,
+      stages,
+      foreign: found = [],
+      synthOutput,
+      synthStages,
+      synthFooter,
+      deliveryWarnings,
+      kept,
+    }) {
       const path = join(root, FINGERPRINT_FILE);
       // best effort: a project that cannot be written (read-only, a full disk, a file size limit)
       // keeps no fingerprint, and the command's answer stands (the next check compiles in full)
@@ -217,6 +237,7 @@ export function startFingerprint(
         ...(foreign && found.length ? { foreign: found } : {}),
         ...(synthOutput && !foreign ? { synthOutput } : {}),
         ...(synthStages && !foreign ? { synthStages, synthFooter } : {}),
+        ...(deliveryWarnings?.length ? { deliveryWarnings } : {}),
       };
       return keepingState(root, () => {
         mkdirSync(join(root, STATE_DIR), { recursive: true });
@@ -274,5 +295,7 @@ export function readFingerprint(root: string): Fingerprint | undefined {
   const recorded = [fingerprint.project, fingerprint.dist, fingerprint.compiler];
   // a file that is not a fingerprint (edited, or written by something else) matches nothing
   if (!recorded.every((d) => typeof d === 'object' && d !== null && Object.values(d).every((v) => typeof v === 'string'))) return undefined;
+  const warnings = fingerprint.deliveryWarnings ?? [];
+  if (!Array.isArray(warnings) || !warnings.every((p) => typeof p?.message === 'string')) return undefined;
   return fingerprint;
 }

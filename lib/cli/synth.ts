@@ -198,6 +198,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       schema: { file: SCHEMA_FILE, text: schema },
       stages: project.stages.length,
       synthFooter: footer,
+      deliveryWarnings: compiled.deliveryWarnings,
       synthStages: Object.fromEntries([...reports, ...keptReports].sort(byStage).map((r) => [r.stage, r.record])),
       kept: partial && reuse ? { stages: kept.map((k) => k.stage), dist: reuse.keptDist } : undefined,
     });

@@ -54,9 +54,10 @@ const Repository = Settings(
     revision: Type.Optional(
       Type.String({
         minLength: 1,
-        pattern: '^[\\w./-]+$',
+        // (a range's operators, blanks and wildcards too: which engine reads which is repository-url.ts's to say)
+        pattern: '^[\\w./ *<>=~^,|+!-]+$',
         description:
-          'What the engine follows: a branch (main), a full ref (refs/tags/v1.2.3, refs/heads/main) or a 40-hex commit. @default main',
+          'What the engine follows: a branch (main), a full ref (refs/tags/v1.2.3, refs/heads/main) or a 40-hex commit; by Argo CD, a range of version tags too (1.2.*, >=1.2.0 <1.3.0), of which it applies the highest. @default main',
       }),
     ),
     secret: Type.Optional(

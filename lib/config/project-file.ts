@@ -11,6 +11,7 @@ import { repositoryUrlForm } from './repository-url.js';
 import { mayHidePassword } from './url-authority.js';
 import { locateKey, locateValue } from './locate.js';
 import { SchemaValidator } from './validate.js';
+import { writtenScalars } from './read-stage.js';
 import { formatFieldPath as dotted } from '../model/field-path.js';
 import { readYaml } from '../model/read-yaml.js';
 import { maskValue } from '../model/secret-rules.js';
@@ -33,10 +34,14 @@ export function loadProjectFile(text: string, file = PROJECT_FILE): ProjectFile 
   const locate = (path: readonly (string | number)[]) => locateValue(doc, lines, file, [...path]);
   // secret values are refused with every other problem (none printed, neither by the schema's messages)
   const secrets = projectSecrets(data, file, locate);
-  const problems: Problem[] = (validator ??= new SchemaValidator(ProjectFileSchema)).problems(data).map(({ path, key, ...p }) => ({
-    ...p,
-    location: key === undefined ? locateValue(doc, lines, file, path) : locateKey(doc, lines, file, path, key),
-  }));
+  // a number given for a string is quoted in the hint as written (`revision: 0123456`, not the 123456 YAML reads)
+  const written = writtenScalars(text, locate);
+  const problems: Problem[] = (validator ??= new SchemaValidator(ProjectFileSchema))
+    .problems(data, [], written)
+    .map(({ path, key, ...p }) => ({
+      ...p,
+      location: key === undefined ? locateValue(doc, lines, file, path) : locateKey(doc, lines, file, path, key),
+    }));
   if (problems.length) throw new ProblemsError([...secrets, ...problems].sort(compareProblems));
   const project = data as ProjectFile;
   const refined = [

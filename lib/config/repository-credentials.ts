@@ -3,6 +3,7 @@
  * user name over http(s), a query), which neither a committed file nor dist/delivery/ may hold, and a
  * query that names a revision alone (`?ref=main`), which is none. Pure.
  */
+import { argumentWord } from '../errors.js';
 import { detectSecret } from '../model/secret-rules.js';
 import { mayHidePassword, pastPassword } from './url-authority.js';
 
@@ -215,6 +216,21 @@ function credentials(carried: string, address: string | undefined, unsure?: stri
     code: 'delivery/repository-credentials',
     setting: 'url',
     message: `the repository URL carries ${carried}, which would go into dist/delivery/ (committed) and the engine's objects in the cluster; the URL is not printed`,
-    hint: `${unsure ? `${unsure}; otherwise ` : ''}${write}, and ${REPOSITORY_CREDENTIALS_HINT}`,
+    hint: `${unsure ? `${unsure}; otherwise ` : ''}${write}, and ${address === undefined ? REPOSITORY_CREDENTIALS_HINT : credentialsHint(address)}`,
   };
+}
+
+/**
+ * `REPOSITORY_CREDENTIALS_HINT` with the commands written for `address` (the URL without its credentials), which a shell
+ * reads back as printed (`argumentWord`): no `<url>` a shell would take for a redirect. The hint without it when no
+ * command can hold it.
+ */
+function credentialsHint(address: string): string {
+  const url = argumentWord(address);
+  if (url === undefined) return REPOSITORY_CREDENTIALS_HINT;
+  const flag = argumentWord(`--url=${address}`);
+  return (
+    `give the credentials to the engine where it keeps them: Argo CD finds a repository Secret in argocd by the URL (argocd repo add ${url} --username ... --password ...); ` +
+    `Flux reads the Secret in flux-system that delivery.repository.secret names (flux create secret git git-credentials ${flag} --username=... --password=..., then secret: git-credentials beside the url)`
+  );
 }

@@ -6,6 +6,7 @@
 import { detectSecret, maskValue } from '../model/secret-rules.js';
 import type { Engine } from '../model/engines.js';
 import { urlParts } from './url-authority.js';
+import { versionRange } from './version-range.js';
 import {
   BITBUCKET_SERVER_PAGE,
   REVISION_PARAMETERS,
@@ -306,6 +307,34 @@ function unnamedRevision(revision: string): RepositoryMismatch | undefined {
 }
 
 /**
+ * A revision with more than a ref's name of letters, digits, `.`, `/`, `_` and `-` holds (a blank, `*`, `~` or `^`,
+ * which no Git ref's name holds, `<`, `=`, `!`, `,`, `|`, `+`, which the schema takes for Argo CD's version ranges): refused of one that is no range Argo CD reads (`versionRange`), and of a range for
+ * Flux, which follows a bare revision as a branch (its GitRepository's ref.semver, which stagecraft does not write, is
+ * its own way to follow a range). Undefined of any other.
+ */
+function unrangedRevision(engine: Engine, revision: string): RepositoryMismatch | undefined {
+  if (REF_NAME.test(revision)) return undefined;
+  const range = versionRange(revision) !== undefined;
+  if (range && engine === 'argocd') return undefined;
+  return range
+    ? {
+        code: 'delivery/revision',
+        setting: 'revision',
+        message: `Flux follows a bare revision as a branch, and '${revision}' is a range of version tags, which no branch can be named: Flux would wait for a branch that never is, where Argo CD applies the highest tag in the range`,
+        hint: 'write the tag Flux should follow as its full ref (refs/tags/v1.2.3), or deliver the stage with Argo CD (engine: argocd)',
+      }
+    : {
+        code: 'delivery/revision',
+        setting: 'revision',
+        message: `no branch or tag stagecraft follows can be named '${revision}' (one of letters, digits, '.', '/', '_' and '-': a blank, *, ~ or ^ is in no Git ref's name), nor is it a range of version tags Argo CD reads (1.2.*, >=1.2.0 <1.3.0), so neither engine finds it`,
+        hint: 'write the branch, tag or commit as Git names it (git branch -a and git tag list them), such as main, release/2 or refs/tags/v1.2.3',
+      };
+}
+
+/** What a branch's, tag's or commit's name may hold (the schema's pattern before version ranges). */
+const REF_NAME = /^[\w./-]+$/;
+
+/**
  * What `engine` would misread in a repository's settings. The schema accepts what either engine
  * reads; Argo CD would not find the credentials of a URL written with its scheme's default port
  * (`defaultPortForm`); Flux clones only http(s):// and ssh:// URLs, and follows a bare revision as a
@@ -317,7 +346,7 @@ export function repositoryMismatches(
   repository: { readonly url?: string; readonly revision?: string },
 ): RepositoryMismatch[] {
   const { url, revision } = repository;
-  const unnamed = revision === undefined ? undefined : unnamedRevision(revision);
+  const unnamed = revision === undefined ? undefined : (unrangedRevision(engine, revision) ?? unnamedRevision(revision));
   if (engine === 'argocd') {
     const port = url === undefined ? undefined : defaultPortForm(url);
     return [...(port ? [port] : []), ...(unnamed ? [unnamed] : [])];

@@ -5,9 +5,11 @@
  * (`copied: true`), whose layout no Git of this checkout tells, and which may not be the checkout's own. Pure.
  */
 import type { Engine, ProjectFile } from '../config/delivery.js';
-import { argumentWord } from '../errors.js';
+import { argumentWord, escapeName, nameList } from '../errors.js';
+import { escapeInvisible, hasInvisible } from '../model/invisible-characters.js';
 import { stagePath, type ProjectCheckout, type RemoteReading, type RevisionReading } from './delivery-plan.js';
 import { repositoryHostPath, shownUrl } from './urls.js';
+import { versionRange } from '../config/version-range.js';
 
 /**
  * A checkout whose answers are given: the project's directory in it, and its remotes by name (their URLs), each
@@ -35,25 +37,44 @@ export function remoteReading(hostPath: string, remotes: ReadonlyMap<string, rea
 }
 
 /**
+ * A remote's or a branch's name (or a list of them, `nameList`) as a message prints it: with the control characters and
+ * those that print as nothing or turn the line around (U+202E, pasted with a name) as their escapes.
+ */
+const shownName = (name: string) => escapeInvisible(escapeName(name));
+
+/** A branch's name in double quotes, as JSON writes it, with what prints as nothing as its escape too (`"trunk\u202e"`). */
+const quoted = (name: string) => escapeInvisible(JSON.stringify(name));
+
+/** `word` as a command a hint gives writes it (`argumentWord`); undefined where a line to copy cannot show it (U+202E in it). */
+const commandWord = (word: string) => (hasInvisible(word) ? undefined : argumentWord(word));
+
+/** The prefix of a wanted entry (`followedRefs`) that stands for the tags in a version range, not a ref (no ref's name holds a `:`). */
+const RANGE = 'range:';
+
+/**
  * The refs `engine` may follow `revision` as, each of which a checkout's list of branches and tags answers for: a full
  * ref (`refs/heads/<branch>`, `refs/tags/<tag>`) as itself; a bare revision as the branch so named (Flux's
  * `ref.branch`), or, by Argo CD, as the branch or the tag so named (it resolves a bare revision against every branch and
- * tag of the repository, `v1.2.3` included). Undefined of a revision no such list answers for, of which nothing is
- * asked: a commit (40-hex; 7 to 39, which Argo CD looks up as a commit written short, its IsTruncatedCommitSHA), HEAD,
- * another ref (a pull request's).
+ * tag of the repository, `v1.2.3` included), and first, when it reads as a semver constraint (`1.2.x`, `v1`, `>=1.2.0
+ * <1.3.0`: `versionRange`), as any tag in that range, written `range:<the revision, URI-encoded>` (no blank, as a ref).
+ * Undefined of a revision no such list answers for, of which nothing is asked: a commit (40-hex; 7 to 39, which Argo CD
+ * looks up as a commit written short, its IsTruncatedCommitSHA), HEAD, another ref (a pull request's).
  */
 export function followedRefs(engine: Engine, revision: string): readonly string[] | undefined {
   if (revision === 'HEAD' || /^[0-9a-f]{40}$/i.test(revision)) return undefined;
   if (revision.startsWith('refs/')) return /^refs\/(heads|tags)\/./.test(revision) ? [revision] : undefined;
   if (engine === 'flux') return [`refs/heads/${revision}`];
-  return /^[0-9a-f]{7,39}$/i.test(revision) ? undefined : [`refs/heads/${revision}`, `refs/tags/${revision}`];
+  if (/^[0-9a-f]{7,39}$/i.test(revision)) return undefined;
+  // (a range's blanks, *, ~ and ^ no ref's name holds)
+  const named = /^[\w./-]+$/.test(revision) ? [`refs/heads/${revision}`, `refs/tags/${revision}`] : [];
+  return versionRange(revision) ? [...named, `${RANGE}${encodeURIComponent(revision)}`] : named;
 }
 
 /**
  * Whether one of `wanted` (`followedRefs`) is a branch or tag of the checkout's (`refs`, as lib/cli/delivery-checkout.ts
- * `gitRefs` names them), or a branch of its remote `remote` as last fetched; undefined of one not found while `remote`
- * was never fetched (added by hand, none of its branches known: the revision may be one of them). The branch HEAD is on,
- * when none is.
+ * `gitRefs` names them), a tag in its version range, or a branch of its remote `remote` as last fetched; undefined of
+ * one not found while `remote` was never fetched (added by hand, none of its branches known: the revision may be one of
+ * them). The branch HEAD is on, when none is.
  */
 export function revisionReading(
   { head, refs }: { readonly head: string; readonly refs: ReadonlySet<string> },
@@ -61,7 +82,11 @@ export function revisionReading(
   wanted: readonly string[],
 ): RevisionReading | undefined {
   const tracked = (ref: string) => ref.startsWith('refs/heads/') && refs.has(`refs/remotes/${remote}/${ref.slice('refs/heads/'.length)}`);
-  const found = wanted.some((ref) => refs.has(ref) || tracked(ref));
+  const ranged = (entry: string) => {
+    const inRange = entry.startsWith(RANGE) ? versionRange(decodeURIComponent(entry.slice(RANGE.length))) : undefined;
+    return inRange !== undefined && [...refs].some((ref) => ref.startsWith('refs/tags/') && inRange(ref.slice('refs/tags/'.length)));
+  };
+  const found = wanted.some((ref) => refs.has(ref) || tracked(ref) || ranged(ref));
   if (found) return { found };
   const fetched = [...refs].some((ref) => ref.startsWith(`refs/remotes/${remote}/`));
   return fetched ? { found, head: head.slice('refs/heads/'.length) } : undefined;
@@ -86,7 +111,7 @@ export function ownRepository(repository: ProjectRepository | undefined, checkou
 /** Why `copied: true` is refused of the project's own repository (`url`, its remote `remote`). */
 export function ownCopied(url: string, remote: string, projectSource: string): { message: string; hint: string } {
   return {
-    message: `${shownUrl(url)} is this project's own repository (git remote ${remote}), not one CI copies dist/ into, so the engines read dist/<stage> where the project is in it, which Git says`,
+    message: `${shownUrl(url)} is this project's own repository (git remote ${shownName(remote)}), not one CI copies dist/ into, so the engines read dist/<stage> where the project is in it, which Git says`,
     hint: `remove copied: true from delivery.repository in ${projectSource}`,
   };
 }
@@ -134,7 +159,7 @@ const otherRemotes = (repository: ProjectRepository, checkout: ProjectCheckout):
 function deployRepositoryHint(repository: ProjectRepository, checkout: ProjectCheckout): string {
   const remotes = otherRemotes(repository, checkout);
   if (!remotes) return '';
-  const into = `; or, if CI copies this project's dist/ into ${shownUrl(repository.url!)} (none of this checkout's remotes: ${remotes.join(', ')})`;
+  const into = `; or, if CI copies this project's dist/ into ${shownUrl(repository.url!)} (none of this checkout's remotes: ${shownName(nameList(remotes))})`;
   // no path: CI copies it to that repository's top, as the engines then read it
   return repository.path === undefined
     ? `${into}, at its top (${stagePath(undefined, '<stage>')}), write copied: true under delivery.repository`
@@ -155,12 +180,40 @@ export function notARemote(
   const remotes = otherRemotes(repository, checkout);
   if (!remotes) return undefined;
   const shown = shownUrl(repository.url);
-  const remote = argumentWord(remotes.includes('origin') ? 'origin' : remotes[0]!);
-  const getUrl = remote ? `git remote get-url ${remote}` : "git remote -v, by that remote's name";
   return {
-    message: `the engines clone ${shown}, which is none of this checkout's remotes (${remotes.join(', ')}; host and path as Git reads them, over https, ssh or scp-style): after the repository moved (git remote set-url), or with a URL mistyped, they apply each stage as that repository holds it, which no push of this checkout reaches`,
-    hint: `write the URL of the remote the engines should read (${getUrl}, without the credentials it may hold) as delivery.repository.url in ${projectSource}; or, if CI copies dist/ into ${shown}, write copied: true under delivery.repository (an ssh host alias of ~/.ssh/config is no host to Git: write the host it stands for)`,
+    message: notARemoteMessage(shown, remotes),
+    hint: `${remoteUrlFix(remotes)} as delivery.repository.url in ${projectSource}; or, if CI copies dist/ into ${shown}, write copied: true under delivery.repository (an ssh host alias of ~/.ssh/config is no host to Git: write the host it stands for)`,
   };
+}
+
+/**
+ * `notARemote` of a stage's own repository URL (`url`, in `stageSource`), another than the project file's: the
+ * engines read the stage from it at the path the project file says, where the project is in this checkout, so it
+ * should be one of the checkout's remotes too (a mirror of it, once named as one). Undefined when it is, or nothing tells.
+ */
+export function stageNotARemote(
+  url: string,
+  checkout: ProjectCheckout,
+  stageSource: string,
+  projectSource: string,
+): { message: string; hint: string } | undefined {
+  const remotes = remotesOfUrl(url, checkout)?.others;
+  if (!remotes) return undefined;
+  return {
+    message: notARemoteMessage(shownUrl(url), remotes),
+    // (no URL in the command: it may hold credentials, and a shell reads <URL> as a redirect)
+    hint: `${remoteUrlFix(remotes)} as delivery.repository.url in ${stageSource}, or remove it there to read ${projectSource}'s; if it is a mirror of this repository, add it to this checkout's remotes (git remote add, a name, then that URL)`,
+  };
+}
+
+const notARemoteMessage = (shown: string, remotes: readonly string[]) =>
+  `the engines clone ${shown}, which is none of this checkout's remotes (${shownName(nameList(remotes))}; host and path as Git reads them, over https, ssh or scp-style): after the repository moved (git remote set-url), or with a URL mistyped, they apply each stage as that repository holds it, which no push of this checkout reaches`;
+
+/** `write the URL of the remote the engines should read (git remote get-url origin, ...)`, by the remote most likely meant. */
+function remoteUrlFix(remotes: readonly string[]): string {
+  const remote = commandWord(remotes.includes('origin') ? 'origin' : remotes[0]!);
+  const getUrl = remote ? `git remote get-url ${remote}` : "git remote -v, by that remote's name";
+  return `write the URL of the remote the engines should read (${getUrl}, without the credentials it may hold)`;
 }
 
 /**
@@ -182,17 +235,31 @@ export function unknownRevision(
   const reading = remote === undefined || wanted === undefined ? undefined : checkout.revisionOf?.(remote, wanted);
   if (reading?.found !== false || remote === undefined) return undefined;
   const tag = revision.startsWith('refs/tags/') ? revision.slice('refs/tags/'.length) : undefined;
+  // (a whole version, v1.2.3, is said as the tag it names: the range is of it alone, 1.2.3 without its v too)
+  if (wanted!.some((w) => w.startsWith(RANGE)) && !WHOLE_VERSION.test(revision)) return outOfRange(url, revision, remote, reading.head);
   // a bare revision Argo CD resolves against the tags too
   const either = wanted!.length > 1;
   const name = tag ?? revision.replace(/^refs\/heads\//, '');
-  const [remoteWord, nameWord, headWord] = [argumentWord(remote), argumentWord(name), argumentWord(reading.head ?? '')];
-  const push = remoteWord && nameWord ? `git push ${remoteWord} ${nameWord}` : `push it to the remote ${remote}`;
+  const [remoteWord, nameWord, headWord] = [commandWord(remote), commandWord(name), commandWord(reading.head ?? '')];
+  const push = remoteWord && nameWord ? `git push ${remoteWord} ${nameWord}` : `push it to the remote ${shownName(remote)}`;
   const kind = tag ? 'tag' : either ? 'branch or tag' : 'branch';
   return {
-    message: `${JSON.stringify(revision)} is no ${kind} of this checkout, nor ${either ? 'a branch of' : 'of'} its remote ${remote} (${shownUrl(url)}) as last fetched (git ${tag ? 'tag' : either ? 'branch -a, git tag' : 'branch -a'}): unless it was pushed from elsewhere, the engine finds no such revision to apply (Argo CD: unable to resolve it to a commit SHA; Flux: couldn't find remote ref), and the stage is never applied; this checkout is on ${JSON.stringify(reading.head)}`,
+    message: `${JSON.stringify(revision)} is no ${kind} of this checkout, nor ${either ? 'a branch of' : 'of'} its remote ${shownName(remote)} (${shownUrl(url)}) as last fetched (git ${tag ? 'tag' : either ? 'branch -a, git tag' : 'branch -a'}): unless it was pushed from elsewhere, the engine finds no such revision to apply (Argo CD: unable to resolve it to a commit SHA; Flux: couldn't find remote ref), and the stage is never applied; this checkout is on ${quoted(reading.head ?? '')}`,
     hint: tag
       ? `push the tag (${push}), or write the tag the engines should follow`
-      : `if the branch was renamed (git branch -m), write ${headWord && reading.head !== name ? `${JSON.stringify(reading.head)}, the branch this checkout is on, or ` : ''}the ${kind} the engines should follow; else push it (${push}), or, if it was pushed from elsewhere, git fetch ${remoteWord ?? remote}`,
+      : `if the branch was renamed (git branch -m), write ${headWord && reading.head !== name ? `${quoted(reading.head ?? '')}, the branch this checkout is on, or ` : ''}the ${kind} the engines should follow; else push it (${push}), or, if it was pushed from elsewhere, git fetch ${remoteWord ?? shownName(remote)}`,
+  };
+}
+
+/** A version with its three numbers, which a range names alone (`v1.2.3`, `1.2.3-rc.1`). */
+const WHOLE_VERSION = /^v?\d+\.\d+\.\d+(?:-[\w.-]+)?$/;
+
+/** `unknownRevision` of a version range (`followedRefs`): no tag of the checkout in it, nor a branch or tag so named. */
+function outOfRange(url: string, revision: string, remote: string, head: string | undefined): { message: string; hint: string } {
+  const remoteWord = commandWord(remote);
+  return {
+    message: `${JSON.stringify(revision)} is a version range no tag of this checkout is in (Argo CD applies the highest tag in it), nor a branch or tag of that name, nor a branch of its remote ${shownName(remote)} (${shownUrl(url)}) as last fetched (git tag, git branch -a): unless such a tag was pushed from elsewhere, Argo CD finds no revision to apply (unable to resolve it to a commit SHA), and the stage is never applied; this checkout is on ${quoted(head ?? '')}`,
+    hint: `push a tag in that range (git push ${remoteWord ?? shownName(remote)}, then the tag), or write the range, tag or branch the engines should follow; if it was pushed from elsewhere, git fetch --tags ${remoteWord ?? shownName(remote)}`,
   };
 }
 

@@ -8,7 +8,16 @@ import { sourceName } from './source-name.js';
 import { ARGOCD_NAMESPACE } from './argocd.js';
 import { fluxRevision } from './flux.js';
 import { normalRepositoryUrl } from './urls.js';
-import { NO_CHECKOUT, notARemote, ownCopied, ownRepository, pathUnchecked, projectElsewhere, unknownRevision } from './checkout.js';
+import {
+  NO_CHECKOUT,
+  notARemote,
+  ownCopied,
+  ownRepository,
+  pathUnchecked,
+  projectElsewhere,
+  stageNotARemote,
+  unknownRevision,
+} from './checkout.js';
 import { argoCdDefaultProject, unnamedInDeployRepository } from './project-name.js';
 import { fluxSecretCommand } from './repository-moves.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
@@ -173,6 +182,13 @@ export function planDelivery(
     // the project file's revision that several stages inherit: said once, at its place
     if (warning && !notices.some((n) => n.message === warning.message && JSON.stringify(n.location) === JSON.stringify(warning.location)))
       notices.push(warning);
+    // a stage's own repository, held to the checkout's remotes as the project file's is (below), unless that is a deploy
+    // repository CI copies dist/ into, whose layout, and so what else may be read so, no Git here tells
+    const stranger =
+      another && defaults.repository?.copied !== true && checkout.prefix() !== undefined
+        ? stageNotARemote(url, checkout, s.source, projectSource)
+        : undefined;
+    if (stranger) notices.push({ ...at('repository.url', stranger.message, stranger.hint, 'delivery/not-a-remote'), severity: 'warning' });
     const short = shortFluxTimeout(engine, sync.timeout);
     // at the stage's own, or at the engine it picks that reads the project file's; else the project file's is said once (below)
     if (short && d.sync?.timeout !== undefined)

@@ -1,7 +1,9 @@
 /**
  * Where Git says the project lies in its work tree (lib/cli/delivery-checkout.ts), which synth holds
  * the project file's delivery.repository.path to: asked only of a project whose stages are delivered,
- * in the work tree the project's directory is in, and never waited on for ever.
+ * in the work tree the project's directory is in, and never waited on for ever; what it said recorded
+ * with a synthesis and asked again before one is answered from (the warnings the plan gives of it:
+ * delivery-checkout.warnings.test.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -22,32 +24,7 @@ import { runCli, runProcess, tempProject } from '../helpers/cli.js';
 import { fastPath } from '../../lib/cli/fast.js';
 import type { Io } from '../../lib/cli/print.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
-
-/** A directory holding `git`, a script that logs each call to `log` and then does `then`. */
-function loggingGit(then: string): { bin: string; log: string } {
-  const bin = tempProject({});
-  const log = join(bin, 'git.log');
-  writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "git $*" >> '${log}'\n${then}\n`);
-  chmodSync(join(bin, 'git'), 0o755);
-  return { bin, log };
-}
-
-/** The one git that says the checkout's branches and tags, and whether it is shallow (lib/cli/delivery-checkout.ts `gitRefs`). */
-const REFS =
-  'git rev-parse --absolute-git-dir --git-common-dir --is-shallow-repository --symbolic-full-name HEAD --symbolic --glob=refs/heads --glob=refs/remotes --glob=refs/tags --\n';
-
-const REAL_GIT = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
-
-/** A Git work tree whose directory `inner` holds a project (stage qa, delivered by Flux unless `delivered` is false). */
-function monorepo(inner: string, { delivered = true } = {}): { top: string; dir: string } {
-  const top = tempProject({});
-  const dir = join(top, inner);
-  mkdirSync(join(dir, 'environments'), { recursive: true });
-  writeFileSync(join(dir, 'environments', 'qa.yaml'), deliveredStageFile(delivered ? '{ cluster: nonprod }' : ''));
-  writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT.replace('revision: main }', `revision: main, path: "${inner}" }`));
-  expect(spawnSync('git', ['init', '-q', top]).status).toBe(0);
-  return { top, dir };
-}
+import { REAL_GIT, REFS, UNKNOWN_REVISION, committed, gitIn, loggingGit, monorepo, renamed } from './git-checkouts.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -111,9 +88,10 @@ describe('a synthesis', () => {
     expect(runProcess('synth', [], dir).stderr).toContain("which is none of this checkout's remotes (fork, origin;");
   });
 
-  it('answered from the last one stays so when a remote is added while a stage reads another repository than the checkout', () => {
+  it("answered from the last one stays so when a remote is added while a stage reads another remote's repository (a mirror)", () => {
     const { top, dir } = monorepo('infra/k8s');
     gitIn(top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
+    gitIn(top, 'remote', 'add', 'mirror', 'https://git.example.com/team/deploy.git');
     writeFileSync(
       join(dir, 'environments', 'qa.yaml'),
       deliveredStageFile('{ cluster: nonprod, repository: { url: "https://git.example.com/team/deploy.git" } }'),
@@ -173,199 +151,8 @@ describe('a synthesis', () => {
   });
 });
 
-/** `git` in `top` (a repository made by `monorepo`), which must succeed. */
-const gitIn = (top: string, ...args: string[]) => expect(spawnSync('git', ['-C', top, ...args]).status).toBe(0);
-
-const NOT_A_REMOTE =
-  "stagecraft.yaml:3:22: warning: delivery.repository.url: the engines clone https://git.example.com/team/app.git, which is none of this checkout's remotes (origin;";
-
-describe("a project whose repository URL is none of its checkout's remotes", () => {
-  it.each(['synth', 'synth --no-cache'])(
-    'is warned at the URL by %s once the remote is set to another URL (the repository moved), though no file changed',
-    (command) => {
-      const { top, dir } = monorepo('infra/k8s');
-      gitIn(top, 'remote', 'add', 'origin', 'git@git.example.com:team/app.git');
-      const first = runProcess('synth', [], dir);
-      expect(first.stderr).not.toContain('warning: delivery');
-      expect(first.status).toBe(0);
-      gitIn(top, 'remote', 'set-url', 'origin', 'https://git.example.com/team/moved.git');
-      const [name, ...args] = command.split(' ');
-      // (a synthesis answered from the fingerprint would say what the last one said: no warning)
-      const r = runProcess(name!, args, dir);
-      expect(r.stderr).toContain(NOT_A_REMOTE);
-      expect(r.stderr).toContain(
-        '  hint: write the URL of the remote the engines should read (git remote get-url origin, without the credentials it may hold) as delivery.repository.url in stagecraft.yaml; or, if CI copies dist/ into https://git.example.com/team/app.git, write copied: true under delivery.repository',
-      );
-      expect(r.status).toBe(0);
-      // and the remote set back: said no more
-      gitIn(top, 'remote', 'set-url', 'origin', 'https://git.example.com/team/app.git');
-      expect(runProcess('synth', ['--no-cache'], dir).stderr).not.toContain('warning: delivery');
-    },
-  );
-
-  it('is not warned in a fork whose upstream remote is the URL (two remotes, over ssh and https), nor with no remote', () => {
-    const { top, dir } = monorepo('infra/k8s');
-    expect(runProcess('synth', ['--no-cache'], dir).stderr).not.toContain('warning: delivery');
-    gitIn(top, 'remote', 'add', 'origin', 'git@git.example.com:me/app.git');
-    gitIn(top, 'remote', 'add', 'upstream', 'ssh://git@GIT.example.com/team/app');
-    const r = runProcess('synth', [], dir);
-    expect(r.stderr).not.toContain('warning: delivery');
-    expect(r.status).toBe(0);
-  });
-
-  it('never prints the credentials a remote holds (a CI clone)', () => {
-    const { top, dir } = monorepo('infra/k8s');
-    gitIn(top, 'remote', 'add', 'origin', 'https://gitlab-ci-token:glpat-Zq8xY2vB4nM6kL0p@git.example.com/team/other.git');
-    const r = runProcess('synth', [], dir);
-    expect(r.stderr).toContain(NOT_A_REMOTE);
-    expect(r.stderr + r.stdout).not.toContain('glpat');
-    expect(readFileSync(join(dir, '.stagecraft', 'fingerprint.json'), 'utf8')).not.toContain('glpat');
-  });
-
-  it("records no digest of a remote's credentials, and is answered from the last synthesis when they alone change (a CI job's token)", () => {
-    const { top, dir } = monorepo('infra/k8s');
-    const url = (token: string) => `https://gitlab-ci-token:${token}@git.example.com/team/app.git`;
-    gitIn(top, 'remote', 'add', 'origin', url('Summer2024'));
-    expect(runProcess('synth', [], dir).status).toBe(0);
-    // a digest of the remotes as written is a guess away from a short password: sha256 of each guess, compared
-    const fingerprint = readFileSync(join(dir, '.stagecraft', 'fingerprint.json'), 'utf8');
-    expect(fingerprint).not.toContain(sha256Hex(JSON.stringify([['origin', [url('Summer2024')]]])));
-    gitIn(top, 'remote', 'set-url', 'origin', url('Winter2025'));
-    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
-    const r = runProcess('synth', [], dir, { PATH: `${bin}:${process.env.PATH}` });
-    expect(r.stdout).toContain('(unchanged)');
-    // the remotes asked again, and the project not compiled (which would ask where it is)
-    expect(readFileSync(log, 'utf8')).toBe(`git remote -v\n${REFS}`);
-  });
-});
-
 const UNCHECKED =
   "environments/qa.yaml:3:11: warning: delivery: the engines read infra/k8s/dist/<stage> from the repository's top, and whether the project is there was not checked: ";
-
-/** `monorepo`'s, its files committed on main, and origin naming the repository URL, its main fetched (origin/main). */
-function committed(inner: string): { top: string; dir: string } {
-  const made = monorepo(inner);
-  gitIn(made.top, 'checkout', '-q', '-b', 'main');
-  gitIn(made.top, 'add', '-A');
-  gitIn(made.top, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'first');
-  gitIn(made.top, 'remote', 'add', 'origin', 'https://git.example.com/team/app.git');
-  gitIn(made.top, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
-  return made;
-}
-
-/** `git branch -m main trunk`, trunk pushed and main deleted on origin, as their tracking refs say. */
-function renamed(top: string): void {
-  gitIn(top, 'branch', '-m', 'main', 'trunk');
-  gitIn(top, 'update-ref', 'refs/remotes/origin/trunk', 'HEAD');
-  gitIn(top, 'update-ref', '-d', 'refs/remotes/origin/main');
-}
-
-const UNKNOWN_REVISION =
-  'stagecraft.yaml:3:70: warning: delivery.repository.revision: "main" is no branch of this checkout, nor of its remote origin (https://git.example.com/team/app.git) as last fetched (git branch -a)';
-
-describe('a delivered project whose revision is none of its branches', () => {
-  it('is warned at the revision after the branch was renamed (git branch -m main trunk), with the branch it is on, and not once it is back', () => {
-    const { top, dir } = committed('infra/k8s');
-    expect(runProcess('synth', [], dir).stderr).not.toContain('warning: delivery');
-    renamed(top);
-    // no file changed: the fingerprint holds what Git said of the revision
-    const r = runProcess('synth', ['--verbose'], dir);
-    expect(r.stderr).toContain(`${UNKNOWN_REVISION}: unless it was pushed from elsewhere, the engine finds no such revision to apply`);
-    expect(r.stderr).toContain('this checkout is on "trunk"\n');
-    expect(r.stderr).toContain(
-      '  hint: if the branch was renamed (git branch -m), write "trunk", the branch this checkout is on, or the branch the engines should follow; else push it (git push origin main), or, if it was pushed from elsewhere, git fetch origin',
-    );
-    expect(r.status).toBe(0);
-    gitIn(top, 'branch', '-m', 'trunk', 'main');
-    expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
-  });
-
-  it('is warned after a rename in a repository of 50,000 tags (a list past 1 MiB, said in time)', () => {
-    const { top, dir } = committed('infra/k8s');
-    const commit = spawnSync('git', ['-C', top, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
-    // as git pack-refs writes them, sorted: 50,000 tags, 1.6 MB of names
-    const tags = Array.from({ length: 50_000 }, (_, i) => `${commit} refs/tags/release-${String(i).padStart(6, '0')}\n`);
-    const branches = `${commit} refs/heads/main\n${commit} refs/remotes/origin/main\n`;
-    writeFileSync(join(top, '.git', 'packed-refs'), `# pack-refs with: peeled fully-peeled sorted \n${branches}${tags.join('')}`);
-    for (const loose of ['refs/heads/main', 'refs/remotes/origin/main']) rmSync(join(top, '.git', loose));
-    expect(runProcess('synth', [], dir).stderr).not.toContain('warning: delivery');
-    // unchanged: main read from the packed-refs (3.3 MB), no list asked of git
-    const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
-    expect(runProcess('check', [], dir, { PATH: `${bin}:${process.env.PATH}` }).stdout).toContain('dist/ is current');
-    expect(readFileSync(log, 'utf8')).toBe('git remote -v\n');
-    renamed(top);
-    const r = runProcess('synth', ['--verbose'], dir);
-    expect(r.stderr).toContain(UNKNOWN_REVISION);
-    expect(r.status).toBe(0);
-  });
-
-  it('is not warned while its remote was never fetched (added by hand: the branch may be one of its own)', () => {
-    const { top, dir } = committed('infra/k8s');
-    gitIn(top, 'branch', '-m', 'main', 'trunk');
-    gitIn(top, 'update-ref', '-d', 'refs/remotes/origin/main');
-    const r = runProcess('synth', ['--verbose'], dir);
-    expect(r.stderr).not.toContain('warning: delivery');
-    expect(r.status).toBe(0);
-  });
-
-  it("is not warned while the remote has the branch as last fetched, nor in a detached or shallow checkout (CI's)", () => {
-    const { top, dir } = committed('infra/k8s');
-    // renamed here alone: origin/main is there still
-    gitIn(top, 'branch', '-m', 'main', 'trunk');
-    gitIn(top, 'update-ref', 'refs/remotes/origin/trunk', 'HEAD');
-    expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
-    gitIn(top, 'update-ref', '-d', 'refs/remotes/origin/main');
-    gitIn(top, 'checkout', '-q', '--detach');
-    expect(runProcess('synth', ['--verbose'], dir).stderr).not.toContain('warning: delivery');
-    // a clone of depth 1, as CI makes it: its one branch trunk, and origin/trunk
-    const clone = join(tempProject({}), 'clone');
-    expect(spawnSync('git', ['clone', '-q', '--depth', '1', '--branch', 'trunk', `file://${top}`, clone]).status).toBe(0);
-    gitIn(clone, 'remote', 'set-url', 'origin', 'https://git.example.com/team/app.git');
-    expect(spawnSync('git', ['-C', clone, 'rev-parse', '--is-shallow-repository'], { encoding: 'utf8' }).stdout).toBe('true\n');
-    const r = runProcess('synth', ['--verbose'], join(clone, 'infra', 'k8s'));
-    expect(r.stderr).not.toContain('warning: delivery');
-    expect(r.status).toBe(0);
-  });
-});
-
-describe('a delivered project whose revision Argo CD resolves otherwise than as a branch', () => {
-  /** `committed`'s, delivered by Argo CD at `revision`. */
-  function argoCd(revision: string): { top: string; dir: string } {
-    const made = committed('infra/k8s');
-    const project = readFileSync(join(made.dir, 'stagecraft.yaml'), 'utf8')
-      .replace('engine: flux', 'engine: argocd')
-      .replace('nonprod: { kubeConfigSecret: nonprod-kubeconfig }', 'nonprod: { server: https://nonprod.example.com:6443 }')
-      .replace('revision: main,', `revision: ${revision},`);
-    writeFileSync(join(made.dir, 'stagecraft.yaml'), project);
-    return made;
-  }
-
-  it('is not warned of a bare tag of the checkout (Argo CD resolves a bare revision against its tags too), and warned once the tag is gone', () => {
-    const { top, dir } = argoCd('v1.2.3');
-    gitIn(top, 'tag', 'v1.2.3');
-    const r = runProcess('synth', ['--verbose'], dir);
-    expect(r.stderr).not.toContain('warning: delivery');
-    expect(r.status).toBe(0);
-    gitIn(top, 'tag', '-d', 'v1.2.3');
-    expect(runProcess('synth', ['--verbose'], dir).stderr).toContain(
-      'delivery.repository.revision: "v1.2.3" is no branch or tag of this checkout, nor a branch of its remote origin',
-    );
-  });
-
-  it('is not warned of a commit written short (Argo CD looks it up as the commit), and asks Git nothing of it, nor of a whole one', () => {
-    for (const commit of ['short', 'whole']) {
-      const { top, dir } = argoCd('main');
-      const head = spawnSync('git', ['-C', top, 'rev-parse', ...(commit === 'short' ? ['--short'] : []), 'HEAD'], { encoding: 'utf8' });
-      const project = readFileSync(join(dir, 'stagecraft.yaml'), 'utf8').replace('revision: main,', `revision: ${head.stdout.trim()},`);
-      writeFileSync(join(dir, 'stagecraft.yaml'), project);
-      const { bin, log } = loggingGit(`exec '${REAL_GIT}' "$@"`);
-      const r = runProcess('synth', ['--verbose'], dir, { PATH: `${bin}:${process.env.PATH}` });
-      expect(r.stderr).not.toContain('warning: delivery');
-      expect(r.status).toBe(0);
-      expect(readFileSync(log, 'utf8')).not.toContain(REFS);
-    }
-  });
-});
 
 describe('a delivered project Git does not answer for', () => {
   it("is warned at its first stage's delivery: without git on PATH, and checked by the synthesis after git is installed", () => {

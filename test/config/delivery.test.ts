@@ -4,6 +4,17 @@ import { repositoryCredentials } from '../../lib/config/repository-credentials.j
 import { repositoryUrlForm, repositoryMismatches } from '../../lib/config/repository-url.js';
 
 describe('repositoryCredentials', () => {
+  it('gives the commands that hand the credentials to each engine for the URL without them, a shell reading them back, no <url>', () => {
+    const { hint } = repositoryCredentials('https://ci-bot:glpat-Zq8xY2vB4nM6kL0p@git.example.com/team/shop.git')!;
+    expect(hint).toContain('(argocd repo add https://git.example.com/team/shop.git --username ... --password ...)');
+    expect(hint).toContain('flux create secret git git-credentials --url=https://git.example.com/team/shop.git --username=');
+    expect(hint).not.toMatch(/<url>|glpat/);
+    // a path a shell reads otherwise: quoted
+    expect(repositoryCredentials("https://ci-bot:glpat-Zq8xY2vB4nM6kL0p@git.example.com/team's/shop.git")!.hint).toContain(
+      "argocd repo add 'https://git.example.com/team'\\''s/shop.git' --username",
+    );
+  });
+
   it.each([
     [
       'a query token',

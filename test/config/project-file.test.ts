@@ -43,6 +43,16 @@ describe('the project file', () => {
     ]);
   });
 
+  it.each([
+    ['1e10234', 'a commit written short that YAML reads as a number too large to be finite'],
+    ['0123456', 'one that YAML reads as an octal number'],
+    ['2024.10', 'a version YAML reads as a decimal'],
+  ])('hints at a revision %s, %s, quoted as it is written', (revision) => {
+    expect(problemsOf(project('argocd', 'https://git.example.com/a.git', revision))[0]).toMatch(
+      new RegExp(`\\n  hint: quote it: revision: "${revision.replace('.', '\\.')}"$`),
+    );
+  });
+
   it('reads the file as a stage file is read: a merge conflict is one problem, a YAML error has a hint, a key may appear once', () => {
     const conflicted = `${project('argocd', 'https://git.example.com/a.git')}<<<<<<< HEAD\n    qa: { server: https://qa:6443 }\n=======\n>>>>>>> b\n`;
     expect(problemsOf(conflicted)).toEqual([

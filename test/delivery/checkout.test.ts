@@ -62,6 +62,21 @@ describe('notARemote', () => {
   });
 });
 
+describe('what names a remote or a branch', () => {
+  it('is written with a character that prints as nothing or turns the line around as its escape (a remote named by hand)', () => {
+    const fork = 'fork\u202eli';
+    const said = notARemote({ url: URL }, checkoutWith({ [fork]: ['https://git.example.com/me/moved.git'] }), 'stagecraft.yaml');
+    expect(said?.message).toContain("none of this checkout's remotes (fork\\u202eli;");
+    const renamed: ProjectCheckout = {
+      ...checkoutWith({ [fork]: [URL] }),
+      revisionOf: () => ({ found: false, head: 'trunk\u202e' }),
+    };
+    const unknown = unknownRevision(URL, 'main', 'flux', renamed);
+    expect(`${unknown?.message}${unknown?.hint}`).not.toContain('\u202e');
+    expect(unknown?.message).toContain('its remote fork\\u202eli (');
+  });
+});
+
 describe('pathUnchecked', () => {
   it('says where the engines read each stage, why that was not held to where the project is, and the fix', () => {
     expect(pathUnchecked({ why: 'git is not installed here (no git on PATH)', fix: 'install git' }, { path: 'infra/k8s' })).toEqual({
@@ -75,7 +90,15 @@ describe('pathUnchecked', () => {
 describe('followedRefs', () => {
   it.each([
     ['a bare revision, by Flux, as the branch', 'flux', 'trunk', ['refs/heads/trunk']],
-    ['a bare revision, by Argo CD, as the branch or the tag (v1.2.3 too)', 'argocd', 'v1.2.3', ['refs/heads/v1.2.3', 'refs/tags/v1.2.3']],
+    ['a bare revision, by Argo CD, as the branch or the tag', 'argocd', 'trunk', ['refs/heads/trunk', 'refs/tags/trunk']],
+    [
+      'a version, by Argo CD, as a tag in its range (1.2.3 too), or the branch or tag so named',
+      'argocd',
+      'v1.2.3',
+      ['refs/heads/v1.2.3', 'refs/tags/v1.2.3', 'range:v1.2.3'],
+    ],
+    ['a version range, by Argo CD, as a tag in it', 'argocd', '>=1.2.0 <1.3.0', ['range:%3E%3D1.2.0%20%3C1.3.0']],
+    ['a version pattern, by Flux, as the branch so named', 'flux', '1.2.x', ['refs/heads/1.2.x']],
     ['a branch or tag as a full ref, as itself', 'argocd', 'refs/tags/v1.2.3', ['refs/tags/v1.2.3']],
     ['a branch with a slash', 'flux', 'refs/heads/feature/a', ['refs/heads/feature/a']],
     ['a 40-hex commit as none', 'flux', '0123456789abcdef0123456789ABCDEF01234567', undefined],
@@ -96,6 +119,9 @@ describe('revisionReading', () => {
     ['a branch of the remote the repository is, as last fetched', ['refs/heads/release']],
     ['a tag', ['refs/tags/v1.2.3']],
     ['a tag Argo CD may follow a bare revision as', ['refs/heads/v1.2.3', 'refs/tags/v1.2.3']],
+    ['a tag in the version range Argo CD reads a revision as', followedRefs('argocd', '1.2.x')!],
+    ['a tag in a range written with blanks and operators', followedRefs('argocd', '>= 1.0, < 2')!],
+    ['a tag of the version written without its v', followedRefs('argocd', '1.2.3')!],
   ])('finds %s', (_, wanted) => {
     expect(revisionReading(refs, 'origin', wanted)).toEqual({ found: true });
   });
@@ -107,6 +133,7 @@ describe('revisionReading', () => {
     expect(revisionReading(refs, 'origin', ['refs/heads/main'])).toEqual({ found: false, head: 'trunk' });
     expect(revisionReading(refs, 'origin', ['refs/heads/v1.2.3'])).toEqual({ found: false, head: 'trunk' });
     expect(revisionReading(refs, 'origin', ['refs/tags/v9'])).toEqual({ found: false, head: 'trunk' });
+    expect(revisionReading(refs, 'origin', followedRefs('argocd', '1.3.x')!)).toEqual({ found: false, head: 'trunk' });
   });
 
   it('reads nothing of a revision not found while the remote was never fetched (its branches unknown)', () => {
@@ -148,10 +175,18 @@ describe('unknownRevision', () => {
     expect(unknownRevision(URL, 'main', 'flux', checkoutWith({ origin: [URL] }))).toBeUndefined();
   });
 
-  it('says a bare revision Argo CD follows is no branch or tag, and asks nothing of a commit, whole or short', () => {
+  it('says a version range Argo CD follows holds no tag of the checkout, nor names a branch or tag', () => {
     const said = unknownRevision(URL, 'v2', 'argocd', renamed({ origin: [URL] }));
-    expect(said?.message).toMatch(/^"v2" is no branch or tag of this checkout, nor a branch of its remote origin \(/);
-    expect(said?.hint).toContain('the branch or tag the engines should follow; else push it (git push origin v2)');
+    expect(said).toEqual({
+      message: `"v2" is a version range no tag of this checkout is in (Argo CD applies the highest tag in it), nor a branch or tag of that name, nor a branch of its remote origin (${URL}) as last fetched (git tag, git branch -a): unless such a tag was pushed from elsewhere, Argo CD finds no revision to apply (unable to resolve it to a commit SHA), and the stage is never applied; this checkout is on "trunk"`,
+      hint: 'push a tag in that range (git push origin, then the tag), or write the range, tag or branch the engines should follow; if it was pushed from elsewhere, git fetch --tags origin',
+    });
+  });
+
+  it('says a bare revision Argo CD follows is no branch or tag, and asks nothing of a commit, whole or short', () => {
+    const said = unknownRevision(URL, 'stable', 'argocd', renamed({ origin: [URL] }));
+    expect(said?.message).toMatch(/^"stable" is no branch or tag of this checkout, nor a branch of its remote origin \(/);
+    expect(said?.hint).toContain('the branch or tag the engines should follow; else push it (git push origin stable)');
     const asked: string[][] = [];
     const checkout = {
       ...renamed({ origin: [URL] }),

@@ -704,6 +704,32 @@ describe('a revision no Git ref can be named', () => {
     },
   );
 
+  it.each(['1.2.*', '>=1.2.0 <1.3.0', '~1.2', '^1.2.3', '1.2 - 1.4', '<1 || >=2.1, !=2.1.4'])(
+    '%s, a range of version tags Argo CD applies the highest of, is followed by Argo CD and refused for Flux with the way out',
+    (revision) => {
+      const text = (engine: string) =>
+        `delivery:\n  engine: ${engine}\n  repository: { url: https://git.example.com/team/app.git, revision: "${revision}" }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
+      expect(plannedProblems(text('argocd'))).toEqual([]);
+      expect(plannedProblems(text('flux'))).toEqual([
+        `stagecraft.yaml:3:70: delivery.repository.revision: Flux follows a bare revision as a branch, and '${revision}' is a range of version tags, which no branch can be named: Flux would wait for a branch that never is, where Argo CD applies the highest tag in the range\n` +
+          '  hint: write the tag Flux should follow as its full ref (refs/tags/v1.2.3), or deliver the stage with Argo CD (engine: argocd)',
+      ]);
+    },
+  );
+
+  it.each(['main branch', 'feature/*', '~main', 'v1.2 || main'])(
+    '%s, no ref and no range of version tags, is refused for either engine, where the schema took it for a range',
+    (revision) => {
+      for (const engine of ['argocd', 'flux']) {
+        const text = `delivery:\n  engine: ${engine}\n  repository: { url: https://git.example.com/team/app.git, revision: "${revision}" }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n`;
+        expect(plannedProblems(text)).toEqual([
+          `stagecraft.yaml:3:70: delivery.repository.revision: no branch or tag stagecraft follows can be named '${revision}' (one of letters, digits, '.', '/', '_' and '-': a blank, *, ~ or ^ is in no Git ref's name), nor is it a range of version tags Argo CD reads (1.2.*, >=1.2.0 <1.3.0), so neither engine finds it\n` +
+            '  hint: write the branch, tag or commit as Git names it (git branch -a and git tag list them), such as main, release/2 or refs/tags/v1.2.3',
+        ]);
+      }
+    },
+  );
+
   it.each(['release/', '-main', 'feature..x', 'team/.hidden', 'v2.lock', 'team.lock/x', 'a//b'])(
     "%s is refused for either engine, at the stage's revision or once at the project file's",
     (revision) => {
