@@ -62,6 +62,7 @@ export function stagingInTheWay(distDir: string): Problem {
   return {
     code: 'synth/foreign-file',
     message: `${tx} was not made by stagecraft (it lacks the mark ${STAGING_MARK} of a write's staging directory), and a write stages its output there`,
-    hint: `move ${tx} out of ${distDir}/ (stagecraft never removes it), then run the command again`,
+    // a write of an earlier release made none: what one killed before its journal left (its new output in new/) is no loss either
+    hint: `move ${tx} out of ${distDir}/ (stagecraft never removes it; what a write of an earlier release left there, new/ alone, can be removed), then run the command again`,
   };
 }

@@ -10,7 +10,7 @@ import { run } from '../helpers/crash.js';
 
 const refusal = [
   "error: dist/.stagecraft-tx was not made by stagecraft (it lacks the mark .stagecraft-staging of a write's staging directory), and a write stages its output there",
-  '  hint: move dist/.stagecraft-tx out of dist/ (stagecraft never removes it), then run the command again',
+  '  hint: move dist/.stagecraft-tx out of dist/ (stagecraft never removes it; what a write of an earlier release left there, new/ alone, can be removed), then run the command again',
 ].join('\n');
 
 describe('stagingOwner', () => {
@@ -69,7 +69,7 @@ describe('a directory of its own a team keeps at dist/.stagecraft-tx', () => {
     const check = runCli('check', [], dir);
     expect(check.stderr).toContain(
       'recovered: an interrupted command had not replaced anything yet; its change is rolled back (removed .stagecraft/journal.json.stagecraft-tmp)\n' +
-        "recovered: left dist/.stagecraft-tx as it is, since it was not made by stagecraft (it lacks the mark .stagecraft-staging of a write's staging directory), and a write stages its output there: move dist/.stagecraft-tx out of dist/ (stagecraft never removes it), then run the command again\n",
+        "recovered: left dist/.stagecraft-tx as it is, since it was not made by stagecraft (it lacks the mark .stagecraft-staging of a write's staging directory), and a write stages its output there: move dist/.stagecraft-tx out of dist/ (stagecraft never removes it; what a write of an earlier release left there, new/ alone, can be removed), then run the command again\n",
     );
     expect(check.code).toBe(0);
     // a write refuses it, whatever it changes, and writes nothing
