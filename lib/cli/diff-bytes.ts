@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
-import { manifestsOf } from '../diff/manifests.js';
+import type { Manifest } from '../diff/manifests.js';
 import { EDGE_DIR } from '../edge/index.js';
 import { compareDist } from '../synth/compare-dist.js';
 import type { FileTree } from '../synth/file-content.js';
@@ -44,9 +44,10 @@ export function edgeAsShown(before: FileTree, after: ReadonlyMap<string, string>
 
 /** What a diff of one stage printed, which shows some of the files that differ. */
 export interface Shown {
-  /** Its files in `dist/`, and as compiled. */
+  /** Its files in `dist/`, and as compiled; and their objects, by file (`manifestsByFile`). */
   readonly before: FileTree;
   readonly after: FileTree;
+  readonly objects: { readonly before: ReadonlyMap<string, Manifest[]>; readonly after: ReadonlyMap<string, Manifest[]> };
   /** Whether it printed objects changed, leaving or arriving; and whether it printed edge lines besides or instead. */
   readonly objectsChange: boolean;
   readonly edgeChange: boolean;
@@ -64,14 +65,13 @@ const holdsObjects = (path: string): boolean => path.endsWith('.yaml') && path.s
  * kustomization), unless their bytes hold what no change shows (CRLF line endings, a byte order mark). A file missing or
  * left over that holds no objects is never shown.
  */
-function isShown(path: string, { before, after, objectsChange, edgeChange, edge }: Shown): boolean {
+function isShown(path: string, { before, after, objects, objectsChange, edgeChange, edge }: Shown): boolean {
   const [was, now] = [before.get(path), after.get(path)];
   if (path.startsWith(`${EDGE_DIR}/`)) return edge.get(path) !== now;
   if (holdsObjects(path)) {
     if (!objectsChange) return false;
     if (was === undefined || now === undefined) return true;
-    const objects = (text: string) => manifestsOf(new Map([[path, text]]));
-    return !isDeepStrictEqual(objects(was), objects(now));
+    return !isDeepStrictEqual(objects.before.get(path), objects.after.get(path));
   }
   return (objectsChange || edgeChange) && was !== undefined && now !== undefined && asLines(was) === was;
 }

@@ -26,7 +26,7 @@ import { printProblems } from './print.js';
 import { deliveryNotCompared, deliveryOf, othersOnly } from './diff-delivery.js';
 import { diffManifests } from '../diff/objects.js';
 import { formatDiff } from '../diff/lines.js';
-import { type Manifest, manifestsOf, setStageAside } from '../diff/manifests.js';
+import { type Manifest, manifestsByFile, manifestsOf, setStageAside } from '../diff/manifests.js';
 import { exitCodesHelp, commonOptionsHelp, takeArguments, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
@@ -156,16 +156,18 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     // what a hand added there is no object of the diff's, but kubectl apply -f reads it: said as check says it
     const foreign =
       inTheWay || !present(join(dist, stage)) ? [] : scanDir(join(dist, stage)).foreign.map((p) => `${DIST_DIR}/${stage}/${p}`);
-    const d = diffManifests(manifestsOf(stageTree, `${DIST_DIR}/${stage}`), manifestsOf(compiled?.tree.get(stage) ?? new Map()));
+    const compiledTree = compiled?.tree.get(stage) ?? new Map<string, string>();
+    // by file, for the files whose own objects are the same (`unshownFiles`)
+    const objects = { before: manifestsByFile(stageTree, `${DIST_DIR}/${stage}`), after: manifestsByFile(compiledTree) };
+    const d = diffManifests([...objects.before.values()].flat(), [...objects.after.values()].flat());
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
     // the edge's files are no objects, but what synth writes there changes the edge machines (a color's nodePort, a host)
-    const compiledTree = compiled?.tree.get(stage) ?? new Map<string, string>();
     const edgeShown = edgeAsShown(stageTree, compiledTree);
     const edgeLines = edgeChangeLines(edgeShown, compiledTree, compiled?.notices);
     const objectsChange = d.changed.length + d.removed.length + d.added.length > 0;
     const edgeChange = edgeLines.length > 0;
     // the same objects in other bytes (CRLF line endings, a comment, spacing), beside changes or not: check says out of date, and so must diff
-    const printedOf = { before: stageTree, after: compiledTree, objectsChange, edgeChange, edge: edgeShown };
+    const printedOf = { before: stageTree, after: compiledTree, objects, objectsChange, edgeChange, edge: edgeShown };
     const bytes = !compiled || removed !== undefined ? [] : unshownFiles(project, stage, printedOf);
     const printed = objectsChange || edgeChange;
     io.stdout.write(
