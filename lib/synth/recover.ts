@@ -161,7 +161,7 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     }
     // a team's directory at the staging directory's place: left, and said (the next write refuses it)
     if (found.length && stagingOwner(abs(join(distDir, TX_DIR))) === 'other') {
-      const { message, hint } = stagingInTheWay(distDir);
+      const { message, hint } = stagingInTheWay(root, distDir);
       lines.push(`recovered: left ${join(distDir, TX_DIR)} as it is, since ${message.replace(/^\S+ /, 'it ')}: ${hint}`);
     }
   }

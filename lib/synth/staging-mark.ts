@@ -7,6 +7,7 @@ import { lstatSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { Problem } from '../errors.js';
+import { fileKind } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { writeNew } from '../model/flushed-file.cjs';
 import { TX_DIR, readRegularFile } from './disk.js';
@@ -56,12 +57,20 @@ export function markStaging(tx: string): void {
   renameSync(partial, mark);
 }
 
-/** A directory that is not stagecraft's at the staging directory of `distDir`, which a write refuses to stage into. */
-export function stagingInTheWay(distDir: string): Problem {
+/**
+ * What stands at the staging directory of `distDir` (in `root`) that is not stagecraft's (`stagingOwner`), which a
+ * write refuses to stage into: a directory without the mark, or a file, a link, a FIFO.
+ */
+export function stagingInTheWay(root: string, distDir: string): Problem {
   const tx = `${distDir}/${TX_DIR}`;
+  const st = lstatSync(join(root, tx), { throwIfNoEntry: false });
+  const what =
+    st === undefined || st.isDirectory()
+      ? `it lacks the mark ${STAGING_MARK} of a write's staging directory`
+      : `it is ${st.isSymbolicLink() ? 'a symbolic link' : st.isFile() ? 'a file' : fileKind(st)}, not a directory`;
   return {
     code: 'synth/foreign-file',
-    message: `${tx} was not made by stagecraft (it lacks the mark ${STAGING_MARK} of a write's staging directory), and a write stages its output there`,
+    message: `${tx} was not made by stagecraft (${what}), and a write stages its output there`,
     // a write of an earlier release made none: what one killed before its journal left (its new output in new/) is no loss either
     hint: `move ${tx} out of ${distDir}/ (stagecraft never removes it; what a write of an earlier release left there, new/ alone, can be removed), then run the command again`,
   };

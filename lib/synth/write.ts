@@ -158,7 +158,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
   // what an interrupted write left is stagecraft's (a recovery removes it first); a directory of that name a team keeps is
   // not, and is never removed: refused
   const owner = stagingOwner(abs(tx));
-  if (owner === 'other') throw new ProblemsError([stagingInTheWay(o.distDir)]);
+  if (owner === 'other') throw new ProblemsError([stagingInTheWay(o.root, o.distDir)]);
   if (owner === 'stagecraft') rmSync(abs(tx), { recursive: true, force: true });
   /**
    * Whether `dist/` is made by this transaction, for its staging directory (a stage staged while the

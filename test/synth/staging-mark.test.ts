@@ -1,5 +1,5 @@
 /** Whose is dist/.stagecraft-tx (lib/synth/staging-mark.ts): a recovery removes only the staging directory stagecraft made. */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,14 +84,23 @@ describe('a directory of its own a team keeps at dist/.stagecraft-tx', () => {
     rmSync(dir, { recursive: true });
   });
 
-  it('a file there, too, is left and refused', () => {
+  it('a file or a link there, too, is left and refused', () => {
     const dir = fixtureProject(['lab']);
     expect(runCli('synth', [], dir).code).toBe(0);
     writeFileSync(join(dir, 'dist', '.stagecraft-tx'), 'kept by hand\n');
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
     const synth = runCli('synth', [], dir);
-    expect(synth.stderr).toContain(`${refusal}\n`);
+    expect(synth.stderr).toContain(
+      `${refusal.replace("it lacks the mark .stagecraft-staging of a write's staging directory", 'it is a file, not a directory')}\n`,
+    );
     expect(snapshotDir(join(dir, 'dist'))['.stagecraft-tx']).toBe('kept by hand\n');
+    // a link, which is never followed
+    rmSync(join(dir, 'dist', '.stagecraft-tx'));
+    symlinkSync(join(dir, 'environments'), join(dir, 'dist', '.stagecraft-tx'));
+    expect(runCli('synth', [], dir).stderr).toContain(
+      'error: dist/.stagecraft-tx was not made by stagecraft (it is a symbolic link, not a directory), and a write stages its output there\n',
+    );
+    expect(readdirSync(join(dir, 'environments')).sort()).toEqual(['lab.yaml', 'stage.schema.json']);
     rmSync(dir, { recursive: true });
   });
 });
