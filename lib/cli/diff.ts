@@ -9,7 +9,6 @@ import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { credentialNumbers, withUrlsShown } from '../delivery/urls.js';
 import { edgeChangeLines } from '../edge/changes.js';
-import { EDGE_DIR } from '../edge/index.js';
 import { acrossStagesWarnings, isPlacedAcrossStages } from '../edge/across-stages.js';
 import {
   applicationDeletesStage,
@@ -27,7 +26,7 @@ import { printProblems } from './print.js';
 import { deliveryNotCompared, deliveryOf, othersOnly } from './diff-delivery.js';
 import { diffManifests } from '../diff/objects.js';
 import { formatDiff } from '../diff/lines.js';
-import { type Manifest, manifestsOf, setStageAside } from '../diff/manifests.js';
+import { type Manifest, manifestsByFile, manifestsOf, setStageAside } from '../diff/manifests.js';
 import { exitCodesHelp, commonOptionsHelp, takeArguments, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
@@ -58,10 +57,9 @@ import {
   withCommittedObjects,
 } from './removed-stage.js';
 import { deployedOutput } from './deployed-output.js';
-import { staleFiles } from './output.js';
+import { edgeAsShown, unshownFiles } from './diff-bytes.js';
 import { foreignFilesProblem, present, scanDir } from '../synth/disk.js';
 import { notStageDirectory } from '../synth/stage-directory.js';
-import type { Compiled } from '../compile.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>] [--no-cache]
@@ -75,9 +73,10 @@ hash as <hash>, so what is shown is what really differs.
 With one stage: shows what its stage file and the stacks would change in dist/<stage> (as it is
 on disk, i.e. as committed unless you ran synth since), as npm run synth would write it (a config
 object whose content hash changed is compared with the one it replaces, its data field by field), then
-the lines that change in its edge files (dist/<stage>/edge/: haproxy.cfg, keepalived-*.conf), or,
-with the same objects in other bytes (CRLF line endings, a comment; an edge file's CRLF, byte order
-mark or spaces around a line), the files npm run check finds out of date for it; with a
+the lines that change in its edge files (dist/<stage>/edge/: haproxy.cfg, keepalived-*.conf), and
+the files npm run check finds out of date for it where no line shown says how (the same objects in
+other bytes: CRLF line endings, a byte order mark, a comment; an edge file's spaces around a line;
+beside other changes or alone); with a
 project file (stagecraft.yaml), apart, the delivery objects in dist/delivery/ that deliver it: its
 own, those it shares with the other stages its engine delivers, and another stage's Flux Kustomization
 that starts or stops waiting for it (dependsOn). A stage whose file was removed
@@ -157,22 +156,32 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
     // what a hand added there is no object of the diff's, but kubectl apply -f reads it: said as check says it
     const foreign =
       inTheWay || !present(join(dist, stage)) ? [] : scanDir(join(dist, stage)).foreign.map((p) => `${DIST_DIR}/${stage}/${p}`);
-    const d = diffManifests(manifestsOf(stageTree, `${DIST_DIR}/${stage}`), manifestsOf(compiled?.tree.get(stage) ?? new Map()));
+    const compiledTree = compiled?.tree.get(stage) ?? new Map<string, string>();
+    // by file, for the files whose own objects are the same (`unshownFiles`)
+    const objects = { before: manifestsByFile(stageTree, `${DIST_DIR}/${stage}`), after: manifestsByFile(compiledTree) };
+    const d = diffManifests([...objects.before.values()].flat(), [...objects.after.values()].flat());
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
     // the edge's files are no objects, but what synth writes there changes the edge machines (a color's nodePort, a host)
-    const compiledTree = compiled?.tree.get(stage) ?? new Map<string, string>();
-    const edgeLines = edgeChangeLines(edgeAsShown(stageTree, compiledTree), compiledTree, compiled?.notices);
+    const edgeShown = edgeAsShown(stageTree, compiledTree);
+    const edgeLines = edgeChangeLines(edgeShown, compiledTree, compiled?.notices);
     const objectsChange = d.changed.length + d.removed.length + d.added.length > 0;
-    // the same objects in other bytes (CRLF line endings, a comment, spacing): check says out of date, and so must diff
-    const bytes = objectsChange || edgeLines.length || !compiled || removed !== undefined ? [] : bytesAlone(project, compiled, stage);
+    const edgeChange = edgeLines.length > 0;
+    // the same objects in other bytes (CRLF line endings, a comment, spacing), beside changes or not: check says out of date, and so must diff
+    const printedOf = { before: stageTree, after: compiledTree, objects, objectsChange, edgeChange, edge: edgeShown };
+    const bytes = !compiled || removed !== undefined ? [] : unshownFiles(project, stage, printedOf);
+    const printed = objectsChange || edgeChange;
     io.stdout.write(
-      bytes.length
-        ? `${DIST_DIR}/${stage} and ${sources} have the same objects (${d.same}), but ${bytes.length === 1 ? '1 file differs in its bytes (npm run check says it is out of date; npm run synth writes it' : `${bytes.length} files differ in their bytes (npm run check says they are out of date; npm run synth writes them`} again):\n${bytes.join('\n')}\n`
-        : objectsChange || !edgeLines.length
+      !printed && bytes.length
+        ? `${DIST_DIR}/${stage} and ${sources} have the same objects (${d.same}), but ${bytesDiffer(bytes.length, ['in its bytes', 'in their bytes'])}:\n${bytes.join('\n')}\n`
+        : objectsChange || !edgeChange
           ? formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources })
           : `${DIST_DIR}/${stage} and ${sources} have the same objects (${d.same}); their edge files differ:\n`,
     );
-    if (edgeLines.length) io.stdout.write(`${edgeLines.map((l) => (l.startsWith(' ') ? l : `${DIST_DIR}/${stage}/${l}`)).join('\n')}\n`);
+    if (edgeChange) io.stdout.write(`${edgeLines.map((l) => (l.startsWith(' ') ? l : `${DIST_DIR}/${stage}/${l}`)).join('\n')}\n`);
+    if (printed && bytes.length)
+      io.stdout.write(
+        `${bytesDiffer(bytes.length, ['besides, where no line above shows it', 'besides, where no line above shows them'])}:\n${bytes.join('\n')}\n`,
+      );
     // its objects in its namespace; what it holds elsewhere (kube-system, cluster-wide) on a line of its own
     const removal =
       removed === undefined ? undefined : removedDeletion(project, stage, removed, appliedNamespaceFile(project, stage, deployed!));
@@ -265,41 +274,11 @@ export const command: Command<{ 'no-cache'?: boolean }> = {
 
 if (isEntry(import.meta.url)) runAsProcess(command);
 
-/**
- * The files of `dist/<stage>` that differ from its compiled output in their bytes, as npm run check
- * names them (`changed: dist/qa/10-web.yaml`): where a diff finds the same objects, what a hand's
- * CRLF line endings, comment or spacing changed, which check counts out of date and synth rewrites.
- */
-function bytesAlone(project: Project, compiled: Compiled, stage: string): string[] {
-  return staleFiles(project, { ...compiled, tree: new Map([[stage, compiled.tree.get(stage) ?? new Map()]]) });
-}
-
-/** A line of an edge file as the edge diff prints it (trimmed), and the file's first line without a byte order mark. */
-const shownLines = (text: string): string[] =>
-  text
-    .replace(/^\uFEFF/, '')
-    .split('\n')
-    .map((l) => l.trim());
-
-/**
- * `before` (a stage's files in `dist/`) with each edge file that differs from its compiled one (in `after`) only where
- * no line the edge diff prints shows it (CRLF line endings, a byte order mark, spaces around a line) as the compiled
- * one, and the others without CRLF or a byte order mark: the edge diff listed every line of a CRLF file as removed
- * and added, alike on the terminal; such a file is named by the files npm run check finds out of date (`bytesAlone`).
- */
-function edgeAsShown(before: FileTree, after: ReadonlyMap<string, string>): FileTree {
-  const shown = new Map(before);
-  for (const [path, text] of before) {
-    const compiled = after.get(path);
-    if (compiled === undefined || compiled === text || !path.startsWith(`${EDGE_DIR}/`)) continue;
-    const [a, b] = [shownLines(text), shownLines(compiled)];
-    shown.set(
-      path,
-      a.length === b.length && a.every((l, i) => l === b[i]) ? compiled : text.replace(/^\uFEFF/, '').replaceAll('\r\n', '\n'),
-    );
-  }
-  return shown;
-}
+/** That `count` files of a stage differ as `how` says (of one file, of several), which check says out of date and synth writes again. */
+const bytesDiffer = (count: number, [one, several]: readonly [string, string]): string =>
+  count === 1
+    ? `1 file differs ${one} (npm run check says it is out of date; npm run synth writes it again)`
+    : `${count} files differ ${several} (npm run check says they are out of date; npm run synth writes them again)`;
 
 /** A stage's output as a compilation gives it: its files, and the names a diff of two stages sets aside. */
 interface StageOutput {

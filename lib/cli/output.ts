@@ -239,7 +239,8 @@ export function staleFiles(project: Project, compiled: Compiled, removeOthers = 
   return staleLines(distDir, compareDist(distDir, compiled.tree, { removeOthers }));
 }
 
-function staleLines(distDir: string, diff: DistDifference): string[] {
+/** The lines naming the files of `diff` as `npm run check` says them out of date (`changed: dist/qa/10-web.yaml`). */
+export function staleLines(distDir: string, diff: DistDifference): string[] {
   // a name's control characters, and those that print as nothing or turn the line around (U+202E), as their escapes
   const shown = (p: string) => escapeInvisible(escapeName(p));
   // a file of dist/ is named as found there, whoever named it; one missing where a file stagecraft did not write stands is said so

@@ -1,11 +1,12 @@
 /**
  * The project on disk: where stage files and output live, and compiling them. The CLI commands
  * are the only callers; this is where reading files happens. Opening the project (the lock, the
- * recovery of an interrupted write, the stage names) is lib/cli/open-project.ts, re-exported here.
+ * recovery of an interrupted write, the stage names) is lib/cli/open-project.ts, and what `dist/`
+ * holds as written is lib/cli/dist-on-disk.ts, both re-exported here.
  */
 import { committedFile } from './committed-file.js';
 import { deployedOutput, type DeployedOutput } from './deployed-output.js';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled, type KeptStage, type StageOutcome } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
@@ -14,12 +15,8 @@ import { lazyCheckout } from './delivery-checkout.js';
 import { promotionOrder, promotionProblems, type PromotionOrder } from '../promotion-order.js';
 import { promotionDeclaration } from '../compile-stage.js';
 import { ExitCode, ProblemsError } from '../errors.js';
-import type { FileTree } from '../synth/file-content.js';
-import { MAX_GENERATED_BYTES, readRegularFile, scanDir } from '../synth/disk.js';
-import { distDirs } from '../synth/compare-dist.js';
-import { INVENTORY_FILE, parseInventory } from '../synth/inventory.js';
-import { DELIVERY_DIR } from '../delivery/index.js';
-import { ENGINES, type Engine } from '../model/engines.js';
+import { readRegularFile } from '../synth/disk.js';
+import { parseInventory } from '../synth/inventory.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { noteStateDirFile, stateDirIsFile } from './unkept-state.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
@@ -27,11 +24,11 @@ import { stageWorkers } from './stage-workers.js';
 import { WORKERS_ENV } from './worker-plan.js';
 import { withoutObjects, type StagingOutput } from './staging.js';
 import { SCHEMA_FILE, type Project } from './open-project.js';
+import { removedStages } from './dist-on-disk.js';
 import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
 import { givenAtStart, setRuntimeFlag } from '../model/runtime-flags.js';
 import { LARGE_COMPILATION_BYTES } from '../model/launcher-flags.cjs';
-import { withFs } from '../fs-problems.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { shownArgument } from '../model/shown-arguments.js';
 import { escapeInvisible } from '../model/invisible-characters.js';
@@ -42,6 +39,7 @@ export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } fr
 
 export { ENVIRONMENTS_DIR } from './digests.js';
 export { SCHEMA_FILE, openProject, type OpenOptions, type Project } from './open-project.js';
+export { deliveryInventories, readStageTree, removedStages } from './dist-on-disk.js';
 
 /**
  * The schema file as it is in the project, or undefined when there is none or it is no regular
@@ -275,73 +273,6 @@ export function projectCrds(root: string): readonly KubeObject[] {
   const files = readProjectSource(root, CRDS_DIR, YAML_FILE);
   if (!files) return [];
   return parseManifests([...files.keys()].sort().map((file) => ({ file, text: files.get(file)! }))).objects;
-}
-
-/**
- * The files stagecraft wrote in `dist/<stage>/` as they are on disk (empty when the stage has no output yet).
- * @throws ProblemsError (exit 2) naming a file larger than MAX_GENERATED_BYTES, which is not read
- */
-export function readStageTree(project: Project, stage: string): FileTree {
-  const dir = join(project.root, DIST_DIR, stage);
-  return new Map(scanDir(dir).owned.map((p) => [p, readGenerated(join(dir, p), `${DIST_DIR}/${stage}/${p}`, stage)]));
-}
-
-/** The text of the generated file at `path` (named `shown`), read only up to MAX_GENERATED_BYTES. */
-function readGenerated(path: string, shown: string, stage: string): string {
-  try {
-    return withFs(shown, 'reading', () => readRegularFile(path, MAX_GENERATED_BYTES));
-  } catch (e) {
-    if (!(e instanceof ProblemsError) || e.problems[0]?.code !== 'fs/efbig') throw e;
-    const size = withFs(shown, 'reading', () => statSync(path).size);
-    throw new ProblemsError(
-      [
-        {
-          code: 'input/too-large',
-          message: `${shown} is ${(size / 1024 / 1024).toFixed(0)} MiB; a generated file is read only up to ${MAX_GENERATED_BYTES / 1024 / 1024} MiB, and stagecraft writes none that large`,
-          hint: `run npm run synth, which writes ${DIST_DIR}/${stage}/ again, then run the command again`,
-        },
-      ],
-      ExitCode.badInput,
-    );
-  }
-}
-
-/**
- * The inventories of the engines' delivery directories in `dist/delivery/` (`argocd`, `flux`), by
- * engine: read before a synthesis replaces them, so that it can say what an engine it no longer
- * writes leaves in its cluster. An engine without a readable inventory is left out.
- */
-export function deliveryInventories(project: Project): Map<Engine, string> {
-  return new Map(
-    ENGINES.flatMap((engine): [Engine, string][] => {
-      try {
-        return [[engine, readRegularFile(join(project.root, DIST_DIR, DELIVERY_DIR, engine, INVENTORY_FILE), MAX_GENERATED_BYTES)]];
-      } catch {
-        return [];
-      }
-    }),
-  );
-}
-
-/**
- * The inventories of the stages whose output is in `dist/` but whose stage file is gone (removed,
- * and not synthesized since), by stage: what a full synthesis removes, and what those stages
- * leave running in their clusters. A directory without a readable inventory is left out.
- */
-export function removedStages(project: Project): Map<string, string> {
-  const distDir = join(project.root, DIST_DIR);
-  // no directory there (a file named dist): the command that writes it says so
-  if (!statSync(distDir, { throwIfNoEntry: false })?.isDirectory()) return new Map();
-  const dirs = distDirs(distDir, [], true).filter((d) => d !== DELIVERY_DIR && !project.stages.includes(d));
-  return new Map(
-    dirs.flatMap((d): [string, string][] => {
-      try {
-        return [[d, readRegularFile(join(project.root, DIST_DIR, d, INVENTORY_FILE), MAX_GENERATED_BYTES)]];
-      } catch {
-        return [];
-      }
-    }),
-  );
 }
 
 /**

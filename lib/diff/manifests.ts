@@ -49,7 +49,16 @@ function documentsOf(text: string, shown: string, dir: string | undefined): { va
  *   `dist/` edited by hand, or left with a merge conflict)
  */
 export function manifestsOf(files: FileTree, dir?: string): Manifest[] {
-  const out: Manifest[] = [];
+  return [...manifestsByFile(files, dir).values()].flat();
+}
+
+/**
+ * `manifestsOf`, by file (those that hold manifests, in the order of `files`): what a diff of one stage compares file by
+ * file too (lib/cli/diff-bytes.ts), read once.
+ * @throws ProblemsError as `manifestsOf`
+ */
+export function manifestsByFile(files: FileTree, dir?: string): Map<string, Manifest[]> {
+  const out = new Map<string, Manifest[]>();
   const problems: Problem[] = [];
   for (const [path, text] of files) {
     if (!path.endsWith('.yaml') || path.split('/').pop() === KUSTOMIZATION_FILE) continue;
@@ -60,16 +69,20 @@ export function manifestsOf(files: FileTree, dir?: string): Manifest[] {
     }
     const docs = read.values;
     if (path.startsWith(`${NODES_DIR}/`)) {
-      docs.forEach((value, i) => {
-        out.push({ id: docs.length === 1 ? path : `${path}#${i}`, value });
-      });
+      out.set(
+        path,
+        docs.map((value, i) => ({ id: docs.length === 1 ? path : `${path}#${i}`, value })),
+      );
       continue;
     }
-    for (const value of docs) {
-      const o = value as Described;
-      const ns = o.metadata?.namespace;
-      out.push({ id: `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata?.name ?? ''}`, value });
-    }
+    out.set(
+      path,
+      docs.map((value) => {
+        const o = value as Described;
+        const ns = o.metadata?.namespace;
+        return { id: `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata?.name ?? ''}`, value };
+      }),
+    );
   }
   if (problems.length) throw new ProblemsError(problems);
   return out;

@@ -10,6 +10,7 @@ import { crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularFile, stagedFor } from './disk.js';
 import { finish, takenOut } from './finish.js';
+import { stagingInTheWay, stagingOwner } from './staging-mark.js';
 import { JOURNAL_FILE, digestOf, directoryId, readJournal, writeJournal, type Journal, type Rename } from './journal.js';
 
 /**
@@ -33,9 +34,16 @@ export interface ProjectFileNames {
   readonly generated: readonly string[];
 }
 
-/** Whether an interrupted command left a journal or staging files behind. */
+/**
+ * Whether an interrupted command left a journal or staging files behind (a directory at the staging directory's place
+ * without its mark is a team's, `stagingOwner`: no recovery's to remove, and a write refuses it).
+ */
 export function needsRecovery(root: string, distDir: string): boolean {
-  return present(join(root, JOURNAL_FILE)) || present(join(root, distDir, TX_DIR)) || present(join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`));
+  return (
+    present(join(root, JOURNAL_FILE)) ||
+    stagingOwner(join(root, distDir, TX_DIR)) === 'stagecraft' ||
+    present(join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`))
+  );
 }
 
 /**
@@ -46,9 +54,14 @@ export function needsRecovery(root: string, distDir: string): boolean {
 export function recover(root: string, distDir: string, files: ProjectFileNames): string[] {
   const abs = (p: string) => join(root, p);
   const lines: string[] = [];
-  // the staged files an interrupted transaction left (the journal and the new texts of project files included)
-  const leftovers = () => {
-    const found = [join(distDir, TX_DIR), `${JOURNAL_FILE}${TMP_SUFFIX}`].filter((p) => present(abs(p)));
+  // the staged files an interrupted transaction left (the journal and the new texts of project files included); the staging
+  // directory when it is stagecraft's (`stagingOwner`), or, with `unmarked`, whatever is there (a damaged journal is
+  // followed by nothing while it may be)
+  const leftovers = (unmarked = false) => {
+    const tx = join(distDir, TX_DIR);
+    const found = [tx, `${JOURNAL_FILE}${TMP_SUFFIX}`].filter(
+      (p) => present(abs(p)) && (p !== tx || unmarked || stagingOwner(abs(tx)) === 'stagecraft'),
+    );
     const dir = files.stageDir;
     if (existsSync(abs(dir)))
       for (const name of readdirSync(abs(dir))) if (stagedText(root, join(dir, name), files)) found.push(join(dir, name));
@@ -59,7 +72,7 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     if (typeof read === 'string') {
       // every rename of a transaction has its source or its target among the staged files: none
       // left means that it was complete (or never began), and the damaged journal says nothing more
-      const staged = leftovers();
+      const staged = leftovers(true);
       if (staged.length) throw damagedJournal(read, staged, distDir);
       rmSync(abs(JOURNAL_FILE), { force: true });
       lines.push(`recovered: ${JOURNAL_FILE} was damaged (${read}), and no interrupted write had anything left to do; removed it`);
@@ -145,6 +158,11 @@ export function recover(root: string, distDir: string, files: ProjectFileNames):
     for (const p of found) rmSync(abs(p), { recursive: true, force: true });
     if (found.length) {
       lines.push(`recovered: an interrupted command had not replaced anything yet; its change is rolled back (removed ${nameList(found)})`);
+    }
+    // a team's directory at the staging directory's place: left, and said (the next write refuses it)
+    if (found.length && stagingOwner(abs(join(distDir, TX_DIR))) === 'other') {
+      const { message, hint } = stagingInTheWay(root, distDir);
+      lines.push(`recovered: left ${join(distDir, TX_DIR)} as it is, since ${message.replace(/^\S+ /, 'it ')}: ${hint}`);
     }
   }
   return lines;

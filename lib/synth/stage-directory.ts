@@ -14,6 +14,7 @@ import { changeTimesOf, changedRecently, finerChangeTimes } from './change-times
 import { compareCodePoints } from '../model/order.js';
 import { contentDigest, fileSize, type StageFileTree } from './file-content.js';
 import { TX_DIR, coarseTimes, fileStamp, present, scanDir, whyForeign } from './disk.js';
+import { markStaging } from './staging-mark.js';
 import { headerlessAsSeen, holdsAll, reuse, writeContent } from './staged-file.js';
 
 /** Where a transaction stages: the project and its output directory (`TransactionOptions`). */
@@ -311,6 +312,8 @@ export function makeStagingDirectory(o: StagingPlace, dir: string): void {
         } catch (e) {
           if (errnoCode(e) !== 'EEXIST') throw e;
         }
+        // marked before anything goes in it, so that a recovery tells it from a directory of that name a team keeps
+        if (path === join(o.distDir, TX_DIR)) markStaging(join(o.root, path));
       }
     }),
   );

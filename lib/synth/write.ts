@@ -7,7 +7,8 @@
  * never deleted or overwritten, moved along with its stage directory when that is replaced.
  *
  * How a write goes (each step a crash point, see `crashPoint`):
- * 1. `staged`: every new file is written below `dist/.stagecraft-tx/new/<stage>/` (a file whose
+ * 1. `staged`: every new file is written below `dist/.stagecraft-tx/new/<stage>/` (that directory
+ *    marked as stagecraft's before anything goes in it, `staging-made`: ./staging-mark.ts; a file whose
  *    bytes equal the generated file already in `dist/<stage>/` is hard-linked there instead, or
  *    copied where links fail, so that the replacement touches only the files that change), and every
  *    project file (a stage file, the schema) beside itself as `.<name>.stagecraft-tmp` (renamed, for
@@ -39,7 +40,7 @@
  * directories, so for the instant between the two renames of a stage `dist/<stage>` is absent
  * (never a mix of old and new files); the journal says how to finish.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ProblemsError } from '../errors.js';
 import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
@@ -54,6 +55,7 @@ import { readMountTable } from './mount-point.js';
 import { sinceStaged } from './since-staged.js';
 import { makeStagingDirectory, stageDirectory, type ChangedFiles, type StagedDirectory } from './stage-directory.js';
 import { unmovable, unmovableEntries } from './unmovable.js';
+import { stagingInTheWay, stagingOwner } from './staging-mark.js';
 
 /** The crash tests' hook (lib/model/crash-point.cjs), shared with lib/cli/run.cjs. */
 export { CRASH_ENV, crashPoint };
@@ -153,7 +155,11 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     ]);
   }
   const tx = join(o.distDir, TX_DIR);
-  rmSync(abs(tx), { recursive: true, force: true });
+  // what an interrupted write left is stagecraft's (a recovery removes it first); a directory of that name a team keeps is
+  // not, and is never removed: refused
+  const owner = stagingOwner(abs(tx));
+  if (owner === 'other') throw new ProblemsError([stagingInTheWay(o.root, o.distDir)]);
+  if (owner === 'stagecraft') rmSync(abs(tx), { recursive: true, force: true });
   /**
    * Whether `dist/` is made by this transaction, for its staging directory (a stage staged while the
    * others compile): a transaction not committed removes it again, so that a refused command leaves
@@ -165,7 +171,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
   let done = false;
   /** Removes what the transaction staged: nothing users see. */
   const removeStaged = () => {
-    rmSync(abs(tx), { recursive: true, force: true });
+    if (stagingOwner(abs(tx)) === 'stagecraft') rmSync(abs(tx), { recursive: true, force: true });
     if (makesDist) {
       try {
         rmdirSync(dist);
@@ -236,7 +242,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       const target = join(o.distDir, p.stage);
       for (const f of p.foreign) {
         const rel = f.replace(/\/$/, '');
-        mkdirSync(dirname(abs(join(into, rel))), { recursive: true });
+        makeStagingDirectory(o, dirname(join(into, rel)));
         renames.push({ from: join(target, rel), to: join(into, rel) });
       }
       if (p.old) {

@@ -82,6 +82,45 @@ describe('npm run diff -- <stage>', () => {
     expect(runCli('diff', ['onprem'], dir).stdout).toMatch(/^dist\/onprem and the sources are the same \(\d+ objects\)\n$/);
   });
 
+  it('names a file whose bytes alone differ beside objects or edge lines that change, as check does, and no file those lines show', () => {
+    const namespace = join(dir, 'dist', 'onprem', '00-namespace.yaml');
+    const inventory = join(dir, 'dist', 'onprem', 'inventory.txt');
+    const [namespaceText, inventoryText] = [readFileSync(namespace, 'utf8'), readFileSync(inventory, 'utf8')];
+    const besides = (files: string[]) =>
+      `${files.length === 1 ? '1 file differs besides, where no line above shows it (npm run check says it is out of date' : `${files.length} files differ besides, where no line above shows them (npm run check says they are out of date`}; npm run synth writes ${files.length === 1 ? 'it' : 'them'} again):\n${files.map((f) => `changed: dist/onprem/${f}`).join('\n')}\n`;
+    try {
+      // an object changed in 10-demoapp.yaml, and 00-namespace.yaml in CRLF
+      writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem').replace('LOG_LEVEL: warn', 'LOG_LEVEL: info'));
+      writeFileSync(namespace, namespaceText.replaceAll('\n', '\r\n'));
+      expect(runCli('check', [], dir).stderr).toContain('changed: dist/onprem/00-namespace.yaml\n');
+      let diff = runCli('diff', ['onprem'], dir);
+      expect(diff).toMatchObject({ code: 0, stderr: '' });
+      expect(diff.stdout).toContain('data.LOG_LEVEL: "warn" -> "info"\n');
+      // after the objects' summary line, and only there
+      const afterObjects = (stdout: string) => stdout.slice(stdout.indexOf(' the same\n') + ' the same\n'.length);
+      expect(afterObjects(diff.stdout)).toBe(besides(['00-namespace.yaml']));
+      // the inventory, which changes with the objects, named only when its bytes hold what no object shows (CRLF)
+      writeFileSync(inventory, inventoryText.replaceAll('\n', '\r\n'));
+      expect(afterObjects(runCli('diff', ['onprem'], dir).stdout)).toBe(besides(['00-namespace.yaml', 'inventory.txt']));
+      writeFileSync(inventory, inventoryText);
+      // an edge line changed, and 00-namespace.yaml still in CRLF
+      writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem').replace('gzip: true', 'gzip: false'));
+      diff = runCli('diff', ['onprem'], dir);
+      expect(diff.stdout).toMatch(
+        /^dist\/onprem and the sources have the same objects \(\d+\); their edge files differ:\ndist\/onprem\/edge\/haproxy\.cfg\n {2}- /,
+      );
+      // after the edge's lines
+      const edgeEnd = diff.stdout.indexOf('\n1 file differs besides') + 1;
+      expect(diff.stdout.slice(0, edgeEnd)).toMatch(/\n {2}- compression [^\n]*\n$/);
+      expect(diff.stdout.slice(edgeEnd)).toBe(besides(['00-namespace.yaml']));
+    } finally {
+      writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
+      writeFileSync(namespace, namespaceText);
+      writeFileSync(inventory, inventoryText);
+    }
+    expect(runCli('diff', ['onprem'], dir).stdout).toMatch(/^dist\/onprem and the sources are the same \(\d+ objects\)\n$/);
+  });
+
   it("names an edge file whose lines differ only where none printed shows it (CRLF, a byte order mark, spaces), never listing them removed and added alike, and shows an edge file's real lines without its CRLF", () => {
     writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
     const file = join(dir, 'dist', 'onprem', 'edge', 'haproxy.cfg');
