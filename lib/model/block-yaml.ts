@@ -371,20 +371,29 @@ const KEY_TEXT = /"([^"]*)"|'([^']*)'|[^\s:]+/y;
 /** The places `reader` noted, each value of a mapping entry with its key (as the yaml library's reading gives it: yaml11Places). */
 function keyed(reader: Reader): Yaml11Place[] {
   if (!reader.yaml11.length) return reader.yaml11;
+  const { data, count } = reader;
   // the entries by their value's offset: a node is [keyAt, valueAt, size], keyAt -1 for an item of a list or a document
-  const keyAt = new Map<number, number>();
+  const entryAt = new Map<number, number>();
   const keys = new Set<number>();
-  for (let n = 0; n < reader.count; n++) {
-    if (reader.data[3 * n] < 0) continue;
-    keyAt.set(reader.data[3 * n + 1], reader.data[3 * n]);
-    keys.add(reader.data[3 * n]);
+  // each node's parent (-1: a document), in one pass over the nodes in document order with the open ones stacked
+  const parent = new Int32Array(count);
+  const open: number[] = [];
+  for (let n = 0; n < count; n++) {
+    while (open.length && open[open.length - 1] + data[3 * open[open.length - 1] + 2] <= n) open.pop();
+    parent[n] = open.length ? open[open.length - 1] : -1;
+    open.push(n);
+    if (data[3 * n] < 0) continue;
+    entryAt.set(data[3 * n + 1], n);
+    keys.add(data[3 * n]);
   }
+  // an entry of a mapping that is an item of a list: its parent has no key and a parent of its own (a document's root has none)
+  const inItem = (n: number) => parent[n] >= 0 && data[3 * parent[n]] < 0 && parent[parent[n]] >= 0;
   return reader.yaml11.map((p) => {
     // a key's own place (`yes:`), where a nested mapping that starts with it is another entry's value
-    const at = keys.has(p.offset) ? undefined : keyAt.get(p.offset);
-    if (at === undefined) return p;
-    KEY_TEXT.lastIndex = at;
+    const n = keys.has(p.offset) ? undefined : entryAt.get(p.offset);
+    if (n === undefined) return p;
+    KEY_TEXT.lastIndex = data[3 * n];
     const m = KEY_TEXT.exec(reader.text);
-    return m ? { ...p, key: m[1] ?? m[2] ?? m[0] } : p;
+    return m ? { ...p, key: m[1] ?? m[2] ?? m[0], ...(inItem(n) ? { inItem: true as const } : {}) } : p;
   });
 }
