@@ -22,6 +22,7 @@ import {
   isKustomizationFile,
   isManifestObject as isObject,
   isUntypedKustomization,
+  kustomizationPatches,
   itemlessList,
   listItems,
 } from '../model/list-documents.js';
@@ -169,8 +170,10 @@ export function parseManifests(files: readonly { file: string; text: string }[],
   const chartFiles = files.filter(({ file }) => HELM_CHART_FILE.test(file)).map(({ file }) => file);
   const charts = chartFiles.map((file) => file.slice(0, file.lastIndexOf('/') + 1));
   problems.push(...charts.map((dir, i) => helmChart(dir, chartFiles[i], files)));
+  // a patch a kustomization names is part of an object, which kustomize merges into it: skipped, as the kustomization is
+  const patches = kustomizationPatches(files);
   for (const { file, text } of files) {
-    if (charts.some((dir) => file.startsWith(dir))) continue;
+    if (charts.some((dir) => file.startsWith(dir)) || patches.has(file)) continue;
     const src = new SourceFile(file, text, options.blockReader ?? true);
     const { result } = src;
     if ('problems' in result) {

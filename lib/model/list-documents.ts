@@ -4,6 +4,8 @@
  * (lib/checks/manifests.ts) and a manifests app's included files (apps/manifests.ts), so that the two never differ
  * on one file. Pure.
  */
+import { posix } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { describeValue } from './limits.js';
 import { builtInClusterScoped, isListDocument } from '../k8s.js';
 import type { FieldPath } from './field-path.js';
@@ -37,6 +39,44 @@ export function isUntypedKustomization(file: string, value: unknown): boolean {
   const { apiVersion, kind } = value as Partial<KubeObject>;
   // kustomize fills in the apiVersion of a kind it takes (`kind: Kustomization` alone)
   return apiVersion === undefined && (kind === undefined || KUSTOMIZATION_KINDS.includes(kind)) && isKustomizationFile(file);
+}
+
+/**
+ * The files that the kustomizations among `files` name as patches (`patches[].path`, `patchesStrategicMerge[]` but an
+ * inline patch, `patchesJson6902[].path`), as `files` names them (relative to the kustomization's folder, normalized).
+ * A patch is a part of an object (a Deployment's `spec.replicas` alone) or a list of JSON patch operations, which
+ * kustomize applies to the object it targets: no manifest, skipped as its kustomization is. A kustomization that does not
+ * parse names none (whoever reads it for its documents says why).
+ */
+export function kustomizationPatches(files: readonly { readonly file: string; readonly text: string }[]): ReadonlySet<string> {
+  const patches = new Set<string>();
+  for (const { file, text } of files) {
+    if (!isKustomizationFile(file) || !/^patches(StrategicMerge|Json6902)?\s*:/m.test(text)) continue;
+    const dir = file.slice(0, file.lastIndexOf('/') + 1);
+    for (const doc of parseAllDocuments(text)) {
+      const k = doc.errors.length ? undefined : (doc.toJS() as Record<string, unknown> | null);
+      if (!k || typeof k !== 'object') continue;
+      const named = [k.patches, k.patchesJson6902].flatMap((l) =>
+        Array.isArray(l) ? l.map((p) => (p as { path?: unknown } | null)?.path) : [],
+      );
+      if (Array.isArray(k.patchesStrategicMerge)) named.push(...k.patchesStrategicMerge);
+      for (const path of named)
+        if (typeof path === 'string' && path && !path.includes('\n'))
+          patches.add(posix.normalize(posix.isAbsolute(path) ? path : dir + path));
+    }
+  }
+  return patches;
+}
+
+/**
+ * The hint for files among which no object was found but a kustomization is (an overlay whose objects are its bases'
+ * and its patches'): to check what kustomize builds from the outermost one. `undefined` without a kustomization.
+ */
+export function kustomizeBuildHint(files: readonly string[]): string | undefined {
+  const [outer] = files.filter(isKustomizationFile).sort((a, b) => a.split('/').length - b.split('/').length);
+  if (outer === undefined) return undefined;
+  const dir = outer.slice(0, outer.lastIndexOf('/') + 1) || './';
+  return `${outer} makes its objects of other files (resources, bases, patches): check what kustomize builds, kubectl kustomize ${dir} | npm run check -- -`;
 }
 
 /** Whether `file` is named as kustomize reads a directory's kustomization (`KUSTOMIZATION_FILES`). */

@@ -129,6 +129,36 @@ describe('a kustomize directory checked as files', () => {
   });
 });
 
+describe('the patches a kustomization names', () => {
+  const web = { file: 'overlay/web.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\n' };
+  const strategic = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 3\n';
+  const json6902 = '- op: replace\n  path: /spec/replicas\n  value: 3\n';
+
+  it('are skipped, as kustomize merges them into the objects they target: a Deployment with replicas alone is no manifest', () => {
+    const kustomization = {
+      file: 'overlay/kustomization.yaml',
+      text:
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [web.yaml, ../base]\n' +
+        'patches:\n  - path: replicas.yaml\n  - path: ../shared/ops.yaml\n    target: { kind: Deployment }\n' +
+        'patchesStrategicMerge:\n  - old.yaml\n  - |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: inline }\n' +
+        'patchesJson6902:\n  - { path: json.yaml, target: { kind: Deployment, name: api } }\n',
+    };
+    const files = [
+      kustomization,
+      web,
+      { file: 'overlay/replicas.yaml', text: strategic },
+      { file: 'overlay/old.yaml', text: strategic },
+      { file: 'overlay/json.yaml', text: json6902 },
+      { file: 'shared/ops.yaml', text: json6902 },
+    ];
+    expect(parseManifests(files).objects.map((o) => o.metadata.name)).toEqual(['web']);
+    // the same file without the kustomization naming it is a manifest, checked as one
+    expect(problemsThrownBy(() => parseManifests([web, { file: 'overlay/json.yaml', text: json6902 }])).map((p) => p.message)).toEqual([
+      'this document is not a Kubernetes object (found a list)',
+    ]);
+  });
+});
+
 describe('an item of a List that is no Kubernetes object', () => {
   it('is bad input at its place, saying what it is instead and what to do, nested Lists included', () => {
     const text =
