@@ -320,25 +320,35 @@ function placedDuplicates(
           ? `one object, one app: include ${file.file} in apps.${first} or apps.${app}, not both`
           : stage
             ? `remove it from ${file ? 'this file' : `apps.${app}`}: stagecraft makes the stage's ${kind} from the stage file`
-            : `one object, one app: ${
-                file
-                  ? "rename or remove it here (its name is the file's, not the app's)"
-                  : at
-                    ? 'name it otherwise here'
-                    : own
-                      ? `name the ${kind} of apps.${app} with ${dotted(own.path)}`
-                      : `rename apps.${app}`
-              }, or ${
-                firstFile
-                  ? `rename or remove it in ${firstFile.file}`
-                  : other
-                    ? `name the ${kind} of apps.${first} with ${dotted(other.path)}`
-                    : `rename apps.${first}`
-              }`,
+            : `one object, one app: ${laterFix(app, kind, file, at, own)}, or ${firstFix(first, kind, firstFile, other)}`,
       });
     }
   }
   return { placed, problems };
+}
+
+/** How the later of two apps making one object can stop making it: in its file, at the setting that named it, or by its name. */
+function laterFix(
+  app: string,
+  kind: string,
+  file: SourceLocation | undefined,
+  at: readonly (string | number)[] | undefined,
+  own: { readonly path: readonly (string | number)[] } | undefined,
+): string {
+  if (file) return "rename or remove it here (its name is the file's, not the app's)";
+  if (at) return 'name it otherwise here';
+  return own ? `name the ${kind} of apps.${app} with ${dotted(own.path)}` : `rename apps.${app}`;
+}
+
+/** How the first of two apps making one object can stop making it: in its file, with the setting that names it, or by its name. */
+function firstFix(
+  first: string,
+  kind: string,
+  file: SourceLocation | undefined,
+  other: { readonly path: readonly (string | number)[] } | undefined,
+): string {
+  if (file) return `rename or remove it in ${file.file}`;
+  return other ? `name the ${kind} of apps.${first} with ${dotted(other.path)}` : `rename apps.${first}`;
 }
 
 /**
