@@ -5,8 +5,8 @@
  * on one file. Pure.
  */
 import { posix } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { describeValue } from './limits.js';
+import { parseAllDocuments, type Document } from 'yaml';
+import { MAX_MANIFEST_ALIASES, describeValue } from './limits.js';
 import { builtInClusterScoped, isListDocument } from '../k8s.js';
 import type { FieldPath } from './field-path.js';
 import type { KubeObject } from './object.js';
@@ -54,7 +54,7 @@ export function kustomizationPatches(files: readonly { readonly file: string; re
     if (!isKustomizationFile(file) || !/^patches(StrategicMerge|Json6902)?\s*:/m.test(text)) continue;
     const dir = file.slice(0, file.lastIndexOf('/') + 1);
     for (const doc of parseAllDocuments(text)) {
-      const k = doc.errors.length ? undefined : (doc.toJS() as Record<string, unknown> | null);
+      const k = doc.errors.length ? undefined : kustomizationValue(doc);
       if (!k || typeof k !== 'object') continue;
       const named = [k.patches, k.patchesJson6902].flatMap((l) =>
         Array.isArray(l) ? l.map((p) => (p as { path?: unknown } | null)?.path) : [],
@@ -66,6 +66,15 @@ export function kustomizationPatches(files: readonly { readonly file: string; re
     }
   }
   return patches;
+}
+
+/** A kustomization's value, or none where its aliases expand too far (an alias bomb: said by whoever reads its documents). */
+function kustomizationValue(doc: Document): Record<string, unknown> | null | undefined {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_MANIFEST_ALIASES }) as Record<string, unknown> | null;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

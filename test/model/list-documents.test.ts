@@ -16,6 +16,13 @@ describe('kustomizationPatches', () => {
   it('names none of a kustomization that does not parse, or holds no patches', () => {
     expect(kustomizationPatches([{ file: 'kustomization.yaml', text: 'patches: [path: \n  : x' }]).size).toBe(0);
     expect(kustomizationPatches([{ file: 'kustomization.yaml', text: 'resources: [a.yaml]\n' }]).size).toBe(0);
+    // an alias bomb is no crash: it names none (whoever reads its documents says it)
+    let bomb = 'a: &l0 [x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++)
+      bomb += `l${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]\n`;
+    expect(kustomizationPatches([{ file: 'kustomization.yaml', text: `${bomb}patches: [{ path: p.yaml }]\n` }]).size).toBe(0);
   });
 });
 
