@@ -22,6 +22,7 @@ import type { Stack } from './stack.js';
 import { groupOf } from './k8s.js';
 import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from './synth/rendered.js';
 import { chartHeads } from './synth/app-summary.js';
+import { includedPlaces } from './checks/manifests.js';
 
 /**
  * Codes of the checks' findings about an object a pod names that the stage lacks (lib/checks/references-pods.ts),
@@ -245,10 +246,11 @@ function placedStoreRefs(
 export const objectKey = (o: KubeObject) => `${groupOf(o.apiVersion)} ${describeObject(o)}`;
 
 /**
- * The objects two apps of the stage make (the same group, kind, namespace and name), each placed at
- * the later app in the stage file: at the setting that names the object there (`Stack.objectNames`),
- * else at the app's key, naming the earlier app. An object defined twice by one app, or by an app
- * and the stage's own objects, stays with the checks.
+ * The objects two apps of the stage make (the same group, kind, namespace and name), or an app and the stage itself
+ * (its Namespace), each placed at the later app: at the document of its included files that defines the object, for an
+ * app that reads files (`Stack.sources`: a manifests app, whose objects are named in its files, not after it), else at
+ * the setting that names the object there (`Stack.objectNames`), else at the app's key; naming the earlier app or
+ * file. An object defined twice by one app stays with the checks.
  */
 function placedDuplicates(
   findings: readonly Finding[],
@@ -262,16 +264,17 @@ function placedDuplicates(
   if (!twice.length) return { placed, problems };
   const wanted = new Set(twice.map((f) => objectKey(f.object)));
   const apps = new Map(loaded.apps.map((a) => [a.name, a]));
-  // the apps that make each object defined twice, from what is known without reading a cached app
+  // the apps that make each object defined twice (the stage's own chart first), from what is known without reading a cached app
   const makers = new Map<string, Set<string>>();
   for (const chart of rendered.charts) {
-    if (chart.name === NAMESPACE_CHART || !apps.has(chart.name)) continue;
+    if (chart.name !== NAMESPACE_CHART && !apps.has(chart.name)) continue;
     for (const o of chartHeads(chart)) {
       const key = objectKey(o);
       if (wanted.has(key)) makers.set(key, (makers.get(key) ?? new Set()).add(chart.name));
     }
   }
   const appAt = (app: string) => loaded.locate(['apps'], app);
+  const line = (app: string) => (app === NAMESPACE_CHART ? -1 : appAt(app).line);
   /** The setting of `app` that names the object (from the stage file's root), if its stack says one does, and whether it gave the name. */
   const namingSetting = (app: string, o: KubeObject) => {
     const { stack, settings } = apps.get(app)!;
@@ -279,32 +282,73 @@ function placedDuplicates(
     const hit = named.find((n) => n.kind === o.kind && n.name === o.metadata?.name && n.setting);
     return hit?.setting && { path: ['apps', app, ...hit.setting], given: hit.given === true };
   };
+  /** Where an app that reads files (`Stack.sources`) defines the object of `f` in them: its files alone are searched. */
+  const documentOf = (app: string, f: Finding): SourceLocation | undefined => {
+    const { stack, settings } = apps.get(app)!;
+    const sources = stacks[stack].sources?.(settings as never) ?? [];
+    const files = loaded.context.files;
+    if (!sources.length || !files?.size) return undefined;
+    const within = (file: string) => sources.some(({ path }) => file === path || file.startsWith(`${path.replace(/\/$/, '')}/`));
+    return includedPlaces(new Map([...files].filter(([file]) => within(file))), loaded.context.namespace)(f);
+  };
   const byKey = new Map<string, Finding[]>();
   for (const f of twice) byKey.set(objectKey(f.object), [...(byKey.get(objectKey(f.object)) ?? []), f]);
   for (const [key, found] of byKey) {
     // the apps in the stage file's order: each definition after the first is a later app's
-    const [first, ...later] = [...(makers.get(key) ?? [])].sort((a, b) => appAt(a).line - appAt(b).line);
+    const [first, ...later] = [...(makers.get(key) ?? [])].sort((a, b) => line(a) - line(b));
     if (later.length < found.length) continue;
     for (const [i, f] of found.entries()) {
       const app = later[i];
       const kind = f.object.kind;
+      const file = documentOf(app, f);
       const own = namingSetting(app, f.object);
-      const other = namingSetting(first, f.object);
-      const at = own?.given ? own.path : undefined;
+      const at = !file && own?.given ? own.path : undefined;
+      const stage = first === NAMESPACE_CHART;
+      const firstFile = stage ? undefined : documentOf(first, f);
+      // one file both apps include: the object is one document, defined twice by the including
+      const shared = file && firstFile && file.file === firstFile.file && file.line === firstFile.line;
+      const other = stage ? undefined : namingSetting(first, f.object);
       placed.add(f);
       problems.push({
         code: f.code,
-        location: at ? loaded.locate(at) : appAt(app),
+        location: file ?? (at ? loaded.locate(at) : appAt(app)),
         message:
-          `${dotted(at ?? ['apps', app])} makes ${describeObject(f.object)}, which apps.${first} (line ${appAt(first).line}) makes too: ` +
+          `${dotted(at ?? ['apps', app])} makes ${describeObject(f.object)}, which ${stage ? 'the stage makes itself' : `apps.${first} (line ${appAt(first).line}) makes too`}: ` +
           'applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)',
-        hint: `one object, one app: ${at ? 'name it otherwise here' : own ? `name the ${kind} of apps.${app} with ${dotted(own.path)}` : `rename apps.${app}`}, or ${
-          other ? `name the ${kind} of apps.${first} with ${dotted(other.path)}` : `rename apps.${first}`
-        }`,
+        ...(firstFile && !shared ? { lines: [`first defined at ${firstFile.file}:${firstFile.line}:${firstFile.column}`] } : {}),
+        hint: shared
+          ? `one object, one app: include ${file.file} in apps.${first} or apps.${app}, not both`
+          : stage
+            ? `remove it from ${file ? 'this file' : `apps.${app}`}: stagecraft makes the stage's ${kind} from the stage file`
+            : `one object, one app: ${laterFix(app, kind, file, at, own)}, or ${firstFix(first, kind, firstFile, other)}`,
       });
     }
   }
   return { placed, problems };
+}
+
+/** How the later of two apps making one object can stop making it: in its file, at the setting that named it, or by its name. */
+function laterFix(
+  app: string,
+  kind: string,
+  file: SourceLocation | undefined,
+  at: readonly (string | number)[] | undefined,
+  own: { readonly path: readonly (string | number)[] } | undefined,
+): string {
+  if (file) return "rename or remove it here (its name is the file's, not the app's)";
+  if (at) return 'name it otherwise here';
+  return own ? `name the ${kind} of apps.${app} with ${dotted(own.path)}` : `rename apps.${app}`;
+}
+
+/** How the first of two apps making one object can stop making it: in its file, with the setting that names it, or by its name. */
+function firstFix(
+  first: string,
+  kind: string,
+  file: SourceLocation | undefined,
+  other: { readonly path: readonly (string | number)[] } | undefined,
+): string {
+  if (file) return `rename or remove it in ${file.file}`;
+  return other ? `name the ${kind} of apps.${first} with ${dotted(other.path)}` : `rename apps.${first}`;
 }
 
 /**

@@ -47,6 +47,59 @@ describe('an object two apps make', () => {
   });
 });
 
+describe("an object a manifests app's files define that another app, or the stage, makes too", () => {
+  /** The duplicate errors of a stage file of `lines` whose apps include the files `files` (path -> text). */
+  const duplicates = (lines: readonly string[], files: Record<string, string>): string[] => {
+    try {
+      compileStages([
+        { stage: 'x', file: 'environments/x.yaml', text: [...lines, ''].join('\n'), readSource: () => new Map(Object.entries(files)) },
+      ]);
+    } catch (e) {
+      if (e instanceof ProblemsError) return e.problems.filter((p) => p.code === 'refs/duplicate-object').map(formatProblem);
+      throw e;
+    }
+    return [];
+  };
+  const manifests = (name: string, include: string) => [`  ${name}:`, '    stack: manifests', `    include: [${include}]`];
+  const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector: { app: api }\n  ports: [{ port: 80 }]\n';
+  const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata: { a: "1" }\n';
+
+  it("is reported at the document that defines it, whose name is the file's (renaming the app renames nothing)", () => {
+    expect(duplicates(['apps:', ...SERVICE('api'), ...manifests('legacy', 'in/legacy')], { 'in/legacy/api.yaml': service })).toEqual([
+      `in/legacy/api.yaml:4:9: apps.legacy makes Service x/api, which apps.api (line 2) makes too: ${APPLIED_TOGETHER}\n` +
+        "  hint: one object, one app: rename or remove it here (its name is the file's, not the app's), or rename apps.api",
+    ]);
+    // the manifests app first: the service app is the later one, and the file is where the first is
+    expect(duplicates(['apps:', ...manifests('legacy', 'in/legacy'), ...SERVICE('api')], { 'in/legacy/api.yaml': service })).toEqual([
+      `environments/x.yaml:5:3: apps.api makes Service x/api, which apps.legacy (line 2) makes too: ${APPLIED_TOGETHER}\n` +
+        '  first defined at in/legacy/api.yaml:4:9\n' +
+        '  hint: one object, one app: rename apps.api, or rename or remove it in in/legacy/api.yaml',
+    ]);
+  });
+
+  it("is reported at the later app's own file, with the first app's, or as one file two apps include", () => {
+    const files = { 'in/a/cm.yaml': configMap, 'in/b/cm.yaml': `# the same, kept twice\n${configMap}` };
+    expect(duplicates(['apps:', ...manifests('b', 'in/b'), ...manifests('a', 'in/a')], files)).toEqual([
+      `in/a/cm.yaml:4:9: apps.a makes ConfigMap x/shared, which apps.b (line 2) makes too: ${APPLIED_TOGETHER}\n` +
+        '  first defined at in/b/cm.yaml:5:9\n' +
+        "  hint: one object, one app: rename or remove it here (its name is the file's, not the app's), or rename or remove it in in/b/cm.yaml",
+    ]);
+    expect(duplicates(['apps:', ...manifests('a', 'in/a'), ...manifests('again', 'in/a/cm.yaml')], files)).toEqual([
+      `in/a/cm.yaml:4:9: apps.again makes ConfigMap x/shared, which apps.a (line 2) makes too: ${APPLIED_TOGETHER}\n` +
+        '  hint: one object, one app: include in/a/cm.yaml in apps.a or apps.again, not both',
+    ]);
+  });
+
+  it("is the stage's own Namespace: said at the document, to be removed from the file", () => {
+    expect(
+      duplicates(['apps:', ...manifests('legacy', 'in')], { 'in/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n' }),
+    ).toEqual([
+      `in/ns.yaml:4:9: apps.legacy makes Namespace x, which the stage makes itself: ${APPLIED_TOGETHER}\n` +
+        "  hint: remove it from this file: stagecraft makes the stage's Namespace from the stage file",
+    ]);
+  });
+});
+
 describe('an object named after its app whose kind refuses the name', () => {
   it("is reported at the app's key: a Service must start with a letter", () => {
     const { problems, exitCode } = refused(['apps:', ...SERVICE('9api')]);

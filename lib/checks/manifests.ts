@@ -14,6 +14,7 @@ import { describeObject, type KubeObject } from '../model/object.js';
 import { fieldPath, toProblem, type FieldPath, type Finding } from './finding.js';
 import { isApiObject } from './schema.js';
 import { firstDefinitionOf } from './object-index.js';
+import { SourceFile } from './source-file.js';
 import type { RelatedPlace } from './report.js';
 import { isKptPackageContext, isListDocument } from '../k8s.js';
 import {
@@ -22,71 +23,17 @@ import {
   isKustomizationFile,
   isManifestObject as isObject,
   isUntypedKustomization,
+  kustomizationPatches,
   itemlessList,
   listItems,
 } from '../model/list-documents.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
-import { offsetOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
-import { MAX_MANIFEST_ALIASES, capProblems, describeValue } from '../model/limits.js';
-import { yaml11Places, yaml11Problem } from '../model/yaml11.js';
+import { capProblems, describeValue } from '../model/limits.js';
 
 /** The file that makes a folder a Helm chart (as a manifests app reads one: apps/manifests.ts). */
 const HELM_CHART_FILE = /(^|\/)Chart\.ya?ml$/;
 
-/** Alias expansions allowed per document; more is an "alias bomb", not a manifest. */
-const MAX_ALIAS_COUNT = MAX_MANIFEST_ALIASES;
-
-/**
- * One file, parsed once with positions: by the block reader when the file is written in its
- * subset (lib/model/block-yaml.ts: the same values and places, several times faster), else by
- * readYaml, which also reports every problem. lib/diff reads output files with it too.
- */
-export class SourceFile {
-  private readonly block: BlockYaml | undefined;
-  private readonly read: ReadYaml | undefined;
-  /** Per document that has a value (by its index among all documents), its value; or the problems that stop reading the file. */
-  readonly result: { values: { index: number; value: unknown }[] } | { problems: Problem[] };
-
-  constructor(
-    readonly file: string,
-    readonly text: string,
-    blockReader: boolean,
-  ) {
-    this.block = blockReader ? readBlockYaml(text) : undefined;
-    if (this.block) {
-      this.result = { values: this.block.values.map((value, index) => ({ index, value })) };
-      return;
-    }
-    const read = readYaml(text, file, { maxAliasCount: MAX_ALIAS_COUNT, multi: true, what: 'manifest documents' });
-    this.read = read;
-    this.result = read.problems.length
-      ? { problems: [...read.problems] }
-      : { values: read.values.map((value, index) => ({ index, value })).filter((v) => v.value !== null && v.value !== undefined) };
-  }
-
-  /**
-   * The plain scalars of the file that kubectl reads otherwise than stagecraft (YAML 1.1: `yes`,
-   * `1_000`, `010`, `2001-12-14`, lib/model/yaml11.ts), as problems at their place; none when the
-   * file does not parse.
-   */
-  yaml11Problems(): Problem[] {
-    const places = this.block ? this.block.yaml11 : this.read && !this.read.problems.length ? yaml11Places(this.read.docs) : [];
-    return places.map((p) => yaml11Problem(p, (offset) => this.at(offset)));
-  }
-
-  /** The place of `offset` in the file. */
-  at(offset: number): SourceLocation {
-    const { line, col } = (this.block ?? this.read)!.lines.linePos(offset);
-    return { file: this.file, line, column: col };
-  }
-
-  /** The place of `path` in the `index`-th document (as numbered in `result`). */
-  locate(index: number, path: FieldPath, atKey: boolean): SourceLocation {
-    if (this.block) return this.at(offsetOf(this.block.nodes, this.block.roots[index], path, atKey));
-    return this.at(offsetInDocument(this.read!.docs[index], path, atKey));
-  }
-}
+export { SourceFile } from './source-file.js';
 
 interface Source {
   readonly file: SourceFile;
@@ -169,8 +116,10 @@ export function parseManifests(files: readonly { file: string; text: string }[],
   const chartFiles = files.filter(({ file }) => HELM_CHART_FILE.test(file)).map(({ file }) => file);
   const charts = chartFiles.map((file) => file.slice(0, file.lastIndexOf('/') + 1));
   problems.push(...charts.map((dir, i) => helmChart(dir, chartFiles[i], files)));
+  // a patch a kustomization names is part of an object, which kustomize merges into it: skipped, as the kustomization is
+  const patches = kustomizationPatches(files);
   for (const { file, text } of files) {
-    if (charts.some((dir) => file.startsWith(dir))) continue;
+    if (charts.some((dir) => file.startsWith(dir)) || patches.has(file)) continue;
     const src = new SourceFile(file, text, options.blockReader ?? true);
     const { result } = src;
     if ('problems' in result) {

@@ -2,6 +2,7 @@
  * `npm run check -- <paths>`: the checks of lib/checks/ on the Kubernetes manifests at the paths, each
  * directory of a stage one cluster, reported as text, JSON or SARIF.
  */
+import { kustomizeBuildHint } from '../model/list-documents.js';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, ProblemsError } from '../errors.js';
@@ -85,7 +86,7 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: CheckO
       {
         code: 'input/no-objects',
         message: `found no Kubernetes objects in ${files.length} YAML file${files.length === 1 ? '' : 's'} (${paths.join(', ')})`,
-        hint: 'point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata',
+        hint: kustomizeBuildHint(files) ?? 'point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata',
       },
     ]);
   }

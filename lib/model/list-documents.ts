@@ -4,8 +4,10 @@
  * (lib/checks/manifests.ts) and a manifests app's included files (apps/manifests.ts), so that the two never differ
  * on one file. Pure.
  */
-import { describeValue } from './limits.js';
-import { isListDocument } from '../k8s.js';
+import { posix } from 'node:path';
+import { parseAllDocuments, type Document } from 'yaml';
+import { MAX_MANIFEST_ALIASES, describeValue } from './limits.js';
+import { builtInClusterScoped, isListDocument } from '../k8s.js';
 import type { FieldPath } from './field-path.js';
 import type { KubeObject } from './object.js';
 
@@ -39,6 +41,53 @@ export function isUntypedKustomization(file: string, value: unknown): boolean {
   return apiVersion === undefined && (kind === undefined || KUSTOMIZATION_KINDS.includes(kind)) && isKustomizationFile(file);
 }
 
+/**
+ * The files that the kustomizations among `files` name as patches (`patches[].path`, `patchesStrategicMerge[]` but an
+ * inline patch, `patchesJson6902[].path`), as `files` names them (relative to the kustomization's folder, normalized).
+ * A patch is a part of an object (a Deployment's `spec.replicas` alone) or a list of JSON patch operations, which
+ * kustomize applies to the object it targets: no manifest, skipped as its kustomization is. A kustomization that does not
+ * parse names none (whoever reads it for its documents says why).
+ */
+export function kustomizationPatches(files: readonly { readonly file: string; readonly text: string }[]): ReadonlySet<string> {
+  const patches = new Set<string>();
+  for (const { file, text } of files) {
+    if (!isKustomizationFile(file) || !/^patches(StrategicMerge|Json6902)?\s*:/m.test(text)) continue;
+    const dir = file.slice(0, file.lastIndexOf('/') + 1);
+    for (const doc of parseAllDocuments(text)) {
+      const k = doc.errors.length ? undefined : kustomizationValue(doc);
+      if (!k || typeof k !== 'object') continue;
+      const named = [k.patches, k.patchesJson6902].flatMap((l) =>
+        Array.isArray(l) ? l.map((p) => (p as { path?: unknown } | null)?.path) : [],
+      );
+      if (Array.isArray(k.patchesStrategicMerge)) named.push(...k.patchesStrategicMerge);
+      for (const path of named)
+        if (typeof path === 'string' && path && !path.includes('\n'))
+          patches.add(posix.normalize(posix.isAbsolute(path) ? path : dir + path));
+    }
+  }
+  return patches;
+}
+
+/** A kustomization's value, or none where its aliases expand too far (an alias bomb: said by whoever reads its documents). */
+function kustomizationValue(doc: Document): Record<string, unknown> | null | undefined {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_MANIFEST_ALIASES }) as Record<string, unknown> | null;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The hint for files among which no object was found but a kustomization is (an overlay whose objects are its bases'
+ * and its patches'): to check what kustomize builds from the outermost one. `undefined` without a kustomization.
+ */
+export function kustomizeBuildHint(files: readonly string[]): string | undefined {
+  const [outer] = files.filter(isKustomizationFile).sort((a, b) => a.split('/').length - b.split('/').length);
+  if (outer === undefined) return undefined;
+  const dir = outer.slice(0, outer.lastIndexOf('/') + 1) || './';
+  return `${outer} makes its objects of other files (resources, bases, patches): check what kustomize builds, kubectl kustomize ${dir} | npm run check -- -`;
+}
+
 /** Whether `file` is named as kustomize reads a directory's kustomization (`KUSTOMIZATION_FILES`). */
 export function isKustomizationFile(file: string): boolean {
   return KUSTOMIZATION_FILES.has(file.slice(file.lastIndexOf('/') + 1));
@@ -57,20 +106,34 @@ export function listItems(list: KubeObject, at: FieldPath = []): { item: unknown
 }
 
 /**
+ * Whether `o` is a List of the built-in API: a `v1 List`, or a typed List of a built-in kind of its group
+ * (`v1 ConfigMapList`, `apps/v1 DeploymentList`), whose schema requires `items`. A custom kind ending in `List`
+ * (`example.com AllowList`) is not: its CRD says what its fields hold.
+ */
+export function isBuiltInList(o: { readonly apiVersion?: unknown; readonly kind?: unknown }): boolean {
+  if (typeof o.kind !== 'string' || !o.kind.endsWith('List')) return false;
+  if (o.kind === 'List') return o.apiVersion === 'v1';
+  return builtInClusterScoped(o.apiVersion, o.kind.slice(0, -'List'.length)) !== undefined;
+}
+
+/**
  * Whether `o` is a List with no list of items: `items: null` (or `items:` with nothing after it, as a template
- * renders an empty range), a `v1 List` whose items are no list (`items: {}`, `items: ""`), or a `v1 List` without
- * `items`. kubectl apply's validation refuses the file ("error validating data: invalid object to validate": a List's
- * items must be a list), while kustomize reads such items as an empty List and passes a List without items on as an
- * object of a kind no cluster serves. Not a kind ending in `List` of another group without `items`, or with items of
- * another shape (a custom kind may be so named, and its CRD says what its fields hold).
+ * renders an empty range) or items that are no list (`items: {}`, `items: ""`), of any kind ending in `List`, or a
+ * built-in List (`isBuiltInList`: `v1 List`, `v1 ConfigMapList`) without `items`. kubectl reads any document with
+ * `items` as a List (apimachinery's unstructured decoder) and refuses items that are no list, as kustomize refuses
+ * them of a kind ending in List but `v1 List`, which it reads as empty; null items are a List of no objects to both;
+ * a built-in List without items is no object any cluster serves. A custom kind ending in `List` without `items` is
+ * no List (its CRD says what its fields hold).
  */
 export function isItemlessList(o: { readonly apiVersion?: unknown; readonly kind?: unknown }): boolean {
   if (typeof o.kind !== 'string' || !o.kind.endsWith('List')) return false;
-  const list = o.apiVersion === 'v1' && o.kind === 'List';
-  if (!Object.hasOwn(o, 'items')) return list;
-  const { items } = o as { items?: unknown };
-  return items === null || (list && !Array.isArray(items));
+  if (!Object.hasOwn(o, 'items')) return isBuiltInList(o);
+  return !Array.isArray((o as { items?: unknown }).items);
 }
+
+/** What kubectl apply says of a `v1 List` without a list of items, when it validates the file itself (kubectl 1.32, no server). */
+const KUBECTL_LIST_REFUSAL =
+  "kubectl apply refuses the file ('error validating data: invalid object to validate', a List's items must be a list)";
 
 /** What an itemless List (`isItemlessList`) is said as, and where: at `items` (its key) when it has one, else at the document. */
 export function itemlessList(o: KubeObject): {
@@ -80,11 +143,27 @@ export function itemlessList(o: KubeObject): {
   readonly atKey: boolean;
 } {
   const has = Object.hasOwn(o, 'items');
-  const what = o.items === null ? 'are null (items: with no value)' : `are no list (found ${describeValue(o.items)})`;
+  const v1List = o.apiVersion === 'v1' && o.kind === 'List';
   return {
-    message: `${has ? `the items of this ${o.kind} ${what}` : `this ${o.kind} has no items`}: kubectl apply refuses the file ('error validating data: invalid object to validate', a List's items must be a list)${has ? ', which kustomize reads as an empty List' : ''}`,
+    message: has ? withItems(o, v1List) : `this ${o.kind} has no items: ${v1List ? KUBECTL_LIST_REFUSAL : withoutItems(o.kind)}`,
     hint: `write items: [] for a List of no objects (or remove the document), or list its objects under items${o.items === null ? ', indented below it' : ''}`,
     path: has ? ['items'] : [],
     atKey: has,
   };
+}
+
+/** Why a typed built-in List (`v1 ConfigMapList`) without `items` is refused. */
+function withoutItems(kind: string): string {
+  return `kubectl apply refuses it, an object of a kind no cluster serves (the schema of a ${kind} requires items, a list of ${kind.slice(0, -'List'.length)} objects), and kubectl kustomize passes it on as one`;
+}
+
+/** Why a List whose `items` are null or no list is refused, or applies nothing. */
+function withItems(o: KubeObject, v1List: boolean): string {
+  if (o.items === null) {
+    const read = 'which kustomize reads as an empty List';
+    return `the items of this ${o.kind} are null (items: with no value): ${v1List ? `${KUBECTL_LIST_REFUSAL}, ${read}` : `kubectl and kustomize read it as a List of no objects, and apply nothing of it`}`;
+  }
+  const what = `the items of this ${o.kind} are no list (found ${describeValue(o.items)})`;
+  if (v1List) return `${what}: ${KUBECTL_LIST_REFUSAL}, which kustomize reads as an empty List`;
+  return `${what}: kubectl apply refuses the file (it reads a document with items as a List, whose items must be a list), and kubectl kustomize alike ('expected array in ${o.kind}/items')`;
 }

@@ -26,6 +26,9 @@ export function explained(e: YAMLParseError, text: string, at: (offset: number) 
   // directive; in manifests only (`manifests`), which kubectl reads: a stage file's stray `%` line is no such thing
   if (manifests && e.code === 'BAD_SCALAR_START' && e.pos[0] === lineStart && /^%\S/.test(line))
     return { code: 'input/yaml-directive', ...directiveMistake(line.trimEnd()) };
+  // `--- apiVersion: v1`: a mapping begun on the document marker's line (no bracket was left open)
+  if (e.code === 'MISSING_CHAR' && /^---[ \t]+[^\s#]/.test(line))
+    return { hint: 'start the document on the line after ---: a --- line holds nothing else, but a comment' };
   const indent = e.code === 'BAD_INDENT' ? misindented(text.slice(0, lineStart).split('\n').slice(0, -1), line) : undefined;
   return indent ? { ...indent, location: at(lineStart + indent.column) } : {};
 }

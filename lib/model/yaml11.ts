@@ -23,7 +23,7 @@
  * Read alike, as go-yaml does not resolve them: sexagesimal `1:20`, `=`, `<<` as a value (as a
  * key it is the merge key, which lib/model/read-yaml.ts expands), `tRUE`, `0b12`, `0x`, `1e400`.
  */
-import { isPair, isScalar, visit, type Document } from 'yaml';
+import { isPair, isScalar, isSeq, visit, type Document } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
 import { shorten } from './limits.js';
 import { maskValue, shownName } from './secret-rules.js';
@@ -286,13 +286,16 @@ export interface Yaml11Place {
   readonly reading: Yaml11Reading;
   /** The key of the mapping entry whose value the scalar is (`defaultMode`), said with it. @default - none: an item of a list, a key, a document */
   readonly key?: string;
+  /** Whether that entry is of a mapping that is an item of a list (a volume's `items[].mode`). @default - not */
+  readonly inItem?: true;
 }
 
 /**
- * The keys of a volume's file modes (`defaultMode`, an item's `mode`: lib/checks/file-modes.ts), whose octal number
+ * Whether a place is a volume's file mode (`defaultMode`, an item's `mode`: lib/checks/file-modes.ts), whose octal number
  * (`0400`) is said as a mode: a field of an integer, where neither the decimal stagecraft reads nor a quoted string is one.
+ * A `mode` that is no item's is not (a ConfigMap's `data.mode: 0644` is a string, to be quoted).
  */
-const MODE_KEYS: ReadonlySet<string> = new Set(['defaultMode', 'mode']);
+const isFileMode = ({ key, inItem }: Yaml11Place): boolean => key === 'defaultMode' || (key === 'mode' && inItem === true);
 
 /** The plain scalars of parsed documents (lib/model/read-yaml.ts) that kubectl reads otherwise than stagecraft. */
 export function yaml11Places(docs: readonly Document[]): Yaml11Place[] {
@@ -307,7 +310,9 @@ export function yaml11Places(docs: readonly Document[]): Yaml11Place[] {
         const key = at === 'value' && isPair(pair) && isScalar(pair.key) ? String(pair.key.value) : undefined;
         // the setting that holds it: the key, an entry's name for its `value` (`- name: DB_PASSWORD` then `value: 0755`), a list's
         const reading = yaml11Reading(source, node.value, at === 'key', at === 'key' ? undefined : holderOf(path));
-        if (reading) found.push({ offset: node.range[0], reading, ...(key === undefined ? {} : { key }) });
+        // path: ..., the list or pair holding the mapping, the mapping, the pair
+        const inItem = key !== undefined && isSeq(path.at(-3));
+        if (reading) found.push({ offset: node.range[0], reading, ...(key === undefined ? {} : { key }), ...(inItem ? { inItem } : {}) });
       },
     });
   }
@@ -318,8 +323,9 @@ export function yaml11Places(docs: readonly Document[]): Yaml11Place[] {
  * The problem of a Yaml11Place, at its place, said of its key (`defaultMode: 0400 is ...`); an octal number
  * of a file mode's key told as a mode only (`0o400` or `256`).
  */
-export function yaml11Problem({ offset, reading, key }: Yaml11Place, at: (offset: number) => SourceLocation): Problem {
-  const mode = key !== undefined && MODE_KEYS.has(key) ? reading.mode : undefined;
+export function yaml11Problem(place: Yaml11Place, at: (offset: number) => SourceLocation): Problem {
+  const { offset, reading, key } = place;
+  const mode = isFileMode(place) ? reading.mode : undefined;
   return {
     code: 'input/yaml-1.1',
     location: at(offset),

@@ -147,6 +147,25 @@ describe('npm run check -- <files>: plain values kubectl (YAML 1.1) reads otherw
     expect(problemsThrownBy(() => parseManifests([file], { blockReader: false }))).toEqual(problems);
   });
 
+  it("tells a ConfigMap's data.mode: 0644 (a string field) to be quoted too, not as a file mode only, read by either reader", () => {
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: default }\ndata:\n  mode: 0644\n  more: { mode: 0600 }\n';
+    const file = { file: 'cm.yaml', text };
+    expect(readBlockYaml(text), 'the block reader reads it').toBeDefined();
+    const problems = problemsThrownBy(() => parseManifests([file]));
+    expect(problems.map((p) => [`${p.location?.line}:${p.location?.column}`, p.hint])).toEqual([
+      [
+        '5:9',
+        'write 420 or 0o644 (YAML 1.2 and kubectl both read it as 420), as a file mode means it; or 644, the decimal stagecraft reads, where no file mode is meant; quote it ("0644") only where the field takes a string',
+      ],
+      [
+        '6:17',
+        'write 384 or 0o600 (YAML 1.2 and kubectl both read it as 384), as a file mode means it; or 600, the decimal stagecraft reads, where no file mode is meant; quote it ("0600") only where the field takes a string',
+      ],
+    ]);
+    expect(problemsThrownBy(() => parseManifests([file], { blockReader: false }))).toEqual(problems);
+  });
+
   it('reads the same values quoted (and those kubectl reads alike, such as 1:20) without a word', () => {
     const m = parseManifests([read('quoted.yaml')]);
     expect(m.objects.map((o) => o.kind)).toEqual(['ConfigMap', 'ReplicationController']);

@@ -129,6 +129,36 @@ describe('a kustomize directory checked as files', () => {
   });
 });
 
+describe('the patches a kustomization names', () => {
+  const web = { file: 'overlay/web.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\n' };
+  const strategic = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 3\n';
+  const json6902 = '- op: replace\n  path: /spec/replicas\n  value: 3\n';
+
+  it('are skipped, as kustomize merges them into the objects they target: a Deployment with replicas alone is no manifest', () => {
+    const kustomization = {
+      file: 'overlay/kustomization.yaml',
+      text:
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [web.yaml, ../base]\n' +
+        'patches:\n  - path: replicas.yaml\n  - path: ../shared/ops.yaml\n    target: { kind: Deployment }\n' +
+        'patchesStrategicMerge:\n  - old.yaml\n  - |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: inline }\n' +
+        'patchesJson6902:\n  - { path: json.yaml, target: { kind: Deployment, name: api } }\n',
+    };
+    const files = [
+      kustomization,
+      web,
+      { file: 'overlay/replicas.yaml', text: strategic },
+      { file: 'overlay/old.yaml', text: strategic },
+      { file: 'overlay/json.yaml', text: json6902 },
+      { file: 'shared/ops.yaml', text: json6902 },
+    ];
+    expect(parseManifests(files).objects.map((o) => o.metadata.name)).toEqual(['web']);
+    // the same file without the kustomization naming it is a manifest, checked as one
+    expect(problemsThrownBy(() => parseManifests([web, { file: 'overlay/json.yaml', text: json6902 }])).map((p) => p.message)).toEqual([
+      'this document is not a Kubernetes object (found a list)',
+    ]);
+  });
+});
+
 describe('an item of a List that is no Kubernetes object', () => {
   it('is bad input at its place, saying what it is instead and what to do, nested Lists included', () => {
     const text =
@@ -183,7 +213,7 @@ describe('a Helm chart among the files (npm run check -- charts/web)', () => {
   });
 });
 
-describe('a List whose items are null (items: with no value), or a v1 List without items', () => {
+describe('a List whose items are null (items: with no value) or no list, or a built-in List without items', () => {
   it("is no object to check but bad input at items, as kubectl apply refuses it ('invalid object to validate'), nested Lists included", () => {
     const text =
       'apiVersion: v1\nkind: List\nitems:\n---\napiVersion: v1\nkind: ConfigMapList\nitems: null\n---\napiVersion: v1\nkind: List\nmetadata: {}\n---\n' +
@@ -194,7 +224,7 @@ describe('a List whose items are null (items: with no value), or a v1 List witho
     const refused = "kubectl apply refuses the file ('error validating data: invalid object to validate', a List's items must be a list)";
     expect(problems.map((p) => `${p.location?.line}:${p.location?.column} ${p.code} ${p.message} / ${p.hint}`)).toEqual([
       `3:1 input/not-kubernetes the items of this List are null (items: with no value): ${refused}, which kustomize reads as an empty List / write items: [] for a List of no objects (or remove the document), or list its objects under items, indented below it`,
-      `7:1 input/not-kubernetes the items of this ConfigMapList are null (items: with no value): ${refused}, which kustomize reads as an empty List / write items: [] for a List of no objects (or remove the document), or list its objects under items, indented below it`,
+      `7:1 input/not-kubernetes the items of this ConfigMapList are null (items: with no value): kubectl and kustomize read it as a List of no objects, and apply nothing of it / write items: [] for a List of no objects (or remove the document), or list its objects under items, indented below it`,
       `9:1 input/not-kubernetes this List has no items: ${refused} / write items: [] for a List of no objects (or remove the document), or list its objects under items`,
       `16:35 input/not-kubernetes the items of this List are null (items: with no value): ${refused}, which kustomize reads as an empty List / write items: [] for a List of no objects (or remove the document), or list its objects under items, indented below it`,
     ]);
@@ -211,9 +241,37 @@ describe('a List whose items are null (items: with no value), or a v1 List witho
       '3:1 input/not-kubernetes the items of this List are no list (found a mapping)',
       '7:1 input/not-kubernetes the items of this List are no list (found "")',
     ]);
-    // a custom kind ending in List holds what its CRD says
-    const custom = 'apiVersion: example.com/v1\nkind: AllowList\nmetadata: { name: a, namespace: default }\nitems: { a: b }\n';
-    expect(parseManifests([{ file: 'c.yaml', text: custom }]).objects.map((o) => o.kind)).toEqual(['AllowList']);
+  });
+  it("refuses items that are no list of any kind ending in List, which kubectl reads as a List ('items') and kustomize refuses", () => {
+    const text =
+      'apiVersion: v1\nkind: ConfigMapList\nitems: {}\n---\napiVersion: example.com/v1\nkind: AllowList\nmetadata: { name: a }\nitems: { a: b }\n';
+    expect(
+      problemsThrownBy(() => parseManifests([{ file: 'l.yaml', text }])).map(
+        (p) => `${p.location?.line}:${p.location?.column} ${p.code} ${p.message}`,
+      ),
+    ).toEqual([
+      "3:1 input/not-kubernetes the items of this ConfigMapList are no list (found a mapping): kubectl apply refuses the file (it reads a document with items as a List, whose items must be a list), and kubectl kustomize alike ('expected array in ConfigMapList/items')",
+      "8:1 input/not-kubernetes the items of this AllowList are no list (found a mapping): kubectl apply refuses the file (it reads a document with items as a List, whose items must be a list), and kubectl kustomize alike ('expected array in AllowList/items')",
+    ]);
+  });
+  it('refuses a typed List of a built-in kind without items (v1 ConfigMapList) at the document, never asking it for a name', () => {
+    const text =
+      'apiVersion: v1\nkind: ConfigMapList\n---\napiVersion: apps/v1\nkind: DeploymentList\nmetadata: { resourceVersion: "1" }\n';
+    expect(
+      problemsThrownBy(() => parseManifests([{ file: 'l.yaml', text }])).map(
+        (p) => `${p.location?.line}:${p.location?.column} ${p.code} ${p.message} / ${p.hint}`,
+      ),
+    ).toEqual([
+      '1:1 input/not-kubernetes this ConfigMapList has no items: kubectl apply refuses it, an object of a kind no cluster serves (the schema of a ConfigMapList requires items, a list of ConfigMap objects), and kubectl kustomize passes it on as one / write items: [] for a List of no objects (or remove the document), or list its objects under items',
+      '4:1 input/not-kubernetes this DeploymentList has no items: kubectl apply refuses it, an object of a kind no cluster serves (the schema of a DeploymentList requires items, a list of Deployment objects), and kubectl kustomize passes it on as one / write items: [] for a List of no objects (or remove the document), or list its objects under items',
+    ]);
+    // a kind of a built-in group that Kubernetes does not have, or a custom one, is no typed List: its CRD says
+    const custom =
+      'apiVersion: apps/v1\nkind: WidgetList\nmetadata: { name: w }\n---\napiVersion: example.com/v1\nkind: ConfigMapList\nmetadata: { name: c, namespace: default }\n';
+    expect(parseManifests([{ file: 'c.yaml', text: custom }]).objects.map((o) => `${o.apiVersion} ${o.kind}`)).toEqual([
+      'apps/v1 WidgetList',
+      'example.com/v1 ConfigMapList',
+    ]);
   });
 });
 

@@ -38,3 +38,14 @@ describe('a key indented between the columns of two mappings', () => {
     );
   });
 });
+
+describe('a mapping begun on the line of a document marker (--- apiVersion: v1)', () => {
+  it('is told to start on the line after ---, not to close a quote or bracket that is not open', () => {
+    expect(problems('--- apiVersion: v1\nkind: ConfigMap\n')).toEqual([
+      '1:5 yaml/missing-char: Block collection cannot start on same line with directives-end marker\n' +
+        '  hint: start the document on the line after ---: a --- line holds nothing else, but a comment',
+    ]);
+    // an unclosed bracket after the marker keeps the hint of a bracket left open
+    expect(problems('--- [a,\n')[0]).toContain('hint: close the quote or bracket opened before this place');
+  });
+});
