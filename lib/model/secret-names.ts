@@ -11,7 +11,7 @@
 import { BoundedMap } from './bounded-map.js';
 import { NOT_SECRET_LAST_WORDS } from './secret-properties.js';
 import { unsetText } from './shell-expansions.js';
-import { ID, NAME, QUANTITY, type Shape, isPlaceholder } from './secret-shapes.js';
+import { ID, NAME, OPENSSH_PUBLIC_KEYS, QUANTITY, type Shape, isPlaceholder } from './secret-shapes.js';
 import { isEncryptedValue } from './sealed-secret-values.js';
 
 /** Words of a key name: `DB_PASSWORD` -> db, password; `sshKey` -> ssh, key; `tls.key` -> tls, key. */
@@ -223,17 +223,50 @@ const LAST_WORD_SECRETS = new Set(['auth', 'pw']);
  */
 const NAMED_WITH_NUMBER: ReadonlySet<string> = new Set(['auth0']);
 
+/**
+ * Words run together with `pass` that say whose password it is (`DBPASS`, `rootpass`, `SMTPPASS`, as images and scripts name
+ * them): `pass` alone at a word's end is left out of SECRET_SUFFIXES (`bypass`, `compass`); Vault's `userpass`, an authentication
+ * method's name, is none of these, and keytool's `-storepass` and `-keypass` are read by its own rule (command-line-secrets.ts:
+ * the JDK truststore's `changeit` is no secret).
+ */
+const PASS_OWNERS: ReadonlySet<string> = new Set([
+  'root',
+  'admin',
+  'master',
+  'bind',
+  'db',
+  'mysql',
+  'redis',
+  'ldap',
+  'smtp',
+  'mail',
+  'ftp',
+  'sasl',
+]);
+
+/** A secret's word: of SECRET_WORDS, ending in one of SECRET_SUFFIXES, or `pass` run together with whose (PASS_OWNERS). */
+const isSecretWord = (x: string) =>
+  SECRET_WORDS.has(x) || SECRET_SUFFIXES.some((s) => x.endsWith(s)) || (x.endsWith('pass') && PASS_OWNERS.has(x.slice(0, -4)));
+
+/**
+ * A word as namesSecret reads it: numbered (`PASSWORD2`, `DB_PW1`, `apiKey2`), the word (a second password, as `PASSWORD_2` is);
+ * in the plural (`passwords`, `DB_PASSWORDS`, `apiKeys`, `dbpasswords`: a list or map of them), the word too. Not a plural of
+ * another word (`passes`, `bypasses`), nor a product's name with a number (`auth0`).
+ */
+function secretWordOf(x: string): string {
+  if (NAMED_WITH_NUMBER.has(x)) return x;
+  const unnumbered = x.replace(/(?<=[a-z])[0-9]+$/, '');
+  const one = unnumbered.endsWith('s') ? unnumbered.slice(0, -1) : undefined;
+  return one !== undefined && (one === 'key' || LAST_WORD_SECRETS.has(one) || isSecretWord(one)) ? one : unnumbered;
+}
+
 /** Whether words of a name say it is a secret's. */
 function namesSecret(w: readonly string[]): boolean {
   // `REDIS_AUTH`, `AUTH`: the last word only (`AUTH_MODE`, `AUTH_ENABLED` and `OAUTH_ENABLED` say how, not with what);
   // `DB_PW`, `MYSQL_ROOT_PW`, `ADMIN_PW` too, a password as some images and scripts name it (not Playwright's `PW_TEST_REPORTER`)
-  // a word with a number at its end is the word numbered (`PASSWORD2`, `DB_PW1`, `apiKey2`: a second password, as `PASSWORD_2` is)
-  const unnumbered = w.map((x) => (NAMED_WITH_NUMBER.has(x) ? x : x.replace(/(?<=[a-z])[0-9]+$/, '')));
-  if (LAST_WORD_SECRETS.has(unnumbered[unnumbered.length - 1]!)) return true;
-  return unnumbered.some(
-    (x, i) =>
-      SECRET_WORDS.has(x) || SECRET_SUFFIXES.some((s) => x.endsWith(s)) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(unnumbered[i - 1]!)),
-  );
+  const read = w.map(secretWordOf);
+  if (LAST_WORD_SECRETS.has(read[read.length - 1]!)) return true;
+  return read.some((x, i) => isSecretWord(x) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(read[i - 1]!)));
 }
 
 /**
@@ -302,9 +335,10 @@ const SECRET_OBJECT_QUALIFIERS = new Set([
  */
 export function namesSecretObject(w: readonly string[]): boolean {
   const last = w[w.length - 1] ?? '';
-  return (
-    NAMES_SECRETS.test(last) || (last.endsWith('secret') && (last !== 'secret' || SECRET_OBJECT_QUALIFIERS.has(w[w.length - 2] ?? '')))
-  );
+  const before = w[w.length - 2] ?? '';
+  // `keys` after a word that makes `<word>_KEY` a key holds keys (`apiKeys`, `SSH_KEYS`); after `secret` it may name a Secret's
+  if (last === 'keys' && before !== 'secret' && KEY_QUALIFIERS.has(before)) return false;
+  return NAMES_SECRETS.test(last) || (last.endsWith('secret') && (last !== 'secret' || SECRET_OBJECT_QUALIFIERS.has(before)));
 }
 
 /**
@@ -345,13 +379,15 @@ function judgeSetting(name: string, value: string, expand: boolean): boolean {
   const v = value.trim();
   // an empty value holds nothing (`DB_PASSWORD: ""`, a password left unset): the stacks' refine steps refused it, and
   // `secrets.allow` could not excuse it, since the screen of the output finds nothing there
-  if (verdict === false || v === '' || isPlaceholder(value) || isEncryptedValue(v) || PASSWD_FILE.test(v)) return false;
+  if (verdict === false || v === '' || isPlaceholder(value) || isEncryptedValue(v) || PASSWD_FILE.test(v) || OPENSSH_PUBLIC_KEYS(v))
+    return false;
   // a value of references and text (Kubernetes' `$(SECRETS_DIR)/db-password`, a shell's `${X:-<default>}`): the text it holds with
   // them unset, whether they stand for nothing or a word (`/db-password`, `x/db-password`: a path under `DB_PASSWORD_FILE`); that
   // text is not read for references again (a `$` kept before each, `$$$(x)(x)`, made one call and one copy per `$`)
   const unset = expand && v.includes('$') ? unsetText(v, true, '') : undefined;
   if (unset !== undefined) return judgeSetting(name, unset, false) && judgeSetting(name, unsetText(v, true, 'x')!, false);
-  if (verdict !== true) return !verdict(v);
+  // a file's text of one line ends in a line break, which the trim took away (`init-passwords.sql: "CREATE USER ...;\n"`)
+  if (verdict !== true) return !verdict(SETTINGS_FILE.test(name) && /\n\s*$/.test(value) ? `${v}\n` : v);
   const w = words(name);
   const last = w[w.length - 1]!;
   if ((v === '0' || v === '1') && w.some((x) => SWITCH_WORDS.has(x))) return false;
